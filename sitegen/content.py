@@ -1,0 +1,425 @@
+"""The content store on disk: one Markdown file per paper, one TOML file per day, raw listings.
+
+Layout under the site root:
+    content/papers/<id>.md        front matter (TOML) + the abstract as body
+    content/days/YYYY-MM-DD.toml  what the day featured, in listing order
+    content/listings/...          the raw listings the days came from (replayable)
+
+Writes are transactions: every file of one run is staged, a manifest is committed with one
+atomic rename, then the files are moved into place. A run interrupted after the commit point is
+completed by the next run; one interrupted before it leaves the store untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sitegen.errors import ContentError, Location
+from sitegen.frontmatter import (
+    describe_toml_error,
+    dump_toml,
+    join_front_matter,
+    split_front_matter,
+)
+from sitegen.model import (
+    Appearance,
+    Day,
+    DayEntry,
+    Organization,
+    Paper,
+    clean_block,
+    clean_line,
+    is_paper_id,
+)
+
+CONTENT_DIR = "content"
+PAPERS_DIR = "content/papers"
+DAYS_DIR = "content/days"
+LISTINGS_DIR = "content/listings"
+_TXN_DIR = ".sitegen-txn"
+_PAPER_KEYS = frozenset(
+    {
+        "title", "arxiv_id", "authors", "authors_count", "organization", "published", "upvotes",
+        "topics", "keywords", "github", "project_page", "featured",
+    }
+)  # fmt: skip
+_DAY_KEYS = frozenset({"day", "sources", "papers"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ContentSnapshot:
+    """Everything in content/ as values."""
+
+    papers: Mapping[str, Paper]
+    days: Mapping[date, Day]
+
+
+EMPTY_SNAPSHOT = ContentSnapshot(papers={}, days={})
+
+
+# ---- paper files -------------------------------------------------------------------------------
+
+
+def render_paper_file(paper: Paper) -> str:
+    """The canonical text of a paper file."""
+    organization = (
+        {"handle": paper.organization.handle, "name": paper.organization.name}
+        if paper.organization
+        else None
+    )
+    featured = [{"day": a.day, "rank": a.rank} for a in paper.featured]
+    return join_front_matter(
+        [
+            ("title", paper.title),
+            ("arxiv_id", paper.arxiv_id),
+            ("authors", list(paper.authors) or None),
+            ("authors_count", paper.authors_count),
+            ("organization", organization),
+            ("published", paper.published),
+            ("upvotes", paper.upvotes),
+            ("topics", list(paper.topics) or None),
+            ("keywords", list(paper.keywords) or None),
+            ("github", paper.github_url),
+            ("project_page", paper.project_url),
+            ("featured", featured),
+        ],
+        paper.abstract,
+    )
+
+
+def parse_paper_file(text: str, *, path: str) -> Paper:
+    """A paper file's text as a Paper; a ContentError naming the line of anything wrong."""
+    paper_id = Path(path).name.removesuffix(".md")
+    if not is_paper_id(paper_id):
+        raise ContentError(
+            f"{paper_id!r} is not a valid paper id (lowercase letters, digits, '.' and '-')",
+            location=Location(path),
+            hint="rename the file",
+        )
+    fields, body, _ = split_front_matter(text, path=path)
+    check = _FieldCheck(fields, text, path)
+    check.no_unknown_keys(_PAPER_KEYS)
+    organization = check.table("organization", ("handle", "name"))
+    return Paper(
+        id=paper_id,
+        title=check.text("title", required=True) or "",
+        abstract=clean_block(body),
+        arxiv_id=check.text("arxiv_id"),
+        authors=check.texts("authors"),
+        authors_count=check.count("authors_count"),
+        organization=Organization(**organization) if organization else None,
+        published=check.date("published"),
+        upvotes=check.count("upvotes"),
+        topics=check.texts("topics"),
+        keywords=check.texts("keywords"),
+        github_url=check.url("github"),
+        project_url=check.url("project_page"),
+        featured=check.appearances("featured"),
+    )
+
+
+# ---- day files ---------------------------------------------------------------------------------
+
+
+def render_day_file(day: Day) -> str:
+    entries = [
+        {"id": entry.paper_id, "title": entry.title, "upvotes": entry.upvotes}
+        for entry in day.entries
+    ]
+    return dump_toml([("day", day.day), ("sources", list(day.sources)), ("papers", entries)])
+
+
+def parse_day_file(text: str, *, path: str) -> Day:
+    try:
+        fields = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message, line = describe_toml_error(error)
+        raise ContentError(
+            f"bad TOML: {message}",
+            location=Location(path, line),
+            hint="fix the TOML syntax",
+        ) from None
+    check = _FieldCheck(fields, text, path)
+    check.no_unknown_keys(_DAY_KEYS)
+    day = check.date("day")
+    if day is None or Path(path).name != f"{day.isoformat()}.toml":
+        raise ContentError(
+            "a day file needs `day = YYYY-MM-DD` matching its file name",
+            location=check.where("day"),
+            hint=f"set day = {Path(path).stem}",
+        )
+    raw_entries = fields.get("papers", [])
+    if not isinstance(raw_entries, list):
+        raise ContentError("`papers` must be an array", location=check.where("papers"))
+    entries = []
+    for raw in raw_entries:
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("id"), str)
+            or not is_paper_id(raw["id"])
+            or not isinstance(raw.get("title", ""), str)
+            or not _is_count(raw.get("upvotes"))
+        ):
+            raise ContentError(
+                f"bad entry in `papers`: {raw!r}",
+                location=check.where_value(raw.get("id") if isinstance(raw, dict) else None),
+                hint='each entry is { id = "<paper id>", title = "...", upvotes = N }',
+            )
+        entries.append(
+            DayEntry(
+                paper_id=raw["id"],
+                title=clean_line(raw.get("title", "")),
+                upvotes=raw.get("upvotes"),
+            )
+        )
+    return Day(day=day, entries=tuple(entries), sources=check.texts("sources"))
+
+
+def _is_count(value: object) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+
+
+class _FieldCheck:
+    """Typed access to front matter fields; errors point at the field's line."""
+
+    def __init__(self, fields: dict[str, Any], text: str, path: str) -> None:
+        self.fields, self.source, self.path = fields, text, path
+
+    def where(self, key: str) -> Location:
+        match = re.search(rf"^\s*{re.escape(key)}\s*=", self.source, re.MULTILINE)
+        line = self.source.count("\n", 0, match.start()) + 1 if match else None
+        return Location(self.path, line)
+
+    def where_value(self, value: str | None) -> Location:
+        if value and (index := self.source.find(value)) >= 0:
+            return Location(self.path, self.source.count("\n", 0, index) + 1)
+        return Location(self.path)
+
+    def fail(self, key: str, expected: str) -> ContentError:
+        return ContentError(
+            f"`{key}` must be {expected}, not {self.fields[key]!r}",
+            location=self.where(key),
+            hint=f"fix `{key}`, or remove the line to leave it unknown",
+        )
+
+    def no_unknown_keys(self, known: frozenset[str]) -> None:
+        for key in self.fields:
+            if key not in known:
+                raise ContentError(
+                    f"unknown field `{key}`",
+                    location=self.where(key),
+                    hint=f"known fields: {', '.join(sorted(known))}",
+                )
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        value = self.fields.get(key)
+        if value is None:
+            if required:
+                raise ContentError(
+                    f"the required field `{key}` is missing",
+                    location=Location(self.path, 2),
+                    hint=f'add `{key} = "..."` to the front matter',
+                )
+            return None
+        if not isinstance(value, str) or (required and not clean_line(value)):
+            raise self.fail(key, "a non-empty string" if required else "a string")
+        return clean_line(value)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.fields.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(key, "an array of strings")
+        return tuple(clean_line(item) for item in value if clean_line(item))
+
+    def count(self, key: str) -> int | None:
+        value = self.fields.get(key)
+        if not _is_count(value):
+            raise self.fail(key, "a whole number, 0 or more")
+        return value
+
+    def date(self, key: str) -> date | None:
+        value = self.fields.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, date) or hasattr(value, "hour"):
+            raise self.fail(key, "a date written YYYY-MM-DD (no quotes)")
+        return value
+
+    def url(self, key: str) -> str | None:
+        value = self.text(key)
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise self.fail(key, "an http(s) URL")
+        return value
+
+    def table(self, key: str, names: tuple[str, ...]) -> dict[str, str] | None:
+        value = self.fields.get(key)
+        if value is None:
+            return None
+        if (
+            not isinstance(value, dict)
+            or set(value) != set(names)
+            or not all(isinstance(v, str) and clean_line(v) for v in value.values())
+        ):
+            raise self.fail(key, "{ " + ", ".join(f'{n} = "..."' for n in names) + " }")
+        return {name: clean_line(value[name]) for name in names}
+
+    def appearances(self, key: str) -> tuple[Appearance, ...]:
+        value = self.fields.get(key, [])
+        result = []
+        if isinstance(value, list):
+            for item in value:
+                if (
+                    isinstance(item, dict)
+                    and set(item) == {"day", "rank"}
+                    and isinstance(item["day"], date)
+                    and not hasattr(item["day"], "hour")
+                    and isinstance(item["rank"], int)
+                    and not isinstance(item["rank"], bool)
+                    and item["rank"] >= 1
+                ):
+                    result.append(Appearance(day=item["day"], rank=item["rank"]))
+                    continue
+                raise self.fail(key, "an array of { day = YYYY-MM-DD, rank = N }")
+        else:
+            raise self.fail(key, "an array of { day = YYYY-MM-DD, rank = N }")
+        return tuple(sorted(result, key=lambda a: a.day))
+
+
+# ---- reading and writing the store -------------------------------------------------------------
+
+
+def load_content(root: Path) -> ContentSnapshot:
+    """Read the whole content store (completing an interrupted write first)."""
+    recover_interrupted_write(root)
+    papers: dict[str, Paper] = {}
+    for path in sorted((root / PAPERS_DIR).glob("*.md")):
+        paper = parse_paper_file(_read_text(path, root), path=_display(path, root))
+        papers[paper.id] = paper
+    days: dict[date, Day] = {}
+    for path in sorted((root / DAYS_DIR).glob("*.toml")):
+        day = parse_day_file(_read_text(path, root), path=_display(path, root))
+        days[day.day] = day
+    return ContentSnapshot(papers=papers, days=days)
+
+
+def _read_text(path: Path, root: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ContentError(
+            f"not UTF-8 text (offset {error.start})",
+            location=Location(_display(path, root)),
+            hint="save the file as UTF-8",
+        ) from None
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def snapshot_changes(before: ContentSnapshot, after: ContentSnapshot) -> dict[str, bytes]:
+    """The files (relative to the root) whose content differs between two snapshots."""
+    files: dict[str, bytes] = {}
+    for paper_id, paper in after.papers.items():
+        if before.papers.get(paper_id) != paper:
+            files[f"{PAPERS_DIR}/{paper_id}.md"] = render_paper_file(paper).encode()
+    for day, record in after.days.items():
+        if before.days.get(day) != record:
+            files[f"{DAYS_DIR}/{day.isoformat()}.toml"] = render_day_file(record).encode()
+    return files
+
+
+def kept_listing_name(root: Path, day: date, raw: bytes, suffix: str) -> str:
+    """Where a raw listing for `day` is kept: `<day><suffix>`, or with a digest when a
+    different listing of that day is already kept there."""
+    plain = f"{LISTINGS_DIR}/{day.isoformat()}{suffix}"
+    existing = root / plain
+    if not existing.exists() or existing.read_bytes() == raw:
+        return plain
+    digest = hashlib.sha256(raw).hexdigest()[:8]
+    return f"{LISTINGS_DIR}/{day.isoformat()}-{digest}{suffix}"
+
+
+def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Write files (paths relative to root) all together or not at all; return those written.
+
+    Files whose bytes are already on disk are skipped, so a repeated run changes nothing.
+    """
+    changed = {
+        rel: data
+        for rel, data in sorted(files.items())
+        if not (root / rel).is_file() or (root / rel).read_bytes() != data
+    }
+    if not changed:
+        return []
+    recover_interrupted_write(root)
+    txn = root / _TXN_DIR
+    staged = txn / "files"
+    staged.mkdir(parents=True, exist_ok=True)
+    for index, (rel, data) in enumerate(changed.items()):
+        _check_inside(rel)
+        (staged / str(index)).write_bytes(data)
+    os.sync()  # one flush for every staged file (an fsync each costs ~0.3 ms per file)
+    manifest = json.dumps(list(changed), ensure_ascii=False).encode()
+    _write_atomic(txn / "manifest.json", manifest)  # the commit point
+    _complete(root, txn)
+    return list(changed)
+
+
+def recover_interrupted_write(root: Path) -> None:
+    txn = root / _TXN_DIR
+    if not txn.exists():
+        return
+    if (txn / "manifest.json").is_file():
+        _complete(root, txn)
+    else:
+        shutil.rmtree(txn)
+
+
+def _complete(root: Path, txn: Path) -> None:
+    names: list[str] = json.loads((txn / "manifest.json").read_text("utf-8"))
+    for index, rel in enumerate(names):
+        source = txn / "files" / str(index)
+        if source.exists():  # moved already when an earlier completion was interrupted
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            source.replace(root / rel)
+    shutil.rmtree(txn)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _check_inside(rel: str) -> None:
+    # Paper ids are validated, but this is the last line of defence against writing elsewhere.
+    parts = PurePosixPath(rel).parts
+    if not parts or parts[0] != CONTENT_DIR or ".." in parts or "\\" in rel:
+        raise ContentError(f"refusing to write outside content/: {rel}")
+
+
+def iter_listing_files(root: Path) -> Iterable[Path]:
+    return sorted((root / LISTINGS_DIR).glob("*"))

@@ -1,0 +1,47 @@
+"""The error hierarchy: every error says where (file and line, or day) and what to do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is: a file, optionally a 1-based line in it."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+
+class SitegenError(Exception):
+    """Base of every error sitegen reports to a user (never shown as a traceback)."""
+
+    def __init__(self, message: str, *, location: Location | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        hint = f"\n  hint: {self.hint}" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+
+class ListingError(SitegenError):
+    """A listing (text capture, API answer or HTML page) cannot be parsed."""
+
+
+class ContentError(SitegenError):
+    """A file of the content store, or site.toml, is broken."""
+
+
+class ConfigError(ContentError):
+    """site.toml is broken."""
+
+
+class FetchError(SitegenError):
+    """The live source could not be fetched or answered something unusable."""

@@ -1,0 +1,16 @@
+"""Listings: what one day of Daily Papers showed, parsed from a text capture or the live source."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sitegen.listings.base import Listing, ListingEntry, day_from_name, decode_listing
+from sitegen.listings.text import parse_text_listing
+
+__all__ = ["Listing", "ListingEntry", "day_from_name", "decode_listing", "parse_listing"]
+
+
+def parse_listing(raw: bytes, *, origin: str, day: date | None = None) -> Listing:
+    """Parse any listing, sniffing its shape. `day` overrides the day found in name or text."""
+    text = decode_listing(raw, origin=origin)
+    return parse_text_listing(text, origin=origin, day=day or day_from_name(origin))

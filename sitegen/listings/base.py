@@ -1,0 +1,74 @@
+"""What every listing parser produces, and the decoding they share."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePath
+
+from sitegen.errors import ListingError, Location
+from sitegen.model import Organization
+
+_ISO_DAY_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListingEntry:
+    title: str
+    abstract: str
+    line: int  # 1-based line of the title in the source, for error messages
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    organization: Organization | None = None
+    published: date | None = None
+    upvotes: int | None = None
+    keywords: tuple[str, ...] = ()
+    github_url: str | None = None
+    project_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Listing:
+    day: date
+    entries: tuple[ListingEntry, ...]  # listing order
+    origin: str  # where it came from (a path), for messages
+    shape: str  # "full", "bare", "compact", "hf-json" or "hf-html"
+
+
+def day_from_name(origin: str) -> date | None:
+    """The listing day a file name carries (`2025-10-31.txt`, `daily-2025-10-31.json`), if any."""
+    match = _ISO_DAY_IN_NAME.search(PurePath(origin).name)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def decode_listing(raw: bytes, *, origin: str) -> str:
+    """Bytes to text: UTF-8 (a byte-order mark is fine), or a ListingError that says where."""
+    if not raw.strip():
+        raise ListingError(
+            "the file is empty",
+            location=Location(origin),
+            hint="give a Daily Papers listing (a text capture, an API answer or a saved page)",
+        )
+    if b"\x00" in raw:
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise ListingError(
+            "this is a binary file, not a listing (it holds NUL bytes)",
+            location=Location(origin, line),
+            hint="give a Daily Papers listing saved as UTF-8 text",
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ListingError(
+            f"not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start})",
+            location=Location(origin, line),
+            hint="save the listing as UTF-8 and ingest it again",
+        ) from None

@@ -1,0 +1,273 @@
+"""Text captures of Daily Papers pages: the full, bare and compact shapes (issue #2).
+
+full     header, day line ("Jan 8"), then per paper: title, abstract, [• N authors], [org line],
+         "·", date line ("Jul 18, 2025" | "Apr 3", optionally followed by upvotes)
+bare     header without "Daily Papers", day line, then title and abstract only
+compact  no blank lines, no day line, "Subscribe" glued onto the first title
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sitegen.errors import ListingError, Location
+from sitegen.listings.base import Listing, ListingEntry
+from sitegen.model import Organization, clean_line
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DAY_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})")
+_DATE_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})(?:, (\d{{4}}))?(?: (\d+))?")
+_AUTHORS_LINE = re.compile(r"[•·*-]\s*(\d+)\s+authors?", re.IGNORECASE)
+_SEPARATOR = "·"
+_HEADER_LINES = frozenset(
+    {
+        "new",
+        "get trending papers in your email inbox!",
+        "get trending papers in your email inbox once a day!",
+        "subscribe",
+        "daily papers",
+        "byak and the research community",
+    }
+)
+_GLUED_SUBSCRIBE = "Subscribe"
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    number: int  # 1-based, in the original file
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _PaperDate:
+    month: int
+    day: int
+    year: int | None  # None: the listing's own year
+    line: int
+
+
+def parse_text_listing(text: str, *, origin: str, day: date | None) -> Listing:
+    """Parse a text capture; `day` (from --date or the file name) wins over the day line."""
+    lines = _content_lines(text)
+    if not lines:
+        raise ListingError(
+            "the file has no non-blank lines", location=Location(origin), hint="give a listing"
+        )
+    body, saw_header, saw_daily_papers = _strip_header(lines)
+    if not saw_header:
+        raise ListingError(
+            f"not a Daily Papers listing: expected its header ('new', 'Get trending papers in "
+            f"your email inbox!', ...) but found {lines[0].text[:60]!r}",
+            location=Location(origin, lines[0].number),
+            hint="give a text capture of a huggingface.co/papers page",
+        )
+    day_line: _Line | None = None
+    if body and _DAY_LINE.fullmatch(body[0].text):
+        day_line, body = body[0], body[1:]
+    if not body:
+        raise ListingError(
+            "the listing has a header but no papers",
+            location=Location(origin, lines[-1].number),
+            hint="the capture was probably cut off; capture the page again",
+        )
+    drafts = _read_papers(body, origin=origin)
+    listing_day = day or _infer_day(day_line, drafts, origin=origin)
+    entries = tuple(_finish(draft, listing_day, origin=origin) for draft in drafts)
+    has_metadata = day_line is not None and saw_daily_papers
+    shape = "full" if has_metadata else ("bare" if day_line is not None else "compact")
+    return Listing(day=listing_day, entries=entries, origin=origin, shape=shape)
+
+
+def _content_lines(text: str) -> list[_Line]:
+    # splitlines() also splits on CR, CRLF and the Unicode line separators.
+    return [
+        _Line(number, cleaned)
+        for number, raw in enumerate(text.splitlines(), start=1)
+        if (cleaned := clean_line(raw))
+    ]
+
+
+def _strip_header(lines: list[_Line]) -> tuple[list[_Line], bool, bool]:
+    index, saw_header, saw_daily_papers = 0, False, False
+    while index < len(lines) and lines[index].text.casefold() in _HEADER_LINES:
+        saw_header = True
+        saw_daily_papers |= lines[index].text.casefold() == "daily papers"
+        index += 1
+    body = lines[index:]
+    # The compact capture glues the Subscribe button onto the first title ("SubscribeOneRec: ...").
+    if body and body[0].text.startswith(_GLUED_SUBSCRIBE) and len(body[0].text) > 9:
+        rest = body[0].text[len(_GLUED_SUBSCRIBE) :]
+        if rest[0].isupper() or rest[0].isdigit():
+            saw_header = True
+            body = [_Line(body[0].number, rest), *body[1:]]
+    return body, saw_header, saw_daily_papers
+
+
+@dataclass(frozen=True, slots=True)
+class _Draft:
+    title: _Line
+    abstract: str
+    authors_count: int | None
+    organization: Organization | None
+    date: _PaperDate | None
+    upvotes: int | None
+
+
+def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    index = 0
+    end = len(body)
+
+    def cut_off(at: _Line, what: str) -> ListingError:
+        return ListingError(
+            f"the listing is cut off: {what}",
+            location=Location(origin, at.number),
+            hint="the capture is incomplete; capture the page again or remove the partial paper",
+        )
+
+    while index < end:
+        title = body[index]
+        _expect_text(title, "a paper title", origin=origin)
+        if index + 1 >= end:
+            raise cut_off(title, f"the paper {title.text[:60]!r} has no abstract")
+        abstract = body[index + 1]
+        _expect_text(abstract, "an abstract", origin=origin)
+        index += 2
+        authors_count: int | None = None
+        organization: Organization | None = None
+        paper_date: _PaperDate | None = None
+        upvotes: int | None = None
+        if index < end and (match := _AUTHORS_LINE.fullmatch(body[index].text)):
+            authors_count = int(match[1])
+            index += 1
+            if index >= end:
+                raise cut_off(body[index - 1], "an authors line is not followed by '·' and a date")
+        next_is_separator = index + 1 < end and body[index + 1].text == _SEPARATOR
+        if next_is_separator and body[index].text != _SEPARATOR:
+            organization = _organization(body[index].text)
+            index += 1
+        if index < end and body[index].text == _SEPARATOR:
+            if index + 1 >= end:
+                raise cut_off(body[index], "'·' is not followed by the paper's date")
+            paper_date, upvotes = _date_line(body[index + 1], origin=origin)
+            index += 2
+        elif authors_count is not None:
+            raise ListingError(
+                f"expected '·' after the authors line, found {body[index].text[:60]!r}",
+                location=Location(origin, body[index].number),
+                hint="the metadata of this paper is malformed; fix or remove that line",
+            )
+        drafts.append(
+            _Draft(
+                title=title,
+                abstract=abstract.text,
+                authors_count=authors_count,
+                organization=organization,
+                date=paper_date,
+                upvotes=upvotes,
+            )
+        )
+    return drafts
+
+
+def _expect_text(line: _Line, what: str, *, origin: str) -> None:
+    if (
+        line.text == _SEPARATOR
+        or _AUTHORS_LINE.fullmatch(line.text)
+        or _DATE_LINE.fullmatch(line.text)
+    ):
+        raise ListingError(
+            f"expected {what}, found the metadata line {line.text!r}",
+            location=Location(origin, line.number),
+            hint="a paper is cut off or has lost its title or abstract before this line",
+        )
+
+
+def _organization(text: str) -> Organization:
+    handle, _, name = text.partition(" ")
+    return Organization(handle=handle, name=name.strip() or handle)
+
+
+def _date_line(line: _Line, *, origin: str) -> tuple[_PaperDate, int | None]:
+    match = _DATE_LINE.fullmatch(line.text)
+    if not match:
+        raise ListingError(
+            f"expected a date like 'Jul 18, 2025' or 'Apr 3 12' after '·', found {line.text!r}",
+            location=Location(origin, line.number),
+            hint="fix the date line of this paper",
+        )
+    paper_date = _PaperDate(
+        month=_MONTHS.index(match[1]) + 1,
+        day=int(match[2]),
+        year=int(match[3]) if match[3] else None,
+        line=line.number,
+    )
+    return paper_date, int(match[4]) if match[4] else None
+
+
+def _infer_day(day_line: _Line | None, drafts: list[_Draft], *, origin: str) -> date:
+    """The listing's year: the first one after every explicit paper year in which no paper date
+    falls after the listing day. HF omits the year of dates in the listing's own year."""
+    hint = "pass --date YYYY-MM-DD, or name the file after its day (2025-10-31.txt)"
+    if day_line is None:
+        raise ListingError(
+            "the listing has no day line and its file name carries no YYYY-MM-DD",
+            location=Location(origin, 1),
+            hint=hint,
+        )
+    match = _DAY_LINE.fullmatch(day_line.text)
+    assert match is not None
+    month, day_of_month = _MONTHS.index(match[1]) + 1, int(match[2])
+    dates = [draft.date for draft in drafts if draft.date is not None]
+    explicit_years = [d.year for d in dates if d.year is not None]
+    if not dates or not explicit_years:
+        raise ListingError(
+            f"the listing day {day_line.text!r} has no year, and no paper date gives one",
+            location=Location(origin, day_line.number),
+            hint=hint,
+        )
+    for year in range(max(explicit_years) + 1, max(explicit_years) + 3):
+        try:
+            listing_day = date(year, month, day_of_month)
+        except ValueError:  # Feb 29 outside a leap year
+            continue
+        if all(_fits(d, year, listing_day) for d in dates):
+            return listing_day
+    raise ListingError(
+        f"cannot tell the year of the listing day {day_line.text!r}: a paper date falls after it",
+        location=Location(origin, day_line.number),
+        hint=hint,
+    )
+
+
+def _fits(paper_date: _PaperDate, year: int, listing_day: date) -> bool:
+    try:
+        return date(paper_date.year or year, paper_date.month, paper_date.day) <= listing_day
+    except ValueError:
+        return False
+
+
+def _finish(draft: _Draft, listing_day: date, *, origin: str) -> ListingEntry:
+    published: date | None = None
+    if draft.date is not None:
+        year = draft.date.year or listing_day.year
+        try:
+            published = date(year, draft.date.month, draft.date.day)
+        except ValueError:
+            raise ListingError(
+                f"{draft.date.month}/{draft.date.day}/{year} is not a calendar date",
+                location=Location(origin, draft.date.line),
+                hint="fix the date line of this paper",
+            ) from None
+    return ListingEntry(
+        title=draft.title.text,
+        abstract=draft.abstract,
+        line=draft.title.number,
+        authors_count=draft.authors_count,
+        organization=draft.organization,
+        published=published,
+        upvotes=draft.upvotes,
+    )

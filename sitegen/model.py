@@ -1,0 +1,120 @@
+"""The domain: papers, the days that featured them, topics. Frozen values, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+# Characters that XML 1.0 cannot carry or that only confuse readers: C0/C1 controls (tab and
+# newline are folded to spaces by the callers that need it), and the two non-characters.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+_INVISIBLE = re.compile("[\u200b\ufeff]")  # zero-width space, stray byte-order mark
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
+_PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
+
+
+def clean_line(text: str) -> str:
+    """One line of text as data: no control characters, whitespace folded to single spaces."""
+    # str.split() folds every Unicode space (NBSP, thin and figure spaces) and line break.
+    return " ".join(_INVISIBLE.sub("", _UNSAFE_CHARS.sub("", text)).split())
+
+
+def clean_block(text: str) -> str:
+    """Multi-line text (an abstract body): control characters removed, line ends normalised."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE_CHARS.sub("", text).strip()
+
+
+def title_key(title: str) -> str:
+    """The identity of a title: equal up to case, whitespace, punctuation and Unicode form."""
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
+
+
+def is_arxiv_id(value: str) -> bool:
+    return _ARXIV_ID.fullmatch(value) is not None
+
+
+def is_paper_id(value: str) -> bool:
+    """Paper ids are file and URL names: lowercase ASCII, digits, dots, hyphens; no '..'."""
+    return _PAPER_ID.fullmatch(value) is not None and ".." not in value
+
+
+def slug_for_title(title: str, *, digest_chars: int = 8) -> str:
+    """A path-safe id for a paper without arXiv id: readable words plus a digest of its title.
+
+    The digest makes two different titles with the same words distinct; `digest_chars` grows
+    only when two titles share even that (see ingest).
+    """
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", ascii_title)
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > 60:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    digest = hashlib.sha256(title_key(title).encode()).hexdigest()[:digest_chars]
+    return f"{slug}-{digest}" if slug else f"paper-{digest}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Organization:
+    handle: str  # the Hugging Face account, e.g. "tencent"
+    name: str  # the display name, e.g. "Tencent"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Appearance:
+    """A paper featured on a listing day."""
+
+    day: date
+    rank: int  # 1-based position in that day's listing
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paper:
+    id: str  # stable forever: the file name and URL; never renamed once created
+    title: str
+    abstract: str
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    authors_count: int | None = None
+    organization: Organization | None = None
+    published: date | None = None  # the arXiv (or source) publication date
+    upvotes: int | None = None  # None: never reported, which is not zero
+    featured: tuple[Appearance, ...] = ()  # oldest day first
+    topics: tuple[str, ...] = ()  # slugs chosen by hand or with --topic; rules add more at build
+    keywords: tuple[str, ...] = ()  # keywords from the source (HF ai_keywords), a topic signal
+    github_url: str | None = None
+    project_url: str | None = None
+
+    @property
+    def first_appearance(self) -> Appearance | None:
+        return self.featured[0] if self.featured else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayEntry:
+    """One line of what a day featured: which paper, under which title, with how many upvotes."""
+
+    paper_id: str
+    title: str  # as the listing showed it; also lets a later listing find a hand-retitled paper
+    upvotes: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Day:
+    day: date
+    entries: tuple[DayEntry, ...]  # listing order: rank 1 first
+    sources: tuple[str, ...] = ()  # kept listings this day came from, relative to content/
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Topic:
+    slug: str
+    name: str
+    description: str
+    keywords: tuple[str, ...] = ()

@@ -1,0 +1,73 @@
+"""Topic assignment: keyword rules from site.toml over a paper's title, abstract and keywords.
+
+Rules are data (site.toml) and are applied at build time, so editing them re-topics every
+paper without re-ingesting anything. A keyword is a phrase of words; text and keywords are
+split into the same lowercase word tokens (a trailing plural "s" dropped), so "Diffusion
+Models" matches the keyword "diffusion model" and "RL" never matches inside "world".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sitegen.model import Paper, Topic
+
+_TITLE_WEIGHT = 2  # a keyword in the title decides on its own
+_THRESHOLD = 2  # otherwise two mentions in the abstract, or a source keyword plus one mention
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatcher:
+    phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # keyword tokens -> topic slugs
+    longest: int  # words in the longest keyword
+    known: frozenset[str]
+
+
+def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
+    phrases: dict[tuple[str, ...], list[str]] = {}
+    for topic in topics:
+        for keyword in topic.keywords:
+            tokens = _tokens(keyword)
+            if tokens and topic.slug not in phrases.setdefault(tokens, []):
+                phrases[tokens].append(topic.slug)
+    return TopicMatcher(
+        phrases={tokens: tuple(slugs) for tokens, slugs in phrases.items()},
+        longest=max((len(tokens) for tokens in phrases), default=0),
+        known=frozenset(topic.slug for topic in topics),
+    )
+
+
+def assign_topics(paper: Paper, matcher: TopicMatcher) -> tuple[str, ...]:
+    """The paper's topic slugs: those it was given by hand, then those its text matches."""
+    scores: dict[str, int] = {}
+    for text, weight in (
+        (paper.title, _TITLE_WEIGHT),
+        (paper.abstract, 1),
+        (" ; ".join(paper.keywords), 1),
+    ):
+        for slug in _matches(_tokens(text), matcher):
+            scores[slug] = scores.get(slug, 0) + weight
+    matched = sorted(slug for slug, score in scores.items() if score >= _THRESHOLD)
+    manual = tuple(slug for slug in paper.topics if slug in matcher.known)
+    return tuple(dict.fromkeys((*manual, *matched)))
+
+
+def _matches(tokens: tuple[str, ...], matcher: TopicMatcher) -> list[str]:
+    found: list[str] = []
+    phrases = matcher.phrases
+    for start in range(len(tokens)):
+        for length in range(1, min(matcher.longest, len(tokens) - start) + 1):
+            slugs = phrases.get(tokens[start : start + length])
+            if slugs:
+                found.extend(slugs)
+    return found
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(
+        word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+        for word in _WORD.findall(text.casefold())
+    )

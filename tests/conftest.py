@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+LISTINGS = REPO / "content" / "listings"
+
+# The five real listings, as bundled (name -> listing day).
+SEEDS = {
+    "2026-01-08.txt": ("full", 42),
+    "2026-03-14.txt": ("bare", 59),
+    "2025-10-31.txt": ("full", 61),
+    "2025-11-03.txt": ("full", 63),
+    "2026-11-22.txt": ("compact", 278),
+}
+
+
+@pytest.fixture
+def seed_bytes() -> dict[str, bytes]:
+    return {name: (LISTINGS / name).read_bytes() for name in SEEDS}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """An empty site directory: the repo's site.toml and templates, no content yet."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    if (REPO / "templates").is_dir():
+        shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture
+def seed_files(tmp_path: Path) -> list[Path]:
+    """Copies of the five seeds outside any site, under their original capture names."""
+    out = tmp_path / "seeds"
+    out.mkdir()
+    paths = []
+    for name in SEEDS:
+        target = out / name
+        shutil.copy(LISTINGS / name, target)
+        paths.append(target)
+    return paths
+
+
+def tree_bytes(root: Path) -> dict[str, bytes]:
+    """Every file under root, for before/after comparisons."""
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

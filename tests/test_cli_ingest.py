@@ -1,0 +1,108 @@
+"""`sitegen ingest` end to end: from listings on disk to committed content files."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sitegen.cli import main
+from sitegen.content import load_content
+from tests.conftest import REPO, tree_bytes
+
+
+def test_the_bundled_content_is_what_ingesting_the_bundled_listings_gives(site: Path) -> None:
+    listings = sorted((REPO / "content" / "listings").glob("*.txt"))
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    built = {k: v for k, v in tree_bytes(site / "content").items()}
+    committed = tree_bytes(REPO / "content")
+    assert built == committed, "run `sitegen ingest content/listings/*.txt` and commit"
+
+
+def test_ingesting_twice_changes_no_byte(site: Path, seed_files: list[Path]) -> None:
+    (day_less,) = [p for p in seed_files if p.name == "2026-11-22.txt"]
+    assert main(["--root", str(site), "ingest", *map(str, seed_files)]) == 0
+    before = tree_bytes(site)
+    assert main(["--root", str(site), "ingest", *map(str, seed_files)]) == 0
+    assert main(["--root", str(site), "ingest", "--date", "2026-11-22", str(day_less)]) == 0
+    assert tree_bytes(site) == before
+    kept = sorted(p.name for p in (site / "content" / "listings").iterdir())
+    assert kept == sorted(p.name for p in seed_files)
+
+
+def test_a_capture_without_a_day_is_kept_under_its_day(
+    site: Path, seed_files: list[Path], tmp_path: Path
+) -> None:
+    capture = tmp_path / "capture.txt"
+    capture.write_bytes(seed_files[0].read_bytes())  # the 2026-01-08 listing, day from its text
+    assert main(["--root", str(site), "ingest", str(capture)]) == 0
+    assert (site / "content" / "listings" / "2026-01-08.txt").read_bytes() == capture.read_bytes()
+    assert len(load_content(site).papers) == 42
+
+
+def test_bad_input_exits_2_says_where_and_writes_nothing(
+    site: Path, seed_files: list[Path], tmp_path: Path
+) -> None:
+    assert main(["--root", str(site), "ingest", str(seed_files[0])]) == 0
+    before = tree_bytes(site)
+    broken = tmp_path / "2026-02-02.txt"
+    broken.write_text("new\nSubscribe\nDaily Papers\nFeb 2\nA title with no abstract\n")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sitegen",
+            "--root",
+            str(site),
+            "ingest",
+            str(seed_files[2]),
+            str(broken),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert (
+        f"{broken}:5" in result.stderr and "cut off" in result.stderr and "hint:" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(site) == before, "one bad listing means the whole run writes nothing"
+
+
+def test_unknown_topic_is_refused(site: Path, seed_files: list[Path]) -> None:
+    assert main(["--root", str(site), "ingest", "--topic", "astrology", str(seed_files[0])]) == 2
+    assert not (site / "content").exists()
+
+
+def test_topic_by_name_is_stored_as_slug(site: Path, seed_files: list[Path]) -> None:
+    assert (
+        main(
+            [
+                "--root",
+                str(site),
+                "ingest",
+                "--topic",
+                "Robotics and Embodied AI",
+                str(seed_files[0]),
+            ]
+        )
+        == 0
+    )
+    assert all(p.topics == ("robotics",) for p in load_content(site).papers.values())
+
+
+def test_a_broken_content_file_stops_ingest_with_its_line(
+    site: Path, seed_files: list[Path], capsys
+) -> None:  # type: ignore[no-untyped-def]
+    assert main(["--root", str(site), "ingest", str(seed_files[0])]) == 0
+    victim = next((site / "content" / "papers").iterdir())
+    victim.write_text(victim.read_text().replace("authors_count = ", "authors_count = -"))
+    assert main(["--root", str(site), "ingest", str(seed_files[1])]) == 2
+    err = capsys.readouterr().err
+    assert f"content/papers/{victim.name}:" in err and "authors_count" in err
+
+
+def test_sitegen_is_a_command_on_path() -> None:
+    result = subprocess.run(["sitegen", "--version"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and result.stdout.startswith("sitegen ")

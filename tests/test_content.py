@@ -1,0 +1,123 @@
+"""The content store on disk: files round-trip, broken files say where, writes are atomic."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.content import (
+    load_content,
+    parse_day_file,
+    parse_paper_file,
+    render_day_file,
+    render_paper_file,
+    write_files,
+)
+from sitegen.errors import ContentError
+from sitegen.model import Appearance, Day, DayEntry, Organization, Paper, clean_block, clean_line
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
+
+
+@given(
+    title=_text.map(clean_line).filter(bool),
+    abstract=_text.map(clean_block),
+    authors=st.lists(_text.map(clean_line).filter(bool), max_size=3),
+    upvotes=st.one_of(st.none(), st.integers(0, 10**6)),
+    org=st.one_of(
+        st.none(), st.tuples(_text.map(clean_line).filter(bool), _text.map(clean_line).filter(bool))
+    ),
+    days=st.lists(st.dates(date(2023, 1, 1), date(2030, 1, 1)), unique=True, max_size=3),
+)
+def test_paper_files_round_trip(title, abstract, authors, upvotes, org, days) -> None:  # type: ignore[no-untyped-def]
+    paper = Paper(
+        id="2501.00001",
+        title=title,
+        abstract=abstract,
+        authors=tuple(authors),
+        upvotes=upvotes,
+        organization=Organization(handle=org[0], name=org[1]) if org else None,
+        featured=tuple(Appearance(day=d, rank=i + 1) for i, d in enumerate(sorted(days))),
+    )
+    assert parse_paper_file(render_paper_file(paper), path="content/papers/2501.00001.md") == paper
+
+
+def test_day_files_round_trip() -> None:
+    day = Day(
+        day=date(2026, 1, 8),
+        entries=(
+            DayEntry(paper_id="a-1", title='Quote " and \\', upvotes=3),
+            DayEntry(paper_id="b", title="B"),
+        ),
+        sources=("listings/2026-01-08.txt",),
+    )
+    assert parse_day_file(render_day_file(day), path="content/days/2026-01-08.toml") == day
+
+
+BROKEN = {
+    "no front matter": ("Just an abstract\n", 1, "must start with"),
+    "unclosed": ('+++\ntitle = "T"\n', 1, "never closed"),
+    "bad toml": ('+++\ntitle = "T"\nupvotes = = 3\n+++\nA\n', 3, "bad TOML"),
+    "bad date": (
+        '+++\ntitle = "T"\npublished = "last week"\n+++\nA\n',
+        3,
+        "`published` must be a date",
+    ),
+    "negative upvotes": ('+++\ntitle = "T"\nupvotes = -2\n+++\nA\n', 3, "`upvotes`"),
+    "unknown field": ('+++\ntitle = "T"\ncolour = "red"\n+++\nA\n', 3, "unknown field"),
+    "no title": ("+++\nupvotes = 2\n+++\nA\n", 2, "`title` is missing"),
+    "bad featured": (
+        '+++\ntitle = "T"\nfeatured = [{ day = 2026-01-01, rank = 0 }]\n+++\n',
+        3,
+        "`featured`",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_paper_file_names_its_line(case: str) -> None:
+    text, line, words = BROKEN[case]
+    with pytest.raises(ContentError) as caught:
+        parse_paper_file(text, path="content/papers/x.md")
+    assert words in str(caught.value)
+    assert caught.value.location is not None and caught.value.location.line == line
+    assert caught.value.hint
+
+
+def test_a_file_name_that_is_not_an_id_is_refused() -> None:
+    with pytest.raises(ContentError, match="not a valid paper id"):
+        parse_paper_file('+++\ntitle = "T"\n+++\n', path="content/papers/Bad Name.md")
+
+
+def test_writes_land_together_and_skip_identical_files(tmp_path: Path) -> None:
+    files = {"content/papers/a.md": b"one", "content/days/2026-01-01.toml": b"two"}
+    assert sorted(write_files(tmp_path, files)) == sorted(files)
+    assert write_files(tmp_path, files) == []
+    assert not (tmp_path / ".sitegen-txn").exists()
+
+
+def test_a_write_interrupted_after_its_commit_point_is_completed(tmp_path: Path) -> None:
+    txn = tmp_path / ".sitegen-txn"
+    (txn / "files").mkdir(parents=True)
+    (txn / "files" / "0").write_bytes(b'+++\ntitle = "T"\n+++\nA\n')
+    (txn / "manifest.json").write_text(json.dumps(["content/papers/t.md"]))
+    snapshot = load_content(tmp_path)
+    assert list(snapshot.papers) == ["t"] and not txn.exists()
+
+
+def test_a_write_interrupted_before_its_commit_point_leaves_nothing(tmp_path: Path) -> None:
+    txn = tmp_path / ".sitegen-txn"
+    (txn / "files").mkdir(parents=True)
+    (txn / "files" / "0").write_bytes(b"partial")
+    assert load_content(tmp_path).papers == {} and not txn.exists()
+
+
+def test_writes_outside_content_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ContentError):
+        write_files(tmp_path, {"content/../evil.txt": b"x"})
+    assert not (tmp_path / "evil.txt").exists()

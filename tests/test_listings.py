@@ -1,0 +1,209 @@
+"""Parsing the listing shapes: the five real seeds, their whitespace variants, and bad input."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.errors import ListingError
+from sitegen.listings import parse_listing
+from sitegen.model import Organization
+from tests.conftest import SEEDS
+
+FULL_2026_01_08 = "2026-01-08.txt"
+
+
+@pytest.mark.parametrize("name", SEEDS)
+def test_each_seed_parses_to_its_shape_and_count(seed_bytes: dict[str, bytes], name: str) -> None:
+    listing = parse_listing(seed_bytes[name], origin=name)
+    shape, count = SEEDS[name]
+    assert (listing.shape, len(listing.entries)) == (shape, count)
+    assert listing.day == date.fromisoformat(name.removesuffix(".txt"))
+    assert all(entry.title and entry.abstract for entry in listing.entries)
+
+
+@pytest.mark.parametrize(
+    ("name", "day"),
+    [
+        ("2026-01-08.txt", "2026-01-08"),
+        ("2025-10-31.txt", "2025-10-31"),
+        ("2025-11-03.txt", "2025-11-03"),
+    ],
+)
+def test_the_year_of_the_day_line_is_inferred_from_paper_dates(
+    seed_bytes: dict[str, bytes], name: str, day: str
+) -> None:
+    listing = parse_listing(seed_bytes[name], origin="capture.txt")  # no date in the name
+    assert listing.day == date.fromisoformat(day)
+
+
+def test_full_shape_reads_every_metadata_variant(seed_bytes: dict[str, bytes]) -> None:
+    entries = parse_listing(seed_bytes[FULL_2026_01_08], origin=FULL_2026_01_08).entries
+    first, second = entries[0], entries[1]
+    # The first paper of this listing has no metadata at all.
+    assert first.title.startswith("Bottom-up Policy Optimization")
+    assert (first.authors_count, first.published, first.upvotes) == (None, None, None)
+    assert second.authors_count == 3 and second.published == date(2025, 7, 18)
+
+    by_title = {e.title: e for e in parse_listing(seed_bytes["2025-11-03.txt"], origin="x").entries}
+    tencent = [
+        e
+        for e in by_title.values()
+        if e.organization == Organization(handle="tencent", name="Tencent")
+    ]
+    assert len(tencent) == 1 and tencent[0].authors_count is None
+    sysu = [e for e in by_title.values() if e.organization and e.organization.handle == "SunYatsen"]
+    assert sysu[0].organization == Organization(handle="SunYatsen", name="Sun Yat-Sen University")
+    # "Sep 10 53": a date without a year (the listing's year) followed by upvotes.
+    sharing = by_title[
+        "Sharing is Caring: Efficient LM Post-Training with Collective RL Experience Sharing"
+    ]
+    assert (sharing.published, sharing.upvotes) == (date(2025, 9, 10), 53)
+
+
+def test_dates_with_year_and_upvotes(seed_bytes: dict[str, bytes]) -> None:
+    entries = parse_listing(seed_bytes["2025-10-31.txt"], origin="x.txt").entries
+    with_year_and_votes = [
+        e for e in entries if e.upvotes and e.published and e.published.year < 2025
+    ]
+    assert with_year_and_votes, "the seed has 'Mon D, YYYY N' lines"
+    assert sum(e.upvotes is not None for e in entries) == 10
+
+
+def test_compact_shape_unglues_subscribe_from_the_first_title(seed_bytes: dict[str, bytes]) -> None:
+    entries = parse_listing(seed_bytes["2026-11-22.txt"], origin="2026-11-22.txt").entries
+    assert entries[0].title.startswith("OneRec: Unifying Retrieve and Rank")
+    assert entries[-1].title.startswith("What can a Single Attention Layer Learn?")
+
+
+def test_bare_and_compact_listings_need_a_day(seed_bytes: dict[str, bytes]) -> None:
+    for name in ("2026-03-14.txt", "2026-11-22.txt"):
+        with pytest.raises(ListingError) as caught:
+            parse_listing(seed_bytes[name], origin="capture.txt")
+        assert "capture.txt" in str(caught.value) and "--date" in caught.value.hint
+    listing = parse_listing(
+        seed_bytes["2026-03-14.txt"], origin="capture.txt", day=date(2026, 3, 14)
+    )
+    assert listing.day == date(2026, 3, 14) and len(listing.entries) == 59
+
+
+def test_explicit_date_wins_over_name_and_text(seed_bytes: dict[str, bytes]) -> None:
+    listing = parse_listing(
+        seed_bytes["2025-10-31.txt"], origin="2025-10-31.txt", day=date(2025, 11, 1)
+    )
+    assert listing.day == date(2025, 11, 1)
+
+
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        pytest.param(lambda t: t.replace("\n", "\r\n"), id="crlf"),
+        pytest.param(lambda t: "\ufeff" + t, id="byte-order-mark"),
+        pytest.param(lambda t: t.replace(" ", "\u00a0"), id="non-breaking-spaces"),
+        pytest.param(lambda t: t.replace("\n", "  \t\n") + "\n\n\n", id="trailing-blanks"),
+        pytest.param(lambda t: t.replace("\n\n", "\n"), id="no-blank-lines"),
+        pytest.param(lambda t: t.replace("\n", "\n\n\n"), id="many-blank-lines"),
+    ],
+)
+@pytest.mark.parametrize("name", SEEDS)
+def test_whitespace_variants_parse_the_same(
+    seed_bytes: dict[str, bytes], name: str, mangle
+) -> None:  # type: ignore[no-untyped-def]
+    original = parse_listing(seed_bytes[name], origin=name)
+    variant = parse_listing(mangle(seed_bytes[name].decode()).encode(), origin=name)
+    strip_lines = [
+        (e.title, e.abstract, e.authors_count, e.organization, e.published, e.upvotes)
+        for e in original.entries
+    ]
+    assert [
+        (e.title, e.abstract, e.authors_count, e.organization, e.published, e.upvotes)
+        for e in variant.entries
+    ] == strip_lines
+
+
+def test_control_characters_are_dropped_and_markup_is_kept_as_text() -> None:
+    raw = b"new\nSubscribe\nDaily Papers\nJan 8\n<script>alert(1)</script> T\x07itle\nAbs\x00tract"
+    with pytest.raises(ListingError):  # a NUL byte means binary
+        parse_listing(raw, origin="2026-01-08.txt")
+    entry = parse_listing(raw.replace(b"\x00", b""), origin="2026-01-08.txt").entries[0]
+    assert entry.title == "<script>alert(1)</script> Title"
+    assert entry.abstract == "Abstract"
+
+
+BAD_INPUTS = {
+    "empty": (b"", None, "empty"),
+    "blank": (b"\n \n\t\n", None, "empty"),
+    "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "binary"),
+    "latin-1": ("new\nSubscribe\nJan 8\nCaf\xe9 paper\nabstract\n".encode("latin-1"), 4, "UTF-8"),
+    "json": (b'{"papers": []}', 1, "not a Daily Papers listing"),
+    "markdown": (b"# My notes\n\nSome text\n", 1, "not a Daily Papers listing"),
+    "title without abstract": (b"new\nSubscribe\nDaily Papers\nJan 8\nA title\n", 5, "cut off"),
+    "authors line at the end": (
+        b"new\nDaily Papers\nJan 8\nT\nA\n  \xe2\x80\xa2 3 authors\n",
+        6,
+        "cut off",
+    ),
+    "separator at the end": (
+        b"new\nDaily Papers\nJan 8\nT\nA\n  \xe2\x80\xa2 3 authors\n\xc2\xb7\n",
+        7,
+        "cut off",
+    ),
+    "bad date": (b"new\nDaily Papers\nJan 8\nT\nA\n\xc2\xb7\nYesterday\n", 7, "expected a date"),
+    "header only": (b"new\nSubscribe\nDaily Papers\n", 3, "no papers"),
+    "metadata where a title belongs": (
+        b"new\nDaily Papers\nJan 8\nT\nA\n\xc2\xb7\nJan 2, 2025\n\xc2\xb7\nJan 3, 2025\n",
+        8,
+        "expected a paper title",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_is_a_clear_error(case: str) -> None:
+    raw, line, words = BAD_INPUTS[case]
+    with pytest.raises(ListingError) as caught:
+        parse_listing(raw, origin="2026-01-08.txt")
+    error = caught.value
+    assert words in error.message
+    assert error.location is not None and error.location.path == "2026-01-08.txt"
+    assert error.location.line == line
+    assert error.hint, "every error says what to do"
+
+
+@given(st.text(max_size=400))
+def test_any_text_is_a_listing_or_a_listing_error(text: str) -> None:
+    try:
+        listing = parse_listing(("new\nSubscribe\n" + text).encode(), origin="2026-01-08.txt")
+    except ListingError:
+        return
+    for entry in listing.entries:
+        assert entry.title.strip() == entry.title and "\x00" not in entry.title
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text("abcdefgh XYZ:-", min_size=3, max_size=30),
+            st.text("abcdefgh .,", min_size=3, max_size=60),
+            st.integers(1, 40),
+            st.one_of(st.none(), st.integers(0, 999)),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_written_full_listings_read_back(papers: list[tuple[str, str, int, int | None]]) -> None:
+    papers = [(t.strip() or "T", a.strip() or "A", n, v) for t, a, n, v in papers]
+    lines = ["new", "Subscribe", "Daily Papers", "byAK and the research community", "Jan 8"]
+    for index, (title, abstract, authors, upvotes) in enumerate(papers):
+        # The first paper carries an explicit year, so the listing's year can be inferred.
+        when = "Dec 3, 2025" if index % 2 == 0 else "Jan 2"
+        votes = f" {upvotes}" if upvotes is not None else ""
+        lines += [title, abstract, f"  \u2022 {authors} authors", "\u00b7", when + votes]
+    listing = parse_listing("\n\n".join(lines).encode(), origin="capture.txt")
+    assert listing.day == date(2026, 1, 8)
+    got = [(e.title, e.abstract, e.authors_count, e.upvotes) for e in listing.entries]
+    assert got == [(" ".join(t.split()), " ".join(a.split()), n, v) for t, a, n, v in papers]
