@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 from sitegen import __version__
+from sitegen.build import build_site
 from sitegen.config import SiteConfig, parse_config
 from sitegen.content import (
     ContentSnapshot,
@@ -20,6 +23,7 @@ from sitegen.content import (
 from sitegen.errors import ConfigError, ListingError, Location, SitegenError
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, parse_listing
+from sitegen.progress import progress_display
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 CONFIG_FILE = "site.toml"
@@ -57,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
         "--topic", action="append", default=[], metavar="NAME", help="add a topic (repeatable)"
     )
     ingest.set_defaults(run=_run_ingest)
+
+    build = commands.add_parser(
+        "build", help="render content/ into public/", description="Build the site into public/."
+    )
+    build.add_argument("--out", type=Path, help="output directory (default: ROOT/public)")
+    build.add_argument("--base-url", help="override base_url from site.toml (e.g. the Pages URL)")
+    build.set_defaults(run=_run_build)
     return parser
 
 
@@ -101,6 +112,33 @@ def _run_ingest(args: argparse.Namespace) -> int:
     written = write_files(root, {**kept, **snapshot_changes(snapshot, updated)})
     print(_ingest_summary(snapshot, updated, parsed, written))
     return EXIT_OK
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    config = load_config(root)
+    if args.base_url:
+        config = dataclasses.replace(config, base_url=_checked_base_url(args.base_url))
+    out = args.out or root / "public"
+    started = time.perf_counter()
+    with progress_display("Building", enabled=sys.stderr.isatty()) as advance:
+        report = build_site(root, config, out=out, on_artifact=lambda artifact: advance())
+    elapsed = time.perf_counter() - started
+    print(
+        f"built {report.pages} pages and {report.feeds} feeds "
+        f"({report.published.files} files, {report.published.bytes / 1e6:.1f} MB) "
+        f"into {out} in {elapsed:.2f} s"
+    )
+    return EXIT_OK
+
+
+def _checked_base_url(url: str) -> str:
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError(
+            f"--base-url {url!r} is not an absolute http(s) URL",
+            hint="e.g. https://you.github.io/repo/",
+        )
+    return url if url.endswith("/") else url + "/"
 
 
 def _topic_slug(config: SiteConfig, name: str) -> str:

@@ -98,7 +98,7 @@ def render_paper_file(paper: Paper) -> str:
     )
 
 
-def parse_paper_file(text: str, *, path: str) -> Paper:
+def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | None = None) -> Paper:
     """A paper file's text as a Paper; a ContentError naming the line of anything wrong."""
     paper_id = Path(path).name.removesuffix(".md")
     if not is_paper_id(paper_id):
@@ -121,7 +121,7 @@ def parse_paper_file(text: str, *, path: str) -> Paper:
         organization=Organization(**organization) if organization else None,
         published=check.date("published"),
         upvotes=check.count("upvotes"),
-        topics=check.texts("topics"),
+        topics=check.topics(known_topics),
         keywords=check.texts("keywords"),
         github_url=check.url("github"),
         project_url=check.url("project_page"),
@@ -242,6 +242,17 @@ class _FieldCheck:
             raise self.fail(key, "an array of strings")
         return tuple(clean_line(item) for item in value if clean_line(item))
 
+    def topics(self, known: frozenset[str] | None) -> tuple[str, ...]:
+        slugs = self.texts("topics")
+        for slug in slugs:
+            if known is not None and slug not in known:
+                raise ContentError(
+                    f"unknown topic {slug!r} in `topics`",
+                    location=self.where("topics"),
+                    hint="use a topic slug from site.toml: " + ", ".join(sorted(known)),
+                )
+        return slugs
+
     def count(self, key: str) -> int | None:
         value = self.fields.get(key)
         if not _is_count(value):
@@ -299,12 +310,16 @@ class _FieldCheck:
 # ---- reading and writing the store -------------------------------------------------------------
 
 
-def load_content(root: Path) -> ContentSnapshot:
-    """Read the whole content store (completing an interrupted write first)."""
+def load_content(root: Path, *, known_topics: frozenset[str] | None = None) -> ContentSnapshot:
+    """Read the whole content store (completing an interrupted write first).
+
+    With `known_topics`, a paper naming a topic not in that set is an error.
+    """
     recover_interrupted_write(root)
     papers: dict[str, Paper] = {}
     for path in sorted((root / PAPERS_DIR).glob("*.md")):
-        paper = parse_paper_file(_read_text(path, root), path=_display(path, root))
+        text = _read_text(path, root)
+        paper = parse_paper_file(text, path=_display(path, root), known_topics=known_topics)
         papers[paper.id] = paper
     days: dict[date, Day] = {}
     for path in sorted((root / DAYS_DIR).glob("*.toml")):

@@ -1,9 +1,11 @@
 """Topic assignment: keyword rules from site.toml over a paper's title, abstract and keywords.
 
-Rules are data (site.toml) and are applied at build time, so editing them re-topics every
-paper without re-ingesting anything. A keyword is a phrase of words; text and keywords are
-split into the same lowercase word tokens (a trailing plural "s" dropped), so "Diffusion
-Models" matches the keyword "diffusion model" and "RL" never matches inside "world".
+Rules are data (site.toml) applied at build time, so editing them re-topics every paper without
+re-ingesting anything. A paper gets at most three rule topics, the best-scoring.
+
+A keyword is a phrase of words; text and keywords are split into the same lowercase word
+tokens (a trailing plural "s" dropped), so "Diffusion Models" matches the keyword
+"diffusion model" and "RL" never matches inside "world".
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sitegen.model import Paper, Topic
 
 _TITLE_WEIGHT = 2  # a keyword in the title decides on its own
 _THRESHOLD = 2  # otherwise two mentions in the abstract, or a source keyword plus one mention
+MAX_RULE_TOPICS = 3  # the best-scoring topics only: five tags on a paper tell a reader nothing
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -24,6 +27,7 @@ class TopicMatcher:
     phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # keyword tokens -> topic slugs
     longest: int  # words in the longest keyword
     known: frozenset[str]
+    order: Mapping[str, int]  # topic slug -> its place in site.toml
 
 
 def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
@@ -37,6 +41,7 @@ def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
         phrases={tokens: tuple(slugs) for tokens, slugs in phrases.items()},
         longest=max((len(tokens) for tokens in phrases), default=0),
         known=frozenset(topic.slug for topic in topics),
+        order={topic.slug: index for index, topic in enumerate(topics)},
     )
 
 
@@ -50,7 +55,11 @@ def assign_topics(paper: Paper, matcher: TopicMatcher) -> tuple[str, ...]:
     ):
         for slug in _matches(_tokens(text), matcher):
             scores[slug] = scores.get(slug, 0) + weight
-    matched = sorted(slug for slug, score in scores.items() if score >= _THRESHOLD)
+    ranked = sorted(
+        (slug for slug, score in scores.items() if score >= _THRESHOLD),
+        key=lambda slug: (-scores[slug], matcher.order[slug]),
+    )
+    matched = sorted(ranked[:MAX_RULE_TOPICS], key=matcher.order.__getitem__)
     manual = tuple(slug for slug in paper.topics if slug in matcher.known)
     return tuple(dict.fromkeys((*manual, *matched)))
 

@@ -1,0 +1,425 @@
+"""HTML pages and the site's other files: view models in Python, presentation in templates.
+
+Templates receive ready values (text, relative hrefs, pre-rendered abstract HTML) and decide
+nothing. Abstracts are Markdown rendered by markdown-it-py with raw HTML and images off, so no
+listing can put markup, script or a remote request into a page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment
+from markdown_it import MarkdownIt
+
+from sitegen.model import Paper
+from sitegen.publish import Artifact
+from sitegen.site import DayListing, Site
+from sitegen.urls import ListingRoutes, Route, Routes
+
+# The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
+HF_PAPER = "https://huggingface.co/papers/"
+ARXIV = "https://arxiv.org/"
+
+
+def render_abstract(text: str) -> str:
+    """The abstract as safe HTML."""
+    html: str = _MARKDOWN.render(text)
+    return html
+
+
+def summarize(text: str, limit: int) -> str:
+    """The abstract's first `limit` characters, cut at a word."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    title: str
+    href: str
+    type: str  # MIME type
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A paper in a list."""
+
+    title: str
+    href: str
+    rank: int | None
+    upvotes: int | None
+    byline: str
+    published: str
+    summary: str
+    topics: tuple[Link, ...]
+
+
+class _Renderer:
+    def __init__(self, site: Site, routes: Routes, env: Environment, abstracts: Mapping[str, str]):
+        self.site, self.routes, self.env, self.abstracts = site, routes, env, abstracts
+        self.topic_names = {t.topic.slug: t.topic.name for t in site.topics}
+        self.site_feeds = routes.home()
+
+    def page(
+        self,
+        template: str,
+        route: Route,
+        *,
+        title: str,
+        feeds: ListingRoutes | None,
+        description: str | None = None,
+        absolute_links: bool = False,
+        **values: Any,
+    ) -> Artifact:
+        here = route
+
+        def href(target: Route) -> str:
+            if absolute_links:
+                return self.routes.root_relative(target)
+            return Routes.relative(here, target)
+
+        feed_routes = feeds or self.site_feeds
+        feed_title = title if feeds else self.site.config.title
+        context = {
+            "lang": self.site.config.language,
+            "site_title": self.site.config.title,
+            "page_title": title if route.url else self.site.config.title,
+            "description": description or self.site.config.description,
+            "canonical": self.routes.absolute(route),
+            "css": href(self.routes.stylesheet()),
+            "nav": self.nav(href, route),
+            "home": href(self.routes.home().html),
+            "alternates": (
+                FeedLink(f"{feed_title} (RSS)", href(feed_routes.rss), "application/rss+xml"),
+                FeedLink(f"{feed_title} (Atom)", href(feed_routes.atom), "application/atom+xml"),
+            ),
+            "href": href,
+            **values,
+        }
+        html = self.env.get_template(template).render(context)
+        return Artifact(route.path, html.encode())
+
+    def nav(self, href: Any, current: Route) -> tuple[tuple[Link, bool], ...]:
+        sections = (
+            ("Days", self.routes.days_index().html),
+            ("Topics", self.routes.topics_index()),
+            ("Feeds", self.routes.feeds_page()),
+        )
+        return tuple((Link(name, href(r)), current.url.startswith(r.url)) for name, r in sections)
+
+    def card(self, paper: Paper, href: Any, *, rank: int | None = None) -> Card:
+        return Card(
+            title=paper.title,
+            href=href(self.routes.paper(paper.id)),
+            rank=rank,
+            upvotes=paper.upvotes,
+            byline=byline(paper),
+            published=human_date(paper.published) if paper.published else "",
+            summary=summarize(paper.abstract, self.site.config.pages.summary_chars),
+            topics=tuple(
+                Link(self.topic_names[slug], href(self.routes.topic(slug).html))
+                for slug in self.site.paper_topics[paper.id]
+            ),
+        )
+
+    def day_page(
+        self, index: int, listing: DayListing, route: ListingRoutes, *, home: bool
+    ) -> Artifact:
+        newer = self.site.days[index - 1] if index > 0 else None
+        older = self.site.days[index + 1] if index + 1 < len(self.site.days) else None
+        target = self.routes.home().html if home else route.html
+
+        def href(r: Route) -> str:
+            return Routes.relative(target, r)
+
+        title = f"Papers of {human_date(listing.day)}"
+        return self.page(
+            "day.html",
+            target,
+            title=title,
+            feeds=self.routes.home() if home else route,
+            heading=title,
+            is_home=home,
+            count=len(listing.papers),
+            cards=[self.card(p, href, rank=i) for i, p in enumerate(listing.papers, start=1)],
+            newer=Link(human_date(newer.day), href(self.routes.day(newer.day).html))
+            if newer
+            else None,
+            older=Link(human_date(older.day), href(self.routes.day(older.day).html))
+            if older
+            else None,
+            day_feeds=(Link("RSS", href(route.rss)), Link("Atom", href(route.atom))),
+        )
+
+
+def render_pages(
+    site: Site, routes: Routes, env: Environment, abstracts: Mapping[str, str]
+) -> Iterator[Artifact]:
+    """Every HTML page, plus 404.html, the sitemap, robots.txt and api/papers.json."""
+    r = _Renderer(site, routes, env, abstracts)
+    if site.days:
+        yield r.day_page(0, site.days[0], routes.day(site.days[0].day), home=True)
+    else:
+        yield r.page("empty.html", routes.home().html, title=site.config.title, feeds=routes.home())
+    for index, listing in enumerate(site.days):
+        yield r.day_page(index, listing, routes.day(listing.day), home=False)
+    yield _days_index(r)
+    yield _topics_index(r)
+    for topic_listing in site.topics:
+        yield from _topic_pages(r, topic_listing)
+    for paper in site.papers:
+        yield _paper_page(r, paper)
+    yield _feeds_page(r)
+    yield r.page(
+        "404.html", routes.not_found(), title="Page not found", feeds=None, absolute_links=True
+    )
+    yield Artifact(
+        routes.robots().path,
+        f"User-agent: *\nAllow: /\nSitemap: {routes.absolute(routes.sitemap())}\n".encode(),
+    )
+    yield _sitemap(site, routes)
+    yield _papers_api(site, routes)
+
+
+def _days_index(r: _Renderer) -> Artifact:
+    route = r.routes.days_index()
+
+    def href(target: Route) -> str:
+        return Routes.relative(route.html, target)
+
+    months = [
+        (
+            month,
+            [Link(human_date(d.day), href(r.routes.day(d.day).html)) for d in days_of_month],
+            [len(d.papers) for d in days_of_month],
+        )
+        for month, days_of_month in (
+            (m, list(g)) for m, g in groupby(r.site.days, key=lambda d: d.day.strftime("%B %Y"))
+        )
+    ]
+    return r.page(
+        "days.html",
+        route.html,
+        title="All days",
+        feeds=route,
+        months=[(m, list(zip(links, counts, strict=True))) for m, links, counts in months],
+    )
+
+
+def _topics_index(r: _Renderer) -> Artifact:
+    route = r.routes.topics_index()
+
+    def href(target: Route) -> str:
+        return Routes.relative(route, target)
+
+    topics = [
+        (
+            Link(t.topic.name, href(r.routes.topic(t.topic.slug).html)),
+            t.topic.description,
+            len(t.papers),
+        )
+        for t in r.site.topics
+    ]
+    return r.page("topics.html", route, title="Topics", feeds=None, topics=topics)
+
+
+def _topic_pages(r: _Renderer, listing: Any) -> Iterator[Artifact]:
+    size = r.site.config.pages.topic_page_size
+    pages = max(1, -(-len(listing.papers) // size))
+    for number in range(1, pages + 1):
+        route = r.routes.topic(listing.topic.slug, number)
+
+        def href(target: Route, _route: Route = route.html) -> str:
+            return Routes.relative(_route, target)
+
+        chunk = listing.papers[(number - 1) * size : number * size]
+        pager = (
+            [
+                (n, href(r.routes.topic(listing.topic.slug, n).html), n == number)
+                for n in range(1, pages + 1)
+            ]
+            if pages > 1
+            else []
+        )
+        title = listing.topic.name if number == 1 else f"{listing.topic.name}, page {number}"
+        yield r.page(
+            "topic.html",
+            route.html,
+            title=title,
+            feeds=route,
+            description=listing.topic.description,
+            topic=listing.topic,
+            count=len(listing.papers),
+            cards=[r.card(p, href) for p in chunk],
+            pager=pager,
+            previous=href(r.routes.topic(listing.topic.slug, number - 1).html)
+            if number > 1
+            else None,
+            next=href(r.routes.topic(listing.topic.slug, number + 1).html)
+            if number < pages
+            else None,
+        )
+
+
+def _paper_page(r: _Renderer, paper: Paper) -> Artifact:
+    route = r.routes.paper(paper.id)
+
+    def href(target: Route) -> str:
+        return Routes.relative(route, target)
+
+    links = [
+        Link(
+            "Hugging Face",
+            HF_PAPER + paper.arxiv_id
+            if paper.arxiv_id
+            else f"https://huggingface.co/papers?q={quote(paper.title)}",
+        )
+    ]
+    if paper.arxiv_id:
+        links += [
+            Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}"),
+            Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}"),
+        ]
+    if paper.github_url:
+        links.append(Link("GitHub", paper.github_url))
+    if paper.project_url:
+        links.append(Link("Project page", paper.project_url))
+    featured = [
+        Link(f"{human_date(a.day)} (#{a.rank})", href(r.routes.day(a.day).html))
+        for a in r.site.appearances.get(paper.id, ())
+    ]
+    return r.page(
+        "paper.html",
+        route,
+        title=paper.title,
+        feeds=None,
+        description=summarize(paper.abstract, 200),
+        paper=paper,
+        byline=byline(paper),
+        published=human_date(paper.published) if paper.published else None,
+        abstract_html=r.abstracts[paper.id],
+        links=links,
+        featured=featured,
+        topics=[
+            Link(r.topic_names[s], href(r.routes.topic(s).html))
+            for s in r.site.paper_topics[paper.id]
+        ],
+    )
+
+
+def _feeds_page(r: _Renderer) -> Artifact:
+    route = r.routes.feeds_page()
+
+    def href(target: Route) -> str:
+        return Routes.relative(route, target)
+
+    home, digest = r.routes.home(), r.routes.days_index()
+    rows = [
+        (
+            "All papers",
+            f"The newest {r.site.config.feeds.items} papers",
+            href(home.rss),
+            href(home.atom),
+            href(r.routes.json_feed()),
+        ),
+        (
+            "Daily digest",
+            "One item per day, linking the day's page",
+            href(digest.rss),
+            href(digest.atom),
+            None,
+        ),
+    ]
+    rows += [
+        (
+            t.topic.name,
+            t.topic.description,
+            href(r.routes.topic(t.topic.slug).rss),
+            href(r.routes.topic(t.topic.slug).atom),
+            None,
+        )
+        for t in r.site.topics
+    ]
+    return r.page(
+        "feeds.html", route, title="Feeds", feeds=None, rows=rows, opml=href(r.routes.opml())
+    )
+
+
+def _sitemap(site: Site, routes: Routes) -> Artifact:
+    urls = [
+        routes.absolute(routes.home().html),
+        routes.absolute(routes.days_index().html),
+        routes.absolute(routes.topics_index()),
+    ]
+    urls += [routes.absolute(routes.day(d.day).html) for d in site.days]
+    for t in site.topics:
+        size = site.config.pages.topic_page_size
+        urls += [
+            routes.absolute(routes.topic(t.topic.slug, n).html)
+            for n in range(1, max(1, -(-len(t.papers) // size)) + 1)
+        ]
+    urls += [routes.absolute(routes.paper(p.id)) for p in site.papers]
+    urls.append(routes.absolute(routes.feeds_page()))
+    body = "".join(f"<url><loc>{_xml_escape(u)}</loc></url>\n" for u in urls)
+    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}</urlset>\n'
+    return Artifact(routes.sitemap().path, xml.encode())
+
+
+def _papers_api(site: Site, routes: Routes) -> Artifact:
+    records = [
+        {
+            "id": p.id,
+            "title": p.title,
+            "url": routes.absolute(routes.paper(p.id)),
+            "arxiv_id": p.arxiv_id,
+            "published": p.published.isoformat() if p.published else None,
+            "days": [a.day.isoformat() for a in site.appearances.get(p.id, ())],
+            "topics": list(site.paper_topics[p.id]),
+            "upvotes": p.upvotes,
+            "authors": list(p.authors),
+            "authors_count": p.authors_count,
+            "organization": p.organization.name if p.organization else None,
+        }
+        for p in site.papers
+    ]
+    text = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Artifact(routes.papers_api().path, (text + "\n").encode())
+
+
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def byline(paper: Paper) -> str:
+    """Who wrote it, as briefly as the listing allows."""
+    if paper.authors:
+        names = ", ".join(paper.authors[:3])
+        more = len(paper.authors) - 3
+        by = f"{names} and {more} more" if more > 0 else names
+    elif paper.authors_count:
+        by = f"{paper.authors_count} author{'s' if paper.authors_count != 1 else ''}"
+    else:
+        by = ""
+    if paper.organization:
+        return f"{by} · {paper.organization.name}" if by else paper.organization.name
+    return by
+
+
+def human_date(day: date) -> str:
+    return f"{day.strftime('%b')} {day.day}, {day.year}"

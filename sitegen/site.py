@@ -1,0 +1,94 @@
+"""The site model: what every page and feed lists, assembled once from the content (pure).
+
+The day files decide which papers a day featured and in what order; a paper's days and its
+place in feeds are derived from them, so no page can contradict another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sitegen.config import SiteConfig
+from sitegen.content import ContentSnapshot
+from sitegen.model import Appearance, Paper, Topic
+from sitegen.topics import assign_topics, compile_topics
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayListing:
+    day: date
+    papers: tuple[Paper, ...]  # rank order: rank 1 first
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopicListing:
+    topic: Topic
+    papers: tuple[Paper, ...]  # newest first
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    config: SiteConfig
+    days: tuple[DayListing, ...]  # newest first
+    topics: tuple[TopicListing, ...]  # in site.toml order
+    newest: tuple[Paper, ...]  # every featured paper, newest first
+    papers: tuple[Paper, ...]  # every paper, by id (featured or not)
+    paper_topics: Mapping[str, tuple[str, ...]]  # paper id -> topic slugs
+    appearances: Mapping[str, tuple[Appearance, ...]]  # paper id -> its days, oldest first
+
+
+def assemble_site(snapshot: ContentSnapshot, config: SiteConfig) -> Site:
+    """Order and group the content for rendering."""
+    appearances: dict[str, list[Appearance]] = {}
+    days: list[DayListing] = []
+    for day in sorted(snapshot.days, reverse=True):
+        # A paper file deleted by hand takes the paper off the site; its day entry is left behind.
+        listed = [e.paper_id for e in snapshot.days[day].entries if e.paper_id in snapshot.papers]
+        unique = list(dict.fromkeys(listed))
+        for rank, paper_id in enumerate(unique, start=1):
+            appearances.setdefault(paper_id, []).append(Appearance(day=day, rank=rank))
+        if unique:
+            days.append(DayListing(day=day, papers=tuple(snapshot.papers[i] for i in unique)))
+    for found in appearances.values():
+        found.reverse()  # the loop went newest first
+
+    newest = sorted(
+        (snapshot.papers[paper_id] for paper_id in appearances),
+        key=lambda paper: _newest_first(appearances[paper.id][0], paper.id),
+    )
+    matcher = compile_topics(config.topics)
+    paper_topics = {
+        paper_id: assign_topics(snapshot.papers[paper_id], matcher)
+        for paper_id in sorted(snapshot.papers)
+    }
+    by_topic: dict[str, list[Paper]] = {topic.slug: [] for topic in config.topics}
+    for paper in newest:
+        for slug in paper_topics[paper.id]:
+            by_topic[slug].append(paper)
+    return Site(
+        config=config,
+        days=tuple(days),
+        topics=tuple(TopicListing(topic=t, papers=tuple(by_topic[t.slug])) for t in config.topics),
+        newest=tuple(newest),
+        papers=tuple(snapshot.papers[paper_id] for paper_id in sorted(snapshot.papers)),
+        paper_topics=paper_topics,
+        appearances={paper_id: tuple(found) for paper_id, found in appearances.items()},
+    )
+
+
+def _newest_first(first: Appearance, paper_id: str) -> tuple[int, int, str]:
+    return (-first.day.toordinal(), first.rank, paper_id)
+
+
+def featured_at(appearance: Appearance) -> datetime:
+    """When a paper was featured, for feeds: noon UTC of the day, one second earlier per rank,
+    so times are distinct, keep the day's order, and stay on the same date in most time zones."""
+    noon = datetime.combine(appearance.day, time(12, 0), tzinfo=UTC)
+    return noon - timedelta(seconds=min(appearance.rank, 43_200) - 1)
+
+
+def day_moment(day: date) -> datetime:
+    """When a day's digest item is dated: the moment of its rank-1 paper."""
+    return featured_at(Appearance(day=day, rank=1))

@@ -1,0 +1,115 @@
+"""Every output path and URL of the site, decided in one place.
+
+A route's `path` is the file under public/; its `url` is relative to the site root ("" for the
+home page, "days/2025-10-31/" for a day). Pages link to each other relatively, so the site works
+under any base URL subpath and from a local server at "/"; feeds, the sitemap and the API use
+absolute URLs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from datetime import date
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    path: str  # file under public/
+    url: str  # relative to the site root, "" is the root
+
+
+@dataclass(frozen=True, slots=True)
+class ListingRoutes:
+    """A listing page and its feeds."""
+
+    html: Route
+    rss: Route
+    atom: Route
+
+
+def _page(url: str) -> Route:
+    return Route(path=f"{url}index.html", url=url)
+
+
+def _file(path: str) -> Route:
+    return Route(path=path, url=path)
+
+
+def _listing(url: str) -> ListingRoutes:
+    return ListingRoutes(html=_page(url), rss=_file(f"{url}rss.xml"), atom=_file(f"{url}atom.xml"))
+
+
+@dataclass(frozen=True, slots=True)
+class Routes:
+    base_url: str  # absolute, ends with "/"
+
+    # -- listing pages and their feeds
+    def home(self) -> ListingRoutes:
+        return _listing("")
+
+    def day(self, day: date) -> ListingRoutes:
+        return _listing(f"days/{day.isoformat()}/")
+
+    def days_index(self) -> ListingRoutes:
+        # The archive of days pairs with the daily digest: one item per day.
+        return ListingRoutes(
+            html=_page("days/"), rss=_file("digest/rss.xml"), atom=_file("digest/atom.xml")
+        )
+
+    def topic(self, slug: str, page: int = 1) -> ListingRoutes:
+        feeds = _listing(f"topics/{slug}/")
+        if page == 1:
+            return feeds
+        return ListingRoutes(
+            html=_page(f"topics/{slug}/page/{page}/"), rss=feeds.rss, atom=feeds.atom
+        )
+
+    def topics_index(self) -> Route:
+        return _page("topics/")
+
+    # -- single pages and files
+    def paper(self, paper_id: str) -> Route:
+        return _page(f"papers/{paper_id}/")
+
+    def feeds_page(self) -> Route:
+        return _page("feeds/")
+
+    def json_feed(self) -> Route:
+        return _file("feed.json")
+
+    def opml(self) -> Route:
+        return _file("feeds.opml")
+
+    def papers_api(self) -> Route:
+        return _file("api/papers.json")
+
+    def sitemap(self) -> Route:
+        return _file("sitemap.xml")
+
+    def robots(self) -> Route:
+        return _file("robots.txt")
+
+    def not_found(self) -> Route:
+        return Route(path="404.html", url="404.html")
+
+    def stylesheet(self) -> Route:
+        return _file("style.css")
+
+    # -- turning routes into links
+    def absolute(self, route: Route) -> str:
+        return self.base_url + route.url
+
+    def root_relative(self, route: Route) -> str:
+        """ "/subpath/x/": for pages served at unknown paths (404.html)."""
+        return urlsplit(self.base_url).path + route.url
+
+    @staticmethod
+    def relative(source: Route, target: Route) -> str:
+        """The link from the page at `source` to `target`."""
+        here = posixpath.dirname(source.path) or "."
+        if target.url.endswith("/") or target.url == "":  # a page: link to its directory
+            link = posixpath.relpath(target.url.rstrip("/") or ".", here)
+            return "./" if link == "." else f"{link}/"
+        return posixpath.relpath(target.path, here)

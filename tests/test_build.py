@@ -1,0 +1,291 @@
+"""`sitegen build`: the page set, feeds read by a real parser, ids, escaping, determinism."""
+
+from __future__ import annotations
+
+import html.parser
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from sitegen.cli import main
+from tests.conftest import REPO, tree_bytes
+
+BASE = "https://example.github.io/daily-papers/"
+
+
+@pytest.fixture
+def bundled(site: Path) -> Path:
+    """A site directory holding the bundled content."""
+    shutil.copytree(REPO / "content", site / "content")
+    return site
+
+
+@pytest.fixture
+def built(bundled: Path) -> Path:
+    assert main(["--root", str(bundled), "build"]) == 0
+    return bundled / "public"
+
+
+def _parse(path: Path) -> feedparser.FeedParserDict:
+    feed = feedparser.parse(path.read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    return feed
+
+
+def test_the_bundled_site_has_every_page(built: Path) -> None:
+    assert len(list((built / "papers").glob("*/index.html"))) == 450
+    days = sorted(p.name for p in (built / "days").iterdir() if p.is_dir())
+    assert days == ["2025-10-31", "2025-11-03", "2026-01-08", "2026-03-14", "2026-11-22"]
+    topics = json.loads((built / "api" / "papers.json").read_text())
+    for name in (
+        "index.html",
+        "days/index.html",
+        "topics/index.html",
+        "feeds/index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "style.css",
+        "feed.json",
+        "feeds.opml",
+        "rss.xml",
+        "atom.xml",
+        "digest/rss.xml",
+        "digest/atom.xml",
+    ):
+        assert (built / name).is_file(), name
+    slugs = {t for paper in topics for t in paper["topics"]}
+    for slug in slugs:
+        for name in ("index.html", "rss.xml", "atom.xml"):
+            assert (built / "topics" / slug / name).is_file()
+    for day in days:
+        for name in ("index.html", "rss.xml", "atom.xml"):
+            assert (built / "days" / day / name).is_file()
+
+
+class _Head(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.alternates: list[tuple[str, str]] = []
+        self.scripts = 0
+        self.handlers: list[str] = []
+        self.urls: list[str] = []  # every href/src/action
+        self.fetching_tags: list[str] = []  # tags that make a browser request something
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "link" and attributes.get("rel") == "alternate":
+            self.alternates.append((attributes["type"] or "", attributes["href"] or ""))
+        if tag == "script":
+            self.scripts += 1
+        self.handlers += [name for name, _ in attrs if name.startswith("on")]
+        self.urls += [v or "" for k, v in attrs if k in ("href", "src", "action", "srcset")]
+        if tag in ("img", "iframe", "object", "embed", "video", "audio", "source", "form"):
+            self.fetching_tags.append(tag)
+
+
+def test_every_page_advertises_rss_and_atom_that_exist(built: Path) -> None:
+    for page in built.rglob("*.html"):
+        if page.name == "404.html":
+            continue
+        head = _Head()
+        head.feed(page.read_text())
+        types = sorted(t for t, _ in head.alternates)
+        assert types == ["application/atom+xml", "application/rss+xml"], page
+        for _, href in head.alternates:
+            assert (page.parent / href).resolve().is_file(), (page, href)
+
+
+def test_listing_pages_have_their_own_feeds(built: Path) -> None:
+    day = built / "days" / "2025-11-03"
+    head = _Head()
+    head.feed((day / "index.html").read_text())
+    assert sorted(href for _, href in head.alternates) == ["atom.xml", "rss.xml"]
+    head = _Head()
+    head.feed((built / "topics" / "llm" / "index.html").read_text())
+    assert sorted(href for _, href in head.alternates) == ["atom.xml", "rss.xml"]
+
+
+def test_day_feeds_hold_the_day_in_rank_order_with_distinct_times(built: Path) -> None:
+    day_page = (built / "days" / "2025-11-03" / "index.html").read_text()
+    for name in ("rss.xml", "atom.xml"):
+        feed = _parse(built / "days" / "2025-11-03" / name)
+        assert len(feed.entries) == 63
+        times = [datetime(*e.published_parsed[:6], tzinfo=UTC) for e in feed.entries]
+        assert times == sorted(times, reverse=True) and len(set(times)) == 63
+        assert all(t.date().isoformat() == "2025-11-03" for t in times)
+        first = feed.entries[0]
+        assert first.title.startswith("Ensembling Portfolio Strategies")
+        assert first.link.startswith(BASE + "papers/") and first.id.startswith(
+            "tag:sitegen,2023:paper/"
+        )
+        assert day_page.index(first.title) < day_page.index(feed.entries[1].title)
+
+
+def test_feed_updated_is_its_newest_item_not_the_clock(built: Path) -> None:
+    for name in ("rss.xml", "atom.xml"):
+        feed = _parse(built / name)
+        assert len(feed.entries) == 50
+        newest = max(e.published_parsed for e in feed.entries)
+        stamp = feed.feed.get("updated_parsed")
+        assert stamp == newest
+    digest = _parse(built / "digest" / "atom.xml")
+    assert [e.link.removeprefix(BASE) for e in digest.entries] == [
+        "days/2026-11-22/",
+        "days/2026-03-14/",
+        "days/2026-01-08/",
+        "days/2025-11-03/",
+        "days/2025-10-31/",
+    ]
+
+
+def test_the_json_feed_and_opml_list_the_feeds(built: Path) -> None:
+    feed = json.loads((built / "feed.json").read_text())
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert len(feed["items"]) == 50 and len({i["id"] for i in feed["items"]}) == 50
+    opml = (built / "feeds.opml").read_text()
+    assert opml.count("<outline") == 2 + len(list((built / "topics").glob("*/atom.xml")))
+    assert f'xmlUrl="{BASE}digest/atom.xml"' in opml
+
+
+def test_papers_json_has_every_paper_with_its_fields(built: Path) -> None:
+    papers = json.loads((built / "api" / "papers.json").read_text())
+    assert len(papers) == 450
+    keys = {
+        "id",
+        "title",
+        "url",
+        "arxiv_id",
+        "published",
+        "days",
+        "topics",
+        "upvotes",
+        "authors",
+        "authors_count",
+        "organization",
+    }
+    assert all(set(p) == keys for p in papers)
+    tencent = [p for p in papers if p["organization"] == "Tencent"]
+    assert len(tencent) == 1 and tencent[0]["url"] == f"{BASE}papers/{tencent[0]['id']}/"
+    in_five = [p for p in papers if len(p["days"]) == 5]
+    assert len(in_five) == 1
+
+
+def test_the_same_content_builds_the_same_bytes_whatever_the_clock(
+    bundled: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "TZ": "Asia/Tokyo"}
+    first, second = tmp_path / "a", tmp_path / "b"
+    run = [sys.executable, "-m", "sitegen", "--root", str(bundled), "build", "--out"]
+    subprocess.run([*run, str(first)], check=True, capture_output=True)
+    time.sleep(1.1)
+    subprocess.run([*run, str(second)], check=True, capture_output=True, env=env)
+    assert tree_bytes(first) == tree_bytes(second)
+
+
+def test_feed_ids_do_not_depend_on_base_url_or_later_days(
+    bundled: Path, tmp_path: Path, seed_files: list[Path]
+) -> None:
+    out = tmp_path / "out"
+    assert main(["--root", str(bundled), "build", "--out", str(out)]) == 0
+    before = {e.id: e.published for e in _parse(out / "days" / "2025-11-03" / "atom.xml").entries}
+    moved = tmp_path / "moved"
+    assert (
+        main(
+            [
+                "--root",
+                str(bundled),
+                "build",
+                "--out",
+                str(moved),
+                "--base-url",
+                "https://papers.example.org/",
+            ]
+        )
+        == 0
+    )
+    after = {e.id: e.published for e in _parse(moved / "days" / "2025-11-03" / "atom.xml").entries}
+    assert after == before
+    assert (
+        _parse(moved / "atom.xml").entries[0].link.startswith("https://papers.example.org/papers/")
+    )
+
+
+def test_titles_and_abstracts_never_become_markup(site: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "2026-02-02.txt"
+    listing.write_text(
+        "new\nSubscribe\nDaily Papers\nFeb 2\n"
+        '<script>alert("t")</script><b onmouseover=x>Bold</b> & Co\n'
+        "<img src=x onerror=alert(1)> [click](javascript:alert(2)) "
+        "![i](http://evil.example/p.png) </div>\n"
+        "  • 2 authors\n·\nJan 2, 2025 3\n"
+    )
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    public = site / "public"
+    for page in public.rglob("*.html"):
+        head = _Head()
+        head.feed(page.read_text())
+        assert head.scripts == 0 and head.handlers == [] and head.fetching_tags == [], page
+        assert not [u for u in head.urls if u.strip().lower().startswith(("javascript:", "data:"))]
+    for name in ("rss.xml", "atom.xml"):
+        entry = _parse(public / name).entries[0]
+        assert entry.title == '<script>alert("t")</script><b onmouseover=x>Bold</b> & Co'
+        content = entry.content[0].value if "content" in entry else entry.description
+        head = _Head()
+        head.feed(content)
+        assert head.scripts == 0 and head.handlers == [] and head.fetching_tags == []
+        assert not [u for u in head.urls if u.strip().lower().startswith("javascript:")]
+        assert "&lt;img src=x onerror=alert(1)&gt;" in content
+    item = json.loads((public / "feed.json").read_text())["items"][0]
+    assert "<script" not in item["content_html"] and item["title"].startswith("<script>")
+
+
+def test_a_failed_build_leaves_the_previous_public_whole(built: Path, bundled: Path) -> None:
+    before = tree_bytes(built)
+    template = bundled / "templates" / "paper.html"
+    template.write_text(
+        template.read_text().replace("{{ paper.title }}", "{{ paper.no_such_field }}")
+    )
+    assert main(["--root", str(bundled), "build"]) == 2
+    assert tree_bytes(built) == before
+    assert [p.name for p in bundled.iterdir() if p.name.startswith(".public")] == []
+
+
+def test_a_broken_content_file_is_a_clear_error(
+    bundled: Path, built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = tree_bytes(built)
+    paper = next((bundled / "content" / "papers").glob("*.md"))
+    lines = paper.read_text().split("\n")
+    lines.insert(2, 'topics = ["astrology"]')
+    paper.write_text("\n".join(lines))
+    assert main(["--root", str(bundled), "build"]) == 2
+    err = capsys.readouterr().err
+    assert f"content/papers/{paper.name}:3: unknown topic 'astrology'" in err and "hint:" in err
+    paper.write_text(paper.read_text().replace('topics = ["astrology"]', "published = 2025-13-45"))
+    assert main(["--root", str(bundled), "build"]) == 2
+    assert f"content/papers/{paper.name}:3" in capsys.readouterr().err
+    assert tree_bytes(built) == before
+
+
+def test_an_empty_site_builds(site: Path) -> None:
+    assert main(["--root", str(site), "build"]) == 0
+    assert "No papers yet" in (site / "public" / "index.html").read_text()
+    _parse(site / "public" / "atom.xml")
+
+
+def test_pages_link_relatively_so_a_subpath_and_a_local_server_both_work(built: Path) -> None:
+    page = (built / "days" / "2025-11-03" / "index.html").read_text()
+    assert 'href="../../style.css"' in page and 'href="../../papers/' in page
+    assert 'href="/' not in page.replace('href="/daily-papers/', "")
+    not_found = (built / "404.html").read_text()
+    assert 'href="/daily-papers/style.css"' in not_found  # served at any path, so root-relative
