@@ -19,7 +19,6 @@ from sitegen.site import assemble_site
 from sitegen.urls import Routes
 
 TEMPLATES_DIR = "templates"
-STYLESHEET = "style.css"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +41,10 @@ def build_site(
     routes = Routes(config.base_url)
     env = template_environment(root / TEMPLATES_DIR)
     abstracts = {paper.id: render_abstract(paper.abstract) for paper in site.papers}
-    stylesheet = Artifact(routes.stylesheet().path, _read_template_file(root, STYLESHEET))
+    static = [
+        Artifact(route.path, _read_template_file(root, route.path))
+        for route in (routes.stylesheet(), routes.icon())
+    ]
     counts = {"pages": 0, "feeds": 0}
 
     def counted(artifacts: Iterable[Artifact]) -> Iterator[Artifact]:
@@ -55,7 +57,7 @@ def build_site(
             yield artifact
 
     artifacts = itertools.chain(
-        [stylesheet],
+        static,
         render_pages(site, routes, env, abstracts),
         render_feeds(site, routes, abstracts),
     )

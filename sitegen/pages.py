@@ -103,6 +103,7 @@ class _Renderer:
             "description": description or self.site.config.description,
             "canonical": self.routes.absolute(route),
             "css": href(self.routes.stylesheet()),
+            "icon": href(self.routes.icon()),
             "nav": self.nav(href, route),
             "home": href(self.routes.home().html),
             "alternates": (

@@ -97,6 +97,9 @@ class Routes:
     def stylesheet(self) -> Route:
         return _file("style.css")
 
+    def icon(self) -> Route:
+        return _file("favicon.svg")
+
     # -- turning routes into links
     def absolute(self, route: Route) -> str:
         return self.base_url + route.url

@@ -1,0 +1,50 @@
+"""The bundled site through the independent acceptance harness (../shared/tools/check_site):
+the Nu HTML checker, feedparser, sfeed, newsboat, two npm feed readers, linkinator, axe and a
+real Chromium at 390 and 1280 px. None of it uses sitegen's code."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from tests.conftest import REPO
+
+CHECK_SITE = REPO.parent / "shared" / "tools" / "check_site"
+INSTALLED = Path(os.environ.get("CHECKERS_HOME", "/opt/checkers")).is_dir()
+pytestmark = pytest.mark.acceptance
+
+if not (CHECK_SITE.exists() and INSTALLED) and not os.environ.get("CI"):
+    pytest.skip(
+        "needs ../shared/tools with its checkers installed (.ci/run installs them)",
+        allow_module_level=True,
+    )
+
+
+def test_the_bundled_site_passes_every_independent_check(site: Path, tmp_path: Path) -> None:
+    shutil.copytree(REPO / "content", site / "content")
+    assert main(["--root", str(site), "build"]) == 0
+    out = tmp_path / "report"
+    result = subprocess.run(
+        [str(CHECK_SITE), str(site / "public"), "--out", str(out), "--details", "20"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 failed" in summary
+    for check in (
+        "feeds/feedparser",
+        "feeds/newsboat",
+        "html/vnu",
+        "browser/axe",
+        "browser/mobile-overflow",
+        "links/internal",
+    ):
+        assert f"PASS  {check}" in result.stdout, check

@@ -1,0 +1,163 @@
+"""The built site in a real browser (Debian's Chromium driven by Playwright), served over HTTP
+under a subpath, as GitHub Pages serves a project site."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from sitegen.cli import main
+from tests.conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+if CHROMIUM is None and not os.environ.get("CI"):
+    pytest.skip(
+        "needs Debian's chromium (apt-get install chromium); CI installs it",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+pytestmark = pytest.mark.browser
+SUBPATH = "daily-papers"
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("site")
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "content", root / "content")
+    served = tmp_path_factory.mktemp("served")
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(served))
+    )
+    url = f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
+    assert (
+        main(["--root", str(root), "build", "--out", str(served / SUBPATH), "--base-url", url]) == 0
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert CHROMIUM, "chromium is not installed"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def _page(
+    browser: Browser, *, width: int = 1280, dark: bool = False, javascript: bool = True
+) -> Page:
+    context = browser.new_context(
+        viewport={"width": width, "height": 844},
+        color_scheme="dark" if dark else "light",
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def test_a_reader_goes_from_home_to_a_day_to_a_paper(browser: Browser, base_url: str) -> None:
+    page = _page(browser)
+    page.goto(base_url)
+    assert page.locator("h1").inner_text() == "Papers of Nov 22, 2026"
+    assert page.locator("ol.cards > li").count() == 278
+    page.get_by_role("link", name="Days", exact=True).click()
+    assert page.url == base_url + "days/"
+    page.get_by_role("link", name="Nov 3, 2025").click()
+    assert page.locator("ol.cards > li").count() == 63
+    first = page.locator("ol.cards > li h2 a").first
+    title = first.inner_text()
+    first.click()
+    assert page.locator("h1").inner_text() == title
+    assert "Abstract" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Nov 3, 2025 (#1)").click()
+    assert page.url == base_url + "days/2025-11-03/"
+    page.get_by_role("link", name="Topics", exact=True).click()
+    page.get_by_role("link", name="Reinforcement Learning").first.click()
+    assert page.url == base_url + "topics/reinforcement-learning/"
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "path", ["", "days/", "days/2025-11-03/", "topics/", "topics/llm/", "feeds/"]
+)
+def test_no_horizontal_scroll_on_a_phone(browser: Browser, base_url: str, path: str) -> None:
+    page = _page(browser, width=390)
+    page.goto(base_url + path)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator('meta[name="viewport"]').count() == 1
+
+
+def test_long_paper_pages_fit_a_phone(browser: Browser, base_url: str) -> None:
+    page = _page(browser, width=390)
+    page.goto(base_url + "days/2025-11-03/")
+    page.locator("ol.cards > li h2 a").first.click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_dark_mode_follows_the_system(browser: Browser, base_url: str) -> None:
+    backgrounds = []
+    for dark in (False, True):
+        page = _page(browser, dark=dark)
+        page.goto(base_url)
+        backgrounds.append(page.evaluate("getComputedStyle(document.body).backgroundColor"))
+    light, dark_bg = backgrounds
+    assert light != dark_bg
+    assert sum(int(c) for c in dark_bg[4:-1].split(",")[:3]) < 150  # a dark background
+
+
+def test_pages_read_without_javascript(browser: Browser, base_url: str) -> None:
+    page = _page(browser, javascript=False)
+    page.goto(base_url + "topics/llm/")
+    assert page.locator("ul.cards > li").count() > 10
+    assert page.locator("nav.pager a").count() >= 1
+
+
+def test_feeds_are_discoverable_from_the_head(browser: Browser, base_url: str) -> None:
+    page = _page(browser)
+    page.goto(base_url + "days/2025-10-31/")
+    links = page.locator('head link[rel="alternate"]')
+    found = {
+        links.nth(i).get_attribute("type"): links.nth(i).evaluate("l => l.href")
+        for i in range(links.count())
+    }
+    assert set(found) == {"application/rss+xml", "application/atom+xml"}
+    for url in found.values():
+        response = page.request.get(url)
+        assert response.ok and b"2025-10-31" in response.body()
