@@ -7,20 +7,32 @@ import dataclasses
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sitegen import __version__
 from sitegen.build import build_site
 from sitegen.config import SiteConfig, parse_config
 from sitegen.content import (
+    FETCH_STATE,
     ContentSnapshot,
     kept_listing_name,
     load_content,
+    load_fetch_state,
+    render_fetch_state,
     snapshot_changes,
     write_files,
 )
-from sitegen.errors import ConfigError, ListingError, Location, SitegenError
+from sitegen.errors import ConfigError, FetchError, ListingError, Location, SitegenError
+from sitegen.fetch import (
+    DEFAULT_BASE_URL,
+    DayAnswer,
+    DayFetcher,
+    FetchPolicy,
+    Validators,
+    make_client,
+)
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, parse_listing
 from sitegen.progress import progress_display
@@ -68,6 +80,24 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output directory (default: ROOT/public)")
     build.add_argument("--base-url", help="override base_url from site.toml (e.g. the Pages URL)")
     build.set_defaults(run=_run_build)
+
+    fetch = commands.add_parser(
+        "fetch",
+        help="fetch days from Hugging Face into content/",
+        description="Fetch Daily Papers days (default: from the last day in content/ to today).",
+    )
+    which = fetch.add_mutually_exclusive_group()
+    which.add_argument("--date", type=_iso_date, help="fetch this one day")
+    which.add_argument("--since", type=_iso_date, help="fetch from this day on")
+    fetch.add_argument(
+        "--until", type=_iso_date, help="with --since: the last day (default: today)"
+    )
+    fetch.add_argument(
+        "--base-url", default=DEFAULT_BASE_URL, help="the source (a mirror or test server)"
+    )
+    fetch.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (30)")
+    fetch.add_argument("--attempts", type=int, default=5, help="tries per request (5)")
+    fetch.set_defaults(run=_run_fetch)
     return parser
 
 
@@ -130,6 +160,83 @@ def _run_build(args: argparse.Namespace) -> int:
         f"into {out} in {elapsed:.2f} s"
     )
     return EXIT_OK
+
+
+def _run_fetch(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    load_config(root)  # refuse to run outside a site directory
+    snapshot = load_content(root)
+    today = datetime.now(UTC).date()
+    days = _days_to_fetch(args, snapshot, today)
+    policy = FetchPolicy(read_timeout=args.timeout, attempts=max(1, args.attempts))
+    state = load_fetch_state(root)
+    answers: dict[date, DayAnswer | FetchError] = {}
+    with (
+        make_client(policy) as client,
+        progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,
+    ):
+        fetcher = DayFetcher(client, base_url=args.base_url, policy=policy)
+
+        def fetch_one(day: date) -> DayAnswer | FetchError:
+            known = state.get(day.isoformat())
+            try:
+                return fetcher.fetch_day(day, Validators(**known) if known else None)
+            except FetchError as error:
+                return error
+            finally:
+                advance()
+
+        with ThreadPoolExecutor(max_workers=policy.concurrency) as pool:
+            answers = dict(zip(days, pool.map(fetch_one, days), strict=True))
+
+    kept: dict[str, bytes] = {}
+    parsed: list[tuple[Listing, str]] = []
+    failed = 0
+    for day, answer in answers.items():
+        if isinstance(answer, FetchError):
+            failed += 1
+            print(f"{day}: FAILED: {answer.message}", file=sys.stderr)
+            continue
+        for note in answer.notes:
+            print(f"{day}: note: {note}", file=sys.stderr)
+        if answer.status == "papers" and answer.listing is not None:
+            name = kept_listing_name(root, day, answer.raw, answer.suffix)
+            kept[name] = answer.raw
+            parsed.append((answer.listing, name.removeprefix("content/")))
+            print(f"{day}: {len(answer.listing.entries)} papers")
+        else:
+            print(f"{day}: {'no papers that day' if answer.status == 'empty' else 'unchanged'}")
+        if answer.status != "unchanged" and (validators := answer.validators.as_state()):
+            state[day.isoformat()] = validators
+    updated = ingest_listings(snapshot, parsed)
+    files = {**kept, **snapshot_changes(snapshot, updated)}
+    if state != load_fetch_state(root):
+        files[FETCH_STATE] = render_fetch_state(state)
+    written = write_files(root, files)
+    new_papers = len(updated.papers) - len(snapshot.papers)
+    failures = f"; {failed} day(s) FAILED and were skipped" if failed else ""
+    print(
+        f"fetched {len(days) - failed} of {len(days)} day(s); {new_papers} new paper(s); "
+        f"{len(written)} file(s) written{failures}"
+    )
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _days_to_fetch(args: argparse.Namespace, snapshot: ContentSnapshot, today: date) -> list[date]:
+    if args.date:
+        return [args.date]
+    if args.until and not args.since:
+        raise ConfigError(
+            "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
+        )
+    # The last day already held is fetched again: late papers of that day are picked up.
+    start = args.since or (max(snapshot.days) if snapshot.days else today)
+    end = args.until or today
+    if start > end:
+        raise ConfigError(
+            f"nothing to fetch: {start} is after {end}", hint="check --since and --until"
+        )
+    return [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
 
 
 def _checked_base_url(url: str) -> str:

@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -47,6 +47,7 @@ CONTENT_DIR = "content"
 PAPERS_DIR = "content/papers"
 DAYS_DIR = "content/days"
 LISTINGS_DIR = "content/listings"
+FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
 _TXN_DIR = ".sitegen-txn"
 _PAPER_KEYS = frozenset(
     {
@@ -436,5 +437,17 @@ def _check_inside(rel: str) -> None:
         raise ContentError(f"refusing to write outside content/: {rel}")
 
 
-def iter_listing_files(root: Path) -> Iterable[Path]:
-    return sorted((root / LISTINGS_DIR).glob("*"))
+def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
+    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...}; empty when never fetched."""
+    path = root / FETCH_STATE
+    try:
+        state = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}  # only an optimisation: without it every day is fetched in full
+    return state if isinstance(state, dict) else {}
+
+
+def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:
+    return (json.dumps(state, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
