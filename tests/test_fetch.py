@@ -310,14 +310,8 @@ def test_every_fault_is_survived_or_reported_and_content_keeps_the_rest(
 
     after = load_content(bundled)
     fetched = [d for d in after.days if "2025-11-01" <= d.isoformat() <= "2025-11-08"]
-    assert [d.isoformat() for d in fetched] == [
-        "2025-11-01",
-        "2025-11-02",
-        "2025-11-03",
-        "2025-11-04",
-        "2025-11-05",
-        "2025-11-06",
-    ]
+    usable = [f"2025-11-0{n}" for n in range(1, 7)]  # 07 has changed markup, 08 no papers
+    assert [d.isoformat() for d in fetched] == usable
     # 2025-11-03 was a bundled day already: the fetch merged into it.
     assert set(before.papers) <= set(after.papers) and len(after.days) == len(before.days) + 5
     assert len(after.days[date(2025, 11, 3)].entries) == 63 + 3
@@ -328,14 +322,7 @@ def test_every_fault_is_survived_or_reported_and_content_keeps_the_rest(
         and not any("11-07" in k or "11-08" in k for k in kept)
     )
     paper = after.papers["2510.27001"]
-    assert [a.day.isoformat() for a in paper.featured] == [
-        "2025-11-01",
-        "2025-11-02",
-        "2025-11-03",
-        "2025-11-04",
-        "2025-11-05",
-        "2025-11-06",
-    ]
+    assert [a.day.isoformat() for a in paper.featured] == usable
 
 
 def test_a_day_content_has_merges_and_a_known_title_gains_its_arxiv_id(
