@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -36,6 +38,7 @@ from sitegen.fetch import (
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, parse_listing
 from sitegen.progress import progress_display
+from sitegen.serve import serve
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 CONFIG_FILE = "site.toml"
@@ -93,11 +96,22 @@ def _parser() -> argparse.ArgumentParser:
         "--until", type=_iso_date, help="with --since: the last day (default: today)"
     )
     fetch.add_argument(
-        "--base-url", default=DEFAULT_BASE_URL, help="the source (a mirror or test server)"
+        "--base-url",
+        default=os.environ.get("SITEGEN_FETCH_URL", DEFAULT_BASE_URL),
+        help="the source, e.g. a mirror (default: $SITEGEN_FETCH_URL, else huggingface.co)",
     )
     fetch.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (30)")
     fetch.add_argument("--attempts", type=int, default=5, help="tries per request (5)")
     fetch.set_defaults(run=_run_fetch)
+
+    serve = commands.add_parser(
+        "serve",
+        help="build, serve and rebuild on change",
+        description="Build public/, serve it on 127.0.0.1 and rebuild when content changes.",
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (8000; 0 picks a free one)")
+    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.set_defaults(run=_run_serve)
     return parser
 
 
@@ -160,6 +174,41 @@ def _run_build(args: argparse.Namespace) -> int:
         f"into {out} in {elapsed:.2f} s"
     )
     return EXIT_OK
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    root: Path = args.root
+    out = root / "public"
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        try:
+            report = build_site(root, load_config(root), out=out)
+        except SitegenError as error:  # keep serving the last good site
+            print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
+            return
+        elapsed = time.perf_counter() - started
+        print(f"rebuilt {report.published.files} files in {elapsed:.2f} s", flush=True)
+
+    build_site(root, load_config(root), out=out)  # a broken site is an error before serving
+    # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        serve(
+            public=out,
+            watch=(root / "content", root / "templates", root / CONFIG_FILE),
+            rebuild=rebuild,
+            host=args.bind,
+            port=args.port,
+            announce=lambda line: print(line, flush=True),
+        )
+    except KeyboardInterrupt:
+        print("stopped", flush=True)
+    return EXIT_OK
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _run_fetch(args: argparse.Namespace) -> int:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.hf_server import FaultyHF, running_hf
 
 REPO = Path(__file__).resolve().parent.parent
 LISTINGS = REPO / "content" / "listings"
@@ -52,3 +55,10 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
     }
+
+
+@pytest.fixture
+def hf() -> Iterator[tuple[FaultyHF, str]]:
+    """A programmable, fault-injecting stand-in for huggingface.co on 127.0.0.1."""
+    with running_hf() as server:
+        yield server

@@ -1,0 +1,117 @@
+"""`sitegen serve`: build, serve public/ on 127.0.0.1, rebuild on change, reload the browser.
+
+The served files are exactly what `sitegen build` writes (pages link relatively, so they work
+at "/"); the reload script is added to HTML responses on the way out, never to the files.
+Missing paths get 404.html with status 404, as GitHub Pages does.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import watchfiles
+
+RELOAD_PATH = "/__sitegen__/generation"
+_RELOAD_SCRIPT = b"""<script>
+(() => {  // sitegen serve: reload when a rebuild finishes
+  let seen = null;
+  setInterval(async () => {
+    try {
+      const now = await (await fetch("%s", {cache: "no-store"})).text();
+      if (seen !== null && now !== seen) location.reload();
+      seen = now;
+    } catch (error) {}
+  }, 700);
+})();
+</script>
+""" % RELOAD_PATH.encode()
+
+
+class Generation:
+    """A counter of successful builds, shared by the watcher and the request handlers."""
+
+    def __init__(self) -> None:
+        self._value = 0
+        self._lock = threading.Lock()
+
+    def bump(self) -> None:
+        with self._lock:
+            self._value += 1
+
+    @property
+    def value(self) -> int:
+        with self._lock:
+            return self._value
+
+
+class PreviewHandler(SimpleHTTPRequestHandler):
+    generation: Generation
+
+    def do_GET(self) -> None:
+        if self.path == RELOAD_PATH:
+            self._send(HTTPStatus.OK, str(self.generation.value).encode(), "text/plain")
+            return
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                super().do_GET()  # the standard redirect to the slash-terminated URL
+                return
+            path = path / "index.html"
+        if not path.is_file():
+            path, status = Path(self.directory) / "404.html", HTTPStatus.NOT_FOUND
+        else:
+            status = HTTPStatus.OK
+        if path.suffix != ".html":
+            super().do_GET()
+            return
+        body = path.read_bytes() if path.is_file() else b"Not found"
+        self._send(
+            status,
+            body.replace(b"</body>", _RELOAD_SCRIPT + b"</body>", 1),
+            "text/html; charset=utf-8",
+        )
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the terminal shows builds, not every request
+
+
+def serve(
+    *,
+    public: Path,
+    watch: Iterable[Path],
+    rebuild: Callable[[], None],
+    host: str,
+    port: int,
+    announce: Callable[[str], None],
+) -> None:
+    """Serve `public` until interrupted, calling `rebuild` whenever a watched path changes."""
+    generation = Generation()
+    handler = type("Handler", (PreviewHandler,), {"generation": generation})
+    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(public)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
+    thread.start()
+    bound_port = server.server_address[1]
+    announce(f"Serving {public} at http://{host}:{bound_port}/ (Ctrl-C to stop)")
+    stop = threading.Event()
+    try:
+        for _changes in watchfiles.watch(*[p for p in watch if p.exists()], stop_event=stop):
+            rebuild()
+            generation.bump()
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,263 @@
+"""Publishing: the workflows (linted by actionlint, checked for what they must do), the publish
+steps run locally against a stand-in source, and `sitegen serve`."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+
+from tests.conftest import REPO
+from tests.hf_server import FaultyHF, Reply
+from tests.test_fetch import API_ANSWER
+
+WORKFLOWS = REPO / ".github" / "workflows"
+
+
+def _workflow(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    data["on"] = data.pop(True)  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def test_actionlint_passes_on_every_workflow() -> None:
+    actionlint = shutil.which("actionlint")
+    assert actionlint, "pip install -e '.[test]' installs actionlint"
+    result = subprocess.run(
+        [actionlint, "-no-color"], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in WORKFLOWS.iterdir()) == ["ci.yml", "publish.yml"]
+
+
+def test_ci_runs_the_readme_test_command_on_every_supported_python() -> None:
+    ci = _workflow("ci.yml")
+    assert set(ci["on"]) == {"push", "pull_request"}
+    assert ci["permissions"] == {"contents": "read"}
+    job = ci["jobs"]["test"]
+    assert job["strategy"]["matrix"]["python"][0] == "3.11"  # requires-python >= 3.11
+    commands = [step.get("run", "") for step in job["steps"]]
+    readme = (REPO / "README.md").read_text()
+    test_command = "pip install -e '.[test]' && python -m pytest"
+    assert test_command in commands and test_command in readme
+    assert "python3 -m pytest" in (REPO / ".ci" / "run").read_text()
+
+
+def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
+    publish = _workflow("publish.yml")
+    (schedule,) = publish["on"]["schedule"]
+    minute, hour, *every_day = schedule["cron"].split()
+    assert every_day == ["*", "*", "*"] and int(hour) < 24
+    assert set(publish["on"]["workflow_dispatch"]["inputs"]) == {"since", "until"}
+    assert publish["permissions"] == {}
+    assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": False}
+    jobs = publish["jobs"]
+    assert jobs["fetch"]["permissions"] == {"contents": "write"}
+    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["build"]["needs"] == "fetch" and jobs["deploy"]["needs"] == "build"
+    uses = [s.get("uses", "") for job in jobs.values() for s in job["steps"]]
+    assert any(u.startswith("actions/configure-pages@") for u in uses)
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    cache = [
+        s["with"].get("cache")
+        for s in jobs["fetch"]["steps"]
+        if s.get("uses", "").startswith("actions/setup-python@")
+    ]
+    assert cache == ["pip"]
+    build_steps = {s.get("name"): s for s in jobs["build"]["steps"]}
+    assert '--base-url "$BASE_URL/"' in build_steps["Build"]["run"]
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+
+
+def _step(job: str, name: str) -> str:
+    steps = {s.get("name"): s for s in _workflow("publish.yml")["jobs"][job]["steps"]}
+    return str(steps[name]["run"])
+
+
+@pytest.fixture
+def scratch_repo(tmp_path: Path) -> Path:
+    """A fork of the project as a fresh git repository."""
+    repo = tmp_path / "fork"
+    repo.mkdir()
+    for name in ("site.toml", "templates", "content", ".github"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / name)
+    for command in (
+        ["init", "-q", "-b", "main"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "fork"],
+    ):
+        subprocess.run(["git", *command], cwd=repo, check=True)
+    return repo
+
+
+def _run_step(script: str, repo: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **env}
+    return subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=repo,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_publish_steps_fetch_commit_and_build(
+    hf: tuple[FaultyHF, str], scratch_repo: Path, tmp_path: Path
+) -> None:
+    source, url = hf
+    source.set("2025-12-01", [Reply(200, API_ANSWER.replace(b"2025-10-31", b"2025-12-01"))])
+    source.set("2025-12-02", [Reply(200, b"[]")])  # a day without papers is not a failure
+    env = {
+        "SITEGEN_FETCH_URL": url,
+        "SINCE": "2025-12-01",
+        "UNTIL": "2025-12-02",
+        "GITHUB_OUTPUT": str(tmp_path / "out"),
+    }
+
+    fetched = _run_step(_step("fetch", "Fetch"), scratch_repo, **env)
+    assert fetched.returncode == 0, fetched.stderr
+    committed = _run_step(_step("fetch", "Commit new content"), scratch_repo, **env)
+    assert committed.returncode == 0 and "changed=true" in committed.stdout
+    assert "changed=true" in (tmp_path / "out").read_text()
+    log = subprocess.run(
+        ["git", "log", "-1", "--format=%an <%ae>%n%s", "--name-only"],
+        cwd=scratch_repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert log.startswith(
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+    )
+    assert "content/days/2025-12-01.toml" in log and "content/listings/2025-12-01.json" in log
+
+    # The same day again: nothing new, so no commit and (in the workflow) no push.
+    source.set("2025-12-01", [Reply(200, API_ANSWER.replace(b"2025-10-31", b"2025-12-01"))])
+    assert _run_step(_step("fetch", "Fetch"), scratch_repo, **env).returncode == 0
+    again = _run_step(_step("fetch", "Commit new content"), scratch_repo, **env)
+    assert "changed=false" in again.stdout
+    count = subprocess.run(
+        ["git", "rev-list", "--count", "HEAD"],
+        cwd=scratch_repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert count.strip() == "2"
+
+    built = _run_step(_step("build", "Build"), scratch_repo, BASE_URL="https://you.github.io/fork")
+    assert built.returncode == 0, built.stderr
+    day = (scratch_repo / "public" / "days" / "2025-12-01" / "index.html").read_text()
+    assert "Agentic Reinforcement Learning for Tool Use" in day
+    assert (
+        "https://you.github.io/fork/days/2025-12-01/"
+        in (scratch_repo / "public" / "digest" / "atom.xml").read_text()
+    )
+
+
+def test_a_failed_fetch_stops_the_run_before_anything_is_committed(
+    hf: tuple[FaultyHF, str], scratch_repo: Path
+) -> None:
+    source, url = hf
+    source.set("2025-12-01", [Reply(500)], [Reply(500)])
+    env = {"SITEGEN_FETCH_URL": url, "SINCE": "2025-12-01", "UNTIL": "2025-12-01"}
+    script = _step("fetch", "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
+    assert _run_step(script, scratch_repo, **env).returncode == 1
+    status = subprocess.run(
+        ["git", "status", "--porcelain"],
+        cwd=scratch_repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert status.stdout == ""
+
+
+# ---- sitegen serve ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def served(scratch_repo: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(scratch_repo), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+    assert match, line + (
+        process.stderr.read() if process.poll() is not None and process.stderr else ""
+    )
+    yield process, match[0], scratch_repo
+    if process.poll() is None:
+        process.kill()
+    process.communicate()  # waits and closes the pipes
+
+
+def test_serve_serves_pages_and_the_404_page(
+    served: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    _, url, _ = served
+    home = httpx.get(url)
+    assert home.status_code == 200 and "Papers of Nov 22, 2026" in home.text
+    assert "/__sitegen__/generation" in home.text, "the reload script is added when serving"
+    missing = httpx.get(url + "no/such/page/")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+    assert httpx.get(url + "atom.xml").headers["content-type"].startswith("application/")
+
+
+def test_serve_rebuilds_after_a_content_change_then_stops_on_a_signal(
+    served: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    process, url, repo = served
+    paper = next((repo / "content" / "papers").glob("*.md"))
+    page_url = f"{url}papers/{paper.stem}/"
+    generation = httpx.get(url + "__sitegen__/generation").text
+    paper.write_text(paper.read_text().replace('title = "', 'title = "Freshly Edited: ', 1))
+    deadline = time.monotonic() + 20
+    while "Freshly Edited: " not in httpx.get(page_url).text:
+        assert time.monotonic() < deadline, "no rebuild within 20 s"
+        time.sleep(0.2)
+    assert httpx.get(url + "__sitegen__/generation").text != generation
+    assert "__sitegen__" not in (repo / "public" / "papers" / paper.stem / "index.html").read_text()
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=10) == 0
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url, timeout=2)
+
+
+def test_serve_stops_cleanly_on_sigterm(served: tuple[subprocess.Popen[str], str, Path]) -> None:
+    process, url, _ = served
+    assert httpx.get(url).status_code == 200
+    process.terminate()
+    assert process.wait(timeout=10) == 0
+    stdout, _ = process.communicate()
+    assert "stopped" in stdout
+
+
+def test_serve_keeps_the_last_good_site_when_a_rebuild_fails(
+    served: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    process, url, repo = served
+    paper = next((repo / "content" / "papers").glob("*.md"))
+    paper.write_text(paper.read_text().replace("+++\n", "+++\nupvotes = = 1\n", 1))
+    time.sleep(2)
+    assert process.poll() is None, "a broken file does not stop the server"
+    assert httpx.get(f"{url}papers/{paper.stem}/").status_code == 200
