@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 from sitegen.model import Paper
 from sitegen.publish import Artifact
@@ -75,6 +76,8 @@ class _Renderer:
         self.site, self.routes, self.env, self.abstracts = site, routes, env, abstracts
         self.topic_names = {t.topic.slug: t.topic.name for t in site.topics}
         self.site_feeds = routes.home()
+        self.card_template = env.get_template("_card.html")
+        self.cards: dict[tuple[str, str, int | None], Markup] = {}
 
     def page(
         self,
@@ -124,20 +127,26 @@ class _Renderer:
         )
         return tuple((Link(name, href(r)), current.url.startswith(r.url)) for name, r in sections)
 
-    def card(self, paper: Paper, href: Any, *, rank: int | None = None) -> Card:
-        return Card(
-            title=paper.title,
-            href=href(self.routes.paper(paper.id)),
-            rank=rank,
-            upvotes=paper.upvotes,
-            byline=byline(paper),
-            published=human_date(paper.published) if paper.published else "",
-            summary=summarize(paper.abstract, self.site.config.pages.summary_chars),
-            topics=tuple(
-                Link(self.topic_names[slug], href(self.routes.topic(slug).html))
-                for slug in self.site.paper_topics[paper.id]
-            ),
-        )
+    def card(self, paper: Paper, source: Route, *, rank: int | None = None) -> Markup:
+        """A paper in a list, rendered once per link depth and rank, then reused."""
+        prefix = "../" * source.path.count("/")  # cards link from the root, so any page of
+        key = (paper.id, prefix, rank)  # the same depth can reuse them
+        if (html := self.cards.get(key)) is None:
+            card = Card(
+                title=paper.title,
+                href=prefix + self.routes.paper(paper.id).url,
+                rank=rank,
+                upvotes=paper.upvotes,
+                byline=byline(paper),
+                published=human_date(paper.published) if paper.published else "",
+                summary=summarize(paper.abstract, self.site.config.pages.summary_chars),
+                topics=tuple(
+                    Link(self.topic_names[slug], prefix + self.routes.topic(slug).html.url)
+                    for slug in self.site.paper_topics[paper.id]
+                ),
+            )
+            html = self.cards[key] = Markup(self.card_template.render(card=card))
+        return html
 
     def day_page(
         self, index: int, listing: DayListing, route: ListingRoutes, *, home: bool
@@ -158,7 +167,7 @@ class _Renderer:
             heading=title,
             is_home=home,
             count=len(listing.papers),
-            cards=[self.card(p, href, rank=i) for i, p in enumerate(listing.papers, start=1)],
+            cards=[self.card(p, target, rank=i) for i, p in enumerate(listing.papers, start=1)],
             newer=Link(human_date(newer.day), href(self.routes.day(newer.day).html))
             if newer
             else None,
@@ -267,7 +276,7 @@ def _topic_pages(r: _Renderer, listing: Any) -> Iterator[Artifact]:
             description=listing.topic.description,
             topic=listing.topic,
             count=len(listing.papers),
-            cards=[r.card(p, href) for p in chunk],
+            cards=[r.card(p, route.html) for p in chunk],
             pager=pager,
             previous=href(r.routes.topic(listing.topic.slug, number - 1).html)
             if number > 1

@@ -20,12 +20,14 @@ _TITLE_WEIGHT = 2  # a keyword in the title decides on its own
 _THRESHOLD = 2  # otherwise two mentions in the abstract, or a source keyword plus one mention
 MAX_RULE_TOPICS = 3  # the best-scoring topics only: five tags on a paper tell a reader nothing
 _WORD = re.compile(r"[^\W_]+")
+# A trailing "s" of a word of four or more letters, unless "ss": "models" -> "model".
+_PLURAL_S = re.compile(r"(?<![^\W_])([^\W_]{2,}[^\W_s])s(?![^\W_])")
 
 
 @dataclass(frozen=True, slots=True)
 class TopicMatcher:
     phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # keyword tokens -> topic slugs
-    longest: int  # words in the longest keyword
+    lengths: Mapping[str, tuple[int, ...]]  # first word of a keyword -> its keywords' lengths
     known: frozenset[str]
     order: Mapping[str, int]  # topic slug -> its place in site.toml
 
@@ -37,9 +39,12 @@ def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
             tokens = _tokens(keyword)
             if tokens and topic.slug not in phrases.setdefault(tokens, []):
                 phrases[tokens].append(topic.slug)
+    lengths: dict[str, set[int]] = {}
+    for tokens in phrases:
+        lengths.setdefault(tokens[0], set()).add(len(tokens))
     return TopicMatcher(
         phrases={tokens: tuple(slugs) for tokens, slugs in phrases.items()},
-        longest=max((len(tokens) for tokens in phrases), default=0),
+        lengths={word: tuple(sorted(n)) for word, n in lengths.items()},
         known=frozenset(topic.slug for topic in topics),
         order={topic.slug: index for index, topic in enumerate(topics)},
     )
@@ -65,10 +70,14 @@ def assign_topics(paper: Paper, matcher: TopicMatcher) -> tuple[str, ...]:
 
 
 def _matches(tokens: tuple[str, ...], matcher: TopicMatcher) -> list[str]:
+    # Most words start no keyword: one dict lookup each, n-grams only where one may start.
     found: list[str] = []
-    phrases = matcher.phrases
-    for start in range(len(tokens)):
-        for length in range(1, min(matcher.longest, len(tokens) - start) + 1):
+    phrases, lengths = matcher.phrases, matcher.lengths
+    remaining = len(tokens)
+    for start, word in enumerate(tokens):
+        for length in lengths.get(word, ()):
+            if length > remaining - start:
+                break  # lengths are sorted; a cut-off slice must not match a shorter keyword
             slugs = phrases.get(tokens[start : start + length])
             if slugs:
                 found.extend(slugs)
@@ -76,7 +85,4 @@ def _matches(tokens: tuple[str, ...], matcher: TopicMatcher) -> list[str]:
 
 
 def _tokens(text: str) -> tuple[str, ...]:
-    return tuple(
-        word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
-        for word in _WORD.findall(text.casefold())
-    )
+    return tuple(_WORD.findall(_PLURAL_S.sub(r"\1", text.casefold())))

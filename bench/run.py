@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Benchmarks of sitegen against Hugo on the shared synthetic corpus (issue #6).
+
+    python bench/run.py                       # 1k, 10k and 50k papers, 3 runs each
+    python bench/run.py --sizes 1k,10k --runs 5 --skip-hugo
+
+For each size it generates the corpus with ../shared/bench/gen_corpus.py (listing and Hugo
+formats; D days x 50 papers, plus one more day held back), then times, in turns:
+ingest of every listing, cold build (fresh process, empty output), ingest of the held-back
+day, rebuild after that day, and Hugo's cold build of the equivalent site. It prints medians,
+peak RSS and sitegen/Hugo ratios. Wall time and peak RSS come from GNU time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+SIZES = {"1k": 20, "10k": 200, "50k": 1000}  # days of 50 papers
+TIME = "/usr/bin/time"
+
+
+@dataclass
+class Sample:
+    seconds: list[float] = field(default_factory=list)
+    rss_mib: list[float] = field(default_factory=list)
+
+    def add(self, seconds: float, rss_kib: int) -> None:
+        self.seconds.append(seconds)
+        self.rss_mib.append(rss_kib / 1024)
+
+    def __str__(self) -> str:
+        if not self.seconds:
+            return "-"
+        spread = (
+            f" ({min(self.seconds):.2f}-{max(self.seconds):.2f})" if len(self.seconds) > 1 else ""
+        )
+        return f"{statistics.median(self.seconds):.2f} s{spread}, {max(self.rss_mib):.0f} MiB"
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int]:
+    """Run a command under GNU time; (wall seconds, peak RSS KiB)."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        subprocess.run(
+            [TIME, "-f", "%e %M", "-o", report.name, *command],
+            cwd=cwd,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        seconds, rss = report.read().split()[-2:]
+    return float(seconds), int(rss)
+
+
+def ensure_tools(skip_hugo: bool) -> None:
+    missing = [
+        pkg
+        for tool, pkg in (("time", "time"), ("hugo", "hugo"))
+        if not (skip_hugo and tool == "hugo") and not shutil.which(tool if tool != "time" else TIME)
+    ]
+    if missing:
+        if os.geteuid() != 0:
+            sys.exit(f"install {' '.join(missing)} (Debian packages) first")
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", *missing], check=True, stdout=subprocess.DEVNULL
+        )
+
+
+def generate(days: int, work: Path) -> tuple[Path, Path, Path]:
+    """(listings of `days` days, the held-back next day's listing, the Hugo site)."""
+    gen = [sys.executable, str(SHARED_BENCH / "gen_corpus.py"), "-P", "50"]
+    listings = work / f"listing-{days + 1}"
+    if not listings.exists():
+        subprocess.run(
+            [*gen, "-D", str(days + 1), "-f", "listing", "-o", str(listings)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    hugo = work / f"hugo-{days}"
+    if not hugo.exists():
+        subprocess.run(
+            [*gen, "-D", str(days), "-f", "hugo", "-o", str(hugo)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    files = sorted(listings.glob("*.txt"))
+    held_back = work / f"next-{days}"
+    held_back.mkdir(exist_ok=True)
+    shutil.copy(files[-1], held_back / files[-1].name)
+    first = work / f"first-{days}"
+    if not first.exists():
+        first.mkdir()
+        for path in files[:-1]:
+            os.link(path, first / path.name)
+    return first, held_back / files[-1].name, hugo
+
+
+def fresh_site(work: Path, name: str) -> Path:
+    site = work / name
+    shutil.rmtree(site, ignore_errors=True)
+    site.mkdir()
+    shutil.copy(REPO / "site.toml", site / "site.toml")
+    shutil.copytree(REPO / "templates", site / "templates")
+    return site
+
+
+def discard(path: Path, trash: Path) -> None:
+    # Renamed, not deleted, so a cold build starts from an empty output at O(1) cost.
+    if path.exists():
+        trash.mkdir(exist_ok=True)
+        path.rename(trash / f"{path.name}.{len(list(trash.iterdir()))}")
+
+
+def bench_size(label: str, days: int, runs: int, work: Path, skip_hugo: bool) -> dict[str, Sample]:
+    first, next_day, hugo_site = generate(days, work)
+    sitegen = [sys.executable, "-m", "sitegen"]
+    trash = work / "trash"
+    results = {
+        name: Sample()
+        for name in (
+            "ingest all",
+            "cold build",
+            "ingest one day",
+            "rebuild after one day",
+            "hugo cold",
+        )
+    }
+    site = fresh_site(work, f"site-{label}")
+    results["ingest all"].add(
+        *timed([*sitegen, "--root", str(site), "ingest", *map(str, sorted(first.glob("*.txt")))])
+    )
+    content_before = work / f"content-{label}"
+    shutil.rmtree(content_before, ignore_errors=True)
+    shutil.copytree(site / "content", content_before)
+    for _ in range(runs):
+        discard(site / "public", trash)
+        results["cold build"].add(*timed([*sitegen, "--root", str(site), "build"]))
+        results["ingest one day"].add(
+            *timed([*sitegen, "--root", str(site), "ingest", str(next_day)])
+        )
+        results["rebuild after one day"].add(*timed([*sitegen, "--root", str(site), "build"]))
+        shutil.rmtree(site / "content")
+        shutil.copytree(content_before, site / "content")
+        if not skip_hugo:
+            results["hugo cold"].add(
+                *timed(["sh", str(SHARED_BENCH / "cold_build.sh"), "hugo", str(hugo_site)])
+            )
+    shutil.rmtree(trash, ignore_errors=True)
+    shutil.rmtree(hugo_site / ".trash", ignore_errors=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1k,10k,50k", help="comma-separated: 1k, 10k, 50k")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-bench")
+    parser.add_argument("--skip-hugo", action="store_true")
+    args = parser.parse_args()
+    ensure_tools(args.skip_hugo)
+    args.work.mkdir(parents=True, exist_ok=True)
+    hugo_version = (
+        ""
+        if args.skip_hugo
+        else subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
+    )
+    print(
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+        + (f", Hugo {hugo_version}" if hugo_version else "")
+    )
+    for label in args.sizes.split(","):
+        results = bench_size(label, SIZES[label], args.runs, args.work, args.skip_hugo)
+        print(
+            f"\n{label} papers ({SIZES[label]} days x 50), median of {args.runs} runs "
+            "(min-max), peak RSS:"
+        )
+        for name, sample in results.items():
+            print(f"  {name:<24} {sample}")
+        if results["hugo cold"].seconds:
+            ratio = results["cold build"].median / results["hugo cold"].median
+            print(f"  sitegen/Hugo cold build  {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
