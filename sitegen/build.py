@@ -34,9 +34,14 @@ def build_site(
     *,
     out: Path,
     on_artifact: Callable[[Artifact], None] = lambda artifact: None,
+    clean: bool = False,
 ) -> BuildReport:
-    """Read the content, render every page and feed, and swap the result in as `out`."""
-    snapshot = load_content(root, known_topics=frozenset(t.slug for t in config.topics))
+    """Read the content, render every page and feed, and swap the result in as `out`.
+
+    `clean` ignores and replaces every cache: a true cold build.
+    """
+    known_topics = frozenset(t.slug for t in config.topics)
+    snapshot = load_content(root, known_topics=known_topics, use_cache=not clean)
     site = assemble_site(snapshot, config)
     routes = Routes(config.base_url)
     env = template_environment(root / TEMPLATES_DIR)

@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--out", type=Path, help="output directory (default: ROOT/public)")
     build.add_argument("--base-url", help="override base_url from site.toml (e.g. the Pages URL)")
+    build.add_argument("--clean", action="store_true", help="ignore and replace every cache")
     build.set_defaults(run=_run_build)
 
     fetch = commands.add_parser(
@@ -139,7 +140,6 @@ def _run_ingest(args: argparse.Namespace) -> int:
     root: Path = args.root
     config = load_config(root)
     topics = tuple(_topic_slug(config, name) for name in args.topic)
-    snapshot = load_content(root)
     parsed: list[tuple[Listing, str]] = []
     kept: dict[str, bytes] = {}
     for path in args.listings:
@@ -152,6 +152,8 @@ def _run_ingest(args: argparse.Namespace) -> int:
             )
         kept[name] = raw
         parsed.append((listing, name.removeprefix("content/")))
+    # Every listing parses before the store is read, so a bad one writes nothing at all.
+    snapshot = load_content(root)
     updated = ingest_listings(snapshot, parsed, topics=topics)
     written = write_files(root, {**kept, **snapshot_changes(snapshot, updated)})
     print(_ingest_summary(snapshot, updated, parsed, written))
@@ -166,7 +168,9 @@ def _run_build(args: argparse.Namespace) -> int:
     out = args.out or root / "public"
     started = time.perf_counter()
     with progress_display("Building", enabled=sys.stderr.isatty()) as advance:
-        report = build_site(root, config, out=out, on_artifact=lambda artifact: advance())
+        report = build_site(
+            root, config, out=out, on_artifact=lambda artifact: advance(), clean=args.clean
+        )
     elapsed = time.perf_counter() - started
     print(
         f"built {report.pages} pages and {report.feeds} feeds "

@@ -15,16 +15,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from sitegen import __version__
 from sitegen.errors import ContentError, Location
 from sitegen.frontmatter import (
     describe_toml_error,
@@ -49,6 +51,7 @@ DAYS_DIR = "content/days"
 LISTINGS_DIR = "content/listings"
 FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
 _TXN_DIR = ".sitegen-txn"
+CACHE_DIR = ".sitegen-cache"
 _PAPER_KEYS = frozenset(
     {
         "title", "arxiv_id", "authors", "authors_count", "organization", "published", "upvotes",
@@ -311,22 +314,113 @@ class _FieldCheck:
 # ---- reading and writing the store -------------------------------------------------------------
 
 
-def load_content(root: Path, *, known_topics: frozenset[str] | None = None) -> ContentSnapshot:
+def load_content(
+    root: Path, *, known_topics: frozenset[str] | None = None, use_cache: bool = True
+) -> ContentSnapshot:
     """Read the whole content store (completing an interrupted write first).
 
-    With `known_topics`, a paper naming a topic not in that set is an error.
+    With `known_topics`, a paper naming a topic not in that set is an error. Parsed files are
+    cached in .sitegen-cache/ by file identity (inode, size, mtime), so only files that
+    changed are parsed again; `use_cache=False` ignores the cache and replaces it.
     """
     recover_interrupted_write(root)
+    cache = _ParseCache.load(root) if use_cache else _ParseCache(root)
     papers: dict[str, Paper] = {}
-    for path in sorted((root / PAPERS_DIR).glob("*.md")):
-        text = _read_text(path, root)
-        paper = parse_paper_file(text, path=_display(path, root), known_topics=known_topics)
+    for path, identity in _listed(root / PAPERS_DIR, ".md"):
+        paper = (
+            cache.papers.get(path.name, (None, None))[1] if cache.fresh(path, identity) else None
+        )
+        if paper is None or (
+            known_topics is not None and not known_topics.issuperset(paper.topics)
+        ):
+            # Parsed again when new, changed, or naming a topic no longer known (for the error).
+            text = _read_text(path, root)
+            paper = parse_paper_file(text, path=_display(path, root), known_topics=known_topics)
+            cache.store_paper(path.name, identity, paper)
         papers[paper.id] = paper
     days: dict[date, Day] = {}
-    for path in sorted((root / DAYS_DIR).glob("*.toml")):
-        day = parse_day_file(_read_text(path, root), path=_display(path, root))
+    for path, identity in _listed(root / DAYS_DIR, ".toml"):
+        day = cache.days.get(path.name, (None, None))[1] if cache.fresh(path, identity) else None
+        if day is None:
+            day = parse_day_file(_read_text(path, root), path=_display(path, root))
+            cache.store_day(path.name, identity, day)
         days[day.day] = day
+    cache.save(keep_papers=papers.keys(), keep_days={f"{d.isoformat()}.toml" for d in days})
     return ContentSnapshot(papers=papers, days=days)
+
+
+_FileIdentity = tuple[int, int, int]  # inode, size, mtime in ns
+
+
+def _listed(directory: Path, suffix: str) -> list[tuple[Path, _FileIdentity]]:
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return []
+    found = []
+    for entry in entries:
+        if entry.name.endswith(suffix) and entry.is_file():
+            stat = entry.stat()
+            found.append((Path(entry.path), (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
+    return sorted(found)
+
+
+class _ParseCache:
+    """Parsed content files by name and identity, in .sitegen-cache/content.pickle.
+
+    Only a speed-up: a missing, unreadable or outdated cache is ignored, never an error. It
+    holds values this program wrote into the site's own directory, like __pycache__.
+    """
+
+    _VERSION = f"{__version__}/1"  # a new release or schema bump starts afresh
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / CACHE_DIR / "content.pickle"
+        self.papers: dict[str, tuple[_FileIdentity, Paper]] = {}
+        self.days: dict[str, tuple[_FileIdentity, Day]] = {}
+        self.identities: dict[str, _FileIdentity] = {}
+        self.changed = True
+
+    @classmethod
+    def load(cls, root: Path) -> _ParseCache:
+        cache = cls(root)
+        try:
+            with cache.path.open("rb") as handle:
+                version, papers, days = pickle.load(handle)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
+            return cache
+        if version == cls._VERSION:
+            cache.papers, cache.days, cache.changed = papers, days, False
+        return cache
+
+    def fresh(self, path: Path, identity: _FileIdentity) -> bool:
+        table: Mapping[str, tuple[_FileIdentity, object]] = (
+            self.papers if path.suffix == ".md" else self.days
+        )
+        cached = table.get(path.name)
+        return cached is not None and cached[0] == identity
+
+    def store_paper(self, name: str, identity: _FileIdentity, paper: Paper) -> None:
+        self.papers[name] = (identity, paper)
+        self.changed = True
+
+    def store_day(self, name: str, identity: _FileIdentity, day: Day) -> None:
+        self.days[name] = (identity, day)
+        self.changed = True
+
+    def save(self, *, keep_papers: Iterable[str], keep_days: set[str]) -> None:
+        names = {f"{paper_id}.md" for paper_id in keep_papers}
+        if set(self.papers) != names or set(self.days) != keep_days:
+            self.papers = {n: v for n, v in self.papers.items() if n in names}
+            self.days = {n: v for n, v in self.days.items() if n in keep_days}
+            self.changed = True
+        if not self.changed:
+            return
+        try:
+            data = pickle.dumps((self._VERSION, self.papers, self.days), pickle.HIGHEST_PROTOCOL)
+            _write_atomic(self.path, data)
+        except OSError:
+            pass  # a read-only checkout still builds, just without the speed-up
 
 
 def _read_text(path: Path, root: Path) -> str:

@@ -105,12 +105,23 @@ def serve(
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
     thread.start()
     bound_port = server.server_address[1]
-    announce(f"Serving {public} at http://{host}:{bound_port}/ (Ctrl-C to stop)")
     stop = threading.Event()
+    watching = False
     try:
-        for _changes in watchfiles.watch(*[p for p in watch if p.exists()], stop_event=stop):
-            rebuild()
-            generation.bump()
+        # The watcher starts on the first iteration; its first (timed-out) yield proves it
+        # runs, so the address is announced only when no edit can be missed any more.
+        for changes in watchfiles.watch(
+            *[p for p in watch if p.exists()],
+            stop_event=stop,
+            yield_on_timeout=True,
+            rust_timeout=200,
+        ):
+            if not watching:
+                watching = True
+                announce(f"Serving {public} at http://{host}:{bound_port}/ (Ctrl-C to stop)")
+            if changes:
+                rebuild()
+                generation.bump()
     finally:
         stop.set()
         server.shutdown()

@@ -191,6 +191,17 @@ def test_the_same_content_builds_the_same_bytes_whatever_the_clock(
     assert tree_bytes(first) == tree_bytes(second)
 
 
+def test_a_clean_build_and_a_cached_build_give_the_same_bytes(
+    bundled: Path, tmp_path: Path
+) -> None:
+    cached, clean = tmp_path / "cached", tmp_path / "clean"
+    assert main(["--root", str(bundled), "build", "--out", str(cached)]) == 0
+    assert main(["--root", str(bundled), "build", "--out", str(cached)]) == 0  # from the cache
+    assert (bundled / ".sitegen-cache" / "content.pickle").is_file()
+    assert main(["--root", str(bundled), "build", "--clean", "--out", str(clean)]) == 0
+    assert tree_bytes(cached) == tree_bytes(clean)
+
+
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(
     bundled: Path, tmp_path: Path, seed_files: list[Path]
 ) -> None:

@@ -121,3 +121,35 @@ def test_writes_outside_content_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ContentError):
         write_files(tmp_path, {"content/../evil.txt": b"x"})
     assert not (tmp_path / "evil.txt").exists()
+
+
+def _store_with_one_paper(root: Path, title: str = "T") -> Path:
+    paper = root / "content" / "papers" / "p-1.md"
+    paper.parent.mkdir(parents=True, exist_ok=True)
+    paper.write_text(f'+++\ntitle = "{title}"\ntopics = ["llm"]\n+++\nAbstract.\n')
+    return paper
+
+
+def test_the_parse_cache_sees_every_edit(tmp_path: Path) -> None:
+    paper = _store_with_one_paper(tmp_path)
+    assert load_content(tmp_path).papers["p-1"].title == "T"
+    assert (tmp_path / ".sitegen-cache" / "content.pickle").is_file()
+    paper.write_text(paper.read_text().replace('title = "T"', 'title = "U"'))  # same size
+    assert load_content(tmp_path).papers["p-1"].title == "U"
+    paper.unlink()
+    assert load_content(tmp_path).papers == {}
+
+
+def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
+    _store_with_one_paper(tmp_path)
+    load_content(tmp_path)
+    (tmp_path / ".sitegen-cache" / "content.pickle").write_bytes(b"\x80\x05garbage")
+    assert load_content(tmp_path).papers["p-1"].title == "T"
+
+
+def test_a_cached_paper_still_fails_on_a_topic_no_longer_defined(tmp_path: Path) -> None:
+    _store_with_one_paper(tmp_path)
+    load_content(tmp_path, known_topics=frozenset({"llm"}))
+    with pytest.raises(ContentError) as caught:
+        load_content(tmp_path, known_topics=frozenset({"robotics"}))
+    assert str(caught.value).startswith("content/papers/p-1.md:3: unknown topic 'llm'")
