@@ -6,8 +6,9 @@
 
 For each size it generates the corpus with ../shared/bench/gen_corpus.py (listing and Hugo
 formats; D days x 50 papers, plus one more day held back), then times, in turns:
-ingest of every listing, cold build (fresh process, empty output), ingest of the held-back
-day, rebuild after that day, and Hugo's cold build of the equivalent site. It prints medians,
+ingest of every listing, cold build (`build --clean`: fresh process, empty output, no cache),
+ingest of the held-back day, rebuild after that day (with the parse cache), and Hugo's cold
+build of the equivalent site. It prints medians,
 peak RSS and sitegen/Hugo ratios. Wall time and peak RSS come from GNU time.
 """
 
@@ -148,7 +149,8 @@ def bench_size(label: str, days: int, runs: int, work: Path, skip_hugo: bool) ->
     shutil.copytree(site / "content", content_before)
     for _ in range(runs):
         discard(site / "public", trash)
-        results["cold build"].add(*timed([*sitegen, "--root", str(site), "build"]))
+        # --clean: no parse cache either, a true cold build.
+        results["cold build"].add(*timed([*sitegen, "--root", str(site), "build", "--clean"]))
         results["ingest one day"].add(
             *timed([*sitegen, "--root", str(site), "ingest", str(next_day)])
         )

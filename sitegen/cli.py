@@ -7,14 +7,15 @@ import dataclasses
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import __version__
-from sitegen.build import build_site
 from sitegen.config import SiteConfig, parse_config
 from sitegen.content import (
     FETCH_STATE,
@@ -27,18 +28,16 @@ from sitegen.content import (
     write_files,
 )
 from sitegen.errors import ConfigError, FetchError, ListingError, Location, SitegenError
-from sitegen.fetch import (
-    DEFAULT_BASE_URL,
-    DayAnswer,
-    DayFetcher,
-    FetchPolicy,
-    Validators,
-    make_client,
-)
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, parse_listing
+from sitegen.listings.hf import HF_URL
 from sitegen.progress import progress_display
-from sitegen.serve import serve
+
+if TYPE_CHECKING:
+    from sitegen.fetch import DayAnswer
+
+# The build, fetch and serve stacks (jinja2, feedgen, markdown-it, httpx, watchfiles) are
+# imported by their commands, so `sitegen ingest` and `--help` do not pay for them.
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 CONFIG_FILE = "site.toml"
@@ -98,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument(
         "--base-url",
-        default=os.environ.get("SITEGEN_FETCH_URL", DEFAULT_BASE_URL),
+        default=os.environ.get("SITEGEN_FETCH_URL", HF_URL),
         help="the source, e.g. a mirror (default: $SITEGEN_FETCH_URL, else huggingface.co)",
     )
     fetch.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (30)")
@@ -161,6 +160,8 @@ def _run_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    from sitegen.build import build_site
+
     root: Path = args.root
     config = load_config(root)
     if args.base_url:
@@ -169,7 +170,7 @@ def _run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with progress_display("Building", enabled=sys.stderr.isatty()) as advance:
         report = build_site(
-            root, config, out=out, on_artifact=lambda artifact: advance(), clean=args.clean
+            root, config, out=out, on_artifact=lambda artifact: advance(""), clean=args.clean
         )
     elapsed = time.perf_counter() - started
     print(
@@ -181,6 +182,9 @@ def _run_build(args: argparse.Namespace) -> int:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from sitegen.build import build_site
+    from sitegen.serve import serve
+
     root: Path = args.root
     out = root / "public"
 
@@ -216,6 +220,8 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
+    from sitegen.fetch import DayFetcher, FetchPolicy, Validators, make_client
+
     root: Path = args.root
     load_config(root)  # refuse to run outside a site directory
     snapshot = load_content(root)
@@ -230,14 +236,22 @@ def _run_fetch(args: argparse.Namespace) -> int:
     ):
         fetcher = DayFetcher(client, base_url=args.base_url, policy=policy)
 
+        counting = threading.Lock()  # days are fetched on several threads
+        papers_found = 0
+
         def fetch_one(day: date) -> DayAnswer | FetchError:
+            nonlocal papers_found
             known = state.get(day.isoformat())
             try:
-                return fetcher.fetch_day(day, Validators(**known) if known else None)
+                answer = fetcher.fetch_day(day, Validators(**known) if known else None)
             except FetchError as error:
+                advance(f"{day} failed")
                 return error
-            finally:
-                advance()
+            with counting:
+                papers_found += len(answer.listing.entries) if answer.listing else 0
+                status = f"{papers_found} papers found"
+            advance(status)
+            return answer
 
         with ThreadPoolExecutor(max_workers=policy.concurrency) as pool:
             answers = dict(zip(days, pool.map(fetch_one, days), strict=True))

@@ -23,9 +23,8 @@ import httpx
 from sitegen import __version__
 from sitegen.errors import FetchError, ListingError, Location
 from sitegen.listings import Listing
-from sitegen.listings.hf import parse_hf_html, parse_hf_json
+from sitegen.listings.hf import HF_URL, parse_hf_html, parse_hf_json
 
-DEFAULT_BASE_URL = "https://huggingface.co"
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 PAGE_SIZE = 100  # the API's largest page
@@ -81,7 +80,7 @@ class DayFetcher:
         self,
         client: httpx.Client,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str = HF_URL,
         policy: FetchPolicy | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,

@@ -8,7 +8,7 @@ listing can put markup, script or a remote request into a page.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -19,14 +19,15 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from sitegen.listings.hf import HF_URL
 from sitegen.model import Paper
 from sitegen.publish import Artifact
-from sitegen.site import DayListing, Site
+from sitegen.site import DayListing, Site, TopicListing
 from sitegen.urls import ListingRoutes, Route, Routes
 
 # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
-HF_PAPER = "https://huggingface.co/papers/"
+HF_PAPER = f"{HF_URL}/papers/"
 ARXIV = "https://arxiv.org/"
 
 
@@ -90,12 +91,10 @@ class _Renderer:
         absolute_links: bool = False,
         **values: Any,
     ) -> Artifact:
-        here = route
-
         def href(target: Route) -> str:
             if absolute_links:
                 return self.routes.root_relative(target)
-            return Routes.relative(here, target)
+            return Routes.relative(route, target)
 
         feed_routes = feeds or self.site_feeds
         feed_title = title if feeds else self.site.config.title
@@ -113,13 +112,12 @@ class _Renderer:
                 FeedLink(f"{feed_title} (RSS)", href(feed_routes.rss), "application/rss+xml"),
                 FeedLink(f"{feed_title} (Atom)", href(feed_routes.atom), "application/atom+xml"),
             ),
-            "href": href,
             **values,
         }
         html = self.env.get_template(template).render(context)
         return Artifact(route.path, html.encode())
 
-    def nav(self, href: Any, current: Route) -> tuple[tuple[Link, bool], ...]:
+    def nav(self, href: Callable[[Route], str], current: Route) -> tuple[tuple[Link, bool], ...]:
         sections = (
             ("Days", self.routes.days_index().html),
             ("Topics", self.routes.topics_index()),
@@ -216,20 +214,14 @@ def _days_index(r: _Renderer) -> Artifact:
     months = [
         (
             month,
-            [Link(human_date(d.day), href(r.routes.day(d.day).html)) for d in days_of_month],
-            [len(d.papers) for d in days_of_month],
+            [
+                (Link(human_date(d.day), href(r.routes.day(d.day).html)), len(d.papers))
+                for d in days
+            ],
         )
-        for month, days_of_month in (
-            (m, list(g)) for m, g in groupby(r.site.days, key=lambda d: d.day.strftime("%B %Y"))
-        )
+        for month, days in groupby(r.site.days, key=lambda d: d.day.strftime("%B %Y"))
     ]
-    return r.page(
-        "days.html",
-        route.html,
-        title="All days",
-        feeds=route,
-        months=[(m, list(zip(links, counts, strict=True))) for m, links, counts in months],
-    )
+    return r.page("days.html", route.html, title="All days", feeds=route, months=months)
 
 
 def _topics_index(r: _Renderer) -> Artifact:
@@ -249,7 +241,7 @@ def _topics_index(r: _Renderer) -> Artifact:
     return r.page("topics.html", route, title="Topics", feeds=None, topics=topics)
 
 
-def _topic_pages(r: _Renderer, listing: Any) -> Iterator[Artifact]:
+def _topic_pages(r: _Renderer, listing: TopicListing) -> Iterator[Artifact]:
     size = r.site.config.pages.topic_page_size
     pages = max(1, -(-len(listing.papers) // size))
     for number in range(1, pages + 1):
@@ -298,7 +290,7 @@ def _paper_page(r: _Renderer, paper: Paper) -> Artifact:
             "Hugging Face",
             HF_PAPER + paper.arxiv_id
             if paper.arxiv_id
-            else f"https://huggingface.co/papers?q={quote(paper.title)}",
+            else f"{HF_URL}/papers?q={quote(paper.title)}",
         )
     ]
     if paper.arxiv_id:

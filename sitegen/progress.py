@@ -14,22 +14,31 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+Advance = Callable[[str], None]  # call once per unit of work, with an optional status text
+
+
+def _ignore(status: str = "") -> None:
+    pass
+
 
 @contextmanager
-def progress_display(
-    label: str, *, enabled: bool, total: int | None = None
-) -> Iterator[Callable[[], None]]:
+def progress_display(label: str, *, enabled: bool, total: int | None = None) -> Iterator[Advance]:
     """Yield a function to call once per unit of work; it draws only when `enabled`."""
     if not enabled:
-        yield lambda: None
+        yield _ignore
         return
     columns = (
         SpinnerColumn(),
-        TextColumn(label),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("{task.fields[status]}"),
     )
     with Progress(*columns, transient=True) as progress:
-        task = progress.add_task(label, total=total)
-        yield lambda: progress.advance(task)
+        task = progress.add_task(label, total=total, status="")
+
+        def advance(status: str = "") -> None:
+            progress.update(task, advance=1, status=status)
+
+        yield advance

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+from sitegen.config import parse_config
+from sitegen.content import load_content
 from sitegen.model import Paper, Topic
 from sitegen.topics import assign_topics, compile_topics
+from tests.conftest import REPO
 
 TOPICS = (
     Topic(slug="nli", name="NLI", description="", keywords=("natural language inference",)),
@@ -58,3 +64,13 @@ def test_at_most_three_rule_topics_the_best_scoring() -> None:
     assert assign_topics(
         _paper("T", "word2 word2 word0 word0 word1 word1 word3 word3"), matcher
     ) == ("t0", "t1", "t2")
+
+
+def test_the_default_taxonomy_fits_the_bundled_papers(site: Path) -> None:
+    shutil.copytree(REPO / "content", site / "content")
+    config = parse_config((site / "site.toml").read_text(), source="site.toml")
+    assert 12 <= len(config.topics) <= 20
+    matcher = compile_topics(config.topics)
+    papers = load_content(site).papers.values()
+    with_topic = sum(1 for paper in papers if assign_topics(paper, matcher))
+    assert len(papers) == 450 and with_topic / len(papers) >= 0.9
