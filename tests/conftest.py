@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,22 @@ SEEDS = {
     "2025-11-03.txt": ("full", 63),
     "2026-11-22.txt": ("compact", 278),
 }
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output (read the diff before committing)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    update = bool(request.config.getoption("--update-golden"))
+    if update and os.environ.get("CI"):
+        pytest.fail("CI never refreshes golden files")
+    return update
 
 
 @pytest.fixture

@@ -273,6 +273,11 @@ def test_a_day_content_has_merges_and_a_known_title_gains_its_arxiv_id(
     new_day = [e.paper_id for e in after.days[DAY].entries]
     assert set(old_day) <= set(new_day) and len(new_day) == 61 + 2, "the day keeps its papers"
     assert after.papers[known_id].upvotes == before.papers[known_id].upvotes
+    # The API's extras reach the paper page.
+    assert main(["--root", str(bundled), "build"]) == 0
+    page = (bundled / "public" / "papers" / "2510.27001" / "index.html").read_text()
+    assert 'href="https://github.com/example/agentic-rl"' in page
+    assert 'href="https://example.org/agentic-rl"' in page and "Ada Lovelace, Alan Turing" in page
 
     # The next fetch of that day is conditional, and a 304 changes nothing.
     source.set("2025-10-31", [Reply(304)])

@@ -1,0 +1,64 @@
+"""The exact bytes of the feeds of a tiny fixed site. Readers key on these bytes and ids: a
+change here must be deliberate. Refresh with `pytest --update-golden` and read the diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+
+GOLDEN = Path(__file__).parent / "golden"
+FILES = (
+    "rss.xml",
+    "atom.xml",
+    "feed.json",
+    "feeds.opml",
+    "digest/atom.xml",
+    "days/2026-01-09/rss.xml",
+    "topics/reinforcement-learning/atom.xml",
+    "api/papers.json",
+)
+
+POLICY = (
+    "Policy Gradients for Everyone",
+    "We study reinforcement learning with policy gradients & <b>rewards</b>.",
+    "  \u2022 3 authors",
+    "\u00b7",
+)
+LISTINGS = {
+    "2026-01-08.txt": [
+        "new", "Subscribe", "Daily Papers", "Jan 8",
+        *POLICY, "Jan 2, 2025 12",
+        "A Tiny Diffusion Model", "Diffusion models, but tiny. A diffusion model for everyone.",
+        "tencent Tencent", "\u00b7", "Jan 5 4",
+    ],
+    "2026-01-09.txt": [
+        "new", "Subscribe", "Daily Papers", "Jan 9",
+        "Reward Models Revisited",
+        "Reward models for reinforcement learning from human feedback, revisited.",
+        "\u00b7", "Dec 30, 2025",
+        *POLICY, "Jan 2, 2025 15",
+    ],
+}  # fmt: skip
+
+
+@pytest.fixture
+def tiny_site(site: Path, tmp_path: Path) -> Path:
+    for name, lines in LISTINGS.items():
+        (tmp_path / name).write_text("\n\n".join(lines) + "\n")
+    assert main(["--root", str(site), "ingest", *(str(tmp_path / n) for n in LISTINGS)]) == 0
+    assert main(["--root", str(site), "build", "--base-url", "https://papers.example.org/"]) == 0
+    return site / "public"
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_feed_bytes_match_the_golden_files(tiny_site: Path, name: str, update_golden: bool) -> None:
+    built = (tiny_site / name).read_bytes()
+    golden = GOLDEN / name
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(built)
+    assert golden.exists(), f"no golden file for {name}: run pytest --update-golden"
+    assert built == golden.read_bytes(), f"{name} changed: if deliberate, pytest --update-golden"
