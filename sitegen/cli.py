@@ -82,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="output directory (default: ROOT/public)")
     build.add_argument("--base-url", help="override base_url from site.toml (e.g. the Pages URL)")
     build.add_argument("--clean", action="store_true", help="ignore and replace every cache")
+    build.add_argument(
+        "--jobs", type=int, help="worker processes (default: one per core for large sites)"
+    )
     build.set_defaults(run=_run_build)
 
     fetch = commands.add_parser(
@@ -169,8 +172,12 @@ def _run_build(args: argparse.Namespace) -> int:
     out = args.out or root / "public"
     started = time.perf_counter()
     with progress_display("Building", enabled=sys.stderr.isatty()) as advance:
+
+        def advance_by(files: int) -> None:
+            advance(f"{files} files", steps=files)
+
         report = build_site(
-            root, config, out=out, on_artifact=lambda artifact: advance(""), clean=args.clean
+            root, config, out=out, on_progress=advance_by, clean=args.clean, jobs=args.jobs
         )
     elapsed = time.perf_counter() - started
     print(

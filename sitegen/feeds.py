@@ -42,8 +42,12 @@ class _Item:
     title: str
     url: str
     when: datetime
-    content_html: str
+    content_html: str = ""  # the digest's own HTML; paper items use their abstract
+    paper_id: str | None = None  # whose abstract is the content, looked up only when written
     categories: tuple[tuple[str, str], ...] = ()  # (slug, name)
+
+    def content(self, abstracts: Mapping[str, str]) -> str:
+        return abstracts[self.paper_id] if self.paper_id else self.content_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,16 +60,28 @@ class FeedSpec:
     items: tuple[_Item, ...]  # newest first
 
 
-def render_feeds(site: Site, routes: Routes, abstracts: Mapping[str, str]) -> Iterator[Artifact]:
-    """RSS and Atom for every listing page, the JSON Feed of all papers, and the OPML list."""
-    specs = list(feed_specs(site, routes, abstracts))
-    for spec in specs:
-        yield from _render_pair(spec, site, routes)
-    yield _json_feed(specs[0], site, routes)
-    yield _opml(site, routes, specs)
+def render_feeds(
+    site: Site, routes: Routes, abstracts: Mapping[str, str], *, part: slice = slice(None)
+) -> Iterator[Artifact]:
+    """RSS and Atom for every listing page, the JSON Feed of all papers, and the OPML list.
+
+    `part` picks a slice of the feeds (in a fixed order) so several processes can share the
+    work; the slice that holds the first feed also writes the JSON Feed and the OPML.
+    """
+    specs = list(feed_specs(site, routes))
+    for spec in specs[part]:
+        yield from _render_pair(spec, site, routes, abstracts)
+    if range(len(specs))[part][:1] == range(1):
+        yield _json_feed(specs[0], site, routes, abstracts)
+        yield _opml(site, routes, specs)
 
 
-def feed_specs(site: Site, routes: Routes, abstracts: Mapping[str, str]) -> Iterator[FeedSpec]:
+def count_feeds(site: Site) -> int:
+    """How many feeds (each in RSS and Atom) render_feeds makes: all, digest, topics, days."""
+    return 2 + len(site.topics) + len(site.days)
+
+
+def feed_specs(site: Site, routes: Routes) -> Iterator[FeedSpec]:
     names = {t.topic.slug: t.topic.name for t in site.topics}
     limit = site.config.feeds.items
 
@@ -75,7 +91,7 @@ def feed_specs(site: Site, routes: Routes, abstracts: Mapping[str, str]) -> Iter
             title=paper.title,
             url=routes.absolute(routes.paper(paper.id)),
             when=featured_at(appearance),
-            content_html=abstracts[paper.id],
+            paper_id=paper.id,
             categories=tuple((slug, names[slug]) for slug in site.paper_topics[paper.id]),
         )
 
@@ -131,7 +147,9 @@ def _digest_item(listing: DayListing, routes: Routes) -> _Item:
     )
 
 
-def _render_pair(spec: FeedSpec, site: Site, routes: Routes) -> Iterator[Artifact]:
+def _render_pair(
+    spec: FeedSpec, site: Site, routes: Routes, abstracts: Mapping[str, str]
+) -> Iterator[Artifact]:
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
         generator = FeedGenerator()
         generator.id(f"{_ID_PREFIX}feed/{route.path}")
@@ -155,7 +173,7 @@ def _render_pair(spec: FeedSpec, site: Site, routes: Routes) -> Iterator[Artifac
             entry.link(href=entry_data.url)
             entry.published(entry_data.when)
             entry.updated(entry_data.when)
-            entry.content(entry_data.content_html, type="html")
+            entry.content(entry_data.content(abstracts), type="html")
             for slug, name in entry_data.categories:
                 entry.category(term=slug, label=name)
         data = generator.atom_str(pretty=True) if kind == "atom" else generator.rss_str(pretty=True)
@@ -169,7 +187,9 @@ def _updated(spec: FeedSpec, site: Site) -> datetime:
     return day_moment(site.days[0].day) if site.days else _EPOCH
 
 
-def _json_feed(spec: FeedSpec, site: Site, routes: Routes) -> Artifact:
+def _json_feed(
+    spec: FeedSpec, site: Site, routes: Routes, abstracts: Mapping[str, str]
+) -> Artifact:
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": spec.title,
@@ -183,7 +203,7 @@ def _json_feed(spec: FeedSpec, site: Site, routes: Routes) -> Artifact:
                 "id": item.item_id,
                 "url": item.url,
                 "title": item.title,
-                "content_html": item.content_html,
+                "content_html": item.content(abstracts),
                 "date_published": item.when.isoformat().replace("+00:00", "Z"),
                 "tags": [name for _, name in item.categories],
             }

@@ -8,7 +8,7 @@ listing can put markup, script or a remote request into a page.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
@@ -176,10 +176,65 @@ class _Renderer:
         )
 
 
+class AbstractHTML(Mapping[str, str]):
+    """Each paper's abstract as HTML, rendered on first use (a build process renders only the
+    abstracts of the pages and feeds it writes)."""
+
+    def __init__(self, papers: Iterable[Paper]) -> None:
+        self._text = {paper.id: paper.abstract for paper in papers}
+        self._html: dict[str, str] = {}
+
+    def __getitem__(self, paper_id: str) -> str:
+        html = self._html.get(paper_id)
+        if html is None:
+            html = self._html[paper_id] = render_abstract(self._text[paper_id])
+        return html
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._text)
+
+    def __len__(self) -> int:
+        return len(self._text)
+
+
 def render_pages(
     site: Site, routes: Routes, env: Environment, abstracts: Mapping[str, str]
 ) -> Iterator[Artifact]:
     """Every HTML page, plus 404.html, the sitemap, robots.txt and api/papers.json."""
+    yield from render_list_pages(site, routes, env, abstracts)
+    for listing in site.topics:
+        yield from render_topic_pages(site, routes, env, abstracts, listing)
+    yield from render_paper_pages(site, routes, env, abstracts, site.papers)
+
+
+def render_topic_pages(
+    site: Site,
+    routes: Routes,
+    env: Environment,
+    abstracts: Mapping[str, str],
+    listing: TopicListing,
+) -> Iterator[Artifact]:
+    """The pages of one topic."""
+    yield from _topic_pages(_Renderer(site, routes, env, abstracts), listing)
+
+
+def render_paper_pages(
+    site: Site,
+    routes: Routes,
+    env: Environment,
+    abstracts: Mapping[str, str],
+    papers: Iterable[Paper],
+) -> Iterator[Artifact]:
+    """The pages of `papers`."""
+    r = _Renderer(site, routes, env, abstracts)
+    for paper in papers:
+        yield _paper_page(r, paper)
+
+
+def render_list_pages(
+    site: Site, routes: Routes, env: Environment, abstracts: Mapping[str, str]
+) -> Iterator[Artifact]:
+    """Every page but the papers' and the topics' own, and the site's other files."""
     r = _Renderer(site, routes, env, abstracts)
     if site.days:
         yield r.day_page(0, site.days[0], routes.day(site.days[0].day), home=True)
@@ -189,10 +244,6 @@ def render_pages(
         yield r.day_page(index, listing, routes.day(listing.day), home=False)
     yield _days_index(r)
     yield _topics_index(r)
-    for topic_listing in site.topics:
-        yield from _topic_pages(r, topic_listing)
-    for paper in site.papers:
-        yield _paper_page(r, paper)
     yield _feeds_page(r)
     yield r.page(
         "404.html", routes.not_found(), title="Page not found", feeds=None, absolute_links=True

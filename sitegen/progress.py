@@ -14,10 +14,10 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-Advance = Callable[[str], None]  # call once per unit of work, with an optional status text
+Advance = Callable[..., None]  # advance(status="", steps=1): once per unit of work done
 
 
-def _ignore(status: str = "") -> None:
+def _ignore(status: str = "", steps: int = 1) -> None:
     pass
 
 
@@ -38,7 +38,7 @@ def progress_display(label: str, *, enabled: bool, total: int | None = None) -> 
     with Progress(*columns, transient=True) as progress:
         task = progress.add_task(label, total=total, status="")
 
-        def advance(status: str = "") -> None:
-            progress.update(task, advance=1, status=status)
+        def advance(status: str = "", steps: int = 1) -> None:
+            progress.update(task, advance=steps, status=status)
 
         yield advance

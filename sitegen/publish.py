@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -24,28 +24,37 @@ class PublishReport:
     files: int
     bytes: int
 
+    def __add__(self, other: PublishReport) -> PublishReport:
+        return PublishReport(files=self.files + other.files, bytes=self.bytes + other.bytes)
 
-def publish(artifacts: Iterable[Artifact], public: Path) -> PublishReport:
-    """Write every artifact, then replace `public` with the result in one step."""
+
+def publish(write: Callable[[Path], PublishReport], public: Path) -> PublishReport:
+    """Have `write` fill a fresh directory beside `public`, then swap it in as `public`."""
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
     _remove_leftovers(public)
     staging.mkdir(parents=True)
-    files = total = 0
-    made_dirs: set[Path] = set()
     try:
-        for artifact in artifacts:
-            target = staging / _safe_relative(artifact.path)
-            if target.parent not in made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(target.parent)
-            target.write_bytes(artifact.data)
-            files += 1
-            total += len(artifact.data)
+        report = write(staging)
         _swap(staging, public)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return report
+
+
+def write_artifacts(artifacts: Iterable[Artifact], directory: Path) -> PublishReport:
+    """Write artifacts under `directory` (several writers may share it: disjoint paths)."""
+    files = total = 0
+    made_dirs: set[Path] = set()
+    for artifact in artifacts:
+        target = directory / _safe_relative(artifact.path)
+        if target.parent not in made_dirs:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made_dirs.add(target.parent)
+        target.write_bytes(artifact.data)
+        files += 1
+        total += len(artifact.data)
     return PublishReport(files=files, bytes=total)
 
 

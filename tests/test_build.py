@@ -202,6 +202,17 @@ def test_a_clean_build_and_a_cached_build_give_the_same_bytes(
     assert tree_bytes(cached) == tree_bytes(clean)
 
 
+def test_worker_processes_build_the_same_bytes(
+    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    alone, pooled = tmp_path / "alone", tmp_path / "pooled"
+    assert main(["--root", str(bundled), "build", "--jobs", "1", "--out", str(alone)]) == 0
+    assert main(["--root", str(bundled), "build", "--jobs", "2", "--out", str(pooled)]) == 0
+    assert tree_bytes(alone) == tree_bytes(pooled)
+    first, second = (line.split(" into ")[0] for line in capsys.readouterr().out.splitlines())
+    assert first == second == "built 491 pages and 55 feeds (552 files, 8.8 MB)"
+
+
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(
     bundled: Path, tmp_path: Path, seed_files: list[Path]
 ) -> None:
