@@ -1,29 +1,36 @@
 """`sitegen build`: content/ + site.toml + templates/ -> public/, as one visible pipeline.
 
-Rendering is split into jobs (the list pages; slices of the paper pages; slices of the
-feeds) that write disjoint files into the staging directory. Large sites run the jobs in a
-pool of worker processes, one per core; every job's output is the same wherever it runs, so
-the bytes never depend on the split. The pool is started with "spawn", never "fork": a fork
-of a process with live threads (the preview server, the progress bar) can deadlock.
+read content (parse cache) -> assemble the site (topics) -> render jobs -> staged, swapped in.
+
+Large sites spread the work over one worker process per core: parsing the files the cache
+does not hold, matching topics, and rendering, which is split into jobs writing disjoint files
+(the list pages, each topic's pages, slices of the paper pages and of the feeds). A job's
+output does not depend on where it runs, so the bytes never depend on the split. Workers are
+started with "spawn", never "fork": forking a process with live threads (the preview server,
+the progress bar) can deadlock.
 """
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import pickle
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import jinja2
 
 from sitegen.config import SiteConfig
-from sitegen.content import load_content
+from sitegen.content import PAPERS_DIR, load_content, parse_paper_files
 from sitegen.errors import ContentError, Location
 from sitegen.feeds import count_feeds, render_feeds
+from sitegen.model import Paper, Topic
 from sitegen.pages import (
     AbstractHTML,
     render_list_pages,
@@ -31,13 +38,14 @@ from sitegen.pages import (
     render_topic_pages,
 )
 from sitegen.publish import Artifact, PublishReport, publish, write_artifacts
-from sitegen.site import Site, assemble_site
+from sitegen.site import Site, assemble_site, assign_all_topics
 from sitegen.urls import Routes
 
 TEMPLATES_DIR = "templates"
-PARALLEL_FROM = 2_000  # papers; below this, starting workers costs more than it saves
+PARALLEL_FROM = 2_000  # papers; starting workers costs about a second
 _PAPERS_PER_JOB = 2_500
 _FEEDS_PER_JOB = 250
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +71,7 @@ class _JobResult:
 
 @dataclass(frozen=True, slots=True)
 class _RenderInputs:
-    """What every job needs; sent to each worker once."""
+    """What every job needs; it reaches each worker once."""
 
     site: Site
     templates: Path
@@ -85,38 +93,81 @@ def build_site(
     worker processes (default: one per core for large sites, none for small ones).
     """
     known_topics = frozenset(t.slug for t in config.topics)
-    snapshot = load_content(root, known_topics=known_topics, use_cache=not clean)
-    site = assemble_site(snapshot, config)
-    routes = Routes(config.base_url)
     template_environment(root / TEMPLATES_DIR)  # a missing templates/ fails before any work
-    inputs = _RenderInputs(
-        site=site,
-        templates=root / TEMPLATES_DIR,
-        static=tuple(
-            Artifact(route.path, _read_template_file(root, route.path))
-            for route in (routes.stylesheet(), routes.icon())
-        ),
+    routes = Routes(config.base_url)
+    static = tuple(
+        Artifact(route.path, _read_template_file(root, route.path))
+        for route in (routes.stylesheet(), routes.icon())
     )
-    plan = _plan(site)
-    workers = jobs if jobs is not None else (os.cpu_count() or 1)
-    if len(site.papers) < PARALLEL_FROM and jobs is None:
-        workers = 1
-
-    def write(staging: Path) -> PublishReport:
-        totals = _JobResult(written=PublishReport(files=0, bytes=0), pages=0, feeds=0)
-        for result in _run(plan, inputs, staging, workers):
-            on_progress(result.written.files)
-            totals = _JobResult(
-                written=totals.written + result.written,
-                pages=totals.pages + result.pages,
-                feeds=totals.feeds + result.feeds,
+    workers = jobs if jobs is not None else _default_workers(root)
+    with _worker_pool(workers) as pool:
+        if pool is None:
+            snapshot = load_content(root, known_topics=known_topics, use_cache=not clean)
+            site = assemble_site(snapshot, config)
+        else:
+            parse = functools.partial(_parse_in_pool, pool, workers)
+            snapshot = load_content(
+                root, known_topics=known_topics, use_cache=not clean, parse_papers=parse
             )
-        counts["pages"], counts["feeds"] = totals.pages, totals.feeds
-        return totals.written
+            site = assemble_site(
+                snapshot, config, assign=functools.partial(_topics_in_pool, pool, workers)
+            )
+        inputs = _RenderInputs(site=site, templates=root / TEMPLATES_DIR, static=static)
+        counts: Counter[str] = Counter()
 
-    counts = {"pages": 0, "feeds": 0}
-    published = publish(write, out)
+        def write(staging: Path) -> PublishReport:
+            written = PublishReport(files=0, bytes=0)
+            for result in _render(_plan(site), inputs, staging, pool):
+                on_progress(result.written.files)
+                written += result.written
+                counts.update(pages=result.pages, feeds=result.feeds)
+            return written
+
+        published = publish(write, out)
     return BuildReport(pages=counts["pages"], feeds=counts["feeds"], published=published)
+
+
+def _default_workers(root: Path) -> int:
+    try:
+        with os.scandir(root / PAPERS_DIR) as entries:
+            many = sum(1 for _ in zip(entries, range(PARALLEL_FROM), strict=False))
+    except FileNotFoundError:
+        return 1
+    return (os.cpu_count() or 1) if many >= PARALLEL_FROM else 1
+
+
+@contextmanager
+def _worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    if workers <= 1:
+        yield None
+        return
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
+        yield pool
+
+
+def _chunks(items: list[_T], workers: int) -> list[list[_T]]:
+    size = max(1, -(-len(items) // (4 * workers)))  # a few chunks per worker even out speeds
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _parse_in_pool(
+    pool: ProcessPoolExecutor,
+    workers: int,
+    files: list[tuple[Path, str]],
+    known: frozenset[str] | None,
+) -> list[Paper]:
+    chunks = _chunks(files, workers)
+    parts = pool.map(parse_paper_files, chunks, [known] * len(chunks))
+    return [paper for part in parts for paper in part]
+
+
+def _topics_in_pool(
+    pool: ProcessPoolExecutor, workers: int, papers: list[Paper], taxonomy: tuple[Topic, ...]
+) -> list[tuple[str, ...]]:
+    chunks = _chunks(papers, workers)
+    parts = pool.map(assign_all_topics, chunks, [taxonomy] * len(chunks))
+    return [topics for part in parts for topics in part]
 
 
 def _plan(site: Site) -> list[_Job]:
@@ -135,20 +186,22 @@ def _plan(site: Site) -> list[_Job]:
     ]
 
 
-def _run(
-    plan: list[_Job], inputs: _RenderInputs, staging: Path, workers: int
+def _render(
+    plan: list[_Job], inputs: _RenderInputs, staging: Path, pool: ProcessPoolExecutor | None
 ) -> Iterator[_JobResult]:
-    if workers <= 1:
+    if pool is None:
         renderer = _JobRenderer(inputs)
         for job in plan:
             yield renderer.run(job, staging)
         return
-    context = multiprocessing.get_context("spawn")
-    payload = pickle.dumps(inputs, pickle.HIGHEST_PROTOCOL)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(payload,)
-    ) as pool:
-        yield from pool.map(_run_in_worker, plan, [staging] * len(plan))
+    # The inputs reach each worker once, through a file, not once per job through a pipe.
+    shared = staging.with_name(f"{staging.name}.inputs.pickle")
+    shared.write_bytes(pickle.dumps(inputs, pickle.HIGHEST_PROTOCOL))
+    try:
+        n = len(plan)
+        yield from pool.map(_run_in_worker, plan, [staging] * n, [shared] * n)
+    finally:
+        shared.unlink(missing_ok=True)
 
 
 class _JobRenderer:
@@ -173,19 +226,17 @@ class _JobRenderer:
         return _JobResult(written=written, pages=kinds["page"], feeds=kinds["feed"])
 
     def artifacts(self, job: _Job) -> Iterator[Artifact]:
-        site = self.inputs.site
+        site, routes, env, abstracts = self.inputs.site, self.routes, self.env, self.abstracts
         if job.kind == "lists":
             yield from self.inputs.static
-            yield from render_list_pages(site, self.routes, self.env, self.abstracts)
+            yield from render_list_pages(site, routes, env, abstracts)
         elif job.kind == "topic":
-            listing = site.topics[job.start]
-            yield from render_topic_pages(site, self.routes, self.env, self.abstracts, listing)
+            yield from render_topic_pages(site, routes, env, abstracts, site.topics[job.start])
         elif job.kind == "papers":
             papers = site.papers[job.start : job.stop]
-            yield from render_paper_pages(site, self.routes, self.env, self.abstracts, papers)
+            yield from render_paper_pages(site, routes, env, abstracts, papers)
         else:
-            part = slice(job.start, job.stop)
-            yield from render_feeds(site, self.routes, self.abstracts, part=part)
+            yield from render_feeds(site, routes, abstracts, part=slice(job.start, job.stop))
 
 
 def _kind(path: str) -> str:
@@ -196,17 +247,15 @@ def _kind(path: str) -> str:
     return "other"
 
 
-_worker: _JobRenderer | None = None
+_worker_renderers: dict[Path, _JobRenderer] = {}  # in a worker: the current build's renderer
 
 
-def _start_worker(payload: bytes) -> None:
-    global _worker
-    _worker = _JobRenderer(pickle.loads(payload))
-
-
-def _run_in_worker(job: _Job, staging: Path) -> _JobResult:
-    assert _worker is not None, "the pool's initializer did not run"
-    return _worker.run(job, staging)
+def _run_in_worker(job: _Job, staging: Path, shared: Path) -> _JobResult:
+    renderer = _worker_renderers.get(shared)
+    if renderer is None:
+        _worker_renderers.clear()
+        renderer = _worker_renderers[shared] = _JobRenderer(pickle.loads(shared.read_bytes()))
+    return renderer.run(job, staging)
 
 
 def template_environment(directory: Path) -> jinja2.Environment:

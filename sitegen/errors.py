@@ -25,10 +25,21 @@ class SitegenError(Exception):
         self.location = location
         self.hint = hint
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only arguments: the default pickling would drop the location and the hint
+        # of an error raised in a build worker.
+        return (_rebuild, (type(self), self.message, self.location, self.hint))
+
     def __str__(self) -> str:
         where = f"{self.location}: " if self.location else ""
         hint = f"\n  hint: {self.hint}" if self.hint else ""
         return f"{where}{self.message}{hint}"
+
+
+def _rebuild(
+    cls: type[SitegenError], message: str, location: Location | None, hint: str
+) -> SitegenError:
+    return cls(message, location=location, hint=hint)
 
 
 class ListingError(SitegenError):

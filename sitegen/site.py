@@ -6,7 +6,7 @@ place in feeds are derived from them, so no page can contradict another.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -39,8 +39,19 @@ class Site:
     appearances: Mapping[str, tuple[Appearance, ...]]  # paper id -> its days, oldest first
 
 
-def assemble_site(snapshot: ContentSnapshot, config: SiteConfig) -> Site:
-    """Order and group the content for rendering."""
+TopicAssigner = Callable[[list[Paper], tuple[Topic, ...]], list[tuple[str, ...]]]
+
+
+def assign_all_topics(papers: list[Paper], taxonomy: tuple[Topic, ...]) -> list[tuple[str, ...]]:
+    """Each paper's topics, in order."""
+    matcher = compile_topics(taxonomy)
+    return [assign_topics(paper, matcher) for paper in papers]
+
+
+def assemble_site(
+    snapshot: ContentSnapshot, config: SiteConfig, *, assign: TopicAssigner = assign_all_topics
+) -> Site:
+    """Order and group the content for rendering (`assign` may spread topic matching)."""
     appearances: dict[str, list[Appearance]] = {}
     days: list[DayListing] = []
     for day in sorted(snapshot.days, reverse=True):
@@ -58,11 +69,9 @@ def assemble_site(snapshot: ContentSnapshot, config: SiteConfig) -> Site:
         (snapshot.papers[paper_id] for paper_id in appearances),
         key=lambda paper: _newest_first(appearances[paper.id][0], paper.id),
     )
-    matcher = compile_topics(config.topics)
-    paper_topics = {
-        paper_id: assign_topics(snapshot.papers[paper_id], matcher)
-        for paper_id in sorted(snapshot.papers)
-    }
+    ids = sorted(snapshot.papers)
+    topics = assign([snapshot.papers[paper_id] for paper_id in ids], config.topics)
+    paper_topics = dict(zip(ids, topics, strict=True))
     by_topic: dict[str, list[Paper]] = {topic.slug: [] for topic in config.topics}
     for paper in newest:
         for slug in paper_topics[paper.id]:
