@@ -50,9 +50,18 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
+    """What a build, or one of its jobs, wrote."""
+
     pages: int
     feeds: int
     published: PublishReport
+
+    def __add__(self, other: BuildReport) -> BuildReport:
+        return BuildReport(
+            pages=self.pages + other.pages,
+            feeds=self.feeds + other.feeds,
+            published=self.published + other.published,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +69,6 @@ class _Job:
     kind: str  # "lists", "topic" (start = its index), "papers" or "feeds" (start:stop)
     start: int = 0
     stop: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class _JobResult:
-    written: PublishReport
-    pages: int
-    feeds: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,18 +115,17 @@ def build_site(
                 snapshot, config, assign=functools.partial(_topics_in_pool, pool, workers)
             )
         inputs = _RenderInputs(site=site, templates=root / TEMPLATES_DIR, static=static)
-        counts: Counter[str] = Counter()
+        total = BuildReport(pages=0, feeds=0, published=PublishReport(files=0, bytes=0))
 
         def write(staging: Path) -> PublishReport:
-            written = PublishReport(files=0, bytes=0)
+            nonlocal total
             for result in _render(_plan(site), inputs, staging, pool):
-                on_progress(result.written.files)
-                written += result.written
-                counts.update(pages=result.pages, feeds=result.feeds)
-            return written
+                on_progress(result.published.files)
+                total += result
+            return total.published
 
-        published = publish(write, out)
-    return BuildReport(pages=counts["pages"], feeds=counts["feeds"], published=published)
+        publish(write, out)
+    return total
 
 
 def _default_workers(root: Path) -> int:
@@ -188,7 +189,7 @@ def _plan(site: Site) -> list[_Job]:
 
 def _render(
     plan: list[_Job], inputs: _RenderInputs, staging: Path, pool: ProcessPoolExecutor | None
-) -> Iterator[_JobResult]:
+) -> Iterator[BuildReport]:
     if pool is None:
         renderer = _JobRenderer(inputs)
         for job in plan:
@@ -211,7 +212,7 @@ class _JobRenderer:
         self.env = template_environment(inputs.templates)
         self.abstracts = AbstractHTML(inputs.site.papers)
 
-    def run(self, job: _Job, staging: Path) -> _JobResult:
+    def run(self, job: _Job, staging: Path) -> BuildReport:
         kinds: Counter[str] = Counter()
 
         def counted(artifacts: Iterator[Artifact]) -> Iterator[Artifact]:
@@ -223,7 +224,7 @@ class _JobRenderer:
             written = write_artifacts(counted(self.artifacts(job)), staging)
         except jinja2.TemplateError as error:
             raise _template_error(error) from None
-        return _JobResult(written=written, pages=kinds["page"], feeds=kinds["feed"])
+        return BuildReport(pages=kinds["page"], feeds=kinds["feed"], published=written)
 
     def artifacts(self, job: _Job) -> Iterator[Artifact]:
         site, routes, env, abstracts = self.inputs.site, self.routes, self.env, self.abstracts
@@ -250,7 +251,7 @@ def _kind(path: str) -> str:
 _worker_renderers: dict[Path, _JobRenderer] = {}  # in a worker: the current build's renderer
 
 
-def _run_in_worker(job: _Job, staging: Path, shared: Path) -> _JobResult:
+def _run_in_worker(job: _Job, staging: Path, shared: Path) -> BuildReport:
     renderer = _worker_renderers.get(shared)
     if renderer is None:
         _worker_renderers.clear()

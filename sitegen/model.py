@@ -91,10 +91,6 @@ class Paper:
     github_url: str | None = None
     project_url: str | None = None
 
-    @property
-    def first_appearance(self) -> Appearance | None:
-        return self.featured[0] if self.featured else None
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayEntry:

@@ -197,16 +197,6 @@ class AbstractHTML(Mapping[str, str]):
         return len(self._text)
 
 
-def render_pages(
-    site: Site, routes: Routes, env: Environment, abstracts: Mapping[str, str]
-) -> Iterator[Artifact]:
-    """Every HTML page, plus 404.html, the sitemap, robots.txt and api/papers.json."""
-    yield from render_list_pages(site, routes, env, abstracts)
-    for listing in site.topics:
-        yield from render_topic_pages(site, routes, env, abstracts, listing)
-    yield from render_paper_pages(site, routes, env, abstracts, site.papers)
-
-
 def render_topic_pages(
     site: Site,
     routes: Routes,
