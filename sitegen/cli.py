@@ -147,13 +147,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
     for path in args.listings:
         raw = _read_listing(path)
         listing = parse_listing(raw, origin=str(path), day=args.date)
-        name = kept_listing_name(root, listing.day, raw, _suffix(listing))
-        if kept.get(name, raw) != raw:  # two different listings of one day in one run
-            name = kept_listing_name(root, listing.day, b"", _suffix(listing)).replace(
-                _suffix(listing), f"-{len(kept)}{_suffix(listing)}"
-            )
-        kept[name] = raw
-        parsed.append((listing, name.removeprefix("content/")))
+        parsed.append((listing, _keep(root, kept, listing, raw, _suffix(listing))))
     # Every listing parses before the store is read, so a bad one writes nothing at all.
     snapshot = load_content(root)
     updated = ingest_listings(snapshot, parsed, topics=topics)
@@ -236,6 +230,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
     days = _days_to_fetch(args, snapshot, today)
     policy = FetchPolicy(read_timeout=args.timeout, attempts=max(1, args.attempts))
     state = load_fetch_state(root)
+    state_before = {day: dict(validators) for day, validators in state.items()}
     answers: dict[date, DayAnswer | FetchError] = {}
     with (
         make_client(policy) as client,
@@ -274,9 +269,8 @@ def _run_fetch(args: argparse.Namespace) -> int:
         for note in answer.notes:
             print(f"{day}: note: {note}", file=sys.stderr)
         if answer.status == "papers" and answer.listing is not None:
-            name = kept_listing_name(root, day, answer.raw, answer.suffix)
-            kept[name] = answer.raw
-            parsed.append((answer.listing, name.removeprefix("content/")))
+            source = _keep(root, kept, answer.listing, answer.raw, answer.suffix)
+            parsed.append((answer.listing, source))
             print(f"{day}: {len(answer.listing.entries)} papers")
         else:
             print(f"{day}: {'no papers that day' if answer.status == 'empty' else 'unchanged'}")
@@ -284,7 +278,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
             state[day.isoformat()] = validators
     updated = ingest_listings(snapshot, parsed)
     files = {**kept, **snapshot_changes(snapshot, updated)}
-    if state != load_fetch_state(root):
+    if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)
     written = write_files(root, files)
     new_papers = len(updated.papers) - len(snapshot.papers)
@@ -320,6 +314,13 @@ def _checked_base_url(url: str) -> str:
             hint="e.g. https://you.github.io/repo/",
         )
     return url if url.endswith("/") else url + "/"
+
+
+def _keep(root: Path, kept: dict[str, bytes], listing: Listing, raw: bytes, suffix: str) -> str:
+    """Add a raw listing to the files of this run; its name relative to content/."""
+    name = kept_listing_name(root, listing.day, raw, suffix, pending=kept)
+    kept[name] = raw
+    return name.removeprefix("content/")
 
 
 def _topic_slug(config: SiteConfig, name: str) -> str:

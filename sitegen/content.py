@@ -482,12 +482,17 @@ def snapshot_changes(before: ContentSnapshot, after: ContentSnapshot) -> dict[st
     return files
 
 
-def kept_listing_name(root: Path, day: date, raw: bytes, suffix: str) -> str:
-    """Where a raw listing for `day` is kept: `<day><suffix>`, or with a digest when a
-    different listing of that day is already kept there."""
+def kept_listing_name(
+    root: Path, day: date, raw: bytes, suffix: str, *, pending: Mapping[str, bytes]
+) -> str:
+    """Where a raw listing for `day` is kept: `<day><suffix>`, or with a digest of its bytes
+    when a different listing of that day is kept there already, on disk or among the
+    `pending` files of this run. The same bytes always get the same name."""
     plain = f"{LISTINGS_DIR}/{day.isoformat()}{suffix}"
-    existing = root / plain
-    if not existing.exists() or existing.read_bytes() == raw:
+    held = pending.get(plain)
+    if held is None and (root / plain).exists():
+        held = (root / plain).read_bytes()
+    if held is None or held == raw:
         return plain
     digest = hashlib.sha256(raw).hexdigest()[:8]
     return f"{LISTINGS_DIR}/{day.isoformat()}-{digest}{suffix}"

@@ -110,3 +110,20 @@ def test_a_broken_content_file_stops_ingest_with_its_line(
 def test_sitegen_is_a_command_on_path() -> None:
     result = subprocess.run(["sitegen", "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("sitegen ")
+
+
+def test_two_listings_of_one_day_in_one_run_are_both_kept_and_stay_idempotent(
+    site: Path, tmp_path: Path
+) -> None:
+    lines = (REPO / "content" / "listings" / "2026-03-14.txt").read_text().split("\n")
+    early, late = tmp_path / "early.txt", tmp_path / "late.txt"
+    early.write_text("\n".join(lines[:21]) + "\n")  # a capture taken before the day filled up
+    late.write_text("\n".join(lines[:41]) + "\n")
+    run = ["--root", str(site), "ingest", "--date", "2026-03-14", str(early), str(late)]
+    assert main(run) == 0
+    kept = sorted((site / "content" / "listings").iterdir())
+    assert len(kept) == 2
+    assert {p.read_bytes() for p in kept} == {early.read_bytes(), late.read_bytes()}
+    before = tree_bytes(site / "content")
+    assert main(run) == 0
+    assert tree_bytes(site / "content") == before
