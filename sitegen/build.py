@@ -68,7 +68,7 @@ class BuildReport:
 class _Job:
     kind: str  # "lists", "topic" (start = its index), "papers" or "feeds" (start:stop)
     start: int = 0
-    stop: int = 0
+    stop: int | None = 0  # None: to the end
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +180,9 @@ def _plan(site: Site) -> list[_Job]:
             _Job("papers", i, min(i + _PAPERS_PER_JOB, papers))
             for i in range(0, papers, _PAPERS_PER_JOB)
         ),
+        # The last slice runs to the end: feeds the count does not foresee are still written.
         *(
-            _Job("feeds", i, min(i + _FEEDS_PER_JOB, feeds))
+            _Job("feeds", i, i + _FEEDS_PER_JOB if i + _FEEDS_PER_JOB < feeds else None)
             for i in range(0, feeds, _FEEDS_PER_JOB)
         ),
     ]

@@ -503,6 +503,8 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
 
     Files whose bytes are already on disk are skipped, so a repeated run changes nothing.
     """
+    for rel in files:
+        _check_inside(rel)  # before any I/O, so a bad path is never even read
     changed = {
         rel: data
         for rel, data in sorted(files.items())
@@ -514,8 +516,7 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
     txn = root / _TXN_DIR
     staged = txn / "files"
     staged.mkdir(parents=True, exist_ok=True)
-    for index, (rel, data) in enumerate(changed.items()):
-        _check_inside(rel)
+    for index, data in enumerate(changed.values()):
         (staged / str(index)).write_bytes(data)
     os.sync()  # one flush for every staged file (an fsync each costs ~0.3 ms per file)
     manifest = json.dumps(list(changed), ensure_ascii=False).encode()

@@ -14,6 +14,7 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment
 from markdown_it import MarkdownIt
@@ -284,7 +285,7 @@ def _topics_index(r: _Renderer) -> Artifact:
 
 def _topic_pages(r: _Renderer, listing: TopicListing) -> Iterator[Artifact]:
     size = r.site.config.pages.topic_page_size
-    pages = max(1, -(-len(listing.papers) // size))
+    pages = listing.page_count(size)
     for number in range(1, pages + 1):
         route = r.routes.topic(listing.topic.slug, number)
 
@@ -415,11 +416,11 @@ def _sitemap(site: Site, routes: Routes) -> Artifact:
         size = site.config.pages.topic_page_size
         urls += [
             routes.absolute(routes.topic(t.topic.slug, n).html)
-            for n in range(1, max(1, -(-len(t.papers) // size)) + 1)
+            for n in range(1, t.page_count(size) + 1)
         ]
     urls += [routes.absolute(routes.paper(p.id)) for p in site.papers]
     urls.append(routes.absolute(routes.feeds_page()))
-    body = "".join(f"<url><loc>{_xml_escape(u)}</loc></url>\n" for u in urls)
+    body = "".join(f"<url><loc>{xml_escape(u)}</loc></url>\n" for u in urls)
     xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}</urlset>\n'
     return Artifact(routes.sitemap().path, xml.encode())
 
@@ -443,10 +444,6 @@ def _papers_api(site: Site, routes: Routes) -> Artifact:
     ]
     text = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Artifact(routes.papers_api().path, (text + "\n").encode())
-
-
-def _xml_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def byline(paper: Paper) -> str:

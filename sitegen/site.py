@@ -27,6 +27,10 @@ class TopicListing:
     topic: Topic
     papers: tuple[Paper, ...]  # newest first
 
+    def page_count(self, page_size: int) -> int:
+        """Pages of `page_size` papers; an empty topic still has its first page."""
+        return max(1, -(-len(self.papers) // page_size))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
