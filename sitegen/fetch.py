@@ -96,12 +96,12 @@ class DayFetcher:
         try:
             return self._from_api(day, known)
         except (FetchError, ListingError) as api_problem:
-            note = f"API: {_reason(api_problem)}"
+            note = f"API: {api_problem.message}"
         try:
             answer = self._from_page(day)
         except (FetchError, ListingError) as page_problem:
             raise FetchError(
-                f"{day.isoformat()}: no usable answer ({note}; page: {_reason(page_problem)})",
+                f"{day.isoformat()}: no usable answer ({note}; page: {page_problem.message})",
                 location=Location(day.isoformat()),
                 hint="the day is skipped; run the fetch again later, or report a changed source",
             ) from None
@@ -141,6 +141,7 @@ class DayFetcher:
         raw = json.dumps(entries, ensure_ascii=False, indent=1).encode() + b"\n"
         if not entries:
             return DayAnswer(day=day, status="empty", validators=validators)
+        # Parsed from the bytes that are kept, so what is ingested is what a replay will read.
         listing = parse_hf_json(raw.decode(), origin=f"{day.isoformat()}.json", day=day)
         return DayAnswer(day=day, status="papers", raw=raw, listing=listing, validators=validators)
 
@@ -226,7 +227,3 @@ def _retry_after(response: httpx.Response, *, now: datetime) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - now).total_seconds())
-
-
-def _reason(error: FetchError | ListingError) -> str:
-    return error.message
