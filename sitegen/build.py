@@ -212,13 +212,15 @@ class _JobRenderer:
         self.routes = Routes(inputs.site.config.base_url)
         self.env = template_environment(inputs.templates)
         self.abstracts = AbstractHTML(inputs.site.papers)
+        # XML and JSON files that are not feeds, for counting.
+        self.not_feeds = frozenset((self.routes.sitemap().path, self.routes.papers_api().path))
 
     def run(self, job: _Job, staging: Path) -> BuildReport:
         kinds: Counter[str] = Counter()
 
         def counted(artifacts: Iterator[Artifact]) -> Iterator[Artifact]:
             for artifact in artifacts:
-                kinds[_kind(artifact.path)] += 1
+                kinds[_kind(artifact.path, self.not_feeds)] += 1
                 yield artifact
 
         try:
@@ -241,10 +243,10 @@ class _JobRenderer:
             yield from render_feeds(site, routes, abstracts, part=slice(job.start, job.stop))
 
 
-def _kind(path: str) -> str:
+def _kind(path: str, not_feeds: frozenset[str]) -> str:
     if path.endswith(".html"):
         return "page"
-    if path.endswith((".xml", ".json")) and path not in ("sitemap.xml", "api/papers.json"):
+    if path.endswith((".xml", ".json")) and path not in not_feeds:
         return "feed"
     return "other"
 
