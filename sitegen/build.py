@@ -1,23 +1,27 @@
 """`sitegen build`: content/ + site.toml + templates/ -> public/, as one visible pipeline.
 
-read content (parse cache) -> assemble the site (topics) -> render jobs -> staged, swapped in.
+read content (parse cache) -> assemble the site (topics, cached) -> plan every output with the
+key of its inputs -> render the outputs whose key changed -> swap in, or update in place.
 
-Large sites spread the work over one worker process per core: parsing the files the cache
-does not hold, matching topics, and rendering, which is split into jobs writing disjoint files
-(the list pages, each topic's pages, slices of the paper pages and of the feeds). A job's
-output does not depend on where it runs, so the bytes never depend on the split. Workers are
-started with "spawn", never "fork": forking a process with live threads (the preview server,
-the progress bar) can deadlock.
+The first build, and `--clean`, render everything into a fresh directory and swap it in. Later
+builds render only the outputs whose key differs from the last build's record and write only
+the files whose bytes differ; the bytes are the same either way (tests compare them).
+
+Large amounts of work are spread over one worker process per core: parsing the files the cache
+does not hold, matching topics, and rendering. A unit's output does not depend on where it
+runs, so the bytes never depend on the split. Workers are started with "spawn", never "fork":
+forking a process with live threads (the preview server, the progress bar) can deadlock.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
+import hashlib
 import multiprocessing
 import os
 import pickle
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,57 +31,55 @@ from typing import TypeVar
 import jinja2
 
 from sitegen.config import SiteConfig
-from sitegen.content import PAPERS_DIR, load_content, parse_paper_files
-from sitegen.errors import ContentError, Location
-from sitegen.feeds import count_feeds, render_feeds
-from sitegen.model import Paper, Topic
-from sitegen.pages import (
-    AbstractHTML,
-    render_list_pages,
-    render_paper_pages,
-    render_topic_pages,
+from sitegen.content import (
+    code_fingerprint,
+    load_content,
+    load_topic_cache,
+    parse_paper_files,
+    save_topic_cache,
 )
-from sitegen.publish import Artifact, PublishReport, publish, write_artifacts
-from sitegen.site import Site, assemble_site, assign_all_topics
+from sitegen.errors import ContentError, Location
+from sitegen.feeds import FeedSpecs, render_feed, render_json_feed, render_opml
+from sitegen.model import Paper, Topic
+from sitegen.pages import AbstractHTML, SitePages
+from sitegen.plan import Unit, plan_site
+from sitegen.publish import (
+    Artifact,
+    PublishReport,
+    previous_build,
+    publish,
+    update,
+    write_artifacts,
+)
+from sitegen.site import Site, TopicAssigner, assemble_site, assign_all_topics
 from sitegen.urls import Routes
 
 TEMPLATES_DIR = "templates"
-PARALLEL_FROM = 2_000  # papers; starting workers costs about a second
-_PAPERS_PER_JOB = 2_500
-_FEEDS_PER_JOB = 250
+PARALLEL_FROM = 2_000  # files to parse, papers to match or units to render: workers cost ~1 s
+_FEEDS = frozenset({"all-feed", "json-feed", "digest-feed", "topic-feed", "day-feed"})
 _T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
 class BuildReport:
-    """What a build, or one of its jobs, wrote."""
+    """What a build made of the site, and what it had to change on disk."""
 
-    pages: int
-    feeds: int
-    published: PublishReport
-
-    def __add__(self, other: BuildReport) -> BuildReport:
-        return BuildReport(
-            pages=self.pages + other.pages,
-            feeds=self.feeds + other.feeds,
-            published=self.published + other.published,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    kind: str  # "lists", "topic" (start = its index), "papers" or "feeds" (start:stop)
-    start: int = 0
-    stop: int | None = 0  # None: to the end
+    pages: int  # HTML pages of the whole site
+    feeds: int  # RSS, Atom and JSON feed files of the whole site
+    files: int  # every file of the site
+    rendered: int  # files rendered (the others were kept: their inputs had not changed)
+    written: PublishReport  # files whose bytes changed
+    removed: int  # files of the last build that the site no longer has
+    full: bool  # rendered into a fresh directory and swapped in
 
 
 @dataclass(frozen=True, slots=True)
 class _RenderInputs:
-    """What every job needs; it reaches each worker once."""
+    """What every render job needs; it reaches each worker once."""
 
     site: Site
     templates: Path
-    static: tuple[Artifact, ...]
+    compare_with: Path | None  # write only files whose bytes differ from this directory's
 
 
 def build_site(
@@ -89,177 +91,261 @@ def build_site(
     clean: bool = False,
     jobs: int | None = None,
 ) -> BuildReport:
-    """Read the content, render every page and feed, and swap the result in as `out`.
+    """Read the content, render what changed since the last build, and publish it as `out`.
 
     `clean` ignores and replaces every cache: a true cold build. `jobs` is the number of
-    worker processes (default: one per core for large sites, none for small ones).
+    worker processes (default: one per core when there is enough work to repay starting them).
     """
-    known_topics = frozenset(t.slug for t in config.topics)
-    template_environment(root / TEMPLATES_DIR)  # a missing templates/ fails before any work
-    routes = Routes(config.base_url)
-    static = tuple(
-        Artifact(route.path, _read_template_file(root, route.path))
-        for route in (routes.stylesheet(), routes.icon())
-    )
-    workers = jobs if jobs is not None else _default_workers(root)
-    with _worker_pool(workers) as pool:
-        if pool is None:
-            snapshot = load_content(root, known_topics=known_topics, use_cache=not clean)
-            site = assemble_site(snapshot, config)
+    templates = root / TEMPLATES_DIR
+    template_environment(templates)  # a missing templates/ fails before any work
+    setup = _setup_key(templates, config)
+    previous = None if clean else previous_build(out)
+    with _without_cycle_collection(), _Workers(jobs) as workers:
+        snapshot = load_content(
+            root,
+            known_topics=frozenset(t.slug for t in config.topics),
+            use_cache=not clean,
+            parse_papers=functools.partial(_parse_in_pool, workers),
+        )
+        site = assemble_site(
+            snapshot, config, assign=_cached_topics(root, config, snapshot.fingerprints, workers)
+        )
+        routes = Routes(config.base_url)
+        planned = list(plan_site(site, routes, snapshot.fingerprints, setup=setup))
+        outputs = {path: p.key for p in planned for path in p.paths}
+        if previous is None:
+            dirty = planned
         else:
-            parse = functools.partial(_parse_in_pool, pool, workers)
-            snapshot = load_content(
-                root, known_topics=known_topics, use_cache=not clean, parse_papers=parse
-            )
-            site = assemble_site(
-                snapshot, config, assign=functools.partial(_topics_in_pool, pool, workers)
-            )
-        inputs = _RenderInputs(site=site, templates=root / TEMPLATES_DIR, static=static)
-        total = BuildReport(pages=0, feeds=0, published=PublishReport(files=0, bytes=0))
+            known = previous.files
+            dirty = [p for p in planned if any(_key(known, f) != p.key for f in p.paths)]
+        inputs = _RenderInputs(
+            site=site, templates=templates, compare_with=None if previous is None else out
+        )
+        units = [p.unit for p in dirty]
 
         def write(staging: Path) -> PublishReport:
-            nonlocal total
-            for result in _render(_plan(site), inputs, staging, pool):
-                on_progress(result.published.files)
-                total += result
-            return total.published
+            written = PublishReport(files=0, bytes=0)
+            for rendered, report in _render(units, inputs, staging, workers):
+                on_progress(rendered)
+                written += report
+            return written
 
-        publish(write, out)
-    return total
-
-
-def _default_workers(root: Path) -> int:
-    try:
-        with os.scandir(root / PAPERS_DIR) as entries:
-            many = sum(1 for _ in zip(entries, range(PARALLEL_FROM), strict=False))
-    except FileNotFoundError:
-        return 1
-    return (os.cpu_count() or 1) if many >= PARALLEL_FROM else 1
+        if previous is None:
+            written, removed = publish(write, out, outputs), 0
+        else:
+            rendered = [path for p in dirty for path in p.paths]
+            written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
+    return BuildReport(
+        pages=sum(1 for path in outputs if path.endswith(".html")),
+        feeds=sum(len(p.paths) for p in planned if p.unit.kind in _FEEDS),
+        files=len(outputs),
+        rendered=sum(len(p.paths) for p in dirty),
+        written=written,
+        removed=removed,
+        full=previous is None,
+    )
 
 
 @contextmanager
-def _worker_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
-    if workers <= 1:
-        yield None
-        return
-    spawn = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=spawn) as pool:
-        yield pool
+def _without_cycle_collection() -> Iterator[None]:
+    # A build makes millions of objects that live until it ends and hold no cycles; the
+    # cyclic collector would walk them over and over for nothing (a fifth of a build's time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
-def _chunks(items: list[_T], workers: int) -> list[list[_T]]:
-    size = max(1, -(-len(items) // (4 * workers)))  # a few chunks per worker even out speeds
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def _key(files: Mapping[str, tuple[str, int, int]], path: str) -> str | None:
+    entry = files.get(path)
+    return entry[0] if entry else None
+
+
+def _setup_key(templates: Path, config: SiteConfig) -> str:
+    """What every output depends on: sitegen's code, the templates, the whole of site.toml."""
+    digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=12)
+    for path in sorted(templates.rglob("*")):
+        if path.is_file():
+            digest.update(f"\0{path.relative_to(templates).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    digest.update(repr(config).encode())
+    return digest.hexdigest()
+
+
+class _Workers:
+    """Worker processes, started only when a stage has enough work to repay starting them."""
+
+    def __init__(self, jobs: int | None) -> None:
+        self.count = jobs if jobs is not None else (os.cpu_count() or 1)
+        self.threshold = 1 if jobs is not None else PARALLEL_FROM
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def pool(self, work: int) -> ProcessPoolExecutor | None:
+        if self.count <= 1 or work < self.threshold:
+            return None
+        if self._pool is None:
+            spawn = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=spawn)
+        return self._pool
+
+    def chunks(self, items: Sequence[_T], *, most: int | None = None) -> list[Sequence[_T]]:
+        """A few chunks per worker even out their speeds."""
+        size = max(1, -(-len(items) // (4 * self.count)))
+        if most is not None:
+            size = min(size, most)
+        return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _parse_in_pool(
-    pool: ProcessPoolExecutor,
-    workers: int,
-    files: list[tuple[Path, str]],
-    known: frozenset[str] | None,
-) -> list[Paper]:
-    chunks = _chunks(files, workers)
+    workers: _Workers, files: list[tuple[str, str]], known: frozenset[str] | None
+) -> list[tuple[Paper, str]]:
+    pool = workers.pool(len(files))
+    if pool is None:
+        return parse_paper_files(files, known)
+    chunks = workers.chunks(files)
     parts = pool.map(parse_paper_files, chunks, [known] * len(chunks))
-    return [paper for part in parts for paper in part]
+    return [parsed for part in parts for parsed in part]
 
 
-def _topics_in_pool(
-    pool: ProcessPoolExecutor, workers: int, papers: list[Paper], taxonomy: tuple[Topic, ...]
-) -> list[tuple[str, ...]]:
-    chunks = _chunks(papers, workers)
-    parts = pool.map(assign_all_topics, chunks, [taxonomy] * len(chunks))
-    return [topics for part in parts for topics in part]
+def _cached_topics(
+    root: Path, config: SiteConfig, fingerprints: Mapping[str, str], workers: _Workers
+) -> TopicAssigner:
+    """Topic matching for the papers whose file or the rules changed since the last build."""
+    rules = hashlib.blake2b(
+        f"{code_fingerprint()}{config.topics!r}".encode(), digest_size=12
+    ).hexdigest()
 
+    def assign(papers: list[Paper], taxonomy: tuple[Topic, ...]) -> list[tuple[str, ...]]:
+        known = load_topic_cache(root, rules)
+        prints = [fingerprints[p.id] for p in papers]
+        missing = [p for p, f in zip(papers, prints, strict=True) if f not in known]
+        pool = workers.pool(len(missing))
+        if pool is None:
+            found = assign_all_topics(missing, taxonomy)
+        else:
+            chunks = workers.chunks(missing)
+            parts = pool.map(assign_all_topics, chunks, [taxonomy] * len(chunks))
+            found = [topics for part in parts for topics in part]
+        fresh = {fingerprints[p.id]: t for p, t in zip(missing, found, strict=True)}
+        cached = {f: known[f] if f in known else fresh[f] for f in prints}
+        if fresh or len(cached) != len(known):
+            save_topic_cache(root, rules, cached)
+        return [cached[f] for f in prints]
 
-def _plan(site: Site) -> list[_Job]:
-    papers, feeds = len(site.papers), count_feeds(site)
-    return [
-        _Job("lists"),
-        *(_Job("topic", i) for i in range(len(site.topics))),
-        *(
-            _Job("papers", i, min(i + _PAPERS_PER_JOB, papers))
-            for i in range(0, papers, _PAPERS_PER_JOB)
-        ),
-        # The last slice runs to the end: feeds the count does not foresee are still written.
-        *(
-            _Job("feeds", i, i + _FEEDS_PER_JOB if i + _FEEDS_PER_JOB < feeds else None)
-            for i in range(0, feeds, _FEEDS_PER_JOB)
-        ),
-    ]
+    return assign
 
 
 def _render(
-    plan: list[_Job], inputs: _RenderInputs, staging: Path, pool: ProcessPoolExecutor | None
-) -> Iterator[BuildReport]:
+    units: list[Unit], inputs: _RenderInputs, staging: Path, workers: _Workers
+) -> Iterator[tuple[int, PublishReport]]:
+    """(files rendered, files written) of each job, as the jobs finish."""
+    pool = workers.pool(len(units))
     if pool is None:
-        renderer = _JobRenderer(inputs)
-        for job in plan:
-            yield renderer.run(job, staging)
+        renderer = _UnitRenderer(inputs)
+        for chunk in workers.chunks(units, most=200):
+            yield renderer.run(chunk, staging)
         return
     # The inputs reach each worker once, through a file, not once per job through a pipe.
     shared = staging.with_name(f"{staging.name}.inputs.pickle")
     shared.write_bytes(pickle.dumps(inputs, pickle.HIGHEST_PROTOCOL))
     try:
-        n = len(plan)
-        yield from pool.map(_run_in_worker, plan, [staging] * n, [shared] * n)
+        chunks = workers.chunks(units, most=500)
+        n = len(chunks)
+        yield from pool.map(_run_in_worker, chunks, [staging] * n, [shared] * n)
     finally:
         shared.unlink(missing_ok=True)
 
 
-class _JobRenderer:
+class _UnitRenderer:
     def __init__(self, inputs: _RenderInputs) -> None:
         self.inputs = inputs
-        self.routes = Routes(inputs.site.config.base_url)
-        self.env = template_environment(inputs.templates)
-        self.abstracts = AbstractHTML(inputs.site.papers)
-        # XML and JSON files that are not feeds, for counting.
-        self.not_feeds = frozenset((self.routes.sitemap().path, self.routes.papers_api().path))
+        site = inputs.site
+        self.routes = Routes(site.config.base_url)
+        self.abstracts = AbstractHTML(site.papers)
+        self.pages = SitePages(
+            site, self.routes, template_environment(inputs.templates), self.abstracts
+        )
+        self.feeds = FeedSpecs(site, self.routes)
 
-    def run(self, job: _Job, staging: Path) -> BuildReport:
-        kinds: Counter[str] = Counter()
+    def run(self, units: Sequence[Unit], staging: Path) -> tuple[int, PublishReport]:
+        rendered = 0
 
-        def counted(artifacts: Iterator[Artifact]) -> Iterator[Artifact]:
-            for artifact in artifacts:
-                kinds[_kind(artifact.path, self.not_feeds)] += 1
-                yield artifact
+        def counted() -> Iterator[Artifact]:
+            nonlocal rendered
+            for unit in units:
+                for artifact in self.artifacts(unit):
+                    rendered += 1
+                    yield artifact
 
         try:
-            written = write_artifacts(counted(self.artifacts(job)), staging)
+            written = write_artifacts(counted(), staging, unless_in=self.inputs.compare_with)
         except jinja2.TemplateError as error:
             raise _template_error(error) from None
-        return BuildReport(pages=kinds["page"], feeds=kinds["feed"], published=written)
+        return rendered, written
 
-    def artifacts(self, job: _Job) -> Iterator[Artifact]:
-        site, routes, env, abstracts = self.inputs.site, self.routes, self.env, self.abstracts
-        if job.kind == "lists":
-            yield from self.inputs.static
-            yield from render_list_pages(site, routes, env, abstracts)
-        elif job.kind == "topic":
-            yield from render_topic_pages(site, routes, env, abstracts, site.topics[job.start])
-        elif job.kind == "papers":
-            papers = site.papers[job.start : job.stop]
-            yield from render_paper_pages(site, routes, env, abstracts, papers)
-        else:
-            yield from render_feeds(site, routes, abstracts, part=slice(job.start, job.stop))
+    def artifacts(self, unit: Unit) -> Iterator[Artifact]:
+        site, routes, pages, feeds = self.inputs.site, self.routes, self.pages, self.feeds
+        match unit.kind:
+            case "static":
+                route = (routes.stylesheet(), routes.icon())[unit.index]
+                yield Artifact(route.path, _read_template_file(self.inputs.templates, route.path))
+            case "home":
+                yield pages.home()
+            case "day":
+                yield pages.day(unit.index)
+            case "days-index":
+                yield pages.days_index()
+            case "topics-index":
+                yield pages.topics_index()
+            case "topic":
+                yield pages.topic(unit.index, unit.page)
+            case "paper":
+                yield pages.paper(unit.index)
+            case "feeds-page":
+                yield pages.feeds_page()
+            case "not-found":
+                yield pages.not_found()
+            case "robots":
+                yield pages.robots()
+            case "sitemap":
+                yield pages.sitemap()
+            case "papers-api":
+                yield pages.papers_api()
+            case "all-feed":
+                yield from render_feed(feeds.all_papers(), site, routes, self.abstracts)
+            case "digest-feed":
+                yield from render_feed(feeds.digest(), site, routes, self.abstracts)
+            case "topic-feed":
+                yield from render_feed(feeds.topic(unit.index), site, routes, self.abstracts)
+            case "day-feed":
+                yield from render_feed(feeds.day(unit.index), site, routes, self.abstracts)
+            case "json-feed":
+                yield render_json_feed(feeds.all_papers(), site, routes, self.abstracts)
+            case "opml":
+                yield render_opml(site, routes, feeds.standing())
+            case _:
+                raise ValueError(f"no renderer for {unit}")
 
 
-def _kind(path: str, not_feeds: frozenset[str]) -> str:
-    if path.endswith(".html"):
-        return "page"
-    if path.endswith((".xml", ".json")) and path not in not_feeds:
-        return "feed"
-    return "other"
+_worker_renderers: dict[Path, _UnitRenderer] = {}  # in a worker: the current build's renderer
 
 
-_worker_renderers: dict[Path, _JobRenderer] = {}  # in a worker: the current build's renderer
-
-
-def _run_in_worker(job: _Job, staging: Path, shared: Path) -> BuildReport:
+def _run_in_worker(units: Sequence[Unit], staging: Path, shared: Path) -> tuple[int, PublishReport]:
     renderer = _worker_renderers.get(shared)
     if renderer is None:
         _worker_renderers.clear()
-        renderer = _worker_renderers[shared] = _JobRenderer(pickle.loads(shared.read_bytes()))
-    return renderer.run(job, staging)
+        renderer = _worker_renderers[shared] = _UnitRenderer(pickle.loads(shared.read_bytes()))
+    return renderer.run(units, staging)
 
 
 def template_environment(directory: Path) -> jinja2.Environment:
@@ -279,8 +365,8 @@ def template_environment(directory: Path) -> jinja2.Environment:
     )
 
 
-def _read_template_file(root: Path, name: str) -> bytes:
-    path = root / TEMPLATES_DIR / name
+def _read_template_file(templates: Path, name: str) -> bytes:
+    path = templates / name
     try:
         return path.read_bytes()
     except FileNotFoundError:

@@ -34,6 +34,7 @@ from sitegen.listings.hf import HF_URL
 from sitegen.progress import progress_display
 
 if TYPE_CHECKING:
+    from sitegen.build import BuildReport
     from sitegen.fetch import DayAnswer
 
 # The build, fetch and serve stacks (jinja2, feedgen, markdown-it, httpx, watchfiles) are
@@ -174,12 +175,19 @@ def _run_build(args: argparse.Namespace) -> int:
             root, config, out=out, on_progress=advance_by, clean=args.clean, jobs=args.jobs
         )
     elapsed = time.perf_counter() - started
-    print(
-        f"built {report.pages} pages and {report.feeds} feeds "
-        f"({report.published.files} files, {report.published.bytes / 1e6:.1f} MB) "
-        f"into {out} in {elapsed:.2f} s"
-    )
+    print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
+    print(f"  {_build_changes(report)}")
     return EXIT_OK
+
+
+def _build_changes(report: BuildReport) -> str:
+    written = f"{report.written.files} written ({report.written.bytes / 1e6:.1f} MB)"
+    if report.full:
+        return f"all {report.files} files rendered and {written}: a full build"
+    return (
+        f"{report.rendered} of {report.files} files rendered (the rest were up to date), "
+        f"{written}, {report.removed} removed"
+    )
 
 
 def _run_serve(args: argparse.Namespace) -> int:
@@ -197,7 +205,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
             return
         elapsed = time.perf_counter() - started
-        print(f"rebuilt {report.published.files} files in {elapsed:.2f} s", flush=True)
+        print(f"rebuilt in {elapsed:.2f} s: {_build_changes(report)}", flush=True)
 
     build_site(root, load_config(root), out=out)  # a broken site is an error before serving
     # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.

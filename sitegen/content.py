@@ -12,21 +12,21 @@ completed by the next run; one interrupted before it leaves the store untouched.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
 import pickle
 import re
-import shutil
-import tempfile
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from sitegen import __version__
+from sitegen import __version__, transaction
 from sitegen.errors import ContentError, Location
 from sitegen.frontmatter import (
     describe_toml_error,
@@ -67,6 +67,8 @@ class ContentSnapshot:
 
     papers: Mapping[str, Paper]
     days: Mapping[date, Day]
+    # paper id -> digest of its file's bytes, when read from disk: what a build keys pages on
+    fingerprints: Mapping[str, str] = field(default_factory=dict)
 
 
 EMPTY_SNAPSHOT = ContentSnapshot(papers={}, days={})
@@ -314,17 +316,34 @@ class _FieldCheck:
 # ---- reading and writing the store -------------------------------------------------------------
 
 
-PaperParser = Callable[[list[tuple[Path, str]], frozenset[str] | None], list[Paper]]
+PaperParser = Callable[[list[tuple[str, str]], frozenset[str] | None], list[tuple[Paper, str]]]
 
 
 def parse_paper_files(
-    files: list[tuple[Path, str]], known_topics: frozenset[str] | None
-) -> list[Paper]:
-    """Parse paper files given as (path, name shown in errors)."""
-    return [
-        parse_paper_file(_decode(path.read_bytes(), shown), path=shown, known_topics=known_topics)
-        for path, shown in files
-    ]
+    files: list[tuple[str, str]], known_topics: frozenset[str] | None
+) -> list[tuple[Paper, str]]:
+    """Parse paper files given as (path, name shown in errors); each with its fingerprint."""
+    parsed = []
+    for path, shown in files:
+        data = Path(path).read_bytes()
+        paper = parse_paper_file(_decode(data, shown), path=shown, known_topics=known_topics)
+        parsed.append((paper, fingerprint(data)))
+    return parsed
+
+
+def fingerprint(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A digest of sitegen's own source: caches and build keys made by other code are stale."""
+    package = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=12)
+    for path in sorted(package.rglob("*.py")):
+        digest.update(f"{path.relative_to(package).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_content(
@@ -344,108 +363,152 @@ def load_content(
     recover_interrupted_write(root)
     cache = _ParseCache.load(root) if use_cache else _ParseCache(root)
     papers: dict[str, Paper] = {}
-    to_parse: list[tuple[Path, _FileIdentity]] = []
-    for path, identity in _listed(root / PAPERS_DIR, ".md"):
-        paper = (
-            cache.papers.get(path.name, (None, None))[1] if cache.fresh(path, identity) else None
-        )
-        if paper is None or (
-            known_topics is not None and not known_topics.issuperset(paper.topics)
+    fingerprints: dict[str, str] = {}
+    to_parse: list[tuple[str, _FileIdentity]] = []
+    papers_dir = root / PAPERS_DIR
+    for name, identity in _listed(papers_dir, ".md"):
+        cached = cache.papers.get(name)
+        if (
+            cached is None
+            or cached[0] != identity
+            # Parsed again when naming a topic no longer known, for the error.
+            or (known_topics is not None and not known_topics.issuperset(cached[1].topics))
         ):
-            # Parsed again when new, changed, or naming a topic no longer known (for the error).
-            to_parse.append((path, identity))
+            to_parse.append((name, identity))
         else:
-            papers[paper.id] = paper
-    parsed = parse_papers([(path, _display(path, root)) for path, _ in to_parse], known_topics)
-    for (path, identity), paper in zip(to_parse, parsed, strict=True):
-        cache.store_paper(path.name, identity, paper)
+            papers[cached[1].id] = cached[1]
+            fingerprints[cached[1].id] = cached[2]
+    parsed = parse_papers(
+        [(str(papers_dir / name), f"{PAPERS_DIR}/{name}") for name, _ in to_parse], known_topics
+    )
+    for (name, identity), (paper, digest) in zip(to_parse, parsed, strict=True):
+        cache.papers[name] = (identity, paper, digest)
         papers[paper.id] = paper
+        fingerprints[paper.id] = digest
     papers = dict(sorted(papers.items()))
     days: dict[date, Day] = {}
-    for path, identity in _listed(root / DAYS_DIR, ".toml"):
-        day = cache.days.get(path.name, (None, None))[1] if cache.fresh(path, identity) else None
-        if day is None:
+    days_dir = root / DAYS_DIR
+    for name, identity in _listed(days_dir, ".toml"):
+        cached_day = cache.days.get(name)
+        if cached_day is not None and cached_day[0] == identity:
+            day = cached_day[1]
+        else:
+            path = days_dir / name
             day = parse_day_file(_read_text(path, root), path=_display(path, root))
-            cache.store_day(path.name, identity, day)
+            cache.days[name] = (identity, day)
         days[day.day] = day
     cache.save(keep_papers=papers.keys(), keep_days={f"{d.isoformat()}.toml" for d in days})
-    return ContentSnapshot(papers=papers, days=days)
+    return ContentSnapshot(papers=papers, days=days, fingerprints=fingerprints)
 
 
 _FileIdentity = tuple[int, int, int]  # inode, size, mtime in ns
 
 
-def _listed(directory: Path, suffix: str) -> list[tuple[Path, _FileIdentity]]:
+def _listed(directory: Path, suffix: str) -> list[tuple[str, _FileIdentity]]:
+    """(name, identity) of the directory's files ending in `suffix`, sorted by name."""
     try:
         with os.scandir(directory) as scan:
-            # Sorted by name (plain strings: comparing Path objects costs seconds at 50k).
-            entries = sorted((e for e in scan if e.name.endswith(suffix)), key=lambda e: e.name)
+            entries = [entry for entry in scan if entry.name.endswith(suffix)]
     except FileNotFoundError:
         return []
     found = []
     for entry in entries:
         if entry.is_file():
             stat = entry.stat()
-            found.append((directory / entry.name, (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
+            found.append((entry.name, (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
+    found.sort()
     return found
 
 
 class _ParseCache:
-    """Parsed content files by name and identity, in .sitegen-cache/content.pickle.
+    """Parsed content files by name and identity, in .sitegen-cache/.
 
     Only a speed-up: a missing, unreadable or outdated cache is ignored, never an error. It
-    holds values this program wrote into the site's own directory, like __pycache__.
+    holds values this program wrote into the site's own directory, like __pycache__. A run
+    that changed a few files saves only those, beside the whole (writing 50,000 papers again
+    for a day's 50 would cost a second); the whole is rewritten once the changes grow.
     """
 
-    _VERSION = f"{__version__}/1"  # a new release or schema bump starts afresh
+    _VERSION = f"{__version__}/{code_fingerprint()}"  # any change to sitegen starts afresh
+    _REWRITE_AT = 0.05  # share of changed entries at which the whole is written again
 
     def __init__(self, root: Path) -> None:
-        self.path = root / CACHE_DIR / "content.pickle"
-        self.papers: dict[str, tuple[_FileIdentity, Paper]] = {}
+        self.whole_path = root / CACHE_DIR / "content.pickle"
+        self.changes_path = root / CACHE_DIR / "content-changes.pickle"
+        self.papers: dict[str, tuple[_FileIdentity, Paper, str]] = {}  # with its fingerprint
         self.days: dict[str, tuple[_FileIdentity, Day]] = {}
-        self.identities: dict[str, _FileIdentity] = {}
-        self.changed = True
+        self._whole: tuple[dict[str, Any], dict[str, Any]] = ({}, {})  # as last written
+        self._whole_id = ""
 
     @classmethod
     def load(cls, root: Path) -> _ParseCache:
         cache = cls(root)
-        try:
-            with cache.path.open("rb") as handle:
-                version, papers, days = pickle.load(handle)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
+        whole = _load_pickle(cache.whole_path)
+        if whole is None or whole[0] != cls._VERSION:
             return cache
-        if version == cls._VERSION:
-            cache.papers, cache.days, cache.changed = papers, days, False
+        _, cache._whole_id, papers, days = whole
+        cache._whole = (papers, days)
+        cache.papers, cache.days = dict(papers), dict(days)
+        changes = _load_pickle(cache.changes_path)
+        if changes is not None and changes[:2] == (cls._VERSION, cache._whole_id):
+            tables: tuple[dict[str, Any], ...] = (cache.papers, cache.days)
+            for table, (changed, removed) in zip(tables, changes[2:], strict=True):
+                table.update(changed)
+                for name in removed:
+                    table.pop(name, None)
         return cache
-
-    def fresh(self, path: Path, identity: _FileIdentity) -> bool:
-        table: Mapping[str, tuple[_FileIdentity, object]] = (
-            self.papers if path.suffix == ".md" else self.days
-        )
-        cached = table.get(path.name)
-        return cached is not None and cached[0] == identity
-
-    def store_paper(self, name: str, identity: _FileIdentity, paper: Paper) -> None:
-        self.papers[name] = (identity, paper)
-        self.changed = True
-
-    def store_day(self, name: str, identity: _FileIdentity, day: Day) -> None:
-        self.days[name] = (identity, day)
-        self.changed = True
 
     def save(self, *, keep_papers: Iterable[str], keep_days: set[str]) -> None:
         names = {f"{paper_id}.md" for paper_id in keep_papers}
-        if set(self.papers) != names or set(self.days) != keep_days:
-            self.papers = {n: v for n, v in self.papers.items() if n in names}
-            self.days = {n: v for n, v in self.days.items() if n in keep_days}
-            self.changed = True
-        if not self.changed:
-            return
+        self.papers = {n: v for n, v in self.papers.items() if n in names}
+        self.days = {n: v for n, v in self.days.items() if n in keep_days}
+        now: tuple[dict[str, Any], ...] = (self.papers, self.days)
+        diffs = [_diff(old, new) for old, new in zip(self._whole, now, strict=True)]
+        changes = sum(len(changed) + len(removed) for changed, removed in diffs)
         try:
-            data = pickle.dumps((self._VERSION, self.papers, self.days), pickle.HIGHEST_PROTOCOL)
-            _write_atomic(self.path, data)
+            if changes > self._REWRITE_AT * max(len(self.papers), 1) or not self._whole_id:
+                whole_id = os.urandom(8).hex()
+                whole = (self._VERSION, whole_id, self.papers, self.days)
+                _save_pickle(self.whole_path, whole)
+                self.changes_path.unlink(missing_ok=True)
+                self._whole, self._whole_id = (dict(self.papers), dict(self.days)), whole_id
+            elif changes or self.changes_path.exists():
+                _save_pickle(self.changes_path, (self._VERSION, self._whole_id, *diffs))
         except OSError:
             pass  # a read-only checkout still builds, just without the speed-up
+
+
+def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(entries new or changed, names removed) from `old` to `new`."""
+    changed = {name: value for name, value in new.items() if old.get(name) is not value}
+    return changed, [name for name in old if name not in new]
+
+
+def _load_pickle(path: Path) -> Any:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
+        return None
+
+
+def _save_pickle(path: Path, value: object) -> None:
+    transaction.write_atomic(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+
+def load_topic_cache(root: Path, rules: str) -> dict[str, tuple[str, ...]]:
+    """Topics matched by the last build under the same `rules`, by paper fingerprint."""
+    cached = _load_pickle(root / CACHE_DIR / "topics.pickle")
+    if not isinstance(cached, tuple) or cached[0] != rules:
+        return {}
+    topics: dict[str, tuple[str, ...]] = cached[1]
+    return topics
+
+
+def save_topic_cache(root: Path, rules: str, topics: Mapping[str, tuple[str, ...]]) -> None:
+    # A read-only checkout still builds, just without the speed-up.
+    with contextlib.suppress(OSError):
+        _save_pickle(root / CACHE_DIR / "topics.pickle", (rules, dict(topics)))
 
 
 def _read_text(path: Path, root: Path) -> str:
@@ -513,50 +576,13 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
     if not changed:
         return []
     recover_interrupted_write(root)
-    txn = root / _TXN_DIR
-    staged = txn / "files"
-    staged.mkdir(parents=True, exist_ok=True)
-    for index, data in enumerate(changed.values()):
-        (staged / str(index)).write_bytes(data)
-    os.sync()  # one flush for every staged file (an fsync each costs ~0.3 ms per file)
-    manifest = json.dumps(list(changed), ensure_ascii=False).encode()
-    _write_atomic(txn / "manifest.json", manifest)  # the commit point
-    _complete(root, txn)
+    journal = root / _TXN_DIR
+    transaction.commit(root, journal, staged={}, written=changed)
     return list(changed)
 
 
 def recover_interrupted_write(root: Path) -> None:
-    txn = root / _TXN_DIR
-    if not txn.exists():
-        return
-    if (txn / "manifest.json").is_file():
-        _complete(root, txn)
-    else:
-        shutil.rmtree(txn)
-
-
-def _complete(root: Path, txn: Path) -> None:
-    names: list[str] = json.loads((txn / "manifest.json").read_text("utf-8"))
-    for index, rel in enumerate(names):
-        source = txn / "files" / str(index)
-        if source.exists():  # moved already when an earlier completion was interrupted
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            source.replace(root / rel)
-    shutil.rmtree(txn)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    transaction.recover(root, root / _TXN_DIR)
 
 
 def _check_inside(rel: str) -> None:

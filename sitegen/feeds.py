@@ -58,80 +58,76 @@ class FeedSpec:
     description: str
     routes: ListingRoutes
     items: tuple[_Item, ...]  # newest first
-    standing: bool = True  # gets new items over time (not a single past day's feed)
 
 
-def render_feeds(
-    site: Site, routes: Routes, abstracts: Mapping[str, str], *, part: slice = slice(None)
-) -> Iterator[Artifact]:
-    """RSS and Atom for every listing page, the JSON Feed of all papers, and the OPML list.
+class FeedSpecs:
+    """Each listing page's feed, made on demand: a build renders only the feeds it must."""
 
-    `part` picks a slice of the feeds (in a fixed order) so several processes can share the
-    work; the slice that holds the first feed also writes the JSON Feed and the OPML.
-    """
-    specs = list(feed_specs(site, routes))
-    for spec in specs[part]:
-        yield from _render_pair(spec, site, routes, abstracts)
-    if range(len(specs))[part][:1] == range(1):
-        yield _json_feed(specs[0], site, routes, abstracts)
-        yield _opml(site, routes, specs)
+    def __init__(self, site: Site, routes: Routes) -> None:
+        self.site, self.routes = site, routes
+        self.names = {t.topic.slug: t.topic.name for t in site.topics}
+        self.limit = site.config.feeds.items
 
-
-def count_feeds(site: Site) -> int:
-    """About how many feeds render_feeds makes, to share the work out (the build's last
-    slice is open-ended, so a feed this count misses is still written)."""
-    return 2 + len(site.topics) + len(site.days)
-
-
-def feed_specs(site: Site, routes: Routes) -> Iterator[FeedSpec]:
-    names = {t.topic.slug: t.topic.name for t in site.topics}
-    limit = site.config.feeds.items
-
-    def item(paper: Paper, appearance: Appearance) -> _Item:
+    def _item(self, paper: Paper, appearance: Appearance) -> _Item:
         return _Item(
             item_id=paper_item_id(paper.id),
             title=paper.title,
-            url=routes.absolute(routes.paper(paper.id)),
+            url=self.routes.absolute(self.routes.paper(paper.id)),
             when=featured_at(appearance),
             paper_id=paper.id,
-            categories=tuple((slug, names[slug]) for slug in site.paper_topics[paper.id]),
+            categories=tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
         )
 
-    def first(paper: Paper) -> Appearance:
-        return site.appearances[paper.id][0]
+    def _first_items(self, papers: Sequence[Paper]) -> tuple[_Item, ...]:
+        return tuple(self._item(p, self.site.appearances[p.id][0]) for p in papers[: self.limit])
 
-    title = site.config.title
-    yield FeedSpec(
-        title=title,
-        description=site.config.description,
-        routes=routes.home(),
-        items=tuple(item(p, first(p)) for p in site.newest[:limit]),
-    )
-    digest_days = site.days[: site.config.feeds.digest_days]
-    yield FeedSpec(
-        title=f"{title}: daily digest",
-        description="One item per day with the day's papers.",
-        routes=routes.days_index(),
-        items=tuple(_digest_item(d, routes) for d in digest_days),
-    )
-    for listing in site.topics:
-        yield FeedSpec(
-            title=f"{title}: {listing.topic.name}",
-            description=listing.topic.description or listing.topic.name,
-            routes=routes.topic(listing.topic.slug),
-            items=tuple(item(p, first(p)) for p in listing.papers[:limit]),
+    def all_papers(self) -> FeedSpec:
+        return FeedSpec(
+            title=self.site.config.title,
+            description=self.site.config.description,
+            routes=self.routes.home(),
+            items=self._first_items(self.site.newest),
         )
-    for day_listing in site.days:
-        yield FeedSpec(
-            title=f"{title}: {day_listing.day.isoformat()}",
-            description=f"The papers featured on {day_listing.day.isoformat()}.",
-            routes=routes.day(day_listing.day),
+
+    def digest(self) -> FeedSpec:
+        return FeedSpec(
+            title=f"{self.site.config.title}: daily digest",
+            description="One item per day with the day's papers.",
+            routes=self.routes.days_index(),
             items=tuple(
-                item(p, Appearance(day=day_listing.day, rank=rank))
-                for rank, p in enumerate(day_listing.papers, start=1)
+                _digest_item(d, self.routes)
+                for d in self.site.days[: self.site.config.feeds.digest_days]
             ),
-            standing=False,
         )
+
+    def topic(self, index: int) -> FeedSpec:
+        listing = self.site.topics[index]
+        return FeedSpec(
+            title=f"{self.site.config.title}: {listing.topic.name}",
+            description=listing.topic.description or listing.topic.name,
+            routes=self.routes.topic(listing.topic.slug),
+            items=self._first_items(listing.papers),
+        )
+
+    def day(self, index: int) -> FeedSpec:
+        listing = self.site.days[index]
+        return FeedSpec(
+            title=f"{self.site.config.title}: {listing.day.isoformat()}",
+            description=f"The papers featured on {listing.day.isoformat()}.",
+            routes=self.routes.day(listing.day),
+            items=tuple(
+                self._item(p, Appearance(day=listing.day, rank=rank))
+                for rank, p in enumerate(listing.papers, start=1)
+            ),
+        )
+
+    def standing(self) -> list[FeedSpec]:
+        """The feeds that get new items over time: all papers, the digest, each topic."""
+        return [
+            self.all_papers(),
+            self.digest(),
+            *(self.topic(i) for i in range(len(self.site.topics))),
+        ]
 
 
 def _digest_item(listing: DayListing, routes: Routes) -> _Item:
@@ -150,9 +146,10 @@ def _digest_item(listing: DayListing, routes: Routes) -> _Item:
     )
 
 
-def _render_pair(
+def render_feed(
     spec: FeedSpec, site: Site, routes: Routes, abstracts: Mapping[str, str]
 ) -> Iterator[Artifact]:
+    """The feed in Atom and in RSS."""
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
         generator = FeedGenerator()
         generator.id(f"{_ID_PREFIX}feed/{route.path}")
@@ -190,9 +187,10 @@ def _updated(spec: FeedSpec, site: Site) -> datetime:
     return day_moment(site.days[0].day) if site.days else _EPOCH
 
 
-def _json_feed(
+def render_json_feed(
     spec: FeedSpec, site: Site, routes: Routes, abstracts: Mapping[str, str]
 ) -> Artifact:
+    """The JSON Feed of `spec` (the all-papers feed)."""
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": spec.title,
@@ -218,10 +216,9 @@ def _json_feed(
     return Artifact(routes.json_feed().path, (text + "\n").encode())
 
 
-def _opml(site: Site, routes: Routes, specs: Sequence[FeedSpec]) -> Artifact:
-    # The standing feeds only: a feed of one past day never gets a new item, so subscribing
-    # to a thousand of them helps nobody. Each standing feed once, in Atom.
-    standing = [spec for spec in specs if spec.standing]
+def render_opml(site: Site, routes: Routes, standing: Sequence[FeedSpec]) -> Artifact:
+    """The list of the standing feeds, each once, in Atom."""
+    # A feed of one past day never gets a new item, so subscribing to a thousand helps nobody.
     outlines = "".join(
         f'    <outline type="rss" text={quoteattr(s.title)} title={quoteattr(s.title)} '
         f"xmlUrl={quoteattr(routes.absolute(s.routes.atom))} "

@@ -198,53 +198,66 @@ class AbstractHTML(Mapping[str, str]):
         return len(self._text)
 
 
-def render_topic_pages(
-    site: Site,
-    routes: Routes,
-    env: Environment,
-    abstracts: Mapping[str, str],
-    listing: TopicListing,
-) -> Iterator[Artifact]:
-    """The pages of one topic."""
-    yield from _topic_pages(_Renderer(site, routes, env, abstracts), listing)
+class SitePages:
+    """Renders any one page or file of the site; pages rendered by one instance share cards."""
 
+    def __init__(
+        self, site: Site, routes: Routes, env: Environment, abstracts: Mapping[str, str]
+    ) -> None:
+        self.site, self.routes = site, routes
+        self._r = _Renderer(site, routes, env, abstracts)
 
-def render_paper_pages(
-    site: Site,
-    routes: Routes,
-    env: Environment,
-    abstracts: Mapping[str, str],
-    papers: Iterable[Paper],
-) -> Iterator[Artifact]:
-    """The pages of `papers`."""
-    r = _Renderer(site, routes, env, abstracts)
-    for paper in papers:
-        yield _paper_page(r, paper)
+    def home(self) -> Artifact:
+        if not self.site.days:
+            return self._r.page(
+                "empty.html",
+                self.routes.home().html,
+                title=self.site.config.title,
+                feeds=self.routes.home(),
+            )
+        return self._r.day_page(
+            0, self.site.days[0], self.routes.day(self.site.days[0].day), home=True
+        )
 
+    def day(self, index: int) -> Artifact:
+        listing = self.site.days[index]
+        return self._r.day_page(index, listing, self.routes.day(listing.day), home=False)
 
-def render_list_pages(
-    site: Site, routes: Routes, env: Environment, abstracts: Mapping[str, str]
-) -> Iterator[Artifact]:
-    """Every page but the papers' and the topics' own, and the site's other files."""
-    r = _Renderer(site, routes, env, abstracts)
-    if site.days:
-        yield r.day_page(0, site.days[0], routes.day(site.days[0].day), home=True)
-    else:
-        yield r.page("empty.html", routes.home().html, title=site.config.title, feeds=routes.home())
-    for index, listing in enumerate(site.days):
-        yield r.day_page(index, listing, routes.day(listing.day), home=False)
-    yield _days_index(r)
-    yield _topics_index(r)
-    yield _feeds_page(r)
-    yield r.page(
-        "404.html", routes.not_found(), title="Page not found", feeds=None, absolute_links=True
-    )
-    yield Artifact(
-        routes.robots().path,
-        f"User-agent: *\nAllow: /\nSitemap: {routes.absolute(routes.sitemap())}\n".encode(),
-    )
-    yield _sitemap(site, routes)
-    yield _papers_api(site, routes)
+    def days_index(self) -> Artifact:
+        return _days_index(self._r)
+
+    def topics_index(self) -> Artifact:
+        return _topics_index(self._r)
+
+    def topic(self, index: int, page: int | None) -> Artifact:
+        """A topic's front page (`page` None) or archive page."""
+        return _topic_page(self._r, self.site.topics[index], page)
+
+    def paper(self, index: int) -> Artifact:
+        return _paper_page(self._r, self.site.papers[index])
+
+    def feeds_page(self) -> Artifact:
+        return _feeds_page(self._r)
+
+    def not_found(self) -> Artifact:
+        return self._r.page(
+            "404.html",
+            self.routes.not_found(),
+            title="Page not found",
+            feeds=None,
+            absolute_links=True,
+        )
+
+    def robots(self) -> Artifact:
+        sitemap = self.routes.absolute(self.routes.sitemap())
+        text = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n"
+        return Artifact(self.routes.robots().path, text.encode())
+
+    def sitemap(self) -> Artifact:
+        return _sitemap(self.site, self.routes)
+
+    def papers_api(self) -> Artifact:
+        return _papers_api(self.site, self.routes)
 
 
 def _days_index(r: _Renderer) -> Artifact:
@@ -283,42 +296,44 @@ def _topics_index(r: _Renderer) -> Artifact:
     return r.page("topics.html", route, title="Topics", feeds=None, topics=topics)
 
 
-def _topic_pages(r: _Renderer, listing: TopicListing) -> Iterator[Artifact]:
+def _topic_page(r: _Renderer, listing: TopicListing, number: int | None) -> Artifact:
+    """The front page (`number` None) or an archive page: what it shows never depends on
+    papers newer than its own, except the front page's."""
     size = r.site.config.pages.topic_page_size
-    pages = listing.page_count(size)
-    for number in range(1, pages + 1):
-        route = r.routes.topic(listing.topic.slug, number)
+    slug = listing.topic.slug
+    archive = listing.archive_pages(size)
+    route = r.routes.topic(slug, number)
 
-        def href(target: Route, _route: Route = route.html) -> str:
-            return Routes.relative(_route, target)
+    def href(page: int | None) -> str:
+        return Routes.relative(route.html, r.routes.topic(slug, page).html)
 
-        chunk = listing.papers[(number - 1) * size : number * size]
-        pager = (
-            [
-                (n, href(r.routes.topic(listing.topic.slug, n).html), n == number)
-                for n in range(1, pages + 1)
-            ]
-            if pages > 1
-            else []
-        )
-        title = listing.topic.name if number == 1 else f"{listing.topic.name}, page {number}"
-        yield r.page(
-            "topic.html",
-            route.html,
-            title=title,
-            feeds=route,
-            description=listing.topic.description,
-            topic=listing.topic,
-            count=len(listing.papers),
-            cards=[r.card(p, route.html) for p in chunk],
-            pager=pager,
-            previous=href(r.routes.topic(listing.topic.slug, number - 1).html)
-            if number > 1
-            else None,
-            next=href(r.routes.topic(listing.topic.slug, number + 1).html)
-            if number < pages
-            else None,
-        )
+    if number is None:
+        papers = listing.front_page(size)
+        title = listing.topic.name
+        newer = None
+        older = href(archive) if archive else None
+        span = None
+    else:
+        papers = listing.archive_page(number, size)
+        title = f"{listing.topic.name}, page {number}"
+        newer = href(number + 1 if number < archive else None)
+        older = href(number - 1) if number > 1 else None
+        span = ((number - 1) * size + 1, number * size)
+    return r.page(
+        "topic.html",
+        route.html,
+        title=title,
+        feeds=route,
+        description=listing.topic.description,
+        topic=listing.topic,
+        count=len(listing.papers) if number is None else None,
+        span=span,
+        cards=[r.card(p, route.html) for p in papers],
+        newest=href(None) if number is not None else None,
+        oldest=href(1) if archive and number != 1 else None,
+        newer=newer,
+        older=older,
+    )
 
 
 def _paper_page(r: _Renderer, paper: Paper) -> Artifact:
@@ -412,11 +427,11 @@ def _sitemap(site: Site, routes: Routes) -> Artifact:
         routes.absolute(routes.topics_index()),
     ]
     urls += [routes.absolute(routes.day(d.day).html) for d in site.days]
+    size = site.config.pages.topic_page_size
     for t in site.topics:
-        size = site.config.pages.topic_page_size
         urls += [
             routes.absolute(routes.topic(t.topic.slug, n).html)
-            for n in range(1, t.page_count(size) + 1)
+            for n in (None, *range(1, t.archive_pages(size) + 1))
         ]
     urls += [routes.absolute(routes.paper(p.id)) for p in site.papers]
     urls.append(routes.absolute(routes.feeds_page()))

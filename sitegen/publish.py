@@ -1,16 +1,22 @@
-"""The output edge: write artifacts into a fresh directory beside public/, then swap it in.
+"""The output edge: artifacts -> public/, whole or in part, never leaving it half-written.
 
-A build that fails or is interrupted before the swap leaves the previous public/ whole; the
-swap itself is two renames on one filesystem.
+A full build fills a fresh directory beside public/ and swaps it in (two renames on one
+filesystem). An incremental build stages only the files whose bytes change and moves them in
+as one transaction (see `transaction`). Either way a build that fails leaves the previous
+public/ whole, and a record of what each file was rendered from (`.public.outputs.json`
+beside it) tells the next build what it may keep.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from sitegen import transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,11 +34,51 @@ class PublishReport:
         return PublishReport(files=self.files + other.files, bytes=self.bytes + other.bytes)
 
 
-def publish(write: Callable[[Path], PublishReport], public: Path) -> PublishReport:
+Outputs = Mapping[str, str]  # path under public/ -> the key of what it was rendered from
+_RECORD_VERSION = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousBuild:
+    """What the last build recorded of public/: each file with the key it was rendered from."""
+
+    # path -> (key, size, mtime in ns), for the files still as that build left them
+    files: Mapping[str, tuple[str, int, int]]
+    recorded: frozenset[str]  # every file it wrote, changed since or not
+
+
+def previous_build(public: Path) -> PreviousBuild | None:
+    """The last build's record of `public`, or None without one (then only a full build will
+    do). A file changed or removed by hand since is left out of `files`, so it is made again."""
+    public = public.absolute()
+    transaction.recover(public.parent, _journal(public))
+    try:
+        record = json.loads(_record_file(public).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("version") != _RECORD_VERSION:
+        return None
+    if not public.is_dir():
+        return None
+    files: dict[str, tuple[str, int, int]] = {}
+    for path, (key, size, mtime) in record["files"].items():
+        try:
+            stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (a Path each costs 0.1 s at 50k)
+        except OSError:
+            continue
+        if stat.st_size == size and stat.st_mtime_ns == mtime:
+            files[path] = (key, size, mtime)
+    return PreviousBuild(files=files, recorded=frozenset(record["files"]))
+
+
+def publish(
+    write: Callable[[Path], PublishReport], public: Path, outputs: Outputs
+) -> PublishReport:
     """Have `write` fill a fresh directory beside `public`, then swap it in as `public`."""
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
     _remove_leftovers(public)
+    _record_file(public).unlink(missing_ok=True)
     staging.mkdir(parents=True)
     try:
         report = write(staging)
@@ -40,15 +86,60 @@ def publish(write: Callable[[Path], PublishReport], public: Path) -> PublishRepo
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    _save_record(public, outputs, {})
     return report
 
 
-def write_artifacts(artifacts: Iterable[Artifact], directory: Path) -> PublishReport:
-    """Write artifacts under `directory` (several writers may share it: disjoint paths)."""
+def update(
+    write: Callable[[Path], PublishReport],
+    public: Path,
+    outputs: Outputs,
+    *,
+    previous: PreviousBuild,
+    rendered: Iterable[str],
+) -> tuple[PublishReport, int]:
+    """Have `write` stage the `rendered` files whose bytes change, then move them into
+    `public` and remove the files the site no longer has, all or nothing.
+
+    Returns what was written and how many files were removed.
+    """
+    public = public.absolute()
+    journal = _journal(public)
+    transaction.recover(public.parent, journal)
+    staging = journal / "files" / public.name
+    staging.mkdir(parents=True)
+    try:
+        report = write(staging)
+    except BaseException:
+        shutil.rmtree(journal, ignore_errors=True)
+        raise
+    staged = {
+        f"{public.name}/{path.relative_to(staging).as_posix()}": path
+        for path in staging.rglob("*")
+        if path.is_file()
+    }
+    removed = sorted(previous.recorded - outputs.keys())
+    delete = [f"{public.name}/{_safe_relative(path)}" for path in removed]
+    transaction.commit(public.parent, journal, staged=staged, delete=delete)
+    fresh = set(rendered)
+    kept = {path: entry for path, entry in previous.files.items() if path not in fresh}
+    # Written after the files: were it lost, the files it misses would just be made again.
+    _save_record(public, outputs, kept)
+    return report, len(removed)
+
+
+def write_artifacts(
+    artifacts: Iterable[Artifact], directory: Path, *, unless_in: Path | None = None
+) -> PublishReport:
+    """Write artifacts under `directory` (several writers may share it: disjoint paths),
+    except those whose bytes `unless_in` already holds at the same path."""
     files = total = 0
     made_dirs: set[Path] = set()
     for artifact in artifacts:
-        target = directory / _safe_relative(artifact.path)
+        relative = _safe_relative(artifact.path)
+        if unless_in is not None and _holds(unless_in / relative, artifact.data):
+            continue
+        target = directory / relative
         if target.parent not in made_dirs:
             target.parent.mkdir(parents=True, exist_ok=True)
             made_dirs.add(target.parent)
@@ -56,6 +147,36 @@ def write_artifacts(artifacts: Iterable[Artifact], directory: Path) -> PublishRe
         files += 1
         total += len(artifact.data)
     return PublishReport(files=files, bytes=total)
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _journal(public: Path) -> Path:
+    return public.with_name(f".{public.name}.journal")
+
+
+def _record_file(public: Path) -> Path:
+    return public.with_name(f".{public.name}.outputs.json")
+
+
+def _save_record(public: Path, outputs: Outputs, kept: Mapping[str, tuple[str, int, int]]) -> None:
+    """Record each file's key, size and mtime; `kept` entries are known, the rest are read."""
+    files: dict[str, tuple[str, int, int]] = {}
+    for path, key in sorted(outputs.items()):
+        entry = kept.get(path)
+        if entry is None or entry[0] != key:
+            stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (as above)
+            entry = (key, stat.st_size, stat.st_mtime_ns)
+        files[path] = entry
+    record = {"version": _RECORD_VERSION, "files": files}
+    transaction.write_atomic(
+        _record_file(public), json.dumps(record, separators=(",", ":")).encode()
+    )
 
 
 def _swap(staging: Path, public: Path) -> None:

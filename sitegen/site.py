@@ -24,12 +24,28 @@ class DayListing:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TopicListing:
+    """A topic's papers, paged so that new papers never move old ones to another page.
+
+    Archive pages are full blocks of `page_size` papers numbered from the oldest (page 1), so a
+    page, once made, keeps its papers and a reader's link keeps pointing at them; the front page
+    holds the newest rest, `page_size` to 2 × `page_size` − 1 papers (fewer while the topic is
+    small). A new day changes the front page alone, and now and then adds an archive page.
+    """
+
     topic: Topic
     papers: tuple[Paper, ...]  # newest first
 
-    def page_count(self, page_size: int) -> int:
-        """Pages of `page_size` papers; an empty topic still has its first page."""
-        return max(1, -(-len(self.papers) // page_size))
+    def archive_pages(self, page_size: int) -> int:
+        return max(0, len(self.papers) // page_size - 1)
+
+    def front_page(self, page_size: int) -> tuple[Paper, ...]:
+        """The papers the topic's own page lists, newest first."""
+        return self.papers[: len(self.papers) - self.archive_pages(page_size) * page_size]
+
+    def archive_page(self, number: int, page_size: int) -> tuple[Paper, ...]:
+        """Archive page `number` (1 holds the oldest papers), newest first."""
+        end = len(self.papers) - (number - 1) * page_size
+        return self.papers[end - page_size : end]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -57,9 +57,10 @@ class Routes:
             html=_page("days/"), rss=_file("digest/rss.xml"), atom=_file("digest/atom.xml")
         )
 
-    def topic(self, slug: str, page: int = 1) -> ListingRoutes:
+    def topic(self, slug: str, page: int | None = None) -> ListingRoutes:
+        """A topic's front page, or its archive page `page` (1 holds the oldest papers)."""
         feeds = _listing(f"topics/{slug}/")
-        if page == 1:
+        if page is None:
             return feeds
         return ListingRoutes(
             html=_page(f"topics/{slug}/page/{page}/"), rss=feeds.rss, atom=feeds.atom

@@ -104,8 +104,9 @@ def test_writes_land_together_and_skip_identical_files(tmp_path: Path) -> None:
 def test_a_write_interrupted_after_its_commit_point_is_completed(tmp_path: Path) -> None:
     txn = tmp_path / ".sitegen-txn"
     (txn / "files").mkdir(parents=True)
-    (txn / "files" / "0").write_bytes(b'+++\ntitle = "T"\n+++\nA\n')
-    (txn / "manifest.json").write_text(json.dumps(["content/papers/t.md"]))
+    (txn / "files" / "w0").write_bytes(b'+++\ntitle = "T"\n+++\nA\n')
+    manifest = {"move": [["content/papers/t.md", "w0"]], "delete": []}
+    (txn / "manifest.json").write_text(json.dumps(manifest))
     snapshot = load_content(tmp_path)
     assert list(snapshot.papers) == ["t"] and not txn.exists()
 

@@ -1,0 +1,157 @@
+"""What a build writes: every output of the site as a unit, keyed by what decides its bytes (pure).
+
+A unit's key is a digest of everything its rendering reads: `setup` (sitegen's code, the
+templates, site.toml, the base URL), and the content it lists, where each paper stands for
+itself by its file's fingerprint and its topics. A build renders only the units whose key
+differs from the last build's, so a new day re-renders that day, its papers, and the pages and
+feeds that list them, and nothing else. The keys must name every input: a unit whose bytes
+could change while its key stays the same would go stale (tests build every kind of change
+both ways and compare the bytes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from sitegen.model import Paper
+from sitegen.site import Site
+from sitegen.urls import Routes
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One renderable output: a page, a feed in both formats, or a file."""
+
+    kind: str  # see `plan_site` for the kinds
+    index: int = 0  # which day, topic or paper (positions in the Site's tuples)
+    page: int | None = None  # a topic's archive page; None is its front page
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedUnit:
+    unit: Unit
+    paths: tuple[str, ...]  # the files it writes, under public/
+    key: str
+
+
+def plan_site(
+    site: Site, routes: Routes, fingerprints: Mapping[str, str], *, setup: str
+) -> Iterator[PlannedUnit]:
+    """Every unit of the site with its paths and key, in a fixed order."""
+    state = {
+        paper_id: f"{fingerprints[paper_id]}:{','.join(topics)}"
+        for paper_id, topics in site.paper_topics.items()
+    }
+    days_shown = {day.day: day.day.isoformat() for day in site.days}
+    shown = {
+        paper_id: ",".join(f"{days_shown[a.day]}#{a.rank}" for a in found)
+        for paper_id, found in site.appearances.items()
+    }
+
+    def unit(
+        kind: str, paths: Iterable[str], *parts: object, index: int = 0, page: int | None = None
+    ) -> PlannedUnit:
+        text = "\x1f".join([setup, kind, *map(str, parts)])
+        key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        return PlannedUnit(Unit(kind, index, page), tuple(paths), key)
+
+    def listed(papers: Iterable[Paper]) -> str:
+        return ";".join(state[p.id] for p in papers)
+
+    days = site.days
+    newest_day = days[0].day.isoformat() if days else ""
+    home, digest = routes.home(), routes.days_index()
+
+    for i, route in enumerate((routes.stylesheet(), routes.icon())):
+        yield unit("static", [route.path], index=i)
+    yield unit(
+        "home", [home.html.path], newest_day, listed(days[0].papers) if days else "",
+        *_neighbours(site, 0),
+    )  # fmt: skip
+    for i, day in enumerate(days):
+        r = routes.day(day.day)
+        papers = listed(day.papers)
+        yield unit("day", [r.html.path], day.day, papers, *_neighbours(site, i), index=i)
+        yield unit("day-feed", [r.rss.path, r.atom.path], day.day, papers, index=i)
+    yield unit("days-index", [digest.html.path], [(d.day, len(d.papers)) for d in days])
+    yield unit(
+        "digest-feed",
+        [digest.rss.path, digest.atom.path],
+        [(d.day, listed(d.papers)) for d in days[: site.config.feeds.digest_days]],
+        newest_day,
+    )
+
+    size = site.config.pages.topic_page_size
+    limit = site.config.feeds.items
+    yield unit("topics-index", [routes.topics_index().path], [len(t.papers) for t in site.topics])
+    for t, listing in enumerate(site.topics):
+        slug = listing.topic.slug
+        archive = listing.archive_pages(size)
+        front = routes.topic(slug)
+        yield unit(
+            "topic",
+            [front.html.path],
+            slug, len(listing.papers), archive, listed(listing.front_page(size)),
+            index=t,
+        )  # fmt: skip
+        for number in range(1, archive + 1):
+            yield unit(
+                "topic",
+                [routes.topic(slug, number).html.path],
+                slug, number, number == archive, listed(listing.archive_page(number, size)),
+                index=t, page=number,
+            )  # fmt: skip
+        yield unit(
+            "topic-feed",
+            [front.rss.path, front.atom.path],
+            slug, _first_days(site, listing.papers[:limit]), listed(listing.papers[:limit]),
+            newest_day if not listing.papers else "",
+            index=t,
+        )  # fmt: skip
+
+    newest = site.newest[:limit]
+    all_papers = (_first_days(site, newest), listed(newest), newest_day if not newest else "")
+    yield unit("all-feed", [home.rss.path, home.atom.path], *all_papers)
+    yield unit("json-feed", [routes.json_feed().path], *all_papers)
+    # The OPML is dated by its newest feed, the digest: by the newest day.
+    yield unit("opml", [routes.opml().path], newest_day)
+
+    for i, paper in enumerate(site.papers):
+        yield unit(
+            "paper",
+            [routes.paper(paper.id).path],
+            paper.id, state[paper.id], shown.get(paper.id, ""),
+            index=i,
+        )  # fmt: skip
+    yield unit(
+        "sitemap",
+        [routes.sitemap().path],
+        [d.day for d in days],
+        [t.archive_pages(size) for t in site.topics],
+        ",".join(p.id for p in site.papers),
+    )
+    yield unit(
+        "papers-api",
+        [routes.papers_api().path],
+        "\n".join(f"{p.id} {state[p.id]} {shown.get(p.id, '')}" for p in site.papers),
+    )
+    for kind, route in (
+        ("feeds-page", routes.feeds_page()),
+        ("not-found", routes.not_found()),
+        ("robots", routes.robots()),
+    ):
+        yield unit(kind, [route.path])
+
+
+def _neighbours(site: Site, index: int) -> tuple[str, str]:
+    newer = site.days[index - 1].day.isoformat() if index > 0 else ""
+    older = site.days[index + 1].day.isoformat() if index + 1 < len(site.days) else ""
+    return newer, older
+
+
+def _first_days(site: Site, papers: Iterable[Paper]) -> str:
+    # A standing feed dates each item by the paper's first appearance.
+    firsts = (site.appearances[p.id][0] for p in papers)
+    return ",".join(f"{a.day}#{a.rank}" for a in firsts)

@@ -1,0 +1,91 @@
+"""All-or-nothing changes to many files: stage them, commit a manifest, then apply.
+
+The manifest's atomic rename is the commit point. A run interrupted before it leaves the tree
+untouched; one interrupted after it is completed by the next run (`recover`). The content store
+and the incremental build of public/ both change thousands of files this way.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace one file: readers see the old bytes or the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def commit(
+    root: Path,
+    journal: Path,
+    *,
+    staged: Mapping[str, Path],
+    delete: Iterable[str] = (),
+    written: Mapping[str, bytes] = {},
+) -> None:
+    """Move `staged` files (already inside `journal`/files, path under root -> file) and
+    `written` bytes into place under `root`, and remove `delete`, as one transaction."""
+    files = journal / "files"
+    files.mkdir(parents=True, exist_ok=True)
+    moves = [(rel, str(source.relative_to(files))) for rel, source in staged.items()]
+    for rel, data in written.items():
+        name = f"w{len(moves)}"
+        (files / name).write_bytes(data)
+        moves.append((rel, name))
+    os.sync()  # one flush for every staged file (an fsync each costs ~0.3 ms per file)
+    manifest = {"move": moves, "delete": sorted(delete)}
+    write_atomic(journal / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+    _complete(root, journal)
+
+
+def recover(root: Path, journal: Path) -> None:
+    """Finish a committed transaction that was interrupted; drop an uncommitted one."""
+    if not journal.exists():
+        return
+    if (journal / "manifest.json").is_file():
+        _complete(root, journal)
+    else:
+        shutil.rmtree(journal)
+
+
+def _complete(root: Path, journal: Path) -> None:
+    manifest = json.loads((journal / "manifest.json").read_text("utf-8"))
+    made: set[Path] = set()
+    for rel, name in manifest["move"]:
+        source = journal / "files" / name
+        if source.exists():  # moved already when an earlier completion was interrupted
+            target = root / rel
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            source.replace(target)
+    for rel in manifest["delete"]:
+        target = root / rel
+        target.unlink(missing_ok=True)
+        _remove_empty_parents(target.parent, root)
+    shutil.rmtree(journal)
+
+
+def _remove_empty_parents(directory: Path, root: Path) -> None:
+    # A deleted page leaves its directory (papers/<id>/) behind; an empty one is removed.
+    while directory != root and directory.is_relative_to(root):
+        try:
+            directory.rmdir()
+        except OSError:  # not empty, or already gone
+            return
+        directory = directory.parent

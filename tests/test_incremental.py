@@ -1,0 +1,147 @@
+"""Incremental builds: after each kind of change, the same bytes as a cold build, and only the
+files whose bytes change are written (issue #6)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from tests.conftest import LISTINGS, tree_bytes
+
+NEWEST = "2026-11-22.txt"
+
+
+@pytest.fixture
+def built_site(site: Path) -> Path:
+    """The bundled seeds but the newest, ingested and built."""
+    older = sorted(p for p in LISTINGS.glob("*.txt") if p.name != NEWEST)
+    assert main(["--root", str(site), "ingest", *map(str, older)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    return site
+
+
+def _files(public: Path) -> dict[str, tuple[int, int]]:
+    """Each file's identity: a file written again gets a new inode (it is moved into place)."""
+    return {
+        p.relative_to(public).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in public.rglob("*")
+        if p.is_file()
+    }
+
+
+def _new_day(site: Path) -> None:
+    assert main(["--root", str(site), "ingest", str(LISTINGS / NEWEST)]) == 0
+
+
+def _day_of_new_papers(site: Path) -> None:
+    # No paper seen before: old days change only through their links to the new one.
+    lines = [
+        "Daily Papers", "Nov 23",
+        "Sparse Mixtures of Tiny Experts", "Many tiny experts, routed sparsely.",
+        "\u00b7", "Nov 20, 2026 7",
+        "Reward Models Without Rewards", "Reinforcement learning from no feedback.",
+        "\u00b7", "Nov 21, 2026 3",
+    ]  # fmt: skip
+    listing = site.parent / "2026-11-23.txt"
+    listing.write_text("\n\n".join(lines) + "\n")
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+
+
+def _edited_paper(site: Path) -> None:
+    paper = sorted((site / "content" / "papers").glob("*.md"))[7]
+    text = paper.read_text()
+    paper.write_text(
+        re.sub(r'(?m)^title = ".*"$', 'title = "A title edited by hand"', text, count=1)
+    )
+
+
+def _changed_topic_rules(site: Path) -> None:
+    config = site / "site.toml"
+    text = config.read_text()
+    changed = text.replace("keywords = [", 'keywords = ["benchmark", ', 1)
+    assert changed != text
+    config.write_text(changed)
+
+
+def _changed_template(site: Path) -> None:
+    card = site / "templates" / "_card.html"
+    card.write_text(card.read_text().replace('class="card', 'class="card edited', 1))
+
+
+def _deleted_paper(site: Path) -> None:
+    sorted((site / "content" / "papers").glob("*.md"))[3].unlink()
+
+
+CHANGES: dict[str, Callable[[Path], None]] = {
+    "new day": _new_day,
+    "day of new papers": _day_of_new_papers,
+    "edited paper": _edited_paper,
+    "changed topic rules": _changed_topic_rules,
+    "changed template": _changed_template,
+    "deleted paper": _deleted_paper,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_an_incremental_build_gives_the_bytes_of_a_cold_one(
+    built_site: Path, tmp_path: Path, change: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    public = built_site / "public"
+    before, identities = tree_bytes(public), _files(public)
+    CHANGES[change](built_site)
+    capsys.readouterr()
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert "a full build" not in capsys.readouterr().out
+    cold = tmp_path / "cold"
+    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
+
+    after = tree_bytes(public)
+    assert after == tree_bytes(cold)
+    assert after != before
+    # Only the files whose bytes changed were written; every other file is untouched.
+    now = _files(public)
+    rewritten = {path for path in now.keys() & identities.keys() if now[path] != identities[path]}
+    changed = {path for path in after.keys() & before.keys() if after[path] != before[path]}
+    assert rewritten == changed
+
+
+def test_a_new_day_rewrites_only_what_lists_its_papers(built_site: Path) -> None:
+    public = built_site / "public"
+    before = tree_bytes(public)
+    _new_day(built_site)
+    assert main(["--root", str(built_site), "build"]) == 0
+    after = tree_bytes(public)
+    changed = {p for p in after.keys() & before.keys() if after[p] != before[p]}
+    added = after.keys() - before.keys()
+    assert "days/2026-11-22/index.html" in added and "days/2026-11-22/atom.xml" in added
+    # The older days' own pages and feeds keep their bytes (the newest old day gains a link).
+    assert not {p for p in changed if p.startswith("days/2025-")}
+    assert "days/2026-03-14/index.html" in changed
+    assert not {p for p in changed if p.startswith("days/2026-03-14/") and "xml" in p}
+    # Most paper pages are untouched: only papers featured again gain the new day.
+    papers_changed = {p for p in changed if p.startswith("papers/")}
+    assert 0 < len(papers_changed) < 40
+
+
+def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, tmp_path: Path) -> None:
+    public = built_site / "public"
+    before = tree_bytes(public)
+    (public / "index.html").write_text("edited by hand")
+    (public / "days" / "2026-03-14" / "atom.xml").unlink()
+    shutil.rmtree(public / "papers")
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert tree_bytes(public) == before
+
+
+def test_an_emptied_public_directory_is_built_whole(built_site: Path) -> None:
+    public = built_site / "public"
+    before = tree_bytes(public)
+    shutil.rmtree(public)
+    public.mkdir()
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert tree_bytes(public) == before
