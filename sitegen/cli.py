@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import gc
 import os
 import signal
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,13 +50,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        if args.run is _run_serve:
+            return int(args.run(args))  # each rebuild runs without_cycle_collection
+        with without_cycle_collection():
+            return int(args.run(args))
     except SitegenError as error:
         print(f"sitegen: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("sitegen: interrupted; nothing was half-written", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Run a batch of work without the cyclic garbage collector.
+
+    Ingest and build make millions of objects that live until the run ends and hold almost
+    no cycles; the collector would walk them over and over for nothing (a fifth to half of
+    the run at 50,000 papers). Memory held by cycles is freed once the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # Age the survivors without a scan, or the first collection would walk them all.
+        gc.freeze()
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -200,7 +225,8 @@ def _run_serve(args: argparse.Namespace) -> int:
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            report = build_site(root, load_config(root), out=out)
+            with without_cycle_collection():
+                report = build_site(root, load_config(root), out=out)
         except SitegenError as error:  # keep serving the last good site
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
             return

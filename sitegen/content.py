@@ -335,6 +335,13 @@ def fingerprint(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
+def _holds(path: Path, expected: str) -> bool:
+    try:
+        return fingerprint(path.read_bytes()) == expected
+    except OSError:
+        return False
+
+
 @functools.cache
 def code_fingerprint() -> str:
     """A digest of sitegen's own source: caches and build keys made by other code are stale."""
@@ -368,6 +375,9 @@ def load_content(
     papers_dir = root / PAPERS_DIR
     for name, identity in _listed(papers_dir, ".md"):
         cached = cache.papers.get(name)
+        if cached is not None and cached[0] != identity and _holds(papers_dir / name, cached[2]):
+            # Same bytes, new inode or mtime: a fresh clone, or a cache restored in CI.
+            cached = cache.papers[name] = (identity, cached[1], cached[2])
         if (
             cached is None
             or cached[0] != identity
@@ -496,19 +506,19 @@ def _save_pickle(path: Path, value: object) -> None:
     transaction.write_atomic(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
 
 
-def load_topic_cache(root: Path, rules: str) -> dict[str, tuple[str, ...]]:
-    """Topics matched by the last build under the same `rules`, by paper fingerprint."""
-    cached = _load_pickle(root / CACHE_DIR / "topics.pickle")
-    if not isinstance(cached, tuple) or cached[0] != rules:
+def load_build_cache(root: Path, name: str, version: str) -> dict[str, Any]:
+    """A mapping the last build saved under `name`, if it saved it under the same `version`."""
+    cached = _load_pickle(root / CACHE_DIR / f"{name}.pickle")
+    if not isinstance(cached, tuple) or len(cached) != 2 or cached[0] != version:
         return {}
-    topics: dict[str, tuple[str, ...]] = cached[1]
-    return topics
+    values: dict[str, Any] = cached[1]
+    return values
 
 
-def save_topic_cache(root: Path, rules: str, topics: Mapping[str, tuple[str, ...]]) -> None:
+def save_build_cache(root: Path, name: str, version: str, values: Mapping[str, Any]) -> None:
     # A read-only checkout still builds, just without the speed-up.
     with contextlib.suppress(OSError):
-        _save_pickle(root / CACHE_DIR / "topics.pickle", (rules, dict(topics)))
+        _save_pickle(root / CACHE_DIR / f"{name}.pickle", (version, dict(values)))
 
 
 def _read_text(path: Path, root: Path) -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -14,6 +17,7 @@ from sitegen.content import (
     load_content,
     parse_day_file,
     parse_paper_file,
+    parse_paper_files,
     render_day_file,
     render_paper_file,
     write_files,
@@ -154,3 +158,24 @@ def test_a_cached_paper_still_fails_on_a_topic_no_longer_defined(tmp_path: Path)
     with pytest.raises(ContentError) as caught:
         load_content(tmp_path, known_topics=frozenset({"robotics"}))
     assert str(caught.value).startswith("content/papers/p-1.md:3: unknown topic 'llm'")
+
+
+def test_the_parse_cache_survives_a_fresh_clone(tmp_path: Path) -> None:
+    # A clone (or a cache restored in CI) has new inodes and mtimes but the same bytes.
+    original = tmp_path / "original"
+    _store_with_one_paper(original)
+    load_content(original)
+    clone = tmp_path / "clone"
+    shutil.copytree(original, clone)
+    paper = clone / "content" / "papers" / "p-1.md"
+    os.utime(paper, (1, 1))
+    asked: list[list[tuple[str, str]]] = []
+
+    def parse(files: list[tuple[str, str]], known: frozenset[str] | None) -> list[Any]:
+        asked.append(files)
+        return parse_paper_files(files, known)
+
+    assert list(load_content(clone, parse_papers=parse).papers) == ["p-1"]
+    paper.write_text(paper.read_text().replace('title = "T"', 'title = "U"'))
+    assert load_content(clone, parse_papers=parse).papers["p-1"].title == "U"
+    assert asked == [[], [(str(paper), "content/papers/p-1.md")]]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from datetime import date
 
 from hypothesis import given
@@ -11,7 +13,7 @@ from hypothesis import strategies as st
 from sitegen.content import EMPTY_SNAPSHOT, ContentSnapshot, snapshot_changes
 from sitegen.ingest import ingest_listing, ingest_listings
 from sitegen.listings import Listing, ListingEntry, parse_listing
-from sitegen.model import Appearance, Organization, is_paper_id, slug_for_title
+from sitegen.model import Appearance, Organization, is_paper_id, slug_for_title, title_key
 
 
 def _seed_snapshot(seed_bytes: dict[str, bytes]) -> ContentSnapshot:
@@ -176,3 +178,10 @@ def test_hostile_titles_never_make_a_path() -> None:
         entry = ListingEntry(title=title, abstract="x", line=1)
         (paper_id,) = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 1), entry)).papers
         assert is_paper_id(paper_id) and ".." not in paper_id
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.text())
+def test_title_keys_of_ascii_titles_follow_the_unicode_rule(title: str) -> None:
+    # title_key takes a fast path for ASCII titles; it must agree with the general rule.
+    general = re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", title).casefold())
+    assert title_key(title) == general
