@@ -16,14 +16,12 @@ forking a process with live threads (the preview server, the progress bar) can d
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -33,10 +31,10 @@ import jinja2
 from sitegen.config import SiteConfig
 from sitegen.content import (
     code_fingerprint,
+    load_build_cache,
     load_content,
-    load_topic_cache,
     parse_paper_files,
-    save_topic_cache,
+    save_build_cache,
 )
 from sitegen.errors import ContentError, Location
 from sitegen.feeds import FeedSpecs, render_feed, render_json_feed, render_opml
@@ -80,6 +78,9 @@ class _RenderInputs:
     site: Site
     templates: Path
     compare_with: Path | None  # write only files whose bytes differ from this directory's
+    paper_keys: Mapping[str, str]  # paper id -> its page's key, which also keys its API record
+    cache_root: Path  # the site root, where build caches are kept
+    reuse: bool  # False: read no cache, only replace them (--clean)
 
 
 def build_site(
@@ -100,7 +101,7 @@ def build_site(
     template_environment(templates)  # a missing templates/ fails before any work
     setup = _setup_key(templates, config)
     previous = None if clean else previous_build(out)
-    with _without_cycle_collection(), _Workers(jobs) as workers:
+    with _Workers(jobs) as workers:
         snapshot = load_content(
             root,
             known_topics=frozenset(t.slug for t in config.topics),
@@ -108,7 +109,9 @@ def build_site(
             parse_papers=functools.partial(_parse_in_pool, workers),
         )
         site = assemble_site(
-            snapshot, config, assign=_cached_topics(root, config, snapshot.fingerprints, workers)
+            snapshot,
+            config,
+            assign=_cached_topics(root, config, snapshot.fingerprints, workers, reuse=not clean),
         )
         routes = Routes(config.base_url)
         planned = list(plan_site(site, routes, snapshot.fingerprints, setup=setup))
@@ -119,7 +122,14 @@ def build_site(
             known = previous.files
             dirty = [p for p in planned if any(_key(known, f) != p.key for f in p.paths)]
         inputs = _RenderInputs(
-            site=site, templates=templates, compare_with=None if previous is None else out
+            site=site,
+            templates=templates,
+            compare_with=None if previous is None else out,
+            paper_keys={
+                site.papers[p.unit.index].id: p.key for p in planned if p.unit.kind == "paper"
+            },
+            cache_root=root,
+            reuse=not clean,
         )
         units = [p.unit for p in dirty]
 
@@ -144,19 +154,6 @@ def build_site(
         removed=removed,
         full=previous is None,
     )
-
-
-@contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    # A build makes millions of objects that live until it ends and hold no cycles; the
-    # cyclic collector would walk them over and over for nothing (a fifth of a build's time).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _key(files: Mapping[str, tuple[str, int, int]], path: str) -> str | None:
@@ -218,7 +215,12 @@ def _parse_in_pool(
 
 
 def _cached_topics(
-    root: Path, config: SiteConfig, fingerprints: Mapping[str, str], workers: _Workers
+    root: Path,
+    config: SiteConfig,
+    fingerprints: Mapping[str, str],
+    workers: _Workers,
+    *,
+    reuse: bool,
 ) -> TopicAssigner:
     """Topic matching for the papers whose file or the rules changed since the last build."""
     rules = hashlib.blake2b(
@@ -226,7 +228,7 @@ def _cached_topics(
     ).hexdigest()
 
     def assign(papers: list[Paper], taxonomy: tuple[Topic, ...]) -> list[tuple[str, ...]]:
-        known = load_topic_cache(root, rules)
+        known = load_build_cache(root, "topics", rules) if reuse else {}
         prints = [fingerprints[p.id] for p in papers]
         missing = [p for p, f in zip(papers, prints, strict=True) if f not in known]
         pool = workers.pool(len(missing))
@@ -239,7 +241,7 @@ def _cached_topics(
         fresh = {fingerprints[p.id]: t for p, t in zip(missing, found, strict=True)}
         cached = {f: known[f] if f in known else fresh[f] for f in prints}
         if fresh or len(cached) != len(known):
-            save_topic_cache(root, rules, cached)
+            save_build_cache(root, "topics", rules, cached)
         return [cached[f] for f in prints]
 
     return assign
@@ -319,8 +321,12 @@ class _UnitRenderer:
                 yield pages.robots()
             case "sitemap":
                 yield pages.sitemap()
+            case "sitemap-pages":
+                yield pages.sitemap_of_pages()
+            case "sitemap-papers":
+                yield pages.sitemap_of_papers(unit.index)
             case "papers-api":
-                yield pages.papers_api()
+                yield self._papers_api()
             case "all-feed":
                 yield from render_feed(feeds.all_papers(), site, routes, self.abstracts)
             case "digest-feed":
@@ -336,7 +342,18 @@ class _UnitRenderer:
             case _:
                 raise ValueError(f"no renderer for {unit}")
 
+    def _papers_api(self) -> Artifact:
+        # Its 50,000 records cost half a second; those of unchanged papers are kept.
+        keys, root = self.inputs.paper_keys, self.inputs.cache_root
+        kept = load_build_cache(root, "api-records", _API_RECORDS) if self.inputs.reuse else {}
+        known = {paper_id: kept[key] for paper_id, key in keys.items() if key in kept}
+        artifact, records = self.pages.papers_api(known)
+        fresh = {keys[paper_id]: record for paper_id, record in records.items()}
+        save_build_cache(root, "api-records", _API_RECORDS, fresh)
+        return artifact
 
+
+_API_RECORDS = "1"  # the version of the kept API records
 _worker_renderers: dict[Path, _UnitRenderer] = {}  # in a worker: the current build's renderer
 
 

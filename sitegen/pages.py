@@ -23,7 +23,7 @@ from markupsafe import Markup
 from sitegen.listings.hf import HF_URL
 from sitegen.model import Paper
 from sitegen.publish import Artifact
-from sitegen.site import DayListing, Site, TopicListing
+from sitegen.site import DayListing, Site, TopicListing, sitemap_blocks
 from sitegen.urls import ListingRoutes, Route, Routes
 
 # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
@@ -254,10 +254,20 @@ class SitePages:
         return Artifact(self.routes.robots().path, text.encode())
 
     def sitemap(self) -> Artifact:
-        return _sitemap(self.site, self.routes)
+        """The sitemap index."""
+        return _sitemap_index(self.site, self.routes)
 
-    def papers_api(self) -> Artifact:
-        return _papers_api(self.site, self.routes)
+    def sitemap_of_pages(self) -> Artifact:
+        return _sitemap_of_pages(self.site, self.routes)
+
+    def sitemap_of_papers(self, number: int) -> Artifact:
+        """The sitemap of the papers of block `number` (1-based) of `sitemap_blocks`."""
+        return _sitemap_of_papers(self.site, self.routes, number)
+
+    def papers_api(self, known: Mapping[str, str]) -> tuple[Artifact, dict[str, str]]:
+        """Every paper as a JSON object; `known` holds records (by paper id) that are still
+        right, so only the others are made. Returns the file and every record."""
+        return _papers_api(self.site, self.routes, known)
 
 
 def _days_index(r: _Renderer) -> Artifact:
@@ -420,45 +430,79 @@ def _feeds_page(r: _Renderer) -> Artifact:
     )
 
 
-def _sitemap(site: Site, routes: Routes) -> Artifact:
-    urls = [
-        routes.absolute(routes.home().html),
-        routes.absolute(routes.days_index().html),
-        routes.absolute(routes.topics_index()),
-    ]
-    urls += [routes.absolute(routes.day(d.day).html) for d in site.days]
-    size = site.config.pages.topic_page_size
-    for t in site.topics:
-        urls += [
-            routes.absolute(routes.topic(t.topic.slug, n).html)
-            for n in (None, *range(1, t.archive_pages(size) + 1))
-        ]
-    urls += [routes.absolute(routes.paper(p.id)) for p in site.papers]
-    urls.append(routes.absolute(routes.feeds_page()))
-    body = "".join(f"<url><loc>{xml_escape(u)}</loc></url>\n" for u in urls)
-    xml = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{body}</urlset>\n'
+def _sitemap_index(site: Site, routes: Routes) -> Artifact:
+    parts = ["pages"] + [f"papers-{n}" for n in range(1, len(sitemap_blocks(site)) + 1)]
+    entries = "".join(
+        f"<sitemap><loc>{xml_escape(routes.absolute(routes.sitemap_part(name)))}</loc></sitemap>\n"
+        for name in parts
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{entries}</sitemapindex>\n"
+    )
     return Artifact(routes.sitemap().path, xml.encode())
 
 
-def _papers_api(site: Site, routes: Routes) -> Artifact:
-    records = [
-        {
-            "id": p.id,
-            "title": p.title,
-            "url": routes.absolute(routes.paper(p.id)),
-            "arxiv_id": p.arxiv_id,
-            "published": p.published.isoformat() if p.published else None,
-            "days": [a.day.isoformat() for a in site.appearances.get(p.id, ())],
-            "topics": list(site.paper_topics[p.id]),
-            "upvotes": p.upvotes,
-            "authors": list(p.authors),
-            "authors_count": p.authors_count,
-            "organization": p.organization.name if p.organization else None,
-        }
-        for p in site.papers
+def _sitemap_of_pages(site: Site, routes: Routes) -> Artifact:
+    pages = [
+        routes.home().html,
+        routes.days_index().html,
+        routes.topics_index(),
+        routes.feeds_page(),
+        *(routes.day(d.day).html for d in site.days),
     ]
-    text = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return Artifact(routes.papers_api().path, (text + "\n").encode())
+    size = site.config.pages.topic_page_size
+    for t in site.topics:
+        pages += [
+            routes.topic(t.topic.slug, n).html for n in (None, *range(1, t.archive_pages(size) + 1))
+        ]
+    return _urlset(routes, "pages", pages)
+
+
+def _sitemap_of_papers(site: Site, routes: Routes, number: int) -> Artifact:
+    block = sitemap_blocks(site)[number - 1]
+    return _urlset(routes, f"papers-{number}", [routes.paper(p.id) for p in block])
+
+
+def _urlset(routes: Routes, name: str, pages: Iterable[Route]) -> Artifact:
+    body = "".join(f"<url><loc>{xml_escape(routes.absolute(r))}</loc></url>\n" for r in pages)
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{body}</urlset>\n"
+    )
+    return Artifact(routes.sitemap_part(name).path, xml.encode())
+
+
+def _papers_api(
+    site: Site, routes: Routes, known: Mapping[str, str]
+) -> tuple[Artifact, dict[str, str]]:
+    records = {
+        p.id: known.get(p.id) or json.dumps(_paper_record(site, routes, p), **_API_JSON)
+        for p in site.papers
+    }
+    text = "[" + ",".join(records.values()) + "]\n"
+    return Artifact(routes.papers_api().path, text.encode()), records
+
+
+_API_JSON: dict[str, Any] = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
+
+
+def _paper_record(site: Site, routes: Routes, p: Paper) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "title": p.title,
+        "url": routes.absolute(routes.paper(p.id)),
+        "arxiv_id": p.arxiv_id,
+        "published": p.published.isoformat() if p.published else None,
+        "days": [a.day.isoformat() for a in site.appearances.get(p.id, ())],
+        "topics": list(site.paper_topics[p.id]),
+        "upvotes": p.upvotes,
+        "authors": list(p.authors),
+        "authors_count": p.authors_count,
+        "organization": p.organization.name if p.organization else None,
+    }
 
 
 def byline(paper: Paper) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from sitegen.model import Paper
-from sitegen.site import Site
+from sitegen.site import Site, sitemap_blocks
 from sitegen.urls import Routes
 
 
@@ -119,19 +119,25 @@ def plan_site(
     yield unit("opml", [routes.opml().path], newest_day)
 
     for i, paper in enumerate(site.papers):
-        yield unit(
-            "paper",
-            [routes.paper(paper.id).path],
-            paper.id, state[paper.id], shown.get(paper.id, ""),
-            index=i,
-        )  # fmt: skip
+        # As unit() would key it, written out: this loop runs once per paper.
+        text = f"{setup}\x1fpaper\x1f{paper.id}\x1f{state[paper.id]}\x1f{shown.get(paper.id, '')}"
+        key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        yield PlannedUnit(Unit("paper", i), (routes.paper(paper.id).path,), key)
+    blocks = sitemap_blocks(site)
+    yield unit("sitemap", [routes.sitemap().path], len(blocks))
     yield unit(
-        "sitemap",
-        [routes.sitemap().path],
+        "sitemap-pages",
+        [routes.sitemap_part("pages").path],
         [d.day for d in days],
         [t.archive_pages(size) for t in site.topics],
-        ",".join(p.id for p in site.papers),
     )
+    for number, block in enumerate(blocks, start=1):
+        yield unit(
+            "sitemap-papers",
+            [routes.sitemap_part(f"papers-{number}").path],
+            ",".join(p.id for p in block),
+            index=number,
+        )
     yield unit(
         "papers-api",
         [routes.papers_api().path],

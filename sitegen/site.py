@@ -107,6 +107,15 @@ def assemble_site(
     )
 
 
+def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[Paper, ...]]:
+    """Every paper in blocks of `size`, oldest first (papers never featured last): a new day
+    adds to the last block only, so the sitemaps of the others keep their bytes."""
+    featured = site.newest[::-1]
+    unfeatured = tuple(p for p in site.papers if p.id not in site.appearances)
+    ordered = featured + unfeatured
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)] or [()]
+
+
 def _newest_first(first: Appearance, paper_id: str) -> tuple[int, int, str]:
     return (-first.day.toordinal(), first.rank, paper_id)
 

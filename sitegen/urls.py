@@ -86,7 +86,11 @@ class Routes:
         return _file("api/papers.json")
 
     def sitemap(self) -> Route:
+        """The sitemap index: one sitemap may list at most 50,000 URLs."""
         return _file("sitemap.xml")
+
+    def sitemap_part(self, name: str) -> Route:
+        return _file(f"sitemaps/{name}.xml")
 
     def robots(self) -> Route:
         return _file("robots.txt")

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -211,7 +212,7 @@ def test_worker_processes_build_the_same_bytes(
     assert tree_bytes(alone) == tree_bytes(pooled)
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 484 pages and 55 feeds"] * 2
-    assert lines[1] == lines[3] == "  all 545 files rendered and 545 written (8.7 MB): a full build"
+    assert lines[1] == lines[3] == "  all 547 files rendered and 547 written (8.7 MB): a full build"
 
 
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(
@@ -314,3 +315,21 @@ def test_pages_link_relatively_so_a_subpath_and_a_local_server_both_work(built: 
     assert 'href="/' not in page.replace('href="/daily-papers/', "")
     not_found = (built / "404.html").read_text()
     assert 'href="/daily-papers/style.css"' in not_found  # served at any path, so root-relative
+
+
+def test_the_sitemap_index_lists_every_page_once(built: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.parse(built / "sitemap.xml").getroot()
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    base = (built / "robots.txt").read_text().split("Sitemap: ")[1].strip()[: -len("sitemap.xml")]
+    listed: list[str] = []
+    for loc in index.findall("s:sitemap/s:loc", ns):
+        assert loc.text and loc.text.startswith(base)
+        part = ET.parse(built / loc.text[len(base) :]).getroot()
+        urls = [u.text or "" for u in part.findall("s:url/s:loc", ns)]
+        assert 0 < len(urls) <= 50_000  # the protocol's limit per sitemap
+        listed += urls
+    folders = {p.relative_to(built).parent.as_posix() for p in built.rglob("index.html")}
+    pages = {base if folder == "." else f"{base}{folder}/" for folder in folders}
+    assert len(listed) == len(set(listed))
+    assert set(listed) == pages
