@@ -274,12 +274,14 @@ class _UnitRenderer:
         site = inputs.site
         self.routes = Routes(site.config.base_url)
         self.abstracts = AbstractHTML(site.papers)
-        self.pages = SitePages(
-            site, self.routes, template_environment(inputs.templates), self.abstracts
-        )
+        self.env = template_environment(inputs.templates)
+        self.pages = SitePages(site, self.routes, self.env, self.abstracts)
         self.feeds = FeedSpecs(site, self.routes)
 
     def run(self, units: Sequence[Unit], staging: Path) -> tuple[int, PublishReport]:
+        # Cards are shared by the pages of one job; kept across jobs they would hold every
+        # paper at every depth and rank (hundreds of MB per worker at 50k papers).
+        self.pages = SitePages(self.inputs.site, self.routes, self.env, self.abstracts)
         rendered = 0
 
         def counted() -> Iterator[Artifact]:
