@@ -40,11 +40,13 @@ def plan_site(
     site: Site, routes: Routes, fingerprints: Mapping[str, str], *, setup: str
 ) -> Iterator[PlannedUnit]:
     """Every unit of the site with its paths and key, in a fixed order."""
+    # A paper as every page that lists it shows it: its file's bytes and its topics.
     state = {
         paper_id: f"{fingerprints[paper_id]}:{','.join(topics)}"
         for paper_id, topics in site.paper_topics.items()
     }
     days_shown = {day.day: day.day.isoformat() for day in site.days}
+    # Where it was featured, for its own page and its API record.
     shown = {
         paper_id: ",".join(f"{days_shown[a.day]}#{a.rank}" for a in found)
         for paper_id, found in site.appearances.items()
