@@ -44,6 +44,7 @@ from sitegen.plan import Unit, plan_site
 from sitegen.publish import (
     Artifact,
     PublishReport,
+    exclusive,
     previous_build,
     publish,
     update,
@@ -100,8 +101,8 @@ def build_site(
     templates = root / TEMPLATES_DIR
     template_environment(templates)  # a missing templates/ fails before any work
     setup = _setup_key(templates, config)
-    previous = None if clean else previous_build(out)
-    with _Workers(jobs) as workers:
+    with exclusive(out), _Workers(jobs) as workers:
+        previous = None if clean else previous_build(out)
         snapshot = load_content(
             root,
             known_topics=frozenset(t.slug for t in config.topics),

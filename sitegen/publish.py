@@ -9,10 +9,12 @@ beside it) tells the next build what it may keep.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -45,6 +47,17 @@ class PreviousBuild:
     # path -> (key, size, mtime in ns), for the files still as that build left them
     files: Mapping[str, tuple[str, int, int]]
     recorded: frozenset[str]  # every file it wrote, changed since or not
+
+
+@contextmanager
+def exclusive(public: Path) -> Iterator[None]:
+    """Hold the lock of `public` beside it: two builds (a `serve` and a `build`, say) take
+    turns instead of interleaving their changes."""
+    public = public.absolute()
+    public.parent.mkdir(parents=True, exist_ok=True)
+    with public.with_name(f".{public.name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 def previous_build(public: Path) -> PreviousBuild | None:

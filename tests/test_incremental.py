@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -145,3 +147,13 @@ def test_an_emptied_public_directory_is_built_whole(built_site: Path) -> None:
     public.mkdir()
     assert main(["--root", str(built_site), "build"]) == 0
     assert tree_bytes(public) == before
+
+
+def test_builds_at_the_same_time_take_turns(built_site: Path, tmp_path: Path) -> None:
+    _changed_template(built_site)  # every page to write again: long enough to overlap
+    command = [sys.executable, "-m", "sitegen", "--root", str(built_site), "build"]
+    runs = [subprocess.Popen(command, stdout=subprocess.DEVNULL) for _ in range(3)]
+    assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
+    cold = tmp_path / "cold"
+    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(built_site / "public") == tree_bytes(cold)
