@@ -547,7 +547,9 @@ def snapshot_changes(before: ContentSnapshot, after: ContentSnapshot) -> dict[st
     """The files (relative to the root) whose content differs between two snapshots."""
     files: dict[str, bytes] = {}
     for paper_id, paper in after.papers.items():
-        if before.papers.get(paper_id) != paper:
+        old = before.papers.get(paper_id)
+        # Identity first: a merge hands back the very objects it did not change.
+        if old is not paper and old != paper:
             files[f"{PAPERS_DIR}/{paper_id}.md"] = render_paper_file(paper).encode()
     for day, record in after.days.items():
         if before.days.get(day) != record:

@@ -94,15 +94,17 @@ class _PaperIndex:
         # Titles as listed find a paper whose title was later edited by hand.
         for day in days:
             for entry in day.entries:
-                if entry.paper_id in self.by_id:
+                paper = self.by_id.get(entry.paper_id)
+                if paper is not None and entry.title != paper.title:
                     self.by_title.setdefault(title_key(entry.title), entry.paper_id)
 
     def add(self, paper: Paper, listed_title: str) -> None:
         self.by_id[paper.id] = paper
         if paper.arxiv_id:
             self.by_arxiv[paper.arxiv_id] = paper.id
-        for title in (paper.title, listed_title):
-            self.by_title.setdefault(title_key(title), paper.id)
+        self.by_title.setdefault(title_key(paper.title), paper.id)
+        if listed_title != paper.title:
+            self.by_title.setdefault(title_key(listed_title), paper.id)
 
     def find(self, entry: ListingEntry) -> Paper | None:
         if entry.arxiv_id and entry.arxiv_id in self.by_arxiv:
