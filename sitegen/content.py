@@ -503,7 +503,7 @@ def _load_pickle(path: Path) -> Any:
 
 
 def _save_pickle(path: Path, value: object) -> None:
-    transaction.write_atomic(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    transaction.write_atomic(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), durable=False)
 
 
 def load_build_cache(root: Path, name: str, version: str) -> dict[str, Any]:

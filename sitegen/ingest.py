@@ -94,8 +94,8 @@ class _PaperIndex:
         # Titles as listed find a paper whose title was later edited by hand.
         for day in days:
             for entry in day.entries:
-                paper = self.by_id.get(entry.paper_id)
-                if paper is not None and entry.title != paper.title:
+                listed = self.by_id.get(entry.paper_id)
+                if listed is not None and entry.title != listed.title:
                     self.by_title.setdefault(title_key(entry.title), entry.paper_id)
 
     def add(self, paper: Paper, listed_title: str) -> None:

@@ -187,9 +187,9 @@ def _save_record(public: Path, outputs: Outputs, kept: Mapping[str, tuple[str, i
             entry = (key, stat.st_size, stat.st_mtime_ns)
         files[path] = entry
     record = {"version": _RECORD_VERSION, "files": files}
-    transaction.write_atomic(
-        _record_file(public), json.dumps(record, separators=(",", ":")).encode()
-    )
+    data = json.dumps(record, separators=(",", ":")).encode()
+    # Not flushed: it is checked against the files when read, like a cache.
+    transaction.write_atomic(_record_file(public), data, durable=False)
 
 
 def _swap(staging: Path, public: Path) -> None:
