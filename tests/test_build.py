@@ -281,9 +281,9 @@ def test_a_failed_build_leaves_the_previous_public_whole(built: Path, bundled: P
     )
     assert main(["--root", str(bundled), "build"]) == 2
     assert tree_bytes(built) == before
-    # Only the record of the last good build is left beside public/: no staged files.
-    left = [p.name for p in bundled.iterdir() if p.name.startswith(".public")]
-    assert left == [".public.outputs.json"]
+    # Only the lock and the record of the last good build are beside public/: no staged files.
+    left = sorted(p.name for p in bundled.iterdir() if p.name.startswith(".public"))
+    assert left == [".public.lock", ".public.outputs.json"]
 
 
 def test_a_broken_content_file_is_a_clear_error(
