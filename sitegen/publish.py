@@ -65,23 +65,36 @@ def previous_build(public: Path) -> PreviousBuild | None:
     do). A file changed or removed by hand since is left out of `files`, so it is made again."""
     public = public.absolute()
     transaction.recover(public.parent, _journal(public))
-    try:
-        record = json.loads(_record_file(public).read_bytes())
-    except (OSError, ValueError):
-        return None
-    if not isinstance(record, dict) or record.get("version") != _RECORD_VERSION:
-        return None
-    if not public.is_dir():
+    recorded = _read_record(public)
+    if recorded is None or not public.is_dir():
         return None
     files: dict[str, tuple[str, int, int]] = {}
-    for path, (key, size, mtime) in record["files"].items():
+    for path, (key, size, mtime) in recorded.items():
         try:
             stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (a Path each costs 0.1 s at 50k)
         except OSError:
             continue
         if stat.st_size == size and stat.st_mtime_ns == mtime:
             files[path] = (key, size, mtime)
-    return PreviousBuild(files=files, recorded=frozenset(record["files"]))
+    return PreviousBuild(files=files, recorded=frozenset(recorded))
+
+
+def _read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
+    """The record as written by `_save_record`; None if missing, damaged, or naming a path
+    outside public/ (the next build deletes what it names: never trust it blindly)."""
+    try:
+        record = json.loads(_record_file(public).read_bytes())
+        if record["version"] != _RECORD_VERSION:
+            return None
+        files = {}
+        for path, (key, size, mtime) in record["files"].items():
+            _safe_relative(path)
+            if not (isinstance(key, str) and isinstance(size, int) and isinstance(mtime, int)):
+                return None
+            files[path] = (key, size, mtime)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return files
 
 
 def publish(

@@ -157,3 +157,25 @@ def test_builds_at_the_same_time_take_turns(built_site: Path, tmp_path: Path) ->
     cold = tmp_path / "cold"
     assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
     assert tree_bytes(built_site / "public") == tree_bytes(cold)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        b"{not json",
+        b'{"version": 2, "files": {"../evil.txt": ["k", 1, 1]}}',
+        b'{"version": 2, "files": {"index.html": "k"}}',
+    ],
+)
+def test_a_damaged_record_means_a_full_build_that_touches_nothing_else(
+    built_site: Path, record: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    public = built_site / "public"
+    before = tree_bytes(public)
+    (built_site / ".public.outputs.json").write_bytes(record)
+    (built_site / "evil.txt").write_text("still here")
+    capsys.readouterr()
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert "a full build" in capsys.readouterr().out
+    assert tree_bytes(public) == before
+    assert (built_site / "evil.txt").read_text() == "still here"
