@@ -55,8 +55,7 @@ def plan_site(
     def unit(
         kind: str, paths: Iterable[str], *parts: object, index: int = 0, page: int | None = None
     ) -> PlannedUnit:
-        text = "\x1f".join([setup, kind, *map(str, parts)])
-        key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        key = _key(setup, kind, map(str, parts))
         return PlannedUnit(Unit(kind, index, page), tuple(paths), key)
 
     def listed(papers: Iterable[Paper]) -> str:
@@ -120,10 +119,11 @@ def plan_site(
     # The OPML is dated by its newest feed, the digest: by the newest day.
     yield unit("opml", [routes.opml().path], newest_day)
 
+    paper_keys = []
     for i, paper in enumerate(site.papers):
-        # As unit() would key it, written out: this loop runs once per paper.
-        text = f"{setup}\x1fpaper\x1f{paper.id}\x1f{state[paper.id]}\x1f{shown.get(paper.id, '')}"
-        key = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        # Not through unit(): this loop runs once per paper, and its parts are strings already.
+        key = _key(setup, "paper", (paper.id, state[paper.id], shown.get(paper.id, "")))
+        paper_keys.append(key)
         yield PlannedUnit(Unit("paper", i), (routes.paper(paper.id).path,), key)
     blocks = sitemap_blocks(site)
     yield unit("sitemap", [routes.sitemap().path], len(blocks))
@@ -140,17 +140,19 @@ def plan_site(
             ",".join(p.id for p in block),
             index=number,
         )
-    yield unit(
-        "papers-api",
-        [routes.papers_api().path],
-        "\n".join(f"{p.id} {state[p.id]} {shown.get(p.id, '')}" for p in site.papers),
-    )
+    # A paper's API record is made from what its page is: its page's key keys it too.
+    yield unit("papers-api", [routes.papers_api().path], ",".join(paper_keys))
     for kind, route in (
         ("feeds-page", routes.feeds_page()),
         ("not-found", routes.not_found()),
         ("robots", routes.robots()),
     ):
         yield unit(kind, [route.path])
+
+
+def _key(setup: str, kind: str, parts: Iterable[str]) -> str:
+    text = "\x1f".join([setup, kind, *parts])
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def _neighbours(site: Site, index: int) -> tuple[str, str]:
