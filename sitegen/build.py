@@ -276,19 +276,18 @@ class _UnitRenderer:
         self.routes = Routes(site.config.base_url)
         self.abstracts = AbstractHTML(site.papers)
         self.env = template_environment(inputs.templates)
-        self.pages = SitePages(site, self.routes, self.env, self.abstracts)
         self.feeds = FeedSpecs(site, self.routes)
 
     def run(self, units: Sequence[Unit], staging: Path) -> tuple[int, PublishReport]:
         # Cards are shared by the pages of one job; kept across jobs they would hold every
         # paper at every depth and rank (hundreds of MB per worker at 50k papers).
-        self.pages = SitePages(self.inputs.site, self.routes, self.env, self.abstracts)
+        pages = SitePages(self.inputs.site, self.routes, self.env, self.abstracts)
         rendered = 0
 
         def counted() -> Iterator[Artifact]:
             nonlocal rendered
             for unit in units:
-                for artifact in self.artifacts(unit):
+                for artifact in self.artifacts(unit, pages):
                     rendered += 1
                     yield artifact
 
@@ -298,8 +297,8 @@ class _UnitRenderer:
             raise _template_error(error) from None
         return rendered, written
 
-    def artifacts(self, unit: Unit) -> Iterator[Artifact]:
-        site, routes, pages, feeds = self.inputs.site, self.routes, self.pages, self.feeds
+    def artifacts(self, unit: Unit, pages: SitePages) -> Iterator[Artifact]:
+        site, routes, feeds = self.inputs.site, self.routes, self.feeds
         match unit.kind:
             case "static":
                 route = (routes.stylesheet(), routes.icon())[unit.index]
@@ -329,7 +328,7 @@ class _UnitRenderer:
             case "sitemap-papers":
                 yield pages.sitemap_of_papers(unit.index)
             case "papers-api":
-                yield self._papers_api()
+                yield self._papers_api(pages)
             case "all-feed":
                 yield from render_feed(feeds.all_papers(), site, routes, self.abstracts)
             case "digest-feed":
@@ -345,12 +344,12 @@ class _UnitRenderer:
             case _:
                 raise ValueError(f"no renderer for {unit}")
 
-    def _papers_api(self) -> Artifact:
+    def _papers_api(self, pages: SitePages) -> Artifact:
         # Its 50,000 records cost half a second; those of unchanged papers are kept.
         keys, root = self.inputs.paper_keys, self.inputs.cache_root
         kept = load_build_cache(root, "api-records", _API_RECORDS) if self.inputs.reuse else {}
         known = {paper_id: kept[key] for paper_id, key in keys.items() if key in kept}
-        artifact, records = self.pages.papers_api(known)
+        artifact, records = pages.papers_api(known)
         fresh = {keys[paper_id]: record for paper_id, record in records.items()}
         save_build_cache(root, "api-records", _API_RECORDS, fresh)
         return artifact
