@@ -96,7 +96,7 @@ class Routes:
         return _file("robots.txt")
 
     def not_found(self) -> Route:
-        return Route(path="404.html", url="404.html")
+        return _file("404.html")
 
     def stylesheet(self) -> Route:
         return _file("style.css")
