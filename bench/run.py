@@ -5,11 +5,11 @@
     python bench/run.py --sizes 1k,10k --runs 5 --skip-hugo
 
 For each size it generates the corpus with ../shared/bench/gen_corpus.py (listing and Hugo
-formats; D days x 50 papers, plus one more day held back), then times, in turns:
-ingest of every listing, cold build (`build --clean`: fresh process, empty output, no cache),
-ingest of the held-back day, rebuild after that day (with the parse cache), and Hugo's cold
-build of the equivalent site. It prints medians,
-peak RSS and sitegen/Hugo ratios. Wall time and peak RSS come from GNU time.
+formats; D days x 50 papers, plus one more day per run held back), ingests the D days, then
+times, in turns: a cold build (`build --clean`: fresh process, empty output, no cache), the
+ingest of the next held-back day, the rebuild after it, and Hugo's cold build of the
+equivalent site. So each run is one day of a scheduled job on a kept checkout. It prints
+medians, peak RSS and sitegen/Hugo ratios. Wall time and peak RSS come from GNU time.
 """
 
 from __future__ import annotations
@@ -81,13 +81,13 @@ def ensure_tools(skip_hugo: bool) -> None:
         )
 
 
-def generate(days: int, work: Path) -> tuple[Path, Path, Path]:
-    """(listings of `days` days, the held-back next day's listing, the Hugo site)."""
+def generate(days: int, held_back: int, work: Path) -> tuple[Path, list[Path], Path]:
+    """(listings of `days` days, the listings of the `held_back` days after, the Hugo site)."""
     gen = [sys.executable, str(SHARED_BENCH / "gen_corpus.py"), "-P", "50"]
-    listings = work / f"listing-{days + 1}"
+    listings = work / f"listing-{days + held_back}"
     if not listings.exists():
         subprocess.run(
-            [*gen, "-D", str(days + 1), "-f", "listing", "-o", str(listings)],
+            [*gen, "-D", str(days + held_back), "-f", "listing", "-o", str(listings)],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -99,15 +99,12 @@ def generate(days: int, work: Path) -> tuple[Path, Path, Path]:
             stdout=subprocess.DEVNULL,
         )
     files = sorted(listings.glob("*.txt"))
-    held_back = work / f"next-{days}"
-    held_back.mkdir(exist_ok=True)
-    shutil.copy(files[-1], held_back / files[-1].name)
     first = work / f"first-{days}"
     if not first.exists():
         first.mkdir()
-        for path in files[:-1]:
+        for path in files[:days]:
             os.link(path, first / path.name)
-    return first, held_back / files[-1].name, hugo
+    return first, files[days:], hugo
 
 
 def fresh_site(work: Path, name: str) -> Path:
@@ -127,7 +124,7 @@ def discard(path: Path, trash: Path) -> None:
 
 
 def bench_size(label: str, days: int, runs: int, work: Path, skip_hugo: bool) -> dict[str, Sample]:
-    first, next_day, hugo_site = generate(days, work)
+    first, next_days, hugo_site = generate(days, runs, work)
     sitegen = [sys.executable, "-m", "sitegen"]
     trash = work / "trash"
     results = {
@@ -144,10 +141,7 @@ def bench_size(label: str, days: int, runs: int, work: Path, skip_hugo: bool) ->
     results["ingest all"].add(
         *timed([*sitegen, "--root", str(site), "ingest", *map(str, sorted(first.glob("*.txt")))])
     )
-    content_before = work / f"content-{label}"
-    shutil.rmtree(content_before, ignore_errors=True)
-    shutil.copytree(site / "content", content_before)
-    for _ in range(runs):
+    for next_day in next_days:
         discard(site / "public", trash)
         # --clean: no parse cache either, a true cold build.
         results["cold build"].add(*timed([*sitegen, "--root", str(site), "build", "--clean"]))
@@ -155,10 +149,6 @@ def bench_size(label: str, days: int, runs: int, work: Path, skip_hugo: bool) ->
             *timed([*sitegen, "--root", str(site), "ingest", str(next_day)])
         )
         results["rebuild after one day"].add(*timed([*sitegen, "--root", str(site), "build"]))
-        # Hard links: the same files as before the day, as a git checkout would leave them
-        # between two scheduled runs (sitegen replaces files by rename, never in place).
-        shutil.rmtree(site / "content")
-        shutil.copytree(content_before, site / "content", copy_function=os.link)
         if not skip_hugo:
             results["hugo cold"].add(
                 *timed(["sh", str(SHARED_BENCH / "cold_build.sh"), "hugo", str(hugo_site)])

@@ -8,10 +8,8 @@ import gc
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,19 +19,16 @@ from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config
 from sitegen.content import (
     FETCH_STATE,
-    ContentSnapshot,
     kept_listing_name,
-    load_content,
     load_fetch_state,
     render_fetch_state,
-    snapshot_changes,
-    write_files,
+    stored_days,
 )
 from sitegen.errors import ConfigError, FetchError, ListingError, Location, SitegenError
-from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, parse_listing
-from sitegen.listings.hf import HF_URL
+from sitegen.listings.base import HF_URL
 from sitegen.progress import progress_display
+from sitegen.store import IngestReport, ingest_into_store
 
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
@@ -175,10 +170,8 @@ def _run_ingest(args: argparse.Namespace) -> int:
         listing = parse_listing(raw, origin=str(path), day=args.date)
         parsed.append((listing, _keep(root, kept, listing, raw, _suffix(listing))))
     # Every listing parses before the store is read, so a bad one writes nothing at all.
-    snapshot = load_content(root)
-    updated = ingest_listings(snapshot, parsed, topics=topics)
-    written = write_files(root, {**kept, **snapshot_changes(snapshot, updated)})
-    print(_ingest_summary(snapshot, updated, parsed, written))
+    report = ingest_into_store(root, parsed, topics=topics, files=kept)
+    print(_ingest_summary(report, parsed))
     return EXIT_OK
 
 
@@ -255,13 +248,15 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
     from sitegen.fetch import DayFetcher, FetchPolicy, Validators, make_client
 
     root: Path = args.root
     load_config(root)  # refuse to run outside a site directory
-    snapshot = load_content(root)
     today = datetime.now(UTC).date()
-    days = _days_to_fetch(args, snapshot, today)
+    days = _days_to_fetch(args, stored_days(root), today)
     policy = FetchPolicy(read_timeout=args.timeout, attempts=max(1, args.attempts))
     state = load_fetch_state(root)
     state_before = {day: dict(validators) for day, validators in state.items()}
@@ -310,21 +305,19 @@ def _run_fetch(args: argparse.Namespace) -> int:
             print(f"{day}: {'no papers that day' if answer.status == 'empty' else 'unchanged'}")
         if answer.status != "unchanged" and (validators := answer.validators.as_state()):
             state[day.isoformat()] = validators
-    updated = ingest_listings(snapshot, parsed)
-    files = {**kept, **snapshot_changes(snapshot, updated)}
+    files = dict(kept)
     if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)
-    written = write_files(root, files)
-    new_papers = len(updated.papers) - len(snapshot.papers)
+    report = ingest_into_store(root, parsed, files=files)
     failures = f"; {failed} day(s) FAILED and were skipped" if failed else ""
     print(
-        f"fetched {len(days) - failed} of {len(days)} day(s); {new_papers} new paper(s); "
-        f"{len(written)} file(s) written{failures}"
+        f"fetched {len(days) - failed} of {len(days)} day(s); {report.new_papers} new paper(s); "
+        f"{len(report.written)} file(s) written{failures}"
     )
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _days_to_fetch(args: argparse.Namespace, snapshot: ContentSnapshot, today: date) -> list[date]:
+def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> list[date]:
     if args.date:
         return [args.date]
     if args.until and not args.since:
@@ -332,7 +325,7 @@ def _days_to_fetch(args: argparse.Namespace, snapshot: ContentSnapshot, today: d
             "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
         )
     # The last day already held is fetched again: late papers of that day are picked up.
-    start = args.since or (max(snapshot.days) if snapshot.days else today)
+    start = args.since or (held[-1] if held else today)
     end = args.until or today
     if start > end:
         raise ConfigError(
@@ -382,15 +375,9 @@ def _suffix(listing: Listing) -> str:
     return {"hf-json": ".json", "hf-html": ".html"}.get(listing.shape, ".txt")
 
 
-def _ingest_summary(
-    before: ContentSnapshot,
-    after: ContentSnapshot,
-    parsed: list[tuple[Listing, str]],
-    written: list[str],
-) -> str:
-    new_papers = len(after.papers) - len(before.papers)
+def _ingest_summary(report: IngestReport, parsed: list[tuple[Listing, str]]) -> str:
     entries = sum(len(listing.entries) for listing, _ in parsed)
     return (
-        f"ingested {len(parsed)} listing(s), {entries} entries: {new_papers} new paper(s), "
-        f"{len(after.papers)} in all; {len(written)} file(s) written"
+        f"ingested {len(parsed)} listing(s), {entries} entries: {report.new_papers} new "
+        f"paper(s), {report.papers} in all; {len(report.written)} file(s) written"
     )

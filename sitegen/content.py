@@ -373,7 +373,7 @@ def load_content(
     fingerprints: dict[str, str] = {}
     to_parse: list[tuple[str, _FileIdentity]] = []
     papers_dir = root / PAPERS_DIR
-    for name, identity in _listed(papers_dir, ".md"):
+    for name, identity in listed_files(papers_dir, ".md"):
         cached = cache.papers.get(name)
         if cached is not None and cached[0] != identity and _holds(papers_dir / name, cached[2]):
             # Same bytes, new inode or mtime: a fresh clone, or a cache restored in CI.
@@ -398,13 +398,13 @@ def load_content(
     papers = dict(sorted(papers.items()))
     days: dict[date, Day] = {}
     days_dir = root / DAYS_DIR
-    for name, identity in _listed(days_dir, ".toml"):
+    for name, identity in listed_files(days_dir, ".toml"):
         cached_day = cache.days.get(name)
         if cached_day is not None and cached_day[0] == identity:
             day = cached_day[1]
         else:
             path = days_dir / name
-            day = parse_day_file(_read_text(path, root), path=_display(path, root))
+            day = parse_day_file(read_text(path, root), path=_display(path, root))
             cache.days[name] = (identity, day)
         days[day.day] = day
     cache.save(keep_papers=papers.keys(), keep_days={f"{d.isoformat()}.toml" for d in days})
@@ -414,7 +414,16 @@ def load_content(
 _FileIdentity = tuple[int, int, int]  # inode, size, mtime in ns
 
 
-def _listed(directory: Path, suffix: str) -> list[tuple[str, _FileIdentity]]:
+def stored_days(root: Path) -> list[date]:
+    """The days the store holds, oldest first, from the day files' names."""
+    days = []
+    for name, _ in listed_files(root / DAYS_DIR, ".toml"):
+        with contextlib.suppress(ValueError):  # a stray name is the build's error to report
+            days.append(date.fromisoformat(name.removesuffix(".toml")))
+    return days
+
+
+def listed_files(directory: Path, suffix: str) -> list[tuple[str, _FileIdentity]]:
     """(name, identity) of the directory's files ending in `suffix`, sorted by name."""
     try:
         with os.scandir(directory) as scan:
@@ -521,7 +530,7 @@ def save_build_cache(root: Path, name: str, version: str, values: Mapping[str, A
         _save_pickle(root / CACHE_DIR / f"{name}.pickle", (version, dict(values)))
 
 
-def _read_text(path: Path, root: Path) -> str:
+def read_text(path: Path, root: Path) -> str:
     return _decode(path.read_bytes(), _display(path, root))
 
 

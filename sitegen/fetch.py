@@ -23,7 +23,8 @@ import httpx
 from sitegen import __version__
 from sitegen.errors import FetchError, ListingError, Location
 from sitegen.listings import Listing
-from sitegen.listings.hf import HF_URL, parse_hf_html, parse_hf_json
+from sitegen.listings.base import HF_URL
+from sitegen.listings.hf import parse_hf_html, parse_hf_json
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})

@@ -1,19 +1,85 @@
-"""Merge a listing into the content store, as pure values (issue #2).
+"""Merge listings into the content store, as pure values (issue #2).
 
 One paper per arXiv id or title identity; its days accumulate, missing fields are filled, and
 upvotes keep the highest count seen. A value a maintainer edited by hand is kept: for the
 fill-only fields any present value is kept, and for upvotes the file's value counts as hand-set
 when it differs from the highest count the day files recorded.
+
+Merging asks the rest of the store only a few questions (which paper has this arXiv id or
+title, what upvotes did the days record); a StoreIndex answers them, so a day's listing can be
+merged reading just the papers it names (see sitegen.store).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
 from sitegen.content import ContentSnapshot
 from sitegen.listings import Listing, ListingEntry
 from sitegen.model import Appearance, Day, DayEntry, Paper, slug_for_title, title_key
+
+
+class StoreIndex(Protocol):
+    """What merging asks about the stored papers. Ties are broken the same way by every
+    implementation: the smallest paper id wins, and a paper's own title wins over a title
+    a day listed it under."""
+
+    def by_arxiv(self, arxiv_id: str) -> str | None: ...
+    def by_title(self, key: str) -> str | None: ...
+    def recorded_upvotes(self, paper_id: str) -> int | None: ...
+    def has_paper(self, paper_id: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryIndex:
+    """A StoreIndex of a store held in memory."""
+
+    arxiv: Mapping[str, str]
+    titles: Mapping[str, str]
+    upvotes: Mapping[str, int | None]
+    ids: frozenset[str]
+
+    @classmethod
+    def of(cls, papers: Mapping[str, Paper], days: Iterable[Day]) -> MemoryIndex:
+        arxiv: dict[str, str] = {}
+        own_titles: dict[str, str] = {}
+        for paper_id in sorted(papers):
+            paper = papers[paper_id]
+            if paper.arxiv_id:
+                arxiv.setdefault(paper.arxiv_id, paper_id)
+            own_titles.setdefault(title_key(paper.title), paper_id)
+        listed_titles: dict[str, str] = {}
+        upvotes: dict[str, int | None] = {}
+        for day in days:
+            for entry in day.entries:
+                upvotes[entry.paper_id] = _max(upvotes.get(entry.paper_id), entry.upvotes)
+                if entry.paper_id in papers:
+                    key = title_key(entry.title)
+                    held = listed_titles.get(key)
+                    if held is None or entry.paper_id < held:
+                        listed_titles[key] = entry.paper_id
+        return cls(
+            arxiv=arxiv,
+            titles={**listed_titles, **own_titles},
+            upvotes=upvotes,
+            ids=frozenset(papers),
+        )
+
+    def by_arxiv(self, arxiv_id: str) -> str | None:
+        return self.arxiv.get(arxiv_id)
+
+    def by_title(self, key: str) -> str | None:
+        return self.titles.get(key)
+
+    def recorded_upvotes(self, paper_id: str) -> int | None:
+        return self.upvotes.get(paper_id)
+
+    def has_paper(self, paper_id: str) -> bool:
+        return paper_id in self.ids
 
 
 def ingest_listing(
@@ -33,19 +99,65 @@ def ingest_listings(
     *,
     topics: tuple[str, ...] = (),
 ) -> ContentSnapshot:
-    """Merge several (listing, kept source) pairs in order; the index is built once."""
-    merger = _Merger(snapshot)
+    """Merge several (listing, kept source) pairs in order into a whole store."""
+    index = MemoryIndex.of(snapshot.papers, snapshot.days.values())
+    merged = merge_listings(index, snapshot.papers, snapshot.days, listings, topics=topics)
+    return ContentSnapshot(papers=merged.papers, days=merged.days)
+
+
+def papers_to_read(
+    index: StoreIndex, listings: Iterable[Listing], days: Mapping[date, Day]
+) -> set[str]:
+    """The stored papers merging `listings` may change, given the stored `days` they list:
+    the papers their entries are found as, and those the days already listed (while they
+    have a file)."""
+    wanted = {
+        entry.paper_id
+        for day in days.values()
+        for entry in day.entries
+        if index.has_paper(entry.paper_id)
+    }
+    for listing in listings:
+        for entry in listing.entries:
+            if entry.arxiv_id and (found := index.by_arxiv(entry.arxiv_id)):
+                wanted.add(found)
+            if found := index.by_title(title_key(entry.title)):
+                wanted.add(found)
+    return wanted
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    papers: dict[str, Paper]  # those given, as merged, and the new ones
+    days: dict[date, Day]  # likewise
+    new_papers: int
+
+
+def merge_listings(
+    index: StoreIndex,
+    papers: Mapping[str, Paper],
+    days: Mapping[date, Day],
+    listings: Iterable[tuple[Listing, str | None]],
+    *,
+    topics: tuple[str, ...] = (),
+) -> Merged:
+    """Merge (listing, kept source) pairs in order, given the stored papers and days they may
+    change (`papers_to_read`) and an index of the whole store."""
+    merger = _Merger(index, papers, days)
     for listing, source in listings:
         merger.add(listing, source=source, topics=topics)
-    return ContentSnapshot(papers=merger.papers, days=merger.days)
+    return Merged(papers=merger.papers, days=merger.days, new_papers=merger.new_papers)
 
 
 class _Merger:
-    def __init__(self, snapshot: ContentSnapshot) -> None:
-        self.papers = dict(snapshot.papers)
-        self.days = dict(snapshot.days)
-        self.index = _PaperIndex(self.papers.values(), self.days.values())
-        self.recorded_upvotes = _recorded_upvotes(self.days.values())
+    def __init__(
+        self, index: StoreIndex, papers: Mapping[str, Paper], days: Mapping[date, Day]
+    ) -> None:
+        self.papers = dict(papers)
+        self.days = dict(days)
+        self.new_papers = 0
+        self.index = _RunIndex(index, self.papers)
+        self.recorded_upvotes: dict[str, int | None] = {}  # as changed by this run
 
     def add(self, listing: Listing, *, source: str | None, topics: tuple[str, ...]) -> None:
         previous_day = self.days.get(listing.day)
@@ -55,9 +167,9 @@ class _Merger:
             existing = self.index.find(entry)
             if existing is None:
                 paper = _new_paper(entry, paper_id=self.index.new_id(entry))
+                self.new_papers += 1
             else:
-                recorded = self.recorded_upvotes.get(existing.id)
-                paper = _merge(existing, entry, recorded=recorded)
+                paper = _merge(existing, entry, recorded=self._recorded(existing.id))
             if topics:
                 paper = dataclasses.replace(paper, topics=_union(paper.topics, topics))
             self.papers[paper.id] = paper
@@ -73,43 +185,44 @@ class _Merger:
             sources = tuple(sorted((*sources, source)))
         self.days[listing.day] = Day(day=listing.day, entries=entries, sources=sources)
         for rank, day_entry in enumerate(entries, start=1):
+            if day_entry.paper_id not in self.papers:
+                continue  # a day file names a paper whose file is gone; the build skips it too
             paper = self.papers[day_entry.paper_id]
             paper = _with_appearance(paper, Appearance(day=listing.day, rank=rank))
             self.papers[paper.id] = paper
             self.index.add(paper, day_entry.title)
-            self.recorded_upvotes[paper.id] = _max(
-                self.recorded_upvotes.get(paper.id), day_entry.upvotes
-            )
+            self.recorded_upvotes[paper.id] = _max(self._recorded(paper.id), day_entry.upvotes)
+
+    def _recorded(self, paper_id: str) -> int | None:
+        if paper_id in self.recorded_upvotes:
+            return self.recorded_upvotes[paper_id]
+        return self.index.store.recorded_upvotes(paper_id)
 
 
-class _PaperIndex:
-    """Finds the paper a listing entry is about: by arXiv id, else by title identity."""
+class _RunIndex:
+    """The store's index with what this run has changed on top."""
 
-    def __init__(self, papers: Iterable[Paper], days: Iterable[Day]) -> None:
-        self.by_id: dict[str, Paper] = {}
+    def __init__(self, store: StoreIndex, papers: Mapping[str, Paper]) -> None:
+        self.store = store
+        self.by_id = papers  # every paper the store index may answer with, and the new ones
         self.by_arxiv: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
-        for paper in papers:
-            self.add(paper, paper.title)
-        # Titles as listed find a paper whose title was later edited by hand.
-        for day in days:
-            for entry in day.entries:
-                listed = self.by_id.get(entry.paper_id)
-                if listed is not None and entry.title != listed.title:
-                    self.by_title.setdefault(title_key(entry.title), entry.paper_id)
 
     def add(self, paper: Paper, listed_title: str) -> None:
-        self.by_id[paper.id] = paper
         if paper.arxiv_id:
             self.by_arxiv[paper.arxiv_id] = paper.id
-        self.by_title.setdefault(title_key(paper.title), paper.id)
-        if listed_title != paper.title:
-            self.by_title.setdefault(title_key(listed_title), paper.id)
+        for title in {paper.title, listed_title}:
+            key = title_key(title)
+            if key not in self.by_title and self.store.by_title(key) is None:
+                self.by_title[key] = paper.id
 
     def find(self, entry: ListingEntry) -> Paper | None:
-        if entry.arxiv_id and entry.arxiv_id in self.by_arxiv:
-            return self.by_id[self.by_arxiv[entry.arxiv_id]]
-        paper_id = self.by_title.get(title_key(entry.title))
+        if entry.arxiv_id:
+            paper_id = self.by_arxiv.get(entry.arxiv_id) or self.store.by_arxiv(entry.arxiv_id)
+            if paper_id is not None:
+                return self.by_id[paper_id]
+        key = title_key(entry.title)
+        paper_id = self.by_title.get(key) or self.store.by_title(key)
         if paper_id is None:
             return None
         paper = self.by_id[paper_id]
@@ -118,14 +231,17 @@ class _PaperIndex:
         return paper
 
     def new_id(self, entry: ListingEntry) -> str:
-        if entry.arxiv_id and entry.arxiv_id not in self.by_id:
+        if entry.arxiv_id and not self._taken(entry.arxiv_id):
             return entry.arxiv_id
         # A digest of the title keeps slugs apart; lengthen it in the rare case two collide.
         for digest_chars in range(8, 65, 4):
             candidate = slug_for_title(entry.title, digest_chars=digest_chars)
-            if candidate not in self.by_id:
+            if not self._taken(candidate):
                 return candidate
         raise AssertionError("a 256-bit title digest collided")  # pragma: no cover
+
+    def _taken(self, paper_id: str) -> bool:
+        return paper_id in self.by_id or self.store.has_paper(paper_id)
 
 
 def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
@@ -164,14 +280,6 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
         github_url=paper.github_url or entry.github_url,
         project_url=paper.project_url or entry.project_url,
     )
-
-
-def _recorded_upvotes(days: Iterable[Day]) -> dict[str, int | None]:
-    best: dict[str, int | None] = {}
-    for day in days:
-        for entry in day.entries:
-            best[entry.paper_id] = _max(best.get(entry.paper_id), entry.upvotes)
-    return best
 
 
 def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[DayEntry, ...]:

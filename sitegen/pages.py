@@ -20,7 +20,7 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-from sitegen.listings.hf import HF_URL
+from sitegen.listings.base import HF_URL
 from sitegen.model import Paper
 from sitegen.publish import Artifact
 from sitegen.site import DayListing, Site, TopicListing, sitemap_blocks

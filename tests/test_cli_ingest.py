@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sitegen.cli import main
 from sitegen.content import load_content
+from sitegen.listings import parse_listing
+from sitegen.model import title_key
 from tests.conftest import REPO, tree_bytes
 
 
@@ -96,13 +98,50 @@ def test_topic_by_name_is_stored_as_slug(site: Path, seed_files: list[Path]) -> 
     assert all(p.topics == ("robotics",) for p in load_content(site).papers.values())
 
 
-def test_a_broken_content_file_stops_ingest_with_its_line(
+def _a_paper_with_authors(site: Path, *, named_by: Path, named: bool) -> Path:
+    """A paper file with an authors_count, that the listing `named_by` names or does not."""
+    listing = parse_listing(named_by.read_bytes(), origin=named_by.name)
+    titles = {title_key(entry.title) for entry in listing.entries}
+    papers = load_content(site).papers
+    return next(
+        path
+        for path in sorted((site / "content" / "papers").iterdir())
+        if (title_key(papers[path.stem].title) in titles) == named
+        and "authors_count" in path.read_text()
+    )
+
+
+def _break(paper: Path) -> None:
+    paper.write_text(paper.read_text().replace("authors_count = ", "authors_count = -"))
+
+
+def test_a_broken_paper_the_listing_names_stops_ingest_with_its_line(
     site: Path, seed_files: list[Path], capsys
 ) -> None:  # type: ignore[no-untyped-def]
-    assert main(["--root", str(site), "ingest", str(seed_files[0])]) == 0
-    victim = next((site / "content" / "papers").iterdir())
-    victim.write_text(victim.read_text().replace("authors_count = ", "authors_count = -"))
-    assert main(["--root", str(site), "ingest", str(seed_files[1])]) == 2
+    first, second = seed_files[0], seed_files[1]
+    assert main(["--root", str(site), "ingest", str(first)]) == 0
+    victim = _a_paper_with_authors(site, named_by=second, named=True)
+    _break(victim)  # in place: only reading the file tells
+    before = tree_bytes(site / "content")
+    assert main(["--root", str(site), "ingest", str(second)]) == 2
+    err = capsys.readouterr().err
+    assert f"content/papers/{victim.name}:" in err and "authors_count" in err
+    assert tree_bytes(site / "content") == before
+
+
+def test_a_broken_paper_the_listing_does_not_name_is_left_to_the_build(
+    site: Path, seed_files: list[Path], capsys
+) -> None:  # type: ignore[no-untyped-def]
+    """Ingest reads the papers a listing names, not all of them; it leaves the others be,
+    and the build, which reads every file, reports the broken one."""
+    first, second = seed_files[0], seed_files[1]
+    assert main(["--root", str(site), "ingest", str(first)]) == 0
+    victim = _a_paper_with_authors(site, named_by=second, named=False)
+    _break(victim)
+    broken = victim.read_bytes()
+    assert main(["--root", str(site), "ingest", str(second)]) == 0
+    assert victim.read_bytes() == broken
+    assert main(["--root", str(site), "build"]) == 2
     err = capsys.readouterr().err
     assert f"content/papers/{victim.name}:" in err and "authors_count" in err
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from sitegen.listings.base import Listing, ListingEntry, day_from_name, decode_listing
-from sitegen.listings.hf import parse_hf_html, parse_hf_json
 from sitegen.listings.text import parse_text_listing
 
 __all__ = ["Listing", "ListingEntry", "day_from_name", "decode_listing", "parse_listing"]
@@ -16,8 +15,10 @@ def parse_listing(raw: bytes, *, origin: str, day: date | None = None) -> Listin
     text = decode_listing(raw, origin=origin)
     day = day or day_from_name(origin)
     start = text.lstrip()[:1]
-    if start in ("[", "{"):
-        return parse_hf_json(text, origin=origin, day=day)
-    if start == "<":
-        return parse_hf_html(text, origin=origin, day=day)
+    if start in ("[", "{", "<"):
+        from sitegen.listings import hf  # selectolax: only for what the live source answers
+
+        if start == "<":
+            return hf.parse_hf_html(text, origin=origin, day=day)
+        return hf.parse_hf_json(text, origin=origin, day=day)
     return parse_text_listing(text, origin=origin, day=day)

@@ -10,6 +10,7 @@ from pathlib import PurePath
 from sitegen.errors import ListingError, Location
 from sitegen.model import Organization
 
+HF_URL = "https://huggingface.co"  # the live source; fetch --base-url points elsewhere
 _ISO_DAY_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 

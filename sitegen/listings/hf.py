@@ -22,8 +22,6 @@ from sitegen.errors import ListingError, Location
 from sitegen.listings.base import Listing, ListingEntry
 from sitegen.model import Organization, clean_line, is_arxiv_id
 
-HF_URL = "https://huggingface.co"  # the live source; fetch --base-url points elsewhere
-
 
 def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
     """An API answer (a JSON array of entries, or an object holding `dailyPapers`)."""
