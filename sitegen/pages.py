@@ -182,20 +182,21 @@ class AbstractHTML(Mapping[str, str]):
     abstracts of the pages and feeds it writes)."""
 
     def __init__(self, papers: Iterable[Paper]) -> None:
-        self._text = {paper.id: paper.abstract for paper in papers}
+        # Papers, not their abstracts: reading a paper's fields unpacks it (see model.Paper).
+        self._papers = {paper.id: paper for paper in papers}
         self._html: dict[str, str] = {}
 
     def __getitem__(self, paper_id: str) -> str:
         html = self._html.get(paper_id)
         if html is None:
-            html = self._html[paper_id] = render_abstract(self._text[paper_id])
+            html = self._html[paper_id] = render_abstract(self._papers[paper_id].abstract)
         return html
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._text)
+        return iter(self._papers)
 
     def __len__(self) -> int:
-        return len(self._text)
+        return len(self._papers)
 
 
 class SitePages:

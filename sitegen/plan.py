@@ -14,10 +14,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
 from sitegen.model import Paper
 from sitegen.site import Site, sitemap_blocks
 from sitegen.urls import Routes
+
+_ID = attrgetter("id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,7 @@ def plan_site(
         return PlannedUnit(Unit(kind, index, page), tuple(paths), key)
 
     def listed(papers: Iterable[Paper]) -> str:
-        return ";".join(state[p.id] for p in papers)
+        return ";".join(map(state.__getitem__, map(_ID, papers)))  # C loops: 170k papers listed
 
     days = site.days
     newest_day = days[0].day.isoformat() if days else ""
@@ -120,9 +123,10 @@ def plan_site(
     yield unit("opml", [routes.opml().path], newest_day)
 
     paper_keys = []
+    paper_key = _Key(setup, "paper")
     for i, paper in enumerate(site.papers):
         # Not through unit(): this loop runs once per paper, and its parts are strings already.
-        key = _key(setup, "paper", (paper.id, state[paper.id], shown.get(paper.id, "")))
+        key = paper_key(paper.id, state[paper.id], shown.get(paper.id, ""))
         paper_keys.append(key)
         yield PlannedUnit(Unit("paper", i), (routes.paper(paper.id).path,), key)
     blocks = sitemap_blocks(site)
@@ -151,8 +155,20 @@ def plan_site(
 
 
 def _key(setup: str, kind: str, parts: Iterable[str]) -> str:
-    text = "\x1f".join([setup, kind, *parts])
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return _Key(setup, kind)(*parts)
+
+
+class _Key:
+    """The keys of units of one kind: digests of the setup, the kind and their parts, with
+    the digest of the shared start computed once."""
+
+    def __init__(self, setup: str, kind: str) -> None:
+        self._start = hashlib.blake2b(f"{setup}\x1f{kind}".encode(), digest_size=12)
+
+    def __call__(self, *parts: str) -> str:
+        digest = self._start.copy()
+        digest.update("".join(f"\x1f{part}" for part in parts).encode())
+        return digest.hexdigest()
 
 
 def _neighbours(site: Site, index: int) -> tuple[str, str]:

@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sitegen import transaction
 
@@ -65,36 +65,29 @@ def previous_build(public: Path) -> PreviousBuild | None:
     do). A file changed or removed by hand since is left out of `files`, so it is made again."""
     public = public.absolute()
     transaction.recover(public.parent, _journal(public))
-    recorded = _read_record(public)
-    if recorded is None or not public.is_dir():
+    if not public.is_dir():
         return None
+    # The record is checked as it is read: it may be damaged, or name a path outside public/
+    # (the build deletes what it names: never trust it blindly). One pass: 55,000 entries.
     files: dict[str, tuple[str, int, int]] = {}
-    for path, (key, size, mtime) in recorded.items():
-        try:
-            stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (a Path each costs 0.1 s at 50k)
-        except OSError:
-            continue
-        if stat.st_size == size and stat.st_mtime_ns == mtime:
-            files[path] = (key, size, mtime)
-    return PreviousBuild(files=files, recorded=frozenset(recorded))
-
-
-def _read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
-    """The record as written by `_save_record`; None if missing, damaged, or naming a path
-    outside public/ (the next build deletes what it names: never trust it blindly)."""
     try:
         record = json.loads(_record_file(public).read_bytes())
         if record["version"] != _RECORD_VERSION:
             return None
-        files = {}
-        for path, (key, size, mtime) in record["files"].items():
+        recorded = record["files"]
+        for path, (key, size, mtime) in recorded.items():
             _safe_relative(path)
             if not (isinstance(key, str) and isinstance(size, int) and isinstance(mtime, int)):
                 return None
-            files[path] = (key, size, mtime)
+            try:
+                stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (a Path each: 0.1 s at 50k)
+            except OSError:
+                continue
+            if stat.st_size == size and stat.st_mtime_ns == mtime:
+                files[path] = (key, size, mtime)
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    return files
+    return PreviousBuild(files=files, recorded=frozenset(recorded))
 
 
 def publish(
@@ -224,8 +217,10 @@ def _remove_leftovers(public: Path) -> None:
             stale.rename(public)
 
 
-def _safe_relative(path: str) -> PurePosixPath:
-    relative = PurePosixPath(path)
-    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+def _safe_relative(path: str) -> str:
+    """`path` when it names a file inside the output directory, in the one way routes spell
+    paths; else a ValueError. String tests: a PurePosixPath each took 0.15 s at 50k files."""
+    parts = path.split("/")
+    if "" in parts or "." in parts or ".." in parts or "\\" in path or "\0" in path:
         raise ValueError(f"artifact path escapes the output directory: {path!r}")
-    return relative
+    return path

@@ -85,10 +85,12 @@ def assemble_site(
     for found in appearances.values():
         found.reverse()  # the loop went newest first
 
-    newest = sorted(
-        (snapshot.papers[paper_id] for paper_id in appearances),
-        key=lambda paper: _newest_first(appearances[paper.id][0], paper.id),
+    # Newest first: by the first day a paper was featured, then its rank there, then its id.
+    order = sorted(
+        (-found[0].day.toordinal(), found[0].rank, paper_id)
+        for paper_id, found in appearances.items()
     )
+    newest = [snapshot.papers[paper_id] for _, _, paper_id in order]
     ids = sorted(snapshot.papers)
     topics = assign([snapshot.papers[paper_id] for paper_id in ids], config.topics)
     paper_topics = dict(zip(ids, topics, strict=True))
@@ -114,10 +116,6 @@ def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[Paper, ...]]:
     unfeatured = tuple(p for p in site.papers if p.id not in site.appearances)
     ordered = featured + unfeatured
     return [ordered[i : i + size] for i in range(0, len(ordered), size)] or [()]
-
-
-def _newest_first(first: Appearance, paper_id: str) -> tuple[int, int, str]:
-    return (-first.day.toordinal(), first.rank, paper_id)
 
 
 def featured_at(appearance: Appearance) -> datetime:
