@@ -54,7 +54,10 @@ class Sample:
 
 
 def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int]:
-    """Run a command under GNU time; (wall seconds, peak RSS KiB)."""
+    """Run a command under GNU time; (wall seconds, peak RSS KiB). The disk is flushed first,
+    untimed, so that no step waits for the writes of the one before (a cold build leaves
+    600 MB to write back, which a later fsync would wait for)."""
+    os.sync()
     with tempfile.NamedTemporaryFile("r") as report:
         subprocess.run(
             [TIME, "-f", "%e %M", "-o", report.name, *command],
