@@ -336,7 +336,7 @@ def fingerprint(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
-def _holds(path: Path, expected: str) -> bool:
+def _has_fingerprint(path: Path, expected: str) -> bool:
     try:
         return fingerprint(path.read_bytes()) == expected
     except OSError:
@@ -376,7 +376,11 @@ def load_content(
     papers_dir = root / PAPERS_DIR
     for name, identity in listed_files(papers_dir, ".md"):
         cached = cache.papers.get(name)
-        if cached is not None and cached[0] != identity and _holds(papers_dir / name, cached[2]):
+        if (
+            cached is not None
+            and cached[0] != identity
+            and _has_fingerprint(papers_dir / name, cached[2])
+        ):
             # Same bytes, new inode or mtime: a fresh clone, or a cache restored in CI.
             cached = cache.papers[name] = (identity, cached[1], cached[2])
         if (
@@ -404,8 +408,7 @@ def load_content(
         if cached_day is not None and cached_day[0] == identity:
             day = cached_day[1]
         else:
-            path = days_dir / name
-            day = parse_day_file(read_text(path, root), path=_display(path, root))
+            day = read_day_file(root, name)
             cache.days[name] = (identity, day)
         days[day.day] = day
     cache.save(keep_papers=papers.keys(), keep_days={f"{d.isoformat()}.toml" for d in days})
@@ -539,8 +542,12 @@ def save_build_cache(root: Path, name: str, version: str, values: Mapping[str, A
         _save_pickle(root / CACHE_DIR / f"{name}.pickle", (version, dict(values)))
 
 
-def read_text(path: Path, root: Path) -> str:
-    return _decode(path.read_bytes(), _display(path, root))
+def read_day_file(root: Path, name: str) -> Day:
+    """The day file `name` (e.g. 2026-01-08.toml) of the store under `root`."""
+    return parse_day_file(
+        _decode((root / DAYS_DIR / name).read_bytes(), f"{DAYS_DIR}/{name}"),
+        path=f"{DAYS_DIR}/{name}",
+    )
 
 
 def _decode(data: bytes, shown: str) -> str:
@@ -554,24 +561,30 @@ def _decode(data: bytes, shown: str) -> str:
         ) from None
 
 
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
 def snapshot_changes(before: ContentSnapshot, after: ContentSnapshot) -> dict[str, bytes]:
     """The files (relative to the root) whose content differs between two snapshots."""
-    files: dict[str, bytes] = {}
+    return content_files(*changed_records(before, after))
+
+
+def changed_records(
+    before: ContentSnapshot, after: ContentSnapshot
+) -> tuple[list[Paper], list[Day]]:
+    """The papers and days of `after` that are new or differ from `before`."""
+    papers = []
     for paper_id, paper in after.papers.items():
         old = before.papers.get(paper_id)
         # Identity first: a merge hands back the very objects it did not change.
         if old is not paper and old != paper:
-            files[f"{PAPERS_DIR}/{paper_id}.md"] = render_paper_file(paper).encode()
-    for day, record in after.days.items():
-        if before.days.get(day) != record:
-            files[f"{DAYS_DIR}/{day.isoformat()}.toml"] = render_day_file(record).encode()
+            papers.append(paper)
+    days = [record for day, record in after.days.items() if before.days.get(day) != record]
+    return papers, days
+
+
+def content_files(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, bytes]:
+    """The files (relative to the root) that hold `papers` and `days`."""
+    files = {f"{PAPERS_DIR}/{paper.id}.md": render_paper_file(paper).encode() for paper in papers}
+    for day in days:
+        files[f"{DAYS_DIR}/{day.day.isoformat()}.toml"] = render_day_file(day).encode()
     return files
 
 
@@ -599,9 +612,7 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
     for rel in files:
         _check_inside(rel)  # before any I/O, so a bad path is never even read
     changed = {
-        rel: data
-        for rel, data in sorted(files.items())
-        if not (root / rel).is_file() or (root / rel).read_bytes() != data
+        rel: data for rel, data in sorted(files.items()) if not transaction.holds(root / rel, data)
     }
     if not changed:
         return []

@@ -156,7 +156,7 @@ def write_artifacts(
     made_dirs: set[Path] = set()
     for artifact in artifacts:
         relative = _safe_relative(artifact.path)
-        if unless_in is not None and _holds(unless_in / relative, artifact.data):
+        if unless_in is not None and transaction.holds(unless_in / relative, artifact.data):
             continue
         target = directory / relative
         if target.parent not in made_dirs:
@@ -166,13 +166,6 @@ def write_artifacts(
         files += 1
         total += len(artifact.data)
     return PublishReport(files=files, bytes=total)
-
-
-def _holds(path: Path, data: bytes) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
 
 
 def _journal(public: Path) -> Path:

@@ -24,7 +24,6 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,15 +33,14 @@ from sitegen.content import (
     DAYS_DIR,
     PAPERS_DIR,
     ContentSnapshot,
+    changed_records,
     code_fingerprint,
+    content_files,
     listed_files,
     load_content,
-    parse_day_file,
     parse_paper_files,
-    read_text,
+    read_day_file,
     recover_interrupted_write,
-    render_day_file,
-    render_paper_file,
     write_files,
 )
 from sitegen.errors import ContentError
@@ -90,46 +88,35 @@ def ingest_into_store(
     """Merge (listing, kept source) pairs into the store under `root` and write the files
     that changed, with `files` (kept listings, fetch state) in the same transaction."""
     recover_interrupted_write(root)
+    plain = [listing for listing, _ in listings]
     with _open_index(root) as index:
-        days = [listing.day for listing, _ in listings]
-        read = _read_touched(root, index, [listing for listing, _ in listings], days)
+        read = _read_touched(root, index, plain)
         if read is None:  # the index disagrees with a file: make it again from them all
             index.rebuild(load_content(root))
-            read = _read_touched(root, index, [listing for listing, _ in listings], days)
+            read = _read_touched(root, index, plain)
             if read is None:
                 raise ContentError("content/ changed while ingesting", hint="run the command again")
-        papers, stored_days = read
-        merged = merge_listings(index, papers, stored_days, listings, topics=topics)
-        changed_papers = [p for i, p in merged.papers.items() if not _same(papers.get(i), p)]
-        changed_days = [d for k, d in merged.days.items() if stored_days.get(k) != d]
-        written = write_files(root, {**(files or {}), **_files_of(changed_papers, changed_days)})
+        merged = merge_listings(index, read.papers, read.days, listings, topics=topics)
+        changed_papers, changed_days = changed_records(
+            read, ContentSnapshot(papers=merged.papers, days=merged.days)
+        )
+        written = write_files(
+            root, {**(files or {}), **content_files(changed_papers, changed_days)}
+        )
         index.record(changed_papers, changed_days)
         return IngestReport(
             new_papers=merged.new_papers, papers=index.paper_count(), written=written
         )
 
 
-def _files_of(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, bytes]:
-    files = {f"{PAPERS_DIR}/{p.id}.md": render_paper_file(p).encode() for p in papers}
-    for day in days:
-        files[f"{DAYS_DIR}/{day.day.isoformat()}.toml"] = render_day_file(day).encode()
-    return files
-
-
-def _same(old: Paper | None, new: Paper) -> bool:
-    return old is new or old == new  # identity first: a merge hands back what it kept
-
-
-def _read_touched(
-    root: Path, index: _Index, listings: list[Listing], days: list[date]
-) -> tuple[dict[str, Paper], dict[date, Day]] | None:
+def _read_touched(root: Path, index: _Index, listings: list[Listing]) -> ContentSnapshot | None:
     """The stored days and papers merging `listings` may change, as read from their files;
     None when a paper file is missing or says something else than the index."""
     stored_days = {}
-    for day in days:
-        path = root / DAYS_DIR / f"{day.isoformat()}.toml"
-        if path.is_file():
-            stored_days[day] = parse_day_file(read_text(path, root), path=f"{DAYS_DIR}/{path.name}")
+    for listing in listings:
+        name = f"{listing.day.isoformat()}.toml"
+        if (root / DAYS_DIR / name).is_file():
+            stored_days[listing.day] = read_day_file(root, name)
     wanted = sorted(papers_to_read(index, listings, stored_days))
     files = [(str(root / PAPERS_DIR / f"{i}.md"), f"{PAPERS_DIR}/{i}.md") for i in wanted]
     try:
@@ -139,7 +126,7 @@ def _read_touched(
     papers = {paper.id: paper for paper, _ in parsed}
     if not index.agrees_with(papers.values()):
         return None
-    return papers, stored_days
+    return ContentSnapshot(papers=papers, days=stored_days)
 
 
 class _Index:
@@ -208,9 +195,7 @@ class _Index:
                     self._forget_day(name)
                 for name, identity in on_disk.items():
                     if held.get(name) != identity:
-                        path = self.root / DAYS_DIR / name
-                        day = parse_day_file(read_text(path, self.root), path=f"{DAYS_DIR}/{name}")
-                        self._put_day(day, identity)
+                        self._put_day(read_day_file(self.root, name), identity)
         return True
 
     def rebuild(self, snapshot: ContentSnapshot) -> None:

@@ -35,6 +35,14 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         raise
 
 
+def holds(path: Path, data: bytes) -> bool:
+    """Whether `path` is a file with exactly these bytes (then writing it again is no change)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
 def commit(
     root: Path,
     journal: Path,
