@@ -211,7 +211,7 @@ class _RunIndex:
     def add(self, paper: Paper, listed_title: str) -> None:
         if paper.arxiv_id:
             self.by_arxiv[paper.arxiv_id] = paper.id
-        for title in {paper.title, listed_title}:
+        for title in (paper.title, listed_title):
             key = title_key(title)
             if key not in self.by_title and self.store.by_title(key) is None:
                 self.by_title[key] = paper.id

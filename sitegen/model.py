@@ -6,6 +6,7 @@ import hashlib
 import pickle
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -80,10 +81,13 @@ class _Pickled:
 
 def _unpickle(cls: type[_Pickled], values: tuple[object, ...]) -> _Pickled:
     value = object.__new__(cls)
-    names: tuple[str, ...] = cls.__slots__
+    _assign(value, cls.__slots__, values)
+    return value
+
+
+def _assign(value: object, names: Iterable[str], values: Iterable[object]) -> None:
     for name, field_value in zip(names, values, strict=True):
         object.__setattr__(value, name, field_value)  # frozen: the dataclass's own way round
-    return value
 
 
 class _PickledLazily:
@@ -116,8 +120,7 @@ class _PickledLazily:
             packed = object.__getattribute__(self, "_packed")
         except AttributeError:
             raise AttributeError(name) from None  # a name that is no field at all
-        for field_name, value in zip(_packed_names(type(self)), pickle.loads(packed), strict=True):
-            object.__setattr__(self, field_name, value)
+        _assign(self, _packed_names(type(self)), pickle.loads(packed))
         object.__delattr__(self, "_packed")
         return object.__getattribute__(self, name)
 
@@ -131,9 +134,7 @@ def _unpickle_lazily(
     cls: type[_PickledLazily], eager: tuple[object, ...], packed: bytes
 ) -> _PickledLazily:
     value = object.__new__(cls)
-    for name, field_value in zip(cls._EAGER, eager, strict=True):
-        object.__setattr__(value, name, field_value)
-    object.__setattr__(value, "_packed", packed)
+    _assign(value, (*cls._EAGER, "_packed"), (*eager, packed))
     return value
 
 
