@@ -17,25 +17,17 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import jinja2
 
 from sitegen.config import SiteConfig
-from sitegen.content import (
-    code_fingerprint,
-    load_build_cache,
-    load_content,
-    parse_paper_files,
-    save_build_cache,
-)
+from sitegen.content import BuildCache, code_fingerprint, load_content, parse_paper_files
 from sitegen.errors import ContentError, Location
 from sitegen.feeds import FeedSpecs, render_feed, render_json_feed, render_opml
 from sitegen.model import Paper, Topic
@@ -44,14 +36,19 @@ from sitegen.plan import Unit, plan_site
 from sitegen.publish import (
     Artifact,
     PublishReport,
+    changed_files,
     exclusive,
     previous_build,
     publish,
+    read_record,
     update,
     write_artifacts,
 )
 from sitegen.site import Site, TopicAssigner, assemble_site, assign_all_topics
 from sitegen.urls import Routes
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 TEMPLATES_DIR = "templates"
 PARALLEL_FROM = 2_000  # files to parse, papers to match or units to render: workers cost ~1 s
@@ -102,7 +99,12 @@ def build_site(
     template_environment(templates)  # a missing templates/ fails before any work
     setup = _setup_key(templates, config)
     with exclusive(out), _Workers(jobs) as workers:
-        previous = None if clean else previous_build(out)
+        record = None if clean else read_record(out)
+        # Noticing files changed by hand in public/ takes a stat of each: 0.2 s at 50k papers,
+        # which a large site's build spends in a helper process, beside the work below.
+        changed = None
+        if record is not None:
+            changed = workers.beside(functools.partial(changed_files, out), work=len(record))
         snapshot = load_content(
             root,
             known_topics=frozenset(t.slug for t in config.topics),
@@ -117,6 +119,7 @@ def build_site(
         routes = Routes(config.base_url)
         planned = list(plan_site(site, routes, snapshot.fingerprints, setup=setup))
         outputs = {path: p.key for p in planned for path in p.paths}
+        previous = None if record is None or changed is None else previous_build(record, changed())
         if previous is None:
             dirty = planned
         else:
@@ -127,7 +130,7 @@ def build_site(
             templates=templates,
             compare_with=None if previous is None else out,
             paper_keys={
-                site.papers[p.unit.index].id: p.key for p in planned if p.unit.kind == "paper"
+                site.papers[p.unit.position].id: p.key for p in planned if p.unit.kind == "paper"
             },
             cache_root=root,
             reuse=not clean,
@@ -180,20 +183,30 @@ class _Workers:
         self.count = jobs if jobs is not None else (os.cpu_count() or 1)
         self.threshold = 1 if jobs is not None else PARALLEL_FROM
         self._pool: ProcessPoolExecutor | None = None
+        self._helper: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
+        for pool in (self._pool, self._helper):
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+
+    def beside(self, job: Callable[[], _T], *, work: int) -> Callable[[], _T]:
+        """Start `job` in a helper process when `work` repays starting it; returns what waits
+        for its result (or, without a helper, computes it)."""
+        if self.count <= 1 or work < self.threshold:
+            return job
+        if self._helper is None:
+            self._helper = _spawn_pool(1)
+        return self._helper.submit(job).result
 
     def pool(self, work: int) -> ProcessPoolExecutor | None:
         if self.count <= 1 or work < self.threshold:
             return None
         if self._pool is None:
-            spawn = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=spawn)
+            self._pool = _spawn_pool(self.count)
         return self._pool
 
     def chunks(self, items: Sequence[_T], *, most: int | None = None) -> list[Sequence[_T]]:
@@ -202,6 +215,14 @@ class _Workers:
         if most is not None:
             size = min(size, most)
         return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _spawn_pool(workers: int) -> ProcessPoolExecutor:
+    # Imported here: 10 ms that a small build, which starts no process, does without.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 def _parse_in_pool(
@@ -224,12 +245,11 @@ def _cached_topics(
     reuse: bool,
 ) -> TopicAssigner:
     """Topic matching for the papers whose file or the rules changed since the last build."""
-    rules = hashlib.blake2b(
-        f"{code_fingerprint()}{config.topics!r}".encode(), digest_size=12
-    ).hexdigest()
+    rules = hashlib.blake2b(repr(config.topics).encode(), digest_size=12).hexdigest()
 
     def assign(papers: list[Paper], taxonomy: tuple[Topic, ...]) -> list[tuple[str, ...]]:
-        known = load_build_cache(root, "topics", rules) if reuse else {}
+        kept = BuildCache(root, "topics", rules)
+        (known,) = kept.load() if reuse else ({},)
         prints = [fingerprints[p.id] for p in papers]
         missing = [p for p, f in zip(papers, prints, strict=True) if f not in known]
         pool = workers.pool(len(missing))
@@ -241,8 +261,7 @@ def _cached_topics(
             found = [topics for part in parts for topics in part]
         fresh = {fingerprints[p.id]: t for p, t in zip(missing, found, strict=True)}
         cached = {f: known[f] if f in known else fresh[f] for f in prints}
-        if fresh or len(cached) != len(known):
-            save_build_cache(root, "topics", rules, cached)
+        kept.save(cached)
         return [cached[f] for f in prints]
 
     return assign
@@ -301,20 +320,20 @@ class _UnitRenderer:
         site, routes, feeds = self.inputs.site, self.routes, self.feeds
         match unit.kind:
             case "static":
-                route = (routes.stylesheet(), routes.icon())[unit.index]
+                route = (routes.stylesheet(), routes.icon())[unit.position]
                 yield Artifact(route.path, _read_template_file(self.inputs.templates, route.path))
             case "home":
                 yield pages.home()
             case "day":
-                yield pages.day(unit.index)
+                yield pages.day(unit.position)
             case "days-index":
                 yield pages.days_index()
             case "topics-index":
                 yield pages.topics_index()
             case "topic":
-                yield pages.topic(unit.index, unit.page)
+                yield pages.topic(unit.position, unit.page)
             case "paper":
-                yield pages.paper(unit.index)
+                yield pages.paper(unit.position)
             case "feeds-page":
                 yield pages.feeds_page()
             case "not-found":
@@ -326,7 +345,7 @@ class _UnitRenderer:
             case "sitemap-pages":
                 yield pages.sitemap_of_pages()
             case "sitemap-papers":
-                yield pages.sitemap_of_papers(unit.index)
+                yield pages.sitemap_of_papers(unit.position)
             case "papers-api":
                 yield self._papers_api(pages)
             case "all-feed":
@@ -334,9 +353,9 @@ class _UnitRenderer:
             case "digest-feed":
                 yield from render_feed(feeds.digest(), site, routes, self.abstracts)
             case "topic-feed":
-                yield from render_feed(feeds.topic(unit.index), site, routes, self.abstracts)
+                yield from render_feed(feeds.topic(unit.position), site, routes, self.abstracts)
             case "day-feed":
-                yield from render_feed(feeds.day(unit.index), site, routes, self.abstracts)
+                yield from render_feed(feeds.day(unit.position), site, routes, self.abstracts)
             case "json-feed":
                 yield render_json_feed(feeds.all_papers(), site, routes, self.abstracts)
             case "opml":
@@ -347,11 +366,11 @@ class _UnitRenderer:
     def _papers_api(self, pages: SitePages) -> Artifact:
         # Its 50,000 records cost half a second; those of unchanged papers are kept.
         keys, root = self.inputs.paper_keys, self.inputs.cache_root
-        kept = load_build_cache(root, "api-records", _API_RECORDS) if self.inputs.reuse else {}
-        known = {paper_id: kept[key] for paper_id, key in keys.items() if key in kept}
+        kept = BuildCache(root, "api-records", _API_RECORDS)
+        (saved,) = kept.load() if self.inputs.reuse else ({},)
+        known = {paper_id: saved[key] for paper_id, key in keys.items() if key in saved}
         artifact, records = pages.papers_api(known)
-        fresh = {keys[paper_id]: record for paper_id, record in records.items()}
-        save_build_cache(root, "api-records", _API_RECORDS, fresh)
+        kept.save({keys[paper_id]: record for paper_id, record in records.items()})
         return artifact
 
 

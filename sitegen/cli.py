@@ -25,17 +25,17 @@ from sitegen.content import (
     stored_days,
 )
 from sitegen.errors import ConfigError, FetchError, ListingError, Location, SitegenError
-from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
 from sitegen.progress import progress_display
-from sitegen.store import IngestReport, ingest_into_store
 
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
     from sitegen.fetch import DayAnswer
+    from sitegen.listings import Listing
+    from sitegen.store import IngestReport
 
-# The build, fetch and serve stacks (jinja2, feedgen, markdown-it, httpx, watchfiles) are
-# imported by their commands, so `sitegen ingest` and `--help` do not pay for them.
+# Each command imports its own stack (the build's jinja2, feedgen and markdown-it; fetch's
+# httpx; the listing parsers and the store for ingest), so none pays for another's.
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 CONFIG_FILE = "site.toml"
@@ -160,6 +160,9 @@ def load_config(root: Path) -> SiteConfig:
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
+    from sitegen.listings import parse_listing
+    from sitegen.store import ingest_into_store
+
     root: Path = args.root
     config = load_config(root)
     topics = tuple(_topic_slug(config, name) for name in args.topic)
@@ -252,6 +255,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from sitegen.fetch import DayFetcher, FetchPolicy, Validators, make_client
+    from sitegen.store import ingest_into_store
 
     root: Path = args.root
     load_config(root)  # refuse to run outside a site directory

@@ -16,6 +16,8 @@ import contextlib
 import functools
 import hashlib
 import json
+import marshal
+import mmap
 import os
 import pickle
 import re
@@ -23,6 +25,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import accumulate
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 from typing import Any
@@ -451,62 +454,86 @@ def listed_files(directory: Path, suffix: str) -> list[tuple[str, _FileIdentity]
     return found
 
 
-class _ParseCache:
-    """Parsed content files by name and identity, in .sitegen-cache/.
+class BuildCache:
+    """Mappings a run keeps in .sitegen-cache/ for the next: the whole as once written, plus
+    the changes since.
 
     Only a speed-up: a missing, unreadable or outdated cache is ignored, never an error. It
     holds values this program wrote into the site's own directory, like __pycache__. A run
-    that changed a few files saves only those, beside the whole (writing 50,000 papers again
-    for a day's 50 would cost a second); the whole is rewritten once the changes grow.
+    that changed a few entries writes only those, beside the whole (writing 50,000 papers or
+    API records again for a day's 50 would cost a tenth of a second each); the whole is
+    written again once the changes grow.
     """
 
-    _VERSION = f"{__version__}/{code_fingerprint()}"  # any change to sitegen starts afresh
     _REWRITE_AT = 0.05  # share of changed entries at which the whole is written again
 
+    def __init__(self, root: Path, name: str, version: str, *, tables: int = 1) -> None:
+        self.whole_path = root / CACHE_DIR / f"{name}.pickle"
+        self.changes_path = root / CACHE_DIR / f"{name}-changes.pickle"
+        self.version = f"{__version__}/{code_fingerprint()}/{version}"  # new code starts afresh
+        self._whole: tuple[dict[str, Any], ...] = ({},) * tables  # as last written
+        self._whole_id = ""
+
+    def load(self) -> tuple[dict[str, Any], ...]:
+        """The tables as the last run saved them (empty ones without a usable cache)."""
+        whole = _load_pickle(self.whole_path)
+        if not _saved_by(self, whole):
+            return tuple({} for _ in self._whole)
+        self._whole_id, self._whole = whole[1], whole[2]
+        tables = tuple(dict(table) for table in self._whole)
+        changes = _load_pickle(self.changes_path)
+        if _saved_by(self, changes) and changes[1] == self._whole_id:
+            for table, (changed, removed) in zip(tables, changes[2], strict=True):
+                table.update(changed)
+                for name in removed:
+                    table.pop(name, None)
+        return tables
+
+    def save(self, *tables: dict[str, Any]) -> None:
+        diffs = [_diff(old, new) for old, new in zip(self._whole, tables, strict=True)]
+        changes = sum(len(changed) + len(removed) for changed, removed in diffs)
+        size = max(sum(map(len, tables)), 1)
+        try:
+            if changes > self._REWRITE_AT * size or not self._whole_id:
+                whole_id = os.urandom(8).hex()
+                _save_pickle(self.whole_path, (self.version, whole_id, tables))
+                self.changes_path.unlink(missing_ok=True)
+                self._whole, self._whole_id = tuple(dict(t) for t in tables), whole_id
+            elif changes or self.changes_path.exists():
+                _save_pickle(self.changes_path, (self.version, self._whole_id, diffs))
+        except OSError:
+            pass  # a read-only checkout still builds, just without the speed-up
+
+
+def _saved_by(cache: BuildCache, value: Any) -> bool:
+    """Whether `value` is a whole or changes this version saved: (version, id, tables)."""
+    return (
+        isinstance(value, tuple)
+        and len(value) == 3
+        and value[0] == cache.version
+        and len(value[2]) == len(cache._whole)
+    )
+
+
+class _ParseCache:
+    """Parsed content files by name and identity (see BuildCache)."""
+
     def __init__(self, root: Path) -> None:
-        self.whole_path = root / CACHE_DIR / "content.pickle"
-        self.changes_path = root / CACHE_DIR / "content-changes.pickle"
+        self._kept = BuildCache(root, "content", "", tables=2)
         self.papers: dict[str, tuple[_FileIdentity, Paper, str]] = {}  # with its fingerprint
         self.days: dict[str, tuple[_FileIdentity, Day]] = {}
-        self._whole: tuple[dict[str, Any], dict[str, Any]] = ({}, {})  # as last written
-        self._whole_id = ""
 
     @classmethod
     def load(cls, root: Path) -> _ParseCache:
         cache = cls(root)
-        whole = _load_pickle(cache.whole_path)
-        if whole is None or whole[0] != cls._VERSION:
-            return cache
-        _, cache._whole_id, papers, days = whole
-        cache._whole = (papers, days)
-        cache.papers, cache.days = dict(papers), dict(days)
-        changes = _load_pickle(cache.changes_path)
-        if changes is not None and changes[:2] == (cls._VERSION, cache._whole_id):
-            tables: tuple[dict[str, Any], ...] = (cache.papers, cache.days)
-            for table, (changed, removed) in zip(tables, changes[2:], strict=True):
-                table.update(changed)
-                for name in removed:
-                    table.pop(name, None)
+        cache.papers, cache.days = cache._kept.load()
         return cache
 
     def save(self, *, keep_papers: Iterable[str], keep_days: set[str]) -> None:
         names = {f"{paper_id}.md" for paper_id in keep_papers}
         self.papers = {n: v for n, v in self.papers.items() if n in names}
         self.days = {n: v for n, v in self.days.items() if n in keep_days}
-        now: tuple[dict[str, Any], ...] = (self.papers, self.days)
-        diffs = [_diff(old, new) for old, new in zip(self._whole, now, strict=True)]
-        changes = sum(len(changed) + len(removed) for changed, removed in diffs)
-        try:
-            if changes > self._REWRITE_AT * max(len(self.papers), 1) or not self._whole_id:
-                whole_id = os.urandom(8).hex()
-                whole = (self._VERSION, whole_id, self.papers, self.days)
-                _save_pickle(self.whole_path, whole)
-                self.changes_path.unlink(missing_ok=True)
-                self._whole, self._whole_id = (dict(self.papers), dict(self.days)), whole_id
-            elif changes or self.changes_path.exists():
-                _save_pickle(self.changes_path, (self._VERSION, self._whole_id, *diffs))
-        except OSError:
-            pass  # a read-only checkout still builds, just without the speed-up
+        self._kept.save(self.papers, self.days)
 
 
 def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -516,30 +543,29 @@ def _diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict[str, Any
 
 
 def _load_pickle(path: Path) -> Any:
+    """A value `_save_pickle` saved, its bytes values (the papers' packed fields) left in the
+    file and mapped: only those read are ever paged in. None if it cannot be read."""
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        view = memoryview(mapped)
+        head = int.from_bytes(view[:8], "little")
+        ends = list(accumulate(marshal.loads(view[8 : 8 + head]), initial=8 + head))
+        parts = list(map(view.__getitem__, map(slice, ends, ends[1:])))
+        return pickle.loads(parts[0], buffers=parts[1:])
     except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
         return None
 
 
 def _save_pickle(path: Path, value: object) -> None:
-    transaction.write_atomic(path, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), durable=False)
-
-
-def load_build_cache(root: Path, name: str, version: str) -> dict[str, Any]:
-    """A mapping the last build saved under `name`, if it saved it under the same `version`."""
-    cached = _load_pickle(root / CACHE_DIR / f"{name}.pickle")
-    if not isinstance(cached, tuple) or len(cached) != 2 or cached[0] != version:
-        return {}
-    values: dict[str, Any] = cached[1]
-    return values
-
-
-def save_build_cache(root: Path, name: str, version: str, values: Mapping[str, Any]) -> None:
-    # A read-only checkout still builds, just without the speed-up.
-    with contextlib.suppress(OSError):
-        _save_pickle(root / CACHE_DIR / f"{name}.pickle", (version, dict(values)))
+    """`value` pickled, the buffers it gives out of band (see model._PickledLazily) after it:
+    a header of their sizes, the pickle, the buffers."""
+    buffers: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL, buffer_callback=buffers.append)
+    raw = [buffer.raw() for buffer in buffers]
+    sizes = marshal.dumps([len(data), *map(len, raw)])
+    content = b"".join([len(sizes).to_bytes(8, "little"), sizes, data, *raw])
+    transaction.write_atomic(path, content, durable=False)
 
 
 def read_day_file(root: Path, name: str) -> Day:

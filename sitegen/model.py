@@ -6,9 +6,10 @@ import hashlib
 import pickle
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, SupportsIndex
 
 # Characters that XML 1.0 cannot carry or that only confuse readers: C0/C1 controls (tab and
 # newline are folded to spaces by the callers that need it), and the two non-characters.
@@ -104,7 +105,7 @@ class _PickledLazily:
     __slots__ = ("_packed",)
     _EAGER = ("id", "topics")
 
-    def __reduce__(self) -> tuple[object, ...]:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
         try:
             packed = object.__getattribute__(self, "_packed")
         except AttributeError:  # unpacked, or never packed
@@ -113,7 +114,10 @@ class _PickledLazily:
                 pickle.HIGHEST_PROTOCOL,
             )
         eager = tuple(getattr(self, name) for name in self._EAGER)
-        return (_unpickle_lazily, (type(self), eager, packed))
+        # From protocol 5 a buffer, which a cache file stores out of band and maps back in
+        # without a copy (the packed fields of 50,000 papers are 80 MB).
+        packing = pickle.PickleBuffer(packed) if int(protocol) >= 5 else bytes(packed)
+        return (_unpickle_lazily, (type(self), eager, packing))
 
     def __getattr__(self, name: str) -> object:
         try:
@@ -131,11 +135,28 @@ def _packed_names(cls: type[_PickledLazily]) -> tuple[str, ...]:
 
 
 def _unpickle_lazily(
-    cls: type[_PickledLazily], eager: tuple[object, ...], packed: bytes
+    cls: type[_PickledLazily], eager: tuple[object, ...], packed: bytes | memoryview
 ) -> _PickledLazily:
+    # Once per paper of the parse cache: the slots' own setters, no loop (a third faster).
+    setters = _EAGER_SETTERS.get(cls)
+    if setters is None:
+        setters = _EAGER_SETTERS[cls] = _slot_setters(cls, (*cls._EAGER, "_packed"))
     value = object.__new__(cls)
-    _assign(value, (*cls._EAGER, "_packed"), (*eager, packed))
+    set_id, set_topics, set_packed = setters
+    set_id(value, eager[0])
+    set_topics(value, eager[1])
+    set_packed(value, packed)
     return value
+
+
+_Setter = Callable[[object, object], None]
+_EAGER_SETTERS: dict[type, tuple[_Setter, ...]] = {}
+
+
+def _slot_setters(cls: type, names: Iterable[str]) -> tuple[_Setter, ...]:
+    """The slot descriptors' setters, which set a frozen dataclass's fields as its own
+    __init__ does, without looking the name up each time."""
+    return tuple(getattr(cls, name).__set__ for name in names)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -180,10 +201,34 @@ class DayEntry(_Pickled):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Day(_Pickled):
+class Day:
     day: date
     entries: tuple[DayEntry, ...]  # listing order: rank 1 first
     sources: tuple[str, ...] = ()  # kept listings this day came from, relative to content/
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Its entries as three columns: one object per entry in the pickle, not three, and
+        # the 50,000 entries of the parse cache load in 40 ms instead of 100.
+        columns = tuple(zip(*((e.paper_id, e.title, e.upvotes) for e in self.entries), strict=True))
+        return (_unpickle_day, (self.day, columns or ((), (), ()), self.sources))
+
+
+def _unpickle_day(day: date, columns: tuple[tuple[Any, ...], ...], sources: tuple[str, ...]) -> Day:
+    value = object.__new__(Day)
+    _assign(value, Day.__slots__, (day, tuple(map(_day_entry, *columns)), sources))
+    return value
+
+
+def _day_entry(paper_id: str, title: str, upvotes: int | None) -> DayEntry:
+    value = object.__new__(DayEntry)
+    set_paper_id, set_title, set_upvotes = _DAY_ENTRY_SETTERS
+    set_paper_id(value, paper_id)
+    set_title(value, title)
+    set_upvotes(value, upvotes)
+    return value
+
+
+_DAY_ENTRY_SETTERS = _slot_setters(DayEntry, DayEntry.__slots__)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,6 +7,7 @@ listing can put markup, script or a remote request into a page.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -14,7 +15,6 @@ from datetime import date
 from itertools import groupby
 from typing import Any
 from urllib.parse import quote
-from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import Environment
 from markdown_it import MarkdownIt
@@ -434,7 +434,7 @@ def _feeds_page(r: _Renderer) -> Artifact:
 def _sitemap_index(site: Site, routes: Routes) -> Artifact:
     parts = ["pages"] + [f"papers-{n}" for n in range(1, len(sitemap_blocks(site)) + 1)]
     entries = "".join(
-        f"<sitemap><loc>{xml_escape(routes.absolute(routes.sitemap_part(name)))}</loc></sitemap>\n"
+        f"<sitemap><loc>{_xml_text(routes.absolute(routes.sitemap_part(name)))}</loc></sitemap>\n"
         for name in parts
     )
     xml = (
@@ -467,13 +467,18 @@ def _sitemap_of_papers(site: Site, routes: Routes, number: int) -> Artifact:
 
 
 def _urlset(routes: Routes, name: str, pages: Iterable[Route]) -> Artifact:
-    body = "".join(f"<url><loc>{xml_escape(routes.absolute(r))}</loc></url>\n" for r in pages)
+    body = "".join(f"<url><loc>{_xml_text(routes.absolute(r))}</loc></url>\n" for r in pages)
     xml = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         f"{body}</urlset>\n"
     )
     return Artifact(routes.sitemap_part(name).path, xml.encode())
+
+
+def _xml_text(text: str) -> str:
+    # As xml.sax.saxutils.escape, which imports urllib.request (10 ms of every build).
+    return html.escape(text, quote=False)
 
 
 def _papers_api(

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from operator import attrgetter
+from typing import NamedTuple
 
 from sitegen.model import Paper
 from sitegen.site import Site, sitemap_blocks
@@ -23,17 +23,17 @@ from sitegen.urls import Routes
 _ID = attrgetter("id")
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """One renderable output: a page, a feed in both formats, or a file."""
 
+    # Named tuples, not dataclasses: a plan makes 55,000 of each, and a tuple is made in half
+    # the time (0.05 s of a day's rebuild at 50k papers).
     kind: str  # see `plan_site` for the kinds
-    index: int = 0  # which day, topic or paper (positions in the Site's tuples)
+    position: int = 0  # which day, topic or paper: its place in the Site's tuples
     page: int | None = None  # a topic's archive page; None is its front page
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedUnit:
+class PlannedUnit(NamedTuple):
     unit: Unit
     paths: tuple[str, ...]  # the files it writes, under public/
     key: str
@@ -56,10 +56,10 @@ def plan_site(
     }
 
     def unit(
-        kind: str, paths: Iterable[str], *parts: object, index: int = 0, page: int | None = None
+        kind: str, paths: Iterable[str], *parts: object, position: int = 0, page: int | None = None
     ) -> PlannedUnit:
         key = _key(setup, kind, map(str, parts))
-        return PlannedUnit(Unit(kind, index, page), tuple(paths), key)
+        return PlannedUnit(Unit(kind, position, page), tuple(paths), key)
 
     def listed(papers: Iterable[Paper]) -> str:
         return ";".join(map(state.__getitem__, map(_ID, papers)))  # C loops: 170k papers listed
@@ -69,7 +69,7 @@ def plan_site(
     home, digest = routes.home(), routes.days_index()
 
     for i, route in enumerate((routes.stylesheet(), routes.icon())):
-        yield unit("static", [route.path], index=i)
+        yield unit("static", [route.path], position=i)
     yield unit(
         "home", [home.html.path], newest_day, listed(days[0].papers) if days else "",
         *_neighbours(site, 0),
@@ -77,8 +77,8 @@ def plan_site(
     for i, day in enumerate(days):
         r = routes.day(day.day)
         papers = listed(day.papers)
-        yield unit("day", [r.html.path], day.day, papers, *_neighbours(site, i), index=i)
-        yield unit("day-feed", [r.rss.path, r.atom.path], day.day, papers, index=i)
+        yield unit("day", [r.html.path], day.day, papers, *_neighbours(site, i), position=i)
+        yield unit("day-feed", [r.rss.path, r.atom.path], day.day, papers, position=i)
     yield unit("days-index", [digest.html.path], [(d.day, len(d.papers)) for d in days])
     yield unit(
         "digest-feed",
@@ -98,21 +98,21 @@ def plan_site(
             "topic",
             [front.html.path],
             slug, len(listing.papers), archive, listed(listing.front_page(size)),
-            index=t,
+            position=t,
         )  # fmt: skip
         for number in range(1, archive + 1):
             yield unit(
                 "topic",
                 [routes.topic(slug, number).html.path],
                 slug, number, number == archive, listed(listing.archive_page(number, size)),
-                index=t, page=number,
+                position=t, page=number,
             )  # fmt: skip
         yield unit(
             "topic-feed",
             [front.rss.path, front.atom.path],
             slug, _first_days(site, listing.papers[:limit]), listed(listing.papers[:limit]),
             newest_day if not listing.papers else "",
-            index=t,
+            position=t,
         )  # fmt: skip
 
     newest = site.newest[:limit]
@@ -124,11 +124,12 @@ def plan_site(
 
     paper_keys = []
     paper_key = _Key(setup, "paper")
-    for i, paper in enumerate(site.papers):
+    paper_path = routes.paper_path
+    for i, paper_id in enumerate(map(_ID, site.papers)):
         # Not through unit(): this loop runs once per paper, and its parts are strings already.
-        key = paper_key(paper.id, state[paper.id], shown.get(paper.id, ""))
+        key = paper_key(paper_id, state[paper_id], shown.get(paper_id, ""))
         paper_keys.append(key)
-        yield PlannedUnit(Unit("paper", i), (routes.paper(paper.id).path,), key)
+        yield PlannedUnit(Unit("paper", i), (paper_path(paper_id),), key)
     blocks = sitemap_blocks(site)
     yield unit("sitemap", [routes.sitemap().path], len(blocks))
     yield unit(
@@ -142,7 +143,7 @@ def plan_site(
             "sitemap-papers",
             [routes.sitemap_part(f"papers-{number}").path],
             ",".join(p.id for p in block),
-            index=number,
+            position=number,
         )
     # A paper's API record is made from what its page is: its page's key keys it too.
     yield unit("papers-api", [routes.papers_api().path], ",".join(paper_keys))
@@ -167,7 +168,7 @@ class _Key:
 
     def __call__(self, *parts: str) -> str:
         digest = self._start.copy()
-        digest.update("".join(f"\x1f{part}" for part in parts).encode())
+        digest.update(("\x1f" + "\x1f".join(parts)).encode())
         return digest.hexdigest()
 
 

@@ -3,14 +3,14 @@
 A full build fills a fresh directory beside public/ and swaps it in (two renames on one
 filesystem). An incremental build stages only the files whose bytes change and moves them in
 as one transaction (see `transaction`). Either way a build that fails leaves the previous
-public/ whole, and a record of what each file was rendered from (`.public.outputs.json`
+public/ whole, and a record of what each file was rendered from (`.public.outputs`
 beside it) tells the next build what it may keep.
 """
 
 from __future__ import annotations
 
 import fcntl
-import json
+import marshal
 import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -37,7 +37,7 @@ class PublishReport:
 
 
 Outputs = Mapping[str, str]  # path under public/ -> the key of what it was rendered from
-_RECORD_VERSION = 2
+_RECORD_VERSION = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,34 +60,58 @@ def exclusive(public: Path) -> Iterator[None]:
         yield
 
 
-def previous_build(public: Path) -> PreviousBuild | None:
-    """The last build's record of `public`, or None without one (then only a full build will
-    do). A file changed or removed by hand since is left out of `files`, so it is made again."""
+def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
+    """The last build's record of `public`: path -> (key, size, mtime in ns) of each file it
+    wrote; None without one (then only a full build will do)."""
     public = public.absolute()
     transaction.recover(public.parent, _journal(public))
     if not public.is_dir():
         return None
     # The record is checked as it is read: it may be damaged, or name a path outside public/
-    # (the build deletes what it names: never trust it blindly). One pass: 55,000 entries.
-    files: dict[str, tuple[str, int, int]] = {}
+    # (the build deletes what it names: never trust it blindly).
     try:
-        record = json.loads(_record_file(public).read_bytes())
+        record = marshal.loads(_record_file(public).read_bytes())
         if record["version"] != _RECORD_VERSION:
             return None
-        recorded = record["files"]
-        for path, (key, size, mtime) in recorded.items():
+        files: dict[str, tuple[str, int, int]] = record["files"]
+        for path, (key, size, mtime) in files.items():
             _safe_relative(path)
             if not (isinstance(key, str) and isinstance(size, int) and isinstance(mtime, int)):
                 return None
-            try:
-                stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (a Path each: 0.1 s at 50k)
-            except OSError:
-                continue
-            if stat.st_size == size and stat.st_mtime_ns == mtime:
-                files[path] = (key, size, mtime)
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
         return None
-    return PreviousBuild(files=files, recorded=frozenset(recorded))
+    return files
+
+
+def changed_files(public: Path) -> list[str]:
+    """The files of the record of `public` changed or removed by hand since: their size or
+    mtime differs. 55,000 stats at 50k papers, so a build runs this beside its own work."""
+    public = public.absolute()
+    try:
+        files = marshal.loads(_record_file(public).read_bytes())["files"]
+    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        return []  # then there was no record to trust either
+    changed = []
+    for path, (_, size, mtime) in files.items():
+        try:
+            stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (a Path each: 0.1 s at 50k)
+        except OSError:
+            changed.append(path)
+            continue
+        if stat.st_size != size or stat.st_mtime_ns != mtime:
+            changed.append(path)
+    return changed
+
+
+def previous_build(
+    record: Mapping[str, tuple[str, int, int]], changed: Iterable[str]
+) -> PreviousBuild:
+    """What the last build left in public/ as it left it: its record but the `changed` files,
+    so that those are made again."""
+    files = dict(record)
+    for path in changed:
+        files.pop(path, None)
+    return PreviousBuild(files=files, recorded=frozenset(record))
 
 
 def publish(
@@ -173,20 +197,21 @@ def _journal(public: Path) -> Path:
 
 
 def _record_file(public: Path) -> Path:
-    return public.with_name(f".{public.name}.outputs.json")
+    return public.with_name(f".{public.name}.outputs")
 
 
 def _save_record(public: Path, outputs: Outputs, kept: Mapping[str, tuple[str, int, int]]) -> None:
     """Record each file's key, size and mtime; `kept` entries are known, the rest are read."""
     files: dict[str, tuple[str, int, int]] = {}
-    for path, key in sorted(outputs.items()):
+    for path, key in outputs.items():
         entry = kept.get(path)
         if entry is None or entry[0] != key:
             stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (as above)
             entry = (key, stat.st_size, stat.st_mtime_ns)
         files[path] = entry
-    record = {"version": _RECORD_VERSION, "files": files}
-    data = json.dumps(record, separators=(",", ":")).encode()
+    # marshal: five times faster than JSON both ways at 55,000 entries. Like a cache, the
+    # record is for sitegen alone; one it cannot read means a full build.
+    data = marshal.dumps({"version": _RECORD_VERSION, "files": files})
     # Not flushed: it is checked against the files when read, like a cache.
     transaction.write_atomic(_record_file(public), data, durable=False)
 

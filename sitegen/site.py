@@ -55,6 +55,7 @@ class Site:
     topics: tuple[TopicListing, ...]  # in site.toml order
     newest: tuple[Paper, ...]  # every featured paper, newest first
     papers: tuple[Paper, ...]  # every paper, by id (featured or not)
+    unfeatured: tuple[Paper, ...]  # the papers no day lists, by id
     paper_topics: Mapping[str, tuple[str, ...]]  # paper id -> topic slugs
     appearances: Mapping[str, tuple[Appearance, ...]]  # paper id -> its days, oldest first
 
@@ -72,27 +73,32 @@ def assemble_site(
     snapshot: ContentSnapshot, config: SiteConfig, *, assign: TopicAssigner = assign_all_topics
 ) -> Site:
     """Order and group the content for rendering (`assign` may spread topic matching)."""
+    known = snapshot.papers
     appearances: dict[str, list[Appearance]] = {}
     days: list[DayListing] = []
-    for day in sorted(snapshot.days, reverse=True):
+    firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
+    for day in sorted(snapshot.days):
         # A paper file deleted by hand takes the paper off the site; its day entry is left behind.
-        listed = [e.paper_id for e in snapshot.days[day].entries if e.paper_id in snapshot.papers]
-        unique = list(dict.fromkeys(listed))
+        entries = snapshot.days[day].entries
+        unique = [i for i in dict.fromkeys(e.paper_id for e in entries) if i in known]
+        if not unique:
+            continue
+        first = []
         for rank, paper_id in enumerate(unique, start=1):
-            appearances.setdefault(paper_id, []).append(Appearance(day=day, rank=rank))
-        if unique:
-            days.append(DayListing(day=day, papers=tuple(snapshot.papers[i] for i in unique)))
-    for found in appearances.values():
-        found.reverse()  # the loop went newest first
-
-    # Newest first: by the first day a paper was featured, then its rank there, then its id.
-    order = sorted(
-        (-found[0].day.toordinal(), found[0].rank, paper_id)
-        for paper_id, found in appearances.items()
-    )
-    newest = [snapshot.papers[paper_id] for _, _, paper_id in order]
-    ids = sorted(snapshot.papers)
-    topics = assign([snapshot.papers[paper_id] for paper_id in ids], config.topics)
+            found = appearances.get(paper_id)
+            if found is None:
+                found = appearances[paper_id] = []
+                first.append(paper_id)
+            found.append(Appearance(day=day, rank=rank))
+        firsts.append(first)
+        days.append(DayListing(day=day, papers=tuple(map(known.__getitem__, unique))))
+    days.reverse()
+    # Newest first: by the first day a paper was featured, then its rank there (no sort needed:
+    # the loop met them in that order, oldest day first).
+    newest = [known[paper_id] for first in reversed(firsts) for paper_id in first]
+    ids = sorted(known)
+    papers = list(map(known.__getitem__, ids))
+    topics = assign(papers, config.topics)
     paper_topics = dict(zip(ids, topics, strict=True))
     by_topic: dict[str, list[Paper]] = {topic.slug: [] for topic in config.topics}
     for paper in newest:
@@ -103,7 +109,8 @@ def assemble_site(
         days=tuple(days),
         topics=tuple(TopicListing(topic=t, papers=tuple(by_topic[t.slug])) for t in config.topics),
         newest=tuple(newest),
-        papers=tuple(snapshot.papers[paper_id] for paper_id in sorted(snapshot.papers)),
+        papers=tuple(papers),
+        unfeatured=tuple(map(known.__getitem__, sorted(known.keys() - appearances))),
         paper_topics=paper_topics,
         appearances={paper_id: tuple(found) for paper_id, found in appearances.items()},
     )
@@ -112,9 +119,7 @@ def assemble_site(
 def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[Paper, ...]]:
     """Every paper in blocks of `size`, oldest first (papers never featured last): a new day
     adds to the last block only, so the sitemaps of the others keep their bytes."""
-    featured = site.newest[::-1]
-    unfeatured = tuple(p for p in site.papers if p.id not in site.appearances)
-    ordered = featured + unfeatured
+    ordered = site.newest[::-1] + site.unfeatured
     return [ordered[i : i + size] for i in range(0, len(ordered), size)] or [()]
 
 

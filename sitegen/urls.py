@@ -73,6 +73,10 @@ class Routes:
     def paper(self, paper_id: str) -> Route:
         return _page(f"papers/{paper_id}/")
 
+    def paper_path(self, paper_id: str) -> str:
+        """`paper(paper_id).path`, without making a Route: planning asks once per paper."""
+        return f"papers/{paper_id}/index.html"
+
     def feeds_page(self) -> Route:
         return _page("feeds/")
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from sitegen.build import PARALLEL_FROM, _Workers
 from sitegen.cli import main
 from tests.conftest import REPO, tree_bytes
 
@@ -215,6 +216,17 @@ def test_worker_processes_build_the_same_bytes(
     assert lines[1] == lines[3] == "  all 547 files rendered and 547 written (8.7 MB): a full build"
 
 
+def test_large_sites_notice_hand_edits_in_a_helper_process() -> None:
+    with _Workers(2) as workers:
+        assert workers.beside(os.getpid, work=1)() != os.getpid()
+    with _Workers(None) as workers:  # by default only for sites large enough to repay it
+        assert workers.beside(os.getpid, work=PARALLEL_FROM - 1)() == os.getpid()
+        helped = workers.beside(os.getpid, work=PARALLEL_FROM)()
+        assert helped != os.getpid() or workers.count == 1
+    with _Workers(1) as workers:
+        assert workers.beside(os.getpid, work=10**6)() == os.getpid()
+
+
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(
     bundled: Path, tmp_path: Path, seed_files: list[Path]
 ) -> None:
@@ -241,6 +253,15 @@ def test_feed_ids_do_not_depend_on_base_url_or_later_days(
     assert (
         _parse(moved / "atom.xml").entries[0].link.startswith("https://papers.example.org/papers/")
     )
+
+
+def test_names_from_site_toml_are_escaped_in_the_opml(site: Path) -> None:
+    config = site / "site.toml"
+    named = "Quotes \"double\" & 'single' <b>"
+    config.write_text(config.read_text().replace('"Large Language Models"', json.dumps(named), 1))
+    assert main(["--root", str(site), "build"]) == 0
+    outlines = ET.parse(site / "public" / "feeds.opml").getroot().iter("outline")
+    assert any(named in o.attrib["text"] and named in o.attrib["title"] for o in outlines)
 
 
 def test_titles_and_abstracts_never_become_markup(site: Path, tmp_path: Path) -> None:
@@ -283,7 +304,7 @@ def test_a_failed_build_leaves_the_previous_public_whole(built: Path, bundled: P
     assert tree_bytes(built) == before
     # Only the lock and the record of the last good build are beside public/: no staged files.
     left = sorted(p.name for p in bundled.iterdir() if p.name.startswith(".public"))
-    assert left == [".public.lock", ".public.outputs.json"]
+    assert left == [".public.lock", ".public.outputs"]
 
 
 def test_a_broken_content_file_is_a_clear_error(

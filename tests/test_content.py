@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from sitegen.config import parse_config
 from sitegen.content import (
+    BuildCache,
     load_content,
     parse_day_file,
     parse_paper_file,
@@ -158,6 +159,42 @@ def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
     load_content(tmp_path)
     (tmp_path / ".sitegen-cache" / "content.pickle").write_bytes(b"\x80\x05garbage")
     assert load_content(tmp_path).papers["p-1"].title == "T"
+
+
+def test_a_build_cache_writes_a_few_changes_beside_the_whole(tmp_path: Path) -> None:
+    whole, changes = (tmp_path / ".sitegen-cache" / f for f in ("t.pickle", "t-changes.pickle"))
+    values = {f"k{i}": f"v{i}" for i in range(100)}
+    BuildCache(tmp_path, "t", "1").save(values)
+    written = whole.read_bytes()
+    cache = BuildCache(tmp_path, "t", "1")
+    (loaded,) = cache.load()
+    assert loaded == values
+    loaded["new"] = "n"  # three changes of a hundred entries: only they are written
+    loaded["k1"] = "changed"
+    del loaded["k2"]
+    cache.save(loaded)
+    assert whole.read_bytes() == written and changes.is_file()
+    assert BuildCache(tmp_path, "t", "1").load() == (loaded,)
+    assert BuildCache(tmp_path, "t", "2").load() == ({},)  # another version: none of it
+
+    cache = BuildCache(tmp_path, "t", "1")
+    (loaded,) = cache.load()
+    cache.save({k: "all new" for k in loaded})  # many changes: the whole is written again
+    assert whole.read_bytes() != written and not changes.exists()
+    assert BuildCache(tmp_path, "t", "1").load() == ({k: "all new" for k in loaded},)
+
+
+def test_changes_to_another_whole_or_damaged_ones_are_ignored(tmp_path: Path) -> None:
+    changes = tmp_path / ".sitegen-cache" / "t-changes.pickle"
+    first = BuildCache(tmp_path, "t", "1")
+    first.save({f"k{i}": i for i in range(100)})
+    first.save({"k0": -1, **{f"k{i}": i for i in range(1, 100)}})
+    kept = changes.read_bytes()
+    BuildCache(tmp_path, "t", "1").save({"other": 0})  # a whole of its own
+    changes.write_bytes(kept)  # the changes of the first whole, restored
+    assert BuildCache(tmp_path, "t", "1").load() == ({"other": 0},)
+    changes.write_bytes(b"\x80\x05damaged")
+    assert BuildCache(tmp_path, "t", "1").load() == ({"other": 0},)
 
 
 def test_a_cached_paper_still_fails_on_a_topic_no_longer_defined(tmp_path: Path) -> None:

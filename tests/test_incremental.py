@@ -3,6 +3,7 @@ files whose bytes change are written (issue #6)."""
 
 from __future__ import annotations
 
+import marshal
 import re
 import shutil
 import subprocess
@@ -130,14 +131,30 @@ def test_a_new_day_rewrites_only_what_lists_its_papers(built_site: Path) -> None
     assert 0 < len(papers_changed) < 40
 
 
-def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, tmp_path: Path) -> None:
+# With --jobs 2 a helper process notices the edits (see test_build for where it runs).
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["alone", "helper"])
+def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, jobs: list[str]) -> None:
     public = built_site / "public"
     before = tree_bytes(public)
     (public / "index.html").write_text("edited by hand")
     (public / "days" / "2026-03-14" / "atom.xml").unlink()
     shutil.rmtree(public / "papers")
-    assert main(["--root", str(built_site), "build"]) == 0
+    assert main(["--root", str(built_site), "build", *jobs]) == 0
     assert tree_bytes(public) == before
+
+
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["alone", "helper"])
+def test_a_paper_edited_by_hand_is_noticed(
+    built_site: Path, tmp_path: Path, jobs: list[str]
+) -> None:
+    _edited_paper(built_site)
+    edited = sorted((built_site / "content" / "papers").glob("*.md"))[7].stem
+    assert main(["--root", str(built_site), "build", *jobs]) == 0
+    page = built_site / "public" / "papers" / edited / "index.html"
+    assert "A title edited by hand" in page.read_text()
+    cold = tmp_path / "cold"
+    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(built_site / "public") == tree_bytes(cold)
 
 
 def test_an_emptied_public_directory_is_built_whole(built_site: Path) -> None:
@@ -162,9 +179,13 @@ def test_builds_at_the_same_time_take_turns(built_site: Path, tmp_path: Path) ->
 @pytest.mark.parametrize(
     "record",
     [
-        b"{not json",
-        b'{"version": 2, "files": {"../evil.txt": ["k", 1, 1]}}',
-        b'{"version": 2, "files": {"index.html": "k"}}',
+        b"{not marshal",
+        marshal.dumps({"version": 3, "files": {"../evil.txt": ("k", 1, 1)}}),
+        marshal.dumps({"version": 3, "files": {"/evil.txt": ("k", 1, 1)}}),
+        marshal.dumps({"version": 3, "files": {"index.html": "k"}}),
+        marshal.dumps({"version": 3, "files": {"index.html": (1, 2, 3)}}),
+        marshal.dumps({"version": 3, "files": ["index.html"]}),
+        marshal.dumps({"version": 3, "files": {"index.html": ("k", 1, 1)}})[:-5],
     ],
 )
 def test_a_damaged_record_means_a_full_build_that_touches_nothing_else(
@@ -172,7 +193,7 @@ def test_a_damaged_record_means_a_full_build_that_touches_nothing_else(
 ) -> None:
     public = built_site / "public"
     before = tree_bytes(public)
-    (built_site / ".public.outputs.json").write_bytes(record)
+    (built_site / ".public.outputs").write_bytes(record)
     (built_site / "evil.txt").write_text("still here")
     capsys.readouterr()
     assert main(["--root", str(built_site), "build"]) == 0
