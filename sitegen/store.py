@@ -134,6 +134,9 @@ class _Index:
 
     def __init__(self, root: Path, connection: sqlite3.Connection) -> None:
         self.root, self.db = root, connection
+        # Each question is asked of SQLite once between changes: merging a day asks ~400,
+        # most of them more than once.
+        self._answers: dict[tuple[str, str], Any] = {}
 
     # ---- StoreIndex ----
 
@@ -161,11 +164,14 @@ class _Index:
         return self._one("SELECT 1 FROM papers WHERE id = ?", paper_id) is not None
 
     def paper_count(self) -> int:
-        return int(self._one("SELECT count(*) FROM papers") or 0)
+        return int(self._one("SELECT value FROM meta WHERE key = ?", "count") or 0)
 
-    def _one(self, query: str, *values: str) -> Any:  # the first column of the first row
-        row = self.db.execute(query, values).fetchone()
-        return row[0] if row else None
+    def _one(self, query: str, value: str) -> Any:  # the first column of the first row
+        asked = (query, value)
+        if asked not in self._answers:
+            row = self.db.execute(query, (value,)).fetchone()
+            self._answers[asked] = row[0] if row else None
+        return self._answers[asked]
 
     # ---- keeping it true ----
 
@@ -199,8 +205,8 @@ class _Index:
         return True
 
     def rebuild(self, snapshot: ContentSnapshot) -> None:
-        """Make the index again from the whole store. The meta row, which makes it current,
-        is written last; the indexes are made after the rows, five times faster."""
+        """Make the index again from the whole store. The meta rows, which make it current,
+        are written last; the indexes are made after the rows, five times faster."""
         self.db.executescript(_TABLES)
         with self.db:
             self._put_papers(snapshot.papers.values())
@@ -209,29 +215,36 @@ class _Index:
                 self._add_day(day, identities.get(f"{day.day.isoformat()}.toml"))
         self.db.executescript(_INDEXES)
         with self.db:
-            self._put_meta()
+            self._put_meta(count=len(snapshot.papers))
 
     def record(self, papers: Iterable[Paper], days: Iterable[Day]) -> None:
         """Note papers and days this run wrote."""
+        count = self.paper_count()
         with self.db:
-            self._put_papers(papers)
+            count += self._put_papers(papers)
             for day in days:
                 path = self.root / DAYS_DIR / f"{day.day.isoformat()}.toml"
                 stat = path.stat()
                 self._put_day(day, (stat.st_ino, stat.st_size, stat.st_mtime_ns))
-            self._put_meta()
+            self._put_meta(count=count)
 
-    def _put_papers(self, papers: Iterable[Paper]) -> None:
+    def _put_papers(self, papers: Iterable[Paper]) -> int:
+        """Add or update the papers' rows; returns how many were new."""
+        self._answers.clear()
+        rows = [(p.id, p.arxiv_id, title_key(p.title)) for p in papers]
+        added = self.db.executemany("INSERT OR IGNORE INTO papers VALUES (?, ?, ?)", rows).rowcount
         self.db.executemany(
-            "INSERT OR REPLACE INTO papers VALUES (?, ?, ?)",
-            ((p.id, p.arxiv_id, title_key(p.title)) for p in papers),
+            "UPDATE papers SET arxiv_id = ?, title_key = ? WHERE id = ?",
+            (row[1:] + row[:1] for row in rows),
         )
+        return added
 
     def _put_day(self, day: Day, identity: tuple[int, int, int] | None) -> None:
         self._forget_day(f"{day.day.isoformat()}.toml")
         self._add_day(day, identity)
 
     def _add_day(self, day: Day, identity: tuple[int, int, int] | None) -> None:
+        self._answers.clear()
         name = f"{day.day.isoformat()}.toml"
         self.db.executemany(
             "INSERT INTO listed VALUES (?, ?, ?, ?)",
@@ -242,13 +255,15 @@ class _Index:
         )
 
     def _forget_day(self, name: str) -> None:
+        self._answers.clear()
         self.db.execute("DELETE FROM listed WHERE day = ?", (name.removesuffix(".toml"),))
         self.db.execute("DELETE FROM day_files WHERE name = ?", (name,))
 
-    def _put_meta(self) -> None:
+    def _put_meta(self, *, count: int) -> None:
+        self._answers.clear()
         self.db.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-            (("version", _version()), ("papers", self._papers_state())),
+            (("version", _version()), ("papers", self._papers_state()), ("count", str(count))),
         )
 
     def _papers_state(self) -> str:

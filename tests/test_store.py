@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -80,6 +81,10 @@ def test_ingesting_day_by_day_gives_what_one_run_gives(site: Path) -> None:
     """Each run after the first merges through the saved index, reading a few files."""
     for listing in sorted((REPO / "content" / "listings").glob("*.txt")):
         assert _ingest(site, listing) == 0
+        # The count the report gives, kept in the index rather than counted each run.
+        with closing(sqlite3.connect(site / INDEX_FILE)) as db:
+            (count,) = db.execute("SELECT value FROM meta WHERE key = 'count'").fetchone()
+        assert int(count) == len(list((site / "content" / "papers").glob("*.md")))
     assert (site / INDEX_FILE).is_file()
     assert tree_bytes(site / "content") == tree_bytes(REPO / "content")
 
