@@ -4,12 +4,14 @@
     python bench/run.py                       # 1k, 10k and 50k papers, 3 runs each
     python bench/run.py --sizes 1k,10k --runs 5 --skip-hugo
 
-For each size it generates the corpus with ../shared/bench/gen_corpus.py (listing and Hugo
-formats; D days x 50 papers, plus one more day per run held back), ingests the D days, then
-times, in turns: a cold build (`build --clean`: fresh process, empty output, no cache), the
-ingest of the next held-back day, the rebuild after it, and Hugo's cold build of the
-equivalent site. So each run is one day of a scheduled job on a kept checkout. It prints
-medians, peak RSS and sitegen/Hugo ratios. Wall time and peak RSS come from GNU time.
+sitegen runs from a virtual environment in the work directory, installed from this checkout
+with `pip install .` as the scheduled workflow installs it. For each size it generates the
+corpus with ../shared/bench/gen_corpus.py (listing and Hugo formats; D days x 50 papers, plus
+one more day per run held back), ingests the D days, then times, in turns: a cold build
+(`build --clean`: fresh process, empty output, no cache), the ingest of the next held-back
+day, the rebuild after it, and Hugo's cold build of the equivalent site. So each run is one
+day of a scheduled job on a kept checkout. It prints medians, peak RSS and sitegen/Hugo
+ratios. Wall time is read with time.perf_counter, peak RSS from the kernel (wait4).
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_BENCH = REPO.parent / "shared" / "bench"
 SIZES = {"1k": 20, "10k": 200, "50k": 1000}  # days of 50 papers
-TIME = "/usr/bin/time"
 
 
 @dataclass
@@ -43,10 +45,12 @@ class Sample:
     def __str__(self) -> str:
         if not self.seconds:
             return "-"
-        spread = (
-            f" ({min(self.seconds):.2f}-{max(self.seconds):.2f})" if len(self.seconds) > 1 else ""
+        digits = 3 if max(self.seconds) < 1 else 2  # milliseconds for the daily steps
+        low, median, high = (
+            f"{x:.{digits}f}" for x in (min(self.seconds), self.median, max(self.seconds))
         )
-        return f"{statistics.median(self.seconds):.2f} s{spread}, {max(self.rss_mib):.0f} MiB"
+        spread = f" ({low}-{high})" if len(self.seconds) > 1 else ""
+        return f"{median} s{spread}, {max(self.rss_mib):.0f} MiB"
 
     @property
     def median(self) -> float:
@@ -54,34 +58,32 @@ class Sample:
 
 
 def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int]:
-    """Run a command under GNU time; (wall seconds, peak RSS KiB). The disk is flushed first,
-    untimed, so that no step waits for the writes of the one before (a cold build leaves
-    600 MB to write back, which a later fsync would wait for)."""
+    """Run a command; (wall seconds, peak RSS KiB). The wall time is read to the microsecond
+    (GNU time's is to the hundredth, too coarse for a 0.1 s step); the peak RSS is the
+    kernel's for the process and those it waited for, as GNU time reports it. The disk is
+    flushed first, untimed, so that no step waits for the writes of the one before (a cold
+    build leaves 600 MB to write back, which a later fsync would wait for)."""
     os.sync()
-    with tempfile.NamedTemporaryFile("r") as report:
-        subprocess.run(
-            [TIME, "-f", "%e %M", "-o", report.name, *command],
-            cwd=cwd,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        seconds, rss = report.read().split()[-2:]
-    return float(seconds), int(rss)
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return seconds, usage.ru_maxrss  # KiB on Linux
 
 
-def ensure_tools(skip_hugo: bool) -> None:
-    missing = [
-        pkg
-        for tool, pkg in (("time", "time"), ("hugo", "hugo"))
-        if not (skip_hugo and tool == "hugo") and not shutil.which(tool if tool != "time" else TIME)
-    ]
-    if missing:
-        if os.geteuid() != 0:
-            sys.exit(f"install {' '.join(missing)} (Debian packages) first")
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", *missing], check=True, stdout=subprocess.DEVNULL
-        )
+def ensure_hugo() -> None:
+    if shutil.which("hugo"):
+        return
+    if os.geteuid() != 0:
+        sys.exit("install hugo (the Debian package) first, or pass --skip-hugo")
+    subprocess.run(
+        ["apt-get", "install", "-y", "-qq", "hugo"], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def generate(days: int, held_back: int, work: Path) -> tuple[Path, list[Path], Path]:
@@ -126,9 +128,36 @@ def discard(path: Path, trash: Path) -> None:
         path.rename(trash / f"{path.name}.{len(list(trash.iterdir()))}")
 
 
-def bench_size(label: str, days: int, runs: int, work: Path, skip_hugo: bool) -> dict[str, Sample]:
+def install(work: Path) -> Path:
+    """This checkout's sitegen installed in a virtual environment of the bench's own, as the
+    scheduled workflow installs it (`pip install .`, which compiles its bytecode); returns
+    its Python. So the figures are the installed tool's: not those of an editable install,
+    nor of hooks in this machine's own site-packages, which every Python start runs."""
+    venv = work / "venv"
+    python = venv / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(REPO)], check=True)
+    subprocess.run([*pip, str(REPO)], check=True)  # the dependencies, when missing
+    return python
+
+
+def startup_ms(python: str) -> float:
+    """How long this Python takes to start and exit doing nothing (median of 9)."""
+    runs = []
+    for _ in range(9):
+        start = time.perf_counter()
+        subprocess.run([python, "-c", "pass"], check=True)
+        runs.append(time.perf_counter() - start)
+    return 1000 * statistics.median(runs)
+
+
+def bench_size(
+    label: str, days: int, runs: int, work: Path, skip_hugo: bool, python: Path
+) -> dict[str, Sample]:
     first, next_days, hugo_site = generate(days, runs, work)
-    sitegen = [sys.executable, "-m", "sitegen"]
+    sitegen = [str(python), "-m", "sitegen"]
     trash = work / "trash"
     results = {
         name: Sample()
@@ -168,19 +197,25 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-bench")
     parser.add_argument("--skip-hugo", action="store_true")
     args = parser.parse_args()
-    ensure_tools(args.skip_hugo)
+    if not args.skip_hugo:
+        ensure_hugo()
     args.work.mkdir(parents=True, exist_ok=True)
     hugo_version = (
         ""
         if args.skip_hugo
         else subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
     )
+    python = install(args.work)
     print(
         f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
         + (f", Hugo {hugo_version}" if hugo_version else "")
     )
+    print(
+        f"Python start: {startup_ms(str(python)):.0f} ms in the bench's environment, "
+        f"{startup_ms(sys.executable):.0f} ms for {sys.executable}"
+    )
     for label in args.sizes.split(","):
-        results = bench_size(label, SIZES[label], args.runs, args.work, args.skip_hugo)
+        results = bench_size(label, SIZES[label], args.runs, args.work, args.skip_hugo, python)
         print(
             f"\n{label} papers ({SIZES[label]} days x 50), median of {args.runs} runs "
             "(min-max), peak RSS:"
