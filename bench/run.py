@@ -138,8 +138,10 @@ def install(work: Path) -> Path:
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--force-reinstall", "--no-deps", str(REPO)], check=True)
-    subprocess.run([*pip, str(REPO)], check=True)  # the dependencies, when missing
+    for step in (["--force-reinstall", "--no-deps"], []):  # then the dependencies, when missing
+        done = subprocess.run([*pip, *step, str(REPO)], capture_output=True, text=True)
+        if done.returncode != 0:
+            sys.exit(f"pip could not install sitegen:\n{done.stderr}")
     return python
 
 
