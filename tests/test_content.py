@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from sitegen.config import parse_config
 from sitegen.content import (
     BuildCache,
+    _load_pickle,
+    _save_pickle,
     load_content,
     parse_day_file,
     parse_paper_file,
@@ -250,6 +252,8 @@ def test_a_pickled_paper_is_the_same_value_unpacked_or_not(title, authors, upvot
         organization=Organization(handle="h", name="n"),
         featured=(Appearance(day=date(2026, 1, 2), rank=3),),
     )
+    for protocol in (4, 5):  # bytes up to 4 (worker pipes); from 5 a buffer (cache files)
+        assert pickle.loads(pickle.dumps(paper, protocol)) == paper
     packed = pickle.loads(pickle.dumps(paper))
     assert _is_packed(packed) and packed.id == paper.id and packed.topics == paper.topics
     assert _is_packed(packed)  # reading id and topics does not unpack
@@ -259,6 +263,22 @@ def test_a_pickled_paper_is_the_same_value_unpacked_or_not(title, authors, upvot
     assert twice == paper and dataclasses.replace(twice, upvotes=1).title == title
     with pytest.raises(AttributeError):
         twice.no_such_field  # noqa: B018
+
+
+def test_cache_files_keep_packed_papers_out_of_band_and_days_as_columns(tmp_path: Path) -> None:
+    paper = Paper(id="p", title="T", abstract="An abstract. " * 50, topics=("llm",))
+    entries = (DayEntry(paper_id="p", title="T", upvotes=2), DayEntry(paper_id="q", title="U"))
+    days = [
+        Day(day=date(2026, 1, 2), entries=entries, sources=("s",)),
+        Day(day=date(2026, 1, 3), entries=()),
+    ]
+    path = tmp_path / "cache.pickle"
+    _save_pickle(path, (paper, days))
+    assert path.read_bytes().count(paper.abstract.encode()) == 1
+    loaded, loaded_days = _load_pickle(path)
+    assert _is_packed(loaded) and isinstance(object.__getattribute__(loaded, "_packed"), memoryview)
+    assert loaded == paper and loaded_days == days
+    assert pickle.loads(pickle.dumps(loaded)) == paper  # a mapped paper pickles like any other
 
 
 def test_planning_a_build_reads_no_paper_beyond_its_id_and_topics(tmp_path: Path) -> None:

@@ -1,0 +1,53 @@
+"""The site model (pure): which papers each listing shows, and in what order."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.config import parse_config
+from sitegen.content import ContentSnapshot
+from sitegen.model import Day, DayEntry, Paper
+from sitegen.site import assemble_site, sitemap_blocks
+from tests.conftest import REPO
+
+CONFIG = parse_config((REPO / "site.toml").read_text(), source="site.toml")
+IDS = [f"p{i}" for i in range(8)]
+
+
+@given(
+    listed=st.lists(st.lists(st.sampled_from([*IDS, "gone"]), max_size=6), max_size=6),
+    stored=st.sets(st.sampled_from(IDS)),
+)
+def test_newest_first_is_by_first_day_then_rank_then_id(
+    listed: list[list[str]], stored: set[str]
+) -> None:
+    # Days may list a paper twice, or one whose file was deleted ("gone", or not stored).
+    days = {
+        date(2026, 1, 1) + timedelta(days=n): Day(
+            day=date(2026, 1, 1) + timedelta(days=n),
+            entries=tuple(DayEntry(paper_id=i, title=i) for i in ids),
+        )
+        for n, ids in enumerate(listed)
+    }
+    papers = {i: Paper(id=i, title=i, abstract="") for i in sorted(stored)}
+    snapshot = ContentSnapshot(papers=papers, days=days, fingerprints=dict.fromkeys(papers, ""))
+    site = assemble_site(snapshot, CONFIG, assign=lambda ps, _: [() for _ in ps])
+
+    first: dict[str, tuple[date, int]] = {}
+    for day in sorted(days):
+        shown = [i for i in dict.fromkeys(e.paper_id for e in days[day].entries) if i in papers]
+        for rank, paper_id in enumerate(shown, start=1):
+            first.setdefault(paper_id, (day, rank))
+    expected = sorted(first, key=lambda i: (-first[i][0].toordinal(), first[i][1], i))
+    assert [p.id for p in site.newest] == expected
+    assert [p.id for p in site.unfeatured] == sorted(papers.keys() - first.keys())
+    assert [d.day for d in site.days] == sorted(
+        (d for d in days if any(e.paper_id in papers for e in days[d].entries)), reverse=True
+    )
+    assert [p.id for block in sitemap_blocks(site) for p in block] == [
+        *reversed(expected),
+        *sorted(papers.keys() - first.keys()),
+    ]
