@@ -473,17 +473,26 @@ class BuildCache:
     def load(self) -> tuple[dict[str, Any], ...]:
         """The tables as the last run saved them (empty ones without a usable cache)."""
         whole = _load_pickle(self.whole_path)
-        if not _saved_by(self, whole):
+        if not self._saved_here(whole):
             return tuple({} for _ in self._whole)
         self._whole_id, self._whole = whole[1], whole[2]
         tables = tuple(dict(table) for table in self._whole)
         changes = _load_pickle(self.changes_path)
-        if _saved_by(self, changes) and changes[1] == self._whole_id:
+        if self._saved_here(changes) and changes[1] == self._whole_id:
             for table, (changed, removed) in zip(tables, changes[2], strict=True):
                 table.update(changed)
                 for name in removed:
                     table.pop(name, None)
         return tables
+
+    def _saved_here(self, value: Any) -> bool:
+        """Whether `value` is a whole or changes this version saved: (version, id, tables)."""
+        return (
+            isinstance(value, tuple)
+            and len(value) == 3
+            and value[0] == self.version
+            and len(value[2]) == len(self._whole)
+        )
 
     def save(self, *tables: dict[str, Any]) -> None:
         diffs = [_diff(old, new) for old, new in zip(self._whole, tables, strict=True)]
@@ -499,16 +508,6 @@ class BuildCache:
                 _save_pickle(self.changes_path, (self.version, self._whole_id, diffs))
         except OSError:
             pass  # a read-only checkout still builds, just without the speed-up
-
-
-def _saved_by(cache: BuildCache, value: Any) -> bool:
-    """Whether `value` is a whole or changes this version saved: (version, id, tables)."""
-    return (
-        isinstance(value, tuple)
-        and len(value) == 3
-        and value[0] == cache.version
-        and len(value[2]) == len(cache._whole)
-    )
 
 
 class _ParseCache:
