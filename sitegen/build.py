@@ -193,17 +193,20 @@ class _Workers:
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
 
+    def _repays(self, work: int) -> bool:
+        return self.count > 1 and work >= self.threshold
+
     def beside(self, job: Callable[[], _T], *, work: int) -> Callable[[], _T]:
         """Start `job` in a helper process when `work` repays starting it; returns what waits
         for its result (or, without a helper, computes it)."""
-        if self.count <= 1 or work < self.threshold:
+        if not self._repays(work):
             return job
         if self._helper is None:
             self._helper = _spawn_pool(1)
         return self._helper.submit(job).result
 
     def pool(self, work: int) -> ProcessPoolExecutor | None:
-        if self.count <= 1 or work < self.threshold:
+        if not self._repays(work):
             return None
         if self._pool is None:
             self._pool = _spawn_pool(self.count)
