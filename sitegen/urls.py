@@ -29,7 +29,15 @@ class ListingRoutes:
 
 
 def _page(url: str) -> Route:
-    return Route(path=f"{url}index.html", url=url)
+    return Route(path=_page_path(url), url=url)
+
+
+def _page_path(url: str) -> str:
+    return f"{url}index.html"
+
+
+def _paper_url(paper_id: str) -> str:
+    return f"papers/{paper_id}/"
 
 
 def _file(path: str) -> Route:
@@ -71,11 +79,11 @@ class Routes:
 
     # -- single pages and files
     def paper(self, paper_id: str) -> Route:
-        return _page(f"papers/{paper_id}/")
+        return _page(_paper_url(paper_id))
 
     def paper_path(self, paper_id: str) -> str:
         """`paper(paper_id).path`, without making a Route: planning asks once per paper."""
-        return f"papers/{paper_id}/index.html"
+        return _page_path(_paper_url(paper_id))
 
     def feeds_page(self) -> Route:
         return _page("feeds/")

@@ -1,4 +1,4 @@
-"""The site model (pure): which papers each listing shows, and in what order."""
+"""The site model (pure): which papers each listing shows, in what order, and where."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sitegen.config import parse_config
 from sitegen.content import ContentSnapshot
 from sitegen.model import Day, DayEntry, Paper
 from sitegen.site import assemble_site, sitemap_blocks
+from sitegen.urls import Routes
 from tests.conftest import REPO
 
 CONFIG = parse_config((REPO / "site.toml").read_text(), source="site.toml")
@@ -51,3 +52,10 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
         *reversed(expected),
         *sorted(papers.keys() - first.keys()),
     ]
+
+
+@given(st.from_regex(r"[a-z0-9][a-z0-9.-]{0,30}", fullmatch=True))
+def test_a_paper_page_path_is_its_route_path(paper_id: str) -> None:
+    # The plan asks paper_path for 50,000 papers; the pages link with paper(): one file.
+    routes = Routes("https://example.org/")
+    assert routes.paper_path(paper_id) == routes.paper(paper_id).path
