@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Replace one file: readers see the old bytes or the new, never a part.
+def write_atomic(path: Path, data: bytes | list[bytes], *, durable: bool = True) -> None:
+    """Replace one file with `data` (or its chunks, in order): readers see the old bytes or
+    the new, never a part.
 
     `durable` also waits until the bytes are on disk; a cache, which is checked when read and
     only saves time, need not (24 MB of API records would wait 0.1 s)."""
@@ -27,7 +28,10 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
-from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen import store_index
 from sitegen.cli import main
 from sitegen.content import ContentSnapshot, load_content
 from sitegen.ingest import MemoryIndex, ingest_listings
 from sitegen.listings import Listing, ListingEntry
 from sitegen.model import Day, DayEntry, Paper, title_key
-from sitegen.store import INDEX_FILE, _Index, ingest_into_store
+from sitegen.store import CHANGES_FILE, INDEX_FILE, _read_index, ingest_into_store
+from sitegen.store_index import PackedIndex
 from tests.conftest import REPO, tree_bytes
 
 # Small pools, so that ids, arXiv ids and titles collide the way hand edits make them.
@@ -41,13 +42,10 @@ _days = st.dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(papers=_papers, days=_days)
-def test_the_saved_index_answers_as_the_index_of_the_whole_store(
-    papers: dict[str, tuple[str | None, str]],
-    days: dict[int, list[tuple[str, str, int | None]]],
-) -> None:
-    snapshot = ContentSnapshot(
+def _snapshot(
+    papers: dict[str, tuple[str | None, str]], days: dict[int, list[tuple[str, str, int | None]]]
+) -> ContentSnapshot:
+    return ContentSnapshot(
         papers={
             pid: Paper(id=pid, title=title, abstract="", arxiv_id=arxiv)
             for pid, (arxiv, title) in papers.items()
@@ -60,9 +58,10 @@ def test_the_saved_index_answers_as_the_index_of_the_whole_store(
             for n, entries in days.items()
         },
     )
+
+
+def _assert_answers_as_memory(saved: PackedIndex, snapshot: ContentSnapshot) -> None:
     memory = MemoryIndex.of(snapshot.papers, snapshot.days.values())
-    saved = _Index(Path("/nonexistent"), sqlite3.connect(":memory:"))
-    saved.rebuild(snapshot)
     for arxiv_id in _ARXIV[1:]:
         assert saved.by_arxiv(arxiv_id) == memory.by_arxiv(arxiv_id)
     for title in _TITLES:
@@ -70,21 +69,87 @@ def test_the_saved_index_answers_as_the_index_of_the_whole_store(
     for paper_id in [*_IDS, "gone"]:
         assert saved.recorded_upvotes(paper_id) == memory.recorded_upvotes(paper_id)
         assert saved.has_paper(paper_id) == memory.has_paper(paper_id)
-    assert saved.paper_count() == len(snapshot.papers)
+    assert saved.paper_count == len(snapshot.papers)
+    assert all(saved.agrees_with(paper) for paper in snapshot.papers.values())
+
+
+@settings(max_examples=300, deadline=None)
+@given(papers=_papers, days=_days)
+def test_the_saved_index_answers_as_the_index_of_the_whole_store(
+    papers: dict[str, tuple[str | None, str]],
+    days: dict[int, list[tuple[str, str, int | None]]],
+) -> None:
+    snapshot = _snapshot(papers, days)
+    made = PackedIndex.of(snapshot.papers.values(), snapshot.days.values())
+    saved, stamp = PackedIndex.unpacked(memoryview(b"".join(made.packed_base({"a": 1}))), None)
+    assert stamp == {"a": 1}
+    _assert_answers_as_memory(saved, snapshot)
+
+
+@settings(max_examples=300, deadline=None)
+@given(before=st.tuples(_papers, _days), after=st.tuples(_papers, _days))
+def test_an_index_brought_up_to_date_answers_as_one_made_afresh(
+    before: tuple[dict[str, tuple[str | None, str]], dict[int, list[tuple[str, str, int | None]]]],
+    after: tuple[dict[str, tuple[str | None, str]], dict[int, list[tuple[str, str, int | None]]]],
+) -> None:
+    """Papers added or retitled, days listed again (with fewer upvotes too) or dropped, as
+    ingest and hand edits change them; saved and loaded between the two."""
+    old = _snapshot(*before)
+    new = _snapshot({**before[0], **after[0]}, after[1])
+    base = memoryview(
+        b"".join(PackedIndex.of(old.papers.values(), old.days.values()).packed_base({}))
+    )
+    saved, _ = PackedIndex.unpacked(base, None)
+    saved.put_papers(new.papers.values())
+    for day in old.days.keys() - new.days.keys():
+        saved.forget_day(day.isoformat())
+    for day in new.days.values():
+        if old.days.get(day.day) != day:  # as ingest does: only the days that changed
+            saved.put_day(day)
+    _assert_answers_as_memory(saved, new)
+    # Saved as changes to the base, and folded into a new base.
+    changes = saved.packed_changes({"after": 1})
+    replayed, stamp = PackedIndex.unpacked(base, changes)
+    assert stamp == {"after": 1}
+    _assert_answers_as_memory(replayed, new)
+    folded, _ = PackedIndex.unpacked(memoryview(b"".join(replayed.packed_base({}))), None)
+    _assert_answers_as_memory(folded, new)
+    # Changes saved for another base are not applied to it.
+    other = memoryview(b"".join(PackedIndex.of((), ()).packed_base({"other": 1})))
+    assert PackedIndex.unpacked(other, changes)[1] == {"other": 1}
+
+
+def test_a_paper_listed_under_one_title_on_two_days_is_found_by_it_after_one_changes() -> None:
+    paper = Paper(id="p1", title="Own Title", abstract="")
+    listed = DayEntry(paper_id="p1", title="Listed Title", upvotes=3)
+    days = [Day(day=date(2026, 1, n), entries=(listed,)) for n in (1, 2)]
+    base = memoryview(b"".join(PackedIndex.of([paper], days).packed_base({})))
+    saved, _ = PackedIndex.unpacked(base, None)
+    saved.put_day(Day(day=date(2026, 1, 1), entries=()))
+    assert saved.by_title(title_key("Listed Title")) == "p1"
+    assert saved.recorded_upvotes("p1") == 3
+    saved.forget_day("2026-01-02")
+    assert saved.by_title(title_key("Listed Title")) is None
+    assert saved.recorded_upvotes("p1") is None
 
 
 def _ingest(site: Path, *listings: Path | str) -> int:
     return main(["--root", str(site), "ingest", *map(str, listings)])
 
 
-def test_ingesting_day_by_day_gives_what_one_run_gives(site: Path) -> None:
-    """Each run after the first merges through the saved index, reading a few files."""
+@pytest.mark.parametrize("fold_after", [1024, 3])
+def test_ingesting_day_by_day_gives_what_one_run_gives(
+    site: Path, fold_after: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each run after the first merges through the saved index, reading a few files; its
+    changes are saved beside the base, or (after `fold_after` new ids) folded into it."""
+    monkeypatch.setattr(store_index, "_FOLD_AFTER", fold_after)
     for listing in sorted((REPO / "content" / "listings").glob("*.txt")):
         assert _ingest(site, listing) == 0
         # The count the report gives, kept in the index rather than counted each run.
-        with closing(sqlite3.connect(site / INDEX_FILE)) as db:
-            (count,) = db.execute("SELECT value FROM meta WHERE key = 'count'").fetchone()
-        assert int(count) == len(list((site / "content" / "papers").glob("*.md")))
+        saved, _ = _read_index(site) or (PackedIndex(), {})
+        assert saved.paper_count == len(list((site / "content" / "papers").glob("*.md")))
+        assert (site / CHANGES_FILE).is_file() == (fold_after > 3)
     assert (site / INDEX_FILE).is_file()
     assert tree_bytes(site / "content") == tree_bytes(REPO / "content")
 
@@ -176,13 +241,16 @@ def test_a_day_file_edited_in_place_is_read_again(site: Path, tmp_path: Path) ->
     assert len(list((site / "content" / "papers").iterdir())) == 1
 
 
-def test_a_damaged_index_is_made_again(site: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damaged", [INDEX_FILE, CHANGES_FILE])
+def test_a_damaged_index_is_made_again(site: Path, tmp_path: Path, damaged: str) -> None:
     assert _ingest(site, _day_listing(tmp_path, "2026-02-01", "A Paper")) == 0
-    (site / INDEX_FILE).write_bytes(b"not a database" * 100)
-    assert _ingest(site, _day_listing(tmp_path, "2026-02-02", "A Paper", "New One")) == 0
-    assert len(list((site / "content" / "papers").iterdir())) == 2
-    assert _ingest(site, _day_listing(tmp_path, "2026-02-03", "A Paper")) == 0
-    assert len(list((site / "content" / "papers").iterdir())) == 2
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-02", "Another")) == 0
+    assert (site / damaged).is_file()
+    (site / damaged).write_bytes(b"not an index" * 100)
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-03", "A Paper", "New One")) == 0
+    assert len(list((site / "content" / "papers").iterdir())) == 3
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-04", "A Paper", "Another")) == 0
+    assert len(list((site / "content" / "papers").iterdir())) == 3
 
 
 def test_a_store_copied_elsewhere_is_indexed_afresh(site: Path, tmp_path: Path) -> None:
