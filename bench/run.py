@@ -131,8 +131,9 @@ def discard(path: Path, trash: Path) -> None:
 def install(work: Path) -> Path:
     """This checkout's sitegen installed in a virtual environment of the bench's own, as the
     scheduled workflow installs it (`pip install .`, which compiles its bytecode); returns
-    its Python. So the figures are the installed tool's: not those of an editable install,
-    nor of hooks in this machine's own site-packages, which every Python start runs."""
+    its Python, beside which is its `sitegen` command. So the figures are the installed
+    tool's: not those of an editable install, nor of hooks in this machine's own
+    site-packages, which every Python start runs."""
     venv = work / "venv"
     python = venv / "bin" / "python"
     if not python.exists():
@@ -159,7 +160,10 @@ def bench_size(
     label: str, days: int, runs: int, work: Path, skip_hugo: bool, python: Path
 ) -> dict[str, Sample]:
     first, next_days, hugo_site = generate(days, runs, work)
-    sitegen = [str(python), "-m", "sitegen"]
+    # The installed command, as the scheduled workflow runs it. Not `python -m sitegen`: that
+    # puts the working directory first on sys.path, and from this checkout it would import
+    # the source here rather than the installed, compiled package.
+    sitegen = [str(python.parent / "sitegen")]
     trash = work / "trash"
     results = {
         name: Sample()

@@ -146,9 +146,13 @@ def test_a_broken_paper_the_listing_does_not_name_is_left_to_the_build(
     assert f"content/papers/{victim.name}:" in err and "authors_count" in err
 
 
-def test_sitegen_is_a_command_on_path() -> None:
+def test_sitegen_is_a_command_on_path(tmp_path: Path) -> None:
     result = subprocess.run(["sitegen", "--version"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("sitegen ")
+    # The command ends through the same exit as `python -m sitegen`, with main()'s status.
+    missing = ["sitegen", "--root", str(tmp_path), "build"]
+    result = subprocess.run(missing, capture_output=True, text=True, check=False)
+    assert result.returncode == 2 and "no site.toml here" in result.stderr
 
 
 def test_two_listings_of_one_day_in_one_run_are_both_kept_and_stay_idempotent(
