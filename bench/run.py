@@ -11,12 +11,14 @@ one more day per run held back), ingests the D days, then times, in turns: a col
 (`build --clean`: fresh process, empty output, no cache), the ingest of the next held-back
 day, the rebuild after it, and Hugo's cold build of the equivalent site. So each run is one
 day of a scheduled job on a kept checkout. It prints medians, peak RSS and sitegen/Hugo
-ratios. Wall time is read with time.perf_counter, peak RSS from the kernel (wait4).
+ratios. Wall time is read with time.perf_counter, peak RSS from the kernel (wait4), both by
+a small process that starts each timed command (see _TIMER).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -57,12 +59,14 @@ class Sample:
         return statistics.median(self.seconds)
 
 
-def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int]:
-    """Run a command; (wall seconds, peak RSS KiB). The wall time is read to the microsecond
-    (GNU time's is to the hundredth, too coarse for a 0.1 s step); the peak RSS is the
-    kernel's for the process and those it waited for, as GNU time reports it. The disk is
-    flushed first, untimed, so that no step waits for the writes of the one before (a cold
-    build leaves 600 MB to write back, which a later fsync would wait for)."""
+# Runs each timed command, from a process that stays small. The peak RSS the kernel reports
+# for a command counts the memory of the process it was started from (its child, before exec,
+# is a copy of it), and this script's own grows to 60 MB over a run: a day's ingest at 50k
+# papers, 25 MB, showed as 60.
+_TIMER = r"""
+import json, os, subprocess, sys, time
+for line in sys.stdin:
+    command, cwd = json.loads(line)
     os.sync()
     start = time.perf_counter()
     process = subprocess.Popen(
@@ -70,10 +74,29 @@ def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int]:
     )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise subprocess.CalledProcessError(process.returncode, command)
-    return seconds, usage.ru_maxrss  # KiB on Linux
+    print(json.dumps([seconds, os.waitstatus_to_exitcode(status), usage.ru_maxrss]), flush=True)
+"""
+_timer: subprocess.Popen[str] | None = None
+
+
+def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int]:
+    """Run a command; (wall seconds, peak RSS KiB). The wall time is read to the microsecond
+    (GNU time's is to the hundredth, too coarse for a 0.1 s step); the peak RSS is the
+    kernel's for the process and those it waited for, as GNU time reports it. The disk is
+    flushed first, untimed, so that no step waits for the writes of the one before (a cold
+    build leaves 600 MB to write back, which a later fsync would wait for)."""
+    global _timer
+    if _timer is None:
+        _timer = subprocess.Popen(
+            [sys.executable, "-c", _TIMER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+    assert _timer.stdin is not None and _timer.stdout is not None
+    _timer.stdin.write(json.dumps([command, None if cwd is None else str(cwd)]) + "\n")
+    _timer.stdin.flush()
+    seconds, returncode, rss_kib = json.loads(_timer.stdout.readline())
+    if returncode != 0:
+        raise subprocess.CalledProcessError(returncode, command)
+    return seconds, rss_kib  # KiB on Linux
 
 
 def ensure_hugo() -> None:
@@ -211,6 +234,7 @@ def main() -> None:
         if args.skip_hugo
         else subprocess.run(["hugo", "version"], capture_output=True, text=True).stdout.split()[1]
     )
+    timed(["true"])  # the timer starts now, while this process is small
     python = install(args.work)
     print(
         f"machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
