@@ -79,6 +79,12 @@ class _SortedKeys:
     def folded(self) -> tuple[bytes, bytes]:
         """All pairs as sorted arrays, for a new base: the base's copied a run at a time
         between the places where pairs are added or removed."""
+        if not self.keys:  # an index made from the whole store: only additions, sorted once
+            pairs = sorted((key, n) for key, numbers in self.added.items() for n in numbers)
+            return (
+                array("Q", [key for key, _ in pairs]).tobytes(),
+                array("q", [n for _, n in pairs]).tobytes(),
+            )
         events = [(bisect_right(self.keys, k), 0, k, n) for k, ns in self.added.items() for n in ns]
         for (key, number), count in self.removed.items():
             at = bisect_left(self.keys, key)
@@ -193,11 +199,12 @@ class PackedIndex:
     def _smallest_id(self, numbers: Iterable[int]) -> str | None:
         return min((self._ids[n] for n in numbers), default=None)
 
-    def _number(self, paper_id: str) -> int | None:
-        return next(
-            (n for n in self._by_id.numbers_of(key_of(paper_id)) if self._ids[n] == paper_id),
-            None,
-        )
+    def _number(self, paper_id: str, key: int | None = None) -> int | None:
+        """The id's number; `key`, its key, when already known."""
+        for number in self._by_id.numbers_of(key_of(paper_id) if key is None else key):
+            if self._ids[number] == paper_id:
+                return number
+        return None
 
     # ---- changes ----
 
@@ -278,11 +285,12 @@ class PackedIndex:
 
     def _number_for(self, paper_id: str) -> int:
         """The id's number, given one if it has none."""
-        number = self._number(paper_id)
+        key = key_of(paper_id)
+        number = self._number(paper_id, key)
         if number is None:
             number = len(self._ids)
             self._ids.append(paper_id)
-            self._by_id.add(key_of(paper_id), number)
+            self._by_id.add(key, number)
         return number
 
     # ---- files ----
