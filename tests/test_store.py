@@ -241,6 +241,16 @@ def test_a_day_file_edited_in_place_is_read_again(site: Path, tmp_path: Path) ->
     assert len(list((site / "content" / "papers").iterdir())) == 1
 
 
+def test_the_sqlite_index_of_earlier_versions_is_removed(site: Path, tmp_path: Path) -> None:
+    old = [site / ".sitegen-cache" / f"ingest-index.sqlite{end}" for end in ("", "-wal", "-shm")]
+    for path in old:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"SQLite format 3\0")
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-01", "A Paper")) == 0
+    assert not any(path.exists() for path in old)
+    assert (site / INDEX_FILE).is_file()
+
+
 @pytest.mark.parametrize("damaged", [INDEX_FILE, CHANGES_FILE])
 def test_a_damaged_index_is_made_again(site: Path, tmp_path: Path, damaged: str) -> None:
     assert _ingest(site, _day_listing(tmp_path, "2026-02-01", "A Paper")) == 0
