@@ -51,7 +51,9 @@ def test_ci_runs_the_readme_test_command_on_every_supported_python() -> None:
     readme = (REPO / "README.md").read_text()
     test_command = "pip install -e '.[test]' && python -m pytest"
     assert test_command in commands and test_command in readme
-    assert "python3 -m pytest" in (REPO / ".ci" / "run").read_text()
+    ci_run = (REPO / ".ci" / "run").read_text()
+    # The README's two steps, in a fresh virtual environment (the options only quiet pip).
+    assert "python3 -m venv" in ci_run and "-e '.[test]'\nexec python -m pytest\n" in ci_run
 
 
 def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
