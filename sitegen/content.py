@@ -19,7 +19,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -541,36 +541,52 @@ def _load_pickle(path: Path) -> Any:
     """A value `_save_pickle` saved, its bytes values (the papers' packed fields) left in the
     file and mapped: only those read are ever paged in. None if it cannot be read."""
     # Imported here, as in _save_pickle: only builds keep caches, and `sitegen ingest`, which
-    # a scheduled job runs every day, starts 3 ms faster without them.
-    import marshal
-    import mmap
+    # a scheduled job runs every day, starts 3 ms faster without it.
     import pickle
-    from itertools import accumulate
 
     try:
-        with path.open("rb") as handle:
-            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        view = memoryview(mapped)
-        head = int.from_bytes(view[:8], "little")
-        ends = list(accumulate(marshal.loads(view[8 : 8 + head]), initial=8 + head))
-        parts = list(map(view.__getitem__, map(slice, ends, ends[1:])))
-        return pickle.loads(parts[0], buffers=parts[1:])
+        data, *buffers = mapped_parts(path)
+        return pickle.loads(data, buffers=buffers)
     except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
         return None
 
 
 def _save_pickle(path: Path, value: object) -> None:
-    """`value` pickled, the buffers it gives out of band (see model._PickledLazily) after it:
-    a header of their sizes, the pickle, the buffers."""
-    import marshal
+    """`value` pickled, then the buffers it gives out of band (see model._PickledLazily)."""
     import pickle
 
     buffers: list[pickle.PickleBuffer] = []
     data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL, buffer_callback=buffers.append)
-    raw = [buffer.raw() for buffer in buffers]
-    sizes = marshal.dumps([len(data), *map(len, raw)])
-    content = b"".join([len(sizes).to_bytes(8, "little"), sizes, data, *raw])
-    transaction.write_atomic(path, content, durable=False)
+    write_parts(path, [data, *(buffer.raw() for buffer in buffers)])
+
+
+def write_parts(path: Path, parts: Sequence[bytes | memoryview]) -> None:
+    """A cache file of `parts`, after a header of their sizes, for `mapped_parts` to read back
+    without copying them. Replaced atomically, not flushed: a cache is checked when read."""
+    import marshal
+
+    sizes = marshal.dumps([len(part) for part in parts])
+    transaction.write_atomic(path, [len(sizes).to_bytes(8, "little"), sizes, *parts], durable=False)
+
+
+def mapped_parts(path: Path) -> list[memoryview]:
+    """The parts of a file `write_parts` wrote, as views of the file mapped into memory (pages
+    are read only when touched). OSError when it cannot be read, ValueError or EOFError when
+    it is not such a file."""
+    import marshal
+    import mmap
+    from itertools import accumulate
+
+    with path.open("rb") as handle:
+        view = memoryview(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ))
+    head = 8 + int.from_bytes(view[:8], "little")
+    sizes = marshal.loads(view[8:head])
+    if not isinstance(sizes, list):
+        raise ValueError(f"{path}: not a file of parts")
+    ends = list(accumulate(sizes, initial=head))
+    if ends[-1] != len(view):
+        raise ValueError(f"{path}: cut off or padded")
+    return list(map(view.__getitem__, map(slice, ends, ends[1:])))
 
 
 def read_day_file(root: Path, name: str) -> Day:

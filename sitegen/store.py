@@ -21,7 +21,6 @@ file, and reports a broken one.
 
 from __future__ import annotations
 
-import mmap
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -38,10 +37,12 @@ from sitegen.content import (
     content_files,
     listed_files,
     load_content,
+    mapped_parts,
     parse_paper_files,
     read_day_file,
     recover_interrupted_write,
     write_files,
+    write_parts,
 )
 from sitegen.errors import ContentError
 from sitegen.ingest import merge_listings, papers_to_read
@@ -181,7 +182,7 @@ class _StoredIndex:
         base, changes = self.root / INDEX_FILE, self.root / CHANGES_FILE
         with suppress(OSError):
             if self.index.base_is_due():
-                write_atomic(base, self.index.packed_base(stamp), durable=False)
+                write_parts(base, self.index.packed_base(stamp))
                 changes.unlink(missing_ok=True)
             else:
                 write_atomic(changes, self.index.packed_changes(stamp), durable=False)
@@ -190,14 +191,13 @@ class _StoredIndex:
 def _read_index(root: Path) -> tuple[PackedIndex, Mapping[str, object]] | None:
     """The saved index and the stamp it was saved with; None when missing or damaged."""
     try:
-        with (root / INDEX_FILE).open("rb") as handle:
-            base = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        base = mapped_parts(root / INDEX_FILE)
         try:
             changes: bytes | None = (root / CHANGES_FILE).read_bytes()
         except FileNotFoundError:
             changes = None
-        return PackedIndex.unpacked(memoryview(base), changes)
-    except (OSError, ValueError):
+        return PackedIndex.unpacked(base, changes)
+    except (OSError, ValueError, EOFError):
         return None
 
 

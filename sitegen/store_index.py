@@ -300,26 +300,27 @@ class PackedIndex:
         return not self._base_token or len(self._ids) - self._base_count >= _FOLD_AFTER
 
     def packed_base(self, stamp: Mapping[str, object]) -> list[bytes]:
-        """A base holding everything, as chunks of bytes; `stamp` says what it was made from."""
+        """A base holding everything, as the parts of a file (content.write_parts): a header,
+        then the arrays. `stamp` says what it was made from."""
         count = len(self._ids)
         days = self._all_days()
-        sections = [
-            *self._ids.folded(),
-            *(c.folded(count) for c in self._columns()),
-            *(part for pairs in self._pairs() for part in pairs.folded()),
-            b"".join(days.values()),
-        ]
         header = marshal.dumps(
             {
+                "format": _FORMAT,
                 "stamp": stamp,
                 "token": os.urandom(8).hex(),
                 "count": count,
                 "paper_count": self.paper_count,
                 "days": [(name, len(rows)) for name, rows in days.items()],
-                "sections": [len(section) for section in sections],
             }
         )
-        return [_MAGIC, len(header).to_bytes(8, "little"), header, *sections]
+        return [
+            header,
+            *self._ids.folded(),
+            *(c.folded(count) for c in self._columns()),
+            *(part for pairs in self._pairs() for part in pairs.folded()),
+            b"".join(days.values()),
+        ]
 
     def packed_changes(self, stamp: Mapping[str, object]) -> bytes:
         """What changed since the base, with what the run left the store as (`stamp`)."""
@@ -337,28 +338,23 @@ class PackedIndex:
 
     @classmethod
     def unpacked(
-        cls, base: memoryview, changes: bytes | None
+        cls, base: Sequence[memoryview], changes: bytes | None
     ) -> tuple[PackedIndex, Mapping[str, object]]:
-        """The index and the stamp of the latest of its files. `changes` belonging to another
-        base are left out. ValueError when a file is not one of this format."""
-        if bytes(base[: len(_MAGIC)]) != _MAGIC:
+        """The index, from the parts of its base (see packed_base) and its changes, and the
+        stamp of the latest of them. `changes` belonging to another base are left out.
+        ValueError when they are not of this format."""
+        if len(base) != 16:
             raise ValueError("not an index of this format")
-        start = len(_MAGIC) + 8
-        end = start + int.from_bytes(base[len(_MAGIC) : start], "little")
         try:
-            header = marshal.loads(base[start:end])
+            header = marshal.loads(base[0])
+            if header["format"] != _FORMAT:
+                raise ValueError("not an index of this format")
             base_stamp, count = dict(header["stamp"]), int(header["count"])
             token = str(header["token"])
-            lengths = [int(n) for n in header["sections"]]
             day_lengths = [(str(name), int(n)) for name, n in header["days"]]
         except (EOFError, ValueError, TypeError, KeyError) as error:
             raise ValueError("damaged index") from error
-        if len(lengths) != 15 or end + sum(lengths) != len(base):
-            raise ValueError("damaged index")
-        sections = []
-        for length in lengths:
-            sections.append(base[end : end + length])
-            end += length
+        sections = base[1:]
         index = cls()
         index._ids = _Ids.mapped(sections[0], sections[1].cast("q"))
         for column, section in zip(index._columns(), sections[2:6], strict=True):
@@ -371,6 +367,8 @@ class PackedIndex:
         for name, length in day_lengths:
             days[name] = bytes(sections[14][at : at + length])
             at += length
+        if at != len(sections[14]):
+            raise ValueError("damaged index")
         index._base_days = days
         index._base_count, index.paper_count = count, int(header["paper_count"])
         index._base_token = token
@@ -403,7 +401,7 @@ class PackedIndex:
         return (self._by_id, self._by_arxiv, self._by_title, self._by_listed_title)
 
 
-_MAGIC = f"sitegen ingest index 1 {sys.byteorder}\n".encode()
+_FORMAT = f"sitegen ingest index 2 {sys.byteorder}"
 
 
 class _Ids:

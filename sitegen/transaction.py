@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes | list[bytes], *, durable: bool = True) -> None:
+def write_atomic(
+    path: Path, data: bytes | Sequence[bytes | memoryview], *, durable: bool = True
+) -> None:
     """Replace one file with `data` (or its chunks, in order): readers see the old bytes or
     the new, never a part.
 

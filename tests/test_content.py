@@ -21,12 +21,14 @@ from sitegen.content import (
     _load_pickle,
     _save_pickle,
     load_content,
+    mapped_parts,
     parse_day_file,
     parse_paper_file,
     parse_paper_files,
     render_day_file,
     render_paper_file,
     write_files,
+    write_parts,
 )
 from sitegen.errors import ContentError
 from sitegen.model import Appearance, Day, DayEntry, Organization, Paper, clean_block, clean_line
@@ -295,3 +297,17 @@ def test_planning_a_build_reads_no_paper_beyond_its_id_and_topics(tmp_path: Path
     list(plan_site(built, Routes(config.base_url), snapshot.fingerprints, setup=""))
     AbstractHTML(built.papers)
     assert all(_is_packed(paper) for paper in snapshot.papers.values())
+
+
+def test_a_file_of_parts_reads_back_as_written_and_a_cut_off_one_is_refused(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "cache" / "parts"
+    parts = [b"header", b"", bytes(range(256)) * 40, memoryview(b"a view")]
+    write_parts(path, parts)
+    assert [bytes(part) for part in mapped_parts(path)] == [bytes(part) for part in parts]
+    data = path.read_bytes()
+    for damaged in (data[:-1], data + b"x", b"\0" * 8):
+        path.write_bytes(damaged)
+        with pytest.raises((ValueError, EOFError)):
+            mapped_parts(path)

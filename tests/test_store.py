@@ -60,6 +60,11 @@ def _snapshot(
     )
 
 
+def _parts(chunks: list[bytes]) -> list[memoryview]:
+    """An index's base as mapped_parts gives it back from its file."""
+    return [memoryview(chunk) for chunk in chunks]
+
+
 def _assert_answers_as_memory(saved: PackedIndex, snapshot: ContentSnapshot) -> None:
     memory = MemoryIndex.of(snapshot.papers, snapshot.days.values())
     for arxiv_id in _ARXIV[1:]:
@@ -81,7 +86,7 @@ def test_the_saved_index_answers_as_the_index_of_the_whole_store(
 ) -> None:
     snapshot = _snapshot(papers, days)
     made = PackedIndex.of(snapshot.papers.values(), snapshot.days.values())
-    saved, stamp = PackedIndex.unpacked(memoryview(b"".join(made.packed_base({"a": 1}))), None)
+    saved, stamp = PackedIndex.unpacked(_parts(made.packed_base({"a": 1})), None)
     assert stamp == {"a": 1}
     _assert_answers_as_memory(saved, snapshot)
 
@@ -96,9 +101,7 @@ def test_an_index_brought_up_to_date_answers_as_one_made_afresh(
     ingest and hand edits change them; saved and loaded between the two."""
     old = _snapshot(*before)
     new = _snapshot({**before[0], **after[0]}, after[1])
-    base = memoryview(
-        b"".join(PackedIndex.of(old.papers.values(), old.days.values()).packed_base({}))
-    )
+    base = _parts(PackedIndex.of(old.papers.values(), old.days.values()).packed_base({}))
     saved, _ = PackedIndex.unpacked(base, None)
     saved.put_papers(new.papers.values())
     for day in old.days.keys() - new.days.keys():
@@ -112,10 +115,10 @@ def test_an_index_brought_up_to_date_answers_as_one_made_afresh(
     replayed, stamp = PackedIndex.unpacked(base, changes)
     assert stamp == {"after": 1}
     _assert_answers_as_memory(replayed, new)
-    folded, _ = PackedIndex.unpacked(memoryview(b"".join(replayed.packed_base({}))), None)
+    folded, _ = PackedIndex.unpacked(_parts(replayed.packed_base({})), None)
     _assert_answers_as_memory(folded, new)
     # Changes saved for another base are not applied to it.
-    other = memoryview(b"".join(PackedIndex.of((), ()).packed_base({"other": 1})))
+    other = _parts(PackedIndex.of((), ()).packed_base({"other": 1}))
     assert PackedIndex.unpacked(other, changes)[1] == {"other": 1}
 
 
@@ -123,7 +126,7 @@ def test_a_paper_listed_under_one_title_on_two_days_is_found_by_it_after_one_cha
     paper = Paper(id="p1", title="Own Title", abstract="")
     listed = DayEntry(paper_id="p1", title="Listed Title", upvotes=3)
     days = [Day(day=date(2026, 1, n), entries=(listed,)) for n in (1, 2)]
-    base = memoryview(b"".join(PackedIndex.of([paper], days).packed_base({})))
+    base = _parts(PackedIndex.of([paper], days).packed_base({}))
     saved, _ = PackedIndex.unpacked(base, None)
     saved.put_day(Day(day=date(2026, 1, 1), entries=()))
     assert saved.by_title(title_key("Listed Title")) == "p1"
