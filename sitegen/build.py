@@ -1,40 +1,49 @@
 """`sitegen build`: content/ + site.toml + templates/ -> public/, as one visible pipeline.
 
-read content (parse cache) -> assemble the site (topics, cached) -> plan every output with the
-key of its inputs -> render the outputs whose key changed -> swap in, or update in place.
+read the content (parse cache) -> assemble the site (topics, cached) -> list every output with
+the key of its inputs (sitegen.outputs) -> render those whose key changed -> publish them.
 
 The first build, and `--clean`, render everything into a fresh directory and swap it in. Later
 builds render only the outputs whose key differs from the last build's record and write only
 the files whose bytes differ; the bytes are the same either way (tests compare them).
 
 Large amounts of work are spread over one worker process per core: parsing the files the cache
-does not hold, matching topics, and rendering. A unit's output does not depend on where it
-runs, so the bytes never depend on the split. Workers are started with "spawn", never "fork":
-forking a process with live threads (the preview server, the progress bar) can deadlock.
+does not hold, matching topics, and rendering; the cold-build budget (no slower than Hugo at
+50,000 papers) needs them. An output does not depend on where it is rendered, so the bytes never
+depend on the split. Workers are started with "spawn", never "fork": forking a process with
+live threads (the preview server, the progress bar) can deadlock.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
+import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 
+from sitegen.cache import KeyedCache, ParsedPaper, code_version
 from sitegen.config import SiteConfig
-from sitegen.content import BuildCache, code_fingerprint, load_content, parse_paper_files
-from sitegen.errors import ContentError, Location
-from sitegen.feeds import FeedSpecs, render_feed, render_json_feed, render_opml
-from sitegen.model import Paper, Topic
-from sitegen.pages import AbstractHTML, SitePages
-from sitegen.plan import Unit, plan_site
+from sitegen.errors import Location, TemplateError, UsageError
+from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
+from sitegen.outputs import (
+    KINDS,
+    Output,
+    Renderers,
+    output_key,
+    paper_states,
+    plan_outputs,
+    render_output,
+    renderers,
+)
+from sitegen.pages import api_record
 from sitegen.publish import (
-    Artifact,
     PublishReport,
     changed_files,
     exclusive,
@@ -45,15 +54,13 @@ from sitegen.publish import (
     write_artifacts,
 )
 from sitegen.site import Site, TopicAssigner, assemble_site, assign_all_topics
+from sitegen.store import PaperFiles, load_content, parse_paper_files
 from sitegen.urls import Routes
 
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
-
 TEMPLATES_DIR = "templates"
-PARALLEL_FROM = 2_000  # files to parse, papers to match or units to render: workers cost ~1 s
-_FEEDS = frozenset({"all-feed", "json-feed", "digest-feed", "topic-feed", "day-feed"})
+PARALLEL_FROM = 2_000  # files to parse, papers to match or outputs to render: workers cost ~1 s
 _T = TypeVar("_T")
+_R = TypeVar("_R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,18 +74,6 @@ class BuildReport:
     written: PublishReport  # files whose bytes changed
     removed: int  # files of the last build that the site no longer has
     full: bool  # rendered into a fresh directory and swapped in
-
-
-@dataclass(frozen=True, slots=True)
-class _RenderInputs:
-    """What every render job needs; it reaches each worker once."""
-
-    site: Site
-    templates: Path
-    compare_with: Path | None  # write only files whose bytes differ from this directory's
-    paper_keys: Mapping[str, str]  # paper id -> its page's key, which also keys its API record
-    cache_root: Path  # the site root, where build caches are kept
-    reuse: bool  # False: read no cache, only replace them (--clean)
 
 
 def build_site(
@@ -100,46 +95,33 @@ def build_site(
     setup = _setup_key(templates, config)
     with exclusive(out), _Workers(jobs) as workers:
         record = None if clean else read_record(out)
-        # Noticing files changed by hand in public/ takes a stat of each: 0.2 s at 50k papers,
-        # which a large site's build spends in a helper process, beside the work below.
-        changed = None
-        if record is not None:
-            changed = workers.beside(functools.partial(changed_files, out), work=len(record))
         snapshot = load_content(
             root,
             known_topics=frozenset(t.slug for t in config.topics),
             use_cache=not clean,
-            parse_papers=functools.partial(_parse_in_pool, workers),
+            parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
         )
         site = assemble_site(
-            snapshot,
-            config,
-            assign=_cached_topics(root, config, snapshot.fingerprints, workers, reuse=not clean),
+            snapshot, config, assign=_cached_topics(root, workers, reuse=not clean)
         )
         routes = Routes(config.base_url)
-        planned = list(plan_site(site, routes, snapshot.fingerprints, setup=setup))
-        outputs = {path: p.key for p in planned for path in p.paths}
-        previous = None if record is None or changed is None else previous_build(record, changed())
+        states = paper_states(site)
+        planned = [
+            (o, output_key(o, setup=setup, paper_states=states)) for o in plan_outputs(site, routes)
+        ]
+        outputs = {path: key for output, key in planned for path in output.paths}
+        previous = None if record is None else previous_build(record, changed_files(out, record))
         if previous is None:
-            dirty = planned
+            dirty = [output for output, _ in planned]
         else:
             known = previous.files
-            dirty = [p for p in planned if any(_key(known, f) != p.key for f in p.paths)]
-        inputs = _RenderInputs(
-            site=site,
-            templates=templates,
-            compare_with=None if previous is None else out,
-            paper_keys={
-                site.papers[p.unit.position].id: p.key for p in planned if p.unit.kind == "paper"
-            },
-            cache_root=root,
-            reuse=not clean,
-        )
-        units = [p.unit for p in dirty]
+            dirty = [o for o, key in planned if any(_key(known, p) != key for p in o.paths)]
+        api_records = _api_records(root, site, routes, states, reuse=not clean)
+        job = _RenderJob(site, templates, None if previous is None else out, api_records)
 
         def write(staging: Path) -> PublishReport:
             written = PublishReport(files=0, bytes=0)
-            for rendered, report in _render(units, inputs, staging, workers):
+            for rendered, report in _render(dirty, job, staging, workers):
                 on_progress(rendered)
                 written += report
             return written
@@ -147,13 +129,13 @@ def build_site(
         if previous is None:
             written, removed = publish(write, out, outputs), 0
         else:
-            rendered = [path for p in dirty for path in p.paths]
+            rendered = [path for o in dirty for path in o.paths]
             written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
-        feeds=sum(len(p.paths) for p in planned if p.unit.kind in _FEEDS),
+        feeds=sum(len(o.paths) for o, _ in planned if KINDS[o.kind].is_feed),
         files=len(outputs),
-        rendered=sum(len(p.paths) for p in dirty),
+        rendered=sum(len(o.paths) for o in dirty),
         written=written,
         removed=removed,
         full=previous is None,
@@ -167,7 +149,7 @@ def _key(files: Mapping[str, tuple[str, int, int]], path: str) -> str | None:
 
 def _setup_key(templates: Path, config: SiteConfig) -> str:
     """What every output depends on: sitegen's code, the templates, the whole of site.toml."""
-    digest = hashlib.blake2b(code_fingerprint().encode(), digest_size=12)
+    digest = hashlib.blake2b(code_version().encode(), digest_size=12)
     for path in sorted(templates.rglob("*")):
         if path.is_file():
             digest.update(f"\0{path.relative_to(templates).as_posix()}\0".encode())
@@ -180,220 +162,169 @@ class _Workers:
     """Worker processes, started only when a stage has enough work to repay starting them."""
 
     def __init__(self, jobs: int | None) -> None:
+        if jobs is not None and jobs < 1:
+            raise UsageError(f"--jobs {jobs}: the number of worker processes is 1 or more")
         self.count = jobs if jobs is not None else (os.cpu_count() or 1)
         self.threshold = 1 if jobs is not None else PARALLEL_FROM
         self._pool: ProcessPoolExecutor | None = None
-        self._helper: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for pool in (self._pool, self._helper):
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
 
-    def _repays(self, work: int) -> bool:
-        return self.count > 1 and work >= self.threshold
-
-    def beside(self, job: Callable[[], _T], *, work: int) -> Callable[[], _T]:
-        """Start `job` in a helper process when `work` repays starting it; returns what waits
-        for its result (or, without a helper, computes it)."""
-        if not self._repays(work):
-            return job
-        if self._helper is None:
-            self._helper = _spawn_pool(1)
-        return self._helper.submit(job).result
-
-    def pool(self, work: int) -> ProcessPoolExecutor | None:
-        if not self._repays(work):
-            return None
+    def map(
+        self, function: Callable[[Sequence[_T]], _R], items: Sequence[_T], *, most: int = 10**9
+    ) -> Iterator[_R]:
+        """`function` of chunks of `items`, in order: in the workers when there are enough."""
+        if self.count == 1 or len(items) < self.threshold:
+            size = max(1, min(most, len(items)))
+            return map(function, [items[i : i + size] for i in range(0, len(items), size)])
         if self._pool is None:
-            self._pool = _spawn_pool(self.count)
-        return self._pool
-
-    def chunks(self, items: Sequence[_T], *, most: int | None = None) -> list[Sequence[_T]]:
-        """A few chunks per worker even out their speeds."""
-        size = max(1, -(-len(items) // (4 * self.count)))
-        if most is not None:
-            size = min(size, most)
-        return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _spawn_pool(workers: int) -> ProcessPoolExecutor:
-    # Imported here: 10 ms that a small build, which starts no process, does without.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=context)
+        # A few chunks per worker even out their speeds.
+        size = max(1, min(most, -(-len(items) // (4 * self.count))))
+        return self._pool.map(function, [items[i : i + size] for i in range(0, len(items), size)])
 
 
 def _parse_in_pool(
-    workers: _Workers, files: list[tuple[str, str]], known: frozenset[str] | None
-) -> list[tuple[Paper, str]]:
-    pool = workers.pool(len(files))
-    if pool is None:
-        return parse_paper_files(files, known)
-    chunks = workers.chunks(files)
-    parts = pool.map(parse_paper_files, chunks, [known] * len(chunks))
-    return [parsed for part in parts for parsed in part]
+    workers: _Workers, files: PaperFiles, known: frozenset[str] | None
+) -> list[ParsedPaper]:
+    parse = _ParseChunk(known)
+    return [parsed for chunk in workers.map(parse, files) for parsed in chunk]
 
 
-def _cached_topics(
-    root: Path,
-    config: SiteConfig,
-    fingerprints: Mapping[str, str],
-    workers: _Workers,
-    *,
-    reuse: bool,
-) -> TopicAssigner:
-    """Topic matching for the papers whose file or the rules changed since the last build."""
-    rules = hashlib.blake2b(repr(config.topics).encode(), digest_size=12).hexdigest()
+@dataclass(frozen=True, slots=True)
+class _ParseChunk:
+    known: frozenset[str] | None
 
-    def assign(papers: list[Paper], taxonomy: tuple[Topic, ...]) -> list[tuple[str, ...]]:
-        kept = BuildCache(root, "topics", rules)
-        (known,) = kept.load() if reuse else ({},)
-        prints = [fingerprints[p.id] for p in papers]
-        missing = [p for p, f in zip(papers, prints, strict=True) if f not in known]
-        pool = workers.pool(len(missing))
-        if pool is None:
-            found = assign_all_topics(missing, taxonomy)
-        else:
-            chunks = workers.chunks(missing)
-            parts = pool.map(assign_all_topics, chunks, [taxonomy] * len(chunks))
-            found = [topics for part in parts for topics in part]
-        fresh = {fingerprints[p.id]: t for p, t in zip(missing, found, strict=True)}
-        cached = {f: known[f] if f in known else fresh[f] for f in prints}
-        kept.save(cached)
-        return [cached[f] for f in prints]
+    def __call__(self, files: Sequence[tuple[str, str]]) -> list[ParsedPaper]:
+        return parse_paper_files(list(files), self.known)
+
+
+@dataclass(frozen=True, slots=True)
+class _AssignChunk:
+    taxonomy: tuple[Topic, ...]
+
+    def __call__(self, papers: Sequence[Paper]) -> list[tuple[str, ...]]:
+        return assign_all_topics(list(papers), self.taxonomy)
+
+
+def _cached_topics(root: Path, workers: _Workers, *, reuse: bool) -> TopicAssigner:
+    """Topic matching, kept by the paper's digest and the rules: only new or edited papers, or
+    all of them after the rules changed, are matched again."""
+
+    def assign(
+        snapshot: ContentSnapshot, ids: list[str], taxonomy: tuple[Topic, ...]
+    ) -> list[tuple[str, ...]]:
+        rules = hashlib.blake2b(repr(taxonomy).encode(), digest_size=12).hexdigest()
+        cache = KeyedCache(root, "topics", reuse=reuse)
+        keys = {i: f"{rules}:{snapshot.digests[i]}" for i in ids}
+        missing = [i for i in ids if keys[i] not in cache.values]
+        matched = workers.map(_AssignChunk(taxonomy), [snapshot.papers[i] for i in missing])
+        topics = {keys[i]: cache.values.get(keys[i]) for i in ids}
+        topics.update(zip((keys[i] for i in missing), (t for c in matched for t in c), strict=True))
+        cache.save(topics)
+        return [topics[keys[i]] for i in ids]  # type: ignore[misc]
 
     return assign
 
 
+def _api_records(
+    root: Path, site: Site, routes: Routes, states: Mapping[str, str], *, reuse: bool
+) -> dict[str, str]:
+    """Every paper's record in /api/papers.json, by id. A record shows what its paper's page
+    does, so it is kept by the same state (50,000 records take a second to make)."""
+    cache = KeyedCache(root, "api-records", reuse=reuse)
+    keys = {paper_id: f"{routes.base_url}:{states[paper_id]}" for paper_id in site.ids}
+    records = {
+        paper_id: cache.values.get(key) or api_record(site, routes, paper_id)
+        for paper_id, key in keys.items()
+    }
+    cache.save({keys[paper_id]: record for paper_id, record in records.items()})
+    return records
+
+
+@dataclass(frozen=True, slots=True)
+class _RenderJob:
+    """What every render job needs; it reaches each worker once."""
+
+    site: Site
+    templates: Path
+    compare_with: Path | None  # write only files whose bytes differ from this directory's
+    api_records: Mapping[str, str]
+
+
 def _render(
-    units: list[Unit], inputs: _RenderInputs, staging: Path, workers: _Workers
+    outputs: list[Output[Any]], job: _RenderJob, staging: Path, workers: _Workers
 ) -> Iterator[tuple[int, PublishReport]]:
-    """(files rendered, files written) of each job, as the jobs finish."""
-    pool = workers.pool(len(units))
-    if pool is None:
-        renderer = _UnitRenderer(inputs)
-        for chunk in workers.chunks(units, most=200):
-            yield renderer.run(chunk, staging)
+    """(files rendered, files written) of each chunk, as the chunks finish."""
+    if workers.count == 1 or len(outputs) < workers.threshold:
+        renderer = _Renderer(job)
+        yield from workers.map(lambda chunk: renderer.run(chunk, staging), outputs, most=200)
         return
-    # The inputs reach each worker once, through a file, not once per job through a pipe.
-    shared = staging.with_name(f"{staging.name}.inputs.pickle")
-    shared.write_bytes(pickle.dumps(inputs, pickle.HIGHEST_PROTOCOL))
+    # The job reaches each worker once, through a file, not once per chunk through a pipe.
+    shared = staging.with_name(f"{staging.name}.job.pickle")
+    shared.write_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
     try:
-        chunks = workers.chunks(units, most=500)
-        n = len(chunks)
-        yield from pool.map(_run_in_worker, chunks, [staging] * n, [shared] * n)
+        yield from workers.map(_RenderInWorker(staging, shared), outputs, most=500)
     finally:
         shared.unlink(missing_ok=True)
 
 
-class _UnitRenderer:
-    def __init__(self, inputs: _RenderInputs) -> None:
-        self.inputs = inputs
-        site = inputs.site
-        self.routes = Routes(site.config.base_url)
-        self.abstracts = AbstractHTML(site.papers)
-        self.env = template_environment(inputs.templates)
-        self.feeds = FeedSpecs(site, self.routes)
+class _Renderer:
+    def __init__(self, job: _RenderJob) -> None:
+        self.job = job
+        self.env = template_environment(job.templates)
+        self.routes = Routes(job.site.config.base_url)
 
-    def run(self, units: Sequence[Unit], staging: Path) -> tuple[int, PublishReport]:
-        # Cards are shared by the pages of one job; kept across jobs they would hold every
+    def run(self, outputs: Sequence[Output[Any]], staging: Path) -> tuple[int, PublishReport]:
+        # Cards are shared by the pages of one chunk; kept across chunks they would hold every
         # paper at every depth and rank (hundreds of MB per worker at 50k papers).
-        pages = SitePages(self.inputs.site, self.routes, self.env, self.abstracts)
-        rendered = 0
-
-        def counted() -> Iterator[Artifact]:
-            nonlocal rendered
-            for unit in units:
-                for artifact in self.artifacts(unit, pages):
-                    rendered += 1
-                    yield artifact
-
-        try:
-            written = write_artifacts(counted(), staging, unless_in=self.inputs.compare_with)
-        except jinja2.TemplateError as error:
-            raise _template_error(error) from None
-        return rendered, written
-
-    def artifacts(self, unit: Unit, pages: SitePages) -> Iterator[Artifact]:
-        site, routes, feeds = self.inputs.site, self.routes, self.feeds
-        match unit.kind:
-            case "static":
-                route = (routes.stylesheet(), routes.icon())[unit.position]
-                yield Artifact(route.path, _read_template_file(self.inputs.templates, route.path))
-            case "home":
-                yield pages.home()
-            case "day":
-                yield pages.day(unit.position)
-            case "days-index":
-                yield pages.days_index()
-            case "topics-index":
-                yield pages.topics_index()
-            case "topic":
-                yield pages.topic(unit.position, unit.page)
-            case "paper":
-                yield pages.paper(unit.position)
-            case "feeds-page":
-                yield pages.feeds_page()
-            case "not-found":
-                yield pages.not_found()
-            case "robots":
-                yield pages.robots()
-            case "sitemap":
-                yield pages.sitemap()
-            case "sitemap-pages":
-                yield pages.sitemap_of_pages()
-            case "sitemap-papers":
-                yield pages.sitemap_of_papers(unit.position)
-            case "papers-api":
-                yield self._papers_api(pages)
-            case "all-feed":
-                yield from render_feed(feeds.all_papers(), site, routes, self.abstracts)
-            case "digest-feed":
-                yield from render_feed(feeds.digest(), site, routes, self.abstracts)
-            case "topic-feed":
-                yield from render_feed(feeds.topic(unit.position), site, routes, self.abstracts)
-            case "day-feed":
-                yield from render_feed(feeds.day(unit.position), site, routes, self.abstracts)
-            case "json-feed":
-                yield render_json_feed(feeds.all_papers(), site, routes, self.abstracts)
-            case "opml":
-                yield render_opml(site, routes, feeds.standing())
-            case _:
-                raise ValueError(f"no renderer for {unit}")
-
-    def _papers_api(self, pages: SitePages) -> Artifact:
-        # Its 50,000 records cost half a second; those of unchanged papers are kept.
-        keys, root = self.inputs.paper_keys, self.inputs.cache_root
-        kept = BuildCache(root, "api-records", _API_RECORDS)
-        (saved,) = kept.load() if self.inputs.reuse else ({},)
-        known = {paper_id: saved[key] for paper_id, key in keys.items() if key in saved}
-        artifact, records = pages.papers_api(known)
-        kept.save({keys[paper_id]: record for paper_id, record in records.items()})
-        return artifact
+        r = renderers(
+            self.job.site, self.routes, self.env,
+            templates=self.job.templates, api_records=self.job.api_records,
+        )  # fmt: skip
+        artifacts = [a for output in outputs for a in _rendered(output, r)]
+        return len(artifacts), write_artifacts(artifacts, staging, unless_in=self.job.compare_with)
 
 
-_API_RECORDS = "1"  # the version of the kept API records
-_worker_renderers: dict[Path, _UnitRenderer] = {}  # in a worker: the current build's renderer
+def _rendered(output: Output[Any], r: Renderers) -> list[Artifact]:
+    try:
+        return list(render_output(output, r))
+    except jinja2.TemplateError as error:
+        raise _template_error(error) from None
+    except FileNotFoundError as error:  # a static file of templates/
+        raise TemplateError(
+            f"missing {TEMPLATES_DIR}/{Path(str(error.filename)).name}",
+            hint="restore the templates directory from the sitegen repository",
+        ) from None
 
 
-def _run_in_worker(units: Sequence[Unit], staging: Path, shared: Path) -> tuple[int, PublishReport]:
-    renderer = _worker_renderers.get(shared)
-    if renderer is None:
-        _worker_renderers.clear()
-        renderer = _worker_renderers[shared] = _UnitRenderer(pickle.loads(shared.read_bytes()))
-    return renderer.run(units, staging)
+_worker_renderers: dict[Path, _Renderer] = {}  # in a worker: the current build's renderer
+
+
+@dataclass(frozen=True, slots=True)
+class _RenderInWorker:
+    staging: Path
+    shared: Path
+
+    def __call__(self, outputs: Sequence[Output[Any]]) -> tuple[int, PublishReport]:
+        renderer = _worker_renderers.get(self.shared)
+        if renderer is None:
+            _worker_renderers.clear()
+            job = pickle.loads(self.shared.read_bytes())
+            renderer = _worker_renderers[self.shared] = _Renderer(job)
+        return renderer.run(outputs, self.staging)
 
 
 def template_environment(directory: Path) -> jinja2.Environment:
     if not directory.is_dir():
-        raise ContentError(
-            f"no {TEMPLATES_DIR}/ directory",
-            location=Location(str(directory)),
+        raise TemplateError(
+            f"no {TEMPLATES_DIR}/ directory at {directory}",
             hint="restore the templates directory from the sitegen repository",
         )
     return jinja2.Environment(
@@ -406,28 +337,16 @@ def template_environment(directory: Path) -> jinja2.Environment:
     )
 
 
-def _read_template_file(templates: Path, name: str) -> bytes:
-    path = templates / name
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(
-            f"missing {TEMPLATES_DIR}/{name}",
-            location=Location(str(path)),
-            hint="restore the templates directory from the sitegen repository",
-        ) from None
-
-
-def _template_error(error: jinja2.TemplateError) -> ContentError:
+def _template_error(error: jinja2.TemplateError) -> TemplateError:
     if isinstance(error, jinja2.TemplateSyntaxError):
         where = Location(error.filename or error.name or TEMPLATES_DIR, error.lineno)
-        return ContentError(
+        return TemplateError(
             f"template syntax: {error.message}", location=where, hint="fix the template"
         )
     if isinstance(error, jinja2.TemplateNotFound):
-        return ContentError(
+        return TemplateError(
             f"missing template {error.name}", location=Location(TEMPLATES_DIR), hint="restore it"
         )
-    return ContentError(
+    return TemplateError(
         f"template error: {error}", location=Location(TEMPLATES_DIR), hint="fix the template"
     )

@@ -13,29 +13,17 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sitegen import __version__
+from sitegen.build import BuildReport, build_site
 from sitegen.config import SiteConfig, parse_config
-from sitegen.content import (
-    FETCH_STATE,
-    kept_listing_name,
-    load_fetch_state,
-    render_fetch_state,
-    stored_days,
-)
-from sitegen.errors import ConfigError, FetchError, ListingError, Location, SitegenError
+from sitegen.errors import ConfigError, FetchError, ListingError, Location, SitegenError, UsageError
+from sitegen.fetch import FETCH_STATE, DayAnswer, load_fetch_state, render_fetch_state
+from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
 from sitegen.progress import progress_display
-
-if TYPE_CHECKING:
-    from sitegen.build import BuildReport
-    from sitegen.fetch import DayAnswer
-    from sitegen.listings import Listing
-    from sitegen.store import IngestReport
-
-# Each command imports its own stack (the build's jinja2, feedgen and markdown-it; fetch's
-# httpx; the listing parsers and the store for ingest), so none pays for another's.
+from sitegen.serve import serve
+from sitegen.store import IngestReport, ingest_into_store, kept_listing_name, stored_days
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 CONFIG_FILE = "site.toml"
@@ -160,9 +148,6 @@ def load_config(root: Path) -> SiteConfig:
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
-    from sitegen.listings import parse_listing
-    from sitegen.store import ingest_into_store
-
     root: Path = args.root
     config = load_config(root)
     topics = tuple(_topic_slug(config, name) for name in args.topic)
@@ -179,8 +164,6 @@ def _run_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from sitegen.build import build_site
-
     root: Path = args.root
     config = load_config(root)
     if args.base_url:
@@ -212,9 +195,6 @@ def _build_changes(report: BuildReport) -> str:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-    from sitegen.build import build_site
-    from sitegen.serve import serve
-
     root: Path = args.root
     out = root / "public"
 
@@ -255,7 +235,6 @@ def _run_fetch(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from sitegen.fetch import DayFetcher, FetchPolicy, Validators, make_client
-    from sitegen.store import ingest_into_store
 
     root: Path = args.root
     load_config(root)  # refuse to run outside a site directory
@@ -325,14 +304,14 @@ def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> l
     if args.date:
         return [args.date]
     if args.until and not args.since:
-        raise ConfigError(
+        raise UsageError(
             "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
         )
     # The last day already held is fetched again: late papers of that day are picked up.
     start = args.since or (held[-1] if held else today)
     end = args.until or today
     if start > end:
-        raise ConfigError(
+        raise UsageError(
             f"nothing to fetch: {start} is after {end}", hint="check --since and --until"
         )
     return [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
@@ -340,7 +319,7 @@ def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> l
 
 def _checked_base_url(url: str) -> str:
     if not url.startswith(("https://", "http://")):
-        raise ConfigError(
+        raise UsageError(
             f"--base-url {url!r} is not an absolute http(s) URL",
             hint="e.g. https://you.github.io/repo/",
         )
@@ -357,7 +336,7 @@ def _keep(root: Path, kept: dict[str, bytes], listing: Listing, raw: bytes, suff
 def _topic_slug(config: SiteConfig, name: str) -> str:
     slug = config.topic_slug(name)
     if slug is None:
-        raise ConfigError(
+        raise UsageError(
             f"unknown topic {name!r}",
             hint="topics are defined in site.toml: " + ", ".join(t.slug for t in config.topics),
         )

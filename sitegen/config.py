@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
-from typing import Any
 
-from sitegen.errors import ConfigError, Location
-from sitegen.frontmatter import describe_toml_error
+from sitegen.errors import ConfigError
+from sitegen.fields import TomlFields, load_toml
 from sitegen.model import Topic
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -45,115 +43,55 @@ class SiteConfig:
         return None
 
 
-_TOP_KEYS = {"title", "description", "language", "base_url", "feeds", "pages", "topics"}
+_TOP_KEYS = frozenset({"title", "description", "language", "base_url", "feeds", "pages", "topics"})
+_TOPIC_KEYS = frozenset({"slug", "name", "description", "keywords"})
 
 
 def parse_config(text: str, *, source: str) -> SiteConfig:
     """Parse and validate site.toml; errors name the line and say what to write instead."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message, line = describe_toml_error(error)
-        raise ConfigError(
-            f"bad TOML: {message}",
-            location=Location(source, line),
-            hint="fix the syntax of site.toml",
-        ) from None
-    reader = _Reader(data, text, source)
-    reader.only(data, _TOP_KEYS, "site.toml")
-    base_url = reader.string(data, "base_url")
+    data = load_toml(text, source=source, error=ConfigError, hint="fix the syntax of site.toml")
+    top = TomlFields(data, text=text, source=source, error=ConfigError)
+    top.only(_TOP_KEYS, "site.toml")
+    base_url = top.required_text("base_url")
     if not re.match(r"https?://[^/\s]+(/\S*)?$", base_url):
-        raise reader.error(
-            "base_url", "must be an absolute http(s) URL", "https://you.github.io/repo/"
+        raise top.fail(
+            "base_url", "an absolute http(s) URL", 'base_url = "https://you.github.io/repo/"'
         )
-    feeds = reader.table(data, "feeds", {"items", "digest_days"})
-    pages = reader.table(data, "pages", {"topic_page_size", "summary_chars"})
-    topics = _topics(reader, data.get("topics", []))
+    feeds = top.subtable("feeds", frozenset({"items", "digest_days"}))
+    pages = top.subtable("pages", frozenset({"topic_page_size", "summary_chars"}))
     return SiteConfig(
-        title=reader.string(data, "title"),
-        description=reader.string(data, "description"),
-        language=reader.string(data, "language", default="en"),
+        title=top.required_text("title"),
+        description=top.required_text("description"),
+        language=top.text_or_none("language") or "en",
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         feeds=FeedSettings(
-            items=reader.positive(feeds, "items", 50),
-            digest_days=reader.positive(feeds, "digest_days", 30),
+            items=feeds.positive("items", 50), digest_days=feeds.positive("digest_days", 30)
         ),
         pages=PageSettings(
-            topic_page_size=reader.positive(pages, "topic_page_size", 50),
-            summary_chars=reader.positive(pages, "summary_chars", 320),
+            topic_page_size=pages.positive("topic_page_size", 50),
+            summary_chars=pages.positive("summary_chars", 320),
         ),
-        topics=topics,
+        topics=_topics(top),
     )
 
 
-def _topics(reader: _Reader, raw: Any) -> tuple[Topic, ...]:
-    if not isinstance(raw, list):
-        raise reader.error("topics", "must be an array of tables", "[[topics]] ...")
+def _topics(top: TomlFields) -> tuple[Topic, ...]:
     topics: list[Topic] = []
-    seen: set[str] = set()
-    for item in raw:
-        if not isinstance(item, dict):
-            raise reader.error("topics", "must be an array of tables", "[[topics]] ...")
-        reader.only(item, {"slug", "name", "description", "keywords"}, "a [[topics]] table")
-        slug = reader.string(item, "slug")
-        if not _SLUG.fullmatch(slug) or slug in seen:
-            raise reader.error(
-                "slug", f"{slug!r} is not a unique lowercase-hyphenated slug", 'slug = "robotics"'
+    for item in top.tables("topics"):
+        item.only(_TOPIC_KEYS, "a [[topics]] table")
+        slug = item.required_text("slug")
+        if not _SLUG.fullmatch(slug) or any(t.slug == slug for t in topics):
+            raise ConfigError(
+                f"topic slug {slug!r} is not a unique lowercase-hyphenated slug",
+                location=item.where_value(slug),
+                hint='e.g. slug = "robotics"',
             )
-        seen.add(slug)
-        keywords = item.get("keywords", [])
-        if not isinstance(keywords, list) or not all(
-            isinstance(k, str) and k.strip() for k in keywords
-        ):
-            raise reader.error("keywords", "must be an array of non-empty strings", '["robot"]')
         topics.append(
             Topic(
                 slug=slug,
-                name=reader.string(item, "name"),
-                description=reader.string(item, "description", default=""),
-                keywords=tuple(k.strip() for k in keywords),
+                name=item.required_text("name"),
+                description=item.text_or_none("description") or "",
+                keywords=item.texts("keywords"),
             )
         )
     return tuple(topics)
-
-
-class _Reader:
-    def __init__(self, data: dict[str, Any], text: str, source: str) -> None:
-        self.data, self.text, self.source = data, text, source
-
-    def location(self, key: str) -> Location:
-        match = re.search(rf"^\s*{re.escape(key)}\s*=|^\s*\[+{re.escape(key)}\]", self.text, re.M)
-        return Location(self.source, self.text.count("\n", 0, match.start()) + 1 if match else None)
-
-    def error(self, key: str, problem: str, example: str) -> ConfigError:
-        return ConfigError(
-            f"`{key}` {problem}", location=self.location(key), hint=f"e.g. {example}"
-        )
-
-    def only(self, table: dict[str, Any], known: set[str], where: str) -> None:
-        for key in table:
-            if key not in known:
-                raise ConfigError(
-                    f"unknown key `{key}` in {where}",
-                    location=self.location(key),
-                    hint=f"known keys: {', '.join(sorted(known))}",
-                )
-
-    def string(self, table: dict[str, Any], key: str, *, default: str | None = None) -> str:
-        value = table.get(key, default)
-        if not isinstance(value, str) or (default is None and not value.strip()):
-            raise self.error(key, "must be a non-empty string", f'{key} = "..."')
-        return value.strip()
-
-    def positive(self, table: dict[str, Any], key: str, default: int) -> int:
-        value = table.get(key, default)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise self.error(key, "must be a whole number, 1 or more", f"{key} = {default}")
-        return value
-
-    def table(self, data: dict[str, Any], key: str, known: set[str]) -> dict[str, Any]:
-        value = data.get(key, {})
-        if not isinstance(value, dict):
-            raise self.error(key, "must be a table", f"[{key}]")
-        self.only(value, known, f"[{key}]")
-        return value

@@ -42,16 +42,28 @@ def _rebuild(
     return cls(message, location=location, hint=hint)
 
 
+class UsageError(SitegenError):
+    """A command-line flag or argument is wrong."""
+
+
+class ConfigError(SitegenError):
+    """site.toml is broken."""
+
+
 class ListingError(SitegenError):
     """A listing (text capture, API answer or HTML page) cannot be parsed."""
 
 
 class ContentError(SitegenError):
-    """A file of the content store, or site.toml, is broken."""
+    """A file of the content store is broken, or cannot be written."""
 
 
-class ConfigError(ContentError):
-    """site.toml is broken."""
+class TemplateError(SitegenError):
+    """A template is missing or broken."""
+
+
+class BuildError(SitegenError):
+    """The site cannot be built into the output asked for."""
 
 
 class FetchError(SitegenError):

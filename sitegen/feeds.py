@@ -11,13 +11,13 @@ import html
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from feedgen.feed import FeedGenerator
 
-from sitegen.model import Appearance, Paper
-from sitegen.publish import Artifact
-from sitegen.site import DayListing, Site, day_moment, featured_at
+from sitegen.config import SiteConfig
+from sitegen.model import Appearance, Artifact, Topic
+from sitegen.site import Site, day_moment, featured_at
 from sitegen.urls import ListingRoutes, Routes
 
 # Ids must not depend on base_url (a site may move) or on the build: a tag URI per paper/day.
@@ -31,8 +31,8 @@ def paper_item_id(paper_id: str) -> str:
     return f"{_ID_PREFIX}paper/{paper_id}"
 
 
-def day_item_id(day_listing: DayListing) -> str:
-    return f"{_ID_PREFIX}day/{day_listing.day.isoformat()}"
+def day_item_id(day: date) -> str:
+    return f"{_ID_PREFIX}day/{day.isoformat()}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +41,8 @@ class _Item:
     title: str
     url: str
     when: datetime
-    content_html: str = ""  # the digest's own HTML; paper items use their abstract
-    paper_id: str | None = None  # whose abstract is the content, looked up only when written
+    content_html: str  # a paper's abstract, or the digest's list of papers
     categories: tuple[tuple[str, str], ...] = ()  # (slug, name)
-
-    def content(self, abstracts: Mapping[str, str]) -> str:
-        return abstracts[self.paper_id] if self.paper_id else self.content_html
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,94 +55,95 @@ class FeedSpec:
     items: tuple[_Item, ...]  # newest first
 
 
-class FeedSpecs:
-    """Each listing page's feed, made on demand: a build renders only the feeds it must."""
+class Feeds:
+    """The site's feeds, each made from the inputs its output names (sitegen.outputs)."""
 
-    def __init__(self, site: Site, routes: Routes) -> None:
-        self.site, self.routes = site, routes
-        self.names = {t.topic.slug: t.topic.name for t in site.topics}
-        self.limit = site.config.feeds.items
+    def __init__(self, site: Site, routes: Routes, abstracts: Mapping[str, str]) -> None:
+        self.site, self.routes, self.abstracts = site, routes, abstracts
+        self.names = {t.slug: t.name for t in site.config.topics}
 
-    def _item(self, paper: Paper, appearance: Appearance) -> _Item:
+    def _item(self, paper_id: str, appearance: Appearance) -> _Item:
+        paper = self.site.papers[paper_id]
         return _Item(
             item_id=paper_item_id(paper.id),
             title=paper.title,
             url=self.routes.absolute(self.routes.paper(paper.id)),
             when=featured_at(appearance),
-            paper_id=paper.id,
+            content_html=self.abstracts[paper.id],
             categories=tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
         )
 
-    def _first_items(self, papers: Sequence[Paper]) -> tuple[_Item, ...]:
-        return tuple(self._item(p, self.site.appearances[p.id][0]) for p in papers[: self.limit])
+    def _first_items(self, paper_ids: Sequence[str]) -> tuple[_Item, ...]:
+        # A standing feed dates each paper by the day that first featured it.
+        return tuple(self._item(i, self.site.appearances[i][0]) for i in paper_ids)
 
-    def all_papers(self) -> FeedSpec:
+    def all_papers(self, paper_ids: tuple[str, ...]) -> FeedSpec:
+        """The newest papers of the site (`paper_ids`, newest first)."""
+        config = self.site.config
         return FeedSpec(
-            title=self.site.config.title,
-            description=self.site.config.description,
+            title=config.title,
+            description=config.description,
             routes=self.routes.home(),
-            items=self._first_items(self.site.newest),
+            items=self._first_items(paper_ids),
         )
 
-    def digest(self) -> FeedSpec:
+    def digest(self, days: tuple[tuple[date, tuple[str, ...]], ...]) -> FeedSpec:
+        """One item per day (day, its papers), newest first."""
         return FeedSpec(
-            title=f"{self.site.config.title}: daily digest",
+            title=digest_title(self.site.config),
             description="One item per day with the day's papers.",
             routes=self.routes.days_index(),
+            items=tuple(self._digest_item(day, paper_ids) for day, paper_ids in days),
+        )
+
+    def _digest_item(self, day: date, paper_ids: tuple[str, ...]) -> _Item:
+        routes = self.routes
+        entries = "".join(
+            f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
+            f"{html.escape(self.site.papers[paper_id].title)}</a></li>"
+            for paper_id in paper_ids
+        )
+        count = len(paper_ids)
+        return _Item(
+            item_id=day_item_id(day),
+            title=f"{count} paper{'s' if count != 1 else ''} of {day.isoformat()}",
+            url=routes.absolute(routes.day(day).html),
+            when=day_moment(day),
+            content_html=f"<ol>{entries}</ol>",
+        )
+
+    def topic(self, topic: Topic, paper_ids: tuple[str, ...]) -> FeedSpec:
+        """A topic's newest papers (`paper_ids`, newest first)."""
+        return FeedSpec(
+            title=topic_title(self.site.config, topic),
+            description=topic.description or topic.name,
+            routes=self.routes.topic(topic.slug),
+            items=self._first_items(paper_ids),
+        )
+
+    def day(self, day: date, paper_ids: tuple[str, ...]) -> FeedSpec:
+        """A day's papers in rank order."""
+        return FeedSpec(
+            title=f"{self.site.config.title}: {day.isoformat()}",
+            description=f"The papers featured on {day.isoformat()}.",
+            routes=self.routes.day(day),
             items=tuple(
-                _digest_item(d, self.routes)
-                for d in self.site.days[: self.site.config.feeds.digest_days]
+                self._item(paper_id, Appearance(day=day, rank=rank))
+                for rank, paper_id in enumerate(paper_ids, start=1)
             ),
         )
 
-    def topic(self, index: int) -> FeedSpec:
-        listing = self.site.topics[index]
-        return FeedSpec(
-            title=f"{self.site.config.title}: {listing.topic.name}",
-            description=listing.topic.description or listing.topic.name,
-            routes=self.routes.topic(listing.topic.slug),
-            items=self._first_items(listing.papers),
-        )
 
-    def day(self, index: int) -> FeedSpec:
-        listing = self.site.days[index]
-        return FeedSpec(
-            title=f"{self.site.config.title}: {listing.day.isoformat()}",
-            description=f"The papers featured on {listing.day.isoformat()}.",
-            routes=self.routes.day(listing.day),
-            items=tuple(
-                self._item(p, Appearance(day=listing.day, rank=rank))
-                for rank, p in enumerate(listing.papers, start=1)
-            ),
-        )
-
-    def standing(self) -> list[FeedSpec]:
-        """The feeds that get new items over time: all papers, the digest, each topic."""
-        return [
-            self.all_papers(),
-            self.digest(),
-            *(self.topic(i) for i in range(len(self.site.topics))),
-        ]
+def digest_title(config: SiteConfig) -> str:
+    return f"{config.title}: daily digest"
 
 
-def _digest_item(listing: DayListing, routes: Routes) -> _Item:
-    entries = "".join(
-        f'<li><a href="{html.escape(url)}">{html.escape(paper.title)}</a></li>'
-        for paper in listing.papers
-        if (url := routes.absolute(routes.paper(paper.id)))
-    )
-    count = len(listing.papers)
-    return _Item(
-        item_id=day_item_id(listing),
-        title=f"{count} paper{'s' if count != 1 else ''} of {listing.day.isoformat()}",
-        url=routes.absolute(routes.day(listing.day).html),
-        when=day_moment(listing.day),
-        content_html=f"<ol>{entries}</ol>",
-    )
+def topic_title(config: SiteConfig, topic: Topic) -> str:
+    return f"{config.title}: {topic.name}"
 
 
 def render_feed(
-    spec: FeedSpec, site: Site, routes: Routes, abstracts: Mapping[str, str]
+    spec: FeedSpec, config: SiteConfig, routes: Routes, newest_day: date | None
 ) -> Iterator[Artifact]:
     """The feed in Atom and in RSS."""
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
@@ -154,15 +151,15 @@ def render_feed(
         generator.id(f"{_ID_PREFIX}feed/{route.path}")
         generator.title(spec.title)
         generator.subtitle(spec.description)
-        generator.language(site.config.language)
-        generator.author({"name": site.config.title})
+        generator.language(config.language)
+        generator.author({"name": config.title})
         generator.generator(
             _GENERATOR, uri=_GENERATOR_URI
         )  # no version: upgrades don't churn feeds
         # The RSS <channel><link> is the last link added, so the page link goes last.
         generator.link(href=routes.absolute(route), rel="self")
         generator.link(href=routes.absolute(spec.routes.html), rel="alternate")
-        updated = _updated(spec, site)
+        updated = _updated(spec, newest_day)
         generator.updated(updated)
         generator.lastBuildDate(updated)
         for entry_data in spec.items:
@@ -172,23 +169,21 @@ def render_feed(
             entry.link(href=entry_data.url)
             entry.published(entry_data.when)
             entry.updated(entry_data.when)
-            entry.content(entry_data.content(abstracts), type="html")
+            entry.content(entry_data.content_html, type="html")
             for slug, name in entry_data.categories:
                 entry.category(term=slug, label=name)
         data = generator.atom_str(pretty=True) if kind == "atom" else generator.rss_str(pretty=True)
         yield Artifact(route.path, data)
 
 
-def _updated(spec: FeedSpec, site: Site) -> datetime:
+def _updated(spec: FeedSpec, newest_day: date | None) -> datetime:
     if spec.items:
         return max(item.when for item in spec.items)
     # An empty feed is as new as the newest day: still the content's time, never the clock's.
-    return day_moment(site.days[0].day) if site.days else _EPOCH
+    return day_moment(newest_day) if newest_day else _EPOCH
 
 
-def render_json_feed(
-    spec: FeedSpec, site: Site, routes: Routes, abstracts: Mapping[str, str]
-) -> Artifact:
+def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Artifact:
     """The JSON Feed of `spec` (the all-papers feed)."""
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -196,14 +191,14 @@ def render_json_feed(
         "home_page_url": routes.absolute(routes.home().html),
         "feed_url": routes.absolute(routes.json_feed()),
         "description": spec.description,
-        "language": site.config.language,
-        "authors": [{"name": site.config.title}],
+        "language": config.language,
+        "authors": [{"name": config.title}],
         "items": [
             {
                 "id": item.item_id,
                 "url": item.url,
                 "title": item.title,
-                "content_html": item.content(abstracts),
+                "content_html": item.content_html,
                 "date_published": item.when.isoformat().replace("+00:00", "Z"),
                 "tags": [name for _, name in item.categories],
             }
@@ -220,24 +215,28 @@ def _xml_attribute(value: str) -> str:
     return f'"{html.escape(value, quote=True)}"'
 
 
-def render_opml(site: Site, routes: Routes, standing: Sequence[FeedSpec]) -> Artifact:
-    """The list of the standing feeds, each once, in Atom."""
+def render_opml(config: SiteConfig, routes: Routes, newest_day: date | None) -> Artifact:
+    """The list of the standing feeds (all papers, the digest, each topic), each in Atom."""
     # A feed of one past day never gets a new item, so subscribing to a thousand helps nobody.
+    standing = [
+        (config.title, routes.home()),
+        (digest_title(config), routes.days_index()),
+        *((topic_title(config, t), routes.topic(t.slug)) for t in config.topics),
+    ]
     outlines = "".join(
-        f'    <outline type="rss" text={_xml_attribute(s.title)} title={_xml_attribute(s.title)} '
-        f"xmlUrl={_xml_attribute(routes.absolute(s.routes.atom))} "
-        f"htmlUrl={_xml_attribute(routes.absolute(s.routes.html))}/>\n"
-        for s in standing
+        f'    <outline type="rss" text={_xml_attribute(title)} title={_xml_attribute(title)} '
+        f"xmlUrl={_xml_attribute(routes.absolute(feed.atom))} "
+        f"htmlUrl={_xml_attribute(routes.absolute(feed.html))}/>\n"
+        for title, feed in standing
     )
-    newest = max((_updated(s, site) for s in standing), default=None)
+    # The digest has an item for the newest day: no standing feed is newer.
+    newest = day_moment(newest_day) if newest_day else _EPOCH
     date_created = (
         f"    <dateCreated>{newest.strftime('%a, %d %b %Y %H:%M:%S GMT')}</dateCreated>\n"
-        if newest
-        else ""
     )
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
-        f"    <title>{html.escape(site.config.title)} feeds</title>\n{date_created}"
+        f"    <title>{html.escape(config.title)} feeds</title>\n{date_created}"
         f"  </head>\n  <body>\n{outlines}  </body>\n</opml>\n"
     )
     return Artifact(routes.opml().path, text.encode())

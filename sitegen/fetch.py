@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import httpx
 
@@ -228,3 +229,22 @@ def _retry_after(response: httpx.Response, *, now: datetime) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, (when - now).total_seconds())
+
+
+FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
+
+
+def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
+    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...}; empty when never fetched."""
+    path = root / FETCH_STATE
+    try:
+        state = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}  # only an optimisation: without it every day is fetched in full
+    return state if isinstance(state, dict) else {}
+
+
+def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:
+    return (json.dumps(state, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()

@@ -7,23 +7,15 @@ dates, arrays of those, arrays of inline tables) in a stable order, so files dif
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from sitegen.errors import ContentError, Location
+from sitegen.fields import load_toml
 
 FENCE = "+++"
 TomlValue = str | int | bool | date | Sequence[Any] | Mapping[str, Any]
-
-
-def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
-    """(message, 1-based line) of a TOML error; Python < 3.14 has the line only in the text."""
-    message = str(error)
-    match = re.search(r" \(at line (\d+), column \d+\)$", message)
-    line = getattr(error, "lineno", None) or (int(match[1]) if match else None)
-    return (message[: match.start()] if match else message), line
 
 
 def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, int]:
@@ -43,15 +35,13 @@ def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, in
             location=Location(path, 1),
             hint=f"add a '{FENCE}' line after the last front matter field",
         ) from None
-    try:
-        fields = tomllib.loads("\n".join(lines[1:closing]))
-    except tomllib.TOMLDecodeError as error:
-        message, line = describe_toml_error(error)
-        raise ContentError(
-            f"bad TOML in the front matter: {message}",
-            location=Location(path, line + 1 if line else None),
-            hint="fix the TOML syntax (strings need double quotes, dates are YYYY-MM-DD)",
-        ) from None
+    fields = load_toml(
+        "\n".join(lines[1:closing]),
+        source=path,
+        error=ContentError,
+        first_line=2,
+        hint="fix the TOML syntax (strings need double quotes, dates are YYYY-MM-DD)",
+    )
     return fields, "\n".join(lines[closing + 1 :]), closing + 2
 
 

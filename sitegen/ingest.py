@@ -4,10 +4,6 @@ One paper per arXiv id or title identity; its days accumulate, missing fields ar
 upvotes keep the highest count seen. A value a maintainer edited by hand is kept: for the
 fill-only fields any present value is kept, and for upvotes the file's value counts as hand-set
 when it differs from the highest count the day files recorded.
-
-Merging asks the rest of the store only a few questions (which paper has this arXiv id or
-title, what upvotes did the days record); a StoreIndex answers them, so a day's listing can be
-merged reading just the papers it names (see sitegen.store).
 """
 
 from __future__ import annotations
@@ -16,39 +12,35 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
 
-from sitegen.content import ContentSnapshot
 from sitegen.listings import Listing, ListingEntry
-from sitegen.model import Appearance, Day, DayEntry, Paper, slug_for_title, title_key
-
-
-class StoreIndex(Protocol):
-    """What merging asks about the stored papers. Ties are broken the same way by every
-    implementation: the smallest paper id wins, and a paper's own title wins over a title
-    a day listed it under."""
-
-    def by_arxiv(self, arxiv_id: str) -> str | None: ...
-    def by_title(self, key: str) -> str | None: ...
-    def recorded_upvotes(self, paper_id: str) -> int | None: ...
-    def has_paper(self, paper_id: str) -> bool: ...
+from sitegen.model import (
+    ContentSnapshot,
+    Day,
+    DayEntry,
+    Paper,
+    PaperKeys,
+    slug_for_title,
+    title_key,
+)
 
 
 @dataclass(frozen=True, slots=True)
-class MemoryIndex:
-    """A StoreIndex of a store held in memory."""
+class StoreIndex:
+    """What merging asks about the stored papers: which has this arXiv id or title, and what
+    upvotes the days recorded. Ties go to the smallest paper id, and a paper's own title wins
+    over a title a day listed it under."""
 
     arxiv: Mapping[str, str]
     titles: Mapping[str, str]
     upvotes: Mapping[str, int | None]
-    ids: frozenset[str]
 
     @classmethod
-    def of(cls, papers: Mapping[str, Paper], days: Iterable[Day]) -> MemoryIndex:
+    def of(cls, keys: Mapping[str, PaperKeys], days: Iterable[Day]) -> StoreIndex:
         arxiv: dict[str, str] = {}
         own_titles: dict[str, str] = {}
-        for paper_id in sorted(papers):
-            paper = papers[paper_id]
+        for paper_id in sorted(keys):
+            paper = keys[paper_id]
             if paper.arxiv_id:
                 arxiv.setdefault(paper.arxiv_id, paper_id)
             own_titles.setdefault(title_key(paper.title), paper_id)
@@ -57,29 +49,27 @@ class MemoryIndex:
         for day in days:
             for entry in day.entries:
                 upvotes[entry.paper_id] = _max(upvotes.get(entry.paper_id), entry.upvotes)
-                if entry.paper_id in papers:
+                if entry.paper_id in keys:
                     key = title_key(entry.title)
                     held = listed_titles.get(key)
                     if held is None or entry.paper_id < held:
                         listed_titles[key] = entry.paper_id
-        return cls(
-            arxiv=arxiv,
-            titles={**listed_titles, **own_titles},
-            upvotes=upvotes,
-            ids=frozenset(papers),
+        return cls(arxiv=arxiv, titles={**listed_titles, **own_titles}, upvotes=upvotes)
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """What merging changed: the papers and days it made or merged into."""
+
+    papers: dict[str, Paper]  # new or merged papers, by id
+    days: dict[date, Day]  # days listed
+    new_papers: int
+
+    def applied_to(self, snapshot: ContentSnapshot) -> ContentSnapshot:
+        """The whole store after the merge."""
+        return ContentSnapshot.of(
+            {**snapshot.papers, **self.papers}, {**snapshot.days, **self.days}
         )
-
-    def by_arxiv(self, arxiv_id: str) -> str | None:
-        return self.arxiv.get(arxiv_id)
-
-    def by_title(self, key: str) -> str | None:
-        return self.titles.get(key)
-
-    def recorded_upvotes(self, paper_id: str) -> int | None:
-        return self.upvotes.get(paper_id)
-
-    def has_paper(self, paper_id: str) -> bool:
-        return paper_id in self.ids
 
 
 def ingest_listing(
@@ -90,7 +80,7 @@ def ingest_listing(
     topics: tuple[str, ...] = (),
 ) -> ContentSnapshot:
     """The store after merging `listing` (kept as `source`), with `topics` added to its papers."""
-    return ingest_listings(snapshot, [(listing, source)], topics=topics)
+    return ingest_listings(snapshot, [(listing, source)], topics=topics).applied_to(snapshot)
 
 
 def ingest_listings(
@@ -98,69 +88,31 @@ def ingest_listings(
     listings: Iterable[tuple[Listing, str | None]],
     *,
     topics: tuple[str, ...] = (),
-) -> ContentSnapshot:
-    """Merge several (listing, kept source) pairs in order into a whole store."""
-    index = MemoryIndex.of(snapshot.papers, snapshot.days.values())
-    merged = merge_listings(index, snapshot.papers, snapshot.days, listings, topics=topics)
-    return ContentSnapshot(papers=merged.papers, days=merged.days)
-
-
-def papers_to_read(
-    index: StoreIndex, listings: Iterable[Listing], days: Mapping[date, Day]
-) -> set[str]:
-    """The stored papers merging `listings` may change, given the stored `days` they list:
-    the papers their entries are found as, and those the days already listed (while they
-    have a file)."""
-    wanted = {
-        entry.paper_id
-        for day in days.values()
-        for entry in day.entries
-        if index.has_paper(entry.paper_id)
-    }
-    for listing in listings:
-        for entry in listing.entries:
-            if entry.arxiv_id and (found := index.by_arxiv(entry.arxiv_id)):
-                wanted.add(found)
-            if found := index.by_title(title_key(entry.title)):
-                wanted.add(found)
-    return wanted
-
-
-@dataclass(frozen=True, slots=True)
-class Merged:
-    papers: dict[str, Paper]  # those given, as merged, and the new ones
-    days: dict[date, Day]  # likewise
-    new_papers: int
-
-
-def merge_listings(
-    index: StoreIndex,
-    papers: Mapping[str, Paper],
-    days: Mapping[date, Day],
-    listings: Iterable[tuple[Listing, str | None]],
-    *,
-    topics: tuple[str, ...] = (),
 ) -> Merged:
-    """Merge (listing, kept source) pairs in order, given the stored papers and days they may
-    change (`papers_to_read`) and an index of the whole store."""
-    merger = _Merger(index, papers, days)
+    """Merge (listing, kept source) pairs in order into the store; only the papers merging
+    touches are read from `snapshot.papers`."""
+    merger = _Merger(snapshot)
     for listing, source in listings:
         merger.add(listing, source=source, topics=topics)
     return Merged(papers=merger.papers, days=merger.days, new_papers=merger.new_papers)
 
 
 class _Merger:
-    def __init__(
-        self, index: StoreIndex, papers: Mapping[str, Paper], days: Mapping[date, Day]
-    ) -> None:
-        self.papers = dict(papers)
-        self.days = dict(days)
+    def __init__(self, snapshot: ContentSnapshot) -> None:
+        self.stored = snapshot
+        self.papers: dict[str, Paper] = {}  # made or changed by this run
+        self.days: dict[date, Day] = {}
         self.new_papers = 0
-        self.index = _RunIndex(index, self.papers)
+        self.index = _RunIndex(StoreIndex.of(snapshot.keys, snapshot.days.values()), self)
         self.recorded_upvotes: dict[str, int | None] = {}  # as changed by this run
 
+    def paper(self, paper_id: str) -> Paper | None:
+        if paper_id in self.papers:
+            return self.papers[paper_id]
+        return self.stored.papers.get(paper_id)
+
     def add(self, listing: Listing, *, source: str | None, topics: tuple[str, ...]) -> None:
-        previous_day = self.days.get(listing.day)
+        previous_day = self.days.get(listing.day) or self.stored.days.get(listing.day)
         listed: list[DayEntry] = []
         seen_ids: set[str] = set()
         for entry in listing.entries:
@@ -184,27 +136,27 @@ class _Merger:
         if source and source not in sources:
             sources = tuple(sorted((*sources, source)))
         self.days[listing.day] = Day(day=listing.day, entries=entries, sources=sources)
-        for rank, day_entry in enumerate(entries, start=1):
-            if day_entry.paper_id not in self.papers:
+        for day_entry in entries:
+            paper_or_none = self.paper(day_entry.paper_id)
+            if paper_or_none is None:
                 continue  # a day file names a paper whose file is gone; the build skips it too
-            paper = self.papers[day_entry.paper_id]
-            paper = _with_appearance(paper, Appearance(day=listing.day, rank=rank))
-            self.papers[paper.id] = paper
-            self.index.add(paper, day_entry.title)
-            self.recorded_upvotes[paper.id] = _max(self._recorded(paper.id), day_entry.upvotes)
+            self.index.add(paper_or_none, day_entry.title)
+            self.recorded_upvotes[day_entry.paper_id] = _max(
+                self._recorded(day_entry.paper_id), day_entry.upvotes
+            )
 
     def _recorded(self, paper_id: str) -> int | None:
         if paper_id in self.recorded_upvotes:
             return self.recorded_upvotes[paper_id]
-        return self.index.store.recorded_upvotes(paper_id)
+        return self.index.store.upvotes.get(paper_id)
 
 
 class _RunIndex:
     """The store's index with what this run has changed on top."""
 
-    def __init__(self, store: StoreIndex, papers: Mapping[str, Paper]) -> None:
+    def __init__(self, store: StoreIndex, merger: _Merger) -> None:
         self.store = store
-        self.by_id = papers  # every paper the store index may answer with, and the new ones
+        self.merger = merger
         self.by_arxiv: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
 
@@ -213,19 +165,19 @@ class _RunIndex:
             self.by_arxiv[paper.arxiv_id] = paper.id
         for title in (paper.title, listed_title):
             key = title_key(title)
-            if key not in self.by_title and self.store.by_title(key) is None:
+            if key not in self.by_title and key not in self.store.titles:
                 self.by_title[key] = paper.id
 
     def find(self, entry: ListingEntry) -> Paper | None:
         if entry.arxiv_id:
-            paper_id = self.by_arxiv.get(entry.arxiv_id) or self.store.by_arxiv(entry.arxiv_id)
-            if paper_id is not None:
-                return self.by_id[paper_id]
+            paper_id = self.by_arxiv.get(entry.arxiv_id) or self.store.arxiv.get(entry.arxiv_id)
+            if paper_id is not None and (found := self.merger.paper(paper_id)) is not None:
+                return found
         key = title_key(entry.title)
-        paper_id = self.by_title.get(key) or self.store.by_title(key)
-        if paper_id is None:
+        paper_id = self.by_title.get(key) or self.store.titles.get(key)
+        paper = self.merger.paper(paper_id) if paper_id is not None else None
+        if paper is None:
             return None
-        paper = self.by_id[paper_id]
         if entry.arxiv_id and paper.arxiv_id and paper.arxiv_id != entry.arxiv_id:
             return None  # two papers that share a title
         return paper
@@ -241,7 +193,7 @@ class _RunIndex:
         raise AssertionError("a 256-bit title digest collided")  # pragma: no cover
 
     def _taken(self, paper_id: str) -> bool:
-        return paper_id in self.by_id or self.store.has_paper(paper_id)
+        return self.merger.paper(paper_id) is not None
 
 
 def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
@@ -301,12 +253,6 @@ def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[
     ]
     merged.extend(entry for entry in old if entry.paper_id not in new_ids)
     return tuple(merged)
-
-
-def _with_appearance(paper: Paper, appearance: Appearance) -> Paper:
-    others = [a for a in paper.featured if a.day != appearance.day]
-    featured = tuple(sorted((*others, appearance), key=lambda a: a.day))
-    return dataclasses.replace(paper, featured=featured)
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:

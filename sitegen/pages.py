@@ -1,8 +1,10 @@
 """HTML pages and the site's other files: view models in Python, presentation in templates.
 
-Templates receive ready values (text, relative hrefs, pre-rendered abstract HTML) and decide
-nothing. Abstracts are Markdown rendered by markdown-it-py with raw HTML and images off, so no
-listing can put markup, script or a remote request into a page.
+Each page is rendered from the inputs its output names (sitegen.outputs): the papers it lists
+are given by id, and only those are read. Templates receive ready values (text, relative
+hrefs, pre-rendered abstract HTML) and decide nothing. Abstracts are Markdown rendered by
+markdown-it-py with raw HTML and images off, so no listing can put markup, script or a remote
+request into a page.
 """
 
 from __future__ import annotations
@@ -21,9 +23,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from sitegen.listings.base import HF_URL
-from sitegen.model import Paper
-from sitegen.publish import Artifact
-from sitegen.site import DayListing, Site, TopicListing, sitemap_blocks
+from sitegen.model import Artifact, Paper
+from sitegen.site import Site
 from sitegen.urls import ListingRoutes, Route, Routes
 
 # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
@@ -73,10 +74,33 @@ class Card:
     topics: tuple[Link, ...]
 
 
-class _Renderer:
-    def __init__(self, site: Site, routes: Routes, env: Environment, abstracts: Mapping[str, str]):
+class AbstractHTML(Mapping[str, str]):
+    """Each paper's abstract as HTML, rendered on first use (a build process renders only the
+    abstracts of the pages and feeds it writes)."""
+
+    def __init__(self, papers: Mapping[str, Paper]) -> None:
+        self._papers = papers
+        self._html: dict[str, str] = {}
+
+    def __getitem__(self, paper_id: str) -> str:
+        html = self._html.get(paper_id)
+        if html is None:
+            html = self._html[paper_id] = render_abstract(self._papers[paper_id].abstract)
+        return html
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._papers)
+
+    def __len__(self) -> int:
+        return len(self._papers)
+
+
+class Pages:
+    """Renders the site's pages; the pages one instance renders share their paper cards."""
+
+    def __init__(self, site: Site, routes: Routes, env: Environment, abstracts: AbstractHTML):
         self.site, self.routes, self.env, self.abstracts = site, routes, env, abstracts
-        self.topic_names = {t.topic.slug: t.topic.name for t in site.topics}
+        self.topic_names = {t.slug: t.name for t in site.config.topics}
         self.site_feeds = routes.home()
         self.card_template = env.get_template("_card.html")
         self.cards: dict[tuple[str, str, int | None], Markup] = {}
@@ -126,11 +150,12 @@ class _Renderer:
         )
         return tuple((Link(name, href(r)), current.url.startswith(r.url)) for name, r in sections)
 
-    def card(self, paper: Paper, source: Route, *, rank: int | None = None) -> Markup:
+    def card(self, paper_id: str, source: Route, *, rank: int | None = None) -> Markup:
         """A paper in a list, rendered once per link depth and rank, then reused."""
         prefix = "../" * source.path.count("/")  # cards link from the root, so any page of
-        key = (paper.id, prefix, rank)  # the same depth can reuse them
+        key = (paper_id, prefix, rank)  # the same depth can reuse them
         if (html := self.cards.get(key)) is None:
+            paper = self.site.papers[paper_id]
             card = Card(
                 title=paper.title,
                 href=prefix + self.routes.paper(paper.id).url,
@@ -147,17 +172,30 @@ class _Renderer:
             html = self.cards[key] = Markup(self.card_template.render(card=card))
         return html
 
-    def day_page(
-        self, index: int, listing: DayListing, route: ListingRoutes, *, home: bool
+    def empty_home(self) -> Artifact:
+        home = self.routes.home()
+        return self.page("empty.html", home.html, title=self.site.config.title, feeds=home)
+
+    def day(
+        self,
+        day: date,
+        papers: tuple[str, ...],
+        newer: date | None,
+        older: date | None,
+        *,
+        home: bool = False,
     ) -> Artifact:
-        newer = self.site.days[index - 1] if index > 0 else None
-        older = self.site.days[index + 1] if index + 1 < len(self.site.days) else None
+        """A day's papers in rank order; `home`: as the home page, at the root."""
+        route = self.routes.day(day)
         target = self.routes.home().html if home else route.html
 
         def href(r: Route) -> str:
             return Routes.relative(target, r)
 
-        title = f"Papers of {human_date(listing.day)}"
+        def link(other: date | None) -> Link | None:
+            return Link(human_date(other), href(self.routes.day(other).html)) if other else None
+
+        title = f"Papers of {human_date(day)}"
         return self.page(
             "day.html",
             target,
@@ -165,83 +203,170 @@ class _Renderer:
             feeds=self.routes.home() if home else route,
             heading=title,
             is_home=home,
-            count=len(listing.papers),
-            cards=[self.card(p, target, rank=i) for i, p in enumerate(listing.papers, start=1)],
-            newer=Link(human_date(newer.day), href(self.routes.day(newer.day).html))
-            if newer
-            else None,
-            older=Link(human_date(older.day), href(self.routes.day(older.day).html))
-            if older
-            else None,
+            count=len(papers),
+            cards=[self.card(p, target, rank=i) for i, p in enumerate(papers, start=1)],
+            newer=link(newer),
+            older=link(older),
             day_feeds=(Link("RSS", href(route.rss)), Link("Atom", href(route.atom))),
         )
 
+    def days_index(self, days: tuple[tuple[date, int], ...]) -> Artifact:
+        """Every day by month, newest first: (day, number of papers) of each."""
+        route = self.routes.days_index()
 
-class AbstractHTML(Mapping[str, str]):
-    """Each paper's abstract as HTML, rendered on first use (a build process renders only the
-    abstracts of the pages and feeds it writes)."""
+        def href(target: Route) -> str:
+            return Routes.relative(route.html, target)
 
-    def __init__(self, papers: Iterable[Paper]) -> None:
-        # Papers, not their abstracts: reading a paper's fields unpacks it (see model.Paper).
-        self._papers = {paper.id: paper for paper in papers}
-        self._html: dict[str, str] = {}
-
-    def __getitem__(self, paper_id: str) -> str:
-        html = self._html.get(paper_id)
-        if html is None:
-            html = self._html[paper_id] = render_abstract(self._papers[paper_id].abstract)
-        return html
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._papers)
-
-    def __len__(self) -> int:
-        return len(self._papers)
-
-
-class SitePages:
-    """Renders any one page or file of the site; pages rendered by one instance share cards."""
-
-    def __init__(
-        self, site: Site, routes: Routes, env: Environment, abstracts: Mapping[str, str]
-    ) -> None:
-        self.site, self.routes = site, routes
-        self._r = _Renderer(site, routes, env, abstracts)
-
-    def home(self) -> Artifact:
-        if not self.site.days:
-            return self._r.page(
-                "empty.html",
-                self.routes.home().html,
-                title=self.site.config.title,
-                feeds=self.routes.home(),
+        months = [
+            (
+                month,
+                [
+                    (Link(human_date(day), href(self.routes.day(day).html)), count)
+                    for day, count in in_month
+                ],
             )
-        return self._r.day_page(
-            0, self.site.days[0], self.routes.day(self.site.days[0].day), home=True
+            for month, in_month in groupby(days, key=lambda d: d[0].strftime("%B %Y"))
+        ]
+        return self.page("days.html", route.html, title="All days", feeds=route, months=months)
+
+    def topics_index(self, counts: tuple[int, ...]) -> Artifact:
+        """Every topic of site.toml with its number of papers (`counts`, in that order)."""
+        route = self.routes.topics_index()
+        topics = [
+            (
+                Link(topic.name, Routes.relative(route, self.routes.topic(topic.slug).html)),
+                topic.description,
+                count,
+            )
+            for topic, count in zip(self.site.config.topics, counts, strict=True)
+        ]
+        return self.page("topics.html", route, title="Topics", feeds=None, topics=topics)
+
+    def topic_front(
+        self, slug: str, papers: tuple[str, ...], archive_pages: int, count: int
+    ) -> Artifact:
+        """A topic's own page: its newest `papers` of `count`, linking its archive pages."""
+        return self._topic(slug, None, papers, count=count, older=archive_pages or None)
+
+    def topic_archive(
+        self, slug: str, number: int, papers: tuple[str, ...], last: bool
+    ) -> Artifact:
+        """Archive page `number` of a topic (1 holds the oldest papers); the `last` one links
+        to the topic's own page as its newer one. What it shows never depends on newer papers."""
+        return self._topic(
+            slug, number, papers, count=None, older=number - 1 or None, newer_is_front=last
         )
 
-    def day(self, index: int) -> Artifact:
-        listing = self.site.days[index]
-        return self._r.day_page(index, listing, self.routes.day(listing.day), home=False)
+    def _topic(
+        self,
+        slug: str,
+        number: int | None,
+        papers: tuple[str, ...],
+        *,
+        count: int | None,
+        older: int | None,
+        newer_is_front: bool = False,
+    ) -> Artifact:
+        size = self.site.config.pages.topic_page_size
+        topic = next(t for t in self.site.config.topics if t.slug == slug)
+        route = self.routes.topic(slug, number)
 
-    def days_index(self) -> Artifact:
-        return _days_index(self._r)
+        def href(page: int | None) -> str:
+            return Routes.relative(route.html, self.routes.topic(slug, page).html)
 
-    def topics_index(self) -> Artifact:
-        return _topics_index(self._r)
+        if number is None:
+            title, newer, span = topic.name, None, None
+        else:
+            title = f"{topic.name}, page {number}"
+            newer = href(None if newer_is_front else number + 1)
+            span = ((number - 1) * size + 1, number * size)
+        return self.page(
+            "topic.html",
+            route.html,
+            title=title,
+            feeds=route,
+            description=topic.description,
+            topic=topic,
+            count=count,
+            span=span,
+            cards=[self.card(p, route.html) for p in papers],
+            newest=href(None) if number is not None else None,
+            oldest=href(1) if (older if number is None else number != 1) else None,
+            newer=newer,
+            older=href(older) if older else None,
+        )
 
-    def topic(self, index: int, page: int | None) -> Artifact:
-        """A topic's front page (`page` None) or archive page."""
-        return _topic_page(self._r, self.site.topics[index], page)
+    def paper(self, paper_id: str) -> Artifact:
+        """A paper's own page: its abstract, links, days and topics."""
+        paper = self.site.papers[paper_id]
+        route = self.routes.paper(paper.id)
 
-    def paper(self, index: int) -> Artifact:
-        return _paper_page(self._r, self.site.papers[index])
+        def href(target: Route) -> str:
+            return Routes.relative(route, target)
+
+        featured = [
+            Link(f"{human_date(a.day)} (#{a.rank})", href(self.routes.day(a.day).html))
+            for a in self.site.appearances.get(paper.id, ())
+        ]
+        return self.page(
+            "paper.html",
+            route,
+            title=paper.title,
+            feeds=None,
+            description=summarize(paper.abstract, 200),
+            paper=paper,
+            byline=byline(paper),
+            published=human_date(paper.published) if paper.published else None,
+            abstract_html=self.abstracts[paper.id],
+            links=paper_links(paper),
+            featured=featured,
+            topics=[
+                Link(self.topic_names[s], href(self.routes.topic(s).html))
+                for s in self.site.paper_topics[paper.id]
+            ],
+        )
 
     def feeds_page(self) -> Artifact:
-        return _feeds_page(self._r)
+        """Every standing feed, and the OPML of them all."""
+        routes = self.routes
+        route = routes.feeds_page()
+
+        def href(target: Route) -> str:
+            return Routes.relative(route, target)
+
+        home, digest = routes.home(), routes.days_index()
+        rows = [
+            (
+                "All papers",
+                f"The newest {self.site.config.feeds.items} papers",
+                href(home.rss),
+                href(home.atom),
+                href(routes.json_feed()),
+            ),
+            (
+                "Daily digest",
+                "One item per day, linking the day's page",
+                href(digest.rss),
+                href(digest.atom),
+                None,
+            ),
+        ]
+        rows += [
+            (
+                t.name,
+                t.description,
+                href(routes.topic(t.slug).rss),
+                href(routes.topic(t.slug).atom),
+                None,
+            )
+            for t in self.site.config.topics
+        ]
+        return self.page(
+            "feeds.html", route, title="Feeds", feeds=None, rows=rows, opml=href(routes.opml())
+        )
 
     def not_found(self) -> Artifact:
-        return self._r.page(
+        return self.page(
             "404.html",
             self.routes.not_found(),
             title="Page not found",
@@ -249,118 +374,11 @@ class SitePages:
             absolute_links=True,
         )
 
-    def robots(self) -> Artifact:
-        sitemap = self.routes.absolute(self.routes.sitemap())
-        text = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n"
-        return Artifact(self.routes.robots().path, text.encode())
 
-    def sitemap(self) -> Artifact:
-        """The sitemap index."""
-        return _sitemap_index(self.site, self.routes)
-
-    def sitemap_of_pages(self) -> Artifact:
-        return _sitemap_of_pages(self.site, self.routes)
-
-    def sitemap_of_papers(self, number: int) -> Artifact:
-        """The sitemap of the papers of block `number` (1-based) of `sitemap_blocks`."""
-        return _sitemap_of_papers(self.site, self.routes, number)
-
-    def papers_api(self, known: Mapping[str, str]) -> tuple[Artifact, dict[str, str]]:
-        """Every paper as a JSON object; `known` holds records (by paper id) that are still
-        right, so only the others are made. Returns the file and every record."""
-        return _papers_api(self.site, self.routes, known)
-
-
-def _days_index(r: _Renderer) -> Artifact:
-    route = r.routes.days_index()
-
-    def href(target: Route) -> str:
-        return Routes.relative(route.html, target)
-
-    months = [
-        (
-            month,
-            [
-                (Link(human_date(d.day), href(r.routes.day(d.day).html)), len(d.papers))
-                for d in days
-            ],
-        )
-        for month, days in groupby(r.site.days, key=lambda d: d.day.strftime("%B %Y"))
-    ]
-    return r.page("days.html", route.html, title="All days", feeds=route, months=months)
-
-
-def _topics_index(r: _Renderer) -> Artifact:
-    route = r.routes.topics_index()
-
-    def href(target: Route) -> str:
-        return Routes.relative(route, target)
-
-    topics = [
-        (
-            Link(t.topic.name, href(r.routes.topic(t.topic.slug).html)),
-            t.topic.description,
-            len(t.papers),
-        )
-        for t in r.site.topics
-    ]
-    return r.page("topics.html", route, title="Topics", feeds=None, topics=topics)
-
-
-def _topic_page(r: _Renderer, listing: TopicListing, number: int | None) -> Artifact:
-    """The front page (`number` None) or an archive page: what it shows never depends on
-    papers newer than its own, except the front page's."""
-    size = r.site.config.pages.topic_page_size
-    slug = listing.topic.slug
-    archive = listing.archive_pages(size)
-    route = r.routes.topic(slug, number)
-
-    def href(page: int | None) -> str:
-        return Routes.relative(route.html, r.routes.topic(slug, page).html)
-
-    if number is None:
-        papers = listing.front_page(size)
-        title = listing.topic.name
-        newer = None
-        older = href(archive) if archive else None
-        span = None
-    else:
-        papers = listing.archive_page(number, size)
-        title = f"{listing.topic.name}, page {number}"
-        newer = href(number + 1 if number < archive else None)
-        older = href(number - 1) if number > 1 else None
-        span = ((number - 1) * size + 1, number * size)
-    return r.page(
-        "topic.html",
-        route.html,
-        title=title,
-        feeds=route,
-        description=listing.topic.description,
-        topic=listing.topic,
-        count=len(listing.papers) if number is None else None,
-        span=span,
-        cards=[r.card(p, route.html) for p in papers],
-        newest=href(None) if number is not None else None,
-        oldest=href(1) if archive and number != 1 else None,
-        newer=newer,
-        older=older,
-    )
-
-
-def _paper_page(r: _Renderer, paper: Paper) -> Artifact:
-    route = r.routes.paper(paper.id)
-
-    def href(target: Route) -> str:
-        return Routes.relative(route, target)
-
-    links = [
-        Link(
-            "Hugging Face",
-            HF_PAPER + paper.arxiv_id
-            if paper.arxiv_id
-            else f"{HF_URL}/papers?q={quote(paper.title)}",
-        )
-    ]
+def paper_links(paper: Paper) -> list[Link]:
+    """Where else to read the paper: Hugging Face, arXiv and its PDF, code, project page."""
+    hf = HF_PAPER + paper.arxiv_id if paper.arxiv_id else f"{HF_URL}/papers?q={quote(paper.title)}"
+    links = [Link("Hugging Face", hf)]
     if paper.arxiv_id:
         links += [
             Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}"),
@@ -370,69 +388,18 @@ def _paper_page(r: _Renderer, paper: Paper) -> Artifact:
         links.append(Link("GitHub", paper.github_url))
     if paper.project_url:
         links.append(Link("Project page", paper.project_url))
-    featured = [
-        Link(f"{human_date(a.day)} (#{a.rank})", href(r.routes.day(a.day).html))
-        for a in r.site.appearances.get(paper.id, ())
-    ]
-    return r.page(
-        "paper.html",
-        route,
-        title=paper.title,
-        feeds=None,
-        description=summarize(paper.abstract, 200),
-        paper=paper,
-        byline=byline(paper),
-        published=human_date(paper.published) if paper.published else None,
-        abstract_html=r.abstracts[paper.id],
-        links=links,
-        featured=featured,
-        topics=[
-            Link(r.topic_names[s], href(r.routes.topic(s).html))
-            for s in r.site.paper_topics[paper.id]
-        ],
-    )
+    return links
 
 
-def _feeds_page(r: _Renderer) -> Artifact:
-    route = r.routes.feeds_page()
-
-    def href(target: Route) -> str:
-        return Routes.relative(route, target)
-
-    home, digest = r.routes.home(), r.routes.days_index()
-    rows = [
-        (
-            "All papers",
-            f"The newest {r.site.config.feeds.items} papers",
-            href(home.rss),
-            href(home.atom),
-            href(r.routes.json_feed()),
-        ),
-        (
-            "Daily digest",
-            "One item per day, linking the day's page",
-            href(digest.rss),
-            href(digest.atom),
-            None,
-        ),
-    ]
-    rows += [
-        (
-            t.topic.name,
-            t.topic.description,
-            href(r.routes.topic(t.topic.slug).rss),
-            href(r.routes.topic(t.topic.slug).atom),
-            None,
-        )
-        for t in r.site.topics
-    ]
-    return r.page(
-        "feeds.html", route, title="Feeds", feeds=None, rows=rows, opml=href(r.routes.opml())
-    )
+def robots(routes: Routes) -> Artifact:
+    sitemap = routes.absolute(routes.sitemap())
+    text = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n"
+    return Artifact(routes.robots().path, text.encode())
 
 
-def _sitemap_index(site: Site, routes: Routes) -> Artifact:
-    parts = ["pages"] + [f"papers-{n}" for n in range(1, len(sitemap_blocks(site)) + 1)]
+def sitemap_index(routes: Routes, blocks: int) -> Artifact:
+    """The sitemap index: the sitemap of pages, and of the papers in `blocks` parts."""
+    parts = ["pages"] + [f"papers-{n}" for n in range(1, blocks + 1)]
     entries = "".join(
         f"<sitemap><loc>{_xml_text(routes.absolute(routes.sitemap_part(name)))}</loc></sitemap>\n"
         for name in parts
@@ -445,25 +412,25 @@ def _sitemap_index(site: Site, routes: Routes) -> Artifact:
     return Artifact(routes.sitemap().path, xml.encode())
 
 
-def _sitemap_of_pages(site: Site, routes: Routes) -> Artifact:
+def sitemap_of_pages(
+    routes: Routes, days: tuple[date, ...], topic_pages: tuple[tuple[str, int], ...]
+) -> Artifact:
+    """Every page but the papers': indexes, `days`, and each topic (slug, archive pages)."""
     pages = [
         routes.home().html,
         routes.days_index().html,
         routes.topics_index(),
         routes.feeds_page(),
-        *(routes.day(d.day).html for d in site.days),
+        *(routes.day(day).html for day in days),
     ]
-    size = site.config.pages.topic_page_size
-    for t in site.topics:
-        pages += [
-            routes.topic(t.topic.slug, n).html for n in (None, *range(1, t.archive_pages(size) + 1))
-        ]
+    for slug, archive in topic_pages:
+        pages += [routes.topic(slug, n).html for n in (None, *range(1, archive + 1))]
     return _urlset(routes, "pages", pages)
 
 
-def _sitemap_of_papers(site: Site, routes: Routes, number: int) -> Artifact:
-    block = sitemap_blocks(site)[number - 1]
-    return _urlset(routes, f"papers-{number}", [routes.paper(p.id) for p in block])
+def sitemap_of_papers(routes: Routes, number: int, paper_ids: tuple[str, ...]) -> Artifact:
+    """Sitemap part `number` (1-based): the pages of `paper_ids`."""
+    return _urlset(routes, f"papers-{number}", [routes.paper(i) for i in paper_ids])
 
 
 def _urlset(routes: Routes, name: str, pages: Iterable[Route]) -> Artifact:
@@ -477,25 +444,26 @@ def _urlset(routes: Routes, name: str, pages: Iterable[Route]) -> Artifact:
 
 
 def _xml_text(text: str) -> str:
-    # As xml.sax.saxutils.escape, which imports urllib.request (10 ms of every build).
     return escape(text, quote=False)
 
 
-def _papers_api(
-    site: Site, routes: Routes, known: Mapping[str, str]
-) -> tuple[Artifact, dict[str, str]]:
-    records = {
-        p.id: known.get(p.id) or json.dumps(_paper_record(site, routes, p), **_API_JSON)
-        for p in site.papers
-    }
-    text = "[" + ",".join(records.values()) + "]\n"
-    return Artifact(routes.papers_api().path, text.encode()), records
+def papers_api(routes: Routes, paper_ids: tuple[str, ...], records: Mapping[str, str]) -> Artifact:
+    """/api/papers.json: the `records` (see api_record) of `paper_ids`, as one JSON array."""
+    text = "[" + ",".join(map(records.__getitem__, paper_ids)) + "]\n"
+    return Artifact(routes.papers_api().path, text.encode())
+
+
+def api_record(site: Site, routes: Routes, paper_id: str) -> str:
+    """A paper as /api/papers.json lists it: a JSON object."""
+    return json.dumps(paper_record(site, routes, paper_id), **_API_JSON)
 
 
 _API_JSON: dict[str, Any] = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
 
-def _paper_record(site: Site, routes: Routes, p: Paper) -> dict[str, Any]:
+def paper_record(site: Site, routes: Routes, paper_id: str) -> dict[str, Any]:
+    """A paper as /api/papers.json lists it."""
+    p = site.papers[paper_id]
     return {
         "id": p.id,
         "title": p.title,

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from sitegen.config import SiteConfig
-from sitegen.content import ContentSnapshot
-from sitegen.model import Appearance, Paper, Topic
+from sitegen.model import Appearance, ContentSnapshot, Paper, Topic
 from sitegen.topics import assign_topics, compile_topics
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayListing:
     day: date
-    papers: tuple[Paper, ...]  # rank order: rank 1 first
+    papers: tuple[str, ...]  # paper ids in rank order: rank 1 first
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,16 +32,16 @@ class TopicListing:
     """
 
     topic: Topic
-    papers: tuple[Paper, ...]  # newest first
+    papers: tuple[str, ...]  # paper ids, newest first
 
     def archive_pages(self, page_size: int) -> int:
         return max(0, len(self.papers) // page_size - 1)
 
-    def front_page(self, page_size: int) -> tuple[Paper, ...]:
+    def front_page(self, page_size: int) -> tuple[str, ...]:
         """The papers the topic's own page lists, newest first."""
         return self.papers[: len(self.papers) - self.archive_pages(page_size) * page_size]
 
-    def archive_page(self, number: int, page_size: int) -> tuple[Paper, ...]:
+    def archive_page(self, number: int, page_size: int) -> tuple[str, ...]:
         """Archive page `number` (1 holds the oldest papers), newest first."""
         end = len(self.papers) - (number - 1) * page_size
         return self.papers[end - page_size : end]
@@ -50,17 +49,22 @@ class TopicListing:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
+    """What every page and feed lists, by paper id; `papers` holds the papers themselves."""
+
     config: SiteConfig
+    papers: Mapping[str, Paper]  # by id; may read each paper only when it is looked up
     days: tuple[DayListing, ...]  # newest first
     topics: tuple[TopicListing, ...]  # in site.toml order
-    newest: tuple[Paper, ...]  # every featured paper, newest first
-    papers: tuple[Paper, ...]  # every paper, by id (featured or not)
-    unfeatured: tuple[Paper, ...]  # the papers no day lists, by id
+    newest: tuple[str, ...]  # every featured paper, newest first
+    ids: tuple[str, ...]  # every paper, featured or not, sorted
+    unfeatured: tuple[str, ...]  # the papers no day lists, sorted
     paper_topics: Mapping[str, tuple[str, ...]]  # paper id -> topic slugs
     appearances: Mapping[str, tuple[Appearance, ...]]  # paper id -> its days, oldest first
+    digests: Mapping[str, str]  # paper id -> digest of its file (what it is made of)
 
 
-TopicAssigner = Callable[[list[Paper], tuple[Topic, ...]], list[tuple[str, ...]]]
+# Each paper's topics, for the papers of the snapshot given by id (a build caches them).
+TopicAssigner = Callable[[ContentSnapshot, list[str], tuple[Topic, ...]], list[tuple[str, ...]]]
 
 
 def assign_all_topics(papers: list[Paper], taxonomy: tuple[Topic, ...]) -> list[tuple[str, ...]]:
@@ -69,10 +73,16 @@ def assign_all_topics(papers: list[Paper], taxonomy: tuple[Topic, ...]) -> list[
     return [assign_topics(paper, matcher) for paper in papers]
 
 
+def _assign_each(
+    snapshot: ContentSnapshot, ids: list[str], taxonomy: tuple[Topic, ...]
+) -> list[tuple[str, ...]]:
+    return assign_all_topics([snapshot.papers[i] for i in ids], taxonomy)
+
+
 def assemble_site(
-    snapshot: ContentSnapshot, config: SiteConfig, *, assign: TopicAssigner = assign_all_topics
+    snapshot: ContentSnapshot, config: SiteConfig, *, assign: TopicAssigner = _assign_each
 ) -> Site:
-    """Order and group the content for rendering (`assign` may spread topic matching)."""
+    """Order and group the content for rendering (`assign` may cache or spread topic matching)."""
     known = snapshot.papers
     appearances: dict[str, list[Appearance]] = {}
     days: list[DayListing] = []
@@ -91,32 +101,32 @@ def assemble_site(
                 first.append(paper_id)
             found.append(Appearance(day=day, rank=rank))
         firsts.append(first)
-        days.append(DayListing(day=day, papers=tuple(map(known.__getitem__, unique))))
+        days.append(DayListing(day=day, papers=tuple(unique)))
     days.reverse()
-    # Newest first: by the first day a paper was featured, then its rank there (no sort needed:
-    # the loop met them in that order, oldest day first).
-    newest = [known[paper_id] for first in reversed(firsts) for paper_id in first]
+    # Newest first: by the first day a paper was featured, then its rank there (the loop met
+    # them in that order, oldest day first).
+    newest = [paper_id for first in reversed(firsts) for paper_id in first]
     ids = sorted(known)
-    papers = list(map(known.__getitem__, ids))
-    topics = assign(papers, config.topics)
-    paper_topics = dict(zip(ids, topics, strict=True))
-    by_topic: dict[str, list[Paper]] = {topic.slug: [] for topic in config.topics}
-    for paper in newest:
-        for slug in paper_topics[paper.id]:
-            by_topic[slug].append(paper)
+    paper_topics = dict(zip(ids, assign(snapshot, ids, config.topics), strict=True))
+    by_topic: dict[str, list[str]] = {topic.slug: [] for topic in config.topics}
+    for paper_id in newest:
+        for slug in paper_topics[paper_id]:
+            by_topic[slug].append(paper_id)
     return Site(
         config=config,
+        papers=known,
         days=tuple(days),
         topics=tuple(TopicListing(topic=t, papers=tuple(by_topic[t.slug])) for t in config.topics),
         newest=tuple(newest),
-        papers=tuple(papers),
-        unfeatured=tuple(map(known.__getitem__, sorted(known.keys() - appearances))),
+        ids=tuple(ids),
+        unfeatured=tuple(sorted(known.keys() - appearances.keys())),
         paper_topics=paper_topics,
         appearances={paper_id: tuple(found) for paper_id, found in appearances.items()},
+        digests=snapshot.digests,
     )
 
 
-def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[Paper, ...]]:
+def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:
     """Every paper in blocks of `size`, oldest first (papers never featured last): a new day
     adds to the last block only, so the sitemaps of the others keep their bytes."""
     ordered = site.newest[::-1] + site.unfeatured

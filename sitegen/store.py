@@ -1,60 +1,140 @@
-"""Merging listings into the content store on disk, reading only the files they touch.
+"""The content store on disk: reading it whole, and merging listings into it all or nothing.
 
-A day adds some fifty papers to a store of tens of thousands. Merging them needs to know
-which stored paper has an entry's arXiv id or title, and what upvotes the days recorded;
-reading every file to find out took a second at 50,000 papers. So ingest keeps those facts in
-an index (`store_index`), a file in .sitegen-cache/, and reads just the papers and days a
-listing names.
+Layout under the site root (file formats in sitegen.formats):
+    content/papers/<id>.md        one file per paper
+    content/days/YYYY-MM-DD.toml  what each day featured
+    content/listings/...          the raw listings the days came from (replayable)
 
-The index is trusted while
-- content/papers/ is the directory it was made from with the same entries: its mtime moves
-  whenever a file is added, removed or replaced, which is how sitegen, git and most editors
-  write (`_directory_state`);
-- every day file is as it was (day files are few, so each is checked; one that changed is
-  read again);
-- every paper the listing names reads back as the index has it.
-Otherwise it is made again from the whole store. What it cannot see is a paper file edited in
-place (not replaced), one the listing does not name, whose title or arXiv id changed: a later
-entry with the new title or id may then become a new paper. `sitegen build` still reads every
-file, and reports a broken one.
+Writes are transactions (sitegen.transaction): every file of one run is staged, a manifest is
+committed with one atomic rename, then the files are moved into place. A run interrupted after
+the commit point is completed by the next run; one interrupted before it changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import date
+from pathlib import Path, PurePosixPath
+from stat import S_ISREG
 
-from sitegen import __version__
-from sitegen.content import (
-    CACHE_DIR,
-    DAYS_DIR,
-    PAPERS_DIR,
-    ContentSnapshot,
-    changed_records,
-    code_fingerprint,
-    content_files,
-    listed_files,
-    load_content,
-    mapped_parts,
-    parse_paper_files,
-    read_day_file,
-    recover_interrupted_write,
-    write_files,
-    write_parts,
-)
+from sitegen import transaction
+from sitegen.cache import FileIdentity, LazyPapers, ParseCache, ParsedPaper, pack_paper
 from sitegen.errors import ContentError
-from sitegen.ingest import merge_listings, papers_to_read
+from sitegen.formats import (
+    decode_content,
+    parse_day_file,
+    parse_paper_file,
+    render_day_file,
+    render_paper_file,
+)
+from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing
-from sitegen.model import Day, Paper
-from sitegen.store_index import PackedIndex
-from sitegen.transaction import write_atomic
+from sitegen.model import ContentSnapshot, Day, Paper
 
-INDEX_FILE = f"{CACHE_DIR}/ingest-index"
-CHANGES_FILE = f"{INDEX_FILE}-changes"
-# The SQLite index this one replaced: 40 MB at 50,000 papers, removed when the index is made.
-_OLD_INDEX_FILES = [f"ingest-index.sqlite{end}" for end in ("", "-wal", "-shm")]
+CONTENT_DIR = "content"
+PAPERS_DIR = "content/papers"
+DAYS_DIR = "content/days"
+LISTINGS_DIR = "content/listings"
+_JOURNAL = ".sitegen-txn"
+
+PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
+PaperParser = Callable[[PaperFiles, frozenset[str] | None], list[ParsedPaper]]
+
+
+def parse_paper_files(files: PaperFiles, known_topics: frozenset[str] | None) -> list[ParsedPaper]:
+    """Read and parse paper files, as the parse cache keeps them (a build may spread this
+    over processes)."""
+    parsed = []
+    for path, shown in files:
+        data = Path(path).read_bytes()
+        paper = parse_paper_file(
+            decode_content(data, path=shown), path=shown, known_topics=known_topics
+        )
+        parsed.append(pack_paper(paper, data))
+    return parsed
+
+
+def load_content(
+    root: Path,
+    *,
+    known_topics: frozenset[str] | None = None,
+    use_cache: bool = True,
+    parse_papers: PaperParser = parse_paper_files,
+) -> ContentSnapshot:
+    """Read the whole content store (completing an interrupted write first).
+
+    With `known_topics`, a paper naming a topic not in that set is an error. Files parsed
+    before are taken from the parse cache; `use_cache=False` parses every file again."""
+    recover_interrupted_write(root)
+    cache = ParseCache.load(root) if use_cache else ParseCache(ParseCache.load(root).path)
+    papers_dir = root / PAPERS_DIR
+    found: dict[str, ParsedPaper] = {}
+    to_parse: list[tuple[str, FileIdentity]] = []
+    for name, identity in listed_files(papers_dir, ".md"):
+        held = cache.paper(name, identity, papers_dir / name)
+        # Parsed again when it names a topic no longer known, for the error.
+        if held is None or (known_topics is not None and not known_topics.issuperset(held[2])):
+            to_parse.append((name, identity))
+        else:
+            found[name] = held
+    parsed = parse_papers(
+        [(str(papers_dir / name), f"{PAPERS_DIR}/{name}") for name, _ in to_parse], known_topics
+    )
+    for (name, identity), paper in zip(to_parse, parsed, strict=True):
+        cache.papers[name] = (identity, paper)
+        found[name] = paper
+    days: dict[date, Day] = {}
+    for name, identity in listed_files(root / DAYS_DIR, ".toml"):
+        day = cache.day(name, identity)
+        if day is None:
+            day = read_day_file(root, name)
+            cache.days[name] = (identity, day)
+        days[day.day] = day
+    cache.save(keep_papers=set(found), keep_days={f"{d.isoformat()}.toml" for d in days})
+    ids = {name: name.removesuffix(".md") for name in sorted(found)}
+    return ContentSnapshot(
+        papers=LazyPapers({ids[name]: found[name][3] for name in ids}),
+        days=dict(sorted(days.items())),
+        keys={ids[name]: found[name][1] for name in ids},
+        digests={ids[name]: found[name][0] for name in ids},
+    )
+
+
+def read_day_file(root: Path, name: str) -> Day:
+    """The day file `name` (e.g. 2026-01-08.toml) of the store under `root`."""
+    shown = f"{DAYS_DIR}/{name}"
+    return parse_day_file(decode_content((root / shown).read_bytes(), path=shown), path=shown)
+
+
+def stored_days(root: Path) -> list[date]:
+    """The days the store holds, oldest first, from the day files' names."""
+    days = []
+    for name, _ in listed_files(root / DAYS_DIR, ".toml"):
+        try:
+            days.append(date.fromisoformat(name.removesuffix(".toml")))
+        except ValueError:
+            continue  # a stray name is the build's error to report
+    return days
+
+
+def listed_files(directory: Path, suffix: str) -> list[tuple[str, FileIdentity]]:
+    """(name, identity) of the directory's files ending in `suffix`, sorted by name."""
+    try:
+        entries = [e for e in os.scandir(directory) if e.name.endswith(suffix)]
+    except FileNotFoundError:
+        return []
+    found = []
+    for entry in sorted(entries, key=lambda e: e.name):
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:
+            continue  # removed meanwhile
+        if S_ISREG(stat.st_mode):
+            found.append((entry.name, (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,146 +153,63 @@ def ingest_into_store(
 ) -> IngestReport:
     """Merge (listing, kept source) pairs into the store under `root` and write the files
     that changed, with `files` (kept listings, fetch state) in the same transaction."""
-    recover_interrupted_write(root)
-    plain = [listing for listing, _ in listings]
-    index = _StoredIndex.load(root)
-    read = _read_touched(root, index, plain)
-    if read is None:  # the index disagrees with a file: make it again from them all
-        index = _StoredIndex.made_from_store(root)
-        read = _read_touched(root, index, plain)
-        if read is None:
-            raise ContentError("content/ changed while ingesting", hint="run the command again")
-    merged = merge_listings(index.index, read.papers, read.days, listings, topics=topics)
-    changed_papers, changed_days = changed_records(
-        read, ContentSnapshot(papers=merged.papers, days=merged.days)
-    )
-    written = write_files(root, {**(files or {}), **content_files(changed_papers, changed_days)})
-    index.record(changed_papers, changed_days)
+    before = load_content(root)
+    merged = ingest_listings(before, listings, topics=topics)
+    papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
+    days = [d for day, d in merged.days.items() if before.days.get(day) != d]
+    written = write_files(root, {**(files or {}), **content_files(papers, days)})
+    new_ids = merged.papers.keys() - before.papers.keys()
     return IngestReport(
-        new_papers=merged.new_papers, papers=index.index.paper_count, written=written
+        new_papers=merged.new_papers, papers=len(before.papers) + len(new_ids), written=written
     )
 
 
-def _read_touched(
-    root: Path, stored: _StoredIndex, listings: list[Listing]
-) -> ContentSnapshot | None:
-    """The stored days and papers merging `listings` may change, as read from their files;
-    None when a paper file is missing or says something else than the index."""
-    stored_days = {}
-    for listing in listings:
-        name = f"{listing.day.isoformat()}.toml"
-        if (root / DAYS_DIR / name).is_file():
-            stored_days[listing.day] = read_day_file(root, name)
-    wanted = sorted(papers_to_read(stored.index, listings, stored_days))
-    files = [(str(root / PAPERS_DIR / f"{i}.md"), f"{PAPERS_DIR}/{i}.md") for i in wanted]
-    try:
-        parsed = parse_paper_files(files, None)
-    except FileNotFoundError:
-        return None
-    papers = {paper.id: paper for paper, _ in parsed}
-    if not all(stored.index.agrees_with(paper) for paper in papers.values()):
-        return None
-    return ContentSnapshot(papers=papers, days=stored_days)
+def content_files(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, bytes]:
+    """The files (relative to the root) that hold `papers` and `days`."""
+    files = {f"{PAPERS_DIR}/{paper.id}.md": render_paper_file(paper).encode() for paper in papers}
+    for day in days:
+        files[f"{DAYS_DIR}/{day.day.isoformat()}.toml"] = render_day_file(day).encode()
+    return files
 
 
-_Identity = tuple[int, int, int]
+def kept_listing_name(
+    root: Path, day: date, raw: bytes, suffix: str, *, pending: Mapping[str, bytes]
+) -> str:
+    """Where a raw listing for `day` is kept: `<day><suffix>`, or with a digest of its bytes
+    when a different listing of that day is kept there already, on disk or among the
+    `pending` files of this run. The same bytes always get the same name."""
+    plain = f"{LISTINGS_DIR}/{day.isoformat()}{suffix}"
+    held = pending.get(plain)
+    if held is None and (root / plain).exists():
+        held = (root / plain).read_bytes()
+    if held is None or held == raw:
+        return plain
+    short = hashlib.sha256(raw).hexdigest()[:8]
+    return f"{LISTINGS_DIR}/{day.isoformat()}-{short}{suffix}"
 
 
-class _StoredIndex:
-    """The store's PackedIndex, with what it was made from: the version of sitegen, the state
-    of content/papers/ and the identity of each day file."""
+def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
+    """Write files (paths relative to root) all together or not at all; return those written.
 
-    def __init__(self, root: Path, index: PackedIndex, day_files: dict[str, _Identity]) -> None:
-        self.root, self.index, self.day_files = root, index, day_files
-
-    @classmethod
-    def load(cls, root: Path) -> _StoredIndex:
-        """The saved index, brought up to date with the day files that changed since; made
-        again from the whole store when it is missing, damaged or stale."""
-        loaded = _read_index(root)
-        if loaded is None:
-            return cls.made_from_store(root)
-        index, stamp = loaded
-        held = stamp.get("days")
-        if (
-            stamp.get("version") != _version()
-            or stamp.get("papers") != _papers_state(root)
-            or not isinstance(held, dict)
-        ):
-            return cls.made_from_store(root)
-        on_disk = dict(listed_files(root / DAYS_DIR, ".toml"))
-        if held != on_disk:
-            for name in held.keys() - on_disk.keys():
-                index.forget_day(name.removesuffix(".toml"))
-            for name, identity in on_disk.items():
-                if held.get(name) != identity:
-                    index.put_day(read_day_file(root, name))
-        return cls(root, index, on_disk)
-
-    @classmethod
-    def made_from_store(cls, root: Path) -> _StoredIndex:
-        """The index of the whole store, saved at once: making it reads every file."""
-        for name in _OLD_INDEX_FILES:
-            with suppress(OSError):
-                (root / CACHE_DIR / name).unlink()
-        day_files = dict(listed_files(root / DAYS_DIR, ".toml"))
-        snapshot = load_content(root)
-        made = cls(
-            root, PackedIndex.of(snapshot.papers.values(), snapshot.days.values()), day_files
-        )
-        made.save()
-        # Changes from here on are saved relative to the base just written (when it could be).
-        loaded = _read_index(root)
-        return made if loaded is None else cls(root, loaded[0], day_files)
-
-    def record(self, papers: Iterable[Paper], days: Iterable[Day]) -> None:
-        """Note the papers and days this run wrote, and save."""
-        self.index.put_papers(papers)
-        for day in days:
-            name = f"{day.day.isoformat()}.toml"
-            self.index.put_day(day)
-            stat = (self.root / DAYS_DIR / name).stat()
-            self.day_files[name] = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-        self.save()
-
-    def save(self) -> None:
-        stamp = {"version": _version(), "papers": _papers_state(self.root), "days": self.day_files}
-        # A cache: a lost or unwritable index only means the next run makes it again. Files
-        # are replaced, not changed in place, so a hard-linked copy of the store keeps its own.
-        base, changes = self.root / INDEX_FILE, self.root / CHANGES_FILE
-        with suppress(OSError):
-            if self.index.base_is_due():
-                write_parts(base, self.index.packed_base(stamp))
-                changes.unlink(missing_ok=True)
-            else:
-                write_atomic(changes, self.index.packed_changes(stamp), durable=False)
+    Files whose bytes are already on disk are skipped, so a repeated run changes nothing.
+    """
+    for rel in files:
+        _check_inside(rel)  # before any I/O, so a bad path is never even read
+    changed = {
+        rel: data for rel, data in sorted(files.items()) if not transaction.holds(root / rel, data)
+    }
+    if changed:
+        recover_interrupted_write(root)
+        transaction.commit(root, root / _JOURNAL, staged={}, written=changed)
+    return list(changed)
 
 
-def _read_index(root: Path) -> tuple[PackedIndex, Mapping[str, object]] | None:
-    """The saved index and the stamp it was saved with; None when missing or damaged."""
-    try:
-        base = mapped_parts(root / INDEX_FILE)
-        try:
-            changes: bytes | None = (root / CHANGES_FILE).read_bytes()
-        except FileNotFoundError:
-            changes = None
-        return PackedIndex.unpacked(base, changes)
-    except (OSError, ValueError, EOFError):
-        return None
+def recover_interrupted_write(root: Path) -> None:
+    transaction.recover(root, root / _JOURNAL)
 
 
-def _papers_state(root: Path) -> str:
-    return _directory_state(root / PAPERS_DIR)
-
-
-def _directory_state(directory: Path) -> str:
-    """Which directory this is and when an entry was last added, removed or replaced in it."""
-    try:
-        stat = directory.stat()
-    except FileNotFoundError:
-        return "absent"
-    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_mtime_ns}"
-
-
-def _version() -> str:
-    return f"{__version__}/{code_fingerprint()}"
+def _check_inside(rel: str) -> None:
+    # Paper ids are validated, but this is the last line of defence against writing elsewhere.
+    parts = PurePosixPath(rel).parts
+    if not parts or parts[0] != CONTENT_DIR or ".." in parts or "\\" in rel:
+        raise ContentError(f"refusing to write outside content/: {rel}")

@@ -9,30 +9,22 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from collections.abc import Iterable, Mapping, Sequence
+import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 
-def write_atomic(
-    path: Path, data: bytes | Sequence[bytes | memoryview], *, durable: bool = True
-) -> None:
-    """Replace one file with `data` (or its chunks, in order): readers see the old bytes or
-    the new, never a part.
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace one file with `data`: readers see the old bytes or the new, never a part.
 
     `durable` also waits until the bytes are on disk; a cache, which is checked when read and
-    only saves time, need not (24 MB of API records would wait 0.1 s)."""
+    only saves time, need not."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    # A name of its own, as tempfile.mkstemp would make (whose import, with random's, is
-    # 2 ms of every `sitegen ingest`).
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(6).hex()}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes):
-                handle.write(data)
-            else:
-                handle.writelines(data)
+            handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
@@ -74,62 +66,23 @@ def commit(
     _complete(root, journal)
 
 
-_SYNC_ALL_FROM = 256  # files; below, each is flushed on its own
+_SYNC_ALL_FROM = 256  # files: from here one os.sync() for all is faster than an fsync each
 
 
 def _make_durable(staged: list[Path], writes: list[tuple[Path, bytes]]) -> None:
-    """Flush the staged files to disk, and write and flush `writes` (path, bytes), before the
+    """Write `writes` (path, bytes), and flush them and the `staged` files to disk, before the
     manifest commits them."""
+    for path, data in writes:
+        path.write_bytes(data)
     if len(staged) + len(writes) >= _SYNC_ALL_FROM:
-        for path, data in writes:
-            path.write_bytes(data)
-        os.sync()  # one flush for all (an fsync each costs ~0.3 ms per file)
+        os.sync()  # an incremental build that changes thousands of files
         return
-    # os.sync() would also flush every other dirty page of the machine: after a full build
-    # that is the whole new site, half a second to wait for files that are not ours. A few
-    # threads wait together, and the file system commits their flushes as one: half the time.
-    # Each thread writes its own files too, so that one file's write overlaps another's flush.
-    failures: list[OSError] = []
-    work: list[tuple[Path, bytes | None]] = [(path, None) for path in staged] + list(writes)
-
-    def flush(chunk: list[tuple[Path, bytes | None]]) -> None:
-        for path, data in chunk:
-            try:
-                if data is None:
-                    fd = os.open(path, os.O_RDONLY)
-                else:
-                    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-                try:
-                    if data is not None:
-                        _write_all(fd, data)
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
-            except OSError as error:
-                failures.append(error)
-                return
-
-    threads = [
-        threading.Thread(target=flush, args=(work[start::_FLUSHERS],))
-        for start in range(min(_FLUSHERS, len(work)))
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if failures:
-        raise failures[0]
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    # Not open() and a buffered file, as write_atomic uses: for a day's 52 small files that
-    # layer costs 2 ms (measured), and a plain descriptor is what fsync needs anyway.
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-_FLUSHERS = 8
+    for path in [*staged, *(path for path, _ in writes)]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def recover(root: Path, journal: Path) -> None:
@@ -167,8 +120,6 @@ def _remove(journal: Path) -> None:
         (journal / "files").rmdir()
         journal.rmdir()
     except OSError:  # staged files never moved (an uncommitted transaction), or other debris
-        import shutil  # here: its import (zlib, bz2, lzma) is 2 ms of every ingest
-
         shutil.rmtree(journal)
 
 

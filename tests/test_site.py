@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.config import parse_config
-from sitegen.content import ContentSnapshot
-from sitegen.model import Day, DayEntry, Paper
+from sitegen.model import ContentSnapshot, Day, DayEntry, Paper
 from sitegen.site import assemble_site, sitemap_blocks
 from sitegen.urls import Routes
 from tests.conftest import REPO
@@ -34,8 +33,8 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
         for n, ids in enumerate(listed)
     }
     papers = {i: Paper(id=i, title=i, abstract="") for i in sorted(stored)}
-    snapshot = ContentSnapshot(papers=papers, days=days, fingerprints=dict.fromkeys(papers, ""))
-    site = assemble_site(snapshot, CONFIG, assign=lambda ps, _: [() for _ in ps])
+    snapshot = ContentSnapshot.of(papers, days)
+    site = assemble_site(snapshot, CONFIG, assign=lambda _, ids, __: [() for _ in ids])
 
     first: dict[str, tuple[date, int]] = {}
     for day in sorted(days):
@@ -43,12 +42,12 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
         for rank, paper_id in enumerate(shown, start=1):
             first.setdefault(paper_id, (day, rank))
     expected = sorted(first, key=lambda i: (-first[i][0].toordinal(), first[i][1], i))
-    assert [p.id for p in site.newest] == expected
-    assert [p.id for p in site.unfeatured] == sorted(papers.keys() - first.keys())
+    assert list(site.newest) == expected
+    assert list(site.unfeatured) == sorted(papers.keys() - first.keys())
     assert [d.day for d in site.days] == sorted(
         (d for d in days if any(e.paper_id in papers for e in days[d].entries)), reverse=True
     )
-    assert [p.id for block in sitemap_blocks(site) for p in block] == [
+    assert [paper_id for block in sitemap_blocks(site) for paper_id in block] == [
         *reversed(expected),
         *sorted(papers.keys() - first.keys()),
     ]
@@ -56,6 +55,6 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
 
 @given(st.from_regex(r"[a-z0-9][a-z0-9.-]{0,30}", fullmatch=True))
 def test_a_paper_page_path_is_its_route_path(paper_id: str) -> None:
-    # The plan asks paper_path for 50,000 papers; the pages link with paper(): one file.
+    # Planning asks paper_path for 50,000 papers; the pages link with paper(): one file.
     routes = Routes("https://example.org/")
     assert routes.paper_path(paper_id) == routes.paper(paper_id).path

@@ -1,0 +1,165 @@
+"""Typed reads of TOML tables (site.toml, front matter, day files) whose errors name the line.
+
+One checker for every TOML file sitegen reads, so each refuses unknown keys and wrong types
+the same way: the error names the file, the key's line, what was expected, and what to write.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sitegen.errors import Location, SitegenError
+from sitegen.model import clean_line
+
+
+def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
+    """(message, 1-based line) of a TOML error; Python < 3.14 has the line only in the text."""
+    message = str(error)
+    match = re.search(r" \(at line (\d+), column \d+\)$", message)
+    line = getattr(error, "lineno", None) or (int(match[1]) if match else None)
+    return (message[: match.start()] if match else message), line
+
+
+def load_toml(
+    text: str, *, source: str, error: type[SitegenError], first_line: int = 1, hint: str
+) -> dict[str, Any]:
+    """Parse TOML, or raise `error` naming the line (`first_line`: where `text` starts in
+    the file, for front matter)."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        message, line = describe_toml_error(problem)
+        where = Location(source, line + first_line - 1 if line else None)
+        raise error(f"bad TOML: {message}", location=where, hint=hint) from None
+
+
+class TomlFields:
+    """A TOML table of `source` whose values are read by type; a wrong one raises `error`
+    pointing at the key's line in `text` (the file's text, to find the line)."""
+
+    def __init__(
+        self, table: dict[str, Any], *, text: str, source: str, error: type[SitegenError]
+    ) -> None:
+        self.table, self.text, self.source, self.error = table, text, source, error
+
+    def where(self, key: str) -> Location:
+        name = re.escape(key)
+        match = re.search(rf"^\s*(?:\[+{name}\]+|{name}\s*=)", self.text, re.MULTILINE)
+        return Location(self.source, self.text.count("\n", 0, match.start()) + 1 if match else None)
+
+    def where_value(self, value: str) -> Location:
+        index = self.text.find(value) if value else -1
+        return Location(self.source, self.text.count("\n", 0, index) + 1 if index >= 0 else None)
+
+    def fail(self, key: str, expected: str, example: str) -> SitegenError:
+        shown = f", not {self.table[key]!r}" if key in self.table else ""
+        return self.error(
+            f"`{key}` must be {expected}{shown}", location=self.where(key), hint=f"e.g. {example}"
+        )
+
+    def only(
+        self, known: frozenset[str], where: str, *, hints: Mapping[str, str] | None = None
+    ) -> None:
+        """Refuse keys not in `known` (`hints`: what to do about a key no longer used)."""
+        for key in self.table:
+            if key not in known:
+                raise self.error(
+                    f"unknown key `{key}` in {where}",
+                    location=self.where(key),
+                    hint=(hints or {}).get(key, f"known keys: {', '.join(sorted(known))}"),
+                )
+
+    def required_text(self, key: str) -> str:
+        if key not in self.table:
+            raise self.error(
+                f"the required key `{key}` is missing",
+                location=Location(self.source, 2 if self.source.endswith(".md") else None),
+                hint=f'add `{key} = "..."`',
+            )
+        value = self.text_or_none(key)
+        if not value:
+            raise self.fail(key, "a non-empty string", f'{key} = "..."')
+        return value
+
+    def text_or_none(self, key: str) -> str | None:
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(key, "a string", f'{key} = "..."')
+        return clean_line(value)
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(key, "an array of strings", f'{key} = ["...", "..."]')
+        return tuple(text for item in value if (text := clean_line(item)))
+
+    def count(self, key: str) -> int | None:
+        value = self.table.get(key)
+        if value is not None and not is_count(value):
+            raise self.fail(key, "a whole number, 0 or more", f"{key} = 12")
+        return value
+
+    def positive(self, key: str, default: int) -> int:
+        value = self.table.get(key, default)
+        if not is_count(value) or value < 1:
+            raise self.fail(key, "a whole number, 1 or more", f"{key} = {default}")
+        return int(value)
+
+    def date(self, key: str) -> date | None:
+        value = self.table.get(key)
+        if value is not None and not is_date(value):
+            raise self.fail(key, "a date written YYYY-MM-DD (no quotes)", f"{key} = 2026-01-31")
+        return value
+
+    def url(self, key: str) -> str | None:
+        value = self.text_or_none(key)
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise self.fail(key, "an http(s) URL", f'{key} = "https://..."')
+        return value
+
+    def strings_table(self, key: str, names: tuple[str, ...]) -> dict[str, str] | None:
+        """An inline table of exactly `names`, each a non-empty string."""
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if (
+            not isinstance(value, dict)
+            or set(value) != set(names)
+            or not all(isinstance(v, str) and clean_line(v) for v in value.values())
+        ):
+            example = "{ " + ", ".join(f'{n} = "..."' for n in names) + " }"
+            raise self.fail(key, example, f"{key} = {example}")
+        return {name: clean_line(value[name]) for name in names}
+
+    def subtable(self, key: str, known: frozenset[str]) -> TomlFields:
+        """The table under `key` (empty when absent), its keys checked against `known`."""
+        value = self.table.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(key, "a table", f"[{key}]")
+        fields = TomlFields(value, text=self.text, source=self.source, error=self.error)
+        fields.only(known, f"[{key}]")
+        return fields
+
+    def tables(self, key: str) -> list[TomlFields]:
+        """An array of tables (`[[key]]`), each checked when read."""
+        value = self.table.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.fail(key, "an array of tables", f"[[{key}]]")
+        return [
+            TomlFields(item, text=self.text, source=self.source, error=self.error) for item in value
+        ]
+
+
+def is_count(value: object) -> bool:
+    """A whole number, 0 or more (TOML booleans are not numbers)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def is_date(value: object) -> bool:
+    return isinstance(value, date) and not hasattr(value, "hour")  # a datetime is no day

@@ -1,0 +1,155 @@
+"""The content store's file formats, as text <-> values (pure).
+
+    content/papers/<id>.md        TOML front matter + the abstract (Markdown) as body
+    content/days/YYYY-MM-DD.toml  what the day featured, in listing order
+
+A paper's days are said once, by the day files; a paper file holds the paper alone.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from sitegen.errors import ContentError, Location
+from sitegen.fields import TomlFields, is_count, load_toml
+from sitegen.frontmatter import dump_toml, join_front_matter, split_front_matter
+from sitegen.model import Day, DayEntry, Organization, Paper, clean_block, clean_line, is_paper_id
+
+_PAPER_KEYS = frozenset(
+    {
+        "title", "arxiv_id", "authors", "authors_count", "organization", "published", "upvotes",
+        "topics", "keywords", "github", "project_page",
+    }
+)  # fmt: skip
+# Written by sitegen before 0.2; the day files always decided a paper's days.
+_RETIRED_PAPER_KEYS = {
+    "featured": "delete this line: the days a paper was featured are the day files' to say "
+    "(content/days/*.toml), and `sitegen ingest` no longer writes it",
+}
+_DAY_KEYS = frozenset({"day", "sources", "papers"})
+
+
+def render_paper_file(paper: Paper) -> str:
+    """The canonical text of a paper file."""
+    organization = (
+        {"handle": paper.organization.handle, "name": paper.organization.name}
+        if paper.organization
+        else None
+    )
+    return join_front_matter(
+        [
+            ("title", paper.title),
+            ("arxiv_id", paper.arxiv_id),
+            ("authors", list(paper.authors) or None),
+            ("authors_count", paper.authors_count),
+            ("organization", organization),
+            ("published", paper.published),
+            ("upvotes", paper.upvotes),
+            ("topics", list(paper.topics) or None),
+            ("keywords", list(paper.keywords) or None),
+            ("github", paper.github_url),
+            ("project_page", paper.project_url),
+        ],
+        paper.abstract,
+    )
+
+
+def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | None = None) -> Paper:
+    """A paper file's text as a Paper; a ContentError naming the line of anything wrong.
+
+    With `known_topics`, a topic not in that set is an error."""
+    paper_id = PurePosixPath(path).name.removesuffix(".md")
+    if not is_paper_id(paper_id):
+        raise ContentError(
+            f"{paper_id!r} is not a valid paper id (lowercase letters, digits, '.' and '-')",
+            location=Location(path),
+            hint="rename the file",
+        )
+    table, body, _ = split_front_matter(text, path=path)
+    fields = TomlFields(table, text=text, source=path, error=ContentError)
+    fields.only(_PAPER_KEYS, "the front matter", hints=_RETIRED_PAPER_KEYS)
+    organization = fields.strings_table("organization", ("handle", "name"))
+    topics = fields.texts("topics")
+    for slug in topics:
+        if known_topics is not None and slug not in known_topics:
+            raise ContentError(
+                f"unknown topic {slug!r} in `topics`",
+                location=fields.where("topics"),
+                hint="use a topic slug from site.toml: " + ", ".join(sorted(known_topics)),
+            )
+    return Paper(
+        id=paper_id,
+        title=fields.required_text("title"),
+        abstract=clean_block(body),
+        arxiv_id=fields.text_or_none("arxiv_id"),
+        authors=fields.texts("authors"),
+        authors_count=fields.count("authors_count"),
+        organization=Organization(**organization) if organization else None,
+        published=fields.date("published"),
+        upvotes=fields.count("upvotes"),
+        topics=topics,
+        keywords=fields.texts("keywords"),
+        github_url=fields.url("github"),
+        project_url=fields.url("project_page"),
+    )
+
+
+def render_day_file(day: Day) -> str:
+    entries = [
+        {"id": entry.paper_id, "title": entry.title, "upvotes": entry.upvotes}
+        for entry in day.entries
+    ]
+    return dump_toml([("day", day.day), ("sources", list(day.sources)), ("papers", entries)])
+
+
+def parse_day_file(text: str, *, path: str) -> Day:
+    """A day file's text as a Day; a ContentError naming the line of anything wrong."""
+    table = load_toml(text, source=path, error=ContentError, hint="fix the TOML syntax")
+    fields = TomlFields(table, text=text, source=path, error=ContentError)
+    fields.only(_DAY_KEYS, "a day file")
+    day = fields.date("day")
+    stem = PurePosixPath(path).stem
+    if day is None or stem != day.isoformat():
+        raise ContentError(
+            "a day file needs `day = YYYY-MM-DD` matching its file name",
+            location=fields.where("day"),
+            hint=f"set day = {stem}",
+        )
+    raw_entries = table.get("papers", [])
+    if not isinstance(raw_entries, list):
+        raise fields.fail("papers", "an array", 'papers = [{ id = "...", title = "..." }]')
+    entries = []
+    for raw in raw_entries:
+        if (
+            not isinstance(raw, dict)
+            or not isinstance(raw.get("id"), str)
+            or not is_paper_id(raw["id"])
+            or not isinstance(raw.get("title", ""), str)
+            or not (raw.get("upvotes") is None or is_count(raw["upvotes"]))
+        ):
+            paper_id = raw.get("id") if isinstance(raw, dict) else None
+            raise ContentError(
+                f"bad entry in `papers`: {raw!r}",
+                location=fields.where_value(paper_id if isinstance(paper_id, str) else ""),
+                hint='each entry is { id = "<paper id>", title = "...", upvotes = N }',
+            )
+        entries.append(
+            DayEntry(
+                paper_id=raw["id"],
+                title=clean_line(raw.get("title", "")),
+                upvotes=raw.get("upvotes"),
+            )
+        )
+    return Day(day=day, entries=tuple(entries), sources=fields.texts("sources"))
+
+
+def decode_content(data: bytes, *, path: str) -> str:
+    """A content file's bytes as text, or a ContentError that says where."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ContentError(
+            f"not UTF-8 text (offset {error.start})",
+            location=Location(path),
+            hint="save the file as UTF-8",
+        ) from None
