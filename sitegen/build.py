@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import jinja2
 
@@ -33,13 +33,12 @@ from sitegen.config import SiteConfig
 from sitegen.errors import Location, TemplateError, UsageError
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
-    KINDS,
+    FEEDS,
     Output,
     Renderers,
     output_key,
     paper_states,
     plan_outputs,
-    render_output,
     renderers,
 )
 from sitegen.pages import api_record
@@ -133,7 +132,7 @@ def build_site(
             written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
-        feeds=sum(len(o.paths) for o, _ in planned if KINDS[o.kind].is_feed),
+        feeds=sum(len(o.paths) for o, _ in planned if isinstance(o.inputs, FEEDS)),
         files=len(outputs),
         rendered=sum(len(o.paths) for o in dirty),
         written=written,
@@ -259,7 +258,7 @@ class _RenderJob:
 
 
 def _render(
-    outputs: list[Output[Any]], job: _RenderJob, staging: Path, workers: _Workers
+    outputs: list[Output], job: _RenderJob, staging: Path, workers: _Workers
 ) -> Iterator[tuple[int, PublishReport]]:
     """(files rendered, files written) of each chunk, as the chunks finish."""
     if workers.count == 1 or len(outputs) < workers.threshold:
@@ -281,7 +280,7 @@ class _Renderer:
         self.env = template_environment(job.templates)
         self.routes = Routes(job.site.config.base_url)
 
-    def run(self, outputs: Sequence[Output[Any]], staging: Path) -> tuple[int, PublishReport]:
+    def run(self, outputs: Sequence[Output], staging: Path) -> tuple[int, PublishReport]:
         # Cards are shared by the pages of one chunk; kept across chunks they would hold every
         # paper at every depth and rank (hundreds of MB per worker at 50k papers).
         r = renderers(
@@ -292,9 +291,9 @@ class _Renderer:
         return len(artifacts), write_artifacts(artifacts, staging, unless_in=self.job.compare_with)
 
 
-def _rendered(output: Output[Any], r: Renderers) -> list[Artifact]:
+def _rendered(output: Output, r: Renderers) -> list[Artifact]:
     try:
-        return list(render_output(output, r))
+        return list(output.inputs.render(r))
     except jinja2.TemplateError as error:
         raise _template_error(error) from None
     except FileNotFoundError as error:  # a static file of templates/
@@ -312,7 +311,7 @@ class _RenderInWorker:
     staging: Path
     shared: Path
 
-    def __call__(self, outputs: Sequence[Output[Any]]) -> tuple[int, PublishReport]:
+    def __call__(self, outputs: Sequence[Output]) -> tuple[int, PublishReport]:
         renderer = _worker_renderers.get(self.shared)
         if renderer is None:
             _worker_renderers.clear()

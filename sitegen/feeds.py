@@ -112,8 +112,9 @@ class Feeds:
             content_html=f"<ol>{entries}</ol>",
         )
 
-    def topic(self, topic: Topic, paper_ids: tuple[str, ...]) -> FeedSpec:
+    def topic(self, slug: str, paper_ids: tuple[str, ...]) -> FeedSpec:
         """A topic's newest papers (`paper_ids`, newest first)."""
+        topic = next(t for t in self.site.config.topics if t.slug == slug)
         return FeedSpec(
             title=topic_title(self.site.config, topic),
             description=topic.description or topic.name,

@@ -1,11 +1,11 @@
 """Every kind of file the site has, each in one place: its paths, its inputs, its rendering.
 
-A kind lists its outputs for a site: each `Output` names the files it writes and its `inputs`,
-every value its bytes are made from beyond the setup (sitegen's code, the templates,
-site.toml). The kind's `render` makes the files from those inputs alone; papers are passed by
-id (`Papers`), each standing for its file's digest, its topics and its days. So an output's
-key, a digest of its inputs, changes whenever its bytes may, and a build renders only the
-outputs whose key changed (tests build every kind of change both ways and compare the bytes).
+A kind is a NamedTuple of the inputs of one of its outputs: every value that output's bytes are
+made from beyond the setup (sitegen's code, the templates, site.toml). Its `outputs` lists them
+for a site, each with the paths it writes; its `render` makes the files from those inputs alone.
+Papers are passed by id (`Papers`), each standing for its file's digest, its topics and its days.
+So an output's key, a digest of its inputs, changes whenever its bytes may, and a build renders
+only the outputs whose key changed (tests build every kind of change both ways and compare).
 
 A new kind of page or feed is one new class in `KINDS`.
 """
@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
+from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
@@ -42,16 +42,6 @@ class Papers(tuple[str, ...]):
     __slots__ = ()
 
 
-_Inputs = TypeVar("_Inputs", bound=tuple[Any, ...])
-
-
-@dataclass(frozen=True, slots=True)
-class Output(Generic[_Inputs]):
-    kind: str  # the name of the Kind that renders it
-    paths: tuple[str, ...]  # the files it writes, under public/
-    inputs: _Inputs  # everything its bytes are made from but the setup
-
-
 @dataclass(frozen=True, slots=True)
 class Renderers:
     """What rendering needs besides an output's inputs; one per build process."""
@@ -61,31 +51,19 @@ class Renderers:
     pages: Pages
     feeds: Feeds
     templates: Path
-    api_records: Mapping[str, str]  # API records still right, by paper id (see PapersApi)
+    api_records: Mapping[str, str]  # every paper's API record, by id (see PapersApi)
 
 
-class Kind(Generic[_Inputs]):
-    """A kind of output: which outputs a site has, and how one is rendered from its inputs."""
+class Inputs(Protocol):
+    """A kind of output: the inputs of one output, which it renders from."""
 
-    name: ClassVar[str]
-    is_feed: ClassVar[bool] = False  # counted as feeds in a build's report
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[_Inputs]]:
-        raise NotImplementedError
-
-    def render(self, inputs: _Inputs, r: Renderers) -> Iterator[Artifact]:
-        raise NotImplementedError
-
-    def output(self, *paths: str, inputs: _Inputs) -> Output[_Inputs]:
-        return Output(self.name, paths, inputs)
+    def render(self, r: Renderers) -> Iterator[Artifact]: ...
 
 
-class Nothing(NamedTuple):
-    """The inputs of an output made from the setup alone."""
-
-
-class _Newest(NamedTuple):
-    day: date | None  # the newest day: an empty feed is dated by it
+@dataclass(frozen=True, slots=True)
+class Output:
+    paths: tuple[str, ...]  # the files it writes, under public/
+    inputs: Inputs  # everything its bytes are made from but the setup; its type is its kind
 
 
 def _newest_day(site: Site) -> date | None:
@@ -93,413 +71,339 @@ def _newest_day(site: Site) -> date | None:
 
 
 class StaticFile(NamedTuple):
-    name: str  # under templates/
+    """The stylesheet or the icon, copied from templates/."""
 
+    name: str
 
-class StaticFiles(Kind[StaticFile]):
-    """The stylesheet and the icon, copied from templates/."""
-
-    name = "static"
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[StaticFile]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for route in (routes.stylesheet(), routes.icon()):
-            yield self.output(route.path, inputs=StaticFile(route.path))
+            yield Output((route.path,), StaticFile(route.path))
 
-    def render(self, inputs: StaticFile, r: Renderers) -> Iterator[Artifact]:
-        yield Artifact(inputs.name, (r.templates / inputs.name).read_bytes())
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield Artifact(self.name, (r.templates / self.name).read_bytes())
 
 
-class DayInputs(NamedTuple):
+class DayPage(NamedTuple):
+    """A day's papers in rank order, linking the days before and after it; the newest day's
+    is also the home page."""
+
     day: date
-    papers: Papers  # rank order
+    papers: Papers
     newer: date | None
     older: date | None
+    home: bool = False
 
-
-class HomePage(Kind[DayInputs | Nothing]):
-    """The home page: the newest day's papers."""
-
-    name = "home"
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[DayInputs | Nothing]]:
-        path = routes.home().html.path
-        if not site.days:
-            yield self.output(path, inputs=Nothing())
-            return
-        older = site.days[1].day if len(site.days) > 1 else None
-        yield self.output(
-            path, inputs=DayInputs(site.days[0].day, Papers(site.days[0].papers), None, older)
-        )
-
-    def render(self, inputs: DayInputs | Nothing, r: Renderers) -> Iterator[Artifact]:
-        if isinstance(inputs, DayInputs):
-            yield r.pages.day(*inputs, home=True)
-        else:
-            yield r.pages.empty_home()
-
-
-class DayPages(Kind[DayInputs]):
-    """A day's papers in rank order, linking the days before and after it."""
-
-    name = "day"
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[DayInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         days = site.days
         for i, day in enumerate(days):
             newer = days[i - 1].day if i > 0 else None
             older = days[i + 1].day if i + 1 < len(days) else None
-            inputs = DayInputs(day.day, Papers(day.papers), newer, older)
-            yield self.output(routes.day(day.day).html.path, inputs=inputs)
+            page = DayPage(day.day, Papers(day.papers), newer, older)
+            yield Output((routes.day(day.day).html.path,), page)
+            if i == 0:
+                yield Output((routes.home().html.path,), page._replace(home=True))
 
-    def render(self, inputs: DayInputs, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.day(*inputs)
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.day(self.day, self.papers, self.newer, self.older, home=self.home)
 
 
-class DayFeedInputs(NamedTuple):
+class EmptyHome(NamedTuple):
+    """The home page of a site with no day yet."""
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        if not site.days:
+            yield Output((routes.home().html.path,), EmptyHome())
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.empty_home()
+
+
+class DayFeed(NamedTuple):
+    """A day's papers in rank order, as RSS and Atom."""
+
     day: date
-    papers: Papers  # rank order
+    papers: Papers
 
-
-class DayFeeds(Kind[DayFeedInputs]):
-    """A day's papers as RSS and Atom."""
-
-    name = "day-feed"
-    is_feed = True
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[DayFeedInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for day in site.days:
             feed = routes.day(day.day)
-            inputs = DayFeedInputs(day.day, Papers(day.papers))
-            yield self.output(feed.rss.path, feed.atom.path, inputs=inputs)
+            yield Output((feed.rss.path, feed.atom.path), DayFeed(day.day, Papers(day.papers)))
 
-    def render(self, inputs: DayFeedInputs, r: Renderers) -> Iterator[Artifact]:
-        spec = r.feeds.day(inputs.day, inputs.papers)
-        yield from render_feed(spec, r.site.config, r.routes, inputs.day)
-
-
-class DaysIndexInputs(NamedTuple):
-    days: tuple[tuple[date, int], ...]  # (day, papers), newest first
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield from render_feed(
+            r.feeds.day(self.day, self.papers), r.site.config, r.routes, self.day
+        )
 
 
-class DaysIndex(Kind[DaysIndexInputs]):
+class DaysIndex(NamedTuple):
     """Every day by month, with its number of papers."""
 
-    name = "days-index"
+    days: tuple[tuple[date, int], ...]  # newest first
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[DaysIndexInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         days = tuple((d.day, len(d.papers)) for d in site.days)
-        yield self.output(routes.days_index().html.path, inputs=DaysIndexInputs(days))
+        yield Output((routes.days_index().html.path,), DaysIndex(days))
 
-    def render(self, inputs: DaysIndexInputs, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.days_index(inputs.days)
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.days_index(self.days)
 
 
-class DigestInputs(NamedTuple):
-    days: tuple[tuple[date, Papers], ...]  # the newest days, newest first
+class DigestFeed(NamedTuple):
+    """One item per day listing its papers, newest first: the feed of the days index."""
+
+    days: tuple[tuple[date, Papers], ...]
     newest: date | None
 
-
-class DigestFeed(Kind[DigestInputs]):
-    """One item per day, listing its papers: the feed of the days index."""
-
-    name = "digest-feed"
-    is_feed = True
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[DigestInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         days = tuple((d.day, Papers(d.papers)) for d in site.days[: site.config.feeds.digest_days])
         feed = routes.days_index()
-        inputs = DigestInputs(days, _newest_day(site))
-        yield self.output(feed.rss.path, feed.atom.path, inputs=inputs)
+        yield Output((feed.rss.path, feed.atom.path), DigestFeed(days, _newest_day(site)))
 
-    def render(self, inputs: DigestInputs, r: Renderers) -> Iterator[Artifact]:
-        spec = r.feeds.digest(inputs.days)
-        yield from render_feed(spec, r.site.config, r.routes, inputs.newest)
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield from render_feed(r.feeds.digest(self.days), r.site.config, r.routes, self.newest)
 
 
-class TopicsIndexInputs(NamedTuple):
-    counts: tuple[int, ...]  # papers of each topic, in site.toml order
-
-
-class TopicsIndex(Kind[TopicsIndexInputs]):
+class TopicsIndex(NamedTuple):
     """Every topic with its number of papers."""
 
-    name = "topics-index"
+    counts: tuple[int, ...]  # in site.toml order
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[TopicsIndexInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         counts = tuple(len(t.papers) for t in site.topics)
-        yield self.output(routes.topics_index().path, inputs=TopicsIndexInputs(counts))
+        yield Output((routes.topics_index().path,), TopicsIndex(counts))
 
-    def render(self, inputs: TopicsIndexInputs, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.topics_index(inputs.counts)
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.topics_index(self.counts)
 
 
-class TopicFrontInputs(NamedTuple):
+class TopicPage(NamedTuple):
+    """A topic's own page: its newest papers, linking its archive."""
+
     slug: str
     papers: Papers  # newest first
     archive_pages: int
     total: int  # the topic's papers in all
 
-
-class TopicFrontPages(Kind[TopicFrontInputs]):
-    """A topic's own page: its newest papers, linking its archive."""
-
-    name = "topic"
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[TopicFrontInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         size = site.config.pages.topic_page_size
-        for listing in site.topics:
-            slug = listing.topic.slug
-            inputs = TopicFrontInputs(
-                slug,
-                Papers(listing.front_page(size)),
-                listing.archive_pages(size),
-                len(listing.papers),
+        for t in site.topics:
+            page = TopicPage(
+                t.topic.slug, Papers(t.front_page(size)), t.archive_pages(size), len(t.papers)
             )
-            yield self.output(routes.topic(slug).html.path, inputs=inputs)
+            yield Output((routes.topic(t.topic.slug).html.path,), page)
 
-    def render(self, inputs: TopicFrontInputs, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.topic_front(*inputs)
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.topic_front(self.slug, self.papers, self.archive_pages, self.total)
 
 
-class TopicArchiveInputs(NamedTuple):
+class TopicArchivePage(NamedTuple):
+    """A topic's older papers in full pages, which keep their papers as days are added."""
+
     slug: str
     number: int  # 1 holds the oldest papers
     papers: Papers  # newest first
     last: bool  # the newest archive page: its newer page is the topic's own
 
-
-class TopicArchivePages(Kind[TopicArchiveInputs]):
-    """A topic's older papers in full pages that keep their papers as days are added."""
-
-    name = "topic-archive"
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[TopicArchiveInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         size = site.config.pages.topic_page_size
-        for listing in site.topics:
-            slug, archive = listing.topic.slug, listing.archive_pages(size)
-            for number in range(1, archive + 1):
-                papers = Papers(listing.archive_page(number, size))
-                inputs = TopicArchiveInputs(slug, number, papers, number == archive)
-                yield self.output(routes.topic(slug, number).html.path, inputs=inputs)
+        for t in site.topics:
+            archive = t.archive_pages(size)
+            for n in range(1, archive + 1):
+                page = TopicArchivePage(
+                    t.topic.slug, n, Papers(t.archive_page(n, size)), n == archive
+                )
+                yield Output((routes.topic(t.topic.slug, n).html.path,), page)
 
-    def render(self, inputs: TopicArchiveInputs, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.topic_archive(*inputs)
-
-
-class TopicFeedInputs(NamedTuple):
-    slug: str
-    papers: Papers  # the newest, newest first
-    newest: date | None
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.topic_archive(self.slug, self.number, self.papers, self.last)
 
 
-class TopicFeeds(Kind[TopicFeedInputs]):
+class TopicFeed(NamedTuple):
     """A topic's newest papers as RSS and Atom."""
 
-    name = "topic-feed"
-    is_feed = True
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[TopicFeedInputs]]:
-        limit, newest = site.config.feeds.items, _newest_day(site)
-        for listing in site.topics:
-            feed = routes.topic(listing.topic.slug)
-            papers = Papers(listing.papers[:limit])
-            inputs = TopicFeedInputs(listing.topic.slug, papers, None if papers else newest)
-            yield self.output(feed.rss.path, feed.atom.path, inputs=inputs)
-
-    def render(self, inputs: TopicFeedInputs, r: Renderers) -> Iterator[Artifact]:
-        topic = next(t for t in r.site.config.topics if t.slug == inputs.slug)
-        spec = r.feeds.topic(topic, inputs.papers)
-        yield from render_feed(spec, r.site.config, r.routes, inputs.newest)
-
-
-class AllPapersInputs(NamedTuple):
-    papers: Papers  # the newest, newest first
+    slug: str
+    papers: Papers  # newest first
     newest: date | None
 
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        limit, newest = site.config.feeds.items, _newest_day(site)
+        for t in site.topics:
+            feed = routes.topic(t.topic.slug)
+            papers = Papers(t.papers[:limit])
+            inputs = TopicFeed(t.topic.slug, papers, None if papers else newest)
+            yield Output((feed.rss.path, feed.atom.path), inputs)
 
-class AllPapersFeeds(Kind[AllPapersInputs]):
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield from render_feed(
+            r.feeds.topic(self.slug, self.papers), r.site.config, r.routes, self.newest
+        )
+
+
+class AllPapersFeed(NamedTuple):
     """The site's newest papers as RSS, Atom and JSON Feed."""
 
-    name = "all-feed"
-    is_feed = True
+    papers: Papers  # newest first
+    newest: date | None
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[AllPapersInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         papers = Papers(site.newest[: site.config.feeds.items])
-        inputs = AllPapersInputs(papers, None if papers else _newest_day(site))
         home = routes.home()
-        yield self.output(home.rss.path, home.atom.path, routes.json_feed().path, inputs=inputs)
+        paths = (home.rss.path, home.atom.path, routes.json_feed().path)
+        yield Output(paths, AllPapersFeed(papers, None if papers else _newest_day(site)))
 
-    def render(self, inputs: AllPapersInputs, r: Renderers) -> Iterator[Artifact]:
-        spec = r.feeds.all_papers(inputs.papers)
-        yield from render_feed(spec, r.site.config, r.routes, inputs.newest)
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        spec = r.feeds.all_papers(self.papers)
+        yield from render_feed(spec, r.site.config, r.routes, self.newest)
         yield render_json_feed(spec, r.site.config, r.routes)
 
 
-class FeedsPage(Kind[Nothing]):
+class FeedsPage(NamedTuple):
     """Every standing feed, to subscribe to."""
 
-    name = "feeds-page"
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        yield Output((routes.feeds_page().path,), FeedsPage())
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[Nothing]]:
-        yield self.output(routes.feeds_page().path, inputs=Nothing())
-
-    def render(self, inputs: Nothing, r: Renderers) -> Iterator[Artifact]:
+    def render(self, r: Renderers) -> Iterator[Artifact]:
         yield r.pages.feeds_page()
 
 
-class Opml(Kind[_Newest]):
+class Opml(NamedTuple):
     """The standing feeds as OPML, to subscribe to all at once."""
 
-    name = "opml"
+    newest: date | None
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[_Newest]]:
-        yield self.output(routes.opml().path, inputs=_Newest(_newest_day(site)))
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        yield Output((routes.opml().path,), Opml(_newest_day(site)))
 
-    def render(self, inputs: _Newest, r: Renderers) -> Iterator[Artifact]:
-        yield render_opml(r.site.config, r.routes, inputs.day)
-
-
-class PaperInputs(NamedTuple):
-    paper: Papers  # the one paper
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield render_opml(r.site.config, r.routes, self.newest)
 
 
-class PaperPages(Kind[PaperInputs]):
+class PaperPage(NamedTuple):
     """A paper's own page: its abstract, links, days and topics."""
 
-    name = "paper"
+    paper: Papers  # the one paper
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[PaperInputs]]:
-        path = routes.paper_path
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for paper_id in site.ids:
-            yield Output(self.name, (path(paper_id),), PaperInputs(Papers((paper_id,))))
+            yield Output((routes.paper_path(paper_id),), PaperPage(Papers((paper_id,))))
 
-    def render(self, inputs: PaperInputs, r: Renderers) -> Iterator[Artifact]:
-        (paper_id,) = inputs.paper
-        yield r.pages.paper(paper_id)
-
-
-class PapersApiInputs(NamedTuple):
-    papers: Papers  # every paper, by id
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.paper(self.paper[0])
 
 
-class PapersApi(Kind[PapersApiInputs]):
+class PapersApi(NamedTuple):
     """/api/papers.json: every paper's fields, for scripts."""
 
-    name = "papers-api"
+    papers: Papers  # every paper, by id
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[PapersApiInputs]]:
-        yield self.output(routes.papers_api().path, inputs=PapersApiInputs(Papers(site.ids)))
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        yield Output((routes.papers_api().path,), PapersApi(Papers(site.ids)))
 
-    def render(self, inputs: PapersApiInputs, r: Renderers) -> Iterator[Artifact]:
-        yield papers_api(r.routes, inputs.papers, r.api_records)
-
-
-class SitemapIndexInputs(NamedTuple):
-    blocks: int  # sitemaps of papers
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield papers_api(r.routes, self.papers, r.api_records)
 
 
-class SitemapIndex(Kind[SitemapIndexInputs]):
+class SitemapIndex(NamedTuple):
     """The sitemap index: a sitemap may list at most 50,000 URLs."""
 
-    name = "sitemap"
+    blocks: int  # sitemaps of papers
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[SitemapIndexInputs]]:
-        inputs = SitemapIndexInputs(len(sitemap_blocks(site)))
-        yield self.output(routes.sitemap().path, inputs=inputs)
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        yield Output((routes.sitemap().path,), SitemapIndex(len(sitemap_blocks(site))))
 
-    def render(self, inputs: SitemapIndexInputs, r: Renderers) -> Iterator[Artifact]:
-        yield sitemap_index(r.routes, inputs.blocks)
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield sitemap_index(r.routes, self.blocks)
 
 
-class SitemapPagesInputs(NamedTuple):
+class SitemapOfPages(NamedTuple):
+    """The sitemap of every page but the papers'."""
+
     days: tuple[date, ...]
     topics: tuple[tuple[str, int], ...]  # (slug, archive pages)
 
-
-class SitemapOfPages(Kind[SitemapPagesInputs]):
-    """The sitemap of every page but the papers'."""
-
-    name = "sitemap-pages"
-
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[SitemapPagesInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         size = site.config.pages.topic_page_size
         days = tuple(d.day for d in site.days)
         topics = tuple((t.topic.slug, t.archive_pages(size)) for t in site.topics)
-        yield self.output(
-            routes.sitemap_part("pages").path, inputs=SitemapPagesInputs(days, topics)
-        )
+        yield Output((routes.sitemap_part("pages").path,), SitemapOfPages(days, topics))
 
-    def render(self, inputs: SitemapPagesInputs, r: Renderers) -> Iterator[Artifact]:
-        yield sitemap_of_pages(r.routes, inputs.days, inputs.topics)
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield sitemap_of_pages(r.routes, self.days, self.topics)
 
 
-class SitemapPapersInputs(NamedTuple):
-    number: int  # 1-based
-    paper_ids: tuple[str, ...]  # ids, not Papers: only their URLs are shown
-
-
-class SitemapsOfPapers(Kind[SitemapPapersInputs]):
+class SitemapOfPapers(NamedTuple):
     """The papers' pages in sitemaps of 10,000, oldest first: a new day changes the last."""
 
-    name = "sitemap-papers"
+    number: int  # 1-based
+    paper_ids: tuple[str, ...]  # not Papers: only their URLs are shown
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[SitemapPapersInputs]]:
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for number, block in enumerate(sitemap_blocks(site), start=1):
             path = routes.sitemap_part(f"papers-{number}").path
-            yield self.output(path, inputs=SitemapPapersInputs(number, block))
+            yield Output((path,), SitemapOfPapers(number, block))
 
-    def render(self, inputs: SitemapPapersInputs, r: Renderers) -> Iterator[Artifact]:
-        yield sitemap_of_papers(r.routes, inputs.number, inputs.paper_ids)
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield sitemap_of_papers(r.routes, self.number, self.paper_ids)
 
 
-class NotFoundPage(Kind[Nothing]):
+class NotFoundPage(NamedTuple):
     """404.html, which static hosts serve for any missing path."""
 
-    name = "not-found"
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        yield Output((routes.not_found().path,), NotFoundPage())
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[Nothing]]:
-        yield self.output(routes.not_found().path, inputs=Nothing())
-
-    def render(self, inputs: Nothing, r: Renderers) -> Iterator[Artifact]:
+    def render(self, r: Renderers) -> Iterator[Artifact]:
         yield r.pages.not_found()
 
 
-class Robots(Kind[Nothing]):
+class RobotsTxt(NamedTuple):
     """robots.txt, naming the sitemap."""
 
-    name = "robots"
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        yield Output((routes.robots().path,), RobotsTxt())
 
-    def outputs(self, site: Site, routes: Routes) -> Iterator[Output[Nothing]]:
-        yield self.output(routes.robots().path, inputs=Nothing())
-
-    def render(self, inputs: Nothing, r: Renderers) -> Iterator[Artifact]:
+    def render(self, r: Renderers) -> Iterator[Artifact]:
         yield robots(r.routes)
 
 
-KINDS: dict[str, Kind[Any]] = {
-    kind.name: kind
-    for kind in (
-        StaticFiles(), HomePage(), DayPages(), DayFeeds(), DaysIndex(), DigestFeed(),
-        TopicsIndex(), TopicFrontPages(), TopicArchivePages(), TopicFeeds(), AllPapersFeeds(),
-        FeedsPage(), Opml(), PaperPages(), PapersApi(), SitemapIndex(), SitemapOfPages(),
-        SitemapsOfPapers(), NotFoundPage(), Robots(),
-    )
-}  # fmt: skip
+KINDS = (
+    StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
+    TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
+    SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
+)  # fmt: skip
+FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed)  # counted as feeds in a build's report
 
 
-def plan_outputs(site: Site, routes: Routes) -> Iterator[Output[Any]]:
+def plan_outputs(site: Site, routes: Routes) -> Iterator[Output]:
     """Every output of the site, in a fixed order."""
-    for kind in KINDS.values():
+    for kind in KINDS:
         yield from kind.outputs(site, routes)
 
 
-def render_output(output: Output[Any], r: Renderers) -> Iterator[Artifact]:
-    return KINDS[output.kind].render(output.inputs, r)
-
-
-def output_key(output: Output[Any], *, setup: str, paper_states: Mapping[str, str]) -> str:
+def output_key(output: Output, *, setup: str, paper_states: Mapping[str, str]) -> str:
     """A digest of everything `output`'s bytes are made from."""
-    made_of = f"{setup}\x1f{output.kind}\x1f{_shown(output.inputs, paper_states)}"
+    made_of = f"{setup}\x1f{type(output.inputs).__name__}{_shown(output.inputs, paper_states)}"
     return hashlib.blake2b(made_of.encode(), digest_size=12).hexdigest()
 
 
