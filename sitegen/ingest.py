@@ -43,7 +43,7 @@ class StoreIndex:
             paper = keys[paper_id]
             if paper.arxiv_id:
                 arxiv.setdefault(paper.arxiv_id, paper_id)
-            own_titles.setdefault(title_key(paper.title), paper_id)
+            own_titles.setdefault(paper.title_key, paper_id)
         listed_titles: dict[str, str] = {}
         upvotes: dict[str, int | None] = {}
         for day in days:

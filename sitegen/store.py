@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 
 from sitegen import transaction
-from sitegen.cache import FileIdentity, LazyPapers, ParseCache, ParsedPaper, pack_paper
+from sitegen.cache import FileIdentity, LazyPapers, ParseCache, ParsedPaper, digest, pack_paper
 from sitegen.errors import ContentError
 from sitegen.formats import (
     decode_content,
@@ -88,10 +88,12 @@ def load_content(
         found[name] = paper
     days: dict[date, Day] = {}
     for name, identity in listed_files(root / DAYS_DIR, ".toml"):
-        day = cache.day(name, identity)
+        day = cache.day(name, identity, root / DAYS_DIR / name)
         if day is None:
-            day = read_day_file(root, name)
-            cache.days[name] = (identity, day)
+            data = (root / DAYS_DIR / name).read_bytes()
+            shown = f"{DAYS_DIR}/{name}"
+            day = parse_day_file(decode_content(data, path=shown), path=shown)
+            cache.days[name] = (identity, digest(data), day)
         days[day.day] = day
     cache.save(keep_papers=set(found), keep_days={f"{d.isoformat()}.toml" for d in days})
     ids = {name: name.removesuffix(".md") for name in sorted(found)}

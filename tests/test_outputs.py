@@ -1,0 +1,167 @@
+"""Every page and feed, rendered from values alone (no disk, no CLI): each kind writes exactly
+the paths it names, and its key changes whenever its bytes do."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import feedparser
+import pytest
+
+from sitegen.build import template_environment
+from sitegen.config import parse_config
+from sitegen.model import ContentSnapshot, Day, DayEntry, Organization, Paper
+from sitegen.outputs import KINDS, Output, output_key, paper_states, plan_outputs, renderers
+from sitegen.pages import api_record
+from sitegen.site import Site, assemble_site
+from sitegen.urls import Route, Routes
+from tests.conftest import REPO
+
+BASE = "https://example.org/sub/"
+CONFIG = dataclasses.replace(
+    parse_config((REPO / "site.toml").read_text(), source="site.toml"),
+    base_url=BASE,
+    pages=dataclasses.replace(
+        parse_config((REPO / "site.toml").read_text(), source="site.toml").pages,
+        topic_page_size=2,
+    ),
+)
+ENV = template_environment(REPO / "templates")
+
+
+def _paper(n: int, **changes: object) -> Paper:
+    paper = Paper(
+        id=f"2501.{n:05d}",
+        title=f"Paper {n} on reinforcement learning and language models",
+        abstract=f"We study *reinforcement learning* with language models, part {n}.",
+        arxiv_id=f"2501.{n:05d}",
+        authors=("Ada Lovelace", "Alan Turing"),
+        upvotes=n,
+        organization=Organization(handle="org", name="Org"),
+    )
+    return dataclasses.replace(paper, **changes)  # type: ignore[arg-type]
+
+
+def _site(papers: dict[str, Paper] | None = None, days: int = 4) -> Site:
+    papers = papers or {p.id: p for p in map(_paper, range(1, 9))}
+    ids = sorted(papers)
+    listed = {
+        date(2026, 1, 1) + timedelta(days=d): Day(
+            day=date(2026, 1, 1) + timedelta(days=d),
+            entries=tuple(DayEntry(paper_id=i, title=i) for i in ids[d * 2 : d * 2 + 3]),
+        )
+        for d in range(days)
+    }
+    return assemble_site(ContentSnapshot.of(papers, listed), CONFIG)
+
+
+def _render(site: Site) -> dict[str, bytes]:
+    routes = Routes(site.config.base_url)
+    records = {i: api_record(site, routes, i) for i in site.ids}
+    r = renderers(site, routes, ENV, templates=REPO / "templates", api_records=records)
+    files: dict[str, bytes] = {}
+    for output in plan_outputs(site, routes):
+        artifacts = list(output.inputs.render(r))
+        assert sorted(a.path for a in artifacts) == sorted(output.paths), type(output.inputs)
+        files.update((a.path, a.data) for a in artifacts)
+    return files
+
+
+def _keys(site: Site) -> dict[str, str]:
+    states = paper_states(site)
+    return {
+        path: output_key(output, setup="", paper_states=states)
+        for output in plan_outputs(site, Routes(site.config.base_url))
+        for path in output.paths
+    }
+
+
+def test_every_kind_writes_exactly_the_paths_it_names_and_no_two_share_one() -> None:
+    site = _site()
+    outputs: list[Output] = list(plan_outputs(site, Routes(BASE)))
+    paths = [path for output in outputs for path in output.paths]
+    assert len(paths) == len(set(paths))
+    assert {type(o.inputs) for o in outputs} == set(KINDS) - {KINDS[1]}  # EmptyHome: no days
+    files = _render(site)
+    assert set(files) == set(paths)
+    assert "index.html" in files and "papers/2501.00001/index.html" in files
+    assert "topics/reinforcement-learning/page/1/index.html" in files
+
+
+CHANGES: dict[str, Callable[[dict[str, Paper]], dict[str, Paper]]] = {
+    "a title": lambda ps: {**ps, "2501.00003": _paper(3, title="A New Title")},
+    "an abstract": lambda ps: {**ps, "2501.00004": _paper(4, abstract="Now about robots.")},
+    "upvotes": lambda ps: {**ps, "2501.00005": _paper(5, upvotes=99)},
+    "authors": lambda ps: {**ps, "2501.00002": _paper(2, authors=())},
+    "a paper removed": lambda ps: {k: v for k, v in ps.items() if k != "2501.00006"},
+    "a paper added": lambda ps: {**ps, "2501.00009": _paper(9)},
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_an_output_whose_bytes_change_has_a_new_key(change: str) -> None:
+    """The registry's promise: no input an output is rendered from is missing from its key."""
+    papers = {p.id: p for p in map(_paper, range(1, 9))}
+    before, after = _site(papers), _site(CHANGES[change](papers))
+    old_files, new_files = _render(before), _render(after)
+    old_keys, new_keys = _keys(before), _keys(after)
+    changed = {p for p in new_files if old_files.get(p) != new_files[p]}
+    assert changed, "the change shows somewhere"
+    assert all(old_keys.get(path) != new_keys[path] for path in changed)
+    unchanged = {p for p in new_files if old_files.get(p) == new_files[p]}
+    assert any(old_keys.get(path) == new_keys[path] for path in unchanged), "keys are not all new"
+
+
+def test_a_new_day_leaves_the_keys_of_older_days_and_papers_alone() -> None:
+    before, after = _keys(_site(days=3)), _keys(_site(days=4))
+    assert before["days/2026-01-01/index.html"] == after["days/2026-01-01/index.html"]
+    assert before["papers/2501.00001/index.html"] == after["papers/2501.00001/index.html"]
+    assert before["index.html"] != after["index.html"]
+
+
+def test_routes_link_relatively_and_feeds_absolutely() -> None:
+    routes = Routes(BASE)
+    day = routes.day(date(2026, 1, 2))
+    assert day.html == Route(path="days/2026-01-02/index.html", url="days/2026-01-02/")
+    assert Routes.relative(day.html, routes.paper("2501.00001")) == "../../papers/2501.00001/"
+    assert Routes.relative(routes.home().html, day.html) == "days/2026-01-02/"
+    assert Routes.relative(day.html, routes.home().html) == "../../"
+    assert routes.absolute(day.rss) == BASE + "days/2026-01-02/rss.xml"
+    assert routes.root_relative(routes.stylesheet()) == "/sub/style.css"
+    assert routes.topic("llm", 3).html.path == "topics/llm/page/3/index.html"
+    assert routes.topic("llm", 3).atom == routes.topic("llm").atom
+
+
+def test_pages_link_every_paper_they_list_and_escape_its_text() -> None:
+    hostile = _paper(
+        1, title='<script>alert("x")</script> & more', abstract="<b>bold</b> [a](javascript:x)"
+    )
+    files = _render(_site({hostile.id: hostile, **{p.id: p for p in map(_paper, range(2, 5))}}))
+    day = files["days/2026-01-01/index.html"].decode()
+    assert (
+        "<script>alert" not in day
+        and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; more" in day
+    )
+    assert 'href="../../papers/2501.00001/"' in day
+    page = files["papers/2501.00001/index.html"].decode()
+    assert "<b>bold</b>" not in page and 'href="javascript' not in page
+    assert 'href="https://arxiv.org/abs/2501.00001"' in page
+
+
+def test_feeds_parse_and_carry_every_listed_paper_once() -> None:
+    files = _render(_site())
+    for path in ("rss.xml", "atom.xml", "days/2026-01-02/rss.xml", "topics/llm/atom.xml"):
+        feed = feedparser.parse(files[path])
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
+        ids = [entry.id for entry in feed.entries]
+        assert len(ids) == len(set(ids)) and all(i.startswith("tag:sitegen,2023:") for i in ids)
+    day = feedparser.parse(files["days/2026-01-02/atom.xml"])
+    assert [e.link for e in day.entries] == [f"{BASE}papers/2501.{n:05d}/" for n in (3, 4, 5)]
+
+
+def test_an_empty_site_has_a_home_page_and_empty_feeds() -> None:
+    site = assemble_site(ContentSnapshot.of({}, {}), CONFIG)
+    files = _render(site)
+    assert "index.html" in files and not feedparser.parse(files["atom.xml"]).entries
