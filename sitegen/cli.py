@@ -13,17 +13,22 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sitegen import __version__
-from sitegen.build import BuildReport, build_site
 from sitegen.config import SiteConfig, parse_config
 from sitegen.errors import ConfigError, FetchError, ListingError, Location, SitegenError, UsageError
-from sitegen.fetch import FETCH_STATE, DayAnswer, load_fetch_state, render_fetch_state
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
 from sitegen.progress import progress_display
-from sitegen.serve import serve
 from sitegen.store import IngestReport, ingest_into_store, kept_listing_name, stored_days
+
+if TYPE_CHECKING:
+    from sitegen.build import BuildReport
+    from sitegen.fetch import DayAnswer
+
+# build, serve and fetch are imported by their commands: `sitegen ingest` runs without the
+# libraries they bring (0.2 s of the ingest budget, under 1 s at 50,000 papers).
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 CONFIG_FILE = "site.toml"
@@ -164,6 +169,8 @@ def _run_ingest(args: argparse.Namespace) -> int:
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    from sitegen.build import build_site
+
     root: Path = args.root
     config = load_config(root)
     if args.base_url:
@@ -195,6 +202,9 @@ def _build_changes(report: BuildReport) -> str:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from sitegen.build import build_site
+    from sitegen.serve import serve
+
     root: Path = args.root
     out = root / "public"
 
@@ -234,7 +244,15 @@ def _run_fetch(args: argparse.Namespace) -> int:
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
-    from sitegen.fetch import DayFetcher, FetchPolicy, Validators, make_client
+    from sitegen.fetch import (
+        FETCH_STATE,
+        DayFetcher,
+        FetchPolicy,
+        Validators,
+        load_fetch_state,
+        make_client,
+        render_fetch_state,
+    )
 
     root: Path = args.root
     load_config(root)  # refuse to run outside a site directory

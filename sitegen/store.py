@@ -32,7 +32,7 @@ from sitegen.formats import (
 )
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing
-from sitegen.model import ContentSnapshot, Day, Paper
+from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys
 
 CONTENT_DIR = "content"
 PAPERS_DIR = "content/papers"
@@ -74,9 +74,9 @@ def load_content(
     found: dict[str, ParsedPaper] = {}
     to_parse: list[tuple[str, FileIdentity]] = []
     for name, identity in listed_files(papers_dir, ".md"):
-        held = cache.paper(name, identity, papers_dir / name)
+        held = cache.paper(name, identity, papers_dir)
         # Parsed again when it names a topic no longer known, for the error.
-        if held is None or (known_topics is not None and not known_topics.issuperset(held[2])):
+        if held is None or (known_topics is not None and not known_topics.issuperset(held[3])):
             to_parse.append((name, identity))
         else:
             found[name] = held
@@ -88,7 +88,7 @@ def load_content(
         found[name] = paper
     days: dict[date, Day] = {}
     for name, identity in listed_files(root / DAYS_DIR, ".toml"):
-        day = cache.day(name, identity, root / DAYS_DIR / name)
+        day = cache.day(name, identity, root / DAYS_DIR)
         if day is None:
             data = (root / DAYS_DIR / name).read_bytes()
             shown = f"{DAYS_DIR}/{name}"
@@ -98,9 +98,9 @@ def load_content(
     cache.save(keep_papers=set(found), keep_days={f"{d.isoformat()}.toml" for d in days})
     ids = {name: name.removesuffix(".md") for name in sorted(found)}
     return ContentSnapshot(
-        papers=LazyPapers({ids[name]: found[name][3] for name in ids}),
+        papers=LazyPapers({ids[name]: found[name][4] for name in ids}),
         days=dict(sorted(days.items())),
-        keys={ids[name]: found[name][1] for name in ids},
+        keys={ids[name]: PaperKeys(found[name][1], found[name][2]) for name in ids},
         digests={ids[name]: found[name][0] for name in ids},
     )
 
