@@ -28,7 +28,7 @@ from typing import TypeVar
 
 import jinja2
 
-from sitegen.cache import KeyedCache, ParsedPaper, code_version
+from sitegen.cache import KeyedCache, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import Location, TemplateError, UsageError
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
@@ -53,7 +53,7 @@ from sitegen.publish import (
     write_artifacts,
 )
 from sitegen.site import Site, TopicAssigner, assemble_site, assign_all_topics
-from sitegen.store import PaperFiles, load_content, parse_paper_files
+from sitegen.store import PaperFiles, ParsedPaper, load_content, parse_paper_files
 from sitegen.urls import Routes
 
 TEMPLATES_DIR = "templates"

@@ -1,12 +1,13 @@
 """What sitegen keeps in .sitegen-cache/ between runs: only ever a speed-up.
 
-- The parse cache: each content file parsed, by file identity (inode, size, mtime) and by the
-  digest of its bytes, so an unchanged file is never parsed twice, even in a fresh clone.
+- The parse cache: what the build and ingest need of every content file (a day file whole; of
+  a paper file its digest, what ingest matches it on, its hand-set topics), by file identity
+  (inode, size, mtime) and by the digest of its bytes, so an unchanged file is not parsed
+  again, even in a fresh clone. Papers themselves are read from their files when needed.
 - Keyed caches: values computed from a digest (a paper's topics, its API record).
 
 Every cache file records the version of sitegen's code that wrote it; another version's, or a
 file that cannot be read, is ignored and replaced. Deleting .sitegen-cache/ is always safe.
-This module is the only one that pickles.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import contextlib
 import functools
 import hashlib
 import pickle
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,10 @@ from sitegen.transaction import write_atomic
 
 CACHE_DIR = ".sitegen-cache"
 FileIdentity = tuple[int, int, int]  # inode, size, mtime in ns
-# A parsed paper file: its digest, what ingest matches it on (arXiv id, title key), its
-# hand-set topics, and the Paper pickled on its own, to be unpickled only when looked up (see
-# LazyPapers). Plain values: 50,000 of them unpickle four times faster than as NamedTuples.
-ParsedPaper = tuple[str, str | None, str, tuple[str, ...], bytes]
+# What the parse cache keeps of a paper file: its digest, what ingest matches it on (arXiv id,
+# title key), its hand-set topics. Plain values: 50,000 of them unpickle four times faster
+# than as NamedTuples.
+PaperFacts = tuple[str, str | None, str, tuple[str, ...]]
 
 
 def digest(data: bytes) -> str:
@@ -48,41 +49,10 @@ def code_version() -> str:
     return f"{__version__}/{source.hexdigest()}"
 
 
-def pack_paper(paper: Paper, data: bytes) -> ParsedPaper:
-    """A paper parsed from `data` (its file's bytes), as the parse cache keeps it."""
+def paper_facts(paper: Paper, data: bytes) -> PaperFacts:
+    """What the parse cache keeps of `paper`, parsed from `data` (its file's bytes)."""
     keys = PaperKeys.of(paper)
-    packed = pickle.dumps(paper, pickle.HIGHEST_PROTOCOL)
-    return digest(data), keys.arxiv_id, keys.title_key, paper.topics, packed
-
-
-class LazyPapers(Mapping[str, Paper]):
-    """Papers by id, each unpickled when first looked up.
-
-    The rebuild budget (a new day at 50,000 papers under 2 s) needs it: unpickling every
-    paper takes 0.8 s, and a rebuild reads the fields of a few hundred.
-    """
-
-    def __init__(self, packed: Mapping[str, bytes]) -> None:
-        self._packed = packed
-        self._papers: dict[str, Paper] = {}
-
-    def __getitem__(self, paper_id: str) -> Paper:
-        paper = self._papers.get(paper_id)
-        if paper is None:
-            paper = self._papers[paper_id] = pickle.loads(self._packed[paper_id])
-        return paper
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._packed)
-
-    def __len__(self) -> int:
-        return len(self._packed)
-
-    def __contains__(self, paper_id: object) -> bool:
-        return paper_id in self._packed
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (LazyPapers, (self._packed,))  # packed: a worker unpickles what it reads
+    return digest(data), keys.arxiv_id, keys.title_key, paper.topics
 
 
 class ParseCache:
@@ -90,7 +60,7 @@ class ParseCache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.papers: dict[str, tuple[FileIdentity, ParsedPaper]] = {}
+        self.papers: dict[str, tuple[FileIdentity, PaperFacts]] = {}
         self.days: dict[str, tuple[FileIdentity, str, Day]] = {}  # with its file's digest
         self._saved: tuple[Any, ...] = ({}, {})
 
@@ -104,7 +74,7 @@ class ParseCache:
             cache._saved = (held[0], dict(cache.days))
         return cache
 
-    def paper(self, name: str, identity: FileIdentity, directory: Path) -> ParsedPaper | None:
+    def paper(self, name: str, identity: FileIdentity, directory: Path) -> PaperFacts | None:
         """The cached parse of paper file `name`, if the file is still what was parsed."""
         held = self.papers.get(name)
         if held is None or (held[0] != identity and not _holds(directory / name, held[1][0])):

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 
 from sitegen import transaction
-from sitegen.cache import FileIdentity, LazyPapers, ParseCache, ParsedPaper, digest, pack_paper
+from sitegen.cache import FileIdentity, PaperFacts, ParseCache, digest, paper_facts
 from sitegen.errors import ContentError
 from sitegen.formats import (
     decode_content,
@@ -41,20 +42,63 @@ LISTINGS_DIR = "content/listings"
 _JOURNAL = ".sitegen-txn"
 
 PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
+# A paper file parsed: what the parse cache keeps of it, and the Paper pickled, for this run.
+ParsedPaper = tuple[PaperFacts, bytes]
 PaperParser = Callable[[PaperFiles, frozenset[str] | None], list[ParsedPaper]]
 
 
 def parse_paper_files(files: PaperFiles, known_topics: frozenset[str] | None) -> list[ParsedPaper]:
-    """Read and parse paper files, as the parse cache keeps them (a build may spread this
-    over processes)."""
+    """Read and parse paper files (a build spreads this over processes, and hands the papers
+    on pickled: a worker unpickles only those it renders)."""
     parsed = []
     for path, shown in files:
         data = Path(path).read_bytes()
-        paper = parse_paper_file(
-            decode_content(data, path=shown), path=shown, known_topics=known_topics
-        )
-        parsed.append(pack_paper(paper, data))
+        paper = _parse_paper(data, shown, known_topics)
+        parsed.append((paper_facts(paper, data), pickle.dumps(paper, pickle.HIGHEST_PROTOCOL)))
     return parsed
+
+
+def _parse_paper(data: bytes, shown: str, known_topics: frozenset[str] | None) -> Paper:
+    return parse_paper_file(decode_content(data, path=shown), path=shown, known_topics=known_topics)
+
+
+class StoredPapers(Mapping[str, Paper]):
+    """The store's papers by id, each read from its file when first looked up (or taken from
+    those this run parsed already).
+
+    The rebuild budget (a new day at 50,000 papers under 2 s) needs it: a rebuild reads the
+    fields of a few hundred papers, and reading them all takes seconds.
+    """
+
+    def __init__(self, root: Path, ids: list[str], parsed: Mapping[str, bytes]) -> None:
+        self._root, self._ids, self._parsed = root, ids, parsed
+        self._known = frozenset(ids)
+        self._papers: dict[str, Paper] = {}
+
+    def __getitem__(self, paper_id: str) -> Paper:
+        paper = self._papers.get(paper_id)
+        if paper is None:
+            if paper_id not in self._known:
+                raise KeyError(paper_id)
+            if paper_id in self._parsed:
+                paper = pickle.loads(self._parsed[paper_id])
+            else:
+                shown = f"{PAPERS_DIR}/{paper_id}.md"
+                paper = _parse_paper((self._root / shown).read_bytes(), shown, None)
+            self._papers[paper_id] = paper
+        return paper
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self._known
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (StoredPapers, (self._root, self._ids, self._parsed))  # a worker reads its own
 
 
 def load_content(
@@ -71,7 +115,7 @@ def load_content(
     recover_interrupted_write(root)
     cache = ParseCache.load(root) if use_cache else ParseCache(ParseCache.load(root).path)
     papers_dir = root / PAPERS_DIR
-    found: dict[str, ParsedPaper] = {}
+    found: dict[str, PaperFacts] = {}
     to_parse: list[tuple[str, FileIdentity]] = []
     for name, identity in listed_files(papers_dir, ".md"):
         held = cache.paper(name, identity, papers_dir)
@@ -83,9 +127,9 @@ def load_content(
     parsed = parse_papers(
         [(str(papers_dir / name), f"{PAPERS_DIR}/{name}") for name, _ in to_parse], known_topics
     )
-    for (name, identity), paper in zip(to_parse, parsed, strict=True):
-        cache.papers[name] = (identity, paper)
-        found[name] = paper
+    for (name, identity), (facts, _) in zip(to_parse, parsed, strict=True):
+        cache.papers[name] = (identity, facts)
+        found[name] = facts
     days: dict[date, Day] = {}
     for name, identity in listed_files(root / DAYS_DIR, ".toml"):
         day = cache.day(name, identity, root / DAYS_DIR)
@@ -98,7 +142,14 @@ def load_content(
     cache.save(keep_papers=set(found), keep_days={f"{d.isoformat()}.toml" for d in days})
     ids = {name: name.removesuffix(".md") for name in sorted(found)}
     return ContentSnapshot(
-        papers=LazyPapers({ids[name]: found[name][4] for name in ids}),
+        papers=StoredPapers(
+            root.absolute(),
+            list(ids.values()),
+            {
+                name.removesuffix(".md"): pickled
+                for (name, _), (_, pickled) in zip(to_parse, parsed, strict=True)
+            },
+        ),
         days=dict(sorted(days.items())),
         keys={ids[name]: PaperKeys(found[name][1], found[name][2]) for name in ids},
         digests={ids[name]: found[name][0] for name in ids},

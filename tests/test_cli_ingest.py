@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
-from sitegen.store import load_content
 from sitegen.listings import parse_listing
 from sitegen.model import title_key
+from sitegen.store import load_content
 from tests.conftest import REPO, tree_bytes
 
 

@@ -18,10 +18,10 @@ import httpx
 import pytest
 
 from sitegen.cli import main
-from sitegen.store import load_content
 from sitegen.errors import FetchError
 from sitegen.fetch import PAGE_SIZE, DayFetcher, FetchPolicy, Validators
 from sitegen.listings import parse_listing
+from sitegen.store import load_content
 from tests.conftest import REPO, tree_bytes
 from tests.hf_server import FaultyHF, Reply
 
@@ -250,7 +250,11 @@ def test_every_fault_is_survived_or_reported_and_content_keeps_the_rest(
         and not any("11-07" in k or "11-08" in k for k in kept)
     )
     assert "2510.27001" in after.papers
-    featuring = [d.isoformat() for d, r in after.days.items() if any(e.paper_id == "2510.27001" for e in r.entries)]
+    featuring = [
+        d.isoformat()
+        for d, r in after.days.items()
+        if any(e.paper_id == "2510.27001" for e in r.entries)
+    ]
     assert featuring == usable
 
 

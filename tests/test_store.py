@@ -14,14 +14,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.cache import ParsedPaper
 from sitegen.cli import main
 from sitegen.errors import ContentError
 from sitegen.formats import parse_day_file, parse_paper_file, render_day_file, render_paper_file
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, ListingEntry
 from sitegen.model import Day, DayEntry, Organization, Paper, clean_block, clean_line
-from sitegen.store import ingest_into_store, load_content, parse_paper_files, write_files
+from sitegen.store import (
+    ParsedPaper,
+    ingest_into_store,
+    load_content,
+    parse_paper_files,
+    write_files,
+)
 from tests.conftest import REPO, tree_bytes
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
@@ -219,11 +224,15 @@ def _paper_titled(site: Path, title: str) -> list[Path]:
 
 def _days_listing(site: Path, paper: Path) -> list[str]:
     paper_id = f'id = "{paper.stem}"'
-    return [p.stem for p in sorted((site / "content" / "days").iterdir()) if paper_id in p.read_text()]
+    return [
+        p.stem for p in sorted((site / "content" / "days").iterdir()) if paper_id in p.read_text()
+    ]
 
 
 @pytest.mark.parametrize("in_place", [False, True])
-def test_a_listing_finds_a_paper_retitled_by_hand(site: Path, tmp_path: Path, in_place: bool) -> None:
+def test_a_listing_finds_a_paper_retitled_by_hand(
+    site: Path, tmp_path: Path, in_place: bool
+) -> None:
     assert _ingest(site, _day_listing(tmp_path, "2026-02-01", "First Title", "Other")) == 0
     (paper,) = _paper_titled(site, "First Title")
     edited = paper.read_text().replace("First Title", "Second Title")
@@ -238,7 +247,9 @@ def test_a_listing_finds_a_paper_retitled_by_hand(site: Path, tmp_path: Path, in
     assert _days_listing(site, paper) == ["2026-02-01", "2026-02-02"]
 
 
-def test_a_paper_edited_by_hand_keeps_the_edit_when_listed_again(site: Path, tmp_path: Path) -> None:
+def test_a_paper_edited_by_hand_keeps_the_edit_when_listed_again(
+    site: Path, tmp_path: Path
+) -> None:
     assert _ingest(site, _day_listing(tmp_path, "2026-02-01", "Some Title")) == 0
     (paper,) = _paper_titled(site, "Some Title")
     paper.write_text(paper.read_text().replace("An abstract", "A hand-written abstract"))

@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 from sitegen.config import parse_config
-from sitegen.store import load_content
 from sitegen.model import Paper, Topic
+from sitegen.store import load_content
 from sitegen.topics import assign_topics, compile_topics
 from tests.conftest import REPO
 
