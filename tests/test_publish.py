@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -12,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -266,6 +267,19 @@ def test_serve_keeps_the_last_good_site_when_a_rebuild_fails(
     process, url, repo = served
     paper = next((repo / "content" / "papers").glob("*.md"))
     paper.write_text(paper.read_text().replace("+++\n", "+++\nupvotes = = 1\n", 1))
-    time.sleep(2)
+    assert process.stderr is not None
+    reported = _line_with(process.stderr, "sitegen: error:", timeout=20)
+    assert f"content/papers/{paper.name}:2: bad TOML" in reported, "the rebuild was tried"
     assert process.poll() is None, "a broken file does not stop the server"
     assert httpx.get(f"{url}papers/{paper.stem}/").status_code == 200
+
+
+def _line_with(stream: IO[str], needle: str, *, timeout: float) -> str:
+    """The first line of `stream` holding `needle`, within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        if select.select([stream], [], [], left)[0]:
+            line = stream.readline()
+            if needle in line:
+                return line
+    raise AssertionError(f"no line with {needle!r} within {timeout} s")
