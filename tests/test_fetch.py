@@ -97,8 +97,9 @@ def _fetcher(
 
 
 def test_pages_until_a_short_page() -> None:
-    entry = json.loads(API_ANSWER)[0]
-    pages = {"0": [entry] * PAGE_SIZE, "1": [entry] * 7}
+    first = json.loads(API_ANSWER)[0]
+    entries = [{**first, "paper": {**first["paper"], "id": f"2510.{n:05d}"}} for n in range(107)]
+    pages = {"0": entries[:PAGE_SIZE], "1": entries[PAGE_SIZE:]}
     seen: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
