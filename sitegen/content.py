@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import json
 import os
 import re
 import tomllib
@@ -49,7 +48,6 @@ CONTENT_DIR = "content"
 PAPERS_DIR = "content/papers"
 DAYS_DIR = "content/days"
 LISTINGS_DIR = "content/listings"
-FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
 _TXN_DIR = ".sitegen-txn"
 CACHE_DIR = ".sitegen-cache"
 _PAPER_KEYS = frozenset(
@@ -678,19 +676,3 @@ def _check_inside(rel: str) -> None:
     parts = PurePosixPath(rel).parts
     if not parts or parts[0] != CONTENT_DIR or ".." in parts or "\\" in rel:
         raise ContentError(f"refusing to write outside content/: {rel}")
-
-
-def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
-    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...}; empty when never fetched."""
-    path = root / FETCH_STATE
-    try:
-        state = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        return {}
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return {}  # only an optimisation: without it every day is fetched in full
-    return state if isinstance(state, dict) else {}
-
-
-def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:
-    return (json.dumps(state, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()

@@ -164,7 +164,8 @@ def running_hf() -> Iterator[tuple[FaultyHF, str]]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutting the server down waits for one.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield source, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
