@@ -1,6 +1,7 @@
-"""A stand-in for huggingface.co on 127.0.0.1 that can misbehave on purpose (issues #4, #14).
+"""Stand-ins for huggingface.co that can misbehave on purpose (issues #4, #14): a server on
+127.0.0.1, and a DayFetcher on httpx.MockTransport with a clock that only moves when slept on.
 
-It serves saved answers as Hugging Face does: the API pages a day with `p` and `limit` (and
+The server serves saved answers as Hugging Face does: the API pages a day with `p` and `limit` (and
 may answer fewer entries than asked), a page past the end is `[]`, a day's page carries its
 entries and the `date` it shows in the `data-props` of `[data-target="DailyPapers"]`.
 """
@@ -20,6 +21,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
+
+from sitegen.fetch import DayFetcher, FetchPolicy
+
 EMPTY_PAGE = b"[]"
 
 
@@ -31,6 +36,41 @@ class Reply:
     delay: float = 0.0
     reset: bool = False  # close the connection without an answer
     truncate: bool = False  # promise more bytes than are sent
+
+
+class FakeTime:
+    """A clock that only moves when slept on: waits are measured, never spent."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
+def mock_fetcher(
+    handler: Callable[[httpx.Request], httpx.Response],
+    *,
+    policy: FetchPolicy,
+    time: FakeTime | None = None,
+) -> tuple[DayFetcher, FakeTime]:
+    """A DayFetcher whose requests `handler` answers, on a FakeTime, without jitter."""
+    time = time or FakeTime()
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    fetcher = DayFetcher(
+        client,
+        base_url="http://hf.test",
+        policy=policy,
+        sleep=time.sleep,
+        clock=time.clock,
+        jitter=lambda: 1.0,
+    )
+    return fetcher, time
 
 
 def api_pages(answer: bytes, *, per_page: int) -> list[bytes]:

@@ -22,7 +22,7 @@ from sitegen.content import load_content
 from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, Validators
 from sitegen.listings import parse_listing
 from tests.conftest import REPO, tree_bytes
-from tests.hf_server import FaultyHF, Reply
+from tests.hf_server import FaultyHF, Reply, mock_fetcher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf"
 DAY = date(2025, 10, 31)
@@ -80,34 +80,10 @@ def test_an_entry_without_title_is_a_clear_error() -> None:
 # ---- the fetch logic, with httpx.MockTransport ---------------------------------------------
 
 
-class FakeTime:
-    """A clock that only moves when slept on: waits are measured, never spent."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
-
-
 def _fetcher(
     handler: Callable[[httpx.Request], httpx.Response], policy: FetchPolicy = FAST
 ) -> tuple[DayFetcher, list[float]]:
-    time = FakeTime()
-    client = httpx.Client(transport=httpx.MockTransport(handler))
-    fetcher = DayFetcher(
-        client,
-        base_url="http://hf.test",
-        policy=policy,
-        sleep=time.sleep,
-        clock=time.clock,
-        jitter=lambda: 1.0,
-    )
+    fetcher, time = mock_fetcher(handler, policy=policy)
     return fetcher, time.slept
 
 

@@ -28,7 +28,15 @@ from sitegen.errors import FetchError, ListingError
 from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, fetch_days
 from sitegen.listings import parse_listing
 from tests.conftest import tree_bytes
-from tests.hf_server import FaultyHF, Reply, api_pages, day_page, paper_page
+from tests.hf_server import (
+    FakeTime,
+    FaultyHF,
+    Reply,
+    api_pages,
+    day_page,
+    mock_fetcher,
+    paper_page,
+)
 
 REAL = Path(__file__).parent / "fixtures" / "hf-real"  # ../shared/fixtures/hf, copied as is
 NEWEST = (REAL / "api-2026-06-12.json").read_bytes()  # saved without a date: the newest day
@@ -56,37 +64,12 @@ def _as_in_2024(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class FakeTime:
-    """A clock that only moves when slept on: waits are measured, never spent."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(round(seconds, 6))
-        self.now += seconds
-
-
 def _fetcher(
     handler: Callable[[httpx.Request], httpx.Response],
     policy: FetchPolicy = POLICY,
     time: FakeTime | None = None,
 ) -> tuple[DayFetcher, FakeTime]:
-    time = time or FakeTime()
-    client = httpx.Client(transport=httpx.MockTransport(handler))
-    fetcher = DayFetcher(
-        client,
-        base_url="http://hf.test",
-        policy=policy,
-        sleep=time.sleep,
-        clock=time.clock,
-        jitter=lambda: 1.0,
-    )
-    return fetcher, time
+    return mock_fetcher(handler, policy=policy, time=time)
 
 
 def _paging(pages: list[bytes], seen: list[str]) -> Callable[[httpx.Request], httpx.Response]:
@@ -256,7 +239,7 @@ def _fetch(root: Path, url: str, *args: str) -> int:
     return main(["--root", str(root), "fetch", "--base-url", url + "/", "--timeout", "2", *args])
 
 
-@pytest.mark.parametrize("per_page", [None, 2])
+@pytest.mark.parametrize("per_page", [None, 2, 50])
 def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day_pages(
     hf: tuple[FaultyHF, str], site: Path, tmp_path: Path, per_page: int | None
 ) -> None:
