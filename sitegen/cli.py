@@ -245,10 +245,17 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
-    from sitegen.fetch import DayFetcher, FetchPolicy, fetch_days, make_client
+    from sitegen.fetch import (
+        DayFetcher,
+        FetchPolicy,
+        checked_source_url,
+        fetch_days,
+        make_client,
+    )
 
     root: Path = args.root
     load_config(root)  # refuse to run outside a site directory
+    base_url = checked_source_url(args.base_url)
     today = datetime.now(UTC).date()
     days = _days_to_fetch(args, stored_days(root), today)
     policy = FetchPolicy(read_timeout=args.timeout, attempts=max(1, args.attempts))
@@ -256,7 +263,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
         make_client(policy) as client,
         progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,
     ):
-        source = DayFetcher(client, base_url=args.base_url, policy=policy)
+        source = DayFetcher(client, base_url=base_url, policy=policy)
         report = fetch_days(root, days, source=source, on_progress=advance)
     _print_fetch_report(report)
     return EXIT_FAILED if report.missed else EXIT_OK

@@ -34,7 +34,7 @@ import httpx
 
 from sitegen import __version__
 from sitegen.content import kept_listing_name
-from sitegen.errors import FetchError, ListingError, Location
+from sitegen.errors import ConfigError, FetchError, ListingError, Location
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
 from sitegen.store import ingest_into_store
@@ -428,6 +428,20 @@ class _Quota:
     def close_for(self, seconds: float) -> None:
         with self._lock:
             self._closed_until = max(self._closed_until, self._clock() + seconds)
+
+
+def checked_source_url(text: str) -> str:
+    """`text` if it is an http(s) URL with a host, else a ConfigError that says so."""
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise ConfigError(
+            f"--base-url {text!r} is not an http(s) URL with a host",
+            hint="e.g. https://huggingface.co, or http://127.0.0.1:8000 for a local stand-in",
+        )
+    return text
 
 
 def make_client(policy: FetchPolicy) -> httpx.Client:

@@ -284,3 +284,13 @@ def test_default_range_is_from_the_last_day_held_to_today(
     assert _fetch(site, url) == 0
     assert f"{today}: no papers that day" in capsys.readouterr().out
     assert source.requests[0][1]["User-Agent"].startswith("sitegen/")
+
+
+@pytest.mark.parametrize("url", ["ftp://hf.test", "localhost:8000", "http://", "http://[::1"])
+def test_a_base_url_that_is_not_http_is_refused_in_one_line(
+    site: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--root", str(site), "fetch", "--date", "2025-10-31", "--base-url", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"sitegen: error: --base-url {url!r} is not an http(s) URL")
+    assert "Traceback" not in err
