@@ -1,8 +1,9 @@
 """Fetching the live source: the HF JSON API and pages, retries, faults, and what reaches content/.
 
 The fixtures in tests/fixtures/hf/ are written by us following the shapes of issue #4 (see their
-README): ../shared/fixtures/hf/ had no saved answers yet. Unit tests use httpx.MockTransport
-(no network); the end-to-end tests run a real HTTP server on 127.0.0.1 that injects each fault.
+README), from before real saved answers existed; test_fetch_real_answers.py runs on those. Unit
+tests use httpx.MockTransport (no network); the end-to-end tests run a real HTTP server on
+127.0.0.1 that injects each fault.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 API entry: {"paper": {"id", "title", "summary", "authors": [{"name", "hidden"}], "publishedAt",
 "submittedOnDailyAt", "upvotes", "ai_keywords", "githubRepo", "projectPage", ...}, "title",
 "summary", "organization": {"name", "fullname"}, ...}. Fields come and go: an absent field is
-unknown, never zero (see ../shared/fixtures/hf/README.md for the real shape, 2024 to 2026). A
+unknown, never zero (tests/fixtures/hf-real/README.md describes the real shape, 2024-2026). A
 page carries the same entries as JSON in the `data-props` attribute of its
 `[data-target="DailyPapers"]` element, beside the `date` it shows; without them, the paper
 cards' links and titles are read so a markup change still yields the titles and arXiv ids.
@@ -55,7 +55,7 @@ def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
 def _json_values(text: str, *, origin: str) -> Iterator[Any]:
     """The JSON texts of `text`, one after another (a single answer is one of them)."""
     decoder = json.JSONDecoder()
-    position = _skip_space(text, 0)
+    position = _after_space(text, 0)
     while True:
         try:
             value, position = decoder.raw_decode(text, position)
@@ -66,15 +66,17 @@ def _json_values(text: str, *, origin: str) -> Iterator[Any]:
                 hint="the answer is truncated or not JSON; fetch the day again",
             ) from None
         yield value
-        position = _skip_space(text, position)
+        position = _after_space(text, position)
         if position == len(text):
             return
 
 
-def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position] in " \t\r\n":
-        position += 1
-    return position
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")  # what JSON allows between values
+
+
+def _after_space(text: str, position: int) -> int:
+    match = _JSON_SPACE.match(text, position)
+    return match.end() if match else position
 
 
 def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
@@ -112,7 +114,7 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
 def _checked_day(wanted: date | None, stated: date | None, *, origin: str) -> date | None:
     """The listing's day: the one asked for, which must be the one the answer states."""
     if wanted and stated and wanted != stated:
-        # HF answers /papers/date/<a day without papers> with another day's page.
+        # A page asked for one day may show another (issue #14: 2024-08-01's for 2024-08-03).
         raise ListingError(
             f"this answer lists {stated.isoformat()}, not {wanted.isoformat()}: "
             "it is not that day's listing",
@@ -160,9 +162,10 @@ def _listing_from_entries(
     elsewhere: dict[date, list[str]] = defaultdict(list)  # another day -> its papers here
     twice = 0
     for index, raw in enumerate(raw_entries, 1):
-        featured = _iso_day(_dict(_dict(raw).get("paper")).get("submittedOnDailyAt"))
+        paper = _dict(_dict(raw).get("paper"))
+        featured = _iso_day(paper.get("submittedOnDailyAt"))
         if featured is not None and featured != listing_day:
-            elsewhere[featured].append(_text(_dict(_dict(raw).get("paper")).get("id")) or "?")
+            elsewhere[featured].append(_text(paper.get("id")) or "?")
             continue
         entry = _entry(raw, index, origin=origin)
         identity = entry.arxiv_id or entry.title
