@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config
-from sitegen.errors import ConfigError, FetchError, ListingError, Location, SitegenError, UsageError
+from sitegen.errors import ConfigError, ListingError, Location, SitegenError, UsageError
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
 from sitegen.progress import progress_display
@@ -25,7 +25,7 @@ from sitegen.store import IngestReport, ingest_into_store, kept_listing_name, st
 
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
-    from sitegen.fetch import DayAnswer
+    from sitegen.fetch import FetchReport
 
 # build, serve and fetch are imported by their commands: `sitegen ingest` runs without the
 # libraries they bring (0.2 s of the ingest budget, under 1 s at 50,000 papers).
@@ -241,81 +241,54 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
-    import threading
-    from concurrent.futures import ThreadPoolExecutor
-
     from sitegen.fetch import (
-        FETCH_STATE,
         DayFetcher,
         FetchPolicy,
-        Validators,
-        load_fetch_state,
+        checked_source_url,
+        fetch_days,
         make_client,
-        render_fetch_state,
     )
 
     root: Path = args.root
     load_config(root)  # refuse to run outside a site directory
+    base_url = checked_source_url(args.base_url)
     today = datetime.now(UTC).date()
     days = _days_to_fetch(args, stored_days(root), today)
     policy = FetchPolicy(read_timeout=args.timeout, attempts=max(1, args.attempts))
-    state = load_fetch_state(root)
-    state_before = {day: dict(validators) for day, validators in state.items()}
-    answers: dict[date, DayAnswer | FetchError] = {}
     with (
         make_client(policy) as client,
         progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,
     ):
-        fetcher = DayFetcher(client, base_url=args.base_url, policy=policy)
+        source = DayFetcher(client, base_url=base_url, policy=policy)
+        report = fetch_days(root, days, source=source, on_progress=advance)
+    _print_fetch_report(report)
+    return EXIT_FAILED if report.missed else EXIT_OK
 
-        counting = threading.Lock()  # days are fetched on several threads
-        papers_found = 0
 
-        def fetch_one(day: date) -> DayAnswer | FetchError:
-            nonlocal papers_found
-            known = state.get(day.isoformat())
-            try:
-                answer = fetcher.fetch_day(day, Validators(**known) if known else None)
-            except FetchError as error:
-                advance(f"{day} failed")
-                return error
-            with counting:
-                papers_found += len(answer.listing.entries) if answer.listing else 0
-                status = f"{papers_found} papers found"
-            advance(status)
-            return answer
-
-        with ThreadPoolExecutor(max_workers=policy.concurrency) as pool:
-            answers = dict(zip(days, pool.map(fetch_one, days), strict=True))
-
-    kept: dict[str, bytes] = {}
-    parsed: list[tuple[Listing, str]] = []
-    failed = 0
-    for day, answer in answers.items():
-        if isinstance(answer, FetchError):
-            failed += 1
-            print(f"{day}: FAILED: {answer.message}", file=sys.stderr)
-            continue
-        for note in answer.notes:
+def _print_fetch_report(report: FetchReport) -> None:
+    for outcome in report.days:
+        day = outcome.day.isoformat()
+        for note in outcome.notes:
             print(f"{day}: note: {note}", file=sys.stderr)
-        if answer.status == "papers" and answer.listing is not None:
-            source = _keep(root, kept, answer.listing, answer.raw, answer.suffix)
-            parsed.append((answer.listing, source))
-            print(f"{day}: {len(answer.listing.entries)} papers")
-        else:
-            print(f"{day}: {'no papers that day' if answer.status == 'empty' else 'unchanged'}")
-        if answer.status != "unchanged" and (validators := answer.validators.as_state()):
-            state[day.isoformat()] = validators
-    files = dict(kept)
-    if state != state_before:
-        files[FETCH_STATE] = render_fetch_state(state)
-    report = ingest_into_store(root, parsed, files=files)
-    failures = f"; {failed} day(s) FAILED and were skipped" if failed else ""
-    print(
-        f"fetched {len(days) - failed} of {len(days)} day(s); {report.new_papers} new paper(s); "
-        f"{len(report.written)} file(s) written{failures}"
+        if outcome.status == "failed":
+            print(f"{day}: FAILED: {outcome.problem}", file=sys.stderr)
+        elif outcome.status == "papers":
+            print(f"{day}: {outcome.papers} papers")
+        elif outcome.status in ("empty", "unchanged"):
+            print(f"{day}: {'no papers that day' if outcome.status == 'empty' else 'unchanged'}")
+    if report.stopped:
+        print(f"sitegen: fetch stopped: {report.stopped}", file=sys.stderr)
+    failed = sum(outcome.status == "failed" for outcome in report.days)
+    not_fetched = len(report.missed) - failed
+    summary = (
+        f"fetched {len(report.days) - len(report.missed)} of {len(report.days)} day(s); "
+        f"{report.new_papers} new paper(s); {len(report.written)} file(s) written"
     )
-    return EXIT_FAILED if failed else EXIT_OK
+    if failed:
+        summary += f"; {failed} day(s) FAILED and were skipped"
+    if not_fetched:
+        summary += f"; {not_fetched} day(s) not fetched"
+    print(summary)
 
 
 def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> list[date]:

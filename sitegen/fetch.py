@@ -1,10 +1,16 @@
-"""The network edge: fetch one day of Daily Papers, politely and reliably (issue #4).
+"""The network edge: fetch days of Daily Papers whole, politely and reliably (issues #4, #14).
 
-The JSON API first (paged until a short page), the HTML page as the fallback when the API
-fails or answers something unusable. Timeouts on connect and read; retries with exponential
-backoff and full jitter on connection errors, 5xx and 429 (honouring Retry-After) within a
-bounded total time; conditional requests with the validators of the last answer. This module
-returns raw answers and never writes: content.py keeps them.
+For each day the JSON API first, paged until an empty page (a server may answer fewer entries
+than asked), and the HTML page as the fallback when the API fails or answers something
+unusable, but never when the API said "too many requests": the pages' quota is the stricter
+one. Requests are paced under Hugging Face's quotas (counted per 5-minute window) and wait out
+a window its `RateLimit` header says is spent. Timeouts on connect and read; retries with
+exponential backoff and full jitter on connection errors and 5xx, within a time budget; a run
+stops at once when the host cannot be reached at all or would make it wait past the budget.
+An answer is kept as served: the bytes of its pages, one after another.
+
+`fetch_days` is the whole fetch: it merges what each day gave into content/ through the store,
+with the raw answers and the HTTP validators (content/fetch-state.json) in the same write.
 """
 
 from __future__ import annotations
@@ -12,9 +18,14 @@ from __future__ import annotations
 import dataclasses
 import email.utils
 import json
+import math
 import random
+import re
+import threading
 import time
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -22,14 +33,16 @@ from pathlib import Path
 import httpx
 
 from sitegen import __version__
-from sitegen.errors import FetchError, ListingError, Location
-from sitegen.listings import Listing
+from sitegen.errors import FetchError, ListingError, Location, UsageError
+from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
-from sitegen.listings.hf import parse_hf_html, parse_hf_json
+from sitegen.store import ingest_into_store, kept_listing_name
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
+FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
+PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-PAGE_SIZE = 100  # the API's largest page
+_TOO_MANY_REQUESTS = 429
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +54,12 @@ class FetchPolicy:
     max_backoff: float = 60.0
     budget: float = 300.0  # seconds one request may take, retries and waits included
     concurrency: int = 3  # days fetched at once
+    max_pages: int = 20  # per day: a day has a few hundred papers at most
+    # HF's anonymous quotas are 500 API and 100 page requests per IP and 5-minute window;
+    # a tenth is left for whoever else shares the address (a browser, another job).
+    api_quota: int = 450
+    page_quota: int = 90
+    quota_window: float = 300.0  # seconds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,170 +87,120 @@ class Validators:
 class DayAnswer:
     day: date
     status: str  # "papers", "empty" (no papers that day), "unchanged" (304)
-    raw: bytes = b""  # the answer to keep: a JSON array, or the page's HTML
+    raw: bytes = b""  # the answer to keep, as served: the API's pages one after another, or HTML
     suffix: str = ".json"  # ".json" or ".html"
     listing: Listing | None = None
     validators: Validators = field(default_factory=Validators)
-    notes: tuple[str, ...] = ()  # what went wrong on the way (e.g. the API failed, HTML used)
+    notes: tuple[str, ...] = ()  # what went wrong or was left out on the way
 
 
-class DayFetcher:
-    """Fetches days from one source through one shared httpx client."""
+class FetchStopped(FetchError):
+    """The source cannot serve this run (unreachable, or rate-limited past the time budget):
+    asking for the next days would only fail the same way."""
 
-    def __init__(
-        self,
-        client: httpx.Client,
-        *,
-        base_url: str = HF_URL,
-        policy: FetchPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-        jitter: Callable[[], float] = random.random,
-    ) -> None:
-        self.client = client
-        self.base_url = base_url.rstrip("/")
-        self.policy = policy or FetchPolicy()
-        self.sleep, self.clock, self.jitter = sleep, clock, jitter
 
-    def fetch_day(self, day: date, known: Validators | None = None) -> DayAnswer:
-        """One day's papers; a FetchError naming the day when neither source gives them."""
+class _RateLimited(FetchError):
+    """Too many requests, still: the HTML page is not asked instead (its quota is stricter)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DayOutcome:
+    day: date
+    # "papers", "empty", "unchanged", "failed", or "not fetched" (the run stopped first)
+    status: str
+    papers: int = 0  # in the day's listing, as fetched
+    notes: tuple[str, ...] = ()
+    problem: str = ""  # why it failed
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FetchReport:
+    days: tuple[DayOutcome, ...]  # oldest first
+    stopped: str = ""  # why the run stopped before asking for every day; "" when it did not
+    new_papers: int = 0
+    written: tuple[str, ...] = ()  # files, relative to the root
+
+    @property
+    def missed(self) -> tuple[DayOutcome, ...]:
+        """The days not had whole: failed, or not asked for."""
+        return tuple(d for d in self.days if d.status in ("failed", "not fetched"))
+
+
+def fetch_days(
+    root: Path,
+    days: Iterable[date],
+    *,
+    source: DayFetcher,
+    on_progress: Callable[[str], None] = lambda status: None,
+) -> FetchReport:
+    """Fetch `days` from `source` and merge each day had whole into the store under `root`,
+    with its raw answer and HTTP validators, in one all-or-nothing write."""
+    days = sorted(set(days))
+    state = load_fetch_state(root)
+    stop = threading.Event()
+    stopped: list[str] = []
+    counting = threading.Lock()  # days are fetched on several threads
+    papers_found = 0
+
+    def fetch_one(day: date) -> DayAnswer | FetchError | None:
+        nonlocal papers_found
+        if stop.is_set():
+            return None
+        known = state.get(day.isoformat(), {})
         try:
-            return self._from_api(day, known)
-        except (FetchError, ListingError) as api_problem:
-            note = f"API: {api_problem.message}"
-        try:
-            answer = self._from_page(day)
-        except (FetchError, ListingError) as page_problem:
-            raise FetchError(
-                f"{day.isoformat()}: no usable answer ({note}; page: {page_problem.message})",
-                location=Location(day.isoformat()),
-                hint="the day is skipped; run the fetch again later, or report a changed source",
-            ) from None
-        return dataclasses.replace(answer, notes=(note, "used the HTML page"))
+            answer = source.fetch_day(
+                day, Validators(etag=known.get("etag"), last_modified=known.get("last_modified"))
+            )
+        except FetchStopped as error:
+            with counting:
+                if not stop.is_set():
+                    stop.set()
+                    stopped.append(str(error))
+            return error
+        except FetchError as error:
+            on_progress(f"{day} failed")
+            return error
+        with counting:
+            papers_found += len(answer.listing.entries) if answer.listing else 0
+            status = f"{papers_found} papers found"
+        on_progress(status)
+        return answer
 
-    def _from_api(self, day: date, known: Validators | None) -> DayAnswer:
-        entries: list[object] = []
-        validators = Validators()
-        page = 0
-        while True:
-            params = {"date": day.isoformat(), "p": str(page), "limit": str(PAGE_SIZE)}
-            # Only the first page is conditional: it changes whenever the day does.
-            headers = known.headers() if known and page == 0 else {}
-            response = self._get("/api/daily_papers", params=params, headers=headers, day=day)
-            if response.status_code == 304:
-                return DayAnswer(day=day, status="unchanged", validators=known or Validators())
-            if page == 0:
-                validators = _validators(response)
-            _expect_ok(response, day)
-            try:
-                answer = json.loads(response.content)
-            except json.JSONDecodeError as error:
-                raise FetchError(
-                    f"invalid JSON from the API (page {page + 1}): "
-                    f"{error.msg} at line {error.lineno}",
-                    location=Location(day.isoformat()),
-                ) from None
-            if not isinstance(answer, list):
-                raise FetchError(
-                    f"the API answered a {type(answer).__name__}, not a list of papers",
-                    location=Location(day.isoformat()),
-                )
-            entries.extend(answer)
-            if len(answer) < PAGE_SIZE:
-                break
-            page += 1
-        raw = json.dumps(entries, ensure_ascii=False, indent=1).encode() + b"\n"
-        if not entries:
-            return DayAnswer(day=day, status="empty", validators=validators)
-        # Parsed from the bytes that are kept, so what is ingested is what a replay will read.
-        listing = parse_hf_json(raw.decode(), origin=f"{day.isoformat()}.json", day=day)
-        return DayAnswer(day=day, status="papers", raw=raw, listing=listing, validators=validators)
+    with ThreadPoolExecutor(max_workers=source.policy.concurrency) as pool:
+        answers = list(pool.map(fetch_one, days))
 
-    def _from_page(self, day: date) -> DayAnswer:
-        response = self._get(f"/papers/date/{day.isoformat()}", params={}, headers={}, day=day)
-        _expect_ok(response, day)
-        listing = parse_hf_html(response.text, origin=f"{day.isoformat()}.html", day=day)
-        status = "papers" if listing.entries else "empty"
-        return DayAnswer(
-            day=day, status=status, raw=response.content, suffix=".html", listing=listing,
-            validators=_validators(response),
-        )  # fmt: skip
-
-    def _get(
-        self, path: str, *, params: Mapping[str, str], headers: Mapping[str, str], day: date
-    ) -> httpx.Response:
-        """GET with retries on connection errors, 5xx and 429, within the time budget."""
-        deadline = self.clock() + self.policy.budget
-        problem = ""
-        for attempt in range(self.policy.attempts):
-            try:
-                response = self.client.get(self.base_url + path, params=params, headers=headers)
-                response.read()
-            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
-                problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-                wait = self._backoff(attempt)
-            else:
-                if response.status_code not in _RETRY_STATUSES:
-                    return response
-                problem = f"HTTP {response.status_code}"
-                wait = _retry_after(response, now=datetime.now(UTC)) or self._backoff(attempt)
-            if attempt + 1 == self.policy.attempts:
-                break
-            if self.clock() + wait > deadline:
-                problem += f"; the next retry would pass the {self.policy.budget:g} s budget"
-                break
-            self.sleep(wait)
-        raise FetchError(
-            f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
+    outcomes: list[DayOutcome] = []
+    kept: dict[str, bytes] = {}
+    parsed: list[tuple[Listing, str | None]] = []
+    state_before = {day: dict(validators) for day, validators in state.items()}
+    for day, answer in zip(days, answers, strict=True):
+        if answer is None or isinstance(answer, FetchStopped):
+            outcomes.append(DayOutcome(day=day, status="not fetched"))
+            continue
+        if isinstance(answer, FetchError):
+            outcomes.append(DayOutcome(day=day, status="failed", problem=answer.message))
+            continue
+        papers = 0
+        if answer.status == "papers" and answer.listing is not None:
+            name = kept_listing_name(root, day, answer.raw, answer.suffix, pending=kept)
+            kept[name] = answer.raw
+            parsed.append((answer.listing, name.removeprefix("content/")))
+            papers = len(answer.listing.entries)
+        outcomes.append(
+            DayOutcome(day=day, status=answer.status, papers=papers, notes=answer.notes)
         )
-
-    def _backoff(self, attempt: int) -> float:
-        # Full jitter: spreads retries of concurrent clients instead of synchronising them.
-        ceiling = min(self.policy.max_backoff, self.policy.backoff * 2.0**attempt)
-        return ceiling * self.jitter()
-
-
-def make_client(policy: FetchPolicy) -> httpx.Client:
-    timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
-    limits = httpx.Limits(
-        max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency
+        if answer.status != "unchanged" and (validators := answer.validators.as_state()):
+            state[day.isoformat()] = validators
+    files = dict(kept)
+    if state != state_before:
+        files[FETCH_STATE] = render_fetch_state(state)
+    report = ingest_into_store(root, parsed, files=files)
+    return FetchReport(
+        days=tuple(outcomes),
+        stopped=stopped[0] if stopped else "",
+        new_papers=report.new_papers,
+        written=tuple(report.written),
     )
-    return httpx.Client(
-        timeout=timeout,
-        limits=limits,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json, text/html;q=0.9"},
-        follow_redirects=True,
-    )
-
-
-def _expect_ok(response: httpx.Response, day: date) -> None:
-    if response.status_code != 200:
-        raise FetchError(
-            f"HTTP {response.status_code} for {response.url.path}",
-            location=Location(day.isoformat()),
-        )
-
-
-def _validators(response: httpx.Response) -> Validators:
-    return Validators(
-        etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified")
-    )
-
-
-def _retry_after(response: httpx.Response, *, now: datetime) -> float | None:
-    value = response.headers.get("Retry-After", "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - now).total_seconds())
-
-
-FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
 
 
 def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
@@ -248,3 +217,291 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
 
 def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:
     return (json.dumps(state, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
+
+
+class DayFetcher:
+    """Fetches days from one source through one shared httpx client (thread-safe)."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        base_url: str = HF_URL,
+        policy: FetchPolicy | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.client = client
+        self.base_url = base_url.rstrip("/")
+        self.policy = policy = policy or FetchPolicy()
+        self.sleep, self.clock, self.jitter = sleep, clock, jitter
+        self._api_quota = _Quota(policy.api_quota, policy.quota_window, clock=clock, sleep=sleep)
+        self._page_quota = _Quota(policy.page_quota, policy.quota_window, clock=clock, sleep=sleep)
+        self._reached = False  # whether the host has answered anything in this run
+
+    def fetch_day(self, day: date, known: Validators | None = None) -> DayAnswer:
+        """One day's papers, whole; a FetchError naming the day when neither source gives them
+        (FetchStopped when no further day can be had either)."""
+        try:
+            return self._from_api(day, known)
+        except (FetchStopped, _RateLimited):
+            raise
+        except (FetchError, ListingError) as api_problem:
+            note = f"API: {api_problem.message}"
+        try:
+            answer = self._from_page(day)
+        except FetchStopped:
+            raise
+        except (FetchError, ListingError) as page_problem:
+            raise FetchError(
+                f"no usable answer ({note}; page: {page_problem.message})",
+                location=Location(day.isoformat()),
+                hint="the day is skipped; run the fetch again later, or report a changed source",
+            ) from None
+        return dataclasses.replace(answer, notes=(note, "used the HTML page", *answer.notes))
+
+    def _from_api(self, day: date, known: Validators | None) -> DayAnswer:
+        pages: list[bytes] = []
+        validators = Validators()
+        for page in range(self.policy.max_pages):
+            params = {"date": day.isoformat(), "p": str(page), "limit": str(PAGE_SIZE)}
+            # Only the first page is conditional: it changes whenever the day does.
+            headers = known.headers() if known and page == 0 else {}
+            response = self._get(
+                "/api/daily_papers", params=params, headers=headers, day=day, quota=self._api_quota
+            )
+            if response.status_code == 304:
+                return DayAnswer(day=day, status="unchanged", validators=known or Validators())
+            _expect_ok(response, day)
+            if page == 0:
+                validators = _validators(response)
+            # Only an empty page ends the day: a short one may be all the server gives at once.
+            if _is_empty_page(response.content, day=day, page=page):
+                break
+            pages.append(response.content)
+        else:
+            raise FetchError(
+                f"the API still lists papers after {self.policy.max_pages} pages: "
+                "the day was not had whole",
+                location=Location(day.isoformat()),
+                hint="report it: the API's paging may have changed",
+            )
+        if not pages:
+            return DayAnswer(day=day, status="empty", validators=validators)
+        # The pages as served, one after another: what is parsed is what a replay will read.
+        raw = pages[0] if len(pages) == 1 else b"\n".join(pages)
+        listing = parse_listing(raw, origin=f"{day.isoformat()}.json", day=day)
+        return DayAnswer(
+            day=day, status="papers", raw=raw, listing=listing, validators=validators,
+            notes=listing.notes,
+        )  # fmt: skip
+
+    def _from_page(self, day: date) -> DayAnswer:
+        response = self._get(
+            f"/papers/date/{day.isoformat()}",
+            params={},
+            headers={},
+            day=day,
+            quota=self._page_quota,
+        )
+        _expect_ok(response, day)
+        listing = parse_listing(response.content, origin=f"{day.isoformat()}.html", day=day)
+        status = "papers" if listing.entries else "empty"
+        return DayAnswer(
+            day=day, status=status, raw=response.content, suffix=".html", listing=listing,
+            validators=_validators(response), notes=listing.notes,
+        )  # fmt: skip
+
+    def _get(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, str],
+        headers: Mapping[str, str],
+        day: date,
+        quota: _Quota,
+    ) -> httpx.Response:
+        """GET with retries on connection errors, 5xx and 429, within the time budget."""
+        url = self.base_url + path
+        deadline = math.inf
+        problem, status = "", 0
+        for attempt in range(self.policy.attempts):
+            quota.wait_turn()
+            if attempt == 0:  # our own pacing is not the source's delay
+                deadline = self.clock() + self.policy.budget
+            try:
+                response = self.client.get(url, params=params, headers=headers)
+                response.read()
+            except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
+                problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+                connecting = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
+                if connecting and not self._reached and attempt > 0:
+                    # Offline, or a wrong --base-url: every other day would fail the same way.
+                    raise FetchStopped(
+                        f"cannot reach {self.base_url} ({problem})",
+                        hint="check the network and --base-url; nothing more was asked",
+                    ) from None
+                wait = self._backoff(attempt)
+            else:
+                self._reached = True
+                left, reset = _rate_limit(response)
+                if left == 0 and reset:
+                    quota.close_for(reset)  # the window is spent: every thread waits
+                if response.status_code not in _RETRY_STATUSES:
+                    return response
+                status, problem = response.status_code, f"HTTP {response.status_code}"
+                wait = self._retry_wait(response, attempt, reset=reset, deadline=deadline)
+                if status == _TOO_MANY_REQUESTS:
+                    # Waited out in the quota, so that the other days' requests wait too.
+                    quota.close_for(wait)
+                    wait = 0.0
+            if attempt + 1 == self.policy.attempts:
+                break
+            if self.clock() + wait > deadline:
+                problem += f"; the next retry would pass the {self.policy.budget:g} s budget"
+                break
+            if wait:
+                self.sleep(wait)
+        failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
+        raise failure(
+            f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
+        )
+
+    def _retry_wait(
+        self, response: httpx.Response, attempt: int, *, reset: float | None, deadline: float
+    ) -> float:
+        """Seconds before retrying: what the server asked for, else a backoff. A rate limit
+        that would outlast the budget stops the run: no other day could be had either."""
+        asked = _retry_after(response, now=datetime.now(UTC))
+        if response.status_code == _TOO_MANY_REQUESTS:
+            asked = max(asked or 0.0, reset or 0.0) or None
+            if asked is not None and self.clock() + asked > deadline:
+                raise FetchStopped(
+                    f"Hugging Face's rate limit: {response.url} may be asked again in "
+                    f"{asked:g} s, past the {self.policy.budget:g} s budget",
+                    hint="the days fetched so far are kept; run the fetch again later",
+                )
+        return asked if asked is not None else self._backoff(attempt)
+
+    def _backoff(self, attempt: int) -> float:
+        # Full jitter: spreads retries of concurrent clients instead of synchronising them.
+        ceiling = min(self.policy.max_backoff, self.policy.backoff * 2.0**attempt)
+        return ceiling * self.jitter()
+
+
+class _Quota:
+    """Spaces one kind of request so that no window holds more than `limit` of them, and
+    holds them all back while the server says the window is spent."""
+
+    def __init__(
+        self,
+        limit: int,
+        window: float,
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None],
+    ) -> None:
+        self._limit, self._window = max(1, limit), window
+        self._clock, self._sleep = clock, sleep
+        self._turns: deque[float] = deque()  # start times given out, oldest first
+        self._closed_until = 0.0
+        self._lock = threading.Lock()
+
+    def wait_turn(self) -> None:
+        """Sleep until a request may start."""
+        with self._lock:
+            now = self._clock()
+            while self._turns and self._turns[0] <= now - self._window:
+                self._turns.popleft()
+            turn = max(now, self._closed_until)
+            if len(self._turns) >= self._limit:
+                turn = max(turn, self._turns[-self._limit] + self._window)
+            self._turns.append(turn)
+        if turn > now:
+            self._sleep(turn - now)
+
+    def close_for(self, seconds: float) -> None:
+        with self._lock:
+            self._closed_until = max(self._closed_until, self._clock() + seconds)
+
+
+def checked_source_url(text: str) -> str:
+    """`text` if it is an http(s) URL with a host, else a UsageError that says so."""
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL:
+        url = None
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise UsageError(
+            f"--base-url {text!r} is not an http(s) URL with a host",
+            hint="e.g. https://huggingface.co, or http://127.0.0.1:8000 for a local stand-in",
+        )
+    return text
+
+
+def make_client(policy: FetchPolicy) -> httpx.Client:
+    timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
+    limits = httpx.Limits(
+        max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency
+    )
+    return httpx.Client(
+        timeout=timeout,
+        limits=limits,
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json, text/html;q=0.9"},
+        follow_redirects=True,
+    )
+
+
+def _is_empty_page(content: bytes, *, day: date, page: int) -> bool:
+    try:
+        answer = json.loads(content)
+    except ValueError as error:  # invalid JSON, or not UTF-8
+        raise FetchError(
+            f"invalid JSON from the API (page {page + 1}): {error}",
+            location=Location(day.isoformat()),
+        ) from None
+    if not isinstance(answer, list):
+        raise FetchError(
+            f"the API answered a {type(answer).__name__}, not a list of papers",
+            location=Location(day.isoformat()),
+        )
+    return not answer
+
+
+def _expect_ok(response: httpx.Response, day: date) -> None:
+    if response.status_code != 200:
+        raise FetchError(
+            f"HTTP {response.status_code} for {response.url.path}",
+            location=Location(day.isoformat()),
+        )
+
+
+def _validators(response: httpx.Response) -> Validators:
+    return Validators(
+        etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified")
+    )
+
+
+_RATE_LIMIT_PARAM = re.compile(r";\s*([rt])\s*=\s*(\d+)")
+
+
+def _rate_limit(response: httpx.Response) -> tuple[int | None, float | None]:
+    """(requests left, seconds until the window resets) from `RateLimit: "api";r=0;t=120`."""
+    found = dict(_RATE_LIMIT_PARAM.findall(response.headers.get("RateLimit", "")))
+    left = int(found["r"]) if "r" in found else None
+    reset = float(found["t"]) if "t" in found else None
+    return left, reset
+
+
+def _retry_after(response: httpx.Response, *, now: datetime) -> float | None:
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - now).total_seconds())

@@ -1,15 +1,31 @@
-"""A stand-in for huggingface.co on 127.0.0.1 that can misbehave on purpose (issue #4)."""
+"""Stand-ins for huggingface.co that can misbehave on purpose (issues #4, #14): a server on
+127.0.0.1, and a DayFetcher on httpx.MockTransport with a clock that only moves when slept on.
+
+The server serves saved answers as Hugging Face does: the API pages a day with `p` and `limit` (and
+may answer fewer entries than asked), a page past the end is `[]`, a day's page carries its
+entries and the `date` it shows in the `data-props` of `[data-target="DailyPapers"]`.
+"""
 
 from __future__ import annotations
 
+import html
+import json
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from sitegen.fetch import DayFetcher, FetchPolicy
+
+EMPTY_PAGE = b"[]"
 
 
 @dataclass
@@ -22,35 +38,149 @@ class Reply:
     truncate: bool = False  # promise more bytes than are sent
 
 
+class FakeTime:
+    """A clock that only moves when slept on: waits are measured, never spent."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(round(seconds, 6))
+        self.now += seconds
+
+
+def mock_fetcher(
+    handler: Callable[[httpx.Request], httpx.Response],
+    *,
+    policy: FetchPolicy,
+    time: FakeTime | None = None,
+) -> tuple[DayFetcher, FakeTime]:
+    """A DayFetcher whose requests `handler` answers, on a FakeTime, without jitter."""
+    time = time or FakeTime()
+    client = httpx.Client(transport=httpx.MockTransport(handler))
+    fetcher = DayFetcher(
+        client,
+        base_url="http://hf.test",
+        policy=policy,
+        sleep=time.sleep,
+        clock=time.clock,
+        jitter=lambda: 1.0,
+    )
+    return fetcher, time
+
+
+def api_pages(answer: bytes, *, per_page: int) -> list[bytes]:
+    """A saved answer as a server that gives at most `per_page` entries a page would send it."""
+    entries = json.loads(answer)
+    return [
+        json.dumps(
+            entries[start : start + per_page], ensure_ascii=False, separators=(",", ":")
+        ).encode()
+        for start in range(0, len(entries), per_page)
+    ]
+
+
+def day_page(entries: list[Any], *, day: str) -> bytes:
+    """The HTML page /papers/date/<day> of these entries, shaped as Hugging Face's."""
+    shown = date.fromisoformat(day)
+    props = {
+        "dailyPapers": entries,
+        "date": f"{day}T00:00:00.000Z",
+        "prevDate": f"{shown - timedelta(days=1)}T00:00:00.000Z",
+        "nextDate": f"{shown + timedelta(days=1)}T00:00:00.000Z",
+        "canSubmit": False,
+    }
+    cards = "".join(
+        f'<article><h3><a href="/papers/{html.escape(e["paper"]["id"])}">'
+        f"{html.escape(e['title'])}</a></h3></article>"
+        for e in entries
+    )
+    return (
+        "<!doctype html><html><head><title>Daily Papers - Hugging Face</title></head><body><main>"
+        '<div class="SVELTE_HYDRATER contents" data-target="DailyPapers" '
+        f'data-props="{html.escape(json.dumps(props, ensure_ascii=False))}">{cards}</div>'
+        "</main></body></html>"
+    ).encode()
+
+
+def paper_page(entry: dict[str, Any]) -> bytes:
+    """The HTML page /papers/<id> of one paper: its props are a PaperContent."""
+    props = html.escape(json.dumps({"paper": entry["paper"], "comments": []}))
+    return (
+        "<!doctype html><html><body><main>"
+        f'<div class="SVELTE_HYDRATER contents" data-target="PaperContent" data-props="{props}">'
+        "</div></main></body></html>"
+    ).encode()
+
+
+Route = list[Reply] | Callable[[int, int], Reply]  # replies in turn, or (page, limit) -> reply
+
+
 class FaultyHF:
     """Serves day answers by path; each path holds a list of replies, the last one repeats."""
 
     def __init__(self) -> None:
-        self.routes: dict[str, list[Reply]] = {}
+        self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
 
     def set(self, day: str, api: list[Reply], page: list[Reply] | None = None) -> None:
+        """The first API page's replies for `day` (later pages are `[]`), and its HTML page's."""
         self.routes[f"/api/daily_papers?date={day}"] = api
+        self.routes[f"/papers/date/{day}"] = page or [Reply(500)]
+
+    def serve_answer(
+        self,
+        day: str,
+        answer: bytes,
+        *,
+        per_page: int | None = None,
+        first: tuple[Reply, ...] = (),
+        page: list[Reply] | None = None,
+    ) -> None:
+        """Serve a saved API answer for `day`: whole (its bytes as saved) or at most `per_page`
+        entries a page whatever `limit` asks; `first` replies come before any page."""
+        pages = [answer] if per_page is None else api_pages(answer, per_page=per_page)
+        pending = list(first)
+
+        def reply(number: int, limit: int) -> Reply:
+            if pending:
+                return pending.pop(0)
+            if per_page is not None and limit < per_page:
+                raise AssertionError("the test server pages at per_page; ask for more")
+            return Reply(200, pages[number] if number < len(pages) else EMPTY_PAGE)
+
+        self.routes[f"/api/daily_papers?date={day}"] = reply
         self.routes[f"/papers/date/{day}"] = page or [Reply(500)]
 
     def next_reply(self, path: str) -> Reply:
         parts = urlsplit(path)
+        query = parse_qs(parts.query)
         key = parts.path
         if parts.path == "/api/daily_papers":
-            key += f"?date={parse_qs(parts.query)['date'][0]}"
-        replies = self.routes.get(key, [Reply(404)])
-        return replies.pop(0) if len(replies) > 1 else replies[0]
+            key += f"?date={query['date'][0]}"
+        route = self.routes.get(key, [Reply(404)])
+        if callable(route):
+            return route(int(query.get("p", ["0"])[0]), int(query.get("limit", ["50"])[0]))
+        if parts.path == "/api/daily_papers" and query.get("p", ["0"])[0] != "0":
+            return Reply(200, EMPTY_PAGE)
+        return route.pop(0) if len(route) > 1 else route[0]
 
 
 @contextmanager
 def running_hf() -> Iterator[tuple[FaultyHF, str]]:
     """A stand-in for huggingface.co on 127.0.0.1: (the source to program, its base URL)."""
     source = FaultyHF()
+    lock = threading.Lock()  # replies are taken in turn by the server's threads
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            source.requests.append((self.path, dict(self.headers)))
-            reply = source.next_reply(self.path)
+            with lock:
+                source.requests.append((self.path, dict(self.headers)))
+                reply = source.next_reply(self.path)
             time.sleep(reply.delay)
             if reply.reset:
                 self.connection.setsockopt(
@@ -74,7 +204,8 @@ def running_hf() -> Iterator[tuple[FaultyHF, str]]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll interval: shutting the server down waits for one.
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield source, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

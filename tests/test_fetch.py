@@ -1,8 +1,9 @@
 """Fetching the live source: the HF JSON API and pages, retries, faults, and what reaches content/.
 
 The fixtures in tests/fixtures/hf/ are written by us following the shapes of issue #4 (see their
-README): ../shared/fixtures/hf/ had no saved answers yet. Unit tests use httpx.MockTransport
-(no network); the end-to-end tests run a real HTTP server on 127.0.0.1 that injects each fault.
+README), from before real saved answers existed; test_fetch_real_answers.py runs on those. Unit
+tests use httpx.MockTransport (no network); the end-to-end tests run a real HTTP server on
+127.0.0.1 that injects each fault.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ import httpx
 import pytest
 
 from sitegen.cli import main
-from sitegen.errors import FetchError
-from sitegen.fetch import PAGE_SIZE, DayFetcher, FetchPolicy, Validators
+from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, Validators
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import REPO, tree_bytes
-from tests.hf_server import FaultyHF, Reply
+from tests.hf_server import FaultyHF, Reply, mock_fetcher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf"
 DAY = date(2025, 10, 31)
@@ -82,46 +82,24 @@ def test_an_entry_without_title_is_a_clear_error() -> None:
 
 
 def _fetcher(
-    handler: Callable[[httpx.Request], httpx.Response], **kwargs: object
+    handler: Callable[[httpx.Request], httpx.Response], policy: FetchPolicy = FAST
 ) -> tuple[DayFetcher, list[float]]:
-    slept: list[float] = []
-    client = httpx.Client(transport=httpx.MockTransport(handler))
-    fetcher = DayFetcher(
-        client,
-        base_url="http://hf.test",
-        policy=kwargs.pop("policy", FAST),  # type: ignore[arg-type]
-        sleep=slept.append,
-        jitter=lambda: 1.0,
-    )
-    return fetcher, slept
-
-
-def test_pages_until_a_short_page() -> None:
-    entry = json.loads(API_ANSWER)[0]
-    pages = {"0": [entry] * PAGE_SIZE, "1": [entry] * 7}
-    seen: list[str] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        page = request.url.params["p"]
-        seen.append(page)
-        return httpx.Response(200, json=pages[page])
-
-    answer = _fetcher(handler)[0].fetch_day(DAY)
-    assert (
-        seen == ["0", "1"]
-        and answer.listing is not None
-        and len(answer.listing.entries) == PAGE_SIZE + 7
-    )
+    fetcher, time = mock_fetcher(handler, policy=policy)
+    return fetcher, time.slept
 
 
 def test_retries_5xx_and_honours_retry_after() -> None:
-    statuses = iter([503, 429, 200])
+    statuses = iter([503, 429, 200, 200])
 
     def handler(request: httpx.Request) -> httpx.Response:
         status = next(statuses)
         if status == 429:
             return httpx.Response(429, headers={"Retry-After": "7"})
-        return httpx.Response(status, content=API_ANSWER if status == 200 else b"busy")
+        if status == 200:
+            return httpx.Response(
+                200, content=API_ANSWER if request.url.params["p"] == "0" else b"[]"
+            )
+        return httpx.Response(status, content=b"busy")
 
     fetcher, slept = _fetcher(handler)
     answer = fetcher.fetch_day(DAY)
@@ -129,12 +107,12 @@ def test_retries_5xx_and_honours_retry_after() -> None:
     assert slept == [0.01, 7.0], "backoff first, then exactly what Retry-After asked"
 
 
-def test_a_wait_past_the_budget_gives_up_instead() -> None:
+def test_a_wait_past_the_budget_stops_the_run_instead() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(429, headers={"Retry-After": "3600"})
 
     fetcher, slept = _fetcher(handler)
-    with pytest.raises(FetchError, match="2025-10-31") as caught:
+    with pytest.raises(FetchStopped, match="3600 s") as caught:
         fetcher.fetch_day(DAY)
     assert slept == [] and "budget" in caught.value.message
 
@@ -228,7 +206,10 @@ def test_every_fault_is_survived_or_reported_and_content_keeps_the_rest(
     before = load_content(bundled)
 
     started = time.monotonic()
-    status = _fetch(bundled, url, "--since", "2025-11-01", "--until", "2025-11-08")
+    # Two tries each: every fault is a single one, and 07's failing retries stay short.
+    status = _fetch(
+        bundled, url, "--since", "2025-11-01", "--until", "2025-11-08", "--attempts", "2"
+    )
     out, err = capsys.readouterr()
     assert status == 1, "some days failed"
     assert time.monotonic() - started >= 1.0, "Retry-After: 1 was honoured"
@@ -309,3 +290,13 @@ def test_default_range_is_from_the_last_day_held_to_today(
     assert _fetch(site, url) == 0
     assert f"{today}: no papers that day" in capsys.readouterr().out
     assert source.requests[0][1]["User-Agent"].startswith("sitegen/")
+
+
+@pytest.mark.parametrize("url", ["ftp://hf.test", "localhost:8000", "http://", "http://[::1"])
+def test_a_base_url_that_is_not_http_is_refused_in_one_line(
+    site: Path, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--root", str(site), "fetch", "--date", "2025-10-31", "--base-url", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"sitegen: error: --base-url {url!r} is not an http(s) URL")
+    assert "Traceback" not in err

@@ -36,6 +36,7 @@ class Listing:
     entries: tuple[ListingEntry, ...]  # listing order
     origin: str  # where it came from (a path), for messages
     shape: str  # "full", "bare", "compact", "hf-json" or "hf-html"
+    notes: tuple[str, ...] = ()  # what the parser left out or merged, to tell the user
 
 
 def day_from_name(origin: str) -> date | None:

@@ -3,16 +3,23 @@
 API entry: {"paper": {"id", "title", "summary", "authors": [{"name", "hidden"}], "publishedAt",
 "submittedOnDailyAt", "upvotes", "ai_keywords", "githubRepo", "projectPage", ...}, "title",
 "summary", "organization": {"name", "fullname"}, ...}. Fields come and go: an absent field is
-unknown, never zero. A page carries the same entries as JSON in the `data-props` attribute of
-its `[data-target="DailyPapers"]` element; without it, the paper cards' links and titles are
-read so a markup change still yields the titles and arXiv ids.
+unknown, never zero (tests/fixtures/hf-real/README.md describes the real shape, 2024-2026). A
+page carries the same entries as JSON in the `data-props` attribute of its
+`[data-target="DailyPapers"]` element, beside the `date` it shows; without them, the paper
+cards' links and titles are read so a markup change still yields the titles and arXiv ids.
+
+An answer states its own day (the page's `date`, each entry's `paper.submittedOnDailyAt` since
+2025): entries of another day are left out of the listing, never filed under the wrong day
+(issue #14). A kept answer of a paged day is its pages as served, one after another.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections import Counter
-from collections.abc import Sequence
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -24,25 +31,52 @@ from sitegen.model import Organization, clean_line, is_arxiv_id
 
 
 def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
-    """An API answer (a JSON array of entries, or an object holding `dailyPapers`)."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ListingError(
-            f"invalid JSON: {error.msg} (column {error.colno})",
-            location=Location(origin, error.lineno),
-            hint="the answer is truncated or not JSON; fetch the day again",
-        ) from None
-    if isinstance(data, dict) and isinstance(data.get("dailyPapers"), list):
-        data = data["dailyPapers"]
-    if not isinstance(data, list):
-        raise ListingError(
-            "not a Daily Papers listing: expected a JSON array of papers (an API answer), "
-            f"found a JSON {type(data).__name__}",
-            location=Location(origin, 1),
-            hint="give an /api/daily_papers answer, a saved page or a text capture",
-        )
-    return _listing_from_entries(data, origin=origin, day=day, shape="hf-json")
+    """An API answer (a JSON array of entries, or an object holding `dailyPapers`), or the pages
+    of one day's answer as served, one after another (what fetch keeps of a paged day)."""
+    entries: list[Any] = []
+    stated: date | None = None
+    for page in _json_values(text, origin=origin):
+        if isinstance(page, dict) and isinstance(page.get("dailyPapers"), list):
+            stated = stated or _iso_day(page.get("date"))
+            page = page["dailyPapers"]
+        if not isinstance(page, list):
+            raise ListingError(
+                "not a Daily Papers listing: expected a JSON array of papers (an API answer), "
+                f"found a JSON {type(page).__name__}",
+                location=Location(origin, 1),
+                hint="give an /api/daily_papers answer, a saved page or a text capture",
+            )
+        entries.extend(page)
+    return _listing_from_entries(
+        entries, origin=origin, day=_checked_day(day, stated, origin=origin), shape="hf-json"
+    )
+
+
+def _json_values(text: str, *, origin: str) -> Iterator[Any]:
+    """The JSON texts of `text`, one after another (a single answer is one of them)."""
+    decoder = json.JSONDecoder()
+    position = _after_space(text, 0)
+    while True:
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            raise ListingError(
+                f"invalid JSON: {error.msg} (column {error.colno})",
+                location=Location(origin, error.lineno),
+                hint="the answer is truncated or not JSON; fetch the day again",
+            ) from None
+        yield value
+        position = _after_space(text, position)
+        if position == len(text):
+            return
+
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")  # what JSON allows between values
+
+
+def _after_space(text: str, position: int) -> int:
+    match = _JSON_SPACE.match(text, position)
+    return match.end() if match else position
 
 
 def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
@@ -56,9 +90,17 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
             props = json.loads(props_text)
         except json.JSONDecodeError:
             continue
+        if node.attributes.get("data-target") == "PaperContent":
+            paper_id = _text(_dict(_dict(props).get("paper")).get("id")) or "?"
+            raise ListingError(
+                f"this is the page of one paper ({paper_id}), not a day's listing",
+                location=Location(origin),
+                hint="give a day's page (/papers/date/YYYY-MM-DD) or an /api/daily_papers answer",
+            )
         entries = _entries_in_props(props)
         if entries is not None:
-            return _listing_from_entries(entries, origin=origin, day=day, shape="hf-html")
+            listing_day = _checked_day(day, _iso_day(props.get("date")), origin=origin)
+            return _listing_from_entries(entries, origin=origin, day=listing_day, shape="hf-html")
     cards = _cards(tree)
     if cards:
         return _listing_from_entries(cards, origin=origin, day=day, shape="hf-html")
@@ -67,6 +109,20 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
         location=Location(origin),
         hint="the page markup changed; save the page and report it",
     )
+
+
+def _checked_day(wanted: date | None, stated: date | None, *, origin: str) -> date | None:
+    """The listing's day: the one asked for, which must be the one the answer states."""
+    if wanted and stated and wanted != stated:
+        # A page asked for one day may show another (issue #14: 2024-08-01's for 2024-08-03).
+        raise ListingError(
+            f"this answer lists {stated.isoformat()}, not {wanted.isoformat()}: "
+            "it is not that day's listing",
+            location=Location(origin),
+            hint=f"nothing is filed under {wanted.isoformat()}; "
+            "ingest it without --date, named after the day it lists",
+        )
+    return wanted or stated
 
 
 def _entries_in_props(props: Any) -> list[Any] | None:
@@ -94,7 +150,6 @@ def _cards(tree: LexborHTMLParser) -> list[dict[str, Any]]:
 def _listing_from_entries(
     raw_entries: Sequence[Any], *, origin: str, day: date | None, shape: str
 ) -> Listing:
-    entries = [_entry(raw, index, origin=origin) for index, raw in enumerate(raw_entries, 1)]
     listing_day = day or _featured_day(raw_entries)
     if listing_day is None:
         raise ListingError(
@@ -102,7 +157,48 @@ def _listing_from_entries(
             location=Location(origin),
             hint="pass --date YYYY-MM-DD, or name the file after its day (2025-10-31.json)",
         )
-    return Listing(day=listing_day, entries=tuple(entries), origin=origin, shape=shape)
+    entries: list[ListingEntry] = []
+    position: dict[str, int] = {}  # identity -> index in entries
+    elsewhere: dict[date, list[str]] = defaultdict(list)  # another day -> its papers here
+    twice = 0
+    for index, raw in enumerate(raw_entries, 1):
+        paper = _dict(_dict(raw).get("paper"))
+        featured = _iso_day(paper.get("submittedOnDailyAt"))
+        if featured is not None and featured != listing_day:
+            elsewhere[featured].append(_text(paper.get("id")) or "?")
+            continue
+        entry = _entry(raw, index, origin=origin)
+        identity = entry.arxiv_id or entry.title
+        if identity in position:
+            # The list moved while it was paged: the same paper on two pages is one paper,
+            # at its first place, with the higher count.
+            first = entries[position[identity]]
+            upvotes = max(
+                (n for n in (first.upvotes, entry.upvotes) if n is not None), default=None
+            )
+            entries[position[identity]] = dataclasses.replace(first, upvotes=upvotes)
+            twice += 1
+            continue
+        position[identity] = len(entries)
+        entries.append(entry)
+    if elsewhere and not entries:
+        stated = ", ".join(sorted(d.isoformat() for d in elsewhere))
+        raise ListingError(
+            f"this answer lists {stated}, not {listing_day.isoformat()}: "
+            "it is not that day's listing",
+            location=Location(origin),
+            hint=f"nothing is filed under {listing_day.isoformat()}",
+        )
+    notes = [
+        f"{len(ids)} paper(s) of {other.isoformat()} left out, not filed under "
+        f"{listing_day.isoformat()}: {', '.join(ids)}"
+        for other, ids in sorted(elsewhere.items())
+    ]
+    if twice:
+        notes.append(f"{twice} paper(s) listed twice (the list moved while paged), kept once")
+    return Listing(
+        day=listing_day, entries=tuple(entries), origin=origin, shape=shape, notes=tuple(notes)
+    )
 
 
 def _featured_day(raw_entries: Sequence[Any]) -> date | None:
@@ -135,7 +231,7 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
     keywords = paper.get("ai_keywords")
     return ListingEntry(
         title=title,
-        abstract=clean_line(_text(paper.get("summary")) or _text(raw.get("summary"))),
+        abstract=_abstract(_text(paper.get("summary")) or _text(raw.get("summary"))),
         line=index,
         arxiv_id=arxiv_id if is_arxiv_id(arxiv_id) else None,
         authors=names,
@@ -153,6 +249,16 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
         github_url=_url(paper.get("githubRepo")),
         project_url=_url(paper.get("projectPage")),
     )
+
+
+# arXiv abstracts wrap lines with "\n" and start a paragraph with "\n  " (issue #14).
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n|\n[ \t]+")
+
+
+def _abstract(text: str) -> str:
+    """Paragraphs kept (a blank line between them, as Markdown reads it), lines joined."""
+    paragraphs = (clean_line(part) for part in _PARAGRAPH_BREAK.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _dict(value: Any) -> dict[str, Any]:

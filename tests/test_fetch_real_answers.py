@@ -1,0 +1,329 @@
+"""Fetching Hugging Face's real answers (issue #14): every paper of a day, filed under its own
+day, at Hugging Face's pace.
+
+The answers are the saved ones of ../shared/fixtures/hf/ (see its README), copied as they are
+into tests/fixtures/hf-real/ so that a clone tests alone: the newest day when
+saved, 2026-06-12 (30 papers, one line as served), and three papers of 2026-08-03. Pages are
+made from those entries the way Hugging Face embeds them; 2024's shape is those entries with
+only the fields 2024 had. Unit tests use httpx.MockTransport and a clock that only moves when
+slept on; the end-to-end tests run sitegen against a real server on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from sitegen.cli import main
+from sitegen.errors import FetchError, ListingError
+from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, fetch_days
+from sitegen.listings import parse_listing
+from sitegen.store import load_content
+from tests.conftest import tree_bytes
+from tests.hf_server import (
+    FakeTime,
+    FaultyHF,
+    Reply,
+    api_pages,
+    day_page,
+    mock_fetcher,
+    paper_page,
+)
+
+REAL = Path(__file__).parent / "fixtures" / "hf-real"  # ../shared/fixtures/hf, copied as is
+NEWEST = (REAL / "api-2026-06-12.json").read_bytes()  # saved without a date: the newest day
+PARTIAL = (REAL / "api-2026-08-03-partial.json").read_bytes()
+JUNE_12, AUGUST_3 = date(2026, 6, 12), date(2026, 8, 3)
+TWO_PARAGRAPHS = "2606.13120"  # its abstract holds one paragraph break, "\n  "
+THREE_PARAGRAPHS = "2606.09446"
+POLICY = FetchPolicy(read_timeout=2, connect_timeout=2, attempts=3, backoff=0.01, budget=60)
+
+
+def _entries(raw: bytes) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = json.loads(raw)
+    return entries
+
+
+def _as_in_2024(entry: dict[str, Any]) -> dict[str, Any]:
+    """An entry with only the fields 2024's answers had (the fixtures' README)."""
+    paper = entry["paper"]
+    kept = ("id", "authors", "publishedAt", "title", "summary", "upvotes", "discussionId")
+    outer = ("publishedAt", "title", "thumbnail", "numComments", "submittedBy")
+    return {
+        "paper": {key: paper[key] for key in kept if key in paper},
+        **{key: entry[key] for key in outer if key in entry},
+        "upvoted": False,
+    }
+
+
+def _fetcher(
+    handler: Callable[[httpx.Request], httpx.Response],
+    policy: FetchPolicy = POLICY,
+    time: FakeTime | None = None,
+) -> tuple[DayFetcher, FakeTime]:
+    return mock_fetcher(handler, policy=policy, time=time)
+
+
+def _paging(pages: list[bytes], seen: list[str]) -> Callable[[httpx.Request], httpx.Response]:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.params["p"])
+        number = int(request.url.params["p"])
+        return httpx.Response(200, content=pages[number] if number < len(pages) else b"[]")
+
+    return handler
+
+
+# ---- the real shape, parsed ------------------------------------------------------------------
+
+
+def test_every_paper_and_field_of_a_real_answer_is_read() -> None:
+    listing = parse_listing(NEWEST, origin="api-2026-06-12.json")
+    assert listing.day == JUNE_12, "the entries say which day they were featured"
+    assert [e.arxiv_id for e in listing.entries] == [e["paper"]["id"] for e in _entries(NEWEST)]
+    for entry, raw in zip(listing.entries, _entries(NEWEST), strict=True):
+        paper = raw["paper"]
+        assert entry.title == raw["title"]
+        assert entry.authors == tuple(a["name"] for a in paper["authors"])
+        assert entry.upvotes == paper["upvotes"], "0 is a count, not a missing value"
+        assert entry.published == date.fromisoformat(paper["publishedAt"][:10])
+        assert entry.keywords == tuple(paper["ai_keywords"])
+        assert entry.github_url == paper.get("githubRepo")
+        assert entry.project_url == paper.get("projectPage")
+        organization = raw.get("organization")
+        assert (entry.organization.handle if entry.organization else None) == (
+            organization["name"] if organization else None
+        )
+
+
+def test_paragraphs_of_an_abstract_are_kept() -> None:
+    by_id = {e.arxiv_id: e for e in parse_listing(NEWEST, origin="2026-06-12.json").entries}
+    for arxiv_id, count in ((TWO_PARAGRAPHS, 2), (THREE_PARAGRAPHS, 3)):
+        paragraphs = by_id[arxiv_id].abstract.split("\n\n")
+        assert len(paragraphs) == count and all("\n" not in p for p in paragraphs)
+        assert all(p == p.strip() and "  " not in p for p in paragraphs)
+
+
+def test_a_saved_page_without_a_date_in_its_name_is_filed_under_the_day_it_states() -> None:
+    entries = [_as_in_2024(e) for e in _entries(NEWEST)[:13]]  # 2024: no submittedOnDailyAt
+    listing = parse_listing(day_page(entries, day="2024-08-01"), origin="Daily Papers.html")
+    assert listing.day == date(2024, 8, 1) and len(listing.entries) == 13
+
+
+def test_a_page_of_another_day_is_not_that_days_listing() -> None:
+    entries = [_as_in_2024(e) for e in _entries(NEWEST)[:13]]
+    with pytest.raises(ListingError, match="lists 2024-08-01, not 2024-08-03"):
+        parse_listing(day_page(entries, day="2024-08-01"), origin="2024-08-03.html")
+
+
+def test_entries_of_another_day_are_left_out_and_named() -> None:
+    mixed = json.dumps(_entries(PARTIAL) + _entries(NEWEST)[:2]).encode()
+    listing = parse_listing(mixed, origin="x.json", day=AUGUST_3)
+    assert [e.arxiv_id for e in listing.entries] == [e["paper"]["id"] for e in _entries(PARTIAL)]
+    (note,) = listing.notes
+    assert "2 paper(s) of 2026-06-12 left out" in note and "2606.00467, 2606.12730" in note
+    with pytest.raises(ListingError, match="lists 2026-06-12, not 2026-06-10"):
+        parse_listing(NEWEST, origin="2026-06-10.json")
+
+
+def test_a_papers_own_page_is_named_for_what_it_is() -> None:
+    with pytest.raises(ListingError, match=r"the page of one paper \(2606.00467\), not a day's"):
+        parse_listing(paper_page(_entries(NEWEST)[0]), origin="2606.00467.html")
+
+
+def test_pages_one_after_another_are_one_listing_and_a_paper_on_two_pages_is_one() -> None:
+    first, second = _entries(NEWEST)[:3], _entries(NEWEST)[2:5]  # the list moved by one
+    second[0] = {**second[0], "paper": {**second[0]["paper"], "upvotes": 9}}
+    raw = json.dumps(first).encode() + b"\n" + json.dumps(second).encode()
+    listing = parse_listing(raw, origin="2026-06-12.json")
+    assert [e.arxiv_id for e in listing.entries] == [e["paper"]["id"] for e in _entries(NEWEST)[:5]]
+    assert listing.entries[2].upvotes == 9, "the higher count of the two"
+    assert listing.notes == ("1 paper(s) listed twice (the list moved while paged), kept once",)
+
+
+# ---- fetching, with httpx.MockTransport ------------------------------------------------------
+
+
+@pytest.mark.parametrize("per_page", [2, 50])
+def test_a_day_is_paged_until_an_empty_page_and_kept_as_served(per_page: int) -> None:
+    pages = api_pages(NEWEST, per_page=per_page)  # fewer than the 100 asked for
+    seen: list[str] = []
+    answer = _fetcher(_paging(pages, seen))[0].fetch_day(JUNE_12)
+    assert answer.listing is not None and len(answer.listing.entries) == 30
+    assert len(seen) == len(pages) + 1, "every page, and the empty one that ends the day"
+    assert answer.raw == b"\n".join(pages), "the pages' bytes, one after another"
+
+
+def test_a_single_page_is_kept_byte_for_byte() -> None:
+    answer = _fetcher(_paging([NEWEST], []))[0].fetch_day(JUNE_12)
+    assert answer.raw == NEWEST and answer.suffix == ".json"
+
+
+def test_paging_is_bounded() -> None:
+    page = api_pages(NEWEST, per_page=2)[0]
+    fetcher, _ = _fetcher(
+        lambda request: httpx.Response(200 if "/api/" in request.url.path else 500, content=page)
+    )
+    with pytest.raises(FetchError, match="still lists papers after 20 pages"):
+        fetcher.fetch_day(JUNE_12)
+
+
+def test_a_429_waits_as_long_as_its_ratelimit_header_says_and_never_asks_the_page() -> None:
+    seen: list[str] = []
+    replies = iter([httpx.Response(429, headers={"RateLimit": '"api";r=0;t=7'})])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return next(replies, None) or httpx.Response(
+            200, content=NEWEST if request.url.params.get("p") == "0" else b"[]"
+        )
+
+    fetcher, time = _fetcher(handler)
+    assert fetcher.fetch_day(JUNE_12).status == "papers"
+    assert time.slept == [7.0] and "/papers/date/2026-06-12" not in seen
+
+
+def test_a_rate_limit_past_the_budget_stops_the_run_without_burning_retries() -> None:
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        return httpx.Response(429, headers={"RateLimit": '"api";r=0;t=120'})
+
+    fetcher, time = _fetcher(handler, policy=FetchPolicy(budget=60))
+    with pytest.raises(FetchStopped, match="asked again in 120 s, past the 60 s budget"):
+        fetcher.fetch_day(JUNE_12)
+    assert seen == ["/api/daily_papers"] and time.slept == []
+
+
+def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: Path) -> None:
+    """HF allows 500 API requests per 5-minute window; a year is 730 (a page and `[]` a day)."""
+    time = FakeTime()
+    arrivals: list[float] = []
+    entry = _entries(PARTIAL)[0]
+
+    def quota_keeping_hf(request: httpx.Request) -> httpx.Response:
+        arrivals.append(time.now)
+        recent = [t for t in arrivals if t > time.now - 300]
+        if len(recent) > 500:
+            return httpx.Response(429, headers={"RateLimit": '"api";r=0;t=300'})
+        day = request.url.params["date"]
+        featured = {**entry["paper"], "submittedOnDailyAt": f"{day}T00:00:00.000Z"}
+        page = [{**entry, "paper": featured}] if request.url.params["p"] == "0" else []
+        headers = {"RateLimit": f'"api";r={500 - len(recent)};t=300'}
+        return httpx.Response(200, json=page, headers=headers)
+
+    fetcher, _ = _fetcher(quota_keeping_hf, policy=FetchPolicy(concurrency=1), time=time)
+    days = [AUGUST_3 - timedelta(days=n) for n in range(365)]
+    report = fetch_days(site, days, source=fetcher)
+    assert not report.missed and not report.stopped
+    assert len(arrivals) == 730 and all(
+        len([t for t in arrivals if start <= t < start + 300]) <= 450 for start in arrivals
+    ), "a tenth of the quota left for the user's own browsing"
+    assert time.now < 2 * 300, "and no slower than the quota needs"
+    stored = load_content(site)
+    paper_id = entry["paper"]["id"]
+    assert paper_id in stored.papers
+    assert sum(any(e.paper_id == paper_id for e in d.entries) for d in stored.days.values()) == 365
+
+
+# ---- end to end: sitegen against a real server on 127.0.0.1 --------------------------------
+
+
+def _fetch(root: Path, url: str, *args: str) -> int:
+    return main(["--root", str(root), "fetch", "--base-url", url + "/", "--timeout", "2", *args])
+
+
+@pytest.mark.parametrize("per_page", [None, 2, 50])
+def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day_pages(
+    hf: tuple[FaultyHF, str], site: Path, tmp_path: Path, per_page: int | None
+) -> None:
+    source, url = hf
+    source.serve_answer("2026-06-12", NEWEST, per_page=per_page)
+    source.serve_answer("2026-08-03", PARTIAL, per_page=per_page)
+    assert _fetch(site, url, "--date", "2026-06-12") == 0
+    assert _fetch(site, url, "--date", "2026-08-03") == 0
+    assert main(["--root", str(site), "build"]) == 0
+
+    entries = _entries(NEWEST) + _entries(PARTIAL)
+    records = {r["id"]: r for r in json.loads((site / "public/api/papers.json").read_bytes())}
+    assert set(records) == {e["paper"]["id"] for e in entries}
+    for entry in entries:
+        paper = entry["paper"]
+        record = records[paper["id"]]
+        assert record["title"] == entry["title"] and record["upvotes"] == paper["upvotes"]
+        assert record["authors"] == [a["name"] for a in paper["authors"]]
+        assert record["published"] == paper["publishedAt"][:10]
+        assert record["days"] == [paper["submittedOnDailyAt"][:10]]
+        organization = entry.get("organization")
+        assert record["organization"] == (organization["fullname"] if organization else None)
+        page = (site / "public/papers" / paper["id"] / "index.html").read_text()
+        for link in (paper.get("githubRepo"), paper.get("projectPage")):
+            assert link is None or f'href="{link}"' in page
+    for day, listed in (("2026-06-12", _entries(NEWEST)), ("2026-08-03", _entries(PARTIAL))):
+        day_page_html = (site / "public/days" / day / "index.html").read_text()
+        assert all(f"papers/{e['paper']['id']}/" in day_page_html for e in listed)
+    page = (site / "public/papers" / THREE_PARAGRAPHS / "index.html").read_text()
+    assert page.count("<p>Advances in handwritten") == 1 and "<p>Our contributions" in page
+
+    # What was kept replays to the same content, byte for byte.
+    replay = tmp_path / "replay"
+    replay.mkdir()
+    (replay / "site.toml").write_bytes((site / "site.toml").read_bytes())
+    kept = sorted((site / "content/listings").iterdir())
+    assert [p.name for p in kept] == ["2026-06-12.json", "2026-08-03.json"]
+    assert main(["--root", str(replay), "ingest", *map(str, kept)]) == 0
+    assert tree_bytes(replay / "content") == tree_bytes(site / "content")
+
+
+def test_a_429_with_ratelimit_is_waited_out_end_to_end(
+    hf: tuple[FaultyHF, str], site: Path
+) -> None:
+    source, url = hf
+    too_many = Reply(429, headers=(("RateLimit", '"api";r=0;t=1'),))
+    source.serve_answer("2026-06-12", NEWEST, first=(too_many,))
+    started = time.monotonic()
+    assert _fetch(site, url, "--date", "2026-06-12") == 0
+    assert time.monotonic() - started >= 1.0, "t=1 was honoured"
+    assert not any(path.startswith("/papers/") for path, _ in source.requests)
+    assert len(load_content(site).days[JUNE_12].entries) == 30
+
+
+def test_a_page_of_another_day_is_reported_and_nothing_is_filed_under_the_wrong_day(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, url = hf
+    in_2024 = [_as_in_2024(e) for e in _entries(NEWEST)[:13]]
+    august_1 = day_page(in_2024, day="2024-08-01")
+    source.set("2024-08-01", [Reply(500)], [Reply(200, august_1)])
+    source.set("2024-08-02", [Reply(200, b"[]")])
+    source.set("2024-08-03", [Reply(500)], [Reply(200, august_1)])  # what HF shows for Saturday
+    status = _fetch(site, url, "--since", "2024-08-01", "--until", "2024-08-03", "--attempts", "1")
+    err = capsys.readouterr().err
+    assert status == 1 and "2024-08-03: FAILED" in err
+    assert "this answer lists 2024-08-01, not 2024-08-03" in err
+    days = load_content(site).days
+    assert list(days) == [date(2024, 8, 1)], "the right day is kept, the wrong one not filed"
+    assert len(days[date(2024, 8, 1)].entries) == 13
+
+
+def test_an_unreachable_host_stops_the_run_at_once_with_one_line(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    started = time.monotonic()
+    status = _fetch(site, url, "--since", "2026-06-01", "--until", "2026-06-10")
+    out, err = capsys.readouterr()
+    assert status == 1 and time.monotonic() - started < 5
+    (line,) = [line for line in err.splitlines() if not line.startswith("  hint:")]
+    assert line.startswith(f"sitegen: fetch stopped: cannot reach {url} (ConnectError")
+    assert "10 day(s) not fetched" in out and not (site / "content").exists()
