@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmarks of sitegen against Hugo on the shared synthetic corpus (issue #6).
+"""Benchmarks of sitegen against Hugo on the shared synthetic corpus (method: bench/README.md).
 
     python bench/run.py                       # 1k, 10k and 50k papers, 3 runs each
     python bench/run.py --sizes 1k,10k --runs 5 --skip-hugo
@@ -9,8 +9,8 @@ with `pip install .` as the scheduled workflow installs it. For each size it gen
 corpus with ../shared/bench/gen_corpus.py (listing and Hugo formats; D days x 50 papers, plus
 one more day per run held back), ingests the D days, then times, in turns: a cold build
 (`build --clean`: fresh process, empty output, no cache), the ingest of the next held-back
-day, the rebuild after it, and Hugo's cold build of the equivalent site. So each run is one
-day of a scheduled job on a kept checkout. It prints medians, peak RSS and sitegen/Hugo
+day in a fresh clone with the cache restored and on the kept checkout, the rebuild after it,
+and Hugo's cold build of the equivalent site. It prints medians, peak RSS and sitegen/Hugo
 ratios. Wall time is read with time.perf_counter, peak RSS from the kernel (wait4), both by
 a small process that starts each timed command (see _TIMER).
 """
@@ -144,6 +144,19 @@ def fresh_site(work: Path, name: str) -> Path:
     return site
 
 
+def fresh_clone(site: Path, clone: Path) -> Path:
+    """A copy of `site`'s sources, content and cache, every file new, as a checkout makes."""
+    shutil.rmtree(clone, ignore_errors=True)
+    clone.mkdir()
+    for name in ("site.toml", "templates", "content", ".sitegen-cache"):
+        source = site / name
+        if source.is_dir():
+            shutil.copytree(source, clone / name, copy_function=shutil.copyfile)
+        else:
+            shutil.copyfile(source, clone / name)
+    return clone
+
+
 def discard(path: Path, trash: Path) -> None:
     # Renamed, not deleted, so a cold build starts from an empty output at O(1) cost.
     if path.exists():
@@ -194,6 +207,7 @@ def bench_size(
             "ingest all",
             "cold build",
             "ingest one day",
+            "ingest one day, fresh clone",
             "rebuild after one day",
             "hugo cold",
         )
@@ -206,6 +220,13 @@ def bench_size(
         discard(site / "public", trash)
         # --clean: no parse cache either, a true cold build.
         results["cold build"].add(*timed([*sitegen, "--root", str(site), "build", "--clean"]))
+        # As the scheduled job runs it: a fresh clone (new inodes and mtimes) with
+        # .sitegen-cache/ restored, here a copy of the kept site's.
+        clone = fresh_clone(site, work / f"clone-{label}")
+        results["ingest one day, fresh clone"].add(
+            *timed([*sitegen, "--root", str(clone), "ingest", str(next_day)])
+        )
+        shutil.rmtree(clone)
         results["ingest one day"].add(
             *timed([*sitegen, "--root", str(site), "ingest", str(next_day)])
         )
