@@ -94,27 +94,57 @@ def _topics(reader: _Reader, raw: Any) -> tuple[Topic, ...]:
     for item in raw:
         if not isinstance(item, dict):
             raise reader.error("topics", "must be an array of tables", "[[topics]] ...")
-        reader.only(item, {"slug", "name", "description", "keywords"}, "a [[topics]] table")
+        reader.only(item, _TOPIC_KEYS, "a [[topics]] table")
         slug = reader.string(item, "slug")
         if not _SLUG.fullmatch(slug) or slug in seen:
             raise reader.error(
                 "slug", f"{slug!r} is not a unique lowercase-hyphenated slug", 'slug = "robotics"'
             )
         seen.add(slug)
-        keywords = item.get("keywords", [])
-        if not isinstance(keywords, list) or not all(
-            isinstance(k, str) and k.strip() for k in keywords
-        ):
-            raise reader.error("keywords", "must be an array of non-empty strings", '["robot"]')
+        kind = item.get("kind", "area")
+        if kind not in ("area", "facet"):
+            raise reader.error("kind", 'must be "area" or "facet"', 'kind = "facet"')
+        fallback = item.get("fallback", False)
+        if not isinstance(fallback, bool):
+            raise reader.error("fallback", "must be true or false", "fallback = true")
         topics.append(
             Topic(
                 slug=slug,
                 name=reader.string(item, "name"),
                 description=reader.string(item, "description", default=""),
-                keywords=tuple(k.strip() for k in keywords),
+                keywords=_strings(reader, item, "keywords", '["robot"]'),
+                kind=kind,
+                generic=_strings(reader, item, "generic", '["robot"]'),
+                yields_to=_strings(reader, item, "yields_to", '["agents"]'),
+                fallback=fallback,
             )
         )
+    for topic in topics:
+        for other in topic.yields_to:
+            if other not in seen:
+                raise reader.error(
+                    "yields_to", f"names {other!r}, which is no topic's slug", '["agents"]'
+                )
     return tuple(topics)
+
+
+_TOPIC_KEYS = {
+    "slug",
+    "name",
+    "description",
+    "kind",
+    "keywords",
+    "generic",
+    "yields_to",
+    "fallback",
+}
+
+
+def _strings(reader: _Reader, item: dict[str, Any], key: str, example: str) -> tuple[str, ...]:
+    values = item.get(key, [])
+    if not isinstance(values, list) or not all(isinstance(v, str) and v.strip() for v in values):
+        raise reader.error(key, "must be an array of non-empty strings", example)
+    return tuple(v.strip() for v in values)
 
 
 class _Reader:
