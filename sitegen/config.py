@@ -44,7 +44,9 @@ class SiteConfig:
 
 
 _TOP_KEYS = frozenset({"title", "description", "language", "base_url", "feeds", "pages", "topics"})
-_TOPIC_KEYS = frozenset({"slug", "name", "description", "keywords"})
+_TOPIC_KEYS = frozenset(
+    {"slug", "name", "description", "kind", "keywords", "generic", "yields_to", "fallback"}
+)
 
 
 def parse_config(text: str, *, source: str) -> SiteConfig:
@@ -77,7 +79,8 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
 
 def _topics(top: TomlFields) -> tuple[Topic, ...]:
     topics: list[Topic] = []
-    for item in top.tables("topics"):
+    tables = top.tables("topics")
+    for item in tables:
         item.only(_TOPIC_KEYS, "a [[topics]] table")
         slug = item.required_text("slug")
         if not _SLUG.fullmatch(slug) or any(t.slug == slug for t in topics):
@@ -86,12 +89,31 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
                 location=item.where_value(slug),
                 hint='e.g. slug = "robotics"',
             )
+        kind = item.text_or_none("kind") or "area"
+        if kind not in ("area", "facet"):
+            raise item.fail("kind", '"area" or "facet"', 'kind = "facet"')
+        fallback = item.table.get("fallback", False)
+        if not isinstance(fallback, bool):
+            raise item.fail("fallback", "true or false", "fallback = true")
         topics.append(
             Topic(
                 slug=slug,
                 name=item.required_text("name"),
                 description=item.text_or_none("description") or "",
                 keywords=item.texts("keywords"),
+                kind=kind,
+                generic=item.texts("generic"),
+                yields_to=item.texts("yields_to"),
+                fallback=fallback,
             )
         )
+    slugs = {t.slug for t in topics}
+    for topic, item in zip(topics, tables, strict=True):
+        for other in topic.yields_to:
+            if other not in slugs:
+                raise ConfigError(
+                    f"`yields_to` names {other!r}, which is no topic's slug",
+                    location=item.where_value(other),
+                    hint="use slugs of [[topics]] tables: " + ", ".join(sorted(slugs)),
+                )
     return tuple(topics)

@@ -118,10 +118,16 @@ class Day:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Topic:
+    """One topic of site.toml's taxonomy and the rules that give it to a paper."""
+
     slug: str
     name: str
     description: str
-    keywords: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # phrases that are evidence on their own
+    kind: str = "area"  # "area": the paper's field (one at least); "facet": a cross-cutting theme
+    generic: tuple[str, ...] = ()  # words that count only beside one of `keywords`
+    yields_to: tuple[str, ...] = ()  # slugs: this topic is dropped when one of them is given
+    fallback: bool = False  # an area given when no other area is
 
 
 class PaperKeys(NamedTuple):

@@ -1,24 +1,42 @@
-"""Topic assignment: keyword rules from site.toml over a paper's title, abstract and keywords.
+"""Topic assignment: site.toml's rules over a paper's title, abstract and source keywords.
 
 Rules are data (site.toml) applied at build time, so editing them re-topics every paper without
-re-ingesting anything. A paper gets at most three rule topics, the best-scoring.
+re-ingesting anything. The taxonomy has two kinds of topic (issue #18): areas, the field a paper
+belongs to (every paper gets one, at most two), and facets, a method or theme across fields (at
+most two), so a method tag never pushes a paper's field out.
 
-A keyword is a phrase of words; text and keywords are split into the same lowercase word
-tokens (a trailing plural "s" dropped), so "Diffusion Models" matches the keyword
-"diffusion model" and "RL" never matches inside "world".
+Evidence, weighed so that one stray word decides nothing:
+- text and keywords are split into the same lowercase word tokens (a trailing plural "s"
+  dropped), so "Diffusion Models" matches "diffusion model" and "RL" never matches in "world";
+- the longest phrase wins and each word counts once: "vision-language model" is evidence for
+  multimodal models and not also for "language model";
+- a phrase in the title weighs 3 and decides; one of the listing's own keywords (Hugging Face's
+  `ai_keywords`) weighs 2; one in the abstract weighs 1, three mentions of a phrase at most;
+- a topic's `generic` words ("benchmark", "efficient") count only beside one of its keywords;
+- a topic that `yields_to` others is dropped when one of them is found ("Language Models" gives
+  way to "Agents"), and the `fallback` area is given when no other area is.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Paper, Topic
 
-_TITLE_WEIGHT = 2  # a keyword in the title decides on its own
-_THRESHOLD = 2  # otherwise two mentions in the abstract, or a source keyword plus one mention
-MAX_RULE_TOPICS = 3  # the best-scoring topics only: five tags on a paper tell a reader nothing
+_TITLE_WEIGHT = 3  # a keyword in the title decides on its own
+_SOURCE_KEYWORD_WEIGHT = 2  # the listing's own keyword for the paper, plus one mention, decides
+_THRESHOLD = 3  # otherwise three mentions in the abstract
+# A facet is a claim about what a paper contributes, not its field: it needs more than a title
+# word (e.g. the title's keyword and two more mentions).
+_FACET_THRESHOLD = 5
+_ABSTRACT_REPEATS = 3  # a phrase said ten times in the abstract is not ten times the evidence
+# A second area or facet must have a third of the first one's score: a paper mostly about
+# continual learning that mentions "image" three times is not a vision paper.
+_RUNNER_UP_SHARE = 2 / 5
+MAX_AREAS = 3
+MAX_FACETS = 2
 _WORD = re.compile(r"[^\W_]+")
 # A trailing "s" of a word of four or more letters, unless "ss": "models" -> "model".
 _PLURAL_S = re.compile(r"(?<![^\W_])([^\W_]{2,}[^\W_s])s(?![^\W_])")
@@ -26,63 +44,257 @@ _PLURAL_S = re.compile(r"(?<![^\W_])([^\W_]{2,}[^\W_s])s(?![^\W_])")
 
 @dataclass(frozen=True, slots=True)
 class TopicMatcher:
-    phrases: Mapping[tuple[str, ...], tuple[str, ...]]  # keyword tokens -> topic slugs
-    lengths: Mapping[str, tuple[int, ...]]  # first word of a keyword -> its keywords' lengths
-    known: frozenset[str]
+    """The taxonomy compiled once for matching many papers."""
+
+    # phrase tokens -> (topic slug, whether the phrase is only a generic word of that topic)
+    phrases: Mapping[tuple[str, ...], tuple[tuple[str, bool], ...]]
+    lengths: Mapping[
+        str, tuple[int, ...]
+    ]  # first word of a phrase -> phrase lengths, longest first
+    topics: Mapping[str, Topic]  # slug -> topic, in site.toml order
     order: Mapping[str, int]  # topic slug -> its place in site.toml
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopicEvidence:
+    """Why a paper has a topic: its score and the phrases found."""
+
+    slug: str
+    score: int
+    keywords: tuple[str, ...]  # the topic's keywords found, as written in the text's tokens
+    generic: tuple[str, ...]  # its generic words found (they counted because keywords did)
+    in_title: bool = False  # one of its keywords is in the title
+    by_hand: bool = False  # given in the paper's `topics`; no rule needed
+    fallback: bool = False  # the fallback area, given because no other area was found
+
+    @property
+    def rests_on_one_word(self) -> bool:
+        """Given by a rule on the strength of a single one-word keyword (a fragile assignment)."""
+        return (
+            not self.by_hand
+            and not self.fallback
+            and len(self.keywords) == 1
+            and " " not in self.keywords[0]
+        )
+
+
 def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
-    phrases: dict[tuple[str, ...], list[str]] = {}
+    phrases: dict[tuple[str, ...], dict[str, bool]] = {}
     for topic in topics:
-        for keyword in topic.keywords:
-            tokens = _tokens(keyword)
-            if tokens and topic.slug not in phrases.setdefault(tokens, []):
-                phrases[tokens].append(topic.slug)
+        for words, generic in (
+            *((k, False) for k in topic.keywords),
+            *((g, True) for g in topic.generic),
+        ):
+            tokens = _tokens(words)
+            if tokens:
+                found = phrases.setdefault(tokens, {})
+                # A phrase listed both ways for one topic is a keyword.
+                found[topic.slug] = found.get(topic.slug, True) and generic
     lengths: dict[str, set[int]] = {}
     for tokens in phrases:
         lengths.setdefault(tokens[0], set()).add(len(tokens))
     return TopicMatcher(
-        phrases={tokens: tuple(slugs) for tokens, slugs in phrases.items()},
-        lengths={word: tuple(sorted(n)) for word, n in lengths.items()},
-        known=frozenset(topic.slug for topic in topics),
+        phrases={tokens: tuple(slugs.items()) for tokens, slugs in phrases.items()},
+        lengths={word: tuple(sorted(n, reverse=True)) for word, n in lengths.items()},
+        topics={topic.slug: topic for topic in topics},
         order={topic.slug: index for index, topic in enumerate(topics)},
     )
 
 
 def assign_topics(paper: Paper, matcher: TopicMatcher) -> tuple[str, ...]:
-    """The paper's topic slugs: those it was given by hand, then those its text matches."""
-    scores: dict[str, int] = {}
-    for text, weight in (
-        (paper.title, _TITLE_WEIGHT),
-        (paper.abstract, 1),
-        (" ; ".join(paper.keywords), 1),
-    ):
-        for slug in _matches(_tokens(text), matcher):
-            scores[slug] = scores.get(slug, 0) + weight
-    ranked = sorted(
-        (slug for slug, score in scores.items() if score >= _THRESHOLD),
-        key=lambda slug: (-scores[slug], matcher.order[slug]),
+    """The paper's topic slugs: those it was given by hand, then its areas, then its facets."""
+    return tuple(evidence.slug for evidence in explain_topics(paper, matcher))
+
+
+def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, ...]:
+    """The paper's topics, as `assign_topics` gives them, each with the evidence for it."""
+    found = _evidence(paper, matcher)
+    topics = matcher.topics
+    qualified = {
+        slug: evidence
+        for slug, evidence in found.items()
+        if evidence.keywords
+        and evidence.score >= (_THRESHOLD if topics[slug].kind == "area" else _FACET_THRESHOLD)
+    }
+    for slug in list(qualified):
+        if any(other in qualified for other in topics[slug].yields_to):
+            del qualified[slug]
+    areas = _best(
+        [e for e in qualified.values() if topics[e.slug].kind == "area"], MAX_AREAS, matcher
     )
-    matched = sorted(ranked[:MAX_RULE_TOPICS], key=matcher.order.__getitem__)
-    manual = tuple(slug for slug in paper.topics if slug in matcher.known)
-    return tuple(dict.fromkeys((*manual, *matched)))
+    facets = _best(
+        [e for e in qualified.values() if topics[e.slug].kind != "area"], MAX_FACETS, matcher
+    )
+    if not areas:
+        areas = [
+            TopicEvidence(slug=t.slug, score=0, keywords=(), generic=(), fallback=True)
+            for t in topics.values()
+            if t.fallback and t.kind == "area"
+        ]
+    manual = [
+        TopicEvidence(slug=slug, score=0, keywords=(), generic=(), by_hand=True)
+        for slug in paper.topics
+        if slug in topics
+    ]
+    chosen: dict[str, TopicEvidence] = {}
+    for evidence in (*manual, *areas, *facets):
+        chosen.setdefault(evidence.slug, evidence)
+    return tuple(chosen.values())
 
 
-def _matches(tokens: tuple[str, ...], matcher: TopicMatcher) -> list[str]:
-    # Most words start no keyword: one dict lookup each, n-grams only where one may start.
-    found: list[str] = []
+def _best(found: list[TopicEvidence], limit: int, matcher: TopicMatcher) -> list[TopicEvidence]:
+    ranked = sorted(found, key=lambda e: (-e.score, matcher.order[e.slug]))
+    if not ranked:
+        return []
+    floor = ranked[0].score * _RUNNER_UP_SHARE
+    # A topic the title names stays: the floor is for what the abstract only mentions.
+    kept = [e for e in ranked if e.in_title or e.score >= floor][:limit]
+    return sorted(kept, key=lambda e: matcher.order[e.slug])
+
+
+def _evidence(paper: Paper, matcher: TopicMatcher) -> dict[str, TopicEvidence]:
+    scores: dict[str, int] = {}
+    keywords: dict[str, dict[str, None]] = {}
+    generic: dict[str, dict[str, None]] = {}
+    generic_scores: dict[str, int] = {}
+    in_title: set[str] = set()
+    for text, weight, repeats, is_title in (
+        (paper.title, _TITLE_WEIGHT, None, True),
+        (" ; ".join(paper.keywords), _SOURCE_KEYWORD_WEIGHT, None, False),
+        (paper.abstract, 1, _ABSTRACT_REPEATS, False),
+    ):
+        seen: dict[tuple[str, ...], int] = {}
+        for phrase in _phrases(_tokens(text), matcher):
+            seen[phrase] = seen.get(phrase, 0) + 1
+            if repeats is not None and seen[phrase] > repeats:
+                continue
+            for slug, is_generic in matcher.phrases[phrase]:
+                words = " ".join(phrase)
+                if is_generic:
+                    generic.setdefault(slug, {})[words] = None
+                    generic_scores[slug] = generic_scores.get(slug, 0) + weight
+                else:
+                    keywords.setdefault(slug, {})[words] = None
+                    scores[slug] = scores.get(slug, 0) + weight
+                    if is_title:
+                        in_title.add(slug)
+    # Generic words count only beside a keyword of their topic.
+    return {
+        slug: TopicEvidence(
+            slug=slug,
+            score=score + generic_scores.get(slug, 0),
+            keywords=tuple(keywords[slug]),
+            generic=tuple(generic.get(slug, ())),
+            in_title=slug in in_title,
+        )
+        for slug, score in scores.items()
+    }
+
+
+def _phrases(tokens: tuple[str, ...], matcher: TopicMatcher) -> Iterable[tuple[str, ...]]:
+    # Leftmost longest: a phrase found consumes its words, so "policy optimization" is not also
+    # "optimization". Most words start no phrase: one dict lookup each.
     phrases, lengths = matcher.phrases, matcher.lengths
-    remaining = len(tokens)
-    for start, word in enumerate(tokens):
-        for length in lengths.get(word, ()):
-            if length > remaining - start:
-                break  # lengths are sorted; a cut-off slice must not match a shorter keyword
-            slugs = phrases.get(tokens[start : start + length])
-            if slugs:
-                found.extend(slugs)
-    return found
+    start, end = 0, len(tokens)
+    while start < end:
+        for length in lengths.get(tokens[start], ()):
+            phrase = tokens[start : start + length]
+            if len(phrase) == length and phrase in phrases:
+                yield phrase
+                start += length
+                break
+        else:
+            start += 1
 
 
 def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(_PLURAL_S.sub(r"\1", text.casefold())))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopicChange:
+    """One topic's line in a `TopicReport`."""
+
+    slug: str
+    name: str
+    papers: int  # papers with the topic under the current rules
+    one_word: int  # of those, papers that have it on the strength of a single one-word keyword
+    gained: tuple[str, ...] = ()  # paper ids that have it now and did not before, sorted
+    lost: tuple[str, ...] = ()  # paper ids that had it before and do not now, sorted
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopicReport:
+    """What the topic rules do to a set of papers, and what changed since other rules."""
+
+    papers: int
+    without_area: int  # papers left with no area (no fallback area in the taxonomy)
+    topics: tuple[TopicChange, ...]  # in site.toml order, then topics the rules no longer have
+    compared: bool  # whether previous rules were given (gained and lost are meaningful)
+
+    def lines(self) -> list[str]:
+        width = max((len(t.slug) for t in self.topics), default=5)
+        header = f"{'topic':<{width}}  papers  one-word"
+        if self.compared:
+            header += "  gained  lost"
+        out = [
+            f"topics of {self.papers} papers; {self.without_area} without an area",
+            header,
+        ]
+        for topic in self.topics:
+            line = f"{topic.slug:<{width}}  {topic.papers:>6}  {topic.one_word:>8}"
+            if self.compared:
+                line += f"  {len(topic.gained):>+6}  {-len(topic.lost):>+4}"
+            out.append(line)
+        if self.compared:
+            for topic in self.topics:
+                for sign, ids in (("+", topic.gained), ("-", topic.lost)):
+                    out.extend(f"{sign} {topic.slug}: {paper_id}" for paper_id in ids)
+        return out
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines())
+
+
+def topic_report(
+    papers: Sequence[Paper],
+    taxonomy: tuple[Topic, ...],
+    *,
+    previous: tuple[Topic, ...] | None = None,
+) -> TopicReport:
+    """Per topic: its papers, how many rest on one single-word keyword, and, given the rules
+    before an edit (`previous`), the papers each topic gained and lost."""
+    matcher = compile_topics(taxonomy)
+    now = {paper.id: explain_topics(paper, matcher) for paper in papers}
+    before: dict[str, set[str]] = {}
+    if previous is not None:
+        old = compile_topics(previous)
+        before = {paper.id: set(assign_topics(paper, old)) for paper in papers}
+    names = {t.slug: t.name for t in (*(previous or ()), *taxonomy)}
+    slugs = list(dict.fromkeys((*(t.slug for t in taxonomy), *(t.slug for t in previous or ()))))
+    changes = []
+    for slug in slugs:
+        having = {pid for pid, found in now.items() if any(e.slug == slug for e in found)}
+        had = {pid for pid, found in before.items() if slug in found}
+        changes.append(
+            TopicChange(
+                slug=slug,
+                name=names[slug],
+                papers=len(having),
+                one_word=sum(
+                    1
+                    for found in now.values()
+                    for e in found
+                    if e.slug == slug and e.rests_on_one_word
+                ),
+                gained=tuple(sorted(having - had)) if previous is not None else (),
+                lost=tuple(sorted(had - having)),
+            )
+        )
+    areas = {t.slug for t in taxonomy if t.kind == "area"}
+    return TopicReport(
+        papers=len(papers),
+        without_area=sum(1 for found in now.values() if not any(e.slug in areas for e in found)),
+        topics=tuple(changes),
+        compared=previous is not None,
+    )

@@ -147,7 +147,7 @@ def test_dark_mode_follows_the_system(browser: Browser, base_url: str) -> None:
 
 def test_pages_read_without_javascript(browser: Browser, base_url: str) -> None:
     page = _page(browser, javascript=False)
-    page.goto(base_url + "topics/llm/")
+    page.goto(base_url + "topics/continual-learning/")
     assert page.locator("ul.cards > li").count() > 10
     assert page.locator("nav.pager a").count() >= 1
 

@@ -211,8 +211,8 @@ def test_worker_processes_build_the_same_bytes(
     assert main(["--root", str(bundled), "build", "--jobs", "2", "--out", str(pooled)]) == 0
     assert tree_bytes(alone) == tree_bytes(pooled)
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 484 pages and 55 feeds"] * 2
-    assert lines[1] == lines[3] == "  all 547 files rendered and 547 written (8.7 MB): a full build"
+    assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 487 pages and 67 feeds"] * 2
+    assert lines[1] == lines[3] == "  all 562 files rendered and 562 written (8.5 MB): a full build"
 
 
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(

@@ -1,21 +1,48 @@
-"""Topic rules: keywords over title, abstract and source keywords; taxonomy as data."""
+"""Topic rules: areas and facets from site.toml, judged against papers filed by hand (issue #18)."""
 
 from __future__ import annotations
 
-import shutil
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pytest
+
 from sitegen.config import parse_config
+from sitegen.errors import ConfigError
+from sitegen.listings import parse_listing
 from sitegen.model import Paper, Topic
 from sitegen.store import load_content
-from sitegen.topics import assign_topics, compile_topics
+from sitegen.topics import assign_topics, compile_topics, explain_topics, topic_report
 from tests.conftest import REPO
+
+LABELLED = Path(__file__).parent / "topics"
 
 TOPICS = (
     Topic(slug="nli", name="NLI", description="", keywords=("natural language inference",)),
     Topic(slug="nl", name="NL", description="", keywords=("natural language",)),
     Topic(slug="rl", name="RL", description="", keywords=("rl", "reinforcement learning")),
     Topic(slug="diffusion", name="Diffusion", description="", keywords=("diffusion model",)),
+    Topic(
+        slug="llm",
+        name="LLM",
+        description="",
+        keywords=("language model",),
+        generic=("transformer",),
+        yields_to=("agents",),
+    ),
+    Topic(slug="vlm", name="VLM", description="", keywords=("vision-language model",)),
+    Topic(slug="agents", name="Agents", description="", keywords=("agent",)),
+    Topic(slug="ml", name="ML", description="", fallback=True),
+    Topic(
+        slug="benchmarks",
+        name="Benchmarks",
+        description="",
+        kind="facet",
+        keywords=("a benchmark",),
+        generic=("benchmark", "evaluation"),
+    ),
 )
 MATCHER = compile_topics(TOPICS)
 
@@ -28,18 +55,45 @@ def test_a_keyword_in_the_title_decides() -> None:
     assert assign_topics(_paper("Diffusion Models Beat GANs"), MATCHER) == ("diffusion",)
 
 
-def test_one_mention_in_the_abstract_is_not_enough_two_are() -> None:
-    assert assign_topics(_paper("T", "We use RL here."), MATCHER) == ()
-    assert assign_topics(_paper("T", "RL helps. More RL."), MATCHER) == ("rl",)
+def test_the_abstract_must_say_it_three_times() -> None:
+    assert assign_topics(_paper("T", "RL helps. More RL."), MATCHER) == ("ml",)
+    assert assign_topics(_paper("T", "RL helps. More RL. RL again."), MATCHER) == ("rl",)
 
 
 def test_words_match_whole_not_inside_other_words() -> None:
-    assert assign_topics(_paper("A world of control", "world world"), MATCHER) == ()
+    assert assign_topics(_paper("A world of control", "world world world"), MATCHER) == ("ml",)
 
 
-def test_a_phrase_cut_off_by_the_end_of_the_text_counts_once() -> None:
-    # "natural language" ends the abstract: the three-word keyword must not match it again.
-    assert assign_topics(_paper("T", "It reads natural language"), MATCHER) == ()
+def test_the_longest_phrase_wins_and_its_words_count_once() -> None:
+    # "vision-language model" is not also evidence for "language model".
+    assert assign_topics(_paper("A Vision-Language Model"), MATCHER) == ("vlm",)
+    # "natural language inference" ends the text: it must not match "natural language" instead.
+    found = assign_topics(_paper("T", "natural language inference " * 3), MATCHER)
+    assert found == ("nli",)
+
+
+def test_generic_words_count_only_beside_a_keyword() -> None:
+    # "Benchmark" and "evaluation" alone put no paper under Benchmarks (issue #18).
+    words = "Benchmark results and evaluation. The benchmark, the evaluation, one benchmark."
+    assert "benchmarks" not in assign_topics(_paper("Benchmark Evaluation", words), MATCHER)
+    with_keyword = _paper("We Release a Benchmark", words)
+    assert "benchmarks" in assign_topics(with_keyword, MATCHER)
+
+
+def test_the_listing_keywords_count_twice_an_abstract_mention() -> None:
+    paper = _paper("T", "RL once.", keywords=("reinforcement learning",))
+    assert assign_topics(paper, MATCHER) == ("rl",)
+
+
+def test_a_general_area_yields_to_a_specific_one() -> None:
+    assert assign_topics(_paper("Language Model Agents"), MATCHER) == ("agents",)
+    assert assign_topics(_paper("Language Models"), MATCHER) == ("llm",)
+
+
+def test_the_fallback_area_is_given_when_no_other_area_is() -> None:
+    assert assign_topics(_paper("On Nothing in Particular"), MATCHER) == ("ml",)
+    (evidence,) = explain_topics(_paper("On Nothing in Particular"), MATCHER)
+    assert evidence.fallback and not evidence.rests_on_one_word
 
 
 def test_hand_given_topics_come_first_and_unknown_ones_are_ignored() -> None:
@@ -47,30 +101,184 @@ def test_hand_given_topics_come_first_and_unknown_ones_are_ignored() -> None:
     assert assign_topics(paper, MATCHER) == ("rl", "diffusion")
 
 
-def test_source_keywords_count_as_one_mention() -> None:
-    paper = _paper("T", "RL once.", keywords=("reinforcement learning",))
-    assert assign_topics(paper, MATCHER) == ("rl",)
-
-
-def test_at_most_three_rule_topics_the_best_scoring() -> None:
+def test_at_most_three_areas_each_with_two_fifths_of_the_best_score() -> None:
     topics = tuple(
         Topic(slug=f"t{i}", name=f"T{i}", description="", keywords=(f"word{i}",)) for i in range(5)
     )
     matcher = compile_topics(topics)
-    # Scores: a title mention weighs 2, an abstract mention 1. t4=4, t3=3, t1=3, t0=2, t2=2.
-    paper = _paper("word4 word4 word3", "word3 word0 word0 word1 word1 word1 word2 word2")
-    assert assign_topics(paper, matcher) == ("t1", "t3", "t4")  # in taxonomy order
-    # Equal scores are broken by the taxonomy's order.
-    assert assign_topics(
-        _paper("T", "word2 word2 word0 word0 word1 word1 word3 word3"), matcher
-    ) == ("t0", "t1", "t2")
+    # Scores: a title mention weighs 3, an abstract mention 1. t4=6, t3=4, t1=3, t0=3, t2=0.
+    paper = _paper("word4 word4 word3", "word3 word0 word0 word0 word1 word1 word1")
+    assert assign_topics(paper, matcher) == ("t0", "t3", "t4")  # in taxonomy order
+    # t1 has 3, under two fifths of t4's 9: a paper about one thing that mentions another.
+    paper = _paper("word4 word4 word4", "word1 word1 word1")
+    assert assign_topics(paper, matcher) == ("t4",)
 
 
-def test_the_default_taxonomy_fits_the_bundled_papers(site: Path) -> None:
-    shutil.copytree(REPO / "content", site / "content")
-    config = parse_config((site / "site.toml").read_text(), source="site.toml")
-    assert 12 <= len(config.topics) <= 20
-    matcher = compile_topics(config.topics)
-    papers = load_content(site).papers.values()
-    with_topic = sum(1 for paper in papers if assign_topics(paper, matcher))
-    assert len(papers) == 450 and with_topic / len(papers) >= 0.9
+def test_evidence_names_the_phrases_found() -> None:
+    (evidence,) = explain_topics(_paper("Diffusion Models", "A diffusion model."), MATCHER)
+    assert evidence.slug == "diffusion" and evidence.score == 4
+    assert evidence.keywords == ("diffusion model",) and not evidence.rests_on_one_word
+    (rl,) = explain_topics(_paper("RL at scale"), MATCHER)
+    assert rl.keywords == ("rl",) and rl.rests_on_one_word
+
+
+# --- site.toml's taxonomy ------------------------------------------------------------------
+
+
+def _config_with(topic_toml: str) -> str:
+    head = (REPO / "site.toml").read_text().split("[[topics]]")[0]
+    return head + topic_toml
+
+
+def test_a_topic_table_refuses_unknown_keys_with_their_line() -> None:
+    text = _config_with('[[topics]]\nslug = "a"\nname = "A"\nkeywords = ["a"]\nweight = 2\n')
+    with pytest.raises(ConfigError) as error:
+        parse_config(text, source="site.toml")
+    assert "unknown key `weight`" in str(error.value)
+    assert error.value.location.line == text.splitlines().index("weight = 2") + 1
+
+
+def test_kind_and_yields_to_are_checked() -> None:
+    bad_kind = _config_with('[[topics]]\nslug = "a"\nname = "A"\nkind = "tag"\n')
+    with pytest.raises(ConfigError, match="area"):
+        parse_config(bad_kind, source="site.toml")
+    bad_yield = _config_with('[[topics]]\nslug = "a"\nname = "A"\nyields_to = ["b"]\n')
+    with pytest.raises(ConfigError, match="no topic"):
+        parse_config(bad_yield, source="site.toml")
+
+
+def _default_taxonomy() -> tuple[Topic, ...]:
+    return parse_config((REPO / "site.toml").read_text(), source="site.toml").topics
+
+
+def _all_papers() -> dict[str, Paper]:
+    """The 450 bundled papers and the 33 of the real Hugging Face answers (with ai_keywords)."""
+    papers = dict(load_content(REPO).papers)
+    for answer in sorted((LABELLED / "hf").glob("*.json")):
+        for entry in parse_listing(answer.read_bytes(), origin=answer.name).entries:
+            assert entry.arxiv_id
+            papers[entry.arxiv_id] = Paper(
+                id=entry.arxiv_id,
+                title=entry.title,
+                abstract=entry.abstract,
+                keywords=entry.keywords,
+            )
+    return papers
+
+
+def test_the_default_taxonomy_has_areas_and_facets_and_no_topic_holds_most_papers() -> None:
+    taxonomy = _default_taxonomy()
+    kinds = Counter(topic.kind for topic in taxonomy)
+    assert kinds["area"] >= 12 and kinds["facet"] >= 4
+    matcher = compile_topics(taxonomy)
+    areas = {t.slug for t in taxonomy if t.kind == "area"}
+    papers = _all_papers()
+    found = {pid: assign_topics(paper, matcher) for pid, paper in papers.items()}
+    assert len(found) == 483
+    assert all(areas & set(slugs) for slugs in found.values())  # every paper has a field
+    counts = Counter(slug for slugs in found.values() for slug in slugs)
+    assert max(counts.values()) < len(found) / 3, counts.most_common(3)
+
+
+# --- the labelled set (tests/topics/labelled.toml) -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Judgement:
+    precision: float  # share of assigned topics a researcher gave too
+    recall: float  # share of the researcher's topics that were assigned
+    worst_topic: tuple[str, float]  # the least precise topic assigned at least 5 times
+    without_topic: float  # share of papers with no topic at all
+
+
+def _judge(assign: dict[str, tuple[str, ...]], split: str) -> Judgement:
+    labelled = tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
+    right = assigned = wanted = empty = 0
+    per_topic: Counter[str] = Counter()
+    per_topic_right: Counter[str] = Counter()
+    papers = [entry for entry in labelled if entry["split"] == split]
+    for entry in papers:
+        got, want = set(assign[entry["id"]]), set(entry["topics"])
+        right, assigned, wanted = right + len(got & want), assigned + len(got), wanted + len(want)
+        empty += not got
+        per_topic.update(got)
+        per_topic_right.update(got & want)
+    worst = min(
+        ((slug, per_topic_right[slug] / n) for slug, n in per_topic.items() if n >= 5),
+        key=lambda item: item[1],
+    )
+    return Judgement(
+        precision=right / assigned,
+        recall=right / wanted,
+        worst_topic=worst,
+        without_topic=empty / len(papers),
+    )
+
+
+def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
+    labelled = tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
+    papers = _all_papers()
+    slugs = {topic.slug for topic in _default_taxonomy()}
+    splits = Counter(entry["split"] for entry in labelled)
+    assert (
+        len(labelled) >= 150 and splits["held-out"] >= 60 and set(splits) == {"held-out", "tuning"}
+    )
+    assert len({entry["id"] for entry in labelled}) == len(labelled)
+    for entry in labelled:
+        assert papers[entry["id"]].title == entry["title"]
+        assert entry["topics"] and set(entry["topics"]) <= slugs, entry["id"]
+
+
+def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> None:
+    # Floors a little under what the held-out papers measured when the rules were last tuned
+    # (precision 0.75, recall 0.84, worst topic 0.25, none without a topic). The rules before
+    # issue #18 measure 0.52, 0.66 and 0.00 here, and fail. Issue #18 asks for 0.90, 0.85, 0.80
+    # and under 3%: not reached yet; raise these floors as the rules get better, never lower.
+    matcher = compile_topics(_default_taxonomy())
+    assigned = {pid: assign_topics(paper, matcher) for pid, paper in _all_papers().items()}
+    judged = _judge(assigned, "held-out")
+    assert judged.precision >= 0.72
+    assert judged.recall >= 0.82
+    assert judged.worst_topic[1] >= 0.2, judged.worst_topic
+    assert judged.without_topic < 0.03
+
+
+# --- the report an editor reads after changing the rules -----------------------------------
+
+
+def test_the_report_counts_one_word_assignments_and_what_a_rule_change_moved() -> None:
+    papers = list(_all_papers().values())
+    taxonomy = _default_taxonomy()
+    before = topic_report(papers, taxonomy)
+    assert before.papers == 483 and before.without_area == 0 and not before.compared
+    # Drop the keyword "diffusion" from its topic: the papers that had the topic only through
+    # that word lose it, and none gains it.
+    edited = tuple(
+        replace(t, keywords=tuple(k for k in t.keywords if k != "diffusion"))
+        if t.slug == "generative-models"
+        else t
+        for t in taxonomy
+    )
+    after = topic_report(papers, edited, previous=taxonomy)
+    generative = next(t for t in after.topics if t.slug == "generative-models")
+    assert generative.lost and not generative.gained
+    was = next(t for t in before.topics if t.slug == "generative-models")
+    assert generative.papers == was.papers - len(generative.lost)
+    text = str(after)
+    assert "gained" in text and f"- generative-models: {generative.lost[0]}" in text.splitlines()
+
+
+def test_the_report_finds_the_one_word_assignments_of_the_old_rules() -> None:
+    # The rules before issue #18 gave "Safety & Evaluation" for one word such as "benchmark".
+    old = (
+        Topic(
+            slug="safety-evaluation",
+            name="Safety",
+            description="",
+            keywords=("benchmark", "evaluation", "safety"),
+        ),
+    )
+    report = topic_report(list(_all_papers().values()), old)
+    (line,) = report.topics
+    assert line.papers > 0 and line.one_word > 0
+    assert report.without_area > 0  # no fallback area in that taxonomy
