@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -92,8 +92,12 @@ def build_site(
     templates = root / TEMPLATES_DIR
     template_environment(templates)  # a missing templates/ fails before any work
     setup = _setup_key(templates, config)
-    with exclusive(out), _Workers(jobs) as workers:
+    with exclusive(out), _Workers(jobs) as workers, ThreadPoolExecutor(1) as beside:
         record = None if clean else read_record(out)
+        # A stat of each file of public/, to notice hand edits: 55,000 at 50k papers, which
+        # wait on the kernel more than on Python, so they run beside reading the content (the
+        # rebuild budget, under 2 s at 50k papers).
+        changed = None if record is None else beside.submit(changed_files, out, record)
         snapshot = load_content(
             root,
             known_topics=frozenset(t.slug for t in config.topics),
@@ -109,7 +113,9 @@ def build_site(
             (o, output_key(o, setup=setup, paper_states=states)) for o in plan_outputs(site, routes)
         ]
         outputs = {path: key for output, key in planned for path in output.paths}
-        previous = None if record is None else previous_build(record, changed_files(out, record))
+        previous = (
+            None if changed is None or record is None else previous_build(record, changed.result())
+        )
         if previous is None:
             dirty = [output for output, _ in planned]
         else:

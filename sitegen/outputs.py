@@ -408,10 +408,10 @@ def output_key(output: Output, *, setup: str, paper_states: Mapping[str, str]) -
 
 
 def _shown(value: object, paper_states: Mapping[str, str]) -> str:
-    if isinstance(value, Papers):
+    if type(value) is Papers:
         return ";".join(map(paper_states.__getitem__, value))
     if isinstance(value, tuple):
-        return "(" + ",".join(_shown(v, paper_states) for v in value) + ")"
+        return "(" + ",".join([_shown(v, paper_states) for v in value]) + ")"
     return repr(value)
 
 

@@ -83,7 +83,7 @@ def assemble_site(
     snapshot: ContentSnapshot, config: SiteConfig, *, assign: TopicAssigner = _assign_each
 ) -> Site:
     """Order and group the content for rendering (`assign` may cache or spread topic matching)."""
-    known = snapshot.papers
+    known = frozenset(snapshot.papers)
     appearances: dict[str, list[Appearance]] = {}
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
@@ -114,12 +114,12 @@ def assemble_site(
             by_topic[slug].append(paper_id)
     return Site(
         config=config,
-        papers=known,
+        papers=snapshot.papers,
         days=tuple(days),
         topics=tuple(TopicListing(topic=t, papers=tuple(by_topic[t.slug])) for t in config.topics),
         newest=tuple(newest),
         ids=tuple(ids),
-        unfeatured=tuple(sorted(known.keys() - appearances.keys())),
+        unfeatured=tuple(sorted(known - appearances.keys())),
         paper_topics=paper_topics,
         appearances={paper_id: tuple(found) for paper_id, found in appearances.items()},
         digests=snapshot.digests,

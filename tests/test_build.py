@@ -29,6 +29,17 @@ def bundled(site: Path) -> Path:
     return site
 
 
+@pytest.fixture(scope="module")
+def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled site built once, for the tests that only read it."""
+    root = tmp_path_factory.mktemp("bundled")
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    assert main(["--root", str(root), "build"]) == 0
+    return root / "public"
+
+
 @pytest.fixture
 def built(bundled: Path) -> Path:
     assert main(["--root", str(bundled), "build"]) == 0
@@ -41,11 +52,11 @@ def _parse(path: Path) -> feedparser.FeedParserDict:
     return feed
 
 
-def test_the_bundled_site_has_every_page(built: Path) -> None:
-    assert len(list((built / "papers").glob("*/index.html"))) == 450
-    days = sorted(p.name for p in (built / "days").iterdir() if p.is_dir())
+def test_the_bundled_site_has_every_page(public: Path) -> None:
+    assert len(list((public / "papers").glob("*/index.html"))) == 450
+    days = sorted(p.name for p in (public / "days").iterdir() if p.is_dir())
     assert days == ["2025-10-31", "2025-11-03", "2026-01-08", "2026-03-14", "2026-11-22"]
-    topics = json.loads((built / "api" / "papers.json").read_text())
+    topics = json.loads((public / "api" / "papers.json").read_text())
     for name in (
         "index.html",
         "days/index.html",
@@ -62,14 +73,14 @@ def test_the_bundled_site_has_every_page(built: Path) -> None:
         "digest/rss.xml",
         "digest/atom.xml",
     ):
-        assert (built / name).is_file(), name
+        assert (public / name).is_file(), name
     slugs = {t for paper in topics for t in paper["topics"]}
     for slug in slugs:
         for name in ("index.html", "rss.xml", "atom.xml"):
-            assert (built / "topics" / slug / name).is_file()
+            assert (public / "topics" / slug / name).is_file()
     for day in days:
         for name in ("index.html", "rss.xml", "atom.xml"):
-            assert (built / "days" / day / name).is_file()
+            assert (public / "days" / day / name).is_file()
 
 
 class _Head(html.parser.HTMLParser):
@@ -93,8 +104,8 @@ class _Head(html.parser.HTMLParser):
             self.fetching_tags.append(tag)
 
 
-def test_every_page_advertises_rss_and_atom_that_exist(built: Path) -> None:
-    for page in built.rglob("*.html"):
+def test_every_page_advertises_rss_and_atom_that_exist(public: Path) -> None:
+    for page in public.rglob("*.html"):
         if page.name == "404.html":
             continue
         head = _Head()
@@ -105,20 +116,20 @@ def test_every_page_advertises_rss_and_atom_that_exist(built: Path) -> None:
             assert (page.parent / href).resolve().is_file(), (page, href)
 
 
-def test_listing_pages_have_their_own_feeds(built: Path) -> None:
-    day = built / "days" / "2025-11-03"
+def test_listing_pages_have_their_own_feeds(public: Path) -> None:
+    day = public / "days" / "2025-11-03"
     head = _Head()
     head.feed((day / "index.html").read_text())
     assert sorted(href for _, href in head.alternates) == ["atom.xml", "rss.xml"]
     head = _Head()
-    head.feed((built / "topics" / "llm" / "index.html").read_text())
+    head.feed((public / "topics" / "llm" / "index.html").read_text())
     assert sorted(href for _, href in head.alternates) == ["atom.xml", "rss.xml"]
 
 
-def test_day_feeds_hold_the_day_in_rank_order_with_distinct_times(built: Path) -> None:
-    day_page = (built / "days" / "2025-11-03" / "index.html").read_text()
+def test_day_feeds_hold_the_day_in_rank_order_with_distinct_times(public: Path) -> None:
+    day_page = (public / "days" / "2025-11-03" / "index.html").read_text()
     for name in ("rss.xml", "atom.xml"):
-        feed = _parse(built / "days" / "2025-11-03" / name)
+        feed = _parse(public / "days" / "2025-11-03" / name)
         assert len(feed.entries) == 63
         times = [datetime(*e.published_parsed[:6], tzinfo=UTC) for e in feed.entries]
         assert times == sorted(times, reverse=True) and len(set(times)) == 63
@@ -131,14 +142,14 @@ def test_day_feeds_hold_the_day_in_rank_order_with_distinct_times(built: Path) -
         assert day_page.index(first.title) < day_page.index(feed.entries[1].title)
 
 
-def test_feed_updated_is_its_newest_item_not_the_clock(built: Path) -> None:
+def test_feed_updated_is_its_newest_item_not_the_clock(public: Path) -> None:
     for name in ("rss.xml", "atom.xml"):
-        feed = _parse(built / name)
+        feed = _parse(public / name)
         assert len(feed.entries) == 50
         newest = max(e.published_parsed for e in feed.entries)
         stamp = feed.feed.get("updated_parsed")
         assert stamp == newest
-    digest = _parse(built / "digest" / "atom.xml")
+    digest = _parse(public / "digest" / "atom.xml")
     assert [e.link.removeprefix(BASE) for e in digest.entries] == [
         "days/2026-11-22/",
         "days/2026-03-14/",
@@ -148,17 +159,17 @@ def test_feed_updated_is_its_newest_item_not_the_clock(built: Path) -> None:
     ]
 
 
-def test_the_json_feed_and_opml_list_the_feeds(built: Path) -> None:
-    feed = json.loads((built / "feed.json").read_text())
+def test_the_json_feed_and_opml_list_the_feeds(public: Path) -> None:
+    feed = json.loads((public / "feed.json").read_text())
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert len(feed["items"]) == 50 and len({i["id"] for i in feed["items"]}) == 50
-    opml = (built / "feeds.opml").read_text()
-    assert opml.count("<outline") == 2 + len(list((built / "topics").glob("*/atom.xml")))
+    opml = (public / "feeds.opml").read_text()
+    assert opml.count("<outline") == 2 + len(list((public / "topics").glob("*/atom.xml")))
     assert f'xmlUrl="{BASE}digest/atom.xml"' in opml
 
 
-def test_papers_json_has_every_paper_with_its_fields(built: Path) -> None:
-    papers = json.loads((built / "api" / "papers.json").read_text())
+def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
+    papers = json.loads((public / "api" / "papers.json").read_text())
     assert len(papers) == 450
     keys = {
         "id",
@@ -318,27 +329,27 @@ def test_an_empty_site_builds(site: Path) -> None:
     _parse(site / "public" / "atom.xml")
 
 
-def test_pages_link_relatively_so_a_subpath_and_a_local_server_both_work(built: Path) -> None:
-    page = (built / "days" / "2025-11-03" / "index.html").read_text()
+def test_pages_link_relatively_so_a_subpath_and_a_local_server_both_work(public: Path) -> None:
+    page = (public / "days" / "2025-11-03" / "index.html").read_text()
     assert 'href="../../style.css"' in page and 'href="../../papers/' in page
     assert 'href="/' not in page.replace('href="/daily-papers/', "")
-    not_found = (built / "404.html").read_text()
+    not_found = (public / "404.html").read_text()
     assert 'href="/daily-papers/style.css"' in not_found  # served at any path, so root-relative
 
 
-def test_the_sitemap_index_lists_every_page_once(built: Path) -> None:
+def test_the_sitemap_index_lists_every_page_once(public: Path) -> None:
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    index = ET.parse(built / "sitemap.xml").getroot()
+    index = ET.parse(public / "sitemap.xml").getroot()
     assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
-    base = (built / "robots.txt").read_text().split("Sitemap: ")[1].strip()[: -len("sitemap.xml")]
+    base = (public / "robots.txt").read_text().split("Sitemap: ")[1].strip()[: -len("sitemap.xml")]
     listed: list[str] = []
     for loc in index.findall("s:sitemap/s:loc", ns):
         assert loc.text and loc.text.startswith(base)
-        part = ET.parse(built / loc.text[len(base) :]).getroot()
+        part = ET.parse(public / loc.text[len(base) :]).getroot()
         urls = [u.text or "" for u in part.findall("s:url/s:loc", ns)]
         assert 0 < len(urls) <= 50_000  # the protocol's limit per sitemap
         listed += urls
-    folders = {p.relative_to(built).parent.as_posix() for p in built.rglob("index.html")}
+    folders = {p.relative_to(public).parent.as_posix() for p in public.rglob("index.html")}
     pages = {base if folder == "." else f"{base}{folder}/" for folder in folders}
     assert len(listed) == len(set(listed))
     assert set(listed) == pages

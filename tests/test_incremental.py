@@ -131,8 +131,7 @@ def test_a_new_day_rewrites_only_what_lists_its_papers(built_site: Path) -> None
     assert 0 < len(papers_changed) < 40
 
 
-# With --jobs 2 a helper process notices the edits (see test_build for where it runs).
-@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["alone", "helper"])
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "workers"])
 def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, jobs: list[str]) -> None:
     public = built_site / "public"
     before = tree_bytes(public)
@@ -143,7 +142,7 @@ def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, jobs: 
     assert tree_bytes(public) == before
 
 
-@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["alone", "helper"])
+@pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "workers"])
 def test_a_paper_edited_by_hand_is_noticed(
     built_site: Path, tmp_path: Path, jobs: list[str]
 ) -> None:
