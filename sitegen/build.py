@@ -41,7 +41,7 @@ from sitegen.outputs import (
     plan_outputs,
     renderers,
 )
-from sitegen.pages import api_record
+from sitegen.pages import AbstractHTML, api_record
 from sitegen.publish import (
     PublishReport,
     changed_files,
@@ -285,6 +285,8 @@ class _Renderer:
         self.job = job
         self.env = template_environment(job.templates)
         self.routes = Routes(job.site.config.base_url)
+        # Each abstract rendered once in a process: pages and feeds of any chunk show it.
+        self.abstracts = AbstractHTML(job.site.papers)
 
     def run(self, outputs: Sequence[Output], staging: Path) -> tuple[int, PublishReport]:
         # Cards are shared by the pages of one chunk; kept across chunks they would hold every
@@ -292,6 +294,7 @@ class _Renderer:
         r = renderers(
             self.job.site, self.routes, self.env,
             templates=self.job.templates, api_records=self.job.api_records,
+            abstracts=self.abstracts,
         )  # fmt: skip
         artifacts = [a for output in outputs for a in _rendered(output, r)]
         return len(artifacts), write_artifacts(artifacts, staging, unless_in=self.job.compare_with)

@@ -426,10 +426,16 @@ def paper_states(site: Site) -> dict[str, str]:
 
 
 def renderers(
-    site: Site, routes: Routes, env: Environment, *, templates: Path, api_records: Mapping[str, str]
+    site: Site,
+    routes: Routes,
+    env: Environment,
+    *,
+    templates: Path,
+    api_records: Mapping[str, str],
+    abstracts: AbstractHTML | None = None,
 ) -> Renderers:
-    """The renderers of one build process."""
-    abstracts = AbstractHTML(site.papers)
+    """Renderers for a batch of outputs; `abstracts` may be shared by the batches of a process."""
+    abstracts = abstracts if abstracts is not None else AbstractHTML(site.papers)
     return Renderers(
         site=site,
         routes=routes,
