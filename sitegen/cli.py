@@ -99,6 +99,18 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--jobs", type=int, help="worker processes (default: one per core for large sites)"
     )
+    build.add_argument(
+        "--topics-report",
+        action="store_true",
+        help="also print, per topic, its papers and how many rest on one single-word keyword",
+    )
+    build.add_argument(
+        "--topics-before",
+        type=Path,
+        metavar="SITE_TOML",
+        help="with --topics-report: the site.toml of the rules before an edit, to list the "
+        "papers each topic gained and lost",
+    )
     build.set_defaults(run=_run_build)
 
     fetch = commands.add_parser(
@@ -188,7 +200,27 @@ def _run_build(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
     print(f"  {_build_changes(report)}")
+    if args.topics_report or args.topics_before:
+        _print_topics_report(root, config, args.topics_before)
     return EXIT_OK
+
+
+def _print_topics_report(root: Path, config: SiteConfig, before: Path | None) -> None:
+    """What the topic rules of site.toml do to the papers, and, with the rules `before` an
+    edit, the papers each topic gained and lost (it matches every paper again)."""
+    from sitegen.store import load_content
+    from sitegen.topics import topic_report
+
+    previous = None
+    if before is not None:
+        try:
+            previous = parse_config(before.read_text("utf-8"), source=str(before)).topics
+        except OSError as error:
+            raise UsageError(
+                f"--topics-before {before}: {error.strerror}", hint="give a site.toml to compare"
+            ) from None
+    papers = list(load_content(root).papers.values())
+    print("\n".join(topic_report(papers, config.topics, previous=previous).lines()))
 
 
 def _build_changes(report: BuildReport) -> str:

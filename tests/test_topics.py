@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -282,3 +283,21 @@ def test_the_report_finds_the_one_word_assignments_of_the_old_rules() -> None:
     (line,) = report.topics
     assert line.papers > 0 and line.one_word > 0
     assert report.without_area > 0  # no fallback area in that taxonomy
+
+
+def test_build_reports_what_an_edit_of_the_rules_did(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sitegen.cli import main
+
+    shutil.copytree(REPO / "content", site / "content")
+    before = tmp_path / "before.toml"
+    before.write_text((site / "site.toml").read_text())
+    rules = (site / "site.toml").read_text()
+    assert '"diffusion"' in rules
+    (site / "site.toml").write_text(rules.replace('"diffusion"', '"no such phrase at all"'))
+    assert main(["--root", str(site), "build", "--topics-before", str(before)]) == 0
+    out = capsys.readouterr().out
+    assert "topics of 450 papers" in out and "one-word" in out and "gained" in out
+    lost = [line for line in out.splitlines() if line.startswith("- ")]
+    assert lost and all(": " in line for line in lost), "each lost paper is named"
