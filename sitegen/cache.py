@@ -62,45 +62,69 @@ class ParseCache:
         self.path = path
         self.papers: dict[str, tuple[FileIdentity, PaperFacts]] = {}
         self.days: dict[str, tuple[FileIdentity, str, Day]] = {}  # with its file's digest
-        self._saved: tuple[Any, ...] = ({}, {})
+        self._changed = False  # since loaded: then it is saved again
+
+    @classmethod
+    def empty(cls, root: Path) -> ParseCache:
+        """A cache holding nothing, which replaces the saved one when saved."""
+        cache = cls(root / CACHE_DIR / "parsed.pickle")
+        cache._changed = True
+        return cache
 
     @classmethod
     def load(cls, root: Path) -> ParseCache:
         cache = cls(root / CACHE_DIR / "parsed.pickle")
         held = _load(cache.path)
         if held is not None:
-            cache.papers = dict(held[0])
+            cache.papers = held[0]
             cache.days = {name: (i, d, _day(day)) for name, (i, d, day) in held[1].items()}
-            cache._saved = (held[0], dict(cache.days))
         return cache
 
     def paper(self, name: str, identity: FileIdentity, directory: Path) -> PaperFacts | None:
         """The cached parse of paper file `name`, if the file is still what was parsed."""
         held = self.papers.get(name)
-        if held is None or (held[0] != identity and not _holds(directory / name, held[1][0])):
+        if held is None:
             return None
-        self.papers[name] = (identity, held[1])
+        if held[0] != identity:
+            if not _holds(directory / name, held[1][0]):
+                return None
+            self.add_paper(name, identity, held[1])
         return held[1]
 
     def day(self, name: str, identity: FileIdentity, directory: Path) -> Day | None:
         """The cached parse of day file `name`, if the file is still what was parsed."""
         held = self.days.get(name)
-        if held is None or (held[0] != identity and not _holds(directory / name, held[1])):
+        if held is None:
             return None
-        self.days[name] = (identity, held[1], held[2])
+        if held[0] != identity:
+            if not _holds(directory / name, held[1]):
+                return None
+            self.add_day(name, identity, held[1], held[2])
         return held[2]
 
+    def add_paper(self, name: str, identity: FileIdentity, facts: PaperFacts) -> None:
+        self.papers[name] = (identity, facts)
+        self._changed = True
+
+    def add_day(self, name: str, identity: FileIdentity, file_digest: str, day: Day) -> None:
+        self.days[name] = (identity, file_digest, day)
+        self._changed = True
+
     def save(self, *, keep_papers: set[str], keep_days: set[str]) -> None:
-        """Save what is held of the files named, if it changed since loading."""
+        """Save what is held of the files named, if anything changed since loading."""
+        if (
+            not self._changed
+            and len(keep_papers) == len(self.papers) == len(keep_papers & self.papers.keys())
+            and keep_days == self.days.keys()
+        ):
+            return
         papers = {n: v for n, v in self.papers.items() if n in keep_papers}
-        days = {n: v for n, v in self.days.items() if n in keep_days}
-        if (papers, days) != self._saved:
-            # Days as plain tuples: 50,000 entries unpickle in half the time of DayEntry objects.
-            _save(
-                self.path,
-                (papers, {name: (i, d, _plain_day(day)) for name, (i, d, day) in days.items()}),
-            )
-            self._saved = (papers, days)
+        # Days as plain tuples: 50,000 entries unpickle in half the time of DayEntry objects.
+        days = {
+            n: (i, d, _plain_day(day)) for n, (i, d, day) in self.days.items() if n in keep_days
+        }
+        _save(self.path, (papers, days))
+        self._changed = False
 
 
 def _holds(path: Path, expected_digest: str) -> bool:

@@ -113,7 +113,7 @@ def load_content(
     With `known_topics`, a paper naming a topic not in that set is an error. Files parsed
     before are taken from the parse cache; `use_cache=False` parses every file again."""
     recover_interrupted_write(root)
-    cache = ParseCache.load(root) if use_cache else ParseCache(ParseCache.load(root).path)
+    cache = ParseCache.load(root) if use_cache else ParseCache.empty(root)
     papers_dir = root / PAPERS_DIR
     found: dict[str, PaperFacts] = {}
     to_parse: list[tuple[str, FileIdentity]] = []
@@ -128,7 +128,7 @@ def load_content(
         [(str(papers_dir / name), f"{PAPERS_DIR}/{name}") for name, _ in to_parse], known_topics
     )
     for (name, identity), (facts, _) in zip(to_parse, parsed, strict=True):
-        cache.papers[name] = (identity, facts)
+        cache.add_paper(name, identity, facts)
         found[name] = facts
     days: dict[date, Day] = {}
     for name, identity in listed_files(root / DAYS_DIR, ".toml"):
@@ -137,7 +137,7 @@ def load_content(
             data = (root / DAYS_DIR / name).read_bytes()
             shown = f"{DAYS_DIR}/{name}"
             day = parse_day_file(decode_content(data, path=shown), path=shown)
-            cache.days[name] = (identity, digest(data), day)
+            cache.add_day(name, identity, digest(data), day)
         days[day.day] = day
     cache.save(keep_papers=set(found), keep_days={f"{d.isoformat()}.toml" for d in days})
     ids = {name: name.removesuffix(".md") for name in sorted(found)}
