@@ -237,7 +237,34 @@ def bench_size(
             )
     shutil.rmtree(trash, ignore_errors=True)
     shutil.rmtree(hugo_site / ".trash", ignore_errors=True)
+    print(f"  output of {label}: sitegen {output_size(site / 'public', days * 50)}")
+    if not skip_hugo:
+        print(f"  output of {label}: Hugo    {output_size(hugo_site / 'public', days * 50)}")
     return results
+
+
+def output_size(public: Path, papers: int) -> str:
+    """The size of a built site: bytes on disk (4 KiB blocks, as a host stores them), files,
+    bytes of content per paper, and the content bytes of each top-level part."""
+    parts: dict[str, int] = {}
+    files = disk = 0
+    for path in public.rglob("*"):
+        if path.is_file():
+            size = path.stat().st_size
+            files += 1
+            disk += -(-size // 4096) * 4096
+            top = path.relative_to(public).parts[0]
+            part = top if (public / top).is_dir() else "(files at the root)"
+            parts[part] = parts.get(part, 0) + size
+    content = sum(parts.values())
+    biggest = ", ".join(
+        f"{name} {size / 2**20:.0f} MiB"
+        for name, size in sorted(parts.items(), key=lambda p: -p[1])[:5]
+    )
+    return (
+        f"{content / 2**20:.0f} MiB in {files:,} files ({disk / 2**20:.0f} MiB on disk), "
+        f"{content / max(papers, 1) / 1024:.1f} KiB a paper; {biggest}"
+    )
 
 
 def main() -> None:
