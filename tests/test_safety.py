@@ -1,0 +1,122 @@
+"""Safety (issue #15): no command destroys what sitegen did not make, no input invents or loses a
+paper, no worker outlives its build, every error a user can cause is one line, and there is no
+moment without a site. The kill -9 campaign is in test_interrupted.py."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from sitegen.cli import main
+from sitegen.errors import ListingError
+from sitegen.listings import parse_listing
+from sitegen.store import load_content
+from tests.conftest import REPO
+from tests.test_fetch import API_ANSWER
+
+
+@pytest.fixture
+def bundled(site: Path) -> Path:
+    shutil.copytree(REPO / "content", site / "content")
+    return site
+
+
+def _sitegen(
+    *args: str, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sitegen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _one_error(stderr: str) -> str:
+    """The error a user sees: one line (after argparse's usage, or before a hint), never a
+    traceback."""
+    assert "Traceback" not in stderr, stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("sitegen")]
+    assert len(errors) == 1 and "error:" in errors[0], stderr
+    return errors[0]
+
+
+def _everything(root: Path) -> dict[str, bytes | None]:
+    """Every path under `root`: a file's bytes, None for a directory (and the rest)."""
+    return {
+        str(path.relative_to(root)): path.read_bytes() if path.is_file() else None
+        for path in sorted(root.rglob("*"))
+    }
+
+
+# ---- 2. only \n, \r\n and \r end a line of a text listing ---------------------------------------
+
+SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029"]
+
+
+def _listing(abstract: str, *, title: str = "Sparse Mixtures of Tiny Experts") -> bytes:
+    lines = [
+        "Daily Papers", "Nov 23",
+        title, abstract, "\u00b7", "Nov 20, 2026 7",
+        "Reward Models Without Rewards", "Reinforcement learning from no feedback.",
+        "\u00b7", "Nov 21, 2026 3",
+    ]  # fmt: skip
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("separator", SEPARATORS, ids=ascii)
+def test_a_separator_inside_an_abstract_is_a_space_never_a_new_paper(separator: str) -> None:
+    raw = _listing(f"a{separator}b holds and c{separator}d")
+    entries = parse_listing(raw, origin="2026-11-23.txt").entries
+    assert [e.title for e in entries] == [
+        "Sparse Mixtures of Tiny Experts",
+        "Reward Models Without Rewards",
+    ]
+    assert entries[0].abstract == "a b holds and c d"
+
+
+@pytest.mark.parametrize("separator", SEPARATORS, ids=ascii)
+def test_a_separator_never_makes_a_metadata_line(separator: str) -> None:
+    raw = _listing(
+        f"Our method{separator}\u00b7{separator}is fast",
+        title=f"Tiny{separator}Experts",
+    )
+    first, second = parse_listing(raw, origin="2026-11-23.txt").entries
+    assert (first.title, first.abstract) == ("Tiny Experts", "Our method \u00b7 is fast")
+    assert second.upvotes == 3
+
+
+def test_line_numbers_count_only_real_line_ends() -> None:
+    raw = _listing("a\u2028b").replace(b"Nov 21, 2026 3", b"Nov 21, 2026 x")
+    with pytest.raises(ListingError, match=r"^2026-11-23\.txt:10: "):
+        parse_listing(raw, origin="2026-11-23.txt")
+
+
+def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
+    site: Path, tmp_path: Path
+) -> None:
+    entries = json.loads(API_ANSWER)
+    hostile = "Lone \ud800 surrogate\x01 and\x0bseparated\u2028words \ufffe<b>&amp;"
+    entries[0]["paper"]["title"] = entries[0]["title"] = hostile
+    entries[0]["paper"]["summary"] = entries[0]["summary"] = f"{hostile}\n\nSecond\x1fparagraph."
+    listing = tmp_path / "2025-10-31.json"
+    listing.write_bytes(json.dumps(entries).encode())  # ensure_ascii: "\ud800" as an escape
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    title = "Lone surrogate and separated words <b>&amp;"
+    assert title in {p.title for p in load_content(site).papers.values()}
+    public = site / "public"
+    for feed in [*public.rglob("*.xml"), public / "feeds.opml"]:
+        ET.fromstring(feed.read_bytes())  # strict XML: raises on any character it cannot carry
+    atom = feedparser.parse((public / "atom.xml").read_bytes())
+    assert not atom.bozo and title in [entry.title for entry in atom.entries]
+    json.loads((public / "feed.json").read_bytes())
