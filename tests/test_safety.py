@@ -4,11 +4,15 @@ moment without a site. The kill -9 campaign is in test_interrupted.py."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 import subprocess
 import sys
+import tracemalloc
 import xml.etree.ElementTree as ET
+import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
@@ -19,6 +23,7 @@ from sitegen.errors import ListingError
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import REPO
+from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
 
@@ -120,3 +125,66 @@ def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
     atom = feedparser.parse((public / "atom.xml").read_bytes())
     assert not atom.bozo and title in [entry.title for entry in atom.entries]
     json.loads((public / "feed.json").read_bytes())
+
+
+# ---- 5. a hostile answer cannot crash fetch or fill the memory ----------------------------------
+
+
+def _day_answer(day: str) -> bytes:
+    return API_ANSWER.replace(b"2025-10-31", day.encode())
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """`[`, `size` spaces, `]`, gzipped: a few hundred KB that inflate to `size` bytes."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    spaces = b" " * 2**20
+    parts = [packer.compress(b"[")]
+    parts += [packer.compress(spaces) for _ in range(size // len(spaces))]
+    return b"".join([*parts, packer.compress(b"]"), packer.flush()])
+
+
+GZIP, TWICE = (("Content-Encoding", "gzip"),), (("Content-Encoding", "gzip, gzip"),)
+# Made when a test asks: tens of MB each.
+HOSTILE_ANSWERS: dict[str, tuple[Callable[[], Reply], str]] = {
+    "deeply nested": (lambda: Reply(200, b"[" * 200_000 + b"]" * 200_000), "nested too deeply"),
+    "40 MB": (lambda: Reply(200, b"[" + b" " * (40 * 2**20) + b"]"), "larger than 16 MB"),
+    "gzip bomb": (lambda: Reply(200, _gzip_bomb(64 * 2**20), GZIP), "larger than 16 MB"),
+    "gzip, gzip": (
+        lambda: Reply(200, gzip.compress(gzip.compress(b"[]")), TWICE),
+        "encoded as 'gzip, gzip', which sitegen did not ask for",
+    ),
+}
+
+
+@pytest.mark.parametrize("answer", HOSTILE_ANSWERS)
+def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
+    hf: tuple[FaultyHF, str],
+    bundled: Path,
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+) -> None:
+    source, url = hf
+    make_reply, says = HOSTILE_ANSWERS[answer]
+    reply = make_reply()
+    source.set("2025-11-01", [Reply(200, _day_answer("2025-11-01"))])
+    source.set("2025-11-02", [reply], [reply])
+    source.set("2025-11-03", [Reply(200, _day_answer("2025-11-03"))])
+    tracemalloc.start()
+    try:
+        status = main(
+            [
+                "--root", str(bundled), "fetch", "--base-url", url, "--attempts", "1",
+                "--since", "2025-11-01", "--until", "2025-11-03",
+            ]
+        )  # fmt: skip
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    out, err = capsys.readouterr()
+    assert status == 1, "one day failed"
+    assert "2025-11-02: FAILED:" in err and says in err
+    assert "fetched 2 of 3 day(s)" in out
+    days = load_content(bundled).days
+    assert {"2025-11-01", "2025-11-03"} <= {d.isoformat() for d in days}
+    assert "2025-11-02" not in {d.isoformat() for d in days}
+    assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MB held at once"
