@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import transaction
+from sitegen.errors import BuildError, Location
 from sitegen.model import Artifact
 
 
@@ -49,8 +50,17 @@ def exclusive(public: Path) -> Iterator[None]:
     """Hold the lock of `public` beside it: two builds (a `serve` and a `build`, say) take
     turns instead of interleaving their changes."""
     public = public.absolute()
-    public.parent.mkdir(parents=True, exist_ok=True)
-    with public.with_name(f".{public.name}.lock").open("a") as lock:
+    lock_file = public.with_name(f".{public.name}.lock")
+    try:
+        public.parent.mkdir(parents=True, exist_ok=True)
+        lock = lock_file.open("a")
+    except OSError as error:
+        raise BuildError(
+            f"cannot create the lock file {lock_file} beside the output: {error.strerror or error}",
+            location=Location(str(public)),
+            hint="give --out a directory in a place you can write to",
+        ) from None
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
         yield
 

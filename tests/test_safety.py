@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import socket
 import subprocess
 import sys
 import tracemalloc
@@ -125,6 +126,50 @@ def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
     atom = feedparser.parse((public / "atom.xml").read_bytes())
     assert not atom.bozo and title in [entry.title for entry in atom.entries]
     json.loads((public / "feed.json").read_bytes())
+
+
+# ---- 4. every error a user can cause is one line ------------------------------------------------
+
+
+NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the real source
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["build", "--jobs", "0"], "argument --jobs: '0' is not a whole number of 1 or more"),
+        (["build", "--jobs", "-3"], "argument --jobs: '-3' is not a whole number of 1 or more"),
+        (["build", "--base-url", "example.org"], "argument --base-url: 'example.org' is not"),
+        (["fetch", *NOWHERE, "--attempts", "0"], "argument --attempts: '0' is not a whole"),
+        (["fetch", *NOWHERE, "--timeout", "nan"], "argument --timeout: 'nan' is not a number"),
+        (["fetch", *NOWHERE, "--timeout", "-1"], "argument --timeout: '-1' is not a number"),
+        (["serve", "--port", "70000"], "argument --port: '70000' is not a port number"),
+        (["serve", "--port", "-1"], "argument --port: '-1' is not a port number"),
+    ],
+)
+def test_a_bad_flag_is_refused_where_it_is_parsed(
+    bundled: Path, args: list[str], says: str
+) -> None:
+    result = _sitegen("--root", str(bundled), *args, timeout=30)
+    assert result.returncode == 2
+    assert says in _one_error(result.stderr)
+    assert not (bundled / "public").exists()
+
+
+def test_serve_on_a_busy_port_is_one_line(site: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _sitegen("--root", str(site), "serve", "--port", str(port), timeout=60)
+    assert result.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}: Address already in use" in _one_error(result.stderr)
+
+
+def test_an_output_where_no_lock_can_be_made_is_one_line(site: Path) -> None:
+    result = _sitegen("--root", str(site), "build", "--out", "/proc/x")
+    assert result.returncode == 2
+    assert "cannot create the lock file /proc/.x.lock" in _one_error(result.stderr)
 
 
 # ---- 5. a hostile answer cannot crash fetch or fill the memory ----------------------------------
