@@ -45,6 +45,7 @@ from sitegen.pages import api_record
 from sitegen.publish import (
     PublishReport,
     changed_files,
+    check_output,
     exclusive,
     previous_build,
     publish,
@@ -92,6 +93,7 @@ def build_site(
     templates = root / TEMPLATES_DIR
     template_environment(templates)  # a missing templates/ fails before any work
     setup = _setup_key(templates, config)
+    check_output(out, root=root)  # before the lock: a refused output is not touched
     with exclusive(out), _Workers(jobs) as workers:
         record = None if clean else read_record(out)
         snapshot = load_content(

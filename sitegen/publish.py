@@ -5,6 +5,9 @@ filesystem). An incremental build stages only the files whose bytes change and m
 as one transaction (see `transaction`). Either way a build that fails leaves the previous
 public/ whole, and a record of what each file was rendered from (`.public.outputs`
 beside it) tells the next build what it may keep.
+
+A build replaces everything its output holds, so it only builds into a directory sitegen made
+(`check_output`): never the site, its sources, a git working tree, or a user's files.
 """
 
 from __future__ import annotations
@@ -65,6 +68,62 @@ def exclusive(public: Path) -> Iterator[None]:
         yield
 
 
+# What a site directory holds that no build may replace (the output is replaced whole).
+_SOURCES = ("content", "templates", ".sitegen-cache")
+
+
+def check_output(out: Path, *, root: Path) -> None:
+    """Refuse an output a build must not replace: anything but a missing or empty directory,
+    or one sitegen built (its record is beside it). Never the site, an ancestor of it, its
+    sources or a git working tree. Nothing is touched: this only looks."""
+    where = Location(str(out))
+    target, site = out.resolve(), root.resolve()
+    hint = "build into a new or empty directory, or leave out --out to build into public/"
+    if target == site or site.is_relative_to(target):
+        what = "the site directory" if target == site else "a directory that holds the site"
+        raise BuildError(
+            f"refusing to build into {what}: a build replaces everything in its output",
+            location=where,
+            hint=hint,
+        )
+    for source in _SOURCES:
+        if target.is_relative_to((site / source).resolve()):
+            raise BuildError(
+                f"refusing to build into {source}/: it holds the site's sources",
+                location=where,
+                hint=hint,
+            )
+    if ".git" in target.parts or (target / ".git").exists():
+        raise BuildError(
+            "refusing to build into a git working tree: a build replaces everything in its output",
+            location=where,
+            hint=hint,
+        )
+    if not os.path.lexists(target):
+        return
+    if not target.is_dir():
+        raise BuildError(
+            "refusing to replace a file with the site: the output is a directory", location=where,
+            hint=hint,
+        )  # fmt: skip
+    if _record_file(out.absolute()).exists():
+        return  # built by sitegen: its files are the site's
+    try:
+        with os.scandir(target) as entries:
+            first = next((entry.name for entry in entries), None)
+    except OSError as error:
+        raise BuildError(
+            f"cannot look into the output: {error.strerror or error}", location=where, hint=hint
+        ) from None
+    if first is not None:
+        raise BuildError(
+            f"refusing to replace a directory sitegen did not build: it holds {first!r}, "
+            "and a build replaces everything in its output",
+            location=where,
+            hint=hint,
+        )
+
+
 def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
     """The last build's record of `public`: path -> (key, size, mtime in ns) of each file it
     wrote; None without one (then only a full build will do)."""
@@ -120,15 +179,22 @@ def publish(
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
     _remove_leftovers(public)
-    _record_file(public).unlink(missing_ok=True)
     staging.mkdir(parents=True)
+    # A site with a record beside it is one sitegen built (check_output), so a record is
+    # never missing beside a site: the new one is written before the swap when there was
+    # none, else after it. A build killed after the swap then leaves the old record beside
+    # the new site, whose files it finds changed (by their mtimes) and makes again.
+    recorded_first = not _record_file(public).exists()
     try:
         report = write(staging)
+        if recorded_first:
+            _save_record(public, outputs, {}, files_in=staging)  # a rename keeps the mtimes
         _swap(staging, public)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _save_record(public, outputs, {})
+    if not recorded_first:
+        _save_record(public, outputs, {})
     return report
 
 
@@ -199,13 +265,21 @@ def _record_file(public: Path) -> Path:
     return public.with_name(f".{public.name}.outputs")
 
 
-def _save_record(public: Path, outputs: Outputs, kept: Mapping[str, tuple[str, int, int]]) -> None:
-    """Record each file's key, size and mtime; `kept` entries are known, the rest are read."""
+def _save_record(
+    public: Path,
+    outputs: Outputs,
+    kept: Mapping[str, tuple[str, int, int]],
+    *,
+    files_in: Path | None = None,
+) -> None:
+    """Record each file's key, size and mtime; `kept` entries are known, the rest are read
+    (from `files_in`, the directory about to become `public`, when given)."""
+    directory = files_in or public
     files: dict[str, tuple[str, int, int]] = {}
     for path, key in outputs.items():
         entry = kept.get(path)
         if entry is None or entry[0] != key:
-            stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (as above)
+            stat = os.stat(f"{directory}/{path}")  # noqa: PTH116 (as above)
             entry = (key, stat.st_size, stat.st_mtime_ns)
         files[path] = entry
     # marshal: five times faster than JSON both ways at 55,000 entries. Like a cache, the

@@ -64,6 +64,63 @@ def _everything(root: Path) -> dict[str, bytes | None]:
     }
 
 
+# ---- 1. `--out` replaces only what sitegen made -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "out",
+    [".", "..", "content", "content/papers", "templates", ".sitegen-cache", "content/new"],
+)
+def test_build_never_replaces_the_site_or_its_sources(
+    bundled: Path, tmp_path: Path, out: str
+) -> None:
+    (bundled / ".sitegen-cache").mkdir()
+    before = _everything(tmp_path)
+    result = _sitegen("build", "--out", out, cwd=bundled)
+    assert result.returncode == 2
+    assert "refusing to build into" in _one_error(result.stderr)
+    assert _everything(tmp_path) == before, "nothing is touched, not even a lock beside it"
+    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.*")), "nor beside the parent"
+
+
+def test_build_never_replaces_a_git_working_tree(bundled: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    (clone / ".git").mkdir(parents=True)
+    (clone / "notes.md").write_text("mine")
+    before = _everything(tmp_path)
+    result = _sitegen("--root", str(bundled), "build", "--out", str(clone))
+    assert result.returncode == 2
+    assert "git working tree" in _one_error(result.stderr)
+    assert _everything(tmp_path) == before
+
+
+def test_build_never_replaces_files_a_user_made(bundled: Path, tmp_path: Path) -> None:
+    thesis = tmp_path / "d" / "thesis.tex"
+    thesis.parent.mkdir()
+    thesis.write_text("\\documentclass{article}")
+    somefile = tmp_path / "somefile"
+    somefile.write_text("keep me")
+    before = _everything(tmp_path)
+    for out, why in ((thesis.parent, "it holds 'thesis.tex'"), (somefile, "replace a file")):
+        result = _sitegen("--root", str(bundled), "build", "--out", str(out))
+        assert result.returncode == 2
+        assert why in _one_error(result.stderr)
+    assert _everything(tmp_path) == before, "no lock file, no staging, no .old directory"
+
+
+def test_build_replaces_a_new_or_empty_directory_or_one_it_built(
+    site: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for out in (tmp_path / "new" / "site", empty, empty):  # the last: one it built
+        assert main(["--root", str(site), "build", "--out", str(out)]) == 0
+        assert (out / "index.html").is_file()
+    assert main(["--root", str(site), "build", "--clean", "--out", str(empty)]) == 0
+    (tmp_path / ".empty.outputs").write_bytes(b"damaged")  # still the record of a site it built
+    assert main(["--root", str(site), "build", "--out", str(empty)]) == 0
+
+
 # ---- 2. only \n, \r\n and \r end a line of a text listing ---------------------------------------
 
 SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029"]
