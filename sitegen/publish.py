@@ -124,6 +124,22 @@ def check_output(out: Path, *, root: Path) -> None:
         )
 
 
+def remove_leftovers(public: Path) -> None:
+    """Clear what killed builds left beside `public`: staging directories and their files, and
+    restore the last good site if a build was killed between the two renames of a swap."""
+    public = public.absolute()
+    for stale in public.parent.glob(f".{public.name}.staging-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:  # the job a build's workers read (build._render)
+            stale.unlink(missing_ok=True)
+    for stale in public.parent.glob(f".{public.name}.old-*"):
+        if os.path.lexists(public):
+            shutil.rmtree(stale, ignore_errors=True)
+        else:  # killed between the two renames: the old site is the last good one
+            stale.rename(public)
+
+
 def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
     """The last build's record of `public`: path -> (key, size, mtime in ns) of each file it
     wrote; None without one (then only a full build will do)."""
@@ -178,7 +194,7 @@ def publish(
     """Have `write` fill a fresh directory beside `public`, then swap it in as `public`."""
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
-    _remove_leftovers(public)
+    remove_leftovers(public)
     staging.mkdir(parents=True)
     # A site with a record beside it is one sitegen built (check_output), so a record is
     # never missing beside a site: the new one is written before the swap when there was
@@ -295,17 +311,6 @@ def _swap(staging: Path, public: Path) -> None:
         public.rename(old)
     staging.rename(public)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def _remove_leftovers(public: Path) -> None:
-    # Directories of builds that were killed before they could clean up.
-    for stale in public.parent.glob(f".{public.name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in public.parent.glob(f".{public.name}.old-*"):
-        if public.exists():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:  # killed between the two renames: the old site is the last good one
-            stale.rename(public)
 
 
 def _safe_relative(path: str) -> str:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 import tracemalloc
 import xml.etree.ElementTree as ET
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import feedparser
@@ -23,7 +26,7 @@ from sitegen.cli import main
 from sitegen.errors import ListingError
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
-from tests.conftest import REPO
+from tests.conftest import REPO, assert_group_ends, processes_of_group, tree_bytes
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -183,6 +186,61 @@ def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
     atom = feedparser.parse((public / "atom.xml").read_bytes())
     assert not atom.bozo and title in [entry.title for entry in atom.entries]
     json.loads((public / "feed.json").read_bytes())
+
+
+# ---- 3. no worker outlives its build; a killed build's debris goes --------------------------
+
+
+@pytest.fixture
+def killed_group() -> Iterator[list[int]]:
+    """Process groups a test started; whatever of them is left is killed at the end."""
+    groups: list[int] = []
+    yield groups
+    for group in groups:
+        if processes_of_group(group):
+            os.killpg(group, signal.SIGKILL)
+
+
+def _wait_for_workers(build: subprocess.Popen[bytes], count: int) -> None:
+    deadline = time.monotonic() + 60
+    while sum("multiprocessing" in c for c in processes_of_group(build.pid).values()) < count:
+        assert build.poll() is None, "the build ended before its workers were seen"
+        assert time.monotonic() < deadline, "no workers within 60 s"
+        time.sleep(0.005)
+
+
+def test_workers_exit_when_their_build_is_killed(
+    bundled: Path, tmp_path: Path, killed_group: list[int]
+) -> None:
+    build = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(bundled), "build", "--jobs", "2"],
+        start_new_session=True,  # its own process group: the build, its workers, their helper
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    killed_group.append(build.pid)
+    _wait_for_workers(build, 2)
+    build.kill()
+    build.wait()
+    assert_group_ends(build.pid, within=3)
+    assert main(["--root", str(bundled), "build"]) == 0
+    assert not [p.name for p in bundled.iterdir() if ".staging-" in p.name or ".old-" in p.name]
+    cold = tmp_path / "cold"
+    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(bundled / "public") == tree_bytes(cold)
+
+
+def test_the_next_build_clears_what_a_killed_build_left(bundled: Path) -> None:
+    assert main(["--root", str(bundled), "build"]) == 0
+    staging = bundled / ".public.staging-4242"
+    (staging / "papers").mkdir(parents=True)
+    (staging / "papers" / "index.html").write_text("half a site")
+    (bundled / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
+    assert main(["--root", str(bundled), "build"]) == 0  # incremental: nothing to render
+    assert sorted(p.name for p in bundled.iterdir() if p.name.startswith(".public")) == [
+        ".public.lock",
+        ".public.outputs",
+    ]
 
 
 # ---- 4. every error a user can cause is one line ------------------------------------------------
