@@ -1,10 +1,11 @@
 """The output edge: artifacts -> public/, whole or in part, never leaving it half-written.
 
-A full build fills a fresh directory beside public/ and swaps it in (two renames on one
-filesystem). An incremental build stages only the files whose bytes change and moves them in
-as one transaction (see `transaction`). Either way a build that fails leaves the previous
-public/ whole, and a record of what each file was rendered from (`.public.outputs`
-beside it) tells the next build what it may keep.
+A full build fills a fresh directory beside public/ and swaps it in (one atomic exchange of
+the two directories on Linux; elsewhere two renames, repaired by the next build if cut between
+them). An incremental build stages only the files whose bytes change and moves them in as one
+transaction (see `transaction`). Either way a build that fails leaves the previous public/
+whole, and a record of what each file was rendered from (`.public.outputs` beside it) tells
+the next build what it may keep.
 
 A build replaces everything its output holds, so it only builds into a directory sitegen made
 (`check_output`): never the site, its sources, a git working tree, or a user's files.
@@ -12,10 +13,13 @@ A build replaces everything its output holds, so it only builds into a directory
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import marshal
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -306,11 +310,40 @@ def _save_record(
 
 
 def _swap(staging: Path, public: Path) -> None:
+    """Make `staging` the new `public`; at no moment is there no `public` (issue #15)."""
+    if not os.path.lexists(public):
+        staging.rename(public)
+        return
+    if _exchange(staging, public):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        return
+    # Two renames: a kill between them leaves no public/ until the next build restores it.
     old = public.with_name(f".{public.name}.old-{os.getpid()}")
-    if public.exists():
-        public.rename(old)
+    public.rename(old)
     staging.rename(public)
     shutil.rmtree(old, ignore_errors=True)
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # from <fcntl.h> and <linux/fs.h>
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step: Linux's renameat2(RENAME_EXCHANGE), through
+    ctypes. False where the system or the file system has no such call (macOS, old kernels)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:  # a libc older than glibc 2.28
+        return False
+    renameat2.argtypes = (
+        ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint
+    )  # fmt: skip
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False  # the kernel or this file system cannot exchange
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _safe_relative(path: str) -> str:

@@ -348,3 +348,54 @@ def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
     assert {"2025-11-01", "2025-11-03"} <= {d.isoformat() for d in days}
     assert "2025-11-02" not in {d.isoformat() for d in days}
     assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MB held at once"
+
+
+# ---- 6. there is always a public/ ---------------------------------------------------------------
+
+
+def test_there_is_a_site_at_every_step_of_a_full_build(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["--root", str(bundled), "build"]) == 0
+    public = bundled / "public"
+    replaced = public.stat().st_ino
+    real_rename = Path.rename
+    site_after_each_rename = []
+
+    def rename(self: Path, target: str | Path) -> Path:
+        moved = real_rename(self, target)
+        site_after_each_rename.append((public / "index.html").is_file())
+        return moved
+
+    monkeypatch.setattr(Path, "rename", rename)
+    assert main(["--root", str(bundled), "build", "--clean"]) == 0
+    assert all(site_after_each_rename), "a server reading public/ would have answered 404"
+    assert public.stat().st_ino != replaced, "the new site was swapped in"
+
+
+class _Killed(BaseException):
+    """The build dies here, as under kill -9 (nothing after it runs)."""
+
+
+def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert main(["--root", str(bundled), "build"]) == 0
+    monkeypatch.setattr("sitegen.publish._exchange", lambda a, b: False)  # macOS, old kernels
+    real_rename = Path.rename
+
+    def rename(self: Path, target: str | Path) -> Path:
+        if self.name.startswith(".public.staging-"):  # the second of the two renames
+            raise _Killed
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(_Killed):
+        main(["--root", str(bundled), "build", "--clean"])
+    monkeypatch.undo()
+    assert not (bundled / "public").exists(), "the window this fallback leaves open"
+    assert main(["--root", str(bundled), "build"]) == 0
+    cold = tmp_path / "cold"
+    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(bundled / "public") == tree_bytes(cold)
+    assert not [p.name for p in bundled.iterdir() if ".old-" in p.name]
