@@ -8,6 +8,7 @@ import gc
 import math
 import os
 import signal
+import stat
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -384,7 +385,18 @@ def _topic_slug(config: SiteConfig, name: str) -> str:
 
 def _read_listing(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        # Without O_NONBLOCK, opening a FIFO would wait for a writer; it is refused below.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        if not regular:
+            os.close(fd)
+            raise ListingError(
+                "not a listing: this is not a regular file (a directory, a FIFO or a device)",
+                location=Location(str(path)),
+                hint="give a listing saved as a file",
+            )
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
     except OSError as error:
         raise ListingError(
             f"cannot read the listing: {error.strerror}",

@@ -399,3 +399,65 @@ def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
     assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
     assert tree_bytes(bundled / "public") == tree_bytes(cold)
     assert not [p.name for p in bundled.iterdir() if ".old-" in p.name]
+
+
+# ---- hostile listings: ingested intact or refused in one line, nothing made elsewhere ----------
+
+SITE_FILES = {
+    "site.toml", "templates", "content", ".sitegen-cache", "public", ".public.lock",
+    ".public.outputs",
+}  # fmt: skip
+
+
+def test_hostile_listings_are_ingested_intact_or_refused_in_one_line(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    markup = "<script>alert(1)</script> ]]> &amp; {{ 7*7 }} {% raw %} <!-- x"
+    huge = "word " * 1_000_000  # 5 MB on one line
+    ingested = {
+        "2026-11-23.txt": _listing("An abstract with <b>markup</b> &lt;", title=markup),
+        "2026-11-24.txt": _listing("no\x01 con\x7ftrol\x9f characters", title="Controls"),
+        "2026-11-25.txt": _listing("a\u2028b\x0bc\x85d", title="Separators"),
+        "2026-11-26.txt": _listing(huge, title="A " * 5000 + "long title"),
+    }
+    refused = {
+        "binary.txt": (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), "binary file"),
+        "latin-1.txt": (_listing("caf\u00e9").decode().encode("latin-1"), "not UTF-8"),
+        "empty.txt": (b"\n \n", "the file is empty"),
+    }
+    for name, raw in ingested.items():
+        (inputs / name).write_bytes(raw)
+    for name, (raw, _) in refused.items():
+        (inputs / name).write_bytes(raw)
+    (inputs / "link.txt").symlink_to(inputs / "2026-11-23.txt")
+    (inputs / "dangling.txt").symlink_to(inputs / "nowhere.txt")
+    os.mkfifo(inputs / "fifo.txt")
+    (inputs / "folder.txt").mkdir()
+
+    for name in [*ingested, "link.txt"]:
+        assert main(["--root", str(site), "ingest", str(inputs / name)]) == 0, name
+    capsys.readouterr()
+    for name, (_, says) in refused.items():
+        assert main(["--root", str(site), "ingest", str(inputs / name)]) == 2
+        assert says in _one_error(capsys.readouterr().err)
+    for name, says in (("dangling.txt", "cannot read"), ("folder.txt", "not a regular file")):
+        assert main(["--root", str(site), "ingest", str(inputs / name)]) == 2
+        assert says in _one_error(capsys.readouterr().err)
+    fifo = _sitegen("--root", str(site), "ingest", str(inputs / "fifo.txt"), timeout=30)
+    assert fifo.returncode == 2 and "not a regular file" in _one_error(fifo.stderr)
+
+    abstracts = {p.title: p.abstract for p in load_content(site).papers.values()}
+    assert abstracts[markup] == "An abstract with <b>markup</b> &lt;"
+    assert abstracts["Controls"] == "no control characters"
+    assert abstracts["Separators"] == "a b c d"
+    assert abstracts["A " * 5000 + "long title"] == huge.strip()
+    assert main(["--root", str(site), "build"]) == 0
+    for feed in site.joinpath("public").rglob("*.xml"):
+        ET.fromstring(feed.read_bytes())
+    page = next(site.joinpath("public", "papers").glob("script-alert-1-script*/index.html"))
+    assert "<script>alert" not in page.read_text()
+    made = {path.name for path in site.iterdir()}
+    assert made <= SITE_FILES, "nothing made outside content/, the cache and public/"
+    assert {path.name for path in tmp_path.iterdir()} == {"site", "inputs"}
