@@ -107,9 +107,10 @@ def check_output(out: Path, *, root: Path) -> None:
         return
     if not target.is_dir():
         raise BuildError(
-            "refusing to replace a file with the site: the output is a directory", location=where,
+            "refusing to build into a file: a build would replace it with the site's directory",
+            location=where,
             hint=hint,
-        )  # fmt: skip
+        )
     if _record_file(out.absolute()).exists():
         return  # built by sitegen: its files are the site's
     try:

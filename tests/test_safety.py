@@ -104,7 +104,7 @@ def test_build_never_replaces_files_a_user_made(bundled: Path, tmp_path: Path) -
     somefile = tmp_path / "somefile"
     somefile.write_text("keep me")
     before = _everything(tmp_path)
-    for out, why in ((thesis.parent, "it holds 'thesis.tex'"), (somefile, "replace a file")):
+    for out, why in ((thesis.parent, "it holds 'thesis.tex'"), (somefile, "build into a file")):
         result = _sitegen("--root", str(bundled), "build", "--out", str(out))
         assert result.returncode == 2
         assert why in _one_error(result.stderr)
