@@ -130,8 +130,10 @@ def check_output(out: Path, *, root: Path) -> None:
 
 
 def remove_leftovers(public: Path) -> None:
-    """Clear what killed builds left beside `public`: staging directories and their files, and
-    restore the last good site if a build was killed between the two renames of a swap."""
+    """Clear what killed builds left beside `public`: staging directories and their files;
+    restore the last good site if a build was killed between the two renames of a swap; and
+    complete a transaction killed past its commit point (drop one killed before it), which
+    a full build too must do, or the next incremental one would apply it over the new site."""
     public = public.absolute()
     for stale in public.parent.glob(f".{public.name}.staging-*"):
         if stale.is_dir() and not stale.is_symlink():
@@ -143,6 +145,7 @@ def remove_leftovers(public: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
         else:  # killed between the two renames: the old site is the last good one
             stale.rename(public)
+    transaction.recover(public.parent, _journal(public))
 
 
 def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:

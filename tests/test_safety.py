@@ -243,6 +243,34 @@ def test_the_next_build_clears_what_a_killed_build_left(bundled: Path) -> None:
     ]
 
 
+def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
+    bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["--root", str(bundled), "build"]) == 0
+    template = bundled / "templates" / "_card.html"
+    template.write_text(template.read_text().replace('class="card', 'class="card edited', 1))
+
+    def killed_after_the_commit(root: Path, journal: Path) -> None:
+        raise _Killed
+
+    monkeypatch.setattr("sitegen.transaction._complete", killed_after_the_commit)
+    with pytest.raises(_Killed):
+        main(["--root", str(bundled), "build"])
+    monkeypatch.undo()
+    assert (bundled / ".public.journal" / "manifest.json").is_file()
+    template.write_text(template.read_text().replace("card edited", "card", 1))
+    assert main(["--root", str(bundled), "build", "--clean"]) == 0
+    assert not (bundled / ".public.journal").exists()
+    assert main(["--root", str(bundled), "build"]) == 0
+    cold = tmp_path / "cold"
+    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(bundled / "public") == tree_bytes(cold)
+
+
+class _Killed(BaseException):
+    """The build dies here, as under kill -9 (nothing after it runs)."""
+
+
 # ---- 4. every error a user can cause is one line ------------------------------------------------
 
 
@@ -371,10 +399,6 @@ def test_there_is_a_site_at_every_step_of_a_full_build(
     assert main(["--root", str(bundled), "build", "--clean"]) == 0
     assert all(site_after_each_rename), "a server reading public/ would have answered 404"
     assert public.stat().st_ino != replaced, "the new site was swapped in"
-
-
-class _Killed(BaseException):
-    """The build dies here, as under kill -9 (nothing after it runs)."""
 
 
 def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
