@@ -203,7 +203,7 @@ def killed_group() -> Iterator[list[int]]:
 
 def _wait_for_workers(build: subprocess.Popen[bytes], count: int) -> None:
     deadline = time.monotonic() + 60
-    while sum("multiprocessing" in c for c in processes_of_group(build.pid).values()) < count:
+    while sum("spawn_main" in c for c in processes_of_group(build.pid).values()) < count:
         assert build.poll() is None, "the build ended before its workers were seen"
         assert time.monotonic() < deadline, "no workers within 60 s"
         time.sleep(0.005)
