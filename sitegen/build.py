@@ -11,7 +11,8 @@ Large amounts of work are spread over one worker process per core: parsing the f
 does not hold, matching topics, and rendering; the cold-build budget (no slower than Hugo at
 50,000 papers) needs them. An output does not depend on where it is rendered, so the bytes never
 depend on the split. Workers are started with "spawn", never "fork": forking a process with
-live threads (the preview server, the progress bar) can deadlock.
+live threads (the preview server, the progress bar) can deadlock. A worker ends itself when the
+build that started it dies, even by kill -9.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -45,10 +48,12 @@ from sitegen.pages import AbstractHTML, api_record
 from sitegen.publish import (
     PublishReport,
     changed_files,
+    check_output,
     exclusive,
     previous_build,
     publish,
     read_record,
+    remove_leftovers,
     update,
     write_artifacts,
 )
@@ -92,7 +97,9 @@ def build_site(
     templates = root / TEMPLATES_DIR
     template_environment(templates)  # a missing templates/ fails before any work
     setup = _setup_key(templates, config)
+    check_output(out, root=root)  # before the lock: a refused output is not touched
     with exclusive(out), _Workers(jobs) as workers, ThreadPoolExecutor(1) as beside:
+        remove_leftovers(out)  # of builds killed before they could clear them
         record = None if clean else read_record(out)
         # A stat of each file of public/, to notice hand edits: 55,000 at 50k papers, which
         # wait on the kernel more than on Python, so they run beside reading the content (the
@@ -189,10 +196,32 @@ class _Workers:
             return map(function, [items[i : i + size] for i in range(0, len(items), size)])
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(max_workers=self.count, mp_context=context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.count,
+                mp_context=context,
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
         # A few chunks per worker even out their speeds.
         size = max(1, min(most, -(-len(items) // (4 * self.count))))
         return self._pool.map(function, [items[i : i + size] for i in range(0, len(items), size)])
+
+
+_PARENT_CHECK_EVERY = 0.2  # seconds
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: exit as soon as the build that started it is gone. A build killed with -9
+    cannot stop its workers, and they would keep rendering for nothing (issue #15)."""
+
+    # Polling getppid() works wherever spawn does; prctl(PR_SET_PDEATHSIG) is Linux-only and
+    # fires when the thread that started the worker ends, not the build.
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(_PARENT_CHECK_EVERY)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sitegen-parent-watch", daemon=True).start()
 
 
 def _parse_in_pool(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import math
 import os
 import signal
+import stat
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -94,10 +96,14 @@ def _parser() -> argparse.ArgumentParser:
         "build", help="render content/ into public/", description="Build the site into public/."
     )
     build.add_argument("--out", type=Path, help="output directory (default: ROOT/public)")
-    build.add_argument("--base-url", help="override base_url from site.toml (e.g. the Pages URL)")
+    build.add_argument(
+        "--base-url",
+        type=_site_url,
+        help="override base_url from site.toml (e.g. the Pages URL)",
+    )
     build.add_argument("--clean", action="store_true", help="ignore and replace every cache")
     build.add_argument(
-        "--jobs", type=int, help="worker processes (default: one per core for large sites)"
+        "--jobs", type=_jobs, help="worker processes (default: one per core for large sites)"
     )
     build.add_argument(
         "--topics-report",
@@ -129,8 +135,10 @@ def _parser() -> argparse.ArgumentParser:
         default=os.environ.get("SITEGEN_FETCH_URL", HF_URL),
         help="the source, e.g. a mirror (default: $SITEGEN_FETCH_URL, else huggingface.co)",
     )
-    fetch.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds (30)")
-    fetch.add_argument("--attempts", type=int, default=5, help="tries per request (5)")
+    fetch.add_argument(
+        "--timeout", type=_seconds, default=30.0, help="read timeout in seconds (30)"
+    )
+    fetch.add_argument("--attempts", type=_count, default=5, help="tries per request (5)")
     fetch.set_defaults(run=_run_fetch)
 
     serve = commands.add_parser(
@@ -138,7 +146,7 @@ def _parser() -> argparse.ArgumentParser:
         help="build, serve and rebuild on change",
         description="Build public/, serve it on 127.0.0.1 and rebuild when content changes.",
     )
-    serve.add_argument("--port", type=int, default=8000, help="port (8000; 0 picks a free one)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (8000; 0 picks a free one)")
     serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.set_defaults(run=_run_serve)
     return parser
@@ -149,6 +157,56 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-10-31") from None
+
+
+# Flags are checked where they are parsed: a bad one is one line and exit 2 (argparse's own),
+# never a traceback from deep inside a command (issue #15).
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
+
+
+def _jobs(text: str) -> int:
+    value = _count(text)
+    if value > _MOST_JOBS:  # each is a process: a typo must not start a million of them
+        raise argparse.ArgumentTypeError(f"{text!r} is more than {_MOST_JOBS} worker processes")
+    return value
+
+
+_MOST_JOBS = 256
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    return value
+
+
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port number from 0 to 65535 (0 picks a free one)"
+        )
+    return int(text)
+
+
+def _site_url(text: str) -> str:
+    if not text.startswith(("https://", "http://")):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an absolute http(s) URL, e.g. https://you.github.io/repo/"
+        )
+    return text if text.endswith("/") else text + "/"
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -186,7 +244,7 @@ def _run_build(args: argparse.Namespace) -> int:
     root: Path = args.root
     config = load_config(root)
     if args.base_url:
-        config = dataclasses.replace(config, base_url=_checked_base_url(args.base_url))
+        config = dataclasses.replace(config, base_url=args.base_url)
     out = args.out or root / "public"
     started = time.perf_counter()
     with progress_display("Building", enabled=sys.stderr.isatty()) as advance:
@@ -286,7 +344,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
     base_url = checked_source_url(args.base_url)
     today = datetime.now(UTC).date()
     days = _days_to_fetch(args, stored_days(root), today)
-    policy = FetchPolicy(read_timeout=args.timeout, attempts=max(1, args.attempts))
+    policy = FetchPolicy(read_timeout=args.timeout, attempts=args.attempts)
     with (
         make_client(policy) as client,
         progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,
@@ -340,15 +398,6 @@ def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> l
     return [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
 
 
-def _checked_base_url(url: str) -> str:
-    if not url.startswith(("https://", "http://")):
-        raise UsageError(
-            f"--base-url {url!r} is not an absolute http(s) URL",
-            hint="e.g. https://you.github.io/repo/",
-        )
-    return url if url.endswith("/") else url + "/"
-
-
 def _keep(root: Path, kept: dict[str, bytes], listing: Listing, raw: bytes, suffix: str) -> str:
     """Add a raw listing to the files of this run; its name relative to content/."""
     name = kept_listing_name(root, listing.day, raw, suffix, pending=kept)
@@ -368,7 +417,18 @@ def _topic_slug(config: SiteConfig, name: str) -> str:
 
 def _read_listing(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        # Without O_NONBLOCK, opening a FIFO would wait for a writer; it is refused below.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+        if not regular:
+            os.close(fd)
+            raise ListingError(
+                "not a listing: this is not a regular file (a directory, a FIFO or a device)",
+                location=Location(str(path)),
+                hint="give a listing saved as a file",
+            )
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
     except OSError as error:
         raise ListingError(
             f"cannot read the listing: {error.strerror}",

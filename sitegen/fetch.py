@@ -23,6 +23,7 @@ import random
 import re
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -55,6 +56,9 @@ class FetchPolicy:
     budget: float = 300.0  # seconds one request may take, retries and waits included
     concurrency: int = 3  # days fetched at once
     max_pages: int = 20  # per day: a day has a few hundred papers at most
+    # What one day's answer may take, decoded, its pages together: a real day is under 2 MB.
+    # More is refused before it is all read (a hostile answer, a compressed bomb).
+    max_day_bytes: int = 16 * 2**20
     # HF's anonymous quotas are 500 API and 100 page requests per IP and 5-minute window;
     # a tenth is left for whoever else shares the address (a browser, another job).
     api_quota: int = 450
@@ -269,8 +273,9 @@ class DayFetcher:
             # Only the first page is conditional: it changes whenever the day does.
             headers = known.headers() if known and page == 0 else {}
             response = self._get(
-                "/api/daily_papers", params=params, headers=headers, day=day, quota=self._api_quota
-            )
+                "/api/daily_papers", params=params, headers=headers, day=day, quota=self._api_quota,
+                read_already=sum(map(len, pages)),
+            )  # fmt: skip
             if response.status_code == 304:
                 return DayAnswer(day=day, status="unchanged", validators=known or Validators())
             _expect_ok(response, day)
@@ -321,8 +326,10 @@ class DayFetcher:
         headers: Mapping[str, str],
         day: date,
         quota: _Quota,
+        read_already: int = 0,
     ) -> httpx.Response:
-        """GET with retries on connection errors, 5xx and 429, within the time budget."""
+        """GET with retries on connection errors, 5xx and 429, within the time budget; the
+        answer is read up to what the day may still take (`read_already` is taken)."""
         url = self.base_url + path
         deadline = math.inf
         problem, status = "", 0
@@ -331,8 +338,11 @@ class DayFetcher:
             if attempt == 0:  # our own pacing is not the source's delay
                 deadline = self.clock() + self.policy.budget
             try:
-                response = self.client.get(url, params=params, headers=headers)
-                response.read()
+                response = _get_capped(
+                    self.client, url, params=params, headers=headers, day=day,
+                    limit=self.policy.max_day_bytes - read_already,
+                    cap=self.policy.max_day_bytes,
+                )  # fmt: skip
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
                 connecting = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
@@ -448,7 +458,11 @@ def make_client(policy: FetchPolicy) -> httpx.Client:
     return httpx.Client(
         timeout=timeout,
         limits=limits,
-        headers={"User-Agent": USER_AGENT, "Accept": "application/json, text/html;q=0.9"},
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": "application/json, text/html;q=0.9",
+            "Accept-Encoding": "gzip",  # what _read_capped can inflate within its cap
+        },
         follow_redirects=True,
     )
 
@@ -456,6 +470,11 @@ def make_client(policy: FetchPolicy) -> httpx.Client:
 def _is_empty_page(content: bytes, *, day: date, page: int) -> bool:
     try:
         answer = json.loads(content)
+    except RecursionError:  # arrays in arrays, thousands deep
+        raise FetchError(
+            f"the API answered JSON nested too deeply to read (page {page + 1})",
+            location=Location(day.isoformat()),
+        ) from None
     except ValueError as error:  # invalid JSON, or not UTF-8
         raise FetchError(
             f"invalid JSON from the API (page {page + 1}): {error}",
@@ -467,6 +486,74 @@ def _is_empty_page(content: bytes, *, day: date, page: int) -> bool:
             location=Location(day.isoformat()),
         )
     return not answer
+
+
+def _get_capped(
+    client: httpx.Client,
+    url: str,
+    *,
+    params: Mapping[str, str],
+    headers: Mapping[str, str],
+    day: date,
+    limit: int,
+    cap: int,
+) -> httpx.Response:
+    """GET `url`, reading at most `limit` bytes of its body (decoded): past that, a FetchError,
+    before the rest is read. The answer comes back read, with its encoding undone."""
+    with client.stream("GET", url, params=params, headers=headers) as response:
+        body = _read_capped(response, limit=limit, cap=cap, day=day)
+    served = [
+        (name, value)
+        for name, value in response.headers.multi_items()
+        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    ]
+    return httpx.Response(
+        response.status_code, headers=served, content=body, request=response.request
+    )
+
+
+def _read_capped(response: httpx.Response, *, limit: int, cap: int, day: date) -> bytes:
+    if response.is_stream_consumed:  # read whole already (an httpx.MockTransport answer)
+        if len(response.content) > limit:
+            raise _too_large(cap, day)
+        return response.content
+    encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("identity", "", "gzip", "x-gzip"):
+        raise FetchError(
+            f"the answer is encoded as {encoding!r}, which sitegen did not ask for",
+            location=Location(day.isoformat()),
+            hint="the day is skipped; a server should answer gzip or plain bytes",
+        )
+    # Inflated here, not by httpx: its decoders inflate a whole network read at once (a bomb
+    # of 64 KB becomes 64 MB, and "gzip, gzip" a thousand times that) before any cap applies.
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16) if "gzip" in encoding else None
+    body = bytearray()
+    try:
+        for chunk in response.iter_raw():
+            pending = chunk
+            while pending:
+                if inflate is None:
+                    body += pending
+                    pending = b""
+                else:  # a MB at a time: what a read inflates to is held only up to the cap
+                    body += inflate.decompress(pending, 2**20)
+                    pending = inflate.unconsumed_tail
+                if len(body) > limit:
+                    raise _too_large(cap, day)
+    except zlib.error as error:
+        raise FetchError(
+            f"the answer's gzip encoding is broken ({error})", location=Location(day.isoformat())
+        ) from None
+    return bytes(body)
+
+
+def _too_large(cap: int, day: date) -> FetchError:
+    return FetchError(
+        f"the answer is larger than {cap / 2**20:g} MB for the day, far more than a day of "
+        "Daily Papers; it was not read further",
+        location=Location(day.isoformat()),
+        hint="the day is skipped; check --base-url (a wrong source, or a broken one)",
+    )
 
 
 def _expect_ok(response: httpx.Response, day: date) -> None:

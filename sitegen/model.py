@@ -11,8 +11,12 @@ from datetime import date
 from typing import NamedTuple
 
 # Characters that XML 1.0 cannot carry or that only confuse readers: C0/C1 controls (tab and
-# newline are folded to spaces by the callers that need it), and the two non-characters.
-_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# newline are folded to spaces by the callers that need it), lone surrogates (a JSON answer can
+# hold "\ud800"; UTF-8 cannot), and the two non-characters.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Controls that separate words (vertical tab, form feed, the information separators, NEL) and
+# the Unicode line and paragraph separators: inside a line, a space.
+_SEPARATING_CHARS = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
 _INVISIBLE = re.compile("[\u200b\ufeff]")  # zero-width space, stray byte-order mark
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
@@ -22,6 +26,7 @@ _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
 def clean_line(text: str) -> str:
     """One line of text as data: no control characters, whitespace folded to single spaces."""
     # str.split() folds every Unicode space (NBSP, thin and figure spaces) and line break.
+    text = _SEPARATING_CHARS.sub(" ", text)
     return " ".join(_INVISIBLE.sub("", _UNSAFE_CHARS.sub("", text)).split())
 
 

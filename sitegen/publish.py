@@ -1,24 +1,32 @@
 """The output edge: artifacts -> public/, whole or in part, never leaving it half-written.
 
-A full build fills a fresh directory beside public/ and swaps it in (two renames on one
-filesystem). An incremental build stages only the files whose bytes change and moves them in
-as one transaction (see `transaction`). Either way a build that fails leaves the previous
-public/ whole, and a record of what each file was rendered from (`.public.outputs`
-beside it) tells the next build what it may keep.
+A full build fills a fresh directory beside public/ and swaps it in (one atomic exchange of
+the two directories on Linux; elsewhere two renames, repaired by the next build if cut between
+them). An incremental build stages only the files whose bytes change and moves them in as one
+transaction (see `transaction`). Either way a build that fails leaves the previous public/
+whole, and a record of what each file was rendered from (`.public.outputs` beside it) tells
+the next build what it may keep.
+
+A build replaces everything its output holds, so it only builds into a directory sitegen made
+(`check_output`): never the site, its sources, a git working tree, or a user's files.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
 import fcntl
 import marshal
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import transaction
+from sitegen.errors import BuildError, Location
 from sitegen.model import Artifact
 
 
@@ -49,10 +57,95 @@ def exclusive(public: Path) -> Iterator[None]:
     """Hold the lock of `public` beside it: two builds (a `serve` and a `build`, say) take
     turns instead of interleaving their changes."""
     public = public.absolute()
-    public.parent.mkdir(parents=True, exist_ok=True)
-    with public.with_name(f".{public.name}.lock").open("a") as lock:
+    lock_file = public.with_name(f".{public.name}.lock")
+    try:
+        public.parent.mkdir(parents=True, exist_ok=True)
+        lock = lock_file.open("a")
+    except OSError as error:
+        raise BuildError(
+            f"cannot create the lock file {lock_file} beside the output: {error.strerror or error}",
+            location=Location(str(public)),
+            hint="give --out a directory in a place you can write to",
+        ) from None
+    with lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
         yield
+
+
+# What a site directory holds that no build may replace (the output is replaced whole).
+_SOURCES = ("content", "templates", ".sitegen-cache")
+
+
+def check_output(out: Path, *, root: Path) -> None:
+    """Refuse an output a build must not replace: anything but a missing or empty directory,
+    or one sitegen built (its record is beside it). Never the site, an ancestor of it, its
+    sources or a git working tree. Nothing is touched: this only looks."""
+    where = Location(str(out))
+    target, site = out.resolve(), root.resolve()
+    hint = "build into a new or empty directory, or leave out --out to build into public/"
+    if target == site or site.is_relative_to(target):
+        what = "the site directory" if target == site else "a directory that holds the site"
+        raise BuildError(
+            f"refusing to build into {what}: a build replaces everything in its output",
+            location=where,
+            hint=hint,
+        )
+    for source in _SOURCES:
+        if target.is_relative_to((site / source).resolve()):
+            raise BuildError(
+                f"refusing to build into {source}/: it holds the site's sources",
+                location=where,
+                hint=hint,
+            )
+    if ".git" in target.parts or (target / ".git").exists():
+        raise BuildError(
+            "refusing to build into a git working tree: a build replaces everything in its output",
+            location=where,
+            hint=hint,
+        )
+    if not os.path.lexists(target):
+        return
+    if not target.is_dir():
+        raise BuildError(
+            "refusing to build into a file: a build would replace it with the site's directory",
+            location=where,
+            hint=hint,
+        )
+    if _record_file(out.absolute()).exists():
+        return  # built by sitegen: its files are the site's
+    try:
+        with os.scandir(target) as entries:
+            first = next((entry.name for entry in entries), None)
+    except OSError as error:
+        raise BuildError(
+            f"cannot look into the output: {error.strerror or error}", location=where, hint=hint
+        ) from None
+    if first is not None:
+        raise BuildError(
+            f"refusing to replace a directory sitegen did not build: it holds {first!r}, "
+            "and a build replaces everything in its output",
+            location=where,
+            hint=hint,
+        )
+
+
+def remove_leftovers(public: Path) -> None:
+    """Clear what killed builds left beside `public`: staging directories and their files;
+    restore the last good site if a build was killed between the two renames of a swap; and
+    complete a transaction killed past its commit point (drop one killed before it), which
+    a full build too must do, or the next incremental one would apply it over the new site."""
+    public = public.absolute()
+    for stale in public.parent.glob(f".{public.name}.staging-*"):
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:  # the job a build's workers read (build._render)
+            stale.unlink(missing_ok=True)
+    for stale in public.parent.glob(f".{public.name}.old-*"):
+        if os.path.lexists(public):
+            shutil.rmtree(stale, ignore_errors=True)
+        else:  # killed between the two renames: the old site is the last good one
+            stale.rename(public)
+    transaction.recover(public.parent, _journal(public))
 
 
 def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
@@ -109,16 +202,23 @@ def publish(
     """Have `write` fill a fresh directory beside `public`, then swap it in as `public`."""
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
-    _remove_leftovers(public)
-    _record_file(public).unlink(missing_ok=True)
+    remove_leftovers(public)
     staging.mkdir(parents=True)
+    # A site with a record beside it is one sitegen built (check_output), so a record is
+    # never missing beside a site: the new one is written before the swap when there was
+    # none, else after it. A build killed after the swap then leaves the old record beside
+    # the new site, whose files it finds changed (by their mtimes) and makes again.
+    recorded_first = not _record_file(public).exists()
     try:
         report = write(staging)
+        if recorded_first:
+            _save_record(public, outputs, {}, files_in=staging)  # a rename keeps the mtimes
         _swap(staging, public)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _save_record(public, outputs, {})
+    if not recorded_first:
+        _save_record(public, outputs, {})
     return report
 
 
@@ -189,13 +289,21 @@ def _record_file(public: Path) -> Path:
     return public.with_name(f".{public.name}.outputs")
 
 
-def _save_record(public: Path, outputs: Outputs, kept: Mapping[str, tuple[str, int, int]]) -> None:
-    """Record each file's key, size and mtime; `kept` entries are known, the rest are read."""
+def _save_record(
+    public: Path,
+    outputs: Outputs,
+    kept: Mapping[str, tuple[str, int, int]],
+    *,
+    files_in: Path | None = None,
+) -> None:
+    """Record each file's key, size and mtime; `kept` entries are known, the rest are read
+    (from `files_in`, the directory about to become `public`, when given)."""
+    directory = files_in or public
     files: dict[str, tuple[str, int, int]] = {}
     for path, key in outputs.items():
         entry = kept.get(path)
         if entry is None or entry[0] != key:
-            stat = os.stat(f"{public}/{path}")  # noqa: PTH116 (as above)
+            stat = os.stat(f"{directory}/{path}")  # noqa: PTH116 (as above)
             entry = (key, stat.st_size, stat.st_mtime_ns)
         files[path] = entry
     # marshal: five times faster than JSON both ways at 55,000 entries. Like a cache, the
@@ -206,22 +314,40 @@ def _save_record(public: Path, outputs: Outputs, kept: Mapping[str, tuple[str, i
 
 
 def _swap(staging: Path, public: Path) -> None:
+    """Make `staging` the new `public`; at no moment is there no `public` (issue #15)."""
+    if not os.path.lexists(public):
+        staging.rename(public)
+        return
+    if _exchange(staging, public):
+        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        return
+    # Two renames: a kill between them leaves no public/ until the next build restores it.
     old = public.with_name(f".{public.name}.old-{os.getpid()}")
-    if public.exists():
-        public.rename(old)
+    public.rename(old)
     staging.rename(public)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _remove_leftovers(public: Path) -> None:
-    # Directories of builds that were killed before they could clean up.
-    for stale in public.parent.glob(f".{public.name}.staging-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in public.parent.glob(f".{public.name}.old-*"):
-        if public.exists():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:  # killed between the two renames: the old site is the last good one
-            stale.rename(public)
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # from <fcntl.h> and <linux/fs.h>
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one atomic step: Linux's renameat2(RENAME_EXCHANGE), through
+    ctypes. False where the system or the file system has no such call (macOS, old kernels)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if renameat2 is None:  # a libc older than glibc 2.28
+        return False
+    renameat2.argtypes = (
+        ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint
+    )  # fmt: skip
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False  # the kernel or this file system cannot exchange
+    raise OSError(code, os.strerror(code), str(b))
 
 
 def _safe_relative(path: str) -> str:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import watchfiles
 
+from sitegen.errors import UsageError
+
 RELOAD_PATH = "/__sitegen__/generation"
 _RELOAD_SCRIPT = b"""<script>
 (() => {  // sitegen serve: reload when a rebuild finishes
@@ -100,7 +102,7 @@ def serve(
     """Serve `public` until interrupted, calling `rebuild` whenever a watched path changes."""
     generation = Generation()
     handler = type("Handler", (PreviewHandler,), {"generation": generation})
-    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(public)))
+    server = _listening_server(host, port, functools.partial(handler, directory=str(public)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
     thread.start()
@@ -126,3 +128,18 @@ def serve(
         stop.set()
         server.shutdown()
         server.server_close()
+
+
+def _listening_server(
+    host: str, port: int, handler: Callable[..., SimpleHTTPRequestHandler]
+) -> ThreadingHTTPServer:
+    """A server bound to host:port, or a UsageError that says why it cannot be (a busy port,
+    an address this machine does not have)."""
+    try:
+        return ThreadingHTTPServer((host, port), handler)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(
+            f"cannot serve on {host}:{port}: {reason}",
+            hint="pick another --port (0 picks a free one), or check --bind",
+        ) from None

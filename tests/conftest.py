@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -86,3 +88,28 @@ def hf() -> Iterator[tuple[FaultyHF, str]]:
     """A programmable, fault-injecting stand-in for huggingface.co on 127.0.0.1."""
     with running_hf() as server:
         yield server
+
+
+def processes_of_group(group: int) -> dict[int, str]:
+    """The live processes of a process group: pid -> command line."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, _, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+        except (OSError, IndexError):
+            continue  # ended meanwhile
+        if int(pgrp) == group and state != "Z":
+            found[int(stat.parent.name)] = command.decode(errors="replace")
+    return found
+
+
+def assert_group_ends(group: int, *, within: float) -> None:
+    """Every process of `group` ends within `within` seconds (else they are killed, and the
+    test fails)."""
+    deadline = time.monotonic() + within
+    while survivors := processes_of_group(group):
+        if time.monotonic() > deadline:
+            os.killpg(group, signal.SIGKILL)
+            raise AssertionError(f"processes outlived their parent: {survivors}")
+        time.sleep(0.02)

@@ -65,6 +65,12 @@ def _json_values(text: str, *, origin: str) -> Iterator[Any]:
                 location=Location(origin, error.lineno),
                 hint="the answer is truncated or not JSON; fetch the day again",
             ) from None
+        except RecursionError:  # arrays in arrays, thousands deep: no answer looks like that
+            raise ListingError(
+                "not a Daily Papers listing: its JSON is nested too deeply to read",
+                location=Location(origin, text.count("\n", 0, position) + 1),
+                hint="give an /api/daily_papers answer, a saved page or a text capture",
+            ) from None
         yield value
         position = _after_space(text, position)
         if position == len(text):
@@ -88,7 +94,7 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
             continue
         try:
             props = json.loads(props_text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             continue
         if node.attributes.get("data-target") == "PaperContent":
             paper_id = _text(_dict(_dict(props).get("paper")).get("id")) or "?"

@@ -82,10 +82,13 @@ def parse_text_listing(text: str, *, origin: str, day: date | None) -> Listing:
 
 
 def _content_lines(text: str) -> list[_Line]:
-    # splitlines() also splits on CR, CRLF and the Unicode line separators.
+    # Only LF, CRLF and CR end a line. str.splitlines() also ends lines at \x0b, \x0c,
+    # \x1c-\x1e, \x85, U+2028 and U+2029, and one of those inside an abstract made a paper
+    # of half of it (issue #15); clean_line turns them into spaces.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return [
         _Line(number, cleaned)
-        for number, raw in enumerate(text.splitlines(), start=1)
+        for number, raw in enumerate(lines, start=1)
         if (cleaned := clean_line(raw))
     ]
 

@@ -1,0 +1,487 @@
+"""Safety (issue #15): no command destroys what sitegen did not make, no input invents or loses a
+paper, no worker outlives its build, every error a user can cause is one line, and there is no
+moment without a site. The kill -9 campaign is in test_interrupted.py."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import tracemalloc
+import xml.etree.ElementTree as ET
+import zlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from sitegen.cli import main
+from sitegen.errors import ListingError
+from sitegen.listings import parse_listing
+from sitegen.store import load_content
+from tests.conftest import REPO, assert_group_ends, processes_of_group, tree_bytes
+from tests.hf_server import FaultyHF, Reply
+from tests.test_fetch import API_ANSWER
+
+
+@pytest.fixture
+def bundled(site: Path) -> Path:
+    shutil.copytree(REPO / "content", site / "content")
+    return site
+
+
+def _sitegen(
+    *args: str, cwd: Path | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "sitegen", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _one_error(stderr: str) -> str:
+    """The error a user sees: one line (after argparse's usage, or before a hint), never a
+    traceback."""
+    assert "Traceback" not in stderr, stderr
+    errors = [line for line in stderr.splitlines() if line.startswith("sitegen")]
+    assert len(errors) == 1 and "error:" in errors[0], stderr
+    return errors[0]
+
+
+def _everything(root: Path) -> dict[str, bytes | None]:
+    """Every path under `root`: a file's bytes, None for a directory (and the rest)."""
+    return {
+        str(path.relative_to(root)): path.read_bytes() if path.is_file() else None
+        for path in sorted(root.rglob("*"))
+    }
+
+
+# ---- 1. `--out` replaces only what sitegen made -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "out",
+    [".", "..", "content", "content/papers", "templates", ".sitegen-cache", "content/new"],
+)
+def test_build_never_replaces_the_site_or_its_sources(
+    bundled: Path, tmp_path: Path, out: str
+) -> None:
+    (bundled / ".sitegen-cache").mkdir()
+    before = _everything(tmp_path)
+    result = _sitegen("build", "--out", out, cwd=bundled)
+    assert result.returncode == 2
+    assert "refusing to build into" in _one_error(result.stderr)
+    assert _everything(tmp_path) == before, "nothing is touched, not even a lock beside it"
+    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.*")), "nor beside the parent"
+
+
+def test_build_never_replaces_a_git_working_tree(bundled: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    (clone / ".git").mkdir(parents=True)
+    (clone / "notes.md").write_text("mine")
+    before = _everything(tmp_path)
+    result = _sitegen("--root", str(bundled), "build", "--out", str(clone))
+    assert result.returncode == 2
+    assert "git working tree" in _one_error(result.stderr)
+    assert _everything(tmp_path) == before
+
+
+def test_build_never_replaces_files_a_user_made(bundled: Path, tmp_path: Path) -> None:
+    thesis = tmp_path / "d" / "thesis.tex"
+    thesis.parent.mkdir()
+    thesis.write_text("\\documentclass{article}")
+    somefile = tmp_path / "somefile"
+    somefile.write_text("keep me")
+    before = _everything(tmp_path)
+    for out, why in ((thesis.parent, "it holds 'thesis.tex'"), (somefile, "build into a file")):
+        result = _sitegen("--root", str(bundled), "build", "--out", str(out))
+        assert result.returncode == 2
+        assert why in _one_error(result.stderr)
+    assert _everything(tmp_path) == before, "no lock file, no staging, no .old directory"
+
+
+def test_build_replaces_a_new_or_empty_directory_or_one_it_built(
+    site: Path, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for out in (tmp_path / "new" / "site", empty, empty):  # the last: one it built
+        assert main(["--root", str(site), "build", "--out", str(out)]) == 0
+        assert (out / "index.html").is_file()
+    assert main(["--root", str(site), "build", "--clean", "--out", str(empty)]) == 0
+    (tmp_path / ".empty.outputs").write_bytes(b"damaged")  # still the record of a site it built
+    assert main(["--root", str(site), "build", "--out", str(empty)]) == 0
+
+
+# ---- 2. only \n, \r\n and \r end a line of a text listing ---------------------------------------
+
+SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029"]
+
+
+def _listing(abstract: str, *, title: str = "Sparse Mixtures of Tiny Experts") -> bytes:
+    lines = [
+        "Daily Papers", "Nov 23",
+        title, abstract, "\u00b7", "Nov 20, 2026 7",
+        "Reward Models Without Rewards", "Reinforcement learning from no feedback.",
+        "\u00b7", "Nov 21, 2026 3",
+    ]  # fmt: skip
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("separator", SEPARATORS, ids=ascii)
+def test_a_separator_inside_an_abstract_is_a_space_never_a_new_paper(separator: str) -> None:
+    raw = _listing(f"a{separator}b holds and c{separator}d")
+    entries = parse_listing(raw, origin="2026-11-23.txt").entries
+    assert [e.title for e in entries] == [
+        "Sparse Mixtures of Tiny Experts",
+        "Reward Models Without Rewards",
+    ]
+    assert entries[0].abstract == "a b holds and c d"
+
+
+@pytest.mark.parametrize("separator", SEPARATORS, ids=ascii)
+def test_a_separator_never_makes_a_metadata_line(separator: str) -> None:
+    raw = _listing(
+        f"Our method{separator}\u00b7{separator}is fast",
+        title=f"Tiny{separator}Experts",
+    )
+    first, second = parse_listing(raw, origin="2026-11-23.txt").entries
+    assert (first.title, first.abstract) == ("Tiny Experts", "Our method \u00b7 is fast")
+    assert second.upvotes == 3
+
+
+def test_line_numbers_count_only_real_line_ends() -> None:
+    raw = _listing("a\u2028b").replace(b"Nov 21, 2026 3", b"Nov 21, 2026 x")
+    with pytest.raises(ListingError, match=r"^2026-11-23\.txt:10: "):
+        parse_listing(raw, origin="2026-11-23.txt")
+
+
+def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
+    site: Path, tmp_path: Path
+) -> None:
+    entries = json.loads(API_ANSWER)
+    hostile = "Lone \ud800 surrogate\x01 and\x0bseparated\u2028words \ufffe<b>&amp;"
+    entries[0]["paper"]["title"] = entries[0]["title"] = hostile
+    entries[0]["paper"]["summary"] = entries[0]["summary"] = f"{hostile}\n\nSecond\x1fparagraph."
+    listing = tmp_path / "2025-10-31.json"
+    listing.write_bytes(json.dumps(entries).encode())  # ensure_ascii: "\ud800" as an escape
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    title = "Lone surrogate and separated words <b>&amp;"
+    assert title in {p.title for p in load_content(site).papers.values()}
+    public = site / "public"
+    for feed in [*public.rglob("*.xml"), public / "feeds.opml"]:
+        ET.fromstring(feed.read_bytes())  # strict XML: raises on any character it cannot carry
+    atom = feedparser.parse((public / "atom.xml").read_bytes())
+    assert not atom.bozo and title in [entry.title for entry in atom.entries]
+    json.loads((public / "feed.json").read_bytes())
+
+
+# ---- 3. no worker outlives its build; a killed build's debris goes --------------------------
+
+
+@pytest.fixture
+def killed_group() -> Iterator[list[int]]:
+    """Process groups a test started; whatever of them is left is killed at the end."""
+    groups: list[int] = []
+    yield groups
+    for group in groups:
+        if processes_of_group(group):
+            os.killpg(group, signal.SIGKILL)
+
+
+def _wait_for_workers(build: subprocess.Popen[bytes], count: int) -> None:
+    deadline = time.monotonic() + 60
+    while sum("spawn_main" in c for c in processes_of_group(build.pid).values()) < count:
+        assert build.poll() is None, "the build ended before its workers were seen"
+        assert time.monotonic() < deadline, "no workers within 60 s"
+        time.sleep(0.005)
+
+
+def test_workers_exit_when_their_build_is_killed(
+    bundled: Path, tmp_path: Path, killed_group: list[int]
+) -> None:
+    build = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(bundled), "build", "--jobs", "2"],
+        start_new_session=True,  # its own process group: the build, its workers, their helper
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    killed_group.append(build.pid)
+    _wait_for_workers(build, 2)
+    build.kill()
+    build.wait()
+    assert_group_ends(build.pid, within=3)
+    assert main(["--root", str(bundled), "build"]) == 0
+    assert not [p.name for p in bundled.iterdir() if ".staging-" in p.name or ".old-" in p.name]
+    cold = tmp_path / "cold"
+    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(bundled / "public") == tree_bytes(cold)
+
+
+def test_the_next_build_clears_what_a_killed_build_left(bundled: Path) -> None:
+    assert main(["--root", str(bundled), "build"]) == 0
+    staging = bundled / ".public.staging-4242"
+    (staging / "papers").mkdir(parents=True)
+    (staging / "papers" / "index.html").write_text("half a site")
+    (bundled / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
+    assert main(["--root", str(bundled), "build"]) == 0  # incremental: nothing to render
+    assert sorted(p.name for p in bundled.iterdir() if p.name.startswith(".public")) == [
+        ".public.lock",
+        ".public.outputs",
+    ]
+
+
+def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
+    bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["--root", str(bundled), "build"]) == 0
+    template = bundled / "templates" / "_card.html"
+    template.write_text(template.read_text().replace('class="card', 'class="card edited', 1))
+
+    def killed_after_the_commit(root: Path, journal: Path) -> None:
+        raise _Killed
+
+    monkeypatch.setattr("sitegen.transaction._complete", killed_after_the_commit)
+    with pytest.raises(_Killed):
+        main(["--root", str(bundled), "build"])
+    monkeypatch.undo()
+    assert (bundled / ".public.journal" / "manifest.json").is_file()
+    template.write_text(template.read_text().replace("card edited", "card", 1))
+    assert main(["--root", str(bundled), "build", "--clean"]) == 0
+    assert not (bundled / ".public.journal").exists()
+    assert main(["--root", str(bundled), "build"]) == 0
+    cold = tmp_path / "cold"
+    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(bundled / "public") == tree_bytes(cold)
+
+
+class _Killed(BaseException):
+    """The build dies here, as under kill -9 (nothing after it runs)."""
+
+
+# ---- 4. every error a user can cause is one line ------------------------------------------------
+
+
+NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the real source
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["build", "--jobs", "0"], "argument --jobs: '0' is not a whole number of 1 or more"),
+        (["build", "--jobs", "-3"], "argument --jobs: '-3' is not a whole number of 1 or more"),
+        (["build", "--base-url", "example.org"], "argument --base-url: 'example.org' is not"),
+        (["fetch", *NOWHERE, "--attempts", "0"], "argument --attempts: '0' is not a whole"),
+        (["fetch", *NOWHERE, "--timeout", "nan"], "argument --timeout: 'nan' is not a number"),
+        (["fetch", *NOWHERE, "--timeout", "-1"], "argument --timeout: '-1' is not a number"),
+        (["serve", "--port", "70000"], "argument --port: '70000' is not a port number"),
+        (["serve", "--port", "-1"], "argument --port: '-1' is not a port number"),
+    ],
+)
+def test_a_bad_flag_is_refused_where_it_is_parsed(
+    bundled: Path, args: list[str], says: str
+) -> None:
+    result = _sitegen("--root", str(bundled), *args, timeout=30)
+    assert result.returncode == 2
+    assert says in _one_error(result.stderr)
+    assert not (bundled / "public").exists()
+
+
+def test_serve_on_a_busy_port_is_one_line(site: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = _sitegen("--root", str(site), "serve", "--port", str(port), timeout=60)
+    assert result.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}: Address already in use" in _one_error(result.stderr)
+
+
+def test_an_output_where_no_lock_can_be_made_is_one_line(site: Path) -> None:
+    result = _sitegen("--root", str(site), "build", "--out", "/proc/x")
+    assert result.returncode == 2
+    assert "cannot create the lock file /proc/.x.lock" in _one_error(result.stderr)
+
+
+# ---- 5. a hostile answer cannot crash fetch or fill the memory ----------------------------------
+
+
+def _day_answer(day: str) -> bytes:
+    return API_ANSWER.replace(b"2025-10-31", day.encode())
+
+
+def _gzip_bomb(size: int) -> bytes:
+    """`[`, `size` spaces, `]`, gzipped: a few hundred KB that inflate to `size` bytes."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    spaces = b" " * 2**20
+    parts = [packer.compress(b"[")]
+    parts += [packer.compress(spaces) for _ in range(size // len(spaces))]
+    return b"".join([*parts, packer.compress(b"]"), packer.flush()])
+
+
+GZIP, TWICE = (("Content-Encoding", "gzip"),), (("Content-Encoding", "gzip, gzip"),)
+# Made when a test asks: tens of MB each.
+HOSTILE_ANSWERS: dict[str, tuple[Callable[[], Reply], str]] = {
+    "deeply nested": (lambda: Reply(200, b"[" * 200_000 + b"]" * 200_000), "nested too deeply"),
+    "40 MB": (lambda: Reply(200, b"[" + b" " * (40 * 2**20) + b"]"), "larger than 16 MB"),
+    "gzip bomb": (lambda: Reply(200, _gzip_bomb(64 * 2**20), GZIP), "larger than 16 MB"),
+    "gzip, gzip": (
+        lambda: Reply(200, gzip.compress(gzip.compress(b"[]")), TWICE),
+        "encoded as 'gzip, gzip', which sitegen did not ask for",
+    ),
+}
+
+
+@pytest.mark.parametrize("answer", HOSTILE_ANSWERS)
+def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
+    hf: tuple[FaultyHF, str],
+    bundled: Path,
+    capsys: pytest.CaptureFixture[str],
+    answer: str,
+) -> None:
+    source, url = hf
+    make_reply, says = HOSTILE_ANSWERS[answer]
+    reply = make_reply()
+    source.set("2025-11-01", [Reply(200, _day_answer("2025-11-01"))])
+    source.set("2025-11-02", [reply], [reply])
+    source.set("2025-11-03", [Reply(200, _day_answer("2025-11-03"))])
+    tracemalloc.start()
+    try:
+        status = main(
+            [
+                "--root", str(bundled), "fetch", "--base-url", url, "--attempts", "1",
+                "--since", "2025-11-01", "--until", "2025-11-03",
+            ]
+        )  # fmt: skip
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    out, err = capsys.readouterr()
+    assert status == 1, "one day failed"
+    assert "2025-11-02: FAILED:" in err and says in err
+    assert "fetched 2 of 3 day(s)" in out
+    days = load_content(bundled).days
+    assert {"2025-11-01", "2025-11-03"} <= {d.isoformat() for d in days}
+    assert "2025-11-02" not in {d.isoformat() for d in days}
+    assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MB held at once"
+
+
+# ---- 6. there is always a public/ ---------------------------------------------------------------
+
+
+def test_there_is_a_site_at_every_step_of_a_full_build(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["--root", str(bundled), "build"]) == 0
+    public = bundled / "public"
+    replaced = public.stat().st_ino
+    real_rename = Path.rename
+    site_after_each_rename = []
+
+    def rename(self: Path, target: str | Path) -> Path:
+        moved = real_rename(self, target)
+        site_after_each_rename.append((public / "index.html").is_file())
+        return moved
+
+    monkeypatch.setattr(Path, "rename", rename)
+    assert main(["--root", str(bundled), "build", "--clean"]) == 0
+    assert all(site_after_each_rename), "a server reading public/ would have answered 404"
+    assert public.stat().st_ino != replaced, "the new site was swapped in"
+
+
+def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
+    bundled: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert main(["--root", str(bundled), "build"]) == 0
+    monkeypatch.setattr("sitegen.publish._exchange", lambda a, b: False)  # macOS, old kernels
+    real_rename = Path.rename
+
+    def rename(self: Path, target: str | Path) -> Path:
+        if self.name.startswith(".public.staging-"):  # the second of the two renames
+            raise _Killed
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(_Killed):
+        main(["--root", str(bundled), "build", "--clean"])
+    monkeypatch.undo()
+    assert not (bundled / "public").exists(), "the window this fallback leaves open"
+    assert main(["--root", str(bundled), "build"]) == 0
+    cold = tmp_path / "cold"
+    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(bundled / "public") == tree_bytes(cold)
+    assert not [p.name for p in bundled.iterdir() if ".old-" in p.name]
+
+
+# ---- hostile listings: ingested intact or refused in one line, nothing made elsewhere ----------
+
+SITE_FILES = {
+    "site.toml", "templates", "content", ".sitegen-cache", "public", ".public.lock",
+    ".public.outputs",
+}  # fmt: skip
+
+
+def test_hostile_listings_are_ingested_intact_or_refused_in_one_line(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    markup = "<script>alert(1)</script> ]]> &amp; {{ 7*7 }} {% raw %} <!-- x"
+    huge = "word " * 1_000_000  # 5 MB on one line
+    ingested = {
+        "2026-11-23.txt": _listing("An abstract with <b>markup</b> &lt;", title=markup),
+        "2026-11-24.txt": _listing("no\x01 con\x7ftrol\x9f characters", title="Controls"),
+        "2026-11-25.txt": _listing("a\u2028b\x0bc\x85d", title="Separators"),
+        "2026-11-26.txt": _listing(huge, title="A " * 5000 + "long title"),
+    }
+    refused = {
+        "binary.txt": (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), "binary file"),
+        "latin-1.txt": (_listing("caf\u00e9").decode().encode("latin-1"), "not UTF-8"),
+        "empty.txt": (b"\n \n", "the file is empty"),
+    }
+    for name, raw in ingested.items():
+        (inputs / name).write_bytes(raw)
+    for name, (raw, _) in refused.items():
+        (inputs / name).write_bytes(raw)
+    (inputs / "link.txt").symlink_to(inputs / "2026-11-23.txt")
+    (inputs / "dangling.txt").symlink_to(inputs / "nowhere.txt")
+    os.mkfifo(inputs / "fifo.txt")
+    (inputs / "folder.txt").mkdir()
+
+    for name in [*ingested, "link.txt"]:
+        assert main(["--root", str(site), "ingest", str(inputs / name)]) == 0, name
+    capsys.readouterr()
+    for name, (_, says) in refused.items():
+        assert main(["--root", str(site), "ingest", str(inputs / name)]) == 2
+        assert says in _one_error(capsys.readouterr().err)
+    for name, says in (("dangling.txt", "cannot read"), ("folder.txt", "not a regular file")):
+        assert main(["--root", str(site), "ingest", str(inputs / name)]) == 2
+        assert says in _one_error(capsys.readouterr().err)
+    fifo = _sitegen("--root", str(site), "ingest", str(inputs / "fifo.txt"), timeout=30)
+    assert fifo.returncode == 2 and "not a regular file" in _one_error(fifo.stderr)
+
+    abstracts = {p.title: p.abstract for p in load_content(site).papers.values()}
+    assert abstracts[markup] == "An abstract with <b>markup</b> &lt;"
+    assert abstracts["Controls"] == "no control characters"
+    assert abstracts["Separators"] == "a b c d"
+    assert abstracts["A " * 5000 + "long title"] == huge.strip()
+    assert main(["--root", str(site), "build"]) == 0
+    for feed in site.joinpath("public").rglob("*.xml"):
+        ET.fromstring(feed.read_bytes())
+    page = next(site.joinpath("public", "papers").glob("script-alert-1-script*/index.html"))
+    assert "<script>alert" not in page.read_text()
+    made = {path.name for path in site.iterdir()}
+    assert made <= SITE_FILES, "nothing made outside content/, the cache and public/"
+    assert {path.name for path in tmp_path.iterdir()} == {"site", "inputs"}
