@@ -36,7 +36,7 @@ from sitegen import __version__
 from sitegen.errors import FetchError, ListingError, Location, UsageError
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
-from sitegen.store import ingest_into_store, kept_listing_name
+from sitegen.store import content_lock, ingest_into_store, kept_listing_name
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
@@ -169,6 +169,21 @@ def fetch_days(
     with ThreadPoolExecutor(max_workers=source.policy.concurrency) as pool:
         answers = list(pool.map(fetch_one, days))
 
+    # The kept names and the fetch state depend on what the store holds: read again under
+    # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).
+    with content_lock(root):
+        state = load_fetch_state(root)
+        return _merge_answers(root, days, answers, state=state, stopped=stopped)
+
+
+def _merge_answers(
+    root: Path,
+    days: list[date],
+    answers: list[DayAnswer | FetchError | None],
+    *,
+    state: dict[str, dict[str, str]],
+    stopped: list[str],
+) -> FetchReport:
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
     parsed: list[tuple[Listing, str | None]] = []

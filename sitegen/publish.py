@@ -110,10 +110,12 @@ def publish(
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
     _remove_leftovers(public)
-    _record_file(public).unlink(missing_ok=True)
     staging.mkdir(parents=True)
     try:
         report = write(staging)
+        # Dropped only now: a build that fails leaves the last record, and the next build
+        # need not be a full one (issue #19).
+        _record_file(public).unlink(missing_ok=True)
         _swap(staging, public)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

