@@ -11,12 +11,16 @@ from datetime import date
 from typing import NamedTuple
 
 # Characters that XML 1.0 cannot carry or that only confuse readers: C0/C1 controls (tab and
-# newline are folded to spaces by the callers that need it), and the two non-characters.
-_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+# newline are folded to spaces by the callers that need it), the two non-characters, and lone
+# surrogates (JSON may escape one, "\ud800", and no file could be written with it: issue #19).
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _INVISIBLE = re.compile("[\u200b\ufeff]")  # zero-width space, stray byte-order mark
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
+# The largest upvote or author count believed: real ones are in the thousands, and a source
+# that says 2**63 would break every JSON reader downstream (issue #19).
+MAX_COUNT = 10**9
 
 
 def clean_line(text: str) -> str:

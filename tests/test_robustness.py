@@ -169,6 +169,52 @@ def test_the_repository_ignores_the_lock_file() -> None:
     assert "/.sitegen-lock" in (REPO / ".gitignore").read_text().split("\n")
 
 
+# ---- 3: counts past range ----------------------------------------------------------------------
+
+
+def _text_listing(tmp_path: Path, upvotes: str) -> Path:
+    path = tmp_path / "2026-02-02.txt"
+    path.write_text(
+        f"new\n\nDaily Papers\n\nFeb 2\n\nA Title\n\nAn abstract.\n\n· \n\nFeb 1, 2026 {upvotes}\n"
+    )
+    return path
+
+
+def _api_listing(tmp_path: Path, upvotes: str) -> Path:
+    path = tmp_path / "2026-02-02.json"
+    path.write_text(
+        '[{"title": "A Title", "paper": {"id": "2602.00001", "title": "A Title", '
+        f'"summary": "An abstract.", "upvotes": {upvotes}}}}}]'
+    )
+    return path
+
+
+@pytest.mark.parametrize("upvotes", [str(2**63), "9" * 5000])
+@pytest.mark.parametrize("kind", ["text", "api"])
+def test_a_count_past_range_is_refused_in_one_line_and_writes_nothing(
+    site: Path, tmp_path: Path, kind: str, upvotes: str
+) -> None:
+    """Case 3 (README: one clear line, exit 2): 2**63 was stored, then crashed every later
+    run; more than 4,300 digits raised ValueError."""
+    listing = (_text_listing if kind == "text" else _api_listing)(tmp_path, upvotes)
+    result = _sitegen(site, "ingest", str(listing))
+    _one_clear_line(result, str(listing))
+    assert "out of range" in result.stderr or "unusable JSON" in result.stderr
+    assert not (site / "content").exists()
+    fine = (_text_listing if kind == "text" else _api_listing)(tmp_path, str(10**9))
+    assert _sitegen(site, "ingest", str(fine)).returncode == 0
+
+
+@pytest.mark.parametrize("upvotes", [str(2**63), "9" * 5000])
+def test_a_day_file_holding_a_count_past_range_names_itself(site: Path, upvotes: str) -> None:
+    """Case 3: a store poisoned by an older sitegen, or by hand, is one line to fix."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    day = site / "content" / "days" / "2025-10-31.toml"
+    day.write_text(day.read_text().replace("upvotes = ", f"upvotes = {upvotes}", 1))
+    for command in (["ingest", str(SECOND)], ["build"]):
+        _one_clear_line(_sitegen(site, *command), "content/days/2025-10-31.toml")
+
+
 # ---- 8, 9, 10: broken disks --------------------------------------------------------------------
 
 

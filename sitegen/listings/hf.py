@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from sitegen.errors import ListingError, Location
 from sitegen.listings.base import Listing, ListingEntry
-from sitegen.model import Organization, clean_line, is_arxiv_id
+from sitegen.model import MAX_COUNT, Organization, clean_line, is_arxiv_id
 
 
 def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
@@ -64,6 +64,12 @@ def _json_values(text: str, *, origin: str) -> Iterator[Any]:
                 f"invalid JSON: {error.msg} (column {error.colno})",
                 location=Location(origin, error.lineno),
                 hint="the answer is truncated or not JSON; fetch the day again",
+            ) from None
+        except ValueError as error:  # a number of over 4,300 digits (int's own limit)
+            raise ListingError(
+                f"unusable JSON: {str(error)[:80]}",
+                location=Location(origin, text.count("\n", 0, position) + 1),
+                hint="the answer holds values no real listing has; report the source",
             ) from None
         yield value
         position = _after_space(text, position)
@@ -223,7 +229,7 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
             location=where,
             hint="the answer is incomplete; fetch the day again or report it",
         )
-    authors = [a for a in paper.get("authors") or [] if isinstance(a, dict)]
+    authors = [a for a in _list(paper.get("authors")) if isinstance(a, dict)]
     names = tuple(clean_line(_text(a.get("name"))) for a in authors if _text(a.get("name")))
     arxiv_id = _text(paper.get("id"))
     organization = _dict(raw.get("organization")) or _dict(paper.get("organization"))
@@ -242,7 +248,7 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
         if handle
         else None,
         published=_iso_day(paper.get("publishedAt")),
-        upvotes=_count(paper.get("upvotes")),
+        upvotes=_count(paper.get("upvotes"), f"paper {index}: upvotes", where),
         keywords=tuple(clean_line(k) for k in keywords if isinstance(k, str) and clean_line(k))
         if isinstance(keywords, list)
         else (),
@@ -269,8 +275,26 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _count(value: Any, what: str, where: Location) -> int | None:
+    """A count; not a whole number is unknown, but one past MAX_COUNT refuses the answer: the
+    source is broken or hostile (issue #19)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return None
+    if value > MAX_COUNT:
+        raise ListingError(
+            f"{what} {_shortened(str(value))} is out of range (at most {MAX_COUNT:,})",
+            location=where,
+            hint="the answer is damaged or not from Daily Papers; report the source",
+        )
+    return value
+
+
+def _shortened(digits: str) -> str:
+    return digits if len(digits) <= 20 else f"{digits[:20]}... ({len(digits)} digits)"
 
 
 def _url(value: Any) -> str | None:
