@@ -41,8 +41,17 @@ _ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 def title_key(title: str) -> str:
     """The identity of a title: equal up to case, whitespace, punctuation and Unicode form."""
     if title.isascii():  # the same key, five times faster: ingest keys 100,000 titles a run
-        return title.encode().lower().translate(None, _ASCII_NOT_ALNUM).decode()
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
+        key = title.encode().lower().translate(None, _ASCII_NOT_ALNUM).decode()
+    else:
+        key = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
+    return key or _symbols_key(title)
+
+
+def _symbols_key(title: str) -> str:
+    # A title of no letters or digits ("???", "— · —") would have the empty key, and every such
+    # paper would merge into one (issue #19): its symbols tell it apart. No key of letters and
+    # digits starts with a NUL.
+    return "\0" + "".join(unicodedata.normalize("NFKC", title).casefold().split())
 
 
 def is_arxiv_id(value: str) -> bool:

@@ -347,3 +347,23 @@ def test_a_value_rewritten_inside_a_cache_is_never_rendered(site: Path) -> None:
     shutil.rmtree(site / "public")
     assert main(["--root", str(site), "build"]) == 0
     assert (site / "public" / "api" / "papers.json").read_text() == papers_json
+
+
+# ---- 12: titles of symbols alone ---------------------------------------------------------------
+
+
+def test_titles_without_letters_or_digits_stay_apart(site: Path, tmp_path: Path) -> None:
+    """Case 12: `???`, `!!!` and `— · —` all had the empty key and merged into one paper."""
+    titles = ["???", "!!!", "— · —"]
+    listing = tmp_path / "2026-02-01.txt"
+    listing.write_text(
+        "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+        "byAK and the research community\n\nFeb 1\n\n"
+        + "".join(f"{title}\n\nThe abstract of {title}.\n\n" for title in titles)
+    )
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    papers = load_content(site).papers
+    assert sorted(p.title for p in papers.values()) == sorted(titles)
+    assert all(p.abstract == f"The abstract of {p.title}." for p in papers.values())
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    assert len(load_content(site).papers) == 3, "and each is found again"
