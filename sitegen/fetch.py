@@ -15,12 +15,14 @@ with the raw answers and the HTTP validators (content/fetch-state.json) in the s
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import email.utils
 import json
 import math
 import random
 import re
+import socket
 import threading
 import time
 from collections import deque
@@ -43,6 +45,7 @@ FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer p
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TOO_MANY_REQUESTS = 429
+_MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,6 +56,9 @@ class FetchPolicy:
     backoff: float = 1.0  # seconds before the first retry, doubled each time, with jitter
     max_backoff: float = 60.0
     budget: float = 300.0  # seconds one request may take, retries and waits included
+    # Seconds one attempt may take in all: the read timeout bounds each read, and a server
+    # sending a byte a second would never pass it (issue #19).
+    attempt_deadline: float = 60.0
     concurrency: int = 3  # days fetched at once
     max_pages: int = 20  # per day: a day has a few hundred papers at most
     # HF's anonymous quotas are 500 API and 100 page requests per IP and 5-minute window;
@@ -160,6 +166,14 @@ def fetch_days(
         except FetchError as error:
             on_progress(f"{day} failed")
             return error
+        except Exception as error:  # noqa: BLE001
+            # One day's answer must not cost the other days theirs (the README's promise):
+            # what no check foresaw fails that day alone, and says it is a bug.
+            on_progress(f"{day} failed")
+            return FetchError(
+                f"unexpected {type(error).__name__}: {error} (a bug in sitegen: please report it)",
+                location=Location(day.isoformat()),
+            )
         with counting:
             papers_found += len(answer.listing.entries) if answer.listing else 0
             status = f"{papers_found} papers found"
@@ -346,8 +360,7 @@ class DayFetcher:
             if attempt == 0:  # our own pacing is not the source's delay
                 deadline = self.clock() + self.policy.budget
             try:
-                response = self.client.get(url, params=params, headers=headers)
-                response.read()
+                response = self._get_once(url, params=params, headers=headers, day=day)
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
                 connecting = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
@@ -383,6 +396,50 @@ class DayFetcher:
             f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
         )
 
+    def _get_once(
+        self, url: str, *, params: Mapping[str, str], headers: Mapping[str, str], day: date
+    ) -> httpx.Response:
+        """One attempt: a GET, read whole within `attempt_deadline` seconds, following
+        redirects only within the source (issue #19: another host's data is not ours)."""
+        watchdog = _Watchdog(self.policy.attempt_deadline)
+        # A new connection for each request ("Connection: close") lets the watchdog cut the
+        # very socket of this request when the time is up, even while the headers trickle in.
+        request = self.client.build_request(
+            "GET", url, params=params, headers={**headers, "Connection": "close"},
+            extensions={"trace": watchdog.trace},
+        )  # fmt: skip
+        try:
+            with watchdog:
+                for _ in range(_MAX_REDIRECTS + 1):
+                    response = self.client.send(request, follow_redirects=False)
+                    response.read()
+                    if response.next_request is None:
+                        return response
+                    request = response.next_request  # with this attempt's trace hook
+                    if _origin(request.url) != _origin(httpx.URL(self.base_url)):
+                        raise FetchError(
+                            f"{response.url.path} redirects to {str(request.url)[:100]}, "
+                            "outside the source: not followed",
+                            location=Location(day.isoformat()),
+                            hint="check --base-url; only redirects within it are followed",
+                        )
+                raise FetchError(
+                    f"{httpx.URL(url).path}: more than {_MAX_REDIRECTS} redirects",
+                    location=Location(day.isoformat()),
+                    hint="the source redirects in a loop; report it",
+                )
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+            if watchdog.fired:
+                raise httpx.ReadTimeout(
+                    f"the answer took over {self.policy.attempt_deadline:g} s in all"
+                ) from None
+            raise
+        except httpx.HTTPError as error:  # undecodable content, a malformed answer
+            raise FetchError(
+                f"{httpx.URL(url).path}: {type(error).__name__}: {error}",
+                location=Location(day.isoformat()),
+            ) from None
+
     def _retry_wait(
         self, response: httpx.Response, attempt: int, *, reset: float | None, deadline: float
     ) -> float:
@@ -403,6 +460,52 @@ class DayFetcher:
         # Full jitter: spreads retries of concurrent clients instead of synchronising them.
         ceiling = min(self.policy.max_backoff, self.policy.backoff * 2.0**attempt)
         return ceiling * self.jitter()
+
+
+class _Watchdog:
+    """Cuts the connections of one attempt once `seconds` have passed (a context manager)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self.fired = False
+
+    def trace(self, event: str, info: Mapping[str, object]) -> None:
+        """httpcore's trace hook: note the socket of each connection the attempt opens (TLS
+        wraps it in a new one)."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            sock = getattr(stream, "get_extra_info", lambda name: None)("socket")
+            if isinstance(sock, socket.socket):
+                with self._lock:
+                    self._sockets.append(sock)
+                    if self.fired:
+                        _cut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                _cut(sock)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)  # the blocked read returns at once
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default_port = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default_port
 
 
 class _Quota:

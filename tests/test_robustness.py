@@ -16,14 +16,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from sitegen import store
 from sitegen.cli import main
+from sitegen.errors import FetchError
+from sitegen.fetch import DayFetcher, FetchPolicy, make_client
 from sitegen.store import load_content
 from tests.conftest import LISTINGS, REPO, tree_bytes
+from tests.hf_server import FaultyHF, Reply
+from tests.test_fetch import API_ANSWER
 
 FIRST, SECOND = LISTINGS / "2025-10-31.txt", LISTINGS / "2025-11-03.txt"
 
@@ -214,6 +219,81 @@ def test_a_day_file_holding_a_count_past_range_names_itself(site: Path, upvotes:
     day.write_text(day.read_text().replace("upvotes = ", f"upvotes = {upvotes}", 1))
     for command in (["ingest", str(SECOND)], ["build"]):
         _one_clear_line(_sitegen(site, *command), "content/days/2025-10-31.toml")
+
+
+# ---- 4, 5, 7: hostile sources ------------------------------------------------------------------
+
+
+def _answer(day: str) -> bytes:
+    return API_ANSWER.replace(b"2025-10-31", day.encode())
+
+
+def _fetch(root: Path, url: str, *args: str) -> int:
+    return main(["--root", str(root), "fetch", "--base-url", url, "--timeout", "2", *args])
+
+
+def test_a_bad_day_is_skipped_and_the_others_written(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Case 4 (README: a bad day is skipped, the others written): malformed entries,
+    undecodable answers and redirect loops raised tracebacks, and killed the whole run."""
+    source, url = hf
+    entries = json.loads(_answer("2025-11-02"))
+    entries[0]["paper"]["authors"] = 5
+    source.set("2025-11-01", [Reply(200, _answer("2025-11-01"))])
+    source.set("2025-11-02", [Reply(200, json.dumps(entries).encode())])
+    lone_surrogate = _answer("2025-11-03").replace(b"Agentic", b"Agentic \\ud800", 1)
+    source.set("2025-11-03", [Reply(200, lone_surrogate)])
+    source.set("2025-11-04", [Reply(200, b'[{"title": "\xff\xfe"}]')])
+    loop = "/api/daily_papers?date=2025-11-05&p=0&limit=100"
+    source.set("2025-11-05", [Reply(302, headers=(("Location", loop),))])
+    source.set("2025-11-06", [Reply(302, headers=(("Location", "file:///etc/passwd"),))])
+    source.set("2025-11-07", [Reply(200, _answer("2025-11-07"))])
+
+    status = _fetch(site, url, "--since", "2025-11-01", "--until", "2025-11-07", "--attempts", "1")
+    out, err = capsys.readouterr()
+    assert status == 1 and "Traceback" not in err
+    for day, words in (("04", "invalid JSON"), ("05", "redirects"), ("06", "outside the source")):
+        assert f"2025-11-{day}: FAILED" in err and words in err, err
+    written = [d.isoformat() for d in load_content(site).days]
+    assert written == ["2025-11-01", "2025-11-02", "2025-11-03", "2025-11-07"]
+    titles = {p.title for p in load_content(site).papers.values()}
+    assert "Agentic Reinforcement Learning for Tool Use" in titles, "the surrogate is dropped"
+
+
+@pytest.mark.parametrize("where", ["headers", "body"])
+def test_a_request_has_a_deadline_however_slowly_the_answer_comes(
+    hf: tuple[FaultyHF, str], where: str
+) -> None:
+    """Case 5: one byte (or one header line) a second held the read timeout off for minutes."""
+    source, url = hf
+    slow = Reply(
+        200, _answer("2025-11-01"), drip=0.1, drip_headers=100 if where == "headers" else 0
+    )
+    source.set("2025-11-01", [slow], [slow])
+    policy = FetchPolicy(read_timeout=1, attempts=1, attempt_deadline=1.0)
+    started = time.monotonic()
+    with make_client(policy) as client:
+        fetcher = DayFetcher(client, base_url=url, policy=policy)
+        with pytest.raises(FetchError, match="took over 1 s in all"):
+            fetcher.fetch_day(date(2025, 11, 1))
+    assert time.monotonic() - started < 5, "the API and then the page, a second each"
+
+
+def test_a_redirect_is_followed_only_within_the_source(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Case 7: a redirect to another host was followed and its data ingested."""
+    source, url = hf
+    elsewhere = url.replace("127.0.0.1", "localhost")  # the same server, another host
+    for day, target in (("2025-11-01", ""), ("2025-11-02", elsewhere)):
+        moved = f"{target}/api/daily_papers?date={day}&p=0&limit=100&moved=1"
+        source.set(day, [Reply(302, headers=(("Location", moved),)), Reply(200, _answer(day))])
+    status = _fetch(site, url, "--since", "2025-11-01", "--until", "2025-11-02", "--attempts", "1")
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "2025-11-02: FAILED" in err and f"{elsewhere}/api" in err
+    assert [d.isoformat() for d in load_content(site).days] == ["2025-11-01"]
 
 
 # ---- 8, 9, 10: broken disks --------------------------------------------------------------------
