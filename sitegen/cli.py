@@ -19,7 +19,7 @@ from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config
 from sitegen.errors import ConfigError, ListingError, Location, SitegenError, UsageError
 from sitegen.listings import Listing, parse_listing
-from sitegen.listings.base import HF_URL
+from sitegen.listings.base import HF_URL, MAX_LISTING_BYTES, listing_too_large
 from sitegen.progress import progress_display
 from sitegen.store import (
     IngestReport,
@@ -344,13 +344,18 @@ def _topic_slug(config: SiteConfig, name: str) -> str:
 
 def _read_listing(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        # Never more than a listing may be: /dev/zero would be read until memory runs out.
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_LISTING_BYTES + 1)
     except OSError as error:
         raise ListingError(
             f"cannot read the listing: {error.strerror}",
             location=Location(str(path)),
             hint="check the path",
         ) from None
+    if len(raw) > MAX_LISTING_BYTES:
+        raise listing_too_large(str(path))
+    return raw
 
 
 def _suffix(listing: Listing) -> str:

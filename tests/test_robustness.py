@@ -23,8 +23,9 @@ import pytest
 
 from sitegen import store
 from sitegen.cli import main
-from sitegen.errors import FetchError
+from sitegen.errors import FetchError, ListingError
 from sitegen.fetch import DayFetcher, FetchPolicy, make_client
+from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import LISTINGS, REPO, tree_bytes
 from tests.hf_server import FaultyHF, Reply
@@ -294,6 +295,23 @@ def test_a_redirect_is_followed_only_within_the_source(
     err = capsys.readouterr().err
     assert "2025-11-02: FAILED" in err and f"{elsewhere}/api" in err
     assert [d.isoformat() for d in load_content(site).days] == ["2025-11-01"]
+
+
+# ---- 6, 14: what a listing may be --------------------------------------------------------------
+
+
+def test_a_deeply_nested_page_is_refused_before_it_is_parsed() -> None:
+    """Case 6: 200,000 nested elements took the HTML parser 108 s to reject."""
+    page = b"<html><body>" + b"<div>" * 200_000 + b"</div>" * 200_000 + b"</body></html>"
+    started = time.monotonic()
+    with pytest.raises(ListingError, match="nests its elements over 1,000 deep"):
+        parse_listing(page, origin="2025-10-31.html")
+    assert time.monotonic() - started < 2
+
+
+def test_a_listing_is_read_no_further_than_a_listing_may_be(site: Path) -> None:
+    """Case 14: `ingest /dev/zero` read until MemoryError."""
+    _one_clear_line(_sitegen(site, "ingest", "/dev/zero", timeout=60), "/dev/zero", "32 MB")
 
 
 # ---- 8, 9, 10: broken disks --------------------------------------------------------------------

@@ -87,6 +87,7 @@ def _after_space(text: str, position: int) -> int:
 
 def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
     """A saved Daily Papers or search page."""
+    _check_nesting(text, origin=origin)
     tree = LexborHTMLParser(text)
     for node in tree.css("[data-props]"):
         props_text = node.attributes.get("data-props") or ""
@@ -115,6 +116,40 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
         location=Location(origin),
         hint="the page markup changed; save the page and report it",
     )
+
+
+# Deeper nesting than any real page has: 200,000 nested elements took the parser minutes to
+# refuse (issue #19). A Daily Papers page nests about 20 deep.
+MAX_HTML_DEPTH = 1_000
+# [^<>]: a "<" never closed by ">" ends the scan of that tag, so it stays linear.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+# Elements without an end tag, or whose end tag may be left out: not counted as nesting.
+_NOT_NESTING = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td",
+        "th", "thead", "tbody", "tfoot", "rb", "rt", "rp", "html", "head", "body",
+    }
+)  # fmt: skip
+
+
+def _check_nesting(text: str, *, origin: str) -> None:
+    """Refuse a page nested past MAX_HTML_DEPTH, before it is parsed: its tags are counted,
+    which takes linear time."""
+    depth = 0
+    for match in _TAG.finditer(text):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _NOT_NESTING:
+            depth += 1
+            if depth > MAX_HTML_DEPTH:
+                raise ListingError(
+                    f"the page nests its elements over {MAX_HTML_DEPTH:,} deep: "
+                    "not a Daily Papers page",
+                    location=Location(origin, text.count("\n", 0, match.start()) + 1),
+                    hint="give a day's page as Hugging Face serves it",
+                )
 
 
 def _checked_day(wanted: date | None, stated: date | None, *, origin: str) -> date | None:
