@@ -47,6 +47,7 @@ from sitegen.publish import (
     PublishReport,
     changed_files,
     exclusive,
+    output_directory,
     previous_build,
     publish,
     read_record,
@@ -93,6 +94,7 @@ def build_site(
     templates = root / TEMPLATES_DIR
     template_environment(templates)  # a missing templates/ fails before any work
     setup = _setup_key(templates, config)
+    out = output_directory(out)
     with exclusive(out), _Workers(jobs) as workers:
         record = None if clean else read_record(out)
         snapshot = load_content(

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import transaction
+from sitegen.errors import BuildError, Location
 from sitegen.model import Artifact
 
 
@@ -42,6 +43,21 @@ class PreviousBuild:
     # path -> (key, size, mtime in ns), for the files still as that build left them
     files: Mapping[str, tuple[str, int, int]]
     recorded: frozenset[str]  # every file it wrote, changed since or not
+
+
+def output_directory(out: Path) -> Path:
+    """Where a build publishes `out`: its target when `out` is a symbolic link (public/ linked
+    to a web root), so the link stays and what it points at is updated (issue #19)."""
+    if not out.is_symlink():
+        return out
+    target = out.resolve()
+    if target.exists() and not target.is_dir():
+        raise BuildError(
+            f"{out} links to {target}, which is not a directory",
+            location=Location(str(out)),
+            hint="point the link at a directory, or pass --out DIR",
+        )
+    return target
 
 
 @contextmanager

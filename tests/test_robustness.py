@@ -465,3 +465,24 @@ def test_titles_without_letters_or_digits_stay_apart(site: Path, tmp_path: Path)
     assert all(p.abstract == f"The abstract of {p.title}." for p in papers.values())
     assert main(["--root", str(site), "ingest", str(listing)]) == 0
     assert len(load_content(site).papers) == 3, "and each is found again"
+
+
+# ---- 13: public/ as a symbolic link -------------------------------------------------------------
+
+
+def test_a_public_directory_linked_to_a_web_root_is_published_through_the_link(
+    site: Path, tmp_path: Path
+) -> None:
+    """Case 13: the link was replaced by a directory and left as .public.old-PID for good;
+    the web root was never updated."""
+    web_root = tmp_path / "www" / "html"
+    web_root.mkdir(parents=True)
+    (site / "public").symlink_to(web_root)
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    assert (site / "public").is_symlink() and (web_root / "index.html").is_file()
+    assert main(["--root", str(site), "ingest", str(SECOND)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    assert (site / "public").is_symlink()
+    assert "Nov 3, 2025" in (web_root / "index.html").read_text()
+    assert not list(site.glob(".public.old-*")) and not list(web_root.parent.glob(".*.old-*"))
