@@ -213,7 +213,7 @@ def _api_listing(tmp_path: Path, upvotes: str) -> Path:
 
 @pytest.mark.parametrize("upvotes", [str(2**63), "9" * 5000])
 @pytest.mark.parametrize("kind", ["text", "api"])
-def test_a_count_past_range_is_refused_in_one_line_and_writes_nothing(
+def test_a_count_past_range_is_one_clear_line_exit_2_and_writes_nothing(
     site: Path, tmp_path: Path, kind: str, upvotes: str
 ) -> None:
     """Case 3 (README: one clear line, exit 2): 2**63 was stored, then crashed every later
