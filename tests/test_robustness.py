@@ -350,6 +350,22 @@ def test_a_paper_file_replaced_by_a_directory_is_one_line_and_nothing_is_lost(
     assert paper.is_file(), "ingesting its listing again brings it back"
 
 
+def test_a_committed_write_that_cannot_be_completed_says_why_until_it_can(site: Path) -> None:
+    """Case 8: a store left so by an older sitegen made every command crash."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    journal = site / ".sitegen-txn"
+    (journal / "files").mkdir(parents=True)
+    (journal / "files" / "w0").write_text('+++\ntitle = "Late"\n+++\nAn abstract.\n')
+    manifest = {"move": [["content/papers/late.md", "w0"]], "delete": []}
+    (journal / "manifest.json").write_text(json.dumps(manifest))
+    (site / "content" / "papers" / "late.md").mkdir()
+    for command in (["build"], ["ingest", str(SECOND)]):
+        _one_clear_line(_sitegen(site, *command), "cannot complete the interrupted write")
+    (site / "content" / "papers" / "late.md").rmdir()
+    assert main(["--root", str(site), "build"]) == 0
+    assert load_content(site).papers["late"].title == "Late" and not journal.exists()
+
+
 @pytest.fixture
 def unprivileged() -> list[str]:
     """The command prefix that runs a process without the right to write anywhere: root may,
