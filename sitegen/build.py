@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -33,7 +34,7 @@ import jinja2
 
 from sitegen.cache import KeyedCache, code_version
 from sitegen.config import SiteConfig
-from sitegen.errors import Location, TemplateError, UsageError
+from sitegen.errors import BuildError, Location, TemplateError, UsageError
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
     FEEDS,
@@ -50,6 +51,7 @@ from sitegen.publish import (
     changed_files,
     check_output,
     exclusive,
+    output_directory,
     previous_build,
     publish,
     read_record,
@@ -97,6 +99,7 @@ def build_site(
     templates = root / TEMPLATES_DIR
     template_environment(templates)  # a missing templates/ fails before any work
     setup = _setup_key(templates, config)
+    out = output_directory(out)  # through a link to a web root
     check_output(out, root=root)  # before the lock: a refused output is not touched
     with exclusive(out), _Workers(jobs) as workers, ThreadPoolExecutor(1) as beside:
         remove_leftovers(out)  # of builds killed before they could clear them
@@ -138,11 +141,12 @@ def build_site(
                 written += report
             return written
 
-        if previous is None:
-            written, removed = publish(write, out, outputs), 0
-        else:
-            rendered = [path for o in dirty for path in o.paths]
-            written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
+        with _write_errors_reported(out):
+            if previous is None:
+                written, removed = publish(write, out, outputs), 0
+            else:
+                rendered = [path for o in dirty for path in o.paths]
+                written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
         feeds=sum(len(o.paths) for o, _ in planned if isinstance(o.inputs, FEEDS)),
@@ -152,6 +156,21 @@ def build_site(
         removed=removed,
         full=previous is None,
     )
+
+
+@contextmanager
+def _write_errors_reported(out: Path) -> Iterator[None]:
+    """A site that cannot be written (a full disk, say) is one line, not a traceback; the
+    previous site is whole either way (issue #19)."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise BuildError(
+            f"cannot write the site: {reason}",
+            location=Location(str(error.filename or out)),
+            hint="free some space or fix the permissions; the previous site is unchanged",
+        ) from None
 
 
 def _key(files: Mapping[str, tuple[str, int, int]], path: str) -> str | None:

@@ -6,8 +6,10 @@
   again, even in a fresh clone. Papers themselves are read from their files when needed.
 - Keyed caches: values computed from a digest (a paper's topics, its API record).
 
-Every cache file records the version of sitegen's code that wrote it; another version's, or a
-file that cannot be read, is ignored and replaced. Deleting .sitegen-cache/ is always safe.
+Every cache file records the version of sitegen's code that wrote it and starts with a
+checksum of its bytes; another version's, a damaged one (the checksum differs) or a file that
+cannot be read is ignored and replaced, never unpickled (issue #19: garbled bytes may unpickle
+into other values). Deleting .sitegen-cache/ is always safe.
 """
 
 from __future__ import annotations
@@ -168,18 +170,34 @@ class KeyedCache:
             self._saved = dict(values)
 
 
+_MAGIC = b"sitegen cache\n"
+_CHECKSUM_SIZE = 16
+
+
+def _checksum(data: bytes | memoryview) -> bytes:
+    return hashlib.blake2b(data, digest_size=_CHECKSUM_SIZE).digest()
+
+
 def _load(path: Path) -> tuple[Any, ...] | None:
     """What `_save` saved at `path` with this code, else None."""
     try:
-        with path.open("rb") as handle:
-            version, value = pickle.load(handle)
-    except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+        data = path.read_bytes()
+    except OSError:
         return None
+    start = len(_MAGIC) + _CHECKSUM_SIZE
+    body = memoryview(data)[start:]
+    if not data.startswith(_MAGIC) or data[len(_MAGIC) : start] != _checksum(body):
+        return None  # not ours, cut off or garbled
+    try:
+        version, value = pickle.loads(body)
+    except (EOFError, ValueError, TypeError, AttributeError, ImportError, pickle.UnpicklingError):
+        return None  # written by another sitegen whose classes differ
     return value if version == code_version() and isinstance(value, tuple) else None
 
 
 def _save(path: Path, value: tuple[Any, ...]) -> None:
-    data = pickle.dumps((code_version(), value), pickle.HIGHEST_PROTOCOL)
+    body = pickle.dumps((code_version(), value), pickle.HIGHEST_PROTOCOL)
+    data = _MAGIC + _checksum(body) + body
     # Not flushed to disk: a cache lost in a crash is only made again. A read-only checkout
     # still builds, without the speed-up.
     with contextlib.suppress(OSError):

@@ -21,9 +21,15 @@ from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config
 from sitegen.errors import ConfigError, ListingError, Location, SitegenError, UsageError
 from sitegen.listings import Listing, parse_listing
-from sitegen.listings.base import HF_URL
+from sitegen.listings.base import HF_URL, MAX_LISTING_BYTES, listing_too_large
 from sitegen.progress import progress_display
-from sitegen.store import IngestReport, ingest_into_store, kept_listing_name, stored_days
+from sitegen.store import (
+    IngestReport,
+    content_lock,
+    ingest_into_store,
+    kept_listing_name,
+    stored_days,
+)
 
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
@@ -228,12 +234,14 @@ def _run_ingest(args: argparse.Namespace) -> int:
     topics = tuple(_topic_slug(config, name) for name in args.topic)
     parsed: list[tuple[Listing, str]] = []
     kept: dict[str, bytes] = {}
-    for path in args.listings:
-        raw = _read_listing(path)
-        listing = parse_listing(raw, origin=str(path), day=args.date)
-        parsed.append((listing, _keep(root, kept, listing, raw, _suffix(listing))))
-    # Every listing parses before the store is read, so a bad one writes nothing at all.
-    report = ingest_into_store(root, parsed, topics=topics, files=kept)
+    # The names listings are kept under depend on what the store holds: decided under its lock.
+    with content_lock(root):
+        for path in args.listings:
+            raw = _read_listing(path)
+            listing = parse_listing(raw, origin=str(path), day=args.date)
+            parsed.append((listing, _keep(root, kept, listing, raw, _suffix(listing))))
+        # Every listing parses before the store is read, so a bad one writes nothing at all.
+        report = ingest_into_store(root, parsed, topics=topics, files=kept)
     print(_ingest_summary(report, parsed))
     return EXIT_OK
 
@@ -427,14 +435,18 @@ def _read_listing(path: Path) -> bytes:
                 location=Location(str(path)),
                 hint="give a listing saved as a file",
             )
+        # Never more than a listing may be: /dev/zero would be read until memory runs out.
         with os.fdopen(fd, "rb") as handle:
-            return handle.read()
+            raw = handle.read(MAX_LISTING_BYTES + 1)
     except OSError as error:
         raise ListingError(
             f"cannot read the listing: {error.strerror}",
             location=Location(str(path)),
             hint="check the path",
         ) from None
+    if len(raw) > MAX_LISTING_BYTES:
+        raise listing_too_large(str(path))
+    return raw
 
 
 def _suffix(listing: Listing) -> str:

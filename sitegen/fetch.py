@@ -15,12 +15,14 @@ with the raw answers and the HTTP validators (content/fetch-state.json) in the s
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import email.utils
 import json
 import math
 import random
 import re
+import socket
 import threading
 import time
 import zlib
@@ -37,13 +39,14 @@ from sitegen import __version__
 from sitegen.errors import FetchError, ListingError, Location, UsageError
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
-from sitegen.store import ingest_into_store, kept_listing_name
+from sitegen.store import content_lock, ingest_into_store, kept_listing_name
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TOO_MANY_REQUESTS = 429
+_MAX_REDIRECTS = 5
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +57,9 @@ class FetchPolicy:
     backoff: float = 1.0  # seconds before the first retry, doubled each time, with jitter
     max_backoff: float = 60.0
     budget: float = 300.0  # seconds one request may take, retries and waits included
+    # Seconds one attempt may take in all: the read timeout bounds each read, and a server
+    # sending a byte a second would never pass it (issue #19).
+    attempt_deadline: float = 60.0
     concurrency: int = 3  # days fetched at once
     max_pages: int = 20  # per day: a day has a few hundred papers at most
     # What one day's answer may take, decoded, its pages together: a real day is under 2 MB.
@@ -164,6 +170,14 @@ def fetch_days(
         except FetchError as error:
             on_progress(f"{day} failed")
             return error
+        except Exception as error:  # noqa: BLE001
+            # One day's answer must not cost the other days theirs (the README's promise):
+            # what no check foresaw fails that day alone, and says it is a bug.
+            on_progress(f"{day} failed")
+            return FetchError(
+                f"unexpected {type(error).__name__}: {error} (a bug in sitegen: please report it)",
+                location=Location(day.isoformat()),
+            )
         with counting:
             papers_found += len(answer.listing.entries) if answer.listing else 0
             status = f"{papers_found} papers found"
@@ -173,6 +187,21 @@ def fetch_days(
     with ThreadPoolExecutor(max_workers=source.policy.concurrency) as pool:
         answers = list(pool.map(fetch_one, days))
 
+    # The kept names and the fetch state depend on what the store holds: read again under
+    # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).
+    with content_lock(root):
+        state = load_fetch_state(root)
+        return _merge_answers(root, days, answers, state=state, stopped=stopped)
+
+
+def _merge_answers(
+    root: Path,
+    days: list[date],
+    answers: list[DayAnswer | FetchError | None],
+    *,
+    state: dict[str, dict[str, str]],
+    stopped: list[str],
+) -> FetchReport:
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
     parsed: list[tuple[Listing, str | None]] = []
@@ -338,8 +367,8 @@ class DayFetcher:
             if attempt == 0:  # our own pacing is not the source's delay
                 deadline = self.clock() + self.policy.budget
             try:
-                response = _get_capped(
-                    self.client, url, params=params, headers=headers, day=day,
+                response = self._get_once(
+                    url, params=params, headers=headers, day=day,
                     limit=self.policy.max_day_bytes - read_already,
                     cap=self.policy.max_day_bytes,
                 )  # fmt: skip
@@ -378,6 +407,60 @@ class DayFetcher:
             f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
         )
 
+    def _get_once(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, str],
+        headers: Mapping[str, str],
+        day: date,
+        limit: int,
+        cap: int,
+    ) -> httpx.Response:
+        """One attempt: a GET, read whole within `attempt_deadline` seconds and `limit` bytes
+        (see _capped), following redirects only within the source (issue #19: another host's
+        data is not ours)."""
+        watchdog = _Watchdog(self.policy.attempt_deadline)
+        # A new connection for each request ("Connection: close") lets the watchdog cut the
+        # very socket of this request when the time is up, even while the headers trickle in.
+        request = self.client.build_request(
+            "GET", url, params=params, headers={**headers, "Connection": "close"},
+            extensions={"trace": watchdog.trace},
+        )  # fmt: skip
+        try:
+            with watchdog:
+                for _ in range(_MAX_REDIRECTS + 1):
+                    response = self.client.send(request, follow_redirects=False, stream=True)
+                    try:
+                        if response.next_request is None:
+                            return _capped(response, limit=limit, cap=cap, day=day)
+                    finally:
+                        response.close()
+                    request = response.next_request  # with this attempt's trace hook
+                    if _origin(request.url) != _origin(httpx.URL(self.base_url)):
+                        raise FetchError(
+                            f"{response.url.path} redirects to {str(request.url)[:100]}, "
+                            "outside the source: not followed",
+                            location=Location(day.isoformat()),
+                            hint="check --base-url; only redirects within it are followed",
+                        )
+                raise FetchError(
+                    f"{httpx.URL(url).path}: more than {_MAX_REDIRECTS} redirects",
+                    location=Location(day.isoformat()),
+                    hint="the source redirects in a loop; report it",
+                )
+        except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+            if watchdog.fired:
+                raise httpx.ReadTimeout(
+                    f"the answer took over {self.policy.attempt_deadline:g} s in all"
+                ) from None
+            raise
+        except httpx.HTTPError as error:  # undecodable content, a malformed answer
+            raise FetchError(
+                f"{httpx.URL(url).path}: {type(error).__name__}: {error}",
+                location=Location(day.isoformat()),
+            ) from None
+
     def _retry_wait(
         self, response: httpx.Response, attempt: int, *, reset: float | None, deadline: float
     ) -> float:
@@ -398,6 +481,52 @@ class DayFetcher:
         # Full jitter: spreads retries of concurrent clients instead of synchronising them.
         ceiling = min(self.policy.max_backoff, self.policy.backoff * 2.0**attempt)
         return ceiling * self.jitter()
+
+
+class _Watchdog:
+    """Cuts the connections of one attempt once `seconds` have passed (a context manager)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self.fired = False
+
+    def trace(self, event: str, info: Mapping[str, object]) -> None:
+        """httpcore's trace hook: note the socket of each connection the attempt opens (TLS
+        wraps it in a new one)."""
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            stream = info.get("return_value")
+            sock = getattr(stream, "get_extra_info", lambda name: None)("socket")
+            if isinstance(sock, socket.socket):
+                with self._lock:
+                    self._sockets.append(sock)
+                    if self.fired:
+                        _cut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._sockets:
+                _cut(sock)
+
+    def __enter__(self) -> _Watchdog:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)  # the blocked read returns at once
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default_port = {"http": 80, "https": 443}.get(url.scheme)
+    return url.scheme, url.host, url.port or default_port
 
 
 class _Quota:
@@ -488,20 +617,10 @@ def _is_empty_page(content: bytes, *, day: date, page: int) -> bool:
     return not answer
 
 
-def _get_capped(
-    client: httpx.Client,
-    url: str,
-    *,
-    params: Mapping[str, str],
-    headers: Mapping[str, str],
-    day: date,
-    limit: int,
-    cap: int,
-) -> httpx.Response:
-    """GET `url`, reading at most `limit` bytes of its body (decoded): past that, a FetchError,
-    before the rest is read. The answer comes back read, with its encoding undone."""
-    with client.stream("GET", url, params=params, headers=headers) as response:
-        body = _read_capped(response, limit=limit, cap=cap, day=day)
+def _capped(response: httpx.Response, *, limit: int, cap: int, day: date) -> httpx.Response:
+    """`response` read whole, at most `limit` bytes of its body (decoded): past that, a
+    FetchError before the rest is read. It comes back with its encoding undone."""
+    body = _read_capped(response, limit=limit, cap=cap, day=day)
     served = [
         (name, value)
         for name, value in response.headers.multi_items()

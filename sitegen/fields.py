@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from sitegen.errors import Location, SitegenError
-from sitegen.model import clean_line
+from sitegen.model import MAX_COUNT, clean_line
 
 
 def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
@@ -35,6 +35,10 @@ def load_toml(
         message, line = describe_toml_error(problem)
         where = Location(source, line + first_line - 1 if line else None)
         raise error(f"bad TOML: {message}", location=where, hint=hint) from None
+    except ValueError as problem:  # an integer of more than 4,300 digits (int's own limit)
+        raise error(
+            f"bad TOML: {str(problem)[:80]}", location=Location(source), hint=hint
+        ) from None
 
 
 class TomlFields:
@@ -56,7 +60,7 @@ class TomlFields:
         return Location(self.source, self.text.count("\n", 0, index) + 1 if index >= 0 else None)
 
     def fail(self, key: str, expected: str, example: str) -> SitegenError:
-        shown = f", not {self.table[key]!r}" if key in self.table else ""
+        shown = f", not {self.table[key]!r:.60}" if key in self.table else ""
         return self.error(
             f"`{key}` must be {expected}{shown}", location=self.where(key), hint=f"e.g. {example}"
         )
@@ -102,7 +106,7 @@ class TomlFields:
     def count(self, key: str) -> int | None:
         value = self.table.get(key)
         if value is not None and not is_count(value):
-            raise self.fail(key, "a whole number, 0 or more", f"{key} = 12")
+            raise self.fail(key, f"a whole number from 0 to {MAX_COUNT:,}", f"{key} = 12")
         return value
 
     def positive(self, key: str, default: int) -> int:
@@ -157,8 +161,8 @@ class TomlFields:
 
 
 def is_count(value: object) -> bool:
-    """A whole number, 0 or more (TOML booleans are not numbers)."""
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+    """A whole number from 0 to MAX_COUNT (TOML booleans are not numbers)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
 
 
 def is_date(value: object) -> bool:

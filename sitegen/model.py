@@ -21,6 +21,9 @@ _INVISIBLE = re.compile("[\u200b\ufeff]")  # zero-width space, stray byte-order 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
+# The largest upvote or author count believed: real ones are in the thousands, and a source
+# that says 2**63 would break every JSON reader downstream (issue #19).
+MAX_COUNT = 10**9
 
 
 def clean_line(text: str) -> str:
@@ -42,8 +45,17 @@ _ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
 def title_key(title: str) -> str:
     """The identity of a title: equal up to case, whitespace, punctuation and Unicode form."""
     if title.isascii():  # the same key, five times faster: ingest keys 100,000 titles a run
-        return title.encode().lower().translate(None, _ASCII_NOT_ALNUM).decode()
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
+        key = title.encode().lower().translate(None, _ASCII_NOT_ALNUM).decode()
+    else:
+        key = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
+    return key or _symbols_key(title)
+
+
+def _symbols_key(title: str) -> str:
+    # A title of no letters or digits ("???", "— · —") would have the empty key, and every such
+    # paper would merge into one (issue #19): its symbols tell it apart. No key of letters and
+    # digits starts with a NUL.
+    return "\0" + "".join(unicodedata.normalize("NFKC", title).casefold().split())
 
 
 def is_arxiv_id(value: str) -> bool:

@@ -52,6 +52,21 @@ class PreviousBuild:
     recorded: frozenset[str]  # every file it wrote, changed since or not
 
 
+def output_directory(out: Path) -> Path:
+    """Where a build publishes `out`: its target when `out` is a symbolic link (public/ linked
+    to a web root), so the link stays and what it points at is updated (issue #19)."""
+    if not out.is_symlink():
+        return out
+    target = out.resolve()
+    if target.exists() and not target.is_dir():
+        raise BuildError(
+            f"{out} links to {target}, which is not a directory",
+            location=Location(str(out)),
+            hint="point the link at a directory, or pass --out DIR",
+        )
+    return target
+
+
 @contextmanager
 def exclusive(public: Path) -> Iterator[None]:
     """Hold the lock of `public` beside it: two builds (a `serve` and a `build`, say) take

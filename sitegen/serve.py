@@ -59,12 +59,12 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self._send(HTTPStatus.OK, str(self.generation.value).encode(), "text/plain")
             return
         path = Path(self.translate_path(self.path))
-        if path.is_dir():
+        if _is(path, Path.is_dir):
             if not self.path.split("?")[0].endswith("/"):
                 super().do_GET()  # the standard redirect to the slash-terminated URL
                 return
             path = path / "index.html"
-        if not path.is_file():
+        if not _is(path, Path.is_file):
             path, status = Path(self.directory) / "404.html", HTTPStatus.NOT_FOUND
         else:
             status = HTTPStatus.OK
@@ -88,6 +88,14 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # the terminal shows builds, not every request
+
+
+def _is(path: Path, test: Callable[[Path], bool]) -> bool:
+    """`test(path)`, False for a path the system refuses (5,000 characters: issue #19)."""
+    try:
+        return test(path)
+    except OSError:  # a name too long, say: no such page
+        return False
 
 
 def serve(

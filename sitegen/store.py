@@ -8,14 +8,25 @@ Layout under the site root (file formats in sitegen.formats):
 Writes are transactions (sitegen.transaction): every file of one run is staged, a manifest is
 committed with one atomic rename, then the files are moved into place. A run interrupted after
 the commit point is completed by the next run; one interrupted before it changes nothing.
+
+Every command that writes content/ or completes its journal holds the store's lock
+(`.sitegen-lock` in the site root) meanwhile: two ingests, or an ingest and a build, take turns
+instead of sharing one journal (issue #19).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import hashlib
 import os
 import pickle
+import shutil
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -23,7 +34,7 @@ from stat import S_ISREG
 
 from sitegen import transaction
 from sitegen.cache import FileIdentity, PaperFacts, ParseCache, digest, paper_facts
-from sitegen.errors import ContentError
+from sitegen.errors import ContentError, Location
 from sitegen.formats import (
     decode_content,
     parse_day_file,
@@ -40,6 +51,8 @@ PAPERS_DIR = "content/papers"
 DAYS_DIR = "content/days"
 LISTINGS_DIR = "content/listings"
 _JOURNAL = ".sitegen-txn"
+LOCK_FILE = ".sitegen-lock"
+LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
 
 PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
 # A paper file parsed: what the parse cache keeps of it, and the Paper pickled, for this run.
@@ -112,6 +125,19 @@ def load_content(
 
     With `known_topics`, a paper naming a topic not in that set is an error. Files parsed
     before are taken from the parse cache; `use_cache=False` parses every file again."""
+    with content_lock(root):
+        return _load_content(
+            root, known_topics=known_topics, use_cache=use_cache, parse_papers=parse_papers
+        )
+
+
+def _load_content(
+    root: Path,
+    *,
+    known_topics: frozenset[str] | None,
+    use_cache: bool,
+    parse_papers: PaperParser,
+) -> ContentSnapshot:
     recover_interrupted_write(root)
     cache = ParseCache.load(root) if use_cache else ParseCache.empty(root)
     papers_dir = root / PAPERS_DIR
@@ -185,8 +211,14 @@ def listed_files(directory: Path, suffix: str) -> list[tuple[str, FileIdentity]]
             stat = entry.stat()
         except FileNotFoundError:
             continue  # removed meanwhile
-        if S_ISREG(stat.st_mode):
-            found.append((entry.name, (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
+        if not S_ISREG(stat.st_mode):
+            # Were it skipped, its paper would silently leave the site (issue #19).
+            raise ContentError(
+                "not a file: a directory or a device where a content file belongs",
+                location=Location(str(Path(directory, entry.name))),
+                hint="remove it, or restore the file (git checkout), then run again",
+            )
+        found.append((entry.name, (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
     return found
 
 
@@ -206,11 +238,12 @@ def ingest_into_store(
 ) -> IngestReport:
     """Merge (listing, kept source) pairs into the store under `root` and write the files
     that changed, with `files` (kept listings, fetch state) in the same transaction."""
-    before = load_content(root)
-    merged = ingest_listings(before, listings, topics=topics)
-    papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
-    days = [d for day, d in merged.days.items() if before.days.get(day) != d]
-    written = write_files(root, {**(files or {}), **content_files(papers, days)})
+    with content_lock(root):  # what is read is what the merge is written over
+        before = load_content(root)
+        merged = ingest_listings(before, listings, topics=topics)
+        papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
+        days = [d for day, d in merged.days.items() if before.days.get(day) != d]
+        written = write_files(root, {**(files or {}), **content_files(papers, days)})
     new_ids = merged.papers.keys() - before.papers.keys()
     return IngestReport(
         new_papers=merged.new_papers, papers=len(before.papers) + len(new_ids), written=written
@@ -252,13 +285,165 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
         rel: data for rel, data in sorted(files.items()) if not transaction.holds(root / rel, data)
     }
     if changed:
-        recover_interrupted_write(root)
-        transaction.commit(root, root / _JOURNAL, staged={}, written=changed)
+        with content_lock(root):
+            recover_interrupted_write(root)
+            _check_writable(root, changed)
+            _commit(root, changed)
     return list(changed)
 
 
 def recover_interrupted_write(root: Path) -> None:
-    transaction.recover(root, root / _JOURNAL)
+    try:
+        transaction.recover(root, root / _JOURNAL)
+    except OSError as error:
+        raise ContentError(
+            f"cannot complete the interrupted write of content/: {_reason(error)}",
+            location=Location(str(root / _JOURNAL)),
+            hint="fix that (space, permissions), then run again: the write is completed then",
+        ) from None
+
+
+def _check_writable(root: Path, files: Iterable[str]) -> None:
+    """Refuse, before anything is committed, a write that could not be completed: a file whose
+    place is taken by a directory, or a directory that cannot be written (issue #19: such a
+    write was committed, then every later command failed to complete it)."""
+    checked: set[Path] = set()
+    for rel in files:
+        target = root / rel
+        if target.is_dir():
+            raise ContentError(
+                "a directory is where this file belongs",
+                location=Location(str(target)),
+                hint="remove or rename the directory, then run again; nothing was written",
+            )
+        directory = target.parent
+        while not directory.exists() and directory != root:
+            directory = directory.parent  # made by the write
+        if directory not in checked:
+            checked.add(directory)
+            if not os.access(directory, os.W_OK | os.X_OK):
+                raise ContentError(
+                    f"cannot write {rel}: its directory is not writable",
+                    location=Location(str(directory)),
+                    hint="fix its permissions (chmod u+w), then run again; nothing was written",
+                )
+
+
+def _commit(root: Path, files: Mapping[str, bytes]) -> None:
+    journal = root / _JOURNAL
+    try:
+        transaction.commit(root, journal, staged={}, written=files)
+    except OSError as error:
+        committed = (journal / "manifest.json").is_file()
+        if not committed:  # nothing was changed: leave no staged files behind
+            shutil.rmtree(journal, ignore_errors=True)
+        raise ContentError(
+            f"cannot write content/: {_reason(error)}",
+            location=Location(str(root / CONTENT_DIR)),
+            hint="the write is committed: the next run completes it once that is fixed"
+            if committed
+            else "nothing was written; free some space or fix the permissions, then run again",
+        ) from None
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
+
+
+# Held by this process: the lock is taken again by the functions a holder calls (an ingest
+# reads the store, then writes it), and a thread waits for another as a process does.
+_held_here: dict[Path, tuple[threading.RLock, list[int]]] = {}
+_held_here_guard = threading.Lock()
+
+
+@contextmanager
+def content_lock(root: Path, *, wait: float | None = None) -> Iterator[None]:
+    """Hold the content store under `root` alone (its lock file, `.sitegen-lock`).
+
+    Waits up to `wait` seconds (LOCK_WAIT) for another command to finish with it, then gives
+    up with a ContentError naming that command's process. A process that dies lets go at once.
+    """
+    path = (root / LOCK_FILE).absolute()
+    wait = LOCK_WAIT if wait is None else wait
+    deadline = time.monotonic() + wait
+    with _held_here_guard:
+        local, depth = _held_here.setdefault(path, (threading.RLock(), [0]))
+    if not local.acquire(timeout=wait):
+        raise _store_busy(path, wait)
+    try:
+        if depth[0]:  # this thread holds it already
+            depth[0] += 1
+            try:
+                yield
+            finally:
+                depth[0] -= 1
+            return
+        handle = _open_lock_file(path)
+        if handle is not None:
+            try:
+                _wait_for_lock(handle, path, deadline, wait)
+            except BaseException:
+                os.close(handle)
+                raise
+        depth[0] = 1
+        try:
+            yield
+        finally:
+            depth[0] = 0
+            if handle is not None:
+                # Emptied again: the file says who holds the store only while someone does.
+                with contextlib.suppress(OSError):
+                    os.ftruncate(handle, 0)
+                os.close(handle)  # lets go of the lock
+    finally:
+        local.release()
+
+
+def _open_lock_file(path: Path) -> int | None:
+    """The lock file, opened; None where no lock can be taken: in a read-only site (which no
+    one writes either) or one that does not exist yet."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT):
+            raise ContentError(
+                f"cannot create the store's lock file: {_reason(error)}",
+                location=Location(str(path)),
+                hint="free some space or fix the permissions of the site directory",
+            ) from None
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+
+
+def _wait_for_lock(handle: int, path: Path, deadline: float, wait: float) -> None:
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise _store_busy(path, wait) from None
+            time.sleep(0.05)
+    # Who holds it, for the message of a command that gives up waiting (opened read-only,
+    # it cannot say: the message says "another sitegen").
+    with contextlib.suppress(OSError):
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+
+
+def _store_busy(path: Path, wait: float) -> ContentError:
+    try:
+        holder = path.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        holder = ""
+    who = f"another sitegen (pid {holder})" if holder.isdigit() else "another sitegen"
+    return ContentError(
+        f"content/ is in use by {who}; gave up after waiting {wait:g} s",
+        location=Location(str(path)),
+        hint="let that command finish (an ingest, fetch, build or serve), then run this again",
+    )
 
 
 def _check_inside(rel: str) -> None:

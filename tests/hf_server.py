@@ -8,6 +8,7 @@ entries and the `date` it shows in the `data-props` of `[data-target="DailyPaper
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import socket
@@ -36,6 +37,10 @@ class Reply:
     delay: float = 0.0
     reset: bool = False  # close the connection without an answer
     truncate: bool = False  # promise more bytes than are sent
+    # Seconds between pieces sent: the body a byte at a time, or with `drip_headers` header
+    # lines ("X-Drip: n") before the real ones, one at a time.
+    drip: float = 0.0
+    drip_headers: int = 0
 
 
 class FakeTime:
@@ -188,6 +193,10 @@ def running_hf() -> Iterator[tuple[FaultyHF, str]]:
                 )
                 self.connection.close()
                 return
+            if reply.drip:
+                with contextlib.suppress(OSError):  # the client gave up
+                    self._send_dripping(reply)
+                return
             self.send_response(reply.status)
             for name, value in reply.headers:
                 self.send_header(name, value)
@@ -198,6 +207,19 @@ def running_hf() -> Iterator[tuple[FaultyHF, str]]:
             if reply.truncate:
                 self.wfile.flush()
                 self.connection.shutdown(socket.SHUT_RDWR)
+
+        def _send_dripping(self, reply: Reply) -> None:
+            self.wfile.write(f"HTTP/1.1 {reply.status} OK\r\n".encode())
+            for number in range(reply.drip_headers):
+                self.wfile.write(f"X-Drip: {number}\r\n".encode())
+                self.wfile.flush()
+                time.sleep(reply.drip)
+            self.wfile.write(f"Content-Length: {len(reply.body)}\r\n\r\n".encode())
+            pieces = [reply.body] if reply.drip_headers else [bytes([b]) for b in reply.body]
+            for piece in pieces:
+                self.wfile.write(piece)
+                self.wfile.flush()
+                time.sleep(reply.drip)
 
         def log_message(self, format: str, *args: object) -> None:
             pass

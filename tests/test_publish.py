@@ -229,6 +229,16 @@ def test_serve_serves_pages_and_the_404_page(
     assert httpx.get(url + "atom.xml").headers["content-type"].startswith("application/")
 
 
+def test_serve_answers_a_path_too_long_for_the_system_with_the_404_page(
+    served: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    """Issue #19, case 14: a 5,000-character path was a traceback and a dropped connection."""
+    _, url, _ = served
+    for path in ("a" * 5000 + ".html", "a/" * 2500, "a" * 5000):
+        missing = httpx.get(url + path)
+        assert missing.status_code == 404 and "Page not found" in missing.text
+
+
 def test_serve_rebuilds_after_a_content_change_then_stops_on_a_signal(
     served: tuple[subprocess.Popen[str], str, Path],
 ) -> None:

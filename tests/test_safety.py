@@ -427,9 +427,10 @@ def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
 
 # ---- hostile listings: ingested intact or refused in one line, nothing made elsewhere ----------
 
+# The store's lock (.sitegen-lock, issue #19) is sitegen's own, like the output's.
 SITE_FILES = {
-    "site.toml", "templates", "content", ".sitegen-cache", "public", ".public.lock",
-    ".public.outputs",
+    "site.toml", "templates", "content", ".sitegen-cache", ".sitegen-lock", "public",
+    ".public.lock", ".public.outputs",
 }  # fmt: skip
 
 

@@ -11,6 +11,9 @@ from sitegen.errors import ListingError, Location
 from sitegen.model import Organization
 
 HF_URL = "https://huggingface.co"  # the live source; fetch --base-url points elsewhere
+# The largest listing read: a real day (a few hundred papers) is 1-3 MB as a page, less as
+# API answers; anything far larger is not a listing (`ingest /dev/zero`: issue #19).
+MAX_LISTING_BYTES = 32 * 1024 * 1024
 _ISO_DAY_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -50,8 +53,18 @@ def day_from_name(origin: str) -> date | None:
         return None
 
 
+def listing_too_large(origin: str) -> ListingError:
+    return ListingError(
+        f"the file is larger than {MAX_LISTING_BYTES // 2**20} MB: no Daily Papers listing is",
+        location=Location(origin),
+        hint="give one day's listing (a text capture, an API answer or a saved page)",
+    )
+
+
 def decode_listing(raw: bytes, *, origin: str) -> str:
     """Bytes to text: UTF-8 (a byte-order mark is fine), or a ListingError that says where."""
+    if len(raw) > MAX_LISTING_BYTES:
+        raise listing_too_large(origin)
     if not raw.strip():
         raise ListingError(
             "the file is empty",

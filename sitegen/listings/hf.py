@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from sitegen.errors import ListingError, Location
 from sitegen.listings.base import Listing, ListingEntry
-from sitegen.model import Organization, clean_line, is_arxiv_id
+from sitegen.model import MAX_COUNT, Organization, clean_line, is_arxiv_id
 
 
 def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
@@ -71,6 +71,12 @@ def _json_values(text: str, *, origin: str) -> Iterator[Any]:
                 location=Location(origin, text.count("\n", 0, position) + 1),
                 hint="give an /api/daily_papers answer, a saved page or a text capture",
             ) from None
+        except ValueError as error:  # a number of over 4,300 digits (int's own limit)
+            raise ListingError(
+                f"unusable JSON: {str(error)[:80]}",
+                location=Location(origin, text.count("\n", 0, position) + 1),
+                hint="the answer holds values no real listing has; report the source",
+            ) from None
         yield value
         position = _after_space(text, position)
         if position == len(text):
@@ -87,6 +93,7 @@ def _after_space(text: str, position: int) -> int:
 
 def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
     """A saved Daily Papers or search page."""
+    _check_nesting(text, origin=origin)
     tree = LexborHTMLParser(text)
     for node in tree.css("[data-props]"):
         props_text = node.attributes.get("data-props") or ""
@@ -115,6 +122,40 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
         location=Location(origin),
         hint="the page markup changed; save the page and report it",
     )
+
+
+# Deeper nesting than any real page has: 200,000 nested elements took the parser minutes to
+# refuse (issue #19). A Daily Papers page nests about 20 deep.
+MAX_HTML_DEPTH = 1_000
+# [^<>]: a "<" never closed by ">" ends the scan of that tag, so it stays linear.
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+# Elements without an end tag, or whose end tag may be left out: not counted as nesting.
+_NOT_NESTING = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup", "tr", "td",
+        "th", "thead", "tbody", "tfoot", "rb", "rt", "rp", "html", "head", "body",
+    }
+)  # fmt: skip
+
+
+def _check_nesting(text: str, *, origin: str) -> None:
+    """Refuse a page nested past MAX_HTML_DEPTH, before it is parsed: its tags are counted,
+    which takes linear time."""
+    depth = 0
+    for match in _TAG.finditer(text):
+        closing, name, self_closing = match.groups()
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _NOT_NESTING:
+            depth += 1
+            if depth > MAX_HTML_DEPTH:
+                raise ListingError(
+                    f"the page nests its elements over {MAX_HTML_DEPTH:,} deep: "
+                    "not a Daily Papers page",
+                    location=Location(origin, text.count("\n", 0, match.start()) + 1),
+                    hint="give a day's page as Hugging Face serves it",
+                )
 
 
 def _checked_day(wanted: date | None, stated: date | None, *, origin: str) -> date | None:
@@ -229,7 +270,7 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
             location=where,
             hint="the answer is incomplete; fetch the day again or report it",
         )
-    authors = [a for a in paper.get("authors") or [] if isinstance(a, dict)]
+    authors = [a for a in _list(paper.get("authors")) if isinstance(a, dict)]
     names = tuple(clean_line(_text(a.get("name"))) for a in authors if _text(a.get("name")))
     arxiv_id = _text(paper.get("id"))
     organization = _dict(raw.get("organization")) or _dict(paper.get("organization"))
@@ -248,7 +289,7 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
         if handle
         else None,
         published=_iso_day(paper.get("publishedAt")),
-        upvotes=_count(paper.get("upvotes")),
+        upvotes=_count(paper.get("upvotes"), f"paper {index}: upvotes", where),
         keywords=tuple(clean_line(k) for k in keywords if isinstance(k, str) and clean_line(k))
         if isinstance(keywords, list)
         else (),
@@ -275,8 +316,26 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _count(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _count(value: Any, what: str, where: Location) -> int | None:
+    """A count; not a whole number is unknown, but one past MAX_COUNT refuses the answer: the
+    source is broken or hostile (issue #19)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        return None
+    if value > MAX_COUNT:
+        raise ListingError(
+            f"{what} {_shortened(str(value))} is out of range (at most {MAX_COUNT:,})",
+            location=where,
+            hint="the answer is damaged or not from Daily Papers; report the source",
+        )
+    return value
+
+
+def _shortened(digits: str) -> str:
+    return digits if len(digits) <= 20 else f"{digits[:20]}... ({len(digits)} digits)"
 
 
 def _url(value: Any) -> str | None:

@@ -14,7 +14,7 @@ from datetime import date
 
 from sitegen.errors import ListingError, Location
 from sitegen.listings.base import Listing, ListingEntry
-from sitegen.model import Organization, clean_line
+from sitegen.model import MAX_COUNT, Organization, clean_line
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
@@ -144,7 +144,7 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
         paper_date: _PaperDate | None = None
         upvotes: int | None = None
         if index < end and (match := _AUTHORS_LINE.fullmatch(body[index].text)):
-            authors_count = int(match[1])
+            authors_count = _count(match[1], "authors", body[index], origin=origin)
             index += 1
             if index >= end:
                 raise cut_off(body[index - 1], "an authors line is not followed by '·' and a date")
@@ -208,7 +208,20 @@ def _date_line(line: _Line, *, origin: str) -> tuple[_PaperDate, int | None]:
         year=int(match[3]) if match[3] else None,
         line=line.number,
     )
-    return paper_date, int(match[4]) if match[4] else None
+    return paper_date, _count(match[4], "upvotes", line, origin=origin) if match[4] else None
+
+
+def _count(digits: str, what: str, line: _Line, *, origin: str) -> int:
+    """A count as the listing writes it, refused past MAX_COUNT: no real paper has that many,
+    and int() itself refuses more than 4,300 digits (issue #19)."""
+    if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
+        raise ListingError(
+            f"{what} count {digits[:20]}{'...' if len(digits) > 20 else ''} is out of range "
+            f"(at most {MAX_COUNT:,})",
+            location=Location(origin, line.number),
+            hint="the capture is damaged; fix or remove that number",
+        )
+    return int(digits)
 
 
 def _infer_day(day_line: _Line | None, drafts: list[_Draft], *, origin: str) -> date:

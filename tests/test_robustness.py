@@ -1,0 +1,523 @@
+"""Robust under real conditions (issue #19): concurrent runs, hostile sources, broken disks,
+damaged caches. Each test names the case of the issue it proves; the README's promises ("one
+clear line, exit 2", "a failed run writes nothing", "a bad day is skipped, the others written",
+"a damaged cache is ignored") each have a test named after them.
+
+Runs that race or need a full disk or a read-only directory are real `sitegen` processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sitegen import store
+from sitegen.cli import main
+from sitegen.errors import FetchError, ListingError
+from sitegen.fetch import DayFetcher, FetchPolicy, make_client
+from sitegen.listings import parse_listing
+from sitegen.store import load_content
+from tests.conftest import LISTINGS, REPO, tree_bytes
+from tests.hf_server import FaultyHF, Reply
+from tests.test_fetch import API_ANSWER
+
+FIRST, SECOND = LISTINGS / "2025-10-31.txt", LISTINGS / "2025-11-03.txt"
+
+
+def _sitegen(
+    root: Path, *args: str, prefix: list[str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`sitegen --root ROOT ARGS...` in a process of its own (started by `prefix`)."""
+    return subprocess.run(
+        [*(prefix or []), sys.executable, "-m", "sitegen", "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
+def _start(root: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(root), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _one_clear_line(result: subprocess.CompletedProcess[str], *words: str) -> None:
+    """Exit 2, and an error line (with its hint) that says `words`, never a traceback."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    first, *rest = result.stderr.strip().split("\n")
+    assert first.startswith("sitegen: error: "), result.stderr
+    assert all(word in first for word in words), result.stderr
+    assert all(line.startswith("  hint: ") for line in rest), result.stderr
+
+
+def _copy_site(site: Path, name: str) -> Path:
+    copy = site.parent / name
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".sitegen-*"))
+    return copy
+
+
+# ---- 1, 2: concurrent runs take turns --------------------------------------------------------
+
+
+# Four days of at most 63 papers: an ingest writes its files one by one (an fsync each), and as
+# long as it writes, another run could interleave with it. Merged in any order, they give the
+# same store.
+FOUR_DAYS = [LISTINGS / f"{day}.txt" for day in ("2026-01-08", "2025-10-31", "2026-03-14")]
+FOUR_DAYS.append(SECOND)
+
+
+def _ingested_one_after_the_other(site: Path, listings: list[Path]) -> dict[str, bytes]:
+    root = _copy_site(site, "sequential")
+    for listing in listings:
+        assert main(["--root", str(root), "ingest", str(listing)]) == 0
+    store = tree_bytes(root / "content")
+    shutil.rmtree(root)
+    return store
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ingests_at_once_give_what_one_after_the_other_gives(site: Path, seed: int) -> None:
+    """Case 1: two ingests shared one journal and took no lock; the store ended unlike either
+    order. Here four run at once."""
+    expected = _ingested_one_after_the_other(site, FOUR_DAYS)
+    assert _ingested_one_after_the_other(site, FOUR_DAYS[::-1]) == expected
+    delays = random.Random(seed)
+    runs = []
+    for listing in delays.sample(FOUR_DAYS, len(FOUR_DAYS)):
+        runs.append(_start(site, "ingest", str(listing)))
+        time.sleep(delays.uniform(0, 0.03))  # all write the store at about the same time
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0] * len(runs), errors
+    assert tree_bytes(site / "content") == expected
+    assert not (site / ".sitegen-txn").exists()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_ingest_beside_a_build_loses_nothing(site: Path, seed: int) -> None:
+    """Case 2: the build's start-up recovery completed or deleted the ingest's journal while
+    the ingest still wrote it (as `serve` rebuilding during a `fetch`). Beside the ingest, a
+    build starts at a seeded moment, and this process reads the store as a build begins to,
+    over and over, until the ingest is done."""
+    assert main(["--root", str(site), "ingest", str(SECOND)]) == 0
+    expected = _copy_site(site, "expected")
+    assert main(["--root", str(expected), "ingest", *map(str, FOUR_DAYS[:2])]) == 0
+    ingest = _start(site, "ingest", *map(str, FOUR_DAYS[:2]))
+    build_at = time.monotonic() + random.Random(seed).uniform(0, 0.3)
+    build = None
+    failed_reads = []
+    while ingest.poll() is None:
+        if build is None and time.monotonic() >= build_at:
+            build = _start(site, "build", "--jobs", "1")
+        try:
+            load_content(site)
+        except Exception as error:  # noqa: BLE001 (what a build would have met)
+            failed_reads.append(error)
+    runs = [ingest, build or _start(site, "build", "--jobs", "1")]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    assert failed_reads == []
+    assert tree_bytes(site / "content") == tree_bytes(expected / "content")
+    assert main(["--root", str(site), "build"]) == 0
+
+
+@pytest.fixture
+def store_held(site: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process that holds the store's lock until it is killed."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from sitegen.store import content_lock\n"
+            "with content_lock(Path(sys.argv[1])):\n"
+            "    print('held', flush=True); time.sleep(60)",
+            str(site),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    yield holder
+    holder.kill()
+    holder.communicate()
+
+
+def test_a_writer_that_waits_too_long_names_the_holder_and_writes_nothing(
+    site: Path,
+    store_held: subprocess.Popen[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Cases 1, 2: a second writer waits a bounded time, then says who holds the store."""
+    monkeypatch.setattr(store, "LOCK_WAIT", 0.3)
+    before = tree_bytes(site)
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sitegen: error: ") and f"(pid {store_held.pid})" in err
+    assert "gave up after waiting 0.3 s" in err
+    assert tree_bytes(site) == before
+    assert main(["--root", str(site), "build"]) == 2, "a build reads the store: it waits too"
+
+
+def test_a_writer_waits_for_the_holder_to_finish(
+    site: Path, store_held: subprocess.Popen[str]
+) -> None:
+    ingest = _start(site, "ingest", str(FIRST))
+    time.sleep(0.5)
+    assert ingest.poll() is None, "it waits while the store is held"
+    store_held.kill()  # a holder that dies lets go
+    _, err = ingest.communicate(timeout=60)
+    assert ingest.returncode == 0, err
+    assert len(load_content(site).papers) == 61
+
+
+def test_the_repository_ignores_the_lock_file() -> None:
+    assert "/.sitegen-lock" in (REPO / ".gitignore").read_text().split("\n")
+
+
+# ---- 3: counts past range ----------------------------------------------------------------------
+
+
+def _text_listing(tmp_path: Path, upvotes: str) -> Path:
+    path = tmp_path / "2026-02-02.txt"
+    path.write_text(
+        f"new\n\nDaily Papers\n\nFeb 2\n\nA Title\n\nAn abstract.\n\n· \n\nFeb 1, 2026 {upvotes}\n"
+    )
+    return path
+
+
+def _api_listing(tmp_path: Path, upvotes: str) -> Path:
+    path = tmp_path / "2026-02-02.json"
+    path.write_text(
+        '[{"title": "A Title", "paper": {"id": "2602.00001", "title": "A Title", '
+        f'"summary": "An abstract.", "upvotes": {upvotes}}}}}]'
+    )
+    return path
+
+
+@pytest.mark.parametrize("upvotes", [str(2**63), "9" * 5000])
+@pytest.mark.parametrize("kind", ["text", "api"])
+def test_a_count_past_range_is_one_clear_line_exit_2_and_writes_nothing(
+    site: Path, tmp_path: Path, kind: str, upvotes: str
+) -> None:
+    """Case 3 (README: one clear line, exit 2): 2**63 was stored, then crashed every later
+    run; more than 4,300 digits raised ValueError."""
+    listing = (_text_listing if kind == "text" else _api_listing)(tmp_path, upvotes)
+    result = _sitegen(site, "ingest", str(listing))
+    _one_clear_line(result, str(listing))
+    assert "out of range" in result.stderr or "unusable JSON" in result.stderr
+    assert not (site / "content").exists()
+    fine = (_text_listing if kind == "text" else _api_listing)(tmp_path, str(10**9))
+    assert _sitegen(site, "ingest", str(fine)).returncode == 0
+
+
+@pytest.mark.parametrize("upvotes", [str(2**63), "9" * 5000])
+def test_a_day_file_holding_a_count_past_range_names_itself(site: Path, upvotes: str) -> None:
+    """Case 3: a store poisoned by an older sitegen, or by hand, is one line to fix."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    day = site / "content" / "days" / "2025-10-31.toml"
+    day.write_text(day.read_text().replace("upvotes = ", f"upvotes = {upvotes}", 1))
+    for command in (["ingest", str(SECOND)], ["build"]):
+        _one_clear_line(_sitegen(site, *command), "content/days/2025-10-31.toml")
+
+
+# ---- 4, 5, 7: hostile sources ------------------------------------------------------------------
+
+
+def _answer(day: str) -> bytes:
+    return API_ANSWER.replace(b"2025-10-31", day.encode())
+
+
+def _fetch(root: Path, url: str, *args: str) -> int:
+    return main(["--root", str(root), "fetch", "--base-url", url, "--timeout", "2", *args])
+
+
+def test_a_bad_day_is_skipped_and_the_others_written(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Case 4 (README: a bad day is skipped, the others written): malformed entries,
+    undecodable answers and redirect loops raised tracebacks, and killed the whole run."""
+    source, url = hf
+    entries = json.loads(_answer("2025-11-02"))
+    entries[0]["paper"]["authors"] = 5
+    source.set("2025-11-01", [Reply(200, _answer("2025-11-01"))])
+    source.set("2025-11-02", [Reply(200, json.dumps(entries).encode())])
+    lone_surrogate = _answer("2025-11-03").replace(b"Agentic", b"Agentic \\ud800", 1)
+    source.set("2025-11-03", [Reply(200, lone_surrogate)])
+    source.set("2025-11-04", [Reply(200, b'[{"title": "\xff\xfe"}]')])
+    loop = "/api/daily_papers?date=2025-11-05&p=0&limit=100"
+    source.set("2025-11-05", [Reply(302, headers=(("Location", loop),))])
+    source.set("2025-11-06", [Reply(302, headers=(("Location", "file:///etc/passwd"),))])
+    source.set("2025-11-07", [Reply(200, _answer("2025-11-07"))])
+
+    status = _fetch(site, url, "--since", "2025-11-01", "--until", "2025-11-07", "--attempts", "1")
+    out, err = capsys.readouterr()
+    assert status == 1 and "Traceback" not in err
+    for day, words in (("04", "invalid JSON"), ("05", "redirects"), ("06", "outside the source")):
+        assert f"2025-11-{day}: FAILED" in err and words in err, err
+    written = [d.isoformat() for d in load_content(site).days]
+    assert written == ["2025-11-01", "2025-11-02", "2025-11-03", "2025-11-07"]
+    titles = {p.title for p in load_content(site).papers.values()}
+    assert "Agentic Reinforcement Learning for Tool Use" in titles, "the surrogate is dropped"
+
+
+@pytest.mark.parametrize("where", ["headers", "body"])
+def test_a_request_has_a_deadline_however_slowly_the_answer_comes(
+    hf: tuple[FaultyHF, str], where: str
+) -> None:
+    """Case 5: one byte (or one header line) a second held the read timeout off for minutes."""
+    source, url = hf
+    slow = Reply(
+        200, _answer("2025-11-01"), drip=0.1, drip_headers=100 if where == "headers" else 0
+    )
+    source.set("2025-11-01", [slow], [slow])
+    policy = FetchPolicy(read_timeout=1, attempts=1, attempt_deadline=1.0)
+    started = time.monotonic()
+    with make_client(policy) as client:
+        fetcher = DayFetcher(client, base_url=url, policy=policy)
+        with pytest.raises(FetchError, match="took over 1 s in all"):
+            fetcher.fetch_day(date(2025, 11, 1))
+    assert time.monotonic() - started < 5, "the API and then the page, a second each"
+
+
+def test_a_redirect_is_followed_only_within_the_source(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Case 7: a redirect to another host was followed and its data ingested."""
+    source, url = hf
+    elsewhere = url.replace("127.0.0.1", "localhost")  # the same server, another host
+    for day, target in (("2025-11-01", ""), ("2025-11-02", elsewhere)):
+        moved = f"{target}/api/daily_papers?date={day}&p=0&limit=100&moved=1"
+        source.set(day, [Reply(302, headers=(("Location", moved),)), Reply(200, _answer(day))])
+    status = _fetch(site, url, "--since", "2025-11-01", "--until", "2025-11-02", "--attempts", "1")
+    assert status == 1
+    err = capsys.readouterr().err
+    assert "2025-11-02: FAILED" in err and f"{elsewhere}/api" in err
+    assert [d.isoformat() for d in load_content(site).days] == ["2025-11-01"]
+
+
+# ---- 6, 14: what a listing may be --------------------------------------------------------------
+
+
+def test_a_deeply_nested_page_is_refused_before_it_is_parsed() -> None:
+    """Case 6: 200,000 nested elements took the HTML parser 108 s to reject."""
+    page = b"<html><body>" + b"<div>" * 200_000 + b"</div>" * 200_000 + b"</body></html>"
+    started = time.monotonic()
+    with pytest.raises(ListingError, match="nests its elements over 1,000 deep"):
+        parse_listing(page, origin="2025-10-31.html")
+    assert time.monotonic() - started < 2
+
+
+def test_a_listing_is_read_no_further_than_a_listing_may_be(site: Path, tmp_path: Path) -> None:
+    """Case 14: `ingest /dev/zero` read until MemoryError."""
+    _one_clear_line(_sitegen(site, "ingest", "/dev/zero"), "/dev/zero", "not a regular file")
+    huge = tmp_path / "2026-01-08.txt"
+    with huge.open("wb") as handle:  # sparse: 33 MB that take no room
+        handle.truncate(33 * 2**20)
+    _one_clear_line(_sitegen(site, "ingest", str(huge)), str(huge), "32 MB")
+
+
+# ---- 8, 9, 10: broken disks --------------------------------------------------------------------
+
+
+def test_a_paper_file_replaced_by_a_directory_is_one_line_and_nothing_is_lost(
+    site: Path,
+) -> None:
+    """Case 8: the build dropped the paper silently; an ingest naming it crashed after its
+    commit, and every command after it."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    paper = next((site / "content" / "papers").glob("*.md"))
+    paper.unlink()
+    paper.mkdir()
+    before = tree_bytes(site / "content")
+    for command in (["build"], ["ingest", str(FIRST)], ["ingest", str(SECOND)]):
+        _one_clear_line(_sitegen(site, *command), str(paper), "not a file")
+    assert tree_bytes(site / "content") == before and not (site / ".sitegen-txn").exists()
+    paper.rmdir()
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert paper.is_file(), "ingesting its listing again brings it back"
+
+
+def test_a_committed_write_that_cannot_be_completed_says_why_until_it_can(site: Path) -> None:
+    """Case 8: a store left so by an older sitegen made every command crash."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    journal = site / ".sitegen-txn"
+    (journal / "files").mkdir(parents=True)
+    (journal / "files" / "w0").write_text('+++\ntitle = "Late"\n+++\nAn abstract.\n')
+    manifest = {"move": [["content/papers/late.md", "w0"]], "delete": []}
+    (journal / "manifest.json").write_text(json.dumps(manifest))
+    (site / "content" / "papers" / "late.md").mkdir()
+    for command in (["build"], ["ingest", str(SECOND)]):
+        _one_clear_line(_sitegen(site, *command), "cannot complete the interrupted write")
+    (site / "content" / "papers" / "late.md").rmdir()
+    assert main(["--root", str(site), "build"]) == 0
+    assert load_content(site).papers["late"].title == "Late" and not journal.exists()
+
+
+@pytest.fixture
+def unprivileged() -> list[str]:
+    """The command prefix that runs a process without the right to write anywhere: root may,
+    so as root it runs without that capability (setpriv, util-linux)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("as root, a read-only directory needs setpriv to be read-only")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search,-fowner"]
+
+
+def test_a_read_only_directory_is_named_and_the_store_is_not_half_applied(
+    site: Path, unprivileged: list[str]
+) -> None:
+    """Case 9 (README: a failed run writes nothing): the day file and listing were written, the
+    papers not, and every command crashed until the permissions were fixed."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    papers = site / "content" / "papers"
+    papers.chmod(0o555)
+    before = tree_bytes(site / "content")
+    try:
+        result = _sitegen(site, "ingest", str(SECOND), prefix=unprivileged)
+    finally:
+        papers.chmod(0o755)
+    _one_clear_line(result, "not writable", str(papers))
+    assert "nothing was written" in result.stderr
+    assert tree_bytes(site / "content") == before and not (site / ".sitegen-txn").exists()
+    assert main(["--root", str(site), "ingest", str(SECOND)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+
+
+def _sitegen_on_a_full_disk(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`sitegen` in a process that cannot write a file past 2 kB (EFBIG), as on a full disk."""
+    run = (
+        "import resource, runpy, sys\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (2048, 2048))\n"
+        "sys.argv = ['sitegen', *sys.argv[1:]]\n"
+        "runpy.run_module('sitegen', run_name='__main__', alter_sys=True)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", run, "--root", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+
+
+def test_a_failed_run_writes_nothing_even_on_a_full_disk(site: Path) -> None:
+    """Case 10 (README: a failed run writes nothing; one clear line, exit 2): a traceback, and
+    a full .sitegen-txn left behind."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    before = tree_bytes(site / "content")
+    result = _sitegen_on_a_full_disk(site, "ingest", str(SECOND))
+    _one_clear_line(result, "cannot write content/", "File too large")
+    assert "nothing was written" in result.stderr
+    assert tree_bytes(site / "content") == before and not (site / ".sitegen-txn").exists()
+
+
+def test_a_build_on_a_full_disk_keeps_the_site_and_its_record(site: Path) -> None:
+    """Case 10: a failed `--clean` deleted the build record first, so every later build was
+    a full one, and failed again."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    built = tree_bytes(site / "public")
+    assert main(["--root", str(site), "ingest", str(SECOND)]) == 0
+    for args in (["build"], ["build", "--clean"]):
+        result = _sitegen_on_a_full_disk(site, *args)
+        _one_clear_line(result, "cannot write the site", "File too large")
+        assert tree_bytes(site / "public") == built, "the previous site is whole"
+    result = _sitegen(site, "build")
+    assert result.returncode == 0 and "the rest were up to date" in result.stdout, result.stdout
+
+
+# ---- 11: damaged caches ------------------------------------------------------------------------
+
+
+def test_a_damaged_cache_is_ignored(site: Path) -> None:
+    """Case 11 (README: a damaged cache is ignored): garbled, not cut off, a cache crashed the
+    next ingest in 13 of 16 trials."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    load_content(site)  # which keeps what it parsed
+    cache = site / ".sitegen-cache" / "parsed.pickle"
+    good = cache.read_bytes()
+    expected = tree_bytes(site / "content")
+    garble = random.Random(19)
+    for _ in range(16):
+        damaged = bytearray(good)
+        for _ in range(garble.randint(1, 4)):
+            damaged[garble.randrange(len(damaged))] = garble.randrange(256)
+        cache.write_bytes(bytes(damaged))
+        assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+        assert tree_bytes(site / "content") == expected
+
+
+def test_a_value_rewritten_inside_a_cache_is_never_rendered(site: Path) -> None:
+    """Case 11: a title rewritten in a cache was rendered silently, unlike `--clean`."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    papers_json = (site / "public" / "api" / "papers.json").read_text()
+    title = next(
+        p["title"] for p in json.loads(papers_json) if p["title"].replace(" ", "").isalnum()
+    )
+    forged = "X" * len(title.encode())
+    for cache in (site / ".sitegen-cache").iterdir():
+        cache.write_bytes(cache.read_bytes().replace(title.encode(), forged.encode()))
+    shutil.rmtree(site / "public")
+    assert main(["--root", str(site), "build"]) == 0
+    assert (site / "public" / "api" / "papers.json").read_text() == papers_json
+
+
+# ---- 12: titles of symbols alone ---------------------------------------------------------------
+
+
+def test_titles_without_letters_or_digits_stay_apart(site: Path, tmp_path: Path) -> None:
+    """Case 12: `???`, `!!!` and `— · —` all had the empty key and merged into one paper."""
+    titles = ["???", "!!!", "— · —"]
+    listing = tmp_path / "2026-02-01.txt"
+    listing.write_text(
+        "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
+        "byAK and the research community\n\nFeb 1\n\n"
+        + "".join(f"{title}\n\nThe abstract of {title}.\n\n" for title in titles)
+    )
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    papers = load_content(site).papers
+    assert sorted(p.title for p in papers.values()) == sorted(titles)
+    assert all(p.abstract == f"The abstract of {p.title}." for p in papers.values())
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    assert len(load_content(site).papers) == 3, "and each is found again"
+
+
+# ---- 13: public/ as a symbolic link -------------------------------------------------------------
+
+
+def test_a_public_directory_linked_to_a_web_root_is_published_through_the_link(
+    site: Path, tmp_path: Path
+) -> None:
+    """Case 13: the link was replaced by a directory and left as .public.old-PID for good;
+    the web root was never updated."""
+    web_root = tmp_path / "www" / "html"
+    web_root.mkdir(parents=True)
+    (site / "public").symlink_to(web_root)
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    assert (site / "public").is_symlink() and (web_root / "index.html").is_file()
+    assert main(["--root", str(site), "ingest", str(SECOND)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    assert (site / "public").is_symlink()
+    assert "Nov 3, 2025" in (web_root / "index.html").read_text()
+    assert not list(site.glob(".public.old-*")) and not list(web_root.parent.glob(".*.old-*"))
