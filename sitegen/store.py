@@ -89,17 +89,21 @@ class StoredPapers(Mapping[str, Paper]):
         self._papers: dict[str, Paper] = {}
 
     def __getitem__(self, paper_id: str) -> Paper:
-        paper = self._papers.get(paper_id)
-        if paper is None:
+        pickled = self._parsed.get(paper_id)
+        if pickled is not None:
+            # Not kept: every paper held unpickled in each build worker passed the memory
+            # budget (all processes under 1 GiB at 50k papers); unpickling again is cheap.
+            paper: Paper = pickle.loads(pickled)
+            return paper
+        held = self._papers.get(paper_id)
+        if held is None:
             if paper_id not in self._known:
                 raise KeyError(paper_id)
-            if paper_id in self._parsed:
-                paper = pickle.loads(self._parsed[paper_id])
-            else:
-                shown = f"{PAPERS_DIR}/{paper_id}.md"
-                paper = _parse_paper((self._root / shown).read_bytes(), shown, None)
-            self._papers[paper_id] = paper
-        return paper
+            shown = f"{PAPERS_DIR}/{paper_id}.md"
+            held = self._papers[paper_id] = _parse_paper(
+                (self._root / shown).read_bytes(), shown, None
+            )
+        return held
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
