@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config
@@ -328,6 +329,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             host=args.bind,
             port=args.port,
             announce=lambda line: print(line, flush=True),
+            subpath=urlsplit(load_config(root).base_url).path or "/",
         )
     except KeyboardInterrupt:
         print("stopped", flush=True)

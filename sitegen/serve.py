@@ -53,8 +53,13 @@ class Generation:
 
 class PreviewHandler(SimpleHTTPRequestHandler):
     generation: Generation
+    # The site's own path on its host ("/repo/" for a GitHub Pages project site), served as
+    # "/" as well: 404.html links from it, since it answers for a missing page at any depth.
+    subpath: str
 
     def do_GET(self) -> None:
+        if self.subpath != "/" and self.path.startswith(self.subpath):
+            self.path = "/" + self.path[len(self.subpath) :]
         if self.path == RELOAD_PATH:
             self._send(HTTPStatus.OK, str(self.generation.value).encode(), "text/plain")
             return
@@ -106,10 +111,12 @@ def serve(
     host: str,
     port: int,
     announce: Callable[[str], None],
+    subpath: str = "/",
 ) -> None:
-    """Serve `public` until interrupted, calling `rebuild` whenever a watched path changes."""
+    """Serve `public` until interrupted, calling `rebuild` whenever a watched path changes.
+    `subpath` (the base URL's path) serves the site too, as on its host."""
     generation = Generation()
-    handler = type("Handler", (PreviewHandler,), {"generation": generation})
+    handler = type("Handler", (PreviewHandler,), {"generation": generation, "subpath": subpath})
     server = _listening_server(host, port, functools.partial(handler, directory=str(public)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)

@@ -226,6 +226,13 @@ def test_serve_serves_pages_and_the_404_page(
     assert "/__sitegen__/generation" in home.text, "the reload script is added when serving"
     missing = httpx.get(url + "no/such/page/")
     assert missing.status_code == 404 and "Page not found" in missing.text
+    # 404.html answers at any depth, so it links from the site's own path (base_url's):
+    # served from there too, its stylesheet and links work locally as on GitHub Pages.
+    stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', missing.text)
+    assert stylesheet and stylesheet[1].startswith("/daily-papers/"), missing.text[:300]
+    assert httpx.get(url.rstrip("/") + stylesheet[1]).status_code == 200
+    home = re.search(r'<a [^>]*href="(/daily-papers/[^"]*)"', missing.text)
+    assert home and "Papers of" in httpx.get(url.rstrip("/") + home[1]).text
     assert httpx.get(url + "atom.xml").headers["content-type"].startswith("application/")
 
 
