@@ -321,7 +321,8 @@ def _render(
         return
     # The job reaches each worker once, through a file, not once per chunk through a pipe.
     shared = staging.with_name(f"{staging.name}.job.pickle")
-    shared.write_bytes(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
+    with shared.open("wb") as file:  # streamed: never 100 MB of pickle beside what it holds
+        pickle.dump(job, file, pickle.HIGHEST_PROTOCOL)
     try:
         yield from workers.map(_RenderInWorker(staging, shared), outputs, most=500)
     finally:
@@ -372,7 +373,8 @@ class _RenderInWorker:
         renderer = _worker_renderers.get(self.shared)
         if renderer is None:
             _worker_renderers.clear()
-            job = pickle.loads(self.shared.read_bytes())
+            with self.shared.open("rb") as file:
+                job = pickle.load(file)
             renderer = _worker_renderers[self.shared] = _Renderer(job)
         return renderer.run(outputs, self.staging)
 
