@@ -116,7 +116,7 @@ class ParseCache:
         """Save what is held of the files named, if anything changed since loading."""
         if (
             not self._changed
-            and len(keep_papers) == len(self.papers) == len(keep_papers & self.papers.keys())
+            and keep_papers == self.papers.keys()
             and keep_days == self.days.keys()
         ):
             return

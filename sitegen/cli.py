@@ -318,7 +318,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - started
         print(f"rebuilt in {elapsed:.2f} s: {_build_changes(report)}", flush=True)
 
-    build_site(root, load_config(root), out=out)  # a broken site is an error before serving
+    config = load_config(root)
+    build_site(root, config, out=out)  # a broken site is an error before serving
     # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
@@ -329,7 +330,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             host=args.bind,
             port=args.port,
             announce=lambda line: print(line, flush=True),
-            subpath=urlsplit(load_config(root).base_url).path or "/",
+            subpath=urlsplit(config.base_url).path or "/",
         )
     except KeyboardInterrupt:
         print("stopped", flush=True)

@@ -34,6 +34,13 @@ class SiteConfig:
     pages: PageSettings
     topics: tuple[Topic, ...]
 
+    def topic(self, slug: str) -> Topic:
+        """The topic of this slug (a KeyError for one site.toml does not have)."""
+        for topic in self.topics:
+            if topic.slug == slug:
+                return topic
+        raise KeyError(slug)
+
     def topic_slug(self, name_or_slug: str) -> str | None:
         """The slug of a topic given by slug or by name (any case)."""
         wanted = name_or_slug.strip().casefold()

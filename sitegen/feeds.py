@@ -114,7 +114,7 @@ class Feeds:
 
     def topic(self, slug: str, paper_ids: tuple[str, ...]) -> FeedSpec:
         """A topic's newest papers (`paper_ids`, newest first)."""
-        topic = next(t for t in self.site.config.topics if t.slug == slug)
+        topic = self.site.config.topic(slug)
         return FeedSpec(
             title=topic_title(self.site.config, topic),
             description=topic.description or topic.name,

@@ -268,7 +268,7 @@ class Pages:
         newer_is_front: bool = False,
     ) -> Artifact:
         size = self.site.config.pages.topic_page_size
-        topic = next(t for t in self.site.config.topics if t.slug == slug)
+        topic = self.site.config.topic(slug)
         route = self.routes.topic(slug, number)
 
         def href(page: int | None) -> str:

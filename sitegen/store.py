@@ -164,8 +164,8 @@ def _load_content(
     for name, identity in listed_files(root / DAYS_DIR, ".toml"):
         day = cache.day(name, identity, root / DAYS_DIR)
         if day is None:
-            data = (root / DAYS_DIR / name).read_bytes()
             shown = f"{DAYS_DIR}/{name}"
+            data = (root / shown).read_bytes()
             day = parse_day_file(decode_content(data, path=shown), path=shown)
             cache.add_day(name, identity, digest(data), day)
         days[day.day] = day
@@ -184,12 +184,6 @@ def _load_content(
         keys={ids[name]: PaperKeys(found[name][1], found[name][2]) for name in ids},
         digests={ids[name]: found[name][0] for name in ids},
     )
-
-
-def read_day_file(root: Path, name: str) -> Day:
-    """The day file `name` (e.g. 2026-01-08.toml) of the store under `root`."""
-    shown = f"{DAYS_DIR}/{name}"
-    return parse_day_file(decode_content((root / shown).read_bytes(), path=shown), path=shown)
 
 
 def stored_days(root: Path) -> list[date]:
