@@ -15,8 +15,9 @@ Evidence, weighed so that one stray word decides nothing:
 - a topic's `generic` words ("evaluation", "efficient") count only beside one of its keywords;
 - the best-scored area is given; another area only when the title names it or the abstract
   says it nearly as often; a facet only when the title names it or the abstract keeps at it;
-- a topic that `yields_to` others is dropped when one of them is found ("Language Models" gives
-  way to "Agents"); the `fallback` area is given only when no other area has any evidence.
+- a topic that `yields_to` others is dropped when one of them is found in the title or with as
+  much evidence ("Language Models" gives way to "Agents"); when no area reaches the threshold,
+  the best one with some evidence is given, and the `fallback` area only when none has any.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ _THRESHOLD = 3  # otherwise three mentions in the abstract
 _FACET_TITLE_SCORE = 3
 _FACET_ABSTRACT_SCORE = 9
 _SECOND_AREA_SCORE = 5
+_WEAK_AREA_SCORE = 2  # with no area at the threshold, one that has this much beats the fallback
 _RUNNER_UP_SHARE = 3 / 5
 _ABSTRACT_REPEATS = 3  # a phrase said ten times in the abstract is not ten times the evidence
 MAX_AREAS = 3
@@ -122,9 +124,19 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
         for slug, evidence in found.items()
         if _qualifies(evidence, topics[slug].kind)
     }
-    for slug in list(qualified):
-        if any(other in qualified for other in topics[slug].yields_to):
-            del qualified[slug]
+    # A topic gives way to a more specific one that the title names or that has as much evidence:
+    # a paper about language models that mentions reasoning once stays a language-model paper.
+    yielding = [
+        slug
+        for slug, evidence in qualified.items()
+        if any(
+            other in qualified
+            and (qualified[other].in_title or qualified[other].score >= evidence.score)
+            for other in topics[slug].yields_to
+        )
+    ]
+    for slug in yielding:
+        del qualified[slug]
     areas = _best(
         [e for e in qualified.values() if topics[e.slug].kind == "area"], MAX_AREAS, matcher
     )
@@ -171,6 +183,7 @@ def _weak_area(found: Mapping[str, TopicEvidence], matcher: TopicMatcher) -> lis
         e
         for e in found.values()
         if e.keywords
+        and e.score >= _WEAK_AREA_SCORE
         and matcher.topics[e.slug].kind == "area"
         and not matcher.topics[e.slug].fallback
     ]
