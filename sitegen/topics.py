@@ -2,7 +2,7 @@
 
 Rules are data (site.toml) applied at build time, so editing them re-topics every paper without
 re-ingesting anything. The taxonomy has two kinds of topic (issue #18): areas, the field a paper
-belongs to (every paper gets one, at most three), and facets, a method or theme across fields (at
+belongs to (every paper gets one, at most two), and facets, a method or theme across fields (at
 most two), so a method tag never pushes a paper's field out.
 
 Evidence, weighed so that one stray word decides nothing:
@@ -12,12 +12,9 @@ Evidence, weighed so that one stray word decides nothing:
   multimodal models and not also for "language model";
 - a phrase in the title weighs 3 and decides; one of the listing's own keywords (Hugging Face's
   `ai_keywords`) weighs 2; one in the abstract weighs 1, three mentions of a phrase at most;
-- a topic's `generic` words ("evaluation", "efficient") count only beside one of its keywords;
-- the best-scored area is given; another area only when the title names it or the abstract
-  says it nearly as often; a facet only when the title names it or the abstract keeps at it;
-- a topic that `yields_to` others is dropped when one of them is found in the title or with as
-  much evidence ("Language Models" gives way to "Agents"); when no area reaches the threshold,
-  the best one with some evidence is given, and the `fallback` area only when none has any.
+- a topic's `generic` words ("benchmark", "efficient") count only beside one of its keywords;
+- a topic that `yields_to` others is dropped when one of them is found ("Language Models" gives
+  way to "Agents"), and the `fallback` area is given when no other area is.
 """
 
 from __future__ import annotations
@@ -31,17 +28,13 @@ from sitegen.model import Paper, Topic
 _TITLE_WEIGHT = 3  # a keyword in the title decides on its own
 _SOURCE_KEYWORD_WEIGHT = 2  # the listing's own keyword for the paper, plus one mention, decides
 _THRESHOLD = 3  # otherwise three mentions in the abstract
-# What the labelled papers taught (tests/topics/labelled.toml, issue #18): a topic the title
-# names is right nine times in ten; beside it, a second field or a method that the abstract only
-# mentions was right about half the time. So a second area the title does not name needs a
-# strong abstract (_SECOND_AREA_SCORE, and _RUNNER_UP_SHARE of the first area's score), and a
-# facet needs its title or a sustained abstract (_FACET_ABSTRACT_SCORE from two keywords).
-_FACET_TITLE_SCORE = 3
-_FACET_ABSTRACT_SCORE = 9
-_SECOND_AREA_SCORE = 5
-_WEAK_AREA_SCORE = 2  # with no area at the threshold, one that has this much beats the fallback
-_RUNNER_UP_SHARE = 3 / 5
+# A facet is a claim about what a paper contributes, not its field: it needs more than a title
+# word (e.g. the title's keyword and two more mentions).
+_FACET_THRESHOLD = 5
 _ABSTRACT_REPEATS = 3  # a phrase said ten times in the abstract is not ten times the evidence
+# A second area or facet must have a third of the first one's score: a paper mostly about
+# continual learning that mentions "image" three times is not a vision paper.
+_RUNNER_UP_SHARE = 2 / 5
 MAX_AREAS = 3
 MAX_FACETS = 2
 _WORD = re.compile(r"[^\W_]+")
@@ -71,8 +64,6 @@ class TopicEvidence:
     keywords: tuple[str, ...]  # the topic's keywords found, as written in the text's tokens
     generic: tuple[str, ...]  # its generic words found (they counted because keywords did)
     in_title: bool = False  # one of its keywords is in the title
-    in_listing_keywords: bool = False  # one of its keywords is among the listing's keywords
-    generic_in_title: bool = False  # one of its generic words is in the title
     by_hand: bool = False  # given in the paper's `topics`; no rule needed
     fallback: bool = False  # the fallback area, given because no other area was found
 
@@ -122,37 +113,24 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
     qualified = {
         slug: evidence
         for slug, evidence in found.items()
-        if _qualifies(evidence, topics[slug].kind)
+        if evidence.keywords
+        and evidence.score >= (_THRESHOLD if topics[slug].kind == "area" else _FACET_THRESHOLD)
     }
-    # A topic gives way to a more specific one that the title names or that has as much evidence:
-    # a paper about language models that mentions reasoning once stays a language-model paper.
-    yielding = [
-        slug
-        for slug, evidence in qualified.items()
-        if any(
-            other in qualified
-            and (qualified[other].in_title or qualified[other].score >= evidence.score)
-            for other in topics[slug].yields_to
-        )
-    ]
-    for slug in yielding:
-        del qualified[slug]
+    for slug in list(qualified):
+        if any(other in qualified for other in topics[slug].yields_to):
+            del qualified[slug]
     areas = _best(
         [e for e in qualified.values() if topics[e.slug].kind == "area"], MAX_AREAS, matcher
     )
-    # The fallback area is for papers no other area claims, even when its own keywords match.
-    specific = [e for e in areas if not topics[e.slug].fallback]
-    if specific:
-        areas = specific
-    elif not areas:
-        areas = _weak_area(found, matcher) or [
+    facets = _best(
+        [e for e in qualified.values() if topics[e.slug].kind != "area"], MAX_FACETS, matcher
+    )
+    if not areas:
+        areas = [
             TopicEvidence(slug=t.slug, score=0, keywords=(), generic=(), fallback=True)
             for t in topics.values()
             if t.fallback and t.kind == "area"
         ]
-    facets = _best(
-        [e for e in qualified.values() if topics[e.slug].kind != "area"], MAX_FACETS, matcher
-    )
     manual = [
         TopicEvidence(slug=slug, score=0, keywords=(), generic=(), by_hand=True)
         for slug in paper.topics
@@ -164,40 +142,13 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
     return tuple(chosen.values())
 
 
-def _qualifies(evidence: TopicEvidence, kind: str) -> bool:
-    if not evidence.keywords:
-        return False  # generic words alone never give a topic
-    if kind == "area":
-        return evidence.score >= _THRESHOLD
-    # A facet is what a paper contributes: its title says so (a facet's generic word in the title,
-    # "Efficient ...", counts there beside a keyword anywhere), or the abstract keeps saying it.
-    if evidence.in_title or evidence.generic_in_title:
-        return evidence.score >= _FACET_TITLE_SCORE
-    return len(evidence.keywords) >= 2 and evidence.score >= _FACET_ABSTRACT_SCORE
-
-
-def _weak_area(found: Mapping[str, TopicEvidence], matcher: TopicMatcher) -> list[TopicEvidence]:
-    # No area reached the threshold: the field the paper names most, if it names one at all,
-    # says more than the fallback area does.
-    weak = [
-        e
-        for e in found.values()
-        if e.keywords
-        and e.score >= _WEAK_AREA_SCORE
-        and matcher.topics[e.slug].kind == "area"
-        and not matcher.topics[e.slug].fallback
-    ]
-    ranked = sorted(weak, key=lambda e: (-e.score, matcher.order[e.slug]))
-    return ranked[:1]
-
-
 def _best(found: list[TopicEvidence], limit: int, matcher: TopicMatcher) -> list[TopicEvidence]:
     ranked = sorted(found, key=lambda e: (-e.score, matcher.order[e.slug]))
     if not ranked:
         return []
-    first, *others = ranked
-    floor = max(_SECOND_AREA_SCORE, first.score * _RUNNER_UP_SHARE)
-    kept = [first, *(e for e in others if e.in_title or e.score >= floor)][:limit]
+    floor = ranked[0].score * _RUNNER_UP_SHARE
+    # A topic the title names stays: the floor is for what the abstract only mentions.
+    kept = [e for e in ranked if e.in_title or e.score >= floor][:limit]
     return sorted(kept, key=lambda e: matcher.order[e.slug])
 
 
@@ -207,12 +158,10 @@ def _evidence(paper: Paper, matcher: TopicMatcher) -> dict[str, TopicEvidence]:
     generic: dict[str, dict[str, None]] = {}
     generic_scores: dict[str, int] = {}
     in_title: set[str] = set()
-    in_listing_keywords: set[str] = set()
-    generic_in_title: set[str] = set()
-    for text, weight, repeats, where in (
-        (paper.title, _TITLE_WEIGHT, None, in_title),
-        (" ; ".join(paper.keywords), _SOURCE_KEYWORD_WEIGHT, None, in_listing_keywords),
-        (paper.abstract, 1, _ABSTRACT_REPEATS, None),
+    for text, weight, repeats, is_title in (
+        (paper.title, _TITLE_WEIGHT, None, True),
+        (" ; ".join(paper.keywords), _SOURCE_KEYWORD_WEIGHT, None, False),
+        (paper.abstract, 1, _ABSTRACT_REPEATS, False),
     ):
         seen: dict[tuple[str, ...], int] = {}
         for phrase in _phrases(_tokens(text), matcher):
@@ -224,25 +173,21 @@ def _evidence(paper: Paper, matcher: TopicMatcher) -> dict[str, TopicEvidence]:
                 if is_generic:
                     generic.setdefault(slug, {})[words] = None
                     generic_scores[slug] = generic_scores.get(slug, 0) + weight
-                    if where is in_title:
-                        generic_in_title.add(slug)
                 else:
                     keywords.setdefault(slug, {})[words] = None
                     scores[slug] = scores.get(slug, 0) + weight
-                    if where is not None:
-                        where.add(slug)
+                    if is_title:
+                        in_title.add(slug)
     # Generic words count only beside a keyword of their topic.
     return {
         slug: TopicEvidence(
             slug=slug,
-            score=scores.get(slug, 0) + generic_scores.get(slug, 0),
-            keywords=tuple(keywords.get(slug, ())),
+            score=score + generic_scores.get(slug, 0),
+            keywords=tuple(keywords[slug]),
             generic=tuple(generic.get(slug, ())),
             in_title=slug in in_title,
-            in_listing_keywords=slug in in_listing_keywords,
-            generic_in_title=slug in generic_in_title,
         )
-        for slug in {*scores, *generic_scores}
+        for slug, score in scores.items()
     }
 
 

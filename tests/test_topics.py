@@ -57,29 +57,8 @@ def test_a_keyword_in_the_title_decides() -> None:
 
 
 def test_the_abstract_must_say_it_three_times() -> None:
-    # Beside an area that has the evidence, two mentions of another one are not enough.
-    assert assign_topics(_paper("Diffusion Models", "RL helps. More RL."), MATCHER) == (
-        "diffusion",
-    )
-    paper = _paper("Diffusion Models", "A diffusion model. RL helps. More RL. RL again.")
-    assert assign_topics(paper, MATCHER) == ("diffusion",)  # RL: three mentions, but under 5
+    assert assign_topics(_paper("T", "RL helps. More RL."), MATCHER) == ("ml",)
     assert assign_topics(_paper("T", "RL helps. More RL. RL again."), MATCHER) == ("rl",)
-
-
-def test_an_area_with_some_evidence_beats_the_fallback() -> None:
-    # No area reaches the threshold: the one the paper names at all says more than the fallback
-    # (in the labelled papers the fallback was right about half the time).
-    assert assign_topics(_paper("T", "RL helps. More RL."), MATCHER) == ("rl",)
-    assert assign_topics(_paper("T", "RL helps."), MATCHER) == ("ml",)  # one mention is not enough
-    assert assign_topics(_paper("T", "Nothing we know."), MATCHER) == ("ml",)
-
-
-def test_the_fallback_area_never_sits_beside_another_area() -> None:
-    fallback = Topic(slug="ml", name="ML", description="", keywords=("clustering",), fallback=True)
-    rl = Topic(slug="rl", name="RL", description="", keywords=("rl",))
-    matcher = compile_topics((rl, fallback))
-    assert assign_topics(_paper("Clustering", "clustering clustering"), matcher) == ("ml",)
-    assert assign_topics(_paper("Clustering for RL", "clustering clustering"), matcher) == ("rl",)
 
 
 def test_words_match_whole_not_inside_other_words() -> None:
@@ -110,12 +89,6 @@ def test_the_listing_keywords_count_twice_an_abstract_mention() -> None:
 def test_a_general_area_yields_to_a_specific_one() -> None:
     assert assign_topics(_paper("Language Model Agents"), MATCHER) == ("agents",)
     assert assign_topics(_paper("Language Models"), MATCHER) == ("llm",)
-    # Only to one the title names or with as much evidence: a language-model paper that mentions
-    # agents stays a language-model paper.
-    mentions = (
-        "A language model, language models, another language model. An agent, agents, agents."
-    )
-    assert assign_topics(_paper("Language Models", mentions), MATCHER) == ("llm",)
 
 
 def test_the_fallback_area_is_given_when_no_other_area_is() -> None:
@@ -129,53 +102,17 @@ def test_hand_given_topics_come_first_and_unknown_ones_are_ignored() -> None:
     assert assign_topics(paper, MATCHER) == ("rl", "diffusion")
 
 
-def test_beside_the_best_area_only_what_the_title_names_or_the_abstract_says_nearly_as_much() -> (
-    None
-):
+def test_at_most_three_areas_each_with_two_fifths_of_the_best_score() -> None:
     topics = tuple(
-        Topic(slug=f"t{i}", name=f"T{i}", description="", keywords=(f"word{i}", f"term{i}"))
-        for i in range(5)
+        Topic(slug=f"t{i}", name=f"T{i}", description="", keywords=(f"word{i}",)) for i in range(5)
     )
     matcher = compile_topics(topics)
-    # Scores: a title mention weighs 3, an abstract mention 1. t4=6, t3=4 (in the title), t0=3,
-    # t1=3: t0 and t1 are only in the abstract, under 5 points and 3/5 of the best.
+    # Scores: a title mention weighs 3, an abstract mention 1. t4=6, t3=4, t1=3, t0=3, t2=0.
     paper = _paper("word4 word4 word3", "word3 word0 word0 word0 word1 word1 word1")
-    assert assign_topics(paper, matcher) == ("t3", "t4")  # in taxonomy order
-    # The abstract says t1 five times, over 3/5 of t4's 6: a second field after all.
-    paper = _paper("word4 word4", "word1 word1 word1 term1 term1")
-    assert assign_topics(paper, matcher) == ("t1", "t4")
-    # At most three areas, even when the title names four.
-    paper = _paper("word0 word1 word2 word3 word3")
-    assert assign_topics(paper, matcher) == ("t0", "t1", "t3")
-
-
-def test_a_facet_needs_its_title_or_an_abstract_that_keeps_at_it() -> None:
-    area = Topic(slug="llm", name="LLM", description="", keywords=("language model",))
-    facet = Topic(
-        slug="efficiency",
-        name="Efficiency",
-        description="",
-        kind="facet",
-        keywords=("quantization", "pruning", "speedup"),
-        generic=("efficient",),
-    )
-    matcher = compile_topics((area, facet))
-    mentioned = "We prune. Quantization helps; quantization again; quantization once more."
-    assert assign_topics(_paper("Language Models", mentioned), matcher) == ("llm",)
-    assert assign_topics(_paper("Quantized Language Model Quantization", ""), matcher) == (
-        "llm",
-        "efficiency",
-    )
-    # A facet's generic word in the title counts there, beside a keyword anywhere.
-    efficient = _paper("Efficient Language Models", "Quantization.")
-    assert assign_topics(efficient, matcher) == ("llm", "efficiency")
-    assert assign_topics(_paper("Efficient Language Models", ""), matcher) == ("llm",)
-    # Its keywords said again and again in the abstract (9 points, three at most per phrase)
-    # are a contribution too.
-    sustained = "Quantization, quantization, quantization. Pruning, pruning, pruning. " * 2
-    assert assign_topics(_paper("Language Models", sustained), matcher) == ("llm",)
-    sustained += "A speedup, a speedup, a speedup."
-    assert assign_topics(_paper("Language Models", sustained), matcher) == ("llm", "efficiency")
+    assert assign_topics(paper, matcher) == ("t0", "t3", "t4")  # in taxonomy order
+    # t1 has 3, under two fifths of t4's 9: a paper about one thing that mentions another.
+    paper = _paper("word4 word4 word4", "word1 word1 word1")
+    assert assign_topics(paper, matcher) == ("t4",)
 
 
 def test_evidence_names_the_phrases_found() -> None:
@@ -255,12 +192,12 @@ class Judgement:
     without_topic: float  # share of papers with no topic at all
 
 
-def _judge(assign: dict[str, tuple[str, ...]], split: str) -> Judgement:
+def _judge(assign: dict[str, tuple[str, ...]], *splits: str) -> Judgement:
     labelled = tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
     right = assigned = wanted = empty = 0
     per_topic: Counter[str] = Counter()
     per_topic_right: Counter[str] = Counter()
-    papers = [entry for entry in labelled if entry["split"] == split]
+    papers = [entry for entry in labelled if entry["split"] in splits]
     for entry in papers:
         got, want = set(assign[entry["id"]]), set(entry["topics"])
         right, assigned, wanted = right + len(got & want), assigned + len(got), wanted + len(want)
@@ -293,33 +230,33 @@ def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
         assert entry["topics"] and set(entry["topics"]) <= slugs, entry["id"]
 
 
-def _judge_default_rules(split: str) -> Judgement:
+def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> None:
+    # Floors a little under what the held-out papers measured when the rules were last tuned
+    # (precision 0.75, recall 0.84, worst topic 0.25, none without a topic). The rules before
+    # issue #18 measure 0.52, 0.66 and 0.00 here, and fail. Issue #18 asks for 0.90, 0.85, 0.80
+    # and under 3%: not reached yet; raise these floors as the rules get better, never lower.
     matcher = compile_topics(_default_taxonomy())
     assigned = {pid: assign_topics(paper, matcher) for pid, paper in _all_papers().items()}
-    return _judge(assigned, split)
-
-
-def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> None:
-    # Floors a little under what the round-1 held-out papers measured when the rules were first
-    # tuned (precision 0.75, recall 0.84, worst topic 0.25, none without a topic). The rules
-    # before issue #18 measure 0.52, 0.66 and 0.00 here, and fail. Since round 2 these papers
-    # are tuning papers too (0.86 and 0.85 after it): the fresh sample below is the measure.
-    judged = _judge_default_rules("held-out-1")
+    judged = _judge(assigned, "held-out-1")
     assert judged.precision >= 0.72
     assert judged.recall >= 0.82
     assert judged.worst_topic[1] >= 0.2, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
-def test_the_rules_file_papers_as_a_researcher_would_on_a_fresh_sample() -> None:
-    # Round 2's sample (held-out-2), labelled before the rules were tuned again and measured
-    # once after: precision 0.776, recall 0.639, least precise topic assigned 5 times or more
-    # 0.57 (reasoning), none without a topic. The round-1 rules measure 0.75 and 0.71 here.
-    # Issue #18 asks for 0.90, 0.85, 0.80 and under 3%: not reached. Raise these floors as the
-    # rules get better, never lower them, and measure a new sample after tuning.
-    judged = _judge_default_rules("held-out-2")
+def test_the_rules_file_papers_as_a_researcher_would_on_fresh_samples() -> None:
+    # Rounds 2 and 3 (held-out-2 and held-out-3, 128 bundled papers) were labelled after these
+    # rules were written and never used to tune them: precision 0.779, recall 0.700, least
+    # precise topic assigned 5 times or more 0.58 (Machine Learning Methods), none without a
+    # topic. Two attempts to tune the rules on the earlier labelled papers measured worse on the
+    # next fresh sample and were not kept (see the README). Issue #18 asks for 0.90, 0.85, 0.80
+    # and under 3%: not reached. Raise these floors as the rules get better, never lower them,
+    # and judge a change on papers it was not tuned on.
+    matcher = compile_topics(_default_taxonomy())
+    assigned = {pid: assign_topics(paper, matcher) for pid, paper in _all_papers().items()}
+    judged = _judge(assigned, "held-out-2", "held-out-3")
     assert judged.precision >= 0.77
-    assert judged.recall >= 0.63
+    assert judged.recall >= 0.69
     assert judged.worst_topic[1] >= 0.55, judged.worst_topic
     assert judged.without_topic < 0.03
 
