@@ -53,9 +53,11 @@ def _parse(path: Path) -> feedparser.FeedParserDict:
 
 
 def test_the_bundled_site_has_every_page(public: Path) -> None:
-    assert len(list((public / "papers").glob("*/index.html"))) == 450
+    assert len(list((public / "papers").glob("*/index.html"))) == 480
     days = sorted(p.name for p in (public / "days").iterdir() if p.is_dir())
-    assert days == ["2025-10-31", "2025-11-03", "2026-01-08", "2026-03-14", "2026-11-22"]
+    assert days == [
+        "2025-10-31", "2025-11-03", "2026-01-08", "2026-03-14", "2026-06-12", "2026-11-22"
+    ]  # fmt: skip
     topics = json.loads((public / "api" / "papers.json").read_text())
     for name in (
         "index.html",
@@ -152,6 +154,7 @@ def test_feed_updated_is_its_newest_item_not_the_clock(public: Path) -> None:
     digest = _parse(public / "digest" / "atom.xml")
     assert [e.link.removeprefix(BASE) for e in digest.entries] == [
         "days/2026-11-22/",
+        "days/2026-06-12/",
         "days/2026-03-14/",
         "days/2026-01-08/",
         "days/2025-11-03/",
@@ -170,7 +173,7 @@ def test_the_json_feed_and_opml_list_the_feeds(public: Path) -> None:
 
 def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
     papers = json.loads((public / "api" / "papers.json").read_text())
-    assert len(papers) == 450
+    assert len(papers) == 480
     keys = {
         "id",
         "title",
@@ -222,7 +225,7 @@ def test_worker_processes_build_the_same_bytes(
     assert main(["--root", str(bundled), "build", "--jobs", "2", "--out", str(pooled)]) == 0
     assert tree_bytes(alone) == tree_bytes(pooled)
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 487 pages and 67 feeds"] * 2
+    assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 519 pages and 69 feeds"] * 2
     assert lines[1] == lines[3] == "  all 562 files rendered and 562 written (8.5 MB): a full build"
 
 
