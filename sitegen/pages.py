@@ -354,7 +354,7 @@ class Pages:
             feeds=None,
             description=summarize(paper.abstract, 160),
             paper=paper,
-            byline=byline(paper),
+            byline=authors_line(paper),
             published=human_date(paper.published) if paper.published else None,
             abstract_html=self.abstracts[paper.id],
             links=paper_links(paper),
@@ -541,14 +541,6 @@ def authors_line(paper: Paper) -> str:
     if paper.authors_count:
         return f"{paper.authors_count} author{'s' if paper.authors_count != 1 else ''}"
     return ""
-
-
-def byline(paper: Paper) -> str:
-    """Who wrote it and where, as briefly as the listing allows."""
-    by = authors_line(paper)
-    if paper.organization:
-        return f"{by} · {paper.organization.name}" if by else paper.organization.name
-    return by
 
 
 def human_date(day: date) -> str:
