@@ -166,7 +166,8 @@ class Pages:
         `compact` form (a topic's archive) no summary or topics. What a page repeats for each
         of its papers is most of the site's bytes (issue #17); the paper's page has it all."""
         prefix = "../" * source.path.count("/")  # cards link from the root, so any page of
-        key = (paper_id, prefix, rank, topic, compact)  # the same depth can reuse them
+        topic = "" if compact else topic  # the same depth can reuse them (a compact card on
+        key = (paper_id, prefix, rank, topic, compact)  # every topic's archive)
         if (html := self.cards.get(key)) is None:
             paper = self.site.papers[paper_id]
             first = self.site.appearances.get(paper.id, ())[:1]
