@@ -220,3 +220,24 @@ def test_the_feeds_window_is_set_in_site_toml() -> None:
     small = dataclasses.replace(CONFIG.feeds, days=1, items=400)
     site = _site_with_a_big_day(dataclasses.replace(CONFIG, feeds=small))
     assert len(feedparser.parse(_render(site)["rss.xml"]).entries) == 315
+
+
+def test_authors_and_organisations_are_text_on_cards_and_in_feeds() -> None:
+    hostile = _paper(
+        1,
+        authors=("<img src=x onerror=alert(1)>", "Ada & Co"),
+        organization=Organization(handle="evil", name="<script>x</script>"),
+        github_url="https://github.com/a/b?x=1&y=<2>",
+    )
+    files = _render(_site({hostile.id: hostile, **{p.id: p for p in map(_paper, range(2, 5))}}))
+    for path in ("days/2026-01-01/index.html", "topics/reinforcement-learning/index.html"):
+        page = files[path].decode()
+        assert "<img" not in page and "<script>x" not in page, path
+        assert "&lt;img src=x onerror=alert(1)&gt;, Ada &amp; Co" in page, path
+        assert 'href="https://github.com/a/b?x=1&amp;y=&lt;2&gt;"' in page, path
+    entry = next(
+        e for e in feedparser.parse(files["atom.xml"]).entries if e.id.endswith("/2501.00001")
+    )
+    assert [a["name"] for a in entry.authors] == ["<img src=x onerror=alert(1)>", "Ada & Co"]
+    content = entry.content[0].value
+    assert "<script>" not in content and "&lt;script&gt;x&lt;/script&gt;" in content
