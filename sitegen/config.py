@@ -14,14 +14,17 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FeedSettings:
-    items: int = 50  # newest papers in the all-papers and per-topic feeds
+    items: int = 50  # newest papers in the all-papers and per-topic feeds, at least
+    days: int = 3  # ... and every paper first featured on the latest `days` days, however many
     digest_days: int = 30  # days in the daily digest feed
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageSettings:
     topic_page_size: int = 50  # papers per page of a topic listing
-    summary_chars: int = 320  # characters of the abstract shown in lists
+    summary_chars: int = 200  # characters of the abstract shown in lists
+    home_papers: int = 20  # papers of the latest day the home page shows; it links the rest
+    day_papers: int = 50  # papers a day's page shows open; a longer day's others are folded
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -66,19 +69,25 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         raise top.fail(
             "base_url", "an absolute http(s) URL", 'base_url = "https://you.github.io/repo/"'
         )
-    feeds = top.subtable("feeds", frozenset({"items", "digest_days"}))
-    pages = top.subtable("pages", frozenset({"topic_page_size", "summary_chars"}))
+    feeds = top.subtable("feeds", frozenset({"items", "days", "digest_days"}))
+    pages = top.subtable(
+        "pages", frozenset({"topic_page_size", "summary_chars", "home_papers", "day_papers"})
+    )
     return SiteConfig(
         title=top.required_text("title"),
         description=top.required_text("description"),
         language=top.text_or_none("language") or "en",
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         feeds=FeedSettings(
-            items=feeds.positive("items", 50), digest_days=feeds.positive("digest_days", 30)
+            items=feeds.positive("items", 50),
+            days=feeds.positive("days", 3),
+            digest_days=feeds.positive("digest_days", 30),
         ),
         pages=PageSettings(
             topic_page_size=pages.positive("topic_page_size", 50),
-            summary_chars=pages.positive("summary_chars", 320),
+            summary_chars=pages.positive("summary_chars", 200),
+            home_papers=pages.positive("home_papers", 20),
+            day_papers=pages.positive("day_papers", 50),
         ),
         topics=_topics(top),
     )

@@ -1,4 +1,7 @@
-"""Feeds: RSS 2.0 and Atom 1.0 (feedgen) for every listing page, JSON Feed 1.1, and OPML.
+"""Feeds: RSS 2.0 and Atom 1.0 (feedgen) of the standing lists, JSON Feed 1.1, and OPML.
+
+Only lists that get new items have feeds (all papers, each topic, the digest): a past day's
+feed never would, and at 50 papers a day its two files were two fifths of the site's bytes.
 
 Nothing here reads the clock: an item is dated by the day that featured it (`featured_at`),
 a feed's updated time is its newest item's, and ids are tag URIs built from paper ids, which
@@ -17,6 +20,7 @@ from feedgen.feed import FeedGenerator
 
 from sitegen.config import SiteConfig
 from sitegen.model import Appearance, Artifact, Topic
+from sitegen.pages import authors_line, card_links
 from sitegen.site import Site, day_moment, featured_at
 from sitegen.urls import ListingRoutes, Routes
 
@@ -41,8 +45,9 @@ class _Item:
     title: str
     url: str
     when: datetime
-    content_html: str  # a paper's abstract, or the digest's list of papers
+    content_html: str  # a paper's facts, abstract (or summary) and links; the digest's list
     categories: tuple[tuple[str, str], ...] = ()  # (slug, name)
+    authors: tuple[str, ...] = ()  # names; none when the listing gave only their count
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +68,34 @@ class Feeds:
         self.names = {t.slug: t.name for t in site.config.topics}
 
     def _item(self, paper_id: str, appearance: Appearance) -> _Item:
+        """A paper as an item: its facts (upvotes, organisation, authors), abstract and links."""
         paper = self.site.papers[paper_id]
+        facts = " · ".join(
+            html.escape(fact)
+            for fact in (
+                f"{paper.upvotes} upvote{'' if paper.upvotes == 1 else 's'}"
+                if paper.upvotes is not None
+                else "",
+                paper.organization.name if paper.organization else "",
+                authors_line(paper),
+            )
+            if fact
+        )
+        text = self.abstracts[paper.id]
+        links = " · ".join(
+            f'<a href="{html.escape(link.href)}">{html.escape(link.text)}</a>'
+            for link in card_links(paper)
+        )
         return _Item(
             item_id=paper_item_id(paper.id),
             title=paper.title,
             url=self.routes.absolute(self.routes.paper(paper.id)),
             when=featured_at(appearance),
-            content_html=self.abstracts[paper.id],
+            content_html=(f"<p>{facts}</p>" if facts else "")
+            + text
+            + (f"<p>{links}</p>" if links else ""),
             categories=tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
+            authors=paper.authors,
         )
 
     def _first_items(self, paper_ids: Sequence[str]) -> tuple[_Item, ...]:
@@ -122,18 +147,6 @@ class Feeds:
             items=self._first_items(paper_ids),
         )
 
-    def day(self, day: date, paper_ids: tuple[str, ...]) -> FeedSpec:
-        """A day's papers in rank order."""
-        return FeedSpec(
-            title=f"{self.site.config.title}: {day.isoformat()}",
-            description=f"The papers featured on {day.isoformat()}.",
-            routes=self.routes.day(day),
-            items=tuple(
-                self._item(paper_id, Appearance(day=day, rank=rank))
-                for rank, paper_id in enumerate(paper_ids, start=1)
-            ),
-        )
-
 
 def digest_title(config: SiteConfig) -> str:
     return f"{config.title}: daily digest"
@@ -149,6 +162,7 @@ def render_feed(
     """The feed in Atom and in RSS."""
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
         generator = FeedGenerator()
+        generator.load_extension("dc", atom=False, rss=True)  # RSS names authors in dc:creator
         generator.id(f"{_ID_PREFIX}feed/{route.path}")
         generator.title(spec.title)
         generator.subtitle(spec.description)
@@ -171,6 +185,11 @@ def render_feed(
             entry.published(entry_data.when)
             entry.updated(entry_data.when)
             entry.content(entry_data.content_html, type="html")
+            for name in entry_data.authors:
+                if kind == "atom":
+                    entry.author({"name": name})
+                else:
+                    entry.dc.dc_creator(name)
             for slug, name in entry_data.categories:
                 entry.category(term=slug, label=name)
         data = generator.atom_str(pretty=True) if kind == "atom" else generator.rss_str(pretty=True)
@@ -202,6 +221,7 @@ def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Arti
                 "content_html": item.content_html,
                 "date_published": item.when.isoformat().replace("+00:00", "Z"),
                 "tags": [name for _, name in item.categories],
+                **({"authors": [{"name": name} for name in item.authors]} if item.authors else {}),
             }
             for item in spec.items
         ],

@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import takewhile
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -70,6 +71,20 @@ def _newest_day(site: Site) -> date | None:
     return site.days[0].day if site.days else None
 
 
+def _in_feed(site: Site, newest_first: tuple[str, ...]) -> Papers:
+    """The papers a standing feed holds: its newest `[feeds] items`, and at least every paper
+    first featured on the site's latest `[feeds] days` days, so a reader who polls once a day
+    misses none of a 300-paper day."""
+    settings = site.config.feeds
+    recent = len(newest_first)
+    if len(site.days) > settings.days:
+        since = site.days[settings.days - 1].day
+        recent = sum(
+            1 for _ in takewhile(lambda i: site.appearances[i][0].day >= since, newest_first)
+        )
+    return Papers(newest_first[: max(settings.items, recent)])
+
+
 class StaticFile(NamedTuple):
     """The stylesheet or the icon, copied from templates/."""
 
@@ -119,24 +134,6 @@ class EmptyHome(NamedTuple):
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield r.pages.empty_home()
-
-
-class DayFeed(NamedTuple):
-    """A day's papers in rank order, as RSS and Atom."""
-
-    day: date
-    papers: Papers
-
-    @staticmethod
-    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        for day in site.days:
-            feed = routes.day(day.day)
-            yield Output((feed.rss.path, feed.atom.path), DayFeed(day.day, Papers(day.papers)))
-
-    def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield from render_feed(
-            r.feeds.day(self.day, self.papers), r.site.config, r.routes, self.day
-        )
 
 
 class DaysIndex(NamedTuple):
@@ -236,10 +233,10 @@ class TopicFeed(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        limit, newest = site.config.feeds.items, _newest_day(site)
+        newest = _newest_day(site)
         for t in site.topics:
             feed = routes.topic(t.topic.slug)
-            papers = Papers(t.papers[:limit])
+            papers = _in_feed(site, t.papers)
             inputs = TopicFeed(t.topic.slug, papers, None if papers else newest)
             yield Output((feed.rss.path, feed.atom.path), inputs)
 
@@ -257,7 +254,7 @@ class AllPapersFeed(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        papers = Papers(site.newest[: site.config.feeds.items])
+        papers = _in_feed(site, site.newest)
         home = routes.home()
         paths = (home.rss.path, home.atom.path, routes.json_feed().path)
         yield Output(paths, AllPapersFeed(papers, None if papers else _newest_day(site)))
@@ -388,11 +385,11 @@ class RobotsTxt(NamedTuple):
 
 
 KINDS = (
-    StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
+    StaticFile, EmptyHome, DayPage, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
     SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
 )  # fmt: skip
-FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed)  # counted as feeds in a build's report
+FEEDS = (DigestFeed, TopicFeed, AllPapersFeed)  # counted as feeds in a build's report
 
 
 def plan_outputs(site: Site, routes: Routes) -> Iterator[Output]:

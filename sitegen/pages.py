@@ -16,7 +16,6 @@ from datetime import date
 from html import escape
 from itertools import groupby
 from typing import Any
-from urllib.parse import quote
 
 from jinja2 import Environment
 from markdown_it import MarkdownIt
@@ -66,11 +65,13 @@ class Card:
 
     title: str
     href: str
-    rank: int | None
+    rank: int | None  # on a day's page; elsewhere the card shows `featured` instead
+    featured: Link | None  # the day that first featured it, on lists that are not a day's
     upvotes: int | None
-    byline: str
-    published: str
+    authors: str  # names, else their count
+    organization: str
     summary: str
+    links: tuple[Link, ...]  # to the paper elsewhere: Hugging Face, arXiv, PDF, code, project
     topics: tuple[Link, ...]
 
 
@@ -103,7 +104,7 @@ class Pages:
         self.topic_names = {t.slug: t.name for t in site.config.topics}
         self.site_feeds = routes.home()
         self.card_template = env.get_template("_card.html")
-        self.cards: dict[tuple[str, str, int | None], Markup] = {}
+        self.cards: dict[tuple[str, str, int | None, str, bool], Markup] = {}
 
     def page(
         self,
@@ -150,23 +151,46 @@ class Pages:
         )
         return tuple((Link(name, href(r)), current.url.startswith(r.url)) for name, r in sections)
 
-    def card(self, paper_id: str, source: Route, *, rank: int | None = None) -> Markup:
-        """A paper in a list, rendered once per link depth and rank, then reused."""
+    def card(
+        self,
+        paper_id: str,
+        source: Route,
+        *,
+        rank: int | None = None,
+        topic: str = "",
+        compact: bool = False,
+    ) -> Markup:
+        """A paper in a list, rendered once per link depth, rank, topic and form, then reused.
+
+        On a day's page (`rank`) it has no topics; on a topic's page, the other topics; in
+        `compact` form (a topic's archive) no summary or topics. What a page repeats for each
+        of its papers is most of the site's bytes (issue #17); the paper's page has it all."""
         prefix = "../" * source.path.count("/")  # cards link from the root, so any page of
-        key = (paper_id, prefix, rank)  # the same depth can reuse them
+        topic = "" if compact else topic  # the same depth can reuse them (a compact card on
+        key = (paper_id, prefix, rank, topic, compact)  # every topic's archive)
         if (html := self.cards.get(key)) is None:
             paper = self.site.papers[paper_id]
+            first = self.site.appearances.get(paper.id, ())[:1]
             card = Card(
                 title=paper.title,
                 href=prefix + self.routes.paper(paper.id).url,
                 rank=rank,
+                featured=(
+                    Link(human_date(first[0].day), prefix + self.routes.day(first[0].day).html.url)
+                    if first and rank is None
+                    else None
+                ),
                 upvotes=paper.upvotes,
-                byline=byline(paper),
-                published=human_date(paper.published) if paper.published else "",
-                summary=summarize(paper.abstract, self.site.config.pages.summary_chars),
+                authors=authors_line(paper),
+                organization=paper.organization.name if paper.organization else "",
+                summary=""
+                if compact
+                else summarize(paper.abstract, self.site.config.pages.summary_chars),
+                links=tuple(card_links(paper)),
                 topics=tuple(
                     Link(self.topic_names[slug], prefix + self.routes.topic(slug).html.url)
                     for slug in self.site.paper_topics[paper.id]
+                    if slug != topic and rank is None and not compact
                 ),
             )
             html = self.cards[key] = Markup(self.card_template.render(card=card))
@@ -196,18 +220,32 @@ class Pages:
             return Link(human_date(other), href(self.routes.day(other).html)) if other else None
 
         title = f"Papers of {human_date(day)}"
+        settings = self.site.config.pages
+        # The home page shows the day's first papers and links the rest; a day's own page
+        # folds a long day's tail, so a 278-paper day is not one endless page.
+        shown = papers[: settings.home_papers if home else settings.day_papers]
+        cards = [self.card(p, target, rank=i) for i, p in enumerate(papers, start=1)]
+        whole_day = None
+        if home and len(shown) < len(papers):
+            whole_day = Link(f"All {len(papers)} papers of {human_date(day)}", href(route.html))
         return self.page(
             "day.html",
             target,
             title=title,
-            feeds=self.routes.home() if home else route,
+            feeds=self.routes.home(),  # a past day gets no new papers: no feed of its own
             heading=title,
             is_home=home,
             count=len(papers),
-            cards=[self.card(p, target, rank=i) for i, p in enumerate(papers, start=1)],
+            cards=cards[: len(shown)],
+            folded=[] if home else cards[len(shown) :],
+            whole_day=whole_day,
             newer=link(newer),
             older=link(older),
-            day_feeds=(Link("RSS", href(route.rss)), Link("Atom", href(route.atom))),
+            day_feeds=(
+                Link("RSS", href(self.routes.home().rss)),
+                Link("Atom", href(self.routes.home().atom)),
+            ),
+            digest=Link("daily digest", href(self.routes.days_index().rss)),
         )
 
     def days_index(self, days: tuple[tuple[date, int], ...]) -> Artifact:
@@ -289,7 +327,9 @@ class Pages:
             topic=topic,
             count=count,
             span=span,
-            cards=[self.card(p, route.html) for p in papers],
+            # An archive page is an index of older papers: one line of facts each, which is
+            # most of the site's size budget (#17) a paper's summary would otherwise take again.
+            cards=[self.card(p, route.html, topic=slug, compact=span is not None) for p in papers],
             newest=href(None) if number is not None else None,
             oldest=href(1) if (older if number is None else number != 1) else None,
             newer=newer,
@@ -304,7 +344,7 @@ class Pages:
         def href(target: Route) -> str:
             return Routes.relative(route, target)
 
-        featured = [
+        featured = [  # oldest first: the first is the day it was featured first
             Link(f"{human_date(a.day)} (#{a.rank})", href(self.routes.day(a.day).html))
             for a in self.site.appearances.get(paper.id, ())
         ]
@@ -313,9 +353,9 @@ class Pages:
             route,
             title=paper.title,
             feeds=None,
-            description=summarize(paper.abstract, 200),
+            description=summarize(paper.abstract, 160),
             paper=paper,
-            byline=byline(paper),
+            byline=authors_line(paper),
             published=human_date(paper.published) if paper.published else None,
             abstract_html=self.abstracts[paper.id],
             links=paper_links(paper),
@@ -338,7 +378,8 @@ class Pages:
         rows = [
             (
                 "All papers",
-                f"The newest {self.site.config.feeds.items} papers",
+                f"Every paper of the latest {self.site.config.feeds.days} days, and at least"
+                f" the newest {self.site.config.feeds.items}",
                 href(home.rss),
                 href(home.atom),
                 href(routes.json_feed()),
@@ -375,10 +416,23 @@ class Pages:
         )
 
 
+def card_links(paper: Paper) -> Iterator[Link]:
+    """The paper's links a card shows, short: only those that lead to the paper itself (a
+    paper without arXiv id has no Hugging Face page, only a search, which its page links)."""
+    if paper.arxiv_id:
+        yield Link("HF", HF_PAPER + paper.arxiv_id)
+        yield Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}")
+        yield Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}")
+    if paper.github_url:
+        yield Link("Code", paper.github_url)
+    if paper.project_url:
+        yield Link("Project", paper.project_url)
+
+
 def paper_links(paper: Paper) -> list[Link]:
-    """Where else to read the paper: Hugging Face, arXiv and its PDF, code, project page."""
-    hf = HF_PAPER + paper.arxiv_id if paper.arxiv_id else f"{HF_URL}/papers?q={quote(paper.title)}"
-    links = [Link("Hugging Face", hf)]
+    """Where else to read the paper: Hugging Face, arXiv and its PDF, code, project page. A
+    paper without arXiv id has no known Hugging Face page: a search by title is left out."""
+    links = [Link("Hugging Face", HF_PAPER + paper.arxiv_id)] if paper.arxiv_id else []
     if paper.arxiv_id:
         links += [
             Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}"),
@@ -479,19 +533,15 @@ def paper_record(site: Site, routes: Routes, paper_id: str) -> dict[str, Any]:
     }
 
 
-def byline(paper: Paper) -> str:
-    """Who wrote it, as briefly as the listing allows."""
+def authors_line(paper: Paper) -> str:
+    """Who wrote it, as briefly as the listing allows: three names, else the count."""
     if paper.authors:
         names = ", ".join(paper.authors[:3])
         more = len(paper.authors) - 3
-        by = f"{names} and {more} more" if more > 0 else names
-    elif paper.authors_count:
-        by = f"{paper.authors_count} author{'s' if paper.authors_count != 1 else ''}"
-    else:
-        by = ""
-    if paper.organization:
-        return f"{by} · {paper.organization.name}" if by else paper.organization.name
-    return by
+        return f"{names} and {more} more" if more > 0 else names
+    if paper.authors_count:
+        return f"{paper.authors_count} author{'s' if paper.authors_count != 1 else ''}"
+    return ""
 
 
 def human_date(day: date) -> str:

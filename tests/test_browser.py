@@ -99,6 +99,9 @@ def test_a_reader_goes_from_home_to_a_day_to_a_paper(browser: Browser, base_url:
     page = _page(browser)
     page.goto(base_url)
     assert page.locator("h1").inner_text() == "Papers of Nov 22, 2026"
+    assert page.locator("ol.cards > li").count() == 20  # the home page: the day's first 20
+    page.get_by_role("link", name="All 278 papers of Nov 22, 2026").click()
+    assert page.url == base_url + "days/2026-11-22/"
     assert page.locator("ol.cards > li").count() == 278
     page.get_by_role("link", name="Days", exact=True).click()
     assert page.url == base_url + "days/"
@@ -109,7 +112,7 @@ def test_a_reader_goes_from_home_to_a_day_to_a_paper(browser: Browser, base_url:
     first.click()
     assert page.locator("h1").inner_text() == title
     assert "Abstract" in page.locator("main").inner_text()
-    page.get_by_role("link", name="Nov 3, 2025 (#1)").click()
+    page.get_by_role("link", name="Nov 3, 2025 (#1)").first.click()
     assert page.url == base_url + "days/2025-11-03/"
     page.get_by_role("link", name="Topics", exact=True).click()
     page.get_by_role("link", name="Reinforcement Learning").first.click()
@@ -161,6 +164,68 @@ def test_feeds_are_discoverable_from_the_head(browser: Browser, base_url: str) -
         for i in range(links.count())
     }
     assert set(found) == {"application/rss+xml", "application/atom+xml"}
+    # A past day gets no new papers: its page offers the site's feeds, which hold every paper
+    # of the latest days.
+    assert set(found.values()) == {base_url + "rss.xml", base_url + "atom.xml"}
     for url in found.values():
         response = page.request.get(url)
-        assert response.ok and b"2025-10-31" in response.body()
+        assert response.ok and b"tag:sitegen,2023:paper/2606.13594" in response.body()
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_a_card_shows_day_upvotes_authors_organisation_and_links(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    page = _page(browser, width=width)
+    page.goto(base_url + "topics/agents/")
+    card = page.locator("article.card").filter(
+        has=page.get_by_role("link", name="See What I See, Know What I Think", exact=False)
+    )
+    meta = card.locator(".meta").inner_text()
+    for fact in ("Jun 12, 2026", "3 upvotes", "Siyi Chen, Xiaoyan Zhang, Meng Wu and 7 more"):
+        assert fact in meta
+    assert "University of Michigan" in meta
+    anchors = card.locator(".more a")
+    links = {
+        anchors.nth(i).inner_text(): anchors.nth(i).get_attribute("href")
+        for i in range(anchors.count())
+    }
+    assert links["HF"] == "https://huggingface.co/papers/2606.13594"
+    assert links["arXiv"] == "https://arxiv.org/abs/2606.13594"
+    assert links["PDF"] == "https://arxiv.org/pdf/2606.13594"
+    assert links["Project"] == "https://chicychen.github.io/dense-hetero-latent-mas/"
+    assert "Agents and Tool Use" not in links  # the page's own topic is not repeated
+    for name in ("HF", "arXiv", "PDF", "Project"):
+        box = card.get_by_role("link", name=name, exact=True).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    card.get_by_role("link", name="Jun 12, 2026").click()
+    assert page.url == base_url + "days/2026-06-12/"
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_a_long_day_folds_its_tail_and_links_other_days_at_the_top(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    page = _page(browser, width=width)
+    page.goto(base_url + "days/2026-11-22/")
+    cards = page.locator("ol.cards > li")
+    assert cards.count() == 278
+    visible = [i for i in range(cards.count()) if cards.nth(i).is_visible()]
+    assert visible == list(range(50))
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.get_by_text("Show the other 228 papers of this day").click()
+    assert cards.nth(277).is_visible()
+    assert page.evaluate("document.documentElement.scrollHeight") > height
+    pagers = page.locator("nav.pager")
+    assert pagers.count() == 2  # above the papers and below them
+    top = pagers.first.bounding_box()
+    first_card = cards.first.bounding_box()
+    assert top is not None and first_card is not None and top["y"] < first_card["y"]
+    assert top["y"] < 844  # on the first screen, phone or desktop
+    pagers.first.get_by_role("link", name="← Jun 12, 2026").click()
+    assert page.url == base_url + "days/2026-06-12/"
+    assert page.locator("nav.pager").first.get_by_role("link", name="Nov 22, 2026 →").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.errors == []  # type: ignore[attr-defined]

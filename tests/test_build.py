@@ -53,9 +53,11 @@ def _parse(path: Path) -> feedparser.FeedParserDict:
 
 
 def test_the_bundled_site_has_every_page(public: Path) -> None:
-    assert len(list((public / "papers").glob("*/index.html"))) == 450
+    assert len(list((public / "papers").glob("*/index.html"))) == 480
     days = sorted(p.name for p in (public / "days").iterdir() if p.is_dir())
-    assert days == ["2025-10-31", "2025-11-03", "2026-01-08", "2026-03-14", "2026-11-22"]
+    assert days == [
+        "2025-10-31", "2025-11-03", "2026-01-08", "2026-03-14", "2026-06-12", "2026-11-22"
+    ]  # fmt: skip
     topics = json.loads((public / "api" / "papers.json").read_text())
     for name in (
         "index.html",
@@ -78,9 +80,8 @@ def test_the_bundled_site_has_every_page(public: Path) -> None:
     for slug in slugs:
         for name in ("index.html", "rss.xml", "atom.xml"):
             assert (public / "topics" / slug / name).is_file()
-    for day in days:
-        for name in ("index.html", "rss.xml", "atom.xml"):
-            assert (public / "days" / day / name).is_file()
+    for day in days:  # a past day gets no new papers: its page has no feed of its own
+        assert sorted(p.name for p in (public / "days" / day).iterdir()) == ["index.html"]
 
 
 class _Head(html.parser.HTMLParser):
@@ -116,42 +117,76 @@ def test_every_page_advertises_rss_and_atom_that_exist(public: Path) -> None:
             assert (page.parent / href).resolve().is_file(), (page, href)
 
 
-def test_listing_pages_have_their_own_feeds(public: Path) -> None:
+def test_topic_pages_have_their_own_feeds_and_day_pages_the_sites(public: Path) -> None:
     day = public / "days" / "2025-11-03"
     head = _Head()
     head.feed((day / "index.html").read_text())
-    assert sorted(href for _, href in head.alternates) == ["atom.xml", "rss.xml"]
+    assert sorted(href for _, href in head.alternates) == ["../../atom.xml", "../../rss.xml"]
     head = _Head()
     head.feed((public / "topics" / "llm" / "index.html").read_text())
     assert sorted(href for _, href in head.alternates) == ["atom.xml", "rss.xml"]
 
 
-def test_day_feeds_hold_the_day_in_rank_order_with_distinct_times(public: Path) -> None:
-    day_page = (public / "days" / "2025-11-03" / "index.html").read_text()
+def test_the_feeds_hold_every_paper_of_the_latest_days_in_rank_order(public: Path) -> None:
+    """[feeds] days = 3: the bundled latest day has 278 papers, and a reader polling once a
+    day gets every one of them, and of the two days before it."""
+    papers = {p["id"]: p for p in json.loads((public / "api" / "papers.json").read_text())}
+    latest = ("2026-03-14", "2026-06-12", "2026-11-22")
+    recent = {i for i, p in papers.items() if p["days"] and p["days"][0] in latest}
+    assert len(recent) > 278
+    home = (public / "index.html").read_text()
     for name in ("rss.xml", "atom.xml"):
-        feed = _parse(public / "days" / "2025-11-03" / name)
-        assert len(feed.entries) == 63
+        feed = _parse(public / name)
+        ids = [e.id.removeprefix("tag:sitegen,2023:paper/") for e in feed.entries]
+        assert set(ids) == recent and len(ids) == len(recent)
         times = [datetime(*e.published_parsed[:6], tzinfo=UTC) for e in feed.entries]
-        assert times == sorted(times, reverse=True) and len(set(times)) == 63
-        assert all(t.date().isoformat() == "2025-11-03" for t in times)
+        assert times == sorted(times, reverse=True) and len(set(times)) == len(times)
         first = feed.entries[0]
-        assert first.title.startswith("Ensembling Portfolio Strategies")
+        assert first.title.startswith("OneRec: Unifying Retrieve and Rank")
         assert first.link.startswith(BASE + "papers/") and first.id.startswith(
             "tag:sitegen,2023:paper/"
         )
-        assert day_page.index(first.title) < day_page.index(feed.entries[1].title)
+        assert home.index(first.title) < home.index(feed.entries[1].title)
+    items = json.loads((public / "feed.json").read_text())["items"]
+    assert {i["id"].removeprefix("tag:sitegen,2023:paper/") for i in items} == recent
+
+
+def test_feed_items_carry_authors_topics_links_upvotes_and_organisation(public: Path) -> None:
+    rss, atom = _parse(public / "rss.xml"), _parse(public / "atom.xml")
+    paper = "tag:sitegen,2023:paper/2606.13594"  # from the bundled API answer of 2026-06-12
+    (in_rss,) = [e for e in rss.entries if e.id == paper]
+    (in_atom,) = [e for e in atom.entries if e.id == paper]
+    names = [a["name"] for a in in_atom.authors]
+    assert len(names) == 10 and names[0] == "Siyi Chen"
+    raw_rss = (public / "rss.xml").read_text()
+    at = raw_rss.index(f">{paper}</guid>")
+    item = raw_rss[raw_rss.rindex("<item>", 0, at) : raw_rss.index("</item>", at)]
+    assert item.count("<dc:creator>") == 10 and "<dc:creator>Siyi Chen</dc:creator>" in item
+    raw_atom = (public / "atom.xml").read_text()
+    entry = raw_atom[raw_atom.index(f"<id>{paper}</id>") :].split("</entry>")[0]
+    assert entry.count("<author>") == 10
+    for entry_content in (in_rss.description, in_atom.content[0].value):
+        assert "3 upvotes" in entry_content and "University of Michigan" in entry_content
+        assert 'href="https://arxiv.org/abs/2606.13594"' in entry_content
+        assert 'href="https://arxiv.org/pdf/2606.13594"' in entry_content
+    assert [t.term for t in in_atom.tags] == ["agents"]
+    (in_json,) = [
+        i for i in json.loads((public / "feed.json").read_text())["items"] if i["id"] == paper
+    ]
+    assert [a["name"] for a in in_json["authors"]] == names
 
 
 def test_feed_updated_is_its_newest_item_not_the_clock(public: Path) -> None:
     for name in ("rss.xml", "atom.xml"):
         feed = _parse(public / name)
-        assert len(feed.entries) == 50
+        assert len(feed.entries) > 50
         newest = max(e.published_parsed for e in feed.entries)
         stamp = feed.feed.get("updated_parsed")
         assert stamp == newest
     digest = _parse(public / "digest" / "atom.xml")
     assert [e.link.removeprefix(BASE) for e in digest.entries] == [
         "days/2026-11-22/",
+        "days/2026-06-12/",
         "days/2026-03-14/",
         "days/2026-01-08/",
         "days/2025-11-03/",
@@ -162,7 +197,8 @@ def test_feed_updated_is_its_newest_item_not_the_clock(public: Path) -> None:
 def test_the_json_feed_and_opml_list_the_feeds(public: Path) -> None:
     feed = json.loads((public / "feed.json").read_text())
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
-    assert len(feed["items"]) == 50 and len({i["id"] for i in feed["items"]}) == 50
+    count = len(_parse(public / "rss.xml").entries)
+    assert len(feed["items"]) == count and len({i["id"] for i in feed["items"]}) == count
     opml = (public / "feeds.opml").read_text()
     assert opml.count("<outline") == 2 + len(list((public / "topics").glob("*/atom.xml")))
     assert f'xmlUrl="{BASE}digest/atom.xml"' in opml
@@ -170,7 +206,7 @@ def test_the_json_feed_and_opml_list_the_feeds(public: Path) -> None:
 
 def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
     papers = json.loads((public / "api" / "papers.json").read_text())
-    assert len(papers) == 450
+    assert len(papers) == 480
     keys = {
         "id",
         "title",
@@ -222,8 +258,8 @@ def test_worker_processes_build_the_same_bytes(
     assert main(["--root", str(bundled), "build", "--jobs", "2", "--out", str(pooled)]) == 0
     assert tree_bytes(alone) == tree_bytes(pooled)
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 487 pages and 67 feeds"] * 2
-    assert lines[1] == lines[3] == "  all 562 files rendered and 562 written (8.5 MB): a full build"
+    assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 519 pages and 57 feeds"] * 2
+    assert lines[1] == lines[3] == "  all 584 files rendered and 584 written (8.1 MB): a full build"
 
 
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(
@@ -231,7 +267,7 @@ def test_feed_ids_do_not_depend_on_base_url_or_later_days(
 ) -> None:
     out = tmp_path / "out"
     assert main(["--root", str(bundled), "build", "--out", str(out)]) == 0
-    before = {e.id: e.published for e in _parse(out / "days" / "2025-11-03" / "atom.xml").entries}
+    before = {e.id: e.published for e in _parse(out / "topics" / "llm" / "atom.xml").entries}
     moved = tmp_path / "moved"
     assert (
         main(
@@ -247,7 +283,7 @@ def test_feed_ids_do_not_depend_on_base_url_or_later_days(
         )
         == 0
     )
-    after = {e.id: e.published for e in _parse(moved / "days" / "2025-11-03" / "atom.xml").entries}
+    after = {e.id: e.published for e in _parse(moved / "topics" / "llm" / "atom.xml").entries}
     assert after == before
     assert (
         _parse(moved / "atom.xml").entries[0].link.startswith("https://papers.example.org/papers/")

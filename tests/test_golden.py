@@ -3,6 +3,7 @@ change here must be deliberate. Refresh with `pytest --update-golden` and read t
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,6 @@ FILES = (
     "feed.json",
     "feeds.opml",
     "digest/atom.xml",
-    "days/2026-01-09/rss.xml",
     "topics/reinforcement-learning/atom.xml",
     "api/papers.json",
 )
@@ -42,13 +42,44 @@ LISTINGS = {
         *POLICY, "Jan 2, 2025 15",
     ],
 }  # fmt: skip
+# An API answer: author names, an organisation, an arXiv id, code and a project page.
+API_ANSWER = {
+    "2026-01-10.json": [
+        {
+            "paper": {
+                "id": "2601.01234",
+                "title": "Sparse Rewards & <Dense> Agents",
+                "summary": "Agents that learn from sparse rewards, with tools.",
+                "authors": [
+                    {"_id": "a1", "name": "Ada Lovelace", "hidden": False},
+                    {"_id": "a2", "name": "Raphaël <Turing>", "hidden": False},
+                ],
+                "publishedAt": "2026-01-08T00:00:00.000Z",
+                "submittedOnDailyAt": "2026-01-10T00:00:00.000Z",
+                "upvotes": 7,
+                "githubRepo": "https://github.com/example/sparse-agents",
+                "projectPage": "https://example.org/sparse-agents/",
+                "organization": {
+                    "_id": "o1",
+                    "name": "umich",
+                    "fullname": "University of Michigan",
+                },
+            },
+            "title": "Sparse Rewards & <Dense> Agents",
+            "publishedAt": "2026-01-08T00:00:00.000Z",
+        }
+    ]
+}
 
 
 @pytest.fixture
 def tiny_site(site: Path, tmp_path: Path) -> Path:
     for name, lines in LISTINGS.items():
         (tmp_path / name).write_text("\n\n".join(lines) + "\n")
-    assert main(["--root", str(site), "ingest", *(str(tmp_path / n) for n in LISTINGS)]) == 0
+    for name, answer in API_ANSWER.items():
+        (tmp_path / name).write_text(json.dumps(answer))
+    names = [*LISTINGS, *API_ANSWER]
+    assert main(["--root", str(site), "ingest", *(str(tmp_path / n) for n in names)]) == 0
     assert main(["--root", str(site), "build", "--base-url", "https://papers.example.org/"]) == 0
     return site / "public"
 

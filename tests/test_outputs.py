@@ -4,6 +4,7 @@ the paths it names, and its key changes whenever its bytes do."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -95,6 +96,10 @@ CHANGES: dict[str, Callable[[dict[str, Paper]], dict[str, Paper]]] = {
     "an abstract": lambda ps: {**ps, "2501.00004": _paper(4, abstract="Now about robots.")},
     "upvotes": lambda ps: {**ps, "2501.00005": _paper(5, upvotes=99)},
     "authors": lambda ps: {**ps, "2501.00002": _paper(2, authors=())},
+    "an organisation": lambda ps: {**ps, "2501.00002": _paper(2, organization=None)},
+    "a code link": lambda ps: {**ps, "2501.00007": _paper(7, github_url="https://github.com/a/b")},
+    "a project page": lambda ps: {**ps, "2501.00008": _paper(8, project_url="https://a.org/")},
+    "an arXiv id": lambda ps: {**ps, "2501.00001": _paper(1, arxiv_id=None)},
     "a paper removed": lambda ps: {k: v for k, v in ps.items() if k != "2501.00006"},
     "a paper added": lambda ps: {**ps, "2501.00009": _paper(9)},
 }
@@ -152,16 +157,87 @@ def test_pages_link_every_paper_they_list_and_escape_its_text() -> None:
 
 def test_feeds_parse_and_carry_every_listed_paper_once() -> None:
     files = _render(_site())
-    for path in ("rss.xml", "atom.xml", "days/2026-01-02/rss.xml", "topics/llm/atom.xml"):
+    for path in ("rss.xml", "atom.xml", "topics/llm/atom.xml"):
         feed = feedparser.parse(files[path])
         assert not feed.bozo, (path, feed.get("bozo_exception"))
         ids = [entry.id for entry in feed.entries]
         assert len(ids) == len(set(ids)) and all(i.startswith("tag:sitegen,2023:") for i in ids)
-    day = feedparser.parse(files["days/2026-01-02/atom.xml"])
-    assert [e.link for e in day.entries] == [f"{BASE}papers/2501.{n:05d}/" for n in (3, 4, 5)]
+    # Newest first: the papers each day was the first to feature, in its rank order.
+    atom = feedparser.parse(files["atom.xml"])
+    assert [e.link for e in atom.entries] == [
+        f"{BASE}papers/2501.{n:05d}/" for n in (8, 6, 7, 4, 5, 1, 2, 3)
+    ]
+    assert not any(path.startswith("days/") and path.endswith(".xml") for path in files)
 
 
 def test_an_empty_site_has_a_home_page_and_empty_feeds() -> None:
     site = assemble_site(ContentSnapshot.of({}, {}), CONFIG)
     files = _render(site)
     assert "index.html" in files and not feedparser.parse(files["atom.xml"]).entries
+
+
+def _site_with_a_big_day(config: object = CONFIG) -> Site:
+    """Four days: three of 5 papers, then one of 300 (the bundled latest day has 278)."""
+    sizes = (5, 5, 5, 300)
+    papers: dict[str, Paper] = {}
+    days = {}
+    for d, size in enumerate(sizes):
+        day = date(2026, 2, 1) + timedelta(days=d)
+        ids = [f"2602.{d}{n:04d}" for n in range(size)]
+        papers.update(
+            (i, _paper(1, id=i, arxiv_id=i, title=f"Reinforcement learning {i}")) for i in ids
+        )
+        days[day] = Day(day=day, entries=tuple(DayEntry(paper_id=i, title=i) for i in ids))
+    return assemble_site(ContentSnapshot.of(papers, days), config)  # type: ignore[arg-type]
+
+
+def test_a_300_paper_day_is_entirely_in_the_feeds_a_daily_reader_polls() -> None:
+    site = _site_with_a_big_day()
+    files = _render(site)
+    day = {f"tag:sitegen,2023:paper/2602.3{n:04d}" for n in range(300)}
+    older = {f"tag:sitegen,2023:paper/2602.{d}{n:04d}" for d in (1, 2) for n in range(5)}
+    items = json.loads(files["feed.json"])["items"]  # feedparser reads no JSON Feed
+    assert len(items) == 310
+    assert {i["id"] for i in items[:300]} == day and {i["id"] for i in items[300:]} == older
+    assert items[0]["authors"] == [{"name": "Ada Lovelace"}, {"name": "Alan Turing"}]
+    for path in ("rss.xml", "atom.xml", "topics/reinforcement-learning/atom.xml"):
+        feed = feedparser.parse(files[path])
+        assert not feed.bozo, (path, feed.get("bozo_exception"))
+        ids = [entry.id for entry in feed.entries]
+        # The latest [feeds] days = 3 days whole, newest first, however large; the day
+        # before them only up to [feeds] items = 50.
+        assert len(ids) == len(set(ids)) == 310, path
+        assert set(ids[:300]) == day and set(ids[300:]) == older, path
+        first = feed.entries[0]
+        assert [a["name"] for a in first.authors] == ["Ada Lovelace", "Alan Turing"], path
+
+
+def test_the_feeds_window_is_set_in_site_toml() -> None:
+    feeds = dataclasses.replace(CONFIG.feeds, days=1, items=20)
+    site = _site_with_a_big_day(dataclasses.replace(CONFIG, feeds=feeds))
+    entries = feedparser.parse(_render(site)["rss.xml"]).entries
+    assert len(entries) == 300
+    small = dataclasses.replace(CONFIG.feeds, days=1, items=400)
+    site = _site_with_a_big_day(dataclasses.replace(CONFIG, feeds=small))
+    assert len(feedparser.parse(_render(site)["rss.xml"]).entries) == 315
+
+
+def test_authors_and_organisations_are_text_on_cards_and_in_feeds() -> None:
+    hostile = _paper(
+        1,
+        authors=("<img src=x onerror=alert(1)>", "Ada & Co"),
+        organization=Organization(handle="evil", name="<script>x</script>"),
+        github_url="https://github.com/a/b?x=1&y=<2>",
+    )
+    files = _render(_site({hostile.id: hostile, **{p.id: p for p in map(_paper, range(2, 5))}}))
+    for path in ("days/2026-01-01/index.html", "topics/reinforcement-learning/index.html"):
+        page = files[path].decode()
+        assert "<img" not in page and "<script>x" not in page, path
+        assert "&lt;img src=x onerror=alert(1)&gt;, Ada &amp; Co" in page, path
+        assert 'href="https://github.com/a/b?x=1&amp;y=&lt;2&gt;"' in page, path
+    entry = next(
+        e for e in feedparser.parse(files["atom.xml"]).entries if e.id.endswith("/2501.00001")
+    )
+    assert [a["name"] for a in entry.authors] == ["<img src=x onerror=alert(1)>", "Ada & Co"]
+    content = entry.content[0].value
+    assert "<script>" not in content and "&lt;script&gt;x&lt;/script&gt;" in content

@@ -315,6 +315,6 @@ def test_build_reports_what_an_edit_of_the_rules_did(
     (site / "site.toml").write_text(rules.replace('"diffusion"', '"no such phrase at all"'))
     assert main(["--root", str(site), "build", "--topics-before", str(before)]) == 0
     out = capsys.readouterr().out
-    assert "topics of 450 papers" in out and "one-word" in out and "gained" in out
+    assert "topics of 480 papers" in out and "one-word" in out and "gained" in out
     lost = [line for line in out.splitlines() if line.startswith("- ")]
     assert lost and all(": " in line for line in lost), "each lost paper is named"
