@@ -1,7 +1,9 @@
 """Feeds: RSS 2.0 and Atom 1.0 (feedgen) of the standing lists, JSON Feed 1.1, and OPML.
 
-Only lists that get new items have feeds (all papers, each topic, the digest): a past day's
-feed never would, and at 50 papers a day its two files were two fifths of the site's bytes.
+Standing feeds (all papers, each topic, the digest) carry full abstracts: a feed reader is
+where their subscribers read. A day's own feed is the day's page as a feed, for the reader who
+wants one day: each item a summary and its links, since at 50 papers a day, with full abstracts,
+a thousand days' feeds were two fifths of the site's bytes (the output size budget, #17).
 
 Nothing here reads the clock: an item is dated by the day that featured it (`featured_at`),
 a feed's updated time is its newest item's, and ids are tag URIs built from paper ids, which
@@ -20,7 +22,7 @@ from feedgen.feed import FeedGenerator
 
 from sitegen.config import SiteConfig
 from sitegen.model import Appearance, Artifact, Topic
-from sitegen.pages import authors_line, card_links
+from sitegen.pages import authors_line, card_links, summarize
 from sitegen.site import Site, day_moment, featured_at
 from sitegen.urls import ListingRoutes, Routes
 
@@ -45,7 +47,8 @@ class _Item:
     title: str
     url: str
     when: datetime
-    content_html: str  # a paper's facts, abstract (or summary) and links; the digest's list
+    content_html: str  # a paper's facts, abstract and links; the digest's list; "" if brief
+    summary: str = ""  # plain text, the whole item's text when it has no content
     categories: tuple[tuple[str, str], ...] = ()  # (slug, name)
     authors: tuple[str, ...] = ()  # names; none when the listing gave only their count
 
@@ -98,6 +101,20 @@ class Feeds:
             authors=paper.authors,
         )
 
+    def _brief_item(self, paper_id: str, appearance: Appearance) -> _Item:
+        """A paper as a day feed's item: its summary as plain text, no abstract."""
+        paper = self.site.papers[paper_id]
+        return _Item(
+            item_id=paper_item_id(paper.id),
+            title=paper.title,
+            url=self.routes.absolute(self.routes.paper(paper.id)),
+            when=featured_at(appearance),
+            content_html="",
+            summary=summarize(paper.abstract, self.site.config.pages.summary_chars),
+            categories=tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
+            authors=paper.authors,
+        )
+
     def _first_items(self, paper_ids: Sequence[str]) -> tuple[_Item, ...]:
         # A standing feed dates each paper by the day that first featured it.
         return tuple(self._item(i, self.site.appearances[i][0]) for i in paper_ids)
@@ -135,6 +152,18 @@ class Feeds:
             url=routes.absolute(routes.day(day).html),
             when=day_moment(day),
             content_html=f"<ol>{entries}</ol>",
+        )
+
+    def day(self, day: date, paper_ids: tuple[str, ...]) -> FeedSpec:
+        """A day's papers in rank order, each item brief (the day page's cards as a feed)."""
+        return FeedSpec(
+            title=f"{self.site.config.title}: {day.isoformat()}",
+            description=f"The papers featured on {day.isoformat()}.",
+            routes=self.routes.day(day),
+            items=tuple(
+                self._brief_item(paper_id, Appearance(day=day, rank=rank))
+                for rank, paper_id in enumerate(paper_ids, start=1)
+            ),
         )
 
     def topic(self, slug: str, paper_ids: tuple[str, ...]) -> FeedSpec:
@@ -184,7 +213,10 @@ def render_feed(
             entry.link(href=entry_data.url)
             entry.published(entry_data.when)
             entry.updated(entry_data.when)
-            entry.content(entry_data.content_html, type="html")
+            if entry_data.content_html:
+                entry.content(entry_data.content_html, type="html")
+            else:  # RSS <description> and Atom <summary>, both read as HTML: escaped text
+                entry.summary(html.escape(entry_data.summary), type="html")
             for name in entry_data.authors:
                 if kind == "atom":
                     entry.author({"name": name})

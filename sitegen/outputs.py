@@ -136,6 +136,24 @@ class EmptyHome(NamedTuple):
         yield r.pages.empty_home()
 
 
+class DayFeed(NamedTuple):
+    """A day's papers in rank order, as RSS and Atom, each item brief."""
+
+    day: date
+    papers: Papers
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        for day in site.days:
+            feed = routes.day(day.day)
+            yield Output((feed.rss.path, feed.atom.path), DayFeed(day.day, Papers(day.papers)))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield from render_feed(
+            r.feeds.day(self.day, self.papers), r.site.config, r.routes, self.day
+        )
+
+
 class DaysIndex(NamedTuple):
     """Every day by month, with its number of papers."""
 
@@ -385,11 +403,11 @@ class RobotsTxt(NamedTuple):
 
 
 KINDS = (
-    StaticFile, EmptyHome, DayPage, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
+    StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
     SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
 )  # fmt: skip
-FEEDS = (DigestFeed, TopicFeed, AllPapersFeed)  # counted as feeds in a build's report
+FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed)  # counted as feeds in a build's report
 
 
 def plan_outputs(site: Site, routes: Routes) -> Iterator[Output]:

@@ -224,7 +224,10 @@ class Pages:
         # The home page shows the day's first papers and links the rest; a day's own page
         # folds a long day's tail, so a 278-paper day is not one endless page.
         shown = papers[: settings.home_papers if home else settings.day_papers]
-        cards = [self.card(p, target, rank=i) for i, p in enumerate(papers, start=1)]
+        cards = [
+            self.card(p, target, rank=i)
+            for i, p in enumerate(papers if not home else shown, start=1)
+        ]
         whole_day = None
         if home and len(shown) < len(papers):
             whole_day = Link(f"All {len(papers)} papers of {human_date(day)}", href(route.html))
@@ -232,7 +235,7 @@ class Pages:
             "day.html",
             target,
             title=title,
-            feeds=self.routes.home(),  # a past day gets no new papers: no feed of its own
+            feeds=self.routes.home() if home else route,
             heading=title,
             is_home=home,
             count=len(papers),
@@ -241,7 +244,8 @@ class Pages:
             whole_day=whole_day,
             newer=link(newer),
             older=link(older),
-            day_feeds=(
+            day_feeds=(Link("RSS", href(route.rss)), Link("Atom", href(route.atom))),
+            site_feeds=(
                 Link("RSS", href(self.routes.home().rss)),
                 Link("Atom", href(self.routes.home().atom)),
             ),

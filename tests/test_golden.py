@@ -17,6 +17,7 @@ FILES = (
     "feed.json",
     "feeds.opml",
     "digest/atom.xml",
+    "days/2026-01-09/rss.xml",
     "topics/reinforcement-learning/atom.xml",
     "api/papers.json",
 )

@@ -167,7 +167,12 @@ def test_feeds_parse_and_carry_every_listed_paper_once() -> None:
     assert [e.link for e in atom.entries] == [
         f"{BASE}papers/2501.{n:05d}/" for n in (8, 6, 7, 4, 5, 1, 2, 3)
     ]
-    assert not any(path.startswith("days/") and path.endswith(".xml") for path in files)
+    # A day's feeds list its papers in rank order, each brief: a summary, no abstract.
+    day = feedparser.parse(files["days/2026-01-01/rss.xml"])
+    assert not day.bozo and [e.link for e in day.entries] == [
+        f"{BASE}papers/2501.{n:05d}/" for n in (1, 2, 3)
+    ]
+    assert all("content" not in e and e.summary for e in day.entries)
 
 
 def test_an_empty_site_has_a_home_page_and_empty_feeds() -> None:
