@@ -21,7 +21,6 @@ import errno
 import fcntl
 import hashlib
 import os
-import pickle
 import shutil
 import threading
 import time
@@ -55,19 +54,18 @@ LOCK_FILE = ".sitegen-lock"
 LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
 
 PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
-# A paper file parsed: what the parse cache keeps of it, and the Paper pickled, for this run.
-ParsedPaper = tuple[PaperFacts, bytes]
+# A paper file parsed: what the parse cache keeps of it, and the Paper, for this run.
+ParsedPaper = tuple[PaperFacts, Paper]
 PaperParser = Callable[[PaperFiles, frozenset[str] | None], list[ParsedPaper]]
 
 
 def parse_paper_files(files: PaperFiles, known_topics: frozenset[str] | None) -> list[ParsedPaper]:
-    """Read and parse paper files (a build spreads this over processes, and hands the papers
-    on pickled: a worker unpickles only those it renders)."""
+    """Read and parse paper files (a build spreads this over processes)."""
     parsed = []
     for path, shown in files:
         data = Path(path).read_bytes()
         paper = _parse_paper(data, shown, known_topics)
-        parsed.append((paper_facts(paper, data), pickle.dumps(paper, pickle.HIGHEST_PROTOCOL)))
+        parsed.append((paper_facts(paper, data), paper))
     return parsed
 
 
@@ -76,25 +74,18 @@ def _parse_paper(data: bytes, shown: str, known_topics: frozenset[str] | None) -
 
 
 class StoredPapers(Mapping[str, Paper]):
-    """The store's papers by id, each read from its file when first looked up (or taken from
-    those this run parsed already).
+    """The store's papers by id: those this run parsed, the others read from their file when
+    first looked up.
 
     The rebuild budget (a new day at 50,000 papers under 2 s) needs it: a rebuild reads the
     fields of a few hundred papers, and reading them all takes seconds.
     """
 
-    def __init__(self, root: Path, ids: list[str], parsed: Mapping[str, bytes]) -> None:
-        self._root, self._ids, self._parsed = root, ids, parsed
+    def __init__(self, root: Path, ids: list[str], parsed: dict[str, Paper]) -> None:
+        self._root, self._ids, self._papers = root, ids, parsed
         self._known = frozenset(ids)
-        self._papers: dict[str, Paper] = {}
 
     def __getitem__(self, paper_id: str) -> Paper:
-        pickled = self._parsed.get(paper_id)
-        if pickled is not None:
-            # Not kept: every paper held unpickled in each build worker passed the memory
-            # budget (all processes under 1 GiB at 50k papers); unpickling again is cheap.
-            paper: Paper = pickle.loads(pickled)
-            return paper
         held = self._papers.get(paper_id)
         if held is None:
             if paper_id not in self._known:
@@ -104,6 +95,15 @@ class StoredPapers(Mapping[str, Paper]):
                 (self._root / shown).read_bytes(), shown, None
             )
         return held
+
+    def held(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+        """Those of `paper_ids` in memory already, to hand to a build worker with its share."""
+        return {i: self._papers[i] for i in paper_ids if i in self._papers}
+
+    def hold_only(self, papers: dict[str, Paper]) -> None:
+        """In a build worker: hold `papers` (its next share's), and no other. Holding every
+        paper in each worker passed the memory budget (all processes under 1 GiB at 50k)."""
+        self._papers = papers
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
@@ -115,7 +115,7 @@ class StoredPapers(Mapping[str, Paper]):
         return paper_id in self._known
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (StoredPapers, (self._root, self._ids, self._parsed))  # a worker reads its own
+        return (StoredPapers, (self._root, self._ids, {}))  # papers go with each share
 
 
 def load_content(
@@ -175,14 +175,12 @@ def _load_content(
         papers=StoredPapers(
             root.absolute(),
             list(ids.values()),
-            {
-                name.removesuffix(".md"): pickled
-                for (name, _), (_, pickled) in zip(to_parse, parsed, strict=True)
-            },
+            {paper.id: paper for _, paper in parsed},
         ),
         days=dict(sorted(days.items())),
         keys={ids[name]: PaperKeys(found[name][1], found[name][2]) for name in ids},
         digests={ids[name]: found[name][0] for name in ids},
+        titles={ids[name]: found[name][4] for name in ids},
     )
 
 
