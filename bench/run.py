@@ -104,7 +104,7 @@ for line in sys.stdin:
         if pid:
             break
         tree = max(tree, tree_rss(process.pid))
-        time.sleep(0.05)
+        time.sleep(0.1)  # a sample takes about 3 ms of a core
     seconds = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     print(json.dumps([seconds, code, usage.ru_maxrss, max(tree, usage.ru_maxrss)]), flush=True)
@@ -116,7 +116,7 @@ def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, i
     """Run a command; (wall seconds, peak RSS KiB, peak RSS KiB of all its processes). The
     wall time is read to the microsecond (GNU time's is to the hundredth, too coarse for a
     0.1 s step); the peak RSS is the kernel's for the largest process, as GNU time reports
-    it; all processes together are sampled every 50 ms (a peak between samples is missed,
+    it; all processes together are sampled every 100 ms (a peak between samples is missed,
     and pages two processes share count twice: an upper bound but for the missed peak). The disk is
     flushed first, untimed, so that no step waits for the writes of the one before (a cold
     build leaves 600 MB to write back, which a later fsync would wait for)."""

@@ -218,9 +218,16 @@ class _Workers:
         self, function: Callable[[Sequence[_T]], _R], items: Sequence[_T], *, most: int = 10**9
     ) -> Iterator[_R]:
         """`function` of chunks of `items`, in order: in the workers when there are enough."""
-        if self.count == 1 or len(items) < self.threshold:
+        if not self.worth_it(items):
             size = max(1, min(most, len(items)))
             return map(function, [items[i : i + size] for i in range(0, len(items), size)])
+        return self.map_chunks(function, self.chunks(items, most))
+
+    def worth_it(self, items: Sequence[object]) -> bool:
+        return self.count > 1 and len(items) >= self.threshold
+
+    def map_chunks(self, function: Callable[[_T], _R], chunks: Sequence[_T]) -> Iterator[_R]:
+        """`function` of each chunk, in order, in the workers."""
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -229,7 +236,7 @@ class _Workers:
                 initializer=_exit_with_parent,
                 initargs=(os.getpid(),),
             )
-        return self._pool.map(function, self.chunks(items, most))
+        return self._pool.map(function, chunks)
 
     def chunks(self, items: Sequence[_T], most: int) -> list[Sequence[_T]]:
         """`items` in chunks for the workers: a few chunks per worker even out their speeds."""
@@ -330,7 +337,7 @@ def _render(
 ) -> Iterator[tuple[int, PublishReport]]:
     """(files rendered, files written) of each chunk, as the chunks finish."""
     here = _Renderer(job, api_records)
-    if workers.count == 1 or len(outputs) < workers.threshold:
+    if not workers.worth_it(outputs):
         yield from workers.map(lambda chunk: here.run(chunk, staging), outputs, most=200)
         return
     # The API records (30 MB at 50k papers) stay here, with the one output that shows them:
@@ -342,13 +349,15 @@ def _render(
     with shared.open("wb") as file:
         pickle.dump(job, file, pickle.HIGHEST_PROTOCOL)
     try:
+        # Chunks of at most 100 outputs (5,000 papers for day pages): a worker holds the papers
+        # of one chunk at a time (the memory budget).
         papers = job.site.papers
         with_papers = (
-            [(chunk, papers.held(papers_named(chunk))) for chunk in workers.chunks(shares, 500)]
+            [(chunk, papers.held(papers_named(chunk))) for chunk in workers.chunks(shares, 100)]
             if isinstance(papers, StoredPapers)
-            else [(chunk, {}) for chunk in workers.chunks(shares, 500)]
+            else [(chunk, {}) for chunk in workers.chunks(shares, 100)]
         )
-        yield from workers.map(_RenderInWorker(staging, shared), with_papers, most=1)
+        yield from workers.map_chunks(_RenderInWorker(staging, shared), with_papers)
     finally:
         shared.unlink(missing_ok=True)
 
@@ -386,6 +395,7 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
 
 
 _worker_renderers: dict[Path, _Renderer] = {}  # in a worker: the current build's renderer
+_Share = tuple[Sequence[Output], dict[str, Paper]]  # outputs, with the papers they show
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,16 +403,14 @@ class _RenderInWorker:
     staging: Path
     shared: Path
 
-    def __call__(
-        self, shares: Sequence[tuple[Sequence[Output], dict[str, Paper]]]
-    ) -> tuple[int, PublishReport]:
+    def __call__(self, share: _Share) -> tuple[int, PublishReport]:
         renderer = _worker_renderers.get(self.shared)
         if renderer is None:
             _worker_renderers.clear()
             with self.shared.open("rb") as file:
                 job = pickle.load(file)
             renderer = _worker_renderers[self.shared] = _Renderer(job, {})
-        [(outputs, papers)] = shares
+        outputs, papers = share
         if isinstance(renderer.job.site.papers, StoredPapers):
             renderer.job.site.papers.hold_only(papers)
         return renderer.run(outputs, self.staging)
