@@ -21,6 +21,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import pickle
 import shutil
 import threading
 import time
@@ -54,12 +55,15 @@ LOCK_FILE = ".sitegen-lock"
 LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
 
 PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
-# A paper file parsed: what the parse cache keeps of it, and the Paper, for this run.
-ParsedPaper = tuple[PaperFacts, Paper]
-PaperParser = Callable[[PaperFiles, frozenset[str] | None], list[ParsedPaper]]
+# A paper file parsed: what the parse cache keeps of it, and the Paper for this run (pickled
+# when parsed in a build worker, see sitegen.build).
+ParsedPaper = tuple[PaperFacts, Paper | bytes]
+PaperParser = Callable[[PaperFiles, frozenset[str] | None], Sequence[ParsedPaper]]
 
 
-def parse_paper_files(files: PaperFiles, known_topics: frozenset[str] | None) -> list[ParsedPaper]:
+def parse_paper_files(
+    files: PaperFiles, known_topics: frozenset[str] | None
+) -> list[tuple[PaperFacts, Paper]]:
     """Read and parse paper files (a build spreads this over processes)."""
     parsed = []
     for path, shown in files:
@@ -81,7 +85,7 @@ class StoredPapers(Mapping[str, Paper]):
     fields of a few hundred papers, and reading them all takes seconds.
     """
 
-    def __init__(self, root: Path, ids: list[str], parsed: dict[str, Paper]) -> None:
+    def __init__(self, root: Path, ids: list[str], parsed: dict[str, Paper | bytes]) -> None:
         self._root, self._ids, self._papers = root, ids, parsed
         self._known = frozenset(ids)
 
@@ -94,13 +98,16 @@ class StoredPapers(Mapping[str, Paper]):
             held = self._papers[paper_id] = _parse_paper(
                 (self._root / shown).read_bytes(), shown, None
             )
+        elif isinstance(held, bytes):  # pickled: unpickled again when asked again (memory)
+            paper: Paper = pickle.loads(held)
+            return paper
         return held
 
-    def held(self, paper_ids: Iterable[str]) -> dict[str, Paper]:
+    def held(self, paper_ids: Iterable[str]) -> dict[str, Paper | bytes]:
         """Those of `paper_ids` in memory already, to hand to a build worker with its share."""
         return {i: self._papers[i] for i in paper_ids if i in self._papers}
 
-    def hold_only(self, papers: dict[str, Paper]) -> None:
+    def hold_only(self, papers: dict[str, Paper | bytes]) -> None:
         """In a build worker: hold `papers` (its next share's), and no other. Holding every
         paper in each worker passed the memory budget (all processes under 1 GiB at 50k)."""
         self._papers = papers
@@ -175,7 +182,10 @@ def _load_content(
         papers=StoredPapers(
             root.absolute(),
             list(ids.values()),
-            {paper.id: paper for _, paper in parsed},
+            {
+                name.removesuffix(".md"): paper
+                for (name, _), (_, paper) in zip(to_parse, parsed, strict=True)
+            },
         ),
         days=dict(sorted(days.items())),
         keys={ids[name]: PaperKeys(found[name][1], found[name][2]) for name in ids},
