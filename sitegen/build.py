@@ -39,9 +39,11 @@ from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
     FEEDS,
     Output,
+    PapersApi,
     Renderers,
     output_key,
     paper_states,
+    papers_named,
     plan_outputs,
     renderers,
 )
@@ -60,7 +62,13 @@ from sitegen.publish import (
     write_artifacts,
 )
 from sitegen.site import Site, TopicAssigner, assemble_site, assign_all_topics
-from sitegen.store import PaperFiles, ParsedPaper, load_content, parse_paper_files
+from sitegen.store import (
+    PaperFiles,
+    ParsedPaper,
+    StoredPapers,
+    load_content,
+    parse_paper_files,
+)
 from sitegen.urls import Routes
 
 TEMPLATES_DIR = "templates"
@@ -132,11 +140,11 @@ def build_site(
             known = previous.files
             dirty = [o for o, key in planned if any(_key(known, p) != key for p in o.paths)]
         api_records = _api_records(root, site, routes, states, reuse=not clean)
-        job = _RenderJob(site, templates, None if previous is None else out, api_records)
+        job = _RenderJob(site, templates, None if previous is None else out)
 
         def write(staging: Path) -> PublishReport:
             written = PublishReport(files=0, bytes=0)
-            for rendered, report in _render(dirty, job, staging, workers):
+            for rendered, report in _render(dirty, job, api_records, staging, workers):
                 on_progress(rendered)
                 written += report
             return written
@@ -210,9 +218,16 @@ class _Workers:
         self, function: Callable[[Sequence[_T]], _R], items: Sequence[_T], *, most: int = 10**9
     ) -> Iterator[_R]:
         """`function` of chunks of `items`, in order: in the workers when there are enough."""
-        if self.count == 1 or len(items) < self.threshold:
+        if not self.worth_it(items):
             size = max(1, min(most, len(items)))
             return map(function, [items[i : i + size] for i in range(0, len(items), size)])
+        return self.map_chunks(function, self.chunks(items, most))
+
+    def worth_it(self, items: Sequence[object]) -> bool:
+        return self.count > 1 and len(items) >= self.threshold
+
+    def map_chunks(self, function: Callable[[_T], _R], chunks: Sequence[_T]) -> Iterator[_R]:
+        """`function` of each chunk, in order, in the workers."""
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
@@ -221,9 +236,12 @@ class _Workers:
                 initializer=_exit_with_parent,
                 initargs=(os.getpid(),),
             )
-        # A few chunks per worker even out their speeds.
+        return self._pool.map(function, chunks)
+
+    def chunks(self, items: Sequence[_T], most: int) -> list[Sequence[_T]]:
+        """`items` in chunks for the workers: a few chunks per worker even out their speeds."""
         size = max(1, min(most, -(-len(items) // (4 * self.count))))
-        return self._pool.map(function, [items[i : i + size] for i in range(0, len(items), size)])
+        return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 _PARENT_CHECK_EVERY = 0.2  # seconds
@@ -255,7 +273,11 @@ class _ParseChunk:
     known: frozenset[str] | None
 
     def __call__(self, files: Sequence[tuple[str, str]]) -> list[ParsedPaper]:
-        return parse_paper_files(list(files), self.known)
+        # Pickled once, here: the main process hands each paper on to the workers that render
+        # it, several times, and unpickles it only when it reads it itself (the cold-build
+        # budget: pickling 200,000 Papers there instead took 15 s of CPU at 50k papers).
+        parsed = parse_paper_files(list(files), self.known)
+        return [(facts, pickle.dumps(paper, pickle.HIGHEST_PROTOCOL)) for facts, paper in parsed]
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,35 +325,50 @@ def _api_records(
 
 @dataclass(frozen=True, slots=True)
 class _RenderJob:
-    """What every render job needs; it reaches each worker once."""
+    """What every render job needs; it reaches each worker once (without the papers)."""
 
     site: Site
     templates: Path
     compare_with: Path | None  # write only files whose bytes differ from this directory's
-    api_records: Mapping[str, str]
 
 
 def _render(
-    outputs: list[Output], job: _RenderJob, staging: Path, workers: _Workers
+    outputs: list[Output],
+    job: _RenderJob,
+    api_records: Mapping[str, str],
+    staging: Path,
+    workers: _Workers,
 ) -> Iterator[tuple[int, PublishReport]]:
     """(files rendered, files written) of each chunk, as the chunks finish."""
-    if workers.count == 1 or len(outputs) < workers.threshold:
-        renderer = _Renderer(job)
-        yield from workers.map(lambda chunk: renderer.run(chunk, staging), outputs, most=200)
+    here = _Renderer(job, api_records)
+    if not workers.worth_it(outputs):
+        yield from workers.map(lambda chunk: here.run(chunk, staging), outputs, most=200)
         return
+    # The API records (30 MB at 50k papers) stay here, with the one output that shows them:
+    # the memory budget (all processes under 1 GiB at 50k papers).
+    yield here.run([o for o in outputs if isinstance(o.inputs, PapersApi)], staging)
+    shares = [o for o in outputs if not isinstance(o.inputs, PapersApi)]
     # The job reaches each worker once, through a file, not once per chunk through a pipe.
     shared = staging.with_name(f"{staging.name}.job.pickle")
-    with shared.open("wb") as file:  # streamed: never 100 MB of pickle beside what it holds
+    with shared.open("wb") as file:
         pickle.dump(job, file, pickle.HIGHEST_PROTOCOL)
     try:
-        yield from workers.map(_RenderInWorker(staging, shared), outputs, most=500)
+        # Chunks of at most 100 outputs (5,000 papers for day pages): a worker holds the papers
+        # of one chunk at a time (the memory budget).
+        papers = job.site.papers
+        with_papers = (
+            [(chunk, papers.held(papers_named(chunk))) for chunk in workers.chunks(shares, 100)]
+            if isinstance(papers, StoredPapers)
+            else [(chunk, {}) for chunk in workers.chunks(shares, 100)]
+        )
+        yield from workers.map_chunks(_RenderInWorker(staging, shared), with_papers)
     finally:
         shared.unlink(missing_ok=True)
 
 
 class _Renderer:
-    def __init__(self, job: _RenderJob) -> None:
-        self.job = job
+    def __init__(self, job: _RenderJob, api_records: Mapping[str, str]) -> None:
+        self.job, self.api_records = job, api_records
         self.env = template_environment(job.templates)
         self.routes = Routes(job.site.config.base_url)
         # Each abstract rendered once in a process: pages and feeds of any chunk show it.
@@ -342,7 +379,7 @@ class _Renderer:
         # paper at every depth and rank (hundreds of MB per worker at 50k papers).
         r = renderers(
             self.job.site, self.routes, self.env,
-            templates=self.job.templates, api_records=self.job.api_records,
+            templates=self.job.templates, api_records=self.api_records,
             abstracts=self.abstracts,
         )  # fmt: skip
         artifacts = [a for output in outputs for a in _rendered(output, r)]
@@ -362,6 +399,7 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
 
 
 _worker_renderers: dict[Path, _Renderer] = {}  # in a worker: the current build's renderer
+_Share = tuple[Sequence[Output], dict[str, Paper | bytes]]  # outputs, with the papers they show
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,13 +407,16 @@ class _RenderInWorker:
     staging: Path
     shared: Path
 
-    def __call__(self, outputs: Sequence[Output]) -> tuple[int, PublishReport]:
+    def __call__(self, share: _Share) -> tuple[int, PublishReport]:
         renderer = _worker_renderers.get(self.shared)
         if renderer is None:
             _worker_renderers.clear()
             with self.shared.open("rb") as file:
                 job = pickle.load(file)
-            renderer = _worker_renderers[self.shared] = _Renderer(job)
+            renderer = _worker_renderers[self.shared] = _Renderer(job, {})
+        outputs, papers = share
+        if isinstance(renderer.job.site.papers, StoredPapers):
+            renderer.job.site.papers.hold_only(papers)
         return renderer.run(outputs, self.staging)
 
 

@@ -142,7 +142,7 @@ class Feeds:
         routes = self.routes
         entries = "".join(
             f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
-            f"{html.escape(self.site.papers[paper_id].title)}</a></li>"
+            f"{html.escape(self.site.titles[paper_id])}</a></li>"
             for paper_id in paper_ids
         )
         count = len(paper_ids)

@@ -162,14 +162,15 @@ class PaperKeys(NamedTuple):
 class ContentSnapshot:
     """Everything in content/ as values.
 
-    `papers` may read each paper only when it is looked up (see sitegen.cache); `keys` and
-    `digests` answer for every paper without that.
+    `papers` may read each paper only when it is looked up (see sitegen.store); `keys`,
+    `digests` and `titles` answer for every paper without that.
     """
 
     papers: Mapping[str, Paper]  # by id
     days: Mapping[date, Day]
     keys: Mapping[str, PaperKeys] = field(default_factory=dict)  # by id; ingest matches on them
     digests: Mapping[str, str] = field(default_factory=dict)  # id -> digest of its file's bytes
+    titles: Mapping[str, str] = field(default_factory=dict)  # by id; every paper's
 
     @classmethod
     def of(cls, papers: Mapping[str, Paper], days: Mapping[date, Day]) -> ContentSnapshot:
@@ -178,6 +179,7 @@ class ContentSnapshot:
             papers=papers,
             days=days,
             keys={paper_id: PaperKeys.of(paper) for paper_id, paper in papers.items()},
+            titles={paper_id: paper.title for paper_id, paper in papers.items()},
         )
 
 

@@ -13,7 +13,7 @@ A new kind of page or feed is one new class in `KINDS`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import takewhile
@@ -428,6 +428,22 @@ def _shown(value: object, paper_states: Mapping[str, str]) -> str:
     if isinstance(value, tuple):
         return "(" + ",".join([_shown(v, paper_states) for v in value]) + ")"
     return repr(value)
+
+
+def papers_named(outputs: Iterable[Output]) -> set[str]:
+    """The ids of the papers the inputs of `outputs` name: all the papers they show."""
+    named: set[str] = set()
+
+    def add(value: object) -> None:
+        if type(value) is Papers:
+            named.update(value)
+        elif isinstance(value, tuple):
+            for v in value:
+                add(v)
+
+    for output in outputs:
+        add(output.inputs)
+    return named
 
 
 def paper_states(site: Site) -> dict[str, str]:

@@ -61,6 +61,7 @@ class Site:
     paper_topics: Mapping[str, tuple[str, ...]]  # paper id -> topic slugs
     appearances: Mapping[str, tuple[Appearance, ...]]  # paper id -> its days, oldest first
     digests: Mapping[str, str]  # paper id -> digest of its file (what it is made of)
+    titles: Mapping[str, str]  # paper id -> its title, without reading the paper
 
 
 # Each paper's topics, for the papers of the snapshot given by id (a build caches them).
@@ -123,6 +124,7 @@ def assemble_site(
         paper_topics=paper_topics,
         appearances={paper_id: tuple(found) for paper_id, found in appearances.items()},
         digests=snapshot.digests,
+        titles=snapshot.titles,
     )
 
 

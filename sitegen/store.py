@@ -55,19 +55,21 @@ LOCK_FILE = ".sitegen-lock"
 LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
 
 PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
-# A paper file parsed: what the parse cache keeps of it, and the Paper pickled, for this run.
-ParsedPaper = tuple[PaperFacts, bytes]
-PaperParser = Callable[[PaperFiles, frozenset[str] | None], list[ParsedPaper]]
+# A paper file parsed: what the parse cache keeps of it, and the Paper for this run (pickled
+# when parsed in a build worker, see sitegen.build).
+ParsedPaper = tuple[PaperFacts, Paper | bytes]
+PaperParser = Callable[[PaperFiles, frozenset[str] | None], Sequence[ParsedPaper]]
 
 
-def parse_paper_files(files: PaperFiles, known_topics: frozenset[str] | None) -> list[ParsedPaper]:
-    """Read and parse paper files (a build spreads this over processes, and hands the papers
-    on pickled: a worker unpickles only those it renders)."""
+def parse_paper_files(
+    files: PaperFiles, known_topics: frozenset[str] | None
+) -> list[tuple[PaperFacts, Paper]]:
+    """Read and parse paper files (a build spreads this over processes)."""
     parsed = []
     for path, shown in files:
         data = Path(path).read_bytes()
         paper = _parse_paper(data, shown, known_topics)
-        parsed.append((paper_facts(paper, data), pickle.dumps(paper, pickle.HIGHEST_PROTOCOL)))
+        parsed.append((paper_facts(paper, data), paper))
     return parsed
 
 
@@ -76,25 +78,18 @@ def _parse_paper(data: bytes, shown: str, known_topics: frozenset[str] | None) -
 
 
 class StoredPapers(Mapping[str, Paper]):
-    """The store's papers by id, each read from its file when first looked up (or taken from
-    those this run parsed already).
+    """The store's papers by id: those this run parsed, the others read from their file when
+    first looked up.
 
     The rebuild budget (a new day at 50,000 papers under 2 s) needs it: a rebuild reads the
     fields of a few hundred papers, and reading them all takes seconds.
     """
 
-    def __init__(self, root: Path, ids: list[str], parsed: Mapping[str, bytes]) -> None:
-        self._root, self._ids, self._parsed = root, ids, parsed
+    def __init__(self, root: Path, ids: list[str], parsed: dict[str, Paper | bytes]) -> None:
+        self._root, self._ids, self._papers = root, ids, parsed
         self._known = frozenset(ids)
-        self._papers: dict[str, Paper] = {}
 
     def __getitem__(self, paper_id: str) -> Paper:
-        pickled = self._parsed.get(paper_id)
-        if pickled is not None:
-            # Not kept: every paper held unpickled in each build worker passed the memory
-            # budget (all processes under 1 GiB at 50k papers); unpickling again is cheap.
-            paper: Paper = pickle.loads(pickled)
-            return paper
         held = self._papers.get(paper_id)
         if held is None:
             if paper_id not in self._known:
@@ -103,7 +98,19 @@ class StoredPapers(Mapping[str, Paper]):
             held = self._papers[paper_id] = _parse_paper(
                 (self._root / shown).read_bytes(), shown, None
             )
+        elif isinstance(held, bytes):  # pickled: unpickled again when asked again (memory)
+            paper: Paper = pickle.loads(held)
+            return paper
         return held
+
+    def held(self, paper_ids: Iterable[str]) -> dict[str, Paper | bytes]:
+        """Those of `paper_ids` in memory already, to hand to a build worker with its share."""
+        return {i: self._papers[i] for i in paper_ids if i in self._papers}
+
+    def hold_only(self, papers: dict[str, Paper | bytes]) -> None:
+        """In a build worker: hold `papers` (its next share's), and no other. Holding every
+        paper in each worker passed the memory budget (all processes under 1 GiB at 50k)."""
+        self._papers = papers
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
@@ -115,7 +122,7 @@ class StoredPapers(Mapping[str, Paper]):
         return paper_id in self._known
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (StoredPapers, (self._root, self._ids, self._parsed))  # a worker reads its own
+        return (StoredPapers, (self._root, self._ids, {}))  # papers go with each share
 
 
 def load_content(
@@ -176,13 +183,14 @@ def _load_content(
             root.absolute(),
             list(ids.values()),
             {
-                name.removesuffix(".md"): pickled
-                for (name, _), (_, pickled) in zip(to_parse, parsed, strict=True)
+                name.removesuffix(".md"): paper
+                for (name, _), (_, paper) in zip(to_parse, parsed, strict=True)
             },
         ),
         days=dict(sorted(days.items())),
         keys={ids[name]: PaperKeys(found[name][1], found[name][2]) for name in ids},
         digests={ids[name]: found[name][0] for name in ids},
+        titles={ids[name]: found[name][4] for name in ids},
     )
 
 
