@@ -70,13 +70,13 @@ class ParseCache:
     @classmethod
     def empty(cls, root: Path) -> ParseCache:
         """A cache holding nothing, which replaces the saved one when saved."""
-        cache = cls(root / CACHE_DIR / "parsed.pickle")
+        cache = cls(root / CACHE_DIR / "parsed.marshal")
         cache._changed = True
         return cache
 
     @classmethod
     def load(cls, root: Path) -> ParseCache:
-        cache = cls(root / CACHE_DIR / "parsed.pickle")
+        cache = cls(root / CACHE_DIR / "parsed.marshal")
         held = _load(cache.path)
         if held is not None:
             cache.papers = held[0]
@@ -161,7 +161,7 @@ class KeyedCache:
     The values are plain: str, int, float, None, and tuples, lists and dicts of them."""
 
     def __init__(self, root: Path, name: str, *, reuse: bool = True) -> None:
-        self.path = root / CACHE_DIR / f"{name}.pickle"
+        self.path = root / CACHE_DIR / f"{name}.marshal"
         held = _load(self.path) if reuse else None
         self.values: dict[str, Any] = held[0] if held is not None else {}
         self._saved = dict(self.values)

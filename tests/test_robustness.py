@@ -453,7 +453,7 @@ def test_a_damaged_cache_is_ignored(site: Path) -> None:
     next ingest in 13 of 16 trials."""
     assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
     load_content(site)  # which keeps what it parsed
-    cache = site / ".sitegen-cache" / "parsed.pickle"
+    cache = site / ".sitegen-cache" / "parsed.marshal"
     good = cache.read_bytes()
     expected = tree_bytes(site / "content")
     garble = random.Random(19)
