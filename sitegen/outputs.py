@@ -21,6 +21,7 @@ from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
+from sitegen.custom_feeds import FeedMatcher, select_papers
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml
 from sitegen.model import Artifact
 from sitegen.pages import (
@@ -32,7 +33,9 @@ from sitegen.pages import (
     sitemap_of_pages,
     sitemap_of_papers,
 )
+from sitegen.periods import DIGEST_WEEKS, MONTH, TOP_PAPERS, WEEK, Period, periods, rank_by_upvotes
 from sitegen.site import Site, sitemap_blocks
+from sitegen.trends import Trend, trend
 from sitegen.urls import Routes
 
 
@@ -173,14 +176,20 @@ class TopicsIndex(NamedTuple):
     """Every topic with its number of papers."""
 
     counts: tuple[int, ...]  # in site.toml order
+    trends: tuple[Trend, ...] = ()  # in site.toml order; none while the site has no day
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         counts = tuple(len(t.papers) for t in site.topics)
-        yield Output((routes.topics_index().path,), TopicsIndex(counts))
+        trends = tuple(_trend(site, t.papers) for t in site.topics) if site.days else ()
+        yield Output((routes.topics_index().path,), TopicsIndex(counts, trends))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.topics_index(self.counts)
+        yield r.pages.topics_index(self.counts, self.trends)
+
+
+def _trend(site: Site, papers: tuple[str, ...]) -> Trend:
+    return trend(papers, site.appearances, site.days[0].day)
 
 
 class TopicPage(NamedTuple):
@@ -190,18 +199,25 @@ class TopicPage(NamedTuple):
     papers: Papers  # newest first
     archive_pages: int
     total: int  # the topic's papers in all
+    trend: Trend | None = None  # its papers per month; none while the site has no day
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         size = site.config.pages.topic_page_size
         for t in site.topics:
             page = TopicPage(
-                t.topic.slug, Papers(t.front_page(size)), t.archive_pages(size), len(t.papers)
+                t.topic.slug,
+                Papers(t.front_page(size)),
+                t.archive_pages(size),
+                len(t.papers),
+                _trend(site, t.papers) if site.days else None,
             )
             yield Output((routes.topic(t.topic.slug).html.path,), page)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.topic_front(self.slug, self.papers, self.archive_pages, self.total)
+        yield r.pages.topic_front(
+            self.slug, self.papers, self.archive_pages, self.total, trend=self.trend
+        )
 
 
 class TopicArchivePage(NamedTuple):
@@ -387,12 +403,166 @@ class RobotsTxt(NamedTuple):
         yield robots(r.routes)
 
 
+class _TopPeriod(NamedTuple):
+    period: Period
+    papers: Papers  # its top papers, most upvoted first
+    featured: int  # papers featured in it in all
+    still_open: bool  # it holds the newest day: more may come
+
+
+def _top_periods(site: Site, kind: str) -> tuple[_TopPeriod, ...]:
+    """The weeks or months of the site, newest first, each with its top papers."""
+    found = periods(((d.day, d.papers) for d in site.days), kind)
+    upvotes = {i: site.papers[i].upvotes for listing in found for i in listing.papers}
+    return tuple(
+        _TopPeriod(
+            p.period,
+            Papers(rank_by_upvotes(p.papers, upvotes)[: TOP_PAPERS[kind]]),
+            len(p.papers),
+            p.open,
+        )
+        for p in found
+    )
+
+
+class TopPage(NamedTuple):
+    """A week's or month's most upvoted papers, linking the periods before and after it."""
+
+    top: _TopPeriod
+    newer: Period | None
+    older: Period | None
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        for kind in (WEEK, MONTH):
+            found = _top_periods(site, kind)
+            for i, top in enumerate(found):
+                newer = found[i - 1].period if i > 0 else None
+                older = found[i + 1].period if i + 1 < len(found) else None
+                path = routes.top(kind, top.period.slug).html.path
+                yield Output((path,), TopPage(top, newer, older))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        top = self.top
+        yield r.pages.top(
+            top.period, top.papers, top.featured, top.still_open, self.newer, self.older
+        )
+
+
+class TopFeed(NamedTuple):
+    """A week's or month's most upvoted papers as RSS, Atom and JSON Feed."""
+
+    period: Period
+    papers: Papers  # most upvoted first
+    still_open: bool
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        for kind in (WEEK, MONTH):
+            for top in _top_periods(site, kind):
+                feed = routes.top(kind, top.period.slug)
+                paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
+                yield Output(paths, TopFeed(top.period, top.papers, top.still_open))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        spec = r.feeds.top(self.period, self.papers, still_open=self.still_open)
+        yield from render_feed(spec, r.site.config, r.routes, None)
+        yield render_json_feed(spec, r.site.config, r.routes)
+
+
+class TopIndex(NamedTuple):
+    """Every week and month, newest first, with its number of papers."""
+
+    weeks: tuple[tuple[Period, int, bool], ...]  # (week, papers featured, still open)
+    months: tuple[tuple[Period, int, bool], ...]
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        weeks, months = (
+            tuple((p.period, len(p.papers), p.open) for p in periods(days, kind))
+            for days in [[(d.day, d.papers) for d in site.days]]
+            for kind in (WEEK, MONTH)
+        )
+        yield Output((routes.top_index().html.path,), TopIndex(weeks, months))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.top_index(self.weeks, self.months)
+
+
+class WeeklyDigestFeed(NamedTuple):
+    """One item per closed week listing its top papers, newest first."""
+
+    weeks: tuple[tuple[Period, Papers], ...]
+    newest: date | None
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        closed = [t for t in _top_periods(site, WEEK) if not t.still_open][:DIGEST_WEEKS]
+        weeks = tuple((t.period, t.papers) for t in closed)
+        feed = routes.top_index()
+        yield Output((feed.rss.path, feed.atom.path), WeeklyDigestFeed(weeks, _newest_day(site)))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        spec = r.feeds.weekly_digest(tuple((w, tuple(p)) for w, p in self.weeks))
+        yield from render_feed(spec, r.site.config, r.routes, self.newest)
+
+
+def _custom_feed_papers(site: Site) -> Iterator[tuple[str, Papers]]:
+    """Each custom feed of site.toml with the newest papers it admits."""
+    for feed in site.config.custom_feeds:
+        matcher = FeedMatcher.of(feed)
+        chosen = select_papers(
+            matcher, site.newest, site.papers, site.paper_topics, site.config.feeds.items
+        )
+        yield feed.slug, Papers(chosen)
+
+
+class CustomFeedPage(NamedTuple):
+    """A custom feed's page: its rules and the newest papers it admits."""
+
+    slug: str
+    papers: Papers  # newest first
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        for slug, papers in _custom_feed_papers(site):
+            yield Output((routes.custom_feed(slug).html.path,), CustomFeedPage(slug, papers))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.custom_feed(self.slug, self.papers)
+
+
+class CustomFeedFeed(NamedTuple):
+    """A custom feed's newest papers as RSS, Atom and JSON Feed."""
+
+    slug: str
+    papers: Papers  # newest first
+    newest: date | None
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        for slug, papers in _custom_feed_papers(site):
+            feed = routes.custom_feed(slug)
+            paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
+            inputs = CustomFeedFeed(slug, papers, None if papers else _newest_day(site))
+            yield Output(paths, inputs)
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        config = r.site.config
+        feed = next(f for f in config.custom_feeds if f.slug == self.slug)
+        spec = r.feeds.custom(feed, self.papers)
+        yield from render_feed(spec, config, r.routes, self.newest)
+        yield render_json_feed(spec, config, r.routes)
+
+
 KINDS = (
     StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
     SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
+    TopPage, TopFeed, TopIndex, WeeklyDigestFeed, CustomFeedPage, CustomFeedFeed,
 )  # fmt: skip
-FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed)  # counted as feeds in a build's report
+# counted as feeds in a build's report
+FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed, TopFeed, WeeklyDigestFeed, CustomFeedFeed)
 
 
 def plan_outputs(site: Site, routes: Routes) -> Iterator[Output]:
