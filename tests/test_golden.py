@@ -21,7 +21,7 @@ FILES = (
     "api/papers.json",
     "top/week/2026-W02/rss.xml",
     "top/month/2026-01/feed.json",
-    "feeds/diffusion/atom.xml",
+    "feeds/diffusion-models/atom.xml",
 )
 
 POLICY = (
