@@ -419,8 +419,19 @@ class Pages:
                     href(custom.json) if custom.json else None,
                 )
             )
+        custom = [
+            Link(f.name, href(routes.custom_feed(f.slug).html))
+            for f in self.site.config.custom_feeds
+        ]
         return self.page(
-            "feeds.html", route, title="Feeds", feeds=None, rows=rows, opml=href(routes.opml())
+            "feeds.html",
+            route,
+            title="Feeds",
+            feeds=None,
+            rows=rows,
+            opml=href(routes.opml()),
+            custom_pages=custom,
+            top=href(routes.top_index().html),
         )
 
     def not_found(self) -> Artifact:
