@@ -31,6 +31,7 @@ _KEYS = frozenset(
     }
 )
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CUSTOM_FEED_DAYS = 30  # a custom feed lists the papers it admits of the newest days, so many
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

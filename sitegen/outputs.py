@@ -21,7 +21,7 @@ from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
-from sitegen.custom_feeds import FeedMatcher, select_papers
+from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml
 from sitegen.model import Artifact
 from sitegen.pages import (
@@ -33,7 +33,16 @@ from sitegen.pages import (
     sitemap_of_pages,
     sitemap_of_papers,
 )
-from sitegen.periods import DIGEST_WEEKS, MONTH, TOP_PAPERS, WEEK, Period, periods, rank_by_upvotes
+from sitegen.periods import (
+    DIGEST_WEEKS,
+    MONTH,
+    TOP_PAPERS,
+    WEEK,
+    Period,
+    period_of,
+    periods,
+    rank_by_upvotes,
+)
 from sitegen.site import Site, sitemap_blocks
 from sitegen.trends import Trend, trend
 from sitegen.urls import Routes
@@ -362,7 +371,12 @@ class SitemapOfPages(NamedTuple):
         yield Output((routes.sitemap_part("pages").path,), SitemapOfPages(days, topics))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield sitemap_of_pages(r.routes, self.days, self.topics)
+        routes = r.routes
+        # The top papers of each week and month of the days, and site.toml's custom feeds.
+        found = dict.fromkeys(period_of(day, kind) for kind in (WEEK, MONTH) for day in self.days)
+        more = [routes.top_index().html, *(routes.top(p.kind, p.slug).html for p in found)]
+        more += [routes.custom_feed(f.slug).html for f in r.site.config.custom_feeds]
+        yield sitemap_of_pages(routes, self.days, self.topics, more)
 
 
 class SitemapOfPapers(NamedTuple):
@@ -403,69 +417,61 @@ class RobotsTxt(NamedTuple):
         yield robots(r.routes)
 
 
-class _TopPeriod(NamedTuple):
-    period: Period
-    papers: Papers  # its top papers, most upvoted first
-    featured: int  # papers featured in it in all
-    still_open: bool  # it holds the newest day: more may come
+def _top(site: Site, kind: str, papers: tuple[str, ...]) -> tuple[str, ...]:
+    """A period's top papers of its featured `papers`, most upvoted first."""
+    upvotes = {paper_id: site.papers[paper_id].upvotes for paper_id in papers}
+    return rank_by_upvotes(papers, upvotes)[: TOP_PAPERS[kind]]
 
 
-def _top_periods(site: Site, kind: str) -> tuple[_TopPeriod, ...]:
-    """The weeks or months of the site, newest first, each with its top papers."""
-    found = periods(((d.day, d.papers) for d in site.days), kind)
-    upvotes = {i: site.papers[i].upvotes for listing in found for i in listing.papers}
-    return tuple(
-        _TopPeriod(
-            p.period,
-            Papers(rank_by_upvotes(p.papers, upvotes)[: TOP_PAPERS[kind]]),
-            len(p.papers),
-            p.open,
-        )
-        for p in found
-    )
-
-
+# A period's outputs name every paper it featured and rank them when rendered: ranking while
+# planning would read the upvotes of every paper of the site at each build, seconds at 50k
+# papers (the rebuild budget, under 2 s); a new day re-ranks only the open week and month.
 class TopPage(NamedTuple):
     """A week's or month's most upvoted papers, linking the periods before and after it."""
 
-    top: _TopPeriod
+    period: Period
+    papers: Papers  # every paper featured in it, in featured order
+    still_open: bool  # it holds the newest day: more may come
     newer: Period | None
     older: Period | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        days = [(d.day, d.papers) for d in site.days]
         for kind in (WEEK, MONTH):
-            found = _top_periods(site, kind)
-            for i, top in enumerate(found):
+            found = periods(days, kind)
+            for i, listing in enumerate(found):
                 newer = found[i - 1].period if i > 0 else None
                 older = found[i + 1].period if i + 1 < len(found) else None
-                path = routes.top(kind, top.period.slug).html.path
-                yield Output((path,), TopPage(top, newer, older))
+                page = TopPage(listing.period, Papers(listing.papers), listing.open, newer, older)
+                yield Output((routes.top(kind, listing.period.slug).html.path,), page)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        top = self.top
-        yield r.pages.top(
-            top.period, top.papers, top.featured, top.still_open, self.newer, self.older
-        )
+        top = _top(r.site, self.period.kind, self.papers)
+        featured = len(self.papers)
+        yield r.pages.top(self.period, top, featured, self.still_open, self.newer, self.older)
 
 
 class TopFeed(NamedTuple):
     """A week's or month's most upvoted papers as RSS, Atom and JSON Feed."""
 
     period: Period
-    papers: Papers  # most upvoted first
+    papers: Papers  # every paper featured in it, in featured order
     still_open: bool
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        days = [(d.day, d.papers) for d in site.days]
         for kind in (WEEK, MONTH):
-            for top in _top_periods(site, kind):
-                feed = routes.top(kind, top.period.slug)
+            for listing in periods(days, kind):
+                feed = routes.top(kind, listing.period.slug)
                 paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
-                yield Output(paths, TopFeed(top.period, top.papers, top.still_open))
+                inputs = TopFeed(listing.period, Papers(listing.papers), listing.open)
+                yield Output(paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        spec = r.feeds.top(self.period, self.papers, still_open=self.still_open)
+        top = _top(r.site, self.period.kind, self.papers)
+        spec = r.feeds.top(self.period, top, still_open=self.still_open)
         yield from render_feed(spec, r.site.config, r.routes, None)
         yield render_json_feed(spec, r.site.config, r.routes)
 
@@ -478,9 +484,9 @@ class TopIndex(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        days = [(d.day, d.papers) for d in site.days]
         weeks, months = (
             tuple((p.period, len(p.papers), p.open) for p in periods(days, kind))
-            for days in [[(d.day, d.papers) for d in site.days]]
             for kind in (WEEK, MONTH)
         )
         yield Output((routes.top_index().html.path,), TopIndex(weeks, months))
@@ -492,65 +498,74 @@ class TopIndex(NamedTuple):
 class WeeklyDigestFeed(NamedTuple):
     """One item per closed week listing its top papers, newest first."""
 
-    weeks: tuple[tuple[Period, Papers], ...]
+    weeks: tuple[tuple[Period, Papers], ...]  # each with every paper featured in it
     newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        closed = [t for t in _top_periods(site, WEEK) if not t.still_open][:DIGEST_WEEKS]
-        weeks = tuple((t.period, t.papers) for t in closed)
+        found = periods(((d.day, d.papers) for d in site.days), WEEK)
+        closed = [w for w in found if not w.open][:DIGEST_WEEKS]
+        weeks = tuple((w.period, Papers(w.papers)) for w in closed)
         feed = routes.top_index()
         yield Output((feed.rss.path, feed.atom.path), WeeklyDigestFeed(weeks, _newest_day(site)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        spec = r.feeds.weekly_digest(tuple((w, tuple(p)) for w, p in self.weeks))
-        yield from render_feed(spec, r.site.config, r.routes, self.newest)
+        weeks = tuple((week, _top(r.site, WEEK, papers)) for week, papers in self.weeks)
+        yield from render_feed(r.feeds.weekly_digest(weeks), r.site.config, r.routes, self.newest)
 
 
-def _custom_feed_papers(site: Site) -> Iterator[tuple[str, Papers]]:
-    """Each custom feed of site.toml with the newest papers it admits."""
-    for feed in site.config.custom_feeds:
-        matcher = FeedMatcher.of(feed)
-        chosen = select_papers(
-            matcher, site.newest, site.papers, site.paper_topics, site.config.feeds.items
-        )
-        yield feed.slug, Papers(chosen)
+# A custom feed's outputs name the papers of the newest CUSTOM_FEED_DAYS days and choose among
+# them when rendered, for the same budget: choosing while planning reads papers.
+def _custom_feed_candidates(site: Site) -> Papers:
+    """The papers a custom feed chooses from: those of the newest days, newest first."""
+    newest_days = {d.day for d in site.days[:CUSTOM_FEED_DAYS]}
+    return Papers(i for i in site.newest if site.appearances[i][0].day in newest_days)
+
+
+def _custom_feed_papers(site: Site, slug: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    feed = next(f for f in site.config.custom_feeds if f.slug == slug)
+    matcher = FeedMatcher.of(feed)
+    limit = site.config.feeds.items
+    return select_papers(matcher, candidates, site.papers, site.paper_topics, limit)
 
 
 class CustomFeedPage(NamedTuple):
     """A custom feed's page: its rules and the newest papers it admits."""
 
     slug: str
-    papers: Papers  # newest first
+    candidates: Papers  # newest first
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        for slug, papers in _custom_feed_papers(site):
-            yield Output((routes.custom_feed(slug).html.path,), CustomFeedPage(slug, papers))
+        candidates = _custom_feed_candidates(site)
+        for feed in site.config.custom_feeds:
+            inputs = CustomFeedPage(feed.slug, candidates)
+            yield Output((routes.custom_feed(feed.slug).html.path,), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.custom_feed(self.slug, self.papers)
+        papers = _custom_feed_papers(r.site, self.slug, self.candidates)
+        yield r.pages.custom_feed(self.slug, papers)
 
 
 class CustomFeedFeed(NamedTuple):
     """A custom feed's newest papers as RSS, Atom and JSON Feed."""
 
     slug: str
-    papers: Papers  # newest first
+    candidates: Papers  # newest first
     newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        for slug, papers in _custom_feed_papers(site):
-            feed = routes.custom_feed(slug)
+        candidates = _custom_feed_candidates(site)
+        for f in site.config.custom_feeds:
+            feed = routes.custom_feed(f.slug)
             paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
-            inputs = CustomFeedFeed(slug, papers, None if papers else _newest_day(site))
-            yield Output(paths, inputs)
+            yield Output(paths, CustomFeedFeed(f.slug, candidates, _newest_day(site)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         config = r.site.config
         feed = next(f for f in config.custom_feeds if f.slug == self.slug)
-        spec = r.feeds.custom(feed, self.papers)
+        spec = r.feeds.custom(feed, _custom_feed_papers(r.site, self.slug, self.candidates))
         yield from render_feed(spec, config, r.routes, self.newest)
         yield render_json_feed(spec, config, r.routes)
 

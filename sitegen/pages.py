@@ -22,6 +22,7 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper
 from sitegen.periods import Period
@@ -419,7 +420,7 @@ class Pages:
                     href(custom.json) if custom.json else None,
                 )
             )
-        custom = [
+        custom_pages = [
             Link(f.name, href(routes.custom_feed(f.slug).html))
             for f in self.site.config.custom_feeds
         ]
@@ -430,7 +431,7 @@ class Pages:
             feeds=None,
             rows=rows,
             opml=href(routes.opml()),
-            custom_pages=custom,
+            custom_pages=custom_pages,
             top=href(routes.top_index().html),
         )
 
@@ -523,6 +524,7 @@ class Pages:
             rules=feed.rules(),
             cards=[self.card(p, route.html) for p in papers],
             limit=self.site.config.feeds.items,
+            days=CUSTOM_FEED_DAYS,
             own_feeds=(
                 Link("RSS", href(route.rss)),
                 Link("Atom", href(route.atom)),
@@ -569,9 +571,13 @@ def sitemap_index(routes: Routes, blocks: int) -> Artifact:
 
 
 def sitemap_of_pages(
-    routes: Routes, days: tuple[date, ...], topic_pages: tuple[tuple[str, int], ...]
+    routes: Routes,
+    days: tuple[date, ...],
+    topic_pages: tuple[tuple[str, int], ...],
+    more: Iterable[Route] = (),
 ) -> Artifact:
-    """Every page but the papers': indexes, `days`, and each topic (slug, archive pages)."""
+    """Every page but the papers': indexes, `days`, each topic (slug, archive pages), and
+    `more` pages."""
     pages = [
         routes.home().html,
         routes.days_index().html,
@@ -581,7 +587,7 @@ def sitemap_of_pages(
     ]
     for slug, archive in topic_pages:
         pages += [routes.topic(slug, n).html for n in (None, *range(1, archive + 1))]
-    return _urlset(routes, "pages", pages)
+    return _urlset(routes, "pages", [*pages, *more])
 
 
 def sitemap_of_papers(routes: Routes, number: int, paper_ids: tuple[str, ...]) -> Artifact:

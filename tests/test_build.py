@@ -162,13 +162,19 @@ def test_feed_updated_is_its_newest_item_not_the_clock(public: Path) -> None:
     ]
 
 
+_CUSTOM_FEEDS = ("diffusion-models", "upvoted-llm")  # the bundled site.toml's
+
+
 def test_the_json_feed_and_opml_list_the_feeds(public: Path) -> None:
     feed = json.loads((public / "feed.json").read_text())
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert len(feed["items"]) == 50 and len({i["id"] for i in feed["items"]}) == 50
     opml = (public / "feeds.opml").read_text()
-    assert opml.count("<outline") == 2 + len(list((public / "topics").glob("*/atom.xml")))
-    assert f'xmlUrl="{BASE}digest/atom.xml"' in opml
+    standing = ["digest", "top/weekly", *(f"feeds/{slug}" for slug in _CUSTOM_FEEDS)]
+    topics = len(list((public / "topics").glob("*/atom.xml")))
+    assert opml.count("<outline") == 1 + len(standing) + topics
+    for path in standing:
+        assert f'xmlUrl="{BASE}{path}/atom.xml"' in opml
 
 
 def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
@@ -225,8 +231,12 @@ def test_worker_processes_build_the_same_bytes(
     assert main(["--root", str(bundled), "build", "--jobs", "2", "--out", str(pooled)]) == 0
     assert tree_bytes(alone) == tree_bytes(pooled)
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 487 pages and 67 feeds"] * 2
-    assert lines[1] == lines[3] == "  all 562 files rendered and 562 written (8.5 MB): a full build"
+    assert [line.split(" into ")[0] for line in lines[0::2]] == [
+        "built 500 pages and 105 feeds"
+    ] * 2
+    assert (
+        lines[1] == lines[3] == "  all 613 files rendered and 613 written (10.6 MB): a full build"
+    )
 
 
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(

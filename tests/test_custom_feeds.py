@@ -29,8 +29,8 @@ def _error_line(feeds: str) -> tuple[str, int | None]:
 
 def test_the_bundled_site_toml_has_working_examples() -> None:
     feeds = parse_config(SITE_TOML, source="site.toml").custom_feeds
-    assert [f.slug for f in feeds] == ["diffusion-models", "popular-agents"]
-    assert feeds[1].topics == ("agents",) and feeds[1].min_upvotes == 5
+    assert [f.slug for f in feeds] == ["diffusion-models", "upvoted-llm"]
+    assert feeds[1].topics == ("llm", "reasoning", "agents") and feeds[1].min_upvotes == 3
 
 
 def test_a_feed_reads_every_rule_and_derives_its_slug_from_its_name() -> None:
