@@ -128,6 +128,11 @@ class FeedMatcher:
     feed: CustomFeed
     match: tuple[str, ...]  # each phrase's words, " "-joined with a space either side
     exclude: tuple[str, ...]
+    # The first word of each phrase: a text that holds none of them (as any substring of its
+    # lowercase form) cannot match, and need not be split into words (the rebuild budget: a
+    # feed looks at 1,500 papers a day, and splitting them took a second).
+    match_starts: tuple[str, ...]
+    exclude_starts: tuple[str, ...]
     topics: frozenset[str]
     organizations: frozenset[str]
     authors: frozenset[str]
@@ -138,6 +143,8 @@ class FeedMatcher:
             feed,
             match=tuple(map(_padded, feed.match)),
             exclude=tuple(map(_padded, feed.exclude)),
+            match_starts=tuple(text_tokens(phrase)[0] for phrase in feed.match),
+            exclude_starts=tuple(text_tokens(phrase)[0] for phrase in feed.exclude),
             topics=frozenset(feed.topics),
             organizations=frozenset(_name_key(o) for o in feed.organizations),
             authors=frozenset(_name_key(a) for a in feed.authors),
@@ -160,7 +167,14 @@ class FeedMatcher:
             return False
         if not (self.match or self.exclude):
             return True
-        text = _padded(" ".join((paper.title, paper.abstract, *paper.keywords)))
+        raw = " ".join((paper.title, paper.abstract, *paper.keywords))
+        lowered = raw.casefold()
+        may_match = any(start in lowered for start in self.match_starts)
+        if self.match and not may_match:
+            return False
+        if not (may_match or any(start in lowered for start in self.exclude_starts)):
+            return True  # no exclusion is there, and no phrase to match was asked for
+        text = _padded(raw)
         if self.match and not any(phrase in text for phrase in self.match):
             return False
         return not any(phrase in text for phrase in self.exclude)

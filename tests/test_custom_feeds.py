@@ -133,6 +133,8 @@ def test_every_rule_given_must_pass_and_exclusions_win() -> None:
     paper = _paper()
     assert _admits(paper, match=("diffusion",), topics=("rl",), min_upvotes=12)
     assert not _admits(paper, match=("diffusion",), exclude=("survey",))
+    assert not _admits(paper, topics=("rl",), exclude=("Surveys",))  # exclusions alone
+    assert _admits(paper, topics=("rl",), exclude=("review",))
     assert not _admits(paper, match=("diffusion",), topics=("vision",))
     assert not _admits(paper, min_upvotes=13)
     assert _admits(_paper(upvotes=0), min_upvotes=0)
