@@ -49,16 +49,22 @@ class CustomFeed:
     def rules(self) -> tuple[str, ...]:
         """The feed's rules in words, for its page."""
         said = (
-            ("mentions", self.match),
-            ("in the topics", self.topics),
+            ("mentioning", self.match),
+            ("in the topic", self.topics),
             ("from", self.organizations),
             ("by", self.authors),
             ("not mentioning", self.exclude),
         )
-        rules = [f"{what} {', '.join(map(repr, values))}" for what, values in said if values]
+        rules = [f"{what} {' or '.join(map(repr, values))}" for what, values in said if values]
         if self.min_upvotes is not None:
-            rules.insert(len(rules) - bool(self.exclude), f"at least {self.min_upvotes} upvotes")
+            rules.insert(
+                len(rules) - bool(self.exclude), f"with at least {self.min_upvotes} upvotes"
+            )
         return tuple(rules)
+
+    def summary(self) -> str:
+        """The feed's rules as one sentence."""
+        return f"Papers {'; '.join(self.rules())}."
 
 
 def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[CustomFeed, ...]:

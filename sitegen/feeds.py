@@ -170,7 +170,7 @@ class Feeds:
         """A custom feed of site.toml: the newest papers it admits (`paper_ids`)."""
         return FeedSpec(
             title=custom_title(self.site.config, feed),
-            description=feed.description or f"Papers that {'; '.join(feed.rules())}.",
+            description=feed.description or feed.summary(),
             routes=self.routes.custom_feed(feed.slug),
             items=self._first_items(paper_ids),
         )

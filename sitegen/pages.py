@@ -414,7 +414,7 @@ class Pages:
             rows.append(
                 (
                     feed.name,
-                    feed.description or f"Papers that {'; '.join(feed.rules())}",
+                    feed.description or feed.summary(),
                     href(custom.rss),
                     href(custom.atom),
                     href(custom.json) if custom.json else None,
@@ -521,7 +521,7 @@ class Pages:
             feeds=route,
             description=feed.description or None,
             feed=feed,
-            rules=feed.rules(),
+            summary=feed.summary(),
             cards=[self.card(p, route.html) for p in papers],
             limit=self.site.config.feeds.items,
             days=CUSTOM_FEED_DAYS,

@@ -55,13 +55,9 @@ def test_a_feed_reads_every_rule_and_derives_its_slug_from_its_name() -> None:
         min_upvotes=10,
         exclude=("survey",),
     )
-    assert feed.rules() == (
-        "mentions 'small language model', 'SLM'",
-        "in the topics 'rl'",
-        "from 'google'",
-        "by 'Ada Lovelace'",
-        "at least 10 upvotes",
-        "not mentioning 'survey'",
+    assert feed.summary() == (
+        "Papers mentioning 'small language model' or 'SLM'; in the topic 'rl'; from 'google'; "
+        "by 'Ada Lovelace'; with at least 10 upvotes; not mentioning 'survey'."
     )
 
 
