@@ -56,8 +56,12 @@ def trend(
     """The trend of `papers` over the TREND_MONTHS up to `newest`'s month."""
     last = _month_index(newest)
     counts = [0] * TREND_MONTHS
+    ages: dict[date, int] = {}  # by day: a topic's papers share few days (planning, at 50k)
     for paper_id in papers:
-        age = last - _month_index(appearances[paper_id][0].day)
+        day = appearances[paper_id][0].day
+        age = ages.get(day)
+        if age is None:
+            age = ages[day] = last - _month_index(day)
         if 0 <= age < TREND_MONTHS:
             counts[TREND_MONTHS - 1 - age] += 1
     return Trend(_month(last), tuple(counts))
