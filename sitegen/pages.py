@@ -27,7 +27,7 @@ from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper
 from sitegen.periods import Period
 from sitegen.site import Site
-from sitegen.trends import RISING_RULE, Sparkline, Trend, bar_chart, sparkline
+from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
 from sitegen.urls import ListingRoutes, Route, Routes
 
 # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
@@ -302,7 +302,7 @@ class Pages:
         count: int | None,
         older: int | None,
         newer_is_front: bool = False,
-        chart: object = None,
+        chart: BarChart | None = None,
     ) -> Artifact:
         size = self.site.config.pages.topic_page_size
         topic = self.site.config.topic(slug)
