@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sitegen.custom_feeds import CustomFeed, parse_custom_feeds
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, load_toml
 from sitegen.model import Topic
@@ -36,6 +37,7 @@ class SiteConfig:
     feeds: FeedSettings
     pages: PageSettings
     topics: tuple[Topic, ...]
+    custom_feeds: tuple[CustomFeed, ...] = ()  # [[custom_feeds]], in site.toml order
 
     def topic(self, slug: str) -> Topic:
         """The topic of this slug (a KeyError for one site.toml does not have)."""
@@ -53,7 +55,9 @@ class SiteConfig:
         return None
 
 
-_TOP_KEYS = frozenset({"title", "description", "language", "base_url", "feeds", "pages", "topics"})
+_TOP_KEYS = frozenset(
+    {"title", "description", "language", "base_url", "feeds", "pages", "topics", "custom_feeds"}
+)
 _TOPIC_KEYS = frozenset(
     {"slug", "name", "description", "kind", "keywords", "generic", "yields_to", "fallback"}
 )
@@ -89,7 +93,8 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
             home_papers=pages.positive("home_papers", 20),
             day_papers=pages.positive("day_papers", 50),
         ),
-        topics=_topics(top),
+        topics=(topics := _topics(top)),
+        custom_feeds=parse_custom_feeds(top, (t.slug for t in topics)),
     )
 
 

@@ -21,8 +21,10 @@ from datetime import UTC, date, datetime
 from feedgen.feed import FeedGenerator
 
 from sitegen.config import SiteConfig
+from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Topic
 from sitegen.pages import authors_line, card_links, summarize
+from sitegen.periods import Period, first_in
 from sitegen.site import Site, day_moment, featured_at
 from sitegen.urls import ListingRoutes, Routes
 
@@ -39,6 +41,10 @@ def paper_item_id(paper_id: str) -> str:
 
 def day_item_id(day: date) -> str:
     return f"{_ID_PREFIX}day/{day.isoformat()}"
+
+
+def week_item_id(week: Period) -> str:
+    return f"{_ID_PREFIX}week/{week.slug}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,54 @@ class Feeds:
             items=self._first_items(paper_ids),
         )
 
+    def top(self, period: Period, paper_ids: tuple[str, ...], *, still_open: bool) -> FeedSpec:
+        """A week's or month's top papers (`paper_ids`, most upvoted first)."""
+        return FeedSpec(
+            title=top_title(self.site.config, period, still_open=still_open),
+            description=f"The most upvoted papers featured in {period.name}.",
+            routes=self.routes.top(period.kind, period.slug),
+            # Brief, as a day's: a closed period never gets a new item.
+            items=tuple(
+                self._brief_item(i, first_in(period, self.site.appearances[i])) for i in paper_ids
+            ),
+        )
+
+    def weekly_digest(self, weeks: tuple[tuple[Period, tuple[str, ...]], ...]) -> FeedSpec:
+        """One item per closed week (week, its top papers), newest first."""
+        routes = self.routes
+        items = []
+        for week, paper_ids in weeks:
+            entries = "".join(
+                f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
+                f"{html.escape(paper.title)}</a>{_upvotes(paper.upvotes)}</li>"
+                for paper_id in paper_ids
+                for paper in (self.site.papers[paper_id],)
+            )
+            items.append(
+                _Item(
+                    item_id=week_item_id(week),
+                    title=f"Top papers of {week.name}",
+                    url=routes.absolute(routes.top(week.kind, week.slug).html),
+                    when=day_moment(week.last),
+                    content_html=f"<ol>{entries}</ol>",
+                )
+            )
+        return FeedSpec(
+            title=weekly_digest_title(self.site.config),
+            description="One item per closed week with its most upvoted papers.",
+            routes=routes.top_index(),
+            items=tuple(items),
+        )
+
+    def custom(self, feed: CustomFeed, paper_ids: tuple[str, ...]) -> FeedSpec:
+        """A custom feed of site.toml: the newest papers it admits (`paper_ids`)."""
+        return FeedSpec(
+            title=custom_title(self.site.config, feed),
+            description=feed.description or feed.summary(),
+            routes=self.routes.custom_feed(feed.slug),
+            items=self._first_items(paper_ids),
+        )
+
 
 def digest_title(config: SiteConfig) -> str:
     return f"{config.title}: daily digest"
@@ -183,6 +237,22 @@ def digest_title(config: SiteConfig) -> str:
 
 def topic_title(config: SiteConfig, topic: Topic) -> str:
     return f"{config.title}: {topic.name}"
+
+
+def top_title(config: SiteConfig, period: Period, *, still_open: bool) -> str:
+    return f"{config.title}: top papers of {period.name}{' so far' if still_open else ''}"
+
+
+def weekly_digest_title(config: SiteConfig) -> str:
+    return f"{config.title}: top papers of each week"
+
+
+def custom_title(config: SiteConfig, feed: CustomFeed) -> str:
+    return f"{config.title}: {feed.name}"
+
+
+def _upvotes(count: int | None) -> str:
+    return "" if count is None else f" ({count} upvote{'s' if count != 1 else ''})"
 
 
 def render_feed(
@@ -236,12 +306,13 @@ def _updated(spec: FeedSpec, newest_day: date | None) -> datetime:
 
 
 def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Artifact:
-    """The JSON Feed of `spec` (the all-papers feed)."""
+    """The JSON Feed of `spec` (the all-papers feed's unless its routes name one)."""
+    json_route = spec.routes.json or routes.json_feed()
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": spec.title,
-        "home_page_url": routes.absolute(routes.home().html),
-        "feed_url": routes.absolute(routes.json_feed()),
+        "home_page_url": routes.absolute(spec.routes.html),
+        "feed_url": routes.absolute(json_route),
         "description": spec.description,
         "language": config.language,
         "authors": [{"name": config.title}],
@@ -250,7 +321,11 @@ def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Arti
                 "id": item.item_id,
                 "url": item.url,
                 "title": item.title,
-                "content_html": item.content_html,
+                **(
+                    {"content_html": item.content_html}
+                    if item.content_html
+                    else {"content_text": item.summary}
+                ),
                 "date_published": item.when.isoformat().replace("+00:00", "Z"),
                 "tags": [name for _, name in item.categories],
                 **({"authors": [{"name": name} for name in item.authors]} if item.authors else {}),
@@ -260,7 +335,7 @@ def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Arti
     }
     # Key order as in the spec, "version" first: readers sniff the start of the file.
     text = json.dumps(feed, ensure_ascii=False, indent=1)
-    return Artifact(routes.json_feed().path, (text + "\n").encode())
+    return Artifact(json_route.path, (text + "\n").encode())
 
 
 def _xml_attribute(value: str) -> str:
@@ -269,12 +344,15 @@ def _xml_attribute(value: str) -> str:
 
 
 def render_opml(config: SiteConfig, routes: Routes, newest_day: date | None) -> Artifact:
-    """The list of the standing feeds (all papers, the digest, each topic), each in Atom."""
+    """The list of the standing feeds (all papers, the digests, each topic, each custom feed),
+    each in Atom."""
     # A feed of one past day never gets a new item, so subscribing to a thousand helps nobody.
     standing = [
         (config.title, routes.home()),
         (digest_title(config), routes.days_index()),
         *((topic_title(config, t), routes.topic(t.slug)) for t in config.topics),
+        (weekly_digest_title(config), routes.top_index()),
+        *((custom_title(config, f), routes.custom_feed(f.slug)) for f in config.custom_feeds),
     ]
     outlines = "".join(
         f'    <outline type="rss" text={_xml_attribute(title)} title={_xml_attribute(title)} '

@@ -46,17 +46,25 @@ class TomlFields:
     pointing at the key's line in `text` (the file's text, to find the line)."""
 
     def __init__(
-        self, table: dict[str, Any], *, text: str, source: str, error: type[SitegenError]
+        self,
+        table: dict[str, Any],
+        *,
+        text: str,
+        source: str,
+        error: type[SitegenError],
+        start: int = 0,
     ) -> None:
         self.table, self.text, self.source, self.error = table, text, source, error
+        self.start = start  # where the table starts in `text`: its keys are looked for after it
 
     def where(self, key: str) -> Location:
         name = re.escape(key)
-        match = re.search(rf"^\s*(?:\[+{name}\]+|{name}\s*=)", self.text, re.MULTILINE)
+        pattern = re.compile(rf"^\s*(?:\[+{name}\]+|{name}\s*=)", re.MULTILINE)
+        match = pattern.search(self.text, self.start)
         return Location(self.source, self.text.count("\n", 0, match.start()) + 1 if match else None)
 
     def where_value(self, value: str) -> Location:
-        index = self.text.find(value) if value else -1
+        index = self.text.find(value, self.start) if value else -1
         return Location(self.source, self.text.count("\n", 0, index) + 1 if index >= 0 else None)
 
     def fail(self, key: str, expected: str, example: str) -> SitegenError:
@@ -155,8 +163,16 @@ class TomlFields:
         value = self.table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
             raise self.fail(key, "an array of tables", f"[[{key}]]")
+        # Each table's keys are looked for after its own `[[key]]` header, so an error in the
+        # third table names the third table's line.
+        headers = [
+            m.start()
+            for m in re.finditer(rf"^\s*\[\[\s*{re.escape(key)}\s*\]\]", self.text, re.MULTILINE)
+        ]
+        starts = headers if len(headers) == len(value) else [self.start] * len(value)
         return [
-            TomlFields(item, text=self.text, source=self.source, error=self.error) for item in value
+            TomlFields(item, text=self.text, source=self.source, error=self.error, start=start)
+            for item, start in zip(value, starts, strict=True)
         ]
 
 

@@ -13,6 +13,7 @@ A new kind of page or feed is one new class in `KINDS`.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +23,7 @@ from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
+from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml
 from sitegen.model import Artifact
 from sitegen.pages import (
@@ -33,7 +35,18 @@ from sitegen.pages import (
     sitemap_of_pages,
     sitemap_of_papers,
 )
+from sitegen.periods import (
+    DIGEST_WEEKS,
+    MONTH,
+    TOP_PAPERS,
+    WEEK,
+    Period,
+    period_of,
+    periods,
+    rank_by_upvotes,
+)
 from sitegen.site import Site, sitemap_blocks
+from sitegen.trends import Trend, trend
 from sitegen.urls import Routes
 
 
@@ -188,14 +201,20 @@ class TopicsIndex(NamedTuple):
     """Every topic with its number of papers."""
 
     counts: tuple[int, ...]  # in site.toml order
+    trends: tuple[Trend, ...] = ()  # in site.toml order; none while the site has no day
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         counts = tuple(len(t.papers) for t in site.topics)
-        yield Output((routes.topics_index().path,), TopicsIndex(counts))
+        trends = tuple(_trend(site, t.papers) for t in site.topics) if site.days else ()
+        yield Output((routes.topics_index().path,), TopicsIndex(counts, trends))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.topics_index(self.counts)
+        yield r.pages.topics_index(self.counts, self.trends)
+
+
+def _trend(site: Site, papers: tuple[str, ...]) -> Trend:
+    return trend(papers, site.appearances, site.days[0].day)
 
 
 class TopicPage(NamedTuple):
@@ -205,18 +224,25 @@ class TopicPage(NamedTuple):
     papers: Papers  # newest first
     archive_pages: int
     total: int  # the topic's papers in all
+    trend: Trend | None = None  # its papers per month; none while the site has no day
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         size = site.config.pages.topic_page_size
         for t in site.topics:
             page = TopicPage(
-                t.topic.slug, Papers(t.front_page(size)), t.archive_pages(size), len(t.papers)
+                t.topic.slug,
+                Papers(t.front_page(size)),
+                t.archive_pages(size),
+                len(t.papers),
+                _trend(site, t.papers) if site.days else None,
             )
             yield Output((routes.topic(t.topic.slug).html.path,), page)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.topic_front(self.slug, self.papers, self.archive_pages, self.total)
+        yield r.pages.topic_front(
+            self.slug, self.papers, self.archive_pages, self.total, trend=self.trend
+        )
 
 
 class TopicArchivePage(NamedTuple):
@@ -361,7 +387,12 @@ class SitemapOfPages(NamedTuple):
         yield Output((routes.sitemap_part("pages").path,), SitemapOfPages(days, topics))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield sitemap_of_pages(r.routes, self.days, self.topics)
+        routes = r.routes
+        # The top papers of each week and month of the days, and site.toml's custom feeds.
+        found = dict.fromkeys(period_of(day, kind) for kind in (WEEK, MONTH) for day in self.days)
+        more = [routes.top_index().html, *(routes.top(p.kind, p.slug).html for p in found)]
+        more += [routes.custom_feed(f.slug).html for f in r.site.config.custom_feeds]
+        yield sitemap_of_pages(routes, self.days, self.topics, more)
 
 
 class SitemapOfPapers(NamedTuple):
@@ -402,12 +433,171 @@ class RobotsTxt(NamedTuple):
         yield robots(r.routes)
 
 
+def _top(r: Renderers, kind: str, papers: tuple[str, ...]) -> tuple[str, ...]:
+    """A period's top papers of its featured `papers`, most upvoted first."""
+    # The upvotes as the papers' API records (kept in the cache by paper state) say: reading
+    # the paper files instead took a second when a week closes (the weekly feed ranks 12 weeks
+    # of papers), half the rebuild budget at 50k papers.
+    upvotes = {i: json.loads(r.api_records[i])["upvotes"] for i in papers}
+    return rank_by_upvotes(papers, upvotes)[: TOP_PAPERS[kind]]
+
+
+# A period's outputs name every paper it featured and rank them when rendered: ranking while
+# planning would read the upvotes of every paper of the site at each build, seconds at 50k
+# papers (the rebuild budget, under 2 s); a new day re-ranks only the open week and month.
+class TopPage(NamedTuple):
+    """A week's or month's most upvoted papers, linking the periods before and after it."""
+
+    period: Period
+    papers: Papers  # every paper featured in it, in featured order
+    still_open: bool  # it holds the newest day: more may come
+    newer: Period | None
+    older: Period | None
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        days = [(d.day, d.papers) for d in site.days]
+        for kind in (WEEK, MONTH):
+            found = periods(days, kind)
+            for i, listing in enumerate(found):
+                newer = found[i - 1].period if i > 0 else None
+                older = found[i + 1].period if i + 1 < len(found) else None
+                page = TopPage(listing.period, Papers(listing.papers), listing.open, newer, older)
+                yield Output((routes.top(kind, listing.period.slug).html.path,), page)
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        top = _top(r, self.period.kind, self.papers)
+        featured = len(self.papers)
+        yield r.pages.top(self.period, top, featured, self.still_open, self.newer, self.older)
+
+
+class TopFeed(NamedTuple):
+    """A week's or month's most upvoted papers as RSS, Atom and JSON Feed."""
+
+    period: Period
+    papers: Papers  # every paper featured in it, in featured order
+    still_open: bool
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        days = [(d.day, d.papers) for d in site.days]
+        for kind in (WEEK, MONTH):
+            for listing in periods(days, kind):
+                feed = routes.top(kind, listing.period.slug)
+                paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
+                inputs = TopFeed(listing.period, Papers(listing.papers), listing.open)
+                yield Output(paths, inputs)
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        top = _top(r, self.period.kind, self.papers)
+        spec = r.feeds.top(self.period, top, still_open=self.still_open)
+        yield from render_feed(spec, r.site.config, r.routes, None)
+        yield render_json_feed(spec, r.site.config, r.routes)
+
+
+class TopIndex(NamedTuple):
+    """Every week and month, newest first, with its number of papers."""
+
+    weeks: tuple[tuple[Period, int, bool], ...]  # (week, papers featured, still open)
+    months: tuple[tuple[Period, int, bool], ...]
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        days = [(d.day, d.papers) for d in site.days]
+        weeks, months = (
+            tuple((p.period, len(p.papers), p.open) for p in periods(days, kind))
+            for kind in (WEEK, MONTH)
+        )
+        yield Output((routes.top_index().html.path,), TopIndex(weeks, months))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.top_index(self.weeks, self.months)
+
+
+class WeeklyDigestFeed(NamedTuple):
+    """One item per closed week listing its top papers, newest first."""
+
+    weeks: tuple[tuple[Period, Papers], ...]  # each with every paper featured in it
+    newest: date | None
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        found = periods(((d.day, d.papers) for d in site.days), WEEK)
+        closed = [w for w in found if not w.open][:DIGEST_WEEKS]
+        weeks = tuple((w.period, Papers(w.papers)) for w in closed)
+        feed = routes.top_index()
+        inputs = WeeklyDigestFeed(weeks, None if weeks else _newest_day(site))
+        yield Output((feed.rss.path, feed.atom.path), inputs)
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        weeks = tuple((week, _top(r, WEEK, papers)) for week, papers in self.weeks)
+        yield from render_feed(r.feeds.weekly_digest(weeks), r.site.config, r.routes, self.newest)
+
+
+# A custom feed's outputs name the papers of the newest CUSTOM_FEED_DAYS days and choose among
+# them when rendered, for the same budget: choosing while planning reads papers.
+def _custom_feed_candidates(site: Site) -> Papers:
+    """The papers a custom feed chooses from: those of the newest days, newest first."""
+    newest_days = {d.day for d in site.days[:CUSTOM_FEED_DAYS]}
+    return Papers(i for i in site.newest if site.appearances[i][0].day in newest_days)
+
+
+def _custom_feed_papers(site: Site, slug: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    feed = next(f for f in site.config.custom_feeds if f.slug == slug)
+    matcher = FeedMatcher.of(feed)
+    limit = site.config.feeds.items
+    return select_papers(matcher, candidates, site.papers, site.paper_topics, limit)
+
+
+class CustomFeedPage(NamedTuple):
+    """A custom feed's page: its rules and the newest papers it admits."""
+
+    slug: str
+    candidates: Papers  # newest first
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        candidates = _custom_feed_candidates(site)
+        for feed in site.config.custom_feeds:
+            inputs = CustomFeedPage(feed.slug, candidates)
+            yield Output((routes.custom_feed(feed.slug).html.path,), inputs)
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        papers = _custom_feed_papers(r.site, self.slug, self.candidates)
+        yield r.pages.custom_feed(self.slug, papers)
+
+
+class CustomFeedFeed(NamedTuple):
+    """A custom feed's newest papers as RSS, Atom and JSON Feed."""
+
+    slug: str
+    candidates: Papers  # newest first
+    newest: date | None
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        candidates = _custom_feed_candidates(site)
+        for f in site.config.custom_feeds:
+            feed = routes.custom_feed(f.slug)
+            paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
+            yield Output(paths, CustomFeedFeed(f.slug, candidates, _newest_day(site)))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        config = r.site.config
+        feed = next(f for f in config.custom_feeds if f.slug == self.slug)
+        spec = r.feeds.custom(feed, _custom_feed_papers(r.site, self.slug, self.candidates))
+        yield from render_feed(spec, config, r.routes, self.newest)
+        yield render_json_feed(spec, config, r.routes)
+
+
 KINDS = (
     StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
     SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
+    TopPage, TopFeed, TopIndex, WeeklyDigestFeed, CustomFeedPage, CustomFeedFeed,
 )  # fmt: skip
-FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed)  # counted as feeds in a build's report
+# counted as feeds in a build's report
+FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed, TopFeed, WeeklyDigestFeed, CustomFeedFeed)
 
 
 def plan_outputs(site: Site, routes: Routes) -> Iterator[Output]:

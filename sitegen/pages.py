@@ -21,9 +21,12 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper
+from sitegen.periods import Period
 from sitegen.site import Site
+from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
 from sitegen.urls import ListingRoutes, Route, Routes
 
 # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
@@ -137,6 +140,11 @@ class Pages:
             "alternates": (
                 FeedLink(f"{feed_title} (RSS)", href(feed_routes.rss), "application/rss+xml"),
                 FeedLink(f"{feed_title} (Atom)", href(feed_routes.atom), "application/atom+xml"),
+                *(
+                    (FeedLink(f"{feed_title} (JSON)", href(json_feed), "application/feed+json"),)
+                    if feeds and (json_feed := feeds.json)
+                    else ()
+                ),
             ),
             **values,
         }
@@ -147,6 +155,7 @@ class Pages:
         sections = (
             ("Days", self.routes.days_index().html),
             ("Topics", self.routes.topics_index()),
+            ("Top", self.routes.top_index().html),
             ("Feeds", self.routes.feeds_page()),
         )
         return tuple((Link(name, href(r)), current.url.startswith(r.url)) for name, r in sections)
@@ -271,8 +280,9 @@ class Pages:
         ]
         return self.page("days.html", route.html, title="All days", feeds=route, months=months)
 
-    def topics_index(self, counts: tuple[int, ...]) -> Artifact:
-        """Every topic of site.toml with its number of papers (`counts`, in that order)."""
+    def topics_index(self, counts: tuple[int, ...], trends: tuple[Trend, ...] = ()) -> Artifact:
+        """Every topic of site.toml with its number of papers (`counts`, in that order) and,
+        given `trends`, a sparkline of its papers per month and whether it is rising."""
         route = self.routes.topics_index()
         topics = [
             (
@@ -282,13 +292,39 @@ class Pages:
             )
             for topic, count in zip(self.site.config.topics, counts, strict=True)
         ]
-        return self.page("topics.html", route, title="Topics", feeds=None, topics=topics)
+        lines: list[tuple[Sparkline, bool] | None] = [(sparkline(t), t.rising) for t in trends]
+        return self.page(
+            "topics.html",
+            route,
+            title="Topics",
+            feeds=None,
+            topics=topics,
+            trends=lines or [None] * len(topics),
+            rising_rule=RISING_RULE,
+            months=(f"{trends[0].months()[0]:%b %Y}", f"{trends[0].last_month:%b %Y}")
+            if trends
+            else None,
+        )
 
     def topic_front(
-        self, slug: str, papers: tuple[str, ...], archive_pages: int, count: int
+        self,
+        slug: str,
+        papers: tuple[str, ...],
+        archive_pages: int,
+        count: int,
+        *,
+        trend: Trend | None = None,
     ) -> Artifact:
-        """A topic's own page: its newest `papers` of `count`, linking its archive pages."""
-        return self._topic(slug, None, papers, count=count, older=archive_pages or None)
+        """A topic's own page: its newest `papers` of `count`, linking its archive pages, with
+        a chart of its `trend`."""
+        return self._topic(
+            slug,
+            None,
+            papers,
+            count=count,
+            older=archive_pages or None,
+            chart=bar_chart(trend) if trend else None,
+        )
 
     def topic_archive(
         self, slug: str, number: int, papers: tuple[str, ...], last: bool
@@ -308,6 +344,7 @@ class Pages:
         count: int | None,
         older: int | None,
         newer_is_front: bool = False,
+        chart: BarChart | None = None,
     ) -> Artifact:
         size = self.site.config.pages.topic_page_size
         topic = self.site.config.topic(slug)
@@ -338,6 +375,7 @@ class Pages:
             oldest=href(1) if (older if number is None else number != 1) else None,
             newer=newer,
             older=href(older) if older else None,
+            chart=chart,
         )
 
     def paper(self, paper_id: str) -> Artifact:
@@ -406,8 +444,40 @@ class Pages:
             )
             for t in self.site.config.topics
         ]
+        top = routes.top_index()
+        rows.append(
+            (
+                "Top papers of each week",
+                "One item per closed week with its most upvoted papers",
+                href(top.rss),
+                href(top.atom),
+                None,
+            )
+        )
+        for feed in self.site.config.custom_feeds:
+            custom = routes.custom_feed(feed.slug)
+            rows.append(
+                (
+                    feed.name,
+                    feed.description or feed.summary(),
+                    href(custom.rss),
+                    href(custom.atom),
+                    href(custom.json) if custom.json else None,
+                )
+            )
+        custom_pages = [
+            Link(f.name, href(routes.custom_feed(f.slug).html))
+            for f in self.site.config.custom_feeds
+        ]
         return self.page(
-            "feeds.html", route, title="Feeds", feeds=None, rows=rows, opml=href(routes.opml())
+            "feeds.html",
+            route,
+            title="Feeds",
+            feeds=None,
+            rows=rows,
+            opml=href(routes.opml()),
+            custom_pages=custom_pages,
+            top=href(routes.top_index().html),
         )
 
     def not_found(self) -> Artifact:
@@ -417,6 +487,94 @@ class Pages:
             title="Page not found",
             feeds=None,
             absolute_links=True,
+        )
+
+    def top(
+        self,
+        period: Period,
+        papers: tuple[str, ...],
+        featured: int,
+        still_open: bool,
+        newer: Period | None,
+        older: Period | None,
+    ) -> Artifact:
+        """A week's or month's most upvoted `papers` of the `featured` ones."""
+        route = self.routes.top(period.kind, period.slug)
+
+        def link(other: Period | None) -> Link | None:
+            if other is None:
+                return None
+            target = self.routes.top(other.kind, other.slug).html
+            return Link(other.name, Routes.relative(route.html, target))
+
+        feeds = route.json
+        return self.page(
+            "top.html",
+            route.html,
+            title=f"Top papers of {period.name}",
+            feeds=route,
+            period=period,
+            still_open=still_open,
+            featured=featured,
+            unrated=sum(1 for i in papers if self.site.papers[i].upvotes is None),
+            cards=[self.card(p, route.html, rank=i) for i, p in enumerate(papers, start=1)],
+            newer=link(newer),
+            older=link(older),
+            own_feeds=(
+                Link("RSS", Routes.relative(route.html, route.rss)),
+                Link("Atom", Routes.relative(route.html, route.atom)),
+                *((Link("JSON", Routes.relative(route.html, feeds)),) if feeds else ()),
+            ),
+            index=Routes.relative(route.html, self.routes.top_index().html),
+        )
+
+    def top_index(
+        self,
+        weeks: tuple[tuple[Period, int, bool], ...],
+        months: tuple[tuple[Period, int, bool], ...],
+    ) -> Artifact:
+        """Every week and month (period, papers featured, still open), newest first."""
+        route = self.routes.top_index()
+
+        def rows(found: tuple[tuple[Period, int, bool], ...]) -> list[tuple[Link, int, bool]]:
+            top = self.routes.top
+            return [
+                (Link(p.name, Routes.relative(route.html, top(p.kind, p.slug).html)), n, still_open)
+                for p, n, still_open in found
+            ]
+
+        return self.page(
+            "top_index.html",
+            route.html,
+            title="Top papers by week and month",
+            feeds=route,
+            sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
+        )
+
+    def custom_feed(self, slug: str, papers: tuple[str, ...]) -> Artifact:
+        """A custom feed's page: its rules and the newest `papers` it admits."""
+        feed = next(f for f in self.site.config.custom_feeds if f.slug == slug)
+        route = self.routes.custom_feed(slug)
+
+        def href(target: Route) -> str:
+            return Routes.relative(route.html, target)
+
+        return self.page(
+            "custom_feed.html",
+            route.html,
+            title=feed.name,
+            feeds=route,
+            description=feed.description or None,
+            feed=feed,
+            summary=feed.summary(),
+            cards=[self.card(p, route.html) for p in papers],
+            limit=self.site.config.feeds.items,
+            days=CUSTOM_FEED_DAYS,
+            own_feeds=(
+                Link("RSS", href(route.rss)),
+                Link("Atom", href(route.atom)),
+                *((Link("JSON", href(route.json)),) if route.json else ()),
+            ),
         )
 
 
@@ -471,9 +629,13 @@ def sitemap_index(routes: Routes, blocks: int) -> Artifact:
 
 
 def sitemap_of_pages(
-    routes: Routes, days: tuple[date, ...], topic_pages: tuple[tuple[str, int], ...]
+    routes: Routes,
+    days: tuple[date, ...],
+    topic_pages: tuple[tuple[str, int], ...],
+    more: Iterable[Route] = (),
 ) -> Artifact:
-    """Every page but the papers': indexes, `days`, and each topic (slug, archive pages)."""
+    """Every page but the papers': indexes, `days`, each topic (slug, archive pages), and
+    `more` pages."""
     pages = [
         routes.home().html,
         routes.days_index().html,
@@ -483,7 +645,7 @@ def sitemap_of_pages(
     ]
     for slug, archive in topic_pages:
         pages += [routes.topic(slug, n).html for n in (None, *range(1, archive + 1))]
-    return _urlset(routes, "pages", pages)
+    return _urlset(routes, "pages", [*pages, *more])
 
 
 def sitemap_of_papers(routes: Routes, number: int, paper_ids: tuple[str, ...]) -> Artifact:

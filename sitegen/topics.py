@@ -211,6 +211,12 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(_PLURAL_S.sub(r"\1", text.casefold())))
 
 
+def text_tokens(text: str) -> tuple[str, ...]:
+    """The words topic rules compare (any case, punctuation and a plural "s" ignored); custom
+    feeds match their phrases the same way."""
+    return _tokens(text)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TopicChange:
     """One topic's line in a `TopicReport`."""

@@ -26,6 +26,7 @@ class ListingRoutes:
     html: Route
     rss: Route
     atom: Route
+    json: Route | None = None  # its JSON Feed, where it has one
 
 
 def _page(url: str) -> Route:
@@ -46,6 +47,11 @@ def _file(path: str) -> Route:
 
 def _listing(url: str) -> ListingRoutes:
     return ListingRoutes(html=_page(url), rss=_file(f"{url}rss.xml"), atom=_file(f"{url}atom.xml"))
+
+
+def _listing_with_json(url: str) -> ListingRoutes:
+    listing = _listing(url)
+    return ListingRoutes(listing.html, listing.rss, listing.atom, _file(f"{url}feed.json"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +82,20 @@ class Routes:
 
     def topics_index(self) -> Route:
         return _page("topics/")
+
+    def top(self, kind: str, slug: str) -> ListingRoutes:
+        """The top papers of a week ("2026-W47") or a month ("2026-11"), and their feeds."""
+        return _listing_with_json(f"top/{kind}/{slug}/")
+
+    def top_index(self) -> ListingRoutes:
+        """Every week and month with its top papers; its feeds are the weekly digest."""
+        return ListingRoutes(
+            html=_page("top/"), rss=_file("top/weekly/rss.xml"), atom=_file("top/weekly/atom.xml")
+        )
+
+    def custom_feed(self, slug: str) -> ListingRoutes:
+        """A feed of site.toml's `[[custom_feeds]]`: its page and its feeds."""
+        return _listing_with_json(f"feeds/{slug}/")
 
     # -- single pages and files
     def paper(self, paper_id: str) -> Route:

@@ -121,7 +121,18 @@ def test_a_reader_goes_from_home_to_a_day_to_a_paper(browser: Browser, base_url:
 
 
 @pytest.mark.parametrize(
-    "path", ["", "days/", "days/2025-11-03/", "topics/", "topics/llm/", "feeds/"]
+    "path",
+    [
+        "",
+        "days/",
+        "days/2025-11-03/",
+        "topics/",
+        "topics/llm/",
+        "feeds/",
+        "top/",
+        "top/week/2026-W47/",
+        "feeds/diffusion-models/",
+    ],
 )
 def test_no_horizontal_scroll_on_a_phone(browser: Browser, base_url: str, path: str) -> None:
     page = _page(browser, width=390)
@@ -164,12 +175,17 @@ def test_feeds_are_discoverable_from_the_head(browser: Browser, base_url: str) -
         for i in range(links.count())
     }
     assert set(found) == {"application/rss+xml", "application/atom+xml"}
-    # A past day gets no new papers: its page offers the site's feeds, which hold every paper
-    # of the latest days.
-    assert set(found.values()) == {base_url + "rss.xml", base_url + "atom.xml"}
+    assert set(found.values()) == {
+        base_url + "days/2025-10-31/rss.xml",
+        base_url + "days/2025-10-31/atom.xml",
+    }
     for url in found.values():
         response = page.request.get(url)
-        assert response.ok and b"tag:sitegen,2023:paper/2606.13594" in response.body()
+        assert (
+            response.ok
+            and b"paper/hierarchical-modeling-for-medical-visual-question-answering-b4002504"
+            in response.body()
+        )
 
 
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
@@ -229,3 +245,65 @@ def test_a_long_day_folds_its_tail_and_links_other_days_at_the_top(
     assert page.locator("nav.pager").first.get_by_role("link", name="Nov 22, 2026 →").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def _alternates(page: Page) -> dict[str | None, str]:
+    links = page.locator('head link[rel="alternate"]')
+    return {
+        links.nth(i).get_attribute("type"): links.nth(i).evaluate("l => l.href")
+        for i in range(links.count())
+    }
+
+
+def test_a_reader_finds_the_top_papers_of_a_week_and_its_feeds(
+    browser: Browser, base_url: str
+) -> None:
+    page = _page(browser)
+    page.goto(base_url)
+    page.get_by_role("link", name="Top", exact=True).click()
+    assert page.url == base_url + "top/"
+    page.get_by_role("link", name="Week 47 of 2026 (Nov 16 to 22)").click()
+    assert page.url == base_url + "top/week/2026-W47/"
+    assert page.locator("h1").inner_text() == "Top papers of Week 47 of 2026 (Nov 16 to 22)"
+    assert page.locator("ol.cards > li").count() == 20
+    assert "still open" in page.locator(".page-head").inner_text().casefold()
+    found = _alternates(page)
+    assert set(found) == {"application/rss+xml", "application/atom+xml", "application/feed+json"}
+    first = page.locator("ol.cards > li h2 a").first.inner_text()
+    for url in found.values():
+        response = page.request.get(url)
+        assert response.ok and first.encode() in response.body(), url
+    page.get_by_role("link", name="← Week 11 of 2026 (Mar 9 to 15)").click()
+    assert "still open" not in page.locator(".page-head").inner_text().casefold()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -> None:
+    page = _page(browser)
+    page.goto(base_url + "feeds/")
+    page.get_by_role("link", name="Diffusion, without surveys").click()
+    assert page.url == base_url + "feeds/diffusion-models/"
+    assert page.locator("h1").inner_text() == "Diffusion, without surveys"
+    assert (
+        "mentioning 'diffusion model' or 'flow matching'" in page.locator(".page-head").inner_text()
+    )
+    titles = page.locator("ul.cards > li h2 a").all_inner_texts()
+    assert titles and not any("survey" in t.casefold() for t in titles)
+    found = _alternates(page)
+    assert set(found) == {"application/rss+xml", "application/atom+xml", "application/feed+json"}
+    for url in found.values():
+        response = page.request.get(url)
+        assert response.ok and titles[0].encode() in response.body(), url
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) -> None:
+    page = _page(browser, javascript=False)
+    page.goto(base_url + "topics/")
+    assert page.locator("svg.sparkline").count() == page.locator("ul.topics > li").count()
+    page.get_by_role("link", name="Large Language Models").click()
+    chart = page.get_by_role("img", name="Large Language Models: papers per month")
+    assert chart.is_visible() and chart.bounding_box()["height"] > 20  # type: ignore[index]
+    assert page.locator(".trend rect").count() == 24
+    page.get_by_text("As a table").click()
+    assert page.locator(".trend-table tbody tr").count() == 24

@@ -116,7 +116,10 @@ def test_every_page_advertises_rss_and_atom_that_exist(public: Path) -> None:
         head = _Head()
         head.feed(page.read_text())
         types = sorted(t for t, _ in head.alternates)
-        assert types == ["application/atom+xml", "application/rss+xml"], page
+        rss_and_atom = ["application/atom+xml", "application/rss+xml"]
+        with_json = ["application/atom+xml", "application/feed+json", "application/rss+xml"]
+        # Top-of-period and custom feed pages have a JSON Feed too.
+        assert types in (rss_and_atom, with_json), page
         for _, href in head.alternates:
             assert (page.parent / href).resolve().is_file(), (page, href)
 
@@ -198,14 +201,20 @@ def test_feed_updated_is_its_newest_item_not_the_clock(public: Path) -> None:
     ]
 
 
+_CUSTOM_FEEDS = ("diffusion-models", "upvoted-llm")  # the bundled site.toml's
+
+
 def test_the_json_feed_and_opml_list_the_feeds(public: Path) -> None:
     feed = json.loads((public / "feed.json").read_text())
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     count = len(_parse(public / "rss.xml").entries)
     assert len(feed["items"]) == count and len({i["id"] for i in feed["items"]}) == count
     opml = (public / "feeds.opml").read_text()
-    assert opml.count("<outline") == 2 + len(list((public / "topics").glob("*/atom.xml")))
-    assert f'xmlUrl="{BASE}digest/atom.xml"' in opml
+    standing = ["digest", "top/weekly", *(f"feeds/{slug}" for slug in _CUSTOM_FEEDS)]
+    topics = len(list((public / "topics").glob("*/atom.xml")))
+    assert opml.count("<outline") == 1 + len(standing) + topics
+    for path in standing:
+        assert f'xmlUrl="{BASE}{path}/atom.xml"' in opml
 
 
 def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
@@ -262,8 +271,12 @@ def test_worker_processes_build_the_same_bytes(
     assert main(["--root", str(bundled), "build", "--jobs", "2", "--out", str(pooled)]) == 0
     assert tree_bytes(alone) == tree_bytes(pooled)
     lines = capsys.readouterr().out.splitlines()
-    assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 519 pages and 69 feeds"] * 2
-    assert lines[1] == lines[3] == "  all 596 files rendered and 596 written (9.0 MB): a full build"
+    assert [line.split(" into ")[0] for line in lines[0::2]] == [
+        "built 534 pages and 113 feeds"
+    ] * 2
+    assert (
+        lines[1] == lines[3] == "  all 655 files rendered and 655 written (10.4 MB): a full build"
+    )
 
 
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -246,3 +247,118 @@ def test_authors_and_organisations_are_text_on_cards_and_in_feeds() -> None:
     assert [a["name"] for a in entry.authors] == ["<img src=x onerror=alert(1)>", "Ada & Co"]
     content = entry.content[0].value
     assert "<script>" not in content and "&lt;script&gt;x&lt;/script&gt;" in content
+
+
+# Top papers, custom feeds and trends: a site of six days, Thursday Jan 1 to Tuesday Jan 6, 2026,
+# so ISO week 1 is closed and week 2 (the newest day's) is open.
+def _six_days(papers: dict[str, Paper]) -> Site:
+    return _site(papers, days=6)
+
+
+def _twelve() -> dict[str, Paper]:
+    return {p.id: p for p in map(_paper, range(1, 13))}
+
+
+DIFFUSION = "We train a diffusion model to denoise reinforcement learning rollouts."
+NEW_KINDS: list[tuple[str, Callable[[dict[str, Paper]], dict[str, Paper]], tuple[str, ...]]] = [
+    (
+        "upvotes that reorder the top",
+        lambda ps: {**ps, "2501.00001": _paper(1, upvotes=500)},
+        (
+            "top/week/2026-W01/index.html",
+            "top/week/2026-W01/feed.json",
+            "top/month/2026-01/atom.xml",
+            "top/weekly/rss.xml",
+        ),
+    ),
+    (
+        "an abstract that a custom feed matches",
+        lambda ps: {**ps, "2501.00004": _paper(4, abstract=DIFFUSION)},
+        ("feeds/diffusion-models/index.html", "feeds/diffusion-models/feed.json"),
+    ),
+    (
+        "a paper added",
+        lambda ps: {**ps, "2501.00013": _paper(13)},
+        ("topics/index.html", "topics/llm/index.html", "top/week/2026-W02/rss.xml"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "edit", "paths"), NEW_KINDS, ids=[c[0] for c in NEW_KINDS])
+def test_top_custom_and_trend_outputs_change_under_a_new_key(
+    change: str, edit: Callable[[dict[str, Paper]], dict[str, Paper]], paths: tuple[str, ...]
+) -> None:
+    before, after = _six_days(_twelve()), _six_days(edit(_twelve()))
+    old_files, new_files = _render(before), _render(after)
+    old_keys, new_keys = _keys(before), _keys(after)
+    for path in paths:
+        assert old_files.get(path) != new_files[path], (change, path)
+        assert old_keys.get(path) != new_keys[path], (change, path)
+    assert old_keys["feeds/index.html"] == new_keys["feeds/index.html"]
+
+
+def test_a_week_ranks_by_upvotes_and_the_newest_week_is_open() -> None:
+    papers = {**_twelve(), "2501.00002": _paper(2, upvotes=None)}
+    files = _render(_six_days(papers))
+    closed = files["top/week/2026-W01/index.html"].decode()
+    assert "still open" not in closed and "Week 1 of 2026 (Dec 29 to Jan 4)" in closed
+    ranked = re.findall(r'href="../../../papers/([\d.]+)/"', closed)
+    # Days 1-4 featured papers 1 to 9; most upvotes first, no count last.
+    assert ranked == [f"2501.{n:05d}" for n in (9, 8, 7, 6, 5, 4, 3, 1, 2)]
+    assert "papers with no upvote count come last" in closed
+    assert "still open" in files["top/week/2026-W02/index.html"].decode()
+    assert "still open" in files["top/index.html"].decode()
+    digest = feedparser.parse(files["top/weekly/atom.xml"])
+    assert not digest.bozo and [e.id for e in digest.entries] == ["tag:sitegen,2023:week/2026-W01"]
+    assert "(9 upvotes)" in digest.entries[0].content[0].value
+
+
+def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -> None:
+    papers = {**_twelve(), "2501.00004": _paper(4, abstract=DIFFUSION)}
+    files = _render(_six_days(papers))
+    for listing in ("top/week/2026-W01/", "top/month/2026-01/", "feeds/diffusion-models/"):
+        for name in ("rss.xml", "atom.xml"):
+            feed = feedparser.parse(files[listing + name])
+            assert not feed.bozo and feed.entries, listing + name
+        json_feed = json.loads(files[listing + "feed.json"])
+        assert json_feed["feed_url"] == BASE + listing + "feed.json"
+        assert json_feed["home_page_url"] == BASE + listing and json_feed["items"]
+        page = files[listing + "index.html"].decode()
+        for kind, name in (
+            ("rss+xml", "rss.xml"),
+            ("atom+xml", "atom.xml"),
+            ("feed+json", "feed.json"),
+        ):
+            assert f'<link rel="alternate" type="application/{kind}"' in page
+            assert f'href="{name}">' in page
+    custom = json.loads(files["feeds/diffusion-models/feed.json"])
+    assert [item["id"] for item in custom["items"]] == ["tag:sitegen,2023:paper/2501.00004"]
+    listed = files["feeds/index.html"].decode() + files["feeds.opml"].decode()
+    assert "feeds/diffusion-models/atom.xml" in listed and "top/weekly/atom.xml" in listed
+
+
+def test_topic_pages_chart_their_papers_per_month_without_script() -> None:
+    files = _render(_six_days(_twelve()))
+    page = files["topics/reinforcement-learning/index.html"].decode()
+    assert '<svg role="img" aria-labelledby="trend-title trend-desc"' in page
+    assert '<desc id="trend-desc">' in page and "<script" not in page
+    assert "<td>Jan 2026</td><td>12</td>" in page  # the table fallback
+    index = files["topics/index.html"].decode()
+    assert index.count('<svg class="sparkline"') == len(CONFIG.topics)
+    assert "Rising: at least 3 papers in the last 3 full months" in index
+
+
+def test_a_custom_feed_name_cannot_inject_markup() -> None:
+    hostile = parse_config(
+        'title = "T"\ndescription = "D"\nbase_url = "https://example.org/"\n'
+        '[[custom_feeds]]\nname = "<script>alert(1)</script>"\nslug = "x"\nmin_upvotes = 1\n',
+        source="site.toml",
+    )
+    papers = _twelve()
+    ids = sorted(papers)
+    day = Day(day=date(2026, 1, 1), entries=tuple(DayEntry(paper_id=i, title=i) for i in ids))
+    site = assemble_site(ContentSnapshot.of(papers, {day.day: day}), hostile)
+    files = _render(site)
+    for path in ("feeds/x/index.html", "feeds/index.html", "feeds.opml", "feeds/x/atom.xml"):
+        assert b"<script>alert" not in files[path], path
+    assert not feedparser.parse(files["feeds/x/rss.xml"]).bozo

@@ -1,0 +1,211 @@
+"""Custom feeds: site.toml's `[[custom_feeds]]`, saved searches that get a page and feeds.
+
+A paper is in a feed when it passes every rule the feed gives: one of its phrases (`match`)
+in the title, abstract or keywords, one of its `topics`, `organizations` or `authors`, at least
+`min_upvotes`, and none of its `exclude` phrases. Phrases compare as topic keywords do: any
+case, punctuation and a plural "s" ignored, whole words only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sitegen.errors import ConfigError
+from sitegen.fields import TomlFields
+from sitegen.model import Paper
+from sitegen.topics import text_tokens
+
+_KEYS = frozenset(
+    {
+        "name",
+        "slug",
+        "description",
+        "match",
+        "topics",
+        "organizations",
+        "authors",
+        "min_upvotes",
+        "exclude",
+    }
+)
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+CUSTOM_FEED_DAYS = 30  # a custom feed lists the papers it admits of the newest days, so many
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomFeed:
+    slug: str  # its URL name: feeds/<slug>/
+    name: str
+    description: str
+    match: tuple[str, ...] = ()  # phrases; any one of them, in the title, abstract or keywords
+    topics: tuple[str, ...] = ()  # topic slugs; any one of them
+    organizations: tuple[str, ...] = ()  # Hugging Face handles or names, any case
+    authors: tuple[str, ...] = ()  # full names, any case
+    min_upvotes: int | None = None  # a paper with no upvote count never passes it
+    exclude: tuple[str, ...] = ()  # phrases that keep a paper out
+
+    def rules(self) -> tuple[str, ...]:
+        """The feed's rules in words, for its page."""
+        said = (
+            ("mentioning", self.match),
+            ("in the topic", self.topics),
+            ("from", self.organizations),
+            ("by", self.authors),
+            ("not mentioning", self.exclude),
+        )
+        rules = [f"{what} {' or '.join(map(repr, values))}" for what, values in said if values]
+        if self.min_upvotes is not None:
+            rules.insert(
+                len(rules) - bool(self.exclude), f"with at least {self.min_upvotes} upvotes"
+            )
+        return tuple(rules)
+
+    def summary(self) -> str:
+        """The feed's rules as one sentence."""
+        return f"Papers {'; '.join(self.rules())}."
+
+
+def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[CustomFeed, ...]:
+    """The `[[custom_feeds]]` tables of site.toml, each checked; errors name the line."""
+    known_topics = frozenset(topic_slugs)
+    feeds: list[CustomFeed] = []
+    for item in top.tables("custom_feeds"):
+        item.only(_KEYS, "a [[custom_feeds]] table")
+        name = item.required_text("name")
+        slug = item.text_or_none("slug") or _slug_of(name)
+        if not _SLUG.fullmatch(slug) or any(f.slug == slug for f in feeds):
+            raise ConfigError(
+                f"custom feed slug {slug!r} is not a unique lowercase-hyphenated slug",
+                location=item.where_value(slug) if "slug" in item.table else item.where_value(name),
+                hint='give each [[custom_feeds]] its own slug, e.g. slug = "small-models"',
+            )
+        for topic in item.texts("topics"):
+            if topic not in known_topics:
+                raise ConfigError(
+                    f"`topics` names {topic!r}, which is no topic's slug",
+                    location=item.where_value(topic),
+                    hint="use slugs of [[topics]] tables: " + ", ".join(sorted(known_topics)),
+                )
+        feed = CustomFeed(
+            slug=slug,
+            name=name,
+            description=item.text_or_none("description") or "",
+            match=_phrases(item, "match"),
+            topics=item.texts("topics"),
+            organizations=item.texts("organizations"),
+            authors=item.texts("authors"),
+            min_upvotes=item.count("min_upvotes"),
+            exclude=_phrases(item, "exclude"),
+        )
+        if not (feed.match or feed.topics or feed.organizations or feed.authors) and (
+            feed.min_upvotes is None
+        ):
+            raise ConfigError(
+                f"custom feed {name!r} has no rule to choose papers by",
+                location=item.where_value(name),
+                hint='add e.g. match = ["diffusion"], topics = [...] or min_upvotes = 50',
+            )
+        feeds.append(feed)
+    return tuple(feeds)
+
+
+def _phrases(item: TomlFields, key: str) -> tuple[str, ...]:
+    phrases = item.texts(key)
+    for phrase in phrases:
+        if not text_tokens(phrase):
+            raise ConfigError(
+                f"`{key}` holds {phrase!r}, which has no word to match",
+                location=item.where(key),
+                hint=f'{key} = ["a phrase", "a word"]',
+            )
+    return phrases
+
+
+def _slug_of(name: str) -> str:
+    return "-".join(re.findall(r"[a-z0-9]+", name.casefold())) or "feed"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedMatcher:
+    """A custom feed compiled once for matching many papers."""
+
+    feed: CustomFeed
+    match: tuple[str, ...]  # each phrase's words, " "-joined with a space either side
+    exclude: tuple[str, ...]
+    # The first word of each phrase: a text that holds none of them (as any substring of its
+    # lowercase form) cannot match, and need not be split into words (the rebuild budget: a
+    # feed looks at 1,500 papers a day, and splitting them took a second).
+    match_starts: tuple[str, ...]
+    exclude_starts: tuple[str, ...]
+    topics: frozenset[str]
+    organizations: frozenset[str]
+    authors: frozenset[str]
+
+    @classmethod
+    def of(cls, feed: CustomFeed) -> FeedMatcher:
+        return cls(
+            feed,
+            match=tuple(map(_padded, feed.match)),
+            exclude=tuple(map(_padded, feed.exclude)),
+            match_starts=tuple(text_tokens(phrase)[0] for phrase in feed.match),
+            exclude_starts=tuple(text_tokens(phrase)[0] for phrase in feed.exclude),
+            topics=frozenset(feed.topics),
+            organizations=frozenset(_name_key(o) for o in feed.organizations),
+            authors=frozenset(_name_key(a) for a in feed.authors),
+        )
+
+    def admits(self, paper: Paper, topics: tuple[str, ...]) -> bool:
+        """Whether `paper`, of `topics`, passes every rule of the feed."""
+        least = self.feed.min_upvotes
+        if least is not None and (paper.upvotes is None or paper.upvotes < least):
+            return False
+        if self.topics and self.topics.isdisjoint(topics):
+            return False
+        org = paper.organization
+        if self.organizations and (
+            org is None
+            or self.organizations.isdisjoint((_name_key(org.handle), _name_key(org.name)))
+        ):
+            return False
+        if self.authors and self.authors.isdisjoint(map(_name_key, paper.authors)):
+            return False
+        if not (self.match or self.exclude):
+            return True
+        raw = " ".join((paper.title, paper.abstract, *paper.keywords))
+        lowered = raw.casefold()
+        may_match = any(start in lowered for start in self.match_starts)
+        if self.match and not may_match:
+            return False
+        if not (may_match or any(start in lowered for start in self.exclude_starts)):
+            return True  # no exclusion is there, and no phrase to match was asked for
+        text = _padded(raw)
+        if self.match and not any(phrase in text for phrase in self.match):
+            return False
+        return not any(phrase in text for phrase in self.exclude)
+
+
+def _padded(text: str) -> str:
+    return f" {' '.join(text_tokens(text))} "
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def select_papers(
+    matcher: FeedMatcher,
+    newest: Iterable[str],
+    papers: Mapping[str, Paper],
+    topics: Mapping[str, tuple[str, ...]],
+    limit: int,
+) -> tuple[str, ...]:
+    """The newest `limit` papers of `newest` (newest first) that the feed admits."""
+    chosen: list[str] = []
+    for paper_id in newest:
+        if matcher.admits(papers[paper_id], topics[paper_id]):
+            chosen.append(paper_id)
+            if len(chosen) == limit:
+                break
+    return tuple(chosen)

@@ -1,0 +1,98 @@
+"""Weeks and months of featured days, and their top papers by upvotes (pure).
+
+A period is an ISO week (Monday to Sunday) or a calendar month that featured at least one day.
+The period holding the newest day is open: days may still arrive in it, so its ranking may
+change; every older one is closed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from sitegen.model import Appearance
+
+WEEK, MONTH = "week", "month"
+TOP_PAPERS = {WEEK: 20, MONTH: 30}  # papers a period's page and feeds list
+DIGEST_WEEKS = 12  # closed weeks in the weekly digest feed
+
+
+class Period(NamedTuple):
+    kind: str  # WEEK or MONTH
+    first: date
+    last: date  # inclusive
+
+    @property
+    def slug(self) -> str:
+        """ "2026-W47" or "2026-11": the period's URL name."""
+        if self.kind == WEEK:
+            year, week, _ = self.first.isocalendar()
+            return f"{year}-W{week:02d}"
+        return f"{self.first.year}-{self.first.month:02d}"
+
+    @property
+    def name(self) -> str:
+        """ "Week 47 of 2026 (Nov 16 to 22)" or "November 2026"."""
+        if self.kind == MONTH:
+            return self.first.strftime("%B %Y")
+        year, week, _ = self.first.isocalendar()
+        start, end = f"{self.first:%b} {self.first.day}", f"{self.last.day}"
+        if self.last.month != self.first.month:
+            end = f"{self.last:%b} {self.last.day}"
+        return f"Week {week} of {year} ({start} to {end})"
+
+    def holds(self, day: date) -> bool:
+        return self.first <= day <= self.last
+
+
+def period_of(day: date, kind: str) -> Period:
+    """The week or month `day` falls in."""
+    if kind == WEEK:
+        monday = day - timedelta(days=day.weekday())
+        return Period(WEEK, monday, monday + timedelta(days=6))
+    first = day.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return Period(MONTH, first, following - timedelta(days=1))
+
+
+class PeriodListing(NamedTuple):
+    """A period and the papers its days featured."""
+
+    period: Period
+    papers: tuple[str, ...]  # every paper featured in it, once, by its first day there and rank
+    open: bool  # it holds the newest day: more days may still come
+
+
+def periods(days: Iterable[tuple[date, tuple[str, ...]]], kind: str) -> tuple[PeriodListing, ...]:
+    """The periods of `kind` of the featured `days` ((day, papers in rank order), newest first),
+    newest first."""
+    found: dict[Period, dict[str, None]] = {}
+    for day, papers in sorted(days):  # oldest first: a paper counts from its first day here
+        found.setdefault(period_of(day, kind), {}).update(dict.fromkeys(papers))
+    newest = max(found, default=None)
+    return tuple(
+        PeriodListing(period, tuple(papers), period == newest)
+        for period, papers in sorted(found.items(), reverse=True)
+    )
+
+
+def rank_by_upvotes(papers: Iterable[str], upvotes: Mapping[str, int | None]) -> tuple[str, ...]:
+    """`papers` (in the order they were featured) by upvotes, most first. Ties keep the
+    featured order; papers with no upvote count (text listings may lack one) come last."""
+    order = {paper_id: i for i, paper_id in enumerate(papers)}
+    return tuple(
+        sorted(
+            order,
+            key=lambda paper_id: (
+                upvotes[paper_id] is None,
+                -(upvotes[paper_id] or 0),
+                order[paper_id],
+            ),
+        )
+    )
+
+
+def first_in(period: Period, appearances: Iterable[Appearance]) -> Appearance:
+    """A paper's first appearance in `period` (it has one): when a period's feed dates it."""
+    return next(a for a in appearances if period.holds(a.day))

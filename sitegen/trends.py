@@ -1,0 +1,146 @@
+"""Topic trends: papers per month, drawn at build time as inline SVG (pure).
+
+The drawings are numbers for the templates (bar boxes, a polyline's points): no script, no
+markup made here, so the templates escape every text they show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from sitegen.model import Appearance
+
+TREND_MONTHS = 24  # months a chart shows, the newest last
+RECENT_MONTHS = 3  # "rising" compares this many closed months with as many before them
+RISING_SHARE = 1.5  # ... and needs this many times as many papers
+RISING_LEAST = 3  # ... and at least this many papers in the recent months
+RISING_RULE = (
+    f"Rising: at least {RISING_LEAST} papers in the last {RECENT_MONTHS} full months, and at "
+    f"least {RISING_SHARE:g} times as many as in the {RECENT_MONTHS} months before them."
+)
+
+
+class Trend(NamedTuple):
+    """A topic's papers per month, each counted in the month that first featured it."""
+
+    last_month: date  # the first day of the newest month, which is still open
+    counts: tuple[int, ...]  # per month, oldest first, ending with `last_month`
+
+    def months(self) -> tuple[date, ...]:
+        first = _month_index(self.last_month) - len(self.counts) + 1
+        return tuple(_month(first + i) for i in range(len(self.counts)))
+
+    @property
+    def rising(self) -> bool:
+        """Its last RECENT_MONTHS closed months against the as many before (see RISING_RULE)."""
+        closed = self.counts[:-1]
+        recent = sum(closed[-RECENT_MONTHS:])
+        before = sum(closed[-2 * RECENT_MONTHS : -RECENT_MONTHS])
+        return recent >= RISING_LEAST and recent >= RISING_SHARE * before
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def trend(
+    papers: Iterable[str], appearances: Mapping[str, tuple[Appearance, ...]], newest: date
+) -> Trend:
+    """The trend of `papers` over the TREND_MONTHS up to `newest`'s month."""
+    last = _month_index(newest)
+    counts = [0] * TREND_MONTHS
+    ages: dict[date, int] = {}  # by day: a topic's papers share few days (planning, at 50k)
+    for paper_id in papers:
+        day = appearances[paper_id][0].day
+        age = ages.get(day)
+        if age is None:
+            age = ages[day] = last - _month_index(day)
+        if 0 <= age < TREND_MONTHS:
+            counts[TREND_MONTHS - 1 - age] += 1
+    return Trend(_month(last), tuple(counts))
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    x: float
+    y: float
+    height: float
+    month: str  # "Nov 2026"
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart:
+    """A bar per month: the SVG's boxes, and the same numbers as a table's rows."""
+
+    width: int
+    height: int
+    bar_width: int
+    bars: tuple[Bar, ...]
+    summary: str  # what the chart shows, in words: its accessible description
+
+    @property
+    def baseline(self) -> int:
+        return self.height - 1
+
+
+_BAR, _GAP, _CHART_HEIGHT = 10, 3, 60
+
+
+def bar_chart(trend: Trend) -> BarChart:
+    """`trend` as bars scaled to the busiest month."""
+    peak = max(trend.counts) or 1
+    bars = tuple(
+        Bar(
+            x=i * (_BAR + _GAP),
+            y=round(_CHART_HEIGHT - 1 - height, 1),
+            height=height,
+            month=f"{month:%b %Y}",
+            count=count,
+        )
+        for i, (month, count) in enumerate(zip(trend.months(), trend.counts, strict=True))
+        for height in (round((_CHART_HEIGHT - 2) * count / peak, 1),)
+    )
+    total = sum(trend.counts)
+    busiest = max(bars, key=lambda b: b.count)
+    summary = (
+        f"{total} paper{'s' if total != 1 else ''} from {bars[0].month} to {bars[-1].month} "
+        f"(so far); the busiest month was {busiest.month} with {busiest.count}."
+        if total
+        else f"No papers from {bars[0].month} to {bars[-1].month}."
+    )
+    return BarChart(
+        width=len(bars) * (_BAR + _GAP) - _GAP,
+        height=_CHART_HEIGHT,
+        bar_width=_BAR,
+        bars=bars,
+        summary=summary,
+    )
+
+
+_SPARK_STEP, _SPARK_HEIGHT = 4, 20
+
+
+@dataclass(frozen=True, slots=True)
+class Sparkline:
+    width: int
+    height: int
+    points: str  # an SVG polyline's points: numbers only
+
+
+def sparkline(trend: Trend) -> Sparkline:
+    """`trend` as a small line, scaled to its busiest month."""
+    peak = max(trend.counts) or 1
+    points = " ".join(
+        f"{i * _SPARK_STEP},{round(_SPARK_HEIGHT - 1 - (_SPARK_HEIGHT - 2) * c / peak, 1):g}"
+        for i, c in enumerate(trend.counts)
+    )
+    width = (len(trend.counts) - 1) * _SPARK_STEP
+    return Sparkline(width=width, height=_SPARK_HEIGHT, points=points)

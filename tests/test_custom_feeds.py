@@ -1,0 +1,146 @@
+"""Custom feeds: `[[custom_feeds]]` of site.toml, checked like every other key, and the papers
+each admits."""
+
+from __future__ import annotations
+
+import pytest
+
+from sitegen.config import parse_config
+from sitegen.custom_feeds import CustomFeed, FeedMatcher
+from sitegen.errors import ConfigError
+from sitegen.model import Organization, Paper
+from tests.conftest import REPO
+
+SITE_TOML = (REPO / "site.toml").read_text()
+HEAD = 'title = "T"\ndescription = "D"\nbase_url = "https://example.org/"\n'
+TOPICS = '[[topics]]\nslug = "rl"\nname = "RL"\nkeywords = ["reinforcement learning"]\n'
+
+
+def _parse(feeds: str) -> tuple[CustomFeed, ...]:
+    return parse_config(HEAD + feeds + TOPICS, source="site.toml").custom_feeds
+
+
+def _error_line(feeds: str) -> tuple[str, int | None]:
+    text = HEAD + feeds + TOPICS
+    with pytest.raises(ConfigError) as error:
+        parse_config(text, source="site.toml")
+    return str(error.value), error.value.location.line if error.value.location else None
+
+
+def test_the_bundled_site_toml_has_working_examples() -> None:
+    feeds = parse_config(SITE_TOML, source="site.toml").custom_feeds
+    assert [f.slug for f in feeds] == ["diffusion-models", "upvoted-llm"]
+    assert feeds[1].topics == ("llm", "reasoning", "agents") and feeds[1].min_upvotes == 3
+
+
+def test_a_feed_reads_every_rule_and_derives_its_slug_from_its_name() -> None:
+    (feed,) = _parse(
+        "[[custom_feeds]]\n"
+        'name = "Small Models, Big Labs!"\n'
+        'match = ["small language model", "SLM"]\n'
+        'topics = ["rl"]\n'
+        'organizations = ["google"]\n'
+        'authors = ["Ada Lovelace"]\n'
+        "min_upvotes = 10\n"
+        'exclude = ["survey"]\n'
+    )
+    assert feed == CustomFeed(
+        slug="small-models-big-labs",
+        name="Small Models, Big Labs!",
+        description="",
+        match=("small language model", "SLM"),
+        topics=("rl",),
+        organizations=("google",),
+        authors=("Ada Lovelace",),
+        min_upvotes=10,
+        exclude=("survey",),
+    )
+    assert feed.summary() == (
+        "Papers mentioning 'small language model' or 'SLM'; in the topic 'rl'; from 'google'; "
+        "by 'Ada Lovelace'; with at least 10 upvotes; not mentioning 'survey'."
+    )
+
+
+@pytest.mark.parametrize(
+    ("feeds", "message", "line"),
+    [
+        (
+            '[[custom_feeds]]\nname = "A"\nmatch = ["x"]\nkeyword = ["y"]\n',
+            "unknown key `keyword`",
+            7,
+        ),
+        ('[[custom_feeds]]\nname = "A"\nmatch = "x"\n', "`match` must be an array of strings", 6),
+        ('[[custom_feeds]]\nname = "A"\ntopics = ["robots"]\n', "'robots', which is no topic", 6),
+        ('[[custom_feeds]]\nname = "A"\nmin_upvotes = -1\n', "`min_upvotes` must be a whole", 6),
+        ('[[custom_feeds]]\nname = "A"\nexclude = ["x"]\n', "has no rule to choose papers", 5),
+        ('[[custom_feeds]]\nname = "A"\nmatch = ["--"]\n', "has no word to match", 6),
+        ('[[custom_feeds]]\nname = "A"\nslug = "No Way"\nmatch = ["x"]\n', "'No Way' is not", 6),
+        ('[[custom_feeds]]\nmatch = ["x"]\n', "required key `name` is missing", None),
+        # The second feed's mistakes name the second feed's lines.
+        (
+            '[[custom_feeds]]\nname = "A"\nmatch = ["x"]\n\n'
+            '[[custom_feeds]]\nname = "A"\nmatch = ["y"]\n',
+            "'a' is not a unique",
+            9,
+        ),
+        (
+            '[[custom_feeds]]\nname = "A"\nmin_upvotes = 1\n\n'
+            '[[custom_feeds]]\nname = "B"\nmin_upvotes = "many"\n',
+            "`min_upvotes` must be a whole",
+            10,
+        ),
+    ],
+)
+def test_a_bad_rule_is_refused_with_its_line(feeds: str, message: str, line: int | None) -> None:
+    said, where = _error_line(feeds)
+    assert message in said
+    assert where == line
+
+
+def _paper(**fields: object) -> Paper:
+    paper = Paper(
+        id="p",
+        title="Diffusion Models for Robots",
+        abstract="We train a diffusion policy. It is not a survey of flow matching.",
+        keywords=("denoising",),
+        authors=("Ada Lovelace", "Alan Turing"),
+        organization=Organization(handle="google", name="Google"),
+        upvotes=12,
+    )
+    return Paper(**{**{f: getattr(paper, f) for f in paper.__slots__}, **fields})  # type: ignore[arg-type]
+
+
+def _admits(paper: Paper, **rules: object) -> bool:
+    """Whether a feed of `rules` admits `paper`, whose topics are ("rl",)."""
+    feed = CustomFeed(slug="f", name="F", description="", **rules)  # type: ignore[arg-type]
+    return FeedMatcher.of(feed).admits(paper, ("rl",))
+
+
+def test_phrases_match_whole_words_in_any_case_and_plural() -> None:
+    paper = _paper()
+    assert _admits(paper, match=("DIFFUSION MODEL",))  # "Models" in the title
+    assert _admits(paper, match=("denoising",))  # a source keyword
+    assert _admits(paper, match=("nothing", "diffusion policy"))  # any one, abstract
+    assert not _admits(paper, match=("models for robotics", "robot learning"))
+    assert not _admits(paper, match=("fusion",))  # not inside a word
+
+
+def test_every_rule_given_must_pass_and_exclusions_win() -> None:
+    paper = _paper()
+    assert _admits(paper, match=("diffusion",), topics=("rl",), min_upvotes=12)
+    assert not _admits(paper, match=("diffusion",), exclude=("survey",))
+    assert not _admits(paper, topics=("rl",), exclude=("Surveys",))  # exclusions alone
+    assert _admits(paper, topics=("rl",), exclude=("review",))
+    assert not _admits(paper, match=("diffusion",), topics=("vision",))
+    assert not _admits(paper, min_upvotes=13)
+    assert _admits(_paper(upvotes=0), min_upvotes=0)
+    assert not _admits(_paper(upvotes=None), min_upvotes=0)  # no count is no evidence
+
+
+def test_organizations_by_handle_or_name_and_authors_by_full_name() -> None:
+    paper = _paper()
+    assert _admits(paper, organizations=("GOOGLE",))
+    assert _admits(paper, organizations=("Meta", "google"))
+    assert not _admits(_paper(organization=None), organizations=("google",))
+    assert _admits(paper, authors=("alan  turing",))
+    assert not _admits(paper, authors=("Turing",))

@@ -1,0 +1,81 @@
+"""Weeks, months and their top papers; topic trends (the pure core of /top/ and /topics/)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sitegen.model import Appearance
+from sitegen.periods import MONTH, WEEK, Period, period_of, periods, rank_by_upvotes
+from sitegen.trends import TREND_MONTHS, Trend, bar_chart, sparkline, trend
+
+
+def test_a_week_runs_monday_to_sunday_and_is_named_by_its_iso_year() -> None:
+    week = period_of(date(2026, 1, 1), WEEK)  # a Thursday: ISO week 1 of 2026 starts in 2025
+    assert week == Period(WEEK, date(2025, 12, 29), date(2026, 1, 4))
+    assert week.slug == "2026-W01"
+    assert week.name == "Week 1 of 2026 (Dec 29 to Jan 4)"
+    assert period_of(date(2026, 11, 22), WEEK).name == "Week 47 of 2026 (Nov 16 to 22)"
+
+
+def test_a_month_holds_its_last_day() -> None:
+    february = period_of(date(2028, 2, 10), MONTH)
+    assert february == Period(MONTH, date(2028, 2, 1), date(2028, 2, 29))
+    assert (february.slug, february.name) == ("2028-02", "February 2028")
+    assert period_of(date(2026, 12, 31), MONTH).last == date(2026, 12, 31)
+
+
+def test_only_the_period_of_the_newest_day_is_open() -> None:
+    days = [
+        (date(2026, 11, 23), ("c", "a")),  # Monday: a new week, same month
+        (date(2026, 11, 22), ("a", "b")),
+        (date(2026, 11, 16), ("d",)),
+    ]
+    weeks = periods(days, WEEK)
+    assert [(p.period.slug, p.open) for p in weeks] == [("2026-W48", True), ("2026-W47", False)]
+    assert weeks[1].papers == ("d", "a", "b")  # featured order: first day first, then rank
+    (month,) = periods(days, MONTH)
+    assert month.open and month.papers == ("d", "a", "b", "c")  # each paper once
+
+
+def test_ranking_is_by_upvotes_ties_in_featured_order_and_unknown_counts_last() -> None:
+    upvotes = {"a": 5, "b": None, "c": 9, "d": 5, "e": 0}
+    assert rank_by_upvotes(("a", "b", "c", "d", "e"), upvotes) == ("c", "a", "d", "e", "b")
+    assert rank_by_upvotes(("d", "b", "a"), upvotes) == ("d", "a", "b")
+
+
+def _appearances(*days: date) -> dict[str, tuple[Appearance, ...]]:
+    return {f"p{i}": (Appearance(day=d, rank=1),) for i, d in enumerate(days)}
+
+
+def test_a_trend_counts_each_paper_in_the_month_that_first_featured_it() -> None:
+    seen = _appearances(date(2026, 11, 2), date(2026, 11, 20), date(2026, 9, 1), date(2020, 1, 1))
+    found = trend(seen, seen, date(2026, 11, 22))
+    assert found.last_month == date(2026, 11, 1) and len(found.counts) == TREND_MONTHS
+    assert found.counts[-1] == 2 and found.counts[-3] == 1 and sum(found.counts) == 3
+    assert found.months()[0] == date(2024, 12, 1) and found.months()[-1] == date(2026, 11, 1)
+
+
+def test_rising_compares_the_last_three_closed_months_with_the_three_before() -> None:
+    def rising(counts: tuple[int, ...]) -> bool:
+        return Trend(date(2026, 11, 1), counts).rising
+
+    assert rising((1, 1, 1, 2, 2, 2, 0))  # 6 against 3; the open month does not count
+    assert not rising((2, 2, 1, 2, 2, 2, 50))  # 6 against 5: not half again as many
+    assert not rising((0, 0, 0, 1, 0, 1, 0))  # from nothing, but only 2 papers
+    assert rising((0, 0, 0, 0, 0, 3, 0))
+
+
+def test_charts_are_scaled_to_the_busiest_month_and_say_it_in_words() -> None:
+    counts = (0,) * (TREND_MONTHS - 3) + (4, 2, 1)
+    chart = bar_chart(Trend(date(2026, 11, 1), counts))
+    assert len(chart.bars) == TREND_MONTHS and chart.bars[-3].height == chart.height - 2
+    assert chart.bars[-2].height == (chart.height - 2) / 2
+    assert all(b.y + b.height == chart.baseline for b in chart.bars)
+    assert chart.summary == (
+        "7 papers from Dec 2024 to Nov 2026 (so far); the busiest month was Sep 2026 with 4."
+    )
+    empty = bar_chart(Trend(date(2026, 11, 1), (0,) * TREND_MONTHS))
+    assert empty.summary == "No papers from Dec 2024 to Nov 2026."
+    line = sparkline(Trend(date(2026, 11, 1), counts))
+    assert len(line.points.split()) == TREND_MONTHS
+    assert line.points.startswith("0,19 ") and line.points.endswith(" 84,1 88,10 92,14.5")
