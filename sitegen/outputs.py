@@ -279,6 +279,17 @@ class FeedsPage(NamedTuple):
         yield r.pages.feeds_page()
 
 
+class SearchPage(NamedTuple):
+    """The search page; its results come from the search index (sitegen.search)."""
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        yield Output((routes.search().path,), SearchPage())
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.search_page()
+
+
 class Opml(NamedTuple):
     """The standing feeds as OPML, to subscribe to all at once."""
 
@@ -390,7 +401,7 @@ class RobotsTxt(NamedTuple):
 KINDS = (
     StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
-    SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
+    SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt, SearchPage,
 )  # fmt: skip
 FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed)  # counted as feeds in a build's report
 
