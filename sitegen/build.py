@@ -83,7 +83,8 @@ class BuildReport:
     written: PublishReport  # files whose bytes changed
     removed: int  # files of the last build that the site no longer has
     full: bool  # rendered into a fresh directory and swapped in
-    search_index: PendingIndex | None  # None: the search index is up to date
+    search_index: PendingIndex | None  # to make and publish; None: up to date or made
+    search_indexed: int | None = None  # papers of the index made in this build, if one was
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +103,14 @@ def build_site(
     on_progress: Callable[[int], None] = lambda files: None,
     clean: bool = False,
     jobs: int | None = None,
+    search: bool = True,
 ) -> BuildReport:
     """Read the content, render what changed since the last build, and publish it as `out`.
 
     `clean` ignores and replaces every cache: a true cold build. `jobs` is the number of
     worker processes (default: one per core when there is enough work to repay starting them).
+    `search` makes the search index too, when it is out of date, in the same publish; without
+    it the report says which index to make (`publish_search_index`).
     """
     templates = root / TEMPLATES_DIR
     template_environment(templates)  # a missing templates/ fails before any work
@@ -144,8 +148,8 @@ def build_site(
             known = previous.files
             dirty = [o for o, key in planned if any(_key(known, p) != key for p in o.paths)]
         api_records = _api_records(root, site, routes, states, reuse=not clean)
-        search = _search_records(root, site, routes, states, reuse=not clean)
-        pending = _pending_index(search, previous)
+        records = _search_records(root, site, routes, states, reuse=not clean)
+        pending = _pending_index(records, previous)
         counted = len(outputs)
         if previous is not None:  # the index's files stay as they are until it is published
             outputs |= {p: entry[0] for p, entry in previous.files.items() if _in_index(p)}
@@ -156,6 +160,11 @@ def build_site(
             for rendered, report in _render(dirty, job, staging, workers):
                 on_progress(rendered)
                 written += report
+            if search and pending is not None:  # in the same transaction as the pages
+                with _made_search_index(pending, out) as made:
+                    written += _stage_search_index(
+                        made, pending.key, out, staging, outputs, previous
+                    )
             return written
 
         with _write_errors_reported(out):
@@ -172,47 +181,67 @@ def build_site(
         written=written,
         removed=removed,
         full=previous is None,
-        search_index=pending,
+        search_index=None if search else pending,
+        search_indexed=len(pending.records) if search and pending is not None else None,
     )
 
 
 def publish_search_index(out: Path, pending: PendingIndex) -> None:
-    """Make the search index and move it into the site `out` as one transaction, replacing
-    the previous index's files; the pages are not touched.
-
-    The index is made outside the site's lock, so a preview rebuilds its pages meanwhile
-    (issue #16: `sitegen serve` shows an edit without waiting for the index).
-    """
+    """Make the search index and move it into the site `out` as one transaction of its own,
+    replacing the previous index's files; the pages are not touched. It is made outside the
+    site's lock (`sitegen serve`: an edit shows without waiting for the index, issue #16)."""
     out = output_directory(out).absolute()
+    with _made_search_index(pending, out) as made, exclusive(out), _write_errors_reported(out):
+        record = read_record(out)
+        if record is None:
+            return  # the site is gone or was never built: nothing to index
+        previous = previous_build(record, changed_files(out, record))
+        outputs = {p: entry[0] for p, entry in record.items()}
+        paths: list[str] = []
+
+        def write(staging: Path) -> PublishReport:
+            written = _stage_search_index(made, pending.key, out, staging, outputs, previous)
+            paths.extend(p for p in outputs if _in_index(p))
+            return written
+
+        update(write, out, outputs, previous=previous, rendered=paths)
+
+
+@contextmanager
+def _made_search_index(pending: PendingIndex, out: Path) -> Iterator[Path]:
+    """The index of `pending`, made in a directory beside `out` that is removed afterwards."""
     work = out.with_name(f".{out.name}.search-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     try:
         write_search_index([SearchRecord.decoded(line) for line in pending.records], work)
-        made = sorted(p.relative_to(work).as_posix() for p in work.rglob("*") if p.is_file())
-        with exclusive(out), _write_errors_reported(out):
-            record = read_record(out)
-            if record is None:
-                return  # the site is gone or was never built: nothing to index
-            previous = previous_build(record, changed_files(out, record))
-            paths = [f"{INDEX_DIR}/{name}" for name in made]
-            outputs = {p: entry[0] for p, entry in record.items() if not _in_index(p)}
-            outputs |= dict.fromkeys(paths, pending.key)
-
-            def write(staging: Path) -> PublishReport:
-                written = PublishReport(files=0, bytes=0)
-                for name, path in zip(made, paths, strict=True):
-                    source = work / name
-                    if _already_published(source, out / path, previous, path):
-                        continue
-                    target = staging / path
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    written += PublishReport(files=1, bytes=source.stat().st_size)
-                    source.replace(target)
-                return written
-
-            update(write, out, outputs, previous=previous, rendered=paths)
+        yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _stage_search_index(
+    made: Path,
+    key: str,
+    out: Path,
+    staging: Path,
+    outputs: dict[str, str],
+    previous: PreviousBuild | None,
+) -> PublishReport:
+    """Move the index `made` into `staging` (but the files `out` holds already) and put its
+    files in `outputs` in place of the previous index's."""
+    for path in [p for p in outputs if _in_index(p)]:
+        del outputs[path]
+    written = PublishReport(files=0, bytes=0)
+    for source in sorted(p for p in made.rglob("*") if p.is_file()):
+        path = f"{INDEX_DIR}/{source.relative_to(made).as_posix()}"
+        outputs[path] = key
+        if previous is not None and _already_published(source, out / path, previous, path):
+            continue
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written += PublishReport(files=1, bytes=source.stat().st_size)
+        source.replace(target)
+    return written
 
 
 def _in_index(path: str) -> bool:

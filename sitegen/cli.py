@@ -278,6 +278,9 @@ def _refresh_search_index(out: Path, report: BuildReport) -> None:
     """Make and publish the search index after the pages, saying how long it took."""
     from sitegen.build import publish_search_index
 
+    if report.search_indexed is not None:
+        print(f"  search index: {report.search_indexed} papers indexed, published with the pages")
+        return
     if report.search_index is None:
         print("  search index: up to date")
         return
@@ -345,7 +348,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         try:
             with without_cycle_collection():
-                report = build_site(root, load_config(root), out=out)
+                report = build_site(root, load_config(root), out=out, search=False)
         except SitegenError as error:  # keep serving the last good site
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
             return
@@ -354,7 +357,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         index_in_background(report)
 
     config = load_config(root)
-    report = build_site(root, config, out=out)  # a broken site is an error before serving
+    # a broken site is an error before serving
+    report = build_site(root, config, out=out, search=False)
     index_in_background(report)
     # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
     signal.signal(signal.SIGTERM, _raise_interrupt)

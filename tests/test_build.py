@@ -223,7 +223,9 @@ def test_worker_processes_build_the_same_bytes(
     assert tree_bytes(alone) == tree_bytes(pooled)
     lines = [line for line in capsys.readouterr().out.splitlines() if "search index" not in line]
     assert [line.split(" into ")[0] for line in lines[0::2]] == ["built 488 pages and 67 feeds"] * 2
-    assert lines[1] == lines[3] == "  all 563 files rendered and 563 written (8.5 MB): a full build"
+    # written: the pages and feeds, and the files of the search index
+    written = "  all 563 files rendered and 1030 written (9.4 MB): a full build"
+    assert lines[1] == lines[3] == written
 
 
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(

@@ -217,3 +217,5 @@ def test_search_works_from_sitegen_serve_at_the_root(
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()
