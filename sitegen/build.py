@@ -21,6 +21,7 @@ import hashlib
 import multiprocessing
 import os
 import pickle
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -49,6 +50,7 @@ from sitegen.outputs import (
 )
 from sitegen.pages import AbstractHTML, api_record
 from sitegen.publish import (
+    PreviousBuild,
     PublishReport,
     changed_files,
     check_output,
@@ -61,6 +63,7 @@ from sitegen.publish import (
     update,
     write_artifacts,
 )
+from sitegen.search import INDEX_DIR, SearchRecord, index_key, search_record, write_search_index
 from sitegen.site import Site, TopicAssigner, assemble_site, assign_all_topics
 from sitegen.store import (
     PaperFiles,
@@ -88,6 +91,16 @@ class BuildReport:
     written: PublishReport  # files whose bytes changed
     removed: int  # files of the last build that the site no longer has
     full: bool  # rendered into a fresh directory and swapped in
+    search_index: PendingIndex | None  # to make and publish; None: up to date or made
+    search_indexed: int | None = None  # papers of the index made in this build, if one was
+
+
+@dataclass(frozen=True, slots=True)
+class PendingIndex:
+    """A search index to make and publish (`publish_search_index`) after the pages."""
+
+    records: tuple[str, ...]  # every paper's SearchRecord, encoded, in the site's order
+    key: str  # what the index is made from (search.index_key)
 
 
 def build_site(
@@ -98,11 +111,14 @@ def build_site(
     on_progress: Callable[[int], None] = lambda files: None,
     clean: bool = False,
     jobs: int | None = None,
+    search: bool = True,
 ) -> BuildReport:
     """Read the content, render what changed since the last build, and publish it as `out`.
 
     `clean` ignores and replaces every cache: a true cold build. `jobs` is the number of
     worker processes (default: one per core when there is enough work to repay starting them).
+    `search` makes the search index too, when it is out of date, in the same publish; without
+    it the report says which index to make (`publish_search_index`).
     """
     templates = root / TEMPLATES_DIR
     template_environment(templates)  # a missing templates/ fails before any work
@@ -140,6 +156,11 @@ def build_site(
             known = previous.files
             dirty = [o for o, key in planned if any(_key(known, p) != key for p in o.paths)]
         api_records = _api_records(root, site, routes, states, reuse=not clean)
+        records = _search_records(root, site, routes, states, reuse=not clean)
+        pending = _pending_index(records, previous)
+        counted = len(outputs)
+        if previous is not None:  # the index's files stay as they are until it is published
+            outputs |= {p: entry[0] for p, entry in previous.files.items() if _in_index(p)}
         job = _RenderJob(site, templates, None if previous is None else out)
 
         def write(staging: Path) -> PublishReport:
@@ -147,6 +168,11 @@ def build_site(
             for rendered, report in _render(dirty, job, api_records, staging, workers):
                 on_progress(rendered)
                 written += report
+            if search and pending is not None:  # in the same transaction as the pages
+                with _made_search_index(pending, out) as made:
+                    written += _stage_search_index(
+                        made, pending.key, out, staging, outputs, previous
+                    )
             return written
 
         with _write_errors_reported(out):
@@ -158,12 +184,116 @@ def build_site(
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
         feeds=sum(len(o.paths) for o, _ in planned if isinstance(o.inputs, FEEDS)),
-        files=len(outputs),
+        files=counted,
         rendered=sum(len(o.paths) for o in dirty),
         written=written,
         removed=removed,
         full=previous is None,
+        search_index=None if search else pending,
+        search_indexed=len(pending.records) if search and pending is not None else None,
     )
+
+
+def publish_search_index(out: Path, pending: PendingIndex) -> None:
+    """Make the search index and move it into the site `out` as one transaction of its own,
+    replacing the previous index's files; the pages are not touched. It is made outside the
+    site's lock (`sitegen serve`: an edit shows without waiting for the index, issue #16)."""
+    out = output_directory(out).absolute()
+    with _made_search_index(pending, out) as made, exclusive(out), _write_errors_reported(out):
+        record = read_record(out)
+        if record is None:
+            return  # the site is gone or was never built: nothing to index
+        previous = previous_build(record, changed_files(out, record))
+        outputs = {p: entry[0] for p, entry in record.items()}
+        paths: list[str] = []
+
+        def write(staging: Path) -> PublishReport:
+            written = _stage_search_index(made, pending.key, out, staging, outputs, previous)
+            paths.extend(p for p in outputs if _in_index(p))
+            return written
+
+        update(write, out, outputs, previous=previous, rendered=paths)
+
+
+@contextmanager
+def _made_search_index(pending: PendingIndex, out: Path) -> Iterator[Path]:
+    """The index of `pending`, made in a directory beside `out` that is removed afterwards."""
+    work = out.with_name(f".{out.name}.search-{os.getpid()}")
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        write_search_index([SearchRecord.decoded(line) for line in pending.records], work)
+        yield work
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _stage_search_index(
+    made: Path,
+    key: str,
+    out: Path,
+    staging: Path,
+    outputs: dict[str, str],
+    previous: PreviousBuild | None,
+) -> PublishReport:
+    """Move the index `made` into `staging` (but the files `out` holds already) and put its
+    files in `outputs` in place of the previous index's."""
+    for path in [p for p in outputs if _in_index(p)]:
+        del outputs[path]
+    written = PublishReport(files=0, bytes=0)
+    for source in sorted(p for p in made.rglob("*") if p.is_file()):
+        path = f"{INDEX_DIR}/{source.relative_to(made).as_posix()}"
+        outputs[path] = key
+        if previous is not None and _already_published(source, out / path, previous, path):
+            continue
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        written += PublishReport(files=1, bytes=source.stat().st_size)
+        source.replace(target)
+    return written
+
+
+def _in_index(path: str) -> bool:
+    return path.startswith(f"{INDEX_DIR}/")
+
+
+_CONTENT_NAMED = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
+
+
+def _already_published(made: Path, published: Path, previous: PreviousBuild, path: str) -> bool:
+    """Whether the site holds these bytes at this path as the last build left them. Pagefind
+    names its chunks by a digest of their content, so for those the name tells: after a new
+    day most of 50,000 fragments are unchanged, and are neither read nor moved again."""
+    if path not in previous.files:
+        return False
+    if path.endswith(_CONTENT_NAMED):
+        return True
+    return published.read_bytes() == made.read_bytes()
+
+
+def _search_records(
+    root: Path, site: Site, routes: Routes, states: Mapping[str, str], *, reuse: bool
+) -> list[str]:
+    """Every paper's search record, encoded, in the site's order; kept by the paper's state
+    and the topics' names, as the API records are (a record reads the paper's file)."""
+    cache = KeyedCache(root, "search-records", reuse=reuse)
+    names = hashlib.blake2b(repr(site.config.topics).encode(), digest_size=8).hexdigest()
+    keys = [f"{names}:{states[paper_id]}" for paper_id in site.ids]
+    records = [
+        cache.values.get(key) or search_record(site, routes, paper_id).encoded()
+        for paper_id, key in zip(site.ids, keys, strict=True)
+    ]
+    cache.save(dict(zip(keys, records, strict=True)))
+    return records
+
+
+def _pending_index(records: list[str], previous: PreviousBuild | None) -> PendingIndex | None:
+    """The index to make, unless the site holds it already, whole and untouched."""
+    key = index_key(records)
+    if previous is not None:
+        index = [p for p in previous.recorded if _in_index(p)]
+        if index and all(_key(previous.files, p) == key for p in index):
+            return None
+    return PendingIndex(records=tuple(records), key=key)
 
 
 @contextmanager

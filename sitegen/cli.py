@@ -10,6 +10,7 @@ import os
 import signal
 import stat
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -267,9 +268,27 @@ def _run_build(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
     print(f"  {_build_changes(report)}")
+    _refresh_search_index(out, report)
     if args.topics_report or args.topics_before:
         _print_topics_report(root, config, args.topics_before)
     return EXIT_OK
+
+
+def _refresh_search_index(out: Path, report: BuildReport) -> None:
+    """Make and publish the search index after the pages, saying how long it took."""
+    from sitegen.build import publish_search_index
+
+    if report.search_indexed is not None:
+        print(f"  search index: {report.search_indexed} papers indexed, published with the pages")
+        return
+    if report.search_index is None:
+        print("  search index: up to date")
+        return
+    started = time.perf_counter()
+    publish_search_index(out, report.search_index)
+    elapsed = time.perf_counter() - started
+    papers = len(report.search_index.records)
+    print(f"  search index: {papers} papers indexed in {elapsed:.2f} s", flush=True)
 
 
 def _print_topics_report(root: Path, config: SiteConfig, before: Path | None) -> None:
@@ -306,20 +325,41 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     root: Path = args.root
     out = root / "public"
+    # The search index is made after the pages, in the background, newest build's only: an
+    # edit shows as soon as its pages are published (issue #16).
+    # Daemon threads: Ctrl-C never waits for an index (its leftovers are cleared next time).
+    one_at_a_time = threading.Lock()
+    latest = [0]
+
+    def refresh_search_index(report: BuildReport, build: int) -> None:
+        with one_at_a_time:
+            if build != latest[0]:
+                return  # a newer build's index is on its way
+            try:
+                _refresh_search_index(out, report)
+            except SitegenError as error:
+                print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
+
+    def index_in_background(report: BuildReport) -> None:
+        latest[0] += 1
+        threading.Thread(target=refresh_search_index, args=(report, latest[0]), daemon=True).start()
 
     def rebuild() -> None:
         started = time.perf_counter()
         try:
             with without_cycle_collection():
-                report = build_site(root, load_config(root), out=out)
+                report = build_site(root, load_config(root), out=out, search=False)
         except SitegenError as error:  # keep serving the last good site
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
             return
         elapsed = time.perf_counter() - started
         print(f"rebuilt in {elapsed:.2f} s: {_build_changes(report)}", flush=True)
+        index_in_background(report)
 
     config = load_config(root)
-    build_site(root, config, out=out)  # a broken site is an error before serving
+    # a broken site is an error before serving
+    report = build_site(root, config, out=out, search=False)
+    index_in_background(report)
     # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:

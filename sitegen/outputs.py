@@ -320,6 +320,17 @@ class FeedsPage(NamedTuple):
         yield r.pages.feeds_page()
 
 
+class SearchPage(NamedTuple):
+    """The search page; its results come from the search index (sitegen.search)."""
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        yield Output((routes.search().path,), SearchPage())
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.search_page()
+
+
 class Opml(NamedTuple):
     """The standing feeds as OPML, to subscribe to all at once."""
 
@@ -595,6 +606,7 @@ KINDS = (
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
     SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
     TopPage, TopFeed, TopIndex, WeeklyDigestFeed, CustomFeedPage, CustomFeedFeed,
+    SearchPage,
 )  # fmt: skip
 # counted as feeds in a build's report
 FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed, TopFeed, WeeklyDigestFeed, CustomFeedFeed)

@@ -137,6 +137,7 @@ class Pages:
             "icon": href(self.routes.icon()),
             "nav": self.nav(href, route),
             "home": href(self.routes.home().html),
+            "search": href(self.routes.search()),
             "alternates": (
                 FeedLink(f"{feed_title} (RSS)", href(feed_routes.rss), "application/rss+xml"),
                 FeedLink(f"{feed_title} (Atom)", href(feed_routes.atom), "application/atom+xml"),
@@ -480,6 +481,18 @@ class Pages:
             top=href(routes.top_index().html),
         )
 
+    def search_page(self) -> Artifact:
+        """The search form and its results, found by the script of the search index."""
+        route = self.routes.search()
+        return self.page(
+            "search.html",
+            route,
+            title="Search",
+            feeds=None,
+            site_root=Routes.relative(route, self.routes.home().html),
+            script=Routes.relative(route, self.routes.search_index()),
+        )
+
     def not_found(self) -> Artifact:
         return self.page(
             "404.html",
@@ -641,6 +654,7 @@ def sitemap_of_pages(
         routes.days_index().html,
         routes.topics_index(),
         routes.feeds_page(),
+        routes.search(),
         *(routes.day(day).html for day in days),
     ]
     for slug, archive in topic_pages:

@@ -155,12 +155,28 @@ def remove_leftovers(public: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
         else:  # the job a build's workers read (build._render)
             stale.unlink(missing_ok=True)
+    for stale in public.parent.glob(f".{public.name}.search-*"):
+        # a search index being made outside the lock (build.publish_search_index), unless
+        # the process making it is gone
+        pid = stale.name.rpartition("-")[2]
+        if not (pid.isdigit() and _running(int(pid))):
+            shutil.rmtree(stale, ignore_errors=True)
     for stale in public.parent.glob(f".{public.name}.old-*"):
         if os.path.lexists(public):
             shutil.rmtree(stale, ignore_errors=True)
         else:  # killed between the two renames: the old site is the last good one
             stale.rename(public)
     transaction.recover(public.parent, _journal(public))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:

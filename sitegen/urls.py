@@ -105,6 +105,13 @@ class Routes:
         """`paper(paper_id).path`, without making a Route: planning asks once per paper."""
         return _page_path(_paper_url(paper_id))
 
+    def search(self) -> Route:
+        return _page("search/")
+
+    def search_index(self) -> Route:
+        """Pagefind's script; the rest of the index sits beside it (sitegen.search)."""
+        return _file("pagefind/pagefind.js")
+
     def feeds_page(self) -> Route:
         return _page("feeds/")
 

@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Benchmark of the search index at 50,000 papers (method and figures: bench/README.md).
+
+    python bench/search.py                          # work directory /tmp/search-bench
+    python bench/search.py --work DIR --days 1000 --queries attention,diffusion
+
+Uses the sitegen on PATH (this checkout, installed). The corpus is the shared synthetic one
+(../shared/bench/gen_corpus.py, 50 papers a day; the listings of /tmp/sitegen-bench are reused
+when present, never changed). It ingests the days, builds the site once (cold), then measures:
+
+- indexing alone: a fresh process makes the index of every paper's record into a scratch
+  directory (wall time, and the peak RSS of the largest process: Python or Pagefind);
+- the first query in headless Chromium, from a fresh browser profile, on the built site
+  served over HTTP: every byte fetched from the page's load to the first results shown,
+  and each query's time from typing to results shown;
+- the refresh after one new day: `sitegen build` after ingesting day D+1 (the pages' and
+  feeds' time and the index's, as the build prints them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED_BENCH = REPO.parent / "shared" / "bench"
+KEPT_LISTINGS = Path("/tmp/sitegen-bench")
+
+# Runs in a fresh process: the records as a build makes them, then the index alone.
+_INDEX_ONLY = r"""
+import sys, time
+from pathlib import Path
+from sitegen.build import _search_records
+from sitegen.cli import load_config
+from sitegen.outputs import paper_states
+from sitegen.search import SearchRecord, write_search_index
+from sitegen.site import assemble_site
+from sitegen.store import load_content
+from sitegen.urls import Routes
+root, scratch = Path(sys.argv[1]), Path(sys.argv[2])
+config = load_config(root)
+site = assemble_site(load_content(root), config)
+lines = _search_records(root, site, Routes(config.base_url), paper_states(site), reuse=True)
+started = time.perf_counter()
+write_search_index([SearchRecord.decoded(line) for line in lines], scratch)
+print(time.perf_counter() - started)
+"""
+
+
+def run(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS (KiB) of the largest process, and stdout of `command`."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, text=True)
+    out = process.stdout.read() if process.stdout else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{out}")
+    return time.perf_counter() - started, usage.ru_maxrss, out
+
+
+def listings(days: int, work: Path) -> list[Path]:
+    """D+1 days of listings: the shared bench's when kept, else generated here."""
+    for kept in (KEPT_LISTINGS / f"listing-{days + 3}", work / "listings"):
+        files = sorted(kept.glob("*.txt"))
+        if len(files) > days:
+            return files[: days + 1]
+    subprocess.run(
+        [sys.executable, str(SHARED_BENCH / "gen_corpus.py"), "-D", str(days + 1), "-P", "50",
+         "-f", "listing", "-o", str(work / "listings")],
+        check=True,
+    )  # fmt: skip
+    return sorted((work / "listings").glob("*.txt"))[: days + 1]
+
+
+def site_with(work: Path, days: list[Path]) -> Path:
+    site = work / "site"
+    fresh = not (site / "content" / "days").is_dir()
+    if fresh:
+        shutil.rmtree(site, ignore_errors=True)
+    site.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "site.toml", site / "site.toml")  # this checkout's, every run
+    shutil.rmtree(site / "templates", ignore_errors=True)
+    shutil.copytree(REPO / "templates", site / "templates")
+    if fresh:
+        run(["sitegen", "--root", str(site), "ingest", *map(str, days)])
+    return site
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def browse(public: Path, queries: list[str]) -> list[dict[str, object]]:
+    """Per query, in a fresh browser: bytes fetched until its results show, and its time."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=public))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/search/"
+    found = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        for query in queries:
+            page = browser.new_context().new_page()
+            fetched: dict[str, int] = {}
+            page.on("requestfinished", lambda r, f=fetched: f.__setitem__(r.url, _wire(r)))
+            page.goto(url)
+            page.wait_for_load_state("networkidle")
+            page_bytes = sum(fetched.values())
+            fetched.clear()
+            times = []
+            for attempt in range(3):  # the first is cold: it loads the index's start
+                page.fill("#search-query", "")
+                page.wait_for_timeout(300)
+                started = page.evaluate("performance.now()")
+                page.fill("#search-query", query)
+                page.wait_for_function(
+                    "document.querySelector('#search-status').textContent.includes('match')"
+                )
+                ended = page.evaluate("performance.now()")
+                times.append(ended - started - 120)  # the page waits 120 ms for more typing
+                if attempt == 0:
+                    page.wait_for_load_state("networkidle")
+                    first = dict(fetched)
+            status = page.inner_text("#search-status")
+            found.append(
+                {
+                    "query": query,
+                    "status": status,
+                    "page_bytes": page_bytes,
+                    "first_query_bytes": sum(first.values()),
+                    "first_query_files": len(first),
+                    "largest": sorted(first.items(), key=lambda kv: -kv[1])[:4],
+                    "ms": [round(t, 1) for t in times],
+                }
+            )
+            page.context.close()
+        browser.close()
+    server.shutdown()
+    return found
+
+
+def _wire(request: object) -> int:
+    """Bytes as GitHub Pages sends them: Pagefind's chunks are gzipped already; scripts and
+    JSON it compresses on the way (gzip -6 stands in for it)."""
+    response = request.response()  # type: ignore[attr-defined]
+    body = response.body() if response else b""
+    if body[:2] == b"\x1f\x8b":
+        return len(body)
+    return len(gzip.compress(body, 6))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/search-bench"))
+    parser.add_argument("--days", type=int, default=1000)
+    parser.add_argument("--queries", default="attention,diffusion,reinforcement,gaussian")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    files = listings(args.days, args.work)
+    site = site_with(args.work, files[: args.days])
+    results: dict[str, object] = {"load": os.getloadavg()}
+    public = site / "public"
+    if not (public / "pagefind" / "pagefind-entry.json").exists():
+        seconds, rss, out = run(["sitegen", "--root", str(site), "build"])
+        results["cold build"] = {"seconds": round(seconds, 1), "out": out.strip()}
+    scratch = args.work / "index-scratch"
+    shutil.rmtree(scratch, ignore_errors=True)
+    wall, rss, out = run([sys.executable, "-c", _INDEX_ONLY, str(site), str(scratch)])
+    size = sum(p.stat().st_size for p in scratch.rglob("*") if p.is_file())
+    results["index alone"] = {
+        "seconds": round(float(out.strip()), 1),
+        "process_seconds": round(wall, 1),
+        "peak_rss_mib": round(rss / 1024),
+        "files": sum(1 for p in scratch.rglob("*") if p.is_file()),
+        "mb": round(size / 1e6, 1),
+    }
+    shutil.rmtree(scratch)
+    results["queries"] = browse(public, args.queries.split(","))
+    if len(files) > args.days:
+        run(["sitegen", "--root", str(site), "ingest", str(files[args.days])])
+        seconds, _, out = run(["sitegen", "--root", str(site), "build"])
+        build = re.search(r"in ([\d.]+) s\n", out)
+        results["new day"] = {
+            "seconds": round(seconds, 1),
+            "build_s": build and float(build.group(1)),  # pages, feeds and index: one publish
+            "out": out.strip(),
+        }
+    results["load after"] = os.getloadavg()
+    print(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""Search in a real browser (Debian's Chromium driven by Playwright): the box on every page,
+the results page, and the links of its results, at desktop and mobile widths, on the site
+served under a subpath as GitHub Pages serves a project site, and from `sitegen serve`."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from sitegen.cli import load_config, main
+from sitegen.search import INDEX_DIR, search_record
+from sitegen.site import assemble_site
+from sitegen.store import load_content
+from sitegen.urls import Routes
+
+# The browser tests' Chromium (and their skip when it is missing).
+from tests import test_browser
+from tests.conftest import REPO
+
+browser = test_browser.browser  # a fixture
+
+pytestmark = pytest.mark.browser
+SUBPATH = "daily-papers"
+# A real Daily Papers answer with author names and organisations (the bundled listings have none).
+RICH_LISTING = REPO.parent / "shared" / "fixtures" / "hf" / "api-2026-06-12.json"
+WIDTHS = {"desktop": 1280, "mobile": 390}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A paper to find, and the words that should find it."""
+
+    title: str
+    title_word: str  # a word of its title that few papers hold
+    author: str  # one of its authors' names
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def _site(root: Path) -> Path:
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "content", root / "content")
+    assert main(["--root", str(root), "ingest", str(RICH_LISTING)]) == 0
+    return root
+
+
+def _target(root: Path) -> Target:
+    """A paper with authors, and its title's rarest word among every paper's searchable words."""
+    config = load_config(root)
+    site = assemble_site(load_content(root), config)
+    routes = Routes(config.base_url)
+    records = {i: search_record(site, routes, i) for i in site.ids}
+    holding = Counter(
+        word for r in records.values() for word in set(re.findall(r"\w+", r.content.lower()))
+    )
+    paper = next(site.papers[i] for i in site.ids if len(site.papers[i].authors) >= 2)
+    words = [w for w in re.findall(r"[A-Za-z]{5,}", paper.title)]
+    word = min(words, key=lambda w: (holding[w.lower()], w))
+    return Target(title=paper.title, title_word=word, author=paper.authors[1])
+
+
+@pytest.fixture(scope="module")
+def site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _site(tmp_path_factory.mktemp("site"))
+
+
+@pytest.fixture(scope="module")
+def target(site_root: Path) -> Target:
+    return _target(site_root)
+
+
+@pytest.fixture(scope="module")
+def base_url(site_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    served = tmp_path_factory.mktemp("served")
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(served))
+    )
+    url = f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
+    out = served / SUBPATH
+    assert main(["--root", str(site_root), "build", "--out", str(out), "--base-url", url]) == 0
+    assert (out / INDEX_DIR / "pagefind.js").is_file()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def _page(browser: Browser, width: int, *, javascript: bool = True) -> Page:
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def _search_from_box(page: Page, words: str) -> None:
+    """Type into the masthead's box and press Enter, as a reader would."""
+    box = page.get_by_role("search").first.get_by_role("searchbox")
+    expect(box).to_be_visible()
+    box.fill(words)
+    box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q="))
+
+
+def _result_titles(page: Page) -> list[str]:
+    expect(page.locator("#search-status")).to_contain_text("match")
+    return page.locator("#search-results h2 a").all_inner_texts()
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_a_title_word_typed_on_any_page_finds_the_paper(
+    browser: Browser, base_url: str, target: Target, width: int
+) -> None:
+    page = _page(browser, width)
+    page.goto(base_url + "days/")
+    _search_from_box(page, target.title_word)
+    assert target.title in _result_titles(page)
+    assert page.url.startswith(base_url + "search/")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
+    browser: Browser, base_url: str, target: Target, width: int
+) -> None:
+    page = _page(browser, width)
+    page.goto(base_url)
+    _search_from_box(page, target.author)
+    assert target.title in _result_titles(page)
+    result = page.locator("#search-results article", has_text=target.title).first
+    expect(result.locator(".meta").first).to_contain_text("Featured 2026-06-12")
+    result.get_by_role("link", name=target.title).click()
+    page.wait_for_load_state()
+    assert page.url.startswith(base_url + "papers/")
+    expect(page.locator("h1")).to_have_text(target.title)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_typing_on_the_search_page_updates_the_results_and_the_address(
+    browser: Browser, base_url: str, target: Target
+) -> None:
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + "search/")
+    expect(page.locator("#search-needs-script")).to_be_hidden()
+    page.locator("#search-query").press_sequentially(target.title_word, delay=20)
+    assert target.title in _result_titles(page)
+    assert page.url.endswith(f"?q={target.title_word}")
+    page.locator("#search-query").fill("zzzznotawordanywhere")
+    expect(page.locator("#search-status")).to_contain_text("No paper matches")
+    expect(page.locator("#search-results li")).to_have_count(0)
+
+
+def test_without_javascript_the_search_page_says_so_and_offers_browsing(
+    browser: Browser, base_url: str
+) -> None:
+    page = _page(browser, WIDTHS["mobile"], javascript=False)
+    page.goto(base_url)
+    page.get_by_role("search").first.get_by_role("searchbox").fill("diffusion")
+    page.get_by_role("search").first.get_by_role("searchbox").press("Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=diffusion"))
+    expect(page.locator("main")).to_contain_text("needs JavaScript")
+    expect(page.locator("#search-needs-script")).to_be_visible()
+    page.get_by_role("link", name="topic", exact=True).click()
+    assert page.url == base_url + "topics/"
+
+
+def test_search_works_from_sitegen_serve_at_the_root(
+    browser: Browser, tmp_path: Path, target: Target
+) -> None:
+    root = _site(tmp_path)
+    process = subprocess.Popen(
+        ["sitegen", "--root", str(root), "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = ""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not url:
+            line = process.stdout.readline()
+            if match := re.search(r"at (http://\S+/) ", line):
+                url = match.group(1)
+        assert url, "sitegen serve did not announce its address"
+        # The index is made after the pages, in the background: wait for its script.
+        index = root / "public" / INDEX_DIR / "pagefind.js"
+        while time.monotonic() < deadline and not index.exists():
+            time.sleep(0.2)
+        page = _page(browser, WIDTHS["desktop"])
+        page.goto(url)
+        _search_from_box(page, target.title_word)
+        assert target.title in _result_titles(page)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()
