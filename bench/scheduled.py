@@ -163,22 +163,35 @@ def stand_in_api(answers: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
 # ---- the caches, as actions/cache keeps them ---------------------------------------------------
 
 
-def save_cache(step: CacheStep, workspace: Path, archive: Path, timed: Timer) -> float:
+def save_cache(step: CacheStep, workspace: Path, archive: Path, timed: Timer) -> Took:
     """actions/cache's save at the end of a job: the paths that exist, in one tar archive
-    (POSIX format: mtimes to the nanosecond) compressed with zstd. Seconds taken."""
+    (POSIX format: mtimes to the nanosecond) compressed with zstd."""
     present = [p for p in step.paths if os.path.lexists(workspace / p)]
     manifest = archive.with_suffix(".manifest")
     manifest.write_text("".join(f"{p}\n" for p in present))
     command = ["tar", "--posix", "-cf", str(archive), "-P", "-C", str(workspace)]
     command += ["--files-from", str(manifest), "--use-compress-program", "zstdmt --long=30"]
-    return timed(command)[0]
+    return timed_cpu(timed, command)
 
 
-def restore_cache(archive: Path, workspace: Path, timed: Timer) -> float:
-    """actions/cache's restore: the archive extracted into the workspace. Seconds taken
-    (the download is not counted: it depends on GitHub's network, not on sitegen)."""
+def restore_cache(archive: Path, workspace: Path, timed: Timer) -> Took:
+    """actions/cache's restore: the archive extracted into the workspace (the download is not
+    counted: it depends on GitHub's network, not on sitegen)."""
     command = ["tar", "-xf", str(archive), "-P", "-C", str(workspace)]
-    return timed([*command, "--use-compress-program", "unzstd --long=30"])[0]
+    return timed_cpu(timed, [*command, "--use-compress-program", "unzstd --long=30"])
+
+
+Took = tuple[float, float]  # wall seconds, CPU seconds (user + system, children included)
+
+
+def timed_cpu(timed: Timer, command: list[str], cwd: Path | None = None) -> Took:
+    """Wall and CPU seconds of a command. On this shared machine the wall time waits for other
+    work; the CPU time (GNU time's, of the command and every process it waited for) does less."""
+    report = REPO / "bench" / "out" / "cpu-time"
+    report.parent.mkdir(exist_ok=True)
+    wall = timed(["/usr/bin/time", "-f", "%U %S", "-o", str(report), *command], cwd=cwd)[0]
+    user, system = report.read_text().split()[-2:]
+    return wall, float(user) + float(system)
 
 
 # ---- the replay --------------------------------------------------------------------------------
@@ -186,15 +199,15 @@ def restore_cache(archive: Path, workspace: Path, timed: Timer) -> float:
 
 @dataclass
 class DayReplay:
-    """Seconds of each step of one day's replay, and the bytes of the caches restored."""
+    """Wall and CPU seconds of each step of one day's replay, the bytes of the caches restored."""
 
-    seconds: dict[str, float]
+    took: dict[str, Took]
     cache_bytes: dict[str, int]
 
     @property
-    def sitegen_share(self) -> float:
+    def sitegen_share(self) -> Took:
         """What the budget counts: restoring the caches, the fetch, the build."""
-        return sum(self.seconds[s] for s in SHARE)
+        return sum(self.took[s][0] for s in SHARE), sum(self.took[s][1] for s in SHARE)
 
 
 SHARE = (
@@ -255,7 +268,7 @@ def replay_day(
     clone with its cache restored from the previous run's archive, saved again at its end.
     The scheduled run's `sitegen fetch` asks from the last day held to today; here the
     workflow's own SINCE/UNTIL inputs name those two days, as the bench's "today" is not."""
-    seconds: dict[str, float] = {}
+    took: dict[str, Took] = {}
     cache_bytes: dict[str, int] = {}
     env = {
         "PATH": f"{sitegen_bin}:{os.environ['PATH']}",  # the bench's `pip install .`
@@ -270,21 +283,24 @@ def replay_day(
         job = jobs[name]
         clone = work / f"clone-{name}"
         shutil.rmtree(clone, ignore_errors=True)
-        seconds[f"{name}: git clone"] = timed(["git", "clone", "-q", str(origin), str(clone)])[0]
+        took[f"{name}: git clone"] = timed_cpu(
+            timed, ["git", "clone", "-q", str(origin), str(clone)]
+        )
         archive = work / f"cache-{name}.tar.zst"
         if archive.exists():  # the newest cache of this job's paths under its key prefix
             cache_bytes[name] = archive.stat().st_size
-            seconds[f"{name}: restore cache"] = restore_cache(archive, clone, timed)
+            took[f"{name}: restore cache"] = restore_cache(archive, clone, timed)
         else:
-            cache_bytes[name], seconds[f"{name}: restore cache"] = 0, 0.0
+            cache_bytes[name], took[f"{name}: restore cache"] = 0, (0.0, 0.0)
         for step in steps:
             label = {"Fetch": "sitegen fetch", "Build": "sitegen build"}.get(step, step.lower())
-            seconds[f"{name}: {label}"] = timed([*with_env, *SHELL, job.steps[step]], cwd=clone)[0]
+            script = [*with_env, *SHELL, job.steps[step]]
+            took[f"{name}: {label}"] = timed_cpu(timed, script, cwd=clone)
         if name == "fetch":
             # The Push step runs when the commit step changed something: here it always does.
             timed([*with_env, *SHELL, jobs["fetch"].steps[PUSH_STEP]], cwd=clone)
-        seconds[f"{name}: save cache"] = save_cache(job.cache, clone, archive, timed)
-    return DayReplay(seconds=seconds, cache_bytes=cache_bytes)
+        took[f"{name}: save cache"] = save_cache(job.cache, clone, archive, timed)
+    return DayReplay(took=took, cache_bytes=cache_bytes)
 
 
 def same_tree(a: Path, b: Path) -> str:
@@ -345,28 +361,31 @@ def replay_days(
                     timed=timed,
                 )  # fmt: skip
             )
-            steps = ", ".join(f"{k} {v:.2f}" for k, v in replays[-1].seconds.items())
+            steps = ", ".join(f"{k} {w:.2f}/{c:.2f}" for k, (w, c) in replays[-1].took.items())
             print(f"  replayed {until}: {steps}", flush=True)
     differs = cold_build_differs(work, sitegen_bin, timed)
     return replays[0], replays[1:], differs
 
 
 def summary(first: DayReplay, replays: list[DayReplay], differs: str) -> list[str]:
-    """Lines of the figures: each step's median (min-max) over `replays`, the first run's."""
+    """Lines of the figures: each step's median wall time (min-max) and CPU time over
+    `replays`, and the first run's."""
 
-    def median_range(values: list[float]) -> str:
-        return f"{statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f})"
+    def figures(took: list[Took], first: Took) -> str:
+        walls = [wall for wall, _ in took]
+        return (
+            f"{statistics.median(walls):6.2f} s ({min(walls):.2f}-{max(walls):.2f}), "
+            f"CPU {statistics.median(cpu for _, cpu in took):.2f} s"
+            f"  [first run, no cache: {first[0]:.2f} s, CPU {first[1]:.2f} s]"
+        )
 
     lines = [
-        f"  {step:<28} {median_range([r.seconds[step] for r in replays])}"
-        f"  (first run, no cache: {first.seconds[step]:.2f} s)"
-        for step in first.seconds
+        f"  {step:<26} {figures([r.took[step] for r in replays], first.took[step])}"
+        for step in first.took
     ]
     share = " + ".join(step.split(": ")[1] for step in SHARE)
-    lines.append(
-        f"  sitegen's share ({share}): {median_range([r.sitegen_share for r in replays])}"
-        f"  (first run, no cache: {first.sitegen_share:.2f} s)"
-    )
+    lines.append(f"  sitegen's share: {share}")
+    lines.append(f"  {'':<26} {figures([r.sitegen_share for r in replays], first.sitegen_share)}")
     sizes = [f"{job} {size / 2**20:.1f} MiB" for job, size in replays[-1].cache_bytes.items()]
     lines.append(f"  caches restored (tar, zstd): {', '.join(sizes)}")
     same = "yes" if not differs else f"NO: {differs}"
