@@ -10,9 +10,10 @@ corpus with ../shared/bench/gen_corpus.py (listing and Hugo formats; D days x 50
 one more day per run held back), ingests the D days, then times, in turns: a cold build
 (`build --clean`: fresh process, empty output, no cache), the ingest of the next held-back
 day in a fresh clone with the cache restored and on the kept checkout, the rebuild after it,
-and Hugo's cold build of the equivalent site. It prints medians, peak RSS and sitegen/Hugo
-ratios. Wall time is read with time.perf_counter, peak RSS from the kernel (wait4), both by
-a small process that starts each timed command (see _TIMER).
+and Hugo's cold build of the equivalent site; then it replays the scheduled workflow's run
+day after day (bench/scheduled.py; `--scheduled-only` for that alone). It prints medians, peak
+RSS and sitegen/Hugo ratios. Wall time is read with time.perf_counter, peak RSS from the
+kernel (wait4), both by a small process that starts each timed command (see _TIMER).
 """
 
 from __future__ import annotations
