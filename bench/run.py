@@ -10,10 +10,11 @@ corpus with ../shared/bench/gen_corpus.py (listing and Hugo formats; D days x 50
 one more day per run held back), ingests the D days, then times, in turns: a cold build
 (`build --clean`: fresh process, empty output, no cache), the ingest of the next held-back
 day in a fresh clone with the cache restored and on the kept checkout, the rebuild after it,
-and Hugo's cold build of the equivalent site. It prints medians, peak RSS and sitegen/Hugo
-ratios. Wall time is read with time.perf_counter, peak RSS from the kernel (wait4) and, for
-all processes together, sampled from /proc, by a small process that starts each timed
-command (see _TIMER).
+and Hugo's cold build of the equivalent site; then it replays the scheduled workflow's run
+day after day (bench/scheduled.py; `--scheduled-only` for that alone). It prints medians, peak
+RSS and sitegen/Hugo ratios. Wall time is read with time.perf_counter, peak RSS from the
+kernel (wait4) and, for all processes together, sampled from /proc, by a small process that
+starts each timed command (see _TIMER).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -278,6 +280,45 @@ def bench_size(
     return results
 
 
+def bench_scheduled(label: str, days: int, runs: int, work: Path, python: Path) -> None:
+    """The scheduled workflow's run replayed on the days after the corpus (bench/scheduled.py):
+    a first run with no cache, then `runs` runs each from the caches the one before saved."""
+    import scheduled  # beside this file; needs PyYAML to read the workflow
+
+    first, _, _ = generate(days, runs, work)
+    # The API's answers of the days after: the same corpus (prefix-stable) as JSON lines.
+    corpus = work / f"jsonl-{days + runs + 1}"
+    if not corpus.exists():
+        subprocess.run(
+            [sys.executable, str(SHARED_BENCH / "gen_corpus.py"), "-P", "50"]
+            + ["-D", str(days + runs + 1), "-f", "jsonl", "-o", str(corpus)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    site = fresh_site(work, f"scheduled-{label}")
+    subprocess.run(
+        [
+            str(python.parent / "sitegen"),
+            "--root",
+            str(site),
+            "ingest",
+            *map(str, sorted(first.glob("*.txt"))),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    held = sorted(p.stem for p in first.glob("*.txt"))[-1]
+    start = date.fromisoformat(held).toordinal()
+    after = [date.fromordinal(start + n).isoformat() for n in range(1, runs + 2)]
+    first_run, replays, differs = scheduled.replay_days(
+        site=site, corpus_jsonl=corpus / "corpus.jsonl", days=after,
+        work=work / f"scheduled-{label}-replay", sitegen_bin=python.parent, timed=timed,
+    )  # fmt: skip
+    shutil.rmtree(site)
+    print(f"\n{label} papers, the scheduled run replayed: fresh clones, caches restored")
+    print("\n".join(scheduled.summary(first_run, replays, differs)))
+
+
 def output_size(public: Path, papers: int) -> str:
     """The size of a built site: bytes on disk (4 KiB blocks, as a host stores them), files,
     bytes of content per paper, and the content bytes of each top-level part."""
@@ -308,6 +349,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "sitegen-bench")
     parser.add_argument("--skip-hugo", action="store_true")
+    parser.add_argument(
+        "--scheduled-only", action="store_true", help="only replay the scheduled workflow's run"
+    )
     args = parser.parse_args()
     if not args.skip_hugo:
         ensure_hugo()
@@ -328,6 +372,9 @@ def main() -> None:
         f"{startup_ms(sys.executable):.0f} ms for {sys.executable}"
     )
     for label in args.sizes.split(","):
+        if args.scheduled_only:
+            bench_scheduled(label, SIZES[label], args.runs, args.work, python)
+            continue
         results = bench_size(label, SIZES[label], args.runs, args.work, args.skip_hugo, python)
         print(
             f"\n{label} papers ({SIZES[label]} days x 50), median of {args.runs} runs "
@@ -338,6 +385,7 @@ def main() -> None:
         if results["hugo cold"].seconds:
             ratio = results["cold build"].median / results["hugo cold"].median
             print(f"  sitegen/Hugo cold build  {ratio:.2f}x")
+        bench_scheduled(label, SIZES[label], args.runs, args.work, python)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,393 @@
+"""The scheduled workflow's job, replayed as it runs on a GitHub runner (issue #17).
+
+Each day, `.github/workflows/publish.yml` starts from fresh clones: its fetch job clones the
+site, restores its cache, fetches the new day from Hugging Face, commits and pushes it; its
+build job clones that commit, restores its cache (the last deployed public/ with its record,
+and .sitegen-cache/) and builds. This module replays those jobs day after day against a local
+git repository and a stand-in of the API on 127.0.0.1, with the commands, cached paths and key
+prefixes read from publish.yml itself, so the bench runs what the workflow runs. The caches
+are saved and restored with tar and zstd as actions/cache does (@actions/cache's tar.ts), so
+each file comes back with its bytes and its mtime.
+
+Used by run.py (`python bench/run.py`); method and figures in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import hashlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import yaml  # PyYAML, installed with sitegen's test extras
+
+REPO = Path(__file__).resolve().parent.parent
+WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
+BASE_URL = "https://you.github.io/daily-papers"  # what actions/configure-pages would give
+# Steps of publish.yml run by name; the rest (checkout, setup-python, Pages) are GitHub's.
+FETCH_STEPS, PUSH_STEP, BUILD_STEP = ("Fetch", "Commit new content"), "Push", "Build"
+# GitHub's default shell for `run:` on Linux.
+SHELL = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]
+
+Timer = Callable[..., tuple[float, int]]  # run.py's timed(command, cwd=...)
+
+
+@dataclass(frozen=True, slots=True)
+class CacheStep:
+    """One actions/cache step of the workflow: what it keeps and under which key prefix."""
+
+    paths: tuple[str, ...]
+    restore_prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    steps: dict[str, str]  # name -> its `run` script
+    cache: CacheStep
+
+
+def workflow_jobs() -> dict[str, Job]:
+    """The fetch and build jobs of publish.yml: their scripts and their cache steps."""
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    jobs = {}
+    for name in ("fetch", "build"):
+        steps = workflow["jobs"][name]["steps"]
+        (cache,) = [s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@")]
+        jobs[name] = Job(
+            steps={s["name"]: s["run"] for s in steps if "run" in s and "name" in s},
+            cache=CacheStep(
+                paths=tuple(cache["path"].split()), restore_prefix=cache["restore-keys"].strip()
+            ),
+        )
+    return jobs
+
+
+# ---- the stand-in of the API ------------------------------------------------------------------
+
+
+def api_entry(paper: dict[str, Any]) -> dict[str, Any]:
+    """A paper of gen_corpus.py's JSON lines as Hugging Face's API gives it (2025-26 shape:
+    /work/shared/fixtures/hf/README.md): no nulls, absent fields left out."""
+    day, arxiv = paper["day"], paper["id"]
+    uid = hashlib.blake2b(arxiv.encode(), digest_size=12).hexdigest()  # the right shape
+    inner: dict[str, Any] = {
+        "id": arxiv,
+        "authors": [
+            {"_id": f"{uid[:20]}{n:04x}", "name": f"Author {n + 1} of {arxiv}", "hidden": False}
+            for n in range(paper["authors"] or 0)
+        ],
+        "publishedAt": f"{paper['published']}T00:00:00.000Z",
+        "submittedOnDailyAt": f"{day}T00:00:00.000Z",
+        "title": paper["title"],
+        "summary": paper["abstract"],
+        "upvotes": paper["upvotes"],
+        "discussionId": uid,
+    }
+    entry: dict[str, Any] = {
+        "paper": inner,
+        "publishedAt": f"{paper['published']}T00:00:00.000Z",
+        "title": paper["title"],
+        "summary": paper["abstract"],
+        "thumbnail": f"https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/{arxiv}.png",
+        "numComments": 0,
+        "isAuthorParticipating": False,
+    }
+    if paper["org"]:
+        handle, _, name = paper["org"].partition(" ")
+        organization = {"_id": uid, "name": handle, "fullname": name or handle}
+        inner["organization"] = entry["organization"] = organization
+    return entry
+
+
+def api_answers(corpus_jsonl: Path, days: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """The API's entries of each of `days`, in the listing's order."""
+    answers: dict[str, list[dict[str, Any]]] = {day: [] for day in days}
+    with corpus_jsonl.open() as lines:
+        for line in lines:
+            paper = json.loads(line)
+            if paper["day"] in answers:
+                answers[paper["day"]].append(api_entry(paper))
+    return answers
+
+
+@contextmanager
+def stand_in_api(answers: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
+    """huggingface.co's /api/daily_papers on 127.0.0.1 for these days: paged with `p` and
+    `limit` as the real one is, `[]` past the end and for a day it does not hold; its URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            parts = urlsplit(self.path)
+            query = parse_qs(parts.query)
+            if parts.path != "/api/daily_papers" or "date" not in query:
+                self.send_error(404)
+                return
+            entries = answers.get(query["date"][0], [])
+            limit, page = int(query.get("limit", ["50"])[0]), int(query.get("p", ["0"])[0])
+            body = json.dumps(
+                entries[page * limit : (page + 1) * limit],
+                ensure_ascii=False,
+                separators=(",", ":"),
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# ---- the caches, as actions/cache keeps them ---------------------------------------------------
+
+
+def save_cache(step: CacheStep, workspace: Path, archive: Path, timed: Timer) -> Took:
+    """actions/cache's save at the end of a job: the paths that exist, in one tar archive
+    (POSIX format: mtimes to the nanosecond) compressed with zstd."""
+    present = [p for p in step.paths if os.path.lexists(workspace / p)]
+    manifest = archive.with_suffix(".manifest")
+    manifest.write_text("".join(f"{p}\n" for p in present))
+    command = ["tar", "--posix", "-cf", str(archive), "-P", "-C", str(workspace)]
+    command += ["--files-from", str(manifest), "--use-compress-program", "zstdmt --long=30"]
+    return timed_cpu(timed, command)
+
+
+def restore_cache(archive: Path, workspace: Path, timed: Timer) -> Took:
+    """actions/cache's restore: the archive extracted into the workspace (the download is not
+    counted: it depends on GitHub's network, not on sitegen)."""
+    command = ["tar", "-xf", str(archive), "-P", "-C", str(workspace)]
+    return timed_cpu(timed, [*command, "--use-compress-program", "unzstd --long=30"])
+
+
+Took = tuple[float, float]  # wall seconds, CPU seconds (user + system, children included)
+
+
+def timed_cpu(timed: Timer, command: list[str], cwd: Path | None = None) -> Took:
+    """Wall and CPU seconds of a command. On this shared machine the wall time waits for other
+    work; the CPU time (GNU time's, of the command and every process it waited for) does less."""
+    report = REPO / "bench" / "out" / "cpu-time"
+    report.parent.mkdir(exist_ok=True)
+    wall = timed(["/usr/bin/time", "-f", "%U %S", "-o", str(report), *command], cwd=cwd)[0]
+    user, system = report.read_text().split()[-2:]
+    return wall, float(user) + float(system)
+
+
+# ---- the replay --------------------------------------------------------------------------------
+
+
+@dataclass
+class DayReplay:
+    """Wall and CPU seconds of each step of one day's replay, the bytes of the caches restored."""
+
+    took: dict[str, Took]
+    cache_bytes: dict[str, int]
+
+    @property
+    def sitegen_share(self) -> Took:
+        """What the budget counts: restoring the caches, the fetch, the build."""
+        return sum(self.took[s][0] for s in SHARE), sum(self.took[s][1] for s in SHARE)
+
+
+SHARE = (
+    "fetch: restore cache",
+    "fetch: sitegen fetch",
+    "build: restore cache",
+    "build: sitegen build",
+)
+
+
+def git(*args: str, cwd: Path) -> str:
+    done = subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True)
+    return done.stdout.strip()
+
+
+def make_origin(site: Path, origin: Path) -> None:
+    """The site's git repository, as a fork on GitHub holds it: site.toml, templates/, content/,
+    .github/ (the workflow's scripts) and .gitignore committed on main; a bare repository the
+    jobs clone and push to."""
+    seed = site.with_name(f"{site.name}-git")
+    shutil.rmtree(seed, ignore_errors=True)
+    seed.mkdir()
+    for name in ("site.toml", "templates", "content"):
+        source = site / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, seed / name)
+    shutil.copytree(REPO / ".github", seed / ".github")
+    shutil.copy(REPO / ".gitignore", seed / ".gitignore")
+    git("init", "-q", "-b", "main", cwd=seed)
+    git("add", "-A", cwd=seed)
+    git(
+        "-c",
+        "user.name=fork",
+        "-c",
+        "user.email=fork@example.org",
+        "commit",
+        "-qm",
+        "site",
+        cwd=seed,
+    )
+    shutil.rmtree(origin, ignore_errors=True)
+    git("clone", "-q", "--bare", str(seed), str(origin), cwd=seed.parent)
+    shutil.rmtree(seed)
+
+
+def replay_day(
+    *,
+    since: str,
+    until: str,
+    origin: Path,
+    work: Path,
+    sitegen_bin: Path,
+    api_url: str,
+    jobs: dict[str, Job],
+    timed: Timer,
+) -> DayReplay:
+    """One scheduled run that finds the new day `until` (it asks again for `since`, the last
+    day held, as `sitegen fetch` does): the fetch job, then the build job, each in a fresh
+    clone with its cache restored from the previous run's archive, saved again at its end.
+    The scheduled run's `sitegen fetch` asks from the last day held to today; here the
+    workflow's own SINCE/UNTIL inputs name those two days, as the bench's "today" is not."""
+    took: dict[str, Took] = {}
+    cache_bytes: dict[str, int] = {}
+    env = {
+        "PATH": f"{sitegen_bin}:{os.environ['PATH']}",  # the bench's `pip install .`
+        "SITEGEN_FETCH_URL": api_url,
+        "SINCE": since,
+        "UNTIL": until,
+        "BASE_URL": BASE_URL,
+        "GITHUB_OUTPUT": str(work / "github-output"),
+    }
+    with_env = ["env", *(f"{k}={v}" for k, v in env.items())]
+    for name, steps in (("fetch", FETCH_STEPS), ("build", (BUILD_STEP,))):
+        job = jobs[name]
+        clone = work / f"clone-{name}"
+        shutil.rmtree(clone, ignore_errors=True)
+        took[f"{name}: git clone"] = timed_cpu(
+            timed, ["git", "clone", "-q", str(origin), str(clone)]
+        )
+        archive = work / f"cache-{name}.tar.zst"
+        if archive.exists():  # the newest cache of this job's paths under its key prefix
+            cache_bytes[name] = archive.stat().st_size
+            took[f"{name}: restore cache"] = restore_cache(archive, clone, timed)
+        else:
+            cache_bytes[name], took[f"{name}: restore cache"] = 0, (0.0, 0.0)
+        for step in steps:
+            label = {"Fetch": "sitegen fetch", "Build": "sitegen build"}.get(step, step.lower())
+            script = [*with_env, *SHELL, job.steps[step]]
+            took[f"{name}: {label}"] = timed_cpu(timed, script, cwd=clone)
+        if name == "fetch":
+            # The Push step runs when the commit step changed something: here it always does.
+            timed([*with_env, *SHELL, jobs["fetch"].steps[PUSH_STEP]], cwd=clone)
+        took[f"{name}: save cache"] = save_cache(job.cache, clone, archive, timed)
+    return DayReplay(took=took, cache_bytes=cache_bytes)
+
+
+def same_tree(a: Path, b: Path) -> str:
+    """'' when the two directories hold the same files with the same bytes, else what differs."""
+
+    def files(root: Path) -> set[str]:
+        return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+    left, right = files(a), files(b)
+    if left != right:
+        return f"files only in one: {sorted(left ^ right)[:5]}"
+    differ = [p for p in sorted(left) if not filecmp.cmp(a / p, b / p, shallow=False)]
+    return f"{len(differ)} files differ, e.g. {differ[:5]}" if differ else ""
+
+
+def cold_build_differs(work: Path, sitegen_bin: Path, timed: Timer) -> str:
+    """Build the last build job's clone cold (`--clean`, a new output) and compare it with the
+    site that job built from its restored cache: '' when every byte is the same."""
+    clone, cold = work / "clone-build", work / "cold-public"
+    shutil.rmtree(cold, ignore_errors=True)
+    sitegen = [str(sitegen_bin / "sitegen"), "--root", str(clone), "build", "--clean"]
+    timed([*sitegen, "--base-url", f"{BASE_URL}/", "--out", str(cold)])
+    return same_tree(clone / "public", cold)
+
+
+def replay_days(
+    *,
+    site: Path,
+    corpus_jsonl: Path,
+    days: list[str],
+    work: Path,
+    sitegen_bin: Path,
+    timed: Timer,
+) -> tuple[DayReplay, list[DayReplay], str]:
+    """Replay the scheduled run on each of `days` in turn, from `site` (content of the days
+    before them): (the first run, with no cache yet; the runs after it; what differs from a
+    cold build after the last, '' when nothing)."""
+    work.mkdir(parents=True, exist_ok=True)
+    for stale in work.glob("cache-*.tar.zst"):
+        stale.unlink()
+    origin = work / "origin.git"
+    make_origin(site, origin)
+    jobs = workflow_jobs()
+    last_held = sorted(p.stem for p in (site / "content" / "days").glob("*.toml"))[-1]
+    answers = api_answers(corpus_jsonl, {last_held, *days})
+    replays = []
+    with stand_in_api(answers) as url:
+        for since, until in zip([last_held, *days], days, strict=False):
+            replays.append(
+                replay_day(
+                    since=since,
+                    until=until,
+                    origin=origin,
+                    work=work,
+                    sitegen_bin=sitegen_bin,
+                    api_url=url,
+                    jobs=jobs,
+                    timed=timed,
+                )  # fmt: skip
+            )
+            steps = ", ".join(f"{k} {w:.2f}/{c:.2f}" for k, (w, c) in replays[-1].took.items())
+            print(f"  replayed {until}: {steps}", flush=True)
+    differs = cold_build_differs(work, sitegen_bin, timed)
+    return replays[0], replays[1:], differs
+
+
+def summary(first: DayReplay, replays: list[DayReplay], differs: str) -> list[str]:
+    """Lines of the figures: each step's median wall time (min-max) and CPU time over
+    `replays`, and the first run's."""
+
+    def figures(took: list[Took], first: Took) -> str:
+        walls = [wall for wall, _ in took]
+        return (
+            f"{statistics.median(walls):6.2f} s ({min(walls):.2f}-{max(walls):.2f}), "
+            f"CPU {statistics.median(cpu for _, cpu in took):.2f} s"
+            f"  [first run, no cache: {first[0]:.2f} s, CPU {first[1]:.2f} s]"
+        )
+
+    lines = [
+        f"  {step:<26} {figures([r.took[step] for r in replays], first.took[step])}"
+        for step in first.took
+    ]
+    share = " + ".join(step.split(": ")[1] for step in SHARE)
+    lines.append(f"  sitegen's share: {share}")
+    lines.append(f"  {'':<26} {figures([r.sitegen_share for r in replays], first.sitegen_share)}")
+    sizes = [f"{job} {size / 2**20:.1f} MiB" for job, size in replays[-1].cache_bytes.items()]
+    lines.append(f"  caches restored (tar, zstd): {', '.join(sizes)}")
+    same = "yes" if not differs else f"NO: {differs}"
+    lines.append(f"  the site deployed is a cold build's, byte for byte: {same}")
+    return lines
