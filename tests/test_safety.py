@@ -230,24 +230,22 @@ def test_workers_exit_when_their_build_is_killed(
     assert tree_bytes(bundled / "public") == tree_bytes(cold)
 
 
-def test_the_next_build_clears_what_a_killed_build_left(bundled: Path) -> None:
-    assert main(["--root", str(bundled), "build"]) == 0
-    staging = bundled / ".public.staging-4242"
+def test_the_next_build_clears_what_a_killed_build_left(bundled_built: Path) -> None:
+    staging = bundled_built / ".public.staging-4242"
     (staging / "papers").mkdir(parents=True)
     (staging / "papers" / "index.html").write_text("half a site")
-    (bundled / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
-    assert main(["--root", str(bundled), "build"]) == 0  # incremental: nothing to render
-    assert sorted(p.name for p in bundled.iterdir() if p.name.startswith(".public")) == [
+    (bundled_built / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
+    assert main(["--root", str(bundled_built), "build"]) == 0  # incremental: nothing to render
+    assert sorted(p.name for p in bundled_built.iterdir() if p.name.startswith(".public")) == [
         ".public.lock",
         ".public.outputs",
     ]
 
 
 def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
-    bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    bundled_built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["--root", str(bundled), "build"]) == 0
-    template = bundled / "templates" / "_card.html"
+    template = bundled_built / "templates" / "_card.html"
     template.write_text(template.read_text().replace('class="card', 'class="card edited', 1))
 
     def killed_after_the_commit(root: Path, journal: Path) -> None:
@@ -255,16 +253,16 @@ def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
 
     monkeypatch.setattr("sitegen.transaction._complete", killed_after_the_commit)
     with pytest.raises(_Killed):
-        main(["--root", str(bundled), "build"])
+        main(["--root", str(bundled_built), "build"])
     monkeypatch.undo()
-    assert (bundled / ".public.journal" / "manifest.json").is_file()
+    assert (bundled_built / ".public.journal" / "manifest.json").is_file()
     template.write_text(template.read_text().replace("card edited", "card", 1))
-    assert main(["--root", str(bundled), "build", "--clean"]) == 0
-    assert not (bundled / ".public.journal").exists()
-    assert main(["--root", str(bundled), "build"]) == 0
+    assert main(["--root", str(bundled_built), "build", "--clean"]) == 0
+    assert not (bundled_built / ".public.journal").exists()
+    assert main(["--root", str(bundled_built), "build"]) == 0
     cold = tmp_path / "cold"
-    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(bundled / "public") == tree_bytes(cold)
+    assert main(["--root", str(bundled_built), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(bundled_built / "public") == tree_bytes(cold)
 
 
 class _Killed(BaseException):
@@ -382,10 +380,9 @@ def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
 
 
 def test_there_is_a_site_at_every_step_of_a_full_build(
-    bundled: Path, monkeypatch: pytest.MonkeyPatch
+    bundled_built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["--root", str(bundled), "build"]) == 0
-    public = bundled / "public"
+    public = bundled_built / "public"
     replaced = public.stat().st_ino
     real_rename = Path.rename
     site_after_each_rename = []
@@ -396,15 +393,14 @@ def test_there_is_a_site_at_every_step_of_a_full_build(
         return moved
 
     monkeypatch.setattr(Path, "rename", rename)
-    assert main(["--root", str(bundled), "build", "--clean"]) == 0
+    assert main(["--root", str(bundled_built), "build", "--clean"]) == 0
     assert all(site_after_each_rename), "a server reading public/ would have answered 404"
     assert public.stat().st_ino != replaced, "the new site was swapped in"
 
 
 def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
-    bundled: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    bundled_built: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    assert main(["--root", str(bundled), "build"]) == 0
     monkeypatch.setattr("sitegen.publish._exchange", lambda a, b: False)  # macOS, old kernels
     real_rename = Path.rename
 
@@ -415,14 +411,14 @@ def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(_Killed):
-        main(["--root", str(bundled), "build", "--clean"])
+        main(["--root", str(bundled_built), "build", "--clean"])
     monkeypatch.undo()
-    assert not (bundled / "public").exists(), "the window this fallback leaves open"
-    assert main(["--root", str(bundled), "build"]) == 0
+    assert not (bundled_built / "public").exists(), "the window this fallback leaves open"
+    assert main(["--root", str(bundled_built), "build"]) == 0
     cold = tmp_path / "cold"
-    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(bundled / "public") == tree_bytes(cold)
-    assert not [p.name for p in bundled.iterdir() if ".old-" in p.name]
+    assert main(["--root", str(bundled_built), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(bundled_built / "public") == tree_bytes(cold)
+    assert not [p.name for p in bundled_built.iterdir() if ".old-" in p.name]
 
 
 # ---- hostile listings: ingested intact or refused in one line, nothing made elsewhere ----------
