@@ -220,6 +220,13 @@ def test_workers_exit_when_their_build_is_killed(
     )
     killed_group.append(build.pid)
     _wait_for_workers(build, 2)
+    # Killed while its workers render: a worker still starting up (seconds, on a loaded machine)
+    # cannot watch its parent yet, and the 3 s below would measure the machine's load.
+    deadline = time.monotonic() + 120
+    while not any(bundled.glob(".public.staging-*/papers/*/index.html")):
+        assert build.poll() is None, "the build ended before its workers rendered a page"
+        assert time.monotonic() < deadline, "no page rendered within 120 s"
+        time.sleep(0.01)
     build.kill()
     build.wait()
     assert_group_ends(build.pid, within=3)
