@@ -63,6 +63,33 @@ def site(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled site built once per worker, never changed: copy it with `copy_site`."""
+    from sitegen.cli import main  # as the tests import it: after the conftest is loaded
+
+    root = tmp_path_factory.mktemp("bundled-build") / "site"
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    assert main(["--root", str(root), "build"]) == 0
+    return root
+
+
+def copy_site(built: Path, root: Path) -> Path:
+    """A copy of the built site `built` at `root` (over what is there): real copies, which a test
+    may edit in place, with their times, so the build record still holds and the next build
+    renders only what changed. (A full build of the bundled site is most of a test's time.)"""
+    shutil.copytree(built, root, symlinks=True, dirs_exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def bundled_built(site: Path, bundled_build: Path) -> Path:
+    """`site` holding the bundled content, built (a copy of `bundled_build`)."""
+    return copy_site(bundled_build, site)
+
+
 @pytest.fixture
 def seed_files(tmp_path: Path) -> list[Path]:
     """Copies of the five seeds outside any site, under their original capture names."""

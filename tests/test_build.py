@@ -17,7 +17,7 @@ import feedparser
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import REPO, tree_bytes
+from tests.conftest import REPO, copy_site, tree_bytes
 
 BASE = "https://example.github.io/daily-papers/"
 
@@ -30,20 +30,15 @@ def bundled(site: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def public(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def public(tmp_path_factory: pytest.TempPathFactory, bundled_build: Path) -> Path:
     """The bundled site built once, for the tests that only read it."""
-    root = tmp_path_factory.mktemp("bundled")
-    for name in ("content", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    assert main(["--root", str(root), "build"]) == 0
-    return root / "public"
+    return copy_site(bundled_build, tmp_path_factory.mktemp("bundled") / "site") / "public"
 
 
 @pytest.fixture
-def built(bundled: Path) -> Path:
-    assert main(["--root", str(bundled), "build"]) == 0
-    return bundled / "public"
+def built(bundled: Path, bundled_build: Path) -> Path:
+    """`bundled`, built: the same files with the build's times, and its public/."""
+    return copy_site(bundled_build, bundled) / "public"
 
 
 def _parse(path: Path) -> feedparser.FeedParserDict:
@@ -241,26 +236,25 @@ def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
 
 
 def test_the_same_content_builds_the_same_bytes_whatever_the_clock(
-    bundled: Path, tmp_path: Path
+    bundled: Path, tmp_path: Path, public: Path
 ) -> None:
+    # `public` was built earlier, in this machine's time zone; this build is later, in Tokyo's.
     env = {**os.environ, "TZ": "Asia/Tokyo"}
-    first, second = tmp_path / "a", tmp_path / "b"
+    later = tmp_path / "later"
     run = [sys.executable, "-m", "sitegen", "--root", str(bundled), "build", "--out"]
-    subprocess.run([*run, str(first)], check=True, capture_output=True)
     time.sleep(1.1)
-    subprocess.run([*run, str(second)], check=True, capture_output=True, env=env)
-    assert tree_bytes(first) == tree_bytes(second)
+    subprocess.run([*run, str(later)], check=True, capture_output=True, env=env)
+    assert tree_bytes(public) == tree_bytes(later)
 
 
 def test_a_clean_build_and_a_cached_build_give_the_same_bytes(
-    bundled: Path, tmp_path: Path
+    built: Path, bundled: Path, tmp_path: Path
 ) -> None:
-    cached, clean = tmp_path / "cached", tmp_path / "clean"
-    assert main(["--root", str(bundled), "build", "--out", str(cached)]) == 0
-    assert main(["--root", str(bundled), "build", "--out", str(cached)]) == 0  # from the cache
+    clean = tmp_path / "clean"
+    assert main(["--root", str(bundled), "build"]) == 0  # from the cache
     assert any((bundled / ".sitegen-cache").iterdir())
     assert main(["--root", str(bundled), "build", "--clean", "--out", str(clean)]) == 0
-    assert tree_bytes(cached) == tree_bytes(clean)
+    assert tree_bytes(built) == tree_bytes(clean)
 
 
 def test_worker_processes_build_the_same_bytes(
@@ -280,11 +274,10 @@ def test_worker_processes_build_the_same_bytes(
 
 
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(
-    bundled: Path, tmp_path: Path, seed_files: list[Path]
+    bundled: Path, tmp_path: Path, seed_files: list[Path], public: Path
 ) -> None:
-    out = tmp_path / "out"
-    assert main(["--root", str(bundled), "build", "--out", str(out)]) == 0
-    before = {e.id: e.published for e in _parse(out / "topics" / "llm" / "atom.xml").entries}
+    feed = public / "topics" / "llm" / "atom.xml"  # built with site.toml's base URL
+    before = {e.id: e.published for e in _parse(feed).entries}
     moved = tmp_path / "moved"
     assert (
         main(

@@ -14,18 +14,28 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import LISTINGS, tree_bytes
+from tests.conftest import LISTINGS, REPO, copy_site, tree_bytes
 
 NEWEST = "2026-11-22.txt"
 
 
-@pytest.fixture
-def built_site(site: Path) -> Path:
-    """The bundled seeds but the newest, ingested and built."""
+@pytest.fixture(scope="module")
+def older_seeds_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled seeds but the newest, ingested and built once for this file."""
+    site = tmp_path_factory.mktemp("older-seeds") / "site"
+    site.mkdir()
+    shutil.copy(REPO / "site.toml", site / "site.toml")
+    shutil.copytree(REPO / "templates", site / "templates")
     older = sorted(p for p in LISTINGS.glob("*.txt") if p.name != NEWEST)
     assert main(["--root", str(site), "ingest", *map(str, older)]) == 0
     assert main(["--root", str(site), "build"]) == 0
     return site
+
+
+@pytest.fixture
+def built_site(site: Path, older_seeds_built: Path) -> Path:
+    """The bundled seeds but the newest, ingested and built (a copy, for this test to change)."""
+    return copy_site(older_seeds_built, site)
 
 
 def _files(public: Path) -> dict[str, tuple[int, int]]:

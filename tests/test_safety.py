@@ -210,7 +210,7 @@ def _wait_for_workers(build: subprocess.Popen[bytes], count: int) -> None:
 
 
 def test_workers_exit_when_their_build_is_killed(
-    bundled: Path, tmp_path: Path, killed_group: list[int]
+    bundled: Path, bundled_build: Path, killed_group: list[int]
 ) -> None:
     build = subprocess.Popen(
         [sys.executable, "-m", "sitegen", "--root", str(bundled), "build", "--jobs", "2"],
@@ -220,34 +220,38 @@ def test_workers_exit_when_their_build_is_killed(
     )
     killed_group.append(build.pid)
     _wait_for_workers(build, 2)
+    # Killed while its workers render: a worker still starting up (seconds, on a loaded machine)
+    # cannot watch its parent yet, and the 3 s below would measure the machine's load.
+    deadline = time.monotonic() + 120
+    while not any(bundled.glob(".public.staging-*/papers/*/index.html")):
+        assert build.poll() is None, "the build ended before its workers rendered a page"
+        assert time.monotonic() < deadline, "no page rendered within 120 s"
+        time.sleep(0.01)
     build.kill()
     build.wait()
     assert_group_ends(build.pid, within=3)
     assert main(["--root", str(bundled), "build"]) == 0
     assert not [p.name for p in bundled.iterdir() if ".staging-" in p.name or ".old-" in p.name]
-    cold = tmp_path / "cold"
-    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(bundled / "public") == tree_bytes(cold)
+    # the bytes of a cold build of the same site (bundled_build, made with no cache)
+    assert tree_bytes(bundled / "public") == tree_bytes(bundled_build / "public")
 
 
-def test_the_next_build_clears_what_a_killed_build_left(bundled: Path) -> None:
-    assert main(["--root", str(bundled), "build"]) == 0
-    staging = bundled / ".public.staging-4242"
+def test_the_next_build_clears_what_a_killed_build_left(bundled_built: Path) -> None:
+    staging = bundled_built / ".public.staging-4242"
     (staging / "papers").mkdir(parents=True)
     (staging / "papers" / "index.html").write_text("half a site")
-    (bundled / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
-    assert main(["--root", str(bundled), "build"]) == 0  # incremental: nothing to render
-    assert sorted(p.name for p in bundled.iterdir() if p.name.startswith(".public")) == [
+    (bundled_built / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
+    assert main(["--root", str(bundled_built), "build"]) == 0  # incremental: nothing to render
+    assert sorted(p.name for p in bundled_built.iterdir() if p.name.startswith(".public")) == [
         ".public.lock",
         ".public.outputs",
     ]
 
 
 def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
-    bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    bundled_built: Path, bundled_build: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["--root", str(bundled), "build"]) == 0
-    template = bundled / "templates" / "_card.html"
+    template = bundled_built / "templates" / "_card.html"
     template.write_text(template.read_text().replace('class="card', 'class="card edited', 1))
 
     def killed_after_the_commit(root: Path, journal: Path) -> None:
@@ -255,16 +259,15 @@ def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
 
     monkeypatch.setattr("sitegen.transaction._complete", killed_after_the_commit)
     with pytest.raises(_Killed):
-        main(["--root", str(bundled), "build"])
+        main(["--root", str(bundled_built), "build"])
     monkeypatch.undo()
-    assert (bundled / ".public.journal" / "manifest.json").is_file()
+    assert (bundled_built / ".public.journal" / "manifest.json").is_file()
     template.write_text(template.read_text().replace("card edited", "card", 1))
-    assert main(["--root", str(bundled), "build", "--clean"]) == 0
-    assert not (bundled / ".public.journal").exists()
-    assert main(["--root", str(bundled), "build"]) == 0
-    cold = tmp_path / "cold"
-    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(bundled / "public") == tree_bytes(cold)
+    assert main(["--root", str(bundled_built), "build", "--clean"]) == 0
+    assert not (bundled_built / ".public.journal").exists()
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    # the bytes of a cold build of the same site (bundled_build, made with no cache)
+    assert tree_bytes(bundled_built / "public") == tree_bytes(bundled_build / "public")
 
 
 class _Killed(BaseException):
@@ -382,10 +385,9 @@ def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
 
 
 def test_there_is_a_site_at_every_step_of_a_full_build(
-    bundled: Path, monkeypatch: pytest.MonkeyPatch
+    bundled_built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["--root", str(bundled), "build"]) == 0
-    public = bundled / "public"
+    public = bundled_built / "public"
     replaced = public.stat().st_ino
     real_rename = Path.rename
     site_after_each_rename = []
@@ -396,15 +398,14 @@ def test_there_is_a_site_at_every_step_of_a_full_build(
         return moved
 
     monkeypatch.setattr(Path, "rename", rename)
-    assert main(["--root", str(bundled), "build", "--clean"]) == 0
+    assert main(["--root", str(bundled_built), "build", "--clean"]) == 0
     assert all(site_after_each_rename), "a server reading public/ would have answered 404"
     assert public.stat().st_ino != replaced, "the new site was swapped in"
 
 
 def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
-    bundled: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    bundled_built: Path, monkeypatch: pytest.MonkeyPatch, bundled_build: Path
 ) -> None:
-    assert main(["--root", str(bundled), "build"]) == 0
     monkeypatch.setattr("sitegen.publish._exchange", lambda a, b: False)  # macOS, old kernels
     real_rename = Path.rename
 
@@ -415,14 +416,13 @@ def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(_Killed):
-        main(["--root", str(bundled), "build", "--clean"])
+        main(["--root", str(bundled_built), "build", "--clean"])
     monkeypatch.undo()
-    assert not (bundled / "public").exists(), "the window this fallback leaves open"
-    assert main(["--root", str(bundled), "build"]) == 0
-    cold = tmp_path / "cold"
-    assert main(["--root", str(bundled), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(bundled / "public") == tree_bytes(cold)
-    assert not [p.name for p in bundled.iterdir() if ".old-" in p.name]
+    assert not (bundled_built / "public").exists(), "the window this fallback leaves open"
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    # the bytes of a cold build of the same site (bundled_build, made with no cache)
+    assert tree_bytes(bundled_built / "public") == tree_bytes(bundled_build / "public")
+    assert not [p.name for p in bundled_built.iterdir() if ".old-" in p.name]
 
 
 # ---- hostile listings: ingested intact or refused in one line, nothing made elsewhere ----------
