@@ -13,7 +13,6 @@ A new kind of page or feed is one new class in `KINDS`.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -446,10 +445,7 @@ class RobotsTxt(NamedTuple):
 
 def _top(r: Renderers, kind: str, papers: tuple[str, ...]) -> tuple[str, ...]:
     """A period's top papers of its featured `papers`, most upvoted first."""
-    # The upvotes as the papers' API records (kept in the cache by paper state) say: reading
-    # the paper files instead took a second when a week closes (the weekly feed ranks 12 weeks
-    # of papers), half the rebuild budget at 50k papers.
-    upvotes = {i: json.loads(r.api_records[i])["upvotes"] for i in papers}
+    upvotes = {i: r.site.papers[i].upvotes for i in papers}
     return rank_by_upvotes(papers, upvotes)[: TOP_PAPERS[kind]]
 
 
