@@ -214,11 +214,9 @@ def served(bundled_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Pa
         preexec_fn=_ctrl_c_stops,
     )
     assert process.stdout is not None
-    line = process.stdout.readline()
+    line = _line_with(process.stdout, "http://127.0.0.1:", timeout=120)
     match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    assert match, line + (
-        process.stderr.read() if process.poll() is not None and process.stderr else ""
-    )
+    assert match, line
     yield process, match[0], bundled_built
     if process.poll() is None:
         process.kill()
