@@ -214,13 +214,15 @@ def served(bundled_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Pa
         preexec_fn=_ctrl_c_stops,
     )
     assert process.stdout is not None
-    line = _line_with(process.stdout, "http://127.0.0.1:", timeout=120)
-    match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-    assert match, line
-    yield process, match[0], bundled_built
-    if process.poll() is None:
-        process.kill()
-    process.communicate()  # waits and closes the pipes
+    try:
+        line = _line_with(process.stdout, "http://127.0.0.1:", timeout=120)
+        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
+        assert match, line
+        yield process, match[0], bundled_built
+    finally:  # a server that failed to start is not left running either
+        if process.poll() is None:
+            process.kill()
+        process.communicate()  # waits and closes the pipes
 
 
 def test_serve_serves_pages_and_the_404_page(
