@@ -76,8 +76,28 @@ class Feeds:
         self.site, self.routes, self.abstracts = site, routes, abstracts
         self.names = {t.slug: t.name for t in site.config.topics}
 
-    def _item(self, paper_id: str, appearance: Appearance) -> _Item:
-        """A paper as an item: its facts (upvotes, organisation, authors), abstract and links."""
+    def _item(self, paper_id: str, appearance: Appearance, *, brief: bool = False) -> _Item:
+        """A paper as an item: its facts (upvotes, organisation, authors), abstract and links;
+        `brief` (a day's or a period's feed): its summary as plain text instead."""
+        paper = self.site.papers[paper_id]
+        content, summary = "", ""
+        if brief:
+            summary = summarize(paper.abstract, self.site.config.pages.summary_chars)
+        else:
+            content = self._content_html(paper_id)
+        return _Item(
+            item_id=paper_item_id(paper.id),
+            title=paper.title,
+            url=self.routes.absolute(self.routes.paper(paper.id)),
+            when=featured_at(appearance),
+            content_html=content,
+            summary=summary,
+            categories=tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
+            authors=paper.authors,
+        )
+
+    def _content_html(self, paper_id: str) -> str:
+        """A paper's facts, its abstract, and its links, as HTML."""
         paper = self.site.papers[paper_id]
         facts = " · ".join(
             html.escape(fact)
@@ -90,35 +110,14 @@ class Feeds:
             )
             if fact
         )
-        text = self.abstracts[paper.id]
         links = " · ".join(
             f'<a href="{html.escape(link.href)}">{html.escape(link.text)}</a>'
             for link in card_links(paper)
         )
-        return _Item(
-            item_id=paper_item_id(paper.id),
-            title=paper.title,
-            url=self.routes.absolute(self.routes.paper(paper.id)),
-            when=featured_at(appearance),
-            content_html=(f"<p>{facts}</p>" if facts else "")
-            + text
-            + (f"<p>{links}</p>" if links else ""),
-            categories=tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
-            authors=paper.authors,
-        )
-
-    def _brief_item(self, paper_id: str, appearance: Appearance) -> _Item:
-        """A paper as a day feed's item: its summary as plain text, no abstract."""
-        paper = self.site.papers[paper_id]
-        return _Item(
-            item_id=paper_item_id(paper.id),
-            title=paper.title,
-            url=self.routes.absolute(self.routes.paper(paper.id)),
-            when=featured_at(appearance),
-            content_html="",
-            summary=summarize(paper.abstract, self.site.config.pages.summary_chars),
-            categories=tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
-            authors=paper.authors,
+        return (
+            (f"<p>{facts}</p>" if facts else "")
+            + self.abstracts[paper.id]
+            + (f"<p>{links}</p>" if links else "")
         )
 
     def _first_items(self, paper_ids: Sequence[str]) -> tuple[_Item, ...]:
@@ -167,7 +166,7 @@ class Feeds:
             description=f"The papers featured on {day.isoformat()}.",
             routes=self.routes.day(day),
             items=tuple(
-                self._brief_item(paper_id, Appearance(day=day, rank=rank))
+                self._item(paper_id, Appearance(day=day, rank=rank), brief=True)
                 for rank, paper_id in enumerate(paper_ids, start=1)
             ),
         )
@@ -190,7 +189,8 @@ class Feeds:
             routes=self.routes.top(period.kind, period.slug),
             # Brief, as a day's: a closed period never gets a new item.
             items=tuple(
-                self._brief_item(i, first_in(period, self.site.appearances[i])) for i in paper_ids
+                self._item(i, first_in(period, self.site.appearances[i]), brief=True)
+                for i in paper_ids
             ),
         )
 
