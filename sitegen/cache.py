@@ -30,10 +30,10 @@ from sitegen.transaction import write_atomic
 CACHE_DIR = ".sitegen-cache"
 FileIdentity = tuple[int, int, int]  # inode, size, mtime in ns
 # What the parse cache keeps of a paper file: its digest, what ingest matches it on (arXiv id,
-# title key), its hand-set topics, its title (which the digest feed lists for 1,500 papers:
-# reading their files passed the rebuild budget, under 2 s at 50k papers). Plain values, which
-# marshal writes (see _save).
-PaperFacts = tuple[str, str | None, str, tuple[str, ...], str]
+# title key), its hand-set topics, its title and upvotes (which the digest feeds list and the
+# top pages rank by, for thousands of papers: reading their files passed the rebuild budget,
+# under 2 s at 50k papers). Plain values, which marshal writes (see _save).
+PaperFacts = tuple[str, str | None, str, tuple[str, ...], str, int | None]
 
 
 def digest(data: bytes) -> str:
@@ -55,7 +55,7 @@ def code_version() -> str:
 def paper_facts(paper: Paper, data: bytes) -> PaperFacts:
     """What the parse cache keeps of `paper`, parsed from `data` (its file's bytes)."""
     keys = PaperKeys.of(paper)
-    return digest(data), keys.arxiv_id, keys.title_key, paper.topics, paper.title
+    return digest(data), keys.arxiv_id, keys.title_key, paper.topics, paper.title, paper.upvotes
 
 
 class ParseCache:

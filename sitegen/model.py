@@ -163,7 +163,7 @@ class ContentSnapshot:
     """Everything in content/ as values.
 
     `papers` may read each paper only when it is looked up (see sitegen.store); `keys`,
-    `digests` and `titles` answer for every paper without that.
+    `digests`, `titles` and `upvotes` answer for every paper without that.
     """
 
     papers: Mapping[str, Paper]  # by id
@@ -171,6 +171,7 @@ class ContentSnapshot:
     keys: Mapping[str, PaperKeys] = field(default_factory=dict)  # by id; ingest matches on them
     digests: Mapping[str, str] = field(default_factory=dict)  # id -> digest of its file's bytes
     titles: Mapping[str, str] = field(default_factory=dict)  # by id; every paper's
+    upvotes: Mapping[str, int | None] = field(default_factory=dict)  # by id; every paper's
 
     @classmethod
     def of(cls, papers: Mapping[str, Paper], days: Mapping[date, Day]) -> ContentSnapshot:
@@ -180,6 +181,7 @@ class ContentSnapshot:
             days=days,
             keys={paper_id: PaperKeys.of(paper) for paper_id, paper in papers.items()},
             titles={paper_id: paper.title for paper_id, paper in papers.items()},
+            upvotes={paper_id: paper.upvotes for paper_id, paper in papers.items()},
         )
 
 

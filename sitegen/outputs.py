@@ -445,13 +445,13 @@ class RobotsTxt(NamedTuple):
 
 def _top(r: Renderers, kind: str, papers: tuple[str, ...]) -> tuple[str, ...]:
     """A period's top papers of its featured `papers`, most upvoted first."""
-    upvotes = {i: r.site.papers[i].upvotes for i in papers}
+    upvotes = {i: r.site.upvotes[i] for i in papers}
     return rank_by_upvotes(papers, upvotes)[: TOP_PAPERS[kind]]
 
 
-# A period's outputs name every paper it featured and rank them when rendered: ranking while
-# planning would read the upvotes of every paper of the site at each build, seconds at 50k
-# papers (the rebuild budget, under 2 s); a new day re-ranks only the open week and month.
+# A period's outputs name every paper it featured, so an edit of any of them (its upvotes
+# too) changes their key, and rank them when rendered, by the upvotes the parse cache keeps;
+# a new day re-ranks only the open week and month.
 class TopPage(NamedTuple):
     """A week's or month's most upvoted papers, linking the periods before and after it."""
 

@@ -62,6 +62,7 @@ class Site:
     appearances: Mapping[str, tuple[Appearance, ...]]  # paper id -> its days, oldest first
     digests: Mapping[str, str]  # paper id -> digest of its file (what it is made of)
     titles: Mapping[str, str]  # paper id -> its title, without reading the paper
+    upvotes: Mapping[str, int | None]  # paper id -> its upvotes, without reading the paper
 
 
 # Each paper's topics, for the papers of the snapshot given by id (a build caches them).
@@ -125,6 +126,7 @@ def assemble_site(
         appearances={paper_id: tuple(found) for paper_id, found in appearances.items()},
         digests=snapshot.digests,
         titles=snapshot.titles,
+        upvotes=snapshot.upvotes,
     )
 
 

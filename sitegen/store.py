@@ -191,6 +191,7 @@ def _load_content(
         keys={ids[name]: PaperKeys(found[name][1], found[name][2]) for name in ids},
         digests={ids[name]: found[name][0] for name in ids},
         titles={ids[name]: found[name][4] for name in ids},
+        upvotes={ids[name]: found[name][5] for name in ids},
     )
 
 
