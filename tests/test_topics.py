@@ -249,34 +249,45 @@ def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
         assert entry["topics"] and set(entry["topics"]) <= slugs, entry["id"]
 
 
-def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> None:
-    # Floors a little under what the held-out papers measured when the rules were last tuned
-    # (precision 0.75, recall 0.84, worst topic 0.25, none without a topic). The rules before
-    # issue #18 measure 0.52, 0.66 and 0.00 here, and fail. Issue #18 asks for 0.90, 0.85, 0.80
-    # and under 3%: not reached yet; raise these floors as the rules get better, never lower.
+def _judged_by_the_default_rules(*splits: str) -> Judgement:
     matcher = compile_topics(_default_taxonomy())
     assigned = {pid: assign_topics(paper, matcher) for pid, paper in _all_papers().items()}
-    judged = _judge(assigned, "held-out-1")
-    assert judged.precision >= 0.72
-    assert judged.recall >= 0.82
-    assert judged.worst_topic[1] >= 0.2, judged.worst_topic
+    return _judge(assigned, *splits)
+
+
+def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> None:
+    # Round 1's held-out papers, since tuned on: the rules measure precision 0.825, recall
+    # 0.832, least precise topic 0.40 (Theory and Optimization), none without a topic. Floors
+    # at what they measure: raise them as the rules get better, never lower them.
+    judged = _judged_by_the_default_rules("held-out-1")
+    assert judged.precision >= 0.82
+    assert judged.recall >= 0.83
+    assert judged.worst_topic[1] >= 0.4, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
-def test_the_rules_file_papers_as_a_researcher_would_on_fresh_samples() -> None:
-    # Rounds 2 and 3 (held-out-2 and held-out-3, 128 bundled papers) were labelled after these
-    # rules were written and never used to tune them: precision 0.779, recall 0.700, least
-    # precise topic assigned 5 times or more 0.58 (Machine Learning Methods), none without a
-    # topic. Two attempts to tune the rules on the earlier labelled papers measured worse on the
-    # next fresh sample and were not kept (see the README). Issue #18 asks for 0.90, 0.85, 0.80
-    # and under 3%: not reached. Raise these floors as the rules get better, never lower them,
-    # and judge a change on papers it was not tuned on.
-    matcher = compile_topics(_default_taxonomy())
-    assigned = {pid: assign_topics(paper, matcher) for pid, paper in _all_papers().items()}
-    judged = _judge(assigned, "held-out-2", "held-out-3")
-    assert judged.precision >= 0.77
-    assert judged.recall >= 0.69
-    assert judged.worst_topic[1] >= 0.55, judged.worst_topic
+def test_the_rules_file_papers_as_a_researcher_would_on_rounds_2_and_3() -> None:
+    # Rounds 2 and 3 (128 bundled papers) were fresh for the rules of round 1 (precision 0.779,
+    # recall 0.700, least precise topic 0.58) and were studied to write the rules of round 4:
+    # 0.830, 0.700, 0.65 (Machine Learning Methods), none without a topic.
+    judged = _judged_by_the_default_rules("held-out-2", "held-out-3")
+    assert judged.precision >= 0.82
+    assert judged.recall >= 0.70
+    assert judged.worst_topic[1] >= 0.64, judged.worst_topic
+    assert judged.without_topic < 0.03
+
+
+def test_the_rules_file_papers_as_a_researcher_would_on_a_fresh_sample() -> None:
+    # Round 4 (held-out-4, 60 bundled papers) was labelled before these rules were run on it
+    # and measured once: precision 0.845 (82 of 97), recall 0.707 (82 of 116), least precise
+    # topic assigned 5 times or more 0.60 (Theory and Optimization), none without a topic. The
+    # rules of round 1 measure 0.790 and 0.716 there. Issue #18 asks for 0.90, 0.85, 0.80 and
+    # under 3%: precision, recall and the worst topic are not reached. Raise these floors as the
+    # rules get better, never lower them; after tuning on these papers, label a new sample.
+    judged = _judged_by_the_default_rules("held-out-4")
+    assert judged.precision >= 0.84
+    assert judged.recall >= 0.70
+    assert judged.worst_topic[1] >= 0.59, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
