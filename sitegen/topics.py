@@ -14,12 +14,14 @@ Evidence, weighed so that one stray word decides nothing:
   `ai_keywords`) weighs 2; one in the abstract weighs 1, three mentions of a phrase at most;
 - a topic's `generic` words ("benchmark", "efficient") count only beside one of its keywords;
 - an area needs a keyword in its title (3) or 4 from the abstract; a facet needs 4 with its
-  keyword in the title, or 5 from the abstract with two different keywords; a second topic
-  needs two fifths of the best one's score (measured on the labelled papers of issue #18:
-  what the abstract alone suggests is right half the time, what the title names nine in ten);
+  keyword in the title, or 5 from the abstract with two different keywords (a generic word in
+  the title counts as one); a second topic needs two fifths of the best one's score (measured
+  on the labelled papers of issue #18: what the abstract alone suggests is right half the
+  time, what the title names nine in ten);
 - a topic that `yields_to` others is dropped when one of them is found ("Language Models" gives
-  way to "Agents"); with no area found, the area with the most evidence (3) is given, and
-  failing that the `fallback` area.
+  way to "Agents"), but the `fallback` area stays when the title names it and not the other;
+  with no area found, the area with the most evidence (3) is given, and failing that the
+  `fallback` area.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class TopicEvidence:
     keywords: tuple[str, ...]  # the topic's keywords found, as written in the text's tokens
     generic: tuple[str, ...]  # its generic words found (they counted because keywords did)
     in_title: bool = False  # one of its keywords is in the title
+    generic_in_title: bool = False  # one of its generic words is in the title
     by_hand: bool = False  # given in the paper's `topics`; no rule needed
     fallback: bool = False  # the fallback area, given because no other area was found
 
@@ -126,7 +129,7 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
         if _qualifies(evidence, topics[slug].kind == "area")
     }
     for slug in list(qualified):
-        if any(other in qualified for other in topics[slug].yields_to):
+        if any(_gives_way(qualified, slug, other, matcher) for other in topics[slug].yields_to):
             del qualified[slug]
     areas = _best(
         [e for e in qualified.values() if topics[e.slug].kind == "area"], MAX_AREAS, matcher
@@ -164,8 +167,24 @@ def _qualifies(evidence: TopicEvidence, is_area: bool) -> bool:
     in_title, in_abstract = _AREA_NEEDS if is_area else _FACET_NEEDS
     if evidence.in_title:
         return evidence.score >= in_title
-    distinct = 1 if is_area else _FACET_ABSTRACT_KEYWORDS
-    return evidence.score >= in_abstract and len(evidence.keywords) >= distinct
+    if is_area:
+        return evidence.score >= in_abstract
+    # A facet from the abstract: two different keywords, or one and a generic word in the title
+    # ("Efficient ..." and "parameter-efficient" in the abstract).
+    distinct = len(evidence.keywords) + evidence.generic_in_title
+    return evidence.score >= in_abstract and distinct >= _FACET_ABSTRACT_KEYWORDS
+
+
+def _gives_way(
+    qualified: Mapping[str, TopicEvidence], slug: str, other: str, matcher: TopicMatcher
+) -> bool:
+    if other not in qualified:
+        return False
+    # The fallback area gives way to every other area, but a method its title names ("federated
+    # learning", "label noise") is the paper's subject beside an area only its abstract suggests.
+    # ("LLM" in a title is no such claim: Language Models give way all the same.)
+    named_alone = qualified[slug].in_title and not qualified[other].in_title
+    return not (matcher.topics[slug].fallback and named_alone)
 
 
 def _best(found: list[TopicEvidence], limit: int, matcher: TopicMatcher) -> list[TopicEvidence]:
@@ -182,6 +201,7 @@ def _evidence(paper: Paper, matcher: TopicMatcher) -> dict[str, TopicEvidence]:
     keywords: dict[str, dict[str, None]] = {}
     generic: dict[str, dict[str, None]] = {}
     in_title: set[str] = set()
+    generic_in_title: set[str] = set()
     for text, weight, repeats, is_title in (
         (paper.title, _TITLE_WEIGHT, None, True),
         (" ; ".join(paper.keywords), _SOURCE_KEYWORD_WEIGHT, None, False),
@@ -197,6 +217,8 @@ def _evidence(paper: Paper, matcher: TopicMatcher) -> dict[str, TopicEvidence]:
                 words = " ".join(phrase)
                 if is_generic:
                     generic.setdefault(slug, {})[words] = None
+                    if is_title:
+                        generic_in_title.add(slug)
                 else:
                     keywords.setdefault(slug, {})[words] = None
                     if is_title:
@@ -209,6 +231,7 @@ def _evidence(paper: Paper, matcher: TopicMatcher) -> dict[str, TopicEvidence]:
             keywords=tuple(found),
             generic=tuple(generic.get(slug, ())),
             in_title=slug in in_title,
+            generic_in_title=slug in generic_in_title,
         )
         for slug, found in keywords.items()
     }

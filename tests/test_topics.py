@@ -93,6 +93,8 @@ def test_a_facet_from_the_abstract_alone_needs_two_different_keywords() -> None:
     assert "benchmarks" not in assign_topics(_paper("T", words), MATCHER)
     both = _paper("T", words + " We top the leaderboard.")
     assert "benchmarks" in assign_topics(both, MATCHER)
+    # A generic word in the title counts as the second one.
+    assert "benchmarks" in assign_topics(_paper("Benchmark Study", words), MATCHER)
 
 
 def test_the_listing_keywords_count_twice_an_abstract_mention() -> None:
@@ -103,6 +105,26 @@ def test_the_listing_keywords_count_twice_an_abstract_mention() -> None:
 def test_a_general_area_yields_to_a_specific_one() -> None:
     assert assign_topics(_paper("Language Model Agents"), MATCHER) == ("agents",)
     assert assign_topics(_paper("Language Models"), MATCHER) == ("llm",)
+
+
+def test_the_fallback_area_stays_beside_an_area_only_the_abstract_suggests() -> None:
+    matcher = compile_topics(
+        (
+            Topic(slug="rl", name="RL", description="", keywords=("rl", "reinforcement learning")),
+            Topic(
+                slug="ml",
+                name="ML",
+                description="",
+                keywords=("federated learning",),
+                yields_to=("rl",),
+                fallback=True,
+            ),
+        )
+    )
+    abstract = "Reinforcement learning: RL helps. More RL. RL again."
+    assert assign_topics(_paper("Federated Learning", abstract), matcher) == ("rl", "ml")
+    assert assign_topics(_paper("Federated Learning for RL", abstract), matcher) == ("rl",)
+    assert assign_topics(_paper("T", abstract + " Federated learning."), matcher) == ("rl",)
 
 
 def test_the_fallback_area_is_given_when_no_other_area_is() -> None:
