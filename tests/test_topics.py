@@ -278,8 +278,8 @@ def _judged_by_the_default_rules(*splits: str) -> Judgement:
 
 
 def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> None:
-    # Round 1's held-out papers, since tuned on: the rules measure precision 0.825, recall
-    # 0.832, least precise topic 0.40 (Theory and Optimization), none without a topic. Floors
+    # Round 1's held-out papers, since tuned on: the rules measure precision 0.820, recall
+    # 0.840, least precise topic 0.40 (Machine Learning Methods), none without a topic. Floors
     # at what they measure: raise them as the rules get better, never lower them.
     judged = _judged_by_the_default_rules("held-out-1")
     assert judged.precision >= 0.82
@@ -288,28 +288,36 @@ def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> No
     assert judged.without_topic < 0.03
 
 
-def test_the_rules_file_papers_as_a_researcher_would_on_rounds_2_and_3() -> None:
+def test_the_rules_file_papers_as_a_researcher_would_on_rounds_2_to_4() -> None:
     # Rounds 2 and 3 (128 bundled papers) were fresh for the rules of round 1 (precision 0.779,
-    # recall 0.700, least precise topic 0.58) and were studied to write the rules of round 4:
-    # 0.830, 0.700, 0.65 (Machine Learning Methods), none without a topic.
+    # recall 0.700, least precise topic 0.58), round 4 (60) for those of round 4 (0.845, 0.707,
+    # 0.60); all were studied to write the rules of round 5, which measure 0.829, 0.717, 0.68
+    # (Machine Learning Methods) on rounds 2 and 3 and 0.890, 0.767, 0.71 (Language Tasks) on
+    # round 4, none without a topic.
     judged = _judged_by_the_default_rules("held-out-2", "held-out-3")
     assert judged.precision >= 0.82
-    assert judged.recall >= 0.70
-    assert judged.worst_topic[1] >= 0.64, judged.worst_topic
+    assert judged.recall >= 0.71
+    assert judged.worst_topic[1] >= 0.68, judged.worst_topic
+    assert judged.without_topic < 0.03
+    judged = _judged_by_the_default_rules("held-out-4")
+    assert judged.precision >= 0.88
+    assert judged.recall >= 0.76
+    assert judged.worst_topic[1] >= 0.71, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
 def test_the_rules_file_papers_as_a_researcher_would_on_a_fresh_sample() -> None:
-    # Round 4 (held-out-4, 60 bundled papers) was labelled before these rules were run on it
-    # and measured once: precision 0.845 (82 of 97), recall 0.707 (82 of 116), least precise
-    # topic assigned 5 times or more 0.60 (Theory and Optimization), none without a topic. The
-    # rules of round 1 measure 0.790 and 0.716 there. Issue #18 asks for 0.90, 0.85, 0.80 and
-    # under 3%: precision, recall and the worst topic are not reached. Raise these floors as the
-    # rules get better, never lower them; after tuning on these papers, label a new sample.
-    judged = _judged_by_the_default_rules("held-out-4")
-    assert judged.precision >= 0.84
-    assert judged.recall >= 0.70
-    assert judged.worst_topic[1] >= 0.59, judged.worst_topic
+    # Round 5 (held-out-5, 60 bundled papers) was labelled before these rules were written and
+    # run on it, and measured once: precision 0.796 (74 of 93), recall 0.638 (74 of 116), least
+    # precise topic assigned 5 times or more 0.44 (Machine Learning Methods), none without a
+    # topic. The rules of round 1 measure 0.757 and 0.672 there, those of round 4 0.791 and
+    # 0.621. Issue #18 asks for 0.90, 0.85, 0.80 and under 3%: precision, recall and the worst
+    # topic are not reached. Raise these floors as the rules get better, never lower them;
+    # after tuning on these papers, label a new sample.
+    judged = _judged_by_the_default_rules("held-out-5")
+    assert judged.precision >= 0.79
+    assert judged.recall >= 0.63
+    assert judged.worst_topic[1] >= 0.44, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
