@@ -3,18 +3,21 @@
 
     python bench/search.py                          # work directory /tmp/search-bench
     python bench/search.py --work DIR --days 1000 --queries attention,diffusion
+    python bench/search.py --work DIR --next-day LISTING   # WORK/site ingested already
 
 Uses the sitegen on PATH (this checkout, installed). The corpus is the shared synthetic one
 (../shared/bench/gen_corpus.py, 50 papers a day; the listings of /tmp/sitegen-bench are reused
-when present, never changed). It ingests the days, builds the site once (cold), then measures:
+when present, never changed). It ingests the days (unless WORK/site holds content), builds
+the site once (cold) unless it has an index, then measures:
 
-- indexing alone: a fresh process makes the index of every paper's record into a scratch
-  directory (wall time, and the peak RSS of the largest process: Python or Pagefind);
+- indexing alone, cold: a fresh process makes every shard of the index into a scratch
+  directory, on one Pagefind process per core (wall and CPU time, and the peak RSS of all
+  its processes together, sampled every 100 ms);
 - the first query in headless Chromium, from a fresh browser profile, on the built site
-  served over HTTP: every byte fetched from the page's load to the first results shown,
+  served over HTTP: every byte fetched from typing the query to the first results shown,
   and each query's time from typing to results shown;
-- the refresh after one new day: `sitegen build` after ingesting day D+1 (the pages' and
-  feeds' time and the index's, as the build prints them).
+- the refresh after one new day: `sitegen build` after ingesting day D+1 (pages, feeds and
+  the index's changed shards in one publish), then the open shard's index alone.
 """
 
 from __future__ import annotations
@@ -202,7 +205,7 @@ def index_alone(site: Path, scratch: Path, *, shards: str) -> dict[str, object]:
     shutil.rmtree(scratch, ignore_errors=True)
     wall, cpu, rss, out = run([sys.executable, "-c", _INDEX_ONLY, str(site), str(scratch), shards])
     seconds, made, papers = out.split()
-    files = [p for p in scratch.rglob("*") if p.is_file()]
+    sizes = [p.stat().st_size for p in scratch.rglob("*") if p.is_file()]
     shutil.rmtree(scratch)
     return {
         "seconds": round(float(seconds), 1),  # the index alone, once the records are read
@@ -211,8 +214,8 @@ def index_alone(site: Path, scratch: Path, *, shards: str) -> dict[str, object]:
         "peak_rss_mib": round(rss / 1024),  # all processes together
         "shards": int(made),
         "papers": int(papers),
-        "files": len(files),
-        "mb": round(sum(p.stat().st_size for p in files) / 1e6, 1),
+        "files": len(sizes),
+        "mb": round(sum(sizes) / 1e6, 1),
     }
 
 
@@ -220,11 +223,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/search-bench"))
     parser.add_argument("--days", type=int, default=1000)
-    parser.add_argument("--queries", default="attention,reinforcement,learning")
+    parser.add_argument("--queries", default="attention,gaussian,learning")
+    parser.add_argument(
+        "--next-day", type=Path, help="the new day's listing (default: the one after the days)"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     files = listings(args.days, args.work)
     site = site_with(args.work, files[: args.days])
+    next_day = args.next_day or (files[args.days] if len(files) > args.days else None)
     results: dict[str, object] = {"load": os.getloadavg()}
     public = site / "public"
     if not (public / "pagefind" / "pagefind-entry.json").exists():
@@ -238,8 +245,8 @@ def main() -> None:
     scratch = args.work / "index-scratch"
     results["index alone"] = index_alone(site, scratch, shards="all")
     results["queries"] = browse(public, args.queries.split(","))
-    if len(files) > args.days:
-        run(["sitegen", "--root", str(site), "ingest", str(files[args.days])])
+    if next_day is not None:
+        run(["sitegen", "--root", str(site), "ingest", str(next_day)])
         seconds, cpu, rss, out = run(["sitegen", "--root", str(site), "build"])
         build = re.search(r"in ([\d.]+) s\n", out)
         results["new day"] = {
