@@ -200,6 +200,33 @@ def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    title = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
+    listing = tmp_path / "2026-11-23.txt"
+    lines = ["Daily Papers", "Nov 23", title, "An abstract.", "·", "Nov 20, 2026 7"]
+    listing.write_text("\n\n".join(lines) + "\n")
+    assert main(["--root", str(root), "ingest", str(listing)]) == 0
+    assert main(["--root", str(root), "build"]) == 0
+    handler = functools.partial(_QuietHandler, directory=str(root / "public"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = _page(browser, WIDTHS["mobile"])
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=zyxwvut")
+        assert _result_titles(page) == [title]
+        expect(page.locator("#search-results img, #search-results b")).to_have_count(0)
+        assert page.evaluate("window.pwned") is None
+        page.locator("#search-results h2 a").click()
+        expect(page.locator("h1")).to_have_text(title)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_typing_on_the_search_page_updates_the_results_and_the_address(
     browser: Browser, base_url: str, target: Target
 ) -> None:
