@@ -17,8 +17,8 @@ Two shapes meet the budgets at 50,000 papers (bench/README.md):
   time (Pagefind's mergeIndex). A shard's files change only when its papers do, so a new day
   re-indexes the open month alone, and a month's end its year; a cold build indexes shards in
   parallel. Years, not months: each merged shard costs a query one more index chunk (Pagefind
-  chunks by 20,000 word positions, 25 KB gzipped, whatever the shard's size), so the first
-  query's budget holds about six shards. The open shard is the primary index, at the index's
+  chunks by 20,000 word positions, 11 to 25 KB gzipped, whatever the shard's size), so the
+  first query's budget holds about seven shards. The open shard is the primary index, at the index's
   root with Pagefind's script and wasm (merged indexes use the primary's); the others are in
   directories named by their year, listed in `MANIFEST` for the search page.
 
@@ -56,7 +56,8 @@ ABSTRACT_WORDS = 24
 # The first query's 300 KB budget: fewer documents shrink Pagefind's page list, larger ones
 # cost more bytes per result shown (bench/README.md has the figures that chose 20).
 PAPERS_PER_DOCUMENT = 20
-_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 1"  # in every shard's key
+# In every shard's key: bump its number when the documents' markup changes.
+_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 1"
 _WORD = re.compile(r"\w{4,}")  # shorter words are mostly stop words
 # What the search page loads of the open shard's bundle: not Pagefind's own UIs, nor its
 # worker (templates/search.html says why), nor the wasm of other languages.
