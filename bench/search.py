@@ -3,23 +3,27 @@
 
     python bench/search.py                          # work directory /tmp/search-bench
     python bench/search.py --work DIR --days 1000 --queries attention,diffusion
+    python bench/search.py --work DIR --next-day LISTING   # WORK/site ingested already
 
 Uses the sitegen on PATH (this checkout, installed). The corpus is the shared synthetic one
 (../shared/bench/gen_corpus.py, 50 papers a day; the listings of /tmp/sitegen-bench are reused
-when present, never changed). It ingests the days, builds the site once (cold), then measures:
+when present, never changed). It ingests the days (unless WORK/site holds content), builds
+the site once (cold) unless it has an index, then measures:
 
-- indexing alone: a fresh process makes the index of every paper's record into a scratch
-  directory (wall time, and the peak RSS of the largest process: Python or Pagefind);
+- indexing alone, cold: a fresh process makes every shard of the index into a scratch
+  directory, on one Pagefind process per core (wall and CPU time, and the peak RSS of all
+  its processes together, sampled every 100 ms);
 - the first query in headless Chromium, from a fresh browser profile, on the built site
-  served over HTTP: every byte fetched from the page's load to the first results shown,
+  served over HTTP: every byte fetched from typing the query to the first results shown,
   and each query's time from typing to results shown;
-- the refresh after one new day: `sitegen build` after ingesting day D+1 (the pages' and
-  feeds' time and the index's, as the build prints them).
+- the refresh after one new day: `sitegen build` after ingesting day D+1 (pages, feeds and
+  the index's changed shards in one publish), then the open shard's index alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gzip
 import json
@@ -37,36 +41,69 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED_BENCH = REPO.parent / "shared" / "bench"
 KEPT_LISTINGS = Path("/tmp/sitegen-bench")
 
-# Runs in a fresh process: the records as a build makes them, then the index alone.
+# Runs in a fresh process: the records as a build makes them, then the index alone: every
+# shard ("all", cold) or the open month's ("open", as a build after a new day makes), on as
+# many Pagefind processes as a build uses (one per core).
 _INDEX_ONLY = r"""
-import sys, time
+import os, sys, time
 from pathlib import Path
 from sitegen.build import _search_records
 from sitegen.cli import load_config
 from sitegen.outputs import paper_states
-from sitegen.search import SearchRecord, write_search_index
+from sitegen.search import search_shards, write_search_shards
 from sitegen.site import assemble_site
 from sitegen.store import load_content
 from sitegen.urls import Routes
-root, scratch = Path(sys.argv[1]), Path(sys.argv[2])
+root, scratch, which = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 config = load_config(root)
 site = assemble_site(load_content(root), config)
 lines = _search_records(root, site, Routes(config.base_url), paper_states(site), reuse=True)
-started = time.perf_counter()
-write_search_index([SearchRecord.decoded(line) for line in lines], scratch)
-print(time.perf_counter() - started)
+started, times = time.perf_counter(), os.times()
+shards = search_shards(lines)[: 1 if which == "open" else None]
+write_search_shards(shards, scratch, jobs=os.cpu_count() or 1)
+cpu = sum(os.times()[:4]) - sum(times[:4])  # this process's and Pagefind's
+print(time.perf_counter() - started, cpu, len(shards), sum(len(s.records) for s in shards))
 """
 
 
-def run(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, str]:
-    """Wall seconds, peak RSS (KiB) of the largest process, and stdout of `command`."""
+def run(command: list[str], *, cwd: Path | None = None) -> tuple[float, float, int, str]:
+    """Wall seconds, CPU seconds, peak RSS (KiB) of all its processes together (sampled every
+    100 ms: the cold index runs two Pagefind processes at once), and stdout of `command`."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, text=True)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.1):
+            peak[0] = max(peak[0], _tree_rss_kib(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out = process.stdout.read() if process.stdout else ""
     _, status, usage = os.wait4(process.pid, 0)
+    done.set()
+    sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"failed: {' '.join(command)}\n{out}")
-    return time.perf_counter() - started, usage.ru_maxrss, out
+    cpu = usage.ru_utime + usage.ru_stime  # its children's too: Pagefind is waited for
+    return time.perf_counter() - started, cpu, max(peak[0], usage.ru_maxrss), out
+
+
+def _tree_rss_kib(root: int) -> int:
+    """The resident memory of `root` and every process under it, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            stat = (entry / "stat").read_text()
+            children.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        stack.extend(children.get(pid, ()))
+    return total * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def listings(days: int, work: Path) -> list[Path]:
@@ -143,7 +180,7 @@ def browse(public: Path, queries: list[str]) -> list[dict[str, object]]:
                     "page_bytes": page_bytes,
                     "first_query_bytes": sum(first.values()),
                     "first_query_files": len(first),
-                    "largest": sorted(first.items(), key=lambda kv: -kv[1])[:4],
+                    "largest": sorted(first.items(), key=lambda kv: -kv[1]),
                     "ms": [round(t, 1) for t in times],
                 }
             )
@@ -163,42 +200,65 @@ def _wire(request: object) -> int:
     return len(gzip.compress(body, 6))
 
 
+def index_alone(site: Path, scratch: Path, *, shards: str) -> dict[str, object]:
+    """Make the index's `shards` ("all": a cold index; "open": the refresh after a new day)
+    in a fresh process, into `scratch`."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    wall, cpu, rss, out = run([sys.executable, "-c", _INDEX_ONLY, str(site), str(scratch), shards])
+    seconds, index_cpu, made, papers = out.split()
+    sizes = [p.stat().st_size for p in scratch.rglob("*") if p.is_file()]
+    shutil.rmtree(scratch)
+    return {
+        "seconds": round(float(seconds), 1),  # the index alone, once the records are read
+        "cpu_seconds": round(float(index_cpu), 1),
+        "process_seconds": round(wall, 1),  # reading the content and the records too
+        "process_cpu_seconds": round(cpu, 1),
+        "peak_rss_mib": round(rss / 1024),  # all processes together
+        "shards": int(made),
+        "papers": int(papers),
+        "files": len(sizes),
+        "mb": round(sum(sizes) / 1e6, 1),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/search-bench"))
     parser.add_argument("--days", type=int, default=1000)
-    parser.add_argument("--queries", default="attention,diffusion,reinforcement,gaussian")
+    parser.add_argument("--queries", default="attention,gaussian,learning")
+    parser.add_argument(
+        "--next-day", type=Path, help="the new day's listing (default: the one after the days)"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     files = listings(args.days, args.work)
     site = site_with(args.work, files[: args.days])
+    next_day = args.next_day or (files[args.days] if len(files) > args.days else None)
     results: dict[str, object] = {"load": os.getloadavg()}
     public = site / "public"
     if not (public / "pagefind" / "pagefind-entry.json").exists():
-        seconds, rss, out = run(["sitegen", "--root", str(site), "build"])
-        results["cold build"] = {"seconds": round(seconds, 1), "out": out.strip()}
+        seconds, cpu, rss, out = run(["sitegen", "--root", str(site), "build"])
+        results["cold build"] = {
+            "seconds": round(seconds, 1),
+            "cpu_seconds": round(cpu, 1),
+            "peak_rss_mib": round(rss / 1024),
+            "out": out.strip(),
+        }
     scratch = args.work / "index-scratch"
-    shutil.rmtree(scratch, ignore_errors=True)
-    wall, rss, out = run([sys.executable, "-c", _INDEX_ONLY, str(site), str(scratch)])
-    size = sum(p.stat().st_size for p in scratch.rglob("*") if p.is_file())
-    results["index alone"] = {
-        "seconds": round(float(out.strip()), 1),
-        "process_seconds": round(wall, 1),
-        "peak_rss_mib": round(rss / 1024),
-        "files": sum(1 for p in scratch.rglob("*") if p.is_file()),
-        "mb": round(size / 1e6, 1),
-    }
-    shutil.rmtree(scratch)
+    results["index alone"] = index_alone(site, scratch, shards="all")
     results["queries"] = browse(public, args.queries.split(","))
-    if len(files) > args.days:
-        run(["sitegen", "--root", str(site), "ingest", str(files[args.days])])
-        seconds, _, out = run(["sitegen", "--root", str(site), "build"])
+    if next_day is not None:
+        run(["sitegen", "--root", str(site), "ingest", str(next_day)])
+        seconds, cpu, rss, out = run(["sitegen", "--root", str(site), "build"])
         build = re.search(r"in ([\d.]+) s\n", out)
         results["new day"] = {
             "seconds": round(seconds, 1),
+            "cpu_seconds": round(cpu, 1),
+            "peak_rss_mib": round(rss / 1024),
             "build_s": build and float(build.group(1)),  # pages, feeds and index: one publish
             "out": out.strip(),
         }
+        results["new day, index alone"] = index_alone(site, scratch, shards="open")
     results["load after"] = os.getloadavg()
     print(json.dumps(results, indent=1))
 

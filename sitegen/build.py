@@ -63,7 +63,14 @@ from sitegen.publish import (
     update,
     write_artifacts,
 )
-from sitegen.search import INDEX_DIR, SearchRecord, index_key, search_record, write_search_index
+from sitegen.search import (
+    INDEX_DIR,
+    SearchShard,
+    search_record,
+    search_shards,
+    shard_directory,
+    write_search_shards,
+)
 from sitegen.site import Site, TopicAssigner, assemble_site, assign_all_topics
 from sitegen.store import (
     PaperFiles,
@@ -97,10 +104,17 @@ class BuildReport:
 
 @dataclass(frozen=True, slots=True)
 class PendingIndex:
-    """A search index to make and publish (`publish_search_index`) after the pages."""
+    """Shards of the search index to make and publish (`publish_search_index`) after the
+    pages; the others the site holds already."""
 
-    records: tuple[str, ...]  # every paper's SearchRecord, encoded, in the site's order
-    key: str  # what the index is made from (search.index_key)
+    shards: tuple[SearchShard, ...]  # to make
+    directories: frozenset[str]  # of every shard of the site's index (search.shard_directory)
+    jobs: int  # Pagefind processes at once
+
+    @property
+    def records(self) -> tuple[str, ...]:
+        """The papers to index."""
+        return tuple(line for shard in self.shards for line in shard.records)
 
 
 def build_site(
@@ -157,7 +171,7 @@ def build_site(
             dirty = [o for o, key in planned if any(_key(known, p) != key for p in o.paths)]
         api_records = _api_records(root, site, routes, states, reuse=not clean)
         records = _search_records(root, site, routes, states, reuse=not clean)
-        pending = _pending_index(records, previous)
+        pending = _pending_index(records, previous, jobs=workers.count)
         counted = len(outputs)
         if previous is not None:  # the index's files stay as they are until it is published
             outputs |= {p: entry[0] for p, entry in previous.files.items() if _in_index(p)}
@@ -170,9 +184,7 @@ def build_site(
                 written += report
             if search and pending is not None:  # in the same transaction as the pages
                 with _made_search_index(pending, out) as made:
-                    written += _stage_search_index(
-                        made, pending.key, out, staging, outputs, previous
-                    )
+                    written += _stage_search_index(made, pending, out, staging, outputs, previous)
             return written
 
         with _write_errors_reported(out):
@@ -208,7 +220,7 @@ def publish_search_index(out: Path, pending: PendingIndex) -> None:
         paths: list[str] = []
 
         def write(staging: Path) -> PublishReport:
-            written = _stage_search_index(made, pending.key, out, staging, outputs, previous)
+            written = _stage_search_index(made, pending, out, staging, outputs, previous)
             paths.extend(p for p in outputs if _in_index(p))
             return written
 
@@ -221,7 +233,7 @@ def _made_search_index(pending: PendingIndex, out: Path) -> Iterator[Path]:
     work = out.with_name(f".{out.name}.search-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     try:
-        write_search_index([SearchRecord.decoded(line) for line in pending.records], work)
+        write_search_shards(pending.shards, work, jobs=pending.jobs)
         yield work
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -229,20 +241,23 @@ def _made_search_index(pending: PendingIndex, out: Path) -> Iterator[Path]:
 
 def _stage_search_index(
     made: Path,
-    key: str,
+    pending: PendingIndex,
     out: Path,
     staging: Path,
     outputs: dict[str, str],
     previous: PreviousBuild | None,
 ) -> PublishReport:
-    """Move the index `made` into `staging` (but the files `out` holds already) and put its
-    files in `outputs` in place of the previous index's."""
+    """Move the shards `made` into `staging` (but the files `out` holds already) and put their
+    files in `outputs` in place of the previous index's same shards and its shards now gone."""
+    remade = {shard.directory: shard.key for shard in pending.shards}
     for path in [p for p in outputs if _in_index(p)]:
-        del outputs[path]
+        shard = _shard_of(path)
+        if shard in remade or shard not in pending.directories:
+            del outputs[path]
     written = PublishReport(files=0, bytes=0)
     for source in sorted(p for p in made.rglob("*") if p.is_file()):
         path = f"{INDEX_DIR}/{source.relative_to(made).as_posix()}"
-        outputs[path] = key
+        outputs[path] = remade[_shard_of(path)]
         if previous is not None and _already_published(source, out / path, previous, path):
             continue
         target = staging / path
@@ -254,6 +269,11 @@ def _stage_search_index(
 
 def _in_index(path: str) -> bool:
     return path.startswith(f"{INDEX_DIR}/")
+
+
+def _shard_of(path: str) -> str:
+    """The directory of the shard a file of the index belongs to."""
+    return shard_directory(path.removeprefix(f"{INDEX_DIR}/"))
 
 
 _CONTENT_NAMED = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
@@ -286,14 +306,27 @@ def _search_records(
     return records
 
 
-def _pending_index(records: list[str], previous: PreviousBuild | None) -> PendingIndex | None:
-    """The index to make, unless the site holds it already, whole and untouched."""
-    key = index_key(records)
-    if previous is not None:
-        index = [p for p in previous.recorded if _in_index(p)]
-        if index and all(_key(previous.files, p) == key for p in index):
-            return None
-    return PendingIndex(records=tuple(records), key=key)
+def _pending_index(
+    records: list[str], previous: PreviousBuild | None, *, jobs: int
+) -> PendingIndex | None:
+    """The shards of the index to make: those the site does not hold whole and untouched
+    (after a new day, the open month's). None when there are none and none to remove."""
+    shards = search_shards(records)
+    directories = frozenset(shard.directory for shard in shards)
+    known = previous.files if previous is not None else {}
+    published: dict[str, list[str]] = {}
+    for path in previous.recorded if previous is not None else ():
+        if _in_index(path):
+            published.setdefault(_shard_of(path), []).append(path)
+    to_make = tuple(
+        shard
+        for shard in shards
+        if not published.get(shard.directory)
+        or any(_key(known, path) != shard.key for path in published[shard.directory])
+    )
+    if not to_make and published.keys() <= directories:
+        return None
+    return PendingIndex(shards=to_make, directories=directories, jobs=jobs)
 
 
 @contextmanager

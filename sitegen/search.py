@@ -1,13 +1,28 @@
-"""Search: a lean record per paper, indexed by Pagefind into a static bundle under public/.
+"""Search: papers indexed by Pagefind into a static bundle under public/, in shards by date.
 
 Pagefind (https://pagefind.app) writes an index of content-named chunks that the browser
-fetches as a query needs them, so the site needs no server. It is fed one custom record per
-paper built from the content, never the rendered pages: crawling 50,000 full pages took 55 s
-and 5.9 GB (issue #16). A record holds what a reader searches by (title, authors,
-organisation, keywords and the abstract's distinct words, capped: see `ABSTRACT_WORDS`) and
-what a result shows (title, day, upvotes, topics) as metadata.
+fetches as a query needs them, so the site needs no server. It is fed documents built from the
+content, never the rendered pages: crawling 50,000 full pages took 55 s and 5.9 GB (issue #16).
+A paper is what a reader searches by (title, authors, organisation, keywords and the
+abstract's distinct words, capped: see `ABSTRACT_WORDS`) and what a result shows (title, day,
+upvotes, topics).
 
-`search_record` is pure; `write_search_index` runs the Pagefind binary (the edge).
+Two shapes meet the budgets at 50,000 papers (bench/README.md):
+- A Pagefind document holds `PAPERS_PER_DOCUMENT` papers, each under a heading whose id
+  carries what its result shows; Pagefind makes a sub-result of each heading, and the search
+  page maps it back to the paper. A first query loads Pagefind's list of every document
+  (`pf_meta`), which at a document per paper was 286 KB of the 300 KB budget.
+- The papers first featured in the newest month (the open one) are a shard, an index of
+  its own, and so are those of each year's other months; the search page merges them at query
+  time (Pagefind's mergeIndex). A shard's files change only when its papers do, so a new day
+  re-indexes the open month alone, and a month's end its year; a cold build indexes shards in
+  parallel. Years, not months: each merged shard costs a query one more index chunk (Pagefind
+  chunks by 20,000 word positions, 11 to 25 KB gzipped, whatever the shard's size), so the
+  first query's budget holds about seven shards. The open shard is the primary index, at the index's
+  root with Pagefind's script and wasm (merged indexes use the primary's); the others are in
+  directories named by their year, listed in `MANIFEST` for the search page.
+
+`search_record` and `search_shards` are pure; `write_search_shards` runs Pagefind (the edge).
 """
 
 from __future__ import annotations
@@ -15,26 +30,39 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import html
 import json
 import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sitegen.errors import BuildError, Location
 from sitegen.site import Site
 from sitegen.urls import Routes
 
 INDEX_DIR = "pagefind"  # under public/; every file in it is the index's
+MANIFEST = "sitegen-shards.json"  # in INDEX_DIR: the directories of the merged shards
 # Pagefind's memory grows with (word, paper) pairs: at 50,000 papers whole abstracts took
 # 5 GB to index, their first 30 distinct words 1.8 GB (the 2 GiB budget, bench/README.md).
 ABSTRACT_WORDS = 24
+# The first query's 300 KB budget: fewer documents shrink Pagefind's page list, larger ones
+# cost more bytes per result shown (bench/README.md has the figures that chose 20).
+PAPERS_PER_DOCUMENT = 20
+# In every shard's key: bump its number when the documents' markup changes.
+_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 1"
 _WORD = re.compile(r"\w{4,}")  # shorter words are mostly stop words
+# What the search page loads of the open shard's bundle: not Pagefind's own UIs, nor its
+# worker (templates/search.html says why), nor the wasm of other languages.
+_LIBRARY = ("pagefind.js", "wasm.en.pagefind")
+_DATA = re.compile(r"pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,8 +70,8 @@ class SearchRecord:
     """One paper as the index holds it."""
 
     url: str  # the paper page, from the site root: "/papers/<id>/" (the search page resolves it)
-    content: str  # the words a query matches
     title: str
+    text: str  # the other words a query matches: authors, organisation, keywords, abstract
     day: str  # the first day that featured it, ISO; "" if none
     upvotes: str  # "" when never reported
     topics: str  # names, ", "-separated
@@ -51,15 +79,27 @@ class SearchRecord:
     def encoded(self) -> str:
         """The record as one JSON line: what is cached, and what the index key digests."""
         return json.dumps(
-            [self.url, self.content, self.title, self.day, self.upvotes, self.topics],
+            [self.url, self.title, self.text, self.day, self.upvotes, self.topics],
             ensure_ascii=False,
             separators=(",", ":"),
         )
 
     @classmethod
     def decoded(cls, line: str) -> SearchRecord:
-        url, content, title, day, upvotes, topics = json.loads(line)
-        return cls(url=url, content=content, title=title, day=day, upvotes=upvotes, topics=topics)
+        url, title, text, day, upvotes, topics = json.loads(line)
+        return cls(url=url, title=title, text=text, day=day, upvotes=upvotes, topics=topics)
+
+    def section(self) -> str:
+        """The paper in a Pagefind document: a heading Pagefind makes a sub-result of, whose
+        id carries what the result shows, '|'-separated and percent-encoded (templates/search.html
+        reads it back), then the rest of its words."""
+        anchor = "|".join(
+            quote(field, safe="/") for field in (self.url, self.day, self.upvotes, self.topics)
+        )
+        return (
+            f'<h2 id="{html.escape(anchor)}">{html.escape(self.title)}</h2>'
+            f"<p>{html.escape(self.text)}</p>\n"
+        )
 
 
 def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
@@ -68,10 +108,9 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     names = {t.slug: t.name for t in site.config.topics}
     appearances = site.appearances.get(paper_id, ())
     abstract_words = dict.fromkeys(w.lower() for w in _WORD.findall(paper.abstract))
-    content = ". ".join(
+    text = ". ".join(
         part
         for part in (
-            paper.title,
             ", ".join(paper.authors),
             paper.organization.name if paper.organization else "",
             ", ".join(paper.keywords),
@@ -81,20 +120,79 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     )
     return SearchRecord(
         url="/" + routes.paper(paper_id).url,
-        content=content,
         title=paper.title,
+        text=text,
         day=min(a.day for a in appearances).isoformat() if appearances else "",
         upvotes="" if paper.upvotes is None else str(paper.upvotes),
         topics=", ".join(names[slug] for slug in site.paper_topics[paper_id] if slug in names),
     )
 
 
-def index_key(encoded_records: Iterable[str]) -> str:
-    """A digest of everything the index is made from: its records and Pagefind's version."""
-    digest = hashlib.blake2b(f"pagefind {pagefind_version()}".encode(), digest_size=12)
-    for line in encoded_records:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchShard:
+    """Papers first featured in one period: an index of its own, made only when they change."""
+
+    period: str  # the open month ("2026-06", with the papers of no day) or a year ("2025")
+    directory: str  # under INDEX_DIR, "/"-terminated; "" for the open shard
+    records: tuple[str, ...]  # encoded SearchRecords, in the site's order
+    key: str  # what its files are made from: its records, place, format and Pagefind
+    manifest: bytes  # the open shard's: the directories of the others (MANIFEST); else b""
+
+    def documents(self) -> list[str]:
+        """Its Pagefind documents, `PAPERS_PER_DOCUMENT` papers each."""
+        return [
+            '<html lang="en"><body>\n'
+            + "".join(SearchRecord.decoded(line).section() for line in block)
+            + "</body></html>\n"
+            for block in (
+                self.records[start : start + PAPERS_PER_DOCUMENT]
+                for start in range(0, len(self.records), PAPERS_PER_DOCUMENT)
+            )
+        ]
+
+
+def search_shards(records: Sequence[str]) -> tuple[SearchShard, ...]:
+    """The site's encoded records as shards: the open (newest) month's first, then each
+    year's other months, newest first."""
+    days = [SearchRecord.decoded(line).day for line in records]
+    newest = max(days, default="")[:7]
+    periods: dict[str, list[str]] = {newest: []}
+    for day, line in zip(days, records, strict=True):
+        period = newest if not day or day.startswith(newest) else day[:4]
+        periods.setdefault(period, []).append(line)
+    years = sorted((p for p in periods if p != newest), reverse=True)
+    manifest = manifest_bytes([f"{year}/" for year in years])
+    shards = [_shard(newest, "", periods[newest], manifest)]
+    shards += [_shard(year, f"{year}/", periods[year], b"") for year in years]
+    return tuple(shards)
+
+
+def manifest_bytes(directories: Sequence[str]) -> bytes:
+    """What the search page reads of the index's shape: the shards it merges, and how many
+    papers a Pagefind document holds at most."""
+    shape = {"shards": list(directories), "papers_per_document": PAPERS_PER_DOCUMENT}
+    return json.dumps(shape, separators=(",", ":")).encode() + b"\n"
+
+
+def shard_directory(path: str) -> str:
+    """The shard a file of the index (a path under INDEX_DIR) belongs to."""
+    head, _, rest = path.partition("/")
+    return f"{head}/" if rest and re.fullmatch(r"\d{4}", head) else ""
+
+
+def _shard(period: str, directory: str, records: list[str], manifest: bytes) -> SearchShard:
+    digest = hashlib.blake2b(digest_size=12)
+    for part in (f"pagefind {pagefind_version()}", _FORMAT, directory, manifest.decode()):
+        digest.update(part.encode() + b"\n")
+    for line in records:
         digest.update(b"\n" + line.encode())
-    return digest.hexdigest()
+    return SearchShard(
+        period=period,
+        directory=directory,
+        records=tuple(records),
+        key=digest.hexdigest(),
+        manifest=manifest,
+    )
 
 
 def pagefind_version() -> str:
@@ -104,9 +202,19 @@ def pagefind_version() -> str:
         return "missing"
 
 
-def write_search_index(records: Sequence[SearchRecord], directory: Path) -> None:
-    """Index `records` with Pagefind into `directory`, which it creates."""
+def write_search_shards(shards: Sequence[SearchShard], directory: Path, *, jobs: int) -> None:
+    """Index each of `shards` with Pagefind, `jobs` at a time, into `directory` (laid out as
+    INDEX_DIR is), which it creates."""
     executable = _pagefind_executable()
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        for done in [pool.submit(_write_shard, executable, s, directory) for s in shards]:
+            done.result()
+    for shard in shards:
+        if not shard.directory:
+            (directory / MANIFEST).write_bytes(shard.manifest)
+
+
+def _write_shard(executable: Path, shard: SearchShard, directory: Path) -> None:
     process = subprocess.Popen(
         [str(executable), "--service"],
         stdin=subprocess.PIPE,
@@ -117,22 +225,14 @@ def write_search_index(records: Sequence[SearchRecord], directory: Path) -> None
     try:
         answer = service.ask({"type": "NewIndex", "config": {"force_language": "en"}})
         index = answer["index_id"]
-        for record in records:
+        for number, document in enumerate(shard.documents()):
             service.tell(
                 {
-                    "type": "AddRecord",
+                    "type": "AddFile",
                     "index_id": index,
-                    "url": record.url,
-                    "content": record.content,
-                    "language": "en",
-                    "meta": {
-                        "title": record.title,
-                        "day": record.day,
-                        "upvotes": record.upvotes,
-                        "topics": record.topics,
-                    },
-                    "filters": None,
-                    "sort": None,
+                    "url": f"/{shard.period}/{number}",  # never shown: results are its headings
+                    "file_path": None,
+                    "file_contents": document,
                 }
             )
         files = service.ask({"type": "GetFiles", "index_id": index})["files"]
@@ -142,7 +242,9 @@ def write_search_index(records: Sequence[SearchRecord], directory: Path) -> None
     # a service stopped then leaves files empty or cut short (seen in the tests).
     for file in files:
         path = _safe_path(file["path"])
-        target = directory / path
+        if not (_DATA.fullmatch(path) or (not shard.directory and path in _LIBRARY)):
+            continue
+        target = directory / shard.directory / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(file["content"]))
 

@@ -5,6 +5,7 @@ served under a subpath as GitHub Pages serves a project site, and from `sitegen 
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -22,7 +23,14 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sitegen.cli import load_config, main
-from sitegen.search import INDEX_DIR, search_record
+from sitegen.search import (
+    INDEX_DIR,
+    MANIFEST,
+    PAPERS_PER_DOCUMENT,
+    SearchRecord,
+    search_record,
+    search_shards,
+)
 from sitegen.site import assemble_site
 from sitegen.store import load_content
 from sitegen.urls import Routes
@@ -47,6 +55,7 @@ class Target:
     title: str
     title_word: str  # a word of its title that few papers hold
     author: str  # one of its authors' names
+    record: SearchRecord  # what its result shows
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -69,12 +78,21 @@ def _target(root: Path) -> Target:
     routes = Routes(config.base_url)
     records = {i: search_record(site, routes, i) for i in site.ids}
     holding = Counter(
-        word for r in records.values() for word in set(re.findall(r"\w+", r.content.lower()))
+        word
+        for r in records.values()
+        for word in set(re.findall(r"\w+", f"{r.title} {r.text}".lower()))
     )
-    paper = next(site.papers[i] for i in site.ids if len(site.papers[i].authors) >= 2)
+    paper = next(
+        site.papers[i]
+        for i in site.ids
+        if len(site.papers[i].authors) >= 2 and records[i].upvotes and records[i].topics
+    )
     words = [w for w in re.findall(r"[A-Za-z]{5,}", paper.title)]
     word = min(words, key=lambda w: (holding[w.lower()], w))
-    return Target(title=paper.title, title_word=word, author=paper.authors[1])
+    record = records[paper.id]
+    # Not of the newest month: its result comes from a shard the search page merges.
+    assert record.day[:7] < max(r.day for r in records.values())[:7]
+    return Target(title=paper.title, title_word=word, author=paper.authors[1], record=record)
 
 
 @pytest.fixture(scope="module")
@@ -152,11 +170,61 @@ def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
     assert target.title in _result_titles(page)
     result = page.locator("#search-results article", has_text=target.title).first
     expect(result.locator(".meta").first).to_contain_text("Featured 2026-06-12")
+    expect(result.locator(".meta").first).to_contain_text(f"▲ {target.record.upvotes}")
+    expect(result.locator(".search-topics")).to_have_text(target.record.topics)
     result.get_by_role("link", name=target.title).click()
     page.wait_for_load_state()
     assert page.url.startswith(base_url + "papers/")
     expect(page.locator("h1")).to_have_text(target.title)
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    page = _page(browser, width)
+    page.goto(base_url + "search/?q=learning")
+    expect(page.locator("#search-status")).to_contain_text("papers match “learning”; the best 20")
+    cards = page.locator("#search-results article")
+    expect(cards).to_have_count(20)
+    for card in cards.all():  # each a paper of its own, with its day, linking to its page
+        link = card.locator("h2 a")
+        assert re.fullmatch(
+            re.escape(base_url) + r"papers/[^/]+/", link.get_attribute("href") or ""
+        )
+        expect(card.locator(".meta").first).to_contain_text(re.compile(r"Featured \d{4}-\d\d-\d\d"))
+    hrefs = [a.get_attribute("href") for a in page.locator("#search-results h2 a").all()]
+    assert len(set(hrefs)) == 20
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    title = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
+    listing = tmp_path / "2026-11-23.txt"
+    lines = ["Daily Papers", "Nov 23", title, "An abstract.", "·", "Nov 20, 2026 7"]
+    listing.write_text("\n\n".join(lines) + "\n")
+    assert main(["--root", str(root), "ingest", str(listing)]) == 0
+    assert main(["--root", str(root), "build"]) == 0
+    handler = functools.partial(_QuietHandler, directory=str(root / "public"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = _page(browser, WIDTHS["mobile"])
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=zyxwvut")
+        assert _result_titles(page) == [title]
+        expect(page.locator("#search-results img, #search-results b")).to_have_count(0)
+        assert page.evaluate("window.pwned") is None
+        page.locator("#search-results h2 a").click()
+        expect(page.locator("h1")).to_have_text(title)
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_typing_on_the_search_page_updates_the_results_and_the_address(
@@ -219,3 +287,53 @@ def test_search_works_from_sitegen_serve_at_the_root(
         process.wait(timeout=30)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_a_new_day_indexes_only_its_month_again(
+    site_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = shutil.copytree(site_root, tmp_path / "site")
+    assert main(["--root", str(root), "build"]) == 0
+    index = root / "public" / INDEX_DIR
+    closed = json.loads((index / MANIFEST).read_bytes())["shards"]
+    assert closed == ["2026/", "2025/"]  # the years but the open month (November 2026)
+    before = {p: p.stat().st_mtime_ns for p in index.rglob("*") if p.is_file()}
+    entry = (index / "pagefind-entry.json").read_bytes()
+    listing = tmp_path / "2026-11-23.txt"
+    lines = ["Daily Papers", "Nov 23", "Sparse Mixtures of Tiny Experts", "Tiny experts.", "·"]
+    listing.write_text("\n\n".join([*lines, "Nov 20, 2026 7"]) + "\n")
+    assert main(["--root", str(root), "ingest", str(listing)]) == 0
+    site = assemble_site(load_content(root), load_config(root))
+    firsts = [min(a.day for a in site.appearances[i]) for i in site.ids]
+    november = sum(1 for day in firsts if (day.year, day.month) == (2026, 11))
+    capsys.readouterr()
+    assert main(["--root", str(root), "build"]) == 0
+    # The papers first featured in the open month alone (November 2026, the new one's).
+    assert f"search index: {november} papers indexed" in capsys.readouterr().out
+    after = {p: p.stat().st_mtime_ns for p in index.rglob("*") if p.is_file()}
+    in_closed = {p for p in before if p.relative_to(index).parts[0] + "/" in closed}
+    assert in_closed and all(after.get(p) == before[p] for p in in_closed)
+    assert (index / "pagefind-entry.json").read_bytes() != entry  # the open month's, made again
+
+
+def test_shards_are_the_open_month_and_each_years_other_months() -> None:
+    def record(day: str, number: int) -> str:
+        fields = {"day": day, "upvotes": "", "topics": ""}
+        return SearchRecord(url=f"/papers/{number}/", title="T", text="", **fields).encoded()
+
+    days = ["2025-10-31", "", "2026-11-22", "2026-03-14", "2025-11-03", "2026-11-02"]
+    records = [record(day, number) for number, day in enumerate(days)]
+    shards = search_shards(records)
+    assert [(s.period, s.directory) for s in shards] == [
+        ("2026-11", ""),  # the open month, with the papers of no day
+        ("2026", "2026/"),
+        ("2025", "2025/"),
+    ]
+    assert [len(s.records) for s in shards] == [3, 1, 2]
+    assert json.loads(shards[0].manifest) == {
+        "shards": ["2026/", "2025/"],
+        "papers_per_document": PAPERS_PER_DOCUMENT,
+    }
+    # A changed paper of a closed year changes its year's shard alone.
+    edited = search_shards([*records[:3], record("2026-03-15", 3), *records[4:]])
+    assert [a.key == b.key for a, b in zip(shards, edited, strict=True)] == [True, False, True]
