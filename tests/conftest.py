@@ -116,8 +116,7 @@ def small_listings(directory: Path) -> list[Path]:
     """The bundled listings cut to their first SMALL_PER_DAY papers, in `directory`: the six
     days across two years (every kind of page, period and feed), the API answer with all its
     fields (authors, organisations, links), real titles and abstracts, and each text day lists
-    the previous one's first paper again; 90 papers, not 480, so a build takes a tenth of the
-    time."""
+    the previous one's first paper again; 90 papers, not 480 (368 files to build, not 1,153)."""
     from sitegen.listings import parse_listing
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -143,8 +142,8 @@ def small_listings(directory: Path) -> list[Path]:
 @pytest.fixture(scope="session")
 def small_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small site (`small_listings`) ingested and built once per worker, never changed:
-    copy it with `copy_site`. For tests whose point holds for any site: a build of it takes a
-    tenth of the bundled site's."""
+    copy it with `copy_site`. For tests whose point holds for any site: it builds in a fraction
+    of the bundled site's time."""
     from sitegen.cli import main
 
     root = tmp_path_factory.mktemp("small-build") / "site"

@@ -29,7 +29,7 @@ def public(bundled_build: Path) -> Path:
 
 
 # The tests below that build again use the small site (`small_listings`): determinism, the
-# cache, workers and failed builds hold for any content, and it builds in a tenth of the time.
+# cache, workers and failed builds hold for any content, and it builds in a fraction of the time.
 
 
 @pytest.fixture
