@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -88,6 +90,75 @@ def copy_site(built: Path, root: Path) -> Path:
 def bundled_built(site: Path, bundled_build: Path) -> Path:
     """`site` holding the bundled content, built (a copy of `bundled_build`)."""
     return copy_site(bundled_build, site)
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _month_day(day: date) -> str:
+    return f"{_MONTHS[day.month - 1]} {day.day}"
+
+
+def write_text_listing(path: Path, day: date, papers: Iterable[tuple[str, str, date, int]]) -> Path:
+    """A text listing (full shape) of `day` at `path`: (title, abstract, published, upvotes)."""
+    lines = ["Daily Papers", _month_day(day)]
+    for title, abstract, published, upvotes in papers:
+        lines += [title, abstract, "\u00b7", f"{_month_day(published)}, {published.year} {upvotes}"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+# Papers of each bundled listing in the small site: with fewer, some topics have no paper.
+SMALL_PER_DAY = 15
+
+
+def small_listings(directory: Path) -> list[Path]:
+    """The bundled listings cut to their first SMALL_PER_DAY papers, in `directory`: the six
+    days across two years (every kind of page, period and feed), the API answer with all its
+    fields (authors, organisations, links), real titles and abstracts, and each text day lists
+    the previous one's first paper again; 90 papers, not 480 (368 files to build, not 1,153)."""
+    from sitegen.listings import parse_listing
+
+    directory.mkdir(parents=True, exist_ok=True)
+    listings, again = [], None
+    for source in sorted(LISTINGS.iterdir()):
+        if source.suffix == ".json":
+            answer = json.loads(source.read_bytes())[:SMALL_PER_DAY]
+            listings.append(directory / source.name)
+            listings[-1].write_text(json.dumps(answer))
+            continue
+        listing = parse_listing(source.read_bytes(), origin=source.name)
+        papers = [
+            (e.title, e.abstract, e.published or listing.day - timedelta(days=2), e.upvotes or 0)
+            for e in listing.entries[:SMALL_PER_DAY]
+        ]
+        papers += [again] if again else []
+        title, abstract, published, upvotes = again = papers[0]
+        again = (title, abstract, published, upvotes + 10)
+        listings.append(write_text_listing(directory / source.name, listing.day, papers))
+    return listings
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small site (`small_listings`) ingested and built once per worker, never changed:
+    copy it with `copy_site`. For tests whose point holds for any site: it builds in a fraction
+    of the bundled site's time."""
+    from sitegen.cli import main
+
+    root = tmp_path_factory.mktemp("small-build") / "site"
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    listings = small_listings(root.parent / "listings")
+    assert main(["--root", str(root), "ingest", *map(str, listings)]) == 0
+    assert main(["--root", str(root), "build"]) == 0
+    return root
+
+
+@pytest.fixture
+def small_built(site: Path, small_build: Path) -> Path:
+    """`site` holding the small site's content, built (a copy of `small_build`)."""
+    return copy_site(small_build, site)
 
 
 @pytest.fixture

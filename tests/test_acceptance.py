@@ -1,6 +1,10 @@
-"""The bundled site through the independent acceptance harness (../shared/tools/check_site):
-the Nu HTML checker, feedparser, sfeed, newsboat, two npm feed readers, linkinator, axe and a
-real Chromium at 390 and 1280 px. None of it uses sitegen's code."""
+"""The small site through the independent acceptance harness (../shared/tools/check_site): the
+Nu HTML checker, feedparser, sfeed, newsboat, two npm feed readers, linkinator, axe and a real
+Chromium at 390 and 1280 px. None of it uses sitegen's code. The small site (`small_listings`:
+every bundled listing cut short, real titles and abstracts, the API answer with all its fields)
+has every kind of page and feed the bundled one has, and every topic has papers; the harness's
+browser checks take the same pages of both, and its other checks grow with the files (368 here,
+1,153 in the bundled site) for no page of another kind."""
 
 from __future__ import annotations
 
@@ -23,12 +27,10 @@ if not (CHECK_SITE.exists() and INSTALLED) and not os.environ.get("CI"):
     )
 
 
-def test_the_bundled_site_passes_every_independent_check(
-    bundled_built: Path, tmp_path: Path
-) -> None:
+def test_the_site_passes_every_independent_check(small_built: Path, tmp_path: Path) -> None:
     out = tmp_path / "report"
     result = subprocess.run(
-        [str(CHECK_SITE), str(bundled_built / "public"), "--out", str(out), "--details", "20"],
+        [str(CHECK_SITE), str(small_built / "public"), "--out", str(out), "--details", "20"],
         capture_output=True,
         text=True,
         check=False,

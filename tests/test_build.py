@@ -17,28 +17,32 @@ import feedparser
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import REPO, copy_site, tree_bytes
+from tests.conftest import tree_bytes
 
 BASE = "https://example.github.io/daily-papers/"
 
 
 @pytest.fixture
-def bundled(site: Path) -> Path:
-    """A site directory holding the bundled content."""
-    shutil.copytree(REPO / "content", site / "content")
-    return site
+def public(bundled_build: Path) -> Path:
+    """The bundled site built once per worker, for the tests that only read it."""
+    return bundled_build / "public"
 
 
-@pytest.fixture(scope="module")
-def public(tmp_path_factory: pytest.TempPathFactory, bundled_build: Path) -> Path:
-    """The bundled site built once, for the tests that only read it."""
-    return copy_site(bundled_build, tmp_path_factory.mktemp("bundled") / "site") / "public"
+# The tests below that build again use the small site (`small_listings`): determinism, the
+# cache, workers and failed builds hold for any content, and it builds in a fraction of the time.
 
 
 @pytest.fixture
-def built(bundled: Path, bundled_build: Path) -> Path:
-    """`bundled`, built: the same files with the build's times, and its public/."""
-    return copy_site(bundled_build, bundled) / "public"
+def small(site: Path, small_build: Path) -> Path:
+    """A site directory holding the small site's content, not built."""
+    shutil.copytree(small_build / "content", site / "content")
+    return site
+
+
+@pytest.fixture
+def small_public(small_build: Path) -> Path:
+    """The small site's public/, built once per worker: read it, never change it."""
+    return small_build / "public"
 
 
 def _parse(path: Path) -> feedparser.FeedParserDict:
@@ -236,54 +240,59 @@ def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
 
 
 def test_the_same_content_builds_the_same_bytes_whatever_the_clock(
-    bundled: Path, tmp_path: Path, public: Path
+    small: Path, tmp_path: Path, small_public: Path
 ) -> None:
-    # `public` was built earlier, in this machine's time zone; this build is later, in Tokyo's.
+    # `small_public` was built earlier, in this machine's time zone; this one later, in Tokyo's.
     env = {**os.environ, "TZ": "Asia/Tokyo"}
     later = tmp_path / "later"
-    run = [sys.executable, "-m", "sitegen", "--root", str(bundled), "build", "--out"]
+    run = [sys.executable, "-m", "sitegen", "--root", str(small), "build", "--out"]
     time.sleep(1.1)
     subprocess.run([*run, str(later)], check=True, capture_output=True, env=env)
-    assert tree_bytes(public) == tree_bytes(later)
+    assert tree_bytes(small_public) == tree_bytes(later)
 
 
 def test_a_clean_build_and_a_cached_build_give_the_same_bytes(
-    built: Path, bundled: Path, tmp_path: Path
+    small_built: Path, tmp_path: Path
 ) -> None:
+    built = small_built / "public"
     clean = tmp_path / "clean"
-    assert main(["--root", str(bundled), "build"]) == 0  # from the cache
-    assert any((bundled / ".sitegen-cache").iterdir())
-    assert main(["--root", str(bundled), "build", "--clean", "--out", str(clean)]) == 0
+    assert main(["--root", str(small_built), "build"]) == 0  # from the cache
+    assert any((small_built / ".sitegen-cache").iterdir())
+    assert main(["--root", str(small_built), "build", "--clean", "--out", str(clean)]) == 0
     assert tree_bytes(built) == tree_bytes(clean)
 
 
 def test_worker_processes_build_the_same_bytes(
-    bundled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     alone, pooled = tmp_path / "alone", tmp_path / "pooled"
-    assert main(["--root", str(bundled), "build", "--jobs", "1", "--out", str(alone)]) == 0
-    assert main(["--root", str(bundled), "build", "--jobs", "2", "--out", str(pooled)]) == 0
+    assert main(["--root", str(small), "build", "--jobs", "1", "--out", str(alone)]) == 0
+    assert main(["--root", str(small), "build", "--jobs", "2", "--out", str(pooled)]) == 0
     assert tree_bytes(alone) == tree_bytes(pooled)
     lines = [line for line in capsys.readouterr().out.splitlines() if "search index" not in line]
     assert [line.split(" into ")[0] for line in lines[0::2]] == [
-        "built 535 pages and 113 feeds"
+        "built 143 pages and 113 feeds"
     ] * 2
     # written: the pages and feeds, and the files of the search index
-    written = "  all 656 files rendered and 693 written (10.7 MB): a full build"
+    written = "  all 264 files rendered and 368 written (3.7 MB): a full build"
     assert lines[1] == lines[3] == written
+    files = [p for p in pooled.rglob("*") if p.is_file()]
+    feeds = [p for p in files if p.name in ("rss.xml", "atom.xml", "feed.json")]
+    assert (len(files), len(feeds)) == (368, 113)
+    assert len([p for p in files if p.suffix == ".html"]) == 143
 
 
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(
-    bundled: Path, tmp_path: Path, seed_files: list[Path], public: Path
+    small: Path, tmp_path: Path, seed_files: list[Path], small_public: Path
 ) -> None:
-    feed = public / "topics" / "llm" / "atom.xml"  # built with site.toml's base URL
+    feed = small_public / "topics" / "llm" / "atom.xml"  # built with site.toml's base URL
     before = {e.id: e.published for e in _parse(feed).entries}
     moved = tmp_path / "moved"
     assert (
         main(
             [
                 "--root",
-                str(bundled),
+                str(small),
                 "build",
                 "--out",
                 str(moved),
@@ -342,32 +351,34 @@ def test_titles_and_abstracts_never_become_markup(site: Path, tmp_path: Path) ->
     assert "<script" not in item["content_html"] and item["title"].startswith("<script>")
 
 
-def test_a_failed_build_leaves_the_previous_public_whole(built: Path, bundled: Path) -> None:
+def test_a_failed_build_leaves_the_previous_public_whole(small_built: Path) -> None:
+    built = small_built / "public"
     before = tree_bytes(built)
-    template = bundled / "templates" / "paper.html"
+    template = small_built / "templates" / "paper.html"
     template.write_text(
         template.read_text().replace("{{ paper.title }}", "{{ paper.no_such_field }}")
     )
-    assert main(["--root", str(bundled), "build"]) == 2
+    assert main(["--root", str(small_built), "build"]) == 2
     assert tree_bytes(built) == before
     # Only the lock and the record of the last good build are beside public/: no staged files.
-    left = sorted(p.name for p in bundled.iterdir() if p.name.startswith(".public"))
+    left = sorted(p.name for p in small_built.iterdir() if p.name.startswith(".public"))
     assert left == [".public.lock", ".public.outputs"]
 
 
 def test_a_broken_content_file_is_a_clear_error(
-    bundled: Path, built: Path, capsys: pytest.CaptureFixture[str]
+    small_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    built = small_built / "public"
     before = tree_bytes(built)
-    paper = next((bundled / "content" / "papers").glob("*.md"))
+    paper = next((small_built / "content" / "papers").glob("*.md"))
     lines = paper.read_text().split("\n")
     lines.insert(2, 'topics = ["astrology"]')
     paper.write_text("\n".join(lines))
-    assert main(["--root", str(bundled), "build"]) == 2
+    assert main(["--root", str(small_built), "build"]) == 2
     err = capsys.readouterr().err
     assert f"content/papers/{paper.name}:3: unknown topic 'astrology'" in err and "hint:" in err
     paper.write_text(paper.read_text().replace('topics = ["astrology"]', "published = 2025-13-45"))
-    assert main(["--root", str(bundled), "build"]) == 2
+    assert main(["--root", str(small_built), "build"]) == 2
     assert f"content/papers/{paper.name}:3" in capsys.readouterr().err
     assert tree_bytes(built) == before
 

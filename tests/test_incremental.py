@@ -14,19 +14,21 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import LISTINGS, REPO, copy_site, tree_bytes
+from tests.conftest import REPO, copy_site, small_listings, tree_bytes
 
 NEWEST = "2026-11-22.txt"
 
 
 @pytest.fixture(scope="module")
 def older_seeds_built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled seeds but the newest, ingested and built once for this file."""
+    """The small site's text listings but the newest (`small_listings`: the bundled seeds cut
+    short; every change below holds for any size), ingested and built once for this file."""
     site = tmp_path_factory.mktemp("older-seeds") / "site"
     site.mkdir()
     shutil.copy(REPO / "site.toml", site / "site.toml")
     shutil.copytree(REPO / "templates", site / "templates")
-    older = sorted(p for p in LISTINGS.glob("*.txt") if p.name != NEWEST)
+    listings = small_listings(site.parent / "listings")
+    older = sorted(p for p in listings if p.suffix == ".txt" and p.name != NEWEST)
     assert main(["--root", str(site), "ingest", *map(str, older)]) == 0
     assert main(["--root", str(site), "build"]) == 0
     return site
@@ -48,7 +50,8 @@ def _files(public: Path) -> dict[str, tuple[int, int]]:
 
 
 def _new_day(site: Path) -> None:
-    assert main(["--root", str(site), "ingest", str(LISTINGS / NEWEST)]) == 0
+    (newest,) = (p for p in small_listings(site.parent / "listings") if p.name == NEWEST)
+    assert main(["--root", str(site), "ingest", str(newest)]) == 0
 
 
 def _day_of_new_papers(site: Path) -> None:

@@ -96,9 +96,20 @@ def _step(job: str, name: str) -> str:
 @pytest.fixture
 def scratch_repo(tmp_path: Path) -> Path:
     """A fork of the project as a fresh git repository."""
-    repo = tmp_path / "fork"
+    return _fork(tmp_path / "fork", REPO / "content")
+
+
+@pytest.fixture
+def small_scratch_repo(tmp_path: Path, small_build: Path) -> Path:
+    """A fork of the project holding the small site's content (`small_listings`), as a fresh
+    git repository: what the publish steps do holds for any content, and builds it fast."""
+    return _fork(tmp_path / "fork", small_build / "content")
+
+
+def _fork(repo: Path, content: Path) -> Path:
     repo.mkdir()
-    for name in ("site.toml", "templates", "content", ".github", ".gitignore"):
+    shutil.copytree(content, repo / "content")
+    for name in ("site.toml", "templates", ".github", ".gitignore"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / name)
     for command in (
@@ -123,7 +134,7 @@ def _run_step(script: str, repo: Path, **env: str) -> subprocess.CompletedProces
 
 
 def test_the_publish_steps_fetch_commit_and_build(
-    hf: tuple[FaultyHF, str], scratch_repo: Path, tmp_path: Path
+    hf: tuple[FaultyHF, str], small_scratch_repo: Path, tmp_path: Path
 ) -> None:
     source, url = hf
     source.set("2025-12-01", [Reply(200, API_ANSWER.replace(b"2025-10-31", b"2025-12-01"))])
@@ -135,14 +146,14 @@ def test_the_publish_steps_fetch_commit_and_build(
         "GITHUB_OUTPUT": str(tmp_path / "out"),
     }
 
-    fetched = _run_step(_step("fetch", "Fetch"), scratch_repo, **env)
+    fetched = _run_step(_step("fetch", "Fetch"), small_scratch_repo, **env)
     assert fetched.returncode == 0, fetched.stderr
-    committed = _run_step(_step("fetch", "Commit new content"), scratch_repo, **env)
+    committed = _run_step(_step("fetch", "Commit new content"), small_scratch_repo, **env)
     assert committed.returncode == 0 and "changed=true" in committed.stdout
     assert "changed=true" in (tmp_path / "out").read_text()
     log = subprocess.run(
         ["git", "log", "-1", "--format=%an <%ae>%n%s", "--name-only"],
-        cwd=scratch_repo,
+        cwd=small_scratch_repo,
         capture_output=True,
         text=True,
         check=True,
@@ -154,39 +165,41 @@ def test_the_publish_steps_fetch_commit_and_build(
 
     # The same day again: nothing new, so no commit and (in the workflow) no push.
     source.set("2025-12-01", [Reply(200, API_ANSWER.replace(b"2025-10-31", b"2025-12-01"))])
-    assert _run_step(_step("fetch", "Fetch"), scratch_repo, **env).returncode == 0
-    again = _run_step(_step("fetch", "Commit new content"), scratch_repo, **env)
+    assert _run_step(_step("fetch", "Fetch"), small_scratch_repo, **env).returncode == 0
+    again = _run_step(_step("fetch", "Commit new content"), small_scratch_repo, **env)
     assert "changed=false" in again.stdout
     count = subprocess.run(
         ["git", "rev-list", "--count", "HEAD"],
-        cwd=scratch_repo,
+        cwd=small_scratch_repo,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     assert count.strip() == "2"
 
-    built = _run_step(_step("build", "Build"), scratch_repo, BASE_URL="https://you.github.io/fork")
+    built = _run_step(
+        _step("build", "Build"), small_scratch_repo, BASE_URL="https://you.github.io/fork"
+    )
     assert built.returncode == 0, built.stderr
-    day = (scratch_repo / "public" / "days" / "2025-12-01" / "index.html").read_text()
+    day = (small_scratch_repo / "public" / "days" / "2025-12-01" / "index.html").read_text()
     assert "Agentic Reinforcement Learning for Tool Use" in day
     assert (
         "https://you.github.io/fork/days/2025-12-01/"
-        in (scratch_repo / "public" / "digest" / "atom.xml").read_text()
+        in (small_scratch_repo / "public" / "digest" / "atom.xml").read_text()
     )
 
 
 def test_a_failed_fetch_stops_the_run_before_anything_is_committed(
-    hf: tuple[FaultyHF, str], scratch_repo: Path
+    hf: tuple[FaultyHF, str], small_scratch_repo: Path
 ) -> None:
     source, url = hf
     source.set("2025-12-01", [Reply(500)], [Reply(500)])
     env = {"SITEGEN_FETCH_URL": url, "SINCE": "2025-12-01", "UNTIL": "2025-12-01"}
     script = _step("fetch", "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
-    assert _run_step(script, scratch_repo, **env).returncode == 1
+    assert _run_step(script, small_scratch_repo, **env).returncode == 1
     status = subprocess.run(
         ["git", "status", "--porcelain"],
-        cwd=scratch_repo,
+        cwd=small_scratch_repo,
         capture_output=True,
         text=True,
         check=True,
@@ -204,10 +217,10 @@ def _ctrl_c_stops() -> None:
 
 
 @pytest.fixture
-def served(bundled_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
-    """`sitegen serve` on a copy of the built bundled site: its first build renders nothing."""
+def served(small_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
+    """`sitegen serve` on a copy of the built small site: its first build renders nothing."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "--root", str(bundled_built), "serve", "--port", "0"],
+        [sys.executable, "-m", "sitegen", "--root", str(small_built), "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -218,7 +231,7 @@ def served(bundled_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Pa
         line = _line_with(process.stdout, "http://127.0.0.1:", timeout=120)
         match = re.search(r"http://127\.0\.0\.1:\d+/", line)
         assert match, line
-        yield process, match[0], bundled_built
+        yield process, match[0], small_built
     finally:  # a server that failed to start is not left running either
         if process.poll() is None:
             process.kill()

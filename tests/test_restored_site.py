@@ -17,7 +17,7 @@ from tests.conftest import tree_bytes
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 from tests.test_publish import _run_step, _step, _workflow
-from tests.test_publish import scratch_repo as scratch_repo  # the fixture, for this module
+from tests.test_publish import small_scratch_repo as small_scratch_repo  # the fixture, here
 
 BASE_URL = "https://you.github.io/fork"
 NEW_DAY = "2025-12-01"
@@ -81,21 +81,24 @@ def _cold_build(workspace: Path, tmp_path: Path, base_url: str = BASE_URL) -> di
 @pytest.fixture
 def restored(
     hf: tuple[FaultyHF, str],
-    scratch_repo: Path,
+    small_scratch_repo: Path,
     tmp_path: Path,
 ) -> tuple[Path, Path]:
     """(a fresh clone of the fork after a new day was fetched and committed, the cache that the
-    build before that day saved): the build job's state before its cache is restored."""
-    _build(scratch_repo)
+    build before that day saved): the build job's state before its cache is restored. The fork
+    holds the small site: restoring, trusting and rebuilding hold for any content."""
+    _build(small_scratch_repo)
     archive = tmp_path / "cache.tar.zst"
-    _save_cache(scratch_repo, archive)
+    _save_cache(small_scratch_repo, archive)
     source, url = hf
     source.set(NEW_DAY, [Reply(200, API_ANSWER.replace(b"2025-10-31", NEW_DAY.encode()))])
     env = {"SITEGEN_FETCH_URL": url, "SINCE": NEW_DAY, "UNTIL": NEW_DAY}
-    assert _run_step(_step("fetch", "Fetch"), scratch_repo, **env).returncode == 0
-    assert "changed=true" in _run_step(_step("fetch", "Commit new content"), scratch_repo).stdout
+    assert _run_step(_step("fetch", "Fetch"), small_scratch_repo, **env).returncode == 0
+    assert (
+        "changed=true" in _run_step(_step("fetch", "Commit new content"), small_scratch_repo).stdout
+    )
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(scratch_repo), str(clone)], check=True)
+    subprocess.run(["git", "clone", "-q", str(small_scratch_repo), str(clone)], check=True)
     return clone, archive
 
 

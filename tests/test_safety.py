@@ -33,7 +33,16 @@ from tests.test_fetch import API_ANSWER
 
 @pytest.fixture
 def bundled(site: Path) -> Path:
+    """`site` holding the bundled content, not built."""
     shutil.copytree(REPO / "content", site / "content")
+    return site
+
+
+@pytest.fixture
+def small(site: Path, small_build: Path) -> Path:
+    """`site` holding the small site's content (`small_listings`), not built: for the tests
+    that refuse before building or fetch beside it."""
+    shutil.copytree(small_build / "content", site / "content")
     return site
 
 
@@ -75,29 +84,29 @@ def _everything(root: Path) -> dict[str, bytes | None]:
     [".", "..", "content", "content/papers", "templates", ".sitegen-cache", "content/new"],
 )
 def test_build_never_replaces_the_site_or_its_sources(
-    bundled: Path, tmp_path: Path, out: str
+    small: Path, tmp_path: Path, out: str
 ) -> None:
-    (bundled / ".sitegen-cache").mkdir()
+    (small / ".sitegen-cache").mkdir()
     before = _everything(tmp_path)
-    result = _sitegen("build", "--out", out, cwd=bundled)
+    result = _sitegen("build", "--out", out, cwd=small)
     assert result.returncode == 2
     assert "refusing to build into" in _one_error(result.stderr)
     assert _everything(tmp_path) == before, "nothing is touched, not even a lock beside it"
     assert not list(tmp_path.parent.glob(f".{tmp_path.name}.*")), "nor beside the parent"
 
 
-def test_build_never_replaces_a_git_working_tree(bundled: Path, tmp_path: Path) -> None:
+def test_build_never_replaces_a_git_working_tree(small: Path, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     (clone / ".git").mkdir(parents=True)
     (clone / "notes.md").write_text("mine")
     before = _everything(tmp_path)
-    result = _sitegen("--root", str(bundled), "build", "--out", str(clone))
+    result = _sitegen("--root", str(small), "build", "--out", str(clone))
     assert result.returncode == 2
     assert "git working tree" in _one_error(result.stderr)
     assert _everything(tmp_path) == before
 
 
-def test_build_never_replaces_files_a_user_made(bundled: Path, tmp_path: Path) -> None:
+def test_build_never_replaces_files_a_user_made(small: Path, tmp_path: Path) -> None:
     thesis = tmp_path / "d" / "thesis.tex"
     thesis.parent.mkdir()
     thesis.write_text("\\documentclass{article}")
@@ -105,7 +114,7 @@ def test_build_never_replaces_files_a_user_made(bundled: Path, tmp_path: Path) -
     somefile.write_text("keep me")
     before = _everything(tmp_path)
     for out, why in ((thesis.parent, "it holds 'thesis.tex'"), (somefile, "build into a file")):
-        result = _sitegen("--root", str(bundled), "build", "--out", str(out))
+        result = _sitegen("--root", str(small), "build", "--out", str(out))
         assert result.returncode == 2
         assert why in _one_error(result.stderr)
     assert _everything(tmp_path) == before, "no lock file, no staging, no .old directory"
@@ -236,22 +245,22 @@ def test_workers_exit_when_their_build_is_killed(
     assert tree_bytes(bundled / "public") == tree_bytes(bundled_build / "public")
 
 
-def test_the_next_build_clears_what_a_killed_build_left(bundled_built: Path) -> None:
-    staging = bundled_built / ".public.staging-4242"
+def test_the_next_build_clears_what_a_killed_build_left(small_built: Path) -> None:
+    staging = small_built / ".public.staging-4242"
     (staging / "papers").mkdir(parents=True)
     (staging / "papers" / "index.html").write_text("half a site")
-    (bundled_built / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
-    assert main(["--root", str(bundled_built), "build"]) == 0  # incremental: nothing to render
-    assert sorted(p.name for p in bundled_built.iterdir() if p.name.startswith(".public")) == [
+    (small_built / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
+    assert main(["--root", str(small_built), "build"]) == 0  # incremental: nothing to render
+    assert sorted(p.name for p in small_built.iterdir() if p.name.startswith(".public")) == [
         ".public.lock",
         ".public.outputs",
     ]
 
 
 def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
-    bundled_built: Path, bundled_build: Path, monkeypatch: pytest.MonkeyPatch
+    small_built: Path, small_build: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    template = bundled_built / "templates" / "_card.html"
+    template = small_built / "templates" / "_card.html"
     template.write_text(template.read_text().replace('class="card', 'class="card edited', 1))
 
     def killed_after_the_commit(root: Path, journal: Path) -> None:
@@ -259,15 +268,15 @@ def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
 
     monkeypatch.setattr("sitegen.transaction._complete", killed_after_the_commit)
     with pytest.raises(_Killed):
-        main(["--root", str(bundled_built), "build"])
+        main(["--root", str(small_built), "build"])
     monkeypatch.undo()
-    assert (bundled_built / ".public.journal" / "manifest.json").is_file()
+    assert (small_built / ".public.journal" / "manifest.json").is_file()
     template.write_text(template.read_text().replace("card edited", "card", 1))
-    assert main(["--root", str(bundled_built), "build", "--clean"]) == 0
-    assert not (bundled_built / ".public.journal").exists()
-    assert main(["--root", str(bundled_built), "build"]) == 0
-    # the bytes of a cold build of the same site (bundled_build, made with no cache)
-    assert tree_bytes(bundled_built / "public") == tree_bytes(bundled_build / "public")
+    assert main(["--root", str(small_built), "build", "--clean"]) == 0
+    assert not (small_built / ".public.journal").exists()
+    assert main(["--root", str(small_built), "build"]) == 0
+    # the bytes of a cold build of the same site (small_build, made with no cache)
+    assert tree_bytes(small_built / "public") == tree_bytes(small_build / "public")
 
 
 class _Killed(BaseException):
@@ -293,13 +302,11 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["serve", "--port", "-1"], "argument --port: '-1' is not a port number"),
     ],
 )
-def test_a_bad_flag_is_refused_where_it_is_parsed(
-    bundled: Path, args: list[str], says: str
-) -> None:
-    result = _sitegen("--root", str(bundled), *args, timeout=30)
+def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], says: str) -> None:
+    result = _sitegen("--root", str(small), *args, timeout=30)
     assert result.returncode == 2
     assert says in _one_error(result.stderr)
-    assert not (bundled / "public").exists()
+    assert not (small / "public").exists()
 
 
 def test_serve_on_a_busy_port_is_one_line(site: Path) -> None:
@@ -350,7 +357,7 @@ HOSTILE_ANSWERS: dict[str, tuple[Callable[[], Reply], str]] = {
 @pytest.mark.parametrize("answer", HOSTILE_ANSWERS)
 def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
     hf: tuple[FaultyHF, str],
-    bundled: Path,
+    small: Path,
     capsys: pytest.CaptureFixture[str],
     answer: str,
 ) -> None:
@@ -364,7 +371,7 @@ def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
     try:
         status = main(
             [
-                "--root", str(bundled), "fetch", "--base-url", url, "--attempts", "1",
+                "--root", str(small), "fetch", "--base-url", url, "--attempts", "1",
                 "--since", "2025-11-01", "--until", "2025-11-03",
             ]
         )  # fmt: skip
@@ -375,7 +382,7 @@ def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
     assert status == 1, "one day failed"
     assert "2025-11-02: FAILED:" in err and says in err
     assert "fetched 2 of 3 day(s)" in out
-    days = load_content(bundled).days
+    days = load_content(small).days
     assert {"2025-11-01", "2025-11-03"} <= {d.isoformat() for d in days}
     assert "2025-11-02" not in {d.isoformat() for d in days}
     assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MB held at once"
@@ -385,9 +392,9 @@ def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
 
 
 def test_there_is_a_site_at_every_step_of_a_full_build(
-    bundled_built: Path, monkeypatch: pytest.MonkeyPatch
+    small_built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    public = bundled_built / "public"
+    public = small_built / "public"
     replaced = public.stat().st_ino
     real_rename = Path.rename
     site_after_each_rename = []
@@ -398,13 +405,13 @@ def test_there_is_a_site_at_every_step_of_a_full_build(
         return moved
 
     monkeypatch.setattr(Path, "rename", rename)
-    assert main(["--root", str(bundled_built), "build", "--clean"]) == 0
+    assert main(["--root", str(small_built), "build", "--clean"]) == 0
     assert all(site_after_each_rename), "a server reading public/ would have answered 404"
     assert public.stat().st_ino != replaced, "the new site was swapped in"
 
 
 def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
-    bundled_built: Path, monkeypatch: pytest.MonkeyPatch, bundled_build: Path
+    small_built: Path, monkeypatch: pytest.MonkeyPatch, small_build: Path
 ) -> None:
     monkeypatch.setattr("sitegen.publish._exchange", lambda a, b: False)  # macOS, old kernels
     real_rename = Path.rename
@@ -416,13 +423,13 @@ def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(_Killed):
-        main(["--root", str(bundled_built), "build", "--clean"])
+        main(["--root", str(small_built), "build", "--clean"])
     monkeypatch.undo()
-    assert not (bundled_built / "public").exists(), "the window this fallback leaves open"
-    assert main(["--root", str(bundled_built), "build"]) == 0
-    # the bytes of a cold build of the same site (bundled_build, made with no cache)
-    assert tree_bytes(bundled_built / "public") == tree_bytes(bundled_build / "public")
-    assert not [p.name for p in bundled_built.iterdir() if ".old-" in p.name]
+    assert not (small_built / "public").exists(), "the window this fallback leaves open"
+    assert main(["--root", str(small_built), "build"]) == 0
+    # the bytes of a cold build of the same site (small_build, made with no cache)
+    assert tree_bytes(small_built / "public") == tree_bytes(small_build / "public")
+    assert not [p.name for p in small_built.iterdir() if ".old-" in p.name]
 
 
 # ---- hostile listings: ingested intact or refused in one line, nothing made elsewhere ----------

@@ -1,0 +1,108 @@
+"""URLs, pages and feeds from values alone (no disk, no CLI), as a reader's client meets them:
+every relative link lands where its absolute URL says, every link of every page reaches a file
+the build writes, and a paper's feed item keeps its id whatever the base URL or the days after."""
+
+from __future__ import annotations
+
+import dataclasses
+import html.parser
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.urls import Route, Routes
+from tests.test_outputs import CONFIG, _paper, _render, _site
+
+# Every kind of route, from the arguments a site gives them (a route needs no base URL).
+_ANY = Routes("https://unused.example/")
+_SLUGS = st.from_regex(r"[a-z0-9][a-z0-9-]{0,12}", fullmatch=True)
+_DAYS = st.dates(date(2000, 1, 1), date(2099, 12, 31))
+_ROUTES = st.one_of(
+    st.just(_ANY.home().html),
+    st.builds(lambda d: _ANY.day(d).html, _DAYS),
+    st.builds(lambda d: _ANY.day(d).atom, _DAYS),
+    st.just(_ANY.days_index().rss),
+    st.builds(lambda s, n: _ANY.topic(s, n).html, _SLUGS, st.none() | st.integers(1, 99)),
+    st.builds(lambda s: _ANY.topic(s).rss, _SLUGS),
+    st.just(_ANY.topics_index()),
+    st.just(_ANY.top("week", "2026-W47").html),
+    st.builds(lambda: _ANY.top("month", "2026-11").json),
+    st.builds(lambda s: _ANY.custom_feed(s).html, _SLUGS),
+    st.builds(_ANY.paper, st.from_regex(r"[a-z0-9][a-z0-9.-]{0,20}", fullmatch=True)),
+    st.sampled_from([_ANY.search(), _ANY.json_feed(), _ANY.not_found(), _ANY.sitemap()]),
+)
+_BASES = st.sampled_from(["https://example.org/", "https://you.github.io/fork/", "http://a/b/c/"])
+
+
+@given(source=_ROUTES, target=_ROUTES, base=_BASES)
+def test_a_relative_link_lands_on_its_targets_absolute_url(
+    source: Route, target: Route, base: str
+) -> None:
+    routes = Routes(base)
+    link = Routes.relative(source, target)
+    assert not link.startswith("/") and "//" not in link
+    assert urljoin(routes.absolute(source), link) == routes.absolute(target)
+
+
+@given(route=_ROUTES, base=_BASES)
+def test_a_route_is_served_from_its_file_and_its_root_relative_url_is_under_the_base(
+    route: Route, base: str
+) -> None:
+    routes = Routes(base)
+    # A page's URL ends with "/" and is served from its index.html; a file's URL is its path.
+    page = route.url == "" or route.url.endswith("/")
+    assert route.path == (f"{route.url}index.html" if page else route.url)
+    assert routes.root_relative(route) == urlsplit(routes.absolute(route)).path
+
+
+class _Links(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+def test_every_link_of_every_page_reaches_a_file_the_build_writes() -> None:
+    files = _render(_site())
+    base = CONFIG.base_url
+    written = set(files) | {"pagefind/pagefind.js"}  # the search index is written beside them
+    assert written > {"index.html", "404.html", "feeds.opml", "sitemap.xml"}
+    checked = 0
+    for path, data in files.items():
+        if not path.endswith(".html"):
+            continue
+        parser = _Links()
+        parser.feed(data.decode())
+        for link in parser.links:
+            url = urljoin(base + path.removesuffix("index.html"), link).split("#")[0]
+            if not url.startswith(base):
+                assert url.startswith("https://"), (path, link)  # arXiv, GitHub, ...
+                continue
+            target = url.removeprefix(base).split("?")[0]
+            target = f"{target}index.html" if target.endswith("/") or not target else target
+            assert target in written, f"{path} links {link}: no such file"
+            checked += 1
+    assert checked > 500
+
+
+def test_a_papers_feed_item_keeps_its_id_under_another_base_url_and_after_later_days() -> None:
+    def items(base: str, days: int) -> dict[str, tuple[str, str]]:
+        """The topic feed's items: id -> (published, link under the base URL)."""
+        site = _site(days=days)
+        config = dataclasses.replace(site.config, base_url=base)
+        files = _render(dataclasses.replace(site, config=config))
+        feed = feedparser.parse(files["topics/reinforcement-learning/atom.xml"])
+        assert not feed.bozo, feed.get("bozo_exception")
+        return {e.id: (e.published, e.link.removeprefix(base)) for e in feed.entries}
+
+    before = items(CONFIG.base_url, days=2)
+    after = items("https://papers.example.org/", days=4)
+    assert len(before) == 5 and before.items() < after.items()
+    assert f"papers/{_paper(1).id}/" in {link for _, link in before.values()}
