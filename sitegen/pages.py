@@ -76,6 +76,7 @@ class Card:
     summary: str
     links: tuple[Link, ...]  # to the paper elsewhere: Hugging Face, arXiv, PDF, code, project
     topics: tuple[Link, ...]
+    line: bool = False  # one line of facts (a topic's archive), the day as text
 
 
 class AbstractHTML(Mapping[str, str]):
@@ -118,6 +119,7 @@ class Pages:
         feeds: ListingRoutes | None,
         description: str | None = None,
         absolute_links: bool = False,
+        advertise_feeds: bool = True,
         **values: Any,
     ) -> Artifact:
         def href(target: Route) -> str:
@@ -131,14 +133,15 @@ class Pages:
             "lang": self.site.config.language,
             "site_title": self.site.config.title,
             "page_title": title if route.url else self.site.config.title,
-            "description": description or self.site.config.description,
-            "canonical": self.routes.absolute(route),
+            "description": self.site.config.description if description is None else description,
             "css": href(self.routes.stylesheet()),
             "icon": href(self.routes.icon()),
             "nav": self.nav(href, route),
             "home": href(self.routes.home().html),
             "search": href(self.routes.search()),
-            "alternates": (
+            "alternates": ()
+            if not advertise_feeds
+            else (
                 FeedLink(f"{feed_title} (RSS)", href(feed_routes.rss), "application/rss+xml"),
                 FeedLink(f"{feed_title} (Atom)", href(feed_routes.atom), "application/atom+xml"),
                 *(
@@ -202,6 +205,7 @@ class Pages:
                     for slug in self.site.paper_topics[paper.id]
                     if slug != topic and rank is None and not compact
                 ),
+                line=compact,
             )
             html = self.cards[key] = Markup(self.card_template.render(card=card))
         return html
@@ -396,7 +400,11 @@ class Pages:
             route,
             title=paper.title,
             feeds=None,
-            description=summarize(paper.abstract, 160),
+            # A paper's page lists no papers: the site's feeds are one click away (Feeds), and
+            # on 50,000 pages its links to them were 10 MiB (#17). Its first text is the
+            # abstract, which search engines show: no description.
+            advertise_feeds=False,
+            description="",
             paper=paper,
             byline=authors_line(paper),
             published=human_date(paper.published) if paper.published else None,
