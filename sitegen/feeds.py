@@ -2,8 +2,9 @@
 
 Standing feeds (all papers, each topic, the digest) carry full abstracts: a feed reader is
 where their subscribers read. A day's own feed is the day's page as a feed, for the reader who
-wants one day: each item a summary and its links, since at 50 papers a day, with full abstracts,
-a thousand days' feeds were two fifths of the site's bytes (the output size budget, #17).
+wants one day: each item its title, link, authors and summary, since at 50 papers a day, with
+full abstracts, a thousand days' feeds were two fifths of the site's bytes (the output size
+budget, #17).
 
 Nothing here reads the clock: an item is dated by the day that featured it (`featured_at`),
 a feed's updated time is its newest item's, and ids are tag URIs built from paper ids, which

@@ -274,7 +274,7 @@ def test_worker_processes_build_the_same_bytes(
         "built 535 pages and 113 feeds"
     ] * 2
     # written: the pages and feeds, and the files of the search index
-    written = "  all 656 files rendered and 1153 written (10.1 MB): a full build"
+    written = "  all 656 files rendered and 1153 written (10.0 MB): a full build"
     assert lines[1] == lines[3] == written
 
 
