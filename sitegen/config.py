@@ -23,7 +23,7 @@ class FeedSettings:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PageSettings:
     topic_page_size: int = 50  # papers per page of a topic listing
-    summary_chars: int = 200  # characters of the abstract shown in lists
+    summary_chars: int = 120  # characters of the abstract shown in lists
     home_papers: int = 20  # papers of the latest day the home page shows; it links the rest
     day_papers: int = 50  # papers a day's page shows open; a longer day's others are folded
 
@@ -89,7 +89,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         ),
         pages=PageSettings(
             topic_page_size=pages.positive("topic_page_size", 50),
-            summary_chars=pages.positive("summary_chars", 200),
+            summary_chars=pages.positive("summary_chars", 120),
             home_papers=pages.positive("home_papers", 20),
             day_papers=pages.positive("day_papers", 50),
         ),

@@ -2,8 +2,9 @@
 
 Standing feeds (all papers, each topic, the digest) carry full abstracts: a feed reader is
 where their subscribers read. A day's own feed is the day's page as a feed, for the reader who
-wants one day: each item a summary and its links, since at 50 papers a day, with full abstracts,
-a thousand days' feeds were two fifths of the site's bytes (the output size budget, #17).
+wants one day: each item its title, link, authors and summary, since at 50 papers a day, with
+full abstracts, a thousand days' feeds were two fifths of the site's bytes (the output size
+budget, #17).
 
 Nothing here reads the clock: an item is dated by the day that featured it (`featured_at`),
 a feed's updated time is its newest item's, and ids are tag URIs built from paper ids, which
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -92,7 +94,10 @@ class Feeds:
             when=featured_at(appearance),
             content_html=content,
             summary=summary,
-            categories=tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
+            # A brief item is its card on a day's or period's page, which shows no topics.
+            categories=()
+            if brief
+            else tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
             authors=paper.authors,
         )
 
@@ -285,8 +290,10 @@ def render_feed(
             entry.updated(entry_data.when)
             if entry_data.content_html:
                 entry.content(entry_data.content_html, type="html")
-            else:  # RSS <description> and Atom <summary>, both read as HTML: escaped text
-                entry.summary(html.escape(entry_data.summary), type="html")
+            elif kind == "atom":  # plain text, as Atom's <summary> is by default
+                entry.summary(entry_data.summary)
+            else:  # RSS <description> is read as HTML: escaped text
+                entry.summary(html.escape(entry_data.summary))
             for name in entry_data.authors:
                 if kind == "atom":
                     entry.author({"name": name})
@@ -295,7 +302,17 @@ def render_feed(
             for slug, name in entry_data.categories:
                 entry.category(term=slug, label=name)
         data = generator.atom_str(pretty=True) if kind == "atom" else generator.rss_str(pretty=True)
-        yield Artifact(route.path, data)
+        yield Artifact(route.path, _unindented(data))
+
+
+# Whitespace between two tags: in text, lxml writes "<" and ">" as entities.
+_INDENT = re.compile(rb">\n +<")
+
+
+def _unindented(xml: bytes) -> bytes:
+    """One element a line, as lxml's pretty print, without its indentation: a tenth of the
+    bytes of a thousand day feeds (the output size budget, #17)."""
+    return _INDENT.sub(b">\n<", xml)
 
 
 def _updated(spec: FeedSpec, newest_day: date | None) -> datetime:
@@ -327,14 +344,14 @@ def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Arti
                     else {"content_text": item.summary}
                 ),
                 "date_published": item.when.isoformat().replace("+00:00", "Z"),
-                "tags": [name for _, name in item.categories],
+                **({"tags": [name for _, name in item.categories]} if item.categories else {}),
                 **({"authors": [{"name": name} for name in item.authors]} if item.authors else {}),
             }
             for item in spec.items
         ],
     }
     # Key order as in the spec, "version" first: readers sniff the start of the file.
-    text = json.dumps(feed, ensure_ascii=False, indent=1)
+    text = json.dumps(feed, ensure_ascii=False, indent=0)  # a line each, as the XML feeds
     return Artifact(json_route.path, (text + "\n").encode())
 
 

@@ -414,7 +414,7 @@ class SitemapOfPapers(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for number, block in enumerate(sitemap_blocks(site), start=1):
-            path = routes.sitemap_part(f"papers-{number}").path
+            path = routes.papers_sitemap(number).path
             yield Output((path,), SitemapOfPapers(number, block))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:

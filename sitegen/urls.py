@@ -131,6 +131,10 @@ class Routes:
     def sitemap_part(self, name: str) -> Route:
         return _file(f"sitemaps/{name}.xml")
 
+    def papers_sitemap(self, number: int) -> Route:
+        """Papers' sitemap `number` (1-based), gzipped as the protocol allows (#17)."""
+        return _file(f"sitemaps/papers-{number}.xml.gz")
+
     def robots(self) -> Route:
         return _file("robots.txt")
 

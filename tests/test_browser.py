@@ -194,7 +194,7 @@ def test_a_card_shows_day_upvotes_authors_organisation_and_links(
 ) -> None:
     page = _page(browser, width=width)
     page.goto(base_url + "topics/agents/")
-    card = page.locator("article.card").filter(
+    card = page.locator("li.card").filter(
         has=page.get_by_role("link", name="See What I See, Know What I Think", exact=False)
     )
     meta = card.locator(".meta").inner_text()
