@@ -44,24 +44,35 @@ def write_archive(
 
     Returns where each file and directory lies in the new archive."""
     members: dict[str, Member] = {}
-    written_dirs: set[str] = set()
+    in_staging = {
+        f"{folder}/{name}".removeprefix(f"{staged}/")
+        for folder, _, names in os.walk(staged)
+        for name in names
+    }
+    directory = None
     with _Writer(target, old) as writer:
         for path in sorted(paths, key=lambda p: p.split("/")):
-            parts = path.split("/")
-            for depth in range(len(parts)):
-                directory = "".join(f"{part}/" for part in parts[:depth])
-                if directory not in written_dirs:
-                    written_dirs.add(directory)
-                    place = kept.get(directory)
-                    members[directory] = (
-                        writer.copy(place) if place else writer.add(directory, None)
-                    )
-            file = staged / path
-            if file.is_file():
-                members[path] = writer.add(path, file.read_bytes())
+            parent = path.rpartition("/")[0]
+            if parent != directory:  # the first file of its directory
+                directory = parent
+                for name in _directories(directory):
+                    if name not in members:
+                        place = kept.get(name)
+                        members[name] = writer.copy(place) if place else writer.add(name, None)
+            if path in in_staging:
+                members[path] = writer.add(path, (staged / path).read_bytes())
             else:
                 members[path] = writer.copy(kept[path])
     return members
+
+
+def _directories(directory: str) -> list[str]:
+    """Names of `directory` ('a/b') and its ancestors, root first: '', 'a/', 'a/b/'."""
+    parts = directory.split("/") if directory else []
+    return [
+        "",
+        *("".join(f"{part}/" for part in parts[: depth + 1]) for depth in range(len(parts))),
+    ]
 
 
 class _Writer:

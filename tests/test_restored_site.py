@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.archive import write_archive
 from tests.conftest import tree_bytes
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
@@ -233,3 +234,32 @@ def test_a_site_restored_for_another_base_url_is_rendered_again_whole(
     rendered, files = (int(n) for n in output.split("\n")[1].split()[:3:2])
     assert rendered == files
     assert _deployed(clone, tmp_path) == _cold_site(clone, tmp_path, renamed)
+
+
+def test_an_archive_written_from_the_last_one_is_the_cold_ones_bytes(tmp_path: Path) -> None:
+    """The next archive copies what it keeps from the last one: after files changed, were
+    added (in a new directory too) and removed, it is the archive written from scratch, and
+    GNU tar gives back every file."""
+    before = {"index.html": b"home", "a/x.html": b"x" * 700, "a/y/z.html": b"z", "b/q.txt": b""}
+    after = {**before, "a/y/z.html": b"zz", "a/w/v.html": b"new", "c.html": b"c"}
+    del after["b/q.txt"]
+
+    def staged(files: dict[str, bytes], name: str) -> Path:
+        directory = tmp_path / name
+        for path, data in files.items():
+            (directory / path).parent.mkdir(parents=True, exist_ok=True)
+            (directory / path).write_bytes(data)
+        return directory
+
+    old = tmp_path / "old.tar"
+    kept = write_archive(old, before, staged=staged(before, "all-before"))
+    changed = {p: after[p] for p in ("a/y/z.html", "a/w/v.html", "c.html")}
+    write_archive(
+        tmp_path / "next.tar", after, staged=staged(changed, "changed"), old=old, kept=kept
+    )
+    write_archive(tmp_path / "cold.tar", after, staged=staged(after, "all-after"))
+    assert (tmp_path / "next.tar").read_bytes() == (tmp_path / "cold.tar").read_bytes()
+    extracted = tmp_path / "extracted"
+    extracted.mkdir()
+    subprocess.run(["tar", "-xf", str(tmp_path / "next.tar"), "-C", str(extracted)], check=True)
+    assert tree_bytes(extracted) == {str(Path(p)): data for p, data in after.items()}
