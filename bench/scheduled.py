@@ -2,12 +2,13 @@
 
 Each day, `.github/workflows/publish.yml` starts from fresh clones: its fetch job clones the
 site, restores its cache, fetches the new day from Hugging Face, commits and pushes it; its
-build job clones that commit, restores its cache (the last deployed public/ with its record,
-and .sitegen-cache/) and builds. This module replays those jobs day after day against a local
-git repository and a stand-in of the API on 127.0.0.1, with the commands, cached paths and key
-prefixes read from publish.yml itself, so the bench runs what the workflow runs. The caches
-are saved and restored with tar and zstd as actions/cache does (@actions/cache's tar.ts), so
-each file comes back with its bytes and its mtime.
+build job clones that commit, restores its cache (the last deployed site, one tar archive, with
+its record, and .sitegen-cache/), builds the next archive and uploads it for Pages. This module
+replays those jobs day after day against a local git repository and a stand-in of the API on
+127.0.0.1, with the commands, cached paths and key prefixes read from publish.yml itself, so the
+bench runs what the workflow runs. The caches are saved and restored with tar and zstd as
+actions/cache does (@actions/cache's tar.ts), so each file comes back with its bytes and its
+mtime.
 
 Used by run.py (`python bench/run.py`); method and figures in bench/README.md.
 """
@@ -55,6 +56,18 @@ class CacheStep:
 class Job:
     steps: dict[str, str]  # name -> its `run` script
     cache: CacheStep
+
+
+def deployed_artifact() -> str:
+    """The file the build job uploads for Pages (its upload-artifact step's `path`)."""
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    (upload,) = [
+        s["with"]
+        for s in workflow["jobs"]["build"]["steps"]
+        if s.get("uses", "").startswith("actions/upload-artifact@")
+        and s["with"]["name"] == "github-pages"
+    ]
+    return str(upload["path"])
 
 
 def workflow_jobs() -> dict[str, Job]:
@@ -317,13 +330,18 @@ def same_tree(a: Path, b: Path) -> str:
 
 
 def cold_build_differs(work: Path, sitegen_bin: Path, timed: Timer) -> str:
-    """Build the last build job's clone cold (`--clean`, a new output) and compare it with the
-    site that job built from its restored cache: '' when every byte is the same."""
-    clone, cold = work / "clone-build", work / "cold-public"
-    shutil.rmtree(cold, ignore_errors=True)
+    """Build the last build job's clone cold (`--clean`, into a new directory, as public/ is
+    built) and compare it with the files of the archive that job would deploy, extracted by
+    GNU tar as Pages unpacks it: '' when every byte is the same."""
+    clone, cold, deployed = work / "clone-build", work / "cold-public", work / "deployed"
+    for directory in (cold, deployed):
+        shutil.rmtree(directory, ignore_errors=True)
+    deployed.mkdir()
     sitegen = [str(sitegen_bin / "sitegen"), "--root", str(clone), "build", "--clean"]
     timed([*sitegen, "--base-url", f"{BASE_URL}/", "--out", str(cold)])
-    return same_tree(clone / "public", cold)
+    artifact = clone / deployed_artifact()
+    subprocess.run(["tar", "-xf", str(artifact), "-C", str(deployed)], check=True)
+    return same_tree(deployed, cold)
 
 
 def replay_days(

@@ -33,6 +33,7 @@ from typing import TypeVar
 
 import jinja2
 
+from sitegen import transaction
 from sitegen.cache import KeyedCache, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
@@ -287,7 +288,7 @@ def _already_published(made: Path, published: Path, previous: PreviousBuild, pat
         return False
     if path.endswith(_CONTENT_NAMED):
         return True
-    return published.read_bytes() == made.read_bytes()
+    return transaction.holds(published, made.read_bytes())  # not a file in a .tar output
 
 
 def _search_records(

@@ -103,7 +103,12 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build", help="render content/ into public/", description="Build the site into public/."
     )
-    build.add_argument("--out", type=Path, help="output directory (default: ROOT/public)")
+    build.add_argument(
+        "--out",
+        type=Path,
+        help="output directory, or NAME.tar for the site as one tar archive, as GitHub Pages "
+        "deploys it (default: ROOT/public)",
+    )
     build.add_argument(
         "--base-url",
         type=_site_url,

@@ -9,6 +9,9 @@ the next build what it may keep.
 
 A build replaces everything its output holds, so it only builds into a directory sitegen made
 (`check_output`): never the site, its sources, a git working tree, or a user's files.
+
+An output named `*.tar` is the site as one tar archive (`sitegen.archive`), written whole
+beside the old one and renamed over it; its record holds where each file lies in it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import transaction
+from sitegen.archive import Member, write_archive
 from sitegen.errors import BuildError, Location
 from sitegen.model import Artifact
 
@@ -41,13 +45,20 @@ class PublishReport:
 
 Outputs = Mapping[str, str]  # path under public/ -> the key of what it was rendered from
 _RECORD_VERSION = 3
+_ARCHIVE_RECORD_VERSION = 1
+
+
+def is_archive(out: Path) -> bool:
+    """Whether the output `out` is the site as one tar archive rather than a directory."""
+    return out.suffix == ".tar"
 
 
 @dataclass(frozen=True, slots=True)
 class PreviousBuild:
     """What the last build recorded of public/: each file with the key it was rendered from."""
 
-    # path -> (key, size, mtime in ns), for the files still as that build left them
+    # path -> (key, size, mtime in ns), for the files still as that build left them; in an
+    # archive (key, start, end): where the file's member lies in it
     files: Mapping[str, tuple[str, int, int]]
     recorded: frozenset[str]  # every file it wrote, changed since or not
 
@@ -120,6 +131,15 @@ def check_output(out: Path, *, root: Path) -> None:
         )
     if not os.path.lexists(target):
         return
+    if is_archive(out):
+        if target.is_file() and _record_file(out.absolute()).exists():
+            return  # written by sitegen
+        raise BuildError(
+            f"refusing to replace {out.name}: sitegen did not write it (no {_record_file(out).name}"
+            " beside it)",
+            location=where,
+            hint="remove it if it is an old site, or give --out a new NAME.tar",
+        )
     if not target.is_dir():
         raise BuildError(
             "refusing to build into a file: a build would replace it with the site's directory",
@@ -183,6 +203,9 @@ def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
     """The last build's record of `public`: path -> (key, size, mtime in ns) of each file it
     wrote; None without one (then only a full build will do)."""
     public = public.absolute()
+    if is_archive(public):
+        archive = _read_archive_record(public)
+        return None if archive is None else archive[0]
     transaction.recover(public.parent, _journal(public))
     if not public.is_dir():
         return None
@@ -204,6 +227,8 @@ def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
 
 def changed_files(public: Path, record: Mapping[str, tuple[str, int, int]]) -> list[str]:
     """The files of `record` changed or removed by hand since: their size or mtime differs."""
+    if is_archive(public):
+        return []  # an archive is checked whole as its record is read
     changed = []
     for path, (_, size, mtime) in record.items():
         try:
@@ -234,6 +259,8 @@ def publish(
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
     remove_leftovers(public)
+    if is_archive(public):
+        return _update_archive(write, public, outputs, previous=None)[0]
     staging.mkdir(parents=True)
     # A site with a record beside it is one sitegen built (check_output), so a record is
     # never missing beside a site: the new one is written before the swap when there was
@@ -267,6 +294,8 @@ def update(
     Returns what was written and how many files were removed.
     """
     public = public.absolute()
+    if is_archive(public):
+        return _update_archive(write, public, outputs, previous=previous)
     journal = _journal(public)
     transaction.recover(public.parent, journal)
     staging = journal / "files" / public.name
@@ -289,6 +318,80 @@ def update(
     # Written after the files: were it lost, the files it misses would just be made again.
     _save_record(public, outputs, kept)
     return report, len(removed)
+
+
+def _update_archive(
+    write: Callable[[Path], PublishReport],
+    archive: Path,
+    outputs: Outputs,
+    *,
+    previous: PreviousBuild | None,
+) -> tuple[PublishReport, int]:
+    """Have `write` stage files in a fresh directory, then write the archive of `outputs`
+    beside `archive` (each file staged, or kept from `archive`) and rename it over it.
+
+    Returns what was written and how many files of the previous archive were dropped."""
+    staging = archive.with_name(f".{archive.name}.staging-{os.getpid()}")
+    fresh = staging.with_name(f"{staging.name}.tar")  # both cleared by remove_leftovers
+    kept: dict[str, Member] = {}
+    if previous is not None:
+        recorded = _read_archive_record(archive)
+        if recorded is None:
+            raise ValueError(f"{archive} changed during the build")  # it is locked: a bug
+        kept = {path: (start, end) for path, (_, start, end) in previous.files.items()}
+        kept |= recorded[1]
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        report = write(staging)
+        members = write_archive(
+            fresh, outputs, staged=staging, old=None if previous is None else archive, kept=kept
+        )
+        fresh.replace(archive)
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    # Written after the archive, with its size and mtime: an archive that is not the one it
+    # describes (a build killed between the two, a restore cut short) is built again whole.
+    stat = archive.stat()
+    record = {
+        "version": _ARCHIVE_RECORD_VERSION,
+        "archive": (stat.st_size, stat.st_mtime_ns),
+        "files": {path: (key, *members[path]) for path, key in outputs.items()},
+        "dirs": {name: place for name, place in members.items() if name not in outputs},
+    }
+    transaction.write_atomic(_record_file(archive), marshal.dumps(record), durable=False)
+    removed = 0 if previous is None else len(previous.recorded - outputs.keys())
+    return report, removed
+
+
+def _read_archive_record(
+    archive: Path,
+) -> tuple[dict[str, tuple[str, int, int]], dict[str, Member]] | None:
+    """The record of `archive` (its files with their keys and places, its directories' places)
+    when the archive is the one it describes, its size and mtime unchanged; else None."""
+    try:
+        record = marshal.loads(_record_file(archive).read_bytes())
+        stat = archive.stat()
+        if record["version"] != _ARCHIVE_RECORD_VERSION or tuple(record["archive"]) != (
+            stat.st_size,
+            stat.st_mtime_ns,
+        ):
+            return None
+        files: dict[str, tuple[str, int, int]] = record["files"]
+        dirs: dict[str, Member] = record["dirs"]
+        for path, (key, start, end) in files.items():
+            _safe_relative(path)
+            if not (isinstance(key, str) and 0 <= start < end <= stat.st_size):
+                return None
+        for start, end in dirs.values():
+            if not 0 <= start < end <= stat.st_size:
+                return None
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return files, dirs
 
 
 def write_artifacts(

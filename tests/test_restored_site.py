@@ -1,18 +1,21 @@
 """The scheduled build from a restored cache (issue #17): publish.yml's build job restores the
-last deployed public/ with its record and .sitegen-cache/ into a fresh clone, as actions/cache
-does (tar, zstd), and builds. Whatever was restored, the site it deploys is a cold build's,
-byte for byte: an older site is brought up to date, and files that differ from the record
-(edited, cut short, missing) or a site without its record are made again, never trusted."""
+last deployed site, one tar archive (`artifact.tar`, the file GitHub Pages deploys), with its
+record and .sitegen-cache/ into a fresh clone, as actions/cache does (tar, zstd), builds the
+next archive from it, and uploads it as actions/upload-pages-artifact would. Whatever was
+restored, the site it deploys is a cold build's, byte for byte: an older archive is brought up
+to date, and an archive that differs from its record, or has none, is built again whole."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
 
+from sitegen.archive import write_archive
 from tests.conftest import tree_bytes
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
@@ -21,16 +24,22 @@ from tests.test_publish import small_scratch_repo as small_scratch_repo  # the f
 
 BASE_URL = "https://you.github.io/fork"
 NEW_DAY = "2025-12-01"
+ARCHIVE, RECORD = "artifact.tar", ".artifact.tar.outputs"
 _ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+
+
+def _build_steps() -> list[dict[str, object]]:
+    steps: list[dict[str, object]] = _workflow("publish.yml")["jobs"]["build"]["steps"]
+    return steps
 
 
 def _cached_paths() -> list[str]:
     (cache,) = [
         step["with"]
-        for step in _workflow("publish.yml")["jobs"]["build"]["steps"]
-        if step.get("uses", "").startswith("actions/cache@")
+        for step in _build_steps()
+        if str(step.get("uses", "")).startswith("actions/cache@")
     ]
-    return str(cache["path"]).split()
+    return str(cache["path"]).split()  # type: ignore[index]
 
 
 def _save_cache(workspace: Path, archive: Path) -> None:
@@ -45,16 +54,8 @@ def _save_cache(workspace: Path, archive: Path) -> None:
 
 def _restore_cache(archive: Path, workspace: Path) -> None:
     subprocess.run(
-        [
-            "tar",
-            "-xf",
-            str(archive),
-            "-P",
-            "-C",
-            str(workspace),
-            "--use-compress-program",
-            "unzstd",
-        ],
+        ["tar", "-xf", str(archive), "-P", "-C", str(workspace)]
+        + ["--use-compress-program", "unzstd"],
         check=True,
     )
 
@@ -66,16 +67,29 @@ def _build(workspace: Path, base_url: str = BASE_URL) -> str:
     return built.stdout
 
 
-def _cold_build(workspace: Path, tmp_path: Path, base_url: str = BASE_URL) -> dict[str, bytes]:
-    cold = tmp_path / "cold"
+def _deployed(workspace: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The files of the archive the upload step would send to Pages, extracted by GNU tar."""
+    site = tmp_path / "deployed"
+    site.mkdir()
+    subprocess.run(["tar", "-xf", str(workspace / ARCHIVE), "-C", str(site)], check=True)
+    return tree_bytes(site)
+
+
+def _cold_build(workspace: Path, out: Path, base_url: str = BASE_URL) -> Path:
+    """`sitegen build --clean` of the workspace into `out`: a directory, or NAME.tar."""
     subprocess.run(
         ["sitegen", "--root", str(workspace), "build", "--clean"]
-        + ["--base-url", f"{base_url}/", "--out", str(cold)],
+        + ["--base-url", f"{base_url}/", "--out", str(out)],
         check=True,
         capture_output=True,
         env=_ENV,
     )
-    return tree_bytes(cold)
+    return out
+
+
+def _cold_site(workspace: Path, tmp_path: Path, base_url: str = BASE_URL) -> dict[str, bytes]:
+    """The files of a cold build into a directory, as `sitegen build` makes public/."""
+    return tree_bytes(_cold_build(workspace, tmp_path / "cold", base_url))
 
 
 @pytest.fixture
@@ -102,58 +116,114 @@ def restored(
     return clone, archive
 
 
-def test_the_build_job_caches_the_deployed_site_with_its_record_and_the_caches() -> None:
-    assert _cached_paths() == [".sitegen-cache", ".public.outputs", "public"]
+def test_the_build_job_caches_the_deployed_archive_with_its_record_and_the_caches() -> None:
+    assert _cached_paths() == [".sitegen-cache", RECORD, ARCHIVE]
+    assert f"--out {ARCHIVE}" in _step("build", "Build")
 
 
-def test_a_restored_older_site_is_brought_up_to_date_with_a_cold_builds_bytes(
+def test_the_upload_is_the_one_upload_pages_artifact_makes() -> None:
+    """actions/upload-pages-artifact@v3 tars the directory into artifact.tar, then runs
+    actions/upload-artifact@v4 with these inputs; deploy-pages takes the artifact by name."""
+    (upload,) = [s for s in _build_steps() if s.get("name") == "Upload artifact"]
+    assert upload["uses"] == "actions/upload-artifact@v4"
+    assert upload["with"] == {
+        "name": "github-pages",
+        "path": ARCHIVE,
+        "retention-days": 1,
+        "if-no-files-found": "error",
+    }
+    assert [s.get("uses") for s in _build_steps()][-1] == "actions/upload-artifact@v4"
+
+
+def test_the_archive_holds_files_and_their_directories_only_as_tar_names_them(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    """What Pages accepts: files and directories, no links; each directory before its files."""
+    _build(scratch_repo)
+    with tarfile.open(scratch_repo / ARCHIVE) as archive:
+        members = archive.getmembers()
+    assert members[0].name == "." and members[0].isdir()  # tarfile reads "./" as "."
+    seen = {"."}
+    for member in members[1:]:
+        assert member.name.startswith("./") and (member.isfile() or member.isdir()), member.name
+        assert member.name.rpartition("/")[0] in seen, f"{member.name} before its directory"
+        seen.add(member.name)
+    assert _deployed(scratch_repo, tmp_path) == _cold_site(scratch_repo, tmp_path)
+
+
+def test_a_restored_older_archive_is_brought_up_to_date_with_a_cold_builds_bytes(
     restored: tuple[Path, Path], tmp_path: Path
 ) -> None:
     clone, archive = restored
     _restore_cache(archive, clone)
     output = _build(clone)
-    assert "the rest were up to date" in output, "the restored site was used, not rebuilt"
-    day = (clone / "public" / "days" / NEW_DAY / "index.html").read_text()
-    assert "Agentic Reinforcement Learning for Tool Use" in day
-    assert tree_bytes(clone / "public") == _cold_build(clone, tmp_path)
+    assert "the rest were up to date" in output, "the restored archive was used, not rebuilt"
+    deployed = _deployed(clone, tmp_path)
+    assert "Agentic Reinforcement Learning for Tool Use" in deployed[
+        f"days/{NEW_DAY}/index.html"
+    ].decode("utf-8")
+    assert deployed == _cold_site(clone, tmp_path)
+    # The archive itself is the one a cold build writes, byte for byte.
+    cold_archive = _cold_build(clone, tmp_path / "cold.tar")
+    assert (clone / ARCHIVE).read_bytes() == cold_archive.read_bytes()
 
 
-def test_restored_files_that_differ_from_the_record_are_made_again(
-    restored: tuple[Path, Path], tmp_path: Path
+@pytest.mark.parametrize("damage", ["cut short", "edited"])
+def test_a_restored_archive_that_differs_from_its_record_is_built_whole(
+    restored: tuple[Path, Path], tmp_path: Path, damage: str
 ) -> None:
     clone, archive = restored
     _restore_cache(archive, clone)
-    public = clone / "public"
-    edited, cut_short, missing = sorted(public.glob("papers/*/index.html"))[:3]
-    data = edited.read_bytes()
-    edited.write_bytes(data.replace(b"<title>", b"<title>X", 1)[: len(data)])  # same size
-    cut_short.write_bytes(cut_short.read_bytes()[:100])  # as by a restore cut short
-    missing.unlink()
+    site = clone / ARCHIVE
+    data = site.read_bytes()
+    if damage == "cut short":  # as by a restore cut short
+        site.write_bytes(data[: len(data) // 2])
+    else:  # the same size, another mtime
+        site.write_bytes(data.replace(b"<title>", b"<title>X", 1)[: len(data)])
     output = _build(clone)
-    assert "the rest were up to date" in output
-    assert tree_bytes(public) == _cold_build(clone, tmp_path)
+    assert "a full build" in output
+    assert _deployed(clone, tmp_path) == _cold_site(clone, tmp_path)
 
 
-def test_a_restored_site_without_its_record_is_built_whole(
+def test_a_restored_archive_without_its_record_is_built_whole(
     restored: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    """A restore cut short before the record: sitegen would refuse public/ as a directory it
-    did not build; the Build step drops it and builds the site whole."""
+    """A restore cut short before the record: sitegen would refuse the archive as a file it
+    did not write; the Build step drops it and builds the site whole."""
     clone, archive = restored
     _restore_cache(archive, clone)
-    (clone / ".public.outputs").unlink()
-    for page in sorted((clone / "public").rglob("*.html"))[::2]:
-        page.unlink()
+    (clone / RECORD).unlink()
     refused = subprocess.run(
-        ["sitegen", "--root", str(clone), "build", "--base-url", f"{BASE_URL}/"],
+        ["sitegen", "--root", str(clone), "build", "--base-url", f"{BASE_URL}/"]
+        + ["--out", ARCHIVE],
         capture_output=True,
         text=True,
         env=_ENV,
+        cwd=clone,
     )
-    assert refused.returncode == 2 and "did not build" in refused.stderr
+    assert refused.returncode == 2 and "did not write" in refused.stderr
     output = _build(clone)
     assert "a full build" in output
-    assert tree_bytes(clone / "public") == _cold_build(clone, tmp_path)
+    assert _deployed(clone, tmp_path) == _cold_site(clone, tmp_path)
+
+
+def test_a_failed_build_keeps_the_last_archive_and_its_record(
+    restored: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Nothing of the cached site is lost when the build step fails (a broken template): the
+    job stops, and the next build is still incremental from the same archive."""
+    clone, archive = restored
+    _restore_cache(archive, clone)
+    before = (clone / ARCHIVE).read_bytes(), (clone / RECORD).read_bytes()
+    page = clone / "templates" / "day.html"
+    page.write_text(page.read_text() + "{% broken %}")
+    failed = _run_step(_step("build", "Build"), clone, BASE_URL=BASE_URL)
+    assert failed.returncode != 0
+    assert ((clone / ARCHIVE).read_bytes(), (clone / RECORD).read_bytes()) == before
+    assert sorted(p.name for p in clone.glob(".artifact.tar.staging-*")) == []
+    subprocess.run(["git", "checkout", "-q", "templates"], cwd=clone, check=True)
+    assert "the rest were up to date" in _build(clone)
+    assert _deployed(clone, tmp_path) == _cold_site(clone, tmp_path)
 
 
 def test_a_site_restored_for_another_base_url_is_rendered_again_whole(
@@ -166,4 +236,33 @@ def test_a_site_restored_for_another_base_url_is_rendered_again_whole(
     output = _build(clone, renamed)
     rendered, files = (int(n) for n in output.split("\n")[1].split()[:3:2])
     assert rendered == files
-    assert tree_bytes(clone / "public") == _cold_build(clone, tmp_path, renamed)
+    assert _deployed(clone, tmp_path) == _cold_site(clone, tmp_path, renamed)
+
+
+def test_an_archive_written_from_the_last_one_is_the_cold_ones_bytes(tmp_path: Path) -> None:
+    """The next archive copies what it keeps from the last one: after files changed, were
+    added (in a new directory too) and removed, it is the archive written from scratch, and
+    GNU tar gives back every file."""
+    before = {"index.html": b"home", "a/x.html": b"x" * 700, "a/y/z.html": b"z", "b/q.txt": b""}
+    after = {**before, "a/y/z.html": b"zz", "a/w/v.html": b"new", "c.html": b"c"}
+    del after["b/q.txt"]
+
+    def staged(files: dict[str, bytes], name: str) -> Path:
+        directory = tmp_path / name
+        for path, data in files.items():
+            (directory / path).parent.mkdir(parents=True, exist_ok=True)
+            (directory / path).write_bytes(data)
+        return directory
+
+    old = tmp_path / "old.tar"
+    kept = write_archive(old, before, staged=staged(before, "all-before"))
+    changed = {p: after[p] for p in ("a/y/z.html", "a/w/v.html", "c.html")}
+    write_archive(
+        tmp_path / "next.tar", after, staged=staged(changed, "changed"), old=old, kept=kept
+    )
+    write_archive(tmp_path / "cold.tar", after, staged=staged(after, "all-after"))
+    assert (tmp_path / "next.tar").read_bytes() == (tmp_path / "cold.tar").read_bytes()
+    extracted = tmp_path / "extracted"
+    extracted.mkdir()
+    subprocess.run(["tar", "-xf", str(tmp_path / "next.tar"), "-C", str(extracted)], check=True)
+    assert tree_bytes(extracted) == {str(Path(p)): data for p, data in after.items()}
