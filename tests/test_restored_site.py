@@ -136,11 +136,11 @@ def test_the_upload_is_the_one_upload_pages_artifact_makes() -> None:
 
 
 def test_the_archive_holds_files_and_their_directories_only_as_tar_names_them(
-    scratch_repo: Path, tmp_path: Path
+    small_scratch_repo: Path, tmp_path: Path
 ) -> None:
     """What Pages accepts: files and directories, no links; each directory before its files."""
-    _build(scratch_repo)
-    with tarfile.open(scratch_repo / ARCHIVE) as archive:
+    _build(small_scratch_repo)
+    with tarfile.open(small_scratch_repo / ARCHIVE) as archive:
         members = archive.getmembers()
     assert members[0].name == "." and members[0].isdir()  # tarfile reads "./" as "."
     seen = {"."}
@@ -148,7 +148,7 @@ def test_the_archive_holds_files_and_their_directories_only_as_tar_names_them(
         assert member.name.startswith("./") and (member.isfile() or member.isdir()), member.name
         assert member.name.rpartition("/")[0] in seen, f"{member.name} before its directory"
         seen.add(member.name)
-    assert _deployed(scratch_repo, tmp_path) == _cold_site(scratch_repo, tmp_path)
+    assert _deployed(small_scratch_repo, tmp_path) == _cold_site(small_scratch_repo, tmp_path)
 
 
 def test_a_restored_older_archive_is_brought_up_to_date_with_a_cold_builds_bytes(
