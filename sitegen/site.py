@@ -47,7 +47,7 @@ class TopicListing:
         return self.papers[end - page_size : end]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)  # see outputs._once_per_site
 class Site:
     """What every page and feed lists, by paper id; `papers` holds the papers themselves."""
 

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -77,12 +78,21 @@ def _make_durable(staged: list[Path], writes: list[tuple[Path, bytes]]) -> None:
     if len(staged) + len(writes) >= _SYNC_ALL_FROM:
         os.sync()  # an incremental build that changes thousands of files
         return
-    for path in [*staged, *(path for path, _ in writes)]:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    # Side by side, not one after another: the disk writes out many files' flushes together
+    # (a day's rebuild flushes about 150 files: the rebuild budget, under 2 s at 50k papers).
+    with ThreadPoolExecutor(_FLUSHING_THREADS) as flushing:
+        list(flushing.map(_flush, [*staged, *(path for path, _ in writes)]))
+
+
+_FLUSHING_THREADS = 16
+
+
+def _flush(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def recover(root: Path, journal: Path) -> None:
