@@ -184,6 +184,7 @@ def build_site(
                 on_progress(rendered)
                 written += report
             if search and pending is not None:  # in the same transaction as the pages
+                workers.stop()  # before Pagefind's processes: all under 1 GiB at 50k papers
                 with _made_search_index(pending, out) as made:
                     written += _stage_search_index(made, pending, out, staging, outputs, previous)
             return written
@@ -375,8 +376,13 @@ class _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """End the worker processes, giving their memory back; a later map starts new ones."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
+            self._pool = None
 
     def map(
         self, function: Callable[[Sequence[_T]], _R], items: Sequence[_T], *, most: int = 10**9
