@@ -179,6 +179,31 @@ def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_hold_it(
+    browser: Browser, base_url: str, site_root: Path, target: Target
+) -> None:
+    """Pagefind answers a word a shard lacks with its longest known prefix ("Alvarez" gave
+    every paper with a word in "a"): the page shows only papers that hold the word."""
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + "search/?q=Capybara")
+    expect(page.locator("#search-status")).to_have_text("No paper matches “Capybara”.")
+    expect(page.locator("#search-results article")).to_have_count(0)
+    surname = target.author.split()[-1]
+    config = load_config(site_root)
+    site = assemble_site(load_content(site_root), config)
+    routes = Routes(config.base_url)
+    holding = {
+        r.title
+        for r in (search_record(site, routes, i) for i in site.ids)
+        if surname.lower() in f"{r.title} {r.text}".lower()
+    }
+    page.goto(base_url + f"search/?q={surname}")
+    titles = _result_titles(page)
+    assert target.title in titles
+    assert set(titles) <= holding, set(titles) - holding
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
     browser: Browser, base_url: str, width: int
