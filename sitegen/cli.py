@@ -36,6 +36,7 @@ from sitegen.store import (
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
     from sitegen.fetch import FetchReport
+    from sitegen.model import Topic
 
 # build, serve and fetch are imported by their commands: `sitegen ingest` runs without the
 # libraries they bring (0.2 s of the ingest budget, under 1 s at 50,000 papers).
@@ -86,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     parser.add_argument(
-        "--root", type=Path, default=Path(), help="the site directory (default: the current one)"
+        "--root", type=_path, default=Path(), help="the site directory (default: the current one)"
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -105,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--out",
-        type=Path,
+        type=_path,
         help="output directory, or NAME.tar for the site as one tar archive, as GitHub Pages "
         "deploys it (default: ROOT/public)",
     )
@@ -214,6 +215,16 @@ def _port(text: str) -> int:
     return int(text)
 
 
+def _path(text: str) -> Path:
+    # "--out=~/site" reaches us unexpanded: a directory named "~" would be made in the site,
+    # and a later `rm -rf ~` meant for it would remove the user's home.
+    if text == "~" or text.startswith(("~/", "~" + os.sep)):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} starts with a '~' the shell did not expand: write $HOME or the whole path"
+        )
+    return Path(text)
+
+
 def _site_url(text: str) -> str:
     if not text.startswith(("https://", "http://")):
         raise argparse.ArgumentTypeError(
@@ -261,6 +272,7 @@ def _run_build(args: argparse.Namespace) -> int:
     if args.base_url:
         config = dataclasses.replace(config, base_url=args.base_url)
     out = args.out or root / "public"
+    before = None if args.topics_before is None else _topics_before(args.topics_before)
     started = time.perf_counter()
     with progress_display("Building", enabled=sys.stderr.isatty()) as advance:
 
@@ -275,7 +287,7 @@ def _run_build(args: argparse.Namespace) -> int:
     print(f"  {_build_changes(report)}")
     _refresh_search_index(out, report)
     if args.topics_report or args.topics_before:
-        _print_topics_report(root, config, args.topics_before)
+        _print_topics_report(root, config, before)
     return EXIT_OK
 
 
@@ -296,20 +308,25 @@ def _refresh_search_index(out: Path, report: BuildReport) -> None:
     print(f"  search index: {papers} papers indexed in {elapsed:.2f} s", flush=True)
 
 
-def _print_topics_report(root: Path, config: SiteConfig, before: Path | None) -> None:
-    """What the topic rules of site.toml do to the papers, and, with the rules `before` an
-    edit, the papers each topic gained and lost (it matches every paper again)."""
+def _topics_before(before: Path) -> tuple[Topic, ...]:
+    """The topic rules of the site.toml `before` an edit: read before the build, so a wrong
+    path stops it before anything is published."""
+    try:
+        return parse_config(before.read_text("utf-8"), source=str(before)).topics
+    except OSError as error:
+        raise UsageError(
+            f"--topics-before {before}: {error.strerror}", hint="give a site.toml to compare"
+        ) from None
+
+
+def _print_topics_report(
+    root: Path, config: SiteConfig, previous: tuple[Topic, ...] | None
+) -> None:
+    """What the topic rules of site.toml do to the papers, and, with the rules before an edit,
+    the papers each topic gained and lost (it matches every paper again)."""
     from sitegen.store import load_content
     from sitegen.topics import topic_report
 
-    previous = None
-    if before is not None:
-        try:
-            previous = parse_config(before.read_text("utf-8"), source=str(before)).topics
-        except OSError as error:
-            raise UsageError(
-                f"--topics-before {before}: {error.strerror}", hint="give a site.toml to compare"
-            ) from None
     papers = list(load_content(root).papers.values())
     print("\n".join(topic_report(papers, config.topics, previous=previous).lines()))
 

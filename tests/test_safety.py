@@ -300,6 +300,10 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["fetch", *NOWHERE, "--timeout", "-1"], "argument --timeout: '-1' is not a number"),
         (["serve", "--port", "70000"], "argument --port: '70000' is not a port number"),
         (["serve", "--port", "-1"], "argument --port: '-1' is not a port number"),
+        # the shell leaves "~" after "=" as it is: no directory named "~" is made in the site
+        (["build", "--out=~/site"], "argument --out: '~/site' starts with a '~' the shell did"),
+        # read before the build: a wrong path publishes nothing
+        (["build", "--topics-before", "nope.toml"], "--topics-before nope.toml: No such file"),
     ],
 )
 def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], says: str) -> None:
