@@ -124,21 +124,29 @@ def serve(
     bound_port = server.server_address[1]
     stop = threading.Event()
     watching = False
+    files = {p.resolve() for p in watch if p.is_file()}
     try:
-        # The watcher starts on the first iteration; its first (timed-out) yield proves it
-        # runs, so the address is announced only when no edit can be missed any more.
-        for changes in watchfiles.watch(
-            *[p for p in watch if p.exists()],
-            stop_event=stop,
-            yield_on_timeout=True,
-            rust_timeout=200,
-        ):
-            if not watching:
-                watching = True
-                announce(f"Serving {public} at http://{host}:{bound_port}/ (Ctrl-C to stop)")
-            if changes:
-                rebuild()
-                generation.bump()
+        while not stop.is_set():
+            # The watcher starts on the first iteration; its first (timed-out) yield proves it
+            # runs, so the address is announced only when no edit can be missed any more.
+            for changes in watchfiles.watch(
+                *[p for p in watch if p.exists()],
+                stop_event=stop,
+                yield_on_timeout=True,
+                rust_timeout=200,
+            ):
+                if not watching:
+                    watching = True
+                    announce(f"Serving {public} at http://{host}:{bound_port}/ (Ctrl-C to stop)")
+                if changes:
+                    rebuild()
+                    generation.bump()
+                    # An editor's save replaces a file (sed -i, vim): the watch on the old one
+                    # is gone, so watch anew (site.toml's second edit was missed otherwise).
+                    if any(Path(path).resolve() in files for _, path in changes):
+                        break
+            else:
+                return
     finally:
         stop.set()
         server.shutdown()

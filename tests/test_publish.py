@@ -292,6 +292,23 @@ def test_serve_rebuilds_after_a_content_change_then_stops_on_a_signal(
         httpx.get(url, timeout=2)
 
 
+def test_serve_rebuilds_after_every_save_that_replaces_site_toml(
+    served: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    """Editors save by writing a new file over the old (sed -i, vim): each save is seen, not
+    only the first (the watch on the replaced file was lost)."""
+    process, url, repo = served
+    config = repo / "site.toml"
+    original = config.read_text()
+    assert process.stdout is not None
+    for title in ("Daily Papers Y", "Daily Papers Z"):
+        replacement = repo / "site.toml.new"
+        replacement.write_text(re.sub(r'(?m)^title = ".*"$', f'title = "{title}"', original))
+        replacement.replace(config)
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        assert title in httpx.get(url, timeout=30).text
+
+
 def test_serve_stops_cleanly_on_sigterm(served: tuple[subprocess.Popen[str], str, Path]) -> None:
     process, url, _ = served
     assert httpx.get(url).status_code == 200
