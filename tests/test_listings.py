@@ -152,6 +152,16 @@ BAD_INPUTS = {
         "cut off",
     ),
     "bad date": (b"new\nDaily Papers\nJan 8\nT\nA\n\xc2\xb7\nYesterday\n", 7, "expected a date"),
+    "cut inside the last abstract": (
+        "new\nDaily Papers\nJan 8\nT\nA\n·\nJan 2, 2025\nU\nThe abstract is cu\n".encode(),
+        8,
+        "cut off",
+    ),
+    "mistyped authors line": (  # not an organisation named "4 authrs"
+        "new\nDaily Papers\nJan 8\nT\nA\n  • 4 authrs\n·\nJan 2, 2025\n".encode(),
+        6,
+        "expected '• N authors'",
+    ),
     "header only": (b"new\nSubscribe\nDaily Papers\n", 3, "no papers"),
     "metadata where a title belongs": (
         b"new\nDaily Papers\nJan 8\nT\nA\n\xc2\xb7\nJan 2, 2025\n\xc2\xb7\nJan 3, 2025\n",

@@ -150,6 +150,12 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
                 raise cut_off(body[index - 1], "an authors line is not followed by '·' and a date")
         next_is_separator = index + 1 < end and body[index + 1].text == _SEPARATOR
         if next_is_separator and body[index].text != _SEPARATOR:
+            if body[index].text.startswith("•"):  # a mistyped authors line, not an organisation
+                raise ListingError(
+                    f"expected '• N authors', found {body[index].text[:60]!r}",
+                    location=Location(origin, body[index].number),
+                    hint="write the authors line as '• 4 authors', or remove it",
+                )
             organization = _organization(body[index].text)
             index += 1
         if index < end and body[index].text == _SEPARATOR:
@@ -173,6 +179,12 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
                 upvotes=upvotes,
             )
         )
+    # A capture cut inside the last abstract ends in a paper without the date line that
+    # (nearly) every other paper has: a real page drops one here and there, not the last.
+    dated = sum(1 for d in drafts[:-1] if d.date)
+    if len(drafts) > 1 and drafts[-1].date is None and dated >= 0.9 * (len(drafts) - 1):
+        last = drafts[-1].title
+        raise cut_off(last, f"the last paper {last.text[:60]!r} has no '·' and date line")
     return drafts
 
 
