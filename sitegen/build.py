@@ -67,6 +67,7 @@ from sitegen.publish import (
 from sitegen.search import (
     INDEX_DIR,
     SearchShard,
+    first_day,
     search_record,
     search_shards,
     shard_directory,
@@ -294,9 +295,10 @@ def _already_published(made: Path, published: Path, previous: PreviousBuild, pat
 
 def _search_records(
     root: Path, site: Site, routes: Routes, states: Mapping[str, str], *, reuse: bool
-) -> list[str]:
-    """Every paper's search record, encoded, in the site's order; kept by the paper's state
-    and the topics' names, as the API records are (a record reads the paper's file)."""
+) -> list[tuple[str, str]]:
+    """Every paper's search record, encoded, with its first day (which places it in a
+    shard), in the site's order; kept by the paper's state and the topics' names, as the API
+    records are (a record reads the paper's file)."""
     cache = KeyedCache(root, "search-records", reuse=reuse)
     names = hashlib.blake2b(repr(site.config.topics).encode(), digest_size=8).hexdigest()
     keys = [f"{names}:{states[paper_id]}" for paper_id in site.ids]
@@ -305,11 +307,11 @@ def _search_records(
         for paper_id, key in zip(site.ids, keys, strict=True)
     ]
     cache.save(dict(zip(keys, records, strict=True)))
-    return records
+    return [(first_day(site, i), line) for i, line in zip(site.ids, records, strict=True)]
 
 
 def _pending_index(
-    records: list[str], previous: PreviousBuild | None, *, jobs: int
+    records: list[tuple[str, str]], previous: PreviousBuild | None, *, jobs: int
 ) -> PendingIndex | None:
     """The shards of the index to make: those the site does not hold whole and untouched
     (after a new day, the open month's). None when there are none and none to remove."""

@@ -106,7 +106,6 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     """What the index holds of a paper: its searchable words and what a result shows."""
     paper = site.papers[paper_id]
     names = {t.slug: t.name for t in site.config.topics}
-    appearances = site.appearances.get(paper_id, ())
     abstract_words = dict.fromkeys(w.lower() for w in _WORD.findall(paper.abstract))
     text = ". ".join(
         part
@@ -122,10 +121,16 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         url="/" + routes.paper(paper_id).url,
         title=paper.title,
         text=text,
-        day=min(a.day for a in appearances).isoformat() if appearances else "",
+        day=first_day(site, paper_id),
         upvotes="" if paper.upvotes is None else str(paper.upvotes),
         topics=", ".join(names[slug] for slug in site.paper_topics[paper_id] if slug in names),
     )
+
+
+def first_day(site: Site, paper_id: str) -> str:
+    """The first day that featured the paper, ISO; "" if none: what places it in a shard."""
+    appearances = site.appearances.get(paper_id)
+    return appearances[0].day.isoformat() if appearances else ""  # oldest first
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,13 +156,12 @@ class SearchShard:
         ]
 
 
-def search_shards(records: Sequence[str]) -> tuple[SearchShard, ...]:
-    """The site's encoded records as shards: the open (newest) month's first, then each
-    year's other months, newest first."""
-    days = [SearchRecord.decoded(line).day for line in records]
-    newest = max(days, default="")[:7]
+def search_shards(records: Sequence[tuple[str, str]]) -> tuple[SearchShard, ...]:
+    """The site's encoded records, each with its paper's `first_day`, as shards: the open
+    (newest) month's first, then each year's other months, newest first."""
+    newest = max((day for day, _ in records), default="")[:7]
     periods: dict[str, list[str]] = {newest: []}
-    for day, line in zip(days, records, strict=True):
+    for day, line in records:
         period = newest if not day or day.startswith(newest) else day[:4]
         periods.setdefault(period, []).append(line)
     years = sorted((p for p in periods if p != newest), reverse=True)

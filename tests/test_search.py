@@ -350,7 +350,7 @@ def test_shards_are_the_open_month_and_each_years_other_months() -> None:
         return SearchRecord(url=f"/papers/{number}/", title="T", text="", **fields).encoded()
 
     days = ["2025-10-31", "", "2026-11-22", "2026-03-14", "2025-11-03", "2026-11-02"]
-    records = [record(day, number) for number, day in enumerate(days)]
+    records = [(day, record(day, number)) for number, day in enumerate(days)]
     shards = search_shards(records)
     assert [(s.period, s.directory) for s in shards] == [
         ("2026-11", ""),  # the open month, with the papers of no day
@@ -363,5 +363,5 @@ def test_shards_are_the_open_month_and_each_years_other_months() -> None:
         "papers_per_document": PAPERS_PER_DOCUMENT,
     }
     # A changed paper of a closed year changes its year's shard alone.
-    edited = search_shards([*records[:3], record("2026-03-15", 3), *records[4:]])
+    edited = search_shards([*records[:3], ("2026-03-15", record("2026-03-15", 3)), *records[4:]])
     assert [a.key == b.key for a, b in zip(shards, edited, strict=True)] == [True, False, True]
