@@ -13,13 +13,12 @@ A new kind of page or feed is one new class in `KINDS`.
 from __future__ import annotations
 
 import hashlib
-import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import takewhile
 from pathlib import Path
-from typing import NamedTuple, Protocol, TypeVar
+from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
@@ -41,13 +40,11 @@ from sitegen.periods import (
     TOP_PAPERS,
     WEEK,
     Period,
-    PeriodListing,
     period_of,
-    periods,
     rank_by_upvotes,
 )
 from sitegen.site import Site, sitemap_blocks
-from sitegen.trends import Trend, trend
+from sitegen.trends import Trend
 from sitegen.urls import Routes
 
 
@@ -79,38 +76,6 @@ class Inputs(Protocol):
 class Output:
     paths: tuple[str, ...]  # the files it writes, under public/
     inputs: Inputs  # everything its bytes are made from but the setup; its type is its kind
-
-
-_T = TypeVar("_T")
-
-
-def _once_per_site(compute: Callable[[Site], _T]) -> Callable[[Site], _T]:
-    """`compute`, made once for the site several kinds plan from: the rebuild budget (under
-    2 s at 50k papers), when each kind made the periods and trends again (0.3 s)."""
-    last: list[tuple[weakref.ref[Site], _T]] = []  # a weak reference: a site is not kept
-
-    def once(site: Site) -> _T:
-        held = last[0] if last else None
-        if held is not None and held[0]() is site:
-            return held[1]
-        value = compute(site)
-        last[:] = [(weakref.ref(site), value)]
-        return value
-
-    return once
-
-
-@_once_per_site
-def _periods(site: Site) -> dict[str, tuple[PeriodListing, ...]]:
-    """The weeks and the months of the site's days, newest first."""
-    days = [(d.day, d.papers) for d in site.days]
-    return {kind: periods(days, kind) for kind in (WEEK, MONTH)}
-
-
-@_once_per_site
-def _topic_trends(site: Site) -> tuple[Trend, ...]:
-    """Each topic's trend, in site.toml order; none while the site has no day."""
-    return tuple(_trend(site, t.papers) for t in site.topics) if site.days else ()
 
 
 def _newest_day(site: Site) -> date | None:
@@ -239,14 +204,11 @@ class TopicsIndex(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         counts = tuple(len(t.papers) for t in site.topics)
-        yield Output((routes.topics_index().path,), TopicsIndex(counts, _topic_trends(site)))
+        trends = tuple(t.trend for t in site.topics if t.trend is not None)
+        yield Output((routes.topics_index().path,), TopicsIndex(counts, trends))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield r.pages.topics_index(self.counts, self.trends)
-
-
-def _trend(site: Site, papers: tuple[str, ...]) -> Trend:
-    return trend(papers, site.appearances, site.days[0].day)
 
 
 class TopicPage(NamedTuple):
@@ -261,14 +223,13 @@ class TopicPage(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         size = site.config.pages.topic_page_size
-        trends = _topic_trends(site)
-        for i, t in enumerate(site.topics):
+        for t in site.topics:
             page = TopicPage(
                 t.topic.slug,
                 Papers(t.front_page(size)),
                 t.archive_pages(size),
                 len(t.papers),
-                trends[i] if trends else None,
+                t.trend,
             )
             yield Output((routes.topic(t.topic.slug).html.path,), page)
 
@@ -498,7 +459,7 @@ class TopPage(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for kind in (WEEK, MONTH):
-            found = _periods(site)[kind]
+            found = site.periods[kind]
             for i, listing in enumerate(found):
                 newer = found[i - 1].period if i > 0 else None
                 older = found[i + 1].period if i + 1 < len(found) else None
@@ -521,7 +482,7 @@ class TopFeed(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for kind in (WEEK, MONTH):
-            for listing in _periods(site)[kind]:
+            for listing in site.periods[kind]:
                 feed = routes.top(kind, listing.period.slug)
                 paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
                 inputs = TopFeed(listing.period, Papers(listing.papers), listing.open)
@@ -543,7 +504,7 @@ class TopIndex(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         weeks, months = (
-            tuple((p.period, len(p.papers), p.open) for p in _periods(site)[kind])
+            tuple((p.period, len(p.papers), p.open) for p in site.periods[kind])
             for kind in (WEEK, MONTH)
         )
         yield Output((routes.top_index().html.path,), TopIndex(weeks, months))
@@ -560,7 +521,7 @@ class WeeklyDigestFeed(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        closed = [w for w in _periods(site)[WEEK] if not w.open][:DIGEST_WEEKS]
+        closed = [w for w in site.periods[WEEK] if not w.open][:DIGEST_WEEKS]
         weeks = tuple((w.period, Papers(w.papers)) for w in closed)
         feed = routes.top_index()
         inputs = WeeklyDigestFeed(weeks, None if weeks else _newest_day(site))

@@ -12,7 +12,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sitegen.config import SiteConfig
 from sitegen.model import Appearance, ContentSnapshot, Paper, Topic
+from sitegen.periods import MONTH, WEEK, PeriodListing, periods
 from sitegen.topics import assign_topics, compile_topics
+from sitegen.trends import Trend, trend
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,6 +35,7 @@ class TopicListing:
 
     topic: Topic
     papers: tuple[str, ...]  # paper ids, newest first
+    trend: Trend | None = None  # its papers per month; none while the site has no day
 
     def archive_pages(self, page_size: int) -> int:
         return max(0, len(self.papers) // page_size - 1)
@@ -47,7 +50,7 @@ class TopicListing:
         return self.papers[end - page_size : end]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True, weakref_slot=True)  # see outputs._once_per_site
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
     """What every page and feed lists, by paper id; `papers` holds the papers themselves."""
 
@@ -63,6 +66,7 @@ class Site:
     digests: Mapping[str, str]  # paper id -> digest of its file (what it is made of)
     titles: Mapping[str, str]  # paper id -> its title, without reading the paper
     upvotes: Mapping[str, int | None]  # paper id -> its upvotes, without reading the paper
+    periods: Mapping[str, tuple[PeriodListing, ...]]  # WEEK, MONTH -> each, newest first
 
 
 # Each paper's topics, for the papers of the snapshot given by id (a build caches them).
@@ -114,19 +118,28 @@ def assemble_site(
     for paper_id in newest:
         for slug in paper_topics[paper_id]:
             by_topic[slug].append(paper_id)
+    appeared = {paper_id: tuple(days_of) for paper_id, days_of in appearances.items()}
     return Site(
         config=config,
         papers=snapshot.papers,
         days=tuple(days),
-        topics=tuple(TopicListing(topic=t, papers=tuple(by_topic[t.slug])) for t in config.topics),
+        topics=tuple(
+            TopicListing(
+                topic=t,
+                papers=tuple(by_topic[t.slug]),
+                trend=trend(by_topic[t.slug], appeared, days[0].day) if days else None,
+            )
+            for t in config.topics
+        ),
         newest=tuple(newest),
         ids=tuple(ids),
         unfeatured=tuple(sorted(known - appearances.keys())),
         paper_topics=paper_topics,
-        appearances={paper_id: tuple(found) for paper_id, found in appearances.items()},
+        appearances=appeared,
         digests=snapshot.digests,
         titles=snapshot.titles,
         upvotes=snapshot.upvotes,
+        periods={kind: periods([(d.day, d.papers) for d in days], kind) for kind in (WEEK, MONTH)},
     )
 
 
