@@ -15,9 +15,9 @@ Evidence, weighed so that one stray word decides nothing:
 - a topic's `generic` words ("benchmark", "efficient") count only beside one of its keywords;
 - an area needs a keyword in its title (3) or 4 from the abstract; a facet needs 4 with its
   keyword in the title, or 5 from the abstract with two different keywords (a generic word in
-  the title counts as one); a second topic needs two fifths of the best one's score (measured
-  on the labelled papers of issue #18: what the abstract alone suggests is right half the
-  time, what the title names nine in ten);
+  the title counts as one); a second topic needs two fifths of the best one's score, unless it
+  is a facet the title names (measured on the labelled papers of issue #18: what the
+  abstract alone suggests is right half the time, what the title names nine in ten);
 - a topic that `yields_to` others is dropped when one of them is found ("Language Models" gives
   way to "Agents"), but the `fallback` area stays when the title names it and not the other;
   with no area found, the area with the most evidence (3) is given, and failing that the
@@ -192,7 +192,10 @@ def _best(found: list[TopicEvidence], limit: int, matcher: TopicMatcher) -> list
     if not ranked:
         return []
     floor = ranked[0].score * _RUNNER_UP_SHARE
-    kept = [e for e in ranked if e.score >= floor][:limit]
+    # A facet the title names is a claim of the paper's, however much more the abstract says
+    # of another ("Compute-Aware Evaluation of Adversarial Robustness").
+    facets = matcher.topics[ranked[0].slug].kind != "area"
+    kept = [e for e in ranked if e.score >= floor or (facets and e.in_title)][:limit]
     return sorted(kept, key=lambda e: matcher.order[e.slug])
 
 

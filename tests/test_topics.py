@@ -262,9 +262,9 @@ def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
     papers = _all_papers()
     slugs = {topic.slug for topic in _default_taxonomy()}
     splits = Counter(entry["split"] for entry in labelled)
-    assert len(labelled) >= 400
-    assert all(splits[f"held-out-{n}"] >= 60 for n in (1, 2, 3, 4, 5))
-    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in (1, 2, 3, 4, 5))}
+    assert len(labelled) >= 460
+    assert all(splits[f"held-out-{n}"] >= 60 for n in (1, 2, 3, 4, 5, 6))
+    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in (1, 2, 3, 4, 5, 6))}
     assert len({entry["id"] for entry in labelled}) == len(labelled)
     for entry in labelled:
         assert papers[entry["id"]].title == entry["title"]
@@ -278,46 +278,53 @@ def _judged_by_the_default_rules(*splits: str) -> Judgement:
 
 
 def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> None:
-    # Round 1's held-out papers, since tuned on: the rules measure precision 0.820, recall
-    # 0.840, least precise topic 0.40 (Machine Learning Methods), none without a topic. Floors
-    # at what they measure: raise them as the rules get better, never lower them.
+    # Round 1's held-out papers, since tuned on: the rules of round 6 measure precision 0.852,
+    # recall 0.852, least precise topic 0.60 (Machine Learning Methods), none without a topic.
+    # Floors at what they measure: raise them as the rules get better, never lower them.
     judged = _judged_by_the_default_rules("held-out-1")
-    assert judged.precision >= 0.82
-    assert judged.recall >= 0.83
-    assert judged.worst_topic[1] >= 0.4, judged.worst_topic
+    assert judged.precision >= 0.85
+    assert judged.recall >= 0.85
+    assert judged.worst_topic[1] >= 0.6, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
-def test_the_rules_file_papers_as_a_researcher_would_on_rounds_2_to_4() -> None:
+def test_the_rules_file_papers_as_a_researcher_would_on_rounds_2_to_5() -> None:
     # Rounds 2 and 3 (128 bundled papers) were fresh for the rules of round 1 (precision 0.779,
     # recall 0.700, least precise topic 0.58), round 4 (60) for those of round 4 (0.845, 0.707,
-    # 0.60); all were studied to write the rules of round 5, which measure 0.829, 0.717, 0.68
-    # (Machine Learning Methods) on rounds 2 and 3 and 0.890, 0.767, 0.71 (Language Tasks) on
-    # round 4, none without a topic.
+    # 0.60), round 5 (60) for those of round 5 (0.796, 0.638, 0.44); all were studied to write
+    # the rules of round 6, which measure 0.838, 0.743, 0.71 (Reasoning) on rounds 2 and 3,
+    # 0.912, 0.802, 0.71 (Language Tasks) on round 4 and 0.792, 0.655, 0.44 (Machine Learning
+    # Methods) on round 5, none without a topic.
     judged = _judged_by_the_default_rules("held-out-2", "held-out-3")
-    assert judged.precision >= 0.82
-    assert judged.recall >= 0.71
-    assert judged.worst_topic[1] >= 0.68, judged.worst_topic
+    assert judged.precision >= 0.83
+    assert judged.recall >= 0.74
+    assert judged.worst_topic[1] >= 0.71, judged.worst_topic
     assert judged.without_topic < 0.03
     judged = _judged_by_the_default_rules("held-out-4")
-    assert judged.precision >= 0.88
-    assert judged.recall >= 0.76
+    assert judged.precision >= 0.91
+    assert judged.recall >= 0.80
     assert judged.worst_topic[1] >= 0.71, judged.worst_topic
+    assert judged.without_topic < 0.03
+    judged = _judged_by_the_default_rules("held-out-5")
+    assert judged.precision >= 0.79
+    assert judged.recall >= 0.65
+    assert judged.worst_topic[1] >= 0.44, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
 def test_the_rules_file_papers_as_a_researcher_would_on_a_fresh_sample() -> None:
-    # Round 5 (held-out-5, 60 bundled papers) was labelled before these rules were written and
-    # run on it, and measured once: precision 0.796 (74 of 93), recall 0.638 (74 of 116), least
-    # precise topic assigned 5 times or more 0.44 (Machine Learning Methods), none without a
-    # topic. The rules of round 1 measure 0.757 and 0.672 there, those of round 4 0.791 and
-    # 0.621. Issue #18 asks for 0.90, 0.85, 0.80 and under 3%: precision, recall and the worst
-    # topic are not reached. Raise these floors as the rules get better, never lower them;
-    # after tuning on these papers, label a new sample.
-    judged = _judged_by_the_default_rules("held-out-5")
-    assert judged.precision >= 0.79
-    assert judged.recall >= 0.63
-    assert judged.worst_topic[1] >= 0.44, judged.worst_topic
+    # Round 6 (held-out-6, 60 bundled papers) was drawn and labelled after these rules were
+    # tuned, and measured once: precision 0.755 (74 of 98), recall 0.597 (74 of 124), least
+    # precise topic assigned 5 times or more 0.43 (Machine Learning Methods, 3 of 7), none
+    # without a topic. The rules of round 5 measure 0.750 and 0.581 there (0.38). Areas are
+    # found far better than facets: 67 of the 94 areas given by hand (0.71), 7 of the 30
+    # facets. Issue #18 asks for 0.90, 0.85, 0.80 and under 3%: precision, recall and the
+    # worst topic are not reached. Raise these floors as the rules get better, never lower
+    # them; after tuning on these papers, label a new sample.
+    judged = _judged_by_the_default_rules("held-out-6")
+    assert judged.precision >= 0.75
+    assert judged.recall >= 0.59
+    assert judged.worst_topic[1] >= 0.42, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
