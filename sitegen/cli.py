@@ -362,13 +362,11 @@ def _run_serve(args: argparse.Namespace) -> int:
             except SitegenError as error:
                 print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
 
-    def index_in_background(report: BuildReport) -> str:
-        """Start the index's refresh; what the build's line says of it."""
+    def index_in_background(report: BuildReport) -> None:
         latest[0] += 1
-        if report.search_index is None:
-            return "; the search index is up to date"
-        threading.Thread(target=refresh_search_index, args=(report, latest[0]), daemon=True).start()
-        return "; the search index follows"
+        if report.search_index is not None:
+            args = (report, latest[0])
+            threading.Thread(target=refresh_search_index, args=args, daemon=True).start()
 
     def rebuild() -> None:
         started = time.perf_counter()
@@ -379,8 +377,9 @@ def _run_serve(args: argparse.Namespace) -> int:
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
             return
         elapsed = time.perf_counter() - started
-        index = index_in_background(report)
-        print(f"rebuilt in {elapsed:.2f} s: {_build_changes(report)}{index}", flush=True)
+        changes = f"{_build_changes(report)}{_index_note(report)}"
+        print(f"rebuilt in {elapsed:.2f} s: {changes}", flush=True)
+        index_in_background(report)
 
     config = load_config(root)
     serving = threading.Event()
@@ -390,7 +389,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         report = build_site(root, config, out=out, search=False)
         elapsed = time.perf_counter() - started
         print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
-        print(f"  {_build_changes(report)}{index_in_background(report)}", flush=True)
+        print(f"  {_build_changes(report)}{_index_note(report)}", flush=True)
+        index_in_background(report)
         # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
         signal.signal(signal.SIGTERM, _raise_interrupt)
         serving.set()
@@ -411,6 +411,13 @@ def _run_serve(args: argparse.Namespace) -> int:
             raise  # the first build was interrupted: said as for `sitegen build`
         print("stopped", flush=True)
     return EXIT_OK
+
+
+def _index_note(report: BuildReport) -> str:
+    """What a line of `sitegen serve` says of the search index after a build."""
+    if report.search_index is None:
+        return "; the search index is up to date"
+    return "; the search index follows"
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

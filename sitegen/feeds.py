@@ -324,8 +324,7 @@ def _nothing_yet(spec: FeedSpec, routes: Routes, updated: datetime) -> _Item:
         url=routes.absolute(spec.routes.html),
         when=updated,
         content_html="",
-        summary=f"No paper is in this feed yet; new ones will be as days are added. "
-        f"{spec.description}",
+        summary=f"{spec.description} Nothing is listed here yet: items appear as days are added.",
     )
 
 
