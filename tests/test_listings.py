@@ -204,6 +204,14 @@ def test_a_mistyped_day_line_is_the_line_named(
     assert f"found {typo!r}" in error.message and "day" in error.hint
 
 
+def test_a_title_like_a_day_line_is_not_blamed_for_a_cut_off_listing() -> None:
+    raw = b"new\nSubscribe\nGenie 3\nAbstract one.\nSecond title\nAbstract two.\nCut title\n"
+    with pytest.raises(ListingError) as caught:
+        parse_listing(raw, origin="2026-01-08.txt")
+    assert "cut off" in caught.value.message
+    assert caught.value.location is not None and caught.value.location.line == 7
+
+
 @given(st.text(max_size=400))
 def test_any_text_is_a_listing_or_a_listing_error(text: str) -> None:
     try:

@@ -19,8 +19,10 @@ from sitegen.model import MAX_COUNT, Organization, clean_line
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DAY_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})")
-# A short word and a day of the month, either way round: what a mistyped day line looks like.
-_LOOSE_DAY_LINE = re.compile(r"[^\W\d]{2,12}\.?,? ?\d{1,2}\S{0,3}|\d{1,2}\S{0,3} ?[^\W\d]{2,12}\.?")
+# A word and a day of the month, either way round: what a mistyped day line looks like.
+_LOOSE_DAY_LINE = re.compile(
+    r"(?P<word>[^\W\d]{3,12})\.?,? ?\d{1,2}\S{0,3}|\d{1,2}\S{0,3} ?(?P<after>[^\W\d]{3,12})\.?"
+)
 _DATE_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})(?:, (\d{{4}}))?(?: (\d+))?")
 _AUTHORS_LINE = re.compile(r"[•·*-]\s*(\d+)\s+authors?", re.IGNORECASE)
 _SEPARATOR = "·"
@@ -196,7 +198,7 @@ def _read_papers_after(day_line: _Line | None, body: list[_Line], *, origin: str
     try:
         return _read_papers(body, origin=origin)
     except ListingError as error:
-        if day_line is not None or not _LOOSE_DAY_LINE.fullmatch(body[0].text):
+        if day_line is not None or not _is_mistyped_day_line(body[0].text):
             raise
         try:
             _read_papers(body[1:], origin=origin)
@@ -207,6 +209,16 @@ def _read_papers_after(day_line: _Line | None, body: list[_Line], *, origin: str
             location=Location(origin, body[0].number),
             hint="fix the day line: a month's first three letters, a space, the day of the month",
         ) from None
+
+
+def _is_mistyped_day_line(text: str) -> bool:
+    """A word whose first three letters are a month's but for one ("Jam", "oct", "Mär") and a
+    day of the month: not a title such as "Genie 3"."""
+    match = _LOOSE_DAY_LINE.fullmatch(text)
+    if not match:
+        return False
+    word = (match["word"] or match["after"])[:3].title()
+    return any(sum(a != b for a, b in zip(word, month, strict=True)) <= 1 for month in _MONTHS)
 
 
 def _expect_text(line: _Line, what: str, *, origin: str) -> None:
