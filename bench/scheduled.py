@@ -5,10 +5,10 @@ site, restores its cache, fetches the new day from Hugging Face, commits and pus
 build job clones that commit, restores its cache (the last deployed site, one tar archive, with
 its record, and .sitegen-cache/), builds the next archive and uploads it for Pages. This module
 replays those jobs day after day against a local git repository and a stand-in of the API on
-127.0.0.1, with the commands, cached paths and key prefixes read from publish.yml itself, so the
-bench runs what the workflow runs. The caches are saved and restored with tar and zstd as
-actions/cache does (@actions/cache's tar.ts), so each file comes back with its bytes and its
-mtime.
+127.0.0.1 (the tests', tests/hf_server.py), with the commands, cached paths and key prefixes
+read from publish.yml itself, so the bench runs what the workflow runs. The caches are saved
+and restored with tar and zstd as actions/cache does (@actions/cache's tar.ts), so each file
+comes back with its bytes and its mtime.
 
 Used by run.py (`python bench/run.py`); method and figures in bench/README.md.
 """
@@ -22,18 +22,19 @@ import os
 import shutil
 import statistics
 import subprocess
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import yaml  # PyYAML, installed with sitegen's test extras
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # for the tests' stand-in of huggingface.co, tests/hf_server.py
+from sitegen.fetch import PAGE_SIZE  # noqa: E402
+from tests.hf_server import running_hf  # noqa: E402
+
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 BASE_URL = "https://you.github.io/daily-papers"  # what actions/configure-pages would give
 # Steps of publish.yml run by name; the rest (checkout, setup-python, Pages) are GitHub's.
@@ -132,45 +133,6 @@ def api_answers(corpus_jsonl: Path, days: set[str]) -> dict[str, list[dict[str, 
             if paper["day"] in answers:
                 answers[paper["day"]].append(api_entry(paper))
     return answers
-
-
-@contextmanager
-def stand_in_api(answers: dict[str, list[dict[str, Any]]]) -> Iterator[str]:
-    """huggingface.co's /api/daily_papers on 127.0.0.1 for these days: paged with `p` and
-    `limit` as the real one is, `[]` past the end and for a day it does not hold; its URL."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            parts = urlsplit(self.path)
-            query = parse_qs(parts.query)
-            if parts.path != "/api/daily_papers" or "date" not in query:
-                self.send_error(404)
-                return
-            entries = answers.get(query["date"][0], [])
-            limit, page = int(query.get("limit", ["50"])[0]), int(query.get("p", ["0"])[0])
-            body = json.dumps(
-                entries[page * limit : (page + 1) * limit],
-                ensure_ascii=False,
-                separators=(",", ":"),
-            ).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # ---- the caches, as actions/cache keeps them ---------------------------------------------------
@@ -365,7 +327,12 @@ def replay_days(
     last_held = sorted(p.stem for p in (site / "content" / "days").glob("*.toml"))[-1]
     answers = api_answers(corpus_jsonl, {last_held, *days})
     replays = []
-    with stand_in_api(answers) as url:
+    # The tests' stand-in of huggingface.co, paged as sitegen asks (PAGE_SIZE entries a page).
+    with running_hf() as (source, url):
+        source.serve_days(
+            {day: json.dumps(entries).encode() for day, entries in answers.items()},
+            per_page=PAGE_SIZE,
+        )
         for since, until in zip([last_held, *days], days, strict=False):
             replays.append(
                 replay_day(

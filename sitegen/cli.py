@@ -291,7 +291,7 @@ def _run_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _refresh_search_index(out: Path, report: BuildReport) -> None:
+def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ") -> None:
     """Make and publish the search index after the pages, saying how long it took."""
     from sitegen.build import publish_search_index
 
@@ -305,7 +305,7 @@ def _refresh_search_index(out: Path, report: BuildReport) -> None:
     publish_search_index(out, report.search_index)
     elapsed = time.perf_counter() - started
     papers = len(report.search_index.records)
-    print(f"  search index: {papers} papers indexed in {elapsed:.2f} s", flush=True)
+    print(f"{indent}search index: {papers} papers indexed in {elapsed:.2f} s", flush=True)
 
 
 def _topics_before(before: Path) -> tuple[Topic, ...]:
@@ -358,13 +358,15 @@ def _run_serve(args: argparse.Namespace) -> int:
             if build != latest[0]:
                 return  # a newer build's index is on its way
             try:
-                _refresh_search_index(out, report)
+                _refresh_search_index(out, report, indent="")
             except SitegenError as error:
                 print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
 
     def index_in_background(report: BuildReport) -> None:
         latest[0] += 1
-        threading.Thread(target=refresh_search_index, args=(report, latest[0]), daemon=True).start()
+        if report.search_index is not None:
+            args = (report, latest[0])
+            threading.Thread(target=refresh_search_index, args=args, daemon=True).start()
 
     def rebuild() -> None:
         started = time.perf_counter()
@@ -375,19 +377,29 @@ def _run_serve(args: argparse.Namespace) -> int:
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
             return
         elapsed = time.perf_counter() - started
-        print(f"rebuilt in {elapsed:.2f} s: {_build_changes(report)}", flush=True)
+        changes = f"{_build_changes(report)}{_index_note(report)}"
+        print(f"rebuilt in {elapsed:.2f} s: {changes}", flush=True)
         index_in_background(report)
 
     config = load_config(root)
-    # a broken site is an error before serving
-    report = build_site(root, config, out=out, search=False)
-    index_in_background(report)
-    # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    serving = threading.Event()
+
+    def build() -> None:  # after the port is taken; a broken site is an error before serving
+        started = time.perf_counter()
+        report = build_site(root, config, out=out, search=False)
+        elapsed = time.perf_counter() - started
+        print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
+        print(f"  {_build_changes(report)}{_index_note(report)}", flush=True)
+        index_in_background(report)
+        # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+        serving.set()
+
     try:
         serve(
             public=out,
             watch=(root / "content", root / "templates", root / CONFIG_FILE),
+            build=build,
             rebuild=rebuild,
             host=args.bind,
             port=args.port,
@@ -395,8 +407,17 @@ def _run_serve(args: argparse.Namespace) -> int:
             subpath=urlsplit(config.base_url).path or "/",
         )
     except KeyboardInterrupt:
+        if not serving.is_set():
+            raise  # the first build was interrupted: said as for `sitegen build`
         print("stopped", flush=True)
     return EXIT_OK
+
+
+def _index_note(report: BuildReport) -> str:
+    """What a line of `sitegen serve` says of the search index after a build."""
+    if report.search_index is None:
+        return "; the search index is up to date"
+    return "; the search index follows"
 
 
 def _raise_interrupt(signum: int, frame: object) -> None:

@@ -281,7 +281,7 @@ def render_feed(
         updated = _updated(spec, newest_day)
         generator.updated(updated)
         generator.lastBuildDate(updated)
-        for entry_data in spec.items:
+        for entry_data in spec.items or (_nothing_yet(spec, routes, updated),):
             entry = generator.add_entry(order="append")
             entry.id(entry_data.item_id)
             entry.title(entry_data.title)
@@ -313,6 +313,19 @@ def _unindented(xml: bytes) -> bytes:
     """One element a line, as lxml's pretty print, without its indentation: a tenth of the
     bytes of a thousand day feeds (the output size budget, #17)."""
     return _INDENT.sub(b">\n<", xml)
+
+
+def _nothing_yet(spec: FeedSpec, routes: Routes, updated: datetime) -> _Item:
+    """The item of a feed with none yet (a topic no paper has): readers refuse a feed without
+    an item (feed-extractor: "Unrecognized feed format"), and it tells a subscriber why."""
+    return _Item(
+        item_id=f"{_ID_PREFIX}nothing-yet/{spec.routes.html.url}",
+        title="Nothing here yet",
+        url=routes.absolute(spec.routes.html),
+        when=updated,
+        content_html="",
+        summary=f"{spec.description} Nothing is listed here yet: items appear as days are added.",
+    )
 
 
 def _updated(spec: FeedSpec, newest_day: date | None) -> datetime:

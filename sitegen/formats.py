@@ -150,6 +150,12 @@ def parse_day_file(text: str, *, path: str) -> Day:
     return Day(day=day, entries=tuple(entries), sources=fields.texts("sources"))
 
 
+def day_entry_line(text: str, paper_id: str) -> int | None:
+    """The 1-based line of a day file's text where the entry of `paper_id` is, if found."""
+    match = re.search(rf"""\bid\s*=\s*(["']){re.escape(paper_id)}\1""", text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
 def decode_content(data: bytes, *, path: str) -> str:
     """A content file's bytes as text, or a ContentError that says where."""
     try:

@@ -3,9 +3,9 @@
 Pagefind (https://pagefind.app) writes an index of content-named chunks that the browser
 fetches as a query needs them, so the site needs no server. It is fed documents built from the
 content, never the rendered pages: crawling 50,000 full pages took 55 s and 5.9 GB (issue #16).
-A paper is what a reader searches by (title, authors, organisation, keywords and the
-abstract's distinct words, capped: see `ABSTRACT_WORDS`) and what a result shows (title, day,
-upvotes, topics).
+A paper is what a reader searches by (title, arXiv id, authors, organisation, keywords and
+the abstract's distinct words, capped: see `ABSTRACT_WORDS`) and what a result shows (title,
+day, upvotes, topics).
 
 Two shapes meet the budgets at 50,000 papers (bench/README.md):
 - A Pagefind document holds `PAPERS_PER_DOCUMENT` papers, each under a heading whose id
@@ -71,7 +71,8 @@ class SearchRecord:
 
     url: str  # the paper page, from the site root: "/papers/<id>/" (the search page resolves it)
     title: str
-    text: str  # the other words a query matches: authors, organisation, keywords, abstract
+    text: str  # the other words a query matches: arXiv id, authors, organisation, keywords,
+    # abstract
     day: str  # the first day that featured it, ISO; "" if none
     upvotes: str  # "" when never reported
     topics: str  # names, ", "-separated
@@ -110,6 +111,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     text = ". ".join(
         part
         for part in (
+            paper.arxiv_id or "",  # readers paste ids (templates/search.html finds them whole)
             ", ".join(paper.authors),
             paper.organization.name if paper.organization else "",
             ", ".join(paper.keywords),

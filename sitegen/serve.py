@@ -51,7 +51,28 @@ class Generation:
             return self._value
 
 
+# Every kind of file sitegen writes, typed as GitHub Pages types it, not by this machine's
+# /etc/mime.types (which has no .opml: feeds.opml went out as application/octet-stream).
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".opml": "text/x-opml; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".gz": "application/gzip",
+    # Pagefind's index: binary (compressed) files its script fetches.
+    ".pagefind": "application/octet-stream",
+    ".pf_meta": "application/octet-stream",
+    ".pf_index": "application/octet-stream",
+    ".pf_fragment": "application/octet-stream",
+}
+
+
 class PreviewHandler(SimpleHTTPRequestHandler):
+    extensions_map = CONTENT_TYPES
     generation: Generation
     # The site's own path on its host ("/repo/" for a GitHub Pages project site), served as
     # "/" as well: 404.html links from it, since it answers for a missing page at any depth.
@@ -80,7 +101,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self._send(
             status,
             body.replace(b"</body>", _RELOAD_SCRIPT + b"</body>", 1),
-            "text/html; charset=utf-8",
+            CONTENT_TYPES[".html"],
         )
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
@@ -107,18 +128,25 @@ def serve(
     *,
     public: Path,
     watch: Iterable[Path],
+    build: Callable[[], None],
     rebuild: Callable[[], None],
     host: str,
     port: int,
     announce: Callable[[str], None],
     subpath: str = "/",
 ) -> None:
-    """Serve `public` until interrupted, calling `rebuild` whenever a watched path changes.
-    `subpath` (the base URL's path) serves the site too, as on its host."""
+    """Take host:port, call `build`, then serve `public` until interrupted, calling `rebuild`
+    whenever a watched path changes. `subpath` (the base URL's path) serves the site too, as
+    on its host. A busy port is an error before the build, not after it."""
     generation = Generation()
     handler = type("Handler", (PreviewHandler,), {"generation": generation, "subpath": subpath})
     server = _listening_server(host, port, functools.partial(handler, directory=str(public)))
     server.daemon_threads = True
+    try:
+        build()
+    except BaseException:  # a broken site, Ctrl-C: let the port go (nothing serves it yet)
+        server.server_close()
+        raise
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
     thread.start()
     bound_port = server.server_address[1]

@@ -36,6 +36,7 @@ from sitegen import transaction
 from sitegen.cache import FileIdentity, PaperFacts, ParseCache, digest, paper_facts
 from sitegen.errors import ContentError, Location
 from sitegen.formats import (
+    day_entry_line,
     decode_content,
     parse_day_file,
     parse_paper_file,
@@ -44,7 +45,7 @@ from sitegen.formats import (
 )
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing
-from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys
+from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys, title_key
 
 CONTENT_DIR = "content"
 PAPERS_DIR = "content/papers"
@@ -178,6 +179,7 @@ def _load_content(
         days[day.day] = day
     cache.save(keep_papers=set(found), keep_days={f"{d.isoformat()}.toml" for d in days})
     by_id = {name.removesuffix(".md"): found[name] for name in sorted(found)}
+    _check_day_entries(root, days.values(), by_id)
     return ContentSnapshot(
         papers=StoredPapers(
             root.absolute(),
@@ -193,6 +195,35 @@ def _load_content(
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
         upvotes={paper_id: f[5] for paper_id, f in by_id.items()},
     )
+
+
+def _check_day_entries(root: Path, days: Iterable[Day], facts: Mapping[str, PaperFacts]) -> None:
+    """Refuse a day entry that names a paper by an id no paper file has (a typo): one whose
+    title is a stored paper's, or that has no title. Any other is a paper deleted by hand, which
+    leaves the site and, as the README says, leaves its day entries behind."""
+    orphans = [(day, e) for day in days for e in day.entries if e.paper_id not in facts]
+    if not orphans:
+        return
+    wanted = {title_key(entry.title) for _, entry in orphans if entry.title}
+    by_title: dict[str, str] = {}
+    for paper_id, fact in facts.items():
+        if fact[2] in wanted:
+            by_title.setdefault(fact[2], paper_id)
+    for day, entry in orphans:
+        meant = by_title.get(title_key(entry.title)) if entry.title else None
+        if entry.title and meant is None:
+            continue
+        shown = f"{DAYS_DIR}/{day.day.isoformat()}.toml"
+        text = decode_content((root / shown).read_bytes(), path=shown)
+        if meant is None:
+            hint = "write the id of a paper (a file name in content/papers/ without '.md')"
+        else:
+            hint = f'write id = "{meant}" (the paper of that title)'
+        raise ContentError(
+            f"no paper has the id {entry.paper_id!r} (no {PAPERS_DIR}/{entry.paper_id}.md)",
+            location=Location(shown, day_entry_line(text, entry.paper_id)),
+            hint=hint + ", or delete this entry",
+        )
 
 
 class _KeysOfFacts(Mapping[str, PaperKeys]):

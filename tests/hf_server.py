@@ -1,5 +1,6 @@
 """Stand-ins for huggingface.co that can misbehave on purpose (issues #4, #14): a server on
 127.0.0.1, and a DayFetcher on httpx.MockTransport with a clock that only moves when slept on.
+The server also serves the scheduled bench's days (bench/scheduled.py).
 
 The server serves saved answers as Hugging Face does: the API pages a day with `p` and `limit` (and
 may answer fewer entries than asked), a page past the end is `[]`, a day's page carries its
@@ -14,7 +15,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -126,11 +127,13 @@ Route = list[Reply] | Callable[[int, int], Reply]  # replies in turn, or (page, 
 
 
 class FaultyHF:
-    """Serves day answers by path; each path holds a list of replies, the last one repeats."""
+    """Serves day answers by path; each path holds a list of replies, the last one repeats.
+    A path given none is answered 404, or for the API `[]` after `serve_days`."""
 
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.other_api_days = [Reply(404)]
 
     def set(self, day: str, api: list[Reply], page: list[Reply] | None = None) -> None:
         """The first API page's replies for `day` (later pages are `[]`), and its HTML page's."""
@@ -161,13 +164,21 @@ class FaultyHF:
         self.routes[f"/api/daily_papers?date={day}"] = reply
         self.routes[f"/papers/date/{day}"] = page or [Reply(500)]
 
+    def serve_days(self, answers: Mapping[str, bytes], *, per_page: int) -> None:
+        """Serve many days' saved answers, at most `per_page` entries a page, and any other day
+        as Hugging Face answers a day without papers, `[]` (bench/scheduled.py's replay)."""
+        for day, answer in answers.items():
+            self.serve_answer(day, answer, per_page=per_page)
+        self.other_api_days = [Reply(200, EMPTY_PAGE)]
+
     def next_reply(self, path: str) -> Reply:
         parts = urlsplit(path)
         query = parse_qs(parts.query)
         key = parts.path
         if parts.path == "/api/daily_papers":
             key += f"?date={query['date'][0]}"
-        route = self.routes.get(key, [Reply(404)])
+        other = self.other_api_days if parts.path == "/api/daily_papers" else [Reply(404)]
+        route = self.routes.get(key, other)
         if callable(route):
             return route(int(query.get("p", ["0"])[0]), int(query.get("limit", ["50"])[0]))
         if parts.path == "/api/daily_papers" and query.get("p", ["0"])[0] != "0":

@@ -388,6 +388,61 @@ def test_a_broken_content_file_is_a_clear_error(
     assert tree_bytes(built) == before
 
 
+def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
+    small_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    built = small_built / "public"
+    before = tree_bytes(built)
+    day_file = sorted((small_built / "content" / "days").glob("*.toml"))[0]
+    text = day_file.read_text()
+    lines = text.split("\n")
+    number = next(n for n, line in enumerate(lines, start=1) if line.startswith("  { id = "))
+    number += 2  # the third paper of the day
+    real = lines[number - 1].split('"')[1]
+    day_file.write_text(text.replace(f'id = "{real}"', f'id = "{real}x"'))
+    assert main(["--root", str(small_built), "build"]) == 2
+    err = capsys.readouterr().err
+    assert f"content/days/{day_file.name}:{number}: no paper has the id '{real}x'" in err
+    assert f'hint: write id = "{real}"' in err
+    # A hand-added entry without a title names no paper either.
+    day_file.write_text(text.replace("papers = [\n", 'papers = [\n  { id = "no-such-paper" },\n'))
+    assert main(["--root", str(small_built), "build"]) == 2
+    err = capsys.readouterr().err
+    assert f"content/days/{day_file.name}:4: no paper has the id 'no-such-paper'" in err
+    assert tree_bytes(built) == before
+    # A paper deleted by hand still only leaves the site (its day entry stays behind).
+    day_file.write_text(text)
+    (small_built / "content" / "papers" / f"{real}.md").unlink()
+    assert main(["--root", str(small_built), "build"]) == 0
+    assert not (built / "papers" / real).exists()
+
+
+# A topic no paper has: its feeds have no paper to list.
+EMPTY_TOPIC = """
+[[topics]]
+slug = "quantum-chess"
+name = "Quantum Chess"
+kind = "facet"
+description = "Chess on qubits."
+keywords = ["quantum chess"]
+"""
+
+
+def test_a_topic_with_no_paper_has_feeds_that_say_so(small_built: Path) -> None:
+    """Readers refuse a feed without an item (feed-extractor: an Atom feed without <entry>
+    is "Unrecognized feed format"): the feed has one saying why, that never changes its id."""
+    config = small_built / "site.toml"
+    config.write_text(config.read_text() + EMPTY_TOPIC)
+    assert main(["--root", str(small_built), "build"]) == 0
+    topic = small_built / "public" / "topics" / "quantum-chess"
+    for name in ("atom.xml", "rss.xml"):
+        feed = _parse(topic / name)
+        (entry,) = feed.entries
+        assert entry.title == "Nothing here yet" and "Chess on qubits." in entry.summary
+        assert entry.id == "tag:sitegen,2023:nothing-yet/topics/quantum-chess/"
+        assert entry.link == f"{BASE}topics/quantum-chess/" and entry.published_parsed
+
+
 def test_an_empty_site_builds(site: Path) -> None:
     assert main(["--root", str(site), "build"]) == 0
     assert "No papers yet" in (site / "public" / "index.html").read_text()

@@ -183,6 +183,35 @@ def test_bad_input_is_a_clear_error(case: str) -> None:
     assert error.hint, "every error says what to do"
 
 
+@pytest.mark.parametrize(
+    ("name", "day_line", "typo"),
+    [
+        ("2026-01-08.txt", "Jan 8", "Jam 8"),
+        ("2025-10-31.txt", "Oct 31", "Oct 31st"),
+        ("2026-03-14.txt", "Mar 14", "14 Mar"),  # the bare shape: titles and abstracts only
+    ],
+)
+def test_a_mistyped_day_line_is_the_line_named(
+    seed_bytes: dict[str, bytes], name: str, day_line: str, typo: str
+) -> None:
+    lines = seed_bytes[name].decode().split("\n")
+    number = lines.index(day_line) + 1
+    lines[number - 1] = typo
+    with pytest.raises(ListingError) as caught:
+        parse_listing("\n".join(lines).encode(), origin="capture.txt", day=date(2026, 1, 8))
+    error = caught.value
+    assert error.location is not None and error.location.line == number
+    assert f"found {typo!r}" in error.message and "day" in error.hint
+
+
+def test_a_title_like_a_day_line_is_not_blamed_for_a_cut_off_listing() -> None:
+    raw = b"new\nSubscribe\nGenie 3\nAbstract one.\nSecond title\nAbstract two.\nCut title\n"
+    with pytest.raises(ListingError) as caught:
+        parse_listing(raw, origin="2026-01-08.txt")
+    assert "cut off" in caught.value.message
+    assert caught.value.location is not None and caught.value.location.line == 7
+
+
 @given(st.text(max_size=400))
 def test_any_text_is_a_listing_or_a_listing_error(text: str) -> None:
     try:

@@ -176,10 +176,14 @@ def test_feeds_parse_and_carry_every_listed_paper_once() -> None:
     assert all("content" not in e and e.summary for e in day.entries)
 
 
-def test_an_empty_site_has_a_home_page_and_empty_feeds() -> None:
+def test_an_empty_site_has_a_home_page_and_feeds_that_say_nothing_is_there_yet() -> None:
     site = assemble_site(ContentSnapshot.of({}, {}), CONFIG)
     files = _render(site)
-    assert "index.html" in files and not feedparser.parse(files["atom.xml"]).entries
+    assert "index.html" in files
+    for name in ("atom.xml", "rss.xml"):  # readers refuse a feed without an item
+        (entry,) = feedparser.parse(files[name]).entries
+        assert entry.title == "Nothing here yet" and entry.link == BASE
+        assert entry.id == "tag:sitegen,2023:nothing-yet/"
 
 
 def _site_with_a_big_day(config: object = CONFIG) -> Site:

@@ -13,6 +13,7 @@ import sys
 import tarfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -220,8 +221,15 @@ def _ctrl_c_stops() -> None:
 @pytest.fixture
 def served(small_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
     """`sitegen serve` on a copy of the built small site: its first build renders nothing."""
+    with _serving(small_built) as (process, url, _):
+        yield process, url, small_built
+
+
+@contextmanager
+def _serving(root: Path) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
+    """`sitegen serve` on `root`: the process, its URL, and what it printed until serving."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "--root", str(small_built), "serve", "--port", "0"],
+        [sys.executable, "-m", "sitegen", "--root", str(root), "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -229,10 +237,10 @@ def served(small_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path
     )
     assert process.stdout is not None
     try:
-        line = _line_with(process.stdout, "http://127.0.0.1:", timeout=120)
-        match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert match, line
-        yield process, match[0], small_built
+        lines = _lines_until(process.stdout, "http://127.0.0.1:", timeout=120)
+        match = re.search(r"http://127\.0\.0\.1:\d+/", lines[-1])
+        assert match, lines
+        yield process, match[0], lines
     finally:  # a server that failed to start is not left running either
         if process.poll() is None:
             process.kill()
@@ -333,10 +341,71 @@ def test_serve_keeps_the_last_good_site_when_a_rebuild_fails(
 
 def _line_with(stream: IO[str], needle: str, *, timeout: float) -> str:
     """The first line of `stream` holding `needle`, within `timeout` seconds."""
+    return _lines_until(stream, needle, timeout=timeout)[-1]
+
+
+def _lines_until(stream: IO[str], needle: str, *, timeout: float) -> list[str]:
+    """The lines of `stream` up to the first holding `needle`, within `timeout` seconds."""
+    lines = []
     deadline = time.monotonic() + timeout
     while (left := deadline - time.monotonic()) > 0:
         if select.select([stream], [], [], left)[0]:
-            line = stream.readline()
-            if needle in line:
-                return line
-    raise AssertionError(f"no line with {needle!r} within {timeout} s")
+            lines.append(stream.readline())
+            if needle in lines[-1]:
+                return lines
+    raise AssertionError(f"no line with {needle!r} within {timeout} s: {lines}")
+
+
+def test_serve_reports_its_build_rebuilds_and_search_index_as_one_story(
+    site: Path, small_build: Path
+) -> None:
+    small = site
+    shutil.copytree(small_build / "content", small / "content")  # not built yet
+    with _serving(small) as (process, _, started):
+        assert process.stdout is not None
+        assert started[0].startswith("built ") and " pages and " in started[0]
+        assert started[1].startswith("  all ") and "; the search index follows" in started[1]
+        _line_with(process.stdout, "search index: 90 papers indexed in", timeout=120)
+        day = next((small / "content" / "days").glob("*.toml"))
+        day.write_bytes(day.read_bytes())  # saved unchanged: nothing to render or index
+        line = _line_with(process.stdout, "rebuilt in", timeout=120)
+        assert line.rstrip().endswith("; the search index is up to date"), line
+        paper = next((small / "content" / "papers").glob("*.md"))
+        paper.write_text(paper.read_text().replace('title = "', 'title = "Edited: ', 1))
+        line = _line_with(process.stdout, "rebuilt in", timeout=120)
+        assert line.rstrip().endswith("; the search index follows"), line
+        lines = _lines_until(process.stdout, "search index: ", timeout=120)
+        assert re.fullmatch(r"search index: \d+ papers indexed in [\d.]+ s\n", lines[-1]), lines
+
+
+def test_serve_types_every_kind_of_file_as_github_pages_does(
+    served: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    _, url, root = served
+    public = root / "public"
+    types = {
+        ".html": "text/html",
+        ".css": "text/css",
+        ".js": "text/javascript",
+        ".json": "application/json",
+        ".xml": "application/xml",
+        ".opml": "text/x-opml",
+        ".svg": "image/svg+xml",
+        ".txt": "text/plain",
+        ".gz": "application/gzip",
+        **dict.fromkeys(
+            (".pagefind", ".pf_meta", ".pf_index", ".pf_fragment"), "application/octet-stream"
+        ),
+    }
+    one_of_each: dict[str, Path] = {}
+    for path in sorted(public.rglob("*.*")):
+        if path.is_file():
+            one_of_each.setdefault(path.suffix, path)
+    assert one_of_each.keys() == types.keys(), "a new kind of file: type it in sitegen/serve.py"
+    for suffix, path in one_of_each.items():
+        served_type = httpx.get(url + path.relative_to(public).as_posix(), timeout=30).headers[
+            "content-type"
+        ]
+        assert served_type.split(";")[0] == types[suffix], path
+        if types[suffix].startswith("text/") or suffix in (".json", ".xml", ".svg"):
+            assert served_type.endswith("; charset=utf-8"), path

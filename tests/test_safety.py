@@ -313,14 +313,15 @@ def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], 
     assert not (small / "public").exists()
 
 
-def test_serve_on_a_busy_port_is_one_line(site: Path) -> None:
+def test_serve_on_a_busy_port_is_one_line_before_any_build(small: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = _sitegen("--root", str(site), "serve", "--port", str(port), timeout=60)
+        result = _sitegen("--root", str(small), "serve", "--port", str(port), timeout=60)
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}: Address already in use" in _one_error(result.stderr)
+    assert result.stdout == "" and not (small / "public").exists(), "the port is checked first"
 
 
 def test_an_output_where_no_lock_can_be_made_is_one_line(site: Path) -> None:

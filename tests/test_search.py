@@ -55,6 +55,7 @@ class Target:
     title: str
     title_word: str  # a word of its title that few papers hold
     author: str  # one of its authors' names
+    arxiv_id: str
     record: SearchRecord  # what its result shows
 
 
@@ -85,14 +86,24 @@ def _target(root: Path) -> Target:
     paper = next(
         site.papers[i]
         for i in site.ids
-        if len(site.papers[i].authors) >= 2 and records[i].upvotes and records[i].topics
+        if len(site.papers[i].authors) >= 2
+        and records[i].upvotes
+        and records[i].topics
+        and site.papers[i].arxiv_id
     )
     words = [w for w in re.findall(r"[A-Za-z]{5,}", paper.title)]
     word = min(words, key=lambda w: (holding[w.lower()], w))
     record = records[paper.id]
     # Not of the newest month: its result comes from a shard the search page merges.
     assert record.day[:7] < max(r.day for r in records.values())[:7]
-    return Target(title=paper.title, title_word=word, author=paper.authors[1], record=record)
+    assert paper.arxiv_id is not None
+    return Target(
+        title=paper.title,
+        title_word=word,
+        author=paper.authors[1],
+        arxiv_id=paper.arxiv_id,
+        record=record,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +187,17 @@ def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
     page.wait_for_load_state()
     assert page.url.startswith(base_url + "papers/")
     expect(page.locator("h1")).to_have_text(target.title)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("pasted", ["{id}", "arXiv:{id}", "https://arxiv.org/abs/{id}v2"])
+def test_a_pasted_arxiv_id_finds_its_paper_alone(
+    browser: Browser, base_url: str, target: Target, pasted: str
+) -> None:
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url)
+    _search_from_box(page, pasted.format(id=target.arxiv_id))
+    assert _result_titles(page) == [target.title]
     assert page.errors == []  # type: ignore[attr-defined]
 
 

@@ -19,6 +19,10 @@ from sitegen.model import MAX_COUNT, Organization, clean_line
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DAY_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})")
+# A word and a day of the month, either way round: what a mistyped day line looks like.
+_LOOSE_DAY_LINE = re.compile(
+    r"(?P<word>[^\W\d]{3,12})\.?,? ?\d{1,2}\S{0,3}|\d{1,2}\S{0,3} ?(?P<after>[^\W\d]{3,12})\.?"
+)
 _DATE_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})(?:, (\d{{4}}))?(?: (\d+))?")
 _AUTHORS_LINE = re.compile(r"[•·*-]\s*(\d+)\s+authors?", re.IGNORECASE)
 _SEPARATOR = "·"
@@ -73,7 +77,7 @@ def parse_text_listing(text: str, *, origin: str, day: date | None) -> Listing:
             location=Location(origin, lines[-1].number),
             hint="the capture was probably cut off; capture the page again",
         )
-    drafts = _read_papers(body, origin=origin)
+    drafts = _read_papers_after(day_line, body, origin=origin)
     listing_day = day or _infer_day(day_line, drafts, origin=origin)
     entries = tuple(_finish(draft, listing_day, origin=origin) for draft in drafts)
     has_metadata = day_line is not None and saw_daily_papers
@@ -186,6 +190,35 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
         last = drafts[-1].title
         raise cut_off(last, f"the last paper {last.text[:60]!r} has no '·' and date line")
     return drafts
+
+
+def _read_papers_after(day_line: _Line | None, body: list[_Line], *, origin: str) -> list[_Draft]:
+    """The papers of `body`; a mistyped day line ("Jam 8") is named as the error, not the
+    line far below it where the papers, read one line off, stopped making sense."""
+    try:
+        return _read_papers(body, origin=origin)
+    except ListingError as error:
+        if day_line is not None or not _is_mistyped_day_line(body[0].text):
+            raise
+        try:
+            _read_papers(body[1:], origin=origin)
+        except ListingError:
+            raise error from None
+        raise ListingError(
+            f"expected the listing's day, like 'Jan 8', found {body[0].text!r}",
+            location=Location(origin, body[0].number),
+            hint="fix the day line: a month's first three letters, a space, the day of the month",
+        ) from None
+
+
+def _is_mistyped_day_line(text: str) -> bool:
+    """A word whose first three letters are a month's but for one ("Jam", "oct", "Mär") and a
+    day of the month: not a title such as "Genie 3"."""
+    match = _LOOSE_DAY_LINE.fullmatch(text)
+    if not match:
+        return False
+    word = (match["word"] or match["after"])[:3].title()
+    return any(sum(a != b for a, b in zip(word, month, strict=True)) <= 1 for month in _MONTHS)
 
 
 def _expect_text(line: _Line, what: str, *, origin: str) -> None:
