@@ -1,4 +1,4 @@
-"""The scheduled build from a restored cache (issue #17): publish.yml's build job restores the
+"""The scheduled build from a restored cache (issue #17): publish.yml's job restores the
 last deployed site, one tar archive (`artifact.tar`, the file GitHub Pages deploys), with its
 record and .sitegen-cache/ into a fresh clone, as actions/cache does (tar, zstd), builds the
 next archive from it, and uploads it as actions/upload-pages-artifact would. Whatever was
@@ -43,7 +43,7 @@ def _cached_paths() -> list[str]:
 
 
 def _save_cache(workspace: Path, archive: Path) -> None:
-    """What actions/cache saves at the end of the build job: its paths, tar'd and zstd'd."""
+    """What actions/cache saves at the end of the job: its paths, tar'd and zstd'd."""
     present = [p for p in _cached_paths() if os.path.lexists(workspace / p)]
     subprocess.run(
         ["tar", "--posix", "-cf", str(archive), "-P", "-C", str(workspace)]
@@ -99,7 +99,7 @@ def restored(
     tmp_path: Path,
 ) -> tuple[Path, Path]:
     """(a fresh clone of the fork after a new day was fetched and committed, the cache that the
-    build before that day saved): the build job's state before its cache is restored. The fork
+    build before that day saved): the job's state at its Build step, but for the cache. The fork
     holds the small site: restoring, trusting and rebuilding hold for any content."""
     _build(small_scratch_repo)
     archive = tmp_path / "cache.tar.zst"
