@@ -1,14 +1,14 @@
 """The scheduled workflow's job, replayed as it runs on a GitHub runner (issue #17).
 
-Each day, `.github/workflows/publish.yml` starts from fresh clones: its fetch job clones the
-site, restores its cache, fetches the new day from Hugging Face, commits and pushes it; its
-build job clones that commit, restores its cache (the last deployed site, one tar archive, with
-its record, and .sitegen-cache/), builds the next archive and uploads it for Pages. This module
-replays those jobs day after day against a local git repository and a stand-in of the API on
-127.0.0.1 (the tests', tests/hf_server.py), with the commands, cached paths and key prefixes
-read from publish.yml itself, so the bench runs what the workflow runs. The caches are saved
-and restored with tar and zstd as actions/cache does (@actions/cache's tar.ts), so each file
-comes back with its bytes and its mtime.
+Each day, `.github/workflows/publish.yml` starts from a fresh clone: its job clones the site,
+restores its cache (the last deployed site, one tar archive, with its record, and
+.sitegen-cache/), fetches the new day from Hugging Face, commits and pushes it, builds the next
+archive and uploads it for Pages. This module replays that job day after day against a local
+git repository and a stand-in of the API on 127.0.0.1 (the tests',
+tests/hf_server.py), with the commands, cached paths and key
+prefixes read from publish.yml itself, so the bench runs what the workflow runs. The cache is
+saved and restored with tar and zstd as actions/cache does (@actions/cache's tar.ts), so each
+file comes back with its bytes and its mtime.
 
 Used by run.py (`python bench/run.py`); method and figures in bench/README.md.
 """
@@ -37,8 +37,11 @@ from tests.hf_server import running_hf  # noqa: E402
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 BASE_URL = "https://you.github.io/daily-papers"  # what actions/configure-pages would give
-# Steps of publish.yml run by name; the rest (checkout, setup-python, Pages) are GitHub's.
-FETCH_STEPS, PUSH_STEP, BUILD_STEP = ("Fetch", "Commit new content"), "Push", "Build"
+# The job of publish.yml that fetches and builds, and its steps run by name, in order (Push runs
+# when the commit step changed something: here it always does); the rest (checkout,
+# setup-python, Pages) are GitHub's.
+JOB = "fetch-and-build"
+STEPS = ("Fetch", "Commit new content", "Push", "Build")
 # GitHub's default shell for `run:` on Linux.
 SHELL = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]
 
@@ -60,31 +63,28 @@ class Job:
 
 
 def deployed_artifact() -> str:
-    """The file the build job uploads for Pages (its upload-artifact step's `path`)."""
+    """The file the job uploads for Pages (its upload-artifact step's `path`)."""
     workflow = yaml.safe_load(WORKFLOW.read_text())
     (upload,) = [
         s["with"]
-        for s in workflow["jobs"]["build"]["steps"]
+        for s in workflow["jobs"][JOB]["steps"]
         if s.get("uses", "").startswith("actions/upload-artifact@")
         and s["with"]["name"] == "github-pages"
     ]
     return str(upload["path"])
 
 
-def workflow_jobs() -> dict[str, Job]:
-    """The fetch and build jobs of publish.yml: their scripts and their cache steps."""
+def workflow_job() -> Job:
+    """The job of publish.yml that fetches and builds: its scripts and its cache step."""
     workflow = yaml.safe_load(WORKFLOW.read_text())
-    jobs = {}
-    for name in ("fetch", "build"):
-        steps = workflow["jobs"][name]["steps"]
-        (cache,) = [s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@")]
-        jobs[name] = Job(
-            steps={s["name"]: s["run"] for s in steps if "run" in s and "name" in s},
-            cache=CacheStep(
-                paths=tuple(cache["path"].split()), restore_prefix=cache["restore-keys"].strip()
-            ),
-        )
-    return jobs
+    steps = workflow["jobs"][JOB]["steps"]
+    (cache,) = [s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    return Job(
+        steps={s["name"]: s["run"] for s in steps if "run" in s and "name" in s},
+        cache=CacheStep(
+            paths=tuple(cache["path"].split()), restore_prefix=cache["restore-keys"].strip()
+        ),
+    )
 
 
 # ---- the stand-in of the API ------------------------------------------------------------------
@@ -185,12 +185,7 @@ class DayReplay:
         return sum(self.took[s][0] for s in SHARE), sum(self.took[s][1] for s in SHARE)
 
 
-SHARE = (
-    "fetch: restore cache",
-    "fetch: sitegen fetch",
-    "build: restore cache",
-    "build: sitegen build",
-)
+SHARE = ("restore cache", "sitegen fetch", "sitegen build")
 
 
 def git(*args: str, cwd: Path) -> str:
@@ -235,12 +230,12 @@ def replay_day(
     work: Path,
     sitegen_bin: Path,
     api_url: str,
-    jobs: dict[str, Job],
+    job: Job,
     timed: Timer,
 ) -> DayReplay:
     """One scheduled run that finds the new day `until` (it asks again for `since`, the last
-    day held, as `sitegen fetch` does): the fetch job, then the build job, each in a fresh
-    clone with its cache restored from the previous run's archive, saved again at its end.
+    day held, as `sitegen fetch` does): the job in a fresh clone with its cache restored from
+    the previous run's archive, saved again at its end.
     The scheduled run's `sitegen fetch` asks from the last day held to today; here the
     workflow's own SINCE/UNTIL inputs name those two days, as the bench's "today" is not."""
     took: dict[str, Took] = {}
@@ -254,27 +249,19 @@ def replay_day(
         "GITHUB_OUTPUT": str(work / "github-output"),
     }
     with_env = ["env", *(f"{k}={v}" for k, v in env.items())]
-    for name, steps in (("fetch", FETCH_STEPS), ("build", (BUILD_STEP,))):
-        job = jobs[name]
-        clone = work / f"clone-{name}"
-        shutil.rmtree(clone, ignore_errors=True)
-        took[f"{name}: git clone"] = timed_cpu(
-            timed, ["git", "clone", "-q", str(origin), str(clone)]
-        )
-        archive = work / f"cache-{name}.tar.zst"
-        if archive.exists():  # the newest cache of this job's paths under its key prefix
-            cache_bytes[name] = archive.stat().st_size
-            took[f"{name}: restore cache"] = restore_cache(archive, clone, timed)
-        else:
-            cache_bytes[name], took[f"{name}: restore cache"] = 0, (0.0, 0.0)
-        for step in steps:
-            label = {"Fetch": "sitegen fetch", "Build": "sitegen build"}.get(step, step.lower())
-            script = [*with_env, *SHELL, job.steps[step]]
-            took[f"{name}: {label}"] = timed_cpu(timed, script, cwd=clone)
-        if name == "fetch":
-            # The Push step runs when the commit step changed something: here it always does.
-            timed([*with_env, *SHELL, jobs["fetch"].steps[PUSH_STEP]], cwd=clone)
-        took[f"{name}: save cache"] = save_cache(job.cache, clone, archive, timed)
+    clone = work / "clone"
+    shutil.rmtree(clone, ignore_errors=True)
+    took["git clone"] = timed_cpu(timed, ["git", "clone", "-q", str(origin), str(clone)])
+    archive = work / "cache.tar.zst"
+    if archive.exists():  # the newest cache of the job's paths under its key prefix
+        cache_bytes[JOB] = archive.stat().st_size
+        took["restore cache"] = restore_cache(archive, clone, timed)
+    else:
+        cache_bytes[JOB], took["restore cache"] = 0, (0.0, 0.0)
+    for step in STEPS:
+        label = {"Fetch": "sitegen fetch", "Build": "sitegen build"}.get(step, step.lower())
+        took[label] = timed_cpu(timed, [*with_env, *SHELL, job.steps[step]], cwd=clone)
+    took["save cache"] = save_cache(job.cache, clone, archive, timed)
     return DayReplay(took=took, cache_bytes=cache_bytes)
 
 
@@ -292,10 +279,10 @@ def same_tree(a: Path, b: Path) -> str:
 
 
 def cold_build_differs(work: Path, sitegen_bin: Path, timed: Timer) -> str:
-    """Build the last build job's clone cold (`--clean`, into a new directory, as public/ is
-    built) and compare it with the files of the archive that job would deploy, extracted by
-    GNU tar as Pages unpacks it: '' when every byte is the same."""
-    clone, cold, deployed = work / "clone-build", work / "cold-public", work / "deployed"
+    """Build the last job's clone cold (`--clean`, into a new directory, as public/ is built)
+    and compare it with the files of the archive that job would deploy, extracted by GNU tar
+    as Pages unpacks it: '' when every byte is the same."""
+    clone, cold, deployed = work / "clone", work / "cold-public", work / "deployed"
     for directory in (cold, deployed):
         shutil.rmtree(directory, ignore_errors=True)
     deployed.mkdir()
@@ -319,11 +306,11 @@ def replay_days(
     before them): (the first run, with no cache yet; the runs after it; what differs from a
     cold build after the last, '' when nothing)."""
     work.mkdir(parents=True, exist_ok=True)
-    for stale in work.glob("cache-*.tar.zst"):
+    for stale in work.glob("cache*.tar.zst"):
         stale.unlink()
     origin = work / "origin.git"
     make_origin(site, origin)
-    jobs = workflow_jobs()
+    job = workflow_job()
     last_held = sorted(p.stem for p in (site / "content" / "days").glob("*.toml"))[-1]
     answers = api_answers(corpus_jsonl, {last_held, *days})
     replays = []
@@ -342,7 +329,7 @@ def replay_days(
                     work=work,
                     sitegen_bin=sitegen_bin,
                     api_url=url,
-                    jobs=jobs,
+                    job=job,
                     timed=timed,
                 )  # fmt: skip
             )
@@ -368,7 +355,7 @@ def summary(first: DayReplay, replays: list[DayReplay], differs: str) -> list[st
         f"  {step:<26} {figures([r.took[step] for r in replays], first.took[step])}"
         for step in first.took
     ]
-    share = " + ".join(step.split(": ")[1] for step in SHARE)
+    share = " + ".join(SHARE)
     lines.append(f"  sitegen's share: {share}")
     lines.append(f"  {'':<26} {figures([r.sitegen_share for r in replays], first.sitegen_share)}")
     sizes = [f"{job} {size / 2**20:.1f} MiB" for job, size in replays[-1].cache_bytes.items()]

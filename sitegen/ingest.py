@@ -59,7 +59,7 @@ class StoreIndex:
                 upvotes[entry.paper_id] = _max(upvotes.get(entry.paper_id), entry.upvotes)
                 # Listed under its own title (most are), its key is its own, which wins: one
                 # title_key fewer per day entry (the ingest budget, under 1 s at 50k papers).
-                if entry.paper_id in keys and entry.title != titles.get(entry.paper_id):
+                if entry.title != titles.get(entry.paper_id) and entry.paper_id in keys:
                     key = title_key(entry.title)
                     held = listed_titles.get(key)
                     if held is None or entry.paper_id < held:

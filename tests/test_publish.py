@@ -26,6 +26,7 @@ from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
 WORKFLOWS = REPO / ".github" / "workflows"
+JOB = "fetch-and-build"  # the job of publish.yml that fetches, commits and builds
 
 
 def _workflow(name: str) -> dict[str, Any]:
@@ -68,26 +69,36 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     assert publish["permissions"] == {}
     assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": False}
     jobs = publish["jobs"]
-    assert jobs["fetch"]["permissions"] == {"contents": "write"}
-    assert jobs["build"]["permissions"] == {"contents": "read"}
+    assert jobs[JOB]["permissions"] == {"contents": "write"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    assert jobs["build"]["needs"] == "fetch" and jobs["deploy"]["needs"] == "build"
+    assert jobs["deploy"]["needs"] == JOB
     uses = [s.get("uses", "") for job in jobs.values() for s in job["steps"]]
     assert any(u.startswith("actions/configure-pages@") for u in uses)
     # sitegen writes the Pages artifact itself (tests/test_restored_site.py checks the upload)
     assert any(u.startswith("actions/upload-artifact@") for u in uses)
     assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    steps = jobs[JOB]["steps"]
     cache = [
         s["with"].get("cache")
-        for s in jobs["fetch"]["steps"]
+        for s in steps
         if s.get("uses", "").startswith("actions/setup-python@")
     ]
     assert cache == ["pip"]
-    for job in ("fetch", "build"):  # both read the whole store: keep its parse cache
-        caches = [s for s in jobs[job]["steps"] if s.get("uses", "").startswith("actions/cache@")]
-        assert [s["with"]["path"].split()[0] for s in caches] == [".sitegen-cache"]
-    build_steps = {s.get("name"): s for s in jobs["build"]["steps"]}
-    assert '--base-url "$BASE_URL/"' in build_steps["Build"]["run"]
+    # One cache, restored once: the store's parse cache with the last site.
+    caches = [s for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    assert [s["with"]["path"].split()[0] for s in caches] == [".sitegen-cache"]
+    # What is built is what was fetched and pushed.
+    names = [s.get("name") for s in steps]
+    assert names.index("Fetch") < names.index("Commit new content") < names.index("Push")
+    assert names.index("Push") < names.index("Build") < names.index("Upload artifact")
+    by_name = {s.get("name"): s for s in steps}
+    assert '--base-url "$BASE_URL/"' in by_name["Build"]["run"]
+    # The job may push, so its token goes to the Push step alone: the checkout does not keep
+    # it in .git/config, and no other step is given it.
+    (checkout,) = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkout["with"]["persist-credentials"] is False
+    given_token = [s.get("name") for s in steps if re.search(r"github\.token|secrets\.", str(s))]
+    assert given_token == ["Push"]
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
 
 
@@ -149,9 +160,9 @@ def test_the_publish_steps_fetch_commit_and_build(
         "GITHUB_OUTPUT": str(tmp_path / "out"),
     }
 
-    fetched = _run_step(_step("fetch", "Fetch"), small_scratch_repo, **env)
+    fetched = _run_step(_step(JOB, "Fetch"), small_scratch_repo, **env)
     assert fetched.returncode == 0, fetched.stderr
-    committed = _run_step(_step("fetch", "Commit new content"), small_scratch_repo, **env)
+    committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
     assert committed.returncode == 0 and "changed=true" in committed.stdout
     assert "changed=true" in (tmp_path / "out").read_text()
     log = subprocess.run(
@@ -165,11 +176,27 @@ def test_the_publish_steps_fetch_commit_and_build(
         "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
     )
     assert "content/days/2025-12-01.toml" in log and "content/listings/2025-12-01.json" in log
+    # The Push step sends the commit to the fork, with the token given to it alone.
+    origin = tmp_path / "origin.git"
+    git = ["git", "-C", str(small_scratch_repo)]
+    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
+    subprocess.run([*git, "remote", "add", "origin", str(origin)], check=True)
+    subprocess.run([*git, "push", "-q", "origin", "HEAD~1:refs/heads/main"], check=True)
+    subprocess.run([*git, "fetch", "-q", "origin"], check=True)
+    subprocess.run([*git, "branch", "-q", "--set-upstream-to", "origin/main"], check=True)
+    pushed = _run_step(_step(JOB, "Push"), small_scratch_repo, TOKEN="token-of-the-run")
+    assert pushed.returncode == 0, pushed.stderr
+    heads = [
+        subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], capture_output=True)
+        for repo in (origin, small_scratch_repo)
+    ]
+    assert heads[0].stdout == heads[1].stdout and heads[0].returncode == 0
+    assert "token-of-the-run" not in (small_scratch_repo / ".git" / "config").read_text()
 
     # The same day again: nothing new, so no commit and (in the workflow) no push.
     source.set("2025-12-01", [Reply(200, API_ANSWER.replace(b"2025-10-31", b"2025-12-01"))])
-    assert _run_step(_step("fetch", "Fetch"), small_scratch_repo, **env).returncode == 0
-    again = _run_step(_step("fetch", "Commit new content"), small_scratch_repo, **env)
+    assert _run_step(_step(JOB, "Fetch"), small_scratch_repo, **env).returncode == 0
+    again = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
     assert "changed=false" in again.stdout
     count = subprocess.run(
         ["git", "rev-list", "--count", "HEAD"],
@@ -181,7 +208,7 @@ def test_the_publish_steps_fetch_commit_and_build(
     assert count.strip() == "2"
 
     built = _run_step(
-        _step("build", "Build"), small_scratch_repo, BASE_URL="https://you.github.io/fork"
+        _step(JOB, "Build"), small_scratch_repo, BASE_URL="https://you.github.io/fork"
     )
     assert built.returncode == 0, built.stderr
     with tarfile.open(small_scratch_repo / "artifact.tar") as deployed:  # the Pages artifact
@@ -197,7 +224,7 @@ def test_a_failed_fetch_stops_the_run_before_anything_is_committed(
     source, url = hf
     source.set("2025-12-01", [Reply(500)], [Reply(500)])
     env = {"SITEGEN_FETCH_URL": url, "SINCE": "2025-12-01", "UNTIL": "2025-12-01"}
-    script = _step("fetch", "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
+    script = _step(JOB, "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
     assert _run_step(script, small_scratch_repo, **env).returncode == 1
     status = subprocess.run(
         ["git", "status", "--porcelain"],

@@ -1,4 +1,4 @@
-"""The scheduled build from a restored cache (issue #17): publish.yml's build job restores the
+"""The scheduled build from a restored cache (issue #17): publish.yml's job restores the
 last deployed site, one tar archive (`artifact.tar`, the file GitHub Pages deploys), with its
 record and .sitegen-cache/ into a fresh clone, as actions/cache does (tar, zstd), builds the
 next archive from it, and uploads it as actions/upload-pages-artifact would. Whatever was
@@ -19,7 +19,7 @@ from sitegen.archive import write_archive
 from tests.conftest import tree_bytes
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
-from tests.test_publish import _run_step, _step, _workflow
+from tests.test_publish import JOB, _run_step, _step, _workflow
 from tests.test_publish import small_scratch_repo as small_scratch_repo  # the fixture, here
 
 BASE_URL = "https://you.github.io/fork"
@@ -29,7 +29,7 @@ _ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH'
 
 
 def _build_steps() -> list[dict[str, object]]:
-    steps: list[dict[str, object]] = _workflow("publish.yml")["jobs"]["build"]["steps"]
+    steps: list[dict[str, object]] = _workflow("publish.yml")["jobs"][JOB]["steps"]
     return steps
 
 
@@ -43,7 +43,7 @@ def _cached_paths() -> list[str]:
 
 
 def _save_cache(workspace: Path, archive: Path) -> None:
-    """What actions/cache saves at the end of the build job: its paths, tar'd and zstd'd."""
+    """What actions/cache saves at the end of the job: its paths, tar'd and zstd'd."""
     present = [p for p in _cached_paths() if os.path.lexists(workspace / p)]
     subprocess.run(
         ["tar", "--posix", "-cf", str(archive), "-P", "-C", str(workspace)]
@@ -62,7 +62,7 @@ def _restore_cache(archive: Path, workspace: Path) -> None:
 
 def _build(workspace: Path, base_url: str = BASE_URL) -> str:
     """The workflow's Build step; its output."""
-    built = _run_step(_step("build", "Build"), workspace, BASE_URL=base_url)
+    built = _run_step(_step(JOB, "Build"), workspace, BASE_URL=base_url)
     assert built.returncode == 0, built.stderr
     return built.stdout
 
@@ -99,7 +99,7 @@ def restored(
     tmp_path: Path,
 ) -> tuple[Path, Path]:
     """(a fresh clone of the fork after a new day was fetched and committed, the cache that the
-    build before that day saved): the build job's state before its cache is restored. The fork
+    build before that day saved): the job's state at its Build step, but for the cache. The fork
     holds the small site: restoring, trusting and rebuilding hold for any content."""
     _build(small_scratch_repo)
     archive = tmp_path / "cache.tar.zst"
@@ -107,10 +107,8 @@ def restored(
     source, url = hf
     source.set(NEW_DAY, [Reply(200, API_ANSWER.replace(b"2025-10-31", NEW_DAY.encode()))])
     env = {"SITEGEN_FETCH_URL": url, "SINCE": NEW_DAY, "UNTIL": NEW_DAY}
-    assert _run_step(_step("fetch", "Fetch"), small_scratch_repo, **env).returncode == 0
-    assert (
-        "changed=true" in _run_step(_step("fetch", "Commit new content"), small_scratch_repo).stdout
-    )
+    assert _run_step(_step(JOB, "Fetch"), small_scratch_repo, **env).returncode == 0
+    assert "changed=true" in _run_step(_step(JOB, "Commit new content"), small_scratch_repo).stdout
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(small_scratch_repo), str(clone)], check=True)
     return clone, archive
@@ -118,7 +116,7 @@ def restored(
 
 def test_the_build_job_caches_the_deployed_archive_with_its_record_and_the_caches() -> None:
     assert _cached_paths() == [".sitegen-cache", RECORD, ARCHIVE]
-    assert f"--out {ARCHIVE}" in _step("build", "Build")
+    assert f"--out {ARCHIVE}" in _step(JOB, "Build")
 
 
 def test_the_upload_is_the_one_upload_pages_artifact_makes() -> None:
@@ -217,7 +215,7 @@ def test_a_failed_build_keeps_the_last_archive_and_its_record(
     before = (clone / ARCHIVE).read_bytes(), (clone / RECORD).read_bytes()
     page = clone / "templates" / "day.html"
     page.write_text(page.read_text() + "{% broken %}")
-    failed = _run_step(_step("build", "Build"), clone, BASE_URL=BASE_URL)
+    failed = _run_step(_step(JOB, "Build"), clone, BASE_URL=BASE_URL)
     assert failed.returncode != 0
     assert ((clone / ARCHIVE).read_bytes(), (clone / RECORD).read_bytes()) == before
     assert sorted(p.name for p in clone.glob(".artifact.tar.staging-*")) == []
