@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import functools
+import io
 import json
 import os
 import shutil
 import signal
+import subprocess
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
 from datetime import date, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -47,6 +49,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden/ from the current output (read the diff before committing)",
     )
+
+
+# The files whose tests take longest, longest first; the others follow as collected. xdist
+# hands out whole files (`--dist loadfile`) in this order, so the long ones start at once and
+# short files fill both workers to the end: started last, the acceptance test alone outlasted
+# the rest of the suite.
+SLOW_FIRST = (
+    "test_acceptance.py",
+    "test_interrupted.py",
+    "test_search.py",
+    "test_browser.py",
+    "test_restored_site.py",
+    "test_incremental.py",
+    "test_publish.py",
+    "test_robustness.py",
+    "test_safety.py",
+    "test_build.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
 
 
 @pytest.fixture
@@ -180,6 +208,22 @@ def seed_files(tmp_path: Path) -> list[Path]:
         shutil.copy(LISTINGS / name, target)
         paths.append(target)
     return paths
+
+
+def sitegen_here(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`sitegen ARGS...` run in this process by `main` (from `cwd`): its exit status and what it
+    printed, as a `sitegen` process gives them (tests/test_cli_ingest.py shows the command exits
+    with main()'s status). For what a run says and leaves; a test of the process itself (a
+    signal, a kill, a limit, a hang) starts one."""
+    from sitegen.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err), chdir(cwd or Path.cwd()):
+        try:
+            status = main(list(args))
+        except SystemExit as refused:  # argparse's exit after a usage error
+            status = int(refused.code or 0)
+    return subprocess.CompletedProcess(["sitegen", *args], status, out.getvalue(), err.getvalue())
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
