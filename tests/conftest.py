@@ -1,18 +1,28 @@
 from __future__ import annotations
 
+import functools
+import io
 import json
 import os
 import shutil
 import signal
+import subprocess
+import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
 from datetime import date, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
 
 from tests.hf_server import FaultyHF, running_hf
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 # No per-example deadline: speed is measured by bench/, not by tests, and a deadline can fail a
 # test on a busy machine. (A hypothesis test failed once in a fresh virtual environment and
@@ -39,6 +49,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite tests/golden/ from the current output (read the diff before committing)",
     )
+
+
+# The files whose tests take longest, longest first; the others follow as collected. xdist
+# hands out whole files (`--dist loadfile`) in this order, so the long ones start at once and
+# short files fill both workers to the end: started last, the acceptance test alone outlasted
+# the rest of the suite.
+SLOW_FIRST = (
+    "test_acceptance.py",
+    "test_interrupted.py",
+    "test_search.py",
+    "test_browser.py",
+    "test_restored_site.py",
+    "test_incremental.py",
+    "test_publish.py",
+    "test_robustness.py",
+    "test_safety.py",
+    "test_build.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return SLOW_FIRST.index(name) if name in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
 
 
 @pytest.fixture
@@ -174,6 +210,22 @@ def seed_files(tmp_path: Path) -> list[Path]:
     return paths
 
 
+def sitegen_here(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`sitegen ARGS...` run in this process by `main` (from `cwd`): its exit status and what it
+    printed, as a `sitegen` process gives them (tests/test_cli_ingest.py shows the command exits
+    with main()'s status). For what a run says and leaves; a test of the process itself (a
+    signal, a kill, a limit, a hang) starts one."""
+    from sitegen.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err), chdir(cwd or Path.cwd()):
+        try:
+            status = main(list(args))
+        except SystemExit as refused:  # argparse's exit after a usage error
+            status = int(refused.code or 0)
+    return subprocess.CompletedProcess(["sitegen", *args], status, out.getvalue(), err.getvalue())
+
+
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under root, for before/after comparisons."""
     return {
@@ -211,3 +263,102 @@ def assert_group_ends(group: int, *, within: float) -> None:
             os.killpg(group, signal.SIGKILL)
             raise AssertionError(f"processes outlived their parent: {survivors}")
         time.sleep(0.02)
+
+
+# ---- the browser tests' Chromium and site (tests/test_browser.py, tests/test_search.py) --------
+
+# Debian's chromium here; the Chrome that GitHub's runners ship in the ci.yml workflow.
+CHROMIUM = next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
+)
+SUBPATH = "daily-papers"
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serving(directory: Path) -> Iterator[ThreadingHTTPServer]:
+    """`directory` served over HTTP on 127.0.0.1 (any free port) while the block runs."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """(the bundled site's directory, its URL): built once per worker under a subpath and
+    served over HTTP, as GitHub Pages serves a project site. Read both, never change them."""
+    from sitegen.cli import main
+
+    root = tmp_path_factory.mktemp("bundled-served") / "site"
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    served = root.parent / "served"
+    with serving(served) as server:
+        url = f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
+        out = served / SUBPATH
+        assert main(["--root", str(root), "build", "--out", str(out), "--base-url", url]) == 0
+        yield root, url
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, started once per worker for every browser test."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "chromium is not installed"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+# A browser context per setting that only a context can hold, shared by the tests: a new
+# context starts a new renderer process, most of a short test's CPU time (0.8 s against 0.3 s
+# for a page in a context that has one). Each test's pages are its own (`open_page`).
+_contexts: dict[tuple[int, bool], BrowserContext] = {}
+_pages_opened: list[Page] = []
+
+
+def open_page(
+    browser: Browser, *, width: int, height: int, dark: bool = False, javascript: bool = True
+) -> Page:
+    """A new page of `width` x `height` CSS px, in a light or dark system scheme, with or
+    without JavaScript; closed when its test ends."""
+    key = (id(browser), javascript)
+    if key not in _contexts or _contexts[key].browser is not browser:
+        _contexts[key] = browser.new_context(java_script_enabled=javascript)
+    page = _contexts[key].new_page()
+    page.set_viewport_size({"width": width, "height": height})
+    page.emulate_media(color_scheme="dark" if dark else "light")
+    _pages_opened.append(page)
+    return page
+
+
+@pytest.fixture(autouse=True)
+def _close_pages() -> Iterator[None]:
+    """The pages a test opened are closed after it, but for the last, which keeps its context's
+    renderer process for the next test (a process started anew costs more than its page)."""
+    yield
+    for page in _pages_opened[:-1]:
+        page.close()
+    del _pages_opened[:-1]

@@ -3,88 +3,34 @@ under a subpath, as GitHub Pages serves a project site."""
 
 from __future__ import annotations
 
-import functools
 import os
-import shutil
-import threading
-from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
-from tests.conftest import REPO
+from tests.conftest import CHROMIUM, open_page
 
-# Debian's chromium here; the Chrome that GitHub's runners ship in the ci.yml workflow.
-CHROMIUM = next(
-    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome"))), None
-)
 if CHROMIUM is None and not os.environ.get("CI"):
     pytest.skip(
         "needs Debian's chromium (apt-get install chromium); CI installs it",
         allow_module_level=True,
     )
 
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 pytestmark = pytest.mark.browser
-SUBPATH = "daily-papers"
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("site")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "content", root / "content")
-    served = tmp_path_factory.mktemp("served")
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(served))
-    )
-    url = f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
-    assert (
-        main(["--root", str(root), "build", "--out", str(served / SUBPATH), "--base-url", url]) == 0
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM, "chromium is not installed"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
+@pytest.fixture
+def base_url(served_bundled: tuple[Path, str]) -> str:
+    """The bundled site's URL (conftest's `served_bundled`, shared with tests/test_search.py)."""
+    return served_bundled[1]
 
 
 def _page(
     browser: Browser, *, width: int = 1280, dark: bool = False, javascript: bool = True
 ) -> Page:
-    context = browser.new_context(
-        viewport={"width": width, "height": 844},
-        color_scheme="dark" if dark else "light",
-        java_script_enabled=javascript,
-    )
-    page = context.new_page()
+    page = open_page(browser, width=width, height=844, dark=dark, javascript=javascript)
     errors: list[str] = []
     page.on(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None

@@ -4,11 +4,13 @@ change here must be deliberate. Refresh with `pytest --update-golden` and read t
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from sitegen.cli import main
+from tests.conftest import REPO
 
 GOLDEN = Path(__file__).parent / "golden"
 FILES = (
@@ -76,8 +78,14 @@ API_ANSWER = {
 }
 
 
-@pytest.fixture
-def tiny_site(site: Path, tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny site's public/, built once for this file: read it, never change it."""
+    tmp_path = tmp_path_factory.mktemp("tiny")
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "site.toml", site / "site.toml")
+    shutil.copytree(REPO / "templates", site / "templates")
     for name, lines in LISTINGS.items():
         (tmp_path / name).write_text("\n\n".join(lines) + "\n")
     for name, answer in API_ANSWER.items():

@@ -8,6 +8,7 @@ to date, and an archive that differs from its record, or has none, is built agai
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -17,9 +18,9 @@ import pytest
 
 from sitegen.archive import write_archive
 from tests.conftest import tree_bytes
-from tests.hf_server import FaultyHF, Reply
+from tests.hf_server import Reply, running_hf
 from tests.test_fetch import API_ANSWER
-from tests.test_publish import JOB, _run_step, _step, _workflow
+from tests.test_publish import JOB, _fork, _run_step, _step, _workflow
 from tests.test_publish import small_scratch_repo as small_scratch_repo  # the fixture, here
 
 BASE_URL = "https://you.github.io/fork"
@@ -92,26 +93,47 @@ def _cold_site(workspace: Path, tmp_path: Path, base_url: str = BASE_URL) -> dic
     return tree_bytes(_cold_build(workspace, tmp_path / "cold", base_url))
 
 
+@pytest.fixture(scope="module")
+def fetched_clone(
+    small_build: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path, dict[str, bytes]]:
+    """(a fresh clone of the fork after a new day was fetched and committed, the cache that the
+    build before that day saved, the files of a cold build of that clone): made once for this
+    file, each test restoring into its own copy (`restored`). The fork holds the small site:
+    restoring, trusting and rebuilding hold for any content."""
+    tmp_path = tmp_path_factory.mktemp("restored")
+    fork = _fork(tmp_path / "fork", small_build / "content")
+    _build(fork)
+    archive = tmp_path / "cache.tar.zst"
+    _save_cache(fork, archive)
+    with running_hf() as (source, url):
+        source.set(NEW_DAY, [Reply(200, API_ANSWER.replace(b"2025-10-31", NEW_DAY.encode()))])
+        env = {"SITEGEN_FETCH_URL": url, "SINCE": NEW_DAY, "UNTIL": NEW_DAY}
+        assert _run_step(_step(JOB, "Fetch"), fork, **env).returncode == 0
+    assert "changed=true" in _run_step(_step(JOB, "Commit new content"), fork).stdout
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(fork), str(clone)], check=True)
+    # Built in a copy: the clone stays as a clone is, without the caches a build leaves.
+    cold = _cold_site(shutil.copytree(clone, tmp_path / "built-clone", symlinks=True), tmp_path)
+    return clone, archive, cold
+
+
 @pytest.fixture
 def restored(
-    hf: tuple[FaultyHF, str],
-    small_scratch_repo: Path,
-    tmp_path: Path,
+    fetched_clone: tuple[Path, Path, dict[str, bytes]], tmp_path: Path
 ) -> tuple[Path, Path]:
-    """(a fresh clone of the fork after a new day was fetched and committed, the cache that the
-    build before that day saved): the job's state at its Build step, but for the cache. The fork
-    holds the small site: restoring, trusting and rebuilding hold for any content."""
-    _build(small_scratch_repo)
-    archive = tmp_path / "cache.tar.zst"
-    _save_cache(small_scratch_repo, archive)
-    source, url = hf
-    source.set(NEW_DAY, [Reply(200, API_ANSWER.replace(b"2025-10-31", NEW_DAY.encode()))])
-    env = {"SITEGEN_FETCH_URL": url, "SINCE": NEW_DAY, "UNTIL": NEW_DAY}
-    assert _run_step(_step(JOB, "Fetch"), small_scratch_repo, **env).returncode == 0
-    assert "changed=true" in _run_step(_step(JOB, "Commit new content"), small_scratch_repo).stdout
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(small_scratch_repo), str(clone)], check=True)
-    return clone, archive
+    """(a copy of `fetched_clone`'s clone, as fresh as a clone: new files, with their times,
+    for this test to change; the cache to restore into it): the build job's state before its
+    cache is restored."""
+    clone, archive, _ = fetched_clone
+    return shutil.copytree(clone, tmp_path / "clone", symlinks=True), archive
+
+
+@pytest.fixture
+def cold_site(fetched_clone: tuple[Path, Path, dict[str, bytes]]) -> dict[str, bytes]:
+    """The files of a cold build (`sitegen build --clean`) of the clone's content, as
+    `sitegen build` makes public/."""
+    return fetched_clone[2]
 
 
 def test_the_build_job_caches_the_deployed_archive_with_its_record_and_the_caches() -> None:
@@ -150,7 +172,7 @@ def test_the_archive_holds_files_and_their_directories_only_as_tar_names_them(
 
 
 def test_a_restored_older_archive_is_brought_up_to_date_with_a_cold_builds_bytes(
-    restored: tuple[Path, Path], tmp_path: Path
+    restored: tuple[Path, Path], tmp_path: Path, cold_site: dict[str, bytes]
 ) -> None:
     clone, archive = restored
     _restore_cache(archive, clone)
@@ -160,7 +182,7 @@ def test_a_restored_older_archive_is_brought_up_to_date_with_a_cold_builds_bytes
     assert "Agentic Reinforcement Learning for Tool Use" in deployed[
         f"days/{NEW_DAY}/index.html"
     ].decode("utf-8")
-    assert deployed == _cold_site(clone, tmp_path)
+    assert deployed == cold_site
     # The archive itself is the one a cold build writes, byte for byte.
     cold_archive = _cold_build(clone, tmp_path / "cold.tar")
     assert (clone / ARCHIVE).read_bytes() == cold_archive.read_bytes()
@@ -168,7 +190,7 @@ def test_a_restored_older_archive_is_brought_up_to_date_with_a_cold_builds_bytes
 
 @pytest.mark.parametrize("damage", ["cut short", "edited"])
 def test_a_restored_archive_that_differs_from_its_record_is_built_whole(
-    restored: tuple[Path, Path], tmp_path: Path, damage: str
+    restored: tuple[Path, Path], tmp_path: Path, cold_site: dict[str, bytes], damage: str
 ) -> None:
     clone, archive = restored
     _restore_cache(archive, clone)
@@ -180,11 +202,11 @@ def test_a_restored_archive_that_differs_from_its_record_is_built_whole(
         site.write_bytes(data.replace(b"<title>", b"<title>X", 1)[: len(data)])
     output = _build(clone)
     assert "a full build" in output
-    assert _deployed(clone, tmp_path) == _cold_site(clone, tmp_path)
+    assert _deployed(clone, tmp_path) == cold_site
 
 
 def test_a_restored_archive_without_its_record_is_built_whole(
-    restored: tuple[Path, Path], tmp_path: Path
+    restored: tuple[Path, Path], tmp_path: Path, cold_site: dict[str, bytes]
 ) -> None:
     """A restore cut short before the record: sitegen would refuse the archive as a file it
     did not write; the Build step drops it and builds the site whole."""
@@ -202,11 +224,11 @@ def test_a_restored_archive_without_its_record_is_built_whole(
     assert refused.returncode == 2 and "did not write" in refused.stderr
     output = _build(clone)
     assert "a full build" in output
-    assert _deployed(clone, tmp_path) == _cold_site(clone, tmp_path)
+    assert _deployed(clone, tmp_path) == cold_site
 
 
 def test_a_failed_build_keeps_the_last_archive_and_its_record(
-    restored: tuple[Path, Path], tmp_path: Path
+    restored: tuple[Path, Path], tmp_path: Path, cold_site: dict[str, bytes]
 ) -> None:
     """Nothing of the cached site is lost when the build step fails (a broken template): the
     job stops, and the next build is still incremental from the same archive."""
@@ -221,7 +243,7 @@ def test_a_failed_build_keeps_the_last_archive_and_its_record(
     assert sorted(p.name for p in clone.glob(".artifact.tar.staging-*")) == []
     subprocess.run(["git", "checkout", "-q", "templates"], cwd=clone, check=True)
     assert "the rest were up to date" in _build(clone)
-    assert _deployed(clone, tmp_path) == _cold_site(clone, tmp_path)
+    assert _deployed(clone, tmp_path) == cold_site
 
 
 def test_a_site_restored_for_another_base_url_is_rendered_again_whole(

@@ -3,7 +3,8 @@ damaged caches. Each test names the case of the issue it proves; the README's pr
 clear line, exit 2", "a failed run writes nothing", "a bad day is skipped, the others written",
 "a damaged cache is ignored") each have a test named after them.
 
-Runs that race or need a full disk or a read-only directory are real `sitegen` processes.
+Runs that race or need a full disk or a read-only directory are real `sitegen` processes, and
+so is a run that could hang; the others run `main` in this process (`sitegen_here`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from sitegen.errors import FetchError, ListingError
 from sitegen.fetch import DayFetcher, FetchPolicy, make_client
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
-from tests.conftest import LISTINGS, REPO, tree_bytes
+from tests.conftest import LISTINGS, REPO, sitegen_here, tree_bytes
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -219,12 +220,12 @@ def test_a_count_past_range_is_one_clear_line_exit_2_and_writes_nothing(
     """Case 3 (README: one clear line, exit 2): 2**63 was stored, then crashed every later
     run; more than 4,300 digits raised ValueError."""
     listing = (_text_listing if kind == "text" else _api_listing)(tmp_path, upvotes)
-    result = _sitegen(site, "ingest", str(listing))
+    result = sitegen_here("--root", str(site), "ingest", str(listing))
     _one_clear_line(result, str(listing))
     assert "out of range" in result.stderr or "unusable JSON" in result.stderr
     assert not (site / "content").exists()
     fine = (_text_listing if kind == "text" else _api_listing)(tmp_path, str(10**9))
-    assert _sitegen(site, "ingest", str(fine)).returncode == 0
+    assert sitegen_here("--root", str(site), "ingest", str(fine)).returncode == 0
 
 
 @pytest.mark.parametrize("upvotes", [str(2**63), "9" * 5000])
@@ -234,7 +235,7 @@ def test_a_day_file_holding_a_count_past_range_names_itself(site: Path, upvotes:
     day = site / "content" / "days" / "2025-10-31.toml"
     day.write_text(day.read_text().replace("upvotes = ", f"upvotes = {upvotes}", 1))
     for command in (["ingest", str(SECOND)], ["build"]):
-        _one_clear_line(_sitegen(site, *command), "content/days/2025-10-31.toml")
+        _one_clear_line(sitegen_here("--root", str(site), *command), "content/days/2025-10-31.toml")
 
 
 # ---- 4, 5, 7: hostile sources ------------------------------------------------------------------
@@ -347,7 +348,7 @@ def test_a_paper_file_replaced_by_a_directory_is_one_line_and_nothing_is_lost(
     paper.mkdir()
     before = tree_bytes(site / "content")
     for command in (["build"], ["ingest", str(FIRST)], ["ingest", str(SECOND)]):
-        _one_clear_line(_sitegen(site, *command), str(paper), "not a file")
+        _one_clear_line(sitegen_here("--root", str(site), *command), str(paper), "not a file")
     assert tree_bytes(site / "content") == before and not (site / ".sitegen-txn").exists()
     paper.rmdir()
     assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
@@ -364,7 +365,9 @@ def test_a_committed_write_that_cannot_be_completed_says_why_until_it_can(site: 
     (journal / "manifest.json").write_text(json.dumps(manifest))
     (site / "content" / "papers" / "late.md").mkdir()
     for command in (["build"], ["ingest", str(SECOND)]):
-        _one_clear_line(_sitegen(site, *command), "cannot complete the interrupted write")
+        _one_clear_line(
+            sitegen_here("--root", str(site), *command), "cannot complete the interrupted write"
+        )
     (site / "content" / "papers" / "late.md").rmdir()
     assert main(["--root", str(site), "build"]) == 0
     assert load_content(site).papers["late"].title == "Late" and not journal.exists()

@@ -26,7 +26,13 @@ from sitegen.cli import main
 from sitegen.errors import ListingError
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
-from tests.conftest import REPO, assert_group_ends, processes_of_group, tree_bytes
+from tests.conftest import (
+    REPO,
+    assert_group_ends,
+    processes_of_group,
+    sitegen_here,
+    tree_bytes,
+)
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -88,7 +94,7 @@ def test_build_never_replaces_the_site_or_its_sources(
 ) -> None:
     (small / ".sitegen-cache").mkdir()
     before = _everything(tmp_path)
-    result = _sitegen("build", "--out", out, cwd=small)
+    result = sitegen_here("build", "--out", out, cwd=small)
     assert result.returncode == 2
     assert "refusing to build into" in _one_error(result.stderr)
     assert _everything(tmp_path) == before, "nothing is touched, not even a lock beside it"
@@ -100,7 +106,7 @@ def test_build_never_replaces_a_git_working_tree(small: Path, tmp_path: Path) ->
     (clone / ".git").mkdir(parents=True)
     (clone / "notes.md").write_text("mine")
     before = _everything(tmp_path)
-    result = _sitegen("--root", str(small), "build", "--out", str(clone))
+    result = sitegen_here("--root", str(small), "build", "--out", str(clone))
     assert result.returncode == 2
     assert "git working tree" in _one_error(result.stderr)
     assert _everything(tmp_path) == before
@@ -114,7 +120,7 @@ def test_build_never_replaces_files_a_user_made(small: Path, tmp_path: Path) -> 
     somefile.write_text("keep me")
     before = _everything(tmp_path)
     for out, why in ((thesis.parent, "it holds 'thesis.tex'"), (somefile, "build into a file")):
-        result = _sitegen("--root", str(small), "build", "--out", str(out))
+        result = sitegen_here("--root", str(small), "build", "--out", str(out))
         assert result.returncode == 2
         assert why in _one_error(result.stderr)
     assert _everything(tmp_path) == before, "no lock file, no staging, no .old directory"
@@ -307,7 +313,7 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
     ],
 )
 def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], says: str) -> None:
-    result = _sitegen("--root", str(small), *args, timeout=30)
+    result = sitegen_here("--root", str(small), *args)
     assert result.returncode == 2
     assert says in _one_error(result.stderr)
     assert not (small / "public").exists()
@@ -325,7 +331,7 @@ def test_serve_on_a_busy_port_is_one_line_before_any_build(small: Path) -> None:
 
 
 def test_an_output_where_no_lock_can_be_made_is_one_line(site: Path) -> None:
-    result = _sitegen("--root", str(site), "build", "--out", "/proc/x")
+    result = sitegen_here("--root", str(site), "build", "--out", "/proc/x")
     assert result.returncode == 2
     assert "cannot create the lock file /proc/.x.lock" in _one_error(result.stderr)
 

@@ -4,19 +4,15 @@ served under a subpath as GitHub Pages serves a project site, and from `sitegen 
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
 import shutil
 import signal
 import subprocess
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -35,15 +31,12 @@ from sitegen.site import assemble_site
 from sitegen.store import load_content
 from sitegen.urls import Routes
 
-# The browser tests' Chromium (and their skip when it is missing).
-from tests import test_browser
-from tests.conftest import REPO
-
-browser = test_browser.browser  # a fixture
+# The browser tests' skip when Chromium is missing.
+from tests import test_browser  # noqa: F401
+from tests.conftest import LISTINGS, REPO, SUBPATH, open_page, serving
 
 pytestmark = pytest.mark.browser
-SUBPATH = "daily-papers"
-# A real Daily Papers answer with author names and organisations (the bundled listings have none).
+# A real Daily Papers answer with author names and organisations.
 RICH_LISTING = REPO.parent / "shared" / "fixtures" / "hf" / "api-2026-06-12.json"
 WIDTHS = {"desktop": 1280, "mobile": 390}
 
@@ -57,19 +50,6 @@ class Target:
     author: str  # one of its authors' names
     arxiv_id: str
     record: SearchRecord  # what its result shows
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def _site(root: Path) -> Path:
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "content", root / "content")
-    assert main(["--root", str(root), "ingest", str(RICH_LISTING)]) == 0
-    return root
 
 
 def _target(root: Path) -> Target:
@@ -106,38 +86,31 @@ def _target(root: Path) -> Target:
     )
 
 
-@pytest.fixture(scope="module")
-def site_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _site(tmp_path_factory.mktemp("site"))
+def test_the_bundled_site_holds_the_rich_listing() -> None:
+    """So the site the browser tests share (conftest's `served_bundled`) is `_site`'s."""
+    assert (LISTINGS / "2026-06-12.json").read_bytes() == RICH_LISTING.read_bytes()
+
+
+@pytest.fixture
+def site_root(served_bundled: tuple[Path, str]) -> Path:
+    """The bundled site's directory, shared with tests/test_browser.py: read it only."""
+    return served_bundled[0]
 
 
 @pytest.fixture(scope="module")
-def target(site_root: Path) -> Target:
-    return _target(site_root)
+def target(served_bundled: tuple[Path, str]) -> Target:
+    return _target(served_bundled[0])
 
 
-@pytest.fixture(scope="module")
-def base_url(site_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    served = tmp_path_factory.mktemp("served")
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(served))
-    )
-    url = f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
-    out = served / SUBPATH
-    assert main(["--root", str(site_root), "build", "--out", str(out), "--base-url", url]) == 0
-    assert (out / INDEX_DIR / "pagefind.js").is_file()
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield url
-    server.shutdown()
-    server.server_close()
+@pytest.fixture
+def base_url(served_bundled: tuple[Path, str]) -> str:
+    root, url = served_bundled
+    assert (root.parent / "served" / SUBPATH / INDEX_DIR / "pagefind.js").is_file()
+    return url
 
 
 def _page(browser: Browser, width: int, *, javascript: bool = True) -> Page:
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, java_script_enabled=javascript
-    )
-    page = context.new_page()
+    page = open_page(browser, width=width, height=900, javascript=javascript)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -259,10 +232,7 @@ def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) 
     listing.write_text("\n\n".join(lines) + "\n")
     assert main(["--root", str(root), "ingest", str(listing)]) == 0
     assert main(["--root", str(root), "build"]) == 0
-    handler = functools.partial(_QuietHandler, directory=str(root / "public"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(root / "public") as server:
         page = _page(browser, WIDTHS["mobile"])
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=zyxwvut")
         assert _result_titles(page) == [title]
@@ -270,9 +240,6 @@ def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) 
         assert page.evaluate("window.pwned") is None
         page.locator("#search-results h2 a").click()
         expect(page.locator("h1")).to_have_text(title)
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_typing_on_the_search_page_updates_the_results_and_the_address(
@@ -306,9 +273,16 @@ def test_without_javascript_the_search_page_says_so_and_offers_browsing(
 
 
 def test_search_works_from_sitegen_serve_at_the_root(
-    browser: Browser, tmp_path: Path, target: Target
+    browser: Browser, tmp_path: Path, small_build: Path
 ) -> None:
-    root = _site(tmp_path)
+    """On the small site (conftest's `small_listings`, its papers with authors from the API
+    answer): serving and indexing in the background hold for any content."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(small_build / "content", root / "content")
+    target = _target(root)
     process = subprocess.Popen(
         ["sitegen", "--root", str(root), "serve", "--port", "0"],
         stdout=subprocess.PIPE,
