@@ -410,8 +410,11 @@ class _Workers:
 
     def chunks(self, items: Sequence[_T], most: int) -> list[Sequence[_T]]:
         """`items` in chunks for the workers: a few chunks per worker even out their speeds."""
-        size = max(1, min(most, -(-len(items) // (4 * self.count))))
+        size = self.chunk_size(items, most)
         return [items[i : i + size] for i in range(0, len(items), size)]
+
+    def chunk_size(self, items: Sequence[object], most: int) -> int:
+        return max(1, min(most, -(-len(items) // (4 * self.count))))
 
 
 _PARENT_CHECK_EVERY = 0.2  # seconds
@@ -523,17 +526,37 @@ def _render(
     with shared.open("wb") as file:
         pickle.dump(job, file, pickle.HIGHEST_PROTOCOL)
     try:
-        # Chunks of at most 100 outputs (5,000 papers for day pages): a worker holds the papers
-        # of one chunk at a time (the memory budget).
         papers = job.site.papers
-        with_papers = (
-            [(chunk, papers.held(papers_named(chunk))) for chunk in workers.chunks(shares, 100)]
-            if isinstance(papers, StoredPapers)
-            else [(chunk, {}) for chunk in workers.chunks(shares, 100)]
-        )
+        with_papers = [
+            (chunk, papers.held(named) if isinstance(papers, StoredPapers) else {})
+            for chunk, named in _render_chunks(shares, workers.chunk_size(shares, 100))
+        ]
         yield from workers.map_chunks(_RenderInWorker(staging, shared), with_papers)
     finally:
         shared.unlink(missing_ok=True)
+
+
+# Papers the outputs of a render chunk show at most (a hundred day pages show 5,000): a worker
+# holds one chunk's papers, and the main process pickles them for it. The memory budget (all
+# processes under 1 GiB at 50k papers): a chunk of 100 top-papers pages showed all 50,000
+# papers, 80 MB pickled, and took a cold build's peak to 1,141 MiB (bench/README.md).
+_CHUNK_PAPERS = 5_000
+
+
+def _render_chunks(outputs: Sequence[Output], size: int) -> Iterator[tuple[list[Output], set[str]]]:
+    """`outputs` in chunks of at most `size`, each with the papers it shows, which are at most
+    `_CHUNK_PAPERS` but for an output that shows more alone."""
+    chunk: list[Output] = []
+    named: set[str] = set()
+    for output in outputs:
+        shown = papers_named([output])
+        if chunk and (len(chunk) >= size or len(named) + len(shown - named) > _CHUNK_PAPERS):
+            yield chunk, named
+            chunk, named = [], set()
+        chunk.append(output)
+        named |= shown
+    if chunk:
+        yield chunk, named
 
 
 class _Renderer:
