@@ -17,11 +17,13 @@ build that started it dies, even by kill -9.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import multiprocessing
 import os
 import pickle
 import shutil
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -185,6 +187,7 @@ def build_site(
                 written += report
             if search and pending is not None:  # in the same transaction as the pages
                 workers.stop()  # before Pagefind's processes: all under 1 GiB at 50k papers
+                _return_freed_memory()
                 with _made_search_index(pending, out) as made:
                     written += _stage_search_index(made, pending, out, staging, outputs, previous)
             return written
@@ -417,6 +420,16 @@ class _Workers:
         return max(1, min(most, -(-len(items) // (4 * self.count))))
 
 
+def _return_freed_memory() -> None:
+    """Give the memory this process has freed back to the system, which glibc keeps otherwise
+    (each thread that read from the workers or Pagefind has an arena of its own). The memory
+    budget: at 50k papers the main process held 410 MiB before the render, 317 MiB after this."""
+    if sys.platform.startswith("linux"):
+        trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc's; musl has none
+        if trim is not None:
+            trim(0)
+
+
 _PARENT_CHECK_EVERY = 0.2  # seconds
 
 
@@ -520,6 +533,7 @@ def _render(
     # The API records (30 MB at 50k papers) stay here, with the one output that shows them:
     # the memory budget (all processes under 1 GiB at 50k papers).
     yield here.run([o for o in outputs if isinstance(o.inputs, PapersApi)], staging)
+    _return_freed_memory()  # of reading and parsing 50,000 papers, before the workers grow
     shares = [o for o in outputs if not isinstance(o.inputs, PapersApi)]
     # The job reaches each worker once, through a file, not once per chunk through a pipe.
     shared = staging.with_name(f"{staging.name}.job.pickle")
