@@ -287,6 +287,21 @@ def test_worker_processes_build_the_same_bytes(
     assert len([p for p in files if p.suffix == ".html"]) == 143
 
 
+def test_workers_sent_few_papers_at_a_time_build_the_same_bytes(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The cap on the papers a render chunk shows splits the pages of weeks, months and topics
+    # over many chunks at 50k papers; here, on the small site, over a few each.
+    import sitegen.build
+
+    alone, pooled = tmp_path / "alone", tmp_path / "pooled"
+    assert main(["--root", str(small), "build", "--jobs", "1", "--out", str(alone)]) == 0
+    monkeypatch.setattr(sitegen.build, "_CHUNK_PAPERS", 60)
+    pooled_build = ["build", "--clean", "--jobs", "2", "--out", str(pooled)]
+    assert main(["--root", str(small), *pooled_build]) == 0
+    assert tree_bytes(alone) == tree_bytes(pooled)
+
+
 def test_feed_ids_do_not_depend_on_base_url_or_later_days(
     small: Path, tmp_path: Path, seed_files: list[Path], small_public: Path
 ) -> None:
