@@ -4,6 +4,7 @@ served under a subpath as GitHub Pages serves a project site, and from `sitegen 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -252,26 +253,33 @@ def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
 
 def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) -> None:
     root = tmp_path / "site"
+    title = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
+    with _served_day(root, [(title, "An abstract.")]) as url:
+        page = _page(browser, WIDTHS["mobile"])
+        page.goto(url + "search/?q=zyxwvut")
+        assert _result_titles(page) == [title]
+        expect(page.locator("#search-results img, #search-results b")).to_have_count(0)
+        assert page.evaluate("window.pwned") is None
+        page.locator("#search-results h2 a").click()
+        expect(page.locator("h1")).to_have_text(title)
+
+
+@contextlib.contextmanager
+def _served_day(root: Path, papers: list[tuple[str, str]]) -> Iterator[str]:
+    """A site at `root` of one day of `papers` (title, abstract), built and served: its URL."""
     root.mkdir()
     shutil.copy(REPO / "site.toml", root / "site.toml")
     shutil.copytree(REPO / "templates", root / "templates")
-    title = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
-    listing = tmp_path / "2026-11-23.txt"
-    lines = ["Daily Papers", "Nov 23", title, "An abstract.", "·", "Nov 20, 2026 7"]
-    listing.write_text("\n\n".join(lines) + "\n")
+    blocks = [line for t, a in papers for line in (t, a, "·", "Nov 20, 2026 7")]
+    listing = root.parent / "2026-11-23.txt"
+    listing.write_text("\n\n".join(["Daily Papers", "Nov 23", *blocks]) + "\n")
     assert main(["--root", str(root), "ingest", str(listing)]) == 0
     assert main(["--root", str(root), "build"]) == 0
     handler = functools.partial(_QuietHandler, directory=str(root / "public"))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        page = _page(browser, WIDTHS["mobile"])
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=zyxwvut")
-        assert _result_titles(page) == [title]
-        expect(page.locator("#search-results img, #search-results b")).to_have_count(0)
-        assert page.evaluate("window.pwned") is None
-        page.locator("#search-results h2 a").click()
-        expect(page.locator("h1")).to_have_text(title)
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
     finally:
         server.shutdown()
         server.server_close()
@@ -463,10 +471,6 @@ def test_every_word_of_two_letters_or_more_must_be_in_the_paper(
 def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Path) -> None:
     """A paper holding the words as typed ranks above one holding them apart, however often,
     and a paper holding one word only is not shown."""
-    root = tmp_path / "site"
-    root.mkdir()
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    shutil.copytree(REPO / "templates", root / "templates")
     phrase = "Learnable Typewriter Models for Old Scripts"
     apart = "Typewriter Study: Is Typewriter Use Learnable, or Learnable by Typewriter Experts?"
     papers = [
@@ -474,25 +478,14 @@ def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Pat
         (apart, "Typewriter learnable."),
         ("Learnable Filters", "Sound."),
     ]
-    blocks = [line for t, a in papers for line in (t, a, "·", "Nov 20, 2026 7")]
-    listing = tmp_path / "2026-11-23.txt"
-    listing.write_text("\n\n".join(["Daily Papers", "Nov 23", *blocks]) + "\n")
-    assert main(["--root", str(root), "ingest", str(listing)]) == 0
-    assert main(["--root", str(root), "build"]) == 0
-    handler = functools.partial(_QuietHandler, directory=str(root / "public"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with _served_day(tmp_path / "site", papers) as url:
         page = _page(browser, WIDTHS["desktop"])
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=learnable+typewriter")
+        page.goto(url + "search/?q=learnable+typewriter")
         assert _result_titles(page) == [phrase, apart]
         expect(page.locator("#search-status")).to_have_text(
             "2 papers match “learnable typewriter”:"
         )
         assert page.errors == []  # type: ignore[attr-defined]
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_a_count_of_no_upvotes_is_shown_as_the_paper_page_shows_it(
