@@ -59,6 +59,7 @@ PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
 _FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 1"
 _WORD = re.compile(r"\w{4,}")  # shorter words are mostly stop words
+_PART = re.compile(r"[^\W_]+")  # a word's letters and digits (as the search page splits words)
 # What the search page loads of the open shard's bundle: not Pagefind's own UIs, nor its
 # worker (templates/search.html says why), nor the wasm of other languages.
 _LIBRARY = ("pagefind.js", "wasm.en.pagefind")
@@ -116,6 +117,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
             paper.organization.name if paper.organization else "",
             ", ".join(paper.keywords),
             " ".join(list(abstract_words)[:ABSTRACT_WORDS]),
+            " ".join(_title_parts(paper.title)),
         )
         if part
     )
@@ -127,6 +129,12 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         upvotes="" if paper.upvotes is None else str(paper.upvotes),
         topics=", ".join(names[slug] for slug in site.paper_topics[paper_id] if slug in names),
     )
+
+
+def _title_parts(title: str) -> list[str]:
+    """The parts of the title's hyphenated words: Pagefind indexes some only ("Sim2Real" of
+    "Stable-Sim2Real", not "3D" of "Text-to-3D"), and a reader searches them."""
+    return [part for word in title.split() if "-" in word for part in _PART.findall(word)]
 
 
 def first_day(site: Site, paper_id: str) -> str:

@@ -4,6 +4,7 @@ served under a subpath as GitHub Pages serves a project site, and from `sitegen 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -154,12 +156,14 @@ def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
     assert target.title in _result_titles(page)
     result = page.locator("#search-results article", has_text=target.title).first
     expect(result.locator(".meta").first).to_contain_text("Featured Jun 12, 2026")
-    expect(result.locator(".meta").first).to_contain_text(f"▲ {target.record.upvotes}")
+    upvotes = f"{target.record.upvotes} upvote{'' if target.record.upvotes == '1' else 's'}"
+    expect(result.locator(".meta").first).to_contain_text(upvotes)
     expect(result.locator(".search-topics")).to_have_text(target.record.topics)
     result.get_by_role("link", name=target.title).click()
     page.wait_for_load_state()
     assert page.url.startswith(base_url + "papers/")
     expect(page.locator("h1")).to_have_text(target.title)
+    expect(page.locator("main")).to_contain_text(upvotes)  # as the paper's page writes it
     assert page.errors == []  # type: ignore[attr-defined]
 
 
@@ -223,23 +227,30 @@ def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
 
 def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) -> None:
     root = tmp_path / "site"
-    root.mkdir()
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    shutil.copytree(REPO / "templates", root / "templates")
     title = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
-    listing = tmp_path / "2026-11-23.txt"
-    lines = ["Daily Papers", "Nov 23", title, "An abstract.", "·", "Nov 20, 2026 7"]
-    listing.write_text("\n\n".join(lines) + "\n")
-    assert main(["--root", str(root), "ingest", str(listing)]) == 0
-    assert main(["--root", str(root), "build"]) == 0
-    with serving(root / "public") as server:
+    with _served_day(root, [(title, "An abstract.")]) as url:
         page = _page(browser, WIDTHS["mobile"])
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=zyxwvut")
+        page.goto(url + "search/?q=zyxwvut")
         assert _result_titles(page) == [title]
         expect(page.locator("#search-results img, #search-results b")).to_have_count(0)
         assert page.evaluate("window.pwned") is None
         page.locator("#search-results h2 a").click()
         expect(page.locator("h1")).to_have_text(title)
+
+
+@contextlib.contextmanager
+def _served_day(root: Path, papers: list[tuple[str, str]]) -> Iterator[str]:
+    """A site at `root` of one day of `papers` (title, abstract), built and served: its URL."""
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    blocks = [line for t, a in papers for line in (t, a, "·", "Nov 20, 2026 7")]
+    listing = root.parent / "2026-11-23.txt"
+    listing.write_text("\n\n".join(["Daily Papers", "Nov 23", *blocks]) + "\n")
+    assert main(["--root", str(root), "ingest", str(listing)]) == 0
+    assert main(["--root", str(root), "build"]) == 0
+    with serving(root / "public") as server:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
 
 
 def test_typing_on_the_search_page_updates_the_results_and_the_address(
@@ -361,3 +372,114 @@ def test_shards_are_the_open_month_and_each_years_other_months() -> None:
     # A changed paper of a closed year changes its year's shard alone.
     edited = search_shards([*records[:3], ("2026-03-15", record("2026-03-15", 3)), *records[4:]])
     assert [a.key == b.key for a, b in zip(shards, edited, strict=True)] == [True, False, True]
+
+
+def _records(site_root: Path) -> dict[str, SearchRecord]:
+    """Every paper's search record, by title."""
+    config = load_config(site_root)
+    site = assemble_site(load_content(site_root), config)
+    routes = Routes(config.base_url)
+    return {r.title: r for r in (search_record(site, routes, i) for i in site.ids)}
+
+
+def _title_with(site_root: Path, start: str) -> str:
+    return next(title for title in _records(site_root) if title.startswith(start))
+
+
+@pytest.mark.parametrize(
+    ("query", "title"), [("Sim2Real", "Stable-Sim2Real: "), ("3D", "VP3D: "), ("to-3D", "VP3D: ")]
+)
+def test_a_part_of_a_hyphenated_word_finds_the_paper(
+    browser: Browser, base_url: str, site_root: Path, query: str, title: str
+) -> None:
+    """ "Sim2Real" finds "Stable-Sim2Real: ...", "3D" finds "VP3D: ... Text-to-3D Generation"."""
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + f"search/?q={query}")
+    assert _title_with(site_root, title) in _result_titles(page)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", ["Raphaël", "raphael", "RAPHAËL"])
+def test_an_accented_name_finds_its_paper_alone_with_or_without_its_accent(
+    browser: Browser, base_url: str, site_root: Path, name: str
+) -> None:
+    """Split on ASCII non-word characters, "Raphaël" was "rap" and "l": any word in "l" kept
+    a paper. Pagefind folds case and diacritics, and so does the page."""
+    holding = [t for t, r in _records(site_root).items() if "Raphaël" in f"{t} {r.text}"]
+    assert len(holding) == 1
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + f"search/?q={name}")
+    assert _result_titles(page) == holding
+    expect(page.locator("#search-status")).to_have_text(f"1 paper matches “{name}”:")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("R. Michael Alvarez", ["michael", "alvarez"]),  # the initial is not required
+        ("learnable typewriter", ["learnable", "typewriter"]),
+        ("Ecole des Ponts", ["ecole", "des", "ponts"]),
+    ],
+)
+def test_every_word_of_two_letters_or_more_must_be_in_the_paper(
+    browser: Browser, base_url: str, site_root: Path, query: str, words: list[str]
+) -> None:
+    """Several words find the papers holding all of them, not those holding any one (where
+    common words buried the paper)."""
+
+    def folded(text: str) -> str:
+        return text.lower().replace("é", "e").replace("É", "e")
+
+    holding = {
+        t
+        for t, r in _records(site_root).items()
+        if all(re.search(rf"(?<![^\W_]){w}", folded(f"{t} {r.text}")) for w in words)
+    }
+    assert holding
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + f"search/?q={query}")
+    assert set(_result_titles(page)) == holding
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Path) -> None:
+    """A paper holding the words as typed ranks above one holding them apart, however often,
+    and a paper holding one word only is not shown."""
+    phrase = "Learnable Typewriter Models for Old Scripts"
+    apart = "Typewriter Study: Is Typewriter Use Learnable, or Learnable by Typewriter Experts?"
+    papers = [
+        (phrase, "Glyphs."),
+        (apart, "Typewriter learnable."),
+        ("Learnable Filters", "Sound."),
+    ]
+    with _served_day(tmp_path / "site", papers) as url:
+        page = _page(browser, WIDTHS["desktop"])
+        page.goto(url + "search/?q=learnable+typewriter")
+        assert _result_titles(page) == [phrase, apart]
+        expect(page.locator("#search-status")).to_have_text(
+            "2 papers match “learnable typewriter”:"
+        )
+        assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_count_of_no_upvotes_is_shown_as_the_paper_page_shows_it(
+    browser: Browser, base_url: str, site_root: Path
+) -> None:
+    """0 upvotes is a fact, shown on the result as on the paper's page; an unknown count is
+    shown on neither."""
+    records = _records(site_root)
+    none = next(t for t, r in records.items() if r.upvotes == "0" and r.text.startswith("2606."))
+    arxiv_id = records[none].text.split(".")[0] + "." + records[none].text.split(".")[1]
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + f"search/?q={arxiv_id}")
+    assert _result_titles(page) == [none]
+    expect(page.locator("#search-results .meta").first).to_contain_text("0 upvotes")
+    page.locator("#search-results h2 a").click()
+    expect(page.locator("main")).to_contain_text("0 upvotes")
+    unknown = next(t for t, r in records.items() if r.upvotes == "" and "Sim2Real" in t)
+    page.goto(base_url + "search/?q=Stable-Sim2Real")
+    result = page.locator("#search-results article", has_text=unknown)
+    expect(result).to_have_count(1)
+    expect(result).not_to_contain_text("upvote")
+    expect(result).not_to_contain_text("▲")
