@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 CONFIG_FILE = "site.toml"
+FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --base-url is not given
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -146,8 +147,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument(
         "--base-url",
-        default=os.environ.get("SITEGEN_FETCH_URL", HF_URL),
-        help="the source, e.g. a mirror (default: $SITEGEN_FETCH_URL, else huggingface.co)",
+        help=f"the source, e.g. a mirror (default: ${FETCH_URL_VARIABLE}, else huggingface.co)",
     )
     fetch.add_argument(
         "--timeout", type=_seconds, default=30.0, help="read timeout in seconds (30)"
@@ -435,7 +435,12 @@ def _run_fetch(args: argparse.Namespace) -> int:
 
     root: Path = args.root
     load_config(root)  # refuse to run outside a site directory
-    base_url = checked_source_url(args.base_url)
+    if args.base_url is not None:
+        base_url = checked_source_url(args.base_url)
+    elif (from_environment := os.environ.get(FETCH_URL_VARIABLE)) is not None:
+        base_url = checked_source_url(from_environment, given_by=f"${FETCH_URL_VARIABLE}")
+    else:
+        base_url = HF_URL
     today = datetime.now(UTC).date()
     days = _days_to_fetch(args, stored_days(root), today)
     policy = FetchPolicy(read_timeout=args.timeout, attempts=args.attempts)

@@ -107,7 +107,7 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
         if not _SLUG.fullmatch(slug) or any(t.slug == slug for t in topics):
             raise ConfigError(
                 f"topic slug {slug!r} is not a unique lowercase-hyphenated slug",
-                location=item.where_value(slug),
+                location=item.where("slug"),
                 hint='e.g. slug = "robotics"',
             )
         kind = item.text_or_none("kind") or "area"
@@ -134,7 +134,7 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
             if other not in slugs:
                 raise ConfigError(
                     f"`yields_to` names {other!r}, which is no topic's slug",
-                    location=item.where_value(other),
+                    location=item.where_value("yields_to", other),
                     hint="use slugs of [[topics]] tables: " + ", ".join(sorted(slugs)),
                 )
     return tuple(topics)

@@ -78,14 +78,14 @@ def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[Cus
         if not _SLUG.fullmatch(slug) or any(f.slug == slug for f in feeds):
             raise ConfigError(
                 f"custom feed slug {slug!r} is not a unique lowercase-hyphenated slug",
-                location=item.where_value(slug) if "slug" in item.table else item.where_value(name),
+                location=item.where("slug") if "slug" in item.table else item.where("name"),
                 hint='give each [[custom_feeds]] its own slug, e.g. slug = "small-models"',
             )
         for topic in item.texts("topics"):
             if topic not in known_topics:
                 raise ConfigError(
                     f"`topics` names {topic!r}, which is no topic's slug",
-                    location=item.where_value(topic),
+                    location=item.where_value("topics", topic),
                     hint="use slugs of [[topics]] tables: " + ", ".join(sorted(known_topics)),
                 )
         feed = CustomFeed(
@@ -104,7 +104,7 @@ def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[Cus
         ):
             raise ConfigError(
                 f"custom feed {name!r} has no rule to choose papers by",
-                location=item.where_value(name),
+                location=item.where("name"),
                 hint='add e.g. match = ["diffusion"], topics = [...] or min_upvotes = 50',
             )
         feeds.append(feed)

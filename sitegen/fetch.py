@@ -379,7 +379,8 @@ class DayFetcher:
                     # Offline, or a wrong --base-url: every other day would fail the same way.
                     raise FetchStopped(
                         f"cannot reach {self.base_url} ({problem})",
-                        hint="check the network and --base-url; nothing more was asked",
+                        hint="check the network and the source (--base-url, or $SITEGEN_FETCH_URL);"
+                        " nothing more was asked",
                     ) from None
                 wait = self._backoff(attempt)
             else:
@@ -565,15 +566,16 @@ class _Quota:
             self._closed_until = max(self._closed_until, self._clock() + seconds)
 
 
-def checked_source_url(text: str) -> str:
-    """`text` if it is an http(s) URL with a host, else a UsageError that says so."""
+def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:
+    """`text` if it is an http(s) URL with a host, else a UsageError that says so, naming
+    where it was given (`given_by`: the flag or the environment variable)."""
     try:
         url = httpx.URL(text)
     except httpx.InvalidURL:
         url = None
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise UsageError(
-            f"--base-url {text!r} is not an http(s) URL with a host",
+            f"{given_by} {text!r} is not an http(s) URL with a host",
             hint="e.g. https://huggingface.co, or http://127.0.0.1:8000 for a local stand-in",
         )
     return text

@@ -58,14 +58,32 @@ class TomlFields:
         self.start = start  # where the table starts in `text`: its keys are looked for after it
 
     def where(self, key: str) -> Location:
-        name = re.escape(key)
-        pattern = re.compile(rf"^\s*(?:\[+{name}\]+|{name}\s*=)", re.MULTILINE)
-        match = pattern.search(self.text, self.start)
-        return Location(self.source, self.text.count("\n", 0, match.start()) + 1 if match else None)
+        match = self._key(key)
+        return Location(self.source, self._line(match.start()) if match else None)
 
-    def where_value(self, value: str) -> Location:
-        index = self.text.find(value, self.start) if value else -1
-        return Location(self.source, self.text.count("\n", 0, index) + 1 if index >= 0 else None)
+    def where_value(self, key: str, value: str) -> Location:
+        """The line of the string `value` given under `key` (an item of a multi-line array
+        has its own line), not of the same text in a description or another key."""
+        match = self._key(key)
+        if match is None:
+            return Location(self.source)
+        # The key's value ends where the next key or table header starts.
+        after = _NEXT_KEY.search(self.text, match.end())
+        end = after.start() if after else len(self.text)
+        quoted = re.compile(rf"""(["']){re.escape(value)}\1""")
+        found = quoted.search(self.text, match.end(), end) if value else None
+        return Location(self.source, self._line((found or match).start()))
+
+    def _key(self, key: str) -> re.Match[str] | None:
+        """Where `key` (or its table header) is written, at or after the table's start."""
+        name = re.escape(key)
+        # [ \t], not \s: \s also matches the newline of a blank line above the key, whose
+        # line would be named instead of the key's.
+        pattern = re.compile(rf"^[ \t]*(?:\[+[ \t]*{name}[ \t]*\]+|{name}[ \t]*=)", re.MULTILINE)
+        return pattern.search(self.text, self.start)
+
+    def _line(self, index: int) -> int:
+        return self.text.count("\n", 0, index) + 1
 
     def fail(self, key: str, expected: str, example: str) -> SitegenError:
         shown = f", not {self.table[key]!r:.60}" if key in self.table else ""
@@ -154,7 +172,11 @@ class TomlFields:
         value = self.table.get(key, {})
         if not isinstance(value, dict):
             raise self.fail(key, "a table", f"[{key}]")
-        fields = TomlFields(value, text=self.text, source=self.source, error=self.error)
+        header = self._key(key)  # its keys are looked for under its own header
+        start = header.start() if header else self.start
+        fields = TomlFields(
+            value, text=self.text, source=self.source, error=self.error, start=start
+        )
         fields.only(known, f"[{key}]")
         return fields
 
@@ -167,13 +189,19 @@ class TomlFields:
         # third table names the third table's line.
         headers = [
             m.start()
-            for m in re.finditer(rf"^\s*\[\[\s*{re.escape(key)}\s*\]\]", self.text, re.MULTILINE)
+            for m in re.finditer(
+                rf"^[ \t]*\[\[[ \t]*{re.escape(key)}[ \t]*\]\]", self.text, re.MULTILINE
+            )
         ]
         starts = headers if len(headers) == len(value) else [self.start] * len(value)
         return [
             TomlFields(item, text=self.text, source=self.source, error=self.error, start=start)
             for item, start in zip(value, starts, strict=True)
         ]
+
+
+# A line that starts a key (bare or quoted) or a table header.
+_NEXT_KEY = re.compile(r"""^[ \t]*(?:\[|[\w-]+[ \t]*=|(["'])[^"'\n]*\1[ \t]*=)""", re.MULTILINE)
 
 
 def is_count(value: object) -> bool:

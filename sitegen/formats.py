@@ -34,6 +34,7 @@ _RETIRED_PAPER_KEYS = {
     "(content/days/*.toml), and `sitegen ingest` no longer writes it",
 }
 _DAY_KEYS = frozenset({"day", "sources", "papers"})
+_DAY_ENTRY_KEYS = frozenset({"id", "title", "upvotes"})
 
 
 def render_paper_file(paper: Paper) -> str:
@@ -127,6 +128,20 @@ def parse_day_file(text: str, *, path: str) -> Day:
         raise fields.fail("papers", "an array", 'papers = [{ id = "...", title = "..." }]')
     entries = []
     for raw in raw_entries:
+        where = Location(path, _entry_line(text, raw) if isinstance(raw, dict) else None)
+        unknown = sorted(set(raw) - _DAY_ENTRY_KEYS) if isinstance(raw, dict) else []
+        if unknown:
+            raise ContentError(
+                f"unknown key `{unknown[0]}` in an entry of `papers`",
+                location=where,
+                hint=f"known keys: {', '.join(sorted(_DAY_ENTRY_KEYS))}",
+            )
+        if isinstance(raw, dict) and "id" not in raw:
+            raise ContentError(
+                f"an entry of `papers` has no `id`: {raw!r:.80}",
+                location=where,
+                hint='add the paper\'s id: { id = "<paper id>", title = "...", upvotes = N }',
+            )
         if (
             not isinstance(raw, dict)
             or not isinstance(raw.get("id"), str)
@@ -134,10 +149,9 @@ def parse_day_file(text: str, *, path: str) -> Day:
             or not isinstance(raw.get("title", ""), str)
             or not (raw.get("upvotes") is None or is_count(raw["upvotes"]))
         ):
-            paper_id = raw.get("id") if isinstance(raw, dict) else None
             raise ContentError(
-                f"bad entry in `papers`: {raw!r}",
-                location=fields.where_value(paper_id if isinstance(paper_id, str) else ""),
+                f"bad entry in `papers`: {raw!r:.80}",
+                location=where if where.line else fields.where("papers"),
                 hint='each entry is { id = "<paper id>", title = "...", upvotes = N }',
             )
         entries.append(
@@ -148,6 +162,23 @@ def parse_day_file(text: str, *, path: str) -> Day:
             )
         )
     return Day(day=day, entries=tuple(entries), sources=fields.texts("sources"))
+
+
+def _entry_line(text: str, entry: Mapping[str, Any]) -> int | None:
+    """The 1-based line of a day file's `papers` entry, found by its id, else by another of
+    its values as written (an entry without an id has none to find it by)."""
+    values = sorted(entry.items(), key=lambda item: item[0] != "id")
+    for key, value in values:
+        if isinstance(value, str):
+            written = rf"""(["']){re.escape(value)}\1"""
+        elif isinstance(value, int) and not isinstance(value, bool):
+            written = rf"{value}(?![\w.])"
+        else:
+            continue
+        match = re.search(rf"(?<![\w-]){re.escape(key)}[ \t]*=[ \t]*{written}", text)
+        if match:
+            return text.count("\n", 0, match.start()) + 1
+    return None
 
 
 def day_entry_line(text: str, paper_id: str) -> int | None:

@@ -156,11 +156,14 @@ def check_output(out: Path, *, root: Path) -> None:
             f"cannot look into the output: {error.strerror or error}", location=where, hint=hint
         ) from None
     if first is not None:
+        record = _record_file(out.absolute()).name
+        default_out = target == (site / "public").resolve()  # no --out was given
         raise BuildError(
-            f"refusing to replace a directory sitegen did not build: it holds {first!r}, "
-            "and a build replaces everything in its output",
+            f"refusing to build into {out.name}/: it holds {first!r} but has no build record"
+            f" ({record}) beside it, so sitegen cannot tell its own files from others",
             location=where,
-            hint=hint,
+            hint=f"if {out.name}/ is an old build, delete it or move it away, then build again"
+            + ("" if default_out else "; or give --out a new or empty directory"),
         )
 
 

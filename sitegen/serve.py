@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import watchfiles
 
@@ -78,7 +79,14 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     # "/" as well: 404.html links from it, since it answers for a missing page at any depth.
     subpath: str
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except ConnectionError:  # the browser went away mid-answer (a reload): not an error
+            self.close_connection = True
+
     def do_GET(self) -> None:
+        requested = self.path
         if self.subpath != "/" and self.path.startswith(self.subpath):
             self.path = "/" + self.path[len(self.subpath) :]
         if self.path == RELOAD_PATH:
@@ -87,7 +95,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if _is(path, Path.is_dir):
             if not self.path.split("?")[0].endswith("/"):
-                super().do_GET()  # the standard redirect to the slash-terminated URL
+                self._redirect_to_directory(requested)
                 return
             path = path / "index.html"
         if not _is(path, Path.is_file):
@@ -103,6 +111,15 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             body.replace(b"</body>", _RELOAD_SCRIPT + b"</body>", 1),
             CONTENT_TYPES[".html"],
         )
+
+    def _redirect_to_directory(self, requested: str) -> None:
+        """301 to the slash-terminated URL, under the subpath it was asked under (the standard
+        redirect would name the path with the subpath taken off)."""
+        parts = urlsplit(requested)
+        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+        self.send_header("Location", urlunsplit(parts._replace(path=parts.path + "/")))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str) -> None:
         self.send_response(status)

@@ -2,8 +2,8 @@
 
 Rules are data (site.toml) applied at build time, so editing them re-topics every paper without
 re-ingesting anything. The taxonomy has two kinds of topic (issue #18): areas, the field a paper
-belongs to (every paper gets one, at most two), and facets, a method or theme across fields (at
-most two), so a method tag never pushes a paper's field out.
+belongs to (every paper gets one, at most three), and facets, a method or theme across fields
+(at most two), so a method tag never pushes a paper's field out.
 
 Evidence, weighed so that one stray word decides nothing:
 - text and keywords are split into the same lowercase word tokens (a trailing plural "s"

@@ -1,0 +1,164 @@
+"""Errors a new user met: each names the right line and the one thing to do, and a browser
+that goes away is no error at all."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import struct
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from sitegen.cli import main
+from sitegen.config import parse_config
+from sitegen.errors import ConfigError
+from tests.conftest import REPO
+from tests.test_publish import _serving
+
+SITE_TOML = (REPO / "site.toml").read_text()
+
+
+def _config_error(text: str) -> tuple[str, str]:
+    """(the message, the line of `text` the error names)."""
+    with pytest.raises(ConfigError) as error:
+        parse_config(text, source="site.toml")
+    location = error.value.location
+    assert location is not None and location.line is not None, str(error.value)
+    return error.value.message, text.split("\n")[location.line - 1]
+
+
+# ---- site.toml: the line of the key, and of the value -----------------------------------------
+
+
+def test_a_key_after_a_blank_line_is_named_at_its_own_line() -> None:
+    """`^\\s*` let the blank line above a key stand for it: "site.toml:8" for line 9."""
+    message, line = _config_error(SITE_TOML.replace("[feeds]", "[feed]"))
+    assert "unknown key `feed`" in message and line == "[feed]"
+    message, line = _config_error(SITE_TOML.replace("[pages]\n", "[pages]\n\nhome_paper = 3\n"))
+    assert "unknown key `home_paper`" in message and line == "home_paper = 3"
+
+
+def test_a_bad_yields_to_is_named_at_its_line_not_where_its_text_first_appears() -> None:
+    """The llm topic's description says "code" three lines above its `yields_to`."""
+    good = 'yields_to = ["reasoning", "agents", "code"]'
+    message, line = _config_error(SITE_TOML.replace(good, good.replace('"code"', '"cod"')))
+    assert "`yields_to` names 'cod'" in message and line == good.replace('"code"', '"cod"')
+    # An item of an array written one per line is named at its own line.
+    multiline = 'yields_to = [\n  "reasoning",\n  "agent",\n  "code",\n]'
+    message, line = _config_error(SITE_TOML.replace(good, multiline))
+    assert "names 'agent'" in message and line == '  "agent",'
+
+
+def test_a_custom_feed_naming_no_topic_is_named_at_its_topics_line() -> None:
+    feed = 'topics = ["llm", "reasoning", "agents"]'
+    bad = SITE_TOML.replace(feed, 'topics = ["llm", "upvoted"]')
+    message, line = _config_error(bad)  # "upvoted" is in the feed's name and description first
+    assert "names 'upvoted'" in message and line == 'topics = ["llm", "upvoted"]'
+
+
+# ---- day files: every key of an entry is checked, and named at its line ----------------------
+
+
+def _day_file_error(
+    root: Path, capsys: pytest.CaptureFixture[str], old: str, new: str
+) -> tuple[str, str]:
+    """Replace `old` by `new` in the first entry of a day file, build: (stderr, that line)."""
+    day_file = sorted((root / "content" / "days").glob("*.toml"))[0]
+    lines = day_file.read_text().split("\n")
+    number = next(n for n, line in enumerate(lines, start=1) if line.startswith("  { id = "))
+    number += 1  # the second paper of the day
+    assert old in lines[number - 1]
+    lines[number - 1] = lines[number - 1].replace(old, new, 1)
+    day_file.write_text("\n".join(lines))
+    assert main(["--root", str(root), "build"]) == 2
+    return capsys.readouterr().err, f"content/days/{day_file.name}:{number}: "
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"), [("upvotes = ", "upvotez = ", "upvotez"), ("{ id = ", "{ idd = ", "idd")]
+)
+def test_an_unknown_or_misspelt_key_in_a_day_entry_is_refused_at_its_line(
+    small_built: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, key: str
+) -> None:
+    """`upvotez = 5` was ignored; `{ idd = "..." }` was refused without a line."""
+    err, where = _day_file_error(small_built, capsys, old, new)
+    assert f"{where}unknown key `{key}` in an entry of `papers`" in err
+    assert "hint: known keys: id, title, upvotes" in err
+
+
+def test_a_day_entry_without_an_id_is_refused_at_its_line(
+    small_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    day_file = sorted((small_built / "content" / "days").glob("*.toml"))[0]
+    day_file.write_text(
+        day_file.read_text().replace("papers = [\n", 'papers = [\n  { title = "Mine" },\n', 1)
+    )
+    assert main(["--root", str(small_built), "build"]) == 2
+    err = capsys.readouterr().err
+    assert f"content/days/{day_file.name}:4: an entry of `papers` has no `id`" in err
+    assert 'hint: add the paper\'s id: { id = "<paper id>"' in err
+
+
+# ---- build: a public/ whose record is gone --------------------------------------------------
+
+
+def test_a_public_dir_without_its_record_says_so_and_what_to_do(
+    small_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (small_built / ".public.outputs").unlink()
+    assert main(["--root", str(small_built), "build"]) == 2
+    err = capsys.readouterr().err
+    assert "has no build record (.public.outputs) beside it" in err
+    assert "sitegen cannot tell its own files from others" in err
+    assert "hint: if public/ is an old build, delete it or move it away, then build again" in err
+    assert "--out" not in err, "no --out was given"
+
+
+# ---- fetch: the source named where it was given -----------------------------------------------
+
+
+def test_a_bad_fetch_url_from_the_environment_names_the_variable(
+    site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITEGEN_FETCH_URL", "bogus")
+    assert main(["--root", str(site), "fetch", "--date", "2025-10-31"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sitegen: error: $SITEGEN_FETCH_URL 'bogus' is not an http(s) URL")
+    assert "--base-url" not in err.split("\n")[0]
+
+
+# ---- serve -----------------------------------------------------------------------------------
+
+
+def _abort(url: str, path: str) -> None:
+    """Ask for `path` and go away at once, with a reset (a browser closing its tab)."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port)) as connection:
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+
+
+def test_serve_says_nothing_when_a_browser_goes_away_early(small_built: Path) -> None:
+    with _serving(small_built) as (process, url, _):
+        for _ in range(30):
+            for path in ("/__sitegen__/generation", "/", "/daily-papers/atom.xml"):
+                _abort(url, path)
+        assert httpx.get(url, timeout=30).status_code == 200, "still serving"
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+        assert process.stderr is not None
+        err = process.stderr.read()
+    assert err == "", err
+
+
+def test_serve_keeps_the_subpath_when_it_adds_a_directorys_slash(small_built: Path) -> None:
+    with _serving(small_built) as (_, url, _):
+        for path in ("daily-papers/days", "days", "daily-papers/days?x=1"):
+            answer = httpx.get(url + path, timeout=30)
+            assert answer.status_code == 301
+            expected = "/" + path.replace("days", "days/", 1)
+            assert answer.headers["location"] == expected
+            assert httpx.get(url + expected.lstrip("/"), timeout=30).status_code == 200
