@@ -365,11 +365,18 @@ class Pages:
             title = f"{topic.name}, page {number}"
             newer = href(None if newer_is_front else number + 1)
             span = ((number - 1) * size + 1, number * size)
+        feed_links = (
+            (Link("RSS", Routes.relative(route.html, route.rss)),
+             Link("Atom", Routes.relative(route.html, route.atom)))
+            if number is None
+            else ()
+        )  # fmt: skip
         return self.page(
             "topic.html",
             route.html,
             title=title,
             feeds=route,
+            topic_feeds=feed_links,
             description=topic.description,
             topic=topic,
             count=count,

@@ -352,6 +352,19 @@ def test_topic_pages_chart_their_papers_per_month_without_script() -> None:
     assert "Rising: at least 3 papers in the last 3 full months" in index
 
 
+def test_a_topic_page_links_the_topic_feeds_a_reader_can_follow() -> None:
+    files = _render(_six_days(_twelve()))
+    page = files["topics/reinforcement-learning/index.html"].decode()
+    visible = page.split("<main", 1)[1]  # not only the <link>s of the head
+    links = re.findall(r'<a href="([^"]+)">(RSS|Atom)</a>', visible)
+    assert [text for _, text in links] == ["RSS", "Atom"]
+    for href, _ in links:
+        feed = feedparser.parse(files[f"topics/reinforcement-learning/{href}"])
+        assert not feed.bozo and feed.entries, href
+    archive = next(p for p in files if re.fullmatch(r"topics/[^/]+/page/\d+/index\.html", p))
+    assert "Follow this topic" not in files[archive].decode()  # the front page's alone
+
+
 def test_a_custom_feed_name_cannot_inject_markup() -> None:
     hostile = parse_config(
         'title = "T"\ndescription = "D"\nbase_url = "https://example.org/"\n'
