@@ -46,6 +46,10 @@ class SiteConfig:
                 return topic
         raise KeyError(slug)
 
+    def topic_names(self) -> dict[str, str]:
+        """Each topic's name by its slug."""
+        return {topic.slug: topic.name for topic in self.topics}
+
     def topic_slug(self, name_or_slug: str) -> str | None:
         """The slug of a topic given by slug or by name (any case)."""
         wanted = name_or_slug.strip().casefold()

@@ -46,25 +46,29 @@ class CustomFeed:
     min_upvotes: int | None = None  # a paper with no upvote count never passes it
     exclude: tuple[str, ...] = ()  # phrases that keep a paper out
 
-    def rules(self) -> tuple[str, ...]:
-        """The feed's rules in words, for its page."""
+    def rules(self, topic_names: Mapping[str, str]) -> tuple[str, ...]:
+        """The feed's rules in words, for its page; its topics by their names."""
         said = (
             ("mentioning", self.match),
-            ("in the topic", self.topics),
+            ("in the topic", tuple(topic_names.get(slug, slug) for slug in self.topics)),
             ("from", self.organizations),
             ("by", self.authors),
             ("not mentioning", self.exclude),
         )
-        rules = [f"{what} {' or '.join(map(repr, values))}" for what, values in said if values]
+        rules = [
+            f"{what} {' or '.join(f'“{value}”' for value in values)}"
+            for what, values in said
+            if values
+        ]
         if self.min_upvotes is not None:
             rules.insert(
                 len(rules) - bool(self.exclude), f"with at least {self.min_upvotes} upvotes"
             )
         return tuple(rules)
 
-    def summary(self) -> str:
+    def summary(self, topic_names: Mapping[str, str]) -> str:
         """The feed's rules as one sentence."""
-        return f"Papers {'; '.join(self.rules())}."
+        return f"Papers {'; '.join(self.rules(topic_names))}."
 
 
 def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[CustomFeed, ...]:

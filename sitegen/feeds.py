@@ -230,7 +230,7 @@ class Feeds:
         """A custom feed of site.toml: the newest papers it admits (`paper_ids`)."""
         return FeedSpec(
             title=custom_title(self.site.config, feed),
-            description=feed.description or feed.summary(),
+            description=feed.description or feed.summary(self.site.config.topic_names()),
             routes=self.routes.custom_feed(feed.slug),
             items=self._first_items(paper_ids),
         )

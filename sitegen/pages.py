@@ -69,7 +69,7 @@ class Card:
 
     title: str
     href: str
-    rank: int | None  # on a day's page; elsewhere the card shows `featured` instead
+    rank: int | None  # on a day's page, and a period's top papers
     featured: Link | None  # the day that first featured it, on lists that are not a day's
     upvotes: int | None
     authors: str  # names, else their count
@@ -106,10 +106,10 @@ class Pages:
 
     def __init__(self, site: Site, routes: Routes, env: Environment, abstracts: AbstractHTML):
         self.site, self.routes, self.env, self.abstracts = site, routes, env, abstracts
-        self.topic_names = {t.slug: t.name for t in site.config.topics}
+        self.topic_names = site.config.topic_names()
         self.site_feeds = routes.home()
         self.card_template = env.get_template("_card.html")
-        self.cards: dict[tuple[str, str, int | None, str, bool], Markup] = {}
+        self.cards: dict[tuple[str, str, int | None, bool, str, bool], Markup] = {}
 
     def page(
         self,
@@ -171,17 +171,19 @@ class Pages:
         source: Route,
         *,
         rank: int | None = None,
+        on_day: bool = False,
         topic: str = "",
         compact: bool = False,
     ) -> Markup:
         """A paper in a list, rendered once per link depth, rank, topic and form, then reused.
 
-        On a day's page (`rank`) it has no topics; on a topic's page, the other topics; in
-        `compact` form (a topic's archive) no summary or topics. What a page repeats for each
-        of its papers is most of the site's bytes (issue #17); the paper's page has it all."""
+        On its day's page (`on_day`) it has no day and no topics; on a topic's page, the other
+        topics; in `compact` form (a topic's archive) no summary or topics. What a page repeats
+        for each of its papers is most of the site's bytes (issue #17); the paper's page has it
+        all."""
         prefix = "../" * source.path.count("/")  # cards link from the root, so any page of
         topic = "" if compact else topic  # the same depth can reuse them (a compact card on
-        key = (paper_id, prefix, rank, topic, compact)  # every topic's archive)
+        key = (paper_id, prefix, rank, on_day, topic, compact)  # every topic's archive)
         if (html := self.cards.get(key)) is None:
             paper = self.site.papers[paper_id]
             first = self.site.appearances.get(paper.id, ())[:1]
@@ -191,7 +193,7 @@ class Pages:
                 rank=rank,
                 featured=(
                     Link(human_date(first[0].day), prefix + self.routes.day(first[0].day).html.url)
-                    if first and rank is None
+                    if first and not on_day
                     else None
                 ),
                 upvotes=paper.upvotes,
@@ -204,7 +206,7 @@ class Pages:
                 topics=tuple(
                     Link(self.topic_names[slug], prefix + self.routes.topic(slug).html.url)
                     for slug in self.site.paper_topics[paper.id]
-                    if slug != topic and rank is None and not compact
+                    if slug != topic and not on_day and not compact
                 ),
                 line=compact,
             )
@@ -240,7 +242,7 @@ class Pages:
         # folds a long day's tail, so a 278-paper day is not one endless page.
         shown = papers[: settings.home_papers if home else settings.day_papers]
         cards = [
-            self.card(p, target, rank=i)
+            self.card(p, target, rank=i, on_day=True)
             for i, p in enumerate(papers if not home else shown, start=1)
         ]
         whole_day = None
@@ -476,7 +478,7 @@ class Pages:
             rows.append(
                 (
                     feed.name,
-                    feed.description or feed.summary(),
+                    feed.description or feed.summary(self.topic_names),
                     href(custom.rss),
                     href(custom.atom),
                     href(custom.json) if custom.json else None,
@@ -595,7 +597,7 @@ class Pages:
             feeds=route,
             description=feed.description or None,
             feed=feed,
-            summary=feed.summary(),
+            summary=feed.summary(self.topic_names),
             cards=[self.card(p, route.html) for p in papers],
             limit=self.site.config.feeds.items,
             days=CUSTOM_FEED_DAYS,

@@ -55,9 +55,10 @@ def test_a_feed_reads_every_rule_and_derives_its_slug_from_its_name() -> None:
         min_upvotes=10,
         exclude=("survey",),
     )
-    assert feed.summary() == (
-        "Papers mentioning 'small language model' or 'SLM'; in the topic 'rl'; from 'google'; "
-        "by 'Ada Lovelace'; with at least 10 upvotes; not mentioning 'survey'."
+    assert feed.summary({"rl": "Reinforcement Learning"}) == (
+        "Papers mentioning “small language model” or “SLM”; in the topic “Reinforcement "
+        "Learning”; from “google”; by “Ada Lovelace”; with at least 10 upvotes; not mentioning "
+        "“survey”."
     )
 
 

@@ -379,3 +379,19 @@ def test_a_custom_feed_name_cannot_inject_markup() -> None:
     for path in ("feeds/x/index.html", "feeds/index.html", "feeds.opml", "feeds/x/atom.xml"):
         assert b"<script>alert" not in files[path], path
     assert not feedparser.parse(files["feeds/x/rss.xml"]).bozo
+
+
+def test_top_cards_show_the_day_each_paper_was_featured_and_its_topics() -> None:
+    site = _six_days(_twelve())
+    files = _render(site)
+    top = files["top/week/2026-W01/index.html"].decode()
+    cards = top.split('<li class="card">')[1:]
+    assert cards
+    for card in cards:
+        paper_id = re.search(r'href="[./]*papers/([^/]+)/"', card)
+        assert paper_id, card
+        first = site.appearances[paper_id.group(1)][0].day
+        assert f'days/{first.isoformat()}/">{first:%b} {first.day}, {first.year}</a>' in card
+        assert 'href="../../../topics/' in card
+    day = files["days/2026-01-03/index.html"].decode().split('<li class="card">')[1:]
+    assert day and not any("days/2026-01-03/" in card or "topics/" in card for card in day)
