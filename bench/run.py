@@ -43,9 +43,11 @@ class Sample:
     seconds: list[float] = field(default_factory=list)
     rss_mib: list[float] = field(default_factory=list)
     tree_mib: list[float] = field(default_factory=list)  # all processes together
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of all processes together
 
-    def add(self, seconds: float, rss_kib: int, tree_kib: int) -> None:
+    def add(self, seconds: float, rss_kib: int, tree_kib: int, cpu: float) -> None:
         self.seconds.append(seconds)
+        self.cpu.append(cpu)
         self.rss_mib.append(rss_kib / 1024)
         self.tree_mib.append(tree_kib / 1024)
 
@@ -57,7 +59,9 @@ class Sample:
             f"{x:.{digits}f}" for x in (min(self.seconds), self.median, max(self.seconds))
         )
         spread = f" ({low}-{high})" if len(self.seconds) > 1 else ""
-        return f"{median} s{spread}, {max(self.rss_mib):.0f} MiB, all {max(self.tree_mib):.0f} MiB"
+        cpu = f"CPU {statistics.median(self.cpu):.{digits}f} s"
+        memory = f"{max(self.rss_mib):.0f} MiB, all {max(self.tree_mib):.0f} MiB"
+        return f"{median} s{spread}, {cpu}, {memory}"
 
     @property
     def median(self) -> float:
@@ -109,13 +113,17 @@ for line in sys.stdin:
         time.sleep(0.1)  # a sample takes about 3 ms of a core
     seconds = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    print(json.dumps([seconds, code, usage.ru_maxrss, max(tree, usage.ru_maxrss)]), flush=True)
+    # The command's CPU and that of the processes it waited for (its workers, Pagefind): a
+    # machine that runs slower for a while shows in wall and CPU seconds alike.
+    cpu = usage.ru_utime + usage.ru_stime
+    print(json.dumps([seconds, code, usage.ru_maxrss, max(tree, usage.ru_maxrss), cpu]), flush=True)
 """
 _timer: subprocess.Popen[str] | None = None
 
 
-def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, int]:
-    """Run a command; (wall seconds, peak RSS KiB, peak RSS KiB of all its processes). The
+def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, int, float]:
+    """Run a command; (wall seconds, peak RSS KiB, peak RSS KiB of all its processes, CPU
+    seconds of all its processes). The
     wall time is read to the microsecond (GNU time's is to the hundredth, too coarse for a
     0.1 s step); the peak RSS is the kernel's for the largest process, as GNU time reports
     it; all processes together are sampled every 100 ms (a peak between samples is missed,
@@ -130,10 +138,10 @@ def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, i
     assert _timer.stdin is not None and _timer.stdout is not None
     _timer.stdin.write(json.dumps([command, None if cwd is None else str(cwd)]) + "\n")
     _timer.stdin.flush()
-    seconds, returncode, rss_kib, tree_kib = json.loads(_timer.stdout.readline())
+    seconds, returncode, rss_kib, tree_kib, cpu = json.loads(_timer.stdout.readline())
     if returncode != 0:
         raise subprocess.CalledProcessError(returncode, command)
-    return seconds, rss_kib, tree_kib  # KiB on Linux
+    return seconds, rss_kib, tree_kib, cpu  # KiB on Linux
 
 
 def ensure_hugo() -> None:

@@ -45,7 +45,7 @@ STEPS = ("Fetch", "Commit new content", "Push", "Build")
 # GitHub's default shell for `run:` on Linux.
 SHELL = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]
 
-Timer = Callable[..., tuple[float, int]]  # run.py's timed(command, cwd=...)
+Timer = Callable[..., tuple[float, int, int, float]]  # run.py's timed(command, cwd=...)
 
 
 @dataclass(frozen=True, slots=True)
