@@ -70,7 +70,7 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     assert publish["permissions"] == {}
     assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": False}
     jobs = publish["jobs"]
-    assert jobs[JOB]["permissions"] == {"contents": "write"}
+    assert jobs[JOB]["permissions"] == {"contents": "write", "pages": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["deploy"]["needs"] == JOB
     uses = [s.get("uses", "") for job in jobs.values() for s in job["steps"]]
@@ -98,9 +98,43 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     # it in .git/config, and no other step is given it.
     (checkout,) = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
     assert checkout["with"]["persist-credentials"] is False
+    # The branch's head when the run starts: a run queued behind another (the concurrency
+    # group) builds on what that one pushed, not on the commit it was queued at.
+    assert checkout["with"]["ref"] == "${{ github.ref }}"
     given_token = [s.get("name") for s in steps if re.search(r"github\.token|secrets\.", str(s))]
     assert given_token == ["Push"]
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_the_push_step_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
+    small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    origin, other = tmp_path / "origin.git", tmp_path / "other"
+    fork = ["git", "-C", str(small_scratch_repo)]
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    subprocess.run([*fork, "remote", "add", "origin", str(origin)], check=True)
+    subprocess.run([*fork, "push", "-q", "-u", "origin", "main"], check=True)
+    # While the run fetches, the owner pushes a hand edit from elsewhere.
+    subprocess.run(["git", "clone", "-q", str(origin), str(other)], check=True)
+    (other / "site.toml").write_text((other / "site.toml").read_text() + "# edited by hand\n")
+    subprocess.run(
+        ["git", "-C", str(other), "-c", "user.name=o", "-c", "user.email=o@o", "commit",
+         "-qam", "hand edit"],
+        check=True,
+    )  # fmt: skip
+    subprocess.run(["git", "-C", str(other), "push", "-q"], check=True)
+    (small_scratch_repo / "content" / "days" / "2099-01-01.toml").write_text('day = "x"\n')
+    env = {"GITHUB_OUTPUT": str(tmp_path / "out")}
+    committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
+    assert "changed=true" in committed.stdout
+    pushed = _run_step(_step(JOB, "Push"), small_scratch_repo, TOKEN="token-of-the-run")
+    assert pushed.returncode == 0, pushed.stderr
+    log = subprocess.run(
+        ["git", "-C", str(origin), "log", "--format=%s", "main"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert log[:2] == ["content: Daily Papers up to " + log[0].rsplit(" ", 1)[1], "hand edit"]
+    assert "# edited by hand" in (small_scratch_repo / "site.toml").read_text()  # built next
 
 
 def _step(job: str, name: str) -> str:
