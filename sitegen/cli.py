@@ -87,13 +87,18 @@ def _parser() -> argparse.ArgumentParser:
         prog="sitegen", description="Hugging Face Daily Papers as a static site with feeds."
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
-    parser.add_argument(
-        "--root", type=_path, default=Path(), help="the site directory (default: the current one)"
-    )
+    root_help = "the site directory (default: the current one)"
+    parser.add_argument("--root", type=_path, default=Path(), help=root_help)
+    # Also after the command (`sitegen build --root DIR`), where people put it.
+    after = argparse.ArgumentParser(add_help=False)
+    after.add_argument("--root", type=_path, default=argparse.SUPPRESS, help=root_help)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     ingest = commands.add_parser(
-        "ingest", help="parse listings into content/", description="Merge listings into content/."
+        "ingest",
+        parents=[after],
+        help="parse listings into content/",
+        description="Merge listings into content/.",
     )
     ingest.add_argument("listings", nargs="+", type=Path, metavar="LISTING")
     ingest.add_argument("--date", type=_iso_date, help="the listing day, YYYY-MM-DD")
@@ -103,7 +108,10 @@ def _parser() -> argparse.ArgumentParser:
     ingest.set_defaults(run=_run_ingest)
 
     build = commands.add_parser(
-        "build", help="render content/ into public/", description="Build the site into public/."
+        "build",
+        parents=[after],
+        help="render content/ into public/",
+        description="Build the site into public/.",
     )
     build.add_argument(
         "--out",
@@ -136,6 +144,7 @@ def _parser() -> argparse.ArgumentParser:
 
     fetch = commands.add_parser(
         "fetch",
+        parents=[after],
         help="fetch days from Hugging Face into content/",
         description="Fetch Daily Papers days (default: from the last day in content/ to today).",
     )
@@ -157,6 +166,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve",
+        parents=[after],
         help="build, serve and rebuild on change",
         description="Build public/, serve it on 127.0.0.1 and rebuild when content changes.",
     )
@@ -226,11 +236,12 @@ def _path(text: str) -> Path:
 
 
 def _site_url(text: str) -> str:
-    if not text.startswith(("https://", "http://")):
+    if not text.startswith(("https://", "http://")) or not urlsplit(text).netloc:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an absolute http(s) URL, e.g. https://you.github.io/repo/"
         )
-    return text if text.endswith("/") else text + "/"
+    # One slash at the end: "$BASE_URL/" of a URL that has one already made "repo//" URLs.
+    return text.rstrip("/") + "/"
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -335,6 +346,8 @@ def _build_changes(report: BuildReport) -> str:
     written = f"{report.written.files} written ({report.written.bytes / 1e6:.1f} MB)"
     if report.full:
         return f"all {report.files} files rendered and {written}: a full build"
+    if report.rendered == report.files:
+        return f"all {report.files} files rendered, {written}, {report.removed} removed"
     return (
         f"{report.rendered} of {report.files} files rendered (the rest were up to date), "
         f"{written}, {report.removed} removed"

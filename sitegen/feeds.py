@@ -336,8 +336,9 @@ def _updated(spec: FeedSpec, newest_day: date | None) -> datetime:
 
 
 def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Artifact:
-    """The JSON Feed of `spec` (the all-papers feed's unless its routes name one)."""
-    json_route = spec.routes.json or routes.json_feed()
+    """The JSON Feed of `spec`, whose routes name it."""
+    json_route = spec.routes.json
+    assert json_route is not None, "a listing with a JSON Feed names it in its routes"
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": spec.title,

@@ -294,7 +294,7 @@ class AllPapersFeed(NamedTuple):
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         papers = _in_feed(site, site.newest)
         home = routes.home()
-        paths = (home.rss.path, home.atom.path, routes.json_feed().path)
+        paths = (home.rss.path, home.atom.path, home.json.path)  # type: ignore[union-attr]
         yield Output(paths, AllPapersFeed(papers, None if papers else _newest_day(site)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:

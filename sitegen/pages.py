@@ -121,6 +121,7 @@ class Pages:
         description: str | None = None,
         absolute_links: bool = False,
         advertise_feeds: bool = True,
+        feed_title: str | None = None,
         **values: Any,
     ) -> Artifact:
         def href(target: Route) -> str:
@@ -129,7 +130,7 @@ class Pages:
             return Routes.relative(route, target)
 
         feed_routes = feeds or self.site_feeds
-        feed_title = title if feeds else self.site.config.title
+        feed_title = feed_title or (title if feeds else self.site.config.title)
         context = {
             "lang": self.site.config.language,
             "site_title": self.site.config.title,
@@ -253,6 +254,8 @@ class Pages:
             target,
             title=title,
             feeds=self.routes.home() if home else route,
+            # The home page's feeds are the site's, of all papers, not the day's.
+            feed_title=self.site.config.title if home else None,
             heading=title,
             is_home=home,
             count=len(papers),
@@ -443,7 +446,7 @@ class Pages:
                 f" the newest {self.site.config.feeds.items}",
                 href(home.rss),
                 href(home.atom),
-                href(routes.json_feed()),
+                href(routes.home().json),  # type: ignore[arg-type]
             ),
             (
                 "Daily digest",

@@ -60,7 +60,8 @@ class Routes:
 
     # -- listing pages and their feeds
     def home(self) -> ListingRoutes:
-        return _listing("")
+        """The home page and the feeds of all papers."""
+        return _listing_with_json("")
 
     def day(self, day: date) -> ListingRoutes:
         return _listing(f"days/{day.isoformat()}/")
@@ -114,9 +115,6 @@ class Routes:
 
     def feeds_page(self) -> Route:
         return _page("feeds/")
-
-    def json_feed(self) -> Route:
-        return _file("feed.json")
 
     def opml(self) -> Route:
         return _file("feeds.opml")

@@ -162,3 +162,42 @@ def test_serve_keeps_the_subpath_when_it_adds_a_directorys_slash(small_built: Pa
             expected = "/" + path.replace("days", "days/", 1)
             assert answer.headers["location"] == expected
             assert httpx.get(url + expected.lstrip("/"), timeout=30).status_code == 200
+
+
+# ---- the command line: where people put options -------------------------------------------
+
+
+def test_root_may_follow_the_command(small_built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = small_built.parent / "elsewhere"
+    elsewhere.mkdir()
+    assert main(["build", "--root", str(small_built)]) == 0
+    assert "0 written" in capsys.readouterr().out  # the site at --root, built already
+    assert main(["--root", str(elsewhere), "build", "--root", str(small_built)]) == 0
+
+
+def test_a_base_url_ending_in_two_slashes_makes_urls_with_one(small_built: Path) -> None:
+    out = small_built / "elsewhere"
+    args = ["--root", str(small_built), "build", "--out", str(out)]
+    assert main([*args, "--base-url", "https://you.github.io/repo//"]) == 0
+    feed = (out / "rss.xml").read_text()
+    assert "https://you.github.io/repo/papers/" in feed and "repo//" not in feed
+
+
+def test_a_base_url_without_a_host_is_one_line(
+    small_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        main(["--root", str(small_built), "build", "--base-url", "https://"])
+    assert refused.value.code == 2
+    (line,) = [x for x in capsys.readouterr().err.splitlines() if "error" in x]
+    assert "'https://' is not an absolute http(s) URL" in line
+
+
+def test_a_rebuild_of_every_file_does_not_say_the_rest_were_up_to_date(
+    small_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    style = small_built / "templates" / "style.css"
+    style.write_text(style.read_text() + "/* edited */\n")
+    assert main(["--root", str(small_built), "build"]) == 0
+    out = capsys.readouterr().out
+    assert "files rendered, " in out and "the rest were up to date" not in out

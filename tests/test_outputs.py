@@ -395,3 +395,23 @@ def test_top_cards_show_the_day_each_paper_was_featured_and_its_topics() -> None
         assert 'href="../../../topics/' in card
     day = files["days/2026-01-03/index.html"].decode().split('<li class="card">')[1:]
     assert day and not any("days/2026-01-03/" in card or "topics/" in card for card in day)
+
+
+def test_the_home_page_advertises_the_feeds_of_all_papers_by_the_site_title() -> None:
+    site = _six_days(_twelve())
+    files = _render(site)
+    head = files["index.html"].decode().split("</head>", 1)[0]
+    advertised = re.findall(
+        r'<link rel="alternate" type="([^"]+)" title="([^"]+)" href="([^"]+)"', head
+    )
+    assert advertised == [
+        ("application/rss+xml", f"{CONFIG.title} (RSS)", "rss.xml"),
+        ("application/atom+xml", f"{CONFIG.title} (Atom)", "atom.xml"),
+        ("application/feed+json", f"{CONFIG.title} (JSON)", "feed.json"),
+    ]
+    # The feeds of all papers, which a reader lists by the site's title.
+    assert f"<title>{CONFIG.title}</title>" in files["rss.xml"].decode()
+    assert f"<title>{CONFIG.title}</title>" in files["atom.xml"].decode()
+    assert json.loads(files["feed.json"])["title"] == CONFIG.title
+    day = files["days/2026-01-06/index.html"].decode().split("</head>", 1)[0]
+    assert 'title="Papers of Jan 6, 2026 (RSS)" href="rss.xml"' in day

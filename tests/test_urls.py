@@ -32,7 +32,7 @@ _ROUTES = st.one_of(
     st.builds(lambda: _ANY.top("month", "2026-11").json),
     st.builds(lambda s: _ANY.custom_feed(s).html, _SLUGS),
     st.builds(_ANY.paper, st.from_regex(r"[a-z0-9][a-z0-9.-]{0,20}", fullmatch=True)),
-    st.sampled_from([_ANY.search(), _ANY.json_feed(), _ANY.not_found(), _ANY.sitemap()]),
+    st.sampled_from([_ANY.search(), _ANY.home().json, _ANY.not_found(), _ANY.sitemap()]),
 )
 _BASES = st.sampled_from(["https://example.org/", "https://you.github.io/fork/", "http://a/b/c/"])
 
