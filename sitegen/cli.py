@@ -285,6 +285,8 @@ def _run_build(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
     print(f"  {_build_changes(report)}")
+    if report.kept:
+        print(f"  {_kept_note(report.kept)}")
     _refresh_search_index(out, report)
     if args.topics_report or args.topics_before:
         _print_topics_report(root, config, before)
@@ -341,6 +343,13 @@ def _build_changes(report: BuildReport) -> str:
     )
 
 
+def _kept_note(kept: Sequence[str], *, most: int = 5) -> str:
+    """The files of the output sitegen did not make, which every build keeps (a CNAME)."""
+    files = "file" if len(kept) == 1 else "files"
+    names = ", ".join(kept[:most]) + (f" and {len(kept) - most} more" if len(kept) > most else "")
+    return f"kept {len(kept)} {files} sitegen did not make: {names}"
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     from sitegen.build import build_site
     from sitegen.serve import serve
@@ -390,6 +399,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - started
         print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
         print(f"  {_build_changes(report)}{_index_note(report)}", flush=True)
+        if report.kept:
+            print(f"  {_kept_note(report.kept)}", flush=True)
         index_in_background(report)
         # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
         signal.signal(signal.SIGTERM, _raise_interrupt)
