@@ -157,6 +157,7 @@ def build_site(
             known_topics=frozenset(t.slug for t in config.topics),
             use_cache=not clean,
             parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
+            every_entry_a_paper=True,  # a mistyped id is never skipped in silence
         )
         site = assemble_site(
             snapshot, config, assign=_cached_topics(root, workers, reuse=not clean)
