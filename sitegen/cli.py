@@ -377,34 +377,48 @@ def _run_serve(args: argparse.Namespace) -> int:
             args = (report, latest[0])
             threading.Thread(target=refresh_search_index, args=args, daemon=True).start()
 
-    def rebuild() -> None:
+    def rebuild() -> str | None:
         started = time.perf_counter()
         try:
             with without_cycle_collection():
                 report = build_site(root, load_config(root), out=out, search=False)
         except SitegenError as error:  # keep serving the last good site
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
-            return
+            return str(error)
         elapsed = time.perf_counter() - started
         changes = f"{_build_changes(report)}{_index_note(report)}"
         print(f"rebuilt in {elapsed:.2f} s: {changes}", flush=True)
         index_in_background(report)
+        return None
 
-    config = load_config(root)
+    if not (root / CONFIG_FILE).exists():
+        load_config(root)  # not a site directory: one line, and nothing to serve or watch
+    try:
+        subpath = urlsplit(load_config(root).base_url).path or "/"
+    except SitegenError:
+        subpath = "/"  # the build reports the error
     serving = threading.Event()
 
-    def build() -> None:  # after the port is taken; a broken site is an error before serving
+    def build() -> str | None:  # after the port is taken
         started = time.perf_counter()
-        report = build_site(root, config, out=out, search=False)
-        elapsed = time.perf_counter() - started
-        print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
-        print(f"  {_build_changes(report)}{_index_note(report)}", flush=True)
-        if report.kept:
-            print(f"  {_kept_note(report.kept)}", flush=True)
-        index_in_background(report)
+        failure = None
+        try:
+            report = build_site(root, load_config(root), out=out, search=False)
+        except SitegenError as error:  # serve the last good site, or why there is none
+            print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
+            failure = str(error)
+        else:
+            elapsed = time.perf_counter() - started
+            built = f"built {report.pages} pages and {report.feeds} feeds into {out}"
+            print(f"{built} in {elapsed:.2f} s")
+            print(f"  {_build_changes(report)}{_index_note(report)}", flush=True)
+            if report.kept:
+                print(f"  {_kept_note(report.kept)}", flush=True)
+            index_in_background(report)
         # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
         signal.signal(signal.SIGTERM, _raise_interrupt)
         serving.set()
+        return failure
 
     try:
         serve(
@@ -415,7 +429,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             host=args.bind,
             port=args.port,
             announce=lambda line: print(line, flush=True),
-            subpath=urlsplit(config.base_url).path or "/",
+            subpath=subpath,
         )
     except KeyboardInterrupt:
         if not serving.is_set():
