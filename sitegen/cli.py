@@ -377,11 +377,18 @@ def _run_serve(args: argparse.Namespace) -> int:
             args = (report, latest[0])
             threading.Thread(target=refresh_search_index, args=args, daemon=True).start()
 
+    site_path = ["/"]  # base_url's path, served as "/" too: as the last good site.toml says
+
+    def configured() -> SiteConfig:
+        config = load_config(root)
+        site_path[0] = urlsplit(config.base_url).path or "/"
+        return config
+
     def rebuild() -> str | None:
         started = time.perf_counter()
         try:
             with without_cycle_collection():
-                report = build_site(root, load_config(root), out=out, search=False)
+                report = build_site(root, configured(), out=out, search=False)
         except SitegenError as error:  # keep serving the last good site
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
             return str(error)
@@ -393,17 +400,13 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     if not (root / CONFIG_FILE).exists():
         load_config(root)  # not a site directory: one line, and nothing to serve or watch
-    try:
-        subpath = urlsplit(load_config(root).base_url).path or "/"
-    except SitegenError:
-        subpath = "/"  # the build reports the error
     serving = threading.Event()
 
     def build() -> str | None:  # after the port is taken
         started = time.perf_counter()
         failure = None
         try:
-            report = build_site(root, load_config(root), out=out, search=False)
+            report = build_site(root, configured(), out=out, search=False)
         except SitegenError as error:  # serve the last good site, or why there is none
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
             failure = str(error)
@@ -429,7 +432,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             host=args.bind,
             port=args.port,
             announce=lambda line: print(line, flush=True),
-            subpath=subpath,
+            subpath=lambda: site_path[0],
         )
     except KeyboardInterrupt:
         if not serving.is_set():

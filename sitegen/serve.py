@@ -87,7 +87,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     generation: Generation
     # The site's own path on its host ("/repo/" for a GitHub Pages project site), served as
     # "/" as well: 404.html links from it, since it answers for a missing page at any depth.
-    subpath: str
+    subpath: Callable[[], str]  # read at each request: an edit of site.toml may change it
 
     def handle(self) -> None:
         try:
@@ -97,8 +97,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         requested = self.path
-        if self.subpath != "/" and self.path.startswith(self.subpath):
-            self.path = "/" + self.path[len(self.subpath) :]
+        subpath = self.subpath()
+        if subpath != "/" and self.path.startswith(subpath):
+            self.path = "/" + self.path[len(subpath) :]
         if self.path == RELOAD_PATH:
             self._send(HTTPStatus.OK, str(self.generation.value).encode(), "text/plain")
             return
@@ -180,14 +181,15 @@ def serve(
     host: str,
     port: int,
     announce: Callable[[str], None],
-    subpath: str = "/",
+    subpath: Callable[[], str] = lambda: "/",
 ) -> None:
     """Take host:port, call `build`, then serve `public` until interrupted, calling `rebuild`
     whenever a watched path changes. Each returns the error that failed it, or None.
     `subpath` (the base URL's path) serves the site too, as on its host. A busy port is an
     error before the build, not after it."""
     generation = Generation()
-    handler = type("Handler", (PreviewHandler,), {"generation": generation, "subpath": subpath})
+    shared = {"generation": generation, "subpath": staticmethod(subpath)}
+    handler = type("Handler", (PreviewHandler,), shared)
     server = _listening_server(host, port, functools.partial(handler, directory=str(public)))
     server.daemon_threads = True
     try:

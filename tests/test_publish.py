@@ -386,6 +386,24 @@ def test_serve_started_on_a_broken_file_serves_the_last_good_site_and_rebuilds_o
         assert process.poll() is None
 
 
+def test_serve_started_on_a_broken_site_toml_serves_under_its_base_path_once_fixed(
+    small_built: Path,
+) -> None:
+    config = small_built / "site.toml"
+    good = config.read_text()
+    config.write_text(good.replace("title = ", "title = = ", 1))
+    with _serving(small_built) as (process, url, _):
+        assert process.stderr is not None
+        assert "site.toml:" in _line_with(process.stderr, "sitegen: error:", timeout=20)
+        assert httpx.get(url, timeout=30).status_code == 200, "the last good site"
+        config.write_text(good)
+        assert process.stdout is not None
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        # base_url's path, which the 404 page links from, is known once site.toml reads
+        home = httpx.get(url + "daily-papers/", timeout=30)
+        assert home.status_code == 200 and "Papers of Nov 22, 2026" in home.text
+
+
 def test_serve_started_with_no_site_yet_says_why_the_build_failed_until_it_is_fixed(
     site: Path, small_build: Path
 ) -> None:
