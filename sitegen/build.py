@@ -58,6 +58,7 @@ from sitegen.publish import (
     changed_files,
     check_output,
     exclusive,
+    others_files,
     output_directory,
     previous_build,
     publish,
@@ -104,6 +105,7 @@ class BuildReport:
     full: bool  # rendered into a fresh directory and swapped in
     search_index: PendingIndex | None  # to make and publish; None: up to date or made
     search_indexed: int | None = None  # papers of the index made in this build, if one was
+    kept: tuple[str, ...] = ()  # files of the output sitegen did not make (a CNAME), kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +157,7 @@ def build_site(
             known_topics=frozenset(t.slug for t in config.topics),
             use_cache=not clean,
             parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
+            every_entry_a_paper=True,  # a mistyped id is never skipped in silence
         )
         site = assemble_site(
             snapshot, config, assign=_cached_topics(root, workers, reuse=not clean)
@@ -195,10 +198,11 @@ def build_site(
 
         with _write_errors_reported(out):
             if previous is None:
-                written, removed = publish(write, out, outputs), 0
+                (written, kept), removed = publish(write, out, outputs), 0
             else:
                 rendered = [path for o in dirty for path in o.paths]
                 written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
+                kept = others_files(out, outputs)
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
         feeds=sum(len(o.paths) for o, _ in planned if isinstance(o.inputs, FEEDS)),
@@ -209,6 +213,7 @@ def build_site(
         full=previous is None,
         search_index=None if search else pending,
         search_indexed=len(pending.records) if search and pending is not None else None,
+        kept=kept,
     )
 
 

@@ -296,6 +296,8 @@ def _run_build(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
     print(f"  {_build_changes(report)}")
+    if report.kept:
+        print(f"  {_kept_note(report.kept)}")
     _refresh_search_index(out, report)
     if args.topics_report or args.topics_before:
         _print_topics_report(root, config, before)
@@ -354,6 +356,13 @@ def _build_changes(report: BuildReport) -> str:
     )
 
 
+def _kept_note(kept: Sequence[str], *, most: int = 5) -> str:
+    """The files of the output sitegen did not make, which every build keeps (a CNAME)."""
+    files = "file" if len(kept) == 1 else "files"
+    names = ", ".join(kept[:most]) + (f" and {len(kept) - most} more" if len(kept) > most else "")
+    return f"kept {len(kept)} {files} sitegen did not make: {names}"
+
+
 def _run_serve(args: argparse.Namespace) -> int:
     from sitegen.build import build_site
     from sitegen.serve import serve
@@ -381,32 +390,51 @@ def _run_serve(args: argparse.Namespace) -> int:
             args = (report, latest[0])
             threading.Thread(target=refresh_search_index, args=args, daemon=True).start()
 
-    def rebuild() -> None:
+    site_path = ["/"]  # base_url's path, served as "/" too: as the last good site.toml says
+
+    def configured() -> SiteConfig:
+        config = load_config(root)
+        site_path[0] = urlsplit(config.base_url).path or "/"
+        return config
+
+    def rebuild() -> str | None:
         started = time.perf_counter()
         try:
             with without_cycle_collection():
-                report = build_site(root, load_config(root), out=out, search=False)
+                report = build_site(root, configured(), out=out, search=False)
         except SitegenError as error:  # keep serving the last good site
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
-            return
+            return str(error)
         elapsed = time.perf_counter() - started
         changes = f"{_build_changes(report)}{_index_note(report)}"
         print(f"rebuilt in {elapsed:.2f} s: {changes}", flush=True)
         index_in_background(report)
+        return None
 
-    config = load_config(root)
+    if not (root / CONFIG_FILE).exists():
+        load_config(root)  # not a site directory: one line, and nothing to serve or watch
     serving = threading.Event()
 
-    def build() -> None:  # after the port is taken; a broken site is an error before serving
+    def build() -> str | None:  # after the port is taken
         started = time.perf_counter()
-        report = build_site(root, config, out=out, search=False)
-        elapsed = time.perf_counter() - started
-        print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
-        print(f"  {_build_changes(report)}{_index_note(report)}", flush=True)
-        index_in_background(report)
+        failure = None
+        try:
+            report = build_site(root, configured(), out=out, search=False)
+        except SitegenError as error:  # serve the last good site, or why there is none
+            print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
+            failure = str(error)
+        else:
+            elapsed = time.perf_counter() - started
+            built = f"built {report.pages} pages and {report.feeds} feeds into {out}"
+            print(f"{built} in {elapsed:.2f} s")
+            print(f"  {_build_changes(report)}{_index_note(report)}", flush=True)
+            if report.kept:
+                print(f"  {_kept_note(report.kept)}", flush=True)
+            index_in_background(report)
         # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
         signal.signal(signal.SIGTERM, _raise_interrupt)
         serving.set()
+        return failure
 
     try:
         serve(
@@ -417,7 +445,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             host=args.bind,
             port=args.port,
             announce=lambda line: print(line, flush=True),
-            subpath=urlsplit(config.base_url).path or "/",
+            subpath=lambda: site_path[0],
         )
     except KeyboardInterrupt:
         if not serving.is_set():

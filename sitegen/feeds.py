@@ -25,7 +25,7 @@ from feedgen.feed import FeedGenerator
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Topic
-from sitegen.pages import authors_line, card_links, summarize
+from sitegen.pages import authors_line, card_links, human_date, summarize
 from sitegen.periods import Period, first_in
 from sitegen.site import Site, day_moment, featured_at
 from sitegen.urls import ListingRoutes, Routes
@@ -158,7 +158,7 @@ class Feeds:
         count = len(paper_ids)
         return _Item(
             item_id=day_item_id(day),
-            title=f"{count} paper{'s' if count != 1 else ''} of {day.isoformat()}",
+            title=f"{count} paper{'s' if count != 1 else ''} of {human_date(day)}",
             url=routes.absolute(routes.day(day).html),
             when=day_moment(day),
             content_html=f"<ol>{entries}</ol>",
@@ -167,8 +167,9 @@ class Feeds:
     def day(self, day: date, paper_ids: tuple[str, ...]) -> FeedSpec:
         """A day's papers in rank order, each item brief (the day page's cards as a feed)."""
         return FeedSpec(
-            title=f"{self.site.config.title}: {day.isoformat()}",
-            description=f"The papers featured on {day.isoformat()}.",
+            # The day as every page names it ("Jan 9, 2026"); item ids keep the ISO form.
+            title=f"{self.site.config.title}: {human_date(day)}",
+            description=f"The papers featured on {human_date(day)}.",
             routes=self.routes.day(day),
             items=tuple(
                 self._item(paper_id, Appearance(day=day, rank=rank), brief=True)

@@ -7,8 +7,10 @@ transaction (see `transaction`). Either way a build that fails leaves the previo
 whole, and a record of what each file was rendered from (`.public.outputs` beside it) tells
 the next build what it may keep.
 
-A build replaces everything its output holds, so it only builds into a directory sitegen made
-(`check_output`): never the site, its sources, a git working tree, or a user's files.
+A build replaces the files its output holds that it wrote, so it only builds into a directory
+sitegen made (`check_output`): never the site, its sources, a git working tree, or a user's
+files. Files a user put in a site it made (a CNAME, a .nojekyll) are not in the record: every
+build keeps them as they are, and refuses to render a path one of them holds.
 
 An output named `*.tar` is the site as one tar archive (`sitegen.archive`), written whole
 beside the old one and renamed over it; its record holds where each file lies in it.
@@ -24,7 +26,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,30 +259,39 @@ def previous_build(
 
 def publish(
     write: Callable[[Path], PublishReport], public: Path, outputs: Outputs
-) -> PublishReport:
-    """Have `write` fill a fresh directory beside `public`, then swap it in as `public`."""
+) -> tuple[PublishReport, tuple[str, ...]]:
+    """Have `write` fill a fresh directory beside `public`, then swap it in as `public`, with
+    the files the last build did not write carried over untouched.
+
+    Returns what was written and the files kept (`others_files`)."""
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
     remove_leftovers(public)
     if is_archive(public):
-        return _update_archive(write, public, outputs, previous=None)[0]
+        return _update_archive(write, public, outputs, previous=None)[0], ()
+    recorded = recorded_paths(public)
     staging.mkdir(parents=True)
-    # A site with a record beside it is one sitegen built (check_output), so a record is
-    # never missing beside a site: the new one is written before the swap when there was
-    # none, else after it. A build killed after the swap then leaves the old record beside
-    # the new site, whose files it finds changed (by their mtimes) and makes again.
-    recorded_first = not _record_file(public).exists()
     try:
         report = write(staging)
-        if recorded_first:
-            _save_record(public, outputs, {}, files_in=staging)  # a rename keeps the mtimes
+        others = _others(public, recorded, deep=True) if public.is_dir() else []
+        # With no record it can read, sitegen cannot tell its files from others: a file at
+        # a path it renders is taken as its own, every other one is kept.
+        kept: list[str] = []
+        for path in others:
+            kept += _carry_over(path, public, staging, overwrite=recorded is None)
+        # A record is never missing beside a site (check_output), and lists every file
+        # sitegen wrote there, or a later build would take them for a user's: the one
+        # written before the swap lists the files of both sites (a rename keeps the mtimes
+        # it holds), the one after it those of the new site alone.
+        files = _entries(outputs, {}, directory=staging)
+        _write_record(public, dict.fromkeys(recorded or (), _UNKNOWN) | files)
         _swap(staging, public)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if not recorded_first:
-        _save_record(public, outputs, {})
-    return report
+    if recorded:
+        _write_record(public, files)
+    return report, tuple(sorted(kept))
 
 
 def update(
@@ -305,21 +316,27 @@ def update(
     staging.mkdir(parents=True)
     try:
         report = write(staging)
+        staged = {
+            f"{public.name}/{path.relative_to(staging).as_posix()}": path
+            for path in staging.rglob("*")
+            if path.is_file()
+        }
+        for path in sorted(outputs.keys() - previous.recorded):  # new: never over a user's file
+            _refuse_others(public, path)
+        fresh = set(rendered)
+        kept = {path: entry for path, entry in previous.files.items() if path not in fresh}
+        files = _entries(outputs, kept, directory=public, staged=staging)
+        new = files.keys() - previous.recorded
+        if new:  # listed before they are moved in, or a later build would take them for a user's
+            _write_record(public, _recorded(previous) | files)
     except BaseException:
         shutil.rmtree(journal, ignore_errors=True)
         raise
-    staged = {
-        f"{public.name}/{path.relative_to(staging).as_posix()}": path
-        for path in staging.rglob("*")
-        if path.is_file()
-    }
     removed = sorted(previous.recorded - outputs.keys())
     delete = [f"{public.name}/{_safe_relative(path)}" for path in removed]
     transaction.commit(public.parent, journal, staged=staged, delete=delete)
-    fresh = set(rendered)
-    kept = {path: entry for path, entry in previous.files.items() if path not in fresh}
     # Written after the files: were it lost, the files it misses would just be made again.
-    _save_record(public, outputs, kept)
+    _write_record(public, files)
     return report, len(removed)
 
 
@@ -426,28 +443,174 @@ def _record_file(public: Path) -> Path:
     return public.with_name(f".{public.name}.outputs")
 
 
-def _save_record(
-    public: Path,
+Entry = tuple[str, int, int]  # the key a file was rendered from, its size and mtime in ns
+_UNKNOWN: Entry = ("", -1, -1)  # a file that may be there or not: made again, or removed
+
+
+def _entries(
     outputs: Outputs,
-    kept: Mapping[str, tuple[str, int, int]],
+    kept: Mapping[str, Entry],
     *,
-    files_in: Path | None = None,
-) -> None:
-    """Record each file's key, size and mtime; `kept` entries are known, the rest are read
-    (from `files_in`, the directory about to become `public`, when given)."""
-    directory = files_in or public
-    files: dict[str, tuple[str, int, int]] = {}
+    directory: Path,
+    staged: Path | None = None,
+) -> dict[str, Entry]:
+    """Each file's key, size and mtime; `kept` entries are known, the rest are read from
+    `staged` when it holds the file (a rename keeps the mtime), else from `directory`."""
+    files: dict[str, Entry] = {}
     for path, key in outputs.items():
         entry = kept.get(path)
         if entry is None or entry[0] != key:
-            stat = os.stat(f"{directory}/{path}")  # noqa: PTH116 (as above)
+            stat = None
+            if staged is not None:
+                with suppress(FileNotFoundError):  # not staged: its bytes were already there
+                    stat = os.stat(f"{staged}/{path}")  # noqa: PTH116 (as above)
+            stat = stat or os.stat(f"{directory}/{path}")  # noqa: PTH116
             entry = (key, stat.st_size, stat.st_mtime_ns)
         files[path] = entry
+    return files
+
+
+def _recorded(previous: PreviousBuild) -> dict[str, Entry]:
+    return dict.fromkeys(previous.recorded, _UNKNOWN) | dict(previous.files)
+
+
+def _write_record(public: Path, files: Mapping[str, Entry]) -> None:
     # marshal: five times faster than JSON both ways at 55,000 entries. Like a cache, the
     # record is for sitegen alone; one it cannot read means a full build.
-    data = marshal.dumps({"version": _RECORD_VERSION, "files": files})
+    data = marshal.dumps({"version": _RECORD_VERSION, "files": dict(files)})
     # Not flushed: it is checked against the files when read, like a cache.
     transaction.write_atomic(_record_file(public), data, durable=False)
+
+
+def recorded_paths(public: Path) -> frozenset[str] | None:
+    """Every file the last build's record of `public` lists, whatever it holds of them (a
+    record of an older version too); None without a record it can read."""
+    try:
+        record = marshal.loads(_record_file(public.absolute()).read_bytes())
+        for path, (key, size, mtime) in record["files"].items():
+            _safe_relative(path)
+            if not (isinstance(key, str) and isinstance(size, int) and isinstance(mtime, int)):
+                return None
+        return frozenset(record["files"])
+    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def others_files(public: Path, recorded: Iterable[str]) -> tuple[str, ...]:
+    """Files of `public` that a user put there (the `recorded` ones are sitegen's): those at
+    its top level and in directories the site does not have. Those inside the site's own
+    directories are kept too, but found only by a full build: the rebuild budget (under 2 s
+    at 50k papers) has no room for a walk of public/ (0.5 s)."""
+    if is_archive(public) or not public.is_dir():
+        return ()  # an archive holds what sitegen wrote in it, and nothing else
+    return _files_of(public, _others(public, frozenset(recorded), deep=False))
+
+
+def _others(public: Path, recorded: frozenset[str] | None, *, deep: bool) -> list[str]:
+    """The files and directories of `public` that no `recorded` path is or lies in; `deep`
+    looks into the site's own directories, else only at the top level."""
+    recorded = recorded or frozenset()
+    if deep:
+        holding = {path[:i] for path in recorded for i in _slashes(path)}
+    else:
+        holding = {path.partition("/")[0] for path in recorded}
+    found: list[str] = []
+
+    def visit(directory: str) -> None:
+        with os.scandir(f"{public}/{directory}") as entries:
+            for entry in entries:
+                path = f"{directory}{entry.name}"
+                if path in holding and entry.is_dir(follow_symlinks=False):
+                    if deep:
+                        visit(f"{path}/")
+                elif path not in recorded:
+                    found.append(path)
+
+    visit("")
+    return sorted(found)
+
+
+def _slashes(path: str) -> Iterator[int]:
+    index = path.find("/")
+    while index != -1:
+        yield index
+        index = path.find("/", index + 1)
+
+
+def _files_of(public: Path, paths: Iterable[str]) -> tuple[str, ...]:
+    """The files of `paths` under `public`, those of a directory one by one."""
+    files = []
+    for path in paths:
+        whole = public / path
+        if whole.is_dir() and not whole.is_symlink():
+            files += [
+                f"{path}/{inner.relative_to(whole).as_posix()}"
+                for inner in whole.rglob("*")
+                if inner.is_symlink() or not inner.is_dir()
+            ]
+        else:
+            files.append(path)
+    return tuple(sorted(files))
+
+
+def _carry_over(path: str, public: Path, staging: Path, *, overwrite: bool) -> list[str]:
+    """Give `staging` the file or directory `path` of `public` as it is: a second name of
+    each file (a hard link), or a copy where the file system has none. Returns the files
+    given; `overwrite` skips those `staging` has (else a collision is an error)."""
+    source, target = public / path, staging / path
+    if source.is_dir() and not source.is_symlink():
+        with os.scandir(source) as entries:
+            inner = [entry.name for entry in entries]
+        made = not os.path.lexists(target)
+        if not made and (target.is_symlink() or not target.is_dir()):
+            raise _others_collide(public, path)  # the site renders a file there
+        _make_directory(target, public=public, path=path)
+        given = [
+            file
+            for name in inner
+            for file in _carry_over(f"{path}/{name}", public, staging, overwrite=overwrite)
+        ]
+        if made:
+            shutil.copystat(source, target)  # its mode and times, as it was
+        return given
+    if os.path.lexists(target):
+        if not overwrite:
+            raise _others_collide(public, path)
+        return []  # the site renders it: taken as sitegen's own
+    _make_directory(target.parent, public=public, path=path)
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, target, follow_symlinks=False)
+    return [path]
+
+
+def _make_directory(target: Path, *, public: Path, path: str) -> None:
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):  # the site renders a file on its way
+        raise _others_collide(public, path) from None
+
+
+def _refuse_others(public: Path, path: str) -> None:
+    """Refuse to put a file the site now has at `path` of `public` where a user's file is, or
+    on its way (a file where the path needs a directory)."""
+    if os.path.lexists(f"{public}/{path}"):
+        raise _others_collide(public, path)
+    for index in _slashes(path):
+        ancestor = public / path[:index]
+        if ancestor.is_symlink() or (ancestor.exists() and not ancestor.is_dir()):
+            raise _others_collide(public, path[:index])
+        if not ancestor.exists():
+            return
+
+
+def _others_collide(public: Path, path: str) -> BuildError:
+    return BuildError(
+        "sitegen did not make this file, and the site now has a page or feed here",
+        location=Location(str(public / path)),
+        hint="move or rename it, then build again (a build never overwrites your files)",
+    )
 
 
 def _swap(staging: Path, public: Path) -> None:

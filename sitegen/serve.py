@@ -2,12 +2,14 @@
 
 The served files are exactly what `sitegen build` writes (pages link relatively, so they work
 at "/"); the reload script is added to HTML responses on the way out, never to the files.
-Missing paths get 404.html with status 404, as GitHub Pages does.
+Missing paths get 404.html with status 404, as GitHub Pages does. A build that fails keeps
+the last good site served; with none yet, every page says why the build failed.
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import threading
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
@@ -36,20 +38,28 @@ _RELOAD_SCRIPT = b"""<script>
 
 
 class Generation:
-    """A counter of successful builds, shared by the watcher and the request handlers."""
+    """A counter of builds, with the error of the last one if it failed, shared by the watcher
+    and the request handlers."""
 
     def __init__(self) -> None:
         self._value = 0
+        self._failure: str | None = None
         self._lock = threading.Lock()
 
-    def bump(self) -> None:
+    def bump(self, failure: str | None = None) -> None:
         with self._lock:
             self._value += 1
+            self._failure = failure
 
     @property
     def value(self) -> int:
         with self._lock:
             return self._value
+
+    @property
+    def failure(self) -> str | None:
+        with self._lock:
+            return self._failure
 
 
 # Every kind of file sitegen writes, typed as GitHub Pages types it, not by this machine's
@@ -77,7 +87,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     generation: Generation
     # The site's own path on its host ("/repo/" for a GitHub Pages project site), served as
     # "/" as well: 404.html links from it, since it answers for a missing page at any depth.
-    subpath: str
+    subpath: Callable[[], str]  # read at each request: an edit of site.toml may change it
 
     def handle(self) -> None:
         try:
@@ -87,10 +97,17 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         requested = self.path
-        if self.subpath != "/" and self.path.startswith(self.subpath):
-            self.path = "/" + self.path[len(self.subpath) :]
+        subpath = self.subpath()
+        if subpath != "/" and self.path.startswith(subpath):
+            self.path = "/" + self.path[len(subpath) :]
         if self.path == RELOAD_PATH:
             self._send(HTTPStatus.OK, str(self.generation.value).encode(), "text/plain")
+            return
+        failure = self.generation.failure
+        if failure is not None and not _is(Path(self.directory) / "index.html", Path.is_file):
+            # No site to fall back on (the first build failed): say why, wherever one looks.
+            page = _FAILURE_PAGE % html.escape(failure).encode()
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, _reloading(page), CONTENT_TYPES[".html"])
             return
         path = Path(self.translate_path(self.path))
         if _is(path, Path.is_dir):
@@ -106,11 +123,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             super().do_GET()
             return
         body = path.read_bytes() if path.is_file() else b"Not found"
-        self._send(
-            status,
-            body.replace(b"</body>", _RELOAD_SCRIPT + b"</body>", 1),
-            CONTENT_TYPES[".html"],
-        )
+        self._send(status, _reloading(body), CONTENT_TYPES[".html"])
 
     def _redirect_to_directory(self, requested: str) -> None:
         """301 to the slash-terminated URL, under the subpath it was asked under (the standard
@@ -133,6 +146,24 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         pass  # the terminal shows builds, not every request
 
 
+_FAILURE_PAGE = b"""<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<title>The build failed - sitegen serve</title>
+<body>
+<h1>The build failed</h1>
+<pre>%s</pre>
+<p>Fix it and save: this page reloads when the site is built.</p>
+</body>
+</html>
+"""
+
+
+def _reloading(page: bytes) -> bytes:
+    """`page` with the script that reloads it after a rebuild."""
+    return page.replace(b"</body>", _RELOAD_SCRIPT + b"</body>", 1)
+
+
 def _is(path: Path, test: Callable[[Path], bool]) -> bool:
     """`test(path)`, False for a path the system refuses (5,000 characters: issue #19)."""
     try:
@@ -145,25 +176,29 @@ def serve(
     *,
     public: Path,
     watch: Iterable[Path],
-    build: Callable[[], None],
-    rebuild: Callable[[], None],
+    build: Callable[[], str | None],
+    rebuild: Callable[[], str | None],
     host: str,
     port: int,
     announce: Callable[[str], None],
-    subpath: str = "/",
+    subpath: Callable[[], str] = lambda: "/",
 ) -> None:
     """Take host:port, call `build`, then serve `public` until interrupted, calling `rebuild`
-    whenever a watched path changes. `subpath` (the base URL's path) serves the site too, as
-    on its host. A busy port is an error before the build, not after it."""
+    whenever a watched path changes. Each returns the error that failed it, or None.
+    `subpath` (the base URL's path) serves the site too, as on its host. A busy port is an
+    error before the build, not after it."""
     generation = Generation()
-    handler = type("Handler", (PreviewHandler,), {"generation": generation, "subpath": subpath})
+    shared = {"generation": generation, "subpath": staticmethod(subpath)}
+    handler = type("Handler", (PreviewHandler,), shared)
     server = _listening_server(host, port, functools.partial(handler, directory=str(public)))
     server.daemon_threads = True
     try:
-        build()
-    except BaseException:  # a broken site, Ctrl-C: let the port go (nothing serves it yet)
+        failure = build()
+    except BaseException:  # Ctrl-C: let the port go (nothing serves it yet)
         server.server_close()
         raise
+    if failure is not None:
+        generation.bump(failure)
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
     thread.start()
     bound_port = server.server_address[1]
@@ -184,8 +219,7 @@ def serve(
                     watching = True
                     announce(f"Serving {public} at http://{host}:{bound_port}/ (Ctrl-C to stop)")
                 if changes:
-                    rebuild()
-                    generation.bump()
+                    generation.bump(rebuild())
                     # An editor's save replaces a file (sed -i, vim): the watch on the old one
                     # is gone, so watch anew (site.toml's second edit was missed otherwise).
                     if any(Path(path).resolve() in files for _, path in changes):

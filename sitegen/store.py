@@ -132,14 +132,22 @@ def load_content(
     known_topics: frozenset[str] | None = None,
     use_cache: bool = True,
     parse_papers: PaperParser = parse_paper_files,
+    every_entry_a_paper: bool = False,
 ) -> ContentSnapshot:
     """Read the whole content store (completing an interrupted write first).
 
-    With `known_topics`, a paper naming a topic not in that set is an error. Files parsed
-    before are taken from the parse cache; `use_cache=False` parses every file again."""
+    With `known_topics`, a paper naming a topic not in that set is an error. A day entry
+    whose id no paper file has is an error when its title is a stored paper's (a typo), and
+    with `every_entry_a_paper` (a build) in any case; ingest may bring a deleted paper back.
+    Files parsed before are taken from the parse cache; `use_cache=False` parses every file
+    again."""
     with content_lock(root):
         return _load_content(
-            root, known_topics=known_topics, use_cache=use_cache, parse_papers=parse_papers
+            root,
+            known_topics=known_topics,
+            use_cache=use_cache,
+            parse_papers=parse_papers,
+            every_entry_a_paper=every_entry_a_paper,
         )
 
 
@@ -149,6 +157,7 @@ def _load_content(
     known_topics: frozenset[str] | None,
     use_cache: bool,
     parse_papers: PaperParser,
+    every_entry_a_paper: bool,
 ) -> ContentSnapshot:
     recover_interrupted_write(root)
     cache = ParseCache.load(root) if use_cache else ParseCache.empty(root)
@@ -179,7 +188,7 @@ def _load_content(
         days[day.day] = day
     cache.save(keep_papers=set(found), keep_days={f"{d.isoformat()}.toml" for d in days})
     by_id = {name.removesuffix(".md"): found[name] for name in sorted(found)}
-    _check_day_entries(root, days.values(), by_id)
+    _check_day_entries(root, days.values(), by_id, every_entry_a_paper=every_entry_a_paper)
     return ContentSnapshot(
         papers=StoredPapers(
             root.absolute(),
@@ -197,33 +206,49 @@ def _load_content(
     )
 
 
-def _check_day_entries(root: Path, days: Iterable[Day], facts: Mapping[str, PaperFacts]) -> None:
-    """Refuse a day entry that names a paper by an id no paper file has (a typo): one whose
-    title is a stored paper's, or that has no title. Any other is a paper deleted by hand, which
-    leaves the site and, as the README says, leaves its day entries behind."""
-    orphans = [(day, e) for day in days for e in day.entries if e.paper_id not in facts]
+def _check_day_entries(
+    root: Path,
+    days: Iterable[Day],
+    facts: Mapping[str, PaperFacts],
+    *,
+    every_entry_a_paper: bool,
+) -> None:
+    """Refuse a day entry that names a paper by an id no paper file has: one whose title is a
+    stored paper's (a typo) or that has no title, or with `every_entry_a_paper` any (a typo,
+    or a paper whose file was deleted but not its entries)."""
+    orphans = [(d, e) for d in days for e in d.entries if e.paper_id not in facts]
     if not orphans:
         return
-    wanted = {title_key(entry.title) for _, entry in orphans if entry.title}
+    titles = {title_key(entry.title) for _, entry in orphans if entry.title}
     by_title: dict[str, str] = {}
     for paper_id, fact in facts.items():
-        if fact[2] in wanted:
+        if fact[2] in titles:
             by_title.setdefault(fact[2], paper_id)
-    for day, entry in orphans:
-        meant = by_title.get(title_key(entry.title)) if entry.title else None
-        if entry.title and meant is None:
-            continue
-        shown = f"{DAYS_DIR}/{day.day.isoformat()}.toml"
-        text = decode_content((root / shown).read_bytes(), path=shown)
-        if meant is None:
-            hint = "write the id of a paper (a file name in content/papers/ without '.md')"
-        else:
-            hint = f'write id = "{meant}" (the paper of that title)'
-        raise ContentError(
-            f"no paper has the id {entry.paper_id!r} (no {PAPERS_DIR}/{entry.paper_id}.md)",
-            location=Location(shown, day_entry_line(text, entry.paper_id)),
-            hint=hint + ", or delete this entry",
+    named = [
+        (day, entry, by_title.get(title_key(entry.title)) if entry.title else None)
+        for day, entry in orphans
+    ]
+    if not every_entry_a_paper:
+        named = [(d, e, meant) for d, e, meant in named if meant is not None or not e.title]
+    if not named:
+        return
+    day, entry, meant = named[0]
+    shown = f"{DAYS_DIR}/{day.day.isoformat()}.toml"
+    text = decode_content((root / shown).read_bytes(), path=shown)
+    if meant is None:
+        hint = (
+            "write the id of a paper (a file name in content/papers/ without '.md'), or delete"
+            " this entry (to take a paper off the site, delete its file and its day entries)"
         )
+    else:
+        hint = f'write id = "{meant}" (the paper of that title), or delete this entry'
+    if len(named) > 1:
+        hint += f"; {len(named) - 1} more day entries name no paper"
+    raise ContentError(
+        f"no paper has the id {entry.paper_id!r} (no {PAPERS_DIR}/{entry.paper_id}.md)",
+        location=Location(shown, day_entry_line(text, entry.paper_id)),
+        hint=hint,
+    )
 
 
 class _KeysOfFacts(Mapping[str, PaperKeys]):

@@ -424,10 +424,25 @@ def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
     assert main(["--root", str(small_built), "build"]) == 2
     err = capsys.readouterr().err
     assert f"content/days/{day_file.name}:4: no paper has the id 'no-such-paper'" in err
+    # Nor does a mistyped id whose title is no paper's (never skipped in silence).
+    typo = 'papers = [\n  { id = "my-own-paperr", title = "My own paper" },\n'
+    day_file.write_text(text.replace("papers = [\n", typo))
+    assert main(["--root", str(small_built), "build"]) == 2
+    err = capsys.readouterr().err
+    assert f"content/days/{day_file.name}:4: no paper has the id 'my-own-paperr'" in err
+    assert "hint: write the id of a paper (a file name in content/papers/" in err
     assert tree_bytes(built) == before
-    # A paper deleted by hand still only leaves the site (its day entry stays behind).
+    # A paper deleted by hand: its entries name it still, each day file's in turn.
     day_file.write_text(text)
     (small_built / "content" / "papers" / f"{real}.md").unlink()
+    assert main(["--root", str(small_built), "build"]) == 2
+    err = capsys.readouterr().err
+    assert f"content/days/{day_file.name}:{number}: no paper has the id '{real}'" in err
+    assert "(to take a paper off the site, delete its file and its day entries)" in err
+    assert tree_bytes(built) == before
+    for day in (small_built / "content" / "days").glob("*.toml"):
+        kept = [line for line in day.read_text().split("\n") if f'id = "{real}"' not in line]
+        day.write_text("\n".join(kept))
     assert main(["--root", str(small_built), "build"]) == 0
     assert not (built / "papers" / real).exists()
 

@@ -90,7 +90,11 @@ def _changed_template(site: Path) -> None:
 
 
 def _deleted_paper(site: Path) -> None:
-    sorted((site / "content" / "papers").glob("*.md"))[3].unlink()
+    paper = sorted((site / "content" / "papers").glob("*.md"))[3]
+    paper.unlink()
+    for day in (site / "content" / "days").glob("*.toml"):  # its entries too, or it is an error
+        entry = f'id = "{paper.stem}"'
+        day.write_text("\n".join(line for line in day.read_text().split("\n") if entry not in line))
 
 
 CHANGES: dict[str, Callable[[Path], None]] = {

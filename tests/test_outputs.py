@@ -176,6 +176,19 @@ def test_feeds_parse_and_carry_every_listed_paper_once() -> None:
     assert all("content" not in e and e.summary for e in day.entries)
 
 
+def test_a_reader_sees_days_named_as_the_pages_name_them_under_ids_that_never_change() -> None:
+    files = _render(_site())
+    page = files["days/2026-01-02/index.html"].decode()
+    assert "Papers of Jan 2, 2026" in page
+    for path in ("days/2026-01-02/rss.xml", "days/2026-01-02/atom.xml"):
+        assert feedparser.parse(files[path]).feed.title == "Daily Papers: Jan 2, 2026", path
+    digest = feedparser.parse(files["digest/atom.xml"])
+    assert [(e.title, e.id) for e in digest.entries[-2:]] == [
+        ("3 papers of Jan 2, 2026", "tag:sitegen,2023:day/2026-01-02"),
+        ("3 papers of Jan 1, 2026", "tag:sitegen,2023:day/2026-01-01"),
+    ]
+
+
 def test_an_empty_site_has_a_home_page_and_feeds_that_say_nothing_is_there_yet() -> None:
     site = assemble_site(ContentSnapshot.of({}, {}), CONFIG)
     files = _render(site)

@@ -401,6 +401,69 @@ def test_serve_keeps_the_last_good_site_when_a_rebuild_fails(
     assert httpx.get(f"{url}papers/{paper.stem}/").status_code == 200
 
 
+def test_serve_started_on_a_broken_file_serves_the_last_good_site_and_rebuilds_on_the_fix(
+    small_built: Path,
+) -> None:
+    paper = next((small_built / "content" / "papers").glob("*.md"))
+    good = paper.read_text()
+    paper.write_text(good.replace("+++\n", "+++\nupvotes = = 1\n", 1))
+    with _serving(small_built) as (process, url, _):
+        assert process.stderr is not None
+        reported = _line_with(process.stderr, "sitegen: error:", timeout=20)
+        assert f"content/papers/{paper.name}:2: bad TOML" in reported
+        page = httpx.get(f"{url}papers/{paper.stem}/", timeout=30)
+        assert page.status_code == 200 and "__sitegen__" in page.text, "the last good site"
+        paper.write_text(good.replace('title = "', 'title = "Fixed: ', 1))
+        assert process.stdout is not None
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        assert "Fixed: " in httpx.get(f"{url}papers/{paper.stem}/", timeout=30).text
+        assert process.poll() is None
+
+
+def test_serve_started_on_a_broken_site_toml_serves_under_its_base_path_once_fixed(
+    small_built: Path,
+) -> None:
+    config = small_built / "site.toml"
+    good = config.read_text()
+    config.write_text(good.replace("title = ", "title = = ", 1))
+    with _serving(small_built) as (process, url, _):
+        assert process.stderr is not None
+        assert "site.toml:" in _line_with(process.stderr, "sitegen: error:", timeout=20)
+        assert httpx.get(url, timeout=30).status_code == 200, "the last good site"
+        config.write_text(good)
+        assert process.stdout is not None
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        # base_url's path, which the 404 page links from, is known once site.toml reads
+        home = httpx.get(url + "daily-papers/", timeout=30)
+        assert home.status_code == 200 and "Papers of Nov 22, 2026" in home.text
+
+
+def test_serve_started_with_no_site_yet_says_why_the_build_failed_until_it_is_fixed(
+    site: Path, small_build: Path
+) -> None:
+    shutil.copytree(small_build / "content", site / "content")  # never built
+    stray = site / "content" / "days" / "<img src=x onerror=alert(1)>.toml"
+    stray.write_text("day = 2026-01-01\npapers = []\n")
+    with _serving(site) as (process, url, _):
+        assert process.stderr is not None
+        reported = _line_with(process.stderr, "sitegen: error:", timeout=20)
+        assert stray.name in reported and "day" in reported, reported
+        for path in ("", "papers/", "style.css"):
+            answer = httpx.get(url + path, timeout=30)
+            assert answer.status_code == 503, path
+            assert answer.headers["content-type"] == "text/html; charset=utf-8"
+            assert "The build failed" in answer.text and "hint:" in answer.text
+            assert "&lt;img src=x onerror=alert(1)&gt;.toml" in answer.text, "escaped"
+            assert "<img" not in answer.text and "Traceback" not in answer.text
+            assert "/__sitegen__/generation" in answer.text, "it reloads after a rebuild"
+        stray.unlink()
+        assert process.stdout is not None
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        home = httpx.get(url, timeout=30)
+        assert home.status_code == 200 and "Papers of Nov 22, 2026" in home.text
+        assert process.poll() is None
+
+
 def _line_with(stream: IO[str], needle: str, *, timeout: float) -> str:
     """The first line of `stream` holding `needle`, within `timeout` seconds."""
     return _lines_until(stream, needle, timeout=timeout)[-1]

@@ -139,6 +139,127 @@ def test_build_replaces_a_new_or_empty_directory_or_one_it_built(
     assert main(["--root", str(site), "build", "--out", str(empty)]) == 0
 
 
+# A user's own files in a site sitegen built: a GitHub Pages custom domain, a .nojekyll, a
+# verification file, one beside the site's pages.
+USERS_FILES = {
+    "CNAME": b"papers.example.org\n",
+    ".nojekyll": b"",
+    ".well-known/security.txt": b"Contact: mailto:me@example.org\n",
+    "days/notes.txt": b"mine, in a directory of the site",
+}
+
+
+def _put_users_files(public: Path) -> dict[str, int]:
+    """USERS_FILES written into `public`; their mtimes in ns."""
+    for name, data in USERS_FILES.items():
+        (public / name).parent.mkdir(parents=True, exist_ok=True)
+        (public / name).write_bytes(data)
+        os.utime(public / name, ns=(1_000_000_000, 1_000_000_000))
+    return {name: (public / name).stat().st_mtime_ns for name in USERS_FILES}
+
+
+def _without_users_files(public: Path) -> dict[str, bytes]:
+    site = tree_bytes(public)
+    for name in USERS_FILES:
+        assert site.pop(name) == USERS_FILES[name], f"{name} was changed"
+    return site
+
+
+@pytest.mark.parametrize("out", ["public", "elsewhere"])
+def test_every_build_keeps_the_files_a_user_put_in_the_site_and_says_so(
+    small_built: Path, small_build: Path, tmp_path: Path, out: str
+) -> None:
+    public = small_built / "public" if out == "public" else tmp_path / "elsewhere"
+    flags = [] if out == "public" else ["--out", str(public)]
+    if out == "elsewhere":
+        assert main(["--root", str(small_built), "build", *flags]) == 0
+    mtimes = _put_users_files(public)
+    top_level = ".nojekyll, .well-known/security.txt, CNAME"
+    for build, says in (
+        ([], f"kept 3 files sitegen did not make: {top_level}\n"),
+        (["--clean"], f"kept 4 files sitegen did not make: {top_level}, days/notes.txt\n"),
+        ([], f"kept 3 files sitegen did not make: {top_level}\n"),
+    ):
+        result = sitegen_here("--root", str(small_built), "build", *build, *flags)
+        assert result.returncode == 0, result.stderr
+        assert f"\n  {says}" in result.stdout
+        # untouched (the same bytes and times), and the rest is the site a cold build makes
+        assert {name: (public / name).stat().st_mtime_ns for name in USERS_FILES} == mtimes
+        assert _without_users_files(public) == tree_bytes(small_build / "public")
+
+
+@pytest.mark.parametrize("clean", [False, True])
+@pytest.mark.parametrize("where", ["index.html", ""])  # the page itself, or its directory
+def test_a_build_never_overwrites_a_users_file_where_the_site_now_has_a_page(
+    small_built: Path, clean: bool, where: str
+) -> None:
+    day_file = next((small_built / "content" / "days").glob("*.toml"))
+    held = day_file.read_bytes()
+    day_file.unlink()
+    assert main(["--root", str(small_built), "build"]) == 0  # the day's page is gone
+    public = small_built / "public"
+    users = public / "days" / day_file.stem / where
+    users.parent.mkdir(parents=True, exist_ok=True)
+    users.write_bytes(b"my own notes")
+    day_file.write_bytes(held)  # the day is back: its page would go where the user's file is
+    record = small_built / ".public.outputs"
+    before = _everything(public), record.read_bytes()
+    result = sitegen_here("--root", str(small_built), "build", *(["--clean"] if clean else []))
+    assert result.returncode == 2
+    assert _one_error(result.stderr) == (
+        f"sitegen: error: {users}: sitegen did not make this file, and the site now has a"
+        " page or feed here"
+    )
+    assert "move or rename it, then build again" in result.stderr
+    assert (_everything(public), record.read_bytes()) == before, "the user's file as it was"
+
+
+def test_a_build_killed_at_any_step_keeps_the_users_files_and_the_next_one_ends_the_job(
+    small_built: Path, small_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed before the swap of a full build, after it, or after an update's commit: the
+    user's files are whole, and the next build neither loses them nor takes the files of
+    the killed build for a user's (and refuses to overwrite them)."""
+    public = small_built / "public"
+    _put_users_files(public)
+    day_file = next((small_built / "content" / "days").glob("*.toml"))
+    held = day_file.read_bytes()
+    day_file.unlink()
+    assert main(["--root", str(small_built), "build"]) == 0
+    day_file.write_bytes(held)  # new pages for the killed builds
+    real_write_record = __import__("sitegen.publish").publish._write_record
+    for kill, build in (
+        ("sitegen.publish._swap", ["--clean"]),
+        ("sitegen.transaction.commit", []),
+        ("the record after the swap", ["--clean"]),
+        ("the record after the commit", []),
+    ):
+        records = []
+
+        def write_record(public: Path, files: object, records: list[object] = records) -> None:
+            records.append(files)
+            if len(records) == 2:  # the one after the swap or the commit
+                raise _Killed
+            real_write_record(public, files)
+
+        def killed(*args: object, **kwargs: object) -> None:
+            raise _Killed
+
+        if kill.startswith("the record"):
+            monkeypatch.setattr("sitegen.publish._write_record", write_record)
+        else:
+            monkeypatch.setattr(kill, killed)
+        with pytest.raises(_Killed):
+            main(["--root", str(small_built), "build", *build])
+        monkeypatch.undo()
+        _without_users_files(public)
+        assert main(["--root", str(small_built), "build"]) == 0, kill
+        assert _without_users_files(public) == tree_bytes(small_build / "public"), kill
+        day_file.unlink()
+        assert main(["--root", str(small_built), "build"]) == 0
+        day_file.write_bytes(held)
+
+
 # ---- 2. only \n, \r\n and \r end a line of a text listing ---------------------------------------
 
 SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029"]
