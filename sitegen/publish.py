@@ -125,6 +125,14 @@ def check_output(out: Path, *, root: Path) -> None:
                 location=where,
                 hint=hint,
             )
+    for outer in target.parents:  # a site inside a site would be published with it
+        if outer.name and _record_file(outer).exists():
+            raise BuildError(
+                f"refusing to build into a site sitegen built ({outer.name}/): the inner site"
+                " would be published as part of it",
+                location=where,
+                hint="build into a directory outside it",
+            )
     if ".git" in target.parts or (target / ".git").exists():
         raise BuildError(
             "refusing to build into a git working tree: a build replaces everything in its output",

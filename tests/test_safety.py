@@ -112,6 +112,15 @@ def test_build_never_replaces_a_git_working_tree(small: Path, tmp_path: Path) ->
     assert _everything(tmp_path) == before
 
 
+def test_build_never_puts_a_site_inside_a_site_it_built(small_built: Path) -> None:
+    before = _everything(small_built / "public")
+    for out in ("public/inner", "public/papers/inner"):
+        result = sitegen_here("build", "--out", out, cwd=small_built)
+        assert result.returncode == 2
+        assert "refusing to build into a site sitegen built (public/)" in _one_error(result.stderr)
+    assert _everything(small_built / "public") == before
+
+
 def test_build_never_replaces_files_a_user_made(small: Path, tmp_path: Path) -> None:
     thesis = tmp_path / "d" / "thesis.tex"
     thesis.parent.mkdir()
