@@ -3,12 +3,15 @@
 Run from the repository root: `python -m tests.topics.compare_mechanisms`. Prints precision and
 recall per split for:
 - rules: site.toml's keyword rules as the build applies them;
-- learned: per-topic weights for site.toml's phrases, learned from the labelled papers of the
-  training splits (naive Bayes log-odds of a phrase being present, title and abstract apart) and
-  written out as readable weights a maintainer could edit;
+- learned: per-topic weights for site.toml's phrases (naive Bayes log-odds of a phrase being
+  present, title and abstract apart), learned from the tuning split alone and from every split
+  but the last ("the rest"): weights a maintainer could read and edit;
 - nearest: the topics whose description and phrases are nearest the paper's words (TF-IDF
   cosine), the best area and any topic within a share of the best score.
-Offline only: nothing here runs at build time.
+Offline only: nothing here runs at build time. Round 7 measured (precision, recall) on its fresh
+split: rules 0.736, 0.643; nearest 0.598, 0.627; learned 0.409, 0.516 (tuning) and 0.521, 0.603
+(the rest), while the learned weights score 0.85 to 0.93 and 0.98 to 1.0 on the papers they
+learned from: they memorise those papers rather than generalise.
 """
 
 from __future__ import annotations
