@@ -25,7 +25,7 @@ from sitegen.model import Paper, Topic
 from sitegen.topics import _phrases, assign_topics, compile_topics, text_tokens
 from tests.test_topics import LABELLED, _all_papers, _default_taxonomy
 
-SPLITS = ("tuning", *(f"held-out-{n}" for n in range(1, 8)))
+SPLITS = ("tuning", *(f"held-out-{n}" for n in range(1, 9)))
 Assign = Callable[[Paper], tuple[str, ...]]
 _PSEUDO = 4.0  # pseudo-papers of smoothing per topic
 
