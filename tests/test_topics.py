@@ -194,7 +194,8 @@ def _default_taxonomy() -> tuple[Topic, ...]:
 
 
 def _all_papers() -> dict[str, Paper]:
-    """The 450 bundled papers and the 33 of the real Hugging Face answers (with ai_keywords)."""
+    """The 450 bundled papers, the 33 of the real Hugging Face answers (with ai_keywords) and 84
+    entries of real answers saved by other projects (tests/topics/hf/README.md)."""
     papers = dict(load_content(REPO).papers)
     for answer in sorted((LABELLED / "hf").glob("*.json")):
         for entry in parse_listing(answer.read_bytes(), origin=answer.name).entries:
@@ -216,7 +217,7 @@ def test_the_default_taxonomy_has_areas_and_facets_and_no_topic_holds_most_paper
     areas = {t.slug for t in taxonomy if t.kind == "area"}
     papers = _all_papers()
     found = {pid: assign_topics(paper, matcher) for pid, paper in papers.items()}
-    assert len(found) == 483
+    assert len(found) == 567
     assert all(areas & set(slugs) for slugs in found.values())  # every paper has a field
     counts = Counter(slug for slugs in found.values() for slug in slugs)
     assert max(counts.values()) < len(found) / 3, counts.most_common(3)
@@ -262,9 +263,10 @@ def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
     papers = _all_papers()
     slugs = {topic.slug for topic in _default_taxonomy()}
     splits = Counter(entry["split"] for entry in labelled)
-    assert len(labelled) >= 460
-    assert all(splits[f"held-out-{n}"] >= 60 for n in (1, 2, 3, 4, 5, 6))
-    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in (1, 2, 3, 4, 5, 6))}
+    assert len(labelled) >= 567
+    assert all(splits[f"held-out-{n}"] >= 60 for n in range(1, 8))
+    assert splits["held-out-8"] >= 45
+    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 9))}
     assert len({entry["id"] for entry in labelled}) == len(labelled)
     for entry in labelled:
         assert papers[entry["id"]].title == entry["title"]
@@ -278,53 +280,76 @@ def _judged_by_the_default_rules(*splits: str) -> Judgement:
 
 
 def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> None:
-    # Round 1's held-out papers, since tuned on: the rules of round 6 measure precision 0.852,
-    # recall 0.852, least precise topic 0.60 (Machine Learning Methods), none without a topic.
+    # Round 1's held-out papers, since tuned on: the rules of round 7 measure precision 0.855,
+    # recall 0.875, least precise topic 0.60 (Theory and Optimization), none without a topic.
     # Floors at what they measure: raise them as the rules get better, never lower them.
     judged = _judged_by_the_default_rules("held-out-1")
     assert judged.precision >= 0.85
-    assert judged.recall >= 0.85
+    assert judged.recall >= 0.87
     assert judged.worst_topic[1] >= 0.6, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
-def test_the_rules_file_papers_as_a_researcher_would_on_rounds_2_to_5() -> None:
+def test_the_rules_file_papers_as_a_researcher_would_on_rounds_2_to_6() -> None:
     # Rounds 2 and 3 (128 bundled papers) were fresh for the rules of round 1 (precision 0.779,
     # recall 0.700, least precise topic 0.58), round 4 (60) for those of round 4 (0.845, 0.707,
-    # 0.60), round 5 (60) for those of round 5 (0.796, 0.638, 0.44); all were studied to write
-    # the rules of round 6, which measure 0.838, 0.743, 0.71 (Reasoning) on rounds 2 and 3,
-    # 0.912, 0.802, 0.71 (Language Tasks) on round 4 and 0.792, 0.655, 0.44 (Machine Learning
-    # Methods) on round 5, none without a topic.
+    # 0.60), round 5 (60) for those of round 5 (0.796, 0.638, 0.44), round 6 (60) for those of
+    # round 6 (0.755, 0.597, 0.43); all were studied to write the rules of round 7, which
+    # measure 0.846, 0.764, 0.71 (Machine Learning Methods) on rounds 2 and 3, 0.925, 0.845,
+    # 0.86 (Efficiency) on round 4, 0.800, 0.690, 0.44 on round 5 and 0.752, 0.613, 0.43 on
+    # round 6 (Machine Learning Methods both), none without a topic.
     judged = _judged_by_the_default_rules("held-out-2", "held-out-3")
-    assert judged.precision >= 0.83
-    assert judged.recall >= 0.74
+    assert judged.precision >= 0.84
+    assert judged.recall >= 0.76
     assert judged.worst_topic[1] >= 0.71, judged.worst_topic
     assert judged.without_topic < 0.03
     judged = _judged_by_the_default_rules("held-out-4")
-    assert judged.precision >= 0.91
-    assert judged.recall >= 0.80
-    assert judged.worst_topic[1] >= 0.71, judged.worst_topic
+    assert judged.precision >= 0.92
+    assert judged.recall >= 0.84
+    assert judged.worst_topic[1] >= 0.85, judged.worst_topic
     assert judged.without_topic < 0.03
     judged = _judged_by_the_default_rules("held-out-5")
     assert judged.precision >= 0.79
-    assert judged.recall >= 0.65
+    assert judged.recall >= 0.68
     assert judged.worst_topic[1] >= 0.44, judged.worst_topic
+    assert judged.without_topic < 0.03
+    judged = _judged_by_the_default_rules("held-out-6")
+    assert judged.precision >= 0.75
+    assert judged.recall >= 0.61
+    assert judged.worst_topic[1] >= 0.42, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
 def test_the_rules_file_papers_as_a_researcher_would_on_a_fresh_sample() -> None:
-    # Round 6 (held-out-6, 60 bundled papers) was drawn and labelled after these rules were
-    # tuned, and measured once: precision 0.755 (74 of 98), recall 0.597 (74 of 124), least
-    # precise topic assigned 5 times or more 0.43 (Machine Learning Methods, 3 of 7), none
-    # without a topic. The rules of round 5 measure 0.750 and 0.581 there (0.38). Areas are
-    # found far better than facets: 67 of the 94 areas given by hand (0.71), 7 of the 30
-    # facets. Issue #18 asks for 0.90, 0.85, 0.80 and under 3%: precision, recall and the
-    # worst topic are not reached. Raise these floors as the rules get better, never lower
-    # them; after tuning on these papers, label a new sample.
-    judged = _judged_by_the_default_rules("held-out-6")
+    # Round 7 (held-out-7: the 22 bundled papers no round had labelled and 39 real Daily
+    # Papers entries of 2026) was labelled after these rules were tuned on every other split,
+    # and measured once: precision 0.736 (81 of 110), recall 0.643 (81 of 126), none without
+    # a topic. Areas 64 of the 89 given by hand (0.72), facets 17 of 37 (0.46). The least
+    # precise topic assigned 5 times or more is the fallback area, Machine Learning Methods,
+    # wrong all 5 times: on these papers it is given only for lack of evidence, and a floor of
+    # 0 would assert nothing, so none is set. Agents come next, 7 of 12. Issue #18 asks for
+    # 0.90, 0.85, 0.80 and under 3%: only the last is met. The 27 entries whose abstract was
+    # saved shortened have recall 0.55 (32 of 58), the rest 0.72 (49 of 68). Raise these
+    # floors as the rules get better, never lower them; after tuning on these papers, label a
+    # new sample. The rules since (round 8, changed after reading rounds 7 and 8: coding
+    # agents are Code's alone) measure 0.743 and 0.643 here.
+    judged = _judged_by_the_default_rules("held-out-7")
+    assert judged.precision >= 0.74
+    assert judged.recall >= 0.64
+    assert judged.without_topic < 0.03
+
+
+def test_the_rules_file_papers_as_a_researcher_would_on_a_second_fresh_sample() -> None:
+    # Round 8 (held-out-8: the other 45 entries of a real answer of September 2026, whole
+    # abstracts with ai_keywords, the papers the site lists) was labelled after round 7 was
+    # measured, the rules unchanged, and measured once: precision 0.750 (66 of 88), recall
+    # 0.680 (66 of 97), least precise topic assigned 5 times or more 0.60 (Large Language
+    # Models, 6 of 10), none without a topic. Areas 54 of 74 (0.73), facets 12 of 23 (0.52).
+    # The rules changed after reading it (round 8's, see round 7) measure the same here.
+    judged = _judged_by_the_default_rules("held-out-8")
     assert judged.precision >= 0.75
-    assert judged.recall >= 0.59
-    assert judged.worst_topic[1] >= 0.42, judged.worst_topic
+    assert judged.recall >= 0.68
+    assert judged.worst_topic[1] >= 0.6, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
@@ -335,7 +360,7 @@ def test_the_report_counts_one_word_assignments_and_what_a_rule_change_moved() -
     papers = list(_all_papers().values())
     taxonomy = _default_taxonomy()
     before = topic_report(papers, taxonomy)
-    assert before.papers == 483 and before.without_area == 0 and not before.compared
+    assert before.papers == 567 and before.without_area == 0 and not before.compared
     # Drop the keyword "diffusion" from its topic: the papers that had the topic only through
     # that word lose it, and none gains it.
     edited = tuple(
