@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config
@@ -342,6 +341,8 @@ def _build_changes(report: BuildReport) -> str:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from urllib.parse import urlsplit
+
     from sitegen.build import build_site
     from sitegen.serve import serve
 
