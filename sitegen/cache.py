@@ -20,6 +20,7 @@ import hashlib
 import marshal
 import zlib
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,27 @@ class ParseCache:
             cache._plain_days = {name: day for name, (_, _, day) in held[1].items()}
         return cache
 
+    def papers_as_listed(
+        self, listed: list[tuple[str, FileIdentity]], directory: Path
+    ) -> dict[str, PaperFacts]:
+        """The cached parse of each listed (name, identity) paper file that is still what was
+        parsed, in the order listed."""
+        held = self.papers
+        # One comprehension for the files unchanged since (all, on a kept checkout), a call
+        # each for the others: a method call per file cost the ingest budget (under 1 s at
+        # 50k papers) a tenth of a second.
+        found = {
+            name: cached[1]
+            for name, identity in listed
+            if (cached := held.get(name)) is not None and cached[0] == identity
+        }
+        if len(found) == len(listed):
+            return found
+        for name, identity in listed:
+            if name not in found and (facts := self.paper(name, identity, directory)) is not None:
+                found[name] = facts
+        return {name: found[name] for name, _ in listed if name in found}
+
     def paper(self, name: str, identity: FileIdentity, directory: Path) -> PaperFacts | None:
         """The cached parse of paper file `name`, if the file is still what was parsed."""
         held = self.papers.get(name)
@@ -121,7 +143,7 @@ class ParseCache:
         self.days[name] = (identity, file_digest, day)
         self._changed = True
 
-    def save(self, *, keep_papers: set[str], keep_days: set[str]) -> None:
+    def save(self, *, keep_papers: AbstractSet[str], keep_days: AbstractSet[str]) -> None:
         """Save what is held of the files named, if anything changed since loading."""
         if (
             not self._changed

@@ -364,6 +364,7 @@ def _kept_note(kept: Sequence[str], *, most: int = 5) -> str:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+
     from sitegen.build import build_site
     from sitegen.serve import serve
 

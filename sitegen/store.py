@@ -21,11 +21,9 @@ import errno
 import fcntl
 import hashlib
 import os
-import pickle
-import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -86,20 +84,23 @@ class StoredPapers(Mapping[str, Paper]):
     fields of a few hundred papers, and reading them all takes seconds.
     """
 
-    def __init__(self, root: Path, ids: list[str], parsed: dict[str, Paper | bytes]) -> None:
+    def __init__(self, root: Path, ids: Collection[str], parsed: dict[str, Paper | bytes]) -> None:
+        # `ids` is a dict's keys (or a dict), which answers `in` as a set does: no copy of
+        # 50,000 ids (the ingest budget, under 1 s at 50k papers).
         self._root, self._ids, self._papers = root, ids, parsed
-        self._known = frozenset(ids)
 
     def __getitem__(self, paper_id: str) -> Paper:
         held = self._papers.get(paper_id)
         if held is None:
-            if paper_id not in self._known:
+            if paper_id not in self._ids:
                 raise KeyError(paper_id)
             shown = f"{PAPERS_DIR}/{paper_id}.md"
             held = self._papers[paper_id] = _parse_paper(
                 (self._root / shown).read_bytes(), shown, None
             )
         elif isinstance(held, bytes):  # pickled: unpickled again when asked again (memory)
+            import pickle  # only in a build's workers: ingest runs without it
+
             paper: Paper = pickle.loads(held)
             return paper
         return held
@@ -120,10 +121,11 @@ class StoredPapers(Mapping[str, Paper]):
         return len(self._ids)
 
     def __contains__(self, paper_id: object) -> bool:
-        return paper_id in self._known
+        return paper_id in self._ids
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (StoredPapers, (self._root, self._ids, {}))  # papers go with each share
+        # The ids as a dict (keys are not picklable); papers go with each share.
+        return (StoredPapers, (self._root, dict.fromkeys(self._ids), {}))
 
 
 def load_content(
@@ -162,21 +164,19 @@ def _load_content(
     recover_interrupted_write(root)
     cache = ParseCache.load(root) if use_cache else ParseCache.empty(root)
     papers_dir = root / PAPERS_DIR
-    found: dict[str, PaperFacts] = {}
-    to_parse: list[tuple[str, FileIdentity]] = []
-    for name, identity in listed_files(papers_dir, ".md"):
-        held = cache.paper(name, identity, papers_dir)
-        # Parsed again when it names a topic no longer known, for the error.
-        if held is None or (known_topics is not None and not known_topics.issuperset(held[3])):
-            to_parse.append((name, identity))
-        else:
-            found[name] = held
+    listed = listed_files(papers_dir, ".md")
+    found = cache.papers_as_listed(listed, papers_dir)
+    if known_topics is not None:  # parsed again if it names a topic no longer known: the error
+        found = {name: facts for name, facts in found.items() if known_topics.issuperset(facts[3])}
+    to_parse = [] if len(found) == len(listed) else [f for f in listed if f[0] not in found]
     parsed = parse_papers(
         [(str(papers_dir / name), f"{PAPERS_DIR}/{name}") for name, _ in to_parse], known_topics
     )
     for (name, identity), (facts, _) in zip(to_parse, parsed, strict=True):
         cache.add_paper(name, identity, facts)
         found[name] = facts
+    if parsed:
+        found = {name: found[name] for name, _ in listed}  # in name order again
     days: dict[date, Day] = {}
     for name, identity in listed_files(root / DAYS_DIR, ".toml"):
         day = cache.day(name, identity, root / DAYS_DIR)
@@ -186,13 +186,13 @@ def _load_content(
             day = parse_day_file(decode_content(data, path=shown), path=shown)
             cache.add_day(name, identity, digest(data), day)
         days[day.day] = day
-    cache.save(keep_papers=set(found), keep_days={f"{d.isoformat()}.toml" for d in days})
-    by_id = {name.removesuffix(".md"): found[name] for name in sorted(found)}
+    cache.save(keep_papers=found.keys(), keep_days={f"{d.isoformat()}.toml" for d in days})
+    by_id = {name.removesuffix(".md"): facts for name, facts in found.items()}
     _check_day_entries(root, days.values(), by_id, every_entry_a_paper=every_entry_a_paper)
     return ContentSnapshot(
         papers=StoredPapers(
             root.absolute(),
-            list(by_id),
+            by_id.keys(),
             {
                 name.removesuffix(".md"): paper
                 for (name, _), (_, paper) in zip(to_parse, parsed, strict=True)
@@ -427,6 +427,8 @@ def _commit(root: Path, files: Mapping[str, bytes]) -> None:
     except OSError as error:
         committed = (journal / "manifest.json").is_file()
         if not committed:  # nothing was changed: leave no staged files behind
+            import shutil  # only on this failure: ingest runs without it (and bz2, lzma)
+
             shutil.rmtree(journal, ignore_errors=True)
         raise ContentError(
             f"cannot write content/: {_reason(error)}",

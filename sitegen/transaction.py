@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -130,6 +129,8 @@ def _remove(journal: Path) -> None:
         (journal / "files").rmdir()
         journal.rmdir()
     except OSError:  # staged files never moved (an uncommitted transaction), or other debris
+        import shutil  # only here: ingest runs without it (and the bz2 and lzma it imports)
+
         shutil.rmtree(journal)
 
 
