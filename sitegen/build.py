@@ -657,10 +657,13 @@ class _RenderInWorker:
         outputs, papers = share
         if isinstance(renderer.job.site.papers, StoredPapers):
             # Unpickled once for the share, not at each page, card and feed that shows the
-            # paper (the cold-build budget: 60,000 unpickles of 10,000 papers at 10k).
-            renderer.job.site.papers.hold_only(
-                {i: pickle.loads(p) if isinstance(p, bytes) else p for i, p in papers.items()}
-            )
+            # paper (the cold-build budget: 60,000 unpickles of 10,000 papers at 10k); but for
+            # an output that shows more papers alone (the memory budget: 2 KB each unpickled).
+            if len(papers) <= _CHUNK_PAPERS:
+                papers = {
+                    i: pickle.loads(p) if isinstance(p, bytes) else p for i, p in papers.items()
+                }
+            renderer.job.site.papers.hold_only(papers)
         return renderer.run(outputs, self.staging)
 
 
