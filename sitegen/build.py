@@ -27,8 +27,8 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -186,13 +186,19 @@ def build_site(
 
         def write(staging: Path) -> PublishReport:
             written = PublishReport(files=0, bytes=0)
-            for rendered, report in _render(dirty, job, api_records, staging, workers):
-                on_progress(rendered)
-                written += report
-            if search and pending is not None:  # in the same transaction as the pages
-                workers.stop()  # before Pagefind's processes: all under 1 GiB at 50k papers
-                _return_freed_memory()
-                with _made_search_index(pending, out) as made:
+            with ExitStack() as stack:
+                index = None
+                if search and pending is not None and len(pending.records) <= _INDEX_BESIDE_UP_TO:
+                    index = stack.enter_context(_made_search_index(pending, out, beside=beside))
+                for rendered, report in _render(dirty, job, api_records, staging, workers):
+                    on_progress(rendered)
+                    written += report
+                if search and pending is not None:  # in the same transaction as the pages
+                    if index is None:
+                        workers.stop()  # before Pagefind's processes: all under 1 GiB at 50k
+                        _return_freed_memory()
+                        index = stack.enter_context(_made_search_index(pending, out))
+                    made = index()
                     written += _stage_search_index(made, pending, out, staging, outputs, previous)
             return written
 
@@ -222,7 +228,8 @@ def publish_search_index(out: Path, pending: PendingIndex) -> None:
     replacing the previous index's files; the pages are not touched. It is made outside the
     site's lock (`sitegen serve`: an edit shows without waiting for the index, issue #16)."""
     out = output_directory(out).absolute()
-    with _made_search_index(pending, out) as made, exclusive(out), _write_errors_reported(out):
+    with _made_search_index(pending, out) as index, exclusive(out), _write_errors_reported(out):
+        made = index()
         record = read_record(out)
         if record is None:
             return  # the site is gone or was never built: nothing to index
@@ -238,15 +245,37 @@ def publish_search_index(out: Path, pending: PendingIndex) -> None:
         update(write, out, outputs, previous=previous, rendered=paths)
 
 
+# Papers to index up to which Pagefind runs while the pages render, on the core the render
+# leaves free at 1k papers (the cold-build budget, no slower than Hugo's). Not above: the
+# memory budget (all processes under 1 GiB at 50k papers; Pagefind's alone take 593 MiB).
+_INDEX_BESIDE_UP_TO = 20_000
+
+
 @contextmanager
-def _made_search_index(pending: PendingIndex, out: Path) -> Iterator[Path]:
-    """The index of `pending`, made in a directory beside `out` that is removed afterwards."""
+def _made_search_index(
+    pending: PendingIndex, out: Path, *, beside: Executor | None = None
+) -> Iterator[Callable[[], Path]]:
+    """The index of `pending`, made in a directory beside `out` that is removed afterwards;
+    what it yields waits for the index and returns that directory. With `beside`, the index
+    is made there while the caller goes on."""
     work = out.with_name(f".{out.name}.search-{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
+    made: Future[None] | None = None
     try:
-        write_search_shards(pending.shards, work, jobs=pending.jobs)
-        yield work
+        if beside is None:
+            write_search_shards(pending.shards, work, jobs=pending.jobs)
+        else:
+            made = beside.submit(write_search_shards, pending.shards, work, jobs=pending.jobs)
+
+        def index() -> Path:
+            if made is not None:
+                made.result()
+            return work
+
+        yield index
     finally:
+        if made is not None:
+            wait([made])  # not removed under Pagefind's feet when the render failed
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -457,6 +486,8 @@ def _exit_with_parent(parent: int) -> None:
 def _parse_in_pool(
     workers: _Workers, files: PaperFiles, known: frozenset[str] | None
 ) -> list[ParsedPaper]:
+    if not workers.worth_it(files):  # kept unpickled: nothing hands them on to the workers
+        return list(parse_paper_files(list(files), known))
     parse = _ParseChunk(known)
     return [parsed for chunk in workers.map(parse, files) for parsed in chunk]
 
@@ -630,6 +661,13 @@ class _RenderInWorker:
             renderer = _worker_renderers[self.shared] = _Renderer(job, {})
         outputs, papers = share
         if isinstance(renderer.job.site.papers, StoredPapers):
+            # Unpickled once for the share, not at each page, card and feed that shows the
+            # paper (the cold-build budget: 60,000 unpickles of 10,000 papers at 10k); but for
+            # an output that shows more papers alone (the memory budget: 2 KB each unpickled).
+            if len(papers) <= _CHUNK_PAPERS:
+                papers = {
+                    i: pickle.loads(p) if isinstance(p, bytes) else p for i, p in papers.items()
+                }
             renderer.job.site.papers.hold_only(papers)
         return renderer.run(outputs, self.staging)
 

@@ -385,6 +385,21 @@ def test_a_failed_build_leaves_the_previous_public_whole(small_built: Path) -> N
     assert left == [".public.lock", ".public.outputs"]
 
 
+def test_a_clean_build_that_fails_leaves_no_search_index_behind(small_built: Path) -> None:
+    # A clean build makes the index while the pages render: a render that fails waits for it,
+    # then removes it, and the previous site stays as it was.
+    built = small_built / "public"
+    before = tree_bytes(built)
+    template = small_built / "templates" / "paper.html"
+    template.write_text(
+        template.read_text().replace("{{ paper.title }}", "{{ paper.no_such_field }}")
+    )
+    assert main(["--root", str(small_built), "build", "--clean"]) == 2
+    assert tree_bytes(built) == before
+    left = sorted(p.name for p in small_built.iterdir() if p.name.startswith(".public"))
+    assert left == [".public.lock", ".public.outputs"]
+
+
 def test_a_broken_content_file_is_a_clear_error(
     small_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
