@@ -28,6 +28,7 @@ from sitegen.search import (
     SearchRecord,
     search_record,
     search_shards,
+    warm_up_word,
 )
 from sitegen.site import assemble_site
 from sitegen.store import load_content
@@ -368,10 +369,32 @@ def test_shards_are_the_open_month_and_each_years_other_months() -> None:
     assert json.loads(shards[0].manifest) == {
         "shards": ["2026/", "2025/"],
         "papers_per_document": PAPERS_PER_DOCUMENT,
+        "warm_up": "",  # no word of four letters or more in the open month
     }
     # A changed paper of a closed year changes its year's shard alone.
     edited = search_shards([*records[:3], ("2026-03-15", record("2026-03-15", 3)), *records[4:]])
     assert [a.key == b.key for a, b in zip(shards, edited, strict=True)] == [True, False, True]
+
+
+def test_the_word_searched_as_the_page_opens_is_the_one_most_open_papers_hold() -> None:
+    def record(title: str, text: str) -> str:
+        fields = {"day": "2026-11-02", "upvotes": "", "topics": ""}
+        return SearchRecord(url="/papers/p/", title=title, text=text, **fields).encoded()
+
+    records = [
+        record("Learning to Learn Diffusion", "diffusion, learning"),  # counted once a paper
+        record("Diffusion Models", "Sparse experts"),
+        record("Sparse Attention", "diffusion"),
+    ]
+    assert warm_up_word(records) == "diffusion"
+    # Ties go to the first in alphabetical order, whatever the papers' order.
+    assert warm_up_word(records[:2]) == warm_up_word(records[1::-1]) == "diffusion"
+    assert warm_up_word([record("Sparse Gaussians", ""), record("Gaussian Splats", "")]) == (
+        "gaussian"
+    )
+    shards = search_shards([("2026-11-02", line) for line in records])
+    assert json.loads(shards[0].manifest)["warm_up"] == "diffusion"
+    assert warm_up_word([]) == ""
 
 
 def _records(site_root: Path) -> dict[str, SearchRecord]:
