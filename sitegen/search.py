@@ -125,6 +125,10 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     paper = site.papers[paper_id]
     names = {t.slug: t.name for t in site.config.topics}
     abstract_words = dict.fromkeys(w.lower() for w in _WORD.findall(paper.abstract))
+    # Each word once a paper: the title and keywords already hold theirs. A word in most
+    # papers costs a query a location per paper and per time it is held (the first
+    # query's 200 ms budget: about two a paper for "learning" before, bench/README.md).
+    held = {w.lower() for w in _WORD.findall(" ".join([paper.title, *paper.keywords]))}
     text = ". ".join(
         part
         for part in (
@@ -132,7 +136,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
             ", ".join(paper.authors),
             paper.organization.name if paper.organization else "",
             ", ".join(paper.keywords),
-            " ".join(list(abstract_words)[:ABSTRACT_WORDS]),
+            " ".join(w for w in list(abstract_words)[:ABSTRACT_WORDS] if w not in held),
             " ".join(_title_parts(paper.title)),
         )
         if part
