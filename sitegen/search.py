@@ -21,11 +21,10 @@ Two shapes meet the budgets at 50,000 papers (bench/README.md):
   first query's budget holds about seven shards. The open shard is in `OPEN_DIRECTORY`, the
   others in directories named by their year, all listed in `MANIFEST` for the search page.
 - The primary index, at the index's root with Pagefind's script and wasm (merged indexes use
-  the primary's), holds no paper: a few documents of one made-up word (`WARM_UP_WORD`),
-  under 1 KB to fetch, that the search page searches as it opens, before it merges the
-  shards. The
+  the primary's), holds no paper: documents of one made-up word (`WARM_UP_WORD`), under 1 KB
+  to fetch, that the search page searches as it opens, before it merges the shards. The
   browser first runs Pagefind's wasm on a quick baseline compile and optimises the code that
-  runs hot: without this, a first query took two to three times the CPU of the next (the
+  runs hot: without this, a first query took about twice the CPU it takes after it (the
   first query's 200 ms budget, bench/README.md), and warming up on a shard of papers would
   fetch one of its chunks (25 KB of the 300 KB budget).
 
@@ -76,7 +75,7 @@ _WARM_UP_DOCUMENTS = 100
 _WARM_UP_REPEATS = 50
 _WORD = re.compile(r"\w{4,}")  # shorter words are mostly stop words
 _PART = re.compile(r"[^\W_]+")  # a word's letters and digits (as the search page splits words)
-# What the search page loads of the open shard's bundle: not Pagefind's own UIs, nor its
+# What the search page loads of the warm-up index's bundle: not Pagefind's own UIs, nor its
 # worker (templates/search.html says why), nor the wasm of other languages.
 _LIBRARY = ("pagefind.js", "wasm.en.pagefind")
 _DATA = re.compile(r"pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")
