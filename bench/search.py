@@ -2,7 +2,8 @@
 """Benchmark of the search index at 50,000 papers (method and figures: bench/README.md).
 
     python bench/search.py                          # work directory /tmp/search-bench
-    python bench/search.py --work DIR --days 1000 --queries attention,diffusion
+    python bench/search.py --work DIR --days 1000 --queries "rare word:gaussian,two words:a b"
+    python bench/search.py --work DIR --names --queries-only   # authors and ids too, no new day
     python bench/search.py --work DIR --next-day LISTING   # WORK/site ingested already
 
 Uses the sitegen on PATH (this checkout, installed). The corpus is the shared synthetic one
@@ -347,7 +348,10 @@ def main() -> None:
         }
     scratch = args.work / "index-scratch"
     results["index alone"] = index_alone(site, scratch, shards="all", names=args.names)
-    queries = [tuple(q.split(":", 1)) for q in args.queries.split(",")]
+    queries = []
+    for asked in args.queries.split(","):
+        kind, _, query = asked.rpartition(":")  # "rare word:gaussian", or a query alone
+        queries.append((kind or "word", query))
     served = public
     if args.names:  # the built search page, on the index with names
         served = args.work / "named-site"
@@ -358,7 +362,7 @@ def main() -> None:
         scratch.rename(served / "pagefind")
         for sample in json.loads((args.work / "names.json").read_text()):
             queries += [("author", sample["author"]), ("arXiv id", sample["id"])]
-    results["queries"] = browse(served, queries)  # type: ignore[arg-type]
+    results["queries"] = browse(served, queries)
     if next_day is not None and not args.queries_only:
         run(["sitegen", "--root", str(site), "ingest", str(next_day)])
         seconds, cpu, rss, out = run(["sitegen", "--root", str(site), "build"])
