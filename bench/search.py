@@ -2,7 +2,8 @@
 """Benchmark of the search index at 50,000 papers (method and figures: bench/README.md).
 
     python bench/search.py                          # work directory /tmp/search-bench
-    python bench/search.py --work DIR --days 1000 --queries attention,diffusion
+    python bench/search.py --work DIR --days 1000 --queries "rare word:gaussian,two words:a b"
+    python bench/search.py --work DIR --names --queries-only   # authors and ids too, no new day
     python bench/search.py --work DIR --next-day LISTING   # WORK/site ingested already
 
 Uses the sitegen on PATH (this checkout, installed). The corpus is the shared synthetic one
@@ -55,16 +56,86 @@ from sitegen.search import search_shards, write_search_shards
 from sitegen.site import assemble_site
 from sitegen.store import load_content
 from sitegen.urls import Routes
-root, scratch, which = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+root, scratch, which, names = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
 config = load_config(root)
 site = assemble_site(load_content(root), config)
 lines = _search_records(root, site, Routes(config.base_url), paper_states(site), reuse=True)
+if names == "names":
+    import json
+    sys.path.insert(0, str(Path(sys.argv[5])))
+    from search import name_samples, with_names
+    lines = with_names(lines)
+    (scratch.parent / "names.json").write_text(json.dumps(name_samples(lines)))
 started, times = time.perf_counter(), os.times()
 shards = search_shards(lines)[: 1 if which == "open" else None]
 write_search_shards(shards, scratch, jobs=os.cpu_count() or 1)
 cpu = sum(os.times()[:4]) - sum(times[:4])  # this process's and Pagefind's
 print(time.perf_counter() - started, cpu, len(shards), sum(len(s.records) for s in shards))
 """
+
+
+# The bench corpus's listings are text captures: no author names, no arXiv ids. With
+# --names, the index the queries run on is made from the same records, each given a made-up
+# arXiv id (numbered within its first day's month, as arXiv numbers them) and one to eight
+# made-up authors, so that a query for an author or an id is measured too.
+FIRST_NAMES = (
+    "Wei Li Ana Maria Jun Yuki Omar Sara David Elena Hao Priya Lukas Chen Mateo Aisha "
+    "Jonas Mei Ivan Fatima Noah Lin Rafael Ines Kenji Zara Tomas Yan Olga Amir Clara Min "
+    "Diego Hana Felix Rosa Arjun Lea Bo Nadia Pavel Sofia Karim Julia Tao Marta Samuel "
+    "Yara Leon"
+)  # one space-separated string each
+LAST_NAMES = (
+    "Wang Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Luo Gao Liang "
+    "Smith Johnson Garcia Martinez Rossi Muller Schmidt Dubois Kim Park Lee Choi Tanaka "
+    "Suzuki Sato Ito Kumar Singh Patel Sharma Ivanov Petrov Novak Silva Santos Costa "
+    "Alvarez Moreno Romero Jensen Nielsen Larsen Cohen Levi Okafor Mensah Nguyen Tran Pham "
+    "Kowalski Nowak Horvat Popescu Yilmaz Demir Haddad Rahman Hossain Ali Khan Ahmed "
+    "Fischer Weber Becker Wagner Bauer Richter Klein Wolf Neumann Schwarz Zimmermann "
+    "Kruger Hartmann"
+)  # one space-separated string each
+
+
+def with_names(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The encoded search records, each with a made-up arXiv id and authors (see above)."""
+    import random
+
+    from sitegen.search import SearchRecord
+
+    first_names, last_names = FIRST_NAMES.split(), LAST_NAMES.split()
+    numbers: dict[str, int] = {}
+    named = []
+    for day, line in lines:
+        record = SearchRecord.decoded(line)
+        month = (day or "2026-01")[2:7].replace("-", "")
+        numbers[month] = numbers.get(month, 0) + 1
+        rng = random.Random(record.url)
+        authors = ", ".join(
+            f"{rng.choice(first_names)} {rng.choice(last_names)}" for _ in range(rng.randint(1, 8))
+        )
+        text = f"{month}.{numbers[month]:05d}. {authors}. {record.text}"
+        fields = {"day": record.day, "upvotes": record.upvotes, "topics": record.topics}
+        named.append((day, SearchRecord(url=record.url, title=record.title, text=text, **fields)))
+    return [(day, record.encoded()) for day, record in named]
+
+
+def name_samples(lines: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The arXiv id and first author of three papers spread over the shards: the queries of
+    those kinds."""
+    from sitegen.search import SearchRecord
+
+    samples = []
+    for at in (len(lines) // 10, len(lines) // 2, len(lines) * 9 // 10):
+        arxiv_id, authors, _ = SearchRecord.decoded(lines[at][1]).text.split(". ", 2)
+        samples.append({"id": arxiv_id, "author": authors.split(", ")[0]})
+    return samples
+
+
+# Queries of each kind (--queries): words in a few papers, in most, two words.
+QUERIES = (
+    "rare word:gaussian,rare word:hallucination,rare word:watermarking,"
+    "common word:learning,common word:model,common word:language,"
+    "two words:diffusion models,two words:reinforcement learning,two words:large language"
+)
 
 
 def run(command: list[str], *, cwd: Path | None = None) -> tuple[float, float, int, str]:
@@ -140,8 +211,10 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def browse(public: Path, queries: list[str]) -> list[dict[str, object]]:
-    """Per query, in a fresh browser: bytes fetched until its results show, and its time."""
+def browse(public: Path, queries: list[tuple[str, str]]) -> list[dict[str, object]]:
+    """Per (kind, query), in a fresh browser: bytes fetched until its results show, and its
+    time, first and warm: from typing to results shown, and the page's main thread's CPU
+    time meanwhile (Chromium's ThreadTime: steadier than wall time on a loaded machine)."""
     from playwright.sync_api import sync_playwright
 
     chromium = next(filter(None, map(shutil.which, ("chromium", "chromium-browser"))))
@@ -151,8 +224,15 @@ def browse(public: Path, queries: list[str]) -> list[dict[str, object]]:
     found = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        for query in queries:
+        for kind, query in queries:
             page = browser.new_context().new_page()
+            devtools = page.context.new_cdp_session(page)
+            devtools.send("Performance.enable")
+
+            def thread_time(devtools: object = devtools) -> float:
+                metrics = devtools.send("Performance.getMetrics")["metrics"]  # type: ignore[attr-defined]
+                return next(m["value"] for m in metrics if m["name"] == "ThreadTime")
+
             fetched: dict[str, int] = {}
             page.on("requestfinished", lambda r, f=fetched: f.__setitem__(r.url, _wire(r)))
             page.goto(url)
@@ -161,16 +241,18 @@ def browse(public: Path, queries: list[str]) -> list[dict[str, object]]:
             page_bytes = sum(v for u, v in fetched.items() if "/pagefind/" not in u)
             for u in [u for u in fetched if "/pagefind/" not in u]:
                 del fetched[u]
-            times = []
+            times, cpu = [], []
             for attempt in range(3):  # the first is cold: it loads the index's start
                 page.fill("#search-query", "")
                 page.wait_for_timeout(300)
+                cpu_before = thread_time()
                 started = page.evaluate("performance.now()")
                 page.fill("#search-query", query)
                 page.wait_for_function(
                     "document.querySelector('#search-status').textContent.includes('match')"
                 )
                 ended = page.evaluate("performance.now()")
+                cpu.append(1000 * (thread_time() - cpu_before))
                 times.append(ended - started - 120)  # the page waits 120 ms for more typing
                 if attempt == 0:
                     page.wait_for_load_state("networkidle")
@@ -178,6 +260,7 @@ def browse(public: Path, queries: list[str]) -> list[dict[str, object]]:
             status = page.inner_text("#search-status")
             found.append(
                 {
+                    "kind": kind,
                     "query": query,
                     "status": status,
                     "page_bytes": page_bytes,
@@ -185,6 +268,7 @@ def browse(public: Path, queries: list[str]) -> list[dict[str, object]]:
                     "first_query_files": len(first),
                     "largest": sorted(first.items(), key=lambda kv: -kv[1]),
                     "ms": [round(t, 1) for t in times],
+                    "main_thread_cpu_ms": [round(t) for t in cpu],
                 }
             )
             page.context.close()
@@ -203,14 +287,19 @@ def _wire(request: object) -> int:
     return len(gzip.compress(body, 6))
 
 
-def index_alone(site: Path, scratch: Path, *, shards: str) -> dict[str, object]:
+def index_alone(
+    site: Path, scratch: Path, *, shards: str, names: bool = False
+) -> dict[str, object]:
     """Make the index's `shards` ("all": a cold index; "open": the refresh after a new day)
-    in a fresh process, into `scratch`."""
+    in a fresh process, into `scratch`; with `names`, of the records `with_names`, and kept."""
     shutil.rmtree(scratch, ignore_errors=True)
-    wall, cpu, rss, out = run([sys.executable, "-c", _INDEX_ONLY, str(site), str(scratch), shards])
+    named = ["names", str(Path(__file__).parent)] if names else ["as built"]
+    command = [sys.executable, "-c", _INDEX_ONLY, str(site), str(scratch), shards, *named]
+    wall, cpu, rss, out = run(command)
     seconds, index_cpu, made, papers = out.split()
     sizes = [p.stat().st_size for p in scratch.rglob("*") if p.is_file()]
-    shutil.rmtree(scratch)
+    if not names:
+        shutil.rmtree(scratch)
     return {
         "seconds": round(float(seconds), 1),  # the index alone, once the records are read
         "cpu_seconds": round(float(index_cpu), 1),
@@ -228,10 +317,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--work", type=Path, default=Path("/tmp/search-bench"))
     parser.add_argument("--days", type=int, default=1000)
-    parser.add_argument("--queries", default="attention,gaussian,learning")
+    parser.add_argument(
+        "--queries",
+        default=QUERIES,
+        help="kind:query,... (with --names, the author and arXiv id queries are added)",
+    )
+    parser.add_argument(
+        "--names",
+        action="store_true",
+        help="query an index of the same records with made-up authors and arXiv ids",
+    )
     parser.add_argument(
         "--next-day", type=Path, help="the new day's listing (default: the one after the days)"
     )
+    parser.add_argument("--queries-only", action="store_true", help="no new day's refresh")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     files = listings(args.days, args.work)
@@ -248,9 +347,23 @@ def main() -> None:
             "out": out.strip(),
         }
     scratch = args.work / "index-scratch"
-    results["index alone"] = index_alone(site, scratch, shards="all")
-    results["queries"] = browse(public, args.queries.split(","))
-    if next_day is not None:
+    results["index alone"] = index_alone(site, scratch, shards="all", names=args.names)
+    queries = []
+    for asked in args.queries.split(","):
+        kind, _, query = asked.rpartition(":")  # "rare word:gaussian", or a query alone
+        queries.append((kind or "word", query))
+    served = public
+    if args.names:  # the built search page, on the index with names
+        served = args.work / "named-site"
+        shutil.rmtree(served, ignore_errors=True)
+        shutil.copytree(public / "search", served / "search")
+        for name in ("style.css", "favicon.svg"):
+            shutil.copy(public / name, served / name)
+        scratch.rename(served / "pagefind")
+        for sample in json.loads((args.work / "names.json").read_text()):
+            queries += [("author", sample["author"]), ("arXiv id", sample["id"])]
+    results["queries"] = browse(served, queries)
+    if next_day is not None and not args.queries_only:
         run(["sitegen", "--root", str(site), "ingest", str(next_day)])
         seconds, cpu, rss, out = run(["sitegen", "--root", str(site), "build"])
         build = re.search(r"in ([\d.]+) s\n", out)

@@ -18,9 +18,15 @@ Two shapes meet the budgets at 50,000 papers (bench/README.md):
   re-indexes the open month alone, and a month's end its year; a cold build indexes shards in
   parallel. Years, not months: each merged shard costs a query one more index chunk (Pagefind
   chunks by 20,000 word positions, 11 to 25 KB gzipped, whatever the shard's size), so the
-  first query's budget holds about seven shards. The open shard is the primary index, at the index's
-  root with Pagefind's script and wasm (merged indexes use the primary's); the others are in
-  directories named by their year, listed in `MANIFEST` for the search page.
+  first query's budget holds about seven shards. The open shard is in `OPEN_DIRECTORY`, the
+  others in directories named by their year, all listed in `MANIFEST` for the search page.
+- The primary index, at the index's root with Pagefind's script and wasm (merged indexes use
+  the primary's), holds no paper: documents of one made-up word (`WARM_UP_WORD`), under 1 KB
+  to fetch, that the search page searches as it opens, before it merges the shards. The
+  browser first runs Pagefind's wasm on a quick baseline compile and optimises the code that
+  runs hot: without this, a first query took about twice the CPU it takes after it (the
+  first query's 200 ms budget, bench/README.md), and warming up on a shard of papers would
+  fetch one of its chunks (25 KB of the 300 KB budget).
 
 `search_record` and `search_shards` are pure; `write_search_shards` runs Pagefind (the edge).
 """
@@ -57,10 +63,19 @@ ABSTRACT_WORDS = 24
 # cost more bytes per result shown (bench/README.md has the figures that chose 20).
 PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
-_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 1"
+_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 2"
+OPEN_DIRECTORY = "open/"  # under INDEX_DIR: the open month's shard
+# The warm-up index's word, in no paper: its documents have no heading, so the search page
+# shows nothing of them should a query find them; and it starts with zeros, so that only a
+# query of zeros does (Pagefind also answers a word's prefixes and the words it prefixes).
+# Its size is what optimising needs: 100 documents of 50 locations, searched 20 times as the
+# page opens (bench/README.md).
+WARM_UP_WORD = "0000warmup"
+_WARM_UP_DOCUMENTS = 100
+_WARM_UP_REPEATS = 50
 _WORD = re.compile(r"\w{4,}")  # shorter words are mostly stop words
 _PART = re.compile(r"[^\W_]+")  # a word's letters and digits (as the search page splits words)
-# What the search page loads of the open shard's bundle: not Pagefind's own UIs, nor its
+# What the search page loads of the warm-up index's bundle: not Pagefind's own UIs, nor its
 # worker (templates/search.html says why), nor the wasm of other languages.
 _LIBRARY = ("pagefind.js", "wasm.en.pagefind")
 _DATA = re.compile(r"pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")
@@ -109,6 +124,10 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     paper = site.papers[paper_id]
     names = {t.slug: t.name for t in site.config.topics}
     abstract_words = dict.fromkeys(w.lower() for w in _WORD.findall(paper.abstract))
+    # Each word once a paper: the title and keywords already hold theirs. A word in most
+    # papers costs a query a location per paper and per time it is held (the first
+    # query's 200 ms budget: about two a paper for "learning" before, bench/README.md).
+    held = {w.lower() for w in _WORD.findall(" ".join([paper.title, *paper.keywords]))}
     text = ". ".join(
         part
         for part in (
@@ -116,7 +135,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
             ", ".join(paper.authors),
             paper.organization.name if paper.organization else "",
             ", ".join(paper.keywords),
-            " ".join(list(abstract_words)[:ABSTRACT_WORDS]),
+            " ".join(w for w in list(abstract_words)[:ABSTRACT_WORDS] if w not in held),
             " ".join(_title_parts(paper.title)),
         )
         if part
@@ -147,14 +166,19 @@ def first_day(site: Site, paper_id: str) -> str:
 class SearchShard:
     """Papers first featured in one period: an index of its own, made only when they change."""
 
-    period: str  # the open month ("2026-06", with the papers of no day) or a year ("2025")
-    directory: str  # under INDEX_DIR, "/"-terminated; "" for the open shard
+    period: str  # the open month ("2026-06", with the papers of no day), a year ("2025"), or
+    # "" for the warm-up index
+    directory: str  # under INDEX_DIR, "/"-terminated; "" for the warm-up index
     records: tuple[str, ...]  # encoded SearchRecords, in the site's order
     key: str  # what its files are made from: its records, place, format and Pagefind
-    manifest: bytes  # the open shard's: the directories of the others (MANIFEST); else b""
+    manifest: bytes  # the warm-up index's: the directories of the shards (MANIFEST); else b""
 
     def documents(self) -> list[str]:
-        """Its Pagefind documents, `PAPERS_PER_DOCUMENT` papers each."""
+        """Its Pagefind documents, `PAPERS_PER_DOCUMENT` papers each (the warm-up index's:
+        `WARM_UP_WORD` only)."""
+        if not self.directory:
+            words = " ".join([WARM_UP_WORD] * _WARM_UP_REPEATS)
+            return [f'<html lang="en"><body><p>{words}</p></body></html>\n'] * _WARM_UP_DOCUMENTS
         return [
             '<html lang="en"><body>\n'
             + "".join(SearchRecord.decoded(line).section() for line in block)
@@ -167,31 +191,38 @@ class SearchShard:
 
 
 def search_shards(records: Sequence[tuple[str, str]]) -> tuple[SearchShard, ...]:
-    """The site's encoded records, each with its paper's `first_day`, as shards: the open
-    (newest) month's first, then each year's other months, newest first."""
+    """The site's encoded records, each with its paper's `first_day`, as shards: the warm-up
+    index first (no paper), then the open (newest) month's, then each year's other months,
+    newest first."""
     newest = max((day for day, _ in records), default="")[:7]
     periods: dict[str, list[str]] = {newest: []}
     for day, line in records:
         period = newest if not day or day.startswith(newest) else day[:4]
         periods.setdefault(period, []).append(line)
     years = sorted((p for p in periods if p != newest), reverse=True)
-    manifest = manifest_bytes([f"{year}/" for year in years])
-    shards = [_shard(newest, "", periods[newest], manifest)]
+    manifest = manifest_bytes([OPEN_DIRECTORY, *(f"{year}/" for year in years)])
+    shards = [_shard("", "", [], manifest), _shard(newest, OPEN_DIRECTORY, periods[newest], b"")]
     shards += [_shard(year, f"{year}/", periods[year], b"") for year in years]
     return tuple(shards)
 
 
 def manifest_bytes(directories: Sequence[str]) -> bytes:
-    """What the search page reads of the index's shape: the shards it merges, and how many
-    papers a Pagefind document holds at most."""
-    shape = {"shards": list(directories), "papers_per_document": PAPERS_PER_DOCUMENT}
+    """What the search page reads of the index's shape: the shards it merges, how many
+    papers a Pagefind document holds at most, and the word it searches the warm-up index
+    for as it opens."""
+    shape = {
+        "shards": list(directories),
+        "papers_per_document": PAPERS_PER_DOCUMENT,
+        "warm_up": WARM_UP_WORD,
+    }
     return json.dumps(shape, separators=(",", ":")).encode() + b"\n"
 
 
 def shard_directory(path: str) -> str:
     """The shard a file of the index (a path under INDEX_DIR) belongs to."""
     head, _, rest = path.partition("/")
-    return f"{head}/" if rest and re.fullmatch(r"\d{4}", head) else ""
+    shard = f"{head}/"
+    return shard if rest and (re.fullmatch(r"\d{4}/", shard) or shard == OPEN_DIRECTORY) else ""
 
 
 def _shard(period: str, directory: str, records: list[str], manifest: bytes) -> SearchShard:
@@ -244,7 +275,8 @@ def _write_shard(executable: Path, shard: SearchShard, directory: Path) -> None:
                 {
                     "type": "AddFile",
                     "index_id": index,
-                    "url": f"/{shard.period}/{number}",  # never shown: results are its headings
+                    # never shown: results are its headings
+                    "url": f"/{shard.period or 'warm-up'}/{number}",
                     "file_path": None,
                     "file_contents": document,
                 }

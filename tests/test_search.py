@@ -24,7 +24,9 @@ from sitegen.cli import load_config, main
 from sitegen.search import (
     INDEX_DIR,
     MANIFEST,
+    OPEN_DIRECTORY,
     PAPERS_PER_DOCUMENT,
+    WARM_UP_WORD,
     SearchRecord,
     search_record,
     search_shards,
@@ -203,6 +205,23 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_the_warm_up_index_shows_nothing_and_the_papers_are_found_after_it(
+    browser: Browser, base_url: str, target: Target
+) -> None:
+    """The page searches the warm-up index's word as it opens (sitegen/search.py): a query
+    for that word, or for its first characters, shows no paper, and the shards are merged."""
+    page = _page(browser, WIDTHS["desktop"])
+    for query in (WARM_UP_WORD, WARM_UP_WORD[:6]):
+        page.goto(base_url + f"search/?q={query}")
+        expect(page.locator("#search-status")).to_contain_text("No paper ")
+        expect(page.locator("#search-status")).to_contain_text(f"matches “{query}”")
+        expect(page.locator("#search-results article")).to_have_count(0)
+    page.locator("#search-query").fill(target.title_word)
+    expect(page.locator("#search-status")).to_contain_text(f"“{target.title_word}”")
+    assert target.title in _result_titles(page)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
     browser: Browser, base_url: str, width: int
@@ -330,10 +349,11 @@ def test_a_new_day_indexes_only_its_month_again(
     root = shutil.copytree(site_root, tmp_path / "site")
     assert main(["--root", str(root), "build"]) == 0
     index = root / "public" / INDEX_DIR
-    closed = json.loads((index / MANIFEST).read_bytes())["shards"]
-    assert closed == ["2026/", "2025/"]  # the years but the open month (November 2026)
+    shards = json.loads((index / MANIFEST).read_bytes())["shards"]
+    assert shards == ["open/", "2026/", "2025/"]  # the open month (November 2026), the years
+    closed = shards[1:]
     before = {p: p.stat().st_mtime_ns for p in index.rglob("*") if p.is_file()}
-    entry = (index / "pagefind-entry.json").read_bytes()
+    entry = (index / OPEN_DIRECTORY / "pagefind-entry.json").read_bytes()
     listing = tmp_path / "2026-11-23.txt"
     lines = ["Daily Papers", "Nov 23", "Sparse Mixtures of Tiny Experts", "Tiny experts.", "·"]
     listing.write_text("\n\n".join([*lines, "Nov 20, 2026 7"]) + "\n")
@@ -348,7 +368,11 @@ def test_a_new_day_indexes_only_its_month_again(
     after = {p: p.stat().st_mtime_ns for p in index.rglob("*") if p.is_file()}
     in_closed = {p for p in before if p.relative_to(index).parts[0] + "/" in closed}
     assert in_closed and all(after.get(p) == before[p] for p in in_closed)
-    assert (index / "pagefind-entry.json").read_bytes() != entry  # the open month's, made again
+    # The warm-up index (the root's files) is not made again either.
+    at_root = {p for p in before if len(p.relative_to(index).parts) == 1}
+    assert at_root and all(after.get(p) == before[p] for p in at_root)
+    entry_after = (index / OPEN_DIRECTORY / "pagefind-entry.json").read_bytes()
+    assert entry_after != entry  # the open month's, made again
 
 
 def test_shards_are_the_open_month_and_each_years_other_months() -> None:
@@ -360,18 +384,27 @@ def test_shards_are_the_open_month_and_each_years_other_months() -> None:
     records = [(day, record(day, number)) for number, day in enumerate(days)]
     shards = search_shards(records)
     assert [(s.period, s.directory) for s in shards] == [
-        ("2026-11", ""),  # the open month, with the papers of no day
+        ("", ""),  # the warm-up index, the primary: no paper
+        ("2026-11", OPEN_DIRECTORY),  # the open month, with the papers of no day
         ("2026", "2026/"),
         ("2025", "2025/"),
     ]
-    assert [len(s.records) for s in shards] == [3, 1, 2]
+    assert [len(s.records) for s in shards] == [0, 3, 1, 2]
     assert json.loads(shards[0].manifest) == {
-        "shards": ["2026/", "2025/"],
+        "shards": ["open/", "2026/", "2025/"],
         "papers_per_document": PAPERS_PER_DOCUMENT,
+        "warm_up": WARM_UP_WORD,
     }
+    assert [s.manifest for s in shards[1:]] == [b"", b"", b""]
     # A changed paper of a closed year changes its year's shard alone.
     edited = search_shards([*records[:3], ("2026-03-15", record("2026-03-15", 3)), *records[4:]])
-    assert [a.key == b.key for a, b in zip(shards, edited, strict=True)] == [True, False, True]
+    changed = [a.key != b.key for a, b in zip(shards, edited, strict=True)]
+    assert changed == [False, False, True, False]
+    # The warm-up index's documents hold its word alone, and no heading a result would show.
+    warm_up = shards[0].documents()
+    assert warm_up and not any(re.search(r"<h\d", document) for document in warm_up)
+    words = {word for document in warm_up for word in re.findall(r"\w+", document)}
+    assert words == {"html", "lang", "en", "body", "p", WARM_UP_WORD}
 
 
 def _records(site_root: Path) -> dict[str, SearchRecord]:
