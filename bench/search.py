@@ -113,7 +113,12 @@ def with_names(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
             f"{rng.choice(first_names)} {rng.choice(last_names)}" for _ in range(rng.randint(1, 8))
         )
         text = f"{month}.{numbers[month]:05d}. {authors}. {record.text}"
-        fields = {"day": record.day, "upvotes": record.upvotes, "topics": record.topics}
+        fields = {
+            "day": record.day,
+            "upvotes": record.upvotes,
+            "topics": record.topics,
+            "authors": authors,
+        }
         named.append((day, SearchRecord(url=record.url, title=record.title, text=text, **fields)))
     return [(day, record.encoded()) for day, record in named]
 

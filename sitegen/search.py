@@ -51,6 +51,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sitegen.errors import BuildError, Location
+from sitegen.pages import authors_line
 from sitegen.site import Site
 from sitegen.urls import Routes
 
@@ -63,7 +64,7 @@ ABSTRACT_WORDS = 24
 # cost more bytes per result shown (bench/README.md has the figures that chose 20).
 PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
-_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 2"
+_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 3"
 OPEN_DIRECTORY = "open/"  # under INDEX_DIR: the open month's shard
 # The warm-up index's word, in no paper: its documents have no heading, so the search page
 # shows nothing of them should a query find them; and it starts with zeros, so that only a
@@ -92,26 +93,31 @@ class SearchRecord:
     day: str  # the first day that featured it, ISO; "" if none
     upvotes: str  # "" when never reported
     topics: str  # names, ", "-separated
+    authors: str  # as a card shows them: three names, else the count (pages.authors_line)
 
     def encoded(self) -> str:
         """The record as one JSON line: what is cached, and what the index key digests."""
         return json.dumps(
-            [self.url, self.title, self.text, self.day, self.upvotes, self.topics],
+            [self.url, self.title, self.text, self.day, self.upvotes, self.topics, self.authors],
             ensure_ascii=False,
             separators=(",", ":"),
         )
 
     @classmethod
     def decoded(cls, line: str) -> SearchRecord:
-        url, title, text, day, upvotes, topics = json.loads(line)
-        return cls(url=url, title=title, text=text, day=day, upvotes=upvotes, topics=topics)
+        url, title, text, day, upvotes, topics, authors = json.loads(line)
+        return cls(
+            url=url, title=title, text=text, day=day, upvotes=upvotes, topics=topics,
+            authors=authors,
+        )  # fmt: skip
 
     def section(self) -> str:
         """The paper in a Pagefind document: a heading Pagefind makes a sub-result of, whose
         id carries what the result shows, '|'-separated and percent-encoded (templates/search.html
         reads it back), then the rest of its words."""
         anchor = "|".join(
-            quote(field, safe="/") for field in (self.url, self.day, self.upvotes, self.topics)
+            quote(field, safe="/")
+            for field in (self.url, self.day, self.upvotes, self.topics, self.authors)
         )
         return (
             f'<h2 id="{html.escape(anchor)}">{html.escape(self.title)}</h2>'
@@ -147,6 +153,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         day=first_day(site, paper_id),
         upvotes="" if paper.upvotes is None else str(paper.upvotes),
         topics=", ".join(names[slug] for slug in site.paper_topics[paper_id] if slug in names),
+        authors=authors_line(paper),
     )
 
 

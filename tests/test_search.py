@@ -161,6 +161,9 @@ def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
     upvotes = f"{target.record.upvotes} upvote{'' if target.record.upvotes == '1' else 's'}"
     expect(result.locator(".meta").first).to_contain_text(upvotes)
     expect(result.locator(".search-topics")).to_have_text(target.record.topics)
+    # Who wrote it, as the site's cards say it: the author searched for is there to see.
+    assert target.author in target.record.authors
+    expect(result.locator(".meta").first).to_contain_text(target.record.authors)
     result.get_by_role("link", name=target.title).click()
     page.wait_for_load_state()
     assert page.url.startswith(base_url + "papers/")
@@ -377,7 +380,7 @@ def test_a_new_day_indexes_only_its_month_again(
 
 def test_shards_are_the_open_month_and_each_years_other_months() -> None:
     def record(day: str, number: int) -> str:
-        fields = {"day": day, "upvotes": "", "topics": ""}
+        fields = {"day": day, "upvotes": "", "topics": "", "authors": ""}
         return SearchRecord(url=f"/papers/{number}/", title="T", text="", **fields).encoded()
 
     days = ["2025-10-31", "", "2026-11-22", "2026-03-14", "2025-11-03", "2026-11-02"]
