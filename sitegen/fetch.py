@@ -109,6 +109,10 @@ class FetchStopped(FetchError):
     asking for the next days would only fail the same way."""
 
 
+class FetchCancelled(Exception):  # noqa: N818 (not an error: the user asked to stop)
+    """The fetch was cancelled (Ctrl-C): a wait ended early or a connection was cut."""
+
+
 class _RateLimited(FetchError):
     """Too many requests, still: the HTML page is not asked instead (its quota is stricter)."""
 
@@ -161,6 +165,8 @@ def fetch_days(
             answer = source.fetch_day(
                 day, Validators(etag=known.get("etag"), last_modified=known.get("last_modified"))
             )
+        except FetchCancelled:
+            return None
         except FetchStopped as error:
             with counting:
                 if not stop.is_set():
@@ -184,8 +190,14 @@ def fetch_days(
         on_progress(status)
         return answer
 
-    with ThreadPoolExecutor(max_workers=source.policy.concurrency) as pool:
-        answers = list(pool.map(fetch_one, days))
+    pool = ThreadPoolExecutor(max_workers=source.policy.concurrency)
+    try:
+        answers = [future.result() for future in [pool.submit(fetch_one, d) for d in days]]
+    except BaseException:  # Ctrl-C: the workers are stopped, not waited for (issue: 198 s)
+        source.cancel()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
     # The kept names and the fetch state depend on what the store holds: read again under
     # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).
@@ -261,17 +273,46 @@ class DayFetcher:
         *,
         base_url: str = HF_URL,
         policy: FetchPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
+        on_wait: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.client = client
         self.base_url = base_url.rstrip("/")
         self.policy = policy = policy or FetchPolicy()
-        self.sleep, self.clock, self.jitter = sleep, clock, jitter
-        self._api_quota = _Quota(policy.api_quota, policy.quota_window, clock=clock, sleep=sleep)
-        self._page_quota = _Quota(policy.page_quota, policy.quota_window, clock=clock, sleep=sleep)
+        # Every wait is on this event, and every attempt's connections are known to `cancel`:
+        # Ctrl-C stops the run within a second, not after a backoff, a slow read or a window.
+        self._cancelled = threading.Event()
+        self._in_flight: set[_Watchdog] = set()
+        self._in_flight_lock = threading.Lock()
+        self.sleep = sleep or self._sleep_unless_cancelled
+        self.clock, self.jitter = clock, jitter
+        self.on_wait = on_wait  # one line when the source makes the run wait (a log shows it)
+        self._api_quota = _Quota(
+            policy.api_quota, policy.quota_window, clock=clock, sleep=self.sleep
+        )
+        self._page_quota = _Quota(
+            policy.page_quota, policy.quota_window, clock=clock, sleep=self.sleep
+        )
         self._reached = False  # whether the host has answered anything in this run
+
+    def cancel(self) -> None:
+        """Stop every request at once, from any thread: waits end and the connections in
+        flight are cut; each request raises FetchCancelled."""
+        self._cancelled.set()
+        with self._in_flight_lock:
+            watchdogs = list(self._in_flight)
+        for watchdog in watchdogs:
+            watchdog.fire()
+
+    def _sleep_unless_cancelled(self, seconds: float) -> None:
+        if self._cancelled.wait(seconds):
+            raise FetchCancelled
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise FetchCancelled
 
     def fetch_day(self, day: date, known: Validators | None = None) -> DayAnswer:
         """One day's papers, whole; a FetchError naming the day when neither source gives them
@@ -363,6 +404,7 @@ class DayFetcher:
         deadline = math.inf
         problem, status = "", 0
         for attempt in range(self.policy.attempts):
+            self._check_cancelled()
             quota.wait_turn()
             if attempt == 0:  # our own pacing is not the source's delay
                 deadline = self.clock() + self.policy.budget
@@ -386,15 +428,17 @@ class DayFetcher:
             else:
                 self._reached = True
                 left, reset = _rate_limit(response)
-                if left == 0 and reset:
-                    quota.close_for(reset)  # the window is spent: every thread waits
+                if left == 0 and reset and quota.close_for(reset):
+                    # The window is spent: every thread waits.
+                    self._say_rate_limited(reset)
                 if response.status_code not in _RETRY_STATUSES:
                     return response
                 status, problem = response.status_code, f"HTTP {response.status_code}"
                 wait = self._retry_wait(response, attempt, reset=reset, deadline=deadline)
                 if status == _TOO_MANY_REQUESTS:
                     # Waited out in the quota, so that the other days' requests wait too.
-                    quota.close_for(wait)
+                    if quota.close_for(wait):
+                        self._say_rate_limited(wait)
                     wait = 0.0
             if attempt + 1 == self.policy.attempts:
                 break
@@ -406,6 +450,12 @@ class DayFetcher:
         failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
         raise failure(
             f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
+        )
+
+    def _say_rate_limited(self, seconds: float) -> None:
+        self.on_wait(
+            f"rate limited by Hugging Face: waiting {math.ceil(seconds)} s "
+            f"(budget {self.policy.budget:g} s)"
         )
 
     def _get_once(
@@ -428,7 +478,10 @@ class DayFetcher:
             "GET", url, params=params, headers={**headers, "Connection": "close"},
             extensions={"trace": watchdog.trace},
         )  # fmt: skip
+        with self._in_flight_lock:
+            self._in_flight.add(watchdog)
         try:
+            self._check_cancelled()  # cancelled before the watchdog was known to `cancel`
             with watchdog:
                 for _ in range(_MAX_REDIRECTS + 1):
                     response = self.client.send(request, follow_redirects=False, stream=True)
@@ -451,6 +504,7 @@ class DayFetcher:
                     hint="the source redirects in a loop; report it",
                 )
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+            self._check_cancelled()
             if watchdog.fired:
                 raise httpx.ReadTimeout(
                     f"the answer took over {self.policy.attempt_deadline:g} s in all"
@@ -461,6 +515,9 @@ class DayFetcher:
                 f"{httpx.URL(url).path}: {type(error).__name__}: {error}",
                 location=Location(day.isoformat()),
             ) from None
+        finally:
+            with self._in_flight_lock:
+                self._in_flight.discard(watchdog)
 
     def _retry_wait(
         self, response: httpx.Response, attempt: int, *, reset: float | None, deadline: float
@@ -490,7 +547,7 @@ class _Watchdog:
     def __init__(self, seconds: float) -> None:
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
+        self._timer = threading.Timer(seconds, self.fire)
         self._timer.daemon = True
         self.fired = False
 
@@ -506,7 +563,8 @@ class _Watchdog:
                     if self.fired:
                         _cut(sock)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
+        """Cut the attempt's connections now (its time is up, or the run was cancelled)."""
         with self._lock:
             self.fired = True
             for sock in self._sockets:
@@ -561,9 +619,14 @@ class _Quota:
         if turn > now:
             self._sleep(turn - now)
 
-    def close_for(self, seconds: float) -> None:
+    def close_for(self, seconds: float) -> bool:
+        """Hold every request back `seconds` from now; whether this starts a wait (the quota
+        was open), so that the wait is announced once, not by each thread that meets it."""
         with self._lock:
-            self._closed_until = max(self._closed_until, self._clock() + seconds)
+            now = self._clock()
+            opened = self._closed_until <= now
+            self._closed_until = max(self._closed_until, now + seconds)
+            return opened
 
 
 def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:

@@ -9,7 +9,13 @@ tests use httpx.MockTransport (no network); the end-to-end tests run a real HTTP
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
+import signal
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -300,3 +306,74 @@ def test_a_base_url_that_is_not_http_is_refused_in_one_line(
     err = capsys.readouterr().err
     assert err.startswith(f"sitegen: error: --base-url {url!r} is not an http(s) URL")
     assert "Traceback" not in err
+
+
+# ---- Ctrl-C: a person at a terminal stops a fetch at once, whatever it waits on ---------------
+
+
+def _ctrl_c_stops() -> None:
+    """In the fetch's process: SIGINT's default action, as at a terminal (a runner started in
+    the background ignores SIGINT, and its children would too)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.mark.parametrize(
+    "replies",
+    [
+        pytest.param([Reply(500)], id="retrying-5xx"),
+        pytest.param([Reply(delay=25.0)], id="slow-answer"),
+        pytest.param(
+            [Reply(429, headers=(("RateLimit", '"api";r=0;t=200'),))], id="rate-limit-wait"
+        ),
+    ],
+)
+def test_ctrl_c_stops_a_fetch_within_a_second_whatever_it_waits_on(
+    hf: tuple[FaultyHF, str], bundled: Path, replies: list[Reply]
+) -> None:
+    source, url = hf
+    for day in ("2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04"):
+        source.set(day, list(replies))
+    before = tree_bytes(bundled / "content")
+    controller, terminal = pty.openpty()  # a terminal: the progress bar is drawn
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(bundled), "fetch", "--base-url", url,
+         "--since", "2025-11-01", "--until", "2025-11-04"],
+        stdin=terminal, stdout=terminal, stderr=terminal, preexec_fn=_ctrl_c_stops,
+    )  # fmt: skip
+    os.close(terminal)
+    shown: list[bytes] = []  # read all along: a full terminal would block the progress bar
+    reader = threading.Thread(target=_read_all, args=(controller, shown), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while len(source.requests) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(source.requests) >= 3, "the fetch asked for its first days"
+        time.sleep(1.0)  # well into the backoff, the read or the wait
+        process.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        status = process.wait(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    reader.join(timeout=10)
+    output = b"".join(shown).decode(errors="replace")
+    assert status == 130, output
+    assert took < 1.5, f"stopped {took:.1f} s after Ctrl-C"
+    assert "sitegen: interrupted; nothing was half-written" in output
+    assert tree_bytes(bundled / "content") == before
+
+
+def _read_all(fd: int, into: list[bytes]) -> None:
+    """What a terminal shows, until its other end is closed."""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the process and its terminal are gone
+            break
+        if not chunk:
+            break
+        into.append(chunk)
+    os.close(fd)
