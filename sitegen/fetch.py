@@ -42,7 +42,13 @@ from sitegen.listings.base import HF_URL
 from sitegen.store import content_lock, ingest_into_store, kept_listing_name
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
-FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
+# Per day: the HTTP validators of its last answer, and for a day a run could not have, since
+# when it fails and why (committed with the content, so a scheduled run retries it).
+FETCH_STATE = "content/fetch-state.json"
+# A day that fails is retried by later runs for this many days after its first failure, then
+# given up on (said once); `sitegen fetch --date` still asks for it.
+RETRY_WINDOW_DAYS = 14
+_FAILURE_KEYS = ("failed_on", "problem", "gave_up_on")
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TOO_MANY_REQUESTS = 429
@@ -133,6 +139,8 @@ class FetchReport:
     stopped: str = ""  # why the run stopped before asking for every day; "" when it did not
     new_papers: int = 0
     written: tuple[str, ...] = ()  # files, relative to the root
+    # Missed days that failed for RETRY_WINDOW_DAYS: no later run asks for them again.
+    given_up: tuple[DayOutcome, ...] = ()
 
     @property
     def missed(self) -> tuple[DayOutcome, ...]:
@@ -146,9 +154,13 @@ def fetch_days(
     *,
     source: DayFetcher,
     on_progress: Callable[[str], None] = lambda status: None,
+    today: date | None = None,
 ) -> FetchReport:
     """Fetch `days` from `source` and merge each day had whole into the store under `root`,
-    with its raw answer and HTTP validators, in one all-or-nothing write."""
+    with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
+    remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
+    written."""
+    today = today or datetime.now(UTC).date()
     days = sorted(set(days))
     state = load_fetch_state(root)
     stop = threading.Event()
@@ -203,7 +215,17 @@ def fetch_days(
     # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).
     with content_lock(root):
         state = load_fetch_state(root)
-        return _merge_answers(root, days, answers, state=state, stopped=stopped)
+        return _merge_answers(root, days, answers, state=state, stopped=stopped, today=today)
+
+
+def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
+    """The days earlier runs missed and have not given up on, oldest first."""
+    days = []
+    for day, entry in state.items():
+        if "failed_on" in entry and "gave_up_on" not in entry:
+            with contextlib.suppress(ValueError):  # a hand-edited key: not ours to retry
+                days.append(date.fromisoformat(day))
+    return sorted(days)
 
 
 def _merge_answers(
@@ -213,6 +235,7 @@ def _merge_answers(
     *,
     state: dict[str, dict[str, str]],
     stopped: list[str],
+    today: date,
 ) -> FetchReport:
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
@@ -234,30 +257,72 @@ def _merge_answers(
         outcomes.append(
             DayOutcome(day=day, status=answer.status, papers=papers, notes=answer.notes)
         )
+        entry = {k: v for k, v in state.get(day.isoformat(), {}).items() if k not in _FAILURE_KEYS}
         if answer.status != "unchanged" and (validators := answer.validators.as_state()):
-            state[day.isoformat()] = validators
+            entry = validators
+        state[day.isoformat()] = entry
+        if not entry:
+            del state[day.isoformat()]
+    stop_reason = stopped[0] if stopped else ""
+    if all(outcome.status in ("failed", "not fetched") for outcome in outcomes):
+        # The run failed whole (offline, rate-limited, the source down): the same days are
+        # asked for next time anyway, and a failed run is not committed.
+        return FetchReport(days=tuple(outcomes), stopped=stop_reason)
+    given_up = _remember_missed(state, outcomes, today=today)
     files = dict(kept)
     if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)
     report = ingest_into_store(root, parsed, files=files)
     return FetchReport(
         days=tuple(outcomes),
-        stopped=stopped[0] if stopped else "",
+        stopped=stop_reason,
         new_papers=report.new_papers,
         written=tuple(report.written),
+        given_up=given_up,
     )
 
 
+def _remember_missed(
+    state: dict[str, dict[str, str]], outcomes: Iterable[DayOutcome], *, today: date
+) -> tuple[DayOutcome, ...]:
+    """Note each missed day in `state` (since when, why) for later runs to retry; the days
+    missed for RETRY_WINDOW_DAYS are given up on, and returned to be said once."""
+    given_up = []
+    for outcome in outcomes:
+        if outcome.status not in ("failed", "not fetched"):
+            continue
+        entry = dict(state.get(outcome.day.isoformat(), {}))
+        failed_on = entry.setdefault("failed_on", today.isoformat())
+        entry["problem"] = outcome.problem or "not asked: the run stopped first"
+        try:
+            since = date.fromisoformat(failed_on)
+        except ValueError:  # edited by hand: counted from today
+            since = today
+        if (today - since).days >= RETRY_WINDOW_DAYS and "gave_up_on" not in entry:
+            entry["gave_up_on"] = today.isoformat()
+            given_up.append(outcome)
+        state[outcome.day.isoformat()] = entry
+    return tuple(given_up)
+
+
 def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
-    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...}; empty when never fetched."""
+    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...} and, for a day missed,
+    {"failed_on": ..., "problem": ..., "gave_up_on": ...}; empty when never fetched."""
     path = root / FETCH_STATE
     try:
         state = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return {}
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return {}  # only an optimisation: without it every day is fetched in full
-    return state if isinstance(state, dict) else {}
+        # Without it every day is fetched in full, and days missed before are not retried.
+        return {}
+    if not isinstance(state, dict):
+        return {}
+    return {
+        day: {key: value for key, value in entry.items() if isinstance(value, str)}
+        for day, entry in state.items()
+        if isinstance(entry, dict)
+    }
 
 
 def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:
