@@ -459,9 +459,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
         make_client(policy) as client,
         progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,
     ):
-        source = DayFetcher(
-            client, base_url=base_url, policy=policy, on_wait=_say_fetch_waits
-        )  # fmt: skip
+        source = DayFetcher(client, base_url=base_url, policy=policy, on_wait=_say_fetch_waits)
         report = fetch_days(root, days, source=source, on_progress=advance, today=today)
     _print_fetch_report(report, held=frozenset(held))
     if not report.missed:

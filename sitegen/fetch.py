@@ -205,7 +205,9 @@ def fetch_days(
     pool = ThreadPoolExecutor(max_workers=source.policy.concurrency)
     try:
         answers = [future.result() for future in [pool.submit(fetch_one, d) for d in days]]
-    except BaseException:  # Ctrl-C: the workers are stopped, not waited for (issue: 198 s)
+    except BaseException:
+        # Ctrl-C: the workers are cancelled, not waited for (a rate-limit wait or a slow read
+        # held the exit for minutes).
         source.cancel()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
