@@ -28,7 +28,6 @@ import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -202,16 +201,34 @@ def fetch_days(
         on_progress(status)
         return answer
 
-    pool = ThreadPoolExecutor(max_workers=source.policy.concurrency)
+    answers: list[DayAnswer | FetchError | None] = [None] * len(days)
+    queue = iter(enumerate(days))
+    taking = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with taking:  # an iterator is not safe to share between threads
+                item = next(queue, None)
+            if item is None:
+                return
+            index, day = item
+            answers[index] = fetch_one(day)
+
+    # Daemon threads, not a ThreadPoolExecutor (whose threads the interpreter joins at exit):
+    # Ctrl-C ends the process at once, even while a worker is stuck in a TCP connect; the
+    # other waits (a backoff, a read, a rate-limit window) end on source.cancel().
+    workers = [
+        threading.Thread(target=work, name=f"fetch-{n}", daemon=True)
+        for n in range(min(source.policy.concurrency, len(days)))
+    ]
     try:
-        answers = [future.result() for future in [pool.submit(fetch_one, d) for d in days]]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
     except BaseException:
-        # Ctrl-C: the workers are cancelled, not waited for (a rate-limit wait or a slow read
-        # held the exit for minutes).
         source.cancel()
-        pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown()
 
     # The kept names and the fetch state depend on what the store holds: read again under
     # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).

@@ -13,6 +13,7 @@ import os
 import pty
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -341,10 +342,38 @@ def test_ctrl_c_stops_a_fetch_within_a_second_whatever_it_waits_on(
     source, url = hf
     for day in ("2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04"):
         source.set(day, list(replies))
-    before = tree_bytes(bundled / "content")
+
+    def asked_first_days() -> bool:
+        return len(source.requests) >= 3
+
+    _assert_ctrl_c_stops_at_once(bundled, url, when=asked_first_days)
+
+
+def test_ctrl_c_stops_a_fetch_stuck_connecting(bundled: Path) -> None:
+    # A host that takes no connection: its backlog is full, so a connect waits for its timeout.
+    with socket.socket() as host:
+        host.bind(("127.0.0.1", 0))
+        host.listen(0)
+        address = host.getsockname()
+        fillers = [socket.socket() for _ in range(3)]
+        for filler in fillers:
+            filler.setblocking(False)
+            filler.connect_ex(address)
+        try:
+            url = f"http://127.0.0.1:{address[1]}"
+            _assert_ctrl_c_stops_at_once(bundled, url, when=lambda: True)
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+def _assert_ctrl_c_stops_at_once(root: Path, url: str, *, when: Callable[[], bool]) -> None:
+    """Run a fetch on a terminal, press Ctrl-C a second after `when` holds: it exits 130 at
+    once, says nothing was half-written, and content/ is as it was."""
+    before = tree_bytes(root / "content")
     controller, terminal = pty.openpty()  # a terminal: the progress bar is drawn
     process = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "--root", str(bundled), "fetch", "--base-url", url,
+        [sys.executable, "-m", "sitegen", "--root", str(root), "fetch", "--base-url", url,
          "--since", "2025-11-01", "--until", "2025-11-04"],
         stdin=terminal, stdout=terminal, stderr=terminal, preexec_fn=_ctrl_c_stops,
     )  # fmt: skip
@@ -354,10 +383,10 @@ def test_ctrl_c_stops_a_fetch_within_a_second_whatever_it_waits_on(
     reader.start()
     try:
         deadline = time.monotonic() + 30
-        while len(source.requests) < 3 and time.monotonic() < deadline:
+        while not when() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(source.requests) >= 3, "the fetch asked for its first days"
-        time.sleep(1.0)  # well into the backoff, the read or the wait
+        assert when(), "the fetch got as far as the wait"
+        time.sleep(1.0)  # well into the backoff, the read, the wait or the connect
         process.send_signal(signal.SIGINT)
         sent = time.monotonic()
         status = process.wait(timeout=60)
@@ -371,7 +400,7 @@ def test_ctrl_c_stops_a_fetch_within_a_second_whatever_it_waits_on(
     assert status == 130, output
     assert took < 1.5, f"stopped {took:.1f} s after Ctrl-C"
     assert "sitegen: interrupted; nothing was half-written" in output
-    assert tree_bytes(bundled / "content") == before
+    assert tree_bytes(root / "content") == before
 
 
 def _read_all(fd: int, into: list[bytes]) -> None:
