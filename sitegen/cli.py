@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 # libraries they bring (0.2 s of the ingest budget, under 1 s at 50,000 papers).
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+# fetch: some days were missed (remembered, retried by later runs) and the others written;
+# distinct from 1 so that a scheduled job commits and deploys what was had (publish.yml).
+EXIT_DAYS_MISSED = 3
 CONFIG_FILE = "site.toml"
 FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --base-url is not given
 
@@ -471,7 +474,9 @@ def _run_fetch(args: argparse.Namespace) -> int:
         DayFetcher,
         FetchPolicy,
         checked_source_url,
+        days_to_retry,
         fetch_days,
+        load_fetch_state,
         make_client,
     )
 
@@ -484,19 +489,32 @@ def _run_fetch(args: argparse.Namespace) -> int:
     else:
         base_url = HF_URL
     today = datetime.now(UTC).date()
-    days = _days_to_fetch(args, stored_days(root), today)
+    held = stored_days(root)
+    days = _days_to_fetch(args, held, today)
+    if not (args.date or args.since):  # a scheduled run: days missed before are asked again
+        retried = [day for day in days_to_retry(load_fetch_state(root)) if day not in days]
+        if retried:
+            print(f"retrying {len(retried)} day(s) missed before: {_day_list(retried)}")
+        days = sorted([*days, *retried])
     policy = FetchPolicy(read_timeout=args.timeout, attempts=args.attempts)
     with (
         make_client(policy) as client,
         progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,
     ):
-        source = DayFetcher(client, base_url=base_url, policy=policy)
-        report = fetch_days(root, days, source=source, on_progress=advance)
-    _print_fetch_report(report)
-    return EXIT_FAILED if report.missed else EXIT_OK
+        source = DayFetcher(client, base_url=base_url, policy=policy, on_wait=_say_fetch_waits)
+        report = fetch_days(root, days, source=source, on_progress=advance, today=today)
+    _print_fetch_report(report, held=frozenset(held))
+    if not report.missed:
+        return EXIT_OK
+    return EXIT_DAYS_MISSED if len(report.missed) < len(report.days) else EXIT_FAILED
 
 
-def _print_fetch_report(report: FetchReport) -> None:
+def _say_fetch_waits(line: str) -> None:
+    # A log (not a terminal) would otherwise show nothing for minutes.
+    print(f"sitegen: {line}", file=sys.stderr, flush=True)
+
+
+def _print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
     for outcome in report.days:
         day = outcome.day.isoformat()
         for note in outcome.notes:
@@ -505,21 +523,61 @@ def _print_fetch_report(report: FetchReport) -> None:
             print(f"{day}: FAILED: {outcome.problem}", file=sys.stderr)
         elif outcome.status == "papers":
             print(f"{day}: {outcome.papers} papers")
+        elif outcome.status == "empty" and outcome.day in held:
+            print(f"{day}: the source listed none; content/ keeps the papers it holds for that day")
         elif outcome.status in ("empty", "unchanged"):
             print(f"{day}: {'no papers that day' if outcome.status == 'empty' else 'unchanged'}")
     if report.stopped:
         print(f"sitegen: fetch stopped: {report.stopped}", file=sys.stderr)
-    failed = sum(outcome.status == "failed" for outcome in report.days)
-    not_fetched = len(report.missed) - failed
+    failed = [outcome.day for outcome in report.days if outcome.status == "failed"]
+    not_fetched = [outcome.day for outcome in report.days if outcome.status == "not fetched"]
     summary = (
         f"fetched {len(report.days) - len(report.missed)} of {len(report.days)} day(s); "
         f"{report.new_papers} new paper(s); {len(report.written)} file(s) written"
     )
     if failed:
-        summary += f"; {failed} day(s) FAILED and were skipped"
+        summary += f"; {len(failed)} day(s) FAILED and were skipped: {_day_list(failed)}"
     if not_fetched:
-        summary += f"; {not_fetched} day(s) not fetched"
+        summary += f"; {len(not_fetched)} day(s) not fetched: {_day_list(not_fetched)}"
+    remembered = 0 < len(report.missed) < len(report.days)  # see fetch_days
+    if remembered:
+        summary += "; the days missed are retried by the next runs"
     print(summary)
+    from sitegen.fetch import RETRY_WINDOW_DAYS
+
+    for outcome in report.given_up:
+        print(
+            f"sitegen: GAVE UP on {outcome.day} after {RETRY_WINDOW_DAYS} days of failures "
+            f"(last: {outcome.problem or 'not asked'}); later runs no longer ask for it: "
+            f"sitegen fetch --date {outcome.day} asks again",
+            file=sys.stderr,
+        )
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        _annotate_missed_days(report, remembered=remembered)
+
+
+def _annotate_missed_days(report: FetchReport, *, remembered: bool) -> None:
+    """Warnings on the Actions run's summary page: a run that commits what it had still shows
+    the days it missed."""
+    if report.missed:
+        days = [outcome.day for outcome in report.missed]
+        _actions_warning(
+            f"sitegen fetch missed {len(days)} day(s): {_day_list(days)}"
+            + ("; retried by the next runs" if remembered else "")
+        )
+    for outcome in report.given_up:
+        _actions_warning(f"sitegen fetch gave up on {outcome.day}: {outcome.problem}")
+
+
+def _actions_warning(text: str) -> None:
+    # A workflow command is one line: its message escaped as the runner expects.
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    print(f"::warning title=sitegen fetch::{escaped}")
+
+
+def _day_list(days: Sequence[date], most: int = 10) -> str:
+    shown = ", ".join(day.isoformat() for day in days[:most])
+    return shown + (f" and {len(days) - most} more" if len(days) > most else "")
 
 
 def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> list[date]:

@@ -28,7 +28,6 @@ import time
 import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -42,7 +41,13 @@ from sitegen.listings.base import HF_URL
 from sitegen.store import content_lock, ingest_into_store, kept_listing_name
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
-FETCH_STATE = "content/fetch-state.json"  # HTTP validators of the last answer per day
+# Per day: the HTTP validators of its last answer, and for a day a run could not have, since
+# when it fails and why (committed with the content, so a scheduled run retries it).
+FETCH_STATE = "content/fetch-state.json"
+# A day that fails is retried by later runs for this many days after its first failure, then
+# given up on (said once); `sitegen fetch --date` still asks for it.
+RETRY_WINDOW_DAYS = 14
+_FAILURE_KEYS = ("failed_on", "problem", "gave_up_on")
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TOO_MANY_REQUESTS = 429
@@ -109,6 +114,10 @@ class FetchStopped(FetchError):
     asking for the next days would only fail the same way."""
 
 
+class FetchCancelled(Exception):  # noqa: N818 (not an error: the user asked to stop)
+    """The fetch was cancelled (Ctrl-C): a wait ended early or a connection was cut."""
+
+
 class _RateLimited(FetchError):
     """Too many requests, still: the HTML page is not asked instead (its quota is stricter)."""
 
@@ -129,6 +138,8 @@ class FetchReport:
     stopped: str = ""  # why the run stopped before asking for every day; "" when it did not
     new_papers: int = 0
     written: tuple[str, ...] = ()  # files, relative to the root
+    # Missed days that failed for RETRY_WINDOW_DAYS: no later run asks for them again.
+    given_up: tuple[DayOutcome, ...] = ()
 
     @property
     def missed(self) -> tuple[DayOutcome, ...]:
@@ -142,9 +153,13 @@ def fetch_days(
     *,
     source: DayFetcher,
     on_progress: Callable[[str], None] = lambda status: None,
+    today: date | None = None,
 ) -> FetchReport:
     """Fetch `days` from `source` and merge each day had whole into the store under `root`,
-    with its raw answer and HTTP validators, in one all-or-nothing write."""
+    with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
+    remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
+    written."""
+    today = today or datetime.now(UTC).date()
     days = sorted(set(days))
     state = load_fetch_state(root)
     stop = threading.Event()
@@ -161,6 +176,8 @@ def fetch_days(
             answer = source.fetch_day(
                 day, Validators(etag=known.get("etag"), last_modified=known.get("last_modified"))
             )
+        except FetchCancelled:
+            return None
         except FetchStopped as error:
             with counting:
                 if not stop.is_set():
@@ -184,14 +201,50 @@ def fetch_days(
         on_progress(status)
         return answer
 
-    with ThreadPoolExecutor(max_workers=source.policy.concurrency) as pool:
-        answers = list(pool.map(fetch_one, days))
+    answers: list[DayAnswer | FetchError | None] = [None] * len(days)
+    queue = iter(enumerate(days))
+    taking = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with taking:  # an iterator is not safe to share between threads
+                item = next(queue, None)
+            if item is None:
+                return
+            index, day = item
+            answers[index] = fetch_one(day)
+
+    # Daemon threads, not a ThreadPoolExecutor (whose threads the interpreter joins at exit):
+    # Ctrl-C ends the process at once, even while a worker is stuck in a TCP connect; the
+    # other waits (a backoff, a read, a rate-limit window) end on source.cancel().
+    workers = [
+        threading.Thread(target=work, name=f"fetch-{n}", daemon=True)
+        for n in range(min(source.policy.concurrency, len(days)))
+    ]
+    try:
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+    except BaseException:
+        source.cancel()
+        raise
 
     # The kept names and the fetch state depend on what the store holds: read again under
     # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).
     with content_lock(root):
         state = load_fetch_state(root)
-        return _merge_answers(root, days, answers, state=state, stopped=stopped)
+        return _merge_answers(root, days, answers, state=state, stopped=stopped, today=today)
+
+
+def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
+    """The days earlier runs missed and have not given up on, oldest first."""
+    days = []
+    for day, entry in state.items():
+        if "failed_on" in entry and "gave_up_on" not in entry:
+            with contextlib.suppress(ValueError):  # a hand-edited key: not ours to retry
+                days.append(date.fromisoformat(day))
+    return sorted(days)
 
 
 def _merge_answers(
@@ -201,6 +254,7 @@ def _merge_answers(
     *,
     state: dict[str, dict[str, str]],
     stopped: list[str],
+    today: date,
 ) -> FetchReport:
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
@@ -222,30 +276,72 @@ def _merge_answers(
         outcomes.append(
             DayOutcome(day=day, status=answer.status, papers=papers, notes=answer.notes)
         )
+        entry = {k: v for k, v in state.get(day.isoformat(), {}).items() if k not in _FAILURE_KEYS}
         if answer.status != "unchanged" and (validators := answer.validators.as_state()):
-            state[day.isoformat()] = validators
+            entry = validators
+        state[day.isoformat()] = entry
+        if not entry:
+            del state[day.isoformat()]
+    stop_reason = stopped[0] if stopped else ""
+    if all(outcome.status in ("failed", "not fetched") for outcome in outcomes):
+        # The run failed whole (offline, rate-limited, the source down): the same days are
+        # asked for next time anyway, and a failed run is not committed.
+        return FetchReport(days=tuple(outcomes), stopped=stop_reason)
+    given_up = _remember_missed(state, outcomes, today=today)
     files = dict(kept)
     if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)
     report = ingest_into_store(root, parsed, files=files)
     return FetchReport(
         days=tuple(outcomes),
-        stopped=stopped[0] if stopped else "",
+        stopped=stop_reason,
         new_papers=report.new_papers,
         written=tuple(report.written),
+        given_up=given_up,
     )
 
 
+def _remember_missed(
+    state: dict[str, dict[str, str]], outcomes: Iterable[DayOutcome], *, today: date
+) -> tuple[DayOutcome, ...]:
+    """Note each missed day in `state` (since when, why) for later runs to retry; the days
+    missed for RETRY_WINDOW_DAYS are given up on, and returned to be said once."""
+    given_up = []
+    for outcome in outcomes:
+        if outcome.status not in ("failed", "not fetched"):
+            continue
+        entry = dict(state.get(outcome.day.isoformat(), {}))
+        failed_on = entry.setdefault("failed_on", today.isoformat())
+        entry["problem"] = outcome.problem or "not asked: the run stopped first"
+        try:
+            since = date.fromisoformat(failed_on)
+        except ValueError:  # edited by hand: counted from today
+            since = today
+        if (today - since).days >= RETRY_WINDOW_DAYS and "gave_up_on" not in entry:
+            entry["gave_up_on"] = today.isoformat()
+            given_up.append(outcome)
+        state[outcome.day.isoformat()] = entry
+    return tuple(given_up)
+
+
 def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
-    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...}; empty when never fetched."""
+    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...} and, for a day missed,
+    {"failed_on": ..., "problem": ..., "gave_up_on": ...}; empty when never fetched."""
     path = root / FETCH_STATE
     try:
         state = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return {}
     except (json.JSONDecodeError, UnicodeDecodeError):
-        return {}  # only an optimisation: without it every day is fetched in full
-    return state if isinstance(state, dict) else {}
+        # Without it every day is fetched in full, and days missed before are not retried.
+        return {}
+    if not isinstance(state, dict):
+        return {}
+    return {
+        day: {key: value for key, value in entry.items() if isinstance(value, str)}
+        for day, entry in state.items()
+        if isinstance(entry, dict)
+    }
 
 
 def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:
@@ -261,17 +357,46 @@ class DayFetcher:
         *,
         base_url: str = HF_URL,
         policy: FetchPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
+        on_wait: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.client = client
         self.base_url = base_url.rstrip("/")
         self.policy = policy = policy or FetchPolicy()
-        self.sleep, self.clock, self.jitter = sleep, clock, jitter
-        self._api_quota = _Quota(policy.api_quota, policy.quota_window, clock=clock, sleep=sleep)
-        self._page_quota = _Quota(policy.page_quota, policy.quota_window, clock=clock, sleep=sleep)
+        # Every wait is on this event, and every attempt's connections are known to `cancel`:
+        # Ctrl-C stops the run within a second, not after a backoff, a slow read or a window.
+        self._cancelled = threading.Event()
+        self._in_flight: set[_Watchdog] = set()
+        self._in_flight_lock = threading.Lock()
+        self.sleep = sleep or self._sleep_unless_cancelled
+        self.clock, self.jitter = clock, jitter
+        self.on_wait = on_wait  # one line when the source makes the run wait (a log shows it)
+        self._api_quota = _Quota(
+            policy.api_quota, policy.quota_window, clock=clock, sleep=self.sleep
+        )
+        self._page_quota = _Quota(
+            policy.page_quota, policy.quota_window, clock=clock, sleep=self.sleep
+        )
         self._reached = False  # whether the host has answered anything in this run
+
+    def cancel(self) -> None:
+        """Stop every request at once, from any thread: waits end and the connections in
+        flight are cut; each request raises FetchCancelled."""
+        self._cancelled.set()
+        with self._in_flight_lock:
+            watchdogs = list(self._in_flight)
+        for watchdog in watchdogs:
+            watchdog.fire()
+
+    def _sleep_unless_cancelled(self, seconds: float) -> None:
+        if self._cancelled.wait(seconds):
+            raise FetchCancelled
+
+    def _check_cancelled(self) -> None:
+        if self._cancelled.is_set():
+            raise FetchCancelled
 
     def fetch_day(self, day: date, known: Validators | None = None) -> DayAnswer:
         """One day's papers, whole; a FetchError naming the day when neither source gives them
@@ -363,6 +488,7 @@ class DayFetcher:
         deadline = math.inf
         problem, status = "", 0
         for attempt in range(self.policy.attempts):
+            self._check_cancelled()
             quota.wait_turn()
             if attempt == 0:  # our own pacing is not the source's delay
                 deadline = self.clock() + self.policy.budget
@@ -386,15 +512,17 @@ class DayFetcher:
             else:
                 self._reached = True
                 left, reset = _rate_limit(response)
-                if left == 0 and reset:
-                    quota.close_for(reset)  # the window is spent: every thread waits
+                if left == 0 and reset and quota.close_for(reset):
+                    # The window is spent: every thread waits.
+                    self._say_rate_limited(reset)
                 if response.status_code not in _RETRY_STATUSES:
                     return response
                 status, problem = response.status_code, f"HTTP {response.status_code}"
                 wait = self._retry_wait(response, attempt, reset=reset, deadline=deadline)
                 if status == _TOO_MANY_REQUESTS:
                     # Waited out in the quota, so that the other days' requests wait too.
-                    quota.close_for(wait)
+                    if quota.close_for(wait):
+                        self._say_rate_limited(wait)
                     wait = 0.0
             if attempt + 1 == self.policy.attempts:
                 break
@@ -406,6 +534,12 @@ class DayFetcher:
         failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
         raise failure(
             f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
+        )
+
+    def _say_rate_limited(self, seconds: float) -> None:
+        self.on_wait(
+            f"rate limited by Hugging Face: waiting {math.ceil(seconds)} s "
+            f"(budget {self.policy.budget:g} s)"
         )
 
     def _get_once(
@@ -428,7 +562,10 @@ class DayFetcher:
             "GET", url, params=params, headers={**headers, "Connection": "close"},
             extensions={"trace": watchdog.trace},
         )  # fmt: skip
+        with self._in_flight_lock:
+            self._in_flight.add(watchdog)
         try:
+            self._check_cancelled()  # cancelled before the watchdog was known to `cancel`
             with watchdog:
                 for _ in range(_MAX_REDIRECTS + 1):
                     response = self.client.send(request, follow_redirects=False, stream=True)
@@ -451,6 +588,7 @@ class DayFetcher:
                     hint="the source redirects in a loop; report it",
                 )
         except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError):
+            self._check_cancelled()
             if watchdog.fired:
                 raise httpx.ReadTimeout(
                     f"the answer took over {self.policy.attempt_deadline:g} s in all"
@@ -461,6 +599,9 @@ class DayFetcher:
                 f"{httpx.URL(url).path}: {type(error).__name__}: {error}",
                 location=Location(day.isoformat()),
             ) from None
+        finally:
+            with self._in_flight_lock:
+                self._in_flight.discard(watchdog)
 
     def _retry_wait(
         self, response: httpx.Response, attempt: int, *, reset: float | None, deadline: float
@@ -490,7 +631,7 @@ class _Watchdog:
     def __init__(self, seconds: float) -> None:
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._fire)
+        self._timer = threading.Timer(seconds, self.fire)
         self._timer.daemon = True
         self.fired = False
 
@@ -506,7 +647,8 @@ class _Watchdog:
                     if self.fired:
                         _cut(sock)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
+        """Cut the attempt's connections now (its time is up, or the run was cancelled)."""
         with self._lock:
             self.fired = True
             for sock in self._sockets:
@@ -561,9 +703,14 @@ class _Quota:
         if turn > now:
             self._sleep(turn - now)
 
-    def close_for(self, seconds: float) -> None:
+    def close_for(self, seconds: float) -> bool:
+        """Hold every request back `seconds` from now; whether this starts a wait (the quota
+        was open), so that the wait is announced once, not by each thread that meets it."""
         with self._lock:
-            self._closed_until = max(self._closed_until, self._clock() + seconds)
+            now = self._clock()
+            opened = self._closed_until <= now
+            self._closed_until = max(self._closed_until, now + seconds)
+            return opened
 
 
 def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:

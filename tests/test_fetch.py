@@ -9,17 +9,32 @@ tests use httpx.MockTransport (no network); the end-to-end tests run a real HTTP
 from __future__ import annotations
 
 import json
+import os
+import pty
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
 from sitegen.cli import main
-from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, Validators
+from sitegen.fetch import (
+    DayFetcher,
+    FetchPolicy,
+    FetchStopped,
+    Validators,
+    days_to_retry,
+    load_fetch_state,
+)
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import REPO, tree_bytes
@@ -211,7 +226,7 @@ def test_every_fault_is_survived_or_reported_and_content_keeps_the_rest(
         bundled, url, "--since", "2025-11-01", "--until", "2025-11-08", "--attempts", "2"
     )
     out, err = capsys.readouterr()
-    assert status == 1, "some days failed"
+    assert status == 3, "some days failed, the others were written"
     assert time.monotonic() - started >= 1.0, "Retry-After: 1 was honoured"
     assert "2025-11-07: FAILED" in err and "page: no papers found" in err
     assert "2025-11-06: note: API: invalid JSON" in err
@@ -300,3 +315,229 @@ def test_a_base_url_that_is_not_http_is_refused_in_one_line(
     err = capsys.readouterr().err
     assert err.startswith(f"sitegen: error: --base-url {url!r} is not an http(s) URL")
     assert "Traceback" not in err
+
+
+# ---- Ctrl-C: a person at a terminal stops a fetch at once, whatever it waits on ---------------
+
+
+def _ctrl_c_stops() -> None:
+    """In the fetch's process: SIGINT's default action, as at a terminal (a runner started in
+    the background ignores SIGINT, and its children would too)."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@pytest.mark.parametrize(
+    "replies",
+    [
+        pytest.param([Reply(500)], id="retrying-5xx"),
+        pytest.param([Reply(delay=25.0)], id="slow-answer"),
+        pytest.param(
+            [Reply(429, headers=(("RateLimit", '"api";r=0;t=200'),))], id="rate-limit-wait"
+        ),
+    ],
+)
+def test_ctrl_c_stops_a_fetch_within_a_second_whatever_it_waits_on(
+    hf: tuple[FaultyHF, str], bundled: Path, replies: list[Reply]
+) -> None:
+    source, url = hf
+    for day in ("2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04"):
+        source.set(day, list(replies))
+
+    def asked_first_days() -> bool:
+        return len(source.requests) >= 3
+
+    _assert_ctrl_c_stops_at_once(bundled, url, when=asked_first_days)
+
+
+def test_ctrl_c_stops_a_fetch_stuck_connecting(bundled: Path) -> None:
+    # A host that takes no connection: its backlog is full, so a connect waits for its timeout.
+    with socket.socket() as host:
+        host.bind(("127.0.0.1", 0))
+        host.listen(0)
+        address = host.getsockname()
+        fillers = [socket.socket() for _ in range(3)]
+        for filler in fillers:
+            filler.setblocking(False)
+            filler.connect_ex(address)
+        try:
+            url = f"http://127.0.0.1:{address[1]}"
+            _assert_ctrl_c_stops_at_once(bundled, url, when=lambda: True)
+        finally:
+            for filler in fillers:
+                filler.close()
+
+
+def _assert_ctrl_c_stops_at_once(root: Path, url: str, *, when: Callable[[], bool]) -> None:
+    """Run a fetch on a terminal, press Ctrl-C a second after `when` holds: it exits 130 at
+    once, says nothing was half-written, and content/ is as it was."""
+    before = tree_bytes(root / "content")
+    controller, terminal = pty.openpty()  # a terminal: the progress bar is drawn
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(root), "fetch", "--base-url", url,
+         "--since", "2025-11-01", "--until", "2025-11-04"],
+        stdin=terminal, stdout=terminal, stderr=terminal, preexec_fn=_ctrl_c_stops,
+    )  # fmt: skip
+    os.close(terminal)
+    shown: list[bytes] = []  # read all along: a full terminal would block the progress bar
+    reader = threading.Thread(target=_read_all, args=(controller, shown), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not when() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert when(), "the fetch got as far as the wait"
+        time.sleep(1.0)  # well into the backoff, the read, the wait or the connect
+        process.send_signal(signal.SIGINT)
+        sent = time.monotonic()
+        status = process.wait(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    reader.join(timeout=10)
+    output = b"".join(shown).decode(errors="replace")
+    assert status == 130, output
+    assert took < 1.5, f"stopped {took:.1f} s after Ctrl-C"
+    assert "sitegen: interrupted; nothing was half-written" in output
+    assert tree_bytes(root / "content") == before
+
+
+def _read_all(fd: int, into: list[bytes]) -> None:
+    """What a terminal shows, until its other end is closed."""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # EIO: the process and its terminal are gone
+            break
+        if not chunk:
+            break
+        into.append(chunk)
+    os.close(fd)
+
+
+# ---- days missed: written around, remembered, retried, given up on once ----------------------
+
+
+def _fetch_state(root: Path) -> dict[str, dict[str, str]]:
+    return json.loads((root / "content" / "fetch-state.json").read_text())  # type: ignore[no-any-return]
+
+
+def _retry_days(root: Path) -> list[date]:
+    return days_to_retry(load_fetch_state(root))
+
+
+def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_written(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, url = hf
+    today = datetime.now(UTC).date()  # the CLI's today is UTC's
+    before, failing, after = (today - timedelta(days=n) for n in (3, 2, 1))
+    source.other_api_days = [Reply(200, b"[]")]  # any other day: no papers
+    for day in (before, after):
+        source.set(day.isoformat(), [Reply(200, _day_answer(day.isoformat()))])
+    source.set(failing.isoformat(), [Reply(500)], [Reply(500)])
+
+    status = _fetch(site, url, "--since", before.isoformat(), "--attempts", "1")
+    out, err = capsys.readouterr()
+    assert status == 3, "a distinct status: days were missed, the others written"
+    assert f"{failing}: FAILED" in err
+    assert f"1 day(s) FAILED and were skipped: {failing}" in out
+    assert "retried by the next runs" in out
+    assert sorted(load_content(site).days) == [before, after]
+    missed = _fetch_state(site)[failing.isoformat()]
+    assert missed["failed_on"] == today.isoformat() and "HTTP 500" in missed["problem"]
+
+    # The next scheduled run (no range given) starts at the last day held, `after`, and asks
+    # for the day missed before it too; the source serves it now.
+    source.set(failing.isoformat(), [Reply(200, _day_answer(failing.isoformat()))])
+    source.requests.clear()
+    assert _fetch(site, url) == 0
+    out = capsys.readouterr().out
+    assert f"retrying 1 day(s) missed before: {failing}" in out
+    assert f"{failing}: 3 papers" in out
+    assert sorted(load_content(site).days) == [before, failing, after]
+    assert failing.isoformat() not in _fetch_state(site), "no longer missed"
+    asked = {parse_qs(urlsplit(path).query).get("date", [""])[0] for path, _ in source.requests}
+    assert asked == {failing.isoformat(), after.isoformat(), today.isoformat()}
+
+
+def _missed_before(site: Path, source: FaultyHF, day: date, *, first_failed: date) -> None:
+    """A site whose fetch state says `day` fails since `first_failed`, and a source that
+    still fails it (and lists no papers for any other day)."""
+    (site / "content").mkdir()
+    state = {day.isoformat(): {"failed_on": first_failed.isoformat(), "problem": "HTTP 500"}}
+    (site / "content" / "fetch-state.json").write_text(json.dumps(state))
+    source.other_api_days = [Reply(200, b"[]")]
+    source.set(day.isoformat(), [Reply(500)], [Reply(500)])
+
+
+def test_a_day_missed_for_the_whole_window_is_given_up_on_once_loudly(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sitegen.fetch import RETRY_WINDOW_DAYS
+
+    source, url = hf
+    today = datetime.now(UTC).date()
+    lost = today - timedelta(days=RETRY_WINDOW_DAYS + 3)
+    first_failed = today - timedelta(days=RETRY_WINDOW_DAYS)
+    _missed_before(site, source, lost, first_failed=first_failed)
+
+    assert _fetch(site, url, "--attempts", "1") == 3
+    out, err = capsys.readouterr()
+    assert f"retrying 1 day(s) missed before: {lost}" in out
+    assert f"sitegen: GAVE UP on {lost} after {RETRY_WINDOW_DAYS} days of failures" in err
+    assert f"sitegen fetch --date {lost} asks again" in err
+    entry = _fetch_state(site)[lost.isoformat()]
+    assert entry["gave_up_on"] == today.isoformat()
+    assert entry["failed_on"] == first_failed.isoformat(), "since when is kept"
+
+    source.requests.clear()
+    assert _fetch(site, url, "--attempts", "1") == 0
+    out, err = capsys.readouterr()
+    assert "GAVE UP" not in err and "retrying" not in out, "said once"
+    assert not any(lost.isoformat() in path for path, _ in source.requests)
+
+
+def test_a_day_missed_is_retried_within_the_window(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sitegen.fetch import RETRY_WINDOW_DAYS
+
+    source, url = hf
+    today = datetime.now(UTC).date()
+    missed = today - timedelta(days=30)  # the day's age does not matter, the failure's does
+    first_failed = today - timedelta(days=RETRY_WINDOW_DAYS - 1)
+    _missed_before(site, source, missed, first_failed=first_failed)
+    assert _fetch(site, url, "--attempts", "1") == 3
+    assert "GAVE UP" not in capsys.readouterr().err
+    entry = _fetch_state(site)[missed.isoformat()]
+    assert entry["failed_on"] == first_failed.isoformat() and "gave_up_on" not in entry
+    assert _retry_days(site) == [missed], "still retried by the next run"
+
+
+def test_a_rate_limit_wait_is_said_in_one_line_in_a_log(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, url = hf
+    too_many = Reply(429, headers=(("RateLimit", '"api";r=0;t=1'),))
+    source.set("2025-11-01", [too_many, Reply(200, _day_answer("2025-11-01"))])
+    assert _fetch(site, url, "--date", "2025-11-01") == 0
+    err = capsys.readouterr().err
+    waits = [line for line in err.splitlines() if "rate limited" in line]
+    assert waits == ["sitegen: rate limited by Hugging Face: waiting 1 s (budget 300 s)"]
+
+
+def test_a_day_the_source_lists_none_of_is_not_said_to_have_no_papers_when_content_has_some(
+    hf: tuple[FaultyHF, str], bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, url = hf
+    source.set("2025-10-31", [Reply(200, b"[]")])
+    before = tree_bytes(bundled / "content")
+    assert _fetch(bundled, url, "--date", "2025-10-31") == 0
+    out = capsys.readouterr().out
+    assert "no papers that day" not in out
+    assert (
+        "2025-10-31: the source listed none; content/ keeps the papers it holds for that day" in out
+    )
+    assert tree_bytes(bundled / "content") == before

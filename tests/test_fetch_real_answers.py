@@ -307,7 +307,7 @@ def test_a_page_of_another_day_is_reported_and_nothing_is_filed_under_the_wrong_
     source.set("2024-08-03", [Reply(500)], [Reply(200, august_1)])  # what HF shows for Saturday
     status = _fetch(site, url, "--since", "2024-08-01", "--until", "2024-08-03", "--attempts", "1")
     err = capsys.readouterr().err
-    assert status == 1 and "2024-08-03: FAILED" in err
+    assert status == 3 and "2024-08-03: FAILED" in err
     assert "this answer lists 2024-08-01, not 2024-08-03" in err
     days = load_content(site).days
     assert list(days) == [date(2024, 8, 1)], "the right day is kept, the wrong one not filed"

@@ -271,6 +271,37 @@ def test_a_failed_fetch_stops_the_run_before_anything_is_committed(
     assert status.stdout == ""
 
 
+def test_a_fetch_that_missed_a_day_commits_the_others_and_the_run_shows_a_warning(
+    hf: tuple[FaultyHF, str], small_scratch_repo: Path
+) -> None:
+    source, url = hf
+    source.set("2025-12-01", [Reply(200, API_ANSWER.replace(b"2025-10-31", b"2025-12-01"))])
+    source.set("2025-12-02", [Reply(500)], [Reply(500)])  # a day the source keeps failing
+    env = {
+        "SITEGEN_FETCH_URL": url,
+        "SINCE": "2025-12-01",
+        "UNTIL": "2025-12-02",
+        "GITHUB_ACTIONS": "true",
+    }
+    script = _step(JOB, "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
+    fetched = _run_step(script, small_scratch_repo, **env)
+    assert fetched.returncode == 0, "the run goes on to commit and deploy the day it had"
+    warning = "::warning title=sitegen fetch::sitegen fetch missed 1 day(s): 2025-12-02"
+    assert warning + "; retried by the next runs" in fetched.stdout.splitlines()
+    committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
+    assert "changed=true" in committed.stdout
+    names = subprocess.run(
+        ["git", "show", "--name-only", "--format=", "HEAD"],
+        cwd=small_scratch_repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "content/days/2025-12-01.toml" in names and "content/fetch-state.json" in names
+    state = (small_scratch_repo / "content" / "fetch-state.json").read_text()
+    assert '"2025-12-02"' in state and '"failed_on"' in state, "the missed day is remembered"
+
+
 # ---- sitegen serve ---------------------------------------------------------------------------
 
 
