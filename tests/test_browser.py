@@ -231,7 +231,7 @@ def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -
     assert page.url == base_url + "feeds/diffusion-models/"
     assert page.locator("h1").inner_text() == "Diffusion, without surveys"
     assert (
-        "mentioning 'diffusion model' or 'flow matching'" in page.locator(".page-head").inner_text()
+        "mentioning “diffusion model” or “flow matching”" in page.locator(".page-head").inner_text()
     )
     titles = page.locator("ul.cards > li h2 a").all_inner_texts()
     assert titles and not any("survey" in t.casefold() for t in titles)
