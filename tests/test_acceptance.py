@@ -22,9 +22,17 @@ CHECK_SITE = REPO.parent / "shared" / "tools" / "check_site"
 INSTALLED = Path(os.environ.get("CHECKERS_HOME", "/opt/checkers")).is_dir()
 pytestmark = pytest.mark.acceptance
 
-if not (CHECK_SITE.exists() and INSTALLED) and not os.environ.get("CI"):
+# The harness lives beside the repository, not in it: a fork's CI on GitHub has none, and
+# skips. Where it is, CI must run it (.ci/run installs its checkers); elsewhere it is skipped
+# until they are installed.
+if not CHECK_SITE.exists():
     pytest.skip(
-        "needs ../shared/tools with its checkers installed (.ci/run installs them)",
+        "needs the harness ../shared/tools/check_site beside the repository",
+        allow_module_level=True,
+    )
+if not INSTALLED and not os.environ.get("CI"):
+    pytest.skip(
+        "needs the checkers of ../shared/tools installed (.ci/run installs them)",
         allow_module_level=True,
     )
 

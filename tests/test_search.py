@@ -41,7 +41,8 @@ from tests.conftest import LISTINGS, REPO, SUBPATH, open_page, serving
 
 pytestmark = pytest.mark.browser
 # A real Daily Papers answer with author names and organisations.
-RICH_LISTING = REPO.parent / "shared" / "fixtures" / "hf" / "api-2026-06-12.json"
+# The real answer of ../shared/fixtures/hf, copied as it is (a fork has no ../shared).
+RICH_LISTING = REPO / "tests" / "fixtures" / "hf-real" / "api-2026-06-12.json"
 WIDTHS = {"desktop": 1280, "mobile": 390}
 
 
@@ -205,6 +206,36 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
     titles = _result_titles(page)
     assert target.title in titles
     assert set(titles) <= holding, set(titles) - holding
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_word_finds_papers_holding_it_or_its_inflections_not_words_sharing_its_start(
+    browser: Browser, base_url: str, site_root: Path
+) -> None:
+    """ "MiniMax" once listed five papers about "minimize" and "minimal"; "learner" listed
+    papers holding "learning" only, above those holding "learner"."""
+    config = load_config(site_root)
+    site = assemble_site(load_content(site_root), config)
+    routes = Routes(config.base_url)
+    records = [search_record(site, routes, i) for i in site.ids]
+
+    def holding(start: str) -> set[str]:
+        return {
+            r.title
+            for r in records
+            if any(w.startswith(start) for w in re.findall(r"\w+", f"{r.title} {r.text}".lower()))
+        }
+
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + "search/?q=MiniMax")
+    expect(page.locator("#search-status")).to_contain_text("“MiniMax”")
+    titles = _result_titles(page)
+    assert titles and set(titles) <= holding("minimax"), set(titles) - holding("minimax")
+    page.goto(base_url + "search/?q=learner")
+    expect(page.locator("#search-status")).to_contain_text("“learner”")
+    titles = _result_titles(page)
+    as_typed = [title in holding("learner") for title in titles]
+    assert as_typed[0] and as_typed == sorted(as_typed, reverse=True), as_typed  # first
     assert page.errors == []  # type: ignore[attr-defined]
 
 
