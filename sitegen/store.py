@@ -232,9 +232,13 @@ def _check_day_entries(
         named = [(d, e, meant) for d, e, meant in named if meant is not None or not e.title]
     if not named:
         return
+    def place(day: Day, paper_id: str) -> tuple[str, int | None]:
+        shown = f"{DAYS_DIR}/{day.day.isoformat()}.toml"
+        text = decode_content((root / shown).read_bytes(), path=shown)
+        return shown, day_entry_line(text, paper_id)
+
     day, entry, meant = named[0]
-    shown = f"{DAYS_DIR}/{day.day.isoformat()}.toml"
-    text = decode_content((root / shown).read_bytes(), path=shown)
+    shown, line = place(day, entry.paper_id)
     if meant is None:
         hint = (
             "write the id of a paper (a file name in content/papers/ without '.md'), or delete"
@@ -242,11 +246,16 @@ def _check_day_entries(
         )
     else:
         hint = f'write id = "{meant}" (the paper of that title), or delete this entry'
-    if len(named) > 1:
-        hint += f"; {len(named) - 1} more day entries name no paper"
+    # Every other entry at once, so that one build names them all (at most ten).
+    others = [
+        "{}:{} ({})".format(*place(d, e.paper_id), e.paper_id) for d, e, _ in named[1:11]
+    ]
+    if others:
+        more = f" and {len(named) - 11} more" if len(named) > 11 else ""
+        hint += f"; also naming no paper: {', '.join(others)}{more}"
     raise ContentError(
         f"no paper has the id {entry.paper_id!r} (no {PAPERS_DIR}/{entry.paper_id}.md)",
-        location=Location(shown, day_entry_line(text, entry.paper_id)),
+        location=Location(shown, line),
         hint=hint,
     )
 

@@ -448,13 +448,27 @@ def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
     assert f"content/days/{day_file.name}:4: no paper has the id 'my-own-paperr'" in err
     assert "hint: write the id of a paper (a file name in content/papers/" in err
     assert tree_bytes(built) == before
-    # A paper deleted by hand: its entries name it still, each day file's in turn.
+    # A paper deleted by hand: its entries name it still, on two days here.
     day_file.write_text(text)
+    last_day = sorted((small_built / "content" / "days").glob("*.toml"))[-1]
+    assert last_day != day_file
+    last_text = last_day.read_text()
+    last_day.write_text(last_text.replace("papers = [\n", f"papers = [\n{lines[number - 1]}\n", 1))
     (small_built / "content" / "papers" / f"{real}.md").unlink()
     assert main(["--root", str(small_built), "build"]) == 2
     err = capsys.readouterr().err
     assert f"content/days/{day_file.name}:{number}: no paper has the id '{real}'" in err
     assert "(to take a paper off the site, delete its file and its day entries)" in err
+    # Every entry left is named in the one run, each at its line.
+    others = [
+        (day.name, at)
+        for day in sorted((small_built / "content" / "days").glob("*.toml"))
+        for at, line in enumerate(day.read_text().split("\n"), start=1)
+        if f'id = "{real}"' in line and (day.name, at) != (day_file.name, number)
+    ]
+    assert others, "the paper is featured on another day too"
+    for name, at in others:
+        assert f"content/days/{name}:{at} ({real})" in err, err
     assert tree_bytes(built) == before
     for day in (small_built / "content" / "days").glob("*.toml"):
         kept = [line for line in day.read_text().split("\n") if f'id = "{real}"' not in line]
