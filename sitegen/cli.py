@@ -540,8 +540,10 @@ def _print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
     if not_fetched:
         summary += f"; {len(not_fetched)} day(s) not fetched: {_day_list(not_fetched)}"
     remembered = 0 < len(report.missed) < len(report.days)  # see fetch_days
-    if remembered:
-        summary += "; the days missed are retried by the next runs"
+    given_up = {outcome.day for outcome in report.given_up}
+    retried = [o.day for o in report.missed if o.day not in given_up] if remembered else []
+    if retried:
+        summary += f"; the next runs ask again for {_day_list(retried)}"
     print(summary)
     from sitegen.fetch import RETRY_WINDOW_DAYS
 
@@ -553,17 +555,17 @@ def _print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
             file=sys.stderr,
         )
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        _annotate_missed_days(report, remembered=remembered)
+        _annotate_missed_days(report, retried=retried)
 
 
-def _annotate_missed_days(report: FetchReport, *, remembered: bool) -> None:
+def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
     """Warnings on the Actions run's summary page: a run that commits what it had still shows
     the days it missed."""
     if report.missed:
         days = [outcome.day for outcome in report.missed]
         _actions_warning(
             f"sitegen fetch missed {len(days)} day(s): {_day_list(days)}"
-            + ("; retried by the next runs" if remembered else "")
+            + (f"; the next runs ask again for {_day_list(retried)}" if retried else "")
         )
     for outcome in report.given_up:
         _actions_warning(f"sitegen fetch gave up on {outcome.day}: {outcome.problem}")

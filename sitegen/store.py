@@ -232,6 +232,7 @@ def _check_day_entries(
         named = [(d, e, meant) for d, e, meant in named if meant is not None or not e.title]
     if not named:
         return
+
     def place(day: Day, paper_id: str) -> tuple[str, int | None]:
         shown = f"{DAYS_DIR}/{day.day.isoformat()}.toml"
         text = decode_content((root / shown).read_bytes(), path=shown)
@@ -247,9 +248,7 @@ def _check_day_entries(
     else:
         hint = f'write id = "{meant}" (the paper of that title), or delete this entry'
     # Every other entry at once, so that one build names them all (at most ten).
-    others = [
-        "{}:{} ({})".format(*place(d, e.paper_id), e.paper_id) for d, e, _ in named[1:11]
-    ]
+    others = ["{}:{} ({})".format(*place(d, e.paper_id), e.paper_id) for d, e, _ in named[1:11]]
     if others:
         more = f" and {len(named) - 11} more" if len(named) > 11 else ""
         hint += f"; also naming no paper: {', '.join(others)}{more}"

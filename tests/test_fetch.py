@@ -443,7 +443,7 @@ def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_
     assert status == 3, "a distinct status: days were missed, the others written"
     assert f"{failing}: FAILED" in err
     assert f"1 day(s) FAILED and were skipped: {failing}" in out
-    assert "retried by the next runs" in out
+    assert f"the next runs ask again for {failing}" in out
     assert sorted(load_content(site).days) == [before, after]
     missed = _fetch_state(site)[failing.isoformat()]
     assert missed["failed_on"] == today.isoformat() and "HTTP 500" in missed["problem"]
@@ -488,6 +488,8 @@ def test_a_day_missed_for_the_whole_window_is_given_up_on_once_loudly(
     assert f"retrying 1 day(s) missed before: {lost}" in out
     assert f"sitegen: GAVE UP on {lost} after {RETRY_WINDOW_DAYS} days of failures" in err
     assert f"sitegen fetch --date {lost} asks again" in err
+    # The summary promises no retry of the day it gave up on.
+    assert "ask again for" not in out and "retried by the next runs" not in out
     entry = _fetch_state(site)[lost.isoformat()]
     assert entry["gave_up_on"] == today.isoformat()
     assert entry["failed_on"] == first_failed.isoformat(), "since when is kept"

@@ -287,7 +287,7 @@ def test_a_fetch_that_missed_a_day_commits_the_others_and_the_run_shows_a_warnin
     fetched = _run_step(script, small_scratch_repo, **env)
     assert fetched.returncode == 0, "the run goes on to commit and deploy the day it had"
     warning = "::warning title=sitegen fetch::sitegen fetch missed 1 day(s): 2025-12-02"
-    assert warning + "; retried by the next runs" in fetched.stdout.splitlines()
+    assert warning + "; the next runs ask again for 2025-12-02" in fetched.stdout.splitlines()
     committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
     assert "changed=true" in committed.stdout
     names = subprocess.run(
