@@ -348,7 +348,10 @@ def _print_topics_report(
 
 
 def _build_changes(report: BuildReport) -> str:
-    written = f"{report.written.files} written ({report.written.bytes / 1e6:.1f} MB)"
+    size = f"{report.written.bytes / 1e6:.1f} MB"
+    # The search index's files are written with the pages, not rendered: say why they add up.
+    indexed = ", the search index's included" if report.search_indexed else ""
+    written = f"{report.written.files} written ({size}{indexed})"
     if report.full:
         return f"all {report.files} files rendered and {written}: a full build"
     if report.rendered == report.files:
@@ -426,6 +429,12 @@ def _run_serve(args: argparse.Namespace) -> int:
             report = build_site(root, configured(), out=out, search=False)
         except SitegenError as error:  # serve the last good site, or why there is none
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
+            served = (
+                "the last good site is served"
+                if (out / "index.html").is_file()
+                else ("each page says why the build failed")
+            )
+            print(f"  {served}; saving a fix rebuilds it", file=sys.stderr, flush=True)
             failure = str(error)
         else:
             elapsed = time.perf_counter() - started

@@ -635,7 +635,7 @@ def paper_links(paper: Paper) -> list[Link]:
             Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}"),
         ]
     if paper.github_url:
-        links.append(Link("GitHub", paper.github_url))
+        links.append(Link("Code", paper.github_url))
     if paper.project_url:
         links.append(Link("Project page", paper.project_url))
     return links

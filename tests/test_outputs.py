@@ -428,3 +428,16 @@ def test_the_home_page_advertises_the_feeds_of_all_papers_by_the_site_title() ->
     assert json.loads(files["feed.json"])["title"] == CONFIG.title
     day = files["days/2026-01-06/index.html"].decode().split("</head>", 1)[0]
     assert 'title="Papers of Jan 6, 2026 (RSS)" href="rss.xml"' in day
+
+
+def test_a_papers_code_link_has_one_name_on_its_card_and_its_page() -> None:
+    papers = {**_twelve(), "2501.00003": _paper(3, github_url="https://github.com/o/r")}
+    files = _render(_six_days(papers))
+    page = files["papers/2501.00003/index.html"].decode()
+    day = next(
+        files[p].decode()
+        for p in files
+        if p.startswith("days/2026-01-0") and "2501.00003" in files[p].decode()
+    )
+    for html in (page, day):
+        assert re.search(r'<a [^>]*href="https://github.com/o/r"[^>]*>Code</a>', html), html

@@ -442,6 +442,8 @@ def test_serve_started_on_a_broken_file_serves_the_last_good_site_and_rebuilds_o
         assert process.stderr is not None
         reported = _line_with(process.stderr, "sitegen: error:", timeout=20)
         assert f"content/papers/{paper.name}:2: bad TOML" in reported
+        said = _line_with(process.stderr, "saving a fix rebuilds it", timeout=20)
+        assert "the last good site is served" in said
         page = httpx.get(f"{url}papers/{paper.stem}/", timeout=30)
         assert page.status_code == 200 and "__sitegen__" in page.text, "the last good site"
         paper.write_text(good.replace('title = "', 'title = "Fixed: ', 1))
