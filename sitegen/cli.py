@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sitegen import __version__
-from sitegen.config import SiteConfig, parse_config
+from sitegen.config import SiteConfig, parse_config, site_url
 from sitegen.errors import ConfigError, ListingError, Location, SitegenError, UsageError
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL, MAX_LISTING_BYTES, listing_too_large
@@ -239,12 +239,12 @@ def _path(text: str) -> Path:
 
 
 def _site_url(text: str) -> str:
-    if not text.startswith(("https://", "http://")) or not urlsplit(text).netloc:
+    url = site_url(text)  # as site.toml's base_url is checked
+    if url is None:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an absolute http(s) URL, e.g. https://you.github.io/repo/"
         )
-    # One slash at the end: "$BASE_URL/" of a URL that has one already made "repo//" URLs.
-    return text.rstrip("/") + "/"
+    return url
 
 
 def load_config(root: Path) -> SiteConfig:
@@ -365,8 +365,7 @@ def _build_changes(report: BuildReport) -> str:
 def _kept_note(kept: Sequence[str], *, most: int = 5) -> str:
     """The files of the output sitegen did not make, which every build keeps (a CNAME)."""
     files = "file" if len(kept) == 1 else "files"
-    names = ", ".join(kept[:most]) + (f" and {len(kept) - most} more" if len(kept) > most else "")
-    return f"kept {len(kept)} {files} sitegen did not make: {names}"
+    return f"kept {len(kept)} {files} sitegen did not make: {_first_of(kept, most)}"
 
 
 def _run_serve(args: argparse.Namespace) -> int:
@@ -587,8 +586,13 @@ def _actions_warning(text: str) -> None:
 
 
 def _day_list(days: Sequence[date], most: int = 10) -> str:
-    shown = ", ".join(day.isoformat() for day in days[:most])
-    return shown + (f" and {len(days) - most} more" if len(days) > most else "")
+    return _first_of([day.isoformat() for day in days], most)
+
+
+def _first_of(texts: Sequence[str], most: int) -> str:
+    """The first `most` of `texts`, and how many more: "a, b and 3 more"."""
+    shown = ", ".join(texts[:most])
+    return shown + (f" and {len(texts) - most} more" if len(texts) > most else "")
 
 
 def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> list[date]:

@@ -67,13 +67,22 @@ _TOPIC_KEYS = frozenset(
 )
 
 
+_SITE_URL = re.compile(r"https?://[^/\s]+(/\S*)?$")
+
+
+def site_url(text: str) -> str | None:
+    """`text` as a site's base URL, ending in one slash ("$BASE_URL/" of a URL that had one
+    made "repo//" URLs); None when it is not an absolute http(s) URL with a host."""
+    return text.rstrip("/") + "/" if _SITE_URL.match(text) else None
+
+
 def parse_config(text: str, *, source: str) -> SiteConfig:
     """Parse and validate site.toml; errors name the line and say what to write instead."""
     data = load_toml(text, source=source, error=ConfigError, hint="fix the syntax of site.toml")
     top = TomlFields(data, text=text, source=source, error=ConfigError)
     top.only(_TOP_KEYS, "site.toml")
-    base_url = top.required_text("base_url")
-    if not re.match(r"https?://[^/\s]+(/\S*)?$", base_url):
+    base_url = site_url(top.required_text("base_url"))
+    if base_url is None:
         raise top.fail(
             "base_url", "an absolute http(s) URL", 'base_url = "https://you.github.io/repo/"'
         )
@@ -85,7 +94,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         title=top.required_text("title"),
         description=top.required_text("description"),
         language=top.text_or_none("language") or "en",
-        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        base_url=base_url,
         feeds=FeedSettings(
             items=feeds.positive("items", 50),
             days=feeds.positive("days", 3),

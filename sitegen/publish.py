@@ -222,13 +222,18 @@ def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
     transaction.recover(public.parent, _journal(public))
     if not public.is_dir():
         return None
-    # The record is checked as it is read: it may be damaged, or name a path outside public/
-    # (the build deletes what it names: never trust it blindly).
+    return _record_files(public, any_version=False)
+
+
+def _record_files(public: Path, *, any_version: bool) -> dict[str, Entry] | None:
+    """The files the record of `public` lists, checked as they are read: it may be damaged,
+    or name a path outside public/ (the build deletes what it names: never trust it
+    blindly). None without a record it can read, or of another version unless `any_version`."""
     try:
         record = marshal.loads(_record_file(public).read_bytes())
-        if record["version"] != _RECORD_VERSION:
+        if not any_version and record["version"] != _RECORD_VERSION:
             return None
-        files: dict[str, tuple[str, int, int]] = record["files"]
+        files: dict[str, Entry] = record["files"]
         for path, (key, size, mtime) in files.items():
             _safe_relative(path)
             if not (isinstance(key, str) and isinstance(size, int) and isinstance(mtime, int)):
@@ -493,15 +498,8 @@ def _write_record(public: Path, files: Mapping[str, Entry]) -> None:
 def recorded_paths(public: Path) -> frozenset[str] | None:
     """Every file the last build's record of `public` lists, whatever it holds of them (a
     record of an older version too); None without a record it can read."""
-    try:
-        record = marshal.loads(_record_file(public.absolute()).read_bytes())
-        for path, (key, size, mtime) in record["files"].items():
-            _safe_relative(path)
-            if not (isinstance(key, str) and isinstance(size, int) and isinstance(mtime, int)):
-                return None
-        return frozenset(record["files"])
-    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
-        return None
+    files = _record_files(public.absolute(), any_version=True)
+    return None if files is None else frozenset(files)
 
 
 def others_files(public: Path, recorded: Iterable[str]) -> tuple[str, ...]:
