@@ -283,10 +283,11 @@ def _judged_by_the_default_rules(*splits: str) -> Judgement:
 
 def test_the_rules_file_papers_as_a_researcher_would_on_the_held_out_set() -> None:
     # Round 1's held-out papers, since tuned on: the rules of round 7 measure precision 0.855,
-    # recall 0.875, least precise topic 0.60 (Theory and Optimization), none without a topic.
+    # recall 0.875, least precise topic 0.60 (Theory and Optimization), none without a topic;
+    # those of round 9 precision 0.862, the rest alike.
     # Floors at what they measure: raise them as the rules get better, never lower them.
     judged = _judged_by_the_default_rules("held-out-1")
-    assert judged.precision >= 0.85
+    assert judged.precision >= 0.86
     assert judged.recall >= 0.87
     assert judged.worst_topic[1] >= 0.6, judged.worst_topic
     assert judged.without_topic < 0.03
@@ -299,7 +300,8 @@ def test_the_rules_file_papers_as_a_researcher_would_on_rounds_2_to_6() -> None:
     # round 6 (0.755, 0.597, 0.43); all were studied to write the rules of round 7, which
     # measure 0.846, 0.764, 0.71 (Machine Learning Methods) on rounds 2 and 3, 0.925, 0.845,
     # 0.86 (Efficiency) on round 4, 0.800, 0.690, 0.44 on round 5 and 0.752, 0.613, 0.43 on
-    # round 6 (Machine Learning Methods both), none without a topic.
+    # round 6 (Machine Learning Methods both), none without a topic. The rules of round 9
+    # measure the same.
     judged = _judged_by_the_default_rules("held-out-2", "held-out-3")
     assert judged.precision >= 0.84
     assert judged.recall >= 0.76
@@ -311,7 +313,7 @@ def test_the_rules_file_papers_as_a_researcher_would_on_rounds_2_to_6() -> None:
     assert judged.worst_topic[1] >= 0.85, judged.worst_topic
     assert judged.without_topic < 0.03
     judged = _judged_by_the_default_rules("held-out-5")
-    assert judged.precision >= 0.79
+    assert judged.precision >= 0.80
     assert judged.recall >= 0.68
     assert judged.worst_topic[1] >= 0.44, judged.worst_topic
     assert judged.without_topic < 0.03
@@ -334,10 +336,12 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_fresh_sample() -> None
     # saved shortened have recall 0.55 (32 of 58), the rest 0.72 (49 of 68). Raise these
     # floors as the rules get better, never lower them; after tuning on these papers, label a
     # new sample. The rules since (round 8, changed after reading rounds 7 and 8: coding
-    # agents are Code's alone) measure 0.743 and 0.643 here.
+    # agents are Code's alone) measure 0.743 and 0.643 here; those of round 9 (tuned on rounds
+    # 1 to 8) 0.754 and 0.683, least precise topic 0.62 (Theory and Optimization, 5 of 8).
     judged = _judged_by_the_default_rules("held-out-7")
-    assert judged.precision >= 0.74
-    assert judged.recall >= 0.64
+    assert judged.precision >= 0.75
+    assert judged.recall >= 0.68
+    assert judged.worst_topic[1] >= 0.62, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
@@ -347,11 +351,28 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_second_fresh_sample() 
     # measured, the rules unchanged, and measured once: precision 0.750 (66 of 88), recall
     # 0.680 (66 of 97), least precise topic assigned 5 times or more 0.60 (Large Language
     # Models, 6 of 10), none without a topic. Areas 54 of 74 (0.73), facets 12 of 23 (0.52).
-    # The rules changed after reading it (round 8's, see round 7) measure the same here.
+    # The rules changed after reading it (round 8's, see round 7) measure the same here; those
+    # of round 9 0.773 and 0.701, least precise topic 0.67 (Reinforcement Learning, 8 of 12).
     judged = _judged_by_the_default_rules("held-out-8")
-    assert judged.precision >= 0.75
-    assert judged.recall >= 0.68
-    assert judged.worst_topic[1] >= 0.6, judged.worst_topic
+    assert judged.precision >= 0.77
+    assert judged.recall >= 0.70
+    assert judged.worst_topic[1] >= 0.66, judged.worst_topic
+    assert judged.without_topic < 0.03
+
+
+def test_the_rules_file_papers_as_a_researcher_would_on_a_third_fresh_sample() -> None:
+    # Round 9 (held-out-9: 62 real Daily Papers entries of March and April 2026, whole
+    # abstracts, no ai_keywords) was labelled before the rules of round 9 were written (tuned
+    # on rounds 1 to 8 only) and measured once: precision 0.798 (99 of 124), recall 0.702 (99
+    # of 141), none without a topic. Areas 82 of 101 right and 82 of the 112 given by hand
+    # (0.81, 0.73); facets 17 of 23 and 17 of 29 (0.74, 0.59). Least precise topic assigned 5
+    # times or more: Computer Vision, 2 of 5 (vision words in 3D, vision-language and
+    # robustness papers); Efficiency 6 of 11; the fallback area wrong all 3 times. Issue #18
+    # asks for 0.90, 0.85, 0.80 and under 3%: only the last is met.
+    judged = _judged_by_the_default_rules("held-out-9")
+    assert judged.precision >= 0.79
+    assert judged.recall >= 0.70
+    assert judged.worst_topic[1] >= 0.4, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
