@@ -376,6 +376,21 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_third_fresh_sample() -
     assert judged.without_topic < 0.03
 
 
+def test_the_rules_file_papers_as_a_researcher_would_on_a_fourth_fresh_sample() -> None:
+    # Round 10 (held-out-10: 62 more real entries of the same saved pages, other days) was
+    # labelled after round 9 was measured, the rules unchanged, and measured once: precision
+    # 0.831 (113 of 136), recall 0.758 (113 of 149), none without a topic. Areas 86 of 106 and
+    # 86 of 105 (0.81, 0.82); facets 27 of 30 and 27 of 44 (0.90, 0.61). Least precise topic
+    # assigned 5 times or more: Large Language Models, 5 of 7; Video 12 of 15 (reconstruction
+    # and optical flow from video); the fallback area wrong all 3 times again. Rounds 9 and 10
+    # together: 0.815 and 0.731.
+    judged = _judged_by_the_default_rules("held-out-10")
+    assert judged.precision >= 0.83
+    assert judged.recall >= 0.75
+    assert judged.worst_topic[1] >= 0.71, judged.worst_topic
+    assert judged.without_topic < 0.03
+
+
 # --- the report an editor reads after changing the rules -----------------------------------
 
 
