@@ -79,7 +79,8 @@ def _edited_paper(site: Path) -> None:
 def _changed_topic_rules(site: Path) -> None:
     config = site / "site.toml"
     text = config.read_text()
-    changed = text.replace("keywords = [", 'keywords = ["benchmark", ', 1)
+    # "Benchmark" made a keyword of the first two topics (Language Models and Reasoning).
+    changed = text.replace("keywords = [", 'keywords = ["benchmark", ', 2)
     assert changed != text
     config.write_text(changed)
 
