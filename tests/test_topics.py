@@ -352,11 +352,13 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_second_fresh_sample() 
     # 0.680 (66 of 97), least precise topic assigned 5 times or more 0.60 (Large Language
     # Models, 6 of 10), none without a topic. Areas 54 of 74 (0.73), facets 12 of 23 (0.52).
     # The rules changed after reading it (round 8's, see round 7) measure the same here; those
-    # of round 9 0.773 and 0.701, least precise topic 0.67 (Reinforcement Learning, 8 of 12).
+    # of round 9 0.773 and 0.701, least precise topic 0.67 (Reinforcement Learning, 8 of 12),
+    # and 0.761, 0.698 and 0.62 (Large Language Models, 5 of 8) once a label was fixed in round
+    # 9 (MetroLLM-Bench is Agents', not also Language Models': see labelled.toml).
     judged = _judged_by_the_default_rules("held-out-8")
-    assert judged.precision >= 0.77
-    assert judged.recall >= 0.70
-    assert judged.worst_topic[1] >= 0.66, judged.worst_topic
+    assert judged.precision >= 0.76
+    assert judged.recall >= 0.69
+    assert judged.worst_topic[1] >= 0.62, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
