@@ -381,12 +381,21 @@ def test_search_works_from_sitegen_serve_at_the_root(
             process.stdout.close()
 
 
+def _built_copy(site_root: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the site, built: its root and its index's directory."""
+    root = shutil.copytree(site_root, tmp_path / "site")
+    assert main(["--root", str(root), "build"]) == 0
+    return root, root / "public" / INDEX_DIR
+
+
+def _files(directory: Path) -> dict[Path, bytes]:
+    return {p.relative_to(directory): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
 def test_a_new_day_indexes_only_its_month_again(
     site_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = shutil.copytree(site_root, tmp_path / "site")
-    assert main(["--root", str(root), "build"]) == 0
-    index = root / "public" / INDEX_DIR
+    root, index = _built_copy(site_root, tmp_path)
     shards = json.loads((index / MANIFEST).read_bytes())["shards"]
     assert shards == ["open/", "closed/"]  # the open month (November 2026), the months before
     closed = shards[1:]
@@ -417,11 +426,8 @@ def test_a_site_indexed_in_yearly_shards_gets_the_closed_shard_and_loses_the_yea
     site_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # An index made by an earlier sitegen: a shard per year where the closed shard is now.
-    root = shutil.copytree(site_root, tmp_path / "site")
-    assert main(["--root", str(root), "build"]) == 0
-    index = root / "public" / INDEX_DIR
-    closed = {p.relative_to(index / CLOSED_DIRECTORY): p.read_bytes() for p in
-              (index / CLOSED_DIRECTORY).rglob("*") if p.is_file()}  # fmt: skip
+    root, index = _built_copy(site_root, tmp_path)
+    closed = _files(index / CLOSED_DIRECTORY)
     (index / CLOSED_DIRECTORY).rename(index / "2025")
     record_file = publish._record_file(root / "public")
     record = marshal.loads(record_file.read_bytes())
@@ -434,9 +440,7 @@ def test_a_site_indexed_in_yearly_shards_gets_the_closed_shard_and_loses_the_yea
     assert main(["--root", str(root), "build"]) == 0
     assert "search index: up to date" not in capsys.readouterr().out
     assert not (index / "2025").exists()  # removed: sitegen wrote it
-    made = {p.relative_to(index / CLOSED_DIRECTORY): p.read_bytes() for p in
-            (index / CLOSED_DIRECTORY).rglob("*") if p.is_file()}  # fmt: skip
-    assert made == closed
+    assert _files(index / CLOSED_DIRECTORY) == closed
 
 
 def test_shards_are_the_open_month_and_the_months_before_it() -> None:
