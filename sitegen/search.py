@@ -7,7 +7,7 @@ A paper is what a reader searches by (title, arXiv id, authors, organisation, ke
 the abstract's distinct words, capped: see `ABSTRACT_WORDS`) and what a result shows (title,
 day, upvotes, topics).
 
-Two shapes meet the budgets at 50,000 papers (bench/README.md):
+Three choices meet the budgets at 50,000 papers (bench/README.md):
 - A Pagefind document holds `PAPERS_PER_DOCUMENT` papers, each under a heading whose id
   carries what its result shows; Pagefind makes a sub-result of each heading, and the search
   page maps it back to the paper. A first query loads Pagefind's list of every document
