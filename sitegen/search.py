@@ -18,11 +18,12 @@ Three choices meet the budgets at 50,000 papers (bench/README.md):
   day re-indexes the open month alone (1,400 papers at 50k, under a second), and a month's
   end the closed months, once (as a cold build does: 48,650 papers at 50k). Two, not more:
   each merged shard costs every query word one more index chunk (Pagefind chunks by 20,000
-  word positions, 20 to 30 KB gzipped, however small the shard), and a query of two words
-  or a full name fetched 320 to 350 KB with a shard for this year's closed months and one
-  for the years before it, 250 to 270 KB with two (the first query's 300 KB budget,
-  bench/README.md). The open shard is in `OPEN_DIRECTORY`, the other in `CLOSED_DIRECTORY`,
-  both listed in `MANIFEST` for the search page.
+  word positions, 20 to 30 KB gzipped, however small the shard): a query of two words or a
+  full name fetched 250 to 360 KB with a shard a year, 200 to 320 KB with three shards
+  (this year's closed months and the years before as one, re-made once a year), 215 to
+  300 KB with two (the first query's 300 KB budget, bench/README.md). The open shard is in
+  `OPEN_DIRECTORY`, the other in `CLOSED_DIRECTORY`, both listed in `MANIFEST` for the
+  search page.
 - The primary index, at the index's root with Pagefind's script and wasm (merged indexes use
   the primary's), holds no paper: documents of one made-up word (`WARM_UP_WORD`), under 1 KB
   to fetch, that the search page searches as it opens, before it merges the shards. The
