@@ -4,6 +4,7 @@
     python bench/search.py                          # work directory /tmp/search-bench
     python bench/search.py --work DIR --days 1000 --queries "rare word:gaussian,two words:a b"
     python bench/search.py --work DIR --names --queries-only   # authors and ids too, no new day
+    python bench/search.py --work DIR --names --doubled --queries-only --rounds 3  # 100k papers
     python bench/search.py --work DIR --next-day LISTING   # WORK/site ingested already
 
 Uses the sitegen on PATH (this checkout, installed). The corpus is the shared synthetic one
@@ -18,8 +19,12 @@ the site once (cold) unless it has an index, then measures:
   served over HTTP: every byte of the index fetched from the page's load (it starts loading
   the index as it opens) to the first results shown,
   and each query's time from typing to results shown;
+- the refresh after a month's end: the closed months' shard alone (made once a month);
 - the refresh after one new day: `sitegen build` after ingesting day D+1 (pages, feeds and
   the index's changed shards in one publish), then the open shard's index alone.
+
+With --doubled (and --names) the index holds every record twice, the copy three years
+earlier: a site of six years, 100,000 papers.
 """
 
 from __future__ import annotations
@@ -44,30 +49,36 @@ SHARED_BENCH = REPO.parent / "shared" / "bench"
 KEPT_LISTINGS = Path("/tmp/sitegen-bench")
 
 # Runs in a fresh process: the records as a build makes them, then the index alone: every
-# shard ("all", cold) or the open month's ("open", as a build after a new day makes), on as
-# many Pagefind processes as a build uses (one per core).
+# shard ("all", cold), the open month's ("open", as a build after a new day makes) or the
+# closed months' ("closed", as the first build after a month's end makes), on as many Pagefind
+# processes as a build uses (one per core).
 _INDEX_ONLY = r"""
 import os, sys, time
 from pathlib import Path
 from sitegen.build import _search_records
 from sitegen.cli import load_config
 from sitegen.outputs import paper_states
-from sitegen.search import search_shards, write_search_shards
+from sitegen.search import CLOSED_DIRECTORY, OPEN_DIRECTORY, search_shards, write_search_shards
 from sitegen.site import assemble_site
 from sitegen.store import load_content
 from sitegen.urls import Routes
-root, scratch, which, names = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+root, scratch, which, names, doubled = (
+    Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5] == "doubled"
+)
 config = load_config(root)
 site = assemble_site(load_content(root), config)
 lines = _search_records(root, site, Routes(config.base_url), paper_states(site), reuse=True)
 if names == "names":
     import json
-    sys.path.insert(0, str(Path(sys.argv[5])))
-    from search import name_samples, with_names
+    sys.path.insert(0, str(Path(sys.argv[6])))
+    from search import doubled_records, name_samples, with_names
     lines = with_names(lines)
     (scratch.parent / "names.json").write_text(json.dumps(name_samples(lines)))
+    if doubled:
+        lines = doubled_records(lines)
 started, times = time.perf_counter(), os.times()
-shards = search_shards(lines)[: 1 if which == "open" else None]
+kept = {"open": OPEN_DIRECTORY, "closed": CLOSED_DIRECTORY}.get(which)
+shards = [s for s in search_shards(lines) if kept is None or s.directory == kept]
 write_search_shards(shards, scratch, jobs=os.cpu_count() or 1)
 cpu = sum(os.times()[:4]) - sum(times[:4])  # this process's and Pagefind's
 print(time.perf_counter() - started, cpu, len(shards), sum(len(s.records) for s in shards))
@@ -133,6 +144,27 @@ def name_samples(lines: list[tuple[str, str]]) -> list[dict[str, str]]:
         arxiv_id, authors, _ = SearchRecord.decoded(lines[at][1]).text.split(". ", 2)
         samples.append({"id": arxiv_id, "author": authors.split(", ")[0]})
     return samples
+
+
+def doubled_records(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The records of --names twice: the copy three years earlier, at other addresses and
+    arXiv ids (a site of six years, 100,000 papers at the bench's 50 a day)."""
+    from sitegen.search import SearchRecord
+
+    earlier = []
+    for day, line in lines:
+        record = SearchRecord.decoded(line)
+        moved = f"{int(day[:4]) - 3}{day[4:]}" if day else day
+        fields = {"upvotes": record.upvotes, "topics": record.topics, "authors": record.authors}
+        copy = SearchRecord(
+            url=record.url.rstrip("/") + "-earlier/",
+            title=record.title,
+            text="9" + record.text[1:],  # the arXiv id: 2406.00143 is 9406.00143
+            day=moved,
+            **fields,
+        )
+        earlier.append((moved, copy.encoded()))
+    return earlier + lines
 
 
 # Queries of each kind (--queries): words in a few papers, in most, two words.
@@ -239,7 +271,7 @@ def browse(public: Path, queries: list[tuple[str, str]]) -> list[dict[str, objec
                 return next(m["value"] for m in metrics if m["name"] == "ThreadTime")
 
             fetched: dict[str, int] = {}
-            page.on("requestfinished", lambda r, f=fetched: f.__setitem__(r.url, _wire(r)))
+            page.on("requestfinished", functools.partial(_count, fetched))
             page.goto(url)
             page.wait_for_load_state("networkidle")
             # The page starts loading the index as it opens: those bytes are the first query's.
@@ -282,6 +314,14 @@ def browse(public: Path, queries: list[tuple[str, str]]) -> list[dict[str, objec
     return found
 
 
+def _count(fetched: dict[str, int], request: object) -> None:
+    from playwright.sync_api import Error
+
+    # A request may end as its page is closed, after the measurements: it has no body then.
+    with contextlib.suppress(Error):
+        fetched[request.url] = _wire(request)  # type: ignore[attr-defined]
+
+
 def _wire(request: object) -> int:
     """Bytes as GitHub Pages sends them: Pagefind's chunks are gzipped already; scripts and
     JSON it compresses on the way (gzip -6 stands in for it)."""
@@ -293,13 +333,15 @@ def _wire(request: object) -> int:
 
 
 def index_alone(
-    site: Path, scratch: Path, *, shards: str, names: bool = False
+    site: Path, scratch: Path, *, shards: str, names: bool = False, doubled: bool = False
 ) -> dict[str, object]:
-    """Make the index's `shards` ("all": a cold index; "open": the refresh after a new day)
-    in a fresh process, into `scratch`; with `names`, of the records `with_names`, and kept."""
+    """Make the index's `shards` ("all": a cold index; "open": the refresh after a new day;
+    "closed": after a month's end) in a fresh process, into `scratch`; with `names`, of the
+    records `with_names` (`doubled_records` too with `doubled`), and kept."""
     shutil.rmtree(scratch, ignore_errors=True)
-    named = ["names", str(Path(__file__).parent)] if names else ["as built"]
-    command = [sys.executable, "-c", _INDEX_ONLY, str(site), str(scratch), shards, *named]
+    records = ["names" if names else "as built", "doubled" if doubled else "once"]
+    command = [sys.executable, "-c", _INDEX_ONLY, str(site), str(scratch), shards, *records]
+    command.append(str(Path(__file__).parent))
     wall, cpu, rss, out = run(command)
     seconds, index_cpu, made, papers = out.split()
     sizes = [p.stat().st_size for p in scratch.rglob("*") if p.is_file()]
@@ -335,8 +377,18 @@ def main() -> None:
     parser.add_argument(
         "--next-day", type=Path, help="the new day's listing (default: the one after the days)"
     )
+    parser.add_argument(
+        "--doubled",
+        action="store_true",
+        help="with --names: every record twice, the copy three years earlier (six years)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="rounds of the queries, each in a fresh browser"
+    )
     parser.add_argument("--queries-only", action="store_true", help="no new day's refresh")
     args = parser.parse_args()
+    if args.doubled and not args.names:
+        parser.error("--doubled needs --names")
     args.work.mkdir(parents=True, exist_ok=True)
     files = listings(args.days, args.work)
     site = site_with(args.work, files[: args.days])
@@ -352,7 +404,8 @@ def main() -> None:
             "out": out.strip(),
         }
     scratch = args.work / "index-scratch"
-    results["index alone"] = index_alone(site, scratch, shards="all", names=args.names)
+    named = {"names": args.names, "doubled": args.doubled}
+    results["index alone"] = index_alone(site, scratch, shards="all", **named)
     queries = []
     for asked in args.queries.split(","):
         kind, _, query = asked.rpartition(":")  # "rare word:gaussian", or a query alone
@@ -367,7 +420,15 @@ def main() -> None:
         scratch.rename(served / "pagefind")
         for sample in json.loads((args.work / "names.json").read_text()):
             queries += [("author", sample["author"]), ("arXiv id", sample["id"])]
-    results["queries"] = browse(served, queries)
+    results["queries"] = [
+        {"round": number + 1, **found}
+        for number in range(args.rounds)
+        for found in browse(served, queries)
+    ]
+    # The first build after a month's end makes the closed months' shard again (once a month).
+    month_end = args.work / "index-closed"
+    results["month's end, index alone"] = index_alone(site, month_end, shards="closed", **named)
+    shutil.rmtree(month_end, ignore_errors=True)
     if next_day is not None and not args.queries_only:
         run(["sitegen", "--root", str(site), "ingest", str(next_day)])
         seconds, cpu, rss, out = run(["sitegen", "--root", str(site), "build"])

@@ -7,19 +7,23 @@ A paper is what a reader searches by (title, arXiv id, authors, organisation, ke
 the abstract's distinct words, capped: see `ABSTRACT_WORDS`) and what a result shows (title,
 day, upvotes, topics).
 
-Two shapes meet the budgets at 50,000 papers (bench/README.md):
+Three choices meet the budgets at 50,000 papers (bench/README.md):
 - A Pagefind document holds `PAPERS_PER_DOCUMENT` papers, each under a heading whose id
   carries what its result shows; Pagefind makes a sub-result of each heading, and the search
   page maps it back to the paper. A first query loads Pagefind's list of every document
   (`pf_meta`), which at a document per paper was 286 KB of the 300 KB budget.
-- The papers first featured in the newest month (the open one) are a shard, an index of
-  its own, and so are those of each year's other months; the search page merges them at query
-  time (Pagefind's mergeIndex). A shard's files change only when its papers do, so a new day
-  re-indexes the open month alone, and a month's end its year; a cold build indexes shards in
-  parallel. Years, not months: each merged shard costs a query one more index chunk (Pagefind
-  chunks by 20,000 word positions, 11 to 25 KB gzipped, whatever the shard's size), so the
-  first query's budget holds about seven shards. The open shard is in `OPEN_DIRECTORY`, the
-  others in directories named by their year, all listed in `MANIFEST` for the search page.
+- Two shards, each an index of its own that the search page merges at query time (Pagefind's
+  mergeIndex): the papers first featured in the newest month (the open one), and every
+  other paper (the closed months). A shard's files change only when its papers do, so a new
+  day re-indexes the open month alone (1,400 papers at 50k, under a second), and a month's
+  end the closed months, once (as a cold build does: 48,650 papers at 50k). Two, not more:
+  each merged shard costs every query word one more index chunk (Pagefind chunks by 20,000
+  word positions, 20 to 30 KB gzipped, however small the shard): a query of two words or a
+  full name fetched 250 to 360 KB with a shard a year, 200 to 320 KB with three shards
+  (this year's closed months and the years before as one, re-made once a year), 215 to
+  300 KB with two (the first query's 300 KB budget, bench/README.md). The open shard is in
+  `OPEN_DIRECTORY`, the other in `CLOSED_DIRECTORY`, both listed in `MANIFEST` for the
+  search page.
 - The primary index, at the index's root with Pagefind's script and wasm (merged indexes use
   the primary's), holds no paper: documents of one made-up word (`WARM_UP_WORD`), under 1 KB
   to fetch, that the search page searches as it opens, before it merges the shards. The
@@ -66,6 +70,8 @@ PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
 _FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 3"
 OPEN_DIRECTORY = "open/"  # under INDEX_DIR: the open month's shard
+CLOSED_DIRECTORY = "closed/"  # under INDEX_DIR: the shard of the months before it
+_PAGEFIND_DIRECTORIES = ("index", "fragment", "filter")  # of each index, the warm-up's at the root
 # The warm-up index's word, in no paper: its documents have no heading, so the search page
 # shows nothing of them should a query find them; and it starts with zeros, so that only a
 # query of zeros does (Pagefind also answers a word's prefixes and the words it prefixes).
@@ -173,8 +179,8 @@ def first_day(site: Site, paper_id: str) -> str:
 class SearchShard:
     """Papers first featured in one period: an index of its own, made only when they change."""
 
-    period: str  # the open month ("2026-06", with the papers of no day), a year ("2025"), or
-    # "" for the warm-up index
+    period: str  # the open month ("2026-06", with the papers of no day), the months before it
+    # ("before-2026-06"), or "" for the warm-up index
     directory: str  # under INDEX_DIR, "/"-terminated; "" for the warm-up index
     records: tuple[str, ...]  # encoded SearchRecords, in the site's order
     key: str  # what its files are made from: its records, place, format and Pagefind
@@ -199,17 +205,17 @@ class SearchShard:
 
 def search_shards(records: Sequence[tuple[str, str]]) -> tuple[SearchShard, ...]:
     """The site's encoded records, each with its paper's `first_day`, as shards: the warm-up
-    index first (no paper), then the open (newest) month's, then each year's other months,
-    newest first."""
+    index first (no paper), then the open (newest) month's, then the closed months'."""
     newest = max((day for day, _ in records), default="")[:7]
-    periods: dict[str, list[str]] = {newest: []}
-    for day, line in records:
-        period = newest if not day or day.startswith(newest) else day[:4]
-        periods.setdefault(period, []).append(line)
-    years = sorted((p for p in periods if p != newest), reverse=True)
-    manifest = manifest_bytes([OPEN_DIRECTORY, *(f"{year}/" for year in years)])
-    shards = [_shard("", "", [], manifest), _shard(newest, OPEN_DIRECTORY, periods[newest], b"")]
-    shards += [_shard(year, f"{year}/", periods[year], b"") for year in years]
+    opened = [line for day, line in records if not day or day.startswith(newest)]
+    closed = [line for day, line in records if day and not day.startswith(newest)]
+    directories = [OPEN_DIRECTORY, *([CLOSED_DIRECTORY] if closed else [])]
+    shards = [
+        _shard("", "", [], manifest_bytes(directories)),
+        _shard(newest, OPEN_DIRECTORY, opened, b""),
+    ]
+    if closed:
+        shards.append(_shard(f"before-{newest}", CLOSED_DIRECTORY, closed, b""))
     return tuple(shards)
 
 
@@ -226,10 +232,11 @@ def manifest_bytes(directories: Sequence[str]) -> bytes:
 
 
 def shard_directory(path: str) -> str:
-    """The shard a file of the index (a path under INDEX_DIR) belongs to."""
+    """The shard a file of the index (a path under INDEX_DIR) belongs to: "" for the warm-up
+    index's (at the root), else its first directory (an earlier layout's too, such as a
+    year's: its files are removed as those of a shard gone)."""
     head, _, rest = path.partition("/")
-    shard = f"{head}/"
-    return shard if rest and (re.fullmatch(r"\d{4}/", shard) or shard == OPEN_DIRECTORY) else ""
+    return f"{head}/" if rest and head not in _PAGEFIND_DIRECTORIES else ""
 
 
 def _shard(period: str, directory: str, records: list[str], manifest: bytes) -> SearchShard:

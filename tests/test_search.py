@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import marshal
 import os
 import re
 import shutil
@@ -20,8 +21,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from sitegen import publish
 from sitegen.cli import load_config, main
 from sitegen.search import (
+    CLOSED_DIRECTORY,
     INDEX_DIR,
     MANIFEST,
     OPEN_DIRECTORY,
@@ -30,6 +33,7 @@ from sitegen.search import (
     SearchRecord,
     search_record,
     search_shards,
+    shard_directory,
 )
 from sitegen.site import assemble_site
 from sitegen.store import load_content
@@ -377,14 +381,23 @@ def test_search_works_from_sitegen_serve_at_the_root(
             process.stdout.close()
 
 
+def _built_copy(site_root: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the site, built: its root and its index's directory."""
+    root = shutil.copytree(site_root, tmp_path / "site")
+    assert main(["--root", str(root), "build"]) == 0
+    return root, root / "public" / INDEX_DIR
+
+
+def _files(directory: Path) -> dict[Path, bytes]:
+    return {p.relative_to(directory): p.read_bytes() for p in directory.rglob("*") if p.is_file()}
+
+
 def test_a_new_day_indexes_only_its_month_again(
     site_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root = shutil.copytree(site_root, tmp_path / "site")
-    assert main(["--root", str(root), "build"]) == 0
-    index = root / "public" / INDEX_DIR
+    root, index = _built_copy(site_root, tmp_path)
     shards = json.loads((index / MANIFEST).read_bytes())["shards"]
-    assert shards == ["open/", "2026/", "2025/"]  # the open month (November 2026), the years
+    assert shards == ["open/", "closed/"]  # the open month (November 2026), the months before
     closed = shards[1:]
     before = {p: p.stat().st_mtime_ns for p in index.rglob("*") if p.is_file()}
     entry = (index / OPEN_DIRECTORY / "pagefind-entry.json").read_bytes()
@@ -409,7 +422,28 @@ def test_a_new_day_indexes_only_its_month_again(
     assert entry_after != entry  # the open month's, made again
 
 
-def test_shards_are_the_open_month_and_each_years_other_months() -> None:
+def test_a_site_indexed_in_yearly_shards_gets_the_closed_shard_and_loses_the_years(
+    site_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An index made by an earlier sitegen: a shard per year where the closed shard is now.
+    root, index = _built_copy(site_root, tmp_path)
+    closed = _files(index / CLOSED_DIRECTORY)
+    (index / CLOSED_DIRECTORY).rename(index / "2025")
+    record_file = publish._record_file(root / "public")
+    record = marshal.loads(record_file.read_bytes())
+    old = f"{INDEX_DIR}/{CLOSED_DIRECTORY}"
+    record["files"] = {
+        path.replace(old, f"{INDEX_DIR}/2025/", 1): entry for path, entry in record["files"].items()
+    }
+    record_file.write_bytes(marshal.dumps(record))
+    capsys.readouterr()
+    assert main(["--root", str(root), "build"]) == 0
+    assert "search index: up to date" not in capsys.readouterr().out
+    assert not (index / "2025").exists()  # removed: sitegen wrote it
+    assert _files(index / CLOSED_DIRECTORY) == closed
+
+
+def test_shards_are_the_open_month_and_the_months_before_it() -> None:
     def record(day: str, number: int) -> str:
         fields = {"day": day, "upvotes": "", "topics": "", "authors": ""}
         return SearchRecord(url=f"/papers/{number}/", title="T", text="", **fields).encoded()
@@ -420,20 +454,27 @@ def test_shards_are_the_open_month_and_each_years_other_months() -> None:
     assert [(s.period, s.directory) for s in shards] == [
         ("", ""),  # the warm-up index, the primary: no paper
         ("2026-11", OPEN_DIRECTORY),  # the open month, with the papers of no day
-        ("2026", "2026/"),
-        ("2025", "2025/"),
+        ("before-2026-11", CLOSED_DIRECTORY),  # every year's other months, one shard
     ]
-    assert [len(s.records) for s in shards] == [0, 3, 1, 2]
+    assert [len(s.records) for s in shards] == [0, 3, 3]
     assert json.loads(shards[0].manifest) == {
-        "shards": ["open/", "2026/", "2025/"],
+        "shards": ["open/", "closed/"],
         "papers_per_document": PAPERS_PER_DOCUMENT,
         "warm_up": WARM_UP_WORD,
     }
-    assert [s.manifest for s in shards[1:]] == [b"", b"", b""]
-    # A changed paper of a closed year changes its year's shard alone.
+    assert [s.manifest for s in shards[1:]] == [b"", b""]
+    # A changed paper of a closed month changes the closed shard alone.
     edited = search_shards([*records[:3], ("2026-03-15", record("2026-03-15", 3)), *records[4:]])
     changed = [a.key != b.key for a, b in zip(shards, edited, strict=True)]
-    assert changed == [False, False, True, False]
+    assert changed == [False, False, True]
+    # A site of one month has the open shard alone.
+    assert [s.directory for s in search_shards(records[1:3] + records[5:])] == ["", "open/"]
+    # A file of the index belongs to its shard; the warm-up index's, at the root, to "".
+    assert [
+        shard_directory(path)
+        for path in ("pagefind.js", "index/en_1.pf_index", "open/fragment/f.pf_fragment",
+                     "closed/pagefind-entry.json", "2025/index/en_2.pf_index")
+    ] == ["", "", "open/", "closed/", "2025/"]  # fmt: skip
     # The warm-up index's documents hold its word alone, and no heading a result would show.
     warm_up = shards[0].documents()
     assert warm_up and not any(re.search(r"<h\d", document) for document in warm_up)
