@@ -17,8 +17,11 @@ build that started it dies, even by kill -9.
 
 from __future__ import annotations
 
+import copyreg
 import ctypes
+import dataclasses
 import hashlib
+import io
 import multiprocessing
 import os
 import pickle
@@ -539,7 +542,29 @@ class _ParseChunk:
         # it, several times, and unpickles it only when it reads it itself (the cold-build
         # budget: pickling 200,000 Papers there instead took 15 s of CPU at 50k papers).
         parsed = parse_paper_files(list(files), self.known)
-        return [(facts, pickle.dumps(paper, pickle.HIGHEST_PROTOCOL)) for facts, paper in parsed]
+        return [(facts, _pickled(paper)) for facts, paper in parsed]
+
+
+_PAPER_FIELDS = tuple(field.name for field in dataclasses.fields(Paper))
+_BY_FIELDS = {**copyreg.dispatch_table, Paper: lambda p: (_paper, _fields_of(p))}
+
+
+def _pickled(paper: Paper) -> bytes:
+    """`paper` pickled as its fields' values, which unpickle twice as fast as the dataclass's
+    own state (the cold-build budget: 4% of a cold build's CPU at 10k papers was unpickling)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _BY_FIELDS
+    pickler.dump(paper)
+    return buffer.getvalue()
+
+
+def _fields_of(paper: Paper) -> tuple[object, ...]:
+    return tuple(getattr(paper, name) for name in _PAPER_FIELDS)
+
+
+def _paper(*values: object) -> Paper:
+    return Paper(**dict(zip(_PAPER_FIELDS, values, strict=True)))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
