@@ -17,8 +17,11 @@ build that started it dies, even by kill -9.
 
 from __future__ import annotations
 
+import copyreg
 import ctypes
+import dataclasses
 import hashlib
+import io
 import multiprocessing
 import os
 import pickle
@@ -78,6 +81,7 @@ from sitegen.search import (
 )
 from sitegen.site import Site, TopicAssigner, assemble_site, assign_all_topics
 from sitegen.store import (
+    PAPERS_DIR,
     PaperFiles,
     ParsedPaper,
     StoredPapers,
@@ -88,6 +92,13 @@ from sitegen.urls import Routes
 
 TEMPLATES_DIR = "templates"
 PARALLEL_FROM = 2_000  # files to parse, papers to match or outputs to render: workers cost ~1 s
+# Papers from which a full render starts the workers at the beginning of the build, and
+# outputs from which they render them then: their start (0.4 s of imports each) overlaps the
+# reading of the content, so rendering 1,000 papers' pages in them repays it (the cold-build
+# budget, no slower than Hugo at 1k papers). Parsing and matching 1,000 papers would wait for
+# them: that takes less than their start.
+START_EARLY_FROM = 500
+RENDER_WHEN_STARTED_FROM = 500
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -148,6 +159,8 @@ def build_site(
     with exclusive(out), _Workers(jobs) as workers, ThreadPoolExecutor(1) as beside:
         remove_leftovers(out)  # of builds killed before they could clear them
         record = None if clean else read_record(out)
+        if record is None:  # every page to render: the workers start while the content is read
+            workers.start_early(papers=_paper_files(root))
         # A stat of each file of public/, to notice hand edits: 55,000 at 50k papers, which
         # wait on the kernel more than on Python, so they run beside reading the content (the
         # rebuild budget, under 2 s at 50k papers).
@@ -176,21 +189,27 @@ def build_site(
         else:
             known = previous.files
             dirty = [o for o, key in planned if any(_key(known, p) != key for p in o.paths)]
-        api_records = _api_records(root, site, routes, states, reuse=not clean)
-        records = _search_records(root, site, routes, states, reuse=not clean)
-        pending = _pending_index(records, previous, jobs=workers.count)
         counted = len(outputs)
         if previous is not None:  # the index's files stay as they are until it is published
             outputs |= {p: entry[0] for p, entry in previous.files.items() if _in_index(p)}
         job = _RenderJob(site, templates, None if previous is None else out)
+        pending: PendingIndex | None = None
 
         def write(staging: Path) -> PublishReport:
+            nonlocal pending
             written = PublishReport(files=0, bytes=0)
             with ExitStack() as stack:
+                rendering = _Render(dirty, job, staging, workers)
+                stack.callback(rendering.shared.unlink, missing_ok=True)
+                # Made while the workers render the pages (the cold-build budget: 1.5 s of
+                # CPU at 10k papers that left both workers idle when made before).
+                api_records = _api_records(root, site, routes, states, reuse=not clean)
+                records = _search_records(root, site, routes, states, reuse=not clean)
+                pending = _pending_index(records, previous, jobs=workers.count)
                 index = None
                 if search and pending is not None and len(pending.records) <= _INDEX_BESIDE_UP_TO:
                     index = stack.enter_context(_made_search_index(pending, out, beside=beside))
-                for rendered, report in _render(dirty, job, api_records, staging, workers):
+                for rendered, report in rendering.results(api_records):
                     on_progress(rendered)
                     written += report
                 if search and pending is not None:  # in the same transaction as the pages
@@ -409,6 +428,7 @@ class _Workers:
             raise UsageError(f"--jobs {jobs}: the number of worker processes is 1 or more")
         self.count = jobs if jobs is not None else (os.cpu_count() or 1)
         self.threshold = 1 if jobs is not None else PARALLEL_FROM
+        self.render_threshold = self.threshold
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Workers:
@@ -416,6 +436,14 @@ class _Workers:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def start_early(self, *, papers: int) -> None:
+        """Start the workers now, if a build of this many papers will use them: they get
+        ready while this process reads the content."""
+        if self.count > 1 and papers >= min(self.threshold, START_EARLY_FROM):
+            self.render_threshold = min(self.threshold, RENDER_WHEN_STARTED_FROM)
+            for _ in range(self.count):  # the pool starts a process per call it is given
+                self._started().submit(os.getpid)
 
     def stop(self) -> None:
         """End the worker processes, giving their memory back; a later map starts new ones."""
@@ -432,20 +460,25 @@ class _Workers:
             return map(function, [items[i : i + size] for i in range(0, len(items), size)])
         return self.map_chunks(function, self.chunks(items, most))
 
-    def worth_it(self, items: Sequence[object]) -> bool:
-        return self.count > 1 and len(items) >= self.threshold
+    def worth_it(self, items: Sequence[object], *, render: bool = False) -> bool:
+        threshold = self.render_threshold if render else self.threshold
+        return self.count > 1 and len(items) >= threshold
 
     def map_chunks(self, function: Callable[[_T], _R], chunks: Sequence[_T]) -> Iterator[_R]:
         """`function` of each chunk, in order, in the workers."""
+        return self._started().map(function, chunks)
+
+    def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
                 max_workers=self.count,
                 mp_context=context,
+                # Unpickling it imports sitegen.build, and with it all a render needs.
                 initializer=_exit_with_parent,
                 initargs=(os.getpid(),),
             )
-        return self._pool.map(function, chunks)
+        return self._pool
 
     def chunks(self, items: Sequence[_T], most: int) -> list[Sequence[_T]]:
         """`items` in chunks for the workers: a few chunks per worker even out their speeds."""
@@ -483,6 +516,14 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="sitegen-parent-watch", daemon=True).start()
 
 
+def _paper_files(root: Path) -> int:
+    try:
+        names = os.listdir(root / PAPERS_DIR)  # noqa: PTH208 (no Path for each of 50,000)
+        return sum(1 for name in names if name.endswith(".md"))
+    except OSError:
+        return 0  # no content: the read reports it
+
+
 def _parse_in_pool(
     workers: _Workers, files: PaperFiles, known: frozenset[str] | None
 ) -> list[ParsedPaper]:
@@ -501,7 +542,29 @@ class _ParseChunk:
         # it, several times, and unpickles it only when it reads it itself (the cold-build
         # budget: pickling 200,000 Papers there instead took 15 s of CPU at 50k papers).
         parsed = parse_paper_files(list(files), self.known)
-        return [(facts, pickle.dumps(paper, pickle.HIGHEST_PROTOCOL)) for facts, paper in parsed]
+        return [(facts, _pickled(paper)) for facts, paper in parsed]
+
+
+_PAPER_FIELDS = tuple(field.name for field in dataclasses.fields(Paper))
+_BY_FIELDS = {**copyreg.dispatch_table, Paper: lambda p: (_paper, _fields_of(p))}
+
+
+def _pickled(paper: Paper) -> bytes:
+    """`paper` pickled as its fields' values, which unpickle twice as fast as the dataclass's
+    own state (the cold-build budget: 4% of a cold build's CPU at 10k papers was unpickling)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _BY_FIELDS
+    pickler.dump(paper)
+    return buffer.getvalue()
+
+
+def _fields_of(paper: Paper) -> tuple[object, ...]:
+    return tuple(getattr(paper, name) for name in _PAPER_FIELDS)
+
+
+def _paper(*values: object) -> Paper:
+    return Paper(**dict(zip(_PAPER_FIELDS, values, strict=True)))  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -556,36 +619,42 @@ class _RenderJob:
     compare_with: Path | None  # write only files whose bytes differ from this directory's
 
 
-def _render(
-    outputs: list[Output],
-    job: _RenderJob,
-    api_records: Mapping[str, str],
-    staging: Path,
-    workers: _Workers,
-) -> Iterator[tuple[int, PublishReport]]:
-    """(files rendered, files written) of each chunk, as the chunks finish."""
-    here = _Renderer(job, api_records)
-    if not workers.worth_it(outputs):
-        yield from workers.map(lambda chunk: here.run(chunk, staging), outputs, most=200)
-        return
-    # The API records (30 MB at 50k papers) stay here, with the one output that shows them:
-    # the memory budget (all processes under 1 GiB at 50k papers).
-    yield here.run([o for o in outputs if isinstance(o.inputs, PapersApi)], staging)
-    _return_freed_memory()  # of reading and parsing 50,000 papers, before the workers grow
-    shares = [o for o in outputs if not isinstance(o.inputs, PapersApi)]
-    # The job reaches each worker once, through a file, not once per chunk through a pipe.
-    shared = staging.with_name(f"{staging.name}.job.pickle")
-    with shared.open("wb") as file:
-        pickle.dump(job, file, pickle.HIGHEST_PROTOCOL)
-    try:
+class _Render:
+    """The render of `outputs` into `staging`: in the workers, started at once, when there
+    are enough outputs; else in this process, as `results` is read."""
+
+    def __init__(
+        self, outputs: list[Output], job: _RenderJob, staging: Path, workers: _Workers
+    ) -> None:
+        self.outputs, self.job, self.staging = outputs, job, staging
+        self.in_workers: Iterator[tuple[int, PublishReport]] | None = None
+        self.shared = staging.with_name(f"{staging.name}.job.pickle")
+        if not workers.worth_it(outputs, render=True):
+            return
+        _return_freed_memory()  # of reading and parsing 50,000 papers, before the workers grow
+        # The API records (30 MB at 50k papers) stay here, with the one output that shows
+        # them: the memory budget (all processes under 1 GiB at 50k papers).
+        self.outputs = [o for o in outputs if isinstance(o.inputs, PapersApi)]
+        shares = [o for o in outputs if not isinstance(o.inputs, PapersApi)]
+        # The job reaches each worker once, through a file, not once per chunk through a pipe.
+        with self.shared.open("wb") as file:
+            pickle.dump(job, file, pickle.HIGHEST_PROTOCOL)
         papers = job.site.papers
         with_papers = [
             (chunk, papers.held(named) if isinstance(papers, StoredPapers) else {})
             for chunk, named in _render_chunks(shares, workers.chunk_size(shares, 100))
         ]
-        yield from workers.map_chunks(_RenderInWorker(staging, shared), with_papers)
-    finally:
-        shared.unlink(missing_ok=True)
+        self.in_workers = workers.map_chunks(_RenderInWorker(staging, self.shared), with_papers)
+
+    def results(self, api_records: Mapping[str, str]) -> Iterator[tuple[int, PublishReport]]:
+        """(files rendered, files written) of each chunk, as the chunks finish."""
+        here = _Renderer(self.job, api_records)
+        if self.in_workers is None:
+            chunks = [self.outputs[i : i + 200] for i in range(0, len(self.outputs), 200)]
+            yield from (here.run(chunk, self.staging) for chunk in chunks)
+            return
+        yield here.run(self.outputs, self.staging)
+        yield from self.in_workers
 
 
 # Papers the outputs of a render chunk show at most (a hundred day pages show 5,000): a worker
