@@ -43,12 +43,12 @@ from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
     FEEDS,
     Output,
+    PaperOutputs,
     PapersApi,
     Renderers,
-    output_key,
     paper_states,
     papers_named,
-    plan_outputs,
+    plan_keyed,
     renderers,
 )
 from sitegen.pages import AbstractHTML, api_record
@@ -164,18 +164,10 @@ def build_site(
         )
         routes = Routes(config.base_url)
         states = paper_states(site)
-        planned = [
-            (o, output_key(o, setup=setup, paper_states=states)) for o in plan_outputs(site, routes)
-        ]
-        outputs = {path: key for output, key in planned for path in output.paths}
         previous = (
             None if changed is None or record is None else previous_build(record, changed.result())
         )
-        if previous is None:
-            dirty = [output for output, _ in planned]
-        else:
-            known = previous.files
-            dirty = [o for o, key in planned if any(_key(known, p) != key for p in o.paths)]
+        planned, outputs, dirty = _plan(site, routes, setup, states, previous)
         api_records = _api_records(root, site, routes, states, reuse=not clean)
         records = _search_records(root, site, routes, states, reuse=not clean)
         pending = _pending_index(records, previous, jobs=workers.count)
@@ -221,6 +213,37 @@ def build_site(
         search_indexed=len(pending.records) if search and pending is not None else None,
         kept=kept,
     )
+
+
+def _plan(
+    site: Site,
+    routes: Routes,
+    setup: str,
+    states: Mapping[str, str],
+    previous: PreviousBuild | None,
+) -> tuple[list[tuple[Output, str]], dict[str, str], list[Output]]:
+    """Every output but the one-paper ones with its key, every file's key, and the outputs
+    to render: all without a previous build, else those a file of which it did not leave
+    with the same key."""
+    planned: list[tuple[Output, str]] = []
+    outputs: dict[str, str] = {}
+    dirty: list[Output] = []
+    known = {} if previous is None else previous.files
+    for item in plan_keyed(site, routes, setup=setup, paper_states=states):
+        if isinstance(item, PaperOutputs):
+            outputs.update(zip(item.paths, item.keys, strict=True))
+            dirty += [
+                item.output(i, routes)
+                for i, (path, key) in enumerate(zip(item.paths, item.keys, strict=True))
+                if (entry := known.get(path)) is None or entry[0] != key
+            ]
+            continue
+        output, key = item
+        planned.append(item)
+        outputs.update(dict.fromkeys(output.paths, key))
+        if previous is None or any(_key(known, p) != key for p in output.paths):
+            dirty.append(output)
+    return planned, outputs, dirty
 
 
 def publish_search_index(out: Path, pending: PendingIndex) -> None:
