@@ -173,7 +173,8 @@ def build_site(
         pending = _pending_index(records, previous, jobs=workers.count)
         counted = len(outputs)
         if previous is not None:  # the index's files stay as they are until it is published
-            outputs |= {p: entry[0] for p, entry in previous.files.items() if _in_index(p)}
+            index = f"{INDEX_DIR}/"  # inline: a call per file of 55,000 took 0.05 s
+            outputs |= {p: e[0] for p, e in previous.files.items() if p.startswith(index)}
         job = _RenderJob(site, templates, None if previous is None else out)
 
         def write(staging: Path) -> PublishReport:
@@ -197,6 +198,11 @@ def build_site(
         with _write_errors_reported(out):
             if previous is None:
                 (written, kept), removed = publish(write, out, outputs), 0
+            elif not dirty and pending is None and previous.recorded == outputs.keys():
+                # Every file is as the record says, which stays true: no transaction, no new
+                # record (the rebuild budget: writing the record of 55,000 files took 0.2 s).
+                written, removed = PublishReport(files=0, bytes=0), 0
+                kept = others_files(out, outputs)
             else:
                 rendered = [path for o in dirty for path in o.paths]
                 written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
@@ -379,8 +385,9 @@ def _pending_index(
     directories = frozenset(shard.directory for shard in shards)
     known = previous.files if previous is not None else {}
     published: dict[str, list[str]] = {}
+    index = f"{INDEX_DIR}/"
     for path in previous.recorded if previous is not None else ():
-        if _in_index(path):
+        if path.startswith(index):  # as _in_index, inline (as above)
             published.setdefault(_shard_of(path), []).append(path)
     to_make = tuple(
         shard

@@ -695,12 +695,17 @@ def papers_named(outputs: Iterable[Output]) -> set[str]:
 
 
 def paper_states(site: Site) -> dict[str, str]:
-    """Each paper as the outputs that show it may: its file's bytes, its topics, its days."""
+    """Each paper as the outputs that show it may: a digest of its file's bytes, its topics
+    and its days."""
     states = {}
+    digests, appearances, topics = site.digests, site.appearances, site.paper_topics
     for paper_id in site.ids:
-        made_of = site.digests.get(paper_id) or repr(site.papers[paper_id])  # held in memory
-        days = ",".join(f"{a.day}#{a.rank}" for a in site.appearances.get(paper_id, ()))
-        states[paper_id] = f"{made_of}:{','.join(site.paper_topics[paper_id])}:{days}"
+        made_of = digests.get(paper_id) or repr(site.papers[paper_id])  # held in memory
+        days = ",".join([f"{a.day.isoformat()}#{a.rank}" for a in appearances.get(paper_id, ())])
+        state = f"{made_of}:{','.join(topics[paper_id])}:{days}"
+        # Digested: the keys of the outputs that show all 50,000 papers join their states
+        # (ten times over at 50k papers: 0.3 s of the rebuild budget, under 2 s, at full length).
+        states[paper_id] = hashlib.blake2b(state.encode(), digest_size=10).hexdigest()
     return states
 
 
