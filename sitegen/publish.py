@@ -25,7 +25,7 @@ import marshal
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -234,8 +234,8 @@ def _record_files(public: Path, *, any_version: bool) -> dict[str, Entry] | None
         if not any_version and record["version"] != _RECORD_VERSION:
             return None
         files: dict[str, Entry] = record["files"]
-        for path, (key, size, mtime) in files.items():
-            _safe_relative(path)
+        _all_safe_relative(files)
+        for key, size, mtime in files.values():
             if not (isinstance(key, str) and isinstance(size, int) and isinstance(mtime, int)):
                 return None
     except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
@@ -654,6 +654,22 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False  # the kernel or this file system cannot exchange
     raise OSError(code, os.strerror(code), str(b))
+
+
+# What puts a path of a record, one per line, outside the output directory (as _safe_relative).
+_UNSAFE = ("\n/", "/\n", "//", "\n\n", "\n./", "/./", "\n.\n", "/.\n", "\n../", "/../")
+_UNSAFE_TOO = ("\n..\n", "/..\n", "\\", "\0")
+
+
+def _all_safe_relative(paths: Collection[str]) -> None:
+    """A ValueError unless every one of `paths` is `_safe_relative`: tested in one string, not
+    one at a time (the rebuild budget, under 2 s at 50k papers: 0.1 s for 55,000 paths)."""
+    lines = "\n" + "\n".join(paths) + "\n"
+    if lines.count("\n") != len(paths) + 1 or any(u in lines for u in _UNSAFE + _UNSAFE_TOO):
+        for path in paths:
+            if "\n" in path:
+                raise ValueError(f"artifact path escapes the output directory: {path!r}")
+            _safe_relative(path)
 
 
 def _safe_relative(path: str) -> str:

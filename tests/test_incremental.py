@@ -173,6 +173,23 @@ def test_a_paper_edited_by_hand_is_noticed(
     assert tree_bytes(built_site / "public") == tree_bytes(cold)
 
 
+def test_a_build_with_nothing_to_do_touches_nothing_and_sees_the_next_change(
+    built_site: Path, tmp_path: Path
+) -> None:
+    public, record = built_site / "public", built_site / ".public.outputs"
+    before, identities = tree_bytes(public), _files(public)
+    recorded = (record.stat().st_ino, record.stat().st_mtime_ns)
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert _files(public) == identities and tree_bytes(public) == before
+    assert (record.stat().st_ino, record.stat().st_mtime_ns) == recorded  # not even the record
+    (public / "index.html").write_text("edited by hand")
+    _edited_paper(built_site)
+    assert main(["--root", str(built_site), "build"]) == 0
+    cold = tmp_path / "cold"
+    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(public) == tree_bytes(cold)
+
+
 def test_an_emptied_public_directory_is_built_whole(built_site: Path) -> None:
     public = built_site / "public"
     before = tree_bytes(public)

@@ -15,7 +15,16 @@ import pytest
 from sitegen.build import template_environment
 from sitegen.config import parse_config
 from sitegen.model import ContentSnapshot, Day, DayEntry, Organization, Paper
-from sitegen.outputs import KINDS, Output, output_key, paper_states, plan_outputs, renderers
+from sitegen.outputs import (
+    KINDS,
+    Output,
+    PaperOutputs,
+    output_key,
+    paper_states,
+    plan_keyed,
+    plan_outputs,
+    renderers,
+)
 from sitegen.pages import api_record
 from sitegen.site import Site, assemble_site
 from sitegen.urls import Route, Routes
@@ -90,6 +99,26 @@ def test_every_kind_writes_exactly_the_paths_it_names_and_no_two_share_one() -> 
     assert set(files) == set(paths)
     assert "index.html" in files and "papers/2501.00001/index.html" in files
     assert "topics/reinforcement-learning/page/1/index.html" in files
+
+
+def test_planning_by_paper_gives_each_output_the_paths_and_key_output_key_does() -> None:
+    site = _site()
+    routes = Routes(BASE)
+    states = paper_states(site)
+    expected = [
+        (output.paths, output_key(output, setup="setup", paper_states=states))
+        for output in plan_outputs(site, routes)
+    ]
+    planned: list[tuple[tuple[str, ...], str]] = []
+    for item in plan_keyed(site, routes, setup="setup", paper_states=states):
+        if isinstance(item, PaperOutputs):
+            for i, (path, key) in enumerate(zip(item.paths, item.keys, strict=True)):
+                assert item.output(i, routes).paths == (path,)
+                planned.append(((path,), key))
+        else:
+            planned.append((item[0].paths, item[1]))
+    assert planned == expected
+    assert len({key for _, key in planned}) == len(planned)
 
 
 CHANGES: dict[str, Callable[[dict[str, Paper]], dict[str, Paper]]] = {
