@@ -31,20 +31,25 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 
 from sitegen import transaction
-from sitegen.cache import KeyedCache, code_version
+from sitegen.cache import KeyedCache, PaperParts, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
     FEEDS,
+    AllPapersFeed,
+    CustomFeedFeed,
+    CustomFeedPage,
     Output,
     PapersApi,
     Renderers,
+    TopicFeed,
+    TopicPage,
     output_key,
     paper_states,
     papers_named,
@@ -183,6 +188,7 @@ def build_site(
         if previous is not None:  # the index's files stay as they are until it is published
             outputs |= {p: entry[0] for p, entry in previous.files.items() if _in_index(p)}
         job = _RenderJob(site, templates, None if previous is None else out)
+        parts_cache, parts = _paper_parts(root, setup, states, reuse=not clean)
 
         def write(staging: Path) -> PublishReport:
             written = PublishReport(files=0, bytes=0)
@@ -190,7 +196,7 @@ def build_site(
                 index = None
                 if search and pending is not None and len(pending.records) <= _INDEX_BESIDE_UP_TO:
                     index = stack.enter_context(_made_search_index(pending, out, beside=beside))
-                for rendered, report in _render(dirty, job, api_records, staging, workers):
+                for rendered, report in _render(dirty, job, api_records, parts, staging, workers):
                     on_progress(rendered)
                     written += report
                 if search and pending is not None:  # in the same transaction as the pages
@@ -209,6 +215,10 @@ def build_site(
                 rendered = [path for o in dirty for path in o.paths]
                 written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
                 kept = others_files(out, outputs)
+        standing = papers_named(o for o, _ in planned if isinstance(o.inputs, _NEWEST_LISTS))
+        parts_cache.save(
+            {i: (f"{setup}:{states[i]}", held) for i, held in parts.held.items() if i in standing}
+        )
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
         feeds=sum(len(o.paths) for o, _ in planned if isinstance(o.inputs, FEEDS)),
@@ -547,6 +557,24 @@ def _api_records(
     return records
 
 
+# The lists of newest papers, which a new day changes: their papers' parts are kept.
+_NEWEST_LISTS = (TopicPage, TopicFeed, AllPapersFeed, CustomFeedPage, CustomFeedFeed)
+
+
+def _paper_parts(
+    root: Path, setup: str, states: Mapping[str, str], *, reuse: bool
+) -> tuple[KeyedCache, PaperParts]:
+    """The papers' parts kept by the last build, of the papers whose state and setup are the
+    same (see PaperParts)."""
+    cache = KeyedCache(root, "paper-parts", reuse=reuse)
+    held = {
+        paper_id: parts
+        for paper_id, (made_of, parts) in cache.values.items()
+        if made_of == f"{setup}:{states.get(paper_id)}"
+    }
+    return cache, PaperParts(held)
+
+
 @dataclass(frozen=True, slots=True)
 class _RenderJob:
     """What every render job needs; it reaches each worker once (without the papers)."""
@@ -560,11 +588,13 @@ def _render(
     outputs: list[Output],
     job: _RenderJob,
     api_records: Mapping[str, str],
+    parts: PaperParts,
     staging: Path,
     workers: _Workers,
 ) -> Iterator[tuple[int, PublishReport]]:
-    """(files rendered, files written) of each chunk, as the chunks finish."""
-    here = _Renderer(job, api_records)
+    """(files rendered, files written) of each chunk, as the chunks finish; `parts` gets the
+    papers' parts the workers made."""
+    here = _Renderer(job, api_records, parts)
     if not workers.worth_it(outputs):
         yield from workers.map(lambda chunk: here.run(chunk, staging), outputs, most=200)
         return
@@ -583,7 +613,11 @@ def _render(
             (chunk, papers.held(named) if isinstance(papers, StoredPapers) else {})
             for chunk, named in _render_chunks(shares, workers.chunk_size(shares, 100))
         ]
-        yield from workers.map_chunks(_RenderInWorker(staging, shared), with_papers)
+        for rendered, written, made in workers.map_chunks(
+            _RenderInWorker(staging, shared), with_papers
+        ):
+            parts.add(made)
+            yield rendered, written
     finally:
         shared.unlink(missing_ok=True)
 
@@ -612,8 +646,8 @@ def _render_chunks(outputs: Sequence[Output], size: int) -> Iterator[tuple[list[
 
 
 class _Renderer:
-    def __init__(self, job: _RenderJob, api_records: Mapping[str, str]) -> None:
-        self.job, self.api_records = job, api_records
+    def __init__(self, job: _RenderJob, api_records: Mapping[str, str], parts: PaperParts) -> None:
+        self.job, self.api_records, self.parts = job, api_records, parts
         self.env = template_environment(job.templates)
         self.routes = Routes(job.site.config.base_url)
         # Each abstract rendered once in a process: pages and feeds of any chunk show it.
@@ -625,7 +659,7 @@ class _Renderer:
         r = renderers(
             self.job.site, self.routes, self.env,
             templates=self.job.templates, api_records=self.api_records,
-            abstracts=self.abstracts,
+            abstracts=self.abstracts, parts=self.parts,
         )  # fmt: skip
         artifacts = [a for output in outputs for a in _rendered(output, r)]
         return len(artifacts), write_artifacts(artifacts, staging, unless_in=self.job.compare_with)
@@ -652,13 +686,13 @@ class _RenderInWorker:
     staging: Path
     shared: Path
 
-    def __call__(self, share: _Share) -> tuple[int, PublishReport]:
+    def __call__(self, share: _Share) -> tuple[int, PublishReport, dict[str, dict[str, Any]]]:
         renderer = _worker_renderers.get(self.shared)
         if renderer is None:
             _worker_renderers.clear()
             with self.shared.open("rb") as file:
                 job = pickle.load(file)
-            renderer = _worker_renderers[self.shared] = _Renderer(job, {})
+            renderer = _worker_renderers[self.shared] = _Renderer(job, {}, PaperParts())
         outputs, papers = share
         if isinstance(renderer.job.site.papers, StoredPapers):
             # Unpickled once for the share, not at each page, card and feed that shows the
@@ -669,7 +703,8 @@ class _RenderInWorker:
                     i: pickle.loads(p) if isinstance(p, bytes) else p for i, p in papers.items()
                 }
             renderer.job.site.papers.hold_only(papers)
-        return renderer.run(outputs, self.staging)
+        rendered, written = renderer.run(outputs, self.staging)
+        return rendered, written, renderer.parts.take_made()
 
 
 def template_environment(directory: Path) -> jinja2.Environment:
