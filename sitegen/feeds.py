@@ -310,7 +310,7 @@ def render_feed(
     """The feed in Atom and in RSS."""
     items = spec.items or (_nothing_yet(spec, routes, _updated(spec, newest_day)),)
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
-        generator = _feed_generator(kind, route.path, spec.title, spec.description, config.title)
+        generator = _feed_generator(route.path, spec.title, spec.description, config.title)
         generator.language(config.language)
         # The RSS <channel><link> is the last link added, so the page link goes last.
         generator.link(href=routes.absolute(route), rel="self")
@@ -329,7 +329,7 @@ def render_feed(
         yield Artifact(route.path, data)
 
 
-def _feed_generator(kind: str, path: str, title: str, description: str, author: str) -> Any:
+def _feed_generator(path: str, title: str, description: str, author: str) -> Any:
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)  # RSS names authors in dc:creator
     generator.id(f"{_ID_PREFIX}feed/{path}")
@@ -391,7 +391,7 @@ def _entries_xml(items: Sequence[_Item]) -> list[tuple[bytes, bytes]]:
     them all, which is then cut into its entries."""
     made = []
     for kind in ("atom", "rss"):
-        generator = _feed_generator(kind, "entries", "entries", "entries", "entries")
+        generator = _feed_generator("entries", "entries", "entries", "entries")
         generator.link(href="entries", rel="alternate")
         generator.updated(_EPOCH)
         for item in items:
