@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 import jinja2
 
 from sitegen import transaction
-from sitegen.cache import CACHE_DIR, KeyedCache, PaperParts, code_version
+from sitegen.cache import KeyedCache, PaperParts, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
@@ -187,8 +187,7 @@ def build_site(
         counted = len(outputs)
         if previous is not None:  # the index's files stay as they are until it is published
             outputs |= {p: entry[0] for p, entry in previous.files.items() if _in_index(p)}
-        compiled = None if clean else root / CACHE_DIR / "templates"
-        job = _RenderJob(site, templates, None if previous is None else out, compiled)
+        job = _RenderJob(site, templates, None if previous is None else out)
         parts_cache, parts = _paper_parts(root, setup, states, reuse=not clean)
 
         def write(staging: Path) -> PublishReport:
@@ -583,7 +582,6 @@ class _RenderJob:
     site: Site
     templates: Path
     compare_with: Path | None  # write only files whose bytes differ from this directory's
-    compiled: Path | None = None  # where the templates' compiled code is kept between builds
 
 
 def _render(
@@ -650,7 +648,7 @@ def _render_chunks(outputs: Sequence[Output], size: int) -> Iterator[tuple[list[
 class _Renderer:
     def __init__(self, job: _RenderJob, api_records: Mapping[str, str], parts: PaperParts) -> None:
         self.job, self.api_records, self.parts = job, api_records, parts
-        self.env = template_environment(job.templates, compiled=job.compiled)
+        self.env = template_environment(job.templates)
         self.routes = Routes(job.site.config.base_url)
         # Each abstract rendered once in a process: pages and feeds of any chunk show it.
         self.abstracts = AbstractHTML(job.site.papers)
@@ -709,20 +707,12 @@ class _RenderInWorker:
         return rendered, written, renderer.parts.take_made()
 
 
-def template_environment(directory: Path, *, compiled: Path | None = None) -> jinja2.Environment:
-    """The templates of `directory`; with `compiled`, their compiled code is kept there (by
-    each template's source) for the next build: compiling them took a fifth of the rendering
-    of a day's rebuild (the rebuild budget, under 2 s at 50k papers)."""
+def template_environment(directory: Path) -> jinja2.Environment:
     if not directory.is_dir():
         raise TemplateError(
             f"no {TEMPLATES_DIR}/ directory at {directory}",
             hint="restore the templates directory from the sitegen repository",
         )
-    if compiled is not None:
-        try:
-            compiled.mkdir(parents=True, exist_ok=True)
-        except OSError:  # a read-only checkout still builds, compiling its templates each time
-            compiled = None
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         autoescape=True,  # every template is HTML; only the rendered abstract is marked safe
@@ -730,7 +720,6 @@ def template_environment(directory: Path, *, compiled: Path | None = None) -> ji
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=None if compiled is None else jinja2.FileSystemBytecodeCache(str(compiled)),
     )
 
 
