@@ -35,21 +35,26 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPool
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import jinja2
 
 from sitegen import transaction
-from sitegen.cache import KeyedCache, code_version
+from sitegen.cache import KeyedCache, PaperParts, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
     FEEDS,
+    AllPapersFeed,
+    CustomFeedFeed,
+    CustomFeedPage,
     Output,
     PaperOutputs,
     PapersApi,
     Renderers,
+    TopicFeed,
+    TopicPage,
     paper_states,
     papers_named,
     plan_keyed,
@@ -194,12 +199,13 @@ def build_site(
             outputs |= {p: e[0] for p, e in previous.files.items() if p.startswith(in_index)}
         job = _RenderJob(site, templates, None if previous is None else out)
         pending = None if early is None else early[1]
+        parts_cache, parts = _paper_parts(root, setup, states, reuse=not clean)
 
         def write(staging: Path) -> PublishReport:
             nonlocal pending
             written = PublishReport(files=0, bytes=0)
             with ExitStack() as stack:
-                rendering = _Render(dirty, job, staging, workers)
+                rendering = _Render(dirty, job, parts, staging, workers)
                 stack.callback(rendering.shared.unlink, missing_ok=True)
                 # A full build's are made while the workers render the pages (the cold-build
                 # budget: 1.5 s of CPU at 10k papers that left both workers idle when made before).
@@ -233,6 +239,10 @@ def build_site(
                 rendered = [path for o in dirty for path in o.paths]
                 written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
                 kept = others_files(out, outputs)
+        standing = papers_named(o for o, _ in planned if isinstance(o.inputs, _NEWEST_LISTS))
+        parts_cache.save(
+            {i: (f"{setup}:{states[i]}", held) for i, held in parts.held.items() if i in standing}
+        )
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
         feeds=sum(len(o.paths) for o, _ in planned if isinstance(o.inputs, FEEDS)),
@@ -677,6 +687,24 @@ def _api_records(
     return records
 
 
+# The lists of newest papers, which a new day changes: their papers' parts are kept.
+_NEWEST_LISTS = (TopicPage, TopicFeed, AllPapersFeed, CustomFeedPage, CustomFeedFeed)
+
+
+def _paper_parts(
+    root: Path, setup: str, states: Mapping[str, str], *, reuse: bool
+) -> tuple[KeyedCache, PaperParts]:
+    """The papers' parts kept by the last build, of the papers whose state and setup are the
+    same (see PaperParts)."""
+    cache = KeyedCache(root, "paper-parts", reuse=reuse)
+    held = {
+        paper_id: parts
+        for paper_id, (made_of, parts) in cache.values.items()
+        if made_of == f"{setup}:{states.get(paper_id)}"
+    }
+    return cache, PaperParts(held)
+
+
 @dataclass(frozen=True, slots=True)
 class _RenderJob:
     """What every render job needs; it reaches each worker once (without the papers)."""
@@ -691,10 +719,17 @@ class _Render:
     are enough outputs; else in this process, as `results` is read."""
 
     def __init__(
-        self, outputs: list[Output], job: _RenderJob, staging: Path, workers: _Workers
+        self,
+        outputs: list[Output],
+        job: _RenderJob,
+        parts: PaperParts,
+        staging: Path,
+        workers: _Workers,
     ) -> None:
-        self.outputs, self.job, self.staging = outputs, job, staging
-        self.in_workers: Iterator[tuple[int, PublishReport]] | None = None
+        self.outputs, self.job, self.parts, self.staging = outputs, job, parts, staging
+        self.in_workers: Iterator[tuple[int, PublishReport, dict[str, dict[str, Any]]]] | None = (
+            None
+        )
         self.shared = staging.with_name(f"{staging.name}.job.pickle")
         if not workers.worth_it(outputs, render=True):
             return
@@ -715,13 +750,15 @@ class _Render:
 
     def results(self, api_records: Mapping[str, str]) -> Iterator[tuple[int, PublishReport]]:
         """(files rendered, files written) of each chunk, as the chunks finish."""
-        here = _Renderer(self.job, api_records)
+        here = _Renderer(self.job, api_records, self.parts)
         if self.in_workers is None:
             chunks = [self.outputs[i : i + 200] for i in range(0, len(self.outputs), 200)]
             yield from (here.run(chunk, self.staging) for chunk in chunks)
             return
         yield here.run(self.outputs, self.staging)
-        yield from self.in_workers
+        for rendered, written, made in self.in_workers:
+            self.parts.add(made)  # the papers' parts the workers made
+            yield rendered, written
 
 
 # Papers the outputs of a render chunk show at most (a hundred day pages show 5,000): a worker
@@ -748,8 +785,8 @@ def _render_chunks(outputs: Sequence[Output], size: int) -> Iterator[tuple[list[
 
 
 class _Renderer:
-    def __init__(self, job: _RenderJob, api_records: Mapping[str, str]) -> None:
-        self.job, self.api_records = job, api_records
+    def __init__(self, job: _RenderJob, api_records: Mapping[str, str], parts: PaperParts) -> None:
+        self.job, self.api_records, self.parts = job, api_records, parts
         self.env = template_environment(job.templates)
         self.routes = Routes(job.site.config.base_url)
         # Each abstract rendered once in a process: pages and feeds of any chunk show it.
@@ -761,7 +798,7 @@ class _Renderer:
         r = renderers(
             self.job.site, self.routes, self.env,
             templates=self.job.templates, api_records=self.api_records,
-            abstracts=self.abstracts,
+            abstracts=self.abstracts, parts=self.parts,
         )  # fmt: skip
         artifacts = [a for output in outputs for a in _rendered(output, r)]
         return len(artifacts), write_artifacts(artifacts, staging, unless_in=self.job.compare_with)
@@ -788,13 +825,13 @@ class _RenderInWorker:
     staging: Path
     shared: Path
 
-    def __call__(self, share: _Share) -> tuple[int, PublishReport]:
+    def __call__(self, share: _Share) -> tuple[int, PublishReport, dict[str, dict[str, Any]]]:
         renderer = _worker_renderers.get(self.shared)
         if renderer is None:
             _worker_renderers.clear()
             with self.shared.open("rb") as file:
                 job = pickle.load(file)
-            renderer = _worker_renderers[self.shared] = _Renderer(job, {})
+            renderer = _worker_renderers[self.shared] = _Renderer(job, {}, PaperParts())
         outputs, papers = share
         if isinstance(renderer.job.site.papers, StoredPapers):
             # Unpickled once for the share, not at each page, card and feed that shows the
@@ -805,7 +842,8 @@ class _RenderInWorker:
                     i: pickle.loads(p) if isinstance(p, bytes) else p for i, p in papers.items()
                 }
             renderer.job.site.papers.hold_only(papers)
-        return renderer.run(outputs, self.staging)
+        rendered, written = renderer.run(outputs, self.staging)
+        return rendered, written, renderer.parts.take_made()
 
 
 def template_environment(directory: Path) -> jinja2.Environment:

@@ -9,7 +9,7 @@ case, punctuation and a plural "s" ignored, whole words only.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sitegen.errors import ConfigError
@@ -199,16 +199,12 @@ def _name_key(name: str) -> str:
 
 
 def select_papers(
-    matcher: FeedMatcher,
-    newest: Iterable[str],
-    papers: Mapping[str, Paper],
-    topics: Mapping[str, tuple[str, ...]],
-    limit: int,
+    admits: Callable[[str], bool], newest: Iterable[str], limit: int
 ) -> tuple[str, ...]:
-    """The newest `limit` papers of `newest` (newest first) that the feed admits."""
+    """The newest `limit` papers of `newest` (newest first) that the feed `admits`."""
     chosen: list[str] = []
     for paper_id in newest:
-        if matcher.admits(papers[paper_id], topics[paper_id]):
+        if admits(paper_id):
             chosen.append(paper_id)
             if len(chosen) == limit:
                 break

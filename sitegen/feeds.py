@@ -19,9 +19,11 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 from feedgen.feed import FeedGenerator
 
+from sitegen.cache import PaperParts
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Topic
@@ -59,6 +61,7 @@ class _Item:
     summary: str = ""  # plain text, the whole item's text when it has no content
     categories: tuple[tuple[str, str], ...] = ()  # (slug, name)
     authors: tuple[str, ...] = ()  # names; none when the listing gave only their count
+    xml: tuple[bytes, ...] = ()  # its entry in Atom and in RSS, when rendered before
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +77,15 @@ class FeedSpec:
 class Feeds:
     """The site's feeds, each made from the inputs its output names (sitegen.outputs)."""
 
-    def __init__(self, site: Site, routes: Routes, abstracts: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        site: Site,
+        routes: Routes,
+        abstracts: Mapping[str, str],
+        parts: PaperParts | None = None,
+    ) -> None:
         self.site, self.routes, self.abstracts = site, routes, abstracts
+        self.parts = parts if parts is not None else PaperParts()
         self.names = {t.slug: t.name for t in site.config.topics}
 
     def _item(self, paper_id: str, appearance: Appearance, *, brief: bool = False) -> _Item:
@@ -126,8 +136,15 @@ class Feeds:
         )
 
     def _first_items(self, paper_ids: Sequence[str]) -> tuple[_Item, ...]:
-        # A standing feed dates each paper by the day that first featured it.
-        return tuple(self._item(i, self.site.appearances[i][0]) for i in paper_ids)
+        # A standing feed dates each paper by the day that first featured it. A new day
+        # changes every standing feed: their items are kept in the papers' parts, rendered.
+        held = {i: self.parts.get(i, _ITEM_PART) for i in paper_ids}
+        missing = [i for i, part in held.items() if part is None]
+        if missing:
+            items = [self._item(i, self.site.appearances[i][0]) for i in missing]
+            for paper_id, item, xml in zip(missing, items, _entries_xml(items), strict=True):
+                held[paper_id] = self.parts.put(paper_id, _ITEM_PART, _plain_item(item, xml))
+        return tuple(_item_of(held[i]) for i in paper_ids)
 
     def all_papers(self, paper_ids: tuple[str, ...]) -> FeedSpec:
         """The newest papers of the site (`paper_ids`, newest first)."""
@@ -237,6 +254,32 @@ class Feeds:
         )
 
 
+_ITEM_PART = "feed item"
+_PlainItem = tuple[Any, ...]  # an _Item's fields as PaperParts keeps them: plain values
+
+
+def _plain_item(item: _Item, xml: tuple[bytes, bytes]) -> _PlainItem:
+    return (
+        item.item_id, item.title, item.url, item.when.isoformat(), item.content_html,
+        item.summary, item.categories, item.authors, *xml,
+    )  # fmt: skip
+
+
+def _item_of(plain: _PlainItem) -> _Item:
+    item_id, title, url, when, content, summary, categories, authors, *xml = plain
+    return _Item(
+        item_id=item_id,
+        title=title,
+        url=url,
+        when=datetime.fromisoformat(when),
+        content_html=content,
+        summary=summary,
+        categories=categories,
+        authors=authors,
+        xml=tuple(xml),
+    )
+
+
 def digest_title(config: SiteConfig) -> str:
     return f"{config.title}: daily digest"
 
@@ -265,45 +308,96 @@ def render_feed(
     spec: FeedSpec, config: SiteConfig, routes: Routes, newest_day: date | None
 ) -> Iterator[Artifact]:
     """The feed in Atom and in RSS."""
+    items = spec.items or (_nothing_yet(spec, routes, _updated(spec, newest_day)),)
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
-        generator = FeedGenerator()
-        generator.load_extension("dc", atom=False, rss=True)  # RSS names authors in dc:creator
-        generator.id(f"{_ID_PREFIX}feed/{route.path}")
-        generator.title(spec.title)
-        generator.subtitle(spec.description)
+        generator = _feed_generator(route.path, spec.title, spec.description, config.title)
         generator.language(config.language)
-        generator.author({"name": config.title})
-        generator.generator(
-            _GENERATOR, uri=_GENERATOR_URI
-        )  # no version: upgrades don't churn feeds
         # The RSS <channel><link> is the last link added, so the page link goes last.
         generator.link(href=routes.absolute(route), rel="self")
         generator.link(href=routes.absolute(spec.routes.html), rel="alternate")
         updated = _updated(spec, newest_day)
         generator.updated(updated)
         generator.lastBuildDate(updated)
-        for entry_data in spec.items or (_nothing_yet(spec, routes, updated),):
-            entry = generator.add_entry(order="append")
-            entry.id(entry_data.item_id)
-            entry.title(entry_data.title)
-            entry.link(href=entry_data.url)
-            entry.published(entry_data.when)
-            entry.updated(entry_data.when)
-            if entry_data.content_html:
-                entry.content(entry_data.content_html, type="html")
-            elif kind == "atom":  # plain text, as Atom's <summary> is by default
-                entry.summary(entry_data.summary)
-            else:  # RSS <description> is read as HTML: escaped text
-                entry.summary(html.escape(entry_data.summary))
-            for name in entry_data.authors:
-                if kind == "atom":
-                    entry.author({"name": name})
-                else:
-                    entry.dc.dc_creator(name)
-            for slug, name in entry_data.categories:
-                entry.category(term=slug, label=name)
-        data = generator.atom_str(pretty=True) if kind == "atom" else generator.rss_str(pretty=True)
-        yield Artifact(route.path, _unindented(data))
+        if all(item.xml for item in items):  # entries rendered before: put in as they are
+            head, tail = _cut(_feed_xml(generator, kind), kind)[::2]
+            entry = 0 if kind == "atom" else 1
+            data = head + b"".join(item.xml[entry] for item in items) + tail
+        else:
+            for item in items:
+                _add_entry(generator, kind, item)
+            data = _feed_xml(generator, kind)
+        yield Artifact(route.path, data)
+
+
+def _feed_generator(path: str, title: str, description: str, author: str) -> Any:
+    generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)  # RSS names authors in dc:creator
+    generator.id(f"{_ID_PREFIX}feed/{path}")
+    generator.title(title)
+    generator.subtitle(description)
+    generator.author({"name": author})
+    generator.generator(_GENERATOR, uri=_GENERATOR_URI)  # no version: upgrades don't churn feeds
+    return generator
+
+
+def _add_entry(generator: Any, kind: str, item: _Item) -> None:
+    entry = generator.add_entry(order="append")
+    entry.id(item.item_id)
+    entry.title(item.title)
+    entry.link(href=item.url)
+    entry.published(item.when)
+    entry.updated(item.when)
+    if item.content_html:
+        entry.content(item.content_html, type="html")
+    elif kind == "atom":  # plain text, as Atom's <summary> is by default
+        entry.summary(item.summary)
+    else:  # RSS <description> is read as HTML: escaped text
+        entry.summary(html.escape(item.summary))
+    for name in item.authors:
+        if kind == "atom":
+            entry.author({"name": name})
+        else:
+            entry.dc.dc_creator(name)
+    for slug, name in item.categories:
+        entry.category(term=slug, label=name)
+
+
+def _feed_xml(generator: Any, kind: str) -> bytes:
+    data = generator.atom_str(pretty=True) if kind == "atom" else generator.rss_str(pretty=True)
+    return _unindented(data)
+
+
+# Each entry of a feed starts a line (see _unindented) with its tag, which text and attribute
+# values cannot hold ("<" is an entity there): where a feed is cut into its entries.
+_ENTRY_START = {"atom": b"\n<entry>\n", "rss": b"\n<item>\n"}
+_FEED_END = {"atom": b"\n</feed>\n", "rss": b"\n</channel>\n</rss>\n"}
+
+
+def _cut(xml: bytes, kind: str) -> tuple[bytes, list[bytes], bytes]:
+    """A feed as its head, each entry (its lines) and its tail."""
+    end = xml.rindex(_FEED_END[kind]) + 1
+    starts = []
+    found = xml.find(_ENTRY_START[kind])
+    while 0 <= found < end:
+        starts.append(found + 1)
+        found = xml.find(_ENTRY_START[kind], found + 1)
+    bounds = [*starts, end]
+    entries = [xml[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return xml[: bounds[0]], entries, xml[end:]
+
+
+def _entries_xml(items: Sequence[_Item]) -> list[tuple[bytes, bytes]]:
+    """Each item's entry in Atom and in RSS as render_feed writes it: rendered in one feed of
+    them all, which is then cut into its entries."""
+    made = []
+    for kind in ("atom", "rss"):
+        generator = _feed_generator("entries", "entries", "entries", "entries")
+        generator.link(href="entries", rel="alternate")
+        generator.updated(_EPOCH)
+        for item in items:
+            _add_entry(generator, kind, item)
+        made.append(_cut(_feed_xml(generator, kind), kind)[1])
+    return list(zip(*made, strict=True))
 
 
 # Whitespace between two tags: in text, lxml writes "<" and ">" as entities.

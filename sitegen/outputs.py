@@ -22,6 +22,7 @@ from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
+from sitegen.cache import PaperParts
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml
 from sitegen.model import Artifact
@@ -64,6 +65,7 @@ class Renderers:
     feeds: Feeds
     templates: Path
     api_records: Mapping[str, str]  # every paper's API record, by id (see PapersApi)
+    parts: PaperParts  # of papers, rendered before (sitegen.cache)
 
 
 class Inputs(Protocol):
@@ -548,11 +550,20 @@ def _custom_feed_candidates(site: Site) -> Papers:
     return Papers(i for i in site.newest if site.appearances[i][0].day in newest_days)
 
 
-def _custom_feed_papers(site: Site, slug: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+def _custom_feed_papers(r: Renderers, slug: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    site = r.site
     feed = next(f for f in site.config.custom_feeds if f.slug == slug)
     matcher = FeedMatcher.of(feed)
-    limit = site.config.feeds.items
-    return select_papers(matcher, candidates, site.papers, site.paper_topics, limit)
+    part = f"admitted by {slug}"  # the papers' parts keep it: matching reads the paper
+
+    def admits(paper_id: str) -> bool:
+        admitted: bool | None = r.parts.get(paper_id, part)
+        if admitted is None:
+            admitted = matcher.admits(site.papers[paper_id], site.paper_topics[paper_id])
+            r.parts.put(paper_id, part, admitted)
+        return admitted
+
+    return select_papers(admits, candidates, site.config.feeds.items)
 
 
 class CustomFeedPage(NamedTuple):
@@ -569,7 +580,7 @@ class CustomFeedPage(NamedTuple):
             yield Output((routes.custom_feed(feed.slug).html.path,), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        papers = _custom_feed_papers(r.site, self.slug, self.candidates)
+        papers = _custom_feed_papers(r, self.slug, self.candidates)
         yield r.pages.custom_feed(self.slug, papers)
 
 
@@ -591,7 +602,7 @@ class CustomFeedFeed(NamedTuple):
     def render(self, r: Renderers) -> Iterator[Artifact]:
         config = r.site.config
         feed = next(f for f in config.custom_feeds if f.slug == self.slug)
-        spec = r.feeds.custom(feed, _custom_feed_papers(r.site, self.slug, self.candidates))
+        spec = r.feeds.custom(feed, _custom_feed_papers(r, self.slug, self.candidates))
         yield from render_feed(spec, config, r.routes, self.newest)
         yield render_json_feed(spec, config, r.routes)
 
@@ -717,14 +728,18 @@ def renderers(
     templates: Path,
     api_records: Mapping[str, str],
     abstracts: AbstractHTML | None = None,
+    parts: PaperParts | None = None,
 ) -> Renderers:
-    """Renderers for a batch of outputs; `abstracts` may be shared by the batches of a process."""
+    """Renderers for a batch of outputs; `abstracts` may be shared by the batches of a process,
+    `parts` by its builds."""
     abstracts = abstracts if abstracts is not None else AbstractHTML(site.papers)
+    parts = parts if parts is not None else PaperParts()
     return Renderers(
         site=site,
         routes=routes,
-        pages=Pages(site, routes, env, abstracts),
-        feeds=Feeds(site, routes, abstracts),
+        pages=Pages(site, routes, env, abstracts, parts),
+        feeds=Feeds(site, routes, abstracts, parts),
         templates=templates,
         api_records=api_records,
+        parts=parts,
     )

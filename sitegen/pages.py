@@ -22,6 +22,7 @@ from jinja2 import Environment
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from sitegen.cache import PaperParts
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper
@@ -104,8 +105,16 @@ class AbstractHTML(Mapping[str, str]):
 class Pages:
     """Renders the site's pages; the pages one instance renders share their paper cards."""
 
-    def __init__(self, site: Site, routes: Routes, env: Environment, abstracts: AbstractHTML):
+    def __init__(
+        self,
+        site: Site,
+        routes: Routes,
+        env: Environment,
+        abstracts: AbstractHTML,
+        parts: PaperParts | None = None,
+    ):
         self.site, self.routes, self.env, self.abstracts = site, routes, env, abstracts
+        self.parts = parts if parts is not None else PaperParts()
         self.topic_names = site.config.topic_names()
         self.site_feeds = routes.home()
         self.card_template = env.get_template("_card.html")
@@ -186,33 +195,46 @@ class Pages:
         topic = "" if compact else topic  # the same depth can reuse them (a compact card on
         key = (paper_id, prefix, rank, on_day, topic, compact)  # every topic's archive)
         if (html := self.cards.get(key)) is None:
-            paper = self.site.papers[paper_id]
-            first = self.site.appearances.get(paper.id, ())[:1]
-            card = Card(
-                title=paper.title,
-                href=prefix + self.routes.paper(paper.id).url,
-                rank=rank,
-                featured=(
-                    Link(human_date(first[0].day), prefix + self.routes.day(first[0].day).html.url)
-                    if first and not on_day
-                    else None
-                ),
-                upvotes=paper.upvotes,
-                authors=authors_line(paper),
-                organization=paper.organization.name if paper.organization else "",
-                summary=""
-                if compact
-                else summarize(paper.abstract, self.site.config.pages.summary_chars),
-                links=tuple(card_links(paper)),
-                topics=tuple(
-                    Link(self.topic_names[slug], prefix + self.routes.topic(slug).html.url)
-                    for slug in self.site.paper_topics[paper.id]
-                    if slug != topic and not on_day and not compact
-                ),
-                line=compact,
-            )
-            html = self.cards[key] = Markup(self.card_template.render(card=card))
+            # A card with no rank, day or form of its own is what a topic's page and a custom
+            # feed's show, which a new day changes: kept in the paper's parts.
+            part = None if rank is not None or on_day or compact else f"card {prefix} {topic}"
+            text = None if part is None else self.parts.get(paper_id, part)
+            if text is None:
+                text = self._card_html(paper_id, prefix, rank, on_day, topic, compact)
+                if part is not None:
+                    self.parts.put(paper_id, part, text)
+            html = self.cards[key] = Markup(text)
         return html
+
+    def _card_html(
+        self, paper_id: str, prefix: str, rank: int | None, on_day: bool, topic: str, compact: bool
+    ) -> str:
+        paper = self.site.papers[paper_id]
+        first = self.site.appearances.get(paper.id, ())[:1]
+        card = Card(
+            title=paper.title,
+            href=prefix + self.routes.paper(paper.id).url,
+            rank=rank,
+            featured=(
+                Link(human_date(first[0].day), prefix + self.routes.day(first[0].day).html.url)
+                if first and not on_day
+                else None
+            ),
+            upvotes=paper.upvotes,
+            authors=authors_line(paper),
+            organization=paper.organization.name if paper.organization else "",
+            summary=""
+            if compact
+            else summarize(paper.abstract, self.site.config.pages.summary_chars),
+            links=tuple(card_links(paper)),
+            topics=tuple(
+                Link(self.topic_names[slug], prefix + self.routes.topic(slug).html.url)
+                for slug in self.site.paper_topics[paper.id]
+                if slug != topic and not on_day and not compact
+            ),
+            line=compact,
+        )
+        return self.card_template.render(card=card)
 
     def empty_home(self) -> Artifact:
         home = self.routes.home()
