@@ -195,8 +195,7 @@ def build_site(
                 )
         counted = len(outputs)
         if previous is not None:  # the index's files stay as they are until it is published
-            in_index = f"{INDEX_DIR}/"  # not _in_index: a call per file of 55,000 took 0.05 s
-            outputs |= {p: e[0] for p, e in previous.files.items() if p.startswith(in_index)}
+            outputs |= {p: e[0] for p, e in previous.files.items() if p.startswith(_IN_INDEX)}
         job = _RenderJob(site, templates, None if previous is None else out)
         pending = None if early is None else early[1]
         parts_cache, parts = _paper_parts(root, setup, states, reuse=not clean)
@@ -241,7 +240,11 @@ def build_site(
                 kept = others_files(out, outputs)
         standing = papers_named(o for o, _ in planned if isinstance(o.inputs, _NEWEST_LISTS))
         parts_cache.save(
-            {i: (f"{setup}:{states[i]}", held) for i, held in parts.held.items() if i in standing}
+            {
+                i: (_parts_made_of(setup, states[i]), held)
+                for i, held in parts.held.items()
+                if i in standing
+            }
         )
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
@@ -334,7 +337,7 @@ def publish_search_index(out: Path, pending: PendingIndex) -> None:
 
         def write(staging: Path) -> PublishReport:
             written = _stage_search_index(made, pending, out, staging, outputs, previous)
-            paths.extend(p for p in outputs if _in_index(p))
+            paths.extend(p for p in outputs if p.startswith(_IN_INDEX))
             return written
 
         update(write, out, outputs, previous=previous, rendered=paths)
@@ -385,13 +388,13 @@ def _stage_search_index(
     """Move the shards `made` into `staging` (but the files `out` holds already) and put their
     files in `outputs` in place of the previous index's same shards and its shards now gone."""
     remade = {shard.directory: shard.key for shard in pending.shards}
-    for path in [p for p in outputs if _in_index(p)]:
+    for path in [p for p in outputs if p.startswith(_IN_INDEX)]:
         shard = _shard_of(path)
         if shard in remade or shard not in pending.directories:
             del outputs[path]
     written = PublishReport(files=0, bytes=0)
     for source in sorted(p for p in made.rglob("*") if p.is_file()):
-        path = f"{INDEX_DIR}/{source.relative_to(made).as_posix()}"
+        path = _IN_INDEX + source.relative_to(made).as_posix()
         outputs[path] = remade[_shard_of(path)]
         if previous is not None and _already_published(source, out / path, previous, path):
             continue
@@ -402,13 +405,14 @@ def _stage_search_index(
     return written
 
 
-def _in_index(path: str) -> bool:
-    return path.startswith(f"{INDEX_DIR}/")
+# What the path of each file of the search index starts with; tested inline, not by a call
+# per file (55,000 at 50k papers: 0.05 s of the rebuild budget, under 2 s).
+_IN_INDEX = f"{INDEX_DIR}/"
 
 
 def _shard_of(path: str) -> str:
     """The directory of the shard a file of the index belongs to."""
-    return shard_directory(path.removeprefix(f"{INDEX_DIR}/"))
+    return shard_directory(path.removeprefix(_IN_INDEX))
 
 
 _CONTENT_NAMED = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
@@ -451,9 +455,8 @@ def _pending_index(
     directories = frozenset(shard.directory for shard in shards)
     known = previous.files if previous is not None else {}
     published: dict[str, list[str]] = {}
-    in_index = f"{INDEX_DIR}/"
     for path in previous.recorded if previous is not None else ():
-        if path.startswith(in_index):  # not _in_index (as above)
+        if path.startswith(_IN_INDEX):
             published.setdefault(_shard_of(path), []).append(path)
     to_make = tuple(
         shard
@@ -700,9 +703,14 @@ def _paper_parts(
     held = {
         paper_id: parts
         for paper_id, (made_of, parts) in cache.values.items()
-        if made_of == f"{setup}:{states.get(paper_id)}"
+        if paper_id in states and made_of == _parts_made_of(setup, states[paper_id])
     }
     return cache, PaperParts(held)
+
+
+def _parts_made_of(setup: str, state: str) -> str:
+    """What a paper's parts are kept by: the build's setup and the paper's state."""
+    return f"{setup}:{state}"
 
 
 @dataclass(frozen=True, slots=True)
