@@ -21,11 +21,11 @@ import functools
 import hashlib
 import marshal
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sitegen import __version__
 from sitegen.model import Day, DayEntry, Paper, PaperKeys
@@ -207,6 +207,9 @@ class KeyedCache:
             self._saved = dict(values)
 
 
+_V = TypeVar("_V")
+
+
 class PaperParts:
     """Parts of pages and feeds rendered from one paper (its card's HTML on a topic's page,
     its item in a feed, whether a custom feed admits it), by paper id and part name. A build
@@ -228,6 +231,11 @@ class PaperParts:
         self.held.setdefault(paper_id, {})[part] = value
         self.made.setdefault(paper_id, {})[part] = value
         return value
+
+    def kept(self, paper_id: str, part: str, make: Callable[[], _V]) -> _V:
+        """The part if held, else `make()`, held from now on."""
+        value: _V | None = self.get(paper_id, part)
+        return self.put(paper_id, part, make()) if value is None else value
 
     def take_made(self) -> dict[str, dict[str, Any]]:
         """The parts made since last taken: a build worker hands them to the build."""

@@ -557,11 +557,10 @@ def _custom_feed_papers(r: Renderers, slug: str, candidates: tuple[str, ...]) ->
     part = f"admitted by {slug}"  # the papers' parts keep it: matching reads the paper
 
     def admits(paper_id: str) -> bool:
-        admitted: bool | None = r.parts.get(paper_id, part)
-        if admitted is None:
-            admitted = matcher.admits(site.papers[paper_id], site.paper_topics[paper_id])
-            r.parts.put(paper_id, part, admitted)
-        return admitted
+        def match() -> bool:
+            return matcher.admits(site.papers[paper_id], site.paper_topics[paper_id])
+
+        return r.parts.kept(paper_id, part, match)
 
     return select_papers(admits, candidates, site.config.feeds.items)
 
@@ -650,11 +649,8 @@ class PaperOutputs:
     ) -> PaperOutputs:
         # output_key of the output: its inputs, a tuple of one Papers of one paper, show
         # as "(" + the paper's state + ")".
-        prefix = f"{setup}\x1f{kind.__name__}("
-        keys = [
-            hashlib.blake2b(f"{prefix}{state})".encode(), digest_size=12).hexdigest()
-            for state in map(paper_states.__getitem__, site.ids)
-        ]
+        name = kind.__name__
+        keys = [_key(setup, name, f"({paper_states[i]})") for i in site.ids]
         paths = [kind.path(paper_id, routes) for paper_id in site.ids]
         return PaperOutputs(kind, site.ids, paths, keys)
 
@@ -677,8 +673,11 @@ def plan_keyed(
 
 def output_key(output: Output, *, setup: str, paper_states: Mapping[str, str]) -> str:
     """A digest of everything `output`'s bytes are made from."""
-    made_of = f"{setup}\x1f{type(output.inputs).__name__}{_shown(output.inputs, paper_states)}"
-    return hashlib.blake2b(made_of.encode(), digest_size=12).hexdigest()
+    return _key(setup, type(output.inputs).__name__, _shown(output.inputs, paper_states))
+
+
+def _key(setup: str, kind: str, shown: str) -> str:
+    return hashlib.blake2b(f"{setup}\x1f{kind}{shown}".encode(), digest_size=12).hexdigest()
 
 
 def _shown(value: object, paper_states: Mapping[str, str]) -> str:

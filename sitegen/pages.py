@@ -197,12 +197,11 @@ class Pages:
         if (html := self.cards.get(key)) is None:
             # A card with no rank, day or form of its own is what a topic's page and a custom
             # feed's show, which a new day changes: kept in the paper's parts.
-            part = None if rank is not None or on_day or compact else f"card {prefix} {topic}"
-            text = None if part is None else self.parts.get(paper_id, part)
-            if text is None:
-                text = self._card_html(paper_id, prefix, rank, on_day, topic, compact)
-                if part is not None:
-                    self.parts.put(paper_id, part, text)
+            def make() -> str:
+                return self._card_html(paper_id, prefix, rank, on_day, topic, compact)
+
+            kept = rank is None and not on_day and not compact
+            text = self.parts.kept(paper_id, f"card {prefix} {topic}", make) if kept else make()
             html = self.cards[key] = Markup(text)
         return html
 
