@@ -9,7 +9,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
 from datetime import date, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -224,6 +224,15 @@ def sitegen_here(*args: str, cwd: Path | None = None) -> subprocess.CompletedPro
         except SystemExit as refused:  # argparse's exit after a usage error
             status = int(refused.code or 0)
     return subprocess.CompletedProcess(["sitegen", *args], status, out.getvalue(), err.getvalue())
+
+
+def rewrite(path: Path, change: Callable[[str], str]) -> None:
+    """Edit the file `path` by hand, as `change` says: a test's edit that changed nothing
+    would prove nothing."""
+    text = path.read_text()
+    changed = change(text)
+    assert changed != text, f"the edit of {path.name} changed nothing"
+    path.write_text(changed)
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:

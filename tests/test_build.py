@@ -18,7 +18,7 @@ import feedparser
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import tree_bytes
+from tests.conftest import rewrite, tree_bytes
 
 BASE = "https://example.github.io/daily-papers/"
 
@@ -376,31 +376,20 @@ def test_titles_and_abstracts_never_become_markup(site: Path, tmp_path: Path) ->
     assert "<script" not in item["content_html"] and item["title"].startswith("<script>")
 
 
-def test_a_failed_build_leaves_the_previous_public_whole(small_built: Path) -> None:
+# A clean build makes the search index while the pages render: a render that fails waits for
+# it, then removes it.
+@pytest.mark.parametrize("how", [[], ["--clean"]], ids=["incremental", "clean"])
+def test_a_failed_build_leaves_the_previous_public_whole(small_built: Path, how: list[str]) -> None:
     built = small_built / "public"
     before = tree_bytes(built)
-    template = small_built / "templates" / "paper.html"
-    template.write_text(
-        template.read_text().replace("{{ paper.title }}", "{{ paper.no_such_field }}")
+    rewrite(
+        small_built / "templates" / "paper.html",
+        lambda t: t.replace("{{ paper.title }}", "{{ paper.no_such_field }}"),
     )
-    assert main(["--root", str(small_built), "build"]) == 2
+    assert main(["--root", str(small_built), "build", *how]) == 2
     assert tree_bytes(built) == before
-    # Only the lock and the record of the last good build are beside public/: no staged files.
-    left = sorted(p.name for p in small_built.iterdir() if p.name.startswith(".public"))
-    assert left == [".public.lock", ".public.outputs"]
-
-
-def test_a_clean_build_that_fails_leaves_no_search_index_behind(small_built: Path) -> None:
-    # A clean build makes the index while the pages render: a render that fails waits for it,
-    # then removes it, and the previous site stays as it was.
-    built = small_built / "public"
-    before = tree_bytes(built)
-    template = small_built / "templates" / "paper.html"
-    template.write_text(
-        template.read_text().replace("{{ paper.title }}", "{{ paper.no_such_field }}")
-    )
-    assert main(["--root", str(small_built), "build", "--clean"]) == 2
-    assert tree_bytes(built) == before
+    # Only the lock and the record of the last good build are beside public/: no staged files,
+    # no search index.
     left = sorted(p.name for p in small_built.iterdir() if p.name.startswith(".public"))
     assert left == [".public.lock", ".public.outputs"]
 

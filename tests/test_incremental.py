@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import REPO, copy_site, small_listings, tree_bytes
+from tests.conftest import REPO, copy_site, rewrite, small_listings, tree_bytes
 
 NEWEST = "2026-11-22.txt"
 
@@ -77,12 +77,8 @@ def _edited_paper(site: Path) -> None:
 
 
 def _changed_topic_rules(site: Path) -> None:
-    config = site / "site.toml"
-    text = config.read_text()
     # "Benchmark" made a keyword of the first two topics (Language Models and Reasoning).
-    changed = text.replace("keywords = [", 'keywords = ["benchmark", ', 2)
-    assert changed != text
-    config.write_text(changed)
+    rewrite(site / "site.toml", lambda t: t.replace("keywords = [", 'keywords = ["benchmark", ', 2))
 
 
 def _changed_template(site: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import REPO, small_listings, tree_bytes
+from tests.conftest import REPO, rewrite, small_listings, tree_bytes
 
 
 @pytest.fixture(scope="module")
@@ -83,19 +83,13 @@ def _edited_card(site: Path) -> None:
 
 
 def _renamed_topics(site: Path) -> None:
-    config = site / "site.toml"
-    text = config.read_text()
-    renamed = re.sub(r'(?m)^name = "(.*)"$', r'name = "\1 (renamed)"', text)
-    assert renamed != text
-    config.write_text(renamed)
+    rewrite(
+        site / "site.toml", lambda t: re.sub(r'(?m)^name = "(.*)"$', r'name = "\1 (renamed)"', t)
+    )
 
 
 def _stricter_custom_feed(site: Path) -> None:
-    config = site / "site.toml"
-    text = config.read_text()
-    stricter = text.replace("min_upvotes = 3", "min_upvotes = 30", 1)
-    assert stricter != text
-    config.write_text(stricter)
+    rewrite(site / "site.toml", lambda t: t.replace("min_upvotes = 3", "min_upvotes = 30", 1))
 
 
 _TOPIC_PAGES = r"topics/[^/]+/index\.html"
