@@ -195,7 +195,7 @@ def _default_taxonomy() -> tuple[Topic, ...]:
 
 def _all_papers() -> dict[str, Paper]:
     """The 450 bundled papers, the 33 of the real Hugging Face answers (with ai_keywords) and 84
-    entries of real answers saved by other projects and 124 papers of Daily Papers pages one
+    entries of real answers saved by other projects and 192 papers of Daily Papers pages one
     saved (tests/topics/hf/README.md)."""
     papers = dict(load_content(REPO).papers)
     for answer in sorted((LABELLED / "hf").glob("*.json")):
@@ -218,7 +218,7 @@ def test_the_default_taxonomy_has_areas_and_facets_and_no_topic_holds_most_paper
     areas = {t.slug for t in taxonomy if t.kind == "area"}
     papers = _all_papers()
     found = {pid: assign_topics(paper, matcher) for pid, paper in papers.items()}
-    assert len(found) == 691
+    assert len(found) == 759
     assert all(areas & set(slugs) for slugs in found.values())  # every paper has a field
     counts = Counter(slug for slugs in found.values() for slug in slugs)
     assert max(counts.values()) < len(found) / 3, counts.most_common(3)
@@ -264,11 +264,11 @@ def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
     papers = _all_papers()
     slugs = {topic.slug for topic in _default_taxonomy()}
     splits = Counter(entry["split"] for entry in labelled)
-    assert len(labelled) >= 691
+    assert len(labelled) >= 759
     assert all(splits[f"held-out-{n}"] >= 60 for n in range(1, 8))
     assert splits["held-out-8"] >= 45
-    assert splits["held-out-9"] >= 60 and splits["held-out-10"] >= 60
-    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 11))}
+    assert all(splits[f"held-out-{n}"] >= 60 for n in (9, 10, 11))
+    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 12))}
     assert len({entry["id"] for entry in labelled}) == len(labelled)
     for entry in labelled:
         assert papers[entry["id"]].title == entry["title"]
@@ -393,6 +393,23 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_fourth_fresh_sample() 
     assert judged.without_topic < 0.03
 
 
+def test_the_rules_file_papers_as_a_researcher_would_on_a_fifth_fresh_sample() -> None:
+    # Round 11 (held-out-11: 68 real entries of the same saved pages, other days, labelled by
+    # another session before any rule ran on them) measured the rules of round 9 once:
+    # precision 0.779 (106 of 136), recall 0.675 (106 of 157), none without a topic. Areas 87
+    # of 114 and 87 of 118 (0.76, 0.74); facets 19 of 22 and 19 of 39 (0.86, 0.49). Least
+    # precise topic assigned 5 times or more: Reasoning, 3 of 8 ("multimodal reasoning",
+    # "spatial reasoning", "chain of thought" in vision-language, agent and editing papers);
+    # Image and Media Generation 15 of 21 ("diffusion" in diffusion language models and a CT
+    # reconstruction); most missed are facets (Efficiency 0 of 5, Data 5 of 11) and Large
+    # Language Models (4 of 10: yielding to areas with less evidence).
+    judged = _judged_by_the_default_rules("held-out-11")
+    assert judged.precision >= 0.77
+    assert judged.recall >= 0.67
+    assert judged.worst_topic[1] >= 0.37, judged.worst_topic
+    assert judged.without_topic < 0.03
+
+
 # --- the report an editor reads after changing the rules -----------------------------------
 
 
@@ -400,7 +417,7 @@ def test_the_report_counts_one_word_assignments_and_what_a_rule_change_moved() -
     papers = list(_all_papers().values())
     taxonomy = _default_taxonomy()
     before = topic_report(papers, taxonomy)
-    assert before.papers == 691 and before.without_area == 0 and not before.compared
+    assert before.papers == 759 and before.without_area == 0 and not before.compared
     # Drop the keyword "diffusion" from its topic: the papers that had the topic only through
     # that word lose it, and none gains it.
     edited = tuple(
