@@ -195,7 +195,7 @@ def _default_taxonomy() -> tuple[Topic, ...]:
 
 def _all_papers() -> dict[str, Paper]:
     """The 450 bundled papers, the 33 of the real Hugging Face answers (with ai_keywords) and 84
-    entries of real answers saved by other projects and 124 papers of Daily Papers pages one
+    entries of real answers saved by other projects and 255 papers of Daily Papers pages one
     saved (tests/topics/hf/README.md)."""
     papers = dict(load_content(REPO).papers)
     for answer in sorted((LABELLED / "hf").glob("*.json")):
@@ -218,7 +218,7 @@ def test_the_default_taxonomy_has_areas_and_facets_and_no_topic_holds_most_paper
     areas = {t.slug for t in taxonomy if t.kind == "area"}
     papers = _all_papers()
     found = {pid: assign_topics(paper, matcher) for pid, paper in papers.items()}
-    assert len(found) == 691
+    assert len(found) == 822
     assert all(areas & set(slugs) for slugs in found.values())  # every paper has a field
     counts = Counter(slug for slugs in found.values() for slug in slugs)
     assert max(counts.values()) < len(found) / 3, counts.most_common(3)
@@ -264,11 +264,11 @@ def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
     papers = _all_papers()
     slugs = {topic.slug for topic in _default_taxonomy()}
     splits = Counter(entry["split"] for entry in labelled)
-    assert len(labelled) >= 691
+    assert len(labelled) >= 822
     assert all(splits[f"held-out-{n}"] >= 60 for n in range(1, 8))
     assert splits["held-out-8"] >= 45
-    assert splits["held-out-9"] >= 60 and splits["held-out-10"] >= 60
-    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 11))}
+    assert all(splits[f"held-out-{n}"] >= 60 for n in (9, 10, 11, 12))
+    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 13))}
     assert len({entry["id"] for entry in labelled}) == len(labelled)
     for entry in labelled:
         assert papers[entry["id"]].title == entry["title"]
@@ -337,10 +337,11 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_fresh_sample() -> None
     # floors as the rules get better, never lower them; after tuning on these papers, label a
     # new sample. The rules since (round 8, changed after reading rounds 7 and 8: coding
     # agents are Code's alone) measure 0.743 and 0.643 here; those of round 9 (tuned on rounds
-    # 1 to 8) 0.754 and 0.683, least precise topic 0.62 (Theory and Optimization, 5 of 8).
+    # 1 to 8) 0.754 and 0.683, least precise topic 0.62 (Theory and Optimization, 5 of 8);
+    # those of round 11 0.757 and 0.690.
     judged = _judged_by_the_default_rules("held-out-7")
     assert judged.precision >= 0.75
-    assert judged.recall >= 0.68
+    assert judged.recall >= 0.69
     assert judged.worst_topic[1] >= 0.62, judged.worst_topic
     assert judged.without_topic < 0.03
 
@@ -370,9 +371,10 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_third_fresh_sample() -
     # (0.81, 0.73); facets 17 of 23 and 17 of 29 (0.74, 0.59). Least precise topic assigned 5
     # times or more: Computer Vision, 2 of 5 (vision words in 3D, vision-language and
     # robustness papers); Efficiency 6 of 11; the fallback area wrong all 3 times. Issue #18
-    # asks for 0.90, 0.85, 0.80 and under 3%: only the last is met.
+    # asks for 0.90, 0.85, 0.80 and under 3%: only the last is met. The rules of round 11
+    # measure 0.800 and 0.709 here.
     judged = _judged_by_the_default_rules("held-out-9")
-    assert judged.precision >= 0.79
+    assert judged.precision >= 0.80
     assert judged.recall >= 0.70
     assert judged.worst_topic[1] >= 0.4, judged.worst_topic
     assert judged.without_topic < 0.03
@@ -385,11 +387,47 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_fourth_fresh_sample() 
     # 86 of 105 (0.81, 0.82); facets 27 of 30 and 27 of 44 (0.90, 0.61). Least precise topic
     # assigned 5 times or more: Large Language Models, 5 of 7; Video 12 of 15 (reconstruction
     # and optical flow from video); the fallback area wrong all 3 times again. Rounds 9 and 10
-    # together: 0.815 and 0.731.
+    # together: 0.815 and 0.731. The rules of round 11 measure 0.839 and 0.772 here.
     judged = _judged_by_the_default_rules("held-out-10")
     assert judged.precision >= 0.83
-    assert judged.recall >= 0.75
+    assert judged.recall >= 0.77
     assert judged.worst_topic[1] >= 0.71, judged.worst_topic
+    assert judged.without_topic < 0.03
+
+
+def test_the_rules_file_papers_as_a_researcher_would_on_a_fifth_fresh_sample() -> None:
+    # Round 11 (held-out-11: 68 real entries of the same saved pages, other days, labelled by
+    # another session before any rule ran on them) measured the rules of round 9 once:
+    # precision 0.779 (106 of 136), recall 0.675 (106 of 157), none without a topic. Areas 87
+    # of 114 and 87 of 118 (0.76, 0.74); facets 19 of 22 and 19 of 39 (0.86, 0.49). Least
+    # precise topic assigned 5 times or more: Reasoning, 3 of 8 ("multimodal reasoning",
+    # "spatial reasoning", "chain of thought" in vision-language, agent and editing papers);
+    # Image and Media Generation 15 of 21 ("diffusion" in diffusion language models and a CT
+    # reconstruction); most missed are facets (Efficiency 0 of 5, Data 5 of 11) and Large
+    # Language Models (4 of 10: yielding to areas with less evidence). The rules of round 11,
+    # tuned on these papers among others, measure 0.820 and 0.726, Reasoning 2 of 5.
+    judged = _judged_by_the_default_rules("held-out-11")
+    assert judged.precision >= 0.82
+    assert judged.recall >= 0.72
+    assert judged.worst_topic[1] >= 0.4, judged.worst_topic
+    assert judged.without_topic < 0.03
+
+
+def test_the_rules_file_papers_as_a_researcher_would_on_a_sixth_fresh_sample() -> None:
+    # Round 12 (held-out-12: 63 more real entries of the same saved pages, labelled before any
+    # rule ran on them) measured the rules of round 11 (tuned on rounds 1 to 11) once:
+    # precision 0.800 (104 of 130), recall 0.765 (104 of 136), none without a topic. Areas 81
+    # of 104 and 81 of 101 (0.78, 0.80); facets 23 of 26 and 23 of 35 (0.88, 0.66). Least
+    # precise topic assigned 5 times or more: Retrieval, Search and Recommendation, 1 of 5
+    # ("search agent", "retrieval", "search" in agent papers); Reinforcement Learning 6 of 9;
+    # the fallback area wrong all 3 times. Most missed: Data (2 of 7), Robotics (4 of 7),
+    # Vision-Language (11 of 15). The rules of round 9 measure 0.798 and 0.757 here: the
+    # tuning of round 11 gained one topic on fresh papers. Issue #18's targets (0.90, 0.85,
+    # 0.80, under 3%) are not met but the last.
+    judged = _judged_by_the_default_rules("held-out-12")
+    assert judged.precision >= 0.80
+    assert judged.recall >= 0.76
+    assert judged.worst_topic[1] >= 0.2, judged.worst_topic
     assert judged.without_topic < 0.03
 
 
@@ -400,7 +438,7 @@ def test_the_report_counts_one_word_assignments_and_what_a_rule_change_moved() -
     papers = list(_all_papers().values())
     taxonomy = _default_taxonomy()
     before = topic_report(papers, taxonomy)
-    assert before.papers == 691 and before.without_area == 0 and not before.compared
+    assert before.papers == 822 and before.without_area == 0 and not before.compared
     # Drop the keyword "diffusion" from its topic: the papers that had the topic only through
     # that word lose it, and none gains it.
     edited = tuple(
