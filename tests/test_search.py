@@ -574,7 +574,7 @@ def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Pat
 def test_a_full_name_opens_the_documents_holding_it_not_those_holding_its_words_apart(
     browser: Browser, tmp_path: Path
 ) -> None:
-    """At 50,000 papers a full name's first query opened 44 to 49 Pagefind documents for its
+    """At 50,000 papers a full name's first query opened 30 to 35 Pagefind documents for its
     20 papers (over the 200 ms and 300 KB budgets): most held "Maria" in one paper and
     "Suzuki" in another, and Pagefind ranked them first. Here 10 documents hold the name in
     two papers each, and 5, ranked first, hold its words apart ten times each: only the 10
