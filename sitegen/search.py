@@ -11,7 +11,12 @@ Three choices meet the budgets at 50,000 papers (bench/README.md):
 - A Pagefind document holds `PAPERS_PER_DOCUMENT` papers, each under a heading whose id
   carries what its result shows; Pagefind makes a sub-result of each heading, and the search
   page maps it back to the paper. A first query loads Pagefind's list of every document
-  (`pf_meta`), which at a document per paper was 286 KB of the 300 KB budget.
+  (`pf_meta`), which at a document per paper was 286 KB of the 300 KB budget. A document
+  is opened (a fragment fetched) to tell its papers apart: one holding a query's words in
+  different papers ("Maria" in one, "Suzuki" in another) shows none, and at 50,000 papers
+  most documents holding a common first and last name do. The search page opens first the
+  documents where Pagefind found the words at positions in a row (a full name, a phrase:
+  one paper's), so a full name's first query opens about as many as a rare word's.
 - Two shards, each an index of its own that the search page merges at query time (Pagefind's
   mergeIndex): the papers first featured in the newest month (the open one), and every
   other paper (the closed months). A shard's files change only when its papers do, so a new

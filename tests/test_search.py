@@ -571,6 +571,42 @@ def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Pat
         assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_full_name_opens_the_documents_holding_it_not_those_holding_its_words_apart(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """At 50,000 papers a full name's first query opened 30 to 35 Pagefind documents for its
+    20 papers (over the 200 ms and 300 KB budgets): most held "Maria" in one paper and
+    "Suzuki" in another, and Pagefind ranked them first. Here 10 documents hold the name in
+    two papers each, and 5, ranked first, hold its words apart ten times each: only the 10
+    are opened, for a full name as for a part of one."""
+    papers = []
+    for number in range(15 * PAPERS_PER_DOCUMENT):
+        document, place = divmod(number, PAPERS_PER_DOCUMENT)
+        if document % 3 == 2:
+            words = "Maria Wolters" if place % 2 else "Kenji Suzuki"
+        else:
+            words = "Maria Suzuki" if place % 10 == 0 else "Filler"
+        papers.append((f"P{number:04d} {words} notes", "Nothing."))
+    root = tmp_path / "site"
+    with _served_day(root, papers) as url:
+        # The index's documents hold the papers in the site's order: as listed here.
+        assert list(_records(root)) == [title for title, _ in papers]
+        for query in ("Maria Suzuki", "maria suz"):
+            page = _page(browser, WIDTHS["desktop"])
+            requested: list[str] = []
+            page.on("request", lambda request, urls=requested: urls.append(request.url))
+            page.goto(url + f"search/?q={query}")
+            titles = _result_titles(page)
+            assert len(titles) == 20 and all("Maria Suzuki" in t for t in titles), titles
+            expect(page.locator("#search-status")).to_have_text(
+                f"At least 20 papers match “{query}”:"
+            )
+            fragments = [u for u in requested if f"/{INDEX_DIR}/" in u and "/fragment/" in u]
+            assert len(fragments) == 10, fragments
+            assert page.errors == []  # type: ignore[attr-defined]
+            page.close()
+
+
 def test_a_count_of_no_upvotes_is_shown_as_the_paper_page_shows_it(
     browser: Browser, base_url: str, site_root: Path
 ) -> None:
