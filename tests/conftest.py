@@ -69,6 +69,27 @@ SLOW_FIRST = (
 )
 
 
+# The files that drive Chromium over the served bundled site: one worker runs them all, so the
+# browser and the site (`browser`, `served_bundled`) start and build once in a run, not per worker.
+BROWSER_FILES = ("test_search.py", "test_browser.py")
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: a run with -p no:xdist has none
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadfile`, with the browser files as one unit (xdist's own `loadgroup` is not
+    combined with `loadfile`)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserFilesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return "browser files" if Path(file).name in BROWSER_FILES else file
+
+    return BrowserFilesTogether(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
         name = item.path.name
