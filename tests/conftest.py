@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import fcntl
 import functools
 import io
 import json
@@ -122,17 +123,35 @@ def site(tmp_path: Path) -> Path:
     return root
 
 
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """`name`/site, made by `make` once in a run and shared by xdist's workers (the others wait
+    for the first): a build of the bundled site is seconds of CPU time on each worker."""
+    shared = factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        shared = shared.parent  # the run's directory, above each worker's
+    root, done = shared / name / "site", shared / f"{name}.done"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root.parent, ignore_errors=True)  # what a failed make left
+            root.mkdir(parents=True)
+            make(root)
+            done.touch()
+    return root
+
+
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled site built once per worker, never changed: copy it with `copy_site`."""
+    """The bundled site built once per run, never changed: copy it with `copy_site`."""
     from sitegen.cli import main  # as the tests import it: after the conftest is loaded
 
-    root = tmp_path_factory.mktemp("bundled-build") / "site"
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    assert main(["--root", str(root), "build"]) == 0
-    return root
+    def make(root: Path) -> None:
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copy(REPO / "site.toml", root / "site.toml")
+        assert main(["--root", str(root), "build"]) == 0
+
+    return made_once(tmp_path_factory, "bundled-build", make)
 
 
 def copy_site(built: Path, root: Path) -> Path:
@@ -198,18 +217,19 @@ def small_listings(directory: Path) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def small_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small site (`small_listings`) ingested and built once per worker, never changed:
+    """The small site (`small_listings`) ingested and built once per run, never changed:
     copy it with `copy_site`. For tests whose point holds for any site: it builds in a fraction
     of the bundled site's time."""
     from sitegen.cli import main
 
-    root = tmp_path_factory.mktemp("small-build") / "site"
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    listings = small_listings(root.parent / "listings")
-    assert main(["--root", str(root), "ingest", *map(str, listings)]) == 0
-    assert main(["--root", str(root), "build"]) == 0
-    return root
+    def make(root: Path) -> None:
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copy(REPO / "site.toml", root / "site.toml")
+        listings = small_listings(root.parent / "listings")
+        assert main(["--root", str(root), "ingest", *map(str, listings)]) == 0
+        assert main(["--root", str(root), "build"]) == 0
+
+    return made_once(tmp_path_factory, "small-build", make)
 
 
 @pytest.fixture
