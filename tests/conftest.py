@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import fcntl
 import functools
 import io
 import json
@@ -69,6 +70,27 @@ SLOW_FIRST = (
 )
 
 
+# The files that drive Chromium over the served bundled site: one worker runs them all, so the
+# browser and the site (`browser`, `served_bundled`) start and build once in a run, not per worker.
+BROWSER_FILES = ("test_search.py", "test_browser.py")
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: a run with -p no:xdist has none
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`--dist loadfile`, with the browser files as one unit (xdist's own `loadgroup` is not
+    combined with `loadfile`)."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class BrowserFilesTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return "browser files" if Path(file).name in BROWSER_FILES else file
+
+    return BrowserFilesTogether(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     def rank(item: pytest.Item) -> int:
         name = item.path.name
@@ -101,17 +123,35 @@ def site(tmp_path: Path) -> Path:
     return root
 
 
+def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """`name`/site, made by `make` once in a run and shared by xdist's workers (the others wait
+    for the first): a build of the bundled site is seconds of CPU time on each worker."""
+    shared = factory.getbasetemp()
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        shared = shared.parent  # the run's directory, above each worker's
+    root, done = shared / name / "site", shared / f"{name}.done"
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root.parent, ignore_errors=True)  # what a failed make left
+            root.mkdir(parents=True)
+            make(root)
+            done.touch()
+    return root
+
+
 @pytest.fixture(scope="session")
 def bundled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled site built once per worker, never changed: copy it with `copy_site`."""
+    """The bundled site built once per run, never changed: copy it with `copy_site`."""
     from sitegen.cli import main  # as the tests import it: after the conftest is loaded
 
-    root = tmp_path_factory.mktemp("bundled-build") / "site"
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    assert main(["--root", str(root), "build"]) == 0
-    return root
+    def make(root: Path) -> None:
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copy(REPO / "site.toml", root / "site.toml")
+        assert main(["--root", str(root), "build"]) == 0
+
+    return made_once(tmp_path_factory, "bundled-build", make)
 
 
 def copy_site(built: Path, root: Path) -> Path:
@@ -177,18 +217,19 @@ def small_listings(directory: Path) -> list[Path]:
 
 @pytest.fixture(scope="session")
 def small_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small site (`small_listings`) ingested and built once per worker, never changed:
+    """The small site (`small_listings`) ingested and built once per run, never changed:
     copy it with `copy_site`. For tests whose point holds for any site: it builds in a fraction
     of the bundled site's time."""
     from sitegen.cli import main
 
-    root = tmp_path_factory.mktemp("small-build") / "site"
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    listings = small_listings(root.parent / "listings")
-    assert main(["--root", str(root), "ingest", *map(str, listings)]) == 0
-    assert main(["--root", str(root), "build"]) == 0
-    return root
+    def make(root: Path) -> None:
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copy(REPO / "site.toml", root / "site.toml")
+        listings = small_listings(root.parent / "listings")
+        assert main(["--root", str(root), "ingest", *map(str, listings)]) == 0
+        assert main(["--root", str(root), "build"]) == 0
+
+    return made_once(tmp_path_factory, "small-build", make)
 
 
 @pytest.fixture
@@ -263,12 +304,30 @@ def processes_of_group(group: int) -> dict[int, str]:
     return found
 
 
-def assert_group_ends(group: int, *, within: float) -> None:
+def _starting_worker(pid: int, command: str) -> bool:
+    """A multiprocessing worker still importing, before its initializer (the build's watch of
+    its parent) started a second thread."""
+    if "--multiprocessing-fork" not in command:
+        return False
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False  # ended meanwhile
+    return "\nThreads:\t1\n" in status
+
+
+def assert_group_ends(group: int, *, within: float, start_up: float = 0.0) -> None:
     """Every process of `group` ends within `within` seconds (else they are killed, and the
-    test fails)."""
-    deadline = time.monotonic() + within
+    test fails). With `start_up`, a worker killed while still importing (seconds on a loaded
+    machine) has that long to start watching its parent, and the `within` seconds count from
+    the moment the last one does."""
+    started = time.monotonic()
+    deadline = started + within
     while survivors := processes_of_group(group):
-        if time.monotonic() > deadline:
+        now = time.monotonic()
+        if now < started + start_up and any(_starting_worker(*p) for p in survivors.items()):
+            deadline = now + within
+        if now > deadline:
             os.killpg(group, signal.SIGKILL)
             raise AssertionError(f"processes outlived their parent: {survivors}")
         time.sleep(0.02)

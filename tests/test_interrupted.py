@@ -112,7 +112,7 @@ class _Campaign:
             except subprocess.TimeoutExpired:
                 run.kill()
             finished = run.wait() == 0
-            assert_group_ends(run.pid, within=3)
+            assert_group_ends(run.pid, within=3, start_up=60)
             committed = (journal / "manifest.json").is_file()
             how = "ran to its end" if finished else "past its commit point" if committed else ""
             states.append((how, _tree_digest(tree)))

@@ -22,7 +22,7 @@ import httpx
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_site
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -318,6 +318,16 @@ def served(small_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path
         yield process, url, small_built
 
 
+@pytest.fixture(scope="module")
+def served_as_built(
+    small_build: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
+    """`served`, one server for the tests that only ask it for files and change nothing."""
+    root = copy_site(small_build, tmp_path_factory.mktemp("served") / "site")
+    with _serving(root) as (process, url, _):
+        yield process, url, root
+
+
 @contextmanager
 def _serving(root: Path) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
     """`sitegen serve` on `root`: the process, its URL, and what it printed until serving."""
@@ -341,9 +351,9 @@ def _serving(root: Path) -> Iterator[tuple[subprocess.Popen[str], str, list[str]
 
 
 def test_serve_serves_pages_and_the_404_page(
-    served: tuple[subprocess.Popen[str], str, Path],
+    served_as_built: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
-    _, url, _ = served
+    _, url, _ = served_as_built
     home = httpx.get(url)
     assert home.status_code == 200 and "Papers of Nov 22, 2026" in home.text
     assert "/__sitegen__/generation" in home.text, "the reload script is added when serving"
@@ -360,10 +370,10 @@ def test_serve_serves_pages_and_the_404_page(
 
 
 def test_serve_answers_a_path_too_long_for_the_system_with_the_404_page(
-    served: tuple[subprocess.Popen[str], str, Path],
+    served_as_built: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
     """Issue #19, case 14: a 5,000-character path was a traceback and a dropped connection."""
-    _, url, _ = served
+    _, url, _ = served_as_built
     for path in ("a" * 5000 + ".html", "a/" * 2500, "a" * 5000):
         missing = httpx.get(url + path)
         assert missing.status_code == 404 and "Page not found" in missing.text
@@ -556,9 +566,9 @@ def test_serve_reports_its_build_rebuilds_and_search_index_as_one_story(
 
 
 def test_serve_types_every_kind_of_file_as_github_pages_does(
-    served: tuple[subprocess.Popen[str], str, Path],
+    served_as_built: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
-    _, url, root = served
+    _, url, root = served_as_built
     public = root / "public"
     types = {
         ".html": "text/html",

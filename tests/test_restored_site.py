@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.archive import write_archive
-from tests.conftest import tree_bytes
+from tests.conftest import sitegen_here, tree_bytes
 from tests.hf_server import Reply, running_hf
 from tests.test_fetch import API_ANSWER
 from tests.test_publish import JOB, _fork, _run_step, _step, _workflow
@@ -77,14 +77,11 @@ def _deployed(workspace: Path, tmp_path: Path) -> dict[str, bytes]:
 
 
 def _cold_build(workspace: Path, out: Path, base_url: str = BASE_URL) -> Path:
-    """`sitegen build --clean` of the workspace into `out`: a directory, or NAME.tar."""
-    subprocess.run(
-        ["sitegen", "--root", str(workspace), "build", "--clean"]
-        + ["--base-url", f"{base_url}/", "--out", str(out)],
-        check=True,
-        capture_output=True,
-        env=_ENV,
-    )
+    """`sitegen build --clean` of the workspace into `out`: a directory, or NAME.tar (run here:
+    the reference the job's own runs are held to)."""
+    args = ["--root", str(workspace), "build", "--clean", "--base-url", f"{base_url}/"]
+    built = sitegen_here(*args, "--out", str(out))
+    assert built.returncode == 0, built.stderr
     return out
 
 

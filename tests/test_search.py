@@ -381,11 +381,9 @@ def test_search_works_from_sitegen_serve_at_the_root(
             process.stdout.close()
 
 
-def _built_copy(site_root: Path, tmp_path: Path) -> tuple[Path, Path]:
-    """A copy of the site, built: its root and its index's directory."""
-    root = shutil.copytree(site_root, tmp_path / "site")
-    assert main(["--root", str(root), "build"]) == 0
-    return root, root / "public" / INDEX_DIR
+def _built_copy(bundled_built: Path) -> tuple[Path, Path]:
+    """A copy of the bundled site, built (`bundled_built`): its root and its index's directory."""
+    return bundled_built, bundled_built / "public" / INDEX_DIR
 
 
 def _files(directory: Path) -> dict[Path, bytes]:
@@ -393,9 +391,9 @@ def _files(directory: Path) -> dict[Path, bytes]:
 
 
 def test_a_new_day_indexes_only_its_month_again(
-    site_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    bundled_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root, index = _built_copy(site_root, tmp_path)
+    root, index = _built_copy(bundled_built)
     shards = json.loads((index / MANIFEST).read_bytes())["shards"]
     assert shards == ["open/", "closed/"]  # the open month (November 2026), the months before
     closed = shards[1:]
@@ -423,10 +421,10 @@ def test_a_new_day_indexes_only_its_month_again(
 
 
 def test_a_site_indexed_in_yearly_shards_gets_the_closed_shard_and_loses_the_years(
-    site_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    bundled_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # An index made by an earlier sitegen: a shard per year where the closed shard is now.
-    root, index = _built_copy(site_root, tmp_path)
+    root, index = _built_copy(bundled_built)
     closed = _files(index / CLOSED_DIRECTORY)
     (index / CLOSED_DIRECTORY).rename(index / "2025")
     record_file = publish._record_file(root / "public")
