@@ -10,9 +10,10 @@ the files whose bytes differ; the bytes are the same either way (tests compare t
 Large amounts of work are spread over one worker process per core: parsing the files the cache
 does not hold, matching topics, and rendering; the cold-build budget (no slower than Hugo at
 50,000 papers) needs them. An output does not depend on where it is rendered, so the bytes never
-depend on the split. Workers are started with "spawn", never "fork": forking a process with
-live threads (the preview server, the progress bar) can deadlock. A worker ends itself when the
-build that started it dies, even by kill -9.
+depend on the split. Workers are forked from a fork server (where there is one: spawned
+otherwise), never from the build itself: forking a process with live threads (the preview
+server, the progress bar) can deadlock. A worker ends itself when the build that started it
+dies, even by kill -9.
 """
 
 from __future__ import annotations
