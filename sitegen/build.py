@@ -674,8 +674,9 @@ def _paper(*values: object) -> Paper:
 class _AssignChunk:
     taxonomy: tuple[Topic, ...]
 
-    def __call__(self, papers: Sequence[Paper]) -> list[tuple[str, ...]]:
-        return assign_all_topics(list(papers), self.taxonomy)
+    def __call__(self, papers: Sequence[Paper | bytes]) -> list[tuple[str, ...]]:
+        unpickled = [pickle.loads(p) if isinstance(p, bytes) else p for p in papers]
+        return assign_all_topics(unpickled, self.taxonomy)
 
 
 def _cached_topics(root: Path, workers: _Workers, *, reuse: bool) -> TopicAssigner:
@@ -689,7 +690,12 @@ def _cached_topics(root: Path, workers: _Workers, *, reuse: bool) -> TopicAssign
         cache = KeyedCache(root, "topics", reuse=reuse)
         keys = {i: f"{rules}:{snapshot.digests[i]}" for i in ids}
         missing = [i for i in ids if keys[i] not in cache.values]
-        matched = workers.map(_AssignChunk(taxonomy), [snapshot.papers[i] for i in missing])
+        # Papers the workers parsed go back to them as they came, pickled: not unpickled here
+        # and pickled again (the cold-build budget: an unpickle and a pickle a paper).
+        papers = snapshot.papers
+        held = papers.held(missing) if isinstance(papers, StoredPapers) else {}
+        chosen = [held.get(i) or papers[i] for i in missing]
+        matched = workers.map(_AssignChunk(taxonomy), chosen)
         topics = {keys[i]: cache.values.get(keys[i]) for i in ids}
         topics.update(zip((keys[i] for i in missing), (t for c in matched for t in c), strict=True))
         cache.save(topics)
