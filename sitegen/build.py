@@ -26,7 +26,6 @@ import hashlib
 import io
 import multiprocessing
 import multiprocessing.connection
-import multiprocessing.forkserver
 import os
 import pickle
 import shutil
@@ -595,7 +594,8 @@ def _stop_fork_server() -> None:
     """End the fork server, if one runs, and wait for it: its memory is given back (the
     memory budget), and its workers' CPU time is counted in this process's children's, as a
     spawned worker's is. The next pool starts a new one."""
-    server = getattr(multiprocessing.forkserver, "_forkserver", None)
+    module = sys.modules.get("multiprocessing.forkserver")  # imported when one was started
+    server = getattr(module, "_forkserver", None)
     stop = getattr(server, "_stop", None)  # private, but in every Python since 3.8
     if stop is not None:
         stop()
