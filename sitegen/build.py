@@ -10,9 +10,10 @@ the files whose bytes differ; the bytes are the same either way (tests compare t
 Large amounts of work are spread over one worker process per core: parsing the files the cache
 does not hold, matching topics, and rendering; the cold-build budget (no slower than Hugo at
 50,000 papers) needs them. An output does not depend on where it is rendered, so the bytes never
-depend on the split. Workers are started with "spawn", never "fork": forking a process with
-live threads (the preview server, the progress bar) can deadlock. A worker ends itself when the
-build that started it dies, even by kill -9.
+depend on the split. Workers are forked from a fork server (where there is one: spawned
+otherwise), never from the build itself: forking a process with live threads (the preview
+server, the progress bar) can deadlock. A worker ends itself when the build that started it
+dies, even by kill -9.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ import gc
 import hashlib
 import io
 import multiprocessing
+import multiprocessing.connection
 import os
 import pickle
 import shutil
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
@@ -530,6 +531,7 @@ class _Workers:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+            _stop_fork_server()
 
     def map(
         self, function: Callable[[Sequence[_T]], _R], items: Sequence[_T], *, most: int = 10**9
@@ -550,13 +552,10 @@ class _Workers:
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
                 max_workers=self.count,
-                mp_context=context,
-                # Unpickling it imports sitegen.build, and with it all a render needs.
+                mp_context=_worker_context(),
                 initializer=_exit_with_parent,
-                initargs=(os.getpid(),),
             )
         return self._pool
 
@@ -579,18 +578,42 @@ def _return_freed_memory() -> None:
             trim(0)
 
 
-_PARENT_CHECK_EVERY = 0.2  # seconds
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a server process that imported sitegen once, not each started as
+    a new interpreter that imports it (the cold-build budget, no slower than Hugo at 1k
+    papers: 0.3 s of CPU per worker). The server is started like a spawned worker, never
+    forked from this process and its threads. Spawn where there is no fork (Windows)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sitegen.build"])
+    return context
 
 
-def _exit_with_parent(parent: int) -> None:
+def _stop_fork_server() -> None:
+    """End the fork server, if one runs, and wait for it: its memory is given back (the
+    memory budget), and its workers' CPU time is counted in this process's children's, as a
+    spawned worker's is. The next pool starts a new one."""
+    module = sys.modules.get("multiprocessing.forkserver")  # imported when one was started
+    server = getattr(module, "_forkserver", None)
+    stop = getattr(server, "_stop", None)  # private, but in every Python since 3.8
+    if stop is not None:
+        stop()
+
+
+def _exit_with_parent() -> None:
     """In a worker: exit as soon as the build that started it is gone. A build killed with -9
     cannot stop its workers, and they would keep rendering for nothing (issue #15)."""
+    # The end of a pipe the build holds open, which reads as closed once the build is gone:
+    # whether the worker was spawned or forked from the fork server (which outlives the build
+    # while a worker does). prctl(PR_SET_PDEATHSIG) is Linux-only and fires when the thread
+    # that started the worker ends, not the build.
+    build = multiprocessing.parent_process()
+    if build is None:
+        return  # not a worker
 
-    # Polling getppid() works wherever spawn does; prctl(PR_SET_PDEATHSIG) is Linux-only and
-    # fires when the thread that started the worker ends, not the build.
     def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(_PARENT_CHECK_EVERY)
+        multiprocessing.connection.wait([build.sentinel])
         os._exit(1)
 
     threading.Thread(target=watch, name="sitegen-parent-watch", daemon=True).start()
@@ -651,8 +674,9 @@ def _paper(*values: object) -> Paper:
 class _AssignChunk:
     taxonomy: tuple[Topic, ...]
 
-    def __call__(self, papers: Sequence[Paper]) -> list[tuple[str, ...]]:
-        return assign_all_topics(list(papers), self.taxonomy)
+    def __call__(self, papers: Sequence[Paper | bytes]) -> list[tuple[str, ...]]:
+        unpickled = [pickle.loads(p) if isinstance(p, bytes) else p for p in papers]
+        return assign_all_topics(unpickled, self.taxonomy)
 
 
 def _cached_topics(root: Path, workers: _Workers, *, reuse: bool) -> TopicAssigner:
@@ -666,7 +690,12 @@ def _cached_topics(root: Path, workers: _Workers, *, reuse: bool) -> TopicAssign
         cache = KeyedCache(root, "topics", reuse=reuse)
         keys = {i: f"{rules}:{snapshot.digests[i]}" for i in ids}
         missing = [i for i in ids if keys[i] not in cache.values]
-        matched = workers.map(_AssignChunk(taxonomy), [snapshot.papers[i] for i in missing])
+        # Papers the workers parsed go back to them as they came, pickled: not unpickled here
+        # and pickled again (the cold-build budget: an unpickle and a pickle a paper).
+        papers = snapshot.papers
+        held = papers.held(missing) if isinstance(papers, StoredPapers) else {}
+        chosen = [held.get(i) or papers[i] for i in missing]
+        matched = workers.map(_AssignChunk(taxonomy), chosen)
         topics = {keys[i]: cache.values.get(keys[i]) for i in ids}
         topics.update(zip((keys[i] for i in missing), (t for c in matched for t in c), strict=True))
         cache.save(topics)
@@ -867,6 +896,9 @@ def template_environment(directory: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # A build reads each template once: no stat of it at each of 50,000 pages to see
+        # whether it changed (the cold-build budget: a tenth of a page's rendering).
+        auto_reload=False,
     )
 
 

@@ -433,16 +433,20 @@ def write_artifacts(
     """Write artifacts under `directory` (several writers may share it: disjoint paths),
     except those whose bytes `unless_in` already holds at the same path."""
     files = total = 0
-    made_dirs: set[Path] = set()
+    made_dirs: set[str] = set()
+    # Strings and os calls, not a Path per file: five times less CPU outside the kernel
+    # (the cold-build budget: 0.3 CPU-s at 10k papers).
+    root = os.fspath(directory)
     for artifact in artifacts:
         relative = _safe_relative(artifact.path)
         if unless_in is not None and transaction.holds(unless_in / relative, artifact.data):
             continue
-        target = directory / relative
-        if target.parent not in made_dirs:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made_dirs.add(target.parent)
-        target.write_bytes(artifact.data)
+        parent = relative.rpartition("/")[0]
+        if parent not in made_dirs:
+            os.makedirs(f"{root}/{parent}", exist_ok=True)  # noqa: PTH103 (see above)
+            made_dirs.add(parent)
+        with open(f"{root}/{relative}", "wb") as file:  # noqa: PTH123 (see above)
+            file.write(artifact.data)
         files += 1
         total += len(artifact.data)
     return PublishReport(files=files, bytes=total)

@@ -348,10 +348,15 @@ def killed_group() -> Iterator[list[int]]:
 
 def _wait_for_workers(build: subprocess.Popen[bytes], count: int) -> None:
     deadline = time.monotonic() + 60
-    while sum("spawn_main" in c for c in processes_of_group(build.pid).values()) < count:
+    # A spawned worker runs spawn_main; a forked one the command of its fork server.
+    while sum(_is_worker(c) for c in processes_of_group(build.pid).values()) < count:
         assert build.poll() is None, "the build ended before its workers were seen"
         assert time.monotonic() < deadline, "no workers within 60 s"
         time.sleep(0.005)
+
+
+def _is_worker(command: str) -> bool:
+    return "spawn_main" in command or "multiprocessing.forkserver" in command
 
 
 def test_workers_exit_when_their_build_is_killed(

@@ -1,0 +1,50 @@
+"""An abstract without markup is rendered without markdown-it (pages._plain_paragraphs): its
+HTML must be exactly markdown-it's, or pages would change with the abstract's wording."""
+
+import json
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.pages import _MARKDOWN, _plain_paragraphs, render_abstract
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+# Plain words and every character that can make markup, at a line's start or anywhere, and
+# whitespace markdown-it treats as a space or strips.
+_PIECES = [
+    "word", "Word2Vec", "3D", " ", " ", "  ", "\n", "\n\n", "\n \n", "1.", "10)", "2024.",
+    "-", "+", "=", "#", ">", "<", "&", "&amp;", '"', "'", "*", "_", "`", "~", "[", "]", "!",
+    "|", "\\", ":", "(", ")", "$x$", "\t", "\r", "\x00", "\x1f", "\x85", "\xa0", "\u2028",
+    "\u3000", "é", "http://a.b",
+]  # fmt: skip
+_texts = st.lists(st.sampled_from(_PIECES), max_size=24).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts)
+def test_an_abstract_renders_as_markdown_it_renders_it(text: str) -> None:
+    assert render_abstract(text) == _MARKDOWN.render(text)
+
+
+def _real_abstracts() -> list[str]:
+    found = []
+    for listing in [*FIXTURES.glob("hf/api-*.json"), *FIXTURES.glob("hf-real/api-*.json")]:
+        for entry in json.loads(listing.read_bytes()):
+            found.append(entry["paper"]["summary"])
+    return found
+
+
+def test_most_real_abstracts_have_no_markup_and_render_as_markdown_it_renders_them() -> None:
+    abstracts = _real_abstracts()
+    plain = [text for text in abstracts if _plain_paragraphs(text) is not None]
+    assert len(plain) >= len(abstracts) * 2 // 3  # the reason for the shortcut
+    for text in abstracts:
+        assert render_abstract(text) == _MARKDOWN.render(text)
+
+
+def test_markup_is_left_to_markdown_it() -> None:
+    for text in ["a *b*", "a\n- b", "# a", "a  \nb", "    code", "1. a", "a &amp; b", "a\tb"]:
+        assert _plain_paragraphs(text) is None
+    assert _plain_paragraphs('a > "b"\nc\n\nd') == "<p>a &gt; &quot;b&quot;\nc</p>\n<p>d</p>\n"
