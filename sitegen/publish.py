@@ -24,6 +24,7 @@ import fcntl
 import marshal
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -257,6 +258,55 @@ def changed_files(public: Path, record: Mapping[str, tuple[str, int, int]]) -> l
         if stat.st_size != size or stat.st_mtime_ns != mtime:
             changed.append(path)
     return changed
+
+
+# `changed_files` as a child process runs it: stdlib only, started with -I -S in 20 ms.
+_STAT_CHANGED = """
+import marshal, os, sys
+record, public = sys.argv[1], sys.argv[2]
+with open(record, "rb") as file:
+    files = marshal.loads(file.read())["files"]
+changed = []
+for path, (_, size, mtime) in files.items():
+    try:
+        stat = os.stat(public + "/" + path)
+    except OSError:
+        changed.append(path)
+        continue
+    if stat.st_size != size or stat.st_mtime_ns != mtime:
+        changed.append(path)
+sys.stdout.buffer.write("\\0".join(changed).encode("utf-8", "surrogatepass"))
+"""
+
+
+def changed_files_beside(
+    public: Path, record: Mapping[str, tuple[str, int, int]]
+) -> Callable[[], list[str]]:
+    """`changed_files`, worked out by a child process while the caller goes on; what it
+    returns waits for them. The rebuild budget (under 2 s at 50k papers) needs the process:
+    a thread's 55,000 stats fought the build for the GIL (1.5 s of it), a child's take 0.2 s
+    of the other core. Without a child (none can start, or it failed) they are made here."""
+    public = public.absolute()
+    if is_archive(public) or not sys.executable:
+        return lambda: changed_files(public, record)
+    try:
+        child = subprocess.Popen(  # noqa: S603 (this interpreter, our script, our paths)
+            [sys.executable, "-I", "-S", "-c", _STAT_CHANGED, _record_file(public), public],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:
+        return lambda: changed_files(public, record)
+
+    def result() -> list[str]:
+        output, _ = child.communicate()
+        if child.returncode != 0:
+            return changed_files(public, record)
+        changed = output.decode("utf-8", "surrogatepass").split("\0") if output else []
+        return [path for path in changed if path in record]
+
+    return result
 
 
 def previous_build(
