@@ -24,14 +24,13 @@ import fcntl
 import marshal
 import os
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import transaction
+from sitegen import beside, transaction
 from sitegen.archive import Member, write_archive
 from sitegen.errors import BuildError, Location
 from sitegen.model import Artifact
@@ -282,26 +281,16 @@ sys.stdout.buffer.write("\\0".join(changed).encode("utf-8", "surrogatepass"))
 def changed_files_beside(
     public: Path, record: Mapping[str, tuple[str, int, int]]
 ) -> Callable[[], list[str]]:
-    """`changed_files`, worked out by a child process while the caller goes on; what it
-    returns waits for them. The rebuild budget (under 2 s at 50k papers) needs the process:
-    a thread's 55,000 stats fought the build for the GIL (1.5 s of it), a child's take 0.2 s
-    of the other core. Without a child (none can start, or it failed) they are made here."""
+    """`changed_files`, worked out by a child process while the caller goes on (the rebuild
+    budget, see sitegen.beside); what it returns waits for them."""
     public = public.absolute()
-    if is_archive(public) or not sys.executable:
-        return lambda: changed_files(public, record)
-    try:
-        child = subprocess.Popen(  # noqa: S603 (this interpreter, our script, our paths)
-            [sys.executable, "-I", "-S", "-c", _STAT_CHANGED, _record_file(public), public],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:
-        return lambda: changed_files(public, record)
+    if is_archive(public):
+        return lambda: []  # an archive is checked whole as its record is read
+    child = beside.started(_STAT_CHANGED, _record_file(public), public)
 
     def result() -> list[str]:
-        output, _ = child.communicate()
-        if child.returncode != 0:
+        output = child()
+        if output is None:
             return changed_files(public, record)
         changed = output.decode("utf-8", "surrogatepass").split("\0") if output else []
         return [path for path in changed if path in record]

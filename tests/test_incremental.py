@@ -165,17 +165,22 @@ def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, jobs: 
 @pytest.mark.parametrize(
     "interpreter", ["/nonexistent/python", "/bin/false"], ids=["no child", "a failing child"]
 )
-def test_files_changed_by_hand_are_seen_without_the_child_that_looks_for_them(
-    built_site: Path, monkeypatch: pytest.MonkeyPatch, interpreter: str
+def test_files_changed_by_hand_are_seen_without_the_children_that_look_for_them(
+    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interpreter: str
 ) -> None:
-    # A child process looks for hand edits in public/; when it cannot, the build looks itself.
+    # Child processes stat public/ and content/papers/ (sitegen.beside); when they cannot,
+    # the build does it itself.
     public = built_site / "public"
-    before = tree_bytes(public)
     (public / "index.html").write_text("edited by hand")
     (public / "topics" / "llm" / "atom.xml").unlink()
+    _edited_paper(built_site)
     monkeypatch.setattr(sys, "executable", interpreter)
     assert main(["--root", str(built_site), "build"]) == 0
-    assert tree_bytes(public) == before
+    cold = tmp_path / "cold"
+    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
+    after = tree_bytes(public)
+    assert after == tree_bytes(cold)
+    assert b"A title edited by hand" in b"".join(after.values())
 
 
 @pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "workers"])
