@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,8 +31,19 @@ def started(script: str, *args: str | Path) -> Callable[[], bytes | None]:
     except OSError:
         return lambda: None
 
-    def result() -> bytes | None:
+    # Read by a thread of its own, so the child is reaped and its pipe closed even when the
+    # caller fails before it asks (a content error, say).
+    outcome: list[bytes | None] = [None]
+
+    def collect() -> None:
         output, _ = child.communicate()
-        return output if child.returncode == 0 else None
+        outcome[0] = output if child.returncode == 0 else None
+
+    reader = threading.Thread(target=collect, name="sitegen-beside", daemon=True)
+    reader.start()
+
+    def result() -> bytes | None:
+        reader.join()
+        return outcome[0]
 
     return result
