@@ -20,7 +20,6 @@ import contextlib
 import errno
 import fcntl
 import hashlib
-import marshal
 import os
 import threading
 import time
@@ -31,7 +30,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from stat import S_ISREG
 
-from sitegen import beside, transaction
+from sitegen import transaction
 from sitegen.cache import FileIdentity, PaperFacts, ParseCache, digest, paper_facts
 from sitegen.errors import ContentError, Location
 from sitegen.formats import (
@@ -163,10 +162,9 @@ def _load_content(
     every_entry_a_paper: bool,
 ) -> ContentSnapshot:
     recover_interrupted_write(root)
-    papers_dir = root / PAPERS_DIR
-    listing = listed_files_beside(papers_dir, ".md")
     cache = ParseCache.load(root) if use_cache else ParseCache.empty(root)
-    listed = listing()
+    papers_dir = root / PAPERS_DIR
+    listed = listed_files(papers_dir, ".md")
     found = cache.papers_as_listed(listed, papers_dir)
     if known_topics is not None:  # parsed again if it names a topic no longer known: the error
         found = {name: facts for name, facts in found.items() if known_topics.issuperset(facts[3])}
@@ -311,64 +309,16 @@ def listed_files(directory: Path, suffix: str) -> list[tuple[str, FileIdentity]]
             except FileNotFoundError:
                 continue  # removed meanwhile
             if not S_ISREG(stat.st_mode):
-                raise _not_a_file(directory, name)
+                # Were it skipped, its paper would silently leave the site (issue #19).
+                raise ContentError(
+                    "not a file: a directory or a device where a content file belongs",
+                    location=Location(str(Path(directory, name))),
+                    hint="remove it, or restore the file (git checkout), then run again",
+                )
             found.append((name, (stat.st_ino, stat.st_size, stat.st_mtime_ns)))
     finally:
         os.close(handle)
     return found
-
-
-def _not_a_file(directory: Path, name: str) -> ContentError:
-    # Were it skipped, its paper would silently leave the site (issue #19).
-    return ContentError(
-        "not a file: a directory or a device where a content file belongs",
-        location=Location(str(Path(directory, name))),
-        hint="remove it, or restore the file (git checkout), then run again",
-    )
-
-
-# `listed_files` as a child process runs it (sitegen.beside): a file that is not a regular
-# one is listed with no identity, for the caller to refuse.
-_LISTED = """
-import marshal, os, stat, sys
-directory, suffix = sys.argv[1], sys.argv[2]
-try:
-    handle = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-except FileNotFoundError:
-    sys.exit(0)
-found = []
-for name in sorted(n for n in os.listdir(handle) if n.endswith(suffix)):
-    try:
-        status = os.stat(name, dir_fd=handle)
-    except FileNotFoundError:
-        continue
-    regular = stat.S_ISREG(status.st_mode)
-    found.append((name, (status.st_ino, status.st_size, status.st_mtime_ns) if regular else None))
-sys.stdout.buffer.write(marshal.dumps(found))
-"""
-
-
-def listed_files_beside(
-    directory: Path, suffix: str
-) -> Callable[[], list[tuple[str, FileIdentity]]]:
-    """`listed_files`, worked out by a child process while the caller goes on (the rebuild
-    budget: the stat of 50,000 paper files beside the parse cache's load, see sitegen.beside);
-    what it returns waits for it."""
-    child = beside.started(_LISTED, directory, suffix)
-
-    def result() -> list[tuple[str, FileIdentity]]:
-        output = child()
-        if output is None:
-            return listed_files(directory, suffix)
-        if not output:
-            return []  # no directory
-        found: list[tuple[str, FileIdentity | None]] = marshal.loads(output)
-        for name, identity in found:
-            if identity is None:
-                raise _not_a_file(directory, name)
-        return found  # type: ignore[return-value]
-
-    return result
 
 
 @dataclass(frozen=True, slots=True)

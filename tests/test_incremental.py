@@ -165,11 +165,10 @@ def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, jobs: 
 @pytest.mark.parametrize(
     "interpreter", ["/nonexistent/python", "/bin/false"], ids=["no child", "a failing child"]
 )
-def test_files_changed_by_hand_are_seen_without_the_children_that_look_for_them(
+def test_files_changed_by_hand_are_seen_without_the_child_that_looks_for_them(
     built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interpreter: str
 ) -> None:
-    # Child processes stat public/ and content/papers/ (sitegen.beside); when they cannot,
-    # the build does it itself.
+    # A child process stats public/ (sitegen.beside); when it cannot, the build does it itself.
     public = built_site / "public"
     (public / "index.html").write_text("edited by hand")
     (public / "topics" / "llm" / "atom.xml").unlink()
