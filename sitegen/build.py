@@ -66,6 +66,7 @@ from sitegen.publish import (
     PreviousBuild,
     PublishReport,
     changed_files,
+    changed_files_beside,
     check_output,
     exclusive,
     others_files,
@@ -169,10 +170,9 @@ def build_site(
             record = None if clean else read_record(out)
             if record is None:  # every page to render: the workers start while the content is read
                 workers.start_early(papers=_paper_files(root))
-            # A stat of each file of public/, to notice hand edits: 55,000 at 50k papers, which
-            # wait on the kernel more than on Python, so they run beside reading the content (the
-            # rebuild budget, under 2 s at 50k papers).
-            changed = None if record is None else beside.submit(changed_files, out, record)
+            # A stat of each file of public/, to notice hand edits, runs beside the reading of
+            # the content, in a child process (see changed_files_beside).
+            changed = None if record is None else changed_files_beside(out, record)
             snapshot = load_content(
                 root,
                 known_topics=frozenset(t.slug for t in config.topics),
@@ -187,7 +187,7 @@ def build_site(
             states = paper_states(site)
             previous = None
             if changed is not None and record is not None:
-                previous = previous_build(record, changed.result())
+                previous = previous_build(record, changed())
             planned, outputs, dirty = _plan(site, routes, setup, states, previous)
             early: tuple[Mapping[str, str], PendingIndex | None] | None = None
             if previous is not None:  # from the caches: whether anything is to be written

@@ -30,7 +30,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import transaction
+from sitegen import beside, transaction
 from sitegen.archive import Member, write_archive
 from sitegen.errors import BuildError, Location
 from sitegen.model import Artifact
@@ -257,6 +257,45 @@ def changed_files(public: Path, record: Mapping[str, tuple[str, int, int]]) -> l
         if stat.st_size != size or stat.st_mtime_ns != mtime:
             changed.append(path)
     return changed
+
+
+# `changed_files` as a child process runs it: stdlib only, started with -I -S in 20 ms.
+_STAT_CHANGED = """
+import marshal, os, sys
+record, public = sys.argv[1], sys.argv[2]
+with open(record, "rb") as file:
+    files = marshal.loads(file.read())["files"]
+changed = []
+for path, (_, size, mtime) in files.items():
+    try:
+        stat = os.stat(public + "/" + path)
+    except OSError:
+        changed.append(path)
+        continue
+    if stat.st_size != size or stat.st_mtime_ns != mtime:
+        changed.append(path)
+sys.stdout.buffer.write("\\0".join(changed).encode("utf-8", "surrogatepass"))
+"""
+
+
+def changed_files_beside(
+    public: Path, record: Mapping[str, tuple[str, int, int]]
+) -> Callable[[], list[str]]:
+    """`changed_files`, worked out by a child process while the caller goes on (the rebuild
+    budget, see sitegen.beside); what it returns waits for them."""
+    public = public.absolute()
+    if is_archive(public):
+        return lambda: []  # an archive is checked whole as its record is read
+    child = beside.started(_STAT_CHANGED, _record_file(public), public)
+
+    def result() -> list[str]:
+        output = child()
+        if output is None:
+            return changed_files(public, record)
+        changed = output.decode("utf-8", "surrogatepass").split("\0") if output else []
+        return [path for path in changed if path in record]
+
+    return result
 
 
 def previous_build(
