@@ -16,14 +16,14 @@ from pathlib import Path
 
 
 def started(script: str, *args: str | Path) -> Callable[[], bytes | None]:
-    """Run `script` (Python source, stdlib only) in a child process with `args` as its argv;
+    """Run the file `script` (Python, stdlib only) in a child process with `args` as its argv;
     what this returns waits for the child and gives what it wrote to stdout, or None if it
     could not start or failed: then the caller does the work itself."""
     if not sys.executable:
         return lambda: None
     try:
         child = subprocess.Popen(  # noqa: S603 (this interpreter, our script, our paths)
-            [sys.executable, "-I", "-S", "-c", script, *map(str, args)],
+            [sys.executable, "-I", "-S", script, *map(str, args)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
