@@ -68,12 +68,6 @@ def _one_clear_line(result: subprocess.CompletedProcess[str], *words: str) -> No
     assert all(line.startswith("  hint: ") for line in rest), result.stderr
 
 
-def _copy_site(site: Path, name: str) -> Path:
-    copy = site.parent / name
-    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".sitegen-*"))
-    return copy
-
-
 # ---- 1, 2: concurrent runs take turns --------------------------------------------------------
 
 
@@ -84,21 +78,28 @@ FOUR_DAYS = [LISTINGS / f"{day}.txt" for day in ("2026-01-08", "2025-10-31", "20
 FOUR_DAYS.append(SECOND)
 
 
-def _ingested_one_after_the_other(site: Path, listings: list[Path]) -> dict[str, bytes]:
-    root = _copy_site(site, "sequential")
-    for listing in listings:
-        assert main(["--root", str(root), "ingest", str(listing)]) == 0
-    store = tree_bytes(root / "content")
-    shutil.rmtree(root)
-    return store
+@pytest.fixture(scope="module")
+def one_after_the_other(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """content/ of FOUR_DAYS ingested one after the other, in either order (the same store):
+    made once for the seeds below, which race the same four ingests."""
+    stores = []
+    for listings in (FOUR_DAYS, FOUR_DAYS[::-1]):
+        root = tmp_path_factory.mktemp("sequential")
+        shutil.copy(REPO / "site.toml", root / "site.toml")
+        for listing in listings:
+            assert main(["--root", str(root), "ingest", str(listing)]) == 0
+        stores.append(tree_bytes(root / "content"))
+    assert stores[0] == stores[1]
+    return stores[0]
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_ingests_at_once_give_what_one_after_the_other_gives(site: Path, seed: int) -> None:
+def test_ingests_at_once_give_what_one_after_the_other_gives(
+    site: Path, seed: int, one_after_the_other: dict[str, bytes]
+) -> None:
     """Case 1: two ingests shared one journal and took no lock; the store ended unlike either
     order. Here four run at once."""
-    expected = _ingested_one_after_the_other(site, FOUR_DAYS)
-    assert _ingested_one_after_the_other(site, FOUR_DAYS[::-1]) == expected
+    expected = one_after_the_other
     delays = random.Random(seed)
     runs = []
     for listing in delays.sample(FOUR_DAYS, len(FOUR_DAYS)):
@@ -110,15 +111,26 @@ def test_ingests_at_once_give_what_one_after_the_other_gives(site: Path, seed: i
     assert not (site / ".sitegen-txn").exists()
 
 
+@pytest.fixture(scope="module")
+def second_then_two_days(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """content/ of SECOND ingested, then FOUR_DAYS[:2] by one ingest: made once for the seeds
+    below, which run that ingest beside a build."""
+    root = tmp_path_factory.mktemp("expected")
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    assert main(["--root", str(root), "ingest", str(SECOND)]) == 0
+    assert main(["--root", str(root), "ingest", *map(str, FOUR_DAYS[:2])]) == 0
+    return tree_bytes(root / "content")
+
+
 @pytest.mark.parametrize("seed", range(3))
-def test_an_ingest_beside_a_build_loses_nothing(site: Path, seed: int) -> None:
+def test_an_ingest_beside_a_build_loses_nothing(
+    site: Path, seed: int, second_then_two_days: dict[str, bytes]
+) -> None:
     """Case 2: the build's start-up recovery completed or deleted the ingest's journal while
     the ingest still wrote it (as `serve` rebuilding during a `fetch`). Beside the ingest, a
     build starts at a seeded moment, and this process reads the store as a build begins to,
     over and over, until the ingest is done."""
     assert main(["--root", str(site), "ingest", str(SECOND)]) == 0
-    expected = _copy_site(site, "expected")
-    assert main(["--root", str(expected), "ingest", *map(str, FOUR_DAYS[:2])]) == 0
     ingest = _start(site, "ingest", *map(str, FOUR_DAYS[:2]))
     build_at = time.monotonic() + random.Random(seed).uniform(0, 0.3)
     build = None
@@ -134,7 +146,7 @@ def test_an_ingest_beside_a_build_loses_nothing(site: Path, seed: int) -> None:
     errors = [run.communicate(timeout=120)[1] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], errors
     assert failed_reads == []
-    assert tree_bytes(site / "content") == tree_bytes(expected / "content")
+    assert tree_bytes(site / "content") == second_then_two_days
     assert main(["--root", str(site), "build"]) == 0
 
 
