@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
 import feedparser
@@ -68,12 +68,16 @@ def _site(papers: dict[str, Paper] | None = None, days: int = 4) -> Site:
     return assemble_site(ContentSnapshot.of(papers, listed), CONFIG)
 
 
-def _render(site: Site) -> dict[str, bytes]:
+def _render(site: Site, only: Collection[str] = ()) -> dict[str, bytes]:
+    """Every output of `site`, or `only` the outputs that write one of those paths (a site of
+    300 papers has 300 pages a test of its feeds would render for nothing)."""
     routes = Routes(site.config.base_url)
     records = {i: api_record(site, routes, i) for i in site.ids}
     r = renderers(site, routes, ENV, templates=REPO / "templates", api_records=records)
     files: dict[str, bytes] = {}
     for output in plan_outputs(site, routes):
+        if only and not set(output.paths) & set(only):
+            continue
         artifacts = list(output.inputs.render(r))
         assert sorted(a.path for a in artifacts) == sorted(output.paths), type(output.inputs)
         files.update((a.path, a.data) for a in artifacts)
@@ -245,7 +249,8 @@ def _site_with_a_big_day(config: object = CONFIG) -> Site:
 
 def test_a_300_paper_day_is_entirely_in_the_feeds_a_daily_reader_polls() -> None:
     site = _site_with_a_big_day()
-    files = _render(site)
+    feeds = ("feed.json", "rss.xml", "atom.xml", "topics/reinforcement-learning/atom.xml")
+    files = _render(site, only=feeds)
     day = {f"tag:sitegen,2023:paper/2602.3{n:04d}" for n in range(300)}
     older = {f"tag:sitegen,2023:paper/2602.{d}{n:04d}" for d in (1, 2) for n in range(5)}
     items = json.loads(files["feed.json"])["items"]  # feedparser reads no JSON Feed
@@ -267,11 +272,11 @@ def test_a_300_paper_day_is_entirely_in_the_feeds_a_daily_reader_polls() -> None
 def test_the_feeds_window_is_set_in_site_toml() -> None:
     feeds = dataclasses.replace(CONFIG.feeds, days=1, items=20)
     site = _site_with_a_big_day(dataclasses.replace(CONFIG, feeds=feeds))
-    entries = feedparser.parse(_render(site)["rss.xml"]).entries
+    entries = feedparser.parse(_render(site, only=["rss.xml"])["rss.xml"]).entries
     assert len(entries) == 300
     small = dataclasses.replace(CONFIG.feeds, days=1, items=400)
     site = _site_with_a_big_day(dataclasses.replace(CONFIG, feeds=small))
-    assert len(feedparser.parse(_render(site)["rss.xml"]).entries) == 315
+    assert len(feedparser.parse(_render(site, only=["rss.xml"])["rss.xml"]).entries) == 315
 
 
 def test_authors_and_organisations_are_text_on_cards_and_in_feeds() -> None:
