@@ -29,6 +29,7 @@ from sitegen.store import load_content
 from tests.conftest import (
     REPO,
     assert_group_ends,
+    copy_site,
     processes_of_group,
     sitegen_here,
     tree_bytes,
@@ -50,6 +51,28 @@ def small(site: Path, small_build: Path) -> Path:
     that refuse before building or fetch beside it."""
     shutil.copytree(small_build / "content", site / "content")
     return site
+
+
+@pytest.fixture(scope="module")
+def built_without_a_day(small_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small site built without its first day: its day file deleted, the site built again
+    (once for this file: read it, copy it with `copy_site`)."""
+    root = copy_site(small_build, tmp_path_factory.mktemp("without-a-day") / "site")
+    min((root / "content" / "days").glob("*.toml")).unlink()
+    assert main(["--root", str(root), "build"]) == 0
+    return root
+
+
+@pytest.fixture
+def small_without_a_day(
+    site: Path, small_build: Path, built_without_a_day: Path
+) -> tuple[Path, Path, bytes]:
+    """`site` holding a copy of `built_without_a_day`; the day file it lacks, and its bytes:
+    written back, the next build makes the day's pages again."""
+    copy_site(built_without_a_day, site)
+    held = min((small_build / "content" / "days").glob("*.toml"))
+    assert not (site / "content" / "days" / held.name).exists()
+    return site, site / "content" / "days" / held.name, held.read_bytes()
 
 
 def _sitegen(
@@ -200,12 +223,9 @@ def test_every_build_keeps_the_files_a_user_put_in_the_site_and_says_so(
 @pytest.mark.parametrize("clean", [False, True])
 @pytest.mark.parametrize("where", ["index.html", ""])  # the page itself, or its directory
 def test_a_build_never_overwrites_a_users_file_where_the_site_now_has_a_page(
-    small_built: Path, clean: bool, where: str
+    small_without_a_day: tuple[Path, Path, bytes], clean: bool, where: str
 ) -> None:
-    day_file = next((small_built / "content" / "days").glob("*.toml"))
-    held = day_file.read_bytes()
-    day_file.unlink()
-    assert main(["--root", str(small_built), "build"]) == 0  # the day's page is gone
+    small_built, day_file, held = small_without_a_day  # the day's page is gone
     public = small_built / "public"
     users = public / "days" / day_file.stem / where
     users.parent.mkdir(parents=True, exist_ok=True)
@@ -224,17 +244,16 @@ def test_a_build_never_overwrites_a_users_file_where_the_site_now_has_a_page(
 
 
 def test_a_build_killed_at_any_step_keeps_the_users_files_and_the_next_one_ends_the_job(
-    small_built: Path, small_build: Path, monkeypatch: pytest.MonkeyPatch
+    small_without_a_day: tuple[Path, Path, bytes],
+    small_build: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Killed before the swap of a full build, after it, or after an update's commit: the
     user's files are whole, and the next build neither loses them nor takes the files of
     the killed build for a user's (and refuses to overwrite them)."""
+    small_built, day_file, held = small_without_a_day
     public = small_built / "public"
     _put_users_files(public)
-    day_file = next((small_built / "content" / "days").glob("*.toml"))
-    held = day_file.read_bytes()
-    day_file.unlink()
-    assert main(["--root", str(small_built), "build"]) == 0
     day_file.write_bytes(held)  # new pages for the killed builds
     real_write_record = __import__("sitegen.publish").publish._write_record
     for kill, build in (
