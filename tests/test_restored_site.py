@@ -21,7 +21,6 @@ from tests.conftest import sitegen_here, tree_bytes
 from tests.hf_server import Reply, running_hf
 from tests.test_fetch import API_ANSWER
 from tests.test_publish import JOB, _fork, _run_step, _step, _workflow
-from tests.test_publish import small_scratch_repo as small_scratch_repo  # the fixture, here
 
 BASE_URL = "https://you.github.io/fork"
 NEW_DAY = "2025-12-01"
@@ -153,11 +152,15 @@ def test_the_upload_is_the_one_upload_pages_artifact_makes() -> None:
 
 
 def test_the_archive_holds_files_and_their_directories_only_as_tar_names_them(
-    small_scratch_repo: Path, tmp_path: Path
+    restored: tuple[Path, Path], tmp_path: Path, cold_site: dict[str, bytes]
 ) -> None:
-    """What Pages accepts: files and directories, no links; each directory before its files."""
-    _build(small_scratch_repo)
-    with tarfile.open(small_scratch_repo / ARCHIVE) as archive:
+    """What Pages accepts: files and directories, no links; each directory before its files.
+    (The archive the job writes from the restored one has a cold build's bytes: the test
+    below.)"""
+    clone, cache = restored
+    _restore_cache(cache, clone)
+    _build(clone)
+    with tarfile.open(clone / ARCHIVE) as archive:
         members = archive.getmembers()
     assert members[0].name == "." and members[0].isdir()  # tarfile reads "./" as "."
     seen = {"."}
@@ -165,7 +168,7 @@ def test_the_archive_holds_files_and_their_directories_only_as_tar_names_them(
         assert member.name.startswith("./") and (member.isfile() or member.isdir()), member.name
         assert member.name.rpartition("/")[0] in seen, f"{member.name} before its directory"
         seen.add(member.name)
-    assert _deployed(small_scratch_repo, tmp_path) == _cold_site(small_scratch_repo, tmp_path)
+    assert _deployed(clone, tmp_path) == cold_site
 
 
 def test_a_restored_older_archive_is_brought_up_to_date_with_a_cold_builds_bytes(
