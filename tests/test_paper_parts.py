@@ -13,17 +13,16 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import REPO, rewrite, small_listings, tree_bytes
+from tests.conftest import REPO, rewrite, tree_bytes
 
 
 @pytest.fixture(scope="module")
-def built_by_workers(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_by_workers(small_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small site, built by worker processes: they make the parts the build keeps."""
     site = tmp_path_factory.mktemp("parts") / "site"
     shutil.copytree(REPO / "templates", site / "templates")
     shutil.copy(REPO / "site.toml", site / "site.toml")
-    listings = small_listings(site.parent / "listings")
-    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    shutil.copytree(small_build / "content", site / "content")  # as ingested, not built
     assert main(["--root", str(site), "build", "--jobs", "2"]) == 0
     return site
 
