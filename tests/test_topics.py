@@ -195,7 +195,7 @@ def _default_taxonomy() -> tuple[Topic, ...]:
 
 def _all_papers() -> dict[str, Paper]:
     """The 450 bundled papers, the 33 of the real Hugging Face answers (with ai_keywords) and 84
-    entries of real answers saved by other projects and 255 papers of Daily Papers pages one
+    entries of real answers saved by other projects and 385 papers of Daily Papers pages one
     saved (tests/topics/hf/README.md)."""
     papers = dict(load_content(REPO).papers)
     for answer in sorted((LABELLED / "hf").glob("*.json")):
@@ -218,7 +218,7 @@ def test_the_default_taxonomy_has_areas_and_facets_and_no_topic_holds_most_paper
     areas = {t.slug for t in taxonomy if t.kind == "area"}
     papers = _all_papers()
     found = {pid: assign_topics(paper, matcher) for pid, paper in papers.items()}
-    assert len(found) == 822
+    assert len(found) == 952
     assert all(areas & set(slugs) for slugs in found.values())  # every paper has a field
     counts = Counter(slug for slugs in found.values() for slug in slugs)
     assert max(counts.values()) < len(found) / 3, counts.most_common(3)
@@ -264,11 +264,11 @@ def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
     papers = _all_papers()
     slugs = {topic.slug for topic in _default_taxonomy()}
     splits = Counter(entry["split"] for entry in labelled)
-    assert len(labelled) >= 822
+    assert len(labelled) >= 952
     assert all(splits[f"held-out-{n}"] >= 60 for n in range(1, 8))
     assert splits["held-out-8"] >= 45
-    assert all(splits[f"held-out-{n}"] >= 60 for n in (9, 10, 11, 12))
-    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 13))}
+    assert all(splits[f"held-out-{n}"] >= 60 for n in (9, 10, 11, 12, 13, 14))
+    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 15))}
     assert len({entry["id"] for entry in labelled}) == len(labelled)
     for entry in labelled:
         assert papers[entry["id"]].title == entry["title"]
@@ -396,6 +396,31 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_sixth_fresh_sample() -
     _assert_floors("held-out-12", precision=0.80, recall=0.76, worst_topic=0.2)
 
 
+def test_the_rules_file_papers_as_a_researcher_would_on_a_seventh_fresh_sample() -> None:
+    # Round 13 (held-out-13: 65 real entries of ten more days of the same saved pages,
+    # labelled by another session before any rule ran on them) measured the rules of round 11
+    # once: precision 0.789 (105 of 133), recall 0.755 (105 of 139), none without a topic.
+    # Areas 87 of 113 and 87 of 108 (0.77, 0.81); facets 18 of 20 and 18 of 31 (0.90, 0.58).
+    # Least precise topic assigned 5 times or more: Reasoning, 2 of 6; Agents 13 of 19 (every
+    # Agents paper found, and 6 more); Computer Vision wrong all 3 times. Most missed: Data (1
+    # of 4), Efficiency (5 of 10), Architectures (1 of 3), Vision-Language (7 of 11). Fresh
+    # rounds 8 to 13 now all measure precision 0.75 to 0.83 and recall 0.68 to 0.77.
+    _assert_floors("held-out-13", precision=0.78, recall=0.75, worst_topic=0.33)
+
+
+def test_the_rules_file_papers_as_a_researcher_would_on_an_eighth_fresh_sample() -> None:
+    # Round 14 (held-out-14: 65 real entries of ten more days of the same saved pages, labelled
+    # by the session of round 13 before any rule ran on them, the rules unchanged) measured the
+    # rules of round 11 once more: precision 0.811 (107 of 132), recall 0.738 (107 of 145),
+    # none without a topic. Areas 85 of 106 and 85 of 104 (0.80, 0.82); facets 22 of 26 and
+    # 22 of 41 (0.85, 0.54). Least precise topic assigned 5 times or more: Reasoning, 4 of 7;
+    # Vision-Language 12 of 16; Agents 15 of 18. Most missed: Benchmarks (8 of 14), Data (2 of
+    # 8), Vision-Language (12 of 19). Rounds 13 and 14 together: 0.800 and 0.746. The margin
+    # rule tried after round 13 (tests/topics/compare_mechanisms.py) measures 0.840 and 0.690
+    # here.
+    _assert_floors("held-out-14", precision=0.81, recall=0.73, worst_topic=0.57)
+
+
 # --- the report an editor reads after changing the rules -----------------------------------
 
 
@@ -403,7 +428,7 @@ def test_the_report_counts_one_word_assignments_and_what_a_rule_change_moved() -
     papers = list(_all_papers().values())
     taxonomy = _default_taxonomy()
     before = topic_report(papers, taxonomy)
-    assert before.papers == 822 and before.without_area == 0 and not before.compared
+    assert before.papers == 952 and before.without_area == 0 and not before.compared
     # Drop the keyword "diffusion" from its topic: the papers that had the topic only through
     # that word lose it, and none gains it.
     edited = tuple(
