@@ -4,6 +4,7 @@ files whose bytes change are written (issue #6)."""
 from __future__ import annotations
 
 import marshal
+import os
 import re
 import shutil
 import subprocess
@@ -256,3 +257,65 @@ def test_a_damaged_record_means_a_full_build_that_touches_nothing_else(
     assert "a full build" in capsys.readouterr().out
     assert tree_bytes(public) == before
     assert (built_site / "evil.txt").read_text() == "still here"
+
+
+def test_a_paper_replaced_with_its_old_size_and_mtime_is_noticed(
+    built_site: Path, tmp_path: Path
+) -> None:
+    # An edit saved by renaming a new file over the old one (as editors and `cp -p` do) with
+    # the size and mtime of the old: only its inode tells (the parse cache keys by all three).
+    paper = sorted((built_site / "content" / "papers").glob("*.md"))[7]
+    text, old = paper.read_text(), paper.stat()
+    page = built_site / "public" / "papers" / paper.stem / "index.html"
+    shown = page.read_bytes()
+    edited = re.sub(r'(?m)^title = "(.)', lambda m: f'title = "{m[1].swapcase()}', text, count=1)
+    assert edited != text and len(edited.encode()) == old.st_size
+    replacement = paper.with_suffix(".tmp")
+    replacement.write_text(edited)
+    os.utime(replacement, ns=(old.st_atime_ns, old.st_mtime_ns))
+    replacement.replace(paper)
+    assert main(["--root", str(built_site), "build"]) == 0
+    cold = tmp_path / "cold"
+    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(built_site / "public") == tree_bytes(cold)
+    assert page.read_bytes() != shown
+
+
+def test_files_touched_but_unchanged_write_nothing(built_site: Path) -> None:
+    public = built_site / "public"
+    identities = _files(public)
+    for path in [
+        sorted((built_site / "content" / "papers").glob("*.md"))[5],
+        max((built_site / "content" / "days").glob("*.toml")),
+    ]:
+        path.write_bytes(path.read_bytes())  # a new mtime, the same bytes
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert _files(public) == identities
+
+
+def test_changes_build_after_build_give_the_bytes_of_a_cold_build(
+    built_site: Path, tmp_path: Path
+) -> None:
+    # Each build below starts from the caches and record the ones before it left. Cold
+    # builds in a copy of the site, whose caches they replace.
+    changes = ["new day", "edited paper", "deleted paper", "edited day file"]
+    for number, change in enumerate(changes):
+        CHANGES[change](built_site)
+        assert main(["--root", str(built_site), "build"]) == 0
+        cold = tmp_path / f"cold-{number}"
+        cold.mkdir()
+        for name in ("content", "templates"):
+            shutil.copytree(built_site / name, cold / name)
+        shutil.copy(built_site / "site.toml", cold / "site.toml")
+        assert main(["--root", str(cold), "build", "--clean"]) == 0
+        assert tree_bytes(built_site / "public") == tree_bytes(cold / "public"), change
+
+
+def test_a_directory_among_the_paper_files_is_refused(
+    built_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (built_site / "content" / "papers" / "2601.99999.md").mkdir()
+    capsys.readouterr()
+    assert main(["--root", str(built_site), "build"]) != 0
+    error = capsys.readouterr().err
+    assert "not a file" in error and "2601.99999.md" in error
