@@ -854,6 +854,12 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
 
 
 _worker_renderers: dict[Path, _Renderer] = {}  # in a worker: the current build's renderer
+# In a worker: the papers of the shares it rendered, unpickled, for its next shares, in sites
+# of up to this many papers: a paper is shown by six shares at 10k papers, and unpickling
+# each share's papers was a tenth of the workers' CPU (the cold-build budget, no slower than
+# Hugo at 10k papers). Not above: the memory budget (2 KB a paper in each worker at 50k).
+_KEEP_UNPICKLED_UP_TO = 20_000
+_worker_papers: dict[str, Paper] = {}
 _Share = tuple[Sequence[Output], dict[str, Paper | bytes]]  # outputs, with the papers they show
 
 
@@ -866,6 +872,7 @@ class _RenderInWorker:
         renderer = _worker_renderers.get(self.shared)
         if renderer is None:
             _worker_renderers.clear()
+            _worker_papers.clear()
             with self.shared.open("rb") as file:
                 job = pickle.load(file)
             renderer = _worker_renderers[self.shared] = _Renderer(job, {}, PaperParts())
@@ -875,9 +882,14 @@ class _RenderInWorker:
             # paper (the cold-build budget: 60,000 unpickles of 10,000 papers at 10k); but for
             # an output that shows more papers alone (the memory budget: 2 KB each unpickled).
             if len(papers) <= _CHUNK_PAPERS:
-                papers = {
-                    i: pickle.loads(p) if isinstance(p, bytes) else p for i, p in papers.items()
+                known = _worker_papers
+                unpickled: dict[str, Paper] = {
+                    i: known.get(i) or (pickle.loads(p) if isinstance(p, bytes) else p)
+                    for i, p in papers.items()
                 }
+                if len(renderer.job.site.papers) <= _KEEP_UNPICKLED_UP_TO:
+                    known.update(unpickled)
+                papers = {**unpickled}
             renderer.job.site.papers.hold_only(papers)
         rendered, written = renderer.run(outputs, self.staging)
         return rendered, written, renderer.parts.take_made()
