@@ -101,12 +101,12 @@ from sitegen.urls import Routes
 TEMPLATES_DIR = "templates"
 PARALLEL_FROM = 2_000  # files to parse, papers to match or outputs to render: workers cost ~1 s
 # Papers from which a full render starts the workers at the beginning of the build, and
-# outputs from which they render them then: their start (0.4 s of imports each) overlaps the
-# reading of the content, so rendering 1,000 papers' pages in them repays it (the cold-build
-# budget, no slower than Hugo at 1k papers). Parsing and matching 1,000 papers would wait for
-# them: that takes less than their start.
+# papers to match or outputs to render from which they are used then: their start (the fork
+# server's imports, 0.4 s) overlaps the reading of the content, so matching and rendering
+# 1,000 papers in them repays it (the cold-build budget, no slower than Hugo at 1k papers).
+# Parsing 1,000 papers would wait for them: that takes less than their start.
 START_EARLY_FROM = 500
-RENDER_WHEN_STARTED_FROM = 500
+USED_WHEN_STARTED_FROM = 500
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -509,7 +509,7 @@ class _Workers:
             raise UsageError(f"--jobs {jobs}: the number of worker processes is 1 or more")
         self.count = jobs if jobs is not None else (os.cpu_count() or 1)
         self.threshold = 1 if jobs is not None else PARALLEL_FROM
-        self.render_threshold = self.threshold
+        self.started_threshold = self.threshold  # lower once they are started early
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Workers:
@@ -522,7 +522,7 @@ class _Workers:
         """Start the workers now, if a build of this many papers will use them: they get
         ready while this process reads the content."""
         if self.count > 1 and papers >= min(self.threshold, START_EARLY_FROM):
-            self.render_threshold = min(self.threshold, RENDER_WHEN_STARTED_FROM)
+            self.started_threshold = min(self.threshold, USED_WHEN_STARTED_FROM)
             for _ in range(self.count):  # the pool starts a process per call it is given
                 self._started().submit(os.getpid)
 
@@ -534,16 +534,22 @@ class _Workers:
             _stop_fork_server()
 
     def map(
-        self, function: Callable[[Sequence[_T]], _R], items: Sequence[_T], *, most: int = 10**9
+        self,
+        function: Callable[[Sequence[_T]], _R],
+        items: Sequence[_T],
+        *,
+        most: int = 10**9,
+        if_started: bool = False,
     ) -> Iterator[_R]:
-        """`function` of chunks of `items`, in order: in the workers when there are enough."""
-        if not self.worth_it(items):
+        """`function` of chunks of `items`, in order: in the workers when there are enough
+        (fewer with `if_started`, when they were started early)."""
+        if not self.worth_it(items, if_started=if_started):
             size = max(1, min(most, len(items)))
             return map(function, [items[i : i + size] for i in range(0, len(items), size)])
         return self.map_chunks(function, self.chunks(items, most))
 
-    def worth_it(self, items: Sequence[object], *, render: bool = False) -> bool:
-        threshold = self.render_threshold if render else self.threshold
+    def worth_it(self, items: Sequence[object], *, if_started: bool = False) -> bool:
+        threshold = self.started_threshold if if_started else self.threshold
         return self.count > 1 and len(items) >= threshold
 
     def map_chunks(self, function: Callable[[_T], _R], chunks: Sequence[_T]) -> Iterator[_R]:
@@ -695,7 +701,7 @@ def _cached_topics(root: Path, workers: _Workers, *, reuse: bool) -> TopicAssign
         papers = snapshot.papers
         held = papers.held(missing) if isinstance(papers, StoredPapers) else {}
         chosen = [held.get(i) or papers[i] for i in missing]
-        matched = workers.map(_AssignChunk(taxonomy), chosen)
+        matched = workers.map(_AssignChunk(taxonomy), chosen, if_started=True)
         topics = {keys[i]: cache.values.get(keys[i]) for i in ids}
         topics.update(zip((keys[i] for i in missing), (t for c in matched for t in c), strict=True))
         cache.save(topics)
@@ -768,7 +774,7 @@ class _Render:
             None
         )
         self.shared = staging.with_name(f"{staging.name}.job.pickle")
-        if not workers.worth_it(outputs, render=True):
+        if not workers.worth_it(outputs, if_started=True):
             return
         _return_freed_memory()  # of reading and parsing 50,000 papers, before the workers grow
         # The API records (30 MB at 50k papers) stay here, with the one output that shows
