@@ -592,7 +592,8 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sitegen.build"])
+    # And what sitegen.build imports only when it first renders an abstract or a feed.
+    context.set_forkserver_preload(["sitegen.build", "markdown_it", "feedgen.feed"])
     return context
 
 
