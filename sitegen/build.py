@@ -101,12 +101,12 @@ from sitegen.urls import Routes
 TEMPLATES_DIR = "templates"
 PARALLEL_FROM = 2_000  # files to parse, papers to match or outputs to render: workers cost ~1 s
 # Papers from which a full render starts the workers at the beginning of the build, and
-# outputs from which they render them then: their start (0.4 s of imports each) overlaps the
-# reading of the content, so rendering 1,000 papers' pages in them repays it (the cold-build
-# budget, no slower than Hugo at 1k papers). Parsing and matching 1,000 papers would wait for
-# them: that takes less than their start.
+# papers to match or outputs to render from which they are used then: their start (the fork
+# server's imports, 0.4 s) overlaps the reading of the content, so matching and rendering
+# 1,000 papers in them repays it (the cold-build budget, no slower than Hugo at 1k papers).
+# Parsing 1,000 papers would wait for them: that takes less than their start.
 START_EARLY_FROM = 500
-RENDER_WHEN_STARTED_FROM = 500
+USED_WHEN_STARTED_FROM = 500
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -509,7 +509,7 @@ class _Workers:
             raise UsageError(f"--jobs {jobs}: the number of worker processes is 1 or more")
         self.count = jobs if jobs is not None else (os.cpu_count() or 1)
         self.threshold = 1 if jobs is not None else PARALLEL_FROM
-        self.render_threshold = self.threshold
+        self.started_threshold = self.threshold  # lower once they are started early
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Workers:
@@ -522,7 +522,7 @@ class _Workers:
         """Start the workers now, if a build of this many papers will use them: they get
         ready while this process reads the content."""
         if self.count > 1 and papers >= min(self.threshold, START_EARLY_FROM):
-            self.render_threshold = min(self.threshold, RENDER_WHEN_STARTED_FROM)
+            self.started_threshold = min(self.threshold, USED_WHEN_STARTED_FROM)
             for _ in range(self.count):  # the pool starts a process per call it is given
                 self._started().submit(os.getpid)
 
@@ -534,16 +534,22 @@ class _Workers:
             _stop_fork_server()
 
     def map(
-        self, function: Callable[[Sequence[_T]], _R], items: Sequence[_T], *, most: int = 10**9
+        self,
+        function: Callable[[Sequence[_T]], _R],
+        items: Sequence[_T],
+        *,
+        most: int = 10**9,
+        if_started: bool = False,
     ) -> Iterator[_R]:
-        """`function` of chunks of `items`, in order: in the workers when there are enough."""
-        if not self.worth_it(items):
+        """`function` of chunks of `items`, in order: in the workers when there are enough
+        (fewer with `if_started`, when they were started early)."""
+        if not self.worth_it(items, if_started=if_started):
             size = max(1, min(most, len(items)))
             return map(function, [items[i : i + size] for i in range(0, len(items), size)])
         return self.map_chunks(function, self.chunks(items, most))
 
-    def worth_it(self, items: Sequence[object], *, render: bool = False) -> bool:
-        threshold = self.render_threshold if render else self.threshold
+    def worth_it(self, items: Sequence[object], *, if_started: bool = False) -> bool:
+        threshold = self.started_threshold if if_started else self.threshold
         return self.count > 1 and len(items) >= threshold
 
     def map_chunks(self, function: Callable[[_T], _R], chunks: Sequence[_T]) -> Iterator[_R]:
@@ -586,7 +592,8 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sitegen.build"])
+    # And what sitegen.build imports only when it first renders an abstract or a feed.
+    context.set_forkserver_preload(["sitegen.build", "markdown_it", "feedgen.feed"])
     return context
 
 
@@ -695,7 +702,7 @@ def _cached_topics(root: Path, workers: _Workers, *, reuse: bool) -> TopicAssign
         papers = snapshot.papers
         held = papers.held(missing) if isinstance(papers, StoredPapers) else {}
         chosen = [held.get(i) or papers[i] for i in missing]
-        matched = workers.map(_AssignChunk(taxonomy), chosen)
+        matched = workers.map(_AssignChunk(taxonomy), chosen, if_started=True)
         topics = {keys[i]: cache.values.get(keys[i]) for i in ids}
         topics.update(zip((keys[i] for i in missing), (t for c in matched for t in c), strict=True))
         cache.save(topics)
@@ -768,7 +775,7 @@ class _Render:
             None
         )
         self.shared = staging.with_name(f"{staging.name}.job.pickle")
-        if not workers.worth_it(outputs, render=True):
+        if not workers.worth_it(outputs, if_started=True):
             return
         _return_freed_memory()  # of reading and parsing 50,000 papers, before the workers grow
         # The API records (30 MB at 50k papers) stay here, with the one output that shows
@@ -854,6 +861,12 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
 
 
 _worker_renderers: dict[Path, _Renderer] = {}  # in a worker: the current build's renderer
+# In a worker: the papers of the shares it rendered, unpickled, for its next shares, in sites
+# of up to this many papers: a paper is shown by six shares at 10k papers, and unpickling
+# each share's papers was a tenth of the workers' CPU (the cold-build budget, no slower than
+# Hugo at 10k papers). Not above: the memory budget (2 KB a paper in each worker at 50k).
+_KEEP_UNPICKLED_UP_TO = 20_000
+_worker_papers: dict[str, Paper] = {}
 _Share = tuple[Sequence[Output], dict[str, Paper | bytes]]  # outputs, with the papers they show
 
 
@@ -866,6 +879,7 @@ class _RenderInWorker:
         renderer = _worker_renderers.get(self.shared)
         if renderer is None:
             _worker_renderers.clear()
+            _worker_papers.clear()
             with self.shared.open("rb") as file:
                 job = pickle.load(file)
             renderer = _worker_renderers[self.shared] = _Renderer(job, {}, PaperParts())
@@ -875,9 +889,14 @@ class _RenderInWorker:
             # paper (the cold-build budget: 60,000 unpickles of 10,000 papers at 10k); but for
             # an output that shows more papers alone (the memory budget: 2 KB each unpickled).
             if len(papers) <= _CHUNK_PAPERS:
-                papers = {
-                    i: pickle.loads(p) if isinstance(p, bytes) else p for i, p in papers.items()
+                known = _worker_papers
+                unpickled: dict[str, Paper] = {
+                    i: known.get(i) or (pickle.loads(p) if isinstance(p, bytes) else p)
+                    for i, p in papers.items()
                 }
+                if len(renderer.job.site.papers) <= _KEEP_UNPICKLED_UP_TO:
+                    known.update(unpickled)
+                papers = {**unpickled}
             renderer.job.site.papers.hold_only(papers)
         rendered, written = renderer.run(outputs, self.staging)
         return rendered, written, renderer.parts.take_made()

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from feedgen.feed import FeedGenerator
-
 from sitegen.cache import PaperParts
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
@@ -309,6 +307,11 @@ def render_feed(
 ) -> Iterator[Artifact]:
     """The feed in Atom and in RSS."""
     items = spec.items or (_nothing_yet(spec, routes, _updated(spec, newest_day)),)
+    entries: Sequence[tuple[bytes, ...]]
+    if all(item.xml for item in items):  # rendered before: put in as they are
+        entries = [item.xml for item in items]
+    else:
+        entries = _entries_xml(items)
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
         generator = _feed_generator(route.path, spec.title, spec.description, config.title)
         generator.language(config.language)
@@ -318,18 +321,20 @@ def render_feed(
         updated = _updated(spec, newest_day)
         generator.updated(updated)
         generator.lastBuildDate(updated)
-        if all(item.xml for item in items):  # entries rendered before: put in as they are
-            head, tail = _cut(_feed_xml(generator, kind), kind)[::2]
-            entry = 0 if kind == "atom" else 1
-            data = head + b"".join(item.xml[entry] for item in items) + tail
-        else:
-            for item in items:
-                _add_entry(generator, kind, item)
-            data = _feed_xml(generator, kind)
+        # Each entry as _entries_xml makes it (or made it before), put in the feed's own
+        # head and tail as they are: the same bytes as a feed of them all.
+        head, tail = _cut(_feed_xml(generator, kind), kind)[::2]
+        entry = 0 if kind == "atom" else 1
+        data = head + b"".join(xml[entry] for xml in entries) + tail
         yield Artifact(route.path, data)
 
 
 def _feed_generator(path: str, title: str, description: str, author: str) -> Any:
+    # Imported when first used: a build's own process writes no feed when workers do (the
+    # cold-build budget at 1k papers: 0.1 s of CPU before the first page); the workers' fork
+    # server imports it (build._worker_context).
+    from feedgen.feed import FeedGenerator  # noqa: PLC0415
+
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)  # RSS names authors in dc:creator
     generator.id(f"{_ID_PREFIX}feed/{path}")
@@ -349,10 +354,8 @@ def _add_entry(generator: Any, kind: str, item: _Item) -> None:
     entry.updated(item.when)
     if item.content_html:
         entry.content(item.content_html, type="html")
-    elif kind == "atom":  # plain text, as Atom's <summary> is by default
-        entry.summary(item.summary)
-    else:  # RSS <description> is read as HTML: escaped text
-        entry.summary(html.escape(item.summary))
+    else:
+        entry.summary(_summary_as_given(kind, item.summary))
     for name in item.authors:
         if kind == "atom":
             entry.author({"name": name})
@@ -360,6 +363,12 @@ def _add_entry(generator: Any, kind: str, item: _Item) -> None:
             entry.dc.dc_creator(name)
     for slug, name in item.categories:
         entry.category(term=slug, label=name)
+
+
+def _summary_as_given(kind: str, summary: str) -> str:
+    if kind == "atom":  # plain text, as Atom's <summary> is by default
+        return summary
+    return html.escape(summary)  # RSS <description> is read as HTML: escaped text
 
 
 def _feed_xml(generator: Any, kind: str) -> bytes:
@@ -387,8 +396,16 @@ def _cut(xml: bytes, kind: str) -> tuple[bytes, list[bytes], bytes]:
 
 
 def _entries_xml(items: Sequence[_Item]) -> list[tuple[bytes, bytes]]:
-    """Each item's entry in Atom and in RSS as render_feed writes it: rendered in one feed of
-    them all, which is then cut into its entries."""
+    """Each item's entry in Atom and in RSS as feedgen writes it in a feed."""
+    filled = [_filled_entries(item) for item in items]
+    others = [item for item, xml in zip(items, filled, strict=True) if xml is None]
+    made = iter(_entries_by_feedgen(others) if others else ())
+    return [xml if xml is not None else next(made) for xml in filled]
+
+
+def _entries_by_feedgen(items: Sequence[_Item]) -> list[tuple[bytes, bytes]]:
+    """Each item's entry in Atom and in RSS, rendered by feedgen in one feed of them all,
+    which is then cut into its entries."""
     made = []
     for kind in ("atom", "rss"):
         generator = _feed_generator("entries", "entries", "entries", "entries")
@@ -398,6 +415,86 @@ def _entries_xml(items: Sequence[_Item]) -> list[tuple[bytes, bytes]]:
             _add_entry(generator, kind, item)
         made.append(_cut(_feed_xml(generator, kind), kind)[1])
     return list(zip(*made, strict=True))
+
+
+# An entry is feedgen's entry of an item of the same shape whose texts are these marks, with
+# the item's texts put in their place, escaped as lxml escapes them: feedgen building and
+# serialising each entry was a fifth of a cold build's render at 10k papers (the cold-build
+# budget, no slower than Hugo at 1k and 10k papers). tests/test_feeds_fast.py holds the two
+# to the same bytes.
+_MARK = "\ue000{}\ue001"  # private-use characters: neither lxml nor html.escape changes them
+_MARKED = re.compile("\ue000([0-9]+)\ue001")
+_MARK_WHEN = datetime(1111, 11, 11, 11, 11, 11, tzinfo=UTC)
+# What lxml refuses or writes as a character reference in text (\r), and surrogates: feedgen
+# renders items with these (or raises as it would).
+_NOT_PLAIN = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+_Template = tuple[str, tuple[tuple[int, bool], ...]]  # str.format's, what each {n} is
+_templates: dict[tuple[str, bool, int, int], _Template] = {}
+
+
+def _filled_entries(item: _Item) -> tuple[bytes, bytes] | None:
+    """The item's entries in Atom and in RSS from feedgen's templates; None for an item
+    with an empty or unusual text (feedgen renders it)."""
+    texts = [
+        item.item_id, item.title, item.url, item.content_html or item.summary,
+        *(text for category in item.categories for text in category), *item.authors,
+    ]  # fmt: skip
+    if item.when.tzinfo is None or not all(texts) or _NOT_PLAIN.search("".join(texts)):
+        return None
+    made = []
+    for kind in ("atom", "rss"):
+        shape = (kind, bool(item.content_html), len(item.categories), len(item.authors))
+        template = _templates.get(shape) or _templates.setdefault(shape, _template(*shape))
+        values = [*texts, _date(kind, item.when)]
+        if not item.content_html:
+            values[3] = _summary_as_given(kind, item.summary)
+        text, places = template
+        filled = text.format(*(_attribute(values[f]) if a else _text(values[f]) for f, a in places))
+        made.append(_unindented(filled.encode()))  # as a text of "\n" and spaces is
+    return made[0], made[1]
+
+
+def _date(kind: str, when: datetime) -> str:
+    """The item's time as feedgen writes it (Atom: updated, published; RSS: pubDate)."""
+    if kind == "atom":
+        return when.isoformat()
+    from feedgen.util import formatRFC2822  # noqa: PLC0415 (see _feed_generator)
+
+    formatted: str = formatRFC2822(when)
+    return formatted
+
+
+def _template(kind: str, content: bool, categories: int, authors: int) -> _Template:
+    marks = [_MARK.format(n) for n in range(4 + 2 * categories + authors)]
+    item = _Item(
+        item_id=marks[0],
+        title=marks[1],
+        url=marks[2],
+        when=_MARK_WHEN,
+        content_html=marks[3] if content else "",
+        summary="" if content else marks[3],
+        categories=tuple((marks[4 + 2 * n], marks[5 + 2 * n]) for n in range(categories)),
+        authors=tuple(marks[4 + 2 * categories :]),
+    )
+    entry = _entries_by_feedgen([item])[0][0 if kind == "atom" else 1].decode()
+    entry = entry.replace(_date(kind, _MARK_WHEN), _MARK.format(len(marks)))  # the time's
+    parts = _MARKED.split(entry)
+    # A mark inside a tag (after a "<" that no ">" closed yet) is an attribute's value.
+    places: list[tuple[int, bool]] = []
+    in_tag = False
+    for before, field in zip(parts[::2], parts[1::2], strict=False):
+        in_tag = before.rfind("<") > before.rfind(">") if "<" in before or ">" in before else in_tag
+        places.append((int(field), in_tag))
+    between = [part.replace("{", "{{").replace("}", "}}") for part in parts[::2]]
+    return "{}".join(between), tuple(places)
+
+
+def _text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
 # Whitespace between two tags: in text, lxml writes "<" and ">" as entities.

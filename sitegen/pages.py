@@ -15,12 +15,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from html import escape
 from itertools import groupby
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from sitegen.cache import PaperParts
@@ -32,8 +32,21 @@ from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
 from sitegen.urls import ListingRoutes, Route, Routes
 
-# The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).disable("image")
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+
+@cache
+def _markdown() -> MarkdownIt:
+    # Imported when first used: a build's own process renders no abstract when workers do
+    # (the cold-build budget at 1k papers: 0.1 s of CPU before the first page); the workers'
+    # fork server imports it (build._worker_context).
+    from markdown_it import MarkdownIt  # noqa: PLC0415
+
+    # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
+    return MarkdownIt("commonmark", {"html": False}).disable("image")
+
+
 HF_PAPER = f"{HF_URL}/papers/"
 ARXIV = "https://arxiv.org/"
 
@@ -43,7 +56,7 @@ def render_abstract(text: str) -> str:
     plain = _plain_paragraphs(text)
     if plain is not None:
         return plain
-    html: str = _MARKDOWN.render(text)
+    html: str = _markdown().render(text)
     return html
 
 

@@ -140,7 +140,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     """What the index holds of a paper: its searchable words and what a result shows."""
     paper = site.papers[paper_id]
     names = {t.slug: t.name for t in site.config.topics}
-    abstract_words = dict.fromkeys(w.lower() for w in _WORD.findall(paper.abstract))
+    abstract_words = _first_words(paper.abstract, ABSTRACT_WORDS)
     # Each word once a paper: the title and keywords already hold theirs. A word in most
     # papers costs a query a location per paper and per time it is held (the first
     # query's 200 ms budget: about two a paper for "learning" before, bench/README.md).
@@ -152,7 +152,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
             ", ".join(paper.authors),
             paper.organization.name if paper.organization else "",
             ", ".join(paper.keywords),
-            " ".join(w for w in list(abstract_words)[:ABSTRACT_WORDS] if w not in held),
+            " ".join(w for w in abstract_words if w not in held),
             " ".join(_title_parts(paper.title)),
         )
         if part
@@ -166,6 +166,18 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         topics=", ".join(names[slug] for slug in site.paper_topics[paper_id] if slug in names),
         authors=authors_line(paper),
     )
+
+
+def _first_words(text: str, most: int) -> list[str]:
+    """The first `most` distinct words of `text`, lower-case, in order. Read no further: the
+    whole abstract's words were three quarters of a record's time (the cold-build budget:
+    records are made in the build's own process, 1.5 s of CPU at 10k papers)."""
+    found: dict[str, None] = {}
+    for match in _WORD.finditer(text):
+        found[match[0].lower()] = None
+        if len(found) == most:
+            break
+    return list(found)
 
 
 def _title_parts(title: str) -> list[str]:

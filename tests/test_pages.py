@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.pages import _MARKDOWN, _plain_paragraphs, render_abstract
+from sitegen.pages import _markdown, _plain_paragraphs, render_abstract
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -25,7 +25,7 @@ _texts = st.lists(st.sampled_from(_PIECES), max_size=24).map("".join)
 @settings(max_examples=1000, deadline=None)
 @given(_texts)
 def test_an_abstract_renders_as_markdown_it_renders_it(text: str) -> None:
-    assert render_abstract(text) == _MARKDOWN.render(text)
+    assert render_abstract(text) == _markdown().render(text)
 
 
 def _real_abstracts() -> list[str]:
@@ -41,7 +41,7 @@ def test_most_real_abstracts_have_no_markup_and_render_as_markdown_it_renders_th
     plain = [text for text in abstracts if _plain_paragraphs(text) is not None]
     assert len(plain) >= len(abstracts) * 2 // 3  # the reason for the shortcut
     for text in abstracts:
-        assert render_abstract(text) == _MARKDOWN.render(text)
+        assert render_abstract(text) == _markdown().render(text)
 
 
 def test_markup_is_left_to_markdown_it() -> None:
