@@ -420,7 +420,7 @@ def _entries_by_feedgen(items: Sequence[_Item]) -> list[tuple[bytes, bytes]]:
 # An entry is feedgen's entry of an item of the same shape whose texts are these marks, with
 # the item's texts put in their place, escaped as lxml escapes them: feedgen building and
 # serialising each entry was a fifth of a cold build's render at 10k papers (the cold-build
-# budget, no slower than Hugo at 1k and 10k papers). tests/test_feeds_fast.py holds the two
+# budget, no slower than Hugo at 1k and 10k papers). tests/test_feed_entries.py holds the two
 # to the same bytes.
 _MARK = "\ue000{}\ue001"  # private-use characters: neither lxml nor html.escape changes them
 _MARKED = re.compile("\ue000([0-9]+)\ue001")
