@@ -195,7 +195,7 @@ def _default_taxonomy() -> tuple[Topic, ...]:
 
 def _all_papers() -> dict[str, Paper]:
     """The 450 bundled papers, the 33 of the real Hugging Face answers (with ai_keywords) and 84
-    entries of real answers saved by other projects and 385 papers of Daily Papers pages one
+    entries of real answers saved by other projects and 446 papers of Daily Papers pages one
     saved (tests/topics/hf/README.md)."""
     papers = dict(load_content(REPO).papers)
     for answer in sorted((LABELLED / "hf").glob("*.json")):
@@ -218,7 +218,7 @@ def test_the_default_taxonomy_has_areas_and_facets_and_no_topic_holds_most_paper
     areas = {t.slug for t in taxonomy if t.kind == "area"}
     papers = _all_papers()
     found = {pid: assign_topics(paper, matcher) for pid, paper in papers.items()}
-    assert len(found) == 952
+    assert len(found) == 1013
     assert all(areas & set(slugs) for slugs in found.values())  # every paper has a field
     counts = Counter(slug for slugs in found.values() for slug in slugs)
     assert max(counts.values()) < len(found) / 3, counts.most_common(3)
@@ -264,11 +264,11 @@ def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
     papers = _all_papers()
     slugs = {topic.slug for topic in _default_taxonomy()}
     splits = Counter(entry["split"] for entry in labelled)
-    assert len(labelled) >= 952
+    assert len(labelled) >= 1013
     assert all(splits[f"held-out-{n}"] >= 60 for n in range(1, 8))
     assert splits["held-out-8"] >= 45
-    assert all(splits[f"held-out-{n}"] >= 60 for n in (9, 10, 11, 12, 13, 14))
-    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 15))}
+    assert all(splits[f"held-out-{n}"] >= 60 for n in (9, 10, 11, 12, 13, 14, 15))
+    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 16))}
     assert len({entry["id"] for entry in labelled}) == len(labelled)
     for entry in labelled:
         assert papers[entry["id"]].title == entry["title"]
@@ -364,8 +364,9 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_fourth_fresh_sample() 
     # 86 of 105 (0.81, 0.82); facets 27 of 30 and 27 of 44 (0.90, 0.61). Least precise topic
     # assigned 5 times or more: Large Language Models, 5 of 7; Video 12 of 15 (reconstruction
     # and optical flow from video); the fallback area wrong all 3 times again. Rounds 9 and 10
-    # together: 0.815 and 0.731. The rules of round 11 measure 0.839 and 0.772 here.
-    _assert_floors("held-out-10", precision=0.83, recall=0.77, worst_topic=0.71)
+    # together: 0.815 and 0.731. The rules of round 11 measure 0.839 and 0.772 here; those of
+    # round 15 (Agents yield to Code) 0.852 and 0.772.
+    _assert_floors("held-out-10", precision=0.85, recall=0.77, worst_topic=0.71)
 
 
 def test_the_rules_file_papers_as_a_researcher_would_on_a_fifth_fresh_sample() -> None:
@@ -404,8 +405,9 @@ def test_the_rules_file_papers_as_a_researcher_would_on_a_seventh_fresh_sample()
     # Least precise topic assigned 5 times or more: Reasoning, 2 of 6; Agents 13 of 19 (every
     # Agents paper found, and 6 more); Computer Vision wrong all 3 times. Most missed: Data (1
     # of 4), Efficiency (5 of 10), Architectures (1 of 3), Vision-Language (7 of 11). Fresh
-    # rounds 8 to 13 now all measure precision 0.75 to 0.83 and recall 0.68 to 0.77.
-    _assert_floors("held-out-13", precision=0.78, recall=0.75, worst_topic=0.33)
+    # rounds 8 to 13 now all measure precision 0.75 to 0.83 and recall 0.68 to 0.77. The rules
+    # of round 15 (Agents yield to Code) measure 0.795 and 0.755 here.
+    _assert_floors("held-out-13", precision=0.79, recall=0.75, worst_topic=0.33)
 
 
 def test_the_rules_file_papers_as_a_researcher_would_on_an_eighth_fresh_sample() -> None:
@@ -417,8 +419,25 @@ def test_the_rules_file_papers_as_a_researcher_would_on_an_eighth_fresh_sample()
     # Vision-Language 12 of 16; Agents 15 of 18. Most missed: Benchmarks (8 of 14), Data (2 of
     # 8), Vision-Language (12 of 19). Rounds 13 and 14 together: 0.800 and 0.746. The margin
     # rule tried after round 13 (tests/topics/compare_mechanisms.py) measures 0.840 and 0.690
-    # here.
+    # here; the rules of round 15 (Agents yield to Code) 0.817 and 0.738.
     _assert_floors("held-out-14", precision=0.81, recall=0.73, worst_topic=0.57)
+
+
+def test_the_rules_file_papers_as_a_researcher_would_on_a_ninth_fresh_sample() -> None:
+    # Round 15 (held-out-15: 61 real entries of nine more days of the same saved pages,
+    # labelled by another session before any rule ran on them) measured once the rules of
+    # round 11, unchanged since round 13: precision 0.815 (97 of 119), recall 0.703 (97 of 138),
+    # and the one change proposed after reading rounds 13 and 14, Agents yield to Code (coding
+    # agents are Code's, the labels' convention): 0.822 (97 of 118) and 0.703, kept, as on
+    # rounds 1 to 14 together it gains precision too (0.818 from 0.816, 5 wrong topics fewer)
+    # with recall the same (0.744). None without a topic. Areas 79 of 98 and 79 of 102
+    # (0.81, 0.77); facets 18 of 20 and 18 of 36 (0.90, 0.50). Least precise topics assigned 5
+    # times or more: 3D, 4 of 6 ("3D" in game-world and gameplay titles), and Reasoning, 8 of
+    # 12 ("reasoning" in vision-language, editing and robot-action papers); Computer Vision
+    # wrong all 3 times. Most missed: Benchmarks (11 of 18), Image and Media Generation (8 of
+    # 14), Data (2 of 6), Architectures (0 of 3). Fresh rounds 8 to 15: precision 0.75 to 0.83,
+    # recall 0.68 to 0.77.
+    _assert_floors("held-out-15", precision=0.82, recall=0.70, worst_topic=0.66)
 
 
 # --- the report an editor reads after changing the rules -----------------------------------
@@ -428,7 +447,7 @@ def test_the_report_counts_one_word_assignments_and_what_a_rule_change_moved() -
     papers = list(_all_papers().values())
     taxonomy = _default_taxonomy()
     before = topic_report(papers, taxonomy)
-    assert before.papers == 952 and before.without_area == 0 and not before.compared
+    assert before.papers == 1013 and before.without_area == 0 and not before.compared
     # Drop the keyword "diffusion" from its topic: the papers that had the topic only through
     # that word lose it, and none gains it.
     edited = tuple(
