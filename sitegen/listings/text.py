@@ -217,8 +217,11 @@ def _is_mistyped_day_line(text: str) -> bool:
     match = _LOOSE_DAY_LINE.fullmatch(text)
     if not match:
         return False
-    word = (match["word"] or match["after"])[:3].title()
-    return any(sum(a != b for a, b in zip(word, month, strict=True)) <= 1 for month in _MONTHS)
+    # Cased before it is cut: a letter may case into two ("ß" into "Ss").
+    word = (match["word"] or match["after"]).title()[:3]
+    return len(word) == 3 and any(
+        sum(a != b for a, b in zip(word, month, strict=True)) <= 1 for month in _MONTHS
+    )
 
 
 def _expect_text(line: _Line, what: str, *, origin: str) -> None:
