@@ -296,6 +296,20 @@ def browse(public: Path, queries: list[tuple[str, str]]) -> list[dict[str, objec
                     page.wait_for_load_state("networkidle")
                     first = dict(fetched)
             status = page.inner_text("#search-status")
+            cards = page.locator("#search-results article").count()
+            # The next page, where the page shows results in pages (templates/search.html):
+            # from the click on "Show more" to its results shown, and the bytes it fetched.
+            more_ms = more_bytes = None
+            if page.locator("#search-more").is_visible():
+                fetched.clear()
+                started = page.evaluate("performance.now()")
+                page.click("#search-more")
+                page.wait_for_function(
+                    f"document.querySelectorAll('#search-results article').length > {cards}"
+                )
+                more_ms = round(page.evaluate("performance.now()") - started, 1)
+                page.wait_for_load_state("networkidle")
+                more_bytes = sum(fetched.values())
             found.append(
                 {
                     "kind": kind,
@@ -309,6 +323,9 @@ def browse(public: Path, queries: list[tuple[str, str]]) -> list[dict[str, objec
                     "largest": sorted(first.items(), key=lambda kv: -kv[1]),
                     "ms": [round(t, 1) for t in times],
                     "main_thread_cpu_ms": [round(t) for t in cpu],
+                    "cards": cards,  # results on screen when "ms" is taken
+                    "more_ms": more_ms,
+                    "more_bytes": more_bytes,
                 }
             )
             page.context.close()

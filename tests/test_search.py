@@ -266,9 +266,9 @@ def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
 ) -> None:
     page = _page(browser, width)
     page.goto(base_url + "search/?q=learning")
-    expect(page.locator("#search-status")).to_contain_text("papers match “learning”; the best 20")
+    expect(page.locator("#search-status")).to_contain_text("papers match “learning”; the best 10")
     cards = page.locator("#search-results article")
-    expect(cards).to_have_count(20)
+    expect(cards).to_have_count(10)
     for card in cards.all():  # each a paper of its own, with its day, linking to its page
         link = card.locator("h2 a")
         assert re.fullmatch(
@@ -277,8 +277,43 @@ def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
         day = re.compile(r"Featured [A-Z][a-z]{2} \d{1,2}, \d{4}")  # as the site writes days
         expect(card.locator(".meta").first).to_contain_text(day)
     hrefs = [a.get_attribute("href") for a in page.locator("#search-results h2 a").all()]
-    assert len(set(hrefs)) == 20
+    assert len(set(hrefs)) == 10
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_show_more_adds_the_next_papers_below_the_first_from_the_keyboard(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    """The first page is 10 papers (a first query opens about half the documents of 20: the
+    200 ms budget); "Show more", reached and pressed from the keyboard, appends the next 10
+    below them, which stay as they were, and takes the focus to the first new one."""
+    page = _page(browser, width)
+    page.goto(base_url + "search/?q=learning")
+    expect(page.locator("#search-results article")).to_have_count(10)
+    links = page.locator("#search-results h2 a")
+    first = [a.get_attribute("href") for a in links.all()]
+    more = page.get_by_role("button", name="Show more")
+    expect(more).to_be_visible()
+    links.nth(9).focus()
+    page.keyboard.press("Tab")
+    expect(more).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#search-results article")).to_have_count(20)
+    expect(links.nth(10)).to_be_focused()
+    hrefs = [a.get_attribute("href") for a in links.all()]
+    assert hrefs[:10] == first and len(set(hrefs)) == 20
+    expect(page.locator("#search-status")).to_contain_text("papers match “learning”; the best 20")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # A query whose papers are all shown has no more to show; a new query starts again at 10.
+    page.locator("#search-query").fill("Raphaël")
+    expect(page.locator("#search-status")).to_have_text("1 paper matches “Raphaël”:")
+    expect(more).to_be_hidden()
+    page.locator("#search-query").fill("learning")
+    expect(page.locator("#search-status")).to_contain_text("; the best 10")
+    expect(page.locator("#search-results article")).to_have_count(10)
+    assert [a.get_attribute("href") for a in links.all()] == first
     assert page.errors == []  # type: ignore[attr-defined]
 
 
@@ -576,7 +611,8 @@ def test_a_full_name_opens_the_documents_holding_it_not_those_holding_its_words_
     20 papers (over the 200 ms and 300 KB budgets): most held "Maria" in one paper and
     "Suzuki" in another, and Pagefind ranked them first. Here 10 documents hold the name in
     two papers each, and 5, ranked first, hold its words apart ten times each: only the 10
-    are opened, for a full name as for a part of one."""
+    are opened (5 for the first page of 10, 5 more for the next), for a full name as for a
+    part of one."""
     papers = []
     for number in range(15 * PAPERS_PER_DOCUMENT):
         document, place = divmod(number, PAPERS_PER_DOCUMENT)
@@ -595,7 +631,16 @@ def test_a_full_name_opens_the_documents_holding_it_not_those_holding_its_words_
             page.on("request", lambda request, urls=requested: urls.append(request.url))
             page.goto(url + f"search/?q={query}")
             titles = _result_titles(page)
-            assert len(titles) == 20 and all("Maria Suzuki" in t for t in titles), titles
+            assert len(titles) == 10 and all("Maria Suzuki" in t for t in titles), titles
+            expect(page.locator("#search-status")).to_have_text(
+                f"At least 15 papers match “{query}”; the best 10:"
+            )  # the 5 documents not opened that hold the words in a row: a paper each
+            fragments = [u for u in requested if f"/{INDEX_DIR}/" in u and "/fragment/" in u]
+            assert len(fragments) == 5, fragments
+            page.get_by_role("button", name="Show more").click()
+            expect(page.locator("#search-results article")).to_have_count(20)
+            titles = _result_titles(page)
+            assert all("Maria Suzuki" in t for t in titles), titles
             expect(page.locator("#search-status")).to_have_text(
                 f"At least 20 papers match “{query}”:"
             )
