@@ -111,7 +111,7 @@ def with_names(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The encoded search records, each with a made-up arXiv id and authors (see above)."""
     import random
 
-    from sitegen.search import SearchRecord
+    from sitegen.search import SearchRecord, name_words
 
     first_names, last_names = FIRST_NAMES.split(), LAST_NAMES.split()
     numbers: dict[str, int] = {}
@@ -121,10 +121,12 @@ def with_names(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
         month = (day or "2026-01")[2:7].replace("-", "")
         numbers[month] = numbers.get(month, 0) + 1
         rng = random.Random(record.url)
-        authors = ", ".join(
+        names = [
             f"{rng.choice(first_names)} {rng.choice(last_names)}" for _ in range(rng.randint(1, 8))
-        )
-        text = f"{month}.{numbers[month]:05d}. {authors}. {record.text}"
+        ]
+        authors = ", ".join(names)
+        # As search_record holds them: the names, then each as one word.
+        text = f"{month}.{numbers[month]:05d}. {authors}. {name_words(names)}. {record.text}"
         fields = {
             "day": record.day,
             "upvotes": record.upvotes,
