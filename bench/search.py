@@ -18,7 +18,8 @@ the site once (cold) unless it has an index, then measures:
 - the first query in headless Chromium, from a fresh browser profile, on the built site
   served over HTTP: every byte of the index fetched from the page's load (it starts loading
   the index as it opens) to the first results shown,
-  and each query's time from typing to results shown;
+  and each query's time from typing to results shown (the first page's cards: the page
+  shows them at once), then the next page's, from a click on "Show more";
 - the refresh after a month's end: the closed months' shard alone (made once a month);
 - the refresh after one new day: `sitegen build` after ingesting day D+1 (pages, feeds and
   the index's changed shards in one publish), then the open shard's index alone.
