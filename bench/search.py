@@ -18,7 +18,8 @@ the site once (cold) unless it has an index, then measures:
 - the first query in headless Chromium, from a fresh browser profile, on the built site
   served over HTTP: every byte of the index fetched from the page's load (it starts loading
   the index as it opens) to the first results shown,
-  and each query's time from typing to results shown;
+  and each query's time from typing to results shown (the first page's cards: the page
+  shows them at once), then the next page's, from a click on "Show more";
 - the refresh after a month's end: the closed months' shard alone (made once a month);
 - the refresh after one new day: `sitegen build` after ingesting day D+1 (pages, feeds and
   the index's changed shards in one publish), then the open shard's index alone.
@@ -111,7 +112,7 @@ def with_names(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The encoded search records, each with a made-up arXiv id and authors (see above)."""
     import random
 
-    from sitegen.search import SearchRecord
+    from sitegen.search import SearchRecord, name_words
 
     first_names, last_names = FIRST_NAMES.split(), LAST_NAMES.split()
     numbers: dict[str, int] = {}
@@ -121,10 +122,12 @@ def with_names(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
         month = (day or "2026-01")[2:7].replace("-", "")
         numbers[month] = numbers.get(month, 0) + 1
         rng = random.Random(record.url)
-        authors = ", ".join(
+        names = [
             f"{rng.choice(first_names)} {rng.choice(last_names)}" for _ in range(rng.randint(1, 8))
-        )
-        text = f"{month}.{numbers[month]:05d}. {authors}. {record.text}"
+        ]
+        authors = ", ".join(names)
+        # As search_record holds them: the names, then each as one word.
+        text = f"{month}.{numbers[month]:05d}. {authors}. {name_words(names)}. {record.text}"
         fields = {
             "day": record.day,
             "upvotes": record.upvotes,
@@ -296,6 +299,20 @@ def browse(public: Path, queries: list[tuple[str, str]]) -> list[dict[str, objec
                     page.wait_for_load_state("networkidle")
                     first = dict(fetched)
             status = page.inner_text("#search-status")
+            cards = page.locator("#search-results article").count()
+            # The next page, where the page shows results in pages (templates/search.html):
+            # from the click on "Show more" to its results shown, and the bytes it fetched.
+            more_ms = more_bytes = None
+            if page.locator("#search-more").is_visible():
+                fetched.clear()
+                started = page.evaluate("performance.now()")
+                page.click("#search-more")
+                page.wait_for_function(
+                    f"document.querySelectorAll('#search-results article').length > {cards}"
+                )
+                more_ms = round(page.evaluate("performance.now()") - started, 1)
+                page.wait_for_load_state("networkidle")
+                more_bytes = sum(fetched.values())
             found.append(
                 {
                     "kind": kind,
@@ -309,6 +326,9 @@ def browse(public: Path, queries: list[tuple[str, str]]) -> list[dict[str, objec
                     "largest": sorted(first.items(), key=lambda kv: -kv[1]),
                     "ms": [round(t, 1) for t in times],
                     "main_thread_cpu_ms": [round(t) for t in cpu],
+                    "cards": cards,  # results on screen when "ms" is taken
+                    "more_ms": more_ms,
+                    "more_bytes": more_bytes,
                 }
             )
             page.context.close()

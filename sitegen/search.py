@@ -5,7 +5,13 @@ fetches as a query needs them, so the site needs no server. It is fed documents 
 content, never the rendered pages: crawling 50,000 full pages took 55 s and 5.9 GB (issue #16).
 A paper is what a reader searches by (title, arXiv id, authors, organisation, keywords and
 the abstract's distinct words, capped: see `ABSTRACT_WORDS`) and what a result shows (title,
-day, upvotes, topics).
+day, upvotes, topics). Each author's name is also one word (`name_words`: "Maria Suzuki" is
+"maria0suzuki"), which the search page looks a query of two or three words up as first,
+exactly: a full name's first query then searches and opens only the documents holding that
+name, as a rare word's does, where its words ("Maria", "Suzuki") were in 1,400 of 2,500
+documents at 50,000 papers (the first query's 200 ms budget, bench/README.md). A query that
+is no name, a part of one or a name in another order finds no such word (`NAME_JOINT`), and
+is searched as words.
 
 Three choices meet the budgets at 50,000 papers (bench/README.md):
 - A Pagefind document holds `PAPERS_PER_DOCUMENT` papers, each under a heading whose id
@@ -14,9 +20,10 @@ Three choices meet the budgets at 50,000 papers (bench/README.md):
   (`pf_meta`), which at a document per paper was 286 KB of the 300 KB budget. A document
   is opened (a fragment fetched) to tell its papers apart: one holding a query's words in
   different papers ("Maria" in one, "Suzuki" in another) shows none, and at 50,000 papers
-  most documents holding a common first and last name do. The search page opens first the
-  documents where Pagefind found the words at positions in a row (a full name, a phrase:
-  one paper's), so a full name's first query opens about as many as a rare word's.
+  most documents holding a common first and last name do. Searched as words, the search page
+  opens first the documents where Pagefind found them at positions in a row (a phrase, a
+  name not found as one word: one paper's), so such a query opens about as many as a rare
+  word's.
 - Two shards, each an index of its own that the search page merges at query time (Pagefind's
   mergeIndex): the papers first featured in the newest month (the open one), and every
   other paper (the closed months). A shard's files change only when its papers do, so a new
@@ -51,6 +58,7 @@ import os
 import re
 import subprocess
 import threading
+import unicodedata
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -73,7 +81,7 @@ ABSTRACT_WORDS = 24
 # cost more bytes per result shown (bench/README.md has the figures that chose 20).
 PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
-_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 3"
+_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 4"
 OPEN_DIRECTORY = "open/"  # under INDEX_DIR: the open month's shard
 CLOSED_DIRECTORY = "closed/"  # under INDEX_DIR: the shard of the months before it
 _PAGEFIND_DIRECTORIES = ("index", "fragment", "filter")  # of each index, the warm-up's at the root
@@ -87,6 +95,13 @@ _WARM_UP_DOCUMENTS = 100
 _WARM_UP_REPEATS = 50
 _WORD = re.compile(r"\w{4,}")  # shorter words are mostly stop words
 _PART = re.compile(r"[^\W_]+")  # a word's letters and digits (as the search page splits words)
+# Between the parts of an author's name as one word ("Maria Suzuki" is "maria0suzuki"), which
+# the search page looks a query of two or three words up as, exactly (Pagefind's quoted
+# search: no longer word, no shorter one, so a query that is no name finds nothing). A digit,
+# so that no word of a title or an abstract is one; after the first name, so that the word
+# is in the index chunk of its first part, which the query's words need when it is no name
+# (a chunk of its own cost two words' first query 63 to 70 KB of the 300 KB budget).
+NAME_JOINT = "0"
 # What the search page loads of the warm-up index's bundle: not Pagefind's own UIs, nor its
 # worker (templates/search.html says why), nor the wasm of other languages.
 _LIBRARY = ("pagefind.js", "wasm.en.pagefind")
@@ -150,6 +165,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         for part in (
             paper.arxiv_id or "",  # readers paste ids (templates/search.html finds them whole)
             ", ".join(paper.authors),
+            name_words(paper.authors),
             paper.organization.name if paper.organization else "",
             ", ".join(paper.keywords),
             " ".join(w for w in abstract_words if w not in held),
@@ -178,6 +194,22 @@ def _first_words(text: str, most: int) -> list[str]:
         if len(found) == most:
             break
     return list(found)
+
+
+def name_words(authors: Sequence[str]) -> str:
+    """Each author's name of two parts or more as one word (its letters and digits, lower
+    case, without diacritics, as the search page folds a query, joined by `NAME_JOINT`),
+    space-separated. A full name's first query then opens only the documents holding that
+    name, as a rare word's does: its words apart ("Maria", "Suzuki") are in 1,400 of the 2,500
+    documents at 50,000 papers, and searching them took over the first query's 200 ms budget
+    (bench/README.md)."""
+    folded = (
+        "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+        for name in authors
+    )
+    return " ".join(
+        NAME_JOINT.join(parts).lower() for name in folded if len(parts := _PART.findall(name)) > 1
+    )
 
 
 def _title_parts(title: str) -> list[str]:
@@ -244,6 +276,7 @@ def manifest_bytes(directories: Sequence[str]) -> bytes:
         "shards": list(directories),
         "papers_per_document": PAPERS_PER_DOCUMENT,
         "warm_up": WARM_UP_WORD,
+        "name_joint": NAME_JOINT,
     }
     return json.dumps(shape, separators=(",", ":")).encode() + b"\n"
 

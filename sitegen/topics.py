@@ -20,8 +20,8 @@ Evidence, weighed so that one stray word decides nothing:
   abstract alone suggests is right half the time, what the title names nine in ten);
 - a topic that `yields_to` others is dropped when one of them is found ("Language Models" gives
   way to "Agents"), but the `fallback` area stays when the title names it and not the other;
-  with no area found, the area with the most evidence (3) is given, and failing that the
-  `fallback` area.
+  with no area found, the area with the most evidence (3, or two of its keywords) is given,
+  and failing that the `fallback` area.
 """
 
 from __future__ import annotations
@@ -47,8 +47,12 @@ _FACET_ABSTRACT_KEYWORDS = 2
 # A second area or facet must have two fifths of the first one's score: a paper mostly about
 # continual learning that mentions "image" three times is not a vision paper.
 _RUNNER_UP_SHARE = 2 / 5
-# With no area qualified, the best area with this much evidence beats the fallback area.
+# With no area qualified, the best area with this much evidence beats the fallback area, as
+# does one with two different keywords of its own however briefly said: two phrases of one
+# field say more than "no field found" (labelled rounds 1 to 15: 11 wrong fallback areas fewer
+# and 7 right areas more; 7 of the 16 splits better, none worse).
 _WEAK_AREA = 3
+_WEAK_AREA_KEYWORDS = 2
 MAX_AREAS = 3
 MAX_FACETS = 2
 _WORD = re.compile(r"[^\W_]+")
@@ -142,7 +146,7 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
             e
             for e in found.values()
             if topics[e.slug].kind == "area"
-            and e.score >= _WEAK_AREA
+            and (e.score >= _WEAK_AREA or len(e.keywords) >= _WEAK_AREA_KEYWORDS)
             and not any(other in found for other in topics[e.slug].yields_to)
         ]
         areas = _best(weak, 1, matcher)

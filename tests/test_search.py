@@ -27,10 +27,12 @@ from sitegen.search import (
     CLOSED_DIRECTORY,
     INDEX_DIR,
     MANIFEST,
+    NAME_JOINT,
     OPEN_DIRECTORY,
     PAPERS_PER_DOCUMENT,
     WARM_UP_WORD,
     SearchRecord,
+    name_words,
     search_record,
     search_shards,
     shard_directory,
@@ -266,9 +268,9 @@ def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
 ) -> None:
     page = _page(browser, width)
     page.goto(base_url + "search/?q=learning")
-    expect(page.locator("#search-status")).to_contain_text("papers match “learning”; the best 20")
+    expect(page.locator("#search-status")).to_contain_text("papers match “learning”; the best 10")
     cards = page.locator("#search-results article")
-    expect(cards).to_have_count(20)
+    expect(cards).to_have_count(10)
     for card in cards.all():  # each a paper of its own, with its day, linking to its page
         link = card.locator("h2 a")
         assert re.fullmatch(
@@ -277,8 +279,43 @@ def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
         day = re.compile(r"Featured [A-Z][a-z]{2} \d{1,2}, \d{4}")  # as the site writes days
         expect(card.locator(".meta").first).to_contain_text(day)
     hrefs = [a.get_attribute("href") for a in page.locator("#search-results h2 a").all()]
-    assert len(set(hrefs)) == 20
+    assert len(set(hrefs)) == 10
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_show_more_adds_the_next_papers_below_the_first_from_the_keyboard(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    """The first page is 10 papers (a first query opens about half the documents of 20: the
+    200 ms budget); "Show more", reached and pressed from the keyboard, appends the next 10
+    below them, which stay as they were, and takes the focus to the first new one."""
+    page = _page(browser, width)
+    page.goto(base_url + "search/?q=learning")
+    expect(page.locator("#search-results article")).to_have_count(10)
+    links = page.locator("#search-results h2 a")
+    first = [a.get_attribute("href") for a in links.all()]
+    more = page.get_by_role("button", name="Show more")
+    expect(more).to_be_visible()
+    links.nth(9).focus()
+    page.keyboard.press("Tab")
+    expect(more).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#search-results article")).to_have_count(20)
+    expect(links.nth(10)).to_be_focused()
+    hrefs = [a.get_attribute("href") for a in links.all()]
+    assert hrefs[:10] == first and len(set(hrefs)) == 20
+    expect(page.locator("#search-status")).to_contain_text("papers match “learning”; the best 20")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # A query whose papers are all shown has no more to show; a new query starts again at 10.
+    page.locator("#search-query").fill("Raphaël")
+    expect(page.locator("#search-status")).to_have_text("1 paper matches “Raphaël”:")
+    expect(more).to_be_hidden()
+    page.locator("#search-query").fill("learning")
+    expect(page.locator("#search-status")).to_contain_text("; the best 10")
+    expect(page.locator("#search-results article")).to_have_count(10)
+    assert [a.get_attribute("href") for a in links.all()] == first
     assert page.errors == []  # type: ignore[attr-defined]
 
 
@@ -296,14 +333,33 @@ def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) 
 
 
 @contextlib.contextmanager
-def _served_day(root: Path, papers: list[tuple[str, str]]) -> Iterator[str]:
-    """A site at `root` of one day of `papers` (title, abstract), built and served: its URL."""
+def _served_day(
+    root: Path, papers: list[tuple[str, str]], *, authors: list[list[str]] | None = None
+) -> Iterator[str]:
+    """A site at `root` of one day of `papers` (title, abstract), built and served: its URL.
+    With `authors` (each paper's), the day is an API answer, which names them."""
     root.mkdir()
     shutil.copy(REPO / "site.toml", root / "site.toml")
     shutil.copytree(REPO / "templates", root / "templates")
-    blocks = [line for t, a in papers for line in (t, a, "·", "Nov 20, 2026 7")]
-    listing = root.parent / "2026-11-23.txt"
-    listing.write_text("\n\n".join(["Daily Papers", "Nov 23", *blocks]) + "\n")
+    if authors is None:
+        blocks = [line for t, a in papers for line in (t, a, "·", "Nov 20, 2026 7")]
+        listing = root.parent / "2026-11-23.txt"
+        listing.write_text("\n\n".join(["Daily Papers", "Nov 23", *blocks]) + "\n")
+    else:
+        entries = [
+            {
+                "paper": {
+                    "id": f"2611.{number:05d}",
+                    "title": title,
+                    "summary": abstract,
+                    "authors": [{"name": name} for name in names],
+                    "submittedOnDailyAt": "2026-11-23T00:00:00.000Z",
+                }
+            }
+            for number, ((title, abstract), names) in enumerate(zip(papers, authors, strict=True))
+        ]
+        listing = root.parent / "2026-11-23.json"
+        listing.write_text(json.dumps(entries))
     assert main(["--root", str(root), "ingest", str(listing)]) == 0
     assert main(["--root", str(root), "build"]) == 0
     with serving(root / "public") as server:
@@ -459,6 +515,7 @@ def test_shards_are_the_open_month_and_the_months_before_it() -> None:
         "shards": ["open/", "closed/"],
         "papers_per_document": PAPERS_PER_DOCUMENT,
         "warm_up": WARM_UP_WORD,
+        "name_joint": NAME_JOINT,
     }
     assert [s.manifest for s in shards[1:]] == [b"", b""]
     # A changed paper of a closed month changes the closed shard alone.
@@ -576,7 +633,8 @@ def test_a_full_name_opens_the_documents_holding_it_not_those_holding_its_words_
     20 papers (over the 200 ms and 300 KB budgets): most held "Maria" in one paper and
     "Suzuki" in another, and Pagefind ranked them first. Here 10 documents hold the name in
     two papers each, and 5, ranked first, hold its words apart ten times each: only the 10
-    are opened, for a full name as for a part of one."""
+    are opened (5 for the first page of 10, 5 more for the next), for a full name as for a
+    part of one."""
     papers = []
     for number in range(15 * PAPERS_PER_DOCUMENT):
         document, place = divmod(number, PAPERS_PER_DOCUMENT)
@@ -595,12 +653,72 @@ def test_a_full_name_opens_the_documents_holding_it_not_those_holding_its_words_
             page.on("request", lambda request, urls=requested: urls.append(request.url))
             page.goto(url + f"search/?q={query}")
             titles = _result_titles(page)
-            assert len(titles) == 20 and all("Maria Suzuki" in t for t in titles), titles
+            assert len(titles) == 10 and all("Maria Suzuki" in t for t in titles), titles
+            expect(page.locator("#search-status")).to_have_text(
+                f"At least 15 papers match “{query}”; the best 10:"
+            )  # the 5 documents not opened that hold the words in a row: a paper each
+            fragments = [u for u in requested if f"/{INDEX_DIR}/" in u and "/fragment/" in u]
+            assert len(fragments) == 5, fragments
+            page.get_by_role("button", name="Show more").click()
+            expect(page.locator("#search-results article")).to_have_count(20)
+            titles = _result_titles(page)
+            assert all("Maria Suzuki" in t for t in titles), titles
             expect(page.locator("#search-status")).to_have_text(
                 f"At least 20 papers match “{query}”:"
             )
             fragments = [u for u in requested if f"/{INDEX_DIR}/" in u and "/fragment/" in u]
             assert len(fragments) == 10, fragments
+            assert page.errors == []  # type: ignore[attr-defined]
+            page.close()
+
+
+def test_a_full_name_finds_that_authors_papers_by_one_word_and_a_part_of_it_by_its_words(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Each author's name is also one word of the index, which the page looks two or three
+    words up as first (at 50,000 papers two common names' words were in 1,400 documents:
+    over the first query's 200 ms budget). Here 10 documents hold the author "Maria Suzuki"
+    in two papers each, and 5, ranked first by Pagefind for the words, hold "Ana Maria" and
+    "Suzuki Kenji" in a row in each paper: the name finds its author's papers, opening only
+    their documents; a part of it, reversed or with an initial, any paper holding its words."""
+    papers, authors = [], []
+    for number in range(15 * PAPERS_PER_DOCUMENT):
+        document, place = divmod(number, PAPERS_PER_DOCUMENT)
+        if document % 3 == 2:
+            names = ["Ana Maria", "Suzuki Kenji", "Maria Wolters"]
+        else:
+            names = ["Maria Suzuki" if place % 10 == 0 else "Filler Person", "Noor Haddad"]
+        papers.append((f"P{number:04d} notes", "Nothing."))
+        authors.append(names)
+    by_name = {f"P{n:04d} notes" for n, names in enumerate(authors) if "Maria Suzuki" in names}
+    holding = {f"P{n:04d} notes" for n, names in enumerate(authors) if "Filler Person" not in names}
+    root = tmp_path / "site"
+    with _served_day(root, papers, authors=authors) as url:
+        assert list(_records(root)) == [title for title, _ in papers]  # in documents so
+        for query in ("Maria Suzuki", "maria SUZUKI", "maria suz", "Suzuki, Maria", "M. Suzuki"):
+            page = _page(browser, WIDTHS["desktop"])
+            requested: list[str] = []
+            page.on("request", lambda request, urls=requested: urls.append(request.url))
+            page.goto(url + f"search/?q={query}")
+            titles = _result_titles(page)
+            assert len(titles) == 10, titles
+            full = query in ("Maria Suzuki", "maria SUZUKI")  # the full name, in any case
+            if full:  # the documents holding it count on one paper each: all 10 opened
+                expect(page.locator("#search-status")).to_have_text(
+                    f"At least 20 papers match “{query}”; the best 10:"
+                )
+            page.get_by_role("button", name="Show more").click()
+            expect(page.locator("#search-results article")).to_have_count(20)
+            titles = _result_titles(page)
+            fragments = [u for u in requested if f"/{INDEX_DIR}/" in u and "/fragment/" in u]
+            if full:
+                assert set(titles) == by_name, set(titles) ^ by_name
+                expect(page.locator("#search-status")).to_have_text(
+                    f"At least 20 papers match “{query}”:"
+                )
+                assert len(fragments) == 10, fragments
+            else:  # its words
+                assert set(titles) <= holding, set(titles) - holding
             assert page.errors == []  # type: ignore[attr-defined]
             page.close()
 
@@ -625,3 +743,14 @@ def test_a_count_of_no_upvotes_is_shown_as_the_paper_page_shows_it(
     expect(result).to_have_count(1)
     expect(result).not_to_contain_text("upvote")
     expect(result).not_to_contain_text("▲")
+
+
+def test_each_authors_name_is_one_word_folded_as_the_search_page_folds_a_query() -> None:
+    names = ["Maria Suzuki", "R. Michael Alvarez", "Raphaël Jean-Pierre", "", "Prabhat", "O'Brien"]
+    assert name_words(names).split() == [
+        NAME_JOINT.join(["maria", "suzuki"]),
+        NAME_JOINT.join(["r", "michael", "alvarez"]),
+        NAME_JOINT.join(["raphael", "jean", "pierre"]),
+        NAME_JOINT.join(["o", "brien"]),
+    ]  # a name of one word is a word already
+    assert name_words([]) == ""

@@ -195,8 +195,8 @@ def _default_taxonomy() -> tuple[Topic, ...]:
 
 def _all_papers() -> dict[str, Paper]:
     """The 450 bundled papers, the 33 of the real Hugging Face answers (with ai_keywords) and 84
-    entries of real answers saved by other projects and 446 papers of Daily Papers pages one
-    saved (tests/topics/hf/README.md)."""
+    entries of real answers saved by other projects, 515 papers of Daily Papers pages one saved
+    and 72 of a public mirror of Daily Papers (tests/topics/hf/README.md)."""
     papers = dict(load_content(REPO).papers)
     for answer in sorted((LABELLED / "hf").glob("*.json")):
         for entry in parse_listing(answer.read_bytes(), origin=answer.name).entries:
@@ -218,7 +218,7 @@ def test_the_default_taxonomy_has_areas_and_facets_and_no_topic_holds_most_paper
     areas = {t.slug for t in taxonomy if t.kind == "area"}
     papers = _all_papers()
     found = {pid: assign_topics(paper, matcher) for pid, paper in papers.items()}
-    assert len(found) == 1013
+    assert len(found) == 1154
     assert all(areas & set(slugs) for slugs in found.values())  # every paper has a field
     counts = Counter(slug for slugs in found.values() for slug in slugs)
     assert max(counts.values()) < len(found) / 3, counts.most_common(3)
@@ -264,11 +264,12 @@ def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
     papers = _all_papers()
     slugs = {topic.slug for topic in _default_taxonomy()}
     splits = Counter(entry["split"] for entry in labelled)
-    assert len(labelled) >= 1013
+    assert len(labelled) >= 1154
     assert all(splits[f"held-out-{n}"] >= 60 for n in range(1, 8))
     assert splits["held-out-8"] >= 45
-    assert all(splits[f"held-out-{n}"] >= 60 for n in (9, 10, 11, 12, 13, 14, 15))
-    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 16))}
+    assert all(splits[f"held-out-{n}"] >= 60 for n in (9, 10, 11, 12, 13, 14, 15, 16))
+    assert splits["held-out-17"] >= 70
+    assert set(splits) == {"tuning", *(f"held-out-{n}" for n in range(1, 18))}
     assert len({entry["id"] for entry in labelled}) == len(labelled)
     for entry in labelled:
         assert papers[entry["id"]].title == entry["title"]
@@ -297,7 +298,7 @@ ROUNDS = [
     # Round 1's held-out papers, since tuned on: the rules of round 7 measure precision 0.855,
     # recall 0.875, least precise topic 0.60 (Theory and Optimization), none without a topic;
     # those of round 9 precision 0.862, the rest alike.
-    (("held-out-1",), 0.86, 0.87, 0.6),
+    (("held-out-1",), 0.86, 0.89, 0.6),
     # Rounds 2 and 3 (128 bundled papers) were fresh for the rules of round 1 (precision 0.779,
     # recall 0.700, least precise topic 0.58), round 4 (60) for those of round 4 (0.845, 0.707,
     # 0.60), round 5 (60) for those of round 5 (0.796, 0.638, 0.44), round 6 (60) for those of
@@ -306,10 +307,10 @@ ROUNDS = [
     # 0.86 (Efficiency) on round 4, 0.800, 0.690, 0.44 on round 5 and 0.752, 0.613, 0.43 on
     # round 6 (Machine Learning Methods both), none without a topic. The rules of round 9
     # measure the same.
-    (("held-out-2", "held-out-3"), 0.84, 0.76, 0.71),
+    (("held-out-2", "held-out-3"), 0.84, 0.77, 0.72),
     (("held-out-4",), 0.92, 0.84, 0.85),
-    (("held-out-5",), 0.80, 0.68, 0.44),
-    (("held-out-6",), 0.75, 0.61, 0.42),
+    (("held-out-5",), 0.81, 0.70, 0.5),
+    (("held-out-6",), 0.76, 0.62, 0.5),
     # Round 7 (held-out-7: the 22 bundled papers no round had labelled and 39 real Daily
     # Papers entries of 2026) was labelled after these rules were tuned on every other split,
     # and measured once: precision 0.736 (81 of 110), recall 0.643 (81 of 126), none without
@@ -324,7 +325,7 @@ ROUNDS = [
     # agents are Code's alone) measure 0.743 and 0.643 here; those of round 9 (tuned on rounds
     # 1 to 8) 0.754 and 0.683, least precise topic 0.62 (Theory and Optimization, 5 of 8);
     # those of round 11 0.757 and 0.690.
-    (("held-out-7",), 0.75, 0.69, 0.62),
+    (("held-out-7",), 0.76, 0.69, 0.62),
     # Round 8 (held-out-8: the other 45 entries of a real answer of September 2026, whole
     # abstracts with ai_keywords, the papers the site lists) was labelled after round 7 was
     # measured, the rules unchanged, and measured once: precision 0.750 (66 of 88), recall
@@ -334,7 +335,7 @@ ROUNDS = [
     # of round 9 0.773 and 0.701, least precise topic 0.67 (Reinforcement Learning, 8 of 12),
     # and 0.761, 0.698 and 0.62 (Large Language Models, 5 of 8) once a label was fixed in round
     # 9 (MetroLLM-Bench is Agents', not also Language Models': see labelled.toml).
-    (("held-out-8",), 0.76, 0.69, 0.62),
+    (("held-out-8",), 0.78, 0.72, 0.62),
     # Round 9 (held-out-9: 62 real Daily Papers entries of March and April 2026, whole
     # abstracts, no ai_keywords) was labelled before the rules of round 9 were written (tuned
     # on rounds 1 to 8 only) and measured once: precision 0.798 (99 of 124), recall 0.702 (99
@@ -375,7 +376,7 @@ ROUNDS = [
     # Vision-Language (11 of 15). The rules of round 9 measure 0.798 and 0.757 here: the
     # tuning of round 11 gained one topic on fresh papers. Issue #18's targets (0.90, 0.85,
     # 0.80, under 3%) are not met but the last.
-    (("held-out-12",), 0.80, 0.76, 0.2),
+    (("held-out-12",), 0.80, 0.79, 0.2),
     # Round 13 (held-out-13: 65 real entries of ten more days of the same saved pages,
     # labelled by another session before any rule ran on them) measured the rules of round 11
     # once: precision 0.789 (105 of 133), recall 0.755 (105 of 139), none without a topic.
@@ -385,7 +386,7 @@ ROUNDS = [
     # of 4), Efficiency (5 of 10), Architectures (1 of 3), Vision-Language (7 of 11). Fresh
     # rounds 8 to 13 now all measure precision 0.75 to 0.83 and recall 0.68 to 0.77. The rules
     # of round 15 (Agents yield to Code) measure 0.795 and 0.755 here.
-    (("held-out-13",), 0.79, 0.75, 0.33),
+    (("held-out-13",), 0.81, 0.77, 0.33),
     # Round 14 (held-out-14: 65 real entries of ten more days of the same saved pages, labelled
     # by the session of round 13 before any rule ran on them, the rules unchanged) measured the
     # rules of round 11 once more: precision 0.811 (107 of 132), recall 0.738 (107 of 145),
@@ -395,7 +396,7 @@ ROUNDS = [
     # 8), Vision-Language (12 of 19). Rounds 13 and 14 together: 0.800 and 0.746. The margin
     # rule tried after round 13 (tests/topics/compare_mechanisms.py) measures 0.840 and 0.690
     # here; the rules of round 15 (Agents yield to Code) 0.817 and 0.738.
-    (("held-out-14",), 0.81, 0.73, 0.57),
+    (("held-out-14",), 0.82, 0.76, 0.62),
     # Round 15 (held-out-15: 61 real entries of nine more days of the same saved pages,
     # labelled by another session before any rule ran on them) measured once the rules of
     # round 11, unchanged since round 13: precision 0.815 (97 of 119), recall 0.703 (97 of 138),
@@ -409,7 +410,43 @@ ROUNDS = [
     # wrong all 3 times. Most missed: Benchmarks (11 of 18), Image and Media Generation (8 of
     # 14), Data (2 of 6), Architectures (0 of 3). Fresh rounds 8 to 15: precision 0.75 to 0.83,
     # recall 0.68 to 0.77.
-    (("held-out-15",), 0.82, 0.70, 0.66),
+    (("held-out-15",), 0.83, 0.73, 0.66),
+    # Round 16 (held-out-16: the last 69 real entries of the same saved pages, seven days drawn
+    # with Random(1826), labelled by another session before any rule ran on them) measured once
+    # the rules of round 15 and the change tuned on rounds 1 to 15 after an analysis of why they
+    # miss and err (tests/topics/ANALYSIS.md: with no area qualified, an area with two keywords
+    # of its own beats the fallback; 17 phrases for topics the rules found no keyword of): the
+    # rules of round 15 precision 0.780 (110 of 141), recall 0.696 (110 of 158), least precise
+    # topic Computer Vision 4 of 8; the change 0.786 (110 of 140) and 0.696, Computer Vision 4
+    # of 7, none without a topic either way. Kept, as on rounds 1 to 15 together it gains both
+    # (0.824 from 0.819, 0.763 from 0.746; 13 splits better, 1 worse) and here it is no worse:
+    # the recall it gains on the papers it was tuned on did not carry over. Two of its phrases
+    # ("bench", "multimodal generation") were dropped after the measure, as they put rounds 8
+    # and 10 under their floors; without them (the rules now: 0.825 and 0.759 on rounds 1 to
+    # 15) round 16 measures 0.791 (110 of 139) and 0.696. Areas 90 of 116 and 90 of 118 (0.78,
+    # 0.76); facets 20 of 23 and 20 of 40 (0.87, 0.50). Most missed: Data (2 of 10), Image and
+    # Media Generation (17 of 23), Vision-Language (9 of 15); most wrong: Reinforcement
+    # Learning (5 of 16 given: RL as the training method of agent papers, a reward model in a
+    # video one). Fresh rounds 8 to 16: precision 0.75 to 0.83, recall 0.68 to 0.77; issue
+    # #18's targets (0.90, 0.85, 0.80, under 3%) are not met but the last.
+    (("held-out-16",), 0.79, 0.69, 0.57),
+    # Round 17 (held-out-17: 72 real Daily Papers entries of May to September 2026 from a new
+    # source, a public mirror of the listings; eleven pages of its archive drawn with
+    # Random(1827), labelled by another session before any rule ran on them) measured once the
+    # rules of round 16 and the rules mined from the labels of rounds 1 to 16
+    # (tests/topics/mine.py, tests/topics/ANALYSIS.md): the rules of round 16 precision 0.732
+    # (109 of 149), recall 0.727 (109 of 150); the mined rules 0.740 (108 of 146) and 0.720
+    # (108 of 150), better on rounds 1 to 16 (0.831 from 0.823, 0.763 from 0.755) but worse
+    # here on recall, so not kept. None without a topic. Areas 82 of 114 and 82 of 111 (0.72,
+    # 0.74); facets 27 of 35 and 27 of 39 (0.77, 0.69). Least precise topic assigned 5 times
+    # or more: Reinforcement Learning, 4 of 9 (RL as the training method of four agent papers
+    # and an embodied vision-language model); Efficiency 10 of 15, Computer Vision 4 of 7; the
+    # fallback area wrong all 4 times. Most missed: Language Models (5 of 13: language-model
+    # papers about caches, attention or interpretability), Science, Health and Finance (3 of
+    # 7), Vision-Language (11 of 15). The lowest fresh round yet: fresh rounds 8 to 17 measure
+    # precision 0.73 to 0.83 and recall 0.68 to 0.77; issue #18's targets (0.90, 0.85, 0.80,
+    # under 3%) are not met but the last.
+    (("held-out-17",), 0.73, 0.72, 0.44),
 ]
 
 
@@ -431,7 +468,7 @@ def test_the_report_counts_one_word_assignments_and_what_a_rule_change_moved() -
     papers = list(_all_papers().values())
     taxonomy = _default_taxonomy()
     before = topic_report(papers, taxonomy)
-    assert before.papers == 1013 and before.without_area == 0 and not before.compared
+    assert before.papers == 1154 and before.without_area == 0 and not before.compared
     # Drop the keyword "diffusion" from its topic: the papers that had the topic only through
     # that word lose it, and none gains it.
     edited = tuple(
