@@ -13,8 +13,10 @@ import time
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import feedparser
+import jinja2
 import pytest
 
 from sitegen.cli import main
@@ -266,6 +268,30 @@ def test_a_clean_build_and_a_cached_build_give_the_same_bytes(
     assert any((small_built / ".sitegen-cache").iterdir())
     assert main(["--root", str(small_built), "build", "--clean", "--out", str(clean)]) == 0
     assert tree_bytes(built) == tree_bytes(clean)
+
+
+def test_a_build_compiles_only_the_templates_it_has_not_compiled_before(
+    small_built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rebuild budget: the templates a build compiled are kept in .sitegen-cache/, and
+    the next build renders every page from them; an edited template is compiled again."""
+    compile_template = jinja2.Environment.compile
+    compiled: list[str | None] = []
+
+    def counted(env: jinja2.Environment, source: str, name: str | None = None, *a: Any) -> Any:
+        compiled.append(name)
+        return compile_template(env, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    again = tmp_path / "again"
+    assert main(["--root", str(small_built), "build", "--out", str(again)]) == 0
+    assert compiled == []
+    assert tree_bytes(again) == tree_bytes(small_built / "public")
+    card = small_built / "templates" / "_card.html"
+    card.write_text(card.read_text().replace('class="card', 'class="card edited', 1))
+    assert main(["--root", str(small_built), "build"]) == 0
+    assert compiled == ["_card.html"]
+    assert 'class="card edited' in (small_built / "public" / "index.html").read_text()
 
 
 # The one-process build these compare with is `small_public`: the small site built from no
