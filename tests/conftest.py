@@ -186,27 +186,31 @@ def write_text_listing(path: Path, day: date, papers: Iterable[tuple[str, str, d
 
 # Papers of each bundled listing in the small site: with fewer, some topics have no paper.
 SMALL_PER_DAY = 15
+# And in the tiny one, for tests whose point holds for any site: its build is mostly the
+# pages and feeds every site has (the topics', the periods'), 300 files, not 381.
+TINY_PER_DAY = 3
 
 
-def small_listings(directory: Path) -> list[Path]:
-    """The bundled listings cut to their first SMALL_PER_DAY papers, in `directory`: the six
+def small_listings(directory: Path, per_day: int = SMALL_PER_DAY) -> list[Path]:
+    """The bundled listings cut to their first `per_day` papers, in `directory`: the six
     days across two years (every kind of page, period and feed), the API answer with all its
     fields (authors, organisations, links), real titles and abstracts, and each text day lists
-    the previous one's first paper again; 90 papers, not 480 (368 files to build, not 1,153)."""
+    the previous one's first paper again; 90 papers, not 480 (368 files to build, not 1,153).
+    With TINY_PER_DAY, 18 papers: the same kinds of pages and feeds, fewer of each."""
     from sitegen.listings import parse_listing
 
     directory.mkdir(parents=True, exist_ok=True)
     listings, again = [], None
     for source in sorted(LISTINGS.iterdir()):
         if source.suffix == ".json":
-            answer = json.loads(source.read_bytes())[:SMALL_PER_DAY]
+            answer = json.loads(source.read_bytes())[:per_day]
             listings.append(directory / source.name)
             listings[-1].write_text(json.dumps(answer))
             continue
         listing = parse_listing(source.read_bytes(), origin=source.name)
         papers = [
             (e.title, e.abstract, e.published or listing.day - timedelta(days=2), e.upvotes or 0)
-            for e in listing.entries[:SMALL_PER_DAY]
+            for e in listing.entries[:per_day]
         ]
         papers += [again] if again else []
         title, abstract, published, upvotes = again = papers[0]
