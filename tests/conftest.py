@@ -242,6 +242,30 @@ def small_built(site: Path, small_build: Path) -> Path:
     return copy_site(small_build, site)
 
 
+@pytest.fixture(scope="session")
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny site (`small_listings` of TINY_PER_DAY papers a day) ingested and built once
+    per run, never changed: copy it with `copy_site`. For tests whose point holds for any
+    site (refusals, the user's files kept, kills, rebuilds, locks): every kind of page and
+    feed, the fewest papers."""
+    from sitegen.cli import main
+
+    def make(root: Path) -> None:
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copy(REPO / "site.toml", root / "site.toml")
+        listings = small_listings(root.parent / "listings", TINY_PER_DAY)
+        assert main(["--root", str(root), "ingest", *map(str, listings)]) == 0
+        assert main(["--root", str(root), "build"]) == 0
+
+    return made_once(tmp_path_factory, "tiny-build", make)
+
+
+@pytest.fixture
+def tiny_built(site: Path, tiny_build: Path) -> Path:
+    """`site` holding the tiny site's content, built (a copy of `tiny_build`)."""
+    return copy_site(tiny_build, site)
+
+
 @pytest.fixture
 def seed_files(tmp_path: Path) -> list[Path]:
     """Copies of the five seeds outside any site, under their original capture names."""
