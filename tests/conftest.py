@@ -186,27 +186,31 @@ def write_text_listing(path: Path, day: date, papers: Iterable[tuple[str, str, d
 
 # Papers of each bundled listing in the small site: with fewer, some topics have no paper.
 SMALL_PER_DAY = 15
+# And in the tiny one, for tests whose point holds for any site: its build is mostly the
+# pages and feeds every site has (the topics', the periods'), 300 files, not 381.
+TINY_PER_DAY = 3
 
 
-def small_listings(directory: Path) -> list[Path]:
-    """The bundled listings cut to their first SMALL_PER_DAY papers, in `directory`: the six
+def small_listings(directory: Path, per_day: int = SMALL_PER_DAY) -> list[Path]:
+    """The bundled listings cut to their first `per_day` papers, in `directory`: the six
     days across two years (every kind of page, period and feed), the API answer with all its
     fields (authors, organisations, links), real titles and abstracts, and each text day lists
-    the previous one's first paper again; 90 papers, not 480 (368 files to build, not 1,153)."""
+    the previous one's first paper again; 90 papers, not 480 (368 files to build, not 1,153).
+    With TINY_PER_DAY, 18 papers: the same kinds of pages and feeds, fewer of each."""
     from sitegen.listings import parse_listing
 
     directory.mkdir(parents=True, exist_ok=True)
     listings, again = [], None
     for source in sorted(LISTINGS.iterdir()):
         if source.suffix == ".json":
-            answer = json.loads(source.read_bytes())[:SMALL_PER_DAY]
+            answer = json.loads(source.read_bytes())[:per_day]
             listings.append(directory / source.name)
             listings[-1].write_text(json.dumps(answer))
             continue
         listing = parse_listing(source.read_bytes(), origin=source.name)
         papers = [
             (e.title, e.abstract, e.published or listing.day - timedelta(days=2), e.upvotes or 0)
-            for e in listing.entries[:SMALL_PER_DAY]
+            for e in listing.entries[:per_day]
         ]
         papers += [again] if again else []
         title, abstract, published, upvotes = again = papers[0]
@@ -236,6 +240,30 @@ def small_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def small_built(site: Path, small_build: Path) -> Path:
     """`site` holding the small site's content, built (a copy of `small_build`)."""
     return copy_site(small_build, site)
+
+
+@pytest.fixture(scope="session")
+def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny site (`small_listings` of TINY_PER_DAY papers a day) ingested and built once
+    per run, never changed: copy it with `copy_site`. For tests whose point holds for any
+    site (refusals, the user's files kept, kills, rebuilds, locks): every kind of page and
+    feed, the fewest papers."""
+    from sitegen.cli import main
+
+    def make(root: Path) -> None:
+        shutil.copytree(REPO / "templates", root / "templates")
+        shutil.copy(REPO / "site.toml", root / "site.toml")
+        listings = small_listings(root.parent / "listings", TINY_PER_DAY)
+        assert main(["--root", str(root), "ingest", *map(str, listings)]) == 0
+        assert main(["--root", str(root), "build"]) == 0
+
+    return made_once(tmp_path_factory, "tiny-build", make)
+
+
+@pytest.fixture
+def tiny_built(site: Path, tiny_build: Path) -> Path:
+    """`site` holding the tiny site's content, built (a copy of `tiny_build`)."""
+    return copy_site(tiny_build, site)
 
 
 @pytest.fixture

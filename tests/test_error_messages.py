@@ -83,22 +83,22 @@ def _day_file_error(
     ("old", "new", "key"), [("upvotes = ", "upvotez = ", "upvotez"), ("{ id = ", "{ idd = ", "idd")]
 )
 def test_an_unknown_or_misspelt_key_in_a_day_entry_is_refused_at_its_line(
-    small_built: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, key: str
+    tiny_built: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, key: str
 ) -> None:
     """`upvotez = 5` was ignored; `{ idd = "..." }` was refused without a line."""
-    err, where = _day_file_error(small_built, capsys, old, new)
+    err, where = _day_file_error(tiny_built, capsys, old, new)
     assert f"{where}unknown key `{key}` in an entry of `papers`" in err
     assert "hint: known keys: id, title, upvotes" in err
 
 
 def test_a_day_entry_without_an_id_is_refused_at_its_line(
-    small_built: Path, capsys: pytest.CaptureFixture[str]
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    day_file = sorted((small_built / "content" / "days").glob("*.toml"))[0]
+    day_file = sorted((tiny_built / "content" / "days").glob("*.toml"))[0]
     day_file.write_text(
         day_file.read_text().replace("papers = [\n", 'papers = [\n  { title = "Mine" },\n', 1)
     )
-    assert main(["--root", str(small_built), "build"]) == 2
+    assert main(["--root", str(tiny_built), "build"]) == 2
     err = capsys.readouterr().err
     assert f"content/days/{day_file.name}:4: an entry of `papers` has no `id`" in err
     assert 'hint: add the paper\'s id: { id = "<paper id>"' in err
@@ -108,10 +108,10 @@ def test_a_day_entry_without_an_id_is_refused_at_its_line(
 
 
 def test_a_public_dir_without_its_record_says_so_and_what_to_do(
-    small_built: Path, capsys: pytest.CaptureFixture[str]
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (small_built / ".public.outputs").unlink()
-    assert main(["--root", str(small_built), "build"]) == 2
+    (tiny_built / ".public.outputs").unlink()
+    assert main(["--root", str(tiny_built), "build"]) == 2
     err = capsys.readouterr().err
     assert "has no build record (.public.outputs) beside it" in err
     assert "sitegen cannot tell its own files from others" in err
@@ -143,8 +143,8 @@ def _abort(url: str, path: str) -> None:
         connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
 
 
-def test_serve_says_nothing_when_a_browser_goes_away_early(small_built: Path) -> None:
-    with _serving(small_built) as (process, url, _):
+def test_serve_says_nothing_when_a_browser_goes_away_early(tiny_built: Path) -> None:
+    with _serving(tiny_built) as (process, url, _):
         for _ in range(30):
             for path in ("/__sitegen__/generation", "/", "/daily-papers/atom.xml"):
                 _abort(url, path)
@@ -156,8 +156,8 @@ def test_serve_says_nothing_when_a_browser_goes_away_early(small_built: Path) ->
     assert err == "", err
 
 
-def test_serve_keeps_the_subpath_when_it_adds_a_directorys_slash(small_built: Path) -> None:
-    with _serving(small_built) as (_, url, _):
+def test_serve_keeps_the_subpath_when_it_adds_a_directorys_slash(tiny_built: Path) -> None:
+    with _serving(tiny_built) as (_, url, _):
         for path in ("daily-papers/days", "days", "daily-papers/days?x=1"):
             answer = httpx.get(url + path, timeout=30)
             assert answer.status_code == 301
@@ -169,37 +169,37 @@ def test_serve_keeps_the_subpath_when_it_adds_a_directorys_slash(small_built: Pa
 # ---- the command line: where people put options -------------------------------------------
 
 
-def test_root_may_follow_the_command(small_built: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    elsewhere = small_built.parent / "elsewhere"
+def test_root_may_follow_the_command(tiny_built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = tiny_built.parent / "elsewhere"
     elsewhere.mkdir()
-    assert main(["build", "--root", str(small_built)]) == 0
+    assert main(["build", "--root", str(tiny_built)]) == 0
     assert "0 written" in capsys.readouterr().out  # the site at --root, built already
-    assert main(["--root", str(elsewhere), "build", "--root", str(small_built)]) == 0
+    assert main(["--root", str(elsewhere), "build", "--root", str(tiny_built)]) == 0
 
 
-def test_a_base_url_ending_in_two_slashes_makes_urls_with_one(small_built: Path) -> None:
-    out = small_built / "elsewhere"
-    args = ["--root", str(small_built), "build", "--out", str(out)]
+def test_a_base_url_ending_in_two_slashes_makes_urls_with_one(tiny_built: Path) -> None:
+    out = tiny_built / "elsewhere"
+    args = ["--root", str(tiny_built), "build", "--out", str(out)]
     assert main([*args, "--base-url", "https://you.github.io/repo//"]) == 0
     feed = (out / "rss.xml").read_text()
     assert "https://you.github.io/repo/papers/" in feed and "repo//" not in feed
 
 
 def test_a_base_url_without_a_host_is_one_line(
-    small_built: Path, capsys: pytest.CaptureFixture[str]
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(SystemExit) as refused:
-        main(["--root", str(small_built), "build", "--base-url", "https://"])
+        main(["--root", str(tiny_built), "build", "--base-url", "https://"])
     assert refused.value.code == 2
     (line,) = [x for x in capsys.readouterr().err.splitlines() if "error" in x]
     assert "'https://' is not an absolute http(s) URL" in line
 
 
 def test_a_rebuild_of_every_file_does_not_say_the_rest_were_up_to_date(
-    small_built: Path, capsys: pytest.CaptureFixture[str]
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    style = small_built / "templates" / "style.css"
+    style = tiny_built / "templates" / "style.css"
     style.write_text(style.read_text() + "/* edited */\n")
-    assert main(["--root", str(small_built), "build"]) == 0
+    assert main(["--root", str(tiny_built), "build"]) == 0
     out = capsys.readouterr().out
     assert "files rendered, " in out and "the rest were up to date" not in out

@@ -1,66 +1,57 @@
-"""kill -9 at any moment (issue #15): 12 seeded random kills of ingest and build on a site of
-503 papers. After each kill content/ and public/ are the old state or the new one, whole (a run
-killed past its commit point is completed by the next run, as promised), no process of the
-killed run is left, and the rerun finishes the job. At the end content/ is what one
-uninterrupted ingest makes, and the incremental site is byte for byte a clean build."""
+"""kill -9 at every phase (issue #15): ingest and build are killed with -9 once in each phase
+of their runs: the files written but not committed, committed but not moved in, half moved in
+(and the next run's recovery killed halfway too), moved in but the record not rewritten; the
+worker processes rendering, the pages rendered before the swap, swapped in. Each kill falls
+where it is aimed (tests/killed_at.py), not at a timed moment that a loaded machine moves.
+After each, content/ or public/ is the old state or the new one, whole, or the run died past
+its commit point; no process of the killed run is left; and the next run gives exactly what an
+uninterrupted one gives: for the ingest, one ingest of every listing; for the incremental
+build, a clean build."""
 
 from __future__ import annotations
 
 import hashlib
-import random
+import shutil
 import subprocess
 import sys
-import time
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 
 from sitegen.cli import main
-from sitegen.listings import parse_listing
-from tests.conftest import LISTINGS, SEEDS, assert_group_ends
+from tests.conftest import REPO, TINY_PER_DAY, assert_group_ends, small_listings
 
-# 20 days of 28 papers, 3 of them on the day before too: a site of 503 papers. (At 1,003 the
-# campaign took a quarter more CPU time, at 2,000 twice as long, for no other path exercised:
-# the kills fall at fractions of each run, so they reach every phase at any size.)
-DAYS, PER_DAY, REPEATED = 20, 28, 3
-HELD_BACK = 4  # the days ingested (and built) under fire; the others are there before
-BUILD_EVERY, BUILD_KILLS = 2, 2  # a build under fire every 2 days, killed twice
-SEED = 15
-# Each command's kills are spread over its run: the run is cut into as many equal slices as there
-# are kills, and one kill falls at a seeded point of each slice. So 12 kills reach every phase
-# (start-up, reading, rendering, the commit, the swap), where uniform moments bunch and needed
-# twice as many kills, and twice the time, to reach them all.
-KILLS = {"ingest": HELD_BACK, "build": 3 + HELD_BACK // BUILD_EVERY * BUILD_KILLS + 1}
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _corpus(directory: Path) -> list[Path]:
-    """DAYS text listings (full shape) of made-up papers with the bundled seeds' abstracts;
-    each day lists REPEATED papers of the day before again, with more upvotes."""
-    seeds = [
-        entry
-        for name in sorted(SEEDS)
-        for entry in parse_listing((LISTINGS / name).read_bytes(), origin=name).entries
-    ]
-    directory.mkdir()
-    listings, previous = [], []
-    for number in range(DAYS):
-        day = date(2025, 1, 6) + timedelta(days=number)
-        papers = [(title, abstract, upvotes + 10) for title, abstract, upvotes in previous]
-        for slot in range(PER_DAY - len(papers)):
-            n = number * PER_DAY + slot
-            seed = seeds[n % len(seeds)]
-            papers.append((f"{seed.title} (take {n})", seed.abstract, n % 97))
-        previous = papers[-REPEATED:]
-        published = day - timedelta(days=2)
-        lines = ["Daily Papers", f"{_MONTHS[day.month - 1]} {day.day}"]
-        for title, abstract, upvotes in papers:
-            when = f"{_MONTHS[published.month - 1]} {published.day}, {published.year}"
-            lines += [title, abstract, "\u00b7", f"{when} {upvotes}"]
-        listing = directory / f"{day.isoformat()}.txt"
-        listing.write_text("\n".join(lines) + "\n")
-        listings.append(listing)
-    return listings
+OLD, NEW, COMMITTED = "the old state", "the new state", "past its commit point"
+WORKERS = ("--jobs", "2")  # worker processes render, even for a site this small
+# Each phase: what it is, the kill point of each run killed in turn (tests/killed_at.py), the
+# state the kill leaves, and the killed runs' flags. The points: a transaction's commit
+# (`sitegen.transaction.commit`, whose manifest's rename is the commit point) and completion
+# (`_complete`, also the next run's recovery), a full build's swap (`sitegen.publish._swap`).
+INGEST_PHASES = (
+    ("the files written, not committed", ["sitegen.transaction._make_durable:1:leave"], OLD, ()),
+    ("committed, nothing moved in", ["sitegen.transaction._complete:1:enter"], COMMITTED, ()),
+    (
+        "half moved in, and half of the rest by the next run's recovery",
+        ["sitegen.transaction._complete:1:halfway"] * 2,
+        COMMITTED,
+        (),
+    ),
+)
+UPDATE_PHASES = (  # an incremental build of a new day
+    ("the pages staged, not committed", ["sitegen.transaction.commit:1:enter"], OLD, WORKERS),
+    (
+        "half the pages moved in, and half of the rest by the next run's recovery",
+        ["sitegen.transaction._complete:1:halfway"] * 2,
+        COMMITTED,
+        (),
+    ),
+    ("moved in, the record not rewritten", ["sitegen.transaction.commit:1:leave"], NEW, ()),
+)
+FULL_PHASES = (  # a clean build over the site
+    # The third of its stages in the workers renders the pages (the first two read the
+    # papers): killed when the first pages are back, the workers at work on the others.
+    ("the workers rendering", ["sitegen.build._Workers.map_chunks:3:yielded"], OLD, WORKERS),
+    ("the pages rendered, before the swap", ["sitegen.publish._swap:1:enter"], OLD, ()),
+    ("swapped in, the record not rewritten", ["sitegen.publish._swap:1:leave"], NEW, ()),
+)
 
 
 def _tree_digest(root: Path) -> str:
@@ -72,94 +63,87 @@ def _tree_digest(root: Path) -> str:
     return digest.hexdigest() if root.exists() else "missing"
 
 
-@dataclass
-class _Campaign:
-    site: Path
-    rng: random.Random
-    # seconds a run of each command takes, from its start: kills fall anywhere in them
-    lasts: dict[str, float]
-    outcomes: dict[str, int] = field(default_factory=dict)
-    # each kind's kill moments, as fractions of a run: one in each of KILLS[kind] equal slices
-    moments: dict[str, list[float]] = field(default_factory=dict)
+def _restore(snapshot: Path, site: Path) -> None:
+    """`site` as `snapshot` is, with its files' times (the build record holds)."""
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(snapshot, site, symlinks=True)
 
-    def __post_init__(self) -> None:
-        for kind, count in KILLS.items():
-            slices = [(n + self.rng.random()) / count for n in range(count)]
-            self.rng.shuffle(slices)
-            self.moments[kind] = slices
 
-    def under_fire(self, command: list[str], *, kills: int, tree: Path, journal: Path) -> None:
-        """Start `command` `kills` times, killing each run with -9 at a random moment, then
-        run it to its end here.
-
-        After each kill no process of the run is left, and `tree` is as it was before the
-        command or as it is after it, whole; or the run died past the commit point of its
-        transaction, which the next run completes before anything else."""
-        kind = command[0]
-        old = _tree_digest(tree)
-        states = []
-        for _ in range(kills):
-            started = time.perf_counter()
+def _under_fire(
+    site: Path,
+    command: list[str],
+    phases: tuple[tuple[str, list[str], str, tuple[str, ...]], ...],
+    *,
+    tree: Path,
+    journal: Path,
+) -> str:
+    """For each phase, from the site as it is now: run `command`, killed at the phase's points
+    one run after another; check the state each kill leaves; then run it to its end, which
+    gives the uninterrupted run's state. Returns that state's digest; the site is left in it."""
+    before = site.with_name(f"{site.name}-before")
+    _restore(site, before)
+    old = _tree_digest(tree)
+    assert main(["--root", str(site), *command]) == 0
+    new = _tree_digest(tree)
+    assert new != old, f"{command} changed nothing: its kills would prove nothing"
+    for phase, points, leaves, flags in phases:
+        _restore(before, site)
+        for point in points:
             run = subprocess.Popen(
-                [sys.executable, "-m", "sitegen", "--root", str(self.site), *command],
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.killed_at",
+                    point,
+                    "--root",
+                    str(site),
+                    *command,
+                    *flags,
+                ],
+                cwd=REPO,
                 start_new_session=True,  # its own process group: the run and its workers
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            try:
-                run.wait(timeout=self.moments[kind].pop() * self.lasts[kind])
-                self.lasts[kind] = time.perf_counter() - started  # it ran to its end sooner
-            except subprocess.TimeoutExpired:
-                run.kill()
-            finished = run.wait() == 0
+            assert run.wait() == -9, f"{command} ran past {phase}: the kill missed it"
             assert_group_ends(run.pid, within=3, start_up=60)
-            committed = (journal / "manifest.json").is_file()
-            how = "ran to its end" if finished else "past its commit point" if committed else ""
-            states.append((how, _tree_digest(tree)))
-        assert main(["--root", str(self.site), *command]) == 0
-        new = _tree_digest(tree)
-        for how, state in states:
-            if how == "ran to its end":
-                assert state == new, f"{command} ran to its end, yet {tree.name}/ is not new"
-            if not how:
-                how = {old: "killed: old state", new: "killed: new state"}.get(state, "a mix")
-                assert how != "a mix", f"{command} killed: {tree.name}/ is neither old nor new"
-            self.outcomes[how] = self.outcomes.get(how, 0) + 1
+            state = {old: OLD, new: NEW}.get(_tree_digest(tree), "a mix")
+            if (journal / "manifest.json").is_file():
+                state = COMMITTED
+            assert state == leaves, f"{command} killed with {phase}: {tree.name}/ is {state}"
+        assert main(["--root", str(site), *command]) == 0
+        assert _tree_digest(tree) == new, f"{command} after a kill with {phase}"
+        assert not journal.exists(), f"{command} after a kill with {phase}"
+    shutil.rmtree(before)
+    return new
 
 
-def test_kill_9_at_any_moment_leaves_the_old_or_the_new_state_whole(
+def test_kill_9_at_every_phase_leaves_the_old_or_the_new_state_whole(
     site: Path, tmp_path: Path
 ) -> None:
-    started = time.perf_counter()
-    listings = _corpus(tmp_path / "listings")
-    # Generous first guesses; a run that ends before its kill tells how long it takes.
-    campaign = _Campaign(site=site, rng=random.Random(SEED), lasts={"ingest": 2, "build": 6})
+    *days, new_day = small_listings(tmp_path / "listings", TINY_PER_DAY)
+    assert main(["--root", str(site), "ingest", *map(str, days)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
     content, public = site / "content", site / "public"
-    ingests = {"tree": content, "journal": site / ".sitegen-txn"}
-    builds = {"tree": public, "journal": site / ".public.journal"}
 
-    before, under_fire = listings[: DAYS - HELD_BACK], listings[DAYS - HELD_BACK :]
-    assert main(["--root", str(site), "ingest", *map(str, before)]) == 0
-    # The first build: a full one, with worker processes.
-    campaign.under_fire(["build", "--jobs", "2"], kills=3, **builds)
-    for number, listing in enumerate(under_fire, start=1):
-        campaign.under_fire(["ingest", str(listing)], kills=1, **ingests)
-        if number % BUILD_EVERY == 0:  # incremental builds, with workers every other time
-            jobs = ["--jobs", "2"] if number % (2 * BUILD_EVERY) else []
-            campaign.under_fire(["build", *jobs], kills=BUILD_KILLS, **builds)
-    # A full build over the site it replaces: the same bytes, swapped in or not at all.
-    campaign.under_fire(["build", "--clean", "--jobs", "2"], kills=1, **builds)
-
+    ingested = _under_fire(
+        site,
+        ["ingest", str(new_day)],
+        INGEST_PHASES,
+        tree=content,
+        journal=site / ".sitegen-txn",
+    )
     reference = tmp_path / "reference"
     reference.mkdir()
-    (reference / "site.toml").write_bytes((site / "site.toml").read_bytes())
-    assert main(["--root", str(reference), "ingest", *map(str, listings)]) == 0
-    assert _tree_digest(content) == _tree_digest(reference / "content")
-    cold = tmp_path / "cold"
-    assert main(["--root", str(site), "build", "--clean", "--out", str(cold)]) == 0
-    assert _tree_digest(public) == _tree_digest(cold)
-    kills = sum(campaign.outcomes.values())
-    assert kills == sum(KILLS.values())
-    assert not any(campaign.moments.values()), "every planned moment was used"
-    assert campaign.outcomes.get("ran to its end", 0) < kills / 2, "most runs were killed"
-    print(f"{kills} kills in {time.perf_counter() - started:.1f} s: {campaign.outcomes}")
+    shutil.copy(site / "site.toml", reference / "site.toml")
+    assert main(["--root", str(reference), "ingest", *map(str, days), str(new_day)]) == 0
+    assert ingested == _tree_digest(reference / "content"), "one uninterrupted ingest's"
+
+    # Both builds from the site with the new day ingested, its pages not yet built.
+    ingested_site = tmp_path / "ingested"
+    _restore(site, ingested_site)
+    builds = {"tree": public, "journal": site / ".public.journal"}
+    full = _under_fire(site, ["build", "--clean"], FULL_PHASES, **builds)
+    _restore(ingested_site, site)
+    updated = _under_fire(site, ["build"], UPDATE_PHASES, **builds)
+    assert updated == full, "the incremental build gives the bytes of a clean one"

@@ -149,10 +149,10 @@ def scratch_repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def small_scratch_repo(tmp_path: Path, small_build: Path) -> Path:
+def small_scratch_repo(tmp_path: Path, tiny_build: Path) -> Path:
     """A fork of the project holding the small site's content (`small_listings`), as a fresh
     git repository: what the publish steps do holds for any content, and builds it fast."""
-    return _fork(tmp_path / "fork", small_build / "content")
+    return _fork(tmp_path / "fork", tiny_build / "content")
 
 
 def _fork(repo: Path, content: Path) -> Path:
@@ -312,18 +312,18 @@ def _ctrl_c_stops() -> None:
 
 
 @pytest.fixture
-def served(small_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
+def served(tiny_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
     """`sitegen serve` on a copy of the built small site: its first build renders nothing."""
-    with _serving(small_built) as (process, url, _):
-        yield process, url, small_built
+    with _serving(tiny_built) as (process, url, _):
+        yield process, url, tiny_built
 
 
 @pytest.fixture(scope="module")
 def served_as_built(
-    small_build: Path, tmp_path_factory: pytest.TempPathFactory
+    tiny_build: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
     """`served`, one server for the tests that only ask it for files and change nothing."""
-    root = copy_site(small_build, tmp_path_factory.mktemp("served") / "site")
+    root = copy_site(tiny_build, tmp_path_factory.mktemp("served") / "site")
     with _serving(root) as (process, url, _):
         yield process, url, root
 
@@ -443,12 +443,12 @@ def test_serve_keeps_the_last_good_site_when_a_rebuild_fails(
 
 
 def test_serve_started_on_a_broken_file_serves_the_last_good_site_and_rebuilds_on_the_fix(
-    small_built: Path,
+    tiny_built: Path,
 ) -> None:
-    paper = next((small_built / "content" / "papers").glob("*.md"))
+    paper = next((tiny_built / "content" / "papers").glob("*.md"))
     good = paper.read_text()
     paper.write_text(good.replace("+++\n", "+++\nupvotes = = 1\n", 1))
-    with _serving(small_built) as (process, url, _):
+    with _serving(tiny_built) as (process, url, _):
         assert process.stderr is not None
         reported = _line_with(process.stderr, "sitegen: error:", timeout=20)
         assert f"content/papers/{paper.name}:2: bad TOML" in reported
@@ -464,12 +464,12 @@ def test_serve_started_on_a_broken_file_serves_the_last_good_site_and_rebuilds_o
 
 
 def test_serve_started_on_a_broken_site_toml_serves_under_its_base_path_once_fixed(
-    small_built: Path,
+    tiny_built: Path,
 ) -> None:
-    config = small_built / "site.toml"
+    config = tiny_built / "site.toml"
     good = config.read_text()
     config.write_text(good.replace("title = ", "title = = ", 1))
-    with _serving(small_built) as (process, url, _):
+    with _serving(tiny_built) as (process, url, _):
         assert process.stderr is not None
         assert "site.toml:" in _line_with(process.stderr, "sitegen: error:", timeout=20)
         assert httpx.get(url, timeout=30).status_code == 200, "the last good site"
@@ -482,9 +482,9 @@ def test_serve_started_on_a_broken_site_toml_serves_under_its_base_path_once_fix
 
 
 def test_serve_started_with_no_site_yet_says_why_the_build_failed_until_it_is_fixed(
-    site: Path, small_build: Path
+    site: Path, tiny_build: Path
 ) -> None:
-    shutil.copytree(small_build / "content", site / "content")  # never built
+    shutil.copytree(tiny_build / "content", site / "content")  # never built
     stray = site / "content" / "days" / "<img src=x onerror=alert(1)>.toml"
     stray.write_text("day = 2026-01-01\npapers = []\n")
     with _serving(site) as (process, url, _):
@@ -542,17 +542,19 @@ def _lines_until(stream: IO[str], needle: str, *, timeout: float) -> list[str]:
 
 
 def test_serve_reports_its_build_rebuilds_and_search_index_as_one_story(
-    site: Path, small_build: Path
+    site: Path, tiny_build: Path
 ) -> None:
     small = site
-    shutil.copytree(small_build / "content", small / "content")  # not built yet
+    shutil.copytree(tiny_build / "content", small / "content")  # not built yet
     with _serving(small) as (process, _, started):
         assert process.stdout is not None
         assert started[0].startswith("built ") and " pages and " in started[0]
         assert started[1].startswith("  all ") and "; the search index follows" in started[1]
         # Made beside the server's start: its line may come before the address's.
-        if not any("search index: 90 papers indexed in" in line for line in started):
-            _line_with(process.stdout, "search index: 90 papers indexed in", timeout=120)
+        papers = len(list((small / "content" / "papers").glob("*.md")))
+        indexed = f"search index: {papers} papers indexed in"
+        if not any(indexed in line for line in started):
+            _line_with(process.stdout, indexed, timeout=120)
         day = next((small / "content" / "days").glob("*.toml"))
         day.write_bytes(day.read_bytes())  # saved unchanged: nothing to render or index
         line = _line_with(process.stdout, "rebuilt in", timeout=120)

@@ -91,14 +91,14 @@ def _cold_site(workspace: Path, tmp_path: Path, base_url: str = BASE_URL) -> dic
 
 @pytest.fixture(scope="module")
 def fetched_clone(
-    small_build: Path, tmp_path_factory: pytest.TempPathFactory
+    tiny_build: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, Path, dict[str, bytes]]:
     """(a fresh clone of the fork after a new day was fetched and committed, the cache that the
     build before that day saved, the files of a cold build of that clone): made once for this
-    file, each test restoring into its own copy (`restored`). The fork holds the small site:
+    file, each test restoring into its own copy (`restored`). The fork holds the tiny site:
     restoring, trusting and rebuilding hold for any content."""
     tmp_path = tmp_path_factory.mktemp("restored")
-    fork = _fork(tmp_path / "fork", small_build / "content")
+    fork = _fork(tmp_path / "fork", tiny_build / "content")
     _build(fork)
     archive = tmp_path / "cache.tar.zst"
     _save_cache(fork, archive)

@@ -46,18 +46,18 @@ def bundled(site: Path) -> Path:
 
 
 @pytest.fixture
-def small(site: Path, small_build: Path) -> Path:
-    """`site` holding the small site's content (`small_listings`), not built: for the tests
+def small(site: Path, tiny_build: Path) -> Path:
+    """`site` holding the tiny site's content (`tiny_build`), not built: for the tests
     that refuse before building or fetch beside it."""
-    shutil.copytree(small_build / "content", site / "content")
+    shutil.copytree(tiny_build / "content", site / "content")
     return site
 
 
 @pytest.fixture(scope="module")
-def built_without_a_day(small_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small site built without its first day: its day file deleted, the site built again
+def built_without_a_day(tiny_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny site built without its first day: its day file deleted, the site built again
     (once for this file: read it, copy it with `copy_site`)."""
-    root = copy_site(small_build, tmp_path_factory.mktemp("without-a-day") / "site")
+    root = copy_site(tiny_build, tmp_path_factory.mktemp("without-a-day") / "site")
     min((root / "content" / "days").glob("*.toml")).unlink()
     assert main(["--root", str(root), "build"]) == 0
     return root
@@ -65,12 +65,12 @@ def built_without_a_day(small_build: Path, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture
 def small_without_a_day(
-    site: Path, small_build: Path, built_without_a_day: Path
+    site: Path, tiny_build: Path, built_without_a_day: Path
 ) -> tuple[Path, Path, bytes]:
     """`site` holding a copy of `built_without_a_day`; the day file it lacks, and its bytes:
     written back, the next build makes the day's pages again."""
     copy_site(built_without_a_day, site)
-    held = min((small_build / "content" / "days").glob("*.toml"))
+    held = min((tiny_build / "content" / "days").glob("*.toml"))
     assert not (site / "content" / "days" / held.name).exists()
     return site, site / "content" / "days" / held.name, held.read_bytes()
 
@@ -135,13 +135,13 @@ def test_build_never_replaces_a_git_working_tree(small: Path, tmp_path: Path) ->
     assert _everything(tmp_path) == before
 
 
-def test_build_never_puts_a_site_inside_a_site_it_built(small_built: Path) -> None:
-    before = _everything(small_built / "public")
+def test_build_never_puts_a_site_inside_a_site_it_built(tiny_built: Path) -> None:
+    before = _everything(tiny_built / "public")
     for out in ("public/inner", "public/papers/inner"):
-        result = sitegen_here("build", "--out", out, cwd=small_built)
+        result = sitegen_here("build", "--out", out, cwd=tiny_built)
         assert result.returncode == 2
         assert "refusing to build into a site sitegen built (public/)" in _one_error(result.stderr)
-    assert _everything(small_built / "public") == before
+    assert _everything(tiny_built / "public") == before
 
 
 def test_build_never_replaces_files_a_user_made(small: Path, tmp_path: Path) -> None:
@@ -199,12 +199,12 @@ def _without_users_files(public: Path) -> dict[str, bytes]:
 
 @pytest.mark.parametrize("out", ["public", "elsewhere"])
 def test_every_build_keeps_the_files_a_user_put_in_the_site_and_says_so(
-    small_built: Path, small_build: Path, tmp_path: Path, out: str
+    tiny_built: Path, tiny_build: Path, tmp_path: Path, out: str
 ) -> None:
-    public = small_built / "public" if out == "public" else tmp_path / "elsewhere"
+    public = tiny_built / "public" if out == "public" else tmp_path / "elsewhere"
     flags = [] if out == "public" else ["--out", str(public)]
     if out == "elsewhere":
-        assert main(["--root", str(small_built), "build", *flags]) == 0
+        assert main(["--root", str(tiny_built), "build", *flags]) == 0
     mtimes = _put_users_files(public)
     top_level = ".nojekyll, .well-known/security.txt, CNAME"
     for build, says in (
@@ -212,12 +212,12 @@ def test_every_build_keeps_the_files_a_user_put_in_the_site_and_says_so(
         (["--clean"], f"kept 4 files sitegen did not make: {top_level}, days/notes.txt\n"),
         ([], f"kept 3 files sitegen did not make: {top_level}\n"),
     ):
-        result = sitegen_here("--root", str(small_built), "build", *build, *flags)
+        result = sitegen_here("--root", str(tiny_built), "build", *build, *flags)
         assert result.returncode == 0, result.stderr
         assert f"\n  {says}" in result.stdout
         # untouched (the same bytes and times), and the rest is the site a cold build makes
         assert {name: (public / name).stat().st_mtime_ns for name in USERS_FILES} == mtimes
-        assert _without_users_files(public) == tree_bytes(small_build / "public")
+        assert _without_users_files(public) == tree_bytes(tiny_build / "public")
 
 
 @pytest.mark.parametrize("clean", [False, True])
@@ -225,15 +225,15 @@ def test_every_build_keeps_the_files_a_user_put_in_the_site_and_says_so(
 def test_a_build_never_overwrites_a_users_file_where_the_site_now_has_a_page(
     small_without_a_day: tuple[Path, Path, bytes], clean: bool, where: str
 ) -> None:
-    small_built, day_file, held = small_without_a_day  # the day's page is gone
-    public = small_built / "public"
+    tiny_built, day_file, held = small_without_a_day  # the day's page is gone
+    public = tiny_built / "public"
     users = public / "days" / day_file.stem / where
     users.parent.mkdir(parents=True, exist_ok=True)
     users.write_bytes(b"my own notes")
     day_file.write_bytes(held)  # the day is back: its page would go where the user's file is
-    record = small_built / ".public.outputs"
+    record = tiny_built / ".public.outputs"
     before = _everything(public), record.read_bytes()
-    result = sitegen_here("--root", str(small_built), "build", *(["--clean"] if clean else []))
+    result = sitegen_here("--root", str(tiny_built), "build", *(["--clean"] if clean else []))
     assert result.returncode == 2
     assert _one_error(result.stderr) == (
         f"sitegen: error: {users}: sitegen did not make this file, and the site now has a"
@@ -245,14 +245,14 @@ def test_a_build_never_overwrites_a_users_file_where_the_site_now_has_a_page(
 
 def test_a_build_killed_at_any_step_keeps_the_users_files_and_the_next_one_ends_the_job(
     small_without_a_day: tuple[Path, Path, bytes],
-    small_build: Path,
+    tiny_build: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Killed before the swap of a full build, after it, or after an update's commit: the
     user's files are whole, and the next build neither loses them nor takes the files of
     the killed build for a user's (and refuses to overwrite them)."""
-    small_built, day_file, held = small_without_a_day
-    public = small_built / "public"
+    tiny_built, day_file, held = small_without_a_day
+    public = tiny_built / "public"
     _put_users_files(public)
     day_file.write_bytes(held)  # new pages for the killed builds
     real_write_record = __import__("sitegen.publish").publish._write_record
@@ -278,13 +278,13 @@ def test_a_build_killed_at_any_step_keeps_the_users_files_and_the_next_one_ends_
         else:
             monkeypatch.setattr(kill, killed)
         with pytest.raises(_Killed):
-            main(["--root", str(small_built), "build", *build])
+            main(["--root", str(tiny_built), "build", *build])
         monkeypatch.undo()
         _without_users_files(public)
-        assert main(["--root", str(small_built), "build"]) == 0, kill
-        assert _without_users_files(public) == tree_bytes(small_build / "public"), kill
+        assert main(["--root", str(tiny_built), "build"]) == 0, kill
+        assert _without_users_files(public) == tree_bytes(tiny_build / "public"), kill
         day_file.unlink()
-        assert main(["--root", str(small_built), "build"]) == 0
+        assert main(["--root", str(tiny_built), "build"]) == 0
         day_file.write_bytes(held)
 
 
@@ -379,10 +379,13 @@ def _is_worker(command: str) -> bool:
 
 
 def test_workers_exit_when_their_build_is_killed(
-    bundled: Path, bundled_build: Path, killed_group: list[int]
+    site: Path, small_build: Path, killed_group: list[int]
 ) -> None:
+    # The small site, not the tiny one: its pages keep the workers rendering long enough to
+    # be seen at it (and not the bundled one: four times the pages prove nothing more).
+    shutil.copytree(small_build / "content", site / "content")
     build = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "--root", str(bundled), "build", "--jobs", "2"],
+        [sys.executable, "-m", "sitegen", "--root", str(site), "build", "--jobs", "2"],
         start_new_session=True,  # its own process group: the build, its workers, their helper
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -392,35 +395,35 @@ def test_workers_exit_when_their_build_is_killed(
     # Killed while its workers render: a worker still starting up (seconds, on a loaded machine)
     # cannot watch its parent yet, and the 3 s below would measure the machine's load.
     deadline = time.monotonic() + 120
-    while not any(bundled.glob(".public.staging-*/papers/*/index.html")):
+    while not any(site.glob(".public.staging-*/papers/*/index.html")):
         assert build.poll() is None, "the build ended before its workers rendered a page"
         assert time.monotonic() < deadline, "no page rendered within 120 s"
         time.sleep(0.01)
     build.kill()
     build.wait()
     assert_group_ends(build.pid, within=3)
-    assert main(["--root", str(bundled), "build"]) == 0
-    assert not [p.name for p in bundled.iterdir() if ".staging-" in p.name or ".old-" in p.name]
-    # the bytes of a cold build of the same site (bundled_build, made with no cache)
-    assert tree_bytes(bundled / "public") == tree_bytes(bundled_build / "public")
+    assert main(["--root", str(site), "build"]) == 0
+    assert not [p.name for p in site.iterdir() if ".staging-" in p.name or ".old-" in p.name]
+    # the bytes of a cold build of the same site (small_build, made with no cache)
+    assert tree_bytes(site / "public") == tree_bytes(small_build / "public")
 
 
-def test_the_next_build_clears_what_a_killed_build_left(small_built: Path) -> None:
-    staging = small_built / ".public.staging-4242"
+def test_the_next_build_clears_what_a_killed_build_left(tiny_built: Path) -> None:
+    staging = tiny_built / ".public.staging-4242"
     (staging / "papers").mkdir(parents=True)
     (staging / "papers" / "index.html").write_text("half a site")
-    (small_built / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
-    assert main(["--root", str(small_built), "build"]) == 0  # incremental: nothing to render
-    assert sorted(p.name for p in small_built.iterdir() if p.name.startswith(".public")) == [
+    (tiny_built / ".public.staging-4242.job.pickle").write_bytes(b"a job for the workers")
+    assert main(["--root", str(tiny_built), "build"]) == 0  # incremental: nothing to render
+    assert sorted(p.name for p in tiny_built.iterdir() if p.name.startswith(".public")) == [
         ".public.lock",
         ".public.outputs",
     ]
 
 
 def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
-    small_built: Path, small_build: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_built: Path, tiny_build: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    template = small_built / "templates" / "_card.html"
+    template = tiny_built / "templates" / "_card.html"
     template.write_text(template.read_text().replace('class="card', 'class="card edited', 1))
 
     def killed_after_the_commit(root: Path, journal: Path) -> None:
@@ -428,15 +431,15 @@ def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
 
     monkeypatch.setattr("sitegen.transaction._complete", killed_after_the_commit)
     with pytest.raises(_Killed):
-        main(["--root", str(small_built), "build"])
+        main(["--root", str(tiny_built), "build"])
     monkeypatch.undo()
-    assert (small_built / ".public.journal" / "manifest.json").is_file()
+    assert (tiny_built / ".public.journal" / "manifest.json").is_file()
     template.write_text(template.read_text().replace("card edited", "card", 1))
-    assert main(["--root", str(small_built), "build", "--clean"]) == 0
-    assert not (small_built / ".public.journal").exists()
-    assert main(["--root", str(small_built), "build"]) == 0
-    # the bytes of a cold build of the same site (small_build, made with no cache)
-    assert tree_bytes(small_built / "public") == tree_bytes(small_build / "public")
+    assert main(["--root", str(tiny_built), "build", "--clean"]) == 0
+    assert not (tiny_built / ".public.journal").exists()
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    # the bytes of a cold build of the same site (tiny_build, made with no cache)
+    assert tree_bytes(tiny_built / "public") == tree_bytes(tiny_build / "public")
 
 
 class _Killed(BaseException):
@@ -557,9 +560,9 @@ def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
 
 
 def test_there_is_a_site_at_every_step_of_a_full_build(
-    small_built: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_built: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    public = small_built / "public"
+    public = tiny_built / "public"
     replaced = public.stat().st_ino
     real_rename = Path.rename
     site_after_each_rename = []
@@ -570,13 +573,13 @@ def test_there_is_a_site_at_every_step_of_a_full_build(
         return moved
 
     monkeypatch.setattr(Path, "rename", rename)
-    assert main(["--root", str(small_built), "build", "--clean"]) == 0
+    assert main(["--root", str(tiny_built), "build", "--clean"]) == 0
     assert all(site_after_each_rename), "a server reading public/ would have answered 404"
     assert public.stat().st_ino != replaced, "the new site was swapped in"
 
 
 def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
-    small_built: Path, monkeypatch: pytest.MonkeyPatch, small_build: Path
+    tiny_built: Path, monkeypatch: pytest.MonkeyPatch, tiny_build: Path
 ) -> None:
     monkeypatch.setattr("sitegen.publish._exchange", lambda a, b: False)  # macOS, old kernels
     real_rename = Path.rename
@@ -588,13 +591,13 @@ def test_without_an_atomic_exchange_the_next_build_restores_the_site_first(
 
     monkeypatch.setattr(Path, "rename", rename)
     with pytest.raises(_Killed):
-        main(["--root", str(small_built), "build", "--clean"])
+        main(["--root", str(tiny_built), "build", "--clean"])
     monkeypatch.undo()
-    assert not (small_built / "public").exists(), "the window this fallback leaves open"
-    assert main(["--root", str(small_built), "build"]) == 0
-    # the bytes of a cold build of the same site (small_build, made with no cache)
-    assert tree_bytes(small_built / "public") == tree_bytes(small_build / "public")
-    assert not [p.name for p in small_built.iterdir() if ".old-" in p.name]
+    assert not (tiny_built / "public").exists(), "the window this fallback leaves open"
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    # the bytes of a cold build of the same site (tiny_build, made with no cache)
+    assert tree_bytes(tiny_built / "public") == tree_bytes(tiny_build / "public")
+    assert not [p.name for p in tiny_built.iterdir() if ".old-" in p.name]
 
 
 # ---- hostile listings: ingested intact or refused in one line, nothing made elsewhere ----------
