@@ -69,6 +69,48 @@ def _day_of_new_papers(site: Path) -> None:
     assert main(["--root", str(site), "ingest", str(listing)]) == 0
 
 
+def _day_in_the_open_month(site: Path) -> None:
+    # New papers on a day of the newest day's month (2026-06): the search index's shard of
+    # the months before stays as it is (the saved site model's search).
+    lines = [
+        "Daily Papers", "Jun 13",
+        "Sparse Mixtures of Tiny Experts", "Many tiny experts, routed sparsely.",
+        "\u00b7", "Jun 11, 2026 7",
+        "Reward Models Without Rewards", "Reinforcement learning from no feedback.",
+        "\u00b7", "Jun 12, 2026 3",
+    ]  # fmt: skip
+    listing = site.parent / "2026-06-13.txt"
+    listing.write_text("\n\n".join(lines) + "\n")
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+
+
+def _newest_days_paper_listed_first_on_an_old_day(site: Path) -> None:
+    # An old day file now names a paper of the newest day first: the paper's first day moves
+    # from the open month to the months before, and the old day's ranks move.
+    days = sorted((site / "content" / "days").glob("*.toml"))
+    entry = re.search(r"(?m)^  \{.*\n", days[-1].read_text())
+    assert entry is not None
+    rewrite(days[0], lambda t: t.replace("papers = [\n", "papers = [\n" + entry[0], 1))
+
+
+def _edited_paper_of_the_open_month(site: Path) -> None:
+    newest = max((site / "content" / "days").glob("*.toml"))
+    paper_id = re.search(r'(?m)^  \{ id = "([^"]+)"', newest.read_text())
+    assert paper_id is not None
+    rewrite(
+        site / "content" / "papers" / f"{paper_id[1]}.md",
+        lambda t: re.sub(r'(?m)^title = ".*"$', 'title = "Edited in the open month"', t, count=1),
+    )
+
+
+def _deleted_newest_day(site: Path) -> None:
+    max((site / "content" / "days").glob("*.toml")).unlink()
+
+
+def _deleted_oldest_day(site: Path) -> None:
+    min((site / "content" / "days").glob("*.toml")).unlink()
+
+
 def _edited_paper(site: Path) -> None:
     paper = sorted((site / "content" / "papers").glob("*.md"))[7]
     text = paper.read_text()
@@ -109,6 +151,11 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "changed template": _changed_template,
     "deleted paper": _deleted_paper,
     "edited day file": _edited_day,
+    "day in the open month": _day_in_the_open_month,
+    "old day names a newest day's paper": _newest_days_paper_listed_first_on_an_old_day,
+    "edited paper of the open month": _edited_paper_of_the_open_month,
+    "deleted newest day": _deleted_newest_day,
+    "deleted oldest day": _deleted_oldest_day,
 }
 
 
@@ -298,7 +345,16 @@ def test_changes_build_after_build_give_the_bytes_of_a_cold_build(
 ) -> None:
     # Each build below starts from the caches and record the ones before it left. Cold
     # builds in a copy of the site, whose caches they replace.
-    changes = ["new day", "edited paper", "deleted paper", "edited day file"]
+    changes = [
+        "day in the open month",
+        "edited paper of the open month",
+        "old day names a newest day's paper",
+        "new day",
+        "edited paper",
+        "deleted paper",
+        "edited day file",
+        "deleted oldest day",
+    ]
     for number, change in enumerate(changes):
         CHANGES[change](built_site)
         assert main(["--root", str(built_site), "build"]) == 0
