@@ -7,6 +7,7 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -227,6 +228,12 @@ def test_the_default_taxonomy_has_areas_and_facets_and_no_topic_holds_most_paper
 # --- the labelled set (tests/topics/labelled.toml) -----------------------------------------
 
 
+def _labelled() -> list[dict[str, Any]]:
+    """Every entry of tests/topics/labelled.toml: id, title, split and the topics given."""
+    entries: list[dict[str, Any]] = tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
+    return entries
+
+
 @dataclass(frozen=True)
 class Judgement:
     precision: float  # share of assigned topics a researcher gave too
@@ -236,7 +243,7 @@ class Judgement:
 
 
 def _judge(assign: dict[str, tuple[str, ...]], *splits: str) -> Judgement:
-    labelled = tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
+    labelled = _labelled()
     right = assigned = wanted = empty = 0
     per_topic: Counter[str] = Counter()
     per_topic_right: Counter[str] = Counter()
@@ -260,7 +267,7 @@ def _judge(assign: dict[str, tuple[str, ...]], *splits: str) -> Judgement:
 
 
 def test_the_labelled_set_is_large_and_names_real_papers_and_topics() -> None:
-    labelled = tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
+    labelled = _labelled()
     papers = _all_papers()
     slugs = {topic.slug for topic in _default_taxonomy()}
     splits = Counter(entry["split"] for entry in labelled)

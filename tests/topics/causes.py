@@ -16,7 +16,6 @@ Offline only: nothing here runs at build time.
 from __future__ import annotations
 
 import sys
-import tomllib
 from collections import Counter, defaultdict
 
 from sitegen.model import Paper
@@ -31,8 +30,8 @@ from sitegen.topics import (
     compile_topics,
     explain_topics,
 )
-from tests.test_topics import LABELLED, _all_papers, _default_taxonomy
-from tests.topics.per_topic import FRESH
+from tests.test_topics import _all_papers, _default_taxonomy, _labelled
+from tests.topics.per_topic import tuning_splits
 
 
 def missed_cause(paper: Paper, slug: str, matcher: TopicMatcher) -> str:
@@ -59,9 +58,8 @@ def missed_cause(paper: Paper, slug: str, matcher: TopicMatcher) -> str:
 def main(splits: list[str]) -> None:
     matcher = compile_topics(_default_taxonomy())
     papers = _all_papers()
-    labelled = tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
-    if not splits:
-        splits = sorted({e["split"] for e in labelled} - {FRESH})
+    labelled = _labelled()
+    splits = splits or tuning_splits(labelled)
     missed: Counter[str] = Counter()
     missed_by: dict[str, Counter[str]] = defaultdict(Counter)
     wrong: Counter[str] = Counter()

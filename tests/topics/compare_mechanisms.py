@@ -25,7 +25,6 @@ round 15: 0.601 and 0.775 (rules 0.822, 0.703).
 from __future__ import annotations
 
 import math
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable
 
@@ -38,7 +37,7 @@ from sitegen.topics import (
     explain_topics,
     text_tokens,
 )
-from tests.test_topics import LABELLED, _all_papers, _default_taxonomy
+from tests.test_topics import _all_papers, _default_taxonomy, _labelled
 
 SPLITS = ("tuning", *(f"held-out-{n}" for n in range(1, 16)))
 Assign = Callable[[Paper], tuple[str, ...]]
@@ -151,7 +150,7 @@ def judge(
 def main() -> None:
     taxonomy = _default_taxonomy()
     papers = _all_papers()
-    labelled = tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
+    labelled = _labelled()
     matcher = compile_topics(taxonomy)
 
     def rules(paper: Paper) -> tuple[str, ...]:

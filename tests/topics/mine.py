@@ -24,14 +24,13 @@ Prints every candidate with its held-out effect and the kept ones as site.toml e
 from __future__ import annotations
 
 import sys
-import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from sitegen.model import Paper, Topic
 from sitegen.topics import assign_topics, compile_topics, text_tokens
-from tests.test_topics import LABELLED, ROUNDS, _all_papers, _default_taxonomy
+from tests.test_topics import ROUNDS, _all_papers, _default_taxonomy, _labelled
 from tests.topics.per_topic import FRESH
 
 MIN_SUPPORT = 4  # papers under the topic that hold the phrase
@@ -152,11 +151,7 @@ class Labelled:
     @classmethod
     def load(cls) -> Labelled:
         every = _all_papers()
-        entries = [
-            e
-            for e in tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
-            if e["split"] != FRESH
-        ]
+        entries = [e for e in _labelled() if e["split"] != FRESH]
         papers = {e["id"]: every[e["id"]] for e in entries}
         return cls(
             papers=papers,

@@ -11,11 +11,11 @@ Offline only: nothing here runs at build time.
 from __future__ import annotations
 
 import sys
-import tomllib
 from collections import Counter, defaultdict
+from typing import Any
 
 from sitegen.topics import TopicEvidence, _evidence, compile_topics, explain_topics
-from tests.test_topics import LABELLED, _all_papers, _default_taxonomy
+from tests.test_topics import _all_papers, _default_taxonomy, _labelled
 
 FRESH = "held-out-17"
 
@@ -31,14 +31,18 @@ def _why(evidence: TopicEvidence | None) -> str:
     return f"{evidence.score}{where} {'/'.join(evidence.keywords + evidence.generic)}"
 
 
+def tuning_splits(labelled: list[dict[str, Any]]) -> list[str]:
+    """Every split of `labelled` but the fresh one: what a rule change may look at."""
+    return sorted({e["split"] for e in labelled} - {FRESH})
+
+
 def main(splits: list[str]) -> None:
     taxonomy = _default_taxonomy()
     kinds = {t.slug: t.kind for t in taxonomy}
     matcher = compile_topics(taxonomy)
     papers = _all_papers()
-    labelled = tomllib.loads((LABELLED / "labelled.toml").read_text())["paper"]
-    if not splits:
-        splits = sorted({e["split"] for e in labelled} - {FRESH})
+    labelled = _labelled()
+    splits = splits or tuning_splits(labelled)
     right: Counter[str] = Counter()
     wrong: dict[str, list[str]] = defaultdict(list)
     missed: dict[str, list[str]] = defaultdict(list)
