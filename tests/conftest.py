@@ -224,16 +224,7 @@ def small_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small site (`small_listings`) ingested and built once per run, never changed:
     copy it with `copy_site`. For tests whose point holds for any site: it builds in a fraction
     of the bundled site's time."""
-    from sitegen.cli import main
-
-    def make(root: Path) -> None:
-        shutil.copytree(REPO / "templates", root / "templates")
-        shutil.copy(REPO / "site.toml", root / "site.toml")
-        listings = small_listings(root.parent / "listings")
-        assert main(["--root", str(root), "ingest", *map(str, listings)]) == 0
-        assert main(["--root", str(root), "build"]) == 0
-
-    return made_once(tmp_path_factory, "small-build", make)
+    return _built_once(tmp_path_factory, "small-build", SMALL_PER_DAY)
 
 
 @pytest.fixture
@@ -248,16 +239,21 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     per run, never changed: copy it with `copy_site`. For tests whose point holds for any
     site (refusals, the user's files kept, kills, rebuilds, locks): every kind of page and
     feed, the fewest papers."""
+    return _built_once(tmp_path_factory, "tiny-build", TINY_PER_DAY)
+
+
+def _built_once(factory: pytest.TempPathFactory, name: str, per_day: int) -> Path:
+    """A site of `small_listings` of `per_day` papers a day, ingested and built once per run."""
     from sitegen.cli import main
 
     def make(root: Path) -> None:
         shutil.copytree(REPO / "templates", root / "templates")
         shutil.copy(REPO / "site.toml", root / "site.toml")
-        listings = small_listings(root.parent / "listings", TINY_PER_DAY)
+        listings = small_listings(root.parent / "listings", per_day)
         assert main(["--root", str(root), "ingest", *map(str, listings)]) == 0
         assert main(["--root", str(root), "build"]) == 0
 
-    return made_once(tmp_path_factory, "tiny-build", make)
+    return made_once(factory, name, make)
 
 
 @pytest.fixture

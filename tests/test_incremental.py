@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -55,33 +56,30 @@ def _new_day(site: Path) -> None:
     assert main(["--root", str(site), "ingest", str(newest)]) == 0
 
 
-def _day_of_new_papers(site: Path) -> None:
-    # No paper seen before: old days change only through their links to the new one.
+def _two_new_papers_on(site: Path, day: date, published: tuple[date, date]) -> None:
+    """A listing of `day` holding two papers no day held before, ingested."""
+    first, second = (f"{d:%b} {d.day}, {d.year}" for d in published)
     lines = [
-        "Daily Papers", "Nov 23",
+        "Daily Papers", f"{day:%b} {day.day}",
         "Sparse Mixtures of Tiny Experts", "Many tiny experts, routed sparsely.",
-        "\u00b7", "Nov 20, 2026 7",
+        "\u00b7", f"{first} 7",
         "Reward Models Without Rewards", "Reinforcement learning from no feedback.",
-        "\u00b7", "Nov 21, 2026 3",
+        "\u00b7", f"{second} 3",
     ]  # fmt: skip
-    listing = site.parent / "2026-11-23.txt"
+    listing = site.parent / f"{day.isoformat()}.txt"
     listing.write_text("\n\n".join(lines) + "\n")
     assert main(["--root", str(site), "ingest", str(listing)]) == 0
+
+
+def _day_of_new_papers(site: Path) -> None:
+    # No paper seen before: old days change only through their links to the new one.
+    _two_new_papers_on(site, date(2026, 11, 23), (date(2026, 11, 20), date(2026, 11, 21)))
 
 
 def _day_in_the_open_month(site: Path) -> None:
     # New papers on a day of the newest day's month (2026-06): the search index's shard of
-    # the months before stays as it is (the saved site model's search).
-    lines = [
-        "Daily Papers", "Jun 13",
-        "Sparse Mixtures of Tiny Experts", "Many tiny experts, routed sparsely.",
-        "\u00b7", "Jun 11, 2026 7",
-        "Reward Models Without Rewards", "Reinforcement learning from no feedback.",
-        "\u00b7", "Jun 12, 2026 3",
-    ]  # fmt: skip
-    listing = site.parent / "2026-06-13.txt"
-    listing.write_text("\n\n".join(lines) + "\n")
-    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    # the months before stays as it is.
+    _two_new_papers_on(site, date(2026, 6, 13), (date(2026, 6, 11), date(2026, 6, 12)))
 
 
 def _newest_days_paper_listed_first_on_an_old_day(site: Path) -> None:
