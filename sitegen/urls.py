@@ -102,6 +102,10 @@ class Routes:
     def paper(self, paper_id: str) -> Route:
         return _page(_paper_url(paper_id))
 
+    def paper_url(self, paper_id: str) -> str:
+        """`paper(paper_id).url`, without making a Route: every card asks."""
+        return _paper_url(paper_id)
+
     def paper_path(self, paper_id: str) -> str:
         """`paper(paper_id).path`, without making a Route: planning asks once per paper."""
         return _page_path(_paper_url(paper_id))

@@ -1,5 +1,6 @@
 """An abstract without markup is rendered without markdown-it (pages._plain_paragraphs): its
-HTML must be exactly markdown-it's, or pages would change with the abstract's wording."""
+HTML must be exactly markdown-it's, or pages would change with the abstract's wording. A
+summary is made of the abstract's start (pages.summarize): exactly what the whole makes."""
 
 import json
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.pages import _markdown, _plain_paragraphs, render_abstract
+from sitegen.pages import _markdown, _plain_paragraphs, render_abstract, summarize
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -48,3 +49,22 @@ def test_markup_is_left_to_markdown_it() -> None:
     for text in ["a *b*", "a\n- b", "# a", "a  \nb", "    code", "1. a", "a &amp; b", "a\tb"]:
         assert _plain_paragraphs(text) is None
     assert _plain_paragraphs('a > "b"\nc\n\nd') == "<p>a &gt; &quot;b&quot;\nc</p>\n<p>d</p>\n"
+
+
+def _summary_of_the_whole(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_texts, st.integers(min_value=0, max_value=40))
+def test_a_summary_is_what_the_whole_abstract_makes(text: str, limit: int) -> None:
+    assert summarize(text, limit) == _summary_of_the_whole(text, limit)
+
+
+def test_real_summaries_are_what_the_whole_abstracts_make() -> None:
+    for text in _real_abstracts():
+        for limit in (1, 40, 120, 280, 2000):
+            assert summarize(text, limit) == _summary_of_the_whole(text, limit)
