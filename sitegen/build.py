@@ -10,10 +10,10 @@ the files whose bytes differ; the bytes are the same either way (tests compare t
 Large amounts of work are spread over one worker process per core: parsing the files the cache
 does not hold, matching topics, and rendering; the cold-build budget (no slower than Hugo at
 50,000 papers) needs them. An output does not depend on where it is rendered, so the bytes never
-depend on the split. Workers are forked from a fork server (where there is one: spawned
-otherwise), never from the build itself: forking a process with live threads (the preview
-server, the progress bar) can deadlock. A worker ends itself when the build that started it
-dies, even by kill -9.
+depend on the split. A full build's workers, started at its beginning, are forked from the
+build itself when it runs no other thread; others from a fork server (where there is one:
+spawned otherwise): forking a process with live threads (the preview server, the progress
+bar) can deadlock. A worker ends itself when the build that started it dies, even by kill -9.
 """
 
 from __future__ import annotations
@@ -172,7 +172,10 @@ def build_site(
         with _no_cycle_collection():
             record = None if clean else read_record(out)
             if record is None:  # every page to render: the workers start while the content is read
-                workers.start_early(papers=_paper_files(root))
+                workers.start_early(
+                    papers=_paper_files(root),
+                    warm_up=_WarmUp(templates, _CompiledTemplates(root, not clean)),
+                )
             # A stat of each file of public/, to notice hand edits, runs beside the reading of
             # the content, in a child process (see changed_files_beside).
             changed = None if record is None else changed_files_beside(out, record)
@@ -516,6 +519,7 @@ class _Workers:
         self.threshold = 1 if jobs is not None else PARALLEL_FROM
         self.started_threshold = self.threshold  # lower once they are started early
         self._pool: ProcessPoolExecutor | None = None
+        self._fork = False  # forked from this process (see start_early)
 
     def __enter__(self) -> _Workers:
         return self
@@ -523,19 +527,25 @@ class _Workers:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def start_early(self, *, papers: int) -> None:
+    def start_early(self, *, papers: int, warm_up: _WarmUp) -> None:
         """Start the workers now, if a build of this many papers will use them: they get
-        ready while this process reads the content."""
+        ready (`warm_up`) while this process reads the content."""
         if self.count > 1 and papers >= min(self.threshold, START_EARLY_FROM):
             self.started_threshold = min(self.threshold, USED_WHEN_STARTED_FROM)
+            # Forked from this process, when it runs no other thread and holds no lock of the
+            # content yet (a forked worker would hold it too), not from a fork server: the
+            # server's start imported sitegen again (the cold-build budget, no slower than
+            # Hugo at 1k papers: 0.35 CPU-s, before any worker could start).
+            self._fork = _can_fork()
             for _ in range(self.count):  # the pool starts a process per call it is given
-                self._started().submit(os.getpid)
+                self._started().submit(warm_up)
 
     def stop(self) -> None:
         """End the worker processes, giving their memory back; a later map starts new ones."""
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+            self._fork = False  # a later start: the build runs threads by then
             _stop_fork_server()
 
     def map(
@@ -567,8 +577,8 @@ class _Workers:
 
             self._pool = ProcessPoolExecutor(
                 max_workers=self.count,
-                mp_context=_worker_context(),
-                initializer=_exit_with_parent,
+                mp_context=_worker_context(fork=self._fork),
+                initializer=_worker_started,
             )
         return self._pool
 
@@ -591,15 +601,51 @@ def _return_freed_memory() -> None:
             trim(0)
 
 
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a server process that imported sitegen once, not each started as
-    a new interpreter that imports it (the cold-build budget, no slower than Hugo at 1k
-    papers: 0.3 s of CPU per worker). The server is started like a spawned worker, never
-    forked from this process and its threads. Spawn where there is no fork (Windows).
-    multiprocessing is imported here, when workers are first needed: a rebuild starts none
-    (the rebuild budget, under 2 s at 50k papers: its import took 0.03 s of CPU)."""
+def _can_fork() -> bool:
+    """Whether workers can be forked from this process: on Linux (where fork is the default,
+    and safe), with no other thread running."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+# In a worker: the templates it compiled as it started, for its render (_WarmUp).
+_warm_environments: dict[Path, jinja2.Environment] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class _WarmUp:
+    """In a worker, as it starts, while the build reads the content: import what
+    sitegen.build imports only when it first renders an abstract or a feed, and compile the
+    templates (the cold-build budget, no slower than Hugo at 1k papers: 0.15 CPU-s of each
+    worker's render, which the workers' wait for the content now holds)."""
+
+    templates: Path
+    compiled: _CompiledTemplates
+
+    def __call__(self) -> None:
+        import feedgen.feed  # noqa: F401, PLC0415
+        import markdown_it  # noqa: F401, PLC0415
+
+        try:
+            env = template_environment(self.templates, compiled=self.compiled)
+            for name in env.list_templates(extensions=["html"]):
+                env.get_template(name)
+        except jinja2.TemplateError:
+            return  # the render reports it
+        _warm_environments[self.templates] = env
+
+
+def _worker_context(*, fork: bool = False) -> multiprocessing.context.BaseContext:
+    """Workers forked from this process (`fork`: see _Workers.start_early), else from a
+    server process that imported sitegen once, not each started as a new interpreter that
+    imports it (the cold-build budget, no slower than Hugo at 1k papers: 0.3 s of CPU per
+    worker). The server is started like a spawned worker, never forked from this process
+    and its threads. Spawn where there is no fork (Windows). multiprocessing is imported
+    here, when workers are first needed: a rebuild starts none (the rebuild budget, under
+    2 s at 50k papers: its import took 0.03 s of CPU)."""
     import multiprocessing  # noqa: PLC0415
 
+    if fork:
+        return multiprocessing.get_context("fork")
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -619,13 +665,19 @@ def _stop_fork_server() -> None:
         stop()
 
 
+def _worker_started() -> None:
+    """In a worker, first."""
+    gc.enable()  # off in a build forked while it planned (_no_cycle_collection)
+    _exit_with_parent()
+
+
 def _exit_with_parent() -> None:
     """In a worker: exit as soon as the build that started it is gone. A build killed with -9
     cannot stop its workers, and they would keep rendering for nothing (issue #15)."""
     # The end of a pipe the build holds open, which reads as closed once the build is gone:
-    # whether the worker was spawned or forked from the fork server (which outlives the build
-    # while a worker does). prctl(PR_SET_PDEATHSIG) is Linux-only and fires when the thread
-    # that started the worker ends, not the build.
+    # whether the worker was spawned, forked from the build or from the fork server (which
+    # outlives the build while a worker does). prctl(PR_SET_PDEATHSIG) is Linux-only and
+    # fires when the thread that started the worker ends, not the build.
     import multiprocessing.connection  # noqa: PLC0415 (see _worker_context)
 
     build = multiprocessing.parent_process()
@@ -845,7 +897,8 @@ def _render_chunks(outputs: Sequence[Output], size: int) -> Iterator[tuple[list[
 class _Renderer:
     def __init__(self, job: _RenderJob, api_records: Mapping[str, str], parts: PaperParts) -> None:
         self.job, self.api_records, self.parts = job, api_records, parts
-        self.env = template_environment(job.templates, compiled=job.compiled)
+        warm: jinja2.Environment | None = _warm_environments.pop(job.templates, None)
+        self.env = warm or template_environment(job.templates, compiled=job.compiled)
         self.routes = Routes(job.site.config.base_url)
         # Each abstract rendered once in a process: pages and feeds of any chunk show it.
         self.abstracts = AbstractHTML(job.site.papers)

@@ -20,7 +20,7 @@ from html import escape
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 from markupsafe import Markup
 
 from sitegen.cache import PaperParts
@@ -169,7 +169,8 @@ class Pages:
         self.parts = parts if parts is not None else PaperParts()
         self.topic_names = site.config.topic_names()
         self.site_feeds = routes.home()
-        self.card_template = env.get_template("_card.html")
+        self.card_template: Template | None = None  # loaded when first used: a build's own
+        # process, which renders the API while the workers render pages, never compiles it
         self.cards: dict[tuple[str, str, int | None, bool, str, bool], Markup] = {}
         self.days: dict[date, ListingRoutes] = {}  # each day's routes, made once
 
@@ -293,6 +294,8 @@ class Pages:
             ),
             line=compact,
         )
+        if self.card_template is None:
+            self.card_template = self.env.get_template("_card.html")
         return self.card_template.render(card=card)
 
     def empty_home(self) -> Artifact:

@@ -367,15 +367,22 @@ def killed_group() -> Iterator[list[int]]:
 
 def _wait_for_workers(build: subprocess.Popen[bytes], count: int) -> None:
     deadline = time.monotonic() + 60
-    # A spawned worker runs spawn_main; a forked one the command of its fork server.
-    while sum(_is_worker(c) for c in processes_of_group(build.pid).values()) < count:
+    while _workers(build.pid) < count:
         assert build.poll() is None, "the build ended before its workers were seen"
         assert time.monotonic() < deadline, "no workers within 60 s"
         time.sleep(0.005)
 
 
-def _is_worker(command: str) -> bool:
-    return "spawn_main" in command or "multiprocessing.forkserver" in command
+def _workers(build: int) -> int:
+    """A spawned worker runs spawn_main; one forked from a fork server the server's command;
+    one forked from the build (a full build's, sitegen.build._Workers.start_early) the build's."""
+    group = processes_of_group(build)
+    own = group.get(build)
+    return sum(
+        pid != build
+        and ("spawn_main" in command or "multiprocessing.forkserver" in command or command == own)
+        for pid, command in group.items()
+    )
 
 
 def test_workers_exit_when_their_build_is_killed(
