@@ -214,7 +214,7 @@ def build_site(
             written = PublishReport(files=0, bytes=0)
             with ExitStack() as stack:
                 rendering = _Render(dirty, job, parts, staging, workers)
-                stack.callback(rendering.shared.unlink, missing_ok=True)
+                stack.callback(rendering.remove_files)
                 # A full build's are made while the workers render the pages (the cold-build
                 # budget: 1.5 s of CPU at 10k papers that left both workers idle when made before).
                 api_records, pending = early or _records(
@@ -841,6 +841,7 @@ class _Render:
             None
         )
         self.shared = staging.with_name(f"{staging.name}.job.pickle")
+        self.papers = staging.with_name(f"{staging.name}.job.papers")
         if not workers.worth_it(outputs, if_started=True):
             return
         _return_freed_memory()  # of reading and parsing 50,000 papers, before the workers grow
@@ -848,15 +849,28 @@ class _Render:
         # them: the memory budget (all processes under 1 GiB at 50k papers).
         self.outputs = [o for o in outputs if isinstance(o.inputs, PapersApi)]
         shares = [o for o in outputs if not isinstance(o.inputs, PapersApi)]
-        # The job reaches each worker once, through a file, not once per chunk through a pipe.
-        with self.shared.open("wb") as file:
-            pickle.dump(job, file, pickle.HIGHEST_PROTOCOL)
+        chunks = list(_render_chunks(shares, workers.chunk_size(shares, 100)))
         papers = job.site.papers
-        with_papers = [
-            (chunk, papers.held(named) if isinstance(papers, StoredPapers) else {})
-            for chunk, named in _render_chunks(shares, workers.chunk_size(shares, 100))
-        ]
-        self.in_workers = workers.map_chunks(_RenderInWorker(staging, self.shared), with_papers)
+        held = (
+            papers.held(set().union(*(n for _, n in chunks)))
+            if isinstance(papers, StoredPapers)
+            else {}
+        )
+        # The job reaches each worker once, through a file, not once per chunk through a pipe;
+        # and the papers this process holds through another, each pickled once, not with each
+        # chunk that shows it (the cold-build budget, no slower than Hugo at 10k papers: a
+        # paper was in six chunks, 159 MB through the pipes, 0.5 CPU-s pickled and unpickled).
+        at = _write_papers(held, self.papers)
+        with self.shared.open("wb") as file:
+            pickle.dump((job, at), file, pickle.HIGHEST_PROTOCOL)
+        shares_named = [(chunk, tuple(named)) for chunk, named in chunks]
+        render = _RenderInWorker(staging, self.shared, self.papers)
+        self.in_workers = workers.map_chunks(render, shares_named)
+
+    def remove_files(self) -> None:
+        """Remove the files the workers read."""
+        self.shared.unlink(missing_ok=True)
+        self.papers.unlink(missing_ok=True)
 
     def results(self, api_records: Mapping[str, str]) -> Iterator[tuple[int, PublishReport]]:
         """(files rendered, files written) of each chunk, as the chunks finish."""
@@ -869,6 +883,19 @@ class _Render:
         for rendered, written, made in self.in_workers:
             self.parts.add(made)  # the papers' parts the workers made
             yield rendered, written
+
+
+def _write_papers(papers: Mapping[str, Paper | bytes], path: Path) -> dict[str, tuple[int, int]]:
+    """Write each of `papers` pickled into the file `path`; where each is (offset, size)."""
+    at: dict[str, tuple[int, int]] = {}
+    offset = 0
+    with path.open("wb") as file:
+        for paper_id, paper in papers.items():
+            data = paper if isinstance(paper, bytes) else _pickled(paper)
+            file.write(data)
+            at[paper_id] = (offset, len(data))
+            offset += len(data)
+    return at
 
 
 # Papers the outputs of a render chunk show at most (a hundred day pages show 5,000): a worker
@@ -934,13 +961,15 @@ _worker_renderers: dict[Path, _Renderer] = {}  # in a worker: the current build'
 # Hugo at 10k papers). Not above: the memory budget (2 KB a paper in each worker at 50k).
 _KEEP_UNPICKLED_UP_TO = 20_000
 _worker_papers: dict[str, Paper] = {}
-_Share = tuple[Sequence[Output], dict[str, Paper | bytes]]  # outputs, with the papers they show
+_worker_papers_at: dict[str, tuple[int, int]] = {}  # in the build's file (_write_papers)
+_Share = tuple[Sequence[Output], tuple[str, ...]]  # outputs, with the ids of the papers they show
 
 
 @dataclass(frozen=True, slots=True)
 class _RenderInWorker:
     staging: Path
     shared: Path
+    papers: Path  # the papers the build held (_write_papers)
 
     def __call__(self, share: _Share) -> tuple[int, PublishReport, dict[str, dict[str, Any]]]:
         renderer = _worker_renderers.get(self.shared)
@@ -948,25 +977,42 @@ class _RenderInWorker:
             _worker_renderers.clear()
             _worker_papers.clear()
             with self.shared.open("rb") as file:
-                job = pickle.load(file)
+                job, at = pickle.load(file)
+            _worker_papers_at.clear()
+            _worker_papers_at.update(at)
             renderer = _worker_renderers[self.shared] = _Renderer(job, {}, PaperParts())
-        outputs, papers = share
-        if isinstance(renderer.job.site.papers, StoredPapers):
-            # Unpickled once for the share, not at each page, card and feed that shows the
-            # paper (the cold-build budget: 60,000 unpickles of 10,000 papers at 10k); but for
-            # an output that shows more papers alone (the memory budget: 2 KB each unpickled).
-            if len(papers) <= _CHUNK_PAPERS:
-                known = _worker_papers
-                unpickled: dict[str, Paper] = {
-                    i: known.get(i) or (pickle.loads(p) if isinstance(p, bytes) else p)
-                    for i, p in papers.items()
-                }
-                if len(renderer.job.site.papers) <= _KEEP_UNPICKLED_UP_TO:
-                    known.update(unpickled)
-                papers = {**unpickled}
-            renderer.job.site.papers.hold_only(papers)
+        outputs, named = share
+        site_papers = renderer.job.site.papers
+        if isinstance(site_papers, StoredPapers):
+            site_papers.hold_only(self._held(named, keep=len(site_papers) <= _KEEP_UNPICKLED_UP_TO))
         rendered, written = renderer.run(outputs, self.staging)
         return rendered, written, renderer.parts.take_made()
+
+    def _held(self, named: tuple[str, ...], *, keep: bool) -> dict[str, Paper | bytes]:
+        """The papers of a share the build held, read from its file; those the build did not
+        hold are read from their own file when shown (StoredPapers)."""
+        # Unpickled once for the share, not at each page, card and feed that shows the paper
+        # (the cold-build budget: 60,000 unpickles of 10,000 papers at 10k), and kept for the
+        # next shares with `keep`; but for an output that shows more papers alone (the memory
+        # budget: 2 KB each unpickled).
+        whole = len(named) <= _CHUNK_PAPERS
+        known, at = _worker_papers, _worker_papers_at
+        held: dict[str, Paper | bytes] = {}
+        unpickled: dict[str, Paper] = {}
+        with self.papers.open("rb") as file:
+            for paper_id in named:
+                paper = known.get(paper_id)
+                if paper is not None:
+                    held[paper_id] = paper
+                elif (where := at.get(paper_id)) is not None:
+                    data = os.pread(file.fileno(), where[1], where[0])
+                    if whole:
+                        held[paper_id] = unpickled[paper_id] = pickle.loads(data)
+                    else:
+                        held[paper_id] = data
+        if keep:
+            known.update(unpickled)
+        return held
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
