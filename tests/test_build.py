@@ -334,42 +334,6 @@ def test_workers_sent_few_papers_at_a_time_build_the_same_bytes(
     assert tree_bytes(small_public) == tree_bytes(pooled)
 
 
-def test_feed_ids_do_not_depend_on_base_url_or_later_days(
-    small: Path, tmp_path: Path, seed_files: list[Path], small_public: Path
-) -> None:
-    feed = small_public / "topics" / "llm" / "atom.xml"  # built with site.toml's base URL
-    before = {e.id: e.published for e in _parse(feed).entries}
-    moved = tmp_path / "moved"
-    assert (
-        main(
-            [
-                "--root",
-                str(small),
-                "build",
-                "--out",
-                str(moved),
-                "--base-url",
-                "https://papers.example.org/",
-            ]
-        )
-        == 0
-    )
-    after = {e.id: e.published for e in _parse(moved / "topics" / "llm" / "atom.xml").entries}
-    assert after == before
-    assert (
-        _parse(moved / "atom.xml").entries[0].link.startswith("https://papers.example.org/papers/")
-    )
-
-
-def test_names_from_site_toml_are_escaped_in_the_opml(site: Path) -> None:
-    config = site / "site.toml"
-    named = "Quotes \"double\" & 'single' <b>"
-    config.write_text(config.read_text().replace('"Large Language Models"', json.dumps(named), 1))
-    assert main(["--root", str(site), "build"]) == 0
-    outlines = ET.parse(site / "public" / "feeds.opml").getroot().iter("outline")
-    assert any(named in o.attrib["text"] and named in o.attrib["title"] for o in outlines)
-
-
 def test_titles_and_abstracts_never_become_markup(site: Path, tmp_path: Path) -> None:
     listing = tmp_path / "2026-02-02.txt"
     listing.write_text(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
@@ -426,6 +427,16 @@ def test_a_custom_feed_name_cannot_inject_markup() -> None:
     for path in ("feeds/x/index.html", "feeds/index.html", "feeds.opml", "feeds/x/atom.xml"):
         assert b"<script>alert" not in files[path], path
     assert not feedparser.parse(files["feeds/x/rss.xml"]).bozo
+
+
+def test_names_from_site_toml_are_escaped_in_the_opml() -> None:
+    named = "Quotes \"double\" & 'single' <b>"
+    text = (REPO / "site.toml").read_text()
+    assert '"Large Language Models"' in text
+    config = parse_config(text.replace('"Large Language Models"', json.dumps(named), 1), source="")
+    files = _render(dataclasses.replace(_site(), config=config), only=["feeds.opml"])
+    outlines = ET.fromstring(files["feeds.opml"]).iter("outline")
+    assert any(named in o.attrib["text"] and named in o.attrib["title"] for o in outlines)
 
 
 def test_top_cards_show_the_day_each_paper_was_featured_and_its_topics() -> None:
