@@ -462,31 +462,6 @@ def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
 
 
 # A topic no paper has: its feeds have no paper to list.
-EMPTY_TOPIC = """
-[[topics]]
-slug = "quantum-chess"
-name = "Quantum Chess"
-kind = "facet"
-description = "Chess on qubits."
-keywords = ["quantum chess"]
-"""
-
-
-def test_a_topic_with_no_paper_has_feeds_that_say_so(small_built: Path) -> None:
-    """Readers refuse a feed without an item (feed-extractor: an Atom feed without <entry>
-    is "Unrecognized feed format"): the feed has one saying why, that never changes its id."""
-    config = small_built / "site.toml"
-    config.write_text(config.read_text() + EMPTY_TOPIC)
-    assert main(["--root", str(small_built), "build"]) == 0
-    topic = small_built / "public" / "topics" / "quantum-chess"
-    for name in ("atom.xml", "rss.xml"):
-        feed = _parse(topic / name)
-        (entry,) = feed.entries
-        assert entry.title == "Nothing here yet" and "Chess on qubits." in entry.summary
-        assert entry.id == "tag:sitegen,2023:nothing-yet/topics/quantum-chess/"
-        assert entry.link == f"{BASE}topics/quantum-chess/" and entry.published_parsed
-
-
 def test_an_empty_site_builds(site: Path) -> None:
     assert main(["--root", str(site), "build"]) == 0
     assert "No papers yet" in (site / "public" / "index.html").read_text()
