@@ -161,21 +161,19 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 def cold_bytes(
     older_seeds_built: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[..., dict[str, bytes]]:
-    """`cold_bytes(*changes)`: the files of a cold build of `older_seeds_built` after the
-    CHANGES named, in order, made in a fresh copy of its sources (no public/, no caches, no
-    record): built once for this file for each such state, which several tests reach."""
+    """`cold_bytes(*changes)`: the files of a cold build (`--clean`) of `older_seeds_built`
+    after the CHANGES named, in order: built once for this file for each such state, which
+    several tests reach."""
     made: dict[tuple[str, ...], dict[str, bytes]] = {}
 
     def cold(*changes: str) -> dict[str, bytes]:
         if changes not in made:
-            root = tmp_path_factory.mktemp("cold") / "site"
-            for name in ("content", "templates"):
-                shutil.copytree(older_seeds_built / name, root / name)
-            shutil.copy(older_seeds_built / "site.toml", root / "site.toml")
+            root = copy_site(older_seeds_built, tmp_path_factory.mktemp("cold") / "site")
             for change in changes:
                 CHANGES[change](root)
-            assert main(["--root", str(root), "build", "--clean"]) == 0
-            made[changes] = tree_bytes(root / "public")
+            out = root.parent / "cold"
+            assert main(["--root", str(root), "build", "--clean", "--out", str(out)]) == 0
+            made[changes] = tree_bytes(out)
         return made[changes]
 
     return cold
@@ -364,7 +362,7 @@ def test_changes_build_after_build_give_the_bytes_of_a_cold_build(
     built_site: Path, cold_bytes: Callable[..., dict[str, bytes]]
 ) -> None:
     # Each build below starts from the caches and record the ones before it left; each cold
-    # build from none (`cold_bytes`: the changes so far made to a fresh copy).
+    # build is of the changes so far, made to a copy of the site as it was (`cold_bytes`).
     changes = [
         "day in the open month",
         "edited paper of the open month",
