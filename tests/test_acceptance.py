@@ -16,7 +16,7 @@ import pytest
 
 from sitegen.cli import main
 from tests.conftest import REPO
-from tests.test_build import EMPTY_TOPIC
+from tests.test_outputs import EMPTY_TOPIC
 
 CHECK_SITE = REPO.parent / "shared" / "tools" / "check_site"
 INSTALLED = Path(os.environ.get("CHECKERS_HOME", "/opt/checkers")).is_dir()

@@ -334,42 +334,6 @@ def test_workers_sent_few_papers_at_a_time_build_the_same_bytes(
     assert tree_bytes(small_public) == tree_bytes(pooled)
 
 
-def test_feed_ids_do_not_depend_on_base_url_or_later_days(
-    small: Path, tmp_path: Path, seed_files: list[Path], small_public: Path
-) -> None:
-    feed = small_public / "topics" / "llm" / "atom.xml"  # built with site.toml's base URL
-    before = {e.id: e.published for e in _parse(feed).entries}
-    moved = tmp_path / "moved"
-    assert (
-        main(
-            [
-                "--root",
-                str(small),
-                "build",
-                "--out",
-                str(moved),
-                "--base-url",
-                "https://papers.example.org/",
-            ]
-        )
-        == 0
-    )
-    after = {e.id: e.published for e in _parse(moved / "topics" / "llm" / "atom.xml").entries}
-    assert after == before
-    assert (
-        _parse(moved / "atom.xml").entries[0].link.startswith("https://papers.example.org/papers/")
-    )
-
-
-def test_names_from_site_toml_are_escaped_in_the_opml(site: Path) -> None:
-    config = site / "site.toml"
-    named = "Quotes \"double\" & 'single' <b>"
-    config.write_text(config.read_text().replace('"Large Language Models"', json.dumps(named), 1))
-    assert main(["--root", str(site), "build"]) == 0
-    outlines = ET.parse(site / "public" / "feeds.opml").getroot().iter("outline")
-    assert any(named in o.attrib["text"] and named in o.attrib["title"] for o in outlines)
-
-
 def test_titles_and_abstracts_never_become_markup(site: Path, tmp_path: Path) -> None:
     listing = tmp_path / "2026-02-02.txt"
     listing.write_text(
@@ -498,31 +462,6 @@ def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
 
 
 # A topic no paper has: its feeds have no paper to list.
-EMPTY_TOPIC = """
-[[topics]]
-slug = "quantum-chess"
-name = "Quantum Chess"
-kind = "facet"
-description = "Chess on qubits."
-keywords = ["quantum chess"]
-"""
-
-
-def test_a_topic_with_no_paper_has_feeds_that_say_so(small_built: Path) -> None:
-    """Readers refuse a feed without an item (feed-extractor: an Atom feed without <entry>
-    is "Unrecognized feed format"): the feed has one saying why, that never changes its id."""
-    config = small_built / "site.toml"
-    config.write_text(config.read_text() + EMPTY_TOPIC)
-    assert main(["--root", str(small_built), "build"]) == 0
-    topic = small_built / "public" / "topics" / "quantum-chess"
-    for name in ("atom.xml", "rss.xml"):
-        feed = _parse(topic / name)
-        (entry,) = feed.entries
-        assert entry.title == "Nothing here yet" and "Chess on qubits." in entry.summary
-        assert entry.id == "tag:sitegen,2023:nothing-yet/topics/quantum-chess/"
-        assert entry.link == f"{BASE}topics/quantum-chess/" and entry.published_parsed
-
-
 def test_an_empty_site_builds(site: Path) -> None:
     assert main(["--root", str(site), "build"]) == 0
     assert "No papers yet" in (site / "public" / "index.html").read_text()

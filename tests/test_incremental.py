@@ -157,9 +157,34 @@ CHANGES: dict[str, Callable[[Path], None]] = {
 }
 
 
+@pytest.fixture(scope="module")
+def cold_bytes(
+    older_seeds_built: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., dict[str, bytes]]:
+    """`cold_bytes(*changes)`: the files of a cold build (`--clean`) of `older_seeds_built`
+    after the CHANGES named, in order: built once for this file for each such state, which
+    several tests reach."""
+    made: dict[tuple[str, ...], dict[str, bytes]] = {}
+
+    def cold(*changes: str) -> dict[str, bytes]:
+        if changes not in made:
+            root = copy_site(older_seeds_built, tmp_path_factory.mktemp("cold") / "site")
+            for change in changes:
+                CHANGES[change](root)
+            out = root.parent / "cold"
+            assert main(["--root", str(root), "build", "--clean", "--out", str(out)]) == 0
+            made[changes] = tree_bytes(out)
+        return made[changes]
+
+    return cold
+
+
 @pytest.mark.parametrize("change", CHANGES)
 def test_an_incremental_build_gives_the_bytes_of_a_cold_one(
-    built_site: Path, tmp_path: Path, change: str, capsys: pytest.CaptureFixture[str]
+    built_site: Path,
+    change: str,
+    capsys: pytest.CaptureFixture[str],
+    cold_bytes: Callable[..., dict[str, bytes]],
 ) -> None:
     public = built_site / "public"
     before, identities = tree_bytes(public), _files(public)
@@ -167,11 +192,9 @@ def test_an_incremental_build_gives_the_bytes_of_a_cold_one(
     capsys.readouterr()
     assert main(["--root", str(built_site), "build"]) == 0
     assert "a full build" not in capsys.readouterr().out
-    cold = tmp_path / "cold"
-    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
 
     after = tree_bytes(public)
-    assert after == tree_bytes(cold)
+    assert after == cold_bytes(change)
     assert after != before
     # Only the files whose bytes changed were written; every other file is untouched.
     now = _files(public)
@@ -212,7 +235,10 @@ def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, jobs: 
     "interpreter", ["/nonexistent/python", "/bin/false"], ids=["no child", "a failing child"]
 )
 def test_files_changed_by_hand_are_seen_without_the_child_that_looks_for_them(
-    built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, interpreter: str
+    built_site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    interpreter: str,
+    cold_bytes: Callable[..., dict[str, bytes]],
 ) -> None:
     # A child process stats public/ (sitegen.beside); when it cannot, the build does it itself.
     public = built_site / "public"
@@ -221,29 +247,25 @@ def test_files_changed_by_hand_are_seen_without_the_child_that_looks_for_them(
     _edited_paper(built_site)
     monkeypatch.setattr(sys, "executable", interpreter)
     assert main(["--root", str(built_site), "build"]) == 0
-    cold = tmp_path / "cold"
-    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
     after = tree_bytes(public)
-    assert after == tree_bytes(cold)
+    assert after == cold_bytes("edited paper")
     assert b"A title edited by hand" in b"".join(after.values())
 
 
 @pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "workers"])
 def test_a_paper_edited_by_hand_is_noticed(
-    built_site: Path, tmp_path: Path, jobs: list[str]
+    built_site: Path, jobs: list[str], cold_bytes: Callable[..., dict[str, bytes]]
 ) -> None:
     _edited_paper(built_site)
     edited = sorted((built_site / "content" / "papers").glob("*.md"))[7].stem
     assert main(["--root", str(built_site), "build", *jobs]) == 0
     page = built_site / "public" / "papers" / edited / "index.html"
     assert "A title edited by hand" in page.read_text()
-    cold = tmp_path / "cold"
-    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(built_site / "public") == tree_bytes(cold)
+    assert tree_bytes(built_site / "public") == cold_bytes("edited paper")
 
 
 def test_a_build_with_nothing_to_do_touches_nothing_and_sees_the_next_change(
-    built_site: Path, tmp_path: Path
+    built_site: Path, cold_bytes: Callable[..., dict[str, bytes]]
 ) -> None:
     public, record = built_site / "public", built_site / ".public.outputs"
     before, identities = tree_bytes(public), _files(public)
@@ -254,9 +276,7 @@ def test_a_build_with_nothing_to_do_touches_nothing_and_sees_the_next_change(
     (public / "index.html").write_text("edited by hand")
     _edited_paper(built_site)
     assert main(["--root", str(built_site), "build"]) == 0
-    cold = tmp_path / "cold"
-    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(public) == tree_bytes(cold)
+    assert tree_bytes(public) == cold_bytes("edited paper")
 
 
 def test_an_emptied_public_directory_is_built_whole(built_site: Path) -> None:
@@ -268,14 +288,14 @@ def test_an_emptied_public_directory_is_built_whole(built_site: Path) -> None:
     assert tree_bytes(public) == before
 
 
-def test_builds_at_the_same_time_take_turns(built_site: Path, tmp_path: Path) -> None:
+def test_builds_at_the_same_time_take_turns(
+    built_site: Path, cold_bytes: Callable[..., dict[str, bytes]]
+) -> None:
     _changed_template(built_site)  # every page to write again: long enough to overlap
     command = [sys.executable, "-m", "sitegen", "--root", str(built_site), "build"]
     runs = [subprocess.Popen(command, stdout=subprocess.DEVNULL) for _ in range(3)]
     assert [run.wait(timeout=120) for run in runs] == [0, 0, 0]
-    cold = tmp_path / "cold"
-    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(built_site / "public") == tree_bytes(cold)
+    assert tree_bytes(built_site / "public") == cold_bytes("changed template")
 
 
 @pytest.mark.parametrize(
@@ -339,10 +359,10 @@ def test_files_touched_but_unchanged_write_nothing(built_site: Path) -> None:
 
 
 def test_changes_build_after_build_give_the_bytes_of_a_cold_build(
-    built_site: Path, tmp_path: Path
+    built_site: Path, cold_bytes: Callable[..., dict[str, bytes]]
 ) -> None:
-    # Each build below starts from the caches and record the ones before it left. Cold
-    # builds in a copy of the site, whose caches they replace.
+    # Each build below starts from the caches and record the ones before it left; each cold
+    # build is of the changes so far, made to a copy of the site as it was (`cold_bytes`).
     changes = [
         "day in the open month",
         "edited paper of the open month",
@@ -356,13 +376,7 @@ def test_changes_build_after_build_give_the_bytes_of_a_cold_build(
     for number, change in enumerate(changes):
         CHANGES[change](built_site)
         assert main(["--root", str(built_site), "build"]) == 0
-        cold = tmp_path / f"cold-{number}"
-        cold.mkdir()
-        for name in ("content", "templates"):
-            shutil.copytree(built_site / name, cold / name)
-        shutil.copy(built_site / "site.toml", cold / "site.toml")
-        assert main(["--root", str(cold), "build", "--clean"]) == 0
-        assert tree_bytes(built_site / "public") == tree_bytes(cold / "public"), change
+        assert tree_bytes(built_site / "public") == cold_bytes(*changes[: number + 1]), change
 
 
 def test_a_directory_among_the_paper_files_is_refused(

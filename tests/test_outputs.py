@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
@@ -13,7 +14,7 @@ import feedparser
 import pytest
 
 from sitegen.build import template_environment
-from sitegen.config import parse_config
+from sitegen.config import SiteConfig, parse_config
 from sitegen.model import ContentSnapshot, Day, DayEntry, Organization, Paper
 from sitegen.outputs import (
     KINDS,
@@ -55,7 +56,9 @@ def _paper(n: int, **changes: object) -> Paper:
     return dataclasses.replace(paper, **changes)  # type: ignore[arg-type]
 
 
-def _site(papers: dict[str, Paper] | None = None, days: int = 4) -> Site:
+def _site(
+    papers: dict[str, Paper] | None = None, days: int = 4, config: SiteConfig = CONFIG
+) -> Site:
     papers = papers or {p.id: p for p in map(_paper, range(1, 9))}
     ids = sorted(papers)
     listed = {
@@ -65,7 +68,7 @@ def _site(papers: dict[str, Paper] | None = None, days: int = 4) -> Site:
         )
         for d in range(days)
     }
-    return assemble_site(ContentSnapshot.of(papers, listed), CONFIG)
+    return assemble_site(ContentSnapshot.of(papers, listed), config)
 
 
 def _render(site: Site, only: Collection[str] = ()) -> dict[str, bytes]:
@@ -230,6 +233,32 @@ def test_an_empty_site_has_a_home_page_and_feeds_that_say_nothing_is_there_yet()
         (entry,) = feedparser.parse(files[name]).entries
         assert entry.title == "Nothing here yet" and entry.link == BASE
         assert entry.id == "tag:sitegen,2023:nothing-yet/"
+
+
+# A topic no paper has (the acceptance test adds it to the small site too).
+EMPTY_TOPIC = """
+[[topics]]
+slug = "quantum-chess"
+name = "Quantum Chess"
+kind = "facet"
+description = "Chess on qubits."
+keywords = ["quantum chess"]
+"""
+
+
+def test_a_topic_with_no_paper_has_feeds_that_say_so() -> None:
+    """Readers refuse a feed without an item (feed-extractor: an Atom feed without <entry>
+    is "Unrecognized feed format"): the feed has one saying why, that never changes its id."""
+    text = (REPO / "site.toml").read_text() + EMPTY_TOPIC
+    config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
+    files = _render(_site(config=config), only=["topics/quantum-chess/atom.xml"])
+    for name in ("atom.xml", "rss.xml"):
+        feed = feedparser.parse(files[f"topics/quantum-chess/{name}"])
+        assert not feed.bozo, feed.get("bozo_exception")
+        (entry,) = feed.entries
+        assert entry.title == "Nothing here yet" and "Chess on qubits." in entry.summary
+        assert entry.id == "tag:sitegen,2023:nothing-yet/topics/quantum-chess/"
+        assert entry.link == f"{BASE}topics/quantum-chess/" and entry.published_parsed
 
 
 def _site_with_a_big_day(config: object = CONFIG) -> Site:
@@ -426,6 +455,16 @@ def test_a_custom_feed_name_cannot_inject_markup() -> None:
     for path in ("feeds/x/index.html", "feeds/index.html", "feeds.opml", "feeds/x/atom.xml"):
         assert b"<script>alert" not in files[path], path
     assert not feedparser.parse(files["feeds/x/rss.xml"]).bozo
+
+
+def test_names_from_site_toml_are_escaped_in_the_opml() -> None:
+    named = "Quotes \"double\" & 'single' <b>"
+    text = (REPO / "site.toml").read_text()
+    assert '"Large Language Models"' in text
+    config = parse_config(text.replace('"Large Language Models"', json.dumps(named), 1), source="")
+    files = _render(dataclasses.replace(_site(), config=config), only=["feeds.opml"])
+    outlines = ET.fromstring(files["feeds.opml"]).iter("outline")
+    assert any(named in o.attrib["text"] and named in o.attrib["title"] for o in outlines)
 
 
 def test_top_cards_show_the_day_each_paper_was_featured_and_its_topics() -> None:

@@ -437,9 +437,10 @@ def test_search_works_from_sitegen_serve_at_the_root(
             process.stdout.close()
 
 
-def _built_copy(bundled_built: Path) -> tuple[Path, Path]:
-    """A copy of the bundled site, built (`bundled_built`): its root and its index's directory."""
-    return bundled_built, bundled_built / "public" / INDEX_DIR
+def _built_copy(small_built: Path) -> tuple[Path, Path]:
+    """A copy of the small site, built (`small_built`: the bundled site's days and months, 90
+    papers): its root and its index's directory."""
+    return small_built, small_built / "public" / INDEX_DIR
 
 
 def _files(directory: Path) -> dict[Path, bytes]:
@@ -447,9 +448,9 @@ def _files(directory: Path) -> dict[Path, bytes]:
 
 
 def test_a_new_day_indexes_only_its_month_again(
-    bundled_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root, index = _built_copy(bundled_built)
+    root, index = _built_copy(small_built)
     shards = json.loads((index / MANIFEST).read_bytes())["shards"]
     assert shards == ["open/", "closed/"]  # the open month (November 2026), the months before
     closed = shards[1:]
@@ -477,10 +478,10 @@ def test_a_new_day_indexes_only_its_month_again(
 
 
 def test_a_site_indexed_in_yearly_shards_gets_the_closed_shard_and_loses_the_years(
-    bundled_built: Path, capsys: pytest.CaptureFixture[str]
+    small_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # An index made by an earlier sitegen: a shard per year where the closed shard is now.
-    root, index = _built_copy(bundled_built)
+    root, index = _built_copy(small_built)
     closed = _files(index / CLOSED_DIRECTORY)
     (index / CLOSED_DIRECTORY).rename(index / "2025")
     record_file = publish._record_file(root / "public")

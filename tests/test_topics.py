@@ -510,18 +510,20 @@ def test_the_report_finds_the_one_word_assignments_of_the_old_rules() -> None:
 
 
 def test_build_reports_what_an_edit_of_the_rules_did(
-    bundled_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from sitegen.cli import main
 
-    site = bundled_built  # built already: this build renders what the new rules change
+    # The small site (90 papers), built already: this build renders what the new rules change.
+    site = small_built
     before = tmp_path / "before.toml"
     before.write_text((site / "site.toml").read_text())
     rules = (site / "site.toml").read_text()
-    assert '"diffusion"' in rules
-    (site / "site.toml").write_text(rules.replace('"diffusion"', '"no such phrase at all"'))
+    assert '"reinforcement learning"' in rules
+    edited = rules.replace('"reinforcement learning"', '"no such phrase at all"')
+    (site / "site.toml").write_text(edited)
     assert main(["--root", str(site), "build", "--topics-before", str(before)]) == 0
     out = capsys.readouterr().out
-    assert "topics of 480 papers" in out and "one-word" in out and "gained" in out
+    assert "topics of 90 papers" in out and "one-word" in out and "gained" in out
     lost = [line for line in out.splitlines() if line.startswith("- ")]
     assert lost and all(": " in line for line in lost), "each lost paper is named"
