@@ -54,8 +54,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 # The files whose tests take longest, longest first; the others follow as collected. xdist
 # hands out whole files (`--dist loadfile`) in this order, so the long ones start at once and
-# short files fill both workers to the end: a long file started last outlasts the rest.
+# short files fill both workers to the end: started last, the acceptance test alone outlasted
+# the rest of the suite.
 SLOW_FIRST = (
+    "test_acceptance.py",
     "test_interrupted.py",
     "test_search.py",
     "test_browser.py",

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tarfile
 import time
-import tomllib
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,13 +59,6 @@ def test_ci_runs_the_readme_test_command_on_every_supported_python() -> None:
     ci_run = (REPO / ".ci" / "run").read_text()
     # The README's two steps, in a fresh virtual environment (the options only quiet pip).
     assert "python3 -m venv" in ci_run and "-e '.[test]'\nexec python -m pytest\n" in ci_run
-    # The acceptance test (the independent checkers) is left out of it, and is a job of its own
-    # that runs the README's acceptance command.
-    options = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["pytest"]
-    assert "-m 'not acceptance'" in options["ini_options"]["addopts"]
-    acceptance = [step.get("run", "") for step in ci["jobs"]["acceptance"]["steps"]]
-    acceptance_command = f"{test_command} -m acceptance"
-    assert acceptance_command in acceptance and acceptance_command in readme
 
 
 def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
