@@ -30,6 +30,7 @@ from sitegen.pages import (
     AbstractHTML,
     Pages,
     papers_api,
+    papers_api_index,
     robots,
     sitemap_index,
     sitemap_of_pages,
@@ -363,16 +364,62 @@ class PaperPage(NamedTuple):
 
 
 class PapersApi(NamedTuple):
-    """/api/papers.json: every paper's fields, for scripts."""
+    """/api/papers.json: the site's months (`PapersApiMonth`), each with its number of papers."""
 
-    papers: Papers  # every paper, by id
+    months: tuple[tuple[str, int], ...]  # newest first; "" (the papers no day lists) last
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        yield Output((routes.papers_api().path,), PapersApi(Papers(site.ids)))
+        months = tuple((month, len(ids)) for month, ids in papers_by_month(site).items())
+        yield Output((routes.papers_api().path,), PapersApi(months))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield papers_api(r.routes, self.papers, r.api_records)
+        yield papers_api_index(r.routes, self.months)
+
+
+class PapersApiMonth(NamedTuple):
+    """/api/papers/YYYY-MM.json: every field of the papers first featured in a month, for
+    scripts. One file for all grew with the site and changed every day (23 MB at 50k papers);
+    a closed month's never changes."""
+
+    month: str  # "YYYY-MM"; "" for the papers no day lists
+    papers: Papers  # in the site's order
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        for month, ids in papers_by_month(site).items():
+            yield Output((routes.papers_api_month(month).path,), PapersApiMonth(month, Papers(ids)))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield papers_api(r.routes.papers_api_month(self.month), self.papers, r.api_records)
+
+
+def papers_by_month(site: Site) -> dict[str, tuple[str, ...]]:
+    """The site's papers by the month ("YYYY-MM") of the first day that featured them, newest
+    first, each month's in the site's order; those no day lists last, under ""."""
+    month_of = _first_months(site)
+    found: dict[str, list[str]] = {}
+    for paper_id in site.ids:
+        found.setdefault(month_of[paper_id], []).append(paper_id)
+    return {month: tuple(found[month]) for month in sorted(found, reverse=True)}  # "" last
+
+
+def _first_months(site: Site) -> dict[str, str]:
+    """Each paper's month ("YYYY-MM") of the first day that featured it; "" if none."""
+    appearances = site.appearances
+    month_of_day: dict[date, str] = {}  # a thousand days for 50,000 papers: each made once
+    months = {}
+    for paper_id in site.ids:
+        days = appearances.get(paper_id)
+        if not days:
+            months[paper_id] = ""
+            continue
+        day = days[0].day  # oldest first
+        month = month_of_day.get(day)
+        if month is None:
+            month = month_of_day[day] = day.isoformat()[:7]
+        months[paper_id] = month
+    return months
 
 
 class SitemapIndex(NamedTuple):
@@ -609,7 +656,7 @@ class CustomFeedFeed(NamedTuple):
 KINDS = (
     StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
-    SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
+    PapersApiMonth, SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
     TopPage, TopFeed, TopIndex, WeeklyDigestFeed, CustomFeedPage, CustomFeedFeed,
     SearchPage,
 )  # fmt: skip
