@@ -461,7 +461,6 @@ def _pending_index(
     """The shards of the index to make: those the site does not hold whole and untouched
     (after a new day, the open month's). None when there are none and none to remove."""
     by_month = papers_by_month(site)
-    month_of = {paper_id: month for month, papers in by_month.items() for paper_id in papers}
     layout = shard_layout(by_month.keys())
     directories = [directory for _, directory, _ in layout]
     known = previous.files if previous is not None else {}
@@ -484,7 +483,8 @@ def _pending_index(
     kept_keys = KeyedCache(root, "search-shards", reuse=not clean)
     keys: dict[str, str] = {}
     for period, directory, months in layout:
-        papers = [i for i in site.ids if month_of[i] in months]
+        # In the site's order: each month's is, and the site's is sorted.
+        papers = sorted(i for month in months for i in by_month.get(month, ()))
         made_of = hashlib.blake2b(
             f"{pagefind_version()}\0{directory}\0{names}\0".encode()
             + ";".join(map(states.__getitem__, papers)).encode(),
