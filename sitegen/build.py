@@ -31,7 +31,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -40,7 +40,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from sitegen import transaction
-from sitegen.cache import KeyedCache, PaperParts, code_version
+from sitegen.cache import CACHE_DIR, KeyedCache, PaperParts, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
@@ -292,6 +292,11 @@ def _records(
         make=lambda paper_id: api_record(site, routes, paper_id),
         reuse=not clean,
     )
+    # What earlier versions kept in one file for every paper (55 MB at 50k papers, which a
+    # scheduled run restores and saves), never read again.
+    for stale in ("api-records", "search-records"):
+        with suppress(OSError):
+            (root / CACHE_DIR / f"{stale}.marshal").unlink(missing_ok=True)
     return api_records, _pending_index(root, site, routes, states, previous, clean=clean, jobs=jobs)
 
 

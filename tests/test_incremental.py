@@ -216,6 +216,18 @@ def test_a_day_of_new_papers_rewrites_the_api_file_of_its_month_alone(built_site
     assert changed == {"papers.json", "papers/2026-03.json"}
 
 
+def test_the_caches_of_every_paper_in_one_file_are_removed(built_site: Path) -> None:
+    """Earlier versions kept the API and search records in one file each (55 MB at 50k)."""
+    cache = built_site / ".sitegen-cache"
+    stale = [cache / "api-records.marshal", cache / "search-records.marshal"]
+    for path in stale:
+        path.write_bytes(b"an earlier version's cache")
+    _new_day(built_site)
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert not any(path.exists() for path in stale)
+    assert (cache / "api-records-2026-11.marshal").is_file()
+
+
 @pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "workers"])
 def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, jobs: list[str]) -> None:
     public = built_site / "public"
