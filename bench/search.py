@@ -59,8 +59,10 @@ import os, sys, time
 from pathlib import Path
 from sitegen.build import _search_records
 from sitegen.cli import load_config
-from sitegen.outputs import paper_states
-from sitegen.search import CLOSED_DIRECTORY, OPEN_DIRECTORY, search_shards, write_search_shards
+from sitegen.outputs import paper_states, papers_by_month
+from sitegen.search import (
+    CLOSED_DIRECTORY, OPEN_DIRECTORY, first_day, search_shards, write_search_shards
+)
 from sitegen.site import assemble_site
 from sitegen.store import load_content
 from sitegen.urls import Routes
@@ -69,7 +71,10 @@ root, scratch, which, names, doubled = (
 )
 config = load_config(root)
 site = assemble_site(load_content(root), config)
-lines = _search_records(root, site, Routes(config.base_url), paper_states(site), reuse=True)
+records = _search_records(
+    root, site, Routes(config.base_url), paper_states(site), papers_by_month(site), reuse=True
+)
+lines = [(first_day(site, i), records[i]) for i in site.ids]
 if names == "names":
     import json
     sys.path.insert(0, str(Path(sys.argv[6])))

@@ -788,10 +788,26 @@ def _xml_text(text: str) -> str:
     return escape(text, quote=False)
 
 
-def papers_api(routes: Routes, paper_ids: tuple[str, ...], records: Mapping[str, str]) -> Artifact:
-    """/api/papers.json: the `records` (see api_record) of `paper_ids`, as one JSON array."""
+def papers_api(route: Route, paper_ids: tuple[str, ...], records: Mapping[str, str]) -> Artifact:
+    """A month of /api/papers/: the `records` (see api_record) of `paper_ids`, as one JSON
+    array."""
     text = "[" + ",".join(map(records.__getitem__, paper_ids)) + "]\n"
-    return Artifact(routes.papers_api().path, text.encode())
+    return Artifact(route.path, text.encode())
+
+
+def papers_api_index(routes: Routes, months: tuple[tuple[str, int], ...]) -> Artifact:
+    """/api/papers.json: each month's file of papers, newest first, with its number of papers."""
+    index = {
+        "months": [
+            {
+                "month": month or None,
+                "papers": papers,
+                "url": routes.absolute(routes.papers_api_month(month)),
+            }
+            for month, papers in months
+        ]
+    }
+    return Artifact(routes.papers_api().path, (json.dumps(index, **_API_JSON) + "\n").encode())
 
 
 def api_record(site: Site, routes: Routes, paper_id: str) -> str:

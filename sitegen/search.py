@@ -59,7 +59,7 @@ import re
 import subprocess
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -267,17 +267,31 @@ class SearchShard:
 def search_shards(records: Sequence[tuple[str, str]]) -> tuple[SearchShard, ...]:
     """The site's encoded records, each with its paper's `first_day`, as shards: the warm-up
     index first (no paper), then the open (newest) month's, then the closed months'."""
-    newest = max((day for day, _ in records), default="")[:7]
-    opened = [line for day, line in records if not day or day.startswith(newest)]
-    closed = [line for day, line in records if day and not day.startswith(newest)]
-    directories = [OPEN_DIRECTORY, *([CLOSED_DIRECTORY] if closed else [])]
-    shards = [
-        _shard("", "", [], manifest_bytes(directories)),
-        _shard(newest, OPEN_DIRECTORY, opened, b""),
-    ]
+    layout = shard_layout({day[:7] for day, _ in records})
+    return (
+        warm_up_shard([directory for _, directory, _ in layout]),
+        *(
+            make_shard(period, directory, [line for day, line in records if day[:7] in months])
+            for period, directory, months in layout
+        ),
+    )
+
+
+def shard_layout(months: Collection[str]) -> list[tuple[str, str, frozenset[str]]]:
+    """The shards of papers first featured in `months` ("YYYY-MM"; "" for no day), each as
+    (period, directory, its months): the open (newest) month's, with the papers of no day,
+    then the closed months', if any."""
+    newest = max(months, default="")
+    closed = frozenset(months) - {newest, ""}
+    layout = [(newest, OPEN_DIRECTORY, frozenset({newest, ""}))]
     if closed:
-        shards.append(_shard(f"before-{newest}", CLOSED_DIRECTORY, closed, b""))
-    return tuple(shards)
+        layout.append((f"before-{newest}", CLOSED_DIRECTORY, closed))
+    return layout
+
+
+def warm_up_shard(directories: Sequence[str]) -> SearchShard:
+    """The warm-up index, which lists the shards of papers (their `directories`)."""
+    return make_shard("", "", [], manifest_bytes(directories))
 
 
 def manifest_bytes(directories: Sequence[str]) -> bytes:
@@ -301,7 +315,10 @@ def shard_directory(path: str) -> str:
     return f"{head}/" if rest and head not in _PAGEFIND_DIRECTORIES else ""
 
 
-def _shard(period: str, directory: str, records: list[str], manifest: bytes) -> SearchShard:
+def make_shard(
+    period: str, directory: str, records: list[str], manifest: bytes = b""
+) -> SearchShard:
+    """A shard of `records` (encoded, in the site's order), with its key."""
     digest = hashlib.blake2b(digest_size=12)
     for part in (f"pagefind {pagefind_version()}", _FORMAT, directory, manifest.decode()):
         digest.update(part.encode() + b"\n")

@@ -126,6 +126,10 @@ class Routes:
     def papers_api(self) -> Route:
         return _file("api/papers.json")
 
+    def papers_api_month(self, month: str) -> Route:
+        """The papers first featured in `month` ("YYYY-MM"; "" for those no day lists)."""
+        return _file(f"api/papers/{month or 'unfeatured'}.json")
+
     def sitemap(self) -> Route:
         """The sitemap index: one sitemap may list at most 50,000 URLs."""
         return _file("sitemap.xml")

@@ -15,7 +15,7 @@ from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
 from datetime import date, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from hypothesis import settings
@@ -455,3 +455,13 @@ def _close_pages() -> Iterator[None]:
     for page in _pages_opened[:-1]:
         page.close()
     del _pages_opened[:-1]
+
+
+def api_papers(public: Path) -> list[dict[str, Any]]:
+    """Every paper /api/papers.json lists, from each month's file it links, in its order."""
+    index = json.loads((public / "api" / "papers.json").read_text())
+    papers: list[dict[str, Any]] = []
+    for month in index["months"]:
+        name = month["url"].rpartition("/api/")[2]
+        papers += json.loads((public / "api" / name).read_text())
+    return papers

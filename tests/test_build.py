@@ -20,7 +20,7 @@ import jinja2
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import rewrite, tree_bytes
+from tests.conftest import api_papers, rewrite, tree_bytes
 
 BASE = "https://example.github.io/daily-papers/"
 
@@ -60,7 +60,7 @@ def test_the_bundled_site_has_every_page(public: Path) -> None:
     assert days == [
         "2025-10-31", "2025-11-03", "2026-01-08", "2026-03-14", "2026-06-12", "2026-11-22"
     ]  # fmt: skip
-    topics = json.loads((public / "api" / "papers.json").read_text())
+    topics = api_papers(public)
     for name in (
         "index.html",
         "days/index.html",
@@ -143,7 +143,7 @@ def test_topic_and_day_pages_have_their_own_feeds(public: Path) -> None:
 def test_the_feeds_hold_every_paper_of_the_latest_days_in_rank_order(public: Path) -> None:
     """[feeds] days = 3: the bundled latest day has 278 papers, and a reader polling once a
     day gets every one of them, and of the two days before it."""
-    papers = {p["id"]: p for p in json.loads((public / "api" / "papers.json").read_text())}
+    papers = {p["id"]: p for p in api_papers(public)}
     latest = ("2026-03-14", "2026-06-12", "2026-11-22")
     recent = {i for i, p in papers.items() if p["days"] and p["days"][0] in latest}
     assert len(recent) > 278
@@ -224,7 +224,7 @@ def test_the_json_feed_and_opml_list_the_feeds(public: Path) -> None:
 
 
 def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
-    papers = json.loads((public / "api" / "papers.json").read_text())
+    papers = api_papers(public)
     assert len(papers) == 480
     keys = {
         "id",
@@ -244,6 +244,23 @@ def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
     assert len(tencent) == 1 and tencent[0]["url"] == f"{BASE}papers/{tencent[0]['id']}/"
     in_five = [p for p in papers if len(p["days"]) == 5]
     assert len(in_five) == 1
+
+
+def test_papers_json_links_a_file_a_month_of_the_papers_first_featured_in_it(
+    public: Path,
+) -> None:
+    """A closed month's file never changes: a new day rewrites the open month's alone."""
+    months = json.loads((public / "api" / "papers.json").read_text())["months"]
+    assert [m["month"] for m in months] == [
+        "2026-11", "2026-06", "2026-03", "2026-01", "2025-11", "2025-10"
+    ]  # fmt: skip
+    assert sum(m["papers"] for m in months) == 480
+    for month in months:
+        assert month["url"] == f"{BASE}api/papers/{month['month']}.json"
+        papers = json.loads((public / "api" / "papers" / f"{month['month']}.json").read_text())
+        assert len(papers) == month["papers"]
+        assert {p["days"][0][:7] for p in papers} == {month["month"]}
+        assert [p["id"] for p in papers] == sorted(p["id"] for p in papers)
 
 
 def test_the_same_content_builds_the_same_bytes_whatever_the_clock(
@@ -310,13 +327,13 @@ def test_worker_processes_build_the_same_bytes(
     # written: the pages and feeds, and the files of the search index (with its warm-up
     # index's 103: sitegen/search.py)
     written = (
-        "  all 264 files rendered and 381 written (2.7 MB, the search index's included): a full"
+        "  all 270 files rendered and 387 written (2.7 MB, the search index's included): a full"
         " build"
     )
     assert lines[1] == written
     files = [p for p in pooled.rglob("*") if p.is_file()]
     feeds = [p for p in files if p.name in ("rss.xml", "atom.xml", "feed.json")]
-    assert (len(files), len(feeds)) == (381, 113)
+    assert (len(files), len(feeds)) == (387, 113)
     assert len([p for p in files if p.suffix == ".html"]) == 143
 
 

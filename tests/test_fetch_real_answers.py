@@ -27,7 +27,7 @@ from sitegen.errors import FetchError, ListingError
 from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, fetch_days
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
-from tests.conftest import tree_bytes
+from tests.conftest import api_papers, tree_bytes
 from tests.hf_server import (
     FakeTime,
     FaultyHF,
@@ -253,7 +253,7 @@ def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day
     assert main(["--root", str(site), "build"]) == 0
 
     entries = _entries(NEWEST) + _entries(PARTIAL)
-    records = {r["id"]: r for r in json.loads((site / "public/api/papers.json").read_bytes())}
+    records = {r["id"]: r for r in api_papers(site / "public")}
     assert set(records) == {e["paper"]["id"] for e in entries}
     for entry in entries:
         paper = entry["paper"]

@@ -22,6 +22,7 @@ FILES = (
     "days/2026-01-09/rss.xml",
     "topics/reinforcement-learning/atom.xml",
     "api/papers.json",
+    "api/papers/2026-01.json",
     "top/week/2026-W02/rss.xml",
     "top/month/2026-01/feed.json",
     "feeds/diffusion-models/atom.xml",

@@ -122,6 +122,12 @@ def _changed_topic_rules(site: Path) -> None:
     rewrite(site / "site.toml", lambda t: t.replace("keywords = [", 'keywords = ["benchmark", ', 2))
 
 
+def _renamed_topic(site: Path) -> None:
+    # Search records show the topics' names: a shard of unchanged papers is made again.
+    name = 'name = "Large Language Models"'
+    rewrite(site / "site.toml", lambda t: t.replace(name, name[:-1] + ', renamed"', 1))
+
+
 def _changed_template(site: Path) -> None:
     card = site / "templates" / "_card.html"
     card.write_text(card.read_text().replace('class="card', 'class="card edited', 1))
@@ -147,6 +153,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "edited paper": _edited_paper,
     "changed topic rules": _changed_topic_rules,
     "changed template": _changed_template,
+    "renamed topic": _renamed_topic,
     "deleted paper": _deleted_paper,
     "edited day file": _edited_day,
     "day in the open month": _day_in_the_open_month,
@@ -218,6 +225,30 @@ def test_a_new_day_rewrites_only_what_lists_its_papers(built_site: Path) -> None
     # Most paper pages are untouched: only papers featured again gain the new day.
     papers_changed = {p for p in changed if p.startswith("papers/")}
     assert 0 < len(papers_changed) < 40
+
+
+def test_a_day_of_new_papers_rewrites_the_api_file_of_its_month_alone(built_site: Path) -> None:
+    public = built_site / "public"
+    before = tree_bytes(public / "api")
+    assert max(before) == "papers/2026-03.json"  # the open month
+    _two_new_papers_on(built_site, date(2026, 3, 15), (date(2026, 3, 12), date(2026, 3, 13)))
+    assert main(["--root", str(built_site), "build"]) == 0
+    after = tree_bytes(public / "api")
+    assert after.keys() == before.keys()
+    changed = {path for path in after if after[path] != before[path]}
+    assert changed == {"papers.json", "papers/2026-03.json"}
+
+
+def test_the_caches_of_every_paper_in_one_file_are_removed(built_site: Path) -> None:
+    """Earlier versions kept the API and search records in one file each (55 MB at 50k)."""
+    cache = built_site / ".sitegen-cache"
+    stale = [cache / "api-records.marshal", cache / "search-records.marshal"]
+    for path in stale:
+        path.write_bytes(b"an earlier version's cache")
+    _new_day(built_site)
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert not any(path.exists() for path in stale)
+    assert (cache / "api-records-2026-11.marshal").is_file()
 
 
 @pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "workers"])
