@@ -1,9 +1,10 @@
 """What sitegen keeps in .sitegen-cache/ between runs: only ever a speed-up.
 
 - The parse cache: what the build and ingest need of every content file (a day file whole; of
-  a paper file its digest, what ingest matches it on, its hand-set topics, its title), by file
-  identity (inode, size, mtime) and by the digest of its bytes, so an unchanged file is not parsed
-  again, even in a fresh clone. Papers themselves are read from their files when needed.
+  a paper file its digest, what ingest matches it on, its hand-set topics, its title), by name,
+  with each file's state (inode, size, mtime) when it was parsed and the digest of its bytes, so
+  an unchanged file is not parsed again, even in a fresh clone. Papers themselves are read from
+  their files when needed.
 - Keyed caches: values computed from a digest (a paper's topics, its API record).
 - Paper parts: what the lists that a new day changes show of a paper (a card's HTML, a feed
   item), kept by the paper's state and the setup (`PaperParts`).
@@ -20,9 +21,9 @@ import contextlib
 import functools
 import hashlib
 import marshal
+import os
 import zlib
 from collections.abc import Callable, Mapping
-from collections.abc import Set as AbstractSet
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,7 +33,6 @@ from sitegen.model import Day, DayEntry, Paper, PaperKeys
 from sitegen.transaction import write_atomic
 
 CACHE_DIR = ".sitegen-cache"
-FileIdentity = tuple[int, int, int]  # inode, size, mtime in ns
 # What the parse cache keeps of a paper file: its digest, what ingest matches it on (arXiv id,
 # title key), its hand-set topics, its title and upvotes (which the digest feeds list and the
 # top pages rank by, for thousands of papers: reading their files passed the rebuild budget,
@@ -63,108 +63,83 @@ def paper_facts(paper: Paper, data: bytes) -> PaperFacts:
 
 
 class ParseCache:
-    """Parsed content files by name, with the identity of the file each was parsed from."""
+    """What the build and ingest need of each content file, by name (papers' facts, days as
+    plain tuples with their file's digest), and the states of the files it was taken from
+    (sitegen.file_states: whether a file is still what was parsed).
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.papers: dict[str, tuple[FileIdentity, PaperFacts]] = {}
-        self.days: dict[str, tuple[FileIdentity, str, Day]] = {}  # with its file's digest
-        # The days as loaded, saved again as they are: making 50,000 entries plain again on
-        # every save cost the rebuild budget (under 2 s at 50k papers) a tenth of a second.
-        self._plain_days: dict[str, _PlainDay] = {}
-        self._changed = False  # since loaded: then it is saved again
+    Saved as a base file and a log of the changes since, which each save rewrites: a run that
+    changes a few files of 50,000 writes those alone (the ingest budget, under 1 s at 50k
+    papers: rewriting the whole 24 MB took 0.18 s). The log is folded into a new base when it
+    holds an eighth of the entries; a log that is not the base's own (a crash between the two
+    writes) is ignored: the base alone, with the states it was saved with, is still true.
+    """
 
-    @classmethod
-    def empty(cls, root: Path) -> ParseCache:
-        """A cache holding nothing, which replaces the saved one when saved."""
-        cache = cls(root / CACHE_DIR / "parsed.marshal")
-        cache._changed = True
-        return cache
+    def __init__(self, root: Path) -> None:
+        self._base = root / CACHE_DIR / "parsed.marshal"
+        self._log = root / CACHE_DIR / "parsed-log.marshal"
+        self.papers: dict[str, PaperFacts] = {}  # by file name, in name order
+        self.days: dict[str, tuple[str, PlainDay]] = {}  # by file name: its digest, the day
+        self.states = b""  # of the files held, when they were last checked
+        self._token = ""  # of the base held: its log names it
+        self._logged: tuple[dict[str, Any], dict[str, Any]] = ({}, {})  # None: removed
 
     @classmethod
     def load(cls, root: Path) -> ParseCache:
-        cache = cls(root / CACHE_DIR / "parsed.marshal")
-        held = _load(cache.path)
-        if held is not None:
-            cache.papers = held[0]
-            cache.days = {name: (i, d, _day(day)) for name, (i, d, day) in held[1].items()}
-            cache._plain_days = {name: day for name, (_, _, day) in held[1].items()}
+        cache = cls(root)
+        base = _load(cache._base)
+        if base is None:
+            return cache
+        cache._token, cache.papers, cache.days, cache.states = base
+        log = _load(cache._log)
+        if log is not None and log[0] == cache._token:
+            _, cache._logged, cache.states = log
+            cache.papers = _changed(cache.papers, cache._logged[0])
+            cache.days = _changed(cache.days, cache._logged[1])
+        # Else the base alone, as it was saved: its files changed since are checked again.
         return cache
 
-    def papers_as_listed(
-        self, listed: list[tuple[str, FileIdentity]], directory: Path
-    ) -> dict[str, PaperFacts]:
-        """The cached parse of each listed (name, identity) paper file that is still what was
-        parsed, in the order listed."""
-        held = self.papers
-        # One comprehension for the files unchanged since (all, on a kept checkout), a call
-        # each for the others: a method call per file cost the ingest budget (under 1 s at
-        # 50k papers) a tenth of a second.
-        found = {
-            name: cached[1]
-            for name, identity in listed
-            if (cached := held.get(name)) is not None and cached[0] == identity
-        }
-        if len(found) == len(listed):
-            return found
-        for name, identity in listed:
-            if name not in found and (facts := self.paper(name, identity, directory)) is not None:
-                found[name] = facts
-        return {name: found[name] for name, _ in listed if name in found}
+    def set_paper(self, name: str, facts: PaperFacts) -> None:
+        self.papers[name] = self._logged[0][name] = facts
 
-    def paper(self, name: str, identity: FileIdentity, directory: Path) -> PaperFacts | None:
-        """The cached parse of paper file `name`, if the file is still what was parsed."""
-        held = self.papers.get(name)
-        if held is None:
-            return None
-        if held[0] != identity:
-            if not _holds(directory / name, held[1][0]):
-                return None
-            self.add_paper(name, identity, held[1])
-        return held[1]
+    def drop_paper(self, name: str) -> None:
+        del self.papers[name]
+        self._logged[0][name] = None
 
-    def day(self, name: str, identity: FileIdentity, directory: Path) -> Day | None:
-        """The cached parse of day file `name`, if the file is still what was parsed."""
-        held = self.days.get(name)
-        if held is None:
-            return None
-        if held[0] != identity:
-            if not _holds(directory / name, held[1]):
-                return None
-            self.add_day(name, identity, held[1], held[2])
-        return held[2]
+    def set_day(self, name: str, file_digest: str, day: PlainDay) -> None:
+        self.days[name] = self._logged[1][name] = (file_digest, day)
 
-    def add_paper(self, name: str, identity: FileIdentity, facts: PaperFacts) -> None:
-        self.papers[name] = (identity, facts)
-        self._changed = True
+    def drop_day(self, name: str) -> None:
+        del self.days[name]
+        self._logged[1][name] = None
 
-    def add_day(self, name: str, identity: FileIdentity, file_digest: str, day: Day) -> None:
-        held = self.days.get(name)
-        if held is None or held[2] is not day:  # else the same day under a new file identity
-            self._plain_days.pop(name, None)
-        self.days[name] = (identity, file_digest, day)
-        self._changed = True
-
-    def save(self, *, keep_papers: AbstractSet[str], keep_days: AbstractSet[str]) -> None:
-        """Save what is held of the files named, if anything changed since loading."""
-        if (
-            not self._changed
-            and keep_papers == self.papers.keys()
-            and keep_days == self.days.keys()
-        ):
+    def save(self, states: bytes) -> None:
+        """Save what is held, as of the file `states` given, if anything changed."""
+        changes = sum(map(len, self._logged))
+        if not changes and states == self.states:
             return
-        papers = {n: v for n, v in self.papers.items() if n in keep_papers}
-        # Days as plain tuples, which marshal writes.
-        days = {
-            n: (i, d, self._plain_days.get(n) or _plain_day(day))
-            for n, (i, d, day) in self.days.items()
-            if n in keep_days
-        }
-        _save(self.path, (papers, days))
-        self._changed = False
+        self.states = states
+        if self._token and changes * 8 < len(self.papers) + len(self.days):
+            _save(self._log, (self._token, self._logged, states))
+            return
+        self._token = os.urandom(8).hex()
+        _save(self._base, (self._token, self.papers, self.days, states))
+        self._logged = ({}, {})
+        with contextlib.suppress(OSError):
+            self._log.unlink(missing_ok=True)
 
 
-def _holds(path: Path, expected_digest: str) -> bool:
+def _changed(held: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """`held` with the `changes` of a log made (None: removed), in name order."""
+    if changes.keys() <= held.keys():
+        held.update(changes)
+    else:
+        held = dict(sorted({**held, **changes}.items()))
+    for name in [name for name, value in changes.items() if value is None]:
+        del held[name]
+    return held
+
+
+def holds(path: Path, expected_digest: str) -> bool:
     """Whether the file has the bytes of that digest: the same file under a new inode or
     mtime, as in a fresh clone or with a cache restored in CI."""
     try:
@@ -173,15 +148,17 @@ def _holds(path: Path, expected_digest: str) -> bool:
         return False
 
 
-_PlainDay = tuple[int, tuple[str, ...], tuple[tuple[str, str, int | None], ...]]
+PlainDay = tuple[int, tuple[str, ...], tuple[tuple[str, str, int | None], ...]]
 
 
-def _plain_day(day: Day) -> _PlainDay:
+def plain_day(day: Day) -> PlainDay:
+    """A day as the parse cache keeps it: plain values, which marshal writes."""
     entries = tuple((e.paper_id, e.title, e.upvotes) for e in day.entries)
     return day.day.toordinal(), day.sources, entries
 
 
-def _day(plain: _PlainDay) -> Day:
+def day_of(plain: PlainDay) -> Day:
+    """The day the parse cache kept as `plain`."""
     day, sources, entries = plain
     return Day(
         day=date.fromordinal(day),
