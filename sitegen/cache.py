@@ -62,74 +62,62 @@ def paper_facts(paper: Paper, data: bytes) -> PaperFacts:
     return digest(data), keys.arxiv_id, keys.title_key, paper.topics, paper.title, paper.upvotes
 
 
-class ParseCache:
-    """What the build and ingest need of each content file, by name (papers' facts, days as
-    plain tuples with their file's digest), and the states of the files it was taken from
-    (sitegen.file_states: whether a file is still what was parsed).
+class LoggedDicts:
+    """Dicts of plain values saved as a base file and a log of the changes since, which each
+    save rewrites: a run that changes a few entries of 50,000 writes those alone (the ingest
+    and rebuild budgets at 50k papers: rewriting the whole 24 MB parse cache took 0.18 s).
 
-    Saved as a base file and a log of the changes since, which each save rewrites: a run that
-    changes a few files of 50,000 writes those alone (the ingest budget, under 1 s at 50k
-    papers: rewriting the whole 24 MB took 0.18 s). The log is folded into a new base when it
-    holds an eighth of the entries; a log that is not the base's own (a crash between the two
-    writes) is ignored: the base alone, with the states it was saved with, is still true.
+    The log is folded into a new base when it holds an eighth of the entries. A log that is
+    not its base's (a crash between the two writes) is ignored: what uses this must find the
+    base alone, an older save, still true. `extra` is saved whole each time.
     """
 
-    def __init__(self, root: Path) -> None:
-        self._base = root / CACHE_DIR / "parsed.marshal"
-        self._log = root / CACHE_DIR / "parsed-log.marshal"
-        self.papers: dict[str, PaperFacts] = {}  # by file name, in name order
-        self.days: dict[str, tuple[str, PlainDay]] = {}  # by file name: its digest, the day
-        self.states = b""  # of the files held, when they were last checked
+    def __init__(self, root: Path, name: str, count: int) -> None:
+        self._base = root / CACHE_DIR / f"{name}.marshal"
+        self._log = root / CACHE_DIR / f"{name}-log.marshal"
+        self.dicts: tuple[dict[str, Any], ...] = tuple({} for _ in range(count))
+        self.extra: Any = None
         self._token = ""  # of the base held: its log names it
-        self._logged: tuple[dict[str, Any], dict[str, Any]] = ({}, {})  # None: removed
+        self._changes: tuple[dict[str, Any], ...] = tuple({} for _ in range(count))
 
     @classmethod
-    def load(cls, root: Path) -> ParseCache:
-        cache = cls(root)
-        base = _load(cache._base)
-        if base is None:
-            return cache
-        cache._token, cache.papers, cache.days, cache.states = base
-        log = _load(cache._log)
-        if log is not None and log[0] == cache._token:
-            _, cache._logged, cache.states = log
-            cache.papers = _changed(cache.papers, cache._logged[0])
-            cache.days = _changed(cache.days, cache._logged[1])
-        # Else the base alone, as it was saved: its files changed since are checked again.
-        return cache
+    def load(cls, root: Path, name: str, count: int) -> LoggedDicts:
+        held = cls(root, name, count)
+        base = _load(held._base)
+        if base is None or len(base[1]) != count:
+            return held
+        held._token, held.dicts, held.extra = base
+        log = _load(held._log)
+        if log is not None and log[0] == held._token:
+            _, held._changes, held.extra = log
+            held.dicts = tuple(map(_changed, held.dicts, held._changes))
+        return held
 
-    def set_paper(self, name: str, facts: PaperFacts) -> None:
-        self.papers[name] = self._logged[0][name] = facts
+    def set(self, which: int, key: str, value: Any) -> None:
+        self.dicts[which][key] = self._changes[which][key] = value
 
-    def drop_paper(self, name: str) -> None:
-        del self.papers[name]
-        self._logged[0][name] = None
+    def drop(self, which: int, key: str) -> None:
+        del self.dicts[which][key]
+        self._changes[which][key] = None
 
-    def set_day(self, name: str, file_digest: str, day: PlainDay) -> None:
-        self.days[name] = self._logged[1][name] = (file_digest, day)
-
-    def drop_day(self, name: str) -> None:
-        del self.days[name]
-        self._logged[1][name] = None
-
-    def save(self, states: bytes) -> None:
-        """Save what is held, as of the file `states` given, if anything changed."""
-        changes = sum(map(len, self._logged))
-        if not changes and states == self.states:
+    def save(self, extra: Any) -> None:
+        """Save the dicts and `extra`, if anything changed since loaded."""
+        changes = sum(map(len, self._changes))
+        if not changes and extra == self.extra:
             return
-        self.states = states
-        if self._token and changes * 8 < len(self.papers) + len(self.days):
-            _save(self._log, (self._token, self._logged, states))
+        self.extra = extra
+        if self._token and changes * 8 < sum(map(len, self.dicts)):
+            _save(self._log, (self._token, self._changes, extra))
             return
         self._token = os.urandom(8).hex()
-        _save(self._base, (self._token, self.papers, self.days, states))
-        self._logged = ({}, {})
+        _save(self._base, (self._token, self.dicts, extra))
+        self._changes = tuple({} for _ in self.dicts)
         with contextlib.suppress(OSError):
             self._log.unlink(missing_ok=True)
 
 
 def _changed(held: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    """`held` with the `changes` of a log made (None: removed), in name order."""
+    """`held` with the `changes` of a log made (None: removed), in key order."""
     if changes.keys() <= held.keys():
         held.update(changes)
     else:
@@ -137,6 +125,50 @@ def _changed(held: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]
     for name in [name for name, value in changes.items() if value is None]:
         del held[name]
     return held
+
+
+class ParseCache:
+    """What the build and ingest need of each content file, by name (papers' facts, days as
+    plain tuples with their file's digest), and the states of the files it was taken from
+    (sitegen.file_states: whether a file is still what was parsed). The facts of the files
+    whose state is unchanged are true without reading them, those of an older save too."""
+
+    def __init__(self, held: LoggedDicts) -> None:
+        self._held = held
+        self.papers: dict[str, PaperFacts] = held.dicts[0]  # by file name, in name order
+        self.days: dict[str, tuple[str, PlainDay]] = held.dicts[1]  # its digest, the day
+        self.states: bytes = held.extra or b""  # of the files held, when last checked
+
+    @classmethod
+    def empty(cls, root: Path) -> ParseCache:
+        """A cache holding nothing, which replaces the saved one when saved."""
+        return cls(LoggedDicts(root, "parsed", 2))
+
+    @classmethod
+    def load(cls, root: Path) -> ParseCache:
+        return cls(LoggedDicts.load(root, "parsed", 2))
+
+    def set_paper(self, name: str, facts: PaperFacts) -> None:
+        self._held.set(0, name, facts)
+
+    def drop_paper(self, name: str) -> None:
+        self._held.drop(0, name)
+
+    def set_day(self, name: str, file_digest: str, day: PlainDay) -> None:
+        self._held.set(1, name, (file_digest, day))
+
+    def drop_day(self, name: str) -> None:
+        self._held.drop(1, name)
+
+    def in_name_order(self) -> None:
+        """Put the papers in name order again, after papers were added."""
+        ordered = dict(sorted(self.papers.items()))
+        self.papers.clear()
+        self.papers.update(ordered)
+
+    def save(self, states: bytes) -> None:
+        """Save what is held, as of the file `states` given, if anything changed."""
+        self._held.save(states)
 
 
 def holds(path: Path, expected_digest: str) -> bool:

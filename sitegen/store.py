@@ -170,7 +170,7 @@ def _load_content(
 ) -> ContentSnapshot:
     recover_interrupted_write(root)
     stating = _file_states_beside(root)
-    cache = ParseCache.load(root) if use_cache else ParseCache(root)
+    cache = ParseCache.load(root) if use_cache else ParseCache.empty(root)
     states = stating()
     changed, gone = _changed_files(root, cache.states, states)
     papers_dir, days_dir = root / PAPERS_DIR, root / DAYS_DIR
@@ -193,7 +193,7 @@ def _load_content(
     for name, (facts, _) in zip(to_parse, parsed, strict=True):
         cache.set_paper(name, facts)
     if unsorted:
-        cache.papers = dict(sorted(cache.papers.items()))
+        cache.in_name_order()
     for name in changed.get(_DAYS, ()):
         held_day = cache.days.get(name)
         if held_day is None or not holds(days_dir / name, held_day[0]):
