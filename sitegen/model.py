@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -172,6 +172,15 @@ class ContentSnapshot:
     digests: Mapping[str, str] = field(default_factory=dict)  # id -> digest of its file's bytes
     titles: Mapping[str, str] = field(default_factory=dict)  # by id; every paper's
     upvotes: Mapping[str, int | None] = field(default_factory=dict)  # by id; every paper's
+    # Each day's paper ids, in listing order, when the store gives them without making each
+    # Day (the rebuild budget, see sitegen.store.StoredDays); None: read from `days`.
+    listed: Mapping[date, Sequence[str]] | None = None
+
+    def listed_ids(self) -> Mapping[date, Sequence[str]]:
+        """Each day's paper ids, in listing order."""
+        if self.listed is not None:
+            return self.listed
+        return {day: [e.paper_id for e in held.entries] for day, held in self.days.items()}
 
     @classmethod
     def of(cls, papers: Mapping[str, Paper], days: Mapping[date, Day]) -> ContentSnapshot:

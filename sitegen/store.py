@@ -33,6 +33,7 @@ from sitegen import beside, file_states, transaction
 from sitegen.cache import (
     PaperFacts,
     ParseCache,
+    PlainDay,
     day_of,
     digest,
     holds,
@@ -202,9 +203,10 @@ def _load_content(
             day = parse_day_file(decode_content(data, path=shown), path=shown)
             cache.set_day(name, digest(data), plain_day(day))
     cache.save(states)
-    days = {day.day: day for day in map(day_of, (plain for _, plain in cache.days.values()))}
+    days = StoredDays(sorted((date.fromordinal(p[0]), p) for _, p in cache.days.values()))
     by_id = {name.removesuffix(".md"): facts for name, facts in cache.papers.items()}
-    _check_day_entries(root, days.values(), by_id, every_entry_a_paper=every_entry_a_paper)
+    listed = {day: [entry[0] for entry in plain[2]] for day, plain in days.plain.items()}
+    _check_day_entries(root, days, listed, by_id, every_entry_a_paper=every_entry_a_paper)
     return ContentSnapshot(
         papers=StoredPapers(
             root.absolute(),
@@ -214,7 +216,8 @@ def _load_content(
                 for name, (_, paper) in zip(to_parse, parsed, strict=True)
             },
         ),
-        days=dict(sorted(days.items())),
+        days=days,
+        listed=listed,
         keys=_KeysOfFacts(by_id),
         digests={paper_id: f[0] for paper_id, f in by_id.items()},
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
@@ -270,9 +273,35 @@ def _changed_files(
     return changed, removed
 
 
+class StoredDays(Mapping[date, Day]):
+    """The store's days by date, in date order, each made a Day when first looked up: a
+    build reads only their papers' ids (ContentSnapshot.listed), and making 1,000 days of
+    50 entries at each build cost the rebuild budget (under 2 s at 50k papers) 0.07 s."""
+
+    def __init__(self, plain: Iterable[tuple[date, PlainDay]]) -> None:
+        self.plain = dict(plain)
+        self._made: dict[date, Day] = {}
+
+    def __getitem__(self, day: date) -> Day:
+        made = self._made.get(day)
+        if made is None:
+            made = self._made[day] = day_of(self.plain[day])
+        return made
+
+    def __iter__(self) -> Iterator[date]:
+        return iter(self.plain)
+
+    def __len__(self) -> int:
+        return len(self.plain)
+
+    def __contains__(self, day: object) -> bool:
+        return day in self.plain
+
+
 def _check_day_entries(
     root: Path,
-    days: Iterable[Day],
+    days: Mapping[date, Day],
+    listed: Mapping[date, Sequence[str]],
     facts: Mapping[str, PaperFacts],
     *,
     every_entry_a_paper: bool,
@@ -280,9 +309,16 @@ def _check_day_entries(
     """Refuse a day entry that names a paper by an id no paper file has: one whose title is a
     stored paper's (a typo) or that has no title, or with `every_entry_a_paper` any (a typo,
     or a paper whose file was deleted but not its entries)."""
-    orphans = [(d, e) for d in days for e in d.entries if e.paper_id not in facts]
-    if not orphans:
+    unknown = set().union(*listed.values()).difference(facts.keys())
+    if not unknown:
         return
+    orphans = [
+        (days[day], entry)
+        for day, ids in listed.items()
+        if not unknown.isdisjoint(ids)
+        for entry in days[day].entries
+        if entry.paper_id in unknown
+    ]
     titles = {title_key(entry.title) for _, entry in orphans if entry.title}
     by_title: dict[str, str] = {}
     for paper_id, fact in facts.items():
