@@ -67,7 +67,7 @@ class LoggedDicts:
     save rewrites: a run that changes a few entries of 50,000 writes those alone (the ingest
     and rebuild budgets at 50k papers: rewriting the whole 24 MB parse cache took 0.18 s).
 
-    The log is folded into a new base when it holds an eighth of the entries. A log that is
+    The log is folded into a new base when it holds a quarter of the entries. A log that is
     not its base's (a crash between the two writes) is ignored: what uses this must find the
     base alone, an older save, still true. `extra` is saved whole each time.
     """
@@ -106,7 +106,7 @@ class LoggedDicts:
         if not changes and extra == self.extra:
             return
         self.extra = extra
-        if self._token and changes * 8 < sum(map(len, self.dicts)):
+        if self._token and changes * 4 < sum(map(len, self.dicts)):
             _save(self._log, (self._token, self._changes, extra))
             return
         self._token = os.urandom(8).hex()
