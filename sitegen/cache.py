@@ -4,8 +4,9 @@
   a paper file its digest, what ingest matches it on, its hand-set topics, its title), by name,
   with each file's state (inode, size, mtime) when it was parsed and the digest of its bytes, so
   an unchanged file is not parsed again, even in a fresh clone. Papers themselves are read from
-  their files when needed.
-- Keyed caches: values computed from a digest (a paper's topics, its API record).
+  their files when needed. Saved as a base and a log of changes (`LoggedDicts`), as is:
+- the topic cache: each paper's topics by its file's digest, under the rules (sitegen.build).
+- Keyed caches: values computed from a digest (a paper's API record, its search record).
 - Paper parts: what the lists that a new day changes show of a paper (a card's HTML, a feed
   item), kept by the paper's state and the setup (`PaperParts`).
 

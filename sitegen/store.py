@@ -250,26 +250,24 @@ def _changed_files(
     error (were it skipped, its paper would silently leave the site: issue #19)."""
     if before == now:  # a comparison of bytes: nothing else is done for 51,000 unchanged files
         return {}, {}
-    held = set(before.split(b"\0"))
-    new = [record for record in now.split(b"\0") if record not in held]
-    gone = held.difference(now.split(b"\0"))
+    held, records = set(before.split(b"\0")), now.split(b"\0")
     changed: dict[str, list[str]] = {}
-    for record in new:
-        directory, name, identity = (os.fsdecode(part) for part in record.split(b"/", 2))
-        if identity == os.fsdecode(file_states.NOT_A_FILE):
+    for record in [record for record in records if record not in held]:
+        directory, name, identity = record.split(b"/", 2)
+        if identity == file_states.NOT_A_FILE:
             raise ContentError(
                 "not a file: a directory or a device where a content file belongs",
-                location=Location(str(root / CONTENT_DIR / directory / name)),
+                location=Location(str(root / CONTENT_DIR / os.fsdecode(directory + b"/" + name))),
                 hint="remove it, or restore the file (git checkout), then run again",
             )
-        changed.setdefault(directory, []).append(name)
+        changed.setdefault(directory.decode(), []).append(os.fsdecode(name))
     removed: dict[str, set[str]] = {}
-    for record in gone:
+    for record in held.difference(records):
         if record:
-            directory, name, _ = (os.fsdecode(part) for part in record.split(b"/", 2))
-            removed.setdefault(directory, set()).add(name)
-    for directory, names in changed.items():  # changed, not gone
-        removed.get(directory, set()).difference_update(names)
+            directory, name, _ = record.split(b"/", 2)
+            removed.setdefault(directory.decode(), set()).add(os.fsdecode(name))
+    for folder, names in changed.items():  # changed, not gone
+        removed.get(folder, set()).difference_update(names)
     return changed, removed
 
 
