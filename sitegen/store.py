@@ -51,7 +51,7 @@ from sitegen.formats import (
 )
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing
-from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys, title_key
+from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys, PlainEntry, title_key
 
 CONTENT_DIR = "content"
 PAPERS_DIR = "content/papers"
@@ -205,8 +205,8 @@ def _load_content(
     cache.save(states)
     days = StoredDays(sorted((date.fromordinal(p[0]), p) for _, p in cache.days.values()))
     by_id = {name.removesuffix(".md"): facts for name, facts in cache.papers.items()}
-    listed = {day: [entry[0] for entry in plain[2]] for day, plain in days.plain.items()}
-    _check_day_entries(root, days, listed, by_id, every_entry_a_paper=every_entry_a_paper)
+    entries = {day: plain[2] for day, plain in days.plain.items()}
+    _check_day_entries(root, days, entries, by_id, every_entry_a_paper=every_entry_a_paper)
     return ContentSnapshot(
         papers=StoredPapers(
             root.absolute(),
@@ -217,7 +217,7 @@ def _load_content(
             },
         ),
         days=days,
-        listed=listed,
+        entries=entries,
         keys=_KeysOfFacts(by_id),
         digests={paper_id: f[0] for paper_id, f in by_id.items()},
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
@@ -273,8 +273,9 @@ def _changed_files(
 
 class StoredDays(Mapping[date, Day]):
     """The store's days by date, in date order, each made a Day when first looked up: a
-    build reads only their papers' ids (ContentSnapshot.listed), and making 1,000 days of
-    50 entries at each build cost the rebuild budget (under 2 s at 50k papers) 0.07 s."""
+    build and an ingest read all days' entries as plain values (ContentSnapshot.entries),
+    and making 1,000 days of 50 entries each run cost the rebuild and ingest budgets (at 50k
+    papers) 0.07 s."""
 
     def __init__(self, plain: Iterable[tuple[date, PlainDay]]) -> None:
         self.plain = dict(plain)
@@ -299,7 +300,7 @@ class StoredDays(Mapping[date, Day]):
 def _check_day_entries(
     root: Path,
     days: Mapping[date, Day],
-    listed: Mapping[date, Sequence[str]],
+    entries: Mapping[date, Sequence[PlainEntry]],
     facts: Mapping[str, PaperFacts],
     *,
     every_entry_a_paper: bool,
@@ -307,13 +308,13 @@ def _check_day_entries(
     """Refuse a day entry that names a paper by an id no paper file has: one whose title is a
     stored paper's (a typo) or that has no title, or with `every_entry_a_paper` any (a typo,
     or a paper whose file was deleted but not its entries)."""
-    unknown = set().union(*listed.values()).difference(facts.keys())
+    unknown = {e[0] for listed in entries.values() for e in listed}.difference(facts.keys())
     if not unknown:
         return
     orphans = [
         (days[day], entry)
-        for day, ids in listed.items()
-        if not unknown.isdisjoint(ids)
+        for day, listed in entries.items()
+        if not unknown.isdisjoint(e[0] for e in listed)
         for entry in days[day].entries
         if entry.paper_id in unknown
     ]
