@@ -40,7 +40,7 @@ import jinja2
 from jinja2.bccache import Bucket
 
 from sitegen import transaction
-from sitegen.cache import CACHE_DIR, KeyedCache, PaperParts, code_version
+from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, PaperParts, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
@@ -838,26 +838,30 @@ class _AssignChunk:
 
 
 def _cached_topics(root: Path, workers: _Workers, *, reuse: bool) -> TopicAssigner:
-    """Topic matching, kept by the paper's digest and the rules: only new or edited papers, or
-    all of them after the rules changed, are matched again."""
+    """Topic matching, kept by the paper's digest under the rules: only new or edited papers,
+    or all of them after the rules changed, are matched again."""
 
     def assign(
         snapshot: ContentSnapshot, ids: list[str], taxonomy: tuple[Topic, ...]
     ) -> list[tuple[str, ...]]:
         rules = hashlib.blake2b(repr(taxonomy).encode(), digest_size=12).hexdigest()
-        cache = KeyedCache(root, "topics", reuse=reuse)
-        keys = {i: f"{rules}:{snapshot.digests[i]}" for i in ids}
-        missing = [i for i in ids if keys[i] not in cache.values]
+        cache = LoggedDicts.load(root, "topics", 1) if reuse else None
+        if cache is None or cache.extra != rules:
+            cache = LoggedDicts(root, "topics", 1)
+        topics, digests = cache.dicts[0], [snapshot.digests[i] for i in ids]
+        missing = [i for i, d in zip(ids, digests, strict=True) if d not in topics]
         # Papers the workers parsed go back to them as they came, pickled: not unpickled here
         # and pickled again (the cold-build budget: an unpickle and a pickle a paper).
         papers = snapshot.papers
         held = papers.held(missing) if isinstance(papers, StoredPapers) else {}
         chosen = [held.get(i) or papers[i] for i in missing]
         matched = workers.map(_AssignChunk(taxonomy), chosen, if_started=True)
-        topics = {keys[i]: cache.values.get(keys[i]) for i in ids}
-        topics.update(zip((keys[i] for i in missing), (t for c in matched for t in c), strict=True))
-        cache.save(topics)
-        return [topics[keys[i]] for i in ids]  # type: ignore[misc]
+        for paper_id, paper_topics in zip(missing, (t for c in matched for t in c), strict=True):
+            cache.set(0, snapshot.digests[paper_id], paper_topics)
+        for unused in topics.keys() - digests:
+            cache.drop(0, unused)
+        cache.save(rules)
+        return [topics[d] for d in digests]
 
     return assign
 

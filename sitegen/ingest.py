@@ -9,7 +9,7 @@ when it differs from the highest count the day files recorded.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +20,7 @@ from sitegen.model import (
     DayEntry,
     Paper,
     PaperKeys,
+    PlainEntry,
     slug_for_title,
     title_key,
 )
@@ -39,11 +40,11 @@ class StoreIndex:
     def of(
         cls,
         keys: Mapping[str, PaperKeys],
-        days: Iterable[Day],
+        days: Iterable[Sequence[PlainEntry]],
         titles: Mapping[str, str] | None = None,
     ) -> StoreIndex:
         """The index of the stored papers (`keys`, with their own `titles` when known) and
-        the days that listed them."""
+        the days that listed them (each day's entries, ContentSnapshot.day_entries)."""
         titles = titles or {}
         arxiv: dict[str, str] = {}
         own_titles: dict[str, str] = {}
@@ -56,16 +57,15 @@ class StoreIndex:
         upvotes: dict[str, int | None] = {}
         # Inline, not a call per day entry: 50,000 of them at 50k papers (the ingest budget,
         # under 1 s).
-        for day in days:
-            for entry in day.entries:
-                paper_id, count = entry.paper_id, entry.upvotes
+        for entries in days:
+            for paper_id, listed_title, count in entries:
                 held_count = upvotes.get(paper_id)
                 if held_count is None or (count is not None and count > held_count):
                     upvotes[paper_id] = count
                 # Listed under its own title (most are), its key is its own, which wins: one
                 # title_key fewer per day entry.
-                if entry.title != titles.get(paper_id) and paper_id in keys:
-                    key = title_key(entry.title)
+                if listed_title != titles.get(paper_id) and paper_id in keys:
+                    key = title_key(listed_title)
                     held = listed_titles.get(key)
                     if held is None or paper_id < held:
                         listed_titles[key] = paper_id
@@ -121,7 +121,7 @@ class _Merger:
         self.days: dict[date, Day] = {}
         self.new_papers = 0
         self.index = _RunIndex(
-            StoreIndex.of(snapshot.keys, snapshot.days.values(), snapshot.titles), self
+            StoreIndex.of(snapshot.keys, snapshot.day_entries().values(), snapshot.titles), self
         )
         self.recorded_upvotes: dict[str, int | None] = {}  # as changed by this run
 

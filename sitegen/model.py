@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
@@ -158,6 +158,9 @@ class PaperKeys(NamedTuple):
         return cls(paper.arxiv_id, title_key(paper.title))
 
 
+PlainEntry = tuple[str, str, int | None]  # a DayEntry's paper id, title and upvotes
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ContentSnapshot:
     """Everything in content/ as values.
@@ -172,6 +175,18 @@ class ContentSnapshot:
     digests: Mapping[str, str] = field(default_factory=dict)  # id -> digest of its file's bytes
     titles: Mapping[str, str] = field(default_factory=dict)  # by id; every paper's
     upvotes: Mapping[str, int | None] = field(default_factory=dict)  # by id; every paper's
+    # Each day's entries as plain values, when the store gives them without making each Day
+    # (the rebuild and ingest budgets at 50k papers, see sitegen.store.StoredDays).
+    entries: Mapping[date, Sequence[PlainEntry]] | None = None
+
+    def day_entries(self) -> Mapping[date, Sequence[PlainEntry]]:
+        """Each day's entries as (paper id, title as listed, upvotes), in listing order."""
+        if self.entries is not None:
+            return self.entries
+        return {
+            day: [(e.paper_id, e.title, e.upvotes) for e in held.entries]
+            for day, held in self.days.items()
+        }
 
     @classmethod
     def of(cls, papers: Mapping[str, Paper], days: Mapping[date, Day]) -> ContentSnapshot:

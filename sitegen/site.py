@@ -93,10 +93,10 @@ def assemble_site(
     appearances: dict[str, list[Appearance]] = {}
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
-    for day in sorted(snapshot.days):
+    listed = snapshot.day_entries()
+    for day in sorted(listed):
         # A paper file deleted by hand takes the paper off the site; its day entry is left behind.
-        entries = snapshot.days[day].entries
-        unique = [i for i in dict.fromkeys(e.paper_id for e in entries) if i in known]
+        unique = [i for i in dict.fromkeys([e[0] for e in listed[day]]) if i in known]
         if not unique:
             continue
         first = []

@@ -53,7 +53,7 @@ def _month(index: int) -> date:
 def trend(
     papers: Iterable[str], appearances: Mapping[str, tuple[Appearance, ...]], newest: date
 ) -> Trend:
-    """The trend of `papers` over the TREND_MONTHS up to `newest`'s month."""
+    """The trend of `papers` (newest first) over the TREND_MONTHS up to `newest`'s month."""
     last = _month_index(newest)
     counts = [0] * TREND_MONTHS
     ages: dict[date, int] = {}  # by day: a topic's papers share few days (planning, at 50k)
@@ -62,7 +62,9 @@ def trend(
         age = ages.get(day)
         if age is None:
             age = ages[day] = last - _month_index(day)
-        if 0 <= age < TREND_MONTHS:
+            if age >= TREND_MONTHS:
+                break  # and so are the older papers after it (the rebuild budget at 50k)
+        if age >= 0:
             counts[TREND_MONTHS - 1 - age] += 1
     return Trend(_month(last), tuple(counts))
 

@@ -418,3 +418,30 @@ def test_a_directory_among_the_paper_files_is_refused(
     assert main(["--root", str(built_site), "build"]) != 0
     error = capsys.readouterr().err
     assert "not a file" in error and "2601.99999.md" in error
+
+
+@pytest.mark.parametrize("log", ["lost", "of another base"])
+def test_a_cache_log_lost_or_of_another_base_gives_the_bytes_of_a_cold_build(
+    built_site: Path, tmp_path: Path, log: str
+) -> None:
+    # The parse and topic caches are a base and a log of the changes since (sitegen.cache
+    # LoggedDicts): without its own log, a base is an older save, whose files changed since
+    # are read again.
+    cache = built_site / ".sitegen-cache"
+    _new_day(built_site)
+    assert main(["--root", str(built_site), "build"]) == 0
+    logs = {path: path.read_bytes() for path in cache.glob("*-log.marshal")}
+    assert {path.name for path in logs} == {"parsed-log.marshal", "topics-log.marshal"}
+    if log == "lost":
+        for path in logs:
+            path.unlink()
+    else:  # a build killed after it wrote a new base, before it removed the old log
+        assert main(["--root", str(built_site), "build", "--clean"]) == 0
+        for path, data in logs.items():
+            path.write_bytes(data)
+    _edited_paper(built_site)
+    _deleted_oldest_day(built_site)
+    assert main(["--root", str(built_site), "build"]) == 0
+    cold = tmp_path / "cold"
+    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(built_site / "public") == tree_bytes(cold)
