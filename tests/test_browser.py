@@ -47,7 +47,8 @@ def test_a_reader_goes_from_home_to_a_day_to_a_paper(browser: Browser, base_url:
     assert page.locator("h1").inner_text() == "Papers of Nov 22, 2026"
     assert page.locator("ol.cards > li").count() == 20  # the home page: the day's first 20
     page.get_by_role("link", name="All 278 papers of Nov 22, 2026").click()
-    assert page.url == base_url + "days/2026-11-22/"
+    # The URL changes when the page starts coming in, not when its 278 cards are in.
+    page.wait_for_url(base_url + "days/2026-11-22/", wait_until="load")
     assert page.locator("ol.cards > li").count() == 278
     page.get_by_role("link", name="Days", exact=True).click()
     assert page.url == base_url + "days/"
