@@ -257,6 +257,11 @@ def load_config(root: Path) -> SiteConfig:
             location=Location(str(path)),
             hint="run sitegen from a site directory, or pass --root DIR",
         ) from None
+    except NotADirectoryError:  # --root names a file
+        raise UsageError(
+            f"--root {root} is a file, not a site directory",
+            hint="pass --root the directory that holds site.toml",
+        ) from None
     return parse_config(text, source=str(path))
 
 

@@ -142,6 +142,20 @@ def test_sitegen_is_a_command_on_path(tmp_path: Path) -> None:
     assert result.returncode == 2 and "no site.toml here" in result.stderr
 
 
+def test_a_root_that_is_a_file_is_one_line_and_touches_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    afile = tmp_path / "README.md"
+    afile.write_text("# not a site\n")
+    for command in (["build"], ["ingest", str(afile)], ["fetch"], ["serve"]):
+        assert main(["--root", str(afile), *command]) == 2, command
+        err = capsys.readouterr().err
+        assert f"--root {afile} is a file, not a site directory" in err, command
+        assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+    assert afile.read_text() == "# not a site\n"
+
+
 def test_two_listings_of_one_day_in_one_run_are_both_kept_and_stay_idempotent(
     site: Path, tmp_path: Path
 ) -> None:
