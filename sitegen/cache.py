@@ -80,6 +80,7 @@ class LoggedDicts:
         self.extra: Any = None
         self._token = ""  # of the base held: its log names it
         self._changes: tuple[dict[str, Any], ...] = tuple({} for _ in range(count))
+        self._touched = False  # since loaded: a log loaded holds changes not made by this run
 
     @classmethod
     def load(cls, root: Path, name: str, count: int) -> LoggedDicts:
@@ -96,16 +97,19 @@ class LoggedDicts:
 
     def set(self, which: int, key: str, value: Any) -> None:
         self.dicts[which][key] = self._changes[which][key] = value
+        self._touched = True
 
     def drop(self, which: int, key: str) -> None:
         del self.dicts[which][key]
         self._changes[which][key] = None
+        self._touched = True
 
     def save(self, extra: Any) -> None:
         """Save the dicts and `extra`, if anything changed since loaded."""
-        changes = sum(map(len, self._changes))
-        if not changes and extra == self.extra:
+        if not self._touched and extra == self.extra:
             return
+        self._touched = False
+        changes = sum(map(len, self._changes))
         self.extra = extra
         if self._token and changes * 4 < sum(map(len, self.dicts)):
             _save(self._log, (self._token, self._changes, extra))
