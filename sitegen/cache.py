@@ -134,15 +134,16 @@ def _changed(held: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]
 
 class ParseCache:
     """What the build and ingest need of each content file, by name (papers' facts, days as
-    plain tuples with their file's digest), and the states of the files it was taken from
-    (sitegen.file_states: whether a file is still what was parsed). The facts of the files
-    whose state is unchanged are true without reading them, those of an older save too."""
+    plain tuples with their file's digest), and the token of the states of the files it was
+    taken from (sitegen.file_states keeps them: whether a file is still what was parsed). The
+    facts of the files whose state is unchanged are true without reading them, those of an
+    older save too."""
 
     def __init__(self, held: LoggedDicts) -> None:
         self._held = held
         self.papers: dict[str, PaperFacts] = held.dicts[0]  # by file name, in name order
         self.days: dict[str, tuple[str, PlainDay]] = held.dicts[1]  # its digest, the day
-        self.states: bytes = held.extra or b""  # of the files held, when last checked
+        self.states_token: str = held.extra or ""  # of the files' states when last checked
 
     @classmethod
     def empty(cls, root: Path) -> ParseCache:
@@ -171,9 +172,9 @@ class ParseCache:
         self.papers.clear()
         self.papers.update(ordered)
 
-    def save(self, states: bytes) -> None:
-        """Save what is held, as of the file `states` given, if anything changed."""
-        self._held.save(states)
+    def save(self, states_token: str) -> None:
+        """Save what is held, as of the files' states of that token, if anything changed."""
+        self._held.save(states_token)
 
 
 def holds(path: Path, expected_digest: str) -> bool:

@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen import beside, file_states, transaction
 from sitegen.cache import (
+    CACHE_DIR,
     PaperFacts,
     ParseCache,
     PlainDay,
@@ -170,10 +171,10 @@ def _load_content(
     every_entry_a_paper: bool,
 ) -> ContentSnapshot:
     recover_interrupted_write(root)
-    stating = _file_states_beside(root)
+    token = os.urandom(8).hex()  # of the states now, should they differ from those kept
+    stating = _file_states_beside(root, token)
     cache = ParseCache.load(root) if use_cache else ParseCache.empty(root)
-    states = stating()
-    changed, gone = _changed_files(root, cache.states, states)
+    changed, gone, states_token = _changed_files(root, stating(), cache, token)
     papers_dir, days_dir = root / PAPERS_DIR, root / DAYS_DIR
     for name in gone.get(_PAPERS, ()):
         cache.drop_paper(name)
@@ -202,7 +203,10 @@ def _load_content(
             data = (root / shown).read_bytes()
             day = parse_day_file(decode_content(data, path=shown), path=shown)
             cache.set_day(name, digest(data), plain_day(day))
-    cache.save(states)
+    cache.save(states_token)
+    if states_token == token:  # kept after the cache that matches them (a crash between: slow)
+        with contextlib.suppress(OSError):
+            (root / _PENDING_STATES).replace(root / _KEPT_STATES)
     days = StoredDays(sorted((date.fromordinal(p[0]), p) for _, p in cache.days.values()))
     by_id = {name.removesuffix(".md"): facts for name, facts in cache.papers.items()}
     entries = {day: plain[2] for day, plain in days.plain.items()}
@@ -226,33 +230,52 @@ def _load_content(
 
 
 _PAPERS, _DAYS = "papers", "days"  # the directories of content/ whose files are read
+_LISTED = [(_PAPERS, ".md"), (_DAYS, ".toml")]
+# The content files' states when the parse cache was last saved, and this run's until then.
+_KEPT_STATES = f"{CACHE_DIR}/content-states"
+_PENDING_STATES = f"{CACHE_DIR}/content-states.new"
 
 
-def _file_states_beside(root: Path) -> Callable[[], bytes]:
-    """The content files' states (sitegen.file_states), worked out by a child process while
-    the caller goes on (the rebuild budget, see sitegen.file_states)."""
-    content = (root / CONTENT_DIR).absolute()
-    listed = [(_PAPERS, ".md"), (_DAYS, ".toml")]
-    child = beside.started(file_states.__file__, content, *(x for pair in listed for x in pair))
+def _file_states_beside(root: Path, token: str) -> Callable[[], bytes]:
+    """The content files' states compared with those kept (sitegen.file_states), worked out by
+    a child process while the caller goes on (the rebuild budget, see sitegen.file_states)."""
+    content, kept_at, pending = (
+        str(root.absolute() / path) for path in (CONTENT_DIR, _KEPT_STATES, _PENDING_STATES)
+    )
+    listed = (x for pair in _LISTED for x in pair)
+    child = beside.started(file_states.__file__, content, kept_at, pending, token, *listed)
 
     def result() -> bytes:
         output = child()
-        return file_states.states(str(content), listed) if output is None else output
+        if output is None:
+            return file_states.compared(content, kept_at, pending, token, _LISTED)
+        return output
 
     return result
 
 
 def _changed_files(
-    root: Path, before: bytes, now: bytes
-) -> tuple[dict[str, list[str]], dict[str, set[str]]]:
-    """The files (by directory, names in order) whose state in `now` is not the one in
-    `before`, and those of `before` gone from `now`. A file that is not a regular file is an
-    error (were it skipped, its paper would silently leave the site: issue #19)."""
-    if before == now:  # a comparison of bytes: nothing else is done for 51,000 unchanged files
-        return {}, {}
-    held, records = set(before.split(b"\0")), now.split(b"\0")
+    root: Path, answer: bytes, cache: ParseCache, token: str
+) -> tuple[dict[str, list[str]], dict[str, list[str]], str]:
+    """From the answer of sitegen.file_states: the files (by directory, names in order) whose
+    state is not the one kept, those gone, and the token of the states now. A file that is not
+    a regular file is an error (were it skipped, its paper would silently leave the site:
+    issue #19). With states kept that are not the cache's (a crash between their writes, a
+    cache lost or ignored), every file is changed, and those only the cache holds are gone."""
+    before_token, _, records = answer.partition(b"\n")
+    states_token = token if records else before_token.decode()
+    matched = bool(before_token) and before_token.decode() == cache.states_token
+    if not matched:
+        held_token, records = file_states.kept(
+            str(root / (_PENDING_STATES if records else _KEPT_STATES))
+        )
+        if held_token != states_token:  # not kept (a read-only checkout): stat them again
+            records = file_states.states(str(root / CONTENT_DIR), _LISTED)
     changed: dict[str, list[str]] = {}
-    for record in [record for record in records if record not in held]:
+    gone: dict[str, list[str]] = {}
+    for record in records.split(b"\0"):
+        if not record:
+            continue
         directory, name, identity = record.split(b"/", 2)
         if identity == file_states.NOT_A_FILE:
             raise ContentError(
@@ -260,15 +283,12 @@ def _changed_files(
                 location=Location(str(root / CONTENT_DIR / os.fsdecode(directory + b"/" + name))),
                 hint="remove it, or restore the file (git checkout), then run again",
             )
-        changed.setdefault(directory.decode(), []).append(os.fsdecode(name))
-    removed: dict[str, set[str]] = {}
-    for record in held.difference(records):
-        if record:
-            directory, name, _ = record.split(b"/", 2)
-            removed.setdefault(directory.decode(), set()).add(os.fsdecode(name))
-    for folder, names in changed.items():  # changed, not gone
-        removed.get(folder, set()).difference_update(names)
-    return changed, removed
+        into = gone if identity == file_states.GONE else changed
+        into.setdefault(directory.decode(), []).append(os.fsdecode(name))
+    if not matched:
+        for folder, held in ((_PAPERS, cache.papers.keys()), (_DAYS, cache.days.keys())):
+            gone[folder] = list(held - set(changed.get(folder, ())))
+    return changed, gone, states_token
 
 
 class StoredDays(Mapping[date, Day]):

@@ -158,10 +158,37 @@ def test_the_parse_cache_sees_every_edit(tmp_path: Path) -> None:
 def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     _store_with_one_paper(tmp_path)
     load_content(tmp_path)
-    (cache,) = (tmp_path / ".sitegen-cache").iterdir()
-    for damaged in (b"\x80\x05garbage", cache.read_bytes()[:-7], b""):
-        cache.write_bytes(damaged)
-        assert load_content(tmp_path).papers["p-1"].title == "T"
+    caches = sorted((tmp_path / ".sitegen-cache").iterdir())
+    assert [cache.name for cache in caches] == ["content-states", "parsed.marshal"]
+    for cache in caches:
+        good = cache.read_bytes()
+        for damaged in (b"\x80\x05garbage", good[:-7], b""):
+            cache.write_bytes(damaged)
+            assert load_content(tmp_path).papers["p-1"].title == "T"
+        cache.write_bytes(good)
+
+
+@pytest.mark.parametrize("older", ["parsed.marshal", "content-states"])
+def test_a_cache_and_states_out_of_step_give_the_files_as_they_are(
+    tmp_path: Path, older: str
+) -> None:
+    # The parse cache is saved, then the files' states (sitegen.file_states): a run killed
+    # between the two leaves older states; a cache that could not be saved, an older cache.
+    # Neither may claim that a file is what an older run parsed.
+    paper = _store_with_one_paper(tmp_path)
+    second = _store_with_one_paper(tmp_path / "second")
+    shutil.move(second, paper.with_name("p-2.md"))
+    load_content(tmp_path)
+    kept = tmp_path / ".sitegen-cache" / older
+    before = kept.read_bytes()
+    paper.write_text(paper.read_text().replace('title = "T"', 'title = "U"'))  # same size
+    paper.with_name("p-2.md").unlink()
+    assert load_content(tmp_path).papers["p-1"].title == "U"
+    assert kept.read_bytes() != before
+    kept.write_bytes(before)
+    for _ in range(2):  # and the next run
+        snapshot = load_content(tmp_path)
+        assert snapshot.titles == {"p-1": "U"}, "the facts of the file as it is, and no other"
 
 
 def test_a_cached_paper_still_fails_on_a_topic_no_longer_defined(tmp_path: Path) -> None:
