@@ -186,7 +186,10 @@ def _load_content(
         if (held := cache.papers.get(name)) is None or not holds(papers_dir / name, held[0])
     ]
     if known_topics is not None:  # parsed again if it names a topic no longer known: the error
-        to_parse += [n for n, f in cache.papers.items() if not known_topics.issuperset(f[3])]
+        # Most papers have no hand-set topics: no call for them (0.05 s of the rebuild budget).
+        to_parse += [
+            n for n, f in cache.papers.items() if f[3] and not known_topics.issuperset(f[3])
+        ]
         to_parse = list(dict.fromkeys(to_parse))
     parsed = parse_papers(
         [(str(papers_dir / name), f"{PAPERS_DIR}/{name}") for name in to_parse], known_topics
