@@ -18,6 +18,14 @@ TOP_PAPERS = {WEEK: 20, MONTH: 30}  # papers a period's page and feeds list
 DIGEST_WEEKS = 12  # closed weeks in the weekly digest feed
 
 
+class Papers(tuple[str, ...]):
+    """Ids of the papers a listing or an output shows; in an output's key, each stands for its
+    paper's state (sitegen.outputs). The site's day and period listings are each one value,
+    which the outputs that show them share: a plan joins each one's states once."""
+
+    __slots__ = ()
+
+
 class Period(NamedTuple):
     kind: str  # WEEK or MONTH
     first: date
@@ -60,7 +68,7 @@ class PeriodListing(NamedTuple):
     """A period and the papers its days featured."""
 
     period: Period
-    papers: tuple[str, ...]  # every paper featured in it, once, by its first day there and rank
+    papers: Papers  # every paper featured in it, once, by its first day there and rank
     open: bool  # it holds the newest day: more days may still come
 
 
@@ -72,7 +80,7 @@ def periods(days: Iterable[tuple[date, tuple[str, ...]]], kind: str) -> tuple[Pe
         found.setdefault(period_of(day, kind), {}).update(dict.fromkeys(papers))
     newest = max(found, default=None)
     return tuple(
-        PeriodListing(period, tuple(papers), period == newest)
+        PeriodListing(period, Papers(papers), period == newest)
         for period, papers in sorted(found.items(), reverse=True)
     )
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sitegen.config import SiteConfig
 from sitegen.model import Appearance, ContentSnapshot, Paper, Topic
-from sitegen.periods import MONTH, WEEK, PeriodListing, periods
+from sitegen.periods import MONTH, WEEK, Papers, PeriodListing, periods
 from sitegen.topics import assign_topics, compile_topics
 from sitegen.trends import Trend, trend
 
@@ -20,7 +20,7 @@ from sitegen.trends import Trend, trend
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayListing:
     day: date
-    papers: tuple[str, ...]  # paper ids in rank order: rank 1 first
+    papers: Papers  # paper ids in rank order: rank 1 first
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,7 +107,7 @@ def assemble_site(
                 first.append(paper_id)
             found.append(Appearance(day=day, rank=rank))
         firsts.append(first)
-        days.append(DayListing(day=day, papers=tuple(unique)))
+        days.append(DayListing(day=day, papers=Papers(unique)))
     days.reverse()
     # Newest first: by the first day a paper was featured, then its rank there (the loop met
     # them in that order, oldest day first).
