@@ -118,9 +118,19 @@ def assemble_site(
     ids = sorted(known)
     paper_topics = dict(zip(ids, assign(snapshot, ids, config.topics), strict=True))
     by_topic: dict[str, list[str]] = {topic.slug: [] for topic in config.topics}
-    for paper_id in newest:
-        for slug in paper_topics[paper_id]:
-            by_topic[slug].append(paper_id)
+    # Each topic's papers per month that first featured them, counted as they are listed:
+    # its trend (the rebuild budget, under 2 s at 50k papers: each paper's first day looked
+    # up again took 0.06 s).
+    per_month: dict[str, dict[date, int]] = {slug: {} for slug in by_topic}
+    for listing, first in zip(days, reversed(firsts), strict=True):
+        before = {slug: len(papers) for slug, papers in by_topic.items()}
+        for paper_id in first:
+            for slug in paper_topics[paper_id]:
+                by_topic[slug].append(paper_id)
+        month = listing.day.replace(day=1)
+        for slug, papers in by_topic.items():
+            counted = per_month[slug]
+            counted[month] = counted.get(month, 0) + len(papers) - before[slug]
     appeared = {paper_id: tuple(days_of) for paper_id, days_of in appearances.items()}
     return Site(
         config=config,
@@ -130,7 +140,7 @@ def assemble_site(
             TopicListing(
                 topic=t,
                 papers=tuple(by_topic[t.slug]),
-                trend=trend(by_topic[t.slug], appeared, days[0].day) if days else None,
+                trend=trend(per_month[t.slug], days[0].day) if days else None,
             )
             for t in config.topics
         ),
