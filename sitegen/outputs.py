@@ -44,6 +44,7 @@ from sitegen.periods import (
     WEEK,
     Papers,
     Period,
+    featured,
     period_of,
     rank_by_upvotes,
 )
@@ -492,12 +493,14 @@ def _top(r: Renderers, kind: str, papers: tuple[str, ...]) -> tuple[str, ...]:
 
 # A period's outputs name every paper it featured, so an edit of any of them (its upvotes
 # too) changes their key, and rank them when rendered, by the upvotes the parse cache keeps;
-# a new day re-ranks only the open week and month.
+# a new day re-ranks only the open week and month. They name them by day, each day's papers
+# the value its day's outputs name, whose states a plan joins once (the rebuild budget, under
+# 2 s at 50k papers: 100,000 lookups of a state, not joined again for weeks and months).
 class TopPage(NamedTuple):
     """A week's or month's most upvoted papers, linking the periods before and after it."""
 
     period: Period
-    papers: Papers  # every paper featured in it, in featured order
+    days: tuple[Papers, ...]  # the papers of each of its days, oldest first
     still_open: bool  # it holds the newest day: more may come
     newer: Period | None
     older: Period | None
@@ -509,20 +512,20 @@ class TopPage(NamedTuple):
             for i, listing in enumerate(found):
                 newer = found[i - 1].period if i > 0 else None
                 older = found[i + 1].period if i + 1 < len(found) else None
-                page = TopPage(listing.period, listing.papers, listing.open, newer, older)
+                page = TopPage(listing.period, listing.days, listing.open, newer, older)
                 yield Output((routes.top(kind, listing.period.slug).html.path,), page)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        top = _top(r, self.period.kind, self.papers)
-        featured = len(self.papers)
-        yield r.pages.top(self.period, top, featured, self.still_open, self.newer, self.older)
+        papers = featured(self.days)
+        top = _top(r, self.period.kind, papers)
+        yield r.pages.top(self.period, top, len(papers), self.still_open, self.newer, self.older)
 
 
 class TopFeed(NamedTuple):
     """A week's or month's most upvoted papers as RSS, Atom and JSON Feed."""
 
     period: Period
-    papers: Papers  # every paper featured in it, in featured order
+    days: tuple[Papers, ...]  # the papers of each of its days, oldest first
     still_open: bool
 
     @staticmethod
@@ -531,11 +534,11 @@ class TopFeed(NamedTuple):
             for listing in site.periods[kind]:
                 feed = routes.top(kind, listing.period.slug)
                 paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
-                inputs = TopFeed(listing.period, listing.papers, listing.open)
+                inputs = TopFeed(listing.period, listing.days, listing.open)
                 yield Output(paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        top = _top(r, self.period.kind, self.papers)
+        top = _top(r, self.period.kind, featured(self.days))
         spec = r.feeds.top(self.period, top, still_open=self.still_open)
         yield from render_feed(spec, r.site.config, r.routes, None)
         yield render_json_feed(spec, r.site.config, r.routes)
@@ -562,19 +565,19 @@ class TopIndex(NamedTuple):
 class WeeklyDigestFeed(NamedTuple):
     """One item per closed week listing its top papers, newest first."""
 
-    weeks: tuple[tuple[Period, Papers], ...]  # each with every paper featured in it
+    weeks: tuple[tuple[Period, tuple[Papers, ...]], ...]  # each with its days' papers
     newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         closed = [w for w in site.periods[WEEK] if not w.open][:DIGEST_WEEKS]
-        weeks = tuple((w.period, w.papers) for w in closed)
+        weeks = tuple((w.period, w.days) for w in closed)
         feed = routes.top_index()
         inputs = WeeklyDigestFeed(weeks, None if weeks else _newest_day(site))
         yield Output((feed.rss.path, feed.atom.path), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        weeks = tuple((week, _top(r, WEEK, papers)) for week, papers in self.weeks)
+        weeks = tuple((week, _top(r, WEEK, featured(days))) for week, days in self.weeks)
         yield from render_feed(r.feeds.weekly_digest(weeks), r.site.config, r.routes, self.newest)
 
 
