@@ -53,6 +53,13 @@ from sitegen.trends import Trend
 from sitegen.urls import Routes
 
 
+class Ids(tuple[str, ...]):
+    """Ids of papers an output shows by their URLs alone: in its key, the ids, not their
+    states; joined, not each one's repr (the rebuild budget: 0.03 s for 50,000 at 50k)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Renderers:
     """What rendering needs besides an output's inputs; one per build process."""
@@ -451,13 +458,13 @@ class SitemapOfPapers(NamedTuple):
     """The papers' pages in sitemaps of 10,000, oldest first: a new day changes the last."""
 
     number: int  # 1-based
-    paper_ids: tuple[str, ...]  # not Papers: only their URLs are shown
+    paper_ids: Ids  # not Papers: only their URLs are shown
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for number, block in enumerate(sitemap_blocks(site), start=1):
             path = routes.papers_sitemap(number).path
-            yield Output((path,), SitemapOfPapers(number, block))
+            yield Output((path,), SitemapOfPapers(number, Ids(block)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield sitemap_of_papers(r.routes, self.number, self.paper_ids)
@@ -750,8 +757,10 @@ def _shown(value: object, paper_states: Mapping[str, str], joined: _Joined) -> s
         if held is None:
             held = joined[id(value)] = (value, ";".join(map(paper_states.__getitem__, value)))
         return held[1]
+    if type(value) is Ids:
+        return f"[{';'.join(value)}]"  # no paper id holds a ";" (model.is_paper_id)
     if type(value) is tuple and not any(isinstance(v, tuple) for v in value):
-        return repr(value)  # plain values (a sitemap's 10,000 ids): not a call each
+        return repr(value)  # plain values: not a call each
     if isinstance(value, tuple):
         return "(" + ",".join([_shown(v, paper_states, joined) for v in value]) + ")"
     return repr(value)

@@ -93,22 +93,23 @@ def assemble_site(
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).
     known = {paper_id: paper_id for paper_id in snapshot.papers}
-    appearances: dict[str, list[Appearance]] = {}
+    appearances: dict[str, tuple[Appearance, ...]] = {}
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
     listed = snapshot.day_entries()
     for day in sorted(listed):
         # A paper file deleted by hand takes the paper off the site; its day entry is left behind.
-        unique = [known[i] for i in dict.fromkeys([e[0] for e in listed[day]]) if i in known]
+        unique = [k for i in dict.fromkeys([e[0] for e in listed[day]]) if (k := known.get(i))]
         if not unique:
             continue
         first = []
         for rank, paper_id in enumerate(unique, start=1):
             found = appearances.get(paper_id)
             if found is None:
-                found = appearances[paper_id] = []
+                appearances[paper_id] = (Appearance(day=day, rank=rank),)
                 first.append(paper_id)
-            found.append(Appearance(day=day, rank=rank))
+            else:  # a paper featured again: rare
+                appearances[paper_id] = (*found, Appearance(day=day, rank=rank))
         firsts.append(first)
         days.append(DayListing(day=day, papers=Papers(unique)))
     days.reverse()
@@ -131,7 +132,6 @@ def assemble_site(
         for slug, papers in by_topic.items():
             counted = per_month[slug]
             counted[month] = counted.get(month, 0) + len(papers) - before[slug]
-    appeared = {paper_id: tuple(days_of) for paper_id, days_of in appearances.items()}
     return Site(
         config=config,
         papers=snapshot.papers,
@@ -148,7 +148,7 @@ def assemble_site(
         ids=tuple(ids),
         unfeatured=tuple(sorted(known.keys() - appearances.keys())),
         paper_topics=paper_topics,
-        appearances=appeared,
+        appearances=appearances,
         digests=snapshot.digests,
         titles=snapshot.titles,
         upvotes=snapshot.upvotes,
