@@ -350,17 +350,17 @@ def update(
         fresh = set(rendered)
         kept = {path: entry for path, entry in previous.files.items() if path not in fresh}
         files = _entries(outputs, kept, directory=public, staged=staging)
-        new = files.keys() - previous.recorded
-        if new:  # listed before they are moved in, or a later build would take them for a user's
-            _write_record(public, _recorded(previous) | files)
     except BaseException:
         shutil.rmtree(journal, ignore_errors=True)
         raise
     removed = sorted(previous.recorded - outputs.keys())
     delete = [f"{public.name}/{_safe_relative(path)}" for path in removed]
-    transaction.commit(public.parent, journal, staged=staged, delete=delete)
-    # Written after the files: were it lost, the files it misses would just be made again.
-    _write_record(public, files)
+    # The new record is moved in with the files, in the same transaction: it lists the new
+    # files as they are moved in (or a later build would take them for a user's), and is
+    # written once, not before the moves and again after them (the rebuild budget, under
+    # 2 s at 50k papers: each write of the record of 55,000 files took 0.05 to 0.1 s).
+    record = {_record_file(public).name: _record_bytes(files)}
+    transaction.commit(public.parent, journal, staged=staged, delete=delete, written=record)
     return report, len(removed)
 
 
@@ -498,16 +498,15 @@ def _entries(
     return files
 
 
-def _recorded(previous: PreviousBuild) -> dict[str, Entry]:
-    return dict.fromkeys(previous.recorded, _UNKNOWN) | dict(previous.files)
+def _record_bytes(files: Mapping[str, Entry]) -> bytes:
+    # marshal: five times faster than JSON both ways at 55,000 entries. Like a cache, the
+    # record is for sitegen alone; one it cannot read means a full build.
+    return marshal.dumps({"version": _RECORD_VERSION, "files": dict(files)})
 
 
 def _write_record(public: Path, files: Mapping[str, Entry]) -> None:
-    # marshal: five times faster than JSON both ways at 55,000 entries. Like a cache, the
-    # record is for sitegen alone; one it cannot read means a full build.
-    data = marshal.dumps({"version": _RECORD_VERSION, "files": dict(files)})
     # Not flushed: it is checked against the files when read, like a cache.
-    transaction.write_atomic(_record_file(public), data, durable=False)
+    transaction.write_atomic(_record_file(public), _record_bytes(files), durable=False)
 
 
 def recorded_paths(public: Path) -> frozenset[str] | None:
