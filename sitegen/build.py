@@ -19,7 +19,6 @@ bar) can deadlock. A worker ends itself when the build that started it dies, eve
 from __future__ import annotations
 
 import copyreg
-import ctypes
 import dataclasses
 import gc
 import hashlib
@@ -682,6 +681,8 @@ def _return_freed_memory() -> None:
     (each thread that read from the workers or Pagefind has an arena of its own). The memory
     budget: a cold 50k build's main process peaks at about 400 MiB with it, 450 without."""
     if sys.platform.startswith("linux"):
+        import ctypes  # noqa: PLC0415 (see _worker_context)
+
         trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # glibc's; musl has none
         if trim is not None:
             trim(0)

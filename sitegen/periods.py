@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from itertools import chain
 from typing import NamedTuple
 
 from sitegen.model import Appearance
@@ -16,6 +17,14 @@ from sitegen.model import Appearance
 WEEK, MONTH = "week", "month"
 TOP_PAPERS = {WEEK: 20, MONTH: 30}  # papers a period's page and feeds list
 DIGEST_WEEKS = 12  # closed weeks in the weekly digest feed
+
+
+class Papers(tuple[str, ...]):
+    """Ids of the papers a listing or an output shows; in an output's key, each stands for its
+    paper's state (sitegen.outputs). The site's day and period listings are each one value,
+    which the outputs that show them share: a plan joins each one's states once."""
+
+    __slots__ = ()
 
 
 class Period(NamedTuple):
@@ -60,21 +69,27 @@ class PeriodListing(NamedTuple):
     """A period and the papers its days featured."""
 
     period: Period
-    papers: tuple[str, ...]  # every paper featured in it, once, by its first day there and rank
+    papers: Papers  # every paper featured in it, once, by its first day there and rank
     open: bool  # it holds the newest day: more days may still come
+    days: tuple[Papers, ...] = ()  # the papers of each of its days, oldest first
 
 
-def periods(days: Iterable[tuple[date, tuple[str, ...]]], kind: str) -> tuple[PeriodListing, ...]:
+def periods(days: Iterable[tuple[date, Papers]], kind: str) -> tuple[PeriodListing, ...]:
     """The periods of `kind` of the featured `days` ((day, papers in rank order), newest first),
     newest first."""
-    found: dict[Period, dict[str, None]] = {}
+    found: dict[Period, list[Papers]] = {}
     for day, papers in sorted(days):  # oldest first: a paper counts from its first day here
-        found.setdefault(period_of(day, kind), {}).update(dict.fromkeys(papers))
+        found.setdefault(period_of(day, kind), []).append(papers)
     newest = max(found, default=None)
     return tuple(
-        PeriodListing(period, tuple(papers), period == newest)
-        for period, papers in sorted(found.items(), reverse=True)
+        PeriodListing(period, featured(listed), period == newest, tuple(listed))
+        for period, listed in sorted(found.items(), reverse=True)
     )
+
+
+def featured(days: Iterable[Papers]) -> Papers:
+    """The papers of `days` (oldest first), each once, by its first day there and rank."""
+    return Papers(dict.fromkeys(chain.from_iterable(days)))
 
 
 def rank_by_upvotes(papers: Iterable[str], upvotes: Mapping[str, int | None]) -> tuple[str, ...]:

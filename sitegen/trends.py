@@ -6,12 +6,10 @@ markup made here, so the templates escape every text they show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
-
-from sitegen.model import Appearance
 
 TREND_MONTHS = 24  # months a chart shows, the newest last
 RECENT_MONTHS = 3  # "rising" compares this many closed months with as many before them
@@ -50,23 +48,12 @@ def _month(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def trend(
-    papers: Iterable[str], appearances: Mapping[str, tuple[Appearance, ...]], newest: date
-) -> Trend:
-    """The trend of `papers` (newest first) over the TREND_MONTHS up to `newest`'s month."""
+def trend(per_month: Mapping[date, int], newest: date) -> Trend:
+    """The trend of a topic with `per_month` papers (by the first day of the month that first
+    featured them) over the TREND_MONTHS up to `newest`'s month."""
     last = _month_index(newest)
-    counts = [0] * TREND_MONTHS
-    ages: dict[date, int] = {}  # by day: a topic's papers share few days (planning, at 50k)
-    for paper_id in papers:
-        day = appearances[paper_id][0].day
-        age = ages.get(day)
-        if age is None:
-            age = ages[day] = last - _month_index(day)
-            if age >= TREND_MONTHS:
-                break  # and so are the older papers after it (the rebuild budget at 50k)
-        if age >= 0:
-            counts[TREND_MONTHS - 1 - age] += 1
-    return Trend(_month(last), tuple(counts))
+    months = (_month(last - TREND_MONTHS + 1 + i) for i in range(TREND_MONTHS))
+    return Trend(_month(last), tuple(per_month.get(month, 0) for month in months))
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ UPDATE_PHASES = (  # an incremental build of a new day
         COMMITTED,
         (),
     ),
-    ("moved in, the record not rewritten", ["sitegen.transaction.commit:1:leave"], NEW, ()),
+    ("moved in with the record", ["sitegen.transaction.commit:1:leave"], NEW, ()),
 )
 FULL_PHASES = (  # a clean build over the site
     # The third of its stages in the workers renders the pages (the first two read the

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sitegen.model import Appearance
 from sitegen.periods import MONTH, WEEK, Period, period_of, periods, rank_by_upvotes
 from sitegen.trends import TREND_MONTHS, Trend, bar_chart, sparkline, trend
 
@@ -43,13 +42,9 @@ def test_ranking_is_by_upvotes_ties_in_featured_order_and_unknown_counts_last() 
     assert rank_by_upvotes(("d", "b", "a"), upvotes) == ("d", "a", "b")
 
 
-def _appearances(*days: date) -> dict[str, tuple[Appearance, ...]]:
-    return {f"p{i}": (Appearance(day=d, rank=1),) for i, d in enumerate(days)}
-
-
 def test_a_trend_counts_each_paper_in_the_month_that_first_featured_it() -> None:
-    seen = _appearances(date(2026, 11, 2), date(2026, 11, 20), date(2026, 9, 1), date(2020, 1, 1))
-    found = trend(seen, seen, date(2026, 11, 22))
+    per_month = {date(2026, 11, 1): 2, date(2026, 9, 1): 1, date(2020, 1, 1): 1}
+    found = trend(per_month, date(2026, 11, 22))
     assert found.last_month == date(2026, 11, 1) and len(found.counts) == TREND_MONTHS
     assert found.counts[-1] == 2 and found.counts[-3] == 1 and sum(found.counts) == 3
     assert found.months()[0] == date(2024, 12, 1) and found.months()[-1] == date(2026, 11, 1)

@@ -248,9 +248,10 @@ def test_a_build_killed_at_any_step_keeps_the_users_files_and_the_next_one_ends_
     tiny_build: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Killed before the swap of a full build, after it, or after an update's commit: the
-    user's files are whole, and the next build neither loses them nor takes the files of
-    the killed build for a user's (and refuses to overwrite them)."""
+    """Killed before the swap of a full build, after it, or after an update's commit point
+    (its record is moved in with its files): the user's files are whole, and the next build
+    neither loses them nor takes the files of the killed build for a user's (and refuses to
+    overwrite them)."""
     tiny_built, day_file, held = small_without_a_day
     public = tiny_built / "public"
     _put_users_files(public)
@@ -260,13 +261,13 @@ def test_a_build_killed_at_any_step_keeps_the_users_files_and_the_next_one_ends_
         ("sitegen.publish._swap", ["--clean"]),
         ("sitegen.transaction.commit", []),
         ("the record after the swap", ["--clean"]),
-        ("the record after the commit", []),
+        ("sitegen.transaction._complete", []),
     ):
         records = []
 
         def write_record(public: Path, files: object, records: list[object] = records) -> None:
             records.append(files)
-            if len(records) == 2:  # the one after the swap or the commit
+            if len(records) == 2:  # the one after the swap
                 raise _Killed
             real_write_record(public, files)
 

@@ -58,3 +58,28 @@ def test_a_paper_page_path_is_its_route_path(paper_id: str) -> None:
     # Planning asks paper_path for 50,000 papers; the pages link with paper(): one file.
     routes = Routes("https://example.org/")
     assert routes.paper_path(paper_id) == routes.paper(paper_id).path
+
+
+def test_a_topics_trend_counts_each_paper_in_the_month_that_first_featured_it() -> None:
+    listed = {
+        date(2024, 1, 1): ["e"],  # before the trend's months
+        date(2026, 9, 30): ["a", "b"],
+        date(2026, 10, 1): ["a", "c"],  # "a" again: counted in September
+        date(2026, 11, 3): ["d", "b"],
+    }
+    days = {
+        day: Day(day=day, entries=tuple(DayEntry(paper_id=i, title=i) for i in ids))
+        for day, ids in listed.items()
+    }
+    papers = {i: Paper(id=i, title=i, abstract="") for i in "abcde"}
+    slug = CONFIG.topics[0].slug
+    site = assemble_site(
+        ContentSnapshot.of(papers, days),
+        CONFIG,
+        assign=lambda _, ids, __: [() if i == "c" else (slug,) for i in ids],
+    )
+    found = site.topics[0].trend
+    assert found is not None and found.last_month == date(2026, 11, 1)
+    assert found.counts[-3:] == (2, 0, 1) and sum(found.counts) == 3
+    assert site.topics[0].papers == ("d", "a", "b", "e")
+    assert all(t.trend is not None and sum(t.trend.counts) == 0 for t in site.topics[1:])
