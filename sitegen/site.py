@@ -124,14 +124,12 @@ def assemble_site(
     # up again took 0.06 s).
     per_month: dict[str, dict[date, int]] = {slug: {} for slug in by_topic}
     for listing, first in zip(days, reversed(firsts), strict=True):
-        before = {slug: len(papers) for slug, papers in by_topic.items()}
+        month = listing.day.replace(day=1)
         for paper_id in first:
             for slug in paper_topics[paper_id]:
                 by_topic[slug].append(paper_id)
-        month = listing.day.replace(day=1)
-        for slug, papers in by_topic.items():
-            counted = per_month[slug]
-            counted[month] = counted.get(month, 0) + len(papers) - before[slug]
+                counted = per_month[slug]
+                counted[month] = counted.get(month, 0) + 1
     return Site(
         config=config,
         papers=snapshot.papers,
