@@ -227,6 +227,11 @@ def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
     return _record_files(public, any_version=False)
 
 
+def has_record(public: Path) -> bool:
+    """Whether the last build left its record beside `public` (it may not be readable)."""
+    return _record_file(public.absolute()).is_file()
+
+
 def _record_files(public: Path, *, any_version: bool) -> dict[str, Entry] | None:
     """The files the record of `public` lists, checked as they are read: it may be damaged,
     or name a path outside public/ (the build deletes what it names: never trust it

@@ -355,24 +355,34 @@ def pagefind_version() -> str:
         return "missing"
 
 
-def write_search_shards(shards: Sequence[SearchShard], directory: Path, *, jobs: int) -> None:
+def write_search_shards(
+    shards: Sequence[SearchShard], directory: Path, *, jobs: int, one_thread: bool = False
+) -> None:
     """Index each of `shards` with Pagefind, `jobs` at a time, into `directory` (laid out as
-    INDEX_DIR is), which it creates."""
+    INDEX_DIR is), which it creates. `one_thread`: each Pagefind on one thread (its pools
+    take a thread per core otherwise)."""
     executable = _pagefind_executable()
+    limit = {"RAYON_NUM_THREADS": "1", "TOKIO_WORKER_THREADS": "1"} if one_thread else {}
+    environment = {**os.environ, **limit}
     with ThreadPoolExecutor(max(1, jobs)) as pool:
-        for done in [pool.submit(_write_shard, executable, s, directory) for s in shards]:
+        for done in [
+            pool.submit(_write_shard, executable, s, directory, environment) for s in shards
+        ]:
             done.result()
     for shard in shards:
         if not shard.directory:
             (directory / MANIFEST).write_bytes(shard.manifest)
 
 
-def _write_shard(executable: Path, shard: SearchShard, directory: Path) -> None:
+def _write_shard(
+    executable: Path, shard: SearchShard, directory: Path, environment: dict[str, str]
+) -> None:
     process = subprocess.Popen(
         [str(executable), "--service"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        env=environment,
     )
     service = _Service(process)
     try:

@@ -144,6 +144,7 @@ def load_content(
     use_cache: bool = True,
     parse_papers: PaperParser = parse_paper_files,
     every_entry_a_paper: bool = False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> ContentSnapshot:
     """Read the whole content store (completing an interrupted write first).
 
@@ -151,7 +152,8 @@ def load_content(
     whose id no paper file has is an error when its title is a stored paper's (a typo), and
     with `every_entry_a_paper` (a build) in any case; ingest may bring a deleted paper back.
     Files parsed before are taken from the parse cache; `use_cache=False` parses every file
-    again."""
+    again. `meanwhile` is called while a child process stats the files: the caller's own work
+    in the time it would wait for them."""
     with content_lock(root):
         return _load_content(
             root,
@@ -159,6 +161,7 @@ def load_content(
             use_cache=use_cache,
             parse_papers=parse_papers,
             every_entry_a_paper=every_entry_a_paper,
+            meanwhile=meanwhile,
         )
 
 
@@ -169,10 +172,13 @@ def _load_content(
     use_cache: bool,
     parse_papers: PaperParser,
     every_entry_a_paper: bool,
+    meanwhile: Callable[[], None] | None,
 ) -> ContentSnapshot:
     recover_interrupted_write(root)
     token = os.urandom(8).hex()  # of the states now, should they differ from those kept
     stating = _file_states_beside(root, token)
+    if meanwhile is not None:
+        meanwhile()
     cache = ParseCache.load(root) if use_cache else ParseCache.empty(root)
     changed, gone, states_token = _changed_files(root, stating(), cache, token)
     papers_dir, days_dir = root / PAPERS_DIR, root / DAYS_DIR
