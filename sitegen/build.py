@@ -222,9 +222,7 @@ def build_site(
         counted = len(outputs)
         if previous is not None:  # the index's files stay as they are until it is published
             outputs |= {p: e[0] for p, e in previous.files.items() if p.startswith(_IN_INDEX)}
-        job = _RenderJob(
-            site, templates, None if previous is None else out, _CompiledTemplates(root, not clean)
-        )
+        job = _RenderJob(site, templates, None if previous is None else out, warm_up.compiled)
         parts_cache, parts = _paper_parts(root, setup, states, reuse=not clean)
 
         def write(staging: Path) -> PublishReport:
