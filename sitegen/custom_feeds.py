@@ -31,7 +31,7 @@ _KEYS = frozenset(
     }
 )
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-CUSTOM_FEED_DAYS = 30  # a custom feed lists the papers it admits of the newest days, so many
+CUSTOM_FEED_DAYS = 30  # a custom feed chooses among the papers of the newest days, so many at least
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -199,13 +199,17 @@ def _name_key(name: str) -> str:
 
 
 def select_papers(
-    admits: Callable[[str], bool], newest: Iterable[str], limit: int
+    admits: Callable[[str], bool],
+    newest: Iterable[str],
+    limit: int,
+    recent: Callable[[str], bool] = lambda paper_id: False,
 ) -> tuple[str, ...]:
-    """The newest `limit` papers of `newest` (newest first) that the feed `admits`."""
+    """The papers of `newest` (newest first) that the feed `admits`: every `recent` one, so a
+    reader who polls once a day misses none of a large day, and at least the newest `limit`."""
     chosen: list[str] = []
     for paper_id in newest:
+        if len(chosen) >= limit and not recent(paper_id):
+            break
         if admits(paper_id):
             chosen.append(paper_id)
-            if len(chosen) == limit:
-                break
     return tuple(chosen)

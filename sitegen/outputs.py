@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from itertools import takewhile
@@ -93,14 +93,18 @@ def _in_feed(site: Site, newest_first: tuple[str, ...]) -> Papers:
     """The papers a standing feed holds: its newest `[feeds] items`, and at least every paper
     first featured on the site's latest `[feeds] days` days, so a reader who polls once a day
     misses none of a 300-paper day."""
-    settings = site.config.feeds
-    recent = len(newest_first)
-    if len(site.days) > settings.days:
-        since = site.days[settings.days - 1].day
-        recent = sum(
-            1 for _ in takewhile(lambda i: site.appearances[i][0].day >= since, newest_first)
-        )
-    return Papers(newest_first[: max(settings.items, recent)])
+    recent = sum(1 for _ in takewhile(_is_recent(site), newest_first))
+    return Papers(newest_first[: max(site.config.feeds.items, recent)])
+
+
+def _is_recent(site: Site) -> Callable[[str], bool]:
+    """Whether a paper was first featured on one of the site's latest `[feeds] days` days,
+    each of whose papers every standing and custom feed holds."""
+    days = site.config.feeds.days
+    if len(site.days) <= days:
+        return lambda paper_id: True
+    since = site.days[days - 1].day
+    return lambda paper_id: site.appearances[paper_id][0].day >= since
 
 
 class StaticFile(NamedTuple):
@@ -592,7 +596,7 @@ class WeeklyDigestFeed(NamedTuple):
 # them when rendered, for the same budget: choosing while planning reads papers.
 def _custom_feed_candidates(site: Site) -> Papers:
     """The papers a custom feed chooses from: those of the newest days, newest first."""
-    newest_days = {d.day for d in site.days[:CUSTOM_FEED_DAYS]}
+    newest_days = {d.day for d in site.days[: max(CUSTOM_FEED_DAYS, site.config.feeds.days)]}
     # The first of site.newest: not all 50,000 looked at (the rebuild budget, under 2 s).
     return Papers(takewhile(lambda i: site.appearances[i][0].day in newest_days, site.newest))
 
@@ -609,7 +613,7 @@ def _custom_feed_papers(r: Renderers, slug: str, candidates: tuple[str, ...]) ->
 
         return r.parts.kept(paper_id, part, match)
 
-    return select_papers(admits, candidates, site.config.feeds.items)
+    return select_papers(admits, candidates, site.config.feeds.items, _is_recent(site))
 
 
 class CustomFeedPage(NamedTuple):

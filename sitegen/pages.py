@@ -687,7 +687,8 @@ class Pages:
             summary=feed.summary(self.topic_names),
             cards=[self.card(p, route.html) for p in papers],
             limit=self.site.config.feeds.items,
-            days=CUSTOM_FEED_DAYS,
+            recent_days=self.site.config.feeds.days,
+            days=max(CUSTOM_FEED_DAYS, self.site.config.feeds.days),
             own_feeds=(
                 Link("RSS", href(route.rss)),
                 Link("Atom", href(route.atom)),

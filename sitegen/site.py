@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from sitegen.config import SiteConfig
 from sitegen.model import Appearance, ContentSnapshot, Paper, Topic
@@ -162,12 +162,12 @@ def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:
 
 
 def featured_at(appearance: Appearance) -> datetime:
-    """When a paper was featured, for feeds: noon UTC of the day, one second earlier per rank,
-    so times are distinct, keep the day's order, and stay on the same date in most time zones."""
-    noon = datetime.combine(appearance.day, time(12, 0), tzinfo=UTC)
-    return noon - timedelta(seconds=min(appearance.rank, 43_200) - 1)
+    """When a paper was featured, for feeds: noon UTC of the day, on the same date in most
+    time zones. Not by rank: a day fetched again in a new order (upvotes move) would change the
+    dates of items already published, which some readers show again as updated."""
+    return day_moment(appearance.day)
 
 
 def day_moment(day: date) -> datetime:
-    """When a day's digest item is dated: the moment of its rank-1 paper."""
-    return featured_at(Appearance(day=day, rank=1))
+    """When a day's items are dated: noon UTC."""
+    return datetime.combine(day, time(12, 0), tzinfo=UTC)

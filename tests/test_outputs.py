@@ -261,8 +261,9 @@ def test_a_topic_with_no_paper_has_feeds_that_say_so() -> None:
         assert entry.link == f"{BASE}topics/quantum-chess/" and entry.published_parsed
 
 
-def _site_with_a_big_day(config: object = CONFIG) -> Site:
-    """Four days: three of 5 papers, then one of 300 (the bundled latest day has 278)."""
+def _site_with_a_big_day(config: object = CONFIG, *, reordered: bool = False) -> Site:
+    """Four days: three of 5 papers, then one of 300 (the bundled latest day has 278); each
+    day `reordered` lists its papers in the reverse order."""
     sizes = (5, 5, 5, 300)
     papers: dict[str, Paper] = {}
     days = {}
@@ -272,8 +273,31 @@ def _site_with_a_big_day(config: object = CONFIG) -> Site:
         papers.update(
             (i, _paper(1, id=i, arxiv_id=i, title=f"Reinforcement learning {i}")) for i in ids
         )
-        days[day] = Day(day=day, entries=tuple(DayEntry(paper_id=i, title=i) for i in ids))
+        entries = tuple(DayEntry(paper_id=i, title=i) for i in ids)
+        days[day] = Day(day=day, entries=entries[::-1] if reordered else entries)
     return assemble_site(ContentSnapshot.of(papers, days), config)  # type: ignore[arg-type]
+
+
+def test_a_day_listed_in_a_new_order_keeps_the_dates_of_its_items() -> None:
+    """Hugging Face lists a day by upvotes, which move: fetched again the next morning, a day
+    comes in another order, and no item already published may change its date (some readers
+    show an item whose date changed again, as updated)."""
+    feeds = ("rss.xml", "atom.xml", "days/2026-02-04/rss.xml")
+
+    def dates(site: Site) -> dict[str, dict[str, tuple[str, str]]]:
+        files = _render(site, only=feeds)
+        found: dict[str, dict[str, tuple[str, str]]] = {}
+        for path in feeds:
+            entries = feedparser.parse(files[path]).entries
+            # RSS has no updated date (feedparser warns when asked for one).
+            found[path] = {
+                e.id: (e.published, e.updated if "atom" in path else "") for e in entries
+            }
+        return found
+
+    before, after = dates(_site_with_a_big_day()), dates(_site_with_a_big_day(reordered=True))
+    assert all(len(before[path]) >= 300 for path in feeds)
+    assert before == after
 
 
 def test_a_300_paper_day_is_entirely_in_the_feeds_a_daily_reader_polls() -> None:
@@ -296,6 +320,24 @@ def test_a_300_paper_day_is_entirely_in_the_feeds_a_daily_reader_polls() -> None
         assert set(ids[:300]) == day and set(ids[300:]) == older, path
         first = feed.entries[0]
         assert [a["name"] for a in first.authors] == ["Ada Lovelace", "Alan Turing"], path
+
+
+def test_a_custom_feed_holds_every_paper_it_admits_of_the_latest_days() -> None:
+    """As the standing feeds: the 300 papers of the latest day and the 10 before it that the
+    feed admits, not the newest [feeds] items = 50 alone."""
+    text = (REPO / "site.toml").read_text() + (
+        '\n[[custom_feeds]]\nname = "RL"\nslug = "rl"\nmatch = ["reinforcement learning"]\n'
+    )
+    config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
+    files = _render(
+        _site_with_a_big_day(config), only=["feeds/rl/feed.json", "feeds/rl/index.html"]
+    )
+    items = json.loads(files["feeds/rl/feed.json"])["items"]
+    assert len(items) == 310
+    latest = "tag:sitegen,2023:paper/2602.3"  # 2602.3NNNN: the latest day's, first
+    assert all(i["id"].startswith(latest) for i in items[:300])
+    page = " ".join(files["feeds/rl/index.html"].decode().split())
+    assert "every paper it admits of the latest 3 days, and at least the newest 50" in page
 
 
 def test_the_feeds_window_is_set_in_site_toml() -> None:
