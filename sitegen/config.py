@@ -67,12 +67,14 @@ _TOPIC_KEYS = frozenset(
 )
 
 
-_SITE_URL = re.compile(r"https?://[^/\s]+(/\S*)?$")
+# No query or fragment: every page's URL is made by appending its path.
+_SITE_URL = re.compile(r"https?://[^/\s?#]+(/[^\s?#]*)?$")
 
 
 def site_url(text: str) -> str | None:
     """`text` as a site's base URL, ending in one slash ("$BASE_URL/" of a URL that had one
-    made "repo//" URLs); None when it is not an absolute http(s) URL with a host."""
+    made "repo//" URLs); None when it is not an absolute http(s) URL with a host, or has a query
+    or fragment."""
     return text.rstrip("/") + "/" if _SITE_URL.match(text) else None
 
 
@@ -84,7 +86,9 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
     base_url = site_url(top.required_text("base_url"))
     if base_url is None:
         raise top.fail(
-            "base_url", "an absolute http(s) URL", 'base_url = "https://you.github.io/repo/"'
+            "base_url",
+            "an absolute http(s) URL without ? or #",
+            'base_url = "https://you.github.io/repo/"',
         )
     feeds = top.subtable("feeds", frozenset({"items", "days", "digest_days"}))
     pages = top.subtable(

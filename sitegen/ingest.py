@@ -235,7 +235,8 @@ def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
 def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
     """Fill what the paper lacks; never replace a value that is there."""
     upvotes = paper.upvotes
-    if paper.upvotes == recorded:  # not edited by hand since the listings set it
+    # Unknown (a deleted field counts as unknown), or not edited by hand since the listings set it.
+    if paper.upvotes is None or paper.upvotes == recorded:
         upvotes = _max(paper.upvotes, entry.upvotes)
     return dataclasses.replace(
         paper,

@@ -248,6 +248,14 @@ _PENDING_STATES = f"{CACHE_DIR}/content-states.new"
 def _file_states_beside(root: Path, token: str) -> Callable[[], bytes]:
     """The content files' states compared with those kept (sitegen.file_states), worked out by
     a child process while the caller goes on (the rebuild budget, see sitegen.file_states)."""
+    for directory, _ in _LISTED:
+        folder = root / CONTENT_DIR / directory
+        if folder.exists() and not folder.is_dir():
+            raise ContentError(
+                "not a directory: a file where the folder of content files belongs",
+                location=Location(str(folder)),
+                hint=f"move it away or restore {CONTENT_DIR}/{directory}/ (git checkout)",
+            )
     content, kept_at, pending = (
         str(root.absolute() / path) for path in (CONTENT_DIR, _KEPT_STATES, _PENDING_STATES)
     )

@@ -3,6 +3,7 @@ that goes away is no error at all."""
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import struct
@@ -185,14 +186,25 @@ def test_a_base_url_ending_in_two_slashes_makes_urls_with_one(tiny_built: Path) 
     assert "https://you.github.io/repo/papers/" in feed and "repo//" not in feed
 
 
-def test_a_base_url_without_a_host_is_one_line(
-    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("url", ["https://", "https://x.example/?q=1", "https://x.example/#top"])
+def test_a_base_url_without_a_host_or_with_a_query_is_one_line(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str], url: str
 ) -> None:
+    """Every URL of the site is the base URL and a path: a query or fragment would send
+    every link of the feeds and the sitemap to the home page."""
     with pytest.raises(SystemExit) as refused:
-        main(["--root", str(tiny_built), "build", "--base-url", "https://"])
+        main(["--root", str(tiny_built), "build", "--base-url", url])
     assert refused.value.code == 2
     (line,) = [x for x in capsys.readouterr().err.splitlines() if "error" in x]
-    assert "'https://' is not an absolute http(s) URL" in line
+    assert f"{url!r} is not an absolute http(s) URL without ? or #" in line
+    config = tiny_built / "site.toml"
+    kept = config.read_text()
+    config.write_text(re.sub(r"(?m)^base_url = .*$", f'base_url = "{url}"', kept))
+    try:
+        assert main(["--root", str(tiny_built), "build"]) == 2
+        assert "an absolute http(s) URL without ? or #" in capsys.readouterr().err
+    finally:
+        config.write_text(kept)
 
 
 def test_a_rebuild_of_every_file_does_not_say_the_rest_were_up_to_date(

@@ -154,6 +154,20 @@ def test_hand_edits_are_kept(seed_bytes: dict[str, bytes]) -> None:
     assert _changes(hand_edited, again) == []
 
 
+def test_a_count_deleted_by_hand_is_unknown_and_a_later_listing_fills_it(
+    seed_bytes: dict[str, bytes],
+) -> None:
+    """The README: a field you delete counts as unknown, and a later listing may fill it."""
+    snapshot = _seed_snapshot(seed_bytes)
+    voted = next(e for e in snapshot.days[date(2025, 11, 3)].entries if e.upvotes)
+    papers = dict(snapshot.papers)
+    papers[voted.paper_id] = dataclasses.replace(papers[voted.paper_id], upvotes=None)
+    deleted = ContentSnapshot.of(papers, snapshot.days)
+    entry = ListingEntry(title=voted.title, abstract="A", line=1, upvotes=3)
+    again = ingest_listing(deleted, _listing(date(2026, 12, 1), entry))
+    assert again.papers[voted.paper_id].upvotes == 3
+
+
 def test_topics_given_at_ingest_are_added() -> None:
     entry = ListingEntry(title="T", abstract="A", line=1)
     snapshot = ingest_listing(

@@ -212,6 +212,26 @@ def test_a_title_like_a_day_line_is_not_blamed_for_a_cut_off_listing() -> None:
     assert caught.value.location is not None and caught.value.location.line == 7
 
 
+@pytest.mark.parametrize(
+    ("first", "title"),
+    [
+        ("SubscribeOneRec: Unifying", "OneRec: Unifying"),
+        ("Subscribes1: Simple test-time scaling", "s1: Simple test-time scaling"),
+        ("SubscriberStar: fast agents", "rStar: fast agents"),
+        ("Subscribe(Q)wen adapters", "(Q)wen adapters"),
+    ],
+)
+def test_the_compact_capture_glues_subscribe_onto_any_first_title(first: str, title: str) -> None:
+    """Daily Papers titles start as they please (s1, rStar, xLSTM, π0, "(...")."""
+    inbox = "Get trending papers in your email inbox!"
+    raw = f"{inbox}\n{first}\nAbstract one.\nSecond title\nAbstract two.\n".encode()
+    listing = parse_listing(raw, origin="2026-01-08.txt")
+    assert [e.title for e in listing.entries] == [title, "Second title"]
+    # Where the button has a line of its own, a title that starts with the word is whole.
+    alone = f"{inbox}\nSubscribe\nSubscriber churn\nAbstract one.\n".encode()
+    assert parse_listing(alone, origin="2026-01-08.txt").entries[0].title == "Subscriber churn"
+
+
 @given(st.text(max_size=400))
 @example("0A_ß")  # "ß" cases into two letters: a day line's word was cut before it was cased
 def test_any_text_is_a_listing_or_a_listing_error(text: str) -> None:

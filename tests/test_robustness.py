@@ -367,6 +367,21 @@ def test_a_paper_file_replaced_by_a_directory_is_one_line_and_nothing_is_lost(
     assert paper.is_file(), "ingesting its listing again brings it back"
 
 
+@pytest.mark.parametrize("folder", ["days", "papers"])
+def test_a_content_folder_replaced_by_a_file_is_one_line_and_nothing_is_lost(
+    site: Path, folder: str
+) -> None:
+    """A traceback (NotADirectoryError) from every command that read the store."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    moved = site / "content" / folder
+    moved.rename(site / "kept")
+    moved.write_text("not a folder\n")
+    before = tree_bytes(site / "content")
+    for command in (["build"], ["ingest", str(SECOND)]):
+        _one_clear_line(sitegen_here("--root", str(site), *command), str(moved), "not a directory")
+    assert tree_bytes(site / "content") == before
+
+
 def test_a_committed_write_that_cannot_be_completed_says_why_until_it_can(site: Path) -> None:
     """Case 8: a store left so by an older sitegen made every command crash."""
     assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
