@@ -354,6 +354,11 @@ def update(
         }
         for path in sorted(outputs.keys() - previous.recorded):  # new: never over a user's file
             _refuse_others(public, path)
+        # Before the commit point: once committed, a move or delete that fails there fails
+        # again in every later build's recovery.
+        moved = {name.removeprefix(f"{public.name}/") for name in staged}
+        for path in sorted(previous.recorded & moved | (previous.recorded - outputs.keys())):
+            _refuse_in_the_way(public, path)
         fresh = set(rendered)
         kept = {path: entry for path, entry in previous.files.items() if path not in fresh}
         files = _entries(outputs, kept, directory=public, staged=staging)
@@ -633,6 +638,27 @@ def _refuse_others(public: Path, path: str) -> None:
             raise _others_collide(public, path[:index])
         if not ancestor.exists():
             return
+
+
+def _refuse_in_the_way(public: Path, path: str) -> None:
+    """Refuse to replace or remove a file of the last build at `path` of `public` that is no
+    longer a file (a directory or a link made in its place), or whose way is no longer made of
+    directories (a file or a link where one was)."""
+    target = public / path
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise _in_the_way(public, path)
+    for index in _slashes(path):
+        ancestor = public / path[:index]
+        if ancestor.is_symlink() or (os.path.lexists(ancestor) and not ancestor.is_dir()):
+            raise _in_the_way(public, path[:index])
+
+
+def _in_the_way(public: Path, path: str) -> BuildError:
+    return BuildError(
+        "a directory, link or file was put where the last build wrote a page or feed",
+        location=Location(str(public / path)),
+        hint="move or remove it, then build again (a build never replaces what you made)",
+    )
 
 
 def _others_collide(public: Path, path: str) -> BuildError:

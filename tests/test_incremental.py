@@ -262,6 +262,52 @@ def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, jobs: 
     assert tree_bytes(public) == before
 
 
+def _a_directory_for_a_page(public: Path) -> Path:
+    (public / "topics" / "index.html").unlink()
+    (public / "topics" / "index.html").mkdir()
+    return public / "topics" / "index.html"
+
+
+def _a_file_for_a_directory(public: Path) -> Path:
+    shutil.rmtree(public / "topics" / "llm")
+    (public / "topics" / "llm").write_text("mine")
+    return public / "topics" / "llm"
+
+
+def _a_dangling_link_for_a_directory(public: Path) -> Path:
+    shutil.rmtree(public / "days")
+    (public / "days").symlink_to("/nonexistent")
+    return public / "days"
+
+
+@pytest.mark.parametrize(
+    "put", [_a_directory_for_a_page, _a_file_for_a_directory, _a_dangling_link_for_a_directory]
+)
+def test_what_was_put_where_a_page_was_is_refused_before_anything_changes(
+    built_site: Path, put: Callable[[Path], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: the build moved half its pages in, then failed on the directory
+    where a page was, after its commit point; and so did every later build, --clean too."""
+    public = built_site / "public"
+    cold = tree_bytes(public)
+    in_the_way = put(public)
+    before = tree_bytes(public)
+    config = built_site / "site.toml"  # every page changes
+    config.write_text(config.read_text().replace('title = "', 'title = "New ', 1))
+    assert main(["--root", str(built_site), "build"]) == 2
+    err = capsys.readouterr().err
+    assert f"{in_the_way}: a directory, link or file was put where" in err
+    assert tree_bytes(public) == before and os.path.lexists(in_the_way)  # what was put, kept
+    assert not any(p.name.startswith(".public.") for p in built_site.iterdir() if p.is_dir())
+    if in_the_way.is_dir() and not in_the_way.is_symlink():
+        in_the_way.rmdir()
+    else:
+        in_the_way.unlink()
+    assert main(["--root", str(built_site), "build"]) == 0
+    after = tree_bytes(public)
+    assert after.keys() == cold.keys() and b"New " in after["index.html"]
+
+
 @pytest.mark.parametrize(
     "interpreter", ["/nonexistent/python", "/bin/false"], ids=["no child", "a failing child"]
 )
