@@ -30,6 +30,7 @@ from sitegen.store import (
     content_lock,
     ingest_into_store,
     kept_listing_name,
+    kept_order,
     stored_days,
 )
 
@@ -274,9 +275,14 @@ def _run_ingest(args: argparse.Namespace) -> int:
     kept: dict[str, bytes] = {}
     # The names listings are kept under depend on what the store holds: decided under its lock.
     with content_lock(root):
+        read = []
         for path in args.listings:
             raw = _read_listing(path)
-            listing = parse_listing(raw, origin=str(path), day=args.date)
+            read.append((path, raw, parse_listing(raw, origin=str(path), day=args.date)))
+        # By day, and a day's kept listings in the order they came (store.kept_listing_name):
+        # as ingested one by one, whatever order the shell gives content/listings/* in.
+        read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
+        for _, raw, listing in read:
             parsed.append((listing, _keep(root, kept, listing, raw, _suffix(listing))))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(root, parsed, topics=topics, files=kept)

@@ -150,8 +150,10 @@ class _Merger:
             seen_ids.add(paper.id)
             listed.append(DayEntry(paper_id=paper.id, title=entry.title, upvotes=entry.upvotes))
 
-        entries = _merge_day_entries(previous_day.entries if previous_day else (), listed)
         sources = previous_day.sources if previous_day else ()
+        old = previous_day.entries if previous_day else ()
+        # A listing ingested before leaves the order a newer one gave the day.
+        entries = _merge_day_entries(old, listed, new_order=source not in sources)
         if source and source not in sources:
             sources = tuple(sorted((*sources, source)))
         self.days[listing.day] = Day(day=listing.day, entries=entries, sources=sources)
@@ -254,25 +256,25 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
     )
 
 
-def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[DayEntry, ...]:
-    """The new listing's order, then papers only the earlier listing of the day had.
-
-    A paper on both keeps the higher upvote count and the title first recorded for it.
-    """
+def _merge_day_entries(
+    old: tuple[DayEntry, ...], new: list[DayEntry], *, new_order: bool
+) -> tuple[DayEntry, ...]:
+    """The day's entries in the new listing's order (or, `new_order` false, the day's order),
+    then the papers only the other has. A paper on both keeps the higher upvote count and the
+    title first recorded for it."""
     old_by_id = {entry.paper_id: entry for entry in old}
-    new_ids = {entry.paper_id for entry in new}
-    merged = [
-        DayEntry(
+    new_by_id = {entry.paper_id: entry for entry in new}
+    merged: dict[str, DayEntry] = {}
+    for entry in (*new, *old) if new_order else (*old, *new):
+        if entry.paper_id in merged:
+            continue
+        before, now = old_by_id.get(entry.paper_id), new_by_id.get(entry.paper_id)
+        merged[entry.paper_id] = DayEntry(
             paper_id=entry.paper_id,
-            title=old_by_id[entry.paper_id].title if entry.paper_id in old_by_id else entry.title,
-            upvotes=_max(old_by_id[entry.paper_id].upvotes, entry.upvotes)
-            if entry.paper_id in old_by_id
-            else entry.upvotes,
+            title=(before or entry).title,
+            upvotes=_max(before.upvotes if before else None, now.upvotes if now else None),
         )
-        for entry in new
-    ]
-    merged.extend(entry for entry in old if entry.paper_id not in new_ids)
-    return tuple(merged)
+    return tuple(merged.values())
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ import errno
 import fcntl
 import hashlib
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -471,17 +472,34 @@ def content_files(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, byt
 def kept_listing_name(
     root: Path, day: date, raw: bytes, suffix: str, *, pending: Mapping[str, bytes]
 ) -> str:
-    """Where a raw listing for `day` is kept: `<day><suffix>`, or with a digest of its bytes
-    when a different listing of that day is kept there already, on disk or among the
-    `pending` files of this run. The same bytes always get the same name."""
-    plain = f"{LISTINGS_DIR}/{day.isoformat()}{suffix}"
-    held = pending.get(plain)
-    if held is None and (root / plain).exists():
-        held = (root / plain).read_bytes()
-    if held is None or held == raw:
-        return plain
-    short = hashlib.sha256(raw).hexdigest()[:8]
-    return f"{LISTINGS_DIR}/{day.isoformat()}-{short}{suffix}"
+    """Where a raw listing for `day` is kept: `<day><suffix>` for the first one, then
+    `<day>-2<suffix>`, `<day>-3<suffix>`... in the order they come (the order `sitegen ingest`
+    gives them back: kept_order), on disk or among the `pending` files of this run. The same
+    bytes always get the same name; a name of sitegen 0.2 (a digest of the bytes) stays."""
+    stem = f"{LISTINGS_DIR}/{day.isoformat()}"
+    legacy = f"{stem}-{hashlib.sha256(raw).hexdigest()[:8]}{suffix}"
+    if legacy in pending or (root / legacy).exists():
+        return legacy
+    number = 1
+    while True:
+        name = f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}"
+        held = pending.get(name)
+        if held is None and (root / name).exists():
+            held = (root / name).read_bytes()
+        if held is None or held == raw:
+            return name
+        number += 1
+
+
+_KEPT_NUMBER = re.compile(r"\d{4}-\d{2}-\d{2}-(\d{1,7})\.")
+
+
+def kept_order(name: str) -> int:
+    """A listing's place among its day's kept ones by its file name (`<day>-<n>.json`: n),
+    1 for any other name: replaying content/listings/* merges them in the order they came,
+    whatever order the shell lists them in."""
+    numbered = _KEPT_NUMBER.match(name)
+    return int(numbered.group(1)) if numbered else 1
 
 
 def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:

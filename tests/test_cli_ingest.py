@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,6 +39,35 @@ def test_ingesting_twice_changes_no_byte(site: Path, seed_files: list[Path]) -> 
     } == before
     kept = sorted(p.name for p in (site / "content" / "listings").iterdir())
     assert kept == sorted(p.name for p in seed_files)
+
+
+def test_a_day_answered_again_replays_in_the_order_its_answers_came(
+    site: Path, tmp_path: Path
+) -> None:
+    """The scheduled run asks for the last day again: its second answer was kept under a name
+    (a digest) that the shell lists before the first one's, so replaying content/listings/*
+    gave the day another order; and ingesting the first answer again reordered the day."""
+    answer = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_bytes())
+    first, second, third = (tmp_path / n for n in ("a", "b", "c"))
+    first.write_text(json.dumps(answer[1:20]))  # early: fewer papers
+    second.write_text(json.dumps(answer[::-1]))  # later: every paper, another order
+    third.write_text(json.dumps(answer[5:]))  # later still
+    for listing in (first, second, third):
+        assert main(["--root", str(site), "ingest", "--date", "2026-06-12", str(listing)]) == 0
+    kept = sorted(p.name for p in (site / "content" / "listings").iterdir())
+    assert kept == ["2026-06-12-2.json", "2026-06-12-3.json", "2026-06-12.json"]
+    day = load_content(site).days[date(2026, 6, 12)]
+    order = [e.paper_id for e in day.entries]
+    assert len(order) == 30 and order[:25] == [p["paper"]["id"] for p in answer[5:]]
+    content = tree_bytes(site / "content")
+    assert main(["--root", str(site), "ingest", str(first)]) == 0  # an old answer, again
+    assert tree_bytes(site / "content") == content
+    replayed = tmp_path / "replayed"
+    replayed.mkdir()
+    shutil.copy(site / "site.toml", replayed / "site.toml")
+    shell_order = sorted(map(str, (site / "content" / "listings").iterdir()))
+    assert main(["--root", str(replayed), "ingest", *shell_order]) == 0
+    assert tree_bytes(replayed / "content") == content
 
 
 def test_a_capture_without_a_day_is_kept_under_its_day(
