@@ -44,7 +44,9 @@ def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
     # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
-    return MarkdownIt("commonmark", {"html": False}).disable("image")
+    # Abstracts are arXiv's plain text, where emphasis and code spans are other things: a
+    # product "O(n*m) to O(n*k)", LaTeX's ``quotes''. Paragraphs, lists and links stay.
+    return MarkdownIt("commonmark", {"html": False}).disable(["image", "emphasis", "backticks"])
 
 
 HF_PAPER = f"{HF_URL}/papers/"

@@ -45,6 +45,22 @@ def test_most_real_abstracts_have_no_markup_and_render_as_markdown_it_renders_th
         assert render_abstract(text) == _markdown().render(text)
 
 
+def test_arxiv_plain_text_is_not_taken_for_emphasis_or_code() -> None:
+    """Found by a reader's trial: "O(n*m) to O(n*k)" showed "m) to O(n" in italics, and
+    LaTeX's ``quotes'' (13 of the 480 bundled abstracts have such) became code spans."""
+    for text in [
+        "Cost drops from O(n*m) to O(n*k) per step.",
+        "data of ``textbook quality'' and a ``stepping-stone''",
+        "**not bold** and _not italic_ and `not code`",
+    ]:
+        html = render_abstract(text)
+        assert "<em>" not in html and "<strong>" not in html and "<code>" not in html, html
+        assert html == f"<p>{text}</p>\n", html
+    assert render_abstract("See [the code](https://example.org/x).") == (
+        '<p>See <a href="https://example.org/x">the code</a>.</p>\n'
+    )
+
+
 def test_markup_is_left_to_markdown_it() -> None:
     for text in ["a *b*", "a\n- b", "# a", "a  \nb", "    code", "1. a", "a &amp; b", "a\tb"]:
         assert _plain_paragraphs(text) is None
