@@ -186,22 +186,25 @@ def holds(path: Path, expected_digest: str) -> bool:
         return False
 
 
-PlainDay = tuple[int, tuple[str, ...], tuple[tuple[str, str, int | None], ...]]
+# The day, its sources, its entries, and the day it arrived after (0: none), as ordinals.
+PlainDay = tuple[int, tuple[str, ...], tuple[tuple[str, str, int | None], ...], int]
 
 
 def plain_day(day: Day) -> PlainDay:
     """A day as the parse cache keeps it: plain values, which marshal writes."""
     entries = tuple((e.paper_id, e.title, e.upvotes) for e in day.entries)
-    return day.day.toordinal(), day.sources, entries
+    after = day.arrived_after.toordinal() if day.arrived_after else 0
+    return day.day.toordinal(), day.sources, entries, after
 
 
 def day_of(plain: PlainDay) -> Day:
     """The day the parse cache kept as `plain`."""
-    day, sources, entries = plain
+    day, sources, entries, after = plain
     return Day(
         day=date.fromordinal(day),
         sources=sources,
         entries=tuple(DayEntry(paper_id=i, title=t, upvotes=u) for i, t, u in entries),
+        arrived_after=date.fromordinal(after) if after else None,
     )
 
 

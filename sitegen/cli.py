@@ -383,6 +383,7 @@ def _kept_note(kept: Sequence[str], *, most: int = 5) -> str:
 def _run_serve(args: argparse.Namespace) -> int:
 
     from sitegen.build import build_site
+    from sitegen.publish import check_output, output_directory
     from sitegen.serve import serve
 
     root: Path = args.root
@@ -431,6 +432,8 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     if not (root / CONFIG_FILE).exists():
         load_config(root)  # not a site directory: one line, and nothing to serve or watch
+    # An output no build may replace (another's files) is no fix away: one line, nothing served.
+    check_output(output_directory(out), root=root)
     serving = threading.Event()
 
     def build() -> str | None:  # after the port is taken

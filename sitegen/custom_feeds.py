@@ -208,8 +208,7 @@ def select_papers(
     reader who polls once a day misses none of a large day, and at least the newest `limit`."""
     chosen: list[str] = []
     for paper_id in newest:
-        if len(chosen) >= limit and not recent(paper_id):
-            break
-        if admits(paper_id):
+        # Once `limit` are chosen, only recent ones: a day that came late is further on.
+        if (len(chosen) < limit or recent(paper_id)) and admits(paper_id):
             chosen.append(paper_id)
     return tuple(chosen)

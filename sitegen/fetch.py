@@ -36,6 +36,7 @@ import httpx
 
 from sitegen import __version__
 from sitegen.errors import FetchError, ListingError, Location, UsageError
+from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
 from sitegen.store import content_lock, ingest_into_store, kept_listing_name
@@ -46,7 +47,7 @@ USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 FETCH_STATE = "content/fetch-state.json"
 # A day that fails is retried by later runs for this many days after its first failure, then
 # given up on (said once); `sitegen fetch --date` still asks for it.
-RETRY_WINDOW_DAYS = 14
+RETRY_WINDOW_DAYS = LATE_WITHIN_DAYS  # and a day had within it is new to the feeds (ingest)
 _FAILURE_KEYS = ("failed_on", "problem", "gave_up_on")
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -373,13 +374,20 @@ class DayFetcher:
         self.sleep = sleep or self._sleep_unless_cancelled
         self.clock, self.jitter = clock, jitter
         self.on_wait = on_wait  # one line when the source makes the run wait (a log shows it)
-        self._api_quota = _Quota(
-            policy.api_quota, policy.quota_window, clock=clock, sleep=self.sleep
-        )
-        self._page_quota = _Quota(
-            policy.page_quota, policy.quota_window, clock=clock, sleep=self.sleep
-        )
+        self._api_quota = self._quota(policy.api_quota)
+        self._page_quota = self._quota(policy.page_quota)
         self._reached = False  # whether the host has answered anything in this run
+
+    def _quota(self, limit: int) -> _Quota:
+        window = self.policy.quota_window
+
+        def say(seconds: float) -> None:
+            self.on_wait(
+                f"pacing requests under Hugging Face's quota ({limit} in {window:g} s):"
+                f" the next in {math.ceil(seconds)} s"
+            )
+
+        return _Quota(limit, window, clock=self.clock, sleep=self.sleep, on_long_wait=say)
 
     def cancel(self) -> None:
         """Stop every request at once, from any thread: waits end and the connections in
@@ -672,6 +680,9 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     return url.scheme, url.host, url.port or default_port
 
 
+_LONG_WAIT = 10.0  # seconds of a quota's wait that are said
+
+
 class _Quota:
     """Spaces one kind of request so that no window holds more than `limit` of them, and
     holds them all back while the server says the window is spent."""
@@ -683,12 +694,15 @@ class _Quota:
         *,
         clock: Callable[[], float],
         sleep: Callable[[float], None],
+        on_long_wait: Callable[[float], None] = lambda seconds: None,
     ) -> None:
         self._limit, self._window = max(1, limit), window
         self._clock, self._sleep = clock, sleep
         self._turns: deque[float] = deque()  # start times given out, oldest first
         self._closed_until = 0.0
         self._lock = threading.Lock()
+        # A wait this long is said (a backfill spends minutes on the window), once per wait.
+        self._on_long_wait, self._said_until = on_long_wait, 0.0
 
     def wait_turn(self) -> None:
         """Sleep until a request may start."""
@@ -700,6 +714,11 @@ class _Quota:
             if len(self._turns) >= self._limit:
                 turn = max(turn, self._turns[-self._limit] + self._window)
             self._turns.append(turn)
+            say = turn - now >= _LONG_WAIT and now >= self._said_until
+            if say:
+                self._said_until = turn
+        if say:
+            self._on_long_wait(turn - now)
         if turn > now:
             self._sleep(turn - now)
 

@@ -105,9 +105,14 @@ class TomlFields:
 
     def required_text(self, key: str) -> str:
         if key not in self.table:
+            # The line of the table that lacks it (of the third [[topics]], say), else the file's.
+            line = self._line(self.start) if self.start else None
+            header = self.text[self.start :].split("\n", 1)[0].strip() if self.start else ""
             raise self.error(
-                f"the required key `{key}` is missing",
-                location=Location(self.source, 2 if self.source.endswith(".md") else None),
+                f"the required key `{key}` is missing" + (f" in {header}" if header else ""),
+                location=Location(
+                    self.source, line or (2 if self.source.endswith(".md") else None)
+                ),
                 hint=f'add `{key} = "..."`',
             )
         value = self.text_or_none(key)

@@ -33,7 +33,7 @@ _RETIRED_PAPER_KEYS = {
     "featured": "delete this line: the days a paper was featured are the day files' to say "
     "(content/days/*.toml), and `sitegen ingest` no longer writes it",
 }
-_DAY_KEYS = frozenset({"day", "sources", "papers"})
+_DAY_KEYS = frozenset({"day", "arrived_after", "sources", "papers"})
 _DAY_ENTRY_KEYS = frozenset({"id", "title", "upvotes"})
 
 
@@ -107,7 +107,8 @@ def render_day_file(day: Day) -> str:
         {"id": entry.paper_id, "title": entry.title, "upvotes": entry.upvotes}
         for entry in day.entries
     ]
-    return dump_toml([("day", day.day), ("sources", list(day.sources)), ("papers", entries)])
+    late = [("arrived_after", day.arrived_after)] if day.arrived_after else []
+    return dump_toml([("day", day.day), *late, ("sources", list(day.sources)), ("papers", entries)])
 
 
 def parse_day_file(text: str, *, path: str) -> Day:
@@ -122,6 +123,13 @@ def parse_day_file(text: str, *, path: str) -> Day:
             "a day file needs `day = YYYY-MM-DD` matching its file name",
             location=fields.where("day"),
             hint=f"set day = {stem}",
+        )
+    arrived_after = fields.date("arrived_after")
+    if arrived_after is not None and arrived_after <= day:
+        raise ContentError(
+            "`arrived_after` is the store's newest day when this one came late: a later day",
+            location=fields.where("arrived_after"),
+            hint=f"delete the line, or give a day after {day}",
         )
     raw_entries = table.get("papers", [])
     if not isinstance(raw_entries, list):
@@ -160,7 +168,12 @@ def parse_day_file(text: str, *, path: str) -> Day:
                 upvotes=raw.get("upvotes"),
             )
         )
-    return Day(day=day, entries=tuple(entries), sources=fields.texts("sources"))
+    return Day(
+        day=day,
+        entries=tuple(entries),
+        sources=fields.texts("sources"),
+        arrived_after=arrived_after,
+    )
 
 
 def _entry_location(

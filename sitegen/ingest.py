@@ -114,9 +114,16 @@ def ingest_listings(
     return Merged(papers=merger.papers, days=merger.days, new_papers=merger.new_papers)
 
 
+# A new day at most this many days older than the newest one held came late (a day missed,
+# then fetched again: fetch's retry window is as long), and feeds take its papers as new; an
+# older one fills in history (a backfill), which feeds do not repeat.
+LATE_WITHIN_DAYS = 14
+
+
 class _Merger:
     def __init__(self, snapshot: ContentSnapshot) -> None:
         self.stored = snapshot
+        self.newest_held = max(snapshot.days, default=None)
         self.papers: dict[str, Paper] = {}  # made or changed by this run
         self.days: dict[date, Day] = {}
         self.new_papers = 0
@@ -156,7 +163,12 @@ class _Merger:
         entries = _merge_day_entries(old, listed, new_order=source not in sources)
         if source and source not in sources:
             sources = tuple(sorted((*sources, source)))
-        self.days[listing.day] = Day(day=listing.day, entries=entries, sources=sources)
+        self.days[listing.day] = Day(
+            day=listing.day,
+            entries=entries,
+            sources=sources,
+            arrived_after=previous_day.arrived_after if previous_day else self._late(listing.day),
+        )
         for day_entry in entries:
             paper_or_none = self.paper(day_entry.paper_id)
             if paper_or_none is None:
@@ -165,6 +177,12 @@ class _Merger:
             self.recorded_upvotes[day_entry.paper_id] = _max(
                 self._recorded(day_entry.paper_id), day_entry.upvotes
             )
+
+    def _late(self, day: date) -> date | None:
+        newest = self.newest_held
+        if newest is not None and 0 < (newest - day).days <= LATE_WITHIN_DAYS:
+            return newest
+        return None
 
     def _recorded(self, paper_id: str) -> int | None:
         if paper_id in self.recorded_upvotes:

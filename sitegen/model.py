@@ -131,6 +131,9 @@ class Day:
     day: date
     entries: tuple[DayEntry, ...]  # listing order: rank 1 first
     sources: tuple[str, ...] = ()  # kept listings this day came from, relative to content/
+    # The store's newest day when this one was first ingested, if that was later (a day missed
+    # and fetched days after): feeds take its papers as if they came with that day.
+    arrived_after: date | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -178,6 +181,13 @@ class ContentSnapshot:
     # Each day's entries as plain values, when the store gives them without making each Day
     # (the rebuild and ingest budgets at 50k papers, see sitegen.store.StoredDays).
     entries: Mapping[date, Sequence[PlainEntry]] | None = None
+    late: Mapping[date, date] | None = None  # the same for late_days
+
+    def late_days(self) -> Mapping[date, date]:
+        """The days first ingested after a later day was, each to that day (arrived_after)."""
+        if self.late is not None:
+            return self.late
+        return {day: held.arrived_after for day, held in self.days.items() if held.arrived_after}
 
     def day_entries(self) -> Mapping[date, Sequence[PlainEntry]]:
         """Each day's entries as (paper id, title as listed, upvotes), in listing order."""

@@ -93,18 +93,32 @@ def _in_feed(site: Site, newest_first: tuple[str, ...]) -> Papers:
     """The papers a standing feed holds: its newest `[feeds] items`, and at least every paper
     first featured on the site's latest `[feeds] days` days, so a reader who polls once a day
     misses none of a 300-paper day."""
-    recent = sum(1 for _ in takewhile(_is_recent(site), newest_first))
-    return Papers(newest_first[: max(site.config.feeds.items, recent)])
+    is_recent = _is_recent(site)
+    recent = sum(1 for _ in takewhile(is_recent, newest_first))
+    held = newest_first[: max(site.config.feeds.items, recent)]
+    # A day that came late (fetched days after it) is new to the feeds' readers too.
+    late = [i for i in newest_first[len(held) :] if is_recent(i)] if _came_late(site) else []
+    return Papers(held + tuple(late))
 
 
 def _is_recent(site: Site) -> Callable[[str], bool]:
-    """Whether a paper was first featured on one of the site's latest `[feeds] days` days,
-    each of whose papers every standing and custom feed holds."""
+    """Whether a paper was first featured on one of the site's latest `[feeds] days` days, or
+    on a day that came with one of them, late: every standing and custom feed holds those."""
     days = site.config.feeds.days
     if len(site.days) <= days:
         return lambda paper_id: True
     since = site.days[days - 1].day
-    return lambda paper_id: site.appearances[paper_id][0].day >= since
+    late = _came_late(site)
+    return lambda paper_id: (first := site.appearances[paper_id][0].day) >= since or first in late
+
+
+def _came_late(site: Site) -> frozenset[date]:
+    """The days older than the latest `[feeds] days` that came with one of those."""
+    days = site.config.feeds.days
+    if len(site.days) <= days:
+        return frozenset()
+    since = site.days[days - 1].day
+    return frozenset(day for day, came in site.late_days.items() if day < since <= came)
 
 
 class StaticFile(NamedTuple):

@@ -67,6 +67,7 @@ class Site:
     titles: Mapping[str, str]  # paper id -> its title, without reading the paper
     upvotes: Mapping[str, int | None]  # paper id -> its upvotes, without reading the paper
     periods: Mapping[str, tuple[PeriodListing, ...]]  # WEEK, MONTH -> each, newest first
+    late_days: Mapping[date, date]  # days that came after a later one: to the newest day then
 
 
 # Each paper's topics, for the papers of the snapshot given by id (a build caches them).
@@ -151,6 +152,7 @@ def assemble_site(
         titles=snapshot.titles,
         upvotes=snapshot.upvotes,
         periods={kind: periods([(d.day, d.papers) for d in days], kind) for kind in (WEEK, MONTH)},
+        late_days=snapshot.late_days(),
     )
 
 

@@ -206,6 +206,7 @@ def _load_content(
         cache.set_paper(name, facts)
     if unsorted:
         cache.in_name_order()
+    _refuse_one_arxiv_id_twice(cache.papers, to_parse)
     for name in changed.get(_DAYS, ()):
         held_day = cache.days.get(name)
         if held_day is None or not holds(days_dir / name, held_day[0]):
@@ -220,6 +221,7 @@ def _load_content(
     days = StoredDays(sorted((date.fromordinal(p[0]), p) for _, p in cache.days.values()))
     by_id = {name.removesuffix(".md"): facts for name, facts in cache.papers.items()}
     entries = {day: plain[2] for day, plain in days.plain.items()}
+    late = {day: date.fromordinal(p[3]) for day, p in days.plain.items() if p[3]}
     _check_day_entries(root, days, entries, by_id, every_entry_a_paper=every_entry_a_paper)
     return ContentSnapshot(
         papers=StoredPapers(
@@ -232,6 +234,7 @@ def _load_content(
         ),
         days=days,
         entries=entries,
+        late=late,
         keys=_KeysOfFacts(by_id),
         digests={paper_id: f[0] for paper_id, f in by_id.items()},
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
@@ -394,6 +397,26 @@ def _check_day_entries(
         location=Location(shown, line),
         hint=hint,
     )
+
+
+def _refuse_one_arxiv_id_twice(papers: Mapping[str, PaperFacts], changed: list[str]) -> None:
+    """A paper file copied, or given another's arXiv id, would be two pages of one paper, and
+    a later listing would merge into either: an error naming both files. Only a changed file
+    can make one, so only their ids are looked for."""
+    wanted = {arxiv_id: name for name in changed if (arxiv_id := papers[name][1])}
+    if not wanted:
+        return
+    for name, facts in papers.items():
+        other = wanted.get(facts[1]) if facts[1] else None
+        if other is not None and other != name:
+            first, second = sorted((name, other))
+            raise ContentError(
+                f"the arXiv id {facts[1]} is also the one of {PAPERS_DIR}/{second}: one paper,"
+                " two files",
+                location=Location(f"{PAPERS_DIR}/{first}"),
+                hint="keep one file (merge what the other adds) and delete the other, and its"
+                " id in the day files",
+            )
 
 
 class _KeysOfFacts(Mapping[str, PaperKeys]):

@@ -12,6 +12,7 @@ slept on; the end-to-end tests run sitegen against a real server on 127.0.0.1.
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -221,9 +222,20 @@ def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: P
         return httpx.Response(200, json=page, headers=headers)
 
     fetcher, _ = _fetcher(quota_keeping_hf, policy=FetchPolicy(concurrency=1), time=time)
+    said: list[str] = []  # found by a trial: minutes of waiting, and not a line in a log
+    fetcher.on_wait = said.append
     days = [AUGUST_3 - timedelta(days=n) for n in range(365)]
     report = fetch_days(site, days, source=fetcher)
     assert not report.missed and not report.stopped
+    assert said and all(
+        re.fullmatch(
+            r"pacing requests under Hugging Face's quota \(450 in 300 s\): the next in "
+            r"\d+ s",
+            line,
+        )
+        for line in said
+    ), said
+    assert len(said) <= 2, "said once a wait, not once a request"
     assert len(arrivals) == 730 and all(
         len([t for t in arrivals if start <= t < start + 300]) <= 450 for start in arrivals
     ), "a tenth of the quota left for the user's own browsing"

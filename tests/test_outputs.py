@@ -278,6 +278,51 @@ def _site_with_a_big_day(config: object = CONFIG, *, reordered: bool = False) ->
     return assemble_site(ContentSnapshot.of(papers, days), config)  # type: ignore[arg-type]
 
 
+def _site_with_a_late_day(arrived_after: date | None, config: SiteConfig = CONFIG) -> Site:
+    """Six days of 60 papers, Feb 1 to 6; Feb 1's ingested when the store's newest day was
+    `arrived_after` (a day missed, then fetched again)."""
+    papers: dict[str, Paper] = {}
+    days = {}
+    for d in range(6):
+        day = date(2026, 2, 1) + timedelta(days=d)
+        ids = [f"2602.{d}{n:04d}" for n in range(60)]
+        papers.update(
+            (i, _paper(1, id=i, arxiv_id=i, title=f"Reinforcement learning {i}")) for i in ids
+        )
+        late = arrived_after if d == 0 else None
+        entries = tuple(DayEntry(paper_id=i, title=i) for i in ids)
+        days[day] = Day(day=day, entries=entries, arrived_after=late)
+    return assemble_site(ContentSnapshot.of(papers, days), config)
+
+
+@pytest.mark.parametrize(
+    ("arrived_after", "in_feeds"),
+    [(None, False), (date(2026, 2, 3), False), (date(2026, 2, 5), True), (date(2026, 2, 6), True)],
+)
+def test_a_day_that_came_late_is_in_the_feeds_while_the_day_it_came_with_is(
+    arrived_after: date | None, in_feeds: bool
+) -> None:
+    """Found by a trial as a daily reader: a day fetched days late (a retried miss) is older
+    than the latest [feeds] days = 3 (Feb 4 to 6), and no standing feed ever held its papers."""
+    text = (REPO / "site.toml").read_text() + (
+        '\n[[custom_feeds]]\nname = "RL"\nslug = "rl"\nmatch = ["reinforcement learning"]\n'
+    )
+    config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
+    site = _site_with_a_late_day(arrived_after, config)
+    feeds = ("feed.json", "topics/reinforcement-learning/atom.xml", "feeds/rl/feed.json")
+    files = _render(site, only=feeds)
+    late = {f"tag:sitegen,2023:paper/2602.0{n:04d}" for n in range(60)}
+    recent = {f"tag:sitegen,2023:paper/2602.{d}{n:04d}" for d in (3, 4, 5) for n in range(60)}
+    for path in feeds:
+        if path.endswith(".json"):
+            ids = [item["id"] for item in json.loads(files[path])["items"]]
+        else:
+            ids = [entry.id for entry in feedparser.parse(files[path]).entries]
+        got = set(ids)
+        assert len(ids) == len(got) and set(ids[:180]) == recent, path  # the latest days first
+        assert (late <= got) if in_feeds else not (late & got), path
+
+
 def test_a_day_listed_in_a_new_order_keeps_the_dates_of_its_items() -> None:
     """Hugging Face lists a day by upvotes, which move: fetched again the next morning, a day
     comes in another order, and no item already published may change its date (some readers

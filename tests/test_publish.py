@@ -463,6 +463,28 @@ def test_serve_started_on_a_broken_file_serves_the_last_good_site_and_rebuilds_o
         assert process.poll() is None
 
 
+def test_serve_refuses_an_output_holding_files_sitegen_did_not_make_in_one_line(
+    tiny_built: Path,
+) -> None:
+    """Found by a trial: serve said "the last good site is served; saving a fix rebuilds it"
+    and served the user's own index.html, though no save could fix it (public/ is not watched)."""
+    shutil.rmtree(tiny_built / "public")
+    (tiny_built / ".public.outputs").unlink()
+    (tiny_built / "public").mkdir()
+    (tiny_built / "public" / "index.html").write_text("mine")
+    result = subprocess.run(
+        [sys.executable, "-m", "sitegen", "--root", str(tiny_built), "serve", "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    first, *rest = result.stderr.strip().splitlines()
+    assert first.startswith("sitegen: error: ") and "refusing to build into public/" in first
+    assert all(line.startswith("  hint: ") for line in rest) and "served" not in result.stderr
+    assert (tiny_built / "public" / "index.html").read_text() == "mine"
+
+
 def test_serve_started_on_a_broken_site_toml_serves_under_its_base_path_once_fixed(
     tiny_built: Path,
 ) -> None:

@@ -27,7 +27,7 @@ from sitegen.store import (
     parse_paper_files,
     write_files,
 )
-from tests.conftest import REPO, tree_bytes
+from tests.conftest import REPO, sitegen_here, tree_bytes
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 
@@ -65,6 +65,14 @@ def test_day_files_round_trip() -> None:
         sources=("listings/2026-01-08.txt",),
     )
     assert parse_day_file(render_day_file(day), path="content/days/2026-01-08.toml") == day
+    late = dataclasses.replace(day, arrived_after=date(2026, 1, 12))
+    text = render_day_file(late)
+    assert text.startswith("day = 2026-01-08\narrived_after = 2026-01-12\n")
+    assert parse_day_file(text, path="content/days/2026-01-08.toml") == late
+    wrong = text.replace("arrived_after = 2026-01-12", "arrived_after = 2026-01-08")
+    with pytest.raises(ContentError) as refused:
+        parse_day_file(wrong, path="content/days/2026-01-08.toml")
+    assert refused.value.location is not None and refused.value.location.line == 2
 
 
 BROKEN = {
@@ -239,6 +247,37 @@ def _day_listing(tmp_path: Path, day: str, *titles: str) -> Path:
         header + "".join(f"{title}\n\nAn abstract for {title}.\n\n" for title in titles)
     )
     return path
+
+
+def test_a_day_ingested_after_a_later_one_says_so_in_its_file(site: Path, tmp_path: Path) -> None:
+    """A day missed and fetched later is new to the feeds' readers (sitegen.outputs): its file
+    says which day was the store's newest when it came; a backfill of history does not."""
+    for day in ("2026-02-10", "2026-02-07", "2026-01-01"):
+        assert _ingest(site, _day_listing(tmp_path, day, f"Paper of {day}")) == 0
+    days = site / "content" / "days"
+    assert "arrived_after = 2026-02-10\n" in (days / "2026-02-07.toml").read_text()
+    assert "arrived_after" not in (days / "2026-01-01.toml").read_text()  # 40 days older
+    assert "arrived_after" not in (days / "2026-02-10.toml").read_text()
+    before = tree_bytes(site / "content")
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-07", "Paper of 2026-02-07")) == 0
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-11", "Paper of 2026-02-11")) == 0
+    assert {k: v for k, v in tree_bytes(site / "content").items() if k in before} == before
+    assert load_content(site).late_days() == {date(2026, 2, 7): date(2026, 2, 10)}
+
+
+def test_two_paper_files_of_one_arxiv_id_are_refused_naming_both(site: Path) -> None:
+    """Found by a trial: a paper file copied by hand was a second page of the same paper."""
+    assert _ingest(site, REPO / "content" / "listings" / "2026-06-12.json") == 0
+    papers = site / "content" / "papers"
+    shutil.copy(papers / "2606.13594.md", papers / "copy.md")
+    for command in (["build"], ["ingest", str(REPO / "content" / "listings" / "2026-06-12.json")]):
+        result = sitegen_here("--root", str(site), *command)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        first = result.stderr.splitlines()[0]
+        assert first.startswith("sitegen: error: content/papers/2606.13594.md: the arXiv id")
+        assert "content/papers/copy.md" in first
+    (papers / "copy.md").unlink()
+    assert main(["--root", str(site), "build"]) == 0
 
 
 def _paper_titled(site: Path, title: str) -> list[Path]:
