@@ -61,6 +61,39 @@ def test_ci_runs_the_readme_test_command_on_every_supported_python() -> None:
     assert "python3 -m venv" in ci_run and "-e '.[test]'\nexec python -m pytest\n" in ci_run
 
 
+def _tests_or_build(root: Path, tmp_path: Path, *, fork: bool) -> str:
+    """What ci.yml's demo step decides in `root`: test=true or test=false."""
+    (step,) = [s for s in _workflow("ci.yml")["jobs"]["test"]["steps"] if s.get("id") == "demo"]
+    output = tmp_path / "github-output"
+    output.write_text("")
+    env = {**os.environ, "FORK": "true" if fork else "false", "GITHUB_OUTPUT": str(output)}
+    subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], cwd=root, env=env, check=True)
+    return output.read_text().strip()
+
+
+def test_ci_tests_the_demo_and_builds_a_forks_own_site(site: Path, tmp_path: Path) -> None:
+    """Found by a trial: once Publish had fetched a day into a fork, or its owner had edited a
+    paper, every push failed CI on tests that describe the bundled demo (480 papers...)."""
+    digest = (REPO / "tests" / "demo-content.sha256").read_text().strip()
+    assert _tests_or_build(REPO, tmp_path, fork=True) == "test=true", (
+        "content/ or site.toml changed: if that is the new demo, write its digest to "
+        f"tests/demo-content.sha256 (it is not {digest})"
+    )
+    shutil.copytree(REPO / "content", site / "content")  # a fork as it starts
+    (site / "tests").mkdir()
+    shutil.copy(REPO / "tests" / "demo-content.sha256", site / "tests")
+    assert _tests_or_build(site, tmp_path, fork=True) == "test=true"
+    paper = next((site / "content" / "papers").iterdir())
+    paper.write_text(paper.read_text().replace('title = "', 'title = "My own ', 1))
+    assert _tests_or_build(site, tmp_path, fork=True) == "test=false"
+    assert _tests_or_build(site, tmp_path, fork=False) == "test=true"  # this repository
+    build = [s["run"] for s in _workflow("ci.yml")["jobs"]["test"]["steps"] if "if" in s]
+    assert build == [
+        "pip install -e '.[test]' && python -m pytest",
+        'pip install . && sitegen build --out "$RUNNER_TEMP/site"',
+    ]
+
+
 def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     publish = _workflow("publish.yml")
     (schedule,) = publish["on"]["schedule"]
