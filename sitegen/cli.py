@@ -514,7 +514,8 @@ def _run_fetch(args: argparse.Namespace) -> int:
     today = datetime.now(UTC).date()
     held = stored_days(root)
     days = _days_to_fetch(args, held, today)
-    if not (args.date or args.since):  # a scheduled run: days missed before are asked again
+    scheduled = not (args.date or args.since)
+    if scheduled:  # days missed before are asked again
         retried = [day for day in days_to_retry(load_fetch_state(root)) if day not in days]
         if retried:
             print(f"retrying {len(retried)} day(s) missed before: {_day_list(retried)}")
@@ -525,7 +526,9 @@ def _run_fetch(args: argparse.Namespace) -> int:
         progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,
     ):
         source = DayFetcher(client, base_url=base_url, policy=policy, on_wait=_say_fetch_waits)
-        report = fetch_days(root, days, source=source, on_progress=advance, today=today)
+        report = fetch_days(
+            root, days, source=source, on_progress=advance, today=today, scheduled=scheduled
+        )
     _print_fetch_report(report, held=frozenset(held))
     if not report.missed:
         return EXIT_OK

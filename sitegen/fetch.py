@@ -155,11 +155,12 @@ def fetch_days(
     source: DayFetcher,
     on_progress: Callable[[str], None] = lambda status: None,
     today: date | None = None,
+    scheduled: bool = False,
 ) -> FetchReport:
     """Fetch `days` from `source` and merge each day had whole into the store under `root`,
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
     remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
-    written."""
+    written. A `scheduled` run's days older than the newest held came late (ingest_listings)."""
     today = today or datetime.now(UTC).date()
     days = sorted(set(days))
     state = load_fetch_state(root)
@@ -235,7 +236,9 @@ def fetch_days(
     # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).
     with content_lock(root):
         state = load_fetch_state(root)
-        return _merge_answers(root, days, answers, state=state, stopped=stopped, today=today)
+        return _merge_answers(
+            root, days, answers, state=state, stopped=stopped, today=today, scheduled=scheduled
+        )
 
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
@@ -256,6 +259,7 @@ def _merge_answers(
     state: dict[str, dict[str, str]],
     stopped: list[str],
     today: date,
+    scheduled: bool,
 ) -> FetchReport:
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
@@ -292,7 +296,8 @@ def _merge_answers(
     files = dict(kept)
     if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)
-    report = ingest_into_store(root, parsed, files=files)
+    # A scheduled run's day older than the newest held is a missed day had at last: it came late.
+    report = ingest_into_store(root, parsed, files=files, mark_late=scheduled)
     return FetchReport(
         days=tuple(outcomes),
         stopped=stop_reason,

@@ -105,25 +105,27 @@ def ingest_listings(
     listings: Iterable[tuple[Listing, str | None]],
     *,
     topics: tuple[str, ...] = (),
+    mark_late: bool = False,
 ) -> Merged:
     """Merge (listing, kept source) pairs in order into the store; only the papers merging
-    touches are read from `snapshot.papers`."""
-    merger = _Merger(snapshot)
+    touches are read from `snapshot.papers`. `mark_late`: a new day older than the newest held
+    came late (a scheduled fetch's retry of a missed day), and says so (Day.arrived_after)."""
+    merger = _Merger(snapshot, mark_late=mark_late)
     for listing, source in listings:
         merger.add(listing, source=source, topics=topics)
     return Merged(papers=merger.papers, days=merger.days, new_papers=merger.new_papers)
 
 
-# A new day at most this many days older than the newest one held came late (a day missed,
-# then fetched again: fetch's retry window is as long), and feeds take its papers as new; an
-# older one fills in history (a backfill), which feeds do not repeat.
+# A day missed, then had by a scheduled fetch's retry at most this many days after the newest
+# one held, came late (fetch's retry window is as long), and feeds take its papers as new. A
+# day ingested by hand or fetched by date is history filled in, which feeds do not repeat.
 LATE_WITHIN_DAYS = 14
 
 
 class _Merger:
-    def __init__(self, snapshot: ContentSnapshot) -> None:
+    def __init__(self, snapshot: ContentSnapshot, *, mark_late: bool) -> None:
         self.stored = snapshot
-        self.newest_held = max(snapshot.days, default=None)
+        self.newest_held = max(snapshot.days, default=None) if mark_late else None
         self.papers: dict[str, Paper] = {}  # made or changed by this run
         self.days: dict[date, Day] = {}
         self.new_papers = 0

@@ -93,12 +93,30 @@ def _in_feed(site: Site, newest_first: tuple[str, ...]) -> Papers:
     """The papers a standing feed holds: its newest `[feeds] items`, and at least every paper
     first featured on the site's latest `[feeds] days` days, so a reader who polls once a day
     misses none of a 300-paper day."""
-    is_recent = _is_recent(site)
-    recent = sum(1 for _ in takewhile(is_recent, newest_first))
+    recent = sum(1 for _ in takewhile(_is_recent(site), newest_first))
     held = newest_first[: max(site.config.feeds.items, recent)]
-    # A day that came late (fetched days after it) is new to the feeds' readers too.
-    late = [i for i in newest_first[len(held) :] if is_recent(i)] if _came_late(site) else []
-    return Papers(held + tuple(late))
+    return Papers(held + _late_papers(site, newest_first, held))
+
+
+def _late_papers(
+    site: Site, newest_first: tuple[str, ...], held: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The papers of `newest_first` not `held` that were first featured on a day that came
+    late, newest first: new to the feeds' readers too. Those days' papers are looked up, not
+    every paper after the held ones (the rebuild budget: 0.2 s for 22 topics at 50k papers)."""
+    late = _came_late(site)
+    if not late:
+        return ()
+    among, skip = set(newest_first), set(held)
+    days = sorted((d for d in site.days if d.day in late), key=lambda d: d.day, reverse=True)
+    return tuple(
+        paper_id
+        for listing in days
+        for paper_id in listing.papers
+        if site.appearances[paper_id][0].day == listing.day
+        and paper_id in among
+        and paper_id not in skip
+    )
 
 
 def _is_recent(site: Site) -> Callable[[str], bool]:
@@ -635,12 +653,13 @@ class CustomFeedPage(NamedTuple):
 
     slug: str
     candidates: Papers  # newest first
+    late: tuple[date, ...]  # days that came late with the latest ones: their papers are recent
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        candidates = _custom_feed_candidates(site)
+        candidates, late = _custom_feed_candidates(site), tuple(sorted(_came_late(site)))
         for feed in site.config.custom_feeds:
-            inputs = CustomFeedPage(feed.slug, candidates)
+            inputs = CustomFeedPage(feed.slug, candidates, late)
             yield Output((routes.custom_feed(feed.slug).html.path,), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
@@ -653,15 +672,16 @@ class CustomFeedFeed(NamedTuple):
 
     slug: str
     candidates: Papers  # newest first
+    late: tuple[date, ...]  # as CustomFeedPage's
     newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        candidates = _custom_feed_candidates(site)
+        candidates, late = _custom_feed_candidates(site), tuple(sorted(_came_late(site)))
         for f in site.config.custom_feeds:
             feed = routes.custom_feed(f.slug)
             paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
-            yield Output(paths, CustomFeedFeed(f.slug, candidates, _newest_day(site)))
+            yield Output(paths, CustomFeedFeed(f.slug, candidates, late, _newest_day(site)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         config = r.site.config

@@ -357,8 +357,9 @@ def update(
         # Before the commit point: once committed, a move or delete that fails there fails
         # again in every later build's recovery.
         moved = {name.removeprefix(f"{public.name}/") for name in staged}
+        ways: set[str] = set()  # directories looked at: a page's way is its neighbours' too
         for path in sorted(previous.recorded & moved | (previous.recorded - outputs.keys())):
-            _refuse_in_the_way(public, path)
+            _refuse_in_the_way(public, path, ways)
         fresh = set(rendered)
         kept = {path: entry for path, entry in previous.files.items() if path not in fresh}
         files = _entries(outputs, kept, directory=public, staged=staging)
@@ -640,17 +641,20 @@ def _refuse_others(public: Path, path: str) -> None:
             return
 
 
-def _refuse_in_the_way(public: Path, path: str) -> None:
+def _refuse_in_the_way(public: Path, path: str, ways: set[str]) -> None:
     """Refuse to replace or remove a file of the last build at `path` of `public` that is no
     longer a file (a directory or a link made in its place), or whose way is no longer made of
-    directories (a file or a link where one was)."""
+    directories (a file or a link where one was); `ways`: the directories found fine so far."""
     target = public / path
     if target.is_symlink() or (target.exists() and not target.is_file()):
         raise _in_the_way(public, path)
     for index in _slashes(path):
+        if path[:index] in ways:
+            continue
         ancestor = public / path[:index]
         if ancestor.is_symlink() or (os.path.lexists(ancestor) and not ancestor.is_dir()):
             raise _in_the_way(public, path[:index])
+        ways.add(path[:index])
 
 
 def _in_the_way(public: Path, path: str) -> BuildError:

@@ -469,12 +469,14 @@ def ingest_into_store(
     *,
     topics: tuple[str, ...] = (),
     files: Mapping[str, bytes] | None = None,
+    mark_late: bool = False,
 ) -> IngestReport:
     """Merge (listing, kept source) pairs into the store under `root` and write the files
-    that changed, with `files` (kept listings, fetch state) in the same transaction."""
+    that changed, with `files` (kept listings, fetch state) in the same transaction
+    (`mark_late`: see sitegen.ingest.ingest_listings)."""
     with content_lock(root):  # what is read is what the merge is written over
         before = load_content(root)
-        merged = ingest_listings(before, listings, topics=topics)
+        merged = ingest_listings(before, listings, topics=topics, mark_late=mark_late)
         papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
         days = [d for day, d in merged.days.items() if before.days.get(day) != d]
         written = write_files(root, {**(files or {}), **content_files(papers, days)})
@@ -495,34 +497,44 @@ def content_files(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, byt
 def kept_listing_name(
     root: Path, day: date, raw: bytes, suffix: str, *, pending: Mapping[str, bytes]
 ) -> str:
-    """Where a raw listing for `day` is kept: `<day><suffix>` for the first one, then
-    `<day>-2<suffix>`, `<day>-3<suffix>`... in the order they come (the order `sitegen ingest`
-    gives them back: kept_order), on disk or among the `pending` files of this run. The same
-    bytes always get the same name; a name of sitegen 0.2 (a digest of the bytes) stays."""
+    """Where a raw listing for `day` is kept: `<day><suffix>` for the day's first one (of any
+    kind: text, JSON, HTML), then `<day>-2<suffix>`, `<day>-3<suffix>`... in the order they come
+    (the order `sitegen ingest` gives them back: kept_order), on disk or among the `pending`
+    files of this run. The same bytes always get the same name; a name of sitegen 0.2 (a
+    digest of the bytes) stays."""
     stem = f"{LISTINGS_DIR}/{day.isoformat()}"
     legacy = f"{stem}-{hashlib.sha256(raw).hexdigest()[:8]}{suffix}"
     if legacy in pending or (root / legacy).exists():
         return legacy
     number = 1
     while True:
-        name = f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}"
-        held = pending.get(name)
-        if held is None and (root / name).exists():
-            held = (root / name).read_bytes()
-        if held is None or held == raw:
-            return name
+        base = stem if number == 1 else f"{stem}-{number}"
+        held = pending.get(base + suffix)
+        if held is None and (root / (base + suffix)).exists():
+            held = (root / (base + suffix)).read_bytes()
+        if held == raw:
+            return base + suffix
+        taken = held is not None or any(
+            base + kind in pending or (root / (base + kind)).exists() for kind in _KINDS
+        )
+        if not taken:
+            return base + suffix
         number += 1
 
 
-_KEPT_NUMBER = re.compile(r"\d{4}-\d{2}-\d{2}-(\d{1,7})\.")
+_KINDS = (".txt", ".json", ".html")  # what a kept listing's name ends in
+_KEPT_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(?:-(\d{1,7})|-([0-9a-f]{8}))?\.")
 
 
-def kept_order(name: str) -> int:
-    """A listing's place among its day's kept ones by its file name (`<day>-<n>.json`: n),
-    1 for any other name: replaying content/listings/* merges them in the order they came,
-    whatever order the shell lists them in."""
-    numbered = _KEPT_NUMBER.match(name)
-    return int(numbered.group(1)) if numbered else 1
+def kept_order(name: str) -> tuple[int, int]:
+    """A listing's place among its day's kept ones by its file name: `<day>.json` first, then
+    names of sitegen 0.2 (`<day>-<digest>.json`, which came after it), then `<day>-<n>.json`
+    by n; any other name first. Replaying content/listings/* merges them in the order they
+    came, whatever order the shell lists them in."""
+    kept = _KEPT_NAME.match(name)
+    if kept is None or not (kept.group(1) or kept.group(2)):
+        return (1, 0)
+    return (1, 1) if kept.group(2) else (int(kept.group(1)), 0)
 
 
 def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:

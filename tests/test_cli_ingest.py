@@ -70,6 +70,43 @@ def test_a_day_answered_again_replays_in_the_order_its_answers_came(
     assert tree_bytes(replayed / "content") == content
 
 
+def test_a_day_kept_as_text_then_json_and_under_old_names_replays_in_the_order_it_came(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a review: a day's text capture and its API answer were both kept as its first
+    listing (the shell lists .json before .txt), and names of sitegen 0.2 with a digest sorted
+    before the first one's: replays merged them backwards."""
+    answer = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_bytes())
+    capture = tmp_path / "2026-06-12.txt"  # the day's first ten, as a bare text capture
+    capture.write_text(
+        "new\n\nSubscribe\n\nDaily Papers\n\nJun 12\n\n"
+        + "".join(f"{e['title']}\n\n{e['summary']}\n\n" for e in answer[:10][::-1])
+    )
+    later = tmp_path / "later.json"
+    later.write_text(json.dumps(answer))
+    assert main(["--root", str(site), "ingest", str(capture)]) == 0
+    assert main(["--root", str(site), "ingest", "--date", "2026-06-12", str(later)]) == 0
+    listings = site / "content" / "listings"
+    assert sorted(p.name for p in listings.iterdir()) == ["2026-06-12-2.json", "2026-06-12.txt"]
+    content = tree_bytes(site / "content")
+
+    def replayed(names: dict[str, Path]) -> dict[str, bytes]:
+        root = tmp_path / f"replay-{len(list(tmp_path.iterdir()))}"
+        (root / "given").mkdir(parents=True)
+        shutil.copy(site / "site.toml", root / "site.toml")
+        for name, source in names.items():
+            shutil.copy(source, root / "given" / name)
+        given = sorted(map(str, (root / "given").iterdir()))  # as the shell lists them
+        assert main(["--root", str(root), "ingest", *given]) == 0
+        return {k: v for k, v in tree_bytes(root / "content").items() if "listings" not in k}
+
+    wanted = {k: v for k, v in content.items() if "listings" not in k}
+    assert replayed({p.name: p for p in listings.iterdir()}) == wanted
+    # As sitegen 0.2 kept them: the second under a digest of its bytes.
+    old = {"2026-06-12.txt": capture, "2026-06-12-0123abcd.json": later}
+    assert replayed(old) == wanted
+
+
 def test_a_capture_without_a_day_is_kept_under_its_day(
     site: Path, seed_files: list[Path], tmp_path: Path
 ) -> None:

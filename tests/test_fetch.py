@@ -565,6 +565,28 @@ def test_a_day_missed_is_retried_within_the_window(
     assert _retry_days(site) == [missed], "still retried by the next run"
 
 
+def test_a_missed_day_had_by_a_scheduled_run_came_late_and_a_day_asked_for_did_not(
+    hf: tuple[FaultyHF, str], site: Path
+) -> None:
+    """A day had by a retry is older than the newest held: the feeds take it as new with the
+    day it came with (sitegen.outputs). A day asked for by --date or --since is history."""
+    source, url = hf
+    today = datetime.now(UTC).date()
+    newest, missed, older = (today - timedelta(days=n) for n in (2, 5, 8))
+    source.other_api_days = [Reply(200, b"[]")]
+    for day in (newest, older):
+        source.set(day.isoformat(), [Reply(200, _day_answer(day.isoformat()))])
+    assert _fetch(site, url, "--date", newest.isoformat()) == 0
+    state = {missed.isoformat(): {"failed_on": missed.isoformat(), "problem": "HTTP 500"}}
+    (site / "content" / "fetch-state.json").write_text(json.dumps(state))
+    source.set(missed.isoformat(), [Reply(200, _day_answer(missed.isoformat()))])
+    assert _fetch(site, url) == 0  # the scheduled run: from the newest day held, and retries
+    days = site / "content" / "days"
+    assert f"arrived_after = {newest}\n" in (days / f"{missed}.toml").read_text()
+    assert _fetch(site, url, "--date", older.isoformat()) == 0
+    assert "arrived_after" not in (days / f"{older}.toml").read_text()
+
+
 def test_a_rate_limit_wait_is_said_in_one_line_in_a_log(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

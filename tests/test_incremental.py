@@ -147,6 +147,13 @@ def _edited_day(site: Path) -> None:
     rewrite(newest, lambda t: re.sub(r"(?m)^(  \{.*\n)(  \{.*\n)", r"\2\1", t, count=1))
 
 
+def _day_that_came_late(site: Path) -> None:
+    # 2025-10-31 came late, with 2026-03-14 (fetched then): its papers are new to the feeds.
+    day = site / "content" / "days" / "2025-10-31.toml"
+    late = "day = 2025-10-31\narrived_after = 2026-03-14\n"
+    rewrite(day, lambda t: t.replace("day = 2025-10-31\n", late))
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "new day": _new_day,
     "day of new papers": _day_of_new_papers,
@@ -161,6 +168,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "edited paper of the open month": _edited_paper_of_the_open_month,
     "deleted newest day": _deleted_newest_day,
     "deleted oldest day": _deleted_oldest_day,
+    "a day that came late": _day_that_came_late,
 }
 
 
@@ -454,6 +462,36 @@ def test_changes_build_after_build_give_the_bytes_of_a_cold_build(
         CHANGES[change](built_site)
         assert main(["--root", str(built_site), "build"]) == 0
         assert tree_bytes(built_site / "public") == cold_bytes(*changes[: number + 1]), change
+
+
+def test_a_late_days_mark_deleted_by_hand_gives_the_bytes_of_a_cold_build(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """Found by a review: custom feeds chose among their papers by the late days, which their
+    key did not hold, and kept the late day's papers after its mark was deleted (seen where
+    a feed admits more than [feeds] items papers of its 30 days: 5 here)."""
+    config = built_site / "site.toml"
+    wide = '\n[[custom_feeds]]\nname = "Models"\nslug = "models"\nmatch = ["model"]\n'
+    rewrite(config, lambda t: t.replace("items = 50", "items = 5", 1) + wide)
+
+    def cold() -> dict[str, bytes]:
+        copy = copy_site(built_site, tmp_path / f"cold-{len(list(tmp_path.iterdir()))}")
+        out = copy.parent / (copy.name + "-public")
+        assert main(["--root", str(copy), "build", "--clean", "--out", str(out)]) == 0
+        return tree_bytes(out)
+
+    def items() -> int:
+        return (built_site / "public" / "feeds" / "models" / "rss.xml").read_text().count("<item>")
+
+    assert main(["--root", str(built_site), "build"]) == 0
+    before = items()
+    _day_that_came_late(built_site)
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert tree_bytes(built_site / "public") == cold() and items() > before
+    day = built_site / "content" / "days" / "2025-10-31.toml"
+    rewrite(day, lambda t: t.replace("arrived_after = 2026-03-14\n", ""))
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert tree_bytes(built_site / "public") == cold() and items() == before
 
 
 def test_a_directory_among_the_paper_files_is_refused(

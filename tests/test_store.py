@@ -18,7 +18,7 @@ from sitegen.cli import main
 from sitegen.errors import ContentError
 from sitegen.formats import parse_day_file, parse_paper_file, render_day_file, render_paper_file
 from sitegen.ingest import ingest_listings
-from sitegen.listings import Listing, ListingEntry
+from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.model import Day, DayEntry, Organization, Paper, clean_block, clean_line
 from sitegen.store import (
     ParsedPaper,
@@ -249,11 +249,14 @@ def _day_listing(tmp_path: Path, day: str, *titles: str) -> Path:
     return path
 
 
-def test_a_day_ingested_after_a_later_one_says_so_in_its_file(site: Path, tmp_path: Path) -> None:
-    """A day missed and fetched later is new to the feeds' readers (sitegen.outputs): its file
-    says which day was the store's newest when it came; a backfill of history does not."""
+def test_a_day_that_came_late_says_so_in_its_file(site: Path, tmp_path: Path) -> None:
+    """A day missed and had later by a scheduled fetch is new to the feeds' readers
+    (sitegen.outputs): its file says which day was the store's newest when it came; a day
+    more than 14 days older is a backfill of history, and says nothing."""
     for day in ("2026-02-10", "2026-02-07", "2026-01-01"):
-        assert _ingest(site, _day_listing(tmp_path, day, f"Paper of {day}")) == 0
+        listing = _day_listing(tmp_path, day, f"Paper of {day}")
+        parsed = parse_listing(listing.read_bytes(), origin=str(listing))
+        ingest_into_store(site, [(parsed, f"listings/{day}.txt")], mark_late=True)
     days = site / "content" / "days"
     assert "arrived_after = 2026-02-10\n" in (days / "2026-02-07.toml").read_text()
     assert "arrived_after" not in (days / "2026-01-01.toml").read_text()  # 40 days older
@@ -261,6 +264,8 @@ def test_a_day_ingested_after_a_later_one_says_so_in_its_file(site: Path, tmp_pa
     before = tree_bytes(site / "content")
     assert _ingest(site, _day_listing(tmp_path, "2026-02-07", "Paper of 2026-02-07")) == 0
     assert _ingest(site, _day_listing(tmp_path, "2026-02-11", "Paper of 2026-02-11")) == 0
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-09", "Paper of 2026-02-09")) == 0
+    assert "arrived_after" not in (days / "2026-02-09.toml").read_text()  # by hand: history
     assert {k: v for k, v in tree_bytes(site / "content").items() if k in before} == before
     assert load_content(site).late_days() == {date(2026, 2, 7): date(2026, 2, 10)}
 

@@ -98,20 +98,21 @@ def _content_lines(text: str) -> list[_Line]:
 
 
 def _strip_header(lines: list[_Line]) -> tuple[list[_Line], bool, bool]:
-    index, saw_header, saw_daily_papers, saw_subscribe = 0, False, False, False
+    index, saw_header, saw_daily_papers, last = 0, False, False, ""
     while index < len(lines) and lines[index].text.casefold() in _HEADER_LINES:
         saw_header = True
-        saw_daily_papers |= lines[index].text.casefold() == "daily papers"
-        saw_subscribe |= lines[index].text.casefold() == "subscribe"
+        last = lines[index].text.casefold()
+        saw_daily_papers |= last == "daily papers"
         index += 1
     body = lines[index:]
     # The compact capture glues the Subscribe button onto the first title ("SubscribeOneRec: ...").
-    # After the header's lines but for the button's own, the button it is, whatever the title's
-    # first letter ("Subscribes1: ...", "Subscribe(...)"); with no header, only before a capital
-    # or a digit, so that a title such as "Subscriber churn ..." is left whole.
+    # Right after the e-mail line that the button follows, the button it is, whatever the
+    # title's first letter ("Subscribes1: ...", "Subscribe(...)"); elsewhere only before a
+    # capital or a digit, so that a title such as "Subscriber churn ..." is left whole.
     if body and body[0].text.startswith(_GLUED_SUBSCRIBE) and len(body[0].text) > 9:
         rest = body[0].text[len(_GLUED_SUBSCRIBE) :]
-        if (saw_header and not saw_subscribe) or rest[0].isupper() or rest[0].isdigit():
+        after_inbox = last.startswith("get trending papers in your email inbox")
+        if after_inbox or rest[0].isupper() or rest[0].isdigit():
             saw_header = True
             body = [_Line(body[0].number, rest), *body[1:]]
     return body, saw_header, saw_daily_papers
