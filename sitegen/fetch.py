@@ -39,7 +39,7 @@ from sitegen.errors import FetchError, ListingError, Location, UsageError
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
-from sitegen.store import content_lock, ingest_into_store, kept_listing_name
+from sitegen.store import DAYS_DIR, content_lock, ingest_into_store, kept_listing_name
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 # Per day: the HTTP validators of its last answer, and for a day a run could not have, since
@@ -173,7 +173,10 @@ def fetch_days(
         nonlocal papers_found
         if stop.is_set():
             return None
-        known = state.get(day.isoformat(), {})
+        # The validators of a day the store holds: of one whose file is gone (deleted by hand),
+        # a 304 would leave it gone for good.
+        held = (root / DAYS_DIR / f"{day.isoformat()}.toml").is_file()
+        known = state.get(day.isoformat(), {}) if held else {}
         try:
             answer = source.fetch_day(
                 day, Validators(etag=known.get("etag"), last_modified=known.get("last_modified"))

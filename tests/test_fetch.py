@@ -296,6 +296,13 @@ def test_a_day_content_has_merges_and_a_known_title_gains_its_arxiv_id(
     assert _fetch(bundled, url, "--date", "2025-10-31") == 0
     assert source.requests[-1][1].get("If-None-Match") == '"v1"'
     assert tree_bytes(bundled / "content") == snapshot
+    # Not once its day file is gone (a review's suspicion: a 304 would keep it gone for good).
+    day_file = bundled / "content" / "days" / "2025-10-31.toml"
+    day_file.unlink()
+    source.set("2025-10-31", [Reply(200, API_ANSWER, headers=(("ETag", '"v1"'),))])
+    assert _fetch(bundled, url, "--date", "2025-10-31") == 0
+    first_page = [headers for path, headers in source.requests if "&p=0&" in path][-1]
+    assert "If-None-Match" not in first_page and day_file.is_file()
 
 
 def test_a_failing_source_loses_nothing(hf: tuple[FaultyHF, str], bundled: Path) -> None:
