@@ -39,7 +39,7 @@ from sitegen.errors import FetchError, ListingError, Location, UsageError
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
-from sitegen.store import DAYS_DIR, content_lock, ingest_into_store, kept_listing_name
+from sitegen.store import content_lock, ingest_into_store, kept_listing_name, stored_days
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 # Per day: the HTTP validators of its last answer, and for a day a run could not have, since
@@ -164,6 +164,7 @@ def fetch_days(
     today = today or datetime.now(UTC).date()
     days = sorted(set(days))
     state = load_fetch_state(root)
+    held = frozenset(stored_days(root))
     stop = threading.Event()
     stopped: list[str] = []
     counting = threading.Lock()  # days are fetched on several threads
@@ -175,8 +176,7 @@ def fetch_days(
             return None
         # The validators of a day the store holds: of one whose file is gone (deleted by hand),
         # a 304 would leave it gone for good.
-        held = (root / DAYS_DIR / f"{day.isoformat()}.toml").is_file()
-        known = state.get(day.isoformat(), {}) if held else {}
+        known = state.get(day.isoformat(), {}) if day in held else {}
         try:
             answer = source.fetch_day(
                 day, Validators(etag=known.get("etag"), last_modified=known.get("last_modified"))

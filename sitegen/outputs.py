@@ -122,21 +122,25 @@ def _late_papers(
 def _is_recent(site: Site) -> Callable[[str], bool]:
     """Whether a paper was first featured on one of the site's latest `[feeds] days` days, or
     on a day that came with one of them, late: every standing and custom feed holds those."""
-    days = site.config.feeds.days
-    if len(site.days) <= days:
+    since = _feeds_since(site)
+    if since is None:
         return lambda paper_id: True
-    since = site.days[days - 1].day
     late = _came_late(site)
     return lambda paper_id: (first := site.appearances[paper_id][0].day) >= since or first in late
 
 
 def _came_late(site: Site) -> frozenset[date]:
     """The days older than the latest `[feeds] days` that came with one of those."""
-    days = site.config.feeds.days
-    if len(site.days) <= days:
+    since = _feeds_since(site)
+    if since is None:
         return frozenset()
-    since = site.days[days - 1].day
     return frozenset(day for day, came in site.late_days.items() if day < since <= came)
+
+
+def _feeds_since(site: Site) -> date | None:
+    """The oldest of the site's latest `[feeds] days` days; None while it has no older one."""
+    days = site.config.feeds.days
+    return site.days[days - 1].day if len(site.days) > days else None
 
 
 class StaticFile(NamedTuple):

@@ -633,12 +633,8 @@ def _refuse_others(public: Path, path: str) -> None:
     on its way (a file where the path needs a directory)."""
     if os.path.lexists(f"{public}/{path}"):
         raise _others_collide(public, path)
-    for index in _slashes(path):
-        ancestor = public / path[:index]
-        if ancestor.is_symlink() or (ancestor.exists() and not ancestor.is_dir()):
-            raise _others_collide(public, path[:index])
-        if not ancestor.exists():
-            return
+    if (blocked := _blocked_way(public, path)) is not None:
+        raise _others_collide(public, blocked)
 
 
 def _refuse_in_the_way(public: Path, path: str, ways: set[str]) -> None:
@@ -648,13 +644,26 @@ def _refuse_in_the_way(public: Path, path: str, ways: set[str]) -> None:
     target = public / path
     if target.is_symlink() or (target.exists() and not target.is_file()):
         raise _in_the_way(public, path)
+    if (blocked := _blocked_way(public, path, ways)) is not None:
+        raise _in_the_way(public, blocked)
+
+
+def _blocked_way(public: Path, path: str, ways: set[str] | None = None) -> str | None:
+    """The first directory on `path`'s way under `public` that is a link or not a directory;
+    None when the way is clear (up to where it does not exist yet). `ways`: directories found
+    clear before, skipped, and added to."""
     for index in _slashes(path):
-        if path[:index] in ways:
+        way = path[:index]
+        if ways is not None and way in ways:
             continue
-        ancestor = public / path[:index]
-        if ancestor.is_symlink() or (os.path.lexists(ancestor) and not ancestor.is_dir()):
-            raise _in_the_way(public, path[:index])
-        ways.add(path[:index])
+        ancestor = public / way
+        if ancestor.is_symlink() or (ancestor.exists() and not ancestor.is_dir()):
+            return way
+        if not ancestor.exists():
+            return None
+        if ways is not None:
+            ways.add(way)
+    return None
 
 
 def _in_the_way(public: Path, path: str) -> BuildError:

@@ -512,12 +512,9 @@ def kept_listing_name(
         held = pending.get(base + suffix)
         if held is None and (root / (base + suffix)).exists():
             held = (root / (base + suffix)).read_bytes()
-        if held == raw:
-            return base + suffix
-        taken = held is not None or any(
+        if held == raw or not any(
             base + kind in pending or (root / (base + kind)).exists() for kind in _KINDS
-        )
-        if not taken:
+        ):
             return base + suffix
         number += 1
 
