@@ -7,6 +7,8 @@ import re
 import signal
 import socket
 import struct
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -142,6 +144,26 @@ def _abort(url: str, path: str) -> None:
     with socket.create_connection((parts.hostname, parts.port)) as connection:
         connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         connection.sendall(f"GET {path} HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode())
+
+
+def test_a_reader_that_goes_away_leaves_the_build_done_and_no_traceback(tiny_built: Path) -> None:
+    """`sitegen build | head -1`: found by a check, a BrokenPipeError traceback once head had
+    its line; the build itself had published."""
+    config = tiny_built / "site.toml"
+    config.write_text(config.read_text().replace('title = "', 'title = "Piped ', 1))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(tiny_built), "build"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # the reader is gone before the first line
+    with process.stderr:
+        err = process.stderr.read()
+    assert process.wait(timeout=120) == 141, err
+    assert err == ""
+    assert "Piped " in (tiny_built / "public" / "index.html").read_text()
 
 
 def test_serve_says_nothing_when_a_browser_goes_away_early(tiny_built: Path) -> None:
