@@ -49,6 +49,7 @@ FETCH_STATE = "content/fetch-state.json"
 # given up on (said once); `sitegen fetch --date` still asks for it.
 RETRY_WINDOW_DAYS = LATE_WITHIN_DAYS  # and a day had within it is new to the feeds (ingest)
 _FAILURE_KEYS = ("failed_on", "problem", "gave_up_on")
+_PAGE_OF_DAY = re.compile(r"/papers/date/(\d{4}-\d{2}-\d{2})/?$")
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TOO_MANY_REQUESTS = 429
@@ -440,7 +441,8 @@ class DayFetcher:
         validators = Validators()
         for page in range(self.policy.max_pages):
             params = {"date": day.isoformat(), "p": str(page), "limit": str(PAGE_SIZE)}
-            # Only the first page is conditional: it changes whenever the day does.
+            # Only the first page is conditional, and only a day that came in one page keeps
+            # validators (below).
             headers = known.headers() if known and page == 0 else {}
             response = self._get(
                 "/api/daily_papers", params=params, headers=headers, day=day, quota=self._api_quota,
@@ -464,6 +466,8 @@ class DayFetcher:
             )
         if not pages:
             return DayAnswer(day=day, status="empty", validators=validators)
+        if len(pages) > 1:  # a 304 for the first page could hide a paper added to a later one
+            validators = Validators()
         # The pages as served, one after another: what is parsed is what a replay will read.
         raw = pages[0] if len(pages) == 1 else b"\n".join(pages)
         listing = parse_listing(raw, origin=f"{day.isoformat()}.json", day=day)
@@ -481,6 +485,14 @@ class DayFetcher:
             quota=self._page_quota,
         )
         _expect_ok(response, day)
+        # A page redirected to another day's (a day with no papers may be): its cards alone,
+        # with no data-props, would not say which day they are.
+        shown = _PAGE_OF_DAY.search(response.url.path)
+        if shown and shown[1] != day.isoformat():
+            raise FetchError(
+                f"the page of {day.isoformat()} redirects to that of {shown[1]}",
+                location=Location(day.isoformat()),
+            )
         listing = parse_listing(response.content, origin=f"{day.isoformat()}.html", day=day)
         status = "papers" if listing.entries else "empty"
         return DayAnswer(

@@ -28,6 +28,7 @@ import httpx
 import pytest
 
 from sitegen.cli import main
+from sitegen.errors import FetchError
 from sitegen.fetch import (
     DayFetcher,
     FetchPolicy,
@@ -149,6 +150,29 @@ def test_conditional_requests_and_not_modified() -> None:
         etag='"v1"', last_modified="Fri, 31 Oct 2025 12:00:00 GMT"
     )
     assert fetcher.fetch_day(DAY, first.validators).status == "unchanged"
+
+
+@pytest.mark.parametrize("target", ["2025-10-30", "2025-10-31/"])
+def test_a_page_redirected_to_another_days_is_not_filed_under_the_day_asked_for(
+    target: str,
+) -> None:
+    # Only cards, no data-props: nothing in the page itself says which day it shows.
+    cards = b'<html><body><article><h3><a href="/papers/2510.00009">Cards Only</a></h3></article>'
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/api/"):
+            return httpx.Response(500)
+        if request.url.path == f"/papers/date/{DAY}":
+            return httpx.Response(302, headers={"Location": f"/papers/date/{target}"})
+        return httpx.Response(200, content=cards)
+
+    fetcher = _fetcher(handler)[0]
+    if target.startswith(str(DAY)):  # the same day's page, by another path
+        answer = fetcher.fetch_day(DAY)
+        assert answer.listing is not None and answer.listing.entries[0].title == "Cards Only"
+    else:
+        with pytest.raises(FetchError, match="redirects to that of 2025-10-30"):
+            fetcher.fetch_day(DAY)
 
 
 def test_invalid_json_falls_back_to_the_page() -> None:

@@ -25,7 +25,7 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.errors import FetchError, ListingError
-from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, fetch_days
+from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, Validators, fetch_days
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import api_papers, tree_bytes
@@ -160,6 +160,43 @@ def test_a_day_is_paged_until_an_empty_page_and_kept_as_served(per_page: int) ->
     assert answer.listing is not None and len(answer.listing.entries) == 30
     assert len(seen) == len(pages) + 1, "every page, and the empty one that ends the day"
     assert answer.raw == b"\n".join(pages), "the pages' bytes, one after another"
+
+
+def test_a_day_of_several_pages_is_asked_for_whole_again_not_conditionally() -> None:
+    # HF's ETag is of the page it comes with: the first page may be unchanged when a paper
+    # was added to a later one, so a 304 for it cannot say the day is unchanged.
+    entries = _entries(NEWEST)
+    added = json.loads(json.dumps(entries[-1]))
+    added["paper"]["id"] = added["paper"]["id"][:-1] + "0"
+    added["title"] = added["paper"]["title"] = "A paper added to the day's last page"
+    answers = [api_pages(NEWEST, per_page=20)]
+    answers.append(api_pages(json.dumps([*entries, added]).encode(), per_page=20))
+    assert answers[1][0] == answers[0][0], "the first page is the same"
+    conditional: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        number = int(request.url.params["p"])
+        if "If-None-Match" in request.headers:
+            conditional.append(request.url.params["p"])
+            if number == 0:
+                return httpx.Response(304)
+        pages = answers[1] if later else answers[0]
+        body = pages[number] if number < len(pages) else b"[]"
+        return httpx.Response(200, content=body, headers={"ETag": f'"page-{number}"'})
+
+    later = False
+    first = _fetcher(handler)[0].fetch_day(JUNE_12)
+    assert first.status == "papers" and first.validators == Validators()
+    later = True
+    again = _fetcher(handler)[0].fetch_day(JUNE_12, first.validators)
+    assert conditional == [] and again.status == "papers"
+    assert again.listing is not None and len(again.listing.entries) == 31
+
+    def one_page(request: httpx.Request) -> httpx.Response:
+        body = NEWEST if request.url.params["p"] == "0" else b"[]"
+        return httpx.Response(200, content=body, headers={"ETag": '"v1"'})
+
+    assert _fetcher(one_page)[0].fetch_day(JUNE_12).validators == Validators(etag='"v1"')
 
 
 def test_a_single_page_is_kept_byte_for_byte() -> None:
