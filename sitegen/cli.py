@@ -285,7 +285,9 @@ def _run_ingest(args: argparse.Namespace) -> int:
         for _, raw, listing in read:
             parsed.append((listing, _keep(root, kept, listing, raw, _suffix(listing))))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
-        report = ingest_into_store(root, parsed, topics=topics, files=kept)
+        report = ingest_into_store(
+            root, parsed, topics=topics, files=kept, known_topics=_topic_slugs(config)
+        )
     print(_ingest_summary(report, parsed))
     return EXIT_OK
 
@@ -504,7 +506,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
     )
 
     root: Path = args.root
-    load_config(root)  # refuse to run outside a site directory
+    config = load_config(root)  # refuse to run outside a site directory
     if args.base_url is not None:
         base_url = checked_source_url(args.base_url)
     elif (from_environment := os.environ.get(FETCH_URL_VARIABLE)) is not None:
@@ -527,8 +529,9 @@ def _run_fetch(args: argparse.Namespace) -> int:
     ):
         source = DayFetcher(client, base_url=base_url, policy=policy, on_wait=_say_fetch_waits)
         report = fetch_days(
-            root, days, source=source, on_progress=advance, today=today, scheduled=scheduled
-        )
+            root, days, source=source, on_progress=advance, today=today, scheduled=scheduled,
+            known_topics=_topic_slugs(config),
+        )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))
     if not report.missed:
         return EXIT_OK
@@ -614,14 +617,15 @@ def _first_of(texts: Sequence[str], most: int) -> str:
 
 
 def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> list[date]:
-    if args.date:
-        return [args.date]
     if args.until and not args.since:
         raise UsageError(
             "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
         )
-    # The last day already held is fetched again: late papers of that day are picked up.
-    start = args.since or (held[-1] if held else today)
+    if args.date:
+        return [args.date]
+    # The last day already held is fetched again: late papers of that day are picked up. A day
+    # held past today (ingested where the day starts before it does in UTC) asks for today.
+    start = args.since or (min(held[-1], today) if held else today)
     end = args.until or today
     if start > end:
         raise UsageError(
@@ -635,6 +639,10 @@ def _keep(root: Path, kept: dict[str, bytes], listing: Listing, raw: bytes, suff
     name = kept_listing_name(root, listing.day, raw, suffix, pending=kept)
     kept[name] = raw
     return name.removeprefix("content/")
+
+
+def _topic_slugs(config: SiteConfig) -> frozenset[str]:
+    return frozenset(topic.slug for topic in config.topics)
 
 
 def _topic_slug(config: SiteConfig, name: str) -> str:
@@ -674,7 +682,7 @@ def _read_listing(path: Path) -> bytes:
 
 
 def _suffix(listing: Listing) -> str:
-    return {"hf-json": ".json", "hf-html": ".html"}.get(listing.shape, ".txt")
+    return {"hf-json": ".json", "hf-html": ".html", "hf-cards": ".html"}.get(listing.shape, ".txt")
 
 
 def _ingest_summary(report: IngestReport, parsed: list[tuple[Listing, str]]) -> str:

@@ -35,7 +35,7 @@ from pathlib import Path
 import httpx
 
 from sitegen import __version__
-from sitegen.errors import FetchError, ListingError, Location, UsageError
+from sitegen.errors import ContentError, FetchError, ListingError, Location, UsageError
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
@@ -49,7 +49,6 @@ FETCH_STATE = "content/fetch-state.json"
 # given up on (said once); `sitegen fetch --date` still asks for it.
 RETRY_WINDOW_DAYS = LATE_WITHIN_DAYS  # and a day had within it is new to the feeds (ingest)
 _FAILURE_KEYS = ("failed_on", "problem", "gave_up_on")
-_PAGE_OF_DAY = re.compile(r"/papers/date/(\d{4}-\d{2}-\d{2})/?$")
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TOO_MANY_REQUESTS = 429
@@ -157,11 +156,13 @@ def fetch_days(
     on_progress: Callable[[str], None] = lambda status: None,
     today: date | None = None,
     scheduled: bool = False,
+    known_topics: frozenset[str] | None = None,
 ) -> FetchReport:
     """Fetch `days` from `source` and merge each day had whole into the store under `root`,
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
     remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
-    written. A `scheduled` run's days older than the newest held came late (ingest_listings)."""
+    written. A `scheduled` run's days older than the newest held came late (ingest_listings).
+    `known_topics`: see ingest_into_store."""
     today = today or datetime.now(UTC).date()
     days = sorted(set(days))
     state = load_fetch_state(root)
@@ -241,8 +242,9 @@ def fetch_days(
     with content_lock(root):
         state = load_fetch_state(root)
         return _merge_answers(
-            root, days, answers, state=state, stopped=stopped, today=today, scheduled=scheduled
-        )
+            root, days, answers, state=state, stopped=stopped, today=today, scheduled=scheduled,
+            known_topics=known_topics,
+        )  # fmt: skip
 
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
@@ -264,14 +266,16 @@ def _merge_answers(
     stopped: list[str],
     today: date,
     scheduled: bool,
+    known_topics: frozenset[str] | None,
 ) -> FetchReport:
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
     parsed: list[tuple[Listing, str | None]] = []
     state_before = {day: dict(validators) for day, validators in state.items()}
     for day, answer in zip(days, answers, strict=True):
-        if answer is None or isinstance(answer, FetchStopped):
-            outcomes.append(DayOutcome(day=day, status="not fetched"))
+        if answer is None or isinstance(answer, FetchStopped):  # the stop is said once
+            problem = answer.message if answer else ""  # the day that met it was asked
+            outcomes.append(DayOutcome(day=day, status="not fetched", problem=problem))
             continue
         if isinstance(answer, FetchError):
             outcomes.append(DayOutcome(day=day, status="failed", problem=answer.message))
@@ -301,7 +305,9 @@ def _merge_answers(
     if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)
     # A scheduled run's day older than the newest held is a missed day had at last: it came late.
-    report = ingest_into_store(root, parsed, files=files, mark_late=scheduled)
+    report = ingest_into_store(
+        root, parsed, files=files, mark_late=scheduled, known_topics=known_topics
+    )
     return FetchReport(
         days=tuple(outcomes),
         stopped=stop_reason,
@@ -338,15 +344,23 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
     """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...} and, for a day missed,
     {"failed_on": ..., "problem": ..., "gave_up_on": ...}; empty when never fetched."""
     path = root / FETCH_STATE
+    # Refused when broken (a merge conflict), not thrown away: the days missed before would
+    # never be asked for again.
+    hint = (
+        "mend it (did a merge leave conflict markers?) or delete it: it holds the HTTP "
+        "validators and the days to retry, and without it a fetch asks for each day whole"
+    )
     try:
         state = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return {}
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        # Without it every day is fetched in full, and days missed before are not retried.
-        return {}
+    except json.JSONDecodeError as error:
+        where = Location(FETCH_STATE, error.lineno)
+        raise ContentError(f"not valid JSON: {error.msg}", location=where, hint=hint) from None
+    except UnicodeDecodeError:
+        raise ContentError("not UTF-8 text", location=Location(FETCH_STATE), hint=hint) from None
     if not isinstance(state, dict):
-        return {}
+        raise ContentError("not a JSON object", location=Location(FETCH_STATE), hint=hint)
     return {
         day: {key: value for key, value in entry.items() if isinstance(value, str)}
         for day, entry in state.items()
@@ -396,7 +410,10 @@ class DayFetcher:
                 f" the next in {math.ceil(seconds)} s"
             )
 
-        return _Quota(limit, window, clock=self.clock, sleep=self.sleep, on_long_wait=say)
+        return _Quota(
+            limit, window, clock=self.clock, sleep=self.sleep, on_long_wait=say,
+            longest_close=self.policy.budget,
+        )  # fmt: skip
 
     def cancel(self) -> None:
         """Stop every request at once, from any thread: waits end and the connections in
@@ -485,15 +502,12 @@ class DayFetcher:
             quota=self._page_quota,
         )
         _expect_ok(response, day)
-        # A page redirected to another day's (a day with no papers may be): its cards alone,
-        # with no data-props, would not say which day they are.
-        shown = _PAGE_OF_DAY.search(response.url.path)
-        if shown and shown[1] != day.isoformat():
+        listing = parse_listing(response.content, origin=f"{day.isoformat()}.html", day=day)
+        if listing.shape == "hf-cards":  # a day without papers may show another day's
             raise FetchError(
-                f"the page of {day.isoformat()} redirects to that of {shown[1]}",
+                "the page has paper cards but no data-props: it does not say which day it shows",
                 location=Location(day.isoformat()),
             )
-        listing = parse_listing(response.content, origin=f"{day.isoformat()}.html", day=day)
         status = "papers" if listing.entries else "empty"
         return DayAnswer(
             day=day, status=status, raw=response.content, suffix=".html", listing=listing,
@@ -540,8 +554,10 @@ class DayFetcher:
             else:
                 self._reached = True
                 left, reset = _rate_limit(response)
-                if left == 0 and reset and quota.close_for(reset):
-                    # The window is spent: every thread waits.
+                # The window is spent: every thread waits (past the budget, the next request
+                # stops the run instead: see _Quota.wait_turn). A 429's wait is taken below.
+                spent = left == 0 and response.status_code != _TOO_MANY_REQUESTS
+                if spent and reset and quota.close_for(reset) and reset <= self.policy.budget:
                     self._say_rate_limited(reset)
                 if response.status_code not in _RETRY_STATUSES:
                     return response
@@ -715,8 +731,10 @@ class _Quota:
         clock: Callable[[], float],
         sleep: Callable[[float], None],
         on_long_wait: Callable[[float], None] = lambda seconds: None,
+        longest_close: float = math.inf,
     ) -> None:
         self._limit, self._window = max(1, limit), window
+        self._longest_close = longest_close  # the budget: a longer hold stops the run
         self._clock, self._sleep = clock, sleep
         self._turns: deque[float] = deque()  # start times given out, oldest first
         self._closed_until = 0.0
@@ -725,9 +743,17 @@ class _Quota:
         self._on_long_wait, self._said_until = on_long_wait, 0.0
 
     def wait_turn(self) -> None:
-        """Sleep until a request may start."""
+        """Sleep until a request may start; FetchStopped when the server holds requests back
+        for longer than the budget."""
         with self._lock:
             now = self._clock()
+            if self._closed_until - now > self._longest_close:
+                raise FetchStopped(
+                    f"Hugging Face's rate limit: no request may be made for "
+                    f"{math.ceil(self._closed_until - now)} s, past the "
+                    f"{self._longest_close:g} s budget",
+                    hint="the days fetched so far are kept; run the fetch again later",
+                )
             while self._turns and self._turns[0] <= now - self._window:
                 self._turns.popleft()
             turn = max(now, self._closed_until)
@@ -749,6 +775,7 @@ class _Quota:
             now = self._clock()
             opened = self._closed_until <= now
             self._closed_until = max(self._closed_until, now + seconds)
+            self._said_until = self._closed_until  # said by the caller, not again as pacing
             return opened
 
 

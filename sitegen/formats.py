@@ -20,7 +20,16 @@ from typing import Any
 
 from sitegen.errors import ContentError, Location
 from sitegen.fields import TomlFields, is_count, load_toml
-from sitegen.model import Day, DayEntry, Organization, Paper, clean_block, clean_line, is_paper_id
+from sitegen.model import (
+    Day,
+    DayEntry,
+    Organization,
+    Paper,
+    clean_block,
+    clean_line,
+    is_arxiv_id,
+    is_paper_id,
+)
 
 _PAPER_KEYS = frozenset(
     {
@@ -85,11 +94,14 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
                 location=fields.where("topics"),
                 hint="use a topic slug from site.toml: " + ", ".join(sorted(known_topics)),
             )
+    arxiv_id = fields.text_or_none("arxiv_id") or None
+    if arxiv_id is not None and not is_arxiv_id(arxiv_id):  # it makes links and finds the paper
+        raise fields.fail("arxiv_id", "an arXiv id without its version", 'arxiv_id = "2606.12282"')
     return Paper(
         id=paper_id,
         title=fields.required_text("title"),
         abstract=clean_block(body),
-        arxiv_id=fields.text_or_none("arxiv_id"),
+        arxiv_id=arxiv_id,
         authors=fields.texts("authors"),
         authors_count=fields.count("authors_count"),
         organization=Organization(**organization) if organization else None,
@@ -217,8 +229,8 @@ def decode_content(data: bytes, *, path: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ContentError(
-            f"not UTF-8 text (offset {error.start})",
-            location=Location(path),
+            "not UTF-8 text",
+            location=Location(path, data.count(b"\n", 0, error.start) + 1),
             hint="save the file as UTF-8",
         ) from None
 

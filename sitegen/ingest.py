@@ -141,12 +141,22 @@ class _Merger:
 
     def add(self, listing: Listing, *, source: str | None, topics: tuple[str, ...]) -> None:
         previous_day = self.days.get(listing.day) or self.stored.days.get(listing.day)
+        sources = previous_day.sources if previous_day else ()
+        old = previous_day.entries if previous_day else ()
+        # A listing the day has taken before (replayed, or fetched again unchanged) leaves the
+        # day as it is: what differs from it there is a hand edit (a paper taken off the day,
+        # a count lowered). It still fills the papers the day lists.
+        known = source is not None and source in sources
+        on_the_day = frozenset(entry.paper_id for entry in old)
         listed: list[DayEntry] = []
         seen_ids: set[str] = set()
         for entry in listing.entries:
-            existing = self.index.find(entry)
+            existing = self.index.find(entry, on_the_day=on_the_day)
+            paper_id = existing.id if existing else self.index.new_id(entry)
+            if known and paper_id not in on_the_day:
+                continue
             if existing is None:
-                paper = _new_paper(entry, paper_id=self.index.new_id(entry))
+                paper = _new_paper(entry, paper_id=paper_id)
                 self.new_papers += 1
             else:
                 paper = _merge(existing, entry, recorded=self._recorded(existing.id))
@@ -159,11 +169,8 @@ class _Merger:
             seen_ids.add(paper.id)
             listed.append(DayEntry(paper_id=paper.id, title=entry.title, upvotes=entry.upvotes))
 
-        sources = previous_day.sources if previous_day else ()
-        old = previous_day.entries if previous_day else ()
-        # A listing ingested before leaves the order a newer one gave the day.
-        entries = _merge_day_entries(old, listed, new_order=source not in sources)
-        if source and source not in sources:
+        entries = old if known else _merge_day_entries(old, listed)
+        if source and not known:
             sources = tuple(sorted((*sources, source)))
         self.days[listing.day] = Day(
             day=listing.day,
@@ -209,19 +216,27 @@ class _RunIndex:
             if key not in self.by_title and key not in self.store.titles:
                 self.by_title[key] = paper.id
 
-    def find(self, entry: ListingEntry) -> Paper | None:
+    def find(self, entry: ListingEntry, *, on_the_day: frozenset[str]) -> Paper | None:
+        """The paper `entry` is: by its arXiv id, by its title as the paper has it or as a
+        listing had it, or as the file it made (its arXiv id or the slug of its title), so that
+        an arXiv id or a title edited by hand still finds it. A paper of the same title with
+        another arXiv id is another paper, unless the day already lists it (an id corrected)."""
         if entry.arxiv_id:
-            paper_id = self.by_arxiv.get(entry.arxiv_id) or self.store.arxiv.get(entry.arxiv_id)
-            if paper_id is not None and (found := self.merger.paper(paper_id)) is not None:
-                return found
+            held_by = self.by_arxiv.get(entry.arxiv_id) or self.store.arxiv.get(entry.arxiv_id)
+            for paper_id in (held_by, entry.arxiv_id):
+                if paper_id is not None and (found := self.merger.paper(paper_id)) is not None:
+                    return found
         key = title_key(entry.title)
-        paper_id = self.by_title.get(key) or self.store.titles.get(key)
-        paper = self.merger.paper(paper_id) if paper_id is not None else None
-        if paper is None:
-            return None
-        if entry.arxiv_id and paper.arxiv_id and paper.arxiv_id != entry.arxiv_id:
-            return None  # two papers that share a title
-        return paper
+        named = self.by_title.get(key) or self.store.titles.get(key)
+        for paper_id in (named, slug_for_title(entry.title)):
+            paper = self.merger.paper(paper_id) if paper_id is not None else None
+            if paper is None:
+                continue
+            other_id = entry.arxiv_id and paper.arxiv_id and paper.arxiv_id != entry.arxiv_id
+            if other_id and paper.id not in on_the_day:
+                continue  # two papers that share a title
+            return paper
+        return None
 
     def new_id(self, entry: ListingEntry) -> str:
         if entry.arxiv_id and not self._taken(entry.arxiv_id):
@@ -276,16 +291,13 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
     )
 
 
-def _merge_day_entries(
-    old: tuple[DayEntry, ...], new: list[DayEntry], *, new_order: bool
-) -> tuple[DayEntry, ...]:
-    """The day's entries in the new listing's order (or, `new_order` false, the day's order),
-    then the papers only the other has. A paper on both keeps the higher upvote count and the
-    title first recorded for it."""
+def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[DayEntry, ...]:
+    """The day's entries in the new listing's order, then the papers only the day had. A paper
+    on both keeps the higher upvote count and the title first recorded for it."""
     old_by_id = {entry.paper_id: entry for entry in old}
     new_by_id = {entry.paper_id: entry for entry in new}
     merged: dict[str, DayEntry] = {}
-    for entry in (*new, *old) if new_order else (*old, *new):
+    for entry in (*new, *old):
         if entry.paper_id in merged:
             continue
         before, now = old_by_id.get(entry.paper_id), new_by_id.get(entry.paper_id)

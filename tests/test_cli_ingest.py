@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -39,6 +40,95 @@ def test_ingesting_twice_changes_no_byte(site: Path, seed_files: list[Path]) -> 
     } == before
     kept = sorted(p.name for p in (site / "content" / "listings").iterdir())
     assert kept == sorted(p.name for p in seed_files)
+
+
+def test_a_day_edited_by_hand_stays_so_when_its_listings_are_ingested_again(site: Path) -> None:
+    shutil.copytree(REPO / "content", site / "content")
+    day = site / "content" / "days" / "2026-06-12.toml"
+    lines = day.read_text().splitlines(keepends=True)
+    (taken_off,) = [line for line in lines if 'id = "2606.12730"' in line]
+    counted = [(line, m[1]) for line in lines if (m := re.search(r"upvotes = ([1-9]\d*)", line))]
+    lowered, count = next((line, n) for line, n in counted if line != taken_off)
+    edited = "".join(
+        line.replace(f"upvotes = {count}", "upvotes = 0") if line == lowered else line
+        for line in lines
+        if line != taken_off
+    )
+    day.write_text(edited)
+    listings = sorted((site / "content" / "listings").iterdir())
+    before = tree_bytes(site / "content")
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    assert tree_bytes(site / "content") == before
+
+    # A paper file deleted too stays deleted; one the day still lists is brought back.
+    (site / "content" / "papers" / "2606.12730.md").unlink()
+    (site / "content" / "papers" / "2606.12282.md").unlink()
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    papers = site / "content" / "papers"
+    assert not (papers / "2606.12730.md").exists() and (papers / "2606.12282.md").exists()
+    assert day.read_text() == edited
+
+
+def test_an_arxiv_id_or_a_title_corrected_by_hand_is_still_the_same_paper(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(REPO / "content", site / "content")
+    content = site / "content"
+
+    def edit(path: Path, old: str, new: str) -> None:
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new))
+
+    # The arXiv id of a paper named after it, and a title in its file and its day's entry too.
+    edit(content / "papers" / "2606.12282.md", 'arxiv_id = "2606.12282"', 'arxiv_id = "2606.12283"')
+    retitled = content / "papers" / "the-consciousness-prior-6e03d686.md"
+    edit(retitled, 'title = "The Consciousness Prior"', 'title = "The Consciousness Prior, again"')
+    edit(
+        content / "days" / "2025-10-31.toml",
+        'title = "The Consciousness Prior"',
+        'title = "The Consciousness Prior, again"',
+    )
+    before = tree_bytes(content)
+    listings = sorted((content / "listings").iterdir())
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    assert tree_bytes(content) == before
+    assert "0 new paper(s)" in capsys.readouterr().out
+
+    # A slug-named paper that gained its arXiv id from a day's answer, corrected by hand: the
+    # same day's answer again still finds it, by its title, on that day.
+    day = site / "2026-06-13.json"
+    answer = json.loads((content / "listings" / "2026-06-12.json").read_text())[:1]
+    answer[0]["paper"]["submittedOnDailyAt"] = "2026-06-13T08:00:00.000Z"
+    answer[0]["paper"]["id"] = old_id = "2606.55555"
+    answer[0]["title"] = answer[0]["paper"]["title"] = "A Paper First Seen in a Text Capture"
+    day.write_text(json.dumps(answer))
+    text = site / "2026-06-13.txt"
+    text.write_text(f"Daily Papers\nJun 13\n{answer[0]['title']}\nIts abstract.\n")
+    assert main(["--root", str(site), "ingest", str(text), str(day)]) == 0
+    (slug_named,) = (content / "papers").glob("a-paper-first-seen-in-a-text-capture-*.md")
+    edit(slug_named, f'arxiv_id = "{old_id}"', 'arxiv_id = "2606.99999"')
+    answer[0]["paper"]["upvotes"] += 1  # a later answer of the day: new to it
+    day.write_text(json.dumps(answer))
+    papers = sorted(p.name for p in (content / "papers").iterdir())
+    assert main(["--root", str(site), "ingest", str(day)]) == 0
+    assert sorted(p.name for p in (content / "papers").iterdir()) == papers
+    assert 'arxiv_id = "2606.99999"' in slug_named.read_text()
+
+
+def test_an_arxiv_id_with_its_version_is_refused_with_its_line(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copytree(REPO / "content", site / "content")
+    paper = site / "content" / "papers" / "2606.12282.md"
+    paper.write_text(paper.read_text().replace('"2606.12282"', '"2606.12282v2"'))
+    line = paper.read_text().splitlines().index('arxiv_id = "2606.12282v2"') + 1
+    assert main(["--root", str(site), "build"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"sitegen: error: content/papers/2606.12282.md:{line}: `arxiv_id` must be an arXiv id"
+    )
+    assert 'arxiv_id = "2606.12282"' in err and "Traceback" not in err
 
 
 def test_a_day_answered_again_replays_in_the_order_its_answers_came(
@@ -200,6 +290,31 @@ def test_a_broken_paper_stops_ingest_with_its_line_and_writes_nothing(
     err = capsys.readouterr().err
     assert f"content/papers/{victim.name}:" in err and "authors_count" in err
     assert tree_bytes(site / "content") == before
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (b'topics = ["nope"]\n', ":{line}: unknown topic 'nope' in `topics`"),
+        (b'title = "caf\xe9"\n', ":{line}: not UTF-8 text"),
+    ],
+)
+def test_what_a_build_refuses_in_a_paper_ingest_refuses_with_its_line(
+    site: Path, seed_files: list[Path], capsys: pytest.CaptureFixture[str], damage: bytes, said: str
+) -> None:
+    assert main(["--root", str(site), "ingest", str(seed_files[0])]) == 0
+    paper = next((site / "content" / "papers").iterdir())
+    lines = paper.read_bytes().splitlines(keepends=True)
+    title = next(n for n, line in enumerate(lines) if line.startswith(b"title = "))
+    lines[title] = damage
+    paper.write_bytes(b"".join(lines))
+    before = tree_bytes(site / "content")
+    assert main(["--root", str(site), "ingest", str(seed_files[1])]) == 2
+    err = capsys.readouterr().err
+    assert f"content/papers/{paper.name}" + said.format(line=title + 1) in err
+    assert tree_bytes(site / "content") == before
+    assert main(["--root", str(site), "build"]) == 2
+    assert said.format(line=title + 1) in capsys.readouterr().err
 
 
 def test_sitegen_is_a_command_on_path(tmp_path: Path) -> None:

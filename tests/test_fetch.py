@@ -39,8 +39,8 @@ from sitegen.fetch import (
 )
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
-from tests.conftest import REPO, tree_bytes
-from tests.hf_server import FaultyHF, Reply, mock_fetcher
+from tests.conftest import REPO, tree_bytes, write_text_listing
+from tests.hf_server import FaultyHF, Reply, day_page, mock_fetcher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf"
 DAY = date(2025, 10, 31)
@@ -152,27 +152,36 @@ def test_conditional_requests_and_not_modified() -> None:
     assert fetcher.fetch_day(DAY, first.validators).status == "unchanged"
 
 
-@pytest.mark.parametrize("target", ["2025-10-30", "2025-10-31/"])
-def test_a_page_redirected_to_another_days_is_not_filed_under_the_day_asked_for(
-    target: str,
+@pytest.mark.parametrize("redirect", [None, "/papers/date/2025-10-30", "/papers/2025-10-31"])
+def test_a_page_that_does_not_say_it_shows_the_day_is_not_filed_under_it(
+    redirect: str | None,
 ) -> None:
-    # Only cards, no data-props: nothing in the page itself says which day it shows.
+    # Paper cards alone, as a markup change would leave them: nothing says which day they are
+    # (a day without papers may show, or redirect to, another day's).
     cards = b'<html><body><article><h3><a href="/papers/2510.00009">Cards Only</a></h3></article>'
 
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.path.startswith("/api/"):
             return httpx.Response(500)
-        if request.url.path == f"/papers/date/{DAY}":
-            return httpx.Response(302, headers={"Location": f"/papers/date/{target}"})
+        if redirect and request.url.path == f"/papers/date/{DAY}":
+            return httpx.Response(302, headers={"Location": redirect})
         return httpx.Response(200, content=cards)
 
-    fetcher = _fetcher(handler)[0]
-    if target.startswith(str(DAY)):  # the same day's page, by another path
-        answer = fetcher.fetch_day(DAY)
-        assert answer.listing is not None and answer.listing.entries[0].title == "Cards Only"
-    else:
-        with pytest.raises(FetchError, match="redirects to that of 2025-10-30"):
-            fetcher.fetch_day(DAY)
+    with pytest.raises(FetchError, match="does not say which day it shows"):
+        _fetcher(handler)[0].fetch_day(DAY)
+    cards = PAGE  # the page as Hugging Face serves it states its day
+    answer = _fetcher(handler)[0].fetch_day(DAY)
+    assert answer.listing is not None and len(answer.listing.entries) == 3
+
+
+def test_the_page_of_a_day_without_papers_says_so() -> None:
+    # The API down, and the day's page as Hugging Face shows a day without papers.
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/api/"):
+            return httpx.Response(500)
+        return httpx.Response(200, content=day_page([], day=str(DAY)))
+
+    assert _fetcher(handler)[0].fetch_day(DAY).status == "empty"
 
 
 def test_invalid_json_falls_back_to_the_page() -> None:
@@ -327,6 +336,15 @@ def test_a_day_content_has_merges_and_a_known_title_gains_its_arxiv_id(
     assert _fetch(bundled, url, "--date", "2025-10-31") == 0
     first_page = [headers for path, headers in source.requests if "&p=0&" in path][-1]
     assert "If-None-Match" not in first_page and day_file.is_file()
+    # The same answer again, with no validators to say so, leaves an entry taken off by hand
+    # off (a scheduled run asks for the last day held every morning).
+    edited = "".join(
+        line for line in day_file.read_text().splitlines(True) if "2510.27003" not in line
+    )
+    day_file.write_text(edited)
+    source.set("2025-10-31", [Reply(200, API_ANSWER)])
+    assert _fetch(bundled, url, "--date", "2025-10-31") == 0
+    assert day_file.read_text() == edited
 
 
 def test_a_failing_source_loses_nothing(hf: tuple[FaultyHF, str], bundled: Path) -> None:
@@ -346,6 +364,53 @@ def test_default_range_is_from_the_last_day_held_to_today(
     assert _fetch(site, url) == 0
     assert f"{today}: no papers that day" in capsys.readouterr().out
     assert source.requests[0][1]["User-Agent"].startswith("sitegen/")
+
+
+def test_a_day_held_past_today_asks_for_today(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ingested by hand where the day starts before it does in UTC.
+    today = datetime.now(UTC).date()
+    tomorrow = today + timedelta(days=1)
+    listing = write_text_listing(
+        site / "tomorrow.txt", tomorrow, [("A Paper of Tomorrow", "Its abstract.", today, 3)]
+    )
+    assert main(["--root", str(site), "ingest", "--date", tomorrow.isoformat(), str(listing)]) == 0
+    source, url = hf
+    source.set(today.isoformat(), [Reply(200, b"[]")])
+    assert _fetch(site, url) == 0
+    assert f"{today}: no papers that day" in capsys.readouterr().out
+    asked = {parse_qs(urlsplit(path).query).get("date", [""])[0] for path, _ in source.requests}
+    assert asked == {today.isoformat()}
+
+
+def test_until_with_date_is_refused_in_one_line(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--root", str(site), "fetch", "--date", "2025-10-31", "--until", "2025-11-02"]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sitegen: error: --until goes with --since") and "Traceback" not in err
+
+
+def test_a_broken_fetch_state_stops_the_fetch_and_is_kept(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Left by a merge: the days missed before would be lost if it were thrown away.
+    state = site / "content" / "fetch-state.json"
+    state.parent.mkdir()
+    conflicted = (
+        '{\n<<<<<<< HEAD\n "2026-11-20": {"failed_on": "2026-11-20", "problem": "HTTP 503"}\n'
+        '=======\n "2026-11-21": {"failed_on": "2026-11-21", "problem": "HTTP 503"}\n'
+        ">>>>>>> origin/main\n}\n"
+    )
+    state.write_text(conflicted)
+    source, url = hf
+    assert _fetch(site, url) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sitegen: error: content/fetch-state.json:2: not valid JSON")
+    assert "conflict markers" in err and "Traceback" not in err
+    assert state.read_text() == conflicted and source.requests == []
 
 
 @pytest.mark.parametrize("url", ["ftp://hf.test", "localhost:8000", "http://", "http://[::1"])

@@ -241,6 +241,55 @@ def test_a_rate_limit_past_the_budget_stops_the_run_without_burning_retries() ->
     assert seen == ["/api/daily_papers"] and time.slept == []
 
 
+def test_a_window_spent_past_the_budget_stops_the_run_instead_of_waiting_it_out() -> None:
+    # A 200 whose RateLimit says no request may follow for a day: the next request, of this
+    # day's paging or another day's, is not waited for.
+    def handler(request: httpx.Request) -> httpx.Response:
+        first = request.url.params.get("p") == "0"
+        return httpx.Response(
+            200, content=NEWEST if first else b"[]", headers={"RateLimit": '"api";r=0;t=86400'}
+        )
+
+    fetcher, time = _fetcher(handler, policy=FetchPolicy(budget=60))
+    said: list[str] = []
+    fetcher.on_wait = said.append
+    with pytest.raises(FetchStopped, match="no request may be made for 86400 s, past the 60 s"):
+        fetcher.fetch_day(JUNE_12)
+    assert time.slept == [] and said == []
+
+
+def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.params["date"] == str(AUGUST_3):
+            return httpx.Response(429, headers={"RateLimit": '"api";r=0;t=3600'})
+        return httpx.Response(200, content=b"[]")
+
+    fetcher, time = _fetcher(handler, policy=FetchPolicy(budget=60, concurrency=1))
+    report = fetch_days(site, [AUGUST_3 - timedelta(days=1), AUGUST_3], source=fetcher)
+    assert "past the 60 s budget" in report.stopped and time.slept == []
+    state = json.loads((site / "content" / "fetch-state.json").read_text())
+    assert "asked again in 3600 s" in state[str(AUGUST_3)]["problem"]
+
+
+def test_a_429_wait_is_said_once_as_long_as_it_is() -> None:
+    # RateLimit's t and Retry-After disagree: the longer is waited, and said, once.
+    replies = iter(
+        [httpx.Response(429, headers={"RateLimit": '"api";r=0;t=2', "Retry-After": "12"})]
+    )
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return next(replies, None) or httpx.Response(
+            200, content=NEWEST if request.url.params.get("p") == "0" else b"[]"
+        )
+
+    fetcher, time = _fetcher(handler)
+    said: list[str] = []
+    fetcher.on_wait = said.append
+    assert fetcher.fetch_day(JUNE_12).status == "papers"
+    assert time.slept == [12.0]
+    assert said == ["rate limited by Hugging Face: waiting 12 s (budget 60 s)"]
+
+
 def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: Path) -> None:
     """HF allows 500 API requests per 5-minute window; a year is 730 (a page and `[]` a day)."""
     time = FakeTime()

@@ -38,7 +38,9 @@ class Listing:
     day: date
     entries: tuple[ListingEntry, ...]  # listing order
     origin: str  # where it came from (a path), for messages
-    shape: str  # "full", "bare", "compact", "hf-json" or "hf-html"
+    # "full", "bare", "compact", "hf-json", "hf-html", or "hf-cards": a page's paper cards
+    # alone (titles and ids), its data-props missing, so it does not say which day it shows
+    shape: str
     notes: tuple[str, ...] = ()  # what the parser left out or merged, to tell the user
 
 

@@ -97,7 +97,7 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
     tree = LexborHTMLParser(text)
     for node in tree.css("[data-props]"):
         props_text = node.attributes.get("data-props") or ""
-        if "paper" not in props_text:
+        if "paper" not in props_text.lower():  # "dailyPapers": [] of a day without papers
             continue
         try:
             props = json.loads(props_text)
@@ -116,7 +116,7 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
             return _listing_from_entries(entries, origin=origin, day=listing_day, shape="hf-html")
     cards = _cards(tree)
     if cards:
-        return _listing_from_entries(cards, origin=origin, day=day, shape="hf-html")
+        return _listing_from_entries(cards, origin=origin, day=day, shape="hf-cards")
     raise ListingError(
         "no papers found in the page: neither its data-props nor paper cards are there",
         location=Location(origin),
