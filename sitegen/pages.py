@@ -105,6 +105,11 @@ def summarize(text: str, limit: int) -> str:
     return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
+def card_anchor(paper_id: str) -> str:
+    """The id of a paper's card on a day's page (a browser opens the fold it is in)."""
+    return f"paper-{paper_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     text: str
@@ -133,6 +138,7 @@ class Card:
     links: tuple[Link, ...]  # to the paper elsewhere: Hugging Face, arXiv, PDF, code, project
     topics: tuple[Link, ...]
     line: bool = False  # one line of facts (a topic's archive), the day as text
+    anchor: str = ""  # its id on a day's page, which the paper's page links to
 
 
 class AbstractHTML(Mapping[str, str]):
@@ -295,6 +301,7 @@ class Pages:
                 if slug != topic and not on_day and not compact
             ),
             line=compact,
+            anchor=card_anchor(paper.id) if on_day else "",
         )
         if self.card_template is None:
             self.card_template = self.env.get_template("_card.html")
@@ -467,6 +474,7 @@ class Pages:
             route.html,
             title=title,
             feeds=route,
+            feed_title=topic.name,  # an archive page's feeds are the topic's own
             topic_feeds=feed_links,
             description=topic.description,
             topic=topic,
@@ -491,7 +499,10 @@ class Pages:
             return Routes.relative(route, target)
 
         featured = [  # oldest first: the first is the day it was featured first
-            Link(f"{human_date(a.day)} (#{a.rank})", href(self.day_routes(a.day).html))
+            Link(
+                f"{human_date(a.day)} (#{a.rank})",
+                f"{href(self.day_routes(a.day).html)}#{card_anchor(paper.id)}",
+            )
             for a in self.site.appearances.get(paper.id, ())
         ]
         return self.page(
@@ -668,6 +679,7 @@ class Pages:
             route.html,
             title="Top papers by week and month",
             feeds=route,
+            feed_title="Top papers of each week",  # the weekly digest: an item a week
             sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
         )
 

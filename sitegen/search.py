@@ -69,6 +69,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sitegen.errors import BuildError, Location
+from sitegen.model import Paper
 from sitegen.pages import authors_line
 from sitegen.site import Site
 from sitegen.urls import Routes
@@ -178,7 +179,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
             paper.arxiv_id or "",  # readers paste ids (templates/search.html finds them whole)
             ", ".join(paper.authors),
             name_words(paper.authors),
-            paper.organization.name if paper.organization else "",
+            _organization(paper),
             ", ".join(paper.keywords),
             " ".join(w for w in abstract_words if w not in held),
             " ".join(_title_parts(paper.title)),
@@ -194,6 +195,14 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         topics=", ".join(names[slug] for slug in site.paper_topics[paper_id] if slug in names),
         authors=authors_line(paper),
     )
+
+
+def _organization(paper: Paper) -> str:
+    """Its name, and its Hugging Face handle too ("SJTU", in the organisation's URL)."""
+    if paper.organization is None:
+        return ""
+    name, handle = paper.organization.name, paper.organization.handle
+    return name if handle.lower() in name.lower() else f"{name} ({handle})"
 
 
 def _first_words(text: str, most: int) -> list[str]:

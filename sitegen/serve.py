@@ -98,6 +98,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         requested = self.path
         subpath = self.subpath()
+        if subpath != "/" and urlsplit(self.path).path + "/" == subpath:
+            self._redirect_to_directory(requested)  # as GitHub Pages: /repo to /repo/
+            return
         if subpath != "/" and self.path.startswith(subpath):
             self.path = "/" + self.path[len(subpath) :]
         if self.path == RELOAD_PATH:

@@ -4,6 +4,7 @@ under a subpath, as GitHub Pages serves a project site."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ if CHROMIUM is None and not os.environ.get("CI"):
         allow_module_level=True,
     )
 
-from playwright.sync_api import Browser, Page  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +61,7 @@ def test_a_reader_goes_from_home_to_a_day_to_a_paper(browser: Browser, base_url:
     assert page.locator("h1").inner_text() == title
     assert "Abstract" in page.locator("main").inner_text()
     page.get_by_role("link", name="Nov 3, 2025 (#1)").first.click()
-    assert page.url == base_url + "days/2025-11-03/"
+    assert page.url.startswith(base_url + "days/2025-11-03/#paper-")  # at the paper's card
     page.get_by_role("link", name="Topics", exact=True).click()
     page.get_by_role("link", name="Reinforcement Learning").first.click()
     assert page.url == base_url + "topics/reinforcement-learning/"
@@ -192,6 +193,37 @@ def test_a_long_day_folds_its_tail_and_links_other_days_at_the_top(
     assert page.locator("nav.pager").first.get_by_role("link", name="Nov 22, 2026 →").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_papers_day_link_opens_the_day_at_its_card_even_in_the_fold(
+    browser: Browser, base_url: str
+) -> None:
+    page = _page(browser, width=390)
+    paper = "transformers-learn-in-context-by-gradient-descent-310b6969"
+    page.goto(base_url + f"papers/{paper}/")
+    day_link = page.locator("article > p.meta a")
+    assert day_link.inner_text().startswith("Nov 22, 2026 (#")
+    rank = int(day_link.inner_text().split("#")[1].rstrip(")"))
+    assert rank > 50, "a paper in the folded tail of its day"
+    day_link.click()
+    page.wait_for_url(base_url + f"days/2026-11-22/#paper-{paper}")
+    expect(page.locator(f'[id="paper-{paper}"] h2')).to_be_in_viewport()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_without_the_stylesheet_a_cards_facts_do_not_run_together(
+    browser: Browser, base_url: str
+) -> None:
+    # Reader views and text browsers drop the style that spaces them.
+    page = _page(browser, width=390)
+    page.route("**/*.css", lambda route: route.abort())
+    page.goto(base_url + "papers/2606.13681/")
+    facts = page.locator("article > p.meta").inner_text()
+    assert "2026 (#" in facts and re.search(r"\) \d+ upvotes? ", facts), facts
+    page.goto(base_url + "top/week/2026-W24/")
+    card = page.locator("li.card").first
+    assert re.search(r"#1 \w{3} \d+, \d{4} \d+ upvotes? ", card.locator("p.meta").inner_text())
+    assert re.search(r"HF arXiv PDF", card.locator("p.more").inner_text())
 
 
 def _alternates(page: Page) -> dict[str | None, str]:

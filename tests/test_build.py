@@ -336,7 +336,7 @@ def test_worker_processes_build_the_same_bytes(
     # written: the pages and feeds, and the files of the search index (with its warm-up
     # index's 103: sitegen/search.py)
     written = (
-        "  all 270 files rendered and 387 written (2.7 MB, the search index's included): a full"
+        "  all 270 files rendered and 387 written (2.8 MB, the search index's included): a full"
         " build"
     )
     assert lines[1] == written

@@ -566,7 +566,7 @@ def test_top_cards_show_the_day_each_paper_was_featured_and_its_topics() -> None
         first = site.appearances[paper_id.group(1)][0].day
         assert f'days/{first.isoformat()}/">{first:%b} {first.day}, {first.year}</a>' in card
         assert 'href="../../../topics/' in card
-    day = files["days/2026-01-03/index.html"].decode().split('<li class="card">')[1:]
+    day = files["days/2026-01-03/index.html"].decode().split('<li class="card" id="paper-')[1:]
     assert day and not any("days/2026-01-03/" in card or "topics/" in card for card in day)
 
 
@@ -588,6 +588,32 @@ def test_the_home_page_advertises_the_feeds_of_all_papers_by_the_site_title() ->
     assert json.loads(files["feed.json"])["title"] == CONFIG.title
     day = files["days/2026-01-06/index.html"].decode().split("</head>", 1)[0]
     assert 'title="Papers of Jan 6, 2026 (RSS)" href="rss.xml"' in day
+
+
+def test_each_pages_feeds_are_advertised_by_the_name_of_what_they_hold() -> None:
+    files = _render(_six_days(_twelve()))
+
+    def advertised(path: str) -> list[tuple[str, str]]:
+        head = files[path].decode().split("</head>", 1)[0]
+        return re.findall(
+            r'<link rel="alternate" type="[^"]+" title="([^"]+)" href="([^"]+)"', head
+        )
+
+    # A topic's archive page advertises the topic's own feeds, not feeds of "page 1".
+    topic = next(p for p in files if re.fullmatch(r"topics/[^/]+/page/1/index.html", p))
+    front = topic.replace("page/1/", "")
+    name = re.search(r"<h1>([^<]+)</h1>", files[front].decode())
+    assert name is not None
+    to_front = "../../../../" + front.removesuffix("index.html")
+    assert advertised(topic) == [
+        (f"{name[1]} (RSS)", to_front + "rss.xml"),
+        (f"{name[1]} (Atom)", to_front + "atom.xml"),
+    ]
+    # /top/'s feeds are the weekly digest's.
+    assert [title for title, _ in advertised("top/index.html")] == [
+        "Top papers of each week (RSS)",
+        "Top papers of each week (Atom)",
+    ]
 
 
 def test_a_papers_code_link_has_one_name_on_its_card_and_its_page() -> None:

@@ -78,7 +78,7 @@ def test_an_edited_paper_changes_on_every_list_that_shows_it(built: Path, tmp_pa
 
 def _edited_card(site: Path) -> None:
     card = site / "templates" / "_card.html"
-    card.write_text(card.read_text().replace('<li class="card">', '<li class="card edited">', 1))
+    card.write_text(card.read_text().replace('<li class="card"', '<li class="card edited"', 1))
 
 
 def _renamed_topics(site: Path) -> None:

@@ -400,6 +400,11 @@ def test_serve_serves_pages_and_the_404_page(
     home = re.search(r'<a [^>]*href="(/daily-papers/[^"]*)"', missing.text)
     assert home and "Papers of" in httpx.get(url.rstrip("/") + home[1]).text
     assert httpx.get(url + "atom.xml").headers["content-type"].startswith("application/")
+    # The site's own path without its slash, as a reader types it: sent on, as Pages does.
+    for asked in ("daily-papers", "daily-papers?ref=x"):
+        moved = httpx.get(url + asked)
+        assert moved.status_code == 301
+        assert moved.headers["location"] == "/" + asked.replace("papers", "papers/", 1)
 
 
 def test_serve_answers_a_path_too_long_for_the_system_with_the_404_page(

@@ -190,6 +190,21 @@ def test_a_pasted_arxiv_id_finds_its_paper_alone(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("handle", ["SJTU", "caltech"])
+def test_an_organisations_hugging_face_handle_finds_its_papers(
+    browser: Browser, base_url: str, site_root: Path, handle: str
+) -> None:
+    """The handle is in the organisation's URL and in custom feeds' rules; its name is shown."""
+    papers = load_content(site_root).papers.values()
+    titles = [p.title for p in papers if p.organization and p.organization.handle == handle]
+    assert titles
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url)
+    _search_from_box(page, handle)
+    assert set(titles) <= set(_result_titles(page))
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_hold_it(
     browser: Browser, base_url: str, site_root: Path, target: Target
 ) -> None:
