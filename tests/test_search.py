@@ -642,6 +642,21 @@ def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Pat
         assert page.errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("title", ["Memory Networks", "Language Model Cascades"])
+def test_a_pasted_title_finds_that_paper_first(
+    browser: Browser, base_url: str, site_root: Path, title: str
+) -> None:
+    """Before papers whose longer titles hold it ("End-To-End Memory Networks")."""
+    titles = {p.title for p in load_content(site_root).papers.values()}
+    longer = [t for t in titles if title.lower() in t.lower() and t != title]
+    assert title in titles and longer
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url)
+    _search_from_box(page, title)
+    assert _result_titles(page)[0] == title
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_full_name_opens_the_documents_holding_it_not_those_holding_its_words_apart(
     browser: Browser, tmp_path: Path
 ) -> None:
