@@ -290,8 +290,8 @@ def _merge_answers(
             DayOutcome(day=day, status=answer.status, papers=papers, notes=answer.notes)
         )
         entry = {k: v for k, v in state.get(day.isoformat(), {}).items() if k not in _FAILURE_KEYS}
-        if answer.status != "unchanged" and (validators := answer.validators.as_state()):
-            entry = validators
+        if answer.status != "unchanged":  # an answer without validators: none are stale
+            entry = answer.validators.as_state()
         state[day.isoformat()] = entry
         if not entry:
             del state[day.isoformat()]
@@ -458,15 +458,18 @@ class DayFetcher:
         validators = Validators()
         for page in range(self.policy.max_pages):
             params = {"date": day.isoformat(), "p": str(page), "limit": str(PAGE_SIZE)}
-            # Only the first page is conditional, and only a day that came in one page keeps
-            # validators (below).
+            # Only the first page is conditional: its validators are kept for the day.
             headers = known.headers() if known and page == 0 else {}
             response = self._get(
                 "/api/daily_papers", params=params, headers=headers, day=day, quota=self._api_quota,
                 read_already=sum(map(len, pages)),
             )  # fmt: skip
             if response.status_code == 304:
-                return DayAnswer(day=day, status="unchanged", validators=known or Validators())
+                # The first page's validators say nothing of the next page, where a paper
+                # added to a full first page goes: believed while that page is still empty.
+                if self._page_is_empty(day, 1):
+                    return DayAnswer(day=day, status="unchanged", validators=known or Validators())
+                return self._from_api(day, None)
             _expect_ok(response, day)
             if page == 0:
                 validators = _validators(response)
@@ -483,8 +486,6 @@ class DayFetcher:
             )
         if not pages:
             return DayAnswer(day=day, status="empty", validators=validators)
-        if len(pages) > 1:  # a 304 for the first page could hide a paper added to a later one
-            validators = Validators()
         # The pages as served, one after another: what is parsed is what a replay will read.
         raw = pages[0] if len(pages) == 1 else b"\n".join(pages)
         listing = parse_listing(raw, origin=f"{day.isoformat()}.json", day=day)
@@ -492,6 +493,14 @@ class DayFetcher:
             day=day, status="papers", raw=raw, listing=listing, validators=validators,
             notes=listing.notes,
         )  # fmt: skip
+
+    def _page_is_empty(self, day: date, page: int) -> bool:
+        params = {"date": day.isoformat(), "p": str(page), "limit": str(PAGE_SIZE)}
+        response = self._get(
+            "/api/daily_papers", params=params, headers={}, day=day, quota=self._api_quota
+        )
+        _expect_ok(response, day)
+        return _is_empty_page(response.content, day=day, page=page)
 
     def _from_page(self, day: date) -> DayAnswer:
         response = self._get(

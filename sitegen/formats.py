@@ -71,6 +71,9 @@ def render_paper_file(paper: Paper) -> str:
     )
 
 
+_OLD_ARXIV_ID = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}")
+
+
 def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | None = None) -> Paper:
     """A paper file's text as a Paper; a ContentError naming the line of anything wrong.
 
@@ -95,8 +98,14 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
                 hint="use a topic slug from site.toml: " + ", ".join(sorted(known_topics)),
             )
     arxiv_id = fields.text_or_none("arxiv_id") or None
-    if arxiv_id is not None and not is_arxiv_id(arxiv_id):  # it makes links and finds the paper
-        raise fields.fail("arxiv_id", "an arXiv id without its version", 'arxiv_id = "2606.12282"')
+    # It makes links and finds the paper. Listings give new-style ids only; a hand may add an
+    # old-style one (hep-th/9901001), which no paper file is named after.
+    if arxiv_id is not None and not (is_arxiv_id(arxiv_id) or _OLD_ARXIV_ID.fullmatch(arxiv_id)):
+        raise fields.fail(
+            "arxiv_id",
+            "an arXiv id (2606.12282 or hep-th/9901001) without its version",
+            'arxiv_id = "2606.12282"',
+        )
     return Paper(
         id=paper_id,
         title=fields.required_text("title"),

@@ -151,7 +151,7 @@ class _Merger:
         listed: list[DayEntry] = []
         seen_ids: set[str] = set()
         for entry in listing.entries:
-            existing = self.index.find(entry, on_the_day=on_the_day)
+            existing = self.index.find(entry)
             paper_id = existing.id if existing else self.index.new_id(entry)
             if known and paper_id not in on_the_day:
                 continue
@@ -216,16 +216,15 @@ class _RunIndex:
             if key not in self.by_title and key not in self.store.titles:
                 self.by_title[key] = paper.id
 
-    def find(self, entry: ListingEntry, *, on_the_day: frozenset[str]) -> Paper | None:
-        """The paper `entry` is: by its arXiv id, by its title as the paper has it or as a
-        listing had it, or as the file it made (its arXiv id or the slug of its title), so that
-        an arXiv id or a title edited by hand still finds it. A paper of the same title with
-        another arXiv id is another paper, unless the day already lists it (an id corrected)."""
+    def find(self, entry: ListingEntry) -> Paper | None:
+        """The paper `entry` is: by its arXiv id, else by its title as the paper has it or as a
+        listing had it, or as the slug file it made, so an edited title still finds it. A paper
+        of the same title with another arXiv id is another paper, unless its file is named
+        after the entry's id: the listing made it, and the id was corrected by hand."""
         if entry.arxiv_id:
-            held_by = self.by_arxiv.get(entry.arxiv_id) or self.store.arxiv.get(entry.arxiv_id)
-            for paper_id in (held_by, entry.arxiv_id):
-                if paper_id is not None and (found := self.merger.paper(paper_id)) is not None:
-                    return found
+            paper_id = self.by_arxiv.get(entry.arxiv_id) or self.store.arxiv.get(entry.arxiv_id)
+            if paper_id is not None and (found := self.merger.paper(paper_id)) is not None:
+                return found
         key = title_key(entry.title)
         named = self.by_title.get(key) or self.store.titles.get(key)
         for paper_id in (named, slug_for_title(entry.title)):
@@ -233,7 +232,7 @@ class _RunIndex:
             if paper is None:
                 continue
             other_id = entry.arxiv_id and paper.arxiv_id and paper.arxiv_id != entry.arxiv_id
-            if other_id and paper.id not in on_the_day:
+            if other_id and paper.id != entry.arxiv_id:
                 continue  # two papers that share a title
             return paper
         return None

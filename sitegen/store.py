@@ -503,11 +503,13 @@ def kept_listing_name(
     kind: text, JSON, HTML), then `<day>-2<suffix>`, `<day>-3<suffix>`... in the order they come
     (the order `sitegen ingest` gives them back: kept_order), on disk or among the `pending`
     files of this run. The same bytes always get the same name; a name of sitegen 0.2 (a
-    digest of the bytes) stays."""
+    digest of the bytes) stays. A name the day file lists as a source is never given to other
+    bytes, even when its file is gone: a source the day names is one it has taken (ingest)."""
     stem = f"{LISTINGS_DIR}/{day.isoformat()}"
     legacy = f"{stem}-{hashlib.sha256(raw).hexdigest()[:8]}{suffix}"
     if legacy in pending or (root / legacy).exists():
         return legacy
+    sources = _sources_of(root, day)
     number = 1
     while True:
         base = stem if number == 1 else f"{stem}-{number}"
@@ -515,10 +517,23 @@ def kept_listing_name(
         if held is None and (root / (base + suffix)).exists():
             held = (root / (base + suffix)).read_bytes()
         if held == raw or not any(
-            base + kind in pending or (root / (base + kind)).exists() for kind in _KINDS
+            base + kind in pending
+            or (root / (base + kind)).exists()
+            or (base + kind).removeprefix(f"{CONTENT_DIR}/") in sources
+            for kind in _KINDS
         ):
             return base + suffix
         number += 1
+
+
+def _sources_of(root: Path, day: date) -> tuple[str, ...]:
+    """The kept listings the stored day names (content/days/DAY.toml's `sources`)."""
+    shown = f"{DAYS_DIR}/{day.isoformat()}.toml"
+    try:
+        data = (root / shown).read_bytes()
+    except OSError:  # missing, or a store broken so, which reading it later refuses in one line
+        return ()
+    return parse_day_file(decode_content(data, path=shown), path=shown).sources
 
 
 _KINDS = (".txt", ".json", ".html")  # what a kept listing's name ends in

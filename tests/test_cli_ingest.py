@@ -95,25 +95,51 @@ def test_an_arxiv_id_or_a_title_corrected_by_hand_is_still_the_same_paper(
     assert tree_bytes(content) == before
     assert "0 new paper(s)" in capsys.readouterr().out
 
-    # A slug-named paper that gained its arXiv id from a day's answer, corrected by hand: the
-    # same day's answer again still finds it, by its title, on that day.
-    day = site / "2026-06-13.json"
-    answer = json.loads((content / "listings" / "2026-06-12.json").read_text())[:1]
-    answer[0]["paper"]["submittedOnDailyAt"] = "2026-06-13T08:00:00.000Z"
-    answer[0]["paper"]["id"] = old_id = "2606.55555"
-    answer[0]["title"] = answer[0]["paper"]["title"] = "A Paper First Seen in a Text Capture"
-    day.write_text(json.dumps(answer))
-    text = site / "2026-06-13.txt"
-    text.write_text(f"Daily Papers\nJun 13\n{answer[0]['title']}\nIts abstract.\n")
-    assert main(["--root", str(site), "ingest", str(text), str(day)]) == 0
-    (slug_named,) = (content / "papers").glob("a-paper-first-seen-in-a-text-capture-*.md")
-    edit(slug_named, f'arxiv_id = "{old_id}"', 'arxiv_id = "2606.99999"')
-    answer[0]["paper"]["upvotes"] += 1  # a later answer of the day: new to it
-    day.write_text(json.dumps(answer))
-    papers = sorted(p.name for p in (content / "papers").iterdir())
-    assert main(["--root", str(site), "ingest", str(day)]) == 0
-    assert sorted(p.name for p in (content / "papers").iterdir()) == papers
-    assert 'arxiv_id = "2606.99999"' in slug_named.read_text()
+
+def _answer(entries: list[dict[str, object]], path: Path) -> Path:
+    path.write_text(json.dumps(entries))
+    return path
+
+
+def test_papers_sharing_a_title_or_an_old_id_are_not_merged(site: Path) -> None:
+    """Found by a review of the mend above: two arXiv ids are two papers, whatever else they
+    share, unless the paper's file is named after the listed id (its listing made it)."""
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    first = json.loads(json.dumps(real[:3]))
+    first[0]["title"] = first[0]["paper"]["title"] = "Technical Report"
+    other = json.loads(json.dumps(real[3]))
+    other["title"] = other["paper"]["title"] = "Technical Report"
+    ingest = ["--root", str(site), "ingest"]
+    assert main([*ingest, str(_answer(first, site / "2026-06-12.json"))]) == 0
+    # The same title on the same day, from a later answer of it: another paper.
+    assert main([*ingest, str(_answer([*first, other], site / "2026-06-12.json"))]) == 0
+    papers = load_content(site).papers
+    assert {first[0]["paper"]["id"], other["paper"]["id"]} <= papers.keys()
+    assert papers[first[0]["paper"]["id"]].upvotes == first[0]["paper"]["upvotes"]
+
+    # An id corrected by hand, whose old id then comes with another paper: another paper.
+    corrected = site / "content" / "papers" / f"{real[1]['paper']['id']}.md"
+    corrected.write_text(corrected.read_text().replace(real[1]["paper"]["id"], "2606.99999", 1))
+    newcomer = json.loads(json.dumps(real[7]))
+    newcomer["paper"]["id"] = real[1]["paper"]["id"]
+    newcomer["paper"]["submittedOnDailyAt"] = "2026-06-13T00:00:00.000Z"
+    assert main([*ingest, str(_answer([newcomer], site / "2026-06-13.json"))]) == 0
+    day = (site / "content" / "days" / "2026-06-13.toml").read_text()
+    (listed,) = load_content(site).days[date(2026, 6, 13)].entries
+    assert listed.paper_id != real[1]["paper"]["id"], day
+    assert load_content(site).papers[listed.paper_id].title == newcomer["title"]
+
+
+def test_a_new_listing_of_a_day_whose_kept_listing_was_deleted_is_merged(site: Path) -> None:
+    """Its name is free on disk but the day names it as a source: not taken for a known one."""
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    ingest = ["--root", str(site), "ingest"]
+    assert main([*ingest, str(_answer(real[:3], site / "2026-06-12.json"))]) == 0
+    (site / "content" / "listings" / "2026-06-12.json").unlink()
+    assert main([*ingest, str(_answer(real[:6], site / "2026-06-12.json"))]) == 0
+    assert len(load_content(site).days[date(2026, 6, 12)].entries) == 6
+    kept = sorted(p.name for p in (site / "content" / "listings").iterdir())
+    assert kept == ["2026-06-12-2.json"]
 
 
 def test_an_arxiv_id_with_its_version_is_refused_with_its_line(
@@ -121,7 +147,14 @@ def test_an_arxiv_id_with_its_version_is_refused_with_its_line(
 ) -> None:
     shutil.copytree(REPO / "content", site / "content")
     paper = site / "content" / "papers" / "2606.12282.md"
-    paper.write_text(paper.read_text().replace('"2606.12282"', '"2606.12282v2"'))
+    paper.write_text(paper.read_text().replace('"2606.12282"', '"hep-th/9901001"'))
+    assert (
+        main(
+            ["--root", str(site), "ingest", str(REPO / "content" / "listings" / "2026-06-12.json")]
+        )
+        == 0
+    ), "an old-style id is an id"
+    paper.write_text(paper.read_text().replace('"hep-th/9901001"', '"2606.12282v2"'))
     line = paper.read_text().splitlines().index('arxiv_id = "2606.12282v2"') + 1
     assert main(["--root", str(site), "build"]) == 2
     err = capsys.readouterr().err

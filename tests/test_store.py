@@ -256,7 +256,8 @@ def test_a_day_that_came_late_says_so_in_its_file(site: Path, tmp_path: Path) ->
     for day in ("2026-02-10", "2026-02-07", "2026-01-01"):
         listing = _day_listing(tmp_path, day, f"Paper of {day}")
         parsed = parse_listing(listing.read_bytes(), origin=str(listing))
-        ingest_into_store(site, [(parsed, f"listings/{day}.txt")], mark_late=True)
+        kept = {f"content/listings/{day}.txt": listing.read_bytes()}  # as fetch keeps it
+        ingest_into_store(site, [(parsed, f"listings/{day}.txt")], files=kept, mark_late=True)
     days = site / "content" / "days"
     assert "arrived_after = 2026-02-10\n" in (days / "2026-02-07.toml").read_text()
     assert "arrived_after" not in (days / "2026-01-01.toml").read_text()  # 40 days older
