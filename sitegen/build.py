@@ -185,7 +185,7 @@ def build_site(
                 workers.start_early(papers=_paper_files(root), warm_up=warm_up)
             snapshot = load_content(
                 root,
-                known_topics=frozenset(t.slug for t in config.topics),
+                known_topics=config.topic_slugs(),
                 use_cache=not clean,
                 parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
                 every_entry_a_paper=True,  # a mistyped id is never skipped in silence

@@ -286,7 +286,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
             parsed.append((listing, _keep(root, kept, listing, raw, _suffix(listing))))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(
-            root, parsed, topics=topics, files=kept, known_topics=_topic_slugs(config)
+            root, parsed, topics=topics, files=kept, known_topics=config.topic_slugs()
         )
     print(_ingest_summary(report, parsed))
     return EXIT_OK
@@ -530,7 +530,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
         source = DayFetcher(client, base_url=base_url, policy=policy, on_wait=_say_fetch_waits)
         report = fetch_days(
             root, days, source=source, on_progress=advance, today=today, scheduled=scheduled,
-            known_topics=_topic_slugs(config),
+            known_topics=config.topic_slugs(),
         )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))
     if not report.missed:
@@ -639,10 +639,6 @@ def _keep(root: Path, kept: dict[str, bytes], listing: Listing, raw: bytes, suff
     name = kept_listing_name(root, listing.day, raw, suffix, pending=kept)
     kept[name] = raw
     return name.removeprefix("content/")
-
-
-def _topic_slugs(config: SiteConfig) -> frozenset[str]:
-    return frozenset(topic.slug for topic in config.topics)
 
 
 def _topic_slug(config: SiteConfig, name: str) -> str:

@@ -46,6 +46,10 @@ class SiteConfig:
                 return topic
         raise KeyError(slug)
 
+    def topic_slugs(self) -> frozenset[str]:
+        """The slugs a paper's `topics` may name."""
+        return frozenset(topic.slug for topic in self.topics)
+
     def topic_names(self) -> dict[str, str]:
         """Each topic's name by its slug."""
         return {topic.slug: topic.name for topic in self.topics}

@@ -457,13 +457,9 @@ class DayFetcher:
         pages: list[bytes] = []
         validators = Validators()
         for page in range(self.policy.max_pages):
-            params = {"date": day.isoformat(), "p": str(page), "limit": str(PAGE_SIZE)}
             # Only the first page is conditional: its validators are kept for the day.
             headers = known.headers() if known and page == 0 else {}
-            response = self._get(
-                "/api/daily_papers", params=params, headers=headers, day=day, quota=self._api_quota,
-                read_already=sum(map(len, pages)),
-            )  # fmt: skip
+            response = self._api_page(day, page, headers, read_already=sum(map(len, pages)))
             if response.status_code == 304:
                 # The first page's validators say nothing of the next page, where a paper
                 # added to a full first page goes: believed while that page is still empty.
@@ -495,12 +491,18 @@ class DayFetcher:
         )  # fmt: skip
 
     def _page_is_empty(self, day: date, page: int) -> bool:
-        params = {"date": day.isoformat(), "p": str(page), "limit": str(PAGE_SIZE)}
-        response = self._get(
-            "/api/daily_papers", params=params, headers={}, day=day, quota=self._api_quota
-        )
+        response = self._api_page(day, page, {})
         _expect_ok(response, day)
         return _is_empty_page(response.content, day=day, page=page)
+
+    def _api_page(
+        self, day: date, page: int, headers: Mapping[str, str], read_already: int = 0
+    ) -> httpx.Response:
+        params = {"date": day.isoformat(), "p": str(page), "limit": str(PAGE_SIZE)}
+        return self._get(
+            "/api/daily_papers", params=params, headers=headers, day=day, quota=self._api_quota,
+            read_already=read_already,
+        )  # fmt: skip
 
     def _from_page(self, day: date) -> DayAnswer:
         response = self._get(
