@@ -131,6 +131,7 @@ class BuildReport:
     search_index: PendingIndex | None  # to make and publish; None: up to date or made
     search_indexed: int | None = None  # papers of the index made in this build, if one was
     kept: tuple[str, ...] = ()  # files of the output sitegen did not make (a CNAME), kept
+    same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +280,7 @@ def build_site(
         search_index=None if search else pending,
         search_indexed=len(pending.records) if search and pending is not None else None,
         kept=kept,
+        same_title=snapshot.same_title,
     )
 
 

@@ -289,6 +289,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
             root, parsed, topics=topics, files=kept, known_topics=config.topic_slugs()
         )
     print(_ingest_summary(report, parsed))
+    _say_same_title(report.same_title)
     return EXIT_OK
 
 
@@ -315,6 +316,7 @@ def _run_build(args: argparse.Namespace) -> int:
     print(f"  {_build_changes(report)}")
     if report.kept:
         print(f"  {_kept_note(report.kept)}")
+    _say_same_title(report.same_title)
     _refresh_search_index(out, report)
     if args.topics_report or args.topics_before:
         _print_topics_report(root, config, before)
@@ -459,6 +461,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             print(f"  {_build_changes(report)}{_index_note(report)}", flush=True)
             if report.kept:
                 print(f"  {_kept_note(report.kept)}", flush=True)
+            _say_same_title(report.same_title)
             index_in_background(report)
         # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
         signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -533,6 +536,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
             known_topics=config.topic_slugs(),
         )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))
+    _say_same_title(report.same_title)
     if not report.missed:
         return EXIT_OK
     return EXIT_DAYS_MISSED if len(report.missed) < len(report.days) else EXIT_FAILED
@@ -600,10 +604,25 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
         _actions_warning(f"sitegen fetch gave up on {outcome.day}: {outcome.problem}")
 
 
-def _actions_warning(text: str) -> None:
+def _say_same_title(pairs: Sequence[tuple[str, str]]) -> None:
+    """Paper files of one title, said by the first run that reads one of them new or edited
+    (a scheduled fetch after the merge, a build after a pull), on the Actions run's summary
+    page too, since a scheduled run's log is seldom read."""
+    for first, second in pairs:
+        note = (
+            f"{first} and {second} have the same title: if they are one paper (two clones"
+            " each took it as new), keep one file, move what the other adds into it, point"
+            " the other's day entries at the kept id and delete the other"
+        )
+        print(f"sitegen: note: {note}", file=sys.stderr, flush=True)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            _actions_warning(note, title="sitegen: one paper twice?")
+
+
+def _actions_warning(text: str, *, title: str = "sitegen fetch") -> None:
     # A workflow command is one line: its message escaped as the runner expects.
     escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    print(f"::warning title=sitegen fetch::{escaped}")
+    print(f"::warning title={title}::{escaped}")
 
 
 def _day_list(days: Sequence[date], most: int = 10) -> str:

@@ -141,6 +141,7 @@ class FetchReport:
     written: tuple[str, ...] = ()  # files, relative to the root
     # Missed days that failed for RETRY_WINDOW_DAYS: no later run asks for them again.
     given_up: tuple[DayOutcome, ...] = ()
+    same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
 
     @property
     def missed(self) -> tuple[DayOutcome, ...]:
@@ -314,6 +315,7 @@ def _merge_answers(
         new_papers=report.new_papers,
         written=tuple(report.written),
         given_up=given_up,
+        same_title=report.same_title,
     )
 
 

@@ -182,6 +182,9 @@ class ContentSnapshot:
     # (the rebuild and ingest budgets at 50k papers, see sitegen.store.StoredDays).
     entries: Mapping[date, Sequence[PlainEntry]] | None = None
     late: Mapping[date, date] | None = None  # the same for late_days
+    # Paper files (content/ paths) of one title and not two arXiv ids, of those just changed:
+    # maybe one paper made twice (sitegen.store._check_changed_papers).
+    same_title: tuple[tuple[str, str], ...] = ()
 
     def late_days(self) -> Mapping[date, date]:
         """The days first ingested after a later day was, each to that day (arrived_after)."""

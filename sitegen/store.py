@@ -206,7 +206,7 @@ def _load_content(
         cache.set_paper(name, facts)
     if unsorted:
         cache.in_name_order()
-    _refuse_one_arxiv_id_twice(cache.papers, to_parse)
+    same_title = _check_changed_papers(cache.papers, to_parse)
     for name in changed.get(_DAYS, ()):
         held_day = cache.days.get(name)
         if held_day is None or not holds(days_dir / name, held_day[0]):
@@ -239,6 +239,7 @@ def _load_content(
         digests={paper_id: f[0] for paper_id, f in by_id.items()},
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
         upvotes={paper_id: f[5] for paper_id, f in by_id.items()},
+        same_title=tuple((f"{PAPERS_DIR}/{a}", f"{PAPERS_DIR}/{b}") for a, b in same_title),
     )
 
 
@@ -399,15 +400,24 @@ def _check_day_entries(
     )
 
 
-def _refuse_one_arxiv_id_twice(papers: Mapping[str, PaperFacts], changed: list[str]) -> None:
-    """A paper file copied, or given another's arXiv id, would be two pages of one paper, and
-    a later listing would merge into either: an error naming both files. Only a changed file
-    can make one, so only their ids are looked for."""
-    wanted = {arxiv_id: name for name in changed if (arxiv_id := papers[name][1])}
-    if not wanted:
-        return
+def _check_changed_papers(
+    papers: Mapping[str, PaperFacts], changed: list[str]
+) -> tuple[tuple[str, str], ...]:
+    """Another paper file of a changed file's arXiv id is an error naming both: a file copied,
+    or given another's id, would be two pages of one paper, and a later listing would merge
+    into either. Another of its title, but not two arXiv ids, is returned as a pair of names:
+    most likely one paper that two clones each took as new (a text capture and the API), their
+    content merged by git; which to keep is the user's call. Only a changed file can make
+    either, so one pass looks for the changed files' ids and titles."""
+    by_arxiv_id = {arxiv_id: name for name in changed if (arxiv_id := papers[name][1])}
+    by_title: dict[str, list[str]] = {}
+    for name in changed:
+        by_title.setdefault(papers[name][2], []).append(name)
+    if not by_title:
+        return ()
+    pairs: set[tuple[str, str]] = set()
     for name, facts in papers.items():
-        other = wanted.get(facts[1]) if facts[1] else None
+        other = by_arxiv_id.get(facts[1]) if facts[1] else None
         if other is not None and other != name:
             first, second = sorted((name, other))
             raise ContentError(
@@ -417,6 +427,11 @@ def _refuse_one_arxiv_id_twice(papers: Mapping[str, PaperFacts], changed: list[s
                 hint="keep one file (merge what the other adds) and delete the other, and its"
                 " id in the day files",
             )
+        for other in by_title.get(facts[2], ()):
+            if other != name and not (facts[1] and papers[other][1]):
+                first, second = sorted((name, other))
+                pairs.add((first, second))
+    return tuple(sorted(pairs))
 
 
 class _KeysOfFacts(Mapping[str, PaperKeys]):
@@ -461,6 +476,7 @@ class IngestReport:
     new_papers: int
     papers: int  # in the store afterwards
     written: list[str]  # files, relative to the root
+    same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
 
 
 def ingest_into_store(
@@ -484,7 +500,10 @@ def ingest_into_store(
         written = write_files(root, {**(files or {}), **content_files(papers, days)})
     new_ids = merged.papers.keys() - before.papers.keys()
     return IngestReport(
-        new_papers=merged.new_papers, papers=len(before.papers) + len(new_ids), written=written
+        new_papers=merged.new_papers,
+        papers=len(before.papers) + len(new_ids),
+        written=written,
+        same_title=before.same_title,
     )
 
 

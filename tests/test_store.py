@@ -286,6 +286,47 @@ def test_two_paper_files_of_one_arxiv_id_are_refused_naming_both(site: Path) -> 
     assert main(["--root", str(site), "build"]) == 0
 
 
+def test_one_paper_made_by_two_clones_is_said_after_their_merge(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text capture ingested in one clone and the API's answer fetched in another each take
+    a paper as new, under two ids; git merges the two new files without a conflict. The next
+    run says so, naming both, and on the Actions run's page; two papers of one title and two
+    arXiv ids are two papers, and a run that reads neither file again says nothing."""
+    title = (
+        "On the Limits of LLM Adaptability: Impact of Model-Internalized Priors on Annotation"
+        " Task Performance"
+    )
+    other = tmp_path / "other-clone"
+    shutil.copytree(site, other)
+    assert _ingest(site, REPO / "content" / "listings" / "2026-06-12.json") == 0
+    assert _ingest(other, _day_listing(tmp_path, "2026-06-13", title)) == 0
+    [fetched], [captured] = _paper_titled(site, title), _paper_titled(other, title)
+    assert fetched.name == "2606.00467.md" and not captured.name.startswith("2606.")
+    for kind in ("papers", "days"):  # the merge: files only one side added
+        for path in (other / "content" / kind).iterdir():
+            shutil.copy(path, site / "content" / kind / path.name)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = sitegen_here("--root", str(site), "build")
+    assert result.returncode == 0, result.stderr
+    [note] = [line for line in result.stderr.splitlines() if "note:" in line]
+    assert note.startswith(
+        f"sitegen: note: content/papers/{fetched.name} and content/papers/{captured.name} have"
+        " the same title: if they are one paper"
+    )
+    warning = f"::warning title=sitegen: one paper twice?::content/papers/{fetched.name} and"
+    assert f"{warning} content/papers/{captured.name} have the same title" in result.stdout
+    again = sitegen_here("--root", str(site), "build")
+    assert again.returncode == 0 and "note:" not in again.stderr
+
+    captured.write_text(
+        captured.read_text().replace('title = "', 'arxiv_id = "2601.00001"\ntitle = "', 1)
+    )
+    assert 'arxiv_id = "2601.00001"' in captured.read_text()
+    two_ids = sitegen_here("--root", str(site), "build")
+    assert two_ids.returncode == 0 and "note:" not in two_ids.stderr
+
+
 def _paper_titled(site: Path, title: str) -> list[Path]:
     return [
         path
