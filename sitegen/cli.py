@@ -24,6 +24,7 @@ from sitegen.config import SiteConfig, parse_config, site_url
 from sitegen.errors import ConfigError, ListingError, Location, SitegenError, UsageError
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL, MAX_LISTING_BYTES, listing_too_large
+from sitegen.model import day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.store import (
     IngestReport,
@@ -182,9 +183,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-10-31") from None
+    if problem := day_out_of_range(day):
+        raise argparse.ArgumentTypeError(problem)
+    return day
 
 
 # Flags are checked where they are parsed: a bad one is one line and exit 2 (argparse's own),

@@ -72,14 +72,17 @@ _TOPIC_KEYS = frozenset(
 
 
 # No query or fragment: every page's URL is made by appending its path.
-_SITE_URL = re.compile(r"https?://[^/\s?#]+(/[^\s?#]*)?$")
+_SITE_URL = re.compile(r"(https?://[^/\s?#]+)(/[^\s?#]*)?$")
 
 
 def site_url(text: str) -> str | None:
-    """`text` as a site's base URL, ending in one slash ("$BASE_URL/" of a URL that had one
-    made "repo//" URLs); None when it is not an absolute http(s) URL with a host, or has a query
-    or fragment."""
-    return text.rstrip("/") + "/" if _SITE_URL.match(text) else None
+    """`text` as a site's base URL, its path's slashes single and one at its end ("$BASE_URL/"
+    of a URL that had one made "repo//" URLs, and a path "//evil.example/" made its pages'
+    links to the stylesheet and feeds point at that host); None when it is not an absolute
+    http(s) URL with a host, or has a query or fragment."""
+    if not (match := _SITE_URL.match(text)):
+        return None
+    return match[1] + re.sub("/+", "/", f"/{match[2] or ''}/")
 
 
 def parse_config(text: str, *, source: str) -> SiteConfig:

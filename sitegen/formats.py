@@ -27,6 +27,7 @@ from sitegen.model import (
     Paper,
     clean_block,
     clean_line,
+    day_out_of_range,
     is_arxiv_id,
     is_paper_id,
 )
@@ -146,6 +147,9 @@ def parse_day_file(text: str, *, path: str) -> Day:
             hint=f"set day = {stem}",
         )
     arrived_after = fields.date("arrived_after")
+    for key, value in (("day", day), ("arrived_after", arrived_after)):
+        if value is not None and (problem := day_out_of_range(value)):
+            raise ContentError(problem, location=fields.where(key), hint="fix the date")
     if arrived_after is not None and arrived_after <= day:
         raise ContentError(
             "`arrived_after` is the store's newest day when this one came late: a later day",

@@ -33,6 +33,24 @@ def clean_line(text: str) -> str:
     return " ".join(_INVISIBLE.sub("", _UNSAFE_CHARS.sub("", text)).split())
 
 
+# The days a site can hold: none before arXiv began, and none whose week or month would run
+# past the calendar's end (a listing of 9999-12-31 stopped every later build).
+FIRST_DAY, LAST_DAY = date(1991, 1, 1), date(2999, 12, 31)
+
+
+def day_out_of_range(day: date) -> str | None:
+    """Why `day` cannot be a day of the site, or None when it can."""
+    if FIRST_DAY <= day <= LAST_DAY:
+        return None
+    return f"{day} is not a day a site can hold (years {FIRST_DAY.year} to {LAST_DAY.year})"
+
+
+def without_unsafe_chars(text: str) -> str:
+    """`text` without the characters XML cannot carry (see _UNSAFE_CHARS), and nothing else
+    changed: for markup made of clean text, where a reference could bring one back."""
+    return _UNSAFE_CHARS.sub("", text)
+
+
 def clean_block(text: str) -> str:
     """Multi-line text (an abstract body): control characters removed, line ends normalised."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from sitegen.cache import PaperParts
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
-from sitegen.model import Artifact, Paper
+from sitegen.model import Artifact, Paper, without_unsafe_chars
 from sitegen.periods import Period
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
@@ -44,9 +44,14 @@ def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
     # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
-    # Abstracts are arXiv's plain text, where emphasis and code spans are other things: a
-    # product "O(n*m) to O(n*k)", LaTeX's ``quotes''. Paragraphs, lists and links stay.
-    return MarkdownIt("commonmark", {"html": False}).disable(["image", "emphasis", "backticks"])
+    # Abstracts are arXiv's plain text, where the rest of Markdown is other things: a product
+    # "O(n*m) to O(n*k)", LaTeX's ``quotes'', "# of samples", an indented line, a "[1]: ..."
+    # reference, "&#8238;" (which would bring back a character cleaning took out). Paragraphs,
+    # lists, links and backslash escapes stay: arXiv's LaTeX "3.3\%" and "R\&D" read right.
+    return MarkdownIt("commonmark", {"html": False}).disable(
+        ["image", "emphasis", "backticks", "entity"]
+        + ["heading", "lheading", "code", "fence", "blockquote", "hr", "reference"]
+    )
 
 
 HF_PAPER = f"{HF_URL}/papers/"
@@ -58,8 +63,9 @@ def render_abstract(text: str) -> str:
     plain = _plain_paragraphs(text)
     if plain is not None:
         return plain
-    html: str = _markdown().render(text)
-    return html
+    # A link's title or address still reads references ("&#12;"): no character XML cannot
+    # carry reaches a page or a feed.
+    return without_unsafe_chars(_markdown().render(text))
 
 
 # What can make markup of a text as CommonMark reads it: these characters anywhere (escapes,

@@ -18,7 +18,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import ConfigError
-from tests.conftest import REPO
+from tests.conftest import REPO, sitegen_here, tree_bytes
 from tests.test_publish import _serving
 
 SITE_TOML = (REPO / "site.toml").read_text()
@@ -200,12 +200,16 @@ def test_root_may_follow_the_command(tiny_built: Path, capsys: pytest.CaptureFix
     assert main(["--root", str(elsewhere), "build", "--root", str(tiny_built)]) == 0
 
 
-def test_a_base_url_ending_in_two_slashes_makes_urls_with_one(tiny_built: Path) -> None:
+@pytest.mark.parametrize("url", ["https://you.github.io/repo//", "https://you.github.io//repo/"])
+def test_a_base_url_with_two_slashes_makes_urls_with_one(tiny_built: Path, url: str) -> None:
+    """A review found the second: the 404 page's links were "//repo/style.css", another host."""
     out = tiny_built / "elsewhere"
     args = ["--root", str(tiny_built), "build", "--out", str(out)]
-    assert main([*args, "--base-url", "https://you.github.io/repo//"]) == 0
+    assert main([*args, "--base-url", url]) == 0
     feed = (out / "rss.xml").read_text()
-    assert "https://you.github.io/repo/papers/" in feed and "repo//" not in feed
+    assert "https://you.github.io/repo/papers/" in feed and "//repo" not in feed
+    assert "repo//" not in feed
+    assert 'href="/repo/style.css' in (out / "404.html").read_text()
 
 
 @pytest.mark.parametrize("url", ["https://", "https://x.example/?q=1", "https://x.example/#top"])
@@ -237,3 +241,31 @@ def test_a_rebuild_of_every_file_does_not_say_the_rest_were_up_to_date(
     assert main(["--root", str(tiny_built), "build"]) == 0
     out = capsys.readouterr().out
     assert "files rendered, " in out and "the rest were up to date" not in out
+
+
+def test_a_day_a_site_cannot_hold_is_refused_in_one_line(tiny_built: Path, tmp_path: Path) -> None:
+    """Found by a review: a capture whose papers are of 9998 was filed under 9999-12-31, and
+    every later build stopped on an OverflowError (its week runs past the calendar); a day of
+    year 1 stopped them on a ValueError."""
+    listing = tmp_path / "capture.txt"
+    listing.write_text(
+        "Daily Papers\n\nDec 31\n\nA title here\n\nAn abstract here.\n\n"
+        "  \u2022 4 authors\n\u00b7\nDec 30, 9998\n"
+    )
+    content = tree_bytes(tiny_built / "content")
+    refused = sitegen_here("--root", str(tiny_built), "ingest", str(listing))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith(
+        f"sitegen: error: {listing}: the listing's day: 9999-12-31 is not a day a site can hold"
+        " (years 1991 to 2999)\n  hint: give its day with --date YYYY-MM-DD"
+    )
+    for day in ("0001-01-01", "9999-12-31"):
+        flag = sitegen_here("--root", str(tiny_built), "ingest", "--date", day, str(listing))
+        assert flag.returncode == 2 and "Traceback" not in flag.stderr
+        assert f"argument --date: {day} is not a day a site can hold" in flag.stderr
+    assert tree_bytes(tiny_built / "content") == content
+    by_hand = tiny_built / "content" / "days" / "9999-12-31.toml"
+    by_hand.write_text("day = 9999-12-31\nsources = []\npapers = []\n")
+    build = sitegen_here("--root", str(tiny_built), "build")
+    assert build.returncode == 2 and "Traceback" not in build.stderr
+    assert "content/days/9999-12-31.toml:1: 9999-12-31 is not a day a site can hold" in build.stderr

@@ -338,7 +338,11 @@ def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
     entries = json.loads(API_ANSWER)
     hostile = "Lone \ud800 surrogate\x01 and\x0bseparated\u2028words \ufffe<b>&amp;"
     entries[0]["paper"]["title"] = entries[0]["title"] = hostile
-    entries[0]["paper"]["summary"] = entries[0]["summary"] = f"{hostile}\n\nSecond\x1fparagraph."
+    # References would bring such characters back (found by a review: "&#12;" stopped every
+    # build from then on), in the text and in a link's title.
+    entries[0]["paper"]["summary"] = entries[0]["summary"] = (
+        f"{hostile}\n\nSecond\x1fparagraph, &#12; &#xFFFE; and [a link](https://a.example '&#12;')"
+    )
     listing = tmp_path / "2025-10-31.json"
     listing.write_bytes(json.dumps(entries).encode())  # ensure_ascii: "\ud800" as an escape
     assert main(["--root", str(site), "ingest", str(listing)]) == 0

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from sitegen.errors import ListingError, Location
 from sitegen.listings.base import Listing, ListingEntry, day_from_name, decode_listing
 from sitegen.listings.text import parse_text_listing
+from sitegen.model import day_out_of_range
 
 __all__ = ["Listing", "ListingEntry", "day_from_name", "decode_listing", "parse_listing"]
 
@@ -19,6 +21,15 @@ def parse_listing(raw: bytes, *, origin: str, day: date | None = None) -> Listin
         from sitegen.listings import hf  # selectolax: only for what the live source answers
 
         if start == "<":
-            return hf.parse_hf_html(text, origin=origin, day=day)
-        return hf.parse_hf_json(text, origin=origin, day=day)
-    return parse_text_listing(text, origin=origin, day=day)
+            listing = hf.parse_hf_html(text, origin=origin, day=day)
+        else:
+            listing = hf.parse_hf_json(text, origin=origin, day=day)
+    else:
+        listing = parse_text_listing(text, origin=origin, day=day)
+    if problem := day_out_of_range(listing.day):
+        raise ListingError(
+            f"the listing's day: {problem}",
+            location=Location(origin),
+            hint="give its day with --date YYYY-MM-DD",
+        )
+    return listing
