@@ -108,24 +108,28 @@ def ingest_listings(
     mark_late: bool = False,
 ) -> Merged:
     """Merge (listing, kept source) pairs in order into the store; only the papers merging
-    touches are read from `snapshot.papers`. `mark_late`: a new day older than the newest held
-    came late (a scheduled fetch's retry of a missed day), and says so (Day.arrived_after)."""
-    merger = _Merger(snapshot, mark_late=mark_late)
+    touches are read from `snapshot.papers`. `mark_late`: the run is a scheduled fetch, and a
+    day it adds papers to that is older than the newest day held after it came late, and says
+    so (Day.arrived_after): a retried miss, the days before the newest of a run that brought
+    several (after runs that failed), the rest of a day first fetched while it was filling."""
+    listings = list(listings)
+    newest = max([*snapshot.days, *(listing.day for listing, _ in listings)], default=None)
+    merger = _Merger(snapshot, newest=newest if mark_late else None)
     for listing, source in listings:
         merger.add(listing, source=source, topics=topics)
     return Merged(papers=merger.papers, days=merger.days, new_papers=merger.new_papers)
 
 
-# A day missed, then had by a scheduled fetch's retry at most this many days after the newest
-# one held, came late (fetch's retry window is as long), and feeds take its papers as new. A
+# A day given papers by a scheduled fetch at most this many days before the newest one held
+# after it came late (fetch's retry window is as long), and feeds take its papers as new. A
 # day ingested by hand or fetched by date is history filled in, which feeds do not repeat.
 LATE_WITHIN_DAYS = 14
 
 
 class _Merger:
-    def __init__(self, snapshot: ContentSnapshot, *, mark_late: bool) -> None:
+    def __init__(self, snapshot: ContentSnapshot, *, newest: date | None) -> None:
         self.stored = snapshot
-        self.newest_held = max(snapshot.days, default=None) if mark_late else None
+        self.newest = newest  # held after the run, when it marks late days
         self.papers: dict[str, Paper] = {}  # made or changed by this run
         self.days: dict[date, Day] = {}
         self.new_papers = 0
@@ -172,11 +176,11 @@ class _Merger:
         entries = old if known else _merge_day_entries(old, listed)
         if source and not known:
             sources = tuple(sorted((*sources, source)))
+        arrived_after = previous_day.arrived_after if previous_day else None
+        if {e.paper_id for e in entries} - on_the_day:  # papers new to the day, for readers too
+            arrived_after = self._late(listing.day) or arrived_after
         self.days[listing.day] = Day(
-            day=listing.day,
-            entries=entries,
-            sources=sources,
-            arrived_after=previous_day.arrived_after if previous_day else self._late(listing.day),
+            day=listing.day, entries=entries, sources=sources, arrived_after=arrived_after
         )
         for day_entry in entries:
             paper_or_none = self.paper(day_entry.paper_id)
@@ -188,7 +192,7 @@ class _Merger:
             )
 
     def _late(self, day: date) -> date | None:
-        newest = self.newest_held
+        newest = self.newest
         if newest is not None and 0 < (newest - day).days <= LATE_WITHIN_DAYS:
             return newest
         return None

@@ -10,6 +10,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import feedparser
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -269,6 +270,56 @@ def test_a_day_that_came_late_says_so_in_its_file(site: Path, tmp_path: Path) ->
     assert "arrived_after" not in (days / "2026-02-09.toml").read_text()  # by hand: history
     assert {k: v for k, v in tree_bytes(site / "content").items() if k in before} == before
     assert load_content(site).late_days() == {date(2026, 2, 7): date(2026, 2, 10)}
+
+
+def _scheduled_run(site: Path, tmp_path: Path, days: dict[str, int]) -> None:
+    """A scheduled fetch that had `days`, each with its first N papers."""
+    listings = []
+    for day, count in days.items():
+        path = _day_listing(tmp_path, day, *(f"Paper {k} of {day}" for k in range(count)))
+        listings.append((parse_listing(path.read_bytes(), origin=str(path)), None))
+    ingest_into_store(site, listings, mark_late=True)
+
+
+def _in_the_feed(site: Path) -> set[str]:
+    assert main(["--root", str(site), "build"]) == 0
+    atom = feedparser.parse((site / "public" / "atom.xml").read_bytes())
+    return {entry.title for entry in atom.entries}
+
+
+def test_a_run_that_brings_several_days_puts_all_their_papers_in_the_feeds(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a subscriber's trial: after two runs failed, one brought six days, and the
+    papers of the three before the feeds' latest three (`[feeds] days`) were in no feed, ever.
+    They come with the newest day of the run, as a retried missed day does."""
+    _scheduled_run(site, tmp_path, {"2026-02-01": 2})
+    brought = {f"2026-02-0{d}": 20 for d in range(2, 8)}  # more than `[feeds] items` = 50
+    _scheduled_run(site, tmp_path, brought)
+    days = site / "content" / "days"
+    for day in list(brought)[:-1]:
+        assert "arrived_after = 2026-02-07\n" in (days / f"{day}.toml").read_text()
+    assert "arrived_after" not in (days / "2026-02-07.toml").read_text()
+    assert {f"Paper {k} of {d}" for d in brought for k in range(20)} <= _in_the_feed(site)
+
+
+def test_the_rest_of_a_day_fetched_while_filling_reaches_a_reader_who_missed_two_polls(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a subscriber's trial: the workflow fetches today early, so a day is completed
+    by the next run; a reader who polled after the first and missed the next two never saw
+    the rest of that day: it was older than the feeds' latest three days by then."""
+    _scheduled_run(site, tmp_path, {"2026-03-02": 2})  # the reader polls after this run
+    seen = _in_the_feed(site)
+    _scheduled_run(site, tmp_path, {"2026-03-02": 30, "2026-03-03": 1})  # 30: more than
+    _scheduled_run(site, tmp_path, {"2026-03-03": 30, "2026-03-04": 1})  # `[feeds] items` = 50
+    _scheduled_run(site, tmp_path, {"2026-03-04": 30, "2026-03-05": 1})  # in the last 3 days
+    now = _in_the_feed(site)  # and again after this one
+    papers = {f"Paper {k} of 2026-03-0{d}" for d in (2, 3, 4) for k in range(30)}
+    assert papers <= seen | now
+    unchanged_day = {"2026-03-05": 1}  # a day fetched again as it was marks nothing
+    _scheduled_run(site, tmp_path, unchanged_day)
+    assert "arrived_after" not in (site / "content" / "days" / "2026-03-05.toml").read_text()
 
 
 def test_two_paper_files_of_one_arxiv_id_are_refused_naming_both(site: Path) -> None:
