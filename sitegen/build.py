@@ -28,6 +28,7 @@ import pickle
 import shutil
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager, suppress
@@ -1052,6 +1053,17 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
         return list(output.inputs.render(r))
     except jinja2.TemplateError as error:
         raise _template_error(error) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
+        # `{{ "x" + 1 }}` fails in Python, inside the template: said with its file and line.
+        # The same error raised by sitegen's own code is a bug, and is not hidden.
+        where = _template_line(error)
+        if where is None:
+            raise
+        raise TemplateError(
+            f"template error: {type(error).__name__}: {error}",
+            location=where,
+            hint="fix the template",
+        ) from None
     except FileNotFoundError as error:  # a static file of templates/
         raise TemplateError(
             f"missing {TEMPLATES_DIR}/{Path(str(error.filename)).name}",
@@ -1164,7 +1176,7 @@ def template_environment(
             hint="restore the templates directory from the sitegen repository",
         )
     return _Environment(
-        loader=jinja2.FileSystemLoader(directory),
+        loader=_TemplateFiles(directory),
         autoescape=True,  # every template is HTML; only the rendered abstract is marked safe
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -1175,6 +1187,25 @@ def template_environment(
         auto_reload=False,
         bytecode_cache=compiled,
     )
+
+
+class _TemplateFiles(jinja2.FileSystemLoader):
+    """Templates read as UTF-8: one that is not is an error naming its file and line."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as error:
+            data = (Path(self.searchpath[0]) / template).read_bytes()
+            raise TemplateError(
+                "not UTF-8 text",
+                location=Location(
+                    f"{TEMPLATES_DIR}/{template}", data.count(b"\n", 0, error.start) + 1
+                ),
+                hint="save the template as UTF-8",
+            ) from None
 
 
 def _template_error(error: jinja2.TemplateError) -> TemplateError:
@@ -1188,5 +1219,21 @@ def _template_error(error: jinja2.TemplateError) -> TemplateError:
             f"missing template {error.name}", location=Location(TEMPLATES_DIR), hint="restore it"
         )
     return TemplateError(
-        f"template error: {error}", location=Location(TEMPLATES_DIR), hint="fix the template"
+        f"template error: {error}",
+        location=_template_line(error) or Location(TEMPLATES_DIR),
+        hint="fix the template",
     )
+
+
+def _template_line(error: BaseException) -> Location | None:
+    """The template and line an error of rendering came from: the innermost frame of a
+    template in its traceback (Jinja gives those frames the template's file and lines)."""
+    where = None
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        name = Path(frame.f_code.co_filename)
+        if name.suffix in _TEMPLATE_SUFFIXES and name.parent.name == TEMPLATES_DIR:
+            where = Location(f"{TEMPLATES_DIR}/{name.name}", line)
+    return where
+
+
+_TEMPLATE_SUFFIXES = frozenset({".html", ".xml", ".txt", ".css", ".js", ".svg"})

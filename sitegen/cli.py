@@ -256,7 +256,7 @@ def _site_url(text: str) -> str:
 def load_config(root: Path) -> SiteConfig:
     path = root / CONFIG_FILE
     try:
-        text = path.read_text("utf-8")
+        text = _config_text(path)
     except FileNotFoundError:
         raise ConfigError(
             "no site.toml here",
@@ -268,7 +268,25 @@ def load_config(root: Path) -> SiteConfig:
             f"--root {root} is a file, not a site directory",
             hint="pass --root the directory that holds site.toml",
         ) from None
+    except OSError as error:  # a directory, or not readable by this user
+        raise ConfigError(
+            f"cannot read it: {error.strerror}",
+            location=Location(str(path)),
+            hint="site.toml is a text file this user can read",
+        ) from None
     return parse_config(text, source=str(path))
+
+
+def _config_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")  # a byte-order mark, as Windows editors save
+    except UnicodeDecodeError as error:
+        raise ConfigError(
+            "not UTF-8 text",
+            location=Location(str(path), data.count(b"\n", 0, error.start) + 1),
+            hint="save the file as UTF-8",
+        ) from None
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
@@ -348,7 +366,7 @@ def _topics_before(before: Path) -> tuple[Topic, ...]:
     """The topic rules of the site.toml `before` an edit: read before the build, so a wrong
     path stops it before anything is published."""
     try:
-        return parse_config(before.read_text("utf-8"), source=str(before)).topics
+        return parse_config(_config_text(before), source=str(before)).topics
     except OSError as error:
         raise UsageError(
             f"--topics-before {before}: {error.strerror}", hint="give a site.toml to compare"

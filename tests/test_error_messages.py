@@ -269,3 +269,43 @@ def test_a_day_a_site_cannot_hold_is_refused_in_one_line(tiny_built: Path, tmp_p
     build = sitegen_here("--root", str(tiny_built), "build")
     assert build.returncode == 2 and "Traceback" not in build.stderr
     assert "content/days/9999-12-31.toml:1: 9999-12-31 is not a day a site can hold" in build.stderr
+
+
+@pytest.mark.parametrize(
+    ("file", "edit", "says"),
+    [
+        ("templates/base.html", b'{{ "x" + 1 }}</head>', "templates/base.html:17: template error:"),
+        (
+            "templates/base.html",
+            b"{{ nothing.x }}</head>",
+            "templates/base.html:17: template error:",
+        ),
+        ("templates/_card.html", b"\xe9</head>", "templates/_card.html:1: not UTF-8 text"),
+        ("site.toml", b"\xe9</head>", "site.toml:1: not UTF-8 text"),
+    ],
+)
+def test_a_broken_template_or_site_toml_is_one_line_naming_its_file_and_line(
+    tiny_built: Path, file: str, edit: bytes, says: str
+) -> None:
+    """Found by a fork's maintainer: `{{ "x" + 1 }}` in a template, a template or site.toml
+    saved as Latin-1, gave a traceback, and took `sitegen serve` down with it."""
+    path = tiny_built / file
+    kept = path.read_bytes()
+    path.write_bytes(kept.replace(b"</head>", edit, 1) if b"</head>" in kept else edit + kept)
+    public = tree_bytes(tiny_built / "public")
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("sitegen: error: ") and says in first, result.stderr
+    assert tree_bytes(tiny_built / "public") == public
+
+
+def test_site_toml_with_a_byte_order_mark_or_as_a_directory(tiny_built: Path) -> None:
+    config = tiny_built / "site.toml"
+    config.write_bytes(b"\xef\xbb\xbf" + config.read_bytes())  # as Windows editors save
+    assert sitegen_here("--root", str(tiny_built), "build").returncode == 0
+    config.unlink()
+    config.mkdir()
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"sitegen: error: {config}: cannot read it: Is a directory")
