@@ -700,9 +700,16 @@ def content_lock(root: Path, *, wait: float | None = None) -> Iterator[None]:
 def _open_lock_file(path: Path) -> int | None:
     """The lock file, opened; None where no lock can be taken: in a read-only site (which no
     one writes either) or one that does not exist yet."""
-    try:
-        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:  # not through a link: the lock is written to (found by a review: a link to a
+        # user's file emptied it)
+        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ContentError(
+                "the store's lock file is a symbolic link, which sitegen does not write through",
+                location=Location(str(path)),
+                hint="delete the link: sitegen makes the lock file itself",
+            ) from None
         if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT):
             raise ContentError(
                 f"cannot create the store's lock file: {_reason(error)}",
@@ -710,7 +717,7 @@ def _open_lock_file(path: Path) -> int | None:
                 hint="free some space or fix the permissions of the site directory",
             ) from None
     try:
-        return os.open(path, os.O_RDONLY)
+        return os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
         return None
 

@@ -11,7 +11,9 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+
+from sitegen.errors import Location, SitegenError
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -105,9 +107,9 @@ def recover(root: Path, journal: Path) -> None:
 
 
 def _complete(root: Path, journal: Path) -> None:
-    manifest = json.loads((journal / "manifest.json").read_text("utf-8"))
+    moves, deletions = _manifest(journal / "manifest.json")
     made: set[Path] = set()
-    for rel, name in manifest["move"]:
+    for rel, name in moves:
         source = journal / "files" / name
         if source.exists():  # moved already when an earlier completion was interrupted
             target = root / rel
@@ -115,11 +117,42 @@ def _complete(root: Path, journal: Path) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             source.replace(target)
-    for rel in manifest["delete"]:
+    for rel in deletions:
         target = root / rel
         target.unlink(missing_ok=True)
         _remove_empty_parents(target.parent, root)
     _remove(journal)
+
+
+def _manifest(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
+    """A journal's moves and deletions; an error for one sitegen did not write (a copied or
+    committed journal could name any file: it must name none outside its root)."""
+    try:
+        manifest = json.loads(path.read_bytes())
+        moves = [(rel, name) for rel, name in manifest["move"]]
+        deletions = list(manifest["delete"])
+        if all(_is_inside(rel) and _is_inside(name) for rel, name in moves) and all(
+            _is_inside(rel) for rel in deletions
+        ):
+            return moves, deletions
+    except (ValueError, TypeError, KeyError, RecursionError):
+        pass
+    raise SitegenError(
+        "not a journal sitegen wrote: it names files outside the site, or is broken",
+        location=Location(str(path)),
+        hint=f"delete {path.parent} (it is not an interrupted write of this sitegen)",
+    )
+
+
+def _is_inside(rel: object) -> bool:
+    return (
+        isinstance(rel, str)
+        and bool(rel)
+        and not PurePosixPath(rel).is_absolute()
+        and ".." not in PurePosixPath(rel).parts
+        and "\\" not in rel
+        and "\0" not in rel
+    )
 
 
 def _remove(journal: Path) -> None:

@@ -673,3 +673,50 @@ def test_hostile_listings_are_ingested_intact_or_refused_in_one_line(
     made = {path.name for path in site.iterdir()}
     assert made <= SITE_FILES, "nothing made outside content/, the cache and public/"
     assert {path.name for path in tmp_path.iterdir()} == {"site", "inputs"}
+
+
+# ---- files sitegen did not write are never written through ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        b'{"move": [["../made.txt", "x"]], "delete": []}',
+        b'{"move": [], "delete": ["../victim.txt"]}',
+        b'{"move": [["content/a.md", "../../victim.txt"]], "delete": []}',
+        b'{"move": [], "delete": ["/etc/hostname"]}',
+        b"not json",
+        b'{"move": 1}',
+    ],
+)
+def test_a_journal_sitegen_did_not_write_is_refused_in_one_line(
+    tiny_built: Path, manifest: bytes
+) -> None:
+    """Found by a review: a journal committed to a fork (.sitegen-txn/) was completed as
+    found, making and deleting files outside the site; a broken one was a traceback."""
+    outside = tiny_built.parent
+    (outside / "victim.txt").write_text("mine")
+    journal = tiny_built / ".sitegen-txn"
+    (journal / "files").mkdir(parents=True)
+    (journal / "files" / "x").write_text("theirs")
+    (journal / "manifest.json").write_bytes(manifest)
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        f"sitegen: error: {journal}/manifest.json: not a journal sitegen wrote"
+    )
+    assert (outside / "victim.txt").read_text() == "mine"
+    assert not (outside / "made.txt").exists()
+
+
+def test_the_store_lock_is_never_written_through_a_link(tiny_built: Path) -> None:
+    """Found by a review: a link put where the lock file goes emptied the file it named."""
+    precious = tiny_built.parent / "precious.txt"
+    precious.write_text("notes")
+    lock = tiny_built / ".sitegen-lock"
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(precious)
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "lock file is a symbolic link" in result.stderr
+    assert precious.read_text() == "notes"
