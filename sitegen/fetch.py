@@ -849,10 +849,12 @@ def _capped(response: httpx.Response, *, limit: int, cap: int, day: date) -> htt
     """`response` read whole, at most `limit` bytes of its body (decoded): past that, a
     FetchError before the rest is read. It comes back with its encoding undone."""
     body = _read_capped(response, limit=limit, cap=cap, day=day)
+    # As sent (bytes): a header of Latin-1 text ("X-Note: café") is not made again from
+    # decoded text, which failed every day with a UnicodeEncodeError.
     served = [
         (name, value)
-        for name, value in response.headers.multi_items()
-        if name.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        for name, value in response.headers.raw
+        if name.lower() not in (b"content-encoding", b"content-length", b"transfer-encoding")
     ]
     return httpx.Response(
         response.status_code, headers=served, content=body, request=response.request
@@ -917,7 +919,8 @@ def _validators(response: httpx.Response) -> Validators:
     )
 
 
-_RATE_LIMIT_PARAM = re.compile(r";\s*([rt])\s*=\s*(\d+)")
+# At most 12 digits: more is no count a server means, and int() refuses 4,300 and more.
+_RATE_LIMIT_PARAM = re.compile(r";\s*([rt])\s*=\s*(\d{1,12})(?!\d)")
 
 
 def _rate_limit(response: httpx.Response) -> tuple[int | None, float | None]:
@@ -938,4 +941,6 @@ def _retry_after(response: httpx.Response, *, now: datetime) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+    if when.tzinfo is None:  # "-0000": UTC, said to be of unknown origin (RFC 5322)
+        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - now).total_seconds())

@@ -720,3 +720,38 @@ def test_the_store_lock_is_never_written_through_a_link(tiny_built: Path) -> Non
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "lock file is a symbolic link" in result.stderr
     assert precious.read_text() == "notes"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        (("X-Note", "caf\xe9"), ("ETag", '"caf\xe9"')),  # Latin-1 text, as a server may send
+        (("RateLimit", '"api";r=' + "9" * 5000 + ";t=1"),),
+    ],
+    ids=["latin-1", "huge count"],
+)
+def test_a_header_of_odd_text_is_read_as_sent(
+    hf: tuple[FaultyHF, str],
+    small: Path,
+    capsys: pytest.CaptureFixture[str],
+    headers: tuple[tuple[str, str], ...],
+) -> None:
+    """Found by a review: a non-ASCII byte in any header failed every day as "a bug in
+    sitegen"; a RateLimit count of 5,000 digits was a ValueError."""
+    source, url = hf
+    source.set("2025-11-01", [Reply(200, _day_answer("2025-11-01"), headers)])
+    args = ["--root", str(small), "fetch", "--base-url", url, "--date", "2025-11-01"]
+    assert main(args) == 0, capsys.readouterr().err
+    assert "2025-11-01: 3 papers" in capsys.readouterr().out
+
+
+def test_a_retry_after_date_of_unknown_zone_is_waited_for(
+    hf: tuple[FaultyHF, str], small: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: `Retry-After: <date> -0000` (UTC, RFC 5322) was a TypeError."""
+    source, url = hf
+    past = (("Retry-After", "Wed, 21 Oct 2015 07:28:00 -0000"),)
+    source.set("2025-11-01", [Reply(503, b"", past), Reply(200, _day_answer("2025-11-01"))])
+    args = ["--root", str(small), "fetch", "--base-url", url, "--date", "2025-11-01"]
+    assert main(args) == 0, capsys.readouterr().err
+    assert "2025-11-01: 3 papers" in capsys.readouterr().out
