@@ -361,6 +361,10 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
         raise ContentError(f"not valid JSON: {error.msg}", location=where, hint=hint) from None
     except UnicodeDecodeError:
         raise ContentError("not UTF-8 text", location=Location(FETCH_STATE), hint=hint) from None
+    except (ValueError, RecursionError):  # a number of 4,300 digits, arrays nested too deep
+        raise ContentError(
+            "not what sitegen writes", location=Location(FETCH_STATE), hint=hint
+        ) from None
     if not isinstance(state, dict):
         raise ContentError("not a JSON object", location=Location(FETCH_STATE), hint=hint)
     return {

@@ -39,6 +39,8 @@ def load_toml(
         raise error(
             f"bad TOML: {str(problem)[:80]}", location=Location(source), hint=hint
         ) from None
+    except RecursionError:
+        raise error("bad TOML: nested too deeply", location=Location(source), hint=hint) from None
 
 
 class TomlFields:

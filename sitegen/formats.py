@@ -256,7 +256,7 @@ TomlValue = str | int | bool | date | Sequence[Any] | Mapping[str, Any]
 
 def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, int]:
     """Split a content file into (front matter, body, 1-based line where the body starts)."""
-    lines = text.split("\n")
+    lines = text.replace("\r\n", "\n").split("\n")  # CRLF: a Windows checkout's line ends
     if not lines or lines[0].strip() != FENCE:
         raise ContentError(
             f"the file must start with a '{FENCE}' line that opens its TOML front matter",

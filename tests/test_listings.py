@@ -270,3 +270,11 @@ def test_written_full_listings_read_back(papers: list[tuple[str, str, int, int |
     assert listing.day == date(2026, 1, 8)
     got = [(e.title, e.abstract, e.authors_count, e.upvotes) for e in listing.entries]
     assert got == [(" ".join(t.split()), " ".join(a.split()), n, v) for t, a, n, v in papers]
+
+
+def test_a_saved_page_with_a_number_too_long_to_read_is_a_listing_error() -> None:
+    """Found by a review: a number of 5,000 digits in a page's data was a ValueError."""
+    props = '{"dailyPapers":[{"paper":{"id":"x","title":"x","upvotes":' + "9" * 5000 + "}}]}"
+    page = f"<html><div data-target=\"DailyPapers\" data-props='{props}'></div></html>"
+    with pytest.raises(ListingError, match=r"^2026-06-13\.html: "):
+        parse_listing(page.encode(), origin="2026-06-13.html")

@@ -467,3 +467,37 @@ def test_a_day_file_edited_by_hand_is_read_again(site: Path, tmp_path: Path) -> 
     day_file.write_text(day_file.read_text().replace("Listed Title", "As Listed Elsewhere"))
     assert _ingest(site, _day_listing(tmp_path, "2026-02-02", "As Listed Elsewhere")) == 0
     assert len(list((site / "content" / "papers").iterdir())) == 1
+
+
+def test_content_files_with_windows_line_ends_are_read() -> None:
+    """Found by a review: a checkout with core.autocrlf turns every paper file's line ends to
+    CRLF, and each was refused as bad TOML on its last front-matter line."""
+    paper = Paper(id="2501.00001", title="A title", abstract="One.\n\nTwo.", upvotes=3)
+    text = render_paper_file(paper).replace("\n", "\r\n")
+    assert parse_paper_file(text, path="content/papers/2501.00001.md") == paper
+    day = Day(day=date(2026, 1, 8), entries=(DayEntry(paper_id="2501.00001", title="A title"),))
+    crlf = render_day_file(day).replace("\n", "\r\n")
+    assert parse_day_file(crlf, path="content/days/2026-01-08.toml") == day
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("papers/deep.md", "+++\ntitle = " + "[" * 5000 + "]" * 5000 + "\n+++\n", "bad TOML"),
+        ("fetch-state.json", "[" * 100_000, "not what sitegen writes"),
+        ("fetch-state.json", '{"2025-11-01": ' + "9" * 5000 + "}", "not what sitegen writes"),
+    ],
+)
+def test_content_files_nested_too_deep_or_with_huge_numbers_are_one_line(
+    tiny_built: Path, name: str, text: str, says: str
+) -> None:
+    """Found by a review: each was a traceback (RecursionError, ValueError)."""
+    (tiny_built / "content" / name).write_text(text)
+    command = "fetch" if name == "fetch-state.json" else "build"
+    args = (
+        ["--date", "2025-11-01", "--base-url", "http://127.0.0.1:9"] if command == "fetch" else []
+    )
+    result = sitegen_here("--root", str(tiny_built), command, *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"sitegen: error: content/{name}") and says in first, first

@@ -101,7 +101,7 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
             continue
         try:
             props = json.loads(props_text)
-        except (json.JSONDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # not JSON, or a number of 4,300 digits and more
             continue
         if node.attributes.get("data-target") == "PaperContent":
             paper_id = _text(_dict(_dict(props).get("paper")).get("id")) or "?"
