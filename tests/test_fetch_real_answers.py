@@ -129,9 +129,21 @@ def test_entries_of_another_day_are_left_out_and_named() -> None:
     listing = parse_listing(mixed, origin="x.json", day=AUGUST_3)
     assert [e.arxiv_id for e in listing.entries] == [e["paper"]["id"] for e in _entries(PARTIAL)]
     (note,) = listing.notes
-    assert "2 paper(s) of 2026-06-12 left out" in note and "2606.00467, 2606.12730" in note
+    assert "2 paper(s) of 2026-06-12 left out" in note and "'2606.00467', '2606.12730'" in note
     with pytest.raises(ListingError, match="lists 2026-06-12, not 2026-06-10"):
         parse_listing(NEWEST, origin="2026-06-10.json")
+
+
+def test_an_id_left_out_is_named_as_text_a_terminal_or_a_log_cannot_run() -> None:
+    """Found by a review: an id of another day was printed as sent, so escape sequences
+    reached the terminal and "\n::error ...", "::add-mask::" lines the Actions log."""
+    other = _entries(NEWEST)[0]
+    hostile = "\x1b]0;HIJACK\x07\x1b[2J\n::error file=README.md,line=1::forged\n::add-mask::x"
+    other["paper"]["id"] = hostile
+    mixed = json.dumps([*_entries(PARTIAL), other] + _entries(NEWEST)[1:13]).encode()
+    (note,) = parse_listing(mixed, origin="x.json", day=AUGUST_3).notes
+    assert note.isprintable() and "\x1b" not in note and "\n" not in note
+    assert "13 paper(s) of 2026-06-12 left out" in note and note.endswith(" and 3 more")
 
 
 def test_a_papers_own_page_is_named_for_what_it_is() -> None:

@@ -91,6 +91,13 @@ def _after_space(text: str, position: int) -> int:
     return match.end() if match else position
 
 
+def _some_ids(ids: list[str], most: int = 10) -> str:
+    """The first ids as quoted text: an id is the source's text, which a terminal or an
+    Actions log must not take for commands (escape sequences, "\n::error ...")."""
+    shown = ", ".join(ascii(paper_id)[:60] for paper_id in ids[:most])
+    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
+
+
 def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
     """A saved Daily Papers or search page."""
     _check_nesting(text, origin=origin)
@@ -238,7 +245,7 @@ def _listing_from_entries(
         )
     notes = [
         f"{len(ids)} paper(s) of {other.isoformat()} left out, not filed under "
-        f"{listing_day.isoformat()}: {', '.join(ids)}"
+        f"{listing_day.isoformat()}: {_some_ids(ids)}"
         for other, ids in sorted(elsewhere.items())
     ]
     if twice:
