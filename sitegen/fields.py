@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from sitegen.errors import Location, SitegenError
-from sitegen.model import MAX_COUNT, clean_line
+from sitegen.model import MAX_COUNT, clean_line, web_url
 
 
 def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
@@ -156,9 +156,11 @@ class TomlFields:
 
     def url(self, key: str) -> str | None:
         value = self.text_or_none(key)
-        if value is not None and not value.startswith(("https://", "http://")):
-            raise self.fail(key, "an http(s) URL", f'{key} = "https://..."')
-        return value
+        if value is None:
+            return None
+        if (url := web_url(value)) is None:
+            raise self.fail(key, "an http(s) URL with a host", f'{key} = "https://..."')
+        return url
 
     def strings_table(self, key: str, names: tuple[str, ...]) -> dict[str, str] | None:
         """An inline table of exactly `names`, each a non-empty string."""

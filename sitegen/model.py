@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 # Characters that XML 1.0 cannot carry or that only confuse readers: C0/C1 controls (tab and
 # newline are folded to spaces by the callers that need it), lone surrogates (a JSON answer can
@@ -43,6 +44,23 @@ def day_out_of_range(day: date) -> str | None:
     if FIRST_DAY <= day <= LAST_DAY:
         return None
     return f"{day} is not a day a site can hold (years {FIRST_DAY.year} to {LAST_DAY.year})"
+
+
+# What a URL never holds unescaped (RFC 3986): `http://x" onmouseover="...` was kept as a link.
+_NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]')
+
+
+def web_url(text: str) -> str | None:
+    """`text` as a link a page may carry: an http(s) URL with a host, its scheme in lower case
+    ("HTTPS://..." is one); None for anything else (javascript:, a relative path, a broken URL)."""
+    scheme, _, rest = text.partition("://")
+    if scheme.lower() not in ("http", "https") or _NOT_IN_URLS.search(text):
+        return None
+    try:
+        host = urlsplit(text).hostname
+    except ValueError:  # a bad port or IPv6 address
+        return None
+    return f"{scheme.lower()}://{rest}" if host else None
 
 
 def without_unsafe_chars(text: str) -> str:

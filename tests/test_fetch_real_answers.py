@@ -24,8 +24,9 @@ import httpx
 import pytest
 
 from sitegen.cli import main
-from sitegen.errors import FetchError, ListingError
+from sitegen.errors import ContentError, FetchError, ListingError
 from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, Validators, fetch_days
+from sitegen.formats import parse_paper_file
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import api_papers, tree_bytes
@@ -437,3 +438,29 @@ def test_an_unreachable_host_stops_the_run_at_once_with_one_line(
     (line,) = [line for line in err.splitlines() if not line.startswith("  hint:")]
     assert line.startswith(f"sitegen: fetch stopped: cannot reach {url} (ConnectError")
     assert "10 day(s) not fetched" in out and not (site / "content").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ('http://x" onmouseover="alert(1)', None),
+        ("javascript:alert(1)", None),
+        ("https://", None),
+        ("HTTPS://github.com/a/b", "https://github.com/a/b"),
+        ("https://github.com/a/b", "https://github.com/a/b"),
+    ],
+)
+def test_a_link_is_kept_only_as_an_http_url_with_a_host(given: str, kept: str | None) -> None:
+    """Found by a review: `http://x" onmouseover=...` was kept (inert, escaped, but not a
+    URL: the HTML checker refused every page showing it), and "HTTPS://" was dropped."""
+    entry = _entries(NEWEST)[0]
+    entry["paper"]["githubRepo"] = entry["paper"]["projectPage"] = given
+    (parsed,) = parse_listing(json.dumps([entry]).encode(), origin="2026-06-12.json").entries
+    assert parsed.github_url == kept and parsed.project_url == kept
+    if '"' not in given:  # a paper file's `github`, edited by hand, is held to the same
+        text = f'+++\ntitle = "T"\ngithub = "{given}"\n+++\nAbstract.\n'
+        if kept is None:
+            with pytest.raises(ContentError, match="an http"):
+                parse_paper_file(text, path="content/papers/t.md")
+        else:
+            assert parse_paper_file(text, path="content/papers/t.md").github_url == kept

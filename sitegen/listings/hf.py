@@ -27,7 +27,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from sitegen.errors import ListingError, Location
 from sitegen.listings.base import Listing, ListingEntry
-from sitegen.model import MAX_COUNT, Organization, clean_line, is_arxiv_id
+from sitegen.model import MAX_COUNT, Organization, clean_line, is_arxiv_id, web_url
 
 
 def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
@@ -346,8 +346,7 @@ def _shortened(digits: str) -> str:
 
 
 def _url(value: Any) -> str | None:
-    text = clean_line(_text(value))
-    return text if text.startswith(("https://", "http://")) else None
+    return web_url(clean_line(_text(value)))
 
 
 def _iso_day(value: Any) -> date | None:
