@@ -34,6 +34,7 @@ from sitegen.urls import ListingRoutes, Routes
 # Ids must not depend on base_url (a site may move) or on the build: a tag URI per paper/day.
 _ID_PREFIX = "tag:sitegen,2023:"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the updated time of a site with no days yet
+_NOTHING_YET = datetime(2023, 1, 1, tzinfo=UTC)  # the date of the ids' tag (_ID_PREFIX)
 _GENERATOR = "sitegen"
 _GENERATOR_URI = "https://github.com/sitegen/sitegen"
 
@@ -307,7 +308,7 @@ def render_feed(
     spec: FeedSpec, config: SiteConfig, routes: Routes, newest_day: date | None
 ) -> Iterator[Artifact]:
     """The feed in Atom and in RSS."""
-    items = spec.items or (_nothing_yet(spec, routes, _updated(spec, newest_day)),)
+    items = spec.items or (_nothing_yet(spec, routes),)
     entries: Sequence[tuple[bytes, ...]]
     if all(item.xml for item in items):  # rendered before: put in as they are
         entries = [item.xml for item in items]
@@ -517,14 +518,15 @@ def _unindented(xml: bytes) -> bytes:
     return _INDENT.sub(b">\n<", xml)
 
 
-def _nothing_yet(spec: FeedSpec, routes: Routes, updated: datetime) -> _Item:
+def _nothing_yet(spec: FeedSpec, routes: Routes) -> _Item:
     """The item of a feed with none yet (a topic no paper has): readers refuse a feed without
-    an item (feed-extractor: "Unrecognized feed format"), and it tells a subscriber why."""
+    an item (feed-extractor: "Unrecognized feed format"), and it tells a subscriber why. Its
+    date never changes: dated by the newest day, readers showed it again as updated each day."""
     return _Item(
         item_id=f"{_ID_PREFIX}nothing-yet/{spec.routes.html.url}",
         title="Nothing here yet",
         url=routes.absolute(spec.routes.html),
-        when=updated,
+        when=_NOTHING_YET,
         content_html="",
         summary=f"{spec.description} Nothing is listed here yet: items appear as days are added.",
     )
