@@ -595,7 +595,7 @@ def render_opml(config: SiteConfig, routes: Routes, newest_day: date | None) -> 
         f"htmlUrl={_xml_attribute(routes.absolute(feed.html))}/>\n"
         for title, feed in standing
     )
-    # The digest has an item for the newest day: no standing feed is newer.
+    # The all-papers feed has items of the newest day: no standing feed is newer.
     newest = day_moment(newest_day) if newest_day else _EPOCH
     date_created = (
         f"    <dateCreated>{newest.strftime('%a, %d %b %Y %H:%M:%S GMT')}</dateCreated>\n"

@@ -225,6 +225,17 @@ def test_a_reader_sees_days_named_as_the_pages_name_them_under_ids_that_never_ch
     ]
 
 
+def test_the_digest_has_a_days_item_once_the_next_day_has_come() -> None:
+    """Found by a subscriber's trial: the newest day's item, made while it was filling,
+    was rewritten from 5 to 40 papers, and readers kept it read: the 35 went unseen."""
+    files = _render(_site(days=4), only=["digest/atom.xml"])
+    digest = feedparser.parse(files["digest/atom.xml"])
+    assert [e.id for e in digest.entries] == [
+        f"tag:sitegen,2023:day/2026-01-0{d}" for d in (3, 2, 1)
+    ]
+    assert "Jan 4, 2026" not in files["digest/atom.xml"].decode()
+
+
 def test_an_empty_site_has_a_home_page_and_feeds_that_say_nothing_is_there_yet() -> None:
     site = assemble_site(ContentSnapshot.of({}, {}), CONFIG)
     files = _render(site)
