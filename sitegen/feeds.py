@@ -141,10 +141,17 @@ class Feeds:
         held = {i: self.parts.get(i, _ITEM_PART) for i in paper_ids}
         missing = [i for i, part in held.items() if part is None]
         if missing:
-            items = [self._item(i, self.site.appearances[i][0]) for i in missing]
+            items = [self._item(i, self._first_seen(i)) for i in missing]
             for paper_id, item, xml in zip(missing, items, _entries_xml(items), strict=True):
                 held[paper_id] = self.parts.put(paper_id, _ITEM_PART, _plain_item(item, xml))
         return tuple(_item_of(held[i]) for i in paper_ids)
+
+    def _first_seen(self, paper_id: str) -> Appearance:
+        """The day that first featured a paper as readers saw it: a day that came late counts
+        from the day it came with, so it never dates back an item already published (found
+        by a subscriber's trial: a late day listing a paper of the next day moved its date)."""
+        late = self.site.late_days
+        return min(self.site.appearances[paper_id], key=lambda a: (late.get(a.day, a.day), a.day))
 
     def all_papers(self, paper_ids: tuple[str, ...]) -> FeedSpec:
         """The newest papers of the site (`paper_ids`, newest first)."""

@@ -830,12 +830,15 @@ def papers_named(outputs: Iterable[Output]) -> set[str]:
 
 def paper_states(site: Site) -> dict[str, str]:
     """Each paper as the outputs that show it may: a digest of its file's bytes, its topics
-    and its days."""
+    and its days (with the day a late one came with: it dates feed items)."""
     # Each paper's days as text, made day by day (its appearances, oldest first), not looked
     # up paper by paper (the rebuild budget, under 2 s at 50k papers: 0.03 s).
     days: dict[str, str] = {}
+    late = site.late_days
     for listing in reversed(site.days):
         iso = listing.day.isoformat()
+        if (came := late.get(listing.day)) is not None:
+            iso += f">{came.isoformat()}"
         for rank, paper_id in enumerate(listing.papers, start=1):
             shown = days.get(paper_id)
             days[paper_id] = f"{iso}#{rank}" if shown is None else f"{shown},{iso}#{rank}"

@@ -225,6 +225,29 @@ def test_a_reader_sees_days_named_as_the_pages_name_them_under_ids_that_never_ch
     ]
 
 
+def test_a_late_day_never_dates_back_an_item_already_published() -> None:
+    """Found by a subscriber's trial: a paper of Jan 2 was in the feeds, dated Jan 2; a day
+    missed before it, Dec 31, came late listing it too, and its date went back to Dec 31."""
+    papers = {p.id: p for p in map(_paper, range(1, 4))}
+    first, second, third = sorted(papers)
+    days = {
+        date(2026, 1, n): Day(day=date(2026, 1, n), entries=(DayEntry(paper_id=i, title=i),))
+        for n, i in ((1, first), (2, second), (3, third))
+    }
+    before = _render(assemble_site(ContentSnapshot.of(papers, days), CONFIG), only=["atom.xml"])
+    late = date(2025, 12, 31)
+    days[late] = Day(
+        day=late, entries=(DayEntry(paper_id=second, title=second),), arrived_after=date(2026, 1, 3)
+    )
+    after = _render(assemble_site(ContentSnapshot.of(papers, days), CONFIG), only=["atom.xml"])
+    dated = [
+        {e.id: e.published for e in feedparser.parse(files["atom.xml"]).entries}
+        for files in (before, after)
+    ]
+    assert dated[0] == dated[1]
+    assert dated[1][f"tag:sitegen,2023:paper/{second}"].startswith("2026-01-02")
+
+
 def test_the_digest_has_a_days_item_once_the_next_day_has_come() -> None:
     """Found by a subscriber's trial: the newest day's item, made while it was filling,
     was rewritten from 5 to 40 papers, and readers kept it read: the 35 went unseen."""
