@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html
+import socket
 import threading
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
@@ -95,13 +96,21 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         except ConnectionError:  # the browser went away mid-answer (a reload): not an error
             self.close_connection = True
 
+    head_only = False  # a HEAD request: the headers a GET would send, no body
+
+    def do_HEAD(self) -> None:
+        self.head_only = True
+        self.do_GET()
+
     def do_GET(self) -> None:
         requested = self.path
         subpath = self.subpath()
         if subpath != "/" and urlsplit(self.path).path + "/" == subpath:
             self._redirect_to_directory(requested)  # as GitHub Pages: /repo to /repo/
             return
-        if subpath != "/" and self.path.startswith(subpath):
+        # A page of the site at the subpath's name is served as asked ("/papers/<id>/" of a
+        # site at "/papers/": found by a maintainer, every paper's link was a 404).
+        if subpath != "/" and self.path.startswith(subpath) and not self._is_page(self.path):
             self.path = "/" + self.path[len(subpath) :]
         if self.path == RELOAD_PATH:
             self._send(HTTPStatus.OK, str(self.generation.value).encode(), "text/plain")
@@ -123,10 +132,17 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         else:
             status = HTTPStatus.OK
         if path.suffix != ".html":
-            super().do_GET()
+            if self.head_only:
+                super().do_HEAD()
+            else:
+                super().do_GET()
             return
         body = path.read_bytes() if path.is_file() else b"Not found"
         self._send(status, _reloading(body), CONTENT_TYPES[".html"])
+
+    def _is_page(self, url: str) -> bool:
+        path = Path(self.translate_path(url))
+        return _is(path, Path.is_file) or _is(path / "index.html", Path.is_file)
 
     def _redirect_to_directory(self, requested: str) -> None:
         """301 to the slash-terminated URL, under the subpath it was asked under (the standard
@@ -143,7 +159,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if not self.head_only:
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # the terminal shows builds, not every request
@@ -160,6 +177,10 @@ _FAILURE_PAGE = b"""<!doctype html>
 </body>
 </html>
 """
+
+
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
 
 
 def _reloading(page: bytes) -> bytes:
@@ -220,7 +241,10 @@ def serve(
             ):
                 if not watching:
                     watching = True
-                    announce(f"Serving {public} at http://{host}:{bound_port}/ (Ctrl-C to stop)")
+                    shown = (
+                        f"[{host}]" if ":" in host else host
+                    )  # an IPv6 address, as URLs write it
+                    announce(f"Serving {public} at http://{shown}:{bound_port}/ (Ctrl-C to stop)")
                 if changes:
                     generation.bump(rebuild())
                     # An editor's save replaces a file (sed -i, vim): the watch on the old one
@@ -240,8 +264,9 @@ def _listening_server(
 ) -> ThreadingHTTPServer:
     """A server bound to host:port, or a UsageError that says why it cannot be (a busy port,
     an address this machine does not have)."""
+    server = _IPv6Server if ":" in host else ThreadingHTTPServer  # --bind ::1
     try:
-        return ThreadingHTTPServer((host, port), handler)
+        return server((host, port), handler)
     except OSError as error:
         reason = error.strerror or str(error)
         raise UsageError(

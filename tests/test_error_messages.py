@@ -189,6 +189,31 @@ def test_serve_keeps_the_subpath_when_it_adds_a_directorys_slash(tiny_built: Pat
             assert httpx.get(url + expected.lstrip("/"), timeout=30).status_code == 200
 
 
+def test_serve_at_a_subpath_named_as_a_site_folder_serves_its_pages_and_answers_head(
+    tiny_built: Path,
+) -> None:
+    """Found by a maintainer and a subscriber: with base_url ".../papers/" (a repository named
+    "papers"), every paper's link was a 404 under `sitegen serve`, which took "/papers/" off;
+    and a HEAD request (a feed reader's, a link checker's) was a 404 where GET was a 200."""
+    config = tiny_built / "site.toml"
+    config.write_text(
+        re.sub(
+            r"(?m)^base_url = .*$", 'base_url = "https://you.github.io/papers/"', config.read_text()
+        )
+    )
+    paper = next((tiny_built / "content" / "papers").iterdir()).stem
+    with _serving(tiny_built) as (_, url, _):
+        for path in (f"papers/{paper}/", f"papers/papers/{paper}/", "papers/", "papers/atom.xml"):
+            assert httpx.get(url + path, timeout=30).status_code == 200, path
+        assert paper in httpx.get(url + f"papers/{paper}/", timeout=30).text
+        assert "<h1" in httpx.get(url + "papers/", timeout=30).text  # the home page
+        for path in ("papers/atom.xml", "papers/", "atom.xml", f"papers/{paper}/"):
+            head = httpx.head(url + path, timeout=30)
+            assert head.status_code == 200 and not head.content, path
+            assert int(head.headers["content-length"]) > 0
+        assert httpx.head(url + "nowhere/", timeout=30).status_code == 404
+
+
 # ---- the command line: where people put options -------------------------------------------
 
 
