@@ -54,6 +54,12 @@ def _markdown() -> MarkdownIt:
     )
 
 
+def _aria_current(page: str, section: str) -> str:
+    if page == section:
+        return "page"
+    return "true" if page.startswith(section) else ""
+
+
 HF_PAPER = f"{HF_URL}/papers/"
 ARXIV = "https://arxiv.org/"
 
@@ -241,14 +247,18 @@ class Pages:
         html = self.env.get_template(template).render(context)
         return Artifact(route.path, html.encode())
 
-    def nav(self, href: Callable[[Route], str], current: Route) -> tuple[tuple[Link, bool], ...]:
+    def nav(self, href: Callable[[Route], str], current: Route) -> tuple[tuple[Link, str], ...]:
+        """The sections, each with its aria-current: "page" on the section's own page, "true"
+        on a page inside it (a day of Days, which is not the page Days links to), else ""."""
         sections = (
             ("Days", self.routes.days_index().html),
             ("Topics", self.routes.topics_index()),
             ("Top", self.routes.top_index().html),
             ("Feeds", self.routes.feeds_page()),
         )
-        return tuple((Link(name, href(r)), current.url.startswith(r.url)) for name, r in sections)
+        return tuple(
+            (Link(name, href(r)), _aria_current(current.url, r.url)) for name, r in sections
+        )
 
     def card(
         self,

@@ -107,6 +107,38 @@ def test_dark_mode_follows_the_system(browser: Browser, base_url: str) -> None:
     assert sum(int(c) for c in dark_bg[4:-1].split(",")[:3]) < 150  # a dark background
 
 
+def _luminance(css_rgb: str) -> float:
+    channels = [int(c) / 255 for c in re.findall(r"\d+", css_rgb)[:3]]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(one: str, other: str) -> float:
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_the_search_box_is_seen_and_does_not_zoom_a_phone(
+    browser: Browser, base_url: str, dark: bool
+) -> None:
+    """Found by an accessibility review: the box's edge was 1.26:1 against the page (WCAG
+    1.4.11 asks 3:1), its placeholder, its only visible label, 3.7:1 in dark (1.4.3: 4.5:1),
+    and its 14.4 px text made iOS zoom in when tapped (under 16 px)."""
+    page = _page(browser, width=390, dark=dark)
+    page.goto(base_url + "days/")
+    box = page.get_by_role("search").first.get_by_role("searchbox")
+    style = box.evaluate(
+        "(e) => { const s = getComputedStyle(e), p = getComputedStyle(e, '::placeholder');"
+        " return [s.borderTopColor, s.fontSize, p.color, getComputedStyle(document.body)"
+        ".backgroundColor, s.backgroundColor]; }"
+    )
+    border, size, placeholder, page_bg, box_bg = style
+    assert _contrast(border, page_bg) >= 3, style
+    assert _contrast(placeholder, box_bg) >= 4.5, style
+    assert size == "16px", style
+
+
 def test_pages_read_without_javascript(browser: Browser, base_url: str) -> None:
     page = _page(browser, javascript=False)
     page.goto(base_url + "topics/continual-learning/")

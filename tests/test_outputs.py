@@ -259,6 +259,15 @@ def test_the_digest_has_a_days_item_once_the_next_day_has_come() -> None:
     assert "Jan 4, 2026" not in files["digest/atom.xml"].decode()
 
 
+def test_the_navigation_says_which_section_a_page_is_in_and_which_page_it_is() -> None:
+    """Found by an accessibility review: on a day's page "Days" was announced as the current
+    page (aria-current="page"), though it links to the index of days."""
+    files = _render(_site(), only=["days/index.html", "days/2026-01-02/index.html"])
+    assert 'aria-current="page">Days</a>' in files["days/index.html"].decode()
+    day = files["days/2026-01-02/index.html"].decode()
+    assert 'aria-current="true">Days</a>' in day and 'aria-current="page"' not in day
+
+
 def test_an_empty_site_has_a_home_page_and_feeds_that_say_nothing_is_there_yet() -> None:
     site = assemble_site(ContentSnapshot.of({}, {}), CONFIG)
     files = _render(site)

@@ -205,6 +205,21 @@ def test_an_organisations_hugging_face_handle_finds_its_papers(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_an_index_that_does_not_load_leaves_the_reader_a_way_on(
+    browser: Browser, base_url: str
+) -> None:
+    """Found by an accessibility review: with the index blocked (a flaky network) the page
+    said to "build the site", a message for its owner, and hid its links to days and topics."""
+    page = _page(browser, WIDTHS["mobile"])
+    page.route(re.compile(r"/pagefind/"), lambda route: route.abort())
+    page.goto(base_url + "search/?q=diffusion")
+    status = page.locator("#search-status")
+    expect(status).to_contain_text("could not load its index: try again in a moment")
+    expect(status.get_by_role("link", name="day")).to_have_attribute("href", "../days/")
+    status.get_by_role("link", name="topic").click()
+    page.wait_for_url(re.compile(r"/topics/$"))
+
+
 def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_hold_it(
     browser: Browser, base_url: str, site_root: Path, target: Target
 ) -> None:
