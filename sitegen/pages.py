@@ -27,7 +27,7 @@ from sitegen.cache import PaperParts
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper, without_unsafe_chars
-from sitegen.periods import Period
+from sitegen.periods import Period, first_in
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
 from sitegen.urls import ListingRoutes, Route, Routes
@@ -191,7 +191,7 @@ class Pages:
         self.site_feeds = routes.home()
         self.card_template: Template | None = None  # loaded when first used: a build's own
         # process, which renders the API while the workers render pages, never compiles it
-        self.cards: dict[tuple[str, str, int | None, bool, str, bool], Markup] = {}
+        self.cards: dict[tuple[str, str, int | None, bool, str, bool, Period | None], Markup] = {}
         self.days: dict[date, ListingRoutes] = {}  # each day's routes, made once
 
     def day_routes(self, day: date) -> ListingRoutes:
@@ -269,21 +269,23 @@ class Pages:
         on_day: bool = False,
         topic: str = "",
         compact: bool = False,
+        within: Period | None = None,
     ) -> Markup:
         """A paper in a list, rendered once per link depth, rank, topic and form, then reused.
 
         On its day's page (`on_day`) it has no day and no topics; on a topic's page, the other
-        topics; in `compact` form (a topic's archive) no summary or topics. What a page repeats
+        topics; in `compact` form (a topic's archive) no summary or topics; on a week's or a
+        month's page (`within`), the day of that period that featured it. What a page repeats
         for each of its papers is most of the site's bytes (issue #17); the paper's page has it
         all."""
         prefix = "../" * source.path.count("/")  # cards link from the root, so any page of
         topic = "" if compact else topic  # the same depth can reuse them (a compact card on
-        key = (paper_id, prefix, rank, on_day, topic, compact)  # every topic's archive)
+        key = (paper_id, prefix, rank, on_day, topic, compact, within)  # every topic's archive)
         if (html := self.cards.get(key)) is None:
             # A card with no rank, day or form of its own is what a topic's page and a custom
             # feed's show, which a new day changes: kept in the paper's parts.
             def make() -> str:
-                return self._card_html(paper_id, prefix, rank, on_day, topic, compact)
+                return self._card_html(paper_id, prefix, rank, on_day, topic, compact, within)
 
             kept = rank is None and not on_day and not compact
             text = self.parts.kept(paper_id, f"card {prefix} {topic}", make) if kept else make()
@@ -291,10 +293,20 @@ class Pages:
         return html
 
     def _card_html(
-        self, paper_id: str, prefix: str, rank: int | None, on_day: bool, topic: str, compact: bool
+        self,
+        paper_id: str,
+        prefix: str,
+        rank: int | None,
+        on_day: bool,
+        topic: str,
+        compact: bool,
+        within: Period | None,
     ) -> str:
         paper = self.site.papers[paper_id]
-        first = self.site.appearances.get(paper.id, ())[:1]
+        appearances = self.site.appearances.get(paper.id, ())
+        # On a week's page, its day of that week (a paper of Nov 3, 2025 featured again on
+        # Nov 22, 2026 said "Nov 3, 2025" on that week's page: found by a reader's review).
+        first = (first_in(within, appearances),) if within else appearances[:1]
         card = Card(
             title=paper.title,
             href=prefix + self.routes.paper_url(paper.id),
@@ -664,7 +676,10 @@ class Pages:
             still_open=still_open,
             featured=featured,
             unrated=sum(1 for i in papers if self.site.papers[i].upvotes is None),
-            cards=[self.card(p, route.html, rank=i) for i, p in enumerate(papers, start=1)],
+            cards=[
+                self.card(p, route.html, rank=i, within=period)
+                for i, p in enumerate(papers, start=1)
+            ],
             newer=link(newer),
             older=link(older),
             own_feeds=(

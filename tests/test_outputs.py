@@ -500,6 +500,24 @@ NEW_KINDS: list[tuple[str, Callable[[dict[str, Paper]], dict[str, Paper]], tuple
 ]
 
 
+def test_a_weeks_top_page_shows_the_day_of_that_week_that_featured_a_paper() -> None:
+    """Found by a reader's review: a paper of Nov 3, 2025, featured again on Nov 22, 2026,
+    said "Nov 3, 2025" on the page of Nov 16 to 22, 2026."""
+    papers = {p.id: p for p in map(_paper, range(1, 3))}
+    first, second = sorted(papers)
+    days = {
+        day: Day(day=day, entries=tuple(DayEntry(paper_id=i, title=i) for i in ids))
+        for day, ids in (
+            (date(2026, 1, 1), (first,)),
+            (date(2026, 1, 8), (second, first)),
+            (date(2026, 1, 15), (second,)),
+        )
+    }
+    site = assemble_site(ContentSnapshot.of(papers, days), CONFIG)
+    page = _render(site, only=["top/week/2026-W02/index.html"])["top/week/2026-W02/index.html"]
+    assert "Jan 8, 2026" in page.decode() and "Jan 1, 2026" not in page.decode()
+
+
 @pytest.mark.parametrize(("change", "edit", "paths"), NEW_KINDS, ids=[c[0] for c in NEW_KINDS])
 def test_top_custom_and_trend_outputs_change_under_a_new_key(
     change: str, edit: Callable[[dict[str, Paper]], dict[str, Paper]], paths: tuple[str, ...]
