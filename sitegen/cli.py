@@ -534,7 +534,8 @@ def _run_fetch(args: argparse.Namespace) -> int:
     config = load_config(root)  # refuse to run outside a site directory
     if args.base_url is not None:
         base_url = checked_source_url(args.base_url)
-    elif (from_environment := os.environ.get(FETCH_URL_VARIABLE)) is not None:
+    elif from_environment := os.environ.get(FETCH_URL_VARIABLE):  # set but empty: unset, as
+        # a workflow's `${{ vars.SITEGEN_FETCH_URL }}` is when the variable is not defined
         base_url = checked_source_url(from_environment, given_by=f"${FETCH_URL_VARIABLE}")
     else:
         base_url = HF_URL

@@ -75,6 +75,18 @@ _TOPIC_KEYS = frozenset(
 _SITE_URL = re.compile(r"(https?://[^/\s?#]+)(/[^\s?#]*)?$")
 
 
+# A language tag as HTML's lang and the feeds' <language> take it (BCP 47's shape): "en",
+# "pt-BR", "zh-Hans"; "english!" went into every page, which the HTML checker refused.
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+
+
+def _language(top: TomlFields) -> str:
+    language = top.text_or_none("language") or "en"
+    if not _LANGUAGE_TAG.fullmatch(language):
+        raise top.fail("language", 'a language tag such as "en" or "pt-BR"', 'language = "en"')
+    return language
+
+
 def site_url(text: str) -> str | None:
     """`text` as a site's base URL, its path's slashes single and one at its end ("$BASE_URL/"
     of a URL that had one made "repo//" URLs, and a path "//evil.example/" made its pages'
@@ -104,7 +116,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
     return SiteConfig(
         title=top.required_text("title"),
         description=top.required_text("description"),
-        language=top.text_or_none("language") or "en",
+        language=_language(top),
         base_url=base_url,
         feeds=FeedSettings(
             items=feeds.positive("items", 50),

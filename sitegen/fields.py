@@ -88,7 +88,9 @@ class TomlFields:
         return self.text.count("\n", 0, index) + 1
 
     def fail(self, key: str, expected: str, example: str) -> SitegenError:
-        shown = f", not {self.table[key]!r:.60}" if key in self.table else ""
+        value = self.table.get(key)
+        as_written = str(value).lower() if isinstance(value, bool) else repr(value)  # TOML's
+        shown = f", not {as_written:.60}" if key in self.table else ""
         return self.error(
             f"`{key}` must be {expected}{shown}", location=self.where(key), hint=f"e.g. {example}"
         )
@@ -145,7 +147,7 @@ class TomlFields:
     def positive(self, key: str, default: int) -> int:
         value = self.table.get(key, default)
         if not is_count(value) or value < 1:
-            raise self.fail(key, "a whole number, 1 or more", f"{key} = {default}")
+            raise self.fail(key, f"a whole number from 1 to {MAX_COUNT:,}", f"{key} = {default}")
         return int(value)
 
     def date(self, key: str) -> date | None:

@@ -18,6 +18,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import ConfigError
+from sitegen.listings.base import HF_URL
 from tests.conftest import REPO, sitegen_here, tree_bytes
 from tests.test_publish import _serving
 
@@ -42,6 +43,24 @@ def test_a_key_after_a_blank_line_is_named_at_its_own_line() -> None:
     assert "unknown key `feed`" in message and line == "[feed]"
     message, line = _config_error(SITE_TOML.replace("[pages]\n", "[pages]\n\nhome_paper = 3\n"))
     assert "unknown key `home_paper`" in message and line == "home_paper = 3"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ('language = "en"', 'language = "english!"', 'a language tag such as "en" or "pt-BR"'),
+        ('language = "en"', 'language = "en us"', "not 'en us'"),
+        ("summary_chars = 120", "summary_chars = true", "from 1 to 1,000,000,000, not true"),
+        ("items = 50", "items = 100000000000000", "a whole number from 1 to 1,000,000,000"),
+    ],
+)
+def test_a_value_of_the_wrong_kind_says_what_it_must_be(old: str, new: str, says: str) -> None:
+    """Found by a maintainer: a language of any text went into every page's lang (the HTML
+    checker refused them all); `true` was said as "True"; a count over the limit was told
+    to be "1 or more"."""
+    assert old in SITE_TOML
+    message, line = _config_error(SITE_TOML.replace(old, new, 1))
+    assert says in message and line.startswith(new)
 
 
 def test_a_bad_yields_to_is_named_at_its_line_not_where_its_text_first_appears() -> None:
@@ -133,6 +152,27 @@ def test_a_bad_fetch_url_from_the_environment_names_the_variable(
     err = capsys.readouterr().err
     assert err.startswith("sitegen: error: $SITEGEN_FETCH_URL 'bogus' is not an http(s) URL")
     assert "--base-url" not in err.split("\n")[0]
+
+
+def test_an_empty_fetch_url_in_the_environment_is_no_url(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a maintainer: `SITEGEN_FETCH_URL: ${{ vars.X }}` of an undefined variable is
+    set but empty, and was refused as no URL; it means the default, as an unset one does."""
+    monkeypatch.setenv("SITEGEN_FETCH_URL", "")
+    seen: list[str] = []
+
+    class Stop(Exception):
+        pass
+
+    def source(client: object, *, base_url: str, **kwargs: object) -> object:
+        seen.append(base_url)
+        raise Stop
+
+    monkeypatch.setattr("sitegen.fetch.DayFetcher", source)  # asked of no network
+    with pytest.raises(Stop):
+        main(["--root", str(site), "fetch", "--date", "2025-10-31"])
+    assert seen == [HF_URL]
 
 
 # ---- serve -----------------------------------------------------------------------------------
