@@ -52,6 +52,9 @@ _RECORD_VERSION = 3
 _ARCHIVE_RECORD_VERSION = 1
 
 
+_ARCHIVE_LOOKING = (".tar", ".tgz", ".gz", ".bz2", ".xz", ".zst", ".zip")
+
+
 def is_archive(out: Path) -> bool:
     """Whether the output `out` is the site as one tar archive rather than a directory."""
     return out.suffix == ".tar"
@@ -111,6 +114,13 @@ def check_output(out: Path, *, root: Path) -> None:
     or one sitegen built (its record is beside it). Never the site, an ancestor of it, its
     sources or a git working tree. Nothing is touched: this only looks."""
     where = Location(str(out))
+    if not is_archive(out) and out.name.lower().endswith(_ARCHIVE_LOOKING):
+        # Else a directory named so: "site.tar.gz" and "site.TAR" were built as directories.
+        raise BuildError(
+            "sitegen writes the site as a directory or as one uncompressed NAME.tar archive",
+            location=where,
+            hint="give --out a NAME.tar (GitHub Pages deploys it as is) or a directory name",
+        )
     target, site = out.resolve(), root.resolve()
     hint = "build into a new or empty directory, or leave out --out to build into public/"
     if target == site or site.is_relative_to(target):

@@ -479,6 +479,10 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "--out=~/site"], "argument --out: '~/site' starts with a '~' the shell did"),
         # read before the build: a wrong path publishes nothing
         (["build", "--topics-before", "nope.toml"], "--topics-before nope.toml: No such file"),
+        # found by a maintainer: each was built as a directory of that name
+        (["build", "--out", "site.tar.gz"], "site.tar.gz: sitegen writes the site as a directory"),
+        (["build", "--out", "site.TAR"], "one uncompressed NAME.tar archive"),
+        (["build", "--out", "site.zip"], "one uncompressed NAME.tar archive"),
     ],
 )
 def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], says: str) -> None:
