@@ -200,8 +200,8 @@ def test_feed_updated_is_its_newest_item_not_the_clock(public: Path) -> None:
         stamp = feed.feed.get("updated_parsed")
         assert stamp == newest
     digest = _parse(public / "digest" / "atom.xml")
+    # Every day but the newest, which may still be filling (outputs.DigestFeed).
     assert [e.link.removeprefix(BASE) for e in digest.entries] == [
-        "days/2026-11-22/",
         "days/2026-06-12/",
         "days/2026-03-14/",
         "days/2026-01-08/",
