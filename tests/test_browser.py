@@ -144,6 +144,11 @@ def test_pages_read_without_javascript(browser: Browser, base_url: str) -> None:
     page.goto(base_url + "topics/continual-learning/")
     assert page.locator("ul.cards > li").count() > 10
     assert page.locator("nav.pager a").count() >= 1
+    # Before the cards too, as a day's page has it (found by an accessibility review).
+    assert page.locator("nav.pager").count() == 2
+    assert page.locator("nav.pager").first.evaluate(
+        "(pager) => pager.compareDocumentPosition(document.querySelector('ul.cards')) & 4"
+    )
 
 
 def test_feeds_are_discoverable_from_the_head(browser: Browser, base_url: str) -> None:

@@ -228,6 +228,8 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + "search/?q=Capybara")
     expect(page.locator("#search-status")).to_have_text("No paper matches “Capybara”.")
+    # Found by an accessibility review: every search's tab and history entry was "Search".
+    expect(page).to_have_title("“Capybara” · Search · Daily Papers")
     expect(page.locator("#search-results article")).to_have_count(0)
     surname = target.author.split()[-1]
     config = load_config(site_root)
