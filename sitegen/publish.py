@@ -91,6 +91,12 @@ def exclusive(public: Path) -> Iterator[None]:
     turns instead of interleaving their changes."""
     public = public.absolute()
     lock_file = public.with_name(f".{public.name}.lock")
+    if file := next((p for p in public.parents if p.exists() and not p.is_dir()), None):
+        raise BuildError(  # not "cannot create the lock file ...: File exists"
+            f"{file} is a file, so no directory can be made inside it",
+            location=Location(str(public)),
+            hint="give --out a directory in a place you can write to",
+        )
     try:
         public.parent.mkdir(parents=True, exist_ok=True)
         lock = lock_file.open("a")

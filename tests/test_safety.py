@@ -483,6 +483,7 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "--out", "site.tar.gz"], "site.tar.gz: sitegen writes the site as a directory"),
         (["build", "--out", "site.TAR"], "one uncompressed NAME.tar archive"),
         (["build", "--out", "site.zip"], "one uncompressed NAME.tar archive"),
+        (["build", "--out", "site.toml/sub"], "site.toml is a file, so no directory can be"),
     ],
 )
 def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], says: str) -> None:
