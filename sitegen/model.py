@@ -19,6 +19,10 @@ _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\uf
 # the Unicode line and paragraph separators: inside a line, a space.
 _SEPARATING_CHARS = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
 _INVISIBLE = re.compile("[\u200b\ufeff]")  # zero-width space, stray byte-order mark
+# Bidirectional embeddings, overrides and isolates: an override ("\u202e") in a title shows
+# its text reversed in pages and feed readers, a spoof ("Trojan Source"); a right-to-left
+# script needs none of them to show right.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
@@ -31,7 +35,8 @@ def clean_line(text: str) -> str:
     """One line of text as data: no control characters, whitespace folded to single spaces."""
     # str.split() folds every Unicode space (NBSP, thin and figure spaces) and line break.
     text = _SEPARATING_CHARS.sub(" ", text)
-    return " ".join(_INVISIBLE.sub("", _UNSAFE_CHARS.sub("", text)).split())
+    text = _BIDI_CONTROLS.sub("", _INVISIBLE.sub("", _UNSAFE_CHARS.sub("", text)))
+    return " ".join(text.split())
 
 
 # The days a site can hold: none before arXiv began, and none whose week or month would run
@@ -64,15 +69,16 @@ def web_url(text: str) -> str | None:
 
 
 def without_unsafe_chars(text: str) -> str:
-    """`text` without the characters XML cannot carry (see _UNSAFE_CHARS), and nothing else
-    changed: for markup made of clean text, where a reference could bring one back."""
-    return _UNSAFE_CHARS.sub("", text)
+    """`text` without the characters XML cannot carry (see _UNSAFE_CHARS) and the bidi
+    controls, and nothing else changed: for markup made of clean text, where a reference
+    could bring one back."""
+    return _BIDI_CONTROLS.sub("", _UNSAFE_CHARS.sub("", text))
 
 
 def clean_block(text: str) -> str:
     """Multi-line text (an abstract body): control characters removed, line ends normalised."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _UNSAFE_CHARS.sub("", text).strip()
+    return _BIDI_CONTROLS.sub("", _UNSAFE_CHARS.sub("", text)).strip()
 
 
 _ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())

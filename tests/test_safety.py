@@ -336,12 +336,14 @@ def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
     site: Path, tmp_path: Path
 ) -> None:
     entries = json.loads(API_ANSWER)
-    hostile = "Lone \ud800 surrogate\x01 and\x0bseparated\u2028words \ufffe<b>&amp;"
+    # "\u202e" shows the rest reversed: a spoof in pages and feed readers (found by a review)
+    hostile = "Lone \ud800 surrogate\x01 and\x0bseparated\u2028words \ufffe<b>&amp;\u202e"
     entries[0]["paper"]["title"] = entries[0]["title"] = hostile
     # References would bring such characters back (found by a review: "&#12;" stopped every
     # build from then on), in the text and in a link's title.
     entries[0]["paper"]["summary"] = entries[0]["summary"] = (
-        f"{hostile}\n\nSecond\x1fparagraph, &#12; &#xFFFE; and [a link](https://a.example '&#12;')"
+        f"{hostile}\n\nSecond\x1fparagraph, &#12; &#xFFFE; and"
+        " [a link](https://a.example '&#12;&#8238;')"
     )
     listing = tmp_path / "2025-10-31.json"
     listing.write_bytes(json.dumps(entries).encode())  # ensure_ascii: "\ud800" as an escape
@@ -355,6 +357,9 @@ def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
     atom = feedparser.parse((public / "atom.xml").read_bytes())
     assert not atom.bozo and title in [entry.title for entry in atom.entries]
     json.loads((public / "feed.json").read_bytes())
+    for path in public.rglob("*"):
+        if path.suffix in (".html", ".xml", ".json", ".opml"):
+            assert "\u202e" not in path.read_text(), path
 
 
 # ---- 3. no worker outlives its build; a killed build's debris goes --------------------------
