@@ -1226,14 +1226,21 @@ def _template_error(error: jinja2.TemplateError) -> TemplateError:
 
 
 def _template_line(error: BaseException) -> Location | None:
-    """The template and line an error of rendering came from: the innermost frame of a
-    template in its traceback (Jinja gives those frames the template's file and lines)."""
-    where = None
-    for frame, line in traceback.walk_tb(error.__traceback__):
+    """The template and line an error of rendering was raised in (Jinja gives a template's
+    frames its file and lines), or by Jinja for it (a filter); None when the code that
+    raised it is sitegen's, called by a template: a bug, not the template's."""
+    frames = list(traceback.walk_tb(error.__traceback__))
+    for frame, line in reversed(frames):  # from where it was raised
         name = Path(frame.f_code.co_filename)
+        if name.is_relative_to(_JINJA):
+            continue
         if name.suffix in _TEMPLATE_SUFFIXES and name.parent.name == TEMPLATES_DIR:
-            where = Location(f"{TEMPLATES_DIR}/{name.name}", line)
-    return where
+            return Location(f"{TEMPLATES_DIR}/{name.name}", line)
+        return None
+    return None
+
+
+_JINJA = Path(jinja2.__file__).parent
 
 
 _TEMPLATE_SUFFIXES = frozenset({".html", ".xml", ".txt", ".css", ".js", ".svg"})

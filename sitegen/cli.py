@@ -247,7 +247,7 @@ def _site_url(text: str) -> str:
     url = site_url(text)  # as site.toml's base_url is checked
     if url is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an absolute http(s) URL without ? or #,"
+            f"{text!r} is not an absolute http(s) URL without ?, # or \\,"
             " e.g. https://you.github.io/repo/"
         )
     return url

@@ -16,7 +16,10 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FeedSettings:
     items: int = 50  # newest papers in the all-papers and per-topic feeds, at least
-    days: int = 3  # ... and every paper first featured on the latest `days` days, however many
+    # ... and every paper first featured on the latest `days` days, however many: the newest
+    # is still filling when fetched (the workflow asks for today early, and again, whole, the
+    # next morning), so 4 are 3 whole days: a reader who misses two polls misses no paper.
+    days: int = 4
     digest_days: int = 30  # days in the daily digest feed
 
 
@@ -72,12 +75,13 @@ _TOPIC_KEYS = frozenset(
 
 
 # No query or fragment: every page's URL is made by appending its path.
-_SITE_URL = re.compile(r"(https?://[^/\s?#]+)(/[^\s?#]*)?$")
+# No backslash: browsers read it as "/", so ".../\\evil.example/" links to another host.
+_SITE_URL = re.compile(r"(https?://[^/\s?#\\]+)(/[^\s?#\\]*)?$")
 
 
 # A language tag as HTML's lang and the feeds' <language> take it (BCP 47's shape): "en",
 # "pt-BR", "zh-Hans"; "english!" went into every page, which the HTML checker refused.
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+_LANGUAGE_TAG = re.compile(r"(?:[A-Za-z]{2,8}|[xXiI])(-[A-Za-z0-9]{1,8})*")  # x-, i-: private, old
 
 
 def _language(top: TomlFields) -> str:
@@ -106,7 +110,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
     if base_url is None:
         raise top.fail(
             "base_url",
-            "an absolute http(s) URL without ? or #",
+            "an absolute http(s) URL without ?, # or \\",
             'base_url = "https://you.github.io/repo/"',
         )
     feeds = top.subtable("feeds", frozenset({"items", "days", "digest_days"}))
@@ -120,7 +124,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         base_url=base_url,
         feeds=FeedSettings(
             items=feeds.positive("items", 50),
-            days=feeds.positive("days", 3),
+            days=feeds.positive("days", 4),
             digest_days=feeds.positive("digest_days", 30),
         ),
         pages=PageSettings(

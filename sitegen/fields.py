@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from sitegen.errors import Location, SitegenError
-from sitegen.model import MAX_COUNT, clean_line, web_url
+from sitegen.model import MAX_COUNT, clean_line
 
 
 def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
@@ -157,12 +157,12 @@ class TomlFields:
         return value
 
     def url(self, key: str) -> str | None:
+        """An http(s) address; kept as written (pages link it only if it is a URL: web_url),
+        since files earlier versions wrote hold some that are not, and must still build."""
         value = self.text_or_none(key)
-        if value is None:
-            return None
-        if (url := web_url(value)) is None:
-            raise self.fail(key, "an http(s) URL with a host", f'{key} = "https://..."')
-        return url
+        if value is not None and value.partition("://")[0].lower() not in ("http", "https"):
+            raise self.fail(key, "an http(s) URL", f'{key} = "https://..."')
+        return value
 
     def strings_table(self, key: str, names: tuple[str, ...]) -> dict[str, str] | None:
         """An inline table of exactly `names`, each a non-empty string."""

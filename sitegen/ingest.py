@@ -109,9 +109,9 @@ def ingest_listings(
 ) -> Merged:
     """Merge (listing, kept source) pairs in order into the store; only the papers merging
     touches are read from `snapshot.papers`. `mark_late`: the run is a scheduled fetch, and a
-    day it adds papers to that is older than the newest day held after it came late, and says
-    so (Day.arrived_after): a retried miss, the days before the newest of a run that brought
-    several (after runs that failed), the rest of a day first fetched while it was filling."""
+    new day older than the newest day held after it came late, and says so (Day.arrived_after):
+    a retried miss, or a day before the newest of a run that brought several (after runs that
+    failed)."""
     listings = list(listings)
     newest = max([*snapshot.days, *(listing.day for listing, _ in listings)], default=None)
     merger = _Merger(snapshot, newest=newest if mark_late else None)
@@ -120,9 +120,10 @@ def ingest_listings(
     return Merged(papers=merger.papers, days=merger.days, new_papers=merger.new_papers)
 
 
-# A day given papers by a scheduled fetch at most this many days before the newest one held
-# after it came late (fetch's retry window is as long), and feeds take its papers as new. A
-# day ingested by hand or fetched by date is history filled in, which feeds do not repeat.
+# A day a scheduled fetch gives papers, older than the newest day held after it and at most
+# this many days older than the newest held before it (fetch's retry window counts so), came
+# late, and feeds take its papers as new. A day ingested by hand or fetched by date is
+# history filled in, which feeds do not repeat.
 LATE_WITHIN_DAYS = 14
 
 
@@ -130,6 +131,7 @@ class _Merger:
     def __init__(self, snapshot: ContentSnapshot, *, newest: date | None) -> None:
         self.stored = snapshot
         self.newest = newest  # held after the run, when it marks late days
+        self.newest_before = max(snapshot.days, default=None)
         self.papers: dict[str, Paper] = {}  # made or changed by this run
         self.days: dict[date, Day] = {}
         self.new_papers = 0
@@ -176,9 +178,10 @@ class _Merger:
         entries = old if known else _merge_day_entries(old, listed)
         if source and not known:
             sources = tuple(sorted((*sources, source)))
-        arrived_after = previous_day.arrived_after if previous_day else None
-        if {e.paper_id for e in entries} - on_the_day:  # papers new to the day, for readers too
-            arrived_after = self._late(listing.day) or arrived_after
+        # Set when the day comes, never after: it dates the day's papers in the feeds, and a
+        # day marked again later moved a published item's date (found by a review). The rest
+        # of a day that was filling when fetched is in the feeds' window ([feeds] days).
+        arrived_after = previous_day.arrived_after if previous_day else self._late(listing.day)
         self.days[listing.day] = Day(
             day=listing.day, entries=entries, sources=sources, arrived_after=arrived_after
         )
@@ -193,7 +196,11 @@ class _Merger:
 
     def _late(self, day: date) -> date | None:
         newest = self.newest
-        if newest is not None and 0 < (newest - day).days <= LATE_WITHIN_DAYS:
+        if newest is None or day >= newest:
+            return None
+        # From the newest day held before the run, as fetch's retry window counts: a day retried
+        # on its last chance is 15 days older than the newest after it (found by a review).
+        if ((self.newest_before or newest) - day).days <= LATE_WITHIN_DAYS:
             return newest
         return None
 

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from sitegen.cache import PaperParts
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
-from sitegen.model import Artifact, Paper, without_unsafe_chars
+from sitegen.model import Artifact, Paper, web_url, without_unsafe_chars
 from sitegen.periods import Period, first_in
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
@@ -749,10 +749,10 @@ def card_links(paper: Paper) -> Iterator[Link]:
         yield Link("HF", HF_PAPER + paper.arxiv_id)
         yield Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}")
         yield Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}")
-    if paper.github_url:
-        yield Link("Code", paper.github_url)
-    if paper.project_url:
-        yield Link("Project", paper.project_url)
+    if github := web_url(paper.github_url or ""):
+        yield Link("Code", github)
+    if project := web_url(paper.project_url or ""):
+        yield Link("Project", project)
 
 
 def paper_links(paper: Paper) -> list[Link]:
@@ -764,10 +764,12 @@ def paper_links(paper: Paper) -> list[Link]:
             Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}"),
             Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}"),
         ]
-    if paper.github_url:
-        links.append(Link("Code", paper.github_url))
-    if paper.project_url:
-        links.append(Link("Project page", paper.project_url))
+    # A link only where it is a URL: a paper file of sitegen 0.x may hold one that is not
+    # ("https://a.io/x, https://b.io/y"), which a build reads, as it did, and leaves unlinked.
+    if github := web_url(paper.github_url or ""):
+        links.append(Link("Code", github))
+    if project := web_url(paper.project_url or ""):
+        links.append(Link("Project page", project))
     return links
 
 

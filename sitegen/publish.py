@@ -52,7 +52,9 @@ _RECORD_VERSION = 3
 _ARCHIVE_RECORD_VERSION = 1
 
 
-_ARCHIVE_LOOKING = (".tar", ".tgz", ".gz", ".bz2", ".xz", ".zst", ".zip")
+# A tar archive's names, compressed or in capitals (".zip" and ".gz" alone may be web roots'
+# names: "example.zip" is a domain).
+_ARCHIVE_LOOKING = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")
 
 
 def is_archive(out: Path) -> bool:

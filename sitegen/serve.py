@@ -108,10 +108,13 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         if subpath != "/" and urlsplit(self.path).path + "/" == subpath:
             self._redirect_to_directory(requested)  # as GitHub Pages: /repo to /repo/
             return
-        # A page of the site at the subpath's name is served as asked ("/papers/<id>/" of a
-        # site at "/papers/": found by a maintainer, every paper's link was a 404).
-        if subpath != "/" and self.path.startswith(subpath) and not self._is_page(self.path):
-            self.path = "/" + self.path[len(subpath) :]
+        if subpath != "/" and self.path.startswith(subpath):
+            # The site at its subpath, as GitHub Pages serves it; else a page of the site at
+            # the subpath's name as asked, which pages served at "/" link to ("/papers/<id>/"
+            # of a site at "/papers/": found by a maintainer, every paper's link was a 404).
+            within = "/" + self.path[len(subpath) :]
+            if self._is_page(within) or not self._is_page(self.path):
+                self.path = within
         if self.path == RELOAD_PATH:
             self._send(HTTPStatus.OK, str(self.generation.value).encode(), "text/plain")
             return

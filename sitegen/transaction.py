@@ -150,8 +150,7 @@ def _is_inside(rel: object) -> bool:
         and bool(rel)
         and not PurePosixPath(rel).is_absolute()
         and ".." not in PurePosixPath(rel).parts
-        and "\\" not in rel
-        and "\0" not in rel
+        and "\0" not in rel  # a backslash is a name's character here: --out 'out\site'
     )
 
 

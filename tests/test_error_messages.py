@@ -55,6 +55,9 @@ def test_a_key_after_a_blank_line_is_named_at_its_own_line() -> None:
     ],
 )
 def test_a_value_of_the_wrong_kind_says_what_it_must_be(old: str, new: str, says: str) -> None:
+    for tag in ("zh-Hant-TW", "es-419", "x-klingon", "i-klingon", "de-CH-x-phonebk"):
+        text = SITE_TOML.replace('language = "en"', f'language = "{tag}"')
+        assert parse_config(text, source="site.toml").language == tag
     """Found by a maintainer: a language of any text went into every page's lang (the HTML
     checker refused them all); `true` was said as "True"; a count over the limit was told
     to be "1 or more"."""
@@ -252,6 +255,12 @@ def test_serve_at_a_subpath_named_as_a_site_folder_serves_its_pages_and_answers_
             assert head.status_code == 200 and not head.content, path
             assert int(head.headers["content-length"]) > 0
         assert httpx.head(url + "nowhere/", timeout=30).status_code == 404
+    # At a subpath named as a page of the site, that page's address is the home page's, as
+    # on GitHub Pages (found by a review: "/topics/" showed the topics' index).
+    config.write_text(config.read_text().replace("/papers/", "/topics/"))
+    with _serving(tiny_built) as (_, url, _):
+        assert "Topics ·" not in httpx.get(url + "topics/", timeout=30).text.split("</title>")[0]
+        assert httpx.get(url + "topics/style.css", timeout=30).status_code == 200
 
 
 # ---- the command line: where people put options -------------------------------------------
@@ -277,7 +286,15 @@ def test_a_base_url_with_two_slashes_makes_urls_with_one(tiny_built: Path, url: 
     assert 'href="/repo/style.css' in (out / "404.html").read_text()
 
 
-@pytest.mark.parametrize("url", ["https://", "https://x.example/?q=1", "https://x.example/#top"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://",
+        "https://x.example/?q=1",
+        "https://x.example/#top",
+        "https://x.example/\\e.example/",
+    ],
+)
 def test_a_base_url_without_a_host_or_with_a_query_is_one_line(
     tiny_built: Path, capsys: pytest.CaptureFixture[str], url: str
 ) -> None:
@@ -287,13 +304,13 @@ def test_a_base_url_without_a_host_or_with_a_query_is_one_line(
         main(["--root", str(tiny_built), "build", "--base-url", url])
     assert refused.value.code == 2
     (line,) = [x for x in capsys.readouterr().err.splitlines() if "error" in x]
-    assert f"{url!r} is not an absolute http(s) URL without ? or #" in line
+    assert f"{url!r} is not an absolute http(s) URL without ?, # or \\" in line
     config = tiny_built / "site.toml"
     kept = config.read_text()
-    config.write_text(re.sub(r"(?m)^base_url = .*$", f'base_url = "{url}"', kept))
+    config.write_text(re.sub(r"(?m)^base_url = .*$", lambda _: f"base_url = '{url}'", kept))
     try:
         assert main(["--root", str(tiny_built), "build"]) == 2
-        assert "an absolute http(s) URL without ? or #" in capsys.readouterr().err
+        assert "an absolute http(s) URL without ?, # or \\" in capsys.readouterr().err
     finally:
         config.write_text(kept)
 
@@ -374,3 +391,17 @@ def test_site_toml_with_a_byte_order_mark_or_as_a_directory(tiny_built: Path) ->
     result = sitegen_here("--root", str(tiny_built), "build")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"sitegen: error: {config}: cannot read it: Is a directory")
+
+
+def test_a_bug_in_code_a_template_calls_is_not_said_to_be_the_templates(
+    tiny_built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: an error raised by sitegen's own code, called from a template, was
+    reported as "template error ... fix the template", hiding the bug."""
+
+    def broken(self: object) -> int:
+        raise TypeError("a bug in sitegen")
+
+    monkeypatch.setattr("sitegen.trends.BarChart.baseline", property(broken))
+    with pytest.raises(TypeError, match="a bug in sitegen"):
+        main(["--root", str(tiny_built), "build", "--clean", "--jobs", "1"])

@@ -472,7 +472,13 @@ def test_a_late_days_mark_deleted_by_hand_gives_the_bytes_of_a_cold_build(
     a feed admits more than [feeds] items papers of its 30 days: 5 here)."""
     config = built_site / "site.toml"
     wide = '\n[[custom_feeds]]\nname = "Models"\nslug = "models"\nmatch = ["model"]\n'
-    rewrite(config, lambda t: t.replace("items = 50", "items = 5", 1) + wide)
+    # A window of 3 days (site.toml's is 4), which the late day's mark is the way into.
+    rewrite(
+        config,
+        lambda t: (
+            t.replace("items = 50", "items = 5", 1).replace("\ndays = 4", "\ndays = 3", 1) + wide
+        ),
+    )
 
     def cold() -> dict[str, bytes]:
         copy = copy_site(built_site, tmp_path / f"cold-{len(list(tmp_path.iterdir()))}")

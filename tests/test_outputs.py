@@ -310,6 +310,11 @@ def test_a_topic_with_no_paper_has_feeds_that_say_so() -> None:
         assert again == entry
 
 
+# The window the tests of feeds' windows lay their days out for (site.toml's is 4).
+def _three_days(config: SiteConfig) -> SiteConfig:
+    return dataclasses.replace(config, feeds=dataclasses.replace(config.feeds, days=3))
+
+
 def _site_with_a_big_day(config: object = CONFIG, *, reordered: bool = False) -> Site:
     """Four days: three of 5 papers, then one of 300 (the bundled latest day has 278); each
     day `reordered` lists its papers in the reverse order."""
@@ -357,7 +362,7 @@ def test_a_day_that_came_late_is_in_the_feeds_while_the_day_it_came_with_is(
         '\n[[custom_feeds]]\nname = "RL"\nslug = "rl"\nmatch = ["reinforcement learning"]\n'
     )
     config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
-    site = _site_with_a_late_day(arrived_after, config)
+    site = _site_with_a_late_day(arrived_after, _three_days(config))
     feeds = ("feed.json", "topics/reinforcement-learning/atom.xml", "feeds/rl/feed.json")
     files = _render(site, only=feeds)
     late = {f"tag:sitegen,2023:paper/2602.0{n:04d}" for n in range(60)}
@@ -395,7 +400,7 @@ def test_a_day_listed_in_a_new_order_keeps_the_dates_of_its_items() -> None:
 
 
 def test_a_300_paper_day_is_entirely_in_the_feeds_a_daily_reader_polls() -> None:
-    site = _site_with_a_big_day()
+    site = _site_with_a_big_day(_three_days(CONFIG))
     feeds = ("feed.json", "rss.xml", "atom.xml", "topics/reinforcement-learning/atom.xml")
     files = _render(site, only=feeds)
     day = {f"tag:sitegen,2023:paper/2602.3{n:04d}" for n in range(300)}
@@ -424,7 +429,8 @@ def test_a_custom_feed_holds_every_paper_it_admits_of_the_latest_days() -> None:
     )
     config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
     files = _render(
-        _site_with_a_big_day(config), only=["feeds/rl/feed.json", "feeds/rl/index.html"]
+        _site_with_a_big_day(_three_days(config)),
+        only=["feeds/rl/feed.json", "feeds/rl/index.html"],
     )
     items = json.loads(files["feeds/rl/feed.json"])["items"]
     assert len(items) == 310
@@ -449,14 +455,16 @@ def test_authors_and_organisations_are_text_on_cards_and_in_feeds() -> None:
         1,
         authors=("<img src=x onerror=alert(1)>", "Ada & Co"),
         organization=Organization(handle="evil", name="<script>x</script>"),
-        github_url="https://github.com/a/b?x=1&y=<2>",
+        github_url="https://github.com/a/b?x=1&y='2'",
+        project_url="https://example.org/?q=<2>",  # no URL: not linked (pages.web_url)
     )
     files = _render(_site({hostile.id: hostile, **{p.id: p for p in map(_paper, range(2, 5))}}))
     for path in ("days/2026-01-01/index.html", "topics/reinforcement-learning/index.html"):
         page = files[path].decode()
         assert "<img" not in page and "<script>x" not in page, path
         assert "&lt;img src=x onerror=alert(1)&gt;, Ada &amp; Co" in page, path
-        assert 'href="https://github.com/a/b?x=1&amp;y=&lt;2&gt;"' in page, path
+        assert 'href="https://github.com/a/b?x=1&amp;y=&#39;2&#39;"' in page, path
+        assert "example.org" not in page, path
     entry = next(
         e for e in feedparser.parse(files["atom.xml"]).entries if e.id.endswith("/2501.00001")
     )

@@ -281,6 +281,41 @@ def _scheduled_run(site: Path, tmp_path: Path, days: dict[str, int]) -> None:
     ingest_into_store(site, listings, mark_late=True)
 
 
+def _run_of_titles(site: Path, tmp_path: Path, days: dict[str, list[str]]) -> None:
+    """A scheduled fetch that had `days`, each listing these titles."""
+    listings = []
+    for day, titles in days.items():
+        path = _day_listing(tmp_path, day, *titles)
+        listings.append((parse_listing(path.read_bytes(), origin=str(path)), None))
+    ingest_into_store(site, listings, mark_late=True)
+
+
+def _dated(site: Path) -> dict[str, str]:
+    assert main(["--root", str(site), "build"]) == 0
+    atom = feedparser.parse((site / "public" / "atom.xml").read_bytes())
+    return {entry.title: entry.published for entry in atom.entries}
+
+
+def test_a_published_items_date_never_changes_as_days_are_completed(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a review: P, featured on Mar 2 and Mar 3, was dated Mar 2; Mar 2 completed
+    later (its completion had failed) was marked as come with Mar 4, and P's date moved to
+    Mar 3. A day's mark is set when the day comes, never after."""
+    _run_of_titles(site, tmp_path, {"2026-03-02": ["P", "A"]})
+    first = _dated(site)["P"]
+    _run_of_titles(site, tmp_path, {"2026-03-03": ["P", "B"]})
+    assert _dated(site)["P"] == first
+    _run_of_titles(
+        site,
+        tmp_path,
+        {"2026-03-02": ["P", "A", "C"], "2026-03-03": ["P", "B"], "2026-03-04": ["D"]},
+    )
+    dated = _dated(site)
+    assert dated["P"] == first and "C" in dated
+    assert "arrived_after" not in (site / "content" / "days" / "2026-03-02.toml").read_text()
+
+
 def _in_the_feed(site: Path) -> set[str]:
     assert main(["--root", str(site), "build"]) == 0
     atom = feedparser.parse((site / "public" / "atom.xml").read_bytes())
@@ -303,12 +338,24 @@ def test_a_run_that_brings_several_days_puts_all_their_papers_in_the_feeds(
     assert {f"Paper {k} of {d}" for d in brought for k in range(20)} <= _in_the_feed(site)
 
 
+def test_a_day_had_on_its_last_retry_came_late(site: Path, tmp_path: Path) -> None:
+    """Found by a review: fetch retries a missed day for 14 days after the newest held; had on
+    the last retry, with the next day, it is 15 days older than the newest day after the run,
+    and was taken for history: its papers reached no feed."""
+    _scheduled_run(site, tmp_path, {"2026-03-16": 1})
+    _scheduled_run(site, tmp_path, {"2026-03-02": 2, "2026-03-01": 2, "2026-03-17": 1})
+    days = site / "content" / "days"
+    assert "arrived_after = 2026-03-17\n" in (days / "2026-03-02.toml").read_text()
+    assert "arrived_after" not in (days / "2026-03-01.toml").read_text()  # 15 days: history
+
+
 def test_the_rest_of_a_day_fetched_while_filling_reaches_a_reader_who_missed_two_polls(
     site: Path, tmp_path: Path
 ) -> None:
     """Found by a subscriber's trial: the workflow fetches today early, so a day is completed
     by the next run; a reader who polled after the first and missed the next two never saw
-    the rest of that day: it was older than the feeds' latest three days by then."""
+    the rest of that day: it was older than the feeds' latest three days by then. The window
+    is four days ([feeds] days): three whole ones and the one still filling."""
     _scheduled_run(site, tmp_path, {"2026-03-02": 2})  # the reader polls after this run
     seen = _in_the_feed(site)
     _scheduled_run(site, tmp_path, {"2026-03-02": 30, "2026-03-03": 1})  # 30: more than
