@@ -43,6 +43,7 @@ from sitegen import transaction
 from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, PaperParts, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
+from sitegen.formats import decode_content
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
     FEEDS,
@@ -1197,15 +1198,10 @@ class _TemplateFiles(jinja2.FileSystemLoader):
     ) -> tuple[str, str, Callable[[], bool]]:
         try:
             return super().get_source(environment, template)
-        except UnicodeDecodeError as error:
+        except UnicodeDecodeError:  # read again, to say which line
             data = (Path(self.searchpath[0]) / template).read_bytes()
-            raise TemplateError(
-                "not UTF-8 text",
-                location=Location(
-                    f"{TEMPLATES_DIR}/{template}", data.count(b"\n", 0, error.start) + 1
-                ),
-                hint="save the template as UTF-8",
-            ) from None
+            decode_content(data, path=f"{TEMPLATES_DIR}/{template}", error=TemplateError)
+            raise
 
 
 def _template_error(error: jinja2.TemplateError) -> TemplateError:

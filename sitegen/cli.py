@@ -21,7 +21,15 @@ from urllib.parse import urlsplit
 
 from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config, site_url
-from sitegen.errors import ConfigError, ListingError, Location, SitegenError, UsageError
+from sitegen.errors import (
+    ConfigError,
+    ListingError,
+    Location,
+    SitegenError,
+    UsageError,
+    first_of,
+)
+from sitegen.formats import decode_content
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL, MAX_LISTING_BYTES, listing_too_large
 from sitegen.model import day_out_of_range
@@ -278,15 +286,7 @@ def load_config(root: Path) -> SiteConfig:
 
 
 def _config_text(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")  # a byte-order mark, as Windows editors save
-    except UnicodeDecodeError as error:
-        raise ConfigError(
-            "not UTF-8 text",
-            location=Location(str(path), data.count(b"\n", 0, error.start) + 1),
-            hint="save the file as UTF-8",
-        ) from None
+    return decode_content(path.read_bytes(), path=str(path), error=ConfigError)
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
@@ -403,7 +403,7 @@ def _build_changes(report: BuildReport) -> str:
 def _kept_note(kept: Sequence[str], *, most: int = 5) -> str:
     """The files of the output sitegen did not make, which every build keeps (a CNAME)."""
     files = "file" if len(kept) == 1 else "files"
-    return f"kept {len(kept)} {files} sitegen did not make: {_first_of(kept, most)}"
+    return f"kept {len(kept)} {files} sitegen did not make: {first_of(kept, most)}"
 
 
 def _run_serve(args: argparse.Namespace) -> int:
@@ -649,13 +649,7 @@ def _actions_warning(text: str, *, title: str = "sitegen fetch") -> None:
 
 
 def _day_list(days: Sequence[date], most: int = 10) -> str:
-    return _first_of([day.isoformat() for day in days], most)
-
-
-def _first_of(texts: Sequence[str], most: int) -> str:
-    """The first `most` of `texts`, and how many more: "a, b and 3 more"."""
-    shown = ", ".join(texts[:most])
-    return shown + (f" and {len(texts) - most} more" if len(texts) > most else "")
+    return first_of([day.isoformat() for day in days], most)
 
 
 def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> list[date]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -40,6 +41,12 @@ def _rebuild(
     cls: type[SitegenError], message: str, location: Location | None, hint: str
 ) -> SitegenError:
     return cls(message, location=location, hint=hint)
+
+
+def first_of(texts: Sequence[str], most: int) -> str:
+    """The first `most` of `texts`, and how many more, for a message: "a, b and 3 more"."""
+    shown = ", ".join(texts[:most])
+    return shown + (f" and {len(texts) - most} more" if len(texts) > most else "")
 
 
 class UsageError(SitegenError):

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
-from sitegen.errors import ContentError, Location
+from sitegen.errors import ContentError, Location, SitegenError
 from sitegen.fields import TomlFields, is_count, load_toml
 from sitegen.model import (
     Day,
@@ -236,14 +236,15 @@ def day_entry_line(text: str, paper_id: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def decode_content(data: bytes, *, path: str) -> str:
-    """A content file's bytes as text, or a ContentError that says where."""
+def decode_content(data: bytes, *, path: str, error: type[SitegenError] = ContentError) -> str:
+    """A file's bytes as text (a byte-order mark, as Windows editors save, dropped), or an
+    `error` naming the line that is not UTF-8: content files, site.toml and templates."""
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ContentError(
+    except UnicodeDecodeError as problem:
+        raise error(
             "not UTF-8 text",
-            location=Location(path, data.count(b"\n", 0, error.start) + 1),
+            location=Location(path, data.count(b"\n", 0, problem.start) + 1),
             hint="save the file as UTF-8",
         ) from None
 

@@ -113,8 +113,9 @@ def ingest_listings(
     a retried miss, or a day before the newest of a run that brought several (after runs that
     failed)."""
     listings = list(listings)
-    newest = max([*snapshot.days, *(listing.day for listing, _ in listings)], default=None)
-    merger = _Merger(snapshot, newest=newest if mark_late else None)
+    before = max(snapshot.days, default=None)
+    after = max([*snapshot.days, *(listing.day for listing, _ in listings)], default=None)
+    merger = _Merger(snapshot, newest_before=before, newest=after if mark_late else None)
     for listing, source in listings:
         merger.add(listing, source=source, topics=topics)
     return Merged(papers=merger.papers, days=merger.days, new_papers=merger.new_papers)
@@ -128,10 +129,12 @@ LATE_WITHIN_DAYS = 14
 
 
 class _Merger:
-    def __init__(self, snapshot: ContentSnapshot, *, newest: date | None) -> None:
+    def __init__(
+        self, snapshot: ContentSnapshot, *, newest_before: date | None, newest: date | None
+    ) -> None:
         self.stored = snapshot
+        self.newest_before = newest_before
         self.newest = newest  # held after the run, when it marks late days
-        self.newest_before = max(snapshot.days, default=None)
         self.papers: dict[str, Paper] = {}  # made or changed by this run
         self.days: dict[date, Day] = {}
         self.new_papers = 0

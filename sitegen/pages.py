@@ -745,32 +745,26 @@ class Pages:
 def card_links(paper: Paper) -> Iterator[Link]:
     """The paper's links a card shows, short: only those that lead to the paper itself (a
     paper without arXiv id has no Hugging Face page, only a search, which its page links)."""
-    if paper.arxiv_id:
-        yield Link("HF", HF_PAPER + paper.arxiv_id)
-        yield Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}")
-        yield Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}")
-    if github := web_url(paper.github_url or ""):
-        yield Link("Code", github)
-    if project := web_url(paper.project_url or ""):
-        yield Link("Project", project)
+    return _links(paper, hugging_face="HF", project="Project")
 
 
 def paper_links(paper: Paper) -> list[Link]:
     """Where else to read the paper: Hugging Face, arXiv and its PDF, code, project page. A
     paper without arXiv id has no known Hugging Face page: a search by title is left out."""
-    links = [Link("Hugging Face", HF_PAPER + paper.arxiv_id)] if paper.arxiv_id else []
+    return list(_links(paper, hugging_face="Hugging Face", project="Project page"))
+
+
+def _links(paper: Paper, *, hugging_face: str, project: str) -> Iterator[Link]:
     if paper.arxiv_id:
-        links += [
-            Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}"),
-            Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}"),
-        ]
+        yield Link(hugging_face, HF_PAPER + paper.arxiv_id)
+        yield Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}")
+        yield Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}")
     # A link only where it is a URL: a paper file of sitegen 0.x may hold one that is not
     # ("https://a.io/x, https://b.io/y"), which a build reads, as it did, and leaves unlinked.
-    if github := web_url(paper.github_url or ""):
-        links.append(Link("Code", github))
-    if project := web_url(paper.project_url or ""):
-        links.append(Link("Project page", project))
-    return links
+    if code := web_url(paper.github_url or ""):
+        yield Link("Code", code)
+    if page := web_url(paper.project_url or ""):
+        yield Link(project, page)
 
 
 def robots(routes: Routes) -> Artifact:

@@ -244,9 +244,8 @@ def serve(
             ):
                 if not watching:
                     watching = True
-                    shown = (
-                        f"[{host}]" if ":" in host else host
-                    )  # an IPv6 address, as URLs write it
+                    # An IPv6 address as URLs write it: http://[::1]:8000/
+                    shown = f"[{host}]" if ":" in host else host
                     announce(f"Serving {public} at http://{shown}:{bound_port}/ (Ctrl-C to stop)")
                 if changes:
                     generation.bump(rebuild())

@@ -25,7 +25,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from sitegen.errors import ListingError, Location
+from sitegen.errors import ListingError, Location, first_of
 from sitegen.listings.base import Listing, ListingEntry
 from sitegen.model import MAX_COUNT, Organization, clean_line, is_arxiv_id, web_url
 
@@ -89,13 +89,6 @@ _JSON_SPACE = re.compile(r"[ \t\n\r]*")  # what JSON allows between values
 def _after_space(text: str, position: int) -> int:
     match = _JSON_SPACE.match(text, position)
     return match.end() if match else position
-
-
-def _some_ids(ids: list[str], most: int = 10) -> str:
-    """The first ids as quoted text: an id is the source's text, which a terminal or an
-    Actions log must not take for commands (escape sequences, "\n::error ...")."""
-    shown = ", ".join(ascii(paper_id)[:60] for paper_id in ids[:most])
-    return shown + (f" and {len(ids) - most} more" if len(ids) > most else "")
 
 
 def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
@@ -245,7 +238,9 @@ def _listing_from_entries(
         )
     notes = [
         f"{len(ids)} paper(s) of {other.isoformat()} left out, not filed under "
-        f"{listing_day.isoformat()}: {_some_ids(ids)}"
+        # Quoted: an id is the source's text, which a terminal or an Actions log must not
+        # take for commands (escape sequences, "\n::error ...").
+        f"{listing_day.isoformat()}: {first_of([ascii(i)[:60] for i in ids], 10)}"
         for other, ids in sorted(elsewhere.items())
     ]
     if twice:
