@@ -385,11 +385,8 @@ class Pages:
             whole_day=whole_day,
             newer=link(newer),
             older=link(older),
-            day_feeds=(Link("RSS", href(route.rss)), Link("Atom", href(route.atom))),
-            site_feeds=(
-                Link("RSS", href(self.routes.home().rss)),
-                Link("Atom", href(self.routes.home().atom)),
-            ),
+            day_feeds=_feed_links(href, route),
+            site_feeds=_feed_links(href, self.routes.home(), json=False),
             digest=Link("daily digest", href(self.routes.days_index().rss)),
         )
 
@@ -491,19 +488,15 @@ class Pages:
             title = f"{topic.name}, page {number}"
             newer = href(None if newer_is_front else number + 1)
             span = ((number - 1) * size + 1, number * size)
-        feed_links = (
-            (Link("RSS", Routes.relative(route.html, route.rss)),
-             Link("Atom", Routes.relative(route.html, route.atom)))
-            if number is None
-            else ()
-        )  # fmt: skip
         return self.page(
             "topic.html",
             route.html,
             title=title,
             feeds=route,
             feed_title=topic.name,  # an archive page's feeds are the topic's own
-            topic_feeds=feed_links,
+            topic_feeds=_feed_links(lambda r: Routes.relative(route.html, r), route)
+            if number is None
+            else (),
             description=topic.description,
             topic=topic,
             count=count,
@@ -666,7 +659,6 @@ class Pages:
             target = self.routes.top(other.kind, other.slug).html
             return Link(other.name, Routes.relative(route.html, target))
 
-        feeds = route.json
         return self.page(
             "top.html",
             route.html,
@@ -682,11 +674,7 @@ class Pages:
             ],
             newer=link(newer),
             older=link(older),
-            own_feeds=(
-                Link("RSS", Routes.relative(route.html, route.rss)),
-                Link("Atom", Routes.relative(route.html, route.atom)),
-                *((Link("JSON", Routes.relative(route.html, feeds)),) if feeds else ()),
-            ),
+            own_feeds=_feed_links(lambda r: Routes.relative(route.html, r), route),
             index=Routes.relative(route.html, self.routes.top_index().html),
         )
 
@@ -734,12 +722,16 @@ class Pages:
             limit=self.site.config.feeds.items,
             recent_days=self.site.config.feeds.days,
             days=max(CUSTOM_FEED_DAYS, self.site.config.feeds.days),
-            own_feeds=(
-                Link("RSS", href(route.rss)),
-                Link("Atom", href(route.atom)),
-                *((Link("JSON", href(route.json)),) if route.json else ()),
-            ),
+            own_feeds=_feed_links(href, route),
         )
+
+
+def _feed_links(
+    href: Callable[[Route], str], feeds: ListingRoutes, *, json: bool = True
+) -> tuple[Link, ...]:
+    """A listing's feeds linked by their kinds: RSS, Atom, and JSON where it has one."""
+    kinds = (("RSS", feeds.rss), ("Atom", feeds.atom), ("JSON", feeds.json if json else None))
+    return tuple(Link(kind, href(route)) for kind, route in kinds if route is not None)
 
 
 def card_links(paper: Paper) -> Iterator[Link]:
