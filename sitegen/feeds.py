@@ -274,17 +274,8 @@ def _plain_item(item: _Item, xml: tuple[bytes, bytes]) -> _PlainItem:
 
 def _item_of(plain: _PlainItem) -> _Item:
     item_id, title, url, when, content, summary, categories, authors, *xml = plain
-    return _Item(
-        item_id=item_id,
-        title=title,
-        url=url,
-        when=datetime.fromisoformat(when),
-        content_html=content,
-        summary=summary,
-        categories=categories,
-        authors=authors,
-        xml=tuple(xml),
-    )
+    when = datetime.fromisoformat(when)
+    return _Item(item_id, title, url, when, content, summary, categories, authors, tuple(xml))
 
 
 def digest_title(config: SiteConfig) -> str:
