@@ -333,12 +333,7 @@ def _run_build(args: argparse.Namespace) -> int:
         report = build_site(
             root, config, out=out, on_progress=advance_by, clean=args.clean, jobs=args.jobs
         )
-    elapsed = time.perf_counter() - started
-    print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
-    print(f"  {_build_changes(report)}")
-    if report.kept:
-        print(f"  {_kept_note(report.kept)}")
-    _say_same_title(report.same_title)
+    _say_built(report, out, time.perf_counter() - started)
     _refresh_search_index(out, report)
     if args.topics_report or args.topics_before:
         _print_topics_report(root, config, before)
@@ -383,6 +378,15 @@ def _print_topics_report(
 
     papers = list(load_content(root).papers.values())
     print("\n".join(topic_report(papers, config.topics, previous=previous).lines()))
+
+
+def _say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "") -> None:
+    """What a build (`sitegen build`, serve's first) made, changed and kept."""
+    print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
+    print(f"  {_build_changes(report)}{index}", flush=True)
+    if report.kept:
+        print(f"  {_kept_note(report.kept)}", flush=True)
+    _say_same_title(report.same_title)
 
 
 def _build_changes(report: BuildReport) -> str:
@@ -477,13 +481,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             print(f"  {served}; saving a fix rebuilds it", file=sys.stderr, flush=True)
             failure = str(error)
         else:
-            elapsed = time.perf_counter() - started
-            built = f"built {report.pages} pages and {report.feeds} feeds into {out}"
-            print(f"{built} in {elapsed:.2f} s")
-            print(f"  {_build_changes(report)}{_index_note(report)}", flush=True)
-            if report.kept:
-                print(f"  {_kept_note(report.kept)}", flush=True)
-            _say_same_title(report.same_title)
+            _say_built(report, out, time.perf_counter() - started, index=_index_note(report))
             index_in_background(report)
         # SIGTERM (a service manager, a test) stops the server as Ctrl-C does.
         signal.signal(signal.SIGTERM, _raise_interrupt)
