@@ -669,15 +669,15 @@ class _Workers:
         function: Callable[[Sequence[_T]], _R],
         items: Sequence[_T],
         *,
-        most: int = 10**9,
         if_started: bool = False,
     ) -> Iterator[_R]:
         """`function` of chunks of `items`, in order: in the workers when there are enough
-        (fewer with `if_started`, when they were started early)."""
+        (fewer with `if_started`, when they were started early), else of all of them here.
+        A few chunks per worker even out their speeds."""
         if not self.worth_it(items, if_started=if_started):
-            size = max(1, min(most, len(items)))
-            return map(function, [items[i : i + size] for i in range(0, len(items), size)])
-        return self.map_chunks(function, self.chunks(items, most))
+            return map(function, [items] if items else [])
+        size = self.chunk_size(items, len(items))
+        return self.map_chunks(function, [items[i : i + size] for i in range(0, len(items), size)])
 
     def worth_it(self, items: Sequence[object], *, if_started: bool = False) -> bool:
         threshold = self.started_threshold if if_started else self.threshold
@@ -697,11 +697,6 @@ class _Workers:
                 initializer=_worker_started,
             )
         return self._pool
-
-    def chunks(self, items: Sequence[_T], most: int) -> list[Sequence[_T]]:
-        """`items` in chunks for the workers: a few chunks per worker even out their speeds."""
-        size = self.chunk_size(items, most)
-        return [items[i : i + size] for i in range(0, len(items), size)]
 
     def chunk_size(self, items: Sequence[object], most: int) -> int:
         return max(1, min(most, -(-len(items) // (4 * self.count))))
