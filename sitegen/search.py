@@ -3,46 +3,25 @@
 Pagefind (https://pagefind.app) writes an index of content-named chunks that the browser
 fetches as a query needs them, so the site needs no server. It is fed documents built from the
 content, never the rendered pages: crawling 50,000 full pages took 55 s and 5.9 GB (issue #16).
-A paper is what a reader searches by (title, arXiv id, authors, organisation, keywords and
-the abstract's distinct words, capped: see `ABSTRACT_WORDS`) and what a result shows (title,
-day, upvotes, topics). Each author's name is also one word (`name_words`: "Maria Suzuki" is
-"maria0suzuki"), which the search page looks a query of two or three words up as first,
-exactly: a full name's first query then searches and opens only the documents holding that
-name, as a rare word's does, where its words ("Maria", "Suzuki") were in 1,400 of 2,500
-documents at 50,000 papers (the first query's 200 ms budget, bench/README.md). A query that
-is no name, a part of one or a name in another order finds no such word (`NAME_JOINT`), and
-is searched as words.
+A paper is what a reader searches by (title, arXiv id, authors, each full name also as one word:
+`name_words`, organisation, keywords, the abstract's first distinct words: `ABSTRACT_WORDS`)
+and what a result shows (title, day, upvotes, topics).
 
-Three choices meet the budgets at 50,000 papers (bench/README.md):
-- A Pagefind document holds `PAPERS_PER_DOCUMENT` papers, each under a heading whose id
-  carries what its result shows; Pagefind makes a sub-result of each heading, and the search
-  page maps it back to the paper. A first query loads Pagefind's list of every document
-  (`pf_meta`), which at a document per paper was 286 KB of the 300 KB budget. A document
-  is opened (a fragment fetched) to tell its papers apart: one holding a query's words in
-  different papers ("Maria" in one, "Suzuki" in another) shows none, and at 50,000 papers
-  most documents holding a common first and last name do. Searched as words, the search page
-  opens first the documents where Pagefind found them at positions in a row (a phrase, a
-  name not found as one word: one paper's), so such a query opens about as many as a rare
-  word's.
-- Two shards, each an index of its own that the search page merges at query time (Pagefind's
-  mergeIndex): the papers first featured in the newest month (the open one), and every
-  other paper (the closed months). A shard's files change only when its papers do, so a new
-  day re-indexes the open month alone (1,400 papers at 50k, under a second), and a month's
-  end the closed months, once (as a cold build does: 48,650 papers at 50k). Two, not more:
-  each merged shard costs every query word one more index chunk (Pagefind chunks by 20,000
-  word positions, 20 to 30 KB gzipped, however small the shard): a query of two words or a
-  full name fetched 250 to 360 KB with a shard a year, 200 to 320 KB with three shards
-  (this year's closed months and the years before as one, re-made once a year), 215 to
-  300 KB with two (the first query's 300 KB budget, bench/README.md). The open shard is in
-  `OPEN_DIRECTORY`, the other in `CLOSED_DIRECTORY`, both listed in `MANIFEST` for the
-  search page.
-- The primary index, at the index's root with Pagefind's script and wasm (merged indexes use
-  the primary's), holds no paper: documents of one made-up word (`WARM_UP_WORD`), under 1 KB
-  to fetch, that the search page searches as it opens, before it merges the shards. The
-  browser first runs Pagefind's wasm on a quick baseline compile and optimises the code that
-  runs hot: without this, a first query took about twice the CPU it takes after it (the
-  first query's 200 ms budget, bench/README.md), and warming up on a shard of papers would
-  fetch one of its chunks (25 KB of the 300 KB budget).
+Three choices meet the search budgets at 50,000 papers (the figures are in bench/README.md):
+- A Pagefind document holds `PAPERS_PER_DOCUMENT` papers, each under a heading whose id carries
+  what its result shows (Pagefind makes a sub-result of each heading; the search page maps it
+  back to the paper). At a document per paper, Pagefind's list of documents (`pf_meta`), which
+  a first query loads, was 286 KB of the 300 KB budget. A query searched as words opens first
+  the documents where they stand in a row (a phrase, a name: one paper's).
+- Two shards, each an index of its own that the search page merges (Pagefind's mergeIndex):
+  the papers first featured in the open (newest) month, in `OPEN_DIRECTORY`, and the closed
+  months', in `CLOSED_DIRECTORY`, both listed in `MANIFEST`. A new day re-indexes the open
+  month alone (under a second). Two, not more: each merged shard costs every query word one
+  more index chunk (20 to 30 KB gzipped), and a shard a year took a first query past 300 KB.
+- The primary index, at the index's root with Pagefind's script and wasm, holds no paper:
+  documents of one made-up word (`WARM_UP_WORD`), under 1 KB, that the search page searches as
+  it opens, so the browser has optimised Pagefind's wasm before the first query, which took
+  twice the CPU without it (the first query's 200 ms budget).
 
 `search_record` and `search_shards` are pure; `write_search_shards` runs Pagefind (the edge).
 """
