@@ -35,8 +35,7 @@ def clean_line(text: str) -> str:
     """One line of text as data: no control characters, whitespace folded to single spaces."""
     # str.split() folds every Unicode space (NBSP, thin and figure spaces) and line break.
     text = _SEPARATING_CHARS.sub(" ", text)
-    text = _BIDI_CONTROLS.sub("", _INVISIBLE.sub("", _UNSAFE_CHARS.sub("", text)))
-    return " ".join(text.split())
+    return " ".join(_INVISIBLE.sub("", without_unsafe_chars(text)).split())
 
 
 # The days a site can hold: none before arXiv began, and none whose week or month would run
@@ -78,7 +77,7 @@ def without_unsafe_chars(text: str) -> str:
 def clean_block(text: str) -> str:
     """Multi-line text (an abstract body): control characters removed, line ends normalised."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _BIDI_CONTROLS.sub("", _UNSAFE_CHARS.sub("", text)).strip()
+    return without_unsafe_chars(text).strip()
 
 
 _ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
