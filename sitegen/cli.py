@@ -404,10 +404,10 @@ def _build_changes(report: BuildReport) -> str:
     )
 
 
-def _kept_note(kept: Sequence[str], *, most: int = 5) -> str:
+def _kept_note(kept: Sequence[str]) -> str:
     """The files of the output sitegen did not make, which every build keeps (a CNAME)."""
     files = "file" if len(kept) == 1 else "files"
-    return f"kept {len(kept)} {files} sitegen did not make: {first_of(kept, most)}"
+    return f"kept {len(kept)} {files} sitegen did not make: {first_of(kept, 5)}"
 
 
 def _run_serve(args: argparse.Namespace) -> int:
@@ -646,8 +646,8 @@ def _actions_warning(text: str, *, title: str = "sitegen fetch") -> None:
     print(f"::warning title={title}::{escaped}")
 
 
-def _day_list(days: Sequence[date], most: int = 10) -> str:
-    return first_of([day.isoformat() for day in days], most)
+def _day_list(days: Sequence[date]) -> str:
+    return first_of([day.isoformat() for day in days], 10)
 
 
 def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> list[date]:
