@@ -38,7 +38,7 @@ from sitegen.store import (
     IngestReport,
     content_lock,
     ingest_into_store,
-    kept_listing_name,
+    keep_listing,
     kept_order,
     stored_days,
 )
@@ -301,11 +301,12 @@ def _run_ingest(args: argparse.Namespace) -> int:
         for path in args.listings:
             raw = _read_listing(path)
             read.append((path, raw, parse_listing(raw, origin=str(path), day=args.date)))
-        # By day, and a day's kept listings in the order they came (store.kept_listing_name):
+        # By day, and a day's kept listings in the order they came (store.keep_listing):
         # as ingested one by one, whatever order the shell gives content/listings/* in.
         read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
         for _, raw, listing in read:
-            parsed.append((listing, _keep(root, kept, listing, raw, _suffix(listing))))
+            name = keep_listing(root, listing.day, raw, _suffix(listing), pending=kept)
+            parsed.append((listing, name))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(
             root, parsed, topics=topics, files=kept, known_topics=config.topic_slugs()
@@ -666,13 +667,6 @@ def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> l
             f"nothing to fetch: {start} is after {end}", hint="check --since and --until"
         )
     return [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
-
-
-def _keep(root: Path, kept: dict[str, bytes], listing: Listing, raw: bytes, suffix: str) -> str:
-    """Add a raw listing to the files of this run; its name relative to content/."""
-    name = kept_listing_name(root, listing.day, raw, suffix, pending=kept)
-    kept[name] = raw
-    return name.removeprefix("content/")
 
 
 def _topic_slug(config: SiteConfig, name: str) -> str:

@@ -39,7 +39,7 @@ from sitegen.errors import ContentError, FetchError, ListingError, Location, Usa
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
-from sitegen.store import content_lock, ingest_into_store, kept_listing_name, stored_days
+from sitegen.store import content_lock, ingest_into_store, keep_listing, stored_days
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 # Per day: the HTTP validators of its last answer, and for a day a run could not have, since
@@ -283,9 +283,8 @@ def _merge_answers(
             continue
         papers = 0
         if answer.status == "papers" and answer.listing is not None:
-            name = kept_listing_name(root, day, answer.raw, answer.suffix, pending=kept)
-            kept[name] = answer.raw
-            parsed.append((answer.listing, name.removeprefix("content/")))
+            name = keep_listing(root, day, answer.raw, answer.suffix, pending=kept)
+            parsed.append((answer.listing, name))
             papers = len(answer.listing.entries)
         outcomes.append(
             DayOutcome(day=day, status=answer.status, papers=papers, notes=answer.notes)

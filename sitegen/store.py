@@ -515,7 +515,17 @@ def content_files(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, byt
     return files
 
 
-def kept_listing_name(
+def keep_listing(
+    root: Path, day: date, raw: bytes, suffix: str, *, pending: dict[str, bytes]
+) -> str:
+    """Add a raw listing for `day` to the `pending` files of this run, under the name it is
+    kept by; that name relative to content/ (as a day file lists its sources)."""
+    name = _kept_listing_name(root, day, raw, suffix, pending=pending)
+    pending[name] = raw
+    return name.removeprefix(f"{CONTENT_DIR}/")
+
+
+def _kept_listing_name(
     root: Path, day: date, raw: bytes, suffix: str, *, pending: Mapping[str, bytes]
 ) -> str:
     """Where a raw listing for `day` is kept: `<day><suffix>` for the day's first one (of any
