@@ -155,7 +155,7 @@ def fetch_days(
     *,
     source: DayFetcher,
     on_progress: Callable[[str], None] = lambda status: None,
-    today: date | None = None,
+    today: date,
     scheduled: bool = False,
     known_topics: frozenset[str] | None = None,
 ) -> FetchReport:
@@ -163,8 +163,7 @@ def fetch_days(
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
     remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
     written. A `scheduled` run's days older than the newest held came late (ingest_listings).
-    `known_topics`: see ingest_into_store."""
-    today = today or datetime.now(UTC).date()
+    `today` (UTC) dates a missed day's note; `known_topics`: see ingest_into_store."""
     days = sorted(set(days))
     state = load_fetch_state(root)
     held = frozenset(stored_days(root))

@@ -279,7 +279,9 @@ def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path)
         return httpx.Response(200, content=b"[]")
 
     fetcher, time = _fetcher(handler, policy=FetchPolicy(budget=60, concurrency=1))
-    report = fetch_days(site, [AUGUST_3 - timedelta(days=1), AUGUST_3], source=fetcher)
+    report = fetch_days(
+        site, [AUGUST_3 - timedelta(days=1), AUGUST_3], source=fetcher, today=AUGUST_3
+    )
     assert "past the 60 s budget" in report.stopped and time.slept == []
     state = json.loads((site / "content" / "fetch-state.json").read_text())
     assert "asked again in 3600 s" in state[str(AUGUST_3)]["problem"]
@@ -325,7 +327,7 @@ def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: P
     said: list[str] = []  # found by a trial: minutes of waiting, and not a line in a log
     fetcher.on_wait = said.append
     days = [AUGUST_3 - timedelta(days=n) for n in range(365)]
-    report = fetch_days(site, days, source=fetcher)
+    report = fetch_days(site, days, source=fetcher, today=AUGUST_3)
     assert not report.missed and not report.stopped
     assert said and all(
         re.fullmatch(
