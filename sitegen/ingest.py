@@ -2,8 +2,8 @@
 
 One paper per arXiv id or title identity; its days accumulate, missing fields are filled, and
 upvotes keep the highest count seen. A value a maintainer edited by hand is kept: for the
-fill-only fields any present value is kept, and for upvotes the file's value counts as hand-set
-when it differs from the highest count the day files recorded.
+fill-only fields any present value is kept, and a paper's upvotes lowered by hand below the
+highest count the day files recorded stay so (any other count gives way to a higher one).
 """
 
 from __future__ import annotations
@@ -285,8 +285,10 @@ def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
 def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
     """Fill what the paper lacks; never replace a value that is there."""
     upvotes = paper.upvotes
-    # Unknown (a deleted field counts as unknown), or not edited by hand since the listings set it.
-    if paper.upvotes is None or paper.upvotes == recorded:
+    # Kept only when lowered by hand below what the day files recorded: unknown (a deleted field
+    # counts as unknown), or at least that count, it takes the higher (a day entry taken off or
+    # lowered by hand froze the paper's count for good: found by a review).
+    if paper.upvotes is None or recorded is None or paper.upvotes >= recorded:
         upvotes = _max(paper.upvotes, entry.upvotes)
     return dataclasses.replace(
         paper,

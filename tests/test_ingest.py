@@ -199,3 +199,25 @@ def test_hostile_titles_never_make_a_path() -> None:
         entry = ListingEntry(title=title, abstract="x", line=1)
         (paper_id,) = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 1), entry)).papers
         assert is_paper_id(paper_id) and ".." not in paper_id
+
+
+def test_a_day_entry_taken_off_by_hand_leaves_the_papers_count_free_to_rise(
+    seed_bytes: dict[str, bytes],
+) -> None:
+    """Found by a review: taking a paper off a day (or lowering the day's count) made the
+    paper's own count differ from the days' highest, which froze it as if set by hand."""
+    snapshot = _seed_snapshot(seed_bytes)
+    day = snapshot.days[date(2025, 11, 3)]
+    voted = next(e for e in day.entries if e.upvotes)
+    assert snapshot.papers[voted.paper_id].upvotes == voted.upvotes
+    for edited_entries in (
+        tuple(e for e in day.entries if e.paper_id != voted.paper_id),  # taken off
+        tuple(dataclasses.replace(e, upvotes=0) if e is voted else e for e in day.entries),
+    ):
+        days = dict(snapshot.days)
+        days[day.day] = dataclasses.replace(day, entries=edited_entries)
+        edited = ContentSnapshot.of(snapshot.papers, days)
+        higher = (voted.upvotes or 0) + 50
+        entry = ListingEntry(title=voted.title, abstract="A", line=1, upvotes=higher)
+        again = ingest_listing(edited, _listing(date(2026, 12, 1), entry))
+        assert again.papers[voted.paper_id].upvotes == higher
