@@ -42,6 +42,7 @@ from sitegen.store import (
     kept_order,
     stored_days,
 )
+from sitegen.transaction import InterruptedAfterCommit
 
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
@@ -70,6 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SitegenError as error:
         print(f"sitegen: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except InterruptedAfterCommit:
+        print("sitegen: interrupted after its changes were made, all of them", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         print("sitegen: interrupted; nothing was half-written", file=sys.stderr)
         return EXIT_INTERRUPTED

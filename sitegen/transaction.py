@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
+import signal
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Location, SitegenError
@@ -64,8 +67,41 @@ def commit(
         moves.append((rel, name))
     _make_durable(list(staged.values()), writes)
     manifest = {"move": moves, "delete": sorted(delete)}
-    write_atomic(journal / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
-    _complete(root, journal)
+    with _applied_whole():
+        write_atomic(journal / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
+        _complete(root, journal)
+
+
+class InterruptedAfterCommit(KeyboardInterrupt):
+    """Ctrl-C (or SIGTERM) came while a committed change was applied: it was applied whole
+    first, so this run's changes are all made."""
+
+
+_DEFERRED = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _applied_whole() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block ends, then act on them: a change interrupted
+    after its commit was left for the next run to complete, and a file edited by hand
+    meanwhile was overwritten by it (found by a review). kill -9 still leaves it to `recover`."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # Python runs signal handlers in the main thread only: nothing to hold here
+        return
+    caught: list[int] = []
+    held = {
+        signum: signal.signal(signum, lambda signum, _: caught.append(signum))
+        for signum in _DEFERRED
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in held.items():
+            signal.signal(signum, handler)
+    for number in dict.fromkeys(caught):
+        if held[signal.Signals(number)] is signal.default_int_handler:
+            raise InterruptedAfterCommit
+        signal.raise_signal(number)  # to the handler it had (serve's SIGTERM, or the default)
 
 
 _SYNC_ALL_FROM = 256  # files: from here one os.sync() for all is faster than an fsync each

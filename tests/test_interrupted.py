@@ -11,11 +11,16 @@ build, a clean build."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from sitegen import transaction
 from sitegen.cli import main
 from tests.conftest import REPO, TINY_PER_DAY, assert_group_ends, small_listings
 
@@ -147,3 +152,26 @@ def test_kill_9_at_every_phase_leaves_the_old_or_the_new_state_whole(
     _restore(ingested_site, site)
     updated = _under_fire(site, ["build"], UPDATE_PHASES, **builds)
     assert updated == full, "the incremental build gives the bytes of a clean one"
+
+
+def test_ctrl_c_while_a_committed_ingest_is_moved_in_waits_for_it_to_be_whole(
+    site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: Ctrl-C after the commit point left the change for the next command to
+    complete, said "nothing was half-written", and a file edited by hand in between was
+    overwritten by that completion. Now the change is moved in whole first, and said so."""
+    real_complete = transaction._complete
+
+    def interrupted(root: Path, journal: Path) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # as a terminal's Ctrl-C, to this process
+        real_complete(root, journal)
+
+    monkeypatch.setattr(transaction, "_complete", interrupted)
+    listings = small_listings(site.parent / "listings", TINY_PER_DAY)
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 130
+    assert "interrupted after its changes were made, all of them" in capsys.readouterr().err
+    assert not (site / ".sitegen-txn").exists(), "nothing left to complete"
+    monkeypatch.setattr(transaction, "_complete", real_complete)
+    whole = _tree_digest(site / "content")
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    assert _tree_digest(site / "content") == whole, "every change was made"
