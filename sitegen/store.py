@@ -276,6 +276,27 @@ def _file_states_beside(root: Path, token: str) -> Callable[[], bytes]:
     return result
 
 
+def _misnamed(root: Path, directory: str, name: str) -> ContentError:
+    path = root / CONTENT_DIR / directory / name
+    kind, suffix = ("day", ".toml") if directory == _DAYS else ("paper", ".md")
+    shape = f"{CONTENT_DIR}/{directory}/" + ("YYYY-MM-DD.toml" if kind == "day" else "<id>.md")
+    if path.is_dir():
+        return ContentError(
+            f"a folder among the {kind} files: only {shape} files are read, so the {kind}s"
+            " in it are not on the site",
+            location=Location(str(path)),
+            hint=f"move its files up into {CONTENT_DIR}/{directory}/, or the folder out of"
+            f" {CONTENT_DIR}/",
+        )
+    stem = name.split(".")[0] if kind == "day" else name[: -len(suffix)] or name
+    return ContentError(
+        f"not read: {kind} files are named {shape}, so this {kind} is not on the site",
+        location=Location(str(path)),
+        hint=f"rename it {CONTENT_DIR}/{directory}/{stem}{suffix}, or move it out of"
+        f" {CONTENT_DIR}/",
+    )
+
+
 def _changed_files(
     root: Path, answer: bytes, cache: ParseCache, token: str
 ) -> tuple[dict[str, list[str]], dict[str, list[str]], str]:
@@ -305,6 +326,8 @@ def _changed_files(
                 location=Location(str(root / CONTENT_DIR / os.fsdecode(directory + b"/" + name))),
                 hint="remove it, or restore the file (git checkout), then run again",
             )
+        if identity == file_states.MISNAMED:
+            raise _misnamed(root, directory.decode(), os.fsdecode(name))
         into = gone if identity == file_states.GONE else changed
         into.setdefault(directory.decode(), []).append(os.fsdecode(name))
     if not matched:

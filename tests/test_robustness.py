@@ -367,6 +367,43 @@ def test_a_paper_file_replaced_by_a_directory_is_one_line_and_nothing_is_lost(
     assert paper.is_file(), "ingesting its listing again brings it back"
 
 
+@pytest.mark.parametrize(
+    ("moved", "said"),
+    [
+        ("days/2025/2025-10-31.toml", "a folder among the day files"),
+        ("days/2025-10-31.TOML", "rename it content/days/2025-10-31.toml"),
+        ("days/2025-10-31.md", "rename it content/days/2025-10-31.toml"),
+        ("papers/old/{paper}.md", "a folder among the paper files"),
+        ("papers/{paper}.MD", "rename it content/papers/{paper}.md"),
+    ],
+)
+def test_a_content_file_moved_or_misnamed_by_hand_is_one_line_not_a_silent_loss(
+    site: Path, moved: str, said: str
+) -> None:
+    """Found by a review: a day file moved into a folder or renamed `.TOML` or `.md` was not
+    read, and the build took the day off the site without a word (a paper file the same)."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    content = site / "content"
+    paper = next((content / "papers").glob("*.md")).stem
+    source = content / (
+        "days/2025-10-31.toml" if moved.startswith("days") else f"papers/{paper}.md"
+    )
+    target = content / moved.format(paper=paper)
+    target.parent.mkdir(exist_ok=True)
+    source.rename(target)
+    before = tree_bytes(content)
+    for command in (["build"], ["ingest", str(SECOND)]):
+        result = sitegen_here("--root", str(site), *command)
+        _one_clear_line(result, str(target if "folder" not in said else target.parent))
+        assert said.format(paper=paper) in result.stderr, result.stderr
+    assert tree_bytes(content) == before and not (site / "public").exists()
+    (content / "days" / "2025-10-31.toml~").write_text("an editor's backup is no mistake")
+    target.rename(source)
+    if "folder" in said:
+        target.parent.rmdir()
+    assert main(["--root", str(site), "build"]) == 0
+
+
 @pytest.mark.parametrize("folder", ["days", "papers"])
 def test_a_content_folder_replaced_by_a_file_is_one_line_and_nothing_is_lost(
     site: Path, folder: str
