@@ -86,6 +86,7 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
             location=Location(path),
             hint="rename the file",
         )
+    refuse_conflict_markers(text, path=path)
     table, body, _ = split_front_matter(text, path=path)
     fields = TomlFields(table, text=text, source=path, error=ContentError)
     fields.only(_PAPER_KEYS, "the front matter", hints=_RETIRED_PAPER_KEYS)
@@ -135,6 +136,7 @@ def render_day_file(day: Day) -> str:
 
 def parse_day_file(text: str, *, path: str) -> Day:
     """A day file's text as a Day; a ContentError naming the line of anything wrong."""
+    refuse_conflict_markers(text, path=path)
     table = load_toml(text, source=path, error=ContentError, hint="fix the TOML syntax")
     fields = TomlFields(table, text=text, source=path, error=ContentError)
     fields.only(_DAY_KEYS, "a day file")
@@ -249,6 +251,23 @@ def decode_content(data: bytes, *, path: str, error: type[SitegenError] = Conten
         ) from None
 
 
+_CONFLICT = re.compile(r"^<{7}(?: |$)(?:.*\n)*?^>{7}(?: |$)", re.MULTILINE)
+
+
+def refuse_conflict_markers(text: str, *, path: str) -> None:
+    """A ContentError at the line of git's `<<<<<<<` when a merge left its markers in a file:
+    in an abstract they were published as its text (found by a review)."""
+    if "<<<<<<<" not in text:
+        return
+    lines = text.replace("\r\n", "\n")
+    if conflict := _CONFLICT.search(lines):
+        raise ContentError(
+            "a merge conflict left unresolved: git's <<<<<<<, ======= and >>>>>>> lines",
+            location=Location(path, lines.count("\n", 0, conflict.start()) + 1),
+            hint="keep the lines you want of each side, delete the marker lines, then run again",
+        )
+
+
 # ---- TOML front matter and documents -------------------------------------------------------
 
 FENCE = "+++"
@@ -257,7 +276,8 @@ TomlValue = str | int | bool | date | Sequence[Any] | Mapping[str, Any]
 
 def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, int]:
     """Split a content file into (front matter, body, 1-based line where the body starts)."""
-    lines = text.replace("\r\n", "\n").split("\n")  # CRLF: a Windows checkout's line ends
+    # CRLF: a Windows checkout's line ends; CR alone: an old Mac editor's (found by a review)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or lines[0].strip() != FENCE:
         raise ContentError(
             f"the file must start with a '{FENCE}' line that opens its TOML front matter",

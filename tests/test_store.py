@@ -527,6 +527,39 @@ def test_content_files_with_windows_line_ends_are_read() -> None:
     assert parse_day_file(crlf, path="content/days/2026-01-08.toml") == day
 
 
+def test_a_paper_file_with_old_mac_line_ends_is_read() -> None:
+    """Found by a review: CR alone (an old Mac editor's line ends) was refused as a file that
+    "must start with a '+++' line", which it did."""
+    paper = Paper(id="2501.00001", title="A title", abstract="One.\n\nTwo.", upvotes=3)
+    text = render_paper_file(paper).replace("\n", "\r")
+    assert parse_paper_file(text, path="content/papers/2501.00001.md") == paper
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n"])
+def test_merge_conflict_markers_are_refused_at_their_line_not_published(line_end: str) -> None:
+    """Found by a review: markers a merge left in an abstract were published on the paper's
+    page and in the feeds; in a day file or front matter they were "bad TOML"."""
+    paper = Paper(id="2501.00001", title="A title", abstract="One.", upvotes=3)
+    day = Day(day=date(2026, 1, 8), entries=(DayEntry(paper_id="2501.00001", title="A title"),))
+    conflict = "<<<<<<< HEAD\nupvotes = 4\n=======\nupvotes = 5\n>>>>>>> theirs\n"
+    for parse, text, path, at in (
+        (parse_paper_file, render_paper_file(paper) + conflict, "content/papers/2501.00001.md", 6),
+        (parse_day_file, conflict + render_day_file(day), "content/days/2026-01-08.toml", 1),
+    ):
+        text = text.replace("\n", line_end)
+        with pytest.raises(ContentError) as caught:
+            parse(text, path=path)  # type: ignore[operator]
+        assert str(caught.value).startswith(f"{path}:{at}: a merge conflict left unresolved")
+    seven = "A proof sketch:\n<<<<<<< is how git marks it, and a line of >>> is a quote."
+    assert (
+        parse_paper_file(
+            render_paper_file(dataclasses.replace(paper, abstract=seven)),
+            path="content/papers/2501.00001.md",
+        ).abstract
+        == seven
+    ), "markers without their closing line are an abstract's text"
+
+
 @pytest.mark.parametrize(
     ("name", "text", "says"),
     [
