@@ -136,7 +136,7 @@ class Appearance:
     """A paper featured on a listing day."""
 
     day: date
-    rank: int  # 1-based position in that day's listing
+    rank: int  # 1-based place on that day's page: the most upvoted first
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

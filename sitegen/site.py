@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 
 from sitegen.config import SiteConfig
 from sitegen.model import Appearance, ContentSnapshot, Paper, Topic
-from sitegen.periods import MONTH, WEEK, Papers, PeriodListing, periods
+from sitegen.periods import MONTH, WEEK, Papers, PeriodListing, periods, rank_by_upvotes
 from sitegen.topics import assign_topics, compile_topics
 from sitegen.trends import Trend, trend
 
@@ -20,7 +20,7 @@ from sitegen.trends import Trend, trend
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayListing:
     day: date
-    papers: Papers  # paper ids in rank order: rank 1 first
+    papers: Papers  # paper ids in rank order: the most upvoted first (rank_by_upvotes)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,6 +103,9 @@ def assemble_site(
         unique = [k for i in dict.fromkeys([e[0] for e in listed[day]]) if (k := known.get(i))]
         if not unique:
             continue
+        # Most upvoted first, as Hugging Face shows a day (its API lists them otherwise: a
+        # reader scrolled past 27 cards to the paper everyone read); no count, listing order.
+        unique = list(rank_by_upvotes(unique, snapshot.upvotes))
         first = []
         for rank, paper_id in enumerate(unique, start=1):
             found = appearances.get(paper_id)

@@ -199,15 +199,16 @@ def test_feeds_parse_and_carry_every_listed_paper_once() -> None:
         assert not feed.bozo, (path, feed.get("bozo_exception"))
         ids = [entry.id for entry in feed.entries]
         assert len(ids) == len(set(ids)) and all(i.startswith("tag:sitegen,2023:") for i in ids)
-    # Newest first: the papers each day was the first to feature, in its rank order.
+    # Newest first: the papers each day was the first to feature, in its rank order (paper n
+    # has n upvotes: the most upvoted first).
     atom = feedparser.parse(files["atom.xml"])
     assert [e.link for e in atom.entries] == [
-        f"{BASE}papers/2501.{n:05d}/" for n in (8, 6, 7, 4, 5, 1, 2, 3)
+        f"{BASE}papers/2501.{n:05d}/" for n in (8, 7, 6, 5, 4, 3, 2, 1)
     ]
     # A day's feeds list its papers in rank order, each brief: a summary, no abstract.
     day = feedparser.parse(files["days/2026-01-01/rss.xml"])
     assert not day.bozo and [e.link for e in day.entries] == [
-        f"{BASE}papers/2501.{n:05d}/" for n in (1, 2, 3)
+        f"{BASE}papers/2501.{n:05d}/" for n in (3, 2, 1)
     ]
     assert all("content" not in e and e.summary for e in day.entries)
 
@@ -457,6 +458,7 @@ def test_authors_and_organisations_are_text_on_cards_and_in_feeds() -> None:
         organization=Organization(handle="evil", name="<script>x</script>"),
         github_url="https://github.com/a/b?x=1&y='2'",
         project_url="https://example.org/?q=<2>",  # no URL: not linked (pages.web_url)
+        upvotes=99,  # its day's first, so on its topic's front page
     )
     files = _render(_site({hostile.id: hostile, **{p.id: p for p in map(_paper, range(2, 5))}}))
     for path in ("days/2026-01-01/index.html", "topics/reinforcement-learning/index.html"):

@@ -19,11 +19,13 @@ IDS = [f"p{i}" for i in range(8)]
 
 @given(
     listed=st.lists(st.lists(st.sampled_from([*IDS, "gone"]), max_size=6), max_size=6),
-    stored=st.sets(st.sampled_from(IDS)),
+    stored=st.dictionaries(st.sampled_from(IDS), st.none() | st.integers(0, 3)),
 )
 def test_newest_first_is_by_first_day_then_rank_then_id(
-    listed: list[list[str]], stored: set[str]
+    listed: list[list[str]], stored: dict[str, int | None]
 ) -> None:
+    """A paper's rank is its place on the day's page: the most upvoted first, as Hugging Face
+    shows a day; papers with no count after them, each group in listing order."""
     # Days may list a paper twice, or one whose file was deleted ("gone", or not stored).
     days = {
         date(2026, 1, 1) + timedelta(days=n): Day(
@@ -32,13 +34,19 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
         )
         for n, ids in enumerate(listed)
     }
-    papers = {i: Paper(id=i, title=i, abstract="") for i in sorted(stored)}
+    papers = {i: Paper(id=i, title=i, abstract="", upvotes=stored[i]) for i in sorted(stored)}
     snapshot = ContentSnapshot.of(papers, days)
     site = assemble_site(snapshot, CONFIG, assign=lambda _, ids, __: [() for _ in ids])
 
     first: dict[str, tuple[date, int]] = {}
     for day in sorted(days):
-        shown = [i for i in dict.fromkeys(e.paper_id for e in days[day].entries) if i in papers]
+        listing = [i for i in dict.fromkeys(e.paper_id for e in days[day].entries) if i in papers]
+        shown = sorted(
+            listing,
+            key=lambda i: (stored[i] is None, -(stored[i] or 0), listing.index(i)),
+        )
+        if shown:  # a day with no stored paper is no day of the site
+            assert list(next(d.papers for d in site.days if d.day == day)) == shown
         for rank, paper_id in enumerate(shown, start=1):
             first.setdefault(paper_id, (day, rank))
     expected = sorted(first, key=lambda i: (-first[i][0].toordinal(), first[i][1], i))
