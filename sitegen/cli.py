@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -661,6 +661,11 @@ def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> l
             "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
         )
     if args.date:
+        if args.date > today + timedelta(days=1):  # a day ahead: one west of UTC may be today
+            raise UsageError(
+                f"nothing to fetch: {args.date} is not here yet (today is {today}, UTC)",
+                hint="check --date",
+            )
         return [args.date]
     # The last day already held is fetched again: late papers of that day are picked up. A day
     # held past today (ingested where the day starts before it does in UTC) asks for today.

@@ -394,6 +394,22 @@ def test_until_with_date_is_refused_in_one_line(
     assert err.startswith("sitegen: error: --until goes with --since") and "Traceback" not in err
 
 
+def test_a_date_not_here_yet_is_refused_in_one_line_and_nothing_is_asked(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a new user: `--since 2030-01-01` was refused, `--date 2030-01-01` was asked of
+    the source. Tomorrow (UTC) is still asked: west of UTC it may already be listed."""
+    source, url = hf
+    today = datetime.now(UTC).date()
+    assert main(["--root", str(site), "fetch", "--base-url", url, "--date", "2030-01-01"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sitegen: error: nothing to fetch: 2030-01-01 is not here yet")
+    assert source.requests == []
+    tomorrow = today + timedelta(days=1)
+    source.set(tomorrow.isoformat(), [Reply(200, b"[]")])
+    assert main(["--root", str(site), "fetch", "--base-url", url, "--date", str(tomorrow)]) == 0
+
+
 def test_a_broken_fetch_state_stops_the_fetch_and_is_kept(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

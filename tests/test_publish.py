@@ -658,3 +658,11 @@ def test_serve_types_every_kind_of_file_as_github_pages_does(
         assert served_type.split(";")[0] == types[suffix], path
         if types[suffix].startswith("text/") or suffix in (".json", ".xml", ".svg"):
             assert served_type.endswith("; charset=utf-8"), path
+
+
+def test_a_backfill_given_until_without_since_stops_with_one_line(small_scratch_repo: Path) -> None:
+    """Found by a new user: `until` alone was ignored, and the run fetched from the last day
+    held instead of the range asked for."""
+    fetched = _run_step(_step(JOB, "Fetch"), small_scratch_repo, UNTIL="2025-12-02", SINCE="")
+    assert fetched.returncode == 2
+    assert fetched.stdout.strip() == "::error::'until' needs 'since': give both to backfill a range"
