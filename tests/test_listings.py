@@ -90,11 +90,34 @@ def test_bare_and_compact_listings_need_a_day(seed_bytes: dict[str, bytes]) -> N
     assert listing.day == date(2026, 3, 14) and len(listing.entries) == 59
 
 
-def test_explicit_date_wins_over_name_and_text(seed_bytes: dict[str, bytes]) -> None:
+def test_explicit_date_wins_over_name_and_gives_the_day_line_its_year(
+    seed_bytes: dict[str, bytes],
+) -> None:
     listing = parse_listing(
-        seed_bytes["2025-10-31.txt"], origin="2025-10-31.txt", day=date(2025, 11, 1)
+        seed_bytes["2025-10-31.txt"], origin="2025-10-31.txt", day=date(2024, 10, 31)
     )
-    assert listing.day == date(2025, 11, 1)
+    assert listing.day == date(2024, 10, 31)
+    compact = parse_listing(seed_bytes["2026-11-22.txt"], origin="x.txt", day=date(2026, 11, 23))
+    assert compact.day == date(2026, 11, 23), "no day line: the day given is the day"
+
+
+@pytest.mark.parametrize(
+    ("origin", "day", "says"),
+    [
+        ("2025-10-31.txt", date(2025, 11, 1), "(--date says 2025-11-01)"),
+        ("2025-11-01.txt", None, "(the file name says 2025-11-01)"),
+    ],
+)
+def test_a_day_given_that_the_day_line_contradicts_is_refused(
+    seed_bytes: dict[str, bytes], origin: str, day: date | None, says: str
+) -> None:
+    """Found by a new user: `--date 2025-10-30` filed a capture showing Oct 31 under Oct 30
+    without a word, where an API answer of another day is refused."""
+    with pytest.raises(ListingError) as caught:
+        parse_listing(seed_bytes["2025-10-31.txt"], origin=origin, day=day)
+    message = str(caught.value)
+    assert message.startswith(f"{origin}:11: the listing shows Oct 31, not Nov 1 {says}")
+    assert "--date 2025-10-31" in message
 
 
 @pytest.mark.parametrize(

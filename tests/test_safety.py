@@ -294,9 +294,11 @@ def test_a_build_killed_at_any_step_keeps_the_users_files_and_the_next_one_ends_
 SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f", "\x85", "\u2028", "\u2029"]
 
 
-def _listing(abstract: str, *, title: str = "Sparse Mixtures of Tiny Experts") -> bytes:
+def _listing(
+    abstract: str, *, title: str = "Sparse Mixtures of Tiny Experts", shown: str = "Nov 23"
+) -> bytes:
     lines = [
-        "Daily Papers", "Nov 23",
+        "Daily Papers", shown,
         title, abstract, "\u00b7", "Nov 20, 2026 7",
         "Reward Models Without Rewards", "Reinforcement learning from no feedback.",
         "\u00b7", "Nov 21, 2026 3",
@@ -641,9 +643,11 @@ def test_hostile_listings_are_ingested_intact_or_refused_in_one_line(
     huge = "word " * 1_000_000  # 5 MB on one line
     ingested = {
         "2026-11-23.txt": _listing("An abstract with <b>markup</b> &lt;", title=markup),
-        "2026-11-24.txt": _listing("no\x01 con\x7ftrol\x9f characters", title="Controls"),
-        "2026-11-25.txt": _listing("a\u2028b\x0bc\x85d", title="Separators"),
-        "2026-11-26.txt": _listing(huge, title="A " * 5000 + "long title"),
+        "2026-11-24.txt": _listing(
+            "no\x01 con\x7ftrol\x9f characters", title="Controls", shown="Nov 24"
+        ),
+        "2026-11-25.txt": _listing("a\u2028b\x0bc\x85d", title="Separators", shown="Nov 25"),
+        "2026-11-26.txt": _listing(huge, title="A " * 5000 + "long title", shown="Nov 26"),
     }
     refused = {
         "binary.txt": (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), "binary file"),

@@ -243,7 +243,8 @@ def _day_listing(tmp_path: Path, day: str, *titles: str) -> Path:
     """A listing in the bare shape of the 2026-03-14 seed: titles and abstracts."""
     path = tmp_path / f"{day}.txt"
     header = "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\n"
-    header += "byAK and the research community\n\nFeb 1\n\n"
+    shown = date.fromisoformat(day)
+    header += f"byAK and the research community\n\n{shown:%b} {shown.day}\n\n"
     path.write_text(
         header + "".join(f"{title}\n\nAn abstract for {title}.\n\n" for title in titles)
     )

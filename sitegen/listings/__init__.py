@@ -15,6 +15,7 @@ __all__ = ["Listing", "ListingEntry", "day_from_name", "decode_listing", "parse_
 def parse_listing(raw: bytes, *, origin: str, day: date | None = None) -> Listing:
     """Parse any listing, sniffing its shape. `day` overrides the day found in name or text."""
     text = decode_listing(raw, origin=origin)
+    day_from = "--date" if day else "the file name"
     day = day or day_from_name(origin)
     start = text.lstrip()[:1]
     if start in ("[", "{", "<"):
@@ -25,7 +26,7 @@ def parse_listing(raw: bytes, *, origin: str, day: date | None = None) -> Listin
         else:
             listing = hf.parse_hf_json(text, origin=origin, day=day)
     else:
-        listing = parse_text_listing(text, origin=origin, day=day)
+        listing = parse_text_listing(text, origin=origin, day=day, day_from=day_from)
     if problem := day_out_of_range(listing.day):
         raise ListingError(
             f"the listing's day: {problem}",

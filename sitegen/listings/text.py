@@ -53,8 +53,11 @@ class _PaperDate:
     line: int
 
 
-def parse_text_listing(text: str, *, origin: str, day: date | None) -> Listing:
-    """Parse a text capture; `day` (from --date or the file name) wins over the day line."""
+def parse_text_listing(
+    text: str, *, origin: str, day: date | None, day_from: str = "--date"
+) -> Listing:
+    """Parse a text capture; `day` (from `day_from`: --date or the file name) gives the day
+    line its year, and must be the day that line shows."""
     lines = _content_lines(text)
     if not lines:
         raise ListingError(
@@ -78,6 +81,18 @@ def parse_text_listing(text: str, *, origin: str, day: date | None) -> Listing:
             hint="the capture was probably cut off; capture the page again",
         )
     drafts = _read_papers_after(day_line, body, origin=origin)
+    if day and day_line and (shown := _DAY_LINE.fullmatch(day_line.text)):
+        month, day_of_month = _MONTHS.index(shown[1]) + 1, int(shown[2])
+        if (month, day_of_month) != (day.month, day.day):
+            # As an API answer of another day is refused: the papers of Oct 31 were filed
+            # under Oct 30 without a word (found by a new user).
+            raise ListingError(
+                f"the listing shows {day_line.text}, not {day:%b} {day.day} ({day_from} says"
+                f" {day.isoformat()}): it is not that day's listing",
+                location=Location(origin, day_line.number),
+                hint=f"give the day it shows, --date {day.year}-{month:02d}-{day_of_month:02d}"
+                + (", or name the file after it" if day_from != "--date" else ""),
+            )
     listing_day = day or _infer_day(day_line, drafts, origin=origin)
     entries = tuple(_finish(draft, listing_day, origin=origin) for draft in drafts)
     has_metadata = day_line is not None and saw_daily_papers
