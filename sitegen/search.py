@@ -62,7 +62,7 @@ ABSTRACT_WORDS = 24
 # cost more bytes per result shown (bench/README.md has the figures that chose 20).
 PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
-_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 4"
+_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 5"
 OPEN_DIRECTORY = "open/"  # under INDEX_DIR: the open month's shard
 CLOSED_DIRECTORY = "closed/"  # under INDEX_DIR: the shard of the months before it
 _PAGEFIND_DIRECTORIES = ("index", "fragment", "filter")  # of each index, the warm-up's at the root
@@ -75,6 +75,15 @@ WARM_UP_WORD = "0000warmup"
 _WARM_UP_DOCUMENTS = 100
 _WARM_UP_REPEATS = 50
 _WORD = re.compile(r"\w{4,}")  # shorter words are mostly stop words
+# An abstract's words as a record holds them: a hyphenated word whole, which Pagefind indexes
+# joined and a reader types so ("multi-agent": its parts alone were found by "multi agent"
+# only), else a word of 4 letters or more.
+_ABSTRACT_WORD = re.compile(r"\w+(?:-\w+)+|\w{4,}")
+# Acronyms of any length, from anywhere in the abstract: how researchers search ("MoE", "RAG",
+# "DPO": three letters, or past the first words, were found in no abstract: a reader's review).
+_ACRONYM = re.compile(r"(?<!\w)(?=[a-z]?[A-Z][a-z]?[A-Z])[A-Za-z][A-Za-z0-9]{1,7}(?!\w)")
+ACRONYMS = 12  # at most, a paper; an abstract names two on average, a few a dozen
+_CAMEL = re.compile(r"(?<=[a-z])[A-Z]")  # where "MaskMoE" joins "Mask" and "MoE"
 _PART = re.compile(r"[^\W_]+")  # a word's letters and digits (as the search page splits words)
 # Between the parts of an author's name as one word ("Maria Suzuki" is "maria0suzuki"), which
 # the search page looks a query of two or three words up as, exactly (Pagefind's quoted
@@ -148,6 +157,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     paper = site.papers[paper_id]
     names = {t.slug: t.name for t in site.config.topics}
     abstract_words = _first_words(paper.abstract, ABSTRACT_WORDS)
+    abstract_words += [a for a in _acronyms(paper.abstract) if a not in abstract_words]
     # Each word once a paper: the title and keywords already hold theirs. A word in most
     # papers costs a query a location per paper and per time it is held (the first
     # query's 200 ms budget: about two a paper for "learning" before, bench/README.md).
@@ -189,11 +199,25 @@ def _first_words(text: str, most: int) -> list[str]:
     whole abstract's words were three quarters of a record's time (the cold-build budget:
     records are made in the build's own process, 1.5 s of CPU at 10k papers)."""
     found: dict[str, None] = {}
-    for match in _WORD.finditer(text):
-        found[match[0].lower()] = None
-        if len(found) == most:
+    joined: dict[str, None] = {}  # its hyphenated words whole, besides: not counted
+    for match in _ABSTRACT_WORD.finditer(text):
+        word = match[0].lower()
+        if "-" in word:  # and its parts, which "multi agent" asks Pagefind for
+            joined[word] = None
+            found.update(dict.fromkeys(part for part in word.split("-") if len(part) >= 4))
+        else:
+            found[word] = None
+        if len(found) >= most:
             break
-    return list(found)
+    return [*list(found)[:most], *joined]
+
+
+def _acronyms(text: str) -> list[str]:
+    """The first `ACRONYMS` distinct acronyms of `text` (two capitals or more), lower-case."""
+    if not any(c.isupper() for c in text):
+        return []
+    found = dict.fromkeys(match[0].lower() for match in _ACRONYM.finditer(text))
+    return list(found)[:ACRONYMS]
 
 
 def name_words(authors: Sequence[str]) -> str:
@@ -214,8 +238,14 @@ def name_words(authors: Sequence[str]) -> str:
 
 def _title_parts(title: str) -> list[str]:
     """The parts of the title's hyphenated words: Pagefind indexes some only ("Sim2Real" of
-    "Stable-Sim2Real", not "3D" of "Text-to-3D"), and a reader searches them."""
-    return [part for word in title.split() if "-" in word for part in _PART.findall(word)]
+    "Stable-Sim2Real", not "3D" of "Text-to-3D"), and a reader searches them; and of its
+    joined names ("MoE" of "MaskMoE", "RAG" of "GraphRAG")."""
+    parts = [part for word in title.split() if "-" in word for part in _PART.findall(word)]
+    for word in _PART.findall(title):
+        joins = [match.start() for match in _CAMEL.finditer(word)]
+        if joins:  # the first name, and what follows each join ("MoE", not "Mo" and "E")
+            parts += [word[: joins[0]], *(word[at:] for at in joins if len(word) - at > 1)]
+    return parts
 
 
 def first_day(site: Site, paper_id: str) -> str:

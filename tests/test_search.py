@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from sitegen import publish
 from sitegen.cli import load_config, main
+from sitegen.formats import parse_paper_file
 from sitegen.search import (
     CLOSED_DIRECTORY,
     INDEX_DIR,
@@ -592,6 +593,54 @@ def test_a_part_of_a_hyphenated_word_finds_the_paper(
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + f"search/?q={query}")
     assert _title_with(site_root, title) in _result_titles(page)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def _papers_saying(site_root: Path, pattern: str, *, in_title: bool = True) -> set[str]:
+    """The titles of the papers whose title (`in_title`) or abstract holds `pattern`, read from
+    their files."""
+    found = set()
+    for path in (site_root / "content" / "papers").glob("*.md"):
+        paper = parse_paper_file(path.read_text(), path=str(path))
+        if re.search(pattern, paper.abstract) or (in_title and re.search(pattern, paper.title)):
+            found.add(paper.title)
+    return found
+
+
+@pytest.mark.parametrize("acronym", ["DPO", "CoT", "VLM"])
+def test_an_acronym_finds_every_paper_that_names_it(
+    browser: Browser, base_url: str, site_root: Path, acronym: str
+) -> None:
+    """Found by a reader: "DPO" found 1 of the 4 papers naming it, "MoE" none of 14 (three
+    letters, or past an abstract's first words, were not indexed)."""
+    holding = _papers_saying(site_root, rf"(?<![A-Za-z0-9]){acronym}(?![A-Za-z0-9])")
+    assert 1 < len(holding) <= 10  # all on the first page of results
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + f"search/?q={acronym}")
+    assert holding <= set(_result_titles(page))
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_joined_name_in_a_title_is_found_by_its_parts(
+    browser: Browser, base_url: str, site_root: Path
+) -> None:
+    """ "MoE" finds "MaskMoE: ..." (a reader's query that found nothing)."""
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + "search/?q=MoE")
+    assert _title_with(site_root, "MaskMoE") in _result_titles(page)
+
+
+@pytest.mark.parametrize("query", ["text-to-image", "text to image"])
+def test_a_hyphenated_word_of_an_abstract_is_found_as_typed_with_or_without_hyphens(
+    browser: Browser, base_url: str, site_root: Path, query: str
+) -> None:
+    """Found by a reader: "multi-agent" found 9 papers, "multi agent" 13, and neither found
+    a paper whose abstract begins "Text-to-image models ..." (only its title's were)."""
+    holding = _papers_saying(site_root, r"(?i)^(?:\S+\s+){0,8}text-to-image", in_title=False)
+    assert holding
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + f"search/?q={query}")
+    assert holding <= set(_result_titles(page))
     assert page.errors == []  # type: ignore[attr-defined]
 
 
