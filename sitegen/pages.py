@@ -128,6 +128,9 @@ class Link:
     href: str
 
 
+RSS_TYPE, ATOM_TYPE = "application/rss+xml", "application/atom+xml"
+
+
 @dataclass(frozen=True, slots=True)
 class FeedLink:
     title: str
@@ -234,11 +237,21 @@ class Pages:
             "alternates": ()
             if not advertise_feeds
             else (
-                FeedLink(f"{feed_title} (RSS)", href(feed_routes.rss), "application/rss+xml"),
-                FeedLink(f"{feed_title} (Atom)", href(feed_routes.atom), "application/atom+xml"),
+                FeedLink(f"{feed_title} (RSS)", href(feed_routes.rss), RSS_TYPE),
+                FeedLink(f"{feed_title} (Atom)", href(feed_routes.atom), ATOM_TYPE),
                 *(
                     (FeedLink(f"{feed_title} (JSON)", href(json_feed), "application/feed+json"),)
                     if feeds and (json_feed := feeds.json)
+                    else ()
+                ),
+                # Then the site's: a reader's "subscribe" on a past day or a closed week picked
+                # a feed that never gets a new item (found by a reader's review).
+                *(
+                    (
+                        FeedLink(f"{self.site.config.title} (RSS)", href(site.rss), RSS_TYPE),
+                        FeedLink(f"{self.site.config.title} (Atom)", href(site.atom), ATOM_TYPE),
+                    )
+                    if feeds and feeds != (site := self.site_feeds)
                     else ()
                 ),
             ),

@@ -122,22 +122,30 @@ def test_every_page_but_a_papers_advertises_rss_and_atom_that_exist(public: Path
             # A paper's page lists no papers: it links no feed (the output size budget, #17).
             assert types == [], page
             continue
-        rss_and_atom = ["application/atom+xml", "application/rss+xml"]
-        with_json = ["application/atom+xml", "application/feed+json", "application/rss+xml"]
-        # Top-of-period and custom feed pages have a JSON Feed too.
-        assert types in (rss_and_atom, with_json), page
-        for _, href in head.alternates:
-            assert (page.parent / href).resolve().is_file(), (page, href)
+        rss_and_atom = ["application/rss+xml", "application/atom+xml"]
+        with_json = [*rss_and_atom, "application/feed+json"]
+        # Its own feeds first (top-of-period and custom feed pages have a JSON Feed too), then
+        # the site's, unless they are its own: "subscribe" on a past day offers a live feed.
+        found = [t for t, _ in head.alternates]
+        hrefs = [(page.parent / href).resolve() for _, href in head.alternates]
+        site_feeds = [public / "rss.xml", public / "atom.xml"]
+        if hrefs[:2] == site_feeds:
+            assert found in (rss_and_atom, with_json), page
+        else:
+            assert found in (rss_and_atom * 2, [*with_json, *rss_and_atom]), page
+            assert hrefs[-2:] == site_feeds, page
+        assert all(href.is_file() for href in hrefs), page
 
 
 def test_topic_and_day_pages_have_their_own_feeds(public: Path) -> None:
     day = public / "days" / "2025-11-03"
     head = _Head()
     head.feed((day / "index.html").read_text())
-    assert sorted(href for _, href in head.alternates) == ["atom.xml", "rss.xml"]
+    own_then_the_sites = ["rss.xml", "atom.xml", "../../rss.xml", "../../atom.xml"]
+    assert [href for _, href in head.alternates] == own_then_the_sites
     head = _Head()
     head.feed((public / "topics" / "llm" / "index.html").read_text())
-    assert sorted(href for _, href in head.alternates) == ["atom.xml", "rss.xml"]
+    assert [href for _, href in head.alternates] == own_then_the_sites
 
 
 def test_the_feeds_hold_every_paper_of_the_latest_days_in_rank_order(public: Path) -> None:

@@ -682,14 +682,26 @@ def test_each_pages_feeds_are_advertised_by_the_name_of_what_they_hold() -> None
     name = re.search(r"<h1>([^<]+)</h1>", files[front].decode())
     assert name is not None
     to_front = "../../../../" + front.removesuffix("index.html")
+    # Then the site's, by the site's title: on a past day or a closed week, the feed its
+    # own page offers never gets a new item (found by a reader's review).
+    the_sites = [
+        (f"{CONFIG.title} (RSS)", "../../../../rss.xml"),
+        (f"{CONFIG.title} (Atom)", "../../../../atom.xml"),
+    ]
     assert advertised(topic) == [
         (f"{name[1]} (RSS)", to_front + "rss.xml"),
         (f"{name[1]} (Atom)", to_front + "atom.xml"),
+        *the_sites,
+    ]
+    assert advertised("days/2026-01-02/index.html")[2:] == [
+        (title, href.removeprefix("../../")) for title, href in the_sites
     ]
     # /top/'s feeds are the weekly digest's.
     assert [title for title, _ in advertised("top/index.html")] == [
         "Top papers of each week (RSS)",
         "Top papers of each week (Atom)",
+        f"{CONFIG.title} (RSS)",
+        f"{CONFIG.title} (Atom)",
     ]
 
 
