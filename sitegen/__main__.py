@@ -3,12 +3,17 @@
 import os
 import sys
 
-from sitegen.cli import main
-
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command its reader stopped (128 + SIGPIPE)
+EXIT_INTERRUPTED = 130
 
 
 def run() -> None:
+    try:
+        # Imported here: Ctrl-C while the libraries load (the first 0.2 s) printed a traceback.
+        from sitegen.cli import main
+    except KeyboardInterrupt:
+        print("sitegen: interrupted; nothing was done", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
     try:
         status = main()
         sys.stdout.flush()

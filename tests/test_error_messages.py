@@ -405,3 +405,26 @@ def test_a_bug_in_code_a_template_calls_is_not_said_to_be_the_templates(
     monkeypatch.setattr("sitegen.trends.BarChart.baseline", property(broken))
     with pytest.raises(TypeError, match="a bug in sitegen"):
         main(["--root", str(tiny_built), "build", "--clean", "--jobs", "1"])
+
+
+def test_ctrl_c_while_sitegen_loads_is_one_line_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: Ctrl-C in the first 0.2 s, while the command's libraries load,
+    printed 10 to 30 lines of traceback."""
+    import builtins
+
+    from sitegen import __main__ as entry
+
+    real_import = builtins.__import__
+
+    def interrupted(name: str, *args: object, **kwargs: object) -> object:
+        if name == "sitegen.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    with pytest.raises(SystemExit) as exited:
+        entry.run()
+    assert exited.value.code == 130
+    assert capsys.readouterr().err == "sitegen: interrupted; nothing was done\n"
