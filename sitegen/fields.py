@@ -6,10 +6,11 @@ the same way: the error names the file, the key's line, what was expected, and w
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from sitegen.errors import Location, SitegenError
@@ -88,9 +89,7 @@ class TomlFields:
         return self.text.count("\n", 0, index) + 1
 
     def fail(self, key: str, expected: str, example: str) -> SitegenError:
-        value = self.table.get(key)
-        as_written = str(value).lower() if isinstance(value, bool) else repr(value)  # TOML's
-        shown = f", not {as_written:.60}" if key in self.table else ""
+        shown = f", not {as_toml(self.table[key]):.60}" if key in self.table else ""
         return self.error(
             f"`{key}` must be {expected}{shown}", location=self.where(key), hint=f"e.g. {example}"
         )
@@ -222,3 +221,19 @@ def is_count(value: object) -> bool:
 
 def is_date(value: object) -> bool:
     return isinstance(value, date) and not hasattr(value, "hour")  # a datetime is no day
+
+
+def as_toml(value: object) -> str:
+    """A value as TOML writes it, for messages: `"13"`, `true`, `2026-06-04T10:00:00Z`, a
+    table as `{ name = "x" }` (not Python's `'13'` or `datetime.datetime(...)`)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {as_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(as_toml(v) for v in value) + "]"
+    return str(value)

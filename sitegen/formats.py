@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from sitegen.errors import ContentError, Location, SitegenError
-from sitegen.fields import TomlFields, is_count, load_toml
+from sitegen.fields import TomlFields, as_toml, is_count, load_toml
 from sitegen.model import (
     Day,
     DayEntry,
@@ -146,7 +146,9 @@ def parse_day_file(text: str, *, path: str) -> Day:
         raise ContentError(
             "a day file needs `day = YYYY-MM-DD` matching its file name",
             location=fields.where("day"),
-            hint=f"set day = {stem}",
+            hint=f"set day = {stem}"
+            if _ISO_DAY.fullmatch(stem)
+            else "name the file after the day it holds: content/days/YYYY-MM-DD.toml",
         )
     arrived_after = fields.date("arrived_after")
     for key, value in (("day", day), ("arrived_after", arrived_after)):
@@ -172,19 +174,13 @@ def parse_day_file(text: str, *, path: str) -> Day:
             )
         if isinstance(raw, dict) and "id" not in raw:
             raise ContentError(
-                f"an entry of `papers` has no `id`: {raw!r:.80}",
+                f"an entry of `papers` has no `id`: {as_toml(raw):.80}",
                 location=_entry_location(path, text, raw),
                 hint='add the paper\'s id: { id = "<paper id>", title = "...", upvotes = N }',
             )
-        if (
-            not isinstance(raw, dict)
-            or not isinstance(raw.get("id"), str)
-            or not is_paper_id(raw["id"])
-            or not isinstance(raw.get("title", ""), str)
-            or not (raw.get("upvotes") is None or is_count(raw["upvotes"]))
-        ):
+        if problem := _entry_problem(raw):
             raise ContentError(
-                f"bad entry in `papers`: {raw!r:.80}",
+                f"an entry of `papers`: {problem}",
                 location=_entry_location(path, text, raw, otherwise=fields.where("papers")),
                 hint='each entry is { id = "<paper id>", title = "...", upvotes = N }',
             )
@@ -201,6 +197,20 @@ def parse_day_file(text: str, *, path: str) -> Day:
         sources=fields.texts("sources"),
         arrived_after=arrived_after,
     )
+
+
+def _entry_problem(raw: object) -> str | None:
+    """What is wrong with a day file's entry, naming its field (found by a review: the entry
+    was shown whole, cut at 80 characters, as a Python dict)."""
+    if not isinstance(raw, dict):
+        return f"not a table: {as_toml(raw):.60}"
+    if not isinstance(raw["id"], str) or not is_paper_id(raw["id"]):
+        return f"`id` {as_toml(raw['id']):.60} is not a paper id (a file name in content/papers/)"
+    if not isinstance(raw.get("title", ""), str):
+        return f"`title` must be a string, not {as_toml(raw['title']):.60}"
+    if not (raw.get("upvotes") is None or is_count(raw["upvotes"])):
+        return f"`upvotes` must be a whole number, 0 or more, not {as_toml(raw['upvotes']):.60}"
+    return None
 
 
 def _entry_location(
@@ -251,6 +261,7 @@ def decode_content(data: bytes, *, path: str, error: type[SitegenError] = Conten
         ) from None
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONFLICT = re.compile(r"^<{7}(?: |$)(?:.*\n)*?^>{7}(?: |$)", re.MULTILINE)
 
 

@@ -582,3 +582,50 @@ def test_content_files_nested_too_deep_or_with_huge_numbers_are_one_line(
     assert result.returncode == 2 and "Traceback" not in result.stderr
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"sitegen: error: content/{name}") and says in first, first
+
+
+@pytest.mark.parametrize(
+    ("entry", "says"),
+    [
+        (
+            '{ id = "2501.00001", upvotes = -1 }',
+            "`upvotes` must be a whole number, 0 or more, not -1",
+        ),
+        (
+            '{ id = "2501.00001", upvotes = "13" }',
+            '`upvotes` must be a whole number, 0 or more, not "13"',
+        ),
+        ('{ id = "" }', '`id` "" is not a paper id'),
+        ('{ id = "2501.00001", title = 7 }', "`title` must be a string, not 7"),
+    ],
+)
+def test_a_bad_day_entry_names_its_field_and_value_as_toml_writes_it(entry: str, says: str) -> None:
+    """Found by a review: the entry was shown whole as a Python dict, cut at 80 characters,
+    without saying which field was wrong."""
+    text = f"day = 2026-01-08\npapers = [\n  {entry},\n]\n"
+    with pytest.raises(ContentError) as caught:
+        parse_day_file(text, path="content/days/2026-01-08.toml")
+    assert str(caught.value).startswith(
+        f"content/days/2026-01-08.toml:3: an entry of `papers`: {says}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("published = 2026-06-04T10:00:00Z", "not 2026-06-04T10:00:00Z"),
+        ('organization = { name = "Only Name" }', 'not { name = "Only Name" }'),
+    ],
+)
+def test_a_bad_field_is_shown_as_toml_writes_it_not_as_python_does(line: str, says: str) -> None:
+    text = f'+++\ntitle = "T"\n{line}\n+++\nAn abstract.\n'
+    with pytest.raises(ContentError) as caught:
+        parse_paper_file(text, path="content/papers/2501.00001.md")
+    assert "content/papers/2501.00001.md:3: " in str(caught.value)
+    assert says in str(caught.value) and "datetime" not in str(caught.value)
+
+
+def test_a_day_file_not_named_after_a_day_is_told_to_be() -> None:
+    with pytest.raises(ContentError) as caught:
+        parse_day_file("day = 2026-06-12\n", path="content/days/june12.toml")
+    assert "name the file after the day it holds: content/days/YYYY-MM-DD.toml" in str(caught.value)
