@@ -49,7 +49,7 @@ def test_a_key_after_a_blank_line_is_named_at_its_own_line() -> None:
     ("old", "new", "says"),
     [
         ('language = "en"', 'language = "english!"', 'a language tag such as "en" or "pt-BR"'),
-        ('language = "en"', 'language = "en us"', "not 'en us'"),
+        ('language = "en"', 'language = "en us"', 'not "en us"'),
         ("summary_chars = 120", "summary_chars = true", "from 1 to 1,000,000,000, not true"),
         ("items = 50", "items = 100000000000000", "a whole number from 1 to 1,000,000,000"),
     ],
