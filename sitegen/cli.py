@@ -35,6 +35,8 @@ from sitegen.listings.base import HF_URL, MAX_LISTING_BYTES, listing_too_large
 from sitegen.model import day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.store import (
+    DAYS_DIR,
+    PAPERS_DIR,
     IngestReport,
     content_lock,
     ingest_into_store,
@@ -316,6 +318,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
             root, parsed, topics=topics, files=kept, known_topics=config.topic_slugs()
         )
     print(_ingest_summary(report, parsed))
+    _say_one_title(report.one_title)
     _say_same_title(report.same_title)
     return EXIT_OK
 
@@ -562,6 +565,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
             known_topics=config.topic_slugs(),
         )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))
+    _say_one_title(report.one_title)
     _say_same_title(report.same_title)
     if not report.missed:
         return EXIT_OK
@@ -628,6 +632,18 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
         )
     for outcome in report.given_up:
         _actions_warning(f"sitegen fetch gave up on {outcome.day}: {outcome.problem}")
+
+
+def _say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:
+    """Two titles of one listing taken as one paper (found by a review: in silence)."""
+    for day, first, other in pairs:
+        print(
+            f"sitegen: note: {day} lists {first!r} and then {other!r}: titles that differ only"
+            " in case or punctuation are one paper's, so the second was filed as the first; if"
+            f" they are two papers, add a file for the second to {PAPERS_DIR}/ and its entry to"
+            f" {DAYS_DIR}/{day}.toml",
+            file=sys.stderr,
+        )
 
 
 def _say_same_title(pairs: Sequence[tuple[str, str]]) -> None:

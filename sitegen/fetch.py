@@ -142,6 +142,7 @@ class FetchReport:
     # Missed days that failed for RETRY_WINDOW_DAYS: no later run asks for them again.
     given_up: tuple[DayOutcome, ...] = ()
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
+    one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
 
     @property
     def missed(self) -> tuple[DayOutcome, ...]:
@@ -314,6 +315,7 @@ def _merge_answers(
         written=tuple(report.written),
         given_up=given_up,
         same_title=report.same_title,
+        one_title=report.one_title,
     )
 
 

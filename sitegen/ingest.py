@@ -81,6 +81,9 @@ class Merged:
     papers: dict[str, Paper]  # new or merged papers, by id
     days: dict[date, Day]  # days listed
     new_papers: int
+    # Two titles of one listing taken as one paper, their words being the same (up to case
+    # and punctuation: "C++" and "C#"): (day, the first, the other), for the user to check.
+    one_title: tuple[tuple[date, str, str], ...] = ()
 
     def applied_to(self, snapshot: ContentSnapshot) -> ContentSnapshot:
         """The whole store after the merge."""
@@ -118,7 +121,12 @@ def ingest_listings(
     merger = _Merger(snapshot, newest_before=before, newest=after if mark_late else None)
     for listing, source in listings:
         merger.add(listing, source=source, topics=topics)
-    return Merged(papers=merger.papers, days=merger.days, new_papers=merger.new_papers)
+    return Merged(
+        papers=merger.papers,
+        days=merger.days,
+        new_papers=merger.new_papers,
+        one_title=tuple(merger.one_title),
+    )
 
 
 # A day a scheduled fetch gives papers, older than the newest day held after it and at most
@@ -142,6 +150,7 @@ class _Merger:
             StoreIndex.of(snapshot.keys, snapshot.day_entries().values(), snapshot.titles), self
         )
         self.recorded_upvotes: dict[str, int | None] = {}  # as changed by this run
+        self.one_title: list[tuple[date, str, str]] = []  # see Merged
 
     def paper(self, paper_id: str) -> Paper | None:
         if paper_id in self.papers:
@@ -158,7 +167,7 @@ class _Merger:
         known = source is not None and source in sources
         on_the_day = frozenset(entry.paper_id for entry in old)
         listed: list[DayEntry] = []
-        seen_ids: set[str] = set()
+        seen_ids: dict[str, str] = {}  # the papers listed, and the title each was first listed by
         for entry in listing.entries:
             existing = self.index.find(entry)
             paper_id = existing.id if existing else self.index.new_id(entry)
@@ -174,8 +183,11 @@ class _Merger:
             self.papers[paper.id] = paper
             self.index.add(paper, entry.title)
             if paper.id in seen_ids:  # listed twice on one day: the first place counts
+                first = seen_ids[paper.id]
+                if entry.title.casefold() != first.casefold():  # found by a review: in silence
+                    self.one_title.append((listing.day, first, entry.title))
                 continue
-            seen_ids.add(paper.id)
+            seen_ids[paper.id] = entry.title
             listed.append(DayEntry(paper_id=paper.id, title=entry.title, upvotes=entry.upvotes))
 
         entries = old if known else _merge_day_entries(old, listed)

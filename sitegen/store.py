@@ -500,6 +500,7 @@ class IngestReport:
     papers: int  # in the store afterwards
     written: list[str]  # files, relative to the root
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
+    one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
 
 
 def ingest_into_store(
@@ -527,6 +528,7 @@ def ingest_into_store(
         papers=len(before.papers) + len(new_ids),
         written=written,
         same_title=before.same_title,
+        one_title=merged.one_title,
     )
 
 

@@ -388,3 +388,25 @@ def test_two_listings_of_one_day_in_one_run_are_both_kept_and_stay_idempotent(
     before = tree_bytes(site / "content")
     assert main(run) == 0
     assert tree_bytes(site / "content") == before
+
+
+def test_two_titles_of_a_listing_taken_for_one_paper_are_said(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: "C++" and "C#" titles, otherwise the same, were one paper, and the
+    second was gone from the day without a word. The same title listed twice is no news."""
+    listing = tmp_path / "2026-06-24.txt"
+    listing.write_text(
+        "new\n\nGet trending papers in your email inbox!\n\nDaily Papers\n\nJun 24\n\n"
+        "Compiling C++ Templates Faster\n\nAn abstract about C++ templates.\n\n"
+        "Compiling C# Templates Faster\n\nAn abstract about C# generics.\n\n"
+        "Compiling C++ Templates Faster\n\nThe first paper, listed again.\n"
+    )
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert notes == [
+        "sitegen: note: 2026-06-24 lists 'Compiling C++ Templates Faster' and then 'Compiling C#"
+        " Templates Faster': titles that differ only in case or punctuation are one paper's, so"
+        " the second was filed as the first; if they are two papers, add a file for the second"
+        " to content/papers/ and its entry to content/days/2026-06-24.toml"
+    ]
