@@ -647,6 +647,14 @@ def _check_writable(root: Path, files: Iterable[str]) -> None:
                 location=Location(str(target)),
                 hint="remove or rename the directory, then run again; nothing was written",
             )
+        # A file made read-only by hand was replaced without a word (found by a review).
+        if target.exists() and not os.access(target, os.W_OK):  # (root may write any)
+            raise ContentError(
+                "read-only: a file made so is not replaced",
+                location=Location(str(target)),
+                hint="let sitegen update it (chmod u+w), or leave out the listing that changes"
+                " it; nothing was written",
+            )
         directory = target.parent
         while not directory.exists() and directory != root:
             directory = directory.parent  # made by the write

@@ -7,9 +7,11 @@ and the incremental build of public/ both change thousands of files this way.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import stat
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -152,6 +154,9 @@ def _complete(root: Path, journal: Path) -> None:
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
+            with contextlib.suppress(FileNotFoundError):  # a new file takes the default
+                # The mode a user gave the file stays (found by a review: 600 became 644).
+                source.chmod(stat.S_IMODE(target.stat().st_mode))
             source.replace(target)
     for rel in deletions:
         target = root / rel

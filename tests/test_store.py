@@ -470,6 +470,41 @@ def test_a_paper_edited_by_hand_keeps_the_edit_when_listed_again(
     assert _days_listing(site, paper) == ["2026-02-01", "2026-02-02"]
 
 
+def test_a_file_rewritten_keeps_the_mode_a_user_gave_it_and_a_read_only_one_is_refused(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: a day file made 600 came back 644, and one made read-only (444)
+    was replaced without a word (as any user but root; root may write any file)."""
+    for name in ("again", "third"):
+        (tmp_path / name).mkdir()
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-01", "First Title")) == 0
+    day = site / "content" / "days" / "2026-02-01.toml"
+    day.chmod(0o600)
+    assert _ingest(site, _day_listing(tmp_path / "again", "2026-02-01", "Second Title")) == 0
+    assert "Second Title" in day.read_text() and day.stat().st_mode & 0o777 == 0o600
+    before = day.read_bytes()
+    real_access = os.access
+    monkeypatch.setattr(
+        "sitegen.store.os.access",
+        lambda path, mode: mode != os.W_OK if Path(path) == day else real_access(path, mode),
+    )
+    with pytest.raises(ContentError) as caught:
+        ingest_into_store(
+            site,
+            [
+                (
+                    parse_listing(
+                        _day_listing(tmp_path / "third", "2026-02-01", "Third Title").read_bytes(),
+                        origin="2026-02-01.txt",
+                    ),
+                    None,
+                )
+            ],
+        )
+    assert str(caught.value).startswith(f"{day}: read-only: a file made so is not replaced")
+    assert day.read_bytes() == before
+
+
 def _ingest_as_a_full_read_would(site: Path, listing: Listing) -> None:
     """Ingest into the store, and check it is what merging into the store read afresh gives."""
     before = load_content(site, use_cache=False)
