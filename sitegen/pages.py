@@ -27,7 +27,7 @@ from sitegen.cache import PaperParts
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper, web_url, without_unsafe_chars
-from sitegen.periods import Period, first_in
+from sitegen.periods import WEEK, Period, first_in, period_of
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
 from sitegen.urls import ListingRoutes, Route, Routes
@@ -372,6 +372,7 @@ class Pages:
             return Link(human_date(other), href(self.routes.day(other).html)) if other else None
 
         title = f"Papers of {human_date(day)}"
+        week = period_of(day, WEEK)
         settings = self.site.config.pages
         # The home page shows the day's first papers and links the rest; a day's own page
         # folds a long day's tail, so a 278-paper day is not one endless page.
@@ -401,6 +402,10 @@ class Pages:
             day_feeds=_feed_links(href, route),
             site_feeds=_feed_links(href, self.routes.home(), json=False),
             digest=Link("daily digest", href(self.routes.days_index().rss)),
+            by_upvotes=any(self.site.upvotes[p] is not None for p in papers),
+            # Its week's most upvoted, which the day's page is where a reader looks for them
+            # (found by a reader's review: reached only from Top, then the week).
+            week=Link(week.name, href(self.routes.top(WEEK, week.slug).html)),
         )
 
     def days_index(self, days: tuple[tuple[date, int], ...]) -> Artifact:

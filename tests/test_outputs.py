@@ -716,3 +716,22 @@ def test_a_papers_code_link_has_one_name_on_its_card_and_its_page() -> None:
     )
     for html in (page, day):
         assert re.search(r'<a [^>]*href="https://github.com/o/r"[^>]*>Code</a>', html), html
+
+
+def test_a_days_page_says_its_order_and_links_its_weeks_top_papers() -> None:
+    """Found by a reader: the page said "in the order Daily Papers listed them" once it was
+    by upvotes, and its week's top papers were reached only from Top, then the week."""
+    counted = _site()
+    files = _render(counted)
+    page = files["days/2026-01-02/index.html"].decode()
+    assert "3 papers, the most upvoted first." in page
+    week = re.search(
+        r'Top papers of the week: <a href="([^"]+)">Week 1 of 2026 \(Dec 29 to Jan 4\)</a>', page
+    )
+    assert (
+        week
+        and f"days/2026-01-02/{week[1]}index.html".replace("days/2026-01-02/../../", "") in files
+    )
+    uncounted = {p.id: dataclasses.replace(p, upvotes=None) for p in map(_paper, range(1, 9))}
+    page = _render(_site(uncounted))["days/2026-01-02/index.html"].decode()
+    assert "3 papers, in the order Daily Papers listed them." in page
