@@ -75,14 +75,14 @@ WARM_UP_WORD = "0000warmup"
 _WARM_UP_DOCUMENTS = 100
 _WARM_UP_REPEATS = 50
 _WORD = re.compile(r"\w{4,}")  # shorter words are mostly stop words
-# An abstract's words as a record holds them: a hyphenated word whole, which Pagefind indexes
-# joined and a reader types so ("multi-agent": its parts alone were found by "multi agent"
-# only), else a word of 4 letters or more.
-_ABSTRACT_WORD = re.compile(r"\w+(?:-\w+)+|\w{4,}")
-# Acronyms of any length, from anywhere in the abstract: how researchers search ("MoE", "RAG",
-# "DPO": three letters, or past the first words, were found in no abstract: a reader's review).
-_ACRONYM = re.compile(r"(?<!\w)(?=[a-z]?[A-Z][a-z]?[A-Z])[A-Za-z][A-Za-z0-9]{1,7}(?!\w)")
+# Acronyms, from anywhere in an abstract: how researchers search ("MoE", "RAG", "DPO": three
+# letters, or past the first words, were in no record: a reader's review). A capital, then
+# letters and digits with another capital; found as capitalised words, then checked, which
+# costs a third of one pattern that says it all (the cold-build budget: records are made in
+# the build's own process, and that pattern took 3.5 s of CPU at 50k papers).
+_CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9]*")
 ACRONYMS = 12  # at most, a paper; an abstract names two on average, a few a dozen
+_EDGES = re.compile(r"^\W+|\W+$")  # a word's punctuation, as split from the text
 _CAMEL = re.compile(r"(?<=[a-z])[A-Z]")  # where "MaskMoE" joins "Mask" and "MoE"
 _PART = re.compile(r"[^\W_]+")  # a word's letters and digits (as the search page splits words)
 # Between the parts of an author's name as one word ("Maria Suzuki" is "maria0suzuki"), which
@@ -199,25 +199,30 @@ def _first_words(text: str, most: int) -> list[str]:
     whole abstract's words were three quarters of a record's time (the cold-build budget:
     records are made in the build's own process, 1.5 s of CPU at 10k papers)."""
     found: dict[str, None] = {}
-    joined: dict[str, None] = {}  # its hyphenated words whole, besides: not counted
-    for match in _ABSTRACT_WORD.finditer(text):
-        word = match[0].lower()
-        if "-" in word:  # and its parts, which "multi agent" asks Pagefind for
-            joined[word] = None
-            found.update(dict.fromkeys(part for part in word.split("-") if len(part) >= 4))
-        else:
-            found[word] = None
-        if len(found) >= most:
+    end = len(text)
+    for match in _WORD.finditer(text):
+        found[match[0].lower()] = None
+        if len(found) == most:
+            end = match.end()
             break
-    return [*list(found)[:most], *joined]
+    # And the hyphenated words among them whole, which Pagefind indexes joined and a reader
+    # types so ("multi-agent": its parts alone were found by "multi agent" only).
+    if "-" in (head := text[:end]):
+        joined = (_EDGES.sub("", word).lower() for word in head.split() if "-" in word)
+        found.update(dict.fromkeys(word for word in joined if "-" in word.strip("-")))
+    return list(found)
 
 
 def _acronyms(text: str) -> list[str]:
     """The first `ACRONYMS` distinct acronyms of `text` (two capitals or more), lower-case."""
-    if not any(c.isupper() for c in text):
-        return []
-    found = dict.fromkeys(match[0].lower() for match in _ACRONYM.finditer(text))
-    return list(found)[:ACRONYMS]
+    found: dict[str, None] = {}
+    for word in _CAPITALISED.findall(text):
+        # Most are a sentence's first word: `islower` rules them out before the loop.
+        if len(word) <= 8 and not word[1:].islower() and any(c.isupper() for c in word[1:]):
+            found[word.lower()] = None
+            if len(found) == ACRONYMS:
+                break
+    return list(found)
 
 
 def name_words(authors: Sequence[str]) -> str:
