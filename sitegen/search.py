@@ -248,8 +248,9 @@ def _title_parts(title: str) -> list[str]:
     parts = [part for word in title.split() if "-" in word for part in _PART.findall(word)]
     for word in _PART.findall(title):
         joins = [match.start() for match in _CAMEL.finditer(word)]
-        if joins:  # the first name, and what follows each join ("MoE", not "Mo" and "E")
-            parts += [word[: joins[0]], *(word[at:] for at in joins if len(word) - at > 1)]
+        if joins:  # the first name, and what follows each join ("MoE", not "Mo" and "E"): a
+            # short rest only, so a title of one 80 KB word makes no square of it (a review)
+            parts += [word[: joins[0]], *(word[at:] for at in joins if 1 < len(word) - at <= 12)]
     return parts
 
 

@@ -851,3 +851,21 @@ def test_each_authors_name_is_one_word_folded_as_the_search_page_folds_a_query()
         NAME_JOINT.join(["o", "brien"]),
     ]  # a name of one word is a word already
     assert name_words([]) == ""
+
+
+def test_a_huge_title_of_joined_words_makes_a_record_of_its_own_size() -> None:
+    """Found by a review: each rest after a join of a camel-case word was a part, so one title
+    of 80 KB made gigabytes of record, and the build ran out of memory."""
+    from datetime import date
+
+    from sitegen.config import parse_config
+    from sitegen.model import ContentSnapshot, Day, DayEntry, Paper
+
+    config = parse_config((REPO / "site.toml").read_text(), source="site.toml")
+    title = "Mask" + "aB" * 40_000 + " MaskMoE"
+    paper = Paper(id="2501.00001", title=title, abstract="An abstract.")
+    day = Day(day=date(2026, 1, 8), entries=(DayEntry(paper_id=paper.id, title=title),))
+    site = assemble_site(ContentSnapshot.of({paper.id: paper}, {day.day: day}), config)
+    record = search_record(site, Routes(config.base_url), paper.id)
+    assert len(record.text) < 2 * len(title)
+    assert " MoE" in record.text, "a short rest is still a part"
