@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from sitegen.errors import Location, SitegenError
-from sitegen.model import MAX_COUNT, clean_line
+from sitegen.model import BIDI_CONTROLS, MAX_COUNT, clean_line
 
 
 def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
@@ -228,8 +228,10 @@ def as_toml(value: object) -> str:
     table as `{ name = "x" }` (not Python's `'13'` or `datetime.datetime(...)`)."""
     if isinstance(value, bool):
         return str(value).lower()
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):  # a bidi control escaped too: it would reverse the line
+        return BIDI_CONTROLS.sub(
+            lambda c: f"\\u{ord(c[0]):04x}", json.dumps(value, ensure_ascii=False)
+        )
     if isinstance(value, datetime | date | time):
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, dict):

@@ -22,7 +22,7 @@ _INVISIBLE = re.compile("[\u200b\ufeff]")  # zero-width space, stray byte-order 
 # Bidirectional embeddings, overrides and isolates: an override ("\u202e") in a title shows
 # its text reversed in pages and feed readers, a spoof ("Trojan Source"); a right-to-left
 # script needs none of them to show right.
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _ARXIV_ID = re.compile(r"\d{4}\.\d{4,5}")
 _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
@@ -71,7 +71,7 @@ def without_unsafe_chars(text: str) -> str:
     """`text` without the characters XML cannot carry (see _UNSAFE_CHARS) and the bidi
     controls, and nothing else changed: for markup made of clean text, where a reference
     could bring one back."""
-    return _BIDI_CONTROLS.sub("", _UNSAFE_CHARS.sub("", text))
+    return BIDI_CONTROLS.sub("", _UNSAFE_CHARS.sub("", text))
 
 
 def clean_block(text: str) -> str:

@@ -647,8 +647,11 @@ def _check_writable(root: Path, files: Iterable[str]) -> None:
                 location=Location(str(target)),
                 hint="remove or rename the directory, then run again; nothing was written",
             )
-        # A file made read-only by hand was replaced without a word (found by a review).
-        if target.exists() and not os.access(target, os.W_OK):  # (root may write any)
+        # A file made read-only by hand was replaced without a word (found by a review); by
+        # its mode, which root's access passes too.
+        if target.is_file() and (
+            not target.stat().st_mode & 0o222 or not os.access(target, os.W_OK)
+        ):
             raise ContentError(
                 "read-only: a file made so is not replaced",
                 location=Location(str(target)),

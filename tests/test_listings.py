@@ -301,3 +301,21 @@ def test_a_saved_page_with_a_number_too_long_to_read_is_a_listing_error() -> Non
     page = f"<html><div data-target=\"DailyPapers\" data-props='{props}'></div></html>"
     with pytest.raises(ListingError, match=r"^2026-06-13\.html: "):
         parse_listing(page.encode(), origin="2026-06-13.html")
+
+
+@pytest.mark.parametrize(
+    ("shown", "given", "hint"),
+    [
+        ("Dec 31", date(2026, 1, 1), "--date 2025-12-31"),
+        ("Feb 29", date(2025, 3, 1), "--date 2024-02-29"),
+    ],
+)
+def test_the_hint_gives_the_shown_day_nearest_the_day_given(
+    seed_bytes: dict[str, bytes], shown: str, given: date, hint: str
+) -> None:
+    """Found by a review: the hint took the given day's year, "--date 2026-12-31" for a
+    capture of Dec 31 given as Jan 1, 2026, and "--date 2025-02-29", no date at all."""
+    text = seed_bytes["2025-10-31.txt"].decode().replace("\nOct 31\n", f"\n{shown}\n", 1)
+    with pytest.raises(ListingError) as caught:
+        parse_listing(text.encode(), origin="x.txt", day=given)
+    assert hint in str(caught.value)

@@ -471,7 +471,7 @@ def test_a_paper_edited_by_hand_keeps_the_edit_when_listed_again(
 
 
 def test_a_file_rewritten_keeps_the_mode_a_user_gave_it_and_a_read_only_one_is_refused(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    site: Path, tmp_path: Path
 ) -> None:
     """Found by a review: a day file made 600 came back 644, and one made read-only (444)
     was replaced without a word (as any user but root; root may write any file)."""
@@ -483,11 +483,7 @@ def test_a_file_rewritten_keeps_the_mode_a_user_gave_it_and_a_read_only_one_is_r
     assert _ingest(site, _day_listing(tmp_path / "again", "2026-02-01", "Second Title")) == 0
     assert "Second Title" in day.read_text() and day.stat().st_mode & 0o777 == 0o600
     before = day.read_bytes()
-    real_access = os.access
-    monkeypatch.setattr(
-        "sitegen.store.os.access",
-        lambda path, mode: mode != os.W_OK if Path(path) == day else real_access(path, mode),
-    )
+    day.chmod(0o444)  # refused by its mode, as root too (whom os.access lets write any file)
     with pytest.raises(ContentError) as caught:
         ingest_into_store(
             site,
@@ -664,3 +660,11 @@ def test_a_day_file_not_named_after_a_day_is_told_to_be() -> None:
     with pytest.raises(ContentError) as caught:
         parse_day_file("day = 2026-06-12\n", path="content/days/june12.toml")
     assert "name the file after the day it holds: content/days/YYYY-MM-DD.toml" in str(caught.value)
+
+
+def test_a_bidi_control_in_a_bad_value_is_shown_escaped_in_the_message() -> None:
+    """Found by a review: U+202E reversed the rest of the error's line in a terminal."""
+    text = '+++\ntitle = "T"\norganization = { name = "x\u202e" }\n+++\nAn abstract.\n'
+    with pytest.raises(ContentError) as caught:
+        parse_paper_file(text, path="content/papers/2501.00001.md")
+    assert "\u202e" not in str(caught.value) and '"x\\u202e"' in str(caught.value)

@@ -8,6 +8,7 @@ compact  no blank lines, no day line, "Subscribe" glued onto the first title
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -90,7 +91,7 @@ def parse_text_listing(
                 f"the listing shows {day_line.text}, not {day:%b} {day.day} ({day_from} says"
                 f" {day.isoformat()}): it is not that day's listing",
                 location=Location(origin, day_line.number),
-                hint=f"give the day it shows, --date {day.year}-{month:02d}-{day_of_month:02d}"
+                hint=f"give the day it shows, --date {_nearest(day, month, day_of_month)}"
                 + (", or name the file after it" if day_from != "--date" else ""),
             )
     listing_day = day or _infer_day(day_line, drafts, origin=origin)
@@ -98,6 +99,16 @@ def parse_text_listing(
     has_metadata = day_line is not None and saw_daily_papers
     shape = "full" if has_metadata else ("bare" if day_line is not None else "compact")
     return Listing(day=listing_day, entries=entries, origin=origin, shape=shape)
+
+
+def _nearest(day: date, month: int, day_of_month: int) -> date:
+    """The date of `month` and `day_of_month` nearest `day` (Dec 31 for Jan 1 is the year
+    before; Feb 29 is a leap year's): a hint's day, found by a review."""
+    candidates = []
+    for year in range(day.year - 4, day.year + 5):
+        with contextlib.suppress(ValueError):
+            candidates.append(date(year, month, day_of_month))
+    return min(candidates, key=lambda candidate: abs(candidate - day))
 
 
 def _content_lines(text: str) -> list[_Line]:
