@@ -44,7 +44,7 @@ from sitegen.store import (
     kept_order,
     stored_days,
 )
-from sitegen.transaction import InterruptedAfterCommit
+from sitegen.transaction import InterruptedAfterCommit, no_more_changes
 
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
@@ -510,6 +510,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         if not serving.is_set():
             raise  # the first build was interrupted: said as for `sitegen build`
+        no_more_changes()  # the search index its thread is publishing, if any, is whole
         print("stopped", flush=True)
     return EXIT_OK
 

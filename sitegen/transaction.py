@@ -80,6 +80,15 @@ class InterruptedAfterCommit(KeyboardInterrupt):
 
 
 _DEFERRED = (signal.SIGINT, signal.SIGTERM)
+# Held while a committed change is moved in, by any thread: a process that stops waits for it
+# (`no_more_changes`), as serve does for the search index its thread publishes.
+_APPLYING = threading.Lock()
+
+
+def no_more_changes() -> None:
+    """Wait for a change being moved in by another thread, and let none start: for a process
+    about to stop (a thread's change cut short was left for the next run: found by a review)."""
+    _APPLYING.acquire()
 
 
 @contextmanager
@@ -88,7 +97,8 @@ def _applied_whole() -> Iterator[None]:
     after its commit was left for the next run to complete, and a file edited by hand
     meanwhile was overwritten by it (found by a review). kill -9 still leaves it to `recover`."""
     if threading.current_thread() is not threading.main_thread():
-        yield  # Python runs signal handlers in the main thread only: nothing to hold here
+        with _APPLYING:  # signals are the main thread's, which waits (no_more_changes)
+            yield
         return
     caught: list[int] = []
     held = {
@@ -96,7 +106,8 @@ def _applied_whole() -> Iterator[None]:
         for signum in _DEFERRED
     }
     try:
-        yield
+        with _APPLYING:
+            yield
     finally:
         for signum, handler in held.items():
             signal.signal(signum, handler)

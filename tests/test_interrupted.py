@@ -175,3 +175,38 @@ def test_ctrl_c_while_a_committed_ingest_is_moved_in_waits_for_it_to_be_whole(
     whole = _tree_digest(site / "content")
     assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
     assert _tree_digest(site / "content") == whole, "every change was made"
+
+
+def test_a_process_that_stops_waits_for_a_change_another_thread_is_moving_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: Ctrl-C stopped `sitegen serve` while its thread moved the search
+    index in, and the next run had the change to complete. A stopping process now waits."""
+    import threading
+    import time
+
+    real_complete = transaction._complete
+    started = threading.Event()
+
+    def slow(root: Path, journal: Path) -> None:
+        started.set()
+        time.sleep(0.5)
+        real_complete(root, journal)
+
+    monkeypatch.setattr(transaction, "_complete", slow)
+    root = tmp_path / "site"
+    root.mkdir()
+    thread = threading.Thread(
+        target=transaction.commit,
+        args=(root, tmp_path / "journal"),
+        kwargs={"staged": {}, "written": {f"page{n}.html": b"x" for n in range(5)}},
+    )
+    thread.start()
+    assert started.wait(10)
+    transaction.no_more_changes()
+    try:
+        assert sorted(p.name for p in root.iterdir()) == [f"page{n}.html" for n in range(5)]
+        assert not (tmp_path / "journal").exists(), "moved in whole before the stop"
+    finally:
+        transaction._APPLYING.release()  # for the tests after this one, in this process
+        thread.join()
