@@ -23,6 +23,7 @@ GONE = b"-"  # in place of a file's identity: a file of the kept states that is 
 # silence (found by a review). Hidden names and editors' leftovers (`x.toml~`) are no mistake.
 MISNAMED = b"?"
 _DAY_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(-\d+)?\.[A-Za-z0-9]+")
+_BACKUPS = (".bak", ".orig", ".old", ".rej", ".tmp", ".swp")  # kept by hand or by tools
 
 
 def states(content: str, listed: list[tuple[str, str]]) -> bytes:
@@ -45,7 +46,8 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
                 except FileNotFoundError:
                     continue  # removed meanwhile
                 if not name.endswith(suffix):
-                    if not _misnamed(name, suffix, S_ISDIR(stat.st_mode)):
+                    folder = S_ISDIR(stat.st_mode)
+                    if not _misnamed(name, suffix, folder and _holds(handle, name, suffix)):
                         continue
                     identity = MISNAMED
                 elif S_ISREG(stat.st_mode):
@@ -58,8 +60,21 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
     return b"".join(records)
 
 
+def _holds(handle: int, folder: str, suffix: str) -> bool:
+    """Whether `folder` (in the directory open as `handle`) holds a content file: an empty
+    one, or one an archive tool made (`__MACOSX`), is no content put away."""
+    try:
+        inner = os.open(folder, os.O_RDONLY | os.O_DIRECTORY, dir_fd=handle)
+    except OSError:
+        return False
+    try:
+        return any(n.endswith(suffix) and not n.startswith(".") for n in os.listdir(inner))  # noqa: PTH208
+    finally:
+        os.close(inner)
+
+
 def _misnamed(name: str, suffix: str, is_folder: bool) -> bool:
-    if name.startswith("."):
+    if name.startswith(".") or name.lower().endswith(_BACKUPS):
         return False
     day_file = suffix == ".toml"  # content/days/ is the folder of .toml files
     return (

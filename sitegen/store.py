@@ -289,11 +289,14 @@ def _misnamed(root: Path, directory: str, name: str) -> ContentError:
             f" {CONTENT_DIR}/",
         )
     stem = name.split(".")[0] if kind == "day" else name[: -len(suffix)] or name
+    named = f"{CONTENT_DIR}/{directory}/{stem}{suffix}"
     return ContentError(
         f"not read: {kind} files are named {shape}, so this {kind} is not on the site",
         location=Location(str(path)),
-        hint=f"rename it {CONTENT_DIR}/{directory}/{stem}{suffix}, or move it out of"
-        f" {CONTENT_DIR}/",
+        # Not "rename it" over a file that is there (found by a review): that loses it.
+        hint=f"{named} is there too: move what this one adds into it, then delete this one"
+        if (root / named).exists()
+        else f"rename it {named}, or move it out of {CONTENT_DIR}/",
     )
 
 

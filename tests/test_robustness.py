@@ -588,3 +588,23 @@ def test_a_public_directory_linked_to_a_web_root_is_published_through_the_link(
     assert (site / "public").is_symlink()
     assert "Nov 3, 2025" in (web_root / "index.html").read_text()
     assert not list(site.glob(".public.old-*")) and not list(web_root.parent.glob(".*.old-*"))
+
+
+def test_backups_empty_folders_and_archive_leftovers_in_content_are_no_mistake(site: Path) -> None:
+    """Found by a review of the check above: a day's `.bak` or `.orig`, an empty folder and a
+    zip's `__MACOSX` were refused; and the hint said to rename a `.TOML` over its `.toml`."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    days = site / "content" / "days"
+    (days / "2025-10-31.bak").write_bytes((days / "2025-10-31.toml").read_bytes())
+    (days / "2025-10-31.ORIG").write_text("a merge tool's")
+    (days / "empty").mkdir()
+    (days / "__MACOSX").mkdir()
+    (days / "__MACOSX" / "._2025-10-31.toml").write_bytes(b"\0\5\26\7")
+    assert main(["--root", str(site), "build"]) == 0
+    (days / "2025-10-31.TOML").write_bytes((days / "2025-10-31.toml").read_bytes())
+    result = sitegen_here("--root", str(site), "build")
+    _one_clear_line(result, str(days / "2025-10-31.TOML"))
+    assert (
+        "content/days/2025-10-31.toml is there too: move what this one adds into it"
+        in result.stderr
+    )
