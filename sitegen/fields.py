@@ -6,11 +6,10 @@ the same way: the error names the file, the key's line, what was expected, and w
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
-from collections.abc import Mapping
-from datetime import date, datetime, time
+from collections.abc import Mapping, Sequence
+from datetime import date, time
 from typing import Any
 
 from sitegen.errors import Location, SitegenError
@@ -223,19 +222,39 @@ def is_date(value: object) -> bool:
     return isinstance(value, date) and not hasattr(value, "hour")  # a datetime is no day
 
 
-def as_toml(value: object) -> str:
-    """A value as TOML writes it, for messages: `"13"`, `true`, `2026-06-04T10:00:00Z`, a
-    table as `{ name = "x" }` (not Python's `'13'` or `datetime.datetime(...)`)."""
+TomlValue = str | int | float | bool | date | time | Sequence[Any] | Mapping[str, Any]
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
+
+
+def _toml_string(text: str) -> str:
+    if not _NEEDS_ESCAPE.search(text):  # the common case: nothing to escape
+        return f'"{text}"'
+    escaped = _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m[0]) or f"\\u{ord(m[0]):04x}", text)
+    return f'"{escaped}"'
+
+
+def toml_value(value: TomlValue, *, multiline: bool = False) -> str:
+    """A value as TOML writes it: a content file's (sitegen.formats) or one a message shows."""
     if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, str):  # a bidi control escaped too: it would reverse the line
-        return BIDI_CONTROLS.sub(
-            lambda c: f"\\u{ord(c[0]):04x}", json.dumps(value, ensure_ascii=False)
-        )
-    if isinstance(value, datetime | date | time):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return _toml_string(value)
+    if isinstance(value, date | time):  # a datetime is a date: `2026-06-04T10:00:00Z`
         return value.isoformat().replace("+00:00", "Z")
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {as_toml(v)}" for k, v in value.items()) + " }"
-    if isinstance(value, list):
-        return "[" + ", ".join(as_toml(v) for v in value) + "]"
-    return str(value)
+    if isinstance(value, Mapping):
+        inner = ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items() if v is not None)
+        return "{ " + inner + " }"
+    items = [toml_value(item) for item in value]
+    if multiline and any(isinstance(item, Mapping) for item in value):
+        return "[\n" + "".join(f"  {item},\n" for item in items) + "]"
+    return "[" + ", ".join(items) + "]"
+
+
+def as_toml(value: TomlValue) -> str:
+    """A value as TOML writes it, for messages: `"13"`, `true`, `2026-06-04T10:00:00Z`, a
+    table as `{ name = "x" }` (not Python's `'13'` or `datetime.datetime(...)`), a bidi
+    control escaped too: it would reverse the line."""
+    return BIDI_CONTROLS.sub(lambda c: f"\\u{ord(c[0]):04x}", toml_value(value))

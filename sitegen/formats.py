@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import date
 from pathlib import PurePosixPath
 from typing import Any
 
 from sitegen.errors import ContentError, Location, SitegenError
-from sitegen.fields import TomlFields, as_toml, is_count, load_toml
+from sitegen.fields import TomlFields, TomlValue, as_toml, is_count, load_toml, toml_value
 from sitegen.model import (
     Day,
     DayEntry,
@@ -199,7 +198,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
     )
 
 
-def _entry_problem(raw: object) -> str | None:
+def _entry_problem(raw: TomlValue) -> str | None:
     """What is wrong with a day file's entry, naming its field (found by a review: the entry
     was shown whole, cut at 80 characters, as a Python dict)."""
     if not isinstance(raw, dict):
@@ -282,7 +281,6 @@ def refuse_conflict_markers(text: str, *, path: str) -> None:
 # ---- TOML front matter and documents -------------------------------------------------------
 
 FENCE = "+++"
-TomlValue = str | int | bool | date | Sequence[Any] | Mapping[str, Any]
 
 
 def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, int]:
@@ -319,7 +317,7 @@ def join_front_matter(fields: Sequence[tuple[str, TomlValue | None]], body: str)
     for key, value in fields:
         if value is None:
             continue
-        out.append(f"{key} = {_value(value, multiline=True)}")
+        out.append(f"{key} = {toml_value(value, multiline=True)}")
     out.append(FENCE)
     text = "\n".join(out) + "\n"
     return text + (body.strip() + "\n" if body.strip() else "")
@@ -328,34 +326,7 @@ def join_front_matter(fields: Sequence[tuple[str, TomlValue | None]], body: str)
 def dump_toml(fields: Sequence[tuple[str, TomlValue | None]]) -> str:
     """A TOML document of top-level keys, in order."""
     return "".join(
-        f"{key} = {_value(value, multiline=True)}\n" for key, value in fields if value is not None
+        f"{key} = {toml_value(value, multiline=True)}\n"
+        for key, value in fields
+        if value is not None
     )
-
-
-_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
-
-
-def toml_string(text: str) -> str:
-    if not _NEEDS_ESCAPE.search(text):  # the common case: nothing to escape
-        return f'"{text}"'
-    escaped = _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m[0]) or f"\\u{ord(m[0]):04x}", text)
-    return f'"{escaped}"'
-
-
-def _value(value: TomlValue, *, multiline: bool = False) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, str):
-        return toml_string(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{k} = {_value(v)}" for k, v in value.items() if v is not None)
-        return "{ " + inner + " }"
-    items = [_value(item) for item in value]
-    if multiline and any(isinstance(item, Mapping) for item in value):
-        return "[\n" + "".join(f"  {item},\n" for item in items) + "]"
-    return "[" + ", ".join(items) + "]"
