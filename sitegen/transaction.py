@@ -96,15 +96,14 @@ def _applied_whole() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM until the block ends, then act on them: a change interrupted
     after its commit was left for the next run to complete, and a file edited by hand
     meanwhile was overwritten by it (found by a review). kill -9 still leaves it to `recover`."""
-    if threading.current_thread() is not threading.main_thread():
-        with _APPLYING:  # signals are the main thread's, which waits (no_more_changes)
-            yield
-        return
     caught: list[int] = []
-    held = {
-        signum: signal.signal(signum, lambda signum, _: caught.append(signum))
-        for signum in _DEFERRED
-    }
+    # Python runs signal handlers in the main thread only: another thread's change is waited
+    # for by it instead (no_more_changes).
+    held = (
+        {signum: signal.signal(signum, lambda n, _: caught.append(n)) for signum in _DEFERRED}
+        if threading.current_thread() is threading.main_thread()
+        else {}
+    )
     try:
         with _APPLYING:
             yield
