@@ -94,18 +94,14 @@ def featured(days: Iterable[Papers]) -> Papers:
 
 def rank_by_upvotes(papers: Iterable[str], upvotes: Mapping[str, int | None]) -> tuple[str, ...]:
     """`papers` (in the order they were featured) by upvotes, most first. Ties keep the
-    featured order; papers with no upvote count (text listings may lack one) come last."""
-    order = {paper_id: i for i, paper_id in enumerate(papers)}
-    return tuple(
-        sorted(
-            order,
-            key=lambda paper_id: (
-                upvotes[paper_id] is None,
-                -(upvotes[paper_id] or 0),
-                order[paper_id],
-            ),
-        )
-    )
+    featured order (a stable sort); papers with no upvote count (text listings may lack one)
+    come last."""
+
+    def most_first(paper_id: str) -> int:  # counts are never negative: none sorts after 0
+        count = upvotes[paper_id]
+        return 1 if count is None else -count
+
+    return tuple(sorted(dict.fromkeys(papers), key=most_first))
 
 
 def first_in(period: Period, appearances: Iterable[Appearance]) -> Appearance:
