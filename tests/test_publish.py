@@ -59,7 +59,7 @@ def test_ci_runs_the_readme_test_command_on_every_supported_python() -> None:
     ci_run = (REPO / ".ci" / "run").read_text()
     # The README's two steps, in a fresh virtual environment (the options only quiet pip).
     assert "python3 -m venv" in ci_run and "-e '.[test]'\npython -m pytest\n" in ci_run
-    assert "trap 'rm -rf \"$(dirname \"$venv\")\"' EXIT" in ci_run, "no 400 MB venv left a run"
+    assert 'trap \'rm -rf "$(dirname "$venv")"\' EXIT' in ci_run, "no 400 MB venv left a run"
 
 
 def _tests_or_build(root: Path, tmp_path: Path, *, fork: bool) -> str:
