@@ -94,9 +94,12 @@ def test_explicit_date_wins_over_name_and_gives_the_day_line_its_year(
     seed_bytes: dict[str, bytes],
 ) -> None:
     listing = parse_listing(
-        seed_bytes["2025-10-31.txt"], origin="2025-10-31.txt", day=date(2024, 10, 31)
+        seed_bytes["2025-10-31.txt"], origin="2025-10-31.txt", day=date(2026, 10, 31)
     )
-    assert listing.day == date(2024, 10, 31)
+    assert listing.day == date(2026, 10, 31), "not 2025, the year the paper dates suggest"
+    with pytest.raises(ListingError) as caught:  # a paper of Nov 7, 2024 is on it
+        parse_listing(seed_bytes["2025-10-31.txt"], origin="capture.txt", day=date(2024, 10, 31))
+    assert "2024-11-07 is after the listing's day, 2024-10-31" in caught.value.message
     compact = parse_listing(seed_bytes["2026-11-22.txt"], origin="x.txt", day=date(2026, 11, 23))
     assert compact.day == date(2026, 11, 23), "no day line: the day given is the day"
 
@@ -319,3 +322,94 @@ def test_the_hint_gives_the_shown_day_nearest_the_day_given(
     with pytest.raises(ListingError) as caught:
         parse_listing(text.encode(), origin="x.txt", day=given)
     assert hint in str(caught.value)
+
+
+def test_a_compact_capture_pasted_twice_is_refused_where_the_page_starts_again(
+    seed_bytes: dict[str, bytes],
+) -> None:
+    """Found by a review: the second copy's header lines became two papers ("Get trending
+    papers in your email inbox once a day!" and "SubscribeOneRec: ...") on the site."""
+    once = seed_bytes["2026-11-22.txt"].decode()
+    twice = once.rstrip("\n") + "\n" + once
+    with pytest.raises(ListingError) as caught:
+        parse_listing(twice.encode(), origin="2026-11-22.txt")
+    assert caught.value.location is not None
+    assert caught.value.location.line == once.rstrip("\n").count("\n") + 2
+    assert "header line" in caught.value.message and "twice" in caught.value.hint
+
+
+def test_an_authors_line_without_its_bullet_is_the_authors_line(
+    seed_bytes: dict[str, bytes],
+) -> None:
+    """Found by a review: "4 authors" without "•" was an organisation "4" named "authors"."""
+    with_bullets = parse_listing(seed_bytes["2025-10-31.txt"], origin="2025-10-31.txt")
+    without = seed_bytes["2025-10-31.txt"].decode().replace("  • ", "")
+    assert "•" not in without
+    listing = parse_listing(without.encode(), origin="2025-10-31.txt")
+    assert listing.entries == with_bullets.entries
+
+
+def test_a_header_with_by_ak_spelt_apart_is_the_header(seed_bytes: dict[str, bytes]) -> None:
+    text = seed_bytes["2025-10-31.txt"].decode().replace("byAK and", "by AK and")
+    expected = parse_listing(seed_bytes["2025-10-31.txt"], origin="2025-10-31.txt")
+    assert parse_listing(text.encode(), origin="2025-10-31.txt") == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [
+        ("2025-11-03.txt", ". To this end, "),  # the full shape: its organisation became a paper
+        ("2026-03-14.txt", ". We introduce AdAdaGrad"),  # bare: abstracts became titles after it
+        ("2026-11-22.txt", ". In this paper, we propose OneRec"),  # compact
+    ],
+)
+def test_an_abstract_split_into_two_lines_is_refused_at_the_second(
+    seed_bytes: dict[str, bytes], name: str, sentence: str
+) -> None:
+    """Found by a review: a paragraph break copied into an abstract made its second half a
+    paper title, and in the full shape the organisation line that paper's abstract."""
+    text = seed_bytes[name].decode()
+    at = text.index(sentence) + 1
+    split = text[:at] + "\n\n" + text[at + 1 :]
+    with pytest.raises(ListingError) as caught:
+        parse_listing(split.encode(), origin=name)
+    assert caught.value.location is not None
+    assert caught.value.location.line == split[:at].count("\n") + 3
+    assert "a paragraph" in caught.value.message and "join" in caught.value.hint
+
+
+@pytest.mark.parametrize("papers", [3, 10])
+def test_a_capture_cut_in_its_first_papers_is_refused(
+    seed_bytes: dict[str, bytes], papers: int
+) -> None:
+    """Found by a review: the first paper of 2026-01-08's page has no date line, so a cut
+    before the 11th paper passed the check that nine in ten papers are dated."""
+    lines = seed_bytes["2026-01-08.txt"].decode().split("\n")
+    dates = [i for i, line in enumerate(lines) if line == "·"]
+    # Up to the title and abstract of paper `papers`: the first has no date line.
+    cut = "\n".join(lines[: dates[papers - 3] + 6])
+    with pytest.raises(ListingError) as caught:
+        parse_listing(cut.encode(), origin="2026-01-08.txt")
+    assert "cut off" in caught.value.message
+    assert f"{cut.count(chr(10)) - 1}: " in str(caught.value), "at the cut paper's title"
+
+
+def test_a_date_line_cut_before_its_year_is_refused_as_after_the_listing_day(
+    seed_bytes: dict[str, bytes],
+) -> None:
+    text = seed_bytes["2026-01-08.txt"].decode()
+    at = text.index("Jul 18, 2025") + len("Jul 18")
+    with pytest.raises(ListingError) as caught:
+        parse_listing(text[:at].encode(), origin="2026-01-08.txt")
+    assert "2026-07-18 is after the listing's day, 2026-01-08" in caught.value.message
+
+
+def test_a_day_line_with_its_year_gives_the_day(seed_bytes: dict[str, bytes]) -> None:
+    text = seed_bytes["2025-10-31.txt"].decode().replace("\nOct 31\n", "\nOct 31, 2025\n")
+    expected = parse_listing(seed_bytes["2025-10-31.txt"], origin="2025-10-31.txt").entries
+    assert parse_listing(text.encode(), origin="capture.txt").entries == expected
+    assert parse_listing(text.encode(), origin="capture.txt").day == date(2025, 10, 31)
+    with pytest.raises(ListingError) as caught:
+        parse_listing(text.encode(), origin="capture.txt", day=date(2026, 10, 31))
+    assert "shows Oct 31, 2025, not Oct 31, 2026" in caught.value.message
+    assert caught.value.hint is not None and "--date 2025-10-31" in caught.value.hint

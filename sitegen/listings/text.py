@@ -19,24 +19,28 @@ from sitegen.model import MAX_COUNT, Organization, clean_line
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_DAY_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})")
+_DAY_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})(?:, (\d{{4}}))?")  # the year: copied from elsewhere
 # A word and a day of the month, either way round: what a mistyped day line looks like.
 _LOOSE_DAY_LINE = re.compile(
     r"(?P<word>[^\W\d]{3,12})\.?,? ?\d{1,2}\S{0,3}|\d{1,2}\S{0,3} ?(?P<after>[^\W\d]{3,12})\.?"
 )
 _DATE_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})(?:, (\d{{4}}))?(?: (\d+))?")
-_AUTHORS_LINE = re.compile(r"[•·*-]\s*(\d+)\s+authors?", re.IGNORECASE)
+# The bullet is optional: a copy without it made an organisation "4" named "authors" (a review).
+_AUTHORS_LINE = re.compile(r"(?:[•·*-]\s*)?(\d+)\s+authors?", re.IGNORECASE)
 _SEPARATOR = "·"
+# Compared without spaces or case: "byAK and ..." is "by AK and ..." in some copies.
 _HEADER_LINES = frozenset(
     {
         "new",
-        "get trending papers in your email inbox!",
-        "get trending papers in your email inbox once a day!",
+        "gettrendingpapersinyouremailinbox!",
+        "gettrendingpapersinyouremailinboxonceaday!",
         "subscribe",
-        "daily papers",
-        "byak and the research community",
+        "dailypapers",
+        "byakandtheresearchcommunity",
     }
 )
+# Header lines no paper's title or abstract is: seen among the papers, the page is there twice.
+_PAGE_HEADER_LINES = _HEADER_LINES - {"new", "subscribe", "dailypapers"}
 _GLUED_SUBSCRIBE = "Subscribe"
 
 
@@ -84,14 +88,21 @@ def parse_text_listing(
     drafts = _read_papers_after(day_line, body, origin=origin)
     if day and day_line and (shown := _DAY_LINE.fullmatch(day_line.text)):
         month, day_of_month = _MONTHS.index(shown[1]) + 1, int(shown[2])
-        if (month, day_of_month) != (day.month, day.day):
+        year = int(shown[3]) if shown[3] else day.year
+        if (year, month, day_of_month) != (day.year, day.month, day.day):
             # As an API answer of another day is refused: the papers of Oct 31 were filed
             # under Oct 30 without a word (found by a new user).
             raise ListingError(
-                f"the listing shows {day_line.text}, not {day:%b} {day.day} ({day_from} says"
+                f"the listing shows {day_line.text}, not {day:%b} {day.day}"
+                f"{f', {day.year}' if shown[3] else ''} ({day_from} says"
                 f" {day.isoformat()}): it is not that day's listing",
                 location=Location(origin, day_line.number),
-                hint=f"give the day it shows, --date {_nearest(day, month, day_of_month)}"
+                hint="give the day it shows, --date "
+                + (
+                    f"{year}-{month:02}-{day_of_month:02}"
+                    if shown[3]
+                    else f"{_nearest(day, month, day_of_month)}"
+                )
                 + (", or name the file after it" if day_from != "--date" else ""),
             )
     listing_day = day or _infer_day(day_line, drafts, origin=origin)
@@ -125,10 +136,10 @@ def _content_lines(text: str) -> list[_Line]:
 
 def _strip_header(lines: list[_Line]) -> tuple[list[_Line], bool, bool]:
     index, saw_header, saw_daily_papers, last = 0, False, False, ""
-    while index < len(lines) and lines[index].text.casefold() in _HEADER_LINES:
+    while index < len(lines) and _header_key(lines[index].text) in _HEADER_LINES:
         saw_header = True
-        last = lines[index].text.casefold()
-        saw_daily_papers |= last == "daily papers"
+        last = _header_key(lines[index].text)
+        saw_daily_papers |= last == "dailypapers"
         index += 1
     body = lines[index:]
     # The compact capture glues the Subscribe button onto the first title ("SubscribeOneRec: ...").
@@ -137,11 +148,15 @@ def _strip_header(lines: list[_Line]) -> tuple[list[_Line], bool, bool]:
     # capital or a digit, so that a title such as "Subscriber churn ..." is left whole.
     if body and body[0].text.startswith(_GLUED_SUBSCRIBE) and len(body[0].text) > 9:
         rest = body[0].text[len(_GLUED_SUBSCRIBE) :]
-        after_inbox = last.startswith("get trending papers in your email inbox")
+        after_inbox = last.startswith("gettrendingpapersinyouremailinbox")
         if after_inbox or rest[0].isupper() or rest[0].isdigit():
             saw_header = True
             body = [_Line(body[0].number, rest), *body[1:]]
     return body, saw_header, saw_daily_papers
+
+
+def _header_key(text: str) -> str:
+    return text.casefold().replace(" ", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +184,12 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
     while index < end:
         title = body[index]
         _expect_text(title, "a paper title", origin=origin)
+        if _reads_as_prose(title.text):
+            raise ListingError(
+                f"expected a paper title, found a paragraph: {title.text[:60]!r}...",
+                location=Location(origin, title.number),
+                hint="an abstract split over several lines? join them into one line",
+            )
         if index + 1 >= end:
             raise cut_off(title, f"the paper {title.text[:60]!r} has no abstract")
         abstract = body[index + 1]
@@ -216,8 +237,10 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
         )
     # A capture cut inside the last abstract ends in a paper without the date line that
     # (nearly) every other paper has: a real page drops one here and there, not the last.
+    # At most one other undated (the first paper of 2026-01-08's page has none), or a tenth.
     dated = sum(1 for d in drafts[:-1] if d.date)
-    if len(drafts) > 1 and drafts[-1].date is None and dated >= 0.9 * (len(drafts) - 1):
+    undated = len(drafts) - 1 - dated
+    if dated and drafts[-1].date is None and undated <= max(1, (len(drafts) - 1) // 10):
         last = drafts[-1].title
         raise cut_off(last, f"the last paper {last.text[:60]!r} has no '·' and date line")
     return drafts
@@ -255,7 +278,21 @@ def _is_mistyped_day_line(text: str) -> bool:
     )
 
 
+# A title ends without a period (none of 1,217 real ones does) and is at most ~200 characters.
+_SENTENCE_BREAK = re.compile(r"[a-z0-9)%]\. [A-Z]")
+
+
+def _reads_as_prose(text: str) -> bool:
+    return len(text) > 300 or (text.endswith(".") and bool(_SENTENCE_BREAK.search(text)))
+
+
 def _expect_text(line: _Line, what: str, *, origin: str) -> None:
+    if _header_key(line.text) in _PAGE_HEADER_LINES:
+        raise ListingError(
+            f"expected {what}, found the page's header line {line.text!r} again",
+            location=Location(origin, line.number),
+            hint="the capture holds the page twice (or two pages); keep one copy",
+        )
     if (
         line.text == _SEPARATOR
         or _AUTHORS_LINE.fullmatch(line.text)
@@ -316,6 +353,15 @@ def _infer_day(day_line: _Line | None, drafts: list[_Draft], *, origin: str) -> 
     match = _DAY_LINE.fullmatch(day_line.text)
     assert match is not None
     month, day_of_month = _MONTHS.index(match[1]) + 1, int(match[2])
+    if match[3]:  # the day line's own year
+        try:
+            return date(int(match[3]), month, day_of_month)
+        except ValueError:
+            raise ListingError(
+                f"the listing day {day_line.text!r} is not a calendar date",
+                location=Location(origin, day_line.number),
+                hint=hint,
+            ) from None
     dates = [draft.date for draft in drafts if draft.date is not None]
     explicit_years = [d.year for d in dates if d.year is not None]
     if not dates or not explicit_years:
@@ -357,6 +403,13 @@ def _finish(draft: _Draft, listing_day: date, *, origin: str) -> ListingEntry:
                 location=Location(origin, draft.date.line),
                 hint="fix the date line of this paper",
             ) from None
+        if published > listing_day:  # "Jul 18, 2025" cut to "Jul 18": a date in the future
+            raise ListingError(
+                f"the paper's date {published.isoformat()} is after the listing's day, "
+                f"{listing_day.isoformat()}",
+                location=Location(origin, draft.date.line),
+                hint="the date line is cut off or wrong; fix it, or capture the page again",
+            )
     return ListingEntry(
         title=draft.title.text,
         abstract=draft.abstract,
