@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import gc
 import math
 import os
 import signal
-import stat
 import sys
 import threading
 import time
@@ -28,6 +28,7 @@ from sitegen.errors import (
     SitegenError,
     UsageError,
     first_of,
+    printable,
 )
 from sitegen.formats import decode_content
 from sitegen.listings import Listing, parse_listing
@@ -42,6 +43,7 @@ from sitegen.store import (
     ingest_into_store,
     keep_listing,
     kept_order,
+    read_regular_file,
     stored_days,
 )
 from sitegen.transaction import InterruptedAfterCommit, no_more_changes
@@ -267,6 +269,9 @@ def _site_url(text: str) -> str:
     return url
 
 
+MAX_CONFIG_BYTES = 8 * 2**20  # far more than any site.toml; /dev/zero is not read to the end
+
+
 def load_config(root: Path) -> SiteConfig:
     path = root / CONFIG_FILE
     try:
@@ -292,7 +297,8 @@ def load_config(root: Path) -> SiteConfig:
 
 
 def _config_text(path: Path) -> str:
-    return decode_content(path.read_bytes(), path=str(path), error=ConfigError)
+    data = read_regular_file(path, limit=MAX_CONFIG_BYTES)
+    return decode_content(data, path=str(path), error=ConfigError)
 
 
 def _run_ingest(args: argparse.Namespace) -> int:
@@ -318,6 +324,9 @@ def _run_ingest(args: argparse.Namespace) -> int:
             root, parsed, topics=topics, files=kept, known_topics=config.topic_slugs()
         )
     print(_ingest_summary(report, parsed))
+    for listing, _ in parsed:  # entries left out: of another day, or listed twice
+        for note in listing.notes:
+            print(f"{printable(listing.origin)}: note: {note}", file=sys.stderr)
     _say_one_title(report.one_title)
     _say_same_title(report.same_title)
     return EXIT_OK
@@ -707,28 +716,17 @@ def _topic_slug(config: SiteConfig, name: str) -> str:
 
 def _read_listing(path: Path) -> bytes:
     try:
-        # Without O_NONBLOCK, opening a FIFO would wait for a writer; it is refused below.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-        regular = stat.S_ISREG(os.fstat(fd).st_mode)
-        if not regular:
-            os.close(fd)
-            raise ListingError(
-                "not a listing: this is not a regular file (a directory, a FIFO or a device)",
-                location=Location(str(path)),
-                hint="give a listing saved as a file",
-            )
-        # Never more than a listing may be: /dev/zero would be read until memory runs out.
-        with os.fdopen(fd, "rb") as handle:
-            raw = handle.read(MAX_LISTING_BYTES + 1)
+        return read_regular_file(path, limit=MAX_LISTING_BYTES)
     except OSError as error:
+        if error.errno == errno.EFBIG:
+            raise listing_too_large(str(path)) from None
         raise ListingError(
             f"cannot read the listing: {error.strerror}",
             location=Location(str(path)),
-            hint="check the path",
+            hint="check the path"
+            if error.errno == errno.ENOENT
+            else "give a listing saved as a file",
         ) from None
-    if len(raw) > MAX_LISTING_BYTES:
-        raise listing_too_large(str(path))
-    return raw
 
 
 def _suffix(listing: Listing) -> str:

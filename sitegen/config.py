@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds
 from sitegen.errors import ConfigError
-from sitegen.fields import TomlFields, load_toml
+from sitegen.fields import MAX_SLUG, TomlFields, is_slug, load_toml
 from sitegen.model import Topic
-
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -98,6 +97,10 @@ def site_url(text: str) -> str | None:
     http(s) URL with a host, or has a query or fragment."""
     if not (match := _SITE_URL.match(text)):
         return None
+    try:
+        urlsplit(text)  # "http://[::1/", an unclosed IPv6 host (found by a review)
+    except ValueError:
+        return None
     return match[1] + re.sub("/+", "/", f"/{match[2] or ''}/")
 
 
@@ -144,9 +147,10 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
     for item in tables:
         item.only(_TOPIC_KEYS, "a [[topics]] table")
         slug = item.required_text("slug")
-        if not _SLUG.fullmatch(slug) or any(t.slug == slug for t in topics):
+        if not is_slug(slug) or any(t.slug == slug for t in topics):
             raise ConfigError(
-                f"topic slug {slug!r} is not a unique lowercase-hyphenated slug",
+                f"topic slug {slug[:60]!r} is not a unique lowercase-hyphenated slug of at most "
+                f"{MAX_SLUG} characters",
                 location=item.where("slug"),
                 hint='e.g. slug = "robotics"',
             )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sitegen.errors import ConfigError
-from sitegen.fields import TomlFields
+from sitegen.fields import MAX_SLUG, TomlFields, is_slug
 from sitegen.model import Paper
 from sitegen.topics import text_tokens
 
@@ -30,7 +30,6 @@ _KEYS = frozenset(
         "exclude",
     }
 )
-_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 CUSTOM_FEED_DAYS = 30  # a custom feed chooses among the papers of the newest days, so many at least
 
 
@@ -79,9 +78,10 @@ def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[Cus
         item.only(_KEYS, "a [[custom_feeds]] table")
         name = item.required_text("name")
         slug = item.text_or_none("slug") or _slug_of(name)
-        if not _SLUG.fullmatch(slug) or any(f.slug == slug for f in feeds):
+        if not is_slug(slug) or any(f.slug == slug for f in feeds):
             raise ConfigError(
-                f"custom feed slug {slug!r} is not a unique lowercase-hyphenated slug",
+                f"custom feed slug {slug[:60]!r} is not a unique lowercase-hyphenated slug of "
+                f"at most {MAX_SLUG} characters",
                 location=item.where("slug") if "slug" in item.table else item.where("name"),
                 hint='give each [[custom_feeds]] its own slug, e.g. slug = "small-models"',
             )
@@ -128,7 +128,8 @@ def _phrases(item: TomlFields, key: str) -> tuple[str, ...]:
 
 
 def _slug_of(name: str) -> str:
-    return "-".join(re.findall(r"[a-z0-9]+", name.casefold())) or "feed"
+    slug = "-".join(re.findall(r"[a-z0-9]+", name.casefold()))[:MAX_SLUG].rstrip("-")
+    return slug or "feed"
 
 
 @dataclass(frozen=True, slots=True)

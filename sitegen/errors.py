@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+# Control characters and bidirectional overrides, shown escaped: a message quotes the source's
+# text (an id, a key), and a terminal or an Actions log must not take it for commands
+# (escape sequences, "\n::error ...": found by a review).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` on one line, every control character written as its escape."""
+    return _UNPRINTABLE.sub(lambda match: ascii(match[0])[1:-1], text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +43,9 @@ class SitegenError(Exception):
         return (_rebuild, (type(self), self.message, self.location, self.hint))
 
     def __str__(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        hint = f"\n  hint: {self.hint}" if self.hint else ""
-        return f"{where}{self.message}{hint}"
+        where = f"{printable(str(self.location))}: " if self.location else ""
+        hint = f"\n  hint: {printable(self.hint)}" if self.hint else ""
+        return f"{where}{printable(self.message)}{hint}"
 
 
 def _rebuild(

@@ -35,16 +35,30 @@ from pathlib import Path
 import httpx
 
 from sitegen import __version__
-from sitegen.errors import ContentError, FetchError, ListingError, Location, UsageError
+from sitegen.errors import (
+    ContentError,
+    FetchError,
+    ListingError,
+    Location,
+    UsageError,
+    printable,
+)
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
-from sitegen.store import content_lock, ingest_into_store, keep_listing, stored_days
+from sitegen.store import (
+    content_lock,
+    ingest_into_store,
+    keep_listing,
+    read_regular_file,
+    stored_days,
+)
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 # Per day: the HTTP validators of its last answer, and for a day a run could not have, since
 # when it fails and why (committed with the content, so a scheduled run retries it).
 FETCH_STATE = "content/fetch-state.json"
+MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days
 # A day that fails is retried by later runs for this many days after its first failure, then
 # given up on (said once); `sitegen fetch --date` still asks for it.
 RETRY_WINDOW_DAYS = LATE_WITHIN_DAYS  # and a day had within it is new to the feeds (ingest)
@@ -91,12 +105,10 @@ class Validators:
         return {key: value for key, value in fields.items() if value}
 
     def headers(self) -> dict[str, str]:
-        headers = {}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        if self.last_modified:
-            headers["If-Modified-Since"] = self.last_modified
-        return headers
+        """The conditional request's headers: only those a header can carry (an ETag "v1-é"
+        kept from a server failed every later fetch of its day: found by a review)."""
+        headers = {"If-None-Match": self.etag, "If-Modified-Since": self.last_modified}
+        return {name: value for name, value in headers.items() if value and _sendable(value)}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -275,11 +287,12 @@ def _merge_answers(
     state_before = {day: dict(validators) for day, validators in state.items()}
     for day, answer in zip(days, answers, strict=True):
         if answer is None or isinstance(answer, FetchStopped):  # the stop is said once
-            problem = answer.message if answer else ""  # the day that met it was asked
+            problem = printable(answer.message) if answer else ""  # the day that met it was asked
             outcomes.append(DayOutcome(day=day, status="not fetched", problem=problem))
             continue
         if isinstance(answer, FetchError):
-            outcomes.append(DayOutcome(day=day, status="failed", problem=answer.message))
+            # Shown in a log and kept in fetch-state.json: the source's text in it escaped.
+            outcomes.append(DayOutcome(day=day, status="failed", problem=printable(answer.message)))
             continue
         papers = 0
         if answer.status == "papers" and answer.listing is not None:
@@ -353,9 +366,13 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
         "validators and the days to retry, and without it a fetch asks for each day whole"
     )
     try:
-        state = json.loads(path.read_text("utf-8"))
+        state = json.loads(read_regular_file(path, limit=MAX_FETCH_STATE_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return {}
+    except OSError as error:  # a directory, a FIFO, a device (found by a review)
+        raise ContentError(
+            f"cannot read it: {error.strerror}", location=Location(FETCH_STATE), hint=hint
+        ) from None
     except json.JSONDecodeError as error:
         where = Location(FETCH_STATE, error.lineno)
         raise ContentError(f"not valid JSON: {error.msg}", location=where, hint=hint) from None
@@ -918,9 +935,15 @@ def _expect_ok(response: httpx.Response, day: date) -> None:
 
 
 def _validators(response: httpx.Response) -> Validators:
+    etag, last_modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
     return Validators(
-        etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified")
+        etag=etag if etag and _sendable(etag) else None,
+        last_modified=last_modified if last_modified and _sendable(last_modified) else None,
     )
+
+
+def _sendable(value: str) -> bool:
+    return value.isascii() and value.isprintable() and len(value) <= 1024
 
 
 # At most 12 digits: more is no count a server means, and int() refuses 4,300 and more.

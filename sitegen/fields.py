@@ -213,6 +213,15 @@ class TomlFields:
 _NEXT_KEY = re.compile(r"""^[ \t]*(?:\[|[\w-]+[ \t]*=|(["'])[^"'\n]*\1[ \t]*=)""", re.MULTILINE)
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_SLUG = 100  # a URL's folder name: a file name has at most 255 bytes (found by a review)
+
+
+def is_slug(text: str) -> bool:
+    """A lowercase-hyphenated name of a folder of the site: "small-models"."""
+    return len(text) <= MAX_SLUG and bool(_SLUG.fullmatch(text))
+
+
 def is_count(value: object) -> bool:
     """A whole number from 0 to MAX_COUNT (TOML booleans are not numbers)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT

@@ -33,9 +33,14 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
     records = []
     for directory, suffix in listed:
         encoded = os.fsencode(directory)
+        folder_path = os.path.join(content, directory)  # noqa: PTH118
         try:
-            handle = os.open(os.path.join(content, directory), os.O_RDONLY | os.O_DIRECTORY)  # noqa: PTH118
-        except FileNotFoundError:
+            handle = os.open(folder_path, os.O_RDONLY | os.O_DIRECTORY)
+        except OSError:
+            # A link to nowhere or to itself, or a file, where the folder belongs: an error,
+            # not a store without papers (found by a review: a traceback).
+            if os.path.lexists(folder_path):  # noqa: PTH110
+                records.append(b"%s//%s\0" % (encoded, NOT_A_FILE))
             continue
         try:
             # Names, then a stat of each by the directory's descriptor: a quarter less time
@@ -43,8 +48,12 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
             for name in sorted(os.listdir(handle)):  # noqa: PTH208
                 try:
                     stat = os.stat(name, dir_fd=handle)
-                except FileNotFoundError:
-                    continue  # removed meanwhile
+                except OSError:
+                    if not os.path.lexists(os.path.join(folder_path, name)):  # noqa: PTH110, PTH118
+                        continue  # removed meanwhile
+                    # A link to nowhere or to itself: no file, and no paper left off in silence.
+                    records.append(b"%s/%s/%s\0" % (encoded, os.fsencode(name), NOT_A_FILE))
+                    continue
                 if not name.endswith(suffix):
                     folder = S_ISDIR(stat.st_mode)
                     if not _misnamed(name, suffix, folder and _holds(handle, name, suffix)):
@@ -112,8 +121,13 @@ def compared(
         return before_token.encode() + b"\n"
     try:
         os.makedirs(os.path.dirname(pending), exist_ok=True)  # noqa: PTH103, PTH120
-        with open(pending, "wb") as file:  # noqa: PTH123
+        # A new file renamed over it: a symbolic link put there is replaced, what it points at
+        # left alone (found by a review: a user's file was overwritten through one).
+        temporary = f"{pending}.{os.getpid()}"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as file:
             file.write(b"%s %d\n%s" % (token.encode(), zlib.crc32(now), now))
+        os.replace(temporary, pending)  # noqa: PTH105
     except OSError:
         pass  # a read-only checkout: nothing is kept, the next run compares with older states
     held, records = set(before.split(b"\0")), now.split(b"\0")

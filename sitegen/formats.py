@@ -247,6 +247,56 @@ def day_entry_line(text: str, paper_id: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+_COMMENT_LINE = re.compile(r"[ \t]*#")
+# What a comment line above is about: a key at the line's start, or a day file's entry by id.
+_ANCHOR = re.compile(r'([A-Za-z0-9_-]+)[ \t]*=|[ \t]*\{[ \t]*id[ \t]*=[ \t]*"([^"\\]*)"')
+
+
+def carry_comments(old: str, new: str) -> str:
+    """`new`, the file sitegen rewrites, with the comment lines a person wrote in `old`: each
+    above the key or day entry it was above, the others at the top of the TOML (a review found
+    them dropped in silence). A paper's body is the abstract, where "#" is text."""
+    if "#" not in old:
+        return new
+    above: dict[str, list[str]] = {}
+    loose: list[str] = []
+    run: list[str] = []
+    old_lines = old.replace("\r\n", "\n").split("\n")
+    start, end = _toml_lines(old_lines)
+    for line in old_lines[start:end]:
+        if _COMMENT_LINE.match(line):
+            run.append(line)
+        elif run:
+            anchor = _anchor(line)
+            (above.setdefault(anchor, []) if anchor else loose).extend(run)
+            run = []
+    if not (above or loose or run):
+        return new
+    new_lines = new.split("\n")
+    start, end = _toml_lines(new_lines)
+    toml: list[str] = []
+    for line in new_lines[start:end]:
+        toml.extend(above.pop(_anchor(line) or "", []))
+        toml.append(line)
+    loose += [line for lines in above.values() for line in lines]  # their key or entry is gone
+    return "\n".join([*new_lines[:start], *loose, *toml, *run, *new_lines[end:]])
+
+
+def _toml_lines(lines: list[str]) -> tuple[int, int]:
+    """(first, end) of the TOML lines: a paper file's front matter, or a whole day file."""
+    if lines and lines[0].rstrip() == FENCE:
+        closing = next((i for i in range(1, len(lines)) if lines[i].rstrip() == FENCE), 1)
+        return 1, closing
+    return 0, len(lines) - 1 if lines and not lines[-1] else len(lines)
+
+
+def _anchor(line: str) -> str | None:
+    match = _ANCHOR.match(line)
+    if not match:
+        return None
+    return match[1] or f"entry {match[2]}"
+
+
 def decode_content(data: bytes, *, path: str, error: type[SitegenError] = ContentError) -> str:
     """A file's bytes as text (a byte-order mark, as Windows editors save, dropped), or an
     `error` naming the line that is not UTF-8: content files, site.toml and templates."""

@@ -305,7 +305,7 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
     return dataclasses.replace(
         paper,
         title=paper.title or entry.title,
-        abstract=paper.abstract or entry.abstract,
+        abstract=_richer_abstract(paper.abstract, entry.abstract),
         arxiv_id=paper.arxiv_id or entry.arxiv_id,
         authors=paper.authors or entry.authors,
         authors_count=_first(paper.authors_count, entry.authors_count),
@@ -316,6 +316,16 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
         github_url=paper.github_url or entry.github_url,
         project_url=paper.project_url or entry.project_url,
     )
+
+
+def _richer_abstract(held: str, listed: str) -> str:
+    """The held abstract, or the listed one when it is the same text in more paragraphs (an
+    API answer after a text capture, which has none: found by a review); a hand edit's words
+    differ, and are kept."""
+    if not held:
+        return listed
+    more_paragraphs = listed.count("\n\n") > held.count("\n\n")
+    return listed if more_paragraphs and listed.split() == held.split() else held
 
 
 def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[DayEntry, ...]:

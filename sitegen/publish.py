@@ -22,6 +22,7 @@ import errno
 import fcntl
 import marshal
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -75,9 +76,17 @@ class PreviousBuild:
 def output_directory(out: Path) -> Path:
     """Where a build publishes `out`: its target when `out` is a symbolic link (public/ linked
     to a web root), so the link stays and what it points at is updated (issue #19)."""
-    if not out.is_symlink():
-        return out
-    target = out.resolve()
+    try:
+        if not out.is_symlink():
+            return out
+        target = out.resolve(strict=False)
+    except (OSError, RuntimeError) as error:  # a name too long, a link to itself (a review)
+        reason = error.strerror if isinstance(error, OSError) else "a symbolic link loop"
+        raise BuildError(
+            f"cannot build into it: {reason}",
+            location=Location(str(out)),
+            hint="give --out a directory in a place you can write to",
+        ) from None
     if target.exists() and not target.is_dir():
         raise BuildError(
             f"{out} links to {target}, which is not a directory",
@@ -203,23 +212,32 @@ def remove_leftovers(public: Path) -> None:
     complete a transaction killed past its commit point (drop one killed before it), which
     a full build too must do, or the next incremental one would apply it over the new site."""
     public = public.absolute()
-    for stale in public.parent.glob(f".{public.name}.staging-*"):
+    for stale in _made_beside(public, "staging"):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
         else:  # the job a build's workers read (build._render)
             stale.unlink(missing_ok=True)
-    for stale in public.parent.glob(f".{public.name}.search-*"):
+    for stale in _made_beside(public, "search"):
         # a search index being made outside the lock (build.publish_search_index), unless
         # the process making it is gone
-        pid = stale.name.rpartition("-")[2]
-        if not (pid.isdigit() and _running(int(pid))):
+        if not _running(int(stale.name.rpartition("-")[2])):
             shutil.rmtree(stale, ignore_errors=True)
-    for stale in public.parent.glob(f".{public.name}.old-*"):
+    for stale in _made_beside(public, "old"):
         if os.path.lexists(public):
             shutil.rmtree(stale, ignore_errors=True)
         else:  # killed between the two renames: the old site is the last good one
             stale.rename(public)
     transaction.recover(public.parent, _journal(public))
+
+
+def _made_beside(public: Path, kind: str) -> list[Path]:
+    """The `.<public>.<kind>-<pid>` entries beside `public` (and a staging directory's job
+    files): named as sitegen names them, so a user's `.www.old-backup` is left alone (found by
+    a review: it was renamed into the site)."""
+    made = re.compile(rf"\.{re.escape(public.name)}\.{kind}-\d+(\.job\.pickle|\.job\.papers)?")
+    return [
+        path for path in public.parent.glob(f".{public.name}.{kind}-*") if made.fullmatch(path.name)
+    ]
 
 
 def _running(pid: int) -> bool:

@@ -22,6 +22,7 @@ import fcntl
 import hashlib
 import os
 import re
+import stat
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -44,6 +45,7 @@ from sitegen.cache import (
 )
 from sitegen.errors import ContentError, Location
 from sitegen.formats import (
+    carry_comments,
     day_entry_line,
     decode_content,
     parse_day_file,
@@ -325,9 +327,11 @@ def _changed_files(
         directory, name, identity = record.split(b"/", 2)
         if identity == file_states.NOT_A_FILE:
             raise ContentError(
-                "not a file: a directory or a device where a content file belongs",
+                "not a file: a directory, a device or a broken link where a content file belongs"
+                if name
+                else "not a folder: a file or a broken link where content files belong",
                 location=Location(str(root / CONTENT_DIR / os.fsdecode(directory + b"/" + name))),
-                hint="remove it, or restore the file (git checkout), then run again",
+                hint="remove it, or restore it (git checkout), then run again",
             )
         if identity == file_states.MISNAMED:
             raise _misnamed(root, directory.decode(), os.fsdecode(name))
@@ -524,7 +528,8 @@ def ingest_into_store(
         merged = ingest_listings(before, listings, topics=topics, mark_late=mark_late)
         papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
         days = [d for day, d in merged.days.items() if before.days.get(day) != d]
-        written = write_files(root, {**(files or {}), **content_files(papers, days)})
+        rendered = _with_comments_kept(root, content_files(papers, days))
+        written = write_files(root, {**(files or {}), **rendered})
     new_ids = merged.papers.keys() - before.papers.keys()
     return IngestReport(
         new_papers=merged.new_papers,
@@ -533,6 +538,30 @@ def ingest_into_store(
         same_title=before.same_title,
         one_title=merged.one_title,
     )
+
+
+def read_regular_file(path: Path, *, limit: int) -> bytes:
+    """The bytes of `path`, which must be a regular file of at most `limit` bytes, else an
+    OSError: a FIFO would wait for a writer, /dev/zero be read until memory runs out."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without waiting
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file (a directory, a FIFO or a device)")
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes")
+    return data
+
+
+def _with_comments_kept(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
+    """`files`, each with the comment lines its file on disk holds (formats.carry_comments)."""
+    for rel, data in files.items():
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            old = (root / rel).read_bytes()
+            if b"#" in old:
+                files[rel] = carry_comments(old.decode("utf-8-sig"), data.decode()).encode()
+    return files
 
 
 def content_files(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, bytes]:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -410,3 +411,84 @@ def test_two_titles_of_a_listing_taken_for_one_paper_are_said(
         " the second was filed as the first; if they are two papers, add a file for the second"
         " to content/papers/ and its entry to content/days/2026-06-24.toml"
     ]
+
+
+def test_comments_written_by_hand_stay_where_they_were_when_ingest_rewrites_a_file(
+    site: Path,
+) -> None:
+    """Found by a review: a comment a person wrote in a paper's front matter or a day file
+    was dropped without a word when a later listing raised the paper's upvotes."""
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    first = _answer(real[:3], site / "2026-06-12.json")
+    assert main(["--root", str(site), "ingest", str(first)]) == 0
+    paper_id = real[0]["paper"]["id"]
+    paper = site / "content" / "papers" / f"{paper_id}.md"
+    day = site / "content" / "days" / "2026-06-12.toml"
+    paper.write_text(
+        paper.read_text()
+        .replace("\ntitle = ", "\n# Title checked against the PDF. Keep it.\ntitle = ", 1)
+        .replace("\n+++\n", "\n# the end of the fields\n+++\n", 1)
+    )
+    day.write_text(
+        "# Day notes\n"
+        + day.read_text().replace(f'  {{ id = "{paper_id}"', f'  # first\n  {{ id = "{paper_id}"')
+    )
+    with_comments = paper.read_text(), day.read_text()
+    for entry in real:
+        entry["paper"]["upvotes"] = entry["paper"]["upvotes"] + 10
+    (site / "raised").mkdir()
+    raised = _answer(real[:3], site / "raised" / "2026-06-12.json")
+    assert main(["--root", str(site), "ingest", str(raised)]) == 0
+    upvotes = real[0]["paper"]["upvotes"]
+    assert f"upvotes = {upvotes}" in paper.read_text(), "the file was rewritten"
+    assert paper.read_text() == with_comments[0].replace(
+        f"upvotes = {upvotes - 10}", f"upvotes = {upvotes}"
+    )
+    assert day.read_text().startswith("# Day notes\nday = 2026-06-12\n")
+    assert f'  # first\n  {{ id = "{paper_id}"' in day.read_text()
+    assert f"upvotes = {upvotes} }}" in day.read_text()
+    before = tree_bytes(site / "content")
+    assert main(["--root", str(site), "ingest", str(raised)]) == 0
+    assert tree_bytes(site / "content") == before, "ingesting again changes no byte"
+
+
+def _paragraphed(real: list[dict[str, Any]]) -> tuple[dict[str, Any], str]:
+    """The first entry of `real` whose abstract has paragraphs, and that abstract as a
+    listing gives it."""
+    listing = parse_listing(json.dumps(real).encode(), origin="2026-06-12.json")
+    entry = next(e for e in listing.entries if "\n\n" in e.abstract)
+    return next(r for r in real if r["paper"]["id"] == entry.arxiv_id), entry.abstract
+
+
+@pytest.mark.parametrize("text_first", [True, False])
+def test_an_api_answer_gives_a_text_capture_s_abstract_its_paragraphs(
+    site: Path, text_first: bool
+) -> None:
+    """Found by a review: a capture's abstract (one line) ingested first kept the paper's
+    abstract without the paragraphs the API answer brought later."""
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    raw, paragraphs = _paragraphed(real)
+    capture = site / "capture" / "2026-06-12.txt"
+    capture.parent.mkdir()
+    capture.write_text(
+        f"new\nDaily Papers\nJun 12\n{raw['title']}\n{' '.join(paragraphs.split())}\n"
+    )
+    answer = _answer([raw], site / "2026-06-12.json")
+    for listing in (capture, answer) if text_first else (answer, capture):
+        assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    (paper,) = load_content(site).papers.values()
+    assert paper.abstract == paragraphs and paper.arxiv_id == raw["paper"]["id"]
+
+
+def test_entries_an_answer_leaves_out_are_said_by_ingest_as_by_fetch(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: 12 papers of the next day in an answer were left out in silence."""
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    for entry in real[:12]:
+        entry["paper"]["submittedOnDailyAt"] = "2026-06-13T00:00:00.000Z"
+    answer = _answer(real, site / "2026-06-12.json")
+    assert main(["--root", str(site), "ingest", str(answer)]) == 0
+    captured = capsys.readouterr()
+    assert "18 entries" in captured.out
+    assert f"{answer}: note: 12 paper(s) of 2026-06-13 left out" in captured.err

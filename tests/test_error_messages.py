@@ -390,7 +390,9 @@ def test_site_toml_with_a_byte_order_mark_or_as_a_directory(tiny_built: Path) ->
     config.mkdir()
     result = sitegen_here("--root", str(tiny_built), "build")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.startswith(f"sitegen: error: {config}: cannot read it: Is a directory")
+    assert result.stderr.startswith(
+        f"sitegen: error: {config}: cannot read it: not a regular file (a directory"
+    )
 
 
 def test_a_bug_in_code_a_template_calls_is_not_said_to_be_the_templates(

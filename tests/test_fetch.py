@@ -9,6 +9,7 @@ tests use httpx.MockTransport (no network); the end-to-end tests run a real HTTP
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import os
 import pty
@@ -725,3 +726,57 @@ def test_a_day_the_source_lists_none_of_is_not_said_to_have_no_papers_when_conte
         "2025-10-31: the source listed none; content/ keeps the papers it holds for that day" in out
     )
     assert tree_bytes(bundled / "content") == before
+
+
+def test_a_validator_no_header_can_carry_is_not_kept_and_the_day_is_fetched_again(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: an ETag with a non-ASCII letter was kept, and every later fetch of
+    its day failed sending it back ('ascii' codec can't encode)."""
+    source, url = hf
+    source.set("2025-10-31", [Reply(200, API_ANSWER, headers=(("ETag", '"v1-\u00e9"'),))])
+    assert _fetch(site, url, "--date", "2025-10-31") == 0
+    assert "etag" not in load_fetch_state(site).get("2025-10-31", {})
+    assert _fetch(site, url, "--date", "2025-10-31") == 0
+    assert "FAILED" not in capsys.readouterr().err
+    state = site / "content" / "fetch-state.json"  # one kept by a version that kept it
+    state.write_text(json.dumps({"2025-10-31": {"etag": '"v1-\u00e9"', "last_modified": "\u0100"}}))
+    assert _fetch(site, url, "--date", "2025-10-31") == 0
+    asked = [headers for path, headers in source.requests if "date=2025-10-31" in path]
+    assert "if-none-match" not in {name.lower() for name in asked[-1]}
+
+
+def test_a_source_s_text_in_an_error_cannot_start_a_line_of_its_own(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: the id of a one-paper page the API fell back to was printed as it
+    came, so "\\n::error ..." made an Actions annotation and "\\x1b[2J" cleared a terminal."""
+    source, url = hf
+    props = {"paper": {"id": "x\n::error title=Injected::from the source\n\x1b[2J"}}
+    page = f'<div data-target="PaperContent" data-props="{html.escape(json.dumps(props))}"></div>'
+    source.set("2025-10-31", [Reply(200, b"{")], [Reply(200, page.encode())])
+    assert _fetch(site, url, "--date", "2025-10-31", "--attempts", "1") == 1
+    err = capsys.readouterr().err
+    failed = [line for line in err.splitlines() if "one paper" in line]
+    assert len(failed) == 1 and "\\n::error title=Injected::from the source\\n\\x1b[2J" in failed[0]
+    assert "\x1b" not in err and not any(line.startswith("::error") for line in err.splitlines())
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "device"])
+def test_a_fetch_state_that_is_no_file_stops_the_fetch_in_one_line(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """Found by a review: a directory was a traceback, a FIFO hung, /dev/zero ate memory."""
+    state = site / "content" / "fetch-state.json"
+    state.parent.mkdir()
+    if kind == "directory":
+        state.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(state)
+    else:
+        state.symlink_to("/dev/zero")
+    source, url = hf
+    assert _fetch(site, url, "--date", "2025-10-31") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sitegen: error: content/fetch-state.json: cannot read it: ")
+    assert "Traceback" not in err and source.requests == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 from datetime import date
 
 import pytest
@@ -413,3 +415,39 @@ def test_a_day_line_with_its_year_gives_the_day(seed_bytes: dict[str, bytes]) ->
         parse_listing(text.encode(), origin="capture.txt", day=date(2026, 10, 31))
     assert "shows Oct 31, 2025, not Oct 31, 2026" in caught.value.message
     assert caught.value.hint is not None and "--date 2025-10-31" in caught.value.hint
+
+
+def _page(props: dict[str, object]) -> bytes:
+    attribute = html.escape(json.dumps(props))
+    return f'<div data-target="DailyPapers" data-props="{attribute}"></div>'.encode()
+
+
+@pytest.mark.parametrize("period", ["week", "month"])
+def test_a_week_s_or_a_month_s_page_is_refused_not_filed_under_one_day(period: str) -> None:
+    """Found by a review: a month's page (periodType, since 2025) was filed as one day."""
+    papers = [{"paper": {"id": "2606.00001", "title": "T", "summary": "A"}}]
+    props = {"dailyPapers": papers, "date": "2026-06-01T00:00:00.000Z", "periodType": period}
+    for raw, name in ((_page(props), "2026-06-01.html"), (json.dumps(props).encode(), "x.json")):
+        with pytest.raises(ListingError) as caught:
+            parse_listing(raw, origin=name)
+        assert f"a page of a {period}, not a day's listing" in caught.value.message
+    day = parse_listing(_page({**props, "periodType": "day"}), origin="2026-06-01.html")
+    assert day.day == date(2026, 6, 1) and len(day.entries) == 1
+
+
+def test_a_card_s_title_reads_as_a_browser_shows_it() -> None:
+    """Found by a review: the words of "MiniMax <span>Sparse</span> Attention" were joined."""
+    page = (
+        b'<html><body><article><h3><a href="/papers/2606.13392">MiniMax <span>Sparse</span>'
+        b"\n  Attention</a></h3></article></body></html>"
+    )
+    entry = parse_listing(page, origin="2026-06-15.html").entries[0]
+    assert entry.title == "MiniMax Sparse Attention" and entry.arxiv_id == "2606.13392"
+
+
+def test_a_page_without_papers_is_named_by_its_title_in_the_error() -> None:
+    page = b"<html><head><title>Log In - Hugging Face</title></head><body>Log in</body></html>"
+    with pytest.raises(ListingError) as caught:
+        parse_listing(page, origin="2026-06-15.html")
+    assert "no papers found in the page (titled 'Log In - Hugging Face')" in caught.value.message
+    assert "login" in caught.value.hint

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -784,3 +785,128 @@ def test_an_update_of_an_output_with_a_backslash_in_its_name_completes(
     paper.write_text(paper.read_text().replace('title = "', 'title = "Edited: ', 1))
     again = sitegen_here(*args)
     assert again.returncode == 0, again.stderr
+
+
+# ---- found by a security review: each one line, nothing of the user's touched ------------------
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_site_toml_or_topics_before_that_is_no_file_is_one_line(small: Path, kind: str) -> None:
+    """A FIFO as site.toml waited for a writer forever, /dev/zero was read until memory ran
+    out (the test gives it no time to)."""
+    other = small / "other.toml"
+    if kind == "fifo":
+        os.mkfifo(other)
+    else:
+        other.symlink_to("/dev/zero")
+    result = _sitegen("--root", str(small), "build", "--topics-before", str(other), timeout=30)
+    assert result.returncode == 2
+    assert "cannot read it: not a regular file" in _one_error(result.stderr) or (
+        "not a regular file" in _one_error(result.stderr)
+    )
+    (small / "site.toml").unlink()
+    (small / "site.toml").symlink_to(other)
+    result = _sitegen("--root", str(small), "build", timeout=30)
+    assert result.returncode == 2
+    assert "site.toml: cannot read it: not a regular file" in _one_error(result.stderr)
+    assert not (small / "public").exists()
+
+
+def test_folders_beside_the_output_named_like_sitegen_s_are_left_alone(
+    small: Path, tmp_path: Path
+) -> None:
+    """`.www.old-backup` was renamed into the site, `.www.staging-notes` deleted."""
+    beside = tmp_path / "o"
+    for folder in (".www.old-mybackup", ".www.staging-notes", ".www.search-x"):
+        (beside / folder).mkdir(parents=True)
+        (beside / folder / "mine.txt").write_text("precious\n")
+    before = _everything(beside)
+    assert sitegen_here("--root", str(small), "build", "--out", str(beside / "www")).returncode == 0
+    after = _everything(beside)
+    assert {path: after.get(path) for path in before} == before
+    assert not any(path.startswith("www/.www") for path in after)
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: p.symlink_to(p), "loop.md: not a file: a directory, a device or a broken link"),
+        (lambda p: p.symlink_to("/nonexistent"), "loop.md: not a file"),
+    ],
+)
+def test_a_link_to_nowhere_in_content_is_one_line_not_a_traceback_or_a_paper_lost(
+    small: Path, make: Callable[[Path], None], says: str
+) -> None:
+    make(small / "content" / "papers" / "loop.md")
+    result = sitegen_here("--root", str(small), "build")
+    assert result.returncode == 2 and says in _one_error(result.stderr)
+    papers = small / "content" / "papers"
+    (papers / "loop.md").unlink()
+    papers.rename(small / "content" / "kept")
+    papers.symlink_to(papers)
+    result = sitegen_here("--root", str(small), "build")
+    assert result.returncode == 2
+    assert "content/papers: not a folder: a file or a broken link" in _one_error(result.stderr)
+
+
+@pytest.mark.parametrize("base_url", ["http://[::1/", "https://[oops/daily/"])
+def test_a_base_url_with_an_unclosed_host_is_one_line(small: Path, base_url: str) -> None:
+    result = sitegen_here("--root", str(small), "build", "--base-url", base_url)
+    assert result.returncode == 2 and "is not an absolute http(s) URL" in _one_error(result.stderr)
+    config = small / "site.toml"
+    config.write_text(
+        re.sub(r"(?m)^base_url = .*$", f'base_url = "{base_url}"', config.read_text())
+    )
+    result = sitegen_here("--root", str(small), "build")
+    assert result.returncode == 2 and "`base_url` must be an absolute" in _one_error(result.stderr)
+
+
+def test_an_output_that_cannot_be_a_folder_is_one_line(small: Path, tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    result = sitegen_here("--root", str(small), "build", "--out", str(tmp_path / "a"))
+    assert result.returncode == 2 and "a symbolic link loop" in _one_error(result.stderr)
+    result = sitegen_here("--root", str(small), "build", "--out", str(tmp_path / ("b" * 300)))
+    assert result.returncode == 2 and "File name too long" in _one_error(result.stderr)
+
+
+def test_a_slug_too_long_for_a_file_name_is_refused_at_its_line(small: Path) -> None:
+    config = small / "site.toml"
+    text = (
+        config.read_text()
+        + f'\n[[custom_feeds]]\nname = "Long"\nslug = "{"a" * 300}"\nmatch = ["x"]\n'
+    )
+    config.write_text(text)
+    result = sitegen_here("--root", str(small), "build")
+    line = text.count("\n", 0, text.index('slug = "aaa')) + 1
+    assert result.returncode == 2
+    assert f"site.toml:{line}: custom feed slug" in _one_error(result.stderr)
+
+
+def test_a_link_put_where_the_cache_writes_is_replaced_not_written_through(
+    tiny_built: Path, tmp_path: Path
+) -> None:
+    """A symbolic link at .sitegen-cache/content-states.new made a build overwrite the
+    user's file it pointed at."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("MY NOTES\n")
+    (tiny_built / ".sitegen-cache" / "content-states.new").symlink_to(victim)
+    paper = next((tiny_built / "content" / "papers").glob("*.md"))
+    paper.write_text(paper.read_text() + "\nMore.\n")
+    assert sitegen_here("--root", str(tiny_built), "build").returncode == 0
+    assert victim.read_text() == "MY NOTES\n"
+    assert not (tiny_built / ".sitegen-cache" / "content-states").is_symlink()
+
+
+def test_a_key_a_person_typed_is_shown_escaped_on_one_line(small: Path) -> None:
+    """An unknown key with a line break and an escape sequence printed them as they were:
+    an Actions log took "::error ..." for a command, a terminal the escape for one."""
+    paper = next((small / "content" / "papers").glob("*.md"))
+    lines = paper.read_text().split("\n")
+    lines.insert(1, '"x\\n::error title=from-content::injected\\u001b[31m" = 1')
+    paper.write_text("\n".join(lines))
+    result = sitegen_here("--root", str(small), "build")
+    assert result.returncode == 2
+    error = _one_error(result.stderr)
+    assert "\\n::error title=from-content::injected\\x1b[31m" in error
+    assert "\x1b" not in result.stderr and "\n::error" not in result.stderr

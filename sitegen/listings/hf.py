@@ -37,6 +37,7 @@ def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
     stated: date | None = None
     for page in _json_values(text, origin=origin):
         if isinstance(page, dict) and isinstance(page.get("dailyPapers"), list):
+            _check_period(page, origin=origin)
             stated = stated or _iso_day(page.get("date"))
             page = page["dailyPapers"]
         if not isinstance(page, list):
@@ -112,16 +113,34 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
             )
         entries = _entries_in_props(props)
         if entries is not None:
+            _check_period(props, origin=origin)
             listing_day = _checked_day(day, _iso_day(props.get("date")), origin=origin)
             return _listing_from_entries(entries, origin=origin, day=listing_day, shape="hf-html")
     cards = _cards(tree)
     if cards:
         return _listing_from_entries(cards, origin=origin, day=day, shape="hf-cards")
+    title = tree.css_first("title")
+    titled = clean_line(title.text()) if title is not None else ""
     raise ListingError(
-        "no papers found in the page: neither its data-props nor paper cards are there",
+        "no papers found in the page"
+        + (f" (titled {ascii(titled[:60])})" if titled else "")
+        + ": neither its data-props nor paper cards are there",
         location=Location(origin),
-        hint="the page markup changed; save the page and report it",
+        hint="a login, error or rate-limit page is no listing: save the day's page again; "
+        "if it is a Daily Papers page, its markup changed: report it",
     )
+
+
+def _check_period(props: dict[str, Any], *, origin: str) -> None:
+    """Refuse a week's or a month's page (`periodType`, since 2025): its papers are of
+    several days, and filed under one they were (found by a review)."""
+    period = props.get("periodType")
+    if period is not None and period != "day":
+        raise ListingError(
+            f"this is a page of a {ascii(period)[1:-1][:20]}, not a day's listing",
+            location=Location(origin),
+            hint="give a day's page (/papers/date/YYYY-MM-DD) or an /api/daily_papers answer",
+        )
 
 
 # Deeper nesting than any real page has: 200,000 nested elements took the parser minutes to
@@ -190,7 +209,9 @@ def _cards(tree: LexborHTMLParser) -> list[dict[str, Any]]:
         if link is None:
             continue
         arxiv_id = (link.attributes.get("href") or "").removeprefix("/papers/").split("?")[0]
-        cards.append({"paper": {"id": arxiv_id, "title": link.text(strip=True)}})
+        # The text as a browser shows it: text(strip=True) joined "MiniMax <span>Sparse</span>
+        # Attention" into "MiniMaxSparseAttention" (found by a review).
+        cards.append({"paper": {"id": arxiv_id, "title": clean_line(link.text())}})
     return cards
 
 

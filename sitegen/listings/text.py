@@ -278,12 +278,12 @@ def _is_mistyped_day_line(text: str) -> bool:
     )
 
 
-# A title ends without a period (none of 1,217 real ones does) and is at most ~200 characters.
+# A title ends without a period (none of 1,217 real ones does) and holds no sentence break.
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)%]\. [A-Z]")
 
 
 def _reads_as_prose(text: str) -> bool:
-    return len(text) > 300 or (text.endswith(".") and bool(_SENTENCE_BREAK.search(text)))
+    return text.endswith(".") and bool(_SENTENCE_BREAK.search(text))
 
 
 def _expect_text(line: _Line, what: str, *, origin: str) -> None:
