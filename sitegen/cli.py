@@ -559,8 +559,12 @@ def _run_fetch(args: argparse.Namespace) -> int:
     held = stored_days(root)
     days = _days_to_fetch(args, held, today)
     scheduled = not (args.date or args.since)
-    if scheduled:  # days missed before are asked again
-        retried = [day for day in days_to_retry(load_fetch_state(root)) if day not in days]
+    if scheduled:  # days missed before are asked again, but those given up on
+        state = load_fetch_state(root)
+        # Still in the range from the last day held (found by a review: it failed again and
+        # was said to be retried, after GAVE UP said no later run would ask for it).
+        days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
+        retried = [day for day in days_to_retry(state) if day not in days]
         if retried:
             print(f"retrying {len(retried)} day(s) missed before: {_day_list(retried)}")
         days = sorted([*days, *retried])

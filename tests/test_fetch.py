@@ -780,3 +780,31 @@ def test_a_fetch_state_that_is_no_file_stops_the_fetch_in_one_line(
     err = capsys.readouterr().err
     assert err.startswith("sitegen: error: content/fetch-state.json: cannot read it: ")
     assert "Traceback" not in err and source.requests == []
+
+
+def test_a_day_given_up_on_after_the_last_day_held_is_no_longer_asked(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a subscriber: a day after the last day held is in every scheduled run's range,
+    so after GAVE UP it was asked, failed and said to be retried again, run after run."""
+    from sitegen.fetch import RETRY_WINDOW_DAYS
+
+    source, url = hf
+    today = datetime.now(UTC).date()
+    held, lost = today - timedelta(days=20), today - timedelta(days=18)
+    listing = site / f"{held}.json"
+    listing.write_bytes(_day_answer(held.isoformat()))
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    state = {lost.isoformat(): {"failed_on": str(today - timedelta(days=RETRY_WINDOW_DAYS))}}
+    (site / "content" / "fetch-state.json").write_text(json.dumps(state))
+    source.other_api_days = [Reply(200, b"[]")]
+    source.set(held.isoformat(), [Reply(200, _day_answer(held.isoformat()))])
+    source.set(lost.isoformat(), [Reply(500)], [Reply(500)])
+    assert _fetch(site, url, "--attempts", "1") == 3
+    assert f"GAVE UP on {lost}" in capsys.readouterr().err
+    source.requests.clear()
+    assert _fetch(site, url, "--attempts", "1") == 0
+    out, err = capsys.readouterr()
+    assert "FAILED" not in err and "ask again" not in out
+    assert not any(lost.isoformat() in path for path, _ in source.requests)
+    assert any(held.isoformat() in path for path, _ in source.requests), "the rest is asked"
