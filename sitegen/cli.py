@@ -576,7 +576,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
         source = DayFetcher(client, base_url=base_url, policy=policy, on_wait=_say_fetch_waits)
         report = fetch_days(
             root, days, source=source, on_progress=advance, today=today, scheduled=scheduled,
-            known_topics=config.topic_slugs(),
+            feed_days=config.feeds.days, known_topics=config.topic_slugs(),
         )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))
     _say_one_title(report.one_title)

@@ -170,12 +170,14 @@ def fetch_days(
     on_progress: Callable[[str], None] = lambda status: None,
     today: date,
     scheduled: bool = False,
+    feed_days: int | None = None,
     known_topics: frozenset[str] | None = None,
 ) -> FetchReport:
     """Fetch `days` from `source` and merge each day had whole into the store under `root`,
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
     remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
-    written. A `scheduled` run's days older than the newest held came late (ingest_listings).
+    written. A `scheduled` run's days older than the newest held came late (ingest_listings,
+    with the feeds' window of `feed_days` days).
     `today` (UTC) dates a missed day's note; `known_topics`: see ingest_into_store."""
     days = sorted(set(days))
     state = load_fetch_state(root)
@@ -256,7 +258,7 @@ def fetch_days(
         state = load_fetch_state(root)
         return _merge_answers(
             root, days, answers, state=state, stopped=stopped, today=today, scheduled=scheduled,
-            known_topics=known_topics,
+            feed_days=feed_days, known_topics=known_topics,
         )  # fmt: skip
 
 
@@ -279,6 +281,7 @@ def _merge_answers(
     stopped: list[str],
     today: date,
     scheduled: bool,
+    feed_days: int | None,
     known_topics: frozenset[str] | None,
 ) -> FetchReport:
     outcomes: list[DayOutcome] = []
@@ -319,7 +322,12 @@ def _merge_answers(
         files[FETCH_STATE] = render_fetch_state(state)
     # A scheduled run's day older than the newest held is a missed day had at last: it came late.
     report = ingest_into_store(
-        root, parsed, files=files, mark_late=scheduled, known_topics=known_topics
+        root,
+        parsed,
+        files=files,
+        mark_late=scheduled,
+        feed_days=feed_days,
+        known_topics=known_topics,
     )
     return FetchReport(
         days=tuple(outcomes),

@@ -109,16 +109,24 @@ def ingest_listings(
     *,
     topics: tuple[str, ...] = (),
     mark_late: bool = False,
+    feed_days: int | None = None,
 ) -> Merged:
     """Merge (listing, kept source) pairs in order into the store; only the papers merging
     touches are read from `snapshot.papers`. `mark_late`: the run is a scheduled fetch, and a
     new day older than the newest day held after it came late, and says so (Day.arrived_after):
     a retried miss, or a day before the newest of a run that brought several (after runs that
-    failed)."""
+    failed). So does a day held before that gains papers when it is past the feeds' window
+    (`feed_days`, [feeds] days): one first fetched while it was filling, completed late."""
     listings = list(listings)
     before = max(snapshot.days, default=None)
-    after = max([*snapshot.days, *(listing.day for listing, _ in listings)], default=None)
-    merger = _Merger(snapshot, newest_before=before, newest=after if mark_late else None)
+    held_after = frozenset([*snapshot.days, *(listing.day for listing, _ in listings)])
+    merger = _Merger(
+        snapshot,
+        newest_before=before,
+        newest=max(held_after, default=None) if mark_late else None,
+        held_after=held_after,
+        feed_days=feed_days,
+    )
     for listing, source in listings:
         merger.add(listing, source=source, topics=topics)
     return Merged(
@@ -138,11 +146,19 @@ LATE_WITHIN_DAYS = 14
 
 class _Merger:
     def __init__(
-        self, snapshot: ContentSnapshot, *, newest_before: date | None, newest: date | None
+        self,
+        snapshot: ContentSnapshot,
+        *,
+        newest_before: date | None,
+        newest: date | None,
+        held_after: frozenset[date] = frozenset(),
+        feed_days: int | None = None,
     ) -> None:
         self.stored = snapshot
         self.newest_before = newest_before
         self.newest = newest  # held after the run, when it marks late days
+        self.held_after = held_after
+        self.feed_days = feed_days
         self.papers: dict[str, Paper] = {}  # made or changed by this run
         self.days: dict[date, Day] = {}
         self.new_papers = 0
@@ -197,6 +213,9 @@ class _Merger:
         # day marked again later moved a published item's date (found by a review). The rest
         # of a day that was filling when fetched is in the feeds' window ([feeds] days).
         arrived_after = previous_day.arrived_after if previous_day else self._late(listing.day)
+        gained = {entry.paper_id for entry in listed} - on_the_day
+        if previous_day and not arrived_after and gained and not known:
+            arrived_after = self._completed_late(listing.day, on_the_day)
         self.days[listing.day] = Day(
             day=listing.day, entries=entries, sources=sources, arrived_after=arrived_after
         )
@@ -218,6 +237,21 @@ class _Merger:
         if ((self.newest_before or newest) - day).days <= LATE_WITHIN_DAYS:
             return newest
         return None
+
+    def _completed_late(self, day: date, listed_before: frozenset[str]) -> date | None:
+        """The day a held `day` that gains papers now came late with, if it did: it is past
+        the feeds' window, so its new papers would reach no reader (found by a subscriber's
+        trial: a day completed by a retry four days on). Not when a paper it listed before is
+        on a later day too: that paper's published item would move to the later day."""
+        came = self._late(day)
+        newer = sorted(held for held in self.held_after if held > day)
+        if came is None or self.feed_days is None or len(newer) < self.feed_days:
+            return None
+        for later in newer:
+            held = self.days.get(later) or self.stored.days.get(later)
+            if later < came and held and any(e.paper_id in listed_before for e in held.entries):
+                return None
+        return came
 
     def _recorded(self, paper_id: str) -> int | None:
         if paper_id in self.recorded_upvotes:

@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -808,3 +809,40 @@ def test_a_day_given_up_on_after_the_last_day_held_is_no_longer_asked(
     assert "FAILED" not in err and "ask again" not in out
     assert not any(lost.isoformat() in path for path, _ in source.requests)
     assert any(held.isoformat() in path for path, _ in source.requests), "the rest is asked"
+
+
+def test_papers_a_day_gains_past_the_feeds_window_reach_the_feeds(
+    hf: tuple[FaultyHF, str], site: Path
+) -> None:
+    """Found by a subscriber's trial: a day fetched while it was filling, whose completion
+    failed until four newer days were held, gained papers dated by a day already out of the
+    feeds' window: none of them reached a reader. Now it counts as come late."""
+    import feedparser
+
+    source, url = hf
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    today = datetime.now(UTC).date()
+    filling, *later = (today - timedelta(days=n) for n in (5, 4, 3, 2, 1))
+
+    def answer(day: date, entries: list[dict[str, Any]]) -> bytes:
+        for entry in entries:
+            entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
+        return json.dumps(entries).encode()
+
+    source.other_api_days = [Reply(200, b"[]")]
+    source.set(filling.isoformat(), [Reply(200, answer(filling, real[:2]))])
+    assert _fetch(site, url, "--date", filling.isoformat()) == 0
+    for n, day in enumerate(later):
+        source.set(day.isoformat(), [Reply(200, answer(day, real[10 + 5 * n : 15 + 5 * n]))])
+        assert _fetch(site, url, "--date", day.isoformat()) == 0
+    state = {filling.isoformat(): {"failed_on": later[0].isoformat(), "problem": "HTTP 500"}}
+    (site / "content" / "fetch-state.json").write_text(json.dumps(state))
+    source.set(filling.isoformat(), [Reply(200, answer(filling, real[:10]))])
+    assert _fetch(site, url) == 0  # the scheduled run: its retry has the day whole
+    day_file = (site / "content" / "days" / f"{filling}.toml").read_text()
+    assert f"arrived_after = {later[-1]}\n" in day_file
+
+    assert main(["--root", str(site), "build"]) == 0
+    feed = feedparser.parse((site / "public" / "rss.xml").read_bytes())
+    in_feed = {entry.link.rstrip("/").rsplit("/", 1)[1] for entry in feed.entries}
+    assert {entry["paper"]["id"] for entry in real[:10]} <= in_feed

@@ -282,13 +282,15 @@ def _scheduled_run(site: Path, tmp_path: Path, days: dict[str, int]) -> None:
     ingest_into_store(site, listings, mark_late=True)
 
 
-def _run_of_titles(site: Path, tmp_path: Path, days: dict[str, list[str]]) -> None:
+def _run_of_titles(
+    site: Path, tmp_path: Path, days: dict[str, list[str]], *, feed_days: int | None = None
+) -> None:
     """A scheduled fetch that had `days`, each listing these titles."""
     listings = []
     for day, titles in days.items():
         path = _day_listing(tmp_path, day, *titles)
         listings.append((parse_listing(path.read_bytes(), origin=str(path)), None))
-    ingest_into_store(site, listings, mark_late=True)
+    ingest_into_store(site, listings, mark_late=True, feed_days=feed_days)
 
 
 def _dated(site: Path) -> dict[str, str]:
@@ -315,6 +317,29 @@ def test_a_published_items_date_never_changes_as_days_are_completed(
     dated = _dated(site)
     assert dated["P"] == first and "C" in dated
     assert "arrived_after" not in (site / "content" / "days" / "2026-03-02.toml").read_text()
+
+
+@pytest.mark.parametrize("on_a_later_day", [True, False])
+def test_a_day_completed_past_the_feeds_window_came_late_unless_a_date_would_move(
+    site: Path, tmp_path: Path, on_a_later_day: bool
+) -> None:
+    """Found by a subscriber's trial: Mar 2, fetched while filling and completed only after
+    four newer days, gained C, dated Mar 2 and past the feeds' window: C reached no feed. The
+    day now comes late with the newest, unless a paper it listed (P) is on a later day too,
+    whose published date would then move."""
+    later = ["P", "B"] if on_a_later_day else ["B"]
+    _run_of_titles(site, tmp_path, {"2026-03-02": ["P", "A"]}, feed_days=4)
+    _run_of_titles(site, tmp_path, {"2026-03-03": later}, feed_days=4)
+    first = _dated(site)["P"]
+    for day in ("04", "05", "06"):  # more than `[feeds] items` = 50 papers
+        titles = [f"Paper {k} of Mar {day}" for k in range(20)]
+        _run_of_titles(site, tmp_path, {f"2026-03-{day}": titles}, feed_days=4)
+    _run_of_titles(site, tmp_path, {"2026-03-02": ["P", "A", "C"]}, feed_days=4)
+    marked = "arrived_after = 2026-03-06\n" in (site / "content/days/2026-03-02.toml").read_text()
+    dated = _dated(site)
+    assert marked is not on_a_later_day
+    assert ("C" in dated) is not on_a_later_day, "past the window, unless it came late"
+    assert dated.get("P", first) == first, "a published item keeps its date"
 
 
 def _in_the_feed(site: Path) -> set[str]:
