@@ -396,13 +396,20 @@ def test_a_capture_cut_in_its_first_papers_is_refused(
     assert f"{cut.count(chr(10)) - 1}: " in str(caught.value), "at the cut paper's title"
 
 
-def test_a_date_line_cut_before_its_year_is_refused_as_after_the_listing_day(
+def test_a_paper_dated_after_its_listing_day_is_refused_and_a_date_without_year_is_before_it(
     seed_bytes: dict[str, bytes],
 ) -> None:
+    """Found by a review: "Jul 18, 2025" cut to "Jul 18" dated a paper 2026-07-18, after
+    its listing of 2026-01-08. A date without its year is the latest before the listing day
+    (a page seen on Jan 1 where the viewer's clock still says December); a year given that
+    puts it after the listing day is refused."""
     text = seed_bytes["2026-01-08.txt"].decode()
     at = text.index("Jul 18, 2025") + len("Jul 18")
+    cut = parse_listing(text[:at].encode(), origin="2026-01-08.txt").entries[-1]
+    assert cut.published == date(2025, 7, 18)
+    wrong = text.replace("Jul 18, 2025", "Jul 18, 2026", 1)
     with pytest.raises(ListingError) as caught:
-        parse_listing(text[:at].encode(), origin="2026-01-08.txt")
+        parse_listing(wrong.encode(), origin="2026-01-08.txt")
     assert "2026-07-18 is after the listing's day, 2026-01-08" in caught.value.message
 
 

@@ -395,6 +395,11 @@ def _finish(draft: _Draft, listing_day: date, *, origin: str) -> ListingEntry:
     published: date | None = None
     if draft.date is not None:
         year = draft.date.year or listing_day.year
+        if not draft.date.year and (draft.date.month, draft.date.day) > (
+            listing_day.month,
+            listing_day.day,
+        ):
+            year -= 1  # "Dec 30" on Jan 1's page: the viewer's year, not yet the listing's
         try:
             published = date(year, draft.date.month, draft.date.day)
         except ValueError:
@@ -403,7 +408,7 @@ def _finish(draft: _Draft, listing_day: date, *, origin: str) -> ListingEntry:
                 location=Location(origin, draft.date.line),
                 hint="fix the date line of this paper",
             ) from None
-        if published > listing_day:  # "Jul 18, 2025" cut to "Jul 18": a date in the future
+        if published > listing_day:  # a year typed or cut wrong: a date in the future
             raise ListingError(
                 f"the paper's date {published.isoformat()} is after the listing's day, "
                 f"{listing_day.isoformat()}",
