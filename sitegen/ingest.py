@@ -244,8 +244,10 @@ class _Merger:
         trial: a day completed by a retry four days on). Not when a paper it listed before is
         on a later day too: that paper's published item would move to the later day."""
         came = self._late(day)
-        newer = sorted(held for held in self.held_after if held > day)
-        if came is None or self.feed_days is None or len(newer) < self.feed_days:
+        if came is None or self.feed_days is None:  # not a scheduled run, or the day too old
+            return None
+        newer = [held for held in self.held_after if held > day]
+        if len(newer) < self.feed_days:
             return None
         for later in newer:
             held = self.days.get(later) or self.stored.days.get(later)

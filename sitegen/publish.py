@@ -79,7 +79,7 @@ def output_directory(out: Path) -> Path:
     try:
         if not out.is_symlink():
             return out
-        target = out.resolve(strict=False)
+        target = out.resolve()
     except (OSError, RuntimeError) as error:  # a name too long, a link to itself (a review)
         reason = error.strerror if isinstance(error, OSError) else "a symbolic link loop"
         raise BuildError(
