@@ -43,6 +43,7 @@ from sitegen import transaction
 from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, PaperParts, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
+from sitegen.fetch_state import days_to_retry, load_fetch_state
 from sitegen.formats import decode_content
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
@@ -201,7 +202,10 @@ def build_site(
             # 2 s at 50k papers: the two children shared the other core).
             changed = None if record is None else changed_files_beside(out, record)
             site = assemble_site(
-                snapshot, config, assign=_cached_topics(root, workers, reuse=not clean)
+                snapshot,
+                config,
+                assign=_cached_topics(root, workers, reuse=not clean),
+                awaited=frozenset(days_to_retry(load_fetch_state(root))),
             )
             routes = Routes(config.base_url)
             states = paper_states(site)

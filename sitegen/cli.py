@@ -540,11 +540,10 @@ def _run_fetch(args: argparse.Namespace) -> int:
         DayFetcher,
         FetchPolicy,
         checked_source_url,
-        days_to_retry,
         fetch_days,
-        load_fetch_state,
         make_client,
     )
+    from sitegen.fetch_state import days_to_retry, load_fetch_state
 
     root: Path = args.root
     config = load_config(root)  # refuse to run outside a site directory

@@ -36,12 +36,17 @@ import httpx
 
 from sitegen import __version__
 from sitegen.errors import (
-    ContentError,
     FetchError,
     ListingError,
     Location,
     UsageError,
     printable,
+)
+from sitegen.fetch_state import (
+    FAILURE_KEYS,
+    FETCH_STATE,
+    load_fetch_state,
+    render_fetch_state,
 )
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listings import Listing, parse_listing
@@ -50,19 +55,13 @@ from sitegen.store import (
     content_lock,
     ingest_into_store,
     keep_listing,
-    read_regular_file,
     stored_days,
 )
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
-# Per day: the HTTP validators of its last answer, and for a day a run could not have, since
-# when it fails and why (committed with the content, so a scheduled run retries it).
-FETCH_STATE = "content/fetch-state.json"
-MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days
 # A day that fails is retried by later runs for this many days after its first failure, then
 # given up on (said once); `sitegen fetch --date` still asks for it.
 RETRY_WINDOW_DAYS = LATE_WITHIN_DAYS  # and a day had within it is new to the feeds (ingest)
-_FAILURE_KEYS = ("failed_on", "problem", "gave_up_on")
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TOO_MANY_REQUESTS = 429
@@ -262,16 +261,6 @@ def fetch_days(
         )  # fmt: skip
 
 
-def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
-    """The days earlier runs missed and have not given up on, oldest first."""
-    days = []
-    for day, entry in state.items():
-        if "failed_on" in entry and "gave_up_on" not in entry:
-            with contextlib.suppress(ValueError):  # a hand-edited key: not ours to retry
-                days.append(date.fromisoformat(day))
-    return sorted(days)
-
-
 def _merge_answers(
     root: Path,
     days: list[date],
@@ -305,7 +294,7 @@ def _merge_answers(
         outcomes.append(
             DayOutcome(day=day, status=answer.status, papers=papers, notes=answer.notes)
         )
-        entry = {k: v for k, v in state.get(day.isoformat(), {}).items() if k not in _FAILURE_KEYS}
+        entry = {k: v for k, v in state.get(day.isoformat(), {}).items() if k not in FAILURE_KEYS}
         if answer.status != "unchanged":  # an answer without validators: none are stale
             entry = answer.validators.as_state()
         state[day.isoformat()] = entry
@@ -361,46 +350,6 @@ def _remember_missed(
             given_up.append(outcome)
         state[outcome.day.isoformat()] = entry
     return tuple(given_up)
-
-
-def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
-    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...} and, for a day missed,
-    {"failed_on": ..., "problem": ..., "gave_up_on": ...}; empty when never fetched."""
-    path = root / FETCH_STATE
-    # Refused when broken (a merge conflict), not thrown away: the days missed before would
-    # never be asked for again.
-    hint = (
-        "mend it (did a merge leave conflict markers?) or delete it: it holds the HTTP "
-        "validators and the days to retry, and without it a fetch asks for each day whole"
-    )
-    try:
-        state = json.loads(read_regular_file(path, limit=MAX_FETCH_STATE_BYTES).decode("utf-8"))
-    except FileNotFoundError:
-        return {}
-    except OSError as error:  # a directory, a FIFO, a device (found by a review)
-        raise ContentError(
-            f"cannot read it: {error.strerror}", location=Location(FETCH_STATE), hint=hint
-        ) from None
-    except json.JSONDecodeError as error:
-        where = Location(FETCH_STATE, error.lineno)
-        raise ContentError(f"not valid JSON: {error.msg}", location=where, hint=hint) from None
-    except UnicodeDecodeError:
-        raise ContentError("not UTF-8 text", location=Location(FETCH_STATE), hint=hint) from None
-    except (ValueError, RecursionError):  # a number of 4,300 digits, arrays nested too deep
-        raise ContentError(
-            "not what sitegen writes", location=Location(FETCH_STATE), hint=hint
-        ) from None
-    if not isinstance(state, dict):
-        raise ContentError("not a JSON object", location=Location(FETCH_STATE), hint=hint)
-    return {
-        day: {key: value for key, value in entry.items() if isinstance(value, str)}
-        for day, entry in state.items()
-        if isinstance(entry, dict)
-    }
-
-
-def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:
-    return (json.dumps(state, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
 
 
 class DayFetcher:

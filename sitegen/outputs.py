@@ -552,7 +552,7 @@ class TopPage(NamedTuple):
 
     period: Period
     days: tuple[Papers, ...]  # the papers of each of its days, oldest first
-    still_open: bool  # it holds the newest day: more may come
+    still_open: bool  # more days may come (PeriodListing.open)
     newer: Period | None
     older: Period | None
 

@@ -2,7 +2,7 @@
 
 A period is an ISO week (Monday to Sunday) or a calendar month that featured at least one day.
 The period holding the newest day is open: days may still arrive in it, so its ranking may
-change; every older one is closed.
+change; so is one holding a day a fetch missed and will try again. Every other one is closed.
 """
 
 from __future__ import annotations
@@ -70,19 +70,22 @@ class PeriodListing(NamedTuple):
 
     period: Period
     papers: Papers  # every paper featured in it, once, by its first day there and rank
-    open: bool  # it holds the newest day: more days may still come
+    open: bool  # it holds the newest day or one a fetch will try again: more may come
     days: tuple[Papers, ...] = ()  # the papers of each of its days, oldest first
 
 
-def periods(days: Iterable[tuple[date, Papers]], kind: str) -> tuple[PeriodListing, ...]:
+def periods(
+    days: Iterable[tuple[date, Papers]], kind: str, *, awaited: Iterable[date] = ()
+) -> tuple[PeriodListing, ...]:
     """The periods of `kind` of the featured `days` ((day, papers in rank order), newest first),
-    newest first."""
+    newest first. A period holding one of the `awaited` days (a fetch will try them again) stays
+    open too: closed without it, its top papers would change under a published item."""
     found: dict[Period, list[Papers]] = {}
     for day, papers in sorted(days):  # oldest first: a paper counts from its first day here
         found.setdefault(period_of(day, kind), []).append(papers)
-    newest = max(found, default=None)
+    still_open = {max(found, default=None), *(period_of(day, kind) for day in awaited)}
     return tuple(
-        PeriodListing(period, featured(listed), period == newest, tuple(listed))
+        PeriodListing(period, featured(listed), period in still_open, tuple(listed))
         for period, listed in sorted(found.items(), reverse=True)
     )
 

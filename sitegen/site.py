@@ -87,9 +87,14 @@ def _assign_each(
 
 
 def assemble_site(
-    snapshot: ContentSnapshot, config: SiteConfig, *, assign: TopicAssigner = _assign_each
+    snapshot: ContentSnapshot,
+    config: SiteConfig,
+    *,
+    assign: TopicAssigner = _assign_each,
+    awaited: frozenset[date] = frozenset(),
 ) -> Site:
-    """Order and group the content for rendering (`assign` may cache or spread topic matching)."""
+    """Order and group the content for rendering (`assign` may cache or spread topic matching).
+    `awaited`: the days a fetch missed and will try again (sitegen.fetch_state.days_to_retry)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).
@@ -117,6 +122,7 @@ def assemble_site(
         firsts.append(first)
         days.append(DayListing(day=day, papers=Papers(unique)))
     days.reverse()
+    held = {listing.day for listing in days}  # a day had already, asked for again, is not awaited
     # Newest first: by the first day a paper was featured, then its rank there (the loop met
     # them in that order, oldest day first).
     newest = [paper_id for first in reversed(firsts) for paper_id in first]
@@ -154,7 +160,10 @@ def assemble_site(
         digests=snapshot.digests,
         titles=snapshot.titles,
         upvotes=snapshot.upvotes,
-        periods={kind: periods([(d.day, d.papers) for d in days], kind) for kind in (WEEK, MONTH)},
+        periods={
+            kind: periods([(d.day, d.papers) for d in days], kind, awaited=awaited - held)
+            for kind in (WEEK, MONTH)
+        },
         late_days=snapshot.late_days(),
     )
 

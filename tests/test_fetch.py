@@ -36,9 +36,8 @@ from sitegen.fetch import (
     FetchPolicy,
     FetchStopped,
     Validators,
-    days_to_retry,
-    load_fetch_state,
 )
+from sitegen.fetch_state import days_to_retry, load_fetch_state
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import REPO, tree_bytes, write_text_listing
@@ -700,6 +699,40 @@ def test_a_missed_day_had_by_a_scheduled_run_came_late_and_a_day_asked_for_did_n
     assert f"arrived_after = {newest}\n" in (days / f"{missed}.toml").read_text()
     assert _fetch(site, url, "--date", older.isoformat()) == 0
     assert "arrived_after" not in (days / f"{older}.toml").read_text()
+
+
+def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is_had(
+    hf: tuple[FaultyHF, str], site: Path, tmp_path: Path
+) -> None:
+    """Found by a subscriber's trial: the week was closed, and sent to the weekly feed, while a
+    day of it was still to be retried; when that day came, the item changed under its readers."""
+    import feedparser
+
+    source, url = hf
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    friday = yesterday - timedelta(days=yesterday.weekday() + 3)  # of the week before
+    thursday = friday - timedelta(days=1)
+    week = "{}-W{:02d}".format(*friday.isocalendar()[:2])
+    source.other_api_days = [Reply(200, b"[]")]
+    for day in (thursday, yesterday):
+        source.set(day.isoformat(), [Reply(200, _day_answer(day.isoformat()))])
+    source.set(friday.isoformat(), [Reply(500)], [Reply(500)])
+    assert _fetch(site, url, "--since", thursday.isoformat(), "--attempts", "1") == 3
+    assert main(["--root", str(site), "build"]) == 0
+    public = site / "public"
+    weekly = feedparser.parse((public / "top" / "weekly" / "atom.xml").read_bytes())
+    assert not any(week in entry.id for entry in weekly.entries)
+    assert "still open" in (public / "top" / "week" / week / "index.html").read_text()
+
+    source.set(friday.isoformat(), [Reply(200, _day_answer(friday.isoformat()))])
+    assert _fetch(site, url) == 0  # the scheduled run retries Friday
+    assert main(["--root", str(site), "build"]) == 0
+    weekly = feedparser.parse((public / "top" / "weekly" / "atom.xml").read_bytes())
+    assert [e.id for e in weekly.entries] == [f"tag:sitegen,2023:week/{week}"]
+    assert "still open" not in (public / "top" / "week" / week / "index.html").read_text()
+    cold = tmp_path / "cold"
+    assert main(["--root", str(site), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(cold) == tree_bytes(public)
 
 
 def test_a_rate_limit_wait_is_said_in_one_line_in_a_log(

@@ -57,8 +57,15 @@ def _paper(n: int, **changes: object) -> Paper:
 
 
 def _site(
-    papers: dict[str, Paper] | None = None, days: int = 4, config: SiteConfig = CONFIG
+    papers: dict[str, Paper] | None = None,
+    days: int = 4,
+    config: SiteConfig = CONFIG,
+    *,
+    missed: frozenset[date] = frozenset(),
+    missed_again: frozenset[date] = frozenset(),
 ) -> Site:
+    """Papers on `days` days from Jan 1, 2026 (a Thursday). A fetch will ask again for the
+    `missed` days, not held, and for the `missed_again` ones, held but missed when asked again."""
     papers = papers or {p.id: p for p in map(_paper, range(1, 9))}
     ids = sorted(papers)
     listed = {
@@ -68,7 +75,9 @@ def _site(
         )
         for d in range(days)
     }
-    return assemble_site(ContentSnapshot.of(papers, listed), config)
+    held = {day: listing for day, listing in listed.items() if day not in missed}
+    awaited = missed | missed_again
+    return assemble_site(ContentSnapshot.of(papers, held), config, awaited=awaited)
 
 
 def _render(site: Site, only: Collection[str] = ()) -> dict[str, bytes]:
@@ -555,6 +564,24 @@ def test_a_week_ranks_by_upvotes_and_the_newest_week_is_open() -> None:
     digest = feedparser.parse(files["top/weekly/atom.xml"])
     assert not digest.bozo and [e.id for e in digest.entries] == ["tag:sitegen,2023:week/2026-W01"]
     assert "(9 upvotes)" in digest.entries[0].content[0].value
+
+
+def test_a_week_with_a_day_a_fetch_will_try_again_stays_open_and_out_of_the_weekly_feed() -> None:
+    """Closed short of a day only late, a week's item in the weekly feed would change under its
+    readers when the day came (found by a subscriber's trial)."""
+    missed = date(2026, 1, 3)  # Saturday of week 1; Jan 5 and 6 are of week 2
+    files = _render(_site(_twelve(), days=6, missed=frozenset({missed})))
+    assert "still open" in files["top/week/2026-W01/index.html"].decode()
+    assert 'Week 1 of 2026 (Dec 29 to Jan 4)</a> <span class="count">8 papers · still open' in (
+        files["top/index.html"].decode()
+    )
+    digest = feedparser.parse(files["top/weekly/atom.xml"])
+    assert not digest.bozo and [e.id for e in digest.entries] == [
+        "tag:sitegen,2023:nothing-yet/top/"
+    ]
+    # A day held already, asked for again and missed, leaves its week closed.
+    held = _site(_twelve(), days=6, missed_again=frozenset({missed}))
+    assert held.periods == _six_days(_twelve()).periods
 
 
 def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -> None:

@@ -1,0 +1,73 @@
+"""content/fetch-state.json: what `sitegen fetch` remembers between runs, per day.
+
+The HTTP validators of a day's last answer (for a conditional request next time) and, for a
+day a run could not have, since when it fails and why, so that later runs retry it; committed
+with the content. A build reads it too: a week or month with a day still to be retried is not
+closed, so its top papers are not published short of that day's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from sitegen.errors import ContentError, Location
+from sitegen.store import read_regular_file
+
+FETCH_STATE = "content/fetch-state.json"
+MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days
+
+FAILURE_KEYS = ("failed_on", "problem", "gave_up_on")  # of a day missed
+
+
+def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
+    """The days earlier runs missed and have not given up on, oldest first."""
+    days = []
+    for day, entry in state.items():
+        if "failed_on" in entry and "gave_up_on" not in entry:
+            with contextlib.suppress(ValueError):  # a hand-edited key: not ours to retry
+                days.append(date.fromisoformat(day))
+    return sorted(days)
+
+
+def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
+    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...} and, for a day missed,
+    {"failed_on": ..., "problem": ..., "gave_up_on": ...}; empty when never fetched."""
+    path = root / FETCH_STATE
+    # Refused when broken (a merge conflict), not thrown away: the days missed before would
+    # never be asked for again.
+    hint = (
+        "mend it (did a merge leave conflict markers?) or delete it: it holds the HTTP "
+        "validators and the days to retry, and without it a fetch asks for each day whole"
+    )
+    try:
+        state = json.loads(read_regular_file(path, limit=MAX_FETCH_STATE_BYTES).decode("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except OSError as error:  # a directory, a FIFO, a device (found by a review)
+        raise ContentError(
+            f"cannot read it: {error.strerror}", location=Location(FETCH_STATE), hint=hint
+        ) from None
+    except json.JSONDecodeError as error:
+        where = Location(FETCH_STATE, error.lineno)
+        raise ContentError(f"not valid JSON: {error.msg}", location=where, hint=hint) from None
+    except UnicodeDecodeError:
+        raise ContentError("not UTF-8 text", location=Location(FETCH_STATE), hint=hint) from None
+    except (ValueError, RecursionError):  # a number of 4,300 digits, arrays nested too deep
+        raise ContentError(
+            "not what sitegen writes", location=Location(FETCH_STATE), hint=hint
+        ) from None
+    if not isinstance(state, dict):
+        raise ContentError("not a JSON object", location=Location(FETCH_STATE), hint=hint)
+    return {
+        day: {key: value for key, value in entry.items() if isinstance(value, str)}
+        for day, entry in state.items()
+        if isinstance(entry, dict)
+    }
+
+
+def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:
+    return (json.dumps(state, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode()
