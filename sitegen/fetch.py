@@ -295,7 +295,9 @@ def _merge_answers(
             DayOutcome(day=day, status=answer.status, papers=papers, notes=answer.notes)
         )
         entry = {k: v for k, v in state.get(day.isoformat(), {}).items() if k not in FAILURE_KEYS}
-        if answer.status != "unchanged":  # an answer without validators: none are stale
+        # An API answer without validators: none are stale. The HTML page's are not the API's,
+        # whose would be sent for it next time (found by a review: the API's were replaced).
+        if answer.status != "unchanged" and answer.suffix == ".json":
             entry = answer.validators.as_state()
         state[day.isoformat()] = entry
         if not entry:
@@ -317,6 +319,7 @@ def _merge_answers(
         mark_late=scheduled,
         feed_days=feed_days,
         known_topics=known_topics,
+        news_only=True,
     )
     return FetchReport(
         days=tuple(outcomes),

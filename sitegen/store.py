@@ -519,20 +519,29 @@ def ingest_into_store(
     mark_late: bool = False,
     feed_days: int | None = None,
     known_topics: frozenset[str] | None = None,
+    news_only: bool = False,
 ) -> IngestReport:
     """Merge (listing, kept source) pairs into the store under `root` and write the files
     that changed, with `files` (kept listings, fetch state) in the same transaction
-    (`mark_late`, `feed_days`: see sitegen.ingest.ingest_listings). With `known_topics`
-    (site.toml's), a paper naming another topic stops it, as it stops a build."""
+    (`mark_late`, `feed_days`, `news_only`: see sitegen.ingest.ingest_listings; a listing
+    not taken is not written). With `known_topics` (site.toml's), a paper naming another
+    topic stops it, as it stops a build."""
     with content_lock(root):  # what is read is what the merge is written over
         before = load_content(root, known_topics=known_topics)
         merged = ingest_listings(
-            before, listings, topics=topics, mark_late=mark_late, feed_days=feed_days
+            before,
+            listings,
+            topics=topics,
+            mark_late=mark_late,
+            feed_days=feed_days,
+            news_only=news_only,
         )
         papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
         days = [d for day, d in merged.days.items() if before.days.get(day) != d]
         rendered = _with_comments_kept(root, content_files(papers, days))
-        written = write_files(root, {**(files or {}), **rendered})
+        needless = {f"{CONTENT_DIR}/{name}" for name in merged.needless}
+        kept = {rel: data for rel, data in (files or {}).items() if rel not in needless}
+        written = write_files(root, {**kept, **rendered})
     new_ids = merged.papers.keys() - before.papers.keys()
     return IngestReport(
         new_papers=merged.new_papers,

@@ -735,6 +735,44 @@ def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is
     assert tree_bytes(cold) == tree_bytes(public)
 
 
+def test_a_day_fetched_again_with_nothing_new_writes_nothing_and_news_is_kept_beside(
+    hf: tuple[FaultyHF, str], bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: the HTML page of a day held, asked for when the API failed, was kept
+    as `-2.html` and named in the day file, and its validators replaced the API's, though it
+    brought nothing; a daily run would commit a page a day for nothing."""
+    source, url = hf
+    day = "2026-06-12"
+    content = bundled / "content"
+    state = {day: {"etag": '"api-1"'}}
+    (content / "fetch-state.json").write_text(json.dumps(state))
+    held = json.loads((content / "listings" / f"{day}.json").read_bytes())
+    before = tree_bytes(content)
+
+    source.set(day, [Reply(500)], [Reply(200, day_page(held, day=day), (("ETag", '"page"'),))])
+    assert _fetch(bundled, url, "--date", day, "--attempts", "1") == 0
+    assert "used the HTML page" in capsys.readouterr().err
+    assert tree_bytes(content) == before
+
+    # The API's answer in other bytes (its fields reordered, a comment count moved), the same
+    # papers and counts: its validators are kept, for a 304 next time, and nothing else.
+    for entry in held:
+        entry["numComments"] += 1
+    other_bytes = json.dumps(held, sort_keys=True).encode()
+    source.set(day, [Reply(200, other_bytes, (("ETag", '"api-2"'),))])
+    assert _fetch(bundled, url, "--date", day) == 0
+    assert _fetch_state(bundled) == {day: {"etag": '"api-2"'}}
+    assert {**tree_bytes(content), "fetch-state.json": b""} == {**before, "fetch-state.json": b""}
+
+    held[0]["paper"]["upvotes"] += 5  # news: kept beside, and merged
+    source.set(day, [Reply(200, json.dumps(held).encode(), (("ETag", '"api-3"'),))])
+    assert _fetch(bundled, url, "--date", day) == 0
+    assert (content / "listings" / f"{day}-2.json").read_bytes() == json.dumps(held).encode()
+    day_file = (content / "days" / f"{day}.toml").read_text()
+    assert f'"listings/{day}-2.json"' in day_file
+    assert f"upvotes = {held[0]['paper']['upvotes']} " in day_file
+
+
 def test_a_rate_limit_wait_is_said_in_one_line_in_a_log(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
