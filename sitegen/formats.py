@@ -13,7 +13,7 @@ Front matter is fenced by `+++` lines, as Hugo reads it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -247,39 +247,73 @@ def day_entry_line(text: str, paper_id: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-_COMMENT_LINE = re.compile(r"[ \t]*#")
-# What a comment line above is about: a key at the line's start, or a day file's entry by id.
+# What a comment is about: a key at the line's start, or a day file's entry by id.
 _ANCHOR = re.compile(r'([A-Za-z0-9_-]+)[ \t]*=|[ \t]*\{[ \t]*id[ \t]*=[ \t]*"([^"\\]*)"')
+_STRING_PARTS = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\'|#')
 
 
 def carry_comments(old: str, new: str) -> str:
-    """`new`, the file sitegen rewrites, with the comment lines a person wrote in `old`: each
-    above the key or day entry it was above, the others at the top of the TOML (a review found
-    them dropped in silence). A paper's body is the abstract, where "#" is text."""
+    """`new`, the file sitegen rewrites, with the comments a person wrote in `old`: a comment
+    line above the key or day entry it was above, the others at the top of the TOML; a comment
+    after a key's or an entry's value after it again (a review found them dropped in silence).
+    A paper's body is the abstract, where "#" is text; so is a string's."""
     if "#" not in old:
         return new
     above: dict[str, list[str]] = {}
+    after: dict[str, str] = {}
     loose: list[str] = []
     run: list[str] = []
     old_lines = old.replace("\r\n", "\n").split("\n")
     start, end = _toml_lines(old_lines)
-    for line in old_lines[start:end]:
-        if _COMMENT_LINE.match(line):
+    for line, at, _ in _comments(old_lines[start:end]):
+        anchor = _anchor(line)
+        if at is not None and not line[:at].strip():
             run.append(line)
-        elif run:
-            anchor = _anchor(line)
+            continue
+        if at is not None and anchor:
+            after[anchor] = line[at:]
+        if run:
             (above.setdefault(anchor, []) if anchor else loose).extend(run)
             run = []
-    if not (above or loose or run):
+    if not (above or after or loose or run):
         return new
     new_lines = new.split("\n")
     start, end = _toml_lines(new_lines)
     toml: list[str] = []
-    for line in new_lines[start:end]:
-        toml.extend(above.pop(_anchor(line) or "", []))
+    for line, at, open_after in _comments(new_lines[start:end]):
+        anchor = _anchor(line) or ""
+        toml.extend(above.pop(anchor, []))
+        comment = after.pop(anchor, None)
+        if comment is not None and at is None and open_after is None:
+            line = f"{line}  {comment}"
         toml.append(line)
     loose += [line for lines in above.values() for line in lines]  # their key or entry is gone
+    loose += list(after.values())
     return "\n".join([*new_lines[:start], *loose, *toml, *run, *new_lines[end:]])
+
+
+def _comments(lines: list[str]) -> Iterator[tuple[str, int | None, str | None]]:
+    """Each of the TOML `lines`, where its comment starts (None: it has none, or the line is
+    inside a multi-line string), and the multi-line string still open after it, if any."""
+    open_string: str | None = None
+    for line in lines:
+        at = None
+        position = 0
+        while at is None:
+            if open_string is not None:
+                closing = line.find(open_string, position)
+                if closing < 0:
+                    break
+                position, open_string = closing + 3, None
+            part = _STRING_PARTS.search(line, position)
+            if part is None:
+                break
+            if part[0] == "#":
+                at = part.start()
+            elif part[0] in ('"""', "'''"):
+                open_string = part[0]
+            position = part.end()
+        yield line, at, open_string
 
 
 def _toml_lines(lines: list[str]) -> tuple[int, int]:

@@ -429,9 +429,9 @@ def test_comments_written_by_hand_stay_where_they_were_when_ingest_rewrites_a_fi
         .replace("\ntitle = ", "\n# Title checked against the PDF. Keep it.\ntitle = ", 1)
         .replace("\n+++\n", "\n# the end of the fields\n+++\n", 1)
     )
+    entry = next(line for line in day.read_text().split("\n") if f'id = "{paper_id}"' in line)
     day.write_text(
-        "# Day notes\n"
-        + day.read_text().replace(f'  {{ id = "{paper_id}"', f'  # first\n  {{ id = "{paper_id}"')
+        "# Day notes\n" + day.read_text().replace(entry, f"  # first\n{entry}  # read it")
     )
     with_comments = paper.read_text(), day.read_text()
     for entry in real:
@@ -446,7 +446,7 @@ def test_comments_written_by_hand_stay_where_they_were_when_ingest_rewrites_a_fi
     )
     assert day.read_text().startswith("# Day notes\nday = 2026-06-12\n")
     assert f'  # first\n  {{ id = "{paper_id}"' in day.read_text()
-    assert f"upvotes = {upvotes} }}" in day.read_text()
+    assert f"upvotes = {upvotes} }},  # read it\n" in day.read_text()
     before = tree_bytes(site / "content")
     assert main(["--root", str(site), "ingest", str(raised)]) == 0
     assert tree_bytes(site / "content") == before, "ingesting again changes no byte"

@@ -17,7 +17,13 @@ from hypothesis import strategies as st
 
 from sitegen.cli import main
 from sitegen.errors import ContentError
-from sitegen.formats import parse_day_file, parse_paper_file, render_day_file, render_paper_file
+from sitegen.formats import (
+    carry_comments,
+    parse_day_file,
+    parse_paper_file,
+    render_day_file,
+    render_paper_file,
+)
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.model import Day, DayEntry, Organization, Paper, clean_block, clean_line
@@ -54,6 +60,38 @@ def test_paper_files_round_trip(title, abstract, authors, upvotes, org, publishe
         published=published,
     )
     assert parse_paper_file(render_paper_file(paper), path="content/papers/2501.00001.md") == paper
+
+
+_comment = _text.map(lambda text: "# " + clean_line(text).replace("\n", " "))
+
+
+@given(
+    title=_text.map(clean_line).filter(bool),
+    authors=st.lists(_text.map(clean_line).filter(bool), max_size=3),
+    # (line of the front matter, comment, after its value or on a line above it)
+    comments=st.lists(st.tuples(st.integers(0, 20), _comment, st.booleans()), max_size=4),
+)
+def test_comments_written_in_a_paper_file_stay_when_it_is_rewritten(  # type: ignore[no-untyped-def]
+    title, authors, comments
+) -> None:
+    """Found by a review: a comment after a value (`upvotes = 3  # by hand`) was dropped when
+    ingest rewrote the file, and a line starting with "#" inside a string became a comment."""
+    paper = Paper(id="2501.00001", title=title, authors=tuple(authors), upvotes=3, abstract="A #1")
+    lines = render_paper_file(paper).split("\n")
+    fields = lines.index("+++", 1)  # the closing fence
+    for at, comment, inline in comments:
+        line = 1 + at % (fields - 1)
+        if inline and "#" not in lines[line]:
+            lines[line] += "  " + comment
+        else:
+            lines.insert(line, comment)
+            fields += 1
+    edited = "\n".join(lines)
+    raised = dataclasses.replace(paper, upvotes=4)
+    rewritten = carry_comments(edited, render_paper_file(raised))
+    assert parse_paper_file(rewritten, path="content/papers/2501.00001.md") == raised
+    for _, comment, _ in comments:
+        assert comment in rewritten
 
 
 def test_day_files_round_trip() -> None:
