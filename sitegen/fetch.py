@@ -288,7 +288,7 @@ def _merge_answers(
             continue
         papers = 0
         if answer.status == "papers" and answer.listing is not None:
-            name = keep_listing(root, day, answer.raw, answer.suffix, pending=kept)
+            name = keep_listing(root, answer.listing, answer.raw, answer.suffix, pending=kept)
             parsed.append((answer.listing, name))
             papers = len(answer.listing.entries)
         outcomes.append(
@@ -319,7 +319,6 @@ def _merge_answers(
         mark_late=scheduled,
         feed_days=feed_days,
         known_topics=known_topics,
-        news_only=True,
     )
     return FetchReport(
         days=tuple(outcomes),

@@ -84,8 +84,6 @@ class Merged:
     # Two titles of one listing taken as one paper, their words being the same (up to case
     # and punctuation: "C++" and "C#"): (day, the first, the other), for the user to check.
     one_title: tuple[tuple[date, str, str], ...] = ()
-    # Sources not taken: listings that changed nothing, merged with `news_only` (a fetch's).
-    needless: tuple[str, ...] = ()
 
     def applied_to(self, snapshot: ContentSnapshot) -> ContentSnapshot:
         """The whole store after the merge."""
@@ -112,17 +110,13 @@ def ingest_listings(
     topics: tuple[str, ...] = (),
     mark_late: bool = False,
     feed_days: int | None = None,
-    news_only: bool = False,
 ) -> Merged:
     """Merge (listing, kept source) pairs in order into the store; only the papers merging
     touches are read from `snapshot.papers`. `mark_late`: the run is a scheduled fetch, and a
     new day older than the newest day held after it came late, and says so (Day.arrived_after):
     a retried miss, or a day before the newest of a run that brought several (after runs that
     failed). So does a day held before that gains papers when it is past the feeds' window
-    (`feed_days`, [feeds] days): one first fetched while it was filling, completed late.
-    `news_only`: a listing that changes nothing (a day fetched again, its papers, ranks and
-    counts as held) is not taken as a source of its day, and is named in `Merged.needless`:
-    a fetch keeps no answer that brings nothing, so a run with nothing new writes nothing."""
+    (`feed_days`, [feeds] days): one first fetched while it was filling, completed late."""
     listings = list(listings)
     before = max(snapshot.days, default=None)
     held_after = frozenset([*snapshot.days, *(listing.day for listing, _ in listings)])
@@ -134,13 +128,12 @@ def ingest_listings(
         feed_days=feed_days,
     )
     for listing, source in listings:
-        merger.add(listing, source=source, topics=topics, news_only=news_only)
+        merger.add(listing, source=source, topics=topics)
     return Merged(
         papers=merger.papers,
         days=merger.days,
         new_papers=merger.new_papers,
         one_title=tuple(merger.one_title),
-        needless=tuple(merger.needless),
     )
 
 
@@ -174,16 +167,13 @@ class _Merger:
         )
         self.recorded_upvotes: dict[str, int | None] = {}  # as changed by this run
         self.one_title: list[tuple[date, str, str]] = []  # see Merged
-        self.needless: list[str] = []  # see Merged
 
     def paper(self, paper_id: str) -> Paper | None:
         if paper_id in self.papers:
             return self.papers[paper_id]
         return self.stored.papers.get(paper_id)
 
-    def add(
-        self, listing: Listing, *, source: str | None, topics: tuple[str, ...], news_only: bool
-    ) -> None:
+    def add(self, listing: Listing, *, source: str | None, topics: tuple[str, ...]) -> None:
         previous_day = self.days.get(listing.day) or self.stored.days.get(listing.day)
         sources = previous_day.sources if previous_day else ()
         old = previous_day.entries if previous_day else ()
@@ -194,7 +184,6 @@ class _Merger:
         on_the_day = frozenset(entry.paper_id for entry in old)
         listed: list[DayEntry] = []
         seen_ids: dict[str, str] = {}  # the papers listed, and the title each was first listed by
-        papers_changed = False
         for entry in listing.entries:
             existing = self.index.find(entry)
             paper_id = existing.id if existing else self.index.new_id(entry)
@@ -207,7 +196,6 @@ class _Merger:
                 paper = _merge(existing, entry, recorded=self._recorded(existing.id))
             if topics:
                 paper = dataclasses.replace(paper, topics=_union(paper.topics, topics))
-            papers_changed = papers_changed or paper != existing
             self.papers[paper.id] = paper
             self.index.add(paper, entry.title)
             if paper.id in seen_ids:  # listed twice on one day: the first place counts
@@ -219,6 +207,8 @@ class _Merger:
             listed.append(DayEntry(paper_id=paper.id, title=entry.title, upvotes=entry.upvotes))
 
         entries = old if known else _merge_day_entries(old, listed)
+        if source and not known:
+            sources = tuple(sorted((*sources, source)))
         # Set when the day comes, never after: it dates the day's papers in the feeds, and a
         # day marked again later moved a published item's date (found by a review). The rest
         # of a day that was filling when fetched is in the feeds' window ([feeds] days).
@@ -226,17 +216,6 @@ class _Merger:
         gained = {entry.paper_id for entry in listed} - on_the_day
         if previous_day and not arrived_after and gained and not known:
             arrived_after = self._completed_late(listing.day, on_the_day)
-        if source and not known:
-            changes = (
-                previous_day is None
-                or papers_changed
-                or entries != old
-                or arrived_after != previous_day.arrived_after
-            )
-            if changes or not news_only:
-                sources = tuple(sorted((*sources, source)))
-            else:
-                self.needless.append(source)
         self.days[listing.day] = Day(
             day=listing.day, entries=entries, sources=sources, arrived_after=arrived_after
         )

@@ -17,6 +17,7 @@ instead of sharing one journal (issue #19).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -43,7 +44,7 @@ from sitegen.cache import (
     paper_facts,
     plain_day,
 )
-from sitegen.errors import ContentError, Location
+from sitegen.errors import ContentError, ListingError, Location
 from sitegen.formats import (
     carry_comments,
     day_entry_line,
@@ -54,7 +55,8 @@ from sitegen.formats import (
     render_paper_file,
 )
 from sitegen.ingest import ingest_listings
-from sitegen.listings import Listing
+from sitegen.listings import Listing, parse_listing
+from sitegen.listings.base import MAX_LISTING_BYTES, ListingEntry
 from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys, PlainEntry, title_key
 
 CONTENT_DIR = "content"
@@ -519,29 +521,20 @@ def ingest_into_store(
     mark_late: bool = False,
     feed_days: int | None = None,
     known_topics: frozenset[str] | None = None,
-    news_only: bool = False,
 ) -> IngestReport:
     """Merge (listing, kept source) pairs into the store under `root` and write the files
     that changed, with `files` (kept listings, fetch state) in the same transaction
-    (`mark_late`, `feed_days`, `news_only`: see sitegen.ingest.ingest_listings; a listing
-    not taken is not written). With `known_topics` (site.toml's), a paper naming another
-    topic stops it, as it stops a build."""
+    (`mark_late`, `feed_days`: see sitegen.ingest.ingest_listings). With `known_topics`
+    (site.toml's), a paper naming another topic stops it, as it stops a build."""
     with content_lock(root):  # what is read is what the merge is written over
         before = load_content(root, known_topics=known_topics)
         merged = ingest_listings(
-            before,
-            listings,
-            topics=topics,
-            mark_late=mark_late,
-            feed_days=feed_days,
-            news_only=news_only,
+            before, listings, topics=topics, mark_late=mark_late, feed_days=feed_days
         )
         papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
         days = [d for day, d in merged.days.items() if before.days.get(day) != d]
         rendered = _with_comments_kept(root, content_files(papers, days))
-        needless = {f"{CONTENT_DIR}/{name}" for name in merged.needless}
-        kept = {rel: data for rel, data in (files or {}).items() if rel not in needless}
-        written = write_files(root, {**kept, **rendered})
+        written = write_files(root, {**(files or {}), **rendered})
     new_ids = merged.papers.keys() - before.papers.keys()
     return IngestReport(
         new_papers=merged.new_papers,
@@ -585,13 +578,43 @@ def content_files(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, byt
 
 
 def keep_listing(
-    root: Path, day: date, raw: bytes, suffix: str, *, pending: dict[str, bytes]
+    root: Path, listing: Listing, raw: bytes, suffix: str, *, pending: dict[str, bytes]
 ) -> str:
-    """Add a raw listing for `day` to the `pending` files of this run, under the name it is
-    kept by; that name relative to content/ (as a day file lists its sources)."""
-    name = _kept_listing_name(root, day, raw, suffix, pending=pending)
+    """Add the raw bytes of `listing` to the `pending` files of this run, under the name it is
+    kept by; that name relative to content/ (as a day file lists its sources). A listing that
+    reads the same as one its day has taken, entry by entry and field by field, is that one:
+    its name is given back and nothing is added (another answer that differs only in what
+    sitegen does not read, a comment count, or the page asked while the API failed: found by
+    a review, a page a day was kept for nothing)."""
+    name = _kept_listing_name(root, listing.day, raw, suffix, pending=pending)
+    kept_before = name in pending or (root / name).exists()  # the same bytes: read no other
+    alike = None if kept_before else _taken_alike(root, listing, pending=pending)
+    if alike is not None:
+        return alike
     pending[name] = raw
     return name.removeprefix(f"{CONTENT_DIR}/")
+
+
+def _taken_alike(root: Path, listing: Listing, *, pending: Mapping[str, bytes]) -> str | None:
+    """The listing the day of `listing` has taken (or this run keeps) that reads the same."""
+    stem = f"{LISTINGS_DIR}/{listing.day.isoformat()}"
+    names = [f"{CONTENT_DIR}/{source}" for source in _sources_of(root, listing.day)]
+    names += [name for name in pending if name.startswith(stem)]
+    wanted = _as_read(listing)
+    for name in names:
+        try:
+            raw = pending.get(name) or read_regular_file(root / name, limit=MAX_LISTING_BYTES)
+            taken = parse_listing(raw, origin=name, day=listing.day)
+        except (OSError, ListingError):  # gone, or unreadable to this version: not alike
+            continue
+        if _as_read(taken) == wanted:
+            return name.removeprefix(f"{CONTENT_DIR}/")
+    return None
+
+
+def _as_read(listing: Listing) -> tuple[ListingEntry, ...]:
+    """What sitegen reads of a listing's papers, wherever in its bytes each one stood."""
+    return tuple(dataclasses.replace(entry, line=0) for entry in listing.entries)
 
 
 def _kept_listing_name(

@@ -735,7 +735,7 @@ def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is
     assert tree_bytes(cold) == tree_bytes(public)
 
 
-def test_a_day_fetched_again_with_nothing_new_writes_nothing_and_news_is_kept_beside(
+def test_an_answer_that_reads_as_one_kept_is_not_kept_again_and_one_with_news_is(
     hf: tuple[FaultyHF, str], bundled: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Found by a review: the HTML page of a day held, asked for when the API failed, was kept
@@ -764,13 +764,29 @@ def test_a_day_fetched_again_with_nothing_new_writes_nothing_and_news_is_kept_be
     assert _fetch_state(bundled) == {day: {"etag": '"api-2"'}}
     assert {**tree_bytes(content), "fetch-state.json": b""} == {**before, "fetch-state.json": b""}
 
+    # It reads as the listing the day took, so it leaves the day as it is, as that one would:
+    # a paper taken off the day by hand stays off (found by a review: it came back).
+    day_file = content / "days" / f"{day}.toml"
+    taken_off = next(line for line in day_file.read_text().split("\n") if "2606.12730" in line)
+    day_file.write_text(day_file.read_text().replace(taken_off + "\n", ""))
+    edited = tree_bytes(content)
+    source.set(day, [Reply(200, other_bytes)])  # no validators this time: asked whole
+    assert _fetch(bundled, url, "--date", day) == 0
+    assert {**tree_bytes(content), "fetch-state.json": b""} == {**edited, "fetch-state.json": b""}
+
+    # What sitegen reads but does not merge over held values (a corrected link) is kept, raw.
+    held[1]["paper"]["githubRepo"] = "https://github.com/psychology-of-AI/Rethinking-Psychometric"
+    source.set(day, [Reply(200, json.dumps(held).encode())])
+    assert _fetch(bundled, url, "--date", day) == 0
+    assert (content / "listings" / f"{day}-2.json").read_bytes() == json.dumps(held).encode()
+    assert f'"listings/{day}-2.json"' in day_file.read_text()
+
     held[0]["paper"]["upvotes"] += 5  # news: kept beside, and merged
     source.set(day, [Reply(200, json.dumps(held).encode(), (("ETag", '"api-3"'),))])
     assert _fetch(bundled, url, "--date", day) == 0
-    assert (content / "listings" / f"{day}-2.json").read_bytes() == json.dumps(held).encode()
-    day_file = (content / "days" / f"{day}.toml").read_text()
-    assert f'"listings/{day}-2.json"' in day_file
-    assert f"upvotes = {held[0]['paper']['upvotes']} " in day_file
+    assert (content / "listings" / f"{day}-3.json").read_bytes() == json.dumps(held).encode()
+    assert f'"listings/{day}-3.json"' in day_file.read_text()
+    assert f"upvotes = {held[0]['paper']['upvotes']} " in day_file.read_text()
 
 
 def test_a_rate_limit_wait_is_said_in_one_line_in_a_log(
