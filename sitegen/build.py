@@ -43,7 +43,7 @@ from sitegen import transaction
 from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, PaperParts, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
-from sitegen.fetch_state import days_to_retry, load_fetch_state
+from sitegen.fetch_state import load_fetch_state, missed_days
 from sitegen.formats import decode_content
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
@@ -187,6 +187,9 @@ def build_site(
             full = clean or not has_record(out)
             if full:  # every page to render: the workers start while the content is read
                 workers.start_early(papers=_paper_files(root), warm_up=warm_up)
+            # Before the content: a fetch between the two reads keeps a week open one build
+            # longer, where after it a week would close short of a day (found by a review).
+            awaited = missed_days(load_fetch_state(root))
             snapshot = load_content(
                 root,
                 known_topics=config.topic_slugs(),
@@ -205,7 +208,7 @@ def build_site(
                 snapshot,
                 config,
                 assign=_cached_topics(root, workers, reuse=not clean),
-                awaited=frozenset(days_to_retry(load_fetch_state(root))),
+                awaited=awaited,
             )
             routes = Routes(config.base_url)
             states = paper_states(site)

@@ -297,7 +297,11 @@ def _merge_answers(
         entry = {k: v for k, v in state.get(day.isoformat(), {}).items() if k not in FAILURE_KEYS}
         # An API answer without validators: none are stale. The HTML page's are not the API's,
         # whose would be sent for it next time (found by a review: the API's were replaced).
-        if answer.status != "unchanged" and answer.suffix == ".json":
+        # A day without papers is not held, so none are sent for it: kept, they made each
+        # weekend's run commit (found by a subscriber's trial).
+        if answer.status == "empty":
+            entry = {}
+        elif answer.status != "unchanged" and answer.suffix == ".json":
             entry = answer.validators.as_state()
         state[day.isoformat()] = entry
         if not entry:

@@ -8,7 +8,6 @@ closed, so its top papers are not published short of that day's.
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Mapping
 from datetime import date
@@ -25,12 +24,26 @@ FAILURE_KEYS = ("failed_on", "problem", "gave_up_on")  # of a day missed
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
     """The days earlier runs missed and have not given up on, oldest first."""
-    days = []
-    for day, entry in state.items():
-        if "failed_on" in entry and "gave_up_on" not in entry:
-            with contextlib.suppress(ValueError):  # a hand-edited key: not ours to retry
-                days.append(date.fromisoformat(day))
-    return sorted(days)
+    return sorted(missed_days(state))
+
+
+def missed_days(state: Mapping[str, Mapping[str, str]]) -> dict[date, date]:
+    """The days earlier runs missed and have not given up on, each to the day a run first
+    missed it (one edited out of shape: the day itself)."""
+    missed = {}
+    for key, entry in state.items():
+        day = _iso_day(key)  # a key of another shape ("20261107") is not one a fetch keeps
+        if day is not None and "failed_on" in entry and "gave_up_on" not in entry:
+            missed[day] = _iso_day(entry["failed_on"]) or day
+    return missed
+
+
+def _iso_day(text: str) -> date | None:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day.isoformat() == text else None
 
 
 def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
@@ -41,7 +54,8 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
     # never be asked for again.
     hint = (
         "mend it (did a merge leave conflict markers?) or delete it: it holds the HTTP "
-        "validators and the days to retry, and without it a fetch asks for each day whole"
+        "validators and the days to retry; without it a fetch asks for each day whole, and "
+        "no week or month waits for a day missed"
     )
     try:
         state = json.loads(read_regular_file(path, limit=MAX_FETCH_STATE_BYTES).decode("utf-8"))

@@ -2,7 +2,8 @@
 
 A period is an ISO week (Monday to Sunday) or a calendar month that featured at least one day.
 The period holding the newest day is open: days may still arrive in it, so its ranking may
-change; so is one holding a day a fetch missed and will try again. Every other one is closed.
+change; so is one holding a day a fetch missed while it was open and will try again. Every
+other one is closed.
 """
 
 from __future__ import annotations
@@ -70,20 +71,27 @@ class PeriodListing(NamedTuple):
 
     period: Period
     papers: Papers  # every paper featured in it, once, by its first day there and rank
-    open: bool  # it holds the newest day or one a fetch will try again: more may come
+    open: bool  # it holds the newest day, or one a fetch will try again: more may come
     days: tuple[Papers, ...] = ()  # the papers of each of its days, oldest first
 
 
 def periods(
-    days: Iterable[tuple[date, Papers]], kind: str, *, awaited: Iterable[date] = ()
+    days: Iterable[tuple[date, Papers]], kind: str, *, awaited: Mapping[date, date] | None = None
 ) -> tuple[PeriodListing, ...]:
     """The periods of `kind` of the featured `days` ((day, papers in rank order), newest first),
-    newest first. A period holding one of the `awaited` days (a fetch will try them again) stays
-    open too: closed without it, its top papers would change under a published item."""
+    newest first. A period holding one of the `awaited` days (day -> the day a fetch first
+    missed it; it will try again) stays open too, when it was missed before the period was
+    over, by the run of the morning after at the latest: closed without that day, its top
+    papers would change under a published item. A day missed later (a range fetched again)
+    does not reopen a period published as closed (both found by reviews)."""
     found: dict[Period, list[Papers]] = {}
     for day, papers in sorted(days):  # oldest first: a paper counts from its first day here
         found.setdefault(period_of(day, kind), []).append(papers)
-    still_open = {max(found, default=None), *(period_of(day, kind) for day in awaited)}
+    still_open = {max(found)} if found else set()
+    for day, since in (awaited or {}).items():
+        period = period_of(day, kind)
+        if since <= period.last + timedelta(days=1):
+            still_open.add(period)
     return tuple(
         PeriodListing(period, featured(listed), period in still_open, tuple(listed))
         for period, listed in sorted(found.items(), reverse=True)

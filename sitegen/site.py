@@ -91,10 +91,11 @@ def assemble_site(
     config: SiteConfig,
     *,
     assign: TopicAssigner = _assign_each,
-    awaited: frozenset[date] = frozenset(),
+    awaited: Mapping[date, date] | None = None,
 ) -> Site:
     """Order and group the content for rendering (`assign` may cache or spread topic matching).
-    `awaited`: the days a fetch missed and will try again (sitegen.fetch_state.days_to_retry)."""
+    `awaited`: the days a fetch missed and will try again, each to the day it was first
+    missed (sitegen.fetch_state.missed_days)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).
@@ -122,7 +123,6 @@ def assemble_site(
         firsts.append(first)
         days.append(DayListing(day=day, papers=Papers(unique)))
     days.reverse()
-    held = {listing.day for listing in days}  # a day had already, asked for again, is not awaited
     # Newest first: by the first day a paper was featured, then its rank there (the loop met
     # them in that order, oldest day first).
     newest = [paper_id for first in reversed(firsts) for paper_id in first]
@@ -161,7 +161,7 @@ def assemble_site(
         titles=snapshot.titles,
         upvotes=snapshot.upvotes,
         periods={
-            kind: periods([(d.day, d.papers) for d in days], kind, awaited=awaited - held)
+            kind: periods([(d.day, d.papers) for d in days], kind, awaited=awaited)
             for kind in (WEEK, MONTH)
         },
         late_days=snapshot.late_days(),

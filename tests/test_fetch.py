@@ -623,6 +623,16 @@ def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_
     assert asked == {failing.isoformat(), after.isoformat(), today.isoformat()}
 
 
+def test_only_days_a_fetch_writes_are_retried() -> None:
+    """Found by a review: a key edited to another shape ("20261107") was retried for ever, as
+    the day a fetch notes its give-up under is "2026-11-07"."""
+    missed = {"failed_on": "2026-11-08", "problem": "HTTP 500"}
+    state = {"20261107": missed, "2026-11-07": missed, "2026-11-06": {"etag": '"x"'}}
+    assert days_to_retry(state) == [date(2026, 11, 7)]
+    state["2026-11-07"] = {**missed, "gave_up_on": "2026-11-22"}
+    assert days_to_retry(state) == []
+
+
 def _missed_before(site: Path, source: FaultyHF, day: date, *, first_failed: date) -> None:
     """A site whose fetch state says `day` fails since `first_failed`, and a source that
     still fails it (and lists no papers for any other day)."""
@@ -718,6 +728,10 @@ def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is
         source.set(day.isoformat(), [Reply(200, _day_answer(day.isoformat()))])
     source.set(friday.isoformat(), [Reply(500)], [Reply(500)])
     assert _fetch(site, url, "--since", thursday.isoformat(), "--attempts", "1") == 3
+    # As the scheduled run of that Friday would have noted it: missed while its week was open.
+    state = _fetch_state(site)
+    state[friday.isoformat()]["failed_on"] = friday.isoformat()
+    (site / "content" / "fetch-state.json").write_text(json.dumps(state))
     assert main(["--root", str(site), "build"]) == 0
     public = site / "public"
     weekly = feedparser.parse((public / "top" / "weekly" / "atom.xml").read_bytes())
@@ -787,6 +801,19 @@ def test_an_answer_that_reads_as_one_kept_is_not_kept_again_and_one_with_news_is
     assert (content / "listings" / f"{day}-3.json").read_bytes() == json.dumps(held).encode()
     assert f'"listings/{day}-3.json"' in day_file.read_text()
     assert f"upvotes = {held[0]['paper']['upvotes']} " in day_file.read_text()
+
+
+def test_a_run_over_days_without_papers_writes_nothing(
+    hf: tuple[FaultyHF, str], bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a subscriber's trial: the validators of a weekend's empty answers were kept,
+    though a day not held is always asked for whole, so each weekend's run made a commit."""
+    source, url = hf
+    source.other_api_days = [Reply(200, b"[]", (("ETag", '"no-papers"'),))]
+    before = tree_bytes(bundled / "content")
+    assert _fetch(bundled, url, "--since", "2026-11-28", "--until", "2026-11-29") == 0
+    assert "0 file(s) written" in capsys.readouterr().out
+    assert tree_bytes(bundled / "content") == before
 
 
 def test_a_rate_limit_wait_is_said_in_one_line_in_a_log(
