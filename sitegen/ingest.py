@@ -142,6 +142,8 @@ def ingest_listings(
 # late, and feeds take its papers as new. A day ingested by hand or fetched by date is
 # history filled in, which feeds do not repeat.
 LATE_WITHIN_DAYS = 14
+# The polls in a row a reader may miss and still see every paper (README, Feeds).
+_POLLS_MISSED = 2
 
 
 class _Merger:
@@ -239,15 +241,16 @@ class _Merger:
         return None
 
     def _completed_late(self, day: date, listed_before: frozenset[str]) -> date | None:
-        """The day a held `day` that gains papers now came late with, if it did: it is past
-        the feeds' window, so its new papers would reach no reader (found by a subscriber's
-        trial: a day completed by a retry four days on). Not when a paper it listed before is
-        on a later day too: that paper's published item would move to the later day."""
+        """The day a held `day` that gains papers now came late with, if it did: it leaves the
+        feeds' window within two builds, so a reader who misses two polls would miss its new
+        papers (found by subscribers' trials: a day completed by a retry four days on reached
+        no reader; three days on, one poll). Not when a paper it listed before is on a later
+        day too: that paper's published item would move to the later day."""
         came = self._late(day)
         if came is None or self.feed_days is None:  # not a scheduled run, or the day too old
             return None
         newer = [held for held in self.held_after if held > day]
-        if len(newer) < self.feed_days:
+        if len(newer) < self.feed_days - _POLLS_MISSED:
             return None
         for later in newer:
             held = self.days.get(later) or self.stored.days.get(later)

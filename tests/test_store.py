@@ -380,6 +380,24 @@ def test_a_day_completed_past_the_feeds_window_came_late_unless_a_date_would_mov
     assert dated.get("P", first) == first, "a published item keeps its date"
 
 
+def test_a_day_completed_two_builds_before_it_leaves_the_feeds_reaches_a_reader_missing_two_polls(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a subscriber's trial: Mar 2, completed by a retry with two newer days held,
+    was the third newest day, so its new papers were in the feeds for two builds: a reader
+    who missed two polls never saw them (README: "misses two polls, misses no paper")."""
+    _run_of_titles(site, tmp_path, {"2026-03-02": ["A"]}, feed_days=4)
+    for day in ("03", "04"):  # more than `[feeds] items` = 50 papers
+        titles = [f"Paper {k} of Mar {day}" for k in range(30)]
+        _run_of_titles(site, tmp_path, {f"2026-03-{day}": titles}, feed_days=4)
+    _run_of_titles(site, tmp_path, {"2026-03-02": ["A", "C"]}, feed_days=4)
+    assert "arrived_after = 2026-03-04\n" in (site / "content/days/2026-03-02.toml").read_text()
+    for day in ("05", "06"):  # the reader misses the polls after the build of the retry
+        titles = [f"Paper {k} of Mar {day}" for k in range(30)]
+        _run_of_titles(site, tmp_path, {f"2026-03-{day}": titles}, feed_days=4)
+    assert "C" in _dated(site)
+
+
 def _in_the_feed(site: Path) -> set[str]:
     assert main(["--root", str(site), "build"]) == 0
     atom = feedparser.parse((site / "public" / "atom.xml").read_bytes())
