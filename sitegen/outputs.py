@@ -44,6 +44,7 @@ from sitegen.periods import (
     WEEK,
     Papers,
     Period,
+    awaits_a_day,
     featured,
     period_of,
     rank_by_upvotes,
@@ -230,15 +231,16 @@ class DigestFeed(NamedTuple):
     """One item per day listing its papers, newest first: the feed of the days index. A day
     has its item once a later day has come: the newest may still be filling (the workflow
     fetches today early), and an item rewritten as "5 papers", then "40 papers", stayed read
-    in readers, which showed none of the other 35 (found by a subscriber's trial)."""
+    in readers, which showed none of the other 35 (found by a subscriber's trial). So does a
+    day whose completion failed: it has its item once a retry has it whole, or gives up."""
 
     days: tuple[tuple[date, Papers], ...]
     newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        closed = site.days[1 : 1 + site.config.feeds.digest_days]
-        days = tuple((d.day, d.papers) for d in closed)
+        closed = [d for d in site.days[1:] if not awaits_a_day(d.day, d.day, site.awaited)]
+        days = tuple((d.day, d.papers) for d in closed[: site.config.feeds.digest_days])
         feed = routes.days_index()
         yield Output((feed.rss.path, feed.atom.path), DigestFeed(days, _newest_day(site)))
 

@@ -87,14 +87,24 @@ def periods(
     found: dict[Period, list[Papers]] = {}
     for day, papers in sorted(days):  # oldest first: a paper counts from its first day here
         found.setdefault(period_of(day, kind), []).append(papers)
-    still_open = {max(found)} if found else set()
-    for day, since in (awaited or {}).items():
-        period = period_of(day, kind)
-        if since <= period.last + timedelta(days=1):
-            still_open.add(period)
+    newest = max(found, default=None)
     return tuple(
-        PeriodListing(period, featured(listed), period in still_open, tuple(listed))
+        PeriodListing(
+            period,
+            featured(listed),
+            period == newest or awaits_a_day(period.first, period.last, awaited or {}),
+            tuple(listed),
+        )
         for period, listed in sorted(found.items(), reverse=True)
+    )
+
+
+def awaits_a_day(first: date, last: date, awaited: Mapping[date, date]) -> bool:
+    """Whether the days from `first` to `last` hold one of the `awaited` days (day -> the day
+    a fetch first missed it; it will try again) that was missed while they were open, by the
+    run of the morning after `last` at the latest."""
+    return any(
+        first <= day <= last and since <= last + timedelta(days=1) for day, since in awaited.items()
     )
 
 

@@ -68,6 +68,8 @@ class Site:
     upvotes: Mapping[str, int | None]  # paper id -> its upvotes, without reading the paper
     periods: Mapping[str, tuple[PeriodListing, ...]]  # WEEK, MONTH -> each, newest first
     late_days: Mapping[date, date]  # days that came after a later one: to the newest day then
+    # Days a fetch missed and will try again, to the day it first missed each (assemble_site).
+    awaited: Mapping[date, date]
 
 
 # Each paper's topics, for the papers of the snapshot given by id (a build caches them).
@@ -165,6 +167,7 @@ def assemble_site(
             for kind in (WEEK, MONTH)
         },
         late_days=snapshot.late_days(),
+        awaited=awaited or {},
     )
 
 

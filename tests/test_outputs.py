@@ -270,6 +270,21 @@ def test_the_digest_has_a_days_item_once_the_next_day_has_come() -> None:
     assert "Jan 4, 2026" not in files["digest/atom.xml"].decode()
 
 
+def test_the_digest_has_a_days_item_once_a_retry_has_it_whole() -> None:
+    """Found by a subscriber's trial: a day held while filling, whose completion failed, had
+    its item made short and rewritten when a retry had it whole. It waits, as the newest day
+    does; a day missed by a range fetched again later keeps the item it has."""
+
+    def digest_ids(missed_on: date) -> list[str]:
+        site = _site(days=4, missed={date(2026, 1, 2): missed_on}, held=True)
+        files = _render(site, only=["digest/atom.xml"])
+        return [e.id for e in feedparser.parse(files["digest/atom.xml"]).entries]
+
+    ids = {since: digest_ids(since) for since in (date(2026, 1, 3), date(2026, 1, 5))}
+    assert ids[date(2026, 1, 3)] == [f"tag:sitegen,2023:day/2026-01-0{d}" for d in (3, 1)]
+    assert ids[date(2026, 1, 5)] == [f"tag:sitegen,2023:day/2026-01-0{d}" for d in (3, 2, 1)]
+
+
 def test_the_navigation_says_which_section_a_page_is_in_and_which_page_it_is() -> None:
     """Found by an accessibility review: on a day's page "Days" was announced as the current
     page (aria-current="page"), though it links to the index of days."""
