@@ -43,7 +43,7 @@ from sitegen import transaction
 from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, PaperParts, code_version
 from sitegen.config import SiteConfig
 from sitegen.errors import BuildError, Location, TemplateError, UsageError
-from sitegen.fetch_state import load_fetch_state, missed_days
+from sitegen.fetch_state import awaited_days, load_fetch_state
 from sitegen.formats import decode_content
 from sitegen.model import Artifact, ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
@@ -98,6 +98,7 @@ from sitegen.store import (
     PaperFiles,
     ParsedPaper,
     StoredPapers,
+    content_lock,
     load_content,
     parse_paper_files,
 )
@@ -187,17 +188,18 @@ def build_site(
             full = clean or not has_record(out)
             if full:  # every page to render: the workers start while the content is read
                 workers.start_early(papers=_paper_files(root), warm_up=warm_up)
-            # Before the content: a fetch between the two reads keeps a week open one build
-            # longer, where after it a week would close short of a day (found by a review).
-            awaited = missed_days(load_fetch_state(root))
-            snapshot = load_content(
-                root,
-                known_topics=config.topic_slugs(),
-                use_cache=not clean,
-                parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
-                every_entry_a_paper=True,  # a mistyped id is never skipped in silence
-                meanwhile=None if full else last.read,
-            )
+            # The state and the content as one fetch wrote them, under the store's lock (a
+            # fetch between two reads closed a week short of a day: found by a review).
+            with content_lock(root):
+                awaited = awaited_days(load_fetch_state(root))
+                snapshot = load_content(
+                    root,
+                    known_topics=config.topic_slugs(),
+                    use_cache=not clean,
+                    parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
+                    every_entry_a_paper=True,  # a mistyped id is never skipped in silence
+                    meanwhile=None if full else last.read,
+                )
             record = last.record
             # A stat of each file of public/, to notice hand edits, runs beside the assembling
             # of the site, in a child process (see changed_files_beside); not beside the

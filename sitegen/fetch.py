@@ -45,6 +45,7 @@ from sitegen.errors import (
 from sitegen.fetch_state import (
     FAILURE_KEYS,
     FETCH_STATE,
+    iso_day,
     load_fetch_state,
     render_fetch_state,
 )
@@ -311,7 +312,7 @@ def _merge_answers(
         # The run failed whole (offline, rate-limited, the source down): the same days are
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
-    given_up = _remember_missed(state, outcomes, today=today)
+    given_up = _remember_missed(state, outcomes, today=today, scheduled=scheduled)
     files = dict(kept)
     if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)
@@ -336,21 +337,27 @@ def _merge_answers(
 
 
 def _remember_missed(
-    state: dict[str, dict[str, str]], outcomes: Iterable[DayOutcome], *, today: date
+    state: dict[str, dict[str, str]],
+    outcomes: Iterable[DayOutcome],
+    *,
+    today: date,
+    scheduled: bool,
 ) -> tuple[DayOutcome, ...]:
-    """Note each missed day in `state` (since when, why) for later runs to retry; the days
-    missed for RETRY_WINDOW_DAYS are given up on, and returned to be said once."""
+    """Note each missed day in `state` (since when, why, and whether a `scheduled` run missed it
+    first: fetch_state.awaited_days) for later runs to retry; the days missed for
+    RETRY_WINDOW_DAYS are given up on, and returned to be said once."""
     given_up = []
     for outcome in outcomes:
         if outcome.status not in ("failed", "not fetched"):
             continue
         entry = dict(state.get(outcome.day.isoformat(), {}))
-        failed_on = entry.setdefault("failed_on", today.isoformat())
-        entry["problem"] = outcome.problem or "not asked: the run stopped first"
-        try:
-            since = date.fromisoformat(failed_on)
-        except ValueError:  # edited by hand: counted from today
+        if "failed_on" not in entry and scheduled:
+            entry["new_when_missed"] = "yes"
+        since = iso_day(entry.get("failed_on", ""))
+        if since is None:  # missed first now, or edited by hand (which never gave up): now
             since = today
+            entry["failed_on"] = today.isoformat()
+        entry["problem"] = outcome.problem or "not asked: the run stopped first"
         if (today - since).days >= RETRY_WINDOW_DAYS and "gave_up_on" not in entry:
             entry["gave_up_on"] = today.isoformat()
             given_up.append(outcome)

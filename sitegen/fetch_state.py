@@ -9,7 +9,7 @@ closed, so its top papers are not published short of that day's.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -19,26 +19,33 @@ from sitegen.store import read_regular_file
 FETCH_STATE = "content/fetch-state.json"
 MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days
 
-FAILURE_KEYS = ("failed_on", "problem", "gave_up_on")  # of a day missed
+# Of a day missed: since when, why, and when it was given up on; "new_when_missed" (a scheduled
+# run missed it first: the newest day held then, or one after it) keeps its week open.
+FAILURE_KEYS = ("failed_on", "problem", "gave_up_on", "new_when_missed")
 
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
     """The days earlier runs missed and have not given up on, oldest first."""
-    return sorted(missed_days(state))
+    return sorted(day for day, _ in _missed(state))
 
 
-def missed_days(state: Mapping[str, Mapping[str, str]]) -> dict[date, date]:
-    """The days earlier runs missed and have not given up on, each to the day a run first
-    missed it (one edited out of shape: the day itself)."""
-    missed = {}
+def awaited_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
+    """The days to retry that a scheduled run missed first: new days then (it asks for the
+    newest day held and those after it), so no build has shown their week or month closed
+    without them, and none should until they are had (sitegen.periods). A day missed first
+    by a fetch of a range or a date may be of a week published long ago: it is not awaited."""
+    return frozenset(day for day, entry in _missed(state) if entry.get("new_when_missed"))
+
+
+def _missed(state: Mapping[str, Mapping[str, str]]) -> Iterator[tuple[date, Mapping[str, str]]]:
     for key, entry in state.items():
-        day = _iso_day(key)  # a key of another shape ("20261107") is not one a fetch keeps
+        day = iso_day(key)  # a key of another shape ("20261107") is not one a fetch keeps
         if day is not None and "failed_on" in entry and "gave_up_on" not in entry:
-            missed[day] = _iso_day(entry["failed_on"]) or day
-    return missed
+            yield day, entry
 
 
-def _iso_day(text: str) -> date | None:
+def iso_day(text: str) -> date | None:
+    """The day `text` writes as YYYY-MM-DD, and only so; None for anything else."""
     try:
         day = date.fromisoformat(text)
     except ValueError:
@@ -48,7 +55,8 @@ def _iso_day(text: str) -> date | None:
 
 def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
     """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...} and, for a day missed,
-    {"failed_on": ..., "problem": ..., "gave_up_on": ...}; empty when never fetched."""
+    {"failed_on": ..., "problem": ..., "gave_up_on": ..., "new_when_missed": "yes"}; empty
+    when never fetched."""
     path = root / FETCH_STATE
     # Refused when broken (a merge conflict), not thrown away: the days missed before would
     # never be asked for again.

@@ -2,13 +2,13 @@
 
 A period is an ISO week (Monday to Sunday) or a calendar month that featured at least one day.
 The period holding the newest day is open: days may still arrive in it, so its ranking may
-change; so is one holding a day a fetch missed while it was open and will try again. Every
-other one is closed.
+change; so is one holding a day the scheduled fetch missed while it was new and will try again.
+Every other one is closed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
 from itertools import chain
 from typing import NamedTuple
@@ -76,14 +76,11 @@ class PeriodListing(NamedTuple):
 
 
 def periods(
-    days: Iterable[tuple[date, Papers]], kind: str, *, awaited: Mapping[date, date] | None = None
+    days: Iterable[tuple[date, Papers]], kind: str, *, awaited: Collection[date] = ()
 ) -> tuple[PeriodListing, ...]:
     """The periods of `kind` of the featured `days` ((day, papers in rank order), newest first),
-    newest first. A period holding one of the `awaited` days (day -> the day a fetch first
-    missed it; it will try again) stays open too, when it was missed before the period was
-    over, by the run of the morning after at the latest: closed without that day, its top
-    papers would change under a published item. A day missed later (a range fetched again)
-    does not reopen a period published as closed (both found by reviews)."""
+    newest first. A period holding one of the `awaited` days stays open too (found by reviews:
+    closed short of that day, its top papers changed under a published item)."""
     found: dict[Period, list[Papers]] = {}
     for day, papers in sorted(days):  # oldest first: a paper counts from its first day here
         found.setdefault(period_of(day, kind), []).append(papers)
@@ -92,20 +89,17 @@ def periods(
         PeriodListing(
             period,
             featured(listed),
-            period == newest or awaits_a_day(period.first, period.last, awaited or {}),
+            period == newest or awaits_a_day(period.first, period.last, awaited),
             tuple(listed),
         )
         for period, listed in sorted(found.items(), reverse=True)
     )
 
 
-def awaits_a_day(first: date, last: date, awaited: Mapping[date, date]) -> bool:
-    """Whether the days from `first` to `last` hold one of the `awaited` days (day -> the day
-    a fetch first missed it; it will try again) that was missed while they were open, by the
-    run of the morning after `last` at the latest."""
-    return any(
-        first <= day <= last and since <= last + timedelta(days=1) for day, since in awaited.items()
-    )
+def awaits_a_day(first: date, last: date, awaited: Collection[date]) -> bool:
+    """Whether the days from `first` to `last` hold one of the `awaited` days: missed by the
+    scheduled fetch while they were new, to be tried again (fetch_state.awaited_days)."""
+    return any(first <= day <= last for day in awaited)
 
 
 def featured(days: Iterable[Papers]) -> Papers:

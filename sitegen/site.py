@@ -68,8 +68,7 @@ class Site:
     upvotes: Mapping[str, int | None]  # paper id -> its upvotes, without reading the paper
     periods: Mapping[str, tuple[PeriodListing, ...]]  # WEEK, MONTH -> each, newest first
     late_days: Mapping[date, date]  # days that came after a later one: to the newest day then
-    # Days a fetch missed and will try again, to the day it first missed each (assemble_site).
-    awaited: Mapping[date, date]
+    awaited: frozenset[date]  # days to be fetched again that hold their periods open
 
 
 # Each paper's topics, for the papers of the snapshot given by id (a build caches them).
@@ -93,11 +92,11 @@ def assemble_site(
     config: SiteConfig,
     *,
     assign: TopicAssigner = _assign_each,
-    awaited: Mapping[date, date] | None = None,
+    awaited: frozenset[date] = frozenset(),
 ) -> Site:
     """Order and group the content for rendering (`assign` may cache or spread topic matching).
-    `awaited`: the days a fetch missed and will try again, each to the day it was first
-    missed (sitegen.fetch_state.missed_days)."""
+    `awaited`: the days the scheduled fetch missed while they were new and will try again
+    (sitegen.fetch_state.awaited_days)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).
@@ -167,7 +166,7 @@ def assemble_site(
             for kind in (WEEK, MONTH)
         },
         late_days=snapshot.late_days(),
-        awaited=awaited or {},
+        awaited=awaited,
     )
 
 

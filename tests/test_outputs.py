@@ -7,7 +7,7 @@ import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from datetime import date, timedelta
 
 import feedparser
@@ -61,12 +61,12 @@ def _site(
     days: int = 4,
     config: SiteConfig = CONFIG,
     *,
-    missed: Mapping[date, date] | None = None,
+    missed: frozenset[date] = frozenset(),
     held: bool = False,
 ) -> Site:
-    """Papers on `days` days from Jan 1, 2026 (a Thursday). A fetch will ask again for the
-    `missed` days (each to the day it was first missed); they are not held, unless `held`
-    (missed when asked for again)."""
+    """Papers on `days` days from Jan 1, 2026 (a Thursday). The scheduled fetch missed the
+    `missed` days while they were new and will ask again; they are not held, unless `held`
+    (had while filling, and missed when asked for again)."""
     papers = papers or {p.id: p for p in map(_paper, range(1, 9))}
     ids = sorted(papers)
     listed = {
@@ -76,7 +76,6 @@ def _site(
         )
         for d in range(days)
     }
-    missed = missed or {}
     kept = {day: d for day, d in listed.items() if held or day not in missed}
     return assemble_site(ContentSnapshot.of(papers, kept), config, awaited=missed)
 
@@ -273,16 +272,15 @@ def test_the_digest_has_a_days_item_once_the_next_day_has_come() -> None:
 def test_the_digest_has_a_days_item_once_a_retry_has_it_whole() -> None:
     """Found by a subscriber's trial: a day held while filling, whose completion failed, had
     its item made short and rewritten when a retry had it whole. It waits, as the newest day
-    does; a day missed by a range fetched again later keeps the item it has."""
+    does."""
 
-    def digest_ids(missed_on: date) -> list[str]:
-        site = _site(days=4, missed={date(2026, 1, 2): missed_on}, held=True)
-        files = _render(site, only=["digest/atom.xml"])
+    def digest_ids(missed: frozenset[date]) -> list[str]:
+        files = _render(_site(days=4, missed=missed, held=True), only=["digest/atom.xml"])
         return [e.id for e in feedparser.parse(files["digest/atom.xml"]).entries]
 
-    ids = {since: digest_ids(since) for since in (date(2026, 1, 3), date(2026, 1, 5))}
-    assert ids[date(2026, 1, 3)] == [f"tag:sitegen,2023:day/2026-01-0{d}" for d in (3, 1)]
-    assert ids[date(2026, 1, 5)] == [f"tag:sitegen,2023:day/2026-01-0{d}" for d in (3, 2, 1)]
+    days = [f"tag:sitegen,2023:day/2026-01-0{d}" for d in (3, 2, 1)]
+    assert digest_ids(frozenset({date(2026, 1, 2)})) == [days[0], days[2]]
+    assert digest_ids(frozenset()) == days
 
 
 def test_the_navigation_says_which_section_a_page_is_in_and_which_page_it_is() -> None:
@@ -585,24 +583,18 @@ def test_a_week_ranks_by_upvotes_and_the_newest_week_is_open() -> None:
 def test_a_week_with_a_day_a_fetch_will_try_again_stays_open_and_out_of_the_weekly_feed() -> None:
     """Closed short of a day only late, a week's item in the weekly feed would change under its
     readers when the day came (found by a subscriber's trial)."""
-    saturday = date(2026, 1, 3)  # of week 1, which ends on Jan 4; Jan 5 and 6 are of week 2
-    for since, held in ((saturday, False), (date(2026, 1, 5), True)):
-        # Missed on its day; or held while it was filling, and its completion missed by the
-        # run of the morning after the week: no build published the week closed.
-        files = _render(_site(_twelve(), days=6, missed={saturday: since}, held=held))
+    saturday = frozenset({date(2026, 1, 3)})  # of week 1, which ends on Jan 4; Jan 5 and 6: week 2
+    for held in (False, True):  # missed on its day; or had while filling, its completion missed
+        files = _render(_site(_twelve(), days=6, missed=saturday, held=held))
         assert "still open" in files["top/week/2026-W01/index.html"].decode()
         assert 'Week 1 of 2026 (Dec 29 to Jan 4)</a> <span class="count">' in (
             files["top/index.html"].decode()
         )
         digest = feedparser.parse(files["top/weekly/atom.xml"])
-        assert [e.id for e in digest.entries] == ["tag:sitegen,2023:nothing-yet/top/"], since
-    # Missed by a range fetched again after the week was published closed: it stays closed
-    # (found by a review: the week left the weekly feed).
-    for held in (False, True):
-        files = _render(_site(_twelve(), days=6, missed={saturday: date(2026, 1, 6)}, held=held))
-        assert "still open" not in files["top/week/2026-W01/index.html"].decode()
-        digest = feedparser.parse(files["top/weekly/atom.xml"])
-        assert [e.id for e in digest.entries] == ["tag:sitegen,2023:week/2026-W01"]
+        assert [e.id for e in digest.entries] == ["tag:sitegen,2023:nothing-yet/top/"]
+    files = _render(_site(_twelve(), days=6))
+    digest = feedparser.parse(files["top/weekly/atom.xml"])
+    assert [e.id for e in digest.entries] == ["tag:sitegen,2023:week/2026-W01"]
 
 
 def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -> None:
