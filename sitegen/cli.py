@@ -317,7 +317,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
         # as ingested one by one, whatever order the shell gives content/listings/* in.
         read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
         for _, raw, listing in read:
-            name = keep_listing(root, listing, raw, _suffix(listing), pending=kept)
+            name = keep_listing(root, listing.day, raw, _suffix(listing), pending=kept)
             parsed.append((listing, name))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(

@@ -55,7 +55,7 @@ from sitegen.listings.base import HF_URL
 from sitegen.store import (
     content_lock,
     ingest_into_store,
-    keep_listing,
+    keep_answer,
     stored_days,
 )
 
@@ -289,7 +289,7 @@ def _merge_answers(
             continue
         papers = 0
         if answer.status == "papers" and answer.listing is not None:
-            name = keep_listing(root, answer.listing, answer.raw, answer.suffix, pending=kept)
+            name = keep_answer(root, answer.listing, answer.raw, answer.suffix, pending=kept)
             parsed.append((answer.listing, name))
             papers = len(answer.listing.entries)
         outcomes.append(

@@ -584,21 +584,29 @@ def content_files(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, byt
 
 
 def keep_listing(
-    root: Path, listing: Listing, raw: bytes, suffix: str, *, pending: dict[str, bytes]
+    root: Path, day: date, raw: bytes, suffix: str, *, pending: dict[str, bytes]
 ) -> str:
-    """Add the raw bytes of `listing` to the `pending` files of this run, under the name it is
-    kept by; that name relative to content/ (as a day file lists its sources). A listing that
-    reads the same as one its day has taken, entry by entry and field by field, is that one:
-    its name is given back and nothing is added (another answer that differs only in what
-    sitegen does not read, a comment count, or the page asked while the API failed: found by
-    a review, a page a day was kept for nothing)."""
-    name = _kept_listing_name(root, listing.day, raw, suffix, pending=pending)
-    kept_before = name in pending or (root / name).exists()  # the same bytes: read no other
-    alike = None if kept_before else _taken_alike(root, listing, pending=pending)
-    if alike is not None:
-        return alike
+    """Add a raw listing for `day` to the `pending` files of this run, under the name it is
+    kept by; that name relative to content/ (as a day file lists its sources)."""
+    name = _kept_listing_name(root, day, raw, suffix, pending=pending)
     pending[name] = raw
     return name.removeprefix(f"{CONTENT_DIR}/")
+
+
+def keep_answer(
+    root: Path, listing: Listing, raw: bytes, suffix: str, *, pending: dict[str, bytes]
+) -> str:
+    """keep_listing for a fetched answer; but an answer that reads the same as a listing its day
+    has taken, entry by entry and field by field, is that one: its name is given back and
+    nothing is added (other bytes that differ only in what sitegen does not read, a comment
+    count, or the page asked while the API failed: found by a review, a page a day was kept
+    for nothing). Not for `sitegen ingest`: a replay of kept listings keeps each one."""
+    name = _kept_listing_name(root, listing.day, raw, suffix, pending=pending)
+    if name not in pending and not (root / name).exists():  # not the bytes of one kept
+        alike = _taken_alike(root, listing, pending=pending)
+        if alike is not None:
+            return alike
+    return keep_listing(root, listing.day, raw, suffix, pending=pending)
 
 
 def _taken_alike(root: Path, listing: Listing, *, pending: Mapping[str, bytes]) -> str | None:

@@ -194,6 +194,29 @@ def test_a_day_answered_again_replays_in_the_order_its_answers_came(
     assert tree_bytes(replayed / "content") == content
 
 
+def test_a_replay_keeps_each_kept_listing_though_two_read_the_same(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a review: a store whose day took two answers that differ only in a comment
+    count (as fetches kept them before a5dcb09) replayed with one source: the second was taken
+    for the first. A fetch keeps no such answer now; a replay keeps what it is given."""
+    answer = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_bytes())
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first.write_text(json.dumps(answer))
+    answer[0]["numComments"] += 1
+    second.write_text(json.dumps(answer))
+    for listing in (first, second):
+        assert main(["--root", str(site), "ingest", "--date", "2026-06-12", str(listing)]) == 0
+    day_file = (site / "content" / "days" / "2026-06-12.toml").read_text()
+    assert 'sources = ["listings/2026-06-12-2.json", "listings/2026-06-12.json"]' in day_file
+    replayed = tmp_path / "replayed"
+    replayed.mkdir()
+    shutil.copy(site / "site.toml", replayed / "site.toml")
+    listings = sorted(map(str, (site / "content" / "listings").iterdir()))
+    assert main(["--root", str(replayed), "ingest", *listings]) == 0
+    assert tree_bytes(replayed / "content") == tree_bytes(site / "content")
+
+
 def test_a_day_kept_as_text_then_json_and_under_old_names_replays_in_the_order_it_came(
     site: Path, tmp_path: Path
 ) -> None:
