@@ -247,31 +247,30 @@ def day_entry_line(text: str, paper_id: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-# What a comment is about: a key at the line's start, or a day file's entry by id.
-_ANCHOR = re.compile(r'([A-Za-z0-9_-]+)[ \t]*=|[ \t]*\{[ \t]*id[ \t]*=[ \t]*"([^"\\]*)"')
+# What a comment is about: a key, or a day file's entry by id; else the line's own code.
+_ANCHOR = re.compile(r'[ \t]*(?:([A-Za-z0-9_-]+)[ \t]*=|\{[ \t]*id[ \t]*=[ \t]*"([^"\\]*)")')
 _STRING_PARTS = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\'|#')
 
 
 def carry_comments(old: str, new: str) -> str:
-    """`new`, the file sitegen rewrites, with the comments a person wrote in `old`: a comment
-    line above the key or day entry it was above, the others at the top of the TOML; a comment
-    after a key's or an entry's value after it again (a review found them dropped in silence).
-    A paper's body is the abstract, where "#" is text; so is a string's."""
+    """`new`, the file sitegen rewrites, with the comments a person wrote in `old` (a review
+    found them dropped in silence): a comment line above the key, day entry or line it was
+    above, a comment after a value after that value again; one whose place is gone goes to the
+    top of the TOML. A paper's body is the abstract, where "#" is text; so is a string's."""
     if "#" not in old:
         return new
     above: dict[str, list[str]] = {}
-    after: dict[str, str] = {}
+    after: dict[str, list[str]] = {}
     loose: list[str] = []
     run: list[str] = []
     old_lines = old.replace("\r\n", "\n").split("\n")
     start, end = _toml_lines(old_lines)
-    for line, at, _ in _comments(old_lines[start:end]):
-        anchor = _anchor(line)
+    for line, at, anchor, _ in _comments(old_lines[start:end]):
         if at is not None and not line[:at].strip():
             run.append(line)
             continue
-        if at is not None and anchor:
-            after[anchor] = line[at:]
+        if at is not None:
+            after.setdefault(anchor or "", []).append(line[at:])
         if run:
             (above.setdefault(anchor, []) if anchor else loose).extend(run)
             run = []
@@ -280,23 +279,27 @@ def carry_comments(old: str, new: str) -> str:
     new_lines = new.split("\n")
     start, end = _toml_lines(new_lines)
     toml: list[str] = []
-    for line, at, open_after in _comments(new_lines[start:end]):
-        anchor = _anchor(line) or ""
-        toml.extend(above.pop(anchor, []))
-        comment = after.pop(anchor, None)
-        if comment is not None and at is None and open_after is None:
-            line = f"{line}  {comment}"
+    for line, at, anchor, open_after in _comments(new_lines[start:end]):
+        toml.extend(above.pop(anchor or "", []))
+        comments = after.pop(anchor, []) if anchor else []
+        if comments and at is None and open_after is None:
+            line = "  ".join([line, *comments])
+        else:
+            loose += comments
         toml.append(line)
-    loose += [line for lines in above.values() for line in lines]  # their key or entry is gone
-    loose += list(after.values())
+    loose += [line for lines in above.values() for line in lines]  # their place is gone
+    loose += [comment for comments in after.values() for comment in comments]
     return "\n".join([*new_lines[:start], *loose, *toml, *run, *new_lines[end:]])
 
 
-def _comments(lines: list[str]) -> Iterator[tuple[str, int | None, str | None]]:
-    """Each of the TOML `lines`, where its comment starts (None: it has none, or the line is
-    inside a multi-line string), and the multi-line string still open after it, if any."""
+def _comments(lines: list[str]) -> Iterator[tuple[str, int | None, str | None, str | None]]:
+    """Each of the TOML `lines`, where its comment starts (None: it has none), what it is
+    about (a line inside a multi-line string is about the key that opened it), and the
+    multi-line string still open after it, if any."""
     open_string: str | None = None
+    opened_by: str | None = None
     for line in lines:
+        inside = open_string is not None
         at = None
         position = 0
         while at is None:
@@ -313,7 +316,10 @@ def _comments(lines: list[str]) -> Iterator[tuple[str, int | None, str | None]]:
             elif part[0] in ('"""', "'''"):
                 open_string = part[0]
             position = part.end()
-        yield line, at, open_string
+        anchor = opened_by if inside else _anchor(line[:at])
+        if open_string is not None and not inside:
+            opened_by = anchor
+        yield line, at, anchor, open_string
 
 
 def _toml_lines(lines: list[str]) -> tuple[int, int]:
@@ -324,11 +330,12 @@ def _toml_lines(lines: list[str]) -> tuple[int, int]:
     return 0, len(lines) - 1 if lines and not lines[-1] else len(lines)
 
 
-def _anchor(line: str) -> str | None:
-    match = _ANCHOR.match(line)
-    if not match:
-        return None
-    return match[1] or f"entry {match[2]}"
+def _anchor(code: str) -> str | None:
+    """What a line of TOML `code` (its comment cut off) is about, if anything."""
+    match = _ANCHOR.match(code)
+    if match:
+        return match[1] or f"entry {match[2]}"
+    return f"line {code.strip()}" if code.strip() else None
 
 
 def decode_content(data: bytes, *, path: str, error: type[SitegenError] = ContentError) -> str:

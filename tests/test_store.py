@@ -65,31 +65,67 @@ def test_paper_files_round_trip(title, abstract, authors, upvotes, org, publishe
 _comment = _text.map(lambda text: "# " + clean_line(text).replace("\n", " "))
 
 
-@given(
-    title=_text.map(clean_line).filter(bool),
-    authors=st.lists(_text.map(clean_line).filter(bool), max_size=3),
-    # (line of the front matter, comment, after its value or on a line above it)
-    comments=st.lists(st.tuples(st.integers(0, 20), _comment, st.booleans()), max_size=4),
-)
-def test_comments_written_in_a_paper_file_stay_when_it_is_rewritten(  # type: ignore[no-untyped-def]
-    title, authors, comments
-) -> None:
-    """Found by a review: a comment after a value (`upvotes = 3  # by hand`) was dropped when
-    ingest rewrote the file, and a line starting with "#" inside a string became a comment."""
-    paper = Paper(id="2501.00001", title=title, authors=tuple(authors), upvotes=3, abstract="A #1")
-    lines = render_paper_file(paper).split("\n")
-    fields = lines.index("+++", 1)  # the closing fence
+def _with_comments(text: str, first: int, end: int, comments: list[tuple[int, str, bool]]) -> str:
+    """`text` with each comment after the value on, or on a line above, a line from `first`
+    to `end` (excluded), as a person would write them."""
+    lines = text.split("\n")
     for at, comment, inline in comments:
-        line = 1 + at % (fields - 1)
+        line = first + at % (end - first)
         if inline and "#" not in lines[line]:
             lines[line] += "  " + comment
         else:
             lines.insert(line, comment)
-            fields += 1
-    edited = "\n".join(lines)
+            end += 1
+    return "\n".join(lines)
+
+
+# (a line, a comment, after the line's value or on a line above it)
+_comments = st.lists(st.tuples(st.integers(0, 40), _comment, st.booleans()), max_size=5)
+
+
+@given(
+    title=_text.map(clean_line).filter(bool),
+    authors=st.lists(_text.map(clean_line).filter(bool), max_size=3),
+    comments=_comments,
+    spread=st.booleans(),
+)
+def test_comments_written_in_a_paper_file_stay_when_it_is_rewritten(  # type: ignore[no-untyped-def]
+    title, authors, comments, spread
+) -> None:
+    """Found by reviews: a comment after a value (`upvotes = 3  # by hand`) was dropped when
+    ingest rewrote the file, so was one in an array written over several lines, and a line
+    starting with "#" inside a string became a comment."""
+    paper = Paper(id="2501.00001", title=title, authors=tuple(authors), upvotes=3, abstract="A #1")
+    text = render_paper_file(paper)
+    if spread and authors:  # the authors one a line, as a person may write them
+        line = next(line for line in text.split("\n") if line.startswith("authors = ["))
+        names = [json.dumps(name, ensure_ascii=False) for name in authors]
+        text = text.replace(line, "authors = [\n" + "".join(f"  {n},\n" for n in names) + "]")
+    edited = _with_comments(text, 1, text.split("\n").index("+++", 1), comments)
     raised = dataclasses.replace(paper, upvotes=4)
     rewritten = carry_comments(edited, render_paper_file(raised))
     assert parse_paper_file(rewritten, path="content/papers/2501.00001.md") == raised
+    for _, comment, _ in comments:
+        assert comment in rewritten
+
+
+@given(
+    titles=st.lists(_text.map(clean_line).filter(bool), min_size=1, max_size=3),
+    comments=_comments,
+)
+def test_comments_written_in_a_day_file_stay_when_it_is_rewritten(  # type: ignore[no-untyped-def]
+    titles, comments
+) -> None:
+    """Found by a review: a comment after the closing `]` of a day's papers was dropped."""
+    entries = tuple(DayEntry(paper_id=f"p{n}", title=t, upvotes=n) for n, t in enumerate(titles))
+    day = Day(day=date(2026, 1, 8), entries=entries, sources=("listings/2026-01-08.txt",))
+    text = render_day_file(day)
+    edited = _with_comments(text, 0, len(text.split("\n")) - 1, comments)
+    raised = dataclasses.replace(
+        day, entries=(dataclasses.replace(entries[0], upvotes=9), *entries[1:])
+    )
+    rewritten = carry_comments(edited, render_day_file(raised))
+    assert parse_day_file(rewritten, path="content/days/2026-01-08.toml") == raised
     for _, comment, _ in comments:
         assert comment in rewritten
 
