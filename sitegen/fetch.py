@@ -259,6 +259,7 @@ def fetch_days(
         return _merge_answers(
             root, days, answers, state=state, stopped=stopped, today=today, scheduled=scheduled,
             feed_days=feed_days, known_topics=known_topics,
+            newest_held=max(stored_days(root), default=None),
         )  # fmt: skip
 
 
@@ -273,6 +274,7 @@ def _merge_answers(
     scheduled: bool,
     feed_days: int | None,
     known_topics: frozenset[str] | None,
+    newest_held: date | None,
 ) -> FetchReport:
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
@@ -312,7 +314,7 @@ def _merge_answers(
         # The run failed whole (offline, rate-limited, the source down): the same days are
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
-    given_up = _remember_missed(state, outcomes, today=today, scheduled=scheduled)
+    given_up = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
     files = dict(kept)
     if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)
@@ -341,20 +343,23 @@ def _remember_missed(
     outcomes: Iterable[DayOutcome],
     *,
     today: date,
-    scheduled: bool,
+    newest_held: date | None,
 ) -> tuple[DayOutcome, ...]:
-    """Note each missed day in `state` (since when, why, and whether a `scheduled` run missed it
-    first: fetch_state.awaited_days) for later runs to retry; the days missed for
-    RETRY_WINDOW_DAYS are given up on, and returned to be said once."""
+    """Note each missed day in `state` (since when, why, and whether it was new when missed:
+    the newest day held before the run, or one after it; fetch_state.awaited_days) for later
+    runs to retry; the days missed for RETRY_WINDOW_DAYS are given up on, and returned to be
+    said once."""
     given_up = []
     for outcome in outcomes:
         if outcome.status not in ("failed", "not fetched"):
             continue
         entry = dict(state.get(outcome.day.isoformat(), {}))
-        if "failed_on" not in entry and scheduled:
+        # By any run (a backfill --since over recent days too), and on any miss: a state
+        # written before the mark existed gains it (both found by a review).
+        if newest_held is None or outcome.day >= newest_held:
             entry["new_when_missed"] = "yes"
         since = iso_day(entry.get("failed_on", ""))
-        if since is None:  # missed first now, or edited by hand (which never gave up): now
+        if since is None or since > today:  # missed first now, or edited by hand: from now
             since = today
             entry["failed_on"] = today.isoformat()
         entry["problem"] = outcome.problem or "not asked: the run stopped first"

@@ -19,8 +19,8 @@ from sitegen.store import read_regular_file
 FETCH_STATE = "content/fetch-state.json"
 MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days
 
-# Of a day missed: since when, why, and when it was given up on; "new_when_missed" (a scheduled
-# run missed it first: the newest day held then, or one after it) keeps its week open.
+# Of a day missed: since when, why, and when it was given up on; "new_when_missed" (a run missed
+# it when it was the newest day held, or one after it) keeps its week open.
 FAILURE_KEYS = ("failed_on", "problem", "gave_up_on", "new_when_missed")
 
 
@@ -30,11 +30,11 @@ def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
 
 
 def awaited_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
-    """The days to retry that a scheduled run missed first: new days then (it asks for the
-    newest day held and those after it), so no build has shown their week or month closed
-    without them, and none should until they are had (sitegen.periods). A day missed first
-    by a fetch of a range or a date may be of a week published long ago: it is not awaited."""
-    return frozenset(day for day, entry in _missed(state) if entry.get("new_when_missed"))
+    """The days to retry that a run missed while they were new (the newest day held then, or
+    one after it), so no build has shown their week or month closed without them, and none
+    should until they are had (sitegen.periods). A day older than the newest held when missed
+    (history asked for again) may be of a week published long ago: it is not awaited."""
+    return frozenset(day for day, e in _missed(state) if e.get("new_when_missed") == "yes")
 
 
 def _missed(state: Mapping[str, Mapping[str, str]]) -> Iterator[tuple[date, Mapping[str, str]]]:

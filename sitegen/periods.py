@@ -2,7 +2,7 @@
 
 A period is an ISO week (Monday to Sunday) or a calendar month that featured at least one day.
 The period holding the newest day is open: days may still arrive in it, so its ranking may
-change; so is one holding a day the scheduled fetch missed while it was new and will try again.
+change; so is one holding a day a fetch missed while it was new and will try again.
 Every other one is closed.
 """
 
@@ -97,8 +97,8 @@ def periods(
 
 
 def awaits_a_day(first: date, last: date, awaited: Collection[date]) -> bool:
-    """Whether the days from `first` to `last` hold one of the `awaited` days: missed by the
-    scheduled fetch while they were new, to be tried again (fetch_state.awaited_days)."""
+    """Whether the days from `first` to `last` hold one of the `awaited` days: missed by
+    a fetch while they were new, to be tried again (fetch_state.awaited_days)."""
     return any(first <= day <= last for day in awaited)
 
 

@@ -95,7 +95,7 @@ def assemble_site(
     awaited: frozenset[date] = frozenset(),
 ) -> Site:
     """Order and group the content for rendering (`assign` may cache or spread topic matching).
-    `awaited`: the days the scheduled fetch missed while they were new and will try again
+    `awaited`: the days a fetch missed while they were new and will try again
     (sitegen.fetch_state.awaited_days)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under

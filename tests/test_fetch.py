@@ -672,17 +672,18 @@ def test_a_day_missed_for_the_whole_window_is_given_up_on_once_loudly(
     assert not any(lost.isoformat() in path for path, _ in source.requests)
 
 
+@pytest.mark.parametrize("edited", ["Nov 8", "2062-06-13"])
 def test_a_day_missed_since_a_date_edited_out_of_shape_counts_from_now(
-    hf: tuple[FaultyHF, str], site: Path
+    hf: tuple[FaultyHF, str], site: Path, edited: str
 ) -> None:
-    """Found by a review: a `failed_on` edited to "Nov 8" was counted from each run's own day,
-    so the day was never given up on."""
+    """Found by reviews: a `failed_on` edited to "Nov 8", or to a day to come, was counted from
+    each run's own day, or gave a negative age: the day was never given up on."""
     source, url = hf
     today = datetime.now(UTC).date()
     missed = today - timedelta(days=30)
     _missed_before(site, source, missed, first_failed=today)
     state = _fetch_state(site)
-    state[missed.isoformat()]["failed_on"] = "Nov 8"
+    state[missed.isoformat()]["failed_on"] = edited
     (site / "content" / "fetch-state.json").write_text(json.dumps(state))
     assert _fetch(site, url, "--attempts", "1") == 3
     assert _fetch_state(site)[missed.isoformat()]["failed_on"] == today.isoformat()
@@ -727,8 +728,9 @@ def test_a_missed_day_had_by_a_scheduled_run_came_late_and_a_day_asked_for_did_n
     assert "arrived_after" not in (days / f"{older}.toml").read_text()
 
 
+@pytest.mark.parametrize("missed_by", ["the scheduled run", "a backfill"])
 def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is_had(
-    hf: tuple[FaultyHF, str], site: Path, tmp_path: Path
+    hf: tuple[FaultyHF, str], site: Path, tmp_path: Path, missed_by: str
 ) -> None:
     """Found by a subscriber's trial: the week was closed, and sent to the weekly feed, while a
     day of it was still to be retried; when that day came, the item changed under its readers.
@@ -756,7 +758,9 @@ def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is
         source.set(day.isoformat(), [Reply(200, _day_answer(day.isoformat()))])
     source.set(friday.isoformat(), [Reply(500)], [Reply(500)])
     assert _fetch(site, url, "--date", thursday.isoformat()) == 0
-    assert _fetch(site, url, "--attempts", "1") == 3  # scheduled: Thursday to today
+    # Thursday to today: the scheduled run's days, or those of a --since over recent days
+    since = ["--since", thursday.isoformat()] if missed_by == "a backfill" else []
+    assert _fetch(site, url, *since, "--attempts", "1") == 3
     assert weekly() == ["tag:sitegen,2023:nothing-yet/top/"] and still_open()
 
     source.set(friday.isoformat(), [Reply(200, _day_answer(friday.isoformat()))])
