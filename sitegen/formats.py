@@ -249,7 +249,7 @@ def day_entry_line(text: str, paper_id: str) -> int | None:
 
 # What a comment is about: a key, or a day file's entry by id; else the line's own code.
 _ANCHOR = re.compile(r'[ \t]*(?:([A-Za-z0-9_-]+)[ \t]*=|\{[ \t]*id[ \t]*=[ \t]*"([^"\\]*)")')
-_STRING_PARTS = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\'|#')
+_STRING_PARTS = re.compile(r'"""|\'\'\'|"(?:[^"\\]|\\.)*"|\'[^\']*\'|#|[\[\]{}]')
 
 
 def carry_comments(old: str, new: str) -> str:
@@ -294,20 +294,25 @@ def carry_comments(old: str, new: str) -> str:
 
 def _comments(lines: list[str]) -> Iterator[tuple[str, int | None, str | None, str | None]]:
     """Each of the TOML `lines`, where its comment starts (None: it has none), what it is
-    about (a line inside a multi-line string is about the key that opened it), and the
-    multi-line string still open after it, if any."""
+    about, and the multi-line string still open after it, if any. A line inside a multi-line
+    string is about the key that opened it; a line of an array written over several lines is
+    "in" or at the "end of" that key's array, but a day file's entry, about its paper (a
+    comment after a hand-written `sources` array's `]` went to the papers' `]`: a review)."""
     open_string: str | None = None
     opened_by: str | None = None
+    depth = 0  # of the arrays and inline tables open
+    array_of: str | None = None  # the key of the outermost array open
     for line in lines:
         inside = open_string is not None
+        depth_before = depth
         at = None
         position = 0
         while at is None:
             if open_string is not None:
-                closing = line.find(open_string, position)
-                if closing < 0:
+                closing = _string_end(line, position, open_string)
+                if closing is None:
                     break
-                position, open_string = closing + 3, None
+                position, open_string = closing, None
             part = _STRING_PARTS.search(line, position)
             if part is None:
                 break
@@ -315,11 +320,43 @@ def _comments(lines: list[str]) -> Iterator[tuple[str, int | None, str | None, s
                 at = part.start()
             elif part[0] in ('"""', "'''"):
                 open_string = part[0]
+            elif part[0] in "[{":
+                depth += 1
+            elif part[0] in "]}":
+                depth = max(0, depth - 1)
             position = part.end()
-        anchor = opened_by if inside else _anchor(line[:at])
+        if inside:
+            anchor = opened_by
+        elif depth_before:
+            entry = _ANCHOR.match(line[:at])
+            if entry and entry[2] is not None:
+                anchor = f"entry {entry[2]}"
+            else:
+                anchor = f"{'end of' if not depth else 'in'} {array_of}"
+        else:
+            anchor = _anchor(line[:at])
+            array_of = anchor if depth else array_of
         if open_string is not None and not inside:
             opened_by = anchor
         yield line, at, anchor, open_string
+
+
+def _string_end(line: str, position: int, delimiter: str) -> int | None:
+    """Where the multi-line string that `delimiter` opened ends in `line`, from `position`
+    (after its closing quotes, of which TOML allows two more), or None if it goes on: a basic
+    string's backslash escapes the next character (`\"""` is no end: found by a review)."""
+    index = position
+    while index < len(line):
+        if delimiter == '"""' and line[index] == "\\":
+            index += 2
+        elif line.startswith(delimiter, index):
+            end = index + 3
+            while end < min(len(line), index + 5) and line[end] == delimiter[0]:
+                end += 1
+            return end
+        else:
+            index += 1
+    return None
 
 
 def _toml_lines(lines: list[str]) -> tuple[int, int]:

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import shutil
+import tomllib
 from datetime import date
 from pathlib import Path
 
@@ -128,6 +129,55 @@ def test_comments_written_in_a_day_file_stay_when_it_is_rewritten(  # type: igno
     assert parse_day_file(rewritten, path="content/days/2026-01-08.toml") == raised
     for _, comment, _ in comments:
         assert comment in rewritten
+
+
+@pytest.mark.parametrize(
+    ("title", "comments"),
+    [
+        ('"""a \\""" b"""', ["# c1"]),  # an escaped quote, then two: no end of the string
+        ("'''it''''", ["# c1 don't"]),  # the string's last quote, then its end
+        ('"""a \\""" #c9 in the title"""', []),  # "#" inside the string: no comment
+    ],
+)
+def test_a_multi_line_string_ends_where_toml_ends_it(title: str, comments: list[str]) -> None:
+    """Found by a review: after `\\\"""` the rest of the file was read as inside the string,
+    so its comments were dropped, and a string's "#" was carried as a comment."""
+    paper = Paper(
+        id="2501.00001", title=tomllib.loads(f"t = {title}")["t"], abstract="A", upvotes=3
+    )
+    lines = render_paper_file(paper).split("\n")
+    title_line = next(i for i, line in enumerate(lines) if line.startswith("title = "))
+    lines[title_line] = "  ".join([f"title = {title}", *comments])
+    lines = [line + "  # c2" if line.startswith("upvotes = ") else line for line in lines]
+    raised = dataclasses.replace(paper, upvotes=4)
+    rewritten = carry_comments("\n".join(lines), render_paper_file(raised))
+    assert parse_paper_file(rewritten, path="content/papers/2501.00001.md") == raised
+    for comment in [*comments, "# c2"]:
+        assert rewritten.count(comment) == 1, comment
+    assert "#c9" not in rewritten.replace(json.dumps(raised.title), "")
+
+
+def test_a_comment_in_an_array_sitegen_writes_on_one_line_is_not_moved_into_another() -> None:
+    """Found by a review: the comment after a hand-written `sources` array's closing `]` went
+    to the papers' `]`, as if about them. It goes to the top; the papers' own stays."""
+    day = Day(
+        day=date(2026, 6, 12),
+        entries=(DayEntry(paper_id="a", title="A [1]", upvotes=1),),
+        sources=("listings/2026-06-12.json",),
+    )
+    edited = (
+        render_day_file(day)
+        .replace(
+            'sources = ["listings/2026-06-12.json"]',
+            'sources = [\n  "listings/2026-06-12.json",\n]  # s',
+        )
+        .replace("upvotes = 1 },\n]", "upvotes = 1 },\n]  # p")
+    )
+    raised = dataclasses.replace(day, entries=(dataclasses.replace(day.entries[0], upvotes=2),))
+    rewritten = carry_comments(edited, render_day_file(raised))
+    assert rewritten.startswith("# s\nday = 2026-06-12\n")
+    assert rewritten.endswith("upvotes = 2 },\n]  # p\n")
+    assert parse_day_file(rewritten, path="content/days/2026-06-12.toml") == raised
 
 
 def test_day_files_round_trip() -> None:
