@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequenc
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -136,6 +137,7 @@ class BuildReport:
     search_indexed: int | None = None  # papers of the index made in this build, if one was
     kept: tuple[str, ...] = ()  # files of the output sitegen did not make (a CNAME), kept
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
+    awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,6 +294,7 @@ def build_site(
         search_indexed=len(pending.records) if search and pending is not None else None,
         kept=kept,
         same_title=snapshot.same_title,
+        awaited=tuple(sorted(awaited)),
     )
 
 

@@ -403,6 +403,13 @@ def _say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "
     print(f"  {_build_changes(report)}{index}", flush=True)
     if report.kept:
         print(f"  {_kept_note(report.kept)}", flush=True)
+    if report.awaited:  # what holds a week back, said where the operator looks
+        days = ", ".join(day.isoformat() for day in report.awaited)
+        print(
+            f"  waiting for {days}: missed by a fetch while new, tried again by the next runs; "
+            "its week, month and digest item stay open until it is had or given up",
+            flush=True,
+        )
     _say_same_title(report.same_title)
 
 

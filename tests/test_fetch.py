@@ -730,7 +730,11 @@ def test_a_missed_day_had_by_a_scheduled_run_came_late_and_a_day_asked_for_did_n
 
 @pytest.mark.parametrize("missed_by", ["the scheduled run", "a backfill"])
 def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is_had(
-    hf: tuple[FaultyHF, str], site: Path, tmp_path: Path, missed_by: str
+    hf: tuple[FaultyHF, str],
+    site: Path,
+    tmp_path: Path,
+    missed_by: str,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Found by a subscriber's trial: the week was closed, and sent to the weekly feed, while a
     day of it was still to be retried; when that day came, the item changed under its readers.
@@ -761,11 +765,15 @@ def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is
     # Thursday to today: the scheduled run's days, or those of a --since over recent days
     since = ["--since", thursday.isoformat()] if missed_by == "a backfill" else []
     assert _fetch(site, url, *since, "--attempts", "1") == 3
+    capsys.readouterr()
     assert weekly() == ["tag:sitegen,2023:nothing-yet/top/"] and still_open()
+    assert f"  waiting for {friday}: missed by a fetch while new" in capsys.readouterr().out
 
     source.set(friday.isoformat(), [Reply(200, _day_answer(friday.isoformat()))])
     assert _fetch(site, url) == 0  # the scheduled run retries Friday
+    capsys.readouterr()
     assert weekly() == [f"tag:sitegen,2023:week/{week}"] and not still_open()
+    assert "waiting for" not in capsys.readouterr().out
     cold = tmp_path / "cold"
     assert main(["--root", str(site), "build", "--clean", "--out", str(cold)]) == 0
     assert tree_bytes(cold) == tree_bytes(public)
