@@ -44,7 +44,6 @@ from sitegen.periods import (
     WEEK,
     Papers,
     Period,
-    awaits_a_day,
     featured,
     period_of,
     rank_by_upvotes,
@@ -242,9 +241,7 @@ class DigestFeed(NamedTuple):
         # The window first: one reaching back past an awaited day brought an item dropped
         # before back, and dropped it again once the day came (found by a review).
         window = site.days[1 : 1 + site.config.feeds.digest_days]
-        days = tuple(
-            (d.day, d.papers) for d in window if not awaits_a_day(d.day, d.day, site.awaited)
-        )
+        days = tuple((d.day, d.papers) for d in window if d.day not in site.awaited)
         feed = routes.days_index()
         yield Output((feed.rss.path, feed.atom.path), DigestFeed(days, _newest_day(site)))
 

@@ -79,8 +79,9 @@ def periods(
     days: Iterable[tuple[date, Papers]], kind: str, *, awaited: Collection[date] = ()
 ) -> tuple[PeriodListing, ...]:
     """The periods of `kind` of the featured `days` ((day, papers in rank order), newest first),
-    newest first. A period holding one of the `awaited` days stays open too (found by reviews:
-    closed short of that day, its top papers changed under a published item)."""
+    newest first. A period holding one of the `awaited` days (missed by a fetch while they were
+    new, to be tried again: fetch_state.awaited_days) stays open too (found by reviews: closed
+    short of that day, its top papers changed under a published item)."""
     found: dict[Period, list[Papers]] = {}
     for day, papers in sorted(days):  # oldest first: a paper counts from its first day here
         found.setdefault(period_of(day, kind), []).append(papers)
@@ -89,17 +90,11 @@ def periods(
         PeriodListing(
             period,
             featured(listed),
-            period == newest or awaits_a_day(period.first, period.last, awaited),
+            period == newest or any(map(period.holds, awaited)),
             tuple(listed),
         )
         for period, listed in sorted(found.items(), reverse=True)
     )
-
-
-def awaits_a_day(first: date, last: date, awaited: Collection[date]) -> bool:
-    """Whether the days from `first` to `last` hold one of the `awaited` days: missed by
-    a fetch while they were new, to be tried again (fetch_state.awaited_days)."""
-    return any(first <= day <= last for day in awaited)
 
 
 def featured(days: Iterable[Papers]) -> Papers:
