@@ -57,7 +57,7 @@ KEPT_LISTINGS = Path("/tmp/sitegen-bench")
 _INDEX_ONLY = r"""
 import os, sys, time
 from pathlib import Path
-from sitegen.build import _search_records
+from sitegen.search_index import _search_records
 from sitegen.cli import load_config
 from sitegen.outputs import paper_states, papers_by_month
 from sitegen.search import (

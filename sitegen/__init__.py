@@ -2,7 +2,9 @@
 
 The pipeline, one module per stage: listings (parsers) -> ingest (pure merge) -> store (the
 content store on disk) -> site (the site model) -> outputs (every page and feed: pages.py,
-feeds.py, urls.py) -> publish (into public/, all or nothing). build.py and cli.py wire them.
+feeds.py, urls.py) -> render (in worker processes when there are enough) -> publish (into
+public/, all or nothing, with the search index's shards that changed). build.py and cli.py wire
+them.
 """
 
 from __future__ import annotations

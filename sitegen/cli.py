@@ -359,7 +359,7 @@ def _run_build(args: argparse.Namespace) -> int:
 
 def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ") -> None:
     """Make and publish the search index after the pages, saying how long it took."""
-    from sitegen.build import publish_search_index
+    from sitegen.search_index import publish_search_index
 
     if report.search_indexed is not None:
         print(f"  search index: {report.search_indexed} papers indexed, published with the pages")

@@ -332,7 +332,7 @@ def render_feed(
 def _feed_generator(path: str, title: str, description: str, author: str) -> Any:
     # Imported when first used: a build's own process writes no feed when workers do (the
     # cold-build budget at 1k papers: 0.1 s of CPU before the first page); the workers' fork
-    # server imports it (build._worker_context).
+    # server imports it (workers._worker_context).
     from feedgen.feed import FeedGenerator  # noqa: PLC0415
 
     generator = FeedGenerator()

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 def _markdown() -> MarkdownIt:
     # Imported when first used: a build's own process renders no abstract when workers do
     # (the cold-build budget at 1k papers: 0.1 s of CPU before the first page); the workers'
-    # fork server imports it (build._worker_context).
+    # fork server imports it (workers._worker_context).
     from markdown_it import MarkdownIt  # noqa: PLC0415
 
     # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.

@@ -72,6 +72,26 @@ class PreviousBuild:
     files: Mapping[str, tuple[str, int, int]]
     recorded: frozenset[str]  # every file it wrote, changed since or not
 
+    def key(self, path: str) -> str | None:
+        """The key the file at `path` was rendered from, if it is as that build left it."""
+        entry = self.files.get(path)
+        return entry[0] if entry else None
+
+
+@contextmanager
+def write_errors_reported(out: Path) -> Iterator[None]:
+    """A site that cannot be written (a full disk, say) is one line, not a traceback; the
+    previous site is whole either way (issue #19)."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise BuildError(
+            f"cannot write the site: {reason}",
+            location=Location(str(error.filename or out)),
+            hint="free some space or fix the permissions; the previous site is unchanged",
+        ) from None
+
 
 def output_directory(out: Path) -> Path:
     """Where a build publishes `out`: its target when `out` is a symbolic link (public/ linked
@@ -215,7 +235,7 @@ def remove_leftovers(public: Path) -> None:
     for stale in _made_beside(public, "staging"):
         if stale.is_dir() and not stale.is_symlink():
             shutil.rmtree(stale, ignore_errors=True)
-        else:  # the job a build's workers read (build._render)
+        else:  # the job a build's workers read (sitegen.render)
             stale.unlink(missing_ok=True)
     for stale in _made_beside(public, "search"):
         # a search index being made outside the lock (build.publish_search_index), unless
@@ -424,7 +444,7 @@ def _update_archive(
     beside `archive` (each file staged, or kept from `archive`) and rename it over it.
 
     Returns what was written and how many files of the previous archive were dropped."""
-    # Only here: a build into a directory does without tarfile (see build.py's imports).
+    # Only here: a build into a directory does without tarfile (imported when first needed).
     from sitegen.archive import write_archive  # noqa: PLC0415
 
     staging = archive.with_name(f".{archive.name}.staging-{os.getpid()}")
@@ -741,7 +761,7 @@ def _exchange(a: Path, b: Path) -> bool:
     ctypes. False where the system or the file system has no such call (macOS, old kernels)."""
     if not sys.platform.startswith("linux"):
         return False
-    import ctypes  # noqa: PLC0415 (a full build's alone: see build.py's imports)
+    import ctypes  # noqa: PLC0415 (a full build's alone: imported when first needed)
 
     renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
     if renameat2 is None:  # a libc older than glibc 2.28

@@ -359,10 +359,10 @@ def test_workers_sent_few_papers_at_a_time_build_the_same_bytes(
 ) -> None:
     # The cap on the papers a render chunk shows splits the pages of weeks, months and topics
     # over many chunks at 50k papers; here, on the small site, over a few each.
-    import sitegen.build
+    import sitegen.render
 
     pooled = tmp_path / "pooled"
-    monkeypatch.setattr(sitegen.build, "_CHUNK_PAPERS", 60)
+    monkeypatch.setattr(sitegen.render, "_CHUNK_PAPERS", 60)
     pooled_build = ["build", "--clean", "--jobs", "2", "--out", str(pooled)]
     assert main(["--root", str(small), *pooled_build]) == 0
     assert tree_bytes(small_public) == tree_bytes(pooled)

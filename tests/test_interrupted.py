@@ -53,7 +53,7 @@ UPDATE_PHASES = (  # an incremental build of a new day
 FULL_PHASES = (  # a clean build over the site
     # The third of its stages in the workers renders the pages (the first two read the
     # papers): killed when the first pages are back, the workers at work on the others.
-    ("the workers rendering", ["sitegen.build._Workers.map_chunks:3:yielded"], OLD, WORKERS),
+    ("the workers rendering", ["sitegen.workers.Workers.map_chunks:3:yielded"], OLD, WORKERS),
     ("the pages rendered, before the swap", ["sitegen.publish._swap:1:enter"], OLD, ()),
     ("swapped in, the record not rewritten", ["sitegen.publish._swap:1:leave"], NEW, ()),
 )

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 import feedparser
 import pytest
 
-from sitegen.build import template_environment
 from sitegen.config import SiteConfig, parse_config
 from sitegen.model import ContentSnapshot, Day, DayEntry, Organization, Paper
 from sitegen.outputs import (
@@ -28,6 +27,7 @@ from sitegen.outputs import (
 )
 from sitegen.pages import api_record
 from sitegen.site import Site, assemble_site
+from sitegen.templating import template_environment
 from sitegen.urls import Route, Routes
 from tests.conftest import REPO
 

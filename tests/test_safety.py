@@ -388,7 +388,7 @@ def _wait_for_workers(build: subprocess.Popen[bytes], count: int) -> None:
 
 def _workers(build: int) -> int:
     """A spawned worker runs spawn_main; one forked from a fork server the server's command;
-    one forked from the build (a full build's, sitegen.build._Workers.start_early) the build's."""
+    one forked from the build (a full build's, sitegen.workers.Workers.start_early) the build's."""
     group = processes_of_group(build)
     own = group.get(build)
     return sum(
