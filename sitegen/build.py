@@ -27,7 +27,6 @@ from sitegen.cache import (
     CACHE_DIR,
     KeyedCache,
     LoggedDicts,
-    PaperParts,
     code_version,
     kept_by_month,
 )
@@ -49,6 +48,7 @@ from sitegen.outputs import (
     plan_keyed,
 )
 from sitegen.pages import api_record
+from sitegen.parts import PaperParts
 from sitegen.publish import (
     PreviousBuild,
     PublishReport,

@@ -7,8 +7,8 @@
   their files when needed. Saved as a base and a log of changes (`LoggedDicts`), as is:
 - the topic cache: each paper's topics by its file's digest, under the rules (sitegen.build).
 - Keyed caches: values computed from a digest (a paper's API record, its search record).
-- Paper parts: what the lists that a new day changes show of a paper (a card's HTML, a feed
-  item), kept by the paper's state and the setup (`PaperParts`).
+- Paper parts (sitegen.parts): what the lists that a new day changes show of a paper (a card's
+  HTML, a feed item), kept by the paper's state and the setup.
 
 Every cache file records the version of sitegen's code that wrote it and starts with a
 checksum of its bytes; another version's, a damaged one (the checksum differs) or a file that
@@ -27,7 +27,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from sitegen import __version__
 from sitegen.model import Day, DayEntry, Paper, PaperKeys
@@ -246,47 +246,6 @@ def kept_by_month(
         cache.save(dict(zip(keys, values, strict=True)))
         made.update(zip(papers, values, strict=True))
     return made
-
-
-_V = TypeVar("_V")
-
-
-class PaperParts:
-    """Parts of pages and feeds rendered from one paper (its card's HTML on a topic's page,
-    its item in a feed, whether a custom feed admits it), by paper id and part name. A build
-    reuses the parts of papers whose state is unchanged, so the lists a new day changes
-    neither read nor render again the papers they showed the day before: the rebuild budget
-    (under 2 s at 50k papers) needs it, those papers' files took ~2 s to parse and render."""
-
-    def __init__(self, held: dict[str, dict[str, Any]] | None = None) -> None:
-        self.held: dict[str, dict[str, Any]] = held if held is not None else {}
-        self.made: dict[str, dict[str, Any]] = {}  # since last taken (`take_made`)
-
-    def get(self, paper_id: str, part: str) -> Any:
-        """The part, if held; else None (no part is None)."""
-        parts = self.held.get(paper_id)
-        return None if parts is None else parts.get(part)
-
-    def put(self, paper_id: str, part: str, value: Any) -> Any:
-        """Hold `value` (plain: str, bytes, bool, tuples of them) as the part; returns it."""
-        self.held.setdefault(paper_id, {})[part] = value
-        self.made.setdefault(paper_id, {})[part] = value
-        return value
-
-    def kept(self, paper_id: str, part: str, make: Callable[[], _V]) -> _V:
-        """The part if held, else `make()`, held from now on."""
-        value: _V | None = self.get(paper_id, part)
-        return self.put(paper_id, part, make()) if value is None else value
-
-    def take_made(self) -> dict[str, dict[str, Any]]:
-        """The parts made since last taken: a build worker hands them to the build."""
-        made, self.made = self.made, {}
-        return made
-
-    def add(self, made: Mapping[str, Mapping[str, Any]]) -> None:
-        """Hold the parts another process made."""
-        for paper_id, parts in made.items():
-            self.held.setdefault(paper_id, {}).update(parts)
 
 
 _MAGIC = b"sitegen cache\n"

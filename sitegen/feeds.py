@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sitegen.cache import PaperParts
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Topic
 from sitegen.pages import authors_line, card_links, human_date, summarize
+from sitegen.parts import PaperParts
 from sitegen.periods import Period, first_in
 from sitegen.site import Site, day_moment, featured_at
 from sitegen.urls import ListingRoutes, Routes

@@ -23,7 +23,6 @@ from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
-from sitegen.cache import PaperParts
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml
 from sitegen.model import Artifact
@@ -37,6 +36,7 @@ from sitegen.pages import (
     sitemap_of_pages,
     sitemap_of_papers,
 )
+from sitegen.parts import PaperParts
 from sitegen.periods import (
     DIGEST_WEEKS,
     MONTH,
@@ -70,7 +70,7 @@ class Renderers:
     feeds: Feeds
     templates: Path
     api_records: Mapping[str, str]  # every paper's API record, by id (see PapersApi)
-    parts: PaperParts  # of papers, rendered before (sitegen.cache)
+    parts: PaperParts  # of papers, rendered before (sitegen.parts)
 
 
 class Inputs(Protocol):

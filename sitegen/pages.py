@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import Environment, Template
 from markupsafe import Markup
 
-from sitegen.cache import PaperParts
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper, web_url, without_unsafe_chars
+from sitegen.parts import PaperParts
 from sitegen.periods import WEEK, Period, first_in, period_of
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline

@@ -16,11 +16,11 @@ from typing import Any
 
 import jinja2
 
-from sitegen.cache import PaperParts
 from sitegen.errors import TemplateError
 from sitegen.model import Artifact, Paper
 from sitegen.outputs import Output, PapersApiMonth, Renderers, papers_named, renderers
 from sitegen.pages import AbstractHTML
+from sitegen.parts import PaperParts
 from sitegen.publish import PublishReport, write_artifacts
 from sitegen.site import Site
 from sitegen.store import StoredPapers
