@@ -550,7 +550,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
         fetch_days,
         make_client,
     )
-    from sitegen.fetch_state import days_to_retry, load_fetch_state
+    from sitegen.fetch_state import load_fetch_state, scheduled_days
 
     root: Path = args.root
     config = load_config(root)  # refuse to run outside a site directory
@@ -563,17 +563,13 @@ def _run_fetch(args: argparse.Namespace) -> int:
         base_url = HF_URL
     today = datetime.now(UTC).date()
     held = stored_days(root)
-    days = _days_to_fetch(args, held, today)
-    scheduled = not (args.date or args.since)
-    if scheduled:  # days missed before are asked again, but those given up on
-        state = load_fetch_state(root)
-        # Still in the range from the last day held (found by a review: it failed again and
-        # was said to be retried, after GAVE UP said no later run would ask for it).
-        days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
-        retried = [day for day in days_to_retry(state) if day not in days]
+    scheduled = not (args.date or args.since or args.until)
+    if scheduled:  # from the last day held to today, and the days missed before
+        days, retried = scheduled_days(held, today, load_fetch_state(root))
         if retried:
             print(f"retrying {len(retried)} day(s) missed before: {_day_list(retried)}")
-        days = sorted([*days, *retried])
+    else:
+        days = _days_asked(args, today)
     policy = FetchPolicy(read_timeout=args.timeout, attempts=args.attempts)
     with (
         make_client(policy) as client,
@@ -691,7 +687,8 @@ def _day_list(days: Sequence[date]) -> str:
     return first_of([day.isoformat() for day in days], 10)
 
 
-def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> list[date]:
+def _days_asked(args: argparse.Namespace, today: date) -> list[date]:
+    """The days --date, or --since and --until, name."""
     if args.until and not args.since:
         raise UsageError(
             "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
@@ -703,9 +700,7 @@ def _days_to_fetch(args: argparse.Namespace, held: list[date], today: date) -> l
                 hint="check --date",
             )
         return [args.date]
-    # The last day already held is fetched again: late papers of that day are picked up. A day
-    # held past today (ingested where the day starts before it does in UTC) asks for today.
-    start = args.since or (min(held[-1], today) if held else today)
+    start: date = args.since
     end = args.until or today
     if start > end:
         raise UsageError(

@@ -9,7 +9,7 @@ closed, so its top papers are not published short of that day's.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +22,21 @@ MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries 
 # Of a day missed: since when, why, and when it was given up on; "new_when_missed" (a run missed
 # it when it was the newest day held, or one after it) keeps its week open.
 FAILURE_KEYS = ("failed_on", "problem", "gave_up_on", "new_when_missed")
+
+
+def scheduled_days(
+    held: Sequence[date], today: date, state: Mapping[str, Mapping[str, str]]
+) -> tuple[list[date], list[date]]:
+    """The days a fetch without --date or --since asks for, oldest first, and of them those
+    missed by earlier runs (retried). The last day held is asked again, so its late papers are
+    had; a day held past today (ingested where the day starts before it does in UTC) asks for
+    today. A day given up on is never asked again, even in that range (found by a review: it
+    failed again and was said to be retried, after GAVE UP said no later run would ask)."""
+    start = min(held[-1], today) if held else today
+    days = [date.fromordinal(n) for n in range(start.toordinal(), today.toordinal() + 1)]
+    days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
+    retried = [day for day in days_to_retry(state) if day not in days]
+    return sorted([*days, *retried]), retried
 
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
