@@ -27,11 +27,12 @@ def main() -> None:
     if "--pin-code-version" in args:
         sitegen.cache.code_version = lambda: "pinned"  # type: ignore[assignment]
         sitegen.build.code_version = lambda: "pinned"  # type: ignore[attr-defined]
-    from sitegen.cli import load_config
+    from sitegen.cli import load_config, without_cycle_collection
 
-    report = sitegen.build.build_site(
-        root, load_config(root), out=root / "public", clean="--clean" in args, search=False
-    )
+    with without_cycle_collection():  # as `sitegen build` runs it
+        report = sitegen.build.build_site(
+            root, load_config(root), out=root / "public", clean="--clean" in args, search=False
+        )
     wall = time.perf_counter() - started
     own, children = (
         resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)

@@ -32,7 +32,7 @@ import yaml  # PyYAML, installed with sitegen's test extras
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))  # for the tests' stand-in of huggingface.co, tests/hf_server.py
-from sitegen.fetch import PAGE_SIZE  # noqa: E402
+from sitegen.hf_client import PAGE_SIZE  # noqa: E402
 from tests.hf_server import running_hf  # noqa: E402
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"

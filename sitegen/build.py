@@ -12,13 +12,12 @@ the files whose bytes differ; the bytes are the same either way (tests compare t
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -136,55 +135,54 @@ def build_site(
         ExitStack() as indexing,
     ):
         remove_leftovers(out)  # of builds killed before they could clear them
-        with _no_cycle_collection():
-            warm_up = WarmUp(templates, CompiledTemplates(root, not clean))
-            last = _LastBuild(out, warm_up)
-            full = clean or not has_record(out)
-            if full:  # every page to render: the workers start while the content is read
-                workers.start_early(papers=_paper_files(root), warm_up=warm_up)
-            # The state and the content as one fetch wrote them, under the store's lock (a
-            # fetch between two reads closed a week short of a day: found by a review).
-            with content_lock(root):
-                awaited = awaited_days(load_fetch_state(root))
-                snapshot = load_content(
-                    root,
-                    known_topics=config.topic_slugs(),
-                    use_cache=not clean,
-                    parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
-                    every_entry_a_paper=True,  # a mistyped id is never skipped in silence
-                    meanwhile=None if full else last.read,
-                )
-            record = last.record
-            # A stat of each file of public/, to notice hand edits, runs beside the assembling
-            # of the site, in a child process (see changed_files_beside); not beside the
-            # content's own stat child, which the build waits for (the rebuild budget, under
-            # 2 s at 50k papers: the two children shared the other core).
-            changed = None if record is None else changed_files_beside(out, record)
-            site = assemble_site(
-                snapshot,
-                config,
-                assign=_cached_topics(root, workers, reuse=not clean),
-                awaited=awaited,
+        warm_up = WarmUp(templates, CompiledTemplates(root, not clean))
+        last = _LastBuild(out, warm_up)
+        full = clean or not has_record(out)
+        if full:  # every page to render: the workers start while the content is read
+            workers.start_early(papers=_paper_files(root), warm_up=warm_up)
+        # The state and the content as one fetch wrote them, under the store's lock (a
+        # fetch between two reads closed a week short of a day: found by a review).
+        with content_lock(root):
+            awaited = awaited_days(load_fetch_state(root))
+            snapshot = load_content(
+                root,
+                known_topics=config.topic_slugs(),
+                use_cache=not clean,
+                parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
+                every_entry_a_paper=True,  # a mistyped id is never skipped in silence
+                meanwhile=None if full else last.read,
             )
-            routes = Routes(config.base_url)
-            states = paper_states(site)
-            previous = None
-            if changed is not None and record is not None:
-                previous = previous_build(record, changed())
-            pending: PendingIndex | None = None
-            index: Callable[[], Path] | None = None
+        record = last.record
+        # A stat of each file of public/, to notice hand edits, runs beside the assembling
+        # of the site, in a child process (see changed_files_beside); not beside the
+        # content's own stat child, which the build waits for (the rebuild budget, under
+        # 2 s at 50k papers: the two children shared the other core).
+        changed = None if record is None else changed_files_beside(out, record)
+        site = assemble_site(
+            snapshot,
+            config,
+            assign=_cached_topics(root, workers, reuse=not clean),
+            awaited=awaited,
+        )
+        routes = Routes(config.base_url)
+        states = paper_states(site)
+        previous = None
+        if changed is not None and record is not None:
+            previous = previous_build(record, changed())
+        pending: PendingIndex | None = None
+        index: Callable[[], Path] | None = None
 
-            def index_beside(stack: ExitStack) -> None:
-                nonlocal pending, index
-                pending = pending_index(
-                    root, site, routes, states, previous, clean=clean, jobs=workers.count
-                )
-                if search and pending is not None and len(pending.records) <= INDEX_BESIDE_UP_TO:
-                    index = stack.enter_context(made_search_index(pending, out, beside=beside))
+        def index_beside(stack: ExitStack) -> None:
+            nonlocal pending, index
+            pending = pending_index(
+                root, site, routes, states, previous, clean=clean, jobs=workers.count
+            )
+            if search and pending is not None and len(pending.records) <= INDEX_BESIDE_UP_TO:
+                index = stack.enter_context(made_search_index(pending, out, beside=beside))
 
-            if previous is not None:  # made while the site is planned and rendered (the rebuild
-                index_beside(indexing)  # budget: the 0.3 s of Pagefind, waited for at the end)
-            planned, outputs, dirty = _plan(site, routes, setup, states, previous)
+        if previous is not None:  # made while the site is planned and rendered (the rebuild
+            index_beside(indexing)  # budget: the 0.3 s of Pagefind, waited for at the end)
+        planned, outputs, dirty = _plan(site, routes, setup, states, previous)
         counted = len(outputs)
         if previous is not None:  # the index's files stay as they are until it is published
             outputs |= {p: e[0] for p, e in previous.files.items() if p.startswith(IN_INDEX)}
@@ -292,20 +290,6 @@ def _api_records(
         with suppress(OSError):
             (root / CACHE_DIR / f"{stale}.marshal").unlink(missing_ok=True)
     return api_records
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector off while the site is planned: it went over the 50,000 papers'
-    values again and again as they were made, and planning leaves no cycles behind (the
-    rebuild budget, under 2 s at 50k papers: 0.5 s of CPU)."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _plan(

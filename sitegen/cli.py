@@ -69,7 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.run is _run_serve:
-            return int(args.run(args))  # each rebuild runs without_cycle_collection
+            return int(args.run(args))  # each of its builds runs without_cycle_collection
         with without_cycle_collection():
             return int(args.run(args))
     except SitegenError as error:
@@ -494,7 +494,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         failure = None
         try:
-            report = build_site(root, configured(), out=out, search=False)
+            with without_cycle_collection():
+                report = build_site(root, configured(), out=out, search=False)
         except SitegenError as error:  # serve the last good site, or why there is none
             print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
             served = (
@@ -543,14 +544,9 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
-    from sitegen.fetch import (
-        DayFetcher,
-        FetchPolicy,
-        checked_source_url,
-        fetch_days,
-        make_client,
-    )
+    from sitegen.fetch import fetch_days
     from sitegen.fetch_state import load_fetch_state, scheduled_days
+    from sitegen.hf_client import DayFetcher, FetchPolicy, checked_source_url, make_client
 
     root: Path = args.root
     config = load_config(root)  # refuse to run outside a site directory

@@ -169,7 +169,7 @@ def _stop_fork_server() -> None:
 
 def _worker_started() -> None:
     """In a worker, first."""
-    gc.enable()  # off in a build forked while it planned (_no_cycle_collection)
+    gc.enable()  # off in the command it was forked from (cli.without_cycle_collection)
     _exit_with_parent()
 
 

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
-from sitegen.fetch import DayFetcher, FetchPolicy
+from sitegen.hf_client import DayFetcher, FetchPolicy
 
 EMPTY_PAGE = b"[]"
 

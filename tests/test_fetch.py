@@ -31,13 +31,13 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.errors import FetchError
-from sitegen.fetch import (
+from sitegen.fetch_state import days_to_retry, load_fetch_state
+from sitegen.hf_client import (
     DayFetcher,
     FetchPolicy,
     FetchStopped,
     Validators,
 )
-from sitegen.fetch_state import days_to_retry, load_fetch_state
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import REPO, tree_bytes, write_text_listing
@@ -199,7 +199,7 @@ def test_invalid_json_falls_back_to_the_page() -> None:
 
 
 def test_the_user_agent_says_who_we_are() -> None:
-    from sitegen.fetch import USER_AGENT, make_client
+    from sitegen.hf_client import USER_AGENT, make_client
 
     with make_client(FAST) as client:
         assert client.headers["User-Agent"] == USER_AGENT and USER_AGENT.startswith("sitegen/")

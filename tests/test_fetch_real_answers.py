@@ -25,8 +25,9 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.errors import ContentError, FetchError, ListingError
-from sitegen.fetch import DayFetcher, FetchPolicy, FetchStopped, Validators, fetch_days
+from sitegen.fetch import fetch_days
 from sitegen.formats import parse_paper_file
+from sitegen.hf_client import DayFetcher, FetchPolicy, FetchStopped, Validators
 from sitegen.listings import parse_listing
 from sitegen.pages import card_links, paper_links
 from sitegen.store import load_content

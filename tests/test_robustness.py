@@ -25,7 +25,7 @@ import pytest
 from sitegen import store
 from sitegen.cli import main
 from sitegen.errors import FetchError, ListingError
-from sitegen.fetch import DayFetcher, FetchPolicy, make_client
+from sitegen.hf_client import DayFetcher, FetchPolicy, make_client
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import LISTINGS, REPO, api_papers, sitegen_here, tree_bytes
