@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import errno
 import gc
 import math
 import os
@@ -23,7 +22,6 @@ from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config, site_url
 from sitegen.errors import (
     ConfigError,
-    ListingError,
     Location,
     SitegenError,
     UsageError,
@@ -31,18 +29,15 @@ from sitegen.errors import (
     printable,
 )
 from sitegen.formats import decode_content
-from sitegen.listings import Listing, parse_listing
-from sitegen.listings.base import HF_URL, MAX_LISTING_BYTES, listing_too_large
+from sitegen.listing_files import ingest_files
+from sitegen.listings import Listing
+from sitegen.listings.base import HF_URL
 from sitegen.model import day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.store import (
     DAYS_DIR,
     PAPERS_DIR,
     IngestReport,
-    content_lock,
-    ingest_into_store,
-    keep_listing,
-    kept_order,
     read_regular_file,
     stored_days,
 )
@@ -305,24 +300,9 @@ def _run_ingest(args: argparse.Namespace) -> int:
     root: Path = args.root
     config = load_config(root)
     topics = tuple(_topic_slug(config, name) for name in args.topic)
-    parsed: list[tuple[Listing, str]] = []
-    kept: dict[str, bytes] = {}
-    # The names listings are kept under depend on what the store holds: decided under its lock.
-    with content_lock(root):
-        read = []
-        for path in args.listings:
-            raw = _read_listing(path)
-            read.append((path, raw, parse_listing(raw, origin=str(path), day=args.date)))
-        # By day, and a day's kept listings in the order they came (store.keep_listing):
-        # as ingested one by one, whatever order the shell gives content/listings/* in.
-        read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
-        for _, raw, listing in read:
-            name = keep_listing(root, listing.day, raw, _suffix(listing), pending=kept)
-            parsed.append((listing, name))
-        # Every listing parses before the store is read, so a bad one writes nothing at all.
-        report = ingest_into_store(
-            root, parsed, topics=topics, files=kept, known_topics=config.topic_slugs()
-        )
+    report, parsed = ingest_files(
+        root, args.listings, day=args.date, topics=topics, known_topics=config.topic_slugs()
+    )
     print(_ingest_summary(report, parsed))
     for listing, _ in parsed:  # entries left out: of another day, or listed twice
         for note in listing.notes:
@@ -713,25 +693,6 @@ def _topic_slug(config: SiteConfig, name: str) -> str:
             hint="topics are defined in site.toml: " + ", ".join(t.slug for t in config.topics),
         )
     return slug
-
-
-def _read_listing(path: Path) -> bytes:
-    try:
-        return read_regular_file(path, limit=MAX_LISTING_BYTES)
-    except OSError as error:
-        if error.errno == errno.EFBIG:
-            raise listing_too_large(str(path)) from None
-        raise ListingError(
-            f"cannot read the listing: {error.strerror}",
-            location=Location(str(path)),
-            hint="check the path"
-            if error.errno == errno.ENOENT
-            else "give a listing saved as a file",
-        ) from None
-
-
-def _suffix(listing: Listing) -> str:
-    return {"hf-json": ".json", "hf-html": ".html", "hf-cards": ".html"}.get(listing.shape, ".txt")
 
 
 def _ingest_summary(report: IngestReport, parsed: list[tuple[Listing, str]]) -> str:

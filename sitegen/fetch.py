@@ -26,11 +26,11 @@ from sitegen.fetch_state import (
 )
 from sitegen.hf_client import DayAnswer, DayFetcher, FetchCancelled, FetchStopped, Validators
 from sitegen.ingest import LATE_WITHIN_DAYS
+from sitegen.listing_files import keep_answer
 from sitegen.listings import Listing
 from sitegen.store import (
     content_lock,
     ingest_into_store,
-    keep_answer,
     stored_days,
 )
 

@@ -3,7 +3,7 @@
 Layout under the site root (file formats in sitegen.formats):
     content/papers/<id>.md        one file per paper
     content/days/YYYY-MM-DD.toml  what each day featured
-    content/listings/...          the raw listings the days came from (replayable)
+    content/listings/...          the raw listings the days came from (sitegen.listing_files)
 
 Writes are transactions (sitegen.transaction): every file of one run is staged, a manifest is
 committed with one atomic rename, then the files are moved into place. A run interrupted after
@@ -17,12 +17,9 @@ instead of sharing one journal (issue #19).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import errno
 import fcntl
-import hashlib
 import os
-import re
 import stat
 import threading
 import time
@@ -44,7 +41,7 @@ from sitegen.cache import (
     paper_facts,
     plain_day,
 )
-from sitegen.errors import ContentError, ListingError, Location
+from sitegen.errors import ContentError, Location
 from sitegen.formats import (
     carry_comments,
     day_entry_line,
@@ -55,8 +52,7 @@ from sitegen.formats import (
     render_paper_file,
 )
 from sitegen.ingest import ingest_listings
-from sitegen.listings import Listing, parse_listing
-from sitegen.listings.base import MAX_LISTING_BYTES, ListingEntry
+from sitegen.listings import Listing
 from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys, PlainEntry, title_key
 
 CONTENT_DIR = "content"
@@ -581,109 +577,6 @@ def content_files(papers: Iterable[Paper], days: Iterable[Day]) -> dict[str, byt
     for day in days:
         files[f"{DAYS_DIR}/{day.day.isoformat()}.toml"] = render_day_file(day).encode()
     return files
-
-
-def keep_listing(
-    root: Path, day: date, raw: bytes, suffix: str, *, pending: dict[str, bytes]
-) -> str:
-    """Add a raw listing for `day` to the `pending` files of this run, under the name it is
-    kept by; that name relative to content/ (as a day file lists its sources)."""
-    name = _kept_listing_name(root, day, raw, suffix, pending=pending)
-    pending[name] = raw
-    return name.removeprefix(f"{CONTENT_DIR}/")
-
-
-def keep_answer(
-    root: Path, listing: Listing, raw: bytes, suffix: str, *, pending: dict[str, bytes]
-) -> str:
-    """keep_listing for a fetched answer; but an answer that reads the same as a listing its day
-    has taken, entry by entry and field by field, is that one: its name is given back and
-    nothing is added (other bytes that differ only in what sitegen does not read, a comment
-    count, or the page asked while the API failed: found by a review, a page a day was kept
-    for nothing). Not for `sitegen ingest`: a replay of kept listings keeps each one."""
-    name = _kept_listing_name(root, listing.day, raw, suffix, pending=pending)
-    if name not in pending and not (root / name).exists():  # not the bytes of one kept
-        alike = _taken_alike(root, listing, pending=pending)
-        if alike is not None:
-            return alike
-    return keep_listing(root, listing.day, raw, suffix, pending=pending)
-
-
-def _taken_alike(root: Path, listing: Listing, *, pending: Mapping[str, bytes]) -> str | None:
-    """The listing the day of `listing` has taken (or this run keeps) that reads the same."""
-    stem = f"{LISTINGS_DIR}/{listing.day.isoformat()}"
-    names = [f"{CONTENT_DIR}/{source}" for source in _sources_of(root, listing.day)]
-    names += [name for name in pending if name.startswith(stem)]
-    wanted = _as_read(listing)
-    for name in names:
-        try:
-            raw = pending.get(name) or read_regular_file(root / name, limit=MAX_LISTING_BYTES)
-            taken = parse_listing(raw, origin=name, day=listing.day)
-        except (OSError, ListingError):  # gone, or unreadable to this version: not alike
-            continue
-        if _as_read(taken) == wanted:
-            return name.removeprefix(f"{CONTENT_DIR}/")
-    return None
-
-
-def _as_read(listing: Listing) -> tuple[ListingEntry, ...]:
-    """What sitegen reads of a listing's papers, wherever in its bytes each one stood."""
-    return tuple(dataclasses.replace(entry, line=0) for entry in listing.entries)
-
-
-def _kept_listing_name(
-    root: Path, day: date, raw: bytes, suffix: str, *, pending: Mapping[str, bytes]
-) -> str:
-    """Where a raw listing for `day` is kept: `<day><suffix>` for the day's first one (of any
-    kind: text, JSON, HTML), then `<day>-2<suffix>`, `<day>-3<suffix>`... in the order they come
-    (the order `sitegen ingest` gives them back: kept_order), on disk or among the `pending`
-    files of this run. The same bytes always get the same name; a name of sitegen 0.2 (a
-    digest of the bytes) stays. A name the day file lists as a source is never given to other
-    bytes, even when its file is gone: a source the day names is one it has taken (ingest)."""
-    stem = f"{LISTINGS_DIR}/{day.isoformat()}"
-    legacy = f"{stem}-{hashlib.sha256(raw).hexdigest()[:8]}{suffix}"
-    if legacy in pending or (root / legacy).exists():
-        return legacy
-    sources = _sources_of(root, day)
-    number = 1
-    while True:
-        base = stem if number == 1 else f"{stem}-{number}"
-        held = pending.get(base + suffix)
-        if held is None and (root / (base + suffix)).exists():
-            held = (root / (base + suffix)).read_bytes()
-        if held == raw or not any(
-            base + kind in pending
-            or (root / (base + kind)).exists()
-            or (base + kind).removeprefix(f"{CONTENT_DIR}/") in sources
-            for kind in _KINDS
-        ):
-            return base + suffix
-        number += 1
-
-
-def _sources_of(root: Path, day: date) -> tuple[str, ...]:
-    """The kept listings the stored day names (content/days/DAY.toml's `sources`)."""
-    shown = f"{DAYS_DIR}/{day.isoformat()}.toml"
-    try:
-        data = (root / shown).read_bytes()
-    except OSError:  # missing, or a store broken so, which reading it later refuses in one line
-        return ()
-    return parse_day_file(decode_content(data, path=shown), path=shown).sources
-
-
-_KINDS = (".txt", ".json", ".html")  # what a kept listing's name ends in
-_KEPT_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(?:-(\d{1,7})|-([0-9a-f]{8}))?\.")
-
-
-def kept_order(name: str) -> tuple[int, int]:
-    """A listing's place among its day's kept ones by its file name: `<day>.json` first, then
-    names of sitegen 0.2 (`<day>-<digest>.json`, which came after it), then `<day>-<n>.json`
-    by n; any other name first. Replaying content/listings/* merges them in the order they
-    came, whatever order the shell lists them in."""
-    kept = _KEPT_NAME.match(name)
-    if kept is None or not (kept.group(1) or kept.group(2)):
-        return (1, 0)
-    return (1, 1) if kept.group(2) else (int(kept.group(1)), 0)
 
 
 def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:

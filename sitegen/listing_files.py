@@ -1,0 +1,186 @@
+"""Listings as files: those `sitegen ingest` is given, and the raw copies kept in
+content/listings/ (replayable: `sitegen ingest content/listings/*` rebuilds the same content),
+each under a name its day file lists among its sources.
+
+A day's first kept listing is `<day>.<kind>`, the next `<day>-2.<kind>`, in the order they
+came; a fetched answer that reads the same as one the day has taken is that one (keep_answer).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+
+from sitegen.errors import ListingError, Location
+from sitegen.formats import decode_content, parse_day_file
+from sitegen.listings import Listing, ListingEntry, parse_listing
+from sitegen.listings.base import MAX_LISTING_BYTES, listing_too_large
+from sitegen.store import (
+    CONTENT_DIR,
+    DAYS_DIR,
+    LISTINGS_DIR,
+    IngestReport,
+    content_lock,
+    ingest_into_store,
+    read_regular_file,
+)
+
+
+def ingest_files(
+    root: Path,
+    paths: Sequence[Path],
+    *,
+    day: date | None = None,
+    topics: tuple[str, ...] = (),
+    known_topics: frozenset[str] | None = None,
+) -> tuple[IngestReport, list[tuple[Listing, str]]]:
+    """`sitegen ingest`: the listings at `paths` (`day`: the day they are of, when they do not
+    say), each kept in content/listings/ and merged into the store, all in one write or none.
+    Returns what was written and each listing with the name it is kept under."""
+    parsed: list[tuple[Listing, str]] = []
+    kept: dict[str, bytes] = {}
+    # The names listings are kept under depend on what the store holds: decided under its lock.
+    with content_lock(root):
+        read = []
+        for path in paths:
+            raw = read_listing_file(path)
+            read.append((path, raw, parse_listing(raw, origin=str(path), day=day)))
+        # By day, and a day's kept listings in the order they came (keep_listing): as
+        # ingested one by one, whatever order the shell gives content/listings/* in.
+        read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
+        for _, raw, listing in read:
+            name = keep_listing(root, listing.day, raw, _suffix(listing), pending=kept)
+            parsed.append((listing, name))
+        # Every listing parses before the store is read, so a bad one writes nothing at all.
+        report = ingest_into_store(
+            root, parsed, topics=topics, files=kept, known_topics=known_topics
+        )
+    return report, parsed
+
+
+def read_listing_file(path: Path) -> bytes:
+    """The bytes of the listing file `path`; an error naming it when it cannot be read."""
+    try:
+        return read_regular_file(path, limit=MAX_LISTING_BYTES)
+    except OSError as error:
+        if error.errno == errno.EFBIG:
+            raise listing_too_large(str(path)) from None
+        raise ListingError(
+            f"cannot read the listing: {error.strerror}",
+            location=Location(str(path)),
+            hint="check the path"
+            if error.errno == errno.ENOENT
+            else "give a listing saved as a file",
+        ) from None
+
+
+def _suffix(listing: Listing) -> str:
+    return {"hf-json": ".json", "hf-html": ".html", "hf-cards": ".html"}.get(listing.shape, ".txt")
+
+
+def keep_listing(
+    root: Path, day: date, raw: bytes, suffix: str, *, pending: dict[str, bytes]
+) -> str:
+    """Add a raw listing for `day` to the `pending` files of this run, under the name it is
+    kept by; that name relative to content/ (as a day file lists its sources)."""
+    name = _kept_listing_name(root, day, raw, suffix, pending=pending)
+    pending[name] = raw
+    return name.removeprefix(f"{CONTENT_DIR}/")
+
+
+def keep_answer(
+    root: Path, listing: Listing, raw: bytes, suffix: str, *, pending: dict[str, bytes]
+) -> str:
+    """keep_listing for a fetched answer; but an answer that reads the same as a listing its day
+    has taken, entry by entry and field by field, is that one: its name is given back and
+    nothing is added (other bytes that differ only in what sitegen does not read, a comment
+    count, or the page asked while the API failed: found by a review, a page a day was kept
+    for nothing). Not for `sitegen ingest`: a replay of kept listings keeps each one."""
+    name = _kept_listing_name(root, listing.day, raw, suffix, pending=pending)
+    if name not in pending and not (root / name).exists():  # not the bytes of one kept
+        alike = _taken_alike(root, listing, pending=pending)
+        if alike is not None:
+            return alike
+    return keep_listing(root, listing.day, raw, suffix, pending=pending)
+
+
+def _taken_alike(root: Path, listing: Listing, *, pending: Mapping[str, bytes]) -> str | None:
+    """The listing the day of `listing` has taken (or this run keeps) that reads the same."""
+    stem = f"{LISTINGS_DIR}/{listing.day.isoformat()}"
+    names = [f"{CONTENT_DIR}/{source}" for source in _sources_of(root, listing.day)]
+    names += [name for name in pending if name.startswith(stem)]
+    wanted = _as_read(listing)
+    for name in names:
+        try:
+            raw = pending.get(name) or read_regular_file(root / name, limit=MAX_LISTING_BYTES)
+            taken = parse_listing(raw, origin=name, day=listing.day)
+        except (OSError, ListingError):  # gone, or unreadable to this version: not alike
+            continue
+        if _as_read(taken) == wanted:
+            return name.removeprefix(f"{CONTENT_DIR}/")
+    return None
+
+
+def _as_read(listing: Listing) -> tuple[ListingEntry, ...]:
+    """What sitegen reads of a listing's papers, wherever in its bytes each one stood."""
+    return tuple(dataclasses.replace(entry, line=0) for entry in listing.entries)
+
+
+def _kept_listing_name(
+    root: Path, day: date, raw: bytes, suffix: str, *, pending: Mapping[str, bytes]
+) -> str:
+    """Where a raw listing for `day` is kept: `<day><suffix>` for the day's first one (of any
+    kind: text, JSON, HTML), then `<day>-2<suffix>`, `<day>-3<suffix>`... in the order they come
+    (the order `sitegen ingest` gives them back: kept_order), on disk or among the `pending`
+    files of this run. The same bytes always get the same name; a name of sitegen 0.2 (a
+    digest of the bytes) stays. A name the day file lists as a source is never given to other
+    bytes, even when its file is gone: a source the day names is one it has taken (ingest)."""
+    stem = f"{LISTINGS_DIR}/{day.isoformat()}"
+    legacy = f"{stem}-{hashlib.sha256(raw).hexdigest()[:8]}{suffix}"
+    if legacy in pending or (root / legacy).exists():
+        return legacy
+    sources = _sources_of(root, day)
+    number = 1
+    while True:
+        base = stem if number == 1 else f"{stem}-{number}"
+        held = pending.get(base + suffix)
+        if held is None and (root / (base + suffix)).exists():
+            held = (root / (base + suffix)).read_bytes()
+        if held == raw or not any(
+            base + kind in pending
+            or (root / (base + kind)).exists()
+            or (base + kind).removeprefix(f"{CONTENT_DIR}/") in sources
+            for kind in _KINDS
+        ):
+            return base + suffix
+        number += 1
+
+
+def _sources_of(root: Path, day: date) -> tuple[str, ...]:
+    """The kept listings the stored day names (content/days/DAY.toml's `sources`)."""
+    shown = f"{DAYS_DIR}/{day.isoformat()}.toml"
+    try:
+        data = (root / shown).read_bytes()
+    except OSError:  # missing, or a store broken so, which reading it later refuses in one line
+        return ()
+    return parse_day_file(decode_content(data, path=shown), path=shown).sources
+
+
+_KINDS = (".txt", ".json", ".html")  # what a kept listing's name ends in
+_KEPT_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(?:-(\d{1,7})|-([0-9a-f]{8}))?\.")
+
+
+def kept_order(name: str) -> tuple[int, int]:
+    """A listing's place among its day's kept ones by its file name: `<day>.json` first, then
+    names of sitegen 0.2 (`<day>-<digest>.json`, which came after it), then `<day>-<n>.json`
+    by n; any other name first. Replaying content/listings/* merges them in the order they
+    came, whatever order the shell lists them in."""
+    kept = _KEPT_NAME.match(name)
+    if kept is None or not (kept.group(1) or kept.group(2)):
+        return (1, 0)
+    return (1, 1) if kept.group(2) else (int(kept.group(1)), 0)
