@@ -2,9 +2,11 @@
 
 - The parse cache: what the build and ingest need of every content file (a day file whole; of
   a paper file its digest, what ingest matches it on, its hand-set topics, its title), by name,
-  with each file's state (inode, size, mtime) when it was parsed and the digest of its bytes, so
-  an unchanged file is not parsed again, even in a fresh clone. Papers themselves are read from
-  their files when needed. Saved as a base and a log of changes (`LoggedDicts`), as is:
+  with the digest of its bytes, so an unchanged file is not parsed again, even in a fresh clone;
+  whether a file is unchanged is told by its state (inode, size, mtime), which
+  sitegen.file_states keeps beside it (`content-states`), else by its digest. Papers themselves
+  are read from their files when needed. Saved as a base and a log of changes (`LoggedDicts`),
+  as is:
 - the topic cache: each paper's topics by its file's digest, under the rules (sitegen.build).
 - Keyed caches: values computed from a digest (a paper's API record, its search record).
 - Paper parts (sitegen.parts): what the lists that a new day changes show of a paper (a card's

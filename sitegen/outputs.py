@@ -716,12 +716,6 @@ ONE_PAPER_KINDS = (PaperPage,)
 FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed, TopFeed, WeeklyDigestFeed, CustomFeedFeed)
 
 
-def plan_outputs(site: Site, routes: Routes) -> Iterator[Output]:
-    """Every output of the site, in a fixed order."""
-    for kind in KINDS:
-        yield from kind.outputs(site, routes)
-
-
 @dataclass(frozen=True, slots=True)
 class PaperOutputs:
     """The outputs of a kind of `ONE_PAPER_KINDS`, one per paper, planned without making them:
@@ -755,8 +749,8 @@ class PaperOutputs:
 def plan_keyed(
     site: Site, routes: Routes, *, setup: str, paper_states: Mapping[str, str]
 ) -> Iterator[tuple[Output, str] | PaperOutputs]:
-    """What `plan_outputs` plans, in its order, each output with its key (`output_key`); the
-    outputs of each of `ONE_PAPER_KINDS` as one `PaperOutputs`."""
+    """Every output of the site, in a fixed order (of KINDS, each kind's `outputs`), with its
+    key (`output_key`); the outputs of each of `ONE_PAPER_KINDS` as one `PaperOutputs`."""
     joined: _Joined = {}  # for the whole plan: outputs share the site's listings
     for kind in KINDS:
         if kind in ONE_PAPER_KINDS:

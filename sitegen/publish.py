@@ -796,8 +796,7 @@ def _all_safe_relative(paths: Collection[str]) -> None:
 
 def _safe_relative(path: str) -> str:
     """`path` when it names a file inside the output directory, in the one way routes spell
-    paths; else a ValueError. String tests: a PurePosixPath each took 0.15 s at 50k files."""
-    parts = path.split("/")
-    if "" in parts or "." in parts or ".." in parts or "\\" in path or "\0" in path:
+    paths; else a ValueError."""
+    if not transaction.is_plain_relative(path):
         raise ValueError(f"artifact path escapes the output directory: {path!r}")
     return path

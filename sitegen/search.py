@@ -51,6 +51,7 @@ from sitegen.errors import BuildError, Location
 from sitegen.model import Paper
 from sitegen.pages import authors_line
 from sitegen.site import Site
+from sitegen.transaction import is_plain_relative
 from sitegen.urls import Routes
 
 INDEX_DIR = "pagefind"  # under public/; every file in it is the index's
@@ -439,8 +440,7 @@ def _write_shard(
 
 def _safe_path(path: str) -> str:
     """A path Pagefind names, inside the index directory (never trusted blindly)."""
-    parts = path.split("/")
-    if not path or "" in parts or "." in parts or ".." in parts or "\\" in path:
+    if not is_plain_relative(path):
         raise BuildError(
             f"Pagefind named a file outside its directory: {path!r}",
             location=Location(INDEX_DIR),

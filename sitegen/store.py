@@ -27,7 +27,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sitegen import beside, file_states, transaction
 from sitegen.cache import (
@@ -773,6 +773,5 @@ def _store_busy(path: Path, wait: float) -> ContentError:
 
 def _check_inside(rel: str) -> None:
     # Paper ids are validated, but this is the last line of defence against writing elsewhere.
-    parts = PurePosixPath(rel).parts
-    if not parts or parts[0] != CONTENT_DIR or ".." in parts or "\\" in rel:
+    if not rel.startswith(f"{CONTENT_DIR}/") or not transaction.is_plain_relative(rel):
         raise ContentError(f"refusing to write outside content/: {rel}")

@@ -41,6 +41,14 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         raise
 
 
+def is_plain_relative(path: str) -> bool:
+    """Whether `path` names a file below a directory in the one way sitegen spells paths: parts
+    joined by "/", none empty, "." or "..", and no backslash or NUL. String tests: a
+    PurePosixPath each took 0.15 s at 50k files (the rebuild budget, under 2 s)."""
+    parts = path.split("/")
+    return not ("" in parts or "." in parts or ".." in parts or "\\" in path or "\0" in path)
+
+
 def holds(path: Path, data: bytes) -> bool:
     """Whether `path` is a file with exactly these bytes (then writing it again is no change)."""
     try:

@@ -7,7 +7,7 @@ import dataclasses
 import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from datetime import date, timedelta
 
 import feedparser
@@ -22,7 +22,6 @@ from sitegen.outputs import (
     output_key,
     paper_states,
     plan_keyed,
-    plan_outputs,
     renderers,
 )
 from sitegen.pages import api_record
@@ -78,6 +77,12 @@ def _site(
     }
     kept = {day: d for day, d in listed.items() if held or day not in missed}
     return assemble_site(ContentSnapshot.of(papers, kept), config, awaited=missed)
+
+
+def plan_outputs(site: Site, routes: Routes) -> Iterator[Output]:
+    """Every output of the site, one by one: what `plan_keyed` plans, made plainly."""
+    for kind in KINDS:
+        yield from kind.outputs(site, routes)
 
 
 def _render(site: Site, only: Collection[str] = ()) -> dict[str, bytes]:
