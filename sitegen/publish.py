@@ -238,7 +238,7 @@ def remove_leftovers(public: Path) -> None:
         else:  # the job a build's workers read (sitegen.render)
             stale.unlink(missing_ok=True)
     for stale in _made_beside(public, "search"):
-        # a search index being made outside the lock (build.publish_search_index), unless
+        # a search index being made outside the lock (search_index.publish_search_index), unless
         # the process making it is gone
         if not _running(int(stale.name.rpartition("-")[2])):
             shutil.rmtree(stale, ignore_errors=True)

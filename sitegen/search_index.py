@@ -234,7 +234,7 @@ def _search_records(
     *,
     reuse: bool,
 ) -> dict[str, str]:
-    """The search record, encoded, of each paper of `months` (by month, see `_by_month`),
+    """The search record, encoded, of each paper of `months` (by month, see cache.kept_by_month),
     kept by the paper's state and the topics' names, as the API records are (a record
     reads the paper's file)."""
     names = _topic_names(site)

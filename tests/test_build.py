@@ -329,7 +329,7 @@ def test_a_build_compiles_only_the_templates_it_has_not_compiled_before(
 
 
 # The one-process build these compare with is `small_public`: the small site built from no
-# cache by `main`, which starts no worker for 90 papers (build.START_EARLY_FROM, PARALLEL_FROM).
+# cache by `main`, which starts no worker for 90 papers (workers.START_EARLY_FROM, PARALLEL_FROM).
 
 
 def test_worker_processes_build_the_same_bytes(

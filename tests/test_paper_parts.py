@@ -1,5 +1,5 @@
 """The papers' parts a build keeps for the next (a card on a topic's page, a feed item, a
-custom feed's choice; sitegen.cache.PaperParts): a change to a paper, a template or site.toml
+custom feed's choice; sitegen.parts.PaperParts): a change to a paper, a template or site.toml
 shows everywhere, as a cold build shows it, and never the part of before."""
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""The package's shape (issue #13): a pure core of listings, merge, site model and rendering
-that reads no file and writes none by itself, and I/O at the edges around it."""
+"""The package's shape (issue #13): a pure core of listings, merge, site model and rendering,
+which imports no module of the edges around it (the store, caches, the network, processes,
+the output directory). Rendering reads what it is given to read: the papers' files through the
+site's mapping, and templates/."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ EDGES = (
     "sitegen.hf_client", "sitegen.fetch_state", "sitegen.build", "sitegen.render",
     "sitegen.workers", "sitegen.search", "sitegen.search_index", "sitegen.serve",
     "sitegen.archive", "sitegen.beside", "sitegen.hand_edits", "sitegen.file_states",
-    "sitegen.templating", "sitegen.cli",
+    "sitegen.templating", "sitegen.listing_files", "sitegen.cli",
 )  # fmt: skip
 
 
