@@ -182,7 +182,14 @@ _FAILURE_PAGE = b"""<!doctype html>
 """
 
 
-class _IPv6Server(ThreadingHTTPServer):
+class _Server(ThreadingHTTPServer):
+    # Connections the system holds until the server takes them: socketserver's 5 dropped the
+    # rest of a burst (a page's files, the search page's index chunks, each browser's reload
+    # poll), and a dropped connection waits a second for the system to try again.
+    request_queue_size = 128
+
+
+class _IPv6Server(_Server):
     address_family = socket.AF_INET6
 
 
@@ -283,7 +290,7 @@ def _listening_server(
 ) -> ThreadingHTTPServer:
     """A server bound to host:port, or a UsageError that says why it cannot be (a busy port,
     an address this machine does not have)."""
-    server = _IPv6Server if ":" in host else ThreadingHTTPServer  # --bind ::1
+    server = _IPv6Server if ":" in host else _Server  # --bind ::1
     try:
         return server((host, port), handler)
     except OSError as error:
