@@ -218,13 +218,13 @@ def _entry_location(
     """Where an entry of a day file's `papers` is (else `otherwise`), for its error: looked
     for only then, as a search per entry took 2.7 s of a cold build at 10,000 papers (cold
     builds no slower than Hugo's)."""
-    line = _entry_line(text, entry) if isinstance(entry, dict) else None
+    line = day_entry_line(text, entry) if isinstance(entry, dict) else None
     if line is None and otherwise is not None:
         return otherwise
     return Location(path, line)
 
 
-def _entry_line(text: str, entry: Mapping[str, Any]) -> int | None:
+def day_entry_line(text: str, entry: Mapping[str, Any]) -> int | None:
     """The 1-based line of a day file's `papers` entry, found by its id, else by another of
     its values as written (an entry without an id has none to find it by)."""
     values = sorted(entry.items(), key=lambda item: item[0] != "id")
@@ -239,12 +239,6 @@ def _entry_line(text: str, entry: Mapping[str, Any]) -> int | None:
         if match:
             return text.count("\n", 0, match.start()) + 1
     return None
-
-
-def day_entry_line(text: str, paper_id: str) -> int | None:
-    """The 1-based line of a day file's text where the entry of `paper_id` is, if found."""
-    match = re.search(rf"""\bid\s*=\s*(["']){re.escape(paper_id)}\1""", text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 # What a comment is about: a key, or a day file's entry by id; else the line's own code.

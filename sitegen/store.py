@@ -405,7 +405,7 @@ def _check_day_entries(
     def place(day: Day, paper_id: str) -> tuple[str, int | None]:
         shown = f"{DAYS_DIR}/{day.day.isoformat()}.toml"
         text = decode_content((root / shown).read_bytes(), path=shown)
-        return shown, day_entry_line(text, paper_id)
+        return shown, day_entry_line(text, {"id": paper_id})
 
     day, entry, meant = named[0]
     shown, line = place(day, entry.paper_id)
