@@ -187,7 +187,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Build public/, serve it on 127.0.0.1 and rebuild when content changes.",
     )
     serve.add_argument("--port", type=_port, default=8000, help="port (8000; 0 picks a free one)")
-    serve.add_argument("--bind", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument(
+        "--bind", default="127.0.0.1", type=_address, help="address to listen on (127.0.0.1)"
+    )
     serve.set_defaults(run=_run_serve)
     return parser
 
@@ -242,6 +244,15 @@ def _port(text: str) -> int:
             f"{text!r} is not a port number from 0 to 65535 (0 picks a free one)"
         )
     return int(text)
+
+
+def _address(text: str) -> str:
+    # An empty address is every interface to the system ("Serving at http://:8000/").
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty address listens on every network interface: give one, as 127.0.0.1"
+        )
+    return text
 
 
 def _path(text: str) -> Path:
@@ -466,6 +477,12 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     if not (root / CONFIG_FILE).exists():
         load_config(root)  # not a site directory: one line, and nothing to serve or watch
+    if args.bind in _EVERY_INTERFACE:
+        print(
+            f"sitegen: note: --bind {args.bind} serves the preview on every network interface:"
+            " anyone who can reach this machine can read it",
+            file=sys.stderr,
+        )
     # An output no build may replace (another's files) is no fix away: one line, nothing served.
     check_output(output_directory(out), root=root)
     serving = threading.Event()
@@ -510,6 +527,9 @@ def _run_serve(args: argparse.Namespace) -> int:
         no_more_changes()  # the search index its thread is publishing, if any, is whole
         print("stopped", flush=True)
     return EXIT_OK
+
+
+_EVERY_INTERFACE = ("0.0.0.0", "::", "[::]")
 
 
 def _index_note(report: BuildReport) -> str:

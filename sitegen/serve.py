@@ -23,19 +23,28 @@ import watchfiles
 from sitegen.errors import UsageError
 
 RELOAD_PATH = "/__sitegen__/generation"
-_RELOAD_SCRIPT = b"""<script>
+# The build a page is of is written into it, read before its file: a rebuild that ended before
+# the first poll was taken for the page's own and never shown (found by a trial).
+_RELOAD_SCRIPT = """<script>
 (() => {  // sitegen serve: reload when a rebuild finishes
-  let seen = null;
+  const built = "%s";
   setInterval(async () => {
     try {
       const now = await (await fetch("%s", {cache: "no-store"})).text();
-      if (seen !== null && now !== seen) location.reload();
-      seen = now;
+      if (now !== built) location.reload();
     } catch (error) {}
   }, 700);
 })();
 </script>
-""" % RELOAD_PATH.encode()
+"""
+# Over the last good site while the last build failed, which only the terminal said.
+_FAILED_BANNER = """<div id="sitegen-serve-failed" role="alert" style="position:fixed;\
+inset:auto 0 0 0;z-index:2147483647;max-height:40vh;overflow:auto;margin:0;padding:.75em 1em;\
+background:#fff0f0;color:#8a1111;border-top:3px solid #c00;font:14px/1.45 system-ui,sans-serif;\
+white-space:pre-wrap">\
+<strong>The last build failed</strong>: this is the last good site. Fix it and save.
+%s</div>
+"""
 
 
 class Generation:
@@ -102,7 +111,15 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.head_only = True
         self.do_GET()
 
+    def end_headers(self) -> None:
+        # Every answer asked again before it is used: a stylesheet edited was kept fresh by its
+        # Last-Modified and not shown at the reload (found by a trial). Not no-store, which
+        # kept Back from showing a page as it was left.
+        self.send_header("Cache-Control", "no-cache")
+        super().end_headers()
+
     def do_GET(self) -> None:
+        built = self.generation.value  # before the file is read: see _RELOAD_SCRIPT
         requested = self.path
         subpath = self.subpath()
         if subpath != "/" and urlsplit(self.path).path + "/" == subpath:
@@ -116,13 +133,14 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             if self._is_page(within) or not self._is_page(self.path):
                 self.path = within
         if self.path == RELOAD_PATH:
-            self._send(HTTPStatus.OK, str(self.generation.value).encode(), "text/plain")
+            self._send(HTTPStatus.OK, str(built).encode(), "text/plain")
             return
         failure = self.generation.failure
         if failure is not None and not _is(Path(self.directory) / "index.html", Path.is_file):
             # No site to fall back on (the first build failed): say why, wherever one looks.
             page = _FAILURE_PAGE % html.escape(failure).encode()
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, _reloading(page), CONTENT_TYPES[".html"])
+            reloading = _reloading(page, built, None)
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, reloading, CONTENT_TYPES[".html"])
             return
         path = Path(self.translate_path(self.path))
         if _is(path, Path.is_dir):
@@ -141,7 +159,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 super().do_GET()
             return
         body = path.read_bytes() if path.is_file() else b"Not found"
-        self._send(status, _reloading(body), CONTENT_TYPES[".html"])
+        self._send(status, _reloading(body, built, failure), CONTENT_TYPES[".html"])
 
     def _is_page(self, url: str) -> bool:
         path = Path(self.translate_path(url))
@@ -160,7 +178,6 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         if not self.head_only:
             self.wfile.write(body)
@@ -193,9 +210,13 @@ class _IPv6Server(_Server):
     address_family = socket.AF_INET6
 
 
-def _reloading(page: bytes) -> bytes:
-    """`page` with the script that reloads it after a rebuild."""
-    return page.replace(b"</body>", _RELOAD_SCRIPT + b"</body>", 1)
+def _reloading(page: bytes, built: int, failure: str | None) -> bytes:
+    """`page`, of the build numbered `built`, with the script that reloads it after a rebuild,
+    and the `failure` of the last build, if it failed, over it."""
+    added = _RELOAD_SCRIPT % (built, RELOAD_PATH)
+    if failure is not None:
+        added = _FAILED_BANNER % html.escape(failure) + added
+    return page.replace(b"</body>", added.encode() + b"</body>", 1)
 
 
 def _is(path: Path, test: Callable[[Path], bool]) -> bool:

@@ -408,6 +408,20 @@ def test_serve_serves_pages_and_the_404_page(
         assert moved.headers["location"] == "/" + asked.replace("papers", "papers/", 1)
 
 
+def test_serve_pages_know_their_build_and_no_answer_is_kept_unasked(
+    served_as_built: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    """Found by a trial: an edited stylesheet was not shown at the reload (kept fresh by its
+    Last-Modified), and a rebuild that ended before a page's first poll never reached it."""
+    _, url, _ = served_as_built
+    generation = httpx.get(url + "__sitegen__/generation", timeout=30).text
+    for path in ("", "style.css", "atom.xml", "papers/", "no/such/page/"):
+        answer = httpx.get(url + path, timeout=30)
+        assert answer.headers["cache-control"] == "no-cache", path
+    # Each page says which build it is of, so a later one reloads it, however soon it came.
+    assert f'const built = "{generation}";' in httpx.get(url, timeout=30).text
+
+
 def test_serve_answers_a_path_too_long_for_the_system_with_the_404_page(
     served_as_built: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
@@ -495,10 +509,14 @@ def test_serve_started_on_a_broken_file_serves_the_last_good_site_and_rebuilds_o
         assert "the last good site is served" in said
         page = httpx.get(f"{url}papers/{paper.stem}/", timeout=30)
         assert page.status_code == 200 and "__sitegen__" in page.text, "the last good site"
+        # Said over the page too, not only in the terminal (found by a trial).
+        assert 'id="sitegen-serve-failed"' in page.text
+        assert f"content/papers/{paper.name}:2: bad TOML" in page.text
         paper.write_text(good.replace('title = "', 'title = "Fixed: ', 1))
         assert process.stdout is not None
         _line_with(process.stdout, "rebuilt in", timeout=120)
-        assert "Fixed: " in httpx.get(f"{url}papers/{paper.stem}/", timeout=30).text
+        fixed = httpx.get(f"{url}papers/{paper.stem}/", timeout=30).text
+        assert "Fixed: " in fixed and "sitegen-serve-failed" not in fixed
         assert process.poll() is None
 
 

@@ -483,6 +483,8 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["fetch", *NOWHERE, "--timeout", "-1"], "argument --timeout: '-1' is not a number"),
         (["serve", "--port", "70000"], "argument --port: '70000' is not a port number"),
         (["serve", "--port", "-1"], "argument --port: '-1' is not a port number"),
+        # found by a trial: every interface, announced as "http://:8000/"
+        (["serve", "--bind", ""], "argument --bind: an empty address listens on every"),
         # the shell leaves "~" after "=" as it is: no directory named "~" is made in the site
         (["build", "--out=~/site"], "argument --out: '~/site' starts with a '~' the shell did"),
         # read before the build: a wrong path publishes nothing
