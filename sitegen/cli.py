@@ -461,7 +461,8 @@ def _run_serve(args: argparse.Namespace) -> int:
         site_path[0] = urlsplit(config.base_url).path or "/"
         return config
 
-    def rebuild() -> str | None:
+    def rebuild(changed: tuple[Path, ...]) -> str | None:
+        print(f"changed: {_paths_said(changed, root)}", flush=True)
         started = time.perf_counter()
         try:
             with without_cycle_collection():
@@ -530,6 +531,13 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 _EVERY_INTERFACE = ("0.0.0.0", "::", "[::]")
+
+
+def _paths_said(paths: Sequence[Path], root: Path) -> str:
+    """The files a rebuild is for, from the site's root, the first few."""
+    base = root.resolve()
+    shown = [p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p) for p in paths]
+    return first_of(shown, 3) if shown else "a watched file"
 
 
 def _index_note(report: BuildReport) -> str:

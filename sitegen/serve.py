@@ -232,14 +232,15 @@ def serve(
     public: Path,
     watch: Iterable[Path],
     build: Callable[[], str | None],
-    rebuild: Callable[[], str | None],
+    rebuild: Callable[[tuple[Path, ...]], str | None],
     host: str,
     port: int,
     announce: Callable[[str], None],
     subpath: Callable[[], str] = lambda: "/",
 ) -> None:
     """Take host:port, call `build`, then serve `public` until interrupted, calling `rebuild`
-    whenever a watched path changes. Each returns the error that failed it, or None.
+    with the paths that changed whenever a watched path changes. Each returns the error that
+    failed it, or None.
     `subpath` (the base URL's path) serves the site too, as on its host. A busy port is an
     error before the build, not after it."""
     generation = Generation()
@@ -278,9 +279,15 @@ def serve(
                     announce(f"Serving {public} at http://{shown}:{bound_port}/ (Ctrl-C to stop)")
                 # A file replaced while its watch was made anew (below) sends no event: its
                 # stamp says it changed (a full test run under load missed a second save).
-                if changes or _file_stamps(files) != seen:
-                    seen = _file_stamps(files)  # before the build: an edit during it is seen
-                    generation.bump(rebuild())
+                stamps = _file_stamps(files)
+                if changes or stamps != seen:
+                    # The files replaced (no event: see above) by their stamps.
+                    replaced = [
+                        f for f, a, b in zip(sorted(files), seen, stamps, strict=True) if a != b
+                    ]
+                    seen = stamps  # before the build: an edit during it is seen
+                    changed = {Path(path) for _, path in changes} | set(replaced)
+                    generation.bump(rebuild(tuple(sorted(changed))))
                     # An editor's save replaces a file (sed -i, vim): the watch on the old one
                     # is gone, so watch anew (site.toml's second edit was missed otherwise).
                     if any(Path(path).resolve() in files for _, path in changes):

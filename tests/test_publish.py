@@ -442,6 +442,9 @@ def test_serve_rebuilds_after_a_content_change_then_stops_on_a_signal(
     paper.write_text(paper.read_text().replace('title = "', 'title = "Freshly Edited: ', 1))
     assert process.stdout is not None
     # Generous: a rebuild on a loaded machine; the wait ends with the line, not the timeout.
+    # What set it off is said first (found by a trial: the log never said).
+    said = _line_with(process.stdout, "changed: ", timeout=120)
+    assert said.strip() == f"changed: content/papers/{paper.name}", said
     _line_with(process.stdout, "rebuilt in", timeout=120)
     # Files are swapped in first, then the generation the pages poll moves on.
     assert "Freshly Edited: " in httpx.get(page_url, timeout=30).text
@@ -469,6 +472,7 @@ def test_serve_rebuilds_after_every_save_that_replaces_site_toml(
         replacement = repo / "site.toml.new"
         replacement.write_text(re.sub(r'(?m)^title = ".*"$', f'title = "{title}"', original))
         replacement.replace(config)
+        assert "site.toml" in _line_with(process.stdout, "changed: ", timeout=120)
         _line_with(process.stdout, "rebuilt in", timeout=120)
         assert title in httpx.get(url, timeout=30).text
 
