@@ -24,6 +24,11 @@ def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None
     return (message[: match.start()] if match else message), line
 
 
+# A key given what looks like a date but is none ("2026-13-45", "2026-2-30"): TOML reads an
+# invalid date as another token, so the parser's message says nothing of dates.
+_NO_DATE = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\b")
+
+
 def load_toml(
     text: str, *, source: str, error: type[SitegenError], first_line: int = 1, hint: str
 ) -> dict[str, Any]:
@@ -34,6 +39,10 @@ def load_toml(
     except tomllib.TOMLDecodeError as problem:
         message, line = describe_toml_error(problem)
         where = Location(source, line + first_line - 1 if line else None)
+        lines = text.splitlines()
+        date_like = _NO_DATE.match(lines[line - 1]) if line and line <= len(lines) else None
+        if date_like:  # the parser's own words ("Expected newline ...") miss it: found by a trial
+            message = f"`{date_like[1]}` = {date_like[2]} is not a day (YYYY-MM-DD)"
         raise error(f"bad TOML: {message}", location=where, hint=hint) from None
     except ValueError as problem:  # an integer of more than 4,300 digits (int's own limit)
         raise error(

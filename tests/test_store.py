@@ -209,6 +209,12 @@ BROKEN = {
         3,
         "`published` must be a date",
     ),
+    # TOML reads no day there and says "Expected newline": found by a trial
+    "no such day": (
+        '+++\ntitle = "T"\npublished = 2026-13-45\n+++\nA\n',
+        3,
+        "`published` = 2026-13-45 is not a day (YYYY-MM-DD)",
+    ),
     "negative upvotes": ('+++\ntitle = "T"\nupvotes = -2\n+++\nA\n', 3, "`upvotes`"),
     "unknown key": ('+++\ntitle = "T"\ncolour = "red"\n+++\nA\n', 3, "unknown key `colour`"),
     "no title": ("+++\nupvotes = 2\n+++\nA\n", 2, "`title` is missing"),
