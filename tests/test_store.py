@@ -215,6 +215,8 @@ BROKEN = {
         3,
         "`published` = 2026-13-45 is not a day (YYYY-MM-DD)",
     ),
+    # a day, then something else: the parser's words stand
+    "after a day": ('+++\ntitle = "T"\npublished = 2026-01-05 x\n+++\nA\n', 3, "Expected newline"),
     "negative upvotes": ('+++\ntitle = "T"\nupvotes = -2\n+++\nA\n', 3, "`upvotes`"),
     "unknown key": ('+++\ntitle = "T"\ncolour = "red"\n+++\nA\n', 3, "unknown key `colour`"),
     "no title": ("+++\nupvotes = 2\n+++\nA\n", 2, "`title` is missing"),
