@@ -317,6 +317,31 @@ def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_back_to_a_search_shows_the_results_it_had_where_they_were_read(
+    browser: Browser, base_url: str
+) -> None:
+    """Found by a new user's trial: Back from a result opened after "Show more" showed the
+    first 10 again, at the top, where the browser does not keep the page as it was left (its
+    back/forward cache, which Playwright's pages never get, as a page may not)."""
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + "search/?q=learning")
+    cards = page.locator("#search-results article")
+    expect(cards).to_have_count(10)
+    for count in (20, 30):
+        page.get_by_role("button", name="Show more").click()
+        expect(cards).to_have_count(count)
+    opened = page.locator("#search-results h2 a").nth(24)
+    opened.scroll_into_view_if_needed()
+    read_at = page.evaluate("scrollY")
+    assert read_at > 0
+    opened.click()
+    page.wait_for_url(lambda url: "/search/" not in url)
+    page.go_back()
+    expect(cards).to_have_count(30)
+    page.wait_for_function(f"Math.abs(scrollY - {read_at}) < 2")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_show_more_adds_the_next_papers_below_the_first_from_the_keyboard(
     browser: Browser, base_url: str, width: int
