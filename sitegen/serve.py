@@ -138,7 +138,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         failure = self.generation.failure
         if failure is not None and not _is(Path(self.directory) / "index.html", Path.is_file):
             # No site to fall back on (the first build failed): say why, wherever one looks.
-            page = _FAILURE_PAGE % html.escape(failure).encode()
+            page = _FAILURE_PAGE % _utf8(html.escape(failure))
             reloading = _reloading(page, built, None)
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, reloading, CONTENT_TYPES[".html"])
             return
@@ -216,7 +216,13 @@ def _reloading(page: bytes, built: int, failure: str | None) -> bytes:
     added = _RELOAD_SCRIPT % (built, RELOAD_PATH)
     if failure is not None:
         added = _FAILED_BANNER % html.escape(failure) + added
-    return page.replace(b"</body>", added.encode() + b"</body>", 1)
+    return page.replace(b"</body>", _utf8(added) + b"</body>", 1)
+
+
+def _utf8(text: str) -> bytes:
+    # An error may name a file whose name is not UTF-8 ("caf\udce9.md", as Python reads it):
+    # said as such, where encoding it failed the answer (found by a review).
+    return text.encode(errors="backslashreplace")
 
 
 def _is(path: Path, test: Callable[[Path], bool]) -> bool:
@@ -266,34 +272,43 @@ def serve(
         while not stop.is_set():
             # The watcher starts on the first iteration; its first (timed-out) yield proves it
             # runs, so the address is announced only when no edit can be missed any more.
-            for changes in watchfiles.watch(
-                *[p for p in watch if p.exists()],
-                stop_event=stop,
-                yield_on_timeout=True,
-                rust_timeout=200,
-            ):
-                if not watching:
-                    watching = True
-                    # An IPv6 address as URLs write it: http://[::1]:8000/
-                    shown = f"[{host}]" if ":" in host else host
-                    announce(f"Serving {public} at http://{shown}:{bound_port}/ (Ctrl-C to stop)")
-                # A file replaced while its watch was made anew (below) sends no event: its
-                # stamp says it changed (a full test run under load missed a second save).
-                stamps = _file_stamps(files)
-                if changes or stamps != seen:
-                    # The files replaced (no event: see above) by their stamps.
-                    replaced = [
-                        f for f, a, b in zip(sorted(files), seen, stamps, strict=True) if a != b
-                    ]
-                    seen = stamps  # before the build: an edit during it is seen
-                    changed = {Path(path) for _, path in changes} | set(replaced)
-                    generation.bump(rebuild(tuple(sorted(changed))))
-                    # An editor's save replaces a file (sed -i, vim): the watch on the old one
-                    # is gone, so watch anew (site.toml's second edit was missed otherwise).
-                    if any(Path(path).resolve() in files for _, path in changes):
-                        break
-            else:
-                return
+            try:
+                for changes in watchfiles.watch(
+                    *[p for p in watch if p.exists()],
+                    stop_event=stop,
+                    yield_on_timeout=True,
+                    rust_timeout=200,
+                ):
+                    if not watching:
+                        watching = True
+                        # An IPv6 address as URLs write it: http://[::1]:8000/
+                        shown = f"[{host}]" if ":" in host else host
+                        announce(
+                            f"Serving {public} at http://{shown}:{bound_port}/ (Ctrl-C to stop)"
+                        )
+                    # A file replaced while its watch was made anew (below) sends no event: its
+                    # stamp says it changed (a full test run under load missed a second save).
+                    stamps = _file_stamps(files)
+                    if changes or stamps != seen:
+                        # The files replaced (no event: see above) by their stamps.
+                        replaced = [
+                            f for f, a, b in zip(sorted(files), seen, stamps, strict=True) if a != b
+                        ]
+                        seen = stamps  # before the build: an edit during it is seen
+                        changed = {Path(path) for _, path in changes} | set(replaced)
+                        generation.bump(rebuild(tuple(sorted(changed))))
+                        # An editor's save replaces a file (sed -i, vim): the watch on the old one
+                        # is gone, so watch anew (site.toml's second edit was missed otherwise).
+                        if any(Path(path).resolve() in files for _, path in changes):
+                            break
+                else:
+                    return
+            except RuntimeError as error:
+                # watchfiles' own, on a file whose name is not UTF-8 ("Unable to decode path"):
+                # serve stopped with a traceback (found by a review). The build names the file.
+                if type(error).__name__ != "WatchfilesRustInternalError":
+                    raise
+                generation.bump(rebuild(()))
     finally:
         stop.set()
         server.shutdown()

@@ -524,6 +524,20 @@ def test_serve_started_on_a_broken_file_serves_the_last_good_site_and_rebuilds_o
         assert process.poll() is None
 
 
+def test_serve_names_a_file_whose_name_is_not_utf8_and_goes_on_serving(tiny_built: Path) -> None:
+    """Found by a review: such a file saved while serving stopped serve with a traceback (the
+    watcher's), and an error naming it was no answer at all (it could not be encoded)."""
+    with _serving(tiny_built) as (process, url, _):
+        papers = os.fsencode(tiny_built / "content" / "papers")
+        os.close(os.open(papers + b"/caf\xe9.md", os.O_CREAT | os.O_WRONLY))
+        assert process.stderr is not None
+        reported = _line_with(process.stderr, "sitegen: error:", timeout=120)
+        assert "content/papers/caf\\udce9.md" in reported, reported
+        page = httpx.get(url, timeout=30)
+        assert page.status_code == 200 and "caf\\udce9.md" in page.text, "said over the page"
+        assert process.poll() is None
+
+
 def test_serve_refuses_an_output_holding_files_sitegen_did_not_make_in_one_line(
     tiny_built: Path,
 ) -> None:
