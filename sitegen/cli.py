@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import ipaddress
 import math
 import os
 import signal
@@ -252,7 +253,8 @@ def _address(text: str) -> str:
         raise argparse.ArgumentTypeError(
             "an empty address listens on every network interface: give one, as 127.0.0.1"
         )
-    return text
+    # An IPv6 address as URLs write it ("[::1]"): the address is inside the brackets.
+    return text[1:-1] if text.startswith("[") and text.endswith("]") else text
 
 
 def _path(text: str) -> Path:
@@ -478,7 +480,7 @@ def _run_serve(args: argparse.Namespace) -> int:
 
     if not (root / CONFIG_FILE).exists():
         load_config(root)  # not a site directory: one line, and nothing to serve or watch
-    if args.bind in _EVERY_INTERFACE:
+    if _every_interface(args.bind):
         print(
             f"sitegen: note: --bind {args.bind} serves the preview on every network interface:"
             " anyone who can reach this machine can read it",
@@ -530,13 +532,19 @@ def _run_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_EVERY_INTERFACE = ("0.0.0.0", "::", "[::]")
+def _every_interface(address: str) -> bool:
+    """Whether `address` is the unspecified one (0.0.0.0, ::), which listens everywhere."""
+    try:
+        return ipaddress.ip_address(address).is_unspecified
+    except ValueError:  # a host name
+        return False
 
 
 def _paths_said(paths: Sequence[Path], root: Path) -> str:
     """The files a rebuild is for, from the site's root, the first few."""
     base = root.resolve()
-    shown = [p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p) for p in paths]
+    resolved = dict.fromkeys(p.resolve() for p in paths)  # a file by two names: once
+    shown = [p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p) for p in resolved]
     return first_of(shown, 3) if shown else "a watched file"
 
 

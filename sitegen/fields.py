@@ -46,7 +46,7 @@ def load_toml(
     except tomllib.TOMLDecodeError as problem:
         message, line = describe_toml_error(problem)
         where = Location(source, line + first_line - 1 if line else None)
-        lines = text.splitlines()
+        lines = text.split("\n")  # as TOML counts lines: not at U+2028 and the like
         date_like = _NO_DATE.match(lines[line - 1]) if line and line <= len(lines) else None
         if date_like and not _is_iso_day(date_like[2]):
             # The parser's own words ("Expected newline ...") miss it: found by a trial.

@@ -30,8 +30,10 @@ _RELOAD_SCRIPT = """<script>
   const built = "%s";
   setInterval(async () => {
     try {
-      const now = await (await fetch("%s", {cache: "no-store"})).text();
-      if (now !== built) location.reload();
+      const answer = await fetch("%s", {cache: "no-store"});
+      const now = answer.ok ? (await answer.text()).trim() : "";
+      // A build's number only: behind a proxy the path may answer a page of its own.
+      if (/^[0-9]+$/.test(now) && now !== built) location.reload();
     } catch (error) {}
   }, 700);
 })();
