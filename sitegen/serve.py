@@ -12,6 +12,7 @@ import functools
 import html
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -33,7 +34,7 @@ _RELOAD_SCRIPT = """<script>
       const answer = await fetch("%s", {cache: "no-store"});
       const now = answer.ok ? (await answer.text()).trim() : "";
       // A build's number only: behind a proxy the path may answer a page of its own.
-      if (/^[0-9]+$/.test(now) && now !== built) location.reload();
+      if (/^[0-9]+-[0-9]+$/.test(now) && now !== built) location.reload();
     } catch (error) {}
   }, 700);
 })();
@@ -54,6 +55,9 @@ class Generation:
     and the request handlers."""
 
     def __init__(self) -> None:
+        # Numbered within this run of serve: a page left open across a restart is of another
+        # run's build 0, not of this one's (found by a review).
+        self._run = time.time_ns()
         self._value = 0
         self._failure: str | None = None
         self._lock = threading.Lock()
@@ -64,9 +68,10 @@ class Generation:
             self._failure = failure
 
     @property
-    def value(self) -> int:
+    def value(self) -> str:
+        """The build served now, as pages and the reload poll name it: `<run>-<build>`."""
         with self._lock:
-            return self._value
+            return f"{self._run}-{self._value}"
 
     @property
     def failure(self) -> str | None:
@@ -135,7 +140,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             if self._is_page(within) or not self._is_page(self.path):
                 self.path = within
         if self.path == RELOAD_PATH:
-            self._send(HTTPStatus.OK, str(built).encode(), "text/plain")
+            self._send(HTTPStatus.OK, built.encode(), "text/plain")
             return
         failure = self.generation.failure
         if failure is not None and not _is(Path(self.directory) / "index.html", Path.is_file):
@@ -212,7 +217,7 @@ class _IPv6Server(_Server):
     address_family = socket.AF_INET6
 
 
-def _reloading(page: bytes, built: int, failure: str | None) -> bytes:
+def _reloading(page: bytes, built: str, failure: str | None) -> bytes:
     """`page`, of the build numbered `built`, with the script that reloads it after a rebuild,
     and the `failure` of the last build, if it failed, over it."""
     added = _RELOAD_SCRIPT % (built, RELOAD_PATH)

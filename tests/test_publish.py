@@ -422,6 +422,17 @@ def test_serve_pages_know_their_build_and_no_answer_is_kept_unasked(
     assert f'const built = "{generation}";' in httpx.get(url, timeout=30).text
 
 
+def test_a_page_left_open_across_a_restart_of_serve_is_of_another_build(tiny_built: Path) -> None:
+    """Found by a review: each run numbered its builds from 0, so a page of the last run's
+    build 0 took this run's for its own and never showed an edit made while serve was down."""
+    builds = []
+    for _ in range(2):
+        with _serving(tiny_built) as (_, url, _):
+            builds.append(httpx.get(url + "__sitegen__/generation", timeout=30).text)
+            assert f'const built = "{builds[-1]}";' in httpx.get(url, timeout=30).text
+    assert builds[0] != builds[1] and all(re.fullmatch(r"[0-9]+-0", b) for b in builds), builds
+
+
 def test_serve_answers_a_path_too_long_for_the_system_with_the_404_page(
     served_as_built: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
