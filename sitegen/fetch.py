@@ -20,7 +20,6 @@ from sitegen.errors import (
 from sitegen.fetch_state import (
     FAILURE_KEYS,
     FETCH_STATE,
-    iso_day,
     load_fetch_state,
     render_fetch_state,
 )
@@ -28,6 +27,7 @@ from sitegen.hf_client import DayAnswer, DayFetcher, FetchCancelled, FetchStoppe
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listing_files import keep_answer
 from sitegen.listings import Listing
+from sitegen.model import iso_day
 from sitegen.store import (
     content_lock,
     ingest_into_store,

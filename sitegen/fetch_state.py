@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from sitegen.errors import ContentError, Location
+from sitegen.model import iso_day
 from sitegen.store import read_regular_file
 
 FETCH_STATE = "content/fetch-state.json"
@@ -57,15 +58,6 @@ def _missed(state: Mapping[str, Mapping[str, str]]) -> Iterator[tuple[date, Mapp
         day = iso_day(key)  # a key of another shape ("20261107") is not one a fetch keeps
         if day is not None and "failed_on" in entry and "gave_up_on" not in entry:
             yield day, entry
-
-
-def iso_day(text: str) -> date | None:
-    """The day `text` writes as YYYY-MM-DD, and only so; None for anything else."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if day.isoformat() == text else None
 
 
 def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:

@@ -13,7 +13,7 @@ from datetime import date, time
 from typing import Any
 
 from sitegen.errors import Location, SitegenError
-from sitegen.model import BIDI_CONTROLS, MAX_COUNT, clean_line
+from sitegen.model import BIDI_CONTROLS, MAX_COUNT, clean_line, iso_day
 
 
 def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
@@ -29,13 +29,6 @@ def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None
 _NO_DATE = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\b")
 
 
-def _is_iso_day(text: str) -> bool:
-    try:
-        return date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
-
-
 def load_toml(
     text: str, *, source: str, error: type[SitegenError], first_line: int = 1, hint: str
 ) -> dict[str, Any]:
@@ -48,7 +41,7 @@ def load_toml(
         where = Location(source, line + first_line - 1 if line else None)
         lines = text.split("\n")  # as TOML counts lines: not at U+2028 and the like
         date_like = _NO_DATE.match(lines[line - 1]) if line and line <= len(lines) else None
-        if date_like and not _is_iso_day(date_like[2]):
+        if date_like and iso_day(date_like[2]) is None:
             # The parser's own words ("Expected newline ...") miss it: found by a trial.
             message = f"`{date_like[1]}` = {date_like[2]} is not a day (YYYY-MM-DD)"
         raise error(f"bad TOML: {message}", location=where, hint=hint) from None
