@@ -88,9 +88,7 @@ def keep_listing(
 ) -> str:
     """Add a raw listing for `day` to the `pending` files of this run, under the name it is
     kept by; that name relative to content/ (as a day file lists its sources)."""
-    name = _kept_listing_name(root, day, raw, suffix, pending=pending)
-    pending[name] = raw
-    return name.removeprefix(f"{CONTENT_DIR}/")
+    return _keep(_kept_listing_name(root, day, raw, suffix, pending=pending), raw, pending)
 
 
 def keep_answer(
@@ -106,7 +104,13 @@ def keep_answer(
         alike = _taken_alike(root, listing, pending=pending)
         if alike is not None:
             return alike
-    return keep_listing(root, listing.day, raw, suffix, pending=pending)
+    return _keep(name, raw, pending)  # the name found above: not looked for again
+
+
+def _keep(name: str, raw: bytes, pending: dict[str, bytes]) -> str:
+    """Add `raw` to the `pending` files under `name`; the name relative to content/."""
+    pending[name] = raw
+    return name.removeprefix(f"{CONTENT_DIR}/")
 
 
 def _taken_alike(root: Path, listing: Listing, *, pending: Mapping[str, bytes]) -> str | None:
