@@ -143,17 +143,27 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
 
 def _topics(top: TomlFields) -> tuple[Topic, ...]:
     topics: list[Topic] = []
+    slug_lines: dict[str, int | None] = {}  # of the topics before, where each slug is said
     tables = top.tables("topics")
     for item in tables:
         item.only(_TOPIC_KEYS, "a [[topics]] table")
         slug = item.required_text("slug")
-        if not is_slug(slug) or any(t.slug == slug for t in topics):
+        if not is_slug(slug):
             raise ConfigError(
-                f"topic slug {slug[:60]!r} is not a unique lowercase-hyphenated slug of at most "
+                f"topic slug {slug[:60]!r} is not a lowercase-hyphenated slug of at most "
                 f"{MAX_SLUG} characters",
                 location=item.where("slug"),
                 hint='e.g. slug = "robotics"',
             )
+        if slug in slug_lines:
+            first_use = slug_lines[slug]
+            raise ConfigError(
+                f"topic slug {slug!r} is another topic's"
+                + (f", on line {first_use}" if first_use else ""),
+                location=item.where("slug"),
+                hint="give each [[topics]] its own slug (its URL: /topics/<slug>/)",
+            )
+        slug_lines[slug] = item.where("slug").line
         kind = item.text_or_none("kind") or "area"
         if kind not in ("area", "facet"):
             raise item.fail("kind", '"area" or "facet"', 'kind = "facet"')

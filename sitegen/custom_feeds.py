@@ -74,17 +74,37 @@ def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[Cus
     """The `[[custom_feeds]]` tables of site.toml, each checked; errors name the line."""
     known_topics = frozenset(topic_slugs)
     feeds: list[CustomFeed] = []
+    slug_lines: dict[str, int | None] = {}  # of the feeds before, where each one's slug is said
     for item in top.tables("custom_feeds"):
         item.only(_KEYS, "a [[custom_feeds]] table")
         name = item.required_text("name")
-        slug = item.text_or_none("slug") or _slug_of(name)
-        if not is_slug(slug) or any(f.slug == slug for f in feeds):
+        given = item.text_or_none("slug")
+        slug = given or _slug_of(name)
+        where = item.where("name" if given is None else "slug")
+        if not is_slug(slug):
             raise ConfigError(
-                f"custom feed slug {slug[:60]!r} is not a unique lowercase-hyphenated slug of "
-                f"at most {MAX_SLUG} characters",
-                location=item.where("slug") if "slug" in item.table else item.where("name"),
-                hint='give each [[custom_feeds]] its own slug, e.g. slug = "small-models"',
+                f"custom feed slug {slug[:60]!r} is not a lowercase-hyphenated slug of at most "
+                f"{MAX_SLUG} characters",
+                location=where,
+                hint='e.g. slug = "small-models"',
             )
+        if slug in slug_lines:
+            made = "" if given else f" (made from its name {name[:60]!r})"
+            first_use = slug_lines[slug]
+            raise ConfigError(
+                f"custom feed slug {slug!r}{made} is another feed's"
+                + (f", on line {first_use}" if first_use else ""),
+                location=where,
+                hint='give each [[custom_feeds]] its own slug = "..." (its URL: /feeds/<slug>/)',
+            )
+        slug_lines[slug] = where.line
+        for key in ("match", "topics", "organizations", "authors", "exclude"):
+            if key in item.table and not item.texts(key):
+                raise ConfigError(
+                    f"`{key}` is empty: a rule that holds nothing does not choose papers",
+                    location=item.where(key),
+                    hint=f'give it what to look for, {key} = ["..."], or delete the line',
+                )
         for topic in item.texts("topics"):
             if topic not in known_topics:
                 raise ConfigError(

@@ -82,9 +82,27 @@ def test_a_feed_reads_every_rule_and_derives_its_slug_from_its_name() -> None:
         (
             '[[custom_feeds]]\nname = "A"\nmatch = ["x"]\n\n'
             '[[custom_feeds]]\nname = "A"\nmatch = ["y"]\n',
-            "'a' is not a unique",
+            "custom feed slug 'a' (made from its name 'A') is another feed's, on line 5",
             9,
         ),
+        # Found by a trial: names of no Latin letter make the same slug, which the error
+        # blamed on the slug (none was given) without naming the other feed.
+        (
+            '[[custom_feeds]]\nname = "智能体"\nmatch = ["agent"]\n\n'
+            '[[custom_feeds]]\nname = "偏好优化"\nmatch = ["preference"]\n',
+            "slug 'feed' (made from its name '偏好优化') is another feed's, on line 5",
+            9,
+        ),
+        (
+            '[[custom_feeds]]\nname = "A"\nslug = "a"\nmatch = ["x"]\n\n'
+            '[[custom_feeds]]\nname = "B"\nslug = "a"\nmatch = ["y"]\n',
+            "custom feed slug 'a' is another feed's, on line 6",
+            11,
+        ),
+        # Found by a trial: an emptied list was dropped, so the feed took every paper its
+        # other rules admit.
+        ('[[custom_feeds]]\nname = "A"\nmatch = []\nmin_upvotes = 5\n', "`match` is empty", 6),
+        ('[[custom_feeds]]\nname = "A"\nmatch = ["x"]\nauthors = [" "]\n', "`authors` is empty", 7),
         (
             '[[custom_feeds]]\nname = "A"\nmin_upvotes = 1\n\n'
             '[[custom_feeds]]\nname = "B"\nmin_upvotes = "many"\n',

@@ -181,6 +181,17 @@ def test_a_topic_table_refuses_unknown_keys_with_their_line() -> None:
     assert error.value.location.line == text.splitlines().index("weight = 2") + 1
 
 
+def test_a_slug_used_twice_names_the_line_of_its_first_use() -> None:
+    text = _config_with(
+        '[[topics]]\nslug = "a"\nname = "A"\nkeywords = ["a"]\n\n'
+        '[[topics]]\nslug = "a"\nname = "B"\nkeywords = ["b"]\n'
+    )
+    lines = text.splitlines()
+    first = lines.index('slug = "a"') + 1
+    with pytest.raises(ConfigError, match=f"topic slug 'a' is another topic's, on line {first}\\n"):
+        parse_config(text, source="site.toml")
+
+
 def test_kind_and_yields_to_are_checked() -> None:
     bad_kind = _config_with('[[topics]]\nslug = "a"\nname = "A"\nkind = "tag"\n')
     with pytest.raises(ConfigError, match="area"):
