@@ -11,12 +11,15 @@ slept on; the end-to-end tests run sitegen against a real server on 127.0.0.1.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import socket
+import threading
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +34,7 @@ from sitegen.hf_client import DayFetcher, FetchPolicy, FetchStopped, Validators
 from sitegen.listings import parse_listing
 from sitegen.pages import card_links, paper_links
 from sitegen.store import load_content
-from tests.conftest import api_papers, tree_bytes
+from tests.conftest import QuietHandler, api_papers, tree_bytes
 from tests.hf_server import (
     FakeTime,
     FaultyHF,
@@ -472,3 +475,38 @@ def test_a_link_is_kept_only_as_an_http_url_with_a_host(given: str, kept: str | 
             paper = parse_paper_file(text, path="content/papers/t.md")
             for links in (paper_links(paper), list(card_links(paper))):
                 assert [link.href for link in links if link.text == "Code"] == [kept] * bool(kept)
+
+
+def test_a_static_mirror_that_ignores_paging_is_said_to_in_two_requests(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a new user's trial: a real answer saved where the API's path is, under a plain
+    file server (which answers every page with the file), was asked 20 times, and the error
+    blamed the API's paging as if Hugging Face had changed it."""
+    mirror = tmp_path / "mirror"
+    (mirror / "api").mkdir(parents=True)
+    (mirror / "api" / "daily_papers").write_bytes(PARTIAL)
+    asked: list[str] = []
+
+    class Counting(QuietHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            super().do_GET()
+
+    handler = functools.partial(Counting, directory=str(mirror))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        status = _fetch(
+            site, f"http://127.0.0.1:{server.server_address[1]}", "--date", "2026-08-03"
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    said = capsys.readouterr()
+    assert status != 0
+    assert "page 1 with page 0's bytes again: the source ignores paging" in said.out + said.err
+    assert [path.split("?")[0] for path in asked] == [
+        "/api/daily_papers", "/api/daily_papers", "/papers/date/2026-08-03",
+    ]  # fmt: skip
+    assert not (site / "content").exists()
