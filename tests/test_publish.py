@@ -88,6 +88,9 @@ def test_ci_tests_the_demo_and_builds_a_forks_own_site(site: Path, tmp_path: Pat
     paper.write_text(paper.read_text().replace('title = "', 'title = "My own ', 1))
     assert _tests_or_build(site, tmp_path, fork=True) == "test=false"
     assert _tests_or_build(site, tmp_path, fork=False) == "test=true"  # this repository
+    # A fork started empty, as the README says (the step failed: find found no content/).
+    shutil.rmtree(site / "content")
+    assert _tests_or_build(site, tmp_path, fork=True) == "test=false"
     build = [s["run"] for s in _workflow("ci.yml")["jobs"]["test"]["steps"] if "if" in s]
     assert build == [
         "pip install -e '.[test]' && python -m pytest",
@@ -169,6 +172,27 @@ def test_the_push_step_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
     ).stdout.splitlines()  # fmt: skip
     assert log[:2] == ["content: Daily Papers up to " + log[0].rsplit(" ", 1)[1], "hand edit"]
     assert "# edited by hand" in (small_scratch_repo / "site.toml").read_text()  # built next
+
+
+def test_a_fork_started_empty_commits_nothing_while_no_day_has_papers(
+    small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    """The README's "start empty": the first fetch may have had a day without papers (a
+    weekend), which writes nothing, so content/ is not there (`git add` failed on it)."""
+    git = ["git", "-C", str(small_scratch_repo)]
+    subprocess.run([*git, "rm", "-r", "-q", "content"], check=True)
+    subprocess.run(
+        [*git, "-c", "user.name=o", "-c", "user.email=o@o", "commit", "-qm", "Start empty"],
+        check=True,
+    )
+    env = {"GITHUB_OUTPUT": str(tmp_path / "out")}
+    committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
+    assert committed.returncode == 0, committed.stderr
+    assert "changed=false" in committed.stdout
+    (small_scratch_repo / "content" / "days").mkdir(parents=True)
+    (small_scratch_repo / "content" / "days" / "2099-01-01.toml").write_text('day = "x"\n')
+    committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
+    assert "changed=true" in committed.stdout
 
 
 def _step(job: str, name: str) -> str:
