@@ -101,7 +101,12 @@ def test_explicit_date_wins_over_name_and_gives_the_day_line_its_year(
     assert listing.day == date(2026, 10, 31), "not 2025, the year the paper dates suggest"
     with pytest.raises(ListingError) as caught:  # a paper of Nov 7, 2024 is on it
         parse_listing(seed_bytes["2025-10-31.txt"], origin="capture.txt", day=date(2024, 10, 31))
-    assert "2024-11-07 is after the listing's day, 2024-10-31" in caught.value.message
+    assert "2024-11-07 is after the listing's day, 2024-10-31 (--date says)" in str(caught.value)
+    # Found by a new user's trial: the hint blamed the listing's date line, which was right.
+    assert "hint: is --date's day, 2024-10-31, right? if so, the date line" in str(caught.value)
+    with pytest.raises(ListingError) as caught:  # the same day, from the file's name
+        parse_listing(seed_bytes["2025-10-31.txt"], origin="2024-10-31.txt")
+    assert "is the file name's day, 2024-10-31, right?" in str(caught.value)
     compact = parse_listing(seed_bytes["2026-11-22.txt"], origin="x.txt", day=date(2026, 11, 23))
     assert compact.day == date(2026, 11, 23), "no day line: the day given is the day"
 
@@ -410,7 +415,15 @@ def test_a_paper_dated_after_its_listing_day_is_refused_and_a_date_without_year_
     wrong = text.replace("Jul 18, 2025", "Jul 18, 2026", 1)
     with pytest.raises(ListingError) as caught:
         parse_listing(wrong.encode(), origin="2026-01-08.txt")
-    assert "2026-07-18 is after the listing's day, 2026-01-08" in caught.value.message
+    assert "2026-07-18 is after the listing's day, 2026-01-08 (the file name says)" in str(
+        caught.value
+    ), "the day line, Jan 8, has no year: the file's name gave it"
+    assert "is the file name's day, 2026-01-08, right? if so, the date line" in str(caught.value)
+    with_year = wrong.replace("\nJan 8\n", "\nJan 8, 2026\n", 1)
+    with pytest.raises(ListingError) as caught:
+        parse_listing(with_year.encode(), origin="2026-01-08.txt")
+    assert "2026-07-18 is after the listing's day, 2026-01-08\n" in str(caught.value)
+    assert "hint: the date line is cut off or wrong" in str(caught.value), "the line says the day"
 
 
 def test_a_day_line_with_its_year_gives_the_day(seed_bytes: dict[str, bytes]) -> None:

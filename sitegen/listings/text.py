@@ -86,7 +86,9 @@ def parse_text_listing(
             hint="the capture was probably cut off; capture the page again",
         )
     drafts = _read_papers_after(day_line, body, origin=origin)
+    given_by = day_from if day else None  # what said the day, unless the listing says it too
     if day and day_line and (shown := _DAY_LINE.fullmatch(day_line.text)):
+        given_by = None if shown[3] else given_by
         month, day_of_month = _MONTHS.index(shown[1]) + 1, int(shown[2])
         year = int(shown[3]) if shown[3] else day.year
         if (year, month, day_of_month) != (day.year, day.month, day.day):
@@ -106,7 +108,7 @@ def parse_text_listing(
                 + (", or name the file after it" if day_from != "--date" else ""),
             )
     listing_day = day or _infer_day(day_line, drafts, origin=origin)
-    entries = tuple(_finish(draft, listing_day, origin=origin) for draft in drafts)
+    entries = tuple(_finish(d, listing_day, origin=origin, given_by=given_by) for d in drafts)
     has_metadata = day_line is not None and saw_daily_papers
     shape = "full" if has_metadata else ("bare" if day_line is not None else "compact")
     return Listing(day=listing_day, entries=entries, origin=origin, shape=shape)
@@ -391,7 +393,9 @@ def _fits(paper_date: _PaperDate, year: int, listing_day: date) -> bool:
         return False
 
 
-def _finish(draft: _Draft, listing_day: date, *, origin: str) -> ListingEntry:
+def _finish(draft: _Draft, listing_day: date, *, origin: str, given_by: str | None) -> ListingEntry:
+    """The entry of `draft`; `given_by` names what gave `listing_day` (--date, the file's
+    name), None when the listing's own lines did."""
     published: date | None = None
     if draft.date is not None:
         year = draft.date.year or listing_day.year
@@ -409,11 +413,18 @@ def _finish(draft: _Draft, listing_day: date, *, origin: str) -> ListingEntry:
                 hint="fix the date line of this paper",
             ) from None
         if published > listing_day:  # a year typed or cut wrong: a date in the future
+            # A day given with a wrong year is the likelier mistake (found by a new user's
+            # trial: the hint blamed the listing's right line for --date's wrong year).
+            check = (
+                f"is {given_by}'s day, {listing_day.isoformat()}, right? if so, "
+                if given_by
+                else ""
+            )
             raise ListingError(
                 f"the paper's date {published.isoformat()} is after the listing's day, "
-                f"{listing_day.isoformat()}",
+                f"{listing_day.isoformat()}" + (f" ({given_by} says)" if given_by else ""),
                 location=Location(origin, draft.date.line),
-                hint="the date line is cut off or wrong; fix it, or capture the page again",
+                hint=f"{check}the date line is cut off or wrong; fix it, or capture the page again",
             )
     return ListingEntry(
         title=draft.title.text,
