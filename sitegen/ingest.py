@@ -92,6 +92,25 @@ class Merged:
         )
 
 
+# A new day listing this many papers or more, every one already on one other day, is that
+# day's listing under a wrong date: no real day repeats another's papers.
+_A_DAYS_COPY_FROM = 10
+
+
+def repeated_day(before: ContentSnapshot, merged: Merged) -> tuple[date, date, int] | None:
+    """(the new day, the day held before whose papers it lists, how many) when a day the
+    merge adds lists only papers another day already listed (a listing ingested with a wrong
+    --date: found by a new user's trial, which filed the same 278 papers under two days)."""
+    for day, listed in sorted(merged.days.items()):
+        ids = {entry.paper_id for entry in listed.entries}
+        if day in before.days or len(ids) < _A_DAYS_COPY_FROM or not ids <= before.papers.keys():
+            continue
+        for other, held in before.days.items():
+            if ids <= {entry.paper_id for entry in held.entries}:
+                return day, other, len(ids)
+    return None
+
+
 def ingest_listing(
     snapshot: ContentSnapshot,
     listing: Listing,

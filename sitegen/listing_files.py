@@ -58,8 +58,9 @@ def ingest_files(
             parsed.append((listing, name))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(
-            root, parsed, topics=topics, files=kept, known_topics=known_topics
-        )
+            root, parsed, topics=topics, files=kept, known_topics=known_topics,
+            refuse_repeated_day=True,
+        )  # fmt: skip
     return report, parsed
 
 

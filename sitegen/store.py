@@ -41,7 +41,7 @@ from sitegen.cache import (
     paper_facts,
     plain_day,
 )
-from sitegen.errors import ContentError, Location
+from sitegen.errors import ContentError, ListingError, Location
 from sitegen.formats import (
     carry_comments,
     day_entry_line,
@@ -51,7 +51,7 @@ from sitegen.formats import (
     render_day_file,
     render_paper_file,
 )
-from sitegen.ingest import ingest_listings
+from sitegen.ingest import ingest_listings, repeated_day
 from sitegen.listings import Listing
 from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys, PlainEntry, title_key
 
@@ -517,16 +517,28 @@ def ingest_into_store(
     mark_late: bool = False,
     feed_days: int | None = None,
     known_topics: frozenset[str] | None = None,
+    refuse_repeated_day: bool = False,
 ) -> IngestReport:
     """Merge (listing, kept source) pairs into the store under `root` and write the files
     that changed, with `files` (kept listings, fetch state) in the same transaction
     (`mark_late`, `feed_days`: see sitegen.ingest.ingest_listings). With `known_topics`
-    (site.toml's), a paper naming another topic stops it, as it stops a build."""
+    (site.toml's), a paper naming another topic stops it, as it stops a build; with
+    `refuse_repeated_day`, so does a new day listing only another day's papers."""
     with content_lock(root):  # what is read is what the merge is written over
         before = load_content(root, known_topics=known_topics)
         merged = ingest_listings(
             before, listings, topics=topics, mark_late=mark_late, feed_days=feed_days
         )
+        if refuse_repeated_day and (repeated := repeated_day(before, merged)):
+            day, other, count = repeated
+            origin = next(listing.origin for listing, _ in listings if listing.day == day)
+            raise ListingError(
+                f"every one of its {count} papers is on {other}'s listing already: it reads "
+                f"as {other}'s listing, not {day}'s",
+                location=Location(origin),
+                hint=f"give the day it shows (--date {other}, or name the file after it); "
+                "nothing was written",
+            )
         papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
         days = [d for day, d in merged.days.items() if before.days.get(day) != d]
         rendered = _with_comments_kept(root, content_files(papers, days))

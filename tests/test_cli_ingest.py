@@ -17,7 +17,7 @@ from sitegen.cli import main
 from sitegen.listings import parse_listing
 from sitegen.model import title_key
 from sitegen.store import load_content
-from tests.conftest import REPO, tree_bytes
+from tests.conftest import REPO, tree_bytes, write_text_listing
 
 
 def test_the_bundled_content_is_what_ingesting_the_bundled_listings_gives(site: Path) -> None:
@@ -515,3 +515,34 @@ def test_entries_an_answer_leaves_out_are_said_by_ingest_as_by_fetch(
     captured = capsys.readouterr()
     assert "18 entries" in captured.out
     assert f"{answer}: note: 12 paper(s) of 2026-06-13 left out" in captured.err
+
+
+def test_a_listing_given_another_days_date_is_refused_and_writes_nothing(
+    site: Path, seed_files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a new user's trial: the day-less capture of 2026-11-22 ingested again with
+    --date 2026-11-24 filed the same 278 papers under a second day, without a word (and one
+    given the year before moved its 59 papers' first day back a year)."""
+    (day_less,) = [p for p in seed_files if p.name == "2026-11-22.txt"]
+    (march,) = [p for p in seed_files if p.name == "2026-03-14.txt"]
+    assert main(["--root", str(site), "ingest", str(day_less), str(march)]) == 0
+    before = tree_bytes(site / "content")
+    capsys.readouterr()
+    for listing, wrong, right, count in (
+        (day_less, "2026-11-24", "2026-11-22", 278),
+        (march, "2025-03-14", "2026-03-14", 59),
+    ):
+        assert main(["--root", str(site), "ingest", "--date", wrong, str(listing)]) == 2
+        said = capsys.readouterr().err
+        assert f"every one of its {count} papers is on {right}'s listing already" in said
+        assert f"hint: give the day it shows (--date {right}" in said
+        assert tree_bytes(site / "content") == before
+    # A new day listing papers of another day again (all of them, but one of its own
+    # beside them) is a day like any other.
+    again = [(e.title, e.abstract, date(2026, 3, 10), 5) for e in parse_listing(
+        march.read_bytes(), origin=march.name
+    ).entries]  # fmt: skip
+    own = ("A paper of its own", "Its abstract.", date(2026, 3, 15), 1)
+    later = write_text_listing(site.parent / "2026-03-16.txt", date(2026, 3, 16), [*again, own])
+    assert main(["--root", str(site), "ingest", str(later)]) == 0
+    assert len(load_content(site).days[date(2026, 3, 16)].entries) == 60
