@@ -62,7 +62,9 @@ FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --base-url is 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command's own parser, with its usage (not sitegen's)
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         if args.run is _run_serve:
             return int(args.run(args))  # each of its builds runs without_cycle_collection
@@ -122,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--topic", action="append", default=[], metavar="NAME", help="add a topic (repeatable)"
     )
-    ingest.set_defaults(run=_run_ingest)
+    ingest.set_defaults(run=_run_ingest, command_parser=ingest)
 
     build = commands.add_parser(
         "build",
@@ -157,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
         help="with --topics-report: the site.toml of the rules before an edit, to list the "
         "papers each topic gained and lost",
     )
-    build.set_defaults(run=_run_build)
+    build.set_defaults(run=_run_build, command_parser=build)
 
     fetch = commands.add_parser(
         "fetch",
@@ -179,7 +181,7 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=_seconds, default=30.0, help="read timeout in seconds (30)"
     )
     fetch.add_argument("--attempts", type=_count, default=5, help="tries per request (5)")
-    fetch.set_defaults(run=_run_fetch)
+    fetch.set_defaults(run=_run_fetch, command_parser=fetch)
 
     serve = commands.add_parser(
         "serve",
@@ -191,7 +193,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--bind", default="127.0.0.1", type=_address, help="address to listen on (127.0.0.1)"
     )
-    serve.set_defaults(run=_run_serve)
+    serve.set_defaults(run=_run_serve, command_parser=serve)
     return parser
 
 

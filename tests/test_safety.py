@@ -494,6 +494,8 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "--out", "site.TAR"], "one uncompressed NAME.tar archive"),
         (["build", "--out", "site.tar.xz"], "one uncompressed NAME.tar archive"),
         (["build", "--out", "site.toml/sub"], "site.toml is a file, so no directory can be"),
+        # found by a trial: said with sitegen's usage, not build's, whose flags it lacks
+        (["build", "--jbos", "2"], "sitegen build: error: unrecognized arguments: --jbos 2"),
     ],
 )
 def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], says: str) -> None:
@@ -501,6 +503,8 @@ def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], 
     result = sitegen_here("--root", str(small), *args, cwd=small)
     assert result.returncode == 2
     assert says in _one_error(result.stderr)
+    if "usage:" in result.stderr:  # argparse's: the command's own usage, with its flags
+        assert result.stderr.startswith(f"usage: sitegen {args[0]} ")
     assert not (small / "public").exists()
 
 
