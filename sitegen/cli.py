@@ -266,6 +266,8 @@ def _path(text: str) -> Path:
         raise argparse.ArgumentTypeError(
             f"{text!r} starts with a '~' the shell did not expand: write $HOME or the whole path"
         )
+    if not text:  # Path("") is ".": `--out "$DIR"` with DIR unset meant no current directory
+        raise argparse.ArgumentTypeError("an empty path (an unset variable?): give one, or '.'")
     return Path(text)
 
 

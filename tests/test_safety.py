@@ -494,6 +494,9 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "--out", "site.TAR"], "one uncompressed NAME.tar archive"),
         (["build", "--out", "site.tar.xz"], "one uncompressed NAME.tar archive"),
         (["build", "--out", "site.toml/sub"], "site.toml is a file, so no directory can be"),
+        # found by a trial: said as "refusing to build into the site directory"
+        (["build", "--out", ""], "argument --out: an empty path (an unset variable?)"),
+        (["build", "--root", ""], "argument --root: an empty path"),
         # found by a trial: said with sitegen's usage, not build's, whose flags it lacks
         (["build", "--jbos", "2"], "sitegen build: error: unrecognized arguments: --jbos 2"),
     ],
