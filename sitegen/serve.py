@@ -302,7 +302,8 @@ def serve(
                             f for f, a, b in zip(sorted(files), seen, stamps, strict=True) if a != b
                         ]
                         seen = stamps  # before the build: an edit during it is seen
-                        changed = {Path(path) for _, path in changes} | set(replaced)
+                        changed = {Path(p) for _, p in changes} - transient_files(changes)
+                        changed |= set(replaced)
                         generation.bump(rebuild(tuple(sorted(changed))))
                         # An editor's save replaces a file (sed -i, vim): the watch on the old one
                         # is gone, so watch anew (site.toml's second edit was missed otherwise).
@@ -320,6 +321,14 @@ def serve(
         stop.set()
         server.shutdown()
         server.server_close()
+
+
+def transient_files(changes: set[tuple[watchfiles.Change, str]]) -> set[Path]:
+    """Files made and deleted within one batch of changes and gone now: an editor's
+    temporary file (sed -i's), which a "changed:" line named (found by a new user's trial)."""
+    made = {path for change, path in changes if change == watchfiles.Change.added}
+    gone = {path for change, path in changes if change == watchfiles.Change.deleted}
+    return {Path(path) for path in made & gone if not Path(path).exists()}
 
 
 def _file_stamps(files: Iterable[Path]) -> list[tuple[int, int, int] | None]:

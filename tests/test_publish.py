@@ -20,8 +20,10 @@ from typing import IO, Any
 
 import httpx
 import pytest
+import watchfiles
 import yaml
 
+from sitegen.serve import transient_files
 from tests.conftest import REPO, copy_site
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
@@ -738,3 +740,19 @@ def test_a_backfill_given_until_without_since_stops_with_one_line(small_scratch_
     fetched = _run_step(_step(JOB, "Fetch"), small_scratch_repo, UNTIL="2025-12-02", SINCE="")
     assert fetched.returncode == 2
     assert fetched.stdout.strip() == "::error::'until' needs 'since': give both to backfill a range"
+
+
+def test_a_file_made_and_deleted_within_one_batch_is_not_said_changed(tmp_path: Path) -> None:
+    """Found by a new user's trial: `sed -i` on a paper made serve say "changed: ...,
+    content/papers/sedmKFaLa", sed's temporary file, gone by then."""
+    paper, temporary, deleted = tmp_path / "paper.md", tmp_path / "sedmKFaLa", tmp_path / "old.md"
+    paper.write_text("edited")
+    batch = {
+        (watchfiles.Change.added, str(temporary)),
+        (watchfiles.Change.modified, str(temporary)),
+        (watchfiles.Change.deleted, str(temporary)),
+        (watchfiles.Change.added, str(paper)),  # renamed over the old one
+        (watchfiles.Change.deleted, str(paper)),
+        (watchfiles.Change.deleted, str(deleted)),  # deleted by hand: a change to say
+    }
+    assert transient_files(batch) == {temporary}
