@@ -62,9 +62,7 @@ FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --base-url is 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args, unknown = parser.parse_known_args(argv)
-    if unknown:  # said by the command's own parser, with its usage (not sitegen's)
-        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args = parser.parse_args(argv)
     try:
         if args.run is _run_serve:
             return int(args.run(args))  # each of its builds runs without_cycle_collection
@@ -101,6 +99,19 @@ def without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser: a flag it does not know, given after it, is said with its usage,
+    not sitegen's (`sitegen build --jbos 2` showed the usage without build's flags)."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, unknown = super().parse_known_args(args, namespace)
+        if unknown:
+            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+        return parsed, unknown
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sitegen", description="Hugging Face Daily Papers as a static site with feeds."
@@ -109,9 +120,9 @@ def _parser() -> argparse.ArgumentParser:
     root_help = "the site directory (default: the current one)"
     parser.add_argument("--root", type=_path, default=Path(), help=root_help)
     # Also after the command (`sitegen build --root DIR`), where people put it.
-    after = argparse.ArgumentParser(add_help=False)
+    after = _CommandParser(add_help=False)  # a parent only, never parsing
     after.add_argument("--root", type=_path, default=argparse.SUPPRESS, help=root_help)
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_CommandParser)
 
     ingest = commands.add_parser(
         "ingest",
@@ -124,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--topic", action="append", default=[], metavar="NAME", help="add a topic (repeatable)"
     )
-    ingest.set_defaults(run=_run_ingest, command_parser=ingest)
+    ingest.set_defaults(run=_run_ingest)
 
     build = commands.add_parser(
         "build",
@@ -159,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
         help="with --topics-report: the site.toml of the rules before an edit, to list the "
         "papers each topic gained and lost",
     )
-    build.set_defaults(run=_run_build, command_parser=build)
+    build.set_defaults(run=_run_build)
 
     fetch = commands.add_parser(
         "fetch",
@@ -181,7 +192,7 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=_seconds, default=30.0, help="read timeout in seconds (30)"
     )
     fetch.add_argument("--attempts", type=_count, default=5, help="tries per request (5)")
-    fetch.set_defaults(run=_run_fetch, command_parser=fetch)
+    fetch.set_defaults(run=_run_fetch)
 
     serve = commands.add_parser(
         "serve",
@@ -193,7 +204,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--bind", default="127.0.0.1", type=_address, help="address to listen on (127.0.0.1)"
     )
-    serve.set_defaults(run=_run_serve, command_parser=serve)
+    serve.set_defaults(run=_run_serve)
     return parser
 
 

@@ -209,12 +209,12 @@ class DayFetcher:
             if _is_empty_page(response.content, day=day, page=page):
                 break
             if pages and response.content == pages[-1]:  # a static file, whatever is asked
+                # Said in the message: the day's error keeps only the API's message.
                 raise FetchError(
                     f"the API answered page {page} with page {page - 1}'s bytes again: the "
-                    "source ignores paging (the `p` parameter), so the day cannot be had whole",
+                    "source ignores paging (the `p` parameter; a mirror must answer [] past a "
+                    "day's last page)",
                     location=Location(day.isoformat()),
-                    hint="a mirror must answer [] past a day's last page, or serve the day's "
-                    "page at /papers/date/YYYY-MM-DD",
                 )
             pages.append(response.content)
         else:

@@ -93,8 +93,8 @@ class Merged:
 
 
 # A new day listing this many papers or more, every one already on one other day, is that
-# day's listing under a wrong date: no real day repeats another's papers.
-_A_DAYS_COPY_FROM = 10
+# day's listing under a wrong date: real days share a few papers, never all of ten.
+_MIN_PAPERS_OF_A_COPIED_DAY = 10
 
 
 def repeated_day(before: ContentSnapshot, merged: Merged) -> tuple[date, date, int] | None:
@@ -102,8 +102,10 @@ def repeated_day(before: ContentSnapshot, merged: Merged) -> tuple[date, date, i
     merge adds lists only papers another day already listed (a listing ingested with a wrong
     --date: found by a new user's trial, which filed the same 278 papers under two days)."""
     for day, listed in sorted(merged.days.items()):
+        if day in before.days:
+            continue
         ids = {entry.paper_id for entry in listed.entries}
-        if day in before.days or len(ids) < _A_DAYS_COPY_FROM or not ids <= before.papers.keys():
+        if len(ids) < _MIN_PAPERS_OF_A_COPIED_DAY or not ids <= before.papers.keys():
             continue
         for other, held in before.days.items():
             if ids <= {entry.paper_id for entry in held.entries}:

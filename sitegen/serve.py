@@ -304,6 +304,8 @@ def serve(
                         seen = stamps  # before the build: an edit during it is seen
                         changed = {Path(p) for _, p in changes} - transient_files(changes)
                         changed |= set(replaced)
+                        if not changed:  # only an editor's probe file, made and gone
+                            continue
                         generation.bump(rebuild(tuple(sorted(changed))))
                         # An editor's save replaces a file (sed -i, vim): the watch on the old one
                         # is gone, so watch anew (site.toml's second edit was missed otherwise).

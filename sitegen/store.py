@@ -533,11 +533,12 @@ def ingest_into_store(
             day, other, count = repeated
             origin = next(listing.origin for listing, _ in listings if listing.day == day)
             raise ListingError(
-                f"every one of its {count} papers is on {other}'s listing already: it reads "
-                f"as {other}'s listing, not {day}'s",
+                f"every one of its {count} papers is on {other}'s listing already: is it "
+                f"{other}'s listing, not {day}'s? nothing was written",
                 location=Location(origin),
-                hint=f"give the day it shows (--date {other}, or name the file after it); "
-                "nothing was written",
+                hint=f"if it is, give --date {other} (or name the file after it); if {other} "
+                f"is the wrong day, delete content/days/{other}.toml and its listing in "
+                "content/listings/, then ingest both again",
             )
         papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
         days = [d for day, d in merged.days.items() if before.days.get(day) != d]

@@ -534,8 +534,8 @@ def test_a_listing_given_another_days_date_is_refused_and_writes_nothing(
     ):
         assert main(["--root", str(site), "ingest", "--date", wrong, str(listing)]) == 2
         said = capsys.readouterr().err
-        assert f"every one of its {count} papers is on {right}'s listing already" in said
-        assert f"hint: give the day it shows (--date {right}" in said
+        assert f"every one of its {count} papers is on {right}'s listing already: is it" in said
+        assert f"hint: if it is, give --date {right} (or name the file after it); if" in said
         assert tree_bytes(site / "content") == before
     # A new day listing papers of another day again (all of them, but one of its own
     # beside them) is a day like any other.

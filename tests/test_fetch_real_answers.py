@@ -223,12 +223,28 @@ def test_a_single_page_is_kept_byte_for_byte() -> None:
 
 
 def test_paging_is_bounded() -> None:
-    page = api_pages(NEWEST, per_page=2)[0]
-    fetcher, _ = _fetcher(
-        lambda request: httpx.Response(200 if "/api/" in request.url.path else 500, content=page)
-    )
+    pages = api_pages(NEWEST, per_page=2)[:2]  # two pages, in turn, past any real day's end
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if "/api/" not in request.url.path:
+            return httpx.Response(500)
+        return httpx.Response(200, content=pages[int(request.url.params["p"]) % 2])
+
     with pytest.raises(FetchError, match="still lists papers after 20 pages"):
-        fetcher.fetch_day(JUNE_12)
+        _fetcher(handler)[0].fetch_day(JUNE_12)
+
+
+def test_a_source_answering_every_page_alike_is_said_to_ignore_paging() -> None:
+    page = api_pages(NEWEST, per_page=2)[0]
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(200 if "/api/" in request.url.path else 500, content=page)
+
+    with pytest.raises(FetchError, match="page 1 with page 0's bytes again"):
+        _fetcher(handler)[0].fetch_day(JUNE_12)
+    assert asked.count("/api/daily_papers") == 2
 
 
 def test_a_429_waits_as_long_as_its_ratelimit_header_says_and_never_asks_the_page() -> None:
@@ -477,7 +493,7 @@ def test_a_link_is_kept_only_as_an_http_url_with_a_host(given: str, kept: str | 
                 assert [link.href for link in links if link.text == "Code"] == [kept] * bool(kept)
 
 
-def test_a_static_mirror_that_ignores_paging_is_said_to_in_two_requests(
+def test_a_static_mirror_that_ignores_paging_is_said_to_after_two_api_requests(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Found by a new user's trial: a real answer saved where the API's path is, under a plain
@@ -505,7 +521,10 @@ def test_a_static_mirror_that_ignores_paging_is_said_to_in_two_requests(
         server.server_close()
     said = capsys.readouterr()
     assert status != 0
-    assert "page 1 with page 0's bytes again: the source ignores paging" in said.out + said.err
+    assert (
+        "page 1 with page 0's bytes again: the source ignores paging (the `p` parameter; a "
+        "mirror must answer [] past a day's last page)" in said.out + said.err
+    )
     assert [path.split("?")[0] for path in asked] == [
         "/api/daily_papers", "/api/daily_papers", "/papers/date/2026-08-03",
     ]  # fmt: skip
