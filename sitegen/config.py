@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds
 from sitegen.errors import ConfigError
-from sitegen.fields import MAX_SLUG, TomlFields, is_slug, load_toml
+from sitegen.fields import TomlFields, check_slug, load_toml
 from sitegen.model import Topic
 
 
@@ -148,22 +148,7 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
     for item in tables:
         item.only(_TOPIC_KEYS, "a [[topics]] table")
         slug = item.required_text("slug")
-        if not is_slug(slug):
-            raise ConfigError(
-                f"topic slug {slug[:60]!r} is not a lowercase-hyphenated slug of at most "
-                f"{MAX_SLUG} characters",
-                location=item.where("slug"),
-                hint='e.g. slug = "robotics"',
-            )
-        if slug in slug_lines:
-            first_use = slug_lines[slug]
-            raise ConfigError(
-                f"topic slug {slug!r} is another topic's"
-                + (f", on line {first_use}" if first_use else ""),
-                location=item.where("slug"),
-                hint="give each [[topics]] its own slug (its URL: /topics/<slug>/)",
-            )
-        slug_lines[slug] = item.where("slug").line
+        check_slug(slug, item.where("slug"), slug_lines, table="topics", example="robotics")
         kind = item.text_or_none("kind") or "area"
         if kind not in ("area", "facet"):
             raise item.fail("kind", '"area" or "facet"', 'kind = "facet"')

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sitegen.errors import ConfigError
-from sitegen.fields import MAX_SLUG, TomlFields, is_slug
+from sitegen.fields import MAX_SLUG, TomlFields, check_slug
 from sitegen.model import Paper
 from sitegen.topics import text_tokens
 
@@ -81,23 +81,9 @@ def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[Cus
         given = item.text_or_none("slug")
         slug = given or _slug_of(name)
         where = item.where("name" if given is None else "slug")
-        if not is_slug(slug):
-            raise ConfigError(
-                f"custom feed slug {slug[:60]!r} is not a lowercase-hyphenated slug of at most "
-                f"{MAX_SLUG} characters",
-                location=where,
-                hint='e.g. slug = "small-models"',
-            )
-        if slug in slug_lines:
-            made = "" if given else f" (made from its name {name[:60]!r})"
-            first_use = slug_lines[slug]
-            raise ConfigError(
-                f"custom feed slug {slug!r}{made} is another feed's"
-                + (f", on line {first_use}" if first_use else ""),
-                location=where,
-                hint='give each [[custom_feeds]] its own slug = "..." (its URL: /feeds/<slug>/)',
-            )
-        slug_lines[slug] = where.line
+        made_from = None if given else name
+        check_slug(slug, where, slug_lines, table="custom_feeds", example="small-models",
+                   made_from=made_from)  # fmt: skip
         for key in ("match", "topics", "organizations", "authors"):  # each would widen it
             if key in item.table and not item.texts(key):
                 raise ConfigError(

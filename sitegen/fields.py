@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
-from sitegen.errors import Location, SitegenError
+from sitegen.errors import ConfigError, Location, SitegenError
 from sitegen.model import BIDI_CONTROLS, MAX_COUNT, clean_line, iso_day
 
 
@@ -230,6 +230,44 @@ MAX_SLUG = 100  # a URL's folder name: a file name has at most 255 bytes (found 
 def is_slug(text: str) -> bool:
     """A lowercase-hyphenated name of a folder of the site: "small-models"."""
     return len(text) <= MAX_SLUG and bool(_SLUG.fullmatch(text))
+
+
+def check_slug(
+    slug: str,
+    where: Location,
+    taken: dict[str, int | None],
+    *,
+    table: str,
+    example: str,
+    made_from: str | None = None,
+) -> None:
+    """Refuse `slug` (said at `where`, or made from the name `made_from`) of a `[[table]]`
+    unless it is a slug and none of `taken` (slug -> its line), which it then joins."""
+    what, other, url = _SLUGGED_TABLES[table]
+    if not is_slug(slug):
+        raise ConfigError(
+            f"{what} slug {slug[:60]!r} is not a lowercase-hyphenated slug of at most "
+            f"{MAX_SLUG} characters",
+            location=where,
+            hint=f'e.g. slug = "{example}"',
+        )
+    if slug in taken:
+        made = f" (made from its name {made_from[:60]!r})" if made_from else ""
+        first_use = taken[slug]
+        raise ConfigError(
+            f"{what} slug {slug!r}{made} is another {other}'s"
+            + (f", on line {first_use}" if first_use else ""),
+            location=where,
+            hint=f"give each [[{table}]] its own slug (its URL: /{url}/<slug>/)",
+        )
+    taken[slug] = where.line
+
+
+# Of each kind of table with a slug: what its errors call it, and its URL's folder.
+_SLUGGED_TABLES = {
+    "topics": ("topic", "topic", "topics"),
+    "custom_feeds": ("custom feed", "feed", "feeds"),
+}
 
 
 def is_count(value: object) -> bool:
