@@ -23,6 +23,9 @@ import watchfiles
 
 from sitegen.errors import UsageError
 
+# What tells a watched file's new version from its old: inode, mtime and size (None: gone).
+Stamp = tuple[int, int, int] | None
+
 RELOAD_PATH = "/__sitegen__/generation"
 # The build a page is of is written into it, read before its file: a rebuild that ended before
 # the first poll was taken for the page's own and never shown (found by a trial).
@@ -297,16 +300,10 @@ def serve(
                     # stamp says it changed (a full test run under load missed a second save).
                     stamps = _file_stamps(files)
                     if changes or stamps != seen:
-                        # The files replaced (no event: see above) by their stamps.
-                        replaced = [
-                            f for f, a, b in zip(sorted(files), seen, stamps, strict=True) if a != b
-                        ]
+                        changed = changed_paths(changes, files, seen, stamps)
                         seen = stamps  # before the build: an edit during it is seen
-                        changed = {Path(p) for _, p in changes} - transient_files(changes)
-                        changed |= set(replaced)
-                        if not changed:  # only an editor's probe file, made and gone
-                            continue
-                        generation.bump(rebuild(tuple(sorted(changed))))
+                        if changed:
+                            generation.bump(rebuild(tuple(sorted(changed))))
                         # An editor's save replaces a file (sed -i, vim): the watch on the old one
                         # is gone, so watch anew (site.toml's second edit was missed otherwise).
                         if any(Path(path).resolve() in files for _, path in changes):
@@ -325,6 +322,21 @@ def serve(
         server.server_close()
 
 
+def changed_paths(
+    changes: set[tuple[watchfiles.Change, str]],
+    files: set[Path],
+    seen: list[Stamp],
+    stamps: list[Stamp],
+) -> set[Path]:
+    """What a batch of `changes` changed since the last build: the watched `files` whose stamps
+    differ from those `seen` when it started, whatever their events say (a save seen by its stamp
+    came again as events after its build, and was built twice: found by CI), and the other paths
+    the events name, but an editor's temporary files."""
+    by_stamp = {f for f, a, b in zip(sorted(files), seen, stamps, strict=True) if a != b}
+    by_event = {Path(path) for _, path in changes if Path(path).resolve() not in files}
+    return by_stamp | (by_event - transient_files(changes))
+
+
 def transient_files(changes: set[tuple[watchfiles.Change, str]]) -> set[Path]:
     """Files made and deleted within one batch of changes and gone now: an editor's
     temporary file (sed -i's), which a "changed:" line named (found by a new user's trial)."""
@@ -333,9 +345,9 @@ def transient_files(changes: set[tuple[watchfiles.Change, str]]) -> set[Path]:
     return {Path(path) for path in made & gone if not Path(path).exists()}
 
 
-def _file_stamps(files: Iterable[Path]) -> list[tuple[int, int, int] | None]:
-    """What tells a file's new version from its old: inode, mtime and size (None: gone)."""
-    stamps: list[tuple[int, int, int] | None] = []
+def _file_stamps(files: Iterable[Path]) -> list[Stamp]:
+    """The stamps of `files`, in their sorted order."""
+    stamps: list[Stamp] = []
     for path in sorted(files):
         try:
             info = path.stat()

@@ -23,7 +23,7 @@ import pytest
 import watchfiles
 import yaml
 
-from sitegen.serve import transient_files
+from sitegen.serve import changed_paths, transient_files
 from tests.conftest import REPO, copy_site
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
@@ -756,3 +756,32 @@ def test_a_file_made_and_deleted_within_one_batch_is_not_said_changed(tmp_path: 
         (watchfiles.Change.deleted, str(deleted)),  # deleted by hand: a change to say
     }
     assert transient_files(batch) == {temporary}
+
+
+def test_a_save_already_built_by_its_stamp_is_not_built_again_by_its_events(
+    tmp_path: Path,
+) -> None:
+    """Found by CI: serve saw a replaced site.toml by its stamp and rebuilt, then its events
+    came and it rebuilt again, so a second "changed: site.toml" stood for a save not made."""
+    config, paper = tmp_path / "site.toml", tmp_path / "paper.md"
+    config.write_text("old")
+    paper.write_text("a paper")
+    files = {config}
+    before = _stamps(files)
+    config.with_name("site.toml.new").write_text("new")
+    config.with_name("site.toml.new").replace(config)
+    after = _stamps(files)
+    events = {
+        (watchfiles.Change.deleted, str(config)),
+        (watchfiles.Change.modified, str(config)),
+    }
+    assert changed_paths(set(), files, before, after) == {config}, "the stamp sees the save"
+    assert changed_paths(events, files, after, after) == set(), "its late events add nothing"
+    assert changed_paths(events, files, before, after) == {config}
+    # Events name what stamps do not watch (a directory's files): those always count.
+    with_paper = events | {(watchfiles.Change.modified, str(paper))}
+    assert changed_paths(with_paper, files, after, after) == {paper}
+
+
+def _stamps(files: set[Path]) -> list[tuple[int, int, int] | None]:
+    return [(s.st_ino, s.st_mtime_ns, s.st_size) for s in (f.stat() for f in sorted(files))]
