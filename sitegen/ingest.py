@@ -92,23 +92,25 @@ class Merged:
         )
 
 
-# A new day listing this many papers or more, every one already on one other day, is that
-# day's listing under a wrong date: real days share a few papers, never all of ten.
+# A listing adding this many papers or more to a day, every one already on one other day, is
+# that day's listing under a wrong date: real days share a few papers, never all of ten.
 _MIN_PAPERS_OF_A_COPIED_DAY = 10
 
 
 def repeated_day(before: ContentSnapshot, merged: Merged) -> tuple[date, date, int] | None:
-    """(the new day, the day held before whose papers it lists, how many) when a day the
-    merge adds lists only papers another day already listed (a listing ingested with a wrong
-    --date: found by a new user's trial, which filed the same 278 papers under two days)."""
+    """(the day, the other day held before, how many) when the papers the merge adds to a day
+    are all on another day's listing already: a listing ingested with a wrong --date (found by
+    a new user's trial, which filed the same 278 papers under two days, and by the next one,
+    which merged a day's papers into another day held)."""
     for day, listed in sorted(merged.days.items()):
-        if day in before.days:
-            continue
-        ids = {entry.paper_id for entry in listed.entries}
+        held_here = before.days.get(day)
+        ids = {entry.paper_id for entry in listed.entries} - (
+            {entry.paper_id for entry in held_here.entries} if held_here else set()
+        )
         if len(ids) < _MIN_PAPERS_OF_A_COPIED_DAY or not ids <= before.papers.keys():
             continue
         for other, held in before.days.items():
-            if ids <= {entry.paper_id for entry in held.entries}:
+            if other != day and ids <= {entry.paper_id for entry in held.entries}:
                 return day, other, len(ids)
     return None
 

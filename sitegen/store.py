@@ -523,7 +523,7 @@ def ingest_into_store(
     that changed, with `files` (kept listings, fetch state) in the same transaction
     (`mark_late`, `feed_days`: see sitegen.ingest.ingest_listings). With `known_topics`
     (site.toml's), a paper naming another topic stops it, as it stops a build; with
-    `refuse_repeated_day`, so does a new day listing only another day's papers."""
+    `refuse_repeated_day`, so does a listing adding only another day's papers to its day."""
     with content_lock(root):  # what is read is what the merge is written over
         before = load_content(root, known_topics=known_topics)
         merged = ingest_listings(
@@ -533,8 +533,8 @@ def ingest_into_store(
             day, other, count = repeated
             origin = next(listing.origin for listing, _ in listings if listing.day == day)
             raise ListingError(
-                f"every one of its {count} papers is on {other}'s listing already: is it "
-                f"{other}'s listing, not {day}'s? nothing was written",
+                f"every one of the {count} papers it adds to {day} is on {other}'s listing"
+                f" already: is it {other}'s listing, not {day}'s? nothing was written",
                 location=Location(origin),
                 hint=f"if it is, give --date {other} (or name the file after it); if {other} "
                 f"is the wrong day, delete content/days/{other}.toml and its listing in "

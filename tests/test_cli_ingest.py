@@ -525,16 +525,23 @@ def test_a_listing_given_another_days_date_is_refused_and_writes_nothing(
     given the year before moved its 59 papers' first day back a year)."""
     (day_less,) = [p for p in seed_files if p.name == "2026-11-22.txt"]
     (march,) = [p for p in seed_files if p.name == "2026-03-14.txt"]
-    assert main(["--root", str(site), "ingest", str(day_less), str(march)]) == 0
+    held = [("A paper of Nov 25", "Its abstract.", date(2026, 11, 25), 3)]
+    nov_25 = write_text_listing(site.parent / "2026-11-25.txt", date(2026, 11, 25), held)
+    assert main(["--root", str(site), "ingest", str(day_less), str(march), str(nov_25)]) == 0
     before = tree_bytes(site / "content")
     capsys.readouterr()
     for listing, wrong, right, count in (
         (day_less, "2026-11-24", "2026-11-22", 278),
         (march, "2025-03-14", "2026-03-14", 59),
+        # Found by the next trial: given a day held, the papers were merged into it.
+        (day_less, "2026-11-25", "2026-11-22", 278),
     ):
         assert main(["--root", str(site), "ingest", "--date", wrong, str(listing)]) == 2
         said = capsys.readouterr().err
-        assert f"every one of its {count} papers is on {right}'s listing already: is it" in said
+        assert (
+            f"every one of the {count} papers it adds to {wrong} is on {right}'s listing"
+            f" already: is it {right}'s listing, not {wrong}'s? nothing was written"
+        ) in said
         assert f"hint: if it is, give --date {right} (or name the file after it); if" in said
         assert tree_bytes(site / "content") == before
     # A new day listing papers of another day again (all of them, but one of its own

@@ -103,7 +103,7 @@ def parse_text_listing(
                 + (
                     f"{year}-{month:02}-{day_of_month:02}"
                     if shown[3]
-                    else f"{_nearest(day, month, day_of_month)}"
+                    else f"{_shown_day(day_line, drafts, origin=origin, near=day)}"
                 )
                 + (", or name the file after it" if day_from != "--date" else ""),
             )
@@ -112,6 +112,17 @@ def parse_text_listing(
     has_metadata = day_line is not None and saw_daily_papers
     shape = "full" if has_metadata else ("bare" if day_line is not None else "compact")
     return Listing(day=listing_day, entries=entries, origin=origin, shape=shape)
+
+
+def _shown_day(day_line: _Line, drafts: list[_Draft], *, origin: str, near: date) -> date:
+    """The day a year-less day line shows, as its papers' dates tell (Mar 14 given as Nov 22 is
+    the Mar 14 before, not the one after: found by a trial), else the one nearest `near`."""
+    try:
+        return _infer_day(day_line, drafts, origin=origin)
+    except ListingError:
+        shown = _DAY_LINE.fullmatch(day_line.text)
+        assert shown is not None
+        return _nearest(near, _MONTHS.index(shown[1]) + 1, int(shown[2]))
 
 
 def _nearest(day: date, month: int, day_of_month: int) -> date:
