@@ -130,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
         help="parse listings into content/",
         description="Merge listings into content/.",
     )
-    ingest.add_argument("listings", nargs="+", type=Path, metavar="LISTING")
+    ingest.add_argument("listings", nargs="+", type=_path, metavar="LISTING")
     ingest.add_argument("--date", type=_iso_date, help="the listing day, YYYY-MM-DD")
     ingest.add_argument(
         "--topic", action="append", default=[], metavar="NAME", help="add a topic (repeatable)"
@@ -165,7 +165,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--topics-before",
-        type=Path,
+        type=_path,
         metavar="SITE_TOML",
         help="with --topics-report: the site.toml of the rules before an edit, to list the "
         "papers each topic gained and lost",
@@ -278,7 +278,7 @@ def _path(text: str) -> Path:
             f"{text!r} starts with a '~' the shell did not expand: write $HOME or the whole path"
         )
     if not text:  # Path("") is ".": `--out "$DIR"` with DIR unset meant no current directory
-        raise argparse.ArgumentTypeError("an empty path (an unset variable?): give one, or '.'")
+        raise argparse.ArgumentTypeError("an empty path (an unset variable?): give one")
     return Path(text)
 
 

@@ -497,6 +497,8 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         # found by a trial: said as "refusing to build into the site directory"
         (["build", "--out", ""], "argument --out: an empty path (an unset variable?)"),
         (["build", "--root", ""], "argument --root: an empty path"),
+        (["build", "--topics-before", ""], "argument --topics-before: an empty path"),
+        (["ingest", ""], "argument LISTING: an empty path"),  # said "." (the current directory)
         # found by a trial: said with sitegen's usage, not build's, whose flags it lacks
         (["build", "--jbos", "2"], "sitegen build: error: unrecognized arguments: --jbos 2"),
         (["--jobs=2", "build"], "sitegen: error: unrecognized arguments: --jobs=2"),
