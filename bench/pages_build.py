@@ -2,7 +2,7 @@
 
     python bench/pages_build.py SITE [--clean] [--pin-code-version]
 
-For measuring the rebuild after a day (bench/README.md, "The rebuild after a day, pages and
+For measuring the rebuild after a day (bench/HISTORY.md, "The rebuild after a day, pages and
 feeds"): site.toml has no switch for the search index, so this calls `build_site(search=False)`,
 which leaves the index as it is. `--pin-code-version` has sitegen's caches and build record
 written under one fixed code version, so two checkouts of sitegen (PYTHONPATH=...) can be timed

@@ -10,7 +10,7 @@ prefixes read from publish.yml itself, so the bench runs what the workflow runs.
 saved and restored with tar and zstd as actions/cache does (@actions/cache's tar.ts), so each
 file comes back with its bytes and its mtime.
 
-Used by run.py (`python bench/run.py`); method and figures in bench/README.md.
+Used by run.py (`python bench/run.py`); method in bench/README.md, figures in bench/HISTORY.md.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark of the search index at 50,000 papers (method and figures: bench/README.md).
+"""Benchmark of the search index at 50,000 papers (method: bench/README.md; figures: HISTORY.md).
 
     python bench/search.py                          # work directory /tmp/search-bench
     python bench/search.py --work DIR --days 1000 --queries "rare word:gaussian,two words:a b"

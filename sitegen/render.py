@@ -148,7 +148,7 @@ def _write_papers(papers: Mapping[str, Paper | bytes], path: Path) -> dict[str, 
 # Papers the outputs of a render chunk show at most (a hundred day pages show 5,000): a worker
 # holds one chunk's papers, and the main process pickles them for it. The memory budget (all
 # processes under 1 GiB at 50k papers): a chunk of 100 top-papers pages showed all 50,000
-# papers, 80 MB pickled, and took a cold build's peak to 1,141 MiB (bench/README.md).
+# papers, 80 MB pickled, and took a cold build's peak to 1,141 MiB (bench/HISTORY.md).
 _CHUNK_PAPERS = 5_000
 
 

@@ -71,7 +71,7 @@ _PAGEFIND_DIRECTORIES = ("index", "fragment", "filter")  # of each index, the wa
 # shows nothing of them should a query find them; and it starts with zeros, so that only a
 # query of zeros does (Pagefind also answers a word's prefixes and the words it prefixes).
 # Its size is what optimising needs: 100 documents of 50 locations, searched 20 times as the
-# page opens (bench/README.md).
+# page opens (bench/HISTORY.md).
 WARM_UP_WORD = "0000warmup"
 _WARM_UP_DOCUMENTS = 100
 _WARM_UP_REPEATS = 50
@@ -161,7 +161,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     abstract_words += [a for a in _acronyms(paper.abstract) if a not in abstract_words]
     # Each word once a paper: the title and keywords already hold theirs. A word in most
     # papers costs a query a location per paper and per time it is held (the first
-    # query's 200 ms budget: about two a paper for "learning" before, bench/README.md).
+    # query's 200 ms budget: about two a paper for "learning" before, bench/HISTORY.md).
     held = {w.lower() for w in _WORD.findall(" ".join([paper.title, *paper.keywords]))}
     text = ". ".join(
         part
@@ -232,7 +232,7 @@ def name_words(authors: Sequence[str]) -> str:
     space-separated. A full name's first query then opens only the documents holding that
     name, as a rare word's does: its words apart ("Maria", "Suzuki") are in 1,400 of the 2,500
     documents at 50,000 papers, and searching them took over the first query's 200 ms budget
-    (bench/README.md)."""
+    (bench/HISTORY.md)."""
     folded = (
         "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
         for name in authors
