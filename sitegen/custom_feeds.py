@@ -8,13 +8,12 @@ case, punctuation and a plural "s" ignored, whole words only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sitegen.errors import ConfigError
 from sitegen.fields import MAX_SLUG, TomlFields, check_slug
-from sitegen.model import Paper
+from sitegen.model import Paper, ascii_words
 from sitegen.topics import text_tokens
 
 _KEYS = frozenset(
@@ -134,7 +133,7 @@ def _phrases(item: TomlFields, key: str) -> tuple[str, ...]:
 
 
 def _slug_of(name: str) -> str:
-    slug = "-".join(re.findall(r"[a-z0-9]+", name.casefold()))[:MAX_SLUG].rstrip("-")
+    slug = "-".join(ascii_words(name))[:MAX_SLUG].rstrip("-")
     return slug or "feed"
 
 
