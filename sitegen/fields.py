@@ -27,6 +27,20 @@ def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None
 # A key given what looks like a date but is none ("2026-13-45", "2026-2-30"): TOML reads an
 # invalid date as another token, so the parser's message says nothing of dates.
 _NO_DATE = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\b")
+_KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
+
+
+def _key_twice(lines: Sequence[str]) -> tuple[int, str] | None:
+    """(1-based line, key) of the first plain `key =` line that repeats a key of its table."""
+    seen: set[str] = set()
+    for number, text in enumerate(lines, start=1):
+        if text.lstrip().startswith("["):  # a table's header: its keys are its own
+            seen = set()
+        elif (key := _KEY.match(text)) and key[1] in seen:
+            return number, key[1]
+        elif key:
+            seen.add(key[1])
+    return None
 
 
 def load_toml(
@@ -38,12 +52,20 @@ def load_toml(
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:
         message, line = describe_toml_error(problem)
-        where = Location(source, line + first_line - 1 if line else None)
         lines = text.split("\n")  # as TOML counts lines: not at U+2028 and the like
-        date_like = _NO_DATE.match(lines[line - 1]) if line and line <= len(lines) else None
+        said = lines[line - 1] if line and line <= len(lines) else ""
+        date_like = _NO_DATE.match(said)
         if date_like and iso_day(date_like[2]) is None:
             # The parser's own words ("Expected newline ...") miss it: found by a trial.
             message = f"`{date_like[1]}` = {date_like[2]} is not a day (YYYY-MM-DD)"
+            hint = f"write a day of the calendar, {date_like[1]} = 2025-10-31"
+        elif message.startswith("Cannot overwrite a value") and (twice := _key_twice(lines)):
+            # The parser's words say neither which key nor that it is given twice, and at
+            # the end of the text no line either (found by a trial).
+            line, key = twice
+            message = f"`{key}` is given a second time"
+            hint = "keep one of its two lines"
+        where = Location(source, line + first_line - 1 if line else None)
         raise error(f"bad TOML: {message}", location=where, hint=hint) from None
     except ValueError as problem:  # an integer of more than 4,300 digits (int's own limit)
         raise error(

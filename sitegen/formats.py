@@ -29,6 +29,7 @@ from sitegen.model import (
     day_out_of_range,
     is_arxiv_id,
     is_paper_id,
+    iso_day,
 )
 
 _PAPER_KEYS = frozenset(
@@ -146,7 +147,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
             "a day file needs `day = YYYY-MM-DD` matching its file name",
             location=fields.where("day"),
             hint=f"set day = {stem}"
-            if _ISO_DAY.fullmatch(stem)
+            if iso_day(stem)  # not "2026-08-32": that day would be refused next (a trial)
             else "name the file after the day it holds: content/days/YYYY-MM-DD.toml",
         )
     arrived_after = fields.date("arrived_after")
@@ -382,7 +383,6 @@ def decode_content(data: bytes, *, path: str, error: type[SitegenError] = Conten
         ) from None
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _CONFLICT = re.compile(r"^<{7}(?: |$)(?:.*\n)*?^>{7}(?: |$)", re.MULTILINE)
 
 

@@ -200,6 +200,22 @@ def test_day_files_round_trip() -> None:
     assert refused.value.location is not None and refused.value.location.line == 2
 
 
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("2026-01-09", "set day = 2026-01-09"),
+        # Found by a trial: "set day = 2026-08-32", which was then refused as no day.
+        ("2026-08-32", "name the file after the day it holds: content/days/YYYY-MM-DD.toml"),
+        ("monday", "name the file after the day it holds"),
+    ],
+)
+def test_a_day_file_named_after_another_day_says_what_to_mend(name: str, hint: str) -> None:
+    text = 'day = 2026-01-08\n\n[[papers]]\nid = "2601.00001"\nrank = 1\n'
+    with pytest.raises(ContentError) as caught:
+        parse_day_file(text, path=f"content/days/{name}.toml")
+    assert "matching its file name" in caught.value.message and hint in caught.value.hint
+
+
 BROKEN = {
     "no front matter": ("Just an abstract\n", 1, "must start with"),
     "unclosed": ('+++\ntitle = "T"\n', 1, "never closed"),
@@ -214,6 +230,12 @@ BROKEN = {
         '+++\ntitle = "T"\npublished = 2026-13-45\n+++\nA\n',
         3,
         "`published` = 2026-13-45 is not a day (YYYY-MM-DD)",
+    ),
+    # the parser says "Cannot overwrite a value": which key, and why? (found by a trial)
+    "a key twice": (
+        '+++\ntitle = "T"\nupvotes = 13\nupvotes = 14\n+++\nA\n',
+        4,
+        "`upvotes` is given a second time",
     ),
     # a line separator TOML keeps in a string does not move the line looked at (a review)
     "no such day after U+2028": (
@@ -243,6 +265,19 @@ def test_a_broken_paper_file_names_its_line(case: str) -> None:
     assert words in str(caught.value)
     assert caught.value.location is not None and caught.value.location.line == line
     assert caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("case", "hint"),
+    [("a key twice", "keep one of its two lines"), ("no such day", "published = 2025-10-31")],
+)
+def test_a_key_twice_or_a_day_of_no_calendar_is_not_hinted_as_toml_syntax(
+    case: str, hint: str
+) -> None:
+    """Found by a trial: each was hinted to check the TOML syntax and quoting."""
+    with pytest.raises(ContentError) as caught:
+        parse_paper_file(BROKEN[case][0], path="content/papers/x.md")
+    assert hint in caught.value.hint
 
 
 def test_a_paper_file_that_names_its_days_says_where_days_are_kept() -> None:
