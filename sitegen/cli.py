@@ -332,8 +332,14 @@ def _run_ingest(args: argparse.Namespace) -> int:
         root, args.listings, day=args.date, topics=topics, known_topics=config.topic_slugs()
     )
     print(_ingest_summary(report, parsed))
+    today = datetime.now(UTC).date()
     for listing, _ in parsed:  # entries left out: of another day, or listed twice
-        for note in listing.notes:
+        notes = list(listing.notes)
+        if listing.day > today + timedelta(days=1):  # a day ahead: one west of UTC may be today
+            # Found by a trial: --date 2030-01-01 became the site's latest day without a word.
+            notes.append(f"filed under {listing.day}, a day to come (today is {today}, UTC):"
+                         " is its year right?")  # fmt: skip
+        for note in notes:
             print(f"{printable(listing.origin)}: note: {note}", file=sys.stderr)
     _say_one_title(report.one_title)
     _say_same_title(report.same_title)
@@ -748,7 +754,15 @@ def _topic_slug(config: SiteConfig, name: str) -> str:
 
 def _ingest_summary(report: IngestReport, parsed: list[tuple[Listing, str]]) -> str:
     entries = sum(len(listing.entries) for listing, _ in parsed)
+    # The days they were filed under, which may have come from the text alone (a trial).
+    days = sorted({listing.day.isoformat() for listing, _ in parsed})
+    of_days = (
+        " and ".join([", ".join(days[:-1]), days[-1]] if len(days) > 1 else days)
+        if len(days) <= 3
+        else f"{len(days)} days, {days[0]} to {days[-1]}"
+    )
     return (
-        f"ingested {len(parsed)} listing(s), {entries} entries: {report.new_papers} new "
-        f"paper(s), {report.papers} in all; {len(report.written)} file(s) written"
+        f"ingested {len(parsed)} listing(s) of {of_days}, {entries} entries: "
+        f"{report.new_papers} new paper(s), {report.papers} in all; "
+        f"{len(report.written)} file(s) written"
     )

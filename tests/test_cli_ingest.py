@@ -517,6 +517,25 @@ def test_entries_an_answer_leaves_out_are_said_by_ingest_as_by_fetch(
     assert f"{answer}: note: 12 paper(s) of 2026-06-13 left out" in captured.err
 
 
+def test_ingest_says_the_days_it_filed_and_notes_a_day_to_come(
+    site: Path, seed_files: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a trial: a capture was filed under a day read from its text without a word,
+    and one given --date 2030-01-01 (a typo of a year) became the site's latest day."""
+    (day_less,) = [p for p in seed_files if p.name == "2026-11-22.txt"]
+    (march,) = [p for p in seed_files if p.name == "2026-03-14.txt"]
+    (october,) = [p for p in seed_files if p.name == "2025-10-31.txt"]
+    assert main(["--root", str(site), "ingest", str(march), str(october)]) == 0
+    said = capsys.readouterr()
+    assert said.out.startswith("ingested 2 listing(s) of 2025-10-31 and 2026-03-14, 120 entries")
+    assert said.err == ""
+    assert main(["--root", str(site), "ingest", "--date", "2999-01-01", str(day_less)]) == 0
+    said = capsys.readouterr()
+    assert said.out.startswith("ingested 1 listing(s) of 2999-01-01, 278 entries")
+    assert f"{day_less}: note: filed under 2999-01-01, a day to come (today is " in said.err
+    assert said.err.rstrip().endswith("UTC): is its year right?")
+
+
 def test_a_listing_given_another_days_date_is_refused_and_writes_nothing(
     site: Path, seed_files: list[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
