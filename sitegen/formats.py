@@ -164,6 +164,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
     if not isinstance(raw_entries, list):
         raise fields.fail("papers", "an array", 'papers = [{ id = "...", title = "..." }]')
     entries = []
+    listed: set[str] = set()
     for raw in raw_entries:
         unknown = sorted(set(raw) - _DAY_ENTRY_KEYS) if isinstance(raw, dict) else []
         if unknown:
@@ -184,6 +185,9 @@ def parse_day_file(text: str, *, path: str) -> Day:
                 location=_entry_location(path, text, raw, otherwise=fields.where("papers")),
                 hint='each entry is { id = "<paper id>", title = "...", upvotes = N }',
             )
+        if raw["id"] in listed:  # which one counts? (the first did, without a word: a trial)
+            raise _listed_twice(path, text, raw["id"])
+        listed.add(raw["id"])
         entries.append(
             DayEntry(
                 paper_id=raw["id"],
@@ -211,6 +215,18 @@ def _entry_problem(raw: TomlValue) -> str | None:
     if not (raw.get("upvotes") is None or is_count(raw["upvotes"])):
         return f"`upvotes` must be a whole number, 0 or more, not {as_toml(raw['upvotes']):.60}"
     return None
+
+
+def _listed_twice(path: str, text: str, paper_id: str) -> ContentError:
+    """The error of a day file listing `paper_id` twice, at its second entry's line."""
+    written = rf"""(?<![\w-])id[ \t]*=[ \t]*(["']){re.escape(paper_id)}\1"""
+    lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(written, text)]
+    return ContentError(
+        f"paper {paper_id} is listed twice on this day"
+        + (f" (lines {lines[0]} and {lines[1]})" if len(lines) > 1 else ""),
+        location=Location(path, lines[1] if len(lines) > 1 else None),
+        hint="keep one of its two entries: a day lists a paper once, at its rank",
+    )
 
 
 def _entry_location(

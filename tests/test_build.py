@@ -438,6 +438,29 @@ def test_a_broken_content_file_is_a_clear_error(
     assert tree_bytes(built) == before
 
 
+def test_a_paper_listed_twice_in_a_day_file_is_a_clear_error(
+    small_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a trial: the day's pages took the first entry's upvotes, without a word."""
+    built = small_built / "public"
+    before = tree_bytes(built)
+    day_file = sorted((small_built / "content" / "days").glob("*.toml"))[0]
+    text = day_file.read_text()
+    lines = text.split("\n")
+    first = next(n for n, line in enumerate(lines, start=1) if line.startswith("  { id = "))
+    again = lines[first - 1].replace("upvotes = ", "upvotes = 1")
+    day_file.write_text(text.replace(lines[first], f"{lines[first]}\n{again}", 1))
+    assert main(["--root", str(small_built), "build"]) == 2
+    err = capsys.readouterr().err
+    paper_id = lines[first - 1].split('"')[1]
+    assert err.startswith(
+        f"sitegen: error: content/days/{day_file.name}:{first + 2}: paper {paper_id} is listed"
+        f" twice on this day (lines {first} and {first + 2})\n"
+        "  hint: keep one of its two entries: a day lists a paper once, at its rank"
+    )
+    assert tree_bytes(built) == before
+
+
 def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
     small_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
