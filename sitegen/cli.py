@@ -118,10 +118,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     root_help = "the site directory (default: the current one)"
-    parser.add_argument("--root", type=_path, default=Path(), help=root_help)
+    parser.add_argument("--root", type=_root, default=Path(), help=root_help)
     # Also after the command (`sitegen build --root DIR`), where people put it.
     after = _CommandParser(add_help=False)  # a parent only, never parsing
-    after.add_argument("--root", type=_path, default=argparse.SUPPRESS, help=root_help)
+    after.add_argument("--root", type=_root, default=argparse.SUPPRESS, help=root_help)
     commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_CommandParser)
 
     ingest = commands.add_parser(
@@ -270,6 +270,12 @@ def _address(text: str) -> str:
     return text[1:-1] if text.startswith("[") and text.endswith("]") else text
 
 
+def _root(text: str) -> Path:
+    if not text:  # `--root "$SITE"` with SITE unset: '.' is what was most likely meant
+        raise argparse.ArgumentTypeError("an empty path (an unset variable?): give one, or '.'")
+    return _path(text)
+
+
 def _path(text: str) -> Path:
     # "--out=~/site" reaches us unexpanded: a directory named "~" would be made in the site,
     # and a later `rm -rf ~` meant for it would remove the user's home.
@@ -335,7 +341,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
     today = datetime.now(UTC).date()
     for listing, _ in parsed:  # entries left out: of another day, or listed twice
         notes = list(listing.notes)
-        if listing.day > today + timedelta(days=1):  # a day ahead: one west of UTC may be today
+        if listing.day > today + timedelta(days=1):  # a day ahead: east of UTC it may be today
             # Found by a trial: --date 2030-01-01 became the site's latest day without a word.
             notes.append(f"filed under {listing.day}, a day to come (today is {today}, UTC):"
                          " is its year right?")  # fmt: skip
@@ -727,7 +733,7 @@ def _days_asked(args: argparse.Namespace, today: date) -> list[date]:
             "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
         )
     if args.date:
-        if args.date > today + timedelta(days=1):  # a day ahead: one west of UTC may be today
+        if args.date > today + timedelta(days=1):  # a day ahead: east of UTC it may be today
             raise UsageError(
                 f"nothing to fetch: {args.date} is not here yet (today is {today}, UTC)",
                 hint="check --date",

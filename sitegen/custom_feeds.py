@@ -8,12 +8,14 @@ case, punctuation and a plural "s" ignored, whole words only.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sitegen.errors import ConfigError
 from sitegen.fields import MAX_SLUG, TomlFields, check_slug
-from sitegen.model import Paper, ascii_words
+from sitegen.model import Paper
 from sitegen.topics import text_tokens
 
 _KEYS = frozenset(
@@ -132,8 +134,17 @@ def _phrases(item: TomlFields, key: str) -> tuple[str, ...]:
     return phrases
 
 
+# Latin letters that are no letter plus an accent, so NFKD keeps them whole (ß is casefold's).
+_LATIN_LETTERS = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                                "þ": "th", "ı": "i"})  # fmt: skip
+
+
 def _slug_of(name: str) -> str:
-    slug = "-".join(ascii_words(name))[:MAX_SLUG].rstrip("-")
+    """A feed's URL name made from its name: its words in ASCII, accents dropped ("Réseaux" is
+    reseaux, not r-seaux: found by a trial), letters of other scripts left out."""
+    latin = name.casefold().translate(_LATIN_LETTERS)
+    ascii_name = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_name))[:MAX_SLUG].rstrip("-")
     return slug or "feed"
 
 

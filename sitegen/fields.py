@@ -30,16 +30,13 @@ _NO_DATE = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\b")
 _KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
 
 
-def _key_twice(lines: Sequence[str]) -> tuple[int, str] | None:
-    """(1-based line, key) of the first plain `key =` line that repeats a key of its table."""
-    seen: set[str] = set()
-    for number, text in enumerate(lines, start=1):
-        if text.lstrip().startswith("["):  # a table's header: its keys are its own
-            seen = set()
-        elif (key := _KEY.match(text)) and key[1] in seen:
+def _key_given(lines: Sequence[str], line: int | None) -> tuple[int, str] | None:
+    """(line, key) of the `key =` statement the parser stopped at: on `line`, or with none
+    (the end of the text), the last statement, which the end of the text follows."""
+    numbers = [line] if line else range(len(lines), 0, -1)
+    for number in numbers:
+        if number <= len(lines) and (key := _KEY.match(lines[number - 1])):
             return number, key[1]
-        elif key:
-            seen.add(key[1])
     return None
 
 
@@ -59,7 +56,7 @@ def load_toml(
             # The parser's own words ("Expected newline ...") miss it: found by a trial.
             message = f"`{date_like[1]}` = {date_like[2]} is not a day (YYYY-MM-DD)"
             hint = f"write a day of the calendar, {date_like[1]} = 2025-10-31"
-        elif message.startswith("Cannot overwrite a value") and (twice := _key_twice(lines)):
+        elif message.startswith("Cannot overwrite a value") and (twice := _key_given(lines, line)):
             # The parser's words say neither which key nor that it is given twice, and at
             # the end of the text no line either (found by a trial).
             line, key = twice

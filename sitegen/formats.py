@@ -147,7 +147,8 @@ def parse_day_file(text: str, *, path: str) -> Day:
             "a day file needs `day = YYYY-MM-DD` matching its file name",
             location=fields.where("day"),
             hint=f"set day = {stem}"
-            if iso_day(stem)  # not "2026-08-32": that day would be refused next (a trial)
+            # Not "2026-08-32" (a trial) nor "1066-01-01" (a review): refused next.
+            if (named := iso_day(stem)) and not day_out_of_range(named)
             else "name the file after the day it holds: content/days/YYYY-MM-DD.toml",
         )
     arrived_after = fields.date("arrived_after")
@@ -186,7 +187,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
                 hint='each entry is { id = "<paper id>", title = "...", upvotes = N }',
             )
         if raw["id"] in listed:  # which one counts? (the first did, without a word: a trial)
-            raise _listed_twice(path, text, raw["id"])
+            raise _listed_twice(path, text, raw["id"], fields.where("papers"))
         listed.add(raw["id"])
         entries.append(
             DayEntry(
@@ -217,14 +218,13 @@ def _entry_problem(raw: TomlValue) -> str | None:
     return None
 
 
-def _listed_twice(path: str, text: str, paper_id: str) -> ContentError:
+def _listed_twice(path: str, text: str, paper_id: str, otherwise: Location) -> ContentError:
     """The error of a day file listing `paper_id` twice, at its second entry's line."""
-    written = rf"""(?<![\w-])id[ \t]*=[ \t]*(["']){re.escape(paper_id)}\1"""
-    lines = [text.count("\n", 0, m.start()) + 1 for m in re.finditer(written, text)]
+    lines = _lines_of(text, "id", paper_id)
     return ContentError(
         f"paper {paper_id} is listed twice on this day"
         + (f" (lines {lines[0]} and {lines[1]})" if len(lines) > 1 else ""),
-        location=Location(path, lines[1] if len(lines) > 1 else None),
+        location=Location(path, lines[1]) if len(lines) > 1 else otherwise,
         hint="keep one of its two entries: a day lists a paper once, at its rank",
     )
 
@@ -246,16 +246,21 @@ def day_entry_line(text: str, entry: Mapping[str, Any]) -> int | None:
     its values as written (an entry without an id has none to find it by)."""
     values = sorted(entry.items(), key=lambda item: item[0] != "id")
     for key, value in values:
-        if isinstance(value, str):
-            written = rf"""(["']){re.escape(value)}\1"""
-        elif isinstance(value, int) and not isinstance(value, bool):
-            written = rf"{value}(?![\w.])"
-        else:
-            continue
-        match = re.search(rf"(?<![\w-]){re.escape(key)}[ \t]*=[ \t]*{written}", text)
-        if match:
-            return text.count("\n", 0, match.start()) + 1
+        if lines := _lines_of(text, key, value):
+            return lines[0]
     return None
+
+
+def _lines_of(text: str, key: str, value: object) -> list[int]:
+    """The 1-based lines on which `key = value` is written, as sitegen writes it."""
+    if isinstance(value, str):
+        written = rf"""(["']){re.escape(value)}\1"""
+    elif isinstance(value, int) and not isinstance(value, bool):
+        written = rf"{value}(?![\w.])"
+    else:
+        return []
+    found = re.finditer(rf"(?<![\w-]){re.escape(key)}[ \t]*=[ \t]*{written}", text)
+    return [text.count("\n", 0, match.start()) + 1 for match in found]
 
 
 # What a comment is about: a key, or a day file's entry by id; else the line's own code.

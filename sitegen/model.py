@@ -117,21 +117,16 @@ def is_paper_id(value: str) -> bool:
     return _PAPER_ID.fullmatch(value) is not None and ".." not in value
 
 
-def ascii_words(text: str) -> list[str]:
-    """The lowercase ASCII words of `text` for a URL name, accents dropped ("Réseaux" is
-    "reseaux", not "r" and "seaux"); letters of other scripts are left out."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.findall(r"[a-z0-9]+", ascii_text)
-
-
 def slug_for_title(title: str, *, digest_chars: int = 8) -> str:
     """A path-safe id for a paper without arXiv id: readable words plus a digest of its title.
 
     The digest makes two different titles with the same words distinct; `digest_chars` grows
     only when two titles share even that (see ingest).
     """
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", ascii_title)
     slug = ""
-    for word in ascii_words(title):
+    for word in words:
         if len(slug) + len(word) + 1 > 60:
             break
         slug = f"{slug}-{word}" if slug else word

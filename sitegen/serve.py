@@ -277,7 +277,7 @@ def serve(
     stop = threading.Event()
     watching = False
     files = {p.resolve() for p in watch if p.is_file()}
-    seen = _file_stamps(files)
+    seen = file_stamps(files)
     try:
         while not stop.is_set():
             # The watcher starts on the first iteration; its first (timed-out) yield proves it
@@ -298,7 +298,7 @@ def serve(
                         )
                     # A file replaced while its watch was made anew (below) sends no event: its
                     # stamp says it changed (a full test run under load missed a second save).
-                    stamps = _file_stamps(files)
+                    stamps = file_stamps(files)
                     if changes or stamps != seen:
                         changed = changed_paths(changes, files, seen, stamps)
                         seen = stamps  # before the build: an edit during it is seen
@@ -345,7 +345,7 @@ def transient_files(changes: set[tuple[watchfiles.Change, str]]) -> set[Path]:
     return {Path(path) for path in made & gone if not Path(path).exists()}
 
 
-def _file_stamps(files: Iterable[Path]) -> list[Stamp]:
+def file_stamps(files: Iterable[Path]) -> list[Stamp]:
     """The stamps of `files`, in their sorted order."""
     stamps: list[Stamp] = []
     for path in sorted(files):

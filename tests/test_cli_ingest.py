@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -534,6 +534,12 @@ def test_ingest_says_the_days_it_filed_and_notes_a_day_to_come(
     assert said.out.startswith("ingested 1 listing(s) of 2999-01-01, 278 entries")
     assert f"{day_less}: note: filed under 2999-01-01, a day to come (today is " in said.err
     assert said.err.rstrip().endswith("UTC): is its year right?")
+    # Tomorrow, UTC, is today east of it: no note.
+    tomorrow = datetime.now(UTC).date() + timedelta(days=1)
+    papers = [("A paper of tomorrow", "Its abstract.", tomorrow - timedelta(days=3), 1)]
+    listing = write_text_listing(site.parent / f"{tomorrow}.txt", tomorrow, papers)
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_a_listing_given_another_days_date_is_refused_and_writes_nothing(

@@ -314,21 +314,25 @@ def test_a_saved_page_with_a_number_too_long_to_read_is_a_listing_error() -> Non
 
 
 @pytest.mark.parametrize(
-    ("shown", "given", "hint"),
+    ("seed", "shown", "given", "hint"),
     [
-        ("Dec 31", date(2026, 1, 1), "--date 2025-12-31"),
-        ("Feb 29", date(2025, 3, 1), "--date 2024-02-29"),
-        # Found by a trial: the nearest Oct 31 to a day given a season later is the next year's,
-        # but the listing's papers date it (it said --date 2026-10-31).
-        ("Oct 31", date(2026, 5, 2), "--date 2025-10-31"),
+        ("2025-10-31.txt", "Dec 31", date(2026, 1, 1), "--date 2025-12-31"),
+        ("2025-10-31.txt", "Feb 29", date(2025, 3, 1), "--date 2024-02-29"),
+        # Found by a trial: the nearest Mar 14 to Nov 22 is the next year's, a day to come.
+        ("2026-03-14.txt", "Mar 14", date(2026, 11, 22), "--date 2026-03-14"),
+        # Found by a review: a day's typo keeps its year, whichever years the papers allow.
+        ("2026-03-14.txt", "Mar 14", date(2026, 3, 15), "--date 2026-03-14"),
     ],
 )
 def test_the_hint_gives_the_day_the_listing_shows(
-    seed_bytes: dict[str, bytes], shown: str, given: date, hint: str
+    seed_bytes: dict[str, bytes], seed: str, shown: str, given: date, hint: str
 ) -> None:
     """Found by a review: the hint took the given day's year, "--date 2026-12-31" for a
     capture of Dec 31 given as Jan 1, 2026, and "--date 2025-02-29", no date at all."""
-    text = seed_bytes["2025-10-31.txt"].decode().replace("\nOct 31\n", f"\n{shown}\n", 1)
+    text = seed_bytes[seed].decode()
+    day_line = "\nOct 31\n" if seed == "2025-10-31.txt" else "\nMar 14\n"
+    assert day_line in text
+    text = text.replace(day_line, f"\n{shown}\n", 1)
     with pytest.raises(ListingError) as caught:
         parse_listing(text.encode(), origin="x.txt", day=given)
     assert hint in str(caught.value)

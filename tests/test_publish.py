@@ -23,7 +23,7 @@ import pytest
 import watchfiles
 import yaml
 
-from sitegen.serve import changed_paths, transient_files
+from sitegen.serve import changed_paths, file_stamps, transient_files
 from tests.conftest import REPO, copy_site
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
@@ -767,10 +767,10 @@ def test_a_save_already_built_by_its_stamp_is_not_built_again_by_its_events(
     config.write_text("old")
     paper.write_text("a paper")
     files = {config}
-    before = _stamps(files)
+    before = file_stamps(files)
     config.with_name("site.toml.new").write_text("new")
     config.with_name("site.toml.new").replace(config)
-    after = _stamps(files)
+    after = file_stamps(files)
     events = {
         (watchfiles.Change.deleted, str(config)),
         (watchfiles.Change.modified, str(config)),
@@ -781,7 +781,3 @@ def test_a_save_already_built_by_its_stamp_is_not_built_again_by_its_events(
     # Events name what stamps do not watch (a directory's files): those always count.
     with_paper = events | {(watchfiles.Change.modified, str(paper))}
     assert changed_paths(with_paper, files, after, after) == {paper}
-
-
-def _stamps(files: set[Path]) -> list[tuple[int, int, int] | None]:
-    return [(s.st_ino, s.st_mtime_ns, s.st_size) for s in (f.stat() for f in sorted(files))]

@@ -496,7 +496,10 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "--out", "site.toml/sub"], "site.toml is a file, so no directory can be"),
         # found by a trial: said as "refusing to build into the site directory"
         (["build", "--out", ""], "argument --out: an empty path (an unset variable?)"),
-        (["build", "--root", ""], "argument --root: an empty path"),
+        (
+            ["build", "--root", ""],
+            "argument --root: an empty path (an unset variable?): give one, or '.'",
+        ),
         (["build", "--topics-before", ""], "argument --topics-before: an empty path"),
         (["ingest", ""], "argument LISTING: an empty path"),  # said "." (the current directory)
         # found by a trial: said with sitegen's usage, not build's, whose flags it lacks

@@ -207,6 +207,7 @@ def test_day_files_round_trip() -> None:
         # Found by a trial: "set day = 2026-08-32", which was then refused as no day.
         ("2026-08-32", "name the file after the day it holds: content/days/YYYY-MM-DD.toml"),
         ("monday", "name the file after the day it holds"),
+        ("1066-01-01", "name the file after the day it holds"),  # a day no site holds
     ],
 )
 def test_a_day_file_named_after_another_day_says_what_to_mend(name: str, hint: str) -> None:
@@ -278,6 +279,17 @@ def test_a_key_twice_or_a_day_of_no_calendar_is_not_hinted_as_toml_syntax(
     with pytest.raises(ContentError) as caught:
         parse_paper_file(BROKEN[case][0], path="content/papers/x.md")
     assert hint in caught.value.hint
+
+
+def test_a_key_twice_is_the_key_the_parser_stopped_at_not_text_inside_a_string() -> None:
+    """Found by a review: lines of a multi-line string were read as keys given twice."""
+    text = (
+        '+++\ntitle = "T"\nkeywords = ["""\nup = 1\nup = 2\n"""]\nupvotes = 1\nupvotes = 2\n+++\n'
+    )
+    with pytest.raises(ContentError) as caught:
+        parse_paper_file(text, path="content/papers/x.md")
+    assert caught.value.message == "bad TOML: `upvotes` is given a second time"
+    assert caught.value.location is not None and caught.value.location.line == 8
 
 
 def test_a_paper_file_that_names_its_days_says_where_days_are_kept() -> None:

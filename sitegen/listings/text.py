@@ -103,7 +103,7 @@ def parse_text_listing(
                 + (
                     f"{year}-{month:02}-{day_of_month:02}"
                     if shown[3]
-                    else f"{_shown_day(day_line, drafts, origin=origin, near=day)}"
+                    else f"{_shown_day(day_line, drafts, near=day)}"
                 )
                 + (", or name the file after it" if day_from != "--date" else ""),
             )
@@ -114,15 +114,25 @@ def parse_text_listing(
     return Listing(day=listing_day, entries=entries, origin=origin, shape=shape)
 
 
-def _shown_day(day_line: _Line, drafts: list[_Draft], *, origin: str, near: date) -> date:
-    """The day a year-less day line shows, as its papers' dates tell (Mar 14 given as Nov 22 is
-    the Mar 14 before, not the one after: found by a trial), else the one nearest `near`."""
-    try:
-        return _infer_day(day_line, drafts, origin=origin)
-    except ListingError:
-        shown = _DAY_LINE.fullmatch(day_line.text)
-        assert shown is not None
-        return _nearest(near, _MONTHS.index(shown[1]) + 1, int(shown[2]))
+def _shown_day(day_line: _Line, drafts: list[_Draft], *, near: date) -> date:
+    """The day a year-less day line shows, given as `near`: of the years its papers' dates
+    allow (after every year a paper states, and none dated after it), the one nearest `near`
+    but not after its year (Mar 14 given as Nov 22 is the Mar 14 before: found by a trial;
+    given as Mar 15, the one a day before: found by a review); else the nearest date."""
+    shown = _DAY_LINE.fullmatch(day_line.text)
+    assert shown is not None
+    month, day_of_month = _MONTHS.index(shown[1]) + 1, int(shown[2])
+    dates = [draft.date for draft in drafts if draft.date is not None]
+    after = max((d.year for d in dates if d.year is not None), default=near.year - 5)
+    candidates = []
+    for year in range(after + 1, near.year + 1):
+        with contextlib.suppress(ValueError):
+            candidate = date(year, month, day_of_month)
+            if all(_fits(d, year, candidate) for d in dates):
+                candidates.append(candidate)
+    if not candidates:
+        return _nearest(near, month, day_of_month)
+    return min(candidates, key=lambda candidate: abs(candidate - near))
 
 
 def _nearest(day: date, month: int, day_of_month: int) -> date:
