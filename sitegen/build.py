@@ -30,7 +30,7 @@ from sitegen.cache import (
     kept_by_month,
 )
 from sitegen.config import SiteConfig
-from sitegen.fetch_state import awaited_days, load_fetch_state
+from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
 from sitegen.model import ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
     FEEDS,
@@ -143,7 +143,8 @@ def build_site(
         # The state and the content as one fetch wrote them, under the store's lock (a
         # fetch between two reads closed a week short of a day: found by a review).
         with content_lock(root):
-            awaited = awaited_days(load_fetch_state(root))
+            fetch_state = load_fetch_state(root)
+            awaited, whole = awaited_days(fetch_state), whole_days(fetch_state)
             snapshot = load_content(
                 root,
                 known_topics=config.topic_slugs(),
@@ -163,6 +164,7 @@ def build_site(
             config,
             assign=_cached_topics(root, workers, reuse=not clean),
             awaited=awaited,
+            whole=whole,
         )
         routes = Routes(config.base_url)
         states = paper_states(site)

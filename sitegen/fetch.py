@@ -7,7 +7,7 @@ retried by later runs (issues #4, #14).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -218,6 +218,7 @@ def _merge_answers(
         # The run failed whole (offline, rate-limited, the source down): the same days are
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
+    _mark_newest_whole(state, outcomes, today=today, newest_held=newest_held)
     given_up = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
     files = dict(kept)
     if state != state_before:
@@ -240,6 +241,27 @@ def _merge_answers(
         same_title=report.same_title,
         one_title=report.one_title,
     )
+
+
+def _mark_newest_whole(
+    state: dict[str, dict[str, str]],
+    outcomes: Sequence[DayOutcome],
+    *,
+    today: date,
+    newest_held: date | None,
+) -> None:
+    """Mark the newest day held "whole" when this run had it after it ended (the workflow asks
+    early the next morning), so its digest item need not wait for a later day with papers (a
+    Friday's waited for Monday: found by a subscriber's trial). Only the newest day's mark
+    counts (fetch_state.whole_days): older ones are taken off, so the file keeps one."""
+    had = [o.day for o in outcomes if o.status in ("papers", "unchanged")]
+    newest = max([*had, *([newest_held] if newest_held else [])], default=None)
+    if newest is None or newest not in had or newest >= today:
+        return
+    for key, entry in list(state.items()):
+        if key != newest.isoformat() and entry.pop("whole", "") and not entry:
+            del state[key]
+    state.setdefault(newest.isoformat(), {})["whole"] = "yes"
 
 
 def _remember_missed(

@@ -1,7 +1,8 @@
 """content/fetch-state.json: what `sitegen fetch` remembers between runs, per day.
 
-The HTTP validators of a day's last answer (for a conditional request next time) and, for a
-day a run could not have, since when it fails and why, so that later runs retry it; committed
+The HTTP validators of a day's last answer (for a conditional request next time), whether it
+was had after it ended (whole: the daily digest gives it its item), and, for a day a run could
+not have, since when it fails and why, so that later runs retry it; committed
 with the content. A build reads it too: a week or month with a day still to be retried is not
 closed, so its top papers are not published short of that day's.
 """
@@ -53,6 +54,12 @@ def awaited_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
     return frozenset(day for day, e in _missed(state) if e.get("new_when_missed") == "yes")
 
 
+def whole_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
+    """The days a fetch had after they ended, so with every paper they will list."""
+    days = (iso_day(key) for key, entry in state.items() if entry.get("whole") == "yes")
+    return frozenset(day for day in days if day is not None)
+
+
 def _missed(state: Mapping[str, Mapping[str, str]]) -> Iterator[tuple[date, Mapping[str, str]]]:
     for key, entry in state.items():
         day = iso_day(key)  # a key of another shape ("20261107") is not one a fetch keeps
@@ -61,9 +68,9 @@ def _missed(state: Mapping[str, Mapping[str, str]]) -> Iterator[tuple[date, Mapp
 
 
 def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
-    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ...} and, for a day missed,
-    {"failed_on": ..., "problem": ..., "gave_up_on": ..., "new_when_missed": "yes"}; empty
-    when never fetched."""
+    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ..., "whole": "yes"} and, for a
+    day missed, {"failed_on": ..., "problem": ..., "gave_up_on": ..., "new_when_missed":
+    "yes"}; empty when never fetched."""
     path = root / FETCH_STATE
     # Refused when broken (a merge conflict), not thrown away: the days missed before would
     # never be asked for again.

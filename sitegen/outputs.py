@@ -228,10 +228,11 @@ class DaysIndex(NamedTuple):
 
 class DigestFeed(NamedTuple):
     """One item per day listing its papers, newest first: the feed of the days index. A day
-    has its item once a later day has come: the newest may still be filling (the workflow
-    fetches today early), and an item rewritten as "5 papers", then "40 papers", stayed read
-    in readers, which showed none of the other 35 (found by a subscriber's trial). So does a
-    day whose completion failed: it has its item once a retry has it whole, or gives up."""
+    has its item once a later day has come, or a fetch had it after it ended (Site.whole): the
+    newest may still be filling (the workflow fetches today early), and an item rewritten as
+    "5 papers", then "40 papers", stayed read in readers, which showed none of the other 35
+    (found by a subscriber's trial). So does a day whose completion failed: it has its item
+    once a retry has it whole, or gives up."""
 
     days: tuple[tuple[date, Papers], ...]
     newest: date | None
@@ -240,7 +241,9 @@ class DigestFeed(NamedTuple):
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         # The window first: one reaching back past an awaited day brought an item dropped
         # before back, and dropped it again once the day came (found by a review).
-        window = site.days[1 : 1 + site.config.feeds.digest_days]
+        newest_whole = bool(site.days) and site.days[0].day in site.whole
+        start = 0 if newest_whole else 1
+        window = site.days[start : start + site.config.feeds.digest_days]
         days = tuple((d.day, d.papers) for d in window if d.day not in site.awaited)
         feed = routes.days_index()
         yield Output((feed.rss.path, feed.atom.path), DigestFeed(days, _newest_day(site)))

@@ -69,6 +69,7 @@ class Site:
     periods: Mapping[str, tuple[PeriodListing, ...]]  # WEEK, MONTH -> each, newest first
     late_days: Mapping[date, date]  # days that came after a later one: to the newest day then
     awaited: frozenset[date]  # days to be fetched again that hold their periods open
+    whole: frozenset[date] = frozenset()  # days a fetch had after they ended
 
 
 # Each paper's topics, for the papers of the snapshot given by id (a build caches them).
@@ -93,10 +94,12 @@ def assemble_site(
     *,
     assign: TopicAssigner = _assign_each,
     awaited: frozenset[date] = frozenset(),
+    whole: frozenset[date] = frozenset(),
 ) -> Site:
     """Order and group the content for rendering (`assign` may cache or spread topic matching).
     `awaited`: the days a fetch missed while they were new and will try again
-    (sitegen.fetch_state.awaited_days)."""
+    (sitegen.fetch_state.awaited_days); `whole`: the days a fetch had after they ended
+    (sitegen.fetch_state.whole_days)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).
@@ -167,6 +170,7 @@ def assemble_site(
         },
         late_days=snapshot.late_days(),
         awaited=awaited,
+        whole=whole,
     )
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import feedparser
 import httpx
 import pytest
 
@@ -621,6 +622,33 @@ def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_
     assert failing.isoformat() not in _fetch_state(site), "no longer missed"
     asked = {parse_qs(urlsplit(path).query).get("date", [""])[0] for path, _ in source.requests}
     assert asked == {failing.isoformat(), after.isoformat(), today.isoformat()}
+
+
+def test_the_newest_day_had_after_it_ended_has_its_digest_item_at_once(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a subscriber's trial: Friday's digest item waited for Monday's run, the next
+    day with papers, though Saturday's run had Friday after it ended."""
+    source, url = hf
+    today = datetime.now(UTC).date()  # the CLI's today is UTC's
+    friday, saturday = today - timedelta(days=2), today - timedelta(days=1)
+    source.set(friday.isoformat(), [Reply(200, _day_answer(friday.isoformat()))])
+    source.other_api_days = [Reply(200, b"[]")]  # the weekend: no papers
+
+    def digest_days() -> list[str]:
+        assert main(["--root", str(site), "build"]) == 0
+        feed = feedparser.parse(site / "public" / "digest" / "atom.xml")
+        return [entry.id.rsplit("/", 1)[1] for entry in feed.entries]
+
+    assert _fetch(site, url, "--date", friday.isoformat()) == 0
+    assert _fetch_state(site) == {friday.isoformat(): {"whole": "yes"}}
+    assert digest_days() == [friday.isoformat()]
+    # Had on its own day, it may still be filling: no mark, and its item waits.
+    source.set(today.isoformat(), [Reply(200, _day_answer(today.isoformat()))])
+    assert _fetch(site, url, "--since", saturday.isoformat()) == 0
+    assert today.isoformat() not in _fetch_state(site)
+    assert digest_days() == [friday.isoformat()]
+    capsys.readouterr()
 
 
 def test_only_days_a_fetch_writes_are_retried() -> None:

@@ -154,6 +154,12 @@ def _day_that_came_late(site: Path) -> None:
     rewrite(day, lambda t: t.replace("day = 2025-10-31\n", late))
 
 
+def _newest_day_had_whole(site: Path) -> None:
+    # A fetch had the newest day after it ended: the daily digest gives it its item.
+    newest = max((site / "content" / "days").glob("*.toml")).stem
+    (site / "content" / "fetch-state.json").write_text(f'{{"{newest}": {{"whole": "yes"}}}}\n')
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "new day": _new_day,
     "day of new papers": _day_of_new_papers,
@@ -169,6 +175,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "deleted newest day": _deleted_newest_day,
     "deleted oldest day": _deleted_oldest_day,
     "a day that came late": _day_that_came_late,
+    "newest day had whole": _newest_day_had_whole,
 }
 
 

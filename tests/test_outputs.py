@@ -62,10 +62,12 @@ def _site(
     *,
     missed: frozenset[date] = frozenset(),
     held: bool = False,
+    whole: frozenset[date] = frozenset(),
 ) -> Site:
     """Papers on `days` days from Jan 1, 2026 (a Thursday). The scheduled fetch missed the
     `missed` days while they were new and will ask again; they are not held, unless `held`
-    (had while filling, and missed when asked for again)."""
+    (had while filling, and missed when asked for again). It had the `whole` days after they
+    ended."""
     papers = papers or {p.id: p for p in map(_paper, range(1, 9))}
     ids = sorted(papers)
     listed = {
@@ -76,7 +78,7 @@ def _site(
         for d in range(days)
     }
     kept = {day: d for day, d in listed.items() if held or day not in missed}
-    return assemble_site(ContentSnapshot.of(papers, kept), config, awaited=missed)
+    return assemble_site(ContentSnapshot.of(papers, kept), config, awaited=missed, whole=whole)
 
 
 def plan_outputs(site: Site, routes: Routes) -> Iterator[Output]:
@@ -272,6 +274,19 @@ def test_the_digest_has_a_days_item_once_the_next_day_has_come() -> None:
         f"tag:sitegen,2023:day/2026-01-0{d}" for d in (3, 2, 1)
     ]
     assert "Jan 4, 2026" not in files["digest/atom.xml"].decode()
+
+
+def test_the_digest_has_the_newest_days_item_once_a_fetch_had_it_after_it_ended() -> None:
+    """Found by a subscriber's trial: a Friday's item waited for Monday, the next day with
+    papers, though Saturday's run had Friday whole."""
+    files = _render(_site(days=4, whole=frozenset({date(2026, 1, 4)})), only=["digest/atom.xml"])
+    digest = feedparser.parse(files["digest/atom.xml"])
+    assert [e.id for e in digest.entries] == [
+        f"tag:sitegen,2023:day/2026-01-0{d}" for d in (4, 3, 2, 1)
+    ]
+    # Only the newest day waits for it: an older one whole changes nothing.
+    older = _render(_site(days=4, whole=frozenset({date(2026, 1, 3)})), only=["digest/atom.xml"])
+    assert older == _render(_site(days=4), only=["digest/atom.xml"])
 
 
 def test_the_digest_has_a_days_item_once_a_retry_has_it_whole() -> None:
