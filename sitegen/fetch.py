@@ -20,6 +20,7 @@ from sitegen.errors import (
 from sitegen.fetch_state import (
     FAILURE_KEYS,
     FETCH_STATE,
+    WHOLE,
     load_fetch_state,
     render_fetch_state,
 )
@@ -206,10 +207,11 @@ def _merge_answers(
         # whose would be sent for it next time (found by a review: the API's were replaced).
         # A day without papers is not held, so none are sent for it: kept, they made each
         # weekend's run commit (found by a subscriber's trial).
+        whole = {WHOLE: entry[WHOLE]} if WHOLE in entry else {}  # its digest item is out
         if answer.status == "empty":
-            entry = {}
+            entry = dict(whole)
         elif answer.status != "unchanged" and answer.suffix == ".json":
-            entry = answer.validators.as_state()
+            entry = {**answer.validators.as_state(), **whole}
         state[day.isoformat()] = entry
         if not entry:
             del state[day.isoformat()]
@@ -253,15 +255,17 @@ def _mark_newest_whole(
     """Mark the newest day held "whole" when this run had it after it ended (the workflow asks
     early the next morning), so its digest item need not wait for a later day with papers (a
     Friday's waited for Monday: found by a subscriber's trial). Only the newest day's mark
-    counts (fetch_state.whole_days): older ones are taken off, so the file keeps one."""
+    counts (fetch_state.whole_days): older ones are taken off, so the file keeps one. A day
+    marked is not asked for again by a scheduled run (fetch_state.scheduled_days): its item
+    is out, and must not change (found by a review)."""
     had = [o.day for o in outcomes if o.status in ("papers", "unchanged")]
     newest = max([*had, *([newest_held] if newest_held else [])], default=None)
     if newest is None or newest not in had or newest >= today:
         return
     for key, entry in list(state.items()):
-        if key != newest.isoformat() and entry.pop("whole", "") and not entry:
+        if key != newest.isoformat() and entry.pop(WHOLE, "") and not entry:
             del state[key]
-    state.setdefault(newest.isoformat(), {})["whole"] = "yes"
+    state.setdefault(newest.isoformat(), {})[WHOLE] = "yes"
 
 
 def _remember_missed(

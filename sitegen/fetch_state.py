@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sitegen.errors import ContentError, Location
@@ -24,6 +24,8 @@ MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries 
 # Of a day missed: since when, why, and when it was given up on; "new_when_missed" (a run missed
 # it when it was the newest day held, or one after it) keeps its week open.
 FAILURE_KEYS = ("failed_on", "problem", "gave_up_on", "new_when_missed")
+# Of the newest day held, had by a run after it ended: the daily digest has given it its item.
+WHOLE = "whole"
 
 
 def scheduled_days(
@@ -31,10 +33,15 @@ def scheduled_days(
 ) -> tuple[list[date], list[date]]:
     """The days a fetch without --date or --since asks for, oldest first, and of them those
     missed by earlier runs (retried). The last day held is asked again, so its late papers are
-    had; a day held past today (ingested where the day starts before it does in UTC) asks for
-    today. A day given up on is never asked again, even in that range (found by a review: it
-    failed again and was said to be retried, after GAVE UP said no later run would ask)."""
+    had, unless a run had it after it ended (WHOLE); a day held past today (ingested where the
+    day starts before it does in UTC) asks for today. A day given up on is never asked again,
+    even in that range (found by a review: it failed again and was said to be retried, after
+    GAVE UP said no later run would ask)."""
     start = min(held[-1], today) if held else today
+    if held and state.get(held[-1].isoformat(), {}).get(WHOLE) == "yes":
+        # Had after it ended, its digest item is out: asked again, a new upvote would reorder
+        # that item's papers under the id readers marked read (found by a review).
+        start = min(held[-1] + timedelta(days=1), today)
     days = [date.fromordinal(n) for n in range(start.toordinal(), today.toordinal() + 1)]
     days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
     retried = [day for day in days_to_retry(state) if day not in days]
@@ -50,13 +57,18 @@ def awaited_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
     """The days to retry that a run missed while they were new (the newest day held then, or
     one after it), so no build has shown their week or month closed without them, and none
     should until they are had (sitegen.periods). A day older than the newest held when missed
-    (history asked for again) may be of a week published long ago: it is not awaited."""
-    return frozenset(day for day, e in _missed(state) if e.get("new_when_missed") == "yes")
+    (history asked for again) may be of a week published long ago: it is not awaited; nor is
+    one had whole before (its digest item would go, then come back: found by a review)."""
+    return frozenset(
+        day
+        for day, e in _missed(state)
+        if e.get("new_when_missed") == "yes" and e.get(WHOLE) != "yes"
+    )
 
 
 def whole_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
     """The days a fetch had after they ended, so with every paper they will list."""
-    days = (iso_day(key) for key, entry in state.items() if entry.get("whole") == "yes")
+    days = (iso_day(key) for key, entry in state.items() if entry.get(WHOLE) == "yes")
     return frozenset(day for day in days if day is not None)
 
 

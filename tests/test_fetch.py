@@ -610,8 +610,9 @@ def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_
     missed = _fetch_state(site)[failing.isoformat()]
     assert missed["failed_on"] == today.isoformat() and "HTTP 500" in missed["problem"]
 
-    # The next scheduled run (no range given) starts at the last day held, `after`, and asks
-    # for the day missed before it too; the source serves it now.
+    # The next scheduled run (no range given) starts after the last day held, `after`, which
+    # it had whole (after it ended), and asks for the day missed before it too; the source
+    # serves it now.
     source.set(failing.isoformat(), [Reply(200, _day_answer(failing.isoformat()))])
     source.requests.clear()
     assert _fetch(site, url) == 0
@@ -621,7 +622,7 @@ def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_
     assert sorted(load_content(site).days) == [before, failing, after]
     assert failing.isoformat() not in _fetch_state(site), "no longer missed"
     asked = {parse_qs(urlsplit(path).query).get("date", [""])[0] for path, _ in source.requests}
-    assert asked == {failing.isoformat(), after.isoformat(), today.isoformat()}
+    assert asked == {failing.isoformat(), today.isoformat()}
 
 
 def test_the_newest_day_had_after_it_ended_has_its_digest_item_at_once(
@@ -648,6 +649,40 @@ def test_the_newest_day_had_after_it_ended_has_its_digest_item_at_once(
     assert _fetch(site, url, "--since", saturday.isoformat()) == 0
     assert today.isoformat() not in _fetch_state(site)
     assert digest_days() == [friday.isoformat()]
+    capsys.readouterr()
+
+
+def test_a_digest_item_once_out_is_never_rewritten_nor_taken_away(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: the day whose item was out was asked again by the next scheduled
+    runs (its papers reordered by new upvotes under the same id), and a failed or empty
+    answer for it took its item away until a later day came."""
+    source, url = hf
+    today = datetime.now(UTC).date()
+    friday = today - timedelta(days=2)
+    source.set(friday.isoformat(), [Reply(200, _day_answer(friday.isoformat()))])
+    source.other_api_days = [Reply(200, b"[]")]
+    assert _fetch(site, url, "--date", friday.isoformat()) == 0
+    digest = site / "public" / "digest" / "atom.xml"
+    assert main(["--root", str(site), "build"]) == 0
+    published = digest.read_bytes()
+    assert f"day/{friday}</id>".encode() in published
+    # The next scheduled runs do not ask for it again.
+    source.requests.clear()
+    assert _fetch(site, url) == 0
+    assert not any(friday.isoformat() in path for path, _ in source.requests)
+    # Asked for by hand: failing, then answering no papers, it keeps its item as it was.
+    source.set(friday.isoformat(), [Reply(500)], [Reply(500)])
+    assert _fetch(site, url, "--since", friday.isoformat(), "--attempts", "1") == 3
+    assert "new_when_missed" in _fetch_state(site)[friday.isoformat()]
+    assert main(["--root", str(site), "build"]) == 0
+    assert digest.read_bytes() == published
+    source.set(friday.isoformat(), [Reply(200, b"[]")])
+    assert _fetch(site, url, "--date", friday.isoformat()) == 0
+    assert _fetch_state(site)[friday.isoformat()] == {"whole": "yes"}
+    assert main(["--root", str(site), "build"]) == 0
+    assert digest.read_bytes() == published
     capsys.readouterr()
 
 
@@ -985,7 +1020,9 @@ def test_a_day_given_up_on_after_the_last_day_held_is_no_longer_asked(
     out, err = capsys.readouterr()
     assert "FAILED" not in err and "ask again" not in out
     assert not any(lost.isoformat() in path for path, _ in source.requests)
-    assert any(held.isoformat() in path for path, _ in source.requests), "the rest is asked"
+    # The rest is asked, from the day after the last held: it was had whole.
+    day_after = (held + timedelta(days=1)).isoformat()
+    assert any(day_after in path for path, _ in source.requests), "the rest is asked"
 
 
 def test_papers_a_day_gains_past_the_feeds_window_reach_the_feeds(
