@@ -438,16 +438,22 @@ def test_a_broken_content_file_is_a_clear_error(
     assert tree_bytes(built) == before
 
 
+def _oldest_day_file(site: Path) -> tuple[Path, str, list[str], int]:
+    """The oldest day file of `site`: its path, text, lines, and its first entry's line."""
+    day_file = sorted((site / "content" / "days").glob("*.toml"))[0]
+    text = day_file.read_text()
+    lines = text.split("\n")
+    first = next(n for n, line in enumerate(lines, start=1) if line.startswith("  { id = "))
+    return day_file, text, lines, first
+
+
 def test_a_paper_listed_twice_in_a_day_file_is_a_clear_error(
     small_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Found by a trial: the day's pages took the first entry's upvotes, without a word."""
     built = small_built / "public"
     before = tree_bytes(built)
-    day_file = sorted((small_built / "content" / "days").glob("*.toml"))[0]
-    text = day_file.read_text()
-    lines = text.split("\n")
-    first = next(n for n, line in enumerate(lines, start=1) if line.startswith("  { id = "))
+    day_file, text, lines, first = _oldest_day_file(small_built)
     again = lines[first - 1].replace("upvotes = ", "upvotes = 1")
     day_file.write_text(text.replace(lines[first], f"{lines[first]}\n{again}", 1))
     assert main(["--root", str(small_built), "build"]) == 2
@@ -466,11 +472,8 @@ def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
 ) -> None:
     built = small_built / "public"
     before = tree_bytes(built)
-    day_file = sorted((small_built / "content" / "days").glob("*.toml"))[0]
-    text = day_file.read_text()
-    lines = text.split("\n")
-    number = next(n for n, line in enumerate(lines, start=1) if line.startswith("  { id = "))
-    number += 2  # the third paper of the day
+    day_file, text, lines, first = _oldest_day_file(small_built)
+    number = first + 2  # the third paper of the day
     real = lines[number - 1].split('"')[1]
     day_file.write_text(text.replace(f'id = "{real}"', f'id = "{real}x"'))
     assert main(["--root", str(small_built), "build"]) == 2

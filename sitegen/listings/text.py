@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -103,7 +104,7 @@ def parse_text_listing(
                 + (
                     f"{year}-{month:02}-{day_of_month:02}"
                     if shown[3]
-                    else f"{_shown_day(day_line, drafts, near=day)}"
+                    else f"{_shown_day(month, day_of_month, drafts, near=day)}"
                 )
                 + (", or name the file after it" if day_from != "--date" else ""),
             )
@@ -114,25 +115,31 @@ def parse_text_listing(
     return Listing(day=listing_day, entries=entries, origin=origin, shape=shape)
 
 
-def _shown_day(day_line: _Line, drafts: list[_Draft], *, near: date) -> date:
-    """The day a year-less day line shows, given as `near`: of the years its papers' dates
-    allow (after every year a paper states, and none dated after it), the one nearest `near`
-    but not after its year (Mar 14 given as Nov 22 is the Mar 14 before: found by a trial;
-    given as Mar 15, the one a day before: found by a review); else the nearest date."""
-    shown = _DAY_LINE.fullmatch(day_line.text)
-    assert shown is not None
-    month, day_of_month = _MONTHS.index(shown[1]) + 1, int(shown[2])
+def _shown_day(month: int, day_of_month: int, drafts: list[_Draft], *, near: date) -> date:
+    """The day a year-less day line shows, given as `near`: of the days its papers' dates
+    allow, the one nearest `near` but not after its year (Mar 14 given as Nov 22 is the Mar 14
+    before: found by a trial; given as Mar 15, the one a day before: found by a review); else
+    the nearest date."""
     dates = [draft.date for draft in drafts if draft.date is not None]
     after = max((d.year for d in dates if d.year is not None), default=near.year - 5)
-    candidates = []
-    for year in range(after + 1, near.year + 1):
-        with contextlib.suppress(ValueError):
-            candidate = date(year, month, day_of_month)
-            if all(_fits(d, year, candidate) for d in dates):
-                candidates.append(candidate)
+    candidates = _days_allowed(month, day_of_month, dates, range(after + 1, near.year + 1))
     if not candidates:
         return _nearest(near, month, day_of_month)
     return min(candidates, key=lambda candidate: abs(candidate - near))
+
+
+def _days_allowed(
+    month: int, day_of_month: int, dates: list[_PaperDate], years: Iterable[int]
+) -> list[date]:
+    """The listing days of `month` and `day_of_month` in `years`, oldest first, that no paper
+    date falls after (Feb 29 only in a leap year)."""
+    allowed = []
+    for year in years:
+        with contextlib.suppress(ValueError):
+            listing_day = date(year, month, day_of_month)
+            if all(_fits(d, year, listing_day) for d in dates):
+                allowed.append(listing_day)
+    return allowed
 
 
 def _nearest(day: date, month: int, day_of_month: int) -> date:
@@ -393,13 +400,9 @@ def _infer_day(day_line: _Line | None, drafts: list[_Draft], *, origin: str) -> 
             location=Location(origin, day_line.number),
             hint=hint,
         )
-    for year in range(max(explicit_years) + 1, max(explicit_years) + 3):
-        try:
-            listing_day = date(year, month, day_of_month)
-        except ValueError:  # Feb 29 outside a leap year
-            continue
-        if all(_fits(d, year, listing_day) for d in dates):
-            return listing_day
+    years = range(max(explicit_years) + 1, max(explicit_years) + 3)
+    if allowed := _days_allowed(month, day_of_month, dates, years):
+        return allowed[0]
     raise ListingError(
         f"cannot tell the year of the listing day {day_line.text!r}: a paper date falls after it",
         location=Location(origin, day_line.number),
