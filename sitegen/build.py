@@ -33,15 +33,10 @@ from sitegen.config import SiteConfig
 from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
 from sitegen.model import ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
-    FEEDS,
-    AllPapersFeed,
-    CustomFeedFeed,
-    CustomFeedPage,
+    NEWEST_LISTS,
     Output,
     PaperOutputs,
     PapersApiMonth,
-    TopicFeed,
-    TopicPage,
     paper_states,
     papers_named,
     plan_keyed,
@@ -84,7 +79,7 @@ from sitegen.store import (
     parse_paper_files,
 )
 from sitegen.templating import TEMPLATES_DIR, CompiledTemplates, template_environment
-from sitegen.urls import Routes
+from sitegen.urls import Routes, is_feed
 from sitegen.workers import Workers, pickled_paper, return_freed_memory
 
 
@@ -226,7 +221,7 @@ def build_site(
                 rendered = [path for o in dirty for path in o.paths]
                 written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
                 kept = others_files(out, outputs)
-        standing = papers_named(o for o, _ in planned if isinstance(o.inputs, _NEWEST_LISTS))
+        standing = papers_named(o for o, _ in planned if isinstance(o.inputs, NEWEST_LISTS))
         parts_cache.save(
             {
                 i: (_parts_made_of(setup, states[i]), held)
@@ -236,7 +231,7 @@ def build_site(
         )
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
-        feeds=sum(len(o.paths) for o, _ in planned if isinstance(o.inputs, FEEDS)),
+        feeds=sum(1 for path in outputs if is_feed(path)),
         files=counted,
         rendered=sum(len(o.paths) for o in dirty),
         written=written,
@@ -401,10 +396,6 @@ def _cached_topics(root: Path, workers: Workers, *, reuse: bool) -> TopicAssigne
         return [topics[d] for d in digests]
 
     return assign
-
-
-# The lists of newest papers, which a new day changes: their papers' parts are kept.
-_NEWEST_LISTS = (TopicPage, TopicFeed, AllPapersFeed, CustomFeedPage, CustomFeedFeed)
 
 
 def _paper_parts(

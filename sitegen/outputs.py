@@ -7,7 +7,8 @@ Papers are passed by id (`Papers`), each standing for its file's digest, its top
 So an output's key, a digest of its inputs, changes whenever its bytes may, and a build renders
 only the outputs whose key changed (tests build every kind of change both ways and compare).
 
-A new kind of page or feed is one new class in `KINDS`.
+A new kind of page or feed is one new class in `KINDS` (and in `NEWEST_LISTS` if it lists the
+newest papers, which a rebuild then renders faster). Its pages are in the sitemap by that alone.
 """
 
 from __future__ import annotations
@@ -45,12 +46,11 @@ from sitegen.periods import (
     Papers,
     Period,
     featured,
-    period_of,
     rank_by_upvotes,
 )
 from sitegen.site import DayListing, Site, sitemap_blocks
 from sitegen.trends import Trend
-from sitegen.urls import Routes
+from sitegen.urls import Routes, page_at
 
 
 class Ids(tuple[str, ...]):
@@ -483,25 +483,26 @@ class SitemapIndex(NamedTuple):
 
 
 class SitemapOfPages(NamedTuple):
-    """The sitemap of every page but the papers'."""
+    """The sitemap of every page but the papers' (in their own sitemaps) and the 404 page.
+    Not in `KINDS`: planned last, from the pages of the kinds planned before it, so a new
+    kind's pages are in it without a word here."""
 
-    days: tuple[date, ...]
-    topics: tuple[tuple[str, int], ...]  # (slug, archive pages)
+    pages: tuple[str, ...]  # their paths
 
     @staticmethod
-    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        size = site.config.pages.topic_page_size
-        days = tuple(d.day for d in site.days)
-        topics = tuple((t.topic.slug, t.archive_pages(size)) for t in site.topics)
-        yield Output((routes.sitemap_part("pages").path,), SitemapOfPages(days, topics))
+    def of_plan(outputs: Iterable[Output], routes: Routes) -> Output:
+        pages = [
+            path
+            for output in outputs
+            if not isinstance(output.inputs, (*ONE_PAPER_KINDS, NotFoundPage))
+            for path in output.paths
+            if path.endswith(".html")
+        ]
+        pages.sort(key=lambda path: page_at(path).url)  # the home page first
+        return Output((routes.sitemap_part("pages").path,), SitemapOfPages(tuple(pages)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        routes = r.routes
-        # The top papers of each week and month of the days, and site.toml's custom feeds.
-        found = dict.fromkeys(period_of(day, kind) for kind in (WEEK, MONTH) for day in self.days)
-        more = [routes.top_index().html, *(routes.top(p.kind, p.slug).html for p in found)]
-        more += [routes.custom_feed(f.slug).html for f in r.site.config.custom_feeds]
-        yield sitemap_of_pages(routes, self.days, self.topics, more)
+        yield sitemap_of_pages(r.routes, self.pages)
 
 
 class SitemapOfPapers(NamedTuple):
@@ -708,15 +709,16 @@ class CustomFeedFeed(NamedTuple):
 KINDS = (
     StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
-    PapersApiMonth, SitemapIndex, SitemapOfPages, SitemapOfPapers, NotFoundPage, RobotsTxt,
+    PapersApiMonth, SitemapIndex, SitemapOfPapers, NotFoundPage, RobotsTxt,
     TopPage, TopFeed, TopIndex, WeeklyDigestFeed, CustomFeedPage, CustomFeedFeed,
     SearchPage,
 )  # fmt: skip
 # Kinds with one output per paper whose only input is that paper (`of_paper`, with one path):
 # planned by `PaperOutputs`, keyed by the paper's state alone.
 ONE_PAPER_KINDS = (PaperPage,)
-# counted as feeds in a build's report
-FEEDS = (DayFeed, DigestFeed, TopicFeed, AllPapersFeed, TopFeed, WeeklyDigestFeed, CustomFeedFeed)
+# Kinds that list the newest papers, which a new day changes: a build keeps the parts
+# (sitegen.parts) of the papers they show for the next one, which renders them again.
+NEWEST_LISTS = (TopicPage, TopicFeed, AllPapersFeed, CustomFeedPage, CustomFeedFeed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -752,15 +754,30 @@ class PaperOutputs:
 def plan_keyed(
     site: Site, routes: Routes, *, setup: str, paper_states: Mapping[str, str]
 ) -> Iterator[tuple[Output, str] | PaperOutputs]:
-    """Every output of the site, in a fixed order (of KINDS, each kind's `outputs`), with its
-    key (`output_key`); the outputs of each of `ONE_PAPER_KINDS` as one `PaperOutputs`."""
+    """Every output of the site, in the order of `plan`, with its key (`output_key`); the
+    outputs of each of `ONE_PAPER_KINDS` as one `PaperOutputs`."""
     joined: _Joined = {}  # for the whole plan: outputs share the site's listings
+    planned: list[Output] = []
     for kind in KINDS:
         if kind in ONE_PAPER_KINDS:
             yield PaperOutputs.plan(kind, site, routes, setup=setup, paper_states=paper_states)
             continue
         for output in kind.outputs(site, routes):
+            planned.append(output)
             yield output, output_key(output, setup=setup, paper_states=paper_states, joined=joined)
+    sitemap = SitemapOfPages.of_plan(planned, routes)
+    yield sitemap, output_key(sitemap, setup=setup, paper_states=paper_states, joined=joined)
+
+
+def plan(site: Site, routes: Routes) -> Iterator[Output]:
+    """Every output of the site, one by one, in a fixed order: each kind's of `KINDS`, then
+    the sitemap of the pages planned."""
+    planned: list[Output] = []
+    for kind in KINDS:
+        for output in kind.outputs(site, routes):
+            planned.append(output)
+            yield output
+    yield SitemapOfPages.of_plan(planned, routes)
 
 
 # The states of a Papers value joined, by its identity (it is held, so the identity stays

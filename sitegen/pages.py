@@ -30,7 +30,7 @@ from sitegen.parts import PaperParts
 from sitegen.periods import WEEK, Period, first_in, period_of
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
-from sitegen.urls import ListingRoutes, Route, Routes
+from sitegen.urls import ListingRoutes, Route, Routes, page_at
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -803,25 +803,9 @@ def sitemap_index(routes: Routes, blocks: int) -> Artifact:
     return Artifact(routes.sitemap().path, xml.encode())
 
 
-def sitemap_of_pages(
-    routes: Routes,
-    days: tuple[date, ...],
-    topic_pages: tuple[tuple[str, int], ...],
-    more: Iterable[Route] = (),
-) -> Artifact:
-    """Every page but the papers': indexes, `days`, each topic (slug, archive pages), and
-    `more` pages."""
-    pages = [
-        routes.home().html,
-        routes.days_index().html,
-        routes.topics_index(),
-        routes.feeds_page(),
-        routes.search(),
-        *(routes.day(day).html for day in days),
-    ]
-    for slug, archive in topic_pages:
-        pages += [routes.topic(slug, n).html for n in (None, *range(1, archive + 1))]
-    return Artifact(routes.sitemap_part("pages").path, _urlset(routes, [*pages, *more]))
+def sitemap_of_pages(routes: Routes, pages: Iterable[str]) -> Artifact:
+    """The sitemap of `pages`, by their paths."""
+    return Artifact(routes.sitemap_part("pages").path, _urlset(routes, map(page_at, pages)))
 
 
 def sitemap_of_papers(routes: Routes, number: int, paper_ids: tuple[str, ...]) -> Artifact:

@@ -37,6 +37,11 @@ def _page_path(url: str) -> str:
     return f"{url}index.html"
 
 
+def page_at(path: str) -> Route:
+    """The page whose file is `path`, an `index.html`."""
+    return _page(path.removesuffix("index.html"))
+
+
 def _paper_url(paper_id: str) -> str:
     return f"papers/{paper_id}/"
 
@@ -45,13 +50,21 @@ def _file(path: str) -> Route:
     return Route(path=path, url=path)
 
 
+# Every feed of the site is one of these files, beside its listing page.
+RSS, ATOM, JSON_FEED = "rss.xml", "atom.xml", "feed.json"
+
+
+def is_feed(path: str) -> bool:
+    return path.rpartition("/")[2] in (RSS, ATOM, JSON_FEED)
+
+
 def _listing(url: str) -> ListingRoutes:
-    return ListingRoutes(html=_page(url), rss=_file(f"{url}rss.xml"), atom=_file(f"{url}atom.xml"))
+    return ListingRoutes(html=_page(url), rss=_file(f"{url}{RSS}"), atom=_file(f"{url}{ATOM}"))
 
 
 def _listing_with_json(url: str) -> ListingRoutes:
     listing = _listing(url)
-    return ListingRoutes(listing.html, listing.rss, listing.atom, _file(f"{url}feed.json"))
+    return ListingRoutes(listing.html, listing.rss, listing.atom, _file(f"{url}{JSON_FEED}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +81,8 @@ class Routes:
 
     def days_index(self) -> ListingRoutes:
         # The archive of days pairs with the daily digest: one item per day.
-        return ListingRoutes(
-            html=_page("days/"), rss=_file("digest/rss.xml"), atom=_file("digest/atom.xml")
-        )
+        digest = _listing("digest/")
+        return ListingRoutes(html=_page("days/"), rss=digest.rss, atom=digest.atom)
 
     def topic(self, slug: str, page: int | None = None) -> ListingRoutes:
         """A topic's front page, or its archive page `page` (1 holds the oldest papers)."""
@@ -90,9 +102,8 @@ class Routes:
 
     def top_index(self) -> ListingRoutes:
         """Every week and month with its top papers; its feeds are the weekly digest."""
-        return ListingRoutes(
-            html=_page("top/"), rss=_file("top/weekly/rss.xml"), atom=_file("top/weekly/atom.xml")
-        )
+        weekly = _listing("top/weekly/")
+        return ListingRoutes(html=_page("top/"), rss=weekly.rss, atom=weekly.atom)
 
     def custom_feed(self, slug: str) -> ListingRoutes:
         """A feed of site.toml's `[[custom_feeds]]`: its page and its feeds."""

@@ -9,25 +9,31 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Collection, Iterator
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import feedparser
 import pytest
 
+from sitegen import outputs
 from sitegen.config import SiteConfig, parse_config
-from sitegen.model import ContentSnapshot, Day, DayEntry, Organization, Paper
+from sitegen.model import Artifact, ContentSnapshot, Day, DayEntry, Organization, Paper
 from sitegen.outputs import (
     KINDS,
+    EmptyHome,
     Output,
     PaperOutputs,
+    Renderers,
+    SitemapOfPages,
     output_key,
     paper_states,
+    plan,
     plan_keyed,
     renderers,
 )
 from sitegen.pages import api_record
 from sitegen.site import Site, assemble_site
 from sitegen.templating import template_environment
-from sitegen.urls import Route, Routes
+from sitegen.urls import Route, Routes, page_at
 from tests.conftest import REPO
 
 BASE = "https://example.org/sub/"
@@ -81,12 +87,6 @@ def _site(
     return assemble_site(ContentSnapshot.of(papers, kept), config, awaited=missed, whole=whole)
 
 
-def plan_outputs(site: Site, routes: Routes) -> Iterator[Output]:
-    """Every output of the site, one by one: what `plan_keyed` plans, made plainly."""
-    for kind in KINDS:
-        yield from kind.outputs(site, routes)
-
-
 def _render(site: Site, only: Collection[str] = ()) -> dict[str, bytes]:
     """Every output of `site`, or `only` the outputs that write one of those paths (a site of
     300 papers has 300 pages a test of its feeds would render for nothing)."""
@@ -94,7 +94,7 @@ def _render(site: Site, only: Collection[str] = ()) -> dict[str, bytes]:
     records = {i: api_record(site, routes, i) for i in site.ids}
     r = renderers(site, routes, ENV, templates=REPO / "templates", api_records=records)
     files: dict[str, bytes] = {}
-    for output in plan_outputs(site, routes):
+    for output in plan(site, routes):
         if only and not set(output.paths) & set(only):
             continue
         artifacts = list(output.inputs.render(r))
@@ -107,21 +107,49 @@ def _keys(site: Site) -> dict[str, str]:
     states = paper_states(site)
     return {
         path: output_key(output, setup="", paper_states=states)
-        for output in plan_outputs(site, Routes(site.config.base_url))
+        for output in plan(site, Routes(site.config.base_url))
         for path in output.paths
     }
 
 
 def test_every_kind_writes_exactly_the_paths_it_names_and_no_two_share_one() -> None:
     site = _site()
-    outputs: list[Output] = list(plan_outputs(site, Routes(BASE)))
+    outputs: list[Output] = list(plan(site, Routes(BASE)))
     paths = [path for output in outputs for path in output.paths]
     assert len(paths) == len(set(paths))
-    assert {type(o.inputs) for o in outputs} == set(KINDS) - {KINDS[1]}  # EmptyHome: no days
+    # Every kind but the home page of a site without days, and the sitemap of pages.
+    assert {type(o.inputs) for o in outputs} == {*KINDS, SitemapOfPages} - {EmptyHome}
     files = _render(site)
     assert set(files) == set(paths)
     assert "index.html" in files and "papers/2501.00001/index.html" in files
     assert "topics/reinforcement-learning/page/1/index.html" in files
+
+
+class _AboutPage(NamedTuple):
+    """A kind of page a fork might add: one page, named in `KINDS` and nowhere else."""
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        yield Output(("about/index.html",), _AboutPage())
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield Artifact("about/index.html", b"<!doctype html><title>About</title>")
+
+
+def test_the_sitemap_of_pages_lists_every_page_but_the_papers_and_404_a_new_kind_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(outputs, "KINDS", (*outputs.KINDS, _AboutPage))
+    files = _render(_site())
+    sitemap = ET.fromstring(files["sitemaps/pages.xml"])
+    listed = [loc.text or "" for loc in sitemap.iterfind(".//{*}loc")]
+    pages = [
+        BASE + page_at(path).url
+        for path in files
+        if path.endswith(".html") and not path.startswith("papers/") and path != "404.html"
+    ]
+    assert sorted(listed) == sorted(pages)  # each once
+    assert listed[0] == BASE and BASE + "about/" in listed
 
 
 def test_planning_by_paper_gives_each_output_the_paths_and_key_output_key_does() -> None:
@@ -130,7 +158,7 @@ def test_planning_by_paper_gives_each_output_the_paths_and_key_output_key_does()
     states = paper_states(site)
     expected = [
         (output.paths, output_key(output, setup="setup", paper_states=states))
-        for output in plan_outputs(site, routes)
+        for output in plan(site, routes)
     ]
     planned: list[tuple[tuple[str, ...], str]] = []
     for item in plan_keyed(site, routes, setup="setup", paper_states=states):
