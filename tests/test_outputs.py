@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 import feedparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen import outputs
 from sitegen.config import SiteConfig, parse_config
@@ -198,6 +200,55 @@ def test_an_output_whose_bytes_change_has_a_new_key(change: str) -> None:
     assert all(old_keys.get(path) != new_keys[path] for path in changed)
     unchanged = {p for p in new_files if old_files.get(p) == new_files[p]}
     assert any(old_keys.get(path) == new_keys[path] for path in unchanged), "keys are not all new"
+
+
+# Another value for each field of a paper, so that a kind holding what it renders other than
+# as `Papers` (a count, a name read at render time) is caught by whichever field it shows.
+_OTHER_VALUES: dict[str, st.SearchStrategy[object]] = {
+    "title": st.sampled_from(["A New Title", "Zeta: last in order"]),
+    "abstract": st.sampled_from(["Now about robots.", "A *diffusion model* for images."]),
+    "arxiv_id": st.sampled_from([None, "2412.00042"]),
+    "authors": st.sampled_from([(), ("Grace Hopper",), ("A", "B", "C", "D")]),
+    "authors_count": st.sampled_from([None, 1, 12]),
+    "organization": st.sampled_from(
+        [
+            None,
+            Organization(handle="org", name="Renamed Org"),
+            Organization(handle="lab", name="Lab"),
+        ]
+    ),
+    "published": st.sampled_from([None, date(2025, 12, 24)]),
+    "upvotes": st.sampled_from([None, 0, 99]),
+    "topics": st.sampled_from([(), ("llm",), ("vision", "robotics")]),
+    "keywords": st.sampled_from([(), ("diffusion model",), ("reinforcement learning", "agent")]),
+    "github_url": st.sampled_from([None, "https://github.com/a/b"]),
+    "project_url": st.sampled_from([None, "https://a.org/"]),
+}
+
+
+def test_another_value_is_drawn_for_every_field_a_paper_has() -> None:
+    fields = {f.name for f in dataclasses.fields(Paper)} - {"id"}  # the id is its file name
+    assert fields == set(_OTHER_VALUES), "a new field of Paper needs its values above"
+
+
+@settings(max_examples=15)  # each renders the site twice: 0.2 s
+@given(
+    number=st.integers(1, 8),
+    field=st.sampled_from(sorted(_OTHER_VALUES)),
+    data=st.data(),
+)
+def test_any_field_of_any_paper_changed_gives_each_output_it_changes_a_new_key(
+    number: int, field: str, data: st.DataObject
+) -> None:
+    """The registry's promise, for every field: an output's bytes never change under its key."""
+    papers = {p.id: p for p in map(_paper, range(1, 9))}
+    changed_paper = _paper(number, **{field: data.draw(_OTHER_VALUES[field], label="value")})
+    before, after = _site(papers), _site({**papers, changed_paper.id: changed_paper})
+    old_files, new_files = _render(before), _render(after)
+    old_keys, new_keys = _keys(before), _keys(after)
+    for path, new in new_files.items():
+        if old_files.get(path) != new:
+            assert old_keys.get(path) != new_keys[path], path
 
 
 def test_a_new_day_leaves_the_keys_of_older_days_and_papers_alone() -> None:
