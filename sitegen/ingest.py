@@ -21,6 +21,7 @@ from sitegen.model import (
     Paper,
     PaperKeys,
     PlainEntry,
+    most_upvotes,
     slug_for_title,
     title_key,
 )
@@ -249,7 +250,7 @@ class _Merger:
             if paper_or_none is None:
                 continue  # a day file names a paper whose file is gone; the build skips it too
             self.index.add(paper_or_none, day_entry.title)
-            self.recorded_upvotes[day_entry.paper_id] = _max(
+            self.recorded_upvotes[day_entry.paper_id] = most_upvotes(
                 self._recorded(day_entry.paper_id), day_entry.upvotes
             )
 
@@ -363,7 +364,7 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
     # counts as unknown), or at least that count, it takes the higher (a day entry taken off or
     # lowered by hand froze the paper's count for good: found by a review).
     if paper.upvotes is None or recorded is None or paper.upvotes >= recorded:
-        upvotes = _max(paper.upvotes, entry.upvotes)
+        upvotes = most_upvotes(paper.upvotes, entry.upvotes)
     return dataclasses.replace(
         paper,
         title=paper.title or entry.title,
@@ -403,19 +404,13 @@ def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[
         merged[entry.paper_id] = DayEntry(
             paper_id=entry.paper_id,
             title=(before or entry).title,
-            upvotes=_max(before.upvotes if before else None, now.upvotes if now else None),
+            upvotes=most_upvotes(before.upvotes if before else None, now.upvotes if now else None),
         )
     return tuple(merged.values())
 
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *second)))
-
-
-def _max(a: int | None, b: int | None) -> int | None:
-    if a is None:
-        return b
-    return a if b is None else max(a, b)
 
 
 def _first(a: int | None, b: int | None) -> int | None:

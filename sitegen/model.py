@@ -167,6 +167,11 @@ class Paper:
     project_url: str | None = None
 
 
+def most_upvotes(a: int | None, b: int | None) -> int | None:
+    """The higher of two upvote counts, either of which may be unknown."""
+    return b if a is None else a if b is None else max(a, b)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayEntry:
     """One line of what a day featured: which paper, under which title, with how many upvotes."""

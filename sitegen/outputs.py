@@ -41,12 +41,12 @@ from sitegen.parts import PaperParts
 from sitegen.periods import (
     DIGEST_WEEKS,
     MONTH,
-    TOP_PAPERS,
     WEEK,
+    Counts,
     Papers,
     Period,
     featured,
-    rank_by_upvotes,
+    top_papers,
 )
 from sitegen.site import DayListing, Site, sitemap_blocks
 from sitegen.trends import Trend
@@ -543,22 +543,18 @@ class RobotsTxt(NamedTuple):
         yield robots(r.routes)
 
 
-def _top(r: Renderers, kind: str, papers: tuple[str, ...]) -> tuple[str, ...]:
-    """A period's top papers of its featured `papers`, most upvoted first."""
-    upvotes = {i: r.site.upvotes[i] for i in papers}
-    return rank_by_upvotes(papers, upvotes)[: TOP_PAPERS[kind]]
-
-
-# A period's outputs name every paper it featured, so an edit of any of them (its upvotes
-# too) changes their key, and rank them when rendered, by the upvotes the parse cache keeps;
-# a new day re-ranks only the open week and month. They name them by day, each day's papers
-# the value its day's outputs name, whose states a plan joins once (the rebuild budget, under
-# 2 s at 50k papers: 100,000 lookups of a state, not joined again for weeks and months).
+# A period's outputs name every paper it featured, so an edit of any of them changes their
+# key, with the upvotes its days ranked them by (PeriodListing.upvotes), and rank them when
+# rendered; a new day re-ranks only the open week and month. They name them by day, each
+# day's papers the value its day's outputs name, whose states a plan joins once (the rebuild
+# budget, under 2 s at 50k papers: 100,000 lookups of a state, not joined again for weeks and
+# months).
 class TopPage(NamedTuple):
     """A week's or month's most upvoted papers, linking the periods before and after it."""
 
     period: Period
     days: tuple[Papers, ...]  # the papers of each of its days, oldest first
+    upvotes: Counts  # of its papers (PeriodListing.upvotes)
     still_open: bool  # more days may come (PeriodListing.open)
     newer: Period | None
     older: Period | None
@@ -567,15 +563,15 @@ class TopPage(NamedTuple):
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for kind in (WEEK, MONTH):
             found = site.periods[kind]
-            for i, listing in enumerate(found):
+            for i, p in enumerate(found):
                 newer = found[i - 1].period if i > 0 else None
                 older = found[i + 1].period if i + 1 < len(found) else None
-                page = TopPage(listing.period, listing.days, listing.open, newer, older)
-                yield Output((routes.top(kind, listing.period.slug).html.path,), page)
+                page = TopPage(p.period, p.days, p.upvotes, p.open, newer, older)
+                yield Output((routes.top(kind, p.period.slug).html.path,), page)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         papers = featured(self.days)
-        top = _top(r, self.period.kind, papers)
+        top = top_papers(self.period.kind, papers, self.upvotes)
         yield r.pages.top(self.period, top, len(papers), self.still_open, self.newer, self.older)
 
 
@@ -584,6 +580,7 @@ class TopFeed(NamedTuple):
 
     period: Period
     days: tuple[Papers, ...]  # the papers of each of its days, oldest first
+    upvotes: Counts  # of its papers (PeriodListing.upvotes)
     still_open: bool
 
     @staticmethod
@@ -592,11 +589,11 @@ class TopFeed(NamedTuple):
             for listing in site.periods[kind]:
                 feed = routes.top(kind, listing.period.slug)
                 paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
-                inputs = TopFeed(listing.period, listing.days, listing.open)
+                inputs = TopFeed(listing.period, listing.days, listing.upvotes, listing.open)
                 yield Output(paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        top = _top(r, self.period.kind, featured(self.days))
+        top = top_papers(self.period.kind, featured(self.days), self.upvotes)
         spec = r.feeds.top(self.period, top, still_open=self.still_open)
         yield from render_feed(spec, r.site.config, r.routes, None)
         yield render_json_feed(spec, r.site.config, r.routes)
@@ -623,19 +620,21 @@ class TopIndex(NamedTuple):
 class WeeklyDigestFeed(NamedTuple):
     """One item per closed week listing its top papers, newest first."""
 
-    weeks: tuple[tuple[Period, tuple[Papers, ...]], ...]  # each with its days' papers
+    weeks: tuple[tuple[Period, tuple[Papers, ...], Counts], ...]  # as TopFeed's
     newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         closed = [w for w in site.periods[WEEK] if not w.open][:DIGEST_WEEKS]
-        weeks = tuple((w.period, w.days) for w in closed)
+        weeks = tuple((w.period, w.days, w.upvotes) for w in closed)
         feed = routes.top_index()
         inputs = WeeklyDigestFeed(weeks, None if weeks else _newest_day(site))
         yield Output((feed.rss.path, feed.atom.path), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        weeks = tuple((week, _top(r, WEEK, featured(days))) for week, days in self.weeks)
+        weeks = tuple(
+            (week, top_papers(WEEK, featured(days), upvotes)) for week, days, upvotes in self.weeks
+        )
         yield from render_feed(r.feeds.weekly_digest(weeks), r.site.config, r.routes, self.newest)
 
 

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from itertools import chain
 from typing import NamedTuple
 
-from sitegen.model import Appearance
+from sitegen.model import Appearance, most_upvotes
 
 WEEK, MONTH = "week", "month"
 TOP_PAPERS = {WEEK: 20, MONTH: 30}  # papers a period's page and feeds list
@@ -66,6 +66,9 @@ def period_of(day: date, kind: str) -> Period:
     return Period(MONTH, first, following - timedelta(days=1))
 
 
+Counts = tuple[int | None, ...]  # upvotes of papers, in their order
+
+
 class PeriodListing(NamedTuple):
     """A period and the papers its days featured."""
 
@@ -73,28 +76,32 @@ class PeriodListing(NamedTuple):
     papers: Papers  # every paper featured in it, once, by its first day there and rank
     open: bool  # it holds the newest day, or one a fetch will try again: more may come
     days: tuple[Papers, ...] = ()  # the papers of each of its days, oldest first
+    upvotes: Counts = ()  # of `papers`: the most its days ranked each by (top_papers)
 
 
 def periods(
-    days: Iterable[tuple[date, Papers]], kind: str, *, awaited: Collection[date] = ()
+    days: Iterable[tuple[date, Papers, Counts]], kind: str, *, awaited: Collection[date] = ()
 ) -> tuple[PeriodListing, ...]:
-    """The periods of `kind` of the featured `days` ((day, papers in rank order), newest first),
-    newest first. A period holding one of the `awaited` days (missed by a fetch while they were
-    new, to be tried again: fetch_state.awaited_days) stays open too (found by reviews: closed
-    short of that day, its top papers changed under a published item)."""
-    found: dict[Period, list[Papers]] = {}
-    for day, papers in sorted(days):  # oldest first: a paper counts from its first day here
-        found.setdefault(period_of(day, kind), []).append(papers)
+    """The periods of `kind` of the featured `days` ((day, papers in rank order, the upvotes
+    they were ranked by), newest first), newest first. A period holding one of the `awaited`
+    days (missed by a fetch while they were new, to be tried again: fetch_state.awaited_days)
+    stays open too (found by reviews: closed short of that day, its top papers changed under
+    a published item)."""
+    found: dict[Period, list[tuple[date, Papers, Counts]]] = {}
+    for day in sorted(days):  # oldest first: a paper counts from its first day here
+        found.setdefault(period_of(day[0], kind), []).append(day)
     newest = max(found, default=None)
-    return tuple(
-        PeriodListing(
-            period,
-            featured(listed),
-            period == newest or any(map(period.holds, awaited)),
-            tuple(listed),
-        )
-        for period, listed in sorted(found.items(), reverse=True)
-    )
+    listings = []
+    for period, listed in sorted(found.items(), reverse=True):
+        papers = featured(day_papers for _, day_papers, _ in listed)
+        most: dict[str, int | None] = dict.fromkeys(papers)
+        for _, day_papers, counts in listed:
+            for paper_id, count in zip(day_papers, counts, strict=True):
+                most[paper_id] = most_upvotes(most[paper_id], count)
+        is_open = period == newest or any(map(period.holds, awaited))
+        each_day = tuple(day_papers for _, day_papers, _ in listed)
+        listings.append(PeriodListing(period, papers, is_open, each_day, tuple(most.values())))
+    return tuple(listings)
 
 
 def featured(days: Iterable[Papers]) -> Papers:
@@ -112,6 +119,12 @@ def rank_by_upvotes(papers: Iterable[str], upvotes: Mapping[str, int | None]) ->
         return 1 if count is None else -count
 
     return tuple(sorted(dict.fromkeys(papers), key=most_first))
+
+
+def top_papers(kind: str, papers: Papers, upvotes: Counts) -> tuple[str, ...]:
+    """A period's top papers (`TOP_PAPERS`) of its `papers`, by the `upvotes` its days
+    ranked them by (PeriodListing), most first."""
+    return rank_by_upvotes(papers, dict(zip(papers, upvotes, strict=True)))[: TOP_PAPERS[kind]]
 
 
 def first_in(period: Period, appearances: Iterable[Appearance]) -> Appearance:

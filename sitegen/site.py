@@ -6,13 +6,13 @@ place in feeds are derived from them, so no page can contradict another.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from sitegen.config import SiteConfig
-from sitegen.model import Appearance, ContentSnapshot, Paper, Topic
-from sitegen.periods import MONTH, WEEK, Papers, PeriodListing, periods, rank_by_upvotes
+from sitegen.model import Appearance, ContentSnapshot, Paper, PlainEntry, Topic, most_upvotes
+from sitegen.periods import MONTH, WEEK, Counts, Papers, PeriodListing, periods, rank_by_upvotes
 from sitegen.topics import assign_topics, compile_topics
 from sitegen.trends import Trend, trend
 
@@ -21,6 +21,7 @@ from sitegen.trends import Trend, trend
 class DayListing:
     day: date
     papers: Papers  # paper ids in rank order: the most upvoted first (rank_by_upvotes)
+    upvotes: Counts = ()  # of `papers`, which they were ranked by (upvotes_on_the_day)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -108,14 +109,19 @@ def assemble_site(
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
     listed = snapshot.day_entries()
+    highest = _highest_recorded(listed)
     for day in sorted(listed):
         # A paper file deleted by hand takes the paper off the site; its day entry is left behind.
+        recorded = {e[0]: e[2] for e in reversed(listed[day])}  # the first entry's, if twice
         unique = [k for i in dict.fromkeys([e[0] for e in listed[day]]) if (k := known.get(i))]
         if not unique:
             continue
+        counts = {
+            i: upvotes_on_the_day(recorded[i], snapshot.upvotes[i], highest[i]) for i in unique
+        }
         # Most upvoted first, as Hugging Face shows a day (its API lists them otherwise: a
         # reader scrolled past 27 cards to the paper everyone read); no count, listing order.
-        unique = list(rank_by_upvotes(unique, snapshot.upvotes))
+        unique = list(rank_by_upvotes(unique, counts))
         first = []
         for rank, paper_id in enumerate(unique, start=1):
             found = appearances.get(paper_id)
@@ -125,7 +131,9 @@ def assemble_site(
             else:  # a paper featured again: rare
                 appearances[paper_id] = (*found, Appearance(day=day, rank=rank))
         firsts.append(first)
-        days.append(DayListing(day=day, papers=Papers(unique)))
+        days.append(
+            DayListing(day=day, papers=Papers(unique), upvotes=tuple(counts[i] for i in unique))
+        )
     days.reverse()
     # Newest first: by the first day a paper was featured, then its rank there (the loop met
     # them in that order, oldest day first).
@@ -165,13 +173,33 @@ def assemble_site(
         titles=snapshot.titles,
         upvotes=snapshot.upvotes,
         periods={
-            kind: periods([(d.day, d.papers) for d in days], kind, awaited=awaited)
+            kind: periods([(d.day, d.papers, d.upvotes) for d in days], kind, awaited=awaited)
             for kind in (WEEK, MONTH)
         },
         late_days=snapshot.late_days(),
         awaited=awaited,
         whole=whole,
     )
+
+
+def upvotes_on_the_day(recorded: int | None, paper: int | None, highest: int | None) -> int | None:
+    """A paper's upvotes as a day ranks it: those the day recorded (its day file's), so that a
+    paper featured again later with more leaves the earlier day, and its closed week and
+    month, ranked as they were published (found by a subscriber's trial: a closed week's feed
+    gained an item). The paper file's count where it is not its days' highest (edited by
+    hand: it counts everywhere), or where the day recorded none."""
+    if recorded is None or paper != highest:
+        return paper
+    return recorded
+
+
+def _highest_recorded(listed: Mapping[date, Sequence[PlainEntry]]) -> dict[str, int | None]:
+    """Each listed paper's highest upvotes of all its days' entries."""
+    highest: dict[str, int | None] = {}
+    for entries in listed.values():
+        for paper_id, _, count in entries:
+            highest[paper_id] = most_upvotes(highest.get(paper_id), count)
+    return highest
 
 
 def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:

@@ -91,6 +91,20 @@ def _newest_days_paper_listed_first_on_an_old_day(site: Path) -> None:
     rewrite(days[0], lambda t: t.replace("papers = [\n", "papers = [\n" + entry[0], 1))
 
 
+def _paper_featured_again_much_upvoted(site: Path) -> None:
+    # The oldest day's last paper featured again on the newest day with 100,000 upvotes, as
+    # an ingest would record it: the newest day and its periods rank it first, the oldest
+    # day and its closed periods by the upvotes they recorded.
+    days = sorted((site / "content" / "days").glob("*.toml"))
+    last = re.findall(r"(?m)^  \{ id = .*\},$", days[0].read_text())[-1]
+    entry = re.sub(r"(, upvotes = \d+)? \},$", ", upvotes = 100000 },", last)
+    rewrite(days[-1], lambda t: t.replace("papers = [\n", f"papers = [\n{entry}\n", 1))
+    paper_id = re.search(r'id = "([^"]+)"', last)
+    assert paper_id is not None
+    paper = site / "content" / "papers" / f"{paper_id[1]}.md"
+    rewrite(paper, lambda t: "+++\nupvotes = 100000\n" + re.sub(r"(?m)^upvotes = .*\n", "", t[4:]))
+
+
 def _edited_paper_of_the_open_month(site: Path) -> None:
     newest = max((site / "content" / "days").glob("*.toml"))
     paper_id = re.search(r'(?m)^  \{ id = "([^"]+)"', newest.read_text())
@@ -170,6 +184,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "deleted paper": _deleted_paper,
     "edited day file": _edited_day,
     "day in the open month": _day_in_the_open_month,
+    "paper featured again, much upvoted": _paper_featured_again_much_upvoted,
     "old day names a newest day's paper": _newest_days_paper_listed_first_on_an_old_day,
     "edited paper of the open month": _edited_paper_of_the_open_month,
     "deleted newest day": _deleted_newest_day,

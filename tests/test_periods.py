@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sitegen.periods import MONTH, WEEK, Period, period_of, periods, rank_by_upvotes
+from sitegen.periods import (
+    MONTH,
+    WEEK,
+    Papers,
+    Period,
+    period_of,
+    periods,
+    rank_by_upvotes,
+    top_papers,
+)
 from sitegen.trends import TREND_MONTHS, Trend, bar_chart, sparkline, trend
 
 
@@ -25,15 +34,30 @@ def test_a_month_holds_its_last_day() -> None:
 
 def test_only_the_period_of_the_newest_day_is_open() -> None:
     days = [
-        (date(2026, 11, 23), ("c", "a")),  # Monday: a new week, same month
-        (date(2026, 11, 22), ("a", "b")),
-        (date(2026, 11, 16), ("d",)),
+        (date(2026, 11, 23), Papers(("c", "a")), (9, 7)),  # Monday: a new week, same month
+        (date(2026, 11, 22), Papers(("a", "b")), (2, 1)),
+        (date(2026, 11, 16), Papers(("d",)), (None,)),
     ]
     weeks = periods(days, WEEK)
     assert [(p.period.slug, p.open) for p in weeks] == [("2026-W48", True), ("2026-W47", False)]
     assert weeks[1].papers == ("d", "a", "b")  # featured order: first day first, then rank
     (month,) = periods(days, MONTH)
     assert month.open and month.papers == ("d", "a", "b", "c")  # each paper once
+
+
+def test_a_period_ranks_its_papers_by_the_upvotes_its_own_days_recorded() -> None:
+    """A paper featured again later with more upvotes leaves a closed week as it was."""
+    days = [
+        (date(2026, 11, 23), Papers(("a",)), (500,)),  # "a" again, the next week, much upvoted
+        (date(2026, 11, 22), Papers(("b", "a")), (3, 0)),
+        (date(2026, 11, 21), Papers(("c", "a")), (None, 1)),
+    ]
+    newer, older = periods(days, WEEK)
+    assert (older.papers, older.upvotes) == (("c", "a", "b"), (None, 1, 3))  # its days' most
+    assert top_papers(WEEK, older.papers, older.upvotes) == ("b", "a", "c")
+    assert top_papers(WEEK, newer.papers, newer.upvotes) == ("a",)
+    (month,) = periods(days, MONTH)
+    assert top_papers(MONTH, month.papers, month.upvotes) == ("a", "b", "c")
 
 
 def test_ranking_is_by_upvotes_ties_in_featured_order_and_unknown_counts_last() -> None:

@@ -91,3 +91,29 @@ def test_a_topics_trend_counts_each_paper_in_the_month_that_first_featured_it() 
     assert found.counts[-3:] == (2, 0, 1) and sum(found.counts) == 3
     assert site.topics[0].papers == ("d", "a", "b", "e")
     assert all(t.trend is not None and sum(t.trend.counts) == 0 for t in site.topics[1:])
+
+
+def test_a_day_ranks_by_the_upvotes_it_recorded_unless_the_paper_was_edited_by_hand() -> None:
+    """A paper featured again with more upvotes keeps its place on its first day, and that
+    day's feeds and digest item as they were published; a paper's count edited by hand (not
+    its days' highest) counts on every day."""
+
+    def day(n: int, *entries: tuple[str, int | None]) -> Day:
+        listed = tuple(DayEntry(paper_id=i, title=i, upvotes=u) for i, u in entries)
+        return Day(day=date(2026, 6, n), entries=listed)
+
+    days = {
+        d.day: d
+        for d in (
+            day(22, ("a", 0), ("b", 5), ("c", 9), ("d", None)),
+            day(29, ("e", 1), ("a", 500)),
+        )
+    }
+    counts = {"a": 500, "b": 5, "c": 2, "d": 7, "e": 1}  # "c" lowered by hand, "d" given one
+    papers = {i: Paper(id=i, title=i, abstract="", upvotes=u) for i, u in counts.items()}
+    site = assemble_site(
+        ContentSnapshot.of(papers, days), CONFIG, assign=lambda _, ids, __: [() for _ in ids]
+    )
+    later, first = site.days
+    assert (first.papers, first.upvotes) == (("d", "b", "c", "a"), (7, 5, 2, 0))
+    assert (later.papers, later.upvotes) == (("a", "e"), (500, 1))
