@@ -21,6 +21,7 @@ from sitegen.model import (
     Paper,
     PaperKeys,
     PlainEntry,
+    kept_order,
     most_upvotes,
     slug_for_title,
     title_key,
@@ -234,7 +235,8 @@ class _Merger:
 
         entries = old if known else _merge_day_entries(old, listed)
         if source and not known:
-            sources = tuple(sorted((*sources, source)))
+            # In the order they came (found by a trial: "-10" was listed before "-2").
+            sources = tuple(sorted((*sources, source), key=_in_kept_order))
         # Set when the day comes, never after: it dates the day's papers in the feeds, and a
         # day marked again later moved a published item's date (found by a review). The rest
         # of a day that was filling when fetched is in the feeds' window ([feeds] days).
@@ -411,6 +413,10 @@ def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[
 
 def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*first, *second)))
+
+
+def _in_kept_order(source: str) -> tuple[tuple[int, int], str]:
+    return kept_order(source.rpartition("/")[2]), source
 
 
 def _first(a: int | None, b: int | None) -> int | None:

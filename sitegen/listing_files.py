@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import errno
 import hashlib
-import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -20,6 +19,7 @@ from sitegen.errors import ListingError, Location
 from sitegen.formats import decode_content, parse_day_file
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.listings.base import MAX_LISTING_BYTES, listing_too_large
+from sitegen.model import kept_order
 from sitegen.store import (
     CONTENT_DIR,
     DAYS_DIR,
@@ -177,15 +177,3 @@ def _sources_of(root: Path, day: date) -> tuple[str, ...]:
 
 
 _KINDS = (".txt", ".json", ".html")  # what a kept listing's name ends in
-_KEPT_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(?:-(\d{1,7})|-([0-9a-f]{8}))?\.")
-
-
-def kept_order(name: str) -> tuple[int, int]:
-    """A listing's place among its day's kept ones by its file name: `<day>.json` first, then
-    names of sitegen 0.2 (`<day>-<digest>.json`, which came after it), then `<day>-<n>.json`
-    by n; any other name first. Replaying content/listings/* merges them in the order they
-    came, whatever order the shell lists them in."""
-    kept = _KEPT_NAME.match(name)
-    if kept is None or not (kept.group(1) or kept.group(2)):
-        return (1, 0)
-    return (1, 1) if kept.group(2) else (int(kept.group(1)), 0)

@@ -191,6 +191,20 @@ class Day:
     arrived_after: date | None = None
 
 
+_KEPT_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(?:-(\d{1,7})|-([0-9a-f]{8}))?\.")
+
+
+def kept_order(name: str) -> tuple[int, int]:
+    """A listing's place among its day's kept ones (`Day.sources`) by its file name:
+    `<day>.json` first, then names of sitegen 0.2 (`<day>-<digest>.json`, which came after
+    it), then `<day>-<n>.json` by n; any other name first. Replaying content/listings/*
+    merges them in the order they came, whatever order the shell lists them in."""
+    kept = _KEPT_NAME.match(name)
+    if kept is None or not (kept.group(1) or kept.group(2)):
+        return (1, 0)
+    return (1, 1) if kept.group(2) else (int(kept.group(1)), 0)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Topic:
     """One topic of site.toml's taxonomy and the rules that give it to a paper."""

@@ -208,7 +208,7 @@ def test_a_replay_keeps_each_kept_listing_though_two_read_the_same(
     for listing in (first, second):
         assert main(["--root", str(site), "ingest", "--date", "2026-06-12", str(listing)]) == 0
     day_file = (site / "content" / "days" / "2026-06-12.toml").read_text()
-    assert 'sources = ["listings/2026-06-12-2.json", "listings/2026-06-12.json"]' in day_file
+    assert 'sources = ["listings/2026-06-12.json", "listings/2026-06-12-2.json"]' in day_file
     replayed = tmp_path / "replayed"
     replayed.mkdir()
     shutil.copy(site / "site.toml", replayed / "site.toml")

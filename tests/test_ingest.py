@@ -221,3 +221,20 @@ def test_a_day_entry_taken_off_by_hand_leaves_the_papers_count_free_to_rise(
         entry = ListingEntry(title=voted.title, abstract="A", line=1, upvotes=higher)
         again = ingest_listing(edited, _listing(date(2026, 12, 1), entry))
         assert again.papers[voted.paper_id].upvotes == higher
+
+
+def test_a_days_sources_are_listed_in_the_order_they_came() -> None:
+    """Found by a trial: sorted as text, a day's tenth kept listing came before its second,
+    and its first after both ("-" sorts before "."), which made a day file's diff hard to read."""
+    day = date(2026, 7, 1)
+    snapshot = EMPTY_SNAPSHOT
+    for n in (1, 2, 10, 3):
+        entry = ListingEntry(title=f"Paper number {n} of the day", abstract="An abstract.", line=1)
+        name = "listings/2026-07-01" + ("" if n == 1 else f"-{n}") + ".json"
+        snapshot = ingest_listing(snapshot, _listing(day, entry), source=name)
+    assert snapshot.days[day].sources == (
+        "listings/2026-07-01.json",
+        "listings/2026-07-01-2.json",
+        "listings/2026-07-01-3.json",
+        "listings/2026-07-01-10.json",
+    )
