@@ -554,7 +554,7 @@ class TopPage(NamedTuple):
 
     period: Period
     days: tuple[Papers, ...]  # the papers of each of its days, oldest first
-    upvotes: Counts  # of its papers (PeriodListing.upvotes)
+    again: Counts  # its papers featured again and ranked so (PeriodListing.again)
     still_open: bool  # more days may come (PeriodListing.open)
     newer: Period | None
     older: Period | None
@@ -566,12 +566,12 @@ class TopPage(NamedTuple):
             for i, p in enumerate(found):
                 newer = found[i - 1].period if i > 0 else None
                 older = found[i + 1].period if i + 1 < len(found) else None
-                page = TopPage(p.period, p.days, p.upvotes, p.open, newer, older)
+                page = TopPage(p.period, p.days, p.again, p.open, newer, older)
                 yield Output((routes.top(kind, p.period.slug).html.path,), page)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         papers = featured(self.days)
-        top = top_papers(self.period.kind, papers, self.upvotes)
+        top = top_papers(self.period.kind, papers, self.again, r.site.upvotes)
         yield r.pages.top(self.period, top, len(papers), self.still_open, self.newer, self.older)
 
 
@@ -580,7 +580,7 @@ class TopFeed(NamedTuple):
 
     period: Period
     days: tuple[Papers, ...]  # the papers of each of its days, oldest first
-    upvotes: Counts  # of its papers (PeriodListing.upvotes)
+    again: Counts  # its papers featured again and ranked so (PeriodListing.again)
     still_open: bool
 
     @staticmethod
@@ -589,11 +589,11 @@ class TopFeed(NamedTuple):
             for listing in site.periods[kind]:
                 feed = routes.top(kind, listing.period.slug)
                 paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
-                inputs = TopFeed(listing.period, listing.days, listing.upvotes, listing.open)
+                inputs = TopFeed(listing.period, listing.days, listing.again, listing.open)
                 yield Output(paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        top = top_papers(self.period.kind, featured(self.days), self.upvotes)
+        top = top_papers(self.period.kind, featured(self.days), self.again, r.site.upvotes)
         spec = r.feeds.top(self.period, top, still_open=self.still_open)
         yield from render_feed(spec, r.site.config, r.routes, None)
         yield render_json_feed(spec, r.site.config, r.routes)
@@ -626,14 +626,15 @@ class WeeklyDigestFeed(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         closed = [w for w in site.periods[WEEK] if not w.open][:DIGEST_WEEKS]
-        weeks = tuple((w.period, w.days, w.upvotes) for w in closed)
+        weeks = tuple((w.period, w.days, w.again) for w in closed)
         feed = routes.top_index()
         inputs = WeeklyDigestFeed(weeks, None if weeks else _newest_day(site))
         yield Output((feed.rss.path, feed.atom.path), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         weeks = tuple(
-            (week, top_papers(WEEK, featured(days), upvotes)) for week, days, upvotes in self.weeks
+            (week, top_papers(WEEK, featured(days), again, r.site.upvotes))
+            for week, days, again in self.weeks
         )
         yield from render_feed(r.feeds.weekly_digest(weeks), r.site.config, r.routes, self.newest)
 

@@ -66,7 +66,9 @@ def period_of(day: date, kind: str) -> Period:
     return Period(MONTH, first, following - timedelta(days=1))
 
 
-Counts = tuple[int | None, ...]  # upvotes of papers, in their order
+# Papers with the upvotes a day or a period ranks them by where those are not the paper's own
+# (sitegen.site: a paper featured again, with more upvotes, on a later day).
+Counts = tuple[tuple[str, int | None], ...]
 
 
 class PeriodListing(NamedTuple):
@@ -76,32 +78,47 @@ class PeriodListing(NamedTuple):
     papers: Papers  # every paper featured in it, once, by its first day there and rank
     open: bool  # it holds the newest day, or one a fetch will try again: more may come
     days: tuple[Papers, ...] = ()  # the papers of each of its days, oldest first
-    upvotes: Counts = ()  # of `papers`: the most its days ranked each by (top_papers)
+    again: Counts = ()  # the most its days ranked them by, where they ranked none by its own
 
 
 def periods(
     days: Iterable[tuple[date, Papers, Counts]], kind: str, *, awaited: Collection[date] = ()
 ) -> tuple[PeriodListing, ...]:
-    """The periods of `kind` of the featured `days` ((day, papers in rank order, the upvotes
-    they were ranked by), newest first), newest first. A period holding one of the `awaited`
-    days (missed by a fetch while they were new, to be tried again: fetch_state.awaited_days)
-    stays open too (found by reviews: closed short of that day, its top papers changed under
-    a published item)."""
+    """The periods of `kind` of the featured `days` ((day, papers in rank order, the counts it
+    ranked papers featured again by: DayListing.again), newest first), newest first. A period
+    holding one of the `awaited` days (missed by a fetch while they were new, to be tried
+    again: fetch_state.awaited_days) stays open too (found by reviews: closed short of that
+    day, its top papers changed under a published item)."""
     found: dict[Period, list[tuple[date, Papers, Counts]]] = {}
     for day in sorted(days):  # oldest first: a paper counts from its first day here
         found.setdefault(period_of(day[0], kind), []).append(day)
     newest = max(found, default=None)
-    listings = []
-    for period, listed in sorted(found.items(), reverse=True):
-        papers = featured(day_papers for _, day_papers, _ in listed)
-        most: dict[str, int | None] = dict.fromkeys(papers)
-        for _, day_papers, counts in listed:
-            for paper_id, count in zip(day_papers, counts, strict=True):
-                most[paper_id] = most_upvotes(most[paper_id], count)
-        is_open = period == newest or any(map(period.holds, awaited))
-        each_day = tuple(day_papers for _, day_papers, _ in listed)
-        listings.append(PeriodListing(period, papers, is_open, each_day, tuple(most.values())))
-    return tuple(listings)
+    return tuple(
+        PeriodListing(
+            period,
+            featured(papers for _, papers, _ in listed),
+            period == newest or any(map(period.holds, awaited)),
+            tuple(papers for _, papers, _ in listed),
+            _most_again(listed),
+        )
+        for period, listed in sorted(found.items(), reverse=True)
+    )
+
+
+def _most_again(days: list[tuple[date, Papers, Counts]]) -> Counts:
+    """The counts of papers featured again a period ranks by: the most its days ranked each
+    by, of those ranked by none of them by their own (which is above every other)."""
+    most: dict[str, int | None] = {}
+    for _, _, again in days:
+        for paper_id, count in again:
+            most[paper_id] = most_upvotes(most.get(paper_id), count)
+    if not most:
+        return ()
+    for _, papers, again in days:
+        own = set(papers).difference(paper_id for paper_id, _ in again)
+        for paper_id in own.intersection(most):
+            del most[paper_id]
+    return tuple(most.items())
 
 
 def featured(days: Iterable[Papers]) -> Papers:
@@ -109,22 +126,27 @@ def featured(days: Iterable[Papers]) -> Papers:
     return Papers(dict.fromkeys(chain.from_iterable(days)))
 
 
-def rank_by_upvotes(papers: Iterable[str], upvotes: Mapping[str, int | None]) -> tuple[str, ...]:
-    """`papers` (in the order they were featured) by upvotes, most first. Ties keep the
-    featured order (a stable sort); papers with no upvote count (text listings may lack one)
-    come last."""
+def rank_by_upvotes(
+    papers: Iterable[str], upvotes: Mapping[str, int | None], again: Counts = ()
+) -> tuple[str, ...]:
+    """`papers` (in the order they were featured) by upvotes, most first, those of `again`
+    by the count it gives them. Ties keep the featured order (a stable sort); papers with no
+    upvote count (text listings may lack one) come last."""
+    instead = dict(again)  # of counts never None
 
     def most_first(paper_id: str) -> int:  # counts are never negative: none sorts after 0
-        count = upvotes[paper_id]
+        count = instead.get(paper_id, upvotes[paper_id])
         return 1 if count is None else -count
 
     return tuple(sorted(dict.fromkeys(papers), key=most_first))
 
 
-def top_papers(kind: str, papers: Papers, upvotes: Counts) -> tuple[str, ...]:
-    """A period's top papers (`TOP_PAPERS`) of its `papers`, by the `upvotes` its days
-    ranked them by (PeriodListing), most first."""
-    return rank_by_upvotes(papers, dict(zip(papers, upvotes, strict=True)))[: TOP_PAPERS[kind]]
+def top_papers(
+    kind: str, papers: Papers, again: Counts, upvotes: Mapping[str, int | None]
+) -> tuple[str, ...]:
+    """A period's top papers (`TOP_PAPERS`) of its `papers`, most upvoted first: by their
+    `upvotes`, but those it ranks papers featured again by (PeriodListing.again)."""
+    return rank_by_upvotes(papers, upvotes, again)[: TOP_PAPERS[kind]]
 
 
 def first_in(period: Period, appearances: Iterable[Appearance]) -> Appearance:

@@ -21,7 +21,9 @@ from sitegen.trends import Trend, trend
 class DayListing:
     day: date
     papers: Papers  # paper ids in rank order: the most upvoted first (rank_by_upvotes)
-    upvotes: Counts = ()  # of `papers`, which they were ranked by (upvotes_on_the_day)
+    # Its papers featured on other days too, with the upvotes it ranks them by, where they
+    # are not the paper's own (_upvotes_on_the_day).
+    again: Counts = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,19 +111,16 @@ def assemble_site(
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
     listed = snapshot.day_entries()
-    highest = _highest_recorded(listed)
+    highest = _featured_again(listed)
     for day in sorted(listed):
         # A paper file deleted by hand takes the paper off the site; its day entry is left behind.
-        recorded = {e[0]: e[2] for e in reversed(listed[day])}  # the first entry's, if twice
         unique = [k for i in dict.fromkeys([e[0] for e in listed[day]]) if (k := known.get(i))]
         if not unique:
             continue
-        counts = {
-            i: upvotes_on_the_day(recorded[i], snapshot.upvotes[i], highest[i]) for i in unique
-        }
+        again = _upvotes_on_the_day(listed[day], snapshot.upvotes, highest)
         # Most upvoted first, as Hugging Face shows a day (its API lists them otherwise: a
         # reader scrolled past 27 cards to the paper everyone read); no count, listing order.
-        unique = list(rank_by_upvotes(unique, counts))
+        unique = list(rank_by_upvotes(unique, snapshot.upvotes, again))
         first = []
         for rank, paper_id in enumerate(unique, start=1):
             found = appearances.get(paper_id)
@@ -131,9 +130,7 @@ def assemble_site(
             else:  # a paper featured again: rare
                 appearances[paper_id] = (*found, Appearance(day=day, rank=rank))
         firsts.append(first)
-        days.append(
-            DayListing(day=day, papers=Papers(unique), upvotes=tuple(counts[i] for i in unique))
-        )
+        days.append(DayListing(day=day, papers=Papers(unique), again=again))
     days.reverse()
     # Newest first: by the first day a paper was featured, then its rank there (the loop met
     # them in that order, oldest day first).
@@ -173,7 +170,7 @@ def assemble_site(
         titles=snapshot.titles,
         upvotes=snapshot.upvotes,
         periods={
-            kind: periods([(d.day, d.papers, d.upvotes) for d in days], kind, awaited=awaited)
+            kind: periods([(d.day, d.papers, d.again) for d in days], kind, awaited=awaited)
             for kind in (WEEK, MONTH)
         },
         late_days=snapshot.late_days(),
@@ -182,24 +179,37 @@ def assemble_site(
     )
 
 
-def upvotes_on_the_day(recorded: int | None, paper: int | None, highest: int | None) -> int | None:
-    """A paper's upvotes as a day ranks it: those the day recorded (its day file's), so that a
-    paper featured again later with more leaves the earlier day, and its closed week and
-    month, ranked as they were published (found by a subscriber's trial: a closed week's feed
-    gained an item). The paper file's count where it is not its days' highest (edited by
-    hand: it counts everywhere), or where the day recorded none."""
-    if recorded is None or paper != highest:
-        return paper
-    return recorded
+def _upvotes_on_the_day(
+    entries: Sequence[PlainEntry],
+    upvotes: Mapping[str, int | None],
+    highest: Mapping[str, int | None],
+) -> Counts:
+    """The upvotes a day ranks its papers featured on other days too by, where they are not
+    the paper's own: those the day recorded (its day file's), so that a paper featured again
+    later with more leaves the earlier day, and its closed week and month, ranked as they were
+    published (found by a subscriber's trial: a closed week's feed gained an item). The paper
+    file's count where it is not its days' highest (edited by hand: it counts everywhere), or
+    where the day recorded none. A paper featured once is ranked by its own count, which is
+    the one its day recorded unless edited by hand."""
+    found: dict[str, int | None] = {}
+    for paper_id, _, recorded in entries:
+        if paper_id in highest and paper_id not in found:  # the first entry, if listed twice
+            own = upvotes.get(paper_id)
+            if recorded is not None and own == highest[paper_id] and recorded != own:
+                found[paper_id] = recorded
+    return tuple(found.items())
 
 
-def _highest_recorded(listed: Mapping[date, Sequence[PlainEntry]]) -> dict[str, int | None]:
-    """Each listed paper's highest upvotes of all its days' entries."""
+def _featured_again(listed: Mapping[date, Sequence[PlainEntry]]) -> dict[str, int | None]:
+    """The papers on more than one day, each with its highest upvotes of their entries."""
     highest: dict[str, int | None] = {}
+    again: set[str] = set()
     for entries in listed.values():
         for paper_id, _, count in entries:
+            if paper_id in highest:
+                again.add(paper_id)
             highest[paper_id] = most_upvotes(highest.get(paper_id), count)
-    return highest
+    return {paper_id: highest[paper_id] for paper_id in again}
 
 
 def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:

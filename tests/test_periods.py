@@ -34,9 +34,9 @@ def test_a_month_holds_its_last_day() -> None:
 
 def test_only_the_period_of_the_newest_day_is_open() -> None:
     days = [
-        (date(2026, 11, 23), Papers(("c", "a")), (9, 7)),  # Monday: a new week, same month
-        (date(2026, 11, 22), Papers(("a", "b")), (2, 1)),
-        (date(2026, 11, 16), Papers(("d",)), (None,)),
+        (date(2026, 11, 23), Papers(("c", "a")), ()),  # Monday: a new week, same month
+        (date(2026, 11, 22), Papers(("a", "b")), ()),
+        (date(2026, 11, 16), Papers(("d",)), ()),
     ]
     weeks = periods(days, WEEK)
     assert [(p.period.slug, p.open) for p in weeks] == [("2026-W48", True), ("2026-W47", False)]
@@ -45,19 +45,20 @@ def test_only_the_period_of_the_newest_day_is_open() -> None:
     assert month.open and month.papers == ("d", "a", "b", "c")  # each paper once
 
 
-def test_a_period_ranks_its_papers_by_the_upvotes_its_own_days_recorded() -> None:
+def test_a_period_ranks_a_paper_featured_again_by_the_upvotes_its_own_days_recorded() -> None:
     """A paper featured again later with more upvotes leaves a closed week as it was."""
-    days = [
-        (date(2026, 11, 23), Papers(("a",)), (500,)),  # "a" again, the next week, much upvoted
-        (date(2026, 11, 22), Papers(("b", "a")), (3, 0)),
-        (date(2026, 11, 21), Papers(("c", "a")), (None, 1)),
+    upvotes = {"a": 500, "b": 3, "c": None}
+    days = [  # "a" again the next week, much upvoted; its days before ranked it lower
+        (date(2026, 11, 23), Papers(("a",)), ()),
+        (date(2026, 11, 22), Papers(("b", "a")), (("a", 0),)),
+        (date(2026, 11, 21), Papers(("a", "c")), (("a", 1),)),
     ]
     newer, older = periods(days, WEEK)
-    assert (older.papers, older.upvotes) == (("c", "a", "b"), (None, 1, 3))  # its days' most
-    assert top_papers(WEEK, older.papers, older.upvotes) == ("b", "a", "c")
-    assert top_papers(WEEK, newer.papers, newer.upvotes) == ("a",)
-    (month,) = periods(days, MONTH)
-    assert top_papers(MONTH, month.papers, month.upvotes) == ("a", "b", "c")
+    assert (older.papers, older.again) == (("a", "c", "b"), (("a", 1),))  # its days' most
+    assert top_papers(WEEK, older.papers, older.again, upvotes) == ("b", "a", "c")
+    assert (newer.again, top_papers(WEEK, newer.papers, newer.again, upvotes)) == ((), ("a",))
+    (month,) = periods(days, MONTH)  # a day ranked "a" by its own: the most
+    assert month.again == () and top_papers(MONTH, month.papers, (), upvotes) == ("a", "b", "c")
 
 
 def test_ranking_is_by_upvotes_ties_in_featured_order_and_unknown_counts_last() -> None:

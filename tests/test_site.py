@@ -115,5 +115,5 @@ def test_a_day_ranks_by_the_upvotes_it_recorded_unless_the_paper_was_edited_by_h
         ContentSnapshot.of(papers, days), CONFIG, assign=lambda _, ids, __: [() for _ in ids]
     )
     later, first = site.days
-    assert (first.papers, first.upvotes) == (("d", "b", "c", "a"), (7, 5, 2, 0))
-    assert (later.papers, later.upvotes) == (("a", "e"), (500, 1))
+    assert (first.papers, first.again) == (("d", "b", "c", "a"), (("a", 0),))
+    assert (later.papers, later.again) == (("a", "e"), ())
