@@ -132,13 +132,16 @@ def rank_by_upvotes(
     """`papers` (in the order they were featured) by upvotes, most first, those of `again`
     by the count it gives them. Ties keep the featured order (a stable sort); papers with no
     upvote count (text listings may lack one) come last."""
-    instead = dict(again)  # of counts never None
+    unique = dict.fromkeys(papers)
+    counts = upvotes
+    if again:  # rarely: most days and periods have no paper featured again
+        counts = {paper_id: upvotes[paper_id] for paper_id in unique} | dict(again)
 
     def most_first(paper_id: str) -> int:  # counts are never negative: none sorts after 0
-        count = instead.get(paper_id, upvotes[paper_id])
+        count = counts[paper_id]
         return 1 if count is None else -count
 
-    return tuple(sorted(dict.fromkeys(papers), key=most_first))
+    return tuple(sorted(unique, key=most_first))
 
 
 def top_papers(

@@ -6,6 +6,7 @@ place in feeds are derived from them, so no page can contradict another.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -192,7 +193,7 @@ def _upvotes_on_the_day(
     where the day recorded none. A paper featured once is ranked by its own count, which is
     the one its day recorded unless edited by hand."""
     found: dict[str, int | None] = {}
-    for paper_id, _, recorded in entries:
+    for paper_id, _, recorded in entries if highest else ():
         if paper_id in highest and paper_id not in found:  # the first entry, if listed twice
             own = upvotes.get(paper_id)
             if recorded is not None and own == highest[paper_id] and recorded != own:
@@ -202,14 +203,15 @@ def _upvotes_on_the_day(
 
 def _featured_again(listed: Mapping[date, Sequence[PlainEntry]]) -> dict[str, int | None]:
     """The papers on more than one day, each with its highest upvotes of their entries."""
+    ids = [entry[0] for entries in listed.values() for entry in entries]
+    again = {paper_id for paper_id, n in Counter(ids).items() if n > 1}
     highest: dict[str, int | None] = {}
-    again: set[str] = set()
-    for entries in listed.values():
-        for paper_id, _, count in entries:
-            if paper_id in highest:
-                again.add(paper_id)
-            highest[paper_id] = most_upvotes(highest.get(paper_id), count)
-    return {paper_id: highest[paper_id] for paper_id in again}
+    if again:  # else not a second pass (the rebuild budget: 0.1 s at 50k papers)
+        for entries in listed.values():
+            for paper_id, _, count in entries:
+                if paper_id in again:
+                    highest[paper_id] = most_upvotes(highest.get(paper_id), count)
+    return highest
 
 
 def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:
