@@ -27,7 +27,7 @@ from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Topic
 from sitegen.pages import authors_line, card_links, human_date, summarize
 from sitegen.parts import PaperParts
-from sitegen.periods import Period, first_in
+from sitegen.periods import MONTH, WEEK, Period, first_in
 from sitegen.site import Site, day_moment, featured_at
 from sitegen.urls import ListingRoutes, Routes
 
@@ -47,8 +47,8 @@ def day_item_id(day: date) -> str:
     return f"{_ID_PREFIX}day/{day.isoformat()}"
 
 
-def week_item_id(week: Period) -> str:
-    return f"{_ID_PREFIX}week/{week.slug}"
+def period_item_id(period: Period) -> str:
+    return f"{_ID_PREFIX}{period.kind}/{period.slug}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,11 +224,13 @@ class Feeds:
             ),
         )
 
-    def weekly_digest(self, weeks: tuple[tuple[Period, tuple[str, ...]], ...]) -> FeedSpec:
-        """One item per closed week (week, its top papers), newest first."""
+    def period_digest(
+        self, kind: str, periods: tuple[tuple[Period, tuple[str, ...]], ...]
+    ) -> FeedSpec:
+        """One item per closed week or month (`kind`): (period, its top papers), newest first."""
         routes = self.routes
         items = []
-        for week, paper_ids in weeks:
+        for period, paper_ids in periods:
             entries = "".join(
                 f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
                 f"{html.escape(paper.title)}</a>{_upvotes(paper.upvotes)}</li>"
@@ -237,17 +239,17 @@ class Feeds:
             )
             items.append(
                 _Item(
-                    item_id=week_item_id(week),
-                    title=f"Top papers of {week.name}",
-                    url=routes.absolute(routes.top(week.kind, week.slug).html),
-                    when=day_moment(week.last),
+                    item_id=period_item_id(period),
+                    title=f"Top papers of {period.name}",
+                    url=routes.absolute(routes.top(period.kind, period.slug).html),
+                    when=day_moment(period.last),
                     content_html=f"<ol>{entries}</ol>",
                 )
             )
         return FeedSpec(
-            title=weekly_digest_title(self.site.config),
-            description="One item per closed week with its most upvoted papers.",
-            routes=routes.top_index(),
+            title=period_digest_title(self.site.config, kind),
+            description=f"One item per closed {kind} with its most upvoted papers.",
+            routes=routes.top_index() if kind == WEEK else routes.monthly_digest(),
             items=tuple(items),
         )
 
@@ -290,8 +292,8 @@ def top_title(config: SiteConfig, period: Period, *, still_open: bool) -> str:
     return f"{config.title}: top papers of {period.name}{' so far' if still_open else ''}"
 
 
-def weekly_digest_title(config: SiteConfig) -> str:
-    return f"{config.title}: top papers of each week"
+def period_digest_title(config: SiteConfig, kind: str) -> str:
+    return f"{config.title}: top papers of each {kind}"
 
 
 def custom_title(config: SiteConfig, feed: CustomFeed) -> str:
@@ -584,7 +586,8 @@ def render_opml(config: SiteConfig, routes: Routes, newest_day: date | None) -> 
         (config.title, routes.home()),
         (digest_title(config), routes.days_index()),
         *((topic_title(config, t), routes.topic(t.slug)) for t in config.topics),
-        (weekly_digest_title(config), routes.top_index()),
+        (period_digest_title(config, WEEK), routes.top_index()),
+        (period_digest_title(config, MONTH), routes.monthly_digest()),
         *((custom_title(config, f), routes.custom_feed(f.slug)) for f in config.custom_feeds),
     ]
     outlines = "".join(

@@ -39,7 +39,7 @@ from sitegen.pages import (
 )
 from sitegen.parts import PaperParts
 from sitegen.periods import (
-    DIGEST_WEEKS,
+    DIGEST_PERIODS,
     MONTH,
     WEEK,
     Counts,
@@ -617,26 +617,29 @@ class TopIndex(NamedTuple):
         yield r.pages.top_index(self.weeks, self.months)
 
 
-class WeeklyDigestFeed(NamedTuple):
-    """One item per closed week listing its top papers, newest first."""
+class PeriodDigestFeed(NamedTuple):
+    """One item per closed week (the weekly digest) or month (the monthly), listing its top
+    papers, newest first."""
 
-    weeks: tuple[tuple[Period, tuple[Papers, ...], Counts], ...]  # as TopFeed's
+    kind: str  # WEEK or MONTH
+    periods: tuple[tuple[Period, tuple[Papers, ...], Counts], ...]  # as TopFeed's
     newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        closed = [w for w in site.periods[WEEK] if not w.open][:DIGEST_WEEKS]
-        weeks = tuple((w.period, w.days, w.again) for w in closed)
-        feed = routes.top_index()
-        inputs = WeeklyDigestFeed(weeks, None if weeks else _newest_day(site))
-        yield Output((feed.rss.path, feed.atom.path), inputs)
+        for kind, feed in ((WEEK, routes.top_index()), (MONTH, routes.monthly_digest())):
+            closed = [p for p in site.periods[kind] if not p.open][:DIGEST_PERIODS]
+            periods = tuple((p.period, p.days, p.again) for p in closed)
+            inputs = PeriodDigestFeed(kind, periods, None if periods else _newest_day(site))
+            yield Output((feed.rss.path, feed.atom.path), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        weeks = tuple(
-            (week, top_papers(WEEK, featured(days), again, r.site.upvotes))
-            for week, days, again in self.weeks
+        periods = tuple(
+            (period, top_papers(self.kind, featured(days), again, r.site.upvotes))
+            for period, days, again in self.periods
         )
-        yield from render_feed(r.feeds.weekly_digest(weeks), r.site.config, r.routes, self.newest)
+        spec = r.feeds.period_digest(self.kind, periods)
+        yield from render_feed(spec, r.site.config, r.routes, self.newest)
 
 
 # A custom feed's outputs name the papers of the newest CUSTOM_FEED_DAYS days and choose among
@@ -710,7 +713,7 @@ KINDS = (
     StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
     PapersApiMonth, SitemapIndex, SitemapOfPapers, NotFoundPage, RobotsTxt,
-    TopPage, TopFeed, TopIndex, WeeklyDigestFeed, CustomFeedPage, CustomFeedFeed,
+    TopPage, TopFeed, TopIndex, PeriodDigestFeed, CustomFeedPage, CustomFeedFeed,
     SearchPage,
 )  # fmt: skip
 # Kinds with one output per paper whose only input is that paper (`of_paper`, with one path):

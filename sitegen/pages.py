@@ -27,7 +27,7 @@ from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper, web_url, without_unsafe_chars
 from sitegen.parts import PaperParts
-from sitegen.periods import WEEK, Period, first_in, period_of
+from sitegen.periods import MONTH, WEEK, Period, first_in, period_of
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
 from sitegen.urls import ListingRoutes, Route, Routes, page_at
@@ -608,16 +608,16 @@ class Pages:
             )
             for t in self.site.config.topics
         ]
-        top = routes.top_index()
-        rows.append(
-            (
-                "Top papers of each week",
-                "One item per closed week with its most upvoted papers",
-                href(top.rss),
-                href(top.atom),
-                None,
+        for kind, digest_feeds in ((WEEK, routes.top_index()), (MONTH, routes.monthly_digest())):
+            rows.append(
+                (
+                    f"Top papers of each {kind}",
+                    f"One item per closed {kind} with its most upvoted papers",
+                    href(digest_feeds.rss),
+                    href(digest_feeds.atom),
+                    None,
+                )
             )
-        )
         for feed in self.site.config.custom_feeds:
             custom = routes.custom_feed(feed.slug)
             rows.append(
@@ -724,6 +724,7 @@ class Pages:
             feeds=route,
             feed_title="Top papers of each week",  # the weekly digest: an item a week
             sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
+            monthly=Routes.relative(route.html, self.routes.monthly_digest().atom),
         )
 
     def custom_feed(self, slug: str, papers: tuple[str, ...]) -> Artifact:

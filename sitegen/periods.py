@@ -17,7 +17,7 @@ from sitegen.model import Appearance, most_upvotes
 
 WEEK, MONTH = "week", "month"
 TOP_PAPERS = {WEEK: 20, MONTH: 30}  # papers a period's page and feeds list
-DIGEST_WEEKS = 12  # closed weeks in the weekly digest feed
+DIGEST_PERIODS = 12  # closed weeks in the weekly digest feed, closed months in the monthly
 
 
 class Papers(tuple[str, ...]):

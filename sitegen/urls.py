@@ -105,6 +105,12 @@ class Routes:
         weekly = _listing("top/weekly/")
         return ListingRoutes(html=_page("top/"), rss=weekly.rss, atom=weekly.atom)
 
+    def monthly_digest(self) -> ListingRoutes:
+        """The monthly digest's feeds, of the months of the top papers' index."""
+        monthly = _listing("top/monthly/")
+        months = Route(path=_page_path("top/"), url="top/#months")
+        return ListingRoutes(html=months, rss=monthly.rss, atom=monthly.atom)
+
     def custom_feed(self, slug: str) -> ListingRoutes:
         """A feed of site.toml's `[[custom_feeds]]`: its page and its feeds."""
         return _listing_with_json(f"feeds/{slug}/")

@@ -195,7 +195,7 @@ def small_listings(directory: Path, per_day: int = SMALL_PER_DAY) -> list[Path]:
     """The bundled listings cut to their first `per_day` papers, in `directory`: the six
     days across two years (every kind of page, period and feed), the API answer with all its
     fields (authors, organisations, links), real titles and abstracts, and each text day lists
-    the previous one's first paper again; 90 papers, not 480 (270 files to render, not 662).
+    the previous one's first paper again; 90 papers, not 480 (272 files to render, not 664).
     With TINY_PER_DAY, 18 papers: the same kinds of pages and feeds, fewer of each."""
     from sitegen.listings import parse_listing
 

@@ -227,7 +227,7 @@ def test_the_json_feed_and_opml_list_the_feeds(public: Path) -> None:
     count = len(_parse(public / "rss.xml").entries)
     assert len(feed["items"]) == count and len({i["id"] for i in feed["items"]}) == count
     opml = (public / "feeds.opml").read_text()
-    standing = ["digest", "top/weekly", *(f"feeds/{slug}" for slug in _CUSTOM_FEEDS)]
+    standing = ["digest", "top/weekly", "top/monthly", *(f"feeds/{slug}" for slug in _CUSTOM_FEEDS)]
     topics = len(list((public / "topics").glob("*/atom.xml")))
     assert opml.count("<outline") == 1 + len(standing) + topics
     for path in standing:
@@ -340,17 +340,17 @@ def test_worker_processes_build_the_same_bytes(
     assert tree_bytes(small_public) == tree_bytes(pooled)
     out = capsys.readouterr().out.splitlines()
     lines = [line for line in out if not line.startswith("  search index:")]
-    assert lines[0].split(" into ")[0] == "built 143 pages and 113 feeds"
+    assert lines[0].split(" into ")[0] == "built 143 pages and 115 feeds"
     # written: the pages and feeds, and the files of the search index (with its warm-up
     # index's 103: sitegen/search.py)
     written = (
-        "  all 270 files rendered and 387 written (2.8 MB, the search index's included): a full"
+        "  all 272 files rendered and 389 written (2.9 MB, the search index's included): a full"
         " build"
     )
     assert lines[1] == written
     files = [p for p in pooled.rglob("*") if p.is_file()]
     feeds = [p for p in files if p.name in ("rss.xml", "atom.xml", "feed.json")]
-    assert (len(files), len(feeds)) == (387, 113)
+    assert (len(files), len(feeds)) == (389, 115)
     assert len([p for p in files if p.suffix == ".html"]) == 143
 
 

@@ -702,6 +702,35 @@ def test_a_week_with_a_day_a_fetch_will_try_again_stays_open_and_out_of_the_week
     assert [e.id for e in digest.entries] == ["tag:sitegen,2023:week/2026-W01"]
 
 
+def test_the_monthly_feed_has_an_item_per_closed_month_listing_its_top_papers() -> None:
+    """Found by a subscriber's trial: a reader could follow the top papers of each week, but
+    of each month only one month's feed at a time, a new URL every month."""
+    papers = {p.id: p for p in map(_paper, range(1, 4))}
+    listed = {date(2026, 1, 30): (1, 2), date(2026, 2, 2): (3,)}  # January closed, February open
+    days = {
+        day: Day(day=day, entries=tuple(DayEntry(paper_id=f"2501.{n:05d}", title="") for n in ns))
+        for day, ns in listed.items()
+    }
+    site = assemble_site(ContentSnapshot.of(papers, days), CONFIG)
+    monthly = ("top/monthly/atom.xml", "top/monthly/rss.xml")
+    files = _render(site, only=(*monthly, "feeds/index.html", "feeds.opml", "top/index.html"))
+    for path in monthly:
+        feed = feedparser.parse(files[path])
+        assert not feed.bozo and [e.id for e in feed.entries] == ["tag:sitegen,2023:month/2026-01"]
+        (item,) = feed.entries
+        assert (
+            item.title == "Top papers of January 2026" and item.link == BASE + "top/month/2026-01/"
+        )
+        ranked = re.findall(r"papers/(2501\.\d+)/", item.description)
+        assert ranked == ["2501.00002", "2501.00001"]  # most upvoted first
+        assert feed.feed.link == BASE + "top/#months"
+    top_index = files["top/index.html"].decode()
+    assert '<section class="month" id="months">' in top_index
+    assert 'href="monthly/atom.xml">monthly feed</a>' in top_index
+    assert 'href="../top/monthly/rss.xml"' in files["feeds/index.html"].decode()
+    assert f'xmlUrl="{BASE}top/monthly/atom.xml"' in files["feeds.opml"].decode()
+
+
 def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -> None:
     papers = {**_twelve(), "2501.00004": _paper(4, abstract=DIFFUSION)}
     files = _render(_six_days(papers))
