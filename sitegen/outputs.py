@@ -544,7 +544,7 @@ class RobotsTxt(NamedTuple):
 
 
 # A period's outputs name every paper it featured, so an edit of any of them changes their
-# key, with the upvotes its days ranked them by (PeriodListing.upvotes), and rank them when
+# key, with the upvotes its days ranked them by (PeriodListing.again), and rank them when
 # rendered; a new day re-ranks only the open week and month. They name them by day, each
 # day's papers the value its day's outputs name, whose states a plan joins once (the rebuild
 # budget, under 2 s at 50k papers: 100,000 lookups of a state, not joined again for weeks and

@@ -67,7 +67,7 @@ def period_of(day: date, kind: str) -> Period:
 
 
 # Papers with the upvotes a day or a period ranks them by where those are not the paper's own
-# (sitegen.site: a paper featured again, with more upvotes, on a later day).
+# (a paper featured again: the most recorded up to that day, sitegen.site._upvotes_so_far).
 Counts = tuple[tuple[str, int | None], ...]
 
 
@@ -107,7 +107,7 @@ def periods(
 
 def _most_again(days: list[tuple[date, Papers, Counts]]) -> Counts:
     """The counts of papers featured again a period ranks by: the most its days ranked each
-    by, of those ranked by none of them by their own (which is above every other)."""
+    by, of those no day of it ranked by their own (which is at least any other)."""
     most: dict[str, int | None] = {}
     for _, _, again in days:
         for paper_id, count in again:

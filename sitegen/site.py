@@ -23,7 +23,7 @@ class DayListing:
     day: date
     papers: Papers  # paper ids in rank order: the most upvoted first (rank_by_upvotes)
     # Its papers featured on other days too, with the upvotes it ranks them by, where they
-    # are not the paper's own (_upvotes_on_the_day).
+    # are not the paper's own (_upvotes_so_far).
     again: Counts = ()
 
 
@@ -112,13 +112,14 @@ def assemble_site(
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
     listed = snapshot.day_entries()
-    highest = _featured_again(listed)
+    ever = _featured_again(listed)
+    so_far: dict[str, int | None] = dict.fromkeys(ever)
     for day in sorted(listed):
+        again = _upvotes_so_far(listed[day], snapshot.upvotes, so_far, ever)
         # A paper file deleted by hand takes the paper off the site; its day entry is left behind.
         unique = [k for i in dict.fromkeys([e[0] for e in listed[day]]) if (k := known.get(i))]
         if not unique:
             continue
-        again = _upvotes_on_the_day(listed[day], snapshot.upvotes, highest)
         # Most upvoted first, as Hugging Face shows a day (its API lists them otherwise: a
         # reader scrolled past 27 cards to the paper everyone read); no count, listing order.
         unique = list(rank_by_upvotes(unique, snapshot.upvotes, again))
@@ -180,38 +181,44 @@ def assemble_site(
     )
 
 
-def _upvotes_on_the_day(
+def _upvotes_so_far(
     entries: Sequence[PlainEntry],
     upvotes: Mapping[str, int | None],
-    highest: Mapping[str, int | None],
+    so_far: dict[str, int | None],
+    ever: Mapping[str, int | None],
 ) -> Counts:
-    """The upvotes a day ranks its papers featured on other days too by, where they are not
-    the paper's own: those the day recorded (its day file's), so that a paper featured again
-    later with more leaves the earlier day, and its closed week and month, ranked as they were
-    published (found by a subscriber's trial: a closed week's feed gained an item). The paper
-    file's count where it is not its days' highest (edited by hand: it counts everywhere), or
-    where the day recorded none. A paper featured once is ranked by its own count, which is
-    the one its day recorded unless edited by hand."""
+    """The upvotes a day ranks its papers by, where they are not the paper's own: the most
+    its day files recorded up to this day, if below the paper's own count (a count lowered or
+    deleted by hand counts everywhere), and none if none did but a later day did. Never a
+    later day's, so that a paper featured again later with more upvotes, or a later day
+    edited or deleted, leaves the earlier day, and its closed week and month, ranked as they
+    were published (found by a subscriber's trial and a review: a closed week's feed gained
+    an item). A paper no day recorded a count for ranks by its own. `so_far` holds the
+    counts up to the day before of the papers featured on several days (`ever`: the most
+    of all their days), and is brought up to this one."""
     found: dict[str, int | None] = {}
-    for paper_id, _, recorded in entries if highest else ():
-        if paper_id in highest and paper_id not in found:  # the first entry, if listed twice
-            own = upvotes.get(paper_id)
-            if recorded is not None and own == highest[paper_id] and recorded != own:
-                found[paper_id] = recorded
+    for paper_id, _, recorded in entries:
+        own = upvotes.get(paper_id)
+        if paper_id in so_far:
+            recorded = so_far[paper_id] = most_upvotes(so_far[paper_id], recorded)
+            if recorded is None and ever[paper_id] is not None and own is not None:
+                found[paper_id] = None
+        if recorded is not None and own is not None and recorded < own:
+            found[paper_id] = recorded
     return tuple(found.items())
 
 
 def _featured_again(listed: Mapping[date, Sequence[PlainEntry]]) -> dict[str, int | None]:
-    """The papers on more than one day, each with its highest upvotes of their entries."""
-    ids = [entry[0] for entries in listed.values() for entry in entries]
-    again = {paper_id for paper_id, n in Counter(ids).items() if n > 1}
-    highest: dict[str, int | None] = {}
+    """The papers on more than one day, each with the most upvotes of all their days."""
+    days = Counter(paper_id for entries in listed.values() for paper_id in {e[0] for e in entries})
+    again = {paper_id for paper_id, n in days.items() if n > 1}
+    ever: dict[str, int | None] = {}
     if again:  # else not a second pass (the rebuild budget: 0.1 s at 50k papers)
         for entries in listed.values():
             for paper_id, _, count in entries:
                 if paper_id in again:
-                    highest[paper_id] = most_upvotes(highest.get(paper_id), count)
-    return highest
+                    ever[paper_id] = most_upvotes(ever.get(paper_id), count)
+    return ever
 
 
 def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:

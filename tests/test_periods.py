@@ -59,6 +59,11 @@ def test_a_period_ranks_a_paper_featured_again_by_the_upvotes_its_own_days_recor
     assert (newer.again, top_papers(WEEK, newer.papers, newer.again, upvotes)) == ((), ("a",))
     (month,) = periods(days, MONTH)  # a day ranked "a" by its own: the most
     assert month.again == () and top_papers(MONTH, month.papers, (), upvotes) == ("a", "b", "c")
+    # No count recorded for "a" up to its closed week's days: it ranks last there.
+    unrecorded = [days[0], *((day, papers, (("a", None),)) for day, papers, _ in days[1:])]
+    older = periods(unrecorded, WEEK)[1]
+    assert older.again == (("a", None),)
+    assert top_papers(WEEK, older.papers, older.again, upvotes) == ("b", "a", "c")  # "a" ties "c"
 
 
 def test_ranking_is_by_upvotes_ties_in_featured_order_and_unknown_counts_last() -> None:

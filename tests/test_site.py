@@ -93,27 +93,40 @@ def test_a_topics_trend_counts_each_paper_in_the_month_that_first_featured_it() 
     assert all(t.trend is not None and sum(t.trend.counts) == 0 for t in site.topics[1:])
 
 
-def test_a_day_ranks_by_the_upvotes_it_recorded_unless_the_paper_was_edited_by_hand() -> None:
-    """A paper featured again with more upvotes keeps its place on its first day, and that
-    day's feeds and digest item as they were published; a paper's count edited by hand (not
-    its days' highest) counts on every day."""
-
-    def day(n: int, *entries: tuple[str, int | None]) -> Day:
-        listed = tuple(DayEntry(paper_id=i, title=i, upvotes=u) for i, u in entries)
-        return Day(day=date(2026, 6, n), entries=listed)
-
-    days = {
-        d.day: d
-        for d in (
-            day(22, ("a", 0), ("b", 5), ("c", 9), ("d", None)),
-            day(29, ("e", 1), ("a", 500)),
-        )
-    }
-    counts = {"a": 500, "b": 5, "c": 2, "d": 7, "e": 1}  # "c" lowered by hand, "d" given one
+def _ranked(days: dict[date, Day], counts: dict[str, int | None]) -> list[tuple[str, ...]]:
+    """Each day's papers in rank order, oldest day first, and what it ranks papers featured
+    again by where that is not their own count."""
     papers = {i: Paper(id=i, title=i, abstract="", upvotes=u) for i, u in counts.items()}
-    site = assemble_site(
-        ContentSnapshot.of(papers, days), CONFIG, assign=lambda _, ids, __: [() for _ in ids]
-    )
-    later, first = site.days
-    assert (first.papers, first.again) == (("d", "b", "c", "a"), (("a", 0),))
-    assert (later.papers, later.again) == (("a", "e"), ())
+    snapshot = ContentSnapshot.of(papers, days)
+    site = assemble_site(snapshot, CONFIG, assign=lambda _, ids, __: [() for _ in ids])
+    return [(*d.papers, *(f"{i}={n}" for i, n in d.again)) for d in reversed(site.days)]
+
+
+def _day(n: int, *entries: tuple[str, int | None]) -> Day:
+    listed = tuple(DayEntry(paper_id=i, title=i, upvotes=u) for i, u in entries)
+    return Day(day=date(2026, 6, n), entries=listed)
+
+
+def test_a_paper_featured_again_ranks_on_a_day_by_the_most_recorded_up_to_that_day() -> None:
+    """A paper featured again later with more upvotes, or a later day file edited or deleted,
+    leaves an earlier day as it was published, and with it its closed week's and month's
+    rankings and the feeds readers read (found by a subscriber's trial, then a review: a day
+    with no count took the later day's). A paper's own count edited by hand counts on every
+    day; a paper featured once ranks by its own count."""
+    first = _day(1, ("a", None), ("b", 5), ("c", 9), ("d", None), ("g", 3))
+    second = _day(8, ("e", 1), ("a", 500), ("g", 300))
+    third = _day(15, ("a", 40), ("f", 45))
+    counts: dict[str, int | None] = {"a": 500, "b": 5, "c": 2, "d": 7, "e": 1, "f": 45, "g": 300}
+    days = {d.day: d for d in (first, second, third)}
+    # "c" lowered by hand and "d" given a count count as theirs; "a" had no count on Jun 1.
+    expected = [("d", "b", "g", "c", "a", "a=None", "g=3"), ("a", "g", "e"), ("a", "f")]
+    assert _ranked(days, counts) == expected
+    # The later day's count edited, or the later days deleted: the first day as it was, but
+    # for a paper it recorded no count for, which then has only its own to rank by.
+    edited = _day(8, ("e", 1), ("a", 600), ("g", 200))
+    assert _ranked({**days, edited.day: edited}, counts)[0] == expected[0]
+    assert _ranked({first.day: first}, counts) == [("a", "d", "b", "g", "c", "g=3")]
+    # The paper's own count lowered by hand: no day ranks it above that.
+    assert _ranked(days, {**counts, "a": 3}) == [expected[0], ("g", "a", "e"), ("f", "a")]
+    # Deleted by hand (unknown), it ranks last on every day.
+    assert _ranked(days, {**counts, "a": None})[1:] == [("g", "e", "a"), ("f", "a")]
