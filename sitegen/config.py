@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, check_slug, load_toml
-from sitegen.model import Topic
+from sitegen.model import Topic, is_paper_id
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,6 +40,9 @@ class SiteConfig:
     pages: PageSettings
     topics: tuple[Topic, ...]
     custom_feeds: tuple[CustomFeed, ...] = ()  # [[custom_feeds]], in site.toml order
+    # [content] hidden: papers taken off the site, whose files stay, so that a listing that has
+    # them again merges into them and they stay off (a deleted file would come back).
+    hidden: frozenset[str] = frozenset()
 
     def topic(self, slug: str) -> Topic:
         """The topic of this slug (a KeyError for one site.toml does not have)."""
@@ -66,8 +69,11 @@ class SiteConfig:
 
 
 _TOP_KEYS = frozenset(
-    {"title", "description", "language", "base_url", "feeds", "pages", "topics", "custom_feeds"}
-)
+    {
+        "title", "description", "language", "base_url", "feeds", "pages", "content", "topics",
+        "custom_feeds",
+    }
+)  # fmt: skip
 _TOPIC_KEYS = frozenset(
     {"slug", "name", "description", "kind", "keywords", "generic", "yields_to", "fallback"}
 )
@@ -138,7 +144,15 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         ),
         topics=(topics := _topics(top)),
         custom_feeds=parse_custom_feeds(top, (t.slug for t in topics)),
+        hidden=_hidden(top.subtable("content", frozenset({"hidden"}))),
     )
+
+
+def _hidden(content: TomlFields) -> frozenset[str]:
+    hidden = content.texts("hidden")
+    if not all(map(is_paper_id, hidden)):
+        raise content.fail("hidden", "an array of paper ids", 'hidden = ["2606.06113"]')
+    return frozenset(hidden)
 
 
 def _topics(top: TomlFields) -> tuple[Topic, ...]:

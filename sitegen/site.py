@@ -107,7 +107,7 @@ def assemble_site(
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).
-    known = {paper_id: paper_id for paper_id in snapshot.papers}
+    known = {paper_id: paper_id for paper_id in snapshot.papers if paper_id not in config.hidden}
     appearances: dict[str, tuple[Appearance, ...]] = {}
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
@@ -116,7 +116,8 @@ def assemble_site(
     so_far: dict[str, int | None] = dict.fromkeys(ever)
     for day in sorted(listed):
         again = _upvotes_so_far(listed[day], snapshot.upvotes, so_far, ever)
-        # A paper file deleted by hand takes the paper off the site; its day entry is left behind.
+        # A paper file deleted by hand takes the paper off the site, as [content] hidden does;
+        # its day entry is left behind.
         unique = [k for i in dict.fromkeys([e[0] for e in listed[day]]) if (k := known.get(i))]
         if not unique:
             continue

@@ -557,3 +557,42 @@ def test_the_sitemap_index_lists_every_page_once(public: Path) -> None:
     pages = {base if folder == "." else f"{base}{folder}/" for folder in folders}
     assert len(listed) == len(set(listed))
     assert set(listed) == pages
+
+
+def test_a_paper_hidden_in_site_toml_is_on_no_page_or_feed_and_a_listing_does_not_bring_it_back(
+    tiny_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a subscriber's trial: a paper deleted by hand from a day still filling came back
+    with the next fetch. Hidden, its file stays for listings to merge into, and it stays off."""
+    root, public = tiny_built, tiny_built / "public"
+    newest = max((root / "content" / "days").glob("*.toml"))
+    paper_id = newest.read_text().split('id = "', 1)[1].split('"', 1)[0]
+    rewrite(root / "site.toml", lambda t: t + f'\n[content]\nhidden = ["{paper_id}"]\n')
+
+    def shown() -> list[str]:
+        texts = [p.read_bytes() for p in public.rglob("*") if p.is_file() and p.suffix != ".gz"]
+        texts += [gzip.decompress(p.read_bytes()) for p in public.rglob("*.gz")]
+        return [str(p) for p in public.rglob(f"*{paper_id}*")] + [
+            "a file names it" for text in texts if paper_id.encode() in text
+        ]
+
+    assert shown()  # before: its page, the day, the feeds, the API, the sitemap, the search
+    assert main(["--root", str(root), "build"]) == 0
+    assert shown() == [] and (root / "content" / "papers" / f"{paper_id}.md").exists()  # kept
+    # Its file and day entry deleted too, then its day had again in a listing with more in it
+    # (the same one, a line longer), as a fetch of a day still filling has it.
+    paper_file = root / "content" / "papers" / f"{paper_id}.md"
+    paper_file.unlink()
+    rewrite(newest, lambda t: "".join(line for line in t.splitlines(True) if paper_id not in line))
+    kept = sorted((root / "content" / "listings").glob(f"{newest.stem}*"))[0]
+    again = tmp_path / f"again{kept.suffix}"
+    again.write_bytes(kept.read_bytes() + b"\n")
+    assert main(["--root", str(root), "ingest", "--date", newest.stem, str(again)]) == 0
+    assert paper_file.exists() and paper_id in newest.read_text()  # back in content/
+    assert main(["--root", str(root), "build"]) == 0
+    assert shown() == []  # and still off the site
+    rewrite(root / "site.toml", lambda t: t.replace(f'"{paper_id}"', '"Not An Id"'))
+    capsys.readouterr()
+    assert main(["--root", str(root), "build"]) == 2
+    error = capsys.readouterr().err
+    assert "site.toml:" in error and "`hidden` must be an array of paper ids" in error
