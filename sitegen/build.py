@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sitegen.cache import (
     CACHE_DIR,
@@ -99,6 +99,7 @@ class BuildReport:
     kept: tuple[str, ...] = ()  # files of the output sitegen did not make (a CNAME), kept
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
     awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
+    hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
 
 
 def build_site(
@@ -240,8 +241,14 @@ def build_site(
         search_index=None if search else pending,
         search_indexed=len(pending.records) if search and pending is not None else None,
         kept=kept,
-        same_title=snapshot.same_title,
+        # A paper hidden is not one to merge with its twin (a review: hiding one of the two).
+        same_title=tuple(
+            pair
+            for pair in snapshot.same_title
+            if not any(PurePosixPath(path).stem in config.hidden for path in pair)
+        ),
         awaited=tuple(sorted(awaited)),
+        hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
     )
 
 

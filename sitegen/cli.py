@@ -413,7 +413,7 @@ def _print_topics_report(
     from sitegen.store import load_content
     from sitegen.topics import topic_report
 
-    papers = list(load_content(root).papers.values())
+    papers = [p for p in load_content(root).papers.values() if p.id not in config.hidden]
     print("\n".join(topic_report(papers, config.topics, previous=previous).lines()))
 
 
@@ -431,6 +431,13 @@ def _say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "
             flush=True,
         )
     _say_same_title(report.same_title)
+    for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
+        print(
+            f"sitegen: note: site.toml's [content] hidden names {paper_id}, which no file of"
+            " content/papers/ is: check the id (its file's name without .md)",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _build_changes(report: BuildReport) -> str:

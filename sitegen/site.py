@@ -112,10 +112,9 @@ def assemble_site(
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
     listed = snapshot.day_entries()
-    ever = _featured_again(listed)
-    so_far: dict[str, int | None] = dict.fromkeys(ever)
+    so_far: dict[str, int | None] = dict.fromkeys(_featured_again(listed))
     for day in sorted(listed):
-        again = _upvotes_so_far(listed[day], snapshot.upvotes, so_far, ever)
+        again = _upvotes_so_far(listed[day], snapshot.upvotes, so_far)
         # A paper file deleted by hand takes the paper off the site, as [content] hidden does;
         # its day entry is left behind.
         unique = [k for i in dict.fromkeys([e[0] for e in listed[day]]) if (k := known.get(i))]
@@ -183,43 +182,32 @@ def assemble_site(
 
 
 def _upvotes_so_far(
-    entries: Sequence[PlainEntry],
-    upvotes: Mapping[str, int | None],
-    so_far: dict[str, int | None],
-    ever: Mapping[str, int | None],
+    entries: Sequence[PlainEntry], upvotes: Mapping[str, int | None], so_far: dict[str, int | None]
 ) -> Counts:
-    """The upvotes a day ranks its papers by, where they are not the paper's own: the most
-    its day files recorded up to this day, if below the paper's own count (a count lowered or
-    deleted by hand counts everywhere), and none if none did but a later day did. Never a
-    later day's, so that a paper featured again later with more upvotes, or a later day
-    edited or deleted, leaves the earlier day, and its closed week and month, ranked as they
-    were published (found by a subscriber's trial and a review: a closed week's feed gained
-    an item). A paper no day recorded a count for ranks by its own. `so_far` holds the
-    counts up to the day before of the papers featured on several days (`ever`: the most
-    of all their days), and is brought up to this one."""
+    """The upvotes a day ranks its papers featured on several days by, where they are not
+    the paper's own: the most the day files recorded for it up to this day, never above the
+    paper's own count (lowered or deleted by hand, it counts everywhere); none if none did.
+    Only what days up to this one hold, so that a paper featured again later with more
+    upvotes, or a later day file edited, leaves the earlier day, and its closed week and
+    month, ranked as they were published (found by a subscriber's trial and two reviews: a
+    closed week's feed gained an item). A paper of one day ranks by its own count (hand
+    edits win). `so_far` holds the counts of the papers featured on several days up to the
+    day before, and is brought up to this one."""
     found: dict[str, int | None] = {}
-    for paper_id, _, recorded in entries:
-        own = upvotes.get(paper_id)
+    for paper_id, _, recorded in entries if so_far else ():
         if paper_id in so_far:
-            recorded = so_far[paper_id] = most_upvotes(so_far[paper_id], recorded)
-            if recorded is None and ever[paper_id] is not None and own is not None:
-                found[paper_id] = None
-        if recorded is not None and own is not None and recorded < own:
-            found[paper_id] = recorded
+            most = so_far[paper_id] = most_upvotes(so_far[paper_id], recorded)
+            own = upvotes.get(paper_id)
+            count = None if most is None or own is None else min(most, own)
+            if count != own:
+                found[paper_id] = count
     return tuple(found.items())
 
 
-def _featured_again(listed: Mapping[date, Sequence[PlainEntry]]) -> dict[str, int | None]:
-    """The papers on more than one day, each with the most upvotes of all their days."""
+def _featured_again(listed: Mapping[date, Sequence[PlainEntry]]) -> set[str]:
+    """The papers on more than one day."""
     days = Counter(paper_id for entries in listed.values() for paper_id in {e[0] for e in entries})
-    again = {paper_id for paper_id, n in days.items() if n > 1}
-    ever: dict[str, int | None] = {}
-    if again:  # else not a second pass (the rebuild budget: 0.1 s at 50k papers)
-        for entries in listed.values():
-            for paper_id, _, count in entries:
-                if paper_id in again:
-                    ever[paper_id] = most_upvotes(ever.get(paper_id), count)
-    return ever
+    return {paper_id for paper_id, n in days.items() if n > 1}
 
 
 def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:

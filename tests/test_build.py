@@ -591,8 +591,12 @@ def test_a_paper_hidden_in_site_toml_is_on_no_page_or_feed_and_a_listing_does_no
     assert paper_file.exists() and paper_id in newest.read_text()  # back in content/
     assert main(["--root", str(root), "build"]) == 0
     assert shown() == []  # and still off the site
-    rewrite(root / "site.toml", lambda t: t.replace(f'"{paper_id}"', '"Not An Id"'))
+    # A well-formed id no file has (a typo) is noted; one not an id is refused.
+    rewrite(root / "site.toml", lambda t: t.replace(f'"{paper_id}"', f'"{paper_id}", "2606.99999"'))
     capsys.readouterr()
+    assert main(["--root", str(root), "build"]) == 0
+    assert "hidden names 2606.99999, which no file of content/papers/ is" in capsys.readouterr().err
+    rewrite(root / "site.toml", lambda t: t.replace('"2606.99999"', '"Not An Id"'))
     assert main(["--root", str(root), "build"]) == 2
     error = capsys.readouterr().err
     assert "site.toml:" in error and "`hidden` must be an array of paper ids" in error

@@ -75,14 +75,16 @@ def _site(
     the first of the next. The scheduled fetch missed the `missed` days while they were new
     and will ask again; they are not held, unless `held` (had while filling, and missed when
     asked for again). It had the `whole` days after they ended. A day's entries have the
-    upvotes `recorded` gives (by day number and paper id), else none."""
+    upvotes `recorded` gives (by day number and paper id), else the paper's, as an ingest
+    records them."""
     papers = papers or {p.id: p for p in map(_paper, range(1, 9))}
     ids = sorted(papers)
+    counts = recorded or {}
     listed = {
         date(2026, 1, 1) + timedelta(days=d): Day(
             day=date(2026, 1, 1) + timedelta(days=d),
             entries=tuple(
-                DayEntry(paper_id=i, title=i, upvotes=(recorded or {}).get((d, i)))
+                DayEntry(paper_id=i, title=i, upvotes=counts.get((d, i), papers[i].upvotes))
                 for i in ids[d * 2 : d * 2 + 3]
             ),
         )
@@ -266,21 +268,21 @@ def _entry(day: int, paper: int | str) -> tuple[int, str]:
     "edits",
     [
         {_entry(0, 3): 0},
-        {_entry(0, 2): 0},
         {_entry(1, 5): 1},
         {_entry(1, 5): None},
         {_entry(1, 5): 1, _entry(2, 5): 1},
         {_entry(0, 3): 6, _entry(1, 3): 6},
     ],
-    ids=["earlier of two", "one day", "earlier lower", "earlier none", "both days", "periods"],
+    ids=["earlier of two", "earlier lower", "earlier none", "both days", "periods"],
 )
 def test_a_days_recorded_upvotes_changed_give_each_output_they_change_a_new_key(
     edits: dict[tuple[int, str], int | None],
 ) -> None:
-    """A day file's upvotes edited by hand: they rank a paper there, and in its weeks and
-    months, if below its own (papers 3 and 5 are on two days each: the later day's count
-    does not rank it on the earlier, nor does a lower one after a higher). Paper 3, first on
-    both its days with 50, is still first on both with 6, but not in its week and month."""
+    """A day file's upvotes edited by hand: they rank a paper featured on several days there,
+    and in its weeks and months, if below its own (papers 3 and 5 are on two days each: the
+    later day's count does not rank it on the earlier, nor does a lower one after a higher).
+    Paper 3, first on both its days with 50, is still first on both with 6, but not in its
+    week and month."""
     papers = {p.id: p for p in map(_paper, range(1, 9))} | {"2501.00003": _paper(3, upvotes=50)}
     recorded = {
         _entry(d, n): papers[_entry(d, n)[1]].upvotes for d in range(4) for n in range(1, 9)

@@ -30,7 +30,7 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
     days = {
         date(2026, 1, 1) + timedelta(days=n): Day(
             day=date(2026, 1, 1) + timedelta(days=n),
-            entries=tuple(DayEntry(paper_id=i, title=i) for i in ids),
+            entries=tuple(DayEntry(paper_id=i, title=i, upvotes=stored.get(i)) for i in ids),
         )
         for n, ids in enumerate(listed)
     }
@@ -110,22 +110,23 @@ def _day(n: int, *entries: tuple[str, int | None]) -> Day:
 def test_a_paper_featured_again_ranks_on_a_day_by_the_most_recorded_up_to_that_day() -> None:
     """A paper featured again later with more upvotes, or a later day file edited or deleted,
     leaves an earlier day as it was published, and with it its closed week's and month's
-    rankings and the feeds readers read (found by a subscriber's trial, then a review: a day
-    with no count took the later day's). A paper's own count edited by hand counts on every
-    day; a paper featured once ranks by its own count."""
+    rankings and the feeds readers read (found by a subscriber's trial, then two reviews: a
+    day with no count took the later day's). A paper's own count lowered or deleted by hand
+    counts on every day; a paper of one day ranks by its own."""
     first = _day(1, ("a", None), ("b", 5), ("c", 9), ("d", None), ("g", 3))
     second = _day(8, ("e", 1), ("a", 500), ("g", 300))
     third = _day(15, ("a", 40), ("f", 45))
     counts: dict[str, int | None] = {"a": 500, "b": 5, "c": 2, "d": 7, "e": 1, "f": 45, "g": 300}
     days = {d.day: d for d in (first, second, third)}
-    # "c" lowered by hand and "d" given a count count as theirs; "a" had no count on Jun 1.
+    # "a" had no count on Jun 1: last; "c" lowered by hand and "d" given a count, each of one
+    # day, count as theirs.
     expected = [("d", "b", "g", "c", "a", "a=None", "g=3"), ("a", "g", "e"), ("a", "f")]
     assert _ranked(days, counts) == expected
-    # The later day's count edited, or the later days deleted: the first day as it was, but
-    # for a paper it recorded no count for, which then has only its own to rank by.
-    edited = _day(8, ("e", 1), ("a", 600), ("g", 200))
+    # The later day's counts edited: the first day as it was.
+    edited = _day(8, ("e", 1), ("a", None), ("g", 200))
     assert _ranked({**days, edited.day: edited}, counts)[0] == expected[0]
-    assert _ranked({first.day: first}, counts) == [("a", "d", "b", "g", "c", "g=3")]
+    # Its later days deleted, a paper is of one day: its own count is what it ranks by.
+    assert _ranked({first.day: first}, counts) == [("a", "g", "d", "b", "c")]
     # The paper's own count lowered by hand: no day ranks it above that.
     assert _ranked(days, {**counts, "a": 3}) == [expected[0], ("g", "a", "e"), ("f", "a")]
     # Deleted by hand (unknown), it ranks last on every day.
