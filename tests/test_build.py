@@ -577,8 +577,11 @@ def test_a_paper_hidden_in_site_toml_is_on_no_page_or_feed_and_a_listing_does_no
         ]
 
     assert shown()  # before: its page, the day, the feeds, the API, the sitemap, the search
-    assert main(["--root", str(root), "build"]) == 0
+    papers = len(list((root / "content" / "papers").glob("*.md")))
+    capsys.readouterr()
+    assert main(["--root", str(root), "build", "--topics-report"]) == 0
     assert shown() == [] and (root / "content" / "papers" / f"{paper_id}.md").exists()  # kept
+    assert f"topics of {papers - 1} papers" in capsys.readouterr().out
     # Its file and day entry deleted too, then its day had again in a listing with more in it
     # (the same one, a line longer), as a fetch of a day still filling has it.
     paper_file = root / "content" / "papers" / f"{paper_id}.md"
