@@ -249,7 +249,7 @@ class Feeds:
         return FeedSpec(
             title=period_digest_title(self.site.config, kind),
             description=f"One item per closed {kind} with its most upvoted papers.",
-            routes=routes.top_index() if kind == WEEK else routes.monthly_digest(),
+            routes=routes.period_digest(kind),
             items=tuple(items),
         )
 
@@ -586,8 +586,10 @@ def render_opml(config: SiteConfig, routes: Routes, newest_day: date | None) -> 
         (config.title, routes.home()),
         (digest_title(config), routes.days_index()),
         *((topic_title(config, t), routes.topic(t.slug)) for t in config.topics),
-        (period_digest_title(config, WEEK), routes.top_index()),
-        (period_digest_title(config, MONTH), routes.monthly_digest()),
+        *(
+            (period_digest_title(config, kind), routes.period_digest(kind))
+            for kind in (WEEK, MONTH)
+        ),
         *((custom_title(config, f), routes.custom_feed(f.slug)) for f in config.custom_feeds),
     ]
     outlines = "".join(

@@ -627,7 +627,8 @@ class PeriodDigestFeed(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        for kind, feed in ((WEEK, routes.top_index()), (MONTH, routes.monthly_digest())):
+        for kind in (WEEK, MONTH):
+            feed = routes.period_digest(kind)
             closed = [p for p in site.periods[kind] if not p.open][:DIGEST_PERIODS]
             periods = tuple((p.period, p.days, p.again) for p in closed)
             inputs = PeriodDigestFeed(kind, periods, None if periods else _newest_day(site))

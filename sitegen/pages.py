@@ -608,7 +608,8 @@ class Pages:
             )
             for t in self.site.config.topics
         ]
-        for kind, digest_feeds in ((WEEK, routes.top_index()), (MONTH, routes.monthly_digest())):
+        for kind in (WEEK, MONTH):
+            digest_feeds = routes.period_digest(kind)
             rows.append(
                 (
                     f"Top papers of each {kind}",
@@ -724,7 +725,7 @@ class Pages:
             feeds=route,
             feed_title="Top papers of each week",  # the weekly digest: an item a week
             sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
-            monthly=Routes.relative(route.html, self.routes.monthly_digest().atom),
+            monthly=Routes.relative(route.html, self.routes.period_digest(MONTH).atom),
         )
 
     def custom_feed(self, slug: str, papers: tuple[str, ...]) -> Artifact:

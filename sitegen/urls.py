@@ -67,6 +67,11 @@ def _listing_with_json(url: str) -> ListingRoutes:
     return ListingRoutes(listing.html, listing.rss, listing.atom, _file(f"{url}{JSON_FEED}"))
 
 
+# Of each kind of period ("week", "month"): where its digest's feeds are, and where /top/
+# lists those periods.
+_PERIOD_DIGESTS = {"week": ("top/weekly/", "top/"), "month": ("top/monthly/", "top/#months")}
+
+
 @dataclass(frozen=True, slots=True)
 class Routes:
     base_url: str  # absolute, ends with "/"
@@ -102,14 +107,15 @@ class Routes:
 
     def top_index(self) -> ListingRoutes:
         """Every week and month with its top papers; its feeds are the weekly digest."""
-        weekly = _listing("top/weekly/")
-        return ListingRoutes(html=_page("top/"), rss=weekly.rss, atom=weekly.atom)
+        return self.period_digest("week")
 
-    def monthly_digest(self) -> ListingRoutes:
-        """The monthly digest's feeds, of the months of the top papers' index."""
-        monthly = _listing("top/monthly/")
-        months = Route(path=_page_path("top/"), url="top/#months")
-        return ListingRoutes(html=months, rss=monthly.rss, atom=monthly.atom)
+    def period_digest(self, kind: str) -> ListingRoutes:
+        """The feeds of an item per closed week or month (`kind`), and the part of the top
+        papers' index that lists those."""
+        feeds, listed = _PERIOD_DIGESTS[kind]
+        digest = _listing(feeds)
+        html = Route(path=_page_path("top/"), url=listed)
+        return ListingRoutes(html=html, rss=digest.rss, atom=digest.atom)
 
     def custom_feed(self, slug: str) -> ListingRoutes:
         """A feed of site.toml's `[[custom_feeds]]`: its page and its feeds."""
