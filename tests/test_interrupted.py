@@ -167,8 +167,14 @@ def test_ctrl_c_while_a_committed_ingest_is_moved_in_waits_for_it_to_be_whole(
         real_complete(root, journal)
 
     monkeypatch.setattr(transaction, "_complete", interrupted)
+    # Ctrl-C's default action, as at a terminal: a runner started in the background (`pytest &`)
+    # ignores SIGINT, and a process that ignores it rightly goes on.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     listings = small_listings(site.parent / "listings", TINY_PER_DAY)
-    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 130
+    try:
+        assert main(["--root", str(site), "ingest", *map(str, listings)]) == 130
+    finally:
+        signal.signal(signal.SIGINT, previous)
     assert "interrupted after its changes were made, all of them" in capsys.readouterr().err
     assert not (site / ".sitegen-txn").exists(), "nothing left to complete"
     monkeypatch.setattr(transaction, "_complete", real_complete)
