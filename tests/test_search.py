@@ -733,6 +733,35 @@ def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Pat
         assert page.errors == []  # type: ignore[attr-defined]
 
 
+# Each word's stem as the search page takes it: "learning" also finds "learned" (and
+# "continually learn", whose words begin with those of "continual learning").
+@pytest.mark.parametrize(
+    ("query", "stems"),
+    [('"language model"', ("language", "model")), ('"continual learning"', ("continual", "learn"))],
+)
+def test_a_quoted_phrase_finds_every_paper_holding_it_in_a_row_and_no_other(
+    browser: Browser, base_url: str, site_root: Path, query: str, stems: tuple[str, str]
+) -> None:
+    """Found by a reader's trial: "language model" in quotes found 25 papers and none of the
+    42 whose titles hold it (Pagefind gives a phrase's first place in a document only), and
+    the status quoted the quotes."""
+    phrase = query.strip('"')
+    first, second = stems
+    in_row = re.compile(rf"(?<![^\W_]){first}[^\W_]*[\W_]+{second}", re.IGNORECASE)
+    records = _records(site_root)
+    holding = {t for t, r in records.items() if in_row.search(f"{t} {r.text}")}
+    assert sum(bool(in_row.search(t)) for t in holding) >= 5, "titles holding it are found"
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + f"search/?q={query}")
+    expect(page.locator("#search-status")).to_contain_text("match")
+    while page.locator("#search-more").is_visible():
+        page.locator("#search-more").click()
+        page.wait_for_function("!document.querySelector('#search-more').disabled")
+    assert set(_result_titles(page)) == holding
+    expect(page.locator("#search-status")).to_contain_text(f"match “{phrase}”")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("title", ["Memory Networks", "Language Model Cascades"])
 def test_a_pasted_title_finds_that_paper_first(
     browser: Browser, base_url: str, site_root: Path, title: str
