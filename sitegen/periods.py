@@ -67,7 +67,7 @@ def period_of(day: date, kind: str) -> Period:
 
 
 # Papers with the upvotes a day or a period ranks them by where those are not the paper's own
-# (a paper featured again: the most recorded up to that day, sitegen.site._upvotes_so_far).
+# (a paper featured again: what the day recorded, sitegen.site._upvotes_recorded).
 Counts = tuple[tuple[str, int | None], ...]
 
 

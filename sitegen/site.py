@@ -23,7 +23,7 @@ class DayListing:
     day: date
     papers: Papers  # paper ids in rank order: the most upvoted first (rank_by_upvotes)
     # Its papers featured on other days too, with the upvotes it ranks them by, where they
-    # are not the paper's own (_upvotes_so_far).
+    # are not the paper's own (_upvotes_recorded).
     again: Counts = ()
 
 
@@ -112,9 +112,9 @@ def assemble_site(
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
     listed = snapshot.day_entries()
-    so_far: dict[str, int | None] = dict.fromkeys(_featured_again(listed))
+    featured_again = _featured_again(listed)
     for day in sorted(listed):
-        again = _upvotes_so_far(listed[day], snapshot.upvotes, so_far)
+        again = _upvotes_recorded(listed[day], snapshot.upvotes, featured_again)
         # A paper file deleted by hand takes the paper off the site, as [content] hidden does;
         # its day entry is left behind.
         unique = [k for i in dict.fromkeys([e[0] for e in listed[day]]) if (k := known.get(i))]
@@ -181,26 +181,27 @@ def assemble_site(
     )
 
 
-def _upvotes_so_far(
-    entries: Sequence[PlainEntry], upvotes: Mapping[str, int | None], so_far: dict[str, int | None]
+def _upvotes_recorded(
+    entries: Sequence[PlainEntry], upvotes: Mapping[str, int | None], featured_again: set[str]
 ) -> Counts:
-    """The upvotes a day ranks its papers featured on several days by, where they are not
-    the paper's own: the most the day files recorded for it up to this day, never above the
-    paper's own count (lowered or deleted by hand, it counts everywhere); none if none did.
-    Only what days up to this one hold, so that a paper featured again later with more
-    upvotes, or a later day file edited, leaves the earlier day, and its closed week and
-    month, ranked as they were published (found by a subscriber's trial and two reviews: a
-    closed week's feed gained an item). A paper of one day ranks by its own count (hand
-    edits win). `so_far` holds the counts of the papers featured on several days up to the
-    day before, and is brought up to this one."""
+    """The upvotes a day ranks its papers featured on several days by, where they are not the
+    paper's own: the count the day file recorded, never above the paper's own (lowered or
+    deleted by hand, it counts everywhere); none if it recorded none. So a paper featured
+    again later with more upvotes, or another day file edited, leaves the day, and its closed
+    week and month, ranked as they were published (found by a subscriber's trial and two
+    reviews: a closed week's feed gained an item), and a day whose listing had no counts keeps
+    its listing order (a reader's trial: a paper counted on a day a year before ranked first
+    of 278). A paper of one day ranks by its own count (hand edits win)."""
+    recorded: dict[str, int | None] = {}
+    for paper_id, _, count in entries if featured_again else ():
+        if paper_id in featured_again:
+            recorded[paper_id] = most_upvotes(recorded.get(paper_id), count)  # listed twice
     found: dict[str, int | None] = {}
-    for paper_id, _, recorded in entries if so_far else ():
-        if paper_id in so_far:
-            most = so_far[paper_id] = most_upvotes(so_far[paper_id], recorded)
-            own = upvotes.get(paper_id)
-            count = None if most is None or own is None else min(most, own)
-            if count != own:
-                found[paper_id] = count
+    for paper_id, most in recorded.items():
+        own = upvotes.get(paper_id)
+        count = None if most is None or own is None else min(most, own)
+        if count != own:
+            found[paper_id] = count
     return tuple(found.items())
 
 

@@ -107,20 +107,29 @@ def _day(n: int, *entries: tuple[str, int | None]) -> Day:
     return Day(day=date(2026, 6, n), entries=listed)
 
 
-def test_a_paper_featured_again_ranks_on_a_day_by_the_most_recorded_up_to_that_day() -> None:
+def test_a_paper_featured_again_ranks_on_a_day_by_the_count_that_day_recorded() -> None:
     """A paper featured again later with more upvotes, or a later day file edited or deleted,
     leaves an earlier day as it was published, and with it its closed week's and month's
     rankings and the feeds readers read (found by a subscriber's trial, then two reviews: a
-    day with no count took the later day's). A paper's own count lowered or deleted by hand
-    counts on every day; a paper of one day ranks by its own."""
+    day with no count took the later day's), and a day with no counts keeps its listing order
+    (a reader's trial: a count of a year before ranked the paper first of 278). A paper's own
+    count lowered or deleted by hand counts on every day; a paper of one day ranks by its own."""
     first = _day(1, ("a", None), ("b", 5), ("c", 9), ("d", None), ("g", 3))
     second = _day(8, ("e", 1), ("a", 500), ("g", 300))
     third = _day(15, ("a", 40), ("f", 45))
-    counts: dict[str, int | None] = {"a": 500, "b": 5, "c": 2, "d": 7, "e": 1, "f": 45, "g": 300}
-    days = {d.day: d for d in (first, second, third)}
+    fourth = _day(22, ("h", None), ("a", None), ("i", None))
+    counts: dict[str, int | None] = {
+        "a": 500, "b": 5, "c": 2, "d": 7, "e": 1, "f": 45, "g": 300, "h": None, "i": None
+    }  # fmt: skip
+    days = {d.day: d for d in (first, second, third, fourth)}
     # "a" had no count on Jun 1: last; "c" lowered by hand and "d" given a count, each of one
-    # day, count as theirs.
-    expected = [("d", "b", "g", "c", "a", "a=None", "g=3"), ("a", "g", "e"), ("a", "f")]
+    # day, count as theirs. On Jun 15 "a" had fewer than "f", and on Jun 22 no count.
+    expected = [
+        ("d", "b", "g", "c", "a", "a=None", "g=3"),
+        ("a", "g", "e"),
+        ("f", "a", "a=40"),
+        ("h", "a", "i", "a=None"),
+    ]
     assert _ranked(days, counts) == expected
     # The later day's counts edited: the first day as it was.
     edited = _day(8, ("e", 1), ("a", None), ("g", 200))
@@ -128,6 +137,6 @@ def test_a_paper_featured_again_ranks_on_a_day_by_the_most_recorded_up_to_that_d
     # Its later days deleted, a paper is of one day: its own count is what it ranks by.
     assert _ranked({first.day: first}, counts) == [("a", "g", "d", "b", "c")]
     # The paper's own count lowered by hand: no day ranks it above that.
-    assert _ranked(days, {**counts, "a": 3}) == [expected[0], ("g", "a", "e"), ("f", "a")]
-    # Deleted by hand (unknown), it ranks last on every day.
-    assert _ranked(days, {**counts, "a": None})[1:] == [("g", "e", "a"), ("f", "a")]
+    assert _ranked(days, {**counts, "a": 3})[:3] == [expected[0], ("g", "a", "e"), ("f", "a")]
+    # Deleted by hand (unknown), it ranks last on every day that has counts.
+    assert _ranked(days, {**counts, "a": None})[1:3] == [("g", "e", "a"), ("f", "a")]
