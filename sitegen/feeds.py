@@ -33,7 +33,7 @@ from sitegen.urls import ListingRoutes, Routes
 
 # Ids must not depend on base_url (a site may move) or on the build: a tag URI per paper/day.
 _ID_PREFIX = "tag:sitegen,2023:"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # the updated time of a site with no days yet
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # what feedgen is given where no date shows
 _NOTHING_YET = datetime(2023, 1, 1, tzinfo=UTC)  # the date of the ids' tag (_ID_PREFIX)
 _GENERATOR = "sitegen"
 _GENERATOR_URI = "https://github.com/sitegen/sitegen"
@@ -358,13 +358,16 @@ def _add_entry(generator: Any, kind: str, item: _Item) -> None:
         entry.content(item.content_html, type="html")
     else:
         entry.summary(_summary_as_given(kind, item.summary))
-    for name in item.authors:
-        if kind == "atom":
+    if kind == "atom":
+        for name in item.authors:
             entry.author({"name": name})
-        else:
-            entry.dc.dc_creator(name)
-    for slug, name in item.categories:
-        entry.category(term=slug, label=name)
+    elif item.authors:
+        # One dc:creator of every name: readers show one of several, some the last (a
+        # reader's trial: newsboat and feedparser named the 14th author of 14 alone).
+        entry.dc.dc_creator(", ".join(item.authors))
+    for _, name in item.categories:
+        # Atom readers show the term, not the label (a reader's trial: "generative-models").
+        entry.category(term=name)
 
 
 def _summary_as_given(kind: str, summary: str) -> str:
@@ -535,14 +538,16 @@ def _nothing_yet(spec: FeedSpec, routes: Routes) -> _Item:
 def _updated(spec: FeedSpec, newest_day: date | None) -> datetime:
     if spec.items:
         return max(item.when for item in spec.items)
-    # An empty feed is as new as the newest day: still the content's time, never the clock's.
-    return day_moment(newest_day) if newest_day else _EPOCH
+    # An empty feed is as new as the newest day: still the content's time, never the clock's;
+    # with no day at all, its item's (not 1970, before that item: a new user's trial).
+    return day_moment(newest_day) if newest_day else _NOTHING_YET
 
 
 def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Artifact:
     """The JSON Feed of `spec`, whose routes name it."""
     json_route = spec.routes.json
     assert json_route is not None, "a listing with a JSON Feed names it in its routes"
+    items = spec.items or (_nothing_yet(spec, routes),)  # as the XML feeds say it
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": spec.title,
@@ -565,7 +570,7 @@ def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Arti
                 **({"tags": [name for _, name in item.categories]} if item.categories else {}),
                 **({"authors": [{"name": name} for name in item.authors]} if item.authors else {}),
             }
-            for item in spec.items
+            for item in items
         ],
     }
     # Key order as in the spec, "version" first: readers sniff the start of the file.
