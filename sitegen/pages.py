@@ -331,7 +331,10 @@ class Pages:
             href=prefix + self.routes.paper_url(paper.id),
             rank=rank,
             featured=(
-                Link(human_date(first[0].day), prefix + self.day_routes(first[0].day).html.url)
+                Link(  # to its card there, not the top of a long day (a reader's trial)
+                    human_date(first[0].day),
+                    f"{prefix}{self.day_routes(first[0].day).html.url}#{card_anchor(paper.id)}",
+                )
                 if first and not on_day
                 else None
             ),
@@ -581,11 +584,13 @@ class Pages:
             return Routes.relative(route, target)
 
         home, digest = routes.home(), routes.days_index()
+        # Each feed's name links its page (a reader's trial: topics were plain text here).
         rows = [
             (
                 "All papers",
                 f"Every paper of the latest {self.site.config.feeds.days} days, and at least"
                 f" the newest {self.site.config.feeds.items}",
+                href(home.html),
                 href(home.rss),
                 href(home.atom),
                 href(routes.home().json),  # type: ignore[arg-type]
@@ -593,6 +598,7 @@ class Pages:
             (
                 "Daily digest",
                 "One item per day, linking the day's page",
+                href(digest.html),
                 href(digest.rss),
                 href(digest.atom),
                 None,
@@ -602,6 +608,7 @@ class Pages:
             (
                 t.name,
                 t.description,
+                href(routes.topic(t.slug).html),
                 href(routes.topic(t.slug).rss),
                 href(routes.topic(t.slug).atom),
                 None,
@@ -614,6 +621,7 @@ class Pages:
                 (
                     f"Top papers of each {kind}",
                     f"One item per closed {kind} with its most upvoted papers",
+                    href(digest_feeds.html),
                     href(digest_feeds.rss),
                     href(digest_feeds.atom),
                     None,
@@ -625,15 +633,12 @@ class Pages:
                 (
                     feed.name,
                     feed.description or feed.summary(self.topic_names),
+                    href(custom.html),
                     href(custom.rss),
                     href(custom.atom),
                     href(custom.json) if custom.json else None,
                 )
             )
-        custom_pages = [
-            Link(f.name, href(routes.custom_feed(f.slug).html))
-            for f in self.site.config.custom_feeds
-        ]
         return self.page(
             "feeds.html",
             route,
@@ -641,7 +646,6 @@ class Pages:
             feeds=None,
             rows=rows,
             opml=href(routes.opml()),
-            custom_pages=custom_pages,
             top=href(routes.top_index().html),
         )
 

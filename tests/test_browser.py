@@ -200,7 +200,9 @@ def test_a_card_shows_day_upvotes_authors_organisation_and_links(
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     card.get_by_role("link", name="Jun 12, 2026").click()
-    assert page.url == base_url + "days/2026-06-12/"
+    # At its card on that day, not the top of the day (a reader's trial).
+    assert page.url == base_url + "days/2026-06-12/#paper-2606.13594"
+    expect(page.locator('[id="paper-2606.13594"] h2')).to_be_in_viewport()
     assert page.errors == []  # type: ignore[attr-defined]
 
 

@@ -864,7 +864,11 @@ def test_top_cards_show_the_day_each_paper_was_featured_and_its_topics() -> None
         paper_id = re.search(r'href="[./]*papers/([^/]+)/"', card)
         assert paper_id, card
         first = site.appearances[paper_id.group(1)][0].day
-        assert f'days/{first.isoformat()}/">{first:%b} {first.day}, {first.year}</a>' in card
+        # At its card there, not the top of the day (a reader's trial: 278 cards above it).
+        anchor = f"paper-{paper_id.group(1)}"
+        link = f'days/{first.isoformat()}/#{anchor}">{first:%b} {first.day}, {first.year}</a>'
+        assert link in card
+        assert f'id="{anchor}"' in files[f"days/{first.isoformat()}/index.html"].decode()
         assert 'href="../../../topics/' in card
     day = files["days/2026-01-03/index.html"].decode().split('<li class="card" id="paper-')[1:]
     assert day and not any("days/2026-01-03/" in card or "topics/" in card for card in day)
