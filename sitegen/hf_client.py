@@ -337,9 +337,13 @@ class DayFetcher:
 
     def _say_rate_limited(self, seconds: float) -> None:
         self.on_wait(
-            f"rate limited by Hugging Face: waiting {math.ceil(seconds)} s "
+            f"rate limited by {self._source_name()}: waiting {math.ceil(seconds)} s "
             f"(budget {self.policy.budget:g} s)"
         )
+
+    def _source_name(self) -> str:
+        """Hugging Face, or the host of another `--base-url` (a mirror: a new user's trial)."""
+        return "Hugging Face" if self.base_url == HF_URL.rstrip("/") else self.base_url
 
     def _get_once(
         self,

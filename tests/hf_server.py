@@ -64,13 +64,14 @@ def mock_fetcher(
     *,
     policy: FetchPolicy,
     time: FakeTime | None = None,
+    base_url: str = "http://hf.test",
 ) -> tuple[DayFetcher, FakeTime]:
     """A DayFetcher whose requests `handler` answers, on a FakeTime, without jitter."""
     time = time or FakeTime()
     client = httpx.Client(transport=httpx.MockTransport(handler))
     fetcher = DayFetcher(
         client,
-        base_url="http://hf.test",
+        base_url=base_url,
         policy=policy,
         sleep=time.sleep,
         clock=time.clock,

@@ -472,7 +472,7 @@ def test_ctrl_c_stops_a_fetch_within_a_second_whatever_it_waits_on(
         # A 429 closes the quota for every day at once: under load the first answer can come
         # before a third request was sent, so the wait is known by the line it prints.
         if replies[0].status == 429:
-            return "rate limited by Hugging Face: waiting" in shown
+            return f"rate limited by {url.rstrip('/')}: waiting" in shown
         return len(source.requests) >= 3
 
     _assert_ctrl_c_stops_at_once(bundled, url, when=in_its_wait)
@@ -923,7 +923,8 @@ def test_a_rate_limit_wait_is_said_in_one_line_in_a_log(
     assert _fetch(site, url, "--date", "2025-11-01") == 0
     err = capsys.readouterr().err
     waits = [line for line in err.splitlines() if "rate limited" in line]
-    assert waits == ["sitegen: rate limited by Hugging Face: waiting 1 s (budget 300 s)"]
+    # The source by name: not Hugging Face when --base-url names another (a new user's trial).
+    assert waits == [f"sitegen: rate limited by {url.rstrip('/')}: waiting 1 s (budget 300 s)"]
 
 
 def test_a_day_the_source_lists_none_of_is_not_said_to_have_no_papers_when_content_has_some(

@@ -30,7 +30,7 @@ from sitegen.cli import main
 from sitegen.errors import ContentError, FetchError, ListingError
 from sitegen.fetch import fetch_days
 from sitegen.formats import parse_paper_file
-from sitegen.hf_client import DayFetcher, FetchPolicy, FetchStopped, Validators
+from sitegen.hf_client import HF_URL, DayFetcher, FetchPolicy, FetchStopped, Validators
 from sitegen.listings import parse_listing
 from sitegen.pages import card_links, paper_links
 from sitegen.store import load_content
@@ -307,8 +307,12 @@ def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path)
     assert "asked again in 3600 s" in state[str(AUGUST_3)]["problem"]
 
 
-def test_a_429_wait_is_said_once_as_long_as_it_is() -> None:
-    # RateLimit's t and Retry-After disagree: the longer is waited, and said, once.
+@pytest.mark.parametrize(
+    ("base_url", "source"), [(HF_URL, "Hugging Face"), ("http://hf.test/", "http://hf.test")]
+)
+def test_a_429_wait_is_said_once_as_long_as_it_is(base_url: str, source: str) -> None:
+    # RateLimit's t and Retry-After disagree: the longer is waited, and said, once, naming
+    # the source: not Hugging Face when --base-url names another (a new user's trial).
     replies = iter(
         [httpx.Response(429, headers={"RateLimit": '"api";r=0;t=2', "Retry-After": "12"})]
     )
@@ -318,12 +322,12 @@ def test_a_429_wait_is_said_once_as_long_as_it_is() -> None:
             200, content=NEWEST if request.url.params.get("p") == "0" else b"[]"
         )
 
-    fetcher, time = _fetcher(handler)
+    fetcher, time = mock_fetcher(handler, policy=POLICY, base_url=base_url)
     said: list[str] = []
     fetcher.on_wait = said.append
     assert fetcher.fetch_day(JUNE_12).status == "papers"
     assert time.slept == [12.0]
-    assert said == ["rate limited by Hugging Face: waiting 12 s (budget 60 s)"]
+    assert said == [f"rate limited by {source}: waiting 12 s (budget 60 s)"]
 
 
 def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: Path) -> None:
