@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds
 from sitegen.errors import ConfigError
-from sitegen.fields import TomlFields, check_slug, load_toml
+from sitegen.fields import TomlFields, check_name, check_slug, load_toml
 from sitegen.model import Topic, is_paper_id
 
 
@@ -74,6 +74,12 @@ _TOP_KEYS = frozenset(
         "custom_feeds",
     }
 )  # fmt: skip
+# The site's own keys: of the top-level table, and no table. One written below a [table]
+# header is that table's (TOML's rule), and is said to be so.
+_SITE_KEYS = frozenset({"title", "description", "language", "base_url"})
+
+_FEED_SETTINGS = frozenset({"items", "days", "digest_days"})
+_PAGE_SETTINGS = frozenset({"topic_page_size", "summary_chars", "home_papers", "day_papers"})
 _TOPIC_KEYS = frozenset(
     {"slug", "name", "description", "kind", "keywords", "generic", "yields_to", "fallback"}
 )
@@ -85,8 +91,18 @@ _SITE_URL = re.compile(r"(https?://[^/\s?#\\]+)(/[^\s?#\\]*)?$")
 
 
 # A language tag as HTML's lang and the feeds' <language> take it (BCP 47's shape): "en",
-# "pt-BR", "zh-Hans"; "english!" went into every page, which the HTML checker refused.
-_LANGUAGE_TAG = re.compile(r"(?:[A-Za-z]{2,8}|[xXiI])(-[A-Za-z0-9]{1,8})*")  # x-, i-: private, old
+# "pt-BR", "zh-Hans"; "english!" went into every page, which the HTML checker refused. Its
+# language is 2 or 3 letters: "english" and "chinese" passed (found by a trial), and longer
+# ones are reserved or registered only. A singleton (an extension's letter, x- private, i- old)
+# is followed by a subtag: "en-US-x" passed.
+_LANGUAGE_TAG = re.compile(
+    r"""[a-z]{2,3} (-[a-z0-9]{2,8})*        # language, script, region, variants: "zh-Hant-TW"
+        (-[a-wyz0-9] (-[a-z0-9]{2,8})+)*    # extensions: "-u-ca-buddhist"
+        (-x (-[a-z0-9]{1,8})+)?             # private use: "-x-twain"
+      | [xi] (-[a-z0-9]{1,8})+              # private or old, whole: "x-klingon", "i-klingon"
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 def _language(top: TomlFields) -> str:
@@ -112,25 +128,27 @@ def site_url(text: str) -> str | None:
 
 def parse_config(text: str, *, source: str) -> SiteConfig:
     """Parse and validate site.toml; errors name the line and say what to write instead."""
-    data = load_toml(text, source=source, error=ConfigError, hint="fix the syntax of site.toml")
-    top = TomlFields(data, text=text, source=source, error=ConfigError)
-    top.only(_TOP_KEYS, "site.toml")
-    base_url = site_url(top.required_text("base_url"))
-    if base_url is None:
-        raise top.fail(
-            "base_url",
-            "an absolute http(s) URL without ?, # or \\",
-            'base_url = "https://you.github.io/repo/"',
-        )
-    feeds = top.subtable("feeds", frozenset({"items", "days", "digest_days"}))
-    pages = top.subtable(
-        "pages", frozenset({"topic_page_size", "summary_chars", "home_papers", "day_papers"})
+    data = load_toml(
+        text,
+        source=source,
+        error=ConfigError,
+        hint="fix the syntax of site.toml",
+        top_keys=_SITE_KEYS,
     )
+    top = TomlFields(data, text=text, source=source, error=ConfigError, top_keys=_SITE_KEYS)
+    top.only(_TOP_KEYS, "site.toml")
+    # The tables first: a site's key written below a table's header is found there, and said
+    # to be, before the site is said to lack it.
+    feeds = top.subtable("feeds", _FEED_SETTINGS)
+    pages = top.subtable("pages", _PAGE_SETTINGS)
+    hidden = _hidden(top.subtable("content", frozenset({"hidden"})))
+    topics = _topics(top)
+    custom_feeds = parse_custom_feeds(top, (t.slug for t in topics))
     return SiteConfig(
         title=top.required_text("title"),
         description=top.required_text("description"),
         language=_language(top),
-        base_url=base_url,
+        base_url=_base_url(top),
         feeds=FeedSettings(
             items=feeds.positive("items", 50),
             days=feeds.positive("days", 4),
@@ -142,10 +160,21 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
             home_papers=pages.positive("home_papers", 20),
             day_papers=pages.positive("day_papers", 50),
         ),
-        topics=(topics := _topics(top)),
-        custom_feeds=parse_custom_feeds(top, (t.slug for t in topics)),
-        hidden=_hidden(top.subtable("content", frozenset({"hidden"}))),
+        topics=topics,
+        custom_feeds=custom_feeds,
+        hidden=hidden,
     )
+
+
+def _base_url(top: TomlFields) -> str:
+    base_url = site_url(top.required_text("base_url"))
+    if base_url is None:
+        raise top.fail(
+            "base_url",
+            "an absolute http(s) URL without ?, # or \\",
+            'base_url = "https://you.github.io/repo/"',
+        )
+    return base_url
 
 
 def _hidden(content: TomlFields) -> frozenset[str]:
@@ -158,11 +187,14 @@ def _hidden(content: TomlFields) -> frozenset[str]:
 def _topics(top: TomlFields) -> tuple[Topic, ...]:
     topics: list[Topic] = []
     slug_lines: dict[str, int | None] = {}  # of the topics before, where each slug is said
+    name_lines: dict[str, int | None] = {}  # and each name
     tables = top.tables("topics")
     for item in tables:
         item.only(_TOPIC_KEYS, "a [[topics]] table")
         slug = item.required_text("slug")
         check_slug(slug, item.where("slug"), slug_lines, table="topics", example="robotics")
+        name = item.required_text("name")
+        check_name(name, item.where("name"), name_lines, table="topics")
         kind = item.text_or_none("kind") or "area"
         if kind not in ("area", "facet"):
             raise item.fail("kind", '"area" or "facet"', 'kind = "facet"')
@@ -172,7 +204,7 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
         topics.append(
             Topic(
                 slug=slug,
-                name=item.required_text("name"),
+                name=name,
                 description=item.text_or_none("description") or "",
                 keywords=item.texts("keywords"),
                 kind=kind,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sitegen.errors import ConfigError
-from sitegen.fields import MAX_SLUG, TomlFields, check_slug
+from sitegen.fields import MAX_SLUG, TomlFields, check_name, check_slug
 from sitegen.model import Paper
 from sitegen.topics import text_tokens
 
@@ -76,15 +76,12 @@ def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[Cus
     known_topics = frozenset(topic_slugs)
     feeds: list[CustomFeed] = []
     slug_lines: dict[str, int | None] = {}  # of the feeds before, where each one's slug is said
+    name_lines: dict[str, int | None] = {}  # and each one's name
     for item in top.tables("custom_feeds"):
         item.only(_KEYS, "a [[custom_feeds]] table")
         name = item.required_text("name")
-        given = item.text_or_none("slug")
-        slug = given or _slug_of(name)
-        where = item.where("name" if given is None else "slug")
-        made_from = None if given else name
-        check_slug(slug, where, slug_lines, table="custom_feeds", example="small-models",
-                   made_from=made_from)  # fmt: skip
+        check_name(name, item.where("name"), name_lines, table="custom_feeds")
+        slug = _feed_slug(item, name, slug_lines)
         for key in ("match", "topics", "organizations", "authors"):  # each would widen it
             if key in item.table and not item.texts(key):
                 raise ConfigError(
@@ -118,8 +115,41 @@ def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[Cus
                 location=item.where("name"),
                 hint='add e.g. match = ["diffusion"], topics = [...] or min_upvotes = 50',
             )
+        _refuse_excluded_matches(item, feed)
         feeds.append(feed)
     return tuple(feeds)
+
+
+def _feed_slug(item: TomlFields, name: str, taken: dict[str, int | None]) -> str:
+    """The feed's slug, given or made from its `name`, unless one of the feeds before has it."""
+    given = item.text_or_none("slug")
+    slug = given or _slug_of(name)
+    if not slug:
+        # Found by a trial: a name of no Latin letter ("扩散模型") was given the URL feeds/feed/.
+        raise ConfigError(
+            f"custom feed name {name[:60]!r} has no Latin letter or digit to make its URL from",
+            location=item.where("name"),
+            hint='add slug = "diffusion" (letters a-z, digits and hyphens)',
+        )
+    where = item.where("name" if given is None else "slug")
+    made_from = None if given else name
+    check_slug(slug, where, taken, table="custom_feeds", example="small-models",
+               made_from=made_from)  # fmt: skip
+    return slug
+
+
+def _refuse_excluded_matches(item: TomlFields, feed: CustomFeed) -> None:
+    """Refuse an `exclude` phrase that a `match` phrase holds (the same words, say): every
+    paper that phrase finds holds it too, so the phrase can never choose one."""
+    for phrase in feed.exclude:
+        for matched in feed.match:
+            if _padded(phrase) in _padded(matched):
+                raise ConfigError(
+                    f"`exclude` holds {phrase!r}, which the `match` phrase {matched!r} holds "
+                    "too: a paper found by that phrase is always left out",
+                    location=item.where_value("exclude", phrase),
+                    hint=f"take {phrase!r} out of `exclude`, or {matched!r} out of `match`",
+                )
 
 
 def _phrases(item: TomlFields, key: str) -> tuple[str, ...]:
@@ -141,11 +171,10 @@ _LATIN_LETTERS = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "�
 
 def _slug_of(name: str) -> str:
     """A feed's URL name made from its name: its words in ASCII, accents dropped ("Réseaux" is
-    reseaux, not r-seaux: found by a trial), letters of other scripts left out."""
+    reseaux, not r-seaux: found by a trial), letters of other scripts left out ("" if all are)."""
     latin = name.casefold().translate(_LATIN_LETTERS)
     ascii_name = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
-    slug = "-".join(re.findall(r"[a-z0-9]+", ascii_name))[:MAX_SLUG].rstrip("-")
-    return slug or "feed"
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_name))[:MAX_SLUG].rstrip("-")
 
 
 @dataclass(frozen=True, slots=True)

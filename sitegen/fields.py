@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
@@ -40,11 +40,73 @@ def _key_given(lines: Sequence[str], line: int | None) -> tuple[int, str] | None
     return None
 
 
+# A table's header on its own line: `[feeds]`, `[[topics]]` (a comment may follow).
+_HEADER = re.compile(r"^[ \t]*(\[\[?[^\[\]\n]+\]\]?)[ \t]*(?:#.*)?$", re.MULTILINE)
+_BELOW_A_HEADER = "a key written after a [table] header belongs to that table"
+
+
+def _header_above(lines: Sequence[str], line: int) -> str | None:
+    """The header of the table whose keys the statement on `line` is among, if any."""
+    for number in range(line - 1, 0, -1):
+        if header := _HEADER.match(lines[number - 1]):
+            return header[1]
+    return None
+
+
+def _above_the_first_header(text: str) -> str:
+    """Where a key of the top-level table goes: "above the first [table] header (line 9)"."""
+    first = _HEADER.search(text)
+    if first is None:
+        return "above the first [table] header"
+    line = text.count("\n", 0, first.start()) + 1
+    return f"above the first [table] header (line {line})"
+
+
+def _given_twice(
+    key: str, lines: Sequence[str], line: int, top_keys: Collection[str]
+) -> tuple[str, str]:
+    """The message and hint of `key` given a second time on `line`, naming its table: a key of
+    the top-level table written at the end of the file is the last table's (found by a trial:
+    a site's `description` there was the last topic's second one)."""
+    table = _header_above(lines, line)
+    if table is None:
+        return f"`{key}` is given a second time", "keep one of its two lines"
+    if key not in top_keys:
+        return f"`{key}` is given a second time in {table}", "keep one of its two lines"
+    where = _above_the_first_header("\n".join(lines))
+    return (
+        f"`{key}` is given a second time in {table}: {_BELOW_A_HEADER}",
+        f"if it is the site's, move it {where}; else keep one of its two lines",
+    )
+
+
+def _declared_twice(header: str, lines: Sequence[str], line: int) -> tuple[str, str]:
+    """The message and hint of a table's header written a second time, on `line` (the
+    parser's words, "Cannot declare ('content',) twice", are unlike every other message)."""
+    first = next(
+        (n for n, said in enumerate(lines[: line - 1], 1) if _same_header(said, header)), None
+    )
+    where = f" (the first is on line {first})" if first else ""
+    return f"`{header}` is declared a second time", f"merge the two tables into one{where}"
+
+
+def _same_header(line: str, header: str) -> bool:
+    said = _HEADER.match(line)
+    return said is not None and said[1].replace(" ", "") == header.replace(" ", "")
+
+
 def load_toml(
-    text: str, *, source: str, error: type[SitegenError], first_line: int = 1, hint: str
+    text: str,
+    *,
+    source: str,
+    error: type[SitegenError],
+    first_line: int = 1,
+    hint: str,
+    top_keys: Collection[str] = (),
 ) -> dict[str, Any]:
     """Parse TOML, or raise `error` naming the line (`first_line`: where `text` starts in
-    the file, for front matter)."""
+    the file, for front matter; `top_keys`: keys of the top-level table, said to be misplaced
+    when one is given twice in a table)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:
@@ -60,8 +122,9 @@ def load_toml(
             # The parser's words say neither which key nor that it is given twice, and at
             # the end of the text no line either (found by a trial).
             line, key = twice
-            message = f"`{key}` is given a second time"
-            hint = "keep one of its two lines"
+            message, hint = _given_twice(key, lines, line, top_keys)
+        elif message.startswith("Cannot declare") and line and (header := _HEADER.match(said)):
+            message, hint = _declared_twice(header[1], lines, line)
         where = Location(source, line + first_line - 1 if line else None)
         raise error(f"bad TOML: {message}", location=where, hint=hint) from None
     except ValueError as problem:  # an integer of more than 4,300 digits (int's own limit)
@@ -84,9 +147,15 @@ class TomlFields:
         source: str,
         error: type[SitegenError],
         start: int = 0,
+        header: str = "",
+        top_keys: frozenset[str] = frozenset(),
     ) -> None:
         self.table, self.text, self.source, self.error = table, text, source, error
         self.start = start  # where the table starts in `text`: its keys are looked for after it
+        self.header = header  # its header as written ("[content]", "[[topics]]"), if it has one
+        # The keys of the file's top-level table: one found in a table that does not take it
+        # was written below that table's header, which TOML then puts it in.
+        self.top_keys = top_keys
 
     def where(self, key: str) -> Location:
         match = self._key(key)
@@ -127,29 +196,76 @@ class TomlFields:
     ) -> None:
         """Refuse keys not in `known` (`hints`: what to do about a key no longer used)."""
         for key in self.table:
-            if key not in known:
-                raise self.error(
-                    f"unknown key `{key}` in {where}",
-                    location=self.where(key),
-                    hint=(hints or {}).get(key, f"known keys: {', '.join(sorted(known))}"),
-                )
+            if key in known:
+                continue
+            if key in self.top_keys and self.header:
+                raise self._below_the_header(key)
+            raise self.error(
+                f"unknown key `{key}` in {where}",
+                location=self.where(key),
+                hint=(hints or {}).get(key, f"known keys: {', '.join(sorted(known))}"),
+            )
+
+    def _below_the_header(self, key: str) -> SitegenError:
+        """`key` of the top-level table, found in this one: found by a trial, `base_url` below
+        `[content]` was said to be missing, and adding it gave a second error."""
+        return self.error(
+            f"`{key}` is inside {self.header}: {_BELOW_A_HEADER}",
+            location=self.where(key),
+            hint=f"move it {_above_the_first_header(self.text)}",
+        )
 
     def required_text(self, key: str) -> str:
         if key not in self.table:
-            # The line of the table that lacks it (of the third [[topics]], say), else the file's.
-            line = self._line(self.start) if self.start else None
-            header = self.text[self.start :].split("\n", 1)[0].strip() if self.start else ""
-            raise self.error(
-                f"the required key `{key}` is missing" + (f" in {header}" if header else ""),
-                location=Location(
-                    self.source, line or (2 if self.source.endswith(".md") else None)
-                ),
-                hint=f'add `{key} = "..."`',
-            )
+            raise self._missing(key)
         value = self.text_or_none(key)
         if not value:
             raise self.fail(key, "a non-empty string", f'{key} = "..."')
         return value
+
+    def _missing(self, key: str) -> SitegenError:
+        """The error of a required `key` this table lacks."""
+        if self.top_keys and not self.header:
+            return self._missing_at_the_top(key)
+        # The line of the table that lacks it (of the third [[topics]], say), else the file's.
+        line = self._line(self.start) if self.start else None
+        return self.error(
+            f"the required key `{key}` is missing" + (f" in {self.header}" if self.header else ""),
+            location=Location(self.source, line or (2 if self.source.endswith(".md") else None)),
+            hint=f'add `{key} = "..."`',
+        )
+
+    def _missing_at_the_top(self, key: str) -> SitegenError:
+        """The error of a key of the top-level table it lacks, pointing at the last table below
+        that has it as its last key: added at the end of the file, where TOML makes it the last
+        table's (a topic or a custom feed may have a `description` of its own)."""
+        where = _above_the_first_header(self.text)
+        holding = [
+            table
+            for table in self._tables_below()
+            if table.header and list(table.table)[-1:] == [key]
+        ]
+        if not holding:
+            return self.error(
+                f"the required key `{key}` is missing",
+                location=Location(self.source),
+                hint=f'add `{key} = "..."` {where}',
+            )
+        last = max(holding, key=lambda table: table.start)
+        return self.error(
+            f"the required key `{key}` is missing: the one here is inside {last.header} "
+            f"({_BELOW_A_HEADER})",
+            location=last.where(key),
+            hint=f"if it is the site's, move it {where}; else add the site's own there",
+        )
+
+    def _tables_below(self) -> Iterator[TomlFields]:
+        """The tables of this one (a header of their own or not)."""
+        for key, value in self.table.items():
+            if isinstance(value, dict):
+                yield self._subtable(key, value)
+            elif isinstance(value, list) and all(isinstance(item, dict) for item in value):
+                yield from self.tables(key)
 
     def text_or_none(self, key: str) -> str | None:
         value = self.table.get(key)
@@ -210,13 +326,27 @@ class TomlFields:
         value = self.table.get(key, {})
         if not isinstance(value, dict):
             raise self.fail(key, "a table", f"[{key}]")
-        header = self._key(key)  # its keys are looked for under its own header
-        start = header.start() if header else self.start
-        fields = TomlFields(
-            value, text=self.text, source=self.source, error=self.error, start=start
-        )
+        fields = self._subtable(key, value)
         fields.only(known, f"[{key}]")
         return fields
+
+    def _subtable(self, key: str, value: dict[str, Any]) -> TomlFields:
+        written = self._key(key)  # its keys are looked for under its own header
+        return self._table_at(value, written.start() if written else None)
+
+    def _table_at(self, value: dict[str, Any], start: int | None) -> TomlFields:
+        """The table `value`, written from `start` on (None: not found, looked for as this
+        one's keys are), under its header if one is there."""
+        header = _HEADER.match(self.text, start) if start is not None else None
+        return TomlFields(
+            value,
+            text=self.text,
+            source=self.source,
+            error=self.error,
+            start=self.start if start is None else start,
+            header=header[1] if header else "",
+            top_keys=self.top_keys,
+        )
 
     def tables(self, key: str) -> list[TomlFields]:
         """An array of tables (`[[key]]`), each checked when read."""
@@ -225,17 +355,15 @@ class TomlFields:
             raise self.fail(key, "an array of tables", f"[[{key}]]")
         # Each table's keys are looked for after its own `[[key]]` header, so an error in the
         # third table names the third table's line.
-        headers = [
+        starts: list[int | None] = [
             m.start()
             for m in re.finditer(
                 rf"^[ \t]*\[\[[ \t]*{re.escape(key)}[ \t]*\]\]", self.text, re.MULTILINE
             )
         ]
-        starts = headers if len(headers) == len(value) else [self.start] * len(value)
-        return [
-            TomlFields(item, text=self.text, source=self.source, error=self.error, start=start)
-            for item, start in zip(value, starts, strict=True)
-        ]
+        if len(starts) != len(value):
+            starts = [None] * len(value)  # not found: looked for as this table's keys are
+        return [self._table_at(item, start) for item, start in zip(value, starts, strict=True)]
 
 
 # A line that starts a key (bare or quoted) or a table header.
@@ -280,6 +408,23 @@ def check_slug(
             hint=f"give each [[{table}]] its own slug (its URL: /{url}/<slug>/)",
         )
     taken[slug] = where.line
+
+
+def check_name(name: str, where: Location, taken: dict[str, int | None], *, table: str) -> None:
+    """Refuse `name` (said at `where`) of a `[[table]]` if one of `taken` (name -> its line) is
+    the same in any case, else add it: found by a trial, two custom feeds of one name were two
+    same entries on the feeds page."""
+    what, other, _ = _SLUGGED_TABLES[table]
+    key = name.casefold()
+    if key in taken:
+        first_use = taken[key]
+        raise ConfigError(
+            f"{what} name {name[:60]!r} is another {other}'s"
+            + (f", on line {first_use}" if first_use else ""),
+            location=where,
+            hint=f"give each [[{table}]] its own name",
+        )
+    taken[key] = where.line
 
 
 # Of each kind of table with a slug: what its errors call it, and its URL's folder.

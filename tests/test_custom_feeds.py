@@ -86,16 +86,8 @@ def test_a_feed_reads_every_rule_and_derives_its_slug_from_its_name() -> None:
         # The second feed's mistakes name the second feed's lines.
         (
             '[[custom_feeds]]\nname = "A"\nmatch = ["x"]\n\n'
-            '[[custom_feeds]]\nname = "A"\nmatch = ["y"]\n',
-            "custom feed slug 'a' (made from its name 'A') is another feed's, on line 5",
-            9,
-        ),
-        # Found by a trial: names of no Latin letter make the same slug, which the error
-        # blamed on the slug (none was given) without naming the other feed.
-        (
-            '[[custom_feeds]]\nname = "智能体"\nmatch = ["agent"]\n\n'
-            '[[custom_feeds]]\nname = "偏好优化"\nmatch = ["preference"]\n',
-            "slug 'feed' (made from its name '偏好优化') is another feed's, on line 5",
+            '[[custom_feeds]]\nname = "A!"\nmatch = ["y"]\n',
+            "custom feed slug 'a' (made from its name 'A!') is another feed's, on line 5",
             9,
         ),
         (
@@ -120,6 +112,54 @@ def test_a_bad_rule_is_refused_with_its_line(feeds: str, message: str, line: int
     said, where = _error_line(feeds)
     assert message in said
     assert where == line
+
+
+def _refusal(feeds: str) -> str:
+    """The error of site.toml with `feeds` (its first line is line 4), as the command line
+    shows it: file:line, the message, and the hint on a line of its own."""
+    with pytest.raises(ConfigError) as error:
+        parse_config(HEAD + feeds + TOPICS, source="site.toml")
+    return str(error.value)
+
+
+@pytest.mark.parametrize("name", ["扩散模型", "Μεγάλα γλωσσικά μοντέλα", "Большие модели"])
+def test_a_feed_named_without_a_latin_letter_is_refused_unless_given_a_slug(name: str) -> None:
+    """Found by a trial: such a name silently made the slug "feed" (and a second one, the
+    same slug: an error blaming a slug no one gave)."""
+    assert _refusal(f'[[custom_feeds]]\nname = "{name}"\nmatch = ["diffusion"]\n') == (
+        f"site.toml:5: custom feed name '{name}' has no Latin letter or digit to make its URL "
+        'from\n  hint: add slug = "diffusion" (letters a-z, digits and hyphens)'
+    )
+    (feed,) = _parse(f'[[custom_feeds]]\nname = "{name}"\nslug = "mine"\nmatch = ["diffusion"]\n')
+    assert (feed.name, feed.slug) == (name, "mine")
+
+
+def test_a_feed_named_as_another_in_any_case_is_refused_at_its_name() -> None:
+    """Found by a trial: two feeds of one name, with slugs of their own, were two same entries
+    of /feeds/."""
+    assert _refusal(
+        '[[custom_feeds]]\nname = "Agents"\nslug = "agents"\nmatch = ["agent"]\n\n'
+        '[[custom_feeds]]\nname = "AGENTS"\nslug = "agents-2"\nmatch = ["tool use"]\n'
+    ) == (
+        "site.toml:10: custom feed name 'AGENTS' is another feed's, on line 5\n"
+        "  hint: give each [[custom_feeds]] its own name"
+    )
+
+
+def test_an_exclude_phrase_its_match_holds_too_is_refused_at_its_line() -> None:
+    """A paper that a `match` phrase finds holds every phrase inside it: excluding one (the
+    same words in another case, say) means the phrase never chooses a paper."""
+    feed = '[[custom_feeds]]\nname = "D"\nmatch = ["diffusion model", "flow matching"]\n'
+    assert _refusal(feed + 'exclude = [\n  "survey",\n  "Flow-Matching",\n]\n') == (
+        "site.toml:9: `exclude` holds 'Flow-Matching', which the `match` phrase 'flow matching' "
+        "holds too: a paper found by that phrase is always left out\n"
+        "  hint: take 'Flow-Matching' out of `exclude`, or 'flow matching' out of `match`"
+    )
+    assert "the `match` phrase 'diffusion model' holds too" in _refusal(
+        feed + 'exclude = ["models"]\n'
+    )
+    (kept,) = _parse(feed + 'exclude = ["diffusion models for robots", "survey"]\n')
+    assert kept.exclude == ("diffusion models for robots", "survey")
 
 
 def _paper(**fields: object) -> Paper:

@@ -87,6 +87,100 @@ def test_a_custom_feed_naming_no_topic_is_named_at_its_topics_line() -> None:
     assert "names 'upvoted'" in message and line == 'topics = ["llm", "upvoted"]'
 
 
+def _refusal(text: str) -> str:
+    """The error site.toml `text` is refused with, as the command line shows it: file:line,
+    the message, and the hint on a line of its own."""
+    with pytest.raises(ConfigError) as error:
+        parse_config(text, source="site.toml")
+    return str(error.value)
+
+
+def _with_last_line(text: str, line: str) -> tuple[str, int]:
+    """`text` with `line` added at its end, and that line's number."""
+    return f"{text}{line}\n", text.count("\n") + 1
+
+
+_BELOW = "a key written after a [table] header belongs to that table"
+_MOVE = "move it above the first [table] header"
+
+
+def test_a_site_key_written_below_a_table_header_is_said_to_be_inside_that_table() -> None:
+    """Found by a trial: `base_url` below a `[content]` put above it (line 5) is [content]'s
+    (TOML's rule), and was said to be missing, with no line and a hint to add it: a second
+    error. The bundled site.toml's first table is [feeds], on line 9."""
+    content = '\n[content]\nhidden = ["2606.06113"]\n'
+    text = SITE_TOML.replace('language = "en"', 'language = "en"' + content)
+    assert _refusal(text) == (
+        f"site.toml:10: `base_url` is inside [content]: {_BELOW}\n  hint: {_MOVE} (line 5)"
+    )
+    text = SITE_TOML.replace("[pages]\n", '[pages]\ntitle = "Papers"\n')  # the site has one too
+    assert _refusal(text) == (
+        f"site.toml:15: `title` is inside [pages]: {_BELOW}\n  hint: {_MOVE} (line 9)"
+    )
+    text, line = _with_last_line(SITE_TOML, 'language = "de"')  # the last table is a topic
+    assert _refusal(text) == (
+        f"site.toml:{line}: `language` is inside [[topics]]: {_BELOW}\n  hint: {_MOVE} (line 9)"
+    )
+
+
+def test_a_site_key_a_table_takes_too_is_named_in_the_table_it_went_to() -> None:
+    """A topic and a custom feed have a `description` too: at the end of the file the site's
+    was the last topic's second one, said of no table; or the last feed's, and the site's was
+    said to be missing, with a hint to add it (at the end again)."""
+    text, line = _with_last_line(SITE_TOML, 'description = "Papers."')
+    assert _refusal(text) == (
+        f"site.toml:{line}: bad TOML: `description` is given a second time in [[topics]]: "
+        f"{_BELOW}\n  hint: if it is the site's, {_MOVE} (line 9); else keep one of its two lines"
+    )
+    without = SITE_TOML.replace('description = "Machine learning papers', "# was", 1)
+    assert _refusal(without) == (
+        "site.toml: the required key `description` is missing\n"
+        '  hint: add `description = "..."` above the first [table] header (line 9)'
+    )
+    feed = '[[custom_feeds]]\nname = "Agents"\nmatch = ["agent"]\n'
+    text, line = _with_last_line(without + feed, 'description = "Papers."')
+    assert _refusal(text) == (
+        f"site.toml:{line}: the required key `description` is missing: the one here is inside "
+        f"[[custom_feeds]] ({_BELOW})\n"
+        f"  hint: if it is the site's, {_MOVE} (line 9); else add the site's own there"
+    )
+
+
+def test_a_table_declared_twice_is_said_in_words_like_the_others() -> None:
+    """The parser's own words were "Cannot declare ('content',) twice"."""
+    text, first = _with_last_line(SITE_TOML, "[content]")
+    text, second = _with_last_line(text + "hidden = []\n\n", "[content]")
+    assert _refusal(text) == (
+        f"site.toml:{second}: bad TOML: `[content]` is declared a second time\n"
+        f"  hint: merge the two tables into one (the first is on line {first})"
+    )
+
+
+def test_a_language_is_two_or_three_letters_and_a_singleton_is_followed_by_a_subtag() -> None:
+    """Found by a trial: "english", "English", "chinese" and "en-US-x" were taken (a language
+    of up to 8 letters; BCP 47 has none of more than 3 but reserved and registered ones)."""
+    for tag in ("english", "English", "chinese", "en-US-x"):
+        text = SITE_TOML.replace('language = "en"', f'language = "{tag}"')
+        assert _refusal(text) == (
+            f'site.toml:4: `language` must be a language tag such as "en" or "pt-BR", not '
+            f'"{tag}"\n  hint: e.g. language = "en"'
+        )
+    for tag in ("en", "pt-BR", "zh-Hans", "zh-Hant-TW", "es-419", "sr-Latn-RS", "de-CH-1996",
+                "x-klingon", "en-US-x-twain"):  # fmt: skip
+        text = SITE_TOML.replace('language = "en"', f'language = "{tag}"')
+        assert parse_config(text, source="site.toml").language == tag
+
+
+def test_a_topic_named_as_another_is_refused_at_its_name() -> None:
+    """Two topics of one name (any case) were two same entries of /topics/; "Reasoning" is
+    named on line 60, "Large Language Models" on line 51."""
+    text = SITE_TOML.replace('name = "Reasoning"', 'name = "large language models"')
+    assert _refusal(text) == (
+        "site.toml:60: topic name 'large language models' is another topic's, on line 51\n"
+        "  hint: give each [[topics]] its own name"
+    )
+
+
 # ---- day files: every key of an entry is checked, and named at its line ----------------------
 
 
