@@ -81,8 +81,10 @@ _WORD = re.compile(r"\w{4,}")  # shorter words are mostly stop words
 # letters and digits with another capital; found as capitalised words, then checked, which
 # costs a third of one pattern that says it all (the cold-build budget: records are made in
 # the build's own process, and that pattern took 3.5 s of CPU at 50k papers).
-_CAPITALISED = re.compile(r"[A-Z][A-Za-z0-9]*")
-ACRONYMS = 12  # at most, a paper; an abstract names two on average, a few a dozen
+# Or a digit first: "3D", "7B" (a reader's trial: "3D" found 10 of the 15 papers naming it).
+_CAPITALISED = re.compile(r"[A-Z0-9][A-Za-z0-9]*")
+ACRONYMS = 12  # at most, a paper, and as many of a digit first; an abstract names two on
+# average, a few a dozen
 _EDGES = re.compile(r"^\W+|\W+$")  # a word's punctuation, as split from the text
 _CAMEL = re.compile(r"(?<=[a-z])[A-Z]")  # where "MaskMoE" joins "Mask" and "MoE"
 _PART = re.compile(r"[^\W_]+")  # a word's letters and digits (as the search page splits words)
@@ -215,15 +217,20 @@ def _first_words(text: str, most: int) -> list[str]:
 
 
 def _acronyms(text: str) -> list[str]:
-    """The first `ACRONYMS` distinct acronyms of `text` (two capitals or more), lower-case."""
+    """The first `ACRONYMS` distinct acronyms of `text` (a capital or a digit, then another
+    capital: "MoE", "3D"), lower-case."""
     found: dict[str, None] = {}
+    sizes: dict[str, None] = {}  # a digit first ("7B", "3D"): apart, so that an abstract's
+    # model sizes never push out its acronyms (found by a review: "13B", "70B" took CoT's place)
     for word in _CAPITALISED.findall(text):
         # Most are a sentence's first word: `islower` rules them out before the loop.
         if len(word) <= 8 and not word[1:].islower() and any(c.isupper() for c in word[1:]):
-            found[word.lower()] = None
+            held = sizes if word[0].isdigit() else found
+            if len(held) < ACRONYMS:
+                held[word.lower()] = None
             if len(found) == ACRONYMS:
                 break
-    return list(found)
+    return [*found, *sizes]
 
 
 def name_words(authors: Sequence[str]) -> str:
