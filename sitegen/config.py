@@ -128,6 +128,9 @@ def site_url(text: str) -> str | None:
 
 def parse_config(text: str, *, source: str) -> SiteConfig:
     """Parse and validate site.toml; errors name the line and say what to write instead."""
+    # Lines as TOML counts them; the messages that name a table find its header by "\n" (a
+    # file saved with CRLF line ends had none of them: found by a review).
+    text = text.replace("\r\n", "\n")
     data = load_toml(
         text,
         source=source,
@@ -135,7 +138,15 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         hint="fix the syntax of site.toml",
         top_keys=_SITE_KEYS,
     )
-    top = TomlFields(data, text=text, source=source, error=ConfigError, top_keys=_SITE_KEYS)
+    top = TomlFields(
+        data,
+        text=text,
+        source=source,
+        error=ConfigError,
+        top_keys=_SITE_KEYS,
+        top_lacks=_SITE_KEYS - data.keys(),
+        is_top=True,
+    )
     top.only(_TOP_KEYS, "site.toml")
     # The tables first: a site's key written below a table's header is found there, and said
     # to be, before the site is said to lack it.

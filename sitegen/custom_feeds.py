@@ -129,7 +129,9 @@ def _feed_slug(item: TomlFields, name: str, taken: dict[str, int | None]) -> str
         raise ConfigError(
             f"custom feed name {name[:60]!r} has no Latin letter or digit to make its URL from",
             location=item.where("name"),
-            hint='add slug = "diffusion" (letters a-z, digits and hyphens)',
+            # A feed published before this check had feeds/feed/: `slug = "feed"` keeps it.
+            hint='add slug = "diffusion" (letters a-z, digits and hyphens; "feed" keeps the'
+            " URL such a name had before)",
         )
     where = item.where("name" if given is None else "slug")
     made_from = None if given else name

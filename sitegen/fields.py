@@ -83,16 +83,30 @@ def _given_twice(
 def _declared_twice(header: str, lines: Sequence[str], line: int) -> tuple[str, str]:
     """The message and hint of a table's header written a second time, on `line` (the
     parser's words, "Cannot declare ('content',) twice", are unlike every other message)."""
-    first = next(
-        (n for n, said in enumerate(lines[: line - 1], 1) if _same_header(said, header)), None
-    )
+    name = _header_name(header)
+    first = next((n for n, said in enumerate(lines[: line - 1], 1) if _names(said, name)), None)
+    is_array = header.startswith("[[")
+    if first is not None and lines[first - 1].strip().startswith("[[") != is_array:
+        # A table and an array of tables of one name, either first (found by a review).
+        before = f"[[{name}]]" if not is_array else f"[{name}]"
+        return (
+            f"`{header}` is declared after `{before}` on line {first}: a name is a table or"
+            " an array of tables, not both",
+            f"write `[[{name}]]` for each of several, `[{name}]` once for one",
+        )
     where = f" (the first is on line {first})" if first else ""
     return f"`{header}` is declared a second time", f"merge the two tables into one{where}"
 
 
-def _same_header(line: str, header: str) -> bool:
+def _header_name(header: str) -> str:
+    """A header's table name: `[ content ]` and `[[content]]` are both "content"."""
+    return header.strip("[] \t").replace(" ", "")
+
+
+def _names(line: str, name: str) -> bool:
+    """Whether `line` is a header, of a table or an array of tables, named `name`."""
     said = _HEADER.match(line)
-    return said is not None and said[1].replace(" ", "") == header.replace(" ", "")
+    return said is not None and _header_name(said[1]) == name
 
 
 def load_toml(
@@ -123,7 +137,11 @@ def load_toml(
             # the end of the text no line either (found by a trial).
             line, key = twice
             message, hint = _given_twice(key, lines, line, top_keys)
-        elif message.startswith("Cannot declare") and line and (header := _HEADER.match(said)):
+        elif (
+            message.startswith(("Cannot declare", "Cannot overwrite"))
+            and line
+            and (header := _HEADER.match(said))
+        ):
             message, hint = _declared_twice(header[1], lines, line)
         where = Location(source, line + first_line - 1 if line else None)
         raise error(f"bad TOML: {message}", location=where, hint=hint) from None
@@ -149,13 +167,18 @@ class TomlFields:
         start: int = 0,
         header: str = "",
         top_keys: frozenset[str] = frozenset(),
+        top_lacks: frozenset[str] = frozenset(),
+        is_top: bool = False,
     ) -> None:
         self.table, self.text, self.source, self.error = table, text, source, error
         self.start = start  # where the table starts in `text`: its keys are looked for after it
         self.header = header  # its header as written ("[content]", "[[topics]]"), if it has one
         # The keys of the file's top-level table: one found in a table that does not take it
-        # was written below that table's header, which TOML then puts it in.
-        self.top_keys = top_keys
+        # was written below that table's header, which TOML then puts it in; when the top has
+        # it too (`top_lacks` does not hold it), it may be the table's own key, misnamed
+        # (`title` for a feed's `name`: found by a review).
+        self.top_keys, self.top_lacks = top_keys, top_lacks
+        self.is_top = is_top  # the file's top-level table (an inline table has no header either)
 
     def where(self, key: str) -> Location:
         match = self._key(key)
@@ -198,13 +221,12 @@ class TomlFields:
         for key in self.table:
             if key in known:
                 continue
-            if key in self.top_keys and self.header:
+            if key in self.top_lacks and self.header:
                 raise self._below_the_header(key)
-            raise self.error(
-                f"unknown key `{key}` in {where}",
-                location=self.where(key),
-                hint=(hints or {}).get(key, f"known keys: {', '.join(sorted(known))}"),
-            )
+            hint = (hints or {}).get(key, f"known keys: {', '.join(sorted(known))}")
+            if key in self.top_keys and self.header:
+                hint += f"; the site's own `{key}` goes {_above_the_first_header(self.text)}"
+            raise self.error(f"unknown key `{key}` in {where}", location=self.where(key), hint=hint)
 
     def _below_the_header(self, key: str) -> SitegenError:
         """`key` of the top-level table, found in this one: found by a trial, `base_url` below
@@ -225,7 +247,7 @@ class TomlFields:
 
     def _missing(self, key: str) -> SitegenError:
         """The error of a required `key` this table lacks."""
-        if self.top_keys and not self.header:
+        if self.is_top:
             return self._missing_at_the_top(key)
         # The line of the table that lacks it (of the third [[topics]], say), else the file's.
         line = self._line(self.start) if self.start else None
@@ -346,6 +368,7 @@ class TomlFields:
             start=self.start if start is None else start,
             header=header[1] if header else "",
             top_keys=self.top_keys,
+            top_lacks=self.top_lacks,
         )
 
     def tables(self, key: str) -> list[TomlFields]:

@@ -113,13 +113,28 @@ def test_a_site_key_written_below_a_table_header_is_said_to_be_inside_that_table
     assert _refusal(text) == (
         f"site.toml:10: `base_url` is inside [content]: {_BELOW}\n  hint: {_MOVE} (line 5)"
     )
-    text = SITE_TOML.replace("[pages]\n", '[pages]\ntitle = "Papers"\n')  # the site has one too
+    # Where the site has the key too, it may be the table's own key misnamed (found by a
+    # review: a feed's `name` written `title` was sent to the top): both are said.
+    text = SITE_TOML.replace("[pages]\n", '[pages]\ntitle = "Papers"\n')
     assert _refusal(text) == (
-        f"site.toml:15: `title` is inside [pages]: {_BELOW}\n  hint: {_MOVE} (line 9)"
+        "site.toml:15: unknown key `title` in [pages]\n  hint: known keys: day_papers, "
+        "home_papers, summary_chars, topic_page_size; the site's own `title` goes above the "
+        "first [table] header (line 9)"
     )
-    text, line = _with_last_line(SITE_TOML, 'language = "de"')  # the last table is a topic
+    text, line = _with_last_line(SITE_TOML, '[[custom_feeds]]\ntitle = "Agents"')
+    assert _refusal(text).startswith(
+        f"site.toml:{line + 1}: unknown key `title` in a [[custom_feeds]] table\n"
+        "  hint: known keys: authors, description, exclude, match, min_upvotes, name,"
+    )
+    without = SITE_TOML.replace('language = "en"', "# was", 1)
+    text, line = _with_last_line(without, 'language = "de"')  # the last table is a topic
     assert _refusal(text) == (
         f"site.toml:{line}: `language` is inside [[topics]]: {_BELOW}\n  hint: {_MOVE} (line 9)"
+    )
+    # Saved with CRLF line ends, the same (found by a review: every table was unnamed).
+    text = SITE_TOML.replace('language = "en"', 'language = "en"' + content)
+    assert _refusal(text.replace("\n", "\r\n")) == (
+        f"site.toml:10: `base_url` is inside [content]: {_BELOW}\n  hint: {_MOVE} (line 5)"
     )
 
 
@@ -146,6 +161,18 @@ def test_a_site_key_a_table_takes_too_is_named_in_the_table_it_went_to() -> None
     )
 
 
+def test_a_key_an_inline_table_lacks_is_not_sent_to_the_top() -> None:
+    """Found by a review: a topic written inline, without its `name`, was hinted to add one
+    above the first [table] header, as the site's own keys are."""
+    text = (
+        'title = "T"\ndescription = "D"\nbase_url = "https://example.org/"\n'
+        'topics = [{ slug = "a", keywords = ["alpha"] }]\n'
+    )
+    assert _refusal(text) == (
+        'site.toml: the required key `name` is missing\n  hint: add `name = "..."`'
+    )
+
+
 def test_a_table_declared_twice_is_said_in_words_like_the_others() -> None:
     """The parser's own words were "Cannot declare ('content',) twice"."""
     text, first = _with_last_line(SITE_TOML, "[content]")
@@ -153,6 +180,21 @@ def test_a_table_declared_twice_is_said_in_words_like_the_others() -> None:
     assert _refusal(text) == (
         f"site.toml:{second}: bad TOML: `[content]` is declared a second time\n"
         f"  hint: merge the two tables into one (the first is on line {first})"
+    )
+    # A table and an array of tables of one name, either first (a review: the raw words, or
+    # "merge" with no line). The bundled site.toml's [[topics]] start on line 49.
+    text, line = _with_last_line(SITE_TOML, "[topics]")
+    assert _refusal(text) == (
+        f"site.toml:{line}: bad TOML: `[topics]` is declared after `[[topics]]` on line 49: a "
+        "name is a table or an array of tables, not both\n"
+        "  hint: write `[[topics]]` for each of several, `[topics]` once for one"
+    )
+    text, first = _with_last_line(SITE_TOML, "[content]")
+    text, line = _with_last_line(text, "[[content]]")
+    assert _refusal(text) == (
+        f"site.toml:{line}: bad TOML: `[[content]]` is declared after `[content]` on line "
+        f"{first}: a name is a table or an array of tables, not both\n"
+        "  hint: write `[[content]]` for each of several, `[content]` once for one"
     )
 
 
