@@ -335,14 +335,16 @@ def test_a_common_word_shows_the_best_papers_as_cards_that_fit_the_screen(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+# Quoted too: its history entry once held the query without its quotes (a review).
+@pytest.mark.parametrize("query", ["learning", '"language model"'])
 def test_back_to_a_search_shows_the_results_it_had_where_they_were_read(
-    browser: Browser, base_url: str
+    browser: Browser, base_url: str, query: str
 ) -> None:
     """Found by a new user's trial: Back from a result opened after "Show more" showed the
     first 10 again, at the top, where the browser does not keep the page as it was left (its
     back/forward cache, which Playwright's pages never get, as a page may not)."""
     page = _page(browser, WIDTHS["desktop"])
-    page.goto(base_url + "search/?q=learning")
+    page.goto(base_url + f"search/?q={query}")
     cards = page.locator("#search-results article")
     expect(cards).to_have_count(10)
     for count in (20, 30):
@@ -752,28 +754,38 @@ def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Pat
         assert page.errors == []  # type: ignore[attr-defined]
 
 
-# Each word's stem as the search page takes it: "learning" also finds "learned" (and
-# "continually learn", whose words begin with those of "continual learning").
+# Each quoted phrase's words' stems as the search page takes them: "learning" also finds
+# "learned" (and "continually learn", whose words begin with those of "continual learning").
 @pytest.mark.parametrize(
-    ("query", "stems"),
-    [('"language model"', ("language", "model")), ('"continual learning"', ("continual", "learn"))],
+    ("query", "phrases"),
+    [
+        ('"language model"', [("language", "model")]),
+        ('"continual learning"', [("continual", "learn")]),
+        # Two phrases: Pagefind took them as one, "large language language model" (a review).
+        ('"large language" "language model"', [("large", "language"), ("language", "model")]),
+        # One word: Pagefind's exact search gives each document's first place only (a review:
+        # "learning" found 25 of 306).
+        ('"diffusion"', [("diffusion",)]),
+    ],
 )
-def test_a_quoted_phrase_finds_every_paper_holding_it_in_a_row_and_no_other(
-    browser: Browser, base_url: str, site_root: Path, query: str, stems: tuple[str, str]
+def test_quoted_phrases_find_every_paper_holding_each_in_a_row_and_no_other(
+    browser: Browser, base_url: str, site_root: Path, query: str, phrases: list[tuple[str, ...]]
 ) -> None:
     """Found by a reader's trial: "language model" in quotes found 25 papers and none of the
     42 whose titles hold it (Pagefind gives a phrase's first place in a document only), and
     the status quoted the quotes."""
-    phrase = query.strip('"')
-    first, second = stems
-    in_row = re.compile(rf"(?<![^\W_]){first}[^\W_]*[\W_]+{second}", re.IGNORECASE)
+    in_rows = [
+        re.compile(r"(?<![^\W_])" + r"[^\W_]*[\W_]+".join(stems), re.IGNORECASE)
+        for stems in phrases
+    ]
     records = _records(site_root)
-    holding = {t for t, r in records.items() if in_row.search(f"{t} {r.text}")}
-    assert sum(bool(in_row.search(t)) for t in holding) >= 5, "titles holding it are found"
+    holding = {t for t, r in records.items() if all(row.search(f"{t} {r.text}") for row in in_rows)}
+    assert len(holding) >= 5
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + f"search/?q={query}")
     assert set(_every_result_title(page)) == holding
-    expect(page.locator("#search-status")).to_contain_text(f"match “{phrase}”")
+    shown = query[1:-1] if query.count('"') == 2 else query
+    expect(page.locator("#search-status")).to_contain_text(f"match “{shown}”")
     assert page.errors == []  # type: ignore[attr-defined]
 
 
