@@ -124,6 +124,9 @@ class DayFetcher:
     ) -> None:
         self.client = client
         self.base_url = base_url.rstrip("/")
+        # What waits and stops are said to come from: not Hugging Face when `--base-url` names
+        # another source, a mirror (a new user's trial).
+        self.source = "Hugging Face" if self.base_url == HF_URL.rstrip("/") else self.base_url
         self.policy = policy = policy or FetchPolicy()
         # Every wait is on this event, and every attempt's connections are known to `cancel`:
         # Ctrl-C stops the run within a second, not after a backoff, a slow read or a window.
@@ -142,13 +145,13 @@ class DayFetcher:
 
         def say(seconds: float) -> None:
             self.on_wait(
-                f"pacing requests under Hugging Face's quota ({limit} in {window:g} s):"
+                f"pacing requests under the quota of {self.source} ({limit} in {window:g} s):"
                 f" the next in {math.ceil(seconds)} s"
             )
 
         return _Quota(
             limit, window, clock=self.clock, sleep=self.sleep, on_long_wait=say,
-            longest_close=self.policy.budget,
+            longest_close=self.policy.budget, source=self.source,
         )  # fmt: skip
 
     def cancel(self) -> None:
@@ -337,13 +340,9 @@ class DayFetcher:
 
     def _say_rate_limited(self, seconds: float) -> None:
         self.on_wait(
-            f"rate limited by {self._source_name()}: waiting {math.ceil(seconds)} s "
+            f"rate limited by {self.source}: waiting {math.ceil(seconds)} s "
             f"(budget {self.policy.budget:g} s)"
         )
-
-    def _source_name(self) -> str:
-        """Hugging Face, or the host of another `--base-url` (a mirror: a new user's trial)."""
-        return "Hugging Face" if self.base_url == HF_URL.rstrip("/") else self.base_url
 
     def _get_once(
         self,
@@ -416,7 +415,7 @@ class DayFetcher:
             asked = max(asked or 0.0, reset or 0.0) or None
             if asked is not None and self.clock() + asked > deadline:
                 raise FetchStopped(
-                    f"Hugging Face's rate limit: {response.url} may be asked again in "
+                    f"rate limited by {self.source}: {response.url} may be asked again in "
                     f"{asked:g} s, past the {self.policy.budget:g} s budget",
                     hint="the days fetched so far are kept; run the fetch again later",
                 )
@@ -491,9 +490,11 @@ class _Quota:
         sleep: Callable[[float], None],
         on_long_wait: Callable[[float], None] = lambda seconds: None,
         longest_close: float = math.inf,
+        source: str = "Hugging Face",
     ) -> None:
         self._limit, self._window = max(1, limit), window
         self._longest_close = longest_close  # the budget: a longer hold stops the run
+        self._source = source  # whose quota: the errors name it
         self._clock, self._sleep = clock, sleep
         self._turns: deque[float] = deque()  # start times given out, oldest first
         self._closed_until = 0.0
@@ -508,7 +509,7 @@ class _Quota:
             now = self._clock()
             if self._closed_until - now > self._longest_close:
                 raise FetchStopped(
-                    f"Hugging Face's rate limit: no request may be made for "
+                    f"rate limited by {self._source}: no request may be made for "
                     f"{math.ceil(self._closed_until - now)} s, past the "
                     f"{self._longest_close:g} s budget",
                     hint="the days fetched so far are kept; run the fetch again later",

@@ -270,7 +270,9 @@ def test_a_rate_limit_past_the_budget_stops_the_run_without_burning_retries() ->
         return httpx.Response(429, headers={"RateLimit": '"api";r=0;t=120'})
 
     fetcher, time = _fetcher(handler, policy=FetchPolicy(budget=60))
-    with pytest.raises(FetchStopped, match="asked again in 120 s, past the 60 s budget"):
+    # Named by its source, here the fake's base URL (a review: a mirror's was "Hugging Face's").
+    stop = "rate limited by http://hf.test: .* asked again in 120 s, past the 60 s budget"
+    with pytest.raises(FetchStopped, match=stop):
         fetcher.fetch_day(JUNE_12)
     assert seen == ["/api/daily_papers"] and time.slept == []
 
@@ -287,7 +289,8 @@ def test_a_window_spent_past_the_budget_stops_the_run_instead_of_waiting_it_out(
     fetcher, time = _fetcher(handler, policy=FetchPolicy(budget=60))
     said: list[str] = []
     fetcher.on_wait = said.append
-    with pytest.raises(FetchStopped, match="no request may be made for 86400 s, past the 60 s"):
+    stop = "rate limited by http://hf.test: no request may be made for 86400 s, past the 60 s"
+    with pytest.raises(FetchStopped, match=stop):
         fetcher.fetch_day(JUNE_12)
     assert time.slept == [] and said == []
 
@@ -347,7 +350,9 @@ def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: P
         headers = {"RateLimit": f'"api";r={500 - len(recent)};t=300'}
         return httpx.Response(200, json=page, headers=headers)
 
-    fetcher, _ = _fetcher(quota_keeping_hf, policy=FetchPolicy(concurrency=1), time=time)
+    fetcher, _ = mock_fetcher(
+        quota_keeping_hf, policy=FetchPolicy(concurrency=1), time=time, base_url=HF_URL
+    )
     said: list[str] = []  # found by a trial: minutes of waiting, and not a line in a log
     fetcher.on_wait = said.append
     days = [AUGUST_3 - timedelta(days=n) for n in range(365)]
@@ -355,7 +360,7 @@ def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: P
     assert not report.missed and not report.stopped
     assert said and all(
         re.fullmatch(
-            r"pacing requests under Hugging Face's quota \(450 in 300 s\): the next in "
+            r"pacing requests under the quota of Hugging Face \(450 in 300 s\): the next in "
             r"\d+ s",
             line,
         )
