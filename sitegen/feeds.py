@@ -59,7 +59,7 @@ class _Item:
     when: datetime
     content_html: str  # a paper's facts, abstract and links; the digest's list; "" if brief
     summary: str = ""  # plain text, the whole item's text when it has no content
-    categories: tuple[tuple[str, str], ...] = ()  # (slug, name)
+    categories: tuple[str, ...] = ()  # its topics' names
     authors: tuple[str, ...] = ()  # names; none when the listing gave only their count
     xml: tuple[bytes, ...] = ()  # its entry in Atom and in RSS, when rendered before
 
@@ -107,7 +107,7 @@ class Feeds:
             # A brief item is its card on a day's or period's page, which shows no topics.
             categories=()
             if brief
-            else tuple((slug, self.names[slug]) for slug in self.site.paper_topics[paper.id]),
+            else tuple(self.names[slug] for slug in self.site.paper_topics[paper.id]),
             authors=paper.authors,
         )
 
@@ -365,7 +365,7 @@ def _add_entry(generator: Any, kind: str, item: _Item) -> None:
         # One dc:creator of every name: readers show one of several, some the last (a
         # reader's trial: newsboat and feedparser named the 14th author of 14 alone).
         entry.dc.dc_creator(", ".join(item.authors))
-    for _, name in item.categories:
+    for name in item.categories:
         # Atom readers show the term, not the label (a reader's trial: "generative-models").
         entry.category(term=name)
 
@@ -442,7 +442,7 @@ def _filled_entries(item: _Item) -> tuple[bytes, bytes] | None:
     with an empty or unusual text (feedgen renders it)."""
     texts = [
         item.item_id, item.title, item.url, item.content_html or item.summary,
-        *(text for category in item.categories for text in category), *item.authors,
+        *item.categories, *item.authors,
     ]  # fmt: skip
     if item.when.tzinfo is None or not all(texts) or _NOT_PLAIN.search("".join(texts)):
         return None
@@ -479,7 +479,7 @@ def _date(kind: str, when: datetime) -> str:
 
 
 def _template(kind: str, content: bool, categories: int, authors: int) -> _Template:
-    marks = [_MARK.format(n) for n in range(4 + 2 * categories + authors)]
+    marks = [_MARK.format(n) for n in range(4 + categories + authors)]
     item = _Item(
         item_id=marks[0],
         title=marks[1],
@@ -487,8 +487,8 @@ def _template(kind: str, content: bool, categories: int, authors: int) -> _Templ
         when=_MARK_WHEN,
         content_html=marks[3] if content else "",
         summary="" if content else marks[3],
-        categories=tuple((marks[4 + 2 * n], marks[5 + 2 * n]) for n in range(categories)),
-        authors=tuple(marks[4 + 2 * categories :]),
+        categories=tuple(marks[4 : 4 + categories]),
+        authors=tuple(marks[4 + categories :]),
     )
     entry = _entries_by_feedgen([item])[0][0 if kind == "atom" else 1].decode()
     entry = entry.replace(_date(kind, _MARK_WHEN), _MARK.format(len(marks)))  # the time's
@@ -567,7 +567,7 @@ def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Arti
                     else {"content_text": item.summary}
                 ),
                 "date_published": item.when.isoformat().replace("+00:00", "Z"),
-                **({"tags": [name for _, name in item.categories]} if item.categories else {}),
+                **({"tags": list(item.categories)} if item.categories else {}),
                 **({"authors": [{"name": name} for name in item.authors]} if item.authors else {}),
             }
             for item in items

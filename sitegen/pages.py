@@ -129,6 +129,18 @@ def card_anchor(paper_id: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedRow:
+    """A feed as /feeds/ lists it: its name, linking its page, what it holds, its formats."""
+
+    name: str
+    text: str
+    page: str
+    rss: str
+    atom: str
+    json: str | None  # JSON Feed, where it has one
+
+
+@dataclass(frozen=True, slots=True)
 class Link:
     text: str
     href: str
@@ -586,16 +598,16 @@ class Pages:
         home, digest = routes.home(), routes.days_index()
         # Each feed's name links its page (a reader's trial: topics were plain text here).
         rows = [
-            (
+            FeedRow(
                 "All papers",
                 f"Every paper of the latest {self.site.config.feeds.days} days, and at least"
                 f" the newest {self.site.config.feeds.items}",
                 href(home.html),
                 href(home.rss),
                 href(home.atom),
-                href(routes.home().json),  # type: ignore[arg-type]
+                href(home.json) if home.json else None,
             ),
-            (
+            FeedRow(
                 "Daily digest",
                 "One item per day, linking the day's page",
                 href(digest.html),
@@ -605,7 +617,7 @@ class Pages:
             ),
         ]
         rows += [
-            (
+            FeedRow(
                 t.name,
                 t.description,
                 href(routes.topic(t.slug).html),
@@ -618,7 +630,7 @@ class Pages:
         for kind in (WEEK, MONTH):
             digest_feeds = routes.period_digest(kind)
             rows.append(
-                (
+                FeedRow(
                     f"Top papers of each {kind}",
                     f"One item per closed {kind} with its most upvoted papers",
                     href(digest_feeds.html),
@@ -630,7 +642,7 @@ class Pages:
         for feed in self.site.config.custom_feeds:
             custom = routes.custom_feed(feed.slug)
             rows.append(
-                (
+                FeedRow(
                     feed.name,
                     feed.description or feed.summary(self.topic_names),
                     href(custom.html),
