@@ -233,6 +233,7 @@ class Pages:
         absolute_links: bool = False,
         advertise_feeds: bool = True,
         feed_title: str | None = None,
+        more_feeds: tuple[tuple[str, ListingRoutes], ...] = (),
         **values: Any,
     ) -> Artifact:
         def href(target: Route) -> str:
@@ -261,6 +262,15 @@ class Pages:
                     (FeedLink(f"{feed_title} (JSON)", href(json_feed), "application/feed+json"),)
                     if feeds and (json_feed := feeds.json)
                     else ()
+                ),
+                # Then the page's other feeds (titled), in RSS and Atom.
+                *(
+                    FeedLink(f"{name} ({kind})", href(route), mime)
+                    for name, other in more_feeds
+                    for kind, route, mime in (
+                        ("RSS", other.rss, RSS_TYPE),
+                        ("Atom", other.atom, ATOM_TYPE),
+                    )
                 ),
                 # Then the site's: a reader's "subscribe" on a past day or a closed week picked
                 # a feed that never gets a new item (found by a reader's review).
@@ -740,6 +750,8 @@ class Pages:
             title="Top papers by week and month",
             feeds=route,
             feed_title="Top papers of each week",  # the weekly digest: an item a week
+            # The monthly digest too: it was linked in the body only (a reader's trial).
+            more_feeds=(("Top papers of each month", self.routes.period_digest(MONTH)),),
             sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
             monthly=Routes.relative(route.html, self.routes.period_digest(MONTH).atom),
         )

@@ -923,10 +923,15 @@ def test_each_pages_feeds_are_advertised_by_the_name_of_what_they_hold() -> None
     assert advertised("days/2026-01-02/index.html")[2:] == [
         (title, href.removeprefix("../../")) for title, href in the_sites
     ]
-    # /top/'s feeds are the weekly digest's.
-    assert [title for title, _ in advertised("top/index.html")] == [
-        "Top papers of each week (RSS)",
-        "Top papers of each week (Atom)",
+    # /top/'s feeds are the weekly digest's, then the monthly's (a reader's trial: it was
+    # linked in the page only).
+    assert advertised("top/index.html")[:4] == [
+        ("Top papers of each week (RSS)", "weekly/rss.xml"),
+        ("Top papers of each week (Atom)", "weekly/atom.xml"),
+        ("Top papers of each month (RSS)", "monthly/rss.xml"),
+        ("Top papers of each month (Atom)", "monthly/atom.xml"),
+    ]
+    assert [title for title, _ in advertised("top/index.html")][4:] == [
         f"{CONFIG.title} (RSS)",
         f"{CONFIG.title} (Atom)",
     ]
