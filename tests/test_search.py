@@ -460,6 +460,21 @@ def test_typing_on_the_search_page_updates_the_results_and_the_address(
     expect(page.locator("#search-results li")).to_have_count(0)
 
 
+def test_the_search_pages_masthead_keeps_the_sections_where_every_page_has_them(
+    browser: Browser, base_url: str
+) -> None:
+    """Found by a reader's trial: without the masthead's box, which the search page has in its
+    body, the sections' links jumped right on a desktop; on a phone the box is not missed."""
+    page = _page(browser, WIDTHS["desktop"])
+    places = []
+    for path in ("", "search/?q=diffusion"):  # neither is a section's: no link is bold
+        page.goto(base_url + path)
+        places.append(page.locator(".masthead nav").bounding_box())
+    assert places[0] == places[1]
+    expect(page.get_by_role("searchbox")).to_have_count(1)  # the page's own, not the room's
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_without_javascript_the_search_page_says_so_and_offers_browsing(
     browser: Browser, base_url: str
 ) -> None:
