@@ -382,6 +382,23 @@ class SearchPage(NamedTuple):
         yield r.pages.search_page()
 
 
+class PapersIndex(NamedTuple):
+    """/papers/: how many papers have a page there, and the ways to find one."""
+
+    papers: int  # how many
+    first: date | None
+    newest: date | None
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        first = site.days[-1].day if site.days else None
+        index = PapersIndex(len(site.ids), first, _newest_day(site))
+        yield Output((routes.papers_index().path,), index)
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.papers_index(self.papers, self.first, self.newest)
+
+
 class Opml(NamedTuple):
     """The standing feeds as OPML, to subscribe to all at once."""
 
@@ -715,7 +732,7 @@ KINDS = (
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
     PapersApiMonth, SitemapIndex, SitemapOfPapers, NotFoundPage, RobotsTxt,
     TopPage, TopFeed, TopIndex, PeriodDigestFeed, CustomFeedPage, CustomFeedFeed,
-    SearchPage,
+    SearchPage, PapersIndex,
 )  # fmt: skip
 # Kinds with one output per paper whose only input is that paper (`of_paper`, with one path):
 # planned by `PaperOutputs`, keyed by the paper's state alone.

@@ -683,6 +683,28 @@ class Pages:
             script=Routes.relative(route, self.routes.search_index()),
         )
 
+    def papers_index(self, count: int, first: date | None, newest: date | None) -> Artifact:
+        """/papers/: how many papers have a page under it, and the ways to find one (a trial:
+        a reader who cut a paper's address back to /papers/ met the 404 page)."""
+        route = self.routes.papers_index()
+
+        def href(target: Route) -> str:
+            return Routes.relative(route, target)
+
+        return self.page(
+            "papers.html",
+            route,
+            title="Papers",
+            feeds=None,
+            count=count,
+            first=human_date(first) if first else None,
+            newest=human_date(newest) if newest else None,
+            search=href(self.routes.search()),
+            days=href(self.routes.days_index().html),
+            topics=href(self.routes.topics_index()),
+            top=href(self.routes.top_index().html),
+        )
+
     def not_found(self) -> Artifact:
         return self.page(
             "404.html",

@@ -133,6 +133,10 @@ class Routes:
         """`paper(paper_id).path`, without making a Route: planning asks once per paper."""
         return _page_path(_paper_url(paper_id))
 
+    def papers_index(self) -> Route:
+        """/papers/, above every paper's page: how to find one."""
+        return _page("papers/")
+
     def search(self) -> Route:
         return _page("search/")
 

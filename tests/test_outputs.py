@@ -153,7 +153,9 @@ def test_the_sitemap_of_pages_lists_every_page_but_the_papers_and_404_a_new_kind
     pages = [
         BASE + page_at(path).url
         for path in files
-        if path.endswith(".html") and not path.startswith("papers/") and path != "404.html"
+        if path.endswith(".html")
+        and not re.fullmatch(r"papers/[^/]+/index\.html", path)  # but /papers/ itself
+        and path != "404.html"
     ]
     assert sorted(listed) == sorted(pages)  # each once
     assert listed[0] == BASE and BASE + "about/" in listed
@@ -935,6 +937,19 @@ def test_each_pages_feeds_are_advertised_by_the_name_of_what_they_hold() -> None
         f"{CONFIG.title} (RSS)",
         f"{CONFIG.title} (Atom)",
     ]
+
+
+def test_papers_has_a_page_above_every_papers_own_that_says_how_to_find_one() -> None:
+    """Found by a reader's trial: a paper's address cut back to /papers/ met the 404 page."""
+    site = _six_days(_twelve())
+    files = _render(site)
+    page = files["papers/index.html"].decode()
+    assert f"{len(site.ids)} papers featured from Jan 1, 2026 to Jan 6, 2026" in page
+    links = dict(re.findall(r'<a href="([^"]+)">([^<]+)</a>', page.split("<main", 1)[1]))
+    assert set(links.values()) >= {"search", "day", "topic"}
+    for href in links:
+        assert f"{href.removeprefix('../')}index.html" in files, href
+    assert "papers/" in files["sitemaps/pages.xml"].decode().replace(BASE, "")
 
 
 def test_a_papers_code_link_has_one_name_on_its_card_and_its_page() -> None:
