@@ -421,16 +421,9 @@ def check_slug(
             location=where,
             hint=f'e.g. slug = "{example}"',
         )
-    if slug in taken:
-        made = f" (made from its name {made_from[:60]!r})" if made_from else ""
-        first_use = taken[slug]
-        raise ConfigError(
-            f"{what} slug {slug!r}{made} is another {other}'s"
-            + (f", on line {first_use}" if first_use else ""),
-            location=where,
-            hint=f"give each [[{table}]] its own slug (its URL: /{url}/<slug>/)",
-        )
-    taken[slug] = where.line
+    made = f" (made from its name {made_from[:60]!r})" if made_from else ""
+    _claim(slug, where, taken, f"{what} slug {slug!r}{made} is another {other}'s",
+           hint=f"give each [[{table}]] its own slug (its URL: /{url}/<slug>/)")  # fmt: skip
 
 
 def check_name(name: str, where: Location, taken: dict[str, int | None], *, table: str) -> None:
@@ -438,14 +431,19 @@ def check_name(name: str, where: Location, taken: dict[str, int | None], *, tabl
     the same in any case, else add it: found by a trial, two custom feeds of one name were two
     same entries on the feeds page."""
     what, other, _ = _SLUGGED_TABLES[table]
-    key = name.casefold()
+    _claim(name.casefold(), where, taken, f"{what} name {name[:60]!r} is another {other}'s",
+           hint=f"give each [[{table}]] its own name")  # fmt: skip
+
+
+def _claim(
+    key: str, where: Location, taken: dict[str, int | None], message: str, *, hint: str
+) -> None:
+    """Add `key` (said at `where`) to `taken` (key -> its line), or refuse it with `message`
+    and the line of the table that took it first."""
     if key in taken:
         first_use = taken[key]
         raise ConfigError(
-            f"{what} name {name[:60]!r} is another {other}'s"
-            + (f", on line {first_use}" if first_use else ""),
-            location=where,
-            hint=f"give each [[{table}]] its own name",
+            message + (f", on line {first_use}" if first_use else ""), location=where, hint=hint
         )
     taken[key] = where.line
 
