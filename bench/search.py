@@ -61,7 +61,8 @@ from sitegen.search_index import _search_records
 from sitegen.cli import load_config
 from sitegen.outputs import paper_states, papers_by_month
 from sitegen.search import (
-    CLOSED_DIRECTORY, OPEN_DIRECTORY, first_day, search_shards, write_search_shards
+    CLOSED_DIRECTORY, OPEN_DIRECTORY, first_day, search_shards, search_topics,
+    write_search_shards
 )
 from sitegen.site import assemble_site
 from sitegen.store import load_content
@@ -85,7 +86,8 @@ if names == "names":
         lines = doubled_records(lines)
 started, times = time.perf_counter(), os.times()
 kept = {"open": OPEN_DIRECTORY, "closed": CLOSED_DIRECTORY}.get(which)
-shards = [s for s in search_shards(lines) if kept is None or s.directory == kept]
+topics = search_topics(site, Routes(config.base_url))
+shards = [s for s in search_shards(lines, topics) if kept is None or s.directory == kept]
 write_search_shards(shards, scratch, jobs=os.cpu_count() or 1)
 cpu = sum(os.times()[:4]) - sum(times[:4])  # this process's and Pagefind's
 print(time.perf_counter() - started, cpu, len(shards), sum(len(s.records) for s in shards))
@@ -138,6 +140,7 @@ def with_names(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
             "upvotes": record.upvotes,
             "topics": record.topics,
             "authors": authors,
+            "organization": record.organization,
         }
         named.append((day, SearchRecord(url=record.url, title=record.title, text=text, **fields)))
     return [(day, record.encoded()) for day, record in named]
@@ -164,7 +167,12 @@ def doubled_records(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for day, line in lines:
         record = SearchRecord.decoded(line)
         moved = f"{int(day[:4]) - 3}{day[4:]}" if day else day
-        fields = {"upvotes": record.upvotes, "topics": record.topics, "authors": record.authors}
+        fields = {
+            "upvotes": record.upvotes,
+            "topics": record.topics,
+            "authors": record.authors,
+            "organization": record.organization,
+        }
         copy = SearchRecord(
             url=record.url.rstrip("/") + "-earlier/",
             title=record.title,

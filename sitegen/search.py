@@ -5,7 +5,7 @@ fetches as a query needs them, so the site needs no server. It is fed documents 
 content, never the rendered pages: crawling 50,000 full pages took 55 s and 5.9 GB (issue #16).
 A paper is what a reader searches by (title, arXiv id, authors, each full name also as one word:
 `name_words`, organisation, keywords, the abstract's first distinct words: `ABSTRACT_WORDS`)
-and what a result shows (title, day, upvotes, topics).
+and what a result shows (title, day, upvotes, authors, organisation, topics).
 
 Three choices meet the search budgets at 50,000 papers (the figures are in bench/README.md):
 - A Pagefind document holds `PAPERS_PER_DOCUMENT` papers, each under a heading whose id carries
@@ -38,7 +38,7 @@ import re
 import subprocess
 import threading
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -63,7 +63,7 @@ ABSTRACT_WORDS = 24
 # cost more bytes per result shown (bench/README.md has the figures that chose 20).
 PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
-_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 5"
+_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 6"
 OPEN_DIRECTORY = "open/"  # under INDEX_DIR: the open month's shard
 CLOSED_DIRECTORY = "closed/"  # under INDEX_DIR: the shard of the months before it
 _PAGEFIND_DIRECTORIES = ("index", "fragment", "filter")  # of each index, the warm-up's at the root
@@ -111,34 +111,37 @@ class SearchRecord:
     # abstract
     day: str  # the first day that featured it, ISO; "" if none
     upvotes: str  # "" when never reported
-    topics: str  # names, ", "-separated
+    topics: tuple[str, ...]  # slugs: the search page has their names and pages (`manifest_bytes`)
     authors: str  # as a card shows them: three names, else the count (pages.authors_line)
+    organization: str  # its name; "" if none
 
     def encoded(self) -> str:
         """The record as one JSON line: what is cached, and what the index key digests."""
         return json.dumps(
-            [self.url, self.title, self.text, self.day, self.upvotes, self.topics, self.authors],
+            [self.url, self.title, self.text, self.day, self.upvotes, list(self.topics),
+             self.authors, self.organization],
             ensure_ascii=False,
             separators=(",", ":"),
-        )
+        )  # fmt: skip
 
     @classmethod
     def decoded(cls, line: str) -> SearchRecord:
-        url, title, text, day, upvotes, topics, authors = json.loads(line)
+        url, title, text, day, upvotes, topics, authors, organization = json.loads(line)
         return cls(
-            url=url, title=title, text=text, day=day, upvotes=upvotes, topics=topics,
-            authors=authors,
+            url=url, title=title, text=text, day=day, upvotes=upvotes, topics=tuple(topics),
+            authors=authors, organization=organization,
         )  # fmt: skip
 
     def section(self) -> str:
         """The paper in a Pagefind document: a heading Pagefind makes a sub-result of, whose
         id carries what the result shows, '|'-separated and percent-encoded (templates/search.html
-        reads it back), then the rest of its words."""
+        reads it back; topics are ','-separated slugs), then the rest of its words."""
         anchor = "|".join(
             [
                 quote(self.url, safe="/"),
-                *map(_quoted, (self.day, self.upvotes, self.topics)),
+                *map(_quoted, (self.day, self.upvotes, ",".join(self.topics))),
                 quote(self.authors, safe="/"),
+                _quoted(self.organization),
             ]
         )
         return (
@@ -158,7 +161,6 @@ def _quoted(field: str) -> str:
 def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
     """What the index holds of a paper: its searchable words and what a result shows."""
     paper = site.papers[paper_id]
-    names = {t.slug: t.name for t in site.config.topics}
     abstract_words = _first_words(paper.abstract, ABSTRACT_WORDS)
     abstract_words += [a for a in _acronyms(paper.abstract) if a not in abstract_words]
     # Each word once a paper: the title and keywords already hold theirs. A word in most
@@ -184,9 +186,15 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         text=text,
         day=first_day(site, paper_id),
         upvotes="" if paper.upvotes is None else str(paper.upvotes),
-        topics=", ".join(names[slug] for slug in site.paper_topics[paper_id] if slug in names),
+        topics=tuple(site.paper_topics[paper_id]),
         authors=authors_line(paper),
+        organization=paper.organization.name if paper.organization else "",
     )
+
+
+def search_topics(site: Site, routes: Routes) -> dict[str, tuple[str, str]]:
+    """Each topic's name and page from its slug, as the search page shows a result's topics."""
+    return {t.slug: (t.name, routes.topic(t.slug).html.url) for t in site.config.topics}
 
 
 def _organization(paper: Paper) -> str:
@@ -296,12 +304,15 @@ class SearchShard:
         ]
 
 
-def search_shards(records: Sequence[tuple[str, str]]) -> tuple[SearchShard, ...]:
+def search_shards(
+    records: Sequence[tuple[str, str]], topics: Mapping[str, tuple[str, str]]
+) -> tuple[SearchShard, ...]:
     """The site's encoded records, each with its paper's `first_day`, as shards: the warm-up
-    index first (no paper), then the open (newest) month's, then the closed months'."""
+    index first (no paper; it lists `topics`, see `manifest_bytes`), then the open (newest)
+    month's, then the closed months'."""
     layout = shard_layout({day[:7] for day, _ in records})
     return (
-        warm_up_shard([directory for _, directory, _ in layout]),
+        warm_up_shard([directory for _, directory, _ in layout], topics),
         *(
             make_shard(period, directory, [line for day, line in records if day[:7] in months])
             for period, directory, months in layout
@@ -321,20 +332,23 @@ def shard_layout(months: Collection[str]) -> list[tuple[str, str, frozenset[str]
     return layout
 
 
-def warm_up_shard(directories: Sequence[str]) -> SearchShard:
-    """The warm-up index, which lists the shards of papers (their `directories`)."""
-    return make_shard("", "", [], manifest_bytes(directories))
+def warm_up_shard(directories: Sequence[str], topics: Mapping[str, tuple[str, str]]) -> SearchShard:
+    """The warm-up index, which lists the shards of papers (their `directories`) and the
+    `topics` (see `manifest_bytes`)."""
+    return make_shard("", "", [], manifest_bytes(directories, topics))
 
 
-def manifest_bytes(directories: Sequence[str]) -> bytes:
+def manifest_bytes(directories: Sequence[str], topics: Mapping[str, tuple[str, str]]) -> bytes:
     """What the search page reads of the index's shape: the shards it merges, how many
-    papers a Pagefind document holds at most, and the word it searches the warm-up index
-    for as it opens."""
+    papers a Pagefind document holds at most, the word it searches the warm-up index for as
+    it opens, and each topic's name and page from its slug (slug -> (name, URL from the site
+    root)): a result's topics are slugs, as names held commas ("Safety, Alignment")."""
     shape = {
         "shards": list(directories),
         "papers_per_document": PAPERS_PER_DOCUMENT,
         "warm_up": WARM_UP_WORD,
         "name_joint": NAME_JOINT,
+        "topics": {slug: list(shown) for slug, shown in topics.items()},
     }
     return json.dumps(shape, separators=(",", ":")).encode() + b"\n"
 

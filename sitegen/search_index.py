@@ -34,6 +34,7 @@ from sitegen.search import (
     make_shard,
     pagefind_version,
     search_record,
+    search_topics,
     shard_directory,
     shard_layout,
     warm_up_shard,
@@ -193,7 +194,7 @@ def pending_index(
         paths = published.get(directory, [])
         return previous is not None and bool(paths) and all(previous.key(p) == key for p in paths)
 
-    warm_up = warm_up_shard(directories)
+    warm_up = warm_up_shard(directories, search_topics(site, routes))
     to_make = [] if up_to_date("", warm_up.key) else [warm_up]
     # A shard's key is a digest of its records, which read the papers' files; the key is
     # kept by what the records are made of, so that a shard whose papers did not change
