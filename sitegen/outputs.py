@@ -163,6 +163,7 @@ class DayPage(NamedTuple):
 
     day: date
     papers: Papers
+    again: Counts  # its papers featured again and ranked so (DayListing.again)
     newer: date | None
     older: date | None
     home: bool = False
@@ -173,13 +174,15 @@ class DayPage(NamedTuple):
         for i, day in enumerate(days):
             newer = days[i - 1].day if i > 0 else None
             older = days[i + 1].day if i + 1 < len(days) else None
-            page = DayPage(day.day, day.papers, newer, older)
+            page = DayPage(day.day, day.papers, day.again, newer, older)
             yield Output((routes.day(day.day).html.path,), page)
             if i == 0:
                 yield Output((routes.home().html.path,), page._replace(home=True))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.day(self.day, self.papers, self.newer, self.older, home=self.home)
+        yield r.pages.day(
+            self.day, self.papers, dict(self.again), self.newer, self.older, home=self.home
+        )
 
 
 class EmptyHome(NamedTuple):
@@ -589,7 +592,9 @@ class TopPage(NamedTuple):
     def render(self, r: Renderers) -> Iterator[Artifact]:
         papers = featured(self.days)
         top = top_papers(self.period.kind, papers, self.again, r.site.upvotes)
-        yield r.pages.top(self.period, top, len(papers), self.still_open, self.newer, self.older)
+        yield r.pages.top(
+            self.period, top, dict(self.again), len(papers), self.still_open, self.newer, self.older
+        )
 
 
 class TopFeed(NamedTuple):

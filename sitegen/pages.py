@@ -195,6 +195,10 @@ class AbstractHTML(Mapping[str, str]):
         return len(self._papers)
 
 
+# A card's form: paper id, link prefix, rank, on its day, topic, compact, period, upvotes shown.
+CardKey = tuple[str, str, int | None, bool, str, bool, Period | None, int | None]
+
+
 class Pages:
     """Renders the site's pages; the pages one instance renders share their paper cards."""
 
@@ -212,7 +216,7 @@ class Pages:
         self.site_feeds = routes.home()
         self.card_template: Template | None = None  # loaded when first used: a build's own
         # process, which renders the API while the workers render pages, never compiles it
-        self.cards: dict[tuple[str, str, int | None, bool, str, bool, Period | None], Markup] = {}
+        self.cards: dict[CardKey, Markup] = {}
         self.days: dict[date, ListingRoutes] = {}  # each day's routes, made once
 
     def day_routes(self, day: date) -> ListingRoutes:
@@ -311,22 +315,28 @@ class Pages:
         topic: str = "",
         compact: bool = False,
         within: Period | None = None,
+        ranked_by: Mapping[str, int | None] | None = None,
     ) -> Markup:
         """A paper in a list, rendered once per link depth, rank, topic and form, then reused.
 
         On its day's page (`on_day`) it has no day and no topics; on a topic's page, the other
         topics; in `compact` form (a topic's archive) no summary or topics; on a week's or a
-        month's page (`within`), the day of that period that featured it. What a page repeats
-        for each of its papers is most of the site's bytes (issue #17); the paper's page has it
-        all."""
+        month's page (`within`), the day of that period that featured it. Its upvotes are the
+        count the list ranks it by (`ranked_by`, of papers featured again: a day's own count),
+        else its own. What a page repeats for each of its papers is most of the site's bytes
+        (issue #17); the paper's page has it all."""
         prefix = "../" * source.path.count("/")  # cards link from the root, so any page of
         topic = "" if compact else topic  # the same depth can reuse them (a compact card on
-        key = (paper_id, prefix, rank, on_day, topic, compact, within)  # every topic's archive)
+        # every topic's archive)
+        upvotes = (ranked_by or {}).get(paper_id, self.site.papers[paper_id].upvotes)
+        key = (paper_id, prefix, rank, on_day, topic, compact, within, upvotes)
         if (html := self.cards.get(key)) is None:
             # A card with no rank, day or form of its own is what a topic's page and a custom
             # feed's show, which a new day changes: kept in the paper's parts.
             def make() -> str:
-                return self._card_html(paper_id, prefix, rank, on_day, topic, compact, within)
+                return self._card_html(
+                    paper_id, prefix, rank, on_day, topic, compact, within, upvotes
+                )
 
             kept = rank is None and not on_day and not compact
             text = self.parts.kept(paper_id, f"card {prefix} {topic}", make) if kept else make()
@@ -342,6 +352,7 @@ class Pages:
         topic: str,
         compact: bool,
         within: Period | None,
+        upvotes: int | None,
     ) -> str:
         paper = self.site.papers[paper_id]
         appearances = self.site.appearances.get(paper.id, ())
@@ -360,7 +371,7 @@ class Pages:
                 if first and not on_day
                 else None
             ),
-            upvotes=paper.upvotes,
+            upvotes=upvotes,
             authors=authors_line(paper),
             organization=paper.organization.name if paper.organization else "",
             summary=""
@@ -387,12 +398,14 @@ class Pages:
         self,
         day: date,
         papers: tuple[str, ...],
+        ranked_by: Mapping[str, int | None],
         newer: date | None,
         older: date | None,
         *,
         home: bool = False,
     ) -> Artifact:
-        """A day's papers in rank order; `home`: as the home page, at the root."""
+        """A day's papers in rank order, those featured again ranked by the count of
+        `ranked_by` (DayListing.again); `home`: as the home page, at the root."""
         route = self.routes.day(day)
         target = self.routes.home().html if home else route.html
 
@@ -409,7 +422,7 @@ class Pages:
         # folds a long day's tail, so a 278-paper day is not one endless page.
         shown = papers[: settings.home_papers if home else settings.day_papers]
         cards = [
-            self.card(p, target, rank=i, on_day=True)
+            self.card(p, target, rank=i, on_day=True, ranked_by=ranked_by)
             for i, p in enumerate(papers if not home else shown, start=1)
         ]
         whole_day = None
@@ -433,7 +446,8 @@ class Pages:
             day_feeds=_feed_links(href, route),
             site_feeds=_feed_links(href, self.routes.home(), json=False),
             digest=Link("daily digest", href(self.routes.days_index().rss)),
-            by_upvotes=any(self.site.upvotes[p] is not None for p in papers),
+            # Ranked by upvotes if any was counted (a day of a text listing without: not).
+            by_upvotes=any(ranked_by.get(p, self.site.upvotes[p]) is not None for p in papers),
             # Its week's most upvoted, which the day's page is where a reader looks for them
             # (found by a reader's review: reached only from Top, then the week).
             week=Link(week.name, href(self.routes.top(WEEK, week.slug).html)),
@@ -718,12 +732,14 @@ class Pages:
         self,
         period: Period,
         papers: tuple[str, ...],
+        ranked_by: Mapping[str, int | None],
         featured: int,
         still_open: bool,
         newer: Period | None,
         older: Period | None,
     ) -> Artifact:
-        """A week's or month's most upvoted `papers` of the `featured` ones."""
+        """A week's or month's most upvoted `papers` of the `featured` ones, those featured
+        again ranked by the count of `ranked_by` (PeriodListing.again)."""
         route = self.routes.top(period.kind, period.slug)
 
         def link(other: Period | None) -> Link | None:
@@ -740,9 +756,9 @@ class Pages:
             period=period,
             still_open=still_open,
             featured=featured,
-            unrated=sum(1 for i in papers if self.site.papers[i].upvotes is None),
+            unrated=sum(1 for i in papers if ranked_by.get(i, self.site.upvotes[i]) is None),
             cards=[
-                self.card(p, route.html, rank=i, within=period)
+                self.card(p, route.html, rank=i, within=period, ranked_by=ranked_by)
                 for i, p in enumerate(papers, start=1)
             ],
             newer=link(newer),

@@ -707,6 +707,35 @@ def test_a_weeks_top_page_shows_the_day_of_that_week_that_featured_a_paper() -> 
     assert "Jan 8, 2026" in page.decode() and "Jan 1, 2026" not in page.decode()
 
 
+def test_a_day_and_a_week_show_the_counts_they_rank_by_and_claim_no_ranking_without() -> None:
+    """A reader's trial: a paper featured again showed its later count on an earlier day,
+    which ranked it by that day's; a day and a week whose listings had no count said "the most
+    upvoted first" of papers counted on other days."""
+    papers = {
+        p.id: p for p in (_paper(1, upvotes=50), _paper(2, upvotes=7), _paper(3, upvotes=None))
+    }
+    one, two, three = sorted(papers)
+    listed = (
+        (date(2026, 1, 1), ((one, 5), (two, 7))),  # one: 5 that day, 50 since
+        (date(2026, 1, 8), ((one, 50),)),
+        (date(2026, 1, 22), ((three, None), (one, None))),  # a text capture without counts
+    )
+    days = {
+        day: Day(day=day, entries=tuple(DayEntry(paper_id=i, title=i, upvotes=n) for i, n in ids))
+        for day, ids in listed
+    }
+    site = assemble_site(ContentSnapshot.of(papers, days), CONFIG)
+    paths = ["days/2026-01-01/index.html", "days/2026-01-22/index.html"]
+    paths += ["top/week/2026-W04/index.html"]
+    first, counted_none, week = (page.decode() for page in map(_render(site, paths).get, paths))
+    assert re.findall(r"<span>(\d+) upvotes?</span>", first) == ["7", "5"]  # ranked so
+    assert "the most upvoted first" in first
+    assert "upvote" not in counted_none.partition("<ol")[2]
+    assert "in the order Daily Papers listed them" in counted_none
+    assert "most upvoted" not in week
+    assert "No paper featured in Week 4 of 2026 (Jan 19 to 25) has an upvote count yet" in week
+
+
 @pytest.mark.parametrize(("change", "edit", "paths"), NEW_KINDS, ids=[c[0] for c in NEW_KINDS])
 def test_top_custom_and_trend_outputs_change_under_a_new_key(
     change: str, edit: Callable[[dict[str, Paper]], dict[str, Paper]], paths: tuple[str, ...]
