@@ -28,6 +28,8 @@ from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml
 from sitegen.model import Artifact
 from sitegen.pages import (
+    DAYS_TITLE,
+    TOP_TITLE,
     AbstractHTML,
     Pages,
     papers_api,
@@ -50,7 +52,7 @@ from sitegen.periods import (
 )
 from sitegen.site import DayListing, Site, sitemap_blocks
 from sitegen.trends import Trend
-from sitegen.urls import Routes, page_at
+from sitegen.urls import Route, Routes, page_at
 
 
 class Ids(tuple[str, ...]):
@@ -514,7 +516,7 @@ class SitemapOfPages(NamedTuple):
         pages = [
             path
             for output in outputs
-            if not isinstance(output.inputs, (*ONE_PAPER_KINDS, NotFoundPage))
+            if not isinstance(output.inputs, (*ONE_PAPER_KINDS, NotFoundPage, FolderPage))
             for path in output.paths
             if path.endswith(".html")
         ]
@@ -539,6 +541,42 @@ class SitemapOfPapers(NamedTuple):
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield sitemap_of_papers(r.routes, self.number, self.paper_ids)
+
+
+class FolderPage(NamedTuple):
+    """A folder of pages or feeds with no page of its own (/top/week/, the weekly digest's
+    /top/weekly/): sends a reader who cut an address back on to the page listing what it
+    holds, as Hugo's aliases do (a reader's trial met the 404 page there)."""
+
+    folder: Route
+    target: Route
+    name: str  # the target page's title
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        top, months, days = routes.top_index(), routes.period_digest(MONTH), routes.days_index()
+        size = site.config.pages.topic_page_size
+        held = [  # (a page or file in the folder, where it is listed, that page's title)
+            (top.rss, top.html, TOP_TITLE),
+            (months.rss, months.html, TOP_TITLE),
+            (days.rss, days.html, DAYS_TITLE),
+            *(
+                (routes.top(kind, found[0].period.slug).html, listed.html, TOP_TITLE)
+                for kind, listed in ((WEEK, top), (MONTH, months))
+                if (found := site.periods[kind])
+            ),
+            *(
+                (routes.topic(t.topic.slug, 1).html, routes.topic(t.topic.slug).html, t.topic.name)
+                for t in site.topics
+                if t.archive_pages(size)
+            ),
+        ]
+        for inside, target, name in held:
+            folder = Routes.folder_of(inside)
+            yield Output((folder.path,), FolderPage(folder, target, name))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.folder(self.folder, self.target, self.name)
 
 
 class NotFoundPage(NamedTuple):
@@ -737,7 +775,7 @@ KINDS = (
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
     PapersApiMonth, SitemapIndex, SitemapOfPapers, NotFoundPage, RobotsTxt,
     TopPage, TopFeed, TopIndex, PeriodDigestFeed, CustomFeedPage, CustomFeedFeed,
-    SearchPage, PapersIndex,
+    SearchPage, PapersIndex, FolderPage,
 )  # fmt: skip
 # Kinds with one output per paper whose only input is that paper (`of_paper`, with one path):
 # planned by `PaperOutputs`, keyed by the paper's state alone.

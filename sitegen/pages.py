@@ -195,6 +195,9 @@ class AbstractHTML(Mapping[str, str]):
         return len(self._papers)
 
 
+DAYS_TITLE = "All days"  # /days/'s
+TOP_TITLE = "Top papers by week and month"  # /top/'s
+
 # A card's form: paper id, link prefix, rank, on its day, topic, compact, period, upvotes shown.
 CardKey = tuple[str, str, int | None, bool, str, bool, Period | None, int | None]
 
@@ -470,7 +473,7 @@ class Pages:
             )
             for month, in_month in groupby(days, key=lambda d: d[0].strftime("%B %Y"))
         ]
-        return self.page("days.html", route.html, title="All days", feeds=route, months=months)
+        return self.page("days.html", route.html, title=DAYS_TITLE, feeds=route, months=months)
 
     def topics_index(self, counts: tuple[int, ...], trends: tuple[Trend, ...] = ()) -> Artifact:
         """Every topic of site.toml with its number of papers (`counts`, in that order) and,
@@ -693,6 +696,7 @@ class Pages:
             route,
             title="Search",
             feeds=None,
+            papers=Routes.relative(route, self.routes.papers_index()),
             site_root=Routes.relative(route, self.routes.home().html),
             script=Routes.relative(route, self.routes.search_index()),
         )
@@ -719,6 +723,18 @@ class Pages:
             top=href(self.routes.top_index().html),
         )
 
+    def folder(self, folder: Route, target: Route, name: str) -> Artifact:
+        """A folder with no page of its own, sending the reader on to `target` (FolderPage)."""
+        return self.page(
+            "folder.html",
+            folder,
+            title=name,
+            feeds=None,
+            advertise_feeds=False,
+            href=Routes.relative(folder, target),
+            canonical=self.routes.absolute(target),
+        )
+
     def not_found(self) -> Artifact:
         return self.page(
             "404.html",
@@ -726,6 +742,7 @@ class Pages:
             title="Page not found",
             feeds=None,
             absolute_links=True,
+            papers=self.routes.root_relative(self.routes.papers_index()),
         )
 
     def top(
@@ -785,7 +802,7 @@ class Pages:
         return self.page(
             "top_index.html",
             route.html,
-            title="Top papers by week and month",
+            title=TOP_TITLE,
             feeds=route,
             feed_title="Top papers of each week",  # the weekly digest: an item a week
             # The monthly digest too: it was linked in the body only (a reader's trial).

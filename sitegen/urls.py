@@ -189,6 +189,12 @@ class Routes:
         return urlsplit(self.base_url).path + route.url
 
     @staticmethod
+    def folder_of(route: Route) -> Route:
+        """The page of the folder holding `route` (a page or a file): "top/weekly/" of the
+        weekly digest's feeds, "top/week/" of a week's page."""
+        return _page(route.url.removesuffix("/").rpartition("/")[0] + "/")
+
+    @staticmethod
     def relative(source: Route, target: Route) -> str:
         """The link from the page at `source` to `target`.
 

@@ -6,6 +6,7 @@ import gzip
 import html.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -118,6 +119,9 @@ def test_every_page_but_a_papers_advertises_rss_and_atom_that_exist(public: Path
         head = _Head()
         head.feed(page.read_text())
         types = sorted(t for t, _ in head.alternates)
+        if 'http-equiv="refresh"' in page.read_text():  # a folder's, which sends a reader on
+            assert types == [], page
+            continue
         if page.parent.parent == public / "papers":
             # A paper's page lists no papers: it links no feed (the output size budget, #17).
             assert types == [], page
@@ -345,18 +349,18 @@ def test_worker_processes_build_the_same_bytes(
     assert tree_bytes(small_public) == tree_bytes(pooled)
     out = capsys.readouterr().out.splitlines()
     lines = [line for line in out if not line.startswith("  search index:")]
-    assert lines[0].split(" into ")[0] == "built 144 pages and 115 feeds"
+    assert lines[0].split(" into ")[0] == "built 149 pages and 115 feeds"
     # written: the pages and feeds, and the files of the search index (with its warm-up
     # index's 103: sitegen/search.py)
     written = (
-        "  all 273 files rendered and 390 written (2.9 MB, the search index's included): a full"
+        "  all 278 files rendered and 395 written (2.9 MB, the search index's included): a full"
         " build"
     )
     assert lines[1] == written
     files = [p for p in pooled.rglob("*") if p.is_file()]
     feeds = [p for p in files if p.name in ("rss.xml", "atom.xml", "feed.json")]
-    assert (len(files), len(feeds)) == (390, 115)
-    assert len([p for p in files if p.suffix == ".html"]) == 144
+    assert (len(files), len(feeds)) == (395, 115)
+    assert len([p for p in files if p.suffix == ".html"]) == 149
 
 
 def test_workers_sent_few_papers_at_a_time_build_the_same_bytes(
@@ -558,10 +562,34 @@ def test_the_sitemap_index_lists_every_page_once(public: Path) -> None:
         urls = [u.text or "" for u in part.findall("s:url/s:loc", ns)]
         assert 0 < len(urls) <= 50_000  # the protocol's limit per sitemap
         listed += urls
-    folders = {p.relative_to(public).parent.as_posix() for p in public.rglob("index.html")}
+    folders = {
+        p.relative_to(public).parent.as_posix()
+        for p in public.rglob("index.html")
+        if 'content="noindex"' not in p.read_text()  # a folder's, which sends a reader on
+    }
     pages = {base if folder == "." else f"{base}{folder}/" for folder in folders}
     assert len(listed) == len(set(listed))
     assert set(listed) == pages
+
+
+def test_every_folder_a_reader_may_cut_an_address_back_to_has_a_page(public: Path) -> None:
+    """A reader's trial: /top/weekly/ (the weekly digest's feeds), /top/week/ and /digest/
+    met the 404 page. Each folder has a page, or one that sends the reader on to the page
+    listing what it holds, kept out of search engines; the machines' folders (the search
+    index, the API, the sitemaps) aside."""
+    machines = {"pagefind", "api", "sitemaps"}
+    folders = [p for p in public.rglob("*") if p.is_dir()]
+    sent_on = []
+    for folder in [public, *folders]:
+        if folder.relative_to(public).parts[:1] in {(m,) for m in machines}:
+            continue
+        html = (folder / "index.html").read_text()
+        if 'http-equiv="refresh"' in html:
+            sent_on.append(folder.relative_to(public).as_posix())
+            target = re.search(r'content="0; url=([^"#]+)', html)
+            assert target and (folder / target[1] / "index.html").is_file(), folder
+            assert '<meta name="robots" content="noindex">' in html
+    assert {"top/week", "top/month", "top/weekly", "top/monthly", "digest"} <= set(sent_on)
 
 
 def test_a_paper_hidden_in_site_toml_is_on_no_page_or_feed_and_a_listing_does_not_bring_it_back(

@@ -156,6 +156,7 @@ def test_the_sitemap_of_pages_lists_every_page_but_the_papers_and_404_a_new_kind
         if path.endswith(".html")
         and not re.fullmatch(r"papers/[^/]+/index\.html", path)  # but /papers/ itself
         and path != "404.html"
+        and b'content="noindex"' not in files[path]  # a folder's, which sends a reader on
     ]
     assert sorted(listed) == sorted(pages)  # each once
     assert listed[0] == BASE and BASE + "about/" in listed
