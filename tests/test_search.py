@@ -789,12 +789,15 @@ def test_a_hyphen_is_a_space_and_markup_no_word_in_a_query_and_a_paper(
     """Found by a reader's trial: "Mixture-of-Experts" found 9 of the 14 papers "mixture of
     experts" found, a quoted "few shot learning" missed "Few-Shot Learning", and
     "<b>diffusion</b>" found nothing. Here each paper is in a Pagefind document of its own,
-    with others that hold none of the words."""
+    with others that hold none of the words. A stop word only ranks."""
     hyphenated, spaced = "Few-Shot Learning of Glyphs", "Glyphs by few shot learning"
     apart = "A Shot of Few Glyphs Learning"  # its words apart: no phrase
-    papers = [(f"Filler {number}", "Nothing.") for number in range(3 * PAPERS_PER_DOCUMENT)]
+    papers = [(f"Filler {number}", "Nothing.") for number in range(4 * PAPERS_PER_DOCUMENT)]
     for number, title in enumerate((hyphenated, spaced, apart)):
         papers[number * PAPERS_PER_DOCUMENT] = (title, "Scripts.")
+    # An abstract's words of three letters or fewer are not indexed: "of" only ranks.
+    routed = "Sparse Routing at Scale"
+    papers[3 * PAPERS_PER_DOCUMENT] = (routed, "We train a mixture of experts.")
     with _served_day(tmp_path / "site", papers) as url:
         page = _page(browser, WIDTHS["desktop"])
         for query in ("few-shot learning", "few shot learning", "<b>few-shot</b> learning"):
@@ -809,6 +812,8 @@ def test_a_hyphen_is_a_space_and_markup_no_word_in_a_query_and_a_paper(
         ]:
             page.goto(url + f"search/?q={quote(query)}")
             assert set(_result_titles(page)) == holding, query
+        page.goto(url + "search/?q=mixture+of+experts")
+        assert _result_titles(page) == [routed]
         assert page.errors == []  # type: ignore[attr-defined]
 
 
