@@ -211,11 +211,24 @@ class Feeds:
             items=self._first_items(paper_ids),
         )
 
-    def top(self, period: Period, paper_ids: tuple[str, ...], *, still_open: bool) -> FeedSpec:
-        """A week's or month's top papers (`paper_ids`, most upvoted first)."""
+    def top(
+        self,
+        period: Period,
+        paper_ids: tuple[str, ...],
+        ranked_by: Mapping[str, int | None],
+        *,
+        still_open: bool,
+    ) -> FeedSpec:
+        """A week's or month's top papers (`paper_ids`, most upvoted first, those featured
+        again by the count of `ranked_by`)."""
+        upvotes = self.site.upvotes
+        counted = any(ranked_by.get(i, upvotes[i]) is not None for i in paper_ids)
         return FeedSpec(
             title=top_title(self.site.config, period, still_open=still_open),
-            description=f"The most upvoted papers featured in {period.name}.",
+            description=f"The most upvoted papers featured in {period.name}."
+            if counted or not paper_ids  # no count at all: no ranking to claim (as its page)
+            else f"The first papers featured in {period.name}: none has an upvote count"
+            + (" yet." if still_open else "."),
             routes=self.routes.top(period.kind, period.slug),
             # Brief, as a day's: a closed period never gets a new item.
             items=tuple(
@@ -225,17 +238,21 @@ class Feeds:
         )
 
     def period_digest(
-        self, kind: str, periods: tuple[tuple[Period, tuple[str, ...]], ...]
+        self,
+        kind: str,
+        periods: tuple[tuple[Period, tuple[str, ...], Mapping[str, int | None]], ...],
     ) -> FeedSpec:
-        """One item per closed week or month (`kind`): (period, its top papers), newest first."""
+        """One item per closed week or month (`kind`): (period, its top papers, the counts it
+        ranks those featured again by), newest first. Each paper shows the count it ranks by,
+        as the period's page does."""
         routes = self.routes
         items = []
-        for period, paper_ids in periods:
+        for period, paper_ids, ranked_by in periods:
             entries = "".join(
                 f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
-                f"{html.escape(paper.title)}</a>{_upvotes(paper.upvotes)}</li>"
+                f"{html.escape(self.site.papers[paper_id].title)}</a>"
+                f"{_upvotes(ranked_by.get(paper_id, self.site.upvotes[paper_id]))}</li>"
                 for paper_id in paper_ids
-                for paper in (self.site.papers[paper_id],)
             )
             items.append(
                 _Item(

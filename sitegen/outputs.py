@@ -654,7 +654,7 @@ class TopFeed(NamedTuple):
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         top = top_papers(self.period.kind, featured(self.days), self.again, r.site.upvotes)
-        spec = r.feeds.top(self.period, top, still_open=self.still_open)
+        spec = r.feeds.top(self.period, top, dict(self.again), still_open=self.still_open)
         yield from render_feed(spec, r.site.config, r.routes, None)
         yield render_json_feed(spec, r.site.config, r.routes)
 
@@ -696,7 +696,7 @@ class PeriodDigestFeed(NamedTuple):
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         periods = tuple(
-            (period, top_papers(self.kind, featured(days), again, r.site.upvotes))
+            (period, top_papers(self.kind, featured(days), again, r.site.upvotes), dict(again))
             for period, days, again in self.periods
         )
         spec = r.feeds.period_digest(self.kind, periods)

@@ -732,7 +732,6 @@ class Pages:
             feeds=None,
             advertise_feeds=False,
             href=Routes.relative(folder, target),
-            canonical=self.routes.absolute(target),
         )
 
     def not_found(self) -> Artifact:

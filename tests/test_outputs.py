@@ -727,14 +727,21 @@ def test_a_day_and_a_week_show_the_counts_they_rank_by_and_claim_no_ranking_with
     }
     site = assemble_site(ContentSnapshot.of(papers, days), CONFIG)
     paths = ["days/2026-01-01/index.html", "days/2026-01-22/index.html"]
-    paths += ["top/week/2026-W04/index.html"]
-    first, counted_none, week = (page.decode() for page in map(_render(site, paths).get, paths))
+    paths += ["top/week/2026-W04/index.html", "top/weekly/rss.xml", "top/week/2026-W04/rss.xml"]
+    first, counted_none, week, weekly, week_feed = (
+        page.decode() for page in map(_render(site, paths).get, paths)
+    )
     assert re.findall(r"<span>(\d+) upvotes?</span>", first) == ["7", "5"]  # ranked so
     assert "the most upvoted first" in first
     assert "upvote" not in counted_none.partition("<ol")[2]
     assert "in the order Daily Papers listed them" in counted_none
     assert "most upvoted" not in week
     assert "No paper featured in Week 4 of 2026 (Jan 19 to 25) has an upvote count yet" in week
+    # The feeds as the pages: the weekly digest's item of the closed week 1, the open week 4.
+    digest = next(e for e in feedparser.parse(weekly).entries if "Week 1 " in e.title).description
+    assert re.findall(r"\((\d+) upvotes?\)", digest) == ["7", "5"]
+    described = feedparser.parse(week_feed).feed.description
+    assert "most upvoted" not in described and "none has an upvote count yet" in described
 
 
 @pytest.mark.parametrize(("change", "edit", "paths"), NEW_KINDS, ids=[c[0] for c in NEW_KINDS])
