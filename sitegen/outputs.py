@@ -545,8 +545,8 @@ class SitemapOfPapers(NamedTuple):
 
 class FolderPage(NamedTuple):
     """A folder of pages or feeds with no page of its own (/top/week/, the weekly digest's
-    /top/weekly/): sends a reader who cut an address back on to the page listing what it
-    holds, as Hugo's aliases do (a reader's trial met the 404 page there)."""
+    /top/weekly/): a page linking a reader who cut an address back to the page listing what
+    it holds (a reader's trial met the 404 page there)."""
 
     folder: Route
     target: Route

@@ -473,7 +473,14 @@ class Pages:
             )
             for month, in_month in groupby(days, key=lambda d: d[0].strftime("%B %Y"))
         ]
-        return self.page("days.html", route.html, title=DAYS_TITLE, feeds=route, months=months)
+        return self.page(
+            "days.html",
+            route.html,
+            title=DAYS_TITLE,
+            feeds=route,
+            months=months,
+            papers=href(self.routes.papers_index()),
+        )
 
     def topics_index(self, counts: tuple[int, ...], trends: tuple[Trend, ...] = ()) -> Artifact:
         """Every topic of site.toml with its number of papers (`counts`, in that order) and,
@@ -724,11 +731,12 @@ class Pages:
         )
 
     def folder(self, folder: Route, target: Route, name: str) -> Artifact:
-        """A folder with no page of its own, sending the reader on to `target` (FolderPage)."""
+        """A folder with no page of its own, linking the reader to `target` (FolderPage)."""
         return self.page(
             "folder.html",
             folder,
-            title=name,
+            title="No page here",
+            name=name,
             feeds=None,
             advertise_feeds=False,
             href=Routes.relative(folder, target),
