@@ -503,11 +503,11 @@ def test_a_day_a_site_cannot_hold_is_refused_in_one_line(tiny_built: Path, tmp_p
 @pytest.mark.parametrize(
     ("file", "edit", "says"),
     [
-        ("templates/base.html", b'{{ "x" + 1 }}</head>', "templates/base.html:17: template error:"),
+        ("templates/base.html", b'{{ "x" + 1 }}</head>', "templates/base.html:18: template error:"),
         (
             "templates/base.html",
             b"{{ nothing.x }}</head>",
-            "templates/base.html:17: template error:",
+            "templates/base.html:18: template error:",
         ),
         ("templates/_card.html", b"\xe9</head>", "templates/_card.html:1: not UTF-8 text"),
         ("site.toml", b"\xe9</head>", "site.toml:1: not UTF-8 text"),
