@@ -28,8 +28,11 @@ from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml
 from sitegen.model import Artifact
 from sitegen.pages import (
+    DAILY_DIGEST,
     DAYS_TITLE,
+    MONTHLY_DIGEST,
     TOP_TITLE,
+    WEEKLY_DIGEST,
     AbstractHTML,
     Pages,
     papers_api,
@@ -52,7 +55,7 @@ from sitegen.periods import (
 )
 from sitegen.site import DayListing, Site, sitemap_blocks
 from sitegen.trends import Trend
-from sitegen.urls import Route, Routes, page_at
+from sitegen.urls import ListingRoutes, Route, Routes, page_at
 
 
 class Ids(tuple[str, ...]):
@@ -551,6 +554,8 @@ class FolderPage(NamedTuple):
     folder: Route
     target: Route
     name: str  # the target page's title
+    feeds: ListingRoutes | None = None  # the feeds the folder holds (a digest's): advertised
+    feeds_name: str = ""  # theirs, which a reader subscribes to
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
@@ -571,12 +576,20 @@ class FolderPage(NamedTuple):
                 if t.archive_pages(size)
             ),
         ]
+        # The digests' folders hold their feeds: a reader who pastes one into a feed reader
+        # finds them (a reader's trial found none).
+        digests = {
+            top.rss.url: (top, WEEKLY_DIGEST),
+            months.rss.url: (months, MONTHLY_DIGEST),
+            days.rss.url: (days, DAILY_DIGEST),
+        }
         for inside, target, name in held:
             folder = Routes.folder_of(inside)
-            yield Output((folder.path,), FolderPage(folder, target, name))
+            feeds, feeds_name = digests.get(inside.url, (None, ""))
+            yield Output((folder.path,), FolderPage(folder, target, name, feeds, feeds_name))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.folder(self.folder, self.target, self.name)
+        yield r.pages.folder(self.folder, self.target, self.name, self.feeds, self.feeds_name)
 
 
 class NotFoundPage(NamedTuple):

@@ -197,6 +197,9 @@ class AbstractHTML(Mapping[str, str]):
 
 DAYS_TITLE = "All days"  # /days/'s
 TOP_TITLE = "Top papers by week and month"  # /top/'s
+# The digests' feeds, as the pages that list them name them.
+WEEKLY_DIGEST, MONTHLY_DIGEST = "Top papers of each week", "Top papers of each month"
+DAILY_DIGEST = "The daily digest"
 
 # A card's form: paper id, link prefix, rank, on its day, topic, compact, period, upvotes shown.
 CardKey = tuple[str, str, int | None, bool, str, bool, Period | None, int | None]
@@ -449,8 +452,8 @@ class Pages:
             day_feeds=_feed_links(href, route),
             site_feeds=_feed_links(href, self.routes.home(), json=False),
             digest=Link("daily digest", href(self.routes.days_index().rss)),
-            # Ranked by upvotes if any was counted (a day of a text listing without: not).
-            by_upvotes=any(ranked_by.get(p, self.site.upvotes[p]) is not None for p in papers),
+            # How many are ranked by a count (a day of a text listing without: none).
+            counted=sum(1 for p in papers if ranked_by.get(p, self.site.upvotes[p]) is not None),
             # Its week's most upvoted, which the day's page is where a reader looks for them
             # (found by a reader's review: reached only from Top, then the week).
             week=Link(week.name, href(self.routes.top(WEEK, week.slug).html)),
@@ -730,16 +733,30 @@ class Pages:
             top=href(self.routes.top_index().html),
         )
 
-    def folder(self, folder: Route, target: Route, name: str) -> Artifact:
-        """A folder with no page of its own, linking the reader to `target` (FolderPage)."""
+    def folder(
+        self,
+        folder: Route,
+        target: Route,
+        name: str,
+        feeds: ListingRoutes | None = None,
+        feeds_name: str = "",
+    ) -> Artifact:
+        """A folder with no page of its own, linking the reader to `target`, and to the
+        `feeds` it holds, named `feeds_name` (FolderPage)."""
+
+        def href(other: Route) -> str:
+            return Routes.relative(folder, other)
+
         return self.page(
             "folder.html",
             folder,
-            title="No page here",
+            title=feeds_name or "No page here",
             name=name,
-            feeds=None,
-            advertise_feeds=False,
-            href=Routes.relative(folder, target),
+            feeds=feeds,
+            feed_title=feeds_name or None,
+            advertise_feeds=feeds is not None,
+            href=href(target),
+            feed_links=_feed_links(href, feeds) if feeds else (),
         )
 
     def not_found(self) -> Artifact:
@@ -811,9 +828,9 @@ class Pages:
             route.html,
             title=TOP_TITLE,
             feeds=route,
-            feed_title="Top papers of each week",  # the weekly digest: an item a week
+            feed_title=WEEKLY_DIGEST,  # the weekly digest: an item a week
             # The monthly digest too: it was linked in the body only (a reader's trial).
-            more_feeds=(("Top papers of each month", self.routes.period_digest(MONTH)),),
+            more_feeds=((MONTHLY_DIGEST, self.routes.period_digest(MONTH)),),
             sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
             monthly=Routes.relative(route.html, self.routes.period_digest(MONTH).atom),
         )

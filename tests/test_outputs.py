@@ -765,7 +765,8 @@ def test_a_week_ranks_by_upvotes_and_the_newest_week_is_open() -> None:
     ranked = re.findall(r'href="../../../papers/([\d.]+)/"', closed)
     # Days 1-4 featured papers 1 to 9; most upvotes first, no count last.
     assert ranked == [f"2501.{n:05d}" for n in (9, 8, 7, 6, 5, 4, 3, 1, 2)]
-    assert "papers with no upvote count come last" in closed
+    # Said of the list (a reader's trial: "the 30 most upvoted" where 3 had a count).
+    assert "only the first 8 have an upvote count, the other follows in that order" in closed
     assert "still open" in files["top/week/2026-W02/index.html"].decode()
     assert "still open" in files["top/index.html"].decode()
     digest = feedparser.parse(files["top/weekly/atom.xml"])
@@ -1019,3 +1020,10 @@ def test_a_days_page_says_its_order_and_links_its_weeks_top_papers() -> None:
     uncounted = {p.id: dataclasses.replace(p, upvotes=None) for p in map(_paper, range(1, 9))}
     page = _render(_site(uncounted))["days/2026-01-02/index.html"].decode()
     assert "3 papers, in the order Daily Papers listed them." in page
+    # Some counted: said so (a reader's trial: 3 of 42 counted, "the most upvoted first").
+    some = {**uncounted, "2501.00004": _paper(4)}
+    page = _render(_site(some))["days/2026-01-02/index.html"].decode()
+    assert (
+        "3 papers, the 1 with an upvote count first, the most upvoted first, then the others"
+        " in the order Daily Papers listed them." in page
+    )
