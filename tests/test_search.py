@@ -407,6 +407,30 @@ def test_show_more_adds_the_next_papers_below_the_first_from_the_keyboard(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_back_returns_to_the_query_before_the_one_typed(browser: Browser, base_url: str) -> None:
+    """A reader's trial: each query replaced the last in the history, so Back from a second
+    query left the search page. Each query typed is an entry of its own; Back and Forward
+    show their results."""
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url)
+    page.goto(base_url + "search/?q=diffusion")
+    expect(page.locator("#search-status")).to_contain_text("“diffusion”")
+    page.locator("#search-query").press_sequentially("agent", delay=30)  # as typed after it
+    page.locator("#search-query").fill("agent")
+    page.keyboard.press("Enter")
+    expect(page.locator("#search-status")).to_contain_text("“agent”")
+    page.go_back()
+    expect(page.locator("#search-status")).to_contain_text("“diffusion”")
+    expect(page.locator("#search-query")).to_have_value("diffusion")
+    assert page.url.endswith("/search/?q=diffusion")
+    page.go_forward()
+    expect(page.locator("#search-status")).to_contain_text("“agent”")
+    page.go_back()
+    page.go_back()
+    page.wait_for_url(base_url)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) -> None:
     root = tmp_path / "site"
     title = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
