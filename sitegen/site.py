@@ -159,7 +159,7 @@ def assemble_site(
             TopicListing(
                 topic=t,
                 papers=tuple(by_topic[t.slug]),
-                trend=trend(per_month[t.slug], days[0].day) if days else None,
+                trend=trend(per_month[t.slug], days[0].day, days[-1].day) if days else None,
             )
             for t in config.topics
         ),

@@ -35,6 +35,8 @@ class Trend(NamedTuple):
     def rising(self) -> bool:
         """Its last RECENT_MONTHS closed months against the as many before (see RISING_RULE)."""
         closed = self.counts[:-1]
+        if len(closed) < 2 * RECENT_MONTHS:  # a site younger than that: nothing to compare
+            return False
         recent = sum(closed[-RECENT_MONTHS:])
         before = sum(closed[-2 * RECENT_MONTHS : -RECENT_MONTHS])
         return recent >= RISING_LEAST and recent >= RISING_SHARE * before
@@ -48,11 +50,16 @@ def _month(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def trend(per_month: Mapping[date, int], newest: date) -> Trend:
+def trend(per_month: Mapping[date, int], newest: date, oldest: date | None = None) -> Trend:
     """The trend of a topic with `per_month` papers (by the first day of the month that first
-    featured them) over the TREND_MONTHS up to `newest`'s month."""
+    featured them) over the TREND_MONTHS up to `newest`'s month, from `oldest`'s at the
+    earliest (the site's first day: months before it are no data, not a topic's nothing, which
+    a reader's trial took for interest collapsing)."""
     last = _month_index(newest)
-    months = (_month(last - TREND_MONTHS + 1 + i) for i in range(TREND_MONTHS))
+    first = last - TREND_MONTHS + 1
+    if oldest is not None:
+        first = min(last, max(first, _month_index(oldest)))
+    months = (_month(index) for index in range(first, last + 1))
     return Trend(_month(last), tuple(per_month.get(month, 0) for month in months))
 
 

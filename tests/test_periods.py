@@ -78,6 +78,10 @@ def test_a_trend_counts_each_paper_in_the_month_that_first_featured_it() -> None
     assert found.last_month == date(2026, 11, 1) and len(found.counts) == TREND_MONTHS
     assert found.counts[-1] == 2 and found.counts[-3] == 1 and sum(found.counts) == 3
     assert found.months()[0] == date(2024, 12, 1) and found.months()[-1] == date(2026, 11, 1)
+    # From the site's first day's month: before it, no data, not no papers (a reader's trial).
+    young = trend(per_month, date(2026, 11, 22), date(2026, 8, 30))
+    assert young.months() == tuple(date(2026, month, 1) for month in (8, 9, 10, 11))
+    assert young.counts == (0, 1, 0, 2) and not young.rising  # too young to compare
 
 
 def test_rising_compares_the_last_three_closed_months_with_the_three_before() -> None:
@@ -88,6 +92,7 @@ def test_rising_compares_the_last_three_closed_months_with_the_three_before() ->
     assert not rising((2, 2, 1, 2, 2, 2, 50))  # 6 against 5: not half again as many
     assert not rising((0, 0, 0, 1, 0, 1, 0))  # from nothing, but only 2 papers
     assert rising((0, 0, 0, 0, 0, 3, 0))
+    assert not rising((0, 0, 0, 3, 0))  # fewer than six closed months: nothing to compare
 
 
 def test_charts_are_scaled_to_the_busiest_month_and_say_it_in_words() -> None:
