@@ -35,7 +35,9 @@ class Trend(NamedTuple):
     def rising(self) -> bool:
         """Its last RECENT_MONTHS closed months against the as many before (see RISING_RULE)."""
         closed = self.counts[:-1]
-        if len(closed) < 2 * RECENT_MONTHS:  # a site younger than that: nothing to compare
+        # A site younger than that has nothing to compare; its first month, mostly partial,
+        # is never compared (a review: one day of October counted as a month).
+        if len(closed) <= 2 * RECENT_MONTHS:
             return False
         recent = sum(closed[-RECENT_MONTHS:])
         before = sum(closed[-2 * RECENT_MONTHS : -RECENT_MONTHS])
@@ -57,8 +59,8 @@ def trend(per_month: Mapping[date, int], newest: date, oldest: date | None = Non
     a reader's trial took for interest collapsing)."""
     last = _month_index(newest)
     first = last - TREND_MONTHS + 1
-    if oldest is not None:
-        first = min(last, max(first, _month_index(oldest)))
+    if oldest is not None:  # two months at least: a line of one point is none
+        first = min(last - 1, max(first, _month_index(oldest)))
     months = (_month(index) for index in range(first, last + 1))
     return Trend(_month(last), tuple(per_month.get(month, 0) for month in months))
 

@@ -766,7 +766,11 @@ def test_a_week_ranks_by_upvotes_and_the_newest_week_is_open() -> None:
     # Days 1-4 featured papers 1 to 9; most upvotes first, no count last.
     assert ranked == [f"2501.{n:05d}" for n in (9, 8, 7, 6, 5, 4, 3, 1, 2)]
     # Said of the list (a reader's trial: "the 30 most upvoted" where 3 had a count).
-    assert "only the first 8 have an upvote count, the other follows in that order" in closed
+    assert (
+        "the 8 with an upvote count, the most upvoted first, then 1 without one, in the order"
+        " Daily Papers featured them" in closed
+    )
+    assert "most upvoted of" not in closed
     assert "still open" in files["top/week/2026-W02/index.html"].decode()
     assert "still open" in files["top/index.html"].decode()
     digest = feedparser.parse(files["top/weekly/atom.xml"])
@@ -1024,6 +1028,6 @@ def test_a_days_page_says_its_order_and_links_its_weeks_top_papers() -> None:
     some = {**uncounted, "2501.00004": _paper(4)}
     page = _render(_site(some))["days/2026-01-02/index.html"].decode()
     assert (
-        "3 papers, the 1 with an upvote count first, the most upvoted first, then the others"
-        " in the order Daily Papers listed them." in page
+        "3 papers, the 1 with an upvote count by upvotes, then the others in the order Daily"
+        " Papers listed them." in page
     )
