@@ -27,7 +27,7 @@ from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Topic
 from sitegen.pages import authors_line, card_links, human_date, summarize
 from sitegen.parts import PaperParts
-from sitegen.periods import MONTH, WEEK, Period, first_in
+from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
 from sitegen.site import Site, day_moment, featured_at
 from sitegen.urls import ListingRoutes, Routes
 
@@ -120,7 +120,7 @@ class Feeds:
                 f"{paper.upvotes} upvote{'' if paper.upvotes == 1 else 's'}"
                 if paper.upvotes is not None
                 else "",
-                paper.organization.name if paper.organization else "",
+                paper.organization_name,
                 authors_line(paper),
             )
             if fact
@@ -222,7 +222,7 @@ class Feeds:
         """A week's or month's top papers (`paper_ids`, most upvoted first, those featured
         again by the count of `ranked_by`)."""
         upvotes = self.site.upvotes
-        counted = any(ranked_by.get(i, upvotes[i]) is not None for i in paper_ids)
+        counted = any(ranked_count(i, upvotes, ranked_by) is not None for i in paper_ids)
         return FeedSpec(
             title=top_title(self.site.config, period, still_open=still_open),
             description=f"The most upvoted papers featured in {period.name}."
@@ -251,7 +251,7 @@ class Feeds:
             entries = "".join(
                 f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
                 f"{html.escape(self.site.papers[paper_id].title)}</a>"
-                f"{_upvotes(ranked_by.get(paper_id, self.site.upvotes[paper_id]))}</li>"
+                f"{_upvotes(ranked_count(paper_id, self.site.upvotes, ranked_by))}</li>"
                 for paper_id in paper_ids
             )
             items.append(

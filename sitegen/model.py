@@ -166,6 +166,11 @@ class Paper:
     github_url: str | None = None
     project_url: str | None = None
 
+    @property
+    def organization_name(self) -> str:
+        """Its organisation's name, as a card, a feed item and a search result show it; ""."""
+        return self.organization.name if self.organization else ""
+
 
 def most_upvotes(a: int | None, b: int | None) -> int | None:
     """The higher of two upvote counts, either of which may be unknown."""

@@ -561,10 +561,17 @@ class FolderPage(NamedTuple):
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         top, months, days = routes.top_index(), routes.period_digest(MONTH), routes.days_index()
         size = site.config.pages.topic_page_size
-        held = [  # (a page or file in the folder, where it is listed, that page's title)
-            (top.rss, top.html, TOP_TITLE),
-            (months.rss, months.html, TOP_TITLE),
-            (days.rss, days.html, DAYS_TITLE),
+        # The digests' folders hold their feeds: a reader who pastes one into a feed reader
+        # finds them (a reader's trial found none).
+        digests = [
+            (top, TOP_TITLE, WEEKLY_DIGEST),
+            (months, TOP_TITLE, MONTHLY_DIGEST),
+            (days, DAYS_TITLE, DAILY_DIGEST),
+        ]
+        for feeds, name, feeds_name in digests:
+            folder = Routes.folder_of(feeds.rss)
+            yield Output((folder.path,), FolderPage(folder, feeds.html, name, feeds, feeds_name))
+        pages = [  # (a page in the folder, where it is listed, that page's title)
             *(
                 (routes.top(kind, found[0].period.slug).html, listed.html, TOP_TITLE)
                 for kind, listed in ((WEEK, top), (MONTH, months))
@@ -576,17 +583,9 @@ class FolderPage(NamedTuple):
                 if t.archive_pages(size)
             ),
         ]
-        # The digests' folders hold their feeds: a reader who pastes one into a feed reader
-        # finds them (a reader's trial found none).
-        digests = {
-            top.rss.url: (top, WEEKLY_DIGEST),
-            months.rss.url: (months, MONTHLY_DIGEST),
-            days.rss.url: (days, DAILY_DIGEST),
-        }
-        for inside, target, name in held:
+        for inside, target, name in pages:
             folder = Routes.folder_of(inside)
-            feeds, feeds_name = digests.get(inside.url, (None, ""))
-            yield Output((folder.path,), FolderPage(folder, target, name, feeds, feeds_name))
+            yield Output((folder.path,), FolderPage(folder, target, name))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield r.pages.folder(self.folder, self.target, self.name, self.feeds, self.feeds_name)

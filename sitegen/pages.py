@@ -27,7 +27,7 @@ from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper, web_url, without_unsafe_chars
 from sitegen.parts import PaperParts
-from sitegen.periods import MONTH, WEEK, Period, first_in, period_of
+from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_count
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
 from sitegen.urls import ListingRoutes, Route, Routes, page_at
@@ -334,7 +334,7 @@ class Pages:
         prefix = "../" * source.path.count("/")  # cards link from the root, so any page of
         topic = "" if compact else topic  # the same depth can reuse them (a compact card on
         # every topic's archive)
-        upvotes = (ranked_by or {}).get(paper_id, self.site.papers[paper_id].upvotes)
+        upvotes = ranked_count(paper_id, self.site.upvotes, ranked_by or {})
         key = (paper_id, prefix, rank, on_day, topic, compact, within, upvotes)
         if (html := self.cards.get(key)) is None:
             # A card with no rank, day or form of its own is what a topic's page and a custom
@@ -379,7 +379,7 @@ class Pages:
             ),
             upvotes=upvotes,
             authors=authors_line(paper),
-            organization=paper.organization.name if paper.organization else "",
+            organization=paper.organization_name,
             summary=""
             if compact
             else summarize(paper.abstract, self.site.config.pages.summary_chars),
@@ -453,7 +453,9 @@ class Pages:
             site_feeds=_feed_links(href, self.routes.home(), json=False),
             digest=Link("daily digest", href(self.routes.days_index().rss)),
             # How many are ranked by a count (a day of a text listing without: none).
-            counted=sum(1 for p in papers if ranked_by.get(p, self.site.upvotes[p]) is not None),
+            counted=sum(
+                1 for p in papers if ranked_count(p, self.site.upvotes, ranked_by) is not None
+            ),
             # Its week's most upvoted, which the day's page is where a reader looks for them
             # (found by a reader's review: reached only from Top, then the week).
             week=Link(week.name, href(self.routes.top(WEEK, week.slug).html)),
@@ -797,7 +799,7 @@ class Pages:
             period=period,
             still_open=still_open,
             featured=featured,
-            unrated=sum(1 for i in papers if ranked_by.get(i, self.site.upvotes[i]) is None),
+            unrated=sum(1 for i in papers if ranked_count(i, self.site.upvotes, ranked_by) is None),
             cards=[
                 self.card(p, route.html, rank=i, within=period, ranked_by=ranked_by)
                 for i, p in enumerate(papers, start=1)

@@ -126,22 +126,28 @@ def featured(days: Iterable[Papers]) -> Papers:
     return Papers(dict.fromkeys(chain.from_iterable(days)))
 
 
+def ranked_count(
+    paper_id: str, upvotes: Mapping[str, int | None], again: Mapping[str, int | None]
+) -> int | None:
+    """The upvotes a day or a period ranks a paper by, and its cards and digests show: the
+    count of `again` for a paper featured again (DayListing.again, PeriodListing.again), else
+    the paper's own."""
+    return again.get(paper_id, upvotes[paper_id])
+
+
 def rank_by_upvotes(
     papers: Iterable[str], upvotes: Mapping[str, int | None], again: Counts = ()
 ) -> tuple[str, ...]:
     """`papers` (in the order they were featured) by upvotes, most first, those of `again`
-    by the count it gives them. Ties keep the featured order (a stable sort); papers with no
-    upvote count (text listings may lack one) come last."""
-    unique = dict.fromkeys(papers)
-    counts = upvotes
-    if again:  # rarely: most days and periods have no paper featured again
-        counts = {paper_id: upvotes[paper_id] for paper_id in unique} | dict(again)
+    by the count it gives them (`ranked_count`). Ties keep the featured order (a stable
+    sort); papers with no upvote count (text listings may lack one) come last."""
+    recorded = dict(again)
 
     def most_first(paper_id: str) -> int:  # counts are never negative: none sorts after 0
-        count = counts[paper_id]
+        count = ranked_count(paper_id, upvotes, recorded)
         return 1 if count is None else -count
 
-    return tuple(sorted(unique, key=most_first))
+    return tuple(sorted(dict.fromkeys(papers), key=most_first))
 
 
 def top_papers(

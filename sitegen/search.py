@@ -188,7 +188,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         upvotes="" if paper.upvotes is None else str(paper.upvotes),
         topics=tuple(site.paper_topics[paper_id]),
         authors=authors_line(paper),
-        organization=paper.organization.name if paper.organization else "",
+        organization=paper.organization_name,
     )
 
 
