@@ -154,7 +154,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
     pages = top.subtable("pages", _PAGE_SETTINGS)
     hidden = _hidden(top.subtable("content", frozenset({"hidden"})))
     topics = _topics(top)
-    custom_feeds = parse_custom_feeds(top, (t.slug for t in topics))
+    custom_feeds = parse_custom_feeds(top, topics)
     return SiteConfig(
         title=top.required_text("title"),
         description=top.required_text("description"),

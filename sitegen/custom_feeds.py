@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.errors import ConfigError
 from sitegen.fields import MAX_SLUG, TomlFields, check_name, check_slug
-from sitegen.model import Paper
+from sitegen.model import Paper, Topic
 from sitegen.topics import text_tokens
 
 _KEYS = frozenset(
@@ -71,9 +71,10 @@ class CustomFeed:
         return f"Papers {'; '.join(self.rules(topic_names))}."
 
 
-def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[CustomFeed, ...]:
+def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[CustomFeed, ...]:
     """The `[[custom_feeds]]` tables of site.toml, each checked; errors name the line."""
-    known_topics = frozenset(topic_slugs)
+    known_topics = frozenset(topic.slug for topic in topics)
+    topic_names = {topic.name.casefold() for topic in topics}
     feeds: list[CustomFeed] = []
     slug_lines: dict[str, int | None] = {}  # of the feeds before, where each one's slug is said
     name_lines: dict[str, int | None] = {}  # and each one's name
@@ -81,6 +82,13 @@ def parse_custom_feeds(top: TomlFields, topic_slugs: Iterable[str]) -> tuple[Cus
         item.only(_KEYS, "a [[custom_feeds]] table")
         name = item.required_text("name")
         check_name(name, item.where("name"), name_lines, table="custom_feeds")
+        if name.casefold() in topic_names:  # found by a trial: two alike in /feeds/ and the OPML
+            raise ConfigError(
+                f"custom feed name {name[:60]!r} is a topic's: /feeds/ and feeds.opml would list"
+                " two feeds of that name",
+                location=item.where("name"),
+                hint="give the feed a name of its own",
+            )
         slug = _feed_slug(item, name, slug_lines)
         for key in ("match", "topics", "organizations", "authors"):  # each would widen it
             if key in item.table and not item.texts(key):

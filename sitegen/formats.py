@@ -105,7 +105,7 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
     if arxiv_id is not None and not (is_arxiv_id(arxiv_id) or _OLD_ARXIV_ID.fullmatch(arxiv_id)):
         raise fields.fail(
             "arxiv_id",
-            "an arXiv id (2606.12282 or hep-th/9901001) without its version",
+            "an arXiv id (2606.12282, 1409.0473 or hep-th/9901001) without its version",
             'arxiv_id = "2606.12282"',
         )
     return Paper(

@@ -19,6 +19,7 @@ from functools import cache
 from html import escape
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, Template
 from markupsafe import Markup
@@ -470,13 +471,14 @@ class Pages:
 
         months = [
             (
-                month,
+                month.strftime("%B %Y"),
+                month.strftime("%Y-%m"),  # its anchor, where the 404 page sends "days/2026-06/"
                 [
                     (Link(human_date(day), href(self.routes.day(day).html)), count)
                     for day, count in in_month
                 ],
             )
-            for month, in_month in groupby(days, key=lambda d: d[0].strftime("%B %Y"))
+            for month, in_month in groupby(days, key=lambda d: d[0].replace(day=1))
         ]
         return self.page(
             "days.html",
@@ -877,8 +879,13 @@ def card_links(paper: Paper) -> Iterator[Link]:
 
 def paper_links(paper: Paper) -> list[Link]:
     """Where else to read the paper: Hugging Face, arXiv and its PDF, code, project page. A
-    paper without arXiv id has no known Hugging Face page: a search by title is left out."""
-    return list(_links(paper, hugging_face="Hugging Face", project="Project page"))
+    paper without arXiv id (most of a plain-text listing's) has no known page there: arXiv's
+    search of its title instead, so that its page is not a dead end (found by a reader)."""
+    links = list(_links(paper, hugging_face="Hugging Face", project="Project page"))
+    if not paper.arxiv_id:
+        query = urlencode({"query": paper.title, "searchtype": "title"})
+        links.insert(0, Link("Find it on arXiv", f"{ARXIV}search/?{query}"))
+    return links
 
 
 def _links(paper: Paper, *, hugging_face: str, project: str) -> Iterator[Link]:

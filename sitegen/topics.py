@@ -309,7 +309,8 @@ class TopicReport:
         for topic in self.topics:
             line = f"{topic.slug:<{width}}  {topic.papers:>6}  {topic.one_word:>8}"
             if self.compared:
-                line += f"  {len(topic.gained):>+6}  {-len(topic.lost):>+4}"
+                gained, lost = _change(len(topic.gained)), _change(-len(topic.lost))
+                line += f"  {gained:>6}  {lost:>4}"
             out.append(line)
         if self.compared:
             for topic in self.topics:
@@ -319,6 +320,11 @@ class TopicReport:
 
     def __str__(self) -> str:
         return "\n".join(self.lines())
+
+
+def _change(count: int) -> str:
+    """+3, -2, and 0 for none (not "+0": found by a trial)."""
+    return f"{count:+}" if count else "0"
 
 
 def topic_report(

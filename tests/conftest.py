@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import chdir, contextmanager, redirect_stderr, redirect_stdout
 from datetime import date, timedelta
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -368,8 +369,25 @@ SUBPATH = "daily-papers"
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
+    """A static host: as GitHub Pages, a missing path of a project site ("/repo/...") gets
+    that site's 404.html, with status 404."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        site = self.path.split("?")[0].lstrip("/").partition("/")[0]
+        page = Path(self.directory, site, "404.html")
+        if code != HTTPStatus.NOT_FOUND or not site or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 @contextmanager

@@ -7,6 +7,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -330,3 +331,51 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
     assert 1 < months < 24 and page.locator(".trend rect").count() == months
     page.get_by_text("As a table").click()
     assert page.locator(".trend-table tbody tr").count() == months
+
+
+@pytest.mark.parametrize(
+    ("asked", "meant", "heading"),
+    [
+        ("papers/2606.07867v2/", "papers/2606.07867/", None),  # a versioned arXiv id
+        ("abs/2606.07867", "papers/2606.07867/", None),  # arXiv's own address
+        ("papers/2606.07867/figures/", "papers/2606.07867/", None),  # cut back
+        ("top/week/2026-w47/", "top/week/2026-W47/", None),
+        ("days/2025-11-3/", "days/2025-11-03/", "Papers of Nov 3, 2025"),
+        ("days/2025-11/", "days/#2025-11", "November 2025"),
+        ("Topics/LLM/", "topics/llm/", "Large Language Models"),
+        ("topics/llm/index.html.bak", "topics/llm/", "Large Language Models"),
+    ],
+)
+def test_the_404_page_offers_the_page_an_address_meant(
+    browser: Browser, base_url: str, asked: str, meant: str, heading: str | None
+) -> None:
+    """Found by readers' trials: a versioned arXiv id, a lowercase week or a month of days met
+    the 404 page with nothing nearer than the home page."""
+    page = _page(browser)
+    assert page.goto(base_url + asked).status == 404  # type: ignore[union-attr]
+    nearest = page.locator("#nearest a")
+    expect(nearest).to_have_attribute("href", urlsplit(base_url).path + meant)
+    if heading:
+        expect(nearest).to_have_text(heading)
+    nearest.click()
+    page.wait_for_url(base_url + meant)
+
+
+def test_the_404_page_searches_an_addresss_words_and_never_runs_them(
+    browser: Browser, base_url: str
+) -> None:
+    page = _page(browser)
+    page.goto(base_url + "papers/<img src=x onerror=alert(1)>-diffusion-transformers")
+    search = page.locator("#search-for a")
+    expect(search).to_have_text(
+        "Search the papers for “img src x onerror alert 1 diffusion transformers”"
+    )
+    assert page.locator("main img").count() == 0
+    search.click()
+    expect(page.locator("#search-query")).to_have_value(
+        "img src x onerror alert 1 diffusion transformers"
+    )
+    page.goto(base_url + "nowhere/at/all/2606")
+    expect(page.locator("h1")).to_have_text("Page not found")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#nearest").is_hidden() and page.locator("#search-for").is_hidden()

@@ -147,6 +147,15 @@ def test_a_feed_named_as_another_in_any_case_is_refused_at_its_name() -> None:
     )
 
 
+def test_a_feed_named_as_a_topic_in_any_case_is_refused_at_its_name() -> None:
+    """Found by a reader's trial: a feed named "Reasoning" beside the topic Reasoning made two
+    entries alike in /feeds/ and feeds.opml."""
+    assert _refusal('[[custom_feeds]]\nname = "rl"\nslug = "upvoted-rl"\nmin_upvotes = 5\n') == (
+        "site.toml:5: custom feed name 'rl' is a topic's: /feeds/ and feeds.opml would list two"
+        " feeds of that name\n  hint: give the feed a name of its own"
+    )
+
+
 def test_an_exclude_phrase_its_match_holds_too_is_refused_at_its_line() -> None:
     """A paper that a `match` phrase finds holds every phrase inside it: excluding one (the
     same words in another case, say) means the phrase never chooses a paper."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import date
 
 import pytest
@@ -292,7 +293,9 @@ def test_any_text_is_a_listing_or_a_listing_error(text: str) -> None:
     )
 )
 def test_written_full_listings_read_back(papers: list[tuple[str, str, int, int | None]]) -> None:
-    papers = [(t.strip() or "T", a.strip() or "A", n, v) for t, a, n, v in papers]
+    # A title starts as titles do: one of lowercase words only ("and cost.") is an abstract
+    # going on after a split (test_an_abstract_split_before_its_last_words_is_refused_at_them).
+    papers = [(_capitalized(t.strip()) or "T", a.strip() or "A", n, v) for t, a, n, v in papers]
     lines = ["new", "Subscribe", "Daily Papers", "byAK and the research community", "Jan 8"]
     for index, (title, abstract, authors, upvotes) in enumerate(papers):
         # The first paper carries an explicit year, so the listing's year can be inferred.
@@ -303,6 +306,10 @@ def test_written_full_listings_read_back(papers: list[tuple[str, str, int, int |
     assert listing.day == date(2026, 1, 8)
     got = [(e.title, e.abstract, e.authors_count, e.upvotes) for e in listing.entries]
     assert got == [(" ".join(t.split()), " ".join(a.split()), n, v) for t, a, n, v in papers]
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def test_a_saved_page_with_a_number_too_long_to_read_is_a_listing_error() -> None:
@@ -478,3 +485,20 @@ def test_a_page_without_papers_is_named_by_its_title_in_the_error() -> None:
         parse_listing(page, origin="2026-06-15.html")
     assert "no papers found in the page (titled 'Log In - Hugging Face')" in caught.value.message
     assert "login" in caught.value.hint
+
+
+@pytest.mark.parametrize("name", ["2025-11-03.txt", "2025-10-31.txt", "2026-01-08.txt"])
+def test_an_abstract_split_before_its_last_words_is_refused_at_them(
+    seed_bytes: dict[str, bytes], name: str
+) -> None:
+    """Found by a reader's trial: an abstract split before "and cost." made those words a
+    paper (its abstract the next line, an organisation), and the paper above lost its date."""
+    lines = seed_bytes[name].decode().split("\n")
+    abstracts = [i for i, line in enumerate(lines) if len(line) > 300 and " " in line[-40:]]
+    assert len(abstracts) > 30
+    for i in abstracts:
+        *_, cut = re.finditer(r" (?=[a-z]+ )", lines[i])
+        split = [*lines[:i], lines[i][: cut.start()], "", lines[i][cut.end() :], *lines[i + 1 :]]
+        with pytest.raises(ListingError, match="an abstract split over several lines") as error:
+            parse_listing("\n".join(split).encode(), origin=name)
+        assert error.value.location is not None and error.value.location.line == i + 3

@@ -896,3 +896,26 @@ def test_a_bidi_control_in_a_bad_value_is_shown_escaped_in_the_message() -> None
     with pytest.raises(ContentError) as caught:
         parse_paper_file(text, path="content/papers/2501.00001.md")
     assert "\u202e" not in str(caught.value) and '"x\\u202e"' in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("arxiv_id", "kept"),
+    [
+        ("2606.12282", True),
+        ("1409.0473", True),  # four digits before 2015
+        ("1706.03762", True),
+        ("hep-th/9901001", True),
+        ("2606.6113", False),  # found by a reader's trial: linked arXiv pages that never were
+        ("1409.04730", False),
+        ("2613.12282", False),  # no month 13
+        ("0612.1234", False),  # before new-style ids
+    ],
+)
+def test_an_arxiv_id_is_one_arxiv_gives(arxiv_id: str, kept: bool) -> None:
+    text = f'+++\ntitle = "T"\narxiv_id = "{arxiv_id}"\n+++\nAbstract.\n'
+    if kept:
+        assert parse_paper_file(text, path="content/papers/t.md").arxiv_id == arxiv_id
+        return
+    with pytest.raises(ContentError, match="must be an arXiv id") as caught:
+        parse_paper_file(text, path="content/papers/t.md")
+    assert caught.value.location is not None and caught.value.location.line == 3

@@ -502,6 +502,8 @@ def test_the_report_counts_one_word_assignments_and_what_a_rule_change_moved() -
     assert generative.papers == was.papers - len(generative.lost)
     text = str(after)
     assert "gained" in text and f"- generative-models: {generative.lost[0]}" in text.splitlines()
+    row = next(line for line in text.splitlines() if line.startswith("generative-models "))
+    assert row.split()[-2:] == ["0", f"-{len(generative.lost)}"]  # nothing gained: 0, not +0
 
 
 def test_the_report_finds_the_one_word_assignments_of_the_old_rules() -> None:

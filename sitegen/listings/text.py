@@ -214,9 +214,10 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
     while index < end:
         title = body[index]
         _expect_text(title, "a paper title", origin=origin)
-        if _reads_as_prose(title.text):
+        if _reads_as_prose(title.text) or _SENTENCE_GOES_ON.match(title.text):
             raise ListingError(
-                f"expected a paper title, found a paragraph: {title.text[:60]!r}...",
+                f"expected a paper title, found a paragraph: {title.text[:60]!r}"
+                + ("..." if len(title.text) > 60 else ""),
                 location=Location(origin, title.number),
                 hint="an abstract split over several lines? join them into one line",
             )
@@ -310,6 +311,12 @@ def _is_mistyped_day_line(text: str) -> bool:
 
 # A title ends without a period (none of 1,217 real ones does) and holds no sentence break.
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)%]\. [A-Z]")
+
+
+# A sentence going on ("and cost."): no real title starts with a word of lowercase letters
+# only ("iCaRL", "dLLM", "daVinci-LLM" do not). Found by a trial: an abstract split before its
+# last words made them a paper, and the paper above it lost its date.
+_SENTENCE_GOES_ON = re.compile(r"[a-z]+ ")
 
 
 def _reads_as_prose(text: str) -> bool:
