@@ -324,6 +324,11 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
     page.get_by_role("link", name="Large Language Models").click()
     chart = page.get_by_role("img", name="Large Language Models: papers per month")
     assert chart.is_visible() and chart.bounding_box()["height"] > 20  # type: ignore[index]
+    # Its numbers in words, seen under it and read with it: a phone has no hover for a bar's.
+    caption = page.locator(".trend figcaption")
+    expect(caption).to_be_visible()
+    expect(chart).to_have_accessible_description(caption.inner_text())
+    assert re.search(r"the busiest month was \w{3} \d{4} with \d+\.$", caption.inner_text())
     # A bar a month from the site's first day's to its newest (no data before it: a reader's
     # trial took the months before for a topic's interest collapsing).
     days = sorted(date.fromisoformat(p.stem) for p in (REPO / "content" / "days").glob("*.toml"))
