@@ -334,11 +334,12 @@ def _run_ingest(args: argparse.Namespace) -> int:
     root: Path = args.root
     config = load_config(root)
     topics = tuple(_topic_slug(config, name) for name in args.topic)
-    report, parsed = ingest_files(
-        root, args.listings, day=args.date, topics=topics, known_topics=config.topic_slugs()
-    )
-    print(_ingest_summary(report, parsed))
     today = datetime.now(UTC).date()
+    report, parsed = ingest_files(
+        root, args.listings, day=args.date, topics=topics, known_topics=config.topic_slugs(),
+        latest=today + timedelta(days=1),  # a day ahead: east of UTC it may be today
+    )  # fmt: skip
+    print(_ingest_summary(report, parsed))
     for listing, _ in parsed:  # entries left out: of another day, or listed twice
         notes = list(listing.notes)
         if listing.day > today + timedelta(days=1):  # a day ahead: east of UTC it may be today

@@ -38,10 +38,12 @@ def ingest_files(
     day: date | None = None,
     topics: tuple[str, ...] = (),
     known_topics: frozenset[str] | None = None,
+    latest: date | None = None,
 ) -> tuple[IngestReport, list[tuple[Listing, str]]]:
     """`sitegen ingest`: the listings at `paths` (`day`: the day they are of, when they do not
-    say), each kept in content/listings/ and merged into the store, all in one write or none.
-    Returns what was written and each listing with the name it is kept under."""
+    say; `latest`: the last day their papers' dates may make theirs), each kept in
+    content/listings/ and merged into the store, all in one write or none. Returns what was
+    written and each listing with the name it is kept under."""
     parsed: list[tuple[Listing, str]] = []
     kept: dict[str, bytes] = {}
     # The names listings are kept under depend on what the store holds: decided under its lock.
@@ -49,7 +51,7 @@ def ingest_files(
         read = []
         for path in paths:
             raw = read_listing_file(path)
-            read.append((path, raw, parse_listing(raw, origin=str(path), day=day)))
+            read.append((path, raw, parse_listing(raw, origin=str(path), day=day, latest=latest)))
         # By day, and a day's kept listings in the order they came (keep_listing): as
         # ingested one by one, whatever order the shell gives content/listings/* in.
         read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))

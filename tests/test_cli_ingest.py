@@ -542,6 +542,26 @@ def test_ingest_says_the_days_it_filed_and_notes_a_day_to_come(
     assert capsys.readouterr().err == ""
 
 
+def test_a_year_read_from_the_papers_dates_that_makes_a_day_to_come_is_refused(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a reader's trial: a hand-made capture of yesterday whose papers' dates carry
+    this year (a page shows no year for its own) was filed a year ahead, with a note, exit 0,
+    and became the site's latest day."""
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    papers = [("A paper of yesterday", "Its abstract.", yesterday, 3)]
+    capture = write_text_listing(site.parent / "capture.txt", yesterday, papers)
+    assert main(["--root", str(site), "ingest", str(capture)]) == 2
+    err = capsys.readouterr().err
+    shown = f"{yesterday:%b} {yesterday.day}"
+    assert err.startswith(
+        f"sitegen: error: {capture}:2: the listing day {shown!r} has no year, and its papers'"
+        f" dates make it {yesterday.replace(year=yesterday.year + 1)}, a day still to come\n"
+    )
+    assert "hint: pass --date YYYY-MM-DD" in err and not (site / "content").exists()
+    assert main(["--root", str(site), "ingest", "--date", str(yesterday), str(capture)]) == 0
+
+
 def test_a_listing_given_another_days_date_is_refused_and_writes_nothing(
     site: Path, seed_files: list[Path], capsys: pytest.CaptureFixture[str]
 ) -> None:

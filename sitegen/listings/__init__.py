@@ -12,8 +12,11 @@ from sitegen.model import day_out_of_range
 __all__ = ["Listing", "ListingEntry", "day_from_name", "decode_listing", "parse_listing"]
 
 
-def parse_listing(raw: bytes, *, origin: str, day: date | None = None) -> Listing:
-    """Parse any listing, sniffing its shape. `day` overrides the day found in name or text."""
+def parse_listing(
+    raw: bytes, *, origin: str, day: date | None = None, latest: date | None = None
+) -> Listing:
+    """Parse any listing, sniffing its shape. `day` overrides the day found in name or text;
+    a day found from the papers' dates is never after `latest` (tomorrow, east of UTC)."""
     text = decode_listing(raw, origin=origin)
     day_from = "--date" if day else "the file name"
     day = day or day_from_name(origin)
@@ -26,7 +29,7 @@ def parse_listing(raw: bytes, *, origin: str, day: date | None = None) -> Listin
         else:
             listing = hf.parse_hf_json(text, origin=origin, day=day)
     else:
-        listing = parse_text_listing(text, origin=origin, day=day, day_from=day_from)
+        listing = parse_text_listing(text, origin=origin, day=day, day_from=day_from, latest=latest)
     if problem := day_out_of_range(listing.day):
         raise ListingError(
             f"the listing's day: {problem}",

@@ -60,10 +60,16 @@ class _PaperDate:
 
 
 def parse_text_listing(
-    text: str, *, origin: str, day: date | None, day_from: str = "--date"
+    text: str,
+    *,
+    origin: str,
+    day: date | None,
+    day_from: str = "--date",
+    latest: date | None = None,
 ) -> Listing:
     """Parse a text capture; `day` (from `day_from`: --date or the file name) gives the day
-    line its year, and must be the day that line shows."""
+    line its year, and must be the day that line shows. A year found from the papers' dates
+    may not make a day after `latest`."""
     lines = _content_lines(text)
     if not lines:
         raise ListingError(
@@ -108,7 +114,7 @@ def parse_text_listing(
                 )
                 + (", or name the file after it" if day_from != "--date" else ""),
             )
-    listing_day = day or _infer_day(day_line, drafts, origin=origin)
+    listing_day = day or _infer_day(day_line, drafts, origin=origin, latest=latest)
     entries = tuple(_finish(d, listing_day, origin=origin, given_by=given_by) for d in drafts)
     has_metadata = day_line is not None and saw_daily_papers
     shape = "full" if has_metadata else ("bare" if day_line is not None else "compact")
@@ -377,7 +383,9 @@ def _count(digits: str, what: str, line: _Line, *, origin: str) -> int:
     return int(digits)
 
 
-def _infer_day(day_line: _Line | None, drafts: list[_Draft], *, origin: str) -> date:
+def _infer_day(
+    day_line: _Line | None, drafts: list[_Draft], *, origin: str, latest: date | None
+) -> date:
     """The listing's year: the first one after every explicit paper year in which no paper date
     falls after the listing day. HF omits the year of dates in the listing's own year."""
     hint = "pass --date YYYY-MM-DD, or name the file after its day (2025-10-31.txt)"
@@ -409,6 +417,14 @@ def _infer_day(day_line: _Line | None, drafts: list[_Draft], *, origin: str) -> 
         )
     years = range(max(explicit_years) + 1, max(explicit_years) + 3)
     if allowed := _days_allowed(month, day_of_month, dates, years):
+        if latest and allowed[0] > latest:  # a page shows no year for the viewer's own year:
+            # papers dated in that year with their year were written by hand (a trial's).
+            raise ListingError(
+                f"the listing day {day_line.text!r} has no year, and its papers' dates make it"
+                f" {allowed[0]}, a day still to come",
+                location=Location(origin, day_line.number),
+                hint=hint,
+            )
         return allowed[0]
     raise ListingError(
         f"cannot tell the year of the listing day {day_line.text!r}: a paper date falls after it",
