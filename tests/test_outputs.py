@@ -851,9 +851,7 @@ def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -
 def test_topic_pages_chart_their_papers_per_month_without_script() -> None:
     files = _render(_six_days(_twelve()))
     page = files["topics/reinforcement-learning/index.html"].decode()
-    assert (
-        '<svg role="img" aria-labelledby="trend-title" aria-describedby="trend-caption"' in page
-    )
+    assert '<svg role="img" aria-labelledby="trend-title" aria-describedby="trend-caption"' in page
     assert "<script" not in page
     # Its numbers in words, seen: a phone has no hover for a bar's <title>.
     caption = re.search(r'<figcaption id="trend-caption">([^<]*)</figcaption>', page)
