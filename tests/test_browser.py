@@ -384,3 +384,8 @@ def test_the_404_page_searches_an_addresss_words_and_never_runs_them(
     expect(page.locator("h1")).to_have_text("Page not found")
     page.wait_for_load_state("networkidle")
     assert page.locator("#nearest").is_hidden() and page.locator("#search-for").is_hidden()
+    # At its own address (a checker's visit) it guesses nothing: no request, none failed.
+    page.errors.clear()  # type: ignore[attr-defined]
+    page.goto(base_url + "404.html")
+    page.wait_for_load_state("networkidle")
+    assert page.errors == [] and page.locator("#nearest").is_hidden()  # type: ignore[attr-defined]
