@@ -26,7 +26,8 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 # YYMM.NNNN from April 2007, YYMM.NNNNN from 2015: "2606.6113" links a page arXiv never had.
 _ARXIV_ID = re.compile(
-    r"(?:0[7-9]|1[0-4])(?:0[1-9]|1[0-2])\.\d{4}|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5}"
+    r"(?:070[4-9]|071[0-2]|(?:0[89]|1[0-4])(?:0[1-9]|1[0-2]))\.\d{4}"
+    r"|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5}"
 )
 _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
 # The largest upvote or author count believed: real ones are in the thousands, and a source

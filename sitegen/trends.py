@@ -82,7 +82,7 @@ class BarChart:
     height: int
     bar_width: int
     bars: tuple[Bar, ...]
-    summary: str  # what the chart shows, in words: its accessible description
+    summary: str  # what the chart shows, in words: its caption, after "Papers per month:"
 
     @property
     def baseline(self) -> int:
@@ -112,7 +112,7 @@ def bar_chart(trend: Trend) -> BarChart:
         f"{total} paper{'s' if total != 1 else ''} from {bars[0].month} to {bars[-1].month} "
         f"(so far); the busiest month was {busiest.month} with {busiest.count}."
         if total
-        else f"No papers from {bars[0].month} to {bars[-1].month}."
+        else f"none from {bars[0].month} to {bars[-1].month}."
     )
     return BarChart(
         width=len(bars) * (_BAR + _GAP) - _GAP,

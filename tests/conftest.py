@@ -370,15 +370,18 @@ SUBPATH = "daily-papers"
 
 class QuietHandler(SimpleHTTPRequestHandler):
     """A static host: as GitHub Pages, a missing path of a project site ("/repo/...") gets
-    that site's 404.html, with status 404."""
+    that site's 404.html, with status 404; else the 404.html at the root, if any."""
 
     def log_message(self, format: str, *args: object) -> None:
         pass
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        site = self.path.split("?")[0].lstrip("/").partition("/")[0]
+        folder = self.path.split("?")[0].lstrip("/").partition("/")[0]
+        site = folder if folder.isidentifier() or "-" in folder else ""  # not "..", not ""
         page = Path(self.directory, site, "404.html")
-        if code != HTTPStatus.NOT_FOUND or not site or not page.is_file():
+        if not page.is_file():  # a site at the host's root
+            page = Path(self.directory, "404.html")
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
             super().send_error(code, message, explain)
             return
         body = page.read_bytes()

@@ -7,11 +7,10 @@ import os
 import re
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import CHROMIUM, REPO, open_page
+from tests.conftest import CHROMIUM, REPO, copy_site, open_page, serving
 
 if CHROMIUM is None and not os.environ.get("CI"):
     pytest.skip(
@@ -324,10 +323,10 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
     page.get_by_role("link", name="Large Language Models").click()
     chart = page.get_by_role("img", name="Large Language Models: papers per month")
     assert chart.is_visible() and chart.bounding_box()["height"] > 20  # type: ignore[index]
-    # Its numbers in words, seen under it and read with it: a phone has no hover for a bar's.
+    # Its numbers in words, seen under it, the figure's name: a phone has no hover for a bar's.
     caption = page.locator(".trend figcaption")
     expect(caption).to_be_visible()
-    expect(chart).to_have_accessible_description(caption.inner_text())
+    expect(page.get_by_role("figure")).to_have_accessible_name(caption.inner_text())
     assert re.search(r"the busiest month was \w{3} \d{4} with \d+\.$", caption.inner_text())
     # A bar a month from the site's first day's to its newest (no data before it: a reader's
     # trial took the months before for a topic's interest collapsing).
@@ -348,6 +347,9 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("days/2025-11-3/", "days/2025-11-03/", "Papers of Nov 3, 2025"),
         ("days/2025-11/", "days/#2025-11", "November 2025"),
         ("Topics/LLM/", "topics/llm/", "Large Language Models"),
+        ("Days/2025-11-3/", "days/2025-11-03/", "Papers of Nov 3, 2025"),
+        # A folder's own "No page here" page is no page meant: the page above it is.
+        ("top/week/2030-W01/", "top/", "Top papers by week and month"),
         ("topics/llm/index.html.bak", "topics/llm/", "Large Language Models"),
     ],
 )
@@ -359,7 +361,7 @@ def test_the_404_page_offers_the_page_an_address_meant(
     page = _page(browser)
     assert page.goto(base_url + asked).status == 404  # type: ignore[union-attr]
     nearest = page.locator("#nearest a")
-    expect(nearest).to_have_attribute("href", urlsplit(base_url).path + meant)
+    expect(nearest).to_have_attribute("href", base_url + meant)
     if heading:
         expect(nearest).to_have_text(heading)
     nearest.click()
@@ -389,3 +391,33 @@ def test_the_404_page_searches_an_addresss_words_and_never_runs_them(
     page.goto(base_url + "404.html")
     page.wait_for_load_state("networkidle")
     assert page.errors == [] and page.locator("#nearest").is_hidden()  # type: ignore[attr-defined]
+
+
+def test_the_404_page_of_a_site_at_a_hosts_root_asks_nothing_above_or_beside_it(
+    browser: Browser, tiny_build: Path, tmp_path: Path
+) -> None:
+    """Found by a review: at a host's root, "//evil.example/x" made the 404 page fetch and
+    offer another host's page, and "..%2F" a page above the site, with its heading."""
+    from sitegen.cli import main
+
+    served = tmp_path / "served"
+    served.mkdir()
+    with serving(served) as server:
+        site = f"http://127.0.0.1:{server.server_address[1]}"
+        root = copy_site(tiny_build, tmp_path / "site")
+        assert main(["--root", str(root), "build", "--out", str(served), "--base-url", site]) == 0
+        page = _page(browser)
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url))
+        for address in ("//evil.example/x", "/%2Fevil.example/x/", "/days/..%2F..%2F..%2Fetc/"):
+            assert page.goto(site + address).status == 404  # type: ignore[union-attr]
+            page.wait_for_load_state("networkidle")
+            assert asked and all(url.startswith(site + "/") for url in asked), asked
+            assert not any(url.startswith(site + "/etc") for url in asked), asked  # not above
+            nearest = page.locator("#nearest a")
+            if nearest.is_visible():
+                assert nearest.get_attribute("href").startswith(site + "/")  # type: ignore[union-attr]
+            asked.clear()
+        # And the page still guesses at a host's root.
+        page.goto(site + "/Days/")
+        expect(page.locator("#nearest a")).to_have_attribute("href", site + "/days/")

@@ -502,3 +502,13 @@ def test_an_abstract_split_before_its_last_words_is_refused_at_them(
         with pytest.raises(ListingError, match="an abstract split over several lines") as error:
             parse_listing("\n".join(split).encode(), origin=name)
         assert error.value.location is not None and error.value.location.line == i + 3
+
+
+@pytest.mark.parametrize(
+    "title", ["van der Waals Materials for Optical Computing", "de novo Protein Design at Scale"]
+)
+def test_a_title_starting_with_a_lowercase_word_is_a_title(title: str) -> None:
+    """A review: the rule for an abstract's last words split off refused these titles."""
+    listing = f"Daily Papers\nMar 3\n{title}\nAn abstract.\n\u00b7\nMar 2, 2026 3\n"
+    (entry,) = parse_listing(listing.encode(), origin="2026-03-03.txt").entries
+    assert entry.title == title

@@ -851,10 +851,9 @@ def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -
 def test_topic_pages_chart_their_papers_per_month_without_script() -> None:
     files = _render(_six_days(_twelve()))
     page = files["topics/reinforcement-learning/index.html"].decode()
-    assert '<svg role="img" aria-labelledby="trend-title" aria-describedby="trend-caption"' in page
-    assert "<script" not in page
+    assert '<svg role="img" aria-labelledby="trend-title"' in page and "<script" not in page
     # Its numbers in words, seen: a phone has no hover for a bar's <title>.
-    caption = re.search(r'<figcaption id="trend-caption">([^<]*)</figcaption>', page)
+    caption = re.search(r"<figcaption>([^<]*)</figcaption>", page)
     assert caption and re.fullmatch(
         r"Papers per month: \d+ papers from \w{3} \d{4} to \w{3} \d{4} \(so far\);"
         r" the busiest month was \w{3} \d{4} with \d+\.",

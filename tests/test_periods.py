@@ -108,7 +108,7 @@ def test_charts_are_scaled_to_the_busiest_month_and_say_it_in_words() -> None:
         "7 papers from Dec 2024 to Nov 2026 (so far); the busiest month was Sep 2026 with 4."
     )
     empty = bar_chart(Trend(date(2026, 11, 1), (0,) * TREND_MONTHS))
-    assert empty.summary == "No papers from Dec 2024 to Nov 2026."
+    assert empty.summary == "none from Dec 2024 to Nov 2026."  # "Papers per month: none from ..."
     line = sparkline(Trend(date(2026, 11, 1), counts))
     assert len(line.points.split()) == TREND_MONTHS
     assert line.points.startswith("0,19 ") and line.points.endswith(" 84,1 88,10 92,14.5")

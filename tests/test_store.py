@@ -909,6 +909,8 @@ def test_a_bidi_control_in_a_bad_value_is_shown_escaped_in_the_message() -> None
         ("1409.04730", False),
         ("2613.12282", False),  # no month 13
         ("0612.1234", False),  # before new-style ids
+        ("0703.1234", False),  # they began in April 2007
+        ("0704.0001", True),
     ],
 )
 def test_an_arxiv_id_is_one_arxiv_gives(arxiv_id: str, kept: bool) -> None:

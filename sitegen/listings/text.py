@@ -220,16 +220,15 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
     while index < end:
         title = body[index]
         _expect_text(title, "a paper title", origin=origin)
-        if _reads_as_prose(title.text) or _SENTENCE_GOES_ON.match(title.text):
-            raise ListingError(
-                f"expected a paper title, found a paragraph: {title.text[:60]!r}"
-                + ("..." if len(title.text) > 60 else ""),
-                location=Location(origin, title.number),
-                hint="an abstract split over several lines? join them into one line",
-            )
+        if _reads_as_prose(title.text):
+            raise _split_abstract(title, "a paragraph", origin=origin)
+        if _ends_a_sentence(title.text):
+            raise _split_abstract(title, "the end of a sentence", origin=origin)
         if index + 1 >= end:
             raise cut_off(title, f"the paper {title.text[:60]!r} has no abstract")
         abstract = body[index + 1]
+        if _SENTENCE_GOES_ON.match(title.text) and _is_metadata(abstract.text):
+            raise _split_abstract(title, "the end of a sentence", origin=origin)
         _expect_text(abstract, "an abstract", origin=origin)
         index += 2
         authors_count: int | None = None
@@ -319,10 +318,29 @@ def _is_mistyped_day_line(text: str) -> bool:
 _SENTENCE_BREAK = re.compile(r"[a-z0-9)%]\. [A-Z]")
 
 
-# A sentence going on ("and cost."): no real title starts with a word of lowercase letters
-# only ("iCaRL", "dLLM", "daVinci-LLM" do not). Found by a trial: an abstract split before its
-# last words made them a paper, and the paper above it lost its date.
+# The end of a sentence ("and cost."): a line starting with a word of lowercase letters only
+# and ending with a period, or followed by a paper's metadata, not an abstract. A title may
+# start so ("van der Waals ...", "de novo ..."; none of 1,187 real ones does) but ends with no
+# period and has an abstract. Found by a trial: an abstract split before its last words made
+# them a paper, and the paper above it lost its date.
 _SENTENCE_GOES_ON = re.compile(r"[a-z]+ ")
+
+
+def _ends_a_sentence(text: str) -> bool:
+    return text.endswith(".") and _SENTENCE_GOES_ON.match(text) is not None
+
+
+def _split_abstract(title: _Line, found: str, *, origin: str) -> ListingError:
+    return ListingError(
+        f"expected a paper title, found {found}: {title.text[:60]!r}"
+        + ("..." if len(title.text) > 60 else ""),
+        location=Location(origin, title.number),
+        hint="an abstract split over several lines? join them into one line",
+    )
+
+
+def _is_metadata(text: str) -> bool:
+    return text == _SEPARATOR or bool(_AUTHORS_LINE.fullmatch(text) or _DATE_LINE.fullmatch(text))
 
 
 def _reads_as_prose(text: str) -> bool:
@@ -336,11 +354,7 @@ def _expect_text(line: _Line, what: str, *, origin: str) -> None:
             location=Location(origin, line.number),
             hint="the capture holds the page twice (or two pages); keep one copy",
         )
-    if (
-        line.text == _SEPARATOR
-        or _AUTHORS_LINE.fullmatch(line.text)
-        or _DATE_LINE.fullmatch(line.text)
-    ):
+    if _is_metadata(line.text):
         raise ListingError(
             f"expected {what}, found the metadata line {line.text!r}",
             location=Location(origin, line.number),
