@@ -17,6 +17,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import settings
@@ -376,7 +377,7 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        folder = self.path.split("?")[0].lstrip("/").partition("/")[0]
+        folder = unquote(self.path.split("?")[0].lstrip("/").partition("/")[0])
         site = folder if folder.isidentifier() or "-" in folder else ""  # not "..", not ""
         page = Path(self.directory, site, "404.html")
         if not page.is_file():  # a site at the host's root

@@ -7,6 +7,7 @@ import os
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -393,31 +394,39 @@ def test_the_404_page_searches_an_addresss_words_and_never_runs_them(
     assert page.errors == [] and page.locator("#nearest").is_hidden()  # type: ignore[attr-defined]
 
 
-def test_the_404_page_of_a_site_at_a_hosts_root_asks_nothing_above_or_beside_it(
-    browser: Browser, tiny_build: Path, tmp_path: Path
+@pytest.mark.parametrize("path", ["", "caf%C3%A9/"], ids=["root", "non-ASCII"])
+def test_the_404_page_asks_nothing_of_another_host_or_above_its_site(
+    browser: Browser, tiny_build: Path, tmp_path: Path, path: str
 ) -> None:
-    """Found by a review: at a host's root, "//evil.example/x" made the 404 page fetch and
-    offer another host's page, and "..%2F" a page above the site, with its heading."""
+    """Found by reviews: at a host's root, "//evil.example/x" made the 404 page fetch and
+    offer another host's page, and "..%2F" a page above the site (or its home page); under a
+    path of other letters than ASCII ("/café/"), it guessed nothing."""
     from sitegen.cli import main
 
     served = tmp_path / "served"
-    served.mkdir()
+    (served / unquote(path)).mkdir(parents=True)
     with serving(served) as server:
-        site = f"http://127.0.0.1:{server.server_address[1]}"
+        host = f"http://127.0.0.1:{server.server_address[1]}/"
+        site = host + path
         root = copy_site(tiny_build, tmp_path / "site")
-        assert main(["--root", str(root), "build", "--out", str(served), "--base-url", site]) == 0
+        out = served / unquote(path)
+        assert main(["--root", str(root), "build", "--out", str(out), "--base-url", site]) == 0
         page = _page(browser)
         asked: list[str] = []
         page.on("request", lambda request: asked.append(request.url))
-        for address in ("//evil.example/x", "/%2Fevil.example/x/", "/days/..%2F..%2F..%2Fetc/"):
+        for address in ("/evil.example/x", "%2Fevil.example/x/", "days/..%2F..%2F..%2Fetc/"):
             assert page.goto(site + address).status == 404  # type: ignore[union-attr]
             page.wait_for_load_state("networkidle")
-            assert asked and all(url.startswith(site + "/") for url in asked), asked
-            assert not any(url.startswith(site + "/etc") for url in asked), asked  # not above
+            assert asked and all(url.startswith(site) for url in asked), asked
+            assert not any(url.startswith(site + "etc") for url in asked), asked  # not above
             nearest = page.locator("#nearest a")
             if nearest.is_visible():
-                assert nearest.get_attribute("href").startswith(site + "/")  # type: ignore[union-attr]
+                href = nearest.get_attribute("href") or ""
+                assert href.startswith(site) and href != site, href  # nor the home page
             asked.clear()
-        # And the page still guesses at a host's root.
-        page.goto(site + "/Days/")
-        expect(page.locator("#nearest a")).to_have_attribute("href", site + "/days/")
+        # And it still guesses, in any case, through an encoded "/".
+        for address in ("Days/", "%2FDays/2025-11-3/"):
+            page.goto(site + address)
+            expect(page.locator("#nearest a")).to_have_attribute(
+                "href", site + ("days/" if address == "Days/" else "days/2025-11-03/")
+            )

@@ -504,6 +504,29 @@ def test_an_abstract_split_before_its_last_words_is_refused_at_them(
         assert error.value.location is not None and error.value.location.line == i + 3
 
 
+@pytest.mark.parametrize("name", ["2025-11-03.txt", "2025-10-31.txt", "2026-01-08.txt"])
+def test_an_abstract_wrapped_over_three_lines_is_refused_at_its_second(
+    seed_bytes: dict[str, bytes], name: str
+) -> None:
+    """Found by a review: a line of an abstract's middle (no period at its end, the abstract
+    going on below it) was read as a paper's title, silently."""
+    lines = seed_bytes[name].decode().split("\n")
+    abstracts = [i for i, line in enumerate(lines) if len(line) > 300]
+    assert len(abstracts) > 30
+    for i in abstracts:
+        cuts = [cut for cut in re.finditer(r" (?=[a-z]+ )", lines[i]) if cut.start() > 40]
+        first, second = cuts[len(cuts) // 3], cuts[2 * len(cuts) // 3]
+        wrapped = [
+            lines[i][: first.start()],
+            lines[i][first.end() : second.start()],
+            lines[i][second.end() :],
+        ]
+        split = [*lines[:i], *wrapped, *lines[i + 1 :]]
+        with pytest.raises(ListingError, match="an abstract split over several lines") as error:
+            parse_listing("\n".join(split).encode(), origin=name)
+        assert error.value.location is not None and error.value.location.line == i + 2, wrapped
+
+
 @pytest.mark.parametrize(
     "title", ["van der Waals Materials for Optical Computing", "de novo Protein Design at Scale"]
 )
