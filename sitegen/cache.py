@@ -37,9 +37,10 @@ from sitegen.transaction import write_atomic
 
 CACHE_DIR = ".sitegen-cache"
 # What the parse cache keeps of a paper file: its digest, what ingest matches it on (arXiv id,
-# title key), its hand-set topics, its title and upvotes (which the digest feeds list and the
-# top pages rank by, for thousands of papers: reading their files passed the rebuild budget,
-# under 2 s at 50k papers). Plain values, which marshal writes (see _save).
+# title key), the topics it names (`topics`, `not_topics`), its title and upvotes (which the
+# digest feeds list and the top pages rank by, for thousands of papers: reading their files
+# passed the rebuild budget, under 2 s at 50k papers). Plain values, which marshal writes
+# (see _save).
 PaperFacts = tuple[str, str | None, str, tuple[str, ...], str, int | None]
 
 
@@ -62,7 +63,8 @@ def code_version() -> str:
 def paper_facts(paper: Paper, data: bytes) -> PaperFacts:
     """What the parse cache keeps of `paper`, parsed from `data` (its file's bytes)."""
     keys = PaperKeys.of(paper)
-    return digest(data), keys.arxiv_id, keys.title_key, paper.topics, paper.title, paper.upvotes
+    named = (*paper.topics, *paper.not_topics)  # a build checks that site.toml still has them
+    return digest(data), keys.arxiv_id, keys.title_key, named, paper.title, paper.upvotes
 
 
 class LoggedDicts:

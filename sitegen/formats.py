@@ -35,7 +35,7 @@ from sitegen.model import (
 _PAPER_KEYS = frozenset(
     {
         "title", "arxiv_id", "authors", "authors_count", "organization", "published", "upvotes",
-        "topics", "keywords", "github", "project_page",
+        "topics", "not_topics", "keywords", "github", "project_page",
     }
 )  # fmt: skip
 # Written by sitegen before 0.2; the day files always decided a paper's days.
@@ -64,6 +64,7 @@ def render_paper_file(paper: Paper) -> str:
             ("published", paper.published),
             ("upvotes", paper.upvotes),
             ("topics", list(paper.topics) or None),
+            ("not_topics", list(paper.not_topics) or None),
             ("keywords", list(paper.keywords) or None),
             ("github", paper.github_url),
             ("project_page", paper.project_url),
@@ -91,14 +92,21 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
     fields = TomlFields(table, text=text, source=path, error=ContentError)
     fields.only(_PAPER_KEYS, "the front matter", hints=_RETIRED_PAPER_KEYS)
     organization = fields.strings_table("organization", ("handle", "name"))
-    topics = fields.texts("topics")
-    for slug in topics:
-        if known_topics is not None and slug not in known_topics:
-            raise ContentError(
-                f"unknown topic {slug!r} in `topics`",
-                location=fields.where("topics"),
-                hint="use a topic slug from site.toml: " + ", ".join(sorted(known_topics)),
-            )
+    topics, not_topics = fields.texts("topics"), fields.texts("not_topics")
+    for key, slugs in (("topics", topics), ("not_topics", not_topics)):
+        for slug in slugs:
+            if known_topics is not None and slug not in known_topics:
+                raise ContentError(
+                    f"unknown topic {slug!r} in `{key}`",
+                    location=fields.where(key),
+                    hint="use a topic slug from site.toml: " + ", ".join(sorted(known_topics)),
+                )
+    if both := [slug for slug in not_topics if slug in topics]:
+        raise ContentError(
+            f"`not_topics` refuses {both[0]!r}, which `topics` gives",
+            location=fields.where("not_topics"),
+            hint=f"take {both[0]!r} out of one of them",
+        )
     arxiv_id = fields.text_or_none("arxiv_id") or None
     # It makes links and finds the paper. Listings give new-style ids only; a hand may add an
     # old-style one (hep-th/9901001), which no paper file is named after.
@@ -119,6 +127,7 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
         published=fields.date("published"),
         upvotes=fields.count("upvotes"),
         topics=topics,
+        not_topics=not_topics,
         keywords=fields.texts("keywords"),
         github_url=fields.url("github"),
         project_url=fields.url("project_page"),

@@ -166,6 +166,7 @@ class Paper:
     published: date | None = None  # the arXiv (or source) publication date
     upvotes: int | None = None  # None: never reported, which is not zero
     topics: tuple[str, ...] = ()  # slugs chosen by hand or with --topic; rules add more at build
+    not_topics: tuple[str, ...] = ()  # slugs the rules may not give it (an editor's call)
     keywords: tuple[str, ...] = ()  # keywords from the source (HF ai_keywords), a topic signal
     github_url: str | None = None
     project_url: str | None = None

@@ -124,8 +124,14 @@ def assign_topics(paper: Paper, matcher: TopicMatcher) -> tuple[str, ...]:
 
 
 def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, ...]:
-    """The paper's topics, as `assign_topics` gives them, each with the evidence for it."""
-    found = _evidence(paper, matcher)
+    """The paper's topics, as `assign_topics` gives them, each with the evidence for it. The
+    rules choose among the topics but its `not_topics` (so another area may take a refused
+    one's place)."""
+    found = {
+        slug: evidence
+        for slug, evidence in _evidence(paper, matcher).items()
+        if slug not in paper.not_topics
+    }
     topics = matcher.topics
     qualified = {
         slug: evidence
@@ -154,7 +160,7 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
         areas = [
             TopicEvidence(slug=t.slug, score=0, keywords=(), generic=(), fallback=True)
             for t in topics.values()
-            if t.fallback and t.kind == "area"
+            if t.fallback and t.kind == "area" and t.slug not in paper.not_topics
         ]
     manual = [
         TopicEvidence(slug=slug, score=0, keywords=(), generic=(), by_hand=True)

@@ -600,3 +600,30 @@ def test_a_listing_given_another_days_date_is_refused_and_writes_nothing(
     later = write_text_listing(site.parent / "2026-03-16.txt", date(2026, 3, 16), [*again, own])
     assert main(["--root", str(site), "ingest", str(later)]) == 0
     assert len(load_content(site).days[date(2026, 3, 16)].entries) == 60
+
+
+def test_a_topic_refused_in_a_paper_file_leaves_its_pages_and_stays_through_ingest(
+    tiny_built: Path,
+) -> None:
+    """Found by a reader's trial: an editor could not take one wrong topic off one paper; a
+    paper's `not_topics` does, and a listing ingested again keeps it."""
+    public = tiny_built / "public"
+    months = json.loads((public / "api" / "papers.json").read_text())["months"]
+    records = [
+        record
+        for month in months
+        for record in json.loads((public / month["url"].split("/daily-papers/")[-1]).read_text())
+    ]
+    record = next(r for r in records if len(r["topics"]) >= 2)
+    paper_id, (refused, *kept) = record["id"], record["topics"]
+    path = tiny_built / "content" / "papers" / f"{paper_id}.md"
+    path.write_text(path.read_text().replace("+++\n", f'+++\nnot_topics = ["{refused}"]\n', 1))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    month = next(m for m in months if m["month"] == record["days"][0][:7])
+    rebuilt = json.loads((public / month["url"].split("/daily-papers/")[-1]).read_text())
+    topics = next(r for r in rebuilt if r["id"] == paper_id)["topics"]
+    assert refused not in topics and set(kept) <= set(topics)  # another may take its place
+    assert paper_id not in (public / "topics" / refused / "index.html").read_text()
+    listings = sorted((tiny_built / "content" / "listings").iterdir())
+    assert main(["--root", str(tiny_built), "ingest", *map(str, listings)]) == 0
+    assert f'not_topics = ["{refused}"]' in path.read_text()

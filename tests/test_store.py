@@ -49,8 +49,11 @@ _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_si
         st.none(), st.tuples(_text.map(clean_line).filter(bool), _text.map(clean_line).filter(bool))
     ),
     published=st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2030, 1, 1))),
+    not_topics=st.lists(st.sampled_from(["rl", "nlp", "llm"]), max_size=2, unique=True),
 )
-def test_paper_files_round_trip(title, abstract, authors, upvotes, org, published) -> None:  # type: ignore[no-untyped-def]
+def test_paper_files_round_trip(
+    title, abstract, authors, upvotes, org, published, not_topics
+) -> None:  # type: ignore[no-untyped-def]
     paper = Paper(
         id="2501.00001",
         title=title,
@@ -59,6 +62,7 @@ def test_paper_files_round_trip(title, abstract, authors, upvotes, org, publishe
         upvotes=upvotes,
         organization=Organization(handle=org[0], name=org[1]) if org else None,
         published=published,
+        not_topics=tuple(not_topics),
     )
     assert parse_paper_file(render_paper_file(paper), path="content/papers/2501.00001.md") == paper
 
@@ -219,6 +223,11 @@ def test_a_day_file_named_after_another_day_says_what_to_mend(name: str, hint: s
 
 BROKEN = {
     "no front matter": ("Just an abstract\n", 1, "must start with"),
+    "a topic given and refused": (
+        '+++\ntitle = "T"\ntopics = ["rl"]\nnot_topics = ["nlp", "rl"]\n+++\nA\n',
+        4,
+        "`not_topics` refuses 'rl', which `topics` gives",
+    ),
     "unclosed": ('+++\ntitle = "T"\n', 1, "never closed"),
     "bad toml": ('+++\ntitle = "T"\nupvotes = = 3\n+++\nA\n', 3, "bad TOML"),
     "bad date": (

@@ -139,6 +139,19 @@ def test_hand_given_topics_come_first_and_unknown_ones_are_ignored() -> None:
     assert assign_topics(paper, MATCHER) == ("rl", "diffusion")
 
 
+def test_a_topic_refused_by_hand_is_not_given_and_the_rules_choose_among_the_others() -> None:
+    """Found by a reader's trial: a site's editor could not take one wrong topic off one paper
+    ("OneRec: ... Generative Recommender" in Image and Media Generation)."""
+    paper = _paper("Diffusion Models for RL", "Reinforcement learning with diffusion models.")
+    assert assign_topics(paper, MATCHER) == ("rl", "diffusion")
+    assert assign_topics(replace(paper, not_topics=("diffusion",)), MATCHER) == ("rl",)
+    # A general area that gave way to the refused one is given again; without any, the fallback.
+    agents = _paper("Language Model Agents")
+    assert assign_topics(replace(agents, not_topics=("agents",)), MATCHER) == ("llm",)
+    assert assign_topics(replace(agents, not_topics=("agents", "llm")), MATCHER) == ("ml",)
+    assert assign_topics(replace(agents, not_topics=("agents", "llm", "ml")), MATCHER) == ()
+
+
 def test_at_most_three_areas_each_with_two_fifths_of_the_best_score() -> None:
     topics = tuple(
         Topic(
