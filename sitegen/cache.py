@@ -1,7 +1,7 @@
 """What sitegen keeps in .sitegen-cache/ between runs: only ever a speed-up.
 
 - The parse cache: what the build and ingest need of every content file (a day file whole; of
-  a paper file its digest, what ingest matches it on, its hand-set topics, its title), by name,
+  a paper file its digest, what ingest matches it on, the topics it names, its title), by name,
   with the digest of its bytes, so an unchanged file is not parsed again, even in a fresh clone;
   whether a file is unchanged is told by its state (inode, size, mtime), which
   sitegen.file_states keeps beside it (`content-states`), else by its digest. Papers themselves

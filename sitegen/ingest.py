@@ -221,8 +221,8 @@ class _Merger:
                 self.new_papers += 1
             else:
                 paper = _merge(existing, entry, recorded=self._recorded(existing.id))
-            if topics:
-                paper = dataclasses.replace(paper, topics=_union(paper.topics, topics))
+            if added := tuple(t for t in topics if t not in paper.not_topics):  # the editor's call
+                paper = dataclasses.replace(paper, topics=_union(paper.topics, added))
             self.papers[paper.id] = paper
             self.index.add(paper, entry.title)
             if paper.id in seen_ids:  # listed twice on one day: the first place counts

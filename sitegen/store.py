@@ -193,7 +193,7 @@ def _load_content(
         if (held := cache.papers.get(name)) is None or not holds(papers_dir / name, held[0])
     ]
     if known_topics is not None:  # parsed again if it names a topic no longer known: the error
-        # Most papers have no hand-set topics: no call for them (0.05 s of the rebuild budget).
+        # Most papers name no topic: no call for them (0.05 s of the rebuild budget).
         to_parse += [
             n for n, f in cache.papers.items() if f[3] and not known_topics.issuperset(f[3])
         ]

@@ -627,3 +627,9 @@ def test_a_topic_refused_in_a_paper_file_leaves_its_pages_and_stays_through_inge
     listings = sorted((tiny_built / "content" / "listings").iterdir())
     assert main(["--root", str(tiny_built), "ingest", *map(str, listings)]) == 0
     assert f'not_topics = ["{refused}"]' in path.read_text()
+    # Nor does --topic give it that topic (a review: it wrote both, and every build stopped).
+    ingest = ["--root", str(tiny_built), "ingest", "--topic", refused, *map(str, listings)]
+    assert main(ingest) == 0
+    assert f'not_topics = ["{refused}"]' in path.read_text()
+    assert "\ntopics = " not in path.read_text()
+    assert main(["--root", str(tiny_built), "build"]) == 0

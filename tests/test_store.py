@@ -402,6 +402,20 @@ def test_a_cached_paper_still_fails_on_a_topic_no_longer_defined(tmp_path: Path)
     assert str(caught.value).startswith("content/papers/p-1.md:3: unknown topic 'llm'")
 
 
+def test_a_cached_paper_still_fails_on_a_refused_topic_no_longer_defined(tmp_path: Path) -> None:
+    """A review: the cache's facts named `topics` alone, so a slug of `not_topics` renamed in
+    site.toml was ignored without a word."""
+    paper = tmp_path / "content" / "papers" / "p-1.md"
+    paper.parent.mkdir(parents=True)
+    paper.write_text('+++\ntitle = "T"\nnot_topics = ["llm"]\n+++\nAbstract.\n')
+    load_content(tmp_path, known_topics=frozenset({"llm"}))
+    with pytest.raises(ContentError) as caught:
+        load_content(tmp_path, known_topics=frozenset({"robotics"}))
+    assert str(caught.value).startswith(
+        "content/papers/p-1.md:3: unknown topic 'llm' in `not_topics`"
+    )
+
+
 def test_the_parse_cache_survives_a_fresh_clone(tmp_path: Path) -> None:
     # A clone (or a cache restored in CI) has new inodes and mtimes but the same bytes.
     original = tmp_path / "original"

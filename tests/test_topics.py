@@ -149,6 +149,7 @@ def test_a_topic_refused_by_hand_is_not_given_and_the_rules_choose_among_the_oth
     agents = _paper("Language Model Agents")
     assert assign_topics(replace(agents, not_topics=("agents",)), MATCHER) == ("llm",)
     assert assign_topics(replace(agents, not_topics=("agents", "llm")), MATCHER) == ("ml",)
+    # Every area refused, the fallback too: no area, as the editor asked (the report counts it).
     assert assign_topics(replace(agents, not_topics=("agents", "llm", "ml")), MATCHER) == ()
 
 
