@@ -226,6 +226,7 @@ _OTHER_VALUES: dict[str, tuple[object, ...]] = {
     "published": (None, date(2025, 12, 24)),
     "upvotes": (None, 0, 99),
     "topics": ((), ("llm",), ("vision", "robotics")),
+    "not_topics": ((), ("reinforcement-learning",), ("llm", "reinforcement-learning")),
     "keywords": ((), ("diffusion model",), ("reinforcement learning", "agent")),
     "github_url": (None, "https://github.com/a/b"),
     "project_url": (None, "https://a.org/"),
