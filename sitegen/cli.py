@@ -335,14 +335,15 @@ def _run_ingest(args: argparse.Namespace) -> int:
     config = load_config(root)
     topics = tuple(_topic_slug(config, name) for name in args.topic)
     today = datetime.now(UTC).date()
+    latest = today + timedelta(days=1)  # the last day a listing may be of: east of UTC, today
     report, parsed = ingest_files(
         root, args.listings, day=args.date, topics=topics, known_topics=config.topic_slugs(),
-        latest=today + timedelta(days=1),  # a day ahead: east of UTC it may be today
+        latest=latest,  # a year read from the papers' dates: refused after it
     )  # fmt: skip
     print(_ingest_summary(report, parsed))
     for listing, _ in parsed:  # entries left out: of another day, or listed twice
         notes = list(listing.notes)
-        if listing.day > today + timedelta(days=1):  # a day ahead: east of UTC it may be today
+        if listing.day > latest:  # given by --date or the file's name: noted, not refused
             # Found by a trial: --date 2030-01-01 became the site's latest day without a word.
             notes.append(f"filed under {listing.day}, a day to come (today is {today}, UTC):"
                          " is its year right?")  # fmt: skip
