@@ -341,7 +341,7 @@ def _setup_key(templates: Path, config: SiteConfig) -> str:
 def _paper_files(root: Path) -> int:
     try:
         names = os.listdir(root / PAPERS_DIR)  # noqa: PTH208 (no Path for each of 50,000)
-        return sum(1 for name in names if name.endswith(".md"))
+        return sum(1 for name in names if name.endswith(".md") and not name.startswith("."))
     except OSError:
         return 0  # no content: the read reports it
 

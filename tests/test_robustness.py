@@ -590,6 +590,33 @@ def test_a_public_directory_linked_to_a_web_root_is_published_through_the_link(
     assert not list(site.glob(".public.old-*")) and not list(web_root.parent.glob(".*.old-*"))
 
 
+def test_hidden_files_editors_locks_and_macos_leftovers_in_content_are_skipped(
+    site: Path,
+) -> None:
+    """Found by a user's trial: Emacs's lock of a paper being edited (`.#x.md`, a link to
+    nowhere) stopped every build and ingest with a hint to restore it from git, and macOS's
+    `._x.md`, a `.hidden.md` or a day folder's `.notes.toml` were refused as misnamed."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    built = tree_bytes(site / "public")
+    papers, days = site / "content" / "papers", site / "content" / "days"
+    paper = next(papers.glob("*.md")).name
+    (papers / f".#{paper}").symlink_to("user@laptop.4242:1733300000")  # as Emacs makes it
+    (days / ".#2025-10-31.toml").symlink_to("user@laptop.4242:1733300000")
+    (papers / f"._{paper}").write_bytes(b"\0\5\26\7 AppleDouble")
+    (papers / ".hidden.md").write_text("+++\ntitle = 1\n+++\n")
+    (days / ".notes.toml").write_text("not a day\n")
+    (days / ".drafts").mkdir()
+    (days / ".drafts" / "2025-11-01.toml").write_text("day = 2025-11-01\n")
+    before = tree_bytes(site / "content")
+    assert main(["--root", str(site), "build"]) == 0
+    assert tree_bytes(site / "public") == built
+    assert main(["--root", str(site), "build", "--clean"]) == 0
+    assert tree_bytes(site / "public") == built
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert tree_bytes(site / "content") == before
+
+
 def test_backups_empty_folders_and_archive_leftovers_in_content_are_no_mistake(site: Path) -> None:
     """Found by a review of the check above: a day's `.bak` or `.orig`, an empty folder and a
     zip's `__MACOSX` were refused; and the hint said to rename a `.TOML` over its `.toml`."""
