@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
@@ -368,6 +369,36 @@ def test_an_authors_line_without_its_bullet_is_the_authors_line(
     assert "•" not in without
     listing = parse_listing(without.encode(), origin="2025-10-31.txt")
     assert listing.entries == with_bullets.entries
+
+
+@pytest.mark.parametrize("name", ["2026-01-08.txt", "2026-03-14.txt", "2025-10-31.txt"])
+def test_a_capture_copied_from_its_day_line_down_is_the_same_listing(
+    seed_bytes: dict[str, bytes], name: str
+) -> None:
+    """Found by a user's trial: selecting the page from its day line down, a natural copy,
+    was refused as no listing for want of the header above it."""
+    text = seed_bytes[name].decode()
+    day_line = re.search(r"^[A-Z][a-z]{2} \d{1,2}(, \d{4})?$", text, re.MULTILINE)
+    assert day_line is not None and day_line.start() > 0
+    whole = parse_listing(seed_bytes[name], origin=name)
+    cut = parse_listing(text[day_line.start() :].encode(), origin=name)
+    lines_cut = text[: day_line.start()].count("\n")
+    assert cut.day == whole.day
+    assert cut.entries == tuple(
+        dataclasses.replace(entry, line=entry.line - lines_cut) for entry in whole.entries
+    )
+
+
+def test_a_capture_copied_from_its_first_title_says_where_to_copy_from(
+    seed_bytes: dict[str, bytes],
+) -> None:
+    text = seed_bytes["2025-10-31.txt"].decode()
+    first_title = text.index("Hierarchical Modeling for Medical")
+    with pytest.raises(ListingError) as refused:
+        parse_listing(text[first_title:].encode(), origin="copy.txt")
+    assert refused.value.location.line == 1
+    assert "or its day line ('Oct 31')" in str(refused.value)
+    assert "from its top, or from its day line" in (refused.value.hint or "")
 
 
 def test_a_header_with_by_ak_spelt_apart_is_the_header(seed_bytes: dict[str, bytes]) -> None:

@@ -76,12 +76,16 @@ def parse_text_listing(
             "the file has no non-blank lines", location=Location(origin), hint="give a listing"
         )
     body, saw_header, saw_daily_papers = _strip_header(lines)
-    if not saw_header:
+    # Copied from the day line down, the page is no less a listing (a user's trial); without
+    # either, any text of paragraphs would read as papers.
+    if not saw_header and not _DAY_LINE.fullmatch(lines[0].text):
         raise ListingError(
             f"not a Daily Papers listing: expected its header ('new', 'Get trending papers in "
-            f"your email inbox!', ...) but found {lines[0].text[:60]!r}",
+            f"your email inbox!', ...) or its day line ('Oct 31') but found "
+            f"{lines[0].text[:60]!r}",
             location=Location(origin, lines[0].number),
-            hint="give a text capture of a huggingface.co/papers page",
+            hint="copy the huggingface.co/papers page from its top, or from its day line, "
+            "down to its last paper",
         )
     day_line: _Line | None = None
     if body and _DAY_LINE.fullmatch(body[0].text):
