@@ -112,8 +112,30 @@ class _CommandParser(argparse.ArgumentParser):
         return parsed, unknown
 
 
+class _TopParser(argparse.ArgumentParser):
+    """sitegen's own parser: a flag before the command that is not sitegen's is named (a
+    user's trial: `sitegen --bogus` said that COMMAND was missing, `sitegen --out x build`
+    that "x" is no command)."""
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        given = list(sys.argv[1:] if args is None else args)
+        index = 0
+        while index < len(given) and given[index].startswith("-") and given[index] != "--":
+            name = given[index].split("=", 1)[0]
+            known = [option for option in self._option_string_actions if option.startswith(name)]
+            if not known:
+                self.error(
+                    f"unrecognized arguments: {given[index]} (a command's options go after it: "
+                    f"sitegen COMMAND {given[index]})"
+                )
+            index += 2 if known == ["--root"] and "=" not in given[index] else 1
+        return super().parse_known_args(args, namespace)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _TopParser(
         prog="sitegen", description="Hugging Face Daily Papers as a static site with feeds."
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
@@ -292,7 +314,7 @@ def _site_url(text: str) -> str:
     url = site_url(text)  # as site.toml's base_url is checked
     if url is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an absolute http(s) URL without ?, # or \\,"
+            f"{text!r} is not an absolute http(s) URL without spaces, ?, # or \\,"
             " e.g. https://you.github.io/repo/"
         )
     return url

@@ -182,7 +182,7 @@ def _base_url(top: TomlFields) -> str:
     if base_url is None:
         raise top.fail(
             "base_url",
-            "an absolute http(s) URL without ?, # or \\",
+            "an absolute http(s) URL without spaces, ?, # or \\",
             'base_url = "https://you.github.io/repo/"',
         )
     return base_url

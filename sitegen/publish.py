@@ -170,7 +170,8 @@ def check_output(out: Path, *, root: Path) -> None:
     for source in _SOURCES:
         if target.is_relative_to((site / source).resolve()):
             raise BuildError(
-                f"refusing to build into {source}/: it holds the site's sources",
+                f"refusing to build into {source}/: it holds the site's "
+                + ("caches" if source == ".sitegen-cache" else "sources"),
                 location=where,
                 hint=hint,
             )

@@ -440,6 +440,7 @@ def test_a_base_url_with_two_slashes_makes_urls_with_one(tiny_built: Path, url: 
         "https://x.example/?q=1",
         "https://x.example/#top",
         "https://x.example/\\e.example/",
+        "https://me.github.io/papers feed/",  # a user's trial: the message named no space
     ],
 )
 def test_a_base_url_without_a_host_or_with_a_query_is_one_line(
@@ -451,13 +452,13 @@ def test_a_base_url_without_a_host_or_with_a_query_is_one_line(
         main(["--root", str(tiny_built), "build", "--base-url", url])
     assert refused.value.code == 2
     (line,) = [x for x in capsys.readouterr().err.splitlines() if "error" in x]
-    assert f"{url!r} is not an absolute http(s) URL without ?, # or \\" in line
+    assert f"{url!r} is not an absolute http(s) URL without spaces, ?, # or \\" in line
     config = tiny_built / "site.toml"
     kept = config.read_text()
     config.write_text(re.sub(r"(?m)^base_url = .*$", lambda _: f"base_url = '{url}'", kept))
     try:
         assert main(["--root", str(tiny_built), "build"]) == 2
-        assert "an absolute http(s) URL without ?, # or \\" in capsys.readouterr().err
+        assert "an absolute http(s) URL without spaces, ?, # or \\" in capsys.readouterr().err
     finally:
         config.write_text(kept)
 

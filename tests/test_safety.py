@@ -505,6 +505,9 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         # found by a trial: said with sitegen's usage, not build's, whose flags it lacks
         (["build", "--jbos", "2"], "sitegen build: error: unrecognized arguments: --jbos 2"),
         (["--jobs=2", "build"], "sitegen: error: unrecognized arguments: --jobs=2"),
+        # found by a user's trial: said that COMMAND was missing, or that "x" is no command
+        (["--bogus"], "sitegen: error: unrecognized arguments: --bogus (a command's options"),
+        (["--out", "x", "build"], "unrecognized arguments: --out (a command's options go after"),
     ],
 )
 def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], says: str) -> None:
