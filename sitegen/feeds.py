@@ -88,13 +88,23 @@ class Feeds:
         self.parts = parts if parts is not None else PaperParts()
         self.names = {t.slug: t.name for t in site.config.topics}
 
-    def _item(self, paper_id: str, appearance: Appearance, *, brief: bool = False) -> _Item:
+    def _item(
+        self,
+        paper_id: str,
+        appearance: Appearance,
+        *,
+        brief: bool = False,
+        ranked_by: int | None = None,
+    ) -> _Item:
         """A paper as an item: its facts (upvotes, organisation, authors), abstract and links;
-        `brief` (a day's or a period's feed): its summary as plain text instead."""
+        `brief` (a day's or a period's feed): its summary as plain text instead, after the
+        count it is `ranked_by` if any (a period's)."""
         paper = self.site.papers[paper_id]
         content, summary = "", ""
         if brief:
             summary = summarize(paper.abstract, self.site.config.pages.summary_chars)
+            if ranked_by is not None:
+                summary = f"{ranked_by} upvote{'s' if ranked_by != 1 else ''} · {summary}"
         else:
             content = self._content_html(paper_id)
         return _Item(
@@ -231,8 +241,15 @@ class Feeds:
             + (" yet." if still_open else "."),
             routes=self.routes.top(period.kind, period.slug),
             # Brief, as a day's: a closed period never gets a new item.
+            # With the count each is ranked by, as on the period's page (a user's trial: the
+            # feed of the most upvoted papers showed no upvotes).
             items=tuple(
-                self._item(i, first_in(period, self.site.appearances[i]), brief=True)
+                self._item(
+                    i,
+                    first_in(period, self.site.appearances[i]),
+                    brief=True,
+                    ranked_by=ranked_count(i, upvotes, ranked_by),
+                )
                 for i in paper_ids
             ),
         )

@@ -843,6 +843,14 @@ def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -
         ):
             assert f'<link rel="alternate" type="application/{kind}"' in page
             assert f'href="{name}">' in page
+    # The most upvoted papers, each with its count first, as on the period's page (a user's
+    # trial: the feed showed none); paper n has n upvotes.
+    for name in ("rss.xml", "atom.xml"):
+        entries = feedparser.parse(files["top/week/2026-W01/" + name]).entries
+        shown = [re.match(r"(\d+) upvotes? · \w", entry.summary) for entry in entries]
+        counts = [int(match[1]) if match else None for match in shown]
+        assert counts == [int(e.link.rstrip("/").rsplit(".", 1)[1]) for e in entries], counts
+        assert counts == sorted(counts, reverse=True), counts  # type: ignore[type-var]
     custom = json.loads(files["feeds/diffusion-models/feed.json"])
     assert [item["id"] for item in custom["items"]] == ["tag:sitegen,2023:paper/2501.00004"]
     listed = files["feeds/index.html"].decode() + files["feeds.opml"].decode()
