@@ -371,22 +371,44 @@ def test_an_authors_line_without_its_bullet_is_the_authors_line(
     assert listing.entries == with_bullets.entries
 
 
-@pytest.mark.parametrize("name", ["2026-01-08.txt", "2026-03-14.txt", "2025-10-31.txt"])
+@pytest.mark.parametrize("name", ["2026-01-08.txt", "2025-10-31.txt", "2025-11-03.txt"])
 def test_a_capture_copied_from_its_day_line_down_is_the_same_listing(
     seed_bytes: dict[str, bytes], name: str
 ) -> None:
     """Found by a user's trial: selecting the page from its day line down, a natural copy,
-    was refused as no listing for want of the header above it."""
+    was refused as no listing for want of the header above it. Its day is read from the
+    text alone (the origin names no day), as the whole capture's is."""
     text = seed_bytes[name].decode()
     day_line = re.search(r"^[A-Z][a-z]{2} \d{1,2}(, \d{4})?$", text, re.MULTILINE)
     assert day_line is not None and day_line.start() > 0
-    whole = parse_listing(seed_bytes[name], origin=name)
-    cut = parse_listing(text[day_line.start() :].encode(), origin=name)
+    whole = parse_listing(seed_bytes[name], origin="capture.txt")
+    cut = parse_listing(text[day_line.start() :].encode(), origin="capture.txt")
     lines_cut = text[: day_line.start()].count("\n")
-    assert cut.day == whole.day
+    assert cut.day == whole.day == date.fromisoformat(name.removesuffix(".txt"))
     assert cut.entries == tuple(
         dataclasses.replace(entry, line=entry.line - lines_cut) for entry in whole.entries
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # found by a review: notes under a date were ingested as papers
+        "May 5, 2026\n\nAgenda\nReview the budget and plan the offsite\n\nAction items\nBook it\n",
+        "Marathon 3\n\nTraining plan\nRun five kilometres every morning before work\n",
+        "BARE",  # a bare capture from its day line: titles and abstracts, nothing of a listing
+    ],
+)
+def test_a_day_line_over_text_without_a_listing_s_lines_is_no_listing(
+    seed_bytes: dict[str, bytes], text: str
+) -> None:
+    if text == "BARE":
+        bare = seed_bytes["2026-03-14.txt"].decode()
+        text = bare[bare.index("\nMar 14\n") + 1 :]
+    with pytest.raises(ListingError) as refused:
+        parse_listing(text.encode(), origin="notes.txt", day=date(2026, 3, 3))
+    assert "not a Daily Papers listing" in str(refused.value)
+    assert refused.value.location.line == 1
 
 
 def test_a_capture_copied_from_its_first_title_says_where_to_copy_from(

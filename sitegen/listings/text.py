@@ -76,27 +76,22 @@ def parse_text_listing(
             "the file has no non-blank lines", location=Location(origin), hint="give a listing"
         )
     body, saw_header, saw_daily_papers = _strip_header(lines)
-    # Copied from the day line down, the page is no less a listing (a user's trial); without
-    # either, any text of paragraphs would read as papers.
+    # Copied from the day line down, the page is no less a listing (a user's trial), when its
+    # papers' lines say so too (below): a day line alone starts many a text of paragraphs.
     if not saw_header and not _DAY_LINE.fullmatch(lines[0].text):
-        raise ListingError(
-            f"not a Daily Papers listing: expected its header ('new', 'Get trending papers in "
-            f"your email inbox!', ...) or its day line ('Oct 31') but found "
-            f"{lines[0].text[:60]!r}",
-            location=Location(origin, lines[0].number),
-            hint="copy the huggingface.co/papers page from its top, or from its day line, "
-            "down to its last paper",
-        )
+        raise _not_a_listing(lines[0], origin)
     day_line: _Line | None = None
     if body and _DAY_LINE.fullmatch(body[0].text):
         day_line, body = body[0], body[1:]
     if not body:
         raise ListingError(
-            "the listing has a header but no papers",
+            f"the listing has {'a header' if saw_header else 'a day line'} but no papers",
             location=Location(origin, lines[-1].number),
             hint="the capture was probably cut off; capture the page again",
         )
     drafts = _read_papers_after(day_line, body, origin=origin)
+    if not saw_header and not any(d.authors_count or d.organization or d.date for d in drafts):
+        raise _not_a_listing(lines[0], origin)
     given_by = day_from if day else None  # what said the day, unless the listing says it too
     if day and day_line and (shown := _DAY_LINE.fullmatch(day_line.text)):
         given_by = None if shown[3] else given_by
@@ -123,6 +118,17 @@ def parse_text_listing(
     has_metadata = day_line is not None and saw_daily_papers
     shape = "full" if has_metadata else ("bare" if day_line is not None else "compact")
     return Listing(day=listing_day, entries=entries, origin=origin, shape=shape)
+
+
+def _not_a_listing(first: _Line, origin: str) -> ListingError:
+    return ListingError(
+        "not a Daily Papers listing: expected its header ('new', 'Get trending papers in your"
+        " email inbox!', ...), or its day line ('Oct 31') and papers with their authors or"
+        f" dates, but found {first.text[:60]!r}",
+        location=Location(origin, first.number),
+        hint="copy the huggingface.co/papers page from its top, or from its day line, down to"
+        " its last paper",
+    )
 
 
 def _shown_day(month: int, day_of_month: int, drafts: list[_Draft], *, near: date) -> date:
