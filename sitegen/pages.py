@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 
 @cache
-def _markdown() -> MarkdownIt:
+def _markdown(*, addresses: bool = True) -> MarkdownIt:
     # Imported when first used: a build's own process renders no abstract when workers do
     # (the cold-build budget at 1k papers: 0.1 s of CPU before the first page); the workers'
     # fork server imports it (workers._worker_context).
@@ -49,20 +49,26 @@ def _markdown() -> MarkdownIt:
     # "O(n*m) to O(n*k)", LaTeX's ``quotes'', "# of samples", an indented line, a "[1]: ..."
     # reference, "&#8238;" (which would bring back a character cleaning took out). Paragraphs,
     # lists, links and backslash escapes stay: arXiv's LaTeX "3.3\%" and "R\&D" read right.
-    # Addresses written out with their scheme are links (a paper's code is often named only
-    # so), not names without one: "train.py" and "model.ai" are no sites.
-    markdown = (
-        MarkdownIt("commonmark", {"html": False, "linkify": True})
-        .enable("linkify")
-        .disable(
-            ["image", "emphasis", "backticks", "entity"]
-            + ["heading", "lheading", "code", "fence", "blockquote", "hr", "reference"]
-        )
+    # With `addresses`, those written out with their scheme are links (a paper's code is
+    # often named only so), not names without one: "train.py" and "model.ai" are no sites.
+    markdown = MarkdownIt("commonmark", {"html": False, "linkify": addresses}).disable(
+        ["image", "emphasis", "backticks", "entity"]
+        + ["heading", "lheading", "code", "fence", "blockquote", "hr", "reference"]
     )
-    # The inline rule alone, which finds "scheme://": the core rule searches every text with
-    # linkify-it's patterns, 1 ms an abstract (the cold-build budget: 13 s of CPU at 50k).
-    markdown.core.ruler.disable("linkify")
+    if addresses:
+        # The inline rule alone, which finds "scheme://": the core rule searches every text
+        # with linkify-it's patterns, 1 ms an abstract (the cold-build budget: 13 s of CPU
+        # at 50k papers).
+        markdown.inline.ruler.enable("linkify")
+    # A link's text is its address as written: decoded, "xn--80ak6aa92e.com" read "аррӏе.com"
+    # (found by a review), which a page shows as apple.com.
+    markdown.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
     return markdown
+
+
+# At most this many addresses in an abstract are made links: markdown-it's rule reads the
+# text before each again (a review: 20,000 took 28 s); a real abstract names a few.
+MOST_ADDRESSES = 20
 
 
 def _aria_current(page: str, section: str) -> str:
@@ -82,7 +88,8 @@ def render_abstract(text: str) -> str:
         return plain
     # A link's title or address still reads references ("&#12;"): no character XML cannot
     # carry reaches a page or a feed.
-    return without_unsafe_chars(_markdown().render(text))
+    addresses = text.count("://") <= MOST_ADDRESSES
+    return without_unsafe_chars(_markdown(addresses=addresses).render(text))
 
 
 # What can make markup of a text as CommonMark reads it: these characters anywhere (escapes,
