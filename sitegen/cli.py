@@ -127,8 +127,9 @@ class _TopParser(argparse.ArgumentParser):
             known = [option for option in self._option_string_actions if option.startswith(name)]
             if not known:
                 self.error(
-                    f"unrecognized arguments: {given[index]} (a command's options go after it: "
-                    f"sitegen COMMAND {given[index]})"
+                    f"unrecognized arguments: {given[index]} (before the command, sitegen takes"
+                    " --root and --version; a command's options go after it: sitegen COMMAND"
+                    " --help lists them)"
                 )
             index += 2 if known == ["--root"] and "=" not in given[index] else 1
         return super().parse_known_args(args, namespace)

@@ -285,6 +285,7 @@ def serve(
             try:
                 for changes in watchfiles.watch(
                     *[p for p in watch if p.exists()],
+                    watch_filter=_NotHidden(watch),
                     stop_event=stop,
                     yield_on_timeout=True,
                     rust_timeout=200,
@@ -320,6 +321,24 @@ def serve(
         stop.set()
         server.shutdown()
         server.server_close()
+
+
+class _NotHidden(watchfiles.DefaultFilter):
+    """watchfiles' filter (editors' swap files, `.git`), and no path hidden below a watched
+    folder: the build reads none (a review: macOS's `._x.md` rebuilt the site for nothing)."""
+
+    def __init__(self, watch: Iterable[Path]) -> None:
+        super().__init__()
+        self.folders = [p.absolute() for p in watch if p.is_dir()]
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        if not super().__call__(change, path):
+            return False
+        changed = Path(path).absolute()
+        for folder in self.folders:
+            if changed.is_relative_to(folder):
+                return not any(part.startswith(".") for part in changed.relative_to(folder).parts)
+        return True
 
 
 def changed_paths(

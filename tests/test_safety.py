@@ -506,8 +506,12 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "--jbos", "2"], "sitegen build: error: unrecognized arguments: --jbos 2"),
         (["--jobs=2", "build"], "sitegen: error: unrecognized arguments: --jobs=2"),
         # found by a user's trial: said that COMMAND was missing, or that "x" is no command
-        (["--bogus"], "sitegen: error: unrecognized arguments: --bogus (a command's options"),
-        (["--out", "x", "build"], "unrecognized arguments: --out (a command's options go after"),
+        (["--bogus"], "sitegen: error: unrecognized arguments: --bogus (before the command,"),
+        (["--out", "x", "build"], "--out (before the command, sitegen takes --root and --version;"),
+        # valid short forms still pass it: a build with an unknown flag after its command
+        (["--ro", ".", "build", "--x"], "sitegen build: error: unrecognized arguments: --x"),
+        (["--root=.", "build", "--x"], "sitegen build: error: unrecognized arguments: --x"),
+        (["--ro=.", "build", "--x"], "sitegen build: error: unrecognized arguments: --x"),
     ],
 )
 def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], says: str) -> None:
