@@ -576,6 +576,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         serve(
             public=out,
             watch=(root / "content", root / "templates", root / CONFIG_FILE),
+            skip_hidden_in=(root / "content",),  # as the content's reading does
             build=build,
             rebuild=rebuild,
             host=args.bind,

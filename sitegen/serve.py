@@ -247,6 +247,7 @@ def serve(
     *,
     public: Path,
     watch: Iterable[Path],
+    skip_hidden_in: Iterable[Path] = (),
     build: Callable[[], str | None],
     rebuild: Callable[[tuple[Path, ...]], str | None],
     host: str,
@@ -255,8 +256,8 @@ def serve(
     subpath: Callable[[], str] = lambda: "/",
 ) -> None:
     """Take host:port, call `build`, then serve `public` until interrupted, calling `rebuild`
-    with the paths that changed whenever a watched path changes. Each returns the error that
-    failed it, or None.
+    with the paths that changed whenever a watched path changes, but for hidden ones below the
+    folders `skip_hidden_in`. Each returns the error that failed it, or None.
     `subpath` (the base URL's path) serves the site too, as on its host. A busy port is an
     error before the build, not after it."""
     generation = Generation()
@@ -285,7 +286,7 @@ def serve(
             try:
                 for changes in watchfiles.watch(
                     *[p for p in watch if p.exists()],
-                    watch_filter=_NotHidden(watch),
+                    watch_filter=_NotHidden(skip_hidden_in),
                     stop_event=stop,
                     yield_on_timeout=True,
                     rust_timeout=200,
@@ -324,12 +325,13 @@ def serve(
 
 
 class _NotHidden(watchfiles.DefaultFilter):
-    """watchfiles' filter (editors' swap files, `.git`), and no path hidden below a watched
-    folder: the build reads none (a review: macOS's `._x.md` rebuilt the site for nothing)."""
+    """watchfiles' filter (editors' swap files, `.git`), and no path hidden below `folders`,
+    where the build reads none (a review: macOS's `._x.md` in content/ rebuilt the site for
+    nothing; templates/ may include a hidden file, and a second review found it unwatched)."""
 
-    def __init__(self, watch: Iterable[Path]) -> None:
+    def __init__(self, folders: Iterable[Path]) -> None:
         super().__init__()
-        self.folders = [p.absolute() for p in watch if p.is_dir()]
+        self.folders = [p.absolute() for p in folders]
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         if not super().__call__(change, path):

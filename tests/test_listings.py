@@ -408,7 +408,11 @@ def test_a_day_line_over_text_without_a_listing_s_lines_is_no_listing(
     with pytest.raises(ListingError) as refused:
         parse_listing(text.encode(), origin="notes.txt", day=date(2026, 3, 3))
     assert "not a Daily Papers listing" in str(refused.value)
+    assert "without the page's header, over papers without authors or dates" in str(refused.value)
     assert refused.value.location.line == 1
+    assert refused.value.hint == (
+        "copy the huggingface.co/papers page from its top, down to its last paper"
+    )
 
 
 def test_a_capture_copied_from_its_first_title_says_where_to_copy_from(

@@ -500,6 +500,26 @@ def test_serve_rebuilds_after_a_content_change_then_stops_on_a_signal(
         httpx.get(url, timeout=2)
 
 
+def test_serve_rebuilds_for_a_hidden_template_a_page_includes(tiny_built: Path) -> None:
+    """Found by a review: hidden paths were skipped in every watched folder, but templates/
+    may include one (content/ is read without them)."""
+    partial = tiny_built / "templates" / ".partials" / "note.html"
+    partial.parent.mkdir()
+    partial.write_text("<!-- partial v1 -->")
+    base = tiny_built / "templates" / "base.html"
+    base.write_text(
+        base.read_text().replace("</body>", '{% include ".partials/note.html" %}</body>')
+    )
+    with _serving(tiny_built) as (process, url, _):
+        assert "partial v1" in httpx.get(url, timeout=30).text
+        partial.write_text("<!-- partial v2 -->")
+        assert process.stdout is not None
+        said = _line_with(process.stdout, "changed: ", timeout=120)
+        assert said.strip() == "changed: templates/.partials/note.html", said
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        assert "partial v2" in httpx.get(url, timeout=30).text
+
+
 def test_serve_rebuilds_after_every_save_that_replaces_site_toml(
     served: tuple[subprocess.Popen[str], str, Path],
 ) -> None:

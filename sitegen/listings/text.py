@@ -91,7 +91,13 @@ def parse_text_listing(
         )
     drafts = _read_papers_after(day_line, body, origin=origin)
     if not saw_header and not any(d.authors_count or d.organization or d.date for d in drafts):
-        raise _not_a_listing(lines[0], origin)
+        raise ListingError(
+            "not a Daily Papers listing, or one without the lines that tell it from other text:"
+            f" a day line ({lines[0].text[:20]!r}) without the page's header, over papers"
+            " without authors or dates",
+            location=Location(origin, lines[0].number),
+            hint="copy the huggingface.co/papers page from its top, down to its last paper",
+        )
     given_by = day_from if day else None  # what said the day, unless the listing says it too
     if day and day_line and (shown := _DAY_LINE.fullmatch(day_line.text)):
         given_by = None if shown[3] else given_by
@@ -123,8 +129,7 @@ def parse_text_listing(
 def _not_a_listing(first: _Line, origin: str) -> ListingError:
     return ListingError(
         "not a Daily Papers listing: expected its header ('new', 'Get trending papers in your"
-        " email inbox!', ...), or its day line ('Oct 31') and papers with their authors or"
-        f" dates, but found {first.text[:60]!r}",
+        f" email inbox!', ...) or its day line ('Oct 31'), but found {first.text[:60]!r}",
         location=Location(origin, first.number),
         hint="copy the huggingface.co/papers page from its top, or from its day line, down to"
         " its last paper",
