@@ -104,7 +104,7 @@ class Feeds:
         if brief:
             summary = summarize(paper.abstract, self.site.config.pages.summary_chars)
             if ranked_by is not None:
-                summary = f"{ranked_by} upvote{'s' if ranked_by != 1 else ''} · {summary}"
+                summary = f"{_upvotes_said(ranked_by)} · {summary}"
         else:
             content = self._content_html(paper_id)
         return _Item(
@@ -127,9 +127,7 @@ class Feeds:
         facts = " · ".join(
             html.escape(fact)
             for fact in (
-                f"{paper.upvotes} upvote{'' if paper.upvotes == 1 else 's'}"
-                if paper.upvotes is not None
-                else "",
+                _upvotes_said(paper.upvotes) if paper.upvotes is not None else "",
                 paper.organization_name,
                 authors_line(paper),
             )
@@ -335,7 +333,11 @@ def custom_title(config: SiteConfig, feed: CustomFeed) -> str:
 
 
 def _upvotes(count: int | None) -> str:
-    return "" if count is None else f" ({count} upvote{'s' if count != 1 else ''})"
+    return "" if count is None else f" ({_upvotes_said(count)})"
+
+
+def _upvotes_said(count: int) -> str:
+    return f"{count} upvote{'' if count == 1 else 's'}"
 
 
 def render_feed(
