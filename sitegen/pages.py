@@ -658,8 +658,10 @@ class Pages:
         rows = [
             FeedRow(
                 "All papers",
-                f"Every paper of the latest {self.site.config.feeds.days} days, and at least"
-                f" the newest {self.site.config.feeds.items}",
+                # "First": a paper shown again is in its first day's items, not again (a
+                # reader's trial read "every paper of the latest days" as the day's 278).
+                f"Every paper first featured on the latest {self.site.config.feeds.days} days,"
+                f" and at least the newest {self.site.config.feeds.items}",
                 href(home.html),
                 href(home.rss),
                 href(home.atom),

@@ -323,7 +323,10 @@ def search_shards(
 def shard_layout(months: Collection[str]) -> list[tuple[str, str, frozenset[str]]]:
     """The shards of papers first featured in `months` ("YYYY-MM"; "" for no day), each as
     (period, directory, its months): the open (newest) month's, with the papers of no day,
-    then the closed months', if any."""
+    then the closed months', if any; none for no paper (the search page then says the site
+    has none, not that its index failed to load: a fork starting empty, found by a trial)."""
+    if not months:
+        return []
     newest = max(months, default="")
     closed = frozenset(months) - {newest, ""}
     layout = [(newest, OPEN_DIRECTORY, frozenset({newest, ""}))]

@@ -8,6 +8,7 @@ the last good site served; with none yet, every page says why the build failed.
 
 from __future__ import annotations
 
+import errno
 import functools
 import html
 import socket
@@ -389,7 +390,11 @@ def _listening_server(
         return server((host, port), handler)
     except OSError as error:
         reason = error.strerror or str(error)
-        raise UsageError(
-            f"cannot serve on {host}:{port}: {reason}",
-            hint="pick another --port (0 picks a free one), or check --bind",
-        ) from None
+        # The flag at fault first (a trial: a bad --bind was told to pick another port).
+        if error.errno == errno.EADDRINUSE:
+            hint = "pick another --port (0 picks a free one)"
+        elif error.errno == errno.EACCES:
+            hint = "pick a --port above 1023, or 0 for a free one"
+        else:
+            hint = "check --bind: an address of this machine, such as 127.0.0.1 or 0.0.0.0"
+        raise UsageError(f"cannot serve on {host}:{port}: {reason}", hint=hint) from None

@@ -178,6 +178,18 @@ def test_the_feeds_hold_every_paper_of_the_latest_days_in_rank_order(public: Pat
         assert home.index(first.title) < home.index(feed.entries[1].title)
     items = json.loads((public / "feed.json").read_text())["items"]
     assert {i["id"].removeprefix("tag:sitegen,2023:paper/") for i in items} == recent
+    # 18 of the latest day's papers were first featured before the latest 4 days: the day's
+    # own feed has them (all 278), and /feeds/ says "first featured" (a reader's trial took
+    # "every paper of the latest 4 days" for all 278).
+    shown_again = {i for i, p in papers.items() if "2026-11-22" in p["days"][1:]} - recent
+    assert len(shown_again) == 18
+    day_feed = _parse(public / "days" / "2026-11-22" / "rss.xml")
+    day_ids = {e.id.removeprefix("tag:sitegen,2023:paper/") for e in day_feed.entries}
+    assert len(day_ids) == 278 and shown_again <= day_ids
+    feeds_page = " ".join((public / "feeds" / "index.html").read_text().split())
+    assert "Every paper first featured on the latest 4 days, and at least the newest 50" in (
+        feeds_page
+    )
 
 
 def test_feed_items_carry_authors_topics_links_upvotes_and_organisation(public: Path) -> None:

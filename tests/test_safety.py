@@ -533,7 +533,16 @@ def test_serve_on_a_busy_port_is_one_line_before_any_build(small: Path) -> None:
         result = _sitegen("--root", str(small), "serve", "--port", str(port), timeout=60)
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}: Address already in use" in _one_error(result.stderr)
+    assert "hint: pick another --port (0 picks a free one)" in result.stderr
     assert result.stdout == "" and not (small / "public").exists(), "the port is checked first"
+
+
+def test_serve_on_an_address_this_machine_lacks_names_bind_not_port(small: Path) -> None:
+    result = sitegen_here("--root", str(small), "serve", "--bind", "192.0.2.1")  # TEST-NET-1
+    assert result.returncode == 2
+    assert "cannot serve on 192.0.2.1:8000: " in _one_error(result.stderr)
+    assert "hint: check --bind: an address of this machine" in result.stderr
+    assert "--port" not in result.stderr and not (small / "public").exists()
 
 
 def test_an_output_where_no_lock_can_be_made_is_one_line(site: Path) -> None:

@@ -240,6 +240,23 @@ def test_an_index_that_does_not_load_leaves_the_reader_a_way_on(
     page.wait_for_url(re.compile(r"/topics/$"))
 
 
+def test_a_site_with_no_paper_yet_says_so_when_searched(browser: Browser, tmp_path: Path) -> None:
+    """Found by a new user's trial: a fork started empty, as the README shows, said its
+    search "could not load its index" until its first fetch."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    assert main(["--root", str(root), "build"]) == 0
+    with serving(root / "public") as server:
+        page = _page(browser, WIDTHS["mobile"])
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=diffusion")
+        status = page.locator("#search-status")
+        expect(status).to_have_text("This site has no papers yet: there is nothing to search.")
+        expect(page.locator("#search-results > li")).to_have_count(0)
+        assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_hold_it(
     browser: Browser, base_url: str, site_root: Path, target: Target
 ) -> None:
@@ -666,6 +683,9 @@ def test_shards_are_the_open_month_and_the_months_before_it() -> None:
     )
     changed = [a.key != b.key for a, b in zip(shards, edited, strict=True)]
     assert changed == [False, False, True]
+    # A site of no paper has the warm-up index alone, which lists no shard to merge.
+    (alone,) = search_shards([], topics)
+    assert json.loads(alone.manifest)["shards"] == []
     # A site of one month has the open shard alone.
     assert [s.directory for s in search_shards(records[1:3] + records[5:], topics)] == ["", "open/"]
     # A file of the index belongs to its shard; the warm-up index's, at the root, to "".
