@@ -285,7 +285,8 @@ def bench_size(
             )
     shutil.rmtree(trash, ignore_errors=True)
     shutil.rmtree(hugo_site / ".trash", ignore_errors=True)
-    print(f"  output of {label}: sitegen {output}")
+    if output:  # none with --runs 0
+        print(f"  output of {label}: sitegen {output}")
     if not skip_hugo:
         print(f"  output of {label}: Hugo    {output_size(hugo_site / 'public', days * 50)}")
     return results

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from tests.conftest import serving  # noqa: E402  (a static host as GitHub Pages: its 404 page)
+from tests.static_host import serving  # noqa: E402  (a static host as GitHub Pages: its 404 page)
 
 SHOTS = REPO / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}

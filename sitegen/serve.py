@@ -278,10 +278,15 @@ def serve(
     bound_port = server.server_address[1]
     stop = threading.Event()
     watching = False
+    watch = tuple(watch)
     files = {p.resolve() for p in watch if p.is_file()}
     seen = file_stamps(files)
+    appeared: tuple[Path, ...] = ()  # watched paths made since the last watch began
     try:
         while not stop.is_set():
+            # A watched path made after serve began (a fork started empty: content/ comes with
+            # its first ingest, found by a review) is looked for at each timeout, then watched.
+            missing = [p for p in watch if not p.exists()]
             # The watcher starts on the first iteration; its first (timed-out) yield proves it
             # runs, so the address is announced only when no edit can be missed any more.
             try:
@@ -294,11 +299,13 @@ def serve(
                 ):
                     if not watching:
                         watching = True
-                        # An IPv6 address as URLs write it: http://[::1]:8000/
-                        shown = f"[{host}]" if ":" in host else host
                         announce(
-                            f"Serving {public} at http://{shown}:{bound_port}/ (Ctrl-C to stop)"
+                            f"Serving {public} at http://{_in_url(host)}:{bound_port}/"
+                            " (Ctrl-C to stop)"
                         )
+                    if appeared:  # watched now: what was written in it so far is built
+                        generation.bump(rebuild(appeared))
+                        appeared = ()
                     # A file replaced while its watch was made anew (below) sends no event: its
                     # stamp says it changed (a full test run under load missed a second save).
                     stamps = file_stamps(files)
@@ -311,6 +318,9 @@ def serve(
                         # is gone, so watch anew (site.toml's second edit was missed otherwise).
                         if any(Path(path).resolve() in files for _, path in changes):
                             break
+                    appeared = tuple(p for p in missing if p.exists())
+                    if appeared:
+                        break
                 else:
                     return
             except RuntimeError as error:
@@ -380,6 +390,11 @@ def file_stamps(files: Iterable[Path]) -> list[Stamp]:
     return stamps
 
 
+def _in_url(host: str) -> str:
+    """`host` as a URL writes it: an IPv6 address in brackets (http://[::1]:8000/)."""
+    return f"[{host}]" if ":" in host else host
+
+
 def _listening_server(
     host: str, port: int, handler: Callable[..., SimpleHTTPRequestHandler]
 ) -> ThreadingHTTPServer:
@@ -397,4 +412,4 @@ def _listening_server(
             hint = "pick a --port above 1023, or 0 for a free one"
         else:
             hint = "check --bind: an address of this machine, such as 127.0.0.1 or 0.0.0.0"
-        raise UsageError(f"cannot serve on {host}:{port}: {reason}", hint=hint) from None
+        raise UsageError(f"cannot serve on {_in_url(host)}:{port}: {reason}", hint=hint) from None

@@ -34,7 +34,7 @@ from sitegen.hf_client import HF_URL, DayFetcher, FetchPolicy, FetchStopped, Val
 from sitegen.listings import parse_listing
 from sitegen.pages import card_links, paper_links
 from sitegen.store import load_content
-from tests.conftest import QuietHandler, api_papers, tree_bytes
+from tests.conftest import api_papers, tree_bytes
 from tests.hf_server import (
     FakeTime,
     FaultyHF,
@@ -44,6 +44,7 @@ from tests.hf_server import (
     mock_fetcher,
     paper_page,
 )
+from tests.static_host import QuietHandler
 
 REAL = Path(__file__).parent / "fixtures" / "hf-real"  # ../shared/fixtures/hf, copied as is
 NEWEST = (REAL / "api-2026-06-12.json").read_bytes()  # saved without a date: the newest day

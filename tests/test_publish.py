@@ -520,6 +520,24 @@ def test_serve_rebuilds_for_a_hidden_template_a_page_includes(tiny_built: Path) 
         assert "partial v2" in httpx.get(url, timeout=30).text
 
 
+def test_serve_on_a_site_started_empty_builds_its_first_ingest(tmp_path: Path) -> None:
+    """Found by a review: a fork started empty has no content/ until its first ingest, and
+    serve watched only the folders there were when it began: the ingest was never built."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    with _serving(root) as (process, url, _):
+        assert not (root / "content").exists()
+        listing = REPO / "content" / "listings" / "2025-10-31.txt"
+        ingest = [sys.executable, "-m", "sitegen", "--root", str(root), "ingest", str(listing)]
+        subprocess.run(ingest, check=True, capture_output=True, timeout=120)
+        assert process.stdout is not None
+        assert _line_with(process.stdout, "changed: ", timeout=120).strip() == "changed: content"
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        assert httpx.get(url + "days/2025-10-31/", timeout=30).status_code == 200
+
+
 def test_serve_rebuilds_after_every_save_that_replaces_site_toml(
     served: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
