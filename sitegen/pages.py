@@ -790,6 +790,8 @@ class Pages:
             feeds=None,
             absolute_links=True,
             papers=self.routes.root_relative(self.routes.papers_index()),
+            # For a mistyped or guessed topic address ("topics/vision/"): the nearest is offered.
+            topic_slugs=[topic.slug for topic in self.site.config.topics],
         )
 
     def top(

@@ -352,6 +352,10 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         # A folder's own "No page here" page is no page meant: the page above it is.
         ("top/week/2030-W01/", "top/", "Top papers by week and month"),
         ("topics/llm/index.html.bak", "topics/llm/", "Large Language Models"),
+        # A mistyped or guessed topic: the nearest (a reader's trial was offered /topics/).
+        ("topics/llmm/", "topics/llm/", "Large Language Models"),
+        ("topics/robotic/", "topics/robotics/", None),
+        ("topics/vision/", "topics/computer-vision/", None),
     ],
 )
 def test_the_404_page_offers_the_page_an_address_meant(
