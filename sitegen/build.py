@@ -31,6 +31,7 @@ from sitegen.cache import (
 )
 from sitegen.config import SiteConfig
 from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
+from sitegen.file_states import is_content_file
 from sitegen.model import ContentSnapshot, Paper, Topic
 from sitegen.outputs import (
     NEWEST_LISTS,
@@ -341,7 +342,7 @@ def _setup_key(templates: Path, config: SiteConfig) -> str:
 def _paper_files(root: Path) -> int:
     try:
         names = os.listdir(root / PAPERS_DIR)  # noqa: PTH208 (no Path for each of 50,000)
-        return sum(1 for name in names if name.endswith(".md") and not name.startswith("."))
+        return sum(1 for name in names if is_content_file(name, ".md"))
     except OSError:
         return 0  # no content: the read reports it
 

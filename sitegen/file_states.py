@@ -46,10 +46,7 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
             # Names, then a stat of each by the directory's descriptor: a quarter less time
             # than os.scandir's entries over 50,000 paper files.
             for name in sorted(os.listdir(handle)):  # noqa: PTH208
-                if name.startswith("."):
-                    # Hidden: no paper id or day starts with a dot, and editors and systems
-                    # leave such files, some even as links to nowhere: Emacs's `.#x.md` lock,
-                    # macOS's `._x.md` (a user's trial: each stopped the build).
+                if _hidden(name):
                     continue
                 try:
                     stat = os.stat(name, dir_fd=handle)
@@ -74,6 +71,18 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
     return b"".join(records)
 
 
+def is_content_file(name: str, suffix: str) -> bool:
+    """Whether a file `name` of a content folder is one of its `suffix` the build reads."""
+    return name.endswith(suffix) and not _hidden(name)
+
+
+def _hidden(name: str) -> bool:
+    # No paper id or day starts with a dot, and editors and systems leave such files, some
+    # even as links to nowhere: Emacs's `.#x.md` lock, macOS's `._x.md` (a user's trial: each
+    # stopped the build).
+    return name.startswith(".")
+
+
 def _holds(handle: int, folder: str, suffix: str) -> bool:
     """Whether `folder` (in the directory open as `handle`) holds a content file: an empty
     one, or one an archive tool made (`__MACOSX`), is no content put away."""
@@ -82,7 +91,7 @@ def _holds(handle: int, folder: str, suffix: str) -> bool:
     except OSError:
         return False
     try:
-        return any(n.endswith(suffix) and not n.startswith(".") for n in os.listdir(inner))  # noqa: PTH208
+        return any(is_content_file(n, suffix) for n in os.listdir(inner))  # noqa: PTH208
     finally:
         os.close(inner)
 

@@ -327,7 +327,7 @@ def shard_layout(months: Collection[str]) -> list[tuple[str, str, frozenset[str]
     has none, not that its index failed to load: a fork starting empty, found by a trial)."""
     if not months:
         return []
-    newest = max(months, default="")
+    newest = max(months)
     closed = frozenset(months) - {newest, ""}
     layout = [(newest, OPEN_DIRECTORY, frozenset({newest, ""}))]
     if closed:
