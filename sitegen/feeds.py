@@ -60,7 +60,7 @@ class _Item:
     content_html: str  # a paper's facts, abstract and links; the digest's list; "" if brief
     summary: str = ""  # plain text, the whole item's text when it has no content
     categories: tuple[str, ...] = ()  # its topics' names
-    authors: tuple[str, ...] = ()  # names; none when the listing gave only their count
+    authors: tuple[str, ...] = ()  # who wrote a paper; none: the site (a digest's item)
     xml: tuple[bytes, ...] = ()  # its entry in Atom and in RSS, when rendered before
 
 
@@ -118,7 +118,9 @@ class Feeds:
             categories=()
             if brief
             else tuple(self.names[slug] for slug in self.site.paper_topics[paper.id]),
-            authors=paper.authors,
+            # Never none: Atom and JSON Feed give an item without authors the feed's, and
+            # readers named the site as a paper's author (a reader's review: Miniflux).
+            authors=paper.authors or (authors_line(paper) or "Authors not listed",),
         )
 
     def _content_html(self, paper_id: str) -> str:

@@ -219,12 +219,14 @@ def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:
 
 
 def featured_at(appearance: Appearance) -> datetime:
-    """When a paper was featured, for feeds: noon UTC of the day, on the same date in most
-    time zones. Not by rank: a day fetched again in a new order (upvotes move) would change the
-    dates of items already published, which some readers show again as updated."""
+    """When a paper was featured, for feeds: the start of its day. Not by rank: a day fetched
+    again in a new order (upvotes move) would change the dates of items already published,
+    which some readers show again as updated."""
     return day_moment(appearance.day)
 
 
 def day_moment(day: date) -> datetime:
-    """When a day's items are dated: noon UTC."""
-    return datetime.combine(day, time(12, 0), tzinfo=UTC)
+    """When a day's items are dated: 00:00 UTC, as Hugging Face dates a day's papers
+    (`submittedOnDailyAt`). Noon put the items of a build at 06:17 UTC, the scheduled one,
+    hours in the future, which readers pin above newer items (found by a reader's review)."""
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -167,9 +168,10 @@ def test_the_feeds_hold_every_paper_of_the_latest_days_in_rank_order(public: Pat
         assert set(ids) == recent and len(ids) == len(recent)
         times = [datetime(*e.published_parsed[:6], tzinfo=UTC) for e in feed.entries]
         assert times == sorted(times, reverse=True)
-        # Noon UTC of its day, whatever its rank: a day listed anew in another order (upvotes
-        # move) changes no published date; the feed's order is the day's.
-        assert {t.strftime("%H:%M:%S") for t in times} == {"12:00:00"} and len(set(times)) == 4
+        # The start of its day (UTC, as Hugging Face dates it; never after a build of the day),
+        # whatever its rank: a day listed anew in another order (upvotes move) changes no
+        # published date; the feed's order is the day's.
+        assert {t.strftime("%H:%M:%S") for t in times} == {"00:00:00"} and len(set(times)) == 4
         first = feed.entries[0]
         assert first.title.startswith("OneRec: Unifying Retrieve and Rank")
         assert first.link.startswith(BASE + "papers/") and first.id.startswith(
@@ -219,6 +221,21 @@ def test_feed_items_carry_authors_topics_links_upvotes_and_organisation(public: 
         i for i in json.loads((public / "feed.json").read_text())["items"] if i["id"] == paper
     ]
     assert [a["name"] for a in in_json["authors"]] == names
+
+
+def test_no_paper_item_is_said_to_be_written_by_the_site(public: Path) -> None:
+    """Atom and JSON Feed give an item without authors the feed's: a paper whose listing named
+    no one says so, or how many wrote it, rather than inherit the site's name."""
+    atom = _parse(public / "atom.xml")
+    said = Counter(tuple(a["name"] for a in e.authors) for e in atom.entries if ":paper/" in e.id)
+    assert all(e.get("authors") for e in atom.entries if ":paper/" in e.id)
+    assert not [names for names in said if "Daily Papers" in names]
+    assert said[("Authors not listed",)] > 200  # the latest day's capture names none
+    assert said[("10 authors",)] >= 1  # a count alone, as its page says it
+    items = json.loads((public / "feed.json").read_text())["items"]
+    assert all(i["authors"] and i["authors"][0]["name"] != "Daily Papers" for i in items)
+    raw = (public / "rss.xml").read_text()
+    assert raw.count("<dc:creator>") == raw.count("<item>")
 
 
 def test_feed_updated_is_its_newest_item_not_the_clock(public: Path) -> None:
@@ -365,7 +382,7 @@ def test_worker_processes_build_the_same_bytes(
     # written: the pages and feeds, and the files of the search index (with its warm-up
     # index's 103: sitegen/search.py)
     written = (
-        "  all 278 files rendered and 395 written (2.9 MB, the search index's included): a full"
+        "  all 278 files rendered and 395 written (3.0 MB, the search index's included): a full"
         " build"
     )
     assert lines[1] == written
