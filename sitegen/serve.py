@@ -106,8 +106,8 @@ CONTENT_TYPES = {
 class PreviewHandler(SimpleHTTPRequestHandler):
     extensions_map = CONTENT_TYPES
     generation: Generation
-    # The site's own path on its host ("/repo/" for a GitHub Pages project site), served as
-    # "/" as well: 404.html links from it, since it answers for a missing page at any depth.
+    # The site's own path on its host ("/repo/" for a GitHub Pages project site): the site is
+    # served there alone, as its host serves it, and any other address redirects into it.
     subpath: Callable[[], str]  # read at each request: an edit of site.toml may change it
 
     def handle(self) -> None:
@@ -133,16 +133,18 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         built = self.generation.value  # before the file is read: see _RELOAD_SCRIPT
         requested = self.path
         subpath = self.subpath()
-        if subpath != "/" and urlsplit(self.path).path + "/" == subpath:
-            self._redirect_to_directory(requested)  # as GitHub Pages: /repo to /repo/
-            return
-        if subpath != "/" and self.path.startswith(subpath):
-            # The site at its subpath, as GitHub Pages serves it; else a page of the site at
-            # the subpath's name as asked, which pages served at "/" link to ("/papers/<id>/"
-            # of a site at "/papers/": found by a maintainer, every paper's link was a 404).
-            within = "/" + self.path[len(subpath) :]
-            if self._is_page(within) or not self._is_page(self.path):
-                self.path = within
+        if subpath != "/" and self.path != RELOAD_PATH:
+            if urlsplit(self.path).path + "/" == subpath:
+                self._redirect_to_directory(requested)  # as GitHub Pages: /repo to /repo/
+                return
+            if not self.path.startswith(subpath):
+                # The site is at its subpath alone, as on GitHub Pages: served at "/" too, a
+                # relative link to "papers/" of a site at "/papers/" meant two pages (a new
+                # user's trial). Not a permanent redirect: browsers keep those past an edit of
+                # base_url.
+                self._redirect(HTTPStatus.FOUND, subpath + self.path[1:])
+                return
+            self.path = "/" + self.path[len(subpath) :]
         if self.path == RELOAD_PATH:
             self._send(HTTPStatus.OK, built.encode(), "text/plain")
             return
@@ -172,16 +174,17 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         body = path.read_bytes() if path.is_file() else b"Not found"
         self._send(status, _reloading(body, built, failure), CONTENT_TYPES[".html"])
 
-    def _is_page(self, url: str) -> bool:
-        path = Path(self.translate_path(url))
-        return _is(path, Path.is_file) or _is(path / "index.html", Path.is_file)
-
     def _redirect_to_directory(self, requested: str) -> None:
         """301 to the slash-terminated URL, under the subpath it was asked under (the standard
         redirect would name the path with the subpath taken off)."""
         parts = urlsplit(requested)
-        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-        self.send_header("Location", urlunsplit(parts._replace(path=parts.path + "/")))
+        self._redirect(
+            HTTPStatus.MOVED_PERMANENTLY, urlunsplit(parts._replace(path=parts.path + "/"))
+        )
+
+    def _redirect(self, status: HTTPStatus, location: str) -> None:
+        self.send_response(status)
+        self.send_header("Location", location)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
@@ -259,7 +262,7 @@ def serve(
     """Take host:port, call `build`, then serve `public` until interrupted, calling `rebuild`
     with the paths that changed whenever a watched path changes, but for hidden ones below the
     folders `skip_hidden_in`. Each returns the error that failed it, or None.
-    `subpath` (the base URL's path) serves the site too, as on its host. A busy port is an
+    The site is served at `subpath` (the base URL's path), as on its host. A busy port is an
     error before the build, not after it."""
     generation = Generation()
     shared = {"generation": generation, "subpath": staticmethod(subpath)}
@@ -300,7 +303,7 @@ def serve(
                     if not watching:
                         watching = True
                         announce(
-                            f"Serving {public} at http://{_in_url(host)}:{bound_port}/"
+                            f"Serving {public} at http://{_in_url(host)}:{bound_port}{subpath()}"
                             " (Ctrl-C to stop)"
                         )
                     if appeared:  # watched now: what was written in it so far is built
