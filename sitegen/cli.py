@@ -329,10 +329,14 @@ def load_config(root: Path) -> SiteConfig:
     try:
         text = _config_text(path)
     except FileNotFoundError:
+        # Run from inside a site (its content/, a user's trial): the site above is named.
+        above = next((d for d in path.absolute().parents[1:] if (d / CONFIG_FILE).is_file()), None)
         raise ConfigError(
             "no site.toml here",
             location=Location(str(path)),
-            hint="run sitegen from a site directory, or pass --root DIR",
+            hint="run sitegen from a site directory, or pass --root DIR"
+            if above is None
+            else f"the site is {above}: run sitegen there, or pass --root {above}",
         ) from None
     except NotADirectoryError:  # --root names a file
         raise UsageError(

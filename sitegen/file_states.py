@@ -24,6 +24,8 @@ GONE = b"-"  # in place of a file's identity: a file of the kept states that is 
 MISNAMED = b"?"
 _DAY_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(-\d+)?\.[A-Za-z0-9]+")
 _BACKUPS = (".bak", ".orig", ".old", ".rej", ".tmp", ".swp")  # kept by hand or by tools
+# Markdown's other names: a paper saved so was left off the site in silence (a user's trial).
+_MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn")
 
 
 def states(content: str, listed: list[tuple[str, str]]) -> bytes:
@@ -103,6 +105,7 @@ def _misnamed(name: str, suffix: str, is_folder: bool) -> bool:
     return (
         is_folder
         or name.casefold().endswith(suffix)
+        or (not day_file and name.casefold().endswith(_MARKDOWN))
         or (day_file and bool(_DAY_NAME.fullmatch(name)))
     )
 

@@ -288,7 +288,7 @@ def _misnamed(root: Path, directory: str, name: str) -> ContentError:
             hint=f"move its files up into {CONTENT_DIR}/{directory}/, or the folder out of"
             f" {CONTENT_DIR}/",
         )
-    stem = name.split(".")[0] if kind == "day" else name[: -len(suffix)] or name
+    stem = name.split(".")[0] if kind == "day" else name.rsplit(".", 1)[0]
     named = f"{CONTENT_DIR}/{directory}/{stem}{suffix}"
     return ContentError(
         f"not read: {kind} files are named {shape}, so this {kind} is not on the site",

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from contextlib import chdir
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -381,6 +382,20 @@ def test_sitegen_is_a_command_on_path(tmp_path: Path) -> None:
     missing = ["sitegen", "--root", str(tmp_path), "build"]
     result = subprocess.run(missing, capture_output=True, text=True, check=False)
     assert result.returncode == 2 and "no site.toml here" in result.stderr
+
+
+def test_run_from_inside_a_site_the_error_names_the_site(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user's trial ran `sitegen build` from content/: "no site.toml here" said nothing of
+    the site one folder up."""
+    inside = site / "content" / "papers"
+    inside.mkdir(parents=True)
+    with chdir(inside):
+        assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert "no site.toml here" in err and f"pass --root {site.resolve()}" in err
+    assert not (site / "public").exists()
 
 
 def test_a_root_that_is_a_file_is_one_line_and_touches_nothing(

@@ -239,6 +239,19 @@ def test_a_mistyped_day_line_is_the_line_named(
     assert f"found {typo!r}" in error.message and "day" in error.hint
 
 
+def test_upvotes_on_a_line_of_their_own_are_the_line_named(seed_bytes: dict[str, bytes]) -> None:
+    """A user's trial put a paper's upvotes under its date: read as the next paper's title,
+    the error named the authors line four lines below."""
+    lines = seed_bytes["2025-10-31.txt"].decode().split("\n")
+    number = lines.index("Apr 3") + 2
+    lines[number - 1 : number - 1] = ["12", ""]
+    with pytest.raises(ListingError) as caught:
+        parse_listing("\n".join(lines).encode(), origin="capture.txt", day=date(2025, 10, 31))
+    error = caught.value
+    assert error.location is not None and error.location.line == number
+    assert "'12' alone" in error.message and "date's line" in error.hint
+
+
 def test_a_title_like_a_day_line_is_not_blamed_for_a_cut_off_listing() -> None:
     raw = b"new\nSubscribe\nGenie 3\nAbstract one.\nSecond title\nAbstract two.\nCut title\n"
     with pytest.raises(ListingError) as caught:

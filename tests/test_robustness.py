@@ -375,13 +375,15 @@ def test_a_paper_file_replaced_by_a_directory_is_one_line_and_nothing_is_lost(
         ("days/2025-10-31.md", "rename it content/days/2025-10-31.toml"),
         ("papers/old/{paper}.md", "a folder among the paper files"),
         ("papers/{paper}.MD", "rename it content/papers/{paper}.md"),
+        ("papers/{paper}.markdown", "rename it content/papers/{paper}.md"),
     ],
 )
 def test_a_content_file_moved_or_misnamed_by_hand_is_one_line_not_a_silent_loss(
     site: Path, moved: str, said: str
 ) -> None:
     """Found by a review: a day file moved into a folder or renamed `.TOML` or `.md` was not
-    read, and the build took the day off the site without a word (a paper file the same)."""
+    read, and the build took the day off the site without a word (a paper file the same; a
+    user's trial, one saved as `.markdown`)."""
     assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
     content = site / "content"
     paper = next((content / "papers").glob("*.md")).stem

@@ -270,6 +270,12 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
                 raise cut_off(body[index], "'·' is not followed by the paper's date")
             paper_date, upvotes = _date_line(body[index + 1], origin=origin)
             index += 2
+            if index < end and body[index].text.isdecimal():  # else read as the next title
+                raise ListingError(
+                    f"expected a paper title, found the number {body[index].text!r} alone",
+                    location=Location(origin, body[index].number),
+                    hint="upvotes go on the date's line, after the date: 'Apr 3 12'",
+                )
         elif authors_count is not None:
             raise ListingError(
                 f"expected '·' after the authors line, found {body[index].text[:60]!r}",
