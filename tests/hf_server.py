@@ -1,6 +1,7 @@
 """Stand-ins for huggingface.co that can misbehave on purpose (issues #4, #14): a server on
 127.0.0.1, and a DayFetcher on httpx.MockTransport with a clock that only moves when slept on.
-The server also serves the scheduled bench's days (bench/scheduled.py).
+The server also serves the scheduled bench's days (bench/scheduled.py), and saved answers
+for a user to try `sitegen fetch` offline: `python -m tests.hf_server ANSWER.json...`.
 
 The server serves saved answers as Hugging Face does: the API pages a day with `p` and `limit` (and
 may answer fewer entries than asked), a page past the end is `[]`, a day's page carries its
@@ -9,10 +10,13 @@ entries and the `date` it shows in the `data-props` of `[data-target="DailyPaper
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import html
 import json
+import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -249,3 +254,41 @@ def running_hf() -> Iterator[tuple[FaultyHF, str]]:
     yield source, f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+def _day_of(path: str, entries: list[Any]) -> str:
+    """The day an answer was saved for: a YYYY-MM-DD in its name, else the day its entries
+    were featured (`submittedOnDailyAt`, given since 2025)."""
+    if named := re.search(r"\d{4}-\d{2}-\d{2}", Path(path).name):
+        return named[0]
+    featured = {e.get("paper", {}).get("submittedOnDailyAt", "")[:10] for e in entries}
+    if len(featured) != 1 or not (day := featured.pop()):
+        sys.exit(f"{path}: name it after its day (YYYY-MM-DD.json): its entries do not say it")
+    return day
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Serve saved API answers as Hugging Face serves them (the API a page of 10 entries at a
+    time, and each day's page), until Ctrl-C: `sitegen fetch` tried offline (README)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.hf_server",
+        description="Serve saved Daily Papers API answers as huggingface.co, on 127.0.0.1.",
+    )
+    parser.add_argument("answers", nargs="+", metavar="ANSWER.json")
+    args = parser.parse_args(argv)
+    with running_hf() as (hf, url):
+        days = []
+        for path in args.answers:
+            raw = Path(path).read_bytes()
+            day = _day_of(path, json.loads(raw))
+            page = day_page(json.loads(raw), day=day)
+            hf.serve_answer(day, raw, per_page=10, page=[Reply(200, page)])
+            days.append(day)
+        print(f"Serving {', '.join(days)} as Hugging Face at {url} (Ctrl-C to stop)", flush=True)
+        print(f"  sitegen fetch --base-url {url} --date {days[0]}", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            threading.Event().wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,10 @@ from __future__ import annotations
 import functools
 import json
 import re
+import signal
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -34,7 +37,7 @@ from sitegen.hf_client import HF_URL, DayFetcher, FetchPolicy, FetchStopped, Val
 from sitegen.listings import parse_listing
 from sitegen.pages import card_links, paper_links
 from sitegen.store import load_content
-from tests.conftest import api_papers, tree_bytes
+from tests.conftest import REPO, api_papers, sitegen_here, tree_bytes
 from tests.hf_server import (
     FakeTime,
     FaultyHF,
@@ -542,3 +545,31 @@ def test_a_static_mirror_that_ignores_paging_is_said_to_after_two_api_requests(
         "/api/daily_papers", "/api/daily_papers", "/papers/date/2026-08-03",
     ]  # fmt: skip
     assert not (site / "content").exists()
+
+
+def test_a_saved_answer_served_as_the_readme_says_is_fetched(site: Path) -> None:
+    """The README's way to try `fetch` offline: `python -m tests.hf_server ANSWER.json`, then
+    the command it prints (a new user's trial found no way but the tests' own code)."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.hf_server", str(REAL / "api-2026-08-03-partial.json")],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None
+        said = server.stdout.readline() + server.stdout.readline()
+        command = re.search(r"sitegen (fetch --base-url \S+ --date 2026-08-03)\n", said)
+        assert command, said
+        result = sitegen_here("--root", str(site), *command[1].split())
+        assert result.returncode == 0, result.stderr
+        assert "2026-08-03: 3 papers" in result.stdout
+        papers = sorted(p.stem for p in (site / "content" / "papers").glob("*.md"))
+        assert papers == sorted(e["paper"]["id"] for e in _entries(PARTIAL))
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=30) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.communicate()
