@@ -669,19 +669,40 @@ def _say_fetch_waits(line: str) -> None:
     print(f"sitegen: {line}", file=sys.stderr, flush=True)
 
 
+# What is said of a day with nothing new, alone and in a run of days.
+_QUIET = {"empty": ("no papers that day", "no papers those days"), "unchanged": ("unchanged",) * 2}
+
+
 def _print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
+    # Days in a row with nothing new are one line (a user's trial: a backfill's weekends and
+    # holidays were 126 lines of "no papers that day").
+    quiet: list[tuple[date, str]] = []
+
+    def say_quiet() -> None:
+        if quiet:
+            (first, status), last = quiet[0], quiet[-1][0]
+            one, many = _QUIET[status]
+            print(f"{first}: {one}" if first == last else f"{first} to {last}: {many}")
+            quiet.clear()
+
     for outcome in report.days:
         day = outcome.day.isoformat()
         for note in outcome.notes:
             print(f"{day}: note: {note}", file=sys.stderr)
-        if outcome.status == "failed":
+        status = outcome.status
+        if status in _QUIET and not (status == "empty" and outcome.day in held):
+            if quiet and (quiet[-1][1] != status or (outcome.day - quiet[-1][0]).days != 1):
+                say_quiet()
+            quiet.append((outcome.day, status))
+            continue
+        say_quiet()
+        if status == "failed":
             print(f"{day}: FAILED: {outcome.problem}", file=sys.stderr)
-        elif outcome.status == "papers":
+        elif status == "papers":
             print(f"{day}: {outcome.papers} papers")
-        elif outcome.status == "empty" and outcome.day in held:
+        elif status == "empty":
             print(f"{day}: the source listed none; content/ keeps the papers it holds for that day")
-        elif outcome.status in ("empty", "unchanged"):
-            print(f"{day}: {'no papers that day' if outcome.status == 'empty' else 'unchanged'}")
+    say_quiet()
     if report.stopped:
         print(f"sitegen: fetch stopped: {report.stopped}", file=sys.stderr)
     failed = [outcome.day for outcome in report.days if outcome.status == "failed"]

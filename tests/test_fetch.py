@@ -369,6 +369,22 @@ def test_default_range_is_from_the_last_day_held_to_today(
     assert source.requests[0][1]["User-Agent"].startswith("sitegen/")
 
 
+def test_days_in_a_row_without_papers_are_one_line(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user's trial: a backfill's days without papers were a line each, 126 for a month."""
+    source, url = hf
+    source.other_api_days = [Reply(200, b"[]")]  # any other day: no papers
+    source.set("2025-11-05", [Reply(200, _day_answer("2025-11-05"))])
+    assert _fetch(site, url, "--since", "2025-11-01", "--until", "2025-11-09") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[:3] == [
+        "2025-11-01 to 2025-11-04: no papers those days",
+        f"2025-11-05: {len(json.loads(_day_answer('2025-11-05')))} papers",
+        "2025-11-06 to 2025-11-09: no papers those days",
+    ]
+
+
 def test_a_day_held_past_today_asks_for_today(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
