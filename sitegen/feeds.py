@@ -355,6 +355,8 @@ def render_feed(
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
         generator = _feed_generator(route.path, spec.title, spec.description, config.title)
         generator.language(config.language)
+        if kind == "atom":  # readers show it beside the feed (RSS's <image> takes no SVG)
+            generator.icon(routes.absolute(routes.icon()))
         # The RSS <channel><link> is the last link added, so the page link goes last.
         generator.link(href=routes.absolute(route), rel="self")
         generator.link(href=routes.absolute(spec.routes.html), rel="alternate")
@@ -592,6 +594,7 @@ def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Arti
         "home_page_url": routes.absolute(spec.routes.html),
         "feed_url": routes.absolute(json_route),
         "description": spec.description,
+        "favicon": routes.absolute(routes.icon()),
         "language": config.language,
         "authors": [{"name": config.title}],
         "items": [
