@@ -115,7 +115,7 @@ def fetch_days(
             on_progress(f"{day} failed")
             return error
         except Exception as error:  # noqa: BLE001
-            # One day's answer must not cost the other days theirs (the README's promise):
+            # One day's answer must not cost the other days theirs (docs/fetching.md's promise):
             # what no check foresaw fails that day alone, and says it is a bug.
             on_progress(f"{day} failed")
             return FetchError(

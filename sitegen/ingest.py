@@ -167,7 +167,7 @@ def ingest_listings(
 # late, and feeds take its papers as new. A day ingested by hand or fetched by date is
 # history filled in, which feeds do not repeat.
 LATE_WITHIN_DAYS = 14
-# The polls in a row a reader may miss and still see every paper (README, Feeds).
+# The polls in a row a reader may miss and still see every paper (docs/building.md, Feeds).
 _POLLS_MISSED = 2
 
 
