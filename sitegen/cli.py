@@ -519,7 +519,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             args = (report, latest[0])
             threading.Thread(target=refresh_search_index, args=args, daemon=True).start()
 
-    site_path = ["/"]  # base_url's path, served as "/" too: as the last good site.toml says
+    site_path = ["/"]  # base_url's path, where the site is served: the last good site.toml's
 
     def configured() -> SiteConfig:
         config = load_config(root)

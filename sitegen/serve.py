@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import watchfiles
 
@@ -107,7 +107,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     extensions_map = CONTENT_TYPES
     generation: Generation
     # The site's own path on its host ("/repo/" for a GitHub Pages project site): the site is
-    # served there alone, as its host serves it, and any other address redirects into it.
+    # served there alone, as its host serves it; "/" leads there.
     subpath: Callable[[], str]  # read at each request: an edit of site.toml may change it
 
     def handle(self) -> None:
@@ -132,19 +132,24 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         built = self.generation.value  # before the file is read: see _RELOAD_SCRIPT
         requested = self.path
-        subpath = self.subpath()
-        if subpath != "/" and self.path != RELOAD_PATH:
-            if urlsplit(self.path).path + "/" == subpath:
+        outside = False  # of the site's path: a 404, as on GitHub Pages
+        site = unquote(self.subpath())  # compared as asked: "/caf%C3%A9/" is "/café/"
+        if site != "/" and self.path != RELOAD_PATH:
+            asked = urlsplit(self.path)
+            within = unquote(asked.path)
+            if within + "/" == site:
                 self._redirect_to_directory(requested)  # as GitHub Pages: /repo to /repo/
                 return
-            if not self.path.startswith(subpath):
-                # The site is at its subpath alone, as on GitHub Pages: served at "/" too, a
-                # relative link to "papers/" of a site at "/papers/" meant two pages (a new
-                # user's trial). Not a permanent redirect: browsers keep those past an edit of
-                # base_url.
-                self._redirect(HTTPStatus.FOUND, subpath + self.path[1:])
+            if within == "/":  # the address one types: to the site's (for a while: browsers
+                self._redirect(HTTPStatus.FOUND, quote(site))  # keep a 301 past an edit)
                 return
-            self.path = "/" + self.path[len(subpath) :]
+            # The site at its path alone: served at "/" as well, a page's relative link to
+            # "papers/" of a site at "/papers/" named two pages (a new user's trial), and a
+            # link climbing out of the site worked here and not on GitHub Pages (a review).
+            outside = not within.startswith(site)
+            if not outside:  # its path taken off, as many segments as asked
+                rest = asked.path.split("/", site.count("/"))[-1]
+                self.path = urlunsplit(asked._replace(path="/" + rest))
         if self.path == RELOAD_PATH:
             self._send(HTTPStatus.OK, built.encode(), "text/plain")
             return
@@ -156,12 +161,12 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, reloading, CONTENT_TYPES[".html"])
             return
         path = Path(self.translate_path(self.path))
-        if _is(path, Path.is_dir):
+        if not outside and _is(path, Path.is_dir):
             if not self.path.split("?")[0].endswith("/"):
                 self._redirect_to_directory(requested)
                 return
             path = path / "index.html"
-        if not _is(path, Path.is_file):
+        if outside or not _is(path, Path.is_file):
             path, status = Path(self.directory) / "404.html", HTTPStatus.NOT_FOUND
         else:
             status = HTTPStatus.OK
@@ -262,7 +267,7 @@ def serve(
     """Take host:port, call `build`, then serve `public` until interrupted, calling `rebuild`
     with the paths that changed whenever a watched path changes, but for hidden ones below the
     folders `skip_hidden_in`. Each returns the error that failed it, or None.
-    The site is served at `subpath` (the base URL's path), as on its host. A busy port is an
+    The site is served at `subpath` (the base URL's path) alone, as on its host. A busy port is an
     error before the build, not after it."""
     generation = Generation()
     shared = {"generation": generation, "subpath": staticmethod(subpath)}
@@ -302,10 +307,8 @@ def serve(
                 ):
                     if not watching:
                         watching = True
-                        announce(
-                            f"Serving {public} at http://{_in_url(host)}:{bound_port}{subpath()}"
-                            " (Ctrl-C to stop)"
-                        )
+                        at = f"http://{_in_url(host)}:{bound_port}{quote(unquote(subpath()))}"
+                        announce(f"Serving {public} at {at} (Ctrl-C to stop)")
                     if appeared:  # watched now: what was written in it so far is built
                         generation.bump(rebuild(appeared))
                         appeared = ()
