@@ -321,6 +321,15 @@ def _site_url(text: str) -> str:
     return url
 
 
+def _site_above(root: Path) -> Path | None:
+    """The site directory holding `root`, if any: sitegen run from inside a site (its
+    content/, a user's trial) is told where the site is. None when that cannot be said."""
+    try:
+        return next((d for d in root.resolve().parents if (d / CONFIG_FILE).is_file()), None)
+    except OSError:  # a working directory deleted, a folder above that may not be read
+        return None
+
+
 MAX_CONFIG_BYTES = 8 * 2**20  # far more than any site.toml; /dev/zero is not read to the end
 
 
@@ -329,8 +338,7 @@ def load_config(root: Path) -> SiteConfig:
     try:
         text = _config_text(path)
     except FileNotFoundError:
-        # Run from inside a site (its content/, a user's trial): the site above is named.
-        above = next((d for d in path.absolute().parents[1:] if (d / CONFIG_FILE).is_file()), None)
+        above = _site_above(root)
         raise ConfigError(
             "no site.toml here",
             location=Location(str(path)),
@@ -670,39 +678,46 @@ def _say_fetch_waits(line: str) -> None:
 
 
 # What is said of a day with nothing new, alone and in a run of days.
-_QUIET = {"empty": ("no papers that day", "no papers those days"), "unchanged": ("unchanged",) * 2}
+_NOTHING_NEW = {
+    "empty": ("no papers that day", "no papers those days"),
+    "unchanged": ("unchanged",) * 2,
+}
 
 
 def _print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
     # Days in a row with nothing new are one line (a user's trial: a backfill's weekends and
     # holidays were 126 lines of "no papers that day").
-    quiet: list[tuple[date, str]] = []
+    nothing_new: list[tuple[date, str]] = []
 
-    def say_quiet() -> None:
-        if quiet:
-            (first, status), last = quiet[0], quiet[-1][0]
-            one, many = _QUIET[status]
+    def print_nothing_new() -> None:
+        if nothing_new:
+            (first, status), last = nothing_new[0], nothing_new[-1][0]
+            one, many = _NOTHING_NEW[status]
             print(f"{first}: {one}" if first == last else f"{first} to {last}: {many}")
-            quiet.clear()
+            nothing_new.clear()
 
     for outcome in report.days:
         day = outcome.day.isoformat()
+        if outcome.notes:  # after the days before it
+            print_nothing_new()
         for note in outcome.notes:
             print(f"{day}: note: {note}", file=sys.stderr)
         status = outcome.status
-        if status in _QUIET and not (status == "empty" and outcome.day in held):
-            if quiet and (quiet[-1][1] != status or (outcome.day - quiet[-1][0]).days != 1):
-                say_quiet()
-            quiet.append((outcome.day, status))
+        if status in _NOTHING_NEW and not (status == "empty" and outcome.day in held):
+            if nothing_new and (
+                nothing_new[-1][1] != status or (outcome.day - nothing_new[-1][0]).days != 1
+            ):
+                print_nothing_new()
+            nothing_new.append((outcome.day, status))
             continue
-        say_quiet()
+        print_nothing_new()
         if status == "failed":
             print(f"{day}: FAILED: {outcome.problem}", file=sys.stderr)
         elif status == "papers":
             print(f"{day}: {outcome.papers} papers")
         elif status == "empty":
             print(f"{day}: the source listed none; content/ keeps the papers it holds for that day")
-    say_quiet()
+    print_nothing_new()
     if report.stopped:
         print(f"sitegen: fetch stopped: {report.stopped}", file=sys.stderr)
     failed = [outcome.day for outcome in report.days if outcome.status == "failed"]

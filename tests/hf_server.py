@@ -256,36 +256,42 @@ def running_hf() -> Iterator[tuple[FaultyHF, str]]:
     server.server_close()
 
 
-def _day_of(path: str, entries: list[Any]) -> str:
-    """The day an answer was saved for: a YYYY-MM-DD in its name, else the day its entries
-    were featured (`submittedOnDailyAt`, given since 2025)."""
+def _answer(path: str) -> tuple[str, bytes, list[Any]]:
+    """(its day, its bytes, its entries) of a saved answer; the day a YYYY-MM-DD in its name,
+    else the one its entries were featured on (`submittedOnDailyAt`, given since 2025)."""
+    try:
+        raw = Path(path).read_bytes()
+        entries = json.loads(raw)
+    except (OSError, ValueError) as error:
+        sys.exit(f"{path}: {error}")
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        sys.exit(f"{path}: not an answer of the Daily Papers API (a JSON array of entries)")
     if named := re.search(r"\d{4}-\d{2}-\d{2}", Path(path).name):
-        return named[0]
-    featured = {e.get("paper", {}).get("submittedOnDailyAt", "")[:10] for e in entries}
+        return named[0], raw, entries
+    featured = {str((e.get("paper") or {}).get("submittedOnDailyAt", ""))[:10] for e in entries}
     if len(featured) != 1 or not (day := featured.pop()):
         sys.exit(f"{path}: name it after its day (YYYY-MM-DD.json): its entries do not say it")
-    return day
+    return day, raw, entries
 
 
 def main(argv: list[str] | None = None) -> None:
     """Serve saved API answers as Hugging Face serves them (the API a page of 10 entries at a
-    time, and each day's page), until Ctrl-C: `sitegen fetch` tried offline (README)."""
+    time, each day's page, and any other day as one without papers), until Ctrl-C:
+    `sitegen fetch` tried offline (README)."""
     parser = argparse.ArgumentParser(
         prog="python -m tests.hf_server",
         description="Serve saved Daily Papers API answers as huggingface.co, on 127.0.0.1.",
     )
     parser.add_argument("answers", nargs="+", metavar="ANSWER.json")
-    args = parser.parse_args(argv)
+    answers = [_answer(path) for path in parser.parse_args(argv).answers]
+    days = sorted(day for day, _, _ in answers)
     with running_hf() as (hf, url):
-        days = []
-        for path in args.answers:
-            raw = Path(path).read_bytes()
-            day = _day_of(path, json.loads(raw))
-            page = day_page(json.loads(raw), day=day)
-            hf.serve_answer(day, raw, per_page=10, page=[Reply(200, page)])
-            days.append(day)
+        hf.serve_days({day: raw for day, raw, _ in answers}, per_page=10)
+        for day, _, entries in answers:
+            hf.routes[f"/papers/date/{day}"] = [Reply(200, day_page(entries, day=day))]
+        asked = f"--date {days[0]}" if len(days) == 1 else f"--since {days[0]} --until {days[-1]}"
         print(f"Serving {', '.join(days)} as Hugging Face at {url} (Ctrl-C to stop)", flush=True)
-        print(f"  sitegen fetch --base-url {url} --date {days[0]}", flush=True)
+        print(f"  sitegen fetch --base-url {url} {asked}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
             threading.Event().wait()
 

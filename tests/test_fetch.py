@@ -376,13 +376,17 @@ def test_days_in_a_row_without_papers_are_one_line(
     source, url = hf
     source.other_api_days = [Reply(200, b"[]")]  # any other day: no papers
     source.set("2025-11-05", [Reply(200, _day_answer("2025-11-05"))])
-    assert _fetch(site, url, "--since", "2025-11-01", "--until", "2025-11-09") == 0
-    out = capsys.readouterr().out
-    assert out.splitlines()[:3] == [
+    source.set("2025-11-07", [Reply(500)], [Reply(500)])
+    args = ("--since", "2025-11-01", "--until", "2025-11-09", "--attempts", "1")
+    assert _fetch(site, url, *args) == 3
+    out, err = capsys.readouterr()
+    assert out.splitlines()[:4] == [
         "2025-11-01 to 2025-11-04: no papers those days",
         f"2025-11-05: {len(json.loads(_day_answer('2025-11-05')))} papers",
-        "2025-11-06 to 2025-11-09: no papers those days",
+        "2025-11-06: no papers that day",  # a failed day between: two runs
+        "2025-11-08 to 2025-11-09: no papers those days",
     ]
+    assert err.startswith("2025-11-07: FAILED")
 
 
 def test_a_day_held_past_today_asks_for_today(

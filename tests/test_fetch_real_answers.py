@@ -48,6 +48,7 @@ from tests.hf_server import (
     paper_page,
 )
 from tests.static_host import QuietHandler
+from tests.test_publish import _lines_until
 
 REAL = Path(__file__).parent / "fixtures" / "hf-real"  # ../shared/fixtures/hf, copied as is
 NEWEST = (REAL / "api-2026-06-12.json").read_bytes()  # saved without a date: the newest day
@@ -547,11 +548,12 @@ def test_a_static_mirror_that_ignores_paging_is_said_to_after_two_api_requests(
     assert not (site / "content").exists()
 
 
-def test_a_saved_answer_served_as_the_readme_says_is_fetched(site: Path) -> None:
-    """The README's way to try `fetch` offline: `python -m tests.hf_server ANSWER.json`, then
-    the command it prints (a new user's trial found no way but the tests' own code)."""
+def test_saved_answers_served_as_the_readme_says_are_fetched(site: Path) -> None:
+    """The README's way to try `fetch` offline: `python -m tests.hf_server ANSWER.json...`,
+    then the command it prints (a new user's trial found no way but the tests' own code)."""
+    answers = [str(REAL / "api-2026-08-03-partial.json"), str(REAL / "api-2026-06-12.json")]
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.hf_server", str(REAL / "api-2026-08-03-partial.json")],
+        [sys.executable, "-m", "tests.hf_server", *answers],
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,
@@ -559,14 +561,16 @@ def test_a_saved_answer_served_as_the_readme_says_is_fetched(site: Path) -> None
     )
     try:
         assert server.stdout is not None
-        said = server.stdout.readline() + server.stdout.readline()
-        command = re.search(r"sitegen (fetch --base-url \S+ --date 2026-08-03)\n", said)
-        assert command, said
+        said = "".join(_lines_until(server.stdout, "sitegen fetch", timeout=60))
+        command = re.search(r"sitegen (fetch --base-url \S+ .*)\n", said)
+        assert command and "--since 2026-06-12 --until 2026-08-03" in command[1], said
         result = sitegen_here("--root", str(site), *command[1].split())
         assert result.returncode == 0, result.stderr
-        assert "2026-08-03: 3 papers" in result.stdout
-        papers = sorted(p.stem for p in (site / "content" / "papers").glob("*.md"))
-        assert papers == sorted(e["paper"]["id"] for e in _entries(PARTIAL))
+        assert "2026-06-12: 30 papers" in result.stdout and "2026-08-03: 3 papers" in result.stdout
+        # The days between: none, as Hugging Face answers a day without papers.
+        assert "2026-06-13 to 2026-08-02: no papers those days" in result.stdout
+        papers = {p.stem for p in (site / "content" / "papers").glob("*.md")}
+        assert papers == {e["paper"]["id"] for e in _entries(PARTIAL) + _entries(NEWEST)}
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0
     finally:

@@ -252,6 +252,19 @@ def test_upvotes_on_a_line_of_their_own_are_the_line_named(seed_bytes: dict[str,
     assert "'12' alone" in error.message and "date's line" in error.hint
 
 
+@pytest.mark.parametrize("title", ["2048", "1", "100"])
+def test_a_title_of_digits_alone_after_a_dated_paper_is_a_title(
+    seed_bytes: dict[str, bytes], title: str
+) -> None:
+    """A review: the check for upvotes on a line of their own refused such a title."""
+    text = seed_bytes["2025-10-31.txt"].decode()
+    second = "Neural Deformable Models for 3D Bi-Ventricular Heart Shape Reconstruction"
+    start = text.index(second)
+    text = text[:start] + title + text[text.index("\n", start) :]
+    listing = parse_listing(text.encode(), origin="capture.txt", day=date(2025, 10, 31))
+    assert listing.entries[1].title == title and listing.entries[1].authors_count == 5
+
+
 def test_a_title_like_a_day_line_is_not_blamed_for_a_cut_off_listing() -> None:
     raw = b"new\nSubscribe\nGenie 3\nAbstract one.\nSecond title\nAbstract two.\nCut title\n"
     with pytest.raises(ListingError) as caught:

@@ -270,7 +270,7 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
                 raise cut_off(body[index], "'·' is not followed by the paper's date")
             paper_date, upvotes = _date_line(body[index + 1], origin=origin)
             index += 2
-            if index < end and body[index].text.isdecimal():  # else read as the next title
+            if _stray_number(body, index):  # else read as the next paper's title
                 raise ListingError(
                     f"expected a paper title, found the number {body[index].text!r} alone",
                     location=Location(origin, body[index].number),
@@ -364,6 +364,18 @@ def _split_abstract(title: _Line, found: str, *, origin: str) -> ListingError:
         location=Location(origin, title.number),
         hint="an abstract split over several lines? join them into one line",
     )
+
+
+def _stray_number(body: list[_Line], index: int) -> bool:
+    """Whether the line at `index`, after a paper's date, is a number that is no title: the
+    upvotes put on a line of their own. A title of digits alone ("2048") has an abstract and
+    then its own metadata; the upvotes have a title and an abstract after them."""
+    if index >= len(body) or not body[index].text.isdecimal():
+        return False
+    # A title's metadata starts two lines on (its authors, its '·'), or three (after an
+    # organisation's line).
+    after = [line.text for line in body[index + 2 : index + 4]]
+    return not (after and (_is_metadata(after[0]) or after[1:] == [_SEPARATOR]))
 
 
 def _is_metadata(text: str) -> bool:
