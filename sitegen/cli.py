@@ -190,8 +190,8 @@ def _parser() -> argparse.ArgumentParser:
         "--topics-before",
         type=_path,
         metavar="SITE_TOML",
-        help="with --topics-report: the site.toml of the rules before an edit, to list the "
-        "papers each topic gained and lost",
+        help="the site.toml of the rules before an edit: the topics report (as --topics-report)"
+        " lists the papers each topic gained and lost",
     )
     build.set_defaults(run=_run_build)
 
