@@ -193,6 +193,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the site.toml of the rules before an edit: the topics report (as --topics-report)"
         " lists the papers each topic gained and lost",
     )
+    build.add_argument(
+        "--topics-why",
+        action="append",
+        metavar="PAPER_ID",
+        help="also print why a paper has its topics: the keywords found, and other topics'"
+        " evidence that was not enough (repeat for several papers)",
+    )
     build.set_defaults(run=_run_build)
 
     fetch = commands.add_parser(
@@ -411,6 +418,8 @@ def _run_build(args: argparse.Namespace) -> int:
     _refresh_search_index(out, report)
     if args.topics_report or args.topics_before:
         _print_topics_report(root, config, before)
+    if args.topics_why:
+        _print_topics_why(root, config, args.topics_why)
     return EXIT_OK
 
 
@@ -452,6 +461,21 @@ def _print_topics_report(
 
     papers = [p for p in load_content(root).papers.values() if p.id not in config.hidden]
     print("\n".join(topic_report(papers, config.topics, previous=previous).lines()))
+
+
+def _print_topics_why(root: Path, config: SiteConfig, paper_ids: list[str]) -> None:
+    from sitegen.store import load_content
+    from sitegen.topics import why_topics
+
+    papers = load_content(root).papers
+    for paper_id in paper_ids:
+        paper = papers.get(paper_id)
+        if paper is None:
+            raise UsageError(
+                f"--topics-why {paper_id}: no such paper",
+                hint="give a paper's id: its file's name in content/papers/ without .md",
+            )
+        print("\n".join(why_topics(paper, config.topics)))
 
 
 def _say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "") -> None:

@@ -282,6 +282,35 @@ def text_tokens(text: str) -> tuple[str, ...]:
     return _tokens(text)
 
 
+def why_topics(paper: Paper, taxonomy: tuple[Topic, ...]) -> list[str]:
+    """Lines that say why the paper has each of its topics, and what evidence other topics
+    found that was not enough: what a site's editor reads to mend a rule."""
+    matcher = compile_topics(taxonomy)
+    given = explain_topics(paper, matcher)
+    chosen = {evidence.slug for evidence in given}
+    lines = [f"{paper.id}: {paper.title}"]
+    for evidence in given:
+        lines.append(f"  {evidence.slug}: {_evidence_said(evidence)}")
+    for slug in sorted(set(paper.not_topics) & set(matcher.topics)):
+        lines.append(f"  not {slug}: refused by the paper's not_topics")
+    unused = [e for e in _evidence(paper, matcher).values() if e.slug not in chosen]
+    for evidence in sorted(unused, key=lambda e: (-e.score, matcher.order[e.slug])):
+        if evidence.slug not in paper.not_topics:
+            lines.append(f"  not {evidence.slug}: {_evidence_said(evidence)}; not chosen")
+    return lines
+
+
+def _evidence_said(evidence: TopicEvidence) -> str:
+    if evidence.by_hand:
+        return "given by hand (the paper's topics)"
+    if evidence.fallback:
+        return "the fallback area: no other area had evidence enough"
+    found = ", ".join(f'"{k}"' for k in evidence.keywords)
+    also = f", generic {', '.join(repr(g) for g in evidence.generic)}" if evidence.generic else ""
+    where = "one in the title" if evidence.in_title else "none in the title"
+    return f"score {evidence.score} from {found}{also} ({where})"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TopicChange:
     """One topic's line in a `TopicReport`."""

@@ -16,7 +16,13 @@ from sitegen.errors import ConfigError
 from sitegen.listings import parse_listing
 from sitegen.model import Paper, Topic
 from sitegen.store import load_content
-from sitegen.topics import assign_topics, compile_topics, explain_topics, topic_report
+from sitegen.topics import (
+    assign_topics,
+    compile_topics,
+    explain_topics,
+    topic_report,
+    why_topics,
+)
 from tests.conftest import REPO
 
 LABELLED = Path(__file__).parent / "topics"
@@ -554,3 +560,44 @@ def test_build_reports_what_an_edit_of_the_rules_did(
     assert "topics of 90 papers" in out and "one-word" in out and "gained" in out
     lost = [line for line in out.splitlines() if line.startswith("- ")]
     assert lost and all(": " in line for line in lost), "each lost paper is named"
+
+
+def test_why_a_paper_has_its_topics_names_the_evidence_and_what_was_not_enough() -> None:
+    """A new user's trial: a paper under a wrong topic, and no way but reading the code to
+    find which keyword put it there."""
+    paper = _paper(
+        "Diffusion Models for Control",
+        "A language model helps. Reinforcement learning with RL too.",
+        topics=("agents",),
+        not_topics=("llm",),
+    )
+    lines = why_topics(paper, TOPICS)
+    assert lines[0] == "p: Diffusion Models for Control"
+    said = dict(line.strip().split(": ", 1) for line in lines[1:])
+    assert said["agents"] == "given by hand (the paper's topics)"
+    assert said["diffusion"] == 'score 3 from "diffusion model" (one in the title)'
+    assert said["not llm"] == "refused by the paper's not_topics"
+    assert (
+        said["not rl"]
+        == 'score 2 from "reinforcement learning", "rl" (none in the title); not chosen'
+    )
+    assert [slug for slug in said if not slug.startswith("not ")] == list(
+        assign_topics(paper, MATCHER)
+    )
+    fallback = why_topics(_paper("Nothing Here"), TOPICS)
+    assert fallback[1:] == ["  ml: the fallback area: no other area had evidence enough"]
+
+
+def test_build_says_why_a_paper_has_its_topics(
+    small_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sitegen.cli import main
+
+    paper_id = next((small_built / "content" / "papers").glob("*.md")).stem
+    capsys.readouterr()
+    assert main(["--root", str(small_built), "build", "--topics-why", paper_id]) == 0
+    out = capsys.readouterr().out
+    assert f"\n{paper_id}: " in out and "score " in out
+    assert main(["--root", str(small_built), "build", "--topics-why", "no-such-paper"]) == 2
+    err = capsys.readouterr().err
+    assert "--topics-why no-such-paper: no such paper" in err and "hint:" in err
