@@ -60,7 +60,11 @@ class _Item:
     content_html: str  # a paper's facts, abstract and links; the digest's list; "" if brief
     summary: str = ""  # plain text, the whole item's text when it has no content
     categories: tuple[str, ...] = ()  # its topics' names
-    authors: tuple[str, ...] = ()  # who wrote a paper; none: the site (a digest's item)
+    authors: tuple[str, ...] = ()  # the names of who wrote a paper, as its listing gives them
+    # What an Atom entry names as its author when `authors` is empty ("14 authors"): Atom
+    # gives an entry without one the feed's, and readers named the site as a paper's author
+    # (a reader's review: Miniflux). "" for an item the site wrote (a digest's).
+    unnamed: str = ""
     xml: tuple[bytes, ...] = ()  # its entry in Atom and in RSS, when rendered before
 
 
@@ -118,9 +122,8 @@ class Feeds:
             categories=()
             if brief
             else tuple(self.names[slug] for slug in self.site.paper_topics[paper.id]),
-            # Never none: Atom and JSON Feed give an item without authors the feed's, and
-            # readers named the site as a paper's author (a reader's review: Miniflux).
-            authors=paper.authors or (authors_line(paper) or "Authors not listed",),
+            authors=paper.authors,
+            unnamed=authors_line(paper) or "Authors not listed",
         )
 
     def _content_html(self, paper_id: str) -> str:
@@ -304,14 +307,16 @@ _PlainItem = tuple[Any, ...]  # an _Item's fields as PaperParts keeps them: plai
 def _plain_item(item: _Item, xml: tuple[bytes, bytes]) -> _PlainItem:
     return (
         item.item_id, item.title, item.url, item.when.isoformat(), item.content_html,
-        item.summary, item.categories, item.authors, *xml,
+        item.summary, item.categories, item.authors, item.unnamed, *xml,
     )  # fmt: skip
 
 
 def _item_of(plain: _PlainItem) -> _Item:
-    item_id, title, url, when, content, summary, categories, authors, *xml = plain
+    item_id, title, url, when, content, summary, categories, authors, unnamed, *xml = plain
     when = datetime.fromisoformat(when)
-    return _Item(item_id, title, url, when, content, summary, categories, authors, tuple(xml))
+    return _Item(
+        item_id, title, url, when, content, summary, categories, authors, unnamed, tuple(xml)
+    )
 
 
 def digest_title(config: SiteConfig) -> str:
@@ -392,14 +397,16 @@ def _add_entry(generator: Any, kind: str, item: _Item) -> None:
     entry.id(item.item_id)
     entry.title(item.title)
     entry.link(href=item.url)
-    entry.published(item.when)
-    entry.updated(item.when)
+    if kind == "rss":
+        entry.published(item.when)  # pubDate
+    else:  # <updated> alone: Atom's <published> would say the same time again (50 bytes an
+        entry.updated(item.when)  # entry: the output size budget, no larger than Hugo's)
     if item.content_html:
         entry.content(item.content_html, type="html")
     else:
         entry.summary(_summary_as_given(kind, item.summary))
     if kind == "atom":
-        for name in item.authors:
+        for name in _atom_authors(item):
             entry.author({"name": name})
     elif item.authors:
         # One dc:creator of every name: readers show one of several, some the last (a
@@ -408,6 +415,10 @@ def _add_entry(generator: Any, kind: str, item: _Item) -> None:
     for name in item.categories:
         # Atom readers show the term, not the label (a reader's trial: "generative-models").
         entry.category(term=name)
+
+
+def _atom_authors(item: _Item) -> tuple[str, ...]:
+    return item.authors or ((item.unnamed,) if item.unnamed else ())
 
 
 def _summary_as_given(kind: str, summary: str) -> str:
@@ -480,15 +491,16 @@ _templates: dict[tuple[str, bool, int, int], _Template] = {}
 def _filled_entries(item: _Item) -> tuple[bytes, bytes] | None:
     """The item's entries in Atom and in RSS from feedgen's templates; None for an item
     with an empty or unusual text (feedgen renders it)."""
-    texts = [
-        item.item_id, item.title, item.url, item.content_html or item.summary,
-        *item.categories, *item.authors,
-    ]  # fmt: skip
-    if item.when.tzinfo is None or not all(texts) or _NOT_PLAIN.search("".join(texts)):
-        return None
     made = []
     for kind in ("atom", "rss"):
-        shape = (kind, bool(item.content_html), len(item.categories), len(item.authors))
+        authors = _atom_authors(item) if kind == "atom" else item.authors
+        texts = [
+            item.item_id, item.title, item.url, item.content_html or item.summary,
+            *item.categories, *authors,
+        ]  # fmt: skip
+        if item.when.tzinfo is None or not all(texts) or _NOT_PLAIN.search("".join(texts)):
+            return None
+        shape = (kind, bool(item.content_html), len(item.categories), len(authors))
         template = _templates.get(shape) or _templates.setdefault(shape, _template(*shape))
         values = [*texts, _date(kind, item.when)]
         if not item.content_html:
@@ -504,7 +516,7 @@ _RFC2822 = "%a, %d %b %Y %H:%M:%S %z"  # feedgen.util.formatRFC2822's, in the C 
 
 
 def _date(kind: str, when: datetime) -> str:
-    """The item's time as feedgen writes it (Atom: updated, published; RSS: pubDate)."""
+    """The item's time as feedgen writes it (Atom: updated; RSS: pubDate)."""
     if kind == "atom":
         return when.isoformat()
     if locale.setlocale(locale.LC_TIME) in _C_LOCALES:  # as a build's process runs
@@ -596,7 +608,8 @@ def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Arti
         "description": spec.description,
         "favicon": routes.absolute(routes.icon()),
         "language": config.language,
-        "authors": [{"name": config.title}],
+        # No authors of the feed's: JSON Feed gives them to an item without its own, and a
+        # paper's listing may name none (see _Item.unnamed).
         "items": [
             {
                 "id": item.item_id,

@@ -121,6 +121,17 @@ def site(tmp_path: Path) -> Path:
     return root
 
 
+def item_date(entry: Any) -> str:
+    """A feed item's date as readers take it (feedparser's entry): RSS's pubDate, else Atom's
+    <updated>, which sitegen's Atom entries carry alone."""
+    return str(entry.get("published") or entry["updated"])
+
+
+def item_time(entry: Any) -> Any:
+    """`item_date` parsed (a time.struct_time in UTC)."""
+    return entry.get("published_parsed") or entry["updated_parsed"]
+
+
 def made_once(factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
     """`name`/site, made by `make` once in a run and shared by xdist's workers (the others wait
     for the first): a build of the bundled site is seconds of CPU time on each worker."""

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.feeds import _entries_by_feedgen, _entries_xml, _filled_entries, _Item
+from tests.conftest import item_time
 
 # Texts full of what XML escapes or refuses, the marks the templates use, and the rest.
 _texts = st.text(
@@ -33,7 +34,7 @@ _times = st.builds(
 
 def _items(text: st.SearchStrategy[str]) -> st.SearchStrategy[_Item]:
     return st.builds(
-        lambda content, summary, categories, authors, when, texts: _Item(
+        lambda content, summary, categories, authors, unnamed, when, texts: _Item(
             item_id=texts[0],
             title=texts[1],
             url=texts[2],
@@ -42,11 +43,13 @@ def _items(text: st.SearchStrategy[str]) -> st.SearchStrategy[_Item]:
             summary=summary,
             categories=tuple(categories),
             authors=tuple(authors),
+            unnamed=unnamed,
         ),  # fmt: skip
         st.one_of(st.just(""), text),
         text,
         st.lists(text, max_size=3),
         st.lists(text, max_size=4),
+        st.one_of(st.just(""), text),
         _times,
         st.tuples(text, text, text),
     )
@@ -98,4 +101,4 @@ def test_filled_entries_parse_back_to_the_item() -> None:
         assert (entry.title, entry.link, entry.id) == (item.title, item.url, item.item_id)
         assert entry.summary == item.content_html
         assert [a.name for a in entry.authors] == authors
-        assert entry.published_parsed[:6] == (2024, 1, 9, 11, 59, 58)
+        assert item_time(entry)[:6] == (2024, 1, 9, 11, 59, 58)

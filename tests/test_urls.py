@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.urls import Route, Routes
+from tests.conftest import item_date
 from tests.test_outputs import CONFIG, _paper, _render, _site
 
 # Every kind of route, from the arguments a site gives them (a route needs no base URL).
@@ -100,7 +101,7 @@ def test_a_papers_feed_item_keeps_its_id_under_another_base_url_and_after_later_
         files = _render(dataclasses.replace(site, config=config))
         feed = feedparser.parse(files["topics/reinforcement-learning/atom.xml"])
         assert not feed.bozo, feed.get("bozo_exception")
-        return {e.id: (e.published, e.link.removeprefix(base)) for e in feed.entries}
+        return {e.id: (item_date(e), e.link.removeprefix(base)) for e in feed.entries}
 
     before = items(CONFIG.base_url, days=2)
     after = items("https://papers.example.org/", days=4)
