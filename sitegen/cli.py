@@ -198,7 +198,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         metavar="PAPER_ID",
         help="also print why a paper has its topics: the keywords found, and other topics'"
-        " evidence that was not enough (repeat for several papers)",
+        " evidence that was not chosen (repeat for several papers)",
     )
     build.set_defaults(run=_run_build)
 
