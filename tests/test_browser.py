@@ -235,6 +235,31 @@ def test_a_long_day_folds_its_tail_and_links_other_days_at_the_top(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_back_from_a_paper_of_the_fold_finds_the_fold_open_at_that_paper(
+    browser: Browser, base_url: str
+) -> None:
+    """A reader's trial: Back from a paper read in a day's fold showed the fold closed, the
+    page scrolled far above the paper (where the browser keeps no page in its cache)."""
+    page = _page(browser, width=390)
+    page.goto(base_url + "days/2026-11-22/")
+    page.get_by_text("Show the other 228 papers of this day").click()
+    card = page.locator("ol.cards > li").nth(120)
+    card.locator("h2 a").click()
+    page.wait_for_url(base_url + "papers/**")
+    page.go_back()
+    page.wait_for_url(base_url + "days/2026-11-22/")
+    assert page.evaluate("document.querySelector('details.fold').open")
+    expect(card.locator("h2")).to_be_in_viewport()
+    # Closed again, it stays closed for the next visit through Back.
+    page.locator("details.fold > summary").click()
+    card = page.locator("ol.cards > li").nth(10)
+    card.locator("h2 a").click()
+    page.wait_for_url(base_url + "papers/**")
+    page.go_back()
+    assert not page.evaluate("document.querySelector('details.fold').open")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_papers_day_link_opens_the_day_at_its_card_even_in_the_fold(
     browser: Browser, base_url: str
 ) -> None:

@@ -685,3 +685,15 @@ def test_a_paper_hidden_in_site_toml_is_on_no_page_or_feed_and_a_listing_does_no
     assert main(["--root", str(root), "build"]) == 2
     error = capsys.readouterr().err
     assert "site.toml:" in error and "`hidden` must be an array of paper ids" in error
+
+
+def test_a_paper_featured_on_several_days_says_which_came_first(public: Path) -> None:
+    """A reader's trial came from Nov 22 to a page that said "Featured Oct 31, 2025": the
+    other days are listed below the abstract, and the first line says it is the first."""
+    again = public / "papers" / "a-deep-learning-framework-for-lifelong-machine-learning-1a7cac69"
+    text = (again / "index.html").read_text()
+    assert (
+        "<span>First featured <a " in text and text.count('href="../../days/20') == 6
+    )  # the first, then all five
+    once = (public / "papers" / "2606.13594" / "index.html").read_text()
+    assert "<span>Featured <a " in once

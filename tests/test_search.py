@@ -264,7 +264,9 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
     every paper with a word in "a"): the page shows only papers that hold the word."""
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + "search/?q=Capybara")
-    expect(page.locator("#search-status")).to_have_text("No paper matches “Capybara”.")
+    expect(page.locator("#search-status")).to_have_text(
+        "No paper matches “Capybara”: check its spelling, or try other words."
+    )
     # Found by an accessibility review: every search's tab and history entry was "Search".
     expect(page).to_have_title("“Capybara” · Search · Daily Papers")
     expect(page.locator("#search-results article")).to_have_count(0)
