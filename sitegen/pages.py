@@ -582,9 +582,11 @@ class Pages:
         if number is None:
             title, newer, span = topic.name, None, None
         else:
-            title = f"{topic.name}, page {number}"
-            newer = href(None if newer_is_front else number + 1)
             span = ((number - 1) * size + 1, number * size)
+            # Its papers, not "page 1" for the page "Older" leads to (a reader's trial): pages
+            # are numbered from the oldest, so that a page's address and bytes never change.
+            title = f"{topic.name}: papers {span[0]} to {span[1]}"
+            newer = href(None if newer_is_front else number + 1)
         return self.page(
             "topic.html",
             route.html,

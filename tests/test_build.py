@@ -697,3 +697,12 @@ def test_a_paper_featured_on_several_days_says_which_came_first(public: Path) ->
     )  # the first, then all five
     once = (public / "papers" / "2606.13594" / "index.html").read_text()
     assert "<span>Featured <a " in once
+
+
+def test_a_topics_older_papers_are_named_by_their_papers_not_a_page_number(public: Path) -> None:
+    """A reader's trial: "Older →" led to "Large Language Models, page 1", numbered from the
+    oldest so that its address never changes, which read as the newest page."""
+    front = (public / "topics" / "llm" / "index.html").read_text()
+    assert '<a rel="next" href="page/1/">Older papers →</a>' in front
+    archive = (public / "topics" / "llm" / "page" / "1" / "index.html").read_text()
+    assert "<h1>Large Language Models: papers 1 to 50</h1>" in archive
