@@ -530,6 +530,7 @@ class Pages:
             months=(f"{trends[0].months()[0]:%b %Y}", f"{trends[0].last_month:%b %Y}")
             if trends
             else None,
+            gaps=bool(trends) and None in trends[0].counts,  # the same months for every topic
         )
 
     def topic_front(

@@ -151,6 +151,7 @@ def assemble_site(
                 by_topic[slug].append(paper_id)
                 counted = per_month[slug]
                 counted[month] = counted.get(month, 0) + 1
+    held = {listing.day.replace(day=1) for listing in days}  # months with data
     return Site(
         config=config,
         papers=snapshot.papers,
@@ -159,7 +160,7 @@ def assemble_site(
             TopicListing(
                 topic=t,
                 papers=tuple(by_topic[t.slug]),
-                trend=trend(per_month[t.slug], days[0].day, days[-1].day) if days else None,
+                trend=trend(per_month[t.slug], days[0].day, days[-1].day, held) if days else None,
             )
             for t in config.topics
         ),

@@ -6,7 +6,7 @@ markup made here, so the templates escape every text they show.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
@@ -25,7 +25,9 @@ class Trend(NamedTuple):
     """A topic's papers per month, each counted in the month that first featured it."""
 
     last_month: date  # the first day of the newest month, which is still open
-    counts: tuple[int, ...]  # per month, oldest first, ending with `last_month`
+    # Per month, oldest first, ending with `last_month`; None for a month the site holds no
+    # day of: no data, not no papers (the bundled content's gaps read as a topic dying).
+    counts: tuple[int | None, ...]
 
     def months(self) -> tuple[date, ...]:
         first = _month_index(self.last_month) - len(self.counts) + 1
@@ -39,8 +41,11 @@ class Trend(NamedTuple):
         # is never compared (a review: one day of October counted as a month).
         if len(closed) <= 2 * RECENT_MONTHS:
             return False
-        recent = sum(closed[-RECENT_MONTHS:])
-        before = sum(closed[-2 * RECENT_MONTHS : -RECENT_MONTHS])
+        compared = closed[-2 * RECENT_MONTHS :]
+        if None in compared:  # a month without data says nothing either way
+            return False
+        recent = sum(c or 0 for c in compared[RECENT_MONTHS:])
+        before = sum(c or 0 for c in compared[:RECENT_MONTHS])
         return recent >= RISING_LEAST and recent >= RISING_SHARE * before
 
 
@@ -52,17 +57,28 @@ def _month(index: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def trend(per_month: Mapping[date, int], newest: date, oldest: date | None = None) -> Trend:
+def trend(
+    per_month: Mapping[date, int],
+    newest: date,
+    oldest: date | None = None,
+    held: Collection[date] | None = None,
+) -> Trend:
     """The trend of a topic with `per_month` papers (by the first day of the month that first
     featured them) over the TREND_MONTHS up to `newest`'s month, from `oldest`'s at the
     earliest (the site's first day: months before it are no data, not a topic's nothing, which
-    a reader's trial took for interest collapsing)."""
+    a reader's trial took for interest collapsing). Given the months the site holds days of
+    (`held`, by their first days), the others are None."""
     last = _month_index(newest)
     first = last - TREND_MONTHS + 1
     if oldest is not None:  # two months at least: a line of one point is none
         first = min(last - 1, max(first, _month_index(oldest)))
     months = (_month(index) for index in range(first, last + 1))
-    return Trend(_month(last), tuple(per_month.get(month, 0) for month in months))
+    return Trend(
+        _month(last),
+        tuple(
+            per_month.get(month, 0) if held is None or month in held else None for month in months
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +87,7 @@ class Bar:
     y: float
     height: float
     month: str  # "Nov 2026"
-    count: int
+    count: int | None  # None: no day of the month is held
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +109,8 @@ _BAR, _GAP, _CHART_HEIGHT = 10, 3, 60
 
 
 def bar_chart(trend: Trend) -> BarChart:
-    """`trend` as bars scaled to the busiest month."""
-    peak = max(trend.counts) or 1
+    """`trend` as bars scaled to the busiest month; none for a month without data."""
+    peak = max((c for c in trend.counts if c is not None), default=0) or 1
     bars = tuple(
         Bar(
             x=i * (_BAR + _GAP),
@@ -104,16 +120,18 @@ def bar_chart(trend: Trend) -> BarChart:
             count=count,
         )
         for i, (month, count) in enumerate(zip(trend.months(), trend.counts, strict=True))
-        for height in (round((_CHART_HEIGHT - 2) * count / peak, 1),)
+        for height in (round((_CHART_HEIGHT - 2) * (count or 0) / peak, 1),)
     )
-    total = sum(trend.counts)
-    busiest = max(bars, key=lambda b: b.count)
+    total = sum(c or 0 for c in trend.counts)
+    busiest = max(bars, key=lambda b: b.count or 0)
     summary = (
         f"{total} paper{'s' if total != 1 else ''} from {bars[0].month} to {bars[-1].month} "
         f"(so far); the busiest month was {busiest.month} with {busiest.count}."
         if total
         else f"none from {bars[0].month} to {bars[-1].month}."
     )
+    if None in trend.counts:
+        summary += " Months the site holds no day of are left blank."
     return BarChart(
         width=len(bars) * (_BAR + _GAP) - _GAP,
         height=_CHART_HEIGHT,
@@ -130,15 +148,24 @@ _SPARK_STEP, _SPARK_HEIGHT = 4, 20
 class Sparkline:
     width: int
     height: int
-    points: str  # an SVG polyline's points: numbers only
+    lines: tuple[str, ...]  # SVG polylines' points, numbers only: broken where data is missing
+    dots: tuple[tuple[float, float], ...]  # a month alone between gaps: its point
 
 
 def sparkline(trend: Trend) -> Sparkline:
-    """`trend` as a small line, scaled to its busiest month."""
-    peak = max(trend.counts) or 1
-    points = " ".join(
-        f"{i * _SPARK_STEP},{round(_SPARK_HEIGHT - 1 - (_SPARK_HEIGHT - 2) * c / peak, 1):g}"
-        for i, c in enumerate(trend.counts)
+    """`trend` as a small line, scaled to its busiest month, with a gap for a month without
+    data."""
+    peak = max((c for c in trend.counts if c is not None), default=0) or 1
+    runs: list[list[tuple[float, float]]] = [[]]
+    for i, count in enumerate(trend.counts):
+        if count is None:
+            runs.append([])
+        else:
+            y = round(_SPARK_HEIGHT - 1 - (_SPARK_HEIGHT - 2) * count / peak, 1)
+            runs[-1].append((i * _SPARK_STEP, y))
+    return Sparkline(
+        width=(len(trend.counts) - 1) * _SPARK_STEP,
+        height=_SPARK_HEIGHT,
+        lines=tuple(" ".join(f"{x},{y:g}" for x, y in run) for run in runs if len(run) > 1),
+        dots=tuple(run[0] for run in runs if len(run) == 1),
     )
-    width = (len(trend.counts) - 1) * _SPARK_STEP
-    return Sparkline(width=width, height=_SPARK_HEIGHT, points=points)

@@ -346,6 +346,7 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
     page = _page(browser, javascript=False)
     page.goto(base_url + "topics/")
     assert page.locator("svg.sparkline").count() == page.locator("ul.topics > li").count()
+    expect(page.get_by_text("a gap is a month the site holds no day of")).to_be_visible()
     page.get_by_role("link", name="Large Language Models").click()
     chart = page.get_by_role("img", name="Large Language Models: papers per month")
     assert chart.is_visible() and chart.bounding_box()["height"] > 20  # type: ignore[index]
@@ -353,14 +354,21 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
     caption = page.locator(".trend figcaption")
     expect(caption).to_be_visible()
     expect(page.get_by_role("figure")).to_have_accessible_name(caption.inner_text())
-    assert re.search(r"the busiest month was \w{3} \d{4} with \d+\.$", caption.inner_text())
-    # A bar a month from the site's first day's to its newest (no data before it: a reader's
-    # trial took the months before for a topic's interest collapsing).
+    assert re.search(
+        r"the busiest month was \w{3} \d{4} with \d+\. Months the site holds no day of are left"
+        r" blank\.$",
+        caption.inner_text(),
+    )
+    # A month from the site's first day's to its newest (no data before it: a reader's trial
+    # took the months before for a topic's interest collapsing), and a bar, over its piece of
+    # the baseline, for each month the site holds a day of: the others are gaps (the same).
     days = sorted(date.fromisoformat(p.stem) for p in (REPO / "content" / "days").glob("*.toml"))
     months = (days[-1].year - days[0].year) * 12 + days[-1].month - days[0].month + 1
-    assert 1 < months < 24 and page.locator(".trend rect").count() == months
+    held = len({(day.year, day.month) for day in days})
+    assert 1 < held < months < 24 and page.locator(".trend rect").count() == 2 * held
     page.get_by_text("As a table").click()
     assert page.locator(".trend-table tbody tr").count() == months
+    assert page.get_by_role("cell", name="no day held").count() == months - held
 
 
 @pytest.mark.parametrize(

@@ -110,5 +110,22 @@ def test_charts_are_scaled_to_the_busiest_month_and_say_it_in_words() -> None:
     empty = bar_chart(Trend(date(2026, 11, 1), (0,) * TREND_MONTHS))
     assert empty.summary == "none from Dec 2024 to Nov 2026."  # "Papers per month: none from ..."
     line = sparkline(Trend(date(2026, 11, 1), counts))
-    assert len(line.points.split()) == TREND_MONTHS
-    assert line.points.startswith("0,19 ") and line.points.endswith(" 84,1 88,10 92,14.5")
+    ((points,), dots) = line.lines, line.dots
+    assert len(points.split()) == TREND_MONTHS and dots == ()
+    assert points.startswith("0,19 ") and points.endswith(" 84,1 88,10 92,14.5")
+
+
+def test_a_month_the_site_holds_no_day_of_is_a_gap_not_a_month_of_no_papers() -> None:
+    """A reader's trial read the bundled content's months without days, charted as 0, as a
+    topic dying; the "rising" mark compared them too."""
+    per_month = {date(2026, 6, 1): 4, date(2026, 11, 1): 2}
+    held = {date(2026, m, 1) for m in (1, 3, 6, 11)}
+    found = trend(per_month, date(2026, 11, 22), date(2026, 1, 8), held)
+    assert found.counts == (0, None, 0, None, None, 4, None, None, None, None, 2)
+    assert not Trend(date(2026, 11, 1), (9, 0, 0, 0, None, 0, 3, 0)).rising
+    chart = bar_chart(found)
+    assert [b.count for b in chart.bars] == list(found.counts)
+    assert chart.summary.endswith("with 4. Months the site holds no day of are left blank.")
+    line = sparkline(found)
+    assert line.lines == () and len(line.dots) == 4  # each month alone between gaps: a dot
+    assert sparkline(Trend(date(2026, 3, 1), (1, 2, None))).lines == ("0,10 4,1",)
