@@ -679,17 +679,6 @@ class Pages:
                 None,
             ),
         ]
-        rows += [
-            FeedRow(
-                t.name,
-                t.description,
-                href(routes.topic(t.slug).html),
-                href(routes.topic(t.slug).rss),
-                href(routes.topic(t.slug).atom),
-                None,
-            )
-            for t in self.site.config.topics
-        ]
         for kind in (WEEK, MONTH):
             digest_feeds = routes.period_digest(kind)
             rows.append(
@@ -714,6 +703,19 @@ class Pages:
                     href(custom.json) if custom.json else None,
                 )
             )
+        # The topics' many last: the site's few feeds and its own custom ones were found under
+        # them only by scrolling past every topic (a reader's trial).
+        rows += [
+            FeedRow(
+                t.name,
+                t.description,
+                href(routes.topic(t.slug).html),
+                href(routes.topic(t.slug).rss),
+                href(routes.topic(t.slug).atom),
+                None,
+            )
+            for t in self.site.config.topics
+        ]
         return self.page(
             "feeds.html",
             route,

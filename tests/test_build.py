@@ -21,8 +21,8 @@ import feedparser
 import jinja2
 import pytest
 
-from sitegen.cli import main
-from tests.conftest import api_papers, item_time, rewrite, tree_bytes
+from sitegen.cli import load_config, main
+from tests.conftest import REPO, api_papers, item_time, rewrite, tree_bytes
 
 BASE = "https://example.github.io/daily-papers/"
 
@@ -706,3 +706,12 @@ def test_a_topics_older_papers_are_named_by_their_papers_not_a_page_number(publi
     assert '<a rel="next" href="page/1/">Older papers →</a>' in front
     archive = (public / "topics" / "llm" / "page" / "1" / "index.html").read_text()
     assert "<h1>Large Language Models: papers 1 to 50</h1>" in archive
+
+
+def test_the_feeds_page_lists_the_sites_own_feeds_before_the_topics(public: Path) -> None:
+    """A reader's trial found the custom feeds under the 26 topics' rows."""
+    page = (public / "feeds" / "index.html").read_text()
+    names = re.findall(r'<th scope="row"><a href="[^"]*">([^<]*)</a>', page)
+    topics = [t.name for t in load_config(REPO).topics]
+    assert names[:2] == ["All papers", "Daily digest"] and names[-len(topics) :] == topics
+    assert {"Top papers of each week", "Diffusion, without surveys"} <= set(names[2 : -len(topics)])
