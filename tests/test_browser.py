@@ -380,6 +380,7 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("top/week/2026-w47/", "top/week/2026-W47/", None),
         ("days/2025-11-3/", "days/2025-11-03/", "Papers of Nov 3, 2025"),
         ("days/2025-11/", "days/#2025-11", "November 2025"),
+        ("days/2025-11-04/", "days/#2025-11", "November 2025"),  # a day not held: its month
         ("Topics/LLM/", "topics/llm/", "Large Language Models"),
         ("Days/2025-11-3/", "days/2025-11-03/", "Papers of Nov 3, 2025"),
         # A folder's own "No page here" page is no page meant: the page above it is.
