@@ -33,7 +33,7 @@ from sitegen.formats import decode_content
 from sitegen.listing_files import ingest_files
 from sitegen.listings import Listing
 from sitegen.listings.base import HF_URL
-from sitegen.model import day_out_of_range
+from sitegen.model import Paper, day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.store import (
     DAYS_DIR,
@@ -405,6 +405,8 @@ def _run_build(args: argparse.Namespace) -> int:
         config = dataclasses.replace(config, base_url=args.base_url)
     out = args.out or root / "public"
     before = None if args.topics_before is None else _topics_before(args.topics_before)
+    # Before the build, as --topics-before: a mistyped id is not a site published, then refused.
+    explained = _papers_to_explain(root, args.topics_why) if args.topics_why else ()
     started = time.perf_counter()
     with progress_display("Building", enabled=sys.stderr.isatty()) as advance:
 
@@ -418,8 +420,8 @@ def _run_build(args: argparse.Namespace) -> int:
     _refresh_search_index(out, report)
     if args.topics_report or args.topics_before:
         _print_topics_report(root, config, before)
-    if args.topics_why:
-        _print_topics_why(root, config, args.topics_why)
+    if explained:
+        _print_topics_why(config, explained)
     return EXIT_OK
 
 
@@ -463,19 +465,27 @@ def _print_topics_report(
     print("\n".join(topic_report(papers, config.topics, previous=previous).lines()))
 
 
-def _print_topics_why(root: Path, config: SiteConfig, paper_ids: list[str]) -> None:
+def _papers_to_explain(root: Path, paper_ids: list[str]) -> list[Paper]:
+    """The papers `--topics-why` names, as their files say them now."""
     from sitegen.store import load_content
-    from sitegen.topics import why_topics
 
     papers = load_content(root).papers
     for paper_id in paper_ids:
-        paper = papers.get(paper_id)
-        if paper is None:
+        if paper_id not in papers:
             raise UsageError(
                 f"--topics-why {paper_id}: no such paper",
                 hint="give a paper's id: its file's name in content/papers/ without .md",
             )
+    return [papers[paper_id] for paper_id in paper_ids]
+
+
+def _print_topics_why(config: SiteConfig, papers: list[Paper]) -> None:
+    from sitegen.topics import why_topics
+
+    for paper in papers:
         print("\n".join(why_topics(paper, config.topics)))
+        if paper.id in config.hidden:
+            print("  (hidden by site.toml's [content] hidden: on no page or feed)")
 
 
 def _say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "") -> None:

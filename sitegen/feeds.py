@@ -397,10 +397,12 @@ def _add_entry(generator: Any, kind: str, item: _Item) -> None:
     entry.id(item.item_id)
     entry.title(item.title)
     entry.link(href=item.url)
+    # Atom's <updated> alone: a <published> would say the same time again, 50 bytes an entry
+    # (the output size budget, no larger than Hugo's).
     if kind == "rss":
         entry.published(item.when)  # pubDate
-    else:  # <updated> alone: Atom's <published> would say the same time again (50 bytes an
-        entry.updated(item.when)  # entry: the output size budget, no larger than Hugo's)
+    else:
+        entry.updated(item.when)
     if item.content_html:
         entry.content(item.content_html, type="html")
     else:

@@ -291,7 +291,7 @@ def why_topics(paper: Paper, taxonomy: tuple[Topic, ...]) -> list[str]:
     lines = [f"{paper.id}: {paper.title}"]
     for evidence in given:
         lines.append(f"  {evidence.slug}: {_evidence_said(evidence)}")
-    for slug in sorted(set(paper.not_topics) & set(matcher.topics)):
+    for slug in sorted(paper.not_topics):
         lines.append(f"  not {slug}: refused by the paper's not_topics")
     unused = [e for e in _evidence(paper, matcher).values() if e.slug not in chosen]
     for evidence in sorted(unused, key=lambda e: (-e.score, matcher.order[e.slug])):
@@ -306,7 +306,8 @@ def _evidence_said(evidence: TopicEvidence) -> str:
     if evidence.fallback:
         return "the fallback area: no other area had evidence enough"
     found = ", ".join(f'"{k}"' for k in evidence.keywords)
-    also = f", generic {', '.join(repr(g) for g in evidence.generic)}" if evidence.generic else ""
+    generic = ", ".join(f'"{g}"' for g in evidence.generic)
+    also = f", generic {generic}" if generic else ""
     where = "one in the title" if evidence.in_title else "none in the title"
     return f"score {evidence.score} from {found}{also} ({where})"
 

@@ -70,8 +70,8 @@ def trend(
     (`held`, by their first days), the others are None."""
     last = _month_index(newest)
     first = last - TREND_MONTHS + 1
-    if oldest is not None:  # two months at least: a line of one point is none
-        first = min(last - 1, max(first, _month_index(oldest)))
+    if oldest is not None:  # a site of one month: one month, a bar and a dot
+        first = max(first, _month_index(oldest))
     months = (_month(index) for index in range(first, last + 1))
     return Trend(
         _month(last),

@@ -82,8 +82,10 @@ def test_a_trend_counts_each_paper_in_the_month_that_first_featured_it() -> None
     young = trend(per_month, date(2026, 11, 22), date(2026, 8, 30))
     assert young.months() == tuple(date(2026, month, 1) for month in (8, 9, 10, 11))
     assert young.counts == (0, 1, 0, 2) and not young.rising  # too young to compare
-    # A site of one month: two months still, so that a sparkline is a line (a review).
-    assert len(trend(per_month, date(2026, 11, 22), date(2026, 11, 3)).counts) == 2
+    # A site of one month: that month alone, a bar and a dot; no month before the site began
+    # charted as a gap (a review).
+    alone = trend(per_month, date(2026, 11, 22), date(2026, 11, 3), {date(2026, 11, 1)})
+    assert alone.counts == (2,) and sparkline(alone).dots == ((0, 1),)
 
 
 def test_rising_compares_the_last_three_closed_months_with_the_three_before() -> None:

@@ -23,7 +23,7 @@ from sitegen.topics import (
     topic_report,
     why_topics,
 )
-from tests.conftest import REPO
+from tests.conftest import REPO, tree_bytes
 
 LABELLED = Path(__file__).parent / "topics"
 
@@ -598,6 +598,15 @@ def test_build_says_why_a_paper_has_its_topics(
     assert main(["--root", str(small_built), "build", "--topics-why", paper_id]) == 0
     out = capsys.readouterr().out
     assert f"\n{paper_id}: " in out and "score " in out
+    # A paper kept off the site is explained, and said to be.
+    rules = (small_built / "site.toml").read_text()
+    (small_built / "site.toml").write_text(rules + f'\n[content]\nhidden = ["{paper_id}"]\n')
+    assert main(["--root", str(small_built), "build", "--topics-why", paper_id]) == 0
+    assert "(hidden by site.toml's [content] hidden: on no page or feed)" in capsys.readouterr().out
+    # An id of no paper is refused before the build: nothing is published.
+    (small_built / "site.toml").write_text(rules)
+    before = tree_bytes(small_built / "public")
     assert main(["--root", str(small_built), "build", "--topics-why", "no-such-paper"]) == 2
     err = capsys.readouterr().err
     assert "--topics-why no-such-paper: no such paper" in err and "hint:" in err
+    assert tree_bytes(small_built / "public") == before
