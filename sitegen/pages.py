@@ -619,6 +619,9 @@ class Pages:
         def href(target: Route) -> str:
             return Routes.relative(route, target)
 
+        def searched(words: str) -> str:
+            return f"{href(self.routes.search())}?{urlencode({'q': words})}"
+
         featured = [  # oldest first: the first is the day it was featured first
             Link(
                 f"{human_date(a.day)} (#{a.rank})",
@@ -637,7 +640,13 @@ class Pages:
             advertise_feeds=False,
             description="",
             paper=paper,
+            # Every author here, each a search of their papers (a reader's trial: the page
+            # said "and 7 more" and named them nowhere); else their count, if known.
+            authors=[Link(name, searched(name)) for name in paper.authors],
             byline=authors_line(paper),
+            organization=Link(paper.organization.name, searched(paper.organization.name))
+            if paper.organization
+            else None,
             published=human_date(paper.published) if paper.published else None,
             abstract_html=self.abstracts[paper.id],
             links=paper_links(paper),

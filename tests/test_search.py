@@ -167,6 +167,26 @@ def test_a_title_word_typed_on_any_page_finds_the_paper(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_papers_page_names_every_author_each_a_search_of_their_papers(
+    browser: Browser, base_url: str
+) -> None:
+    """A reader's trial: the page said "Siyi Chen, Xiaoyan Zhang, Meng Wu and 7 more" and
+    named the seven nowhere, and a name led to no other paper."""
+    title = "See What I See, Know What I Think"
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(base_url + "papers/2606.13594/")
+    byline = page.locator("p.byline a")
+    assert byline.count() == 10 and "more" not in page.locator("p.byline").inner_text()
+    byline.nth(9).click()  # the last of the ten, one the cards leave out
+    page.wait_for_url(re.compile(r"/search/\?q="))
+    assert any(found.startswith(title) for found in _result_titles(page))
+    page.go_back()
+    page.locator("p.meta .org a").click()  # the organisation's papers
+    page.wait_for_url(re.compile(r"/search/\?q=University"))
+    assert any(found.startswith(title) for found in _result_titles(page))
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
     browser: Browser, base_url: str, site_root: Path, target: Target, width: int
