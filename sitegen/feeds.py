@@ -493,15 +493,15 @@ _templates: dict[tuple[str, bool, int, int], _Template] = {}
 def _filled_entries(item: _Item) -> tuple[bytes, bytes] | None:
     """The item's entries in Atom and in RSS from feedgen's templates; None for an item
     with an empty or unusual text (feedgen renders it)."""
+    common = [
+        item.item_id, item.title, item.url, item.content_html or item.summary, *item.categories,
+    ]  # fmt: skip
+    if item.when.tzinfo is None or not _plain(common) or not _plain(_atom_authors(item)):
+        return None  # RSS's authors are Atom's, or none
     made = []
     for kind in ("atom", "rss"):
         authors = _atom_authors(item) if kind == "atom" else item.authors
-        texts = [
-            item.item_id, item.title, item.url, item.content_html or item.summary,
-            *item.categories, *authors,
-        ]  # fmt: skip
-        if item.when.tzinfo is None or not all(texts) or _NOT_PLAIN.search("".join(texts)):
-            return None
+        texts = [*common, *authors]
         shape = (kind, bool(item.content_html), len(item.categories), len(authors))
         template = _templates.get(shape) or _templates.setdefault(shape, _template(*shape))
         values = [*texts, _date(kind, item.when)]
@@ -511,6 +511,11 @@ def _filled_entries(item: _Item) -> tuple[bytes, bytes] | None:
         filled = text.format(*(_attribute(values[f]) if a else _text(values[f]) for f, a in places))
         made.append(_unindented(filled.encode()))  # as a text of "\n" and spaces is
     return made[0], made[1]
+
+
+def _plain(texts: Sequence[str]) -> bool:
+    """Whether every text is one the templates can fill in: not empty, nothing lxml refuses."""
+    return all(texts) and not _NOT_PLAIN.search("".join(texts))
 
 
 _C_LOCALES = ("C", "POSIX")

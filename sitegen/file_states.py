@@ -48,7 +48,7 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
             # Names, then a stat of each by the directory's descriptor: a quarter less time
             # than os.scandir's entries over 50,000 paper files.
             for name in sorted(os.listdir(handle)):  # noqa: PTH208
-                if _hidden(name):
+                if is_hidden(name):
                     continue
                 try:
                     stat = os.stat(name, dir_fd=handle)
@@ -75,13 +75,14 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
 
 def is_content_file(name: str, suffix: str) -> bool:
     """Whether a file `name` of a content folder is one of its `suffix` the build reads."""
-    return name.endswith(suffix) and not _hidden(name)
+    return name.endswith(suffix) and not is_hidden(name)
 
 
-def _hidden(name: str) -> bool:
-    # No paper id or day starts with a dot, and editors and systems leave such files, some
-    # even as links to nowhere: Emacs's `.#x.md` lock, macOS's `._x.md` (a user's trial: each
-    # stopped the build).
+def is_hidden(name: str) -> bool:
+    """Whether a file or folder of content/ is one the build does not read (and serve does
+    not watch). No paper id or day starts with a dot, and editors and systems leave such
+    files, some even as links to nowhere: Emacs's `.#x.md` lock, macOS's `._x.md` (a user's
+    trial: each stopped the build)."""
     return name.startswith(".")
 
 

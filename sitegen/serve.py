@@ -23,6 +23,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 import watchfiles
 
 from sitegen.errors import UsageError
+from sitegen.file_states import is_hidden
 
 # What tells a watched file's new version from its old: inode, mtime and size (None: gone).
 Stamp = tuple[int, int, int] | None
@@ -356,7 +357,7 @@ class _NotHidden(watchfiles.DefaultFilter):
         changed = Path(path).absolute()
         for folder in self.folders:
             if changed.is_relative_to(folder):
-                return not any(part.startswith(".") for part in changed.relative_to(folder).parts)
+                return not any(is_hidden(part) for part in changed.relative_to(folder).parts)
         return True
 
 

@@ -108,9 +108,14 @@ class BarChart:
 _BAR, _GAP, _CHART_HEIGHT = 10, 3, 60
 
 
+def _peak(trend: Trend) -> int:
+    """The busiest month's count, what drawings are scaled to (1 for none, not a division by 0)."""
+    return max((c for c in trend.counts if c is not None), default=0) or 1
+
+
 def bar_chart(trend: Trend) -> BarChart:
     """`trend` as bars scaled to the busiest month; none for a month without data."""
-    peak = max((c for c in trend.counts if c is not None), default=0) or 1
+    peak = _peak(trend)
     bars = tuple(
         Bar(
             x=i * (_BAR + _GAP),
@@ -155,7 +160,7 @@ class Sparkline:
 def sparkline(trend: Trend) -> Sparkline:
     """`trend` as a small line, scaled to its busiest month, with a gap for a month without
     data."""
-    peak = max((c for c in trend.counts if c is not None), default=0) or 1
+    peak = _peak(trend)
     runs: list[list[tuple[float, float]]] = [[]]
     for i, count in enumerate(trend.counts):
         if count is None:
