@@ -129,10 +129,13 @@ def test_an_ingest_beside_a_build_loses_nothing(
     """Case 2: the build's start-up recovery completed or deleted the ingest's journal while
     the ingest still wrote it (as `serve` rebuilding during a `fetch`). Beside the ingest, a
     build starts at a seeded moment, and this process reads the store as a build begins to,
-    over and over, until the ingest is done."""
+    over and over, until the ingest is done. Each read is followed by a pause of up to 20 ms:
+    read back to back, they kept the ingest, which tries the lock every 50 ms, waiting for
+    up to 20 s (a real build reads the store once)."""
     assert main(["--root", str(site), "ingest", str(SECOND)]) == 0
     ingest = _start(site, "ingest", *map(str, FOUR_DAYS[:2]))
-    build_at = time.monotonic() + random.Random(seed).uniform(0, 0.3)
+    moments = random.Random(seed)
+    build_at = time.monotonic() + moments.uniform(0, 0.3)
     build = None
     failed_reads = []
     while ingest.poll() is None:
@@ -142,6 +145,7 @@ def test_an_ingest_beside_a_build_loses_nothing(
             load_content(site)
         except Exception as error:  # noqa: BLE001 (what a build would have met)
             failed_reads.append(error)
+        time.sleep(moments.uniform(0, 0.02))
     runs = [ingest, build or _start(site, "build", "--jobs", "1")]
     errors = [run.communicate(timeout=120)[1] for run in runs]
     assert [run.returncode for run in runs] == [0, 0], errors
