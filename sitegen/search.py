@@ -38,7 +38,8 @@ import re
 import subprocess
 import threading
 import unicodedata
-from collections.abc import Collection, Mapping, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -56,6 +57,9 @@ from sitegen.urls import Routes
 
 INDEX_DIR = "pagefind"  # under public/; every file in it is the index's
 MANIFEST = "sitegen-shards.json"  # in INDEX_DIR: the directories of the merged shards
+# In each shard's directory: its titles' words, which the search page offers in place of a
+# query word no paper holds ("Did you mean", `title_words`), fetched only then.
+SPELLING = "sitegen-words.txt"
 # Pagefind's memory grows with (word, paper) pairs: at 50,000 papers whole abstracts took
 # 5 GB to index, their first 30 distinct words 1.8 GB (the 2 GiB budget, bench/README.md).
 ABSTRACT_WORDS = 24
@@ -63,7 +67,7 @@ ABSTRACT_WORDS = 24
 # cost more bytes per result shown (bench/README.md has the figures that chose 20).
 PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
-_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 6"
+_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 6, with {SPELLING}"
 OPEN_DIRECTORY = "open/"  # under INDEX_DIR: the open month's shard
 CLOSED_DIRECTORY = "closed/"  # under INDEX_DIR: the shard of the months before it
 _PAGEFIND_DIRECTORIES = ("index", "fragment", "filter")  # of each index, the warm-up's at the root
@@ -248,13 +252,30 @@ def name_words(authors: Sequence[str]) -> str:
     name, as a rare word's does: its words apart ("Maria", "Suzuki") are in 1,400 of the 2,500
     documents at 50,000 papers, and searching them took over the first query's 200 ms budget
     (bench/HISTORY.md)."""
-    folded = (
-        "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
-        for name in authors
-    )
     return " ".join(
-        NAME_JOINT.join(parts).lower() for name in folded if len(parts := _PART.findall(name)) > 1
+        NAME_JOINT.join(parts) for name in authors if len(parts := _PART.findall(_folded(name))) > 1
     )
+
+
+def title_words(records: Iterable[str]) -> bytes:
+    """The words of four letters or more of the titles of `records` (encoded), folded as the
+    search page folds a query, each with the number of titles holding it, the most held first:
+    what the search page offers for a query word that finds nothing ("Did you mean")."""
+    held: Counter[str] = Counter()
+    for line in records:
+        title = SearchRecord.decoded(line).title
+        held.update({w for w in _PART.findall(_folded(title)) if len(w) >= 4 and w.isalpha()})
+    ranked = sorted(held.items(), key=lambda item: (-item[1], item[0]))
+    return "".join(f"{word} {count}\n" for word, count in ranked).encode()
+
+
+def _folded(text: str) -> str:
+    """`text` in lower case without diacritics ("Raphaël" is "raphael"), as the search page
+    folds a query."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def _title_parts(title: str) -> list[str]:
@@ -460,6 +481,8 @@ def _write_shard(
         target = directory / shard.directory / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(file["content"]))
+    if shard.directory:
+        (directory / shard.directory / SPELLING).write_bytes(title_words(shard.records))
 
 
 def _safe_path(path: str) -> str:

@@ -394,15 +394,15 @@ def test_worker_processes_build_the_same_bytes(
     lines = [line for line in out if not line.startswith("  search index:")]
     assert lines[0].split(" into ")[0] == "built 149 pages and 115 feeds"
     # written: the pages and feeds, and the files of the search index (with its warm-up
-    # index's 103: sitegen/search.py)
+    # index's 103, and each shard's title words: sitegen/search.py)
     written = (
-        "  all 278 files rendered and 395 written (2.9 MB, the search index's included): a full"
+        "  all 278 files rendered and 397 written (2.9 MB, the search index's included): a full"
         " build"
     )
     assert lines[1] == written
     files = [p for p in pooled.rglob("*") if p.is_file()]
     feeds = [p for p in files if p.name in ("rss.xml", "atom.xml", "feed.json")]
-    assert (len(files), len(feeds)) == (395, 115)
+    assert (len(files), len(feeds)) == (397, 115)
     assert len([p for p in files if p.suffix == ".html"]) == 149
 
 

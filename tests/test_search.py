@@ -38,6 +38,7 @@ from sitegen.search import (
     search_record,
     search_shards,
     shard_directory,
+    title_words,
 )
 from sitegen.site import assemble_site
 from sitegen.store import load_content
@@ -721,6 +722,50 @@ def test_shards_are_the_open_month_and_the_months_before_it() -> None:
     assert warm_up and not any(re.search(r"<h\d", document) for document in warm_up)
     words = {word for document in warm_up for word in re.findall(r"\w+", document)}
     assert words == {"html", "lang", "en", "body", "p", WARM_UP_WORD}
+
+
+def test_a_shards_title_words_are_folded_counted_by_title_and_the_most_held_first() -> None:
+    def record(title: str) -> str:
+        fields = {"day": "", "upvotes": "", "topics": (), "authors": "", "organization": ""}
+        return SearchRecord(
+            url="/papers/1/", title=title, text="abstract words", **fields
+        ).encoded()
+
+    titles = [
+        "Diffusion Models, diffusion!",
+        "Raphaël's Diffusion: 3D-VP3D via LLMs",
+        "Sim2Real models",
+    ]
+    # As the search page folds a query; words of four letters or more, digits in none.
+    assert title_words(map(record, titles)) == b"diffusion 2\nmodels 2\nllms 1\nraphael 1\n"
+
+
+def test_a_misspelt_query_is_offered_respelled_with_title_words(
+    browser: Browser, base_url: str
+) -> None:
+    """A typo ("difussion") found nothing, and the page said only to check the spelling: it
+    now offers the query with each word no title word starts with respelled, as typed else."""
+    page = _page(browser, WIDTHS["desktop"])
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(base_url + "search/?q=diffusion")
+    assert _result_titles(page)
+    assert not any("sitegen-words" in url for url in fetched)  # never for papers found
+    page.goto(base_url + 'search/?q="difussion modles"')
+    status = page.locator("#search-status")
+    expect(status).to_have_text(
+        'No paper matches "difussion modles": check its spelling, or try other words.'
+        ' Did you mean "diffusion models"?'
+    )
+    page.get_by_role("link", name='"diffusion models"').click()
+    page.wait_for_url(re.compile(r"\?q=%22diffusion\+models%22$"))
+    expect(status).to_contain_text(re.compile(r'papers? match(es)? "diffusion models"'))
+    assert _result_titles(page)
+    page.go_back()  # to the typo, as a link followed
+    expect(status).to_contain_text('Did you mean "diffusion models"?')
+    page.goto(base_url + "search/?q=zqxjvk%20contnual")  # one word near none, one near one
+    expect(status).to_contain_text("Did you mean zqxjvk continual?")
+    assert page.errors == []  # type: ignore[attr-defined]
 
 
 def _records(site_root: Path) -> dict[str, SearchRecord]:
