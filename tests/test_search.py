@@ -744,15 +744,16 @@ def test_a_misspelt_query_is_offered_respelled_with_title_words(
     browser: Browser, base_url: str
 ) -> None:
     """A typo ("difussion") found nothing, and the page said only to check the spelling: it
-    now offers the query with each word no title word starts with respelled, as typed else."""
+    now offers the query with each word that finds nothing alone respelled, as typed else,
+    when that finds papers."""
     page = _page(browser, WIDTHS["desktop"])
     fetched: list[str] = []
     page.on("request", lambda request: fetched.append(request.url))
     page.goto(base_url + "search/?q=diffusion")
     assert _result_titles(page)
     assert not any("sitegen-words" in url for url in fetched)  # never for papers found
-    page.goto(base_url + 'search/?q="difussion modles"')
     status = page.locator("#search-status")
+    page.goto(base_url + 'search/?q="difussion modles"')
     expect(status).to_have_text(
         'No paper matches "difussion modles": check its spelling, or try other words.'
         ' Did you mean "diffusion models"?'
@@ -761,10 +762,25 @@ def test_a_misspelt_query_is_offered_respelled_with_title_words(
     page.wait_for_url(re.compile(r"\?q=%22diffusion\+models%22$"))
     expect(status).to_contain_text(re.compile(r'papers? match(es)? "diffusion models"'))
     assert _result_titles(page)
+    expect(page.locator("#search-results h2 a").first).to_be_focused()  # the link is gone
     page.go_back()  # to the typo, as a link followed
     expect(status).to_contain_text('Did you mean "diffusion models"?')
-    page.goto(base_url + "search/?q=zqxjvk%20contnual")  # one word near none, one near one
-    expect(status).to_contain_text("Did you mean zqxjvk continual?")
+    # Two letters swapped in a word of five, its capital kept.
+    page.goto(base_url + "search/?q=Agnet")
+    expect(status).to_contain_text("Did you mean Agent?")
+    # A word that finds papers alone is no typo, though no title holds it (a review: an
+    # author's "Chen" was offered as "when").
+    page.goto(base_url + "search/?q=Chen difussion")
+    expect(status).to_contain_text("Did you mean Chen diffusion?")
+    # An offer that would find nothing is none: "zqxjvk continual" finds no paper.
+    page.goto(base_url + "search/?q=contnual")
+    expect(status).to_contain_text("Did you mean continual?")
+    page.goto(base_url + "search/?q=zqxjvk contnual")
+    expect(status).to_contain_text("No paper matches")
+    page.wait_for_load_state("networkidle")  # the words fetched, their searches made
+    expect(status).to_have_text(
+        "No paper matches “zqxjvk contnual”: check its spelling, or try other words."
+    )
     assert page.errors == []  # type: ignore[attr-defined]
 
 
