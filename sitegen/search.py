@@ -57,8 +57,8 @@ from sitegen.urls import Routes
 
 INDEX_DIR = "pagefind"  # under public/; every file in it is the index's
 MANIFEST = "sitegen-shards.json"  # in INDEX_DIR: the directories of the merged shards
-# In each shard's directory: its titles' words, which the search page offers in place of a
-# query word no paper holds ("Did you mean", `title_words`), fetched only then.
+# In each shard's directory: its titles' words, from which the search page respells a query
+# that finds nothing ("Did you mean", `title_words`), fetched only then.
 SPELLING = "sitegen-words.txt"
 # Pagefind's memory grows with (word, paper) pairs: at 50,000 papers whole abstracts took
 # 5 GB to index, their first 30 distinct words 1.8 GB (the 2 GiB budget, bench/README.md).
