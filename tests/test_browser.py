@@ -393,7 +393,7 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("topics/llmm/", "topics/llm/", "Large Language Models"),
         ("topics/robotic/", "topics/robotics/", None),
         ("topics/vision/", "topics/computer-vision/", None),
-        ("topics/agnets/", "topics/agents/", None),  # two letters swapped: one edit
+        ("topics/cdoe/", "topics/code/", None),  # two letters swapped: one edit
     ],
 )
 def test_the_404_page_offers_the_page_an_address_meant(

@@ -765,9 +765,20 @@ def test_a_misspelt_query_is_offered_respelled_with_title_words(
     expect(page.locator("#search-results h2 a").first).to_be_focused()  # the link is gone
     page.go_back()  # to the typo, as a link followed
     expect(status).to_contain_text('Did you mean "diffusion models"?')
-    # Two letters swapped in a word of five, its capital kept.
+    # A click with a modifier opens a tab, as any link's: this page stays the typo's.
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name='"diffusion models"').click(modifiers=["Control"])
+    opened.value.close()
+    assert "difussion" in page.url
+    expect(status).to_contain_text('Did you mean "diffusion models"?')
+    # Two letters swapped in a word of five, its capital kept; capitals all kept.
     page.goto(base_url + "search/?q=Agnet")
     expect(status).to_contain_text("Did you mean Agent?")
+    page.goto(base_url + "search/?q=DIFUSSION")
+    expect(status).to_contain_text("Did you mean DIFFUSION?")
+    # Markup typed is no word, as for the query's own search.
+    page.goto(base_url + "search/?q=<b>difussion</b> modles")
+    expect(status).to_contain_text("Did you mean diffusion models?")
     # A word that finds papers alone is no typo, though no title holds it (a review: an
     # author's "Chen" was offered as "when").
     page.goto(base_url + "search/?q=Chen difussion")
