@@ -394,6 +394,7 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("topics/robotic/", "topics/robotics/", None),
         ("topics/vision/", "topics/computer-vision/", None),
         ("topics/cdoe/", "topics/code/", None),  # two letters swapped: one edit
+        ("topics/rl/", "topics/", None),  # two edits from "llm": too many for two letters
     ],
 )
 def test_the_404_page_offers_the_page_an_address_meant(
