@@ -412,6 +412,17 @@ def test_the_404_page_offers_the_page_an_address_meant(
     page.wait_for_url(base_url + meant)
 
 
+def test_the_404_page_asks_for_each_page_once(browser: Browser, base_url: str) -> None:
+    """A day of a month the site does not hold: /days/ is asked for that month's anchor, then
+    as the folder cut back; it was fetched twice."""
+    page = _page(browser)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    assert page.goto(base_url + "days/2025-12-04/").status == 404  # type: ignore[union-attr]
+    expect(page.locator("#nearest a")).to_have_attribute("href", base_url + "days/")
+    assert asked.count(base_url + "days/") == 1, asked
+
+
 def test_the_404_page_searches_an_addresss_words_and_never_runs_them(
     browser: Browser, base_url: str
 ) -> None:
