@@ -776,6 +776,13 @@ def test_a_misspelt_query_is_offered_respelled_with_title_words(
     expect(status).to_contain_text("Did you mean Agent?")
     page.goto(base_url + "search/?q=DIFUSSION")
     expect(status).to_contain_text("Did you mean DIFFUSION?")
+    # Only the first eight words no title holds are looked at: a ninth typo is not.
+    page.goto(base_url + "search/?q=" + "Chen " * 7 + "difussion")
+    expect(status).to_contain_text("Did you mean " + "Chen " * 7 + "diffusion?")
+    page.goto(base_url + "search/?q=" + "Chen " * 8 + "difussion")
+    expect(status).to_contain_text("No paper matches")
+    page.wait_for_load_state("networkidle")
+    expect(status).not_to_contain_text("Did you mean")
     # Markup typed is no word, as for the query's own search.
     page.goto(base_url + "search/?q=<b>difussion</b> modles")
     expect(status).to_contain_text("Did you mean diffusion models?")
