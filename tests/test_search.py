@@ -677,10 +677,17 @@ def test_a_site_indexed_in_yearly_shards_gets_the_closed_shard_and_loses_the_yea
     assert _files(index / CLOSED_DIRECTORY) == closed
 
 
+def _record(*, day: str = "", number: int = 1, title: str = "T", text: str = "") -> str:
+    """A paper's search record, encoded, of no upvotes, topics, authors or organisation."""
+    fields = {"upvotes": "", "topics": (), "authors": "", "organization": ""}
+    return SearchRecord(
+        url=f"/papers/{number}/", title=title, text=text, day=day, **fields
+    ).encoded()
+
+
 def test_shards_are_the_open_month_and_the_months_before_it() -> None:
     def record(day: str, number: int) -> str:
-        fields = {"day": day, "upvotes": "", "topics": (), "authors": "", "organization": ""}
-        return SearchRecord(url=f"/papers/{number}/", title="T", text="", **fields).encoded()
+        return _record(day=day, number=number)
 
     days = ["2025-10-31", "", "2026-11-22", "2026-03-14", "2025-11-03", "2026-11-02"]
     records = [(day, record(day, number)) for number, day in enumerate(days)]
@@ -725,19 +732,14 @@ def test_shards_are_the_open_month_and_the_months_before_it() -> None:
 
 
 def test_a_shards_title_words_are_folded_counted_by_title_and_the_most_held_first() -> None:
-    def record(title: str) -> str:
-        fields = {"day": "", "upvotes": "", "topics": (), "authors": "", "organization": ""}
-        return SearchRecord(
-            url="/papers/1/", title=title, text="abstract words", **fields
-        ).encoded()
-
     titles = [
         "Diffusion Models, diffusion!",
         "Raphaël's Diffusion: 3D-VP3D via LLMs",
         "Sim2Real models",
     ]
     # As the search page folds a query; words of four letters or more, digits in none.
-    assert title_words(map(record, titles)) == b"diffusion 2\nmodels 2\nllms 1\nraphael 1\n"
+    records = [_record(title=title, text="abstract words") for title in titles]
+    assert title_words(records) == b"diffusion 2\nmodels 2\nllms 1\nraphael 1\n"
 
 
 def test_a_misspelt_query_is_offered_respelled_with_title_words(
