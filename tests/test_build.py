@@ -715,3 +715,35 @@ def test_the_feeds_page_lists_the_sites_own_feeds_before_the_topics(public: Path
     topics = [t.name for t in load_config(REPO).topics]
     assert names[:2] == ["All papers", "Daily digest"] and names[-len(topics) :] == topics
     assert {"Top papers of each week", "Diffusion, without surveys"} <= set(names[2 : -len(topics)])
+
+
+# Run in a fresh interpreter: a build, then the distributions of every module it imported.
+_IMPORTED_BY_A_BUILD = """
+import contextlib, io, json, sys
+from importlib.metadata import packages_distributions
+from sitegen.cli import main
+with contextlib.redirect_stdout(io.StringIO()):
+    assert main(["--root", sys.argv[1], "build", "--jobs", "1"]) == 0
+owners = packages_distributions()
+print(json.dumps(sorted({d for m in list(sys.modules) for d in owners.get(m.split(".")[0], [])})))
+"""
+
+
+def test_every_library_a_build_imports_is_one_whose_release_renders_every_page_again(
+    small: Path,
+) -> None:
+    """sitegen.cache.RENDERED_WITH lists the libraries whose code shapes what a build writes:
+    a release of one renders every page again. One the list missed would leave the pages a new
+    day does not change as its last release made them (tests/test_incremental.py)."""
+    from sitegen.cache import RENDERED_WITH
+
+    imported = subprocess.run(
+        [sys.executable, "-c", _IMPORTED_BY_A_BUILD, str(small)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    names = {re.sub(r"[-_.]+", "-", name).lower() for name in json.loads(imported)}
+    assert "markdown-it-py" in names and "jinja2" in names, "the build rendered pages"
+    # setuptools: its start-up hook (distutils-precedence.pth), in every Python, not a build's.
+    assert names - {"sitegen", "setuptools"} <= RENDERED_WITH.keys()

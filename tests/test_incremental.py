@@ -557,3 +557,51 @@ def test_a_cache_log_lost_or_of_another_base_gives_the_bytes_of_a_cold_build(
     cold = tmp_path / "cold"
     assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
     assert tree_bytes(built_site / "public") == tree_bytes(cold)
+
+
+# Appended to markdown-it's main module by the made-up release below: paragraphs it renders
+# carry a mark (an abstract with markup is rendered by markdown-it; see sitegen.pages).
+_OTHER_RENDERING = """
+_released_render = MarkdownIt.render
+MarkdownIt.render = lambda self, src, env=None: _released_render(self, src, env).replace(
+    "<p>", '<p data-release="99">'
+)
+"""
+
+
+def _markdown_it_release(directory: Path) -> None:
+    """A release of markdown-it-py that renders paragraphs otherwise, in `directory` as pip
+    leaves a distribution (its package and its dist-info), to be put first on PYTHONPATH."""
+    import markdown_it
+
+    package = Path(markdown_it.__file__).parent
+    shutil.copytree(package, directory / "markdown_it", ignore=shutil.ignore_patterns("*.pyc"))
+    with (directory / "markdown_it" / "main.py").open("a", encoding="utf-8") as module:
+        module.write(_OTHER_RENDERING)
+    info = directory / "markdown_it_py-99.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: markdown-it-py\nVersion: 99.0\n")
+
+
+def test_a_new_release_of_a_library_it_renders_with_renders_every_page_again(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """Found by a review of the scheduled workflow, which installs the newest releases on each
+    run and keeps the last build: a release that renders otherwise left every page the new day
+    did not change as the old release made it, for good."""
+    release = tmp_path / "release"
+    _markdown_it_release(release)
+    env = {**os.environ, "PYTHONPATH": str(release)}
+    cold = tmp_path / "cold"
+    for args in (["build"], ["build", "--clean", "--out", str(cold)]):
+        build = subprocess.run(
+            [sys.executable, "-m", "sitegen", "--root", str(built_site), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert build.returncode == 0, build.stderr
+    made = tree_bytes(cold)
+    assert any(b'<p data-release="99">' in data for data in made.values()), "rendered otherwise"
+    assert tree_bytes(built_site / "public") == made
