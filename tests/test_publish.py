@@ -106,6 +106,10 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     minute, hour, *every_day = schedule["cron"].split()
     assert every_day == ["*", "*", "*"] and int(hour) < 24
     assert set(publish["on"]["workflow_dispatch"]["inputs"]) == {"since", "until"}
+    # An edit of the site pushed to the default branch is published then, not the next day.
+    push = publish["on"]["push"]
+    assert push["branches"] == ["main"]
+    assert {"site.toml", "templates/**", "content/**", "sitegen/**"} <= set(push["paths"])
     assert publish["permissions"] == {}
     assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": False}
     jobs = publish["jobs"]
@@ -129,6 +133,8 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     assert [s["with"]["path"].split()[0] for s in caches] == [".sitegen-cache"]
     # What is built is what was fetched and pushed.
     names = [s.get("name") for s in steps]
+    # A fork whose Pages are not set up yet stops before it fetches or commits anything.
+    assert names.index("Pages URL") < names.index("Fetch")
     assert names.index("Fetch") < names.index("Commit new content") < names.index("Push")
     assert names.index("Push") < names.index("Build") < names.index("Upload artifact")
     by_name = {s.get("name"): s for s in steps}
@@ -145,8 +151,9 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
 
 
+@pytest.mark.parametrize("edited", ["site.toml", "sitegen/pages.py"])
 def test_the_push_step_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
-    small_scratch_repo: Path, tmp_path: Path
+    small_scratch_repo: Path, tmp_path: Path, edited: str
 ) -> None:
     origin, other = tmp_path / "origin.git", tmp_path / "other"
     fork = ["git", "-C", str(small_scratch_repo)]
@@ -155,10 +162,13 @@ def test_the_push_step_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
     subprocess.run([*fork, "push", "-q", "-u", "origin", "main"], check=True)
     # While the run fetches, the owner pushes a hand edit from elsewhere.
     subprocess.run(["git", "clone", "-q", str(origin), str(other)], check=True)
-    (other / "site.toml").write_text((other / "site.toml").read_text() + "# edited by hand\n")
+    (other / edited).parent.mkdir(exist_ok=True)
+    with (other / edited).open("a") as file:
+        file.write("# edited by hand\n")
+    subprocess.run(["git", "-C", str(other), "add", edited], check=True)
     subprocess.run(
         ["git", "-C", str(other), "-c", "user.name=o", "-c", "user.email=o@o", "commit",
-         "-qam", "hand edit"],
+         "-qm", "hand edit"],
         check=True,
     )  # fmt: skip
     subprocess.run(["git", "-C", str(other), "push", "-q"], check=True)
@@ -166,14 +176,31 @@ def test_the_push_step_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
     env = {"GITHUB_OUTPUT": str(tmp_path / "out")}
     committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
     assert "changed=true" in committed.stdout
-    pushed = _run_step(_step(JOB, "Push"), small_scratch_repo, TOKEN="token-of-the-run")
+    # Hooks an earlier step could have planted (a dependency compromised at install, say):
+    # none may run with the token.
+    for hook in ("pre-push", "post-rewrite", "post-merge", "reference-transaction"):
+        path = small_scratch_repo / ".git" / "hooks" / hook
+        path.write_text(f'#!/bin/sh\necho "$GIT_CONFIG_VALUE_0" >> {tmp_path / "leaked"}\n')
+        path.chmod(0o755)
+    # pip as the runner has it, but saying what it was asked, not installing.
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    (tools / "pip").write_text(f'#!/bin/sh\necho "pip $*" >> {tmp_path / "pip.log"}\n')
+    (tools / "pip").chmod(0o755)
+    path = f"{tools}:{Path(sys.executable).parent}:{os.environ['PATH']}"
+    pushed = _run_step(_step(JOB, "Push"), small_scratch_repo, TOKEN="token-of-the-run", PATH=path)
     assert pushed.returncode == 0, pushed.stderr
+    assert not (tmp_path / "leaked").exists(), "a git hook ran with the token"
+    # The build runs the sitegen of the commit it builds: one a hand edit changed is installed.
+    pip_log = tmp_path / "pip.log"
+    installed = pip_log.read_text() if pip_log.exists() else ""
+    assert installed == ("pip install --quiet .\n" if edited.startswith("sitegen/") else "")
     log = subprocess.run(
         ["git", "-C", str(origin), "log", "--format=%s", "main"],
         capture_output=True, text=True, check=True,
     ).stdout.splitlines()  # fmt: skip
     assert log[:2] == ["content: Daily Papers up to " + log[0].rsplit(" ", 1)[1], "hand edit"]
-    assert "# edited by hand" in (small_scratch_repo / "site.toml").read_text()  # built next
+    assert "# edited by hand" in (small_scratch_repo / edited).read_text()  # built next
 
 
 def test_a_fork_started_empty_commits_nothing_while_no_day_has_papers(

@@ -138,17 +138,18 @@ def test_the_build_job_caches_the_deployed_archive_with_its_record_and_the_cache
 
 
 def test_the_upload_is_the_one_upload_pages_artifact_makes() -> None:
-    """actions/upload-pages-artifact@v3 tars the directory into artifact.tar, then runs
-    actions/upload-artifact@v4 with these inputs; deploy-pages takes the artifact by name."""
+    """actions/upload-pages-artifact tars the directory into artifact.tar, then runs
+    actions/upload-artifact with these inputs; deploy-pages takes the artifact by name."""
     (upload,) = [s for s in _build_steps() if s.get("name") == "Upload artifact"]
-    assert upload["uses"] == "actions/upload-artifact@v4"
+    assert upload["uses"] == "actions/upload-artifact@v6"
     assert upload["with"] == {
         "name": "github-pages",
         "path": ARCHIVE,
         "retention-days": 1,
         "if-no-files-found": "error",
+        "overwrite": True,  # a run re-run whole uploads it again
     }
-    assert [s.get("uses") for s in _build_steps()][-1] == "actions/upload-artifact@v4"
+    assert [s.get("uses") for s in _build_steps()][-1] == "actions/upload-artifact@v6"
 
 
 def test_the_archive_holds_files_and_their_directories_only_as_tar_names_them(
