@@ -218,12 +218,20 @@ def check_output(out: Path, *, root: Path) -> None:
     if first is not None:
         record = _record_file(out.absolute()).name
         default_out = target == (site / "public").resolve()  # no --out was given
+        shown = "public/" if default_out else f"{str(out).rstrip('/')}/"
+        elsewhere = "give --out a new or empty directory"
+        if (target / "index.html").is_file():  # deleting is offered for a site, never a home
+            hint = f"if {shown} is an old build, delete it or move it away, then build again"
+            hint += "" if default_out else f"; or {elsewhere}"
+        else:
+            hint = (
+                f"move what {shown} holds elsewhere, or {elsewhere}" if default_out else elsewhere
+            )
         raise BuildError(
-            f"refusing to build into {out.name}/: it holds {first!r} but has no build record"
+            f"refusing to build into {shown}: it holds {first!r} but has no build record"
             f" ({record}) beside it, so sitegen cannot tell its own files from others",
             location=where,
-            hint=f"if {out.name}/ is an old build, delete it or move it away, then build again"
-            + ("" if default_out else "; or give --out a new or empty directory"),
+            hint=hint,
         )
 
 

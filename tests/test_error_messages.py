@@ -281,6 +281,22 @@ def test_a_public_dir_without_its_record_says_so_and_what_to_do(
     assert "--out" not in err, "no --out was given"
 
 
+def test_an_out_of_ones_own_files_is_never_offered_for_deletion(
+    tiny_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a new user's trial: `--out ~` was refused, rightly, with the hint "if root/ is
+    an old build, delete it": deleting a home directory, or a folder of one's notes."""
+    home = tmp_path / "home"
+    (home / ".config").mkdir(parents=True)
+    (home / "notes.txt").write_text("mine")
+    assert main(["--root", str(tiny_built), "build", "--out", str(home)]) == 2
+    err = capsys.readouterr().err
+    assert f"refusing to build into {home}/: it holds" in err
+    assert "delete" not in err
+    assert "hint: give --out a new or empty directory" in err
+    assert sorted(p.name for p in home.iterdir()) == [".config", "notes.txt"]
+
+
 # ---- fetch: the source named where it was given -----------------------------------------------
 
 
