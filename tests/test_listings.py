@@ -175,6 +175,9 @@ BAD_INPUTS = {
     "latin-1": ("new\nSubscribe\nJan 8\nCaf\xe9 paper\nabstract\n".encode("latin-1"), 4, "UTF-8"),
     "json": (b'{"papers": []}', 1, "not a Daily Papers listing"),
     "markdown": (b"# My notes\n\nSome text\n", 1, "not a Daily Papers listing"),
+    # Found by a new user's trial: said "invalid JSON ... fetch the day again".
+    "toml": (b'\n[build-system]\nrequires = ["setuptools"]\n', 2, "not a Daily Papers listing"),
+    "truncated answer": (b'[{"paper": {"id": "2601.0', 1, "invalid JSON"),
     "title without abstract": (b"new\nSubscribe\nDaily Papers\nJan 8\nA title\n", 5, "cut off"),
     "authors line at the end": (
         b"new\nDaily Papers\nJan 8\nT\nA\n  \xe2\x80\xa2 3 authors\n",

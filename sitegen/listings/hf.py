@@ -56,11 +56,17 @@ def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
 def _json_values(text: str, *, origin: str) -> Iterator[Any]:
     """The JSON texts of `text`, one after another (a single answer is one of them)."""
     decoder = json.JSONDecoder()
-    position = _after_space(text, 0)
+    position = start = _after_space(text, 0)
     while True:
         try:
             value, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
+            if position == start and error.pos <= start + 1:  # "[build-system]": no JSON at all
+                raise ListingError(
+                    f"not a Daily Papers listing: it starts with {text[start]!r} but is not JSON",
+                    location=Location(origin, error.lineno),
+                    hint="give an /api/daily_papers answer, a saved page or a text capture",
+                ) from None
             raise ListingError(
                 f"invalid JSON: {error.msg} (column {error.colno})",
                 location=Location(origin, error.lineno),
