@@ -699,6 +699,12 @@ def _run_fetch(args: argparse.Namespace) -> int:
             feed_days=config.feeds.days, known_topics=config.topic_slugs(),
         )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))
+    if report.missed and source.statuses == {404}:
+        print(
+            f"sitegen: {base_url} answered every request with 404 Not Found: it is not"
+            " Daily Papers\n  hint: check --base-url (or $" + FETCH_URL_VARIABLE + ")",
+            file=sys.stderr,
+        )
     _say_one_title(report.one_title)
     _say_same_title(report.same_title)
     if not report.missed:

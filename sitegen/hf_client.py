@@ -138,7 +138,9 @@ class DayFetcher:
         self.on_wait = on_wait  # one line when the source makes the run wait (a log shows it)
         self._api_quota = self._quota(policy.api_quota)
         self._page_quota = self._quota(policy.page_quota)
-        self._reached = False  # whether the host has answered anything in this run
+        # The HTTP statuses the source answered in this run: none, it was never reached; 404
+        # alone, it is not Daily Papers (a wrong --base-url).
+        self.statuses: set[int] = set()
 
     def _quota(self, limit: int) -> _Quota:
         window = self.policy.quota_window
@@ -301,7 +303,7 @@ class DayFetcher:
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
                 connecting = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
-                if connecting and not self._reached and attempt > 0:
+                if connecting and not self.statuses and attempt > 0:
                     # Offline, or a wrong --base-url: every other day would fail the same way.
                     raise FetchStopped(
                         f"cannot reach {self.base_url} ({problem})",
@@ -310,7 +312,7 @@ class DayFetcher:
                     ) from None
                 wait = self._backoff(attempt)
             else:
-                self._reached = True
+                self.statuses.add(response.status_code)
                 left, reset = _rate_limit(response)
                 # The window is spent: every thread waits (past the budget, the next request
                 # stops the run instead: see _Quota.wait_turn). A 429's wait is taken below.

@@ -480,6 +480,36 @@ def test_an_unreachable_host_stops_the_run_at_once_with_one_line(
     assert "10 day(s) not fetched" in out and not (site / "content").exists()
 
 
+def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a new user's trial: `--base-url` at a plain file server (every address 404)
+    said only "FAILED: no usable answer (API: HTTP 404 ...)" for each day."""
+    files = tmp_path / "files"
+    files.mkdir()
+    handler = functools.partial(QuietHandler, directory=str(files))
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        status = _fetch(site, url, "--since", "2026-06-01", "--until", "2026-06-02")
+        server.shutdown()
+    err = capsys.readouterr().err
+    assert status == 1 and "2026-06-01: FAILED" in err
+    assert f"{url}/ answered every request with 404 Not Found: it is not Daily Papers" in err
+    assert "hint: check --base-url" in err
+    assert not (site / "content").exists()
+
+
+def test_a_day_the_source_does_not_know_is_not_blamed_on_the_source(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, url = hf
+    source.serve_answer("2026-06-12", NEWEST)
+    assert _fetch(site, url, "--since", "2026-06-11", "--until", "2026-06-12") == 3
+    err = capsys.readouterr().err
+    assert "2026-06-11: FAILED" in err and "it is not Daily Papers" not in err
+
+
 @pytest.mark.parametrize(
     ("given", "kept"),
     [
