@@ -280,9 +280,13 @@ def main(argv: list[str] | None = None) -> None:
     `sitegen fetch` tried offline (README)."""
     parser = argparse.ArgumentParser(
         prog="python -m tests.hf_server",
-        description="Serve saved Daily Papers API answers as huggingface.co, on 127.0.0.1.",
+        description="Serve saved Daily Papers API answers as huggingface.co, on 127.0.0.1,"
+        " and print the `sitegen fetch` command that fetches them (run it in a site directory).",
+        epilog="Real saved answers: tests/fixtures/hf-real/*.json",
     )
-    parser.add_argument("answers", nargs="+", metavar="ANSWER.json")
+    parser.add_argument(
+        "answers", nargs="+", metavar="ANSWER.json", help="an /api/daily_papers answer, saved"
+    )
     answers = [_answer(path) for path in parser.parse_args(argv).answers]
     days = sorted(day for day, _, _ in answers)
     with running_hf() as (hf, url):
