@@ -23,6 +23,7 @@ from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config, site_url
 from sitegen.errors import (
     ConfigError,
+    FetchError,
     Location,
     SitegenError,
     UsageError,
@@ -700,11 +701,11 @@ def _run_fetch(args: argparse.Namespace) -> int:
         )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))
     if report.missed and source.statuses == {404}:
-        print(
-            f"sitegen: {base_url} answered every request with 404 Not Found: it is not"
-            " Daily Papers\n  hint: check --base-url (or $" + FETCH_URL_VARIABLE + ")",
-            file=sys.stderr,
+        wrong_source = FetchError(
+            f"{base_url} answered every request with 404 Not Found: it is not Daily Papers",
+            hint=f"check --base-url (or ${FETCH_URL_VARIABLE})",
         )
+        print(f"sitegen: {wrong_source}", file=sys.stderr)
     _say_one_title(report.one_title)
     _say_same_title(report.same_title)
     if not report.missed:
