@@ -142,8 +142,10 @@ class Feeds:
             f'<a href="{html.escape(link.href)}">{html.escape(link.text)}</a>'
             for link in card_links(paper)
         )
+        # A line between the parts, as between the abstract's paragraphs: a reader that strips
+        # the tags for its list view ran "... and 11 more" into the abstract's first word.
         return (
-            (f"<p>{facts}</p>" if facts else "")
+            (f"<p>{facts}</p>\n" if facts else "")
             + self.abstracts[paper.id]
             + (f"<p>{links}</p>" if links else "")
         )

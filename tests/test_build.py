@@ -211,6 +211,10 @@ def test_feed_items_carry_authors_topics_links_upvotes_and_organisation(public: 
     assert entry.count("<author>") == 10
     for entry_content in (in_rss.description, in_atom.content[0].value):
         assert "3 upvotes" in entry_content and "University of Michigan" in entry_content
+        # A reader that strips the tags for its list view reads the facts and the abstract
+        # apart (a feed review: "... Chen Wei and 1 moreWe study ...").
+        words = re.sub(r"<[^>]+>", "", entry_content)
+        assert "Siyi Chen, Xiaoyan Zhang, Meng Wu and 7 more\nMulti-agent systems" in words
         assert 'href="https://arxiv.org/abs/2606.13594"' in entry_content
         assert 'href="https://arxiv.org/pdf/2606.13594"' in entry_content
     # The topic's name, in both: Atom readers show the term (a reader's trial: "agents").
