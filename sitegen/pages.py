@@ -63,7 +63,14 @@ def _markdown(*, addresses: bool = True) -> MarkdownIt:
     # A link's text is its address as written: decoded, "xn--80ak6aa92e.com" read "аррӏе.com"
     # (found by a review), which a page shows as apple.com.
     markdown.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
+    # Only a whole address is a link: a relative one ("code/README.md", "#appendix") pointed
+    # into this site, from a paper's page and a feed reader alike (a feed review).
+    markdown.validateLink = _is_whole_address  # type: ignore[method-assign]
     return markdown
+
+
+def _is_whole_address(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://", "ftp://", "mailto:"))
 
 
 # At most this many addresses in an abstract are made links: markdown-it's rule reads the

@@ -228,6 +228,6 @@ def featured_at(appearance: Appearance) -> datetime:
 
 def day_moment(day: date) -> datetime:
     """When a day's items are dated: 00:00 UTC, as Hugging Face dates a day's papers
-    (`submittedOnDailyAt`). Noon put the items of a build early in the day, as the scheduled one runs,
+    (`submittedOnDailyAt`). Noon put the items of a build early in the day (the scheduled one)
     hours in the future, which readers pin above newer items (found by a reader's review)."""
     return datetime.combine(day, time(0, 0), tzinfo=UTC)

@@ -92,6 +92,10 @@ def test_an_address_written_out_is_a_link_and_a_name_without_a_scheme_is_not() -
         "javascript://%0aalert(1) and data://text/html stay text",  # a review: these have ://
     ]:
         assert "<a " not in render_abstract(text), text
+    # A link to a relative address is none: it would point into the site, from the paper's
+    # page and from a feed reader alike (a feed review).
+    for text in ["[our code](code/README.md)", "[the appendix](#appendix)", "[up](../x)"]:
+        assert render_abstract(f"See {text}.") == f"<p>See {text}.</p>\n"
     # An address cannot carry markup out of its link.
     html = render_abstract('https://x.org/"><script>alert(1)</script>')
     assert "<script>" not in html and html.startswith('<p><a href="https://x.org/">'), html
