@@ -285,9 +285,27 @@ def test_the_json_feed_and_opml_list_the_feeds(public: Path) -> None:
     opml = (public / "feeds.opml").read_text()
     standing = ["digest", "top/weekly", "top/monthly", *(f"feeds/{slug}" for slug in _CUSTOM_FEEDS)]
     topics = len(list((public / "topics").glob("*/atom.xml")))
-    assert opml.count("<outline") == 1 + len(standing) + topics
+    assert opml.count('<outline type="rss"') == 1 + len(standing) + topics
     for path in standing:
         assert f'xmlUrl="{BASE}{path}/atom.xml"' in opml
+    # A folder each, which readers import as one: a topic's feed repeats papers of the
+    # all-papers feed (a feed review: all at once showed a paper 2.6 times).
+    body = ET.fromstring(opml).find("body")
+    assert body is not None
+    folders = {
+        folder.get("text"): [feed.get("xmlUrl", "")[len(BASE) :] for feed in folder]
+        for folder in body
+    }
+    assert folders == {
+        "Daily Papers": [
+            "atom.xml",
+            "digest/atom.xml",
+            "top/weekly/atom.xml",
+            "top/monthly/atom.xml",
+        ],
+        "Daily Papers: topics": [f"topics/{t.slug}/atom.xml" for t in load_config(REPO).topics],
+        "Daily Papers: custom feeds": [f"feeds/{slug}/atom.xml" for slug in _CUSTOM_FEEDS],
+    }
 
 
 def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
