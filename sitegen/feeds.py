@@ -7,7 +7,8 @@ full abstracts, a thousand days' feeds were two fifths of the site's bytes (the 
 budget, #17).
 
 Nothing here reads the clock: an item is dated by the day that featured it (`featured_at`),
-a feed's updated time is its newest item's, and ids are tag URIs built from paper ids, which
+a feed's updated time is its newest item's (that day's end once a fetch had the day whole:
+content/fetch-state.json), and ids are tag URIs built from paper ids, which
 never change, so readers never see an item twice or a feed churn.
 """
 
@@ -17,9 +18,9 @@ import html
 import json
 import locale
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sitegen.config import SiteConfig
@@ -156,17 +157,10 @@ class Feeds:
         held = {i: self.parts.get(i, _ITEM_PART) for i in paper_ids}
         missing = [i for i, part in held.items() if part is None]
         if missing:
-            items = [self._item(i, self._first_seen(i)) for i in missing]
+            items = [self._item(i, first_seen(self.site, i)) for i in missing]
             for paper_id, item, xml in zip(missing, items, _entries_xml(items), strict=True):
                 held[paper_id] = self.parts.put(paper_id, _ITEM_PART, _plain_item(item, xml))
         return tuple(_item_of(held[i]) for i in paper_ids)
-
-    def _first_seen(self, paper_id: str) -> Appearance:
-        """The day that first featured a paper as readers saw it: a day that came late counts
-        from the day it came with, so it never dates back an item already published (found
-        by a subscriber's trial: a late day listing a paper of the next day moved its date)."""
-        late = self.site.late_days
-        return min(self.site.appearances[paper_id], key=lambda a: (late.get(a.day, a.day), a.day))
 
     def all_papers(self, paper_ids: tuple[str, ...]) -> FeedSpec:
         """The newest papers of the site (`paper_ids`, newest first)."""
@@ -349,10 +343,30 @@ def _upvotes_said(count: int) -> str:
     return f"{count} upvote{'' if count == 1 else 's'}"
 
 
+def first_seen(site: Site, paper_id: str) -> Appearance:
+    """The day that first featured a paper as readers saw it, which a standing feed dates its
+    item by: a day that came late counts from the day it came with, so it never dates back an
+    item already published (a subscriber's trial: a late day listing a paper of the next day
+    moved its date)."""
+    late = site.late_days
+    return min(site.appearances[paper_id], key=lambda a: (late.get(a.day, a.day), a.day))
+
+
+def whole_days(site: Site, paper_ids: Iterable[str]) -> tuple[date, ...]:
+    """The days the papers' items are dated by that a fetch had whole, oldest first: what a
+    feed's updated time depends on (`render_feed`)."""
+    return tuple(sorted({first_seen(site, i).day for i in paper_ids} & site.whole))
+
+
 def render_feed(
-    spec: FeedSpec, config: SiteConfig, routes: Routes, newest_day: date | None
+    spec: FeedSpec,
+    config: SiteConfig,
+    routes: Routes,
+    newest_day: date | None,
+    *,
+    whole: Collection[date] = (),
 ) -> Iterator[Artifact]:
-    """The feed in Atom and in RSS."""
+    """The feed in Atom and in RSS; `whole`: the days of its items a fetch had whole."""
     items = spec.items or (_nothing_yet(spec, routes),)
     entries: Sequence[tuple[bytes, ...]]
     if all(item.xml for item in items):  # rendered before: put in as they are
@@ -367,7 +381,7 @@ def render_feed(
         # The RSS <channel><link> is the last link added, so the page link goes last.
         generator.link(href=routes.absolute(route), rel="self")
         generator.link(href=routes.absolute(spec.routes.html), rel="alternate")
-        updated = _updated(spec, newest_day)
+        updated = _updated(spec, newest_day, whole)
         generator.updated(updated)
         generator.lastBuildDate(updated)
         # Each entry as _entries_xml makes it (or made it before), put in the feed's own
@@ -596,9 +610,13 @@ def _nothing_yet(spec: FeedSpec, routes: Routes) -> _Item:
     )
 
 
-def _updated(spec: FeedSpec, newest_day: date | None) -> datetime:
+def _updated(spec: FeedSpec, newest_day: date | None, whole: Collection[date]) -> datetime:
     if spec.items:
-        return max(item.when for item in spec.items)
+        # Its newest item's time, or once a fetch had that item's day whole, the day's end:
+        # the rest of a day comes the next morning dated by that day, and readers that go by
+        # the feed's own time skipped a feed whose time did not move (a feed review).
+        newest = max(item.when for item in spec.items)
+        return newest + timedelta(days=1) if newest.date() in whole else newest
     # An empty feed is as new as the newest day: still the content's time, never the clock's;
     # with no day at all, its item's (not 1970, before that item: a new user's trial).
     return day_moment(newest_day) if newest_day else _NOTHING_YET

@@ -25,7 +25,7 @@ from typing import NamedTuple, Protocol
 from jinja2 import Environment
 
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
-from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml
+from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml, whole_days
 from sitegen.model import Artifact
 from sitegen.pages import (
     DAILY_DIGEST,
@@ -207,17 +207,19 @@ class DayFeed(NamedTuple):
 
     day: date
     papers: Papers
+    whole: bool  # a fetch had the day whole (its feed's updated time: feeds.render_feed)
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for day in site.days:
             feed = routes.day(day.day)
-            yield Output((feed.rss.path, feed.atom.path), DayFeed(day.day, day.papers))
+            inputs = DayFeed(day.day, day.papers, day.day in site.whole)
+            yield Output((feed.rss.path, feed.atom.path), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield from render_feed(
-            r.feeds.day(self.day, self.papers), r.site.config, r.routes, self.day
-        )
+        spec = r.feeds.day(self.day, self.papers)
+        whole = (self.day,) if self.whole else ()
+        yield from render_feed(spec, r.site.config, r.routes, self.day, whole=whole)
 
 
 class DaysIndex(NamedTuple):
@@ -333,6 +335,7 @@ class TopicFeed(NamedTuple):
     slug: str
     papers: Papers  # newest first
     newest: date | None
+    whole: tuple[date, ...]  # of its items' days, those a fetch had whole (feeds.whole_days)
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
@@ -340,13 +343,14 @@ class TopicFeed(NamedTuple):
         for t in site.topics:
             feed = routes.topic(t.topic.slug)
             papers = _in_feed(site, t.papers)
-            inputs = TopicFeed(t.topic.slug, papers, None if papers else newest)
+            inputs = TopicFeed(
+                t.topic.slug, papers, None if papers else newest, whole_days(site, papers)
+            )
             yield Output((feed.rss.path, feed.atom.path), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield from render_feed(
-            r.feeds.topic(self.slug, self.papers), r.site.config, r.routes, self.newest
-        )
+        spec = r.feeds.topic(self.slug, self.papers)
+        yield from render_feed(spec, r.site.config, r.routes, self.newest, whole=self.whole)
 
 
 class AllPapersFeed(NamedTuple):
@@ -354,17 +358,19 @@ class AllPapersFeed(NamedTuple):
 
     papers: Papers  # newest first
     newest: date | None
+    whole: tuple[date, ...]  # as TopicFeed's
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         papers = _in_feed(site, site.newest)
         home = routes.home()
         paths = (home.rss.path, home.atom.path, home.json.path)  # type: ignore[union-attr]
-        yield Output(paths, AllPapersFeed(papers, None if papers else _newest_day(site)))
+        newest = None if papers else _newest_day(site)
+        yield Output(paths, AllPapersFeed(papers, newest, whole_days(site, papers)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         spec = r.feeds.all_papers(self.papers)
-        yield from render_feed(spec, r.site.config, r.routes, self.newest)
+        yield from render_feed(spec, r.site.config, r.routes, self.newest, whole=self.whole)
         yield render_json_feed(spec, r.site.config, r.routes)
 
 
@@ -765,20 +771,23 @@ class CustomFeedFeed(NamedTuple):
     candidates: Papers  # newest first
     late: tuple[date, ...]  # as CustomFeedPage's
     newest: date | None
+    whole: tuple[date, ...]  # as TopicFeed's, of the candidates' days
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         candidates, late = _custom_feed_candidates(site), tuple(sorted(_came_late(site)))
+        whole = whole_days(site, candidates)
         for f in site.config.custom_feeds:
             feed = routes.custom_feed(f.slug)
             paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
-            yield Output(paths, CustomFeedFeed(f.slug, candidates, late, _newest_day(site)))
+            inputs = CustomFeedFeed(f.slug, candidates, late, _newest_day(site), whole)
+            yield Output(paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         config = r.site.config
         feed = next(f for f in config.custom_feeds if f.slug == self.slug)
         spec = r.feeds.custom(feed, _custom_feed_papers(r, self.slug, self.candidates))
-        yield from render_feed(spec, config, r.routes, self.newest)
+        yield from render_feed(spec, config, r.routes, self.newest, whole=self.whole)
         yield render_json_feed(spec, config, r.routes)
 
 

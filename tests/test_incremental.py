@@ -3,6 +3,7 @@ files whose bytes change are written (issue #6)."""
 
 from __future__ import annotations
 
+import calendar
 import marshal
 import os
 import re
@@ -10,13 +11,14 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import REPO, copy_site, rewrite, small_listings, tree_bytes
+from tests.conftest import REPO, copy_site, item_time, rewrite, small_listings, tree_bytes
 
 NEWEST = "2026-11-22.txt"
 
@@ -605,3 +607,34 @@ def test_a_new_release_of_a_library_it_renders_with_renders_every_page_again(
     made = tree_bytes(cold)
     assert any(b'<p data-release="99">' in data for data in made.values()), "rendered otherwise"
     assert tree_bytes(built_site / "public") == made
+
+
+def test_a_feed_is_dated_by_its_newest_days_end_once_that_day_was_had_whole(
+    built_site: Path,
+) -> None:
+    """A feed review: the rest of a day comes with the next morning's run, dated by that day,
+    so the feed's own time (Atom's updated, RSS's lastBuildDate) did not move, and readers
+    that go by it (Brief) skipped the feed. Once a fetch had the day whole it is the day's
+    end: never after the run that had it, as no run has a day whole before it ends."""
+    newest_day = date.fromisoformat(max((built_site / "content" / "days").glob("*.toml")).stem)
+    start = datetime.combine(newest_day, time(0), tzinfo=UTC)
+    public = built_site / "public"
+    feeds = [
+        public / "atom.xml",
+        public / "rss.xml",
+        public / "days" / str(newest_day) / "atom.xml",
+    ]
+
+    def newest_item_and_feed_time(feed: Path) -> tuple[datetime, datetime]:
+        parsed = feedparser.parse(feed.read_bytes())
+        newest = max(calendar.timegm(item_time(e)) for e in parsed.entries)
+        return (
+            datetime.fromtimestamp(newest, UTC),
+            datetime.fromtimestamp(calendar.timegm(parsed.feed.updated_parsed), UTC),
+        )
+
+    assert [newest_item_and_feed_time(f) for f in feeds] == [(start, start)] * len(feeds)
+    _newest_day_had_whole(built_site)
+    assert main(["--root", str(built_site), "build"]) == 0
+    end = start + timedelta(days=1)
+    assert [newest_item_and_feed_time(f) for f in feeds] == [(start, end)] * len(feeds)
