@@ -98,11 +98,14 @@ def installed_version(distribution: str, module: str) -> str:
     if spec.origin is not None:
         beside = Path(spec.origin).parent.parent
         wanted = distribution.replace("-", "_").lower()
+        releases = []
         with contextlib.suppress(OSError):
             for name in os.listdir(beside):  # noqa: PTH208 (names alone, once per distribution)
                 found, _, release = name.removesuffix(".dist-info").partition("-")
                 if name.endswith(".dist-info") and found.replace("-", "_").lower() == wanted:
-                    return release
+                    releases.append(release)
+        if releases:  # several, when an upgrade left the old one's behind: all of them, sorted
+            return ",".join(sorted(releases))
     from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415 (see above)
 
     try:
