@@ -353,9 +353,10 @@ def first_seen(site: Site, paper_id: str) -> Appearance:
 
 
 def whole_days(site: Site, paper_ids: Iterable[str]) -> tuple[date, ...]:
-    """The days the papers' items are dated by that a fetch had whole, oldest first: what a
-    feed's updated time depends on (`render_feed`)."""
-    return tuple(sorted({first_seen(site, i).day for i in paper_ids} & site.whole))
+    """The days the papers' items are dated by that a fetch had whole (`Site.had_whole`),
+    oldest first: what a feed's updated time depends on (`render_feed`)."""
+    days = {first_seen(site, i).day for i in paper_ids}
+    return tuple(sorted(day for day in days if site.had_whole(day)))
 
 
 def render_feed(

@@ -213,7 +213,7 @@ class DayFeed(NamedTuple):
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for day in site.days:
             feed = routes.day(day.day)
-            inputs = DayFeed(day.day, day.papers, day.day in site.whole)
+            inputs = DayFeed(day.day, day.papers, site.had_whole(day.day))
             yield Output((feed.rss.path, feed.atom.path), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:

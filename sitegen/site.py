@@ -73,7 +73,14 @@ class Site:
     periods: Mapping[str, tuple[PeriodListing, ...]]  # WEEK, MONTH -> each, newest first
     late_days: Mapping[date, date]  # days that came after a later one: to the newest day then
     awaited: frozenset[date]  # days to be fetched again that hold their periods open
-    whole: frozenset[date] = frozenset()  # days a fetch had after they ended
+    whole: frozenset[date] = frozenset()  # days a fetch had after they ended (see had_whole)
+
+    def had_whole(self, day: date) -> bool:
+        """Whether a fetch had `day` with every paper it will list: the newest day marked
+        whole (content/fetch-state.json keeps only that mark) and every day before it but those
+        still awaited. Every mark, not only the newest: a feed dated by an older one's end
+        went back a day when the mark moved on (found by a review)."""
+        return bool(self.whole) and day <= max(self.whole) and day not in self.awaited
 
 
 # Each paper's topics, for the papers of the snapshot given by id (a build caches them).

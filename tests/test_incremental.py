@@ -638,3 +638,12 @@ def test_a_feed_is_dated_by_its_newest_days_end_once_that_day_was_had_whole(
     assert main(["--root", str(built_site), "build"]) == 0
     end = start + timedelta(days=1)
     assert [newest_item_and_feed_time(f) for f in feeds] == [(start, end)] * len(feeds)
+    # The next day had whole: content/fetch-state.json keeps its mark alone, and the day's
+    # own feed keeps its end (found by a review: it went back to the day's start).
+    _new_day(built_site)
+    _newest_day_had_whole(built_site)
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert newest_item_and_feed_time(feeds[-1]) == (start, end)
+    cold = built_site.parent / "cold"
+    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
+    assert tree_bytes(built_site / "public") == tree_bytes(cold)
