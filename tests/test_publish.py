@@ -106,10 +106,16 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     minute, hour, *every_day = schedule["cron"].split()
     assert every_day == ["*", "*", "*"] and int(hour) < 24
     assert set(publish["on"]["workflow_dispatch"]["inputs"]) == {"since", "until"}
-    # An edit of the site pushed to the default branch is published then, not the next day.
+    # An edit of the site pushed to the default branch is published then, not the next day;
+    # such a run fetches nothing (a review: at any hour it marked yesterday had whole, before
+    # the day was over in US time, and committed a partial today with each edit).
     push = publish["on"]["push"]
     assert push["branches"] == ["main"]
     assert {"site.toml", "templates/**", "content/**", "sitegen/**"} <= set(push["paths"])
+    by_name = {s.get("name"): s for s in publish["jobs"][JOB]["steps"]}
+    for name in ("Fetch", "Commit new content"):
+        assert by_name[name]["if"] == "github.event_name != 'push'"
+    assert by_name["Push"]["if"] == "steps.commit.outputs.changed == 'true'"
     assert publish["permissions"] == {}
     assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": False}
     jobs = publish["jobs"]
