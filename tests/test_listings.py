@@ -177,6 +177,8 @@ BAD_INPUTS = {
     "markdown": (b"# My notes\n\nSome text\n", 1, "not a Daily Papers listing"),
     # Found by a new user's trial: said "invalid JSON ... fetch the day again".
     "toml": (b'\n[build-system]\nrequires = ["setuptools"]\n', 2, "not a Daily Papers listing"),
+    "spaced toml": (b"[ tool.ruff ]\nline-length = 100\n", 1, "not a Daily Papers listing"),
+    "javascript object": (b'{ name: "x" }\n', 1, "not a Daily Papers listing"),
     "truncated answer": (b'[{"paper": {"id": "2601.0', 1, "invalid JSON"),
     "title without abstract": (b"new\nSubscribe\nDaily Papers\nJan 8\nA title\n", 5, "cut off"),
     "authors line at the end": (

@@ -61,7 +61,7 @@ def _json_values(text: str, *, origin: str) -> Iterator[Any]:
         try:
             value, position = decoder.raw_decode(text, position)
         except json.JSONDecodeError as error:
-            if position == start and error.pos <= start + 1:  # "[build-system]": no JSON at all
+            if position == start and not _JSON_START.match(text, start):  # "[build-system]"
                 raise ListingError(
                     f"not a Daily Papers listing: it starts with {text[start]!r} but is not JSON",
                     location=Location(origin, error.lineno),
@@ -91,6 +91,9 @@ def _json_values(text: str, *, origin: str) -> Iterator[Any]:
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")  # what JSON allows between values
+# How a JSON array or object starts: a text that starts otherwise ("[build-system]", "[ tool ]",
+# "{ name: 1 }") is not JSON at all, not an answer cut short.
+_JSON_START = re.compile(r'\[[ \t\n\r]*(?:[\]\[{"\d-]|true\b|false\b|null\b)|\{[ \t\n\r]*["}]')
 
 
 def _after_space(text: str, position: int) -> int:
