@@ -77,9 +77,9 @@ class Site:
 
     def had_whole(self, day: date) -> bool:
         """Whether a fetch had `day` with every paper it will list: the newest day marked
-        whole (content/fetch-state.json keeps only that mark) and every day before it but those
-        still awaited. Every mark, not only the newest: a feed dated by an older one's end
-        went back a day when the mark moved on (found by a review)."""
+        whole, and every day before it but those still awaited. content/fetch-state.json keeps
+        only the newest mark: a feed dated by the end of the day marked before went back a day
+        when the mark moved on (found by a review)."""
         return bool(self.whole) and day <= max(self.whole) and day not in self.awaited
 
 
