@@ -2,8 +2,9 @@
 
 Each day, `.github/workflows/publish.yml` starts from a fresh clone: its job clones the site,
 restores its cache (the last deployed site, one tar archive, with its record, and
-.sitegen-cache/), fetches the new day from Hugging Face, commits and pushes it, builds the next
-archive and uploads it for Pages. This module replays that job day after day against a local
+.sitegen-cache/), fetches the new day from Hugging Face, commits it, builds the next archive
+and uploads it for Pages; then its push job, in a fresh clone of its own, applies that commit
+and pushes it. This module replays that job day after day against a local
 git repository and a stand-in of the API on 127.0.0.1 (the tests',
 tests/hf_server.py), with the commands, cached paths and key
 prefixes read from publish.yml itself, so the bench runs what the workflow runs. The cache is
@@ -37,11 +38,12 @@ from tests.hf_server import running_hf  # noqa: E402
 
 WORKFLOW = REPO / ".github" / "workflows" / "publish.yml"
 BASE_URL = "https://you.github.io/daily-papers"  # what actions/configure-pages would give
-# The job of publish.yml that fetches and builds, and its steps run by name, in order (Push runs
-# when the commit step changed something: here it always does); the rest (checkout,
-# setup-python, Pages) are GitHub's.
+# The job of publish.yml that fetches and builds, and its steps run by name, in order (the patch
+# is made when the commit step changed something: here it always does); the rest (checkout,
+# setup-python, Pages, the uploads) are GitHub's. Then the push job's step, in its own clone.
 JOB = "fetch-and-build"
-STEPS = ("Fetch", "Commit new content", "Push", "Build")
+STEPS = ("Fetch", "Commit new content", "The new content as a patch", "Build")
+PUSH_JOB, PUSH_STEP = "push", "Push"
 # GitHub's default shell for `run:` on Linux.
 SHELL = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]
 
@@ -60,6 +62,7 @@ class CacheStep:
 class Job:
     steps: dict[str, str]  # name -> its `run` script
     cache: CacheStep
+    push: str  # the push job's step's script
 
 
 def deployed_artifact() -> str:
@@ -79,11 +82,13 @@ def workflow_job() -> Job:
     workflow = yaml.safe_load(WORKFLOW.read_text())
     steps = workflow["jobs"][JOB]["steps"]
     (cache,) = [s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@")]
+    (push,) = [s["run"] for s in workflow["jobs"][PUSH_JOB]["steps"] if s.get("name") == PUSH_STEP]
     return Job(
         steps={s["name"]: s["run"] for s in steps if "run" in s and "name" in s},
         cache=CacheStep(
             paths=tuple(cache["path"].split()), restore_prefix=cache["restore-keys"].strip()
         ),
+        push=push,
     )
 
 
@@ -247,7 +252,9 @@ def replay_day(
         "UNTIL": until,
         "BASE_URL": BASE_URL,
         "GITHUB_OUTPUT": str(work / "github-output"),
+        "RUNNER_TEMP": str(work / "runner-temp"),  # where the patch goes, as on a runner
     }
+    (work / "runner-temp").mkdir(exist_ok=True)
     with_env = ["env", *(f"{k}={v}" for k, v in env.items())]
     clone = work / "clone"
     shutil.rmtree(clone, ignore_errors=True)
@@ -262,6 +269,14 @@ def replay_day(
         label = {"Fetch": "sitegen fetch", "Build": "sitegen build"}.get(step, step.lower())
         took[label] = timed_cpu(timed, [*with_env, *SHELL, job.steps[step]], cwd=clone)
     took["save cache"] = save_cache(job.cache, clone, archive, timed)
+    # The push job: a clone of its own, given the patch (download-artifact's), pushes it.
+    pushing = work / "push-clone"
+    shutil.rmtree(pushing, ignore_errors=True)
+    took["push job: git clone"] = timed_cpu(
+        timed, ["git", "clone", "-q", str(origin), str(pushing)]
+    )
+    push = [*with_env, "TOKEN=token-of-the-run", *SHELL, job.push]  # the token: its alone
+    took["push job: push"] = timed_cpu(timed, push, cwd=pushing)
     return DayReplay(took=took, cache_bytes=cache_bytes)
 
 

@@ -115,13 +115,33 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     by_name = {s.get("name"): s for s in publish["jobs"][JOB]["steps"]}
     for name in ("Fetch", "Commit new content"):
         assert by_name[name]["if"] == "github.event_name != 'push'"
-    assert by_name["Push"]["if"] == "steps.commit.outputs.changed == 'true'"
+    for name in ("The new content as a patch", "Upload the patch"):
+        assert by_name[name]["if"] == "steps.commit.outputs.changed == 'true'"
     assert publish["permissions"] == {}
     assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": False}
     jobs = publish["jobs"]
-    assert jobs[JOB]["permissions"] == {"contents": "write", "pages": "read"}
+    # The job that runs what pip installs may not push (a review: code installed there took
+    # the Push step's token through git's config); the job that may runs no code but git.
+    assert jobs[JOB]["permissions"] == {"contents": "read", "pages": "read"}
+    assert jobs["push"]["permissions"] == {"contents": "write"}
+    assert jobs["push"]["needs"] == JOB
+    assert jobs["push"]["if"] == "needs.fetch-and-build.outputs.changed == 'true'"
+    assert jobs[JOB]["outputs"] == {"changed": "${{ steps.commit.outputs.changed }}"}
+    push_steps = jobs["push"]["steps"]
+    assert [s.get("uses", "").split("@")[0] for s in push_steps if "uses" in s] == [
+        "actions/checkout",
+        "actions/download-artifact",
+    ]
+    scripts = " ".join(s.get("run", "") for s in push_steps)
+    assert not re.search(r"\b(pip|python|sitegen)\b|\.github/", scripts), scripts
+    given_token = [s.get("name") for s in push_steps if re.search(r"github\.token", str(s))]
+    assert given_token == ["Push"]
+    (push_checkout,) = [s for s in push_steps if s.get("uses", "").startswith("actions/checkout@")]
+    assert push_checkout["with"] == {"ref": "${{ github.ref }}", "persist-credentials": False}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
-    assert jobs["deploy"]["needs"] == JOB
+    # After the push: the site deployed is the content the repository holds.
+    assert jobs["deploy"]["needs"] == [JOB, "push"]
+    assert "needs.push.result != 'failure'" in jobs["deploy"]["if"]
     uses = [s.get("uses", "") for job in jobs.values() for s in job["steps"]]
     assert any(u.startswith("actions/configure-pages@") for u in uses)
     # sitegen writes the Pages artifact itself (tests/test_restored_site.py checks the upload)
@@ -137,29 +157,28 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     # One cache, restored once: the store's parse cache with the last site.
     caches = [s for s in steps if s.get("uses", "").startswith("actions/cache@")]
     assert [s["with"]["path"].split()[0] for s in caches] == [".sitegen-cache"]
-    # What is built is what was fetched and pushed.
+    # What is built is what was fetched and committed.
     names = [s.get("name") for s in steps]
     # A fork whose Pages are not set up yet stops before it fetches or commits anything.
     assert names.index("Pages URL") < names.index("Fetch")
-    assert names.index("Fetch") < names.index("Commit new content") < names.index("Push")
-    assert names.index("Push") < names.index("Build") < names.index("Upload artifact")
+    assert names.index("Fetch") < names.index("Commit new content")
+    assert names.index("Commit new content") < names.index("The new content as a patch")
+    assert names.index("The new content as a patch") < names.index("Build")
+    assert names.index("Build") < names.index("Upload artifact")
     by_name = {s.get("name"): s for s in steps}
     assert '--base-url "$BASE_URL/"' in by_name["Build"]["run"]
-    # The job may push, so its token goes to the Push step alone: the checkout does not keep
-    # it in .git/config, and no other step is given it.
+    # No step of it is given a token: the checkout does not keep one in .git/config.
     (checkout,) = [s for s in steps if s.get("uses", "").startswith("actions/checkout@")]
     assert checkout["with"]["persist-credentials"] is False
     # The branch's head when the run starts: a run queued behind another (the concurrency
     # group) builds on what that one pushed, not on the commit it was queued at.
     assert checkout["with"]["ref"] == "${{ github.ref }}"
-    given_token = [s.get("name") for s in steps if re.search(r"github\.token|secrets\.", str(s))]
-    assert given_token == ["Push"]
+    assert not [s for s in steps if re.search(r"github\.token|secrets\.", str(s))]
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
 
 
-@pytest.mark.parametrize("edited", ["site.toml", "sitegen/pages.py"])
-def test_the_push_step_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
-    small_scratch_repo: Path, tmp_path: Path, edited: str
+def test_the_push_job_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
+    small_scratch_repo: Path, tmp_path: Path
 ) -> None:
     origin, other = tmp_path / "origin.git", tmp_path / "other"
     fork = ["git", "-C", str(small_scratch_repo)]
@@ -168,45 +187,46 @@ def test_the_push_step_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
     subprocess.run([*fork, "push", "-q", "-u", "origin", "main"], check=True)
     # While the run fetches, the owner pushes a hand edit from elsewhere.
     subprocess.run(["git", "clone", "-q", str(origin), str(other)], check=True)
-    (other / edited).parent.mkdir(exist_ok=True)
-    with (other / edited).open("a") as file:
-        file.write("# edited by hand\n")
-    subprocess.run(["git", "-C", str(other), "add", edited], check=True)
+    (other / "site.toml").write_text((other / "site.toml").read_text() + "# edited by hand\n")
     subprocess.run(
         ["git", "-C", str(other), "-c", "user.name=o", "-c", "user.email=o@o", "commit",
-         "-qm", "hand edit"],
+         "-qam", "hand edit"],
         check=True,
     )  # fmt: skip
     subprocess.run(["git", "-C", str(other), "push", "-q"], check=True)
     (small_scratch_repo / "content" / "days" / "2099-01-01.toml").write_text('day = "x"\n')
-    env = {"GITHUB_OUTPUT": str(tmp_path / "out")}
-    committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
-    assert "changed=true" in committed.stdout
-    # Hooks an earlier step could have planted (a dependency compromised at install, say):
-    # none may run with the token.
-    for hook in ("pre-push", "post-rewrite", "post-merge", "reference-transaction"):
-        path = small_scratch_repo / ".git" / "hooks" / hook
-        path.write_text(f'#!/bin/sh\necho "$GIT_CONFIG_VALUE_0" >> {tmp_path / "leaked"}\n')
-        path.chmod(0o755)
-    # pip as the runner has it, but saying what it was asked, not installing.
-    tools = tmp_path / "tools"
-    tools.mkdir()
-    (tools / "pip").write_text(f'#!/bin/sh\necho "pip $*" >> {tmp_path / "pip.log"}\n')
-    (tools / "pip").chmod(0o755)
-    path = f"{tools}:{Path(sys.executable).parent}:{os.environ['PATH']}"
-    pushed = _run_step(_step(JOB, "Push"), small_scratch_repo, TOKEN="token-of-the-run", PATH=path)
+    pushed = _push_job(small_scratch_repo, origin, tmp_path)
     assert pushed.returncode == 0, pushed.stderr
-    assert not (tmp_path / "leaked").exists(), "a git hook ran with the token"
-    # The build runs the sitegen of the commit it builds: one a hand edit changed is installed.
-    pip_log = tmp_path / "pip.log"
-    installed = pip_log.read_text() if pip_log.exists() else ""
-    assert installed == ("pip install --quiet .\n" if edited.startswith("sitegen/") else "")
     log = subprocess.run(
-        ["git", "-C", str(origin), "log", "--format=%s", "main"],
+        ["git", "-C", str(origin), "log", "--format=%s%n%an", "main"],
         capture_output=True, text=True, check=True,
     ).stdout.splitlines()  # fmt: skip
-    assert log[:2] == ["content: Daily Papers up to " + log[0].rsplit(" ", 1)[1], "hand edit"]
-    assert "# edited by hand" in (small_scratch_repo / edited).read_text()  # built next
+    assert log[:4] == [
+        "content: Daily Papers up to " + log[0].rsplit(" ", 1)[1],
+        "github-actions[bot]",
+        "hand edit",
+        "o",
+    ]
+    shown = subprocess.run(
+        ["git", "-C", str(origin), "show", "main:content/days/2099-01-01.toml"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert shown == 'day = "x"\n'
+
+
+def _push_job(fork: Path, origin: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The fork's new content committed and handed on as the fetch-and-build job does, then
+    the push job: a fresh clone of `origin` as it is now, given the patch and the token."""
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir(exist_ok=True)
+    env = {"GITHUB_OUTPUT": str(tmp_path / "out"), "RUNNER_TEMP": str(runner_temp)}
+    committed = _run_step(_step(JOB, "Commit new content"), fork, **env)
+    assert "changed=true" in committed.stdout
+    handed_on = _run_step(_step(JOB, "The new content as a patch"), fork, **env)
+    assert handed_on.returncode == 0, handed_on.stderr
+    checkout = tmp_path / "push-job"
+    subprocess.run(["git", "clone", "-q", str(origin), str(checkout)], check=True)
+    return _run_step(_step("push", "Push"), checkout, TOKEN="token-of-the-run", **env)
 
 
 def test_a_fork_started_empty_commits_nothing_while_no_day_has_papers(
@@ -288,14 +308,20 @@ def test_the_publish_steps_fetch_commit_and_build(
         "GITHUB_OUTPUT": str(tmp_path / "out"),
     }
 
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    subprocess.run(
+        ["git", "-C", str(small_scratch_repo), "push", "-q", str(origin), "main"], check=True
+    )
     fetched = _run_step(_step(JOB, "Fetch"), small_scratch_repo, **env)
     assert fetched.returncode == 0, fetched.stderr
-    committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
-    assert committed.returncode == 0 and "changed=true" in committed.stdout
+    # Committed, handed on as a patch, and pushed by the push job, with the token given to it
+    # alone.
+    pushed = _push_job(small_scratch_repo, origin, tmp_path)
+    assert pushed.returncode == 0, pushed.stderr
     assert "changed=true" in (tmp_path / "out").read_text()
     log = subprocess.run(
-        ["git", "log", "-1", "--format=%an <%ae>%n%s", "--name-only"],
-        cwd=small_scratch_repo,
+        ["git", "-C", str(origin), "log", "-1", "--format=%an <%ae>%n%s", "--name-only", "main"],
         capture_output=True,
         text=True,
         check=True,
@@ -304,22 +330,7 @@ def test_the_publish_steps_fetch_commit_and_build(
         "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
     )
     assert "content/days/2025-12-01.toml" in log and "content/listings/2025-12-01.json" in log
-    # The Push step sends the commit to the fork, with the token given to it alone.
-    origin = tmp_path / "origin.git"
-    git = ["git", "-C", str(small_scratch_repo)]
-    subprocess.run(["git", "init", "-q", "--bare", str(origin)], check=True)
-    subprocess.run([*git, "remote", "add", "origin", str(origin)], check=True)
-    subprocess.run([*git, "push", "-q", "origin", "HEAD~1:refs/heads/main"], check=True)
-    subprocess.run([*git, "fetch", "-q", "origin"], check=True)
-    subprocess.run([*git, "branch", "-q", "--set-upstream-to", "origin/main"], check=True)
-    pushed = _run_step(_step(JOB, "Push"), small_scratch_repo, TOKEN="token-of-the-run")
-    assert pushed.returncode == 0, pushed.stderr
-    heads = [
-        subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], capture_output=True)
-        for repo in (origin, small_scratch_repo)
-    ]
-    assert heads[0].stdout == heads[1].stdout and heads[0].returncode == 0
-    assert "token-of-the-run" not in (small_scratch_repo / ".git" / "config").read_text()
+    assert "token-of-the-run" not in (tmp_path / "push-job" / ".git" / "config").read_text()
 
     # The same day again: nothing new, so no commit and (in the workflow) no push.
     source.set("2025-12-01", [Reply(200, API_ANSWER.replace(b"2025-10-31", b"2025-12-01"))])
