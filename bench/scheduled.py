@@ -272,9 +272,8 @@ def replay_day(
     # The push job: a clone of its own, given the patch (download-artifact's), pushes it.
     pushing = work / "push-clone"
     shutil.rmtree(pushing, ignore_errors=True)
-    took["push job: git clone"] = timed_cpu(
-        timed, ["git", "clone", "-q", str(origin), str(pushing)]
-    )
+    shallow = ["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(pushing)]
+    took["push job: git clone"] = timed_cpu(timed, shallow)  # as actions/checkout makes it
     push = [*with_env, "TOKEN=token-of-the-run", *SHELL, job.push]  # the token: its alone
     took["push job: push"] = timed_cpu(timed, push, cwd=pushing)
     return DayReplay(took=took, cache_bytes=cache_bytes)

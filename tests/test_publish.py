@@ -141,7 +141,8 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     # After the push: the site deployed is the content the repository holds.
     assert jobs["deploy"]["needs"] == [JOB, "push"]
-    assert "needs.push.result != 'failure'" in jobs["deploy"]["if"]
+    pushed = "(needs.push.result == 'success' || needs.push.result == 'skipped')"
+    assert pushed in jobs["deploy"]["if"]  # not a push cancelled (a timeout): a review
     uses = [s.get("uses", "") for job in jobs.values() for s in job["steps"]]
     assert any(u.startswith("actions/configure-pages@") for u in uses)
     # sitegen writes the Pages artifact itself (tests/test_restored_site.py checks the upload)
@@ -214,19 +215,107 @@ def test_the_push_job_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
     assert shown == 'day = "x"\n'
 
 
-def _push_job(fork: Path, origin: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """The fork's new content committed and handed on as the fetch-and-build job does, then
-    the push job: a fresh clone of `origin` as it is now, given the patch and the token."""
+def _push_job(
+    fork: Path, origin: Path, tmp_path: Path, *, commit: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """The fork's new content committed (unless it is) and handed on as the fetch-and-build
+    job does, then the push job: a fresh clone of `origin` as it is now, given the patch and
+    the token."""
     runner_temp = tmp_path / "runner-temp"
     runner_temp.mkdir(exist_ok=True)
     env = {"GITHUB_OUTPUT": str(tmp_path / "out"), "RUNNER_TEMP": str(runner_temp)}
-    committed = _run_step(_step(JOB, "Commit new content"), fork, **env)
-    assert "changed=true" in committed.stdout
+    if commit:
+        committed = _run_step(_step(JOB, "Commit new content"), fork, **env)
+        assert "changed=true" in committed.stdout
     handed_on = _run_step(_step(JOB, "The new content as a patch"), fork, **env)
     assert handed_on.returncode == 0, handed_on.stderr
-    checkout = tmp_path / "push-job"
-    subprocess.run(["git", "clone", "-q", str(origin), str(checkout)], check=True)
+    checkout = tmp_path / "push-job"  # shallow, as actions/checkout makes it
+    clone = ["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(checkout)]
+    subprocess.run(clone, check=True)
     return _run_step(_step("push", "Push"), checkout, TOKEN="token-of-the-run", **env)
+
+
+def _origin_of(fork: Path, tmp_path: Path) -> Path:
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    subprocess.run(["git", "-C", str(fork), "push", "-q", str(origin), "main"], check=True)
+    return origin
+
+
+def _head(repo: Path) -> str:
+    found = subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], capture_output=True)
+    return found.stdout.decode()
+
+
+@pytest.mark.parametrize("outside", ["sitegen/x.py", ".github/scripts/commit-content"])
+def test_the_push_job_pushes_content_alone_whatever_patch_it_is_given(
+    small_scratch_repo: Path, tmp_path: Path, outside: str
+) -> None:
+    """Found by a review: the patch comes from a job that runs what pip installs, and a
+    dependency compromised there could hand on code for `main` beside the content."""
+    origin = _origin_of(small_scratch_repo, tmp_path)
+    before = _head(origin)
+    (small_scratch_repo / "content" / "days" / "2099-01-01.toml").write_text('day = "x"\n')
+    (small_scratch_repo / outside).parent.mkdir(parents=True, exist_ok=True)
+    (small_scratch_repo / outside).write_text("echo taken over\n")
+    # Committed by code of its own, which may also have rewritten the commit step.
+    subprocess.run(["git", "-C", str(small_scratch_repo), "add", "-A"], check=True)
+    subprocess.run(
+        ["git", "-C", str(small_scratch_repo), "-c", "user.name=o", "-c", "user.email=o@o",
+         "commit", "-qm", "content: Daily Papers"],
+        check=True,
+    )  # fmt: skip
+    pushed = _push_job(small_scratch_repo, origin, tmp_path, commit=False)
+    assert pushed.returncode != 0
+    assert f"the patch changes {outside}, not a file of content/: nothing pushed" in pushed.stdout
+    assert _head(origin) == before
+
+
+def test_the_push_job_pushes_one_commit_alone(small_scratch_repo: Path, tmp_path: Path) -> None:
+    """A patch of two commits, each of content alone, as code of the job that makes patches
+    could write it in place of the one the workflow makes: refused (found by a review)."""
+    origin = _origin_of(small_scratch_repo, tmp_path)
+    before = _head(origin)
+    git = ["git", "-C", str(small_scratch_repo), "-c", "user.name=o", "-c", "user.email=o@o"]
+    for day in ("2099-01-01", "2099-01-02"):
+        (small_scratch_repo / "content" / "days" / f"{day}.toml").write_text(f"day = {day}\n")
+        subprocess.run([*git, "add", "content"], check=True)
+        subprocess.run([*git, "commit", "-qm", day], check=True)
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    patch = subprocess.run(
+        [*git, "format-patch", "-2", "--stdout"], capture_output=True, check=True
+    ).stdout
+    (runner_temp / "content.patch").write_bytes(patch)
+    checkout = tmp_path / "push-job"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(checkout)])
+    pushed = _run_step(_step("push", "Push"), checkout, TOKEN="t", RUNNER_TEMP=str(runner_temp))
+    assert pushed.returncode != 0 and "more than one commit: nothing pushed" in pushed.stdout
+    assert _head(origin) == before
+
+
+def test_the_push_job_pushes_the_content_bytes_as_committed(
+    small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    """A content file with CRLF line ends (sitegen reads them) arrives as it was built: git am
+    took the CRs off, and failed on a file stored with them (found by a review)."""
+    crlf = small_scratch_repo / "content" / "days" / "2099-01-01.toml"
+    crlf.write_bytes(b"day = 2099-01-01\r\npapers = []\r\n")
+    subprocess.run(["git", "-C", str(small_scratch_repo), "add", "content"], check=True)
+    subprocess.run(
+        ["git", "-C", str(small_scratch_repo), "-c", "user.name=o", "-c", "user.email=o@o",
+         "commit", "-qm", "a file of CRLF"],
+        check=True,
+    )  # fmt: skip
+    origin = _origin_of(small_scratch_repo, tmp_path)
+    crlf.write_bytes(crlf.read_bytes() + b"# again\r\n")
+    pushed = _push_job(small_scratch_repo, origin, tmp_path)
+    assert pushed.returncode == 0, pushed.stderr
+    shown = subprocess.run(
+        ["git", "-C", str(origin), "show", "main:content/days/2099-01-01.toml"],
+        capture_output=True, check=True,
+    ).stdout  # fmt: skip
+    assert shown == crlf.read_bytes()
 
 
 def test_a_fork_started_empty_commits_nothing_while_no_day_has_papers(
