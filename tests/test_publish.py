@@ -242,6 +242,12 @@ def _origin_of(fork: Path, tmp_path: Path) -> Path:
     return origin
 
 
+def _commit_by_hand(repo: Path, message: str) -> None:
+    git = ["git", "-C", str(repo), "-c", "user.name=o", "-c", "user.email=o@o"]
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", message], check=True)
+
+
 def _head(repo: Path) -> str:
     found = subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], capture_output=True)
     return found.stdout.decode()
@@ -259,12 +265,7 @@ def test_the_push_job_pushes_content_alone_whatever_patch_it_is_given(
     (small_scratch_repo / outside).parent.mkdir(parents=True, exist_ok=True)
     (small_scratch_repo / outside).write_text("echo taken over\n")
     # Committed by code of its own, which may also have rewritten the commit step.
-    subprocess.run(["git", "-C", str(small_scratch_repo), "add", "-A"], check=True)
-    subprocess.run(
-        ["git", "-C", str(small_scratch_repo), "-c", "user.name=o", "-c", "user.email=o@o",
-         "commit", "-qm", "content: Daily Papers"],
-        check=True,
-    )  # fmt: skip
+    _commit_by_hand(small_scratch_repo, "content: Daily Papers")
     pushed = _push_job(small_scratch_repo, origin, tmp_path, commit=False)
     assert pushed.returncode != 0
     assert f"the patch changes {outside}, not a file of content/: nothing pushed" in pushed.stdout
@@ -276,15 +277,15 @@ def test_the_push_job_pushes_one_commit_alone(small_scratch_repo: Path, tmp_path
     could write it in place of the one the workflow makes: refused (found by a review)."""
     origin = _origin_of(small_scratch_repo, tmp_path)
     before = _head(origin)
-    git = ["git", "-C", str(small_scratch_repo), "-c", "user.name=o", "-c", "user.email=o@o"]
     for day in ("2099-01-01", "2099-01-02"):
         (small_scratch_repo / "content" / "days" / f"{day}.toml").write_text(f"day = {day}\n")
-        subprocess.run([*git, "add", "content"], check=True)
-        subprocess.run([*git, "commit", "-qm", day], check=True)
+        _commit_by_hand(small_scratch_repo, day)
     runner_temp = tmp_path / "runner-temp"
     runner_temp.mkdir()
     patch = subprocess.run(
-        [*git, "format-patch", "-2", "--stdout"], capture_output=True, check=True
+        ["git", "-C", str(small_scratch_repo), "format-patch", "-2", "--stdout"],
+        capture_output=True,
+        check=True,
     ).stdout
     (runner_temp / "content.patch").write_bytes(patch)
     checkout = tmp_path / "push-job"
@@ -301,12 +302,7 @@ def test_the_push_job_pushes_the_content_bytes_as_committed(
     took the CRs off, and failed on a file stored with them (found by a review)."""
     crlf = small_scratch_repo / "content" / "days" / "2099-01-01.toml"
     crlf.write_bytes(b"day = 2099-01-01\r\npapers = []\r\n")
-    subprocess.run(["git", "-C", str(small_scratch_repo), "add", "content"], check=True)
-    subprocess.run(
-        ["git", "-C", str(small_scratch_repo), "-c", "user.name=o", "-c", "user.email=o@o",
-         "commit", "-qm", "a file of CRLF"],
-        check=True,
-    )  # fmt: skip
+    _commit_by_hand(small_scratch_repo, "a file of CRLF")
     origin = _origin_of(small_scratch_repo, tmp_path)
     crlf.write_bytes(crlf.read_bytes() + b"# again\r\n")
     pushed = _push_job(small_scratch_repo, origin, tmp_path)
