@@ -316,6 +316,19 @@ def tree_bytes(root: Path) -> dict[str, bytes]:
     }
 
 
+def rebuilt(site: Path, scratch: Path) -> dict[str, bytes]:
+    """The site built again, where it is, after a change; checked against a cold build of it
+    (into `scratch`/cold)."""
+    from sitegen.cli import main
+
+    assert main(["--root", str(site), "build"]) == 0
+    cold = scratch / "cold"
+    assert main(["--root", str(site), "build", "--clean", "--out", str(cold)]) == 0
+    after = tree_bytes(site / "public")
+    assert after == tree_bytes(cold)
+    return after
+
+
 @pytest.fixture
 def hf() -> Iterator[tuple[FaultyHF, str]]:
     """A programmable, fault-injecting stand-in for huggingface.co on 127.0.0.1."""

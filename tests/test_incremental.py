@@ -18,7 +18,15 @@ import feedparser
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import REPO, copy_site, item_time, rewrite, small_listings, tree_bytes
+from tests.conftest import (
+    REPO,
+    copy_site,
+    item_time,
+    rebuilt,
+    rewrite,
+    small_listings,
+    tree_bytes,
+)
 
 NEWEST = "2026-11-22.txt"
 
@@ -448,10 +456,7 @@ def test_a_paper_replaced_with_its_old_size_and_mtime_is_noticed(
     replacement.write_text(edited)
     os.utime(replacement, ns=(old.st_atime_ns, old.st_mtime_ns))
     replacement.replace(paper)
-    assert main(["--root", str(built_site), "build"]) == 0
-    cold = tmp_path / "cold"
-    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(built_site / "public") == tree_bytes(cold)
+    rebuilt(built_site, tmp_path)
     assert page.read_bytes() != shown
 
 
@@ -555,10 +560,7 @@ def test_a_cache_log_lost_or_of_another_base_gives_the_bytes_of_a_cold_build(
             path.write_bytes(data)
     _edited_paper(built_site)
     _deleted_oldest_day(built_site)
-    assert main(["--root", str(built_site), "build"]) == 0
-    cold = tmp_path / "cold"
-    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(built_site / "public") == tree_bytes(cold)
+    rebuilt(built_site, tmp_path)
 
 
 # Appended to markdown-it's main module by the made-up release below: paragraphs it renders
@@ -642,8 +644,5 @@ def test_a_feed_is_dated_by_its_newest_days_end_once_that_day_was_had_whole(
     # own feed keeps its end (found by a review: it went back to the day's start).
     _new_day(built_site)
     _newest_day_had_whole(built_site)
-    assert main(["--root", str(built_site), "build"]) == 0
+    rebuilt(built_site, built_site.parent)
     assert newest_item_and_feed_time(feeds[-1]) == (start, end)
-    cold = built_site.parent / "cold"
-    assert main(["--root", str(built_site), "build", "--clean", "--out", str(cold)]) == 0
-    assert tree_bytes(built_site / "public") == tree_bytes(cold)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from sitegen.cli import main
-from tests.conftest import REPO, rewrite, tree_bytes
+from tests.conftest import REPO, rebuilt, rewrite, tree_bytes
 
 
 @pytest.fixture(scope="module")
@@ -42,16 +42,6 @@ def _newest_paper(site: Path) -> tuple[Path, dict[str, object]]:
     return site / "content" / "papers" / f"{paper_id}.md", item
 
 
-def _rebuilt(site: Path, tmp_path: Path) -> dict[str, bytes]:
-    """The site built again, where it is, after a change; checked against a cold build."""
-    assert main(["--root", str(site), "build"]) == 0
-    cold = tmp_path / "cold"
-    assert main(["--root", str(site), "build", "--clean", "--out", str(cold)]) == 0
-    after = tree_bytes(site / "public")
-    assert after == tree_bytes(cold)
-    return after
-
-
 def _showing(files: dict[str, bytes], text: str) -> set[str]:
     return {path for path, data in files.items() if text.encode() in data}
 
@@ -66,7 +56,7 @@ def test_an_edited_paper_changes_on_every_list_that_shows_it(built: Path, tmp_pa
     text = paper.read_text()
     edited = re.sub(r'(?m)^title = ".*"$', 'title = "An Edited Title"', text, count=1)
     paper.write_text(edited.replace("\n+++\n", "\n+++\nAn edited first sentence. ", 1))
-    after = _rebuilt(built, tmp_path)
+    after = rebuilt(built, tmp_path)
 
     assert not _showing(after, old_title)
     assert _showing(after, "An Edited Title") >= before
@@ -109,7 +99,7 @@ def test_a_change_of_templates_or_site_toml_renders_the_parts_again(
     before = tree_bytes(built / "public")
     edit, lists, shown = SETUP_CHANGES[change]
     edit(built)
-    after = _rebuilt(built, tmp_path)
+    after = rebuilt(built, tmp_path)
     # Each of those lists shows the change: none kept a card or an item of before.
     changed = {p for p in before.keys() & after.keys() if before[p] != after[p]}
     newest_lists = {p for p in after if re.fullmatch(lists, p)}
@@ -122,7 +112,7 @@ def test_the_new_day_after_an_edit_gives_the_bytes_of_a_cold_build(
 ) -> None:
     paper, _ = _newest_paper(built)
     paper.write_text(re.sub(r"(?m)^upvotes = \d+$", "upvotes = 999", paper.read_text(), count=1))
-    _rebuilt(built, tmp_path)
+    rebuilt(built, tmp_path)
     listing = tmp_path / "2026-11-30.txt"
     lines = [
         "Daily Papers",
@@ -134,5 +124,5 @@ def test_the_new_day_after_an_edit_gives_the_bytes_of_a_cold_build(
     ]
     listing.write_text("\n\n".join(lines) + "\n")
     assert main(["--root", str(built), "ingest", str(listing)]) == 0
-    after = _rebuilt(built, tmp_path / "again")
+    after = rebuilt(built, tmp_path / "again")
     assert _showing(after, "A Paper of a Later Day") and _showing(after, "999 upvotes")
