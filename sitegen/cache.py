@@ -29,7 +29,7 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -244,26 +244,43 @@ def holds(path: Path, expected_digest: str) -> bool:
         return False
 
 
-# The day, its sources, its entries, and the day it arrived after (0: none), as ordinals.
-PlainDay = tuple[int, tuple[str, ...], tuple[tuple[str, str, int | None], ...], int]
+# The day, its sources, its entries, the day it arrived after (0: none), as ordinals, and
+# the entries a fetch stamped: (paper id, `added` in seconds since the epoch).
+PlainDay = tuple[
+    int,
+    tuple[str, ...],
+    tuple[tuple[str, str, int | None], ...],
+    int,
+    tuple[tuple[str, int], ...],
+]
 
 
 def plain_day(day: Day) -> PlainDay:
     """A day as the parse cache keeps it: plain values, which marshal writes."""
     entries = tuple((e.paper_id, e.title, e.upvotes) for e in day.entries)
     after = day.arrived_after.toordinal() if day.arrived_after else 0
-    return day.day.toordinal(), day.sources, entries, after
+    added = tuple((e.paper_id, int(e.added.timestamp())) for e in day.entries if e.added)
+    return day.day.toordinal(), day.sources, entries, after, added
 
 
 def day_of(plain: PlainDay) -> Day:
     """The day the parse cache kept as `plain`."""
-    day, sources, entries, after = plain
+    day, sources, entries, after, stamps = plain
+    added = dict(stamps)
     return Day(
         day=date.fromordinal(day),
         sources=sources,
-        entries=tuple(DayEntry(paper_id=i, title=t, upvotes=u) for i, t, u in entries),
+        entries=tuple(
+            DayEntry(paper_id=i, title=t, upvotes=u, added=moment(added[i]) if i in added else None)
+            for i, t, u in entries
+        ),
         arrived_after=date.fromordinal(after) if after else None,
     )
+
+
+def moment(seconds: int) -> datetime:
+    """A time the parse cache kept as seconds since the epoch, in UTC."""
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 class KeyedCache:

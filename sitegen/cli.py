@@ -680,7 +680,8 @@ def _run_fetch(args: argparse.Namespace) -> int:
         base_url = checked_source_url(from_environment, given_by=f"${FETCH_URL_VARIABLE}")
     else:
         base_url = HF_URL
-    today = datetime.now(UTC).date()
+    now = datetime.now(UTC)
+    today = now.date()
     held = stored_days(root)
     scheduled = not (args.date or args.since or args.until)
     if scheduled:  # from the last day held to today, and the days missed before
@@ -696,7 +697,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
     ):
         source = DayFetcher(client, base_url=base_url, policy=policy, on_wait=_say_fetch_waits)
         report = fetch_days(
-            root, days, source=source, on_progress=advance, today=today, scheduled=scheduled,
+            root, days, source=source, on_progress=advance, now=now, scheduled=scheduled,
             feed_days=config.feeds.days, known_topics=config.topic_slugs(),
         )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))

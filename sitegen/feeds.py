@@ -6,10 +6,11 @@ wants one day: each item its title, link, authors and summary, since at 50 paper
 full abstracts, a thousand days' feeds were two fifths of the site's bytes (the output size
 budget, #17).
 
-Nothing here reads the clock: an item is dated by the day that featured it (`featured_at`),
-a feed's updated time is its newest item's (that day's end once a fetch had the day whole:
-content/fetch-state.json), and ids are tag URIs built from paper ids, which
-never change, so readers never see an item twice or a feed churn.
+Nothing here reads the clock: an item is dated by when a fetch first brought it, as its day
+entry says, or else by the day that featured it (`Site.featured_at`); a feed's updated time is
+its newest item's (or the end of a day its items are dated by, once a fetch had the day whole:
+content/fetch-state.json); and ids are tag URIs built from paper ids, which never change, so
+readers never see an item twice or a feed churn.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sitegen.model import Appearance, Artifact, Topic
 from sitegen.pages import authors_line, card_links, human_date, summarize
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
-from sitegen.site import Site, day_moment, featured_at
+from sitegen.site import Site, day_moment
 from sitegen.urls import ListingRoutes, Routes
 
 # Ids must not depend on base_url (a site may move) or on the build: a tag URI per paper/day.
@@ -116,7 +117,7 @@ class Feeds:
             item_id=paper_item_id(paper.id),
             title=paper.title,
             url=self.routes.absolute(self.routes.paper(paper.id)),
-            when=featured_at(appearance),
+            when=self.site.featured_at(paper_id, appearance.day),
             content_html=content,
             summary=summary,
             # A brief item is its card on a day's or period's page, which shows no topics.
@@ -354,8 +355,13 @@ def first_seen(site: Site, paper_id: str) -> Appearance:
 
 def whole_days(site: Site, paper_ids: Iterable[str]) -> tuple[date, ...]:
     """The days the papers' items are dated by that a fetch had whole (`Site.had_whole`),
-    oldest first: what a feed's updated time depends on (`render_feed`)."""
-    days = {first_seen(site, i).day for i in paper_ids}
+    oldest first: what a feed's updated time depends on (`render_feed`). An item dated by
+    when a fetch brought it is not dated by its day."""
+    days = set()
+    for paper_id in paper_ids:
+        day = first_seen(site, paper_id).day
+        if paper_id not in site.added.get(day, ()):
+            days.add(day)
     return tuple(sorted(day for day in days if site.had_whole(day)))
 
 
@@ -613,11 +619,12 @@ def _nothing_yet(spec: FeedSpec, routes: Routes) -> _Item:
 
 def _updated(spec: FeedSpec, newest_day: date | None, whole: Collection[date]) -> datetime:
     if spec.items:
-        # Its newest item's time, or once a fetch had that item's day whole, the day's end:
-        # the rest of a day comes the next morning dated by that day, and readers that go by
-        # the feed's own time skipped a feed whose time did not move (a feed review).
-        newest = max(item.when for item in spec.items)
-        return newest + timedelta(days=1) if newest.date() in whole else newest
+        # Its newest item's time, or the end of a day its items are dated by once a fetch had
+        # it whole, if later: the rest of such a day comes the next morning dated by that day,
+        # and readers that go by the feed's own time skipped a feed whose time did not move
+        # (a feed review).
+        ends = [day_moment(day) + timedelta(days=1) for day in whole]
+        return max([item.when for item in spec.items] + ends)
     # An empty feed is as new as the newest day: still the content's time, never the clock's;
     # with no day at all, its item's (not 1970, before that item: a new user's trial).
     return day_moment(newest_day) if newest_day else _NOTHING_YET

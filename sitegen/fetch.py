@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sitegen.errors import (
@@ -73,7 +73,7 @@ def fetch_days(
     *,
     source: DayFetcher,
     on_progress: Callable[[str], None] = lambda status: None,
-    today: date,
+    now: datetime,
     scheduled: bool = False,
     feed_days: int | None = None,
     known_topics: frozenset[str] | None = None,
@@ -82,8 +82,9 @@ def fetch_days(
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
     remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
     written. A `scheduled` run's days older than the newest held came late (ingest_listings,
-    with the feeds' window of `feed_days` days).
-    `today` (UTC) dates a missed day's note; `known_topics`: see ingest_into_store."""
+    with the feeds' window of `feed_days` days), and the entries it brings say `now` (UTC):
+    feeds date them by it (DayEntry.added). Its date dates a missed day's note;
+    `known_topics`: see ingest_into_store."""
     days = sorted(set(days))
     state = load_fetch_state(root)
     held = frozenset(stored_days(root))
@@ -162,7 +163,7 @@ def fetch_days(
     with content_lock(root):
         state = load_fetch_state(root)
         return _merge_answers(
-            root, days, answers, state=state, stopped=stopped, today=today, scheduled=scheduled,
+            root, days, answers, state=state, stopped=stopped, now=now, scheduled=scheduled,
             feed_days=feed_days, known_topics=known_topics,
             newest_held=max(stored_days(root), default=None),
         )  # fmt: skip
@@ -175,7 +176,7 @@ def _merge_answers(
     *,
     state: dict[str, dict[str, str]],
     stopped: list[str],
-    today: date,
+    now: datetime,
     scheduled: bool,
     feed_days: int | None,
     known_topics: frozenset[str] | None,
@@ -220,6 +221,7 @@ def _merge_answers(
         # The run failed whole (offline, rate-limited, the source down): the same days are
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
+    today = now.date()
     _mark_newest_whole(state, outcomes, today=today, newest_held=newest_held)
     given_up = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
     files = dict(kept)
@@ -232,6 +234,7 @@ def _merge_answers(
         files=files,
         mark_late=scheduled,
         feed_days=feed_days,
+        added=now.replace(microsecond=0) if scheduled else None,
         known_topics=known_topics,
     )
     return FetchReport(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -44,7 +45,7 @@ _RETIRED_PAPER_KEYS = {
     "(content/days/*.toml), and `sitegen ingest` no longer writes it",
 }
 _DAY_KEYS = frozenset({"day", "arrived_after", "sources", "papers"})
-_DAY_ENTRY_KEYS = frozenset({"id", "title", "upvotes"})
+_DAY_ENTRY_KEYS = frozenset({"id", "title", "upvotes", "added"})
 
 
 def render_paper_file(paper: Paper) -> str:
@@ -136,7 +137,7 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
 
 def render_day_file(day: Day) -> str:
     entries = [
-        {"id": entry.paper_id, "title": entry.title, "upvotes": entry.upvotes}
+        {"id": entry.paper_id, "title": entry.title, "upvotes": entry.upvotes, "added": entry.added}
         for entry in day.entries
     ]
     late = [("arrived_after", day.arrived_after)] if day.arrived_after else []
@@ -203,6 +204,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
                 paper_id=raw["id"],
                 title=clean_line(raw.get("title", "")),
                 upvotes=raw.get("upvotes"),
+                added=_added(raw.get("added")),
             )
         )
     return Day(
@@ -224,7 +226,16 @@ def _entry_problem(raw: TomlValue) -> str | None:
         return f"`title` must be a string, not {as_toml(raw['title']):.60}"
     if not (raw.get("upvotes") is None or is_count(raw["upvotes"])):
         return f"`upvotes` must be a whole number, 0 or more, not {as_toml(raw['upvotes']):.60}"
+    added = raw.get("added")
+    if added is not None and not (isinstance(added, datetime) and added.tzinfo is not None):
+        # A local time is no moment: readers would each take it in their own zone.
+        return f"`added` must be a time in UTC such as 2026-12-05T09:17:00Z, not {as_toml(added)}"
     return None
+
+
+def _added(value: datetime | None) -> datetime | None:
+    """An entry's `added` in UTC, to the second, as the parse cache keeps it."""
+    return value.astimezone(UTC).replace(microsecond=0) if value else None
 
 
 def _listed_twice(path: str, text: str, paper_id: str, otherwise: Location) -> ContentError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sitegen.listings import Listing, ListingEntry
 from sitegen.model import (
@@ -135,13 +135,16 @@ def ingest_listings(
     topics: tuple[str, ...] = (),
     mark_late: bool = False,
     feed_days: int | None = None,
+    added: datetime | None = None,
 ) -> Merged:
     """Merge (listing, kept source) pairs in order into the store; only the papers merging
     touches are read from `snapshot.papers`. `mark_late`: the run is a scheduled fetch, and a
     new day older than the newest day held after it came late, and says so (Day.arrived_after):
     a retried miss, or a day before the newest of a run that brought several (after runs that
     failed). So does a day held before that gains papers when it is past the feeds' window
-    (`feed_days`, [feeds] days): one first fetched while it was filling, completed late."""
+    (`feed_days`, [feeds] days): one first fetched while it was filling, completed late.
+    `added`: when the fetch had them, the time each entry new to its day says (DayEntry.added).
+    """
     listings = list(listings)
     before = max(snapshot.days, default=None)
     held_after = frozenset([*snapshot.days, *(listing.day for listing, _ in listings)])
@@ -151,6 +154,7 @@ def ingest_listings(
         newest=max(held_after, default=None) if mark_late else None,
         held_after=held_after,
         feed_days=feed_days,
+        added=added,
     )
     for listing, source in listings:
         merger.add(listing, source=source, topics=topics)
@@ -180,8 +184,10 @@ class _Merger:
         newest: date | None,
         held_after: frozenset[date] = frozenset(),
         feed_days: int | None = None,
+        added: datetime | None = None,
     ) -> None:
         self.stored = snapshot
+        self.added = added
         self.newest_before = newest_before
         self.newest = newest  # held after the run, when it marks late days
         self.held_after = held_after
@@ -231,7 +237,11 @@ class _Merger:
                     self.one_title.append((listing.day, first, entry.title))
                 continue
             seen_ids[paper.id] = entry.title
-            listed.append(DayEntry(paper_id=paper.id, title=entry.title, upvotes=entry.upvotes))
+            listed.append(
+                DayEntry(
+                    paper_id=paper.id, title=entry.title, upvotes=entry.upvotes, added=self.added
+                )
+            )
 
         entries = old if known else _merge_day_entries(old, listed)
         if source and not known:
@@ -395,7 +405,8 @@ def _richer_abstract(held: str, listed: str) -> str:
 
 def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[DayEntry, ...]:
     """The day's entries in the new listing's order, then the papers only the day had. A paper
-    on both keeps the higher upvote count and the title first recorded for it."""
+    on both keeps the higher upvote count, and the title and time added first recorded for it
+    (a published item's date never moves)."""
     old_by_id = {entry.paper_id: entry for entry in old}
     new_by_id = {entry.paper_id: entry for entry in new}
     merged: dict[str, DayEntry] = {}
@@ -407,6 +418,7 @@ def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[
             paper_id=entry.paper_id,
             title=(before or entry).title,
             upvotes=most_upvotes(before.upvotes if before else None, now.upvotes if now else None),
+            added=(before or entry).added,
         )
     return tuple(merged.values())
 

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -189,6 +189,10 @@ class DayEntry:
     paper_id: str
     title: str  # as the listing showed it; also lets a later listing find a hand-retitled paper
     upvotes: int | None = None
+    # When a scheduled fetch first brought it (UTC), which dates its feed item: the rest of a
+    # day comes with the next morning's run, and an item dated by its day came hours older than
+    # a reader's last poll (a feed review). None: ingested by hand, or before sitegen kept it.
+    added: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -261,6 +265,7 @@ class ContentSnapshot:
     # (the rebuild and ingest budgets at 50k papers, see sitegen.store.StoredDays).
     entries: Mapping[date, Sequence[PlainEntry]] | None = None
     late: Mapping[date, date] | None = None  # the same for late_days
+    added: Mapping[date, Mapping[str, datetime]] | None = None  # the same for entries_added
     # Paper files (content/ paths) of one title and not two arXiv ids, of those just changed:
     # maybe one paper made twice (sitegen.store._check_changed_papers).
     same_title: tuple[tuple[str, str], ...] = ()
@@ -270,6 +275,16 @@ class ContentSnapshot:
         if self.late is not None:
             return self.late
         return {day: held.arrived_after for day, held in self.days.items() if held.arrived_after}
+
+    def entries_added(self) -> Mapping[date, Mapping[str, datetime]]:
+        """Each day's entries that say when a fetch brought them: paper id -> `added`."""
+        if self.added is not None:
+            return self.added
+        return {
+            day: stamped
+            for day, held in self.days.items()
+            if (stamped := {e.paper_id: e.added for e in held.entries if e.added})
+        }
 
     def day_entries(self) -> Mapping[date, Sequence[PlainEntry]]:
         """Each day's entries as (paper id, title as listed, upvotes), in listing order."""

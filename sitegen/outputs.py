@@ -932,7 +932,8 @@ def papers_named(outputs: Iterable[Output]) -> set[str]:
 
 def paper_states(site: Site) -> dict[str, str]:
     """Each paper as the outputs that show it may: a digest of its file's bytes, its topics
-    and its days (with the day a late one came with: it dates feed items)."""
+    and its days (with the day a late one came with, and when a fetch brought it: they date
+    feed items)."""
     # Each paper's days as text, made day by day (its appearances, oldest first), not looked
     # up paper by paper (the rebuild budget, under 2 s at 50k papers: 0.03 s).
     days: dict[str, str] = {}
@@ -941,9 +942,13 @@ def paper_states(site: Site) -> dict[str, str]:
         iso = listing.day.isoformat()
         if (came := late.get(listing.day)) is not None:
             iso += f">{came.isoformat()}"
+        added = site.added.get(listing.day, {})
         for rank, paper_id in enumerate(listing.papers, start=1):
+            day = f"{iso}#{rank}"
+            if paper_id in added:
+                day += f"@{added[paper_id].isoformat()}"
             shown = days.get(paper_id)
-            days[paper_id] = f"{iso}#{rank}" if shown is None else f"{shown},{iso}#{rank}"
+            days[paper_id] = day if shown is None else f"{shown},{day}"
     states = {}
     digests, topics, blake2b = site.digests, site.paper_topics, hashlib.blake2b
     for paper_id in site.ids:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from sitegen.config import SiteConfig
@@ -74,6 +74,17 @@ class Site:
     late_days: Mapping[date, date]  # days that came after a later one: to the newest day then
     awaited: frozenset[date]  # days to be fetched again that hold their periods open
     whole: frozenset[date] = frozenset()  # days a fetch had after they ended (see had_whole)
+    # day -> paper id -> when a fetch brought it, of the day entries that say (DayEntry.added)
+    added: Mapping[date, Mapping[str, datetime]] = field(default_factory=dict)
+
+    def featured_at(self, paper_id: str, day: date) -> datetime:
+        """When the paper's item of `day` is dated, in feeds: when a scheduled fetch first
+        brought it (the rest of a day comes the next morning, hours after the day began), or
+        for an entry that does not say, the start of its day. Not by rank: a day fetched again
+        in a new order (upvotes move) would change the dates of items already published, which
+        some readers show again as updated."""
+        added = self.added.get(day)
+        return added[paper_id] if added and paper_id in added else day_moment(day)
 
     def had_whole(self, day: date) -> bool:
         """Whether a fetch had `day` with every paper it will list: the newest day marked
@@ -186,6 +197,7 @@ def assemble_site(
         late_days=snapshot.late_days(),
         awaited=awaited,
         whole=whole,
+        added=snapshot.entries_added(),
     )
 
 
@@ -224,13 +236,6 @@ def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:
     adds to the last block only, so the sitemaps of the others keep their bytes."""
     ordered = site.newest[::-1] + site.unfeatured
     return [ordered[i : i + size] for i in range(0, len(ordered), size)] or [()]
-
-
-def featured_at(appearance: Appearance) -> datetime:
-    """When a paper was featured, for feeds: the start of its day. Not by rank: a day fetched
-    again in a new order (upvotes move) would change the dates of items already published,
-    which some readers show again as updated."""
-    return day_moment(appearance.day)
 
 
 def day_moment(day: date) -> datetime:

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sitegen import beside, file_states, transaction
@@ -38,6 +38,7 @@ from sitegen.cache import (
     day_of,
     digest,
     holds,
+    moment,
     paper_facts,
     plain_day,
 )
@@ -222,6 +223,11 @@ def _load_content(
     by_id = {name.removesuffix(".md"): facts for name, facts in cache.papers.items()}
     entries = {day: plain[2] for day, plain in days.plain.items()}
     late = {day: date.fromordinal(p[3]) for day, p in days.plain.items() if p[3]}
+    added = {
+        day: {paper_id: moment(seconds) for paper_id, seconds in p[4]}
+        for day, p in days.plain.items()
+        if p[4]
+    }
     _check_day_entries(root, days, entries, by_id, every_entry_a_paper=every_entry_a_paper)
     return ContentSnapshot(
         papers=StoredPapers(
@@ -235,6 +241,7 @@ def _load_content(
         days=days,
         entries=entries,
         late=late,
+        added=added,
         keys=_KeysOfFacts(by_id),
         digests={paper_id: f[0] for paper_id, f in by_id.items()},
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
@@ -516,18 +523,19 @@ def ingest_into_store(
     files: Mapping[str, bytes] | None = None,
     mark_late: bool = False,
     feed_days: int | None = None,
+    added: datetime | None = None,
     known_topics: frozenset[str] | None = None,
     refuse_repeated_day: bool = False,
 ) -> IngestReport:
     """Merge (listing, kept source) pairs into the store under `root` and write the files
     that changed, with `files` (kept listings, fetch state) in the same transaction
-    (`mark_late`, `feed_days`: see sitegen.ingest.ingest_listings). With `known_topics`
+    (`mark_late`, `feed_days`, `added`: see sitegen.ingest.ingest_listings). With `known_topics`
     (site.toml's), a paper naming another topic stops it, as it stops a build; with
     `refuse_repeated_day`, so does a listing adding only another day's papers to its day."""
     with content_lock(root):  # what is read is what the merge is written over
         before = load_content(root, known_topics=known_topics)
         merged = ingest_listings(
-            before, listings, topics=topics, mark_late=mark_late, feed_days=feed_days
+            before, listings, topics=topics, mark_late=mark_late, feed_days=feed_days, added=added
         )
         if refuse_repeated_day and (repeated := repeated_day(before, merged)):
             day, other, count = repeated

@@ -250,7 +250,16 @@ def test_an_unknown_or_misspelt_key_in_a_day_entry_is_refused_at_its_line(
     """`upvotez = 5` was ignored; `{ idd = "..." }` was refused without a line."""
     err, where = _day_file_error(tiny_built, capsys, old, new)
     assert f"{where}unknown key `{key}` in an entry of `papers`" in err
-    assert "hint: known keys: id, title, upvotes" in err
+    assert "hint: known keys: added, id, title, upvotes" in err
+
+
+@pytest.mark.parametrize("added", ["2026-12-05T09:17:00", "2026-12-05", '"yesterday"'])
+def test_a_time_added_that_is_no_moment_is_refused_at_its_line(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str], added: str
+) -> None:
+    """A local time is no moment: readers would each take it in their own zone."""
+    err, where = _day_file_error(tiny_built, capsys, "{ id = ", f"{{ added = {added}, id = ")
+    assert f"{where}an entry of `papers`: `added` must be a time in UTC such as" in err
 
 
 def test_a_day_entry_without_an_id_is_refused_at_its_line(

@@ -41,7 +41,7 @@ from sitegen.hf_client import (
 )
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
-from tests.conftest import REPO, tree_bytes, write_text_listing
+from tests.conftest import REPO, item_time, rebuilt, tree_bytes, write_text_listing
 from tests.hf_server import FaultyHF, Reply, day_page, mock_fetcher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf"
@@ -1081,3 +1081,85 @@ def test_papers_a_day_gains_past_the_feeds_window_reach_the_feeds(
     feed = feedparser.parse((site / "public" / "rss.xml").read_bytes())
     in_feed = {entry.link.rstrip("/").rsplit("/", 1)[1] for entry in feed.entries}
     assert {entry["paper"]["id"] for entry in real[:10]} <= in_feed
+
+
+def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_never_move(
+    hf: tuple[FaultyHF, str], site: Path, tmp_path: Path
+) -> None:
+    """Found by a feed review: the rest of a day comes with the next morning's run, and its
+    items were dated by the day, hours before a reader's last poll, which tools that take only
+    items newer than their last poll (and readers' "today" views) passed over. A scheduled
+    run's entries now say when it brought them; history filled in by --date says nothing."""
+    source, url = hf
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    ids = [entry["paper"]["id"] for entry in real]
+    today = datetime.now(UTC).date()  # the CLI's today is UTC's
+    yesterday = today - timedelta(days=1)
+
+    def serve(day: date, entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
+        source.set(day.isoformat(), [Reply(200, json.dumps(entries).encode())])
+
+    def run(*args: str) -> tuple[datetime, datetime]:
+        before = datetime.now(UTC).replace(microsecond=0)
+        assert _fetch(site, url, *args) == 0
+        return before, datetime.now(UTC)
+
+    def added(day: date) -> dict[str, datetime | None]:
+        held = load_content(site).days[day]
+        return {entry.paper_id: entry.added for entry in held.entries}
+
+    def items() -> tuple[dict[str, datetime], datetime]:
+        """Each paper's item date as feedparser reads the RSS feed, and the feed's time."""
+        feed = feedparser.parse((site / "public" / "rss.xml").read_bytes())
+        dates = {
+            entry.link.rstrip("/").rsplit("/", 1)[1]: _utc(item_time(entry))
+            for entry in feed.entries
+        }
+        return dates, _utc(feed.feed.updated_parsed)
+
+    source.other_api_days = [Reply(200, b"[]")]
+    serve(yesterday, real[:1])
+    run("--date", yesterday.isoformat())  # history filled in
+    assert added(yesterday) == {ids[0]: None}
+    (site / "content" / "fetch-state.json").unlink()  # as if had while it was filling
+
+    serve(yesterday, real[:4])
+    serve(today, real[4:6])
+    first = run()  # the scheduled run: the rest of yesterday, and today so far
+    assert added(yesterday)[ids[0]] is None
+    for paper_id in ids[1:6]:
+        stamp = {**added(yesterday), **added(today)}[paper_id]
+        assert stamp is not None and first[0] <= stamp <= first[1]
+    assert main(["--root", str(site), "build"]) == 0
+    polled, updated = items()
+    assert polled[ids[0]] == datetime.combine(yesterday, datetime.min.time(), UTC)
+    assert all(polled[i] >= first[0] for i in ids[1:6]) and updated >= first[0]
+
+    serve(today, real[4:8])
+    while datetime.now(UTC) < first[1].replace(microsecond=0) + timedelta(seconds=1):
+        time.sleep(0.05)  # the next run's stamp is a second later at least, as in real use
+    second = run()
+    assert added(today)[ids[4]] == polled[ids[4]]  # kept: its item is published
+    rebuilt(site, tmp_path)
+    again, updated_again = items()
+    assert {i: again[i] for i in polled} == polled  # no published date moved
+    assert all(second[0] <= again[i] <= second[1] for i in ids[6:8])
+    assert updated_again >= second[0] > updated  # the feed's own time moved with them
+    # Atom and JSON Feed say the same dates.
+    atom = feedparser.parse((site / "public" / "atom.xml").read_bytes())
+    assert {e.link.rstrip("/").rsplit("/", 1)[1]: _utc(item_time(e)) for e in atom.entries} == again
+    day_feed = feedparser.parse((site / "public" / "days" / str(today) / "rss.xml").read_bytes())
+    assert {e.link.rstrip("/").rsplit("/", 1)[1]: _utc(item_time(e)) for e in day_feed.entries} == {
+        i: again[i] for i in ids[4:8]
+    }
+    json_feed = json.loads((site / "public" / "feed.json").read_text())
+    assert {
+        item["url"].rstrip("/").rsplit("/", 1)[1]: datetime.fromisoformat(item["date_published"])
+        for item in json_feed["items"]
+    } == again
+
+
+def _utc(parsed: time.struct_time) -> datetime:
+    return datetime(*parsed[:6], tzinfo=UTC)

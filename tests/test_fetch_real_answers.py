@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -54,6 +54,7 @@ REAL = Path(__file__).parent / "fixtures" / "hf-real"  # ../shared/fixtures/hf, 
 NEWEST = (REAL / "api-2026-06-12.json").read_bytes()  # saved without a date: the newest day
 PARTIAL = (REAL / "api-2026-08-03-partial.json").read_bytes()
 JUNE_12, AUGUST_3 = date(2026, 6, 12), date(2026, 8, 3)
+AUGUST_3_MORNING = datetime(2026, 8, 3, 9, 17, tzinfo=UTC)  # a scheduled run's time
 TWO_PARAGRAPHS = "2606.13120"  # its abstract holds one paragraph break, "\n  "
 THREE_PARAGRAPHS = "2606.09446"
 POLICY = FetchPolicy(read_timeout=2, connect_timeout=2, attempts=3, backoff=0.01, budget=60)
@@ -308,7 +309,7 @@ def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path)
 
     fetcher, time = _fetcher(handler, policy=FetchPolicy(budget=60, concurrency=1))
     report = fetch_days(
-        site, [AUGUST_3 - timedelta(days=1), AUGUST_3], source=fetcher, today=AUGUST_3
+        site, [AUGUST_3 - timedelta(days=1), AUGUST_3], source=fetcher, now=AUGUST_3_MORNING
     )
     assert "past the 60 s budget" in report.stopped and time.slept == []
     state = json.loads((site / "content" / "fetch-state.json").read_text())
@@ -361,7 +362,7 @@ def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: P
     said: list[str] = []  # found by a trial: minutes of waiting, and not a line in a log
     fetcher.on_wait = said.append
     days = [AUGUST_3 - timedelta(days=n) for n in range(365)]
-    report = fetch_days(site, days, source=fetcher, today=AUGUST_3)
+    report = fetch_days(site, days, source=fetcher, now=AUGUST_3_MORNING)
     assert not report.missed and not report.stopped
     assert said and all(
         re.fullmatch(

@@ -178,6 +178,13 @@ def _day_that_came_late(site: Path) -> None:
     rewrite(day, lambda t: t.replace("day = 2025-10-31\n", late))
 
 
+def _time_added_by_hand(site: Path) -> None:
+    # The newest day's first entry says when a fetch brought it: its feed items take that date.
+    newest = max((site / "content" / "days").glob("*.toml"))
+    stamp = ", added = 2026-03-15T09:17:00+02:00 }"
+    rewrite(newest, lambda t: re.sub(r"(?m)^(  \{.*) \},$", rf"\1{stamp},", t, count=1))
+
+
 def _newest_day_had_whole(site: Path) -> None:
     # A fetch had the newest day after it ended: the daily digest gives it its item.
     newest = max((site / "content" / "days").glob("*.toml")).stem
@@ -193,6 +200,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "renamed topic": _renamed_topic,
     "deleted paper": _deleted_paper,
     "edited day file": _edited_day,
+    "time added by hand": _time_added_by_hand,
     "day in the open month": _day_in_the_open_month,
     "paper featured again, much upvoted": _paper_featured_again_much_upvoted,
     "old day names a newest day's paper": _newest_days_paper_listed_first_on_an_old_day,
