@@ -518,9 +518,26 @@ def test_ctrl_c_stops_a_fetch_stuck_connecting(bundled: Path) -> None:
                 filler.close()
 
 
-def _assert_ctrl_c_stops_at_once(root: Path, url: str, *, when: Callable[[str, int], bool]) -> None:
-    """Run a fetch on a terminal, press Ctrl-C a second after `when` holds (of what the terminal
-    shows and the fetch's pid): it exits 130 at once, says nothing was half-written, and
+def test_sigterm_stops_a_fetch_as_ctrl_c_does(hf: tuple[FaultyHF, str], bundled: Path) -> None:
+    """Found by a review: SIGTERM (a cancelled job, `kill`) ended a fetch without a word."""
+    source, url = hf
+    for day in ("2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04"):
+        source.set(day, [Reply(delay=25.0)])
+    _assert_ctrl_c_stops_at_once(
+        bundled, url, when=lambda shown, pid: len(source.requests) >= 3, signum=signal.SIGTERM
+    )
+
+
+def _assert_ctrl_c_stops_at_once(
+    root: Path,
+    url: str,
+    *,
+    when: Callable[[str, int], bool],
+    signum: signal.Signals = signal.SIGINT,
+) -> None:
+    """Run a fetch on a terminal, press Ctrl-C (or send `signum`) a second after `when` holds
+    (of what the terminal shows and the fetch's pid): it exits 130 at once, says nothing was
+    half-written, and
     content/ is as it was. At once: within 1.5 s, less what a loaded machine adds (the time
     the fetch and this test stood runnable in a CPU's queue), not the wait's own seconds."""
     before = tree_bytes(root / "content")
@@ -543,7 +560,7 @@ def _assert_ctrl_c_stops_at_once(root: Path, url: str, *, when: Callable[[str, i
         queued = _waited_for_a_cpu(process.pid) + _waited_for_a_cpu("thread-self")
         watchdog = threading.Timer(60, process.kill)
         watchdog.start()
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signum)
         sent = time.monotonic()
         os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)  # ended, not yet reaped
         took = time.monotonic() - sent
