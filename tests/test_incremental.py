@@ -165,6 +165,16 @@ def _deleted_paper(site: Path) -> None:
         day.write_text("\n".join(line for line in day.read_text().split("\n") if entry not in line))
 
 
+def _renamed_paper(site: Path) -> None:
+    # A paper file renamed by hand, and its day entries with it: the same bytes, a new id.
+    paper = sorted((site / "content" / "papers").glob("*.md"))[3]
+    paper.rename(paper.with_name("renamed-by-hand.md"))
+    entry = f'id = "{paper.stem}"'
+    for day in (site / "content" / "days").glob("*.toml"):
+        if entry in day.read_text():
+            rewrite(day, lambda t: t.replace(entry, 'id = "renamed-by-hand"'))
+
+
 def _edited_day(site: Path) -> None:
     # The newest day's first two papers swapped by hand: their ranks change, no paper file.
     newest = max((site / "content" / "days").glob("*.toml"))
@@ -199,6 +209,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "changed template": _changed_template,
     "renamed topic": _renamed_topic,
     "deleted paper": _deleted_paper,
+    "renamed paper": _renamed_paper,
     "edited day file": _edited_day,
     "time added by hand": _time_added_by_hand,
     "day in the open month": _day_in_the_open_month,
@@ -256,6 +267,16 @@ def test_an_incremental_build_gives_the_bytes_of_a_cold_one(
     rewritten = {path for path in now.keys() & identities.keys() if now[path] != identities[path]}
     changed = {path for path in after.keys() & before.keys() if after[path] != before[path]}
     assert rewritten == changed
+
+
+def test_a_renamed_paper_built_into_a_new_out_is_a_cold_build(
+    built_site: Path, tmp_path: Path, cold_bytes: Callable[..., dict[str, bytes]]
+) -> None:
+    """Found by a review: the API and search records kept by a paper's bytes still named its
+    old id in a build into a new folder, whose search results then led to a 404."""
+    _renamed_paper(built_site)
+    assert main(["--root", str(built_site), "build", "--out", str(tmp_path / "new")]) == 0
+    assert tree_bytes(tmp_path / "new") == cold_bytes("renamed paper")
 
 
 def test_a_new_day_rewrites_only_what_lists_its_papers(built_site: Path) -> None:
