@@ -12,6 +12,7 @@ the files whose bytes differ; the bytes are the same either way (tests compare t
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -335,7 +336,10 @@ def _setup_key(templates: Path, config: SiteConfig) -> str:
         if path.is_file():
             digest.update(f"\0{path.relative_to(templates).as_posix()}\0".encode())
             digest.update(path.read_bytes())
-    digest.update(repr(config).encode())
+    # `hidden` in order: a set prints in an order each process draws anew, and every second
+    # run rendered the whole site again (found by a review).
+    digest.update(repr(dataclasses.replace(config, hidden=frozenset())).encode())
+    digest.update(repr(sorted(config.hidden)).encode())
     return digest.hexdigest()
 
 
