@@ -647,9 +647,13 @@ class Pages:
             advertise_feeds=False,
             description="",
             paper=paper,
-            # Every author here, each a search of their papers (a reader's trial: the page
-            # said "and 7 more" and named them nowhere); else their count, if known.
-            authors=[Link(name, searched(name)) for name in paper.authors],
+            # Every author here, each a search of their papers alone, `author:"Jun Wang"` (a
+            # reader's trial: the page said "and 7 more" and named them nowhere; another's:
+            # "Jun Wang" also found Junke Wang's); else their count, if known.
+            authors=[
+                Link(name, searched(f'author:"{name.replace(chr(34), "")}"'))
+                for name in paper.authors
+            ],
             byline=authors_line(paper),
             organization=Link(paper.organization.name, searched(paper.organization.name))
             if paper.organization

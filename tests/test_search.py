@@ -179,12 +179,29 @@ def test_a_papers_page_names_every_author_each_a_search_of_their_papers(
     byline = page.locator("p.byline a")
     assert byline.count() == 10 and "more" not in page.locator("p.byline").inner_text()
     byline.nth(9).click()  # the last of the ten, one the cards leave out
-    page.wait_for_url(re.compile(r"/search/\?q="))
+    page.wait_for_url(re.compile(r"/search/\?q=author%3A"))
     assert any(found.startswith(title) for found in _result_titles(page))
     page.go_back()
     page.locator("p.meta .org a").click()  # the organisation's papers
     page.wait_for_url(re.compile(r"/search/\?q=University"))
     assert any(found.startswith(title) for found in _result_titles(page))
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_an_authors_link_lists_that_authors_papers_alone(browser: Browser, base_url: str) -> None:
+    """A reader's trial: "Jun Wang" on EvoArena's page also found Junke Wang's paper, and
+    Limin Wang's beside Junzhe Li's, and the cards name only three authors: no telling."""
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(base_url + "papers/2606.13681/")
+    title = page.locator("h1").inner_text()
+    page.locator("p.byline a", has_text=re.compile("^Jun Wang$")).click()
+    page.wait_for_url(re.compile(r"/search/\?q=author"))
+    assert _every_result_title(page) == [title]
+    expect(page.locator("#search-status")).to_have_text("1 paper matches author Jun Wang:")
+    box = page.locator("#search-query")
+    expect(box).to_have_value('author:"Jun Wang"')
+    box.fill("Jun Wang")  # the same words typed: every paper holding them
+    expect(page.locator("#search-status")).to_contain_text("3 papers match")
     assert page.errors == []  # type: ignore[attr-defined]
 
 
@@ -286,7 +303,7 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + "search/?q=Capybara")
     expect(page.locator("#search-status")).to_have_text(
-        "No paper matches “Capybara”: check its spelling, or try other words."
+        "No paper matches “Capybara”: check its spelling, or try other words (of an abstract, only the first words are searched)."
     )
     # Found by an accessibility review: every search's tab and history entry was "Search".
     expect(page).to_have_title("“Capybara” · Search · Daily Papers")
@@ -757,7 +774,8 @@ def test_a_misspelt_query_is_offered_respelled_with_title_words(
     status = page.locator("#search-status")
     page.goto(base_url + 'search/?q="difussion modles"')
     expect(status).to_have_text(
-        'No paper matches "difussion modles": check its spelling, or try other words.'
+        'No paper matches "difussion modles": check its spelling, or try other words'
+        " (of an abstract, only the first words are searched)."
         ' Did you mean "diffusion models"?'
     )
     page.get_by_role("link", name='"diffusion models"').click()
@@ -799,7 +817,7 @@ def test_a_misspelt_query_is_offered_respelled_with_title_words(
     expect(status).to_contain_text("No paper matches")
     page.wait_for_load_state("networkidle")  # the words fetched, their searches made
     expect(status).to_have_text(
-        "No paper matches “zqxjvk contnual”: check its spelling, or try other words."
+        "No paper matches “zqxjvk contnual”: check its spelling, or try other words (of an abstract, only the first words are searched)."
     )
     assert page.errors == []  # type: ignore[attr-defined]
 
