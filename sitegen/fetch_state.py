@@ -92,7 +92,8 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
         "no week or month waits for a day missed"
     )
     try:
-        state = json.loads(read_regular_file(path, limit=MAX_FETCH_STATE_BYTES).decode("utf-8"))
+        text = read_regular_file(path, limit=MAX_FETCH_STATE_BYTES).decode("utf-8")
+        state = json.loads(text)
     except FileNotFoundError:
         return {}
     except OSError as error:  # a directory, a FIFO, a device (found by a review)
@@ -110,11 +111,19 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
         ) from None
     if not isinstance(state, dict):
         raise ContentError("not a JSON object", location=Location(FETCH_STATE), hint=hint)
-    return {
-        day: {key: value for key, value in entry.items() if isinstance(value, str)}
-        for day, entry in state.items()
-        if isinstance(entry, dict)
-    }
+    for day, entry in state.items():
+        # Not dropped in silence: the next fetch would write the file without it (a review).
+        if iso_day(day) is None or not isinstance(entry, dict):
+            problem = f"{json.dumps(day)} is not a day (YYYY-MM-DD) holding an object"
+        elif strange := [k for k, v in entry.items() if not isinstance(v, str)]:
+            problem = f"{json.dumps(day)}: {json.dumps(strange[0])} is not a string"
+        else:
+            continue
+        line = text.count("\n", 0, max(text.find(json.dumps(day, ensure_ascii=False)), 0)) + 1
+        raise ContentError(
+            f"not what sitegen writes: {problem}", location=Location(FETCH_STATE, line), hint=hint
+        )
+    return state
 
 
 def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:

@@ -452,6 +452,28 @@ def test_a_broken_fetch_state_stops_the_fetch_and_is_kept(
     assert state.read_text() == conflicted and source.requests == []
 
 
+@pytest.mark.parametrize(
+    ("kept", "said"),
+    [
+        ('{\n "foo": 1\n}\n', ':2: not what sitegen writes: "foo" is not a day'),
+        ('{\n "2026-11-20": {"whole": "yes"},\n "20261121": {}\n}\n', ":3: not what sitegen"),
+        ('{\n "2026-11-20": {"etag": 5}\n}\n', ':2: not what sitegen writes: "2026-11-20": "etag"'),
+    ],
+)
+def test_a_fetch_state_sitegen_did_not_write_stops_the_fetch_and_the_build_and_is_kept(
+    bundled: Path, capsys: pytest.CaptureFixture[str], kept: str, said: str
+) -> None:
+    """Found by a review: what was not a day's object was dropped in silence, and the next
+    fetch wrote the file without it."""
+    state = bundled / "content" / "fetch-state.json"
+    state.write_text(kept)
+    for command in (["fetch", "--base-url", "http://127.0.0.1:9"], ["build"]):
+        assert main(["--root", str(bundled), *command]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"sitegen: error: content/fetch-state.json{said}"), err
+        assert state.read_text() == kept
+
+
 @pytest.mark.parametrize("url", ["ftp://hf.test", "localhost:8000", "http://", "http://[::1"])
 def test_a_base_url_that_is_not_http_is_refused_in_one_line(
     site: Path, url: str, capsys: pytest.CaptureFixture[str]

@@ -303,7 +303,8 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + "search/?q=Capybara")
     expect(page.locator("#search-status")).to_have_text(
-        "No paper matches “Capybara”: check its spelling, or try other words (of an abstract, only the first words are searched)."
+        "No paper matches “Capybara”: check its spelling, or try other words"
+        " (of an abstract, only the first words are searched)."
     )
     # Found by an accessibility review: every search's tab and history entry was "Search".
     expect(page).to_have_title("“Capybara” · Search · Daily Papers")
@@ -817,7 +818,8 @@ def test_a_misspelt_query_is_offered_respelled_with_title_words(
     expect(status).to_contain_text("No paper matches")
     page.wait_for_load_state("networkidle")  # the words fetched, their searches made
     expect(status).to_have_text(
-        "No paper matches “zqxjvk contnual”: check its spelling, or try other words (of an abstract, only the first words are searched)."
+        "No paper matches “zqxjvk contnual”: check its spelling, or try other words"
+        " (of an abstract, only the first words are searched)."
     )
     assert page.errors == []  # type: ignore[attr-defined]
 
