@@ -102,6 +102,7 @@ class BuildReport:
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
     awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
     hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
+    newest_day: date | None = None  # of content/days/: the CLI notes one after today
 
 
 def build_site(
@@ -251,6 +252,7 @@ def build_site(
         ),
         awaited=tuple(sorted(awaited)),
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
+        newest_day=max(snapshot.days, default=None),
     )
 
 

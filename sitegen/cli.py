@@ -519,6 +519,16 @@ def _say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "
             flush=True,
         )
     _say_same_title(report.same_title)
+    today = datetime.now(UTC).date()
+    if report.newest_day and report.newest_day > today + timedelta(days=1):  # east of UTC: today
+        # Found by a review: a day file's year mistyped (2099) was the home page's newest day,
+        # and the head of every feed, without a word.
+        print(
+            f"sitegen: note: content/days/{report.newest_day}.toml is a day to come (today is"
+            f" {today}, UTC), the site's newest day: is its year right?",
+            file=sys.stderr,
+            flush=True,
+        )
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
         print(
             f"sitegen: note: site.toml's [content] hidden names {paper_id}, which no file of"

@@ -732,6 +732,26 @@ def test_papers_hidden_in_site_toml_leave_the_next_process_s_build_with_nothing_
     assert re.search(r"\b0 of \d+ files rendered", again), again
 
 
+def test_a_day_file_of_a_day_to_come_is_noted(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: a hand-made day file's year mistyped (2099) became the home page's
+    newest day and the head of every feed without a word, where ingest notes such a day."""
+    days = tiny_built / "content" / "days"
+    held = sorted(days.glob("*.toml"))[0].read_text()
+    paper_id = held.split('id = "', 1)[1].split('"', 1)[0]
+    (days / "2099-09-01.toml").write_text(f'day = 2099-09-01\npapers = [{{ id = "{paper_id}" }}]\n')
+    capsys.readouterr()
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert (
+        "sitegen: note: content/days/2099-09-01.toml is a day to come (today is "
+        in capsys.readouterr().err
+    )
+    (days / "2099-09-01.toml").unlink()
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert "a day to come" not in capsys.readouterr().err
+
+
 def test_a_paper_featured_on_several_days_says_which_came_first(public: Path) -> None:
     """A reader's trial came from Nov 22 to a page that said "Featured Oct 31, 2025": the
     other days are listed below the abstract, and the first line says it is the first."""
