@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds
 from sitegen.errors import ConfigError
-from sitegen.fields import TomlFields, check_name, check_slug, load_toml
+from sitegen.fields import TomlFields, as_toml, check_name, check_slug, load_toml
 from sitegen.model import Topic, is_paper_id
 
 
@@ -190,8 +190,13 @@ def _base_url(top: TomlFields) -> str:
 
 def _hidden(content: TomlFields) -> frozenset[str]:
     hidden = content.texts("hidden")
-    if not all(map(is_paper_id, hidden)):
-        raise content.fail("hidden", "an array of paper ids", 'hidden = ["2606.06113"]')
+    if odd := [paper_id for paper_id in hidden if not is_paper_id(paper_id)]:
+        # The one named (a review: the whole array was shown, cut before it).
+        raise content.error(
+            f"`hidden` must be an array of paper ids: {as_toml(odd[0])} is not one",
+            location=content.where("hidden"),
+            hint="a paper's id is its file's name without .md: hidden = [\"2606.06113\"]",
+        )
     return frozenset(hidden)
 
 

@@ -334,12 +334,19 @@ class TomlFields:
         value = self.table.get(key)
         if value is None:
             return None
+        example = "{ " + ", ".join(f'{n} = "..."' for n in names) + " }"
+        if isinstance(value, dict) and (odd := sorted(set(value) - set(names))):
+            # Named (found by a review: `nme = "..."` was refused as the whole table).
+            raise self.error(
+                f"`{key}` has an unknown key `{odd[0]}`",
+                location=self.where(key),
+                hint=f"e.g. {key} = {example}",
+            )
         if (
             not isinstance(value, dict)
             or set(value) != set(names)
             or not all(isinstance(v, str) and clean_line(v) for v in value.values())
         ):
-            example = "{ " + ", ".join(f'{n} = "..."' for n in names) + " }"
             raise self.fail(key, example, f"{key} = {example}")
         return {name: clean_line(value[name]) for name in names}
 

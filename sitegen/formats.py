@@ -83,10 +83,13 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
     With `known_topics`, a topic not in that set is an error."""
     paper_id = PurePosixPath(path).name.removesuffix(".md")
     if not is_paper_id(paper_id):
+        named = re.sub(r"[^a-z0-9.]+", "-", paper_id.lower()).strip("-.")
         raise ContentError(
             f"{paper_id!r} is not a valid paper id (lowercase letters, digits, '.' and '-')",
             location=Location(path),
-            hint="rename the file",
+            hint=f"rename the file {named}.md, say, and its day entries' ids with it"
+            if is_paper_id(named)
+            else "rename the file: its name is the paper's id, in its address",
         )
     refuse_conflict_markers(text, path=path)
     table, body, _ = split_front_matter(text, path=path)
@@ -146,6 +149,7 @@ def render_day_file(day: Day) -> str:
 
 def parse_day_file(text: str, *, path: str) -> Day:
     """A day file's text as a Day; a ContentError naming the line of anything wrong."""
+    text = with_newlines(text)
     refuse_conflict_markers(text, path=path)
     table = load_toml(text, source=path, error=ContentError, hint="fix the TOML syntax")
     fields = TomlFields(table, text=text, source=path, error=ContentError)
@@ -446,10 +450,15 @@ def refuse_conflict_markers(text: str, *, path: str) -> None:
 FENCE = "+++"
 
 
+def with_newlines(text: str) -> str:
+    """`text` with its line ends as "\n": CRLF, a Windows checkout's; CR alone, an old Mac
+    editor's (found by two reviews: a paper file's, then a day file's)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, int]:
     """Split a content file into (front matter, body, 1-based line where the body starts)."""
-    # CRLF: a Windows checkout's line ends; CR alone: an old Mac editor's (found by a review)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = with_newlines(text).split("\n")
     if not lines or lines[0].strip() != FENCE:
         raise ContentError(
             f"the file must start with a '{FENCE}' line that opens its TOML front matter",

@@ -20,7 +20,7 @@ from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import ConfigError
 from sitegen.listings.base import HF_URL
-from tests.conftest import REPO, sitegen_here, tree_bytes
+from tests.conftest import REPO, rewrite, sitegen_here, tree_bytes
 from tests.test_publish import _serving
 
 SITE_TOML = (REPO / "site.toml").read_text()
@@ -260,6 +260,54 @@ def test_a_time_added_that_is_no_moment_is_refused_at_its_line(
     """A local time is no moment: readers would each take it in their own zone."""
     err, where = _day_file_error(tiny_built, capsys, "{ id = ", f"{{ added = {added}, id = ")
     assert f"{where}an entry of `papers`: `added` must be a time in UTC such as" in err
+
+
+def test_a_day_file_with_the_line_ends_of_an_old_mac_builds_as_with_newlines(
+    tiny_built: Path, tmp_path: Path
+) -> None:
+    """Found by a review: a day file's CR-only line ends were "bad TOML: Expected newline",
+    where a paper file's build as any other."""
+    cold = tmp_path / "cold"
+    assert main(["--root", str(tiny_built), "build", "--out", str(cold)]) == 0
+    for day_file in (tiny_built / "content" / "days").glob("*.toml"):
+        day_file.write_bytes(day_file.read_bytes().replace(b"\n", b"\r"))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert tree_bytes(tiny_built / "public") == tree_bytes(cold)
+
+
+def test_a_paper_file_named_as_no_id_is_offered_a_name(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    papers = tiny_built / "content" / "papers"
+    sorted(papers.glob("*.md"))[0].rename(papers / "My Paper.md")
+    assert main(["--root", str(tiny_built), "build"]) == 2
+    err = capsys.readouterr().err
+    assert "content/papers/My Paper.md: 'My Paper' is not a valid paper id" in err
+    assert "hint: rename the file my-paper.md, say, and its day entries' ids with it" in err
+
+
+def test_an_organization_with_a_misspelt_key_names_it(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paper = sorted((tiny_built / "content" / "papers").glob("*.md"))[0]
+    rewrite(
+        paper,
+        lambda t: re.sub(r"(?m)^organization = .*\n", "", t).replace(
+            "+++\n", '+++\norganization = { handle = "x", nme = "X" }\n', 1
+        ),
+    )
+    assert main(["--root", str(tiny_built), "build"]) == 2
+    assert ":2: `organization` has an unknown key `nme`" in capsys.readouterr().err
+
+
+def test_a_hidden_entry_that_is_no_id_is_named(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ids = ", ".join(f'"2606.{n:05}"' for n in range(12))  # longer than a message shows
+    rewrite(tiny_built / "site.toml", lambda t: f'{t}\n[content]\nhidden = [{ids}, "Some Title"]\n')
+    assert main(["--root", str(tiny_built), "build"]) == 2
+    err = capsys.readouterr().err
+    assert '`hidden` must be an array of paper ids: "Some Title" is not one' in err
 
 
 def test_a_day_entry_without_an_id_is_refused_at_its_line(
