@@ -188,6 +188,27 @@ def test_a_papers_page_names_every_author_each_a_search_of_their_papers(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
+def test_results_coming_in_move_nothing_on_the_screen(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    """A reader's trial: the footer stood under the box, then jumped as the results came (a
+    cumulative layout shift of 0.15 on a phone; readers feel 0.1)."""
+    page = _page(browser, width)
+    page.add_init_script(
+        "window.shifted = 0; new PerformanceObserver((list) => { for (const shift of"
+        " list.getEntries()) if (!shift.hadRecentInput) window.shifted += shift.value; })"
+        ".observe({ type: 'layout-shift', buffered: true });"
+    )
+    for query in ("diffusion", "zqxjvk"):
+        page.goto(base_url + f"search/?q={query}")
+        expect(page.locator("#search-status")).to_contain_text("match")
+        # A shift is reported after the frame that made it: two frames on.
+        page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        assert page.evaluate("window.shifted") < 0.01, query
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_an_authors_link_lists_that_authors_papers_alone(browser: Browser, base_url: str) -> None:
     """A reader's trial: "Jun Wang" on EvoArena's page also found Junke Wang's paper, and
     Limin Wang's beside Junzhe Li's, and the cards name only three authors: no telling."""
