@@ -383,7 +383,14 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("top/week/2026-w47/", "top/week/2026-W47/", None),
         ("days/2025-11-3/", "days/2025-11-03/", "Papers of Nov 3, 2025"),
         ("days/2025-11/", "days/#2025-11", "November 2025"),
-        ("days/2025-11-04/", "days/#2025-11", "November 2025"),  # a day not held: its month
+        # A day not held: the day held nearest it (a reader's trial: its month's days).
+        ("days/2025-11-04/", "days/2025-11-03/", "Papers of Nov 3, 2025"),
+        ("days/2026-06-13/", "days/2026-06-12/", "Papers of Jun 12, 2026"),
+        ("days/2025-12-04/", "days/2025-11-03/", "Papers of Nov 3, 2025"),  # a month not held
+        # A feed's address as other sites have it: the feeds' page (was: a search for "rss").
+        ("rss", "feeds/", None),
+        ("feed.xml", "feeds/", None),
+        ("index.xml", "feeds/", None),
         ("Topics/LLM/", "topics/llm/", "Large Language Models"),
         ("Days/2025-11-3/", "days/2025-11-03/", "Papers of Nov 3, 2025"),
         # A folder's own "No page here" page is no page meant: the page above it is.
@@ -413,13 +420,13 @@ def test_the_404_page_offers_the_page_an_address_meant(
 
 
 def test_the_404_page_asks_for_each_page_once(browser: Browser, base_url: str) -> None:
-    """A day of a month the site does not hold: /days/ is asked for that month's anchor, then
+    """A day of a month the site does not hold: /days/ is asked for the day nearest it, then
     as the folder cut back; it was fetched twice."""
     page = _page(browser)
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
     assert page.goto(base_url + "days/2025-12-04/").status == 404  # type: ignore[union-attr]
-    expect(page.locator("#nearest a")).to_have_attribute("href", base_url + "days/")
+    expect(page.locator("#nearest a")).to_have_attribute("href", base_url + "days/2025-11-03/")
     assert asked.count(base_url + "days/") == 1, asked
 
 
