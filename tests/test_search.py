@@ -209,6 +209,28 @@ def test_results_coming_in_move_nothing_on_the_screen(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("query", "slug"),
+    [
+        ("Efficiency and Systems", "efficiency"),
+        ("computer vision", "computer-vision"),
+        ("LLM", "llm"),
+    ],
+)
+def test_a_topic_s_name_offers_its_page(
+    browser: Browser, base_url: str, query: str, slug: str
+) -> None:
+    """A reader's trial: "Efficiency and Systems", the label of a chip on the results, found
+    no paper, and "Computer Vision" only the papers holding those words."""
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(base_url + f"search/?q={query}")
+    link = page.locator("#search-status a").first
+    expect(link).to_have_attribute("href", base_url + f"topics/{slug}/")
+    link.click()
+    page.wait_for_url(base_url + f"topics/{slug}/")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_an_authors_link_lists_that_authors_papers_alone(browser: Browser, base_url: str) -> None:
     """A reader's trial: "Jun Wang" on EvoArena's page also found Junke Wang's paper, and
     Limin Wang's beside Junzhe Li's, and the cards name only three authors: no telling."""
