@@ -408,6 +408,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
                          " is its year right?")  # fmt: skip
         for note in notes:
             print(f"{printable(listing.origin)}: note: {note}", file=sys.stderr)
+    _say_put_back(report.put_back)
     _say_one_title(report.one_title)
     _say_same_title(report.same_title)
     return EXIT_OK
@@ -727,6 +728,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
             hint=f"check --base-url (or ${FETCH_URL_VARIABLE})",
         )
         print(f"sitegen: {wrong_source}", file=sys.stderr)
+    _say_put_back(report.put_back)
     _say_one_title(report.one_title)
     _say_same_title(report.same_title)
     if not report.missed:
@@ -822,6 +824,17 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
         )
     for outcome in report.given_up:
         _actions_warning(f"sitegen fetch gave up on {outcome.day}: {outcome.problem}")
+
+
+def _say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
+    """Papers on no day that a listing put on one: taken off by hand, maybe."""
+    for day, paper_id in pairs:
+        print(
+            f"sitegen: note: {day}'s listing put {paper_id} on {DAYS_DIR}/{day}.toml, where no"
+            " day listed it: if it was taken off by hand, the next listing of the day brings it"
+            f" back too; to keep it off the site, name it in {CONFIG_FILE}'s [content] hidden",
+            file=sys.stderr,
+        )
 
 
 def _say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:

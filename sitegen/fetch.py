@@ -60,6 +60,7 @@ class FetchReport:
     given_up: tuple[DayOutcome, ...] = ()
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
     one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
+    put_back: tuple[tuple[date, str], ...] = ()  # see sitegen.ingest.Merged
 
     @property
     def missed(self) -> tuple[DayOutcome, ...]:
@@ -245,6 +246,7 @@ def _merge_answers(
         given_up=given_up,
         same_title=report.same_title,
         one_title=report.one_title,
+        put_back=report.put_back,
     )
 
 

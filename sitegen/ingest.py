@@ -86,6 +86,9 @@ class Merged:
     # Two titles of one listing taken as one paper, their words being the same (up to case
     # and punctuation: "C++" and "C#"): (day, the first, the other), for the user to check.
     one_title: tuple[tuple[date, str, str], ...] = ()
+    # Papers held before on no day, that a listing put on one: (day, paper id), for the user
+    # to check (found by a review: an entry taken off by hand came back in silence).
+    put_back: tuple[tuple[date, str], ...] = ()
 
     def applied_to(self, snapshot: ContentSnapshot) -> ContentSnapshot:
         """The whole store after the merge."""
@@ -163,6 +166,7 @@ def ingest_listings(
         days=merger.days,
         new_papers=merger.new_papers,
         one_title=tuple(merger.one_title),
+        put_back=tuple(merger.put_back),
     )
 
 
@@ -200,6 +204,8 @@ class _Merger:
         )
         self.recorded_upvotes: dict[str, int | None] = {}  # as changed by this run
         self.one_title: list[tuple[date, str, str]] = []  # see Merged
+        self.put_back: list[tuple[date, str]] = []  # see Merged
+        self._featured: set[str] | None = None  # the papers the stored days list
 
     def paper(self, paper_id: str) -> Paper | None:
         if paper_id in self.papers:
@@ -237,6 +243,8 @@ class _Merger:
                     self.one_title.append((listing.day, first, entry.title))
                 continue
             seen_ids[paper.id] = entry.title
+            if existing and paper.id not in on_the_day and self._on_no_day(paper.id):
+                self.put_back.append((listing.day, paper.id))
             listed.append(
                 DayEntry(
                     paper_id=paper.id, title=entry.title, upvotes=entry.upvotes, added=self.added
@@ -265,6 +273,15 @@ class _Merger:
             self.recorded_upvotes[day_entry.paper_id] = most_upvotes(
                 self._recorded(day_entry.paper_id), day_entry.upvotes
             )
+
+    def _on_no_day(self, paper_id: str) -> bool:
+        """Whether a paper held before this run is on no stored day (taken off by hand?)."""
+        if paper_id not in self.stored.papers:
+            return False
+        if self._featured is None:
+            entries = self.stored.day_entries().values()
+            self._featured = {entry[0] for listed in entries for entry in listed}
+        return paper_id not in self._featured
 
     def _late(self, day: date) -> date | None:
         newest = self.newest

@@ -513,6 +513,7 @@ class IngestReport:
     written: list[str]  # files, relative to the root
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
     one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
+    put_back: tuple[tuple[date, str], ...] = ()  # see sitegen.ingest.Merged
 
 
 def ingest_into_store(
@@ -559,6 +560,7 @@ def ingest_into_store(
         written=written,
         same_title=before.same_title,
         one_title=merged.one_title,
+        put_back=merged.put_back,
     )
 
 

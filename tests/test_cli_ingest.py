@@ -71,6 +71,31 @@ def test_a_day_edited_by_hand_stays_so_when_its_listings_are_ingested_again(site
     assert day.read_text() == edited
 
 
+def test_a_paper_taken_off_a_day_by_hand_and_put_back_by_a_new_listing_is_said(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: a new listing of the day (a fetch of a day still filling) put the
+    entry back in silence; [content] hidden is what keeps a paper off."""
+    shutil.copytree(REPO / "content", site / "content")
+    day = site / "content" / "days" / "2026-06-12.toml"
+    lines = day.read_text().splitlines(keepends=True)
+    day.write_text("".join(line for line in lines if "2606.12730" not in line))
+    kept = site / "content" / "listings" / "2026-06-12.json"
+    again = tmp_path / "2026-06-12.json"
+    again.write_bytes(kept.read_bytes() + b"\n")  # the same papers, other bytes: a new listing
+    capsys.readouterr()
+    assert main(["--root", str(site), "ingest", str(again)]) == 0
+    assert 'id = "2606.12730"' in day.read_text()
+    err = capsys.readouterr().err
+    assert (
+        "sitegen: note: 2026-06-12's listing put 2606.12730 on content/days/2026-06-12.toml" in err
+    )
+    assert "[content] hidden" in err and err.count("sitegen: note:") == 1
+    again.write_bytes(kept.read_bytes() + b"\n\n")  # the paper on its day now: nothing to say
+    assert main(["--root", str(site), "ingest", str(again)]) == 0
+    assert "note" not in capsys.readouterr().err
+
+
 def test_an_arxiv_id_or_a_title_corrected_by_hand_is_still_the_same_paper(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
