@@ -194,7 +194,7 @@ class Feeds:
             item_id=day_item_id(day),
             title=f"{count} paper{'s' if count != 1 else ''} of {human_date(day)}",
             url=routes.absolute(routes.day(day).html),
-            when=self.site.last_added(day),
+            when=day_moment(day),
             content_html=f"<ol>{entries}</ol>",
         )
 

@@ -86,12 +86,6 @@ class Site:
         added = self.added.get(day)
         return added[paper_id] if added and paper_id in added else day_moment(day)
 
-    def last_added(self, day: date) -> datetime:
-        """When a fetch last brought a paper to `day`, or its start: what the daily digest
-        dates the day's item by. That fetch, the next morning's, is the one that has the day
-        whole and publishes the item; its day's start is 33 hours before (a feed review)."""
-        return max([day_moment(day), *self.added.get(day, {}).values()])
-
     def had_whole(self, day: date) -> bool:
         """Whether a fetch had `day` with every paper it will list: the newest day marked
         whole, and every day before it but those still awaited. content/fetch-state.json keeps
