@@ -83,8 +83,9 @@ def fetch_days(
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
     remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
     written. A `scheduled` run's days older than the newest held came late (ingest_listings,
-    with the feeds' window of `feed_days` days), and the entries it brings say `now` (UTC):
-    feeds date them by it (DayEntry.added). Its date dates a missed day's note;
+    with the feeds' window of `feed_days` days); the entries it brings say `now` (UTC), which
+    feeds date them by, but on days older than the newest held (ingest_listings, history
+    filled in). Its date dates a missed day's note;
     `known_topics`: see ingest_into_store."""
     days = sorted(set(days))
     state = load_fetch_state(root)
@@ -235,7 +236,7 @@ def _merge_answers(
         files=files,
         mark_late=scheduled,
         feed_days=feed_days,
-        added=now.replace(microsecond=0) if scheduled else None,
+        added=now.replace(microsecond=0),
         known_topics=known_topics,
     )
     return FetchReport(

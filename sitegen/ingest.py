@@ -146,7 +146,9 @@ def ingest_listings(
     a retried miss, or a day before the newest of a run that brought several (after runs that
     failed). So does a day held before that gains papers when it is past the feeds' window
     (`feed_days`, [feeds] days): one first fetched while it was filling, completed late.
-    `added`: when the fetch had them, the time each entry new to its day says (DayEntry.added).
+    `added`: when the fetch had them, the time each entry new to its day says (DayEntry.added),
+    on any day of a scheduled fetch, and of another on the days no older than the newest held
+    before it: a day older is history filled in, which feeds do not repeat.
     """
     listings = list(listings)
     before = max(snapshot.days, default=None)
@@ -192,6 +194,7 @@ class _Merger:
     ) -> None:
         self.stored = snapshot
         self.added = added
+        self.stamps_every_day = newest is not None  # a scheduled fetch's
         self.newest_before = newest_before
         self.newest = newest  # held after the run, when it marks late days
         self.held_after = held_after
@@ -222,6 +225,12 @@ class _Merger:
         known = source is not None and source in sources
         on_the_day = frozenset(entry.paper_id for entry in old)
         listed: list[DayEntry] = []
+        # Not only a scheduled run's: a backfill by --since that reaches the newest days
+        # left their new papers dated by their day for good (found by a review).
+        news = self.stamps_every_day or (
+            self.newest_before is not None and listing.day >= self.newest_before
+        )
+        fetched_at = self.added if news else None
         seen_ids: dict[str, str] = {}  # the papers listed, and the title each was first listed by
         for entry in listing.entries:
             existing = self.index.find(entry)
@@ -247,7 +256,7 @@ class _Merger:
                 self.put_back.append((listing.day, paper.id))
             listed.append(
                 DayEntry(
-                    paper_id=paper.id, title=entry.title, upvotes=entry.upvotes, added=self.added
+                    paper_id=paper.id, title=entry.title, upvotes=entry.upvotes, added=fetched_at
                 )
             )
 

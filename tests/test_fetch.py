@@ -1204,5 +1204,39 @@ def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_nev
     } == again
 
 
+def test_a_backfill_dates_the_papers_it_brings_to_the_newest_days_not_to_older_ones(
+    hf: tuple[FaultyHF, str], site: Path
+) -> None:
+    """Found by a review: `fetch --since` reaching today (the workflow's backfill input) left
+    the papers it brought to the newest days dated by their day for good, hours before a
+    reader's last poll. The days older than the newest held are history filled in."""
+    source, url = hf
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    today = datetime.now(UTC).date()
+    older, held, newer = (today - timedelta(days=n) for n in (3, 2, 1))
+
+    def serve(day: date, entries: list[dict[str, Any]]) -> None:
+        for entry in entries:
+            entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
+        source.set(day.isoformat(), [Reply(200, json.dumps(entries).encode())])
+
+    def added(day: date) -> dict[str, datetime | None]:
+        return {entry.paper_id: entry.added for entry in load_content(site).days[day].entries}
+
+    source.other_api_days = [Reply(200, b"[]")]
+    serve(held, real[:2])
+    assert _fetch(site, url, "--date", held.isoformat()) == 0
+    serve(older, real[2:4])
+    serve(held, real[:3])
+    serve(newer, real[4:6])
+    before = datetime.now(UTC).replace(microsecond=0)
+    assert _fetch(site, url, "--since", older.isoformat()) == 0
+    assert set(added(older).values()) == {None}  # history filled in
+    first, second, third = real[0]["paper"]["id"], real[1]["paper"]["id"], real[2]["paper"]["id"]
+    assert added(held)[first] is None and added(held)[second] is None  # held before: kept
+    stamps = [added(held)[third], *added(newer).values()]
+    assert all(stamp is not None and before <= stamp <= datetime.now(UTC) for stamp in stamps)
+
+
 def _utc(parsed: time.struct_time) -> datetime:
     return datetime(*parsed[:6], tzinfo=UTC)
