@@ -346,11 +346,17 @@ def _upvotes_said(count: int) -> str:
 
 def first_seen(site: Site, paper_id: str) -> Appearance:
     """The day that first featured a paper as readers saw it, which a standing feed dates its
-    item by: a day that came late counts from the day it came with, so it never dates back an
-    item already published (a subscriber's trial: a late day listing a paper of the next day
-    moved its date)."""
+    item by: the one a fetch brought it to first, else the first day, where a day that came
+    late counts from the day it came with, so it never dates back an item already published
+    (a subscriber's trial: a late day listing a paper of the next day moved its date; a
+    review: a late day brought by a later run, from its start, moved an item a run had dated)."""
     late = site.late_days
-    return min(site.appearances[paper_id], key=lambda a: (late.get(a.day, a.day), a.day))
+
+    def published(appearance: Appearance) -> tuple[datetime, date]:
+        came = day_moment(late.get(appearance.day, appearance.day))
+        return site.added.get(appearance.day, {}).get(paper_id, came), appearance.day
+
+    return min(site.appearances[paper_id], key=published)
 
 
 def whole_days(site: Site, paper_ids: Iterable[str]) -> tuple[date, ...]:

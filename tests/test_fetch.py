@@ -1238,5 +1238,49 @@ def test_a_backfill_dates_the_papers_it_brings_to_the_newest_days_not_to_older_o
     assert all(stamp is not None and before <= stamp <= datetime.now(UTC) for stamp in stamps)
 
 
+def test_a_late_day_listing_a_paper_published_before_leaves_its_item_as_it_was(
+    hf: tuple[FaultyHF, str], site: Path
+) -> None:
+    """Found by a review: a day missed, had late by the next run, listing a paper the day after
+    it had published, took the paper's item (it ranked first as the older day of two that
+    came with one day) and dated it by the later run: readers showed it again as updated."""
+    from sitegen.fetch import fetch_days
+    from sitegen.hf_client import make_client
+
+    source, url = hf
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    before, missed, newest, next_day = (date(2026, 11, 8) + timedelta(days=n) for n in range(4))
+
+    def serve(day: date, entries: list[dict[str, Any]], status: int = 200) -> None:
+        for entry in entries:
+            entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
+        source.set(day.isoformat(), [Reply(status, json.dumps(entries).encode())])
+
+    def run(days: list[date], now: datetime) -> None:
+        policy = FetchPolicy(read_timeout=2, attempts=1)
+        with make_client(policy) as client:
+            fetcher = DayFetcher(client, base_url=url, policy=policy)
+            fetch_days(site, days, source=fetcher, now=now, scheduled=True)
+
+    def dated() -> dict[str, datetime]:
+        assert main(["--root", str(site), "build"]) == 0
+        feed = feedparser.parse((site / "public" / "rss.xml").read_bytes())
+        return {e.link.rstrip("/").rsplit("/", 1)[1]: _utc(item_time(e)) for e in feed.entries}
+
+    source.other_api_days = [Reply(200, b"[]")]
+    serve(before, real[5:7])
+    run([before], datetime(2026, 11, 8, 20, 17, tzinfo=UTC))
+    serve(missed, [], status=500)
+    serve(newest, real[0:2])
+    run([missed, newest], datetime(2026, 11, 10, 9, 17, tzinfo=UTC))
+    published = dated()
+    paper_id = real[0]["paper"]["id"]
+    assert published[paper_id] == datetime(2026, 11, 10, 9, 17, tzinfo=UTC)
+    serve(missed, [real[0], real[2]])
+    run([missed, newest, next_day], datetime(2026, 11, 11, 9, 17, tzinfo=UTC))
+    assert "arrived_after" in (site / "content" / "days" / f"{missed}.toml").read_text()
+    assert dated()[paper_id] == published[paper_id]
+
+
 def _utc(parsed: time.struct_time) -> datetime:
     return datetime(*parsed[:6], tzinfo=UTC)
