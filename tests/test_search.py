@@ -200,13 +200,20 @@ def test_results_coming_in_move_nothing_on_the_screen(
         " list.getEntries()) if (!shift.hadRecentInput) window.shifted += shift.value; })"
         ".observe({ type: 'layout-shift', buffered: true });"
     )
-    for query in ("diffusion", "zqxjvk"):
+    for query in ("diffusion", "EvoArena", "zqxjvk"):  # many results, one, none
         page.goto(base_url + f"search/?q={query}")
         expect(page.locator("#search-status")).to_contain_text("match")
         # A shift is reported after the frame that made it: two frames on.
         page.evaluate("new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
         assert page.evaluate("window.shifted") < 0.01, query
     assert page.errors == []  # type: ignore[attr-defined]
+    # No query, or no script to run one: no screen kept empty (a review: a blank screen).
+    for javascript in (True, False):
+        bare = _page(browser, width, javascript=javascript)
+        bare.goto(base_url + ("search/" if javascript else "search/?q=diffusion"))
+        assert (
+            bare.evaluate("document.documentElement.scrollHeight") <= bare.viewport_size["height"]
+        )
 
 
 @pytest.mark.parametrize(
