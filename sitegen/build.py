@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from sitegen.cache import (
@@ -103,6 +103,7 @@ class BuildReport:
     awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
     hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
     newest_day: date | None = None  # of content/days/: the CLI notes one after today
+    latest_added: tuple[datetime, date] | None = None  # the latest `added` and its day: as well
 
 
 def build_site(
@@ -253,6 +254,10 @@ def build_site(
         awaited=tuple(sorted(awaited)),
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
         newest_day=max(snapshot.days, default=None),
+        latest_added=max(
+            ((at, day) for day, added in snapshot.entries_added().items() for at in added.values()),
+            default=None,
+        ),
     )
 
 

@@ -520,20 +520,32 @@ def _say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "
             flush=True,
         )
     _say_same_title(report.same_title)
-    today = datetime.now(UTC).date()
-    if report.newest_day and report.newest_day > today + timedelta(days=1):  # east of UTC: today
-        # Found by a review: a day file's year mistyped (2099) was the home page's newest day,
-        # and the head of every feed, without a word.
-        print(
-            f"sitegen: note: content/days/{report.newest_day}.toml is a day to come (today is"
-            f" {today}, UTC), the site's newest day: is its year right?",
-            file=sys.stderr,
-            flush=True,
-        )
+    _say_times_to_come(report)
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
         print(
             f"sitegen: note: site.toml's [content] hidden names {paper_id}, which no file of"
             " content/papers/ is: check the id (its file's name without .md)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _say_times_to_come(report: BuildReport) -> None:
+    """Found by reviews: a day file's year mistyped (2099) was the home page's newest day and
+    the head of every feed without a word; an entry's `added` so, every feed's newest item."""
+    now = datetime.now(UTC)
+    if report.newest_day and report.newest_day > now.date() + timedelta(days=1):  # east of UTC
+        print(
+            f"sitegen: note: {DAYS_DIR}/{report.newest_day}.toml is a day to come (today is"
+            f" {now.date()}, UTC), the site's newest day: is its year right?",
+            file=sys.stderr,
+            flush=True,
+        )
+    if report.latest_added and report.latest_added[0] > now + timedelta(hours=1):
+        at, day = report.latest_added
+        print(
+            f"sitegen: note: {DAYS_DIR}/{day}.toml has an entry added at {at:%Y-%m-%dT%H:%M:%SZ},"
+            " a time to come: feeds date its item so, above every other; is it right?",
             file=sys.stderr,
             flush=True,
         )

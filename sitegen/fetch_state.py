@@ -10,6 +10,7 @@ closed, so its top papers are not published short of that day's.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -119,9 +120,13 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
             problem = f"{json.dumps(day)}: {json.dumps(strange[0])} is not a string"
         else:
             continue
-        line = text.count("\n", 0, max(text.find(json.dumps(day, ensure_ascii=False)), 0)) + 1
+        # The key's line: its text followed by a colon (a value may hold the same day).
+        key = re.search(re.escape(json.dumps(day, ensure_ascii=False)) + r"\s*:", text)
+        line = text.count("\n", 0, key.start()) + 1 if key else None
         raise ContentError(
-            f"not what sitegen writes: {problem}", location=Location(FETCH_STATE, line), hint=hint
+            f"not what sitegen writes: {problem}",
+            location=Location(FETCH_STATE, line),
+            hint="mend or delete that entry: a day holds strings only, as a fetch writes them",
         )
     return state
 

@@ -13,6 +13,7 @@ Front matter is fenced by `+++` lines, as Hugo reads it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
@@ -83,11 +84,12 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
     With `known_topics`, a topic not in that set is an error."""
     paper_id = PurePosixPath(path).name.removesuffix(".md")
     if not is_paper_id(paper_id):
-        named = re.sub(r"[^a-z0-9.]+", "-", paper_id.lower()).strip("-.")
+        plain = unicodedata.normalize("NFKD", paper_id).encode("ascii", "ignore").decode()
+        named = re.sub(r"[^a-z0-9.]+", "-", plain.lower()).strip("-.")
         raise ContentError(
             f"{paper_id!r} is not a valid paper id (lowercase letters, digits, '.' and '-')",
             location=Location(path),
-            hint=f"rename the file {named}.md, say, and its day entries' ids with it"
+            hint=f"rename it to {named}.md, say, and its day entries' ids with it"
             if is_paper_id(named)
             else "rename the file: its name is the paper's id, in its address",
         )
@@ -233,7 +235,8 @@ def _entry_problem(raw: TomlValue) -> str | None:
     added = raw.get("added")
     if added is not None and not (isinstance(added, datetime) and added.tzinfo is not None):
         # A local time is no moment: readers would each take it in their own zone.
-        return f"`added` must be a time in UTC such as 2026-12-05T09:17:00Z, not {as_toml(added)}"
+        shown = as_toml(added)
+        return f"`added` must be a time with its zone, such as 2026-12-05T09:17:00Z, not {shown}"
     return None
 
 

@@ -121,7 +121,7 @@ def _applied_whole() -> Iterator[None]:
     for number in dict.fromkeys(caught):
         if held[signal.Signals(number)] is signal.default_int_handler:
             raise InterruptedAfterCommit
-        signal.raise_signal(number)  # to the handler it had (serve's SIGTERM, or the default)
+        signal.raise_signal(number)  # to the handler it had, if not Ctrl-C's (a test's, say)
 
 
 _SYNC_ALL_FROM = 256  # files: from here one os.sync() for all is faster than an fsync each

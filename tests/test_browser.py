@@ -391,6 +391,7 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("rss", "feeds/", None),
         ("feed.xml", "feeds/", None),
         ("index.xml", "feeds/", None),
+        ("feeds.xml", "feeds/", None),
         ("Topics/LLM/", "topics/llm/", "Large Language Models"),
         ("Days/2025-11-3/", "days/2025-11-03/", "Papers of Nov 3, 2025"),
         # A folder's own "No page here" page is no page meant: the page above it is.
@@ -415,6 +416,8 @@ def test_the_404_page_offers_the_page_an_address_meant(
     expect(nearest).to_have_attribute("href", base_url + meant)
     if heading:
         expect(nearest).to_have_text(heading)
+    if meant == "feeds/":  # not also a search for "rss" (a review)
+        assert page.locator("#search-for").is_hidden()
     nearest.click()
     page.wait_for_url(base_url + meant)
 

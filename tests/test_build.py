@@ -750,6 +750,15 @@ def test_a_day_file_of_a_day_to_come_is_noted(
     (days / "2099-09-01.toml").unlink()
     assert main(["--root", str(tiny_built), "build"]) == 0
     assert "a day to come" not in capsys.readouterr().err
+    # An entry's `added` so: every feed's newest item, dated 2099 (a review).
+    first = sorted(days.glob("*.toml"))[0]
+    stamped = f'{{ id = "{paper_id}", added = 2099-01-01T00:00:00Z,'
+    rewrite(first, lambda t: t.replace(f'{{ id = "{paper_id}",', stamped, 1))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert (
+        f"sitegen: note: content/days/{first.stem}.toml has an entry added at"
+        " 2099-01-01T00:00:00Z, a time to come" in capsys.readouterr().err
+    )
 
 
 def test_a_paper_featured_on_several_days_says_which_came_first(public: Path) -> None:

@@ -259,7 +259,7 @@ def test_a_time_added_that_is_no_moment_is_refused_at_its_line(
 ) -> None:
     """A local time is no moment: readers would each take it in their own zone."""
     err, where = _day_file_error(tiny_built, capsys, "{ id = ", f"{{ added = {added}, id = ")
-    assert f"{where}an entry of `papers`: `added` must be a time in UTC such as" in err
+    assert f"{where}an entry of `papers`: `added` must be a time with its zone, such as" in err
 
 
 def test_a_day_file_with_the_line_ends_of_an_old_mac_builds_as_with_newlines(
@@ -275,15 +275,18 @@ def test_a_day_file_with_the_line_ends_of_an_old_mac_builds_as_with_newlines(
     assert tree_bytes(tiny_built / "public") == tree_bytes(cold)
 
 
+@pytest.mark.parametrize(
+    ("name", "offered"), [("My Paper", "my-paper"), ("Über Étude", "uber-etude")]
+)
 def test_a_paper_file_named_as_no_id_is_offered_a_name(
-    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+    tiny_built: Path, capsys: pytest.CaptureFixture[str], name: str, offered: str
 ) -> None:
     papers = tiny_built / "content" / "papers"
-    sorted(papers.glob("*.md"))[0].rename(papers / "My Paper.md")
+    sorted(papers.glob("*.md"))[0].rename(papers / f"{name}.md")
     assert main(["--root", str(tiny_built), "build"]) == 2
     err = capsys.readouterr().err
-    assert "content/papers/My Paper.md: 'My Paper' is not a valid paper id" in err
-    assert "hint: rename the file my-paper.md, say, and its day entries' ids with it" in err
+    assert f"content/papers/{name}.md: '{name}' is not a valid paper id" in err
+    assert f"hint: rename it to {offered}.md, say, and its day entries' ids with it" in err
 
 
 def test_an_organization_with_a_misspelt_key_names_it(

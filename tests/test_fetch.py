@@ -458,6 +458,11 @@ def test_a_broken_fetch_state_stops_the_fetch_and_is_kept(
         ('{\n "foo": 1\n}\n', ':2: not what sitegen writes: "foo" is not a day'),
         ('{\n "2026-11-20": {"whole": "yes"},\n "20261121": {}\n}\n', ":3: not what sitegen"),
         ('{\n "2026-11-20": {"etag": 5}\n}\n', ':2: not what sitegen writes: "2026-11-20": "etag"'),
+        # The key's line, not a value's holding the same day.
+        (
+            '{\n "2026-11-02": {"failed_on": "2026-11-03"},\n "2026-11-03": {"whole": true}\n}\n',
+            ':3: not what sitegen writes: "2026-11-03": "whole"',
+        ),
     ],
 )
 def test_a_fetch_state_sitegen_did_not_write_stops_the_fetch_and_the_build_and_is_kept(

@@ -231,6 +231,8 @@ def test_a_topic_s_name_offers_its_page(
     no paper, and "Computer Vision" only the papers holding those words."""
     page = _page(browser, WIDTHS["mobile"])
     page.goto(base_url + f"search/?q={query}")
+    status = page.locator("#search-status")
+    expect(status).to_contain_text(re.compile(r"(a topic’s name|\(and the topic .+\)[;:]).*$"))
     link = page.locator("#search-status a").first
     expect(link).to_have_attribute("href", base_url + f"topics/{slug}/")
     link.click()
