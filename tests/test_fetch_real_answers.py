@@ -423,7 +423,8 @@ def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day
     assert page.count("<p>Advances in handwritten") == 1 and "<p>Our contributions" in page
 
     # What was kept replays to the same content, byte for byte, but for what a fetch alone
-    # knows: the newest day was had after it ended (these answers send no validators).
+    # knows: the newest day was had after it ended (these answers send no validators), and
+    # when the papers of a day no older than the newest held came (`added`).
     replay = tmp_path / "replay"
     replay.mkdir()
     (replay / "site.toml").write_bytes((site / "site.toml").read_bytes())
@@ -432,6 +433,10 @@ def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day
     assert main(["--root", str(replay), "ingest", *map(str, kept)]) == 0
     fetched = tree_bytes(site / "content")
     assert json.loads(fetched.pop("fetch-state.json")) == {"2026-08-03": {"whole": "yes"}}
+    stamped = fetched["days/2026-08-03.toml"]
+    assert stamped.count(b", added = ") == len(_entries(PARTIAL))
+    assert b"added" not in fetched["days/2026-06-12.toml"]  # the first day: history filled in
+    fetched["days/2026-08-03.toml"] = re.sub(rb", added = [0-9T:Z-]+", b"", stamped)
     assert tree_bytes(replay / "content") == fetched
 
 
