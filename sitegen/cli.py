@@ -27,6 +27,7 @@ from sitegen.errors import (
     Location,
     SitegenError,
     UsageError,
+    each_error,
     first_of,
     printable,
 )
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             with without_cycle_collection():
                 return int(args.run(args))
     except SitegenError as error:
-        print(f"sitegen: error: {error}", file=sys.stderr)
+        say_error(error)
         return EXIT_BAD_INPUT
     except InterruptedAfterCommit:
         print("sitegen: interrupted after its changes were made, all of them", file=sys.stderr)
@@ -79,6 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sitegen: interrupted; nothing was half-written", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def say_error(error: SitegenError) -> None:
+    """`error` in a line of its own (each of several, its hint below it), on stderr."""
+    for each in each_error(error):
+        print(f"sitegen: error: {each}", file=sys.stderr, flush=True)
 
 
 @contextmanager
@@ -593,7 +600,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             try:
                 _refresh_search_index(out, report, indent="")
             except SitegenError as error:
-                print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
+                say_error(error)
 
     def index_in_background(report: BuildReport) -> None:
         latest[0] += 1
@@ -615,7 +622,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             with without_cycle_collection():
                 report = build_site(root, configured(), out=out, search=False)
         except SitegenError as error:  # keep serving the last good site
-            print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
+            say_error(error)
             return str(error)
         elapsed = time.perf_counter() - started
         changes = f"{_build_changes(report)}{_index_note(report)}"
@@ -642,7 +649,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             with without_cycle_collection():
                 report = build_site(root, configured(), out=out, search=False)
         except SitegenError as error:  # serve the last good site, or why there is none
-            print(f"sitegen: error: {error}", file=sys.stderr, flush=True)
+            say_error(error)
             served = (
                 "the last good site is served"
                 if (out / "index.html").is_file()

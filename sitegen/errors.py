@@ -76,6 +76,26 @@ class ContentError(SitegenError):
     """A file of the content store is broken, or cannot be written."""
 
 
+class ContentErrors(ContentError):
+    """Several files of the content store broken, each said: one a run took a run to mend
+    each (found by a review)."""
+
+    def __init__(self, errors: Sequence[ContentError]) -> None:
+        super().__init__(f"{len(errors)} content files are broken")
+        self.errors = tuple(errors)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ContentErrors, (self.errors,))
+
+    def __str__(self) -> str:
+        return "\n".join(map(str, self.errors))
+
+
+def each_error(error: SitegenError) -> tuple[SitegenError, ...]:
+    """The errors `error` says: several for ContentErrors, else itself."""
+    return error.errors if isinstance(error, ContentErrors) else (error,)
+
+
 class TemplateError(SitegenError):
     """A template is missing or broken."""
 

@@ -42,7 +42,7 @@ from sitegen.cache import (
     paper_facts,
     plain_day,
 )
-from sitegen.errors import ContentError, ListingError, Location
+from sitegen.errors import ContentError, ContentErrors, ListingError, Location
 from sitegen.formats import (
     carry_comments,
     day_entry_line,
@@ -81,6 +81,20 @@ def parse_paper_files(
         paper = _parse_paper(data, shown, known_topics)
         parsed.append((paper_facts(paper, data), paper))
     return parsed
+
+
+MOST_ERRORS_SAID = 20  # broken files said at once: a screen of them
+
+
+def _errors_of(files: PaperFiles, known_topics: frozenset[str] | None) -> list[ContentError]:
+    """The error of each of `files` that does not parse."""
+    errors = []
+    for file in files:
+        try:
+            parse_paper_files([file], known_topics)
+        except ContentError as error:
+            errors.append(error)
+    return errors
 
 
 def _parse_paper(data: bytes, shown: str, known_topics: frozenset[str] | None) -> Paper:
@@ -199,22 +213,34 @@ def _load_content(
             n for n, f in cache.papers.items() if f[3] and not known_topics.issuperset(f[3])
         ]
         to_parse = list(dict.fromkeys(to_parse))
-    parsed = parse_papers(
-        [(str(papers_dir / name), f"{PAPERS_DIR}/{name}") for name in to_parse], known_topics
-    )
-    unsorted = any(name not in cache.papers for name in to_parse)
-    for name, (facts, _) in zip(to_parse, parsed, strict=True):
-        cache.set_paper(name, facts)
-    if unsorted:
-        cache.in_name_order()
-    same_title = _check_changed_papers(cache.papers, to_parse)
+    files = [(str(papers_dir / name), f"{PAPERS_DIR}/{name}") for name in to_parse]
+    errors: list[ContentError] = []
+    try:
+        parsed = parse_papers(files, known_topics)
+    except ContentError:
+        # Every broken file said, not one a run: parsed again one by one, on this path alone.
+        errors = _errors_of(files, known_topics)
+        parsed = []
+    if not errors:
+        unsorted = any(name not in cache.papers for name in to_parse)
+        for name, (facts, _) in zip(to_parse, parsed, strict=True):
+            cache.set_paper(name, facts)
+        if unsorted:
+            cache.in_name_order()
+    same_title = _check_changed_papers(cache.papers, to_parse) if not errors else []
     for name in changed.get(_DAYS, ()):
         held_day = cache.days.get(name)
         if held_day is None or not holds(days_dir / name, held_day[0]):
             shown = f"{DAYS_DIR}/{name}"
             data = (root / shown).read_bytes()
-            day = parse_day_file(decode_content(data, path=shown), path=shown)
+            try:
+                day = parse_day_file(decode_content(data, path=shown), path=shown)
+            except ContentError as error:
+                errors.append(error)
+                continue
             cache.set_day(name, digest(data), plain_day(day))
+    if errors:
+        raise errors[0] if len(errors) == 1 else ContentErrors(errors[:MOST_ERRORS_SAID])
     cache.save(states_token)
     if states_token == token:  # kept after the cache that matches them (a crash between: slow)
         with contextlib.suppress(OSError):

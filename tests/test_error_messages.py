@@ -275,6 +275,29 @@ def test_a_day_file_with_the_line_ends_of_an_old_mac_builds_as_with_newlines(
     assert tree_bytes(tiny_built / "public") == tree_bytes(cold)
 
 
+def test_every_broken_content_file_is_said_at_once(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: with three files broken, each run said the first, so mending them
+    took three runs."""
+    papers = sorted((tiny_built / "content" / "papers").glob("*.md"))
+    day = sorted((tiny_built / "content" / "days").glob("*.toml"))[0]
+    rewrite(papers[0], lambda t: t.replace("+++\n", '+++\ncolour = "red"\n', 1))
+    rewrite(papers[1], lambda t: t.replace("+++\n", "+++\nupvotez = 3\n", 1))
+    rewrite(day, lambda t: t.replace("papers = [", "paperz = [", 1))
+    for clean in ([], ["--clean"]):  # the files changed since the last build, and every file
+        capsys.readouterr()
+        assert main(["--root", str(tiny_built), "build", *clean]) == 2
+        said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("sitegen")]
+        assert said == [
+            f"sitegen: error: content/papers/{papers[0].name}:2: unknown key `colour` in the"
+            " front matter",
+            f"sitegen: error: content/papers/{papers[1].name}:2: unknown key `upvotez` in the"
+            " front matter",
+            f"sitegen: error: content/days/{day.name}:3: unknown key `paperz` in a day file",
+        ], said
+
+
 @pytest.mark.parametrize(
     ("name", "offered"), [("My Paper", "my-paper"), ("Über Étude", "uber-etude")]
 )
