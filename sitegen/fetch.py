@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sitegen.errors import (
@@ -38,6 +38,12 @@ from sitegen.store import (
 # A day that fails is retried by later runs for this many days after its first failure, then
 # given up on (said once); `sitegen fetch --date` still asks for it.
 RETRY_WINDOW_DAYS = LATE_WITHIN_DAYS  # and a day had within it is new to the feeds (ingest)
+# How long the workflow may take from a fetch to the site live (the build, then the push and
+# deploy jobs: minutes on GitHub's runners, more when they queue): the papers a fetch brings
+# are dated this much after it began. Dated by its start, a reader that polled the old site in
+# between, and takes only items newer than that poll, skipped them for good (a feed-reader
+# review: a 09:19 poll missed the 09:17 run's papers every day).
+PUBLISHING_TAKES = timedelta(minutes=30)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -83,9 +89,9 @@ def fetch_days(
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
     remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
     written. A `scheduled` run's days older than the newest held came late (ingest_listings,
-    with the feeds' window of `feed_days` days); the entries it brings say `now` (UTC), which
-    feeds date them by, but on days older than the newest held (ingest_listings, history
-    filled in). Its date dates a missed day's note;
+    with the feeds' window of `feed_days` days); the entries it brings say `now` (UTC) and
+    PUBLISHING_TAKES, which feeds date them by, but on days older than the newest held
+    (ingest_listings, history filled in). Its date dates a missed day's note;
     `known_topics`: see ingest_into_store."""
     days = sorted(set(days))
     state = load_fetch_state(root)
@@ -236,7 +242,7 @@ def _merge_answers(
         files=files,
         mark_late=scheduled,
         feed_days=feed_days,
-        added=now.replace(microsecond=0),
+        added=(now + PUBLISHING_TAKES).replace(microsecond=0),
         known_topics=known_topics,
     )
     return FetchReport(
