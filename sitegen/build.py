@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 
 from sitegen.cache import (
@@ -254,11 +254,17 @@ def build_site(
         awaited=tuple(sorted(awaited)),
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
         newest_day=max(snapshot.days, default=None),
-        latest_added=max(
-            ((at, day) for day, added in snapshot.entries_added().items() for at in added.values()),
-            default=None,
-        ),
+        latest_added=_latest_added(snapshot),
     )
+
+
+def _latest_added(snapshot: ContentSnapshot) -> tuple[datetime, date] | None:
+    """The latest time a day entry says a fetch brought it, and its day."""
+    latest = max(
+        ((at, day) for day, added in snapshot.entries_added().items() for at in added.values()),
+        default=None,
+    )
+    return (datetime.fromtimestamp(latest[0], UTC), latest[1]) if latest else None
 
 
 @dataclass

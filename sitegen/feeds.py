@@ -353,8 +353,9 @@ def first_seen(site: Site, paper_id: str) -> Appearance:
     late = site.late_days
 
     def published(appearance: Appearance) -> tuple[datetime, date]:
-        came = day_moment(late.get(appearance.day, appearance.day))
-        return site.added.get(appearance.day, {}).get(paper_id, came), appearance.day
+        if paper_id in site.added.get(appearance.day, ()):
+            return site.featured_at(paper_id, appearance.day), appearance.day
+        return day_moment(late.get(appearance.day, appearance.day)), appearance.day
 
     return min(site.appearances[paper_id], key=published)
 

@@ -265,7 +265,7 @@ class ContentSnapshot:
     # (the rebuild and ingest budgets at 50k papers, see sitegen.store.StoredDays).
     entries: Mapping[date, Sequence[PlainEntry]] | None = None
     late: Mapping[date, date] | None = None  # the same for late_days
-    added: Mapping[date, Mapping[str, datetime]] | None = None  # the same for entries_added
+    added: Mapping[date, Mapping[str, int]] | None = None  # the same for entries_added
     # Paper files (content/ paths) of one title and not two arXiv ids, of those just changed:
     # maybe one paper made twice (sitegen.store._check_changed_papers).
     same_title: tuple[tuple[str, str], ...] = ()
@@ -276,14 +276,16 @@ class ContentSnapshot:
             return self.late
         return {day: held.arrived_after for day, held in self.days.items() if held.arrived_after}
 
-    def entries_added(self) -> Mapping[date, Mapping[str, datetime]]:
-        """Each day's entries that say when a fetch brought them: paper id -> `added`."""
+    def entries_added(self) -> Mapping[date, Mapping[str, int]]:
+        """Each day's entries that say when a fetch brought them: paper id -> `added`, in
+        seconds since the epoch (50,000 datetimes made and printed each rebuild took 0.1 s of
+        the rebuild budget, under 2 s at 50k papers)."""
         if self.added is not None:
             return self.added
         return {
             day: stamped
             for day, held in self.days.items()
-            if (stamped := {e.paper_id: e.added for e in held.entries if e.added})
+            if (stamped := {e.paper_id: int(e.added.timestamp()) for e in held.entries if e.added})
         }
 
     def day_entries(self) -> Mapping[date, Sequence[PlainEntry]]:

@@ -946,7 +946,7 @@ def paper_states(site: Site) -> dict[str, str]:
         for rank, paper_id in enumerate(listing.papers, start=1):
             day = f"{iso}#{rank}"
             if paper_id in added:
-                day += f"@{added[paper_id].isoformat()}"
+                day += f"@{added[paper_id]}"
             shown = days.get(paper_id)
             days[paper_id] = day if shown is None else f"{shown},{day}"
     states = {}

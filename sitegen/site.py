@@ -74,8 +74,9 @@ class Site:
     late_days: Mapping[date, date]  # days that came after a later one: to the newest day then
     awaited: frozenset[date]  # days to be fetched again that hold their periods open
     whole: frozenset[date] = frozenset()  # days a fetch had after they ended (see had_whole)
-    # day -> paper id -> when a fetch brought it, of the day entries that say (DayEntry.added)
-    added: Mapping[date, Mapping[str, datetime]] = field(default_factory=dict)
+    # day -> paper id -> when a fetch brought it, of the day entries that say (DayEntry.added),
+    # in seconds since the epoch (ContentSnapshot.entries_added)
+    added: Mapping[date, Mapping[str, int]] = field(default_factory=dict)
 
     def featured_at(self, paper_id: str, day: date) -> datetime:
         """When the paper's item of `day` is dated, in feeds: when a scheduled fetch first
@@ -84,7 +85,9 @@ class Site:
         in a new order (upvotes move) would change the dates of items already published, which
         some readers show again as updated."""
         added = self.added.get(day)
-        return added[paper_id] if added and paper_id in added else day_moment(day)
+        if added and paper_id in added:
+            return datetime.fromtimestamp(added[paper_id], UTC)
+        return day_moment(day)
 
     def had_whole(self, day: date) -> bool:
         """Whether a fetch had `day` with every paper it will list: the newest day marked

@@ -38,7 +38,6 @@ from sitegen.cache import (
     day_of,
     digest,
     holds,
-    moment,
     paper_facts,
     plain_day,
 )
@@ -249,11 +248,7 @@ def _load_content(
     by_id = {name.removesuffix(".md"): facts for name, facts in cache.papers.items()}
     entries = {day: plain[2] for day, plain in days.plain.items()}
     late = {day: date.fromordinal(p[3]) for day, p in days.plain.items() if p[3]}
-    added = {
-        day: {paper_id: moment(seconds) for paper_id, seconds in p[4]}
-        for day, p in days.plain.items()
-        if p[4]
-    }
+    added = {day: dict(p[4]) for day, p in days.plain.items() if p[4]}
     _check_day_entries(root, days, entries, by_id, every_entry_a_paper=every_entry_a_paper)
     return ContentSnapshot(
         papers=StoredPapers(
