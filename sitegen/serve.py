@@ -328,6 +328,14 @@ def serve(
                     appeared = tuple(p for p in missing if p.exists())
                     if appeared:
                         break
+                    # A watched folder deleted (the README's `git rm -r content/...`) takes its
+                    # watch with it, often without an event: built without it, then looked for
+                    # again (a new user's trial: the ingest that made it again went unseen).
+                    vanished = tuple(p for p in watch if p not in missing and not p.exists())
+                    if vanished:
+                        if not changes:
+                            generation.bump(rebuild(vanished))
+                        break
                 else:
                     return
             except RuntimeError as error:

@@ -676,6 +676,28 @@ def test_serve_on_a_site_started_empty_builds_its_first_ingest(tmp_path: Path) -
         assert httpx.get(url + "days/2025-10-31/", timeout=30).status_code == 200
 
 
+def test_serve_watches_content_again_once_it_is_deleted_and_made_again(tmp_path: Path) -> None:
+    """Found by a new user's trial: the README's own `git rm -r content/...` deletes content/,
+    and serve, its watch gone with the folder, never saw the ingest that made it again."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    listing = REPO / "content" / "listings" / "2025-10-31.txt"
+    ingest = [sys.executable, "-m", "sitegen", "--root", str(root), "ingest", str(listing)]
+    subprocess.run(ingest, check=True, capture_output=True, timeout=120)
+    with _serving(root) as (process, url, _):
+        assert process.stdout is not None
+        shutil.rmtree(root / "content")
+        assert "content" in _line_with(process.stdout, "changed: ", timeout=120)
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        assert httpx.get(url + "days/2025-10-31/", timeout=30).status_code == 404
+        subprocess.run(ingest, check=True, capture_output=True, timeout=120)
+        assert "content" in _line_with(process.stdout, "changed: ", timeout=120)
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        assert httpx.get(url + "days/2025-10-31/", timeout=30).status_code == 200
+
+
 def test_serve_rebuilds_after_every_save_that_replaces_site_toml(
     served: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
