@@ -55,7 +55,8 @@ _ARCHIVE_RECORD_VERSION = 1
 
 # A tar archive's names, compressed or in capitals (".zip" and ".gz" alone may be web roots'
 # names: "example.zip" is a domain).
-_ARCHIVE_LOOKING = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")
+# ".zip" too: a new user's trial had a directory named site.zip.
+_ARCHIVE_LOOKING = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst", ".zip", ".7z")
 
 
 def is_archive(out: Path) -> bool:

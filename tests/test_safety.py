@@ -493,6 +493,7 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "--out", "site.tar.gz"], "site.tar.gz: sitegen writes the site as a directory"),
         (["build", "--out", "site.TAR"], "one uncompressed NAME.tar archive"),
         (["build", "--out", "site.tar.xz"], "one uncompressed NAME.tar archive"),
+        (["build", "--out", "site.zip"], "one uncompressed NAME.tar archive"),  # a user's trial
         (["build", "--out", "site.toml/sub"], "site.toml is a file, so no directory can be"),
         # found by a trial: said as "refusing to build into the site directory"
         (["build", "--out", ""], "argument --out: an empty path (an unset variable?)"),
