@@ -42,6 +42,9 @@ _TOO_MANY_REQUESTS = 429
 _MAX_REDIRECTS = 5
 
 
+_SAY_RETRIES_AFTER = 5.0  # seconds of an attempt and its backoff: a retry is said in a log
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FetchPolicy:
     connect_timeout: float = 10.0
@@ -294,6 +297,7 @@ class DayFetcher:
             quota.wait_turn()
             if attempt == 0:  # our own pacing is not the source's delay
                 deadline = self.clock() + self.policy.budget
+            started = self.clock()
             try:
                 response = self._get_once(
                     url, params=params, headers=headers, day=day,
@@ -333,6 +337,14 @@ class DayFetcher:
             if self.clock() + wait > deadline:
                 problem += f"; the next retry would pass the {self.policy.budget:g} s budget"
                 break
+            # A log showed nothing for minutes while a source that took connections but never
+            # answered was tried again (a new user's trial); a rate limit's wait is said above.
+            silent = self.clock() - started + wait
+            if status != _TOO_MANY_REQUESTS and silent >= _SAY_RETRIES_AFTER:
+                self.on_wait(
+                    f"{day}: {path}: {problem}; trying again"
+                    f" ({attempt + 2} of {self.policy.attempts})"
+                )
             if wait:
                 self.sleep(wait)
         failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError

@@ -301,6 +301,24 @@ def test_a_window_spent_past_the_budget_stops_the_run_instead_of_waiting_it_out(
     assert time.slept == [] and said == []
 
 
+def test_retries_that_keep_a_log_waiting_are_said_in_it() -> None:
+    """Found by a new user's trial: a source that took connections and never answered was
+    tried again for minutes, and a log showed nothing. A retry after a quick failure and a
+    short wait is not said."""
+    fetcher, time = _fetcher(
+        lambda request: httpx.Response(503), policy=FetchPolicy(attempts=5, backoff=1.0)
+    )
+    said: list[str] = []
+    fetcher.on_wait = said.append
+    with pytest.raises(FetchError):
+        fetcher.fetch_day(JUNE_12)
+    assert time.slept[:4] == [1.0, 2.0, 4.0, 8.0]
+    assert said == [  # the API's, then its page's
+        f"{JUNE_12}: /api/daily_papers: HTTP 503; trying again (5 of 5)",
+        f"{JUNE_12}: /papers/date/{JUNE_12}: HTTP 503; trying again (5 of 5)",
+    ]
+
+
 def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.params["date"] == str(AUGUST_3):
