@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 from jinja2.bccache import Bucket
 
 from sitegen.cache import KeyedCache
@@ -114,7 +115,9 @@ def template_line(error: BaseException) -> Location | None:
     frames = list(traceback.walk_tb(error.__traceback__))
     for frame, line in reversed(frames):  # from where it was raised
         name = Path(frame.f_code.co_filename)
-        if name.is_relative_to(_JINJA):
+        # Jinja's, and MarkupSafe's, which escapes what a template prints: an undefined
+        # name fails in it (a new user's trial: `{{ site_titel }}` was said without a line).
+        if name.is_relative_to(_JINJA) or name.is_relative_to(_MARKUPSAFE):
             continue
         if name.suffix in _TEMPLATE_SUFFIXES and name.parent.name == TEMPLATES_DIR:
             return Location(f"{TEMPLATES_DIR}/{name.name}", line)
@@ -123,6 +126,7 @@ def template_line(error: BaseException) -> Location | None:
 
 
 _JINJA = Path(jinja2.__file__).parent
+_MARKUPSAFE = Path(markupsafe.__file__).parent
 
 
 _TEMPLATE_SUFFIXES = frozenset({".html", ".xml", ".txt", ".css", ".js", ".svg"})

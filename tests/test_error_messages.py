@@ -634,6 +634,8 @@ def test_a_day_a_site_cannot_hold_is_refused_in_one_line(tiny_built: Path, tmp_p
             b"{{ nothing.x }}</head>",
             "templates/base.html:18: template error:",
         ),
+        # A name mistyped, printed: said without a line (a new user's trial).
+        ("templates/base.html", b"{{ site_titel }}</head>", "templates/base.html:18: template"),
         ("templates/_card.html", b"\xe9</head>", "templates/_card.html:1: not UTF-8 text"),
         ("site.toml", b"\xe9</head>", "site.toml:1: not UTF-8 text"),
     ],
