@@ -7,6 +7,7 @@ retried by later runs (issues #4, #14).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -40,9 +41,9 @@ from sitegen.store import (
 RETRY_WINDOW_DAYS = LATE_WITHIN_DAYS  # and a day had within it is new to the feeds (ingest)
 # How long the workflow may take from a fetch to the site live (the build, then the push and
 # deploy jobs: minutes on GitHub's runners, more when they queue): the papers a fetch brings
-# are dated this much after it began. Dated by its start, a reader that polled the old site in
-# between, and takes only items newer than that poll, skipped them for good (a feed-reader
-# review: a 09:19 poll missed the 09:17 run's papers every day).
+# are dated this much after it merged them. Dated by its start, a reader that polled the old
+# site in between, and takes only items newer than that poll, skipped them for good (a
+# feed-reader review: a 09:19 poll missed the 09:17 run's papers every day).
 PUBLISHING_TAKES = timedelta(minutes=30)
 
 
@@ -89,11 +90,13 @@ def fetch_days(
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
     remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
     written. A `scheduled` run's days older than the newest held came late (ingest_listings,
-    with the feeds' window of `feed_days` days); the entries it brings say `now` (UTC) and
-    PUBLISHING_TAKES, which feeds date them by, but on days older than the newest held
-    (ingest_listings, history filled in). Its date dates a missed day's note;
+    with the feeds' window of `feed_days` days); the entries it brings say when it merged them
+    (`now`, UTC, at its start, and the time since) and PUBLISHING_TAKES, which feeds date them
+    by, but on days older than the newest held (ingest_listings, history filled in). `now`'s
+    date dates a missed day's note;
     `known_topics`: see ingest_into_store."""
     days = sorted(set(days))
+    started = time.monotonic()
     state = load_fetch_state(root)
     held = frozenset(stored_days(root))
     stop = threading.Event()
@@ -170,10 +173,13 @@ def fetch_days(
     # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).
     with content_lock(root):
         state = load_fetch_state(root)
+        # From the merge's time, not the start's: a backfill of a year takes minutes (a review).
+        merged_at = now + timedelta(seconds=time.monotonic() - started)
         return _merge_answers(
             root, days, answers, state=state, stopped=stopped, now=now, scheduled=scheduled,
             feed_days=feed_days, known_topics=known_topics,
             newest_held=max(stored_days(root), default=None),
+            added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
         )  # fmt: skip
 
 
@@ -189,6 +195,7 @@ def _merge_answers(
     feed_days: int | None,
     known_topics: frozenset[str] | None,
     newest_held: date | None,
+    added: datetime,
 ) -> FetchReport:
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
@@ -242,7 +249,7 @@ def _merge_answers(
         files=files,
         mark_late=scheduled,
         feed_days=feed_days,
-        added=(now + PUBLISHING_TAKES).replace(microsecond=0),
+        added=added,
         known_topics=known_topics,
     )
     return FetchReport(

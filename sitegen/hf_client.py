@@ -293,6 +293,7 @@ class DayFetcher:
         deadline = math.inf
         problem, status = "", 0
         for attempt in range(self.policy.attempts):
+            status = 0  # this attempt's: a 429 before made later timeouts said as rate limits
             self._check_cancelled()
             quota.wait_turn()
             if attempt == 0:  # our own pacing is not the source's delay

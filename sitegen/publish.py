@@ -53,10 +53,11 @@ _RECORD_VERSION = 3
 _ARCHIVE_RECORD_VERSION = 1
 
 
-# A tar archive's names, compressed or in capitals (".zip" and ".gz" alone may be web roots'
-# names: "example.zip" is a domain).
-# ".zip" too: a new user's trial had a directory named site.zip.
-_ARCHIVE_LOOKING = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst", ".zip", ".7z")
+# A tar archive's names, compressed or in capitals.
+_ARCHIVE_LOOKING = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")
+# Archives' names too, unless a directory has it already: a web root may be named after its
+# domain ("example.zip" is one), and a new user's trial had a new directory named site.zip.
+_ARCHIVE_NAMES = (".zip", ".7z")
 
 
 def is_archive(out: Path) -> bool:
@@ -152,7 +153,10 @@ def check_output(out: Path, *, root: Path) -> None:
     or one sitegen built (its record is beside it). Never the site, an ancestor of it, its
     sources or a git working tree. Nothing is touched: this only looks."""
     where = Location(str(out))
-    if not is_archive(out) and out.name.lower().endswith(_ARCHIVE_LOOKING):
+    name = out.name.lower()
+    if not is_archive(out) and (
+        name.endswith(_ARCHIVE_LOOKING) or (name.endswith(_ARCHIVE_NAMES) and not out.is_dir())
+    ):
         # Else a directory named so: "site.tar.gz" and "site.TAR" were built as directories.
         raise BuildError(
             "sitegen writes the site as a directory or as one uncompressed NAME.tar archive",

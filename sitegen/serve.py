@@ -296,6 +296,7 @@ def serve(
             # A watched path made after serve began (a fork started empty: content/ comes with
             # its first ingest, found by a review) is looked for at each timeout, then watched.
             missing = [p for p in watch if not p.exists()]
+            folders = {p: _identity(p) for p in watch if p.is_dir()}
             # The watcher starts on the first iteration; its first (timed-out) yield proves it
             # runs, so the address is announced only when no edit can be missed any more.
             try:
@@ -329,12 +330,14 @@ def serve(
                     if appeared:
                         break
                     # A watched folder deleted (the README's `git rm -r content/...`) takes its
-                    # watch with it, often without an event: built without it, then looked for
-                    # again (a new user's trial: the ingest that made it again went unseen).
-                    vanished = tuple(p for p in watch if p not in missing and not p.exists())
-                    if vanished:
-                        if not changes:
-                            generation.bump(rebuild(vanished))
+                    # watch with it, often without an event, and so does one made again while
+                    # a build ran: built without it, or watched anew and built (a new user's
+                    # trial, then a review: what came after went unseen).
+                    replaced = tuple(p for p, was in folders.items() if _identity(p) != was)
+                    if replaced:
+                        appeared = tuple(p for p in replaced if p.exists())
+                        if not appeared and not changes:
+                            generation.bump(rebuild(replaced))
                         break
                 else:
                     return
@@ -348,6 +351,15 @@ def serve(
         stop.set()
         server.shutdown()
         server.server_close()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """A folder's device and inode, None once it is gone: one made again is another."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 class _NotHidden(watchfiles.DefaultFilter):

@@ -238,8 +238,11 @@ def _load_content(
                 errors.append(error)
                 continue
             cache.set_day(name, digest(data), plain_day(day))
+    if len(errors) > MOST_ERRORS_SAID:  # said, not cut in silence (a review)
+        more = len(errors) - MOST_ERRORS_SAID
+        errors[MOST_ERRORS_SAID:] = [ContentError(f"and {more} more broken content files")]
     if errors:
-        raise errors[0] if len(errors) == 1 else ContentErrors(errors[:MOST_ERRORS_SAID])
+        raise errors[0] if len(errors) == 1 else ContentErrors(errors)
     cache.save(states_token)
     if states_token == token:  # kept after the cache that matches them (a crash between: slow)
         with contextlib.suppress(OSError):

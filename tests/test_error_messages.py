@@ -298,6 +298,20 @@ def test_every_broken_content_file_is_said_at_once(
         ], said
 
 
+def test_more_broken_files_than_a_screen_says_how_many_more(
+    small_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sitegen.store import MOST_ERRORS_SAID
+
+    papers = sorted((small_built / "content" / "papers").glob("*.md"))[: MOST_ERRORS_SAID + 5]
+    for paper in papers:
+        rewrite(paper, lambda t: t.replace("+++\n", '+++\ncolour = "red"\n', 1))
+    assert main(["--root", str(small_built), "build"]) == 2
+    said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("sitegen")]
+    assert len(said) == MOST_ERRORS_SAID + 1
+    assert said[-1] == "sitegen: error: and 5 more broken content files"
+
+
 @pytest.mark.parametrize(
     ("name", "offered"), [("My Paper", "my-paper"), ("Über Étude", "uber-etude")]
 )
@@ -535,6 +549,15 @@ def test_serve_at_a_subpath_named_as_a_site_folder_serves_its_pages_and_answers_
 
 
 # ---- the command line: where people put options -------------------------------------------
+
+
+def test_a_web_root_named_after_its_domain_is_built_into(tiny_built: Path, tmp_path: Path) -> None:
+    """A new directory named site.zip is refused (a user wanted an archive), but a web root
+    that has its domain's name already is built into."""
+    root = tmp_path / "example.zip"
+    root.mkdir()
+    assert main(["--root", str(tiny_built), "build", "--out", str(root)]) == 0
+    assert (root / "index.html").is_file()
 
 
 def test_root_may_follow_the_command(tiny_built: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -319,6 +319,26 @@ def test_retries_that_keep_a_log_waiting_are_said_in_it() -> None:
     ]
 
 
+def test_a_timeout_after_a_429_is_said_as_a_timeout_and_the_page_is_tried() -> None:
+    """Found by a review: after a 429, every later failure of the request kept its status, so
+    a timeout was not said in the log, and the day failed as rate limited, its page untried."""
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if len(asked) == 1:
+            return httpx.Response(429, headers={"Retry-After": "1"})
+        raise httpx.ReadTimeout("timed out", request=request)
+
+    fetcher, time = _fetcher(handler, policy=FetchPolicy(attempts=4, backoff=8.0))
+    said: list[str] = []
+    fetcher.on_wait = said.append
+    with pytest.raises(FetchError) as failed:
+        fetcher.fetch_day(JUNE_12)
+    assert "ReadTimeout" in str(failed.value) and "/papers/date/" in asked[-1]
+    assert f"{JUNE_12}: /api/daily_papers: ReadTimeout: timed out; trying again (3 of 4)" in said
+
+
 def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.url.params["date"] == str(AUGUST_3):

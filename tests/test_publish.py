@@ -696,6 +696,19 @@ def test_serve_watches_content_again_once_it_is_deleted_and_made_again(tmp_path:
         assert "content" in _line_with(process.stdout, "changed: ", timeout=120)
         _line_with(process.stdout, "rebuilt in", timeout=120)
         assert httpx.get(url + "days/2025-10-31/", timeout=30).status_code == 200
+        # Deleted and made again at once, while the build its deletion set off runs (a
+        # review): the folder made again is watched, and an edit in it is built.
+        backup = tmp_path / "backup"
+        shutil.copytree(root / "content", backup)
+        shutil.rmtree(root / "content")
+        shutil.copytree(backup, root / "content")
+        _line_with(process.stdout, "rebuilt in", timeout=120)
+        paper = sorted((root / "content" / "papers").glob("*.md"))[0]
+        paper.write_text(re.sub(r'(?m)^title = ".*"$', 'title = "Made Again"', paper.read_text()))
+        deadline = time.monotonic() + 120
+        while "Made Again" not in httpx.get(url + f"papers/{paper.stem}/", timeout=30).text:
+            assert time.monotonic() < deadline, "the edit in the folder made again was built"
+            time.sleep(0.2)
 
 
 def test_serve_rebuilds_after_every_save_that_replaces_site_toml(
