@@ -143,6 +143,13 @@ def load_toml(
             and (header := _HEADER.match(said))
         ):
             message, hint = _declared_twice(header[1], lines, line)
+        elif message.endswith("(at end of document)") and (opened := _key_given(lines, None)):
+            # No line in the parser's words (a new user's trial): the last statement's, which
+            # opened what the end of the text leaves open.
+            line, key = opened
+            what = "string" if "string" in message else "array"
+            message = f"`{key}`'s {what} is never closed: the file ends inside it"
+            hint = f"close it with {'the quotes that opened it' if what == 'string' else ']'}"
         where = Location(source, line + first_line - 1 if line else None)
         raise error(f"bad TOML: {message}", location=where, hint=hint) from None
     except ValueError as problem:  # an integer of more than 4,300 digits (int's own limit)

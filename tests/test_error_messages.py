@@ -104,6 +104,16 @@ _BELOW = "a key written after a [table] header belongs to that table"
 _MOVE = "move it above the first [table] header"
 
 
+def test_an_array_left_open_at_the_end_of_site_toml_is_named_at_its_line() -> None:
+    """Found by a new user's trial: "site.toml: bad TOML: Unclosed array (at end of document)",
+    with no line."""
+    text, line = _with_last_line(SITE_TOML + "[content]\n", 'hidden = ["2606.06113",')
+    assert _refusal(text) == (
+        f"site.toml:{line}: bad TOML: `hidden`'s array is never closed: the file ends inside"
+        " it\n  hint: close it with ]"
+    )
+
+
 def test_a_site_key_written_below_a_table_header_is_said_to_be_inside_that_table() -> None:
     """Found by a trial: `base_url` below a `[content]` put above it (line 5) is [content]'s
     (TOML's rule), and was said to be missing, with no line and a hint to add it: a second
