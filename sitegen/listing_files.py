@@ -57,13 +57,34 @@ def ingest_files(
         read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
         for _, raw, listing in read:
             name = keep_listing(root, listing.day, raw, _suffix(listing), pending=kept)
-            parsed.append((listing, name))
+            parsed.append((_noting_sources_gone(root, listing, name, kept), name))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(
             root, parsed, topics=topics, files=kept, known_topics=known_topics,
             refuse_repeated_day=True,
         )  # fmt: skip
     return report, parsed
+
+
+def _noting_sources_gone(
+    root: Path, listing: Listing, name: str, kept: Mapping[str, bytes]
+) -> Listing:
+    """`listing`, with a note when its day names kept listings that are gone and it is not one
+    of them: a replay after one was renamed or deleted took its bytes as a new listing, which
+    put back what was taken off the day by hand, in silence (found by a review)."""
+    sources = _sources_of(root, listing.day)
+    gone = [
+        source
+        for source in sources
+        if f"{CONTENT_DIR}/{source}" not in kept and not (root / CONTENT_DIR / source).exists()
+    ]
+    if not gone or name in sources:
+        return listing
+    note = (
+        f"{listing.day}'s day file names {gone[0]}, which is gone: this listing is taken as a new"
+        " one of the day, and puts back any paper it lists that was taken off the day"
+    )
+    return dataclasses.replace(listing, notes=(*listing.notes, note))
 
 
 def read_listing_file(path: Path) -> bytes:

@@ -96,6 +96,24 @@ def test_a_paper_taken_off_a_day_by_hand_and_put_back_by_a_new_listing_is_said(
     assert "note" not in capsys.readouterr().err
 
 
+def test_a_replay_after_a_kept_listing_was_renamed_says_it_takes_it_as_new(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: a kept listing renamed by hand was kept again as a new listing of
+    its day by the README's replay, and put back what was taken off the day, in silence."""
+    shutil.copytree(REPO / "content", site / "content")
+    listings = site / "content" / "listings"
+    (listings / "2026-11-22.txt").rename(listings / "2026-11-22-capture.txt")
+    capsys.readouterr()
+    assert main(["--root", str(site), "ingest", *map(str, sorted(listings.iterdir()))]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if ": note: " in line]
+    assert notes == [
+        f"{listings / '2026-11-22-capture.txt'}: note: 2026-11-22's day file names"
+        " listings/2026-11-22.txt, which is gone: this listing is taken as a new one of the"
+        " day, and puts back any paper it lists that was taken off the day"
+    ]
+
+
 def test_an_arxiv_id_or_a_title_corrected_by_hand_is_still_the_same_paper(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
