@@ -56,8 +56,9 @@ def ingest_files(
         # ingested one by one, whatever order the shell gives content/listings/* in.
         read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
         for _, raw, listing in read:
-            name = keep_listing(root, listing.day, raw, _suffix(listing), pending=kept)
-            parsed.append((_noting_sources_gone(root, listing, name, kept), name))
+            sources = _sources_of(root, listing.day)
+            name = keep_listing(root, listing.day, raw, _suffix(listing), sources, pending=kept)
+            parsed.append((_noting_sources_gone(root, listing, name, sources, kept), name))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(
             root, parsed, topics=topics, files=kept, known_topics=known_topics,
@@ -67,12 +68,11 @@ def ingest_files(
 
 
 def _noting_sources_gone(
-    root: Path, listing: Listing, name: str, kept: Mapping[str, bytes]
+    root: Path, listing: Listing, name: str, sources: Sequence[str], kept: Mapping[str, bytes]
 ) -> Listing:
-    """`listing`, with a note when its day names kept listings that are gone and it is not one
-    of them: a replay after one was renamed or deleted took its bytes as a new listing, which
-    put back what was taken off the day by hand, in silence (found by a review)."""
-    sources = _sources_of(root, listing.day)
+    """`listing`, with a note when its day names kept listings (`sources`) that are gone and it
+    is not one of them: a replay after one was renamed or deleted took its bytes as a new
+    listing, which put back what was taken off the day by hand, in silence (a review)."""
     gone = [
         source
         for source in sources
@@ -108,11 +108,19 @@ def _suffix(listing: Listing) -> str:
 
 
 def keep_listing(
-    root: Path, day: date, raw: bytes, suffix: str, *, pending: dict[str, bytes]
+    root: Path,
+    day: date,
+    raw: bytes,
+    suffix: str,
+    sources: Sequence[str],
+    *,
+    pending: dict[str, bytes],
 ) -> str:
-    """Add a raw listing for `day` to the `pending` files of this run, under the name it is
-    kept by; that name relative to content/ (as a day file lists its sources)."""
-    return _keep(_kept_listing_name(root, day, raw, suffix, pending=pending), raw, pending)
+    """Add a raw listing for `day` (whose day file names `sources`, _sources_of) to the
+    `pending` files of this run, under the name it is kept by; that name relative to content/
+    (as a day file lists its sources)."""
+    name = _kept_listing_name(root, day, raw, suffix, sources, pending=pending)
+    return _keep(name, raw, pending)
 
 
 def keep_answer(
@@ -123,9 +131,10 @@ def keep_answer(
     nothing is added (other bytes that differ only in what sitegen does not read, a comment
     count, or the page asked while the API failed: found by a review, a page a day was kept
     for nothing). Not for `sitegen ingest`: a replay of kept listings keeps each one."""
-    name = _kept_listing_name(root, listing.day, raw, suffix, pending=pending)
+    sources = _sources_of(root, listing.day)  # read once: both below ask (found in a reread)
+    name = _kept_listing_name(root, listing.day, raw, suffix, sources, pending=pending)
     if name not in pending and not (root / name).exists():  # not the bytes of one kept
-        alike = _taken_alike(root, listing, pending=pending)
+        alike = _taken_alike(root, listing, sources, pending=pending)
         if alike is not None:
             return alike
     return _keep(name, raw, pending)  # the name found above: not looked for again
@@ -137,10 +146,13 @@ def _keep(name: str, raw: bytes, pending: dict[str, bytes]) -> str:
     return name.removeprefix(f"{CONTENT_DIR}/")
 
 
-def _taken_alike(root: Path, listing: Listing, *, pending: Mapping[str, bytes]) -> str | None:
-    """The listing the day of `listing` has taken (or this run keeps) that reads the same."""
+def _taken_alike(
+    root: Path, listing: Listing, sources: Sequence[str], *, pending: Mapping[str, bytes]
+) -> str | None:
+    """The listing the day of `listing` has taken (its `sources`), or this run keeps, that
+    reads the same."""
     stem = f"{LISTINGS_DIR}/{listing.day.isoformat()}"
-    names = [f"{CONTENT_DIR}/{source}" for source in _sources_of(root, listing.day)]
+    names = [f"{CONTENT_DIR}/{source}" for source in sources]
     names += [name for name in pending if name.startswith(stem)]
     wanted = _as_read(listing)
     for name in names:
@@ -160,19 +172,25 @@ def _as_read(listing: Listing) -> tuple[ListingEntry, ...]:
 
 
 def _kept_listing_name(
-    root: Path, day: date, raw: bytes, suffix: str, *, pending: Mapping[str, bytes]
+    root: Path,
+    day: date,
+    raw: bytes,
+    suffix: str,
+    sources: Sequence[str],
+    *,
+    pending: Mapping[str, bytes],
 ) -> str:
     """Where a raw listing for `day` is kept: `<day><suffix>` for the day's first one (of any
     kind: text, JSON, HTML), then `<day>-2<suffix>`, `<day>-3<suffix>`... in the order they come
     (the order `sitegen ingest` gives them back: kept_order), on disk or among the `pending`
     files of this run. The same bytes always get the same name; a name of sitegen 0.2 (a
-    digest of the bytes) stays. A name the day file lists as a source is never given to other
-    bytes, even when its file is gone: a source the day names is one it has taken (ingest)."""
+    digest of the bytes) stays. A name the day file lists as a source (`sources`) is never
+    given to other bytes, even when its file is gone: a source the day names is one it has
+    taken (ingest)."""
     stem = f"{LISTINGS_DIR}/{day.isoformat()}"
     legacy = f"{stem}-{hashlib.sha256(raw).hexdigest()[:8]}{suffix}"
     if legacy in pending or (root / legacy).exists():
         return legacy
-    sources = _sources_of(root, day)
     number = 1
     while True:
         base = stem if number == 1 else f"{stem}-{number}"
