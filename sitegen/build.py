@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from sitegen.cache import (
@@ -33,7 +33,7 @@ from sitegen.cache import (
 from sitegen.config import SiteConfig
 from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
-from sitegen.model import ContentSnapshot, Paper, Topic
+from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
 from sitegen.outputs import (
     NEWEST_LISTS,
     Output,
@@ -264,7 +264,7 @@ def _latest_added(snapshot: ContentSnapshot) -> tuple[datetime, date] | None:
         ((at, day) for day, added in snapshot.entries_added().items() for at in added.values()),
         default=None,
     )
-    return (datetime.fromtimestamp(latest[0], UTC), latest[1]) if latest else None
+    return (utc_moment(latest[0]), latest[1]) if latest else None
 
 
 @dataclass

@@ -29,13 +29,13 @@ import os
 import sys
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 from sitegen import __version__
-from sitegen.model import Day, DayEntry, Paper, PaperKeys
+from sitegen.model import Day, DayEntry, Paper, PaperKeys, epoch_seconds, utc_moment
 from sitegen.transaction import write_atomic
 
 CACHE_DIR = ".sitegen-cache"
@@ -259,7 +259,7 @@ def plain_day(day: Day) -> PlainDay:
     """A day as the parse cache keeps it: plain values, which marshal writes."""
     entries = tuple((e.paper_id, e.title, e.upvotes) for e in day.entries)
     after = day.arrived_after.toordinal() if day.arrived_after else 0
-    added = tuple((e.paper_id, int(e.added.timestamp())) for e in day.entries if e.added)
+    added = tuple((e.paper_id, epoch_seconds(e.added)) for e in day.entries if e.added)
     return day.day.toordinal(), day.sources, entries, after, added
 
 
@@ -271,16 +271,13 @@ def day_of(plain: PlainDay) -> Day:
         day=date.fromordinal(day),
         sources=sources,
         entries=tuple(
-            DayEntry(paper_id=i, title=t, upvotes=u, added=moment(added[i]) if i in added else None)
+            DayEntry(
+                paper_id=i, title=t, upvotes=u, added=utc_moment(added[i]) if i in added else None
+            )
             for i, t, u in entries
         ),
         arrived_after=date.fromordinal(after) if after else None,
     )
-
-
-def moment(seconds: int) -> datetime:
-    """A time the parse cache kept as seconds since the epoch, in UTC."""
-    return datetime.fromtimestamp(seconds, UTC)
 
 
 class KeyedCache:

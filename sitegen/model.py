@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -182,6 +182,18 @@ def most_upvotes(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else max(a, b)
 
 
+def epoch_seconds(moment: datetime) -> int:
+    """A time as the parse cache and the rebuild's path hold a day entry's `added`: whole
+    seconds since the epoch (50,000 datetimes made and printed each rebuild took 0.1 s of the
+    rebuild budget, under 2 s at 50k papers)."""
+    return int(moment.timestamp())
+
+
+def utc_moment(seconds: int) -> datetime:
+    """A time held as epoch_seconds, in UTC."""
+    return datetime.fromtimestamp(seconds, UTC)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayEntry:
     """One line of what a day featured: which paper, under which title, with how many upvotes."""
@@ -277,15 +289,14 @@ class ContentSnapshot:
         return {day: held.arrived_after for day, held in self.days.items() if held.arrived_after}
 
     def entries_added(self) -> Mapping[date, Mapping[str, int]]:
-        """Each day's entries that say when a fetch brought them: paper id -> `added`, in
-        seconds since the epoch (50,000 datetimes made and printed each rebuild took 0.1 s of
-        the rebuild budget, under 2 s at 50k papers)."""
+        """Each day's entries that say when a fetch brought them: paper id -> `added`, as
+        epoch_seconds."""
         if self.added is not None:
             return self.added
         return {
             day: stamped
             for day, held in self.days.items()
-            if (stamped := {e.paper_id: int(e.added.timestamp()) for e in held.entries if e.added})
+            if (stamped := {e.paper_id: epoch_seconds(e.added) for e in held.entries if e.added})
         }
 
     def day_entries(self) -> Mapping[date, Sequence[PlainEntry]]:

@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from sitegen.config import SiteConfig
-from sitegen.model import Appearance, ContentSnapshot, Paper, PlainEntry, Topic, most_upvotes
+from sitegen.model import (
+    Appearance,
+    ContentSnapshot,
+    Paper,
+    PlainEntry,
+    Topic,
+    most_upvotes,
+    utc_moment,
+)
 from sitegen.periods import MONTH, WEEK, Counts, Papers, PeriodListing, periods, rank_by_upvotes
 from sitegen.topics import assign_topics, compile_topics
 from sitegen.trends import Trend, trend
@@ -86,7 +94,7 @@ class Site:
         some readers show again as updated."""
         added = self.added.get(day)
         if added and paper_id in added:
-            return datetime.fromtimestamp(added[paper_id], UTC)
+            return utc_moment(added[paper_id])
         return day_moment(day)
 
     def had_whole(self, day: date) -> bool:
