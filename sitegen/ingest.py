@@ -194,7 +194,6 @@ class _Merger:
     ) -> None:
         self.stored = snapshot
         self.added = added
-        self.stamps_every_day = newest is not None  # a scheduled fetch's
         self.newest_before = newest_before
         self.newest = newest  # held after the run, when it marks late days
         self.held_after = held_after
@@ -225,9 +224,10 @@ class _Merger:
         known = source is not None and source in sources
         on_the_day = frozenset(entry.paper_id for entry in old)
         listed: list[DayEntry] = []
-        # Not only a scheduled run's: a backfill by --since that reaches the newest days
-        # left their new papers dated by their day for good (found by a review).
-        news = self.stamps_every_day or (
+        # Every day of a scheduled fetch (one that marks late days), and the newest days of
+        # another: a backfill by --since that reaches them left their new papers dated by their
+        # day for good (found by a review).
+        news = self.newest is not None or (
             self.newest_before is not None and listing.day >= self.newest_before
         )
         fetched_at = self.added if news else None

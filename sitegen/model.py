@@ -201,9 +201,10 @@ class DayEntry:
     paper_id: str
     title: str  # as the listing showed it; also lets a later listing find a hand-retitled paper
     upvotes: int | None = None
-    # When a scheduled fetch first brought it (UTC), which dates its feed item: the rest of a
-    # day comes with the next morning's run, and an item dated by its day came hours older than
-    # a reader's last poll (a feed review). None: ingested by hand, or before sitegen kept it.
+    # When a fetch first brought it, and the time to publish it (UTC: sitegen.fetch), which
+    # dates its feed item: the rest of a day comes with the next morning's run, and an item
+    # dated by its day came hours older than a reader's last poll (a feed review). None:
+    # ingested by hand, history filled in, or from before sitegen kept it.
     added: datetime | None = None
 
 

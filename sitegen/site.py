@@ -87,11 +87,11 @@ class Site:
     added: Mapping[date, Mapping[str, int]] = field(default_factory=dict)
 
     def featured_at(self, paper_id: str, day: date) -> datetime:
-        """When the paper's item of `day` is dated, in feeds: when a scheduled fetch first
-        brought it (the rest of a day comes the next morning, hours after the day began), or
-        for an entry that does not say, the start of its day. Not by rank: a day fetched again
-        in a new order (upvotes move) would change the dates of items already published, which
-        some readers show again as updated."""
+        """When the paper's item of `day` is dated, in feeds: its entry's `added` (when a fetch
+        first brought it, and the time to publish it: the rest of a day comes the next
+        morning, hours after the day began), or for an entry that does not say, its day's
+        start. Not by rank: a day fetched again in a new order (upvotes move) would change the
+        dates of items already published, which some readers show again as updated."""
         added = self.added.get(day)
         if added and paper_id in added:
             return utc_moment(added[paper_id])

@@ -226,7 +226,6 @@ def _load_content(
             cache.set_paper(name, facts)
         if unsorted:
             cache.in_name_order()
-    same_title = _check_changed_papers(cache.papers, to_parse) if not errors else []
     for name in changed.get(_DAYS, ()):
         held_day = cache.days.get(name)
         if held_day is None or not holds(days_dir / name, held_day[0]):
@@ -243,6 +242,7 @@ def _load_content(
         errors[MOST_ERRORS_SAID:] = [ContentError(f"and {more} more broken content files")]
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
+    same_title = _check_changed_papers(cache.papers, to_parse)
     cache.save(states_token)
     if states_token == token:  # kept after the cache that matches them (a crash between: slow)
         with contextlib.suppress(OSError):
