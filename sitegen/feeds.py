@@ -353,9 +353,8 @@ def first_seen(site: Site, paper_id: str) -> Appearance:
     late = site.late_days
 
     def published(appearance: Appearance) -> tuple[datetime, date]:
-        if paper_id in site.added.get(appearance.day, ()):
-            return site.featured_at(paper_id, appearance.day), appearance.day
-        return day_moment(late.get(appearance.day, appearance.day)), appearance.day
+        came = day_moment(late.get(appearance.day, appearance.day))
+        return site.added_at(paper_id, appearance.day) or came, appearance.day
 
     return min(site.appearances[paper_id], key=published)
 
@@ -367,7 +366,7 @@ def whole_days(site: Site, paper_ids: Iterable[str]) -> tuple[date, ...]:
     days = set()
     for paper_id in paper_ids:
         day = first_seen(site, paper_id).day
-        if paper_id not in site.added.get(day, ()):
+        if site.added_at(paper_id, day) is None:
             days.add(day)
     return tuple(sorted(day for day in days if site.had_whole(day)))
 

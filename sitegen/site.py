@@ -92,10 +92,12 @@ class Site:
         morning, hours after the day began), or for an entry that does not say, its day's
         start. Not by rank: a day fetched again in a new order (upvotes move) would change the
         dates of items already published, which some readers show again as updated."""
-        added = self.added.get(day)
-        if added and paper_id in added:
-            return utc_moment(added[paper_id])
-        return day_moment(day)
+        return self.added_at(paper_id, day) or day_moment(day)
+
+    def added_at(self, paper_id: str, day: date) -> datetime | None:
+        """The `added` of the paper's entry on `day`, if it says one."""
+        seconds = self.added.get(day, {}).get(paper_id)
+        return None if seconds is None else utc_moment(seconds)
 
     def had_whole(self, day: date) -> bool:
         """Whether a fetch had `day` with every paper it will list: the newest day marked
