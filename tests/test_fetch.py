@@ -1104,20 +1104,15 @@ def test_papers_a_day_gains_past_the_feeds_window_reach_the_feeds(
     today = datetime.now(UTC).date()
     filling, *later = (today - timedelta(days=n) for n in (5, 4, 3, 2, 1))
 
-    def answer(day: date, entries: list[dict[str, Any]]) -> bytes:
-        for entry in entries:
-            entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
-        return json.dumps(entries).encode()
-
     source.other_api_days = [Reply(200, b"[]")]
-    source.set(filling.isoformat(), [Reply(200, answer(filling, real[:2]))])
+    source.set(filling.isoformat(), [Reply(200, _answer_of(filling, real[:2]))])
     assert _fetch(site, url, "--date", filling.isoformat()) == 0
     for n, day in enumerate(later):
-        source.set(day.isoformat(), [Reply(200, answer(day, real[10 + 5 * n : 15 + 5 * n]))])
+        source.set(day.isoformat(), [Reply(200, _answer_of(day, real[10 + 5 * n : 15 + 5 * n]))])
         assert _fetch(site, url, "--date", day.isoformat()) == 0
     state = {filling.isoformat(): {"failed_on": later[0].isoformat(), "problem": "HTTP 500"}}
     (site / "content" / "fetch-state.json").write_text(json.dumps(state))
-    source.set(filling.isoformat(), [Reply(200, answer(filling, real[:10]))])
+    source.set(filling.isoformat(), [Reply(200, _answer_of(filling, real[:10]))])
     assert _fetch(site, url) == 0  # the scheduled run: its retry has the day whole
     day_file = (site / "content" / "days" / f"{filling}.toml").read_text()
     assert f"arrived_after = {later[-1]}\n" in day_file
@@ -1142,18 +1137,12 @@ def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_nev
     yesterday = today - timedelta(days=1)
 
     def serve(day: date, entries: list[dict[str, Any]]) -> None:
-        for entry in entries:
-            entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
-        source.set(day.isoformat(), [Reply(200, json.dumps(entries).encode())])
+        source.set(day.isoformat(), [Reply(200, _answer_of(day, entries))])
 
     def run(*args: str) -> tuple[datetime, datetime]:
         before = datetime.now(UTC).replace(microsecond=0)
         assert _fetch(site, url, *args) == 0
         return before, datetime.now(UTC)
-
-    def added(day: date) -> dict[str, datetime | None]:
-        held = load_content(site).days[day]
-        return {entry.paper_id: entry.added for entry in held.entries}
 
     def items() -> tuple[dict[str, datetime], datetime]:
         """Each paper's item date as feedparser reads the RSS feed, and the feed's time."""
@@ -1167,16 +1156,16 @@ def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_nev
     source.other_api_days = [Reply(200, b"[]")]
     serve(yesterday, real[:1])
     run("--date", yesterday.isoformat())  # history filled in
-    assert added(yesterday) == {ids[0]: None}
+    assert _added(site, yesterday) == {ids[0]: None}
     (site / "content" / "fetch-state.json").unlink()  # as if had while it was filling
 
     serve(yesterday, real[:4])
     serve(today, real[4:6])
     first = run()  # the scheduled run: the rest of yesterday, and today so far
     dated_first = (first[0] + PUBLISHING_TAKES, first[1] + PUBLISHING_TAKES)
-    assert added(yesterday)[ids[0]] is None
+    assert _added(site, yesterday)[ids[0]] is None
     for paper_id in ids[1:6]:
-        stamp = {**added(yesterday), **added(today)}[paper_id]
+        stamp = {**_added(site, yesterday), **_added(site, today)}[paper_id]
         assert stamp is not None and dated_first[0] <= stamp <= dated_first[1]
     assert main(["--root", str(site), "build"]) == 0
     polled, updated = items()
@@ -1190,7 +1179,7 @@ def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_nev
     while datetime.now(UTC) < first[1].replace(microsecond=0) + timedelta(seconds=1):
         time.sleep(0.05)  # the next run's stamp is a second later at least, as in real use
     second = run()
-    assert added(today)[ids[4]] == polled[ids[4]]  # kept: its item is published
+    assert _added(site, today)[ids[4]] == polled[ids[4]]  # kept: its item is published
     rebuilt(site, tmp_path)
     again, updated_again = items()
     assert {i: again[i] for i in polled} == polled  # no published date moved
@@ -1227,12 +1216,7 @@ def test_a_backfill_dates_the_papers_it_brings_to_the_newest_days_not_to_older_o
     older, held, newer = (today - timedelta(days=n) for n in (3, 2, 1))
 
     def serve(day: date, entries: list[dict[str, Any]]) -> None:
-        for entry in entries:
-            entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
-        source.set(day.isoformat(), [Reply(200, json.dumps(entries).encode())])
-
-    def added(day: date) -> dict[str, datetime | None]:
-        return {entry.paper_id: entry.added for entry in load_content(site).days[day].entries}
+        source.set(day.isoformat(), [Reply(200, _answer_of(day, entries))])
 
     source.other_api_days = [Reply(200, b"[]")]
     serve(held, real[:2])
@@ -1242,10 +1226,12 @@ def test_a_backfill_dates_the_papers_it_brings_to_the_newest_days_not_to_older_o
     serve(newer, real[4:6])
     before = datetime.now(UTC).replace(microsecond=0)
     assert _fetch(site, url, "--since", older.isoformat()) == 0
-    assert set(added(older).values()) == {None}  # history filled in
+    assert set(_added(site, older).values()) == {None}  # history filled in
     first, second, third = real[0]["paper"]["id"], real[1]["paper"]["id"], real[2]["paper"]["id"]
-    assert added(held)[first] is None and added(held)[second] is None  # held before: kept
-    stamps = [added(held)[third], *added(newer).values()]
+    assert (
+        _added(site, held)[first] is None and _added(site, held)[second] is None
+    )  # held before: kept
+    stamps = [_added(site, held)[third], *_added(site, newer).values()]
     after = datetime.now(UTC)
     assert all(
         stamp is not None and before + PUBLISHING_TAKES <= stamp <= after + PUBLISHING_TAKES
@@ -1267,9 +1253,7 @@ def test_a_late_day_listing_a_paper_published_before_leaves_its_item_as_it_was(
     before, missed, newest, next_day = (date(2026, 11, 8) + timedelta(days=n) for n in range(4))
 
     def serve(day: date, entries: list[dict[str, Any]], status: int = 200) -> None:
-        for entry in entries:
-            entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
-        source.set(day.isoformat(), [Reply(status, json.dumps(entries).encode())])
+        source.set(day.isoformat(), [Reply(status, _answer_of(day, entries))])
 
     def run(days: list[date], now: datetime) -> None:
         policy = FetchPolicy(read_timeout=2, attempts=1)
@@ -1296,6 +1280,18 @@ def test_a_late_day_listing_a_paper_published_before_leaves_its_item_as_it_was(
     run([missed, newest, next_day], datetime(2026, 11, 11, 9, 17, tzinfo=UTC))
     assert "arrived_after" in (site / "content" / "days" / f"{missed}.toml").read_text()
     assert dated()[paper_id] == published[paper_id]
+
+
+def _added(site: Path, day: date) -> dict[str, datetime | None]:
+    """The `added` of each entry of `day` in the site's content, by paper id."""
+    return {entry.paper_id: entry.added for entry in load_content(site).days[day].entries}
+
+
+def _answer_of(day: date, entries: list[dict[str, Any]]) -> bytes:
+    """Entries of a real API answer (content/listings/2026-06-12.json) as `day`'s answer."""
+    for entry in entries:
+        entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
+    return json.dumps(entries).encode()
 
 
 def _utc(parsed: time.struct_time) -> datetime:
