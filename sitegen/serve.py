@@ -297,6 +297,7 @@ def serve(
             # its first ingest, found by a review) is looked for at each timeout, then watched.
             missing = [p for p in watch if not p.exists()]
             folders = {p: _identity(p) for p in watch if p.is_dir()}
+            resolved = {p.resolve(): p for p in folders}
             # The watcher starts on the first iteration; its first (timed-out) yield proves it
             # runs, so the address is announced only when no edit can be missed any more.
             try:
@@ -330,10 +331,14 @@ def serve(
                     if appeared:
                         break
                     # A watched folder deleted (the README's `git rm -r content/...`) takes its
-                    # watch with it, often without an event, and so does one made again while
-                    # a build ran: built without it, or watched anew and built (a new user's
-                    # trial, then a review: what came after went unseen).
-                    replaced = tuple(p for p, was in folders.items() if _identity(p) != was)
+                    # watch with it, and so does one made again while a build ran, even under
+                    # its old inode (reused at once): known by the event naming it, or by its
+                    # identity, it is built without, or watched anew and built (a new user's
+                    # trial, then a review, then a reread: what came after went unseen).
+                    named = {resolved.get(Path(path)) for _, path in changes}
+                    replaced = tuple(
+                        p for p, was in folders.items() if p in named or _identity(p) != was
+                    )
                     if replaced:
                         appeared = tuple(p for p in replaced if p.exists())
                         if not appeared and not changes:
