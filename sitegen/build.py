@@ -103,7 +103,7 @@ class BuildReport:
     awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
     hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
     newest_day: date | None = None  # of content/days/: the CLI notes one after today
-    latest_added: tuple[datetime, date] | None = None  # the latest `added` and its day: as well
+    latest_added: tuple[datetime, date] | None = None  # the latest `added` or `whole`, its day
 
 
 def build_site(
@@ -259,9 +259,16 @@ def build_site(
 
 
 def _latest_added(snapshot: ContentSnapshot) -> tuple[datetime, date] | None:
-    """The latest time a day entry says a fetch brought it, and its day."""
+    """The latest time a day file says a fetch had its day or an entry of it, and its day."""
     latest = max(
-        ((at, day) for day, added in snapshot.entries_added().items() for at in added.values()),
+        (
+            *(
+                (at, day)
+                for day, added in snapshot.entries_added().items()
+                for at in added.values()
+            ),
+            *((at, day) for day, at in snapshot.days_whole().items()),
+        ),
         default=None,
     )
     return (utc_moment(latest[0]), latest[1]) if latest else None

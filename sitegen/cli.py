@@ -551,8 +551,8 @@ def _say_times_to_come(report: BuildReport) -> None:
     if report.latest_added and report.latest_added[0] > now + timedelta(hours=1):
         at, day = report.latest_added
         print(
-            f"sitegen: note: {DAYS_DIR}/{day}.toml has an entry added at {at:%Y-%m-%dT%H:%M:%SZ},"
-            " a time to come: feeds date its item so, above every other; is it right?",
+            f"sitegen: note: {DAYS_DIR}/{day}.toml says {at:%Y-%m-%dT%H:%M:%SZ} (`added` or"
+            " `whole`), a time to come: feeds date an item so, above every other; is it right?",
             file=sys.stderr,
             flush=True,
         )

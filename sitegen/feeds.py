@@ -173,16 +173,16 @@ class Feeds:
             items=self._first_items(paper_ids),
         )
 
-    def digest(self, days: tuple[tuple[date, tuple[str, ...]], ...]) -> FeedSpec:
-        """One item per day (day, its papers), newest first."""
+    def digest(self, days: tuple[tuple[date, tuple[str, ...], datetime], ...]) -> FeedSpec:
+        """One item per day (day, its papers, when the item is dated), newest first."""
         return FeedSpec(
             title=digest_title(self.site.config),
             description="One item per day with the day's papers.",
             routes=self.routes.days_index(),
-            items=tuple(self._digest_item(day, paper_ids) for day, paper_ids in days),
+            items=tuple(self._digest_item(day, ids, when) for day, ids, when in days),
         )
 
-    def _digest_item(self, day: date, paper_ids: tuple[str, ...]) -> _Item:
+    def _digest_item(self, day: date, paper_ids: tuple[str, ...], when: datetime) -> _Item:
         routes = self.routes
         entries = "".join(
             f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
@@ -194,7 +194,7 @@ class Feeds:
             item_id=day_item_id(day),
             title=f"{count} paper{'s' if count != 1 else ''} of {human_date(day)}",
             url=routes.absolute(routes.day(day).html),
-            when=day_moment(day),
+            when=when,
             content_html=f"<ol>{entries}</ol>",
         )
 
@@ -257,14 +257,14 @@ class Feeds:
     def period_digest(
         self,
         kind: str,
-        periods: tuple[tuple[Period, tuple[str, ...], Mapping[str, int | None]], ...],
+        periods: tuple[tuple[Period, tuple[str, ...], Mapping[str, int | None], datetime], ...],
     ) -> FeedSpec:
         """One item per closed week or month (`kind`): (period, its top papers, the counts it
-        ranks those featured again by), newest first. Each paper shows the count it ranks by,
-        as the period's page does."""
+        ranks those featured again by, when the item is dated), newest first. Each paper shows
+        the count it ranks by, as the period's page does."""
         routes = self.routes
         items = []
-        for period, paper_ids, ranked_by in periods:
+        for period, paper_ids, ranked_by, when in periods:
             entries = "".join(
                 f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
                 f"{html.escape(self.site.papers[paper_id].title)}</a>"
@@ -276,7 +276,7 @@ class Feeds:
                     item_id=period_item_id(period),
                     title=f"Top papers of {period.name}",
                     url=routes.absolute(routes.top(period.kind, period.slug).html),
-                    when=day_moment(period.last),
+                    when=when,
                     content_html=f"<ol>{entries}</ol>",
                 )
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,8 +22,10 @@ from sitegen.fetch_state import (
     FAILURE_KEYS,
     FETCH_STATE,
     WHOLE,
+    awaited_days,
     load_fetch_state,
     render_fetch_state,
+    whole_days,
 )
 from sitegen.hf_client import DayAnswer, DayFetcher, FetchCancelled, FetchStopped, Validators
 from sitegen.ingest import LATE_WITHIN_DAYS
@@ -177,8 +179,7 @@ def fetch_days(
         merged_at = now + timedelta(seconds=time.monotonic() - started)
         return _merge_answers(
             root, days, answers, state=state, stopped=stopped, now=now, scheduled=scheduled,
-            feed_days=feed_days, known_topics=known_topics,
-            newest_held=max(stored_days(root), default=None),
+            feed_days=feed_days, known_topics=known_topics, held=frozenset(stored_days(root)),
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
         )  # fmt: skip
 
@@ -194,9 +195,10 @@ def _merge_answers(
     scheduled: bool,
     feed_days: int | None,
     known_topics: frozenset[str] | None,
-    newest_held: date | None,
+    held: frozenset[date],
     added: datetime,
 ) -> FetchReport:
+    newest_held = max(held, default=None)
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
     parsed: list[tuple[Listing, str | None]] = []
@@ -237,6 +239,7 @@ def _merge_answers(
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
     today = now.date()
+    digest_due = _digest_items_due(outcomes, state_before, held=held, today=today)
     _mark_newest_whole(state, outcomes, today=today, newest_held=newest_held)
     given_up = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
     files = dict(kept)
@@ -250,6 +253,7 @@ def _merge_answers(
         mark_late=scheduled,
         feed_days=feed_days,
         added=added,
+        whole=digest_due,
         known_topics=known_topics,
     )
     return FetchReport(
@@ -261,6 +265,31 @@ def _merge_answers(
         same_title=report.same_title,
         one_title=report.one_title,
         put_back=report.put_back,
+    )
+
+
+def _digest_items_due(
+    outcomes: Sequence[DayOutcome],
+    state: Mapping[str, Mapping[str, str]],
+    *,
+    held: frozenset[date],
+    today: date,
+) -> frozenset[date]:
+    """The days this run had after they ended whose item the daily digest did not have before
+    it (its rule: sitegen.outputs.DigestFeed): the builds after it publish those items, which
+    are dated by this run (Day.whole). A day whose item was out is left as it was: its date
+    never moves."""
+    newest, awaited, marked = max(held, default=None), awaited_days(state), whole_days(state)
+    return frozenset(
+        o.day
+        for o in outcomes
+        if o.status in ("papers", "unchanged")
+        and o.day < today
+        and not (
+            o.day in held
+            and o.day not in awaited
+            and ((newest is not None and o.day < newest) or o.day in marked)
+        )
     )
 
 

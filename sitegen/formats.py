@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -45,7 +45,7 @@ _RETIRED_PAPER_KEYS = {
     "featured": "delete this line: the days a paper was featured are the day files' to say "
     "(content/days/*.toml), and `sitegen ingest` no longer writes it",
 }
-_DAY_KEYS = frozenset({"day", "arrived_after", "sources", "papers"})
+_DAY_KEYS = frozenset({"day", "arrived_after", "whole", "sources", "papers"})
 _DAY_ENTRY_KEYS = frozenset({"id", "title", "upvotes", "added"})
 
 
@@ -146,7 +146,10 @@ def render_day_file(day: Day) -> str:
         for entry in day.entries
     ]
     late = [("arrived_after", day.arrived_after)] if day.arrived_after else []
-    return dump_toml([("day", day.day), *late, ("sources", list(day.sources)), ("papers", entries)])
+    whole = [("whole", day.whole)] if day.whole else []
+    return dump_toml(
+        [("day", day.day), *late, *whole, ("sources", list(day.sources)), ("papers", entries)]
+    )
 
 
 def parse_day_file(text: str, *, path: str) -> Day:
@@ -176,6 +179,16 @@ def parse_day_file(text: str, *, path: str) -> Day:
             "`arrived_after` is the store's newest day when this one came late: a later day",
             location=fields.where("arrived_after"),
             hint=f"delete the line, or give a day after {day}",
+        )
+    whole = table.get("whole")
+    if problem := _not_a_moment("whole", whole):
+        raise ContentError(problem, location=fields.where("whole"), hint=_A_MOMENT)
+    ended = datetime.combine(day + timedelta(days=1), time.min, UTC)
+    if isinstance(whole, datetime) and whole < ended:
+        raise ContentError(
+            "`whole` is when a fetch had the day after it ended: a time after its end",
+            location=fields.where("whole"),
+            hint=f"delete the line, or give a time from {ended:%Y-%m-%dT%H:%M:%SZ} on",
         )
     raw_entries = table.get("papers", [])
     if not isinstance(raw_entries, list):
@@ -210,7 +223,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
                 paper_id=raw["id"],
                 title=clean_line(raw.get("title", "")),
                 upvotes=raw.get("upvotes"),
-                added=_added(raw.get("added")),
+                added=_moment(raw.get("added")),
             )
         )
     return Day(
@@ -218,6 +231,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
         entries=tuple(entries),
         sources=fields.texts("sources"),
         arrived_after=arrived_after,
+        whole=_moment(whole),
     )
 
 
@@ -232,17 +246,26 @@ def _entry_problem(raw: TomlValue) -> str | None:
         return f"`title` must be a string, not {as_toml(raw['title']):.60}"
     if not (raw.get("upvotes") is None or is_count(raw["upvotes"])):
         return f"`upvotes` must be a whole number, 0 or more, not {as_toml(raw['upvotes']):.60}"
-    added = raw.get("added")
-    if added is not None and not (isinstance(added, datetime) and added.tzinfo is not None):
-        # A local time is no moment: readers would each take it in their own zone.
-        shown = as_toml(added)
-        return f"`added` must be a time with its zone, such as 2026-12-05T09:17:00Z, not {shown}"
-    return None
+    return _not_a_moment("added", raw.get("added"))
 
 
-def _added(value: datetime | None) -> datetime | None:
-    """An entry's `added` in UTC, to the second, as the parse cache keeps it."""
-    return value.astimezone(UTC).replace(microsecond=0) if value else None
+_A_MOMENT = "give a time in UTC, such as 2026-12-05T09:17:00Z, or delete the line"
+
+
+def _not_a_moment(key: str, value: TomlValue | None) -> str | None:
+    """What is wrong with the time a fetch wrote as `key` (`added`, `whole`), if anything."""
+    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+        return None
+    # A local time is no moment: readers would each take it in their own zone.
+    return (
+        f"`{key}` must be a time with its zone, such as 2026-12-05T09:17:00Z, not {as_toml(value)}"
+    )
+
+
+def _moment(value: TomlValue | None) -> datetime | None:
+    """A time a fetch wrote (`added`, `whole`) in UTC, to the second, as the parse cache keeps
+    it."""
+    return value.astimezone(UTC).replace(microsecond=0) if isinstance(value, datetime) else None
 
 
 def _listed_twice(path: str, text: str, paper_id: str, otherwise: Location) -> ContentError:

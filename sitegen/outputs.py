@@ -17,7 +17,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from itertools import takewhile
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -242,9 +242,10 @@ class DigestFeed(NamedTuple):
     newest may still be filling (the workflow fetches today early), and an item rewritten as
     "5 papers", then "40 papers", stayed read in readers, which showed none of the other 35
     (found by a subscriber's trial). So does a day whose completion failed: it has its item
-    once a retry has it whole, or gives up."""
+    once a retry has it whole, or gives up. Each item is dated when the site first had it
+    (Site.digest_dated)."""
 
-    days: tuple[tuple[date, Papers], ...]
+    days: tuple[tuple[date, Papers, datetime], ...]
     newest: date | None
 
     @staticmethod
@@ -254,7 +255,9 @@ class DigestFeed(NamedTuple):
         newest_whole = bool(site.days) and site.days[0].day in site.whole
         start = 0 if newest_whole else 1
         window = site.days[start : start + site.config.feeds.digest_days]
-        days = tuple((d.day, d.papers) for d in window if d.day not in site.awaited)
+        days = tuple(
+            (d.day, d.papers, site.digest_dated(d.day)) for d in window if d.day not in site.awaited
+        )
         feed = routes.days_index()
         yield Output((feed.rss.path, feed.atom.path), DigestFeed(days, _newest_day(site)))
 
@@ -700,7 +703,8 @@ class PeriodDigestFeed(NamedTuple):
     papers, newest first."""
 
     kind: str  # WEEK or MONTH
-    periods: tuple[tuple[Period, tuple[Papers, ...], Counts], ...]  # as TopFeed's
+    # As TopFeed's, and when the item is dated (Site.period_dated)
+    periods: tuple[tuple[Period, tuple[Papers, ...], Counts, datetime], ...]
     newest: date | None
 
     @staticmethod
@@ -708,14 +712,16 @@ class PeriodDigestFeed(NamedTuple):
         for kind in (WEEK, MONTH):
             feed = routes.period_digest(kind)
             closed = [p for p in site.periods[kind] if not p.open][:DIGEST_PERIODS]
-            periods = tuple((p.period, p.days, p.again) for p in closed)
+            periods = tuple(
+                (p.period, p.days, p.again, site.period_dated(p.period)) for p in closed
+            )
             inputs = PeriodDigestFeed(kind, periods, None if periods else _newest_day(site))
             yield Output((feed.rss.path, feed.atom.path), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         periods = tuple(
-            (period, top_papers(self.kind, featured(days), again, r.site.upvotes), dict(again))
-            for period, days, again in self.periods
+            (period, top_papers(self.kind, featured(days), again, r.site.upvotes), dict(again), at)
+            for period, days, again, at in self.periods
         )
         spec = r.feeds.period_digest(self.kind, periods)
         yield from render_feed(spec, r.site.config, r.routes, self.newest)

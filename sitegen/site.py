@@ -21,7 +21,16 @@ from sitegen.model import (
     most_upvotes,
     utc_moment,
 )
-from sitegen.periods import MONTH, WEEK, Counts, Papers, PeriodListing, periods, rank_by_upvotes
+from sitegen.periods import (
+    MONTH,
+    WEEK,
+    Counts,
+    Papers,
+    Period,
+    PeriodListing,
+    periods,
+    rank_by_upvotes,
+)
 from sitegen.topics import assign_topics, compile_topics
 from sitegen.trends import Trend, trend
 
@@ -85,6 +94,10 @@ class Site:
     # day -> paper id -> when a fetch brought it, of the day entries that say (DayEntry.added),
     # in seconds since the epoch (ContentSnapshot.entries_added)
     added: Mapping[date, Mapping[str, int]] = field(default_factory=dict)
+    # day -> Day.whole (when a fetch first had it whole), in seconds since the epoch
+    days_whole: Mapping[date, int] = field(default_factory=dict)
+    # day -> when its first papers came (the earliest `added` of its entries), in seconds
+    came: Mapping[date, int] = field(default_factory=dict)
 
     def featured_at(self, paper_id: str, day: date) -> datetime:
         """When the paper's item of `day` is dated, in feeds: its entry's `added` (when a fetch
@@ -98,6 +111,24 @@ class Site:
         """The `added` of the paper's entry on `day`, if it says one."""
         seconds = self.added.get(day, {}).get(paper_id)
         return None if seconds is None else utc_moment(seconds)
+
+    def digest_dated(self, day: date) -> datetime:
+        """When the daily digest's item of `day` is dated: when a fetch first had the day
+        whole (Day.whole), which the builds after it published the item; for a day that does
+        not say, its start."""
+        seconds = self.days_whole.get(day)
+        return day_moment(day) if seconds is None else utc_moment(seconds)
+
+    def period_dated(self, period: Period) -> datetime:
+        """When the digest item of a closed week or month is dated: by the run that closed it,
+        the first to bring a day after it, or a later one that had a day of it missed while it
+        was new (that day's `whole`); for a period none of whose days says, its last day's
+        start, which is also the earliest date (a day of it had whole by hand-ingested days
+        after it). Never by a later day's later papers: a published item's date never moves."""
+        after = [at for day, at in self.came.items() if day > period.last]
+        stamps = [at for day, at in self.days_whole.items() if period.holds(day)]
+        stamps += [min(after)] if after else []
+        return max([day_moment(period.last), *map(utc_moment, stamps)])
 
     def had_whole(self, day: date) -> bool:
         """Whether a fetch had `day` with every paper it will list: the newest day marked
@@ -210,7 +241,10 @@ def assemble_site(
         late_days=snapshot.late_days(),
         awaited=awaited,
         whole=whole,
-        added=snapshot.entries_added(),
+        added=(added := snapshot.entries_added()),
+        days_whole=snapshot.days_whole(),
+        # Of the days shown: a day whose papers are all hidden closes no week.
+        came={d.day: min(added[d.day].values()) for d in days if d.day in added},
     )
 
 

@@ -272,6 +272,28 @@ def test_a_time_added_that_is_no_moment_is_refused_at_its_line(
     assert f"{where}an entry of `papers`: `added` must be a time with its zone, such as" in err
 
 
+@pytest.mark.parametrize(
+    ("whole", "said"),
+    [
+        ("2026-12-05T09:17:00", "`whole` must be a time with its zone, such as"),
+        ("2026-12-05", "`whole` must be a time with its zone, such as"),
+        ("DAYT23:59:59Z", "`whole` is when a fetch had the day after it ended"),
+    ],
+)
+def test_a_day_had_whole_at_no_moment_or_before_its_end_is_refused_at_its_line(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str], whole: str, said: str
+) -> None:
+    """A day's `whole` dates its digest item: a local time is no moment, and a time before
+    the day ended dates the item before the day's papers."""
+    day_file = sorted((tiny_built / "content" / "days").glob("*.toml"))[0]
+    text = day_file.read_text()
+    line = text[: text.index("\nsources")].count("\n") + 2
+    whole = whole.replace("DAY", day_file.stem)
+    day_file.write_text(text.replace("\nsources", f"\nwhole = {whole}\nsources", 1))
+    assert main(["--root", str(tiny_built), "build"]) == 2
+    assert f"content/days/{day_file.name}:{line}: {said}" in capsys.readouterr().err
+
+
 def test_a_day_file_with_the_line_ends_of_an_old_mac_builds_as_with_newlines(
     tiny_built: Path, tmp_path: Path
 ) -> None:

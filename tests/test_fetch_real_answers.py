@@ -462,7 +462,8 @@ def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day
 
     # What was kept replays to the same content, byte for byte, but for what a fetch alone
     # knows: the newest day was had after it ended (these answers send no validators), and
-    # when the papers of a day no older than the newest held came (`added`).
+    # when the papers of a day no older than the newest held came (`added`), and when it was
+    # had whole (`whole`).
     replay = tmp_path / "replay"
     replay.mkdir()
     (replay / "site.toml").write_bytes((site / "site.toml").read_bytes())
@@ -473,7 +474,10 @@ def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day
     assert json.loads(fetched.pop("fetch-state.json")) == {"2026-08-03": {"whole": "yes"}}
     stamped = fetched["days/2026-08-03.toml"]
     assert stamped.count(b", added = ") == len(_entries(PARTIAL))
+    assert re.search(rb"\nwhole = 20[0-9T:Z-]+\n", stamped)
     assert b"added" not in fetched["days/2026-06-12.toml"]  # the first day: history filled in
+    assert b"whole" not in fetched["days/2026-06-12.toml"]
+    stamped = re.sub(rb"\nwhole = [0-9T:Z-]+\n", b"\n", stamped)
     fetched["days/2026-08-03.toml"] = re.sub(rb", added = [0-9T:Z-]+", b"", stamped)
     assert tree_bytes(replay / "content") == fetched
 

@@ -195,6 +195,15 @@ def _time_added_by_hand(site: Path) -> None:
     rewrite(newest, lambda t: re.sub(r"(?m)^(  \{.*) \},$", rf"\1{stamp},", t, count=1))
 
 
+def _whole_by_hand(site: Path) -> None:
+    # The oldest day says when a fetch had it whole: its digest items (the day's, its week's and
+    # its month's) take that date.
+    oldest = min((site / "content" / "days").glob("*.toml"))
+    next_day = date.fromisoformat(oldest.stem) + timedelta(days=1)
+    whole = f"day = {oldest.stem}\nwhole = {next_day}T06:30:00+01:00\n"
+    rewrite(oldest, lambda t: t.replace(f"day = {oldest.stem}\n", whole))
+
+
 def _newest_day_had_whole(site: Path) -> None:
     # A fetch had the newest day after it ended: the daily digest gives it its item.
     newest = max((site / "content" / "days").glob("*.toml")).stem
@@ -212,6 +221,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "renamed paper": _renamed_paper,
     "edited day file": _edited_day,
     "time added by hand": _time_added_by_hand,
+    "day had whole by hand": _whole_by_hand,
     "day in the open month": _day_in_the_open_month,
     "paper featured again, much upvoted": _paper_featured_again_much_upvoted,
     "old day names a newest day's paper": _newest_days_paper_listed_first_on_an_old_day,
