@@ -166,7 +166,10 @@ def fetch_days(
         for worker in workers:
             worker.start()
         for worker in workers:
-            worker.join()
+            # Woken at times: a Ctrl-C the kernel hands to a worker thread would leave a join
+            # without a timeout waiting for that worker's read or rate-limit wait to end.
+            while worker.is_alive():
+                worker.join(0.2)
     except BaseException:
         source.cancel()
         raise

@@ -297,7 +297,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Serving {', '.join(days)} as Hugging Face at {url} (Ctrl-C to stop)", flush=True)
         print(f"  sitegen fetch --base-url {url} {asked}", flush=True)
         with contextlib.suppress(KeyboardInterrupt):
-            threading.Event().wait()
+            # Woken at times: a Ctrl-C the kernel hands to a server thread leaves a wait
+            # without a timeout blocked for good (the README's trial timed out once in CI).
+            while True:
+                time.sleep(0.2)
 
 
 if __name__ == "__main__":

@@ -556,16 +556,31 @@ def test_sigterm_stops_a_fetch_as_ctrl_c_does(hf: tuple[FaultyHF, str], bundled:
     )
 
 
+def test_a_ctrl_c_the_kernel_hands_to_a_worker_thread_stops_a_fetch_as_well(
+    hf: tuple[FaultyHF, str], bundled: Path
+) -> None:
+    """The kernel may run a process's signal handler on any of its threads: one handed to a
+    fetch's worker left the main thread waiting for that worker's 25 s read (kill(2) of a
+    thread's id hands it to that thread; a waiting server of the tests hung so in CI)."""
+    source, url = hf
+    for day in ("2025-11-01", "2025-11-02", "2025-11-03", "2025-11-04"):
+        source.set(day, [Reply(delay=25.0)])
+    _assert_ctrl_c_stops_at_once(
+        bundled, url, when=lambda shown, pid: len(source.requests) >= 3, to_a_thread=True
+    )
+
+
 def _assert_ctrl_c_stops_at_once(
     root: Path,
     url: str,
     *,
     when: Callable[[str, int], bool],
     signum: signal.Signals = signal.SIGINT,
+    to_a_thread: bool = False,
 ) -> None:
     """Run a fetch on a terminal, press Ctrl-C (or send `signum`) a second after `when` holds
-    (of what the terminal shows and the fetch's pid): it exits 130 at once, says nothing was
-    half-written, and
+    (of what the terminal shows and the fetch's pid), to the process or `to_a_thread` of it
+    other than its main one: it exits 130 at once, says nothing was half-written, and
     content/ is as it was. At once: within 1.5 s, less what a loaded machine adds (the time
     the fetch and this test stood runnable in a CPU's queue), not the wait's own seconds."""
     before = tree_bytes(root / "content")
@@ -588,7 +603,11 @@ def _assert_ctrl_c_stops_at_once(
         queued = _waited_for_a_cpu(process.pid) + _waited_for_a_cpu("thread-self")
         watchdog = threading.Timer(60, process.kill)
         watchdog.start()
-        process.send_signal(signum)
+        if to_a_thread:
+            threads = sorted(int(t.name) for t in Path(f"/proc/{process.pid}/task").iterdir())
+            os.kill(next(t for t in threads if t != process.pid), signum)
+        else:
+            process.send_signal(signum)
         sent = time.monotonic()
         os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)  # ended, not yet reaped
         took = time.monotonic() - sent
