@@ -31,7 +31,7 @@ from sitegen.cache import (
     kept_by_month,
 )
 from sitegen.config import SiteConfig
-from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
+from sitegen.fetch_state import awaited_days, load_digest_dates, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
 from sitegen.outputs import (
@@ -103,7 +103,7 @@ class BuildReport:
     awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
     hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
     newest_day: date | None = None  # of content/days/: the CLI notes one after today
-    latest_added: tuple[datetime, date] | None = None  # the latest `added` or `whole`, its day
+    latest_added: tuple[datetime, date] | None = None  # the latest `added` and its day: as well
 
 
 def build_site(
@@ -145,6 +145,7 @@ def build_site(
         with content_lock(root):
             fetch_state = load_fetch_state(root)
             awaited, whole = awaited_days(fetch_state), whole_days(fetch_state)
+            digest_dates = load_digest_dates(root)
             snapshot = load_content(
                 root,
                 known_topics=config.topic_slugs(),
@@ -165,6 +166,7 @@ def build_site(
             assign=_cached_topics(root, workers, reuse=not clean),
             awaited=awaited,
             whole=whole,
+            digest_dates=digest_dates,
         )
         routes = Routes(config.base_url)
         states = paper_states(site)
@@ -259,16 +261,9 @@ def build_site(
 
 
 def _latest_added(snapshot: ContentSnapshot) -> tuple[datetime, date] | None:
-    """The latest time a day file says a fetch had its day or an entry of it, and its day."""
+    """The latest time a day entry says a fetch brought it, and its day."""
     latest = max(
-        (
-            *(
-                (at, day)
-                for day, added in snapshot.entries_added().items()
-                for at in added.values()
-            ),
-            *((at, day) for day, at in snapshot.days_whole().items()),
-        ),
+        ((at, day) for day, added in snapshot.entries_added().items() for at in added.values()),
         default=None,
     )
     return (utc_moment(latest[0]), latest[1]) if latest else None

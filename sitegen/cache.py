@@ -244,16 +244,14 @@ def holds(path: Path, expected_digest: str) -> bool:
         return False
 
 
-# The day, its sources, its entries, the day it arrived after (0: none), as ordinals, the
-# entries a fetch stamped: (paper id, `added` in seconds since the epoch), and its `whole` in
-# seconds (0: none).
+# The day, its sources, its entries, the day it arrived after (0: none), as ordinals, and
+# the entries a fetch stamped: (paper id, `added` in seconds since the epoch).
 PlainDay = tuple[
     int,
     tuple[str, ...],
     tuple[tuple[str, str, int | None], ...],
     int,
     tuple[tuple[str, int], ...],
-    int,
 ]
 
 
@@ -262,13 +260,12 @@ def plain_day(day: Day) -> PlainDay:
     entries = tuple((e.paper_id, e.title, e.upvotes) for e in day.entries)
     after = day.arrived_after.toordinal() if day.arrived_after else 0
     added = tuple((e.paper_id, epoch_seconds(e.added)) for e in day.entries if e.added)
-    whole = epoch_seconds(day.whole) if day.whole else 0
-    return day.day.toordinal(), day.sources, entries, after, added, whole
+    return day.day.toordinal(), day.sources, entries, after, added
 
 
 def day_of(plain: PlainDay) -> Day:
     """The day the parse cache kept as `plain`."""
-    day, sources, entries, after, stamps, whole = plain
+    day, sources, entries, after, stamps = plain
     added = dict(stamps)
     return Day(
         day=date.fromordinal(day),
@@ -280,7 +277,6 @@ def day_of(plain: PlainDay) -> Day:
             for i, t, u in entries
         ),
         arrived_after=date.fromordinal(after) if after else None,
-        whole=utc_moment(whole) if whole else None,
     )
 
 

@@ -551,8 +551,8 @@ def _say_times_to_come(report: BuildReport) -> None:
     if report.latest_added and report.latest_added[0] > now + timedelta(hours=1):
         at, day = report.latest_added
         print(
-            f"sitegen: note: {DAYS_DIR}/{day}.toml says {at:%Y-%m-%dT%H:%M:%SZ} (`added` or"
-            " `whole`), a time to come: feeds date an item so, above every other; is it right?",
+            f"sitegen: note: {DAYS_DIR}/{day}.toml has an entry added at {at:%Y-%m-%dT%H:%M:%SZ},"
+            " a time to come: feeds date its item so, above every other; is it right?",
             file=sys.stderr,
             flush=True,
         )
@@ -707,7 +707,7 @@ def _index_note(report: BuildReport) -> str:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
-    from sitegen.fetch import fetch_days
+    from sitegen.fetch import DigestRules, fetch_days
     from sitegen.fetch_state import load_fetch_state, scheduled_days
     from sitegen.hf_client import DayFetcher, FetchPolicy, checked_source_url, make_client
 
@@ -739,6 +739,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
         report = fetch_days(
             root, days, source=source, on_progress=advance, now=now, scheduled=scheduled,
             feed_days=config.feeds.days, known_topics=config.topic_slugs(),
+            digests=DigestRules.of(config),
         )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))
     if report.missed and source.statuses == {404}:

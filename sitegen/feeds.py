@@ -260,8 +260,8 @@ class Feeds:
         periods: tuple[tuple[Period, tuple[str, ...], Mapping[str, int | None], datetime], ...],
     ) -> FeedSpec:
         """One item per closed week or month (`kind`): (period, its top papers, the counts it
-        ranks those featured again by, when the item is dated), newest first. Each paper shows
-        the count it ranks by, as the period's page does."""
+        ranks those featured again by, when the item is dated), newest first. Each paper
+        shows the count it ranks by, as the period's page does."""
         routes = self.routes
         items = []
         for period, paper_ids, ranked_by, when in periods:

@@ -8,30 +8,35 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sitegen.config import FeedSettings, SiteConfig
 from sitegen.errors import (
     FetchError,
     Location,
     printable,
 )
 from sitegen.fetch_state import (
+    DIGEST_DATES,
     FAILURE_KEYS,
     FETCH_STATE,
     WHOLE,
     awaited_days,
+    load_digest_dates,
     load_fetch_state,
     render_fetch_state,
     whole_days,
 )
+from sitegen.formats import render_digest_dates
 from sitegen.hf_client import DayAnswer, DayFetcher, FetchCancelled, FetchStopped, Validators
-from sitegen.ingest import LATE_WITHIN_DAYS
+from sitegen.ingest import LATE_WITHIN_DAYS, Merged
 from sitegen.listing_files import keep_answer
 from sitegen.listings import Listing
-from sitegen.model import iso_day
+from sitegen.model import ContentSnapshot, PlainEntry, iso_day, plain_entries
+from sitegen.site import digest_items, shown_days
 from sitegen.store import (
     content_lock,
     ingest_into_store,
@@ -77,6 +82,18 @@ class FetchReport:
         return tuple(d for d in self.days if d.status in ("failed", "not fetched"))
 
 
+@dataclass(frozen=True)
+class DigestRules:
+    """What of site.toml decides which items the digests list (site.digest_items)."""
+
+    hidden: frozenset[str] = frozenset()  # [content] hidden
+    digest_days: int = FeedSettings().digest_days  # [feeds] digest_days
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> DigestRules:
+        return cls(hidden=config.hidden, digest_days=config.feeds.digest_days)
+
+
 def fetch_days(
     root: Path,
     days: Iterable[date],
@@ -87,6 +104,7 @@ def fetch_days(
     scheduled: bool = False,
     feed_days: int | None = None,
     known_topics: frozenset[str] | None = None,
+    digests: DigestRules = DigestRules(),
 ) -> FetchReport:
     """Fetch `days` from `source` and merge each day had whole into the store under `root`,
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
@@ -96,10 +114,12 @@ def fetch_days(
     (`now`, UTC, at its start, and the time since) and PUBLISHING_TAKES, which feeds date them
     by, but on days older than the newest held (ingest_listings, history filled in). `now`'s
     date dates a missed day's note;
-    `known_topics`: see ingest_into_store."""
+    `known_topics`: see ingest_into_store. The digest items the run brings out (by
+    `digests`' rules) are recorded with the time its entries say (_DigestDates)."""
     days = sorted(set(days))
     started = time.monotonic()
     state = load_fetch_state(root)
+    load_digest_dates(root)  # a broken one stops the run before it asks anything
     held = frozenset(stored_days(root))
     stop = threading.Event()
     stopped: list[str] = []
@@ -182,7 +202,8 @@ def fetch_days(
         merged_at = now + timedelta(seconds=time.monotonic() - started)
         return _merge_answers(
             root, days, answers, state=state, stopped=stopped, now=now, scheduled=scheduled,
-            feed_days=feed_days, known_topics=known_topics, held=frozenset(stored_days(root)),
+            feed_days=feed_days, known_topics=known_topics, digests=digests,
+            newest_held=max(stored_days(root), default=None),
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
         )  # fmt: skip
 
@@ -198,10 +219,10 @@ def _merge_answers(
     scheduled: bool,
     feed_days: int | None,
     known_topics: frozenset[str] | None,
-    held: frozenset[date],
+    digests: DigestRules,
+    newest_held: date | None,
     added: datetime,
 ) -> FetchReport:
-    newest_held = max(held, default=None)
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
     parsed: list[tuple[Listing, str | None]] = []
@@ -242,7 +263,6 @@ def _merge_answers(
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
     today = now.date()
-    digest_due = _digest_items_due(outcomes, state_before, held=held, today=today)
     _mark_newest_whole(state, outcomes, today=today, newest_held=newest_held)
     given_up = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
     files = dict(kept)
@@ -256,8 +276,8 @@ def _merge_answers(
         mark_late=scheduled,
         feed_days=feed_days,
         added=added,
-        whole=digest_due,
         known_topics=known_topics,
+        more_files=_DigestDates(root, state_before, state, digests=digests, at=added).files,
     )
     return FetchReport(
         days=tuple(outcomes),
@@ -271,29 +291,46 @@ def _merge_answers(
     )
 
 
-def _digest_items_due(
-    outcomes: Sequence[DayOutcome],
-    state: Mapping[str, Mapping[str, str]],
-    *,
-    held: frozenset[date],
-    today: date,
-) -> frozenset[date]:
-    """The days this run had after they ended whose item the daily digest did not have before
-    it (its rule: sitegen.outputs.DigestFeed): the builds after it publish those items, which
-    are dated by this run (Day.whole). A day whose item was out is left as it was: its date
-    never moves."""
-    newest, awaited, marked = max(held, default=None), awaited_days(state), whole_days(state)
-    return frozenset(
-        o.day
-        for o in outcomes
-        if o.status in ("papers", "unchanged")
-        and o.day < today
-        and not (
-            o.day in held
-            and o.day not in awaited
-            and ((newest is not None and o.day < newest) or o.day in marked)
+@dataclass(frozen=True)
+class _DigestDates:
+    """Records when the digest items a run brings out came out (content/digests.toml): those
+    the digests list after its merge and did not before (site.digest_items), each at `at`, the
+    time its papers are dated by. A record is never changed: a published item's date never
+    moves."""
+
+    root: Path
+    state_before: Mapping[str, Mapping[str, str]]
+    state_after: Mapping[str, Mapping[str, str]]
+    digests: DigestRules
+    at: datetime
+
+    def files(self, before: ContentSnapshot, merged: Merged) -> dict[str, bytes]:
+        """content/digests.toml, if this run brings an item out, for the merge to write."""
+        entries = before.day_entries()
+        after = {**entries, **{day: plain_entries(held) for day, held in merged.days.items()}}
+        papers = before.titles.keys() | merged.papers.keys()
+        new = self._items(after, papers, self.state_after) - self._items(
+            entries, before.titles.keys(), self.state_before
         )
-    )
+        dates = load_digest_dates(self.root)  # under the store's lock, as the merge
+        if not (new - dates.keys()):
+            return {}
+        recorded = {**{item: self.at for item in new}, **dates}
+        return {DIGEST_DATES: render_digest_dates(recorded).encode()}
+
+    def _items(
+        self,
+        entries: Mapping[date, Sequence[PlainEntry]],
+        papers: Collection[str],
+        state: Mapping[str, Mapping[str, str]],
+    ) -> frozenset[str]:
+        shown = shown_days(entries, papers, self.digests.hidden)
+        return digest_items(
+            shown,
+            whole=whole_days(state),
+            awaited=awaited_days(state),
+            digest_days=self.digests.digest_days,
+        ).ids()
 
 
 def _mark_newest_whole(

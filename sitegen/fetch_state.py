@@ -1,4 +1,5 @@
-"""content/fetch-state.json: what `sitegen fetch` remembers between runs, per day.
+"""content/fetch-state.json: what `sitegen fetch` remembers between runs, per day; and
+content/digests.toml, when each digest item first came out.
 
 The HTTP validators of a day's last answer (for a conditional request next time), whether it
 was had after it ended (whole: the daily digest gives it its item), and, for a day a run could
@@ -12,14 +13,16 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sitegen.errors import ContentError, Location
+from sitegen.formats import decode_content, parse_digest_dates
 from sitegen.model import iso_day
 from sitegen.store import read_regular_file
 
 FETCH_STATE = "content/fetch-state.json"
+DIGEST_DATES = "content/digests.toml"
 MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days
 
 # Of a day missed: since when, why, and when it was given up on; "new_when_missed" (a run missed
@@ -129,6 +132,21 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
             hint="mend or delete that entry: a day holds strings only, as a fetch writes them",
         )
     return state
+
+
+def load_digest_dates(root: Path) -> dict[str, datetime]:
+    """content/digests.toml: digest item (2026-11-09, 2026-W46, 2026-11) -> when it first
+    came out; empty when no fetch recorded one."""
+    path = root / DIGEST_DATES
+    try:
+        data = read_regular_file(path, limit=MAX_FETCH_STATE_BYTES)
+    except FileNotFoundError:
+        return {}
+    except OSError as error:  # a directory, a FIFO, a device
+        raise ContentError(
+            f"cannot read it: {error.strerror}", location=Location(DIGEST_DATES)
+        ) from None
+    return parse_digest_dates(decode_content(data, path=DIGEST_DATES), path=DIGEST_DATES)
 
 
 def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:

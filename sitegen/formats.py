@@ -2,6 +2,7 @@
 
     content/papers/<id>.md        TOML front matter + the abstract (Markdown) as body
     content/days/YYYY-MM-DD.toml  what the day featured, in listing order
+    content/digests.toml          when each digest item came out, as sitegen fetch recorded
 
 A paper's days are said once, by the day files; a paper file holds the paper alone.
 
@@ -12,10 +13,11 @@ Front matter is fenced by `+++` lines, as Hugo reads it.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -45,7 +47,7 @@ _RETIRED_PAPER_KEYS = {
     "featured": "delete this line: the days a paper was featured are the day files' to say "
     "(content/days/*.toml), and `sitegen ingest` no longer writes it",
 }
-_DAY_KEYS = frozenset({"day", "arrived_after", "whole", "sources", "papers"})
+_DAY_KEYS = frozenset({"day", "arrived_after", "sources", "papers"})
 _DAY_ENTRY_KEYS = frozenset({"id", "title", "upvotes", "added"})
 
 
@@ -146,10 +148,7 @@ def render_day_file(day: Day) -> str:
         for entry in day.entries
     ]
     late = [("arrived_after", day.arrived_after)] if day.arrived_after else []
-    whole = [("whole", day.whole)] if day.whole else []
-    return dump_toml(
-        [("day", day.day), *late, *whole, ("sources", list(day.sources)), ("papers", entries)]
-    )
+    return dump_toml([("day", day.day), *late, ("sources", list(day.sources)), ("papers", entries)])
 
 
 def parse_day_file(text: str, *, path: str) -> Day:
@@ -179,16 +178,6 @@ def parse_day_file(text: str, *, path: str) -> Day:
             "`arrived_after` is the store's newest day when this one came late: a later day",
             location=fields.where("arrived_after"),
             hint=f"delete the line, or give a day after {day}",
-        )
-    whole = table.get("whole")
-    if problem := _not_a_moment("whole", whole):
-        raise ContentError(problem, location=fields.where("whole"), hint=_A_MOMENT)
-    ended = datetime.combine(day + timedelta(days=1), time.min, UTC)
-    if isinstance(whole, datetime) and whole < ended:
-        raise ContentError(
-            "`whole` is when a fetch had the day after it ended: a time after its end",
-            location=fields.where("whole"),
-            hint=f"delete the line, or give a time from {ended:%Y-%m-%dT%H:%M:%SZ} on",
         )
     raw_entries = table.get("papers", [])
     if not isinstance(raw_entries, list):
@@ -223,7 +212,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
                 paper_id=raw["id"],
                 title=clean_line(raw.get("title", "")),
                 upvotes=raw.get("upvotes"),
-                added=_moment(raw.get("added")),
+                added=_added(raw.get("added")),
             )
         )
     return Day(
@@ -231,7 +220,6 @@ def parse_day_file(text: str, *, path: str) -> Day:
         entries=tuple(entries),
         sources=fields.texts("sources"),
         arrived_after=arrived_after,
-        whole=_moment(whole),
     )
 
 
@@ -246,26 +234,81 @@ def _entry_problem(raw: TomlValue) -> str | None:
         return f"`title` must be a string, not {as_toml(raw['title']):.60}"
     if not (raw.get("upvotes") is None or is_count(raw["upvotes"])):
         return f"`upvotes` must be a whole number, 0 or more, not {as_toml(raw['upvotes']):.60}"
-    return _not_a_moment("added", raw.get("added"))
+    return _not_a_moment("`added`", raw.get("added"))
 
 
-_A_MOMENT = "give a time in UTC, such as 2026-12-05T09:17:00Z, or delete the line"
-
-
-def _not_a_moment(key: str, value: TomlValue | None) -> str | None:
-    """What is wrong with the time a fetch wrote as `key` (`added`, `whole`), if anything."""
+def _not_a_moment(what: str, value: TomlValue | None) -> str | None:
+    """What is wrong with a time sitegen fetch wrote (`what`), if anything."""
     if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
         return None
     # A local time is no moment: readers would each take it in their own zone.
     return (
-        f"`{key}` must be a time with its zone, such as 2026-12-05T09:17:00Z, not {as_toml(value)}"
+        f"{what} must be a time with its zone, such as 2026-12-05T09:17:00Z, not {as_toml(value)}"
     )
 
 
-def _moment(value: TomlValue | None) -> datetime | None:
-    """A time a fetch wrote (`added`, `whole`) in UTC, to the second, as the parse cache keeps
-    it."""
-    return value.astimezone(UTC).replace(microsecond=0) if isinstance(value, datetime) else None
+def _added(value: datetime | None) -> datetime | None:
+    """A time sitegen fetch wrote in UTC, to the second, as the parse cache keeps it."""
+    return value.astimezone(UTC).replace(microsecond=0) if value else None
+
+
+_DIGEST_DATES_HEADER = """\
+# When each item of the digest feeds first came out: the day's papers (2026-11-09), the top
+# papers of a week (2026-W46) or a month (2026-11). `sitegen fetch` records each as the
+# half hour after the run whose build first lists it, and feeds date the item by it; an
+# item not here (ingested by hand, or from before sitegen kept it) is dated by its day, or
+# its week's or month's last day. A time once written is kept.
+"""
+
+
+def render_digest_dates(dates: Mapping[str, datetime]) -> str:
+    """content/digests.toml: oldest first, so each run adds its lines at the end."""
+    lines = [f"{item} = {toml_value(at)}\n" for item, at in sorted(dates.items(), key=_by_time)]
+    return _DIGEST_DATES_HEADER + "".join(lines)
+
+
+def _by_time(record: tuple[str, datetime]) -> tuple[datetime, str]:
+    return record[1], record[0]
+
+
+def parse_digest_dates(text: str, *, path: str) -> dict[str, datetime]:
+    """content/digests.toml's records; a ContentError naming the line of anything wrong."""
+    text = with_newlines(text)
+    refuse_conflict_markers(text, path=path)
+    table = load_toml(text, source=path, error=ContentError, hint="fix the TOML syntax")
+    fields = TomlFields(table, text=text, source=path, error=ContentError)
+    dates = {}
+    for item, at in table.items():
+        if not is_digest_item(item):
+            raise ContentError(
+                f"{json.dumps(item)} is no digest item: a day (2026-11-09), a week (2026-W46)"
+                " or a month (2026-11)",
+                location=fields.where(item),
+                hint="delete the line: an item not here is dated by its day",
+            )
+        if problem := _not_a_moment(f"the time of {item}", at):
+            raise ContentError(problem, location=fields.where(item), hint="fix the time")
+        dates[item] = at.astimezone(UTC).replace(microsecond=0)
+    return dates
+
+
+_WEEK = re.compile(r"(\d{4})-W(\d{2})")
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+def is_digest_item(name: str) -> bool:
+    """Whether `name` names a digest item as Period.slug and date.isoformat do."""
+    if (day := iso_day(name)) is not None:
+        return day_out_of_range(day) is None
+    if week := _WEEK.fullmatch(name):
+        try:
+            monday = date.fromisocalendar(int(week[1]), int(week[2]), 1)
+        except ValueError:
+            return False
+        return day_out_of_range(monday) is None
+    if (month := _MONTH.fullmatch(name)) is None or not 1 <= int(month[2]) <= 12:
+        return False
+    return day_out_of_range(date(int(month[1]), int(month[2]), 1)) is None
 
 
 def _listed_twice(path: str, text: str, paper_id: str, otherwise: Location) -> ContentError:

@@ -139,7 +139,6 @@ def ingest_listings(
     mark_late: bool = False,
     feed_days: int | None = None,
     added: datetime | None = None,
-    whole: frozenset[date] = frozenset(),
 ) -> Merged:
     """Merge (listing, kept source) pairs in order into the store; only the papers merging
     touches are read from `snapshot.papers`. `mark_late`: the run is a scheduled fetch, and a
@@ -149,10 +148,7 @@ def ingest_listings(
     (`feed_days`, [feeds] days): one first fetched while it was filling, completed late.
     `added`: when the fetch had them, the time each entry new to its day says (DayEntry.added),
     on any day of a scheduled fetch, and of another on the days no older than the newest held
-    before it: a day older is history filled in, which feeds do not repeat. `whole`: the days
-    the fetch had after they ended whose digest item was not out before it; each says `added`
-    as the time it was had so (Day.whole), on the days `added` is written on, unless it says a
-    time already.
+    before it: a day older is history filled in, which feeds do not repeat.
     """
     listings = list(listings)
     before = max(snapshot.days, default=None)
@@ -167,8 +163,6 @@ def ingest_listings(
     )
     for listing, source in listings:
         merger.add(listing, source=source, topics=topics)
-    for day in sorted(whole):
-        merger.mark_whole(day)
     return Merged(
         papers=merger.papers,
         days=merger.days,
@@ -230,7 +224,13 @@ class _Merger:
         known = source is not None and source in sources
         on_the_day = frozenset(entry.paper_id for entry in old)
         listed: list[DayEntry] = []
-        fetched_at = self._fetched_at(listing.day)
+        # Every day of a scheduled fetch (one that marks late days), and the newest days of
+        # another: a backfill by --since that reaches them left their new papers dated by their
+        # day for good (found by a review).
+        news = self.newest is not None or (
+            self.newest_before is not None and listing.day >= self.newest_before
+        )
+        fetched_at = self.added if news else None
         seen_ids: dict[str, str] = {}  # the papers listed, and the title each was first listed by
         for entry in listing.entries:
             existing = self.index.find(entry)
@@ -272,11 +272,7 @@ class _Merger:
         if previous_day and not arrived_after and gained and not known:
             arrived_after = self._completed_late(listing.day, on_the_day)
         self.days[listing.day] = Day(
-            day=listing.day,
-            entries=entries,
-            sources=sources,
-            arrived_after=arrived_after,
-            whole=previous_day.whole if previous_day else None,  # kept, as `added` is
+            day=listing.day, entries=entries, sources=sources, arrived_after=arrived_after
         )
         for day_entry in entries:
             paper_or_none = self.paper(day_entry.paper_id)
@@ -286,21 +282,6 @@ class _Merger:
             self.recorded_upvotes[day_entry.paper_id] = most_upvotes(
                 self._recorded(day_entry.paper_id), day_entry.upvotes
             )
-
-    def mark_whole(self, day: date) -> None:
-        """Say when the fetch had `day` whole (Day.whole), unless the day says it already."""
-        held = self.days.get(day) or self.stored.days.get(day)
-        if held is not None and held.whole is None and (at := self._fetched_at(day)):
-            self.days[day] = dataclasses.replace(held, whole=at)
-
-    def _fetched_at(self, day: date) -> datetime | None:
-        """The time the fetch's news of `day` say: of every day of a scheduled fetch (one that
-        marks late days), and of the newest days of another: a backfill by --since that
-        reaches them left their new papers dated by their day for good (found by a review)."""
-        news = self.newest is not None or (
-            self.newest_before is not None and day >= self.newest_before
-        )
-        return self.added if news else None
 
     def _on_no_day(self, paper_id: str) -> bool:
         """Whether a paper held before this run is on no stored day (taken off by hand?)."""

@@ -216,12 +216,6 @@ class Day:
     # The store's newest day when this one was first ingested, if that was later (a day missed
     # and fetched days after): feeds take its papers as if they came with that day.
     arrived_after: date | None = None
-    # When a fetch first had it after it ended, with every paper it will list, and the time to
-    # publish it (UTC: sitegen.fetch), if its digest item was not out before: the daily
-    # digest's item of it came out then, and is dated so (a poll's "newer than last time"
-    # passed over one dated by its day, a day and a half older). None: not had so by a fetch,
-    # or from before sitegen kept it.
-    whole: datetime | None = None
 
 
 _KEPT_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(?:-(\d{1,7})|-([0-9a-f]{8}))?\.")
@@ -266,6 +260,11 @@ class PaperKeys(NamedTuple):
 PlainEntry = tuple[str, str, int | None]  # a DayEntry's paper id, title and upvotes
 
 
+def plain_entries(day: Day) -> list[PlainEntry]:
+    """A day's entries as plain values, in listing order."""
+    return [(e.paper_id, e.title, e.upvotes) for e in day.entries]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ContentSnapshot:
     """Everything in content/ as values.
@@ -285,7 +284,6 @@ class ContentSnapshot:
     entries: Mapping[date, Sequence[PlainEntry]] | None = None
     late: Mapping[date, date] | None = None  # the same for late_days
     added: Mapping[date, Mapping[str, int]] | None = None  # the same for entries_added
-    whole: Mapping[date, int] | None = None  # the same for days_whole
     # Paper files (content/ paths) of one title and not two arXiv ids, of those just changed:
     # maybe one paper made twice (sitegen.store._check_changed_papers).
     same_title: tuple[tuple[str, str], ...] = ()
@@ -307,20 +305,11 @@ class ContentSnapshot:
             if (stamped := {e.paper_id: epoch_seconds(e.added) for e in held.entries if e.added})
         }
 
-    def days_whole(self) -> Mapping[date, int]:
-        """The days that say when a fetch first had them whole (Day.whole), as epoch_seconds."""
-        if self.whole is not None:
-            return self.whole
-        return {day: epoch_seconds(held.whole) for day, held in self.days.items() if held.whole}
-
     def day_entries(self) -> Mapping[date, Sequence[PlainEntry]]:
         """Each day's entries as (paper id, title as listed, upvotes), in listing order."""
         if self.entries is not None:
             return self.entries
-        return {
-            day: [(e.paper_id, e.title, e.upvotes) for e in held.entries]
-            for day, held in self.days.items()
-        }
+        return {day: plain_entries(held) for day, held in self.days.items()}
 
     @classmethod
     def of(cls, papers: Mapping[str, Paper], days: Mapping[date, Day]) -> ContentSnapshot:

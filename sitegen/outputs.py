@@ -44,7 +44,6 @@ from sitegen.pages import (
 )
 from sitegen.parts import PaperParts
 from sitegen.periods import (
-    DIGEST_PERIODS,
     MONTH,
     WEEK,
     Counts,
@@ -242,21 +241,18 @@ class DigestFeed(NamedTuple):
     newest may still be filling (the workflow fetches today early), and an item rewritten as
     "5 papers", then "40 papers", stayed read in readers, which showed none of the other 35
     (found by a subscriber's trial). So does a day whose completion failed: it has its item
-    once a retry has it whole, or gives up. Each item is dated when the site first had it
-    (Site.digest_dated)."""
+    once a retry has it whole, or gives up (site.digest_items). Each item is dated when it
+    first came out, where a fetch recorded it (Site.digest_dated)."""
 
     days: tuple[tuple[date, Papers, datetime], ...]
     newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        # The window first: one reaching back past an awaited day brought an item dropped
-        # before back, and dropped it again once the day came (found by a review).
-        newest_whole = bool(site.days) and site.days[0].day in site.whole
-        start = 0 if newest_whole else 1
-        window = site.days[start : start + site.config.feeds.digest_days]
+        papers = {listing.day: listing.papers for listing in site.days}
         days = tuple(
-            (d.day, d.papers, site.digest_dated(d.day)) for d in window if d.day not in site.awaited
+            (day, papers[day], site.digest_dated(day.isoformat(), day))
+            for day in site.digest_items().days
         )
         feed = routes.days_index()
         yield Output((feed.rss.path, feed.atom.path), DigestFeed(days, _newest_day(site)))
@@ -703,17 +699,20 @@ class PeriodDigestFeed(NamedTuple):
     papers, newest first."""
 
     kind: str  # WEEK or MONTH
-    # As TopFeed's, and when the item is dated (Site.period_dated)
+    # As TopFeed's, and when the item is dated (Site.digest_dated)
     periods: tuple[tuple[Period, tuple[Papers, ...], Counts, datetime], ...]
     newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        items = site.digest_items()
         for kind in (WEEK, MONTH):
             feed = routes.period_digest(kind)
-            closed = [p for p in site.periods[kind] if not p.open][:DIGEST_PERIODS]
+            listed = {p.period: p for p in site.periods[kind]}
+            closed = [listed[period] for period in items.periods(kind)]
             periods = tuple(
-                (p.period, p.days, p.again, site.period_dated(p.period)) for p in closed
+                (p.period, p.days, p.again, site.digest_dated(p.period.slug, p.period.last))
+                for p in closed
             )
             inputs = PeriodDigestFeed(kind, periods, None if periods else _newest_day(site))
             yield Output((feed.rss.path, feed.atom.path), inputs)

@@ -90,19 +90,26 @@ def periods(
     again: fetch_state.awaited_days) stays open too (found by reviews: closed short of that
     day, its top papers changed under a published item)."""
     found: dict[Period, list[tuple[date, Papers, Counts]]] = {}
-    for day in sorted(days):  # oldest first: a paper counts from its first day here
+    oldest_first = sorted(days)  # a paper counts from its first day here
+    for day in oldest_first:
         found.setdefault(period_of(day[0], kind), []).append(day)
-    newest = max(found, default=None)
+    newest = oldest_first[-1][0] if oldest_first else None
     return tuple(
         PeriodListing(
             period,
             featured(papers for _, papers, _ in listed),
-            period == newest or any(map(period.holds, awaited)),
+            newest is not None and is_open(period, newest, awaited),
             tuple(papers for _, papers, _ in listed),
             _most_again(listed),
         )
         for period, listed in sorted(found.items(), reverse=True)
     )
+
+
+def is_open(period: Period, newest: date, awaited: Collection[date]) -> bool:
+    """Whether days may still come to `period`: it holds the site's `newest` day, or a day
+    missed while it was new, to be tried again (`awaited`)."""
+    return period.holds(newest) or any(map(period.holds, awaited))
 
 
 def _most_again(days: list[tuple[date, Papers, Counts]]) -> Counts:

@@ -7,7 +7,7 @@ place in feeds are derived from them, so no page can contradict another.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
@@ -22,12 +22,15 @@ from sitegen.model import (
     utc_moment,
 )
 from sitegen.periods import (
+    DIGEST_PERIODS,
     MONTH,
     WEEK,
     Counts,
     Papers,
     Period,
     PeriodListing,
+    is_open,
+    period_of,
     periods,
     rank_by_upvotes,
 )
@@ -72,6 +75,68 @@ class TopicListing:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DigestItems:
+    """What the digest feeds list: the daily digest's days, the weekly and monthly digests'
+    closed weeks and months, each newest first (outputs.DigestFeed, outputs.PeriodDigestFeed;
+    sitegen.fetch records when each first came out)."""
+
+    days: tuple[date, ...] = ()
+    weeks: tuple[Period, ...] = ()
+    months: tuple[Period, ...] = ()
+
+    def ids(self) -> frozenset[str]:
+        """Each item's name in content/digests.toml: 2026-11-09, 2026-W46, 2026-11."""
+        periods = (p.slug for p in self.weeks + self.months)
+        return frozenset([*map(date.isoformat, self.days), *periods])
+
+    def periods(self, kind: str) -> tuple[Period, ...]:
+        """The items of the weekly (WEEK) or monthly digest."""
+        return self.weeks if kind == WEEK else self.months
+
+
+def digest_items(
+    days: Sequence[date],
+    *,
+    whole: Collection[date],
+    awaited: Collection[date],
+    digest_days: int,
+) -> DigestItems:
+    """The digests' items of a site showing `days` (newest first). The daily digest holds the
+    latest `digest_days` days but the newest, which may still be filling (the workflow fetches
+    today early), unless a fetch had it after it ended (`whole`), and but those `awaited`: a
+    reader marks an item read, and does not see it grow (a subscriber's trial). The window is
+    counted before the awaited days are taken out: reaching back past one, it brought an item
+    dropped before back (a review). The weekly and monthly ones hold the latest DIGEST_PERIODS
+    closed weeks and months (periods.is_open)."""
+    if not days:
+        return DigestItems()
+    newest = days[0]
+    start = 0 if newest in whole else 1
+    window = [day for day in days[start : start + digest_days] if day not in awaited]
+
+    def closed(kind: str) -> tuple[Period, ...]:
+        held = sorted({period_of(day, kind) for day in days}, reverse=True)
+        return tuple(p for p in held if not is_open(p, newest, awaited))[:DIGEST_PERIODS]
+
+    return DigestItems(days=tuple(window), weeks=closed(WEEK), months=closed(MONTH))
+
+
+def shown_days(
+    entries: Mapping[date, Sequence[PlainEntry]], papers: Collection[str], hidden: Collection[str]
+) -> list[date]:
+    """The days a site shows, newest first (assemble_site's rule): those listing a paper held
+    (`papers`, by id) and not hidden."""
+    return sorted(
+        (
+            day
+            for day, listed in entries.items()
+            if any(e[0] in papers and e[0] not in hidden for e in listed)
+        ),
+        reverse=True,
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Site:
     """What every page and feed lists, by paper id; `papers` holds the papers themselves."""
 
@@ -94,10 +159,9 @@ class Site:
     # day -> paper id -> when a fetch brought it, of the day entries that say (DayEntry.added),
     # in seconds since the epoch (ContentSnapshot.entries_added)
     added: Mapping[date, Mapping[str, int]] = field(default_factory=dict)
-    # day -> Day.whole (when a fetch first had it whole), in seconds since the epoch
-    days_whole: Mapping[date, int] = field(default_factory=dict)
-    # day -> when its first papers came (the earliest `added` of its entries), in seconds
-    came: Mapping[date, int] = field(default_factory=dict)
+    # digest item (2026-11-09, 2026-W46, 2026-11) -> when it first came out, of those a fetch
+    # recorded (content/digests.toml)
+    digest_dates: Mapping[str, datetime] = field(default_factory=dict)
 
     def featured_at(self, paper_id: str, day: date) -> datetime:
         """When the paper's item of `day` is dated, in feeds: its entry's `added` (when a fetch
@@ -112,23 +176,21 @@ class Site:
         seconds = self.added.get(day, {}).get(paper_id)
         return None if seconds is None else utc_moment(seconds)
 
-    def digest_dated(self, day: date) -> datetime:
-        """When the daily digest's item of `day` is dated: when a fetch first had the day
-        whole (Day.whole), which the builds after it published the item; for a day that does
-        not say, its start."""
-        seconds = self.days_whole.get(day)
-        return day_moment(day) if seconds is None else utc_moment(seconds)
+    def digest_items(self) -> DigestItems:
+        """What the digest feeds list (site.digest_items)."""
+        return digest_items(
+            [listing.day for listing in self.days],
+            whole=self.whole,
+            awaited=self.awaited,
+            digest_days=self.config.feeds.digest_days,
+        )
 
-    def period_dated(self, period: Period) -> datetime:
-        """When the digest item of a closed week or month is dated: by the run that closed it,
-        the first to bring a day after it, or a later one that had a day of it missed while it
-        was new (that day's `whole`); for a period none of whose days says, its last day's
-        start, which is also the earliest date (a day of it had whole by hand-ingested days
-        after it). Never by a later day's later papers: a published item's date never moves."""
-        after = [at for day, at in self.came.items() if day > period.last]
-        stamps = [at for day, at in self.days_whole.items() if period.holds(day)]
-        stamps += [min(after)] if after else []
-        return max([day_moment(period.last), *map(utc_moment, stamps)])
+    def digest_dated(self, item: str, day: date) -> datetime:
+        """When a digest item (its name, as DigestItems.ids) is dated: when it first came out,
+        if a fetch recorded it (a day's item comes with the run after the day, a week's with
+        the first day after it: dated by their day, they were a day and more older than a
+        reader's last poll), else by `day` (its day, or its period's last day)."""
+        return self.digest_dates.get(item) or day_moment(day)
 
     def had_whole(self, day: date) -> bool:
         """Whether a fetch had `day` with every paper it will list: the newest day marked
@@ -161,11 +223,13 @@ def assemble_site(
     assign: TopicAssigner = _assign_each,
     awaited: frozenset[date] = frozenset(),
     whole: frozenset[date] = frozenset(),
+    digest_dates: Mapping[str, datetime] | None = None,
 ) -> Site:
     """Order and group the content for rendering (`assign` may cache or spread topic matching).
     `awaited`: the days a fetch missed while they were new and will try again
     (sitegen.fetch_state.awaited_days); `whole`: the days a fetch had after they ended
-    (sitegen.fetch_state.whole_days)."""
+    (sitegen.fetch_state.whole_days); `digest_dates`: when each digest item came out
+    (sitegen.fetch_state.load_digest_dates)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).
@@ -241,10 +305,8 @@ def assemble_site(
         late_days=snapshot.late_days(),
         awaited=awaited,
         whole=whole,
-        added=(added := snapshot.entries_added()),
-        days_whole=snapshot.days_whole(),
-        # Of the days shown: a day whose papers are all hidden closes no week.
-        came={d.day: min(added[d.day].values()) for d in days if d.day in added},
+        added=snapshot.entries_added(),
+        digest_dates=digest_dates or {},
     )
 
 

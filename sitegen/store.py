@@ -51,7 +51,7 @@ from sitegen.formats import (
     render_day_file,
     render_paper_file,
 )
-from sitegen.ingest import ingest_listings, repeated_day
+from sitegen.ingest import Merged, ingest_listings, repeated_day
 from sitegen.listings import Listing
 from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys, PlainEntry, title_key
 
@@ -252,7 +252,6 @@ def _load_content(
     entries = {day: plain[2] for day, plain in days.plain.items()}
     late = {day: date.fromordinal(p[3]) for day, p in days.plain.items() if p[3]}
     added = {day: dict(p[4]) for day, p in days.plain.items() if p[4]}
-    whole = {day: p[5] for day, p in days.plain.items() if p[5]}
     _check_day_entries(root, days, entries, by_id, every_entry_a_paper=every_entry_a_paper)
     return ContentSnapshot(
         papers=StoredPapers(
@@ -267,7 +266,6 @@ def _load_content(
         entries=entries,
         late=late,
         added=added,
-        whole=whole,
         keys=_KeysOfFacts(by_id),
         digests={paper_id: f[0] for paper_id, f in by_id.items()},
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
@@ -551,25 +549,20 @@ def ingest_into_store(
     mark_late: bool = False,
     feed_days: int | None = None,
     added: datetime | None = None,
-    whole: frozenset[date] = frozenset(),
     known_topics: frozenset[str] | None = None,
     refuse_repeated_day: bool = False,
+    more_files: Callable[[ContentSnapshot, Merged], Mapping[str, bytes]] | None = None,
 ) -> IngestReport:
     """Merge (listing, kept source) pairs into the store under `root` and write the files
     that changed, with `files` (kept listings, fetch state) in the same transaction
-    (`mark_late`, `feed_days`, `added`, `whole`: see sitegen.ingest.ingest_listings). With
-    `known_topics` (site.toml's), a paper naming another topic stops it, as it stops a build; with
-    `refuse_repeated_day`, so does a listing adding only another day's papers to its day."""
+    (`mark_late`, `feed_days`, `added`: see sitegen.ingest.ingest_listings). With `known_topics`
+    (site.toml's), a paper naming another topic stops it, as it stops a build; with
+    `refuse_repeated_day`, so does a listing adding only another day's papers to its day;
+    `more_files` makes more files to write from the store before the merge and the merge."""
     with content_lock(root):  # what is read is what the merge is written over
         before = load_content(root, known_topics=known_topics)
         merged = ingest_listings(
-            before,
-            listings,
-            topics=topics,
-            mark_late=mark_late,
-            feed_days=feed_days,
-            added=added,
-            whole=whole,
+            before, listings, topics=topics, mark_late=mark_late, feed_days=feed_days, added=added
         )
         if refuse_repeated_day and (repeated := repeated_day(before, merged)):
             day, other, count = repeated
@@ -585,7 +578,8 @@ def ingest_into_store(
         papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
         days = [d for day, d in merged.days.items() if before.days.get(day) != d]
         rendered = _with_comments_kept(root, content_files(papers, days))
-        written = write_files(root, {**(files or {}), **rendered})
+        more = more_files(before, merged) if more_files else {}
+        written = write_files(root, {**(files or {}), **more, **rendered})
     new_ids = merged.papers.keys() - before.papers.keys()
     return IngestReport(
         new_papers=merged.new_papers,

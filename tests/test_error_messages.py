@@ -272,26 +272,17 @@ def test_a_time_added_that_is_no_moment_is_refused_at_its_line(
     assert f"{where}an entry of `papers`: `added` must be a time with its zone, such as" in err
 
 
-@pytest.mark.parametrize(
-    ("whole", "said"),
-    [
-        ("2026-12-05T09:17:00", "`whole` must be a time with its zone, such as"),
-        ("2026-12-05", "`whole` must be a time with its zone, such as"),
-        ("DAYT23:59:59Z", "`whole` is when a fetch had the day after it ended"),
-    ],
-)
-def test_a_day_had_whole_at_no_moment_or_before_its_end_is_refused_at_its_line(
-    tiny_built: Path, capsys: pytest.CaptureFixture[str], whole: str, said: str
+def test_a_digest_date_that_is_no_moment_is_refused_at_its_line(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A day's `whole` dates its digest item: a local time is no moment, and a time before
-    the day ended dates the item before the day's papers."""
-    day_file = sorted((tiny_built / "content" / "days").glob("*.toml"))[0]
-    text = day_file.read_text()
-    line = text[: text.index("\nsources")].count("\n") + 2
-    whole = whole.replace("DAY", day_file.stem)
-    day_file.write_text(text.replace("\nsources", f"\nwhole = {whole}\nsources", 1))
+    (tiny_built / "content" / "digests.toml").write_text(
+        "2026-11-13 = 2026-11-14T09:47:00Z\n2026-W46 = 2026-11-16T09:47:00\n"
+    )
     assert main(["--root", str(tiny_built), "build"]) == 2
-    assert f"content/days/{day_file.name}:{line}: {said}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "sitegen: error: content/digests.toml:2: the time of 2026-W46 must be a time with its zone"
+    ), err
 
 
 def test_a_day_file_with_the_line_ends_of_an_old_mac_builds_as_with_newlines(

@@ -33,7 +33,7 @@ import pytest
 from sitegen.cli import main
 from sitegen.errors import FetchError
 from sitegen.fetch import PUBLISHING_TAKES
-from sitegen.fetch_state import days_to_retry, load_fetch_state
+from sitegen.fetch_state import days_to_retry, load_digest_dates, load_fetch_state
 from sitegen.hf_client import (
     DayFetcher,
     FetchPolicy,
@@ -917,13 +917,9 @@ def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is
     assert f"  waiting for {friday}: missed by a fetch while new" in capsys.readouterr().out
 
     source.set(friday.isoformat(), [Reply(200, _day_answer(friday.isoformat()))])
-    retried = datetime.now(UTC).replace(microsecond=0)
     assert _fetch(site, url) == 0  # the scheduled run retries Friday
     capsys.readouterr()
     assert weekly() == [f"tag:sitegen,2023:week/{week}"] and not still_open()
-    # Dated by the run that closed it, the retry, not by the run that brought a later day.
-    (item,) = feedparser.parse((public / "top" / "weekly" / "atom.xml").read_bytes()).entries
-    assert _utc(item_time(item)) >= retried + PUBLISHING_TAKES
     assert "waiting for" not in capsys.readouterr().out
     cold = tmp_path / "cold"
     assert main(["--root", str(site), "build", "--clean", "--out", str(cold)]) == 0
@@ -1190,8 +1186,8 @@ def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_nev
     for paper_id in ids[1:6]:
         stamp = {**_added(site, yesterday), **_added(site, today)}[paper_id]
         assert stamp is not None and dated_first[0] <= stamp <= dated_first[1]
-    whole_after_first = load_content(site).days[yesterday].whole
-    assert load_content(site).days[today].whole is None  # still filling
+    digest_after_first = load_digest_dates(site)[str(yesterday)]
+    assert str(today) not in load_digest_dates(site)  # still filling
     assert main(["--root", str(site), "build"]) == 0
     polled, updated = items()
     assert polled[ids[0]] == datetime.combine(yesterday, datetime.min.time(), UTC)
@@ -1219,10 +1215,10 @@ def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_nev
         i: again[i] for i in ids[4:8]
     }
     # Yesterday's digest item is dated by the run that had yesterday whole, which published
-    # it (its day file's `whole`), not by its day, nor by a later run that brought more.
+    # it (content/digests.toml), not by its day, nor by the later run that brought more.
     digest = feedparser.parse((site / "public" / "digest" / "rss.xml").read_bytes())
     (digest_dated,) = [_utc(item_time(e)) for e in digest.entries]
-    assert digest_dated == load_content(site).days[yesterday].whole == whole_after_first
+    assert digest_dated == load_digest_dates(site)[str(yesterday)] == digest_after_first
     assert dated_first[0] <= digest_dated <= dated_first[1]
     json_feed = json.loads((site / "public" / "feed.json").read_text())
     assert {
@@ -1307,82 +1303,6 @@ def test_a_late_day_listing_a_paper_published_before_leaves_its_item_as_it_was(
     run([missed, newest, next_day], datetime(2026, 11, 11, 9, 17, tzinfo=UTC))
     assert "arrived_after" in (site / "content" / "days" / f"{missed}.toml").read_text()
     assert dated()[paper_id] == published[paper_id]
-
-
-def test_digest_items_are_dated_by_the_run_that_published_them_and_never_move(
-    hf: tuple[FaultyHF, str], site: Path
-) -> None:
-    """Digest items were dated by their day (a week's by its Sunday), a day and a half and
-    more before the run that published them: tools that take only items newer than their last
-    poll passed over every one. A day's item now says the run that had the day whole, even
-    unchanged (a 304); a week's, the run that brought a day after it. A day asked for again
-    once its item is out, or a later day's later papers, move nothing."""
-    from sitegen.fetch import fetch_days
-    from sitegen.hf_client import make_client
-
-    source, url = hf
-    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
-    monday, tuesday, wednesday = (date(2026, 11, 9) + timedelta(days=n) for n in range(3))
-    next_monday, next_tuesday = date(2026, 11, 16), date(2026, 11, 17)
-
-    def serve(day: date, entries: list[dict[str, Any]], *then: Reply) -> None:
-        etag = (("ETag", f'"{day}-{len(entries)}"'),)
-        source.set(day.isoformat(), [Reply(200, _answer_of(day, entries), etag), *then])
-
-    def run(days: list[date], now: datetime) -> datetime:
-        policy = FetchPolicy(read_timeout=2, attempts=1)
-        with make_client(policy) as client:
-            fetcher = DayFetcher(client, base_url=url, policy=policy)
-            fetch_days(site, days, source=fetcher, now=now, scheduled=True)
-        return now + PUBLISHING_TAKES
-
-    def items(feed: str = "digest") -> dict[str, datetime]:
-        """Each item's date as feedparser reads the feed, by the last part of the item's id."""
-        assert main(["--root", str(site), "build"]) == 0
-        parsed = feedparser.parse(site / "public" / feed / "atom.xml")
-        return {e.id.rsplit("/", 1)[1]: _utc(item_time(e)) for e in parsed.entries}
-
-    def by(run_at: datetime, moment: datetime | None) -> bool:
-        return moment is not None and run_at <= moment < run_at + timedelta(seconds=30)
-
-    source.other_api_days = [Reply(200, b"[]")]
-    serve(monday, real[0:2], Reply(304))
-    run([monday], datetime(2026, 11, 9, 20, 17, tzinfo=UTC))  # while it is filling
-    assert str(monday) not in items()
-    # The next morning's run has Monday unchanged (a 304), after it ended: its item is out.
-    serve(tuesday, real[2:4])
-    source.requests.clear()
-    first_morning = run([monday, tuesday], datetime(2026, 11, 10, 6, 17, tzinfo=UTC))
-    (asked,) = [headers for path, headers in source.requests if f"date={monday}&p=0" in path]
-    assert f'"{monday}-2"' in {v for k, v in asked.items() if k.lower() == "if-none-match"}
-    assert by(first_morning, load_content(site).days[monday].whole)
-    published = items()
-    assert list(published) == [str(monday)] and by(first_morning, published[str(monday)])
-    serve(wednesday, real[4:6])
-    second_morning = run([tuesday, wednesday], datetime(2026, 11, 11, 6, 17, tzinfo=UTC))
-    dated = items()
-    assert dated[str(monday)] == published[str(monday)] and by(second_morning, dated[str(tuesday)])
-    assert str(wednesday) not in dated  # still filling
-
-    # A run that brings the next week's first day, not Wednesday again: Wednesday's item comes
-    # out with no run having had it whole (dated by its day), and the week closes, its item
-    # dated by that run.
-    serve(next_monday, real[6:8])
-    closing = run([next_monday], datetime(2026, 11, 16, 6, 17, tzinfo=UTC))
-    dated = items()
-    assert dated[str(wednesday)] == datetime(2026, 11, 11, tzinfo=UTC)
-    weekly = items("top/weekly")
-    assert list(weekly) == ["2026-W46"] and by(closing, weekly["2026-W46"])
-    # Wednesday asked for again with more papers, and more papers of the next Monday: the
-    # items out keep their dates; the next Monday's, had whole now, is dated by this run.
-    serve(wednesday, real[4:7])
-    serve(next_monday, real[6:9])
-    serve(next_tuesday, real[9:10])
-    last = run([wednesday, next_monday, next_tuesday], datetime(2026, 11, 17, 6, 17, tzinfo=UTC))
-    assert load_content(site).days[wednesday].whole is None
-    assert items("top/weekly") == weekly
-    again = items()
-    assert {day: again[day] for day in dated} == dated and by(last, again[str(next_monday)])
 
 
 def _added(site: Path, day: date) -> dict[str, datetime | None]:

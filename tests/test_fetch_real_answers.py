@@ -20,6 +20,7 @@ import subprocess
 import sys
 import threading
 import time
+import tomllib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from http.server import ThreadingHTTPServer
@@ -461,9 +462,10 @@ def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day
     assert page.count("<p>Advances in handwritten") == 1 and "<p>Our contributions" in page
 
     # What was kept replays to the same content, byte for byte, but for what a fetch alone
-    # knows: the newest day was had after it ended (these answers send no validators), and
-    # when the papers of a day no older than the newest held came (`added`), and when it was
-    # had whole (`whole`).
+    # knows: the newest day was had after it ended (these answers send no validators), when
+    # the papers of a day no older than the newest held came (`added`), and when the digest
+    # items came out: June 12's with the first fetch (had after it ended), the others with the
+    # second.
     replay = tmp_path / "replay"
     replay.mkdir()
     (replay / "site.toml").write_bytes((site / "site.toml").read_bytes())
@@ -474,10 +476,14 @@ def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day
     assert json.loads(fetched.pop("fetch-state.json")) == {"2026-08-03": {"whole": "yes"}}
     stamped = fetched["days/2026-08-03.toml"]
     assert stamped.count(b", added = ") == len(_entries(PARTIAL))
-    assert re.search(rb"\nwhole = 20[0-9T:Z-]+\n", stamped)
+    second_fetch = min(re.findall(rb", added = ([0-9T:Z-]+)", stamped)).decode()
+    digest_dates = {
+        item: at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        for item, at in tomllib.loads(fetched.pop("digests.toml").decode()).items()
+    }
+    assert digest_dates.pop("2026-06-12") <= second_fetch
+    assert digest_dates == {item: second_fetch for item in ("2026-W24", "2026-06", "2026-08-03")}
     assert b"added" not in fetched["days/2026-06-12.toml"]  # the first day: history filled in
-    assert b"whole" not in fetched["days/2026-06-12.toml"]
-    stamped = re.sub(rb"\nwhole = [0-9T:Z-]+\n", b"\n", stamped)
     fetched["days/2026-08-03.toml"] = re.sub(rb", added = [0-9T:Z-]+", b"", stamped)
     assert tree_bytes(replay / "content") == fetched
 

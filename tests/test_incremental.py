@@ -195,13 +195,14 @@ def _time_added_by_hand(site: Path) -> None:
     rewrite(newest, lambda t: re.sub(r"(?m)^(  \{.*) \},$", rf"\1{stamp},", t, count=1))
 
 
-def _whole_by_hand(site: Path) -> None:
-    # The oldest day says when a fetch had it whole: its digest items (the day's, its week's and
-    # its month's) take that date.
-    oldest = min((site / "content" / "days").glob("*.toml"))
-    next_day = date.fromisoformat(oldest.stem) + timedelta(days=1)
-    whole = f"day = {oldest.stem}\nwhole = {next_day}T06:30:00+01:00\n"
-    rewrite(oldest, lambda t: t.replace(f"day = {oldest.stem}\n", whole))
+def _digest_dated_by_hand(site: Path) -> None:
+    # When the oldest day's digest item, its week's and its month's came out, as a fetch
+    # records it: those items take that date.
+    oldest = date.fromisoformat(min((site / "content" / "days").glob("*.toml")).stem)
+    week, month = "{}-W{:02d}".format(*oldest.isocalendar()[:2]), f"{oldest:%Y-%m}"
+    at = f"{oldest + timedelta(days=8)}T06:30:00Z"
+    dates = f"{oldest} = {at}\n{week} = {at}\n{month} = {at}\n"
+    (site / "content" / "digests.toml").write_text(dates)
 
 
 def _newest_day_had_whole(site: Path) -> None:
@@ -221,7 +222,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "renamed paper": _renamed_paper,
     "edited day file": _edited_day,
     "time added by hand": _time_added_by_hand,
-    "day had whole by hand": _whole_by_hand,
+    "digest dated by hand": _digest_dated_by_hand,
     "day in the open month": _day_in_the_open_month,
     "paper featured again, much upvoted": _paper_featured_again_much_upvoted,
     "old day names a newest day's paper": _newest_days_paper_listed_first_on_an_old_day,

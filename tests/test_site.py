@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.config import parse_config
 from sitegen.model import ContentSnapshot, Day, DayEntry, Paper
-from sitegen.site import Site, assemble_site, sitemap_blocks
+from sitegen.site import assemble_site, shown_days, sitemap_blocks
 from sitegen.urls import Routes
 from tests.conftest import REPO
 
@@ -56,6 +55,8 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
     assert [d.day for d in site.days] == sorted(
         (d for d in days if any(e.paper_id in papers for e in days[d].entries)), reverse=True
     )
+    # The rule the fetch applies to tell which digest items a run brings out.
+    assert shown_days(snapshot.day_entries(), papers.keys(), ()) == [d.day for d in site.days]
     assert [paper_id for block in sitemap_blocks(site) for paper_id in block] == [
         *reversed(expected),
         *sorted(papers.keys() - first.keys()),
@@ -143,58 +144,3 @@ def test_a_paper_featured_again_ranks_on_a_day_by_the_count_that_day_recorded() 
     assert _ranked(days, {**counts, "a": 3})[:3] == [expected[0], ("g", "a", "e"), ("f", "a")]
     # Deleted by hand (unknown), it ranks last on every day that has counts.
     assert _ranked(days, {**counts, "a": None})[1:3] == [("g", "e", "a"), ("f", "a")]
-
-
-def test_a_closed_weeks_item_is_dated_by_the_run_that_closed_it_and_never_moves() -> None:
-    """A week closes when a day after it comes: its digest item is dated by that day's first
-    papers (their `added`), or by a day of it had whole later (a day missed while new); its
-    last day's start where no day says, and never before it. Neither a later run's papers of
-    that day nor hiding the paper that came first move it."""
-    monday, next_monday = date(2026, 11, 9), date(2026, 11, 16)
-    week = next(p.period for p in _dated_site({}).periods["week"] if p.period.first == monday)
-    first_run, later_run = (
-        datetime(2026, 11, 16, 6, 47, tzinfo=UTC),
-        datetime(2026, 11, 17, 7, 0, tzinfo=UTC),
-    )
-    sunday = datetime(2026, 11, 15, tzinfo=UTC)
-
-    assert _dated_site({}).period_dated(week) == sunday  # no day says: its last day's start
-    came = {next_monday: {"b": first_run}}
-    assert _dated_site(came).period_dated(week) == first_run
-    came = {next_monday: {"b": first_run, "c": later_run}}
-    assert _dated_site(came).period_dated(week) == first_run
-    assert _dated_site(came, hidden=("b",)).period_dated(week) == first_run
-    # Monday had whole by Wednesday's retry, after the next week began: closed by that run.
-    retry = datetime(2026, 11, 18, 6, 47, tzinfo=UTC)
-    assert _dated_site(came, whole={monday: retry}).period_dated(week) == retry
-    # Had whole early, the next week's day ingested by hand: never before its last day.
-    early = datetime(2026, 11, 10, 6, 47, tzinfo=UTC)
-    assert _dated_site({}, whole={monday: early}).period_dated(week) == sunday
-    assert _dated_site({}, whole={monday: early}).digest_dated(monday) == early
-    assert _dated_site({}).digest_dated(monday) == datetime(2026, 11, 9, tzinfo=UTC)
-
-
-def _dated_site(
-    came: dict[date, dict[str, datetime]],
-    *,
-    whole: dict[date, datetime] | None = None,
-    hidden: tuple[str, ...] = (),
-) -> Site:
-    """A site of two days, Monday Nov 9 ("a") and the next Monday ("b", "c"), whose entries say
-    when they `came` and whose days when they were had `whole`."""
-    listed = {date(2026, 11, 9): ("a",), date(2026, 11, 16): ("b", "c")}
-    days = {
-        day: Day(
-            day=day,
-            entries=tuple(
-                DayEntry(paper_id=i, title=i, added=came.get(day, {}).get(i)) for i in ids
-            ),
-            whole=(whole or {}).get(day),
-        )
-        for day, ids in listed.items()
-    }
-    papers = {i: Paper(id=i, title=i, abstract="") for ids in listed.values() for i in ids}
-    config = dataclasses.replace(CONFIG, hidden=frozenset(hidden))
-    return assemble_site(
-        ContentSnapshot.of(papers, days), config, assign=lambda _, ids, __: [() for _ in ids]
-    )

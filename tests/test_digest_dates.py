@@ -1,0 +1,272 @@
+"""Digest items (a day's papers, a week's and a month's top papers) are dated by the fetch run
+after which a build first listed them (content/digests.toml), and never move.
+
+Dated by their day (a period's by its last day), they were a day and more older than the run
+that published them, and tools that take only items newer than their last poll passed over
+every one. Each scenario runs `sitegen fetch` against the stand-in Hugging Face on 127.0.0.1
+with a clock set by the test, builds after each run, and checks every digest item as a date
+filter would: dated no earlier than the run that brought it out, and never changed after.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from sitegen.cli import main
+from sitegen.errors import ContentError
+from sitegen.fetch import PUBLISHING_TAKES, fetch_days
+from sitegen.fetch_state import load_digest_dates, load_fetch_state, scheduled_days
+from sitegen.formats import parse_digest_dates, render_digest_dates
+from sitegen.hf_client import DayFetcher, FetchPolicy, make_client
+from sitegen.store import stored_days
+from tests.conftest import REPO, item_time, tree_bytes
+from tests.hf_server import FaultyHF, Reply
+
+REAL = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+DIGESTS = ("digest", "top/weekly", "top/monthly")
+
+
+def _nov(day: int) -> date:
+    return date(2026, 11, day)  # Nov 9, 2026 is a Monday
+
+
+def _morning(day: date, hour: int = 9, minute: int = 17) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+class Site:
+    """A site fetched by runs at the times a test gives, checked after each as a date filter
+    reads its digests (adapted from a review's reproductions)."""
+
+    def __init__(self, root: Path, hf: tuple[FaultyHF, str]) -> None:
+        self.root, (self.source, self.url) = root, hf
+        self.source.other_api_days = [Reply(200, b"[]")]
+        self.published: dict[tuple[str, str], datetime] = {}  # (feed, item) -> its date
+        self.came_with: dict[tuple[str, str], datetime] = {}  # (feed, item) -> the run's start
+
+    def serve(self, day: date, first: int, last: int, *then: Reply) -> None:
+        entries = json.loads(json.dumps(REAL[first:last]))
+        for entry in entries:
+            entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
+        etag = (("ETag", f'"{day}-{last - first}"'),)
+        self.source.set(day.isoformat(), [Reply(200, json.dumps(entries).encode(), etag), *then])
+
+    def fail(self, day: date) -> None:
+        self.source.set(day.isoformat(), [Reply(500)], [Reply(500)])
+
+    def run(self, now: datetime, days: list[date] | None = None) -> None:
+        """A scheduled run at `now` (its days as the CLI asks them), or a run with `days`
+        asked for by hand (--date, --since)."""
+        if days is None:
+            held = sorted(stored_days(self.root))
+            asked, _ = scheduled_days(held, now.date(), load_fetch_state(self.root))
+        policy = FetchPolicy(read_timeout=2, attempts=1)
+        with make_client(policy) as client:
+            fetcher = DayFetcher(client, base_url=self.url, policy=policy)
+            fetch_days(self.root, days or asked, source=fetcher, now=now, scheduled=days is None)
+        self.check(now)
+
+    def check(self, now: datetime | None) -> None:
+        """Build, and check each digest item: dated no earlier than the run at `now` that
+        brought it out (None: a hand edit, which records nothing), and as first published
+        ever after."""
+        for item, dated in self.items().items():
+            if item not in self.published:
+                self.published[item] = dated
+                if now is not None:
+                    self.came_with[item] = now
+                    assert dated >= now, f"{item} came with the run of {now}, dated {dated}"
+            assert dated == self.published[item], f"{item} moved at the run of {now}"
+
+    def items(self) -> dict[tuple[str, str], datetime]:
+        assert main(["--root", str(self.root), "build"]) == 0
+        found = {}
+        for feed in DIGESTS:
+            for entry in feedparser.parse(self.root / "public" / feed / "atom.xml").entries:
+                if "nothing-yet" not in entry.id:  # an empty feed's placeholder
+                    found[feed, entry.id.rsplit("/", 1)[1]] = datetime(
+                        *item_time(entry)[:6], tzinfo=UTC
+                    )
+        return found
+
+    def dated_by(self, feed: str, item: str, now: datetime) -> bool:
+        """Whether the item came with the run at `now` and is dated by it."""
+        dated = self.published[feed, item]
+        return self.came_with.get((feed, item)) == now and timedelta(0) <= (
+            dated - now - PUBLISHING_TAKES
+        ) < timedelta(seconds=30)
+
+    def is_a_cold_build(self, tmp_path: Path) -> bool:
+        cold = tmp_path / "cold"
+        assert main(["--root", str(self.root), "build", "--clean", "--out", str(cold)]) == 0
+        return tree_bytes(cold) == tree_bytes(self.root / "public")
+
+
+@pytest.fixture
+def fetched(hf: tuple[FaultyHF, str], site: Path) -> Site:
+    return Site(site, hf)
+
+
+def test_each_morning_brings_out_the_day_before_and_a_day_after_a_week_closes_it(
+    fetched: Site, tmp_path: Path
+) -> None:
+    """A day's item comes with the run that has it after it ended (even unchanged: a 304),
+    a week's and a month's with the run that brings a day after them; a day asked for again
+    once its item is out, or a later day's later papers, move nothing."""
+    fetched.serve(_nov(27), 0, 2, Reply(304))
+    fetched.run(_morning(_nov(27), 20), [_nov(27)])  # by hand, while it is filling
+    assert not fetched.published
+    fetched.serve(_nov(28), 2, 4)
+    saturday = _morning(_nov(28))
+    fetched.source.requests.clear()
+    fetched.run(saturday)
+    (asked,) = [h for path, h in fetched.source.requests if "date=2026-11-27&p=0" in path]
+    assert asked.get("If-None-Match") == '"2026-11-27-2"'  # answered 304
+    assert list(fetched.published) == [("digest", "2026-11-27")]
+    assert fetched.dated_by("digest", "2026-11-27", saturday)
+    fetched.serve(_nov(27), 0, 3)  # asked again by hand with a paper more
+    fetched.run(_morning(_nov(28), 12), [_nov(27)])
+    sunday = _morning(_nov(29))
+    fetched.run(sunday)
+    assert fetched.dated_by("digest", "2026-11-28", sunday)
+    # The first day of the next week closes the week, of the next month the month.
+    fetched.serve(_nov(30), 4, 6)
+    fetched.serve(date(2026, 12, 1), 6, 8)
+    monday, tuesday = _morning(_nov(30)), _morning(date(2026, 12, 1))
+    fetched.run(monday)
+    assert fetched.dated_by("top/weekly", "2026-W48", monday)
+    fetched.serve(_nov(30), 4, 7)  # more papers of that day with the next run
+    fetched.run(tuesday)
+    assert fetched.dated_by("top/monthly", "2026-11", tuesday)
+    assert fetched.dated_by("digest", "2026-11-30", tuesday)
+    assert fetched.is_a_cold_build(tmp_path)
+    written = load_digest_dates(fetched.root)
+    assert set(written) == {"2026-11-27", "2026-11-28", "2026-11-30", "2026-W48", "2026-11"}
+
+
+def test_a_week_held_open_by_a_day_missed_comes_with_the_run_that_has_it_or_gives_up(
+    fetched: Site,
+) -> None:
+    """A day missed while it was new holds its week open: the week's item comes with the run
+    that has it at last, whether with papers or without, or that gives it up."""
+    fetched.serve(_nov(12), 0, 2)
+    fetched.serve(_nov(13), 2, 4)
+    fetched.run(_morning(_nov(13), 20), [_nov(12), _nov(13)])
+    fetched.fail(_nov(14))
+    fetched.run(_morning(_nov(14)))
+    fetched.run(_morning(_nov(15)))
+    fetched.serve(_nov(16), 4, 6)
+    fetched.run(_morning(_nov(16)))
+    assert ("top/weekly", "2026-W46") not in fetched.published  # Saturday awaited
+    fetched.source.set("2026-11-14", [Reply(200, b"[]")])  # no papers after all
+    retried = _morning(_nov(17))
+    fetched.run(retried)
+    assert fetched.dated_by("top/weekly", "2026-W46", retried)
+
+
+def test_a_day_held_while_filling_then_missed_comes_with_the_run_that_gives_it_up(
+    fetched: Site,
+) -> None:
+    fetched.serve(_nov(12), 0, 2)
+    fetched.serve(_nov(13), 2, 4)
+    fetched.run(_morning(_nov(13), 20), [_nov(12), _nov(13)])
+    fetched.fail(_nov(13))
+    fetched.run(_morning(_nov(14)))  # Friday missed while new: awaited
+    fetched.serve(_nov(16), 4, 6)
+    fetched.run(_morning(_nov(16)))
+    fetched.run(_morning(_nov(17)))
+    given_up = _morning(_nov(28))
+    fetched.run(given_up)  # 14 days after its first failure
+    assert fetched.dated_by("digest", "2026-11-13", given_up)
+    assert fetched.dated_by("top/weekly", "2026-W46", given_up)
+
+
+@pytest.mark.parametrize("by_hand", [False, True], ids=["scheduled", "--date"])
+def test_a_day_filling_when_fetched_comes_out_with_the_run_that_brings_a_later_day(
+    fetched: Site, by_hand: bool
+) -> None:
+    """The newest day, held while filling, answers no papers the next morning (or is not
+    asked: `fetch --date` of the next day): the later day brings its item out."""
+    fetched.serve(_nov(10), 0, 2)
+    fetched.serve(_nov(11), 2, 4)
+    fetched.run(_morning(_nov(11), 20), [_nov(10), _nov(11)])
+    fetched.source.set("2026-11-11", [Reply(200, b"[]")])
+    fetched.serve(_nov(12), 4, 6)
+    then = _morning(_nov(12), 12)
+    fetched.run(then, [_nov(12)] if by_hand else None)
+    assert fetched.dated_by("digest", "2026-11-11", then)
+
+
+def test_a_day_missed_by_a_backfill_and_had_later_leaves_its_closed_week_as_published(
+    fetched: Site, tmp_path: Path
+) -> None:
+    fetched.serve(_nov(9), 0, 2)
+    fetched.fail(_nov(10))
+    fetched.serve(_nov(11), 2, 4)
+    fetched.serve(_nov(16), 4, 6)
+    fetched.serve(_nov(17), 6, 8)
+    fetched.run(_morning(_nov(17), 20), [_nov(17)])
+    fetched.run(_morning(_nov(17), 21), [_nov(9), _nov(10), _nov(11), _nov(16)])  # --since
+    week = fetched.published["top/weekly", "2026-W46"]
+    fetched.serve(_nov(10), 8, 10)
+    fetched.serve(_nov(18), 10, 12)
+    retried = _morning(_nov(18))
+    fetched.run(retried)  # retries Nov 10: the week's top papers may change, not its date
+    assert fetched.published["top/weekly", "2026-W46"] == week
+    assert fetched.dated_by("digest", "2026-11-10", retried)  # in the digest's window: new
+    assert fetched.is_a_cold_build(tmp_path)
+
+
+def test_a_week_a_hand_ingested_day_closed_keeps_its_date_after_later_fetches(
+    fetched: Site, tmp_path: Path
+) -> None:
+    """A listing ingested by hand records nothing: what it brings out is dated by its day, and
+    stays so."""
+    fetched.serve(_nov(12), 0, 2)
+    fetched.serve(_nov(13), 2, 4)
+    fetched.run(_morning(_nov(13), 20), [_nov(12), _nov(13)])
+    fetched.run(_morning(_nov(14)))
+    entries = json.loads(json.dumps(REAL[4:6]))
+    for entry in entries:
+        entry["paper"]["submittedOnDailyAt"] = "2026-11-16T00:00:00.000Z"
+    listing = tmp_path / "2026-11-16.json"
+    listing.write_text(json.dumps(entries))
+    assert main(["--root", str(fetched.root), "ingest", str(listing)]) == 0
+    fetched.check(None)
+    assert fetched.published["top/weekly", "2026-W46"] == datetime(2026, 11, 15, tzinfo=UTC)
+    fetched.serve(_nov(16), 4, 7)
+    fetched.serve(_nov(17), 7, 9)
+    fetched.run(_morning(_nov(17)))  # checks that the week's date did not move
+    assert "2026-W46" not in load_digest_dates(fetched.root)
+    assert fetched.is_a_cold_build(tmp_path)
+
+
+def test_digest_dates_are_kept_oldest_first_and_refused_at_their_line_when_wrong() -> None:
+    dates = {
+        "2026-W46": datetime(2026, 11, 16, 9, 47, tzinfo=UTC),
+        "2026-11-13": datetime(2026, 11, 14, 9, 47, tzinfo=UTC),
+        "2026-10": datetime(2026, 11, 2, 9, 47, tzinfo=UTC),
+    }
+    text = render_digest_dates(dates)
+    assert text.splitlines()[-3:] == [
+        "2026-10 = 2026-11-02T09:47:00Z",
+        "2026-11-13 = 2026-11-14T09:47:00Z",
+        "2026-W46 = 2026-11-16T09:47:00Z",
+    ]
+    assert parse_digest_dates(text, path="content/digests.toml") == dates
+    lines = text.count("\n")
+    for wrong, said in [
+        ("2026-W54 = 2027-01-04T09:47:00Z", '"2026-W54" is no digest item'),
+        ("2026-13 = 2027-01-04T09:47:00Z", '"2026-13" is no digest item'),
+        ("2026-11-14 = 2026-11-15T09:47:00", "the time of 2026-11-14 must be a time with its zone"),
+        ('2026-11-14 = "yesterday"', "the time of 2026-11-14 must be a time with its zone"),
+    ]:
+        with pytest.raises(ContentError) as refused:
+            parse_digest_dates(text + wrong + "\n", path="content/digests.toml")
+        assert said in refused.value.message
+        assert refused.value.location is not None and refused.value.location.line == lines + 1
