@@ -31,6 +31,7 @@ from sitegen.errors import (
     first_of,
     printable,
 )
+from sitegen.fetch_state import DigestRules
 from sitegen.formats import decode_content
 from sitegen.listing_files import ingest_files
 from sitegen.listings import Listing
@@ -405,6 +406,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
     report, parsed = ingest_files(
         root, args.listings, day=args.date, topics=topics, known_topics=config.topic_slugs(),
         latest=latest,  # a year read from the papers' dates: refused after it
+        digests=DigestRules.of(config),
     )  # fmt: skip
     print(_ingest_summary(report, parsed))
     for listing, _ in parsed:  # entries left out: of another day, or listed twice
@@ -707,7 +709,7 @@ def _index_note(report: BuildReport) -> str:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
-    from sitegen.fetch import DigestRules, fetch_days
+    from sitegen.fetch import fetch_days
     from sitegen.fetch_state import load_fetch_state, scheduled_days
     from sitegen.hf_client import DayFetcher, FetchPolicy, checked_source_url, make_client
 

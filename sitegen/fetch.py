@@ -8,35 +8,31 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sitegen.config import FeedSettings, SiteConfig
 from sitegen.errors import (
     FetchError,
     Location,
     printable,
 )
 from sitegen.fetch_state import (
-    DIGEST_DATES,
     FAILURE_KEYS,
     FETCH_STATE,
     WHOLE,
-    awaited_days,
+    DigestDates,
+    DigestRules,
     load_digest_dates,
     load_fetch_state,
     render_fetch_state,
-    whole_days,
 )
-from sitegen.formats import render_digest_dates
 from sitegen.hf_client import DayAnswer, DayFetcher, FetchCancelled, FetchStopped, Validators
-from sitegen.ingest import LATE_WITHIN_DAYS, Merged
+from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listing_files import keep_answer
 from sitegen.listings import Listing
-from sitegen.model import ContentSnapshot, PlainEntry, iso_day, plain_entries
-from sitegen.site import digest_items, shown_days
+from sitegen.model import iso_day
 from sitegen.store import (
     content_lock,
     ingest_into_store,
@@ -82,18 +78,6 @@ class FetchReport:
         return tuple(d for d in self.days if d.status in ("failed", "not fetched"))
 
 
-@dataclass(frozen=True)
-class DigestRules:
-    """What of site.toml decides which items the digests list (site.digest_items)."""
-
-    hidden: frozenset[str] = frozenset()  # [content] hidden
-    digest_days: int = FeedSettings().digest_days  # [feeds] digest_days
-
-    @classmethod
-    def of(cls, config: SiteConfig) -> DigestRules:
-        return cls(hidden=config.hidden, digest_days=config.feeds.digest_days)
-
-
 def fetch_days(
     root: Path,
     days: Iterable[date],
@@ -104,7 +88,7 @@ def fetch_days(
     scheduled: bool = False,
     feed_days: int | None = None,
     known_topics: frozenset[str] | None = None,
-    digests: DigestRules = DigestRules(),
+    digests: DigestRules,
 ) -> FetchReport:
     """Fetch `days` from `source` and merge each day had whole into the store under `root`,
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
@@ -277,7 +261,7 @@ def _merge_answers(
         feed_days=feed_days,
         added=added,
         known_topics=known_topics,
-        more_files=_DigestDates(root, state_before, state, digests=digests, at=added).files,
+        more_files=DigestDates(root, digests, at=added, states=(state_before, state)).files,
     )
     return FetchReport(
         days=tuple(outcomes),
@@ -289,48 +273,6 @@ def _merge_answers(
         one_title=report.one_title,
         put_back=report.put_back,
     )
-
-
-@dataclass(frozen=True)
-class _DigestDates:
-    """Records when the digest items a run brings out came out (content/digests.toml): those
-    the digests list after its merge and did not before (site.digest_items), each at `at`, the
-    time its papers are dated by. A record is never changed: a published item's date never
-    moves."""
-
-    root: Path
-    state_before: Mapping[str, Mapping[str, str]]
-    state_after: Mapping[str, Mapping[str, str]]
-    digests: DigestRules
-    at: datetime
-
-    def files(self, before: ContentSnapshot, merged: Merged) -> dict[str, bytes]:
-        """content/digests.toml, if this run brings an item out, for the merge to write."""
-        entries = before.day_entries()
-        after = {**entries, **{day: plain_entries(held) for day, held in merged.days.items()}}
-        papers = before.titles.keys() | merged.papers.keys()
-        new = self._items(after, papers, self.state_after) - self._items(
-            entries, before.titles.keys(), self.state_before
-        )
-        dates = load_digest_dates(self.root)  # under the store's lock, as the merge
-        if not (new - dates.keys()):
-            return {}
-        recorded = {**{item: self.at for item in new}, **dates}
-        return {DIGEST_DATES: render_digest_dates(recorded).encode()}
-
-    def _items(
-        self,
-        entries: Mapping[date, Sequence[PlainEntry]],
-        papers: Collection[str],
-        state: Mapping[str, Mapping[str, str]],
-    ) -> frozenset[str]:
-        shown = shown_days(entries, papers, self.digests.hidden)
-        return digest_items(
-            shown,
-            whole=whole_days(state),
-            awaited=awaited_days(state),
-            digest_days=self.digests.digest_days,
-        ).ids()
 
 
 def _mark_newest_whole(

@@ -253,16 +253,17 @@ def _added(value: datetime | None) -> datetime | None:
 
 
 _DIGEST_DATES_HEADER = """\
-# When each item of the digest feeds first came out: the day's papers (2026-11-09), the top
-# papers of a week (2026-W46) or a month (2026-11). `sitegen fetch` records each as the
-# half hour after the run whose build first lists it, and feeds date the item by it; an
-# item not here (ingested by hand, or from before sitegen kept it) is dated by its day, or
-# its week's or month's last day. A time once written is kept.
+# When each item of the digest feeds came out: a day's papers (2026-11-09), the top papers of
+# a week (2026-W46) or a month (2026-11). `sitegen fetch` and `sitegen ingest` add a line for
+# each item listed after them that has none: one a fetch's run brought out at the half hour
+# after it, any other at its day (or its week's or month's last day). Feeds date each item by
+# its line: changed or deleted, a published item's date moves. Kept in time order, in UTC,
+# and without comments, so that the same items give the same file whatever order they came.
 """
 
 
 def render_digest_dates(dates: Mapping[str, datetime]) -> str:
-    """content/digests.toml: oldest first, so each run adds its lines at the end."""
+    """content/digests.toml: oldest first, so a run's lines come at its end."""
     lines = [f"{item} = {toml_value(at)}\n" for item, at in sorted(dates.items(), key=_by_time)]
     return _DIGEST_DATES_HEADER + "".join(lines)
 
@@ -279,17 +280,28 @@ def parse_digest_dates(text: str, *, path: str) -> dict[str, datetime]:
     fields = TomlFields(table, text=text, source=path, error=ContentError)
     dates = {}
     for item, at in table.items():
+        where = fields.where(item)
+        if where.line is None:  # a quoted or dotted key was said without its line (a review)
+            where = Location(path, _line_naming(text, item))
         if not is_digest_item(item):
             raise ContentError(
                 f"{json.dumps(item)} is no digest item: a day (2026-11-09), a week (2026-W46)"
                 " or a month (2026-11)",
-                location=fields.where(item),
-                hint="delete the line: an item not here is dated by its day",
+                location=where,
+                hint="name the item as sitegen does, or delete the line",
             )
         if problem := _not_a_moment(f"the time of {item}", at):
-            raise ContentError(problem, location=fields.where(item), hint="fix the time")
+            raise ContentError(problem, location=where, hint="fix the time")
         dates[item] = at.astimezone(UTC).replace(microsecond=0)
     return dates
+
+
+def _line_naming(text: str, key: str) -> int | None:
+    """The first line whose key is `key`, quoted or dotted, if one is."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.lstrip().lstrip("\"'").startswith(key):
+            return number
+    return None
 
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")

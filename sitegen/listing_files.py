@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from sitegen.errors import ListingError, Location
+from sitegen.fetch_state import DigestDates, DigestRules
 from sitegen.formats import decode_content, parse_day_file
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.listings.base import MAX_LISTING_BYTES, listing_too_large
@@ -39,11 +40,13 @@ def ingest_files(
     topics: tuple[str, ...] = (),
     known_topics: frozenset[str] | None = None,
     latest: date | None = None,
+    digests: DigestRules | None = None,
 ) -> tuple[IngestReport, list[tuple[Listing, str]]]:
     """`sitegen ingest`: the listings at `paths` (`day`: the day they are of, when they do not
     say; `latest`: the last day their papers' dates may make theirs), each kept in
-    content/listings/ and merged into the store, all in one write or none. Returns what was
-    written and each listing with the name it is kept under."""
+    content/listings/ and merged into the store, all in one write or none, with the digest
+    items that have no date recorded, by `digests`' rules (fetch_state.DigestDates). Returns
+    what was written and each listing with the name it is kept under."""
     parsed: list[tuple[Listing, str]] = []
     kept: dict[str, bytes] = {}
     # The names listings are kept under depend on what the store holds: decided under its lock.
@@ -63,6 +66,7 @@ def ingest_files(
         report = ingest_into_store(
             root, parsed, topics=topics, files=kept, known_topics=known_topics,
             refuse_repeated_day=True,
+            more_files=DigestDates(root, digests).files if digests else None,
         )  # fmt: skip
     return report, parsed
 

@@ -84,10 +84,11 @@ class DigestItems:
     weeks: tuple[Period, ...] = ()
     months: tuple[Period, ...] = ()
 
-    def ids(self) -> frozenset[str]:
-        """Each item's name in content/digests.toml: 2026-11-09, 2026-W46, 2026-11."""
-        periods = (p.slug for p in self.weeks + self.months)
-        return frozenset([*map(date.isoformat, self.days), *periods])
+    def by_name(self) -> dict[str, date]:
+        """Each item by its name in content/digests.toml (2026-11-09, 2026-W46, 2026-11), to
+        the day it is dated by when no line gives its time: its own, its period's last."""
+        days = {day.isoformat(): day for day in self.days}
+        return days | {p.slug: p.last for p in self.weeks + self.months}
 
     def periods(self, kind: str) -> tuple[Period, ...]:
         """The items of the weekly (WEEK) or monthly digest."""
@@ -111,7 +112,9 @@ def digest_items(
     if not days:
         return DigestItems()
     newest = days[0]
-    start = 0 if newest in whole else 1
+    # Had whole as Site.had_whole says: a day whose papers are all hidden is shown no more,
+    # and the day before it, had whole too, kept its item (found by a review).
+    start = 0 if any(newest <= day for day in whole) else 1
     window = [day for day in days[start : start + digest_days] if day not in awaited]
 
     def closed(kind: str) -> tuple[Period, ...]:
@@ -190,7 +193,8 @@ class Site:
         if a fetch recorded it (a day's item comes with the run after the day, a week's with
         the first day after it: dated by their day, they were a day and more older than a
         reader's last poll), else by `day` (its day, or its period's last day)."""
-        return self.digest_dates.get(item) or day_moment(day)
+        at = self.digest_dates.get(item)
+        return day_moment(day) if at is None else at
 
     def had_whole(self, day: date) -> bool:
         """Whether a fetch had `day` with every paper it will list: the newest day marked

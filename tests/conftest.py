@@ -23,6 +23,8 @@ from tests.static_host import serving
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
+    from sitegen.fetch_state import DigestRules
+
 # No per-example deadline: speed is measured by bench/, not by tests, and a deadline can fail a
 # test on a busy machine. (A hypothesis test failed once in a fresh virtual environment and
 # passed on every rerun; its output was not kept, so the deadline is a suspect, not a proof.)
@@ -119,6 +121,14 @@ def site(tmp_path: Path) -> Path:
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", root / "templates")
     return root
+
+
+def digest_rules(root: Path) -> DigestRules:
+    """The site's rules for its digests' items, as `sitegen fetch` passes them to fetch_days."""
+    from sitegen.config import parse_config
+    from sitegen.fetch_state import DigestRules
+
+    return DigestRules.of(parse_config((root / "site.toml").read_text(), source="site.toml"))
 
 
 def item_date(entry: Any) -> str:

@@ -42,7 +42,14 @@ from sitegen.hf_client import (
 )
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
-from tests.conftest import REPO, item_time, rebuilt, tree_bytes, write_text_listing
+from tests.conftest import (
+    REPO,
+    digest_rules,
+    item_time,
+    rebuilt,
+    tree_bytes,
+    write_text_listing,
+)
 from tests.hf_server import FaultyHF, Reply, day_page, mock_fetcher
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf"
@@ -1282,7 +1289,9 @@ def test_a_late_day_listing_a_paper_published_before_leaves_its_item_as_it_was(
         policy = FetchPolicy(read_timeout=2, attempts=1)
         with make_client(policy) as client:
             fetcher = DayFetcher(client, base_url=url, policy=policy)
-            fetch_days(site, days, source=fetcher, now=now, scheduled=True)
+            fetch_days(
+                site, days, source=fetcher, now=now, scheduled=True, digests=digest_rules(site)
+            )
 
     def dated() -> dict[str, datetime]:
         assert main(["--root", str(site), "build"]) == 0

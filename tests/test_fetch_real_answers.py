@@ -38,7 +38,7 @@ from sitegen.hf_client import HF_URL, DayFetcher, FetchPolicy, FetchStopped, Val
 from sitegen.listings import parse_listing
 from sitegen.pages import card_links, paper_links
 from sitegen.store import load_content
-from tests.conftest import REPO, api_papers, sitegen_here, tree_bytes
+from tests.conftest import REPO, api_papers, digest_rules, sitegen_here, tree_bytes
 from tests.hf_server import (
     FakeTime,
     FaultyHF,
@@ -348,7 +348,11 @@ def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path)
 
     fetcher, time = _fetcher(handler, policy=FetchPolicy(budget=60, concurrency=1))
     report = fetch_days(
-        site, [AUGUST_3 - timedelta(days=1), AUGUST_3], source=fetcher, now=AUGUST_3_MORNING
+        site,
+        [AUGUST_3 - timedelta(days=1), AUGUST_3],
+        source=fetcher,
+        now=AUGUST_3_MORNING,
+        digests=digest_rules(site),
     )
     assert "past the 60 s budget" in report.stopped and time.slept == []
     state = json.loads((site / "content" / "fetch-state.json").read_text())
@@ -401,7 +405,9 @@ def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: P
     said: list[str] = []  # found by a trial: minutes of waiting, and not a line in a log
     fetcher.on_wait = said.append
     days = [AUGUST_3 - timedelta(days=n) for n in range(365)]
-    report = fetch_days(site, days, source=fetcher, now=AUGUST_3_MORNING)
+    report = fetch_days(
+        site, days, source=fetcher, now=AUGUST_3_MORNING, digests=digest_rules(site)
+    )
     assert not report.missed and not report.stopped
     assert said and all(
         re.fullmatch(
@@ -483,9 +489,13 @@ def test_a_fetch_of_the_real_answers_reaches_the_api_the_paper_pages_and_the_day
     }
     assert digest_dates.pop("2026-06-12") <= second_fetch
     assert digest_dates == {item: second_fetch for item in ("2026-W24", "2026-06", "2026-08-03")}
+    replayed = tree_bytes(replay / "content")
+    by_hand = tomllib.loads(replayed.pop("digests.toml").decode())  # dated by their day
+    assert by_hand["2026-W24"] == datetime(2026, 6, 14, tzinfo=UTC)
+    assert by_hand.keys() == {"2026-06-12", "2026-W24", "2026-06"}  # no fetch had Aug 3 whole
     assert b"added" not in fetched["days/2026-06-12.toml"]  # the first day: history filled in
     fetched["days/2026-08-03.toml"] = re.sub(rb", added = [0-9T:Z-]+", b"", stamped)
-    assert tree_bytes(replay / "content") == fetched
+    assert replayed == fetched
 
 
 def test_a_429_with_ratelimit_is_waited_out_end_to_end(
