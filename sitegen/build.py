@@ -31,7 +31,8 @@ from sitegen.cache import (
     kept_by_month,
 )
 from sitegen.config import SiteConfig
-from sitegen.fetch_state import awaited_days, load_digest_dates, load_fetch_state, whole_days
+from sitegen.digest_dates import load_digest_dates
+from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
 from sitegen.outputs import (

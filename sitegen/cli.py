@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from sitegen import __version__
 from sitegen.config import SiteConfig, parse_config, site_url
+from sitegen.digest_dates import DigestRules
 from sitegen.errors import (
     ConfigError,
     FetchError,
@@ -31,7 +32,6 @@ from sitegen.errors import (
     first_of,
     printable,
 )
-from sitegen.fetch_state import DigestRules
 from sitegen.formats import decode_content
 from sitegen.listing_files import ingest_files
 from sitegen.listings import Listing

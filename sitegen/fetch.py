@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from sitegen.digest_dates import DigestDates, DigestRules, load_digest_dates
 from sitegen.errors import (
     FetchError,
     Location,
@@ -22,9 +23,6 @@ from sitegen.fetch_state import (
     FAILURE_KEYS,
     FETCH_STATE,
     WHOLE,
-    DigestDates,
-    DigestRules,
-    load_digest_dates,
     load_fetch_state,
     render_fetch_state,
 )
@@ -99,7 +97,7 @@ def fetch_days(
     by, but on days older than the newest held (ingest_listings, history filled in). `now`'s
     date dates a missed day's note;
     `known_topics`: see ingest_into_store. The digest items the run brings out (by
-    `digests`' rules) are recorded with the time its entries say (_DigestDates)."""
+    `digests`' rules) are recorded with the time its entries say (digest_dates.DigestDates)."""
     days = sorted(set(days))
     started = time.monotonic()
     state = load_fetch_state(root)

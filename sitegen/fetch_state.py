@@ -1,5 +1,4 @@
-"""content/fetch-state.json: what `sitegen fetch` remembers between runs, per day; and
-content/digests.toml, when each digest item first came out.
+"""content/fetch-state.json: what `sitegen fetch` remembers between runs, per day.
 
 The HTTP validators of a day's last answer (for a conditional request next time), whether it
 was had after it ended (whole: the daily digest gives it its item), and, for a day a run could
@@ -12,21 +11,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, timedelta
 from pathlib import Path
 
-from sitegen.config import SiteConfig
 from sitegen.errors import ContentError, Location
-from sitegen.formats import decode_content, parse_digest_dates, render_digest_dates
-from sitegen.ingest import Merged
-from sitegen.model import ContentSnapshot, PlainEntry, iso_day, plain_entries
-from sitegen.site import day_moment, digest_items, shown_days
+from sitegen.model import iso_day
 from sitegen.store import read_regular_file
 
 FETCH_STATE = "content/fetch-state.json"
-DIGEST_DATES = "content/digests.toml"
 MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days
 
 # Of a day missed: since when, why, and when it was given up on; "new_when_missed" (a run missed
@@ -136,79 +129,6 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
             hint="mend or delete that entry: a day holds strings only, as a fetch writes them",
         )
     return state
-
-
-def load_digest_dates(root: Path) -> dict[str, datetime]:
-    """content/digests.toml: digest item (2026-11-09, 2026-W46, 2026-11) -> when it came
-    out; empty when none is recorded."""
-    path = root / DIGEST_DATES
-    try:
-        data = read_regular_file(path, limit=MAX_FETCH_STATE_BYTES)
-    except FileNotFoundError:
-        return {}
-    except OSError as error:  # a directory, a FIFO, a device
-        raise ContentError(
-            f"cannot read it: {error.strerror}",
-            location=Location(DIGEST_DATES),
-            hint="it is a file sitegen fetch writes: move what is there away",
-        ) from None
-    return parse_digest_dates(decode_content(data, path=DIGEST_DATES), path=DIGEST_DATES)
-
-
-@dataclass(frozen=True)
-class DigestRules:
-    """What of site.toml decides which items the digests list (site.digest_items)."""
-
-    hidden: frozenset[str]  # [content] hidden
-    digest_days: int  # [feeds] digest_days
-
-    @classmethod
-    def of(cls, config: SiteConfig) -> DigestRules:
-        return cls(hidden=config.hidden, digest_days=config.feeds.digest_days)
-
-
-@dataclass(frozen=True)
-class DigestDates:
-    """Adds to content/digests.toml the digest items listed after a merge (site.digest_items)
-    that have no line: those a fetch brings out (listed after its merge, not before) at `at`,
-    the time its papers are dated by; the others (listed before with no line: held before
-    sitegen kept them, or brought out by an ingest, which has no `at`) at the day they are
-    dated by, so that an item gone for a while (a day hidden) and back keeps its date. Lines
-    are only added: a published item's date never moves. `states`: the fetch state before
-    and after the merge, when it changes it (else the one on disk)."""
-
-    root: Path
-    rules: DigestRules
-    at: datetime | None = None
-    states: tuple[Mapping[str, Mapping[str, str]], Mapping[str, Mapping[str, str]]] | None = None
-
-    def files(self, before: ContentSnapshot, merged: Merged) -> dict[str, bytes]:
-        """content/digests.toml, if there is an item to add, for the merge to write."""
-        state_before, state_after = self.states or (load_fetch_state(self.root),) * 2
-        entries = before.day_entries()
-        after = {**entries, **{day: plain_entries(held) for day, held in merged.days.items()}}
-        papers = before.titles.keys() | merged.papers.keys()
-        listed = self._items(entries, before.titles.keys(), state_before)
-        new = self._items(after, papers, state_after)
-        dates = load_digest_dates(self.root)  # under the store's lock, as the merge
-        added = {item: day_moment(day) for item, day in (new | listed).items() if item not in dates}
-        if self.at is not None:
-            added |= {item: self.at for item in new.keys() - listed.keys() - dates.keys()}
-        return {DIGEST_DATES: render_digest_dates(dates | added).encode()} if added else {}
-
-    def _items(
-        self,
-        entries: Mapping[date, Sequence[PlainEntry]],
-        papers: Collection[str],
-        state: Mapping[str, Mapping[str, str]],
-    ) -> dict[str, date]:
-        shown = shown_days(entries, papers, self.rules.hidden)
-        return digest_items(
-            shown,
-            whole=whole_days(state),
-            awaited=awaited_days(state),
-            digest_days=self.rules.digest_days,
-        ).by_name()
 
 
 def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:

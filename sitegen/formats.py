@@ -2,7 +2,7 @@
 
     content/papers/<id>.md        TOML front matter + the abstract (Markdown) as body
     content/days/YYYY-MM-DD.toml  what the day featured, in listing order
-    content/digests.toml          when each digest item came out, as sitegen fetch recorded
+    content/digests.toml          when each digest item came out, as fetch and ingest record
 
 A paper's days are said once, by the day files; a paper file holds the paper alone.
 
@@ -253,12 +253,11 @@ def _added(value: datetime | None) -> datetime | None:
 
 
 _DIGEST_DATES_HEADER = """\
-# When each item of the digest feeds came out: a day's papers (2026-11-09), the top papers of
-# a week (2026-W46) or a month (2026-11). `sitegen fetch` and `sitegen ingest` add a line for
-# each item listed after them that has none: one a fetch's run brought out at the half hour
-# after it, any other at its day (or its week's or month's last day). Feeds date each item by
-# its line: changed or deleted, a published item's date moves. Kept in time order, in UTC,
-# and without comments, so that the same items give the same file whatever order they came.
+# When each item of the digest feeds came out, which dates it: a day's papers (2026-11-09),
+# a week's top papers (2026-W46), a month's (2026-11). A fetch dates the items it brings out
+# by its run's time and 30 minutes; anything else is dated by its day (a week or a month by
+# its last day). Lines are only added: changed or deleted, a published item's date moves.
+# sitegen keeps them in time order, in UTC, without comments.
 """
 
 
@@ -298,10 +297,9 @@ def parse_digest_dates(text: str, *, path: str) -> dict[str, datetime]:
 
 def _line_naming(text: str, key: str) -> int | None:
     """The first line whose key is `key`, quoted or dotted, if one is."""
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line.lstrip().lstrip("\"'").startswith(key):
-            return number
-    return None
+    named = re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*[=.]""")
+    lines = text.split("\n")
+    return next((n for n, line in enumerate(lines, start=1) if named.match(line)), None)
 
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
+from sitegen.digest_dates import DigestDates, DigestRules
 from sitegen.errors import ListingError, Location
-from sitegen.fetch_state import DigestDates, DigestRules
 from sitegen.formats import decode_content, parse_day_file
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.listings.base import MAX_LISTING_BYTES, listing_too_large
@@ -45,7 +45,7 @@ def ingest_files(
     """`sitegen ingest`: the listings at `paths` (`day`: the day they are of, when they do not
     say; `latest`: the last day their papers' dates may make theirs), each kept in
     content/listings/ and merged into the store, all in one write or none, with the digest
-    items that have no date recorded, by `digests`' rules (fetch_state.DigestDates). Returns
+    items that have no date recorded, by `digests`' rules (digest_dates.DigestDates). Returns
     what was written and each listing with the name it is kept under."""
     parsed: list[tuple[Listing, str]] = []
     kept: dict[str, bytes] = {}

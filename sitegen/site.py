@@ -189,7 +189,7 @@ class Site:
         )
 
     def digest_dated(self, item: str, day: date) -> datetime:
-        """When a digest item (its name, as DigestItems.ids) is dated: when it first came out,
+        """When a digest item (its name, as DigestItems.by_name) is dated: when it first came out,
         if a fetch recorded it (a day's item comes with the run after the day, a week's with
         the first day after it: dated by their day, they were a day and more older than a
         reader's last poll), else by `day` (its day, or its period's last day)."""
@@ -233,7 +233,7 @@ def assemble_site(
     `awaited`: the days a fetch missed while they were new and will try again
     (sitegen.fetch_state.awaited_days); `whole`: the days a fetch had after they ended
     (sitegen.fetch_state.whole_days); `digest_dates`: when each digest item came out
-    (sitegen.fetch_state.load_digest_dates)."""
+    (sitegen.digest_dates.load_digest_dates)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).

@@ -23,7 +23,7 @@ from tests.static_host import serving
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
-    from sitegen.fetch_state import DigestRules
+    from sitegen.digest_dates import DigestRules
 
 # No per-example deadline: speed is measured by bench/, not by tests, and a deadline can fail a
 # test on a busy machine. (A hypothesis test failed once in a fresh virtual environment and
@@ -126,7 +126,7 @@ def site(tmp_path: Path) -> Path:
 def digest_rules(root: Path) -> DigestRules:
     """The site's rules for its digests' items, as `sitegen fetch` passes them to fetch_days."""
     from sitegen.config import parse_config
-    from sitegen.fetch_state import DigestRules
+    from sitegen.digest_dates import DigestRules
 
     return DigestRules.of(parse_config((root / "site.toml").read_text(), source="site.toml"))
 

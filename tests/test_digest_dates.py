@@ -18,9 +18,10 @@ import feedparser
 import pytest
 
 from sitegen.cli import main
+from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError
 from sitegen.fetch import PUBLISHING_TAKES, fetch_days
-from sitegen.fetch_state import load_digest_dates, load_fetch_state, scheduled_days
+from sitegen.fetch_state import load_fetch_state, scheduled_days
 from sitegen.formats import parse_digest_dates, render_digest_dates
 from sitegen.hf_client import DayFetcher, FetchPolicy, make_client
 from sitegen.store import load_content, stored_days
@@ -88,7 +89,10 @@ class Site:
         """Build, and check each digest item: dated no earlier than the run at `now` that
         brought it out (None: a hand edit, which records nothing), and as first published
         ever after."""
-        for item, dated in self.items().items():
+        listed = self.items()
+        if now is not None:  # the run's view of what the digests list is the build's
+            assert {item for _, item in listed} <= load_digest_dates(self.root).keys()
+        for item, dated in listed.items():
             if item not in self.published:
                 self.published[item] = dated
                 if now is not None:

@@ -31,9 +31,10 @@ import httpx
 import pytest
 
 from sitegen.cli import main
+from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import FetchError
 from sitegen.fetch import PUBLISHING_TAKES
-from sitegen.fetch_state import days_to_retry, load_digest_dates, load_fetch_state
+from sitegen.fetch_state import days_to_retry, load_fetch_state
 from sitegen.hf_client import (
     DayFetcher,
     FetchPolicy,

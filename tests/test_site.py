@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -20,9 +21,10 @@ IDS = [f"p{i}" for i in range(8)]
 @given(
     listed=st.lists(st.lists(st.sampled_from([*IDS, "gone"]), max_size=6), max_size=6),
     stored=st.dictionaries(st.sampled_from(IDS), st.none() | st.integers(0, 3)),
+    hidden=st.frozensets(st.sampled_from(IDS), max_size=2),
 )
 def test_newest_first_is_by_first_day_then_rank_then_id(
-    listed: list[list[str]], stored: dict[str, int | None]
+    listed: list[list[str]], stored: dict[str, int | None], hidden: frozenset[str]
 ) -> None:
     """A paper's rank is its place on the day's page: the most upvoted first, as Hugging Face
     shows a day; papers with no count after them, each group in listing order."""
@@ -34,9 +36,13 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
         )
         for n, ids in enumerate(listed)
     }
-    papers = {i: Paper(id=i, title=i, abstract="", upvotes=stored[i]) for i in sorted(stored)}
-    snapshot = ContentSnapshot.of(papers, days)
-    site = assemble_site(snapshot, CONFIG, assign=lambda _, ids, __: [() for _ in ids])
+    held = {i: Paper(id=i, title=i, abstract="", upvotes=stored[i]) for i in sorted(stored)}
+    snapshot = ContentSnapshot.of(held, days)
+    config = dataclasses.replace(CONFIG, hidden=hidden)
+    site = assemble_site(snapshot, config, assign=lambda _, ids, __: [() for _ in ids])
+    # The rule the fetch applies to tell which digest items a run brings out (digest_dates).
+    assert shown_days(snapshot.day_entries(), held.keys(), hidden) == [d.day for d in site.days]
+    papers = {i: paper for i, paper in held.items() if i not in hidden}
 
     first: dict[str, tuple[date, int]] = {}
     for day in sorted(days):
@@ -55,8 +61,7 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
     assert [d.day for d in site.days] == sorted(
         (d for d in days if any(e.paper_id in papers for e in days[d].entries)), reverse=True
     )
-    # The rule the fetch applies to tell which digest items a run brings out.
-    assert shown_days(snapshot.day_entries(), papers.keys(), ()) == [d.day for d in site.days]
+
     assert [paper_id for block in sitemap_blocks(site) for paper_id in block] == [
         *reversed(expected),
         *sorted(papers.keys() - first.keys()),
