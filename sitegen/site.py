@@ -78,7 +78,7 @@ class TopicListing:
 class DigestItems:
     """What the digest feeds list: the daily digest's days, the weekly and monthly digests'
     closed weeks and months, each newest first (outputs.DigestFeed, outputs.PeriodDigestFeed;
-    sitegen.fetch records when each first came out)."""
+    sitegen.digest_dates records when each came out)."""
 
     days: tuple[date, ...] = ()
     weeks: tuple[Period, ...] = ()
