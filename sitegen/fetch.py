@@ -25,7 +25,6 @@ from sitegen.fetch_state import (
     WHOLE,
     load_fetch_state,
     render_fetch_state,
-    unsettled_days,
 )
 from sitegen.hf_client import DayAnswer, DayFetcher, FetchCancelled, FetchStopped, Validators
 from sitegen.ingest import LATE_WITHIN_DAYS
@@ -186,7 +185,7 @@ def fetch_days(
         return _merge_answers(
             root, days, answers, state=state, stopped=stopped, now=now, scheduled=scheduled,
             feed_days=feed_days, known_topics=known_topics, digests=digests,
-            held=sorted(stored_days(root)),
+            newest_held=max(stored_days(root), default=None),
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
         )  # fmt: skip
 
@@ -203,10 +202,9 @@ def _merge_answers(
     feed_days: int | None,
     known_topics: frozenset[str] | None,
     digests: DigestRules,
-    held: Sequence[date],
+    newest_held: date | None,
     added: datetime,
 ) -> FetchReport:
-    newest_held = held[-1] if held else None
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
     parsed: list[tuple[Listing, str | None]] = []
@@ -247,7 +245,7 @@ def _merge_answers(
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
     today = now.date()
-    _mark_newest_whole(state, outcomes, today=today, held=held)
+    _mark_newest_whole(state, outcomes, today=today, newest_held=newest_held)
     given_up = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
     files = dict(kept)
     if state != state_before:
@@ -280,22 +278,17 @@ def _mark_newest_whole(
     outcomes: Sequence[DayOutcome],
     *,
     today: date,
-    held: Sequence[date],
+    newest_held: date | None,
 ) -> None:
     """Mark the newest day held "whole" when this run had it after it ended (the workflow asks
     early the next morning), so its digest item need not wait for a later day with papers (a
     Friday's waited for Monday: found by a subscriber's trial). Only the newest day's mark
     counts (fetch_state.whole_days): older ones are taken off, so the file keeps one. A day
     marked is not asked for again by a scheduled run (fetch_state.scheduled_days): its item
-    is out, and must not change (found by a review). Not while a day held before it, fetched
-    while it was filling, was not asked by this run (a `--date` of the day after): the mark
-    would take it as had whole, and its late papers would never be asked for."""
+    is out, and must not change (found by a review)."""
     had = [o.day for o in outcomes if o.status in ("papers", "unchanged")]
-    newest = max([*had, *held], default=None)
+    newest = max([*had, *([newest_held] if newest_held else [])], default=None)
     if newest is None or newest not in had or newest >= today:
-        return
-    asked = {o.day for o in outcomes if o.status != "not fetched"}
-    if any(day < newest and day not in asked for day in unsettled_days(held, today, state)):
         return
     for key, entry in list(state.items()):
         if key != newest.isoformat() and entry.pop(WHOLE, "") and not entry:

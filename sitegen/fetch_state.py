@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sitegen.errors import ContentError, Location
-from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.model import iso_day
 from sitegen.store import read_regular_file
 
@@ -44,27 +43,10 @@ def scheduled_days(
         # Had after it ended, its digest item is out: asked again, a new upvote would reorder
         # that item's papers under the id readers marked read (found by a review).
         start = min(held[-1] + timedelta(days=1), today)
-    if unsettled := unsettled_days(held, today, state):
-        start = min(start, unsettled[0])
     days = [date.fromordinal(n) for n in range(start.toordinal(), today.toordinal() + 1)]
     days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
     retried = [day for day in days_to_retry(state) if day not in days]
     return sorted([*days, *retried]), retried
-
-
-def unsettled_days(
-    held: Sequence[date], today: date, state: Mapping[str, Mapping[str, str]]
-) -> list[date]:
-    """The days held, oldest first, after the newest a fetch had whole (WHOLE), of the last
-    LATE_WITHIN_DAYS: fetched while they were filling and not had since, because a later day
-    came first (fetched by --date, or ingested by hand), so their late papers are still to
-    come: the scheduled runs ask them again (their late papers were never had: found by a
-    review). None while no fetch had a day whole (a site ingested by hand)."""
-    marks = whole_days(state)
-    if not marks:
-        return []
-    settled, oldest = max(marks), today - timedelta(days=LATE_WITHIN_DAYS)
-    return [day for day in held if day > settled and day >= oldest]
 
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:

@@ -219,30 +219,6 @@ def test_a_day_filling_when_fetched_comes_out_with_the_run_that_brings_a_later_d
     assert fetched.dated_by("digest", "2026-11-11", then)
 
 
-@pytest.mark.parametrize("run_ended_the_day", [False, True])
-def test_a_day_filling_when_a_later_one_came_by_hand_is_asked_again_for_its_late_papers(
-    fetched: Site, run_ended_the_day: bool
-) -> None:
-    """Found by a review: a day fetched while filling, then a later day fetched by --date
-    (before or after that day ended), and the scheduled runs asked from the later day on:
-    the first day's late papers were never had. They are asked again from the day after the
-    newest had whole."""
-    fetched.serve(_nov(10), 0, 2)
-    fetched.serve(_nov(11), 2, 4)
-    fetched.run(_morning(_nov(11), 7), [_nov(10)])  # had whole
-    fetched.run(_morning(_nov(11), 20), [_nov(11)])  # filling
-    fetched.serve(_nov(11), 2, 6)  # its late papers
-    fetched.serve(_nov(12), 6, 8)
-    fetched.run(_morning(_nov(13) if run_ended_the_day else _nov(12), 7), [_nov(12)])
-    fetched.source.requests.clear()
-    fetched.run(_morning(_nov(13)))
-    asked = {p.split("date=")[1][:10] for p, _ in fetched.source.requests if "p=0" in p}
-    assert asked == {"2026-11-11", "2026-11-12", "2026-11-13"}
-    ids = {e.paper_id for e in load_content(fetched.root).days[_nov(11)].entries}
-    assert ids == {entry["paper"]["id"] for entry in REAL[2:6]}
-    assert load_fetch_state(fetched.root)["2026-11-12"]["whole"] == "yes"
-
-
 def test_a_day_missed_by_a_backfill_and_had_later_leaves_its_closed_week_as_published(
     fetched: Site, tmp_path: Path
 ) -> None:
