@@ -22,7 +22,9 @@ from sitegen.errors import (
 from sitegen.fetch_state import (
     FAILURE_KEYS,
     FETCH_STATE,
+    FILLING,
     WHOLE,
+    days_filling,
     load_fetch_state,
     render_fetch_state,
 )
@@ -185,7 +187,7 @@ def fetch_days(
         return _merge_answers(
             root, days, answers, state=state, stopped=stopped, now=now, scheduled=scheduled,
             feed_days=feed_days, known_topics=known_topics, digests=digests,
-            newest_held=max(stored_days(root), default=None),
+            held=frozenset(stored_days(root)),
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
         )  # fmt: skip
 
@@ -202,9 +204,10 @@ def _merge_answers(
     feed_days: int | None,
     known_topics: frozenset[str] | None,
     digests: DigestRules,
-    newest_held: date | None,
+    held: frozenset[date],
     added: datetime,
 ) -> FetchReport:
+    newest_held = max(held, default=None)
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
     parsed: list[tuple[Listing, str | None]] = []
@@ -236,6 +239,10 @@ def _merge_answers(
             entry = dict(whole)
         elif answer.status != "unchanged" and answer.suffix == ".json":
             entry = {**answer.validators.as_state(), **whole}
+        if answer.status != "empty" and day >= now.date():  # still filling: asked again
+            entry[FILLING] = "yes"
+        else:
+            entry.pop(FILLING, None)
         state[day.isoformat()] = entry
         if not entry:
             del state[day.isoformat()]
@@ -245,7 +252,7 @@ def _merge_answers(
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
     today = now.date()
-    _mark_newest_whole(state, outcomes, today=today, newest_held=newest_held)
+    _mark_newest_whole(state, outcomes, today=today, held=held)
     given_up = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
     files = dict(kept)
     if state != state_before:
@@ -278,17 +285,20 @@ def _mark_newest_whole(
     outcomes: Sequence[DayOutcome],
     *,
     today: date,
-    newest_held: date | None,
+    held: frozenset[date],
 ) -> None:
     """Mark the newest day held "whole" when this run had it after it ended (the workflow asks
     early the next morning), so its digest item need not wait for a later day with papers (a
     Friday's waited for Monday: found by a subscriber's trial). Only the newest day's mark
     counts (fetch_state.whole_days): older ones are taken off, so the file keeps one. A day
     marked is not asked for again by a scheduled run (fetch_state.scheduled_days): its item
-    is out, and must not change (found by a review)."""
+    is out, and must not change (found by a review). Nor while a day before it is still
+    filling (fetch_state.days_filling): the mark would take that day as had whole."""
     had = [o.day for o in outcomes if o.status in ("papers", "unchanged")]
-    newest = max([*had, *([newest_held] if newest_held else [])], default=None)
+    newest = max([*had, *held], default=None)
     if newest is None or newest not in had or newest >= today:
+        return
+    if any(day < newest and day in held for day in days_filling(state, today)):
         return
     for key, entry in list(state.items()):
         if key != newest.isoformat() and entry.pop(WHOLE, "") and not entry:

@@ -1,7 +1,8 @@
 """content/fetch-state.json: what `sitegen fetch` remembers between runs, per day.
 
 The HTTP validators of a day's last answer (for a conditional request next time), whether it
-was had after it ended (whole: the daily digest gives it its item), and, for a day a run could
+was had after it ended (whole: the daily digest gives it its item) or only before (filling: it
+is asked again), and, for a day a run could
 not have, since when it fails and why, so that later runs retry it; committed
 with the content. A build reads it too: a week or month with a day still to be retried is not
 closed, so its top papers are not published short of that day's.
@@ -16,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sitegen.errors import ContentError, Location
+from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.model import iso_day
 from sitegen.store import read_regular_file
 
@@ -27,6 +29,8 @@ MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries 
 FAILURE_KEYS = ("failed_on", "problem", "gave_up_on", "new_when_missed")
 # Of the newest day held, had by a run after it ended: the daily digest has given it its item.
 WHOLE = "whole"
+# Of a day had by a run before it ended: its late papers are still to come.
+FILLING = "filling"
 
 
 def scheduled_days(
@@ -43,10 +47,21 @@ def scheduled_days(
         # Had after it ended, its digest item is out: asked again, a new upvote would reorder
         # that item's papers under the id readers marked read (found by a review).
         start = min(held[-1] + timedelta(days=1), today)
+    # A day had while filling that a later day overtook (fetched by --date, or ingested by
+    # hand), asked again: its late papers were never had (found by a review).
+    start = min([start, *(day for day in days_filling(state, today) if day in held)])
     days = [date.fromordinal(n) for n in range(start.toordinal(), today.toordinal() + 1)]
     days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
     retried = [day for day in days_to_retry(state) if day not in days]
     return sorted([*days, *retried]), retried
+
+
+def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[date]:
+    """The days a run had before they ended (FILLING) and none has had since, of the last
+    LATE_WITHIN_DAYS, oldest first: their late papers are still to come."""
+    oldest = today - timedelta(days=LATE_WITHIN_DAYS)
+    days = (iso_day(key) for key, entry in state.items() if entry.get(FILLING) == "yes")
+    return sorted(day for day in days if day is not None and oldest <= day)
 
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:

@@ -219,6 +219,57 @@ def test_a_day_filling_when_fetched_comes_out_with_the_run_that_brings_a_later_d
     assert fetched.dated_by("digest", "2026-11-11", then)
 
 
+@pytest.mark.parametrize("run_ended_the_day", [False, True])
+def test_a_day_filling_when_a_later_one_came_by_hand_is_asked_again_for_its_late_papers(
+    fetched: Site, run_ended_the_day: bool
+) -> None:
+    """Found by a review: a day fetched while filling, then a later day fetched by --date
+    (before or after the first ended), and the scheduled runs asked from the later day on:
+    the first day's late papers were never had (a --date after the later day ended marked it
+    whole, and the first with it). A day had while filling is asked again."""
+    fetched.serve(_nov(10), 0, 2)
+    fetched.serve(_nov(11), 2, 4)
+    fetched.run(_morning(_nov(11), 7), [_nov(10)])  # had whole
+    fetched.run(_morning(_nov(11), 20), [_nov(11)])  # filling
+    fetched.serve(_nov(11), 2, 6)  # its late papers
+    fetched.serve(_nov(12), 6, 8)
+    fetched.run(_morning(_nov(13) if run_ended_the_day else _nov(12), 7), [_nov(12)])
+    fetched.source.requests.clear()
+    fetched.run(_morning(_nov(13)))
+    assert _asked(fetched) == {"2026-11-11", "2026-11-12", "2026-11-13"}
+    ids = {e.paper_id for e in load_content(fetched.root).days[_nov(11)].entries}
+    assert ids == {entry["paper"]["id"] for entry in REAL[2:6]}
+    assert load_fetch_state(fetched.root)["2026-11-12"]["whole"] == "yes"
+
+
+def test_scheduled_mornings_ask_yesterday_and_today_and_a_weekend_nothing_more(
+    fetched: Site,
+) -> None:
+    """The normal case: a run each morning at 09:17 UTC has yesterday whole and today filling
+    (a review found a rule that asked every day since the last weekend again)."""
+    asked = []
+    for n in range(12):  # Monday Nov 9 to Friday Nov 20
+        day = _nov(9) + timedelta(days=n)
+        if day.weekday() < 5:
+            fetched.serve(day, 2 * (n % 8), 2 * (n % 8) + 2)
+        fetched.source.requests.clear()
+        fetched.run(_morning(day))
+        asked.append(sorted(_asked(fetched)))
+    day = lambda n: f"2026-11-{n:02d}"  # noqa: E731
+    assert asked == [
+        [day(9)],
+        *([day(n - 1), day(n)] for n in range(10, 15)),  # to Saturday, which has none
+        [day(14), day(15)],  # Sunday: Friday was marked whole on Saturday
+        [day(14), day(15), day(16)],  # Monday: from the day after the newest held
+        *([day(n - 1), day(n)] for n in range(17, 21)),
+    ]
+
+
+def _asked(fetched: Site) -> set[str]:
+    """The days the source was asked for since its requests were last cleared."""
+    return {p.split("date=")[1][:10] for p, _ in fetched.source.requests if "p=0" in p}
+
+
 def test_a_day_missed_by_a_backfill_and_had_later_leaves_its_closed_week_as_published(
     fetched: Site, tmp_path: Path
 ) -> None:

@@ -739,7 +739,7 @@ def test_the_newest_day_had_after_it_ended_has_its_digest_item_at_once(
     # Had on its own day, it may still be filling: no mark, and its item waits.
     source.set(today.isoformat(), [Reply(200, _day_answer(today.isoformat()))])
     assert _fetch(site, url, "--since", saturday.isoformat()) == 0
-    assert today.isoformat() not in _fetch_state(site)
+    assert _fetch_state(site)[today.isoformat()] == {"filling": "yes"}  # no mark
     assert digest_days() == [friday.isoformat()]
     capsys.readouterr()
 
