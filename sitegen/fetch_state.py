@@ -47,20 +47,26 @@ def scheduled_days(
         # Had after it ended, its digest item is out: asked again, a new upvote would reorder
         # that item's papers under the id readers marked read (found by a review).
         start = min(held[-1] + timedelta(days=1), today)
-    # A day had while filling that a later day overtook (fetched by --date, or ingested by
-    # hand), asked again: its late papers were never had (found by a review).
-    start = min([start, *(day for day in days_filling(state, today) if day in held)])
     days = [date.fromordinal(n) for n in range(start.toordinal(), today.toordinal() + 1)]
     days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
+    # A day had while filling that a later day overtook (fetched by --date, or ingested by
+    # hand), asked again on its own: its late papers were never had (found by a review).
+    filling = [day for day in days_filling(state, today) if day in held and day not in days]
     retried = [day for day in days_to_retry(state) if day not in days]
-    return sorted([*days, *retried]), retried
+    return sorted({*days, *filling, *retried}), retried
 
 
 def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[date]:
     """The days a run had before they ended (FILLING) and none has had since, of the last
-    LATE_WITHIN_DAYS, oldest first: their late papers are still to come."""
+    LATE_WITHIN_DAYS, oldest first: their late papers are still to come. Not one a run
+    missed since: the days to retry have their own rules (days_to_retry, awaited_days), and
+    counted here too, each miss made every later run ask more (found by a review)."""
     oldest = today - timedelta(days=LATE_WITHIN_DAYS)
-    days = (iso_day(key) for key, entry in state.items() if entry.get(FILLING) == "yes")
+    days = (
+        iso_day(key)
+        for key, entry in state.items()
+        if entry.get(FILLING) == "yes" and "failed_on" not in entry
+    )
     return sorted(day for day in days if day is not None and oldest <= day)
 
 

@@ -265,6 +265,35 @@ def test_scheduled_mornings_ask_yesterday_and_today_and_a_weekend_nothing_more(
     ]
 
 
+def test_a_day_that_fails_after_it_was_had_filling_is_retried_as_any_missed_day(
+    fetched: Site,
+) -> None:
+    """Found by a review: a day had while filling, then failing, was asked with every day from
+    it on at each run, and held every later day's mark back (Friday's item waited for
+    Monday). It is a day to retry, as before: asked alone, and later days marked meanwhile."""
+    asked = []
+    for n in range(7):  # Wednesday Nov 11 to Tuesday Nov 17
+        day = _nov(11) + timedelta(days=n)
+        if day.weekday() < 5:
+            fetched.serve(day, 2 * n, 2 * n + 2)
+        if day == _nov(13):
+            fetched.fail(_nov(12))  # from the morning after it was had filling, for good
+        fetched.source.requests.clear()
+        fetched.run(_morning(day))
+        asked.append(sorted(_asked(fetched)))
+    day = lambda n: f"2026-11-{n:02d}"  # noqa: E731
+    assert asked == [
+        [day(11)],
+        [day(11), day(12)],
+        [day(12), day(13)],
+        [day(12), day(13), day(14)],  # Friday had whole: its item comes out on Saturday
+        [day(12), day(14), day(15)],
+        [day(12), day(14), day(15), day(16)],
+        [day(12), day(16), day(17)],
+    ]
+    assert fetched.came_with["digest", "2026-11-13"] == _morning(_nov(14))
+
+
 def _asked(fetched: Site) -> set[str]:
     """The days the source was asked for since its requests were last cleared."""
     return {p.split("date=")[1][:10] for p, _ in fetched.source.requests if "p=0" in p}
