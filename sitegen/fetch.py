@@ -298,7 +298,8 @@ def _mark_newest_whole(
     newest = max([*had, *held], default=None)
     if newest is None or newest not in had or newest >= today:
         return
-    if any(day < newest and day in held for day in days_filling(state, today)):
+    missed = {o.day for o in outcomes if o.status in ("failed", "not fetched")}  # to retry
+    if any(d < newest and d in held and d not in missed for d in days_filling(state, today)):
         return
     for key, entry in list(state.items()):
         if key != newest.isoformat() and entry.pop(WHOLE, "") and not entry:
@@ -333,6 +334,7 @@ def _remember_missed(
         entry["problem"] = outcome.problem or "not asked: the run stopped first"
         if (today - since).days >= RETRY_WINDOW_DAYS and "gave_up_on" not in entry:
             entry["gave_up_on"] = today.isoformat()
+            entry.pop(FILLING, None)  # never asked again
             given_up.append(outcome)
         state[outcome.day.isoformat()] = entry
     return tuple(given_up)

@@ -51,7 +51,7 @@ def scheduled_days(
     days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
     # A day had while filling that a later day overtook (fetched by --date, or ingested by
     # hand), asked again on its own: its late papers were never had (found by a review).
-    filling = [day for day in days_filling(state, today) if day in held and day not in days]
+    filling = [d for d in days_filling(state, today) if d in held and d < today and d not in days]
     retried = [day for day in days_to_retry(state) if day not in days]
     return sorted({*days, *filling, *retried}), retried
 

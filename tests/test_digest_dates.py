@@ -294,6 +294,32 @@ def test_a_day_that_fails_after_it_was_had_filling_is_retried_as_any_missed_day(
     assert fetched.came_with["digest", "2026-11-13"] == _morning(_nov(14))
 
 
+def test_an_overtaken_day_that_fails_when_asked_again_holds_no_later_mark_back(
+    fetched: Site,
+) -> None:
+    """Found by a review: Thursday had filling, Friday fetched by --date, Thursday failing on
+    Saturday's run: Friday's mark and item waited for Sunday. A day this run missed is a day
+    to retry, with its own rules."""
+    fetched.serve(_nov(11), 0, 2)
+    fetched.run(_morning(_nov(12)), [_nov(11)])  # had whole
+    fetched.serve(_nov(12), 2, 4)
+    fetched.run(_morning(_nov(12), 20), [_nov(12)])  # Thursday, filling
+    fetched.serve(_nov(13), 4, 6)
+    fetched.run(_morning(_nov(13), 21), [_nov(13)])  # Friday by --date, filling
+    fetched.fail(_nov(12))
+    saturday = _morning(_nov(14))
+    fetched.run(saturday)
+    assert load_fetch_state(fetched.root)["2026-11-13"].get("whole") == "yes"
+    assert fetched.dated_by("digest", "2026-11-13", saturday)
+
+
+def test_a_day_held_past_today_is_not_asked_before_it_comes() -> None:
+    """Found by a review: a day fetched by --date ahead of UTC's today, still filling, was
+    asked by the scheduled run of the day before; it asks for today, as it did."""
+    state = {"2026-11-14": {"filling": "yes"}, "2026-11-12": {"whole": "yes"}}
+    assert scheduled_days([_nov(12), _nov(14)], _nov(13), state) == ([_nov(13)], [])
+
+
 def _asked(fetched: Site) -> set[str]:
     """The days the source was asked for since its requests were last cleared."""
     return {p.split("date=")[1][:10] for p, _ in fetched.source.requests if "p=0" in p}
