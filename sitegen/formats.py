@@ -248,8 +248,13 @@ def _not_a_moment(what: str, value: TomlValue | None) -> str | None:
 
 
 def _added(value: datetime | None) -> datetime | None:
+    """An entry's `added`, when it has one, _to_the_second."""
+    return _to_the_second(value) if value else None
+
+
+def _to_the_second(moment: datetime) -> datetime:
     """A time sitegen fetch wrote in UTC, to the second, as the parse cache keeps it."""
-    return value.astimezone(UTC).replace(microsecond=0) if value else None
+    return moment.astimezone(UTC).replace(microsecond=0)
 
 
 _DIGEST_DATES_HEADER = """\
@@ -291,7 +296,7 @@ def parse_digest_dates(text: str, *, path: str) -> dict[str, datetime]:
             )
         if problem := _not_a_moment(f"the time of {item}", at):
             raise ContentError(problem, location=where, hint="fix the time")
-        dates[item] = at.astimezone(UTC).replace(microsecond=0)
+        dates[item] = _to_the_second(at)
     return dates
 
 

@@ -252,7 +252,7 @@ class DigestFeed(NamedTuple):
         papers = {listing.day: listing.papers for listing in site.days}
         days = tuple(
             (day, papers[day], site.digest_dated(day.isoformat(), day))
-            for day in site.digest_items().days
+            for day in site.digest_listing.days
         )
         feed = routes.days_index()
         yield Output((feed.rss.path, feed.atom.path), DigestFeed(days, _newest_day(site)))
@@ -705,11 +705,10 @@ class PeriodDigestFeed(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        items = site.digest_items()
         for kind in (WEEK, MONTH):
             feed = routes.period_digest(kind)
             listed = {p.period: p for p in site.periods[kind]}
-            closed = [listed[period] for period in items.periods(kind)]
+            closed = [listed[period] for period in site.digest_listing.periods(kind)]
             periods = tuple(
                 (p.period, p.days, p.again, site.digest_dated(p.period.slug, p.period.last))
                 for p in closed

@@ -165,6 +165,7 @@ class Site:
     # digest item (2026-11-09, 2026-W46, 2026-11) -> when it first came out, of those a fetch
     # recorded (content/digests.toml)
     digest_dates: Mapping[str, datetime] = field(default_factory=dict)
+    digest_listing: DigestItems = DigestItems()  # what the digest feeds list (digest_items)
 
     def featured_at(self, paper_id: str, day: date) -> datetime:
         """When the paper's item of `day` is dated, in feeds: its entry's `added` (when a fetch
@@ -178,15 +179,6 @@ class Site:
         """The `added` of the paper's entry on `day`, if it says one."""
         seconds = self.added.get(day, {}).get(paper_id)
         return None if seconds is None else utc_moment(seconds)
-
-    def digest_items(self) -> DigestItems:
-        """What the digest feeds list (site.digest_items)."""
-        return digest_items(
-            [listing.day for listing in self.days],
-            whole=self.whole,
-            awaited=self.awaited,
-            digest_days=self.config.feeds.digest_days,
-        )
 
     def digest_dated(self, item: str, day: date) -> datetime:
         """When a digest item (its name, as DigestItems.by_name) is dated: when it first came out,
@@ -311,6 +303,12 @@ def assemble_site(
         whole=whole,
         added=snapshot.entries_added(),
         digest_dates=digest_dates or {},
+        digest_listing=digest_items(
+            [listing.day for listing in days],
+            whole=whole,
+            awaited=awaited,
+            digest_days=config.feeds.digest_days,
+        ),
     )
 
 
