@@ -11,6 +11,7 @@ filter would: dated no earlier than the run that brought it out, and never chang
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -247,14 +248,7 @@ def test_scheduled_mornings_ask_yesterday_and_today_and_a_weekend_nothing_more(
 ) -> None:
     """The normal case: a run each morning at 09:17 UTC has yesterday whole and today filling
     (a review found a rule that asked every day since the last weekend again)."""
-    asked = []
-    for n in range(12):  # Monday Nov 9 to Friday Nov 20
-        day = _nov(9) + timedelta(days=n)
-        if day.weekday() < 5:
-            fetched.serve(day, 2 * (n % 8), 2 * (n % 8) + 2)
-        fetched.source.requests.clear()
-        fetched.run(_morning(day))
-        asked.append(sorted(_asked(fetched)))
+    asked = _mornings(fetched, _nov(9), 12)  # Monday Nov 9 to Friday Nov 20
     day = lambda n: f"2026-11-{n:02d}"  # noqa: E731
     assert asked == [
         [day(9)],
@@ -271,16 +265,12 @@ def test_a_day_that_fails_after_it_was_had_filling_is_retried_as_any_missed_day(
     """Found by a review: a day had while filling, then failing, was asked with every day from
     it on at each run, and held every later day's mark back (Friday's item waited for
     Monday). It is a day to retry, as before: asked alone, and later days marked meanwhile."""
-    asked = []
-    for n in range(7):  # Wednesday Nov 11 to Tuesday Nov 17
-        day = _nov(11) + timedelta(days=n)
-        if day.weekday() < 5:
-            fetched.serve(day, 2 * n, 2 * n + 2)
+
+    def failing_from_friday(day: date) -> None:
         if day == _nov(13):
             fetched.fail(_nov(12))  # from the morning after it was had filling, for good
-        fetched.source.requests.clear()
-        fetched.run(_morning(day))
-        asked.append(sorted(_asked(fetched)))
+
+    asked = _mornings(fetched, _nov(11), 7, before=failing_from_friday)  # Wed to Tue
     day = lambda n: f"2026-11-{n:02d}"  # noqa: E731
     assert asked == [
         [day(11)],
@@ -318,6 +308,23 @@ def test_a_day_held_past_today_is_not_asked_before_it_comes() -> None:
     asked by the scheduled run of the day before; it asks for today, as it did."""
     state = {"2026-11-14": {"filling": "yes"}, "2026-11-12": {"whole": "yes"}}
     assert scheduled_days([_nov(12), _nov(14)], _nov(13), state) == ([_nov(13)], [])
+
+
+def _mornings(
+    fetched: Site, first: date, count: int, *, before: Callable[[date], None] = lambda day: None
+) -> list[list[str]]:
+    """`count` scheduled runs, one each morning from `first`, each weekday serving two papers
+    of its own (`before` changes the source before the day's run): the days each run asked."""
+    asked = []
+    for n in range(count):
+        day = first + timedelta(days=n)
+        if day.weekday() < 5:
+            fetched.serve(day, 2 * (n % 8), 2 * (n % 8) + 2)
+        before(day)
+        fetched.source.requests.clear()
+        fetched.run(_morning(day))
+        asked.append(sorted(_asked(fetched)))
+    return asked
 
 
 def _asked(fetched: Site) -> set[str]:
