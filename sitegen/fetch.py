@@ -99,7 +99,8 @@ def fetch_days(
     by, but on days older than the newest held (ingest_listings, history filled in). `now`'s
     date dates a missed day's note;
     `known_topics`: see ingest_into_store. The digest items the run brings out (by
-    `digests`' rules) are recorded with the time its entries say (digest_dates.DigestDates)."""
+    `digests`' rules) are recorded with the run's time, the one `added` says
+    (digest_dates.DigestDates)."""
     days = sorted(set(days))
     started = time.monotonic()
     state = load_fetch_state(root)
