@@ -294,6 +294,13 @@ def seed_files(tmp_path: Path) -> list[Path]:
     return paths
 
 
+def ctrl_c_stops() -> None:
+    """`preexec_fn` of a process a test stops with SIGINT: Ctrl-C's default action, as at a
+    terminal. A runner started in the background (`pytest &`) ignores SIGINT, and its children
+    would too: the README's offline server went on after its Ctrl-C in such a run."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def sitegen_here(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """`sitegen ARGS...` run in this process by `main` (from `cwd`): its exit status and what it
     printed, as a `sitegen` process gives them (tests/test_cli_ingest.py shows the command exits

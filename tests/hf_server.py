@@ -251,9 +251,11 @@ def running_hf() -> Iterator[tuple[FaultyHF, str]]:
     # A short poll interval: shutting the server down waits for one.
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
-    yield source, f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield source, f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _answer(path: str) -> tuple[str, bytes, list[Any]]:
@@ -289,18 +291,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     answers = [_answer(path) for path in parser.parse_args(argv).answers]
     days = sorted(day for day, _, _ in answers)
-    with running_hf() as (hf, url):
+    with contextlib.suppress(KeyboardInterrupt), running_hf() as (hf, url):
         hf.serve_days({day: raw for day, raw, _ in answers}, per_page=10)
         for day, _, entries in answers:
             hf.routes[f"/papers/date/{day}"] = [Reply(200, day_page(entries, day=day))]
         asked = f"--date {days[0]}" if len(days) == 1 else f"--since {days[0]} --until {days[-1]}"
         print(f"Serving {', '.join(days)} as Hugging Face at {url} (Ctrl-C to stop)", flush=True)
         print(f"  sitegen fetch --base-url {url} {asked}", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            # Woken at times: a Ctrl-C the kernel hands to a server thread leaves a wait
-            # without a timeout blocked for good (the README's trial timed out once in CI).
-            while True:
-                time.sleep(0.2)
+        # Woken at times: a Ctrl-C the kernel hands to a server thread leaves a wait without
+        # a timeout blocked for good.
+        while True:
+            time.sleep(0.2)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ from sitegen.listings import parse_listing
 from sitegen.store import load_content
 from tests.conftest import (
     REPO,
+    ctrl_c_stops,
     digest_rules,
     item_time,
     rebuilt,
@@ -501,12 +502,6 @@ def test_a_base_url_that_is_not_http_is_refused_in_one_line(
 # ---- Ctrl-C: a person at a terminal stops a fetch at once, whatever it waits on ---------------
 
 
-def _ctrl_c_stops() -> None:
-    """In the fetch's process: SIGINT's default action, as at a terminal (a runner started in
-    the background ignores SIGINT, and its children would too)."""
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
 @pytest.mark.parametrize(
     "replies",
     [
@@ -596,7 +591,7 @@ def _assert_ctrl_c_stops_at_once(
     process = subprocess.Popen(
         [sys.executable, "-m", "sitegen", "--root", str(root), "fetch", "--base-url", url,
          "--since", "2025-11-01", "--until", "2025-11-04"],
-        stdin=terminal, stdout=terminal, stderr=terminal, preexec_fn=_ctrl_c_stops,
+        stdin=terminal, stdout=terminal, stderr=terminal, preexec_fn=ctrl_c_stops,
     )  # fmt: skip
     os.close(terminal)
     shown: list[bytes] = []  # read all along: a full terminal would block the progress bar

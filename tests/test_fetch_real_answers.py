@@ -38,7 +38,14 @@ from sitegen.hf_client import HF_URL, DayFetcher, FetchPolicy, FetchStopped, Val
 from sitegen.listings import parse_listing
 from sitegen.pages import card_links, paper_links
 from sitegen.store import load_content
-from tests.conftest import REPO, api_papers, digest_rules, sitegen_here, tree_bytes
+from tests.conftest import (
+    REPO,
+    api_papers,
+    ctrl_c_stops,
+    digest_rules,
+    sitegen_here,
+    tree_bytes,
+)
 from tests.hf_server import (
     FakeTime,
     FaultyHF,
@@ -652,6 +659,7 @@ def test_saved_answers_served_as_the_readme_says_are_fetched(site: Path) -> None
         stdout=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=ctrl_c_stops,
     )
     try:
         assert server.stdout is not None

@@ -24,7 +24,7 @@ import watchfiles
 import yaml
 
 from sitegen.serve import changed_paths, file_stamps, transient_files
-from tests.conftest import REPO, copy_site
+from tests.conftest import REPO, copy_site, ctrl_c_stops
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -494,12 +494,6 @@ def test_a_fetch_that_missed_a_day_commits_the_others_and_the_run_shows_a_warnin
 # ---- sitegen serve ---------------------------------------------------------------------------
 
 
-def _ctrl_c_stops() -> None:
-    """In the server's process: SIGINT's default action. A runner started in the background
-    (`pytest &`) ignores SIGINT and its children would too, so Ctrl-C would never reach them."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.fixture
 def served(tiny_built: Path) -> Iterator[tuple[subprocess.Popen[str], str, Path]]:
     """`sitegen serve` on a copy of the built small site: its first build renders nothing."""
@@ -525,7 +519,7 @@ def _serving(root: Path) -> Iterator[tuple[subprocess.Popen[str], str, list[str]
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_ctrl_c_stops,
+        preexec_fn=ctrl_c_stops,
     )
     assert process.stdout is not None
     try:
