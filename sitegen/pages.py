@@ -269,8 +269,13 @@ class Pages:
         advertise_feeds: bool = True,
         feed_title: str | None = None,
         more_feeds: tuple[tuple[str, ListingRoutes], ...] = (),
+        goes_on_in: tuple[str, ListingRoutes] | None = None,
         **values: Any,
     ) -> Artifact:
+        """`goes_on_in`: where the page's own feeds, which stop getting items (a day's, a
+        week's), go on (the site's, the weekly digest's), advertised first: a reader's
+        "subscribe" takes the first feed a page advertises."""
+
         def href(target: Route) -> str:
             if absolute_links:
                 return self.routes.root_relative(target)
@@ -278,6 +283,19 @@ class Pages:
 
         feed_routes = feeds or self.site_feeds
         feed_title = feed_title or (title if feeds else self.site.config.title)
+
+        def rss_and_atom(name: str, listing: ListingRoutes) -> tuple[FeedLink, FeedLink]:
+            return (
+                FeedLink(f"{name} (RSS)", href(listing.rss), RSS_TYPE),
+                FeedLink(f"{name} (Atom)", href(listing.atom), ATOM_TYPE),
+            )
+
+        site = self.site_feeds
+        the_sites = (
+            rss_and_atom(self.site.config.title, site)
+            if feeds and feeds != site and (goes_on_in is None or goes_on_in[1] != site)
+            else ()
+        )
         context = {
             "lang": self.site.config.language,
             "site_title": self.site.config.title,
@@ -291,32 +309,18 @@ class Pages:
             "alternates": ()
             if not advertise_feeds
             else (
-                FeedLink(f"{feed_title} (RSS)", href(feed_routes.rss), RSS_TYPE),
-                FeedLink(f"{feed_title} (Atom)", href(feed_routes.atom), ATOM_TYPE),
+                *(rss_and_atom(*goes_on_in) if goes_on_in else ()),
+                *rss_and_atom(feed_title, feed_routes),
                 *(
                     (FeedLink(f"{feed_title} (JSON)", href(json_feed), "application/feed+json"),)
                     if feeds and (json_feed := feeds.json)
                     else ()
                 ),
                 # Then the page's other feeds (titled), in RSS and Atom.
-                *(
-                    FeedLink(f"{name} ({kind})", href(route), mime)
-                    for name, other in more_feeds
-                    for kind, route, mime in (
-                        ("RSS", other.rss, RSS_TYPE),
-                        ("Atom", other.atom, ATOM_TYPE),
-                    )
-                ),
+                *(link for name, other in more_feeds for link in rss_and_atom(name, other)),
                 # Then the site's: a reader's "subscribe" on a past day or a closed week picked
                 # a feed that never gets a new item (found by a reader's review).
-                *(
-                    (
-                        FeedLink(f"{self.site.config.title} (RSS)", href(site.rss), RSS_TYPE),
-                        FeedLink(f"{self.site.config.title} (Atom)", href(site.atom), ATOM_TYPE),
-                    )
-                    if feeds and feeds != (site := self.site_feeds)
-                    else ()
-                ),
+                *the_sites,
             ),
             **values,
         }
@@ -466,6 +470,7 @@ class Pages:
             feeds=self.routes.home() if home else route,
             # The home page's feeds are the site's, of all papers, not the day's.
             feed_title=self.site.config.title if home else None,
+            goes_on_in=None if home else (self.site.config.title, self.site_feeds),
             heading=title,
             is_home=home,
             count=len(papers),
@@ -509,6 +514,7 @@ class Pages:
             route.html,
             title=DAYS_TITLE,
             feeds=route,
+            feed_title=DAILY_DIGEST,  # /digest/'s feeds, by the name they have there
             months=months,
             papers=href(self.routes.papers_index()),
         )
@@ -844,6 +850,10 @@ class Pages:
             route.html,
             title=f"Top papers of {period.name}",
             feeds=route,
+            goes_on_in=(
+                WEEKLY_DIGEST if period.kind == WEEK else MONTHLY_DIGEST,
+                self.routes.period_digest(period.kind),
+            ),
             period=period,
             still_open=still_open,
             featured=featured,

@@ -158,14 +158,14 @@ def test_feeds_are_discoverable_from_the_head(browser: Browser, base_url: str) -
     page.goto(base_url + "days/2025-10-31/")
     links = page.locator('head link[rel="alternate"]')
     found = [links.nth(i).evaluate("l => l.href") for i in range(links.count())]
-    # The day's own, then the site's, which a past day's page offers to subscribe to.
+    # The site's first, where a past day's feed goes on, then the day's own.
     assert found == [
-        base_url + "days/2025-10-31/rss.xml",
-        base_url + "days/2025-10-31/atom.xml",
         base_url + "rss.xml",
         base_url + "atom.xml",
+        base_url + "days/2025-10-31/rss.xml",
+        base_url + "days/2025-10-31/atom.xml",
     ]
-    for url in found[:2]:
+    for url in found[2:]:
         response = page.request.get(url)
         assert (
             response.ok
@@ -295,11 +295,13 @@ def test_without_the_stylesheet_a_cards_facts_do_not_run_together(
 
 
 def _alternates(page: Page) -> dict[str | None, str]:
-    """The page's own feeds: the first link of each type (the site's follow them)."""
+    """The page's own feeds, in its folder, by type."""
     links = page.locator('head link[rel="alternate"]')
     found: dict[str | None, str] = {}
     for i in range(links.count()):
-        found.setdefault(links.nth(i).get_attribute("type"), links.nth(i).evaluate("l => l.href"))
+        href = links.nth(i).evaluate("l => l.href")
+        if href.rpartition("/")[0] + "/" == page.url:
+            found[links.nth(i).get_attribute("type")] = href
     return found
 
 

@@ -129,12 +129,21 @@ def test_every_page_but_a_papers_advertises_rss_and_atom_that_exist(public: Path
             continue
         rss_and_atom = ["application/rss+xml", "application/atom+xml"]
         with_json = [*rss_and_atom, "application/feed+json"]
-        # Its own feeds first (top-of-period and custom feed pages have a JSON Feed too), then
-        # the site's, unless they are its own: "subscribe" on a past day offers a live feed.
+        # Its own feeds (top-of-period and custom feed pages have a JSON Feed too) and the
+        # site's, unless they are its own: "subscribe" on a past day offers a live feed. Where
+        # its own stop getting items (a day's, a week's), where they go on comes first.
         found = [t for t, _ in head.alternates]
         hrefs = [(page.parent / href).resolve() for _, href in head.alternates]
         site_feeds = [public / "rss.xml", public / "atom.xml"]
-        if hrefs[:2] == site_feeds:
+        in_folder = page.relative_to(public).parts[:-1]
+        if len(in_folder) == 2 and in_folder[0] == "days":
+            assert hrefs == [*site_feeds, page.parent / "rss.xml", page.parent / "atom.xml"]
+        elif len(in_folder) == 3 and in_folder[:2] in (("top", "week"), ("top", "month")):
+            digest = public / "top" / {"week": "weekly", "month": "monthly"}[in_folder[1]]
+            assert hrefs[:2] == [digest / "rss.xml", digest / "atom.xml"], page
+            assert found == [*rss_and_atom, *with_json, *rss_and_atom], page
+            assert hrefs[-2:] == site_feeds, page
+        elif hrefs[:2] == site_feeds:
             assert found in (rss_and_atom, with_json), page
         else:
             # /top/: the weekly digest's, the monthly's, the site's.
@@ -144,14 +153,15 @@ def test_every_page_but_a_papers_advertises_rss_and_atom_that_exist(public: Path
 
 
 def test_topic_and_day_pages_have_their_own_feeds(public: Path) -> None:
-    day = public / "days" / "2025-11-03"
-    head = _Head()
-    head.feed((day / "index.html").read_text())
     own_then_the_sites = ["rss.xml", "atom.xml", "../../rss.xml", "../../atom.xml"]
-    assert [href for _, href in head.alternates] == own_then_the_sites
     head = _Head()
     head.feed((public / "topics" / "llm" / "index.html").read_text())
     assert [href for _, href in head.alternates] == own_then_the_sites
+    # A day's feed gets no item once the day is over: a reader's "subscribe", which takes the
+    # first feed a page advertises, takes the site's (a reader's review).
+    head = _Head()
+    head.feed((public / "days" / "2025-11-03" / "index.html").read_text())
+    assert [href for _, href in head.alternates] == [*own_then_the_sites[2:], "rss.xml", "atom.xml"]
 
 
 def test_the_feeds_hold_every_paper_of_the_latest_days_in_rank_order(public: Path) -> None:

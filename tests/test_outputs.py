@@ -977,9 +977,22 @@ def test_each_pages_feeds_are_advertised_by_the_name_of_what_they_hold() -> None
         (f"{name[1]} (Atom)", to_front + "atom.xml"),
         *the_sites,
     ]
-    assert advertised("days/2026-01-02/index.html")[2:] == [
-        (title, href.removeprefix("../../")) for title, href in the_sites
+    # Where a page's own feeds stop getting items, where they go on is first: a reader's
+    # "subscribe" takes the first feed a page advertises (a reader's review).
+    assert advertised("days/2026-01-02/index.html") == [
+        *((title, href.removeprefix("../../")) for title, href in the_sites),
+        ("Papers of Jan 2, 2026 (RSS)", "rss.xml"),
+        ("Papers of Jan 2, 2026 (Atom)", "atom.xml"),
     ]
+    week = next(p for p in files if re.fullmatch(r"top/week/[^/]+/index.html", p))
+    assert advertised(week)[:3] == [
+        ("Top papers of each week (RSS)", "../../../top/weekly/rss.xml"),
+        ("Top papers of each week (Atom)", "../../../top/weekly/atom.xml"),
+        (f"{re.search(r'<h1>([^<]+)</h1>', files[week].decode())[1]} (RSS)", "rss.xml"),
+    ]
+    # /days/ and /digest/ advertise the daily digest by one name.
+    assert advertised("days/index.html")[0] == ("The daily digest (RSS)", "../digest/rss.xml")
+    assert advertised("digest/index.html")[0] == ("The daily digest (RSS)", "rss.xml")
     # /top/'s feeds are the weekly digest's, then the monthly's (a reader's trial: it was
     # linked in the page only).
     assert advertised("top/index.html")[:4] == [
