@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import io
 import json
 import os
@@ -42,6 +43,33 @@ SEEDS = {
     "2025-11-03.txt": ("full", 63),
     "2026-11-22.txt": ("compact", 278),
 }
+
+
+def demo_digest(root: Path) -> str:
+    """The digest of `root`'s content/ and site.toml, as ci.yml's step takes it (`find content
+    site.toml -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`)."""
+    found = [*root.glob("content/**/*"), root / "site.toml"]
+    names = sorted(
+        p.relative_to(root).as_posix() for p in found if p.is_file() and not p.is_symlink()
+    )
+    lines = "".join(
+        f"{hashlib.sha256((root / name).read_bytes()).hexdigest()}  {name}\n" for name in names
+    ).encode()
+    return hashlib.sha256(lines).hexdigest()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The tests describe the bundled demo: on a store fetched into or edited they would fail by
+    the dozen on counts of papers (a new user's trial, after the README's offline fetch)."""
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller checked
+        return
+    if demo_digest(REPO) != (REPO / "tests" / "demo-content.sha256").read_text().strip():
+        raise pytest.UsageError(
+            "content/ or site.toml is not the bundled demo the tests describe (fetched into or"
+            " edited?): run them in a fresh clone, or put the demo back with"
+            " `git stash --include-untracked -- content site.toml`; if it is a new demo, write"
+            f" {demo_digest(REPO)} to tests/demo-content.sha256",
+        )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -24,7 +24,7 @@ import watchfiles
 import yaml
 
 from sitegen.serve import changed_paths, file_stamps, transient_files
-from tests.conftest import REPO, copy_site, ctrl_c_stops
+from tests.conftest import REPO, copy_site, ctrl_c_stops, demo_digest
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -74,6 +74,31 @@ def _tests_or_build(root: Path, tmp_path: Path, *, fork: bool) -> str:
     return output.read_text().strip()
 
 
+def test_the_suite_stops_in_one_line_on_a_store_that_is_not_the_demo(tmp_path: Path) -> None:
+    """Found by a new user's trial: after the README's offline fetch, the tests failed by the
+    dozen on counts of papers ("assert 483 == 480"), saying nothing of why."""
+    repo = tmp_path / "clone"
+    shutil.copytree(REPO / "tests", repo / "tests", ignore=shutil.ignore_patterns("test_*"))
+    shutil.copytree(REPO / "content", repo / "content")
+    shutil.copy(REPO / "site.toml", repo)
+    (repo / "tests" / "test_one.py").write_text("def test_one() -> None:\n    pass\n")
+
+    def run_tests() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider",
+             "-o", "addopts=", "tests/test_one.py"],
+            cwd=repo, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    assert run_tests().returncode == 0, "the demo as bundled"
+    (repo / "content" / "listings" / "2026-12-01.txt").write_text("a listing of one's own\n")
+    refused = run_tests()
+    assert refused.returncode == pytest.ExitCode.USAGE_ERROR, refused.stdout
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert "not the bundled demo" in refused.stderr
+    assert "git stash --include-untracked -- content site.toml" in refused.stderr
+
+
 def test_ci_tests_the_demo_and_builds_a_forks_own_site(site: Path, tmp_path: Path) -> None:
     """Found by a trial: once Publish had fetched a day into a fork, or its owner had edited a
     paper, every push failed CI on tests that describe the bundled demo (480 papers...)."""
@@ -86,9 +111,11 @@ def test_ci_tests_the_demo_and_builds_a_forks_own_site(site: Path, tmp_path: Pat
     (site / "tests").mkdir()
     shutil.copy(REPO / "tests" / "demo-content.sha256", site / "tests")
     assert _tests_or_build(site, tmp_path, fork=True) == "test=true"
+    assert demo_digest(site) == digest, "the suite's own check at its start agrees"
     paper = next((site / "content" / "papers").iterdir())
     paper.write_text(paper.read_text().replace('title = "', 'title = "My own ', 1))
     assert _tests_or_build(site, tmp_path, fork=True) == "test=false"
+    assert demo_digest(site) != digest
     assert _tests_or_build(site, tmp_path, fork=False) == "test=true"  # this repository
     # A fork started empty, as the README says (the step failed: find found no content/).
     shutil.rmtree(site / "content")
