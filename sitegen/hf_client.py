@@ -292,6 +292,7 @@ class DayFetcher:
         url = self.base_url + path
         deadline = math.inf
         problem, status = "", 0
+        timed_out = 0  # attempts that ended in a timeout
         for attempt in range(self.policy.attempts):
             status = 0  # this attempt's: a 429 before made later timeouts said as rate limits
             self._check_cancelled()
@@ -308,6 +309,7 @@ class DayFetcher:
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
                 connecting = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
+                timed_out += isinstance(error, httpx.TimeoutException)
                 if connecting and not self.statuses and attempt > 0:
                     # Offline, or a wrong --base-url: every other day would fail the same way.
                     raise FetchStopped(
@@ -317,7 +319,6 @@ class DayFetcher:
                     ) from None
                 wait = self._backoff(attempt)
             else:
-                self.statuses.add(response.status_code)
                 left, reset = _rate_limit(response)
                 # The window is spent: every thread waits (past the budget, the next request
                 # stops the run instead: see _Quota.wait_turn). A 429's wait is taken below.
@@ -348,6 +349,15 @@ class DayFetcher:
                 )
             if wait:
                 self.sleep(wait)
+        if timed_out == attempt + 1 and not self.statuses:
+            # A source that takes connections and never answers: every other day, and this
+            # day's page, would wait out their attempts as well (a new user's trial: five
+            # minutes a day, past the scheduled job's hour in a month's backfill).
+            raise FetchStopped(
+                f"{self.source} answered nothing in {attempt + 1} attempt(s) ({problem})",
+                hint="try again later, or check the source (--base-url, or $SITEGEN_FETCH_URL);"
+                " nothing more was asked",
+            )
         failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
         raise failure(
             f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
@@ -388,6 +398,7 @@ class DayFetcher:
                     response = self.client.send(request, follow_redirects=False, stream=True)
                     try:
                         if response.next_request is None:
+                            self.statuses.add(response.status_code)  # however slow the rest
                             return _capped(response, limit=limit, cap=cap, day=day)
                     finally:
                         response.close()

@@ -11,6 +11,7 @@ slept on; the end-to-end tests run sitegen against a real server on 127.0.0.1.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -549,6 +550,53 @@ def test_an_unreachable_host_stops_the_run_at_once_with_one_line(
     (line,) = [line for line in err.splitlines() if not line.startswith("  hint:")]
     assert line.startswith(f"sitegen: fetch stopped: cannot reach {url} (ConnectError")
     assert "10 day(s) not fetched" in out and not (site / "content").exists()
+
+
+def test_a_source_that_takes_connections_and_never_answers_stops_the_run_after_one_request(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a new user's trial: a source that accepted connections and answered nothing
+    cost five minutes a day (each attempt's read timeout, the API's and then the page's), so a
+    month's backfill outlasted the scheduled job's hour; a refused connection stops at once."""
+    asked: list[bytes] = []
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        listener.settimeout(0.1)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        held: list[socket.socket] = []  # open, and never answered
+        done = threading.Event()
+
+        def accept() -> None:
+            while not done.is_set():
+                with contextlib.suppress(TimeoutError):
+                    connection, _ = listener.accept()
+                    connection.settimeout(5)
+                    asked.append(connection.recv(4096).split(b"\r\n", 1)[0])
+                    held.append(connection)
+
+        thread = threading.Thread(target=accept)
+        thread.start()
+        try:
+            started = time.monotonic()
+            status = _fetch(
+                site, url, "--since", "2026-06-01", "--until", "2026-06-30", "--attempts", "2"
+            )
+            took = time.monotonic() - started
+        finally:
+            done.set()
+            thread.join()
+            for connection in held:
+                connection.close()
+    out, err = capsys.readouterr()
+    assert status == 1
+    (line,) = [line for line in err.splitlines() if not line.startswith("  hint:")]
+    assert line.startswith(f"sitegen: fetch stopped: {url} answered nothing in 2 attempt(s)"), err
+    assert "ReadTimeout" in line and "nothing more was asked" in err
+    # The days fetched at once (3) asked the API twice each; no page, no later day.
+    assert len(asked) <= 6 and all(b"/api/daily_papers?date=2026-06-0" in a for a in asked), asked
+    assert took < 15, "two attempts of 2 s and a backoff, not 5 s a day for 30 days"
+    assert "30 day(s) not fetched" in out and not (site / "content").exists()
 
 
 def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
