@@ -13,6 +13,7 @@ import html
 import json
 import os
 import pty
+import re
 import shutil
 import signal
 import socket
@@ -30,6 +31,7 @@ import feedparser
 import httpx
 import pytest
 
+from sitegen import progress
 from sitegen.cli import main
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import FetchError
@@ -1012,6 +1014,26 @@ def test_a_rate_limit_wait_is_said_in_one_line_in_a_log(
     waits = [line for line in err.splitlines() if "rate limited" in line]
     # The source by name: not Hugging Face when --base-url names another (a new user's trial).
     assert waits == [f"sitegen: rate limited by {url.rstrip('/')}: waiting 1 s (budget 300 s)"]
+
+
+def test_a_long_fetch_in_a_log_says_how_far_it_is_now_and_then(
+    hf: tuple[FaultyHF, str],
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new user's trial: in a log (the Publish job's), a backfill said nothing until it
+    ended, minutes later; a line every 30 s says how far it is."""
+    source, url = hf
+    source.other_api_days = [Reply(200, b"[]", delay=0.3)]
+    assert _fetch(site, url, "--since", "2025-11-01", "--until", "2025-11-09") == 0
+    assert "Fetching days" not in capsys.readouterr().err, "a short run says nothing more"
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.5)
+    assert _fetch(site, url, "--since", "2025-11-10", "--until", "2025-11-18") == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if "Fetching days" in line]
+    lines = [re.fullmatch(r"Fetching days: (\d) of 9 \(\d+ s\)", line) for line in said]
+    counts = [int(line[1]) for line in lines if line]
+    assert len(counts) == len(said) > 0 and counts == sorted(counts) and max(counts) < 9, said
 
 
 def test_a_day_the_source_lists_none_of_is_not_said_to_have_no_papers_when_content_has_some(
