@@ -24,6 +24,7 @@ from sitegen.config import SiteConfig, parse_config, site_url
 from sitegen.digest_dates import DigestRules
 from sitegen.errors import (
     ConfigError,
+    ContentError,
     FetchError,
     Location,
     SitegenError,
@@ -67,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        _check_content_is_a_folder(args.root)
         with sigterm_as_ctrl_c():
             if args.run is _run_serve:
                 return int(args.run(args))  # each of its builds runs without_cycle_collection
@@ -81,6 +83,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sitegen: interrupted; nothing was half-written", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def _check_content_is_a_folder(root: Path) -> None:
+    # Else the first file read in it was named, and blamed (found by a new user's trial).
+    content = root / "content"
+    if content.exists() and not content.is_dir():
+        raise ContentError(
+            "not a folder, where the site's papers and days are kept",
+            location=Location("content"),
+            hint="move the file aside (a store starts empty when content/ is missing)",
+        )
 
 
 def say_error(error: SitegenError) -> None:

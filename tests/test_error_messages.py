@@ -4,6 +4,7 @@ that goes away is no error at all."""
 from __future__ import annotations
 
 import re
+import shutil
 import signal
 import socket
 import struct
@@ -20,7 +21,7 @@ from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import ConfigError
 from sitegen.listings.base import HF_URL
-from tests.conftest import REPO, rewrite, sitegen_here, tree_bytes
+from tests.conftest import LISTINGS, REPO, rewrite, sitegen_here, tree_bytes
 from tests.test_publish import _serving
 
 SITE_TOML = (REPO / "site.toml").read_text()
@@ -319,6 +320,27 @@ def test_every_broken_content_file_is_said_at_once(
             " front matter",
             f"sitegen: error: content/days/{day.name}:3: unknown key `paperz` in a day file",
         ], said
+
+
+@pytest.mark.parametrize(
+    "command", [["build"], ["ingest", str(LISTINGS / "2025-10-31.txt")], ["fetch"], ["serve"]]
+)
+def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """Found by a new user's trial: a file named content said "content/fetch-state.json:
+    cannot read it: Not a directory", and told to mend or delete fetch-state.json."""
+    shutil.copy(REPO / "site.toml", tmp_path)
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / "content").write_text("my notes\n")
+    refused = sitegen_here("--root", str(tmp_path), *command)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        "sitegen: error: content: not a folder, where the site's papers and days are kept",
+        "  hint: move the file aside (a store starts empty when content/ is missing)",
+    ]
+    assert (tmp_path / "content").read_text() == "my notes\n"
+    assert not (tmp_path / "public").exists()
 
 
 def test_more_broken_files_than_a_screen_says_how_many_more(
