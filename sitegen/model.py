@@ -13,8 +13,12 @@ from urllib.parse import urlsplit
 
 # Characters that XML 1.0 cannot carry or that only confuse readers: C0/C1 controls (tab and
 # newline are folded to spaces by the callers that need it), lone surrogates (a JSON answer can
-# hold "\ud800"; UTF-8 cannot), and the two non-characters.
-_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# hold "\ud800"; UTF-8 cannot), and the noncharacters, which HTML forbids (the Nu checker
+# refused every page showing "\ufdd0": a reader's review).
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+)
+_UNSAFE_CHARS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff{_NONCHARACTERS}]")
 # Controls that separate words (vertical tab, form feed, the information separators, NEL) and
 # the Unicode line and paragraph separators: inside a line, a space.
 _SEPARATING_CHARS = re.compile("[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")

@@ -340,12 +340,15 @@ def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
 ) -> None:
     entries = json.loads(API_ANSWER)
     # "\u202e" shows the rest reversed: a spoof in pages and feed readers (found by a review)
-    hostile = "Lone \ud800 surrogate\x01 and\x0bseparated\u2028words \ufffe<b>&amp;\u202e"
+    # Noncharacters: the Nu checker refused every page showing one (a reader's review).
+    hostile = (
+        "Lone \ud800 surrogate\x01 and\x0bseparated\u2028words \ufffe<b>&amp;\u202e\ufdd0\U0010fffe"
+    )
     entries[0]["paper"]["title"] = entries[0]["title"] = hostile
     # References would bring such characters back (found by a review: "&#12;" stopped every
     # build from then on), in the text and in a link's title.
     entries[0]["paper"]["summary"] = entries[0]["summary"] = (
-        f"{hostile}\n\nSecond\x1fparagraph, &#12; &#xFFFE; and"
+        f"{hostile}\n\nSecond\x1fparagraph, &#12; &#xFFFE; &#xFDEF; and"
         " [a link](https://a.example '&#12;&#8238;')"
     )
     listing = tmp_path / "2025-10-31.json"
@@ -360,9 +363,11 @@ def test_text_that_xml_cannot_carry_never_reaches_a_page_or_feed(
     atom = feedparser.parse((public / "atom.xml").read_bytes())
     assert not atom.bozo and title in [entry.title for entry in atom.entries]
     json.loads((public / "feed.json").read_bytes())
+    noncharacter = re.compile("[\ufdd0-\ufdef]|[\ufffe\uffff\U0001fffe\U0010fffe\U0010ffff]")
     for path in public.rglob("*"):
         if path.suffix in (".html", ".xml", ".json", ".opml"):
-            assert "\u202e" not in path.read_text(), path
+            text = path.read_text()
+            assert "\u202e" not in text and not noncharacter.search(text), path
 
 
 # ---- 3. no worker outlives its build; a killed build's debris goes --------------------------
