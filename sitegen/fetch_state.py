@@ -139,6 +139,9 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
             problem = f"{json.dumps(day)} is not a day (YYYY-MM-DD) holding an object"
         elif strange := [k for k, v in entry.items() if not isinstance(v, str)]:
             problem = f"{json.dumps(day)}: {json.dumps(strange[0])} is not a string"
+        elif unsure := [k for k in _MARKS if entry.get(k, "yes") != "yes"]:
+            # Read as "no" in silence, a mark edited by hand made a day whole or not (a trial).
+            problem = f'{json.dumps(day)}: {json.dumps(unsure[0])} is "yes" or absent'
         else:
             continue
         # The key's line: its text followed by a colon (a value may hold the same day).
@@ -147,9 +150,13 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
         raise ContentError(
             f"not what sitegen writes: {problem}",
             location=Location(FETCH_STATE, line),
-            hint="mend or delete that entry: a day holds strings only, as a fetch writes them",
+            hint="mend or delete that entry: a fetch writes strings, and \"yes\" for a mark",
         )
     return state
+
+
+# The marks a day may hold, each "yes" when it holds it.
+_MARKS = (WHOLE, FILLING, "new_when_missed")
 
 
 def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:

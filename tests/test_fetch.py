@@ -475,6 +475,15 @@ def test_a_broken_fetch_state_stops_the_fetch_and_is_kept(
             '{\n "2026-11-02": {"failed_on": "2026-11-03"},\n "2026-11-03": {"whole": true}\n}\n',
             ':3: not what sitegen writes: "2026-11-03": "whole"',
         ),
+        # A mark edited by hand: read as "no" in silence (a new user's trial).
+        (
+            '{\n "2026-11-20": {"whole": "maybe"}\n}\n',
+            ':2: not what sitegen writes: "2026-11-20": "whole" is "yes" or absent',
+        ),
+        (
+            '{\n "2026-11-20": {"filling": "no"}\n}\n',
+            ':2: not what sitegen writes: "2026-11-20": "filling"',
+        ),
     ],
 )
 def test_a_fetch_state_sitegen_did_not_write_stops_the_fetch_and_the_build_and_is_kept(
