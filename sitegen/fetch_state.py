@@ -150,7 +150,7 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
         raise ContentError(
             f"not what sitegen writes: {problem}",
             location=Location(FETCH_STATE, line),
-            hint="mend or delete that entry: a fetch writes strings, and \"yes\" for a mark",
+            hint='mend or delete that entry: a fetch writes strings, and "yes" for a mark',
         )
     return state
 

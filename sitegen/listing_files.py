@@ -59,12 +59,19 @@ def ingest_files(
         # ingested one by one, whatever order the shell gives content/listings/* in.
         read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
         for _, raw, listing in read:
+            if not listing.entries:
+                # A day without papers (a weekend's API answer): as a fetch of it, nothing is
+                # written; it made an empty day file and a kept listing (a new user's trial).
+                nothing = "no papers in it: nothing of it was written"
+                parsed.append((dataclasses.replace(listing, notes=(*listing.notes, nothing)), ""))
+                continue
             sources = _sources_of(root, listing.day)
             name = keep_listing(root, listing.day, raw, _suffix(listing), sources, pending=kept)
             parsed.append((_noting_sources_gone(root, listing, name, sources, kept), name))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(
-            root, parsed, topics=topics, files=kept, known_topics=known_topics,
+            root, [(listing, name) for listing, name in parsed if name], topics=topics, files=kept,
+            known_topics=known_topics,
             refuse_repeated_day=True,
             more_files=DigestDates(root, digests).files if digests else None,
         )  # fmt: skip

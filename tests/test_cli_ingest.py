@@ -29,6 +29,24 @@ def test_the_bundled_content_is_what_ingesting_the_bundled_listings_gives(site: 
     assert built == committed, "run `sitegen ingest content/listings/*` and commit"
 
 
+def test_a_listing_without_papers_writes_nothing_as_a_fetch_of_its_day_would(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new user's trial: a weekend's API answer (`[]`) made an empty day file and a kept
+    listing, and the day the store's newest."""
+    weekend = tmp_path / "2026-06-13.json"
+    weekend.write_text("[]\n")
+    friday = REPO / "content" / "listings" / "2026-06-12.json"
+    assert main(["--root", str(site), "ingest", str(friday), str(weekend)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("ingested 2 listing(s) of 2026-06-12 and 2026-06-13, 30 entries")
+    assert err == f"{weekend}: note: no papers in it: nothing of it was written\n"
+    assert [p.name for p in (site / "content" / "days").iterdir()] == ["2026-06-12.toml"]
+    assert [p.name for p in (site / "content" / "listings").iterdir()] == ["2026-06-12.json"]
+    assert main(["--root", str(site), "ingest", str(weekend)]) == 0
+    assert "0 file(s) written" in capsys.readouterr().out
+
+
 def test_ingesting_twice_changes_no_byte(site: Path, seed_files: list[Path]) -> None:
     (day_less,) = [p for p in seed_files if p.name == "2026-11-22.txt"]
     assert main(["--root", str(site), "ingest", *map(str, seed_files)]) == 0
