@@ -330,6 +330,27 @@ def test_an_index_that_does_not_load_leaves_the_reader_a_way_on(
     page.wait_for_url(re.compile(r"/topics/$"))
 
 
+def test_a_slow_index_is_said_to_be_searched_until_the_papers_come(
+    browser: Browser, base_url: str
+) -> None:
+    """A reader's trial: on a phone's slow network the first results took 3.5 s, with nothing
+    said meanwhile."""
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(base_url + "search/")
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    page.locator("#search-query").fill("diffusion")
+    status = page.locator("#search-status")
+    expect(status).to_have_text("Searching…", timeout=1400)
+    expect(status).to_contain_text("match", timeout=30_000)
+    assert page.locator("#search-results h2 a").count() > 0
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_site_with_no_paper_yet_says_so_when_searched(browser: Browser, tmp_path: Path) -> None:
     """Found by a new user's trial: a fork started empty, as the README shows, said its
     search "could not load its index" until its first fetch."""
