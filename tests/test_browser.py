@@ -84,10 +84,20 @@ def test_a_reader_goes_from_home_to_a_day_to_a_paper(browser: Browser, base_url:
         "feeds/diffusion-models/",
     ],
 )
-def test_no_horizontal_scroll_on_a_phone(browser: Browser, base_url: str, path: str) -> None:
+@pytest.mark.parametrize("text", ["100%", "200%"])
+def test_no_horizontal_scroll_on_a_phone(
+    browser: Browser, base_url: str, path: str, text: str
+) -> None:
     page = _page(browser, width=390)
     page.goto(base_url + path)
+    # Text made twice as large, as a reader who needs it sets it: the feeds' formats were off
+    # the screen, in a table scrolled sideways (a reader's trial).
+    page.add_style_tag(content=f"html {{ font-size: {text} }}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    scrolled_sideways = """[...document.querySelectorAll("main *")]
+        .filter((e) => getComputedStyle(e).overflowX === "auto" && e.scrollWidth > e.clientWidth)
+        .map((e) => e.className)"""
+    assert page.evaluate(scrolled_sideways) == []
     assert page.locator('meta[name="viewport"]').count() == 1
 
 
