@@ -357,6 +357,22 @@ def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_topics_count_and_trend_wrap_as_one_under_its_name_on_a_narrow_phone(
+    browser: Browser, base_url: str
+) -> None:
+    """A reader's trial at 320 px: "103 / papers" was split over two lines, and the trend's top
+    touched the topic's link above it."""
+    page = _page(browser, width=320)
+    page.goto(base_url + "topics/")
+    for topic in page.locator("ul.topics > li h2").all():
+        link, count = topic.locator("a").bounding_box(), topic.locator(".count").bounding_box()
+        line = topic.locator("svg.sparkline").bounding_box()
+        assert link and count and line
+        assert len(topic.locator(".count").evaluate("e => [...e.getClientRects()]")) == 1
+        if count["y"] >= link["y"] + link["height"]:  # wrapped: the trend with it, below
+            assert line["y"] >= link["y"] + link["height"], topic.inner_text()
+
+
 def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) -> None:
     page = _page(browser, javascript=False)
     page.goto(base_url + "topics/")
