@@ -431,6 +431,10 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("topics/vision/", "topics/computer-vision/", None),
         ("topics/cdoe/", "topics/code/", None),  # two letters swapped: one edit
         ("topics/rl/", "topics/", None),  # two edits from "llm": too many for two letters
+        # A section named in the singular (a reader's trial was offered nothing).
+        ("day/2026-06-12/", "days/2026-06-12/", "Papers of Jun 12, 2026"),
+        ("topic/llm/", "topics/llm/", "Large Language Models"),
+        ("topic/robotic/", "topics/robotics/", None),
     ],
 )
 def test_the_404_page_offers_the_page_an_address_meant(
