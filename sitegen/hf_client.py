@@ -111,6 +111,10 @@ class _RateLimited(FetchError):
     """Too many requests, still: the HTML page is not asked instead (its quota is stricter)."""
 
 
+class _AnsweredNothing(FetchError):
+    """Every attempt timed out, and the source has answered no request of this run."""
+
+
 class DayFetcher:
     """Fetches days from one source through one shared httpx client (thread-safe)."""
 
@@ -183,13 +187,25 @@ class DayFetcher:
             return self._from_api(day, known)
         except (FetchStopped, _RateLimited):
             raise
-        except (FetchError, ListingError) as api_problem:
-            note = f"API: {api_problem.message}"
+        except (FetchError, ListingError) as problem:
+            api_problem = problem
+        note = f"API: {api_problem.message}"
         try:
             answer = self._from_page(day)
         except FetchStopped:
             raise
         except (FetchError, ListingError) as page_problem:
+            both = (api_problem, page_problem)
+            if all(isinstance(p, _AnsweredNothing) for p in both) and not self.statuses:
+                # A source that takes connections and never answers: every other day would
+                # wait out its attempts as well (a new user's trial: five minutes a day, past
+                # the scheduled job's hour in a month's backfill).
+                raise FetchStopped(
+                    f"{self.source} answered nothing, neither the API nor the day's page"
+                    f" ({page_problem.message})",
+                    hint="try again later, or check the source (--base-url, or"
+                    " $SITEGEN_FETCH_URL); nothing more was asked",
+                ) from None
             raise FetchError(
                 f"no usable answer ({note}; page: {page_problem.message})",
                 location=Location(day.isoformat()),
@@ -349,16 +365,9 @@ class DayFetcher:
                 )
             if wait:
                 self.sleep(wait)
-        if timed_out == attempt + 1 and not self.statuses:
-            # A source that takes connections and never answers: every other day, and this
-            # day's page, would wait out their attempts as well (a new user's trial: five
-            # minutes a day, past the scheduled job's hour in a month's backfill).
-            raise FetchStopped(
-                f"{self.source} answered nothing in {attempt + 1} attempt(s) ({problem})",
-                hint="try again later, or check the source (--base-url, or $SITEGEN_FETCH_URL);"
-                " nothing more was asked",
-            )
         failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
+        if timed_out == attempt + 1 and not self.statuses:
+            failure = _AnsweredNothing
         raise failure(
             f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
         )

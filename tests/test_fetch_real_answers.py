@@ -591,12 +591,31 @@ def test_a_source_that_takes_connections_and_never_answers_stops_the_run_after_o
     out, err = capsys.readouterr()
     assert status == 1
     (line,) = [line for line in err.splitlines() if not line.startswith("  hint:")]
-    assert line.startswith(f"sitegen: fetch stopped: {url} answered nothing in 2 attempt(s)"), err
-    assert "ReadTimeout" in line and "nothing more was asked" in err
-    # The days fetched at once (3) asked the API twice each; no page, no later day.
-    assert len(asked) <= 6 and all(b"/api/daily_papers?date=2026-06-0" in a for a in asked), asked
-    assert took < 15, "two attempts of 2 s and a backoff, not 5 s a day for 30 days"
+    said = f"sitegen: fetch stopped: {url} answered nothing, neither the API nor the day's page"
+    assert line.startswith(said) and "ReadTimeout" in line, err
+    assert "nothing more was asked" in err
+    # The days fetched at once (3) asked the API and then the page twice each; no later day.
+    assert len(asked) <= 12 and all(
+        b"date=2026-06-0" in a or b"/date/2026-06-0" in a for a in asked
+    )
+    assert took < 30, "two attempts of 2 s and a backoff, twice, not 10 s a day for 30 days"
     assert "30 day(s) not fetched" in out and not (site / "content").exists()
+
+
+def test_an_api_that_never_answers_leaves_the_days_to_their_pages(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: a run stopped once the API's attempts had all timed out, before the
+    day's page, which answered, was asked."""
+    source, url = hf
+    late = Reply(200, NEWEST, delay=3)
+    source.set(
+        "2026-06-12", [late, late], [Reply(200, day_page(_entries(NEWEST), day="2026-06-12"))]
+    )
+    args = ("--date", "2026-06-12", "--timeout", "1", "--attempts", "2")
+    assert main(["--root", str(site), "fetch", "--base-url", url, *args]) == 0
+    out, err = capsys.readouterr()
+    assert "2026-06-12: 30 papers" in out and "used the HTML page" in err, (out, err)
 
 
 def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
