@@ -40,7 +40,9 @@ from sitegen.listings.base import HF_URL
 from sitegen.model import Paper, day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.store import (
+    CONTENT_DIR,
     DAYS_DIR,
+    LISTINGS_DIR,
     PAPERS_DIR,
     IngestReport,
     read_regular_file,
@@ -86,14 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _check_content_is_a_folder(root: Path) -> None:
-    # Else the first file read in it was named, and blamed (found by a new user's trial).
-    content = root / "content"
-    if content.exists() and not content.is_dir():
-        raise ContentError(
-            "not a folder, where the site's papers and days are kept",
-            location=Location("content"),
-            hint="move the file aside (a store starts empty when content/ is missing)",
-        )
+    # Else the first file read or written in it was named, and blamed ("cannot read it", "not
+    # writable": found by a new user's trial and a review).
+    for folder in (CONTENT_DIR, PAPERS_DIR, DAYS_DIR, LISTINGS_DIR):
+        if (root / folder).exists() and not (root / folder).is_dir():
+            raise ContentError(
+                "not a folder, where the site's papers, days and listings are kept",
+                location=Location(folder),
+                hint="move the file aside (a folder of the store missing is made when written)",
+            )
 
 
 def say_error(error: SitegenError) -> None:

@@ -322,24 +322,32 @@ def test_every_broken_content_file_is_said_at_once(
         ], said
 
 
+@pytest.mark.parametrize("folder", ["content", "content/listings"])
 @pytest.mark.parametrize(
     "command", [["build"], ["ingest", str(LISTINGS / "2025-10-31.txt")], ["fetch"], ["serve"]]
 )
 def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
-    tmp_path: Path, command: list[str]
+    tmp_path: Path, command: list[str], folder: str
 ) -> None:
     """Found by a new user's trial: a file named content said "content/fetch-state.json:
-    cannot read it: Not a directory", and told to mend or delete fetch-state.json."""
+    cannot read it: Not a directory", and told to mend or delete fetch-state.json; and by a
+    review, a file named content/listings "its directory is not writable"."""
     shutil.copy(REPO / "site.toml", tmp_path)
     shutil.copytree(REPO / "templates", tmp_path / "templates")
-    (tmp_path / "content").write_text("my notes\n")
-    refused = sitegen_here("--root", str(tmp_path), *command)
+    (tmp_path / folder).parent.mkdir(exist_ok=True)
+    (tmp_path / folder).write_text("my notes\n")
+    # A process, with a deadline: without the check, serve went on serving.
+    refused = subprocess.run(
+        [sys.executable, "-m", "sitegen", "--root", str(tmp_path), *command],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == [
-        "sitegen: error: content: not a folder, where the site's papers and days are kept",
-        "  hint: move the file aside (a store starts empty when content/ is missing)",
+        f"sitegen: error: {folder}: not a folder, where the site's papers, days and listings are"
+        " kept",
+        "  hint: move the file aside (a folder of the store missing is made when written)",
     ]
-    assert (tmp_path / "content").read_text() == "my notes\n"
+    assert (tmp_path / folder).read_text() == "my notes\n"
     assert not (tmp_path / "public").exists()
 
 

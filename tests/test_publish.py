@@ -91,6 +91,11 @@ def test_the_suite_stops_in_one_line_on_a_store_that_is_not_the_demo(tmp_path: P
         )  # fmt: skip
 
     assert run_tests().returncode == 0, "the demo as bundled"
+    # A file git ignores is in no clone (a .DS_Store a Mac's Finder leaves: a review).
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".git" / "info" / "exclude").write_text(".DS_Store\n")
+    (repo / "content" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
+    assert run_tests().returncode == 0, "a file git ignores"
     (repo / "content" / "listings" / "2026-12-01.txt").write_text("a listing of one's own\n")
     refused = run_tests()
     assert refused.returncode == pytest.ExitCode.USAGE_ERROR, refused.stdout
