@@ -24,7 +24,6 @@ from sitegen.config import SiteConfig, parse_config, site_url
 from sitegen.digest_dates import DigestRules
 from sitegen.errors import (
     ConfigError,
-    ContentError,
     FetchError,
     Location,
     SitegenError,
@@ -40,11 +39,10 @@ from sitegen.listings.base import HF_URL
 from sitegen.model import Paper, day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.store import (
-    CONTENT_DIR,
     DAYS_DIR,
-    LISTINGS_DIR,
     PAPERS_DIR,
     IngestReport,
+    check_store_folders,
     read_regular_file,
     stored_days,
 )
@@ -70,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        _check_content_is_a_folder(args.root)
+        check_store_folders(args.root)  # before any command reads or writes in it
         with sigterm_as_ctrl_c():
             if args.run is _run_serve:
                 return int(args.run(args))  # each of its builds runs without_cycle_collection
@@ -85,18 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sitegen: interrupted; nothing was half-written", file=sys.stderr)
         return EXIT_INTERRUPTED
-
-
-def _check_content_is_a_folder(root: Path) -> None:
-    # Else the first file read or written in it was named, and blamed ("cannot read it", "not
-    # writable": found by a new user's trial and a review).
-    for folder in (CONTENT_DIR, PAPERS_DIR, DAYS_DIR, LISTINGS_DIR):
-        if (root / folder).exists() and not (root / folder).is_dir():
-            raise ContentError(
-                "not a folder, where the site's papers, days and listings are kept",
-                location=Location(folder),
-                hint="move the file aside (a folder of the store missing is made when written)",
-            )
 
 
 def say_error(error: SitegenError) -> None:

@@ -281,17 +281,23 @@ _KEPT_STATES = f"{CACHE_DIR}/content-states"
 _PENDING_STATES = f"{CACHE_DIR}/content-states.new"
 
 
+def check_store_folders(root: Path) -> None:
+    """A file where content/ or a folder of it belongs, said as such: else the first file read
+    in it was blamed, or the folder said not writable (a new user's trial, a review)."""
+    for folder in (CONTENT_DIR, PAPERS_DIR, DAYS_DIR, LISTINGS_DIR):
+        path = root / folder
+        if path.exists() and not path.is_dir():
+            raise ContentError(
+                "not a directory: a file where a folder of the store belongs",
+                location=Location(str(path)),
+                hint=f"move it away or restore {folder}/ (git checkout)",
+            )
+
+
 def _file_states_beside(root: Path, token: str) -> Callable[[], bytes]:
     """The content files' states compared with those kept (sitegen.file_states), worked out by
     a child process while the caller goes on (the rebuild budget, see sitegen.file_states)."""
-    for directory, _ in _LISTED:
-        folder = root / CONTENT_DIR / directory
-        if folder.exists() and not folder.is_dir():
-            raise ContentError(
-                "not a directory: a file where the folder of content files belongs",
-                location=Location(str(folder)),
-                hint=f"move it away or restore {CONTENT_DIR}/{directory}/ (git checkout)",
-            )
+    check_store_folders(root)
     content, kept_at, pending = (
         str(root.absolute() / path) for path in (CONTENT_DIR, _KEPT_STATES, _PENDING_STATES)
     )

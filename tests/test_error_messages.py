@@ -343,9 +343,9 @@ def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
     )  # fmt: skip
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == [
-        f"sitegen: error: {folder}: not a folder, where the site's papers, days and listings are"
-        " kept",
-        "  hint: move the file aside (a folder of the store missing is made when written)",
+        f"sitegen: error: {tmp_path / folder}: not a directory: a file where a folder of the"
+        " store belongs",
+        f"  hint: move it away or restore {folder}/ (git checkout)",
     ]
     assert (tmp_path / folder).read_text() == "my notes\n"
     assert not (tmp_path / "public").exists()
