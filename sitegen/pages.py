@@ -760,7 +760,6 @@ class Pages:
             route,
             title="Search",
             feeds=None,
-            papers=Routes.relative(route, self.routes.papers_index()),
             site_root=Routes.relative(route, self.routes.home().html),
             script=Routes.relative(route, self.routes.search_index()),
         )
