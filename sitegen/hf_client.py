@@ -148,6 +148,7 @@ class DayFetcher:
         # The HTTP statuses the source answered in this run: none, it was never reached; 404
         # alone, it is not Daily Papers (a wrong --base-url).
         self.statuses: set[int] = set()
+        self.answered = False  # a status line in this run, a redirect's too
 
     def _quota(self, limit: int) -> _Quota:
         window = self.policy.quota_window
@@ -196,7 +197,7 @@ class DayFetcher:
             raise
         except (FetchError, ListingError) as page_problem:
             both = (api_problem, page_problem)
-            if all(isinstance(p, _AnsweredNothing) for p in both) and not self.statuses:
+            if all(isinstance(p, _AnsweredNothing) for p in both) and not self.answered:
                 # A source that takes connections and never answers: every other day would
                 # wait out its attempts as well (a new user's trial: five minutes a day, past
                 # the scheduled job's hour in a month's backfill).
@@ -366,7 +367,7 @@ class DayFetcher:
             if wait:
                 self.sleep(wait)
         failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
-        if timed_out == attempt + 1 and not self.statuses:
+        if timed_out == attempt + 1 and not self.answered:
             failure = _AnsweredNothing
         raise failure(
             f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
@@ -405,9 +406,10 @@ class DayFetcher:
             with watchdog:
                 for _ in range(_MAX_REDIRECTS + 1):
                     response = self.client.send(request, follow_redirects=False, stream=True)
+                    self.answered = True  # however slow the rest
                     try:
                         if response.next_request is None:
-                            self.statuses.add(response.status_code)  # however slow the rest
+                            self.statuses.add(response.status_code)
                             return _capped(response, limit=limit, cap=cap, day=day)
                     finally:
                         response.close()

@@ -286,12 +286,21 @@ def check_store_folders(root: Path) -> None:
     in it was blamed, or the folder said not writable (a new user's trial, a review)."""
     for folder in (CONTENT_DIR, PAPERS_DIR, DAYS_DIR, LISTINGS_DIR):
         path = root / folder
-        if path.exists() and not path.is_dir():
+        try:
+            # A link to nothing too: a write into it failed half-way (a review).
+            if path.is_dir() or not (path.is_symlink() or path.exists()):
+                continue
+        except OSError as error:  # no permission, a name too long: Python 3.11 raises them
             raise ContentError(
-                "not a directory: a file where a folder of the store belongs",
+                f"cannot read it: {error.strerror}",
                 location=Location(str(path)),
-                hint=f"move it away or restore {folder}/ (git checkout)",
-            )
+                hint="check its permissions and the path given to --root",
+            ) from None
+        raise ContentError(
+            "not a directory: a file, or a link to none, where a folder of the store belongs",
+            location=Location(str(path)),
+            hint=f"move it away or restore {folder}/ (git checkout)",
+        )
 
 
 def _file_states_beside(root: Path, token: str) -> Callable[[], bytes]:

@@ -50,8 +50,7 @@ def demo_digest(root: Path) -> str:
     site.toml -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`)."""
     found = [*root.glob("content/**/*"), root / "site.toml"]
     names = sorted(
-        {p.relative_to(root).as_posix() for p in found if p.is_file() and not p.is_symlink()}
-        - _ignored_by_git(root)  # a .DS_Store: no clone, nor CI's, has it (found by a review)
+        p.relative_to(root).as_posix() for p in found if p.is_file() and not p.is_symlink()
     )
     lines = "".join(
         f"{hashlib.sha256((root / name).read_bytes()).hexdigest()}  {name}\n" for name in names
@@ -59,17 +58,18 @@ def demo_digest(root: Path) -> str:
     return hashlib.sha256(lines).hexdigest()
 
 
-def _ignored_by_git(root: Path) -> set[str]:
-    """The files of content/ that git ignores; none when `root` is no git checkout."""
+def _changed_in_git(root: Path) -> list[str]:
+    """The files of content/ and site.toml that git has changed, untracked or ignored (a
+    .DS_Store the tests would read as a listing: a review); none when no git checkout."""
     try:
-        listed = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--others", "--ignored",
-             "--exclude-standard", "--", "content"],
+        said = subprocess.run(
+            ["git", "-C", str(root), "status", "--porcelain=v1", "-z", "--ignored",
+             "--untracked-files=all", "--", "content", "site.toml"],
             capture_output=True, check=True, timeout=60,
         ).stdout  # fmt: skip
     except (OSError, subprocess.SubprocessError):
-        return set()
-    return {name.decode() for name in listed.split(b"\0") if name}
+        return []
+    return [entry[3:].decode() for entry in said.split(b"\0") if entry[2:3] == b" "]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -78,11 +78,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if hasattr(session.config, "workerinput"):  # an xdist worker: the controller checked
         return
     if demo_digest(REPO) != (REPO / "tests" / "demo-content.sha256").read_text().strip():
+        changed = _changed_in_git(REPO)
+        named = (
+            f" ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''})" if changed else ""
+        )
         raise pytest.UsageError(
-            "content/ or site.toml is not the bundled demo the tests describe (fetched into or"
-            " edited?): run them on a checkout of the demo, or put it back, if not committed,"
-            " with `git stash --include-untracked -- content site.toml`; if it is a new demo,"
-            f" write {demo_digest(REPO)} to tests/demo-content.sha256",
+            f"content/ or site.toml is not the bundled demo the tests describe{named}: run them"
+            " on a checkout of the demo, or put it back, if not committed, with"
+            " `git stash --all -- content site.toml`; if it is a new demo, write"
+            f" {demo_digest(REPO)} to tests/demo-content.sha256",
         )
 
 

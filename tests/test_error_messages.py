@@ -322,20 +322,25 @@ def test_every_broken_content_file_is_said_at_once(
         ], said
 
 
-@pytest.mark.parametrize("folder", ["content", "content/listings"])
+@pytest.mark.parametrize(("folder", "kind"), [("content", "file"), ("content/listings", "file"),
+                                            ("content/listings", "link to nothing")])  # fmt: skip
 @pytest.mark.parametrize(
     "command", [["build"], ["ingest", str(LISTINGS / "2025-10-31.txt")], ["fetch"], ["serve"]]
 )
 def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
-    tmp_path: Path, command: list[str], folder: str
+    tmp_path: Path, command: list[str], folder: str, kind: str
 ) -> None:
     """Found by a new user's trial: a file named content said "content/fetch-state.json:
-    cannot read it: Not a directory", and told to mend or delete fetch-state.json; and by a
-    review, a file named content/listings "its directory is not writable"."""
+    cannot read it: Not a directory", and told to mend or delete fetch-state.json; and by
+    reviews, a file named content/listings "its directory is not writable", and a link to
+    nothing there left an ingest's write half-done."""
     shutil.copy(REPO / "site.toml", tmp_path)
     shutil.copytree(REPO / "templates", tmp_path / "templates")
     (tmp_path / folder).parent.mkdir(exist_ok=True)
-    (tmp_path / folder).write_text("my notes\n")
+    if kind == "file":
+        (tmp_path / folder).write_text("my notes\n")
+    else:
+        (tmp_path / folder).symlink_to(tmp_path / "gone")
     # A process, with a deadline: without the check, serve went on serving.
     refused = subprocess.run(
         [sys.executable, "-m", "sitegen", "--root", str(tmp_path), *command],
@@ -343,12 +348,20 @@ def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
     )  # fmt: skip
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == [
-        f"sitegen: error: {tmp_path / folder}: not a directory: a file where a folder of the"
-        " store belongs",
+        f"sitegen: error: {tmp_path / folder}: not a directory: a file, or a link to none, where"
+        " a folder of the store belongs",
         f"  hint: move it away or restore {folder}/ (git checkout)",
     ]
-    assert (tmp_path / folder).read_text() == "my notes\n"
-    assert not (tmp_path / "public").exists()
+    assert kind != "file" or (tmp_path / folder).read_text() == "my notes\n"
+    assert not (tmp_path / "public").exists() and not (tmp_path / ".sitegen-txn").exists()
+
+
+def test_a_root_whose_name_is_too_long_is_one_line(tmp_path: Path) -> None:
+    """Found by a review: the store's check at every command's start raised a traceback."""
+    root = tmp_path / ("a" * 300)
+    refused = sitegen_here("--root", str(root), "build")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith(f"sitegen: error: {root}/content: cannot read it: File name")
 
 
 def test_more_broken_files_than_a_screen_says_how_many_more(

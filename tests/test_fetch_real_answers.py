@@ -602,6 +602,21 @@ def test_a_source_that_takes_connections_and_never_answers_stops_the_run_after_o
     assert "30 day(s) not fetched" in out and not (site / "content").exists()
 
 
+def test_a_source_that_redirects_to_what_never_answers_has_answered(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: a redirect within the source is an answer; the day failed then, but
+    the run was stopped as for a source that answered nothing."""
+    source, url = hf
+    moved = Reply(302, headers=(("Location", "/hang"),))
+    source.set("2026-06-12", [moved], [moved])
+    source.routes["/hang"] = [Reply(200, b"[]", delay=3)]
+    args = ("--date", "2026-06-12", "--timeout", "1", "--attempts", "1")
+    assert main(["--root", str(site), "fetch", "--base-url", url, *args]) == 1  # no day had
+    err = capsys.readouterr().err
+    assert "2026-06-12: FAILED" in err and "answered nothing" not in err, err
+
+
 def test_an_api_that_never_answers_leaves_the_days_to_their_pages(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -91,17 +91,18 @@ def test_the_suite_stops_in_one_line_on_a_store_that_is_not_the_demo(tmp_path: P
         )  # fmt: skip
 
     assert run_tests().returncode == 0, "the demo as bundled"
-    # A file git ignores is in no clone (a .DS_Store a Mac's Finder leaves: a review).
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    # A file git ignores, which the tests would read as a listing, named (a review).
+    git = ["git", "-C", str(repo), "-c", "user.name=A", "-c", "user.email=a@example.org"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "The demo"]):
+        subprocess.run([*git, *args], check=True)
     (repo / ".git" / "info" / "exclude").write_text(".DS_Store\n")
-    (repo / "content" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
-    assert run_tests().returncode == 0, "a file git ignores"
-    (repo / "content" / "listings" / "2026-12-01.txt").write_text("a listing of one's own\n")
+    (repo / "content" / "listings" / ".DS_Store").write_bytes(b"\0\0\0\1Bud1")
     refused = run_tests()
     assert refused.returncode == pytest.ExitCode.USAGE_ERROR, refused.stdout
     assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
     assert "not the bundled demo" in refused.stderr
-    assert "git stash --include-untracked -- content site.toml" in refused.stderr
+    assert "git stash --all -- content site.toml" in refused.stderr
+    assert "demo the tests describe (content/listings/.DS_Store)" in refused.stderr
 
 
 def test_ci_tests_the_demo_and_builds_a_forks_own_site(site: Path, tmp_path: Path) -> None:
