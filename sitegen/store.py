@@ -297,7 +297,7 @@ def check_store_folders(root: Path) -> None:
                 hint="check its permissions and the path given to --root",
             ) from None
         raise ContentError(
-            "not a directory: a file, or a link to none, where a folder of the store belongs",
+            "not a folder: a file or a broken link where a folder of the store belongs",
             location=Location(str(path)),
             hint=f"move it away or restore {folder}/ (git checkout)",
         )

@@ -348,8 +348,8 @@ def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
     )  # fmt: skip
     assert refused.returncode == 2
     assert refused.stderr.splitlines() == [
-        f"sitegen: error: {tmp_path / folder}: not a directory: a file, or a link to none, where"
-        " a folder of the store belongs",
+        f"sitegen: error: {tmp_path / folder}: not a folder: a file or a broken link where a"
+        " folder of the store belongs",
         f"  hint: move it away or restore {folder}/ (git checkout)",
     ]
     assert kind != "file" or (tmp_path / folder).read_text() == "my notes\n"

@@ -421,7 +421,7 @@ def test_a_content_folder_replaced_by_a_file_is_one_line_and_nothing_is_lost(
     moved.write_text("not a folder\n")
     before = tree_bytes(site / "content")
     for command in (["build"], ["ingest", str(SECOND)]):
-        _one_clear_line(sitegen_here("--root", str(site), *command), str(moved), "not a directory")
+        _one_clear_line(sitegen_here("--root", str(site), *command), str(moved), "not a folder")
     assert tree_bytes(site / "content") == before
 
 
