@@ -145,10 +145,10 @@ class DayFetcher:
         self.on_wait = on_wait  # one line when the source makes the run wait (a log shows it)
         self._api_quota = self._quota(policy.api_quota)
         self._page_quota = self._quota(policy.page_quota)
-        # The HTTP statuses the source answered in this run: none, it was never reached; 404
-        # alone, it is not Daily Papers (a wrong --base-url).
+        # The final HTTP statuses the source answered in this run: 404 alone, it is not Daily
+        # Papers (a wrong --base-url).
         self.statuses: set[int] = set()
-        self.answered = False  # a status line in this run, a redirect's too
+        self.answered = False  # a status line in this run, a redirect's too: it was reached
 
     def _quota(self, limit: int) -> _Quota:
         window = self.policy.quota_window
@@ -327,7 +327,7 @@ class DayFetcher:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
                 connecting = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
                 timed_out += isinstance(error, httpx.TimeoutException)
-                if connecting and not self.statuses and attempt > 0:
+                if connecting and not self.answered and attempt > 0:
                     # Offline, or a wrong --base-url: every other day would fail the same way.
                     raise FetchStopped(
                         f"cannot reach {self.base_url} ({problem})",

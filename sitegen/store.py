@@ -369,11 +369,17 @@ def _changed_files(
         if not record:
             continue
         directory, name, identity = record.split(b"/", 2)
+        if identity == file_states.NOT_A_FILE and not name:
+            # A folder, then, that cannot be listed: "remove it" was said of the folder of
+            # every paper (found by a review).
+            raise ContentError(
+                "cannot list it: a folder without permission, or not a folder",
+                location=Location(str(root / CONTENT_DIR / os.fsdecode(directory))),
+                hint="check it (ls -ld), then run again",
+            )
         if identity == file_states.NOT_A_FILE:
             raise ContentError(
-                "not a file: a directory, a device or a broken link where a content file belongs"
-                if name
-                else "not a folder: a file or a broken link where content files belong",
+                "not a file: a directory, a device or a broken link where a content file belongs",
                 location=Location(str(root / CONTENT_DIR / os.fsdecode(directory + b"/" + name))),
                 hint="remove it, or restore it (git checkout), then run again",
             )

@@ -49,27 +49,34 @@ def demo_digest(root: Path) -> str:
     """The digest of `root`'s content/ and site.toml, as ci.yml's step takes it (`find content
     site.toml -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`)."""
     found = [*root.glob("content/**/*"), root / "site.toml"]
+    # As bytes, as sort and sha256sum take them: a name that is no UTF-8 too (a review).
     names = sorted(
-        p.relative_to(root).as_posix() for p in found if p.is_file() and not p.is_symlink()
+        os.fsencode(p.relative_to(root)) for p in found if p.is_file() and not p.is_symlink()
     )
-    lines = "".join(
-        f"{hashlib.sha256((root / name).read_bytes()).hexdigest()}  {name}\n" for name in names
-    ).encode()
+    lines = b"".join(
+        hashlib.sha256((root / os.fsdecode(name)).read_bytes()).hexdigest().encode()
+        + b"  " + name + b"\n"
+        for name in names
+    )  # fmt: skip
     return hashlib.sha256(lines).hexdigest()
 
 
 def _changed_in_git(root: Path) -> list[str]:
     """The files of content/ and site.toml that git has changed, untracked or ignored (a
     .DS_Store the tests would read as a listing: a review); none when no git checkout."""
+    # ls-files names them from `root`, as git status would from the top of an outer checkout.
+    asked = (["--others"], ["--modified", "--deleted"])  # untracked, ignored ones too; changed
     try:
-        said = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain=v1", "-z", "--ignored",
-             "--untracked-files=all", "--", "content", "site.toml"],
-            capture_output=True, check=True, timeout=60,
-        ).stdout  # fmt: skip
+        said = b"".join(
+            subprocess.run(
+                ["git", "-C", str(root), "ls-files", "-z", *kinds, "--", "content", "site.toml"],
+                capture_output=True, check=True, timeout=60,
+            ).stdout
+            for kinds in asked
+        )  # fmt: skip
     except (OSError, subprocess.SubprocessError):
         return []
-    return [entry[3:].decode() for entry in said.split(b"\0") if entry[2:3] == b" "]
+    return list(dict.fromkeys(os.fsdecode(name) for name in said.split(b"\0") if name))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -361,7 +361,10 @@ def test_a_root_whose_name_is_too_long_is_one_line(tmp_path: Path) -> None:
     root = tmp_path / ("a" * 300)
     refused = sitegen_here("--root", str(root), "build")
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
-    assert refused.stderr.startswith(f"sitegen: error: {root}/content: cannot read it: File name")
+    # Where it is met depends on the Python (3.14's pathlib no longer raises): one line anyway.
+    (line, hint) = refused.stderr.splitlines()
+    assert line.startswith(f"sitegen: error: {root}/") and "File name too long" in line
+    assert hint.startswith("  hint: ")
 
 
 def test_more_broken_files_than_a_screen_says_how_many_more(

@@ -425,6 +425,23 @@ def test_a_content_folder_replaced_by_a_file_is_one_line_and_nothing_is_lost(
     assert tree_bytes(site / "content") == before
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
+def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
+    site: Path,
+) -> None:
+    """Found by a review: a folder of mode 000 was "a file or a broken link", and the hint said
+    to remove it: the folder of every paper."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    days = site / "content" / "days"
+    days.chmod(0)
+    try:
+        result = sitegen_here("--root", str(site), "build")
+    finally:
+        days.chmod(0o755)
+    _one_clear_line(result, str(days), "cannot list it")
+    assert "remove" not in result.stderr
+
+
 def test_a_committed_write_that_cannot_be_completed_says_why_until_it_can(site: Path) -> None:
     """Case 8: a store left so by an older sitegen made every command crash."""
     assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
