@@ -11,12 +11,13 @@ from __future__ import annotations
 import dataclasses
 import errno
 import hashlib
+import os
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 from sitegen.digest_dates import DigestDates, DigestRules
-from sitegen.errors import ListingError, Location
+from sitegen.errors import ContentError, ListingError, Location
 from sitegen.formats import decode_content, parse_day_file
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.listings.base import MAX_LISTING_BYTES, listing_too_large
@@ -65,8 +66,15 @@ def ingest_files(
                 nothing = "no papers in it: nothing of it was written"
                 parsed.append((dataclasses.replace(listing, notes=(*listing.notes, nothing)), ""))
                 continue
-            sources = _sources_of(root, listing.day)
-            name = keep_listing(root, listing.day, raw, _suffix(listing), sources, pending=kept)
+            try:
+                sources = _sources_of(root, listing.day)
+                name = keep_listing(root, listing.day, raw, _suffix(listing), sources, pending=kept)
+            except OSError as error:  # a folder without permission: Python 3.11 raises (a review)
+                raise ContentError(
+                    f"cannot read it: {error.strerror}",
+                    location=Location(os.fsdecode(error.filename or root / LISTINGS_DIR)),
+                    hint="check its permissions (ls -ld), then run again",
+                ) from None
             parsed.append((_noting_sources_gone(root, listing, name, sources, kept), name))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(

@@ -440,6 +440,14 @@ def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed
         days.chmod(0o755)
     _one_clear_line(result, str(days), "cannot list it")
     assert "remove" not in result.stderr
+    # And the kept listings' folder, which an ingest reads (a traceback: found by a review).
+    listings = site / "content" / "listings"
+    listings.chmod(0)
+    try:
+        result = sitegen_here("--root", str(site), "ingest", str(SECOND))
+    finally:
+        listings.chmod(0o755)
+    _one_clear_line(result, str(listings), "cannot read it: Permission denied")
 
 
 def test_a_committed_write_that_cannot_be_completed_says_why_until_it_can(site: Path) -> None:
