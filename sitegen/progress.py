@@ -54,10 +54,8 @@ def progress_display(label: str, *, enabled: bool, total: int | None = None) -> 
 LOG_EVERY = 30.0  # seconds
 
 
-def _in_a_log(
-    label: str, total: int, *, every: float, clock: Callable[[], float] = time.monotonic
-) -> Advance:
-    started = said = clock()
+def _in_a_log(label: str, total: int, *, every: float) -> Advance:
+    started = said = time.monotonic()
     done = 0
     lock = threading.Lock()  # called from the fetch's threads
 
@@ -65,7 +63,7 @@ def _in_a_log(
         nonlocal done, said
         with lock:
             done += steps
-            now = clock()
+            now = time.monotonic()
             if now - said < every or done >= total:
                 return
             said = now
