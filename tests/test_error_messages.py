@@ -4,7 +4,6 @@ that goes away is no error at all."""
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import socket
 import struct
@@ -21,7 +20,7 @@ from sitegen.cli import main
 from sitegen.config import parse_config
 from sitegen.errors import ConfigError
 from sitegen.listings.base import HF_URL
-from tests.conftest import LISTINGS, REPO, rewrite, sitegen_here, tree_bytes
+from tests.conftest import REPO, rewrite, sitegen_here, tree_bytes
 from tests.test_publish import _serving
 
 SITE_TOML = (REPO / "site.toml").read_text()
@@ -320,40 +319,6 @@ def test_every_broken_content_file_is_said_at_once(
             " front matter",
             f"sitegen: error: content/days/{day.name}:3: unknown key `paperz` in a day file",
         ], said
-
-
-@pytest.mark.parametrize(("folder", "kind"), [("content", "file"), ("content/listings", "file"),
-                                            ("content/listings", "link to nothing")])  # fmt: skip
-@pytest.mark.parametrize(
-    "command", [["build"], ["ingest", str(LISTINGS / "2025-10-31.txt")], ["fetch"], ["serve"]]
-)
-def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
-    tmp_path: Path, command: list[str], folder: str, kind: str
-) -> None:
-    """Found by a new user's trial: a file named content said "content/fetch-state.json:
-    cannot read it: Not a directory", and told to mend or delete fetch-state.json; and by
-    reviews, a file named content/listings "its directory is not writable", and a link to
-    nothing there left an ingest's write half-done."""
-    shutil.copy(REPO / "site.toml", tmp_path)
-    shutil.copytree(REPO / "templates", tmp_path / "templates")
-    (tmp_path / folder).parent.mkdir(exist_ok=True)
-    if kind == "file":
-        (tmp_path / folder).write_text("my notes\n")
-    else:
-        (tmp_path / folder).symlink_to(tmp_path / "gone")
-    # A process, with a deadline: without the check, serve went on serving.
-    refused = subprocess.run(
-        [sys.executable, "-m", "sitegen", "--root", str(tmp_path), *command],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert refused.returncode == 2
-    assert refused.stderr.splitlines() == [
-        f"sitegen: error: {tmp_path / folder}: not a folder: a file or a broken link where a"
-        " folder of the store belongs",
-        f"  hint: move it away or restore {folder}/ (git checkout)",
-    ]
-    assert kind != "file" or (tmp_path / folder).read_text() == "my notes\n"
-    assert not (tmp_path / "public").exists() and not (tmp_path / ".sitegen-txn").exists()
 
 
 def test_a_root_whose_name_is_too_long_is_one_line(tmp_path: Path) -> None:

@@ -425,6 +425,35 @@ def test_a_content_folder_replaced_by_a_file_is_one_line_and_nothing_is_lost(
     assert tree_bytes(site / "content") == before
 
 
+@pytest.mark.parametrize(("folder", "kind"), [("content", "file"), ("content/listings", "file"),
+                                            ("content/listings", "link to nothing")])  # fmt: skip
+@pytest.mark.parametrize("command", [["build"], ["ingest", str(FIRST)], ["fetch"], ["serve"]])
+def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
+    tmp_path: Path, command: list[str], folder: str, kind: str
+) -> None:
+    """Found by a new user's trial: a file named content said "content/fetch-state.json:
+    cannot read it: Not a directory", and told to mend or delete fetch-state.json; and by
+    reviews, a file named content/listings "its directory is not writable", and a link to
+    nothing there left an ingest's write half-done."""
+    shutil.copy(REPO / "site.toml", tmp_path)
+    shutil.copytree(REPO / "templates", tmp_path / "templates")
+    (tmp_path / folder).parent.mkdir(exist_ok=True)
+    if kind == "file":
+        (tmp_path / folder).write_text("my notes\n")
+    else:
+        (tmp_path / folder).symlink_to(tmp_path / "gone")
+    # A process, with a deadline: without the check, serve went on serving.
+    refused = _sitegen(tmp_path, *command, timeout=60)
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines() == [
+        f"sitegen: error: {tmp_path / folder}: not a folder: a file or a broken link where a"
+        " folder of the store belongs",
+        f"  hint: move it away or restore {folder}/ (git checkout)",
+    ]
+    assert kind != "file" or (tmp_path / folder).read_text() == "my notes\n"
+    assert not (tmp_path / "public").exists() and not (tmp_path / ".sitegen-txn").exists()
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
     site: Path,
