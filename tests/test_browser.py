@@ -289,6 +289,27 @@ def test_a_papers_day_link_opens_the_day_at_its_card_even_in_the_fold(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_papers_page_names_its_authors_once_and_its_topics_on_the_first_screen(
+    browser: Browser, base_url: str
+) -> None:
+    """A reader's trial on a phone: the page listed every author twice (the byline and an
+    "Authors" section) and the topics last, under a long abstract."""
+    page = _page(browser, width=390)
+    page.goto(base_url + "papers/2606.06113/")
+    authors = page.locator("article > p.byline a").all_inner_texts()
+    assert len(authors) == 10
+    article = page.locator("article").inner_text()
+    assert [a for a in authors if article.count(a) != 1] == []
+    topics = page.get_by_role("list", name="Topics").get_by_role("link")
+    assert topics.count() >= 1
+    expect(topics.first).to_be_in_viewport()
+    for i in range(topics.count()):
+        assert topics.nth(i).bounding_box()["height"] >= 24  # type: ignore[index]  # a tap target
+    abstract = page.get_by_role("heading", name="Abstract", exact=True)
+    assert topics.last.bounding_box()["y"] < abstract.bounding_box()["y"]  # type: ignore[index]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_without_the_stylesheet_a_cards_facts_do_not_run_together(
     browser: Browser, base_url: str
 ) -> None:
