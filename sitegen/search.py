@@ -118,34 +118,37 @@ class SearchRecord:
     topics: tuple[str, ...]  # slugs: the search page has their names and pages (`manifest_bytes`)
     authors: str  # as a card shows them: three names, else the count (pages.authors_line)
     organization: str  # its name; "" if none
+    arxiv_id: str  # "" if none: the search page links its arXiv, PDF and Hugging Face pages
 
     def encoded(self) -> str:
         """The record as one JSON line: what is cached, and what the index key digests."""
         return json.dumps(
             [self.url, self.title, self.text, self.day, self.upvotes, list(self.topics),
-             self.authors, self.organization],
+             self.authors, self.organization, self.arxiv_id],
             ensure_ascii=False,
             separators=(",", ":"),
         )  # fmt: skip
 
     @classmethod
     def decoded(cls, line: str) -> SearchRecord:
-        url, title, text, day, upvotes, topics, authors, organization = json.loads(line)
+        url, title, text, day, upvotes, topics, authors, organization, arxiv_id = json.loads(line)
         return cls(
             url=url, title=title, text=text, day=day, upvotes=upvotes, topics=tuple(topics),
-            authors=authors, organization=organization,
+            authors=authors, organization=organization, arxiv_id=arxiv_id,
         )  # fmt: skip
 
     def section(self) -> str:
         """The paper in a Pagefind document: a heading Pagefind makes a sub-result of, whose
         id carries what the result shows, '|'-separated and percent-encoded (templates/search.html
-        reads it back; topics are ','-separated slugs), then the rest of its words."""
+        reads it back; topics are ','-separated slugs), then the rest of its words. The arXiv id
+        is in both: a query finds it in the words, a result links it from the heading."""
         anchor = "|".join(
             [
                 quote(self.url, safe="/"),
                 *map(_quoted, (self.day, self.upvotes, ",".join(self.topics))),
                 quote(self.authors, safe="/"),
                 _quoted(self.organization),
+                quote(self.arxiv_id),
             ]
         )
         return (
@@ -193,6 +196,7 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         topics=tuple(site.paper_topics[paper_id]),
         authors=authors_line(paper),
         organization=paper.organization_name,
+        arxiv_id=paper.arxiv_id or "",
     )
 
 

@@ -133,6 +133,10 @@ def _page(browser: Browser, width: int, *, javascript: bool = True) -> Page:
     return page
 
 
+# A chip's background, as the reader sees it.
+tag_background = "a => getComputedStyle(a).backgroundColor"
+
+
 def _search_from_box(page: Page, words: str) -> None:
     """Type into the masthead's box and press Enter, as a reader would."""
     box = page.get_by_role("search").first.get_by_role("searchbox")
@@ -269,13 +273,22 @@ def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
     expect(result.locator(".meta").first).to_contain_text("Featured Jun 12, 2026")
     upvotes = f"{target.record.upvotes} upvote{'' if target.record.upvotes == '1' else 's'}"
     expect(result.locator(".meta").first).to_contain_text(upvotes)
-    # Its topics as chips, as the site's cards show them, each a link to its topic's page
-    # (joined by commas, they ran together: names hold commas).
+    # Chips, as the site's cards show them: where else to read it (a reader's review: a result
+    # had no arXiv or PDF link), then its topics, each a link to its topic's page (joined by
+    # commas, they ran together: names hold commas), styled as the cards' (tag_background).
     names = {t.slug: t.name for t in load_config(site_root).topics}
-    chips = result.locator(".search-topics a")
-    expect(chips).to_have_text([names[slug] for slug in target.record.topics])
-    hrefs = [base_url + f"topics/{slug}/" for slug in target.record.topics]
-    assert [chips.nth(i).get_attribute("href") for i in range(chips.count())] == hrefs
+    chips = result.locator(".more a")
+    expect(chips).to_have_text(["HF", "arXiv", "PDF", *(names[s] for s in target.record.topics)])
+    hrefs = [
+        f"https://huggingface.co/papers/{target.arxiv_id}",
+        f"https://arxiv.org/abs/{target.arxiv_id}",
+        f"https://arxiv.org/pdf/{target.arxiv_id}",
+        *(base_url + f"topics/{slug}/" for slug in target.record.topics),
+    ]
+    assert [chips.nth(i).evaluate("a => a.href") for i in range(chips.count())] == hrefs
+    backgrounds = [chips.nth(i).evaluate(tag_background) for i in range(chips.count())]
+    assert len(set(backgrounds[:3])) == len(set(backgrounds[3:])) == 1
+    assert backgrounds[0] != backgrounds[3]
     assert target.record.organization
     expect(result.locator(".meta .org")).to_have_text(target.record.organization)
     # Who wrote it, as the site's cards say it: the author searched for is there to see.
@@ -286,6 +299,19 @@ def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
     assert page.url.startswith(base_url + "papers/")
     expect(page.locator("h1")).to_have_text(target.title)
     expect(page.locator("main")).to_contain_text(upvotes)  # as the paper's page writes it
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_result_without_an_arxiv_id_links_no_arxiv_page(browser: Browser, base_url: str) -> None:
+    """A paper of a plain-text listing has no arXiv id: its result shows its topics alone."""
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(base_url)
+    title = "OCD: Learning to Overfit with Conditional Diffusion Models"
+    _search_from_box(page, f'"{title}"')
+    result = page.locator("#search-results article", has_text=title).first
+    expect(result.locator(".more a").first).to_be_visible()
+    hrefs = [a.evaluate("a => a.href") for a in result.locator(".more a").all()]
+    assert all(h.startswith(base_url + "topics/") for h in hrefs), hrefs
     assert page.errors == []  # type: ignore[attr-defined]
 
 
@@ -769,8 +795,8 @@ def test_a_site_indexed_in_yearly_shards_gets_the_closed_shard_and_loses_the_yea
 
 
 def _record(*, day: str = "", number: int = 1, title: str = "T", text: str = "") -> str:
-    """A paper's search record, encoded, of no upvotes, topics, authors or organisation."""
-    fields = {"upvotes": "", "topics": (), "authors": "", "organization": ""}
+    """A paper's search record, encoded, of no upvotes, topics, authors, organisation, arXiv id."""
+    fields = {"upvotes": "", "topics": (), "authors": "", "organization": "", "arxiv_id": ""}
     return SearchRecord(
         url=f"/papers/{number}/", title=title, text=text, day=day, **fields
     ).encoded()
