@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -73,7 +74,7 @@ class Sample:
 # is a copy of it), and this script's own grows to 60 MB over a run: a day's ingest at 50k
 # papers, 25 MB, showed as 60.
 _TIMER = r"""
-import json, os, subprocess, sys, time
+import json, os, subprocess, sys, tempfile, time
 
 def tree_rss(root):
     # The resident memory of `root` and every process under it, from /proc: a build's workers
@@ -101,9 +102,8 @@ for line in sys.stdin:
     command, cwd = json.loads(line)
     os.sync()
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    errors = tempfile.TemporaryFile()  # what a failed command said (its last lines)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
     tree = 0
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -116,7 +116,11 @@ for line in sys.stdin:
     # The command's CPU and that of the processes it waited for (its workers, Pagefind): a
     # machine that runs slower for a while shows in wall and CPU seconds alike.
     cpu = usage.ru_utime + usage.ru_stime
-    print(json.dumps([seconds, code, usage.ru_maxrss, max(tree, usage.ru_maxrss), cpu]), flush=True)
+    errors.seek(max(0, errors.seek(0, 2) - 2000))
+    said = errors.read().decode(errors="replace") if code else ""
+    errors.close()
+    peak = max(tree, usage.ru_maxrss)
+    print(json.dumps([seconds, code, usage.ru_maxrss, peak, cpu, said]), flush=True)
 """
 _timer: subprocess.Popen[str] | None = None
 
@@ -138,9 +142,12 @@ def timed(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, i
     assert _timer.stdin is not None and _timer.stdout is not None
     _timer.stdin.write(json.dumps([command, None if cwd is None else str(cwd)]) + "\n")
     _timer.stdin.flush()
-    seconds, returncode, rss_kib, tree_kib, cpu = json.loads(_timer.stdout.readline())
+    seconds, returncode, rss_kib, tree_kib, cpu, said = json.loads(_timer.stdout.readline())
     if returncode != 0:
-        raise subprocess.CalledProcessError(returncode, command)
+        # The 50k scheduled replay once stopped on a `git clone` that exited 128, saying why
+        # to no one (38th session).
+        print(f"{shlex.join(command)} exited {returncode}; it said:\n{said}", file=sys.stderr)
+        raise subprocess.CalledProcessError(returncode, command, stderr=said)
     return seconds, rss_kib, tree_kib, cpu  # KiB on Linux
 
 
