@@ -746,7 +746,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
             digests=DigestRules.of(config),
         )  # fmt: skip
     _print_fetch_report(report, held=frozenset(held))
-    if report.missed and source.statuses == {404}:
+    if report.missed and source.statuses == {404} and not source.unanswered:
         wrong_source = FetchError(
             f"{base_url} answered every request with 404 Not Found: it is not Daily Papers",
             hint=f"check --base-url (or ${FETCH_URL_VARIABLE})",

@@ -149,6 +149,9 @@ class DayFetcher:
         # Papers (a wrong --base-url).
         self.statuses: set[int] = set()
         self.answered = False  # a status line in this run, a redirect's too: it was reached
+        # A request of this run whose last attempt got no status (it timed out, or was cut):
+        # what the source answers it is not known, so a run is not blamed on 404s alone.
+        self.unanswered = False
 
     def _quota(self, limit: int) -> _Quota:
         window = self.policy.quota_window
@@ -367,6 +370,8 @@ class DayFetcher:
             if wait:
                 self.sleep(wait)
         failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
+        if not status:
+            self.unanswered = True
         if timed_out == attempt + 1 and not self.answered:
             failure = _AnsweredNothing
         raise failure(

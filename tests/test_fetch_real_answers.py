@@ -653,6 +653,21 @@ def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
     assert not (site / "content").exists()
 
 
+def test_a_source_whose_api_never_answers_is_not_blamed_on_its_pages_404(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The only statuses were the page's 404, but the API's answer was never had: the message
+    that the source "answered every request with 404" would be untrue (a review's point)."""
+    source, url = hf
+    late = Reply(200, NEWEST, delay=3)
+    source.set("2026-06-12", [late, late], [Reply(404, b"Not Found")])
+    args = ("--date", "2026-06-12", "--timeout", "1", "--attempts", "2")
+    assert main(["--root", str(site), "fetch", "--base-url", url, *args]) == 1
+    err = capsys.readouterr().err
+    assert "2026-06-12: FAILED" in err and "HTTP 404" in err, err
+    assert "it is not Daily Papers" not in err
+
+
 def test_a_day_the_source_does_not_know_is_not_blamed_on_the_source(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
