@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sitegen.custom_feeds import CustomFeed, parse_custom_feeds
+from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, as_toml, check_name, check_slug, load_toml
 from sitegen.model import Topic, is_paper_id
@@ -217,14 +217,26 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
         fallback = item.table.get("fallback", False)
         if not isinstance(fallback, bool):
             raise item.fail("fallback", "true or false", "fallback = true")
+        if fallback and kind != "area":
+            raise ConfigError(
+                "`fallback` is for an area: the area a paper gets when no other area fits",
+                location=item.where("fallback"),
+                hint='give it `kind = "area"`, or take `fallback` off',
+            )
+        if fallback and (first := next((t for t in topics if t.fallback), None)):
+            raise ConfigError(
+                f"a second fallback area: {first.slug!r} is the fallback already",
+                location=item.where("fallback"),
+                hint="keep `fallback = true` on one topic",
+            )
         topics.append(
             Topic(
                 slug=slug,
                 name=name,
                 description=item.text_or_none("description") or "",
-                keywords=item.texts("keywords"),
+                keywords=word_phrases(item, "keywords"),
                 kind=kind,
-                generic=item.texts("generic"),
+                generic=word_phrases(item, "generic"),
                 yields_to=item.texts("yields_to"),
                 fallback=fallback,
             )
@@ -232,6 +244,12 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
     slugs = {t.slug for t in topics}
     for topic, item in zip(topics, tables, strict=True):
         for other in topic.yields_to:
+            if other == topic.slug:
+                raise ConfigError(
+                    f"`yields_to` names {other!r}, the topic itself: it would give up every paper",
+                    location=item.where_value("yields_to", other),
+                    hint="name the topics this one gives way to, not itself",
+                )
             if other not in slugs:
                 raise ConfigError(
                     f"`yields_to` names {other!r}, which is no topic's slug",

@@ -108,12 +108,12 @@ def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[Custom
             slug=slug,
             name=name,
             description=item.text_or_none("description") or "",
-            match=_phrases(item, "match"),
+            match=word_phrases(item, "match"),
             topics=item.texts("topics"),
             organizations=item.texts("organizations"),
             authors=item.texts("authors"),
             min_upvotes=item.count("min_upvotes"),
-            exclude=_phrases(item, "exclude"),
+            exclude=word_phrases(item, "exclude"),
         )
         if not (feed.match or feed.topics or feed.organizations or feed.authors) and (
             feed.min_upvotes is None
@@ -162,7 +162,8 @@ def _refuse_excluded_matches(item: TomlFields, feed: CustomFeed) -> None:
                 )
 
 
-def _phrases(item: TomlFields, key: str) -> tuple[str, ...]:
+def word_phrases(item: TomlFields, key: str) -> tuple[str, ...]:
+    """The array of phrases `key`, each with a word to match: one without is refused."""
     phrases = item.texts(key)
     for phrase in phrases:
         if not text_tokens(phrase):

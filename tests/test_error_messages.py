@@ -80,6 +80,41 @@ def test_a_bad_yields_to_is_named_at_its_line_not_where_its_text_first_appears()
     assert "names 'agent'" in message and line == '  "agent",'
 
 
+_FALLBACK = '"theory-optimization"]\nfallback = true\n'
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        # Found by a fork owner's trial: each was built without a word, and did not work.
+        (
+            'kind = "facet"\ndescription = "Making models cheaper',
+            'kind = "facet"\nfallback = true\ndescription = "Making models cheaper',
+            "`fallback` is for an area",
+        ),
+        (
+            'slug = "efficiency"\nname = "Efficiency and Systems"\nkind = "facet"',
+            'slug = "efficiency"\nname = "Efficiency and Systems"\nkind = "area"\nfallback = true',
+            "a second fallback area: 'machine-learning' is the fallback already",
+        ),
+        (
+            '"theory-optimization"]\nfallback = true',
+            '"theory-optimization", "machine-learning"]\nfallback = true',
+            "`yields_to` names 'machine-learning', the topic itself",
+        ),
+        ('"quantization", "pruning",', '"quantization", "--",', "`keywords` holds '--'"),
+        ('generic = ["efficient",', 'generic = ["...", "efficient",', "`generic` holds '...'"),
+    ],
+)
+def test_topic_rules_that_cannot_work_are_refused_at_their_line(
+    old: str, new: str, says: str
+) -> None:
+    assert SITE_TOML.count(old) == 1
+    message, line = _config_error(SITE_TOML.replace(old, new))
+    assert says in message, message
+    assert line.split(" = ")[0] in ("fallback", "yields_to", "keywords", "generic"), line
+
+
 def test_a_custom_feed_naming_no_topic_is_named_at_its_topics_line() -> None:
     feed = 'topics = ["llm", "reasoning", "agents"]'
     bad = SITE_TOML.replace(feed, 'topics = ["llm", "upvoted"]')
