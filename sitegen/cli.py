@@ -523,6 +523,16 @@ def _say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "
     print(f"  {_build_changes(report)}{index}", flush=True)
     if report.kept:
         print(f"  {_kept_note(report.kept)}", flush=True)
+    _say_build_notes(report)
+
+
+def _say_build_notes(report: BuildReport) -> None:
+    """What the operator should know of the content a build (or serve's rebuild) read."""
+    if report.newest_day is None:  # the site's pages say "No papers yet" to its readers
+        print(
+            "  no day in content/ yet: `sitegen fetch`, or `sitegen ingest LISTING`, brings one",
+            flush=True,
+        )
     if report.awaited:  # what holds a week back, said where the operator looks
         days = ", ".join(day.isoformat() for day in report.awaited)
         print(
@@ -631,6 +641,7 @@ def _run_serve(args: argparse.Namespace) -> int:
         elapsed = time.perf_counter() - started
         changes = f"{_build_changes(report)}{_index_note(report)}"
         print(f"rebuilt in {elapsed:.2f} s: {changes}", flush=True)
+        _say_build_notes(report)  # a typo in site.toml's hidden ids, saved while serving
         index_in_background(report)
         return None
 

@@ -891,7 +891,7 @@ class Pages:
             # The monthly digest too: it was linked in the body only (a reader's trial).
             more_feeds=((MONTHLY_DIGEST, self.routes.period_digest(MONTH)),),
             sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
-            monthly=Routes.relative(route.html, self.routes.period_digest(MONTH).atom),
+            monthly=Routes.relative(route.html, self.routes.period_digest(MONTH).rss),
         )
 
     def custom_feed(self, slug: str, papers: tuple[str, ...]) -> Artifact:

@@ -609,9 +609,13 @@ def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
 
 
 # A topic no paper has: its feeds have no paper to list.
-def test_an_empty_site_builds(site: Path) -> None:
+def test_an_empty_site_builds(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--root", str(site), "build"]) == 0
-    assert "No papers yet" in (site / "public" / "index.html").read_text()
+    home = (site / "public" / "index.html").read_text()
+    # A fork owner's trial: the home page told its readers to run `sitegen ingest`. The
+    # owner is told by the build; a reader sees the page say nothing of commands.
+    assert "No papers yet" in home and "<code>" not in home
+    assert "no day in content/ yet: `sitegen fetch`" in capsys.readouterr().out
     _parse(site / "public" / "atom.xml")
 
 

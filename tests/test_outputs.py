@@ -474,7 +474,11 @@ def test_a_topic_with_no_paper_has_feeds_that_say_so() -> None:
     text = (REPO / "site.toml").read_text() + EMPTY_TOPIC
     config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
     papers = {p.id: p for p in map(_paper, range(1, 13))}
-    files = _render(_site(papers, days=4, config=config), only=["topics/quantum-chess/atom.xml"])
+    only = ["topics/quantum-chess/atom.xml", "topics/quantum-chess/index.html"]
+    files = _render(_site(papers, days=4, config=config), only=only)
+    page = files["topics/quantum-chess/index.html"].decode()
+    # Its page says so once (a fork owner's trial: "0 papers, newest first").
+    assert "No papers in this topic yet." in page and "0 papers" not in page
     # A day later: the same item, of the same date (found by a subscriber's trial: dated by
     # the newest day, it came back as updated every day).
     later = _render(_site(papers, days=5, config=config), only=["topics/quantum-chess/atom.xml"])
@@ -818,7 +822,10 @@ def test_the_monthly_feed_has_an_item_per_closed_month_listing_its_top_papers() 
         assert feed.feed.link == BASE + "top/#months"
     top_index = files["top/index.html"].decode()
     assert '<section class="month" id="months">' in top_index
-    assert 'href="monthly/atom.xml">monthly feed</a>' in top_index
+    # In the format of the weekly feed's link beside it (a fork owner's trial: RSS, then Atom).
+    weekly = re.search(r'href="([^"]*)">weekly feed</a>', top_index)
+    assert weekly and weekly[1].endswith("/rss.xml")
+    assert 'href="monthly/rss.xml">monthly feed</a>' in top_index
     assert 'href="../top/monthly/rss.xml"' in files["feeds/index.html"].decode()
     assert f'xmlUrl="{BASE}top/monthly/atom.xml"' in files["feeds.opml"].decode()
 
