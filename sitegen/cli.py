@@ -349,8 +349,8 @@ def _site_url(text: str) -> str:
     url = site_url(text)  # as site.toml's base_url is checked
     if url is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an absolute http(s) URL without spaces, ?, # or \\,"
-            " e.g. https://you.github.io/repo/"
+            f"{text!r} is not an absolute http(s) URL without spaces, ?, # or \\, of the"
+            " site's folder, not a page (index.html), e.g. https://you.github.io/repo/"
         )
     return url
 

@@ -88,6 +88,8 @@ _TOPIC_KEYS = frozenset(
 # No query or fragment: every page's URL is made by appending its path.
 # No backslash: browsers read it as "/", so ".../\\evil.example/" links to another host.
 _SITE_URL = re.compile(r"(https?://[^/\s?#\\]+)(/[^\s?#\\]*)?$")
+# A page's address, not its folder's: every link would be under it ("index.html/rss.xml").
+_A_PAGE = re.compile(r"\.(html?|xml|json|php|txt)$", re.IGNORECASE)
 
 
 # A language tag as HTML's lang and the feeds' <language> take it (BCP 47's shape): "en",
@@ -116,8 +118,8 @@ def site_url(text: str) -> str | None:
     """`text` as a site's base URL, its path's slashes single and one at its end ("$BASE_URL/"
     of a URL that had one made "repo//" URLs, and a path "//evil.example/" made its pages'
     links to the stylesheet and feeds point at that host); None when it is not an absolute
-    http(s) URL with a host, or has a query or fragment."""
-    if not (match := _SITE_URL.match(text)):
+    http(s) URL with a host, or has a query or fragment, or names a page (`index.html`)."""
+    if not (match := _SITE_URL.match(text)) or _A_PAGE.search(match[2] or ""):
         return None
     try:
         urlsplit(text)  # "http://[::1/", an unclosed IPv6 host (found by a review)
@@ -182,7 +184,8 @@ def _base_url(top: TomlFields) -> str:
     if base_url is None:
         raise top.fail(
             "base_url",
-            "an absolute http(s) URL without spaces, ?, # or \\",
+            "an absolute http(s) URL without spaces, ?, # or \\, of the site's folder, not a"
+            " page (index.html)",
             'base_url = "https://you.github.io/repo/"',
         )
     return base_url

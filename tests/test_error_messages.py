@@ -656,6 +656,8 @@ def test_a_base_url_with_two_slashes_makes_urls_with_one(tiny_built: Path, url: 
         "https://x.example/#top",
         "https://x.example/\\e.example/",
         "https://me.github.io/papers feed/",  # a user's trial: the message named no space
+        # A fork owner's trial: links were made under it ("index.html/rss.xml").
+        "https://me.github.io/papers/index.html",
     ],
 )
 def test_a_base_url_without_a_host_or_with_a_query_is_one_line(
