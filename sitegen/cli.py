@@ -862,14 +862,33 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
 
 
 def _say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
-    """Papers on no day that a listing put on one: taken off by hand, maybe."""
+    """Papers on no day that a listing put on one: taken off by hand, maybe. Many of one day
+    are one line: a day file deleted and ingested again put back its 270 papers, a line each
+    (a fork owner's trial)."""
+    by_day: dict[date, list[str]] = {}
     for day, paper_id in pairs:
-        print(
-            f"sitegen: note: {day}'s listing put {paper_id} on {DAYS_DIR}/{day}.toml, where no"
-            " day listed it: if it was taken off by hand, the next listing of the day brings it"
-            f" back too; to keep it off the site, name it in {CONFIG_FILE}'s [content] hidden",
-            file=sys.stderr,
-        )
+        by_day.setdefault(day, []).append(paper_id)
+    for day, ids in by_day.items():
+        if len(ids) > _NAMED_ONE_BY_ONE:
+            put = f"{len(ids)} papers on no day ({', '.join(ids[:2])} and {len(ids) - 2} more)"
+            print(
+                f"sitegen: note: {day}'s listing put {put} on {DAYS_DIR}/{day}.toml, as after"
+                " its day file was deleted; to keep a paper off the site, name it in"
+                f" {CONFIG_FILE}'s [content] hidden",
+                file=sys.stderr,
+            )
+            continue
+        for paper_id in ids:
+            print(
+                f"sitegen: note: {day}'s listing put {paper_id} on {DAYS_DIR}/{day}.toml, where"
+                " no day listed it: if it was taken off by hand, the next listing of the day"
+                f" brings it back too; to keep it off the site, name it in {CONFIG_FILE}'s"
+                " [content] hidden",
+                file=sys.stderr,
+            )
+
+
+_NAMED_ONE_BY_ONE = 3  # papers a day puts back, each said on a line of its own
 
 
 def _say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:

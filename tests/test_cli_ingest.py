@@ -114,6 +114,23 @@ def test_a_paper_taken_off_a_day_by_hand_and_put_back_by_a_new_listing_is_said(
     assert "note" not in capsys.readouterr().err
 
 
+def test_a_day_file_deleted_and_ingested_again_is_one_note(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fork owner's trial: a day file deleted, its listing ingested again, said a note for
+    each of its papers put back on it (270 lines)."""
+    shutil.copytree(REPO / "content", site / "content")
+    (site / "content" / "days" / "2026-06-12.toml").unlink()
+    again = tmp_path / "2026-06-12.json"
+    again.write_bytes((site / "content" / "listings" / "2026-06-12.json").read_bytes() + b"\n")
+    capsys.readouterr()
+    assert main(["--root", str(site), "ingest", str(again)]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert len(notes) == 1, notes
+    assert "2026-06-12's listing put 30 papers on no day (2606." in notes[0]
+    assert "and 28 more) on content/days/2026-06-12.toml" in notes[0]
+
+
 def test_a_replay_after_a_kept_listing_was_renamed_says_it_takes_it_as_new(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
