@@ -17,6 +17,11 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda match: ascii(match[0])[1:-1], text)
 
 
+# The start of the note a page's render adds to an undefined name's error: the names its
+# template was given, which the error's hint lists (sitegen.templating.template_error).
+NAMES_GIVEN = "the template was given: "
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a problem is: a file, optionally a 1-based line in it."""

@@ -21,10 +21,11 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, Template
+from jinja2 import Environment, Template, UndefinedError
 from markupsafe import Markup
 
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
+from sitegen.errors import NAMES_GIVEN
 from sitegen.listings.base import HF_URL
 from sitegen.model import Artifact, Paper, web_url, without_unsafe_chars
 from sitegen.parts import PaperParts
@@ -324,7 +325,13 @@ class Pages:
             ),
             **values,
         }
-        html = self.env.get_template(template).render(context)
+        try:
+            html = self.env.get_template(template).render(context)
+        except UndefinedError as error:
+            # What the template could have named (a fork owner's trial: `base_url`), which
+            # `templating.template_error` puts in its hint.
+            error.add_note(f"{NAMES_GIVEN}{', '.join(sorted(context))}")
+            raise
         return Artifact(route.path, html.encode())
 
     def nav(self, href: Callable[[Route], str], current: Route) -> tuple[tuple[Link, str], ...]:

@@ -190,10 +190,18 @@ class _Renderer:
 
 
 def _rendered(output: Output, r: Renderers) -> list[Artifact]:
+    # Which page it was: an error of one paper's data (`paper.authors[9]`) names it (a fork
+    # owner's trial).
+    rendering = f" (rendering {output.paths[0]})" if output.paths else ""
     try:
         return list(output.inputs.render(r))
     except jinja2.TemplateError as error:
-        raise template_error(error) from None
+        said = template_error(error)
+        if isinstance(error, jinja2.TemplateSyntaxError | jinja2.TemplateNotFound):
+            raise said from None  # of the template, whatever page it renders
+        raise TemplateError(
+            said.message + rendering, location=said.location, hint=said.hint
+        ) from None
     except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
         # `{{ "x" + 1 }}` fails in Python, inside the template: said with its file and line.
         # The same error raised by sitegen's own code is a bug, and is not hidden.
@@ -201,7 +209,7 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
         if where is None:
             raise
         raise TemplateError(
-            f"template error: {type(error).__name__}: {error}",
+            f"template error: {type(error).__name__}: {error}{rendering}",
             location=where,
             hint="fix the template",
         ) from None

@@ -14,7 +14,7 @@ import markupsafe
 from jinja2.bccache import Bucket
 
 from sitegen.cache import KeyedCache
-from sitegen.errors import Location, TemplateError
+from sitegen.errors import NAMES_GIVEN, Location, TemplateError
 from sitegen.formats import decode_content
 
 TEMPLATES_DIR = "templates"
@@ -98,13 +98,25 @@ def template_error(error: jinja2.TemplateError) -> TemplateError:
             f"template syntax: {error.message}", location=where, hint="fix the template"
         )
     if isinstance(error, jinja2.TemplateNotFound):
+        # Named by a template (an include, an extends), said at its line: "restore it" was
+        # the hint for a file a fork owner was about to make (their trial).
+        if (named_at := template_line(error)) is not None:
+            return TemplateError(
+                f"no template {error.name}",
+                location=named_at,
+                hint=f"make {TEMPLATES_DIR}/{error.name}, or correct the name",
+            )
         return TemplateError(
-            f"missing template {error.name}", location=Location(TEMPLATES_DIR), hint="restore it"
+            f"missing template {error.name}",
+            location=Location(f"{TEMPLATES_DIR}/{error.name}"),
+            hint="restore it from the sitegen repository",
         )
+    notes = getattr(error, "__notes__", ())
+    given = [n.removeprefix(NAMES_GIVEN) for n in notes if n.startswith(NAMES_GIVEN)]
     return TemplateError(
         f"template error: {error}",
         location=template_line(error) or Location(TEMPLATES_DIR),
-        hint="fix the template",
+        hint=f"fix the template; it was given {given[0]}" if given else "fix the template",
     )
 
 
@@ -117,7 +129,7 @@ def template_line(error: BaseException) -> Location | None:
         name = Path(frame.f_code.co_filename)
         # Jinja's, and MarkupSafe's, which escapes what a template prints: an undefined
         # name fails in it (a new user's trial: `{{ site_titel }}` was said without a line).
-        if name.is_relative_to(_JINJA) or name.is_relative_to(_MARKUPSAFE):
+        if name.is_relative_to(_JINJA) or name.is_relative_to(_MARKUPSAFE) or name == _LOADER:
             continue
         if name.suffix in _TEMPLATE_SUFFIXES and name.parent.name == TEMPLATES_DIR:
             return Location(f"{TEMPLATES_DIR}/{name.name}", line)
@@ -127,6 +139,7 @@ def template_line(error: BaseException) -> Location | None:
 
 _JINJA = Path(jinja2.__file__).parent
 _MARKUPSAFE = Path(markupsafe.__file__).parent
+_LOADER = Path(__file__)  # _TemplateFiles: it raises what an include names and is not there
 
 
 _TEMPLATE_SUFFIXES = frozenset({".html", ".xml", ".txt", ".css", ".js", ".svg"})

@@ -729,6 +729,12 @@ def test_a_day_a_site_cannot_hold_is_refused_in_one_line(tiny_built: Path, tmp_p
         ),
         # A name mistyped, printed: said without a line (a new user's trial).
         ("templates/base.html", b"{{ site_titel }}</head>", "templates/base.html:18: template"),
+        # Said as missing, with no line, and "restore it" (a fork owner's trial).
+        (
+            "templates/base.html",
+            b'{% include "_note.html" %}</head>',
+            "templates/base.html:18: no template _note.html",
+        ),
         ("templates/_card.html", b"\xe9</head>", "templates/_card.html:1: not UTF-8 text"),
         ("site.toml", b"\xe9</head>", "site.toml:1: not UTF-8 text"),
     ],
@@ -747,6 +753,24 @@ def test_a_broken_template_or_site_toml_is_one_line_naming_its_file_and_line(
     first = result.stderr.splitlines()[0]
     assert first.startswith("sitegen: error: ") and says in first, result.stderr
     assert tree_bytes(tiny_built / "public") == public
+
+
+def test_a_name_a_template_is_not_given_is_said_with_the_page_and_the_names_it_is(
+    tiny_built: Path,
+) -> None:
+    """A fork owner's trial: `{{ base_url }}` in the footer said "'base_url' is undefined" and
+    "fix the template", and a paper's data that failed a template named no paper."""
+    base = tiny_built / "templates" / "base.html"
+    base.write_text(base.read_text().replace("</footer>", "{{ base_url }}</footer>"))
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    said, hint = result.stderr.splitlines()
+    assert re.fullmatch(
+        r"sitegen: error: templates/base\.html:\d+: template error: 'base_url' is undefined"
+        r" \(rendering [a-z0-9/.-]+\.html\)",
+        said,
+    ), said
+    assert hint.startswith("  hint: fix the template; it was given ") and "site_title" in hint
 
 
 def test_site_toml_with_a_byte_order_mark_or_as_a_directory(tiny_built: Path) -> None:
