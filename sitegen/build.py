@@ -44,6 +44,7 @@ from sitegen.outputs import (
     papers_named,
     plan_keyed,
 )
+from sitegen.own_files import own_files
 from sitegen.pages import api_record
 from sitegen.parts import PaperParts
 from sitegen.publish import (
@@ -168,6 +169,7 @@ def build_site(
             awaited=awaited,
             whole=whole,
             digest_dates=digest_dates,
+            own_files=own_files(root),
         )
         routes = Routes(config.base_url)
         states = paper_states(site)

@@ -596,6 +596,7 @@ def _kept_note(kept: Sequence[str]) -> str:
 def _run_serve(args: argparse.Namespace) -> int:
 
     from sitegen.build import build_site
+    from sitegen.own_files import STATIC_DIR
     from sitegen.publish import check_output, output_directory
     from sitegen.serve import serve
 
@@ -681,7 +682,7 @@ def _run_serve(args: argparse.Namespace) -> int:
     try:
         serve(
             public=out,
-            watch=(root / "content", root / "templates", root / CONFIG_FILE),
+            watch=(root / "content", root / "templates", root / STATIC_DIR, root / CONFIG_FILE),
             skip_hidden_in=(root / "content",),  # as the content's reading does
             build=build,
             rebuild=rebuild,

@@ -25,6 +25,7 @@ from typing import NamedTuple, Protocol
 from jinja2 import Environment
 
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
+from sitegen.errors import ContentError, Location
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml, whole_days
 from sitegen.model import Artifact
 from sitegen.pages import (
@@ -159,6 +160,22 @@ class StaticFile(NamedTuple):
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield Artifact(self.name, (r.templates / self.name).read_bytes())
+
+
+class OwnFile(NamedTuple):
+    """A file of the site's static/ folder (sitegen.own_files), published as it is."""
+
+    path: str
+    source: str  # the file it is copied from
+    digest: str  # of its bytes: so its key changes with them
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        for path, source, digest in site.own_files:
+            yield Output((path,), OwnFile(path, source, digest))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield Artifact(self.path, Path(self.source).read_bytes())
 
 
 class DayPage(NamedTuple):
@@ -524,7 +541,7 @@ class SitemapOfPages(NamedTuple):
         pages = [
             path
             for output in outputs
-            if not isinstance(output.inputs, (*ONE_PAPER_KINDS, NotFoundPage, FolderPage))
+            if not isinstance(output.inputs, (*ONE_PAPER_KINDS, NotFoundPage, FolderPage, OwnFile))
             for path in output.paths
             if path.endswith(".html")
         ]
@@ -800,7 +817,7 @@ KINDS = (
     TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
     PapersApiMonth, SitemapIndex, SitemapOfPapers, NotFoundPage, RobotsTxt,
     TopPage, TopFeed, TopIndex, PeriodDigestFeed, CustomFeedPage, CustomFeedFeed,
-    SearchPage, PapersIndex, FolderPage,
+    SearchPage, PapersIndex, FolderPage, OwnFile,
 )  # fmt: skip
 # Kinds with one output per paper whose only input is that paper (`of_paper`, with one path):
 # planned by `PaperOutputs`, keyed by the paper's state alone.
@@ -855,6 +872,8 @@ def plan_keyed(
             planned.append(output)
             yield output, output_key(output, setup=setup, paper_states=paper_states, joined=joined)
     sitemap = SitemapOfPages.of_plan(planned, routes)
+    papers = (kind.path(i, routes) for kind in ONE_PAPER_KINDS for i in site.ids)
+    _check_own_files(site, [*planned, sitemap], papers)
     yield sitemap, output_key(sitemap, setup=setup, paper_states=paper_states, joined=joined)
 
 
@@ -866,7 +885,29 @@ def plan(site: Site, routes: Routes) -> Iterator[Output]:
         for output in kind.outputs(site, routes):
             planned.append(output)
             yield output
-    yield SitemapOfPages.of_plan(planned, routes)
+    sitemap = SitemapOfPages.of_plan(planned, routes)
+    _check_own_files(site, [*planned, sitemap])
+    yield sitemap
+
+
+def _check_own_files(site: Site, planned: list[Output], more: Iterable[str] = ()) -> None:
+    """A file of static/ where the site has a page or feed (of `planned`, or `more` paths),
+    or a folder of them, or below one of its files, is an error naming it: one of the two
+    would be lost."""
+    if not site.own_files:
+        return
+    made = {p for o in planned if not isinstance(o.inputs, OwnFile) for p in o.paths}
+    made.update(more)
+    folders = {path.rsplit("/", i)[0] for path in made for i in range(1, path.count("/") + 1)}
+    for path, source, _ in site.own_files:
+        above = [path.rsplit("/", i)[0] for i in range(1, path.count("/") + 1)]
+        if path in made or path in folders or any(folder in made for folder in above):
+            raise ContentError(
+                f"the site makes {path} itself" if path in made
+                else f"the site has pages or feeds where this file would be ({path})",
+                location=Location(source),
+                hint="rename it or move it: static/ is for files the site does not make",
+            )  # fmt: skip
 
 
 # The states of a Papers value joined, by its identity (it is held, so the identity stays

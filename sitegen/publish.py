@@ -145,7 +145,7 @@ def exclusive(public: Path) -> Iterator[None]:
 
 
 # What a site directory holds that no build may replace (the output is replaced whole).
-_SOURCES = ("content", "templates", ".sitegen-cache")
+_SOURCES = ("content", "templates", "static", ".sitegen-cache")
 
 
 def check_output(out: Path, *, root: Path) -> None:

@@ -166,6 +166,8 @@ class Site:
     # recorded (content/digests.toml)
     digest_dates: Mapping[str, datetime] = field(default_factory=dict)
     digest_listing: DigestItems = DigestItems()  # what the digest feeds list (digest_items)
+    # The files of static/, published as they are: (path under the site, file, its digest)
+    own_files: tuple[tuple[str, str, str], ...] = ()
 
     def featured_at(self, paper_id: str, day: date) -> datetime:
         """When the paper's item of `day` is dated, in feeds: its entry's `added` (when a fetch
@@ -220,12 +222,13 @@ def assemble_site(
     awaited: frozenset[date] = frozenset(),
     whole: frozenset[date] = frozenset(),
     digest_dates: Mapping[str, datetime] | None = None,
+    own_files: tuple[tuple[str, str, str], ...] = (),
 ) -> Site:
     """Order and group the content for rendering (`assign` may cache or spread topic matching).
     `awaited`: the days a fetch missed while they were new and will try again
     (sitegen.fetch_state.awaited_days); `whole`: the days a fetch had after they ended
     (sitegen.fetch_state.whole_days); `digest_dates`: when each digest item came out
-    (sitegen.digest_dates.load_digest_dates)."""
+    (sitegen.digest_dates.load_digest_dates); `own_files`: static/'s (sitegen.own_files)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).
@@ -309,6 +312,7 @@ def assemble_site(
             awaited=awaited,
             digest_days=config.feeds.digest_days,
         ),
+        own_files=own_files,
     )
 
 

@@ -488,6 +488,58 @@ def test_titles_and_abstracts_never_become_markup(site: Path, tmp_path: Path) ->
     assert "<script" not in item["content_html"] and item["title"].startswith("<script>")
 
 
+def test_the_sites_own_files_are_published_as_they_are(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fork owner's trial: a file put into public/ by hand never reaches a site the
+    workflow builds from a fresh clone; static/ is how one does (a domain, a logo, a page)."""
+    static = tiny_built / "static"
+    files = {
+        "CNAME": b"papers.example.org\n",
+        ".nojekyll": b"",
+        "img/logo.png": bytes(range(256)),
+        ".well-known/security.txt": b"Contact: mailto:me@example.org\n",
+        "about/index.html": b"<!doctype html><title>About</title><p>About</p>\n",
+    }
+    for name, data in files.items():
+        (static / name).parent.mkdir(parents=True, exist_ok=True)
+        (static / name).write_bytes(data)
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    public = tiny_built / "public"
+    assert {name: (public / name).read_bytes() for name in files} == files
+    assert "about/" not in (public / "sitemaps" / "pages.xml").read_text()  # not a page of its own
+    (static / "CNAME").unlink()
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert not (public / "CNAME").exists() and (public / "img" / "logo.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("rss.xml", "static/rss.xml: the site makes rss.xml itself"),
+        ("papers", "static/papers: the site has pages or feeds where this file would be"),
+        ("index.html/x", "static/index.html/x: the site has pages or feeds where this file"),
+        ("pagefind/x.js", "static/pagefind/x.js: the site cannot publish a file here"),
+        ("link", "static/link: a link"),
+    ],
+)
+def test_an_own_file_the_site_cannot_publish_is_one_line(
+    tiny_built: Path, name: str, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tiny_built / "static" / name
+    path.parent.mkdir(parents=True)
+    if name == "link":
+        path.symlink_to(tiny_built / "site.toml")  # it would publish what it points at
+    else:
+        path.write_text("mine\n")
+    before = tree_bytes(tiny_built / "public")
+    assert main(["--root", str(tiny_built), "build"]) == 2
+    said = capsys.readouterr().err.splitlines()
+    assert said[0].startswith(f"sitegen: error: {tiny_built}/{says}"), said
+    assert len(said) == 2 and said[1].startswith("  hint: ")
+    assert tree_bytes(tiny_built / "public") == before
+
+
 # A clean build makes the search index while the pages render: a render that fails waits for
 # it, then removes it.
 @pytest.mark.parametrize("how", [[], ["--clean"]], ids=["incremental", "clean"])

@@ -211,6 +211,21 @@ def _newest_day_had_whole(site: Path) -> None:
     (site / "content" / "fetch-state.json").write_text(f'{{"{newest}": {{"whole": "yes"}}}}\n')
 
 
+def _own_files_added(site: Path) -> None:
+    # The site's own files (static/): a domain's name, a logo, a verification page.
+    (site / "static" / "img").mkdir(parents=True)
+    (site / "static" / "CNAME").write_text("papers.example.org\n")
+    (site / "static" / "img" / "logo.png").write_bytes(bytes(range(256)) * 4)
+    (site / "static" / ".nojekyll").write_bytes(b"")
+
+
+def _own_files_edited_and_removed(site: Path) -> None:
+    if not (site / "static").exists():
+        _own_files_added(site)
+    (site / "static" / "img" / "logo.png").write_bytes(bytes(range(255, -1, -1)) * 4)
+    (site / "static" / "CNAME").unlink()
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "new day": _new_day,
     "day of new papers": _day_of_new_papers,
@@ -231,6 +246,8 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "deleted oldest day": _deleted_oldest_day,
     "a day that came late": _day_that_came_late,
     "newest day had whole": _newest_day_had_whole,
+    "own files added": _own_files_added,
+    "own files edited and removed": _own_files_edited_and_removed,
 }
 
 
@@ -525,7 +542,9 @@ def test_changes_build_after_build_give_the_bytes_of_a_cold_build(
         "edited paper",
         "deleted paper",
         "edited day file",
+        "own files added",
         "deleted oldest day",
+        "own files edited and removed",
     ]
     for number, change in enumerate(changes):
         CHANGES[change](built_site)

@@ -9,6 +9,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date, timedelta
+from pathlib import Path
 from typing import NamedTuple
 
 import feedparser
@@ -119,8 +120,12 @@ def _keys(site: Site) -> dict[str, str]:
     }
 
 
-def test_every_kind_writes_exactly_the_paths_it_names_and_no_two_share_one() -> None:
-    site = _site()
+def test_every_kind_writes_exactly_the_paths_it_names_and_no_two_share_one(
+    tmp_path: Path,
+) -> None:
+    own = tmp_path / "CNAME"  # a file of the site's static/
+    own.write_text("papers.example.org\n")
+    site = dataclasses.replace(_site(), own_files=(("CNAME", str(own), "d1"),))
     outputs: list[Output] = list(plan(site, Routes(BASE)))
     paths = [path for output in outputs for path in output.paths]
     assert len(paths) == len(set(paths))
@@ -130,6 +135,7 @@ def test_every_kind_writes_exactly_the_paths_it_names_and_no_two_share_one() -> 
     assert set(files) == set(paths)
     assert "index.html" in files and "papers/2501.00001/index.html" in files
     assert "topics/reinforcement-learning/page/1/index.html" in files
+    assert files["CNAME"] == b"papers.example.org\n"
 
 
 class _AboutPage(NamedTuple):

@@ -111,12 +111,22 @@ def _everything(root: Path) -> dict[str, bytes | None]:
 
 @pytest.mark.parametrize(
     "out",
-    [".", "..", "content", "content/papers", "templates", ".sitegen-cache", "content/new"],
+    [
+        ".",
+        "..",
+        "content",
+        "content/papers",
+        "templates",
+        ".sitegen-cache",
+        "content/new",
+        "static",
+    ],
 )
 def test_build_never_replaces_the_site_or_its_sources(
     small: Path, tmp_path: Path, out: str
 ) -> None:
     (small / ".sitegen-cache").mkdir()
+    (small / "static").mkdir()  # empty: a build into it would publish the site's own output
     before = _everything(tmp_path)
     result = sitegen_here("build", "--out", out, cwd=small)
     assert result.returncode == 2
