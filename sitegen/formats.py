@@ -73,8 +73,14 @@ def render_paper_file(paper: Paper) -> str:
             ("github", paper.github_url),
             ("project_page", paper.project_url),
         ],
-        paper.abstract,
+        _MARKER_LINE.sub(r" \1", paper.abstract),
     )
+
+
+# A line of an abstract that git would write to mark a conflict, written one space in (the same
+# Markdown): a listing's abstract holding them made a paper file that every run then refused
+# as a merge left unresolved (a review). Reading it keeps the space: writing it again is the same.
+_MARKER_LINE = re.compile(r"^([<=>]{7}(?: |$))", re.MULTILINE)
 
 
 _OLD_ARXIV_ID = re.compile(r"[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?/\d{7}")

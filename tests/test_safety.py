@@ -744,6 +744,34 @@ def test_hostile_listings_are_ingested_intact_or_refused_in_one_line(
     assert {path.name for path in tmp_path.iterdir()} == {"site", "inputs"}
 
 
+def test_an_abstract_holding_gits_conflict_markers_is_filed_so_that_it_builds(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: a listing whose abstract had <<<<<<< and >>>>>>> lines was filed as a paper
+    file every later run refused as a merge left unresolved, the scheduled one too."""
+    # A line break and an indent: a paragraph of its own, as arXiv's abstracts mark them.
+    summary = "A diff:\n  <<<<<<< A\n  ours\n  =======\n  theirs\n  >>>>>>> B\n  It works."
+    answer = [
+        {
+            "title": "Diffing Model Weights",
+            "paper": {
+                "id": "2612.00042", "title": "Diffing Model Weights", "summary": summary,
+                "authors": [{"name": "Ada Lovelace"}], "upvotes": 4,
+                "submittedOnDailyAt": "2026-12-03T00:00:00.000Z",
+            },
+        }
+    ]  # fmt: skip
+    listing = tmp_path / "2026-12-03.json"
+    listing.write_text(json.dumps(answer))
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    page = (site / "public" / "papers" / "2612.00042" / "index.html").read_text()
+    assert "<p>&lt;&lt;&lt;&lt;&lt;&lt;&lt; A</p>" in page and "<p>theirs</p>" in page
+    capsys.readouterr()
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0  # nothing to write again
+    assert "0 file(s) written" in capsys.readouterr().out
+
+
 # ---- files sitegen did not write are never written through ----------------------------------
 
 
