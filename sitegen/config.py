@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
 from sitegen.errors import ConfigError
-from sitegen.fields import TomlFields, as_toml, check_name, check_slug, load_toml
+from sitegen.fields import TomlFields, as_toml, check_name, check_slug, is_slug, load_toml
 from sitegen.model import Topic, is_paper_id
 
 
@@ -52,8 +52,9 @@ class SiteConfig:
         raise KeyError(slug)
 
     def topic_slugs(self) -> frozenset[str]:
-        """The slugs a paper's `topics` may name."""
-        return frozenset(topic.slug for topic in self.topics)
+        """The slugs a paper's `topics` may name: a slug of before a rename (`formerly`) is
+        read as the topic's (its papers need no edit)."""
+        return frozenset(s for topic in self.topics for s in (topic.slug, *topic.formerly))
 
     def topic_names(self) -> dict[str, str]:
         """Each topic's name by its slug."""
@@ -82,6 +83,7 @@ _FEED_SETTINGS = frozenset({"items", "days", "digest_days"})
 _PAGE_SETTINGS = frozenset({"topic_page_size", "summary_chars", "home_papers", "day_papers"})
 _TOPIC_KEYS = frozenset(
     {"slug", "name", "description", "kind", "keywords", "generic", "yields_to", "fallback"}
+    | {"formerly"}
 )
 
 
@@ -203,6 +205,28 @@ def _hidden(content: TomlFields) -> frozenset[str]:
     return frozenset(hidden)
 
 
+def _check_formerly(topics: list[Topic], tables: list[TomlFields], slugs: set[str]) -> None:
+    """A topic's former slugs: each a slug no topic has now, nor another topic had."""
+    had: dict[str, str] = {}
+    for topic, item in zip(topics, tables, strict=True):
+        for old in topic.formerly:
+            where = item.where_value("formerly", old)
+            if not is_slug(old):
+                raise ConfigError(
+                    f"`formerly` holds {old!r}, which is no slug",
+                    location=where,
+                    hint="name the slug the topic had: lower-case letters, digits and hyphens",
+                )
+            if old in slugs or old in had:
+                whose = "a topic's slug now" if old in slugs else f"{had[old]!r}'s former slug too"
+                raise ConfigError(
+                    f"`formerly` holds {old!r}, {whose}",
+                    location=where,
+                    hint="a former slug leads to one topic, and no topic has it now",
+                )
+            had[old] = topic.slug
+
+
 def _topics(top: TomlFields) -> tuple[Topic, ...]:
     topics: list[Topic] = []
     slug_lines: dict[str, int | None] = {}  # of the topics before, where each slug is said
@@ -242,9 +266,11 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
                 generic=word_phrases(item, "generic"),
                 yields_to=item.texts("yields_to"),
                 fallback=fallback,
+                formerly=item.texts("formerly"),
             )
         )
     slugs = {t.slug for t in topics}
+    _check_formerly(topics, tables, slugs)
     for topic, item in zip(topics, tables, strict=True):
         for other in topic.yields_to:
             if other == topic.slug:

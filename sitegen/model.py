@@ -257,6 +257,7 @@ class Topic:
     generic: tuple[str, ...] = ()  # words that count only beside one of `keywords`
     yields_to: tuple[str, ...] = ()  # slugs: this topic is dropped when one of them is given
     fallback: bool = False  # an area given when no other area is
+    formerly: tuple[str, ...] = ()  # its slugs before a rename: their pages and feeds lead here
 
 
 class PaperKeys(NamedTuple):

@@ -346,27 +346,52 @@ class TopicArchivePage(NamedTuple):
 
 
 class TopicFeed(NamedTuple):
-    """A topic's newest papers as RSS and Atom."""
+    """A topic's newest papers as RSS and Atom; at the addresses of its slugs of before a
+    rename too (`formerly`), so their subscribers go on getting its papers."""
 
     slug: str
     papers: Papers  # newest first
     newest: date | None
     whole: tuple[date, ...]  # of its items' days, those a fetch had whole (feeds.whole_days)
+    formerly: tuple[str, ...] = ()
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         newest = _newest_day(site)
         for t in site.topics:
-            feed = routes.topic(t.topic.slug)
             papers = _in_feed(site, t.papers)
             inputs = TopicFeed(
-                t.topic.slug, papers, None if papers else newest, whole_days(site, papers)
-            )
-            yield Output((feed.rss.path, feed.atom.path), inputs)
+                t.topic.slug, papers, None if papers else newest, whole_days(site, papers),
+                t.topic.formerly,
+            )  # fmt: skip
+            feeds = [routes.topic(slug) for slug in (t.topic.slug, *t.topic.formerly)]
+            yield Output(tuple(path for f in feeds for path in (f.rss.path, f.atom.path)), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         spec = r.feeds.topic(self.slug, self.papers)
-        yield from render_feed(spec, r.site.config, r.routes, self.newest, whole=self.whole)
+        feeds = list(render_feed(spec, r.site.config, r.routes, self.newest, whole=self.whole))
+        yield from feeds
+        now = r.routes.topic(self.slug)
+        data = {f.path: f.data for f in feeds}
+        for old in map(r.routes.topic, self.formerly):  # the same bytes: they name its address
+            yield Artifact(old.rss.path, data[now.rss.path])
+            yield Artifact(old.atom.path, data[now.atom.path])
+
+
+class MovedTopicPage(NamedTuple):
+    """The page of a topic's slug of before a rename (`formerly`): where it is now."""
+
+    old: str
+    slug: str
+
+    @staticmethod
+    def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        for t in site.topics:
+            for old in t.topic.formerly:
+                yield Output((routes.topic(old).html.path,), MovedTopicPage(old, t.topic.slug))
+
+    def render(self, r: Renderers) -> Iterator[Artifact]:
+        yield r.pages.moved_topic(self.old, self.slug)
 
 
 class AllPapersFeed(NamedTuple):
@@ -541,7 +566,9 @@ class SitemapOfPages(NamedTuple):
         pages = [
             path
             for output in outputs
-            if not isinstance(output.inputs, (*ONE_PAPER_KINDS, NotFoundPage, FolderPage, OwnFile))
+            if not isinstance(
+                output.inputs, (*ONE_PAPER_KINDS, NotFoundPage, FolderPage, MovedTopicPage, OwnFile)
+            )
             for path in output.paths
             if path.endswith(".html")
         ]
@@ -814,8 +841,8 @@ class CustomFeedFeed(NamedTuple):
 
 KINDS = (
     StaticFile, EmptyHome, DayPage, DayFeed, DaysIndex, DigestFeed, TopicsIndex, TopicPage,
-    TopicArchivePage, TopicFeed, AllPapersFeed, FeedsPage, Opml, PaperPage, PapersApi,
-    PapersApiMonth, SitemapIndex, SitemapOfPapers, NotFoundPage, RobotsTxt,
+    TopicArchivePage, TopicFeed, MovedTopicPage, AllPapersFeed, FeedsPage, Opml, PaperPage,
+    PapersApi, PapersApiMonth, SitemapIndex, SitemapOfPapers, NotFoundPage, RobotsTxt,
     TopPage, TopFeed, TopIndex, PeriodDigestFeed, CustomFeedPage, CustomFeedFeed,
     SearchPage, PapersIndex, FolderPage, OwnFile,
 )  # fmt: skip

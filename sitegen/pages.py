@@ -817,6 +817,29 @@ class Pages:
             advertise_feeds=feeds is not None,
             href=href(target),
             feed_links=_feed_links(href, feeds) if feeds else (),
+            moved=False,
+        )
+
+    def moved_topic(self, old: str, slug: str) -> Artifact:
+        """The page of a topic's slug of before a rename: where the topic is now, and its
+        feeds, which the old feeds' addresses carry too (MovedTopicPage)."""
+        route = self.routes.topic(old).html
+        feeds = self.routes.topic(slug)
+
+        def href(other: Route) -> str:
+            return Routes.relative(route, other)
+
+        name = self.topic_names[slug]
+        return self.page(
+            "folder.html",
+            route,
+            title=f"{name}: moved",
+            name=name,
+            feeds=feeds,
+            feed_title=name,
+            href=href(feeds.html),
+            feed_links=_feed_links(href, feeds),
+            moved=True,
         )
 
     def not_found(self) -> Artifact:

@@ -26,6 +26,7 @@ Evidence, weighed so that one stray word decides nothing:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -69,6 +70,7 @@ class TopicMatcher:
     ]  # first word of a phrase -> phrase lengths, longest first
     topics: Mapping[str, Topic]  # slug -> topic, in site.toml order
     order: Mapping[str, int]  # topic slug -> its place in site.toml
+    renamed: Mapping[str, str]  # a slug of before a rename (`formerly`) -> the topic's now
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,6 +117,18 @@ def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
         lengths={word: tuple(sorted(n, reverse=True)) for word, n in lengths.items()},
         topics={topic.slug: topic for topic in topics},
         order={topic.slug: index for index, topic in enumerate(topics)},
+        renamed={old: topic.slug for topic in topics for old in topic.formerly},
+    )
+
+
+def _with_topics_renamed(paper: Paper, renamed: Mapping[str, str]) -> Paper:
+    """The paper with its `topics` and `not_topics` of before a rename read as now."""
+    if not renamed or not renamed.keys() & {*paper.topics, *paper.not_topics}:
+        return paper
+    return dataclasses.replace(
+        paper,
+        topics=tuple(dict.fromkeys(renamed.get(slug, slug) for slug in paper.topics)),
+        not_topics=tuple(dict.fromkeys(renamed.get(slug, slug) for slug in paper.not_topics)),
     )
 
 
@@ -127,6 +141,7 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
     """The paper's topics, as `assign_topics` gives them, each with the evidence for it. The
     rules choose among the topics but its `not_topics` (so another area may take a refused
     one's place)."""
+    paper = _with_topics_renamed(paper, matcher.renamed)
     found = {
         slug: evidence
         for slug, evidence in _evidence(paper, matcher).items()
@@ -286,6 +301,7 @@ def why_topics(paper: Paper, taxonomy: tuple[Topic, ...]) -> list[str]:
     """Lines that say why the paper has each of its topics, and what evidence other topics
     found that was not enough: what a site's editor reads to mend a rule."""
     matcher = compile_topics(taxonomy)
+    paper = _with_topics_renamed(paper, matcher.renamed)
     given = explain_topics(paper, matcher)
     chosen = {evidence.slug for evidence in given}
     lines = [f"{paper.id}: {paper.title}"]

@@ -5,6 +5,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -368,6 +369,19 @@ def sitegen_here(*args: str, cwd: Path | None = None) -> subprocess.CompletedPro
         except SystemExit as refused:  # argparse's exit after a usage error
             status = int(refused.code or 0)
     return subprocess.CompletedProcess(["sitegen", *args], status, out.getvalue(), err.getvalue())
+
+
+def rename_topic_slug(site_toml: str, old: str, new: str) -> str:
+    """site.toml's text with the topic `old` given the slug `new`, its old one kept as
+    `formerly`, and every `yields_to` naming it following."""
+    table = f'slug = "{old}"\n'
+    assert table in site_toml
+    renamed = site_toml.replace(table, f'slug = "{new}"\nformerly = ["{old}"]\n', 1)
+    return re.sub(
+        r"(?m)^(yields_to = \[.*)$",
+        lambda line: line[1].replace(f'"{old}"', f'"{new}"'),
+        renamed,
+    )
 
 
 def rewrite(path: Path, change: Callable[[str], str]) -> None:

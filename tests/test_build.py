@@ -22,7 +22,14 @@ import jinja2
 import pytest
 
 from sitegen.cli import load_config, main
-from tests.conftest import REPO, api_papers, item_time, rewrite, tree_bytes
+from tests.conftest import (
+    REPO,
+    api_papers,
+    item_time,
+    rename_topic_slug,
+    rewrite,
+    tree_bytes,
+)
 
 BASE = "https://example.github.io/daily-papers/"
 
@@ -486,6 +493,29 @@ def test_titles_and_abstracts_never_become_markup(site: Path, tmp_path: Path) ->
         assert "&lt;img src=x onerror=alert(1)&gt;" in content
     item = json.loads((public / "feed.json").read_text())["items"][0]
     assert "<script" not in item["content_html"] and item["title"].startswith("<script>")
+
+
+def test_a_topic_renamed_keeps_its_old_addresses_leading_to_it(tiny_built: Path) -> None:
+    """A fork owner's trial: a topic's slug renamed left its subscribers a bare 404, and each
+    paper file naming the old slug stopped the build. With `formerly`, the old feeds carry the
+    topic's feed, its old page leads to the new one, and paper files need no edit."""
+    config = tiny_built / "site.toml"
+    rewrite(config, lambda t: rename_topic_slug(t, "graphs", "graph-learning"))
+    paper = sorted((tiny_built / "content" / "papers").glob("*.md"))[0]
+    rewrite(paper, lambda t: t.replace("\ntitle = ", '\ntopics = ["graphs"]\ntitle = ', 1))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    public = tiny_built / "public"
+    old, new = public / "topics" / "graphs", public / "topics" / "graph-learning"
+    for feed in ("rss.xml", "atom.xml"):
+        assert (old / feed).read_bytes() == (new / feed).read_bytes()
+        parsed = feedparser.parse((old / feed).read_bytes())
+        assert not parsed.bozo and parsed.feed.link.endswith("/topics/graph-learning/")
+    moved = (old / "index.html").read_text()
+    assert 'This topic is now <a href="../../topics/graph-learning/">' in moved
+    assert 'type="application/atom+xml" title="Graphs and Structured Data (Atom)"' in moved
+    page = (public / "papers" / paper.stem / "index.html").read_text()
+    assert 'href="../../topics/graph-learning/"' in page and "topics/graphs/" not in page
+    assert "topics/graphs/" not in (public / "sitemaps" / "pages.xml").read_text()
 
 
 def test_the_sites_own_files_are_published_as_they_are(

@@ -103,6 +103,17 @@ _FALLBACK = '"theory-optimization"]\nfallback = true\n'
             "`yields_to` names 'machine-learning', the topic itself",
         ),
         ('"quantization", "pruning",', '"quantization", "--",', "`keywords` holds '--'"),
+        # A topic's former slugs (`formerly`): each leads to one topic, and none has it now.
+        (
+            'slug = "efficiency"\n',
+            'slug = "efficiency"\nformerly = ["robotics"]\n',
+            "`formerly` holds 'robotics', a topic's slug now",
+        ),
+        (
+            'slug = "efficiency"\n',
+            'slug = "efficiency"\nformerly = ["Fast Models"]\n',
+            "`formerly` holds 'Fast Models', which is no slug",
+        ),
         ('generic = ["efficient",', 'generic = ["...", "efficient",', "`generic` holds '...'"),
     ],
 )
@@ -112,7 +123,7 @@ def test_topic_rules_that_cannot_work_are_refused_at_their_line(
     assert SITE_TOML.count(old) == 1
     message, line = _config_error(SITE_TOML.replace(old, new))
     assert says in message, message
-    assert line.split(" = ")[0] in ("fallback", "yields_to", "keywords", "generic"), line
+    assert line.split(" = ")[0] in ("fallback", "yields_to", "keywords", "generic", "formerly")
 
 
 def test_a_custom_feed_naming_no_topic_is_named_at_its_topics_line() -> None:

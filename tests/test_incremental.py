@@ -23,6 +23,7 @@ from tests.conftest import (
     copy_site,
     item_time,
     rebuilt,
+    rename_topic_slug,
     rewrite,
     small_listings,
     tree_bytes,
@@ -152,6 +153,12 @@ def _renamed_topic(site: Path) -> None:
     rewrite(site / "site.toml", lambda t: t.replace(name, name[:-1] + ', renamed"', 1))
 
 
+def _topic_slug_renamed(site: Path) -> None:
+    # Its old slug kept as `formerly`: its old pages and feeds lead to the new ones, and a
+    # paper file naming it in `topics` needs no edit.
+    rewrite(site / "site.toml", lambda t: rename_topic_slug(t, "graphs", "graph-learning"))
+
+
 def _changed_template(site: Path) -> None:
     card = site / "templates" / "_card.html"
     card.write_text(card.read_text().replace('class="card', 'class="card edited', 1))
@@ -233,6 +240,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "changed topic rules": _changed_topic_rules,
     "changed template": _changed_template,
     "renamed topic": _renamed_topic,
+    "topic slug renamed": _topic_slug_renamed,
     "deleted paper": _deleted_paper,
     "renamed paper": _renamed_paper,
     "edited day file": _edited_day,

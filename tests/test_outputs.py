@@ -125,7 +125,9 @@ def test_every_kind_writes_exactly_the_paths_it_names_and_no_two_share_one(
 ) -> None:
     own = tmp_path / "CNAME"  # a file of the site's static/
     own.write_text("papers.example.org\n")
-    site = dataclasses.replace(_site(), own_files=(("CNAME", str(own), "d1"),))
+    renamed = dataclasses.replace(CONFIG.topics[0], formerly=("old-slug",))  # a topic renamed
+    config = dataclasses.replace(CONFIG, topics=(renamed, *CONFIG.topics[1:]))
+    site = dataclasses.replace(_site(config=config), own_files=(("CNAME", str(own), "d1"),))
     outputs: list[Output] = list(plan(site, Routes(BASE)))
     paths = [path for output in outputs for path in output.paths]
     assert len(paths) == len(set(paths))
@@ -136,6 +138,9 @@ def test_every_kind_writes_exactly_the_paths_it_names_and_no_two_share_one(
     assert "index.html" in files and "papers/2501.00001/index.html" in files
     assert "topics/reinforcement-learning/page/1/index.html" in files
     assert files["CNAME"] == b"papers.example.org\n"
+    old, now = "topics/old-slug/", f"topics/{renamed.slug}/"
+    assert files[f"{old}atom.xml"] == files[f"{now}atom.xml"]
+    assert f'href="../../{now}"' in files[f"{old}index.html"].decode()
 
 
 class _AboutPage(NamedTuple):
