@@ -437,8 +437,10 @@ def _add_entry(generator: Any, kind: str, item: _Item) -> None:
     else:
         entry.summary(_summary_as_given(kind, item.summary))
     if kind == "atom":
-        for name in _atom_authors(item):
-            entry.author({"name": name})
+        # In one call: each call walks every author added before it (a review: a listing of
+        # 20,000 authors took 25 s to build, 200,000 no end).
+        if names := _atom_authors(item):
+            entry.author([{"name": name} for name in names])
     elif item.authors:
         # One dc:creator of every name: readers show one of several, some the last (a
         # reader's trial: newsboat and feedparser named the 14th author of 14 alone).
