@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen.errors import TemplateError
+from sitegen.errors import Location, TemplateError
 from sitegen.model import Artifact, Paper
 from sitegen.outputs import Output, PapersApiMonth, Renderers, papers_named, renderers
 from sitegen.pages import AbstractHTML
@@ -212,6 +212,12 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
             f"template error: {type(error).__name__}: {error}{rendering}",
             location=where,
             hint="fix the template",
+        ) from None
+    except RecursionError:  # `{% extends "base.html" %}` in base.html (a review: a traceback)
+        raise TemplateError(
+            "a template extends or includes itself, directly or through another: a loop",
+            location=Location(TEMPLATES_DIR),
+            hint="check the {% extends %} and {% include %} lines of the templates you edited",
         ) from None
     except FileNotFoundError as error:  # a static file of templates/
         raise TemplateError(

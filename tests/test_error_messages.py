@@ -746,6 +746,12 @@ def test_a_day_a_site_cannot_hold_is_refused_in_one_line(tiny_built: Path, tmp_p
             b'{% include "_note.html" %}</head>',
             "templates/base.html:18: no template _note.html",
         ),
+        # A review: a traceback (RecursionError).
+        (
+            "templates/base.html",
+            b'{% extends "base.html" %}</head>',
+            "templates: a template extends or includes itself",
+        ),
         ("templates/_card.html", b"\xe9</head>", "templates/_card.html:1: not UTF-8 text"),
         ("site.toml", b"\xe9</head>", "site.toml:1: not UTF-8 text"),
     ],
