@@ -245,7 +245,13 @@ def _entry_problem(raw: TomlValue) -> str | None:
 
 def _not_a_moment(what: str, value: TomlValue | None) -> str | None:
     """What is wrong with a time sitegen fetch wrote (`what`), if anything."""
-    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:  # 9999-12-31T23:00:00-01:00 (a review: a traceback)
+            return f"{what} is no time a site can hold in UTC: {as_toml(value)}"
+        return None
+    if value is None:
         return None
     # A local time is no moment: readers would each take it in their own zone.
     return (

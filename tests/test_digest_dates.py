@@ -435,6 +435,8 @@ def test_digest_dates_are_kept_in_time_order_and_refused_at_their_line_when_wron
         ("2026-13 = 2027-01-04T09:47:00Z", '"2026-13" is no digest item'),
         ("2026-11-14 = 2026-11-15T09:47:00", "the time of 2026-11-14 must be a time with its zone"),
         ('2026-11-14 = "yesterday"', "the time of 2026-11-14 must be a time with its zone"),
+        # Before year 1 in UTC (a review: a traceback).
+        ("2026-11-14 = 0001-01-01T00:00:00+01:00", "the time of 2026-11-14 is no time a site"),
         ('"2026-11-14 " = 2026-11-15T09:47:00Z', '"2026-11-14 " is no digest item'),
     ]:
         with pytest.raises(ContentError) as refused:

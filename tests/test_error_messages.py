@@ -309,13 +309,22 @@ def test_an_unknown_or_misspelt_key_in_a_day_entry_is_refused_at_its_line(
     assert "hint: known keys: added, id, title, upvotes" in err
 
 
-@pytest.mark.parametrize("added", ["2026-12-05T09:17:00", "2026-12-05", '"yesterday"'])
+@pytest.mark.parametrize(
+    ("added", "says"),
+    [
+        ("2026-12-05T09:17:00", "must be a time with its zone, such as"),
+        ("2026-12-05", "must be a time with its zone, such as"),
+        ('"yesterday"', "must be a time with its zone, such as"),
+        # Past year 9999 in UTC (a review: a traceback).
+        ("9999-12-31T23:00:00-01:00", "is no time a site can hold in UTC"),
+    ],
+)
 def test_a_time_added_that_is_no_moment_is_refused_at_its_line(
-    tiny_built: Path, capsys: pytest.CaptureFixture[str], added: str
+    tiny_built: Path, capsys: pytest.CaptureFixture[str], added: str, says: str
 ) -> None:
     """A local time is no moment: readers would each take it in their own zone."""
     err, where = _day_file_error(tiny_built, capsys, "{ id = ", f"{{ added = {added}, id = ")
-    assert f"{where}an entry of `papers`: `added` must be a time with its zone, such as" in err
+    assert f"{where}an entry of `papers`: `added` {says}" in err
 
 
 def test_a_digest_date_that_is_no_moment_is_refused_at_its_line(
