@@ -188,6 +188,12 @@ def check_output(out: Path, *, root: Path) -> None:
                 location=where,
                 hint="build into a directory outside it",
             )
+    if os.path.ismount(target):  # a Docker volume, a mounted web root (a review)
+        raise BuildError(
+            "a mount point: a build swaps its output in whole, which a mount point cannot be",
+            location=where,
+            hint="build into a folder inside it (--out /mnt/www/site), or mount its parent",
+        )
     if ".git" in target.parts or (target / ".git").exists():
         raise BuildError(
             "refusing to build into a git working tree: a build replaces everything in its output",

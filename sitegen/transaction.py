@@ -75,11 +75,30 @@ def commit(
         name = f"w{len(moves)}"
         writes.append((files / name, data))
         moves.append((rel, name))
+    _on_one_filesystem(root, journal, [rel for rel, _ in moves])
     _make_durable(list(staged.values()), writes)
     manifest = {"move": moves, "delete": sorted(delete)}
     with _applied_whole():
         write_atomic(journal / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
         _complete(root, journal)
+
+
+def _on_one_filesystem(root: Path, journal: Path, paths: Iterable[str]) -> None:
+    """Refuse, before the commit point, a change whose files would move to another filesystem
+    than the journal's: a rename cannot, and a committed change that cannot be completed
+    stopped every later run (a review: content/ a link to another disk)."""
+    device = journal.stat().st_dev
+    for folder in sorted({PurePosixPath(path).parent for path in paths}):
+        existing = root / folder
+        while not existing.exists() and existing != root:
+            existing = existing.parent
+        if existing.stat().st_dev != device:
+            raise SitegenError(
+                "on another filesystem than the site folder (a link to another disk, or a"
+                " mount): sitegen moves each file into place whole, which cannot cross them",
+                location=Location(str(existing)),
+                hint=f"keep it on the filesystem of {journal.parent.absolute()}",
+            )
 
 
 class InterruptedAfterCommit(KeyboardInterrupt):

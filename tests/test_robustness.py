@@ -15,6 +15,7 @@ import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -495,6 +496,56 @@ def test_a_committed_write_that_cannot_be_completed_says_why_until_it_can(site: 
     (site / "content" / "papers" / "late.md").rmdir()
     assert main(["--root", str(site), "build"]) == 0
     assert load_content(site).papers["late"].title == "Late" and not journal.exists()
+
+
+@pytest.fixture
+def other_filesystem(tmp_path: Path) -> Iterator[Path]:
+    """A folder on another filesystem than `tmp_path`'s: a tmpfs mounted for the test (as root),
+    else one in /dev/shm when that is another."""
+    if os.geteuid() == 0 and shutil.which("mount"):
+        mounted = tmp_path / "mnt"
+        mounted.mkdir()
+        subprocess.run(["mount", "-t", "tmpfs", "none", str(mounted)], check=True)
+        try:
+            yield mounted
+        finally:
+            subprocess.run(["umount", str(mounted)], check=True)
+        return
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("no other filesystem to reach")
+    folder = Path(tempfile.mkdtemp(dir=shm))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_content_on_another_filesystem_is_one_line_and_nothing_is_half_done(
+    site: Path, other_filesystem: Path
+) -> None:
+    """A review: content/ a link to another disk. The change was committed, then could not be
+    moved in (a rename cannot cross filesystems), and every later run stopped on it."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    shutil.move(site / "content", other_filesystem / "content")
+    (site / "content").symlink_to(other_filesystem / "content")
+    before = tree_bytes(other_filesystem / "content")
+    result = _sitegen(site, "ingest", str(SECOND))
+    _one_clear_line(result, "on another filesystem than the site folder")
+    assert tree_bytes(other_filesystem / "content") == before
+    assert main(["--root", str(site), "build"]) == 0  # nothing was left to complete
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting needs root")
+def test_an_output_that_is_a_mount_point_is_refused_untouched(
+    tiny_built: Path, other_filesystem: Path
+) -> None:
+    """A review: the swap of the output failed (a mount point cannot be replaced) and left its
+    record, after which every build ended in a traceback."""
+    result = _sitegen(tiny_built, "build", "--out", str(other_filesystem))
+    _one_clear_line(result, "a mount point")
+    assert list(other_filesystem.iterdir()) == []
+    assert not list(other_filesystem.parent.glob(f".{other_filesystem.name}.*"))
 
 
 @pytest.fixture
