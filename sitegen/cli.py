@@ -304,9 +304,15 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not 0 < value < math.inf:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds above 0")
+    # At most an hour, the scheduled job's: 1e10 failed each day as "a bug in sitegen" (a review).
+    if not 0 < value <= _MOST_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a number of seconds above 0 and at most {_MOST_SECONDS}"
+        )
     return value
+
+
+_MOST_SECONDS = 3600
 
 
 def _port(text: str) -> int:

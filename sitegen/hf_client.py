@@ -586,12 +586,20 @@ def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:
     where it was given (`given_by`: the flag or the environment variable)."""
     try:
         url = httpx.URL(text)
-    except httpx.InvalidURL:
+        # As the connection will spell it: an empty label ("a..b") or a bad IDN ("xn--a")
+        # failed each day's requests instead, as "a bug in sitegen" (a review).
+        url.host.encode("idna")
+    except (httpx.InvalidURL, UnicodeError):  # idna's errors are UnicodeErrors
         url = None
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise UsageError(
             f"{given_by} {text!r} is not an http(s) URL with a host",
             hint="e.g. https://huggingface.co, or http://127.0.0.1:8000 for a local stand-in",
+        )
+    if url.query or url.fragment:  # every request's path is put after it: they went to "/"
+        raise UsageError(
+            f"{given_by} {text!r} has a query or a fragment: sitegen adds each request's path",
+            hint="give the source's address alone, e.g. http://127.0.0.1:8000",
         )
     return text
 

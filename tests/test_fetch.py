@@ -502,14 +502,39 @@ def test_a_fetch_state_sitegen_did_not_write_stops_the_fetch_and_the_build_and_i
         assert state.read_text() == kept
 
 
-@pytest.mark.parametrize("url", ["ftp://hf.test", "localhost:8000", "http://", "http://[::1"])
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("ftp://hf.test", "is not an http(s) URL"),
+        ("localhost:8000", "is not an http(s) URL"),
+        ("http://", "is not an http(s) URL"),
+        ("http://[::1", "is not an http(s) URL"),
+        # A review: a traceback, then each day failed as "a bug in sitegen", then requests
+        # that went to "/" and a source blamed for their 404s.
+        ("http://xn--a/", "is not an http(s) URL"),
+        ("http://a..b/", "is not an http(s) URL"),
+        ("http://127.0.0.1:9/#top", "has a query or a fragment"),
+        ("http://127.0.0.1:9/?x=1", "has a query or a fragment"),
+    ],
+)
 def test_a_base_url_that_is_not_http_is_refused_in_one_line(
-    site: Path, url: str, capsys: pytest.CaptureFixture[str]
+    site: Path, url: str, says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["--root", str(site), "fetch", "--date", "2025-10-31", "--base-url", url]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"sitegen: error: --base-url {url!r} is not an http(s) URL")
+    assert err.startswith(f"sitegen: error: --base-url {url!r} {says}")
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("seconds", ["0", "-1", "nan", "inf", "1e10", "3601"])
+def test_a_timeout_of_no_use_is_refused_in_one_line(
+    site: Path, seconds: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: --timeout 1e10 failed each day as "a bug in sitegen" (time_t's range)."""
+    with pytest.raises(SystemExit) as refused:
+        main(["--root", str(site), "fetch", "--date", "2025-10-31", "--timeout", seconds])
+    assert refused.value.code == 2
+    assert "is not a number of seconds above 0 and at most 3600" in capsys.readouterr().err
 
 
 # ---- Ctrl-C: a person at a terminal stops a fetch at once, whatever it waits on ---------------
