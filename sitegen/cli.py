@@ -941,12 +941,15 @@ def _days_asked(args: argparse.Namespace, today: date) -> list[date]:
         raise UsageError(
             "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
         )
-    if args.date:
-        if args.date > today + timedelta(days=1):  # a day ahead: east of UTC it may be today
+    latest = today + timedelta(days=1)  # a day ahead: east of UTC it may be today
+    for flag in ("date", "since", "until"):
+        # --since and --until too: a review's 2999 asked 355,000 days to come.
+        if (day := getattr(args, flag)) and day > latest:
             raise UsageError(
-                f"nothing to fetch: {args.date} is not here yet (today is {today}, UTC)",
-                hint="check --date",
+                f"nothing to fetch: {day} is not here yet (today is {today}, UTC)",
+                hint=f"check --{flag}",
             )
+    if args.date:
         return [args.date]
     start: date = args.since
     end = args.until or today

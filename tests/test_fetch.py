@@ -440,6 +440,16 @@ def test_a_date_not_here_yet_is_refused_in_one_line_and_nothing_is_asked(
     assert main(["--root", str(site), "fetch", "--base-url", url, "--date", "2030-01-01"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("sitegen: error: nothing to fetch: 2030-01-01 is not here yet")
+    # And in a range (a review: --since 2999-12-30 --until 2999-12-31 fetched both, and an
+    # --until of 2999 set out to ask 355,000 days).
+    for since, until, named in (
+        ("2029-12-31", "2030-01-01", "2029-12-31"),
+        (str(today), "2999-12-31", "2999-12-31"),
+    ):
+        args = ["fetch", "--base-url", url, "--since", since, "--until", until]
+        assert main(["--root", str(site), *args]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"sitegen: error: nothing to fetch: {named} is not here yet"), err
     assert source.requests == []
     tomorrow = today + timedelta(days=1)
     source.set(tomorrow.isoformat(), [Reply(200, b"[]")])
