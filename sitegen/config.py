@@ -124,8 +124,15 @@ def site_url(text: str) -> str | None:
     if not (match := _SITE_URL.match(text)) or _A_PAGE.search(match[2] or ""):
         return None
     try:
-        urlsplit(text)  # "http://[::1/", an unclosed IPv6 host (found by a review)
+        # "http://[::1/", an unclosed IPv6 host (found by a review); a port that is no number
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (it raises for "x:notaport" and 99999)
     except ValueError:
+        return None
+    # A host, no user (https://@/a/ was every link's), no "." or ".." folder (a browser takes
+    # ".../a/../" for "/", where the preview redirected to itself: a review).
+    segments = (match[2] or "").split("/")
+    if not parts.hostname or "@" in match[1] or "." in segments or ".." in segments:
         return None
     return match[1] + re.sub("/+", "/", f"/{match[2] or ''}/")
 

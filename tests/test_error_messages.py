@@ -678,6 +678,11 @@ def test_a_base_url_with_two_slashes_makes_urls_with_one(tiny_built: Path, url: 
         "https://me.github.io/papers feed/",  # a user's trial: the message named no space
         # A fork owner's trial: links were made under it ("index.html/rss.xml").
         "https://me.github.io/papers/index.html",
+        # A review: in every feed's links, or a preview address that redirected to itself.
+        "https://@/a/",
+        "https://x:notaport/",
+        "https://me.github.io:99999/x/",
+        "https://me.github.io/a/../",
     ],
 )
 def test_a_base_url_without_a_host_or_with_a_query_is_one_line(
