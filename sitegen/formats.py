@@ -73,8 +73,16 @@ def render_paper_file(paper: Paper) -> str:
             ("github", paper.github_url),
             ("project_page", paper.project_url),
         ],
-        _MARKER_LINE.sub(r" \1", paper.abstract),
+        _without_conflict(paper.abstract),
     )
+
+
+def _without_conflict(abstract: str) -> str:
+    """`abstract`, its lines that git would read as a conflict's markers, which the reader
+    refuses (`refuse_conflict_markers`), written one space in: the same Markdown."""
+    if "<<<<<<<" in abstract and _CONFLICT.search(abstract):
+        return _MARKER_LINE.sub(r" \1", abstract)
+    return abstract
 
 
 # A line of an abstract that git would write to mark a conflict, written one space in (the same
@@ -95,7 +103,8 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
         plain = unicodedata.normalize("NFKD", paper_id).encode("ascii", "ignore").decode()
         named = re.sub(r"[^a-z0-9.]+", "-", plain.lower()).strip("-.")
         raise ContentError(
-            f"{paper_id!r} is not a valid paper id (lowercase letters, digits, '.' and '-')",
+            f"{paper_id!r} is not a valid paper id (lowercase letters, digits, '.' and '-',"
+            " not ending in .html)",
             location=Location(path),
             hint=f"rename it to {named}.md, say, and its day entries' ids with it"
             if is_paper_id(named)
