@@ -415,6 +415,21 @@ def test_a_paper_file_named_as_no_id_is_offered_a_name(
     assert f"hint: rename it to {offered}.md, say, and its day entries' ids with it" in err
 
 
+def test_a_paper_file_named_as_a_page_is_refused_at_its_file(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: `index.html.md`'s page was /papers/index.html/, where the papers' index page
+    is, and the build said "cannot write the site: Is a directory"."""
+    paper = tiny_built / "content" / "papers" / "index.html.md"
+    paper.write_text('+++\ntitle = "An index paper"\n+++\nIts abstract.\n')
+    assert main(["--root", str(tiny_built), "build"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "sitegen: error: content/papers/index.html.md: 'index.html' is not a valid paper id"
+    ), err
+    assert "not ending in .html" in err
+
+
 def test_an_organization_with_a_misspelt_key_names_it(
     tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
