@@ -125,6 +125,24 @@ def test_every_paper_and_field_of_a_real_answer_is_read() -> None:
         )
 
 
+@pytest.mark.parametrize(
+    ("published", "read"),
+    [
+        ("0001-01-01T00:00:00.000Z", None),  # a review: "Published Jan 1, 1" on its page
+        ("9999-12-31T00:00:00.000Z", None),  # and "Dec 31, 9999"
+        ("2026-06-13T02:00:00.000Z", date(2026, 6, 13)),  # a day ahead, east of UTC
+        ("1991-08-14T00:00:00.000Z", date(1991, 8, 14)),  # arXiv's first day
+    ],
+)
+def test_a_published_date_no_paper_of_the_day_can_have_is_unknown(
+    published: str, read: date | None
+) -> None:
+    raw = _entries(NEWEST)[:1]
+    raw[0]["paper"]["publishedAt"] = published
+    (entry,) = parse_listing(json.dumps(raw).encode(), origin="2026-06-12.json").entries
+    assert entry.published == read
+
+
 def test_paragraphs_of_an_abstract_are_kept() -> None:
     by_id = {e.arxiv_id: e for e in parse_listing(NEWEST, origin="2026-06-12.json").entries}
     for arxiv_id, count in ((TWO_PARAGRAPHS, 2), (THREE_PARAGRAPHS, 3)):

@@ -20,7 +20,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
@@ -245,6 +245,10 @@ def _listing_from_entries(
             elsewhere[featured].append(_text(paper.get("id")) or "?")
             continue
         entry = _entry(raw, index, origin=origin)
+        if entry.published and not _FIRST_ARXIV_DAY <= entry.published <= listing_day + _A_DAY:
+            # A date no paper of the day can have (a review: "Published Jan 1, 1" and "Dec 31,
+            # 9999" on its page), unknown then, as a text capture's is refused.
+            entry = dataclasses.replace(entry, published=None)
         identity = entry.arxiv_id or entry.title
         if identity in position:
             # The list moved while it was paged: the same paper on two pages is one paper,
@@ -278,6 +282,10 @@ def _listing_from_entries(
     return Listing(
         day=listing_day, entries=tuple(entries), origin=origin, shape=shape, notes=tuple(notes)
     )
+
+
+_FIRST_ARXIV_DAY = date(1991, 8, 14)  # arXiv's first paper
+_A_DAY = timedelta(days=1)  # the day after, in time zones east of the listing's
 
 
 def _featured_day(raw_entries: Sequence[Any]) -> date | None:
