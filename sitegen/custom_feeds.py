@@ -99,10 +99,14 @@ def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[Custom
                 )
         for topic in item.texts("topics"):
             if topic not in known_topics:
+                named = next((t.slug for t in topics if t.name.casefold() == topic.casefold()), "")
                 raise ConfigError(
                     f"`topics` names {topic!r}, which is no topic's slug",
                     location=item.where_value("topics", topic),
-                    hint="use slugs of [[topics]] tables: " + ", ".join(sorted(known_topics)),
+                    # A fork owner's trial wrote a topic's name.
+                    hint=f"that is the name of the topic {named!r}: write its slug"
+                    if named
+                    else "use slugs of [[topics]] tables: " + ", ".join(sorted(known_topics)),
                 )
         feed = CustomFeed(
             slug=slug,

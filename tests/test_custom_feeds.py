@@ -77,6 +77,12 @@ def test_a_feed_reads_every_rule_and_derives_its_slug_from_its_name() -> None:
         ),
         ('[[custom_feeds]]\nname = "A"\nmatch = "x"\n', "`match` must be an array of strings", 6),
         ('[[custom_feeds]]\nname = "A"\ntopics = ["robots"]\n', "'robots', which is no topic", 6),
+        # A fork owner's trial: a topic's name, said as "no topic" (and it is one's name).
+        (
+            '[[custom_feeds]]\nname = "A"\ntopics = ["rl", "RL"]\n',
+            "which is no topic's slug\n  hint: that is the name of the topic",
+            6,
+        ),
         ('[[custom_feeds]]\nname = "A"\nmin_upvotes = -1\n', "`min_upvotes` must be a whole", 6),
         ('[[custom_feeds]]\nname = "A"\nexclude = ["x"]\n', "has no rule to choose papers", 5),
         ('[[custom_feeds]]\nname = "A"\nmatch = ["--"]\n', "has no word to match", 6),
