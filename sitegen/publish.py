@@ -148,6 +148,22 @@ def exclusive(public: Path) -> Iterator[None]:
 _SOURCES = ("content", "templates", "static", ".sitegen-cache")
 
 
+def _is_mount_point(path: Path) -> bool:
+    """Whether `path` is where a filesystem is mounted: by its device (os.path.ismount), or
+    as Linux lists its mounts, which names a bind mount of a folder of the same disk too (a
+    review: a Docker volume's `-v /srv/www:/site/public`)."""
+    if os.path.ismount(path):
+        return True
+    try:
+        mounts = Path("/proc/self/mountinfo").read_text()
+    except OSError:  # not Linux
+        return False
+    # The fifth field, with a space, tab, newline or backslash written as an octal escape.
+    points = {line.split(" ")[4] for line in mounts.splitlines() if line.count(" ") >= 4}
+    unescaped = {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), p) for p in points}
+    return str(path) in unescaped
+
+
 def check_output(out: Path, *, root: Path) -> None:
     """Refuse an output a build must not replace: anything but a missing or empty directory,
     or one sitegen built (its record is beside it). Never the site, an ancestor of it, its
@@ -188,7 +204,7 @@ def check_output(out: Path, *, root: Path) -> None:
                 location=where,
                 hint="build into a directory outside it",
             )
-    if os.path.ismount(target):  # a Docker volume, a mounted web root (a review)
+    if _is_mount_point(target):  # a Docker volume, a mounted web root (a review)
         raise BuildError(
             "a mount point: a build swaps its output in whole, which a mount point cannot be",
             location=where,

@@ -8,6 +8,7 @@ and the incremental build of public/ both change thousands of files this way.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import signal
@@ -85,20 +86,44 @@ def commit(
 
 def _on_one_filesystem(root: Path, journal: Path, paths: Iterable[str]) -> None:
     """Refuse, before the commit point, a change whose files would move to another filesystem
-    than the journal's: a rename cannot, and a committed change that cannot be completed
-    stopped every later run (a review: content/ a link to another disk)."""
-    device = journal.stat().st_dev
-    for folder in sorted({PurePosixPath(path).parent for path in paths}):
-        existing = root / folder
-        while not existing.exists() and existing != root:
-            existing = existing.parent
-        if existing.stat().st_dev != device:
-            raise SitegenError(
-                "on another filesystem than the site folder (a link to another disk, or a"
-                " mount): sitegen moves each file into place whole, which cannot cross them",
-                location=Location(str(existing)),
-                hint=f"keep it on the filesystem of {journal.parent.absolute()}",
-            )
+    or mount than the journal's: a rename cannot, and a committed change that cannot be
+    completed stopped every later run (a review: content/ a link to another disk; another: a
+    bind mount of public/, which st_dev does not tell apart). A probe file is renamed into each
+    folder of the first two levels the change moves files into, and back: where a folder
+    (content/, public/, public/papers/) may be a mount, and no deeper, so a change of 50,000
+    pages probes a few folders."""
+    folders = {""}
+    for path in paths:
+        parts = path.split("/")[:-1]
+        folders.update("/".join(parts[:depth]) for depth in (1, 2) if len(parts) >= depth)
+    probe = journal / f".probe-{os.getpid()}"
+    probe.touch()
+    try:
+        for folder in sorted(folders):
+            target = root / folder
+            if not target.is_dir():
+                continue  # the change makes it, inside a folder probed before it
+            if _crosses(probe, target / f".sitegen-probe-{os.getpid()}"):
+                raise SitegenError(
+                    "on another filesystem or mount than the site folder (a link to another"
+                    " disk, a bind mount): sitegen moves each file into place whole, which"
+                    " cannot cross them",
+                    location=Location(str(target)),
+                    hint=f"keep it on the filesystem of {journal.parent.absolute()}",
+                )
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def _crosses(probe: Path, there: Path) -> bool:
+    """Whether `probe` cannot be renamed to `there` (it is renamed back when it can): any other
+    failure (a folder not writable) is the change's own to meet and say."""
+    try:
+        probe.rename(there)
+    except OSError as error:
+        return error.errno == errno.EXDEV
+    there.rename(probe)
+    return False
 
 
 class InterruptedAfterCommit(KeyboardInterrupt):

@@ -498,21 +498,27 @@ def test_a_committed_write_that_cannot_be_completed_says_why_until_it_can(site: 
     assert load_content(site).papers["late"].title == "Late" and not journal.exists()
 
 
-@pytest.fixture
-def other_filesystem(tmp_path: Path) -> Iterator[Path]:
-    """A folder on another filesystem than `tmp_path`'s: a tmpfs mounted for the test (as root),
-    else one in /dev/shm when that is another."""
+@pytest.fixture(params=["tmpfs", "bind mount"])
+def other_filesystem(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Path]:
+    """A folder on another filesystem or mount than `tmp_path`'s: a tmpfs, or a bind mount of
+    a folder of the same disk (which st_dev does not tell apart: a review), mounted for the
+    test (as root); else, for the tmpfs, one in /dev/shm when that is another filesystem."""
     if os.geteuid() == 0 and shutil.which("mount"):
         mounted = tmp_path / "mnt"
         mounted.mkdir()
-        subprocess.run(["mount", "-t", "tmpfs", "none", str(mounted)], check=True)
+        if request.param == "tmpfs":
+            mount = ["mount", "-t", "tmpfs", "none", str(mounted)]
+        else:
+            (tmp_path / "elsewhere").mkdir()
+            mount = ["mount", "--bind", str(tmp_path / "elsewhere"), str(mounted)]
+        subprocess.run(mount, check=True)
         try:
             yield mounted
         finally:
             subprocess.run(["umount", str(mounted)], check=True)
         return
     shm = Path("/dev/shm")
-    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+    if request.param != "tmpfs" or not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
         pytest.skip("no other filesystem to reach")
     folder = Path(tempfile.mkdtemp(dir=shm))
     try:
@@ -531,7 +537,7 @@ def test_content_on_another_filesystem_is_one_line_and_nothing_is_half_done(
     (site / "content").symlink_to(other_filesystem / "content")
     before = tree_bytes(other_filesystem / "content")
     result = _sitegen(site, "ingest", str(SECOND))
-    _one_clear_line(result, "on another filesystem than the site folder")
+    _one_clear_line(result, "on another filesystem or mount than the site folder")
     assert tree_bytes(other_filesystem / "content") == before
     assert main(["--root", str(site), "build"]) == 0  # nothing was left to complete
 
