@@ -9,7 +9,8 @@ from dataclasses import dataclass
 # Control characters and bidirectional overrides, shown escaped: a message quotes the source's
 # text (an id, a key), and a terminal or an Actions log must not take it for commands
 # (escape sequences, "\n::error ...": found by a review).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+# And lone surrogates: a file name of bytes that are no UTF-8 (no terminal could be sent them).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
 
 
 def printable(text: str) -> str:

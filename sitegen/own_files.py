@@ -5,48 +5,72 @@ hand never reaches its site: this folder is how one does (a fork owner's trial).
 
 from __future__ import annotations
 
-import hashlib
+import os
 from pathlib import Path
 
 from sitegen.errors import ContentError, Location
 from sitegen.search import INDEX_DIR
-from sitegen.transaction import is_plain_relative
 
 STATIC_DIR = "static"
+# Never published: a submodule's or a clone's .git (a build would then take public/ for a
+# git working tree, and refuse it: a review), and the files systems and editors leave.
+_SKIPPED = frozenset({".git", ".DS_Store", "Thumbs.db"})
+_SKIPPED_ENDS = ("~", ".swp", ".swo")
 
 
 def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
-    """Each file of `root`/static/, sorted: (its path under the site, its file, a digest of
-    its bytes). A link, or a name the site cannot hold, is an error naming it."""
+    """Each file of `root`/static/, sorted: (its path under the site, its file, its size and
+    time, which change with its bytes). A link, or a name the site cannot hold, is an error
+    naming it; so is a folder that cannot be read (its files would leave the site)."""
     folder = (root / STATIC_DIR).absolute()
-    try:
-        if not folder.is_dir():
-            if folder.is_symlink() or folder.exists():
-                raise _refused(folder, "not a folder", "move it away, or make static/ a folder")
-            return ()
-        found = []
-        for path in sorted(folder.rglob("*")):
-            name = path.relative_to(folder).as_posix()
+    if not folder.is_dir():
+        if folder.is_symlink() or folder.exists():
+            raise _refused(folder, "not a folder", "move it away, or make static/ a folder")
+        return ()
+
+    def unreadable(error: OSError) -> None:
+        raise _refused(Path(error.filename or folder), f"cannot read it: {error.strerror}")
+
+    found = []
+    for at, folders, files in os.walk(folder, onerror=unreadable):
+        folders[:] = sorted(name for name in folders if not _skipped(name))
+        for name in [*folders, *files]:
+            path = Path(at, name)
             if path.is_symlink():  # it would publish whatever it points at
                 raise _refused(path, "a link", "copy the file itself into static/")
-            if path.is_dir():
+        for name in sorted(files):
+            if _skipped(name):
                 continue
-            if not path.is_file():
-                raise _refused(path, "not a regular file", "take it out of static/")
-            if not is_plain_relative(name) or name.split("/")[0] == INDEX_DIR:
-                raise _refused(
-                    path, f"the site cannot publish a file here ({INDEX_DIR}/ is the search's)",
-                    "rename it or move it",
-                )  # fmt: skip
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-            found.append((name, str(path.absolute()), digest))
-    except OSError as error:
-        raise _refused(
-            Path(error.filename or folder), f"cannot read it: {error.strerror}",
-            "check its permissions",
-        ) from None  # fmt: skip
-    return tuple(found)
+            path = Path(at, name)
+            shown = path.relative_to(folder).as_posix()
+            if problem := _unpublishable(shown):
+                raise _refused(path, problem, "rename it or move it")
+            try:
+                stat = path.stat()
+            except OSError as error:
+                raise _refused(path, f"cannot read it: {error.strerror}") from None
+            if not os.access(path, os.R_OK):
+                raise _refused(path, "cannot read it: Permission denied")
+            found.append((shown, str(path), f"{stat.st_size}:{stat.st_mtime_ns}"))
+    return tuple(sorted(found))
 
 
-def _refused(path: Path, problem: str, hint: str) -> ContentError:
+def _skipped(name: str) -> bool:
+    return name in _SKIPPED or name.endswith(_SKIPPED_ENDS)
+
+
+def _unpublishable(path: str) -> str:
+    """What keeps the site from publishing a file at `path`, if anything."""
+    try:
+        path.encode()
+    except UnicodeEncodeError:  # a name of bytes that are no UTF-8 (a review: a traceback)
+        return "a name that is not UTF-8, which no address can hold"
+    if "\\" in path:
+        return "a name with a backslash, which browsers read as a folder's /"
+    if path.split("/")[0] == INDEX_DIR:
+        return f"a file in {INDEX_DIR}/, where the site's search index is"
+    return ""
+
+
+def _refused(path: Path, problem: str, hint: str = "check its permissions") -> ContentError:
     return ContentError(problem, location=Location(str(path)), hint=hint)

@@ -444,8 +444,9 @@ def update(
             for path in staging.rglob("*")
             if path.is_file()
         }
+        removed = previous.recorded - outputs.keys()
         for path in sorted(outputs.keys() - previous.recorded):  # new: never over a user's file
-            _refuse_others(public, path)
+            _refuse_others(public, path, removed)
         # Before the commit point: once committed, a move or delete that fails there fails
         # again in every later build's recovery.
         moved = {name.removeprefix(f"{public.name}/") for name in staged}
@@ -458,15 +459,14 @@ def update(
     except BaseException:
         shutil.rmtree(journal, ignore_errors=True)
         raise
-    removed = sorted(previous.recorded - outputs.keys())
-    delete = [f"{public.name}/{_safe_relative(path)}" for path in removed]
+    delete = [f"{public.name}/{_safe_relative(path)}" for path in sorted(removed)]
     # The new record is moved in with the files, in the same transaction: it lists the new
     # files as they are moved in (or a later build would take them for a user's), and is
     # written once, not before the moves and again after them (the rebuild budget, under
     # 2 s at 50k papers: each write of the record of 55,000 files took 0.05 to 0.1 s).
     record = {_record_file(public).name: _record_bytes(files)}
     transaction.commit(public.parent, journal, staged=staged, delete=delete, written=record)
-    return report, len(removed)
+    return report, len(delete)
 
 
 def _update_archive(
@@ -639,7 +639,7 @@ def _others(public: Path, recorded: frozenset[str] | None, *, deep: bool) -> lis
     looks into the site's own directories, else only at the top level."""
     recorded = recorded or frozenset()
     if deep:
-        holding = {path[:i] for path in recorded for i in _slashes(path)}
+        holding = {path[:i] for path in recorded for i in transaction.slash_places(path)}
     else:
         holding = {path.partition("/")[0] for path in recorded}
     found: list[str] = []
@@ -656,13 +656,6 @@ def _others(public: Path, recorded: frozenset[str] | None, *, deep: bool) -> lis
 
     visit("")
     return sorted(found)
-
-
-def _slashes(path: str) -> Iterator[int]:
-    index = path.find("/")
-    while index != -1:
-        yield index
-        index = path.find("/", index + 1)
 
 
 def _files_of(public: Path, paths: Iterable[str]) -> tuple[str, ...]:
@@ -720,13 +713,29 @@ def _make_directory(target: Path, *, public: Path, path: str) -> None:
         raise _others_collide(public, path) from None
 
 
-def _refuse_others(public: Path, path: str) -> None:
+def _refuse_others(public: Path, path: str, removed: Collection[str] = ()) -> None:
     """Refuse to put a file the site now has at `path` of `public` where a user's file is, or
-    on its way (a file where the path needs a directory)."""
-    if os.path.lexists(f"{public}/{path}"):
+    on its way (a file where the path needs a directory). What the last build wrote and this
+    one `removed` is no user's: a file of static/ made a folder, or a folder made a file (a
+    review: every later build was refused)."""
+    if os.path.lexists(f"{public}/{path}") and not _all_removed(public, path, removed):
         raise _others_collide(public, path)
-    if (blocked := _blocked_way(public, path)) is not None:
+    if (blocked := _blocked_way(public, path)) is not None and blocked not in removed:
         raise _others_collide(public, blocked)
+
+
+def _all_removed(public: Path, path: str, removed: Collection[str]) -> bool:
+    """Whether `path` of `public` is a folder (no link) of files that are all `removed`."""
+    folder = public / path
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    for at, folders, files in os.walk(folder):
+        if not folders and not files:  # an empty folder: no removal takes it away
+            return False
+        inside = Path(at).relative_to(public).as_posix()
+        if any(f"{inside}/{name}" not in removed for name in files):
+            return False
+    return True
 
 
 def _refuse_in_the_way(public: Path, path: str, ways: set[str]) -> None:
@@ -744,7 +753,7 @@ def _blocked_way(public: Path, path: str, ways: set[str] | None = None) -> str |
     """The first directory on `path`'s way under `public` that is a link or not a directory;
     None when the way is clear (up to where it does not exist yet). `ways`: directories found
     clear before, skipped, and added to."""
-    for index in _slashes(path):
+    for index in transaction.slash_places(path):
         way = path[:index]
         if ways is not None and way in ways:
             continue
@@ -768,9 +777,11 @@ def _in_the_way(public: Path, path: str) -> BuildError:
 
 def _others_collide(public: Path, path: str) -> BuildError:
     return BuildError(
-        "sitegen did not make this file, and the site now has a page or feed here",
+        "sitegen did not make this file, and the site now has a page, a feed or a file of"
+        " static/ here",
         location=Location(str(public / path)),
-        hint="move or rename it, then build again (a build never overwrites your files)",
+        hint="move or rename it, then build again (a build never overwrites your files); a copy"
+        " you now keep in static/: delete this one",
     )
 
 

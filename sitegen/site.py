@@ -166,7 +166,7 @@ class Site:
     # recorded (content/digests.toml)
     digest_dates: Mapping[str, datetime] = field(default_factory=dict)
     digest_listing: DigestItems = DigestItems()  # what the digest feeds list (digest_items)
-    # The files of static/, published as they are: (path under the site, file, its digest)
+    # The files of static/, published as they are: (path under the site, file, size and time)
     own_files: tuple[tuple[str, str, str], ...] = ()
 
     def featured_at(self, paper_id: str, day: date) -> datetime:

@@ -208,6 +208,13 @@ def recover(root: Path, journal: Path) -> None:
 
 def _complete(root: Path, journal: Path) -> None:
     moves, deletions = _manifest(journal / "manifest.json")
+    # A file removed where a moved one needs a folder, or files removed from a folder a moved
+    # file takes the place of (a file of static/ made a folder: a review), go first.
+    first, deletions = _in_the_way_of(moves, deletions)
+    for rel in first:
+        target = root / rel
+        target.unlink(missing_ok=True)
+        _remove_empty_parents(target.parent, root)
     made: set[Path] = set()
     for rel, name in moves:
         source = journal / "files" / name
@@ -225,6 +232,31 @@ def _complete(root: Path, journal: Path) -> None:
         target.unlink(missing_ok=True)
         _remove_empty_parents(target.parent, root)
     _remove(journal)
+
+
+def _in_the_way_of(
+    moves: list[tuple[str, str]], deletions: list[str]
+) -> tuple[list[str], list[str]]:
+    """`deletions` split: those in the way of a move (a folder of it, or inside it), and the
+    rest, removed once the moves are in, so a page is never missing meanwhile."""
+    if not deletions:
+        return [], deletions
+    targets = {rel for rel, _ in moves}
+    folders = {rel[:i] for rel in targets for i in slash_places(rel)}
+    first: list[str] = []
+    rest: list[str] = []
+    for rel in deletions:
+        inside = any(rel[:i] in targets for i in slash_places(rel))
+        (first if rel in folders or inside else rest).append(rel)
+    return first, rest
+
+
+def slash_places(path: str) -> Iterator[int]:
+    """The places of `path`'s slashes: `path[:i]` is each folder on its way."""
+    index = path.find("/")
+    while index != -1:
+        yield index
+        index = path.find("/", index + 1)
 
 
 def _manifest(path: Path) -> tuple[list[tuple[str, str]], list[str]]:

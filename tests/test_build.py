@@ -534,9 +534,15 @@ def test_the_sites_own_files_are_published_as_they_are(
     for name, data in files.items():
         (static / name).parent.mkdir(parents=True, exist_ok=True)
         (static / name).write_bytes(data)
+    # Never published: a submodule's .git (public/ would then be refused as a git working
+    # tree: a review), and what systems and editors leave.
+    for junk in (".git", ".DS_Store", "about/index.html~", "about/.index.html.swp"):
+        (static / junk).write_text("junk\n")
     assert main(["--root", str(tiny_built), "build"]) == 0
     public = tiny_built / "public"
     assert {name: (public / name).read_bytes() for name in files} == files
+    assert not any((public / j).exists() for j in (".git", ".DS_Store", "about/index.html~"))
+    assert main(["--root", str(tiny_built), "build"]) == 0  # not refused as a git tree
     assert "about/" not in (public / "sitemaps" / "pages.xml").read_text()  # not a page of its own
     (static / "CNAME").unlink()
     assert main(["--root", str(tiny_built), "build"]) == 0
@@ -549,15 +555,18 @@ def test_the_sites_own_files_are_published_as_they_are(
         ("rss.xml", "static/rss.xml: the site makes rss.xml itself"),
         ("papers", "static/papers: the site has pages or feeds where this file would be"),
         ("index.html/x", "static/index.html/x: the site has pages or feeds where this file"),
-        ("pagefind/x.js", "static/pagefind/x.js: the site cannot publish a file here"),
+        ("pagefind/x.js", "static/pagefind/x.js: a file in pagefind/, where the site's search"),
         ("link", "static/link: a link"),
+        ("a\\b", "static/a\\b: a name with a backslash"),
+        ("\udcff.txt", "static/\\udcff.txt: a name that is not UTF-8"),  # the byte 0xff
     ],
 )
 def test_an_own_file_the_site_cannot_publish_is_one_line(
     tiny_built: Path, name: str, says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tiny_built / "static" / name
-    path.parent.mkdir(parents=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    (tiny_built / "static").mkdir(exist_ok=True)
     if name == "link":
         path.symlink_to(tiny_built / "site.toml")  # it would publish what it points at
     else:

@@ -233,6 +233,19 @@ def _own_files_edited_and_removed(site: Path) -> None:
     (site / "static" / "CNAME").unlink()
 
 
+def _own_files_made_folders_and_files(site: Path) -> None:
+    # A file of static/ made a folder, and a folder made a file (a review: every later
+    # incremental build was refused, as if a user's file were in the way).
+    if not (site / "static").exists():
+        _own_files_added(site)
+    static = site / "static"
+    (static / "CNAME").unlink(missing_ok=True)
+    (static / "CNAME").mkdir()
+    (static / "CNAME" / "index.html").write_text("<!doctype html><title>A folder now</title>\n")
+    shutil.rmtree(static / "img")
+    (static / "img").write_bytes(b"a file now\n")
+
+
 CHANGES: dict[str, Callable[[Path], None]] = {
     "new day": _new_day,
     "day of new papers": _day_of_new_papers,
@@ -256,6 +269,7 @@ CHANGES: dict[str, Callable[[Path], None]] = {
     "newest day had whole": _newest_day_had_whole,
     "own files added": _own_files_added,
     "own files edited and removed": _own_files_edited_and_removed,
+    "own files made folders and files": _own_files_made_folders_and_files,
 }
 
 
@@ -553,6 +567,7 @@ def test_changes_build_after_build_give_the_bytes_of_a_cold_build(
         "own files added",
         "deleted oldest day",
         "own files edited and removed",
+        "own files made folders and files",
     ]
     for number, change in enumerate(changes):
         CHANGES[change](built_site)

@@ -456,6 +456,27 @@ def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
+def test_a_folder_of_static_that_cannot_be_read_stops_the_build_and_keeps_its_files(
+    tiny_built: Path,
+) -> None:
+    """A review: a folder of static/ of mode 000 was passed over in silence, and its files
+    were removed from the site."""
+    folder = tiny_built / "static" / "sub"
+    folder.mkdir(parents=True)
+    (folder / "secret.txt").write_text("mine\n")
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    published = tiny_built / "public" / "sub" / "secret.txt"
+    folder.chmod(0)
+    try:
+        result = sitegen_here("--root", str(tiny_built), "build")
+    finally:
+        folder.chmod(0o755)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"sitegen: error: {folder}: cannot read it"), result.stderr
+    assert published.read_text() == "mine\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
     site: Path,
 ) -> None:

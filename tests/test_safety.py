@@ -248,7 +248,7 @@ def test_a_build_never_overwrites_a_users_file_where_the_site_now_has_a_page(
     assert result.returncode == 2
     assert _one_error(result.stderr) == (
         f"sitegen: error: {users}: sitegen did not make this file, and the site now has a"
-        " page or feed here"
+        " page, a feed or a file of static/ here"
     )
     assert "move or rename it, then build again" in result.stderr
     assert (_everything(public), record.read_bytes()) == before, "the user's file as it was"
