@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -224,6 +225,10 @@ def _check_formerly(topics: list[Topic], tables: list[TomlFields], slugs: set[st
                     location=where,
                     hint="name the slug the topic had: lower-case letters, digits and hyphens",
                 )
+            if had.get(old) == topic.slug:
+                raise ConfigError(
+                    f"`formerly` holds {old!r} twice", location=where, hint="delete one of them"
+                )
             if old in slugs or old in had:
                 whose = "a topic's slug now" if old in slugs else f"{had[old]!r}'s former slug too"
                 raise ConfigError(
@@ -278,6 +283,13 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
         )
     slugs = {t.slug for t in topics}
     _check_formerly(topics, tables, slugs)
+    # A slug of before a rename names the topic now, as in paper files (a review: a rename
+    # stopped the build at each `yields_to` naming the old slug).
+    renamed = {old: t.slug for t in topics for old in t.formerly}
+    topics = [
+        dataclasses.replace(t, yields_to=tuple(renamed.get(o, o) for o in t.yields_to))
+        for t in topics
+    ]
     for topic, item in zip(topics, tables, strict=True):
         for other in topic.yields_to:
             if other == topic.slug:

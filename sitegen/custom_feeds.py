@@ -73,7 +73,9 @@ class CustomFeed:
 
 def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[CustomFeed, ...]:
     """The `[[custom_feeds]]` tables of site.toml, each checked; errors name the line."""
-    known_topics = frozenset(topic.slug for topic in topics)
+    # A slug of before a rename names the topic now, as in paper files.
+    renamed = {old: topic.slug for topic in topics for old in topic.formerly}
+    known_topics = frozenset(topic.slug for topic in topics) | renamed.keys()
     topic_names = {topic.name.casefold() for topic in topics}
     feeds: list[CustomFeed] = []
     slug_lines: dict[str, int | None] = {}  # of the feeds before, where each one's slug is said
@@ -106,14 +108,15 @@ def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[Custom
                     # A fork owner's trial wrote a topic's name.
                     hint=f"that is the name of the topic {named!r}: write its slug"
                     if named
-                    else "use slugs of [[topics]] tables: " + ", ".join(sorted(known_topics)),
+                    else "use slugs of [[topics]] tables: "
+                    + ", ".join(sorted(t.slug for t in topics)),
                 )
         feed = CustomFeed(
             slug=slug,
             name=name,
             description=item.text_or_none("description") or "",
             match=word_phrases(item, "match"),
-            topics=item.texts("topics"),
+            topics=tuple(dict.fromkeys(renamed.get(t, t) for t in item.texts("topics"))),
             organizations=item.texts("organizations"),
             authors=item.texts("authors"),
             min_upvotes=item.count("min_upvotes"),

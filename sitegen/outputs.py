@@ -381,19 +381,37 @@ class TopicFeed(NamedTuple):
 
 
 class MovedTopicPage(NamedTuple):
-    """The page of a topic's slug of before a rename (`formerly`): where it is now."""
+    """A page of a topic's slug of before a rename (`formerly`): where it is now. Its front
+    page's, each of its archive pages' and their folder's (a review: bookmarks of those were
+    the 404 page's, which offered "Topics")."""
 
     old: str
     slug: str
+    page: int | None  # an archive page's number; 0 their folder (/page/); None the front page
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        size = site.config.pages.topic_page_size
         for t in site.topics:
+            archive = t.archive_pages(size)
+            pages = [None, *([0] if archive else []), *range(1, archive + 1)]
             for old in t.topic.formerly:
-                yield Output((routes.topic(old).html.path,), MovedTopicPage(old, t.topic.slug))
+                for page in pages:
+                    route = MovedTopicPage.route(routes, old, page)
+                    yield Output((route.path,), MovedTopicPage(old, t.topic.slug, page))
+
+    @staticmethod
+    def route(routes: Routes, slug: str, page: int | None) -> Route:
+        if page == 0:
+            return Routes.folder_of(routes.topic(slug, 1).html)
+        return routes.topic(slug, page).html
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.moved_topic(self.old, self.slug)
+        yield r.pages.moved_topic(
+            MovedTopicPage.route(r.routes, self.old, self.page),
+            MovedTopicPage.route(r.routes, self.slug, self.page),
+            self.slug,
+        )
 
 
 class AllPapersFeed(NamedTuple):

@@ -820,10 +820,9 @@ class Pages:
             moved=False,
         )
 
-    def moved_topic(self, old: str, slug: str) -> Artifact:
-        """The page of a topic's slug of before a rename: where the topic is now, and its
-        feeds, which the old feeds' addresses carry too (MovedTopicPage)."""
-        route = self.routes.topic(old).html
+    def moved_topic(self, route: Route, target: Route, slug: str) -> Artifact:
+        """A page (`route`) of a topic's slug of before a rename: where it is now (`target`),
+        and the topic's feeds, which the old feeds' addresses carry too (MovedTopicPage)."""
         feeds = self.routes.topic(slug)
 
         def href(other: Route) -> str:
@@ -837,7 +836,7 @@ class Pages:
             name=name,
             feeds=feeds,
             feed_title=name,
-            href=href(feeds.html),
+            href=href(target),
             feed_links=_feed_links(href, feeds),
             moved=True,
         )

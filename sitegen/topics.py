@@ -390,11 +390,18 @@ def topic_report(
     matcher = compile_topics(taxonomy)
     now = {paper.id: explain_topics(paper, matcher) for paper in papers}
     before: dict[str, set[str]] = {}
+    # A topic renamed since (`formerly`) is compared with itself under its old slug (a review:
+    # a rename alone listed each of its papers as lost, and again as gained).
+    renamed = matcher.renamed
     if previous is not None:
         old = compile_topics(previous)
-        before = {paper.id: set(assign_topics(paper, old)) for paper in papers}
+        before = {
+            paper.id: {renamed.get(slug, slug) for slug in assign_topics(paper, old)}
+            for paper in papers
+        }
     names = {t.slug: t.name for t in (*(previous or ()), *taxonomy)}
-    slugs = list(dict.fromkeys((*(t.slug for t in taxonomy), *(t.slug for t in previous or ()))))
+    was = (renamed.get(t.slug, t.slug) for t in previous or ())
+    slugs = list(dict.fromkeys((*(t.slug for t in taxonomy), *was)))
     changes = []
     for slug in slugs:
         having = {pid for pid, found in now.items() if any(e.slug == slug for e in found)}

@@ -5,7 +5,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -373,15 +372,10 @@ def sitegen_here(*args: str, cwd: Path | None = None) -> subprocess.CompletedPro
 
 def rename_topic_slug(site_toml: str, old: str, new: str) -> str:
     """site.toml's text with the topic `old` given the slug `new`, its old one kept as
-    `formerly`, and every `yields_to` naming it following."""
+    `formerly`: what else names it (`yields_to`, custom feeds) may go on naming it so."""
     table = f'slug = "{old}"\n'
     assert table in site_toml
-    renamed = site_toml.replace(table, f'slug = "{new}"\nformerly = ["{old}"]\n', 1)
-    return re.sub(
-        r"(?m)^(yields_to = \[.*)$",
-        lambda line: line[1].replace(f'"{old}"', f'"{new}"'),
-        renamed,
-    )
+    return site_toml.replace(table, f'slug = "{new}"\nformerly = ["{old}"]\n', 1)
 
 
 def rewrite(path: Path, change: Callable[[str], str]) -> None:

@@ -518,6 +518,25 @@ def test_a_topic_renamed_keeps_its_old_addresses_leading_to_it(tiny_built: Path)
     assert "topics/graphs/" not in (public / "sitemaps" / "pages.xml").read_text()
 
 
+def test_a_renamed_topics_archive_pages_lead_to_its_own_and_site_toml_may_name_its_old_slug(
+    bundled_built: Path,
+) -> None:
+    """A review: /topics/llm/page/1/ was the 404 page's, which offered "Topics"; and a custom
+    feed or a `yields_to` naming the old slug stopped the build."""
+    rewrite(bundled_built / "site.toml", lambda t: rename_topic_slug(t, "llm", "language-models"))
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    public = bundled_built / "public" / "topics"
+    for old, new in (("page/1/", "page/1/"), ("page/", "page/"), ("", "")):
+        moved = (public / "llm" / old / "index.html").read_text()
+        up = "../" * (old.count("/") + 2)
+        assert f'This topic is now <a href="{up}topics/language-models/{new}">' in moved
+    assert (public / "language-models" / "page" / "1" / "index.html").exists()
+    feeds = load_config(bundled_built).custom_feeds
+    assert [f.topics for f in feeds if f.slug == "upvoted-llm"] == [
+        ("language-models", "reasoning", "agents")
+    ]
+
+
 def test_the_sites_own_files_are_published_as_they_are(
     tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -80,9 +80,6 @@ def test_a_bad_yields_to_is_named_at_its_line_not_where_its_text_first_appears()
     assert "names 'agent'" in message and line == '  "agent",'
 
 
-_FALLBACK = '"theory-optimization"]\nfallback = true\n'
-
-
 @pytest.mark.parametrize(
     ("old", "new", "says"),
     [
@@ -113,6 +110,11 @@ _FALLBACK = '"theory-optimization"]\nfallback = true\n'
             'slug = "efficiency"\n',
             'slug = "efficiency"\nformerly = ["Fast Models"]\n',
             "`formerly` holds 'Fast Models', which is no slug",
+        ),
+        (
+            'slug = "efficiency"\n',
+            'slug = "efficiency"\nformerly = ["fast", "fast"]\n',
+            "`formerly` holds 'fast' twice",
         ),
         ('generic = ["efficient",', 'generic = ["...", "efficient",', "`generic` holds '...'"),
     ],

@@ -562,6 +562,20 @@ def test_build_reports_what_an_edit_of_the_rules_did(
     assert lost and all(": " in line for line in lost), "each lost paper is named"
 
 
+def test_a_topic_renamed_with_formerly_is_compared_with_itself_before() -> None:
+    """A review: --topics-before after a rename alone listed each of its papers as lost from
+    the old slug and gained by the new."""
+    papers = [_paper("Reinforcement learning at scale", "Reinforcement learning, again.")]
+    renamed = tuple(
+        replace(t, slug="reinforcement", formerly=(t.slug,)) if t.slug == "rl" else t
+        for t in TOPICS
+    )
+    report = topic_report(papers, renamed, previous=TOPICS)
+    (line,) = [t for t in report.topics if t.slug == "reinforcement"]
+    assert line.papers == 1 and line.gained == () and line.lost == ()
+    assert [t.slug for t in report.topics].count("rl") == 0
+
+
 def test_why_a_paper_has_its_topics_names_the_evidence_and_what_was_not_enough() -> None:
     """A new user's trial: a paper under a wrong topic, and no way but reading the code to
     find which keyword put it there."""
