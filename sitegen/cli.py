@@ -942,8 +942,8 @@ def _days_asked(args: argparse.Namespace, today: date) -> list[date]:
             "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
         )
     latest = today + timedelta(days=1)  # a day ahead: east of UTC it may be today
-    for flag in ("date", "since", "until"):
-        # --since and --until too: a review's 2999 asked 355,000 days to come.
+    for flag in ("date", "since"):
+        # --since too: a review's --since 2999-12-30 --until 2999-12-31 fetched both days.
         if (day := getattr(args, flag)) and day > latest:
             raise UsageError(
                 f"nothing to fetch: {day} is not here yet (today is {today}, UTC)",
@@ -952,7 +952,9 @@ def _days_asked(args: argparse.Namespace, today: date) -> list[date]:
     if args.date:
         return [args.date]
     start: date = args.since
-    end = args.until or today
+    # Up to the days there are: "--until 2026-12-31" in December asks the month so far (an
+    # --until of 2999 set out to ask 355,000 days to come: a review).
+    end = min(args.until or today, latest)
     if start > end:
         raise UsageError(
             f"nothing to fetch: {start} is after {end}", hint="check --since and --until"

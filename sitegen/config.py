@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
 from sitegen.errors import ConfigError
@@ -132,7 +132,7 @@ def site_url(text: str) -> str | None:
         return None
     # A host, no user (https://@/a/ was every link's), no "." or ".." folder (a browser takes
     # ".../a/../" for "/", where the preview redirected to itself: a review).
-    segments = (match[2] or "").split("/")
+    segments = {unquote(segment) for segment in (match[2] or "").split("/")}  # %2e%2e is ..
     if not parts.hostname or "@" in match[1] or "." in segments or ".." in segments:
         return None
     return match[1] + re.sub("/+", "/", f"/{match[2] or ''}/")

@@ -596,7 +596,7 @@ def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:
             f"{given_by} {text!r} is not an http(s) URL with a host",
             hint="e.g. https://huggingface.co, or http://127.0.0.1:8000 for a local stand-in",
         )
-    if url.query or url.fragment:  # every request's path is put after it: they went to "/"
+    if "?" in text or "#" in text:  # every request's path is put after it: they went to "/"
         raise UsageError(
             f"{given_by} {text!r} has a query or a fragment: sitegen adds each request's path",
             hint="give the source's address alone, e.g. http://127.0.0.1:8000",

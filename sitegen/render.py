@@ -213,11 +213,12 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
             location=where,
             hint="fix the template",
         ) from None
-    except RecursionError:  # `{% extends "base.html" %}` in base.html (a review: a traceback)
+    except RecursionError as error:  # `{% extends "base.html" %}` in base.html (a traceback)
         raise TemplateError(
-            "a template extends or includes itself, directly or through another: a loop",
-            location=Location(TEMPLATES_DIR),
-            hint="check the {% extends %} and {% include %} lines of the templates you edited",
+            "a template calls itself without end: an extends, an include or a macro that"
+            " comes back to itself, directly or through another",
+            location=template_line(error) or Location(TEMPLATES_DIR),
+            hint="check the {% extends %}, {% include %} and macro calls you edited",
         ) from None
     except FileNotFoundError as error:  # a static file of templates/
         raise TemplateError(

@@ -700,6 +700,7 @@ def test_a_base_url_with_two_slashes_makes_urls_with_one(tiny_built: Path, url: 
         "https://x:notaport/",
         "https://me.github.io:99999/x/",
         "https://me.github.io/a/../",
+        "https://me.github.io/a/%2e%2e/",  # as browsers read it
     ],
 )
 def test_a_base_url_without_a_host_or_with_a_query_is_one_line(
@@ -781,7 +782,7 @@ def test_a_day_a_site_cannot_hold_is_refused_in_one_line(tiny_built: Path, tmp_p
         (
             "templates/base.html",
             b'{% extends "base.html" %}</head>',
-            "templates: a template extends or includes itself",
+            "a template calls itself without end",
         ),
         ("templates/_card.html", b"\xe9</head>", "templates/_card.html:1: not UTF-8 text"),
         ("site.toml", b"\xe9</head>", "site.toml:1: not UTF-8 text"),
