@@ -954,7 +954,7 @@ def _days_asked(args: argparse.Namespace, today: date) -> list[date]:
     start: date = args.since
     # Up to the days there are: "--until 2026-12-31" in December asks the month so far (an
     # --until of 2999 set out to ask 355,000 days to come: a review).
-    end = min(args.until or today, latest)
+    end = min(args.until or max(today, start), latest)  # --since tomorrow: tomorrow
     if start > end:
         raise UsageError(
             f"nothing to fetch: {start} is after {end}", hint="check --since and --until"

@@ -62,10 +62,11 @@ class SiteConfig:
         return {topic.slug: topic.name for topic in self.topics}
 
     def topic_slug(self, name_or_slug: str) -> str | None:
-        """The slug of a topic given by slug or by name (any case)."""
+        """The slug of a topic given by slug (or one it had before a rename) or by name (any
+        case)."""
         wanted = name_or_slug.strip().casefold()
         for topic in self.topics:
-            if wanted in (topic.slug, topic.name.casefold()):
+            if wanted in (topic.slug, topic.name.casefold(), *topic.formerly):
                 return topic.slug
         return None
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from stat import S_ISREG
 
 from sitegen.errors import ContentError, Location
 from sitegen.search import INDEX_DIR
@@ -49,9 +50,14 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
                 stat = path.stat()
             except OSError as error:
                 raise _refused(path, f"cannot read it: {error.strerror}") from None
+            if not S_ISREG(stat.st_mode):  # a FIFO: reading it hung the build (a review)
+                raise _refused(path, "not a regular file", "take it out of static/")
             if not os.access(path, os.R_OK):
                 raise _refused(path, "cannot read it: Permission denied")
-            found.append((shown, str(path), f"{stat.st_size}:{stat.st_mtime_ns}"))
+            # Its ctime too, which every write moves and no tool sets back (a review: an edit
+            # of the same size with its mtime kept, cp -p, was not published).
+            stamp = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+            found.append((shown, str(path), stamp))
     return tuple(sorted(found))
 
 
@@ -67,6 +73,8 @@ def _unpublishable(path: str) -> str:
         return "a name that is not UTF-8, which no address can hold"
     if "\\" in path:
         return "a name with a backslash, which browsers read as a folder's /"
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):  # a newline broke the build record
+        return "a name with a control character (a newline, a tab), which no address holds"
     if path.split("/")[0] == INDEX_DIR:
         return f"a file in {INDEX_DIR}/, where the site's search index is"
     return ""

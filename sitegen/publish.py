@@ -152,16 +152,13 @@ def _is_mount_point(path: Path) -> bool:
     """Whether `path` is where a filesystem is mounted: by its device (os.path.ismount), or
     as Linux lists its mounts, which names a bind mount of a folder of the same disk too (a
     review: a Docker volume's `-v /srv/www:/site/public`)."""
-    if os.path.ismount(path):
-        return True
-    try:
-        mounts = Path("/proc/self/mountinfo").read_text()
-    except OSError:  # not Linux
-        return False
-    # The fifth field, with a space, tab, newline or backslash written as an octal escape.
-    points = {line.split(" ")[4] for line in mounts.splitlines() if line.count(" ") >= 4}
-    unescaped = {re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), p) for p in points}
-    return str(path) in unescaped
+    return os.path.ismount(path) or str(path) in transaction.mount_points()
+
+
+def _mounts_inside(path: Path) -> list[str]:
+    """The mounts inside `path`: a full build removes the folder it replaces, and so what a
+    mount inside it holds (a review: a volume mounted at public/media was emptied)."""
+    return sorted(m for m in transaction.mount_points() if m.startswith(f"{path}/"))
 
 
 def check_output(out: Path, *, root: Path) -> None:
@@ -204,6 +201,12 @@ def check_output(out: Path, *, root: Path) -> None:
                 location=where,
                 hint="build into a directory outside it",
             )
+    if mounts := _mounts_inside(target):
+        raise BuildError(
+            f"a filesystem is mounted inside it ({mounts[0]}): a build replaces its output whole",
+            location=where,
+            hint="unmount it, or build into another folder and mount that",
+        )
     if _is_mount_point(target):  # a Docker volume, a mounted web root (a review)
         raise BuildError(
             "a mount point: a build swaps its output in whole, which a mount point cannot be",
@@ -732,6 +735,8 @@ def _all_removed(public: Path, path: str, removed: Collection[str]) -> bool:
     for at, folders, files in os.walk(folder):
         if not folders and not files:  # an empty folder: no removal takes it away
             return False
+        if any(Path(at, name).is_symlink() for name in folders):  # a user's: walk does not
+            return False  # go into it (a review)
         inside = Path(at).relative_to(public).as_posix()
         if any(f"{inside}/{name}" not in removed for name in files):
             return False

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import signal
 import stat
 import threading
@@ -86,44 +87,81 @@ def commit(
 
 def _on_one_filesystem(root: Path, journal: Path, paths: Iterable[str]) -> None:
     """Refuse, before the commit point, a change whose files would move to another filesystem
-    or mount than the journal's: a rename cannot, and a committed change that cannot be
-    completed stopped every later run (a review: content/ a link to another disk; another: a
-    bind mount of public/, which st_dev does not tell apart). A probe file is renamed into each
-    folder of the first two levels the change moves files into, and back: where a folder
-    (content/, public/, public/papers/) may be a mount, and no deeper, so a change of 50,000
-    pages probes a few folders."""
+    or mount than the journal's, or into a folder it cannot write: a committed change that
+    cannot be completed stopped every later run (reviews: content/ a link to another disk, a
+    bind mount of public/, which st_dev does not tell apart, a folder made read-only). A probe
+    file is renamed into each folder of the first two levels the change moves files into, and
+    back, so a change of 50,000 pages probes a few folders; a mount deeper than that is found
+    in Linux's list of mounts."""
+    paths = list(paths)
+    _refuse_mounts_inside(root, paths)
     folders = {""}
     for path in paths:
         parts = path.split("/")[:-1]
         folders.update("/".join(parts[:depth]) for depth in (1, 2) if len(parts) >= depth)
-    probe = journal / f".probe-{os.getpid()}"
+    name = f".sitegen-probe-{os.getpid()}-{os.urandom(4).hex()}"
+    probe = journal / name
     probe.touch()
     try:
         for folder in sorted(folders):
             target = root / folder
-            if not target.is_dir():
-                continue  # the change makes it, inside a folder probed before it
-            if _crosses(probe, target / f".sitegen-probe-{os.getpid()}"):
-                raise SitegenError(
-                    "on another filesystem or mount than the site folder (a link to another"
-                    " disk, a bind mount): sitegen moves each file into place whole, which"
-                    " cannot cross them",
-                    location=Location(str(target)),
-                    hint=f"keep it on the filesystem of {journal.parent.absolute()}",
-                )
+            if target.is_dir():  # else the change makes it, in a folder probed before it
+                _probe(probe, target / name, journal)
     finally:
         probe.unlink(missing_ok=True)
 
 
-def _crosses(probe: Path, there: Path) -> bool:
-    """Whether `probe` cannot be renamed to `there` (it is renamed back when it can): any other
-    failure (a folder not writable) is the change's own to meet and say."""
+def _probe(probe: Path, there: Path, journal: Path) -> None:
+    """Rename `probe` to `there` and back, or say why it cannot be. Ctrl-C waits for it to be
+    back: else it was left in public/, and published (a review)."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
     try:
         probe.rename(there)
+        there.rename(probe)
     except OSError as error:
-        return error.errno == errno.EXDEV
-    there.rename(probe)
-    return False
+        if error.errno == errno.EXDEV:
+            raise SitegenError(
+                "on another filesystem or mount than the site folder (a link to another"
+                " disk, a bind mount): sitegen moves each file into place whole, which"
+                " cannot cross them",
+                location=Location(str(there.parent)),
+                hint=f"keep it on the filesystem of {journal.parent.absolute()}",
+            ) from None
+        if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise SitegenError(
+                f"cannot write in it: {error.strerror}",
+                location=Location(str(there.parent)),
+                hint="fix its permissions; nothing was changed",
+            ) from None
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def mount_points() -> frozenset[str]:
+    """Where filesystems are mounted, as Linux lists them (bind mounts too); none elsewhere."""
+    try:
+        mounts = Path("/proc/self/mountinfo").read_text()
+    except OSError:
+        return frozenset()
+    # The fifth field, a space, tab, newline or backslash in it written as an octal escape.
+    points = (line.split(" ")[4] for line in mounts.splitlines() if line.count(" ") >= 4)
+    return frozenset(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), p) for p in points)
+
+
+def _refuse_mounts_inside(root: Path, paths: list[str]) -> None:
+    """A mount inside the folders the change moves files into (public/assets/video/): the
+    probe looks at two levels only (a review)."""
+    base = str(root.resolve())
+    inside = [m[len(base) + 1 :] for m in mount_points() if m.startswith(base + "/")]
+    for mount in inside:
+        if any(path.startswith(mount + "/") for path in paths):
+            raise SitegenError(
+                "a mount inside the site's folders: sitegen moves each file into place whole,"
+                " which cannot cross it",
+                location=Location(str(root / mount)),
+                hint=f"keep it on the filesystem of {base}",
+            )
 
 
 class InterruptedAfterCommit(KeyboardInterrupt):
@@ -213,8 +251,11 @@ def _complete(root: Path, journal: Path) -> None:
     first, deletions = _in_the_way_of(moves, deletions)
     for rel in first:
         target = root / rel
-        target.unlink(missing_ok=True)
-        _remove_empty_parents(target.parent, root)
+        # A completion interrupted after its moves, done again: the file is a folder now, or
+        # under a file (a review: every later run stopped on it).
+        with contextlib.suppress(IsADirectoryError, NotADirectoryError):
+            target.unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, root)
     made: set[Path] = set()
     for rel, name in moves:
         source = journal / "files" / name

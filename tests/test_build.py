@@ -578,6 +578,8 @@ def test_the_sites_own_files_are_published_as_they_are(
         ("link", "static/link: a link"),
         ("a\\b", "static/a\\b: a name with a backslash"),
         ("\udcff.txt", "static/\\udcff.txt: a name that is not UTF-8"),  # the byte 0xff
+        ("a\nb", "static/a\\nb: a name with a control character"),  # broke the build record
+        ("fifo", "static/fifo: not a regular file"),  # reading it hung the build
     ],
 )
 def test_an_own_file_the_site_cannot_publish_is_one_line(
@@ -588,6 +590,8 @@ def test_an_own_file_the_site_cannot_publish_is_one_line(
     (tiny_built / "static").mkdir(exist_ok=True)
     if name == "link":
         path.symlink_to(tiny_built / "site.toml")  # it would publish what it points at
+    elif name == "fifo":
+        os.mkfifo(path)
     else:
         path.write_text("mine\n")
     before = tree_bytes(tiny_built / "public")

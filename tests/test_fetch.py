@@ -449,6 +449,8 @@ def test_a_date_not_here_yet_is_refused_in_one_line_and_nothing_is_asked(
     tomorrow = today + timedelta(days=1)
     source.set(tomorrow.isoformat(), [Reply(200, b"[]")])
     assert main(["--root", str(site), "fetch", "--base-url", url, "--date", str(tomorrow)]) == 0
+    # As --since alone (a review: "nothing to fetch: ... is after" today).
+    assert main(["--root", str(site), "fetch", "--base-url", url, "--since", str(tomorrow)]) == 0
     # An --until to come asks up to tomorrow: "--until 2026-12-31" in December, the month so
     # far (a review: an --until of 2999 set out to ask 355,000 days).
     source.set(today.isoformat(), [Reply(200, b"[]")])

@@ -154,6 +154,43 @@ def test_kill_9_at_every_phase_leaves_the_old_or_the_new_state_whole(
     assert updated == full, "the incremental build gives the bytes of a clean one"
 
 
+@pytest.mark.parametrize(
+    "point", ["sitegen.transaction._remove:1:enter", "sitegen.transaction._complete:1:halfway"]
+)
+@pytest.mark.parametrize("flip", ["file to folder", "folder to file"])
+def test_a_build_killed_as_a_file_of_static_becomes_a_folder_is_completed_by_the_next(
+    tiny_built: Path, tmp_path: Path, flip: str, point: str
+) -> None:
+    """A review: a completion interrupted after it had removed what was in a move's way, done
+    again, stopped on the folder (or the file) moved in there, at every later build."""
+    static = tiny_built / "static"
+    if flip == "file to folder":
+        static.mkdir()
+        (static / "x").write_text("a file\n")
+    else:
+        (static / "x").mkdir(parents=True)
+        (static / "x" / "a.txt").write_text("in a folder\n")
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    shutil.rmtree(static / "x") if flip == "folder to file" else (static / "x").unlink()
+    if flip == "file to folder":
+        (static / "x").mkdir()
+        (static / "x" / "y.txt").write_text("in a folder now\n")
+    else:
+        (static / "x").write_text("a file now\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.killed_at", point, "--root", str(tiny_built), "build"],
+        cwd=REPO,
+        capture_output=True,
+        check=False,
+    )
+    assert run.returncode == -9, run.stderr
+    assert (tiny_built / ".public.journal" / "manifest.json").is_file(), "killed once committed"
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    cold = tmp_path / "cold"
+    assert main(["--root", str(tiny_built), "build", "--clean", "--out", str(cold)]) == 0
+    assert _tree_digest(tiny_built / "public") == _tree_digest(cold)
+
+
 def test_ctrl_c_while_a_committed_ingest_is_moved_in_waits_for_it_to_be_whole(
     site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -575,6 +575,25 @@ def test_an_output_that_is_a_mount_point_is_refused_untouched(
     assert not list(other_filesystem.parent.glob(f".{other_filesystem.name}.*"))
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting needs root")
+def test_a_build_with_a_filesystem_mounted_inside_its_output_is_refused_untouched(
+    tiny_built: Path,
+) -> None:
+    """A review: a full build removed the folder it replaced, and with it what a volume mounted
+    at public/media held; an incremental one moved files across the mount after its commit."""
+    media = tiny_built / "public" / "media"
+    media.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "none", str(media)], check=True)
+    try:
+        (media / "mine.txt").write_text("mine\n")
+        for clean in ([], ["--clean"]):
+            result = _sitegen(tiny_built, "build", *clean)
+            _one_clear_line(result, "a filesystem is mounted inside it", str(media))
+            assert (media / "mine.txt").read_text() == "mine\n"
+    finally:
+        subprocess.run(["umount", str(media)], check=True)
+
+
 @pytest.fixture
 def unprivileged() -> list[str]:
     """The command prefix that runs a process without the right to write anywhere: root may,
