@@ -230,6 +230,13 @@ def _check_formerly(topics: list[Topic], tables: list[TomlFields], slugs: set[st
                 raise ConfigError(
                     f"`formerly` holds {old!r} twice", location=where, hint="delete one of them"
                 )
+            named = next((t.slug for t in topics if t.name.casefold() == old), None)
+            if named is not None and named != topic.slug:  # `--topic NAME` would be ambiguous
+                raise ConfigError(
+                    f"`formerly` holds {old!r}, the name of the topic {named!r}",
+                    location=where,
+                    hint="a former slug leads to one topic: give that one another name",
+                )
             if old in slugs or old in had:
                 whose = "a topic's slug now" if old in slugs else f"{had[old]!r}'s former slug too"
                 raise ConfigError(

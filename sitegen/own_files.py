@@ -15,7 +15,7 @@ from sitegen.search import INDEX_DIR
 STATIC_DIR = "static"
 # Never published: a submodule's or a clone's .git (a build would then take public/ for a
 # git working tree, and refuse it: a review), and the files systems and editors leave.
-_SKIPPED = frozenset({".git", ".DS_Store", "Thumbs.db"})
+_SKIPPED = frozenset({".git", ".DS_Store", "Thumbs.db", "Icon\r"})  # Icon\r: macOS Finder's
 _SKIPPED_ENDS = ("~", ".swp", ".swo")
 
 

@@ -732,7 +732,8 @@ def _all_removed(public: Path, path: str, removed: Collection[str]) -> bool:
     folder = public / path
     if folder.is_symlink() or not folder.is_dir():
         return False
-    for at, folders, files in os.walk(folder):
+    unreadable: list[OSError] = []  # a user's folder it cannot list is not all removed
+    for at, folders, files in os.walk(folder, onerror=unreadable.append):
         if not folders and not files:  # an empty folder: no removal takes it away
             return False
         if any(Path(at, name).is_symlink() for name in folders):  # a user's: walk does not
@@ -740,7 +741,7 @@ def _all_removed(public: Path, path: str, removed: Collection[str]) -> bool:
         inside = Path(at).relative_to(public).as_posix()
         if any(f"{inside}/{name}" not in removed for name in files):
             return False
-    return True
+    return not unreadable
 
 
 def _refuse_in_the_way(public: Path, path: str, ways: set[str]) -> None:

@@ -112,12 +112,14 @@ def _on_one_filesystem(root: Path, journal: Path, paths: Iterable[str]) -> None:
 
 
 def _probe(probe: Path, there: Path, journal: Path) -> None:
-    """Rename `probe` to `there` and back, or say why it cannot be. Ctrl-C waits for it to be
-    back: else it was left in public/, and published (a review)."""
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    """Rename `probe` to `there` and back, or say why it cannot be. Back in a `finally`: a
+    Ctrl-C between the two left it in public/, where it was published (a review)."""
     try:
-        probe.rename(there)
-        there.rename(probe)
+        try:
+            probe.rename(there)
+        finally:  # whatever came after the rename: a Ctrl-C, a failure
+            if os.path.lexists(there):
+                there.rename(probe)
     except OSError as error:
         if error.errno == errno.EXDEV:
             raise SitegenError(
@@ -134,19 +136,21 @@ def _probe(probe: Path, there: Path, journal: Path) -> None:
                 hint="fix its permissions; nothing was changed",
             ) from None
         raise
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def mount_points() -> frozenset[str]:
     """Where filesystems are mounted, as Linux lists them (bind mounts too); none elsewhere."""
     try:
-        mounts = Path("/proc/self/mountinfo").read_text()
+        mounts = Path("/proc/self/mountinfo").read_bytes()
     except OSError:
         return frozenset()
-    # The fifth field, a space, tab, newline or backslash in it written as an octal escape.
-    points = (line.split(" ")[4] for line in mounts.splitlines() if line.count(" ") >= 4)
-    return frozenset(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m[1], 8)), p) for p in points)
+    # The fifth field, a space, tab, newline or backslash in it written as an octal escape; other
+    # bytes as they are, which need not be UTF-8 (a review: a mount's name of Latin-1 was a
+    # traceback in every run): decoded as file names are.
+    points = (line.split(b" ")[4] for line in mounts.splitlines() if line.count(b" ") >= 4)
+    return frozenset(
+        os.fsdecode(re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m[1], 8)]), p)) for p in points
+    )
 
 
 def _refuse_mounts_inside(root: Path, paths: list[str]) -> None:

@@ -555,12 +555,13 @@ def test_the_sites_own_files_are_published_as_they_are(
         (static / name).write_bytes(data)
     # Never published: a submodule's .git (public/ would then be refused as a git working
     # tree: a review), and what systems and editors leave.
-    for junk in (".git", ".DS_Store", "about/index.html~", "about/.index.html.swp"):
+    for junk in (".git", ".DS_Store", "about/index.html~", "about/.index.html.swp", "img/Icon\r"):
         (static / junk).write_text("junk\n")
     assert main(["--root", str(tiny_built), "build"]) == 0
     public = tiny_built / "public"
     assert {name: (public / name).read_bytes() for name in files} == files
-    assert not any((public / j).exists() for j in (".git", ".DS_Store", "about/index.html~"))
+    left_out = (".git", ".DS_Store", "about/index.html~", "img/Icon\r")
+    assert not any((public / j).exists() for j in left_out)
     assert main(["--root", str(tiny_built), "build"]) == 0  # not refused as a git tree
     assert "about/" not in (public / "sitemaps" / "pages.xml").read_text()  # not a page of its own
     (static / "CNAME").unlink()

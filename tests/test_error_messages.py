@@ -116,6 +116,11 @@ def test_a_bad_yields_to_is_named_at_its_line_not_where_its_text_first_appears()
             'slug = "efficiency"\nformerly = ["fast", "fast"]\n',
             "`formerly` holds 'fast' twice",
         ),
+        (  # `--topic reasoning` would name two topics (a review)
+            'slug = "efficiency"\n',
+            'slug = "efficiency"\nformerly = ["reasoning"]\n',
+            "`formerly` holds 'reasoning', the name of the topic 'reasoning'",
+        ),
         ('generic = ["efficient",', 'generic = ["...", "efficient",', "`generic` holds '...'"),
     ],
 )

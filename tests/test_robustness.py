@@ -576,6 +576,20 @@ def test_an_output_that_is_a_mount_point_is_refused_untouched(
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting needs root")
+def test_a_mount_named_in_bytes_that_are_not_utf_8_stops_no_run(tiny_built: Path) -> None:
+    """A review: Linux lists mounts' names as bytes; one of Latin-1 anywhere on the machine made
+    every ingest and build a traceback."""
+    mounted = Path(os.fsdecode(bytes(tiny_built.parent) + b"/m\xe9dia"))
+    mounted.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "none", str(mounted)], check=True)
+    try:
+        assert main(["--root", str(tiny_built), "ingest", str(SECOND)]) == 0
+        assert main(["--root", str(tiny_built), "build"]) == 0
+    finally:
+        subprocess.run(["umount", str(mounted)], check=True)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting needs root")
 def test_a_build_with_a_filesystem_mounted_inside_its_output_is_refused_untouched(
     tiny_built: Path,
 ) -> None:
