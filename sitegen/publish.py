@@ -286,7 +286,23 @@ def remove_leftovers(public: Path) -> None:
             shutil.rmtree(stale, ignore_errors=True)
         else:  # killed between the two renames: the old site is the last good one
             stale.rename(public)
-    transaction.recover(public.parent, _journal(public))
+    _recover(public)
+    transaction.remove_probes(public)
+
+
+def _recover(public: Path) -> None:
+    """Complete a change to `public` committed by a build that did not end, or say in one line
+    what keeps it from being completed (a review: a traceback at every later build)."""
+    try:
+        transaction.recover(public.parent, _journal(public))
+    except OSError as error:
+        raise BuildError(
+            f"cannot complete the interrupted change of {public.name}/: {error.strerror}"
+            + (f" ({error.filename})" if error.filename else ""),
+            location=Location(str(_journal(public))),
+            hint="fix that (space, permissions, a file put in its way), then build again: the"
+            " change is completed then",
+        ) from None
 
 
 def _made_beside(public: Path, kind: str) -> list[Path]:
@@ -437,7 +453,7 @@ def update(
     if is_archive(public):
         return _update_archive(write, public, outputs, previous=previous)
     journal = _journal(public)
-    transaction.recover(public.parent, journal)
+    _recover(public)
     staging = journal / "files" / public.name
     staging.mkdir(parents=True)
     try:

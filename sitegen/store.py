@@ -671,6 +671,7 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
 def recover_interrupted_write(root: Path) -> None:
     try:
         transaction.recover(root, root / _JOURNAL)
+        transaction.remove_probes(root / CONTENT_DIR)
     except OSError as error:
         raise ContentError(
             f"cannot complete the interrupted write of content/: {_reason(error)}",

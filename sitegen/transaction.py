@@ -99,7 +99,7 @@ def _on_one_filesystem(root: Path, journal: Path, paths: Iterable[str]) -> None:
     for path in paths:
         parts = path.split("/")[:-1]
         folders.update("/".join(parts[:depth]) for depth in (1, 2) if len(parts) >= depth)
-    name = f".sitegen-probe-{os.getpid()}-{os.urandom(4).hex()}"
+    name = f"{_PROBE}{os.getpid()}-{os.urandom(4).hex()}"
     probe = journal / name
     probe.touch()
     try:
@@ -109,6 +109,17 @@ def _on_one_filesystem(root: Path, journal: Path, paths: Iterable[str]) -> None:
                 _probe(probe, target / name, journal)
     finally:
         probe.unlink(missing_ok=True)
+
+
+def remove_probes(folder: Path) -> None:
+    """Remove the probe a run killed between its two renames left in `folder` (`_probe`): a
+    file sitegen made, named so no other file is. Not in the folders below it, which a listing
+    of public/papers/ (50,000 entries) would cost every build; a kill -9 just there is rare."""
+    for left in folder.glob(f"{_PROBE}*"):
+        left.unlink(missing_ok=True)
+
+
+_PROBE = ".sitegen-probe-"
 
 
 def _probe(probe: Path, there: Path, journal: Path) -> None:

@@ -455,6 +455,26 @@ def test_a_file_where_content_goes_is_named_not_the_first_file_read_in_it(
     assert not (tmp_path / "public").exists() and not (tmp_path / ".sitegen-txn").exists()
 
 
+def test_a_change_of_public_that_cannot_be_completed_is_one_line_and_a_probe_left_is_cleared(
+    tiny_built: Path,
+) -> None:
+    """A review: a committed change of public/ that could not be completed (a permission, a
+    file put in its way) was a traceback at every later build; and a probe a kill left in
+    public/ was kept and published as a file of the user's."""
+    public = tiny_built / "public"
+    journal = tiny_built / ".public.journal"
+    (journal / "files").mkdir(parents=True)
+    (journal / "files" / "new.html").write_text("<p>new</p>\n")
+    manifest = {"move": [["public/index.html/x", "new.html"]], "delete": []}  # under a file
+    (journal / "manifest.json").write_text(json.dumps(manifest))
+    result = _sitegen(tiny_built, "build")
+    _one_clear_line(result, "cannot complete the interrupted change of public/", "index.html")
+    shutil.rmtree(journal)  # what the hint says to fix, fixed
+    (public / ".sitegen-probe-123-abcd1234").write_bytes(b"")
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert not list(public.glob(".sitegen-probe-*"))
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_folder_of_static_that_cannot_be_read_stops_the_build_and_keeps_its_files(
     tiny_built: Path,
