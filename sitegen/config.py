@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, as_toml, check_name, check_slug, is_slug, load_toml
-from sitegen.model import Topic, is_paper_id
+from sitegen.model import Topic, is_paper_id, renamed_slugs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -293,7 +293,7 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
     _check_formerly(topics, tables, slugs)
     # A slug of before a rename names the topic now, as in paper files (a review: a rename
     # stopped the build at each `yields_to` naming the old slug).
-    renamed = {old: t.slug for t in topics for old in t.formerly}
+    renamed = renamed_slugs(topics)
     topics = [
         dataclasses.replace(t, yields_to=tuple(renamed.get(o, o) for o in t.yields_to))
         for t in topics

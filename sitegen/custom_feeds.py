@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sitegen.errors import ConfigError
 from sitegen.fields import MAX_SLUG, TomlFields, check_name, check_slug
-from sitegen.model import Paper, Topic
+from sitegen.model import Paper, Topic, renamed_slugs
 from sitegen.topics import text_tokens
 
 _KEYS = frozenset(
@@ -74,7 +74,7 @@ class CustomFeed:
 def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[CustomFeed, ...]:
     """The `[[custom_feeds]]` tables of site.toml, each checked; errors name the line."""
     # A slug of before a rename names the topic now, as in paper files.
-    renamed = {old: topic.slug for topic in topics for old in topic.formerly}
+    renamed = renamed_slugs(topics)
     known_topics = frozenset(topic.slug for topic in topics) | renamed.keys()
     topic_names = {topic.name.casefold() for topic in topics}
     feeds: list[CustomFeed] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import NamedTuple
@@ -260,6 +260,12 @@ class Topic:
     yields_to: tuple[str, ...] = ()  # slugs: this topic is dropped when one of them is given
     fallback: bool = False  # an area given when no other area is
     formerly: tuple[str, ...] = ()  # its slugs before a rename: their pages and feeds lead here
+
+
+def renamed_slugs(topics: Iterable[Topic]) -> dict[str, str]:
+    """Each slug a topic had before a rename (`formerly`) -> its slug now: what names it still
+    in paper files, `yields_to`, custom feeds and `ingest --topic`."""
+    return {old: topic.slug for topic in topics for old in topic.formerly}
 
 
 class PaperKeys(NamedTuple):

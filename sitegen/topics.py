@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sitegen.model import Paper, Topic
+from sitegen.model import Paper, Topic, renamed_slugs
 
 _TITLE_WEIGHT = 3  # a keyword in the title decides an area on its own
 _SOURCE_KEYWORD_WEIGHT = 2  # the listing's own keyword for the paper
@@ -117,7 +117,7 @@ def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
         lengths={word: tuple(sorted(n, reverse=True)) for word, n in lengths.items()},
         topics={topic.slug: topic for topic in topics},
         order={topic.slug: index for index, topic in enumerate(topics)},
-        renamed={old: topic.slug for topic in topics for old in topic.formerly},
+        renamed=renamed_slugs(topics),
     )
 
 
