@@ -911,16 +911,18 @@ def plan_keyed(
     outputs of each of `ONE_PAPER_KINDS` as one `PaperOutputs`."""
     joined: _Joined = {}  # for the whole plan: outputs share the site's listings
     planned: list[Output] = []
+    paper_paths: list[str] = []  # of the one-paper kinds, for _check_own_files
     for kind in KINDS:
         if kind in ONE_PAPER_KINDS:
-            yield PaperOutputs.plan(kind, site, routes, setup=setup, paper_states=paper_states)
+            outputs = PaperOutputs.plan(kind, site, routes, setup=setup, paper_states=paper_states)
+            paper_paths += outputs.paths
+            yield outputs
             continue
         for output in kind.outputs(site, routes):
             planned.append(output)
             yield output, output_key(output, setup=setup, paper_states=paper_states, joined=joined)
     sitemap = SitemapOfPages.of_plan(planned, routes)
-    papers = (kind.path(i, routes) for kind in ONE_PAPER_KINDS for i in site.ids)
-    _check_own_files(site, [*planned, sitemap], papers)
+    _check_own_files(site, [*planned, sitemap], paper_paths)
     yield sitemap, output_key(sitemap, setup=setup, paper_states=paper_states, joined=joined)
 
 
