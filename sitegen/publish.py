@@ -148,19 +148,6 @@ def exclusive(public: Path) -> Iterator[None]:
 _SOURCES = ("content", "templates", "static", ".sitegen-cache")
 
 
-def _is_mount_point(path: Path) -> bool:
-    """Whether `path` is where a filesystem is mounted: by its device (os.path.ismount), or
-    as Linux lists its mounts, which names a bind mount of a folder of the same disk too (a
-    review: a Docker volume's `-v /srv/www:/site/public`)."""
-    return os.path.ismount(path) or str(path) in transaction.mount_points()
-
-
-def _mounts_inside(path: Path) -> list[str]:
-    """The mounts inside `path`: a full build removes the folder it replaces, and so what a
-    mount inside it holds (a review: a volume mounted at public/media was emptied)."""
-    return sorted(m for m in transaction.mount_points() if m.startswith(f"{path}/"))
-
-
 def check_output(out: Path, *, root: Path) -> None:
     """Refuse an output a build must not replace: anything but a missing or empty directory,
     or one sitegen built (its record is beside it). Never the site, an ancestor of it, its
@@ -201,13 +188,19 @@ def check_output(out: Path, *, root: Path) -> None:
                 location=where,
                 hint="build into a directory outside it",
             )
-    if mounts := _mounts_inside(target):
+    # Linux's list of mounts names a bind mount of a folder of the same disk too, which
+    # os.path.ismount does not see (a review: a Docker volume's `-v /srv/www:/site/public`).
+    points = transaction.mount_points()
+    if mounts := transaction.mounts_under(str(target), points):
+        # A full build removes the folder it replaces, and so what a mount inside it holds (a
+        # review: a volume mounted at public/media was emptied).
         raise BuildError(
-            f"a filesystem is mounted inside it ({mounts[0]}): a build replaces its output whole",
+            f"a filesystem is mounted inside it ({target / mounts[0]}): a build replaces its"
+            " output whole",
             location=where,
             hint="unmount it, or build into another folder and mount that",
         )
-    if _is_mount_point(target):  # a Docker volume, a mounted web root (a review)
+    if os.path.ismount(target) or str(target) in points:  # a Docker volume, a mounted web root
         raise BuildError(
             "a mount point: a build swaps its output in whole, which a mount point cannot be",
             location=where,

@@ -164,12 +164,16 @@ def mount_points() -> frozenset[str]:
     )
 
 
+def mounts_under(folder: str, points: Iterable[str]) -> list[str]:
+    """The mount `points` inside `folder` (a resolved path), sorted, as paths under it."""
+    return sorted(m[len(folder) + 1 :] for m in points if m.startswith(f"{folder}/"))
+
+
 def _refuse_mounts_inside(root: Path, paths: list[str]) -> None:
     """A mount inside the folders the change moves files into (public/assets/video/): the
     probe looks at two levels only (a review)."""
     base = str(root.resolve())
-    inside = [m[len(base) + 1 :] for m in mount_points() if m.startswith(base + "/")]
-    for mount in inside:
+    for mount in mounts_under(base, mount_points()):
         if any(path.startswith(mount + "/") for path in paths):
             raise SitegenError(
                 "a mount inside the site's folders: sitegen moves each file into place whole,"
