@@ -660,6 +660,31 @@ def test_a_read_only_directory_is_named_and_the_store_is_not_half_applied(
     assert main(["--root", str(site), "build"]) == 0
 
 
+def test_a_read_only_folder_deep_in_the_site_is_refused_before_anything_changes(
+    site: Path, unprivileged: list[str]
+) -> None:
+    """Found after the thirty-ninth session: the build probed the first two levels of public/
+    only, so a week's folder of /top/ made read-only was found after the commit, and every
+    later build stopped on completing it."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    week = next((site / "public" / "top" / "week").iterdir())
+    assert week.is_dir() and (week / "index.html").is_file()
+    config = site / "site.toml"
+    config.write_text(config.read_text().replace('"Daily Papers"', '"Papers of the Day"', 1))
+    before = tree_bytes(site / "public")
+    week.chmod(0o555)
+    try:
+        result = _sitegen(site, "build", prefix=unprivileged)
+    finally:
+        week.chmod(0o755)
+    _one_clear_line(result, "cannot write in it", str(week))
+    assert "nothing was changed" in result.stderr
+    assert tree_bytes(site / "public") == before and not (site / ".public.journal").exists()
+    assert main(["--root", str(site), "build"]) == 0
+    assert "Papers of the Day" in (week / "index.html").read_text()
+
+
 def _sitegen_on_a_full_disk(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`sitegen` in a process that cannot write a file past 2 kB (EFBIG), as on a full disk."""
     run = (
