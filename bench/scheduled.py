@@ -225,6 +225,15 @@ def make_origin(site: Path, origin: Path) -> None:
     shutil.rmtree(origin, ignore_errors=True)
     git("clone", "-q", "--bare", str(seed), str(origin), cwd=seed.parent)
     shutil.rmtree(seed)
+    # GitHub packs its repositories out of the runner's sight. Here a push's `git gc --auto`
+    # ran detached in the origin while the next day's clone copied its objects (exit 128 in
+    # the 38th and 40th sessions' runs at 50k): the push leaves it to `pack_origin`.
+    git("config", "receive.autogc", "false", cwd=origin)
+
+
+def pack_origin(origin: Path) -> None:
+    """Between two replayed days, untimed: what GitHub's own maintenance does to the origin."""
+    git("-c", "gc.autoDetach=false", "gc", "--auto", "--quiet", cwd=origin)
 
 
 def replay_day(
@@ -347,6 +356,7 @@ def replay_days(
                     timed=timed,
                 )  # fmt: skip
             )
+            pack_origin(origin)
             steps = ", ".join(f"{k} {w:.2f}/{c:.2f}" for k, (w, c) in replays[-1].took.items())
             print(f"  replayed {until}: {steps}", flush=True)
     differs = cold_build_differs(work, sitegen_bin, timed)
