@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import takewhile
-from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
@@ -73,7 +72,9 @@ class Renderers:
     routes: Routes
     pages: Pages
     feeds: Feeds
-    templates: Path
+    templates: str  # the folder of the stylesheet and the icon
+    # The bytes of a file published as it is, read by the edge that renders (render.py).
+    read_file: Callable[[str], bytes]
     api_records: Mapping[str, str]  # every paper's API record, by id (see PapersApi)
     parts: PaperParts  # of papers, rendered before (sitegen.parts)
 
@@ -159,7 +160,7 @@ class StaticFile(NamedTuple):
             yield Output((route.path,), StaticFile(route.path))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield Artifact(self.name, (r.templates / self.name).read_bytes())
+        yield Artifact(self.name, r.read_file(f"{r.templates}/{self.name}"))
 
 
 class OwnFile(NamedTuple):
@@ -177,7 +178,7 @@ class OwnFile(NamedTuple):
             yield Output((path,), OwnFile(path, source, stamp))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield Artifact(self.path, Path(self.source).read_bytes())
+        yield Artifact(self.path, r.read_file(self.source))
 
 
 class DayPage(NamedTuple):
@@ -907,8 +908,9 @@ class PaperOutputs:
 def plan_keyed(
     site: Site, routes: Routes, *, setup: str, paper_states: Mapping[str, str]
 ) -> Iterator[tuple[Output, str] | PaperOutputs]:
-    """Every output of the site, in the order of `plan`, with its key (`output_key`); the
-    outputs of each of `ONE_PAPER_KINDS` as one `PaperOutputs`."""
+    """Every output of the site with its key (`output_key`), in a fixed order: each kind's of
+    `KINDS`, the outputs of each of `ONE_PAPER_KINDS` as one `PaperOutputs`, then the sitemap
+    of the pages planned."""
     joined: _Joined = {}  # for the whole plan: outputs share the site's listings
     planned: list[Output] = []
     paper_paths: list[str] = []  # of the one-paper kinds, for _check_own_files
@@ -927,16 +929,14 @@ def plan_keyed(
 
 
 def plan(site: Site, routes: Routes) -> Iterator[Output]:
-    """Every output of the site, one by one, in a fixed order: each kind's of `KINDS`, then
-    the sitemap of the pages planned."""
-    planned: list[Output] = []
-    for kind in KINDS:
-        for output in kind.outputs(site, routes):
-            planned.append(output)
-            yield output
-    sitemap = SitemapOfPages.of_plan(planned, routes)
-    _check_own_files(site, [*planned, sitemap])
-    yield sitemap
+    """Every output of the site, one by one, in `plan_keyed`'s order, without their keys: what
+    tests and tools render from values."""
+    paper_states = dict.fromkeys(site.ids, "")
+    for planned in plan_keyed(site, routes, setup="", paper_states=paper_states):
+        if isinstance(planned, PaperOutputs):
+            yield from (planned.output(i, routes) for i in range(len(planned.ids)))
+        else:
+            yield planned[0]
 
 
 def _check_own_files(site: Site, planned: list[Output], more: Iterable[str] = ()) -> None:
@@ -1061,7 +1061,8 @@ def renderers(
     routes: Routes,
     env: Environment,
     *,
-    templates: Path,
+    templates: str,
+    read_file: Callable[[str], bytes],
     api_records: Mapping[str, str],
     abstracts: AbstractHTML | None = None,
     parts: PaperParts | None = None,
@@ -1076,6 +1077,7 @@ def renderers(
         pages=Pages(site, routes, env, abstracts, parts),
         feeds=Feeds(site, routes, abstracts, parts),
         templates=templates,
+        read_file=read_file,
         api_records=api_records,
         parts=parts,
     )

@@ -182,11 +182,15 @@ class _Renderer:
         # paper at every depth and rank (hundreds of MB per worker at 50k papers).
         r = renderers(
             self.job.site, self.routes, self.env,
-            templates=self.job.templates, api_records=self.api_records,
+            templates=str(self.job.templates), read_file=_read_file, api_records=self.api_records,
             abstracts=self.abstracts, parts=self.parts,
         )  # fmt: skip
         artifacts = [a for output in outputs for a in _rendered(output, r)]
         return len(artifacts), write_artifacts(artifacts, staging, unless_in=self.job.compare_with)
+
+
+def _read_file(path: str) -> bytes:
+    return Path(path).read_bytes()
 
 
 def _rendered(output: Output, r: Renderers) -> list[Artifact]:

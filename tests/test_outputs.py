@@ -100,7 +100,14 @@ def _render(site: Site, only: Collection[str] = ()) -> dict[str, bytes]:
     300 papers has 300 pages a test of its feeds would render for nothing)."""
     routes = Routes(site.config.base_url)
     records = {i: api_record(site, routes, i) for i in site.ids}
-    r = renderers(site, routes, ENV, templates=REPO / "templates", api_records=records)
+    r = renderers(
+        site,
+        routes,
+        ENV,
+        templates=str(REPO / "templates"),
+        read_file=lambda path: Path(path).read_bytes(),
+        api_records=records,
+    )
     files: dict[str, bytes] = {}
     for output in plan(site, routes):
         if only and not set(output.paths) & set(only):

@@ -1,13 +1,19 @@
 """The package's shape (issue #13): a pure core of listings, merge, site model and rendering,
 which imports no module of the edges around it (the store, caches, the network, processes,
-the output directory). Rendering reads what it is given to read: the papers' files through the
-site's mapping, and templates/."""
+the output directory) and touches no file itself. Rendering reads what it is given to read:
+the papers' files through the site's mapping, and the files published as they are through
+the function the renderer is given (`Renderers.read_file`)."""
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+SITEGEN = Path(__file__).resolve().parent.parent / "sitegen"
 
 # What a listing becomes, through the site model, to a page or a feed's bytes.
 PURE_CORE = (
@@ -16,17 +22,25 @@ PURE_CORE = (
     "sitegen.formats", "sitegen.site", "sitegen.urls", "sitegen.pages", "sitegen.feeds",
     "sitegen.parts", "sitegen.outputs",
 )  # fmt: skip
-# The edges: the store, caches, the network, processes, the output directory.
-EDGES = (
-    "sitegen.store", "sitegen.cache", "sitegen.transaction", "sitegen.publish", "sitegen.fetch",
-    "sitegen.hf_client", "sitegen.fetch_state", "sitegen.build", "sitegen.render",
-    "sitegen.workers", "sitegen.search", "sitegen.search_index", "sitegen.serve",
-    "sitegen.archive", "sitegen.beside", "sitegen.hand_edits", "sitegen.file_states",
-    "sitegen.templating", "sitegen.listing_files", "sitegen.cli",
-)  # fmt: skip
+# What any module may import: the package, and the errors every stage raises.
+SHARED = ("sitegen", "sitegen.errors")
+
+
+def _modules() -> Iterator[tuple[str, Path]]:
+    """Every module of the package, by name, with its file."""
+    for path in sorted(SITEGEN.rglob("*.py")):
+        parts = path.relative_to(SITEGEN.parent).with_suffix("").parts
+        yield ".".join(parts[:-1] if parts[-1] == "__init__" else parts), path
+
+
+def _in_core(name: str) -> bool:
+    return name in SHARED or any(name == m or name.startswith(f"{m}.") for m in PURE_CORE)
 
 
 def test_the_pure_core_imports_no_module_of_the_edges() -> None:
+    # The edges are every other module, so a new one is an edge until the core lists it.
+    edges = {name for name, _ in _modules() if not _in_core(name)}
+    assert {"sitegen.store", "sitegen.render", "sitegen.fetch", "sitegen.cli"} <= edges
     # In a new interpreter: this one has imported everything already.
     code = (
         "import importlib, json, sys\n"
@@ -39,4 +53,36 @@ def test_the_pure_core_imports_no_module_of_the_edges() -> None:
         ).stdout
     )
     assert set(PURE_CORE) <= set(loaded)
-    assert not set(loaded) & set(EDGES)
+    assert sorted(set(loaded) & edges) == []
+
+
+# Modules and methods that reach files, processes or threads (PurePath's name and stem do not).
+_IO_MODULES = {
+    "os", "io", "shutil", "tempfile", "subprocess", "threading", "multiprocessing",
+    "concurrent", "socket", "mmap", "pickle", "sqlite3", "fcntl",
+}  # fmt: skip
+_FILE_METHODS = {
+    "read_bytes", "read_text", "write_bytes", "write_text", "iterdir", "glob", "rglob",
+    "mkdir", "rmdir", "unlink", "touch", "stat", "lstat", "exists", "is_file", "is_dir",
+}  # fmt: skip
+
+
+def test_the_pure_core_touches_no_file_itself() -> None:
+    """Found by a review: the stylesheet, the icon and the files of static/ were read by
+    `outputs.py`, which the import test above could not see."""
+    found = []
+    for name, path in _modules():
+        if not _in_core(name) or name in SHARED:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            where = f"{path.relative_to(SITEGEN.parent)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                modules = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom):
+                    modules.append(node.module or "")
+                found += [f"{where} imports {m}" for m in modules if m.split(".")[0] in _IO_MODULES]
+            elif isinstance(node, ast.Attribute) and node.attr in _FILE_METHODS:
+                found.append(f"{where} calls .{node.attr}")
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open":
+                found.append(f"{where} calls open()")
+    assert found == []
