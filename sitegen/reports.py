@@ -1,0 +1,292 @@
+"""What the commands say: their reports, notes and warnings, as the lines they print.
+
+The commands (`cli.py`) run the stages and hand what they returned here; a line a user reads
+is written in one place, beside the others of its command.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sitegen.errors import SitegenError, each_error, first_of
+from sitegen.store import DAYS_DIR, PAPERS_DIR, IngestReport
+
+if TYPE_CHECKING:
+    from sitegen.build import BuildReport
+    from sitegen.fetch import FetchReport
+    from sitegen.listings import Listing
+
+
+def say_error(error: SitegenError) -> None:
+    """`error` in a line of its own (each of several, its hint below it), on stderr."""
+    for each in each_error(error):
+        print(f"sitegen: error: {each}", file=sys.stderr, flush=True)
+
+
+def say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "") -> None:
+    """What a build (`sitegen build`, serve's first) made, changed and kept."""
+    print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
+    print(f"  {build_changes(report)}{index}", flush=True)
+    if report.kept:
+        print(f"  {_kept_note(report.kept)}", flush=True)
+    say_build_notes(report)
+
+
+def say_build_notes(report: BuildReport) -> None:
+    """What the operator should know of the content a build (or serve's rebuild) read."""
+    if report.newest_day is None:  # the site's pages say "No papers yet" to its readers
+        print(
+            "  no day in content/ yet: `sitegen fetch`, or `sitegen ingest LISTING`, brings one",
+            flush=True,
+        )
+    if report.awaited:  # what holds a week back, said where the operator looks
+        days = ", ".join(day.isoformat() for day in report.awaited)
+        print(
+            f"  waiting for {days}: missed by a fetch while new, tried again by the next runs; "
+            "its week, month and digest item stay open until it is had or given up",
+            flush=True,
+        )
+    say_same_title(report.same_title)
+    _say_times_to_come(report)
+    for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
+        print(
+            f"sitegen: note: site.toml's [content] hidden names {paper_id}, which no file of"
+            " content/papers/ is: check the id (its file's name without .md)",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def _say_times_to_come(report: BuildReport) -> None:
+    """Found by reviews: a day file's year mistyped (2099) was the home page's newest day and
+    the head of every feed without a word; an entry's `added` so, every feed's newest item."""
+    now = datetime.now(UTC)
+    if report.newest_day and report.newest_day > now.date() + timedelta(days=1):  # east of UTC
+        print(
+            f"sitegen: note: {DAYS_DIR}/{report.newest_day}.toml is a day to come (today is"
+            f" {now.date()}, UTC), the site's newest day: is its year right?",
+            file=sys.stderr,
+            flush=True,
+        )
+    if report.latest_added and report.latest_added[0] > now + timedelta(hours=1):
+        at, day = report.latest_added
+        print(
+            f"sitegen: note: {DAYS_DIR}/{day}.toml has an entry added at {at:%Y-%m-%dT%H:%M:%SZ},"
+            " a time to come: feeds date its item so, above every other; is it right?",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
+def build_changes(report: BuildReport) -> str:
+    size = f"{report.written.bytes / 1e6:.1f} MB"
+    # The search index's files are written with the pages, not rendered: say why they add up.
+    indexed = ", the search index's included" if report.search_indexed else ""
+    written = f"{report.written.files} written ({size}{indexed})"
+    if report.full:
+        return f"all {report.files} files rendered and {written}: a full build"
+    if report.rendered == report.files:
+        return f"all {report.files} files rendered, {written}, {report.removed} removed"
+    return (
+        f"{report.rendered} of {report.files} files rendered (the rest were up to date), "
+        f"{written}, {report.removed} removed"
+    )
+
+
+def _kept_note(kept: Sequence[str]) -> str:
+    """The files of the output sitegen did not make, which every build keeps (a CNAME)."""
+    files = "file" if len(kept) == 1 else "files"
+    return f"kept {len(kept)} {files} sitegen did not make: {first_of(kept, 5)}"
+
+
+def paths_said(paths: Sequence[Path], root: Path) -> str:
+    """The files a rebuild is for, from the site's root, the first few."""
+    base = root.resolve()
+    resolved = dict.fromkeys(p.resolve() for p in paths)  # a file by two names: once
+    shown = [p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p) for p in resolved]
+    return first_of(shown, 3) if shown else "a watched file"
+
+
+def index_note(report: BuildReport) -> str:
+    """What a line of `sitegen serve` says of the search index after a build."""
+    if report.search_index is None:
+        return "; the search index is up to date"
+    return "; the search index follows"
+
+
+def say_fetch_waits(line: str) -> None:
+    # A log (not a terminal) would otherwise show nothing for minutes.
+    print(f"sitegen: {line}", file=sys.stderr, flush=True)
+
+
+# What is said of a day with nothing new, alone and in a run of days.
+_NOTHING_NEW = {
+    "empty": ("no papers that day", "no papers those days"),
+    "unchanged": ("unchanged",) * 2,
+}
+
+
+def print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
+    # Days in a row with nothing new are one line (a user's trial: a backfill's weekends and
+    # holidays were 126 lines of "no papers that day").
+    nothing_new: list[tuple[date, str]] = []
+
+    def print_nothing_new() -> None:
+        if nothing_new:
+            (first, status), last = nothing_new[0], nothing_new[-1][0]
+            one, many = _NOTHING_NEW[status]
+            print(f"{first}: {one}" if first == last else f"{first} to {last}: {many}")
+            nothing_new.clear()
+
+    for outcome in report.days:
+        day = outcome.day.isoformat()
+        if outcome.notes:  # after the days before it
+            print_nothing_new()
+        for note in outcome.notes:
+            print(f"{day}: note: {note}", file=sys.stderr)
+        status = outcome.status
+        if status in _NOTHING_NEW and not (status == "empty" and outcome.day in held):
+            if nothing_new and (
+                nothing_new[-1][1] != status or (outcome.day - nothing_new[-1][0]).days != 1
+            ):
+                print_nothing_new()
+            nothing_new.append((outcome.day, status))
+            continue
+        print_nothing_new()
+        if status == "failed":
+            print(f"{day}: FAILED: {outcome.problem}", file=sys.stderr)
+        elif status == "papers":
+            print(f"{day}: {outcome.papers} papers")
+        elif status == "empty":
+            print(f"{day}: the source listed none; content/ keeps the papers it holds for that day")
+    print_nothing_new()
+    if report.stopped:
+        print(f"sitegen: fetch stopped: {report.stopped}", file=sys.stderr)
+    failed = [outcome.day for outcome in report.days if outcome.status == "failed"]
+    not_fetched = [outcome.day for outcome in report.days if outcome.status == "not fetched"]
+    summary = (
+        f"fetched {len(report.days) - len(report.missed)} of {len(report.days)} day(s); "
+        f"{report.new_papers} new paper(s); {len(report.written)} file(s) written"
+    )
+    if failed:
+        summary += f"; {len(failed)} day(s) FAILED and were skipped: {day_list(failed)}"
+    if not_fetched:
+        summary += f"; {len(not_fetched)} day(s) not fetched: {day_list(not_fetched)}"
+    remembered = 0 < len(report.missed) < len(report.days)  # see fetch_days
+    given_up = {outcome.day for outcome in report.given_up}
+    retried = [o.day for o in report.missed if o.day not in given_up] if remembered else []
+    if retried:
+        summary += f"; the next runs ask again for {day_list(retried)}"
+    print(summary)
+    from sitegen.fetch import RETRY_WINDOW_DAYS
+
+    for outcome in report.given_up:
+        print(
+            f"sitegen: GAVE UP on {outcome.day} after {RETRY_WINDOW_DAYS} days of failures "
+            f"(last: {outcome.problem or 'not asked'}); later runs no longer ask for it: "
+            f"sitegen fetch --date {outcome.day} asks again",
+            file=sys.stderr,
+        )
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        _annotate_missed_days(report, retried=retried)
+
+
+def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
+    """Warnings on the Actions run's summary page: a run that commits what it had still shows
+    the days it missed."""
+    if report.missed:
+        days = [outcome.day for outcome in report.missed]
+        _actions_warning(
+            f"sitegen fetch missed {len(days)} day(s): {day_list(days)}"
+            + (f"; the next runs ask again for {day_list(retried)}" if retried else "")
+        )
+    for outcome in report.given_up:
+        _actions_warning(f"sitegen fetch gave up on {outcome.day}: {outcome.problem}")
+
+
+def say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
+    """Papers on no day that a listing put on one: taken off by hand, maybe. Many of one day
+    are one line: a day file deleted and ingested again put back its 270 papers, a line each
+    (a fork owner's trial)."""
+    by_day: dict[date, list[str]] = {}
+    for day, paper_id in pairs:
+        by_day.setdefault(day, []).append(paper_id)
+    for day, ids in by_day.items():
+        if len(ids) > _NAMED_ONE_BY_ONE:
+            put = f"{len(ids)} papers on no day ({', '.join(ids[:2])} and {len(ids) - 2} more)"
+            print(
+                f"sitegen: note: {day}'s listing put {put} on {DAYS_DIR}/{day}.toml, as after"
+                " its day file was deleted; to keep a paper off the site, name it in"
+                f" site.toml's [content] hidden",
+                file=sys.stderr,
+            )
+            continue
+        for paper_id in ids:
+            print(
+                f"sitegen: note: {day}'s listing put {paper_id} on {DAYS_DIR}/{day}.toml, where"
+                " no day listed it: if it was taken off by hand, the next listing of the day"
+                f" brings it back too; to keep it off the site, name it in site.toml's"
+                " [content] hidden",
+                file=sys.stderr,
+            )
+
+
+_NAMED_ONE_BY_ONE = 3  # papers a day puts back, each said on a line of its own
+
+
+def say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:
+    """Two titles of one listing taken as one paper (found by a review: in silence)."""
+    for day, first, other in pairs:
+        print(
+            f"sitegen: note: {day} lists {first!r} and then {other!r}: titles that differ only"
+            " in case or punctuation are one paper's, so the second was filed as the first; if"
+            f" they are two papers, add a file for the second to {PAPERS_DIR}/ and its entry to"
+            f" {DAYS_DIR}/{day}.toml",
+            file=sys.stderr,
+        )
+
+
+def say_same_title(pairs: Sequence[tuple[str, str]]) -> None:
+    """Paper files of one title, said by the first run that reads one of them new or edited
+    (a scheduled fetch after the merge, a build after a pull), on the Actions run's summary
+    page too, since a scheduled run's log is seldom read."""
+    for first, second in pairs:
+        note = (
+            f"{first} and {second} have the same title: if they are one paper (two clones"
+            " each took it as new), keep one file, move what the other adds into it, point"
+            " the other's day entries at the kept id and delete the other"
+        )
+        print(f"sitegen: note: {note}", file=sys.stderr, flush=True)
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            _actions_warning(note, title="sitegen: one paper twice?")
+
+
+def _actions_warning(text: str, *, title: str = "sitegen fetch") -> None:
+    # A workflow command is one line: its message escaped as the runner expects.
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    print(f"::warning title={title}::{escaped}")
+
+
+def day_list(days: Sequence[date]) -> str:
+    return first_of([day.isoformat() for day in days], 10)
+
+
+def ingest_summary(report: IngestReport, parsed: list[tuple[Listing, str]]) -> str:
+    entries = sum(len(listing.entries) for listing, _ in parsed)
+    # The days they were filed under, which may have come from the text alone (a trial).
+    days = sorted({listing.day.isoformat() for listing, _ in parsed})
+    of_days = (
+        " and ".join([", ".join(days[:-1]), days[-1]] if len(days) > 1 else days)
+        if len(days) <= 3
+        else f"{len(days)} days, {days[0]} to {days[-1]}"
+    )
+    return (
+        f"ingested {len(parsed)} listing(s) of {of_days}, {entries} entries: "
+        f"{report.new_papers} new paper(s), {report.papers} in all; "
+        f"{len(report.written)} file(s) written"
+    )
