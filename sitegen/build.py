@@ -355,7 +355,7 @@ def _setup_key(templates: Path, config: SiteConfig) -> str:
             digest.update(f"\0{path.relative_to(templates).as_posix()}\0".encode())
             digest.update(path.read_bytes())
     # `hidden` in order: a set prints in an order each process draws anew, and every second
-    # run rendered the whole site again (found by a review).
+    # run rendered the whole site again.
     digest.update(repr(dataclasses.replace(config, hidden=frozenset())).encode())
     digest.update(repr(sorted(config.hidden)).encode())
     return digest.hexdigest()

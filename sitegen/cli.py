@@ -93,7 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def sigterm_as_ctrl_c() -> Iterator[None]:
     """SIGTERM (a cancelled job, a service manager, `kill`) stops a command as Ctrl-C does:
     said in one line, and a change being made is made whole first. It ended a fetch without a
-    word (found by a review)."""
+    word."""
     if threading.current_thread() is not threading.main_thread():  # only it takes signals
         yield
         return
@@ -302,7 +302,7 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    # At most an hour, the scheduled job's: 1e10 failed each day as "a bug in sitegen" (a review).
+    # At most an hour, the scheduled job's: 1e10 failed each day as "a bug in sitegen".
     if not 0 < value <= _MOST_SECONDS:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a number of seconds above 0 and at most {_MOST_SECONDS}"

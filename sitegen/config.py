@@ -98,7 +98,7 @@ _A_PAGE = re.compile(r"\.(html?|xml|json|php|txt)$", re.IGNORECASE)
 
 # A language tag as HTML's lang and the feeds' <language> take it (BCP 47's shape): "en",
 # "pt-BR", "zh-Hans"; "english!" went into every page, which the HTML checker refused. Its
-# language is 2 or 3 letters: "english" and "chinese" passed (found by a trial), and longer
+# language is 2 or 3 letters: "english" and "chinese" passed, and longer
 # ones are reserved or registered only. A singleton (an extension's letter, x- private, i- old)
 # is followed by a subtag: "en-US-x" passed.
 _LANGUAGE_TAG = re.compile(
@@ -126,7 +126,7 @@ def site_url(text: str) -> str | None:
     if not (match := _SITE_URL.match(text)) or _A_PAGE.search(match[2] or ""):
         return None
     try:
-        # "http://[::1/", an unclosed IPv6 host (found by a review); a port that is no number
+        # "http://[::1/", an unclosed IPv6 host; a port that is no number
         parts = urlsplit(text)
         parts.port  # noqa: B018 (it raises for "x:notaport" and 99999)
     except ValueError:

@@ -84,7 +84,7 @@ class ContentError(SitegenError):
 
 class ContentErrors(ContentError):
     """Several files of the content store broken, each said: one a run took a run to mend
-    each (found by a review)."""
+    each."""
 
     def __init__(self, errors: Sequence[ContentError]) -> None:
         super().__init__(f"{len(errors)} content files are broken")

@@ -183,7 +183,7 @@ def fetch_days(
     # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).
     with content_lock(root):
         state = load_fetch_state(root)
-        # From the merge's time, not the start's: a backfill of a year takes minutes (a review).
+        # From the merge's time, not the start's: a backfill of a year takes minutes.
         merged_at = now + timedelta(seconds=time.monotonic() - started)
         return _merge_answers(
             root, days, answers, state=state, stopped=stopped, now=now, scheduled=scheduled,
@@ -234,7 +234,7 @@ def _merge_answers(
         # An API answer without validators: none are stale. The HTML page's are not the API's,
         # whose would be sent for it next time (found by a review: the API's were replaced).
         # A day without papers is not held, so none are sent for it: kept, they made each
-        # weekend's run commit (found by a subscriber's trial).
+        # weekend's run commit.
         whole = {WHOLE: entry[WHOLE]} if WHOLE in entry else {}  # its digest item is out
         if answer.status == "empty":
             entry = dict(whole)
@@ -293,7 +293,7 @@ def _mark_newest_whole(
     Friday's waited for Monday: found by a subscriber's trial). Only the newest day's mark
     counts (fetch_state.whole_days): older ones are taken off, so the file keeps one. A day
     marked is not asked for again by a scheduled run (fetch_state.scheduled_days): its item
-    is out, and must not change (found by a review). Nor while a day before it is still
+    is out, and must not change. Nor while a day before it is still
     filling (fetch_state.days_filling): the mark would take that day as had whole."""
     had = [o.day for o in outcomes if o.status in ("papers", "unchanged")]
     newest = max([*had, *held], default=None)

@@ -45,12 +45,12 @@ def scheduled_days(
     start = min(held[-1], today) if held else today
     if held and state.get(held[-1].isoformat(), {}).get(WHOLE) == "yes":
         # Had after it ended, its digest item is out: asked again, a new upvote would reorder
-        # that item's papers under the id readers marked read (found by a review).
+        # that item's papers under the id readers marked read.
         start = min(held[-1] + timedelta(days=1), today)
     days = [date.fromordinal(n) for n in range(start.toordinal(), today.toordinal() + 1)]
     days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
     # A day had while filling that a later day overtook (fetched by --date, or ingested by
-    # hand), asked again on its own: its late papers were never had (found by a review).
+    # hand), asked again on its own: its late papers were never had.
     filling = [d for d in days_filling(state, today) if d in held and d < today and d not in days]
     retried = [day for day in days_to_retry(state) if day not in days]
     return sorted({*days, *filling, *retried}), retried
@@ -60,7 +60,7 @@ def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[da
     """The days a run had before they ended (FILLING) and none has had since, of the last
     LATE_WITHIN_DAYS, oldest first: their late papers are still to come. Not one a run
     missed since: the days to retry have their own rules (days_to_retry, awaited_days), and
-    counted here too, each miss made every later run ask more (found by a review)."""
+    counted here too, each miss made every later run ask more."""
     oldest = today - timedelta(days=LATE_WITHIN_DAYS)
     days = (
         iso_day(key)
@@ -118,7 +118,7 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
         state = json.loads(text)
     except FileNotFoundError:
         return {}
-    except OSError as error:  # a directory, a FIFO, a device (found by a review)
+    except OSError as error:  # a directory, a FIFO, a device
         raise ContentError(
             f"cannot read it: {error.strerror}", location=Location(FETCH_STATE), hint=hint
         ) from None
@@ -134,13 +134,13 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
     if not isinstance(state, dict):
         raise ContentError("not a JSON object", location=Location(FETCH_STATE), hint=hint)
     for day, entry in state.items():
-        # Not dropped in silence: the next fetch would write the file without it (a review).
+        # Not dropped in silence: the next fetch would write the file without it.
         if iso_day(day) is None or not isinstance(entry, dict):
             problem = f"{json.dumps(day)} is not a day (YYYY-MM-DD) holding an object"
         elif strange := [k for k, v in entry.items() if not isinstance(v, str)]:
             problem = f"{json.dumps(day)}: {json.dumps(strange[0])} is not a string"
         elif unsure := [k for k in _MARKS if entry.get(k, "yes") != "yes"]:
-            # Read as "no" in silence, a mark edited by hand made a day whole or not (a trial).
+            # Read as "no" in silence, a mark edited by hand made a day whole or not.
             problem = f'{json.dumps(day)}: {json.dumps(unsure[0])} is "yes" or absent'
         else:
             continue

@@ -87,7 +87,7 @@ def _declared_twice(header: str, lines: Sequence[str], line: int) -> tuple[str, 
     first = next((n for n, said in enumerate(lines[: line - 1], 1) if _names(said, name)), None)
     is_array = header.startswith("[[")
     if first is not None and lines[first - 1].strip().startswith("[[") != is_array:
-        # A table and an array of tables of one name, either first (found by a review).
+        # A table and an array of tables of one name, either first.
         before = f"[[{name}]]" if not is_array else f"[{name}]"
         return (
             f"`{header}` is declared after `{before}` on line {first}: a name is a table or"
@@ -134,7 +134,7 @@ def load_toml(
             hint = f"write a day of the calendar, {date_like[1]} = 2025-10-31"
         elif message.startswith("Cannot overwrite a value") and (twice := _key_given(lines, line)):
             # The parser's words say neither which key nor that it is given twice, and at
-            # the end of the text no line either (found by a trial).
+            # the end of the text no line either.
             line, key = twice
             message, hint = _given_twice(key, lines, line, top_keys)
         elif (
@@ -144,7 +144,7 @@ def load_toml(
         ):
             message, hint = _declared_twice(header[1], lines, line)
         elif message.endswith("(at end of document)") and (opened := _key_given(lines, None)):
-            # No line in the parser's words (a new user's trial): the last statement's, which
+            # No line in the parser's words: the last statement's, which
             # opened what the end of the text leaves open.
             line, key = opened
             what = "string" if "string" in message else "array"
@@ -408,7 +408,7 @@ _NEXT_KEY = re.compile(r"""^[ \t]*(?:\[|[\w-]+[ \t]*=|(["'])[^"'\n]*\1[ \t]*=)""
 
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MAX_SLUG = 100  # a URL's folder name: a file name has at most 255 bytes (found by a review)
+MAX_SLUG = 100  # a URL's folder name: a file name has at most 255 bytes
 
 
 def is_slug(text: str) -> bool:

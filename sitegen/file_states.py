@@ -20,11 +20,11 @@ NOT_A_FILE = b"!"  # in place of a file's identity: a directory or a device wher
 GONE = b"-"  # in place of a file's identity: a file of the kept states that is no more
 # In place of an identity: a folder, or a name a content file was given by mistake (`.TOML`,
 # a day's `2026-06-12.md`), which would not be read: its papers or day would leave the site in
-# silence (found by a review). Hidden names and editors' leftovers (`x.toml~`) are no mistake.
+# silence. Hidden names and editors' leftovers (`x.toml~`) are no mistake.
 MISNAMED = b"?"
 _DAY_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(-\d+)?\.[A-Za-z0-9]+")
 _BACKUPS = (".bak", ".orig", ".old", ".rej", ".tmp", ".swp")  # kept by hand or by tools
-# Markdown's other names: a paper saved so was left off the site in silence (a user's trial).
+# Markdown's other names: a paper saved so was left off the site in silence.
 _MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn")
 
 

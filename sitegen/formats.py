@@ -87,7 +87,7 @@ def _without_conflict(abstract: str) -> str:
 
 # A line of an abstract that git would write to mark a conflict, written one space in (the same
 # Markdown): a listing's abstract holding them made a paper file that every run then refused
-# as a merge left unresolved (a review). Reading it keeps the space: writing it again is the same.
+# as a merge left unresolved. Reading it keeps the space: writing it again is the same.
 _MARKER_LINE = re.compile(r"^([<=>]{7}(?: |$))", re.MULTILINE)
 
 
@@ -180,7 +180,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
             "a day file needs `day = YYYY-MM-DD` matching its file name",
             location=fields.where("day"),
             hint=f"set day = {stem}"
-            # Not "2026-08-32" (a trial) nor "1066-01-01" (a review): refused next.
+            # Not "2026-08-32" nor "1066-01-01": refused next.
             if (named := iso_day(stem)) and not day_out_of_range(named)
             else "name the file after the day it holds: content/days/YYYY-MM-DD.toml",
         )
@@ -306,7 +306,7 @@ def parse_digest_dates(text: str, *, path: str) -> dict[str, datetime]:
     dates = {}
     for item, at in table.items():
         where = fields.where(item)
-        if where.line is None:  # a quoted or dotted key was said without its line (a review)
+        if where.line is None:  # a quoted or dotted key was said without its line
             where = Location(path, _line_naming(text, item))
         if not is_digest_item(item):
             raise ContentError(
@@ -538,7 +538,7 @@ _CONFLICT = re.compile(r"^<{7}(?: |$)(?:.*\n)*?^>{7}(?: |$)", re.MULTILINE)
 
 def refuse_conflict_markers(text: str, *, path: str) -> None:
     """A ContentError at the line of git's `<<<<<<<` when a merge left its markers in a file:
-    in an abstract they were published as its text (found by a review)."""
+    in an abstract they were published as its text."""
     if "<<<<<<<" not in text:
         return
     lines = text.replace("\r\n", "\n")

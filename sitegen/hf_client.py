@@ -132,7 +132,7 @@ class DayFetcher:
         self.client = client
         self.base_url = base_url.rstrip("/")
         # What waits and stops are said to come from: not Hugging Face when `--base-url` names
-        # another source, a mirror (a new user's trial).
+        # another source, a mirror.
         self.source = "Hugging Face" if self.base_url == HF_URL.rstrip("/") else self.base_url
         self.policy = policy = policy or FetchPolicy()
         # Every wait is on this event, and every attempt's connections are known to `cancel`:
@@ -360,7 +360,7 @@ class DayFetcher:
                 problem += f"; the next retry would pass the {self.policy.budget:g} s budget"
                 break
             # A log showed nothing for minutes while a source that took connections but never
-            # answered was tried again (a new user's trial); a rate limit's wait is said above.
+            # answered was tried again; a rate limit's wait is said above.
             silent = self.clock() - started + wait
             if status != _TOO_MANY_REQUESTS and silent >= _SAY_RETRIES_AFTER:
                 self.on_wait(
@@ -587,7 +587,7 @@ def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:
     try:
         url = httpx.URL(text)
         # As the connection will spell it: an empty label ("a..b") or a bad IDN ("xn--a")
-        # failed each day's requests instead, as "a bug in sitegen" (a review).
+        # failed each day's requests instead, as "a bug in sitegen".
         url.host.encode("idna")
     except (httpx.InvalidURL, UnicodeError):  # idna's errors are UnicodeErrors
         url = None

@@ -226,7 +226,7 @@ class _Merger:
         listed: list[DayEntry] = []
         # Every day of a scheduled fetch (one that marks late days), and the newest days of
         # another: a backfill by --since that reaches them left their new papers dated by their
-        # day for good (found by a review).
+        # day for good.
         news = self.newest is not None or (
             self.newest_before is not None and listing.day >= self.newest_before
         )
@@ -265,7 +265,7 @@ class _Merger:
             # In the order they came (found by a trial: "-10" was listed before "-2").
             sources = tuple(sorted((*sources, source), key=_in_kept_order))
         # Set when the day comes, never after: it dates the day's papers in the feeds, and a
-        # day marked again later moved a published item's date (found by a review). The rest
+        # day marked again later moved a published item's date. The rest
         # of a day that was filling when fetched is in the feeds' window ([feeds] days).
         arrived_after = previous_day.arrived_after if previous_day else self._late(listing.day)
         gained = {entry.paper_id for entry in listed} - on_the_day
@@ -297,7 +297,7 @@ class _Merger:
         if newest is None or day >= newest:
             return None
         # From the newest day held before the run, as fetch's retry window counts: a day retried
-        # on its last chance is 15 days older than the newest after it (found by a review).
+        # on its last chance is 15 days older than the newest after it.
         if ((self.newest_before or newest) - day).days <= LATE_WITHIN_DAYS:
             return newest
         return None

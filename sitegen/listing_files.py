@@ -62,14 +62,14 @@ def ingest_files(
         for _, raw, listing in read:
             if not listing.entries:
                 # A day without papers (a weekend's API answer): as a fetch of it, nothing is
-                # written; it made an empty day file and a kept listing (a new user's trial).
+                # written; it made an empty day file and a kept listing.
                 nothing = "no papers in it: nothing of it was written"
                 parsed.append((dataclasses.replace(listing, notes=(*listing.notes, nothing)), ""))
                 continue
             try:
                 sources = _sources_of(root, listing.day)
                 name = keep_listing(root, listing.day, raw, _suffix(listing), sources, pending=kept)
-            except OSError as error:  # a folder without permission: Python 3.11 raises (a review)
+            except OSError as error:  # a folder without permission: Python 3.11 raises
                 raise ContentError(
                     f"cannot read it: {error.strerror}",
                     location=Location(os.fsdecode(error.filename or root / LISTINGS_DIR)),
@@ -91,7 +91,7 @@ def _noting_sources_gone(
 ) -> Listing:
     """`listing`, with a note when its day names kept listings (`sources`) that are gone and it
     is not one of them: a replay after one was renamed or deleted took its bytes as a new
-    listing, which put back what was taken off the day by hand, in silence (a review)."""
+    listing, which put back what was taken off the day by hand, in silence."""
     gone = [
         source
         for source in sources

@@ -132,7 +132,7 @@ def is_arxiv_id(value: str) -> bool:
 def is_paper_id(value: str) -> bool:
     """Paper ids are file and URL names: lowercase ASCII, digits, dots, hyphens; no '..', and
     not a page's name: `index.html`'s page would be /papers/index.html/, beside the papers'
-    own index page (a review)."""
+    own index page."""
     return _PAPER_ID.fullmatch(value) is not None and ".." not in value and value[-5:] != ".html"
 
 

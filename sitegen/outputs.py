@@ -259,8 +259,8 @@ class DigestFeed(NamedTuple):
     """One item per day listing its papers, newest first: the feed of the days index. A day
     has its item once a later day has come, or a fetch had it after it ended (Site.whole): the
     newest may still be filling (the workflow fetches today early), and an item rewritten as
-    "5 papers", then "40 papers", stayed read in readers, which showed none of the other 35
-    (found by a subscriber's trial). So does a day whose completion failed: it has its item
+    "5 papers", then "40 papers", stayed read in readers, which showed none of the other 35.
+    So does a day whose completion failed: it has its item
     once a retry has it whole, or gives up (site.digest_items). Each item is dated when it
     first came out, where a fetch recorded it (Site.digest_dated)."""
 
@@ -1048,7 +1048,7 @@ def paper_states(site: Site) -> dict[str, str]:
     for paper_id in site.ids:
         made_of = digests.get(paper_id) or repr(site.papers[paper_id])  # held in memory
         # Its id too: a file renamed by hand has the same bytes, and the outputs and records
-        # kept by its state named the old id, a dead link (found by a review).
+        # kept by its state named the old id, a dead link.
         state = f"{paper_id}:{made_of}:{','.join(topics[paper_id])}:{days.get(paper_id, '')}"
         # Digested: the keys of the outputs that show all 50,000 papers join their states
         # (ten times over at 50k papers: 0.3 s of the rebuild budget, under 2 s, at full length).

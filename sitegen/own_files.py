@@ -1,7 +1,7 @@
 """The site's own files: everything in `static/`, beside `templates/`, published as it is at
 the same path under the site (a CNAME, a logo, a search engine's verification page, an About
 page). A fork's scheduled build starts from a fresh clone, so a file put into `public/` by
-hand never reaches its site: this folder is how one does (a fork owner's trial)."""
+hand never reaches its site: this folder is how one does."""
 
 from __future__ import annotations
 
@@ -50,7 +50,7 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
                 stat = path.stat()
             except OSError as error:
                 raise _refused(path, f"cannot read it: {error.strerror}") from None
-            if not S_ISREG(stat.st_mode):  # a FIFO: reading it hung the build (a review)
+            if not S_ISREG(stat.st_mode):  # a FIFO: reading it hung the build
                 raise _refused(path, "not a regular file", "take it out of static/")
             if not os.access(path, os.R_OK):
                 raise _refused(path, "cannot read it: Permission denied")

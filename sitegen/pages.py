@@ -61,8 +61,8 @@ def _markdown(*, addresses: bool = True) -> MarkdownIt:
         # with linkify-it's patterns, 1 ms an abstract (the cold-build budget: 13 s of CPU
         # at 50k papers).
         markdown.inline.ruler.enable("linkify")
-    # A link's text is its address as written: decoded, "xn--80ak6aa92e.com" read "аррӏе.com"
-    # (found by a review), which a page shows as apple.com.
+    # A link's text is its address as written: decoded, "xn--80ak6aa92e.com" read "аррӏе.com",
+    # which a page shows as apple.com.
     markdown.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
     # Only a whole address is a link: a relative one ("code/README.md", "#appendix") pointed
     # into this site, from a paper's page and a feed reader alike (a feed review).
@@ -135,7 +135,7 @@ def summarize(text: str, limit: int) -> str:
     # Its start first: the words of a text's start, joined, are the start of its words
     # joined. A summary is made for every card and feed item (the cold-build budget, no
     # slower than Hugo at 10k papers: the whole abstract was three quarters of its time).
-    if "\\" in text:  # "3.3\%" reads "3.3%", as on the paper's page (found by a review)
+    if "\\" in text:  # "3.3\%" reads "3.3%", as on the paper's page
         text = _BACKSLASH_ESCAPE.sub(r"\1", text)
     flat = " ".join(text[: 2 * limit].split())
     if len(flat) <= limit:
@@ -320,7 +320,7 @@ class Pages:
                 # Then the page's other feeds (titled), in RSS and Atom.
                 *(link for name, other in more_feeds for link in rss_and_atom(name, other)),
                 # Then the site's: a reader's "subscribe" on a past day or a closed week picked
-                # a feed that never gets a new item (found by a reader's review).
+                # a feed that never gets a new item.
                 *the_sites,
             ),
             **values,
@@ -406,7 +406,7 @@ class Pages:
             href=prefix + self.routes.paper_url(paper.id),
             rank=rank,
             featured=(
-                Link(  # to its card there, not the top of a long day (a reader's trial)
+                Link(  # to its card there, not the top of a long day
                     human_date(first[0].day),
                     f"{prefix}{self.day_routes(first[0].day).html.url}#{card_anchor(paper.id)}",
                 )
@@ -604,7 +604,7 @@ class Pages:
             title, newer, span = topic.name, None, None
         else:
             span = ((number - 1) * size + 1, number * size)
-            # Its papers, not "page 1" for the page "Older" leads to (a reader's trial): pages
+            # Its papers, not "page 1" for the page "Older" leads to: pages
             # are numbered from the oldest, so that a page's address and bytes never change.
             title = f"{topic.name}: papers {span[0]} to {span[1]}"
             newer = href(None if newer_is_front else number + 1)
@@ -737,7 +737,7 @@ class Pages:
                 )
             )
         # The topics' many last: the site's few feeds and its own custom ones were found under
-        # them only by scrolling past every topic (a reader's trial).
+        # them only by scrolling past every topic.
         rows += [
             FeedRow(
                 t.name,
@@ -917,7 +917,7 @@ class Pages:
             title=TOP_TITLE,
             feeds=route,
             feed_title=WEEKLY_DIGEST,  # the weekly digest: an item a week
-            # The monthly digest too: it was linked in the body only (a reader's trial).
+            # The monthly digest too: it was linked in the body only.
             more_feeds=((MONTHLY_DIGEST, self.routes.period_digest(MONTH)),),
             sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
             monthly=Routes.relative(route.html, self.routes.period_digest(MONTH).rss),

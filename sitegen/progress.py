@@ -49,7 +49,7 @@ def progress_display(label: str, *, enabled: bool, total: int | None = None) -> 
         yield advance
 
 
-# A year's backfill in a log (the Publish job's) said nothing for minutes (a new user's trial);
+# A year's backfill in a log (the Publish job's) said nothing for minutes;
 # a run shorter than this, as the daily one, says nothing more.
 LOG_EVERY = 30.0  # seconds
 

@@ -102,7 +102,7 @@ def output_directory(out: Path) -> Path:
         if not out.is_symlink():
             return out
         target = out.resolve()
-    except (OSError, RuntimeError) as error:  # a name too long, a link to itself (a review)
+    except (OSError, RuntimeError) as error:  # a name too long, a link to itself
         reason = error.strerror if isinstance(error, OSError) else "a symbolic link loop"
         raise BuildError(
             f"cannot build into it: {reason}",
@@ -746,7 +746,7 @@ def _all_removed(public: Path, path: str, removed: Collection[str]) -> bool:
         if not folders and not files:  # an empty folder: no removal takes it away
             return False
         if any(Path(at, name).is_symlink() for name in folders):  # a user's: walk does not
-            return False  # go into it (a review)
+            return False  # go into it
         inside = Path(at).relative_to(public).as_posix()
         if any(f"{inside}/{name}" not in removed for name in files):
             return False

@@ -211,8 +211,7 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
 
 def say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
     """Papers on no day that a listing put on one: taken off by hand, maybe. Many of one day
-    are one line: a day file deleted and ingested again put back its 270 papers, a line each
-    (a fork owner's trial)."""
+    are one line: a day file deleted and ingested again put back its 270 papers, a line each."""
     by_day: dict[date, list[str]] = {}
     for day, paper_id in pairs:
         by_day.setdefault(day, []).append(paper_id)
@@ -278,7 +277,7 @@ def day_list(days: Sequence[date]) -> str:
 
 def ingest_summary(report: IngestReport, parsed: list[tuple[Listing, str]]) -> str:
     entries = sum(len(listing.entries) for listing, _ in parsed)
-    # The days they were filed under, which may have come from the text alone (a trial).
+    # The days they were filed under, which may have come from the text alone.
     days = sorted({listing.day.isoformat() for listing, _ in parsed})
     of_days = (
         " and ".join([", ".join(days[:-1]), days[-1]] if len(days) > 1 else days)

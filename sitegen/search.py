@@ -290,7 +290,7 @@ def _title_parts(title: str) -> list[str]:
     for word in _PART.findall(title):
         joins = [match.start() for match in _CAMEL.finditer(word)]
         if joins:  # the first name, and what follows each join ("MoE", not "Mo" and "E"): a
-            # short rest only, so a title of one 80 KB word makes no square of it (a review)
+            # short rest only, so a title of one 80 KB word makes no square of it
             parts += [word[: joins[0]], *(word[at:] for at in joins if 1 < len(word) - at <= 12)]
     return parts
 

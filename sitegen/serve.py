@@ -30,7 +30,7 @@ Stamp = tuple[int, int, int] | None
 
 RELOAD_PATH = "/__sitegen__/generation"
 # The build a page is of is written into it, read before its file: a rebuild that ended before
-# the first poll was taken for the page's own and never shown (found by a trial).
+# the first poll was taken for the page's own and never shown.
 _RELOAD_SCRIPT = """<script>
 (() => {  // sitegen serve: reload when a rebuild finishes
   const built = "%s";
@@ -61,7 +61,7 @@ class Generation:
 
     def __init__(self) -> None:
         # Numbered within this run of serve: a page left open across a restart is of another
-        # run's build 0, not of this one's (found by a review).
+        # run's build 0, not of this one's.
         self._run = time.time_ns()
         self._value = 0
         self._failure: str | None = None
@@ -125,7 +125,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         # Every answer asked again before it is used: a stylesheet edited was kept fresh by its
-        # Last-Modified and not shown at the reload (found by a trial). Not no-store, which
+        # Last-Modified and not shown at the reload. Not no-store, which
         # kept Back from showing a page as it was left.
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()
@@ -145,8 +145,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 self._redirect(HTTPStatus.FOUND, quote(site))  # keep a 301 past an edit)
                 return
             # The site at its path alone: served at "/" as well, a page's relative link to
-            # "papers/" of a site at "/papers/" named two pages (a new user's trial), and a
-            # link climbing out of the site worked here and not on GitHub Pages (a review).
+            # "papers/" of a site at "/papers/" named two pages, and a
+            # link climbing out of the site worked here and not on GitHub Pages.
             outside = not within.startswith(site)
             if not outside:  # its path taken off, as many segments as asked
                 rest = asked.path.split("/", site.count("/"))[-1]
@@ -241,7 +241,7 @@ def _reloading(page: bytes, built: str, failure: str | None) -> bytes:
 
 def _utf8(text: str) -> bytes:
     # An error may name a file whose name is not UTF-8 ("caf\udce9.md", as Python reads it):
-    # said as such, where encoding it failed the answer (found by a review).
+    # said as such, where encoding it failed the answer.
     return text.encode(errors="backslashreplace")
 
 
@@ -348,7 +348,7 @@ def serve(
                     return
             except RuntimeError as error:
                 # watchfiles' own, on a file whose name is not UTF-8 ("Unable to decode path"):
-                # serve stopped with a traceback (found by a review). The build names the file.
+                # serve stopped with a traceback. The build names the file.
                 if type(error).__name__ != "WatchfilesRustInternalError":
                     raise
                 generation.bump(rebuild(()))
@@ -403,7 +403,7 @@ def changed_paths(
 
 def transient_files(changes: set[tuple[watchfiles.Change, str]]) -> set[Path]:
     """Files made and deleted within one batch of changes and gone now: an editor's
-    temporary file (sed -i's), which a "changed:" line named (found by a new user's trial)."""
+    temporary file (sed -i's), which a "changed:" line named."""
     made = {path for change, path in changes if change == watchfiles.Change.added}
     gone = {path for change, path in changes if change == watchfiles.Change.deleted}
     return {Path(path) for path in made & gone if not Path(path).exists()}

@@ -105,15 +105,15 @@ def digest_items(
     """The digests' items of a site showing `days` (newest first). The daily digest holds the
     latest `digest_days` days but the newest, which may still be filling (the workflow fetches
     today early), unless a fetch had it after it ended (`whole`), and but those `awaited`: a
-    reader marks an item read, and does not see it grow (a subscriber's trial). The window is
+    reader marks an item read, and does not see it grow. The window is
     counted before the awaited days are taken out: reaching back past one, it brought an item
-    dropped before back (a review). The weekly and monthly ones hold the latest DIGEST_PERIODS
+    dropped before back. The weekly and monthly ones hold the latest DIGEST_PERIODS
     closed weeks and months (periods.is_open)."""
     if not days:
         return DigestItems()
     newest = days[0]
     # Had whole as Site.had_whole says: a day whose papers are all hidden is shown no more,
-    # and the day before it, had whole too, kept its item (found by a review).
+    # and the day before it, had whole too, kept its item.
     start = 0 if any(newest <= day for day in whole) else 1
     window = [day for day in days[start : start + digest_days] if day not in awaited]
 
@@ -194,7 +194,7 @@ class Site:
         """Whether a fetch had `day` with every paper it will list: the newest day marked
         whole, and every day before it but those still awaited. content/fetch-state.json keeps
         only the newest mark: a feed dated by the end of the day marked before went back a day
-        when the mark moved on (found by a review)."""
+        when the mark moved on."""
         return bool(self.whole) and day <= max(self.whole) and day not in self.awaited
 
 
@@ -356,5 +356,5 @@ def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:
 def day_moment(day: date) -> datetime:
     """When a day's items are dated: 00:00 UTC, as Hugging Face dates a day's papers
     (`submittedOnDailyAt`). Noon put the items of a build early in the day (the scheduled one)
-    hours in the future, which readers pin above newer items (found by a reader's review)."""
+    hours in the future, which readers pin above newer items."""
     return datetime.combine(day, time(0, 0), tzinfo=UTC)

@@ -237,7 +237,7 @@ def _load_content(
                 errors.append(error)
                 continue
             cache.set_day(name, digest(data), plain_day(day))
-    if len(errors) > MOST_ERRORS_SAID:  # said, not cut in silence (a review)
+    if len(errors) > MOST_ERRORS_SAID:  # said, not cut in silence
         more = len(errors) - MOST_ERRORS_SAID
         errors[MOST_ERRORS_SAID:] = [ContentError(f"and {more} more broken content files")]
     if errors:
@@ -287,7 +287,7 @@ def check_store_folders(root: Path) -> None:
     for folder in (CONTENT_DIR, PAPERS_DIR, DAYS_DIR, LISTINGS_DIR):
         path = root / folder
         try:
-            # A link to nothing too: a write into it failed half-way (a review).
+            # A link to nothing too: a write into it failed half-way.
             if path.is_dir() or not (path.is_symlink() or path.exists()):
                 continue
         except OSError as error:  # no permission, a name too long: Python 3.11 raises them
@@ -339,7 +339,7 @@ def _misnamed(root: Path, directory: str, name: str) -> ContentError:
     return ContentError(
         f"not read: {kind} files are named {shape}, so this {kind} is not on the site",
         location=Location(str(path)),
-        # Not "rename it" over a file that is there (found by a review): that loses it.
+        # Not "rename it" over a file that is there: that loses it.
         hint=f"{named} is there too: move what this one adds into it, then delete this one"
         if (root / named).exists()
         else f"rename it {named}, or move it out of {CONTENT_DIR}/",
@@ -371,7 +371,7 @@ def _changed_files(
         directory, name, identity = record.split(b"/", 2)
         if identity == file_states.NOT_A_FILE and not name:
             # A folder, then, that cannot be listed: "remove it" was said of the folder of
-            # every paper (found by a review).
+            # every paper.
             raise ContentError(
                 "cannot list it: a folder without permission, or not a folder",
                 location=Location(str(root / CONTENT_DIR / os.fsdecode(directory))),
@@ -693,7 +693,7 @@ def _check_writable(root: Path, files: Iterable[str]) -> None:
                 location=Location(str(target)),
                 hint="remove or rename the directory, then run again; nothing was written",
             )
-        # A file made read-only by hand was replaced without a word (found by a review); by
+        # A file made read-only by hand was replaced without a word; by
         # its mode, which root's access passes too.
         if target.is_file() and (
             not target.stat().st_mode & 0o222 or not os.access(target, os.W_OK)

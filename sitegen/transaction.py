@@ -130,7 +130,7 @@ _PROBE = ".sitegen-probe-"
 
 def _probe(probe: Path, there: Path, journal: Path) -> None:
     """Rename `probe` to `there` and back, or say why it cannot be. Back in a `finally`: a
-    Ctrl-C between the two left it in public/, where it was published (a review)."""
+    Ctrl-C between the two left it in public/, where it was published."""
     try:
         try:
             probe.rename(there)
@@ -199,7 +199,7 @@ def mounts_under(folder: str, points: Iterable[str]) -> list[str]:
 
 def _refuse_mounts_inside(root: Path, paths: list[str]) -> None:
     """A mount inside the folders the change moves files into (public/assets/video/): the
-    probe looks at two levels only (a review)."""
+    probe looks at two levels only."""
     base = str(root.resolve())
     for mount in mounts_under(base, mount_points()):
         if any(path.startswith(mount + "/") for path in paths):
@@ -232,7 +232,7 @@ def no_more_changes() -> None:
 def _applied_whole() -> Iterator[None]:
     """Hold Ctrl-C and SIGTERM until the block ends, then act on them: a change interrupted
     after its commit was left for the next run to complete, and a file edited by hand
-    meanwhile was overwritten by it (found by a review). kill -9 still leaves it to `recover`."""
+    meanwhile was overwritten by it. kill -9 still leaves it to `recover`."""
     caught: list[int] = []
     # Python runs signal handlers in the main thread only: another thread's change is waited
     # for by it instead (no_more_changes).

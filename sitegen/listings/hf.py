@@ -142,7 +142,7 @@ def parse_hf_html(text: str, *, origin: str, day: date | None) -> Listing:
 
 def _check_period(props: dict[str, Any], *, origin: str) -> None:
     """Refuse a week's or a month's page (`periodType`, since 2025): its papers are of
-    several days, and filed under one they were (found by a review)."""
+    several days, and filed under one they were."""
     period = props.get("periodType")
     if period is not None and period != "day":
         raise ListingError(
@@ -219,7 +219,7 @@ def _cards(tree: LexborHTMLParser) -> list[dict[str, Any]]:
             continue
         arxiv_id = (link.attributes.get("href") or "").removeprefix("/papers/").split("?")[0]
         # The text as a browser shows it: text(strip=True) joined "MiniMax <span>Sparse</span>
-        # Attention" into "MiniMaxSparseAttention" (found by a review).
+        # Attention" into "MiniMaxSparseAttention".
         cards.append({"paper": {"id": arxiv_id, "title": clean_line(link.text())}})
     return cards
 

@@ -26,7 +26,7 @@ _LOOSE_DAY_LINE = re.compile(
     r"(?P<word>[^\W\d]{3,12})\.?,? ?\d{1,2}\S{0,3}|\d{1,2}\S{0,3} ?(?P<after>[^\W\d]{3,12})\.?"
 )
 _DATE_LINE = re.compile(rf"{_MONTH} (\d{{1,2}})(?:, (\d{{4}}))?(?: (\d+))?")
-# The bullet is optional: a copy without it made an organisation "4" named "authors" (a review).
+# The bullet is optional: a copy without it made an organisation "4" named "authors".
 _AUTHORS_LINE = re.compile(r"(?:[•·*-]\s*)?(\d+)\s+authors?", re.IGNORECASE)
 _SEPARATOR = "·"
 # Compared without spaces or case: "byAK and ..." is "by AK and ..." in some copies.
@@ -76,7 +76,7 @@ def parse_text_listing(
             "the file has no non-blank lines", location=Location(origin), hint="give a listing"
         )
     body, saw_header, saw_daily_papers = _strip_header(lines)
-    # Copied from the day line down, the page is no less a listing (a user's trial), when its
+    # Copied from the day line down, the page is no less a listing, when its
     # papers' lines say so too (below): a day line alone starts many a text of paragraphs.
     if not saw_header and not _DAY_LINE.fullmatch(lines[0].text):
         raise _not_a_listing(lines[0], origin)
