@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen.errors import Location, TemplateError
+from sitegen.errors import ContentError, Location, TemplateError
 from sitegen.model import Artifact, Paper
 from sitegen.outputs import Output, PapersApiMonth, Renderers, papers_named, renderers
 from sitegen.pages import AbstractHTML
@@ -190,7 +190,16 @@ class _Renderer:
 
 
 def _read_file(path: str) -> bytes:
-    return Path(path).read_bytes()
+    """A file published as it is: the stylesheet or the icon of templates/, a file of static/."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:  # gone since the build began (under serve), or never there
+        raise ContentError(
+            f"cannot read it: {error.strerror}",
+            location=Location(path),
+            hint="restore it (templates/ comes with sitegen's repository), or run again if it"
+            " was moved while the build ran",
+        ) from None
 
 
 def _rendered(output: Output, r: Renderers) -> list[Artifact]:
@@ -223,11 +232,6 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
             " comes back to itself, directly or through another",
             location=template_line(error) or Location(TEMPLATES_DIR),
             hint="check the {% extends %}, {% include %} and macro calls you edited",
-        ) from None
-    except FileNotFoundError as error:  # a static file of templates/
-        raise TemplateError(
-            f"missing {TEMPLATES_DIR}/{Path(str(error.filename)).name}",
-            hint="restore the templates directory from the sitegen repository",
         ) from None
 
 

@@ -290,11 +290,13 @@ def serve(
     watch = tuple(watch)
     files = {p.resolve() for p in watch if p.is_file()}
     seen = file_stamps(files)
-    appeared: tuple[Path, ...] = ()  # watched paths made since the last watch began
+    # Changes found as a watch ended, built once the next watch runs: a build before it
+    # lost every edit made while it ran (a site.toml edit, then a paper's: never built).
+    pending: tuple[Path, ...] = ()
     try:
         while not stop.is_set():
             # A watched path made after serve began (a fork started empty: content/ comes with
-            # its first ingest, found by a review) is looked for at each timeout, then watched.
+            # its first ingest) is looked for at each timeout, then watched.
             missing = [p for p in watch if not p.exists()]
             folders = {p: _identity(p) for p in watch if p.is_dir()}
             resolved = {p.resolve(): p for p in folders}
@@ -312,38 +314,33 @@ def serve(
                         watching = True
                         at = f"http://{_in_url(host)}:{bound_port}{quote(unquote(subpath()))}"
                         announce(f"Serving {public} at {at} (Ctrl-C to stop)")
-                    if appeared:  # watched now: what was written in it so far is built
-                        generation.bump(rebuild(appeared))
-                        appeared = ()
                     # A file replaced while its watch was made anew (below) sends no event: its
                     # stamp says it changed (a full test run under load missed a second save).
                     stamps = file_stamps(files)
+                    changed = set(pending)
                     if changes or stamps != seen:
-                        changed = changed_paths(changes, files, seen, stamps)
-                        seen = stamps  # before the build: an edit during it is seen
-                        if changed:
-                            generation.bump(rebuild(tuple(sorted(changed))))
-                        # An editor's save replaces a file (sed -i, vim): the watch on the old one
-                        # is gone, so watch anew (site.toml's second edit was missed otherwise).
-                        if any(Path(path).resolve() in files for _, path in changes):
-                            break
-                    appeared = tuple(p for p in missing if p.exists())
-                    if appeared:
-                        break
-                    # A watched folder deleted (the README's `git rm -r content/...`) takes its
-                    # watch with it, and so does one made again while a build ran, even under
-                    # its old inode (reused at once): known by the event naming it, or by its
-                    # identity, it is built without, or watched anew and built (a new user's
-                    # trial, then a review, then a reread: what came after went unseen).
+                        changed |= changed_paths(changes, files, seen, stamps)
+                    seen = stamps  # before the build: an edit during it is seen
+                    pending = ()
+                    # The watch is made anew when what it watches was replaced: a file saved
+                    # by an editor (sed -i, vim write a new file over the old), a watched
+                    # path made, or a folder deleted (the README's `git rm -r content/...`) or
+                    # made again while a build ran, even under its old inode (reused at
+                    # once): known by the event naming it, or by its identity.
+                    appeared = [p for p in missing if p.exists()]
                     named = {resolved.get(Path(path)) for _, path in changes}
-                    replaced = tuple(
+                    replaced = [
                         p for p, was in folders.items() if p in named or _identity(p) != was
-                    )
-                    if replaced:
-                        appeared = tuple(p for p in replaced if p.exists())
-                        if not appeared and not changes:
-                            generation.bump(rebuild(replaced))
+                    ]
+                    if (
+                        appeared
+                        or replaced
+                        or any(Path(path).resolve() in files for _, path in changes)
+                    ):
+                        pending = tuple(sorted({*changed, *appeared, *replaced}))
                         break
+                    if changed:
+                        generation.bump(rebuild(tuple(sorted(changed))))
                 else:
                     return
             except RuntimeError as error:

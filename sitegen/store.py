@@ -119,9 +119,16 @@ class StoredPapers(Mapping[str, Paper]):
             if paper_id not in self._ids:
                 raise KeyError(paper_id)
             shown = f"{PAPERS_DIR}/{paper_id}.md"
-            held = self._papers[paper_id] = _parse_paper(
-                (self._root / shown).read_bytes(), shown, None
-            )
+            try:
+                data = (self._root / shown).read_bytes()
+            except OSError as error:  # deleted or replaced since the content was listed
+                raise ContentError(
+                    f"cannot read it: {error.strerror}",
+                    location=Location(shown),
+                    hint="content/ changed while it was read (a deletion, a checkout):"
+                    " run again",
+                ) from None
+            held = self._papers[paper_id] = _parse_paper(data, shown, None)
         elif isinstance(held, bytes):  # pickled: unpickled again when asked again (memory)
             import pickle  # only in a build's workers: ingest runs without it
 

@@ -3,6 +3,7 @@ steps run locally against a stand-in source, and `sitegen serve`."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import select
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import weakref
 from collections.abc import Iterator
@@ -23,7 +25,7 @@ import pytest
 import watchfiles
 import yaml
 
-from sitegen.serve import changed_paths, file_stamps, transient_files
+from sitegen.serve import changed_paths, file_stamps, serve, transient_files
 from tests.conftest import REPO, copy_site, ctrl_c_stops, demo_digest
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
@@ -754,6 +756,51 @@ def test_serve_rebuilds_after_every_save_that_replaces_site_toml(
         assert "site.toml" in _line_with(process.stdout, "changed: ", timeout=120)
         _line_with(process.stdout, "rebuilt in", timeout=120)
         assert title in httpx.get(url, timeout=30).text
+
+
+def test_serve_builds_an_edit_made_while_a_site_toml_rebuild_runs(tmp_path: Path) -> None:
+    """Found by a fork owner's trial: a save of site.toml made serve watch anew after its
+    rebuild, and every edit made while that ran was lost (the README's `git rm` of the demo
+    right after its title edit: the deleted papers were served on). The rebuild here makes
+    the edit itself, so it surely comes while one runs."""
+    public, content = tmp_path / "public", tmp_path / "content"
+    public.mkdir()
+    content.mkdir()
+    config, paper = tmp_path / "site.toml", content / "paper.md"
+    config.write_text('title = "A"\n')
+    paper.write_text("one\n")
+    rebuilt: list[tuple[Path, ...]] = []
+    serving, second = threading.Event(), threading.Event()
+
+    def rebuild(changed: tuple[Path, ...]) -> str | None:
+        rebuilt.append(changed)
+        if len(rebuilt) == 1:
+            paper.write_text("two\n")  # while the rebuild of site.toml's save runs
+        else:
+            second.set()
+            raise KeyboardInterrupt  # ends serve, as Ctrl-C does
+        return None
+
+    def run() -> None:
+        with contextlib.suppress(KeyboardInterrupt):
+            serve(
+                public=public, watch=(content, config), build=lambda: None, rebuild=rebuild,
+                host="127.0.0.1", port=0, announce=lambda _: serving.set(),
+            )  # fmt: skip
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert serving.wait(60)
+    saved = tmp_path / "site.toml.new"
+    saved.write_text('title = "B"\n')
+    saved.replace(config)  # as an editor saves it
+    try:
+        assert second.wait(30), f"the edit made during the rebuild was never built: {rebuilt}"
+        assert rebuilt[0] == (config,) and paper in rebuilt[1], rebuilt
+    finally:
+        if not second.is_set():
+            paper.write_text("three\n")  # a change the old watch sees, to end serve
+        thread.join(30)
 
 
 def test_serve_stops_cleanly_on_sigterm(served: tuple[subprocess.Popen[str], str, Path]) -> None:

@@ -30,6 +30,7 @@ from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.model import Day, DayEntry, Organization, Paper, clean_block, clean_line
 from sitegen.store import (
     ParsedPaper,
+    StoredPapers,
     ingest_into_store,
     load_content,
     parse_paper_files,
@@ -944,3 +945,27 @@ def test_an_arxiv_id_is_one_arxiv_gives(arxiv_id: str, kept: bool) -> None:
     with pytest.raises(ContentError, match="must be an arXiv id") as caught:
         parse_paper_file(text, path="content/papers/t.md")
     assert caught.value.location is not None and caught.value.location.line == 3
+
+
+def test_a_paper_file_gone_before_it_is_read_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """Found by a fork owner's trial: a `git rm` of content/ while serve rebuilt stopped serve
+    with a FileNotFoundError (the build had listed the file and read it later)."""
+    papers = StoredPapers(tmp_path, {"2501.00001": None}, {})
+    with pytest.raises(ContentError) as caught:
+        papers["2501.00001"]
+    assert str(caught.value).startswith(
+        "content/papers/2501.00001.md: cannot read it: No such file or directory"
+    )
+    assert "run again" in caught.value.hint
+
+
+def test_a_stylesheet_missing_from_templates_is_named_in_one_line(tiny_built: Path) -> None:
+    (tiny_built / "templates" / "style.css").unlink()
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2, result.stderr
+    first, *rest = result.stderr.splitlines()
+    assert first == (
+        f"sitegen: error: {tiny_built / 'templates' / 'style.css'}: cannot read it:"
+        " No such file or directory"
+    )
+    assert [line for line in rest if not line.startswith("  hint: ")] == []
