@@ -266,17 +266,17 @@ def remove_leftovers(public: Path) -> None:
     public = public.absolute()
     for stale in _made_beside(public, "staging"):
         if stale.is_dir() and not stale.is_symlink():
-            shutil.rmtree(stale, ignore_errors=True)
+            remove_made_tree(stale)
         else:  # the job a build's workers read (sitegen.render)
             stale.unlink(missing_ok=True)
     for stale in _made_beside(public, "search"):
         # a search index being made outside the lock (search_index.publish_search_index), unless
         # the process making it is gone
         if not _running(int(stale.name.rpartition("-")[2])):
-            shutil.rmtree(stale, ignore_errors=True)
+            remove_made_tree(stale)
     for stale in _made_beside(public, "old"):
         if os.path.lexists(public):
-            shutil.rmtree(stale, ignore_errors=True)
+            remove_made_tree(stale)
         else:  # killed between the two renames: the old site is the last good one
             stale.rename(public)
     _recover(public)
@@ -800,19 +800,32 @@ def _others_collide(public: Path, path: str) -> BuildError:
     )
 
 
+def remove_made_tree(tree: Path) -> None:
+    """Remove a tree sitegen made beside the site (a staging copy, the old site), folders made
+    read-only in it too: a folder of public/ chmod 555 by hand stayed beside the site after a
+    `--clean` build, and after every later one."""
+
+    def writable_then_again(remove: Callable[[str], None], path: str, _: object) -> None:
+        with suppress(OSError):  # not ours to change: left, as before
+            Path(path).parent.chmod(0o700)
+            remove(path)
+
+    shutil.rmtree(tree, onerror=writable_then_again)
+
+
 def _swap(staging: Path, public: Path) -> None:
     """Make `staging` the new `public`; at no moment is there no `public` (issue #15)."""
     if not os.path.lexists(public):
         staging.rename(public)
         return
     if _exchange(staging, public):
-        shutil.rmtree(staging, ignore_errors=True)  # now the old site
+        remove_made_tree(staging)  # now the old site
         return
     # Two renames: a kill between them leaves no public/ until the next build restores it.
     old = public.with_name(f".{public.name}.old-{os.getpid()}")
     public.rename(old)
     staging.rename(public)
-    shutil.rmtree(old, ignore_errors=True)
+    remove_made_tree(old)
 
 
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2  # from <fcntl.h> and <linux/fs.h>

@@ -9,6 +9,7 @@ so is a run that could hang; the others run `main` in this process (`sitegen_her
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -683,6 +684,25 @@ def test_a_read_only_folder_deep_in_the_site_is_refused_before_anything_changes(
     assert tree_bytes(site / "public") == before and not (site / ".public.journal").exists()
     assert main(["--root", str(site), "build"]) == 0
     assert "Papers of the Day" in (week / "index.html").read_text()
+
+
+def test_a_clean_build_removes_the_old_site_a_read_only_folder_and_all(
+    site: Path, unprivileged: list[str]
+) -> None:
+    """Found by a fork owner's trial: the old site, swapped out by `--clean`, could not be
+    removed for a folder made read-only in it, and stayed beside the site after every build."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    week = next((site / "public" / "top" / "week").iterdir())
+    week.chmod(0o555)
+    try:
+        result = _sitegen(site, "build", "--clean", prefix=unprivileged)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            week.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    beside = sorted(p.name for p in site.iterdir() if p.name.startswith(".public"))
+    assert beside == [".public.lock", ".public.outputs"]
 
 
 def _sitegen_on_a_full_disk(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
