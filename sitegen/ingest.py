@@ -270,7 +270,8 @@ class _Merger:
         arrived_after = previous_day.arrived_after if previous_day else self._late(listing.day)
         gained = {entry.paper_id for entry in listed} - on_the_day
         if previous_day and not arrived_after and gained and not known:
-            arrived_after = self._completed_late(listing.day, on_the_day)
+            undated = frozenset(entry.paper_id for entry in old if entry.added is None)
+            arrived_after = self._completed_late(listing.day, undated)
         self.days[listing.day] = Day(
             day=listing.day, entries=entries, sources=sources, arrived_after=arrived_after
         )
@@ -302,12 +303,13 @@ class _Merger:
             return newest
         return None
 
-    def _completed_late(self, day: date, listed_before: frozenset[str]) -> date | None:
+    def _completed_late(self, day: date, undated: frozenset[str]) -> date | None:
         """The day a held `day` that gains papers now came late with, if it did: it leaves the
         feeds' window within two builds, so a reader who misses two polls would miss its new
-        papers (found by subscribers' trials: a day completed by a retry four days on reached
-        no reader; three days on, one poll). Not when a paper it listed before is on a later
-        day too: that paper's published item would move to the later day."""
+        papers (subscribers' trials: a day completed by a retry four days on reached no
+        reader; three days on, one poll). Not when a paper it listed before with no `added`
+        time (`undated`: its item is dated by its day) is on a later day too: its published
+        item would move to the later day. One dated by its fetch stays where it is."""
         came = self._late(day)
         if came is None or self.feed_days is None:  # not a scheduled run, or the day too old
             return None
@@ -316,7 +318,7 @@ class _Merger:
             return None
         for later in newer:
             held = self.days.get(later) or self.stored.days.get(later)
-            if later < came and held and any(e.paper_id in listed_before for e in held.entries):
+            if later < came and held and any(e.paper_id in undated for e in held.entries):
                 return None
         return came
 

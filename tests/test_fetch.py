@@ -1221,6 +1221,54 @@ def test_papers_a_day_gains_past_the_feeds_window_reach_the_feeds(
     assert {entry["paper"]["id"] for entry in real[:10]} <= in_feed
 
 
+@pytest.mark.parametrize("dated", [True, False], ids=["dated by its fetch", "history"])
+def test_a_day_completed_late_with_a_paper_on_a_later_day_too_moves_no_published_item(
+    hf: tuple[FaultyHF, str], site: Path, dated: bool
+) -> None:
+    """Found by a subscriber's trial: a day completed by a retry was not marked late when a
+    paper it listed was listed again by a later day, though that paper's item was dated by
+    when a fetch brought it, which the mark does not move: the day's new papers reached no
+    reader of the site's feeds. A paper of it dated by its day (history filled in) would move
+    to the later day's item date: then the day is not marked, and the item stays."""
+    import feedparser
+
+    source, url = hf
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    again = real[0]["paper"]["id"]
+    today = datetime.now(UTC).date()
+    first, filling, *later = (today - timedelta(days=n) for n in (6, 5, 4, 3, 2, 1))
+
+    def rss() -> dict[str, datetime]:
+        assert main(["--root", str(site), "build"]) == 0
+        feed = feedparser.parse((site / "public" / "rss.xml").read_bytes())
+        return {e.link.rstrip("/").rsplit("/", 1)[1]: _utc(item_time(e)) for e in feed.entries}
+
+    source.other_api_days = [Reply(200, b"[]")]
+    if dated:  # then the day after is the newest when fetched: dated by when the fetch had it
+        source.set(first.isoformat(), [Reply(200, _answer_of(first, real[25:27]))])
+        assert _fetch(site, url, "--date", first.isoformat()) == 0
+    source.set(filling.isoformat(), [Reply(200, _answer_of(filling, real[:2]))])
+    assert _fetch(site, url, "--date", filling.isoformat()) == 0
+    assert (_added(site, filling)[again] is not None) == dated
+    for n, day in enumerate(later):
+        listed_again = real[:1] if n == 0 else []
+        answer = _answer_of(day, listed_again + real[10 + 3 * n : 13 + 3 * n])
+        source.set(day.isoformat(), [Reply(200, answer)])
+        assert _fetch(site, url, "--date", day.isoformat()) == 0
+    published = rss()[again]
+    state = {filling.isoformat(): {"failed_on": later[0].isoformat(), "problem": "HTTP 500"}}
+    (site / "content" / "fetch-state.json").write_text(json.dumps(state))
+    source.set(filling.isoformat(), [Reply(200, _answer_of(filling, real[:10]))])
+    assert _fetch(site, url) == 0  # the scheduled run: its retry has the day whole
+    day_file = (site / "content" / "days" / f"{filling}.toml").read_text()
+    assert (f"arrived_after = {later[-1]}\n" in day_file) == dated
+
+    items = rss()
+    assert items[again] == published
+    if dated:
+        assert {entry["paper"]["id"] for entry in real[:10]} <= items.keys()
+
+
 def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_never_move(
     hf: tuple[FaultyHF, str], site: Path, tmp_path: Path
 ) -> None:
