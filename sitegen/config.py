@@ -294,22 +294,26 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
     # A slug of before a rename names the topic now, as in paper files (a review: a rename
     # stopped the build at each `yields_to` naming the old slug).
     renamed = renamed_slugs(topics)
-    topics = [
-        dataclasses.replace(t, yields_to=tuple(renamed.get(o, o) for o in t.yields_to))
-        for t in topics
-    ]
     for topic, item in zip(topics, tables, strict=True):
-        for other in topic.yields_to:
+        for named in topic.yields_to:
+            other = renamed.get(named, named)
             if other == topic.slug:
+                itself = "the topic itself" if named == other else "a former slug of this topic"
                 raise ConfigError(
-                    f"`yields_to` names {other!r}, the topic itself: it would give up every paper",
-                    location=item.where_value("yields_to", other),
-                    hint="name the topics this one gives way to, not itself",
+                    f"`yields_to` names {named!r}, {itself}: it would give up every paper",
+                    location=item.where_value("yields_to", named),
+                    hint="name the topics this one gives way to, not itself (a topic merged"
+                    " into it by `formerly` is it now: drop its slug here)",
                 )
             if other not in slugs:
                 raise ConfigError(
-                    f"`yields_to` names {other!r}, which is no topic's slug",
-                    location=item.where_value("yields_to", other),
-                    hint="use slugs of [[topics]] tables: " + ", ".join(sorted(slugs)),
+                    f"`yields_to` names {named!r}, which is no topic's slug",
+                    location=item.where_value("yields_to", named),
+                    hint="use slugs of [[topics]] tables: "
+                    + ", ".join(sorted(slugs))
+                    + "; a slug renamed goes in its topic's `formerly`",
                 )
-    return tuple(topics)
+    return tuple(
+        dataclasses.replace(t, yields_to=tuple(renamed.get(o, o) for o in t.yields_to))
+        for t in topics
+    )

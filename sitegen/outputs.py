@@ -673,11 +673,13 @@ class NotFoundPage(NamedTuple):
 
 
 class RobotsTxt(NamedTuple):
-    """robots.txt, naming the sitemap."""
+    """robots.txt, naming the sitemap; a robots.txt of static/ is the site's instead."""
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        yield Output((routes.robots().path,), RobotsTxt())
+        path = routes.robots().path
+        if not any(own == path for own, _, _ in site.own_files):
+            yield Output((path,), RobotsTxt())
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield robots(r.routes)
@@ -947,6 +949,7 @@ def _check_own_files(site: Site, planned: list[Output], more: Iterable[str] = ()
         return
     made = {p for o in planned if not isinstance(o.inputs, OwnFile) for p in o.paths}
     made.update(more)
+    copied = {p for o in planned if isinstance(o.inputs, StaticFile) for p in o.paths}
     folders = {path.rsplit("/", i)[0] for path in made for i in range(1, path.count("/") + 1)}
     for path, source, _ in site.own_files:
         above = [path.rsplit("/", i)[0] for i in range(1, path.count("/") + 1)]
@@ -955,7 +958,9 @@ def _check_own_files(site: Site, planned: list[Output], more: Iterable[str] = ()
                 f"the site makes {path} itself" if path in made
                 else f"the site has pages or feeds where this file would be ({path})",
                 location=Location(source),
-                hint="rename it or move it: static/ is for files the site does not make",
+                hint=f"edit templates/{path} instead: the site copies it from there"
+                if path in copied
+                else "rename it or move it: static/ is for files the site does not make",
             )  # fmt: skip
 
 

@@ -125,8 +125,7 @@ class StoredPapers(Mapping[str, Paper]):
                 raise ContentError(
                     f"cannot read it: {error.strerror}",
                     location=Location(shown),
-                    hint="content/ changed while it was read (a deletion, a checkout):"
-                    " run again",
+                    hint="content/ changed while it was read (a deletion, a checkout): run again",
                 ) from None
             held = self._papers[paper_id] = _parse_paper(data, shown, None)
         elif isinstance(held, bytes):  # pickled: unpickled again when asked again (memory)

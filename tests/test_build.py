@@ -573,6 +573,8 @@ def test_the_sites_own_files_are_published_as_they_are(
     ("name", "says"),
     [
         ("rss.xml", "static/rss.xml: the site makes rss.xml itself"),
+        # Its hint: "edit templates/favicon.svg instead" (a fork owner's trial: "rename it").
+        ("favicon.svg", "static/favicon.svg: the site makes favicon.svg itself"),
         ("papers", "static/papers: the site has pages or feeds where this file would be"),
         ("index.html/x", "static/index.html/x: the site has pages or feeds where this file"),
         ("pagefind/x.js", "static/pagefind/x.js: a file in pagefind/, where the site's search"),
@@ -600,6 +602,8 @@ def test_an_own_file_the_site_cannot_publish_is_one_line(
     said = capsys.readouterr().err.splitlines()
     assert said[0].startswith(f"sitegen: error: {tiny_built}/{says}"), said
     assert len(said) == 2 and said[1].startswith("  hint: ")
+    if name == "favicon.svg":
+        assert said[1].startswith("  hint: edit templates/favicon.svg instead")
     assert tree_bytes(tiny_built / "public") == before
 
 

@@ -133,6 +133,27 @@ def test_topic_rules_that_cannot_work_are_refused_at_their_line(
     assert line.split(" = ")[0] in ("fallback", "yields_to", "keywords", "generic", "formerly")
 
 
+def test_a_topic_merged_in_by_formerly_and_still_yielded_to_is_named_as_such() -> None:
+    """Found by a fork owner's trial: merging representation-learning into machine-learning
+    as docs/topics.md says, its slug left in machine-learning's `yields_to` was said to be
+    "'machine-learning', the topic itself", at a line that did not say it."""
+    merged = re.sub(
+        r'\[\[topics\]\]\nslug = "representation-learning"\n(.+\n)+?\n', "", SITE_TOML, count=1
+    )
+    assert 'slug = "representation-learning"' not in merged
+    kept = 'slug = "machine-learning"\n'
+    merged = merged.replace(kept, f'{kept}formerly = ["representation-learning"]\n')
+    message, line = _config_error(merged)
+    assert "`yields_to` names 'representation-learning', a former slug of this topic" in message
+    assert line.startswith("yields_to = [") and '"representation-learning"' in line
+    # Renamed without `formerly`, a slug yielded to is told where the old slug goes.
+    renamed = SITE_TOML.replace('slug = "graphs"\n', 'slug = "graph-learning"\n')
+    with pytest.raises(ConfigError) as error:
+        parse_config(renamed, source="site.toml")
+    assert "names 'graphs', which is no topic's slug" in error.value.message
+    assert "a slug renamed goes in its topic's `formerly`" in error.value.hint
+
+
 def test_a_custom_feed_naming_no_topic_is_named_at_its_topics_line() -> None:
     feed = 'topics = ["llm", "reasoning", "agents"]'
     bad = SITE_TOML.replace(feed, 'topics = ["llm", "upvoted"]')

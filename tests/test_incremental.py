@@ -224,6 +224,8 @@ def _own_files_added(site: Path) -> None:
     (site / "static" / "CNAME").write_text("papers.example.org\n")
     (site / "static" / "img" / "logo.png").write_bytes(bytes(range(256)) * 4)
     (site / "static" / ".nojekyll").write_bytes(b"")
+    # A robots.txt of one's own is the site's instead of sitegen's (a fork owner's trial).
+    (site / "static" / "robots.txt").write_text("User-agent: *\nDisallow: /drafts/\n")
 
 
 def _own_files_edited_and_removed(site: Path) -> None:
@@ -231,6 +233,7 @@ def _own_files_edited_and_removed(site: Path) -> None:
         _own_files_added(site)
     (site / "static" / "img" / "logo.png").write_bytes(bytes(range(255, -1, -1)) * 4)
     (site / "static" / "CNAME").unlink()
+    (site / "static" / "robots.txt").unlink()  # sitegen's comes back
 
 
 def _own_files_made_folders_and_files(site: Path) -> None:
