@@ -238,7 +238,10 @@ def _check_formerly(topics: list[Topic], tables: list[TomlFields], slugs: set[st
                     hint="a former slug leads to one topic: give that one another name",
                 )
             if old in slugs or old in had:
-                whose = "a topic's slug now" if old in slugs else f"{had[old]!r}'s former slug too"
+                if old in slugs:
+                    whose = "a topic's slug now"
+                else:
+                    whose = f"a former slug of {had[old]!r} too"
                 raise ConfigError(
                     f"`formerly` holds {old!r}, {whose}",
                     location=where,

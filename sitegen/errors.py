@@ -14,8 +14,14 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u
 
 
 def printable(text: str) -> str:
-    """`text` on one line, every control character written as its escape."""
-    return _UNPRINTABLE.sub(lambda match: ascii(match[0])[1:-1], text)
+    """`text` on one line, every control character written as its escape, and a byte of a file
+    name that is not UTF-8 (held as a surrogate) as that byte: caf\\xe9, not caf\\udce9."""
+    return _UNPRINTABLE.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else ascii(match[0])[1:-1]
 
 
 # The start of the note a page's render adds to an undefined name's error: the names its

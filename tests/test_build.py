@@ -580,7 +580,7 @@ def test_the_sites_own_files_are_published_as_they_are(
         ("pagefind/x.js", "static/pagefind/x.js: a file in pagefind/, where the site's search"),
         ("link", "static/link: a link"),
         ("a\\b", "static/a\\b: a name with a backslash"),
-        ("\udcff.txt", "static/\\udcff.txt: a name that is not UTF-8"),  # the byte 0xff
+        ("\udcff.txt", "static/\\xff.txt: a name that is not UTF-8"),  # the byte 0xff
         ("a\nb", "static/a\\nb: a name with a control character"),  # broke the build record
         ("fifo", "static/fifo: not a regular file"),  # reading it hung the build
     ],
