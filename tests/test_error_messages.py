@@ -152,6 +152,11 @@ def test_a_topic_merged_in_by_formerly_and_still_yielded_to_is_named_as_such() -
         parse_config(renamed, source="site.toml")
     assert "names 'graphs', which is no topic's slug" in error.value.message
     assert "a slug renamed goes in its topic's `formerly`" in error.value.hint
+    # One former slug of two topics: said with the first's slug, not as "'robotics''s".
+    twice = SITE_TOML.replace('slug = "efficiency"\n', 'slug = "efficiency"\nformerly = ["fast"]\n')
+    twice = twice.replace('slug = "robotics"\n', 'slug = "robotics"\nformerly = ["fast"]\n')
+    message, line = _config_error(twice)
+    assert message == "`formerly` holds 'fast', a former slug of 'robotics' too", message
 
 
 def test_a_custom_feed_naming_no_topic_is_named_at_its_topics_line() -> None:
