@@ -48,6 +48,7 @@ from sitegen.reports import (
     say_fetch_waits,
     say_one_title,
     say_put_back,
+    say_retitled,
     say_same_title,
 )
 from sitegen.store import check_store_folders, read_regular_file, stored_days
@@ -425,6 +426,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
             print(f"{printable(listing.origin)}: note: {note}", file=sys.stderr)
     say_put_back(report.put_back)
     say_one_title(report.one_title)
+    say_retitled(report.retitled)
     say_same_title(report.same_title)
     return EXIT_OK
 
@@ -679,6 +681,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
         print(f"sitegen: {wrong_source}", file=sys.stderr)
     say_put_back(report.put_back)
     say_one_title(report.one_title)
+    say_retitled(report.retitled)
     say_same_title(report.same_title)
     if not report.missed:
         return EXIT_OK

@@ -71,6 +71,7 @@ class FetchReport:
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
     one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
     put_back: tuple[tuple[date, str], ...] = ()  # see sitegen.ingest.Merged
+    retitled: tuple[tuple[date, str, str, str], ...] = ()  # see sitegen.ingest.Merged
 
     @property
     def missed(self) -> tuple[DayOutcome, ...]:
@@ -278,6 +279,7 @@ def _merge_answers(
         same_title=report.same_title,
         one_title=report.one_title,
         put_back=report.put_back,
+        retitled=report.retitled,
     )
 
 

@@ -89,6 +89,10 @@ class Merged:
     # Papers held before on no day, that a listing put on one: (day, paper id), for the user
     # to check (found by a review: an entry taken off by hand came back in silence).
     put_back: tuple[tuple[date, str], ...] = ()
+    # Papers a listing titles otherwise than their files and every listing before: (day, id,
+    # the listing's title, the file's), the file's kept (a hand edit, or the source's typo
+    # that the source fixed since: a subscriber's trial saw the fix dropped in silence).
+    retitled: tuple[tuple[date, str, str, str], ...] = ()
 
     def applied_to(self, snapshot: ContentSnapshot) -> ContentSnapshot:
         """The whole store after the merge."""
@@ -169,6 +173,7 @@ def ingest_listings(
         new_papers=merger.new_papers,
         one_title=tuple(merger.one_title),
         put_back=tuple(merger.put_back),
+        retitled=tuple(merger.retitled),
     )
 
 
@@ -207,6 +212,7 @@ class _Merger:
         self.recorded_upvotes: dict[str, int | None] = {}  # as changed by this run
         self.one_title: list[tuple[date, str, str]] = []  # see Merged
         self.put_back: list[tuple[date, str]] = []  # see Merged
+        self.retitled: list[tuple[date, str, str, str]] = []  # see Merged
         self._featured: set[str] | None = None  # the papers the stored days list
 
     def paper(self, paper_id: str) -> Paper | None:
@@ -241,6 +247,8 @@ class _Merger:
                 paper = _new_paper(entry, paper_id=paper_id)
                 self.new_papers += 1
             else:
+                if not known and self.index.titled_otherwise(existing, entry.title):
+                    self.retitled.append((listing.day, existing.id, entry.title, existing.title))
                 paper = _merge(existing, entry, recorded=self._recorded(existing.id))
             if added := tuple(t for t in topics if t not in paper.not_topics):  # the editor's call
                 paper = dataclasses.replace(paper, topics=_union(paper.topics, added))
@@ -344,6 +352,13 @@ class _RunIndex:
             key = title_key(title)
             if key not in self.by_title and key not in self.store.titles:
                 self.by_title[key] = paper.id
+
+    def titled_otherwise(self, paper: Paper, title: str) -> bool:
+        """Whether `title` is neither the paper's nor one a listing gave it before."""
+        key = title_key(title)
+        if key == title_key(paper.title):
+            return False
+        return paper.id not in (self.store.titles.get(key), self.by_title.get(key))
 
     def find(self, entry: ListingEntry) -> Paper | None:
         """The paper `entry` is: by its arXiv id, else by its title as the paper has it or as a

@@ -238,6 +238,17 @@ def say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
 _NAMED_ONE_BY_ONE = 3  # papers a day puts back, each said on a line of its own
 
 
+def say_retitled(papers: Sequence[tuple[date, str, str, str]]) -> None:
+    """Papers a listing titles otherwise than their files (see sitegen.ingest.Merged)."""
+    for day, paper_id, listed, kept in papers:
+        print(
+            f"sitegen: note: {day}'s listing titles {paper_id} {listed!r}, its file"
+            f" {kept!r}: the file's is kept; to take the listing's (a correction of the"
+            f" source's), edit the title in {PAPERS_DIR}/{paper_id}.md",
+            file=sys.stderr,
+        )
+
+
 def say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:
     """Two titles of one listing taken as one paper (found by a review: in silence)."""
     for day, first, other in pairs:

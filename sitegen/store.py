@@ -565,6 +565,7 @@ class IngestReport:
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
     one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
     put_back: tuple[tuple[date, str], ...] = ()  # see sitegen.ingest.Merged
+    retitled: tuple[tuple[date, str, str, str], ...] = ()  # see sitegen.ingest.Merged
 
 
 def ingest_into_store(
@@ -615,6 +616,7 @@ def ingest_into_store(
         same_title=before.same_title,
         one_title=merged.one_title,
         put_back=merged.put_back,
+        retitled=merged.retitled,
     )
 
 

@@ -114,6 +114,39 @@ def test_a_paper_taken_off_a_day_by_hand_and_put_back_by_a_new_listing_is_said(
     assert "note" not in capsys.readouterr().err
 
 
+def test_a_title_the_source_corrected_is_said_once_and_the_files_kept(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a subscriber's trial: the next morning's answer fixed a typo in a title, and
+    the fix was dropped in silence (a paper file's title is never replaced: it may be a hand
+    edit). Now it is said, once, with what to edit."""
+    shutil.copytree(REPO / "content", site / "content")
+    kept = site / "content" / "listings" / "2026-06-12.json"
+    answer = json.loads(kept.read_text())
+    title = answer[0]["paper"]["title"]
+    answer[0]["title"] = answer[0]["paper"]["title"] = title.replace("Limits", "Bounds")
+    fixed = tmp_path / "2026-06-12.json"
+    fixed.write_text(json.dumps(answer))
+    paper = site / "content" / "papers" / "2606.00467.md"
+    before = paper.read_bytes()
+    capsys.readouterr()
+    assert main(["--root", str(site), "ingest", str(fixed)]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert notes == [
+        "sitegen: note: 2026-06-12's listing titles 2606.00467 'On the Bounds of LLM"
+        " Adaptability: Impact of Model-Internalized Priors on Annotation Task Performance', its"
+        " file 'On the Limits of LLM Adaptability: Impact of Model-Internalized Priors on"
+        " Annotation Task Performance': the file's is kept; to take the listing's (a correction"
+        " of the source's), edit the title in content/papers/2606.00467.md"
+    ]
+    assert paper.read_bytes() == before
+    # Replayed from content/listings/ (`sitegen ingest content/listings/*`): said already.
+    replay = sorted((site / "content" / "listings").glob("2026-06-12*.json"))
+    assert len(replay) == 2
+    assert main(["--root", str(site), "ingest", *map(str, replay)]) == 0
+    assert "note" not in capsys.readouterr().err
+
+
 def test_a_day_file_deleted_and_ingested_again_is_one_note(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
