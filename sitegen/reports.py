@@ -241,12 +241,14 @@ _NAMED_ONE_BY_ONE = 3  # papers a day puts back, each said on a line of its own
 def say_retitled(papers: Sequence[tuple[date, str, str, str]]) -> None:
     """Papers a listing titles otherwise than their files (see sitegen.ingest.Merged)."""
     for day, paper_id, listed, kept in papers:
-        print(
-            f"sitegen: note: {day}'s listing titles {paper_id} {listed!r}, its file"
-            f" {kept!r}: the file's is kept; to take the listing's (a correction of the"
-            f" source's), edit the title in {PAPERS_DIR}/{paper_id}.md",
-            file=sys.stderr,
+        note = (
+            f"{day}'s listing titles {paper_id} {listed!r}, its file {kept!r}: the file's is"
+            " kept; to take the listing's (a correction of the source's), edit the title in"
+            f" {PAPERS_DIR}/{paper_id}.md"
         )
+        print(f"sitegen: note: {note}", file=sys.stderr)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # a scheduled run's log is seldom read
+            _actions_warning(note, title="sitegen: a title changed at the source")
 
 
 def say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:
