@@ -275,18 +275,21 @@ def serve(
     handler = type("Handler", (PreviewHandler,), shared)
     server = _listening_server(host, port, functools.partial(handler, directory=str(public)))
     server.daemon_threads = True
-    try:
-        failure = build()
-    except BaseException:  # Ctrl-C: let the port go (nothing serves it yet)
-        server.server_close()
-        raise
-    if failure is not None:
-        generation.bump(failure)
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
-    thread.start()
-    bound_port = server.server_address[1]
+    started = threading.Event()
+
+    def start() -> None:
+        """The first build, then serve it: once the watch runs, so that an edit made while
+        the build runs is built next (a review: a build before the watch lost it)."""
+        started.set()
+        failure = build()
+        if failure is not None:
+            generation.bump(failure)
+        thread.start()
+        at = f"http://{_in_url(host)}:{server.server_address[1]}{quote(unquote(subpath()))}"
+        announce(f"Serving {public} at {at} (Ctrl-C to stop)")
+
     stop = threading.Event()
-    watching = False
     watch = tuple(watch)
     files = {p.resolve() for p in watch if p.is_file()}
     seen = file_stamps(files)
@@ -310,10 +313,8 @@ def serve(
                     yield_on_timeout=True,
                     rust_timeout=200,
                 ):
-                    if not watching:
-                        watching = True
-                        at = f"http://{_in_url(host)}:{bound_port}{quote(unquote(subpath()))}"
-                        announce(f"Serving {public} at {at} (Ctrl-C to stop)")
+                    if not started.is_set():
+                        start()
                     # A file replaced while its watch was made anew (below) sends no event: its
                     # stamp says it changed (a full test run under load missed a second save).
                     stamps = file_stamps(files)
@@ -348,10 +349,14 @@ def serve(
                 # serve stopped with a traceback. The build names the file.
                 if type(error).__name__ != "WatchfilesRustInternalError":
                     raise
-                generation.bump(rebuild(()))
+                if not started.is_set():
+                    start()
+                else:
+                    generation.bump(rebuild(()))
     finally:
         stop.set()
-        server.shutdown()
+        if thread.is_alive():  # else nothing serves the port: shutdown() would wait for ever
+            server.shutdown()
         server.server_close()
 
 

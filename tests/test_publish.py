@@ -758,11 +758,13 @@ def test_serve_rebuilds_after_every_save_that_replaces_site_toml(
         assert title in httpx.get(url, timeout=30).text
 
 
-def test_serve_builds_an_edit_made_while_a_site_toml_rebuild_runs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("during", ["the first build", "a rebuild of a site.toml save"])
+def test_serve_builds_an_edit_made_while_a_build_runs(tmp_path: Path, during: str) -> None:
     """Found by a fork owner's trial: a save of site.toml made serve watch anew after its
     rebuild, and every edit made while that ran was lost (the README's `git rm` of the demo
-    right after its title edit: the deleted papers were served on). The rebuild here makes
-    the edit itself, so it surely comes while one runs."""
+    right after its title edit: the deleted papers were served on); then by a review: the
+    first build ran before any watch. The build here makes the edits itself, so they surely
+    come while one runs."""
     public, content = tmp_path / "public", tmp_path / "content"
     public.mkdir()
     content.mkdir()
@@ -770,35 +772,45 @@ def test_serve_builds_an_edit_made_while_a_site_toml_rebuild_runs(tmp_path: Path
     config.write_text('title = "A"\n')
     paper.write_text("one\n")
     rebuilt: list[tuple[Path, ...]] = []
-    serving, second = threading.Event(), threading.Event()
+    serving, paper_built = threading.Event(), threading.Event()
+
+    def save_config(title: str) -> None:
+        saved = tmp_path / "site.toml.new"
+        saved.write_text(f'title = "{title}"\n')
+        saved.replace(config)  # as an editor saves it
+
+    def build() -> str | None:
+        if during == "the first build":
+            paper.write_text("two\n")
+            save_config("B")
+        return None
 
     def rebuild(changed: tuple[Path, ...]) -> str | None:
         rebuilt.append(changed)
-        if len(rebuilt) == 1:
-            paper.write_text("two\n")  # while the rebuild of site.toml's save runs
-        else:
-            second.set()
+        if paper in changed:
+            paper_built.set()
             raise KeyboardInterrupt  # ends serve, as Ctrl-C does
+        if during != "the first build":
+            paper.write_text("two\n")  # while the rebuild of site.toml's save runs
         return None
 
     def run() -> None:
         with contextlib.suppress(KeyboardInterrupt):
             serve(
-                public=public, watch=(content, config), build=lambda: None, rebuild=rebuild,
+                public=public, watch=(content, config), build=build, rebuild=rebuild,
                 host="127.0.0.1", port=0, announce=lambda _: serving.set(),
             )  # fmt: skip
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     assert serving.wait(60)
-    saved = tmp_path / "site.toml.new"
-    saved.write_text('title = "B"\n')
-    saved.replace(config)  # as an editor saves it
+    if during != "the first build":
+        save_config("B")
     try:
-        assert second.wait(30), f"the edit made during the rebuild was never built: {rebuilt}"
-        assert rebuilt[0] == (config,) and paper in rebuilt[1], rebuilt
+        assert paper_built.wait(30), f"the edit made during the build was never built: {rebuilt}"
+        assert config in {path for changed in rebuilt for path in changed}, rebuilt
     finally:
-        if not second.is_set():
+        if not paper_built.is_set():
             paper.write_text("three\n")  # a change the old watch sees, to end serve
         thread.join(30)
 
