@@ -89,9 +89,9 @@ class Merged:
     # Papers held before on no day, that a listing put on one: (day, paper id), for the user
     # to check (found by a review: an entry taken off by hand came back in silence).
     put_back: tuple[tuple[date, str], ...] = ()
-    # Papers a listing titles otherwise than their files and every listing before: (day, id,
-    # the listing's title, the file's), the file's kept (a hand edit, or the source's typo
-    # that the source fixed since: a subscriber's trial saw the fix dropped in silence).
+    # Papers a new listing titles otherwise than their files and the listings the store keeps
+    # the titles of (a day's first): (day, id, the listing's title, the file's), the file's
+    # kept (a hand edit, or a typo the source fixed since: dropped in silence before).
     retitled: tuple[tuple[date, str, str, str], ...] = ()
 
     def applied_to(self, snapshot: ContentSnapshot) -> ContentSnapshot:

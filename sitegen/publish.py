@@ -803,14 +803,20 @@ def _others_collide(public: Path, path: str) -> BuildError:
 def remove_made_tree(tree: Path) -> None:
     """Remove a tree sitegen made beside the site (a staging copy, the old site), folders made
     read-only in it too: a folder of public/ chmod 555 by hand stayed beside the site after a
-    `--clean` build, and after every later one."""
-
-    def writable_then_again(remove: Callable[[str], None], path: str, _: object) -> None:
-        with suppress(OSError):  # not ours to change: left, as before
-            Path(path).parent.chmod(0o700)
-            remove(path)
-
-    shutil.rmtree(tree, onerror=writable_then_again)
+    `--clean` build, and after every later one. Only folders inside `tree` are made writable,
+    never the site's folder; what cannot be removed even so is left, as before."""
+    try:
+        shutil.rmtree(tree)
+    except FileNotFoundError:
+        return
+    except OSError:
+        folders = [tree]
+        while folders:
+            folder = folders.pop()
+            with suppress(OSError):
+                folder.chmod(0o700)
+                folders += [p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()]
+        shutil.rmtree(tree, ignore_errors=True)
 
 
 def _swap(staging: Path, public: Path) -> None:

@@ -76,7 +76,7 @@ def parse_paper_files(
     """Read and parse paper files (a build spreads this over processes)."""
     parsed = []
     for path, shown in files:
-        data = Path(path).read_bytes()
+        data = _read_listed(Path(path), shown)
         paper = _parse_paper(data, shown, known_topics)
         parsed.append((paper_facts(paper, data), paper))
     return parsed
@@ -94,6 +94,19 @@ def _errors_of(files: PaperFiles, known_topics: frozenset[str] | None) -> list[C
         except ContentError as error:
             errors.append(error)
     return errors
+
+
+def _read_listed(path: Path, shown: str) -> bytes:
+    """A content file found when the store was listed: gone or replaced since (a `git rm` or a
+    checkout under a running serve), one line, not a traceback (a review)."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ContentError(
+            f"cannot read it: {error.strerror}",
+            location=Location(shown),
+            hint="content/ changed while it was read (a deletion, a checkout): run again",
+        ) from None
 
 
 def _parse_paper(data: bytes, shown: str, known_topics: frozenset[str] | None) -> Paper:
@@ -119,14 +132,7 @@ class StoredPapers(Mapping[str, Paper]):
             if paper_id not in self._ids:
                 raise KeyError(paper_id)
             shown = f"{PAPERS_DIR}/{paper_id}.md"
-            try:
-                data = (self._root / shown).read_bytes()
-            except OSError as error:  # deleted or replaced since the content was listed
-                raise ContentError(
-                    f"cannot read it: {error.strerror}",
-                    location=Location(shown),
-                    hint="content/ changed while it was read (a deletion, a checkout): run again",
-                ) from None
+            data = _read_listed(self._root / shown, shown)
             held = self._papers[paper_id] = _parse_paper(data, shown, None)
         elif isinstance(held, bytes):  # pickled: unpickled again when asked again (memory)
             import pickle  # only in a build's workers: ingest runs without it
@@ -236,7 +242,7 @@ def _load_content(
         held_day = cache.days.get(name)
         if held_day is None or not holds(days_dir / name, held_day[0]):
             shown = f"{DAYS_DIR}/{name}"
-            data = (root / shown).read_bytes()
+            data = _read_listed(root / shown, shown)
             try:
                 day = parse_day_file(decode_content(data, path=shown), path=shown)
             except ContentError as error:

@@ -119,7 +119,8 @@ def test_a_title_the_source_corrected_is_said_once_and_the_files_kept(
 ) -> None:
     """Found by a subscriber's trial: the next morning's answer fixed a typo in a title, and
     the fix was dropped in silence (a paper file's title is never replaced: it may be a hand
-    edit). Now it is said, once, with what to edit."""
+    edit). Now it is said, with what to edit, by each new listing that titles it so (a day
+    has one or two: the morning's while it fills, the next morning's), not by a replay."""
     shutil.copytree(REPO / "content", site / "content")
     kept = site / "content" / "listings" / "2026-06-12.json"
     answer = json.loads(kept.read_text())

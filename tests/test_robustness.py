@@ -705,6 +705,29 @@ def test_a_clean_build_removes_the_old_site_a_read_only_folder_and_all(
     assert beside == [".public.lock", ".public.outputs"]
 
 
+def test_a_leftover_beside_the_site_with_an_unreadable_folder_is_removed_and_nothing_else(
+    site: Path, unprivileged: list[str]
+) -> None:
+    """Found by a review: removing an old site killed mid-swap, whose folder could not be read,
+    failed on a TypeError in every later build; and the fix before it made the site's own
+    folder 700 when something in the tree could not be removed."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    unreadable = site / ".public.old-99999" / "a" / "b"
+    unreadable.mkdir(parents=True)
+    (unreadable / "f").write_text("left by a killed build\n")
+    unreadable.chmod(0)
+    mode = site.stat().st_mode
+    try:
+        result = _sitegen(site, "build", prefix=unprivileged)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            unreadable.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert not (site / ".public.old-99999").exists()
+    assert site.stat().st_mode == mode
+
+
 def _sitegen_on_a_full_disk(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`sitegen` in a process that cannot write a file past 2 kB (EFBIG), as on a full disk."""
     run = (

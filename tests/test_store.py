@@ -957,6 +957,11 @@ def test_a_paper_file_gone_before_it_is_read_is_one_line_not_a_traceback(tmp_pat
         "content/papers/2501.00001.md: cannot read it: No such file or directory"
     )
     assert "run again" in caught.value.hint
+    # A review: the files a build parses for having changed are read the same way.
+    gone = (str(tmp_path / "2501.00001.md"), "content/papers/2501.00001.md")
+    with pytest.raises(ContentError) as caught:
+        parse_paper_files([gone], None)
+    assert str(caught.value).startswith("content/papers/2501.00001.md: cannot read it:")
 
 
 def test_a_stylesheet_missing_from_templates_is_named_in_one_line(tiny_built: Path) -> None:
