@@ -810,6 +810,8 @@ def remove_made_tree(tree: Path) -> None:
     except FileNotFoundError:
         return
     except OSError:
+        if tree.is_symlink():  # not a tree sitegen made: nothing it leads to is touched
+            return
         folders = [tree]
         while folders:
             folder = folders.pop()

@@ -728,6 +728,23 @@ def test_a_leftover_beside_the_site_with_an_unreadable_folder_is_removed_and_not
     assert site.stat().st_mode == mode
 
 
+def test_a_link_named_as_a_leftover_beside_the_site_leads_to_nothing_changed(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by rereading: the removal that makes folders writable followed such a link, and
+    would have made the folders it leads to 700."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    mine = tmp_path / "mine"
+    (mine / "inside").mkdir(parents=True)
+    (mine / "inside" / "f").write_text("mine\n")
+    for folder in (mine, mine / "inside"):
+        folder.chmod(0o755)
+    (site / ".public.old-99999").symlink_to(mine)
+    assert main(["--root", str(site), "build"]) == 0
+    assert [oct(f.stat().st_mode & 0o777) for f in (mine, mine / "inside")] == ["0o755"] * 2
+    assert (mine / "inside" / "f").read_text() == "mine\n"
+
+
 def _sitegen_on_a_full_disk(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """`sitegen` in a process that cannot write a file past 2 kB (EFBIG), as on a full disk."""
     run = (
