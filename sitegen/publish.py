@@ -277,8 +277,8 @@ def remove_leftovers(public: Path) -> None:
     for stale in _made_beside(public, "old"):
         if os.path.lexists(public):
             remove_made_tree(stale)
-        else:  # killed between the two renames: the old site is the last good one
-            stale.rename(public)
+        elif stale.is_dir() and not stale.is_symlink():  # killed between the two renames:
+            stale.rename(public)  # the old site is the last good one (a link is not sitegen's)
     _recover(public)
     transaction.remove_probes(public)
 
@@ -810,7 +810,7 @@ def remove_made_tree(tree: Path) -> None:
     except FileNotFoundError:
         return
     except OSError:
-        if tree.is_symlink():  # not a tree sitegen made: nothing it leads to is touched
+        if tree.is_symlink() or not tree.is_dir():  # not a tree sitegen made: left alone
             return
         folders = [tree]
         while folders:

@@ -194,11 +194,10 @@ def _read_file(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:  # gone since the build began (under serve), or never there
-        kept = "restore it from sitegen's repository" if TEMPLATES_DIR in path else "restore it"
         raise ContentError(
             f"cannot read it: {error.strerror}",
             location=Location(path),
-            hint=f"{kept}, or run again if it was moved while the build ran",
+            hint="restore it, or run again if it was moved while the build ran",
         ) from None
 
 

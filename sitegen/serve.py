@@ -275,24 +275,25 @@ def serve(
     handler = type("Handler", (PreviewHandler,), shared)
     server = _listening_server(host, port, functools.partial(handler, directory=str(public)))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
-    started = threading.Event()
-
-    def start() -> None:
-        """The first build, then serve it: once the watch runs, so that an edit made while
-        the build runs is built next (a review: a build before the watch lost it)."""
-        started.set()
-        failure = build()
-        if failure is not None:
-            generation.bump(failure)
-        thread.start()
-        at = f"http://{_in_url(host)}:{server.server_address[1]}{quote(unquote(subpath()))}"
-        announce(f"Serving {public} at {at} (Ctrl-C to stop)")
-
-    stop = threading.Event()
     watch = tuple(watch)
     files = {p.resolve() for p in watch if p.is_file()}
+    # Before the first build: a file saved while it runs is built next (a review). A folder's
+    # edit then is seen with the next change: the watch begins after the build, which serves
+    # the site at once (a watch first, whose first yield waits for a quiet moment, kept a busy
+    # folder's site unbuilt and unserved for as long as it was busy: a review).
     seen = file_stamps(files)
+    try:
+        failure = build()
+    except BaseException:  # Ctrl-C: let the port go (nothing serves it yet)
+        server.server_close()
+        raise
+    if failure is not None:
+        generation.bump(failure)
+    thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
+    thread.start()
+    bound_port = server.server_address[1]
+    stop = threading.Event()
+    watching = False
     # Changes found as a watch ended, built once the next watch runs: a build before it
     # lost every edit made while it ran (a site.toml edit, then a paper's: never built).
     pending: tuple[Path, ...] = ()
@@ -313,8 +314,10 @@ def serve(
                     yield_on_timeout=True,
                     rust_timeout=200,
                 ):
-                    if not started.is_set():
-                        start()
+                    if not watching:
+                        watching = True
+                        at = f"http://{_in_url(host)}:{bound_port}{quote(unquote(subpath()))}"
+                        announce(f"Serving {public} at {at} (Ctrl-C to stop)")
                     # A file replaced while its watch was made anew (below) sends no event: its
                     # stamp says it changed (a full test run under load missed a second save).
                     stamps = file_stamps(files)
@@ -349,14 +352,10 @@ def serve(
                 # serve stopped with a traceback. The build names the file.
                 if type(error).__name__ != "WatchfilesRustInternalError":
                     raise
-                if not started.is_set():
-                    start()
-                else:
-                    generation.bump(rebuild(()))
+                generation.bump(rebuild(()))
     finally:
         stop.set()
-        if thread.is_alive():  # else nothing serves the port: shutdown() would wait for ever
-            server.shutdown()
+        server.shutdown()
         server.server_close()
 
 

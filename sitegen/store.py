@@ -105,7 +105,9 @@ def _read_listed(path: Path, shown: str) -> bytes:
         raise ContentError(
             f"cannot read it: {error.strerror}",
             location=Location(shown),
-            hint="content/ changed while it was read (a deletion, a checkout): run again",
+            hint="content/ changed while it was read (a deletion, a checkout): run again"
+            if isinstance(error, FileNotFoundError)
+            else "fix its permissions (sitegen reads every content file), then run again",
         ) from None
 
 
@@ -228,9 +230,10 @@ def _load_content(
     errors: list[ContentError] = []
     try:
         parsed = parse_papers(files, known_topics)
-    except ContentError:
+    except ContentError as error:
         # Every broken file said, not one a run: parsed again one by one, on this path alone.
-        errors = _errors_of(files, known_topics)
+        # None broken now (a file gone and back, as a checkout does): the first error stands.
+        errors = _errors_of(files, known_topics) or [error]
         parsed = []
     if not errors:
         unsorted = any(name not in cache.papers for name in to_parse)

@@ -731,18 +731,31 @@ def test_a_leftover_beside_the_site_with_an_unreadable_folder_is_removed_and_not
 def test_a_link_named_as_a_leftover_beside_the_site_leads_to_nothing_changed(
     site: Path, tmp_path: Path
 ) -> None:
-    """Found by rereading: the removal that makes folders writable followed such a link, and
-    would have made the folders it leads to 700."""
+    """Found by rereading and a review: the removal that makes folders writable followed such
+    a link, and made the folders it leads to 700; with no public/ (as after a kill between a
+    swap's two renames) the link was taken for the old site and made public/, and the files
+    it led to were published as the user's."""
     assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
     mine = tmp_path / "mine"
     (mine / "inside").mkdir(parents=True)
     (mine / "inside" / "f").write_text("mine\n")
     for folder in (mine, mine / "inside"):
         folder.chmod(0o755)
-    (site / ".public.old-99999").symlink_to(mine)
-    assert main(["--root", str(site), "build"]) == 0
-    assert [oct(f.stat().st_mode & 0o777) for f in (mine, mine / "inside")] == ["0o755"] * 2
-    assert (mine / "inside" / "f").read_text() == "mine\n"
+
+    def untouched() -> None:
+        assert [oct(f.stat().st_mode & 0o777) for f in (mine, mine / "inside")] == ["0o755"] * 2
+        assert sorted(p.name for p in mine.iterdir()) == ["inside"]
+        assert (mine / "inside" / "f").read_text() == "mine\n"
+
+    for _ in ("no public/ yet", "public/ built"):
+        (site / ".public.old-99999").symlink_to(mine)
+        assert main(["--root", str(site), "build"]) == 0
+        untouched()
+        public = site / "public"
+        assert not public.is_symlink() and (public / "index.html").is_file()
+        assert not (public / "inside").exists()
+        assert sorted(p.name for p in site.glob(".public.*-*")) == [".public.old-99999"]
+        (site / ".public.old-99999").unlink()
 
 
 def _sitegen_on_a_full_disk(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -964,6 +964,26 @@ def test_a_paper_file_gone_before_it_is_read_is_one_line_not_a_traceback(tmp_pat
     assert str(caught.value).startswith("content/papers/2501.00001.md: cannot read it:")
 
 
+def test_a_paper_file_gone_and_back_while_it_is_parsed_is_one_line(tmp_path: Path) -> None:
+    """Found by a review: a file gone as its parse read it and back when read again to say
+    every broken file (a checkout) left no error to say, and a ValueError stopped the run."""
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    paper = tmp_path / "content" / "papers" / "2606.00467.md"
+
+    def checkout(files: list[tuple[str, str]], known: frozenset[str] | None) -> list[ParsedPaper]:
+        data = paper.read_bytes()
+        paper.unlink()
+        try:
+            return parse_paper_files(files, known)
+        finally:
+            paper.write_bytes(data)
+
+    with pytest.raises(ContentError) as caught:
+        load_content(tmp_path, use_cache=False, parse_papers=checkout)
+    assert str(caught.value).startswith("content/papers/2606.00467.md: cannot read it:")
+    assert load_content(tmp_path).papers["2606.00467"].id == "2606.00467"  # run again: it is
+
+
 def test_a_stylesheet_missing_from_templates_is_named_in_one_line(tiny_built: Path) -> None:
     (tiny_built / "templates" / "style.css").unlink()
     result = sitegen_here("--root", str(tiny_built), "build")
