@@ -375,7 +375,6 @@ def render_feed(
     spec: FeedSpec,
     config: SiteConfig,
     routes: Routes,
-    newest_day: date | None,
     *,
     whole: Collection[date] = (),
 ) -> Iterator[Artifact]:
@@ -394,7 +393,7 @@ def render_feed(
         # The RSS <channel><link> is the last link added, so the page link goes last.
         generator.link(href=routes.absolute(route), rel="self")
         generator.link(href=routes.absolute(spec.routes.html), rel="alternate")
-        updated = _updated(spec, newest_day, whole)
+        updated = _updated(spec, whole)
         generator.updated(updated)
         generator.lastBuildDate(updated)
         # Each entry as _entries_xml makes it (or made it before), put in the feed's own
@@ -625,7 +624,7 @@ def _nothing_yet(spec: FeedSpec, routes: Routes) -> _Item:
     )
 
 
-def _updated(spec: FeedSpec, newest_day: date | None, whole: Collection[date]) -> datetime:
+def _updated(spec: FeedSpec, whole: Collection[date]) -> datetime:
     if spec.items:
         # Its newest item's time, or the end of a day its items are dated by once a fetch had
         # it whole, if later: the rest of such a day comes the next morning dated by that day,
@@ -633,9 +632,10 @@ def _updated(spec: FeedSpec, newest_day: date | None, whole: Collection[date]) -
         # (a feed review).
         ends = [day_moment(day) + timedelta(days=1) for day in whole]
         return max([item.when for item in spec.items] + ends)
-    # An empty feed is as new as the newest day: still the content's time, never the clock's;
-    # with no day at all, its item's (not 1970, before that item: a new user's trial).
-    return day_moment(newest_day) if newest_day else _NOTHING_YET
+    # An empty feed is as old as its one item, which never changes: dated by the newest day,
+    # its file changed every day with nothing new (a subscriber's trial); not 1970, before
+    # that item (a new user's trial).
+    return _NOTHING_YET
 
 
 def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Artifact:

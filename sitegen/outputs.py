@@ -238,7 +238,7 @@ class DayFeed(NamedTuple):
     def render(self, r: Renderers) -> Iterator[Artifact]:
         spec = r.feeds.day(self.day, self.papers)
         whole = (self.day,) if self.whole else ()
-        yield from render_feed(spec, r.site.config, r.routes, self.day, whole=whole)
+        yield from render_feed(spec, r.site.config, r.routes, whole=whole)
 
 
 class DaysIndex(NamedTuple):
@@ -265,7 +265,6 @@ class DigestFeed(NamedTuple):
     first came out, where a fetch recorded it (Site.digest_dated)."""
 
     days: tuple[tuple[date, Papers, datetime], ...]
-    newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
@@ -275,10 +274,10 @@ class DigestFeed(NamedTuple):
             for day in site.digest_listing.days
         )
         feed = routes.days_index()
-        yield Output((feed.rss.path, feed.atom.path), DigestFeed(days, _newest_day(site)))
+        yield Output((feed.rss.path, feed.atom.path), DigestFeed(days))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield from render_feed(r.feeds.digest(self.days), r.site.config, r.routes, self.newest)
+        yield from render_feed(r.feeds.digest(self.days), r.site.config, r.routes)
 
 
 class TopicsIndex(NamedTuple):
@@ -354,25 +353,20 @@ class TopicFeed(NamedTuple):
 
     slug: str
     papers: Papers  # newest first
-    newest: date | None
     whole: tuple[date, ...]  # of its items' days, those a fetch had whole (feeds.whole_days)
     formerly: tuple[str, ...] = ()
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        newest = _newest_day(site)
         for t in site.topics:
             papers = _in_feed(site, t.papers)
-            inputs = TopicFeed(
-                t.topic.slug, papers, None if papers else newest, whole_days(site, papers),
-                t.topic.formerly,
-            )  # fmt: skip
+            inputs = TopicFeed(t.topic.slug, papers, whole_days(site, papers), t.topic.formerly)
             feeds = [routes.topic(slug) for slug in (t.topic.slug, *t.topic.formerly)]
             yield Output(tuple(path for f in feeds for path in (f.rss.path, f.atom.path)), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         spec = r.feeds.topic(self.slug, self.papers)
-        feeds = list(render_feed(spec, r.site.config, r.routes, self.newest, whole=self.whole))
+        feeds = list(render_feed(spec, r.site.config, r.routes, whole=self.whole))
         yield from feeds
         now = r.routes.topic(self.slug)
         data = {f.path: f.data for f in feeds}
@@ -419,7 +413,6 @@ class AllPapersFeed(NamedTuple):
     """The site's newest papers as RSS, Atom and JSON Feed."""
 
     papers: Papers  # newest first
-    newest: date | None
     whole: tuple[date, ...]  # as TopicFeed's
 
     @staticmethod
@@ -427,12 +420,11 @@ class AllPapersFeed(NamedTuple):
         papers = _in_feed(site, site.newest)
         home = routes.home()
         paths = (home.rss.path, home.atom.path, home.json.path)  # type: ignore[union-attr]
-        newest = None if papers else _newest_day(site)
-        yield Output(paths, AllPapersFeed(papers, newest, whole_days(site, papers)))
+        yield Output(paths, AllPapersFeed(papers, whole_days(site, papers)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         spec = r.feeds.all_papers(self.papers)
-        yield from render_feed(spec, r.site.config, r.routes, self.newest, whole=self.whole)
+        yield from render_feed(spec, r.site.config, r.routes, whole=self.whole)
         yield render_json_feed(spec, r.site.config, r.routes)
 
 
@@ -739,7 +731,7 @@ class TopFeed(NamedTuple):
     def render(self, r: Renderers) -> Iterator[Artifact]:
         top = top_papers(self.period.kind, featured(self.days), self.again, r.site.upvotes)
         spec = r.feeds.top(self.period, top, dict(self.again), still_open=self.still_open)
-        yield from render_feed(spec, r.site.config, r.routes, None)
+        yield from render_feed(spec, r.site.config, r.routes)
         yield render_json_feed(spec, r.site.config, r.routes)
 
 
@@ -768,7 +760,6 @@ class PeriodDigestFeed(NamedTuple):
     kind: str  # WEEK or MONTH
     # As TopFeed's, and when the item is dated (Site.digest_dated)
     periods: tuple[tuple[Period, tuple[Papers, ...], Counts, datetime], ...]
-    newest: date | None
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
@@ -780,7 +771,7 @@ class PeriodDigestFeed(NamedTuple):
                 (p.period, p.days, p.again, site.digest_dated(p.period.slug, p.period.last))
                 for p in closed
             )
-            inputs = PeriodDigestFeed(kind, periods, None if periods else _newest_day(site))
+            inputs = PeriodDigestFeed(kind, periods)
             yield Output((feed.rss.path, feed.atom.path), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
@@ -789,7 +780,7 @@ class PeriodDigestFeed(NamedTuple):
             for period, days, again, at in self.periods
         )
         spec = r.feeds.period_digest(self.kind, periods)
-        yield from render_feed(spec, r.site.config, r.routes, self.newest)
+        yield from render_feed(spec, r.site.config, r.routes)
 
 
 # A custom feed's outputs name the papers of the newest CUSTOM_FEED_DAYS days and choose among
@@ -841,7 +832,6 @@ class CustomFeedFeed(NamedTuple):
     slug: str
     candidates: Papers  # newest first
     late: tuple[date, ...]  # as CustomFeedPage's
-    newest: date | None
     whole: tuple[date, ...]  # as TopicFeed's, of the candidates' days
 
     @staticmethod
@@ -851,14 +841,14 @@ class CustomFeedFeed(NamedTuple):
         for f in site.config.custom_feeds:
             feed = routes.custom_feed(f.slug)
             paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
-            inputs = CustomFeedFeed(f.slug, candidates, late, _newest_day(site), whole)
+            inputs = CustomFeedFeed(f.slug, candidates, late, whole)
             yield Output(paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         config = r.site.config
         feed = next(f for f in config.custom_feeds if f.slug == self.slug)
         spec = r.feeds.custom(feed, _custom_feed_papers(r, self.slug, self.candidates))
-        yield from render_feed(spec, config, r.routes, self.newest, whole=self.whole)
+        yield from render_feed(spec, config, r.routes, whole=self.whole)
         yield render_json_feed(spec, config, r.routes)
 
 

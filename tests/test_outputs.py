@@ -509,6 +509,9 @@ def test_a_topic_with_no_paper_has_feeds_that_say_so() -> None:
         assert entry.link == f"{BASE}topics/quantum-chess/" and item_time(entry)
         (again,) = feedparser.parse(later[f"topics/quantum-chess/{name}"]).entries
         assert again == entry
+    # The whole file too (a subscriber's trial: its own time moved with the newest day, so
+    # the file changed every day with nothing new).
+    assert later["topics/quantum-chess/atom.xml"] == files["topics/quantum-chess/atom.xml"]
 
 
 # The window the tests of feeds' windows lay their days out for (site.toml's is 4).
