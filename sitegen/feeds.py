@@ -620,7 +620,7 @@ def _nothing_yet(spec: FeedSpec, routes: Routes) -> _Item:
         url=routes.absolute(spec.routes.html),
         when=_NOTHING_YET,
         content_html="",
-        summary=f"{spec.description} Nothing is listed here yet: items appear as days are added.",
+        summary=f"{spec.description} Nothing is listed here now: items come as days bring some.",
     )
 
 

@@ -813,12 +813,13 @@ class CustomFeedPage(NamedTuple):
     slug: str
     candidates: Papers  # newest first
     late: tuple[date, ...]  # days that came late with the latest ones: their papers are recent
+    since: date | None  # the oldest of the latest [feeds] days: which papers are recent
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         candidates, late = _custom_feed_candidates(site), tuple(sorted(_came_late(site)))
         for feed in site.config.custom_feeds:
-            inputs = CustomFeedPage(feed.slug, candidates, late)
+            inputs = CustomFeedPage(feed.slug, candidates, late, _feeds_since(site))
             yield Output((routes.custom_feed(feed.slug).html.path,), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
@@ -832,6 +833,7 @@ class CustomFeedFeed(NamedTuple):
     slug: str
     candidates: Papers  # newest first
     late: tuple[date, ...]  # as CustomFeedPage's
+    since: date | None  # as CustomFeedPage's
     whole: tuple[date, ...]  # as TopicFeed's, of the candidates' days
 
     @staticmethod
@@ -841,14 +843,18 @@ class CustomFeedFeed(NamedTuple):
         for f in site.config.custom_feeds:
             feed = routes.custom_feed(f.slug)
             paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
-            inputs = CustomFeedFeed(f.slug, candidates, late, whole)
+            inputs = CustomFeedFeed(f.slug, candidates, late, _feeds_since(site), whole)
             yield Output(paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         config = r.site.config
         feed = next(f for f in config.custom_feeds if f.slug == self.slug)
-        spec = r.feeds.custom(feed, _custom_feed_papers(r, self.slug, self.candidates))
-        yield from render_feed(spec, config, r.routes, whole=self.whole)
+        papers = _custom_feed_papers(r, self.slug, self.candidates)
+        spec = r.feeds.custom(feed, papers)
+        # Of its own items' days (self.whole, of every candidate's, keys it): a day it lists
+        # nothing of moved its time (a review).
+        whole = [day for day in whole_days(r.site, papers) if day in self.whole]
+        yield from render_feed(spec, config, r.routes, whole=whole)
         yield render_json_feed(spec, config, r.routes)
 
 

@@ -851,6 +851,65 @@ def test_the_monthly_feed_has_an_item_per_closed_month_listing_its_top_papers() 
     assert f'xmlUrl="{BASE}top/monthly/atom.xml"' in files["feeds.opml"].decode()
 
 
+def test_a_custom_feeds_key_moves_with_its_window_though_its_candidates_stay() -> None:
+    """Found by a review: a new day that only features papers again leaves a custom feed's
+    candidates as they were, but moves the window of the latest [feeds] days that chooses
+    among them; its key did not move, and an incremental build kept the feed a cold build
+    no longer made (it had moved with the newest day, dropped from the feeds' inputs)."""
+    text = (REPO / "site.toml").read_text() + (
+        '\n[[custom_feeds]]\nname = "RL"\nslug = "rl"\nmatch = ["reinforcement learning"]\n'
+    )
+    config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
+    config = dataclasses.replace(config, feeds=dataclasses.replace(config.feeds, items=1, days=2))
+    papers = {p.id: p for p in map(_paper, range(1, 81))}
+    ids = sorted(papers)
+
+    def site(days: int) -> Site:
+        """Two new papers a day for 40 days, but the 11th and the 41st feature again two of
+        the first day's: the 41st leaves the papers of the latest CUSTOM_FEED_DAYS (30) days,
+        the custom feeds' candidates, as they were."""
+        listed = {}
+        for d in range(days):
+            day = date(2026, 1, 1) + timedelta(days=d)
+            shown = ids[:2] if d in (10, 40) else ids[2 * d : 2 * d + 2]
+            listed[day] = Day(day=day, entries=tuple(DayEntry(paper_id=i, title=i) for i in shown))
+        return assemble_site(ContentSnapshot.of(papers, listed), config)
+
+    paths = ("feeds/rl/atom.xml", "feeds/rl/index.html")
+    rendered, keys = [], []
+    for each in (site(40), site(41)):
+        routes, states = Routes(each.config.base_url), paper_states(each)
+        rendered.append(_render(each, only=paths))
+        keys.append(
+            {
+                path: output_key(output, setup="", paper_states=states)
+                for output in plan(each, routes)
+                for path in output.paths
+                if path in paths
+            }
+        )
+    for path in paths:
+        assert rendered[0][path] != rendered[1][path], path  # the window moved
+        assert keys[0][path] != keys[1][path], path  # and so did its key
+
+
+def test_a_custom_feeds_time_moves_with_its_own_items_days_alone() -> None:
+    """Found by a review: a custom feed took the end of every day a fetch had whole among all
+    its candidates as its time, so it moved with days it listed nothing of."""
+    text = (REPO / "site.toml").read_text() + (
+        '\n[[custom_feeds]]\nname = "Chess"\nslug = "chess"\nmatch = ["quantum chess"]\n'
+    )
+    config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
+    papers = {p.id: p for p in map(_paper, range(1, 9))}
+    papers["2501.00002"] = _paper(2, title="Quantum chess engines")  # on Jan 1 alone
+    site = _site(papers, days=4, config=config, whole=frozenset({date(2026, 1, 4)}))
+    feed = feedparser.parse(_render(site, only=["feeds/chess/atom.xml"])["feeds/chess/atom.xml"])
+    (entry,) = feed.entries
+    assert entry.title == "Quantum chess engines"
+    # The end of its item's day, which a fetch had whole: not of Jan 4, which lists none of it.
+    assert feed.feed.updated_parsed[:6] == (2026, 1, 2, 0, 0, 0)
+
+
 def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -> None:
     papers = {**_twelve(), "2501.00004": _paper(4, abstract=DIFFUSION)}
     files = _render(_six_days(papers))
