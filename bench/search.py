@@ -59,7 +59,8 @@ import os, sys, time
 from pathlib import Path
 from sitegen.search_index import _search_records
 from sitegen.cli import load_config
-from sitegen.outputs import paper_states, papers_by_month
+from sitegen.output_keys import paper_states
+from sitegen.outputs import papers_by_month
 from sitegen.search import (
     CLOSED_DIRECTORY, OPEN_DIRECTORY, first_day, search_shards, search_topics,
     write_search_shards

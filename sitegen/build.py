@@ -35,15 +35,8 @@ from sitegen.digest_dates import load_digest_dates
 from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
-from sitegen.outputs import (
-    NEWEST_LISTS,
-    Output,
-    PaperOutputs,
-    PapersApiMonth,
-    paper_states,
-    papers_named,
-    plan_keyed,
-)
+from sitegen.output_keys import paper_states, papers_named
+from sitegen.outputs import NEWEST_LISTS, Output, PaperOutputs, PapersApiMonth, plan_keyed
 from sitegen.own_files import own_files
 from sitegen.pages import api_record
 from sitegen.parts import PaperParts

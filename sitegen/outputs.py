@@ -4,8 +4,9 @@ A kind is a NamedTuple of the inputs of one of its outputs: every value that out
 made from beyond the setup (sitegen's code, the templates, site.toml). Its `outputs` lists them
 for a site, each with the paths it writes; its `render` makes the files from those inputs alone.
 Papers are passed by id (`Papers`), each standing for its file's digest, its topics and its days.
-So an output's key, a digest of its inputs, changes whenever its bytes may, and a build renders
-only the outputs whose key changed (tests build every kind of change both ways and compare).
+So an output's key, a digest of its inputs (sitegen.output_keys), changes whenever its bytes may,
+and a build renders only the outputs whose key changed (tests build every kind of change both
+ways and compare).
 
 A new kind of page or feed is one new class in `KINDS` (and in `NEWEST_LISTS` if it lists the
 newest papers, which a rebuild then renders faster). Its pages are in the sitemap by that alone.
@@ -14,7 +15,6 @@ newest papers, which a rebuild then renders faster). Its pages are in the sitema
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +27,7 @@ from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.errors import ContentError, Location
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml, whole_days
 from sitegen.model import Artifact
+from sitegen.output_keys import Ids, Joined, key_of, one_paper_key, shown_of
 from sitegen.pages import (
     DAILY_DIGEST,
     DAYS_TITLE,
@@ -55,13 +56,6 @@ from sitegen.periods import (
 from sitegen.site import DayListing, Site, sitemap_blocks
 from sitegen.trends import Trend
 from sitegen.urls import ListingRoutes, Route, Routes, page_at
-
-
-class Ids(tuple[str, ...]):
-    """Ids of papers an output shows by their URLs alone: in its key, the ids, not their
-    states; joined, not each one's repr (the rebuild budget: 0.03 s for 50,000 at 50k)."""
-
-    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -894,7 +888,7 @@ class PaperOutputs:
         setup: str,
         paper_states: Mapping[str, str],
     ) -> PaperOutputs:
-        kind_digest = _one_paper_key(setup, kind.__name__, "")  # the same for every paper
+        kind_digest = one_paper_key(setup, kind.__name__, "")  # the same for every paper
         keys = [kind_digest + paper_states[i] for i in site.ids]
         paths = [kind.path(paper_id, routes) for paper_id in site.ids]
         return PaperOutputs(kind, site.ids, paths, keys)
@@ -909,7 +903,7 @@ def plan_keyed(
     """Every output of the site with its key (`output_key`), in a fixed order: each kind's of
     `KINDS`, the outputs of each of `ONE_PAPER_KINDS` as one `PaperOutputs`, then the sitemap
     of the pages planned."""
-    joined: _Joined = {}  # for the whole plan: outputs share the site's listings
+    joined: Joined = {}  # for the whole plan: outputs share the site's listings
     planned: list[Output] = []
     paper_paths: list[str] = []  # of the one-paper kinds, for _check_own_files
     for kind in KINDS:
@@ -960,101 +954,21 @@ def _check_own_files(site: Site, planned: list[Output], more: Iterable[str] = ()
             )  # fmt: skip
 
 
-# The states of a Papers value joined, by its identity (it is held, so the identity stays
-# its own): the outputs of a day, a week or a month share one value, which is joined once
-# (the rebuild budget, under 2 s at 50k papers: 150,000 of 450,000 lookups of a state).
-_Joined = dict[int, tuple["Papers", str]]
-
-
 def output_key(
     output: Output,
     *,
     setup: str,
     paper_states: Mapping[str, str],
-    joined: _Joined | None = None,
+    joined: Joined | None = None,
 ) -> str:
     """A digest of everything `output`'s bytes are made from; `joined` may be shared by the
     outputs of one plan."""
     kind = type(output.inputs)
     if kind in ONE_PAPER_KINDS:
         (paper_id,) = output.inputs[0]  # type: ignore[index]
-        return _one_paper_key(setup, kind.__name__, paper_states[paper_id])
-    shown = _shown(output.inputs, paper_states, {} if joined is None else joined)
-    return _key(setup, kind.__name__, shown)
-
-
-def _one_paper_key(setup: str, kind: str, state: str) -> str:
-    # The digest of the setup and the kind, then the paper's state, a digest already: not a
-    # digest of all three, one for each of 50,000 papers (the rebuild budget, under 2 s at
-    # 50k papers: 0.05 s).
-    return _key(setup, kind, "")[:16] + state
-
-
-def _key(setup: str, kind: str, shown: str) -> str:
-    return hashlib.blake2b(f"{setup}\x1f{kind}{shown}".encode(), digest_size=12).hexdigest()
-
-
-def _shown(value: object, paper_states: Mapping[str, str], joined: _Joined) -> str:
-    if type(value) is Papers:
-        held = joined.get(id(value))
-        if held is None:
-            held = joined[id(value)] = (value, ";".join(map(paper_states.__getitem__, value)))
-        return held[1]
-    if type(value) is Ids:
-        return f"[{';'.join(value)}]"  # no paper id holds a ";" (model.is_paper_id)
-    if type(value) is tuple and not any(isinstance(v, tuple) for v in value):
-        return repr(value)  # plain values: not a call each
-    if isinstance(value, tuple):
-        return "(" + ",".join([_shown(v, paper_states, joined) for v in value]) + ")"
-    return repr(value)
-
-
-def papers_named(outputs: Iterable[Output]) -> set[str]:
-    """The ids of the papers the inputs of `outputs` name: all the papers they show."""
-    named: set[str] = set()
-
-    def add(value: object) -> None:
-        if type(value) is Papers:
-            named.update(value)
-        elif isinstance(value, tuple):
-            for v in value:
-                add(v)
-
-    for output in outputs:
-        add(output.inputs)
-    return named
-
-
-def paper_states(site: Site) -> dict[str, str]:
-    """Each paper as the outputs that show it may: its id, a digest of its file's bytes, its
-    topics and its days (with the day a late one came with, and when a fetch brought it: they date
-    feed items)."""
-    # Each paper's days as text, made day by day (its appearances, oldest first), not looked
-    # up paper by paper (the rebuild budget, under 2 s at 50k papers: 0.03 s).
-    days: dict[str, str] = {}
-    late = site.late_days
-    for listing in reversed(site.days):
-        iso = listing.day.isoformat()
-        if (came := late.get(listing.day)) is not None:
-            iso += f">{came.isoformat()}"
-        added = site.added.get(listing.day, {})
-        for rank, paper_id in enumerate(listing.papers, start=1):
-            day = f"{iso}#{rank}"
-            if paper_id in added:
-                day += f"@{added[paper_id]}"
-            shown = days.get(paper_id)
-            days[paper_id] = day if shown is None else f"{shown},{day}"
-    states = {}
-    digests, topics, blake2b = site.digests, site.paper_topics, hashlib.blake2b
-    for paper_id in site.ids:
-        made_of = digests.get(paper_id) or repr(site.papers[paper_id])  # held in memory
-        # Its id too: a file renamed by hand has the same bytes, and the outputs and records
-        # kept by its state named the old id, a dead link.
-        state = f"{paper_id}:{made_of}:{','.join(topics[paper_id])}:{days.get(paper_id, '')}"
-        # Digested: the keys of the outputs that show all 50,000 papers join their states
-        # (ten times over at 50k papers: 0.3 s of the rebuild budget, under 2 s, at full length).
-        states[paper_id] = blake2b(state.encode(), digest_size=10).hexdigest()
-    return states
+        return one_paper_key(setup, kind.__name__, paper_states[paper_id])
+    shown = shown_of(output.inputs, paper_states, {} if joined is None else joined)
+    return key_of(setup, kind.__name__, shown)
 
 
 def renderers(

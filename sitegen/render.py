@@ -18,7 +18,8 @@ import jinja2
 
 from sitegen.errors import ContentError, Location, TemplateError
 from sitegen.model import Artifact, Paper
-from sitegen.outputs import Output, PapersApiMonth, Renderers, papers_named, renderers
+from sitegen.output_keys import papers_named
+from sitegen.outputs import Output, PapersApiMonth, Renderers, renderers
 from sitegen.pages import AbstractHTML
 from sitegen.parts import PaperParts
 from sitegen.publish import PublishReport, write_artifacts

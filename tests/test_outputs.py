@@ -18,6 +18,7 @@ import pytest
 from sitegen import outputs
 from sitegen.config import SiteConfig, parse_config
 from sitegen.model import Artifact, ContentSnapshot, Day, DayEntry, Organization, Paper
+from sitegen.output_keys import paper_states
 from sitegen.outputs import (
     KINDS,
     EmptyHome,
@@ -26,7 +27,6 @@ from sitegen.outputs import (
     Renderers,
     SitemapOfPages,
     output_key,
-    paper_states,
     plan,
     plan_keyed,
     renderers,
