@@ -348,6 +348,14 @@ class ContentSnapshot:
 EMPTY_SNAPSHOT = ContentSnapshot(papers={}, days={})
 
 
+class Papers(tuple[str, ...]):
+    """Ids of the papers a listing or an output shows; in an output's key, each stands for its
+    paper's state (sitegen.output_keys). The site's day and period listings are each one value,
+    which the outputs that show them share: a plan joins each one's states once."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True, slots=True)
 class Artifact:
     """One file of the built site."""

@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from sitegen.periods import Papers
+from sitegen.model import Papers
 from sitegen.site import Site
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from jinja2 import Environment
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.errors import ContentError, Location
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml, whole_days
-from sitegen.model import Artifact
+from sitegen.model import Artifact, Papers
 from sitegen.output_keys import Ids, Joined, key_of, one_paper_key, shown_of
 from sitegen.pages import (
     DAILY_DIGEST,
@@ -48,7 +48,6 @@ from sitegen.periods import (
     MONTH,
     WEEK,
     Counts,
-    Papers,
     Period,
     featured,
     top_papers,

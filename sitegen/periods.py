@@ -13,19 +13,11 @@ from datetime import date, timedelta
 from itertools import chain
 from typing import NamedTuple
 
-from sitegen.model import Appearance, most_upvotes
+from sitegen.model import Appearance, Papers, most_upvotes
 
 WEEK, MONTH = "week", "month"
 TOP_PAPERS = {WEEK: 20, MONTH: 30}  # papers a period's page and feeds list
 DIGEST_PERIODS = 12  # closed weeks in the weekly digest feed, closed months in the monthly
-
-
-class Papers(tuple[str, ...]):
-    """Ids of the papers a listing or an output shows; in an output's key, each stands for its
-    paper's state (sitegen.outputs). The site's day and period listings are each one value,
-    which the outputs that show them share: a plan joins each one's states once."""
-
-    __slots__ = ()
 
 
 class Period(NamedTuple):

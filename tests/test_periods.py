@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from sitegen.model import Papers
 from sitegen.periods import (
     MONTH,
     WEEK,
-    Papers,
     Period,
     period_of,
     periods,
