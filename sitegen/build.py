@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
+from sitegen.api import api_record
 from sitegen.cache import (
     CACHE_DIR,
     KeyedCache,
@@ -38,7 +39,6 @@ from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
 from sitegen.output_keys import paper_states, papers_named
 from sitegen.outputs import NEWEST_LISTS, Output, PaperOutputs, PapersApiMonth, plan_keyed
 from sitegen.own_files import own_files
-from sitegen.pages import api_record
 from sitegen.parts import PaperParts
 from sitegen.publish import (
     PreviousBuild,

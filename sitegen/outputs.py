@@ -23,6 +23,7 @@ from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
+from sitegen.api import papers_api, papers_api_index
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.errors import ContentError, Location
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml, whole_days
@@ -36,12 +37,6 @@ from sitegen.pages import (
     WEEKLY_DIGEST,
     AbstractHTML,
     Pages,
-    papers_api,
-    papers_api_index,
-    robots,
-    sitemap_index,
-    sitemap_of_pages,
-    sitemap_of_papers,
 )
 from sitegen.parts import PaperParts
 from sitegen.periods import (
@@ -53,6 +48,7 @@ from sitegen.periods import (
     top_papers,
 )
 from sitegen.site import DayListing, Site, sitemap_blocks
+from sitegen.sitemaps import robots, sitemap_index, sitemap_of_pages, sitemap_of_papers
 from sitegen.trends import Trend
 from sitegen.urls import ListingRoutes, Route, Routes, page_at
 

@@ -1,4 +1,5 @@
-"""HTML pages and the site's other files: view models in Python, presentation in templates.
+"""HTML pages: view models in Python, presentation in templates (the files for crawlers
+and scripts are sitegen.sitemaps' and sitegen.api's).
 
 Each page is rendered from the inputs its output names (sitegen.outputs): the papers it lists
 are given by id, and only those are read. Templates receive ready values (text, relative
@@ -9,14 +10,11 @@ request into a page.
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from html import escape
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -32,7 +30,7 @@ from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_count
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
-from sitegen.urls import ListingRoutes, Route, Routes, page_at
+from sitegen.urls import ListingRoutes, Route, Routes
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -983,101 +981,6 @@ def _links(paper: Paper, *, hugging_face: str, project: str) -> Iterator[Link]:
         yield Link("Code", code)
     if page := web_url(paper.project_url or ""):
         yield Link(project, page)
-
-
-def robots(routes: Routes) -> Artifact:
-    sitemap = routes.absolute(routes.sitemap())
-    text = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n"
-    return Artifact(routes.robots().path, text.encode())
-
-
-def sitemap_index(routes: Routes, blocks: int) -> Artifact:
-    """The sitemap index: the sitemap of pages, and of the papers in `blocks` parts."""
-    parts = [routes.sitemap_part("pages"), *map(routes.papers_sitemap, range(1, blocks + 1))]
-    entries = "".join(
-        f"<sitemap><loc>{_xml_text(routes.absolute(part))}</loc></sitemap>\n" for part in parts
-    )
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{entries}</sitemapindex>\n"
-    )
-    return Artifact(routes.sitemap().path, xml.encode())
-
-
-def sitemap_of_pages(routes: Routes, pages: Iterable[str]) -> Artifact:
-    """The sitemap of `pages`, by their paths."""
-    return Artifact(routes.sitemap_part("pages").path, _urlset(routes, map(page_at, pages)))
-
-
-def sitemap_of_papers(routes: Routes, number: int, paper_ids: tuple[str, ...]) -> Artifact:
-    """Sitemap part `number` (1-based): the pages of `paper_ids`, gzipped: 10,000 URLs are
-    1.3 MB of text, 0.1 MB gzipped (the output size budget, #17). mtime 0: the same bytes
-    from every build."""
-    xml = _urlset(routes, [routes.paper(i) for i in paper_ids])
-    return Artifact(routes.papers_sitemap(number).path, gzip.compress(xml, 9, mtime=0))
-
-
-def _urlset(routes: Routes, pages: Iterable[Route]) -> bytes:
-    body = "".join(f"<url><loc>{_xml_text(routes.absolute(r))}</loc></url>\n" for r in pages)
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        f"{body}</urlset>\n"
-    )
-    return xml.encode()
-
-
-def _xml_text(text: str) -> str:
-    return escape(text, quote=False)
-
-
-def papers_api(route: Route, paper_ids: tuple[str, ...], records: Mapping[str, str]) -> Artifact:
-    """A month of /api/papers/: the `records` (see api_record) of `paper_ids`, as one JSON
-    array."""
-    text = "[" + ",".join(map(records.__getitem__, paper_ids)) + "]\n"
-    return Artifact(route.path, text.encode())
-
-
-def papers_api_index(routes: Routes, months: tuple[tuple[str, int], ...]) -> Artifact:
-    """/api/papers.json: each month's file of papers, newest first, with its number of papers."""
-    index = {
-        "months": [
-            {
-                "month": month or None,
-                "papers": papers,
-                "url": routes.absolute(routes.papers_api_month(month)),
-            }
-            for month, papers in months
-        ]
-    }
-    return Artifact(routes.papers_api().path, (json.dumps(index, **_API_JSON) + "\n").encode())
-
-
-def api_record(site: Site, routes: Routes, paper_id: str) -> str:
-    """A paper as /api/papers.json lists it: a JSON object."""
-    return json.dumps(paper_record(site, routes, paper_id), **_API_JSON)
-
-
-_API_JSON: dict[str, Any] = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
-
-
-def paper_record(site: Site, routes: Routes, paper_id: str) -> dict[str, Any]:
-    """A paper as /api/papers.json lists it."""
-    p = site.papers[paper_id]
-    return {
-        "id": p.id,
-        "title": p.title,
-        "url": routes.absolute(routes.paper(p.id)),
-        "arxiv_id": p.arxiv_id,
-        "published": p.published.isoformat() if p.published else None,
-        "days": [a.day.isoformat() for a in site.appearances.get(p.id, ())],
-        "topics": list(site.paper_topics[p.id]),
-        "upvotes": p.upvotes,
-        "authors": list(p.authors),
-        "authors_count": p.authors_count,
-        "organization": p.organization.name if p.organization else None,
-    }
 
 
 def authors_line(paper: Paper) -> str:

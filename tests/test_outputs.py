@@ -16,6 +16,7 @@ import feedparser
 import pytest
 
 from sitegen import outputs
+from sitegen.api import api_record
 from sitegen.config import SiteConfig, parse_config
 from sitegen.model import Artifact, ContentSnapshot, Day, DayEntry, Organization, Paper
 from sitegen.output_keys import paper_states
@@ -31,7 +32,6 @@ from sitegen.outputs import (
     plan_keyed,
     renderers,
 )
-from sitegen.pages import api_record
 from sitegen.site import Site, assemble_site
 from sitegen.templating import template_environment
 from sitegen.urls import Route, Routes, page_at

@@ -1,0 +1,60 @@
+"""The JSON files for scripts: /api/papers.json, the index of the months, and a file a month
+of every field of its papers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sitegen.model import Artifact
+from sitegen.site import Site
+from sitegen.urls import Route, Routes
+
+
+def papers_api(route: Route, paper_ids: tuple[str, ...], records: Mapping[str, str]) -> Artifact:
+    """A month of /api/papers/: the `records` (see api_record) of `paper_ids`, as one JSON
+    array."""
+    text = "[" + ",".join(map(records.__getitem__, paper_ids)) + "]\n"
+    return Artifact(route.path, text.encode())
+
+
+def papers_api_index(routes: Routes, months: tuple[tuple[str, int], ...]) -> Artifact:
+    """/api/papers.json: each month's file of papers, newest first, with its number of papers."""
+    index = {
+        "months": [
+            {
+                "month": month or None,
+                "papers": papers,
+                "url": routes.absolute(routes.papers_api_month(month)),
+            }
+            for month, papers in months
+        ]
+    }
+    return Artifact(routes.papers_api().path, (json.dumps(index, **_API_JSON) + "\n").encode())
+
+
+def api_record(site: Site, routes: Routes, paper_id: str) -> str:
+    """A paper as /api/papers.json lists it: a JSON object."""
+    return json.dumps(paper_record(site, routes, paper_id), **_API_JSON)
+
+
+_API_JSON: dict[str, Any] = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
+
+
+def paper_record(site: Site, routes: Routes, paper_id: str) -> dict[str, Any]:
+    """A paper as /api/papers.json lists it."""
+    p = site.papers[paper_id]
+    return {
+        "id": p.id,
+        "title": p.title,
+        "url": routes.absolute(routes.paper(p.id)),
+        "arxiv_id": p.arxiv_id,
+        "published": p.published.isoformat() if p.published else None,
+        "days": [a.day.isoformat() for a in site.appearances.get(p.id, ())],
+        "topics": list(site.paper_topics[p.id]),
+        "upvotes": p.upvotes,
+        "authors": list(p.authors),
+        "authors_count": p.authors_count,
+        "organization": p.organization.name if p.organization else None,
+    }

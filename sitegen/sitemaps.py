@@ -1,0 +1,58 @@
+"""The files for crawlers: robots.txt and the sitemaps, an index of the pages' and of the
+papers' (gzipped, 10,000 a file)."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable
+from html import escape
+
+from sitegen.model import Artifact
+from sitegen.urls import Route, Routes, page_at
+
+
+def robots(routes: Routes) -> Artifact:
+    sitemap = routes.absolute(routes.sitemap())
+    text = f"User-agent: *\nAllow: /\nSitemap: {sitemap}\n"
+    return Artifact(routes.robots().path, text.encode())
+
+
+def sitemap_index(routes: Routes, blocks: int) -> Artifact:
+    """The sitemap index: the sitemap of pages, and of the papers in `blocks` parts."""
+    parts = [routes.sitemap_part("pages"), *map(routes.papers_sitemap, range(1, blocks + 1))]
+    entries = "".join(
+        f"<sitemap><loc>{_xml_text(routes.absolute(part))}</loc></sitemap>\n" for part in parts
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{entries}</sitemapindex>\n"
+    )
+    return Artifact(routes.sitemap().path, xml.encode())
+
+
+def sitemap_of_pages(routes: Routes, pages: Iterable[str]) -> Artifact:
+    """The sitemap of `pages`, by their paths."""
+    return Artifact(routes.sitemap_part("pages").path, _urlset(routes, map(page_at, pages)))
+
+
+def sitemap_of_papers(routes: Routes, number: int, paper_ids: tuple[str, ...]) -> Artifact:
+    """Sitemap part `number` (1-based): the pages of `paper_ids`, gzipped: 10,000 URLs are
+    1.3 MB of text, 0.1 MB gzipped (the output size budget, #17). mtime 0: the same bytes
+    from every build."""
+    xml = _urlset(routes, [routes.paper(i) for i in paper_ids])
+    return Artifact(routes.papers_sitemap(number).path, gzip.compress(xml, 9, mtime=0))
+
+
+def _urlset(routes: Routes, pages: Iterable[Route]) -> bytes:
+    body = "".join(f"<url><loc>{_xml_text(routes.absolute(r))}</loc></url>\n" for r in pages)
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        f"{body}</urlset>\n"
+    )
+    return xml.encode()
+
+
+def _xml_text(text: str) -> str:
+    return escape(text, quote=False)
