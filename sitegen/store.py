@@ -701,7 +701,7 @@ def _check_writable(root: Path, files: Iterable[str]) -> None:
     """Refuse, before anything is committed, a write that could not be completed: a file whose
     place is taken by a directory, or a directory that cannot be written (issue #19: such a
     write was committed, then every later command failed to complete it)."""
-    checked: set[Path] = set()
+    files = list(files)
     for rel in files:
         target = root / rel
         if target.is_dir():
@@ -721,17 +721,13 @@ def _check_writable(root: Path, files: Iterable[str]) -> None:
                 hint="let sitegen update it (chmod u+w), or leave out the listing that changes"
                 " it; nothing was written",
             )
-        directory = target.parent
-        while not directory.exists() and directory != root:
-            directory = directory.parent  # made by the write
-        if directory not in checked:
-            checked.add(directory)
-            if not os.access(directory, os.W_OK | os.X_OK):
-                raise ContentError(
-                    f"cannot write {rel}: its directory is not writable",
-                    location=Location(str(directory)),
-                    hint="fix its permissions (chmod u+w), then run again; nothing was written",
-                )
+    if (found := transaction.unwritable_folder(root, files)) is not None:
+        rel, directory = found
+        raise ContentError(
+            f"cannot write {rel}: its directory is not writable",
+            location=Location(str(directory)),
+            hint="fix its permissions (chmod u+w), then run again; nothing was written",
+        )
 
 
 def _commit(root: Path, files: Mapping[str, bytes]) -> None:

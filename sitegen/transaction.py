@@ -154,8 +154,15 @@ def _probe(probe: Path, there: Path, journal: Path) -> None:
 def _refuse_unwritable(root: Path, paths: Iterable[str]) -> None:
     """Refuse, before the commit point, a change in a folder this process may not write,
     however deep (`_on_one_filesystem` probes two levels): a folder of public/ made read-only
-    by hand was found after the commit, and stopped every later run until fixed. One access()
-    a folder: 0.3 s when all 50,000 paper pages change."""
+    by hand was found after the commit, and stopped every later run until fixed."""
+    if (found := unwritable_folder(root, paths)) is not None:
+        raise _not_writable(str(found[1]), "this process may not write in it")
+
+
+def unwritable_folder(root: Path, paths: Iterable[str]) -> tuple[str, Path] | None:
+    """The first of `paths` (under `root`) whose folder, or the nearest one above it that is
+    there, this process may not write, with that folder. One access() a folder: 0.3 s when all
+    50,000 paper pages change."""
     checked: set[str] = set()
     for path in paths:
         folder = path.rpartition("/")[0]
@@ -165,8 +172,9 @@ def _refuse_unwritable(root: Path, paths: Iterable[str]) -> None:
             if os.access(place, os.W_OK | os.X_OK):
                 break
             if place.is_dir():
-                raise _not_writable(str(place), "this process may not write in it")
+                return path, place
             folder = folder.rpartition("/")[0]  # made by the change, in its parent
+    return None
 
 
 def _not_writable(folder: str, reason: str | None) -> SitegenError:
