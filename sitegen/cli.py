@@ -46,6 +46,7 @@ from sitegen.reports import (
     say_built,
     say_error,
     say_fetch_waits,
+    say_note,
     say_one_title,
     say_put_back,
     say_retitled,
@@ -579,10 +580,9 @@ def _run_serve(args: argparse.Namespace) -> int:
     if not (root / CONFIG_FILE).exists():
         load_config(root)  # not a site directory: one line, and nothing to serve or watch
     if _every_interface(args.bind):
-        print(
-            f"sitegen: note: --bind {args.bind} serves the preview on every network interface:"
-            " anyone who can reach this machine can read it",
-            file=sys.stderr,
+        say_note(
+            f"--bind {args.bind} serves the preview on every network interface: anyone who can"
+            " reach this machine can read it"
         )
     # An output no build may replace (another's files) is no fix away: one line, nothing served.
     check_output(output_directory(out), root=root)

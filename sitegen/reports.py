@@ -54,11 +54,9 @@ def say_build_notes(report: BuildReport) -> None:
     say_same_title(report.same_title)
     _say_times_to_come(report)
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
-        print(
-            f"sitegen: note: site.toml's [content] hidden names {paper_id}, which no file of"
-            " content/papers/ is: check the id (its file's name without .md)",
-            file=sys.stderr,
-            flush=True,
+        say_note(
+            f"site.toml's [content] hidden names {paper_id}, which no file of content/papers/"
+            " is: check the id (its file's name without .md)"
         )
 
 
@@ -67,19 +65,15 @@ def _say_times_to_come(report: BuildReport) -> None:
     the head of every feed without a word; an entry's `added` so, every feed's newest item."""
     now = datetime.now(UTC)
     if report.newest_day and report.newest_day > now.date() + timedelta(days=1):  # east of UTC
-        print(
-            f"sitegen: note: {DAYS_DIR}/{report.newest_day}.toml is a day to come (today is"
-            f" {now.date()}, UTC), the site's newest day: is its year right?",
-            file=sys.stderr,
-            flush=True,
+        say_note(
+            f"{DAYS_DIR}/{report.newest_day}.toml is a day to come (today is {now.date()}, UTC),"
+            " the site's newest day: is its year right?"
         )
     if report.latest_added and report.latest_added[0] > now + timedelta(hours=1):
         at, day = report.latest_added
-        print(
-            f"sitegen: note: {DAYS_DIR}/{day}.toml has an entry added at {at:%Y-%m-%dT%H:%M:%SZ},"
-            " a time to come: feeds date its item so, above every other; is it right?",
-            file=sys.stderr,
-            flush=True,
+        say_note(
+            f"{DAYS_DIR}/{day}.toml has an entry added at {at:%Y-%m-%dT%H:%M:%SZ}, a time to"
+            " come: feeds date its item so, above every other; is it right?"
         )
 
 
@@ -218,20 +212,17 @@ def say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
     for day, ids in by_day.items():
         if len(ids) > _NAMED_ONE_BY_ONE:
             put = f"{len(ids)} papers on no day ({', '.join(ids[:2])} and {len(ids) - 2} more)"
-            print(
-                f"sitegen: note: {day}'s listing put {put} on {DAYS_DIR}/{day}.toml, as after"
-                " its day file was deleted; to keep a paper off the site, name it in"
-                f" site.toml's [content] hidden",
-                file=sys.stderr,
+            say_note(
+                f"{day}'s listing put {put} on {DAYS_DIR}/{day}.toml, as after its day file"
+                " was deleted; to keep a paper off the site, name it in site.toml's [content]"
+                " hidden"
             )
             continue
         for paper_id in ids:
-            print(
-                f"sitegen: note: {day}'s listing put {paper_id} on {DAYS_DIR}/{day}.toml, where"
-                " no day listed it: if it was taken off by hand, the next listing of the day"
-                f" brings it back too; to keep it off the site, name it in site.toml's"
-                " [content] hidden",
-                file=sys.stderr,
+            say_note(
+                f"{day}'s listing put {paper_id} on {DAYS_DIR}/{day}.toml, where no day listed"
+                " it: if it was taken off by hand, the next listing of the day brings it back"
+                " too; to keep it off the site, name it in site.toml's [content] hidden"
             )
 
 
@@ -246,20 +237,17 @@ def say_retitled(papers: Sequence[tuple[date, str, str, str]]) -> None:
             " kept; to take the listing's (a correction of the source's), edit the title in"
             f" {PAPERS_DIR}/{paper_id}.md"
         )
-        print(f"sitegen: note: {note}", file=sys.stderr)
-        if os.environ.get("GITHUB_ACTIONS") == "true":  # a scheduled run's log is seldom read
-            _actions_warning(note, title="sitegen: a title changed at the source")
+        say_note(note, warning="sitegen: a title changed at the source")
 
 
 def say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:
     """Two titles of one listing taken as one paper (found by a review: in silence)."""
     for day, first, other in pairs:
-        print(
-            f"sitegen: note: {day} lists {first!r} and then {other!r}: titles that differ only"
-            " in case or punctuation are one paper's, so the second was filed as the first; if"
-            f" they are two papers, add a file for the second to {PAPERS_DIR}/ and its entry to"
-            f" {DAYS_DIR}/{day}.toml",
-            file=sys.stderr,
+        say_note(
+            f"{day} lists {first!r} and then {other!r}: titles that differ only in case or"
+            " punctuation are one paper's, so the second was filed as the first; if they are"
+            f" two papers, add a file for the second to {PAPERS_DIR}/ and its entry to"
+            f" {DAYS_DIR}/{day}.toml"
         )
 
 
@@ -273,9 +261,15 @@ def say_same_title(pairs: Sequence[tuple[str, str]]) -> None:
             " each took it as new), keep one file, move what the other adds into it, point"
             " the other's day entries at the kept id and delete the other"
         )
-        print(f"sitegen: note: {note}", file=sys.stderr, flush=True)
-        if os.environ.get("GITHUB_ACTIONS") == "true":
-            _actions_warning(note, title="sitegen: one paper twice?")
+        say_note(note, warning="sitegen: one paper twice?")
+
+
+def say_note(text: str, *, warning: str = "") -> None:
+    """`text` as a note on stderr; with a `warning` title, also a warning on the Actions run's
+    page when run there, since a scheduled run's log is seldom read."""
+    print(f"sitegen: note: {text}", file=sys.stderr, flush=True)
+    if warning and os.environ.get("GITHUB_ACTIONS") == "true":
+        _actions_warning(text, title=warning)
 
 
 def _actions_warning(text: str, *, title: str = "sitegen fetch") -> None:
