@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, as_toml, check_name, check_slug, is_slug, load_toml
-from sitegen.model import Topic, is_paper_id, renamed_slugs
+from sitegen.model import Topic, as_renamed, is_paper_id, renamed_slugs
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -316,7 +316,4 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
                     + ", ".join(sorted(slugs))
                     + "; a slug renamed goes in its topic's `formerly`",
                 )
-    return tuple(
-        dataclasses.replace(t, yields_to=tuple(renamed.get(o, o) for o in t.yields_to))
-        for t in topics
-    )
+    return tuple(dataclasses.replace(t, yields_to=as_renamed(t.yields_to, renamed)) for t in topics)

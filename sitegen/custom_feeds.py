@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sitegen.errors import ConfigError
 from sitegen.fields import MAX_SLUG, TomlFields, check_name, check_slug
-from sitegen.model import Paper, Topic, renamed_slugs
+from sitegen.model import Paper, Topic, as_renamed, renamed_slugs
 from sitegen.topics import text_tokens
 
 _KEYS = frozenset(
@@ -116,7 +116,7 @@ def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[Custom
             name=name,
             description=item.text_or_none("description") or "",
             match=word_phrases(item, "match"),
-            topics=tuple(dict.fromkeys(renamed.get(t, t) for t in item.texts("topics"))),
+            topics=as_renamed(item.texts("topics"), renamed),
             organizations=item.texts("organizations"),
             authors=item.texts("authors"),
             min_upvotes=item.count("min_upvotes"),

@@ -268,6 +268,11 @@ def renamed_slugs(topics: Iterable[Topic]) -> dict[str, str]:
     return {old: topic.slug for topic in topics for old in topic.formerly}
 
 
+def as_renamed(slugs: Iterable[str], renamed: Mapping[str, str]) -> tuple[str, ...]:
+    """`slugs`, each of before a rename (`renamed_slugs`) read as the topic's now, once each."""
+    return tuple(dict.fromkeys(renamed.get(slug, slug) for slug in slugs))
+
+
 class PaperKeys(NamedTuple):
     """What tells a paper apart when a listing names it: its arXiv id and its title's key."""
 

@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sitegen.model import Paper, Topic, renamed_slugs
+from sitegen.model import Paper, Topic, as_renamed, renamed_slugs
 
 _TITLE_WEIGHT = 3  # a keyword in the title decides an area on its own
 _SOURCE_KEYWORD_WEIGHT = 2  # the listing's own keyword for the paper
@@ -127,8 +127,8 @@ def _with_topics_renamed(paper: Paper, renamed: Mapping[str, str]) -> Paper:
         return paper
     return dataclasses.replace(
         paper,
-        topics=tuple(dict.fromkeys(renamed.get(slug, slug) for slug in paper.topics)),
-        not_topics=tuple(dict.fromkeys(renamed.get(slug, slug) for slug in paper.not_topics)),
+        topics=as_renamed(paper.topics, renamed),
+        not_topics=as_renamed(paper.not_topics, renamed),
     )
 
 
