@@ -50,7 +50,7 @@ from sitegen.periods import (
 from sitegen.site import DayListing, Site, sitemap_blocks
 from sitegen.sitemaps import robots, sitemap_index, sitemap_of_pages, sitemap_of_papers
 from sitegen.trends import Trend
-from sitegen.urls import ListingRoutes, Route, Routes, page_at
+from sitegen.urls import ListingRoutes, Route, Routes, page_at, slash_places
 
 
 @dataclass(frozen=True, slots=True)
@@ -935,9 +935,9 @@ def _check_own_files(site: Site, planned: list[Output], more: Iterable[str] = ()
     made = {p for o in planned if not isinstance(o.inputs, OwnFile) for p in o.paths}
     made.update(more)
     copied = {p for o in planned if isinstance(o.inputs, StaticFile) for p in o.paths}
-    folders = {path.rsplit("/", i)[0] for path in made for i in range(1, path.count("/") + 1)}
+    folders = {path[:i] for path in made for i in slash_places(path)}
     for path, source, _ in site.own_files:
-        above = [path.rsplit("/", i)[0] for i in range(1, path.count("/") + 1)]
+        above = [path[:i] for i in slash_places(path)]
         if path in made or path in folders or any(folder in made for folder in above):
             raise ContentError(
                 f"the site makes {path} itself" if path in made

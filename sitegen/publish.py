@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from sitegen import beside, hand_edits, transaction
 from sitegen.errors import BuildError, Location
 from sitegen.model import Artifact
+from sitegen.urls import slash_places
 
 if TYPE_CHECKING:
     from sitegen.archive import Member
@@ -651,7 +652,7 @@ def _others(public: Path, recorded: frozenset[str] | None, *, deep: bool) -> lis
     looks into the site's own directories, else only at the top level."""
     recorded = recorded or frozenset()
     if deep:
-        holding = {path[:i] for path in recorded for i in transaction.slash_places(path)}
+        holding = {path[:i] for path in recorded for i in slash_places(path)}
     else:
         holding = {path.partition("/")[0] for path in recorded}
     found: list[str] = []
@@ -768,7 +769,7 @@ def _blocked_way(public: Path, path: str, ways: set[str] | None = None) -> str |
     """The first directory on `path`'s way under `public` that is a link or not a directory;
     None when the way is clear (up to where it does not exist yet). `ways`: directories found
     clear before, skipped, and added to."""
-    for index in transaction.slash_places(path):
+    for index in slash_places(path):
         way = path[:index]
         if ways is not None and way in ways:
             continue

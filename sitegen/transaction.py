@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Location, SitegenError
+from sitegen.urls import slash_places
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -345,14 +346,6 @@ def _in_the_way_of(
         inside = any(rel[:i] in targets for i in slash_places(rel))
         (first if rel in folders or inside else rest).append(rel)
     return first, rest
-
-
-def slash_places(path: str) -> Iterator[int]:
-    """The places of `path`'s slashes: `path[:i]` is each folder on its way."""
-    index = path.find("/")
-    while index != -1:
-        yield index
-        index = path.find("/", index + 1)
 
 
 def _manifest(path: Path) -> tuple[list[tuple[str, str]], list[str]]:

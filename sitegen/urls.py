@@ -8,6 +8,7 @@ absolute URLs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
@@ -207,3 +208,11 @@ class Routes:
         if target.url.startswith(here + "/"):
             return target.url[len(here) + 1 :] or "./"
         return "../" * (here.count("/") + 1) + target.url
+
+
+def slash_places(path: str) -> Iterator[int]:
+    """The places of `path`'s slashes: `path[:i]` is each folder on its way."""
+    index = path.find("/")
+    while index != -1:
+        yield index
+        index = path.find("/", index + 1)
