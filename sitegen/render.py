@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from sitegen.errors import ContentError, Location, TemplateError
+from sitegen.errors import Location, TemplateError
 from sitegen.model import Artifact, Paper
 from sitegen.output_keys import papers_named
 from sitegen.outputs import Output, PapersApiMonth, Renderers, renderers
@@ -24,7 +24,7 @@ from sitegen.pages import AbstractHTML
 from sitegen.parts import PaperParts
 from sitegen.publish import PublishReport, write_artifacts
 from sitegen.site import Site
-from sitegen.store import StoredPapers
+from sitegen.store import StoredPapers, read_found
 from sitegen.templating import (
     TEMPLATES_DIR,
     CompiledTemplates,
@@ -192,14 +192,8 @@ class _Renderer:
 
 def _read_file(path: str) -> bytes:
     """A file published as it is: the stylesheet or the icon of templates/, a file of static/."""
-    try:
-        return Path(path).read_bytes()
-    except OSError as error:  # gone since the build began (under serve), or never there
-        raise ContentError(
-            f"cannot read it: {error.strerror}",
-            location=Location(path),
-            hint="restore it, or run again if it was moved while the build ran",
-        ) from None
+    gone = "restore it, or run again if it was moved while the build ran"  # as under serve
+    return read_found(Path(path), path, gone=gone)
 
 
 def _rendered(output: Output, r: Renderers) -> list[Artifact]:

@@ -99,15 +99,24 @@ def _errors_of(files: PaperFiles, known_topics: frozenset[str] | None) -> list[C
 def _read_listed(path: Path, shown: str) -> bytes:
     """A content file found when the store was listed: gone or replaced since (a `git rm` or a
     checkout under a running serve), one line, not a traceback (a review)."""
+    return read_found(path, shown, gone=_CHANGED_MEANWHILE)
+
+
+_CHANGED_MEANWHILE = "content/ changed while it was read (a deletion, a checkout): run again"
+
+
+def read_found(path: Path, shown: str, *, gone: str) -> bytes:
+    """The bytes of a file a build found before it read it (a content file, a file of static/),
+    or one line naming it, `shown`, with the hint `gone` when it is gone."""
     try:
         return path.read_bytes()
     except OSError as error:
         raise ContentError(
             f"cannot read it: {error.strerror}",
             location=Location(shown),
-            hint="content/ changed while it was read (a deletion, a checkout): run again"
+            hint=gone
             if isinstance(error, FileNotFoundError)
-            else "fix its permissions (sitegen reads every content file), then run again",
+            else "fix its permissions (sitegen reads it to build the site), then run again",
         ) from None
 
 
