@@ -46,11 +46,8 @@ from sitegen.reports import (
     say_built,
     say_error,
     say_fetch_waits,
+    say_merge_notes,
     say_note,
-    say_one_title,
-    say_put_back,
-    say_retitled,
-    say_same_title,
 )
 from sitegen.store import check_store_folders, read_regular_file, stored_days
 from sitegen.transaction import InterruptedAfterCommit, no_more_changes
@@ -425,10 +422,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
                          " is its year right?")  # fmt: skip
         for note in notes:
             print(f"{printable(listing.origin)}: note: {note}", file=sys.stderr)
-    say_put_back(report.put_back)
-    say_one_title(report.one_title)
-    say_retitled(report.retitled)
-    say_same_title(report.same_title)
+    say_merge_notes(report)
     return EXIT_OK
 
 
@@ -679,10 +673,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
             hint=f"check --base-url (or ${FETCH_URL_VARIABLE})",
         )
         print(f"sitegen: {wrong_source}", file=sys.stderr)
-    say_put_back(report.put_back)
-    say_one_title(report.one_title)
-    say_retitled(report.retitled)
-    say_same_title(report.same_title)
+    say_merge_notes(report)
     if not report.missed:
         return EXIT_OK
     return EXIT_DAYS_MISSED if len(report.missed) < len(report.days) else EXIT_FAILED

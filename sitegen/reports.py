@@ -51,7 +51,7 @@ def say_build_notes(report: BuildReport) -> None:
             "its week, month and digest item stay open until it is had or given up",
             flush=True,
         )
-    say_same_title(report.same_title)
+    _say_same_title(report.same_title)
     _say_times_to_come(report)
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
         say_note(
@@ -203,7 +203,15 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
         _actions_warning(f"sitegen fetch gave up on {outcome.day}: {outcome.problem}")
 
 
-def say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
+def say_merge_notes(report: IngestReport | FetchReport) -> None:
+    """What an ingest or a fetch merged that its user should check (sitegen.ingest.Merged)."""
+    _say_put_back(report.put_back)
+    _say_one_title(report.one_title)
+    _say_retitled(report.retitled)
+    _say_same_title(report.same_title)
+
+
+def _say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
     """Papers on no day that a listing put on one: taken off by hand, maybe. Many of one day
     are one line: a day file deleted and ingested again put back its 270 papers, a line each."""
     by_day: dict[date, list[str]] = {}
@@ -229,7 +237,7 @@ def say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
 _NAMED_ONE_BY_ONE = 3  # papers a day puts back, each said on a line of its own
 
 
-def say_retitled(papers: Sequence[tuple[date, str, str, str]]) -> None:
+def _say_retitled(papers: Sequence[tuple[date, str, str, str]]) -> None:
     """Papers a listing titles otherwise than their files (see sitegen.ingest.Merged)."""
     for day, paper_id, listed, kept in papers:
         note = (
@@ -240,7 +248,7 @@ def say_retitled(papers: Sequence[tuple[date, str, str, str]]) -> None:
         say_note(note, warning="sitegen: a title changed at the source")
 
 
-def say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:
+def _say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:
     """Two titles of one listing taken as one paper (found by a review: in silence)."""
     for day, first, other in pairs:
         say_note(
@@ -251,7 +259,7 @@ def say_one_title(pairs: Sequence[tuple[date, str, str]]) -> None:
         )
 
 
-def say_same_title(pairs: Sequence[tuple[str, str]]) -> None:
+def _say_same_title(pairs: Sequence[tuple[str, str]]) -> None:
     """Paper files of one title, said by the first run that reads one of them new or edited
     (a scheduled fetch after the merge, a build after a pull), on the Actions run's summary
     page too, since a scheduled run's log is seldom read."""
