@@ -27,7 +27,7 @@ from typing import Any
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Topic
-from sitegen.pages import authors_line, card_links, human_date, summarize
+from sitegen.pages import authors_line, card_links, human_date, named_authors, summarize
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
 from sitegen.site import Site, day_moment
@@ -62,7 +62,7 @@ class _Item:
     content_html: str  # a paper's facts, abstract and links; the digest's list; "" if brief
     summary: str = ""  # plain text, the whole item's text when it has no content
     categories: tuple[str, ...] = ()  # its topics' names
-    authors: tuple[str, ...] = ()  # the names of who wrote a paper, as its listing gives them
+    authors: tuple[str, ...] = ()  # who wrote a paper (pages.named_authors: at most 20)
     # What an Atom entry names as its author when `authors` is empty ("14 authors"): Atom
     # gives an entry without one the feed's, and readers named the site as a paper's author
     # (a reader's review: Miniflux). "" for an item the site wrote (a digest's).
@@ -124,7 +124,7 @@ class Feeds:
             categories=()
             if brief
             else tuple(self.names[slug] for slug in self.site.paper_topics[paper.id]),
-            authors=paper.authors,
+            authors=named_authors(paper.authors),
             unnamed=authors_line(paper) or "Authors not listed",
         )
 

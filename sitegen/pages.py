@@ -665,6 +665,7 @@ class Pages:
                 Link(name, searched(f'author:"{name.replace(chr(34), "")}"'))
                 for name in paper.authors
             ],
+            authors_shown=AUTHORS_NAMED,  # the others are folded
             byline=authors_line(paper),
             organization=Link(paper.organization.name, searched(paper.organization.name))
             if paper.organization
@@ -981,6 +982,18 @@ def _links(paper: Paper, *, hugging_face: str, project: str) -> Iterator[Link]:
         yield Link("Code", code)
     if page := web_url(paper.project_url or ""):
         yield Link(project, page)
+
+
+# Names a paper's page shows at once and a feed item carries: a 2024 paper has 533 authors,
+# whose names filled a phone's first 6,000 px and a reader's item header (a reader's trial).
+AUTHORS_NAMED = 20
+
+
+def named_authors(authors: tuple[str, ...]) -> tuple[str, ...]:
+    """The first AUTHORS_NAMED names, then "and N more" for the rest, if any."""
+    if len(authors) <= AUTHORS_NAMED:
+        return authors
+    return (*authors[:AUTHORS_NAMED], f"and {len(authors) - AUTHORS_NAMED} more")
 
 
 def authors_line(paper: Paper) -> str:

@@ -625,6 +625,42 @@ def test_a_300_paper_day_is_entirely_in_the_feeds_a_daily_reader_polls() -> None
         assert [a["name"] for a in first.authors] == names, path
 
 
+def test_a_paper_of_hundreds_of_authors_names_twenty_and_counts_the_rest() -> None:
+    """A reader's trial: a real 2024 paper of 533 authors filled a phone's first 6,000 px of
+    its page with names, and a reader's item header with 90 lines. Its page names 20 and
+    folds the rest (each still a link); its feed items name 20 and say how many more. A
+    paper of exactly 20 is named whole, as before."""
+    many = tuple(f"Author {n}" for n in range(533))
+    papers = {p.id: p for p in map(_paper, range(1, 9))}
+    papers["2501.00008"] = dataclasses.replace(papers["2501.00008"], authors=many)
+    papers["2501.00007"] = dataclasses.replace(papers["2501.00007"], authors=many[:20])
+    site = _site(papers)
+    files = _render(
+        site,
+        only=(
+            "rss.xml", "atom.xml", "feed.json",
+            "papers/2501.00008/index.html", "papers/2501.00007/index.html",
+        ),
+    )  # fmt: skip
+    page = files["papers/2501.00008/index.html"].decode()
+    shown, folded = page.split('<details class="more-authors">')
+    assert shown.count('href="../../search/?q=author%3A%22Author+') == 20
+    assert "<summary>and 513 more authors</summary>" in folded
+    assert folded.split("</details>")[0].count('href="../../search/?q=author%3A%22') == 513
+    assert 'href="../../search/?q=author%3A%22Author+532%22"' in folded
+    whole = files["papers/2501.00007/index.html"].decode()
+    assert "more-authors" not in whole and whole.count("?q=author%3A%22Author+") == 20
+    named = [*many[:20], "and 513 more"]
+    for path in ("rss.xml", "atom.xml"):
+        entries = {e.id: e for e in feedparser.parse(files[path]).entries}
+        long, twenty = (entries[f"tag:sitegen,2023:paper/2501.0000{n}"] for n in (8, 7))
+        got = [a["name"] for a in long.authors]
+        assert got == ([", ".join(named)] if path == "rss.xml" else named), path
+        assert len(twenty.authors) == (1 if path == "rss.xml" else 20), path
+    items = {i["id"]: i for i in json.loads(files["feed.json"])["items"]}
+    assert [a["name"] for a in items["tag:sitegen,2023:paper/2501.00008"]["authors"]] == named
+
+
 def test_a_custom_feed_holds_every_paper_it_admits_of_the_latest_days() -> None:
     """As the standing feeds: the 300 papers of the latest day and the 10 before it that the
     feed admits, not the newest [feeds] items = 50 alone."""
