@@ -33,7 +33,7 @@ from sitegen.cache import (
 )
 from sitegen.config import SiteConfig
 from sitegen.digest_dates import load_digest_dates
-from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
+from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
 from sitegen.output_keys import paper_states, papers_named
@@ -161,6 +161,7 @@ def build_site(
             assign=_cached_topics(root, workers, reuse=not clean),
             awaited=awaited,
             whole=whole,
+            filling=filling_days(fetch_state),
             digest_dates=digest_dates,
             own_files=own_files(root),
         )

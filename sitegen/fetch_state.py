@@ -70,6 +70,13 @@ def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[da
     return sorted(day for day in days if day is not None and oldest <= day)
 
 
+def filling_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
+    """The days a run had before they ended (FILLING) and none has had whole since: their
+    pages say more papers may come. Clock-free, for a build: days_filling is a fetch's."""
+    days = (iso_day(key) for key, entry in state.items() if entry.get(FILLING) == "yes")
+    return frozenset(day for day in days if day is not None)
+
+
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
     """The days earlier runs missed and have not given up on, oldest first."""
     return sorted(day for day, _ in _missed(state))

@@ -179,6 +179,7 @@ class DayPage(NamedTuple):
     again: Counts  # its papers featured again and ranked so (DayListing.again)
     newer: date | None
     older: date | None
+    filling: bool  # a fetch had it only before it ended: more papers may come (Site.filling)
     home: bool = False
 
     @staticmethod
@@ -187,14 +188,21 @@ class DayPage(NamedTuple):
         for i, day in enumerate(days):
             newer = days[i - 1].day if i > 0 else None
             older = days[i + 1].day if i + 1 < len(days) else None
-            page = DayPage(day.day, day.papers, day.again, newer, older)
+            filling = day.day in site.filling
+            page = DayPage(day.day, day.papers, day.again, newer, older, filling)
             yield Output((routes.day(day.day).html.path,), page)
             if i == 0:
                 yield Output((routes.home().html.path,), page._replace(home=True))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield r.pages.day(
-            self.day, self.papers, dict(self.again), self.newer, self.older, home=self.home
+            self.day,
+            self.papers,
+            dict(self.again),
+            self.newer,
+            self.older,
+            filling=self.filling,
+            home=self.home,
         )
 
 

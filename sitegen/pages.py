@@ -442,10 +442,12 @@ class Pages:
         newer: date | None,
         older: date | None,
         *,
+        filling: bool = False,
         home: bool = False,
     ) -> Artifact:
         """A day's papers in rank order, those featured again ranked by the count of
-        `ranked_by` (DayListing.again); `home`: as the home page, at the root."""
+        `ranked_by` (DayListing.again); `filling`: had only before it ended, so more may come;
+        `home`: as the home page, at the root."""
         route = self.routes.day(day)
         target = self.routes.home().html if home else route.html
 
@@ -479,6 +481,8 @@ class Pages:
             heading=title,
             is_home=home,
             count=len(papers),
+            # The morning's run has today's first papers: a reader took them for the whole day.
+            filling=filling,
             cards=cards[: len(shown)],
             folded=[] if home else cards[len(shown) :],
             whole_day=whole_day,

@@ -159,6 +159,7 @@ class Site:
     late_days: Mapping[date, date]  # days that came after a later one: to the newest day then
     awaited: frozenset[date]  # days to be fetched again that hold their periods open
     whole: frozenset[date] = frozenset()  # days a fetch had after they ended (see had_whole)
+    filling: frozenset[date] = frozenset()  # days a fetch had only before they ended
     # day -> paper id -> when a fetch brought it, of the day entries that say (DayEntry.added),
     # in seconds since the epoch (ContentSnapshot.entries_added)
     added: Mapping[date, Mapping[str, int]] = field(default_factory=dict)
@@ -221,13 +222,15 @@ def assemble_site(
     assign: TopicAssigner = _assign_each,
     awaited: frozenset[date] = frozenset(),
     whole: frozenset[date] = frozenset(),
+    filling: frozenset[date] = frozenset(),
     digest_dates: Mapping[str, datetime] | None = None,
     own_files: tuple[tuple[str, str, str], ...] = (),
 ) -> Site:
     """Order and group the content for rendering (`assign` may cache or spread topic matching).
     `awaited`: the days a fetch missed while they were new and will try again
     (sitegen.fetch_state.awaited_days); `whole`: the days a fetch had after they ended
-    (sitegen.fetch_state.whole_days); `digest_dates`: when each digest item came out
+    (sitegen.fetch_state.whole_days); `filling`: those it had only before they ended
+    (sitegen.fetch_state.filling_days); `digest_dates`: when each digest item came out
     (sitegen.digest_dates.load_digest_dates); `own_files`: static/'s (sitegen.own_files)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
@@ -304,6 +307,7 @@ def assemble_site(
         late_days=snapshot.late_days(),
         awaited=awaited,
         whole=whole,
+        filling=filling,
         added=snapshot.entries_added(),
         digest_dates=digest_dates or {},
         digest_listing=digest_items(

@@ -167,6 +167,30 @@ def test_each_morning_brings_out_the_day_before_and_a_day_after_a_week_closes_it
     assert set(written) == {"2026-11-27", "2026-11-28", "2026-11-30", "2026-W48", "2026-11"}
 
 
+def test_a_day_had_while_it_fills_says_more_may_come_until_a_run_has_it_whole(
+    fetched: Site, tmp_path: Path
+) -> None:
+    """A reader's trial: after the morning's run, which has today's first papers, the home
+    page said "3 papers, the most upvoted first", and the reader took them for the day."""
+
+    def said(page: str) -> str:
+        text = (fetched.root / "public" / page).read_text()
+        return " ".join(text.split())
+
+    fetched.serve(_nov(27), 0, 2)
+    fetched.run(_morning(_nov(27)))  # today, early: still filling
+    for page in ("index.html", "days/2026-11-27/index.html"):
+        assert "2 papers so far, " in said(page), page
+        assert "More may come: Hugging Face was still adding papers" in said(page), page
+    fetched.serve(_nov(27), 0, 3)
+    fetched.serve(_nov(28), 3, 4)
+    fetched.run(_morning(_nov(28)))  # the 27th whole, the 28th filling
+    whole = said("days/2026-11-27/index.html")
+    assert "3 papers, the most upvoted first" in whole and "More may come" not in whole
+    assert "1 paper so far, " in said("index.html")
+    assert fetched.is_a_cold_build(tmp_path)
+
+
 def test_a_week_held_open_by_a_day_missed_comes_with_the_run_that_has_it_or_gives_up(
     fetched: Site,
 ) -> None:
