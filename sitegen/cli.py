@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
 
 from sitegen import __version__
@@ -36,6 +36,7 @@ from sitegen.listings.base import HF_URL
 from sitegen.model import Paper, day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.reports import (
+    actions_annotation,
     build_changes,
     day_list,
     index_note,
@@ -63,6 +64,9 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 # fetch: some days were missed (remembered, retried by later runs) and the others written;
 # distinct from 1 so that a scheduled job commits and deploys what was had (publish.yml).
 EXIT_DAYS_MISSED = 3
+# fetch: as 3, and a missed day has failed for days (fetch.FAILING_AFTER_DAYS) or was given up
+# on: the workflow still commits and deploys, then fails its run so its owner hears of it.
+EXIT_DAYS_FAILING = 4
 CONFIG_FILE = "site.toml"
 FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --base-url is not given
 
@@ -123,7 +127,15 @@ def without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-class _CommandParser(argparse.ArgumentParser):
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """A flag's misuse is said with its usage, and on the Actions run's page when run there
+        (a review: a `since` typed with a space showed only "exit code 2")."""
+        actions_annotation(f"{self.prog}: {message}", level="error")
+        super().error(message)
+
+
+class _CommandParser(_Parser):
     """A command's parser: a flag it does not know, given after it, is said with its usage,
     not sitegen's (`sitegen build --jbos 2` showed the usage without build's flags)."""
 
@@ -136,7 +148,7 @@ class _CommandParser(argparse.ArgumentParser):
         return parsed, unknown
 
 
-class _TopParser(argparse.ArgumentParser):
+class _TopParser(_Parser):
     """sitegen's own parser: a flag before the command that is not sitegen's is named (a
     user's trial: `sitegen --bogus` said that COMMAND was missing, `sitegen --out x build`
     that "x" is no command)."""
@@ -676,7 +688,9 @@ def _run_fetch(args: argparse.Namespace) -> int:
     say_merge_notes(report)
     if not report.missed:
         return EXIT_OK
-    return EXIT_DAYS_MISSED if len(report.missed) < len(report.days) else EXIT_FAILED
+    if len(report.missed) == len(report.days):
+        return EXIT_FAILED
+    return EXIT_DAYS_FAILING if report.failing or report.given_up else EXIT_DAYS_MISSED
 
 
 def _days_asked(args: argparse.Namespace, today: date) -> list[date]:

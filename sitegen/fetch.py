@@ -42,6 +42,10 @@ from sitegen.store import (
 # A day that fails is retried by later runs for this many days after its first failure, then
 # given up on (said once); `sitegen fetch --date` still asks for it.
 RETRY_WINDOW_DAYS = LATE_WITHIN_DAYS  # and a day had within it is new to the feeds (ingest)
+# A day missed on this many days' runs in a row is said as failing, and the run's exit status
+# says so (4): an outage of a day is the source's, three are worth a look before it is given up
+# on (a review: 14 scheduled runs each passed with a warning, then the day was lost).
+FAILING_AFTER_DAYS = 3
 # How long the workflow may take from a fetch to the site live (the build, then the push and
 # deploy jobs: minutes on GitHub's runners, more when they queue): the papers a fetch brings
 # are dated this much after it merged them. Dated by its start, a reader that polled the old
@@ -68,6 +72,9 @@ class FetchReport:
     written: tuple[str, ...] = ()  # files, relative to the root
     # Missed days that failed for RETRY_WINDOW_DAYS: no later run asks for them again.
     given_up: tuple[DayOutcome, ...] = ()
+    # Missed days failing on FAILING_AFTER_DAYS days or more, not given up yet, each with the
+    # day it first failed on.
+    failing: tuple[tuple[DayOutcome, date], ...] = ()
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
     one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
     put_back: tuple[tuple[date, str], ...] = ()  # see sitegen.ingest.Merged
@@ -255,7 +262,7 @@ def _merge_answers(
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
     today = now.date()
     _mark_newest_whole(state, outcomes, today=today, held=held)
-    given_up = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
+    given_up, failing = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
     files = dict(kept)
     if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)
@@ -276,6 +283,7 @@ def _merge_answers(
         new_papers=report.new_papers,
         written=tuple(report.written),
         given_up=given_up,
+        failing=failing,
         same_title=report.same_title,
         one_title=report.one_title,
         put_back=report.put_back,
@@ -316,12 +324,12 @@ def _remember_missed(
     *,
     today: date,
     newest_held: date | None,
-) -> tuple[DayOutcome, ...]:
+) -> tuple[tuple[DayOutcome, ...], tuple[tuple[DayOutcome, date], ...]]:
     """Note each missed day in `state` (since when, why, and whether it was new when missed:
     the newest day held before the run, or one after it; fetch_state.awaited_days) for later
-    runs to retry; the days missed for RETRY_WINDOW_DAYS are given up on, and returned to be
-    said once."""
-    given_up = []
+    runs to retry. Returned to be said: the days missed for RETRY_WINDOW_DAYS, given up on
+    now, and those failing on FAILING_AFTER_DAYS days or more, with the day they first did."""
+    given_up, failing = [], []
     for outcome in outcomes:
         if outcome.status not in ("failed", "not fetched"):
             continue
@@ -339,5 +347,7 @@ def _remember_missed(
             entry["gave_up_on"] = today.isoformat()
             entry.pop(FILLING, None)  # never asked again
             given_up.append(outcome)
+        elif "gave_up_on" not in entry and (today - since).days >= FAILING_AFTER_DAYS - 1:
+            failing.append((outcome, since))
         state[outcome.day.isoformat()] = entry
-    return tuple(given_up)
+    return tuple(given_up), tuple(failing)

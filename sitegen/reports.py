@@ -23,9 +23,12 @@ if TYPE_CHECKING:
 
 
 def say_error(error: SitegenError) -> None:
-    """`error` in a line of its own (each of several, its hint below it), on stderr."""
+    """`error` in a line of its own (each of several, its hint below it), on stderr; and on
+    the Actions run's page when run there (a review: a failed run showed "exit code 1", its
+    cause only in the log)."""
     for each in each_error(error):
         print(f"sitegen: error: {each}", file=sys.stderr, flush=True)
+        actions_annotation(str(each), level="error")
 
 
 def say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "") -> None:
@@ -179,6 +182,13 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
     print(summary)
     from sitegen.fetch import RETRY_WINDOW_DAYS
 
+    for outcome, since in report.failing:
+        print(
+            f"sitegen: {outcome.day} has FAILED on every run since {since} (last: "
+            f"{outcome.problem or 'not asked'}); runs ask again until "
+            f"{since + timedelta(days=RETRY_WINDOW_DAYS)}, then give up on it",
+            file=sys.stderr,
+        )
     for outcome in report.given_up:
         print(
             f"sitegen: GAVE UP on {outcome.day} after {RETRY_WINDOW_DAYS} days of failures "
@@ -186,21 +196,35 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
             f"sitegen fetch --date {outcome.day} asks again",
             file=sys.stderr,
         )
-    if os.environ.get("GITHUB_ACTIONS") == "true":
-        _annotate_missed_days(report, retried=retried)
+    _annotate_missed_days(report, retried=retried)
 
 
 def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
     """Warnings on the Actions run's summary page: a run that commits what it had still shows
     the days it missed."""
-    if report.missed:
+    if report.missed and len(report.missed) == len(report.days):  # the run fails: exit 1
+        why = report.stopped or report.missed[-1].problem or "not asked"
+        actions_annotation(
+            f"sitegen fetch had none of the {len(report.days)} day(s) it asked for: {why}",
+            title="sitegen fetch",
+            level="error",
+        )
+    elif report.missed:
         days = [outcome.day for outcome in report.missed]
-        _actions_warning(
+        actions_annotation(
             f"sitegen fetch missed {len(days)} day(s): {day_list(days)}"
-            + (f"; the next runs ask again for {day_list(retried)}" if retried else "")
+            + (f"; the next runs ask again for {day_list(retried)}" if retried else ""),
+            title="sitegen fetch",
+        )
+    for outcome, since in report.failing:
+        actions_annotation(
+            f"sitegen fetch has failed on {outcome.day} since {since}: {outcome.problem}",
+            title="sitegen fetch",
         )
     for outcome in report.given_up:
-        _actions_warning(f"sitegen fetch gave up on {outcome.day}: {outcome.problem}")
+        actions_annotation(
+            f"sitegen fetch gave up on {outcome.day}: {outcome.problem}", title="sitegen fetch"
+        )
 
 
 def say_merge_notes(report: IngestReport | FetchReport) -> None:
@@ -276,14 +300,17 @@ def say_note(text: str, *, warning: str = "") -> None:
     """`text` as a note on stderr; with a `warning` title, also a warning on the Actions run's
     page when run there, since a scheduled run's log is seldom read."""
     print(f"sitegen: note: {text}", file=sys.stderr, flush=True)
-    if warning and os.environ.get("GITHUB_ACTIONS") == "true":
-        _actions_warning(text, title=warning)
+    if warning:
+        actions_annotation(text, title=warning)
 
 
-def _actions_warning(text: str, *, title: str = "sitegen fetch") -> None:
+def actions_annotation(text: str, *, title: str = "sitegen", level: str = "warning") -> None:
+    """`text` as a warning or an error on the GitHub Actions run's page, when run there."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return
     # A workflow command is one line: its message escaped as the runner expects.
     escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    print(f"::warning title={title}::{escaped}")
+    print(f"::{level} title={title}::{escaped}", flush=True)
 
 
 def day_list(days: Sequence[date]) -> str:

@@ -860,7 +860,7 @@ def test_a_day_missed_for_the_whole_window_is_given_up_on_once_loudly(
     first_failed = today - timedelta(days=RETRY_WINDOW_DAYS)
     _missed_before(site, source, lost, first_failed=first_failed)
 
-    assert _fetch(site, url, "--attempts", "1") == 3
+    assert _fetch(site, url, "--attempts", "1") == 4  # the run fails, for its owner to hear
     out, err = capsys.readouterr()
     assert f"retrying 1 day(s) missed before: {lost}" in out
     assert f"sitegen: GAVE UP on {lost} after {RETRY_WINDOW_DAYS} days of failures" in err
@@ -905,8 +905,11 @@ def test_a_day_missed_is_retried_within_the_window(
     missed = today - timedelta(days=30)  # the day's age does not matter, the failure's does
     first_failed = today - timedelta(days=RETRY_WINDOW_DAYS - 1)
     _missed_before(site, source, missed, first_failed=first_failed)
-    assert _fetch(site, url, "--attempts", "1") == 3
-    assert "GAVE UP" not in capsys.readouterr().err
+    assert _fetch(site, url, "--attempts", "1") == 4  # failing for days: see test_publish.py
+    err = capsys.readouterr().err
+    assert "GAVE UP" not in err
+    assert f"sitegen: {missed} has FAILED on every run since {first_failed} (last: " in err
+    assert f"runs ask again until {today + timedelta(days=1)}, then give up on it" in err
     entry = _fetch_state(site)[missed.isoformat()]
     assert entry["failed_on"] == first_failed.isoformat() and "gave_up_on" not in entry
     assert _retry_days(site) == [missed], "still retried by the next run"
@@ -1177,7 +1180,7 @@ def test_a_day_given_up_on_after_the_last_day_held_is_no_longer_asked(
     source.other_api_days = [Reply(200, b"[]")]
     source.set(held.isoformat(), [Reply(200, _day_answer(held.isoformat()))])
     source.set(lost.isoformat(), [Reply(500)], [Reply(500)])
-    assert _fetch(site, url, "--attempts", "1") == 3
+    assert _fetch(site, url, "--attempts", "1") == 4
     assert f"GAVE UP on {lost}" in capsys.readouterr().err
     source.requests.clear()
     assert _fetch(site, url, "--attempts", "1") == 0

@@ -4,11 +4,13 @@ steps run locally against a stand-in source, and `sitegen serve`."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tarfile
@@ -17,6 +19,7 @@ import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -161,7 +164,10 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     assert jobs["push"]["permissions"] == {"contents": "write"}
     assert jobs["push"]["needs"] == JOB
     assert jobs["push"]["if"] == "needs.fetch-and-build.outputs.changed == 'true'"
-    assert jobs[JOB]["outputs"] == {"changed": "${{ steps.commit.outputs.changed }}"}
+    assert jobs[JOB]["outputs"] == {
+        "changed": "${{ steps.commit.outputs.changed }}",
+        "failing": "${{ steps.fetch.outputs.failing }}",
+    }
     push_steps = jobs["push"]["steps"]
     assert [s.get("uses", "").split("@")[0] for s in push_steps if "uses" in s] == [
         "actions/checkout",
@@ -415,6 +421,48 @@ def _run_step(script: str, repo: Path, **env: str) -> subprocess.CompletedProces
     )
 
 
+def test_a_day_failing_for_days_fails_the_run_after_the_rest_is_deployed(
+    hf: tuple[FaultyHF, str], small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    """A review: a day that failed on every scheduled run passed each with a warning, and
+    after 14 runs was given up on; GitHub tells an owner of failed runs only. On its third
+    day of failures the Fetch step hands the days it had on (committed and deployed as ever)
+    and the run's last job fails, saying why."""
+    source, url = hf
+    today = datetime.now(UTC).date()
+    had, failing = today - timedelta(days=9), today - timedelta(days=8)
+    day_answer = API_ANSWER.replace(b"2025-10-31", had.isoformat().encode())
+    out = tmp_path / "out"
+    env = {"SITEGEN_FETCH_URL": url, "SINCE": had.isoformat(), "UNTIL": failing.isoformat()}
+
+    def fetch_step(failed_since: int) -> subprocess.CompletedProcess[str]:
+        state = {failing.isoformat(): {"failed_on": str(today - timedelta(days=failed_since))}}
+        (small_scratch_repo / "content" / "fetch-state.json").write_text(json.dumps(state))
+        source.set(had.isoformat(), [Reply(200, day_answer)])
+        source.set(failing.isoformat(), [Reply(500)], [Reply(500)])
+        out.write_text("")
+        return _run_step(_step(JOB, "Fetch"), small_scratch_repo, GITHUB_OUTPUT=str(out), **env)
+
+    second_day = fetch_step(failed_since=1)
+    assert second_day.returncode == 0, second_day.stderr
+    assert "failing" not in out.read_text() and "FAILED on every run" not in second_day.stderr
+    third_day = fetch_step(failed_since=2)
+    assert third_day.returncode == 0, third_day.stderr
+    assert "failing=true" in out.read_text()
+    assert (
+        f"sitegen: {failing} has FAILED on every run since {today - timedelta(days=2)} (last:"
+        in third_day.stderr
+    )
+    assert (small_scratch_repo / "content" / "days" / f"{had}.toml").is_file()  # to commit
+    jobs = _workflow("publish.yml")["jobs"]
+    last = jobs["days-failing"]
+    assert last["needs"] == [JOB, "deploy"]
+    assert last["if"] == "${{ !cancelled() && needs.fetch-and-build.outputs.failing == 'true' }}"
+    (step,) = last["steps"]
+    said = _run_step(step["run"], small_scratch_repo)
+    assert said.returncode == 1 and said.stdout.startswith("::error title=sitegen fetch::")
+
+
 def test_the_publish_steps_fetch_commit_and_build(
     hf: tuple[FaultyHF, str], small_scratch_repo: Path, tmp_path: Path
 ) -> None:
@@ -524,6 +572,32 @@ def test_a_fetch_that_missed_a_day_commits_the_others_and_the_run_shows_a_warnin
     assert "content/days/2025-12-01.toml" in names and "content/fetch-state.json" in names
     state = (small_scratch_repo / "content" / "fetch-state.json").read_text()
     assert '"2025-12-02"' in state and '"failed_on"' in state, "the missed day is remembered"
+
+
+def test_a_run_stopped_by_a_mistake_or_the_source_says_why_on_its_page(
+    small_scratch_repo: Path,
+) -> None:
+    """A review: a failed run's page showed "exit code 2" or "exit code 1", and the cause
+    (a `since` typed with a space, a source that cannot be reached) only in the log."""
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    env = {"SITEGEN_FETCH_URL": nowhere, "GITHUB_ACTIONS": "true"}
+    typed = _run_step(_step(JOB, "Fetch"), small_scratch_repo, SINCE=" 2026-12-01", **env)
+    assert typed.returncode == 2
+    assert (
+        "::error title=sitegen::sitegen fetch: argument --since: ' 2026-12-01' is not a date"
+        in typed.stdout
+    )
+    one_day = {"SINCE": "2026-12-01", "UNTIL": "2026-12-01"}
+    offline = _run_step(_step(JOB, "Fetch"), small_scratch_repo, **one_day, **env)
+    assert offline.returncode != 0
+    (said,) = [line for line in offline.stdout.splitlines() if line.startswith("::error")]
+    assert said.startswith(
+        f"::error title=sitegen fetch::sitegen fetch had none of the 1 day(s) it asked for:"
+        f" cannot reach {nowhere} (ConnectError"
+    ), said
+    assert "%0A  hint: check the network" in said  # one line, its hint kept
 
 
 # ---- sitegen serve ---------------------------------------------------------------------------
