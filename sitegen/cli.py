@@ -681,7 +681,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
     print_fetch_report(report, held=frozenset(held))
     if report.missed and source.statuses == {404} and not source.unanswered:
         wrong_source = FetchError(
-            f"{base_url} answered every request with 404 Not Found: it is not Daily Papers",
+            f"{source.base_url} answered every request with 404 Not Found: it is not Daily Papers",
             hint=f"check --base-url (or ${FETCH_URL_VARIABLE})",
         )
         print(f"sitegen: {wrong_source}", file=sys.stderr)

@@ -8,6 +8,7 @@ tests use httpx.MockTransport (no network); the end-to-end tests run a real HTTP
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html
 import json
@@ -893,6 +894,27 @@ def test_a_day_missed_since_a_date_edited_out_of_shape_counts_from_now(
     (site / "content" / "fetch-state.json").write_text(json.dumps(state))
     assert _fetch(site, url, "--attempts", "1") == 3
     assert _fetch_state(site)[missed.isoformat()]["failed_on"] == today.isoformat()
+
+
+def test_a_password_in_the_source_url_is_sent_and_said_nowhere(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: `--base-url http://user:pass@host` wrote the password into the problem of a
+    missed day in content/fetch-state.json, which the workflow commits, and into each
+    message naming the source. It is sent as Basic auth, as before, and shown nowhere."""
+    source, url = hf
+    secret_url = url.replace("http://", "http://user:s3cret@")
+    source.set("2025-11-01", [Reply(200, _day_answer("2025-11-01"))])
+    source.set("2025-11-02", [Reply(429, headers=(("Retry-After", "99999"),))])
+    args = ("--since", "2025-11-01", "--until", "2025-11-02", "--attempts", "1")
+    assert _fetch(site, secret_url, *args) == 3
+    out, err = capsys.readouterr()
+    assert f"rate limited by {url}: {url}/api/daily_papers?date=2025-11-02" in err
+    written = b"".join(p.read_bytes() for p in (site / "content").rglob("*") if p.is_file())
+    assert b"s3cret" not in written and "s3cret" not in out + err
+    assert f"rate limited by {url}: " in _fetch_state(site)["2025-11-02"]["problem"]
+    sent = {headers.get("Authorization") for _, headers in source.requests}
+    assert sent == {"Basic " + base64.b64encode(b"user:s3cret").decode()}
 
 
 def test_a_day_missed_is_retried_within_the_window(

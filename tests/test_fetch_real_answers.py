@@ -666,7 +666,7 @@ def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
         server.shutdown()
     err = capsys.readouterr().err
     assert status == 1 and "2026-06-01: FAILED" in err
-    assert f"{url}/ answered every request with 404 Not Found: it is not Daily Papers" in err
+    assert f"{url} answered every request with 404 Not Found: it is not Daily Papers" in err
     assert "hint: check --base-url" in err
     assert not (site / "content").exists()
 
