@@ -99,6 +99,7 @@ class BuildReport:
     hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
     newest_day: date | None = None  # of content/days/: the CLI notes one after today
     latest_added: tuple[datetime, date] | None = None  # the latest `added` and its day: as well
+    feeds_gone: tuple[str, ...] = ()  # feed files of the last build that this one removed
 
 
 def build_site(
@@ -254,6 +255,9 @@ def build_site(
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
         newest_day=max(snapshot.days, default=None),
         latest_added=_latest_added(snapshot),
+        feeds_gone=()
+        if previous is None
+        else tuple(sorted(p for p in previous.recorded - outputs.keys() if is_feed(p))),
     )
 
 

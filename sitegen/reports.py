@@ -56,11 +56,26 @@ def say_build_notes(report: BuildReport) -> None:
         )
     _say_same_title(report.same_title)
     _say_times_to_come(report)
+    _say_feeds_gone(report.feeds_gone)
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
         say_note(
             f"site.toml's [content] hidden names {paper_id}, which no file of content/papers/"
             " is: check the id (its file's name without .md)"
         )
+
+
+def _say_feeds_gone(paths: Sequence[str]) -> None:
+    """A hostile-input trial: a custom feed renamed, or a topic's slug changed, took feeds
+    readers follow away, said only as "4 removed"."""
+    if not paths:
+        return
+    folders = sorted({path.rpartition("/")[0] + "/" for path in paths})
+    say_note(
+        f"this build removed the feeds of {first_of(folders, 5)}: whoever follows them gets"
+        " nothing more. A topic's former slug keeps its feeds with `formerly`, a renamed custom"
+        " feed its address with `slug` (docs/topics.md, docs/configuration.md)",
+        warning="sitegen: feeds removed",
+    )
 
 
 def _say_times_to_come(report: BuildReport) -> None:

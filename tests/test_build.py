@@ -518,6 +518,34 @@ def test_a_topic_renamed_keeps_its_old_addresses_leading_to_it(tiny_built: Path)
     assert "topics/graphs/" not in (public / "sitemaps" / "pages.xml").read_text()
 
 
+def test_a_build_that_takes_feeds_away_says_so(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile-input trial: a custom feed's address changed, or a topic's slug without
+    `formerly`, took feeds readers follow away, said only as "4 removed". A slug renamed with
+    `formerly` keeps them, and nothing is said."""
+    config = tiny_built / "site.toml"
+    rewrite(config, lambda t: rename_topic_slug(t, "graphs", "graph-learning"))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert "removed the feeds" not in capsys.readouterr().err
+    rewrite(
+        config,
+        lambda t: (
+            t.replace('slug = "upvoted-llm"', 'slug = "upvoted"')
+            .replace('formerly = ["graphs"]\n', "")
+            .replace('"graphs", "retrieval', '"graph-learning", "retrieval')
+        ),
+    )
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "sitegen: note: this build removed the feeds of feeds/upvoted-llm/, topics/graphs/:"
+        " whoever follows them gets nothing more." in err
+    )
+    assert main(["--root", str(tiny_built), "build"]) == 0  # said once
+    assert "removed the feeds" not in capsys.readouterr().err
+
+
 def test_a_renamed_topics_archive_pages_lead_to_its_own_and_site_toml_may_name_its_old_slug(
     bundled_built: Path,
 ) -> None:
