@@ -896,6 +896,24 @@ def test_a_day_missed_since_a_date_edited_out_of_shape_counts_from_now(
     assert _fetch_state(site)[missed.isoformat()]["failed_on"] == today.isoformat()
 
 
+def test_an_answer_with_a_field_no_real_paper_has_is_a_day_missed(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile-input trial: names of 10,000 characters were copied into every page and
+    feed of the paper. The day is missed, said why, and retried; the others are had."""
+    source, url = hf
+    answer = json.loads(_day_answer("2025-11-02"))
+    answer[0]["paper"]["authors"][0]["name"] = "N" * 10_000
+    source.set("2025-11-01", [Reply(200, _day_answer("2025-11-01"))])
+    source.set("2025-11-02", [Reply(200, json.dumps(answer).encode())])
+    args = ("--since", "2025-11-01", "--until", "2025-11-02", "--attempts", "1")
+    assert _fetch(site, url, *args) == 3
+    err = capsys.readouterr().err
+    assert "2025-11-02: FAILED: " in err
+    assert "an author's name of 10,000 characters: no real one is longer than 1,000" in err
+    assert sorted(p.name for p in (site / "content" / "days").iterdir()) == ["2025-11-01.toml"]
+
+
 def test_a_password_in_the_source_url_is_sent_and_said_nowhere(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -692,19 +692,28 @@ def test_hostile_listings_are_ingested_intact_or_refused_in_one_line(
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     markup = "<script>alert(1)</script> ]]> &amp; {{ 7*7 }} {% raw %} <!-- x"
-    huge = "word " * 1_000_000  # 5 MB on one line
+    long = "word " * 19_000  # 95,000 characters on one line: as long as an abstract may be
+    huge = "word " * 1_000_000  # 5 MB: a hostile-input trial's was copied into every feed
     ingested = {
         "2026-11-23.txt": _listing("An abstract with <b>markup</b> &lt;", title=markup),
         "2026-11-24.txt": _listing(
             "no\x01 con\x7ftrol\x9f characters", title="Controls", shown="Nov 24"
         ),
         "2026-11-25.txt": _listing("a\u2028b\x0bc\x85d", title="Separators", shown="Nov 25"),
-        "2026-11-26.txt": _listing(huge, title="A " * 5000 + "long title", shown="Nov 26"),
+        "2026-11-26.txt": _listing(long, title="A " * 990 + "long title", shown="Nov 26"),
     }
     refused = {
         "binary.txt": (b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)), "binary file"),
         "latin-1.txt": (_listing("caf\u00e9").decode().encode("latin-1"), "not UTF-8"),
         "empty.txt": (b"\n \n", "the file is empty"),
+        "2026-11-27.txt": (
+            _listing(huge, shown="Nov 27"),
+            ":3: a paper's abstract of 4,999,999 characters: no real one is longer than 100,000",
+        ),
+        "2026-11-28.txt": (
+            _listing("x", title="A " * 1000 + "long title", shown="Nov 28"),
+            "a paper's title of 2,010 characters: no real one is longer than 2,000",
+        ),
     }
     for name, raw in ingested.items():
         (inputs / name).write_bytes(raw)
@@ -733,7 +742,7 @@ def test_hostile_listings_are_ingested_intact_or_refused_in_one_line(
     assert abstracts[markup] == "An abstract with <b>markup</b> &lt;"
     assert abstracts["Controls"] == "no control characters"
     assert abstracts["Separators"] == "a b c d"
-    assert abstracts["A " * 5000 + "long title"] == huge.strip()
+    assert abstracts["A " * 990 + "long title"] == long.strip()
     assert main(["--root", str(site), "build"]) == 0
     for feed in site.joinpath("public").rglob("*.xml"):
         ET.fromstring(feed.read_bytes())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 from sitegen.errors import ListingError, Location
@@ -36,4 +37,34 @@ def parse_listing(
             location=Location(origin),
             hint="give its day with --date YYYY-MM-DD",
         )
+    _check_lengths(listing)
     return listing
+
+
+# The longest text a listing's field may hold, far past any real one (the bundled listings'
+# and the saved answers' longest: a title of 181 characters, an abstract of 1,921 (arXiv's
+# limit is 1,920), a name of 30): a 3 MB abstract was copied into every feed listing it,
+# 57 MB of site from one 7 MB listing (a hostile-input trial).
+MAX_TITLE_CHARS, MAX_ABSTRACT_CHARS, MAX_NAME_CHARS = 2_000, 100_000, 1_000
+
+
+def _check_lengths(listing: Listing) -> None:
+    for entry in listing.entries:
+        for field, text, most in _texts(entry):
+            if len(text) > most:
+                raise ListingError(
+                    f"{field} of {len(text):,} characters: no real one is longer than {most:,}",
+                    location=Location(listing.origin, entry.line),
+                    hint="this is not a Daily Papers listing as it was shown; mend or drop it",
+                )
+
+
+def _texts(entry: ListingEntry) -> Iterator[tuple[str, str, int]]:
+    yield "a paper's title", entry.title, MAX_TITLE_CHARS
+    yield "a paper's abstract", entry.abstract, MAX_ABSTRACT_CHARS
+    for name in entry.authors:
+        yield "an author's name", name, MAX_NAME_CHARS
+    for keyword in entry.keywords:
+        yield "a keyword", keyword, MAX_NAME_CHARS
+    if entry.organization:
+        yield "an organisation's name", entry.organization.name, MAX_NAME_CHARS
