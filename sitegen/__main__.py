@@ -2,9 +2,41 @@
 
 import os
 import sys
+from typing import Any
 
+EXIT_FAILED = 1
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command its reader stopped (128 + SIGPIPE)
 EXIT_INTERRUPTED = 130
+
+
+class _OutputLost(Exception):
+    """Standard output could not be written (`sitegen build > /dev/full`)."""
+
+
+class _StandardOutput:
+    """sys.stdout, whose failures to write are told apart from the command's own."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _OutputLost(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _OutputLost(error) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def run() -> None:
@@ -14,15 +46,26 @@ def run() -> None:
     except KeyboardInterrupt:
         print("sitegen: interrupted; nothing was done", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
+    sys.stdout = _StandardOutput(sys.stdout)
     try:
         status = main()
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`sitegen build | head -1`): what the command did stands, and
         # the rest of what it says has nowhere to go; no traceback, nor one at exit's flush.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _output_dropped()
         status = EXIT_BROKEN_PIPE
+    except _OutputLost as lost:
+        # A hostile-input trial: a traceback once what the command said could not be written
+        # (a full disk); it stopped there, as at an error.
+        print(f"sitegen: error: cannot write to standard output: {lost}", file=sys.stderr)
+        _output_dropped()
+        status = EXIT_FAILED
     sys.exit(status)
+
+
+def _output_dropped() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

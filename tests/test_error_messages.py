@@ -600,6 +600,26 @@ def test_a_reader_that_goes_away_leaves_the_build_done_and_no_traceback(tiny_bui
     assert "Piped " in (tiny_built / "public" / "index.html").read_text()
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_output_that_cannot_be_written_is_one_line_not_a_traceback(tiny_built: Path) -> None:
+    """A hostile-input trial: `sitegen build > /dev/full` ended in a traceback."""
+    config = tiny_built / "site.toml"
+    config.write_text(config.read_text().replace('title = "', 'title = "Full ', 1))
+    with Path("/dev/full").open("w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "sitegen", "--root", str(tiny_built), "build"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "sitegen: error: cannot write to standard output: [Errno 28] No space left on device\n"
+    )
+    assert "Full " in (tiny_built / "public" / "index.html").read_text()  # said after it
+
+
 def test_serve_says_nothing_when_a_browser_goes_away_early(tiny_built: Path) -> None:
     with _serving(tiny_built) as (process, url, _):
         waits = [
