@@ -147,6 +147,9 @@ def exclusive(public: Path) -> Iterator[None]:
 
 # What a site directory holds that no build may replace (the output is replaced whole).
 _SOURCES = ("content", "templates", "static", ".sitegen-cache")
+# What sitegen writes beside an output X (.X.lock, .X.outputs, .X.journal, .X.staging-<pid>,
+# .X.old-<pid>) and in a site (its content's journal)
+_OWN_NAME = re.compile(r"\..+\.(?:lock|outputs|journal|staging-\d+|old-\d+)|\.sitegen-txn")
 
 
 def check_output(out: Path, *, root: Path) -> None:
@@ -163,6 +166,14 @@ def check_output(out: Path, *, root: Path) -> None:
             "sitegen writes the site as a directory or as one uncompressed NAME.tar archive",
             location=where,
             hint="give --out a NAME.tar (GitHub Pages deploys it as is) or a directory name",
+        )
+    if _OWN_NAME.fullmatch(out.name):
+        # The next build would take it for its own leftover (a hostile-input trial).
+        raise BuildError(
+            "sitegen names its own files beside a site so (a lock, a record, a journal, a"
+            " staged or old copy): another build would take this for one",
+            location=where,
+            hint="give --out another name",
         )
     target, site = out.resolve(), root.resolve()
     hint = "build into a new or empty directory, or leave out --out to build into public/"

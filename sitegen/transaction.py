@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from sitegen.errors import Location, SitegenError
+from sitegen.errors import Location, SitegenError, first_of
 from sitegen.urls import slash_places
 
 
@@ -294,6 +294,7 @@ def recover(root: Path, journal: Path) -> None:
     """Finish a committed transaction that was interrupted; drop an uncommitted one."""
     if not journal.exists():
         return
+    _refuse_others_in(journal)
     if (journal / "manifest.json").is_file():
         _complete(root, journal)
     else:
@@ -329,6 +330,27 @@ def _complete(root: Path, journal: Path) -> None:
         target.unlink(missing_ok=True)
         _remove_empty_parents(target.parent, root)
     _remove(journal)
+
+
+def _refuse_others_in(journal: Path) -> None:
+    """A journal holds its files/, its manifest and the manifest's temporary copy alone: a
+    folder of that name holding anything else is not one to complete or delete (a
+    hostile-input trial: `.sitegen-txn/notes.txt` was deleted without a word)."""
+    try:
+        others = [e.name for e in os.scandir(journal) if not _JOURNALS_OWN.fullmatch(e.name)]
+        what = f"it holds {first_of(others, 3)}"
+    except NotADirectoryError:
+        others, what = [journal.name], "it is a file"
+    if others:
+        raise SitegenError(
+            f"not a journal sitegen wrote: {what}",
+            location=Location(str(journal)),
+            hint=f"sitegen keeps an interrupted write's journal there: move {journal.name} away",
+        )
+
+
+# files/, manifest.json, and write_atomic's copy of it (.manifest.json.<pid>.<12 hex digits>)
+_JOURNALS_OWN = re.compile(r"files|manifest\.json|\.manifest\.json\.\d+\.[0-9a-f]{12}")
 
 
 def _in_the_way_of(

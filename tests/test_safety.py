@@ -815,6 +815,40 @@ def test_a_journal_sitegen_did_not_write_is_refused_in_one_line(
     assert not (outside / "made.txt").exists()
 
 
+@pytest.mark.parametrize("journal", [".sitegen-txn", ".public.journal"])
+def test_a_folder_of_a_journals_name_holding_a_users_files_is_left_alone(
+    tiny_built: Path, journal: str
+) -> None:
+    """A hostile-input trial: `.sitegen-txn/notes.txt` was deleted as an interrupted write's
+    journal, without a word. A journal holds files/ and its manifest alone."""
+    notes = tiny_built / journal / "notes.txt"
+    notes.parent.mkdir()
+    notes.write_text("mine")
+    # The content's journal is every command's; public/'s, a build's.
+    for command in ("ingest", "build") if journal == ".sitegen-txn" else ("build",):
+        args = [str(tiny_built / "content" / "listings" / "2026-06-12.json")] * (
+            command == "ingest"
+        )
+        result = sitegen_here("--root", str(tiny_built), command, *args)
+        assert result.returncode == 2, command
+        assert _one_error(result.stderr) == (
+            f"sitegen: error: {notes.parent}: not a journal sitegen wrote: it holds notes.txt"
+        )
+        assert notes.read_text() == "mine"
+
+
+@pytest.mark.parametrize("name", [".sitegen-txn", ".public.staging-1", ".www.old-7", ".x.lock"])
+def test_an_output_named_as_sitegen_names_its_own_files_is_refused(
+    tiny_built: Path, name: str
+) -> None:
+    """A hostile-input trial: `--out .sitegen-txn` was built, then wiped by the next command
+    as its journal; `--out .public.staging-1` likewise."""
+    result = sitegen_here("--root", str(tiny_built), "build", "--out", name)
+    assert result.returncode == 2
+    assert "sitegen names its own files beside a site so" in _one_error(result.stderr)
+    assert not (tiny_built / name).exists()
+
+
 def test_the_store_lock_is_never_written_through_a_link(tiny_built: Path) -> None:
     """Found by a review: a link put where the lock file goes emptied the file it named."""
     precious = tiny_built.parent / "precious.txt"
