@@ -713,6 +713,13 @@ def _check_writable(root: Path, files: Iterable[str]) -> None:
     files = list(files)
     for rel in files:
         target = root / rel
+        if target.is_symlink():  # a hostile-input trial: the link became a file, unsaid
+            raise ContentError(
+                f"a symbolic link (to {target.readlink()}): sitegen replaces a content file"
+                " whole, and the file it leads to would stay as it was",
+                location=Location(str(target)),
+                hint="put the file itself in its place, then run again; nothing was written",
+            )
         if target.is_dir():
             raise ContentError(
                 "a directory is where this file belongs",

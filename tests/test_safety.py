@@ -849,6 +849,30 @@ def test_an_output_named_as_sitegen_names_its_own_files_is_refused(
     assert not (tiny_built / name).exists()
 
 
+def test_a_content_file_that_is_a_link_is_not_replaced_by_a_file(
+    tiny_built: Path, tmp_path: Path
+) -> None:
+    """A hostile-input trial: a paper file linked to one outside content/ became a file of
+    its own when a listing updated it, the file it led to left with the old values."""
+    listing = json.loads((tiny_built / "content" / "listings" / "2026-06-12.json").read_text())
+    paper_id = listing[0]["paper"]["id"]
+    listing[0]["paper"]["upvotes"] += 100
+    newer = tmp_path / "2026-06-12.json"
+    newer.write_text(json.dumps(listing))
+    paper = tiny_built / "content" / "papers" / f"{paper_id}.md"
+    kept = tmp_path / "kept.md"
+    paper.rename(kept)
+    paper.symlink_to(kept)
+    before = kept.read_bytes()
+    result = sitegen_here("--root", str(tiny_built), "ingest", str(newer))
+    assert result.returncode == 2
+    assert _one_error(result.stderr) == (
+        f"sitegen: error: {paper}: a symbolic link (to {kept}): sitegen replaces a content file"
+        " whole, and the file it leads to would stay as it was"
+    )
+    assert paper.is_symlink() and kept.read_bytes() == before
+
+
 def test_the_store_lock_is_never_written_through_a_link(tiny_built: Path) -> None:
     """Found by a review: a link put where the lock file goes emptied the file it named."""
     precious = tiny_built.parent / "precious.txt"
