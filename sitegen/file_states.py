@@ -1,4 +1,4 @@
-"""The state of each content file (inode, size, mtime), compared with the last run's.
+"""The state of each content file (inode, size, mtime, ctime), compared with the last run's.
 
 Standard library only: a build or ingest imports it, and runs it as a script in a child
 process beside the reading of the parse cache (sitegen.beside): the rebuild budget (a new day
@@ -29,7 +29,7 @@ _MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn")
 
 
 def states(content: str, listed: list[tuple[str, str]]) -> bytes:
-    """A record `dir/name/inode/size/mtime` (or `dir/name/!` for what is not a regular file)
+    """A record `dir/name/inode/size/mtime/ctime` (or `dir/name/!` for what is not a regular file)
     for each file of each (dir, suffix) of `listed` under `content` whose name ends in the
     suffix, NUL-terminated, sorted by directory then name. A missing directory has none."""
     records = []
@@ -64,7 +64,14 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
                         continue
                     identity = MISNAMED
                 elif S_ISREG(stat.st_mode):
-                    identity = b"%d/%d/%d" % (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+                    # The ctime too, which no one sets: a file rewritten in place with its
+                    # size and mtime put back was built as unchanged (a hostile-input trial).
+                    identity = b"%d/%d/%d/%d" % (
+                        stat.st_ino,
+                        stat.st_size,
+                        stat.st_mtime_ns,
+                        stat.st_ctime_ns,
+                    )
                 else:
                     identity = NOT_A_FILE
                 records.append(b"%s/%s/%s\0" % (encoded, os.fsencode(name), identity))

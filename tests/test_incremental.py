@@ -542,6 +542,26 @@ def test_a_paper_replaced_with_its_old_size_and_mtime_is_noticed(
     assert page.read_bytes() != shown
 
 
+def test_a_paper_rewritten_in_place_with_its_old_size_and_mtime_is_noticed(
+    built_site: Path, tmp_path: Path
+) -> None:
+    """A hostile-input trial: the same edit written into the file itself (its inode kept)
+    and its mtime put back was built as nothing changed. Its ctime, which no one sets, tells."""
+    assert main(["--root", str(built_site), "build"]) == 0  # its files' states, as copied
+    paper = sorted((built_site / "content" / "papers").glob("*.md"))[7]
+    text, old = paper.read_text(), paper.stat()
+    page = built_site / "public" / "papers" / paper.stem / "index.html"
+    shown = page.read_bytes()
+    edited = re.sub(r'(?m)^title = "(.)', lambda m: f'title = "{m[1].swapcase()}', text, count=1)
+    assert edited != text and len(edited.encode()) == old.st_size
+    with paper.open("r+") as file:
+        file.write(edited)
+    os.utime(paper, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert paper.stat().st_ino == old.st_ino
+    rebuilt(built_site, tmp_path)
+    assert page.read_bytes() != shown
+
+
 def test_files_touched_but_unchanged_write_nothing(built_site: Path) -> None:
     public = built_site / "public"
     identities = _files(public)
