@@ -223,6 +223,22 @@ def test_bad_input_is_a_clear_error(case: str) -> None:
     assert error.hint, "every error says what to do"
 
 
+@pytest.mark.parametrize("day_line", ["Feb 29", "Feb 30"])
+def test_a_day_line_of_no_calendar_date_in_the_years_its_papers_allow_says_so(
+    day_line: str,
+) -> None:
+    """A hostile-input trial: "Feb 29" (or "Feb 30") beside a paper of Feb 20, 2025 was said
+    as "a paper date falls after it", which none does."""
+    raw = f"Daily Papers\n{day_line}\nA Title\nAn abstract.\n\u00b7\nFeb 20, 2025 12\n"
+    with pytest.raises(ListingError) as caught:
+        parse_listing(raw.encode(), origin="capture.txt")
+    assert caught.value.message == (
+        f"the listing day {day_line!r} is no calendar date in 2026 or 2027, the years its"
+        " papers' dates allow"
+    )
+    assert caught.value.location is not None and caught.value.location.line == 2
+
+
 @pytest.mark.parametrize(
     ("name", "day_line", "typo"),
     [

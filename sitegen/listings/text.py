@@ -469,6 +469,13 @@ def _infer_day(
             hint=hint,
         )
     years = range(max(explicit_years) + 1, max(explicit_years) + 3)
+    if not any(_is_date(year, month, day_of_month) for year in years):  # Feb 30, or 29
+        raise ListingError(
+            f"the listing day {day_line.text!r} is no calendar date in {years[0]} or"
+            f" {years[-1]}, the years its papers' dates allow",
+            location=Location(origin, day_line.number),
+            hint=hint,
+        )
     if allowed := _days_allowed(month, day_of_month, dates, years):
         # A page shows no year for its viewer's own: papers dated with this year's are a
         # hand's (a trial's). A day no site can hold is said to be so (parse_listing).
@@ -485,6 +492,14 @@ def _infer_day(
         location=Location(origin, day_line.number),
         hint=hint,
     )
+
+
+def _is_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _fits(paper_date: _PaperDate, year: int, listing_day: date) -> bool:
