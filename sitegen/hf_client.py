@@ -150,8 +150,9 @@ class DayFetcher:
         self.on_wait = on_wait  # one line when the source makes the run wait (a log shows it)
         self._api_quota = self._quota(policy.api_quota)
         self._page_quota = self._quota(policy.page_quota)
-        # The final HTTP statuses the source answered in this run: 404 alone, it is not Daily
-        # Papers (a wrong --base-url).
+        # The HTTP statuses the source answered in this run: 404 alone, it is not Daily
+        # Papers (a wrong --base-url). Redirects too: a source that redirected some requests
+        # and answered the rest 404 was said to answer all with 404 (a hostile-input trial).
         self.statuses: set[int] = set()
         self.answered = False  # a status line in this run, a redirect's too: it was reached
         # A request of this run whose last attempt got no status (it timed out, or was cut):
@@ -419,9 +420,9 @@ class DayFetcher:
                         request, auth=self._auth, follow_redirects=False, stream=True
                     )
                     self.answered = True  # however slow the rest
+                    self.statuses.add(response.status_code)
                     try:
                         if response.next_request is None:
-                            self.statuses.add(response.status_code)
                             return _capped(response, limit=limit, cap=cap, day=day)
                     finally:
                         response.close()

@@ -651,6 +651,34 @@ def test_an_api_that_never_answers_leaves_the_days_to_their_pages(
     assert "2026-06-12: 30 papers" in out and "used the HTML page" in err, (out, err)
 
 
+class _RedirectingApi(QuietHandler):
+    """The API redirected off the host, each day's page missing."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/api/"):
+            self.send_response(302)
+            self.send_header("Location", "http://elsewhere.invalid/api")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_error(404)
+
+
+def test_a_source_that_redirects_some_requests_is_not_said_to_answer_all_with_404(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile-input trial: an API that answered with redirects alone, its pages 404, was
+    said to answer every request with 404 Not Found."""
+    with ThreadingHTTPServer(("127.0.0.1", 0), _RedirectingApi) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        status = _fetch(site, url, "--date", "2026-06-01")
+        server.shutdown()
+    err = capsys.readouterr().err
+    assert status == 1 and "redirects to http://elsewhere.invalid/api" in err
+    assert "404 Not Found: it is not Daily Papers" not in err
+
+
 def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
