@@ -472,7 +472,7 @@ def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ")
     from sitegen.search_index import publish_search_index
 
     if report.search_indexed is not None:
-        print(f"  search index: {report.search_indexed} papers indexed, published with the pages")
+        print(f"  search index: {_indexed(report.search_indexed)}, published with the pages")
         return
     if report.search_index is None:
         print("  search index: up to date")
@@ -481,7 +481,13 @@ def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ")
     publish_search_index(out, report.search_index)
     elapsed = time.perf_counter() - started
     papers = len(report.search_index.records)
-    print(f"{indent}search index: {papers} papers indexed in {elapsed:.2f} s", flush=True)
+    print(f"{indent}search index: {_indexed(papers)} in {elapsed:.2f} s", flush=True)
+
+
+def _indexed(papers: int) -> str:
+    # None: the warm-up index alone, whose topics changed (a hostile-input trial read "0
+    # papers indexed" as a fault).
+    return f"{papers} papers indexed" if papers else "its list of topics and shards made anew"
 
 
 def _topics_before(before: Path) -> tuple[Topic, ...]:

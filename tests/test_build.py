@@ -546,6 +546,17 @@ def test_a_build_that_takes_feeds_away_says_so(
     assert "removed the feeds" not in capsys.readouterr().err
 
 
+def test_a_topic_renamed_in_name_alone_is_said_to_remake_the_search_indexs_list(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hostile-input trial read "search index: 0 papers indexed" as a fault."""
+    config = tiny_built / "site.toml"
+    rewrite(config, lambda t: t.replace('name = "Large Language Models"', 'name = "LLMs"', 1))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    out = capsys.readouterr().out
+    assert "search index: its list of topics and shards made anew, published with the pages" in out
+
+
 def test_a_renamed_topics_archive_pages_lead_to_its_own_and_site_toml_may_name_its_old_slug(
     bundled_built: Path,
 ) -> None:
