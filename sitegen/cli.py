@@ -69,6 +69,7 @@ EXIT_DAYS_MISSED = 3
 EXIT_DAYS_FAILING = 4
 CONFIG_FILE = "site.toml"
 FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --base-url is not given
+DAILY_PAPERS_BEGAN = date(2023, 5, 1)  # its first listings are of early May 2023
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -712,6 +713,14 @@ def _days_asked(args: argparse.Namespace, today: date) -> list[date]:
             raise UsageError(
                 f"nothing to fetch: {day} is not here yet (today is {today}, UTC)",
                 hint=f"check --{flag}",
+            )
+    for flag in ("date", "since"):
+        # A review: a --since of 2013 typed for 2023 asked 3,700 days of nothing for over an
+        # hour, past the Publish job's time, which then kept none.
+        if (day := getattr(args, flag)) and day < DAILY_PAPERS_BEGAN:
+            raise UsageError(
+                f"nothing to fetch before {DAILY_PAPERS_BEGAN}: Daily Papers began in May 2023",
+                hint=f"--since {DAILY_PAPERS_BEGAN} asks for its whole history",
             )
     if args.date:
         return [args.date]

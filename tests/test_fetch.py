@@ -431,6 +431,22 @@ def test_until_with_date_is_refused_in_one_line(
     assert err.startswith("sitegen: error: --until goes with --since") and "Traceback" not in err
 
 
+@pytest.mark.parametrize("flag", ["--date", "--since"])
+def test_a_day_before_daily_papers_began_is_refused_in_one_line_and_nothing_is_asked(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str], flag: str
+) -> None:
+    """A review of the deploy path: a Publish run given `since` 2013 (for 2023) asked 3,700
+    days of nothing, past the job's hour, and kept none."""
+    source, url = hf
+    assert main(["--root", str(site), "fetch", "--base-url", url, flag, "2013-05-02"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        "sitegen: error: nothing to fetch before 2023-05-01: Daily Papers began in May 2023\n"
+        "  hint: --since 2023-05-01 asks for its whole history\n"
+    )
+    assert source.requests == []
+
+
 def test_a_date_not_here_yet_is_refused_in_one_line_and_nothing_is_asked(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -313,6 +313,31 @@ def test_the_push_job_pushes_content_alone_whatever_patch_it_is_given(
     assert _head(origin) == before
 
 
+def test_a_hand_edit_of_the_same_lines_pushed_meanwhile_fails_the_push_job_saying_why(
+    small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    """A review of the deploy path: the push job failed with git's "sha1 information is
+    lacking or useless ... could not build fake ancestor" alone."""
+    day = small_scratch_repo / "content" / "days" / "2099-01-01.toml"
+    day.write_text('day = "2099-01-01"\n')
+    _commit_by_hand(small_scratch_repo, "a day")
+    origin = _origin_of(small_scratch_repo, tmp_path)
+    by_hand = tmp_path / "by-hand"
+    subprocess.run(["git", "clone", "-q", f"file://{origin}", str(by_hand)], check=True)
+    (by_hand / "content" / "days" / "2099-01-01.toml").write_text('day = "2099-01-01" # mine\n')
+    _commit_by_hand(by_hand, "an edit by hand")
+    subprocess.run(["git", "-C", str(by_hand), "push", "-q", "origin", "main"], check=True)
+    edited = _head(origin)
+    day.write_text('day = "2099-01-01" # the run\'s\n')
+    pushed = _push_job(small_scratch_repo, origin, tmp_path)
+    assert pushed.returncode != 0
+    assert (
+        "::error::the new content does not apply to the branch as it is now: a commit pushed"
+        " during this run changed the same files of content/." in pushed.stdout
+    )
+    assert _head(origin) == edited
+
+
 def test_the_push_job_pushes_one_commit_alone(small_scratch_repo: Path, tmp_path: Path) -> None:
     """A patch of two commits, each of content alone, as code of the job that makes patches
     could write it in place of the one the workflow makes: refused (found by a review)."""
