@@ -244,7 +244,7 @@ def test_the_push_job_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
         capture_output=True, text=True, check=True,
     ).stdout.splitlines()  # fmt: skip
     assert log[:4] == [
-        "content: Daily Papers up to " + log[0].rsplit(" ", 1)[1],
+        "content: Daily Papers of 2099-01-01",
         "github-actions[bot]",
         "hand edit",
         "o",
@@ -311,6 +311,32 @@ def test_the_push_job_pushes_content_alone_whatever_patch_it_is_given(
     assert pushed.returncode != 0
     assert f"the patch changes {outside}, not a file of content/: nothing pushed" in pushed.stdout
     assert _head(origin) == before
+
+
+def test_the_content_commit_names_the_days_it_brings(small_scratch_repo: Path) -> None:
+    """A review: every commit said "content: Daily Papers up to <the run's day>", a backfill
+    of 2024 and a weekend of nothing new alike."""
+
+    def committed() -> str:
+        assert (
+            "changed=true" in _run_step(_step(JOB, "Commit new content"), small_scratch_repo).stdout
+        )
+        return _head_subject(small_scratch_repo)
+
+    days = small_scratch_repo / "content" / "days"
+    for n in range(1, 6):
+        (days / f"2099-01-0{n}.toml").write_text(f'day = "2099-01-0{n}"\n')
+    assert committed() == "content: Daily Papers of 5 days, 2099-01-01 to 2099-01-05"
+    (days / "2099-01-05.toml").write_text('day = "2099-01-05" # more papers\n')
+    (days / "2099-01-06.toml").write_text('day = "2099-01-06"\n')
+    assert committed() == "content: Daily Papers of 2099-01-05, 2099-01-06"
+    (small_scratch_repo / "content" / "fetch-state.json").write_text("{}\n")
+    assert committed().startswith("content: what the fetch of ")
+
+
+def _head_subject(repo: Path) -> str:
+    log = ["git", "-C", str(repo), "log", "-1", "--format=%s"]
+    return subprocess.run(log, capture_output=True, text=True, check=True).stdout.strip()
 
 
 def test_a_hand_edit_of_the_same_lines_pushed_meanwhile_fails_the_push_job_saying_why(
@@ -520,7 +546,8 @@ def test_the_publish_steps_fetch_commit_and_build(
         check=True,
     ).stdout
     assert log.startswith(
-        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>\n"
+        "content: Daily Papers of 2025-12-01\n"  # the day that had papers
     )
     assert "content/days/2025-12-01.toml" in log and "content/listings/2025-12-01.json" in log
     assert "token-of-the-run" not in (tmp_path / "push-job" / ".git" / "config").read_text()
