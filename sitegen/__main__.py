@@ -2,6 +2,7 @@
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 EXIT_FAILED = 1
@@ -40,6 +41,7 @@ class _StandardOutput:
 
 
 def run() -> None:
+    _closed_streams_to_devnull()
     try:
         # Imported here: Ctrl-C while the libraries load (the first 0.2 s) printed a traceback.
         from sitegen.cli import main
@@ -64,8 +66,23 @@ def run() -> None:
     sys.exit(status)
 
 
+def _closed_streams_to_devnull() -> None:
+    """A standard stream closed (`sitegen build >&-`) would be the next file opened, and what
+    a child process prints (Pagefind's) would go into it: it is /dev/null instead."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free descriptor: `fd`
+    # Python made them None, on which sitegen's own use fails (stderr's isatty()).
+    if sys.stdout is None:
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 -- for the process's life
+    if sys.stderr is None:
+        sys.stderr = Path(os.devnull).open("w")  # noqa: SIM115
+
+
 def _output_dropped() -> None:
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
 
 
 if __name__ == "__main__":

@@ -162,7 +162,7 @@ def build_site(
             assign=_cached_topics(root, workers, reuse=not clean),
             awaited=awaited,
             whole=whole,
-            filling=filling_days(fetch_state),
+            filling=filling_days(fetch_state, newest=max(snapshot.days, default=None)),
             digest_dates=digest_dates,
             own_files=own_files(root),
         )
@@ -214,6 +214,7 @@ def build_site(
                     written += stage_search_index(made, pending, out, staging, outputs, previous)
             return written
 
+        published = _published_before(out, previous, clean=clean)
         with write_errors_reported(out):
             if previous is None:
                 (written, kept), removed = publish(write, out, outputs), 0
@@ -255,10 +256,18 @@ def build_site(
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
         newest_day=max(snapshot.days, default=None),
         latest_added=_latest_added(snapshot),
-        feeds_gone=()
-        if previous is None
-        else tuple(sorted(p for p in previous.recorded - outputs.keys() if is_feed(p))),
+        feeds_gone=tuple(sorted(p for p in published - outputs.keys() if is_feed(p))),
     )
+
+
+def _published_before(out: Path, previous: PreviousBuild | None, *, clean: bool) -> frozenset[str]:
+    """The files the last build published, as far as its record says: a --clean build reads
+    it too, for the feeds it removes (a review: it removed a renamed feed's in silence)."""
+    if previous is not None:
+        return previous.recorded
+    if clean and has_record(out):
+        return frozenset(read_record(out) or ())
+    return frozenset()
 
 
 def _latest_added(snapshot: ContentSnapshot) -> tuple[datetime, date] | None:

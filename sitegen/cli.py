@@ -486,9 +486,9 @@ def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ")
 
 
 def _indexed(papers: int) -> str:
-    # None: the warm-up index alone, whose topics changed (a hostile-input trial read "0
-    # papers indexed" as a fault).
-    return f"{papers} papers indexed" if papers else "its list of topics and shards made anew"
+    # None: the warm-up index alone (its topics changed, or the site has no paper yet): a
+    # hostile-input trial read "0 papers indexed" as a fault.
+    return f"{papers} papers indexed" if papers else "no paper to index, its list of topics made"
 
 
 def _topics_before(before: Path) -> tuple[Topic, ...]:

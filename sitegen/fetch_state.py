@@ -70,11 +70,16 @@ def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[da
     return sorted(day for day in days if day is not None and oldest <= day)
 
 
-def filling_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
-    """The days a run had before they ended (FILLING) and none has had whole since: their
-    pages say more papers may come. Clock-free, for a build: days_filling is a fetch's."""
+def filling_days(state: Mapping[str, Mapping[str, str]], newest: date | None) -> frozenset[date]:
+    """The days a run had before they ended (FILLING) and none has had whole since, of the
+    LATE_WITHIN_DAYS before the `newest` day held: their pages say more papers may come, as
+    scheduled runs ask them again (days_filling, which counts from today: a build reads no
+    clock). An older one, no run asks for again (a review: "so far" a year on)."""
+    if newest is None:
+        return frozenset()
+    oldest = newest - timedelta(days=LATE_WITHIN_DAYS)
     days = (iso_day(key) for key, entry in state.items() if entry.get(FILLING) == "yes")
-    return frozenset(day for day in days if day is not None)
+    return frozenset(day for day in days if day is not None and oldest <= day)
 
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:

@@ -150,9 +150,10 @@ class DayFetcher:
         self.on_wait = on_wait  # one line when the source makes the run wait (a log shows it)
         self._api_quota = self._quota(policy.api_quota)
         self._page_quota = self._quota(policy.page_quota)
-        # The HTTP statuses the source answered in this run: 404 alone, it is not Daily
-        # Papers (a wrong --base-url). Redirects too: a source that redirected some requests
-        # and answered the rest 404 was said to answer all with 404 (a hostile-input trial).
+        # The final HTTP statuses the source answered in this run: 404 alone, it is not Daily
+        # Papers (a wrong --base-url). A redirect not followed is a final answer: a source
+        # that redirected some requests off it and answered the rest 404 was said to answer
+        # all with 404 (a hostile-input trial).
         self.statuses: set[int] = set()
         self.answered = False  # a status line in this run, a redirect's too: it was reached
         # A request of this run whose last attempt got no status (it timed out, or was cut):
@@ -420,20 +421,22 @@ class DayFetcher:
                         request, auth=self._auth, follow_redirects=False, stream=True
                     )
                     self.answered = True  # however slow the rest
-                    self.statuses.add(response.status_code)
                     try:
                         if response.next_request is None:
+                            self.statuses.add(response.status_code)
                             return _capped(response, limit=limit, cap=cap, day=day)
                     finally:
                         response.close()
                     request = response.next_request  # with this attempt's trace hook
                     if _origin(request.url) != _origin(httpx.URL(self.base_url)):
+                        self.statuses.add(response.status_code)  # its final answer
                         raise FetchError(
                             f"{response.url.path} redirects to {str(request.url)[:100]}, "
                             "outside the source: not followed",
                             location=Location(day.isoformat()),
                             hint="check --base-url; only redirects within it are followed",
                         )
+                self.statuses.add(response.status_code)  # a loop's last
                 raise FetchError(
                     f"{httpx.URL(url).path}: more than {_MAX_REDIRECTS} redirects",
                     location=Location(day.isoformat()),
@@ -589,6 +592,9 @@ class _Quota:
             return opened
 
 
+_USERINFO = re.compile(r"//[^/?#]*@")
+
+
 def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:
     """`text` if it is an http(s) URL with a host, else a UsageError that says so, naming
     where it was given (`given_by`: the flag or the environment variable)."""
@@ -599,14 +605,15 @@ def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:
         url.host.encode("idna")
     except (httpx.InvalidURL, UnicodeError):  # idna's errors are UnicodeErrors
         url = None
+    shown = _USERINFO.sub("//***@", text)  # a password is said nowhere (see DayFetcher)
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise UsageError(
-            f"{given_by} {text!r} is not an http(s) URL with a host",
+            f"{given_by} {shown!r} is not an http(s) URL with a host",
             hint="e.g. https://huggingface.co, or http://127.0.0.1:8000 for a local stand-in",
         )
     if "?" in text or "#" in text:  # every request's path is put after it: they went to "/"
         raise UsageError(
-            f"{given_by} {text!r} has a query or a fragment: sitegen adds each request's path",
+            f"{given_by} {shown!r} has a query or a fragment: sitegen adds each request's path",
             hint="give the source's address alone, e.g. http://127.0.0.1:8000",
         )
     return text

@@ -148,8 +148,11 @@ def exclusive(public: Path) -> Iterator[None]:
 # What a site directory holds that no build may replace (the output is replaced whole).
 _SOURCES = ("content", "templates", "static", ".sitegen-cache")
 # What sitegen writes beside an output X (.X.lock, .X.outputs, .X.journal, .X.staging-<pid>,
-# .X.old-<pid>) and in a site (its content's journal)
-_OWN_NAME = re.compile(r"\..+\.(?:lock|outputs|journal|staging-\d+|old-\d+)|\.sitegen-txn")
+# .X.old-<pid>, .X.search-<pid>) and in a site (its content's journal)
+_OWN_NAME = re.compile(
+    r"\..+\.(?:lock|outputs|journal|(?:staging|old|search)-\d+(?:\.job\.pickle|\.job\.papers)?)"
+    r"|\.sitegen-txn"
+)
 
 
 def check_output(out: Path, *, root: Path) -> None:

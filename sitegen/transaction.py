@@ -349,8 +349,11 @@ def _refuse_others_in(journal: Path) -> None:
         )
 
 
-# files/, manifest.json, and write_atomic's copy of it (.manifest.json.<pid>.<12 hex digits>)
-_JOURNALS_OWN = re.compile(r"files|manifest\.json|\.manifest\.json\.\d+\.[0-9a-f]{12}")
+# files/, manifest.json, write_atomic's copy of it (.manifest.json.<pid>.<12 hex digits>), and
+# the probe _on_one_filesystem makes in it (.sitegen-probe-<pid>-<8 hex digits>)
+_JOURNALS_OWN = re.compile(
+    r"files|manifest\.json|\.manifest\.json\.\d+\.[0-9a-f]{12}|\.sitegen-probe-\d+-[0-9a-f]{8}"
+)
 
 
 def _in_the_way_of(

@@ -544,6 +544,10 @@ def test_a_build_that_takes_feeds_away_says_so(
     )
     assert main(["--root", str(tiny_built), "build"]) == 0  # said once
     assert "removed the feeds" not in capsys.readouterr().err
+    # A full build too (a review: --clean removed them in silence).
+    rewrite(config, lambda t: t.replace('slug = "upvoted"', 'slug = "upvoted-again"'))
+    assert main(["--root", str(tiny_built), "build", "--clean"]) == 0
+    assert "this build removed the feeds of feeds/upvoted/:" in capsys.readouterr().err
 
 
 def test_a_topic_renamed_in_name_alone_is_said_to_remake_the_search_indexs_list(
@@ -554,7 +558,8 @@ def test_a_topic_renamed_in_name_alone_is_said_to_remake_the_search_indexs_list(
     rewrite(config, lambda t: t.replace('name = "Large Language Models"', 'name = "LLMs"', 1))
     assert main(["--root", str(tiny_built), "build"]) == 0
     out = capsys.readouterr().out
-    assert "search index: its list of topics and shards made anew, published with the pages" in out
+    said = "search index: no paper to index, its list of topics made, published with the pages"
+    assert said in out
 
 
 def test_a_renamed_topics_archive_pages_lead_to_its_own_and_site_toml_may_name_its_old_slug(

@@ -620,6 +620,22 @@ def test_output_that_cannot_be_written_is_one_line_not_a_traceback(tiny_built: P
     assert "Full " in (tiny_built / "public" / "index.html").read_text()  # said after it
 
 
+@pytest.mark.parametrize("closed", [">&-", "2>&-", ">&- 2>&-"])
+def test_a_build_with_its_output_closed_builds(tiny_built: Path, closed: str) -> None:
+    """A review: `sitegen build 2>&-` failed with exit status 1 and not a word (stderr was
+    None to Python), and a closed stream was the next file sitegen opened."""
+    config = tiny_built / "site.toml"
+    config.write_text(config.read_text().replace('title = "', 'title = "Closed ', 1))
+    command = f'exec "$@" {closed}'
+    done = subprocess.run(
+        ["sh", "-c", command, "sh", sys.executable, "-m", "sitegen", "--root", str(tiny_built),
+         "build"],
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0
+    assert "Closed " in (tiny_built / "public" / "index.html").read_text()
+
+
 def test_serve_says_nothing_when_a_browser_goes_away_early(tiny_built: Path) -> None:
     with _serving(tiny_built) as (process, url, _):
         waits = [

@@ -651,6 +651,16 @@ def test_an_api_that_never_answers_leaves_the_days_to_their_pages(
     assert "2026-06-12: 30 papers" in out and "used the HTML page" in err, (out, err)
 
 
+def _fetched_from(handler: type[QuietHandler], root: Path, *args: str) -> int:
+    """`sitegen fetch` of a local server answering as `handler` does."""
+    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            return _fetch(root, f"http://127.0.0.1:{server.server_address[1]}", *args)
+        finally:
+            server.shutdown()
+
+
 class _RedirectingApi(QuietHandler):
     """The API redirected off the host, each day's page missing."""
 
@@ -669,14 +679,33 @@ def test_a_source_that_redirects_some_requests_is_not_said_to_answer_all_with_40
 ) -> None:
     """A hostile-input trial: an API that answered with redirects alone, its pages 404, was
     said to answer every request with 404 Not Found."""
-    with ThreadingHTTPServer(("127.0.0.1", 0), _RedirectingApi) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        status = _fetch(site, url, "--date", "2026-06-01")
-        server.shutdown()
+    status = _fetched_from(_RedirectingApi, site, "--date", "2026-06-01")
     err = capsys.readouterr().err
     assert status == 1 and "redirects to http://elsewhere.invalid/api" in err
     assert "404 Not Found: it is not Daily Papers" not in err
+
+
+class _RedirectingWithin(QuietHandler):
+    """Every address redirected to one under /www/ on the same host, which is missing."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/www/"):
+            self.send_error(404)
+            return
+        self.send_response(301)
+        self.send_header("Location", "/www" + self.path)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+
+def test_a_source_that_redirects_within_itself_to_404_is_named_as_the_wrong_source(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: once every redirect counted as an answer, a source whose redirects, followed,
+    all ended in 404 was no longer named as the wrong one."""
+    status = _fetched_from(_RedirectingWithin, site, "--date", "2026-06-01")
+    err = capsys.readouterr().err
+    assert status == 1 and "404 Not Found: it is not Daily Papers" in err
 
 
 def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(

@@ -634,12 +634,14 @@ def test_a_paper_of_hundreds_of_authors_names_twenty_and_counts_the_rest() -> No
     papers = {p.id: p for p in map(_paper, range(1, 9))}
     papers["2501.00008"] = dataclasses.replace(papers["2501.00008"], authors=many)
     papers["2501.00007"] = dataclasses.replace(papers["2501.00007"], authors=many[:20])
+    papers["2501.00006"] = dataclasses.replace(papers["2501.00006"], authors=many[:21])
     site = _site(papers)
     files = _render(
         site,
         only=(
             "rss.xml", "atom.xml", "feed.json",
             "papers/2501.00008/index.html", "papers/2501.00007/index.html",
+            "papers/2501.00006/index.html",
         ),
     )  # fmt: skip
     page = files["papers/2501.00008/index.html"].decode()
@@ -648,6 +650,7 @@ def test_a_paper_of_hundreds_of_authors_names_twenty_and_counts_the_rest() -> No
     assert "<summary>and 513 more authors</summary>" in folded
     assert folded.split("</details>")[0].count('href="../../search/?q=author%3A%22') == 513
     assert 'href="../../search/?q=author%3A%22Author+532%22"' in folded
+    assert "<summary>and 1 more author</summary>" in files["papers/2501.00006/index.html"].decode()
     whole = files["papers/2501.00007/index.html"].decode()
     assert "more-authors" not in whole and whole.count("?q=author%3A%22Author+") == 20
     named = [*many[:20], "and 513 more"]

@@ -815,6 +815,18 @@ def test_a_journal_sitegen_did_not_write_is_refused_in_one_line(
     assert not (outside / "made.txt").exists()
 
 
+def test_a_journal_left_with_the_probe_of_a_run_killed_is_cleared(tiny_built: Path) -> None:
+    """A review: a run killed while it probed the journal's filesystem left its probe there,
+    which the check for a user's files took for one: every later command stopped."""
+    journal = tiny_built / ".sitegen-txn"
+    (journal / "files").mkdir(parents=True)
+    (journal / "files" / "w0").write_text("staged")
+    (journal / ".sitegen-probe-4242-deadbeef").touch()
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 0, result.stderr
+    assert not journal.exists()
+
+
 @pytest.mark.parametrize("journal", [".sitegen-txn", ".public.journal"])
 def test_a_folder_of_a_journals_name_holding_a_users_files_is_left_alone(
     tiny_built: Path, journal: str
@@ -837,16 +849,19 @@ def test_a_folder_of_a_journals_name_holding_a_users_files_is_left_alone(
         assert notes.read_text() == "mine"
 
 
-@pytest.mark.parametrize("name", [".sitegen-txn", ".public.staging-1", ".www.old-7", ".x.lock"])
+@pytest.mark.parametrize(
+    "name", [".sitegen-txn", ".public.staging-1", ".www.old-7", ".x.lock", ".public.search-9"]
+)
 def test_an_output_named_as_sitegen_names_its_own_files_is_refused(
     tiny_built: Path, name: str
 ) -> None:
     """A hostile-input trial: `--out .sitegen-txn` was built, then wiped by the next command
     as its journal; `--out .public.staging-1` likewise."""
-    result = sitegen_here("--root", str(tiny_built), "build", "--out", name)
+    out = tiny_built / name
+    result = sitegen_here("--root", str(tiny_built), "build", "--out", str(out))
     assert result.returncode == 2
     assert "sitegen names its own files beside a site so" in _one_error(result.stderr)
-    assert not (tiny_built / name).exists()
+    assert not out.exists()
 
 
 def test_a_content_file_that_is_a_link_is_not_replaced_by_a_file(
