@@ -5,13 +5,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sitegen.errors import OutputLost
+
 EXIT_FAILED = 1
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command its reader stopped (128 + SIGPIPE)
 EXIT_INTERRUPTED = 130
-
-
-class _OutputLost(Exception):
-    """Standard output could not be written (`sitegen build > /dev/full`)."""
 
 
 class _StandardOutput:
@@ -26,7 +24,7 @@ class _StandardOutput:
         except BrokenPipeError:
             raise
         except OSError as error:
-            raise _OutputLost(error) from None
+            raise OutputLost(error) from None
 
     def flush(self) -> None:
         try:
@@ -34,7 +32,7 @@ class _StandardOutput:
         except BrokenPipeError:
             raise
         except OSError as error:
-            raise _OutputLost(error) from None
+            raise OutputLost(error) from None
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
@@ -57,7 +55,7 @@ def run() -> None:
         # the rest of what it says has nowhere to go; no traceback, nor one at exit's flush.
         _output_dropped()
         status = EXIT_BROKEN_PIPE
-    except _OutputLost as lost:
+    except OutputLost as lost:
         # A hostile-input trial: a traceback once what the command said could not be written
         # (a full disk); it stopped there, as at an error.
         print(f"sitegen: error: cannot write to standard output: {lost}", file=sys.stderr)

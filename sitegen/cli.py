@@ -26,6 +26,7 @@ from sitegen.errors import (
     ConfigError,
     FetchError,
     Location,
+    OutputLost,
     SitegenError,
     UsageError,
     printable,
@@ -473,7 +474,9 @@ def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ")
     from sitegen.search_index import publish_search_index
 
     if report.search_indexed is not None:
-        print(f"  search index: {_indexed(report.search_indexed)}, published with the pages")
+        print(
+            f"  search index: {_indexed(report, report.search_indexed)}, published with the pages"
+        )
         return
     if report.search_index is None:
         print("  search index: up to date")
@@ -482,13 +485,16 @@ def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ")
     publish_search_index(out, report.search_index)
     elapsed = time.perf_counter() - started
     papers = len(report.search_index.records)
-    print(f"{indent}search index: {_indexed(papers)} in {elapsed:.2f} s", flush=True)
+    print(f"{indent}search index: {_indexed(report, papers)} in {elapsed:.2f} s", flush=True)
 
 
-def _indexed(papers: int) -> str:
-    # None: the warm-up index alone (its topics changed, or the site has no paper yet): a
-    # hostile-input trial read "0 papers indexed" as a fault.
-    return f"{papers} papers indexed" if papers else "no paper to index, its list of topics made"
+def _indexed(report: BuildReport, papers: int) -> str:
+    if papers:
+        return f"{papers} paper{'s' if papers != 1 else ''} indexed"
+    # The warm-up index alone: "0 papers indexed" read as a fault (a hostile-input trial)
+    if report.newest_day is None:
+        return "no paper yet"
+    return "topic names updated (no paper indexed again)"
 
 
 def _topics_before(before: Path) -> tuple[Topic, ...]:
@@ -560,6 +566,8 @@ def _run_serve(args: argparse.Namespace) -> int:
                 _refresh_search_index(out, report, indent="")
             except SitegenError as error:
                 say_error(error)
+            except (BrokenPipeError, OutputLost):  # the index is published; no one to tell
+                pass
 
     def index_in_background(report: BuildReport) -> None:
         latest[0] += 1

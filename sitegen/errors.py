@@ -40,6 +40,11 @@ class Location:
         return self.path if self.line is None else f"{self.path}:{self.line}"
 
 
+class OutputLost(Exception):
+    """Standard output could not be written (`sitegen build > /dev/full`): sitegen's command
+    (sitegen.__main__) says so in one line."""
+
+
 class SitegenError(Exception):
     """Base of every error sitegen reports to a user (never shown as a traceback)."""
 

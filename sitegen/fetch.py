@@ -25,6 +25,7 @@ from sitegen.fetch_state import (
     FILLING,
     WHOLE,
     days_filling,
+    forget_filling,
     load_fetch_state,
     render_fetch_state,
 )
@@ -263,6 +264,7 @@ def _merge_answers(
     today = now.date()
     _mark_newest_whole(state, outcomes, today=today, held=held)
     given_up, failing = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
+    forget_filling(state, today)
     files = dict(kept)
     if state != state_before:
         files[FETCH_STATE] = render_fetch_state(state)

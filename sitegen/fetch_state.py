@@ -70,16 +70,25 @@ def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[da
     return sorted(day for day in days if day is not None and oldest <= day)
 
 
-def filling_days(state: Mapping[str, Mapping[str, str]], newest: date | None) -> frozenset[date]:
-    """The days a run had before they ended (FILLING) and none has had whole since, of the
-    LATE_WITHIN_DAYS before the `newest` day held: their pages say more papers may come, as
-    scheduled runs ask them again (days_filling, which counts from today: a build reads no
-    clock). An older one, no run asks for again (a review: "so far" a year on)."""
-    if newest is None:
-        return frozenset()
-    oldest = newest - timedelta(days=LATE_WITHIN_DAYS)
+def filling_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
+    """The days a run had before they ended (FILLING) and none has had whole since: their
+    pages say more papers may come. A fetch takes the mark off a day no run will ask for
+    again (forget_filling), so a build, which reads no clock, needs no window of its own."""
     days = (iso_day(key) for key, entry in state.items() if entry.get(FILLING) == "yes")
-    return frozenset(day for day in days if day is not None and oldest <= day)
+    return frozenset(day for day in days if day is not None)
+
+
+def forget_filling(state: dict[str, dict[str, str]], today: date) -> None:
+    """Take the FILLING mark off the days older than days_filling's window, which no
+    scheduled run asks for again (a review: a page said "so far" a year on). Not off a day
+    still retried: giving it up takes its mark off (fetch._remember_missed)."""
+    oldest = today - timedelta(days=LATE_WITHIN_DAYS)
+    for key, entry in list(state.items()):
+        day = iso_day(key)
+        if FILLING in entry and "failed_on" not in entry and day is not None and day < oldest:
+            del entry[FILLING]
+            if not entry:
+                del state[key]
 
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:

@@ -592,7 +592,9 @@ class _Quota:
             return opened
 
 
-_USERINFO = re.compile(r"//[^/?#]*@")
+# Whatever comes before the URL's last "@", but its scheme: a password may hold "/", "?" or "#",
+# and a URL typed without "//" its user still (a review).
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/*)?.*@")
 
 
 def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:
@@ -605,7 +607,7 @@ def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:
         url.host.encode("idna")
     except (httpx.InvalidURL, UnicodeError):  # idna's errors are UnicodeErrors
         url = None
-    shown = _USERINFO.sub("//***@", text)  # a password is said nowhere (see DayFetcher)
+    shown = _USERINFO.sub(r"\1***@", text)  # a password is said nowhere (see DayFetcher)
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise UsageError(
             f"{given_by} {shown!r} is not an http(s) URL with a host",

@@ -40,7 +40,11 @@ def progress_display(label: str, *, enabled: bool, total: int | None = None) -> 
         TimeElapsedColumn(),
         TextColumn("{task.fields[status]}"),
     )
-    with Progress(*columns, transient=True) as progress:
+    from rich.console import Console
+
+    # On standard error, which tells whether it draws: on standard output it put a blank line
+    # at the head of a log (`sitegen fetch > log` on a terminal) and into a pipe (a review).
+    with Progress(*columns, transient=True, console=Console(stderr=True)) as progress:
         task = progress.add_task(label, total=total, status="")
 
         def advance(status: str = "", steps: int = 1) -> None:

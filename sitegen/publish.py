@@ -170,8 +170,9 @@ def check_output(out: Path, *, root: Path) -> None:
             location=where,
             hint="give --out a NAME.tar (GitHub Pages deploys it as is) or a directory name",
         )
-    if _OWN_NAME.fullmatch(out.name):
-        # The next build would take it for its own leftover (a hostile-input trial).
+    if any(_OWN_NAME.fullmatch(part) for part in out.absolute().parts):
+        # The next build would take it, or a folder it is in, for its own leftover and
+        # remove it (a hostile-input trial; a review: `--out .public.staging-1/www`).
         raise BuildError(
             "sitegen names its own files beside a site so (a lock, a record, a journal, a"
             " staged or old copy): another build would take this for one",
@@ -315,9 +316,10 @@ def _recover(public: Path) -> None:
 
 def _made_beside(public: Path, kind: str) -> list[Path]:
     """The `.<public>.<kind>-<pid>` entries beside `public` (and a staging directory's job
-    files): named as sitegen names them, so a user's `.www.old-backup` is left alone (found by
-    a review: it was renamed into the site)."""
-    made = re.compile(rf"\.{re.escape(public.name)}\.{kind}-\d+(\.job\.pickle|\.job\.papers)?")
+    files, or an archive's half-written next one): named as sitegen names them, so a user's
+    `.www.old-backup` is left alone (found by a review: it was renamed into the site)."""
+    files = r"(\.job\.pickle|\.job\.papers|\.tar)?" if kind == "staging" else ""
+    made = re.compile(rf"\.{re.escape(public.name)}\.{kind}-\d+{files}")
     return [
         path for path in public.parent.glob(f".{public.name}.{kind}-*") if made.fullmatch(path.name)
     ]

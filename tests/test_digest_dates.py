@@ -22,7 +22,7 @@ from sitegen.cli import main
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError
 from sitegen.fetch import PUBLISHING_TAKES, fetch_days
-from sitegen.fetch_state import filling_days, load_fetch_state, scheduled_days
+from sitegen.fetch_state import load_fetch_state, scheduled_days
 from sitegen.formats import parse_digest_dates, render_digest_dates
 from sitegen.hf_client import DayFetcher, FetchPolicy, make_client
 from sitegen.store import load_content, stored_days
@@ -191,13 +191,17 @@ def test_a_day_had_while_it_fills_says_more_may_come_until_a_run_has_it_whole(
     assert fetched.is_a_cold_build(tmp_path)
 
 
-def test_a_filling_mark_no_run_will_ask_again_says_no_more_that_more_may_come() -> None:
-    """A review: a mark left on a day no scheduled run asks for again (past the late window
-    of the newest day held) said "so far" a year on."""
-    state = {"2025-11-03": {"filling": "yes"}, "2025-11-04": {"whole": "yes"}}
-    assert filling_days(state, newest=date(2025, 11, 10)) == {date(2025, 11, 3)}
-    assert filling_days(state, newest=date(2025, 11, 3) + timedelta(days=15)) == set()
-    assert filling_days(state, newest=None) == set()
+def test_a_filling_mark_no_run_will_ask_again_is_taken_off(fetched: Site) -> None:
+    """A review: a mark left on a day no scheduled run asks for again (past the late window)
+    said "so far" for ever; the window is a fetch's, which knows the day, as the build does not."""
+    page = fetched.root / "public" / "days" / "2026-11-03" / "index.html"
+    fetched.serve(_nov(3), 0, 2)
+    fetched.run(_morning(_nov(3)))  # today, early: still filling
+    assert "2 papers so far" in page.read_text()
+    fetched.serve(_nov(20), 2, 4)
+    fetched.run(_morning(_nov(20)), [_nov(20)])  # by hand, 17 days on
+    assert "filling" not in load_fetch_state(fetched.root)["2026-11-03"]
+    assert "2 papers, " in page.read_text() and "so far" not in page.read_text()
 
 
 def test_a_week_held_open_by_a_day_missed_comes_with_the_run_that_has_it_or_gives_up(

@@ -3,12 +3,15 @@ that goes away is no error at all."""
 
 from __future__ import annotations
 
+import os
+import pty
 import re
 import signal
 import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -21,6 +24,7 @@ from sitegen.config import parse_config
 from sitegen.errors import ConfigError
 from sitegen.listings.base import HF_URL
 from tests.conftest import REPO, rewrite, sitegen_here, tree_bytes
+from tests.test_fetch import _read_all
 from tests.test_publish import _serving
 
 SITE_TOML = (REPO / "site.toml").read_text()
@@ -634,6 +638,28 @@ def test_a_build_with_its_output_closed_builds(tiny_built: Path, closed: str) ->
     )  # fmt: skip
     assert done.returncode == 0
     assert "Closed " in (tiny_built / "public" / "index.html").read_text()
+
+
+def test_the_progress_display_draws_on_standard_error_alone(tiny_built: Path) -> None:
+    """A review: it was on when standard error was a terminal, and drew on standard output:
+    `sitegen build > log` on a terminal put its drawing at the head of the log."""
+    controller, terminal = pty.openpty()  # a terminal: the progress display is on
+    shown: list[bytes] = []
+    reader = threading.Thread(target=_read_all, args=(controller, shown), daemon=True)
+    reader.start()
+    log = tiny_built.parent / "log"
+    with log.open("w") as out:
+        done = subprocess.run(
+            [sys.executable, "-m", "sitegen", "--root", str(tiny_built), "build", "--clean"],
+            stdout=out,
+            stderr=terminal,
+            timeout=120,
+        )
+    os.close(terminal)
+    reader.join(timeout=10)
+    assert done.returncode == 0
+    lines = log.read_text().splitlines()
+    assert lines[0].startswith("built ") and len(lines) == 3, lines
 
 
 def test_serve_says_nothing_when_a_browser_goes_away_early(tiny_built: Path) -> None:

@@ -949,10 +949,14 @@ def test_a_password_in_the_source_url_is_sent_and_said_nowhere(
     assert f"rate limited by {url}: " in _fetch_state(site)["2025-11-02"]["problem"]
     sent = {headers.get("Authorization") for _, headers in source.requests}
     assert sent == {"Basic " + base64.b64encode(b"user:s3cret").decode()}
-    # Nor when the URL is refused (a review: its error, an Actions annotation too, said it).
+    # Nor when the URL is refused (a review: its error, an Actions annotation too, said it),
+    # its password holding "/" (a review: it was shown whole) or its "//" left out.
     assert _fetch(site, secret_url + "/?x=1") == 2
     err = capsys.readouterr().err
     assert "s3cret" not in err and f"'{url.replace('//', '//***@')}/?x=1' has a query" in err
+    for odd in (url.replace("//", "//user:s3/cret@"), url.replace("http://", "user:s3cret@")):
+        assert _fetch(site, odd) == 2
+        assert "s3" not in (err := capsys.readouterr().err) and "***@127.0.0.1" in err, err
 
 
 def test_a_day_missed_is_retried_within_the_window(

@@ -815,6 +815,20 @@ def test_a_journal_sitegen_did_not_write_is_refused_in_one_line(
     assert not (outside / "made.txt").exists()
 
 
+def test_the_half_written_archive_of_a_killed_build_is_cleared(tiny_built: Path) -> None:
+    """A review: the next archive a killed `--out x.tar` build was writing beside it was never
+    removed (the pattern of leftovers had no `.tar`)."""
+    out = tiny_built.parent / "x.tar"
+    assert sitegen_here("--root", str(tiny_built), "build", "--out", str(out)).returncode == 0
+    left = out.with_name(".x.tar.staging-99999.tar")
+    left.write_bytes(b"half an archive")
+    # Not a staging directory's: a name no leftover has (its pid was read as a number).
+    other = out.with_name(".x.tar.search-99999.job.pickle")
+    other.write_bytes(b"mine")
+    assert sitegen_here("--root", str(tiny_built), "build", "--out", str(out)).returncode == 0
+    assert not left.exists() and other.read_bytes() == b"mine"
+
+
 def test_a_journal_left_with_the_probe_of_a_run_killed_is_cleared(tiny_built: Path) -> None:
     """A review: a run killed while it probed the journal's filesystem left its probe there,
     which the check for a user's files took for one: every later command stopped."""
@@ -850,7 +864,16 @@ def test_a_folder_of_a_journals_name_holding_a_users_files_is_left_alone(
 
 
 @pytest.mark.parametrize(
-    "name", [".sitegen-txn", ".public.staging-1", ".www.old-7", ".x.lock", ".public.search-9"]
+    "name",
+    [
+        ".sitegen-txn",
+        ".public.staging-1",
+        ".www.old-7",
+        ".x.lock",
+        ".public.search-9",
+        ".public.staging-1/www",
+        ".sitegen-txn/www",  # in one (a review: the next removed it)
+    ],
 )
 def test_an_output_named_as_sitegen_names_its_own_files_is_refused(
     tiny_built: Path, name: str
@@ -861,7 +884,7 @@ def test_an_output_named_as_sitegen_names_its_own_files_is_refused(
     result = sitegen_here("--root", str(tiny_built), "build", "--out", str(out))
     assert result.returncode == 2
     assert "sitegen names its own files beside a site so" in _one_error(result.stderr)
-    assert not out.exists()
+    assert not (tiny_built / name.split("/")[0]).exists()  # nor its lock beside it
 
 
 def test_a_content_file_that_is_a_link_is_not_replaced_by_a_file(
