@@ -150,8 +150,8 @@ _SOURCES = ("content", "templates", "static", ".sitegen-cache")
 # What sitegen writes beside an output X (.X.lock, .X.outputs, .X.journal, .X.staging-<pid>,
 # .X.old-<pid>, .X.search-<pid>) and in a site (its content's journal)
 _OWN_NAME = re.compile(
-    r"\..+\.(?:lock|outputs|journal|(?:staging|old|search)-\d+(?:\.job\.pickle|\.job\.papers)?)"
-    r"|\.sitegen-txn"
+    r"\..+\.(?:lock|outputs|journal|(?:staging|old|search)-\d+"
+    r"(?:\.job\.pickle|\.job\.papers|\.tar)?)|\.sitegen-txn"
 )
 
 

@@ -333,9 +333,9 @@ def _complete(root: Path, journal: Path) -> None:
 
 
 def _refuse_others_in(journal: Path) -> None:
-    """A journal holds its files/, its manifest and the manifest's temporary copy alone: a
-    folder of that name holding anything else is not one to complete or delete (a
-    hostile-input trial: `.sitegen-txn/notes.txt` was deleted without a word)."""
+    """A journal holds its files/, its manifest, the manifest's temporary copy and a probe
+    alone (_JOURNALS_OWN): a folder of that name holding anything else is not one to complete
+    or delete (a hostile-input trial: `.sitegen-txn/notes.txt` was deleted without a word)."""
     try:
         others = [e.name for e in os.scandir(journal) if not _JOURNALS_OWN.fullmatch(e.name)]
         what = f"it holds {first_of(others, 3)}"
