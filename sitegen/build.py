@@ -99,7 +99,7 @@ class BuildReport:
     hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
     newest_day: date | None = None  # of content/days/: the CLI notes one after today
     latest_added: tuple[datetime, date] | None = None  # the latest `added` and its day: as well
-    feeds_gone: tuple[str, ...] = ()  # feed files of the last build that this one removed
+    feeds_gone: tuple[str, ...] = ()  # topics' and custom feeds' files the last build had
 
 
 def build_site(
@@ -256,8 +256,15 @@ def build_site(
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
         newest_day=max(snapshot.days, default=None),
         latest_added=_latest_added(snapshot),
-        feeds_gone=tuple(sorted(p for p in published - outputs.keys() if is_feed(p))),
+        feeds_gone=tuple(
+            sorted(p for p in published - outputs.keys() if is_feed(p) and p.startswith(_FOLLOWED))
+        ),
     )
+
+
+# The feeds readers follow for good, a topic's and a custom feed's; not a day's or a period's,
+# which go when their papers do (a day deleted from content/).
+_FOLLOWED = ("topics/", "feeds/")
 
 
 def _published_before(out: Path, previous: PreviousBuild | None, *, clean: bool) -> frozenset[str]:

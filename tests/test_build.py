@@ -548,6 +548,10 @@ def test_a_build_that_takes_feeds_away_says_so(
     rewrite(config, lambda t: t.replace('slug = "upvoted"', 'slug = "upvoted-again"'))
     assert main(["--root", str(tiny_built), "build", "--clean"]) == 0
     assert "this build removed the feeds of feeds/upvoted/:" in capsys.readouterr().err
+    # A day's feeds go with its papers: no one is told to keep them.
+    max((tiny_built / "content" / "days").glob("*.toml")).unlink()
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert "removed the feeds" not in capsys.readouterr().err
 
 
 def test_a_topic_renamed_in_name_alone_is_said_to_remake_the_search_indexs_list(
