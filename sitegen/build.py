@@ -162,7 +162,7 @@ def build_site(
             assign=_cached_topics(root, workers, reuse=not clean),
             awaited=awaited,
             whole=whole,
-            filling=filling_days(fetch_state),
+            filling=filling_days(fetch_state, newest=max(snapshot.days, default=None)),
             digest_dates=digest_dates,
             own_files=own_files(root),
         )

@@ -474,9 +474,7 @@ def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ")
     from sitegen.search_index import publish_search_index
 
     if report.search_indexed is not None:
-        print(
-            f"  search index: {_indexed(report, report.search_indexed)}, published with the pages"
-        )
+        print(f"  search index: {_indexed(report.search_indexed)}, published with the pages")
         return
     if report.search_index is None:
         print("  search index: up to date")
@@ -485,16 +483,14 @@ def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ")
     publish_search_index(out, report.search_index)
     elapsed = time.perf_counter() - started
     papers = len(report.search_index.records)
-    print(f"{indent}search index: {_indexed(report, papers)} in {elapsed:.2f} s", flush=True)
+    print(f"{indent}search index: {_indexed(papers)} in {elapsed:.2f} s", flush=True)
 
 
-def _indexed(report: BuildReport, papers: int) -> str:
+def _indexed(papers: int) -> str:
     if papers:
         return f"{papers} paper{'s' if papers != 1 else ''} indexed"
-    # The warm-up index alone: "0 papers indexed" read as a fault (a hostile-input trial)
-    if report.newest_day is None:
-        return "no paper yet"
-    return "topic names updated (no paper indexed again)"
+    # Its list of topics and shards alone: "0 papers indexed" was read as a fault (a trial).
+    return "only its list of topics and shards (no paper to index)"
 
 
 def _topics_before(before: Path) -> tuple[Topic, ...]:

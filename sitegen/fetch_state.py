@@ -70,18 +70,24 @@ def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[da
     return sorted(day for day in days if day is not None and oldest <= day)
 
 
-def filling_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
-    """The days a run had before they ended (FILLING) and none has had whole since: their
-    pages say more papers may come. A fetch takes the mark off a day no run will ask for
-    again (forget_filling), so a build, which reads no clock, needs no window of its own."""
+def filling_days(state: Mapping[str, Mapping[str, str]], newest: date | None) -> frozenset[date]:
+    """The days a run had before they ended (FILLING) and none has had whole since, of the
+    LATE_WITHIN_DAYS before the `newest` day held: their pages say more papers may come. A
+    build reads no clock: a fetch takes the mark off the days past its own window, counted
+    from today (forget_filling), and this one holds where no fetch runs (days ingested by
+    hand: a review found "so far" on a page a year on, either way)."""
+    if newest is None:
+        return frozenset()
+    oldest = newest - timedelta(days=LATE_WITHIN_DAYS)
     days = (iso_day(key) for key, entry in state.items() if entry.get(FILLING) == "yes")
-    return frozenset(day for day in days if day is not None)
+    return frozenset(day for day in days if day is not None and oldest <= day)
 
 
 def forget_filling(state: dict[str, dict[str, str]], today: date) -> None:
-    """Take the FILLING mark off the days older than days_filling's window, which no
-    scheduled run asks for again (a review: a page said "so far" a year on). Not off a day
-    still retried: giving it up takes its mark off (fetch._remember_missed)."""
+    """Take the FILLING mark off the days older than days_filling's window, which scheduled
+    runs no longer ask for as filling (but the newest day held, asked from, which is then
+    shown as it is). Not off a day still retried: giving it up takes its mark off
+    (fetch._remember_missed)."""
     oldest = today - timedelta(days=LATE_WITHIN_DAYS)
     for key, entry in list(state.items()):
         day = iso_day(key)

@@ -592,9 +592,10 @@ class _Quota:
             return opened
 
 
-# Whatever comes before the URL's last "@", but its scheme: a password may hold "/", "?" or "#",
-# and a URL typed without "//" its user still (a review).
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/*)?.*@")
+# Whatever comes before the URL's last "@", but its scheme: a password may hold "/", "?", "#"
+# or a line break, and a URL typed without "//" its user still (reviews). More, when an "@"
+# is in its query: an error's URL half hidden is better than a password shown.
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/+)?.*@", re.DOTALL)
 
 
 def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:

@@ -170,14 +170,14 @@ def check_output(out: Path, *, root: Path) -> None:
             location=where,
             hint="give --out a NAME.tar (GitHub Pages deploys it as is) or a directory name",
         )
-    if any(_OWN_NAME.fullmatch(part) for part in out.absolute().parts):
-        # The next build would take it, or a folder it is in, for its own leftover and
-        # remove it (a hostile-input trial; a review: `--out .public.staging-1/www`).
+    # The next build would take it, or a folder it is in, for its own leftover and remove it
+    # (a hostile-input trial; reviews: `--out .public.staging-1/www`, and through a link).
+    if owns := [p for p in (*out.absolute().parts, *out.resolve().parts) if _OWN_NAME.fullmatch(p)]:
         raise BuildError(
-            "sitegen names its own files beside a site so (a lock, a record, a journal, a"
-            " staged or old copy): another build would take this for one",
+            f"{owns[0]} is named as sitegen names its own files beside a site (a lock, a"
+            " record, a journal, a staged or old copy): another build would take it for one",
             location=where,
-            hint="give --out another name",
+            hint="build into a folder of another name, outside it",
         )
     target, site = out.resolve(), root.resolve()
     hint = "build into a new or empty directory, or leave out --out to build into public/"

@@ -562,7 +562,7 @@ def test_a_topic_renamed_in_name_alone_is_said_to_remake_the_search_indexs_list(
     rewrite(config, lambda t: t.replace('name = "Large Language Models"', 'name = "LLMs"', 1))
     assert main(["--root", str(tiny_built), "build"]) == 0
     out = capsys.readouterr().out
-    said = "search index: topic names updated (no paper indexed again), published with the pages"
+    said = "search index: only its list of topics and shards (no paper to index), published with"
     assert said in out
 
 

@@ -884,8 +884,21 @@ def test_an_output_named_as_sitegen_names_its_own_files_is_refused(
     out = tiny_built / name
     result = sitegen_here("--root", str(tiny_built), "build", "--out", str(out))
     assert result.returncode == 2
-    assert "sitegen names its own files beside a site so" in _one_error(result.stderr)
+    said = f"{name.split('/')[0]} is named as sitegen names its own files beside a site"
+    assert said in _one_error(result.stderr)
     assert not (tiny_built / name.split("/")[0]).exists()  # nor its lock beside it
+
+
+def test_an_output_reached_through_a_link_into_sitegens_own_name_is_refused(
+    tiny_built: Path,
+) -> None:
+    """A review: `w` linked to `.public.staging-9`, `--out w/www` was built, and the next
+    build removed `.public.staging-9` as its leftover, with the site in it."""
+    (tiny_built / ".public.staging-9").mkdir()
+    (tiny_built / "w").symlink_to(".public.staging-9")
+    result = sitegen_here("--root", str(tiny_built), "build", "--out", str(tiny_built / "w/www"))
+    assert result.returncode == 2
+    assert ".public.staging-9 is named as sitegen names" in _one_error(result.stderr)
 
 
 def test_a_content_file_that_is_a_link_is_not_replaced_by_a_file(
