@@ -469,7 +469,7 @@ def _infer_day(
             hint=hint,
         )
     years = range(max(explicit_years) + 1, max(explicit_years) + 3)
-    if not any(_is_date(year, month, day_of_month) for year in years):  # Feb 30, or 29
+    if not _days_allowed(month, day_of_month, [], years):  # Feb 30, or 29 in no leap year
         raise ListingError(
             f"the listing day {day_line.text!r} is no calendar date in {years[0]} or"
             f" {years[-1]}, the years its papers' dates allow",
@@ -492,14 +492,6 @@ def _infer_day(
         location=Location(origin, day_line.number),
         hint=hint,
     )
-
-
-def _is_date(year: int, month: int, day: int) -> bool:
-    try:
-        date(year, month, day)
-    except ValueError:
-        return False
-    return True
 
 
 def _fits(paper_date: _PaperDate, year: int, listing_day: date) -> bool:
