@@ -147,11 +147,15 @@ def exclusive(public: Path) -> Iterator[None]:
 
 # What a site directory holds that no build may replace (the output is replaced whole).
 _SOURCES = ("content", "templates", "static", ".sitegen-cache")
-# What sitegen writes beside an output X (.X.lock, .X.outputs, .X.journal, .X.staging-<pid>,
-# .X.old-<pid>, .X.search-<pid>) and in a site (its content's journal)
+# What a build killed leaves beside an output X: .X.<kind>-<pid>, and beside a staging copy its
+# workers' job files or an archive's half-written next one (remove_leftovers clears them).
+_LEFTOVER_KINDS = ("staging", "old", "search")
+_STAGING_FILES = r"(?:\.job\.pickle|\.job\.papers|\.tar)?"
+# What sitegen writes beside an output X (.X.lock, .X.outputs, .X.journal, and the leftovers
+# above) and in a site (its content's journal, store._JOURNAL)
 _OWN_NAME = re.compile(
-    r"\..+\.(?:lock|outputs|journal|(?:staging|old|search)-\d+"
-    r"(?:\.job\.pickle|\.job\.papers|\.tar)?)|\.sitegen-txn"
+    rf"\..+\.(?:lock|outputs|journal|(?:{'|'.join(_LEFTOVER_KINDS)})-\d+{_STAGING_FILES})"
+    r"|\.sitegen-txn"
 )
 
 
@@ -318,7 +322,7 @@ def _made_beside(public: Path, kind: str) -> list[Path]:
     """The `.<public>.<kind>-<pid>` entries beside `public` (and a staging directory's job
     files, or an archive's half-written next one): named as sitegen names them, so a user's
     `.www.old-backup` is left alone (found by a review: it was renamed into the site)."""
-    files = r"(\.job\.pickle|\.job\.papers|\.tar)?" if kind == "staging" else ""
+    files = _STAGING_FILES if kind == "staging" else ""
     made = re.compile(rf"\.{re.escape(public.name)}\.{kind}-\d+{files}")
     return [
         path for path in public.parent.glob(f".{public.name}.{kind}-*") if made.fullmatch(path.name)
