@@ -62,12 +62,7 @@ def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[da
     missed since: the days to retry have their own rules (days_to_retry, awaited_days), and
     counted here too, each miss made every later run ask more."""
     oldest = today - timedelta(days=LATE_WITHIN_DAYS)
-    days = (
-        iso_day(key)
-        for key, entry in state.items()
-        if entry.get(FILLING) == "yes" and "failed_on" not in entry
-    )
-    return sorted(day for day in days if day is not None and oldest <= day)
+    return sorted(day for day, _ in _marked_filling(state, missed_too=False) if oldest <= day)
 
 
 def filling_days(state: Mapping[str, Mapping[str, str]], newest: date | None) -> frozenset[date]:
@@ -79,8 +74,7 @@ def filling_days(state: Mapping[str, Mapping[str, str]], newest: date | None) ->
     if newest is None:
         return frozenset()
     oldest = newest - timedelta(days=LATE_WITHIN_DAYS)
-    days = (iso_day(key) for key, entry in state.items() if entry.get(FILLING) == "yes")
-    return frozenset(day for day in days if day is not None and oldest <= day)
+    return frozenset(day for day, _ in _marked_filling(state, missed_too=True) if oldest <= day)
 
 
 def forget_filling(state: dict[str, dict[str, str]], today: date) -> None:
@@ -89,12 +83,22 @@ def forget_filling(state: dict[str, dict[str, str]], today: date) -> None:
     shown as it is). Not off a day still retried: giving it up takes its mark off
     (fetch._remember_missed)."""
     oldest = today - timedelta(days=LATE_WITHIN_DAYS)
-    for key, entry in list(state.items()):
-        day = iso_day(key)
-        if FILLING in entry and "failed_on" not in entry and day is not None and day < oldest:
-            del entry[FILLING]
-            if not entry:
+    for day, key in list(_marked_filling(state, missed_too=False)):
+        if day < oldest:
+            del state[key][FILLING]
+            if not state[key]:
                 del state[key]
+
+
+def _marked_filling(
+    state: Mapping[str, Mapping[str, str]], *, missed_too: bool
+) -> Iterator[tuple[date, str]]:
+    """Each day marked FILLING, with its key; `missed_too`: one a run missed since as well."""
+    for key, entry in state.items():
+        day = iso_day(key)
+        missed = "failed_on" in entry
+        if day is not None and entry.get(FILLING) == "yes" and (missed_too or not missed):
+            yield day, key
 
 
 def days_to_retry(state: Mapping[str, Mapping[str, str]]) -> list[date]:
