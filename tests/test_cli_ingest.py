@@ -21,6 +21,11 @@ from sitegen.store import load_content
 from tests.conftest import REPO, tree_bytes, write_text_listing
 
 
+def _notes(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The notes a command said on stderr since the last capture."""
+    return [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+
+
 def test_the_bundled_content_is_what_ingesting_the_bundled_listings_gives(site: Path) -> None:
     listings = sorted((REPO / "content" / "listings").iterdir())
     assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
@@ -132,7 +137,7 @@ def test_a_title_the_source_corrected_is_said_once_and_the_files_kept(
     before = paper.read_bytes()
     capsys.readouterr()
     assert main(["--root", str(site), "ingest", str(fixed)]) == 0
-    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    notes = _notes(capsys)
     assert notes == [
         "sitegen: note: 2026-06-12's listing titles 2606.00467 'On the Bounds of LLM"
         " Adaptability: Impact of Model-Internalized Priors on Annotation Task Performance', its"
@@ -159,7 +164,7 @@ def test_a_day_file_deleted_and_ingested_again_is_one_note(
     again.write_bytes((site / "content" / "listings" / "2026-06-12.json").read_bytes() + b"\n")
     capsys.readouterr()
     assert main(["--root", str(site), "ingest", str(again)]) == 0
-    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    notes = _notes(capsys)
     assert len(notes) == 1, notes
     assert "2026-06-12's listing put 30 papers on no day (2606." in notes[0]
     assert "and 28 more) on content/days/2026-06-12.toml" in notes[0]
@@ -554,7 +559,7 @@ def test_two_titles_of_a_listing_taken_for_one_paper_are_said(
         "Compiling C++ Templates Faster\n\nThe first paper, listed again.\n"
     )
     assert main(["--root", str(site), "ingest", str(listing)]) == 0
-    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    notes = _notes(capsys)
     assert notes == [
         "sitegen: note: 2026-06-24 lists 'Compiling C++ Templates Faster' and then 'Compiling C#"
         " Templates Faster': titles that differ only in case or punctuation are one paper's, so"
