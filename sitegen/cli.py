@@ -712,16 +712,16 @@ def _days_asked(args: argparse.Namespace, today: date) -> list[date]:
         )
     latest = today + timedelta(days=1)  # a day ahead: east of UTC it may be today
     for flag in ("date", "since"):
+        day = getattr(args, flag)
         # --since too: a review's --since 2999-12-30 --until 2999-12-31 fetched both days.
-        if (day := getattr(args, flag)) and day > latest:
+        if day and day > latest:
             raise UsageError(
                 f"nothing to fetch: {day} is not here yet (today is {today}, UTC)",
                 hint=f"check --{flag}",
             )
-    for flag in ("date", "since"):
         # A review: a --since of 2013 typed for 2023 asked 3,700 days of nothing for over an
         # hour, past the Publish job's time, which then kept none.
-        if (day := getattr(args, flag)) and day < DAILY_PAPERS_BEGAN:
+        if day and day < DAILY_PAPERS_BEGAN:
             raise UsageError(
                 f"nothing to fetch before {DAILY_PAPERS_BEGAN}: Daily Papers began in May 2023",
                 hint=f"--since {DAILY_PAPERS_BEGAN} asks for its whole history",

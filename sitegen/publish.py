@@ -176,14 +176,14 @@ def check_output(out: Path, *, root: Path) -> None:
         )
     # The next build would take it, or a folder it is in, for its own leftover and remove it
     # (a hostile-input trial; reviews: `--out .public.staging-1/www`, and through a link).
-    if owns := [p for p in (*out.absolute().parts, *out.resolve().parts) if _OWN_NAME.fullmatch(p)]:
+    target, site = out.resolve(), root.resolve()
+    if owns := [p for p in (*out.absolute().parts, *target.parts) if _OWN_NAME.fullmatch(p)]:
         raise BuildError(
             f"{owns[0]} is named as sitegen names its own files beside a site (a lock, a"
             " record, a journal, a staged or old copy): another build would take it for one",
             location=where,
             hint="build into a folder of another name, outside it",
         )
-    target, site = out.resolve(), root.resolve()
     hint = "build into a new or empty directory, or leave out --out to build into public/"
     if target == site or site.is_relative_to(target):
         what = "the site directory" if target == site else "a directory that holds the site"
