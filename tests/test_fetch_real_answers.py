@@ -597,9 +597,8 @@ def test_a_source_that_takes_connections_and_never_answers_stops_the_run_after_o
         thread.start()
         try:
             started = time.monotonic()
-            status = _fetch(
-                site, url, "--since", "2026-06-01", "--until", "2026-06-30", "--attempts", "2"
-            )
+            month = ("--since", "2026-06-01", "--until", "2026-06-30")
+            status = _fetch(site, url, *month, "--attempts", "2", "--timeout", "0.5")
             took = time.monotonic() - started
         finally:
             done.set()
@@ -616,7 +615,7 @@ def test_a_source_that_takes_connections_and_never_answers_stops_the_run_after_o
     assert len(asked) <= 12 and all(
         b"date=2026-06-0" in a or b"/date/2026-06-0" in a for a in asked
     )
-    assert took < 30, "two attempts of 2 s and a backoff, twice, not 10 s a day for 30 days"
+    assert took < 15, "two attempts of 0.5 s and a backoff, twice, not 2 s a day for 30 days"
     assert "30 day(s) not fetched" in out and not (site / "content").exists()
 
 

@@ -367,7 +367,7 @@ def test_a_slow_index_is_said_to_be_searched_until_the_papers_come(
     network.send("Network.enable")
     network.send(
         "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1},
+        {"offline": False, "latency": 700, "downloadThroughput": -1, "uploadThroughput": -1},
     )
     page.locator("#search-query").fill("diffusion")
     status = page.locator("#search-status")
