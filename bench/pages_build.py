@@ -27,7 +27,8 @@ def main() -> None:
     if "--pin-code-version" in args:
         sitegen.cache.code_version = lambda: "pinned"  # type: ignore[assignment]
         sitegen.build.code_version = lambda: "pinned"  # type: ignore[attr-defined]
-    from sitegen.cli import load_config, without_cycle_collection
+    from sitegen.cli import load_config
+    from sitegen.workers import without_cycle_collection
 
     with without_cycle_collection():  # as `sitegen build` runs it
         report = sitegen.build.build_site(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import gc
 import ipaddress
 import math
 import os
@@ -17,16 +16,14 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
-from urllib.parse import urlsplit
 
 from sitegen import __version__
-from sitegen.config import SiteConfig, parse_config, site_url
+from sitegen.config import CONFIG_FILE, SiteConfig, parse_config, site_url
 from sitegen.digest_dates import DigestRules
 from sitegen.errors import (
     ConfigError,
     FetchError,
     Location,
-    OutputLost,
     SitegenError,
     UsageError,
     printable,
@@ -38,13 +35,9 @@ from sitegen.model import Paper, day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.reports import (
     actions_annotation,
-    build_changes,
     day_list,
-    index_note,
     ingest_summary,
-    paths_said,
     print_fetch_report,
-    say_build_notes,
     say_built,
     say_error,
     say_fetch_waits,
@@ -52,10 +45,10 @@ from sitegen.reports import (
     say_note,
 )
 from sitegen.store import check_store_folders, read_regular_file, stored_days
-from sitegen.transaction import InterruptedAfterCommit, no_more_changes
+from sitegen.transaction import InterruptedAfterCommit
+from sitegen.workers import without_cycle_collection
 
 if TYPE_CHECKING:
-    from sitegen.build import BuildReport
     from sitegen.model import Topic
 
 # build, serve and fetch are imported by their commands: `sitegen ingest` runs without the
@@ -68,7 +61,6 @@ EXIT_DAYS_MISSED = 3
 # fetch: as 3, and a missed day has failed for days (fetch.FAILING_AFTER_DAYS) or was given up
 # on: the workflow still commits and deploys, then fails its run so its owner hears of it.
 EXIT_DAYS_FAILING = 4
-CONFIG_FILE = "site.toml"
 FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --base-url is not given
 DAILY_PAPERS_BEGAN = date(2023, 5, 1)  # its first listings are of early May 2023
 
@@ -107,26 +99,6 @@ def sigterm_as_ctrl_c() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, before)
-
-
-@contextmanager
-def without_cycle_collection() -> Iterator[None]:
-    """Run a batch of work without the cyclic garbage collector.
-
-    Ingest and build make millions of objects that live until the run ends and hold almost
-    no cycles; the collector would walk them over and over for nothing (a fifth to half of
-    the run at 50,000 papers). Memory held by cycles is freed once the block ends.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        # Age the survivors without a scan, or the first collection would walk them all.
-        gc.freeze()
-        gc.unfreeze()
-        if enabled:
-            gc.enable()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -442,6 +414,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
 
 def _run_build(args: argparse.Namespace) -> int:
     from sitegen.build import build_site
+    from sitegen.search_index import publish_after_pages
 
     root: Path = args.root
     config = load_config(root)
@@ -461,36 +434,12 @@ def _run_build(args: argparse.Namespace) -> int:
             root, config, out=out, on_progress=advance_by, clean=args.clean, jobs=args.jobs
         )
     say_built(report, out, time.perf_counter() - started)
-    _refresh_search_index(out, report)
+    print(f"  {publish_after_pages(out, report.search_index, indexed=report.search_indexed)}")
     if args.topics_report or args.topics_before:
         _print_topics_report(root, config, before)
     if explained:
         _print_topics_why(config, explained)
     return EXIT_OK
-
-
-def _refresh_search_index(out: Path, report: BuildReport, *, indent: str = "  ") -> None:
-    """Make and publish the search index after the pages, saying how long it took."""
-    from sitegen.search_index import publish_search_index
-
-    if report.search_indexed is not None:
-        print(f"  search index: {_indexed(report.search_indexed)}, published with the pages")
-        return
-    if report.search_index is None:
-        print("  search index: up to date")
-        return
-    started = time.perf_counter()
-    publish_search_index(out, report.search_index)
-    elapsed = time.perf_counter() - started
-    papers = len(report.search_index.records)
-    print(f"{indent}search index: {_indexed(papers)} in {elapsed:.2f} s", flush=True)
-
-
-def _indexed(papers: int) -> str:
-    if papers:
-        return f"{papers} paper{'s' if papers != 1 else ''} indexed"
-    # Its list of topics and shards alone: "0 papers indexed" was read as a fault (a trial).
-    return "only its list of topics and shards (no paper to index)"
 
 
 def _topics_before(before: Path) -> tuple[Topic, ...]:
@@ -540,60 +489,9 @@ def _print_topics_why(config: SiteConfig, papers: list[Paper]) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
-
-    from sitegen.build import build_site
-    from sitegen.own_files import STATIC_DIR
-    from sitegen.publish import check_output, output_directory
-    from sitegen.serve import serve
+    from sitegen.serve import serve_site
 
     root: Path = args.root
-    out = root / "public"
-    # The search index is made after the pages, in the background, newest build's only: an
-    # edit shows as soon as its pages are published (issue #16).
-    # Daemon threads: Ctrl-C never waits for an index (its leftovers are cleared next time).
-    one_at_a_time = threading.Lock()
-    latest = [0]
-
-    def refresh_search_index(report: BuildReport, build: int) -> None:
-        with one_at_a_time:
-            if build != latest[0]:
-                return  # a newer build's index is on its way
-            try:
-                _refresh_search_index(out, report, indent="")
-            except SitegenError as error:
-                say_error(error)
-            except (BrokenPipeError, OutputLost):  # the index is published; no one to tell
-                pass
-
-    def index_in_background(report: BuildReport) -> None:
-        latest[0] += 1
-        if report.search_index is not None:
-            args = (report, latest[0])
-            threading.Thread(target=refresh_search_index, args=args, daemon=True).start()
-
-    site_path = ["/"]  # base_url's path, where the site is served: the last good site.toml's
-
-    def configured() -> SiteConfig:
-        config = load_config(root)
-        site_path[0] = urlsplit(config.base_url).path or "/"
-        return config
-
-    def rebuild(changed: tuple[Path, ...]) -> str | None:
-        print(f"changed: {paths_said(changed, root)}", flush=True)
-        started = time.perf_counter()
-        try:
-            with without_cycle_collection():
-                report = build_site(root, configured(), out=out, search=False)
-        except SitegenError as error:  # keep serving the last good site
-            say_error(error)
-            return str(error)
-        elapsed = time.perf_counter() - started
-        changes = f"{build_changes(report)}{index_note(report)}"
-        print(f"rebuilt in {elapsed:.2f} s: {changes}", flush=True)
-        say_build_notes(report)  # a typo in site.toml's hidden ids, saved while serving
-        index_in_background(report)
-        return None
-
     if not (root / CONFIG_FILE).exists():
         load_config(root)  # not a site directory: one line, and nothing to serve or watch
     if _every_interface(args.bind):
@@ -601,48 +499,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             f"--bind {args.bind} serves the preview on every network interface: anyone who can"
             " reach this machine can read it"
         )
-    # An output no build may replace (another's files) is no fix away: one line, nothing served.
-    check_output(output_directory(out), root=root)
-    serving = threading.Event()
-
-    def build() -> str | None:  # after the port is taken
-        started = time.perf_counter()
-        failure = None
-        try:
-            with without_cycle_collection():
-                report = build_site(root, configured(), out=out, search=False)
-        except SitegenError as error:  # serve the last good site, or why there is none
-            say_error(error)
-            served = (
-                "the last good site is served"
-                if (out / "index.html").is_file()
-                else ("each page says why the build failed")
-            )
-            print(f"  {served}; saving a fix rebuilds it", file=sys.stderr, flush=True)
-            failure = str(error)
-        else:
-            say_built(report, out, time.perf_counter() - started, index=index_note(report))
-            index_in_background(report)
-        serving.set()
-        return failure
-
-    try:
-        serve(
-            public=out,
-            watch=(root / "content", root / "templates", root / STATIC_DIR, root / CONFIG_FILE),
-            skip_hidden_in=(root / "content",),  # as the content's reading does
-            build=build,
-            rebuild=rebuild,
-            host=args.bind,
-            port=args.port,
-            announce=lambda line: print(line, flush=True),
-            subpath=lambda: site_path[0],
-        )
-    except KeyboardInterrupt:
-        if not serving.is_set():
-            raise  # the first build was interrupted: said as for `sitegen build`
-        no_more_changes()  # the search index its thread is publishing, if any, is whole
-        print("stopped", flush=True)
+    serve_site(root, configured=lambda: load_config(root), host=args.bind, port=args.port)
     return EXIT_OK
 
 

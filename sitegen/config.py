@@ -71,6 +71,8 @@ class SiteConfig:
         return None
 
 
+CONFIG_FILE = "site.toml"  # in the site's root
+
 _TOP_KEYS = frozenset(
     {
         "title", "description", "language", "base_url", "feeds", "pages", "content", "topics",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, wait
 from contextlib import contextmanager
@@ -79,6 +80,26 @@ def publish_search_index(out: Path, pending: PendingIndex) -> None:
             return written
 
         update(write, out, outputs, previous=previous, rendered=paths)
+
+
+def publish_after_pages(out: Path, pending: PendingIndex | None, *, indexed: int | None) -> str:
+    """Publish the shards a build left to make after its pages, if any (`pending`; `indexed`:
+    the papers of an index the build published with its pages): the line that says so."""
+    if indexed is not None:
+        return f"search index: {_indexed(indexed)}, published with the pages"
+    if pending is None:
+        return "search index: up to date"
+    started = time.perf_counter()
+    publish_search_index(out, pending)
+    elapsed = time.perf_counter() - started
+    return f"search index: {_indexed(len(pending.records))} in {elapsed:.2f} s"
+
+
+def _indexed(papers: int) -> str:
+    if papers:
+        return f"{papers} paper{'s' if papers != 1 else ''} indexed"
+    # Its list of topics and shards alone: "0 papers indexed" was read as a fault (a trial).
+    return "only its list of topics and shards (no paper to index)"
 
 
 # Papers to index up to which Pagefind runs while the pages render, on the core the render

@@ -12,6 +12,7 @@ import errno
 import functools
 import html
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -22,8 +23,23 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 import watchfiles
 
-from sitegen.errors import UsageError
+from sitegen.build import BuildReport, build_site
+from sitegen.config import CONFIG_FILE, SiteConfig
+from sitegen.errors import OutputLost, SitegenError, UsageError
 from sitegen.file_states import is_hidden
+from sitegen.own_files import STATIC_DIR
+from sitegen.publish import check_output, output_directory
+from sitegen.reports import (
+    build_changes,
+    index_note,
+    paths_said,
+    say_build_notes,
+    say_built,
+    say_error,
+)
+from sitegen.search_index import publish_after_pages
+from sitegen.transaction import no_more_changes
+from sitegen.workers import without_cycle_collection
 
 # What tells a watched file's new version from its old: inode, mtime and size (None: gone).
 Stamp = tuple[int, int, int] | None
@@ -251,6 +267,106 @@ def _is(path: Path, test: Callable[[Path], bool]) -> bool:
         return test(path)
     except OSError:  # a name too long, say: no such page
         return False
+
+
+def serve_site(root: Path, *, configured: Callable[[], SiteConfig], host: str, port: int) -> None:
+    """Build the site at `root` into its public/, serve it on host:port and build it again on
+    every change to its content, templates, static files or site.toml (`configured` reads it),
+    until interrupted."""
+    out = root / "public"
+    # An output no build may replace (another's files) is no fix away: one line, nothing served.
+    check_output(output_directory(out), root=root)
+    preview = _Preview(root, out, configured)
+    try:
+        serve(
+            public=out,
+            watch=(root / "content", root / "templates", root / STATIC_DIR, root / CONFIG_FILE),
+            skip_hidden_in=(root / "content",),  # as the content's reading does
+            build=preview.build,
+            rebuild=preview.rebuild,
+            host=host,
+            port=port,
+            announce=lambda line: print(line, flush=True),
+            subpath=lambda: preview.site_path,
+        )
+    except KeyboardInterrupt:
+        if not preview.serving.is_set():
+            raise  # the first build was interrupted: said as for `sitegen build`
+        no_more_changes()  # the search index its thread is publishing, if any, is whole
+        print("stopped", flush=True)
+
+
+class _Preview:
+    """The builds of `sitegen serve`, each said as it ends. The search index is made after the
+    pages, in the background, the newest build's only: an edit shows as soon as its pages are
+    published (issue #16)."""
+
+    def __init__(self, root: Path, out: Path, configured: Callable[[], SiteConfig]) -> None:
+        self.root, self.out, self.configured = root, out, configured
+        self.site_path = "/"  # base_url's path, where the site is served: the last good one's
+        self.serving = threading.Event()  # set once the first build has ended
+        self.builds = 0
+        self.one_index_at_a_time = threading.Lock()
+
+    def build(self) -> str | None:
+        """The first build, once the port is taken: the error that failed it, or None."""
+        started = time.perf_counter()
+        try:
+            report = self._built()
+        except SitegenError as error:  # serve the last good site, or why there is none
+            say_error(error)
+            served = (
+                "the last good site is served"
+                if (self.out / "index.html").is_file()
+                else "each page says why the build failed"
+            )
+            print(f"  {served}; saving a fix rebuilds it", file=sys.stderr, flush=True)
+            return str(error)
+        else:
+            say_built(report, self.out, time.perf_counter() - started, index=index_note(report))
+            self._index_in_background(report)
+            return None
+        finally:
+            self.serving.set()
+
+    def rebuild(self, changed: tuple[Path, ...]) -> str | None:
+        print(f"changed: {paths_said(changed, self.root)}", flush=True)
+        started = time.perf_counter()
+        try:
+            report = self._built()
+        except SitegenError as error:  # keep serving the last good site
+            say_error(error)
+            return str(error)
+        changes = f"{build_changes(report)}{index_note(report)}"
+        print(f"rebuilt in {time.perf_counter() - started:.2f} s: {changes}", flush=True)
+        say_build_notes(report)  # a typo in site.toml's hidden ids, saved while serving
+        self._index_in_background(report)
+        return None
+
+    def _built(self) -> BuildReport:
+        with without_cycle_collection():
+            config = self.configured()
+            self.site_path = urlsplit(config.base_url).path or "/"
+            return build_site(self.root, config, out=self.out, search=False)
+
+    def _index_in_background(self, report: BuildReport) -> None:
+        self.builds += 1
+        if report.search_index is not None:
+            # A daemon thread: Ctrl-C never waits for an index (its leftovers are cleared next
+            # time).
+            args = (report, self.builds)
+            threading.Thread(target=self._publish_index, args=args, daemon=True).start()
+
+    def _publish_index(self, report: BuildReport, build: int) -> None:
+        with self.one_index_at_a_time:
+            if build != self.builds:
+                return  # a newer build's index is on its way
+            try:
+                print(publish_after_pages(self.out, report.search_index, indexed=None), flush=True)
+            except SitegenError as error:
+                say_error(error)
+            except (BrokenPipeError, OutputLost):  # the index is published; no one to tell
+                pass
 
 
 def serve(

@@ -19,6 +19,7 @@ import pickle
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from sitegen.errors import UsageError
@@ -115,6 +116,26 @@ class Workers:
 
     def chunk_size(self, items: Sequence[object], most: int) -> int:
         return max(1, min(most, -(-len(items) // (4 * self.count))))
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Run a batch of work without the cyclic garbage collector.
+
+    Ingest and build make millions of objects that live until the run ends and hold almost
+    no cycles; the collector would walk them over and over for nothing (a fifth to half of
+    the run at 50,000 papers). Memory held by cycles is freed once the block ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # Age the survivors without a scan, or the first collection would walk them all.
+        gc.freeze()
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def return_freed_memory() -> None:
