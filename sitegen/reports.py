@@ -197,21 +197,25 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
     print(summary)
     from sitegen.fetch import RETRY_WINDOW_DAYS
 
+    _annotate_missed_days(report, retried=retried)
+    # Said in the log and, in the same words, on the Actions run's page.
     for outcome, since in report.failing:
-        print(
-            f"sitegen: {outcome.day} has FAILED on every run since {since} (last: "
+        _say_warning(
+            f"{outcome.day} has FAILED on every run since {since} (last: "
             f"{outcome.problem or 'not asked'}); runs ask again until "
-            f"{since + timedelta(days=RETRY_WINDOW_DAYS)}, then give up on it",
-            file=sys.stderr,
+            f"{since + timedelta(days=RETRY_WINDOW_DAYS)}, then give up on it"
         )
     for outcome in report.given_up:
-        print(
-            f"sitegen: GAVE UP on {outcome.day} after {RETRY_WINDOW_DAYS} days of failures "
+        _say_warning(
+            f"GAVE UP on {outcome.day} after {RETRY_WINDOW_DAYS} days of failures "
             f"(last: {outcome.problem or 'not asked'}); later runs no longer ask for it: "
-            f"sitegen fetch --date {outcome.day} asks again",
-            file=sys.stderr,
+            f"sitegen fetch --date {outcome.day} asks again"
         )
-    _annotate_missed_days(report, retried=retried)
+
+
+def _say_warning(text: str) -> None:
+    print(f"sitegen: {text}", file=sys.stderr, flush=True)
+    actions_annotation(text, title="sitegen fetch")
 
 
 def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
@@ -230,15 +234,6 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
             f"sitegen fetch missed {len(days)} day(s): {day_list(days)}"
             + (f"; the next runs ask again for {day_list(retried)}" if retried else ""),
             title="sitegen fetch",
-        )
-    for outcome, since in report.failing:
-        actions_annotation(
-            f"sitegen fetch has failed on {outcome.day} since {since}: {outcome.problem}",
-            title="sitegen fetch",
-        )
-    for outcome in report.given_up:
-        actions_annotation(
-            f"sitegen fetch gave up on {outcome.day}: {outcome.problem}", title="sitegen fetch"
         )
 
 

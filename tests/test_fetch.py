@@ -867,7 +867,10 @@ def _missed_before(site: Path, source: FaultyHF, day: date, *, first_failed: dat
 
 
 def test_a_day_missed_for_the_whole_window_is_given_up_on_once_loudly(
-    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+    hf: tuple[FaultyHF, str],
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from sitegen.fetch import RETRY_WINDOW_DAYS
 
@@ -877,11 +880,15 @@ def test_a_day_missed_for_the_whole_window_is_given_up_on_once_loudly(
     first_failed = today - timedelta(days=RETRY_WINDOW_DAYS)
     _missed_before(site, source, lost, first_failed=first_failed)
 
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # said on the run's page too, in its words
     assert _fetch(site, url, "--attempts", "1") == 4  # the run fails, for its owner to hear
     out, err = capsys.readouterr()
     assert f"retrying 1 day(s) missed before: {lost}" in out
-    assert f"sitegen: GAVE UP on {lost} after {RETRY_WINDOW_DAYS} days of failures" in err
-    assert f"sitegen fetch --date {lost} asks again" in err
+    (said,) = [line for line in err.splitlines() if "GAVE UP" in line]
+    assert said.startswith(f"sitegen: GAVE UP on {lost} after {RETRY_WINDOW_DAYS} days of fail")
+    assert said.endswith(f"sitegen fetch --date {lost} asks again")
+    assert f"::warning title=sitegen fetch::{said.removeprefix('sitegen: ')}\n" in out
+    monkeypatch.delenv("GITHUB_ACTIONS")
     # The summary promises no retry of the day it gave up on.
     assert "ask again for" not in out and "retried by the next runs" not in out
     entry = _fetch_state(site)[lost.isoformat()]
@@ -960,20 +967,26 @@ def test_a_password_in_the_source_url_is_sent_and_said_nowhere(
 
 
 def test_a_day_missed_is_retried_within_the_window(
-    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+    hf: tuple[FaultyHF, str],
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from sitegen.fetch import RETRY_WINDOW_DAYS
 
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")  # said on the run's page too, in its words
     source, url = hf
     today = datetime.now(UTC).date()
     missed = today - timedelta(days=30)  # the day's age does not matter, the failure's does
     first_failed = today - timedelta(days=RETRY_WINDOW_DAYS - 1)
     _missed_before(site, source, missed, first_failed=first_failed)
     assert _fetch(site, url, "--attempts", "1") == 4  # failing for days: see test_publish.py
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert "GAVE UP" not in err
-    assert f"sitegen: {missed} has FAILED on every run since {first_failed} (last: " in err
-    assert f"runs ask again until {today + timedelta(days=1)}, then give up on it" in err
+    (said,) = [line for line in err.splitlines() if "has FAILED on every run" in line]
+    assert said.startswith(f"sitegen: {missed} has FAILED on every run since {first_failed} (la")
+    assert said.endswith(f"runs ask again until {today + timedelta(days=1)}, then give up on it")
+    assert f"::warning title=sitegen fetch::{said.removeprefix('sitegen: ')}\n" in out
     entry = _fetch_state(site)[missed.isoformat()]
     assert entry["failed_on"] == first_failed.isoformat() and "gave_up_on" not in entry
     assert _retry_days(site) == [missed], "still retried by the next run"
