@@ -8,6 +8,7 @@ the last good site served; with none yet, every page says why the build failed.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import html
@@ -361,12 +362,14 @@ class _Preview:
         with self.one_index_at_a_time:
             if build != self.builds:
                 return  # a newer build's index is on its way
-            try:
-                print(publish_after_pages(self.out, report.search_index, indexed=None), flush=True)
-            except SitegenError as error:
-                say_error(error)
-            except (BrokenPipeError, OutputLost):  # the index is published; no one to tell
-                pass
+            # A lost terminal stops the saying, not the serving: the index is published anyway.
+            with contextlib.suppress(BrokenPipeError, OutputLost):
+                try:
+                    said = publish_after_pages(self.out, report.search_index, indexed=None)
+                except SitegenError as error:
+                    say_error(error)
+                else:
+                    print(said, flush=True)
 
 
 def serve(

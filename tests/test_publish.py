@@ -1209,3 +1209,37 @@ def test_a_save_already_built_by_its_stamp_is_not_built_again_by_its_events(
     # Events name what stamps do not watch (a directory's files): those always count.
     with_paper = events | {(watchfiles.Change.modified, str(paper))}
     assert changed_paths(with_paper, files, after, after) == {paper}
+
+
+def test_serve_says_a_failed_search_index_and_goes_on_when_no_one_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: the background index's error line was the one line of serve's not guarded
+    against a terminal gone (its thread died on BrokenPipeError)."""
+    from sitegen import serve as serve_module
+    from sitegen.build import BuildReport
+    from sitegen.errors import BuildError
+    from sitegen.publish import PublishReport
+
+    def failing(out: Path, pending: object, *, indexed: int | None) -> str:
+        raise BuildError("pagefind failed")
+
+    monkeypatch.setattr(serve_module, "publish_after_pages", failing)
+    preview = serve_module._Preview(tmp_path, tmp_path / "public", lambda: None)  # type: ignore[arg-type, return-value]
+    report = BuildReport(
+        pages=0, feeds=0, files=0, rendered=0, written=PublishReport(0, 0), removed=0, full=True,
+        search_index=object(),  # type: ignore[arg-type]
+    )  # fmt: skip
+    preview.builds = 1
+    preview._publish_index(report, 1)
+    assert capsys.readouterr().err == "sitegen: error: pagefind failed\n"
+
+    class Gone:
+        def write(self, text: str) -> int:
+            raise BrokenPipeError
+
+        def flush(self) -> None:
+            raise BrokenPipeError
+
+    monkeypatch.setattr(sys, "stderr", Gone())
+    preview._publish_index(report, 1)  # returns: the thread ends quietly
