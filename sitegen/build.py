@@ -95,6 +95,7 @@ class BuildReport:
     search_indexed: int | None = None  # papers of the index made in this build, if one was
     kept: tuple[str, ...] = ()  # files of the output sitegen did not make (a CNAME), kept
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
+    unlinked: tuple[tuple[str, str, str], ...] = ()  # see ContentSnapshot.unlinked
     awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
     hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
     newest_day: date | None = None  # of content/days/: the CLI notes one after today
@@ -252,6 +253,7 @@ def build_site(
             for pair in snapshot.same_title
             if not any(PurePosixPath(path).stem in config.hidden for path in pair)
         ),
+        unlinked=snapshot.unlinked,
         awaited=tuple(sorted(awaited)),
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
         newest_day=max(snapshot.days, default=None),

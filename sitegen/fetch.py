@@ -77,6 +77,7 @@ class FetchReport:
     # day it first failed on.
     failing: tuple[tuple[DayOutcome, date], ...] = ()
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
+    unlinked: tuple[tuple[str, str, str], ...] = ()  # see ContentSnapshot.unlinked
     one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
     put_back: tuple[tuple[date, str], ...] = ()  # see sitegen.ingest.Merged
     retitled: tuple[tuple[date, str, str, str], ...] = ()  # see sitegen.ingest.Merged
@@ -287,6 +288,7 @@ def _merge_answers(
         given_up=given_up,
         failing=failing,
         same_title=report.same_title,
+        unlinked=report.unlinked,
         one_title=report.one_title,
         put_back=report.put_back,
         retitled=report.retitled,

@@ -314,6 +314,9 @@ class ContentSnapshot:
     # Paper files (content/ paths) of one title and not two arXiv ids, of those just changed:
     # maybe one paper made twice (sitegen.store._check_changed_papers).
     same_title: tuple[tuple[str, str], ...] = ()
+    # (paper file, key, value) of the links of the files just changed that no page carries,
+    # not being web addresses (web_url): a hand edit's typo, which was left off in silence.
+    unlinked: tuple[tuple[str, str, str], ...] = ()
 
     def late_days(self) -> Mapping[date, date]:
         """The days first ingested after a later day was, each to that day (arrived_after)."""

@@ -6,6 +6,7 @@ is written in one place, beside the others of its command.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -55,6 +56,7 @@ def say_build_notes(report: BuildReport) -> None:
             flush=True,
         )
     _say_same_title(report.same_title)
+    _say_unlinked(report.unlinked)
     _say_times_to_come(report)
     _say_feeds_gone(report.feeds_gone)
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
@@ -243,6 +245,7 @@ def say_merge_notes(report: IngestReport | FetchReport) -> None:
     _say_one_title(report.one_title)
     _say_retitled(report.retitled)
     _say_same_title(report.same_title)
+    _say_unlinked(report.unlinked)
 
 
 def _say_put_back(pairs: Sequence[tuple[date, str]]) -> None:
@@ -304,6 +307,15 @@ def _say_same_title(pairs: Sequence[tuple[str, str]]) -> None:
             " the other's day entries at the kept id and delete the other"
         )
         say_note(note, warning="sitegen: one paper twice?")
+
+
+def _say_unlinked(links: Sequence[tuple[str, str, str]]) -> None:
+    """Links no page carries, said by the first run that reads their file new or edited."""
+    for path, key, value in links:
+        say_note(
+            f"{path}: {key} = {json.dumps(value, ensure_ascii=False)} is not a web address"
+            " (one http(s) URL, no space or quote in it): no page links it"
+        )
 
 
 def say_note(text: str, *, warning: str = "") -> None:

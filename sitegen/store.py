@@ -53,7 +53,15 @@ from sitegen.formats import (
 )
 from sitegen.ingest import Merged, ingest_listings, repeated_day
 from sitegen.listings import Listing
-from sitegen.model import ContentSnapshot, Day, Paper, PaperKeys, PlainEntry, title_key
+from sitegen.model import (
+    ContentSnapshot,
+    Day,
+    Paper,
+    PaperKeys,
+    PlainEntry,
+    title_key,
+    web_url,
+)
 
 CONTENT_DIR = "content"
 PAPERS_DIR = "content/papers"
@@ -295,6 +303,7 @@ def _load_content(
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
         upvotes={paper_id: f[5] for paper_id, f in by_id.items()},
         same_title=tuple((f"{PAPERS_DIR}/{a}", f"{PAPERS_DIR}/{b}") for a, b in same_title),
+        unlinked=_unlinked(zip(to_parse, (paper for _, paper in parsed), strict=True)),
     )
 
 
@@ -504,6 +513,18 @@ def _check_day_entries(
     )
 
 
+def _unlinked(parsed: Iterable[tuple[str, Paper | bytes]]) -> tuple[tuple[str, str, str], ...]:
+    """ContentSnapshot.unlinked of the papers just parsed, by file name. Those parsed pickled
+    (a cold build's, in its workers) are not looked into: a hand edit is a file or two."""
+    return tuple(
+        (f"{PAPERS_DIR}/{name}", key, value)
+        for name, paper in parsed
+        if isinstance(paper, Paper)
+        for key, value in (("github", paper.github_url), ("project_page", paper.project_url))
+        if value is not None and web_url(value) is None
+    )
+
+
 def _check_changed_papers(
     papers: Mapping[str, PaperFacts], changed: list[str]
 ) -> tuple[tuple[str, str], ...]:
@@ -581,6 +602,7 @@ class IngestReport:
     papers: int  # in the store afterwards
     written: list[str]  # files, relative to the root
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
+    unlinked: tuple[tuple[str, str, str], ...] = ()  # see ContentSnapshot.unlinked
     one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
     put_back: tuple[tuple[date, str], ...] = ()  # see sitegen.ingest.Merged
     retitled: tuple[tuple[date, str, str, str], ...] = ()  # see sitegen.ingest.Merged
@@ -632,6 +654,7 @@ def ingest_into_store(
         papers=len(before.papers) + len(new_ids),
         written=written,
         same_title=before.same_title,
+        unlinked=before.unlinked,
         one_title=merged.one_title,
         put_back=merged.put_back,
         retitled=merged.retitled,

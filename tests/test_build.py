@@ -1021,3 +1021,29 @@ def test_the_release_read_of_each_library_is_the_one_installed() -> None:
         assert installed_version(distribution, module) == expected, distribution
         read += 1
     assert read >= len(RENDERED_WITH) - 1
+
+
+def test_a_link_edited_into_no_web_address_is_said_not_left_off_in_silence(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new user's trial: a project page typed with a space in it passed the file's checks,
+    and the build left the link off its page without a word."""
+    paper = sorted((tiny_built / "content" / "papers").glob("*.md"))[0]
+    typed = "https://huggingface.co/datasets/Krystalan/Evo BrowseComp"
+    text = paper.read_text()
+    paper.write_text(text.replace("+++\n", f'+++\nproject_page = "{typed}"\n', 1))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    said = (
+        f'sitegen: note: content/papers/{paper.name}: project_page = "{typed}" is not a web'
+        " address (one http(s) URL, no space or quote in it): no page links it\n"
+    )
+    assert said in capsys.readouterr().err
+    page = (tiny_built / "public" / "papers" / paper.stem / "index.html").read_text()
+    assert "Evo" not in page
+    assert main(["--root", str(tiny_built), "build"]) == 0  # said by the run that reads it new
+    assert "note:" not in capsys.readouterr().err
+    paper.write_text(text.replace("+++\n", f'+++\nproject_page = "{typed.replace(" ", "")}"\n', 1))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert "note:" not in capsys.readouterr().err
+    page = (tiny_built / "public" / "papers" / paper.stem / "index.html").read_text()
+    assert 'href="https://huggingface.co/datasets/Krystalan/EvoBrowseComp"' in page
