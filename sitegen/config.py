@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
@@ -85,6 +86,12 @@ _SITE_KEYS = frozenset({"title", "description", "language", "base_url"})
 
 _FEED_SETTINGS = frozenset({"items", "days", "digest_days"})
 _PAGE_SETTINGS = frozenset({"topic_page_size", "summary_chars", "home_papers", "day_papers"})
+# The settings of the tables of one name; `[[topics]]` and `[[custom_feeds]]` hold many.
+_TABLE_KEYS = {
+    "feeds": _FEED_SETTINGS,
+    "pages": _PAGE_SETTINGS,
+    "content": frozenset({"hidden"}),
+}
 _TOPIC_KEYS = frozenset(
     {"slug", "name", "description", "kind", "keywords", "generic", "yields_to", "fallback"}
     | {"formerly"}
@@ -150,7 +157,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         text,
         source=source,
         error=ConfigError,
-        hint="fix the syntax of site.toml",
+        hint=f"fix the syntax of {PurePosixPath(source).name}",
         top_keys=_SITE_KEYS,
     )
     top = TomlFields(
@@ -161,13 +168,14 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         top_keys=_SITE_KEYS,
         top_lacks=_SITE_KEYS - data.keys(),
         is_top=True,
+        table_keys={key: f"[{table}]" for table, keys in _TABLE_KEYS.items() for key in keys},
     )
-    top.only(_TOP_KEYS, "site.toml")
+    top.only(_TOP_KEYS, PurePosixPath(source).name)
     # The tables first: a site's key written below a table's header is found there, and said
     # to be, before the site is said to lack it.
     feeds = top.subtable("feeds", _FEED_SETTINGS)
     pages = top.subtable("pages", _PAGE_SETTINGS)
-    hidden = _hidden(top.subtable("content", frozenset({"hidden"})))
+    hidden = _hidden(top.subtable("content", _TABLE_KEYS["content"]))
     topics = _topics(top)
     custom_feeds = parse_custom_feeds(top, topics)
     return SiteConfig(

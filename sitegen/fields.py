@@ -176,6 +176,7 @@ class TomlFields:
         top_keys: frozenset[str] = frozenset(),
         top_lacks: frozenset[str] = frozenset(),
         is_top: bool = False,
+        table_keys: Mapping[str, str] | None = None,
     ) -> None:
         self.table, self.text, self.source, self.error = table, text, source, error
         self.start = start  # where the table starts in `text`: its keys are looked for after it
@@ -186,6 +187,9 @@ class TomlFields:
         # (`title` for a feed's `name`: found by a review).
         self.top_keys, self.top_lacks = top_keys, top_lacks
         self.is_top = is_top  # the file's top-level table (an inline table has no header either)
+        # The keys of the file's named tables, each to its header: one found in another table
+        # was written below that table's header (`hidden` after the last [[custom_feeds]]).
+        self.table_keys = table_keys or {}
 
     def where(self, key: str) -> Location:
         match = self._key(key)
@@ -233,6 +237,8 @@ class TomlFields:
             hint = (hints or {}).get(key, f"known keys: {', '.join(sorted(known))}")
             if key in self.top_keys and self.header:
                 hint += f"; the site's own `{key}` goes {_above_the_first_header(self.text)}"
+            elif (header := self.table_keys.get(key)) and header != self.header:
+                hint += f"; `{key}` goes in the {header} table"
             raise self.error(f"unknown key `{key}` in {where}", location=self.where(key), hint=hint)
 
     def _below_the_header(self, key: str) -> SitegenError:
@@ -383,6 +389,7 @@ class TomlFields:
             header=header[1] if header else "",
             top_keys=self.top_keys,
             top_lacks=self.top_lacks,
+            table_keys=self.table_keys,
         )
 
     def tables(self, key: str) -> list[TomlFields]:

@@ -197,6 +197,32 @@ def test_an_array_left_open_at_the_end_of_site_toml_is_named_at_its_line() -> No
     )
 
 
+def test_a_tables_key_written_below_another_table_says_where_it_goes() -> None:
+    """A new user's trial: `hidden` added at the end of site.toml (below the last table, a
+    [[custom_feeds]]) was said to be unknown there, with that table's keys and no word of
+    [content]."""
+    text, line = _with_last_line(SITE_TOML + '[[custom_feeds]]\nname = "A"\n', "hidden = []")
+    assert _refusal(text) == (
+        f"site.toml:{line}: unknown key `hidden` in a [[custom_feeds]] table\n  hint: known"
+        " keys: authors, description, exclude, match, min_upvotes, name, organizations, slug,"
+        " topics;"
+        " `hidden` goes in the [content] table"
+    )
+    text = SITE_TOML.replace("[pages]\n", "[pages]\nitems = 20\n")
+    assert _refusal(text).endswith("; `items` goes in the [feeds] table")
+
+
+def test_another_toml_file_is_named_in_its_errors_not_site_toml() -> None:
+    """A new user's trial: `--topics-before README.md` was refused with "fix the syntax of
+    site.toml"."""
+    with pytest.raises(ConfigError) as error:
+        parse_config("# Title\nnot toml\n", source="docs/README.md")
+    assert str(error.value).endswith("\n  hint: fix the syntax of README.md")
+    with pytest.raises(ConfigError) as error:
+        parse_config("bogus = 1\n" + SITE_TOML, source="old/site-before.toml")
+    assert "unknown key `bogus` in site-before.toml" in str(error.value)
+
+
 def test_a_site_key_written_below_a_table_header_is_said_to_be_inside_that_table() -> None:
     """Found by a trial: `base_url` below a `[content]` put above it (line 5) is [content]'s
     (TOML's rule), and was said to be missing, with no line and a hint to add it: a second
