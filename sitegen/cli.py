@@ -44,7 +44,7 @@ from sitegen.reports import (
     say_merge_notes,
     say_note,
 )
-from sitegen.store import check_store_folders, read_regular_file, stored_days
+from sitegen.store import check_store_folders, content_lock, read_regular_file, stored_days
 from sitegen.transaction import InterruptedAfterCommit
 from sitegen.workers import without_cycle_collection
 
@@ -527,10 +527,11 @@ def _run_fetch(args: argparse.Namespace) -> int:
         base_url = HF_URL
     now = datetime.now(UTC)
     today = now.date()
-    held = stored_days(root)
+    with content_lock(root):  # a killed run's write completed: its days and state are held
+        held, fetch_state = stored_days(root), load_fetch_state(root)
     scheduled = not (args.date or args.since or args.until)
     if scheduled:  # from the last day held to today, and the days missed before
-        days, retried = scheduled_days(held, today, load_fetch_state(root))
+        days, retried = scheduled_days(held, today, fetch_state)
         if retried:
             print(f"retrying {len(retried)} day(s) missed before: {day_list(retried)}")
     else:

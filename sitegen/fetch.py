@@ -113,9 +113,10 @@ def fetch_days(
     (digest_dates.DigestDates)."""
     days = sorted(set(days))
     started = time.monotonic()
-    state = load_fetch_state(root)
-    load_digest_dates(root)  # a broken one stops the run before it asks anything
-    held = frozenset(stored_days(root))
+    with content_lock(root):  # a killed run's write completed: its days and state are held
+        state = load_fetch_state(root)
+        load_digest_dates(root)  # a broken one stops the run before it asks anything
+        held = frozenset(stored_days(root))
     stop = threading.Event()
     stopped: list[str] = []
     counting = threading.Lock()  # days are fetched on several threads

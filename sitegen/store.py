@@ -800,7 +800,8 @@ _held_here_guard = threading.Lock()
 
 @contextmanager
 def content_lock(root: Path, *, wait: float | None = None) -> Iterator[None]:
-    """Hold the content store under `root` alone (its lock file, `.sitegen-lock`).
+    """Hold the content store under `root` alone (its lock file, `.sitegen-lock`), with the
+    write a killed command committed completed first.
 
     Waits up to `wait` seconds (LOCK_WAIT) for another command to finish with it, then gives
     up with a ContentError naming that command's process. A process that dies lets go at once.
@@ -829,6 +830,10 @@ def content_lock(root: Path, *, wait: float | None = None) -> Iterator[None]:
                 raise
         depth[0] = 1
         try:
+            # A write a killed run committed is completed before anything is read under the
+            # lock: a kept listing's name chosen before load_content completed it was the
+            # killed run's, and the next listing, taken for it, was lost (a review).
+            recover_interrupted_write(root)
             yield
         finally:
             depth[0] = 0

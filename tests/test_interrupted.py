@@ -11,6 +11,7 @@ build, a clean build."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -23,6 +24,7 @@ import pytest
 from sitegen import transaction
 from sitegen.cli import main
 from tests.conftest import REPO, TINY_PER_DAY, assert_group_ends, small_listings
+from tests.hf_server import FaultyHF
 
 OLD, NEW, COMMITTED = "the old state", "the new state", "past its commit point"
 WORKERS = ("--jobs", "2")  # worker processes render, even for a site this small
@@ -253,3 +255,40 @@ def test_a_process_that_stops_waits_for_a_change_another_thread_is_moving_in(
     finally:
         transaction._APPLYING.release()  # for the tests after this one, in this process
         thread.join()
+
+
+@pytest.mark.parametrize("command", ["ingest", "fetch"])
+def test_the_listing_after_a_killed_one_is_taken_whole_and_both_are_kept(
+    site: Path, tmp_path: Path, hf: tuple[FaultyHF, str], command: str
+) -> None:
+    """A review: a run killed once its write was committed left a journal that the next run's
+    merge completed, but that run had chosen its kept listing's name (and read the fetch
+    state) before: the killed run's name, so its bigger listing of the same day was taken
+    for the one the day had, its 5 new papers never arrived, and the first listing's bytes
+    were written over."""
+    answer = json.loads(
+        (REPO / "tests" / "fixtures" / "hf-real" / "api-2026-06-12.json").read_bytes()
+    )
+    first, whole = json.dumps(answer[:25]).encode(), json.dumps(answer).encode()
+    (tmp_path / "first.json").write_bytes(first)
+    (tmp_path / "whole.json").write_bytes(whole)
+    source, url = hf
+    source.serve_answer("2026-06-12", first)
+    killed = ["ingest", "--date", "2026-06-12", str(tmp_path / "first.json")]
+    rerun = ["ingest", str(tmp_path / "whole.json")]
+    if command == "fetch":
+        killed = rerun = ["fetch", "--date", "2026-06-12", "--base-url", url]
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.killed_at", "sitegen.transaction._complete:1:enter",
+         "--root", str(site), *killed],
+        cwd=REPO, capture_output=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == -9, run.stderr
+    assert (site / ".sitegen-txn" / "manifest.json").is_file(), "killed once committed"
+    source.serve_answer("2026-06-12", whole)
+    assert main(["--root", str(site), *rerun]) == 0
+    papers = list((site / "content" / "papers").glob("*.md"))
+    assert len(papers) == 30, "the 5 papers only the second listing holds"
+    listings = sorted((site / "content" / "listings").iterdir())
+    assert [p.name for p in listings] == ["2026-06-12-2.json", "2026-06-12.json"]
+    assert listings[1].read_bytes() == first, "the first listing kept as it came"
