@@ -408,7 +408,7 @@ def carry_comments(old: str, new: str) -> str:
     after: dict[str, list[str]] = {}
     loose: list[str] = []
     run: list[str] = []
-    old_lines = old.replace("\r\n", "\n").split("\n")
+    old_lines = old.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as parsing does
     start, end = _toml_lines(old_lines)
     for line, at, anchor, _ in _comments(old_lines[start:end]):
         if at is not None and not line[:at].strip():

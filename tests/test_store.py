@@ -94,13 +94,15 @@ _comments = st.lists(st.tuples(st.integers(0, 40), _comment, st.booleans()), max
     authors=st.lists(_text.map(clean_line).filter(bool), max_size=3),
     comments=_comments,
     spread=st.booleans(),
+    line_end=st.sampled_from(["\n", "\r\n", "\r"]),
 )
 def test_comments_written_in_a_paper_file_stay_when_it_is_rewritten(  # type: ignore[no-untyped-def]
-    title, authors, comments, spread
+    title, authors, comments, spread, line_end
 ) -> None:
     """Found by reviews: a comment after a value (`upvotes = 3  # by hand`) was dropped when
     ingest rewrote the file, so was one in an array written over several lines, and a line
-    starting with "#" inside a string became a comment."""
+    starting with "#" inside a string became a comment; a file of CR line ends (an old Mac
+    editor's) was one line, and the new file was written after it."""
     paper = Paper(id="2501.00001", title=title, authors=tuple(authors), upvotes=3, abstract="A #1")
     text = render_paper_file(paper)
     if spread and authors:  # the authors one a line, as a person may write them
@@ -108,6 +110,7 @@ def test_comments_written_in_a_paper_file_stay_when_it_is_rewritten(  # type: ig
         names = [json.dumps(name, ensure_ascii=False) for name in authors]
         text = text.replace(line, "authors = [\n" + "".join(f"  {n},\n" for n in names) + "]")
     edited = _with_comments(text, 1, text.split("\n").index("+++", 1), comments)
+    edited = edited.replace("\n", line_end)
     raised = dataclasses.replace(paper, upvotes=4)
     rewritten = carry_comments(edited, render_paper_file(raised))
     assert parse_paper_file(rewritten, path="content/papers/2501.00001.md") == raised
@@ -118,15 +121,16 @@ def test_comments_written_in_a_paper_file_stay_when_it_is_rewritten(  # type: ig
 @given(
     titles=st.lists(_text.map(clean_line).filter(bool), min_size=1, max_size=3),
     comments=_comments,
+    line_end=st.sampled_from(["\n", "\r\n", "\r"]),
 )
 def test_comments_written_in_a_day_file_stay_when_it_is_rewritten(  # type: ignore[no-untyped-def]
-    titles, comments
+    titles, comments, line_end
 ) -> None:
     """Found by a review: a comment after the closing `]` of a day's papers was dropped."""
     entries = tuple(DayEntry(paper_id=f"p{n}", title=t, upvotes=n) for n, t in enumerate(titles))
     day = Day(day=date(2026, 1, 8), entries=entries, sources=("listings/2026-01-08.txt",))
     text = render_day_file(day)
-    edited = _with_comments(text, 0, len(text.split("\n")) - 1, comments)
+    edited = _with_comments(text, 0, len(text.split("\n")) - 1, comments).replace("\n", line_end)
     raised = dataclasses.replace(
         day, entries=(dataclasses.replace(entries[0], upvotes=9), *entries[1:])
     )
