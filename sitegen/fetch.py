@@ -235,7 +235,7 @@ def _merge_answers(
             continue
         papers = 0
         if answer.status == "papers" and answer.listing is not None:
-            name = keep_answer(root, answer.listing, answer.raw, answer.suffix, pending=kept)
+            name = keep_answer(root, answer.listing, answer.raw, pending=kept)
             parsed.append((answer.listing, name))
             papers = len(answer.listing.entries)
         outcomes.append(

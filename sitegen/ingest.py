@@ -249,7 +249,7 @@ class _Merger:
             else:
                 if not known and self.index.titled_otherwise(existing, entry.title):
                     self.retitled.append((listing.day, existing.id, entry.title, existing.title))
-                paper = _merge(existing, entry, recorded=self._recorded(existing.id))
+                paper = _merge(existing, entry, recorded=self._recorded(existing.id), known=known)
             if added := tuple(t for t in topics if t not in paper.not_topics):  # the editor's call
                 paper = dataclasses.replace(paper, topics=_union(paper.topics, added))
             self.papers[paper.id] = paper
@@ -412,8 +412,9 @@ def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
     )
 
 
-def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
-    """Fill what the paper lacks; never replace a value that is there."""
+def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None, known: bool) -> Paper:
+    """Fill what the paper lacks; never replace a value that is there. A listing taken before
+    (`known`) fills no abstract in paragraphs again: they were joined by hand (a review)."""
     upvotes = paper.upvotes
     # Kept only when lowered by hand below what the day files recorded: unknown (a deleted field
     # counts as unknown), or at least that count, it takes the higher (a day entry taken off or
@@ -423,7 +424,9 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
     return dataclasses.replace(
         paper,
         title=paper.title or entry.title,
-        abstract=_richer_abstract(paper.abstract, entry.abstract),
+        abstract=(paper.abstract or entry.abstract)
+        if known
+        else _richer_abstract(paper.abstract, entry.abstract),
         arxiv_id=paper.arxiv_id or entry.arxiv_id,
         authors=paper.authors or entry.authors,
         authors_count=_first(paper.authors_count, entry.authors_count),

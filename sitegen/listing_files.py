@@ -3,7 +3,7 @@ content/listings/ (replayable: `sitegen ingest content/listings/*` rebuilds the 
 each under a name its day file lists among its sources.
 
 A day's first kept listing is `<day>.<kind>`, the next `<day>-2.<kind>`, in the order they
-came; a fetched answer that reads the same as one the day has taken is that one (keep_answer).
+came; a listing that reads the same as one the day has taken is that one (keep_answer).
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def ingest_files(
         for path in paths:
             raw = read_listing_file(path)
             read.append((path, raw, parse_listing(raw, origin=str(path), day=day, latest=latest)))
-        # By day, and a day's kept listings in the order they came (keep_listing): as
+        # By day, and a day's kept listings in the order they came (_kept_listing_name): as
         # ingested one by one, whatever order the shell gives content/listings/* in.
         read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
         for _, raw, listing in read:
@@ -68,13 +68,16 @@ def ingest_files(
                 continue
             try:
                 sources = _sources_of(root, listing.day)
-                name = keep_listing(root, listing.day, raw, _suffix(listing), sources, pending=kept)
+                name, alike = _kept_or_alike(root, listing, raw, sources, pending=kept)
             except OSError as error:  # a folder without permission: Python 3.11 raises
                 raise ContentError(
                     f"cannot read it: {error.strerror}",
                     location=Location(os.fsdecode(error.filename or root / LISTINGS_DIR)),
                     hint="check its permissions (ls -ld), then run again",
                 ) from None
+            if alike:  # a copy saved again, reindented: the day's hand edits stay (a trial)
+                taken = f"it reads the same as {name}, which {listing.day} has taken: nothing new"
+                listing = dataclasses.replace(listing, notes=(*listing.notes, taken))
             parsed.append((_noting_sources_gone(root, listing, name, sources, kept), name))
         # Every listing parses before the store is read, so a bad one writes nothing at all.
         report = ingest_into_store(
@@ -126,37 +129,28 @@ def _suffix(listing: Listing) -> str:
     return {"hf-json": ".json", "hf-html": ".html", "hf-cards": ".html"}.get(listing.shape, ".txt")
 
 
-def keep_listing(
-    root: Path,
-    day: date,
-    raw: bytes,
-    suffix: str,
-    sources: Sequence[str],
-    *,
-    pending: dict[str, bytes],
-) -> str:
-    """Add a raw listing for `day` (whose day file names `sources`, _sources_of) to the
-    `pending` files of this run, under the name it is kept by; that name relative to content/
-    (as a day file lists its sources)."""
-    name = _kept_listing_name(root, day, raw, suffix, sources, pending=pending)
-    return _keep(name, raw, pending)
+def keep_answer(root: Path, listing: Listing, raw: bytes, *, pending: dict[str, bytes]) -> str:
+    """Add the listing read from `raw` to the `pending` files of this run, under the name it is
+    kept by (_kept_listing_name); that name relative to content/ (as a day file lists its
+    sources). One that reads the same as a listing its day has taken, entry by entry and field
+    by field, is that one: its name is given back and nothing is added (other bytes that differ
+    only in what sitegen does not read: a comment count, the page asked while the API failed,
+    a copy saved again reindented: found by reviews and a trial, a page a day was kept for
+    nothing, and a day's hand edits undone)."""
+    return _kept_or_alike(root, listing, raw, _sources_of(root, listing.day), pending=pending)[0]
 
 
-def keep_answer(
-    root: Path, listing: Listing, raw: bytes, suffix: str, *, pending: dict[str, bytes]
-) -> str:
-    """keep_listing for a fetched answer; but an answer that reads the same as a listing its day
-    has taken, entry by entry and field by field, is that one: its name is given back and
-    nothing is added (other bytes that differ only in what sitegen does not read, a comment
-    count, or the page asked while the API failed: found by a review, a page a day was kept
-    for nothing). Not for `sitegen ingest`: a replay of kept listings keeps each one."""
-    sources = _sources_of(root, listing.day)  # read once: both below ask (found in a reread)
-    name = _kept_listing_name(root, listing.day, raw, suffix, sources, pending=pending)
+def _kept_or_alike(
+    root: Path, listing: Listing, raw: bytes, sources: Sequence[str], *, pending: dict[str, bytes]
+) -> tuple[str, bool]:
+    """keep_answer, given the day's `sources`, and whether it was a listing the day had taken
+    that reads the same. Bytes kept already are theirs: a replay of kept listings keeps each."""
+    name = _kept_listing_name(root, listing.day, raw, _suffix(listing), sources, pending=pending)
     if name not in pending and not (root / name).exists():  # not the bytes of one kept
         alike = _taken_alike(root, listing, sources, pending=pending)
         if alike is not None:
-            return alike
-    return _keep(name, raw, pending)  # the name found above: not looked for again
+            return alike, True
+    return _keep(name, raw, pending), False  # the name found above: not looked for again
 
 
 def _keep(name: str, raw: bytes, pending: dict[str, bytes]) -> str:

@@ -103,9 +103,14 @@ def test_a_paper_taken_off_a_day_by_hand_and_put_back_by_a_new_listing_is_said(
     day = site / "content" / "days" / "2026-06-12.toml"
     lines = day.read_text().splitlines(keepends=True)
     day.write_text("".join(line for line in lines if "2606.12730" not in line))
-    kept = site / "content" / "listings" / "2026-06-12.json"
+    answer = json.loads((site / "content" / "listings" / "2026-06-12.json").read_bytes())
     again = tmp_path / "2026-06-12.json"
-    again.write_bytes(kept.read_bytes() + b"\n")  # the same papers, other bytes: a new listing
+
+    def later_answer() -> None:  # the same papers, a count raised: a new listing of the day
+        answer[0]["paper"]["upvotes"] += 1
+        again.write_text(json.dumps(answer))
+
+    later_answer()
     capsys.readouterr()
     assert main(["--root", str(site), "ingest", str(again)]) == 0
     assert 'id = "2606.12730"' in day.read_text()
@@ -114,7 +119,7 @@ def test_a_paper_taken_off_a_day_by_hand_and_put_back_by_a_new_listing_is_said(
         "sitegen: note: 2026-06-12's listing put 2606.12730 on content/days/2026-06-12.toml" in err
     )
     assert "[content] hidden" in err and err.count("sitegen: note:") == 1
-    again.write_bytes(kept.read_bytes() + b"\n\n")  # the paper on its day now: nothing to say
+    later_answer()  # the paper on its day now: nothing to say
     assert main(["--root", str(site), "ingest", str(again)]) == 0
     assert "note" not in capsys.readouterr().err
 
@@ -317,22 +322,66 @@ def test_a_replay_keeps_each_kept_listing_though_two_read_the_same(
 ) -> None:
     """Found by a review: a store whose day took two answers that differ only in a comment
     count (as fetches kept them before a5dcb09) replayed with one source: the second was taken
-    for the first. A fetch keeps no such answer now; a replay keeps what it is given."""
+    for the first. Neither fetch nor ingest keeps such a listing now (it is the one the day
+    has: see the next test); a replay keeps each listing the store kept."""
     answer = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_bytes())
-    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    first = tmp_path / "a.json"
     first.write_text(json.dumps(answer))
+    assert main(["--root", str(site), "ingest", "--date", "2026-06-12", str(first)]) == 0
     answer[0]["numComments"] += 1
-    second.write_text(json.dumps(answer))
-    for listing in (first, second):
-        assert main(["--root", str(site), "ingest", "--date", "2026-06-12", str(listing)]) == 0
-    day_file = (site / "content" / "days" / "2026-06-12.toml").read_text()
-    assert 'sources = ["listings/2026-06-12.json", "listings/2026-06-12-2.json"]' in day_file
-    replayed = tmp_path / "replayed"
-    replayed.mkdir()
-    shutil.copy(site / "site.toml", replayed / "site.toml")
-    listings = sorted(map(str, (site / "content" / "listings").iterdir()))
-    assert main(["--root", str(replayed), "ingest", *listings]) == 0
-    assert tree_bytes(replayed / "content") == tree_bytes(site / "content")
+    listings = site / "content" / "listings"
+    (listings / "2026-06-12-2.json").write_text(json.dumps(answer))
+    day = site / "content" / "days" / "2026-06-12.toml"
+    one = 'sources = ["listings/2026-06-12.json"]'
+    assert one in day.read_text()
+    day.write_text(day.read_text().replace(one, one[:-1] + ', "listings/2026-06-12-2.json"]'))
+    before = tree_bytes(site / "content")
+    for kind in ("days", "papers"):
+        shutil.rmtree(site / "content" / kind)
+    assert main(["--root", str(site), "ingest", *sorted(map(str, listings.iterdir()))]) == 0
+    assert tree_bytes(site / "content") == before
+
+
+def test_a_copy_of_a_listing_saved_again_is_the_one_the_day_has_and_undoes_no_edit(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new user's trial: the day's listing saved again reindented (the saved answer of a
+    day fetched before, say) was taken as a new listing, which put back a paper taken off the
+    day by hand and raised a count lowered by hand, and was kept beside the first."""
+    shutil.copytree(REPO / "content", site / "content")
+    kept = site / "content" / "listings" / "2026-06-12.json"
+    day = site / "content" / "days" / "2026-06-12.toml"
+    lines = day.read_text().splitlines(keepends=True)
+    day.write_text("".join(lines[:3] + lines[4:]).replace("upvotes = 103 }", "upvotes = 1 }"))
+    assert day.read_text() != "".join(lines)
+    copy = tmp_path / "2026-06-12.json"
+    copy.write_text(json.dumps(json.loads(kept.read_bytes()), indent=4))
+    before = tree_bytes(site / "content")
+    capsys.readouterr()
+    assert main(["--root", str(site), "ingest", str(copy)]) == 0
+    out, err = capsys.readouterr()
+    assert tree_bytes(site / "content") == before and "0 file(s) written" in out
+    assert err == (
+        f"{copy}: note: it reads the same as listings/2026-06-12.json, which 2026-06-12 has"
+        " taken: nothing new\n"
+    )
+
+
+def test_an_abstract_whose_paragraphs_were_joined_by_hand_stays_so_when_ingested_again(
+    site: Path,
+) -> None:
+    """A review: ingesting the same listing again split a hand-joined abstract into its
+    listed paragraphs again (a paper's words, in more paragraphs, are filled in from a new
+    listing: see the next test)."""
+    shutil.copytree(REPO / "content", site / "content")
+    papers = sorted((site / "content" / "papers").glob("*.md"))
+    paper = next(p for p in papers if "\n\n" in p.read_text().rpartition("+++\n")[2].strip())
+    head, _, abstract = paper.read_text().rpartition("+++\n")
+    paper.write_text(f"{head}+++\n{' '.join(abstract.split())}\n")
+    before = tree_bytes(site / "content")
+    listings = sorted((site / "content" / "listings").iterdir())
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    assert tree_bytes(site / "content") == before
 
 
 def test_a_day_kept_as_text_then_json_and_under_old_names_replays_in_the_order_it_came(
