@@ -210,6 +210,27 @@ def test_the_repository_ignores_the_lock_file() -> None:
     assert "/.sitegen-lock" in (REPO / ".gitignore").read_text().split("\n")
 
 
+def test_what_a_build_keeps_beside_an_output_of_its_own_is_left_out_of_commits(
+    tiny_built: Path,
+) -> None:
+    """A new user's trial: `--out dist`, with /dist/ ignored, left `.dist.lock` and
+    `.dist.outputs` (which changes with every build) to be committed by accident."""
+    shutil.copy(REPO / ".gitignore", tiny_built / ".gitignore")
+    subprocess.run(["git", "init", "-q", str(tiny_built)], check=True)
+    assert main(["--root", str(tiny_built), "build", "--out", str(tiny_built / "dist")]) == 0
+    assert (tiny_built / ".dist.outputs").is_file() and (tiny_built / ".dist.lock").is_file()
+    leftovers = [".dist.journal/m", ".dist.staging-12/a", ".dist.old-12/a", ".dist.search-12/a"]
+    for name in leftovers:  # a killed build's, cleared by the next
+        (tiny_built / name).parent.mkdir()
+        (tiny_built / name).write_text("")
+    status = subprocess.run(
+        ["git", "-C", str(tiny_built), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert not [line for line in status.splitlines() if line.startswith("?? .d")], status
+    assert "?? dist/index.html" in status  # the output itself is the user's to ignore, or not
+
+
 # ---- 3: counts past range ----------------------------------------------------------------------
 
 
