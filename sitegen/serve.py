@@ -127,6 +127,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     # The site's own path on its host ("/repo/" for a GitHub Pages project site): the site is
     # served there alone, as its host serves it; "/" leads there.
     subpath: Callable[[], str]  # read at each request: an edit of site.toml may change it
+    # Its paths before an edit of base_url moved it: a page open there follows it (a trial).
+    moved_from: list[str]
 
     def handle(self) -> None:
         try:
@@ -165,6 +167,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             # "papers/" of a site at "/papers/" named two pages, and a
             # link climbing out of the site worked here and not on GitHub Pages.
             outside = not within.startswith(site)
+            if outside and (old := next((p for p in self.moved_from if within.startswith(p)), "")):
+                self._redirect(HTTPStatus.FOUND, quote(site + within.removeprefix(old)))
+                return
             if not outside:  # its path taken off, as many segments as asked
                 rest = asked.path.split("/", site.count("/"))[-1]
                 self.path = urlunsplit(asked._replace(path="/" + rest))
@@ -390,7 +395,8 @@ def serve(
     The site is served at `subpath` (the base URL's path) alone, as on its host. A busy port is an
     error before the build, not after it."""
     generation = Generation()
-    shared = {"generation": generation, "subpath": staticmethod(subpath)}
+    moved_from: list[str] = []
+    shared = {"generation": generation, "subpath": staticmethod(subpath), "moved_from": moved_from}
     handler = type("Handler", (PreviewHandler,), shared)
     server = _listening_server(host, port, functools.partial(handler, directory=str(public)))
     server.daemon_threads = True
@@ -413,6 +419,17 @@ def serve(
     bound_port = server.server_address[1]
     stop = threading.Event()
     watching = False
+
+    def address() -> str:
+        return f"http://{_in_url(host)}:{bound_port}{quote(unquote(subpath()))}"
+
+    def rebuilt(paths: tuple[Path, ...]) -> None:
+        before = subpath()
+        generation.bump(rebuild(paths))
+        if subpath() != before:  # base_url's path edited: the site moved, and so do its pages
+            moved_from[:] = [before, *(p for p in moved_from if p != subpath())]
+            announce(f"Serving {public} at {address()} now")
+
     # Changes found as a watch ended, built once the next watch runs: a build before it
     # lost every edit made while it ran (a site.toml edit, then a paper's: never built).
     pending: tuple[Path, ...] = ()
@@ -435,8 +452,7 @@ def serve(
                 ):
                     if not watching:
                         watching = True
-                        at = f"http://{_in_url(host)}:{bound_port}{quote(unquote(subpath()))}"
-                        announce(f"Serving {public} at {at} (Ctrl-C to stop)")
+                        announce(f"Serving {public} at {address()} (Ctrl-C to stop)")
                     # A file replaced while its watch was made anew (below) sends no event: its
                     # stamp says it changed (a full test run under load missed a second save).
                     stamps = file_stamps(files)
@@ -463,7 +479,7 @@ def serve(
                         pending = tuple(sorted({*changed, *appeared, *replaced}))
                         break
                     if changed:
-                        generation.bump(rebuild(tuple(sorted(changed))))
+                        rebuilt(tuple(sorted(changed)))
                 else:
                     return
             except RuntimeError as error:
@@ -471,7 +487,7 @@ def serve(
                 # serve stopped with a traceback. The build names the file.
                 if type(error).__name__ != "WatchfilesRustInternalError":
                     raise
-                generation.bump(rebuild(()))
+                rebuilt(())
     finally:
         stop.set()
         server.shutdown()

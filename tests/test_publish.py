@@ -1043,6 +1043,25 @@ def test_serve_started_on_a_broken_site_toml_serves_under_its_base_path_once_fix
         assert home.status_code == 200 and "Papers of Nov 22, 2026" in home.text
 
 
+def test_serve_says_where_the_site_moved_when_base_url_is_edited_and_its_pages_follow(
+    tiny_built: Path,
+) -> None:
+    """A new user's trial: base_url edited while serving sent the open page to a 404 at its
+    reload, and the site's new address was said nowhere."""
+    config = tiny_built / "site.toml"
+    with _serving(tiny_built) as (process, url, _):
+        host = url.removesuffix("/daily-papers/")
+        config.write_text(config.read_text().replace("/daily-papers/", "/papers-of-alice/", 1))
+        assert process.stdout is not None
+        said = _line_with(process.stdout, "Serving", timeout=120)
+        assert said.endswith(f"at {host}/papers-of-alice/ now\n"), said
+        moved = httpx.get(url + "days/?x=1", timeout=30)  # the page open before the edit
+        assert moved.status_code == 302
+        assert moved.headers["location"] == "/papers-of-alice/days/"
+        assert httpx.get(f"{host}/papers-of-alice/days/", timeout=30).status_code == 200
+        assert httpx.get(f"{host}/elsewhere/", timeout=30).status_code == 404
+
+
 def test_serve_started_with_no_site_yet_says_why_the_build_failed_until_it_is_fixed(
     site: Path, tiny_build: Path
 ) -> None:
