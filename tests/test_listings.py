@@ -632,7 +632,15 @@ def test_an_abstract_wrapped_over_three_lines_is_refused_at_its_second(
 
 
 @pytest.mark.parametrize(
-    "title", ["van der Waals Materials for Optical Computing", "de novo Protein Design at Scale"]
+    "title",
+    [
+        "van der Waals Materials for Optical Computing",
+        "de novo Protein Design at Scale",
+        # A new user's trial: a real one (arXiv 2301.11093), and names as Daily Papers has them.
+        "simple diffusion: End-to-end diffusion for high resolution images",
+        "gsplat: An Open-Source Library for Gaussian Splatting",
+        "olmo 2: 2 OLMo 2 Furious",
+    ],
 )
 def test_a_title_starting_with_a_lowercase_word_is_a_title(title: str) -> None:
     """A review: the rule for an abstract's last words split off refused these titles."""

@@ -347,11 +347,14 @@ _SENTENCE_BREAK = re.compile(r"[a-z0-9)%]\. [A-Z]")
 # over three lines.
 _LOWERCASE_START = re.compile(r"(?:[a-z]+ )+")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
+# But a name of one to three lowercase words, a colon and a capitalised subtitle is a title
+# ("simple diffusion: End-to-end diffusion for high resolution images", a new user's trial).
+_LOWERCASE_NAME = re.compile(r"(?:[a-z0-9]+ ){0,2}[a-z0-9]+: [A-Z0-9]")
 
 
 def _goes_on(text: str) -> bool:
     start = _LOWERCASE_START.match(text)
-    if start is None:
+    if start is None or _LOWERCASE_NAME.match(text):
         return False
     rest = _WORD.findall(text[start.end() :])
     return not rest or sum(word[0].isupper() or word[0].isdigit() for word in rest) * 2 < len(rest)
