@@ -33,7 +33,7 @@ _INVISIBLE = re.compile("[\u200b\ufeff]")  # zero-width space, stray byte-order 
 # its text reversed in pages and feed readers, a spoof ("Trojan Source"); a right-to-left
 # script needs none of them to show right.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-_NOT_ALNUM = re.compile(r"[\W_]+")
+_NOT_IN_TITLE_KEYS = re.compile(r"(?:[^\w+#]|_)+")
 # YYMM.NNNN from April 2007, YYMM.NNNNN from 2015: "2606.6113" links a page arXiv never had.
 _ARXIV_ID = re.compile(
     r"(?:070[4-9]|071[0-2]|(?:0[89]|1[0-4])(?:0[1-9]|1[0-2]))\.\d{4}"
@@ -106,15 +106,18 @@ def clean_block(text: str) -> str:
     return without_unsafe_chars(text).strip()
 
 
-_ASCII_NOT_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+# Letters and digits, and "+" and "#": "C++" and "C#" name two languages (a review: two papers
+# of those titles were merged into one).
+_ASCII_NOT_IN_TITLE_KEYS = bytes(c for c in range(128) if not (chr(c).isalnum() or chr(c) in "+#"))
 
 
 def title_key(title: str) -> str:
-    """The identity of a title: equal up to case, whitespace, punctuation and Unicode form."""
+    """The identity of a title: equal up to case, whitespace, punctuation (but "+" and "#")
+    and Unicode form."""
     if title.isascii():  # the same key, five times faster: ingest keys 100,000 titles a run
-        key = title.encode().lower().translate(None, _ASCII_NOT_ALNUM).decode()
+        key = title.encode().lower().translate(None, _ASCII_NOT_IN_TITLE_KEYS).decode()
     else:
-        key = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", title).casefold())
+        key = _NOT_IN_TITLE_KEYS.sub("", unicodedata.normalize("NFKC", title).casefold())
     return key or _symbols_key(title)
 
 

@@ -225,6 +225,29 @@ def _answer(entries: list[dict[str, object]], path: Path) -> Path:
     return path
 
 
+def test_titles_apart_by_a_plus_or_a_hash_are_two_papers(site: Path, tmp_path: Path) -> None:
+    """A review: a capture's "Fuzzing C++ Compilers with LLMs" took the next day's API paper
+    "Fuzzing C# Compilers with LLMs" for itself, its arXiv id, authors and count with it."""
+    capture = write_text_listing(
+        tmp_path / "2026-06-10.txt",
+        date(2026, 6, 10),
+        [("Fuzzing C++ Compilers with LLMs", "An abstract of C++.", date(2026, 6, 9), 12)],
+    )
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    entry = real[0]
+    entry["title"] = entry["paper"]["title"] = "Fuzzing C# Compilers with LLMs"
+    assert main(["--root", str(site), "ingest", str(capture)]) == 0
+    assert (
+        main(["--root", str(site), "ingest", str(_answer([entry], tmp_path / "2026-06-12.json"))])
+        == 0
+    )
+    titles = sorted(paper.title for paper in load_content(site).papers.values())
+    assert titles == ["Fuzzing C# Compilers with LLMs", "Fuzzing C++ Compilers with LLMs"]
+    # The title's key is the same however it is written, in ASCII or not.
+    assert title_key("Fuzzing  c++ compilers, with LLMs!") == title_key(titles[1])
+    assert title_key("Füzzing C# Compilers") == "füzzingc#compilers"
+
+
 def test_papers_sharing_a_title_or_an_old_id_are_not_merged(site: Path) -> None:
     """Found by a review of the mend above: two arXiv ids are two papers, whatever else they
     share, unless the paper's file is named after the listed id (its listing made it)."""
@@ -599,22 +622,25 @@ def test_two_titles_of_a_listing_taken_for_one_paper_are_said(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Found by a review: "C++" and "C#" titles, otherwise the same, were one paper, and the
-    second was gone from the day without a word. The same title listed twice is no news."""
+    second was gone from the day without a word (they are two papers now: see above). Titles
+    apart only in case or punctuation are said; the same title listed twice is no news."""
     listing = tmp_path / "2026-06-24.txt"
     listing.write_text(
         "new\n\nGet trending papers in your email inbox!\n\nDaily Papers\n\nJun 24\n\n"
         "Compiling C++ Templates Faster\n\nAn abstract about C++ templates.\n\n"
         "Compiling C# Templates Faster\n\nAn abstract about C# generics.\n\n"
+        "Compiling C++ Templates, Faster\n\nThe first paper, its title retyped.\n\n"
         "Compiling C++ Templates Faster\n\nThe first paper, listed again.\n"
     )
     assert main(["--root", str(site), "ingest", str(listing)]) == 0
     notes = _notes(capsys)
     assert notes == [
-        "sitegen: note: 2026-06-24 lists 'Compiling C++ Templates Faster' and then 'Compiling C#"
-        " Templates Faster': titles that differ only in case or punctuation are one paper's, so"
+        "sitegen: note: 2026-06-24 lists 'Compiling C++ Templates Faster' and then 'Compiling C++"
+        " Templates, Faster': titles that differ only in case or punctuation are one paper's, so"
         " the second was filed as the first; if they are two papers, add a file for the second"
         " to content/papers/ and its entry to content/days/2026-06-24.toml"
     ]
+    assert len(load_content(site).papers) == 2
 
 
 def test_comments_written_by_hand_stay_where_they_were_when_ingest_rewrites_a_file(
