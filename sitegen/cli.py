@@ -180,7 +180,8 @@ def _parser() -> argparse.ArgumentParser:
         "--out",
         type=_path,
         help="output directory, or NAME.tar for the site as one tar archive, as GitHub Pages "
-        "deploys it (default: ROOT/public)",
+        "deploys it; a relative path is from the current directory, not ROOT (default: "
+        "ROOT/public)",
     )
     build.add_argument(
         "--base-url",
