@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sitegen.errors import ListingError
 from sitegen.listings import parse_listing
 from sitegen.model import Organization
-from tests.conftest import SEEDS
+from tests.conftest import REPO, SEEDS
 
 FULL_2026_01_08 = "2026-01-08.txt"
 
@@ -647,3 +647,15 @@ def test_a_title_starting_with_a_lowercase_word_is_a_title(title: str) -> None:
     listing = f"Daily Papers\nMar 3\n{title}\nAn abstract.\n\u00b7\nMar 2, 2026 3\n"
     (entry,) = parse_listing(listing.encode(), origin="2026-03-03.txt").entries
     assert entry.title == title
+
+
+def test_an_api_answers_arxiv_id_with_its_version_is_the_papers_id() -> None:
+    """A review: "2401.00001v2" was dropped (no arXiv id), and the paper made again when a
+    later day listed it as "2401.00001"."""
+    answer = json.loads(
+        (REPO / "tests" / "fixtures" / "hf-real" / "api-2026-06-12.json").read_bytes()
+    )
+    answer = answer[:2]
+    answer[0]["paper"]["id"] = "2606.12282v2"
+    first, second = parse_listing(json.dumps(answer).encode(), origin="2026-06-12.json").entries
+    assert first.arxiv_id == "2606.12282" and second.arxiv_id == answer[1]["paper"]["id"]

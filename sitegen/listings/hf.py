@@ -312,7 +312,9 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
         )
     authors = [a for a in _list(paper.get("authors")) if isinstance(a, dict)]
     names = tuple(clean_line(_text(a.get("name"))) for a in authors if _text(a.get("name")))
-    arxiv_id = _text(paper.get("id"))
+    # Its version taken off ("2401.00001v2"), as the papers' files keep them: an id with one
+    # was dropped, and the paper then made twice (a review).
+    arxiv_id = re.sub(r"(?<=\d)v\d+$", "", _text(paper.get("id")))
     organization = _dict(raw.get("organization")) or _dict(paper.get("organization"))
     handle = clean_line(_text(organization.get("name")))
     keywords = paper.get("ai_keywords")
