@@ -772,7 +772,7 @@ def _check_writable(root: Path, files: Iterable[str]) -> None:
 def _commit(root: Path, files: Mapping[str, bytes]) -> None:
     journal = root / _JOURNAL
     try:
-        transaction.commit(root, journal, staged={}, written=files)
+        transaction.commit(root, journal, staged={}, written=files, edited_by_hand=True)
     except OSError as error:
         committed = (journal / "manifest.json").is_file()
         if not committed:  # nothing was changed: leave no staged files behind

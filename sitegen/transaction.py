@@ -67,9 +67,12 @@ def commit(
     staged: Mapping[str, Path],
     delete: Iterable[str] = (),
     written: Mapping[str, bytes] = {},
+    edited_by_hand: bool = False,
 ) -> None:
     """Move `staged` files (already inside `journal`/files, path under root -> file) and
-    `written` bytes into place under `root`, and remove `delete`, as one transaction."""
+    `written` bytes into place under `root`, and remove `delete`, as one transaction. Where
+    files are `edited_by_hand` (content/), a file changed after the commit point is not
+    overwritten by the completion of a run killed there (`recover` refuses it instead)."""
     files = journal / "files"
     files.mkdir(parents=True, exist_ok=True)
     moves = [(rel, str(source.relative_to(files))) for rel, source in staged.items()]
@@ -86,7 +89,9 @@ def commit(
     except BaseException:  # refused before the commit point: no staged copy of a site left
         _remove(journal)
         raise
-    manifest = {"move": moves, "delete": deletions}
+    manifest: dict[str, object] = {"move": moves, "delete": deletions}
+    if edited_by_hand:
+        manifest["was"] = {rel: _identity(root / rel) for rel, _ in moves}
     with _applied_whole():
         write_atomic(journal / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
         _complete(root, journal)
@@ -296,9 +301,47 @@ def recover(root: Path, journal: Path) -> None:
         return
     _refuse_others_in(journal)
     if (journal / "manifest.json").is_file():
+        _refuse_edited_since(root, journal)
         _complete(root, journal)
     else:
         _remove(journal)
+
+
+def _identity(path: Path) -> list[int] | None:
+    """A file's inode, size and mtime: an edit in place or a file saved over it changes it."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return None
+    return [found.st_ino, found.st_size, found.st_mtime_ns]
+
+
+def _refuse_edited_since(root: Path, journal: Path) -> None:
+    """Refuse to complete a change over a file edited after its commit point (a review: a run
+    killed there, then a paper's title corrected by hand, and the next command put the old one
+    back without a word). A file moved away is no refusal: the change is completed, and the
+    edit is the user's to bring back."""
+    try:
+        was = json.loads((journal / "manifest.json").read_bytes()).get("was") or {}
+        moves, _ = _manifest(journal / "manifest.json")
+    except (ValueError, AttributeError):
+        return  # _complete says what is wrong with it
+    edited = [
+        rel
+        for rel, name in moves
+        if (journal / "files" / name).exists()  # not moved in yet
+        and (now := _identity(root / rel)) is not None
+        and rel in was
+        and now != was[rel]
+    ]
+    if edited:
+        raise SitegenError(
+            f"{first_of(edited, 3)} changed after an interrupted write of {len(edited)} file(s)"
+            " was committed (a run killed at its end): completing it would overwrite the change",
+            location=Location(str(journal)),
+            hint=f"move your version of {edited[0]} elsewhere and run the command again: it "
+            "completes the write; then bring your change back into the file",
+        )
 
 
 def _complete(root: Path, journal: Path) -> None:

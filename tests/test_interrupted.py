@@ -292,3 +292,55 @@ def test_the_listing_after_a_killed_one_is_taken_whole_and_both_are_kept(
     listings = sorted((site / "content" / "listings").iterdir())
     assert [p.name for p in listings] == ["2026-06-12-2.json", "2026-06-12.json"]
     assert listings[1].read_bytes() == first, "the first listing kept as it came"
+
+
+def test_a_file_edited_after_a_killed_runs_commit_is_not_overwritten_by_its_completion(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: an ingest killed once its write was committed looked as if it had changed
+    nothing; a title corrected by hand then was put back by the next command, without a word."""
+    answer = json.loads(
+        (REPO / "tests" / "fixtures" / "hf-real" / "api-2026-06-12.json").read_bytes()
+    )
+    assert (
+        main(
+            [
+                "--root",
+                str(site),
+                "ingest",
+                "--date",
+                "2026-06-12",
+                str(_written(tmp_path / "a.json", answer)),
+            ]
+        )
+        == 0
+    )
+    for entry in answer:
+        entry["paper"]["upvotes"] += 100
+    later = _written(tmp_path / "b.json", answer)
+    run = subprocess.run(
+        [sys.executable, "-m", "tests.killed_at", "sitegen.transaction._complete:1:enter",
+         "--root", str(site), "ingest", "--date", "2026-06-12", str(later)],
+        cwd=REPO, capture_output=True, check=False,
+    )  # fmt: skip
+    assert run.returncode == -9, run.stderr
+    paper = site / "content" / "papers" / f"{answer[0]['paper']['id']}.md"
+    edited = paper.read_text().replace('title = "', 'title = "My Corrected Title: ', 1)
+    paper.write_text(edited)
+    capsys.readouterr()
+    assert main(["--root", str(site), "build"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"sitegen: error: {site}/.sitegen-txn: content/papers/{paper.name} changed after an"
+        " interrupted write of"
+    ), err
+    assert f"hint: move your version of content/papers/{paper.name} elsewhere" in err
+    assert paper.read_text() == edited and not (site / "public").exists()
+    paper.rename(tmp_path / "mine.md")  # as the hint says
+    assert main(["--root", str(site), "build"]) == 0
+    assert f"upvotes = {answer[0]['paper']['upvotes']}" in paper.read_text(), "the write whole"
+
+
+def _written(path: Path, answer: object) -> Path:
+    path.write_text(json.dumps(answer))
+    return path
