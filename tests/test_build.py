@@ -869,13 +869,15 @@ def test_a_paper_hidden_in_site_toml_is_on_no_page_or_feed_and_a_listing_does_no
     assert shown() == [] and (root / "content" / "papers" / f"{paper_id}.md").exists()  # kept
     assert f"topics of {papers - 1} papers" in capsys.readouterr().out
     # Its file and day entry deleted too, then its day had again in a listing with more in it
-    # (the same one, a line longer), as a fetch of a day still filling has it.
+    # (the same one, a paper longer), as a fetch of a day still filling has it.
     paper_file = root / "content" / "papers" / f"{paper_id}.md"
     paper_file.unlink()
     rewrite(newest, lambda t: "".join(line for line in t.splitlines(True) if paper_id not in line))
     kept = sorted((root / "content" / "listings").glob(f"{newest.stem}*"))[0]
+    assert kept.suffix == ".txt"  # a capture: a title, an abstract, a date and upvotes each
     again = tmp_path / f"again{kept.suffix}"
-    again.write_bytes(kept.read_bytes() + b"\n")
+    more = b"A Paper the Day Gained Later\nIts abstract, a later capture's.\n\xc2\xb7\nNov 21, 2026 1\n"
+    again.write_bytes(kept.read_bytes().rstrip(b"\n") + b"\n" + more)
     assert main(["--root", str(root), "ingest", "--date", newest.stem, str(again)]) == 0
     assert paper_file.exists() and paper_id in newest.read_text()  # back in content/
     assert main(["--root", str(root), "build"]) == 0
