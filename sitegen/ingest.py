@@ -25,6 +25,7 @@ from sitegen.model import (
     most_upvotes,
     slug_for_title,
     title_key,
+    without_plus_and_hash,
 )
 
 
@@ -375,6 +376,9 @@ class _RunIndex:
             paper = self.merger.paper(paper_id) if paper_id is not None else None
             if paper is None:
                 continue
+            held = title_key(paper.title)
+            if held != key and without_plus_and_hash(held) == without_plus_and_hash(key):
+                continue  # "C++" and "C#" titles: two papers, whose slugs are alike
             other_id = entry.arxiv_id and paper.arxiv_id and paper.arxiv_id != entry.arxiv_id
             if other_id and paper.id != entry.arxiv_id:
                 continue  # two papers that share a title
@@ -385,10 +389,11 @@ class _RunIndex:
         if entry.arxiv_id and not self._taken(entry.arxiv_id):
             return entry.arxiv_id
         # A digest of the title keeps slugs apart; lengthen it in the rare case two collide.
-        for digest_chars in range(8, 65, 4):
-            candidate = slug_for_title(entry.title, digest_chars=digest_chars)
-            if not self._taken(candidate):
-                return candidate
+        for exact in (False, True):
+            for digest_chars in range(8, 65, 4):
+                candidate = slug_for_title(entry.title, digest_chars=digest_chars, exact=exact)
+                if not self._taken(candidate):
+                    return candidate
         raise AssertionError("a 256-bit title digest collided")  # pragma: no cover
 
     def _taken(self, paper_id: str) -> bool:

@@ -139,11 +139,12 @@ def is_paper_id(value: str) -> bool:
     return _PAPER_ID.fullmatch(value) is not None and ".." not in value and value[-5:] != ".html"
 
 
-def slug_for_title(title: str, *, digest_chars: int = 8) -> str:
+def slug_for_title(title: str, *, digest_chars: int = 8, exact: bool = False) -> str:
     """A path-safe id for a paper without arXiv id: readable words plus a digest of its title.
 
     The digest makes two different titles with the same words distinct; `digest_chars` grows
-    only when two titles share even that (see ingest).
+    only when two titles share even that, and it is of the `exact` title key when two titles
+    share that too: "C++" and "C#" ones (see ingest).
     """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", ascii_title)
@@ -152,8 +153,21 @@ def slug_for_title(title: str, *, digest_chars: int = 8) -> str:
         if len(slug) + len(word) + 1 > 60:
             break
         slug = f"{slug}-{word}" if slug else word
-    digest = hashlib.sha256(title_key(title).encode()).hexdigest()[:digest_chars]
+    # The key without "+" and "#", as ids were made before title keys kept them: a replay of
+    # the listings gives every paper the id it had (a review: its URLs and feed ids moved).
+    key = title_key(title)
+    if not exact:
+        key = without_plus_and_hash(key) or _symbols_key(title)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:digest_chars]
     return f"{slug}-{digest}" if slug else f"paper-{digest}"
+
+
+def without_plus_and_hash(key: str) -> str:
+    """A title key as sitegen made them before they kept "+" and "#"."""
+    return key.translate(_PLUS_AND_HASH)
+
+
+_PLUS_AND_HASH = str.maketrans("", "", "+#")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -246,6 +246,23 @@ def test_titles_apart_by_a_plus_or_a_hash_are_two_papers(site: Path, tmp_path: P
     # The title's key is the same however it is written, in ASCII or not.
     assert title_key("Fuzzing  c++ compilers, with LLMs!") == title_key(titles[1])
     assert title_key("Füzzing C# Compilers") == "füzzingc#compilers"
+    # A paper without an arXiv id keeps the id sitegen gave it before (its URL, its feed items'
+    # ids), as a replay of the listings gives it (a review: the digest moved with the key).
+    (made,) = [p for p in (site / "content" / "papers").glob("*.md") if "C++" in p.read_text()]
+    assert made.stem == "fuzzing-c-compilers-with-llms-e0a0c30b"
+    # Both without an arXiv id: two ids, though their slugs are alike, each found again.
+    sharp = write_text_listing(
+        tmp_path / "2026-06-13.txt",
+        date(2026, 6, 13),
+        [("Fuzzing C# Compilers with LLMs", "An abstract of C#.", date(2026, 6, 9), 3)],
+    )
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(site / "site.toml", other / "site.toml")
+    for _ in range(2):
+        assert main(["--root", str(other), "ingest", str(capture), str(sharp)]) == 0
+    ids = sorted(p.stem for p in (other / "content" / "papers").glob("*.md"))
+    assert len(ids) == 2 and "fuzzing-c-compilers-with-llms-e0a0c30b" in ids, ids
 
 
 def test_papers_sharing_a_title_or_an_old_id_are_not_merged(site: Path) -> None:
