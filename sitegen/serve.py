@@ -315,7 +315,8 @@ class _Preview:
         self.one_index_at_a_time = threading.Lock()
 
     def build(self) -> str | None:
-        """The first build, once the port is taken: the error that failed it, or None."""
+        """The first build, once the port is taken: the error that failed it, or None. Ctrl-C
+        meanwhile stops serve as it stops `sitegen build` (`serving` is not set)."""
         started = time.perf_counter()
         try:
             report = self._built()
@@ -327,13 +328,12 @@ class _Preview:
                 else "each page says why the build failed"
             )
             print(f"  {served}; saving a fix rebuilds it", file=sys.stderr, flush=True)
-            return str(error)
-        else:
-            say_built(report, self.out, time.perf_counter() - started, index=index_note(report))
-            self._index_in_background(report)
-            return None
-        finally:
             self.serving.set()
+            return str(error)
+        say_built(report, self.out, time.perf_counter() - started, index=index_note(report))
+        self._index_in_background(report)
+        self.serving.set()
+        return None
 
     def rebuild(self, changed: tuple[Path, ...]) -> str | None:
         print(f"changed: {paths_said(changed, self.root)}", flush=True)

@@ -1262,3 +1262,20 @@ def test_serve_says_a_failed_search_index_and_goes_on_when_no_one_reads(
 
     monkeypatch.setattr(sys, "stderr", Gone())
     preview._publish_index(report, 1)  # returns: the thread ends quietly
+
+
+def test_ctrl_c_during_serves_first_build_stops_it_as_it_stops_a_build(
+    tiny_built: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: moved out of cli.py, the first build's Ctrl-C was taken for one while serving:
+    `stopped`, exit status 0, instead of `interrupted`, 130."""
+    from sitegen import serve as serve_module
+    from sitegen.cli import main
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve_module, "build_site", interrupted)
+    assert main(["--root", str(tiny_built), "serve", "--port", "0"]) == 130
+    out, err = capsys.readouterr()
+    assert "stopped" not in out and err == "sitegen: interrupted; nothing was half-written\n"
