@@ -659,3 +659,26 @@ def test_an_api_answers_arxiv_id_with_its_version_is_the_papers_id() -> None:
     answer[0]["paper"]["id"] = "2606.12282v2"
     first, second = parse_listing(json.dumps(answer).encode(), origin="2026-06-12.json").entries
     assert first.arxiv_id == "2606.12282" and second.arxiv_id == answer[1]["paper"]["id"]
+
+
+def test_an_abstracts_middle_line_that_looks_like_a_named_title_is_refused() -> None:
+    """A review: a lowercase name and a subtitle is a title after a paper's metadata, not
+    where an abstract split in three goes on (the paper above it has none): there it made a
+    paper of the abstract's middle, which took the real paper's date."""
+    listing = (
+        "Daily Papers\nOct 31\nRobust Retrieval for Long Documents\n"
+        "We study retrieval over long documents. The method is evaluated in\n"
+        "two settings: In-domain and out-of-domain evaluation with standard metrics\n"
+        "where it improves accuracy by four points over the strongest baseline we know of.\n"
+        "\u00b7\nOct 30, 2025 4\n"
+        "simple diffusion: End-to-end diffusion for high resolution images\nAn abstract.\n"
+        "\u00b7\nOct 30, 2025 2\n"
+    )
+    with pytest.raises(ListingError, match="an abstract split over several lines") as error:
+        parse_listing(listing.encode(), origin="2025-10-31.txt")
+    assert error.value.location is not None and error.value.location.line == 5
+    whole = listing.replace(" in\ntwo settings:", " in two settings:").replace(
+        "metrics\n", "metrics "
+    )
+    titles = [e.title for e in parse_listing(whole.encode(), origin="2025-10-31.txt").entries]
+    assert titles[1] == "simple diffusion: End-to-end diffusion for high resolution images"

@@ -237,7 +237,10 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
         _expect_text(title, "a paper title", origin=origin)
         if _reads_as_prose(title.text):
             raise _split_abstract(title, "a paragraph", origin=origin)
-        if _goes_on(title.text):
+        # A lowercase name before a subtitle is a title where one may start: first, or after
+        # a paper's metadata (an abstract split in three had no metadata above its middle).
+        named = not drafts or drafts[-1].date is not None or drafts[-1].authors_count is not None
+        if _goes_on(title.text, may_be_named=named):
             raise _split_abstract(title, "a sentence going on", origin=origin)
         if index + 1 >= end:
             raise cut_off(title, f"the paper {title.text[:60]!r} has no abstract")
@@ -348,13 +351,14 @@ _SENTENCE_BREAK = re.compile(r"[a-z0-9)%]\. [A-Z]")
 _LOWERCASE_START = re.compile(r"(?:[a-z]+ )+")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 # But a name of one to three lowercase words, a colon and a capitalised subtitle is a title
-# ("simple diffusion: End-to-end diffusion for high resolution images", a new user's trial).
+# ("simple diffusion: End-to-end diffusion for high resolution images", a new user's trial)
+# where a title may start.
 _LOWERCASE_NAME = re.compile(r"(?:[a-z0-9]+ ){0,2}[a-z0-9]+: [A-Z0-9]")
 
 
-def _goes_on(text: str) -> bool:
+def _goes_on(text: str, *, may_be_named: bool) -> bool:
     start = _LOWERCASE_START.match(text)
-    if start is None or _LOWERCASE_NAME.match(text):
+    if start is None or (may_be_named and _LOWERCASE_NAME.match(text)):
         return False
     rest = _WORD.findall(text[start.end() :])
     return not rest or sum(word[0].isupper() or word[0].isdigit() for word in rest) * 2 < len(rest)
