@@ -127,7 +127,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     # The site's own path on its host ("/repo/" for a GitHub Pages project site): the site is
     # served there alone, as its host serves it; "/" leads there.
     subpath: Callable[[], str]  # read at each request: an edit of site.toml may change it
-    # Its paths before an edit of base_url moved it: a page open there follows it (a trial).
+    # Its paths before an edit of base_url moved it (decoded; never "/", under which every
+    # address is): a page open there follows it (a trial).
     moved_from: list[str]
 
     def handle(self) -> None:
@@ -167,9 +168,6 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             # "papers/" of a site at "/papers/" named two pages, and a
             # link climbing out of the site worked here and not on GitHub Pages.
             outside = not within.startswith(site)
-            if outside and (old := next((p for p in self.moved_from if within.startswith(p)), "")):
-                self._redirect(HTTPStatus.FOUND, quote(site + within.removeprefix(old)))
-                return
             if not outside:  # its path taken off, as many segments as asked
                 rest = asked.path.split("/", site.count("/"))[-1]
                 self.path = urlunsplit(asked._replace(path="/" + rest))
@@ -190,6 +188,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 return
             path = path / "index.html"
         if outside or not _is(path, Path.is_file):
+            if moved := self._moved(requested):  # a page open before base_url's path changed
+                self._redirect(HTTPStatus.FOUND, moved)
+                return
             path, status = Path(self.directory) / "404.html", HTTPStatus.NOT_FOUND
         else:
             status = HTTPStatus.OK
@@ -201,6 +202,18 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             return
         body = path.read_bytes() if path.is_file() else b"Not found"
         self._send(status, _reloading(body, built, failure), CONTENT_TYPES[".html"])
+
+    def _moved(self, requested: str) -> str | None:
+        """Where `requested`, which is no page of the site, is now, if it was asked under a
+        path the site was served at before an edit of base_url (a trial: such a page reloaded
+        into a 404); its query kept (a search's)."""
+        asked = urlsplit(requested)
+        within = unquote(asked.path)
+        site = unquote(self.subpath())
+        for old in self.moved_from:
+            if within.startswith(old) and old != site:
+                return urlunsplit(("", "", quote(site + within.removeprefix(old)), asked.query, ""))
+        return None
 
     def _redirect_to_directory(self, requested: str) -> None:
         """301 to the slash-terminated URL, under the subpath it was asked under (the standard
@@ -427,7 +440,8 @@ def serve(
         before = subpath()
         generation.bump(rebuild(paths))
         if subpath() != before:  # base_url's path edited: the site moved, and so do its pages
-            moved_from[:] = [before, *(p for p in moved_from if p != subpath())]
+            now, was = unquote(subpath()), unquote(before)
+            moved_from[:] = [p for p in ([was] if was != "/" else []) + moved_from if p != now]
             announce(f"Serving {public} at {address()} now")
 
     # Changes found as a watch ended, built once the next watch runs: a build before it
