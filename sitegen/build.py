@@ -74,6 +74,7 @@ from sitegen.store import (
     content_lock,
     load_content,
     parse_paper_files,
+    unlinked,
 )
 from sitegen.templating import TEMPLATES_DIR, CompiledTemplates, template_environment
 from sitegen.urls import Routes, is_feed
@@ -403,7 +404,10 @@ class _ParseChunk:
         # it, several times, and unpickles it only when it reads it itself (the cold-build
         # budget: pickling 200,000 Papers there instead took 15 s of CPU at 50k papers).
         parsed = parse_paper_files(list(files), self.known)
-        return [(facts, pickled_paper(paper)) for facts, paper in parsed]
+        # But a paper with a link no page carries, rare, for the note the store makes of it.
+        return [
+            (facts, paper if unlinked(paper) else pickled_paper(paper)) for facts, paper in parsed
+        ]
 
 
 @dataclass(frozen=True, slots=True)

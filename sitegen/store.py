@@ -514,15 +514,20 @@ def _check_day_entries(
 
 
 def _unlinked(parsed: Iterable[tuple[str, Paper | bytes]]) -> tuple[tuple[str, str, str], ...]:
-    """ContentSnapshot.unlinked of the papers just parsed, by file name. Those parsed pickled
-    (a cold build's, in its workers) are not looked into: a hand edit is a file or two."""
+    """ContentSnapshot.unlinked of the papers just parsed, by file name (a build's workers
+    hand back unpickled the papers `unlinked` finds)."""
     return tuple(
         (f"{PAPERS_DIR}/{name}", key, value)
         for name, paper in parsed
         if isinstance(paper, Paper)
-        for key, value in (("github", paper.github_url), ("project_page", paper.project_url))
-        if value is not None and web_url(value) is None
+        for key, value in unlinked(paper)
     )
+
+
+def unlinked(paper: Paper) -> list[tuple[str, str]]:
+    """The paper's links (front matter key, value) that are no web address: no page has them."""
+    links = (("github", paper.github_url), ("project_page", paper.project_url))
+    return [(key, value) for key, value in links if value is not None and web_url(value) is None]
 
 
 def _check_changed_papers(
