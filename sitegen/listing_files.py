@@ -14,7 +14,7 @@ import hashlib
 import os
 from collections.abc import Mapping, Sequence
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from sitegen.digest_dates import DigestDates, DigestRules
 from sitegen.errors import ContentError, ListingError, Location
@@ -59,7 +59,7 @@ def ingest_files(
         # By day, and a day's kept listings in the order they came (_kept_listing_name): as
         # ingested one by one, whatever order the shell gives content/listings/* in.
         read.sort(key=lambda item: (item[2].day, kept_order(Path(item[0]).name)))
-        for _, raw, listing in read:
+        for path, raw, listing in read:
             if not listing.entries:
                 # A day without papers (a weekend's API answer): as a fetch of it, nothing is
                 # written; it made an empty day file and a kept listing.
@@ -68,7 +68,9 @@ def ingest_files(
                 continue
             try:
                 sources = _sources_of(root, listing.day)
-                name, alike = _kept_or_alike(root, listing, raw, sources, pending=kept)
+                name, alike = _kept_or_alike(
+                    root, listing, raw, sources, pending=kept, given_as=Path(path).name
+                )
             except OSError as error:  # a folder without permission: Python 3.11 raises
                 raise ContentError(
                     f"cannot read it: {error.strerror}",
@@ -141,12 +143,21 @@ def keep_answer(root: Path, listing: Listing, raw: bytes, *, pending: dict[str, 
 
 
 def _kept_or_alike(
-    root: Path, listing: Listing, raw: bytes, sources: Sequence[str], *, pending: dict[str, bytes]
+    root: Path,
+    listing: Listing,
+    raw: bytes,
+    sources: Sequence[str],
+    *,
+    pending: dict[str, bytes],
+    given_as: str | None = None,
 ) -> tuple[str, bool]:
     """keep_answer, given the day's `sources`, and whether it was a listing the day had taken
-    that reads the same. Bytes kept already are theirs: a replay of kept listings keeps each."""
+    that reads the same. Bytes kept already are theirs, and so are bytes `given_as` the name
+    they would be kept under: a replay of kept listings, in place or into a new site, keeps
+    each (a review: an older store's two alike listings replayed as one)."""
     name = _kept_listing_name(root, listing.day, raw, _suffix(listing), sources, pending=pending)
-    if name not in pending and not (root / name).exists():  # not the bytes of one kept
+    replayed = given_as == PurePosixPath(name).name
+    if not replayed and name not in pending and not (root / name).exists():  # not kept
         alike = _taken_alike(root, listing, sources, pending=pending)
         if alike is not None:
             return alike, True
