@@ -250,7 +250,7 @@ class _Merger:
             else:
                 if not known and self.index.titled_otherwise(existing, entry.title):
                     self.retitled.append((listing.day, existing.id, entry.title, existing.title))
-                paper = _merge(existing, entry, recorded=self._recorded(existing.id), known=known)
+                paper = _merge(existing, entry, recorded=self._recorded(existing.id))
             if added := tuple(t for t in topics if t not in paper.not_topics):  # the editor's call
                 paper = dataclasses.replace(paper, topics=_union(paper.topics, added))
             self.papers[paper.id] = paper
@@ -417,9 +417,8 @@ def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
     )
 
 
-def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None, known: bool) -> Paper:
-    """Fill what the paper lacks; never replace a value that is there. A listing taken before
-    (`known`) fills no abstract in paragraphs again: they were joined by hand (a review)."""
+def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
+    """Fill what the paper lacks; never replace a value that is there."""
     upvotes = paper.upvotes
     # Kept only when lowered by hand below what the day files recorded: unknown (a deleted field
     # counts as unknown), or at least that count, it takes the higher (a day entry taken off or
@@ -429,9 +428,7 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None, known: bo
     return dataclasses.replace(
         paper,
         title=paper.title or entry.title,
-        abstract=(paper.abstract or entry.abstract)
-        if known
-        else _richer_abstract(paper.abstract, entry.abstract),
+        abstract=_richer_abstract(paper, entry),
         arxiv_id=paper.arxiv_id or entry.arxiv_id,
         authors=paper.authors or entry.authors,
         authors_count=_first(paper.authors_count, entry.authors_count),
@@ -444,12 +441,16 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None, known: bo
     )
 
 
-def _richer_abstract(held: str, listed: str) -> str:
-    """The held abstract, or the listed one when it is the same text in more paragraphs (an
-    API answer after a text capture, which has none: found by a review); a hand edit's words
-    differ, and are kept."""
+def _richer_abstract(paper: Paper, entry: ListingEntry) -> str:
+    """The held abstract, or the listed one when it is the same text in more paragraphs and
+    the listing brings the paper its arXiv id: an API answer after a text capture, which has
+    neither (found by a review). Once the paper has its id, paragraphs joined by hand stay
+    joined (a review: a fetch of the day filling split them again); other words are kept."""
+    held, listed = paper.abstract, entry.abstract
     if not held:
         return listed
+    if paper.arxiv_id or not entry.arxiv_id:
+        return held
     more_paragraphs = listed.count("\n\n") > held.count("\n\n")
     return listed if more_paragraphs and listed.split() == held.split() else held
 

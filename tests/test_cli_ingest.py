@@ -414,21 +414,31 @@ def test_a_copy_of_a_listing_saved_again_is_the_one_the_day_has_and_undoes_no_ed
     )
 
 
-def test_an_abstract_whose_paragraphs_were_joined_by_hand_stays_so_when_ingested_again(
-    site: Path,
+def test_an_abstract_whose_paragraphs_were_joined_by_hand_stays_so(
+    site: Path, tmp_path: Path
 ) -> None:
-    """A review: ingesting the same listing again split a hand-joined abstract into its
-    listed paragraphs again (a paper's words, in more paragraphs, are filled in from a new
-    listing: see the next test)."""
+    """A review: ingesting the same listing again, or a new one of the day (a fetch while it
+    fills), split a hand-joined abstract into its listed paragraphs again. A text capture's
+    abstract takes the paragraphs of the API answer that brings its arXiv id: see
+    test_an_api_answer_gives_a_text_capture_s_abstract_its_paragraphs."""
     shutil.copytree(REPO / "content", site / "content")
-    papers = sorted((site / "content" / "papers").glob("*.md"))
+    papers = sorted((site / "content" / "papers").glob("2606.*.md"))
     paper = next(p for p in papers if "\n\n" in p.read_text().rpartition("+++\n")[2].strip())
     head, _, abstract = paper.read_text().rpartition("+++\n")
-    paper.write_text(f"{head}+++\n{' '.join(abstract.split())}\n")
+    joined = f"{head}+++\n{' '.join(abstract.split())}\n"
+    paper.write_text(joined)
     before = tree_bytes(site / "content")
     listings = sorted((site / "content" / "listings").iterdir())
     assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
     assert tree_bytes(site / "content") == before
+    answer = json.loads((site / "content" / "listings" / "2026-06-12.json").read_bytes())
+    for entry in answer:
+        entry["paper"]["upvotes"] += 1
+    assert (
+        main(["--root", str(site), "ingest", str(_answer(answer, tmp_path / "2026-06-12.json"))])
+        == 0
+    )
+    assert paper.read_text().rpartition("+++\n")[2] == joined.rpartition("+++\n")[2]
 
 
 def test_a_day_kept_as_text_then_json_and_under_old_names_replays_in_the_order_it_came(
