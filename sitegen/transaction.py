@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import os
 import re
@@ -91,7 +92,7 @@ def commit(
         raise
     manifest: dict[str, object] = {"move": moves, "delete": deletions}
     if edited_by_hand:
-        manifest["was"] = {rel: _identity(root / rel) for rel, _ in moves}
+        manifest["was"] = {rel: _digest_of(root / rel) for rel, _ in moves}
     with _applied_whole():
         write_atomic(journal / "manifest.json", json.dumps(manifest, ensure_ascii=False).encode())
         _complete(root, journal)
@@ -307,13 +308,13 @@ def recover(root: Path, journal: Path) -> None:
         _remove(journal)
 
 
-def _identity(path: Path) -> list[int] | None:
-    """A file's inode, size and mtime: an edit in place or a file saved over it changes it."""
+def _digest_of(path: Path) -> str | None:
+    """A digest of a file's bytes (None: no file): what an edit changes, and a copy of the
+    site, a checkout or a touch does not (a review: inodes and mtimes refused those)."""
     try:
-        found = path.lstat()
-    except OSError:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
         return None
-    return [found.st_ino, found.st_size, found.st_mtime_ns]
 
 
 def _refuse_edited_since(root: Path, journal: Path) -> None:
@@ -329,18 +330,19 @@ def _refuse_edited_since(root: Path, journal: Path) -> None:
     edited = [
         rel
         for rel, name in moves
-        if (journal / "files" / name).exists()  # not moved in yet
-        and (now := _identity(root / rel)) is not None
-        and rel in was
+        if rel in was
+        and (journal / "files" / name).exists()  # not moved in yet
+        and (now := _digest_of(root / rel)) is not None
         and now != was[rel]
     ]
     if edited:
+        them = "them" if len(edited) > 1 else "it"
         raise SitegenError(
-            f"{first_of(edited, 3)} changed after an interrupted write of {len(edited)} file(s)"
-            " was committed (a run killed at its end): completing it would overwrite the change",
+            f"{first_of(edited, 3)} changed after a write of {len(moves)} file(s) was committed"
+            f" and cut short (a run killed at its end): completing it would overwrite {them}",
             location=Location(str(journal)),
-            hint=f"move your version of {edited[0]} elsewhere and run the command again: it "
-            "completes the write; then bring your change back into the file",
+            hint=f"move your version of {them} elsewhere and run the command again: it completes"
+            f" the write; then bring your changes back into {them}",
         )
 
 

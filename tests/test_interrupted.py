@@ -324,17 +324,25 @@ def test_a_file_edited_after_a_killed_runs_commit_is_not_overwritten_by_its_comp
         cwd=REPO, capture_output=True, check=False,
     )  # fmt: skip
     assert run.returncode == -9, run.stderr
+    # A copy of the site (new inodes and times), a touch: no edit, and the write is completed.
+    copy = shutil.copytree(site, tmp_path / "copy", symlinks=True)
+    for path in (copy / "content" / "papers").iterdir():
+        path.touch()
+    assert main(["--root", str(copy), "build"]) == 0
+    assert not (copy / ".sitegen-txn").exists()
     paper = site / "content" / "papers" / f"{answer[0]['paper']['id']}.md"
     edited = paper.read_text().replace('title = "', 'title = "My Corrected Title: ', 1)
     paper.write_text(edited)
     capsys.readouterr()
     assert main(["--root", str(site), "build"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(
-        f"sitegen: error: {site}/.sitegen-txn: content/papers/{paper.name} changed after an"
-        " interrupted write of"
+    written = len(json.loads((site / ".sitegen-txn" / "manifest.json").read_bytes())["move"])
+    assert err == (
+        f"sitegen: error: {site}/.sitegen-txn: content/papers/{paper.name} changed after a write"
+        f" of {written} file(s) was committed and cut short (a run killed at its end):"
+        " completing it would overwrite it\n  hint: move your version of it elsewhere and run"
+        " the command again: it completes the write; then bring your changes back into it\n"
     ), err
-    assert f"hint: move your version of content/papers/{paper.name} elsewhere" in err
     assert paper.read_text() == edited and not (site / "public").exists()
     paper.rename(tmp_path / "mine.md")  # as the hint says
     assert main(["--root", str(site), "build"]) == 0
