@@ -377,7 +377,8 @@ class _RunIndex:
             if paper is None:
                 continue
             held = title_key(paper.title)
-            if held != key and without_plus_and_hash(held) == without_plus_and_hash(key):
+            alike = without_plus_and_hash(held) == without_plus_and_hash(key)
+            if paper_id != named and held != key and alike:
                 continue  # "C++" and "C#" titles: two papers, whose slugs are alike
             other_id = entry.arxiv_id and paper.arxiv_id and paper.arxiv_id != entry.arxiv_id
             if other_id and paper.id != entry.arxiv_id:
@@ -389,11 +390,10 @@ class _RunIndex:
         if entry.arxiv_id and not self._taken(entry.arxiv_id):
             return entry.arxiv_id
         # A digest of the title keeps slugs apart; lengthen it in the rare case two collide.
-        for exact in (False, True):
-            for digest_chars in range(8, 65, 4):
-                candidate = slug_for_title(entry.title, digest_chars=digest_chars, exact=exact)
-                if not self._taken(candidate):
-                    return candidate
+        for digest_chars in range(8, 65, 4):
+            candidate = slug_for_title(entry.title, digest_chars=digest_chars)
+            if not self._taken(candidate):
+                return candidate
         raise AssertionError("a 256-bit title digest collided")  # pragma: no cover
 
     def _taken(self, paper_id: str) -> bool:

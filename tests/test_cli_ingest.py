@@ -263,6 +263,19 @@ def test_titles_apart_by_a_plus_or_a_hash_are_two_papers(site: Path, tmp_path: P
         assert main(["--root", str(other), "ingest", str(capture), str(sharp)]) == 0
     ids = sorted(p.stem for p in (other / "content" / "papers").glob("*.md"))
     assert len(ids) == 2 and "fuzzing-c-compilers-with-llms-e0a0c30b" in ids, ids
+    # A "+" corrected by hand into a title is still that paper when its listed title comes
+    # again (a review: it made a second paper).
+    third = tmp_path / "third"
+    third.mkdir()
+    shutil.copy(site / "site.toml", third / "site.toml")
+    plain = [("Fuzzing C Compilers with LLMs", "An abstract.", date(2026, 6, 9), 12)]
+    day = write_text_listing(tmp_path / "2026-06-10.txt", date(2026, 6, 10), plain)
+    assert main(["--root", str(third), "ingest", str(day)]) == 0
+    (paper,) = (third / "content" / "papers").glob("*.md")
+    paper.write_text(paper.read_text().replace("Fuzzing C Compilers", "Fuzzing C++ Compilers"))
+    later = write_text_listing(tmp_path / "2026-06-11.txt", date(2026, 6, 11), plain)
+    assert main(["--root", str(third), "ingest", str(later)]) == 0
+    assert list((third / "content" / "papers").glob("*.md")) == [paper]
 
 
 def test_papers_sharing_a_title_or_an_old_id_are_not_merged(site: Path) -> None:
@@ -412,6 +425,11 @@ def test_a_copy_of_a_listing_saved_again_is_the_one_the_day_has_and_undoes_no_ed
         f"{copy}: note: it reads the same as listings/2026-06-12.json, which 2026-06-12 has"
         " taken: nothing new\n"
     )
+    # Named as the day's next kept listing would be, but not from a store's listings/ (a
+    # review: taken for a replay, it put the paper back).
+    named = copy.rename(tmp_path / "2026-06-12-2.json")
+    assert main(["--root", str(site), "ingest", str(named)]) == 0
+    assert tree_bytes(site / "content") == before and "nothing new" in capsys.readouterr().err
 
 
 def test_an_abstract_whose_paragraphs_were_joined_by_hand_stays_so(
