@@ -665,20 +665,27 @@ def test_an_abstracts_middle_line_that_looks_like_a_named_title_is_refused() -> 
     """A review: a lowercase name and a subtitle is a title after a paper's metadata, not
     where an abstract split in three goes on (the paper above it has none): there it made a
     paper of the abstract's middle, which took the real paper's date."""
+    first = "Daily Papers\nOct 31\nA First Paper\nIts abstract.\n"
+    named = "simple diffusion: End-to-end diffusion for high resolution images\nAn abstract.\n"
     listing = (
-        "Daily Papers\nOct 31\nRobust Retrieval for Long Documents\n"
+        f"{first}\u00b7\nOct 30, 2025 9\nRobust Retrieval for Long Documents\n"
         "We study retrieval over long documents. The method is evaluated in\n"
         "two settings: In-domain and out-of-domain evaluation with standard metrics\n"
         "where it improves accuracy by four points over the strongest baseline we know of.\n"
-        "\u00b7\nOct 30, 2025 4\n"
-        "simple diffusion: End-to-end diffusion for high resolution images\nAn abstract.\n"
-        "\u00b7\nOct 30, 2025 2\n"
+        f"\u00b7\nOct 30, 2025 4\n{named}\u00b7\nOct 30, 2025 2\n"
     )
     with pytest.raises(ListingError, match="an abstract split over several lines") as error:
         parse_listing(listing.encode(), origin="2025-10-31.txt")
-    assert error.value.location is not None and error.value.location.line == 5
-    whole = listing.replace(" in\ntwo settings:", " in two settings:").replace(
-        "metrics\n", "metrics "
-    )
+    assert error.value.location is not None and error.value.location.line == 9
+    whole = listing.replace(" in\ntwo", " in two").replace("metrics\n", "metrics ")
     titles = [e.title for e in parse_listing(whole.encode(), origin="2025-10-31.txt").entries]
-    assert titles[1] == "simple diffusion: End-to-end diffusion for high resolution images"
+    assert titles[2] == named.split("\n")[0]
+    # Second, after a first paper a page left undated, or in a capture of titles and
+    # abstracts alone (the bundled 2026-11-22's and 2026-03-14's shapes): a title too (a
+    # review: refused there).
+    for capture in (
+        f"{first}{named}\u00b7\nOct 30, 2025 2\n",
+        f"{first}A Second Paper\nIts abstract.\n{named}",
+    ):
+        entries = parse_listing(capture.encode(), origin="2025-10-31.txt").entries
+        assert entries[-1].title == named.split("\n")[0]

@@ -232,14 +232,21 @@ def _read_papers(body: list[_Line], *, origin: str) -> list[_Draft]:
             hint="the capture is incomplete; capture the page again or remove the partial paper",
         )
 
+    has_metadata = any(line.text == _SEPARATOR for line in body)
     while index < end:
         title = body[index]
         _expect_text(title, "a paper title", origin=origin)
         if _reads_as_prose(title.text):
             raise _split_abstract(title, "a paragraph", origin=origin)
-        # A lowercase name before a subtitle is a title where one may start: first, or after
-        # a paper's metadata (an abstract split in three had no metadata above its middle).
-        named = not drafts or drafts[-1].date is not None or drafts[-1].authors_count is not None
+        # A lowercase name before a subtitle is a title where one may start: first or second
+        # (pages leave the first paper undated), after a paper's metadata, or anywhere in a
+        # capture that has none (an abstract split in three had none above its middle).
+        named = (
+            len(drafts) <= 1
+            or drafts[-1].date is not None
+            or drafts[-1].authors_count is not None
+            or not has_metadata
+        )
         if _goes_on(title.text, may_be_named=named):
             raise _split_abstract(title, "a sentence going on", origin=origin)
         if index + 1 >= end:
