@@ -211,7 +211,10 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         within = unquote(asked.path)
         site = unquote(self.subpath())
         for old in self.moved_from:
-            if within.startswith(old) and old != site:
+            # Inside the site, only an old path inside it (its path was the site's parent's):
+            # one above the site led its missing pages into it again and again (a review).
+            inside = within.startswith(site)
+            if within.startswith(old) and old != site and (old.startswith(site) or not inside):
                 return urlunsplit(("", "", quote(site + within.removeprefix(old)), asked.query, ""))
         return None
 

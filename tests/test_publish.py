@@ -1077,6 +1077,11 @@ def test_serve_says_where_the_site_moved_when_base_url_is_edited_and_its_pages_f
         moved_to("/daily-papers/")  # from "/": no address outside the site leads into it
         assert httpx.get(f"{host}/days/", timeout=30).status_code == 404
         assert httpx.get(f"{host}/a/days/", timeout=30).headers["location"] == "/daily-papers/days/"
+        moved_to("/daily-papers/sub/")  # below its old path: a missing page is a 404 (a review:
+        missing = httpx.get(f"{host}/daily-papers/sub/nope/", timeout=30)  # it led to sub/sub/)
+        assert missing.status_code == 404
+        moved = httpx.get(f"{host}/daily-papers/days/", timeout=30)
+        assert moved.headers["location"] == "/daily-papers/sub/days/"
 
 
 def test_serve_started_with_no_site_yet_says_why_the_build_failed_until_it_is_fixed(
