@@ -68,8 +68,10 @@ def ingest_files(
                 continue
             try:
                 sources = _sources_of(root, listing.day)
+                # A kept listing given again (a replay) comes from a store's listings/ folder.
+                given = Path(path).name if Path(path).parent.name == "listings" else None
                 name, alike = _kept_or_alike(
-                    root, listing, raw, sources, pending=kept, given_as=Path(path).name
+                    root, listing, raw, sources, pending=kept, given_as=given
                 )
             except OSError as error:  # a folder without permission: Python 3.11 raises
                 raise ContentError(
