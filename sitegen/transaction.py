@@ -330,15 +330,15 @@ def _refuse_edited_since(root: Path, journal: Path) -> None:
     edited = [
         rel
         for rel, name in moves
-        if rel in was
+        if isinstance(was.get(rel, 0), str | None)  # a digest, or None (no file): known
         and (journal / "files" / name).exists()  # not moved in yet
         and (now := _digest_of(root / rel)) is not None
         and now != was[rel]
     ]
     if edited:
         them = "them" if len(edited) > 1 else "it"
-        raise SitegenError(
-            f"{first_of(edited, 3)} changed after a write of {len(moves)} file(s) was committed"
+        raise SitegenError(  # each named: each is to be moved aside
+            f"{', '.join(edited)} changed after a write of {len(moves)} file(s) was committed"
             f" and cut short (a run killed at its end): completing it would overwrite {them}",
             location=Location(str(journal)),
             hint=f"move your version of {them} elsewhere and run the command again: it completes"
