@@ -390,10 +390,11 @@ class _RunIndex:
         if entry.arxiv_id and not self._taken(entry.arxiv_id):
             return entry.arxiv_id
         # A digest of the title keeps slugs apart; lengthen it in the rare case two collide.
-        for digest_chars in range(8, 65, 4):
-            candidate = slug_for_title(entry.title, digest_chars=digest_chars)
-            if not self._taken(candidate):
-                return candidate
+        for exact in (False, True):
+            for digest_chars in range(8, 65, 4):
+                candidate = slug_for_title(entry.title, digest_chars=digest_chars, exact=exact)
+                if not self._taken(candidate):
+                    return candidate
         raise AssertionError("a 256-bit title digest collided")  # pragma: no cover
 
     def _taken(self, paper_id: str) -> bool:

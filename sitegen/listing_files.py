@@ -68,8 +68,7 @@ def ingest_files(
                 continue
             try:
                 sources = _sources_of(root, listing.day)
-                # A kept listing given again (a replay) comes from a store's listings/ folder.
-                given = Path(path).name if Path(path).parent.name == "listings" else None
+                given = Path(path).name if _in_a_store(Path(path)) else None
                 name, alike = _kept_or_alike(
                     root, listing, raw, sources, pending=kept, given_as=given
                 )
@@ -91,6 +90,18 @@ def ingest_files(
             more_files=DigestDates(root, digests).files if digests else None,
         )  # fmt: skip
     return report, parsed
+
+
+def _in_a_store(path: Path) -> bool:
+    """Whether `path` is a kept listing of a site's store (content/listings/ beside its
+    site.toml): one given again is a replay (a review: a user's own folder named listings/
+    was taken for one)."""
+    folder = path.absolute().parent
+    return (
+        folder.name == "listings"
+        and folder.parent.name == "content"
+        and (folder.parent.parent / "site.toml").is_file()
+    )
 
 
 def _noting_sources_gone(

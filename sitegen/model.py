@@ -139,11 +139,12 @@ def is_paper_id(value: str) -> bool:
     return _PAPER_ID.fullmatch(value) is not None and ".." not in value and value[-5:] != ".html"
 
 
-def slug_for_title(title: str, *, digest_chars: int = 8) -> str:
+def slug_for_title(title: str, *, digest_chars: int = 8, exact: bool = False) -> str:
     """A path-safe id for a paper without arXiv id: readable words plus a digest of its title.
 
     The digest makes two different titles with the same words distinct; `digest_chars` grows
-    only when two titles share even that: "C++" and "C#" ones do (see ingest).
+    only when two titles share even that: "C++" and "C#" ones do (see ingest), and it is of
+    the `exact` title key once 15 of them have taken every length (a review: the 16th failed).
     """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", ascii_title)
@@ -154,7 +155,9 @@ def slug_for_title(title: str, *, digest_chars: int = 8) -> str:
         slug = f"{slug}-{word}" if slug else word
     # The key without "+" and "#", as ids were made before title keys kept them: a replay of
     # the listings gives every paper the id it had (a review: its URLs and feed ids moved).
-    key = without_plus_and_hash(title_key(title)) or _symbols_key(title)
+    key = title_key(title)
+    if not exact:
+        key = without_plus_and_hash(key) or _symbols_key(title)
     digest = hashlib.sha256(key.encode()).hexdigest()[:digest_chars]
     return f"{slug}-{digest}" if slug else f"paper-{digest}"
 

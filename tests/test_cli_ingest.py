@@ -276,6 +276,15 @@ def test_titles_apart_by_a_plus_or_a_hash_are_two_papers(site: Path, tmp_path: P
     later = write_text_listing(tmp_path / "2026-06-11.txt", date(2026, 6, 11), plain)
     assert main(["--root", str(third), "ingest", str(later)]) == 0
     assert list((third / "content" / "papers").glob("*.md")) == [paper]
+    # Sixteen titles apart by their "+" alone: as many papers (a review: the sixteenth found
+    # every length of their shared digest taken, a traceback).
+    pluses = [
+        (f"Fuzzing C{'+' * n} Compilers", "An abstract.", date(2026, 3, 2), 1) for n in range(16)
+    ]
+    many = write_text_listing(tmp_path / "2026-03-03.txt", date(2026, 3, 3), pluses)
+    assert main(["--root", str(other), "ingest", str(many)]) == 0
+    made = [p.name for p in (other / "content" / "papers").iterdir()]
+    assert sum(1 for n in made if re.fullmatch(r"fuzzing-c-compilers-[0-9a-f]+\.md", n)) == 16
 
 
 def test_papers_sharing_a_title_or_an_old_id_are_not_merged(site: Path) -> None:
@@ -427,9 +436,12 @@ def test_a_copy_of_a_listing_saved_again_is_the_one_the_day_has_and_undoes_no_ed
     )
     # Named as the day's next kept listing would be, but not from a store's listings/ (a
     # review: taken for a replay, it put the paper back).
-    named = copy.rename(tmp_path / "2026-06-12-2.json")
-    assert main(["--root", str(site), "ingest", str(named)]) == 0
-    assert tree_bytes(site / "content") == before and "nothing new" in capsys.readouterr().err
+    for folder in ("copies", "listings"):  # a folder of the user's named so too (a review)
+        (tmp_path / folder).mkdir()
+        named = copy.rename(tmp_path / folder / "2026-06-12-2.json")
+        assert main(["--root", str(site), "ingest", str(named)]) == 0
+        assert tree_bytes(site / "content") == before and "nothing new" in capsys.readouterr().err
+        copy = named
 
 
 def test_an_abstract_whose_paragraphs_were_joined_by_hand_stays_so(
