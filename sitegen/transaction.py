@@ -308,6 +308,12 @@ def recover(root: Path, journal: Path) -> None:
         _remove(journal)
 
 
+def _is_digest(value: object) -> bool:
+    return value is None or (
+        isinstance(value, str) and re.fullmatch("[0-9a-f]{64}", value) is not None
+    )
+
+
 def _digest_of(path: Path) -> str | None:
     """A digest of a file's bytes (None: no file): what an edit changes, and a copy of the
     site, a checkout or a touch does not (a review: inodes and mtimes refused those)."""
@@ -323,14 +329,16 @@ def _refuse_edited_since(root: Path, journal: Path) -> None:
     back without a word). A file moved away is no refusal: the change is completed, and the
     edit is the user's to bring back."""
     try:
-        was = json.loads((journal / "manifest.json").read_bytes()).get("was") or {}
+        was = json.loads((journal / "manifest.json").read_bytes()).get("was")
         moves, _ = _manifest(journal / "manifest.json")
     except (ValueError, AttributeError):
         return  # _complete says what is wrong with it
+    if not isinstance(was, dict):
+        return  # none recorded (an older journal): completed as before
     edited = [
         rel
         for rel, name in moves
-        if isinstance(was.get(rel, 0), str | None)  # a digest, or None (no file): known
+        if _is_digest(was.get(rel, 0))  # known: a digest, or None for no file
         and (journal / "files" / name).exists()  # not moved in yet
         and (now := _digest_of(root / rel)) is not None
         and now != was[rel]

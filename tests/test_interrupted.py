@@ -330,14 +330,16 @@ def test_a_file_edited_after_a_killed_runs_commit_is_not_overwritten_by_its_comp
         path.touch()
     assert main(["--root", str(copy), "build"]) == 0
     assert not (copy / ".sitegen-txn").exists()
-    # A journal of the commit before 87eeeb3, which held inodes, sizes and mtimes: unknown,
-    # so completed (a review: every file was taken for edited).
-    older = shutil.copytree(site, tmp_path / "older", symlinks=True)
-    manifest = older / ".sitegen-txn" / "manifest.json"
-    held = json.loads(manifest.read_bytes())
-    held["was"] = {rel: [1, 2, 3] for rel in held["was"]}
-    manifest.write_text(json.dumps(held))
-    assert main(["--root", str(older), "build"]) == 0
+    # A journal of the commit before 87eeeb3, which held inodes, sizes and mtimes, or "was" of
+    # no digests at all: unknown, so completed (a review: every file was taken for edited, and
+    # a string or a list was a traceback on every command).
+    held = json.loads((site / ".sitegen-txn" / "manifest.json").read_bytes())
+    for number, was in enumerate(
+        ({rel: [1, 2, 3] for rel in held["was"]}, "abc", [1], {rel: "x" for rel in held["was"]})
+    ):
+        older = shutil.copytree(site, tmp_path / f"older-{number}", symlinks=True)
+        (older / ".sitegen-txn" / "manifest.json").write_text(json.dumps({**held, "was": was}))
+        assert main(["--root", str(older), "build"]) == 0, was
     papers = [site / "content" / "papers" / f"{entry['paper']['id']}.md" for entry in answer[:4]]
     paper = papers[0]
     edited = paper.read_text().replace('title = "', 'title = "My Corrected Title: ', 1)
