@@ -206,16 +206,18 @@ class PreviewHandler(SimpleHTTPRequestHandler):
     def _moved(self, requested: str) -> str | None:
         """Where `requested`, which is no page of the site, is now, if it was asked under a
         path the site was served at before an edit of base_url (a trial: such a page reloaded
-        into a 404); its query kept (a search's)."""
+        into a 404); its query kept (a search's). Only to a page the site has: a missing one
+        led into the site again and again (a review), and is a 404."""
         asked = urlsplit(requested)
         within = unquote(asked.path)
         site = unquote(self.subpath())
         for old in self.moved_from:
-            # Inside the site, only an old path inside it (its path was the site's parent's):
-            # one above the site led its missing pages into it again and again (a review).
-            inside = within.startswith(site)
-            if within.startswith(old) and old != site and (old.startswith(site) or not inside):
-                return urlunsplit(("", "", quote(site + within.removeprefix(old)), asked.query, ""))
+            rest = within.removeprefix(old)
+            if old == site or rest == within or ".." in rest.split("/"):
+                continue
+            there = Path(self.directory, rest)
+            if _is(there, Path.is_file) or _is(there / "index.html", Path.is_file):
+                return urlunsplit(("", "", quote(site + rest), asked.query, ""))
         return None
 
     def _redirect_to_directory(self, requested: str) -> None:

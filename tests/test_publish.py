@@ -1082,6 +1082,10 @@ def test_serve_says_where_the_site_moved_when_base_url_is_edited_and_its_pages_f
         assert missing.status_code == 404
         moved = httpx.get(f"{host}/daily-papers/days/", timeout=30)
         assert moved.headers["location"] == "/daily-papers/sub/days/"
+        moved_to("/daily-papers/days/")  # below it, named as a folder of the site: its old
+        old = httpx.get(f"{host}/daily-papers/days/2026-11-22/", timeout=30)  # pages are found
+        assert old.headers["location"] == "/daily-papers/days/days/2026-11-22/"
+        assert httpx.get(f"{host}/daily-papers/days/nope/", timeout=30).status_code == 404
 
 
 def test_serve_started_with_no_site_yet_says_why_the_build_failed_until_it_is_fixed(
