@@ -144,7 +144,8 @@ def slug_for_title(title: str, *, digest_chars: int = 8, exact: bool = False) ->
 
     The digest makes two different titles with the same words distinct; `digest_chars` grows
     only when two titles share even that: "C++" and "C#" ones do (see ingest), and it is of
-    the `exact` title key once 15 of them have taken every length (a review: the 16th failed).
+    the `exact` title key, marked, once 15 of them have taken every length (a review: the 16th
+    failed).
     """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
     words = re.findall(r"[a-z0-9]+", ascii_title)
@@ -155,9 +156,9 @@ def slug_for_title(title: str, *, digest_chars: int = 8, exact: bool = False) ->
         slug = f"{slug}-{word}" if slug else word
     # The key without "+" and "#", as ids were made before title keys kept them: a replay of
     # the listings gives every paper the id it had (a review: its URLs and feed ids moved).
-    key = title_key(title)
-    if not exact:
-        key = without_plus_and_hash(key) or _symbols_key(title)
+    key = without_plus_and_hash(title_key(title)) or _symbols_key(title)
+    if exact:  # marked: a title without "+" or "#" has ids of its own there too (a review)
+        key = f"exact:{title_key(title)}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:digest_chars]
     return f"{slug}-{digest}" if slug else f"paper-{digest}"
 
