@@ -213,7 +213,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         site = unquote(self.subpath())
         for old in self.moved_from:
             rest = within.removeprefix(old)
-            if old == site or rest == within or ".." in rest.split("/"):
+            # Within public/ alone: "/old//etc/passwd" left an absolute path (a review).
+            if old == site or rest == within or rest.startswith("/") or ".." in rest.split("/"):
                 continue
             there = Path(self.directory, rest)
             if _is(there, Path.is_file) or _is(there / "index.html", Path.is_file):

@@ -1086,6 +1086,8 @@ def test_serve_says_where_the_site_moved_when_base_url_is_edited_and_its_pages_f
         old = httpx.get(f"{host}/daily-papers/days/2026-11-22/", timeout=30)  # pages are found
         assert old.headers["location"] == "/daily-papers/days/days/2026-11-22/"
         assert httpx.get(f"{host}/daily-papers/days/nope/", timeout=30).status_code == 404
+        for outside in ("/a//etc/passwd", "/a/%2Fetc%2Fpasswd"):  # no file off public/ is
+            assert httpx.get(host + outside, timeout=30).status_code == 404  # looked at
 
 
 def test_serve_started_with_no_site_yet_says_why_the_build_failed_until_it_is_fixed(
