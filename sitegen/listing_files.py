@@ -96,7 +96,7 @@ def _in_a_store(path: Path) -> bool:
     """Whether `path` is a kept listing of a site's store (content/listings/ beside its
     site.toml): one given again is a replay (a review: a user's own folder named listings/
     was taken for one)."""
-    folder = path.absolute().parent
+    folder = path.resolve().parent  # through a link to a store's folder too
     return (
         folder.name == "listings"
         and folder.parent.name == "content"

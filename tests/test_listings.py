@@ -696,3 +696,8 @@ def test_an_abstracts_middle_line_that_looks_like_a_named_title_is_refused() -> 
         capitalised = capture.replace("simple diffusion", "Simple diffusion")
         entries = parse_listing(capitalised.encode(), origin="2025-10-31.txt").entries
         assert title_key(entries[-1].title) == title_key(named.split("\n")[0])
+    # Sentences are refused as such, capitalised or not: no hint to capitalise (a review).
+    prose = f"{first}{named.replace('images', 'images. We scale it.')}"
+    with pytest.raises(ListingError, match="found a paragraph") as refused:
+        parse_listing(prose.encode(), origin="2025-10-31.txt")
+    assert "capitalise" not in refused.value.hint

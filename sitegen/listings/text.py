@@ -367,7 +367,7 @@ def _goes_on(text: str, *, may_be_named: bool) -> bool:
 
 
 def _split_abstract(title: _Line, found: str, *, origin: str) -> ListingError:
-    named = _LOWERCASE_NAME.match(title.text) is not None
+    named = found == "a sentence going on" and _LOWERCASE_NAME.match(title.text) is not None
     return ListingError(
         f"expected a paper title, found {found}: {title.text[:60]!r}"
         + ("..." if len(title.text) > 60 else ""),
