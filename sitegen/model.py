@@ -156,9 +156,9 @@ def slug_for_title(title: str, *, digest_chars: int = 8, exact: bool = False) ->
         slug = f"{slug}-{word}" if slug else word
     # The key without "+" and "#", as ids were made before title keys kept them: a replay of
     # the listings gives every paper the id it had (a review: its URLs and feed ids moved).
-    key = without_plus_and_hash(title_key(title)) or _symbols_key(title)
-    if exact:  # marked: a title without "+" or "#" has ids of its own there too (a review)
-        key = f"exact:{title_key(title)}"
+    # The exact key is marked: a title without "+" or "#" has ids of its own there too.
+    key = title_key(title)
+    key = f"exact:{key}" if exact else without_plus_and_hash(key) or _symbols_key(title)
     digest = hashlib.sha256(key.encode()).hexdigest()[:digest_chars]
     return f"{slug}-{digest}" if slug else f"paper-{digest}"
 
