@@ -320,9 +320,14 @@ def check_store_folders(root: Path) -> None:
     for folder in (CONTENT_DIR, PAPERS_DIR, DAYS_DIR, LISTINGS_DIR):
         path = root / folder
         try:
+            # One look, not two: another command making the folder between an is_dir and an
+            # exists was taken for a file (four ingests at once on a new site, a test run).
+            mode = path.lstat().st_mode
             # A link to nothing too: a write into it failed half-way.
-            if path.is_dir() or not (path.is_symlink() or path.exists()):
+            if stat.S_ISDIR(mode) or (stat.S_ISLNK(mode) and path.is_dir()):
                 continue
+        except (FileNotFoundError, NotADirectoryError):  # none yet, or --root is a file
+            continue
         except OSError as error:  # no permission, a name too long: Python 3.11 raises them
             raise ContentError(
                 f"cannot read it: {error.strerror}",
