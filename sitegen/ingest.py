@@ -215,6 +215,7 @@ class _Merger:
         self.put_back: list[tuple[date, str]] = []  # see Merged
         self.retitled: list[tuple[date, str, str, str]] = []  # see Merged
         self._featured: set[str] | None = None  # the papers the stored days list
+        self._listed: dict[str, set[str]] | None = None  # see listed_keys
 
     def paper(self, paper_id: str) -> Paper | None:
         if paper_id in self.papers:
@@ -239,20 +240,16 @@ class _Merger:
         )
         fetched_at = self.added if news else None
         seen_ids: dict[str, str] = {}  # the papers listed, and the title each was first listed by
-        day_titles: dict[str, set[str]] = {}  # title key -> the papers the day lists under it
-        for day_entry in old:
-            day_titles.setdefault(title_key(day_entry.title), set()).add(day_entry.paper_id)
         for entry in listing.entries:
-            key = title_key(entry.title)
-            listed_as = day_titles.get(key, set()) if not entry.arxiv_id else set()
-            if known and len(listed_as) > 1:
-                # An entry without an arXiv id (a text capture's) of a title the day lists
-                # papers of two ids under: which one it filled is not kept, and filling the
-                # other raised its count (the property test in tests/test_ingest.py).
-                continue
-            existing = self.index.find(entry, on_the_day=min(listed_as, default=None))
+            existing = self.index.find(entry)
             paper_id = existing.id if existing else self.index.new_id(entry)
             if known and paper_id not in on_the_day:
+                continue
+            if known and existing and existing.arxiv_id and not entry.arxiv_id:
+                # A text capture's entry cannot tell papers of one title and two arXiv ids
+                # apart, nor say which it filled when taken: filling another raised its count
+                # (the property tests in tests/test_ingest.py). The listings that gave the
+                # ids fill them.
                 continue
             if existing is None:
                 paper = _new_paper(entry, paper_id=paper_id)
@@ -265,7 +262,6 @@ class _Merger:
                 paper = dataclasses.replace(paper, topics=_union(paper.topics, added))
             self.papers[paper.id] = paper
             self.index.add(paper, entry.title)
-            day_titles.setdefault(key, set()).add(paper.id)
             if paper.id in seen_ids:  # listed twice on one day: the first place counts
                 first = seen_ids[paper.id]
                 if entry.title.casefold() != first.casefold():  # found by a review: in silence
@@ -303,6 +299,17 @@ class _Merger:
             self.recorded_upvotes[day_entry.paper_id] = most_upvotes(
                 self._recorded(day_entry.paper_id), day_entry.upvotes
             )
+
+    def listed_keys(self, paper_id: str) -> set[str]:
+        """The title keys the days, stored and of this run, list a paper under. Read whole the
+        first time: only a paper found by its slug file after its title was edited asks."""
+        if self._listed is None:
+            self._listed = {}
+            for entries in self.stored.day_entries().values():
+                for listed_id, title, _ in entries:
+                    self._listed.setdefault(listed_id, set()).add(title_key(title))
+        run = (e.title for day in self.days.values() for e in day.entries if e.paper_id == paper_id)
+        return self._listed.get(paper_id, set()) | {title_key(title) for title in run}
 
     def _on_no_day(self, paper_id: str) -> bool:
         """Whether a paper held before this run is on no stored day (taken off by hand?)."""
@@ -372,18 +379,15 @@ class _RunIndex:
             return False
         return paper.id not in (self.store.titles.get(key), self.by_title.get(key))
 
-    def find(self, entry: ListingEntry, *, on_the_day: str | None = None) -> Paper | None:
-        """The paper `entry` is: by its arXiv id, else the paper its day lists under its title
-        (`on_the_day`), else by its title as the paper has it or as a listing had it, or as the
-        slug file it made, so an edited title still finds it. A paper of the same title with
-        another arXiv id is another paper, unless its file is named after the entry's id: the
-        listing made it, and the id was corrected by hand."""
+    def find(self, entry: ListingEntry) -> Paper | None:
+        """The paper `entry` is: by its arXiv id, else by its title as the paper has it or as a
+        listing had it, or as the slug file it made, so an edited title still finds it. A paper
+        of the same title with another arXiv id is another paper, unless its file is named
+        after the entry's id: the listing made it, and the id was corrected by hand."""
         if entry.arxiv_id:
             paper_id = self.by_arxiv.get(entry.arxiv_id) or self.store.arxiv.get(entry.arxiv_id)
             if paper_id is not None and (found := self.merger.paper(paper_id)) is not None:
                 return found
-        if on_the_day is not None and (listed := self.merger.paper(on_the_day)) is not None:
-            return listed
         key = title_key(entry.title)
         named = self.by_title.get(key) or self.store.titles.get(key)
         for paper_id in (named, slug_for_title(entry.title)):
@@ -391,14 +395,23 @@ class _RunIndex:
             if paper is None:
                 continue
             held = title_key(paper.title)
-            alike = without_plus_and_hash(held) == without_plus_and_hash(key)
-            if paper_id != named and held != key and alike:
+            if paper_id != named and held != key and self._titled_alike(paper, held, key):
                 continue  # "C++" and "C#" titles: two papers, whose slugs are alike
             other_id = entry.arxiv_id and paper.arxiv_id and paper.arxiv_id != entry.arxiv_id
             if other_id and paper.id != entry.arxiv_id:
                 continue  # two papers that share a title
             return paper
         return None
+
+    def _titled_alike(self, paper: Paper, held: str, key: str) -> bool:
+        """Whether `paper`, found by the slug file the title of `key` makes, has a title apart
+        from it only by "+" or "#", as its own (`held`) or as a day lists it: its title edited
+        by hand no longer says which of the two made the slug (the property test)."""
+        alike = without_plus_and_hash(key)
+        return any(
+            other != key and without_plus_and_hash(other) == alike
+            for other in (held, *self.merger.listed_keys(paper.id))
+        )
 
     def new_id(self, entry: ListingEntry) -> str:
         if entry.arxiv_id and not self._taken(entry.arxiv_id):

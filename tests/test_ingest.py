@@ -14,6 +14,7 @@ from sitegen.model import (
     EMPTY_SNAPSHOT,
     ContentSnapshot,
     Organization,
+    Paper,
     is_paper_id,
     slug_for_title,
     title_key,
@@ -310,3 +311,88 @@ def test_any_sequence_of_listings_loses_no_paper_and_merges_again_to_nothing(
     for day in snapshot.days.values():
         assert all(entry.paper_id in snapshot.papers for entry in day.entries)
     assert _changes(snapshot, ingest_listings(snapshot, listings)) == []
+
+
+# A hand edit between listings: a paper's title or abstract rewritten, or a paper taken off
+# a day; each picks its paper (or day entry) by its place among those held. Not a paper both
+# retitled and taken off a day: neither its title nor a day then says which listed entries
+# are that paper, and a later listing makes it again (as one of a corrected title and arXiv
+# id), which a replay of the listings before may fill.
+_edits = st.tuples(st.sampled_from(["title", "abstract", "take off"]), st.integers(0, 20))
+
+
+def _edited(
+    snapshot: ContentSnapshot, edit: tuple[str, int], number: int, edited: dict[str, set[str]]
+) -> ContentSnapshot:
+    kind, place = edit
+    papers, days = dict(snapshot.papers), dict(snapshot.days)
+    if kind == "take off":
+        listed = [
+            (day, entry)
+            for day in sorted(days)
+            for entry in days[day].entries
+            if entry.paper_id not in edited["title"]
+        ]
+        if not listed:
+            return snapshot
+        day, gone = listed[place % len(listed)]
+        edited[kind].add(gone.paper_id)
+        entries = tuple(e for e in days[day].entries if e != gone)
+        days[day] = dataclasses.replace(days[day], entries=entries)
+    else:
+        paper = papers[sorted(papers)[place % len(papers)]]
+        if kind == "title" and paper.id in edited["take off"]:
+            return snapshot
+        papers[paper.id] = dataclasses.replace(paper, **{kind: f"Edited by hand {number}"})
+        edited[kind].add(paper.id)
+    return ContentSnapshot.of(papers, days)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_listings.map(lambda made: made[0]), _edits), min_size=1, max_size=8))
+def test_hand_edits_between_listings_stay_and_a_replay_changes_nothing(
+    steps: list[tuple[date, list[ListingEntry]] | tuple[str, int]],
+) -> None:
+    """The README: hand edits win. A title or abstract edited by hand stays whatever listings
+    come after (and the title the paper was listed under still finds it: no second paper), and
+    ingesting the listings taken again changes nothing, a paper taken off a day included."""
+    snapshot = EMPTY_SNAPSHOT
+    listings: list[tuple[Listing, str]] = []
+    edits: dict[str, Paper] = {}  # the papers edited by hand, as edited
+    edited: dict[str, set[str]] = {"title": set(), "abstract": set(), "take off": set()}
+    for number, step in enumerate(steps):
+        if isinstance(step[0], str):
+            if not snapshot.papers:
+                continue
+            before = snapshot
+            snapshot = _edited(snapshot, step, number, edited)
+            edits.update((p.id, p) for p in snapshot.papers.values() if before.papers[p.id] != p)
+            continue
+        day, entries = step
+        listing = (_listing(day, *entries), f"listings/{day}-{number}.json")
+        listings.append(listing)
+        held = len(snapshot.papers)
+        snapshot = ingest_listings(snapshot, [listing]).applied_to(snapshot)
+        for paper_id, as_edited in edits.items():
+            now = snapshot.papers[paper_id]
+            assert (now.title, now.abstract) == (as_edited.title, as_edited.abstract)
+        assert len(snapshot.papers) <= held + len(entries)
+    again = ingest_listings(snapshot, listings)
+    assert again.new_papers == 0, "a paper retitled by hand was made again"
+    assert _changes(snapshot, again) == []
+
+
+def test_a_title_apart_by_a_plus_from_a_retitled_papers_listed_title_is_another_paper() -> None:
+    """Found by the property test of hand edits: "Fuzzing C Compilers" merged into the paper
+    "Fuzzing C++ Compilers" made once that title was edited by hand, its file being the one
+    the "C" title names (ids keep their old digest, made without "+" and "#")."""
+    cpp = ListingEntry(title="Fuzzing C++ Compilers", abstract="About C++.", line=1)
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), cpp))
+    (paper,) = snapshot.papers.values()
+    assert paper.id == slug_for_title("Fuzzing C Compilers")
+    edited = dataclasses.replace(paper, title="Fuzzing the Compilers of C++")
+    snapshot = ContentSnapshot.of({paper.id: edited}, snapshot.days)
+    c = ListingEntry(title="Fuzzing C Compilers", abstract="About C.", line=1)
+    after = ingest_listing(snapshot, _listing(date(2026, 1, 6), c))
+    assert after.papers[paper.id] == edited
+    assert sorted(p.abstract for p in after.papers.values()) == ["About C++.", "About C."]
