@@ -7,13 +7,14 @@ import dataclasses
 import json
 import os
 import shutil
+import tempfile
 import tomllib
 from datetime import date
 from pathlib import Path
 
 import feedparser
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.cli import main
@@ -27,16 +28,26 @@ from sitegen.formats import (
 )
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, ListingEntry, parse_listing
-from sitegen.model import Day, DayEntry, Organization, Paper, clean_block, clean_line
+from sitegen.model import (
+    EMPTY_SNAPSHOT,
+    Day,
+    DayEntry,
+    Organization,
+    Paper,
+    clean_block,
+    clean_line,
+)
 from sitegen.store import (
     ParsedPaper,
     StoredPapers,
+    content_files,
     ingest_into_store,
     load_content,
     parse_paper_files,
     write_files,
 )
 from tests.conftest import REPO, item_date, sitegen_here, tree_bytes
+from tests.test_ingest import _edited, _edits, _listings
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 
@@ -998,3 +1009,37 @@ def test_a_stylesheet_missing_from_templates_is_named_in_one_line(tiny_built: Pa
         " No such file or directory"
     )
     assert [line for line in rest if not line.startswith("  hint: ")] == []
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.one_of(_listings.map(lambda made: made[0]), _edits), min_size=1, max_size=6))
+def test_listings_and_hand_edits_through_the_files_give_what_the_merge_of_values_gives(
+    steps: list[tuple[date, list[ListingEntry]] | tuple[str, int]],
+) -> None:
+    """The store on disk is the merge of values (tests/test_ingest.py's properties): the same
+    listings and hand edits, through the files (the parse cache and its index of titles and
+    counts included), hold the same papers and days, and a replay writes no file."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        snapshot = EMPTY_SNAPSHOT
+        listings: list[tuple[Listing, str]] = []
+        edited: dict[str, set[str]] = {"title": set(), "abstract": set(), "take off": set()}
+        for number, step in enumerate(steps):
+            if isinstance(step[0], str):
+                if snapshot.papers:
+                    after = _edited(snapshot, step, number, edited)
+                    papers = [p for p in after.papers.values() if snapshot.papers[p.id] != p]
+                    days = [d for day, d in after.days.items() if snapshot.days[day] != d]
+                    write_files(root, content_files(papers, days))  # as by hand
+                    snapshot = after
+                continue
+            day, entries = step
+            listing = (Listing(day=day, entries=tuple(entries), origin="test", shape="full"),
+                       f"listings/{day}-{number}.json")  # fmt: skip
+            listings.append(listing)
+            ingest_into_store(root, [listing])
+            snapshot = ingest_listings(snapshot, [listing]).applied_to(snapshot)
+            stored = load_content(root)
+            assert dict(stored.papers) == dict(snapshot.papers)
+            assert dict(stored.days) == dict(snapshot.days)
+        assert ingest_into_store(root, listings).written == []
