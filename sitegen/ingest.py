@@ -38,6 +38,7 @@ class StoreIndex:
     arxiv: Mapping[str, str]
     titles: Mapping[str, str]
     upvotes: Mapping[str, int | None]
+    shared: frozenset[str] = frozenset()  # title keys of more than one paper
 
     @classmethod
     def of(
@@ -51,11 +52,13 @@ class StoreIndex:
         titles = titles or {}
         arxiv: dict[str, str] = {}
         own_titles: dict[str, str] = {}
+        shared: set[str] = set()
         for paper_id in sorted(keys):
             arxiv_id, key = keys[paper_id]
             if arxiv_id:
                 arxiv.setdefault(arxiv_id, paper_id)
-            own_titles.setdefault(key, paper_id)
+            if own_titles.setdefault(key, paper_id) != paper_id:
+                shared.add(key)
         listed_titles: dict[str, str] = {}
         upvotes: dict[str, int | None] = {}
         # Inline, not a call per day entry: 50,000 of them at 50k papers (the ingest budget,
@@ -72,9 +75,12 @@ class StoreIndex:
                     held = listed_titles.get(key)
                     if held is None or paper_id < held:
                         listed_titles[key] = paper_id
+                    if held is not None and held != paper_id:
+                        shared.add(key)
         for key, paper_id in listed_titles.items():
-            own_titles.setdefault(key, paper_id)
-        return cls(arxiv=arxiv, titles=own_titles, upvotes=upvotes)
+            if own_titles.setdefault(key, paper_id) != paper_id:
+                shared.add(key)
+        return cls(arxiv=arxiv, titles=own_titles, upvotes=upvotes, shared=frozenset(shared))
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,17 +245,16 @@ class _Merger:
             self.newest_before is not None and listing.day >= self.newest_before
         )
         fetched_at = self.added if news else None
-        seen_ids: dict[str, str] = {}  # the papers listed, and the title each was first listed by
+        seen_ids: dict[str, int] = {}  # the papers listed, each to its place in `listed`
         for entry in listing.entries:
             existing = self.index.find(entry)
             paper_id = existing.id if existing else self.index.new_id(entry)
             if known and paper_id not in on_the_day:
                 continue
-            if known and existing and existing.arxiv_id and not entry.arxiv_id:
+            if known and not entry.arxiv_id and self.index.shared(entry.title):
                 # A text capture's entry cannot tell papers of one title and two arXiv ids
                 # apart, nor say which it filled when taken: filling another raised its count
-                # (the property tests in tests/test_ingest.py). The listings that gave the
-                # ids fill them.
+                # (the property tests in tests/test_ingest.py).
                 continue
             if existing is None:
                 paper = _new_paper(entry, paper_id=paper_id)
@@ -263,11 +268,15 @@ class _Merger:
             self.papers[paper.id] = paper
             self.index.add(paper, entry.title)
             if paper.id in seen_ids:  # listed twice on one day: the first place counts
-                first = seen_ids[paper.id]
-                if entry.title.casefold() != first.casefold():  # found by a review: in silence
-                    self.one_title.append((listing.day, first, entry.title))
+                first = listed[seen_ids[paper.id]]
+                if entry.title.casefold() != first.title.casefold():  # a review: in silence
+                    self.one_title.append((listing.day, first.title, entry.title))
+                # and the higher count, as the paper's: the day's record of it is the highest a
+                # replay fills a count deleted by hand with (the property tests).
+                counted = most_upvotes(first.upvotes, entry.upvotes)
+                listed[seen_ids[paper.id]] = dataclasses.replace(first, upvotes=counted)
                 continue
-            seen_ids[paper.id] = entry.title
+            seen_ids[paper.id] = len(listed)
             if existing and paper.id not in on_the_day and self._on_no_day(paper.id):
                 self.put_back.append((listing.day, paper.id))
             listed.append(
@@ -363,14 +372,23 @@ class _RunIndex:
         self.merger = merger
         self.by_arxiv: dict[str, str] = {}
         self.by_title: dict[str, str] = {}
+        self.shared_titles: set[str] = set()  # title keys this run gave a second paper
 
     def add(self, paper: Paper, listed_title: str) -> None:
         if paper.arxiv_id:
             self.by_arxiv[paper.arxiv_id] = paper.id
         for title in (paper.title, listed_title):
             key = title_key(title)
-            if key not in self.by_title and key not in self.store.titles:
+            held = self.by_title.get(key) or self.store.titles.get(key)
+            if held is None:
                 self.by_title[key] = paper.id
+            elif held != paper.id:
+                self.shared_titles.add(key)
+
+    def shared(self, title: str) -> bool:
+        """Whether more than one paper has `title`, as its own or as a day lists it."""
+        key = title_key(title)
+        return key in self.store.shared or key in self.shared_titles
 
     def titled_otherwise(self, paper: Paper, title: str) -> bool:
         """Whether `title` is neither the paper's nor one a listing gave it before."""
@@ -450,8 +468,12 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
     upvotes = paper.upvotes
     # Kept only when lowered by hand below what the day files recorded: unknown (a deleted field
     # counts as unknown), or at least that count, it takes the higher (a day entry taken off or
-    # lowered by hand froze the paper's count for good: found by a review).
-    if paper.upvotes is None or recorded is None or paper.upvotes >= recorded:
+    # lowered by hand froze the paper's count for good: found by a review). Unknown, it takes
+    # the highest the days recorded too: a lower listed count would be taken for one lowered
+    # by hand, and kept (a review: a replay after a count was deleted).
+    if paper.upvotes is None:
+        upvotes = most_upvotes(recorded, entry.upvotes)
+    elif recorded is None or paper.upvotes >= recorded:
         upvotes = most_upvotes(paper.upvotes, entry.upvotes)
     return dataclasses.replace(
         paper,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from sitegen.model import (
     slug_for_title,
     title_key,
 )
+from tests.listing_steps import Edit, HandEdits, listed_days, listing, steps
 
 
 def _seed_listings(seed_bytes: dict[str, bytes]) -> list[tuple[Listing, str | None]]:
@@ -248,41 +250,8 @@ def test_a_days_sources_are_listed_in_the_order_they_came() -> None:
     )
 
 
-# Papers as listings name them: titles apart in case, punctuation, "+" or "#" only, one title
-# that two papers of two arXiv ids share, each entry with its arXiv id or without (a text
-# capture's), so that sequences of listings meet the ways the merge tells papers apart.
-_TITLES = [
-    ("Fuzzing C Compilers", "2501.00001"),
-    ("Fuzzing C++ Compilers", "2501.00002"),
-    ("fuzzing c# compilers", "2501.00003"),
-    ("Agents: A Survey", "2501.00004"),
-    ("agents -- a survey", "2501.00004"),
-    ("Agents: a survey", "2501.00005"),
-]
-_entries = st.builds(
-    lambda titled, with_id, upvotes: ListingEntry(
-        title=titled[0],
-        abstract=f"About {titled[0]}.",
-        line=1,
-        arxiv_id=titled[1] if with_id else None,
-        upvotes=upvotes,
-    ),
-    st.sampled_from(_TITLES),
-    st.booleans(),
-    st.integers(0, 50),
-)
-_listings = st.lists(
-    st.tuples(
-        st.sampled_from([date(2026, 1, d) for d in (5, 6, 7)]),
-        st.lists(_entries, min_size=1, max_size=4),
-    ),
-    min_size=1,
-    max_size=5,
-)
-
-
 @settings(max_examples=300, deadline=None)
-@given(_listings)
+@given(listed_days)
 def test_any_sequence_of_listings_loses_no_paper_and_merges_again_to_nothing(
     made: list[tuple[date, list[ListingEntry]]],
 ) -> None:
@@ -294,8 +263,8 @@ def test_any_sequence_of_listings_loses_no_paper_and_merges_again_to_nothing(
         for number, (day, entries) in enumerate(made)
     ]
     snapshot = EMPTY_SNAPSHOT
-    for listing, source in listings:
-        snapshot = ingest_listing(snapshot, listing, source=source)
+    for taken, source in listings:
+        snapshot = ingest_listing(snapshot, taken, source=source)
     held = [paper.arxiv_id for paper in snapshot.papers.values() if paper.arxiv_id]
     assert sorted(held) == sorted(set(held)), "an arXiv id on two papers"
     given = {entry.arxiv_id for _, entries in made for entry in entries if entry.arxiv_id}
@@ -313,73 +282,51 @@ def test_any_sequence_of_listings_loses_no_paper_and_merges_again_to_nothing(
     assert _changes(snapshot, ingest_listings(snapshot, listings)) == []
 
 
-# A hand edit between listings: a paper's title or abstract rewritten, or a paper taken off
-# a day; each picks its paper (or day entry) by its place among those held. Not a paper both
-# retitled and taken off a day: neither its title nor a day then says which listed entries
-# are that paper, and a later listing makes it again (as one of a corrected title and arXiv
-# id), which a replay of the listings before may fill.
-_edits = st.tuples(st.sampled_from(["title", "abstract", "take off"]), st.integers(0, 20))
-
-
-def _edited(
-    snapshot: ContentSnapshot, edit: tuple[str, int], number: int, edited: dict[str, set[str]]
-) -> ContentSnapshot:
-    kind, place = edit
-    papers, days = dict(snapshot.papers), dict(snapshot.days)
-    if kind == "take off":
-        listed = [
-            (day, entry)
-            for day in sorted(days)
-            for entry in days[day].entries
-            if entry.paper_id not in edited["title"]
-        ]
-        if not listed:
-            return snapshot
-        day, gone = listed[place % len(listed)]
-        edited[kind].add(gone.paper_id)
-        entries = tuple(e for e in days[day].entries if e != gone)
-        days[day] = dataclasses.replace(days[day], entries=entries)
-    else:
-        paper = papers[sorted(papers)[place % len(papers)]]
-        if kind == "title" and paper.id in edited["take off"]:
-            return snapshot
-        papers[paper.id] = dataclasses.replace(paper, **{kind: f"Edited by hand {number}"})
-        edited[kind].add(paper.id)
-    return ContentSnapshot.of(papers, days)
-
-
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(_listings.map(lambda made: made[0]), _edits), min_size=1, max_size=8))
-def test_hand_edits_between_listings_stay_and_a_replay_changes_nothing(
-    steps: list[tuple[date, list[ListingEntry]] | tuple[str, int]],
+@given(steps)
+def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_counts(
+    made: list[tuple[date, list[ListingEntry]] | Edit],
 ) -> None:
     """The README: hand edits win. A title or abstract edited by hand stays whatever listings
-    come after (and the title the paper was listed under still finds it: no second paper), and
-    ingesting the listings taken again changes nothing, a paper taken off a day included."""
+    come after (and the title the paper was listed under still finds it: no second paper);
+    ingesting the listings taken again raises counts deleted by hand to the highest listed, no
+    less than the days recorded, and changes nothing else, a paper taken off a day included."""
     snapshot = EMPTY_SNAPSHOT
     listings: list[tuple[Listing, str]] = []
-    edits: dict[str, Paper] = {}  # the papers edited by hand, as edited
-    edited: dict[str, set[str]] = {"title": set(), "abstract": set(), "take off": set()}
-    for number, step in enumerate(steps):
+    hand = HandEdits()
+    edited: dict[str, Paper] = {}  # papers whose title or abstract was edited, as edited
+    for number, step in enumerate(made):
         if isinstance(step[0], str):
-            if not snapshot.papers:
-                continue
-            before = snapshot
-            snapshot = _edited(snapshot, step, number, edited)
-            edits.update((p.id, p) for p in snapshot.papers.values() if before.papers[p.id] != p)
+            snapshot = hand.apply(snapshot, step, number)
+            edited |= {
+                i: snapshot.papers[i] for i in hand.touched["title"] | hand.touched["abstract"]
+            }
             continue
         day, entries = step
-        listing = (_listing(day, *entries), f"listings/{day}-{number}.json")
-        listings.append(listing)
+        taken = (listing(day, entries), f"listings/{day}-{number}.json")
+        listings.append(taken)
         held = len(snapshot.papers)
-        snapshot = ingest_listings(snapshot, [listing]).applied_to(snapshot)
-        for paper_id, as_edited in edits.items():
+        snapshot = ingest_listings(snapshot, [taken]).applied_to(snapshot)
+        for paper_id, as_edited in edited.items():
             now = snapshot.papers[paper_id]
             assert (now.title, now.abstract) == (as_edited.title, as_edited.abstract)
         assert len(snapshot.papers) <= held + len(entries)
     again = ingest_listings(snapshot, listings)
     assert again.new_papers == 0, "a paper retitled by hand was made again"
-    assert _changes(snapshot, again) == []
+    for changed in _changes(snapshot, again):
+        # A count deleted by hand, or filled since by a lower one than the listings gave.
+        assert isinstance(changed, Paper) and changed.id in hand.touched["forget upvotes"]
+        held = snapshot.papers[changed.id]
+        assert dataclasses.replace(changed, upvotes=held.upvotes) == held
+        assert (changed.upvotes or 0) >= (held.upvotes or 0)
+    replayed = again.applied_to(snapshot)
+    for paper in replayed.papers.values():
+        recorded = [
+            e.upvotes for d in replayed.days.values() for e in d.entries if e.paper_id == paper.id
+        ]
+        if paper.upvotes is not None:
+            assert paper.upvotes >= max((n for n in recorded if n is not None), default=0)
+    assert _changes(replayed, ingest_listings(replayed, listings)) == []
 
 
 def test_a_title_apart_by_a_plus_from_a_retitled_papers_listed_title_is_another_paper() -> None:
@@ -396,3 +343,27 @@ def test_a_title_apart_by_a_plus_from_a_retitled_papers_listed_title_is_another_
     after = ingest_listing(snapshot, _listing(date(2026, 1, 6), c))
     assert after.papers[paper.id] == edited
     assert sorted(p.abstract for p in after.papers.values()) == ["About C++.", "About C."]
+
+
+@pytest.mark.parametrize("text_first", [True, False], ids=["text capture first", "API first"])
+def test_a_count_deleted_by_hand_is_filled_by_a_replay_with_the_highest_and_rises_after(
+    text_first: bool,
+) -> None:
+    """Found by a review: after a count was deleted by hand, a replay filled it with the first
+    listing's count, lower than the days recorded, which then stayed as if lowered by hand."""
+    text = ListingEntry(title="Sparse Attention", abstract="A.", line=1, upvotes=5)
+    api = dataclasses.replace(text, upvotes=1, arxiv_id="2501.00006")
+    days = [(date(2026, 1, 5), text), (date(2026, 1, 6), api)]
+    listings = [(_listing(day, entry), f"listings/{day}.json") for day, entry in days]
+    if not text_first:
+        listings.reverse()
+    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    (paper,) = snapshot.papers.values()
+    assert paper.upvotes == 5
+    forgotten = ContentSnapshot.of(
+        {paper.id: dataclasses.replace(paper, upvotes=None)}, snapshot.days
+    )
+    replayed = ingest_listings(forgotten, listings).applied_to(forgotten)
+    assert replayed.papers[paper.id].upvotes == 5
+    more = dataclasses.replace(api, upvotes=9)
+    assert ingest_listing(replayed, _listing(date(2026, 1, 7), more)).papers[paper.id].upvotes == 9

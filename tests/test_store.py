@@ -47,7 +47,7 @@ from sitegen.store import (
     write_files,
 )
 from tests.conftest import REPO, item_date, sitegen_here, tree_bytes
-from tests.test_ingest import _edited, _edits, _listings
+from tests.listing_steps import Edit, HandEdits, listing, steps
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 
@@ -458,8 +458,8 @@ def _ingest(site: Path, *listings: Path) -> int:
 
 
 def test_ingesting_day_by_day_gives_what_one_run_gives(site: Path) -> None:
-    for listing in sorted((REPO / "content" / "listings").iterdir()):
-        assert _ingest(site, listing) == 0
+    for kept in sorted((REPO / "content" / "listings").iterdir()):
+        assert _ingest(site, kept) == 0
     assert tree_bytes(site / "content") == tree_bytes(REPO / "content")
 
 
@@ -1012,34 +1012,36 @@ def test_a_stylesheet_missing_from_templates_is_named_in_one_line(tiny_built: Pa
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.one_of(_listings.map(lambda made: made[0]), _edits), min_size=1, max_size=6))
+@given(steps)
 def test_listings_and_hand_edits_through_the_files_give_what_the_merge_of_values_gives(
-    steps: list[tuple[date, list[ListingEntry]] | tuple[str, int]],
+    made: list[tuple[date, list[ListingEntry]] | Edit],
 ) -> None:
     """The store on disk is the merge of values (tests/test_ingest.py's properties): the same
     listings and hand edits, through the files (the parse cache and its index of titles and
-    counts included), hold the same papers and days, and a replay writes no file."""
+    counts included), hold the same papers and days, and a replay writes what the merge of
+    values changes (counts deleted by hand, filled), then nothing."""
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
         snapshot = EMPTY_SNAPSHOT
         listings: list[tuple[Listing, str]] = []
-        edited: dict[str, set[str]] = {"title": set(), "abstract": set(), "take off": set()}
-        for number, step in enumerate(steps):
+        hand = HandEdits()
+        for number, step in enumerate(made):
             if isinstance(step[0], str):
-                if snapshot.papers:
-                    after = _edited(snapshot, step, number, edited)
-                    papers = [p for p in after.papers.values() if snapshot.papers[p.id] != p]
-                    days = [d for day, d in after.days.items() if snapshot.days[day] != d]
-                    write_files(root, content_files(papers, days))  # as by hand
-                    snapshot = after
+                after = hand.apply(snapshot, step, number)
+                papers = [p for p in after.papers.values() if snapshot.papers[p.id] != p]
+                days = [d for day, d in after.days.items() if snapshot.days[day] != d]
+                write_files(root, content_files(papers, days))  # as by hand
+                snapshot = after
                 continue
             day, entries = step
-            listing = (Listing(day=day, entries=tuple(entries), origin="test", shape="full"),
-                       f"listings/{day}-{number}.json")  # fmt: skip
-            listings.append(listing)
-            ingest_into_store(root, [listing])
-            snapshot = ingest_listings(snapshot, [listing]).applied_to(snapshot)
+            taken = (listing(day, entries), f"listings/{day}-{number}.json")
+            listings.append(taken)
+            ingest_into_store(root, [taken])
+            snapshot = ingest_listings(snapshot, [taken]).applied_to(snapshot)
             stored = load_content(root)
             assert dict(stored.papers) == dict(snapshot.papers)
             assert dict(stored.days) == dict(snapshot.days)
+        ingest_into_store(root, listings)
+        replayed = ingest_listings(snapshot, listings).applied_to(snapshot)
+        assert dict(load_content(root).papers) == dict(replayed.papers)
         assert ingest_into_store(root, listings).written == []

@@ -1,0 +1,93 @@
+"""Random sequences of listings and hand edits between them, for the properties of the merge
+(tests/test_ingest.py) and of the content store on disk (tests/test_store.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from hypothesis import strategies as st
+
+from sitegen.listings import Listing, ListingEntry
+from sitegen.model import ContentSnapshot
+
+# Papers as listings name them: titles apart in case, punctuation, "+" or "#" only, one title
+# that two papers of two arXiv ids share, each entry with its arXiv id or without (a text
+# capture's), so that sequences of listings meet the ways the merge tells papers apart.
+TITLES = [
+    ("Fuzzing C Compilers", "2501.00001"),
+    ("Fuzzing C++ Compilers", "2501.00002"),
+    ("fuzzing c# compilers", "2501.00003"),
+    ("Agents: A Survey", "2501.00004"),
+    ("agents -- a survey", "2501.00004"),
+    ("Agents: a survey", "2501.00005"),
+]
+entries = st.builds(
+    lambda titled, with_id, upvotes: ListingEntry(
+        title=titled[0],
+        abstract=f"About {titled[0]}.",
+        line=1,
+        arxiv_id=titled[1] if with_id else None,
+        upvotes=upvotes,
+    ),
+    st.sampled_from(TITLES),
+    st.booleans(),
+    st.integers(0, 50),
+)
+listed_day = st.tuples(
+    st.sampled_from([date(2026, 1, d) for d in (5, 6, 7)]),
+    st.lists(entries, min_size=1, max_size=4),
+)
+listed_days = st.lists(listed_day, min_size=1, max_size=5)
+
+# A hand edit: a paper's title or abstract rewritten, its count deleted (unknown), or a paper
+# taken off a day; each picks its paper (or day entry) by its place among those held.
+Edit = tuple[str, int]
+edits = st.tuples(
+    st.sampled_from(["title", "abstract", "forget upvotes", "take off"]), st.integers(0, 20)
+)
+steps = st.lists(st.one_of(listed_day, edits), min_size=1, max_size=8)
+
+
+def listing(day: date, listed: list[ListingEntry]) -> Listing:
+    return Listing(day=day, entries=tuple(listed), origin="test", shape="full")
+
+
+class HandEdits:
+    """Edits made by hand, as a store's maintainer makes them, and the papers each touched.
+    Not a paper both retitled and taken off a day: neither its title nor a day then says
+    which listed entries are that paper, and a later listing makes it again (as one of a
+    corrected title and arXiv id), which a replay of the listings before may fill."""
+
+    def __init__(self) -> None:
+        self.touched: dict[str, set[str]] = {"title": set(), "abstract": set(), "take off": set()}
+        self.touched["forget upvotes"] = set()
+
+    def apply(self, snapshot: ContentSnapshot, edit: Edit, number: int) -> ContentSnapshot:
+        kind, place = edit
+        papers, days = dict(snapshot.papers), dict(snapshot.days)
+        if not papers:
+            return snapshot
+        if kind == "take off":
+            listed = [
+                (day, entry)
+                for day in sorted(days)
+                for entry in days[day].entries
+                if entry.paper_id not in self.touched["title"]
+            ]
+            if not listed:
+                return snapshot
+            day, gone = listed[place % len(listed)]
+            entries = tuple(e for e in days[day].entries if e != gone)
+            days[day] = dataclasses.replace(days[day], entries=entries)
+            self.touched[kind].add(gone.paper_id)
+            return ContentSnapshot.of(papers, days)
+        paper = papers[sorted(papers)[place % len(papers)]]
+        if kind == "title" and paper.id in self.touched["take off"]:
+            return snapshot
+        if kind == "forget upvotes":
+            papers[paper.id] = dataclasses.replace(paper, upvotes=None)
+        else:
+            papers[paper.id] = dataclasses.replace(paper, **{kind: f"Edited by hand {number}"})
+        self.touched[kind].add(paper.id)
+        return ContentSnapshot.of(papers, days)
