@@ -117,6 +117,13 @@ def target(served_bundled: tuple[Path, str]) -> Target:
     return _target(served_bundled[0])
 
 
+@pytest.fixture(scope="module")
+def records(served_bundled: tuple[Path, str]) -> dict[str, SearchRecord]:
+    """The bundled site's papers' search records, by title, made once for the file's tests
+    (a fifth of a second each time): read them only."""
+    return _records(served_bundled[0])
+
+
 @pytest.fixture
 def base_url(served_bundled: tuple[Path, str]) -> str:
     root, url = served_bundled
@@ -395,7 +402,7 @@ def test_a_site_with_no_paper_yet_says_so_when_searched(browser: Browser, tmp_pa
 
 
 def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_hold_it(
-    browser: Browser, base_url: str, site_root: Path, target: Target
+    browser: Browser, base_url: str, records: dict[str, SearchRecord], target: Target
 ) -> None:
     """Pagefind answers a word a shard lacks with its longest known prefix ("Alvarez" gave
     every paper with a word in "a"): the page shows only papers that hold the word."""
@@ -409,14 +416,7 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
     expect(page).to_have_title("“Capybara” · Search · Daily Papers")
     expect(page.locator("#search-results article")).to_have_count(0)
     surname = target.author.split()[-1]
-    config = load_config(site_root)
-    site = assemble_site(load_content(site_root), config)
-    routes = Routes(config.base_url)
-    holding = {
-        r.title
-        for r in (search_record(site, routes, i) for i in site.ids)
-        if surname.lower() in f"{r.title} {r.text}".lower()
-    }
+    holding = {t for t, r in records.items() if surname.lower() in f"{t} {r.text}".lower()}
     page.goto(base_url + f"search/?q={surname}")
     titles = _result_titles(page)
     assert target.title in titles
@@ -425,19 +425,15 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
 
 
 def test_a_word_finds_papers_holding_it_or_its_inflections_not_words_sharing_its_start(
-    browser: Browser, base_url: str, site_root: Path
+    browser: Browser, base_url: str, records: dict[str, SearchRecord]
 ) -> None:
     """ "MiniMax" once listed five papers about "minimize" and "minimal"; "learner" listed
     papers holding "learning" only, above those holding "learner"."""
-    config = load_config(site_root)
-    site = assemble_site(load_content(site_root), config)
-    routes = Routes(config.base_url)
-    records = [search_record(site, routes, i) for i in site.ids]
 
     def holding(start: str) -> set[str]:
         return {
             r.title
-            for r in records
+            for r in records.values()
             if any(w.startswith(start) for w in re.findall(r"\w+", f"{r.title} {r.text}".lower()))
         }
 
@@ -451,7 +447,7 @@ def test_a_word_finds_papers_holding_it_or_its_inflections_not_words_sharing_its
     page.goto(base_url + "search/?q=MIT")
     expect(page.locator("#search-status")).to_contain_text("“MIT”")
     titles = _result_titles(page)
-    whole = {r.title for r in records if "mit" in re.findall(r"\w+", f"{r.title} {r.text}".lower())}
+    whole = {t for t, r in records.items() if "mit" in re.findall(r"\w+", f"{t} {r.text}".lower())}
     as_word = [title in whole for title in titles]
     assert as_word[0] and len(as_word) > sum(as_word), as_word
     assert as_word == sorted(as_word, reverse=True), as_word
@@ -931,20 +927,20 @@ def _records(site_root: Path) -> dict[str, SearchRecord]:
     return {r.title: r for r in (search_record(site, routes, i) for i in site.ids)}
 
 
-def _title_with(site_root: Path, start: str) -> str:
-    return next(title for title in _records(site_root) if title.startswith(start))
+def _title_with(records: dict[str, SearchRecord], start: str) -> str:
+    return next(title for title in records if title.startswith(start))
 
 
 @pytest.mark.parametrize(
     ("query", "title"), [("Sim2Real", "Stable-Sim2Real: "), ("3D", "VP3D: "), ("to-3D", "VP3D: ")]
 )
 def test_a_part_of_a_hyphenated_word_finds_the_paper(
-    browser: Browser, base_url: str, site_root: Path, query: str, title: str
+    browser: Browser, base_url: str, records: dict[str, SearchRecord], query: str, title: str
 ) -> None:
     """ "Sim2Real" finds "Stable-Sim2Real: ...", "3D" finds "VP3D: ... Text-to-3D Generation"."""
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + f"search/?q={query}")
-    assert _title_with(site_root, title) in _every_result_title(page)
+    assert _title_with(records, title) in _every_result_title(page)
     assert page.errors == []  # type: ignore[attr-defined]
 
 
@@ -975,12 +971,12 @@ def test_an_acronym_finds_every_paper_that_names_it(
 
 
 def test_a_joined_name_in_a_title_is_found_by_its_parts(
-    browser: Browser, base_url: str, site_root: Path
+    browser: Browser, base_url: str, records: dict[str, SearchRecord]
 ) -> None:
     """ "MoE" finds "MaskMoE: ..." (a reader's query that found nothing)."""
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + "search/?q=MoE")
-    assert _title_with(site_root, "MaskMoE") in _result_titles(page)
+    assert _title_with(records, "MaskMoE") in _result_titles(page)
 
 
 @pytest.mark.parametrize("query", ["text-to-image", "text to image"])
@@ -999,11 +995,11 @@ def test_a_hyphenated_word_of_an_abstract_is_found_as_typed_with_or_without_hyph
 
 @pytest.mark.parametrize("name", ["Raphaël", "raphael", "RAPHAËL"])
 def test_an_accented_name_finds_its_paper_alone_with_or_without_its_accent(
-    browser: Browser, base_url: str, site_root: Path, name: str
+    browser: Browser, base_url: str, records: dict[str, SearchRecord], name: str
 ) -> None:
     """Split on ASCII non-word characters, "Raphaël" was "rap" and "l": any word in "l" kept
     a paper. Pagefind folds case and diacritics, and so does the page."""
-    holding = [t for t, r in _records(site_root).items() if "Raphaël" in f"{t} {r.text}"]
+    holding = [t for t, r in records.items() if "Raphaël" in f"{t} {r.text}"]
     assert len(holding) == 1
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + f"search/?q={name}")
@@ -1021,7 +1017,11 @@ def test_an_accented_name_finds_its_paper_alone_with_or_without_its_accent(
     ],
 )
 def test_every_word_of_two_letters_or_more_must_be_in_the_paper(
-    browser: Browser, base_url: str, site_root: Path, query: str, words: list[str]
+    browser: Browser,
+    base_url: str,
+    records: dict[str, SearchRecord],
+    query: str,
+    words: list[str],
 ) -> None:
     """Several words find the papers holding all of them, not those holding any one (where
     common words buried the paper)."""
@@ -1031,7 +1031,7 @@ def test_every_word_of_two_letters_or_more_must_be_in_the_paper(
 
     holding = {
         t
-        for t, r in _records(site_root).items()
+        for t, r in records.items()
         if all(re.search(rf"(?<![^\W_]){w}", folded(f"{t} {r.text}")) for w in words)
     }
     assert holding
@@ -1170,7 +1170,11 @@ def test_the_count_of_a_common_word_is_near_the_truth_before_every_paper_is_open
     ],
 )
 def test_quoted_phrases_find_every_paper_holding_each_in_a_row_and_no_other(
-    browser: Browser, base_url: str, site_root: Path, query: str, phrases: list[tuple[str, ...]]
+    browser: Browser,
+    base_url: str,
+    records: dict[str, SearchRecord],
+    query: str,
+    phrases: list[tuple[str, ...]],
 ) -> None:
     """Found by a reader's trial: "language model" in quotes found 25 papers and none of the
     42 whose titles hold it (Pagefind gives a phrase's first place in a document only), and
@@ -1178,7 +1182,6 @@ def test_quoted_phrases_find_every_paper_holding_each_in_a_row_and_no_other(
     # Each word but the last whole, or with an ending of inflection; the last, its start.
     whole = r"(?:ations?|ings?|ies|ed|e?s|ers?)?[\W_]+"
     in_rows = [re.compile(r"(?<![^\W_])" + whole.join(stems), re.IGNORECASE) for stems in phrases]
-    records = _records(site_root)
     holding = {t for t, r in records.items() if all(row.search(f"{t} {r.text}") for row in in_rows)}
     assert len(holding) >= 5
     page = _page(browser, WIDTHS["desktop"])
@@ -1301,11 +1304,10 @@ def test_a_full_name_finds_that_authors_papers_by_one_word_and_a_part_of_it_by_i
 
 
 def test_a_count_of_no_upvotes_is_shown_as_the_paper_page_shows_it(
-    browser: Browser, base_url: str, site_root: Path
+    browser: Browser, base_url: str, records: dict[str, SearchRecord]
 ) -> None:
     """0 upvotes is a fact, shown on the result as on the paper's page; an unknown count is
     shown on neither."""
-    records = _records(site_root)
     none = next(t for t, r in records.items() if r.upvotes == "0" and r.text.startswith("2606."))
     arxiv_id = records[none].text.split(".")[0] + "." + records[none].text.split(".")[1]
     page = _page(browser, WIDTHS["desktop"])
