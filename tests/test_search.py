@@ -567,18 +567,21 @@ def test_back_returns_to_the_query_before_the_one_typed(browser: Browser, base_u
     query left the search page. Each query typed is an entry of its own; Back and Forward
     show their results."""
     page = _page(browser, WIDTHS["desktop"])
+    # The page's clock, moved on by the while a reader reads (over a second: SETTLED_MS in the
+    # search page's script), not waited out.
+    page.clock.install()
     page.goto(base_url)
     page.goto(base_url + "search/?q=learning")
     cards = page.locator("#search-results article")
     expect(cards).to_have_count(10)
     page.get_by_role("button", name="Show more").click()
     expect(cards).to_have_count(20)
-    page.wait_for_timeout(1200)  # read a while
+    page.clock.fast_forward(1200)  # read a while
     box = page.locator("#search-query")
     box.select_text()
     box.press_sequentially("agent", delay=40)  # as typed, letter by letter: one entry
     expect(page.locator("#search-status")).to_contain_text("“agent”")
-    page.wait_for_timeout(1200)
+    page.clock.fast_forward(1200)
     box.select_text()
     box.press_sequentially("diffusion", delay=40)
     page.keyboard.press("Enter")
