@@ -601,17 +601,19 @@ def test_back_returns_to_the_query_before_the_one_typed(browser: Browser, base_u
     assert page.errors == []  # type: ignore[attr-defined]
 
 
-def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) -> None:
-    root = tmp_path / "site"
-    title = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
-    with _served_day(root, [(title, "An abstract.")]) as url:
-        page = _page(browser, WIDTHS["mobile"])
-        page.goto(url + "search/?q=zyxwvut")
-        assert _result_titles(page) == [title]
-        expect(page.locator("#search-results img, #search-results b")).to_have_count(0)
-        assert page.evaluate("window.pwned") is None
-        page.locator("#search-results h2 a").click()
-        expect(page.locator("h1")).to_have_text(title)
+# The paper of the next test, on `special_site`.
+MARKUP_TITLE = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
+
+
+def test_a_title_with_markup_is_shown_as_text(browser: Browser, special_site: str) -> None:
+    url, title = special_site, MARKUP_TITLE
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(url + "search/?q=zyxwvut")
+    assert _result_titles(page) == [title]
+    expect(page.locator("#search-results img, #search-results b")).to_have_count(0)
+    assert page.evaluate("window.pwned") is None
+    page.locator("#search-results h2 a").click()
+    expect(page.locator("h1")).to_have_text(title)
 
 
 @contextlib.contextmanager
@@ -646,6 +648,29 @@ def _served_day(
     assert main(["--root", str(root), "build"]) == 0
     with serving(root / "public") as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def special_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The special papers of several tests (`MARKUP_TITLE`, `TYPEWRITER`, `FEW_SHOT`,
+    `CO_TRAINING`) on one day of one site, built, indexed and served once for them all (a
+    build and its index took a second of each test): its URL. Each list of papers below is a
+    Pagefind document of its own, filled up with papers that hold no word any test searches:
+    no test's papers share a document with another test's."""
+    documents = [[(MARKUP_TITLE, "An abstract.")], TYPEWRITER, *FEW_SHOT, *CO_TRAINING]
+    papers: list[tuple[str, str]] = []
+    for document in documents:
+        assert len(document) <= PAPERS_PER_DOCUMENT
+        papers += document
+        while len(papers) % PAPERS_PER_DOCUMENT:
+            papers.append((f"Filler {len(papers)}", "Nothing."))
+    root = tmp_path_factory.mktemp("special") / "site"
+    # An API answer, whose arXiv ids order the papers as listed (a text listing's are made of
+    # their titles), and which names no author here.
+    with _served_day(root, papers, authors=[[] for _ in papers]) as url:
+        # The index's documents hold the papers in the site's order: as listed here.
+        assert list(_records(root)) == [title for title, _ in papers]
+        yield url
 
 
 def test_typing_on_the_search_page_updates_the_results_and_the_address(
@@ -1046,100 +1071,108 @@ def test_every_word_of_two_letters_or_more_must_be_in_the_paper(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
-def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Path) -> None:
+# The papers of the next test, in one Pagefind document on `special_site`: the phrase, its
+# words apart, one of its words.
+TYPEWRITER = [
+    ("Learnable Typewriter Models for Old Scripts", "Glyphs."),
+    (
+        "Typewriter Study: Is Typewriter Use Learnable, or Learnable by Typewriter Experts?",
+        "Typewriter learnable.",
+    ),
+    ("Learnable Filters", "Sound."),
+]
+
+
+def test_papers_with_the_exact_phrase_rank_first(browser: Browser, special_site: str) -> None:
     """A paper holding the words as typed ranks above one holding them apart, however often,
     and a paper holding one word only is not shown."""
-    phrase = "Learnable Typewriter Models for Old Scripts"
-    apart = "Typewriter Study: Is Typewriter Use Learnable, or Learnable by Typewriter Experts?"
-    papers = [
-        (phrase, "Glyphs."),
-        (apart, "Typewriter learnable."),
-        ("Learnable Filters", "Sound."),
-    ]
-    with _served_day(tmp_path / "site", papers) as url:
-        page = _page(browser, WIDTHS["desktop"])
-        page.goto(url + "search/?q=learnable+typewriter")
-        assert _result_titles(page) == [phrase, apart]
-        expect(page.locator("#search-status")).to_have_text(
-            "2 papers match “learnable typewriter”:"
-        )
-        assert page.errors == []  # type: ignore[attr-defined]
+    (phrase, _), (apart, _), _ = TYPEWRITER
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(special_site + "search/?q=learnable+typewriter")
+    assert _result_titles(page) == [phrase, apart]
+    expect(page.locator("#search-status")).to_have_text("2 papers match “learnable typewriter”:")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+# The papers of the next test, each in a Pagefind document of its own on `special_site`:
+# hyphenated, spaced, its words apart (no phrase); and an abstract's words of three letters
+# or fewer are not indexed: "of" only ranks.
+FEW_SHOT = [
+    [("Few-Shot Learning of Glyphs", "Scripts.")],
+    [("Glyphs by few shot learning", "Scripts.")],
+    [("A Shot of Few Glyphs Learning", "Scripts.")],
+    [("Sparse Routing at Scale", "We train a mixture of experts.")],
+]
 
 
 def test_a_hyphen_is_a_space_and_markup_no_word_in_a_query_and_a_paper(
-    browser: Browser, tmp_path: Path
+    browser: Browser, special_site: str
 ) -> None:
     """Found by a reader's trial: "Mixture-of-Experts" found 9 of the 14 papers "mixture of
     experts" found, a quoted "few shot learning" missed "Few-Shot Learning", and
     "<b>diffusion</b>" found nothing. Here each paper is in a Pagefind document of its own,
     with others that hold none of the words. A stop word only ranks."""
-    hyphenated, spaced = "Few-Shot Learning of Glyphs", "Glyphs by few shot learning"
-    apart = "A Shot of Few Glyphs Learning"  # its words apart: no phrase
-    papers = [(f"Filler {number}", "Nothing.") for number in range(4 * PAPERS_PER_DOCUMENT)]
-    for number, title in enumerate((hyphenated, spaced, apart)):
-        papers[number * PAPERS_PER_DOCUMENT] = (title, "Scripts.")
-    # An abstract's words of three letters or fewer are not indexed: "of" only ranks.
-    routed = "Sparse Routing at Scale"
-    papers[3 * PAPERS_PER_DOCUMENT] = (routed, "We train a mixture of experts.")
-    with _served_day(tmp_path / "site", papers) as url:
-        page = _page(browser, WIDTHS["desktop"])
-        for query in ("few shot learning", "<b>few</b> shot learning"):
-            page.goto(url + f"search/?q={quote(query)}")
-            titles = _result_titles(page)
-            assert set(titles[:2]) == {hyphenated, spaced} and titles[2:] == [apart], query
-            expect(page.locator("#search-status")).to_have_text(f"3 papers match “{query}”:")
-        # A hyphenated word is one: its parts in a row (see the next test).
-        for query in ("few-shot learning", "<b>few-shot</b> learning"):
-            page.goto(url + f"search/?q={quote(query)}")
-            assert set(_result_titles(page)) == {hyphenated, spaced}, query
-        for query, holding in [
-            ('"few shot learning"', {hyphenated, spaced}),
-            ('"few-shot learning"', {hyphenated, spaced}),
-            ('"Few-Shot" learning', {hyphenated, spaced}),  # "Shot of Few": not in a row
-        ]:
-            page.goto(url + f"search/?q={quote(query)}")
-            assert set(_result_titles(page)) == holding, query
-        page.goto(url + "search/?q=mixture+of+experts")
-        assert _result_titles(page) == [routed]
-        assert page.errors == []  # type: ignore[attr-defined]
+    [(hyphenated, _)], [(spaced, _)], [(apart, _)], [(routed, _)] = FEW_SHOT
+    url = special_site
+    page = _page(browser, WIDTHS["desktop"])
+    for query in ("few shot learning", "<b>few</b> shot learning"):
+        page.goto(url + f"search/?q={quote(query)}")
+        titles = _result_titles(page)
+        assert set(titles[:2]) == {hyphenated, spaced} and titles[2:] == [apart], query
+        expect(page.locator("#search-status")).to_have_text(f"3 papers match “{query}”:")
+    # A hyphenated word is one: its parts in a row (see the next test).
+    for query in ("few-shot learning", "<b>few-shot</b> learning"):
+        page.goto(url + f"search/?q={quote(query)}")
+        assert set(_result_titles(page)) == {hyphenated, spaced}, query
+    for query, holding in [
+        ('"few shot learning"', {hyphenated, spaced}),
+        ('"few-shot learning"', {hyphenated, spaced}),
+        ('"Few-Shot" learning', {hyphenated, spaced}),  # "Shot of Few": not in a row
+    ]:
+        page.goto(url + f"search/?q={quote(query)}")
+        assert set(_result_titles(page)) == holding, query
+    page.goto(url + "search/?q=mixture+of+experts")
+    assert _result_titles(page) == [routed]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+# The papers of the next test, each in a Pagefind document of its own on `special_site`.
+CO_TRAINING_HELD = ["Co-Training of Glyphs", "Glyph Co Training", "Cotraining Glyphs"]
+CO_TRAINING_OTHER = ["Compute-Efficient Glyph Training", "Cooperative Training of Glyphs"]
+CO_TRAINING_JOINED = "Multimodal Glyph Parsing"  # holding no "modal"
+CO_TRAINING = [
+    [(title, "Scripts.")] for title in [*CO_TRAINING_OTHER, *CO_TRAINING_HELD, CO_TRAINING_JOINED]
+]
 
 
 def test_a_hyphenated_word_is_one_word_held_hyphenated_spaced_or_joined(
-    browser: Browser, tmp_path: Path
+    browser: Browser, special_site: str
 ) -> None:
     """A review: with a hyphen a space, "co-training" found "Compute-Efficient ... Training"
     and 110 more, its two papers 31st and 66th. Its parts must stand in a row, each but the
     last whole, or joined; a paper holding them so ranks and is opened first."""
-    held = ["Co-Training of Glyphs", "Glyph Co Training", "Cotraining Glyphs"]
-    other = ["Compute-Efficient Glyph Training", "Cooperative Training of Glyphs"]
-    joined = "Multimodal Glyph Parsing"  # a document of its own, holding no "modal"
-    papers = [(f"Filler {number}", "Nothing.") for number in range(6 * PAPERS_PER_DOCUMENT)]
-    for number, title in enumerate([*other, *held, joined]):
-        papers[number * PAPERS_PER_DOCUMENT] = (title, "Scripts.")
-    with _served_day(tmp_path / "site", papers) as url:
-        page = _page(browser, WIDTHS["desktop"])
-        page.goto(url + "search/?q=co-training")
-        assert set(_result_titles(page)) == set(held)
-        expect(page.locator("#search-status")).to_have_text("3 papers match “co-training”:")
-        # Joined, it is the same word, and the hyphenated query finds it joined (a reader's
-        # trial: "finetuning" missed every "Fine-Tuning", "multi-modal" every "Multimodal").
-        page.goto(url + "search/?q=cotraining")  # not "Co Training": that is two words
-        assert set(_result_titles(page)) == {"Co-Training of Glyphs", "Cotraining Glyphs"}
-        page.goto(url + "search/?q=multi-modal")
-        assert _result_titles(page) == [joined]
-        # Curly quotes are quotes; formatting markup is no word, other angle brackets are.
-        page.goto(url + f"search/?q={quote('“co training”')}")
-        assert set(_result_titles(page)) == {"Co-Training of Glyphs", "Glyph Co Training"}
-        expect(page.locator("#search-status")).to_have_text("2 papers match “co training”:")
-        page.goto(url + f"search/?q={quote('<i>cooperative</i> <glyphs>')}")
-        assert _result_titles(page) == ["Cooperative Training of Glyphs"]
-        unpaired = '"cooperative training'  # no phrase
-        page.goto(url + f"search/?q={quote(unpaired)}")
-        assert _result_titles(page) == ["Cooperative Training of Glyphs"]
-        expect(page.locator("#search-status")).to_have_text(
-            '1 paper matches “"cooperative training”:'
-        )
-        assert page.errors == []  # type: ignore[attr-defined]
+    held, joined, url = CO_TRAINING_HELD, CO_TRAINING_JOINED, special_site
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(url + "search/?q=co-training")
+    assert set(_result_titles(page)) == set(held)
+    expect(page.locator("#search-status")).to_have_text("3 papers match “co-training”:")
+    # Joined, it is the same word, and the hyphenated query finds it joined (a reader's
+    # trial: "finetuning" missed every "Fine-Tuning", "multi-modal" every "Multimodal").
+    page.goto(url + "search/?q=cotraining")  # not "Co Training": that is two words
+    assert set(_result_titles(page)) == {"Co-Training of Glyphs", "Cotraining Glyphs"}
+    page.goto(url + "search/?q=multi-modal")
+    assert _result_titles(page) == [joined]
+    # Curly quotes are quotes; formatting markup is no word, other angle brackets are.
+    page.goto(url + f"search/?q={quote('“co training”')}")
+    assert set(_result_titles(page)) == {"Co-Training of Glyphs", "Glyph Co Training"}
+    expect(page.locator("#search-status")).to_have_text("2 papers match “co training”:")
+    page.goto(url + f"search/?q={quote('<i>cooperative</i> <glyphs>')}")
+    assert _result_titles(page) == ["Cooperative Training of Glyphs"]
+    unpaired = '"cooperative training'  # no phrase
+    page.goto(url + f"search/?q={quote(unpaired)}")
+    assert _result_titles(page) == ["Cooperative Training of Glyphs"]
+    expect(page.locator("#search-status")).to_have_text('1 paper matches “"cooperative training”:')
+    assert page.errors == []  # type: ignore[attr-defined]
 
 
 def test_the_count_of_a_common_word_is_near_the_truth_before_every_paper_is_opened(
