@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from sitegen import publish
 from sitegen.cli import load_config, main
@@ -115,6 +115,13 @@ def site_root(served_bundled: tuple[Path, str]) -> Path:
 @pytest.fixture(scope="module")
 def target(served_bundled: tuple[Path, str]) -> Target:
     return _target(served_bundled[0])
+
+
+@pytest.fixture(scope="module")
+def records(served_bundled: tuple[Path, str]) -> dict[str, SearchRecord]:
+    """The bundled site's papers' search records, by title, made once for the file's tests
+    (a fifth of a second each time): read them only."""
+    return _records(served_bundled[0])
 
 
 @pytest.fixture
@@ -363,15 +370,17 @@ def test_a_slow_index_is_said_to_be_searched_until_the_papers_come(
     said meanwhile."""
     page = _page(browser, WIDTHS["mobile"])
     page.goto(base_url + "search/")
-    network = page.context.new_cdp_session(page)
-    network.send("Network.enable")
-    network.send(
-        "Network.emulateNetworkConditions",
-        {"offline": False, "latency": 700, "downloadThroughput": -1, "uploadThroughput": -1},
-    )
+    # The index's files held back until the page has said so: a network as slow as need be on
+    # any machine, without waiting out a latency for each file (700 ms made the test 7 s).
+    held: list[Route] = []
+    index_files = re.compile(f"/{INDEX_DIR}/")
+    page.route(index_files, lambda route: held.append(route))
     page.locator("#search-query").fill("diffusion")
     status = page.locator("#search-status")
     expect(status).to_have_text("Searching…", timeout=1400)
+    for route in held:  # those asked while they are let go too
+        route.continue_()
+    page.unroute(index_files)
     expect(status).to_contain_text("match", timeout=30_000)
     assert page.locator("#search-results h2 a").count() > 0
     assert page.errors == []  # type: ignore[attr-defined]
@@ -395,7 +404,7 @@ def test_a_site_with_no_paper_yet_says_so_when_searched(browser: Browser, tmp_pa
 
 
 def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_hold_it(
-    browser: Browser, base_url: str, site_root: Path, target: Target
+    browser: Browser, base_url: str, records: dict[str, SearchRecord], target: Target
 ) -> None:
     """Pagefind answers a word a shard lacks with its longest known prefix ("Alvarez" gave
     every paper with a word in "a"): the page shows only papers that hold the word."""
@@ -409,14 +418,7 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
     expect(page).to_have_title("“Capybara” · Search · Daily Papers")
     expect(page.locator("#search-results article")).to_have_count(0)
     surname = target.author.split()[-1]
-    config = load_config(site_root)
-    site = assemble_site(load_content(site_root), config)
-    routes = Routes(config.base_url)
-    holding = {
-        r.title
-        for r in (search_record(site, routes, i) for i in site.ids)
-        if surname.lower() in f"{r.title} {r.text}".lower()
-    }
+    holding = {t for t, r in records.items() if surname.lower() in f"{t} {r.text}".lower()}
     page.goto(base_url + f"search/?q={surname}")
     titles = _result_titles(page)
     assert target.title in titles
@@ -425,19 +427,15 @@ def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_h
 
 
 def test_a_word_finds_papers_holding_it_or_its_inflections_not_words_sharing_its_start(
-    browser: Browser, base_url: str, site_root: Path
+    browser: Browser, base_url: str, records: dict[str, SearchRecord]
 ) -> None:
     """ "MiniMax" once listed five papers about "minimize" and "minimal"; "learner" listed
     papers holding "learning" only, above those holding "learner"."""
-    config = load_config(site_root)
-    site = assemble_site(load_content(site_root), config)
-    routes = Routes(config.base_url)
-    records = [search_record(site, routes, i) for i in site.ids]
 
     def holding(start: str) -> set[str]:
         return {
             r.title
-            for r in records
+            for r in records.values()
             if any(w.startswith(start) for w in re.findall(r"\w+", f"{r.title} {r.text}".lower()))
         }
 
@@ -451,7 +449,7 @@ def test_a_word_finds_papers_holding_it_or_its_inflections_not_words_sharing_its
     page.goto(base_url + "search/?q=MIT")
     expect(page.locator("#search-status")).to_contain_text("“MIT”")
     titles = _result_titles(page)
-    whole = {r.title for r in records if "mit" in re.findall(r"\w+", f"{r.title} {r.text}".lower())}
+    whole = {t for t, r in records.items() if "mit" in re.findall(r"\w+", f"{t} {r.text}".lower())}
     as_word = [title in whole for title in titles]
     assert as_word[0] and len(as_word) > sum(as_word), as_word
     assert as_word == sorted(as_word, reverse=True), as_word
@@ -569,18 +567,21 @@ def test_back_returns_to_the_query_before_the_one_typed(browser: Browser, base_u
     query left the search page. Each query typed is an entry of its own; Back and Forward
     show their results."""
     page = _page(browser, WIDTHS["desktop"])
+    # The page's clock, moved on by the while a reader reads (over a second: SETTLED_MS in the
+    # search page's script), not waited out.
+    page.clock.install()
     page.goto(base_url)
     page.goto(base_url + "search/?q=learning")
     cards = page.locator("#search-results article")
     expect(cards).to_have_count(10)
     page.get_by_role("button", name="Show more").click()
     expect(cards).to_have_count(20)
-    page.wait_for_timeout(1200)  # read a while
+    page.clock.fast_forward(1200)  # read a while
     box = page.locator("#search-query")
     box.select_text()
     box.press_sequentially("agent", delay=40)  # as typed, letter by letter: one entry
     expect(page.locator("#search-status")).to_contain_text("“agent”")
-    page.wait_for_timeout(1200)
+    page.clock.fast_forward(1200)
     box.select_text()
     box.press_sequentially("diffusion", delay=40)
     page.keyboard.press("Enter")
@@ -600,17 +601,19 @@ def test_back_returns_to_the_query_before_the_one_typed(browser: Browser, base_u
     assert page.errors == []  # type: ignore[attr-defined]
 
 
-def test_a_title_with_markup_is_shown_as_text(browser: Browser, tmp_path: Path) -> None:
-    root = tmp_path / "site"
-    title = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
-    with _served_day(root, [(title, "An abstract.")]) as url:
-        page = _page(browser, WIDTHS["mobile"])
-        page.goto(url + "search/?q=zyxwvut")
-        assert _result_titles(page) == [title]
-        expect(page.locator("#search-results img, #search-results b")).to_have_count(0)
-        assert page.evaluate("window.pwned") is None
-        page.locator("#search-results h2 a").click()
-        expect(page.locator("h1")).to_have_text(title)
+# The paper of the next test, on `special_site`.
+MARKUP_TITLE = 'Zyxwvut <img src=x onerror="window.pwned=1"> & "quoted" | 100% <b>bold</b>'
+
+
+def test_a_title_with_markup_is_shown_as_text(browser: Browser, special_site: str) -> None:
+    url, title = special_site, MARKUP_TITLE
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(url + "search/?q=zyxwvut")
+    assert _result_titles(page) == [title]
+    expect(page.locator("#search-results img, #search-results b")).to_have_count(0)
+    assert page.evaluate("window.pwned") is None
+    page.locator("#search-results h2 a").click()
+    expect(page.locator("h1")).to_have_text(title)
 
 
 @contextlib.contextmanager
@@ -645,6 +648,29 @@ def _served_day(
     assert main(["--root", str(root), "build"]) == 0
     with serving(root / "public") as server:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@pytest.fixture(scope="module")
+def special_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The special papers of several tests (`MARKUP_TITLE`, `TYPEWRITER`, `FEW_SHOT`,
+    `CO_TRAINING`) on one day of one site, built, indexed and served once for them all (a
+    build and its index took a second of each test): its URL. Each list of papers below is a
+    Pagefind document of its own, filled up with papers that hold no word any test searches:
+    no test's papers share a document with another test's."""
+    documents = [[(MARKUP_TITLE, "An abstract.")], TYPEWRITER, *FEW_SHOT, *CO_TRAINING]
+    papers: list[tuple[str, str]] = []
+    for document in documents:
+        assert len(document) <= PAPERS_PER_DOCUMENT
+        papers += document
+        while len(papers) % PAPERS_PER_DOCUMENT:
+            papers.append((f"Filler {len(papers)}", "Nothing."))
+    root = tmp_path_factory.mktemp("special") / "site"
+    # An API answer, whose arXiv ids order the papers as listed (a text listing's are made of
+    # their titles), and which names no author here.
+    with _served_day(root, papers, authors=[[] for _ in papers]) as url:
+        # The index's documents hold the papers in the site's order: as listed here.
+        assert list(_records(root)) == [title for title, _ in papers]
+        yield url
 
 
 def test_typing_on_the_search_page_updates_the_results_and_the_address(
@@ -931,20 +957,20 @@ def _records(site_root: Path) -> dict[str, SearchRecord]:
     return {r.title: r for r in (search_record(site, routes, i) for i in site.ids)}
 
 
-def _title_with(site_root: Path, start: str) -> str:
-    return next(title for title in _records(site_root) if title.startswith(start))
+def _title_with(records: dict[str, SearchRecord], start: str) -> str:
+    return next(title for title in records if title.startswith(start))
 
 
 @pytest.mark.parametrize(
     ("query", "title"), [("Sim2Real", "Stable-Sim2Real: "), ("3D", "VP3D: "), ("to-3D", "VP3D: ")]
 )
 def test_a_part_of_a_hyphenated_word_finds_the_paper(
-    browser: Browser, base_url: str, site_root: Path, query: str, title: str
+    browser: Browser, base_url: str, records: dict[str, SearchRecord], query: str, title: str
 ) -> None:
     """ "Sim2Real" finds "Stable-Sim2Real: ...", "3D" finds "VP3D: ... Text-to-3D Generation"."""
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + f"search/?q={query}")
-    assert _title_with(site_root, title) in _every_result_title(page)
+    assert _title_with(records, title) in _every_result_title(page)
     assert page.errors == []  # type: ignore[attr-defined]
 
 
@@ -975,12 +1001,12 @@ def test_an_acronym_finds_every_paper_that_names_it(
 
 
 def test_a_joined_name_in_a_title_is_found_by_its_parts(
-    browser: Browser, base_url: str, site_root: Path
+    browser: Browser, base_url: str, records: dict[str, SearchRecord]
 ) -> None:
     """ "MoE" finds "MaskMoE: ..." (a reader's query that found nothing)."""
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + "search/?q=MoE")
-    assert _title_with(site_root, "MaskMoE") in _result_titles(page)
+    assert _title_with(records, "MaskMoE") in _result_titles(page)
 
 
 @pytest.mark.parametrize("query", ["text-to-image", "text to image"])
@@ -999,11 +1025,11 @@ def test_a_hyphenated_word_of_an_abstract_is_found_as_typed_with_or_without_hyph
 
 @pytest.mark.parametrize("name", ["Raphaël", "raphael", "RAPHAËL"])
 def test_an_accented_name_finds_its_paper_alone_with_or_without_its_accent(
-    browser: Browser, base_url: str, site_root: Path, name: str
+    browser: Browser, base_url: str, records: dict[str, SearchRecord], name: str
 ) -> None:
     """Split on ASCII non-word characters, "Raphaël" was "rap" and "l": any word in "l" kept
     a paper. Pagefind folds case and diacritics, and so does the page."""
-    holding = [t for t, r in _records(site_root).items() if "Raphaël" in f"{t} {r.text}"]
+    holding = [t for t, r in records.items() if "Raphaël" in f"{t} {r.text}"]
     assert len(holding) == 1
     page = _page(browser, WIDTHS["desktop"])
     page.goto(base_url + f"search/?q={name}")
@@ -1021,7 +1047,11 @@ def test_an_accented_name_finds_its_paper_alone_with_or_without_its_accent(
     ],
 )
 def test_every_word_of_two_letters_or_more_must_be_in_the_paper(
-    browser: Browser, base_url: str, site_root: Path, query: str, words: list[str]
+    browser: Browser,
+    base_url: str,
+    records: dict[str, SearchRecord],
+    query: str,
+    words: list[str],
 ) -> None:
     """Several words find the papers holding all of them, not those holding any one (where
     common words buried the paper)."""
@@ -1031,7 +1061,7 @@ def test_every_word_of_two_letters_or_more_must_be_in_the_paper(
 
     holding = {
         t
-        for t, r in _records(site_root).items()
+        for t, r in records.items()
         if all(re.search(rf"(?<![^\W_]){w}", folded(f"{t} {r.text}")) for w in words)
     }
     assert holding
@@ -1041,100 +1071,108 @@ def test_every_word_of_two_letters_or_more_must_be_in_the_paper(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
-def test_papers_with_the_exact_phrase_rank_first(browser: Browser, tmp_path: Path) -> None:
+# The papers of the next test, in one Pagefind document on `special_site`: the phrase, its
+# words apart, one of its words.
+TYPEWRITER = [
+    ("Learnable Typewriter Models for Old Scripts", "Glyphs."),
+    (
+        "Typewriter Study: Is Typewriter Use Learnable, or Learnable by Typewriter Experts?",
+        "Typewriter learnable.",
+    ),
+    ("Learnable Filters", "Sound."),
+]
+
+
+def test_papers_with_the_exact_phrase_rank_first(browser: Browser, special_site: str) -> None:
     """A paper holding the words as typed ranks above one holding them apart, however often,
     and a paper holding one word only is not shown."""
-    phrase = "Learnable Typewriter Models for Old Scripts"
-    apart = "Typewriter Study: Is Typewriter Use Learnable, or Learnable by Typewriter Experts?"
-    papers = [
-        (phrase, "Glyphs."),
-        (apart, "Typewriter learnable."),
-        ("Learnable Filters", "Sound."),
-    ]
-    with _served_day(tmp_path / "site", papers) as url:
-        page = _page(browser, WIDTHS["desktop"])
-        page.goto(url + "search/?q=learnable+typewriter")
-        assert _result_titles(page) == [phrase, apart]
-        expect(page.locator("#search-status")).to_have_text(
-            "2 papers match “learnable typewriter”:"
-        )
-        assert page.errors == []  # type: ignore[attr-defined]
+    (phrase, _), (apart, _), _ = TYPEWRITER
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(special_site + "search/?q=learnable+typewriter")
+    assert _result_titles(page) == [phrase, apart]
+    expect(page.locator("#search-status")).to_have_text("2 papers match “learnable typewriter”:")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+# The papers of the next test, each in a Pagefind document of its own on `special_site`:
+# hyphenated, spaced, its words apart (no phrase); and an abstract's words of three letters
+# or fewer are not indexed: "of" only ranks.
+FEW_SHOT = [
+    [("Few-Shot Learning of Glyphs", "Scripts.")],
+    [("Glyphs by few shot learning", "Scripts.")],
+    [("A Shot of Few Glyphs Learning", "Scripts.")],
+    [("Sparse Routing at Scale", "We train a mixture of experts.")],
+]
 
 
 def test_a_hyphen_is_a_space_and_markup_no_word_in_a_query_and_a_paper(
-    browser: Browser, tmp_path: Path
+    browser: Browser, special_site: str
 ) -> None:
     """Found by a reader's trial: "Mixture-of-Experts" found 9 of the 14 papers "mixture of
     experts" found, a quoted "few shot learning" missed "Few-Shot Learning", and
     "<b>diffusion</b>" found nothing. Here each paper is in a Pagefind document of its own,
     with others that hold none of the words. A stop word only ranks."""
-    hyphenated, spaced = "Few-Shot Learning of Glyphs", "Glyphs by few shot learning"
-    apart = "A Shot of Few Glyphs Learning"  # its words apart: no phrase
-    papers = [(f"Filler {number}", "Nothing.") for number in range(4 * PAPERS_PER_DOCUMENT)]
-    for number, title in enumerate((hyphenated, spaced, apart)):
-        papers[number * PAPERS_PER_DOCUMENT] = (title, "Scripts.")
-    # An abstract's words of three letters or fewer are not indexed: "of" only ranks.
-    routed = "Sparse Routing at Scale"
-    papers[3 * PAPERS_PER_DOCUMENT] = (routed, "We train a mixture of experts.")
-    with _served_day(tmp_path / "site", papers) as url:
-        page = _page(browser, WIDTHS["desktop"])
-        for query in ("few shot learning", "<b>few</b> shot learning"):
-            page.goto(url + f"search/?q={quote(query)}")
-            titles = _result_titles(page)
-            assert set(titles[:2]) == {hyphenated, spaced} and titles[2:] == [apart], query
-            expect(page.locator("#search-status")).to_have_text(f"3 papers match “{query}”:")
-        # A hyphenated word is one: its parts in a row (see the next test).
-        for query in ("few-shot learning", "<b>few-shot</b> learning"):
-            page.goto(url + f"search/?q={quote(query)}")
-            assert set(_result_titles(page)) == {hyphenated, spaced}, query
-        for query, holding in [
-            ('"few shot learning"', {hyphenated, spaced}),
-            ('"few-shot learning"', {hyphenated, spaced}),
-            ('"Few-Shot" learning', {hyphenated, spaced}),  # "Shot of Few": not in a row
-        ]:
-            page.goto(url + f"search/?q={quote(query)}")
-            assert set(_result_titles(page)) == holding, query
-        page.goto(url + "search/?q=mixture+of+experts")
-        assert _result_titles(page) == [routed]
-        assert page.errors == []  # type: ignore[attr-defined]
+    [(hyphenated, _)], [(spaced, _)], [(apart, _)], [(routed, _)] = FEW_SHOT
+    url = special_site
+    page = _page(browser, WIDTHS["desktop"])
+    for query in ("few shot learning", "<b>few</b> shot learning"):
+        page.goto(url + f"search/?q={quote(query)}")
+        titles = _result_titles(page)
+        assert set(titles[:2]) == {hyphenated, spaced} and titles[2:] == [apart], query
+        expect(page.locator("#search-status")).to_have_text(f"3 papers match “{query}”:")
+    # A hyphenated word is one: its parts in a row (see the next test).
+    for query in ("few-shot learning", "<b>few-shot</b> learning"):
+        page.goto(url + f"search/?q={quote(query)}")
+        assert set(_result_titles(page)) == {hyphenated, spaced}, query
+    for query, holding in [
+        ('"few shot learning"', {hyphenated, spaced}),
+        ('"few-shot learning"', {hyphenated, spaced}),
+        ('"Few-Shot" learning', {hyphenated, spaced}),  # "Shot of Few": not in a row
+    ]:
+        page.goto(url + f"search/?q={quote(query)}")
+        assert set(_result_titles(page)) == holding, query
+    page.goto(url + "search/?q=mixture+of+experts")
+    assert _result_titles(page) == [routed]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+# The papers of the next test, each in a Pagefind document of its own on `special_site`.
+CO_TRAINING_HELD = ["Co-Training of Glyphs", "Glyph Co Training", "Cotraining Glyphs"]
+CO_TRAINING_OTHER = ["Compute-Efficient Glyph Training", "Cooperative Training of Glyphs"]
+CO_TRAINING_JOINED = "Multimodal Glyph Parsing"  # holding no "modal"
+CO_TRAINING = [
+    [(title, "Scripts.")] for title in [*CO_TRAINING_OTHER, *CO_TRAINING_HELD, CO_TRAINING_JOINED]
+]
 
 
 def test_a_hyphenated_word_is_one_word_held_hyphenated_spaced_or_joined(
-    browser: Browser, tmp_path: Path
+    browser: Browser, special_site: str
 ) -> None:
     """A review: with a hyphen a space, "co-training" found "Compute-Efficient ... Training"
     and 110 more, its two papers 31st and 66th. Its parts must stand in a row, each but the
     last whole, or joined; a paper holding them so ranks and is opened first."""
-    held = ["Co-Training of Glyphs", "Glyph Co Training", "Cotraining Glyphs"]
-    other = ["Compute-Efficient Glyph Training", "Cooperative Training of Glyphs"]
-    joined = "Multimodal Glyph Parsing"  # a document of its own, holding no "modal"
-    papers = [(f"Filler {number}", "Nothing.") for number in range(6 * PAPERS_PER_DOCUMENT)]
-    for number, title in enumerate([*other, *held, joined]):
-        papers[number * PAPERS_PER_DOCUMENT] = (title, "Scripts.")
-    with _served_day(tmp_path / "site", papers) as url:
-        page = _page(browser, WIDTHS["desktop"])
-        page.goto(url + "search/?q=co-training")
-        assert set(_result_titles(page)) == set(held)
-        expect(page.locator("#search-status")).to_have_text("3 papers match “co-training”:")
-        # Joined, it is the same word, and the hyphenated query finds it joined (a reader's
-        # trial: "finetuning" missed every "Fine-Tuning", "multi-modal" every "Multimodal").
-        page.goto(url + "search/?q=cotraining")  # not "Co Training": that is two words
-        assert set(_result_titles(page)) == {"Co-Training of Glyphs", "Cotraining Glyphs"}
-        page.goto(url + "search/?q=multi-modal")
-        assert _result_titles(page) == [joined]
-        # Curly quotes are quotes; formatting markup is no word, other angle brackets are.
-        page.goto(url + f"search/?q={quote('“co training”')}")
-        assert set(_result_titles(page)) == {"Co-Training of Glyphs", "Glyph Co Training"}
-        expect(page.locator("#search-status")).to_have_text("2 papers match “co training”:")
-        page.goto(url + f"search/?q={quote('<i>cooperative</i> <glyphs>')}")
-        assert _result_titles(page) == ["Cooperative Training of Glyphs"]
-        unpaired = '"cooperative training'  # no phrase
-        page.goto(url + f"search/?q={quote(unpaired)}")
-        assert _result_titles(page) == ["Cooperative Training of Glyphs"]
-        expect(page.locator("#search-status")).to_have_text(
-            '1 paper matches “"cooperative training”:'
-        )
-        assert page.errors == []  # type: ignore[attr-defined]
+    held, joined, url = CO_TRAINING_HELD, CO_TRAINING_JOINED, special_site
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(url + "search/?q=co-training")
+    assert set(_result_titles(page)) == set(held)
+    expect(page.locator("#search-status")).to_have_text("3 papers match “co-training”:")
+    # Joined, it is the same word, and the hyphenated query finds it joined (a reader's
+    # trial: "finetuning" missed every "Fine-Tuning", "multi-modal" every "Multimodal").
+    page.goto(url + "search/?q=cotraining")  # not "Co Training": that is two words
+    assert set(_result_titles(page)) == {"Co-Training of Glyphs", "Cotraining Glyphs"}
+    page.goto(url + "search/?q=multi-modal")
+    assert _result_titles(page) == [joined]
+    # Curly quotes are quotes; formatting markup is no word, other angle brackets are.
+    page.goto(url + f"search/?q={quote('“co training”')}")
+    assert set(_result_titles(page)) == {"Co-Training of Glyphs", "Glyph Co Training"}
+    expect(page.locator("#search-status")).to_have_text("2 papers match “co training”:")
+    page.goto(url + f"search/?q={quote('<i>cooperative</i> <glyphs>')}")
+    assert _result_titles(page) == ["Cooperative Training of Glyphs"]
+    unpaired = '"cooperative training'  # no phrase
+    page.goto(url + f"search/?q={quote(unpaired)}")
+    assert _result_titles(page) == ["Cooperative Training of Glyphs"]
+    expect(page.locator("#search-status")).to_have_text('1 paper matches “"cooperative training”:')
+    assert page.errors == []  # type: ignore[attr-defined]
 
 
 def test_the_count_of_a_common_word_is_near_the_truth_before_every_paper_is_opened(
@@ -1170,7 +1208,11 @@ def test_the_count_of_a_common_word_is_near_the_truth_before_every_paper_is_open
     ],
 )
 def test_quoted_phrases_find_every_paper_holding_each_in_a_row_and_no_other(
-    browser: Browser, base_url: str, site_root: Path, query: str, phrases: list[tuple[str, ...]]
+    browser: Browser,
+    base_url: str,
+    records: dict[str, SearchRecord],
+    query: str,
+    phrases: list[tuple[str, ...]],
 ) -> None:
     """Found by a reader's trial: "language model" in quotes found 25 papers and none of the
     42 whose titles hold it (Pagefind gives a phrase's first place in a document only), and
@@ -1178,7 +1220,6 @@ def test_quoted_phrases_find_every_paper_holding_each_in_a_row_and_no_other(
     # Each word but the last whole, or with an ending of inflection; the last, its start.
     whole = r"(?:ations?|ings?|ies|ed|e?s|ers?)?[\W_]+"
     in_rows = [re.compile(r"(?<![^\W_])" + whole.join(stems), re.IGNORECASE) for stems in phrases]
-    records = _records(site_root)
     holding = {t for t, r in records.items() if all(row.search(f"{t} {r.text}") for row in in_rows)}
     assert len(holding) >= 5
     page = _page(browser, WIDTHS["desktop"])
@@ -1301,11 +1342,10 @@ def test_a_full_name_finds_that_authors_papers_by_one_word_and_a_part_of_it_by_i
 
 
 def test_a_count_of_no_upvotes_is_shown_as_the_paper_page_shows_it(
-    browser: Browser, base_url: str, site_root: Path
+    browser: Browser, base_url: str, records: dict[str, SearchRecord]
 ) -> None:
     """0 upvotes is a fact, shown on the result as on the paper's page; an unknown count is
     shown on neither."""
-    records = _records(site_root)
     none = next(t for t, r in records.items() if r.upvotes == "0" and r.text.startswith("2606."))
     arxiv_id = records[none].text.split(".")[0] + "." + records[none].text.split(".")[1]
     page = _page(browser, WIDTHS["desktop"])
