@@ -212,7 +212,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         within = unquote(asked.path)
         site = unquote(self.subpath())
         for old in self.moved_from:
-            rest = within.removeprefix(old)
+            # An old root typed without its slash ("/old") is that root too.
+            rest = "" if within + "/" == old else within.removeprefix(old)
             # Within public/ alone: "/old//etc/passwd" left an absolute path (a review).
             if old == site or rest == within or rest.startswith("/") or ".." in rest.split("/"):
                 continue

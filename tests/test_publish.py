@@ -1068,6 +1068,8 @@ def test_serve_says_where_the_site_moved_when_base_url_is_edited_and_its_pages_f
         assert moved.headers["location"] == "/a/b/search/?q=diffusion"
         assert httpx.get(f"{host}/a/b/days/", timeout=30).status_code == 200
         assert httpx.get(f"{host}/elsewhere/", timeout=30).status_code == 404
+        root = httpx.get(url.removesuffix("/"), timeout=30)  # typed without its slash
+        assert root.headers["location"] == "/a/b/", "the old root, typed, found no page"
         moved_to("/a/")  # its parent: the old addresses are inside the site now
         assert httpx.get(f"{host}/a/b/days/", timeout=30).headers["location"] == "/a/days/"
         assert httpx.get(url + "days/", timeout=30).headers["location"] == "/a/days/"
