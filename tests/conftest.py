@@ -120,6 +120,7 @@ SLOW_FIRST = (
     "test_robustness.py",
     "test_safety.py",
     "test_build.py",
+    "test_scheduled_runs.py",  # one test of 10 s: started last, it would end the run alone
 )
 
 
