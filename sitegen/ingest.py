@@ -222,6 +222,7 @@ class _Merger:
         self.retitled: list[tuple[date, str, str, str]] = []  # see Merged
         self._featured: set[str] | None = None  # the papers the stored days list
         self._listed: dict[str, set[str]] | None = None  # see listed_keys
+        self._abstracts_filled: set[str] = set()  # papers whose empty abstract this run filled
 
     def paper(self, paper_id: str) -> Paper | None:
         if paper_id in self.papers:
@@ -262,7 +263,13 @@ class _Merger:
             else:
                 if not known and self.index.titled_otherwise(existing, entry.title):
                     self.retitled.append((listing.day, existing.id, entry.title, existing.title))
-                paper = _merge(existing, entry, recorded=self._recorded(existing.id))
+                refilled = existing.id in self._abstracts_filled
+                paper = _merge(
+                    existing, entry, recorded=self._recorded(existing.id), known=known,
+                    refilled=refilled,
+                )  # fmt: skip
+                if not existing.abstract and paper.abstract:
+                    self._abstracts_filled.add(paper.id)
             if added := tuple(t for t in topics if t not in paper.not_topics):  # the editor's call
                 paper = dataclasses.replace(paper, topics=_union(paper.topics, added))
             self.papers[paper.id] = paper
@@ -407,6 +414,13 @@ class _RunIndex:
             if paper_id is not None and (found := self.merger.paper(paper_id)) is not None:
                 return found
         key = title_key(entry.title)
+        if entry.arxiv_id:
+            # The file the id named, of the entry's title, its arxiv_id deleted or corrected by
+            # hand since (a review: a title another paper holds led to that one, and a third
+            # file was made). Of another title, it is another paper the old id now names.
+            named_by_id = self.merger.paper(entry.arxiv_id)
+            if named_by_id is not None and title_key(named_by_id.title) == key:
+                return named_by_id
         named = self.by_title.get(key) or self.store.titles.get(key)
         for paper_id in (named, slug_for_title(entry.title)):
             paper = self.merger.paper(paper_id) if paper_id is not None else None
@@ -463,22 +477,31 @@ def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
     )
 
 
-def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
-    """Fill what the paper lacks; never replace a value that is there."""
+def _merge(
+    paper: Paper,
+    entry: ListingEntry,
+    *,
+    recorded: int | None,
+    known: bool = False,
+    refilled: bool = False,
+) -> Paper:
+    """Fill what the paper lacks; never replace a value that is there. `known`: the listing
+    was taken before (a replay); `refilled`: this run filled the paper's empty abstract."""
     upvotes = paper.upvotes
     # Kept only when lowered by hand below what the day files recorded: unknown (a deleted field
     # counts as unknown), or at least that count, it takes the higher (a day entry taken off or
     # lowered by hand froze the paper's count for good: found by a review). Unknown, it takes
     # the highest the days recorded too: a lower listed count would be taken for one lowered
-    # by hand, and kept (a review: a replay after a count was deleted).
+    # by hand, and kept (a review: a replay after a count was deleted). A replay raises none:
+    # its counts were taken, and one lowered by hand in the paper and its day stays so.
     if paper.upvotes is None:
         upvotes = most_upvotes(recorded, entry.upvotes)
-    elif recorded is None or paper.upvotes >= recorded:
+    elif not known and (recorded is None or paper.upvotes >= recorded):
         upvotes = most_upvotes(paper.upvotes, entry.upvotes)
     return dataclasses.replace(
         paper,
         title=paper.title or entry.title,
-        abstract=_richer_abstract(paper, entry),
+        abstract=_richer_abstract(paper, entry, refilled=refilled),
         arxiv_id=paper.arxiv_id or entry.arxiv_id,
         authors=paper.authors or entry.authors,
         authors_count=_first(paper.authors_count, entry.authors_count),
@@ -491,15 +514,17 @@ def _merge(paper: Paper, entry: ListingEntry, *, recorded: int | None) -> Paper:
     )
 
 
-def _richer_abstract(paper: Paper, entry: ListingEntry) -> str:
+def _richer_abstract(paper: Paper, entry: ListingEntry, *, refilled: bool = False) -> str:
     """The held abstract, or the listed one when it is the same text in more paragraphs and
     the listing brings the paper its arXiv id: an API answer after a text capture, which has
     neither (found by a review). Once the paper has its id, paragraphs joined by hand stay
-    joined (a review: a fetch of the day filling split them again); other words are kept."""
+    joined (a review: a fetch of the day filling split them again), but for an abstract this
+    run `refilled` (deleted by hand, a replay gives it back as the first ingest made it: a
+    review); other words are kept."""
     held, listed = paper.abstract, entry.abstract
     if not held:
         return listed
-    if paper.arxiv_id or not entry.arxiv_id:
+    if not entry.arxiv_id or (paper.arxiv_id and not refilled):
         return held
     more_paragraphs = listed.count("\n\n") > held.count("\n\n")
     return listed if more_paragraphs and listed.split() == held.split() else held

@@ -13,7 +13,8 @@ from sitegen.model import ContentSnapshot
 
 # Papers as listings name them: titles apart in case, punctuation, "+" or "#" only, one title
 # that two papers of two arXiv ids share, each entry with its arXiv id or without (a text
-# capture's), so that sequences of listings meet the ways the merge tells papers apart.
+# capture's, whose abstract is one paragraph), so that sequences of listings meet the ways the
+# merge tells papers apart.
 TITLES = [
     ("Fuzzing C Compilers", "2501.00001"),
     ("Fuzzing C++ Compilers", "2501.00002"),
@@ -25,7 +26,7 @@ TITLES = [
 entries = st.builds(
     lambda titled, with_id, upvotes: ListingEntry(
         title=titled[0],
-        abstract=f"About {titled[0]}.",
+        abstract=f"About {titled[0]}." + ("\n\n" if with_id else " ") + "In two paragraphs.",
         line=1,
         arxiv_id=titled[1] if with_id else None,
         upvotes=upvotes,
@@ -40,12 +41,13 @@ listed_day = st.tuples(
 )
 listed_days = st.lists(listed_day, min_size=1, max_size=5)
 
-# A hand edit: a paper's title or abstract rewritten, its count deleted (unknown), or a paper
-# taken off a day; each picks its paper (or day entry) by its place among those held.
+# A hand edit: a paper's title or abstract rewritten, a field deleted (unknown), its count
+# lowered in its file and its days, or a paper taken off a day; each picks its paper (or day
+# entry) by its place among those held.
 Edit = tuple[str, int]
-edits = st.tuples(
-    st.sampled_from(["title", "abstract", "forget upvotes", "take off"]), st.integers(0, 20)
-)
+FORGOTTEN = {"forget upvotes": "upvotes", "forget abstract": "abstract", "forget id": "arxiv_id"}
+EDITS = ["title", "abstract", *FORGOTTEN, "lower count", "take off"]
+edits = st.tuples(st.sampled_from(EDITS), st.integers(0, 20))
 steps = st.lists(st.one_of(listed_day, edits), min_size=1, max_size=8)
 
 
@@ -55,13 +57,18 @@ def listing(day: date, listed: list[ListingEntry]) -> Listing:
 
 class HandEdits:
     """Edits made by hand, as a store's maintainer makes them, and the papers each touched.
-    Not a paper both retitled and taken off a day: neither its title nor a day then says
-    which listed entries are that paper, and a later listing makes it again (as one of a
-    corrected title and arXiv id), which a replay of the listings before may fill."""
+    Not a paper both retitled and taken off a day, or retitled and its arXiv id deleted:
+    nothing then says which listed entries are that paper, and a later listing makes it again
+    (as docs/content.md says), which a replay of the listings before may fill."""
 
     def __init__(self) -> None:
-        self.touched: dict[str, set[str]] = {"title": set(), "abstract": set(), "take off": set()}
-        self.touched["forget upvotes"] = set()
+        self.touched: dict[str, set[str]] = {kind: set() for kind in EDITS}
+
+    def _refused(self, kind: str, paper_id: str) -> bool:
+        lost = self.touched["take off"] | self.touched["forget id"]
+        return (kind == "title" and paper_id in lost) or (
+            kind in ("take off", "forget id") and paper_id in self.touched["title"]
+        )
 
     def apply(self, snapshot: ContentSnapshot, edit: Edit, number: int) -> ContentSnapshot:
         kind, place = edit
@@ -73,7 +80,7 @@ class HandEdits:
                 (day, entry)
                 for day in sorted(days)
                 for entry in days[day].entries
-                if entry.paper_id not in self.touched["title"]
+                if not self._refused(kind, entry.paper_id)
             ]
             if not listed:
                 return snapshot
@@ -83,10 +90,19 @@ class HandEdits:
             self.touched[kind].add(gone.paper_id)
             return ContentSnapshot.of(papers, days)
         paper = papers[sorted(papers)[place % len(papers)]]
-        if kind == "title" and paper.id in self.touched["take off"]:
+        if self._refused(kind, paper.id):
             return snapshot
-        if kind == "forget upvotes":
-            papers[paper.id] = dataclasses.replace(paper, upvotes=None)
+        if kind in FORGOTTEN:
+            unknown = "" if kind == "forget abstract" else None  # an abstract is text
+            papers[paper.id] = dataclasses.replace(paper, **{FORGOTTEN[kind]: unknown})
+        elif kind == "lower count":
+            papers[paper.id] = dataclasses.replace(paper, upvotes=0)
+            for day, held in days.items():
+                entries = tuple(
+                    dataclasses.replace(e, upvotes=0) if e.paper_id == paper.id else e
+                    for e in held.entries
+                )
+                days[day] = dataclasses.replace(held, entries=entries)
         else:
             papers[paper.id] = dataclasses.replace(paper, **{kind: f"Edited by hand {number}"})
         self.touched[kind].add(paper.id)

@@ -20,7 +20,7 @@ from sitegen.model import (
     slug_for_title,
     title_key,
 )
-from tests.listing_steps import Edit, HandEdits, listed_days, listing, steps
+from tests.listing_steps import FORGOTTEN, Edit, HandEdits, listed_days, listing, steps
 
 
 def _seed_listings(seed_bytes: dict[str, bytes]) -> list[tuple[Listing, str | None]]:
@@ -284,47 +284,62 @@ def test_any_sequence_of_listings_loses_no_paper_and_merges_again_to_nothing(
 
 @settings(max_examples=300, deadline=None)
 @given(steps)
-def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_counts(
+def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_fields(
     made: list[tuple[date, list[ListingEntry]] | Edit],
 ) -> None:
     """The README: hand edits win. A title or abstract edited by hand stays whatever listings
-    come after (and the title the paper was listed under still finds it: no second paper);
-    ingesting the listings taken again raises counts deleted by hand to the highest listed, no
-    less than the days recorded, and changes nothing else, a paper taken off a day included."""
+    come after (and the title the paper was listed under, or the arXiv id its file is named
+    after, still finds it: no second paper); ingesting the listings taken again fills the
+    fields deleted by hand (a count with the highest listed, no less than the days recorded)
+    and changes nothing else: a count lowered by hand, a paper taken off a day included."""
     snapshot = EMPTY_SNAPSHOT
     listings: list[tuple[Listing, str]] = []
     hand = HandEdits()
-    edited: dict[str, Paper] = {}  # papers whose title or abstract was edited, as edited
+    kept: dict[tuple[str, str], str] = {}  # (paper, field) -> its value edited by hand
     for number, step in enumerate(made):
         if isinstance(step[0], str):
-            snapshot = hand.apply(snapshot, step, number)
-            edited |= {
-                i: snapshot.papers[i] for i in hand.touched["title"] | hand.touched["abstract"]
-            }
+            before, snapshot = snapshot, hand.apply(snapshot, step, number)
+            field = FORGOTTEN.get(step[0], step[0])
+            for paper in snapshot.papers.values():
+                if field in ("title", "abstract") and before.papers[paper.id] != paper:
+                    if value := getattr(paper, field):
+                        kept[paper.id, field] = value
+                    else:
+                        kept.pop((paper.id, field), None)  # deleted: a listing may fill it
             continue
         day, entries = step
         taken = (listing(day, entries), f"listings/{day}-{number}.json")
         listings.append(taken)
         held = len(snapshot.papers)
         snapshot = ingest_listings(snapshot, [taken]).applied_to(snapshot)
-        for paper_id, as_edited in edited.items():
-            now = snapshot.papers[paper_id]
-            assert (now.title, now.abstract) == (as_edited.title, as_edited.abstract)
+        for (paper_id, field), value in kept.items():
+            assert getattr(snapshot.papers[paper_id], field) == value, (paper_id, field)
         assert len(snapshot.papers) <= held + len(entries)
     again = ingest_listings(snapshot, listings)
-    assert again.new_papers == 0, "a paper retitled by hand was made again"
+    assert again.new_papers == 0, "a paper edited by hand was made again"
+    deleted = {
+        (paper_id, field) for kind, field in FORGOTTEN.items() for paper_id in hand.touched[kind]
+    }
     for changed in _changes(snapshot, again):
-        # A count deleted by hand, or filled since by a lower one than the listings gave.
-        assert isinstance(changed, Paper) and changed.id in hand.touched["forget upvotes"]
+        assert isinstance(changed, Paper), f"a replay changed a day: {changed}"
         held = snapshot.papers[changed.id]
-        assert dataclasses.replace(changed, upvotes=held.upvotes) == held
-        assert (changed.upvotes or 0) >= (held.upvotes or 0)
+        for name in ("title", "abstract", "arxiv_id", "upvotes", "authors", "topics"):
+            before, after = getattr(held, name), getattr(changed, name)
+            if before != after:
+                assert (changed.id, name) in deleted, (changed.id, name, before, after)
+                if name == "upvotes":
+                    assert (after or 0) >= (before or 0)
+                elif name == "abstract" and before:  # filled since by a text capture: the
+                    assert before.split() == after.split()  # API answer's paragraphs come
+                else:
+                    assert not before, (changed.id, name, before, after)
     replayed = again.applied_to(snapshot)
+    lowered = hand.touched["lower count"]
     for paper in replayed.papers.values():
         recorded = [
             e.upvotes for d in replayed.days.values() for e in d.entries if e.paper_id == paper.id
         ]
-        if paper.upvotes is not None:
+        if paper.upvotes is not None and paper.id not in lowered:
             assert paper.upvotes >= max((n for n in recorded if n is not None), default=0)
     assert _changes(replayed, ingest_listings(replayed, listings)) == []
 
@@ -367,3 +382,59 @@ def test_a_count_deleted_by_hand_is_filled_by_a_replay_with_the_highest_and_rise
     assert replayed.papers[paper.id].upvotes == 5
     more = dataclasses.replace(api, upvotes=9)
     assert ingest_listing(replayed, _listing(date(2026, 1, 7), more)).papers[paper.id].upvotes == 9
+
+
+def test_a_replay_gives_back_a_deleted_abstract_in_the_paragraphs_the_api_answer_gave() -> None:
+    """Found by a review: the older day's text capture (one paragraph) filled the deleted
+    abstract first, and the API answer's paragraphs were then taken for a hand edit's join."""
+    text = ListingEntry(title="Sparse Attention", abstract="P1. P2.", line=1)
+    api = dataclasses.replace(text, abstract="P1.\n\nP2.", arxiv_id="2501.00006")
+    listings = [
+        (_listing(date(2026, 1, 5), text), "listings/2026-01-05.txt"),
+        (_listing(date(2026, 1, 6), api), "listings/2026-01-06.json"),
+    ]
+    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    (paper,) = snapshot.papers.values()
+    assert paper.abstract == "P1.\n\nP2."
+    deleted = ContentSnapshot.of({paper.id: dataclasses.replace(paper, abstract="")}, snapshot.days)
+    assert ingest_listings(deleted, listings).papers[paper.id] == paper
+    joined = dataclasses.replace(paper, abstract="P1. P2.")  # by hand: it stays joined
+    by_hand = ContentSnapshot.of({paper.id: joined}, snapshot.days)
+    assert ingest_listings(by_hand, listings).papers[paper.id] == joined
+
+
+def test_a_count_lowered_by_hand_in_the_paper_and_its_day_stays_after_a_replay() -> None:
+    """Found by a review: a replay raised the paper's count to its listing's again."""
+    listings = [
+        (
+            _listing(date(2026, 1, 5), ListingEntry(title="T t", abstract="A", line=1, upvotes=25)),
+            "listings/a.json",
+        )
+    ]
+    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    (paper,) = snapshot.papers.values()
+    (day,) = snapshot.days.values()
+    lowered = ContentSnapshot.of(
+        {paper.id: dataclasses.replace(paper, upvotes=3)},
+        {
+            day.day: dataclasses.replace(
+                day, entries=(dataclasses.replace(day.entries[0], upvotes=3),)
+            )
+        },
+    )
+    assert _changes(lowered, ingest_listings(lowered, listings)) == []
+
+
+def test_a_paper_file_named_after_its_arxiv_id_is_found_by_it_after_the_id_was_edited() -> None:
+    """Found by a review: with its arxiv_id deleted or corrected by hand, a listing of the
+    id went by the title to another paper of that title, and made a third file."""
+    first = ListingEntry(title="Same Title", abstract="A.", line=1, arxiv_id="2606.00467")
+    second = dataclasses.replace(first, abstract="B.", arxiv_id="2606.99001")
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 6, 13), first, second))
+    assert sorted(snapshot.papers) == ["2606.00467", "2606.99001"]
+    for edited_id in (None, "2606.99011"):
+        paper = dataclasses.replace(snapshot.papers["2606.99001"], arxiv_id=edited_id)
+        edited = ContentSnapshot.of({**snapshot.papers, paper.id: paper}, snapshot.days)
+        again = ingest_listing(edited, _listing(date(2026, 6, 14), second))
+        assert sorted(again.papers) == ["2606.00467", "2606.99001"], edited_id
+        assert again.papers["2606.99001"].arxiv_id == (edited_id or "2606.99001")
