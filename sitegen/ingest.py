@@ -222,7 +222,9 @@ class _Merger:
         self.retitled: list[tuple[date, str, str, str]] = []  # see Merged
         self._featured: set[str] | None = None  # the papers the stored days list
         self._listed: dict[str, set[str]] | None = None  # see listed_keys
-        self._abstracts_filled: set[str] = set()  # papers whose empty abstract this run filled
+        # (paper, field) this run filled, deleted by hand: a count a replay may raise on, a
+        # text capture's abstract an API answer may give paragraphs (see _merge).
+        self._refilled: set[tuple[str, str]] = set()
 
     def paper(self, paper_id: str) -> Paper | None:
         if paper_id in self.papers:
@@ -258,18 +260,24 @@ class _Merger:
                 # (the property tests in tests/test_ingest.py).
                 continue
             if existing is None:
-                paper = _new_paper(entry, paper_id=paper_id)
+                # A file deleted by hand, made again: from the highest count its days recorded
+                # (a review: the first listing's, lower, then kept as if lowered by hand).
+                paper = _new_paper(entry, paper_id=paper_id, recorded=self._recorded(paper_id))
                 self.new_papers += 1
+                if self._recorded(paper_id) is not None:
+                    self._refilled.add((paper_id, "upvotes"))
             else:
                 if not known and self.index.titled_otherwise(existing, entry.title):
                     self.retitled.append((listing.day, existing.id, entry.title, existing.title))
-                refilled = existing.id in self._abstracts_filled
+                refilled = frozenset(f for i, f in self._refilled if i == existing.id)
                 paper = _merge(
                     existing, entry, recorded=self._recorded(existing.id), known=known,
                     refilled=refilled,
                 )  # fmt: skip
-                if not existing.abstract and paper.abstract:
-                    self._abstracts_filled.add(paper.id)
+                if existing.upvotes is None and paper.upvotes is not None:
+                    self._refilled.add((paper.id, "upvotes"))
+                if not existing.abstract and paper.abstract and not entry.arxiv_id:
+                    self._refilled.add((paper.id, "abstract"))  # a text capture's
             if added := tuple(t for t in topics if t not in paper.not_topics):  # the editor's call
                 paper = dataclasses.replace(paper, topics=_union(paper.topics, added))
             self.papers[paper.id] = paper
@@ -460,7 +468,7 @@ class _RunIndex:
         return self.merger.paper(paper_id) is not None
 
 
-def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
+def _new_paper(entry: ListingEntry, *, paper_id: str, recorded: int | None = None) -> Paper:
     return Paper(
         id=paper_id,
         title=entry.title,
@@ -470,7 +478,7 @@ def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
         authors_count=entry.authors_count,
         organization=entry.organization,
         published=entry.published,
-        upvotes=entry.upvotes,
+        upvotes=most_upvotes(recorded, entry.upvotes),
         keywords=entry.keywords,
         github_url=entry.github_url,
         project_url=entry.project_url,
@@ -483,25 +491,26 @@ def _merge(
     *,
     recorded: int | None,
     known: bool = False,
-    refilled: bool = False,
+    refilled: frozenset[str] = frozenset(),
 ) -> Paper:
     """Fill what the paper lacks; never replace a value that is there. `known`: the listing
-    was taken before (a replay); `refilled`: this run filled the paper's empty abstract."""
+    was taken before (a replay); `refilled`: the fields this run filled, deleted by hand."""
     upvotes = paper.upvotes
     # Kept only when lowered by hand below what the day files recorded: unknown (a deleted field
     # counts as unknown), or at least that count, it takes the higher (a day entry taken off or
     # lowered by hand froze the paper's count for good: found by a review). Unknown, it takes
     # the highest the days recorded too: a lower listed count would be taken for one lowered
     # by hand, and kept (a review: a replay after a count was deleted). A replay raises none:
-    # its counts were taken, and one lowered by hand in the paper and its day stays so.
+    # its counts were taken, and one lowered by hand in the paper and its day stays so; but
+    # for a count it filled, which takes the highest its listings give (a review).
     if paper.upvotes is None:
         upvotes = most_upvotes(recorded, entry.upvotes)
-    elif not known and (recorded is None or paper.upvotes >= recorded):
+    elif (not known or "upvotes" in refilled) and (recorded is None or paper.upvotes >= recorded):
         upvotes = most_upvotes(paper.upvotes, entry.upvotes)
     return dataclasses.replace(
         paper,
         title=paper.title or entry.title,
-        abstract=_richer_abstract(paper, entry, refilled=refilled),
+        abstract=_richer_abstract(paper, entry, refilled="abstract" in refilled),
         arxiv_id=paper.arxiv_id or entry.arxiv_id,
         authors=paper.authors or entry.authors,
         authors_count=_first(paper.authors_count, entry.authors_count),
@@ -518,9 +527,9 @@ def _richer_abstract(paper: Paper, entry: ListingEntry, *, refilled: bool = Fals
     """The held abstract, or the listed one when it is the same text in more paragraphs and
     the listing brings the paper its arXiv id: an API answer after a text capture, which has
     neither (found by a review). Once the paper has its id, paragraphs joined by hand stay
-    joined (a review: a fetch of the day filling split them again), but for an abstract this
-    run `refilled` (deleted by hand, a replay gives it back as the first ingest made it: a
-    review); other words are kept."""
+    joined (a review: a fetch of the day filling split them again), but for a text capture's
+    abstract this run `refilled` (deleted by hand, a replay gives it back as the first ingest
+    made it: a review); other words are kept."""
     held, listed = paper.abstract, entry.abstract
     if not held:
         return listed

@@ -303,8 +303,8 @@ def _say_same_title(pairs: Sequence[tuple[str, str]]) -> None:
     for first, second in pairs:
         note = (
             f"{first} and {second} have the same title: if they are one paper (two clones"
-            " each took it as new), keep one file, move what the other adds into it, point"
-            " the other's day entries at the kept id and delete the other"
+            " each took it as new), keep one file, move what the other adds into it (its higher"
+            " upvotes too), point the other's day entries at the kept id and delete the other"
         )
         say_note(note, warning="sitegen: one paper twice?")
 

@@ -438,3 +438,56 @@ def test_a_paper_file_named_after_its_arxiv_id_is_found_by_it_after_the_id_was_e
         again = ingest_listing(edited, _listing(date(2026, 6, 14), second))
         assert sorted(again.papers) == ["2606.00467", "2606.99001"], edited_id
         assert again.papers["2606.99001"].arxiv_id == (edited_id or "2606.99001")
+
+
+def test_a_paper_file_deleted_by_hand_is_made_again_by_a_replay_with_its_highest_count() -> None:
+    """Found by a review: made again from the first listing's count, lower than its days
+    recorded, it was then kept as if lowered by hand (a new day at 12 left it at 5)."""
+    entry = ListingEntry(title="T t", abstract="A", line=1, arxiv_id="2501.00007", upvotes=5)
+    listings = [
+        (_listing(date(2026, 1, day), dataclasses.replace(entry, upvotes=count)), f"l/{day}.json")
+        for day, count in ((5, 5), (6, 10))
+    ]
+    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    deleted = ContentSnapshot.of({}, snapshot.days)
+    again = ingest_listings(deleted, listings).applied_to(deleted)
+    assert again.papers["2501.00007"].upvotes == 10
+    later = _listing(date(2026, 1, 7), dataclasses.replace(entry, upvotes=12))
+    assert ingest_listing(again, later).papers["2501.00007"].upvotes == 12
+
+
+def test_a_deleted_abstract_comes_back_as_the_first_api_answer_split_it() -> None:
+    """Found by a review: two answers splitting one abstract otherwise, the later's came back."""
+    first = ListingEntry(title="T t", abstract="P1.\n\nP2. P3.", line=1, arxiv_id="2501.00008")
+    listings = [
+        (_listing(date(2026, 1, 5), first), "l/5.json"),
+        (
+            _listing(date(2026, 1, 6), dataclasses.replace(first, abstract="P1.\n\nP2.\n\nP3.")),
+            "l/6.json",
+        ),
+    ]
+    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    paper = snapshot.papers["2501.00008"]
+    assert paper.abstract == first.abstract
+    deleted = ContentSnapshot.of({paper.id: dataclasses.replace(paper, abstract="")}, snapshot.days)
+    assert ingest_listings(deleted, listings).papers[paper.id] == paper
+
+
+def test_a_count_lowered_then_deleted_by_hand_takes_the_highest_listed_at_a_replay() -> None:
+    """Found by a review: the first day's count filled it, and the next day's listing, taken
+    before, could not raise it to the highest its listings give, as docs/content.md says."""
+    entry = ListingEntry(title="T t", abstract="A", line=1, arxiv_id="2501.00009")
+    listings = [
+        (_listing(date(2026, 1, day), dataclasses.replace(entry, upvotes=count)), f"l/{day}.json")
+        for day, count in ((5, 20), (6, 25))
+    ]
+    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    paper = dataclasses.replace(snapshot.papers["2501.00009"], upvotes=None)
+    days = {
+        day: dataclasses.replace(
+            held, entries=tuple(dataclasses.replace(e, upvotes=3) for e in held.entries)
+        )
+        for day, held in snapshot.days.items()
+    }
+    edited = ContentSnapshot.of({paper.id: paper}, days)
+    assert ingest_listings(edited, listings).papers[paper.id].upvotes == 25
