@@ -460,12 +460,20 @@ class _RunIndex:
         for exact in (False, True):
             for digest_chars in range(8, 65, 4):
                 candidate = slug_for_title(entry.title, digest_chars=digest_chars, exact=exact)
-                if not self._taken(candidate):
+                if not self._taken(candidate) and not self._listed_otherwise(candidate, entry):
                     return candidate
         raise AssertionError("a 256-bit title digest collided")  # pragma: no cover
 
     def _taken(self, paper_id: str) -> bool:
         return self.merger.paper(paper_id) is not None
+
+    def _listed_otherwise(self, paper_id: str, entry: ListingEntry) -> bool:
+        """Whether days list `paper_id`, its file deleted, under a title not the entry's: the
+        id of another paper ("C" and "C++" titles share a slug), whose days and count a new
+        paper would take (a review)."""
+        if paper_id not in self.store.upvotes:  # on no stored day: most ids asked
+            return False
+        return title_key(entry.title) not in self.merger.listed_keys(paper_id)
 
 
 def _new_paper(entry: ListingEntry, *, paper_id: str, recorded: int | None = None) -> Paper:

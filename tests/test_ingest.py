@@ -491,3 +491,21 @@ def test_a_count_lowered_then_deleted_by_hand_takes_the_highest_listed_at_a_repl
     }
     edited = ContentSnapshot.of({paper.id: paper}, days)
     assert ingest_listings(edited, listings).papers[paper.id].upvotes == 25
+
+
+def test_a_new_paper_takes_neither_the_id_nor_the_count_of_a_deleted_paper_of_an_alike_title() -> (
+    None
+):
+    """Found by a review: "Fuzzing C Compilers" took the slug id of a "Fuzzing C++ Compilers"
+    paper whose file was deleted by hand (ids keep their digest without '+'), and with it the
+    C++ paper's day entries and count."""
+    cpp = ListingEntry(title="Fuzzing C++ Compilers", abstract="C++.", line=1, upvotes=40)
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), cpp))
+    (gone,) = snapshot.papers
+    deleted = ContentSnapshot.of({}, snapshot.days)
+    c = ListingEntry(title="Fuzzing C Compilers", abstract="C.", line=1, upvotes=2)
+    after = ingest_listing(deleted, _listing(date(2026, 1, 6), c))
+    (made,) = after.papers.values()
+    assert made.id != gone and made.upvotes == 2
+    again = ingest_listing(deleted, _listing(date(2026, 1, 6), cpp))  # the C++ paper itself
+    assert list(again.papers) == [gone] and again.papers[gone].upvotes == 40
