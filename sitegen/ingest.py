@@ -224,7 +224,7 @@ class _Merger:
         self._listed: dict[str, set[str]] | None = None  # see listed_keys
         # (paper, field) this run filled, deleted by hand: a count a replay may raise on, a
         # text capture's abstract an API answer may give paragraphs (see _merge).
-        self._refilled: set[tuple[str, str]] = set()
+        self._refilled: dict[str, set[str]] = {}  # paper id -> fields
 
     def paper(self, paper_id: str) -> Paper | None:
         if paper_id in self.papers:
@@ -265,19 +265,19 @@ class _Merger:
                 paper = _new_paper(entry, paper_id=paper_id, recorded=self._recorded(paper_id))
                 self.new_papers += 1
                 if self._recorded(paper_id) is not None:
-                    self._refilled.add((paper_id, "upvotes"))
+                    self._refilled.setdefault(paper_id, set()).add("upvotes")
             else:
                 if not known and self.index.titled_otherwise(existing, entry.title):
                     self.retitled.append((listing.day, existing.id, entry.title, existing.title))
-                refilled = frozenset(f for i, f in self._refilled if i == existing.id)
+                refilled = frozenset(self._refilled.get(existing.id, ()))
                 paper = _merge(
                     existing, entry, recorded=self._recorded(existing.id), known=known,
                     refilled=refilled,
                 )  # fmt: skip
                 if existing.upvotes is None and paper.upvotes is not None:
-                    self._refilled.add((paper.id, "upvotes"))
+                    self._refilled.setdefault(paper.id, set()).add("upvotes")
                 if not existing.abstract and paper.abstract and not entry.arxiv_id:
-                    self._refilled.add((paper.id, "abstract"))  # a text capture's
+                    self._refilled.setdefault(paper.id, set()).add("abstract")  # a text capture's
             if added := tuple(t for t in topics if t not in paper.not_topics):  # the editor's call
                 paper = dataclasses.replace(paper, topics=_union(paper.topics, added))
             self.papers[paper.id] = paper
@@ -326,7 +326,8 @@ class _Merger:
 
     def listed_keys(self, paper_id: str) -> set[str]:
         """The title keys the days, stored and of this run, list a paper under. Read whole the
-        first time: only a paper found by its slug file after its title was edited asks."""
+        first time: only a paper found by its slug file after its title was edited, or a slug
+        id of a deleted file, asks."""
         if self._listed is None:
             self._listed = {}
             for entries in self.stored.day_entries().values():
