@@ -39,6 +39,7 @@ class StoreIndex:
     titles: Mapping[str, str]
     upvotes: Mapping[str, int | None]
     shared: frozenset[str] = frozenset()  # title keys of more than one paper
+    unfiled: frozenset[str] = frozenset()  # ids the days list that no paper file has
 
     @classmethod
     def of(
@@ -80,7 +81,11 @@ class StoreIndex:
         for key, paper_id in listed_titles.items():
             if own_titles.setdefault(key, paper_id) != paper_id:
                 shared.add(key)
-        return cls(arxiv=arxiv, titles=own_titles, upvotes=upvotes, shared=frozenset(shared))
+        unfiled = frozenset(upvotes.keys() - keys.keys())
+        return cls(
+            arxiv=arxiv, titles=own_titles, upvotes=upvotes, shared=frozenset(shared),
+            unfiled=unfiled,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,6 +460,14 @@ class _RunIndex:
         )
 
     def new_id(self, entry: ListingEntry) -> str:
+        if not entry.arxiv_id and self.store.unfiled:
+            # A paper file deleted by hand, made again by a text capture: under the id its
+            # days list it by (a review: under its slug, the day listed both ids, and the next
+            # load stopped on the one no file had).
+            key = title_key(entry.title)
+            for paper_id in sorted(self.store.unfiled):
+                if not self._taken(paper_id) and key in self.merger.listed_keys(paper_id):
+                    return paper_id
         if entry.arxiv_id and not self._taken(entry.arxiv_id):
             return entry.arxiv_id
         # A digest of the title keeps slugs apart; lengthen it in the rare case two collide.

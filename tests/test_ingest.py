@@ -509,3 +509,15 @@ def test_a_new_paper_takes_neither_the_id_nor_the_count_of_a_deleted_paper_of_an
     assert made.id != gone and made.upvotes == 2
     again = ingest_listing(deleted, _listing(date(2026, 1, 6), cpp))  # the C++ paper itself
     assert list(again.papers) == [gone] and again.papers[gone].upvotes == 40
+
+
+def test_a_deleted_paper_file_is_made_again_by_a_text_capture_under_the_id_its_day_lists() -> None:
+    """Found by a review: made again under its slug, the day listed both ids, and the next
+    load stopped on the one no file had."""
+    api = ListingEntry(title="Fuzzing C Compilers", abstract="A.", line=1, arxiv_id="2501.00001")
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), api))
+    deleted = ContentSnapshot.of({}, snapshot.days)
+    text = dataclasses.replace(api, arxiv_id=None)
+    after = ingest_listing(deleted, _listing(date(2026, 1, 5), text), source="listings/b.txt")
+    assert list(after.papers) == ["2501.00001"]
+    assert [e.paper_id for e in after.days[date(2026, 1, 5)].entries] == ["2501.00001"]
