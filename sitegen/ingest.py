@@ -37,7 +37,7 @@ class StoreIndex:
 
     arxiv: Mapping[str, str]
     titles: Mapping[str, str]
-    upvotes: Mapping[str, int | None]
+    upvotes: Mapping[str, int | None]  # the highest each day recorded, of every paper listed
     shared: frozenset[str] = frozenset()  # title keys of more than one paper
     unfiled: frozenset[str] = frozenset()  # ids the days list that no paper file has
 
@@ -225,7 +225,6 @@ class _Merger:
         self.one_title: list[tuple[date, str, str]] = []  # see Merged
         self.put_back: list[tuple[date, str]] = []  # see Merged
         self.retitled: list[tuple[date, str, str, str]] = []  # see Merged
-        self._featured: set[str] | None = None  # the papers the stored days list
         self._listed: dict[str, set[str]] | None = None  # see listed_keys
         # (paper, field) this run filled, deleted by hand: a count a replay may raise on, a
         # text capture's abstract an API answer may give paragraphs (see _merge).
@@ -267,9 +266,10 @@ class _Merger:
             if existing is None:
                 # A file deleted by hand, made again: from the highest count its days recorded
                 # (a review: the first listing's, lower, then kept as if lowered by hand).
-                paper = _new_paper(entry, paper_id=paper_id, recorded=self._recorded(paper_id))
+                recorded = self._recorded(paper_id)
+                paper = _new_paper(entry, paper_id=paper_id, recorded=recorded)
                 self.new_papers += 1
-                if self._recorded(paper_id) is not None:
+                if recorded is not None:
                     self._refilled.setdefault(paper_id, set()).add("upvotes")
             else:
                 if not known and self.index.titled_otherwise(existing, entry.title):
@@ -343,12 +343,8 @@ class _Merger:
 
     def _on_no_day(self, paper_id: str) -> bool:
         """Whether a paper held before this run is on no stored day (taken off by hand?)."""
-        if paper_id not in self.stored.papers:
-            return False
-        if self._featured is None:
-            entries = self.stored.day_entries().values()
-            self._featured = {entry[0] for listed in entries for entry in listed}
-        return paper_id not in self._featured
+        # The store index counts every paper a stored day lists.
+        return paper_id in self.stored.papers and paper_id not in self.index.store.upvotes
 
     def _late(self, day: date) -> date | None:
         newest = self.newest
