@@ -21,6 +21,8 @@ from sitegen.model import (
     Paper,
     PaperKeys,
     PlainEntry,
+    arxiv_identity,
+    is_arxiv_id,
     kept_order,
     most_upvotes,
     slug_for_title,
@@ -256,7 +258,9 @@ class _Merger:
         for entry in listing.entries:
             existing = self.index.find(entry)
             paper_id = existing.id if existing else self.index.new_id(entry)
-            if known and paper_id not in on_the_day:
+            # Taken off the day by hand. A paper whose file was deleted, its entries on other
+            # days left, is made again all the same (the day stays as it is).
+            if known and paper_id not in on_the_day and paper_id not in self.index.store.unfiled:
                 continue
             if known and not entry.arxiv_id and self.index.shared(entry.title):
                 # A text capture's entry cannot tell papers of one title and two arXiv ids
@@ -439,8 +443,8 @@ class _RunIndex:
             held = title_key(paper.title)
             if paper_id != named and held != key and self._titled_alike(paper, held, key):
                 continue  # "C++" and "C#" titles: two papers, whose slugs are alike
-            other_id = entry.arxiv_id and paper.arxiv_id and paper.arxiv_id != entry.arxiv_id
-            if other_id and paper.id != entry.arxiv_id:
+            held_id = arxiv_identity(paper.id, paper.arxiv_id)
+            if entry.arxiv_id and held_id and entry.arxiv_id not in (held_id, paper.id):
                 continue  # two papers that share a title
             return paper
         return None
@@ -456,14 +460,17 @@ class _RunIndex:
         )
 
     def new_id(self, entry: ListingEntry) -> str:
-        if not entry.arxiv_id and self.store.unfiled:
-            # A paper file deleted by hand, made again by a text capture: under the id its
-            # days list it by (a review: under its slug, the day listed both ids, and the next
-            # load stopped on the one no file had).
+        if self.store.unfiled:
+            # A paper file deleted by hand, made again: under the id its days list it by (a
+            # review: under its slug, the day listed both ids, and the next load stopped on the
+            # one no file had). Not under another arXiv id: that is another paper.
             key = title_key(entry.title)
             for paper_id in sorted(self.store.unfiled):
-                if not self._taken(paper_id) and key in self.merger.listed_keys(paper_id):
-                    return paper_id
+                if self._taken(paper_id) or key not in self.merger.listed_keys(paper_id):
+                    continue
+                if entry.arxiv_id and paper_id != entry.arxiv_id and is_arxiv_id(paper_id):
+                    continue
+                return paper_id
         if entry.arxiv_id and not self._taken(entry.arxiv_id):
             return entry.arxiv_id
         # A digest of the title keeps slugs apart; lengthen it in the rare case two collide.

@@ -132,6 +132,12 @@ def is_arxiv_id(value: str) -> bool:
     return _ARXIV_ID.fullmatch(value) is not None
 
 
+def arxiv_identity(paper_id: str, arxiv_id: str | None) -> str | None:
+    """The arXiv id a paper is: its `arxiv_id`, else its file's name when that is one (a file
+    named after an arXiv id, its arxiv_id deleted by hand, is still that id's paper)."""
+    return arxiv_id or (paper_id if is_arxiv_id(paper_id) else None)
+
+
 def is_paper_id(value: str) -> bool:
     """Paper ids are file and URL names: lowercase ASCII, digits, dots, hyphens; no '..', and
     not a page's name: `index.html`'s page would be /papers/index.html/, beside the papers'

@@ -56,9 +56,12 @@ from sitegen.listings import Listing
 from sitegen.model import (
     ContentSnapshot,
     Day,
+    DayEntry,
     Paper,
     PaperKeys,
     PlainEntry,
+    arxiv_identity,
+    is_arxiv_id,
     title_key,
     web_url,
 )
@@ -479,14 +482,28 @@ def _check_day_entries(
         if entry.paper_id in unknown
     ]
     titles = {title_key(entry.title) for _, entry in orphans if entry.title}
-    by_title: dict[str, str] = {}
+    by_title: dict[str, list[tuple[str, str | None]]] = {}  # title key -> (id, arXiv id)
     for paper_id, fact in facts.items():
         if fact[2] in titles:
-            by_title.setdefault(fact[2], paper_id)
-    named = [
-        (day, entry, by_title.get(title_key(entry.title)) if entry.title else None)
-        for day, entry in orphans
-    ]
+            by_title.setdefault(fact[2], []).append((paper_id, arxiv_identity(paper_id, fact[1])))
+
+    def meant_by(day: Day, entry: DayEntry) -> str | None:
+        """The paper of the entry's title; not one the day lists already, nor one of another
+        arXiv id than the entry's (two papers sharing a title, one file deleted: found by the
+        store's property test)."""
+        own = entry.paper_id if is_arxiv_id(entry.paper_id) else None
+        held = by_title.get(title_key(entry.title), []) if entry.title else []
+        listed = {e.paper_id for e in day.entries}
+        return next(
+            (
+                paper_id
+                for paper_id, arxiv in sorted(held)
+                if paper_id not in listed and not (own and arxiv and arxiv != own)
+            ),
+            None,
+        )
+
+    named = [(day, entry, meant_by(day, entry)) for day, entry in orphans]
     if not every_entry_a_paper:
         named = [(d, e, meant) for d, e, meant in named if meant is not None or not e.title]
     if not named:

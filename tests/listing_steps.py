@@ -42,11 +42,12 @@ listed_day = st.tuples(
 listed_days = st.lists(listed_day, min_size=1, max_size=5)
 
 # A hand edit: a paper's title or abstract rewritten, a field deleted (unknown), its count
-# lowered in its file and its days, or a paper taken off a day; each picks its paper (or day
-# entry) by its place among those held.
+# lowered in its file and its days, a paper taken off a day, or its file deleted (its day
+# entries left: the build names each, and a listing makes the paper again); each picks its
+# paper (or day entry) by its place among those held.
 Edit = tuple[str, int]
 FORGOTTEN = {"forget upvotes": "upvotes", "forget abstract": "abstract", "forget id": "arxiv_id"}
-EDITS = ["title", "abstract", *FORGOTTEN, "lower count", "take off"]
+EDITS = ["title", "abstract", *FORGOTTEN, "lower count", "take off", "delete file"]
 edits = st.tuples(st.sampled_from(EDITS), st.integers(0, 20))
 steps = st.lists(st.one_of(listed_day, edits), min_size=1, max_size=8)
 
@@ -92,7 +93,9 @@ class HandEdits:
         paper = papers[sorted(papers)[place % len(papers)]]
         if self._refused(kind, paper.id):
             return snapshot
-        if kind in FORGOTTEN:
+        if kind == "delete file":
+            del papers[paper.id]
+        elif kind in FORGOTTEN:
             unknown = "" if kind == "forget abstract" else None  # an abstract is text
             papers[paper.id] = dataclasses.replace(paper, **{FORGOTTEN[kind]: unknown})
         elif kind == "lower count":

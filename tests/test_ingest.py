@@ -16,6 +16,7 @@ from sitegen.model import (
     ContentSnapshot,
     Organization,
     Paper,
+    is_arxiv_id,
     is_paper_id,
     slug_for_title,
     title_key,
@@ -306,22 +307,39 @@ def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_fields
                         kept[paper.id, field] = value
                     else:
                         kept.pop((paper.id, field), None)  # deleted: a listing may fill it
+            for paper_id, field in list(kept):
+                if paper_id not in snapshot.papers:  # its file deleted: its edits with it
+                    del kept[paper_id, field]
             continue
         day, entries = step
         taken = (listing(day, entries), f"listings/{day}-{number}.json")
         listings.append(taken)
-        held = len(snapshot.papers)
+        before = snapshot
         snapshot = ingest_listings(snapshot, [taken]).applied_to(snapshot)
+        if hand.touched["delete file"]:  # a new paper may be one deleted, its listings taken
+            hand.touched["delete file"] |= snapshot.papers.keys() - before.papers.keys()
         for (paper_id, field), value in kept.items():
             assert getattr(snapshot.papers[paper_id], field) == value, (paper_id, field)
-        assert len(snapshot.papers) <= held + len(entries)
+        assert len(snapshot.papers) <= len(before.papers) + len(entries)
+        for paper in snapshot.papers.values():  # no arXiv id is corrected by hand here
+            if is_arxiv_id(paper.id):
+                assert paper.arxiv_id in (None, paper.id), "two arXiv ids on one paper"
     again = ingest_listings(snapshot, listings)
-    assert again.new_papers == 0, "a paper edited by hand was made again"
+    # A paper whose file was deleted, its day entries left, is made again, under the id they
+    # list it by; no other paper is (a retitled one is found by the title it was listed under).
+    unfiled = {e.paper_id for d in snapshot.days.values() for e in d.entries} - set(snapshot.papers)
+    made_again = {paper.id for paper in again.papers.values() if paper.id not in snapshot.papers}
+    assert made_again == unfiled, "a paper edited by hand was made again, or a deleted one not"
+    assert again.new_papers == len(made_again)
     deleted = {
         (paper_id, field) for kind, field in FORGOTTEN.items() for paper_id in hand.touched[kind]
     }
+    for paper_id in hand.touched["delete file"]:  # made again since: each field was deleted
+        deleted |= {(paper_id, field) for field in FORGOTTEN.values()}
     for changed in _changes(snapshot, again):
         assert isinstance(changed, Paper), f"a replay changed a day: {changed}"
+        if changed.id in made_again:
+            continue
         held = snapshot.papers[changed.id]
         for name in ("title", "abstract", "arxiv_id", "upvotes", "authors", "topics"):
             before, after = getattr(held, name), getattr(changed, name)
@@ -521,3 +539,51 @@ def test_a_deleted_paper_file_is_made_again_by_a_text_capture_under_the_id_its_d
     after = ingest_listing(deleted, _listing(date(2026, 1, 5), text), source="listings/b.txt")
     assert list(after.papers) == ["2501.00001"]
     assert [e.paper_id for e in after.days[date(2026, 1, 5)].entries] == ["2501.00001"]
+
+
+def test_a_deleted_paper_file_is_made_again_by_an_api_entry_under_the_slug_its_day_lists() -> None:
+    """Found by the property with deleted files: a paper a text capture made (a slug file),
+    its file deleted by hand, was made again by the API answer of its day under its arXiv id,
+    the day then listing both ids, one with no file (a build error naming the entry)."""
+    text = ListingEntry(title="Fuzzing C Compilers", abstract="A. B.", line=1)
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), text))
+    (slug,) = snapshot.papers
+    deleted = ContentSnapshot.of({}, snapshot.days)
+    api = dataclasses.replace(text, abstract="A.\n\nB.", arxiv_id="2501.00001")
+    after = ingest_listing(deleted, _listing(date(2026, 1, 5), api), source="listings/b.json")
+    assert list(after.papers) == [slug] and after.papers[slug].arxiv_id == "2501.00001"
+    assert [e.paper_id for e in after.days[date(2026, 1, 5)].entries] == [slug]
+
+
+def test_a_file_named_after_an_arxiv_id_its_id_deleted_is_not_another_ids_paper() -> None:
+    """Found by the property with deleted files: "Agents: A Survey" of arXiv id 2501.00004
+    merged into the file 2501.00005.md of the same title whose arxiv_id was deleted by hand,
+    giving it the other paper's id (two arXiv ids are two papers; the file's name says its)."""
+    mine = ListingEntry(title="Agents: a survey", abstract="Mine.", line=1, arxiv_id="2501.00005")
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), mine))
+    forgotten = dataclasses.replace(snapshot.papers["2501.00005"], arxiv_id=None)
+    snapshot = ContentSnapshot.of({forgotten.id: forgotten}, snapshot.days)
+    other = ListingEntry(title="Agents: A Survey", abstract="Other.", line=1, arxiv_id="2501.00004")
+    after = ingest_listing(snapshot, _listing(date(2026, 1, 6), other))
+    assert after.papers["2501.00005"] == forgotten
+    assert after.papers["2501.00004"].abstract == "Other."
+
+
+def test_a_deleted_paper_file_is_made_again_by_one_replay_whatever_took_it_off_a_day() -> None:
+    """Found by the property with deleted files: a paper taken off the day whose listing gave
+    its arXiv id, its file then deleted (another day listing it still), was made again by no
+    replay: the entry on the day it was taken off was skipped, and the build stopped on the
+    other day's entry naming no file."""
+    api = ListingEntry(title="Agents: a survey", abstract="A.", line=1, arxiv_id="2501.00005")
+    first = _listing(date(2026, 1, 5), api)
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, first, source="listings/a.json")
+    text = dataclasses.replace(api, abstract="A.", arxiv_id=None)
+    later = _listing(date(2026, 1, 6), text)
+    snapshot = ingest_listings(snapshot, [(later, "listings/b.txt")]).applied_to(snapshot)
+    taken_off = dataclasses.replace(snapshot.days[date(2026, 1, 5)], entries=())
+    deleted = ContentSnapshot.of({}, {**snapshot.days, date(2026, 1, 5): taken_off})
+    listings = [(first, "listings/a.json"), (later, "listings/b.txt")]
+    replayed = ingest_listings(deleted, listings).applied_to(deleted)
+    assert replayed.papers["2501.00005"].arxiv_id == "2501.00005"
+    assert replayed.days[date(2026, 1, 5)].entries == ()
+    assert _changes(replayed, ingest_listings(replayed, listings)) == []
