@@ -29,7 +29,7 @@ import watchfiles
 import yaml
 
 from sitegen.serve import changed_paths, file_stamps, serve, transient_files
-from tests.conftest import REPO, copy_site, ctrl_c_stops, demo_digest
+from tests.conftest import REPO, copy_site, ctrl_c_stops, demo_digest, sitegen_here
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -815,6 +815,13 @@ def test_serve_rebuilds_for_a_hidden_template_a_page_includes(tiny_built: Path) 
         assert "partial v2" in httpx.get(url, timeout=30).text
 
 
+def _ingest(root: Path, listing: Path) -> None:
+    """`sitegen ingest LISTING` beside a serve process, run in this one (`sitegen_here`): serve
+    sees the files an ingest writes, not its process (a process of its own took 0.5 s more)."""
+    ingested = sitegen_here("--root", str(root), "ingest", str(listing))
+    assert ingested.returncode == 0, ingested.stderr
+
+
 def test_serve_on_a_site_started_empty_builds_its_first_ingest(tmp_path: Path) -> None:
     """Found by a review: a fork started empty has no content/ until its first ingest, and
     serve watched only the folders there were when it began: the ingest was never built."""
@@ -824,9 +831,7 @@ def test_serve_on_a_site_started_empty_builds_its_first_ingest(tmp_path: Path) -
     shutil.copytree(REPO / "templates", root / "templates")
     with _serving(root) as (process, url, _):
         assert not (root / "content").exists()
-        listing = REPO / "content" / "listings" / "2025-10-31.txt"
-        ingest = [sys.executable, "-m", "sitegen", "--root", str(root), "ingest", str(listing)]
-        subprocess.run(ingest, check=True, capture_output=True, timeout=120)
+        _ingest(root, REPO / "content" / "listings" / "2025-10-31.txt")
         assert process.stdout is not None
         assert _line_with(process.stdout, "changed: ", timeout=120).strip() == "changed: content"
         _line_with(process.stdout, "rebuilt in", timeout=120)
@@ -841,15 +846,14 @@ def test_serve_watches_content_again_once_it_is_deleted_and_made_again(tmp_path:
     shutil.copy(REPO / "site.toml", root / "site.toml")
     shutil.copytree(REPO / "templates", root / "templates")
     listing = REPO / "content" / "listings" / "2025-10-31.txt"
-    ingest = [sys.executable, "-m", "sitegen", "--root", str(root), "ingest", str(listing)]
-    subprocess.run(ingest, check=True, capture_output=True, timeout=120)
+    _ingest(root, listing)
     with _serving(root) as (process, url, _):
         assert process.stdout is not None
         shutil.rmtree(root / "content")
         assert "content" in _line_with(process.stdout, "changed: ", timeout=120)
         _line_with(process.stdout, "rebuilt in", timeout=120)
         assert httpx.get(url + "days/2025-10-31/", timeout=30).status_code == 404
-        subprocess.run(ingest, check=True, capture_output=True, timeout=120)
+        _ingest(root, listing)
         assert "content" in _line_with(process.stdout, "changed: ", timeout=120)
         _line_with(process.stdout, "rebuilt in", timeout=120)
         assert httpx.get(url + "days/2025-10-31/", timeout=30).status_code == 200
