@@ -255,12 +255,14 @@ class _Merger:
         )
         fetched_at = self.added if news else None
         seen_ids: dict[str, int] = {}  # the papers listed, each to its place in `listed`
+        replayed = on_the_day if known else frozenset()
         for entry in listing.entries:
             existing = self.index.find(entry)
-            paper_id = existing.id if existing else self.index.new_id(entry)
-            # Taken off the day by hand. A paper whose file was deleted, its entries on other
-            # days left, is made again all the same (the day stays as it is).
-            if known and paper_id not in on_the_day and paper_id not in self.index.store.unfiled:
+            paper_id = existing.id if existing else self.index.new_id(entry, replayed)
+            # Taken off the day by hand. A paper of this arXiv id whose file was deleted, its
+            # entries on other days left, is made again all the same (the day stays as it is).
+            unfiled = paper_id == entry.arxiv_id and paper_id in self.index.store.unfiled
+            if known and paper_id not in on_the_day and not unfiled:
                 continue
             if known and not entry.arxiv_id and self.index.shared(entry.title):
                 # A text capture's entry cannot tell papers of one title and two arXiv ids
@@ -429,11 +431,14 @@ class _RunIndex:
                 return found
         key = title_key(entry.title)
         if entry.arxiv_id:
-            # The file the id named, of the entry's title, its arxiv_id deleted or corrected by
-            # hand since (a review: a title another paper holds led to that one, and a third
-            # file was made). Of another title, it is another paper the old id now names.
+            # The file the id named, its arxiv_id deleted by hand since (whatever its title: a
+            # review), or corrected and of the entry's title (a review: a title another paper
+            # holds led to that one, and a third file was made). Corrected and of another
+            # title, it is another paper the old id now names.
             named_by_id = self.merger.paper(entry.arxiv_id)
-            if named_by_id is not None and title_key(named_by_id.title) == key:
+            if named_by_id is not None and (
+                named_by_id.arxiv_id is None or title_key(named_by_id.title) == key
+            ):
                 return named_by_id
         named = self.by_title.get(key) or self.store.titles.get(key)
         for paper_id in (named, slug_for_title(entry.title)):
@@ -459,18 +464,23 @@ class _RunIndex:
             for other in (held, *self.merger.listed_keys(paper.id))
         )
 
-    def new_id(self, entry: ListingEntry) -> str:
+    def new_id(self, entry: ListingEntry, replayed: frozenset[str] = frozenset()) -> str:
+        """The id of the paper `entry` makes. A paper file deleted by hand, its day entries
+        left, is made again under the id they list (a review: under its slug, the day listed
+        both ids, and the next load stopped on the one no file had): by a text capture's entry
+        of a title it was listed under, and by an API answer's of its arXiv id, or, replaying a
+        listing of a day that lists it (`replayed`), of its title. Only then: which arXiv id a
+        deleted slug file had is kept nowhere, and another paper of its title took its slug
+        (the next review)."""
+        if entry.arxiv_id in self.store.unfiled and not self._taken(entry.arxiv_id):
+            return entry.arxiv_id
         if self.store.unfiled:
-            # A paper file deleted by hand, made again: under the id its days list it by (a
-            # review: under its slug, the day listed both ids, and the next load stopped on the
-            # one no file had). Not under another arXiv id: that is another paper.
             key = title_key(entry.title)
             for paper_id in sorted(self.store.unfiled):
                 if self._taken(paper_id) or key not in self.merger.listed_keys(paper_id):
                     continue
-                if entry.arxiv_id and paper_id != entry.arxiv_id and is_arxiv_id(paper_id):
-                    continue
-                return paper_id
+                if not entry.arxiv_id or (paper_id in replayed and not is_arxiv_id(paper_id)):
+                    return paper_id
         if entry.arxiv_id and not self._taken(entry.arxiv_id):
             return entry.arxiv_id
         # A digest of the title keeps slugs apart; lengthen it in the rare case two collide.

@@ -169,6 +169,15 @@ def slug_for_title(title: str, *, digest_chars: int = 8, exact: bool = False) ->
     return f"{slug}-{digest}" if slug else f"paper-{digest}"
 
 
+def is_own_id(paper_id: str, title: str) -> bool:
+    """Whether sitegen may have named a paper listed under `title` `paper_id`: an arXiv id, or
+    that title's slug, of any digest length (not a typo: a file deleted)."""
+    if is_arxiv_id(paper_id):
+        return True
+    slugs = (slug_for_title(title, digest_chars=64, exact=exact) for exact in (False, True))
+    return any(slug.startswith(paper_id) and len(paper_id) >= len(slug) - 56 for slug in slugs)
+
+
 def without_plus_and_hash(key: str) -> str:
     """A title key as sitegen made them before they kept "+" and "#"."""
     return key.translate(_PLUS_AND_HASH)

@@ -60,8 +60,8 @@ from sitegen.model import (
     Paper,
     PaperKeys,
     PlainEntry,
-    arxiv_identity,
     is_arxiv_id,
+    is_own_id,
     title_key,
     web_url,
 )
@@ -468,9 +468,9 @@ def _check_day_entries(
     *,
     every_entry_a_paper: bool,
 ) -> None:
-    """Refuse a day entry that names a paper by an id no paper file has: one whose title is a
-    stored paper's (a typo) or that has no title, or with `every_entry_a_paper` any (a typo,
-    or a paper whose file was deleted but not its entries)."""
+    """Refuse a day entry that names a paper by an id no paper file has: one with no title, or
+    whose title is a stored paper's and not of that id (a typo), or with `every_entry_a_paper`
+    any (a typo, or a paper whose file was deleted but not its entries)."""
     unknown = {e[0] for listed in entries.values() for e in listed}.difference(facts.keys())
     if not unknown:
         return
@@ -482,30 +482,26 @@ def _check_day_entries(
         if entry.paper_id in unknown
     ]
     titles = {title_key(entry.title) for _, entry in orphans if entry.title}
-    by_title: dict[str, list[tuple[str, str | None]]] = {}  # title key -> (id, arXiv id)
+    by_title: dict[str, list[str]] = {}  # title key -> ids
     for paper_id, fact in facts.items():
         if fact[2] in titles:
-            by_title.setdefault(fact[2], []).append((paper_id, arxiv_identity(paper_id, fact[1])))
+            by_title.setdefault(fact[2], []).append(paper_id)
 
     def meant_by(day: Day, entry: DayEntry) -> str | None:
-        """The paper of the entry's title; not one the day lists already, nor one of another
-        arXiv id than the entry's (two papers sharing a title, one file deleted: found by the
-        store's property test)."""
-        own = entry.paper_id if is_arxiv_id(entry.paper_id) else None
+        """The paper of the entry's title that the day does not list already: the id meant,
+        if the entry's is a typo."""
         held = by_title.get(title_key(entry.title), []) if entry.title else []
         listed = {e.paper_id for e in day.entries}
-        return next(
-            (
-                paper_id
-                for paper_id, arxiv in sorted(held)
-                if paper_id not in listed and not (own and arxiv and arxiv != own)
-            ),
-            None,
-        )
+        return next((paper_id for paper_id in sorted(held) if paper_id not in listed), None)
+
+    def deleted(entry: DayEntry) -> bool:
+        """Whether the entry's id is one sitegen gives its title: a file deleted by hand rather
+        than a typo (reviews: the hint's paper of the title was another arXiv id's)."""
+        return bool(entry.title) and is_own_id(entry.paper_id, entry.title)
 
     named = [(day, entry, meant_by(day, entry)) for day, entry in orphans]
-    if not every_entry_a_paper:
-        named = [(d, e, meant) for d, e, meant in named if meant is not None or not e.title]
+    if not every_entry_a_paper:  # ingest refuses a typo; it may make a deleted file again
+        named = [(d, e, meant) for d, e, meant in named if not e.title or meant and not deleted(e)]
     if not named:
         return
 
@@ -516,7 +512,18 @@ def _check_day_entries(
 
     day, entry, meant = named[0]
     shown, line = place(day, entry.paper_id)
-    if meant is None:
+    gone = f"{PAPERS_DIR}/{entry.paper_id}.md"
+    if deleted(entry) and meant and is_arxiv_id(entry.paper_id):  # a digit mistyped, or not
+        hint = (
+            f'write id = "{meant}" if you meant the paper of that title; if {gone} was deleted,'
+            f" restore it (`git checkout {gone}`) or delete its day entries too"
+        )
+    elif deleted(entry):
+        hint = (
+            f"was {gone} deleted? To keep the paper, restore it (`git checkout {gone}`); to take"
+            " it off the site, delete its day entries too"
+        )
+    elif meant is None:
         hint = (
             "write the id of a paper (a file name in content/papers/ without '.md'), or delete"
             " this entry (to take a paper off the site, delete its file and its day entries)"

@@ -756,7 +756,11 @@ def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
     assert main(["--root", str(small_built), "build"]) == 2
     err = capsys.readouterr().err
     assert f"content/days/{day_file.name}:{number}: no paper has the id '{real}'" in err
-    assert "(to take a paper off the site, delete its file and its day entries)" in err
+    assert (
+        f"hint: was content/papers/{real}.md deleted? To keep the paper, restore it (`git"
+        f" checkout content/papers/{real}.md`); to take it off the site, delete its day entries"
+        " too"
+    ) in err
     # Every entry left is named in the one run, each at its line.
     others = [
         (day.name, at)
