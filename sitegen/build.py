@@ -149,7 +149,6 @@ def build_site(
                 known_topics=config.topic_slugs(),
                 use_cache=not clean,
                 parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
-                every_entry_a_paper=True,  # a mistyped id is never skipped in silence
                 meanwhile=None if full else last.read,
             )
         record = last.record

@@ -22,7 +22,6 @@ from sitegen.model import (
     PaperKeys,
     PlainEntry,
     arxiv_identity,
-    is_arxiv_id,
     kept_order,
     most_upvotes,
     slug_for_title,
@@ -41,7 +40,6 @@ class StoreIndex:
     titles: Mapping[str, str]
     upvotes: Mapping[str, int | None]  # the highest each day recorded, of every paper listed
     shared: frozenset[str] = frozenset()  # title keys of more than one paper
-    unfiled: frozenset[str] = frozenset()  # ids the days list that no paper file has
 
     @classmethod
     def of(
@@ -83,11 +81,7 @@ class StoreIndex:
         for key, paper_id in listed_titles.items():
             if own_titles.setdefault(key, paper_id) != paper_id:
                 shared.add(key)
-        unfiled = frozenset(upvotes.keys() - keys.keys())
-        return cls(
-            arxiv=arxiv, titles=own_titles, upvotes=upvotes, shared=frozenset(shared),
-            unfiled=unfiled,
-        )  # fmt: skip
+        return cls(arxiv=arxiv, titles=own_titles, upvotes=upvotes, shared=frozenset(shared))
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,14 +249,10 @@ class _Merger:
         )
         fetched_at = self.added if news else None
         seen_ids: dict[str, int] = {}  # the papers listed, each to its place in `listed`
-        replayed = on_the_day if known else frozenset()
         for entry in listing.entries:
             existing = self.index.find(entry)
-            paper_id = existing.id if existing else self.index.new_id(entry, replayed)
-            # Taken off the day by hand. A paper of this arXiv id whose file was deleted, its
-            # entries on other days left, is made again all the same (the day stays as it is).
-            unfiled = paper_id == entry.arxiv_id and paper_id in self.index.store.unfiled
-            if known and paper_id not in on_the_day and not unfiled:
+            paper_id = existing.id if existing else self.index.new_id(entry)
+            if known and paper_id not in on_the_day:  # taken off the day by hand
                 continue
             if known and not entry.arxiv_id and self.index.shared(entry.title):
                 # A text capture's entry cannot tell papers of one title and two arXiv ids
@@ -270,13 +260,8 @@ class _Merger:
                 # (the property tests in tests/test_ingest.py).
                 continue
             if existing is None:
-                # A file deleted by hand, made again: from the highest count its days recorded
-                # (a review: the first listing's, lower, then kept as if lowered by hand).
-                recorded = self._recorded(paper_id)
-                paper = _new_paper(entry, paper_id=paper_id, recorded=recorded)
+                paper = _new_paper(entry, paper_id=paper_id)
                 self.new_papers += 1
-                if recorded is not None:
-                    self._refilled.setdefault(paper_id, set()).add("upvotes")
             else:
                 if not known and self.index.titled_otherwise(existing, entry.title):
                     self.retitled.append((listing.day, existing.id, entry.title, existing.title))
@@ -329,7 +314,7 @@ class _Merger:
         for day_entry in entries:
             paper_or_none = self.paper(day_entry.paper_id)
             if paper_or_none is None:
-                continue  # a day file names a paper whose file is gone; the build skips it too
+                continue  # no file: the store refuses such a day (sitegen.store), values may not
             self.index.add(paper_or_none, day_entry.title)
             self.recorded_upvotes[day_entry.paper_id] = most_upvotes(
                 self._recorded(day_entry.paper_id), day_entry.upvotes
@@ -337,8 +322,7 @@ class _Merger:
 
     def listed_keys(self, paper_id: str) -> set[str]:
         """The title keys the days, stored and of this run, list a paper under. Read whole the
-        first time: only a paper found by its slug file after its title was edited, or a slug
-        id of a deleted file, asks."""
+        first time: only a paper found by its slug file after its title was edited asks."""
         if self._listed is None:
             self._listed = {}
             for entries in self.stored.day_entries().values():
@@ -464,46 +448,22 @@ class _RunIndex:
             for other in (held, *self.merger.listed_keys(paper.id))
         )
 
-    def new_id(self, entry: ListingEntry, replayed: frozenset[str] = frozenset()) -> str:
-        """The id of the paper `entry` makes. A paper file deleted by hand, its day entries
-        left, is made again under the id they list (a review: under its slug, the day listed
-        both ids, and the next load stopped on the one no file had): by a text capture's entry
-        of a title it was listed under, and by an API answer's of its arXiv id, or, replaying a
-        listing of a day that lists it (`replayed`), of its title. Only then: which arXiv id a
-        deleted slug file had is kept nowhere, and another paper of its title took its slug
-        (the next review)."""
-        if entry.arxiv_id in self.store.unfiled and not self._taken(entry.arxiv_id):
-            return entry.arxiv_id
-        if self.store.unfiled:
-            key = title_key(entry.title)
-            for paper_id in sorted(self.store.unfiled):
-                if self._taken(paper_id) or key not in self.merger.listed_keys(paper_id):
-                    continue
-                if not entry.arxiv_id or (paper_id in replayed and not is_arxiv_id(paper_id)):
-                    return paper_id
+    def new_id(self, entry: ListingEntry) -> str:
         if entry.arxiv_id and not self._taken(entry.arxiv_id):
             return entry.arxiv_id
         # A digest of the title keeps slugs apart; lengthen it in the rare case two collide.
         for exact in (False, True):
             for digest_chars in range(8, 65, 4):
                 candidate = slug_for_title(entry.title, digest_chars=digest_chars, exact=exact)
-                if not self._taken(candidate) and not self._listed_otherwise(candidate, entry):
+                if not self._taken(candidate):
                     return candidate
         raise AssertionError("a 256-bit title digest collided")  # pragma: no cover
 
     def _taken(self, paper_id: str) -> bool:
         return self.merger.paper(paper_id) is not None
 
-    def _listed_otherwise(self, paper_id: str, entry: ListingEntry) -> bool:
-        """Whether days list `paper_id`, its file deleted, under a title not the entry's: the
-        id of another paper ("C" and "C++" titles share a slug), whose days and count a new
-        paper would take (a review)."""
-        if paper_id not in self.store.upvotes:  # on no stored day: most ids asked
-            return False
-        return title_key(entry.title) not in self.merger.listed_keys(paper_id)
 
-
-def _new_paper(entry: ListingEntry, *, paper_id: str, recorded: int | None = None) -> Paper:
+def _new_paper(entry: ListingEntry, *, paper_id: str) -> Paper:
     return Paper(
         id=paper_id,
         title=entry.title,
@@ -513,7 +473,7 @@ def _new_paper(entry: ListingEntry, *, paper_id: str, recorded: int | None = Non
         authors_count=entry.authors_count,
         organization=entry.organization,
         published=entry.published,
-        upvotes=most_upvotes(recorded, entry.upvotes),
+        upvotes=entry.upvotes,
         keywords=entry.keywords,
         github_url=entry.github_url,
         project_url=entry.project_url,

@@ -56,11 +56,9 @@ from sitegen.listings import Listing
 from sitegen.model import (
     ContentSnapshot,
     Day,
-    DayEntry,
     Paper,
     PaperKeys,
     PlainEntry,
-    is_arxiv_id,
     is_own_id,
     title_key,
     web_url,
@@ -192,14 +190,13 @@ def load_content(
     known_topics: frozenset[str] | None = None,
     use_cache: bool = True,
     parse_papers: PaperParser = parse_paper_files,
-    every_entry_a_paper: bool = False,
     meanwhile: Callable[[], None] | None = None,
 ) -> ContentSnapshot:
     """Read the whole content store (completing an interrupted write first).
 
     With `known_topics`, a paper naming a topic not in that set is an error. A day entry
-    whose id no paper file has is an error when its title is a stored paper's (a typo), and
-    with `every_entry_a_paper` (a build) in any case; ingest may bring a deleted paper back.
+    whose id no paper file has is an error (a typo, or a file deleted without its entries):
+    nothing is merged into, nor built from, a store that names a paper it does not have.
     Files parsed before are taken from the parse cache; `use_cache=False` parses every file
     again. `meanwhile` is called while a child process stats the files: the caller's own work
     in the time it would wait for them."""
@@ -209,7 +206,6 @@ def load_content(
             known_topics=known_topics,
             use_cache=use_cache,
             parse_papers=parse_papers,
-            every_entry_a_paper=every_entry_a_paper,
             meanwhile=meanwhile,
         )
 
@@ -220,7 +216,6 @@ def _load_content(
     known_topics: frozenset[str] | None,
     use_cache: bool,
     parse_papers: PaperParser,
-    every_entry_a_paper: bool,
     meanwhile: Callable[[], None] | None,
 ) -> ContentSnapshot:
     recover_interrupted_write(root)
@@ -287,7 +282,7 @@ def _load_content(
     entries = {day: plain[2] for day, plain in days.plain.items()}
     late = {day: date.fromordinal(p[3]) for day, p in days.plain.items() if p[3]}
     added = {day: dict(p[4]) for day, p in days.plain.items() if p[4]}
-    _check_day_entries(root, days, entries, by_id, every_entry_a_paper=every_entry_a_paper)
+    _check_day_entries(root, days, entries, by_id)
     return ContentSnapshot(
         papers=StoredPapers(
             root.absolute(),
@@ -465,64 +460,44 @@ def _check_day_entries(
     days: Mapping[date, Day],
     entries: Mapping[date, Sequence[PlainEntry]],
     facts: Mapping[str, PaperFacts],
-    *,
-    every_entry_a_paper: bool,
 ) -> None:
-    """Refuse a day entry that names a paper by an id no paper file has: one with no title, or
-    whose title is a stored paper's and not of that id (a typo), or with `every_entry_a_paper`
-    any (a typo, or a paper whose file was deleted but not its entries)."""
+    """Refuse a day entry that names a paper by an id no paper file has: a typo, or a file
+    deleted without its entries. Ingest refuses it too: reviews found that making such a file
+    again from a listing merged two papers of one title (which arXiv id a file named after its
+    title had is kept nowhere else)."""
     unknown = {e[0] for listed in entries.values() for e in listed}.difference(facts.keys())
     if not unknown:
         return
-    orphans = [
+    named = [
         (days[day], entry)
         for day, listed in entries.items()
         if not unknown.isdisjoint(e[0] for e in listed)
         for entry in days[day].entries
         if entry.paper_id in unknown
     ]
-    titles = {title_key(entry.title) for _, entry in orphans if entry.title}
-    by_title: dict[str, list[str]] = {}  # title key -> ids
-    for paper_id, fact in facts.items():
-        if fact[2] in titles:
-            by_title.setdefault(fact[2], []).append(paper_id)
-
-    def meant_by(day: Day, entry: DayEntry) -> str | None:
-        """The paper of the entry's title that the day does not list already: the id meant,
-        if the entry's is a typo."""
-        held = by_title.get(title_key(entry.title), []) if entry.title else []
-        listed = {e.paper_id for e in day.entries}
-        return next((paper_id for paper_id in sorted(held) if paper_id not in listed), None)
-
-    def deleted(entry: DayEntry) -> bool:
-        """Whether the entry's id is one sitegen gives its title: a file deleted by hand rather
-        than a typo (reviews: the hint's paper of the title was another arXiv id's)."""
-        return bool(entry.title) and is_own_id(entry.paper_id, entry.title)
-
-    named = [(day, entry, meant_by(day, entry)) for day, entry in orphans]
-    if not every_entry_a_paper:  # ingest refuses a typo; it may make a deleted file again
-        named = [(d, e, meant) for d, e, meant in named if not e.title or meant and not deleted(e)]
-    if not named:
-        return
 
     def place(day: Day, paper_id: str) -> tuple[str, int | None]:
         shown = f"{DAYS_DIR}/{day.day.isoformat()}.toml"
         text = decode_content((root / shown).read_bytes(), path=shown)
         return shown, day_entry_line(text, {"id": paper_id})
 
-    day, entry, meant = named[0]
+    day, entry = named[0]
     shown, line = place(day, entry.paper_id)
+    listed = {e.paper_id for e in day.entries}
+    key = title_key(entry.title) if entry.title else None
+    # The paper of its title that the day does not list already: the id meant, or the file
+    # the paper is in now.
+    meant = min((p for p, f in facts.items() if f[2] == key and p not in listed), default=None)
     gone = f"{PAPERS_DIR}/{entry.paper_id}.md"
-    if deleted(entry) and meant and is_arxiv_id(entry.paper_id):  # a digit mistyped, or not
+    if entry.title and is_own_id(entry.paper_id, entry.title):  # a file deleted, or a typo
         hint = (
-            f'write id = "{meant}" if you meant the paper of that title; if {gone} was deleted,'
-            f" restore it (`git checkout {gone}`) or delete its day entries too"
+            f"if {gone} was deleted, restore it (`git checkout HEAD -- {gone}`; once its"
+            f" deletion is committed, `git checkout COMMIT^ -- {gone}`, COMMIT from `git log -1"
+            f" --format=%h -- {gone}`), or, to take the paper off the site, delete its day"
+            " entries too"
         )
-    elif deleted(entry):
-        hint = (
-            f"was {gone} deleted? To keep the paper, restore it (`git checkout {gone}`); to take"
-            " it off the site, delete its day entries too"
-        )
+        if meant is not None:
+            hint = f'write id = "{meant}" if the paper is in that file now; {hint}'
     elif meant is None:
         hint = (
             "write the id of a paper (a file name in content/papers/ without '.md'), or delete"
@@ -531,7 +506,7 @@ def _check_day_entries(
     else:
         hint = f'write id = "{meant}" (the paper of that title), or delete this entry'
     # Every other entry at once, so that one build names them all (at most ten).
-    others = ["{}:{} ({})".format(*place(d, e.paper_id), e.paper_id) for d, e, _ in named[1:11]]
+    others = ["{}:{} ({})".format(*place(d, e.paper_id), e.paper_id) for d, e in named[1:11]]
     if others:
         more = f" and {len(named) - 11} more" if len(named) > 11 else ""
         hint += f"; also naming no paper: {', '.join(others)}{more}"

@@ -42,9 +42,8 @@ listed_day = st.tuples(
 listed_days = st.lists(listed_day, min_size=1, max_size=5)
 
 # A hand edit: a paper's title or abstract rewritten, a field deleted (unknown), its count
-# lowered in its file and its days, a paper taken off a day, or its file deleted (its day
-# entries left: the build names each, and a listing makes the paper again); each picks its
-# paper (or day entry) by its place among those held.
+# lowered in its file and its days, a paper taken off a day, or off the site (its file and its
+# day entries deleted); each picks its paper (or day entry) by its place among those held.
 Edit = tuple[str, int]
 FORGOTTEN = {"forget upvotes": "upvotes", "forget abstract": "abstract", "forget id": "arxiv_id"}
 EDITS = ["title", "abstract", *FORGOTTEN, "lower count", "take off", "delete file"]
@@ -95,6 +94,9 @@ class HandEdits:
             return snapshot
         if kind == "delete file":
             del papers[paper.id]
+            for day, held in days.items():
+                kept = tuple(e for e in held.entries if e.paper_id != paper.id)
+                days[day] = dataclasses.replace(held, entries=kept)
         elif kind in FORGOTTEN:
             unknown = "" if kind == "forget abstract" else None  # an abstract is text
             papers[paper.id] = dataclasses.replace(paper, **{FORGOTTEN[kind]: unknown})

@@ -757,9 +757,11 @@ def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
     err = capsys.readouterr().err
     assert f"content/days/{day_file.name}:{number}: no paper has the id '{real}'" in err
     assert (
-        f"hint: was content/papers/{real}.md deleted? To keep the paper, restore it (`git"
-        f" checkout content/papers/{real}.md`); to take it off the site, delete its day entries"
-        " too"
+        f"hint: if content/papers/{real}.md was deleted, restore it (`git checkout HEAD --"
+        f" content/papers/{real}.md`; once its deletion is committed, `git checkout COMMIT^ --"
+        f" content/papers/{real}.md`, COMMIT from `git log -1 --format=%h --"
+        f" content/papers/{real}.md`), or, to take the paper off the site, delete its day"
+        " entries too"
     ) in err
     # Every entry left is named in the one run, each at its line.
     others = [

@@ -18,7 +18,7 @@ from sitegen.cli import main
 from sitegen.listings import parse_listing
 from sitegen.model import title_key
 from sitegen.store import load_content
-from tests.conftest import REPO, tree_bytes, write_text_listing
+from tests.conftest import REPO, sitegen_here, tree_bytes, write_text_listing
 
 
 def _notes(capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -85,13 +85,19 @@ def test_a_day_edited_by_hand_stays_so_when_its_listings_are_ingested_again(site
     assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
     assert tree_bytes(site / "content") == before
 
-    # A paper file deleted too stays deleted; one the day still lists is brought back.
-    (site / "content" / "papers" / "2606.12730.md").unlink()
-    (site / "content" / "papers" / "2606.12282.md").unlink()
-    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    # A paper file deleted too stays deleted; one the day still lists stops the ingest (made
+    # again from a listing, another paper of its title could take its place: tests/
+    # test_deleted_files.py), naming the entry left.
     papers = site / "content" / "papers"
-    assert not (papers / "2606.12730.md").exists() and (papers / "2606.12282.md").exists()
-    assert day.read_text() == edited
+    (papers / "2606.12730.md").unlink()
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    assert not (papers / "2606.12730.md").exists() and day.read_text() == edited
+    (papers / "2606.12282.md").unlink()
+    before = tree_bytes(site / "content")
+    refused = sitegen_here("--root", str(site), "ingest", *map(str, listings))
+    assert refused.returncode == 2
+    assert "no paper has the id '2606.12282'" in refused.stderr.splitlines()[0]
+    assert tree_bytes(site / "content") == before
 
 
 def test_a_paper_taken_off_a_day_by_hand_and_put_back_by_a_new_listing_is_said(

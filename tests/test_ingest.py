@@ -308,7 +308,7 @@ def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_fields
                     else:
                         kept.pop((paper.id, field), None)  # deleted: a listing may fill it
             for paper_id, field in list(kept):
-                if paper_id not in snapshot.papers:  # its file deleted: its edits with it
+                if paper_id not in snapshot.papers:  # taken off the site: its edits with it
                     del kept[paper_id, field]
             continue
         day, entries = step
@@ -316,7 +316,7 @@ def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_fields
         listings.append(taken)
         before = snapshot
         snapshot = ingest_listings(snapshot, [taken]).applied_to(snapshot)
-        if hand.touched["delete file"]:  # a new paper may be one deleted, its listings taken
+        if hand.touched["delete file"]:  # a new paper may be one taken off the site before
             hand.touched["delete file"] |= snapshot.papers.keys() - before.papers.keys()
         for (paper_id, field), value in kept.items():
             assert getattr(snapshot.papers[paper_id], field) == value, (paper_id, field)
@@ -325,25 +325,14 @@ def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_fields
             if is_arxiv_id(paper.id):
                 assert paper.arxiv_id in (None, paper.id), "two arXiv ids on one paper"
     again = ingest_listings(snapshot, listings)
-    # A paper whose file was deleted, its day entries left, is made again under the id they
-    # list it by, when a listing says which paper that is (one of its arXiv id, at least); no
-    # other paper is (a retitled one is found by the title it was listed under). A slug file
-    # another paper's title leads to may stay deleted: the build names its entries.
-    unfiled = {e.paper_id for d in snapshot.days.values() for e in d.entries} - set(snapshot.papers)
-    made_again = {paper.id for paper in again.papers.values() if paper.id not in snapshot.papers}
-    assert made_again <= unfiled, "a paper edited by hand was made again"
-    given = {e.arxiv_id for taken, _ in listings for e in taken.entries if e.arxiv_id}
-    assert unfiled & given <= made_again, "a deleted file of a listed arXiv id was not made again"
-    assert again.new_papers == len(made_again)
+    assert again.new_papers == 0, "a paper edited by hand, or taken off the site, was made again"
     deleted = {
         (paper_id, field) for kind, field in FORGOTTEN.items() for paper_id in hand.touched[kind]
     }
-    for paper_id in hand.touched["delete file"]:  # made again since: each field was deleted
+    for paper_id in hand.touched["delete file"]:  # listed again since: each field was deleted
         deleted |= {(paper_id, field) for field in FORGOTTEN.values()}
     for changed in _changes(snapshot, again):
         assert isinstance(changed, Paper), f"a replay changed a day: {changed}"
-        if changed.id in made_again:
-            continue
         held = snapshot.papers[changed.id]
         for name in ("title", "abstract", "arxiv_id", "upvotes", "authors", "topics"):
             before, after = getattr(held, name), getattr(changed, name)
@@ -462,22 +451,6 @@ def test_a_paper_file_named_after_its_arxiv_id_is_found_by_it_after_the_id_was_e
         assert again.papers["2606.99001"].arxiv_id == (edited_id or "2606.99001")
 
 
-def test_a_paper_file_deleted_by_hand_is_made_again_by_a_replay_with_its_highest_count() -> None:
-    """Found by a review: made again from the first listing's count, lower than its days
-    recorded, it was then kept as if lowered by hand (a new day at 12 left it at 5)."""
-    entry = ListingEntry(title="T t", abstract="A", line=1, arxiv_id="2501.00007", upvotes=5)
-    listings = [
-        (_listing(date(2026, 1, day), dataclasses.replace(entry, upvotes=count)), f"l/{day}.json")
-        for day, count in ((5, 5), (6, 10))
-    ]
-    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
-    deleted = ContentSnapshot.of({}, snapshot.days)
-    again = ingest_listings(deleted, listings).applied_to(deleted)
-    assert again.papers["2501.00007"].upvotes == 10
-    later = _listing(date(2026, 1, 7), dataclasses.replace(entry, upvotes=12))
-    assert ingest_listing(again, later).papers["2501.00007"].upvotes == 12
-
-
 def test_a_deleted_abstract_comes_back_as_the_first_api_answer_split_it() -> None:
     """Found by a review: two answers splitting one abstract otherwise, the later's came back."""
     first = ListingEntry(title="T t", abstract="P1.\n\nP2. P3.", line=1, arxiv_id="2501.00008")
@@ -515,57 +488,6 @@ def test_a_count_lowered_then_deleted_by_hand_takes_the_highest_listed_at_a_repl
     assert ingest_listings(edited, listings).papers[paper.id].upvotes == 25
 
 
-def test_a_new_paper_takes_neither_the_id_nor_the_count_of_a_deleted_paper_of_an_alike_title() -> (
-    None
-):
-    """Found by a review: "Fuzzing C Compilers" took the slug id of a "Fuzzing C++ Compilers"
-    paper whose file was deleted by hand (ids keep their digest without '+'), and with it the
-    C++ paper's day entries and count."""
-    cpp = ListingEntry(title="Fuzzing C++ Compilers", abstract="C++.", line=1, upvotes=40)
-    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), cpp))
-    (gone,) = snapshot.papers
-    deleted = ContentSnapshot.of({}, snapshot.days)
-    c = ListingEntry(title="Fuzzing C Compilers", abstract="C.", line=1, upvotes=2)
-    after = ingest_listing(deleted, _listing(date(2026, 1, 6), c))
-    (made,) = after.papers.values()
-    assert made.id != gone and made.upvotes == 2
-    again = ingest_listing(deleted, _listing(date(2026, 1, 6), cpp))  # the C++ paper itself
-    assert list(again.papers) == [gone] and again.papers[gone].upvotes == 40
-
-
-def test_a_deleted_paper_file_is_made_again_by_a_text_capture_under_the_id_its_day_lists() -> None:
-    """Found by a review: made again under its slug, the day listed both ids, and the next
-    load stopped on the one no file had."""
-    api = ListingEntry(title="Fuzzing C Compilers", abstract="A.", line=1, arxiv_id="2501.00001")
-    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), api))
-    deleted = ContentSnapshot.of({}, snapshot.days)
-    text = dataclasses.replace(api, arxiv_id=None)
-    after = ingest_listing(deleted, _listing(date(2026, 1, 5), text), source="listings/b.txt")
-    assert list(after.papers) == ["2501.00001"]
-    assert [e.paper_id for e in after.days[date(2026, 1, 5)].entries] == ["2501.00001"]
-
-
-def test_a_deleted_slug_file_is_made_again_by_a_replay_of_its_day_under_the_id_it_lists() -> None:
-    """Found by the property with deleted files: a paper a text capture made (a slug file), to
-    which its day's API answer gave an arXiv id, its file deleted by hand, was made again by a
-    replay under its arXiv id, the day then listing both ids, one with no file (a build error
-    naming the entry). A new listing of another arXiv id of the title, or of the same, makes a
-    paper of its own: which arXiv id the slug file had is kept nowhere (a review: another paper
-    of the title took the slug, and the day lost its own)."""
-    day = date(2026, 1, 5)
-    text = ListingEntry(title="Fuzzing C Compilers", abstract="A. B.", line=1)
-    api = dataclasses.replace(text, abstract="A.\n\nB.", arxiv_id="2501.00001")
-    listings = [(_listing(day, text), "listings/a.txt"), (_listing(day, api), "listings/b.json")]
-    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
-    (slug,) = snapshot.papers
-    deleted = ContentSnapshot.of({}, snapshot.days)
-    replayed = ingest_listings(deleted, listings[1:]).applied_to(deleted)
-    assert list(replayed.papers) == [slug] and replayed.papers[slug].arxiv_id == "2501.00001"
-    assert [e.paper_id for e in replayed.days[day].entries] == [slug]
-    new = ingest_listing(deleted, _listing(day, api), source="listings/c.json")
-    assert list(new.papers) == ["2501.00001"]
-
-
 def test_a_file_named_after_an_arxiv_id_its_id_deleted_is_not_another_ids_paper() -> None:
     """Found by the property with deleted files: "Agents: A Survey" of arXiv id 2501.00004
     merged into the file 2501.00005.md of the same title whose arxiv_id was deleted by hand,
@@ -578,23 +500,3 @@ def test_a_file_named_after_an_arxiv_id_its_id_deleted_is_not_another_ids_paper(
     after = ingest_listing(snapshot, _listing(date(2026, 1, 6), other))
     assert after.papers["2501.00005"] == forgotten
     assert after.papers["2501.00004"].abstract == "Other."
-
-
-def test_a_deleted_paper_file_is_made_again_by_one_replay_whatever_took_it_off_a_day() -> None:
-    """Found by the property with deleted files: a paper taken off the day whose listing gave
-    its arXiv id, its file then deleted (another day listing it still), was made again by no
-    replay: the entry on the day it was taken off was skipped, and the build stopped on the
-    other day's entry naming no file."""
-    api = ListingEntry(title="Agents: a survey", abstract="A.", line=1, arxiv_id="2501.00005")
-    first = _listing(date(2026, 1, 5), api)
-    snapshot = ingest_listing(EMPTY_SNAPSHOT, first, source="listings/a.json")
-    text = dataclasses.replace(api, abstract="A.", arxiv_id=None)
-    later = _listing(date(2026, 1, 6), text)
-    snapshot = ingest_listings(snapshot, [(later, "listings/b.txt")]).applied_to(snapshot)
-    taken_off = dataclasses.replace(snapshot.days[date(2026, 1, 5)], entries=())
-    deleted = ContentSnapshot.of({}, {**snapshot.days, date(2026, 1, 5): taken_off})
-    listings = [(first, "listings/a.json"), (later, "listings/b.txt")]
-    replayed = ingest_listings(deleted, listings).applied_to(deleted)
-    assert replayed.papers["2501.00005"].arxiv_id == "2501.00005"
-    assert replayed.days[date(2026, 1, 5)].entries == ()
-    assert _changes(replayed, ingest_listings(replayed, listings)) == []

@@ -389,9 +389,11 @@ def test_a_paper_file_replaced_by_a_directory_is_one_line_and_nothing_is_lost(
     for command in (["build"], ["ingest", str(FIRST)], ["ingest", str(SECOND)]):
         _one_clear_line(sitegen_here("--root", str(site), *command), str(paper), "not a file")
     assert tree_bytes(site / "content") == before and not (site / ".sitegen-txn").exists()
-    paper.rmdir()
-    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
-    assert paper.is_file(), "ingesting its listing again brings it back"
+    paper.rmdir()  # its day entries left: named, with how to restore the file
+    refused = sitegen_here("--root", str(site), "ingest", str(FIRST))
+    _one_clear_line(refused, f"no paper has the id '{paper.stem}'")
+    assert f"hint: if {paper.relative_to(site)} was deleted, restore it" in refused.stderr
+    assert tree_bytes(site / "content") == before
 
 
 @pytest.mark.parametrize(

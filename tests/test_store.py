@@ -794,17 +794,35 @@ def test_a_paper_whose_arxiv_id_was_edited_is_still_found_by_the_one_it_was_list
     assert list(papers) == ["2501.00001"] and papers["2501.00001"].arxiv_id == "2501.00009"
 
 
-def test_a_day_whose_paper_was_deleted_by_hand_can_be_ingested_again(site: Path) -> None:
+def test_a_paper_file_deleted_by_hand_its_day_entries_left_stops_ingest_and_writes_nothing(
+    site: Path,
+) -> None:
+    """Reviews found that making such a file again from a listing merged two papers of one
+    title (which arXiv id a file named after its title had is kept nowhere else): a store that
+    names a paper it does not have is refused, by ingest as by the build, with the way out."""
     entries = tuple(
         ListingEntry(title=title, abstract="A", line=1, arxiv_id=arxiv)
         for title, arxiv in (("Kept", "2501.00001"), ("Deleted", "2501.00002"))
     )
     listing = Listing(day=date(2026, 2, 1), entries=entries, origin="test", shape="hf-json")
-    _ingest_as_a_full_read_would(site, dataclasses.replace(listing, entries=entries[:1]))
     _ingest_as_a_full_read_would(site, listing)
     (site / "content" / "papers" / "2501.00002.md").unlink()
+    before = tree_bytes(site / "content")
+    with pytest.raises(ContentError) as refused:
+        _ingest_as_a_full_read_would(site, listing)
+    assert refused.value.message == (
+        "no paper has the id '2501.00002' (no content/papers/2501.00002.md)"
+    )
+    assert refused.value.location is not None
+    assert refused.value.location.path == "content/days/2026-02-01.toml"
+    assert refused.value.hint is not None and refused.value.hint.startswith(
+        "if content/papers/2501.00002.md was deleted, restore it (`git checkout HEAD --"
+    )
+    assert tree_bytes(site / "content") == before
+    day_file = site / "content" / "days" / "2026-02-01.toml"  # taken off the site, as it says
+    day_file.write_text("\n".join(x for x in day_file.read_text().split("\n") if "00002" not in x))
     _ingest_as_a_full_read_would(site, dataclasses.replace(listing, entries=entries[:1]))
-    _ingest_as_a_full_read_would(site, listing)
+    assert sorted(load_content(site).papers) == ["2501.00001"]
 
 
 def test_a_day_file_edited_by_hand_is_read_again(site: Path, tmp_path: Path) -> None:
@@ -1048,25 +1066,3 @@ def test_listings_and_hand_edits_through_the_files_give_what_the_merge_of_values
         replayed = ingest_listings(snapshot, listings).applied_to(snapshot)
         assert dict(load_content(root).papers) == dict(replayed.papers)
         assert ingest_into_store(root, listings).written == []
-
-
-def test_a_deleted_file_of_a_title_two_arxiv_ids_share_is_made_again_not_pointed_at_the_other(
-    tmp_path: Path,
-) -> None:
-    """Found by the property of the store with deleted files: the file of 2501.00004 deleted,
-    its day entry left, ingest refused the store and the build's hint said to point the entry at
-    2501.00005, the other paper of the title (two arXiv ids are two papers)."""
-    day = date(2026, 1, 5)
-    shared = [
-        ListingEntry(title="Agents: A Survey", abstract="One.", line=1, arxiv_id="2501.00004"),
-        ListingEntry(title="Agents: a survey", abstract="Two.", line=2, arxiv_id="2501.00005"),
-    ]
-    listings = [(listing(day, shared), "listings/a.json")]
-    ingest_into_store(tmp_path, listings)
-    (tmp_path / PAPERS_DIR / "2501.00004.md").unlink()
-    with pytest.raises(ContentError) as refused:
-        load_content(tmp_path, every_entry_a_paper=True)  # as a build reads the store
-    assert "no paper has the id '2501.00004'" in str(refused.value)
-    assert refused.value.hint is not None and "2501.00005" not in refused.value.hint
-    ingest_into_store(tmp_path, listings)
-    assert load_content(tmp_path, every_entry_a_paper=True).papers["2501.00004"].abstract == "One."
