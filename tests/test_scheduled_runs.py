@@ -1,14 +1,19 @@
 """Random runs of the scheduled workflow: mornings of `sitegen fetch` and `sitegen build`
 against a stand-in Hugging Face whose days fill over a day or so, that fails now and then
 (5xx, 404, truncated answers, outages of a run or several), with weekends empty, runs
-skipped, twice a day or at odd hours. After each run the site's feeds are read as subscribers
+skipped, twice a day or at odd hours, and papers featured again on a later day (their count,
+title capitals or abstract changed). Between runs a maintainer edits content/ by hand now and
+then (Maintainer: what docs/content.md says one may edit), replays the kept listings, or pushes
+the edit, which is built at once. After each run the site's feeds are read as subscribers
 read them, and across the whole sequence:
 
 - every paper that reached content/ reaches a reader who polls after every run, and one who
   polls once a day, in the all-papers feeds ("every paper must reach every subscriber");
 - an item's id and date never change once it has appeared, in any feed;
 - a reader that takes only items dated after its last poll misses none;
-- a failed run loses nothing of content/, and the incremental site is a cold build's bytes.
+- a failed run loses nothing of content/, and the incremental site is a cold build's bytes;
+- a hand edit is kept by every later run, but where docs/content.md says a listing may undo
+  it (a deleted field filled, a paper taken off a day listed again by a new listing of it).
 
 Seeded (`random.Random`), so a failing seed replays; drive more of them by hand with
 SITEGEN_SCHEDULED_SEEDS="1-60" (each takes 5 to 10 s of CPU).
@@ -108,7 +113,7 @@ class FillingHF:
     def _feature_again(self, rng: random.Random) -> None:
         """Papers featured again: a weekday's list now and then has a paper of a day up to a
         week and a half before (same arXiv id, the later day's `submittedOnDailyAt`), with its
-        own count, and now and then its title's capitals or its abstract changed."""
+        own count, and now and then its title (capitals, a word) or its abstract changed."""
         days = sorted(self.lists)
         for n, day in enumerate(days):
             if rng.random() >= FEATURED_AGAIN:
@@ -124,9 +129,9 @@ class FillingHF:
                 entry = json.loads(json.dumps(earlier[paper_id]))
                 entry["paper"]["upvotes"] = rng.randint(0, 12)
                 entry["paper"]["submittedOnDailyAt"] = f"{day}T00:00:00.000Z"
-                if rng.random() < 0.4:
-                    title = rng.choice([str.lower, str.upper, str.title])(entry["title"])
-                    entry["paper"]["title"] = entry["title"] = title
+                if rng.random() < 0.4:  # its capitals changed, or a word (a typo fixed)
+                    retitle = rng.choice([str.lower, str.upper, str.title, "Towards {}".format])
+                    entry["paper"]["title"] = entry["title"] = retitle(entry["title"])
                 if rng.random() < 0.3:
                     summary = entry["paper"]["summary"] + " Revised for the second listing."
                     entry["paper"]["summary"] = entry["summary"] = summary
