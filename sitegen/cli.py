@@ -362,6 +362,11 @@ def load_config(root: Path) -> SiteConfig:
     try:
         text = _config_text(path)
     except FileNotFoundError:
+        if not root.exists():  # a user's trial: the hint said to pass the --root just given
+            raise UsageError(
+                f"--root {root}: no such directory",
+                hint="pass --root the directory that holds site.toml",
+            ) from None
         above = _site_above(root)
         raise ConfigError(
             "no site.toml here",

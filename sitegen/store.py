@@ -21,6 +21,7 @@ import errno
 import fcntl
 import os
 import stat
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -489,15 +490,19 @@ def _check_day_entries(
     # the paper is in now.
     meant = min((p for p, f in facts.items() if f[2] == key and p not in listed), default=None)
     gone = f"{PAPERS_DIR}/{entry.paper_id}.md"
-    if entry.title and is_own_id(entry.paper_id, entry.title):  # a file deleted, or a typo
+    restore = _restore_command(root, gone)
+    if restore is not None:  # a file deleted by hand (git had it)
         hint = (
-            f"if {gone} was deleted, restore it (`git checkout HEAD -- {gone}`; once its"
-            f" deletion is committed, `git checkout COMMIT^ -- {gone}`, COMMIT from `git log -1"
-            f" --format=%h -- {gone}`), or, to take the paper off the site, delete its day"
-            " entries too"
+            f"{gone} was deleted: restore it (`{restore}`), or, to take the paper off the site,"
+            " delete its day entries too"
         )
-        if meant is not None:
-            hint = f'write id = "{meant}" if the paper is in that file now; {hint}'
+        if meant is not None:  # a duplicate deleted, this entry missed
+            hint = f'write id = "{meant}" if the paper is in {PAPERS_DIR}/{meant}.md now; {hint}'
+    elif meant is None and entry.title and is_own_id(entry.paper_id, entry.title):
+        hint = (
+            f"if {gone} was deleted, restore it from a copy; to take the paper off the site,"
+            " delete its day entries too"
+        )
     elif meant is None:
         hint = (
             "write the id of a paper (a file name in content/papers/ without '.md'), or delete"
@@ -515,6 +520,30 @@ def _check_day_entries(
         location=Location(shown, line),
         hint=hint,
     )
+
+
+def _restore_command(root: Path, path: str) -> str | None:
+    """The git command that gives back `path` (relative to `root`) as it was last committed:
+    from HEAD while its deletion is not committed, else from the commit before the one that
+    deleted it (a user's trial: one hint for both cases failed in one). None outside git, or
+    when git never had it (a typo)."""
+
+    def git(*args: str) -> subprocess.CompletedProcess[str] | None:
+        try:
+            command = ["git", "-C", str(root), *args]
+            return subprocess.run(command, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):  # no git here
+            return None
+
+    at_head = git("cat-file", "-e", f"HEAD:./{path}")
+    if at_head is None:
+        return None
+    if at_head.returncode == 0:
+        return f"git checkout HEAD -- {path}"
+    deleted = git("log", "-1", "--format=%h", "--diff-filter=D", "--", path)
+    if deleted is None or deleted.returncode != 0 or not deleted.stdout.strip():
+        return None
+    return f"git checkout {deleted.stdout.strip()}^ -- {path}"
 
 
 def _unlinked(parsed: Iterable[tuple[str, Paper | bytes]]) -> tuple[tuple[str, str, str], ...]:

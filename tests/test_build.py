@@ -757,11 +757,8 @@ def test_a_mistyped_paper_id_in_a_day_file_is_a_clear_error(
     err = capsys.readouterr().err
     assert f"content/days/{day_file.name}:{number}: no paper has the id '{real}'" in err
     assert (
-        f"hint: if content/papers/{real}.md was deleted, restore it (`git checkout HEAD --"
-        f" content/papers/{real}.md`; once its deletion is committed, `git checkout COMMIT^ --"
-        f" content/papers/{real}.md`, COMMIT from `git log -1 --format=%h --"
-        f" content/papers/{real}.md`), or, to take the paper off the site, delete its day"
-        " entries too"
+        f"hint: if content/papers/{real}.md was deleted, restore it from a copy; to take the"
+        " paper off the site, delete its day entries too"  # not in git: tests/test_deleted_files.py
     ) in err
     # Every entry left is named in the one run, each at its line.
     others = [

@@ -644,6 +644,19 @@ def test_sitegen_is_a_command_on_path(tmp_path: Path) -> None:
     assert result.returncode == 2 and "no site.toml here" in result.stderr
 
 
+def test_a_root_that_does_not_exist_is_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A user's trial: `--root /nonexistent` said "no site.toml here", with the hint to pass
+    --root DIR, which they had just done."""
+    missing = tmp_path / "no-such-site"
+    assert main(["--root", str(missing), "build"]) == 2
+    first, hint = capsys.readouterr().err.splitlines()
+    assert first == f"sitegen: error: --root {missing}: no such directory"
+    assert hint == "  hint: pass --root the directory that holds site.toml"
+    assert not missing.exists()
+
+
 def test_run_from_inside_a_site_the_error_names_the_site(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -94,34 +94,37 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-def test_the_git_commands_the_hint_gives_restore_a_deleted_file_committed_or_not(
+def _committed(root: Path) -> None:
+    _git(root, "init", "-q")
+    _git(root, "add", "content")
+    _git(root, "commit", "-q", "-m", "the store")
+
+
+def test_the_git_command_the_hint_gives_restores_a_deleted_file_committed_or_not(
     tmp_path: Path,
 ) -> None:
-    """A review: the hint's `git checkout PATH` fails once the deletion is staged or committed
-    ("pathspec ... did not match"), as it is whenever a scheduled build on GitHub reports it.
-    Each command the hint gives, run as written (COMMIT from the one that gives it)."""
+    """A review and a user's trial: `git checkout PATH` fails once the deletion is staged or
+    committed ("pathspec ... did not match"), as it is whenever a scheduled build on GitHub
+    reports it. The hint gives the one command that restores the file, run as written."""
     ingest_into_store(tmp_path, [_kept(DAY, "2026-01-05.json", _api("2501.00001"))])
     path = f"{PAPERS_DIR}/2501.00001.md"
     kept = (tmp_path / path).read_bytes()
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", "content")
-    _git(tmp_path, "commit", "-q", "-m", "a day")
-    (tmp_path / path).unlink()
-    hint = _refused(tmp_path, []).hint or ""
-    commands = re.findall(r"`(git [^`]+)`", hint)
-    assert commands == [
-        f"git checkout HEAD -- {path}",
-        f"git checkout COMMIT^ -- {path}",
-        f"git log -1 --format=%h -- {path}",
-    ], hint
-    _git(tmp_path, *commands[0].split()[1:])  # not committed
-    assert (tmp_path / path).read_bytes() == kept
-    _git(tmp_path, "rm", "-q", path)
-    _git(tmp_path, "commit", "-q", "-m", "deleted by mistake")
-    commit = _git(tmp_path, *commands[2].split()[1:])
-    _git(tmp_path, *commands[1].replace("COMMIT", commit).split()[1:])
-    assert (tmp_path / path).read_bytes() == kept
-    assert sorted(load_content(tmp_path).papers) == ["2501.00001"]
+    _committed(tmp_path)
+    for deleted in ("by hand", "and committed"):
+        if deleted == "by hand":
+            (tmp_path / path).unlink()
+        else:
+            _git(tmp_path, "rm", "-q", path)
+            _git(tmp_path, "commit", "-q", "-m", "deleted by mistake")
+        hint = _refused(tmp_path, []).hint or ""
+        (command,) = re.findall(r"`(git [^`]+)`", hint)
+        assert hint == (
+            f"{path} was deleted: restore it (`{command}`), or, to take the paper off the site,"
+            " delete its day entries too"
+        )
+        _git(tmp_path, *command.split()[1:])
+        assert (tmp_path / path).read_bytes() == kept, deleted
+        assert sorted(load_content(tmp_path).papers) == ["2501.00001"]
 
 
 def test_an_entry_left_of_a_file_deleted_as_a_duplicate_is_pointed_at_the_file_kept(
@@ -134,30 +137,34 @@ def test_an_entry_left_of_a_file_deleted_as_a_duplicate_is_pointed_at_the_file_k
     ingest_into_store(tmp_path, [_kept(DAY, "2026-01-05.txt", _text())])
     slug = _slug_file(tmp_path)
     ingest_into_store(tmp_path, [_kept(NEXT_DAY, "2026-01-06.txt", _text())])
+    _committed(tmp_path)
     (tmp_path / PAPERS_DIR / f"{slug}.md").rename(tmp_path / PAPERS_DIR / "2501.00005.md")
     day_file = tmp_path / "content" / "days" / f"{DAY}.toml"
     day_file.write_text(day_file.read_text().replace(slug, "2501.00005"))
     refused = _refused(tmp_path, [])
     assert refused.location is not None and refused.location.path == f"content/days/{NEXT_DAY}.toml"
-    assert (refused.hint or "").startswith(
-        'write id = "2501.00005" if the paper is in that file now;'
+    assert refused.hint == (
+        f'write id = "2501.00005" if the paper is in {PAPERS_DIR}/2501.00005.md now;'
+        f" {PAPERS_DIR}/{slug}.md was deleted: restore it (`git checkout HEAD --"
+        f" {PAPERS_DIR}/{slug}.md`), or, to take the paper off the site, delete its day entries"
+        " too"
     )
 
 
 def test_a_mistyped_id_in_a_day_file_is_refused_naming_the_paper_meant(tmp_path: Path) -> None:
-    """A typo (an id sitegen gives no such title) names the paper of the entry's title; a
-    mistyped arXiv id may be a deleted file as well: the hint says both."""
+    """A typo names the paper of the entry's title, whether the id has an arXiv id's shape or
+    not: git never had such a file (a user's trial: the hint also gave a git command to
+    restore a file that never was, which failed)."""
     ingest_into_store(tmp_path, [_kept(DAY, "2026-01-05.json", _api("2501.00001"))])
+    _committed(tmp_path)
     day_file = tmp_path / "content" / "days" / f"{DAY}.toml"
     text = day_file.read_text()
-    day_file.write_text(text.replace('id = "2501.00001"', 'id = "2501.0001"'))  # a digit lost
-    refused = _refused(tmp_path, [_kept(NEXT_DAY, "2026-01-06.txt", _text("Another"))])
-    assert refused.hint == 'write id = "2501.00001" (the paper of that title), or delete this entry'
-    day_file.write_text(text.replace('id = "2501.00001"', 'id = "2501.00011"'))  # or deleted?
-    assert (_refused(tmp_path, []).hint or "").startswith(
-        'write id = "2501.00001" if the paper is in that file now; if'
-        " content/papers/2501.00011.md was deleted, restore it"
-    )
+    for typo in ("2501.0001", "2501.00010"):  # a digit lost, two swapped
+        day_file.write_text(text.replace('id = "2501.00001"', f'id = "{typo}"'))
+        refused = _refused(tmp_path, [_kept(NEXT_DAY, "2026-01-06.txt", _text("Another"))])
+        assert refused.hint == (
+            'write id = "2501.00001" (the paper of that title), or delete this entry'
+        ), typo
 
 
 def test_a_file_named_after_its_arxiv_id_its_arxiv_id_deleted_is_found_by_that_id_retitled(

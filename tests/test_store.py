@@ -815,8 +815,9 @@ def test_a_paper_file_deleted_by_hand_its_day_entries_left_stops_ingest_and_writ
     )
     assert refused.value.location is not None
     assert refused.value.location.path == "content/days/2026-02-01.toml"
-    assert refused.value.hint is not None and refused.value.hint.startswith(
-        "if content/papers/2501.00002.md was deleted, restore it (`git checkout HEAD --"
+    assert refused.value.hint == (
+        "if content/papers/2501.00002.md was deleted, restore it from a copy; to take the paper"
+        " off the site, delete its day entries too"
     )
     assert tree_bytes(site / "content") == before
     day_file = site / "content" / "days" / "2026-02-01.toml"  # taken off the site, as it says
