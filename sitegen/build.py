@@ -95,6 +95,7 @@ class BuildReport:
     search_index: PendingIndex | None  # to make and publish; None: up to date or made
     search_indexed: int | None = None  # papers of the index made in this build, if one was
     kept: tuple[str, ...] = ()  # files of the output sitegen did not make (a CNAME), kept
+    remade: tuple[str, ...] = ()  # its files changed or deleted by hand, made again
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
     unlinked: tuple[tuple[str, str, str], ...] = ()  # see ContentSnapshot.unlinked
     awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
@@ -170,8 +171,10 @@ def build_site(
         routes = Routes(config.base_url)
         states = paper_states(site)
         previous = None
+        by_hand: list[str] = []  # files of the last build changed or deleted by hand since
         if changed is not None and record is not None:
-            previous = previous_build(record, changed())
+            by_hand = changed()
+            previous = previous_build(record, by_hand)
         pending: PendingIndex | None = None
         index: Callable[[], Path] | None = None
 
@@ -247,6 +250,7 @@ def build_site(
         search_index=None if search else pending,
         search_indexed=len(pending.records) if search and pending is not None else None,
         kept=kept,
+        remade=tuple(sorted(path for path in by_hand if path in outputs)),
         # A paper hidden is not one to merge with its twin (a review: hiding one of the two).
         same_title=tuple(
             pair

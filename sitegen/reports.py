@@ -38,6 +38,13 @@ def say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = ""
     print(f"  {build_changes(report)}{index}", flush=True)
     if report.kept:
         print(f"  {_kept_note(report.kept)}", flush=True)
+    if report.remade:  # a user's trial: a page edited in public/ was put back in silence
+        files = "file" if len(report.remade) == 1 else "files"
+        print(
+            f"  made again {len(report.remade)} {files} changed or deleted by hand in {out}:"
+            f" {first_of(report.remade, 5)} (edit content/, templates/ or static/ instead)",
+            flush=True,
+        )
     say_build_notes(report)
 
 

@@ -374,14 +374,29 @@ def test_the_caches_of_every_paper_in_one_file_are_removed(built_site: Path) -> 
 
 
 @pytest.mark.parametrize("jobs", [[], ["--jobs", "2"]], ids=["one process", "workers"])
-def test_files_changed_by_hand_in_public_are_made_again(built_site: Path, jobs: list[str]) -> None:
+def test_files_changed_by_hand_in_public_are_made_again(
+    built_site: Path, jobs: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     public = built_site / "public"
     before = tree_bytes(public)
+    capsys.readouterr()
+    assert main(["--root", str(built_site), "build", *jobs]) == 0
+    assert "by hand" not in capsys.readouterr().out  # nothing changed: nothing said
     (public / "index.html").write_text("edited by hand")
     (public / "topics" / "llm" / "atom.xml").unlink()
     shutil.rmtree(public / "papers")
     assert main(["--root", str(built_site), "build", *jobs]) == 0
     assert tree_bytes(public) == before
+    # Said, not in silence (a user's trial edited a page in public/ and saw it put back).
+    papers = sum(1 for path in before if path.startswith("papers/"))
+    (said,) = [line for line in capsys.readouterr().out.splitlines() if "by hand" in line]
+    assert said.startswith(
+        f"  made again {papers + 2} files changed or deleted by hand in {public}: index.html,"
+        " papers/"
+    )
+    assert said.endswith(
+        f" and {papers + 2 - 5} more (edit content/, templates/ or static/ instead)"
+    )
 
 
 def _a_directory_for_a_page(public: Path) -> Path:
