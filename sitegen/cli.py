@@ -61,7 +61,7 @@ EXIT_DAYS_MISSED = 3
 # fetch: as 3, and a missed day has failed for days (fetch.FAILING_AFTER_DAYS) or was given up
 # on: the workflow still commits and deploys, then fails its run so its owner hears of it.
 EXIT_DAYS_FAILING = 4
-FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --base-url is not given
+FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --source is not given
 DAILY_PAPERS_BEGAN = date(2023, 5, 1)  # its first listings are of early May 2023
 
 
@@ -226,7 +226,10 @@ def _parser() -> argparse.ArgumentParser:
         "--until", type=_iso_date, help="with --since: the last day (default: today)"
     )
     fetch.add_argument(
-        "--base-url",
+        "--source",
+        "--base-url",  # its first name, kept: build's --base-url is the site's own URL
+        dest="base_url",
+        metavar="URL",
         help=f"the source, e.g. a mirror (default: ${FETCH_URL_VARIABLE}, else huggingface.co)",
     )
     fetch.add_argument(
@@ -557,7 +560,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
     if report.missed and source.statuses == {404} and not source.unanswered:
         wrong_source = FetchError(
             f"{source.base_url} answered every request with 404 Not Found: it is not Daily Papers",
-            hint=f"check --base-url (or ${FETCH_URL_VARIABLE})",
+            hint=f"check --source (or ${FETCH_URL_VARIABLE})",
         )
         print(f"sitegen: {wrong_source}", file=sys.stderr)
     say_merge_notes(report)

@@ -136,7 +136,7 @@ class DayFetcher:
         source = httpx.URL(base_url)
         self._auth = httpx.BasicAuth(source.username, source.password) if source.userinfo else None
         self.base_url = str(source.copy_with(userinfo=b"")).rstrip("/")
-        # What waits and stops are said to come from: not Hugging Face when `--base-url` names
+        # What waits and stops are said to come from: not Hugging Face when `--source` names
         # another source, a mirror.
         self.source = "Hugging Face" if self.base_url == HF_URL.rstrip("/") else self.base_url
         self.policy = policy = policy or FetchPolicy()
@@ -151,7 +151,7 @@ class DayFetcher:
         self._api_quota = self._quota(policy.api_quota)
         self._page_quota = self._quota(policy.page_quota)
         # The final HTTP statuses the source answered in this run: 404 alone, it is not Daily
-        # Papers (a wrong --base-url). A redirect not followed is a final answer: a source
+        # Papers (a wrong --source). A redirect not followed is a final answer: a source
         # that redirected some requests off it and answered the rest 404 was said to answer
         # all with 404 (a hostile-input trial).
         self.statuses: set[int] = set()
@@ -214,7 +214,7 @@ class DayFetcher:
                 raise FetchStopped(
                     f"{self.source} answered nothing, neither the API nor the day's page"
                     f" ({page_problem.message})",
-                    hint="try again later, or check the source (--base-url, or"
+                    hint="try again later, or check the source (--source, or"
                     " $SITEGEN_FETCH_URL); nothing more was asked",
                 ) from None
             raise FetchError(
@@ -338,10 +338,10 @@ class DayFetcher:
                 connecting = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
                 timed_out += isinstance(error, httpx.TimeoutException)
                 if connecting and not self.answered and attempt > 0:
-                    # Offline, or a wrong --base-url: every other day would fail the same way.
+                    # Offline, or a wrong --source: every other day would fail the same way.
                     raise FetchStopped(
                         f"cannot reach {self.base_url} ({problem})",
-                        hint="check the network and the source (--base-url, or $SITEGEN_FETCH_URL);"
+                        hint="check the network and the source (--source, or $SITEGEN_FETCH_URL);"
                         " nothing more was asked",
                     ) from None
                 wait = self._backoff(attempt)
@@ -434,7 +434,7 @@ class DayFetcher:
                             f"{response.url.path} redirects to {str(request.url)[:100]}, "
                             "outside the source: not followed",
                             location=Location(day.isoformat()),
-                            hint="check --base-url; only redirects within it are followed",
+                            hint="check --source; only redirects within it are followed",
                         )
                 self.statuses.add(response.status_code)  # a loop's last
                 raise FetchError(
@@ -598,7 +598,7 @@ class _Quota:
 _USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/+)?.*@", re.DOTALL)
 
 
-def checked_source_url(text: str, *, given_by: str = "--base-url") -> str:
+def checked_source_url(text: str, *, given_by: str = "--source") -> str:
     """`text` if it is an http(s) URL with a host, else a UsageError that says so, naming
     where it was given (`given_by`: the flag or the environment variable)."""
     try:
@@ -716,7 +716,7 @@ def _too_large(cap: int, day: date) -> FetchError:
         f"the answer is larger than {cap / 2**20:g} MB for the day, far more than a day of "
         "Daily Papers; it was not read further",
         location=Location(day.isoformat()),
-        hint="the day is skipped; check --base-url (a wrong source, or a broken one)",
+        hint="the day is skipped; check --source (a wrong source, or a broken one)",
     )
 
 

@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> None:
             hf.routes[f"/papers/date/{day}"] = [Reply(200, day_page(entries, day=day))]
         asked = f"--date {days[0]}" if len(days) == 1 else f"--since {days[0]} --until {days[-1]}"
         print(f"Serving {', '.join(days)} as Hugging Face at {url} (Ctrl-C to stop)", flush=True)
-        print(f"  sitegen fetch --base-url {url} {asked}", flush=True)
+        print(f"  sitegen fetch --source {url} {asked}", flush=True)
         # Woken at times: a Ctrl-C the kernel hands to a server thread leaves a wait without
         # a timeout blocked for good.
         while True:

@@ -234,7 +234,7 @@ def bundled(site: Path) -> Path:
 
 
 def _fetch(root: Path, url: str, *args: str, timeout: float = 0.5) -> int:
-    return main(["--root", str(root), "fetch", "--base-url", url, "--timeout", str(timeout), *args])
+    return main(["--root", str(root), "fetch", "--source", url, "--timeout", str(timeout), *args])
 
 
 # The read timeout of the fetch that meets every fault, and a stalled answer's delay beyond it:
@@ -552,13 +552,15 @@ def test_a_fetch_state_sitegen_did_not_write_stops_the_fetch_and_the_build_and_i
         ("http://127.0.0.1:9/#", "has a query or a fragment"),
     ],
 )
-def test_a_base_url_that_is_not_http_is_refused_in_one_line(
+def test_a_source_that_is_not_http_is_refused_in_one_line(
     site: Path, url: str, says: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--root", str(site), "fetch", "--date", "2025-10-31", "--base-url", url]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"sitegen: error: --base-url {url!r} {says}")
-    assert "Traceback" not in err
+    # By its first name too: build's --base-url is the site's own URL, so fetch's is --source.
+    for flag in ("--source", "--base-url"):
+        assert main(["--root", str(site), "fetch", "--date", "2025-10-31", flag, url]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"sitegen: error: --source {url!r} {says}"), flag
+        assert "Traceback" not in err
 
 
 @pytest.mark.parametrize("seconds", ["0", "-1", "nan", "inf", "1e10", "3601"])

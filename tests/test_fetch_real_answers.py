@@ -390,7 +390,7 @@ def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path)
 )
 def test_a_429_wait_is_said_once_as_long_as_it_is(base_url: str, source: str) -> None:
     # RateLimit's t and Retry-After disagree: the longer is waited, and said, once, naming
-    # the source: not Hugging Face when --base-url names another (a new user's trial).
+    # the source: not Hugging Face when --source names another (a new user's trial).
     replies = iter(
         [httpx.Response(429, headers={"RateLimit": '"api";r=0;t=2', "Retry-After": "12"})]
     )
@@ -710,7 +710,7 @@ def test_a_source_that_redirects_within_itself_to_404_is_named_as_the_wrong_sour
 def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Found by a new user's trial: `--base-url` at a plain file server (every address 404)
+    """Found by a new user's trial: `--source` (then `--base-url`) at a plain file server (every address 404)
     said only "FAILED: no usable answer (API: HTTP 404 ...)" for each day."""
     files = tmp_path / "files"
     files.mkdir()
@@ -723,7 +723,7 @@ def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
     err = capsys.readouterr().err
     assert status == 1 and "2026-06-01: FAILED" in err
     assert f"{url} answered every request with 404 Not Found: it is not Daily Papers" in err
-    assert "hint: check --base-url" in err
+    assert "hint: check --source" in err
     assert not (site / "content").exists()
 
 
@@ -835,7 +835,7 @@ def test_saved_answers_served_as_the_readme_says_are_fetched(site: Path) -> None
     try:
         assert server.stdout is not None
         said = "".join(_lines_until(server.stdout, "sitegen fetch", timeout=60))
-        command = re.search(r"sitegen (fetch --base-url \S+ .*)\n", said)
+        command = re.search(r"sitegen (fetch --source \S+ .*)\n", said)
         assert command and "--since 2026-06-12 --until 2026-08-03" in command[1], said
         result = sitegen_here("--root", str(site), *command[1].split())
         assert result.returncode == 0, result.stderr
