@@ -219,6 +219,7 @@ def build_site(
             return written
 
         published = _published_before(out, previous, clean=clean)
+        remade: tuple[str, ...] = ()
         with write_errors_reported(out):
             if previous is None:
                 (written, kept), removed = publish(write, out, outputs), 0
@@ -229,7 +230,17 @@ def build_site(
                 kept = others_files(out, outputs)
             else:
                 rendered = [path for o in dirty for path in o.paths]
-                written, removed = update(write, out, outputs, previous=previous, rendered=rendered)
+                # The search index's files are staged whole when any changed: named if gone.
+                gone = {p for p in by_hand if p.startswith(IN_INDEX) and not (out / p).exists()}
+                written, removed, moved = update(
+                    write, out, outputs, previous=previous, rendered=rendered
+                )
+                # Those of its files changed or deleted by hand whose bytes it put back (not
+                # those only touched, copied with new mtimes, or of a build cut short).
+                put_back = (p for p in by_hand if p in moved)
+                remade = tuple(
+                    sorted(p for p in put_back if p in gone or not p.startswith(IN_INDEX))
+                )
                 kept = others_files(out, outputs)
         standing = papers_named(o for o, _ in planned if isinstance(o.inputs, NEWEST_LISTS))
         parts_cache.save(
@@ -250,7 +261,7 @@ def build_site(
         search_index=None if search else pending,
         search_indexed=len(pending.records) if search and pending is not None else None,
         kept=kept,
-        remade=tuple(sorted(path for path in by_hand if path in outputs)),
+        remade=remade,
         # A paper hidden is not one to merge with its twin (a review: hiding one of the two).
         same_title=tuple(
             pair

@@ -457,15 +457,16 @@ def update(
     *,
     previous: PreviousBuild,
     rendered: Iterable[str],
-) -> tuple[PublishReport, int]:
+) -> tuple[PublishReport, int, frozenset[str]]:
     """Have `write` stage the `rendered` files whose bytes change, then move them into
     `public` and remove the files the site no longer has, all or nothing.
 
-    Returns what was written and how many files were removed.
+    Returns what was written, how many files were removed, and the files written (of an
+    archive: none named, it is written whole).
     """
     public = public.absolute()
     if is_archive(public):
-        return _update_archive(write, public, outputs, previous=previous)
+        return (*_update_archive(write, public, outputs, previous=previous), frozenset())
     journal = _journal(public)
     _recover(public)
     staging = journal / "files" / public.name
@@ -499,7 +500,7 @@ def update(
     # 2 s at 50k papers: each write of the record of 55,000 files took 0.05 to 0.1 s).
     record = {_record_file(public).name: _record_bytes(files)}
     transaction.commit(public.parent, journal, staged=staged, delete=delete, written=record)
-    return report, len(delete)
+    return report, len(delete), frozenset(moved)
 
 
 def _update_archive(

@@ -38,14 +38,20 @@ def say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = ""
     print(f"  {build_changes(report)}{index}", flush=True)
     if report.kept:
         print(f"  {_kept_note(report.kept)}", flush=True)
-    if report.remade:  # a user's trial: a page edited in public/ was put back in silence
+    say_remade(report, out)
+    say_build_notes(report)
+
+
+def say_remade(report: BuildReport, out: Path) -> None:
+    """The files of `out` changed or deleted by hand that a build (or serve's rebuild) put
+    back (a user's trial: a page edited in public/ was put back in silence)."""
+    if report.remade:
         files = "file" if len(report.remade) == 1 else "files"
         print(
             f"  made again {len(report.remade)} {files} changed or deleted by hand in {out}:"
             f" {first_of(report.remade, 5)} (edit content/, templates/ or static/ instead)",
             flush=True,
         )
-    say_build_notes(report)
 
 
 def say_build_notes(report: BuildReport) -> None:

@@ -37,6 +37,7 @@ from sitegen.reports import (
     say_build_notes,
     say_built,
     say_error,
+    say_remade,
 )
 from sitegen.search_index import publish_after_pages
 from sitegen.transaction import no_more_changes
@@ -365,6 +366,7 @@ class _Preview:
             return str(error)
         changes = f"{build_changes(report)}{index_note(report)}"
         print(f"rebuilt in {time.perf_counter() - started:.2f} s: {changes}", flush=True)
+        say_remade(report, self.out)
         say_build_notes(report)  # a typo in site.toml's hidden ids, saved while serving
         self._index_in_background(report)
         return None

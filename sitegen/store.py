@@ -20,6 +20,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import shlex
 import stat
 import subprocess
 import threading
@@ -490,19 +491,16 @@ def _check_day_entries(
     # the paper is in now.
     meant = min((p for p, f in facts.items() if f[2] == key and p not in listed), default=None)
     gone = f"{PAPERS_DIR}/{entry.paper_id}.md"
-    restore = _restore_command(root, gone)
+    restore, told = _restore_command(root, gone)
+    deleted = bool(entry.title) and is_own_id(entry.paper_id, entry.title)
+    meant_now = f'write id = "{meant}" if the paper is in {PAPERS_DIR}/{meant}.md now; '
+    off = "to take the paper off the site, delete its day entries too"
     if restore is not None:  # a file deleted by hand (git had it)
-        hint = (
-            f"{gone} was deleted: restore it (`{restore}`), or, to take the paper off the site,"
-            " delete its day entries too"
-        )
-        if meant is not None:  # a duplicate deleted, this entry missed
-            hint = f'write id = "{meant}" if the paper is in {PAPERS_DIR}/{meant}.md now; {hint}'
-    elif meant is None and entry.title and is_own_id(entry.paper_id, entry.title):
-        hint = (
-            f"if {gone} was deleted, restore it from a copy; to take the paper off the site,"
-            " delete its day entries too"
-        )
+        hint = f"{gone} was deleted: restore it (`{restore}`), or, {off}"
+        hint = (meant_now if meant else "") + hint  # a duplicate deleted, this entry missed
+    elif deleted and not (told and meant):  # git cannot tell a deleted file from a typo
+        restored = f"if {gone} was deleted, restore it from a copy; {off}"
+        hint = (meant_now if meant else "") + restored
     elif meant is None:
         hint = (
             "write the id of a paper (a file name in content/papers/ without '.md'), or delete"
@@ -522,28 +520,37 @@ def _check_day_entries(
     )
 
 
-def _restore_command(root: Path, path: str) -> str | None:
-    """The git command that gives back `path` (relative to `root`) as it was last committed:
-    from HEAD while its deletion is not committed, else from the commit before the one that
-    deleted it (a user's trial: one hint for both cases failed in one). None outside git, or
-    when git never had it (a typo)."""
+def _restore_command(root: Path, path: str) -> tuple[str | None, bool]:
+    """The git command that gives back `path` (relative to `root`) as it was last committed,
+    as run from here: from HEAD while its deletion is not committed, else from the commit
+    before the one that deleted it (a user's trial: one hint for both failed in one); in a
+    shallow clone (the workflow's), one that finds that commit in a full clone (a review).
+    With whether git could tell (False: no git, no commit): a command of None, told, is a
+    file git never had, a typo."""
 
-    def git(*args: str) -> subprocess.CompletedProcess[str] | None:
+    def git(*args: str) -> str | None:
         try:
-            command = ["git", "-C", str(root), *args]
-            return subprocess.run(command, capture_output=True, text=True, timeout=30)
+            done = subprocess.run(
+                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30
+            )
         except (OSError, subprocess.SubprocessError):  # no git here
             return None
+        return done.stdout.strip() if done.returncode == 0 else None
 
-    at_head = git("cat-file", "-e", f"HEAD:./{path}")
-    if at_head is None:
-        return None
-    if at_head.returncode == 0:
-        return f"git checkout HEAD -- {path}"
+    if git("rev-parse", "--verify", "-q", "HEAD") is None:
+        return None, False
+    # In the site's folder, wherever sitegen ran (a review: --root from the repository's top).
+    try:
+        here = root.resolve() == Path.cwd()
+    except OSError:  # a working directory deleted
+        here = False
+    there = "" if here else f"-C {shlex.quote(os.path.relpath(root))} "
+    if git("cat-file", "-e", f"HEAD:./{path}") is not None:
+        return f"git {there}checkout HEAD -- {path}", True
+    if git("rev-parse", "--is-shallow-repository") == "true":
+        return f'git {there}checkout "$(git {there}rev-list -1 HEAD -- {path})^" -- {path}', True
     deleted = git("log", "-1", "--format=%h", "--diff-filter=D", "--", path)
-    if deleted is None or deleted.returncode != 0 or not deleted.stdout.strip():
-        return None
-    return f"git checkout {deleted.stdout.strip()}^ -- {path}"
+    return (f"git {there}checkout {deleted}^ -- {path}" if deleted else None), True
 
 
 def _unlinked(parsed: Iterable[tuple[str, Paper | bytes]]) -> tuple[tuple[str, str, str], ...]:

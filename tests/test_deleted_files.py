@@ -6,6 +6,7 @@ title had is kept nowhere else): such a store is refused, with the way out."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -94,6 +95,12 @@ def _git(root: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+def _shell(command: str, cwd: Path | None = None) -> None:
+    """`command` as a user runs it, where sitegen ran unless `cwd` says."""
+    done = subprocess.run(command, shell=True, cwd=cwd, capture_output=True, text=True)
+    assert done.returncode == 0, f"{command}: {done.stderr.strip()}"
+
+
 def _committed(root: Path) -> None:
     _git(root, "init", "-q")
     _git(root, "add", "content")
@@ -122,13 +129,13 @@ def test_the_git_command_the_hint_gives_restores_a_deleted_file_committed_or_not
             f"{path} was deleted: restore it (`{command}`), or, to take the paper off the site,"
             " delete its day entries too"
         )
-        _git(tmp_path, *command.split()[1:])
+        _shell(command)  # where sitegen ran
         assert (tmp_path / path).read_bytes() == kept, deleted
         assert sorted(load_content(tmp_path).papers) == ["2501.00001"]
 
 
 def test_an_entry_left_of_a_file_deleted_as_a_duplicate_is_pointed_at_the_file_kept(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two files of one paper (docs/content.md: two clones, one from a text capture, one from
     the API); the slug one deleted and its day's entry pointed at the other, but not its entry
@@ -138,6 +145,7 @@ def test_an_entry_left_of_a_file_deleted_as_a_duplicate_is_pointed_at_the_file_k
     slug = _slug_file(tmp_path)
     ingest_into_store(tmp_path, [_kept(NEXT_DAY, "2026-01-06.txt", _text())])
     _committed(tmp_path)
+    monkeypatch.chdir(tmp_path)  # run in the site's folder: the command says no -C
     (tmp_path / PAPERS_DIR / f"{slug}.md").rename(tmp_path / PAPERS_DIR / "2501.00005.md")
     day_file = tmp_path / "content" / "days" / f"{DAY}.toml"
     day_file.write_text(day_file.read_text().replace(slug, "2501.00005"))
@@ -189,3 +197,78 @@ def test_a_file_named_after_its_arxiv_id_its_arxiv_id_deleted_is_found_by_that_i
     )
     assert holders == ["2501.00001"], "2501.00001 is on two papers"
     assert [e.paper_id for e in store.days[NEXT_DAY].entries] == ["2501.00001"]
+
+
+@pytest.mark.parametrize("other", [False, True], ids=["alone", "another paper of its title"])
+def test_in_the_workflows_shallow_clone_the_hint_still_gives_the_git_command_that_restores(
+    tmp_path: Path, other: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """publish.yml checks out one commit (actions/checkout's fetch-depth 1): there `git log`
+    sees no commit that deleted the file, so the hint of a file deleted and committed said
+    "restore it from a copy", no git command, in the very case the command was made for (a
+    scheduled or push run's log, read by a maintainer with a full clone). It should give a
+    git command that restores the file when run as written in a full clone of the
+    repository (one that finds the deleting commit itself, say
+    `git checkout "$(git rev-list -1 HEAD -- PATH)^" -- PATH`). With another paper of its
+    title (2501.00004) the hint there is the typo's, `write id = "2501.00004" (the paper of
+    that title)`, the hint 7d694c4 took off deleted files: followed, it merges two papers."""
+    full = tmp_path / "full"
+    full.mkdir()
+    ingest_into_store(full, [_kept(DAY, "2026-01-05.json", _api("2501.00001"))])
+    if other:
+        other_paper = _api("2501.00004", abstract="Another paper.\n\nOf the same title.")
+        ingest_into_store(full, [_kept(NEXT_DAY, "2026-01-06.json", other_paper)])
+    path = f"{PAPERS_DIR}/2501.00001.md"
+    kept = (full / path).read_bytes()
+    _committed(full)
+    _git(full, "rm", "-q", path)
+    _git(full, "commit", "-q", "-m", "deleted by mistake")
+    clone = tmp_path / "clone"  # as actions/checkout makes it
+    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{full}", str(clone))
+    monkeypatch.chdir(clone)  # the workflow runs sitegen in its checkout
+    hint = _refused(clone, []).hint or ""
+    commands = re.findall(r"`([^`]*\bgit [^`]+)`", hint)
+    assert commands, f"no git command in the hint: {hint}"
+    done = subprocess.run(
+        commands[0], shell=True, cwd=full, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"{commands[0]}: {done.stderr.strip()}"
+    assert (full / path).read_bytes() == kept
+
+
+def test_the_git_command_of_the_hint_works_where_sitegen_was_run_with_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The site in a folder of its repository ("my site"), sitegen run from the repository's
+    top with `--root "my site"`: the hint's `git checkout C^ -- content/papers/...md` is
+    relative to the site, so run as written where the user is it fails ("pathspec ... did
+    not match"). It should work from where sitegen ran: `git -C 'my site' checkout ...`, or
+    the path as seen from there, quoted for the shell."""
+    from sitegen.cli import main
+    from tests.conftest import REPO
+
+    repo = tmp_path / "repo"
+    root = repo / "my site"
+    root.mkdir(parents=True)
+    (root / "site.toml").write_bytes((REPO / "site.toml").read_bytes())
+    shutil.copytree(REPO / "templates", root / "templates")
+    ingest_into_store(root, [_kept(DAY, "2026-01-05.json", _api("2501.00001"))])
+    path = f"{PAPERS_DIR}/2501.00001.md"
+    kept = (root / path).read_bytes()
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "the site")
+    _git(repo, "rm", "-q", f"my site/{path}")
+    _git(repo, "commit", "-q", "-m", "deleted by mistake")
+    monkeypatch.chdir(repo)
+    capsys.readouterr()
+    assert main(["--root", "my site", "build"]) == 2
+    err = capsys.readouterr().err
+    commands = re.findall(r"`([^`]*\bgit [^`]+)`", err)
+    assert len(commands) == 1, err
+    (command,) = commands
+    done = subprocess.run(
+        command, shell=True, cwd=repo, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"{command}: {done.stderr.strip()}"
+    assert (root / path).read_bytes() == kept

@@ -710,8 +710,9 @@ def test_a_source_that_redirects_within_itself_to_404_is_named_as_the_wrong_sour
 def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Found by a new user's trial: `--source` (then `--base-url`) at a plain file server (every address 404)
-    said only "FAILED: no usable answer (API: HTTP 404 ...)" for each day."""
+    """Found by a new user's trial: `--source` (then `--base-url`) at a plain file server
+    (every address 404) said only "FAILED: no usable answer (API: HTTP 404 ...)" for each
+    day."""
     files = tmp_path / "files"
     files.mkdir()
     handler = functools.partial(QuietHandler, directory=str(files))

@@ -755,3 +755,76 @@ def test_a_feed_is_dated_by_its_newest_days_end_once_that_day_was_had_whole(
     _newest_day_had_whole(built_site)
     rebuilt(built_site, built_site.parent)
     assert newest_item_and_feed_time(feeds[-1]) == (start, end)
+
+
+def _said_by_hand(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "by hand" in line]
+
+
+def test_a_page_edited_by_hand_while_serving_is_named_when_a_rebuild_puts_it_back(
+    built_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The user's trial the note was made for (a page of public/ edited, put back in silence),
+    under `sitegen serve`, the preview a new user runs: its rebuild line is its own, without
+    say_built's note, so the next rebuild puts index.html back in silence still. It should say
+    `made again 1 file changed or deleted by hand in public: index.html (...)`, as a build
+    does (docs/building.md: "made again, and named in a note")."""
+    from sitegen import serve as serve_module
+    from sitegen.cli import load_config
+
+    public = built_site / "public"
+    preview = serve_module._Preview(built_site, public, lambda: load_config(built_site))
+    monkeypatch.setattr(preview, "_index_in_background", lambda report: None)
+    (public / "index.html").write_text("edited by hand")
+    paper = sorted((built_site / "content" / "papers").glob("*.md"))[0]
+    rewrite(paper, lambda text: text.replace("upvotes = ", "upvotes = 1", 1))
+    capsys.readouterr()
+    assert preview.rebuild((paper,)) is None
+    assert b"edited by hand" not in (public / "index.html").read_bytes()
+    said = _said_by_hand(capsys.readouterr().out)
+    assert said and said[0].strip().startswith("made again 1 file changed or deleted by hand in"), (
+        said
+    )
+
+
+@pytest.mark.parametrize("how", ["copied as cp -r does", "touched"])
+def test_files_of_public_whose_bytes_no_one_changed_are_not_said_changed_by_hand(
+    built_site: Path, tmp_path: Path, how: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A site folder copied without its files' times (`cp -r site site-copy`, scp -r, an
+    unzip), or a file of public/ touched: the build said `made again 813 files changed or
+    deleted by hand in public: 404.html, ... (edit content/, ... instead)` (or 1 file,
+    index.html, written 0), files no one changed, whose bytes it wrote none of. It should
+    name only the files it found changed or missing, by their bytes, not their mtime."""
+    site = built_site
+    if how == "touched":
+        os.utime(site / "public" / "index.html")
+    else:
+        site = tmp_path / "copy"
+        shutil.copytree(built_site, site, symlinks=True, copy_function=shutil.copy)
+    before = tree_bytes(site / "public")
+    capsys.readouterr()
+    assert main(["--root", str(site), "build"]) == 0
+    assert tree_bytes(site / "public") == before
+    assert _said_by_hand(capsys.readouterr().out) == []
+
+
+def test_a_build_after_a_clean_build_interrupted_says_no_file_was_changed_by_hand(
+    built_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`sitegen build --clean` stopped by Ctrl-C as it swaps the new site in (its record then
+    lists the last site's files as unknown, ("", -1, -1)): the next build said every file of
+    the site was `changed or deleted by hand`, when no one touched public/ (docs/building.md:
+    a build killed at any moment leaves the previous site or the new one). It should name
+    none: a file the record does not know is not one changed by hand."""
+    import sitegen.publish
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sitegen.publish, "_swap", interrupted)
+        assert main(["--root", str(built_site), "build", "--clean"]) == 130
+    capsys.readouterr()
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert _said_by_hand(capsys.readouterr().out) == []
