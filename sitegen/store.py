@@ -58,6 +58,7 @@ from sitegen.listings import Listing
 from sitegen.model import (
     ContentSnapshot,
     Day,
+    DayEntry,
     Paper,
     PaperKeys,
     PlainEntry,
@@ -470,7 +471,7 @@ def _check_day_entries(
     unknown = {e[0] for listed in entries.values() for e in listed}.difference(facts.keys())
     if not unknown:
         return
-    named = [
+    orphans = [
         (days[day], entry)
         for day, listed in entries.items()
         if not unknown.isdisjoint(e[0] for e in listed)
@@ -483,41 +484,48 @@ def _check_day_entries(
         text = decode_content((root / shown).read_bytes(), path=shown)
         return shown, day_entry_line(text, {"id": paper_id})
 
-    day, entry = named[0]
+    day, entry = orphans[0]
     shown, line = place(day, entry.paper_id)
+    gone = f"{PAPERS_DIR}/{entry.paper_id}.md"
+    hint = _orphan_hint(root, day, entry, gone, facts)
+    # Every other entry at once, so that one build names them all (at most ten).
+    others = ["{}:{} ({})".format(*place(d, e.paper_id), e.paper_id) for d, e in orphans[1:11]]
+    if others:
+        more = f" and {len(orphans) - 11} more" if len(orphans) > 11 else ""
+        hint += f"; also naming no paper: {', '.join(others)}{more}"
+    raise ContentError(
+        f"no paper has the id {entry.paper_id!r} (no {gone})",
+        location=Location(shown, line),
+        hint=hint,
+    )
+
+
+def _orphan_hint(
+    root: Path, day: Day, entry: DayEntry, gone: str, facts: Mapping[str, PaperFacts]
+) -> str:
+    """What to do of a day entry whose paper file (`gone`) is not there: restore the file
+    deleted by hand, or take the paper off, or write the id of the paper meant."""
     listed = {e.paper_id for e in day.entries}
     key = title_key(entry.title) if entry.title else None
     # The paper of its title that the day does not list already: the id meant, or the file
     # the paper is in now.
     meant = min((p for p, f in facts.items() if f[2] == key and p not in listed), default=None)
-    gone = f"{PAPERS_DIR}/{entry.paper_id}.md"
     restore, told = _restore_command(root, gone)
     deleted = bool(entry.title) and is_own_id(entry.paper_id, entry.title)
-    meant_now = f'write id = "{meant}" if the paper is in {PAPERS_DIR}/{meant}.md now; '
+    # A duplicate deleted, this entry missed: the file the paper is in now.
+    in_another = f'write id = "{meant}" if the paper is in {PAPERS_DIR}/{meant}.md now; '
+    prefix = in_another if meant else ""
     off = "to take the paper off the site, delete its day entries too"
     if restore is not None:  # a file deleted by hand (git had it)
-        hint = f"{gone} was deleted: restore it (`{restore}`), or, {off}"
-        hint = (meant_now if meant else "") + hint  # a duplicate deleted, this entry missed
-    elif deleted and not (told and meant):  # git cannot tell a deleted file from a typo
-        restored = f"if {gone} was deleted, restore it from a copy; {off}"
-        hint = (meant_now if meant else "") + restored
-    elif meant is None:
-        hint = (
+        return f"{prefix}{gone} was deleted: restore it (`{restore}`), or, {off}"
+    if deleted and not (told and meant):  # git cannot tell a deleted file from a typo
+        return f"{prefix}if {gone} was deleted, restore it from a copy; {off}"
+    if meant is None:
+        return (
             "write the id of a paper (a file name in content/papers/ without '.md'), or delete"
             " this entry (to take a paper off the site, delete its file and its day entries)"
         )
-    else:
-        hint = f'write id = "{meant}" (the paper of that title), or delete this entry'
-    # Every other entry at once, so that one build names them all (at most ten).
-    others = ["{}:{} ({})".format(*place(d, e.paper_id), e.paper_id) for d, e in named[1:11]]
-    if others:
-        more = f" and {len(named) - 11} more" if len(named) > 11 else ""
-        hint += f"; also naming no paper: {', '.join(others)}{more}"
-    raise ContentError(
-        f"no paper has the id {entry.paper_id!r} (no {PAPERS_DIR}/{entry.paper_id}.md)",
-        location=Location(shown, line),
-        hint=hint,
-    )
+    return f'write id = "{meant}" (the paper of that title), or delete this entry'
 
 
 def _restore_command(root: Path, path: str) -> tuple[str | None, bool]:
