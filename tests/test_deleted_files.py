@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.cli import main
 from sitegen.errors import ContentError
 from sitegen.listings import Listing, ListingEntry
 from sitegen.model import arxiv_identity
 from sitegen.store import PAPERS_DIR, ingest_into_store, load_content
-from tests.conftest import tree_bytes
+from tests.conftest import REPO, tree_bytes
 from tests.listing_steps import listing
 
 DAY, NEXT_DAY = date(2026, 1, 5), date(2026, 1, 6)
@@ -244,9 +245,6 @@ def test_the_git_command_of_the_hint_works_where_sitegen_was_run_with_root(
     relative to the site, so run as written where the user is it fails ("pathspec ... did
     not match"). It should work from where sitegen ran: `git -C 'my site' checkout ...`, or
     the path as seen from there, quoted for the shell."""
-    from sitegen.cli import main
-    from tests.conftest import REPO
-
     repo = tmp_path / "repo"
     root = repo / "my site"
     root.mkdir(parents=True)

@@ -17,7 +17,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from sitegen.cli import main
+from sitegen import publish, serve
+from sitegen.cli import load_config, main
 from tests.conftest import (
     REPO,
     copy_site,
@@ -381,7 +382,7 @@ def test_files_changed_by_hand_in_public_are_made_again(
     before = tree_bytes(public)
     capsys.readouterr()
     assert main(["--root", str(built_site), "build", *jobs]) == 0
-    assert "by hand" not in capsys.readouterr().out  # nothing changed: nothing said
+    assert _said_by_hand(capsys.readouterr().out) == []  # nothing changed: nothing said
     (public / "index.html").write_text("edited by hand")
     (public / "topics" / "llm" / "atom.xml").unlink()
     shutil.rmtree(public / "papers")
@@ -389,7 +390,7 @@ def test_files_changed_by_hand_in_public_are_made_again(
     assert tree_bytes(public) == before
     # Said, not in silence (a user's trial edited a page in public/ and saw it put back).
     papers = sum(1 for path in before if path.startswith("papers/"))
-    (said,) = [line for line in capsys.readouterr().out.splitlines() if "by hand" in line]
+    (said,) = _said_by_hand(capsys.readouterr().out)
     assert said.startswith(
         f"  made again {papers + 2} files changed or deleted by hand in {public}: index.html,"
         " papers/"
@@ -769,11 +770,8 @@ def test_a_page_edited_by_hand_while_serving_is_named_when_a_rebuild_puts_it_bac
     say_built's note, so the next rebuild puts index.html back in silence still. It should say
     `made again 1 file changed or deleted by hand in public: index.html (...)`, as a build
     does (docs/building.md: "made again, and named in a note")."""
-    from sitegen import serve as serve_module
-    from sitegen.cli import load_config
-
     public = built_site / "public"
-    preview = serve_module._Preview(built_site, public, lambda: load_config(built_site))
+    preview = serve._Preview(built_site, public, lambda: load_config(built_site))
     monkeypatch.setattr(preview, "_index_in_background", lambda report: None)
     (public / "index.html").write_text("edited by hand")
     paper = sorted((built_site / "content" / "papers").glob("*.md"))[0]
@@ -817,13 +815,12 @@ def test_a_build_after_a_clean_build_interrupted_says_no_file_was_changed_by_han
     the site was `changed or deleted by hand`, when no one touched public/ (docs/building.md:
     a build killed at any moment leaves the previous site or the new one). It should name
     none: a file the record does not know is not one changed by hand."""
-    import sitegen.publish
 
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patched:
-        patched.setattr(sitegen.publish, "_swap", interrupted)
+        patched.setattr(publish, "_swap", interrupted)
         assert main(["--root", str(built_site), "build", "--clean"]) == 130
     capsys.readouterr()
     assert main(["--root", str(built_site), "build"]) == 0
