@@ -230,17 +230,12 @@ def build_site(
                 kept = others_files(out, outputs)
             else:
                 rendered = [path for o in dirty for path in o.paths]
-                # The search index's files are staged whole when any changed: named if gone.
-                gone = {p for p in by_hand if p.startswith(IN_INDEX) and not (out / p).exists()}
                 written, removed, moved = update(
                     write, out, outputs, previous=previous, rendered=rendered
                 )
                 # Those of its files changed or deleted by hand whose bytes it put back (not
                 # those only touched, copied with new mtimes, or of a build cut short).
-                put_back = (p for p in by_hand if p in moved)
-                remade = tuple(
-                    sorted(p for p in put_back if p in gone or not p.startswith(IN_INDEX))
-                )
+                remade = tuple(sorted(path for path in by_hand if path in moved))
                 kept = others_files(out, outputs)
         standing = papers_named(o for o, _ in planned if isinstance(o.inputs, NEWEST_LISTS))
         parts_cache.save(

@@ -181,12 +181,13 @@ _CONTENT_NAMED = (".pf_fragment", ".pf_index", ".pf_meta", ".pf_filter")
 
 
 def _already_published(made: Path, published: Path, previous: PreviousBuild, path: str) -> bool:
-    """Whether the site holds these bytes at this path as the last build left them. Pagefind
-    names its chunks by a digest of their content, so for those the name tells: after a new
-    day most of 50,000 fragments are unchanged, and are neither read nor moved again."""
-    if path not in previous.files:
+    """Whether the site holds these bytes at this path. Pagefind names its chunks by a digest
+    of their content, so for those the name tells, while the last build's file is as it left
+    it: after a new day most of 50,000 fragments are unchanged, and are neither read nor moved
+    again. Another, or one changed by hand since (only touched, perhaps), is read."""
+    if path not in previous.recorded:
         return False
-    if path.endswith(_CONTENT_NAMED):
+    if path in previous.files and path.endswith(_CONTENT_NAMED):
         return True
     return transaction.holds(published, made.read_bytes())  # not a file in a .tar output
 
