@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import difflib
 import ipaddress
 import math
 import os
@@ -118,8 +119,19 @@ class _CommandParser(_Parser):
     ) -> tuple[argparse.Namespace, list[str]]:
         parsed, unknown = super().parse_known_args(args, namespace)
         if unknown:
-            self.error(f"unrecognized arguments: {' '.join(unknown)}")
+            self.error(f"unrecognized arguments: {' '.join(unknown)}{self._did_you_mean(unknown)}")
         return parsed, unknown
+
+    def _did_you_mean(self, unknown: Sequence[str]) -> str:
+        """The flag a misspelt one most likely is (a user's trial: `build --cleen` got
+        argparse's line alone, as git or pip would not)."""
+        flags = [flag for flag in self._option_string_actions if flag.startswith("--")]
+        for given in unknown:
+            if given.startswith("--"):
+                close = difflib.get_close_matches(given.split("=", 1)[0], flags, n=1)
+                if close:
+                    return f" (did you mean {close[0]}?)"
+        return ""
 
 
 class _TopParser(_Parser):

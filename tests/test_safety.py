@@ -521,6 +521,9 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["ingest", ""], "argument LISTING: an empty path"),  # said "." (the current directory)
         # found by a trial: said with sitegen's usage, not build's, whose flags it lacks
         (["build", "--jbos", "2"], "sitegen build: error: unrecognized arguments: --jbos 2"),
+        # a user's trial: argparse's line alone, as git or pip would not
+        (["build", "--cleen"], "unrecognized arguments: --cleen (did you mean --clean?)"),
+        (["fetch", "--sourse=x"], "unrecognized arguments: --sourse=x (did you mean --source?)"),
         (["--jobs=2", "build"], "sitegen: error: unrecognized arguments: --jobs=2"),
         # found by a user's trial: said that COMMAND was missing, or that "x" is no command
         (["--bogus"], "sitegen: error: unrecognized arguments: --bogus (before the command,"),
