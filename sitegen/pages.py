@@ -896,6 +896,10 @@ class Pages:
             newer=link(newer),
             older=link(older),
             own_feeds=_feed_links(lambda r: Routes.relative(route.html, r), route),
+            # Named first: the week's own feeds stop getting items (a reader's trial).
+            digest_feeds=_feed_links(
+                lambda r: Routes.relative(route.html, r), self.routes.period_digest(period.kind)
+            ),
             index=Routes.relative(route.html, self.routes.top_index().html),
         )
 

@@ -475,6 +475,41 @@ def test_the_404_page_offers_the_page_an_address_meant(
     page.wait_for_url(base_url + meant)
 
 
+def test_the_menu_marks_the_section_of_every_page_of_it(browser: Browser, base_url: str) -> None:
+    """A reader's trial: a day page's menu showed no "you are here", only the days' index did."""
+    page = _page(browser)
+    for address, section in (("days/2025-11-03/", "Days"), ("topics/llm/", "Topics")):
+        page.goto(base_url + address)
+        menu = page.locator(".masthead nav a")
+        colour = {
+            name: menu.get_by_text(name, exact=True).evaluate("a => getComputedStyle(a).color")
+            for name in ("Days", "Topics", "Top", "Feeds")
+        }
+        text = page.locator("h1").evaluate("h => getComputedStyle(h).color")
+        assert colour.pop(section) == text, (address, section)
+        assert text not in colour.values(), colour
+
+
+@pytest.mark.parametrize("asked", ["papers/2410.12345/", "abs/2410.12345v3", "2410.12345"])
+def test_the_404_page_of_an_arxiv_id_not_held_says_where_the_paper_is(
+    browser: Browser, base_url: str, asked: str
+) -> None:
+    """A reader's trial put this site's address before an arXiv id from Hugging Face and was
+    offered "Papers" alone."""
+    page = _page(browser)
+    assert page.goto(base_url + asked).status == 404  # type: ignore[union-attr]
+    elsewhere = page.locator("#elsewhere")
+    expect(elsewhere).to_contain_text("This site holds no paper 2410.12345")
+    assert [a.get_attribute("href") for a in elsewhere.locator("a").all()] == [
+        "https://arxiv.org/abs/2410.12345",
+        "https://huggingface.co/papers/2410.12345",
+    ]
+    # A paper it holds is offered, not sent elsewhere.
+    assert page.goto(base_url + "papers/2606.07867v2/").status == 404  # type: ignore[union-attr]
+    expect(page.locator("#nearest a")).to_have_attribute("href", base_url + "papers/2606.07867/")
+    assert page.locator("#elsewhere").is_hidden()
+
+
 def test_the_404_page_asks_for_each_page_once(browser: Browser, base_url: str) -> None:
     """A day of a month the site does not hold: /days/ is asked for the day nearest it, then
     as the folder cut back; it was fetched twice."""

@@ -964,9 +964,53 @@ def test_a_topics_older_papers_are_named_by_their_papers_not_a_page_number(publi
     """A reader's trial: "Older →" led to "Large Language Models, page 1", numbered from the
     oldest so that its address never changes, which read as the newest page."""
     front = (public / "topics" / "llm" / "index.html").read_text()
-    assert '<a rel="next" href="page/1/">Older papers →</a>' in front
+    assert '<a rel="next" href="page/1/">← Older papers</a>' in front
     archive = (public / "topics" / "llm" / "page" / "1" / "index.html").read_text()
     assert "<h1>Large Language Models: papers 1 to 50</h1>" in archive
+
+
+def _head_links(page: Path) -> list[str]:
+    """The links of a listing page's head paragraph, in order."""
+    head = re.search(r'<header class="page-head">(.*?)</header>', page.read_text(), re.S)
+    assert head is not None
+    return re.findall(r'<a href="([^"]*)"', head.group(1))
+
+
+def test_a_day_or_a_weeks_page_names_first_the_feeds_that_go_on(public: Path) -> None:
+    """A reader's trial: the first "RSS" a past day or week showed was its own feed, which
+    gets no new item; the feeds that go on come first now, the page's own after them."""
+    day = _head_links(public / "days" / "2025-11-03" / "index.html")
+    assert day[1:] == [
+        "../../rss.xml",
+        "../../atom.xml",
+        "../../digest/rss.xml",
+        "rss.xml",
+        "atom.xml",
+    ]  # after the week's top papers
+    week = _head_links(public / "top" / "week" / "2026-W24" / "index.html")
+    assert week == [
+        "../../../top/weekly/rss.xml",
+        "../../../top/weekly/atom.xml",
+        "rss.xml",
+        "atom.xml",
+        "feed.json",
+    ]
+    month = _head_links(public / "top" / "month" / "2026-06" / "index.html")
+    assert month[:2] == ["../../../top/monthly/rss.xml", "../../../top/monthly/atom.xml"]
+
+
+def test_a_topics_papers_come_before_its_chart(public: Path) -> None:
+    """A reader's trial: above the papers, the description and the chart put the first paper
+    below a phone's first screen."""
+    page = (public / "topics" / "llm" / "index.html").read_text()
+    assert page.index('class="cards') < page.index('<figure class="trend">')
+    assert "Papers per month" in page
+
+
+def test_the_opml_file_is_a_download(public: Path) -> None:
+    """A reader's trial: clicking it showed the XML, which a feed reader imports as a file."""
+    page = (public / "feeds" / "index.html").read_text()
+    assert re.search(r'<a href="\.\./feeds\.opml" download>OPML file</a>', page), page
 
 
 def test_the_feeds_page_lists_the_sites_own_feeds_before_the_topics(public: Path) -> None:
