@@ -53,6 +53,9 @@ class WarmUp:
         import feedgen.feed  # noqa: F401, PLC0415
         import markdown_it  # noqa: F401, PLC0415
 
+        # Not the templates an earlier build in this process compiled and rendered nothing
+        # with: a render took them for the templates now, a syntax error since unsaid (serve).
+        _warm_environments.pop(self.templates, None)
         try:
             env = template_environment(self.templates, compiled=self.compiled)
             for name in env.list_templates(extensions=["html"]):

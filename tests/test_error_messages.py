@@ -25,7 +25,7 @@ from sitegen.errors import ConfigError
 from sitegen.listings.base import HF_URL
 from tests.conftest import REPO, rewrite, sitegen_here, tree_bytes
 from tests.test_fetch import _read_all
-from tests.test_publish import _serving
+from tests.test_publish import _line_with, _serving
 
 SITE_TOML = (REPO / "site.toml").read_text()
 
@@ -921,6 +921,44 @@ def test_a_broken_template_or_site_toml_is_one_line_naming_its_file_and_line(
     first = result.stderr.splitlines()[0]
     assert first.startswith("sitegen: error: ") and says in first, result.stderr
     assert tree_bytes(tiny_built / "public") == public
+
+
+def _break_base_template(root: Path) -> None:
+    """A Jinja syntax error in templates/base.html, at its line 29 (`{% endblok %}`)."""
+    rewrite(
+        root / "templates" / "base.html",
+        lambda text: text.replace(
+            "{% block main %}{% endblock %}", "{% block main %}{% endblok %}", 1
+        ),
+    )
+
+
+def test_a_template_syntax_error_after_a_build_that_rendered_nothing_is_said(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new user's trial of the docs: in one process (as `sitegen serve` rebuilds), a build
+    that rendered nothing kept the templates it compiled, and the next, whose templates no
+    longer compiled, rendered every page with those: no error, and the record said the pages
+    were of the broken template, so a later `sitegen build` said nothing either."""
+    root = str(tiny_built)
+    assert main(["--root", root, "build"]) == 0  # up to date: renders nothing
+    capsys.readouterr()
+    _break_base_template(tiny_built)
+    status = main(["--root", root, "build"])
+    err = capsys.readouterr().err
+    assert status == 2, f"a broken template built (exit {status}): {err!r}"
+    assert "templates/base.html:29: template syntax" in err
+
+
+def test_serve_says_a_template_syntax_error_made_after_it_started(tiny_built: Path) -> None:
+    """The same trial: `sitegen serve` on a built site (its first build renders nothing), then
+    `{% endblok %}` saved: it said "rebuilt" and served the old pages without a banner."""
+    with _serving(tiny_built) as (process, _url, _):
+        _break_base_template(tiny_built)
+        assert process.stdout is not None and process.stderr is not None
+        _line_with(process.stdout, "changed: templates/base.html", timeout=60)
+        said = _line_with(process.stderr, "sitegen: error:", timeout=30)
+        assert "templates/base.html:29: template syntax" in said, said
 
 
 def test_a_name_a_template_is_not_given_is_said_with_the_page_and_the_names_it_is(
