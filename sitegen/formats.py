@@ -243,7 +243,10 @@ def _entry_problem(raw: TomlValue) -> str | None:
     was shown whole, cut at 80 characters, as a Python dict)."""
     if not isinstance(raw, dict):
         return f"not a table: {as_toml(raw):.60}"
-    if not isinstance(raw["id"], str) or not is_paper_id(raw["id"]):
+    if not isinstance(raw["id"], str):  # quotes forgotten: TOML read 2606.12730 as 2606.1273
+        named = "as its file in content/papers/ is named"
+        return f"`id` must be in quotes, {named}, not {as_toml(raw['id']):.60}"
+    if not is_paper_id(raw["id"]):
         return f"`id` {as_toml(raw['id']):.60} is not a paper id (a file name in content/papers/)"
     if not isinstance(raw.get("title", ""), str):
         return f"`title` must be a string, not {as_toml(raw['title']):.60}"
@@ -386,6 +389,8 @@ def _lines_of(text: str, key: str, value: object) -> list[int]:
         written = rf"""(["']){re.escape(value)}\1"""
     elif isinstance(value, int) and not isinstance(value, bool):
         written = rf"{value}(?![\w.])"
+    elif isinstance(value, float):  # an id without its quotes: 2606.12730, read as 2606.1273
+        written = rf"{re.escape(repr(value))}0*(?![\w.])"
     else:
         return []
     found = re.finditer(rf"(?<![\w-]){re.escape(key)}[ \t]*=[ \t]*{written}", text)

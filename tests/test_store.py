@@ -914,6 +914,8 @@ def test_content_files_nested_too_deep_or_with_huge_numbers_are_one_line(
             '`upvotes` must be a whole number, 0 or more, not "13"',
         ),
         ('{ id = "" }', '`id` "" is not a paper id'),
+        # A new user's trial: said "is not a paper id" of an id whose file is there.
+        ("{ id = 2606.12730 }", "`id` must be in quotes, as its file in content/papers/ is named"),
         ('{ id = "2501.00001", title = 7 }', "`title` must be a string, not 7"),
     ],
 )
