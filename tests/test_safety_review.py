@@ -4,6 +4,7 @@ writes; what the review tried that held is listed in its report, not here."""
 
 from __future__ import annotations
 
+import html
 import json
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from sitegen.model import BIDI_CONTROLS
 from tests.conftest import sitegen_here
 
 DAY = "2026-12-03"
@@ -183,3 +185,33 @@ def test_a_title_of_invisible_characters_is_no_title(site: Path, tmp_path: Path)
         assert all(map(_visible, titles)), f"{name}: {[ascii(t) for t in titles]}"
     items = json.loads((public / "feed.json").read_text())["items"]
     assert all(_visible(item["title"]) for item in items)
+
+
+# ---- references that a feed reader decodes -----------------------------------------------
+
+
+def test_a_reference_in_a_title_brings_no_bidi_override_into_a_feed_reader(
+    site: Path, tmp_path: Path
+) -> None:
+    """A right-to-left override ("\\u202e") is taken out of every text (a "Trojan Source"
+    spoof in pages and feed readers: test_safety.py), and a reference to one in an abstract
+    ("&#8238;") is shown as written (test_pages.py). In a title the reference is kept as text,
+    and an RSS item's title is text whose markup readers guess: feedparser takes one holding a
+    reference for HTML (`title_detail.type` "text/html", the reference left as it is), so a
+    reader that shows it as feedparser says shows the override, and the title reversed from
+    there ("Invoice fdp.exe" reads "Invoice exe.pdf"). check_site's feed-extractor decodes
+    such references in Atom titles too."""
+    title = "Invoice &#x202e;fdp.exe and &#8238;gnp.js"
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"title": title}))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    public = site / "public"
+    for name in ("rss.xml", f"days/{DAY}/rss.xml"):
+        feed = feedparser.parse((public / name).read_bytes())
+        assert not feed.bozo
+        (entry,) = feed.entries
+        shown = entry.title
+        if entry.title_detail.type == "text/html":  # what a reader shows of it
+            shown = html.unescape(shown)
+        assert not BIDI_CONTROLS.search(shown), f"{name}: {entry.title_detail.type} {shown!a}"
