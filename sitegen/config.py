@@ -100,7 +100,10 @@ _TOPIC_KEYS = frozenset(
 
 # No query or fragment: every page's URL is made by appending its path.
 # No backslash: browsers read it as "/", so ".../\\evil.example/" links to another host.
-_SITE_URL = re.compile(r"(https?://[^/\s?#\\]+)(/[^\s?#\\]*)?$")
+# Nor what no URL holds unescaped, as in a paper's links (model.web_url): a control character
+# stopped the build with lxml's traceback, and '"' or "<" made 404.html's links no URLs.
+_NOT_IN_SITE_URLS = r'\s?#\\"<>^`{|}\x00-\x1f\x7f-\x9f'
+_SITE_URL = re.compile(rf"(https?://[^/{_NOT_IN_SITE_URLS}]+)(/[^{_NOT_IN_SITE_URLS}]*)?$")
 # A page's address, not its folder's: every link would be under it ("index.html/rss.xml").
 _A_PAGE = re.compile(r"\.(html?|xml|json|php|txt)$", re.IGNORECASE)
 
