@@ -45,11 +45,22 @@ _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
 MAX_COUNT = 10**9
 
 
+# A reference to a bidi control written as text: a feed reader that takes an RSS title for
+# HTML, as feedparser does when it holds a reference, shows the control itself (a review).
+_BIDI_REFERENCES = re.compile(r"&#(?:[xX]0*(?:202[a-eA-E]|206[6-9])|0*(?:823[4-8]|829[4-7]));?")
+
+
 def clean_line(text: str) -> str:
-    """One line of text as data: no control characters, whitespace folded to single spaces."""
+    """One line of text as data: no control characters, whitespace folded to single spaces;
+    empty if no character of it shows."""
     # str.split() folds every Unicode space (NBSP, thin and figure spaces) and line break.
     text = _SEPARATING_CHARS.sub(" ", text)
-    return " ".join(_INVISIBLE.sub("", without_unsafe_chars(text)).split())
+    if "&#" in text:
+        text = _BIDI_REFERENCES.sub("", text)
+    text = " ".join(_INVISIBLE.sub("", without_unsafe_chars(text)).split())
+    if not text.isascii() and all(unicodedata.category(c) == "Cf" or c == " " for c in text):
+        return ""  # format characters alone (word joiners, tags): a title a reader sees as none
+    return text
 
 
 # The days a site can hold: none before arXiv began, and none whose week or month would run
@@ -74,20 +85,41 @@ def day_out_of_range(day: date) -> str | None:
 
 
 # What a URL never holds unescaped (RFC 3986): `http://x" onmouseover="...` was kept as a link.
-_NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]')
+# What no URL a page links holds as it is (the Nu checker refuses the page; a browser cannot
+# follow most): spaces, quotes, markup, "[" outside an IPv6 host (none is linked), a "%" that
+# is no escape.
+_NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}\[\]]|%(?![0-9A-Fa-f]{2})')
+# A host's name: labels of letters (of any script), digits, "-" and "_", none empty.
+_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.?")
+WEB_SCHEMES = ("http", "https")
 
 
-def web_url(text: str) -> str | None:
-    """`text` as a link a page may carry: an http(s) URL with a host, its scheme in lower case
-    ("HTTPS://..." is one); None for anything else (javascript:, a relative path, a broken URL)."""
+def web_url(text: str, schemes: tuple[str, ...] = WEB_SCHEMES) -> str | None:
+    """`text` as a link a page may carry: an http(s) URL (or of `schemes`) with a host, its
+    scheme in lower case ("HTTPS://..." is one); None for anything else (javascript:, a
+    relative path, a URL no browser can follow). No user name: "https://github.com:80@evil/"
+    reads as github.com and leads elsewhere (a review)."""
     scheme, _, rest = text.partition("://")
-    if scheme.lower() not in ("http", "https") or _NOT_IN_URLS.search(text):
+    if scheme.lower() not in schemes or _NOT_IN_URLS.search(text) or text.count("#") > 1:
         return None
     try:
-        host = urlsplit(text).hostname
-    except ValueError:  # a bad port or IPv6 address
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (a port that is no number from 0 to 65535 raises)
+    except ValueError:
         return None
-    return f"{scheme.lower()}://{rest}" if host else None
+    host = parts.hostname
+    if not host or "@" in parts.netloc or not _is_host(host):
+        return None
+    return f"{scheme.lower()}://{rest}"
+
+
+def _is_host(host: str) -> bool:
+    if not _HOST.fullmatch(host):
+        return False
+    labels = host.rstrip(".").split(".")
+    if all(label.isdigit() for label in labels):  # an IPv4 address, then
+        return len(labels) == 4 and all(int(label) <= 255 for label in labels)
+    return True
 
 
 def without_unsafe_chars(text: str) -> str:

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.errors import NAMES_GIVEN
 from sitegen.listings.base import HF_URL
-from sitegen.model import Artifact, Paper, web_url, without_unsafe_chars
+from sitegen.model import WEB_SCHEMES, Artifact, Paper, web_url, without_unsafe_chars
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_count
 from sitegen.site import Site
@@ -69,7 +69,11 @@ def _markdown(*, addresses: bool = True) -> MarkdownIt:
 
 
 def _is_whole_address(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://", "ftp://", "mailto:"))
+    """A link an abstract may carry: a whole address a browser can follow (a review: an
+    address of a bad port or host, or with a user name, was linked)."""
+    if url.lower().startswith("mailto:"):
+        return True
+    return web_url(url, schemes=(*WEB_SCHEMES, "ftp")) is not None
 
 
 # At most this many addresses in an abstract are made links: markdown-it's rule reads the

@@ -1,0 +1,217 @@
+"""What a listing (and a site's own settings) could put into the site's outputs, found by an
+adversarial review: each test shows one fault through the real CLI (ingest, then build) and
+the files it writes."""
+
+from __future__ import annotations
+
+import html
+import json
+import subprocess
+import sys
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from sitegen.model import BIDI_CONTROLS
+from tests.conftest import sitegen_here
+
+DAY = "2026-12-03"
+
+
+def _answer(*papers: dict[str, object]) -> bytes:
+    """An API answer of DAY holding `papers` (each a `paper` object's own fields)."""
+    entries = []
+    for number, fields in enumerate(papers, 1):
+        paper = {
+            "id": f"2612.{number:05d}",
+            "title": f"Probe paper {number}",
+            "summary": f"The abstract of probe paper {number}.",
+            "authors": [{"name": "Ada Lovelace"}],
+            "upvotes": number,
+            "submittedOnDailyAt": f"{DAY}T00:00:00.000Z",
+            **fields,
+        }
+        entries.append({"title": paper["title"], "paper": paper})
+    return json.dumps(entries).encode()
+
+
+class _Hrefs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs += [value for name, value in attrs if name == "href" and value]
+
+
+def _hrefs(page: Path) -> list[str]:
+    parser = _Hrefs()
+    parser.feed(page.read_text())
+    return parser.hrefs
+
+
+# ---- links that are no URL a browser can follow ---------------------------------------------
+
+# (the link, what in it makes it no valid URL, as the Nu HTML checker says of it). Each is an
+# http(s) address with a host, no space or quote: `model.web_url` keeps it as the paper's code
+# or project link, and markdown-it's link check (`pages._is_whole_address`) looks at its scheme
+# alone. The checker (check_site's html/vnu) refuses every page showing one: the paper's page,
+# its day's page and the home page, as it refused `http://x" onmouseover=...` (a review, see
+# tests/test_fetch_real_answers.py); a browser cannot parse most of them (Chromium's
+# `a.protocol` is ":"), so the link is dead; and `http://github.com:80@evil.example/` shows
+# github.com, written out in an abstract, and leads to evil.example.
+BAD_LINKS = {
+    "port past 65535": ("https://x.org:99999/", "x.org:99999"),
+    "port not a number": ("https://x.org:abc/", "x.org:abc"),
+    "percent in the host": ("https://exa%mple.org/", "exa%"),
+    "IPv4 part past 255": ("https://1.2.3.999/", "1.2.3.999"),
+    "empty label": ("https://x..org/", "x..org"),
+    "credentials": ("https://user:pw@x.org/", "user:pw@"),
+    "credentials spoofing a host": ("http://github.com:80@evil.example/", "@evil.example"),
+    "a second #": ("https://x.org/#a#b", "#a#b"),
+    "bad percent escape": ("https://x.org/%zz", "/%zz"),
+    "[ in the path": ("https://x.org/a[b]", "a[b]"),
+}
+
+
+@pytest.fixture(scope="module")
+def built_with_bad_links(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site of one listing whose papers each give one of BAD_LINKS as their code and project
+    links, and in their abstract, as a Markdown link and written out; built."""
+    import shutil
+
+    from tests.conftest import REPO
+
+    root = tmp_path_factory.mktemp("bad-links") / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.toml", root / "site.toml")
+    shutil.copytree(REPO / "templates", root / "templates")
+    listing = root.parent / f"{DAY}.json"
+    listing.write_bytes(
+        _answer(
+            *(
+                {
+                    "githubRepo": url,
+                    "projectPage": url,
+                    "summary": f"Our [code]({url}) is at {url} for all.",
+                }
+                for url, _ in BAD_LINKS.values()
+            )
+        )
+    )
+    assert sitegen_here("--root", str(root), "ingest", str(listing)).returncode == 0
+    result = sitegen_here("--root", str(root), "build")
+    assert result.returncode == 0, result.stderr
+    return root / "public"
+
+
+@pytest.mark.parametrize("case", BAD_LINKS)
+def test_a_link_no_browser_can_follow_is_never_published(
+    built_with_bad_links: Path, case: str
+) -> None:
+    number = list(BAD_LINKS).index(case) + 1
+    url, bad = BAD_LINKS[case]
+    public = built_with_bad_links
+    for page in (
+        public / "papers" / f"2612.{number:05d}" / "index.html",  # code, project page, abstract
+        public / "days" / DAY / "index.html",  # its card's links
+    ):
+        linked = [href for href in _hrefs(page) if bad in href]
+        assert not linked, f"{page.relative_to(public)} links {url!r} ({case}): {linked}"
+
+
+# ---- base_url ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "https://x.org/a\x01b/",  # a control character: a traceback from lxml, exit 1
+        'https://x.org/a"b/',  # built: 404.html's links (root-relative) are no URLs
+        "https://x.org/a<b>/",
+    ],
+    ids=ascii,
+)
+def test_a_base_url_no_link_can_carry_is_refused_in_one_line(site: Path, base_url: str) -> None:
+    """`--base-url` is checked by `config.site_url`, which refuses spaces, "?", "#" and "\\"
+    but takes the characters `model.web_url` refuses in any link: a control character stopped
+    the build with lxml's traceback in the feeds ("All strings must be XML compatible"), and
+    `"` or `<` made every link of 404.html one the Nu checker refuses (`Illegal character in
+    path segment`)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "sitegen", "--root", str(site), "build", "--base-url", base_url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr[-600:]
+    assert result.returncode == 2, (result.returncode, result.stderr[-600:])
+    assert "is not an absolute http(s) URL" in result.stderr
+    assert not (site / "public").exists()
+
+
+# ---- invisible titles ----------------------------------------------------------------------
+
+# Format characters (Unicode category Cf) that show as nothing: word joiner, invisible
+# separator, soft hyphen, Mongolian vowel separator, tag characters ("ASCII smuggling": tag
+# letters carry text no reader sees).
+INVISIBLE = "\u2060\u2063\u00ad\u180e\U000e0041\U000e0042"
+
+
+def _visible(text: str) -> bool:
+    return any(not c.isspace() and unicodedata.category(c) != "Cf" for c in text)
+
+
+def test_a_title_of_invisible_characters_is_no_title(site: Path, tmp_path: Path) -> None:
+    """A title of a zero-width space and a byte-order mark is refused ("paper 1 has no
+    title"), as they are taken out as invisible (`model._INVISIBLE`); one of the other
+    invisible format characters was filed, and the paper's page, its card and its feed items
+    were titled with nothing a reader sees (an empty link, a blank item)."""
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"title": INVISIBLE}, {"title": "A visible title"}))
+    result = sitegen_here("--root", str(site), "ingest", str(listing))
+    if result.returncode != 0:  # refused, as a title of "\u200b\ufeff" is
+        assert result.returncode == 2 and "has no title" in result.stderr, result.stderr
+        return
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    public = site / "public"
+    for name in ("atom.xml", "rss.xml"):
+        titles = [entry.title for entry in feedparser.parse((public / name).read_bytes()).entries]
+        assert all(map(_visible, titles)), f"{name}: {[ascii(t) for t in titles]}"
+    items = json.loads((public / "feed.json").read_text())["items"]
+    assert all(_visible(item["title"]) for item in items)
+
+
+# ---- references that a feed reader decodes -----------------------------------------------
+
+
+def test_a_reference_in_a_title_brings_no_bidi_override_into_a_feed_reader(
+    site: Path, tmp_path: Path
+) -> None:
+    """A right-to-left override ("\\u202e") is taken out of every text (a "Trojan Source"
+    spoof in pages and feed readers: test_safety.py), and a reference to one in an abstract
+    ("&#8238;") is shown as written (test_pages.py). In a title the reference is kept as text,
+    and an RSS item's title is text whose markup readers guess: feedparser takes one holding a
+    reference for HTML (`title_detail.type` "text/html", the reference left as it is), so a
+    reader that shows it as feedparser says shows the override, and the title reversed from
+    there ("Invoice fdp.exe" reads "Invoice exe.pdf"). check_site's feed-extractor decodes
+    such references in Atom titles too."""
+    title = "Invoice &#x202e;fdp.exe and &#8238;gnp.js"
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"title": title}))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    public = site / "public"
+    for name in ("rss.xml", f"days/{DAY}/rss.xml"):
+        feed = feedparser.parse((public / name).read_bytes())
+        assert not feed.bozo
+        (entry,) = feed.entries
+        shown = entry.title
+        if entry.title_detail.type == "text/html":  # what a reader shows of it
+            shown = html.unescape(shown)
+        assert not BIDI_CONTROLS.search(shown), f"{name}: {entry.title_detail.type} {shown!a}"
