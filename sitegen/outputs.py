@@ -47,7 +47,7 @@ from sitegen.periods import (
     featured,
     top_papers,
 )
-from sitegen.site import DayListing, Site, sitemap_blocks
+from sitegen.site import STATIC_DIR, DayListing, Site, sitemap_blocks
 from sitegen.sitemaps import robots, sitemap_index, sitemap_of_pages, sitemap_of_papers
 from sitegen.trends import Trend
 from sitegen.urls import ListingRoutes, Route, Routes, page_at, slash_places
@@ -944,13 +944,14 @@ def _check_own_files(site: Site, planned: list[Output], more: Iterable[str] = ()
     made.update(more)
     copied = {p for o in planned if isinstance(o.inputs, StaticFile) for p in o.paths}
     folders = {path[:i] for path in made for i in slash_places(path)}
-    for path, source, _ in site.own_files:
+    for path, _, _ in site.own_files:
         above = [path[:i] for i in slash_places(path)]
         if path in made or path in folders or any(folder in made for folder in above):
             raise ContentError(
                 f"the site makes {path} itself" if path in made
                 else f"the site has pages or feeds where this file would be ({path})",
-                location=Location(source),
+                # From the site's folder, as content/'s files are named (a new user's trial).
+                location=Location(f"{STATIC_DIR}/{path}"),
                 hint=f"edit templates/{path} instead: the site copies it from there"
                 if path in copied
                 else "rename it or move it: static/ is for files the site does not make",

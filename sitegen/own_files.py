@@ -11,8 +11,8 @@ from stat import S_ISREG
 
 from sitegen.errors import ContentError, Location
 from sitegen.search import INDEX_DIR
+from sitegen.site import STATIC_DIR
 
-STATIC_DIR = "static"
 # Never published: a submodule's or a clone's .git (a build would then take public/ for a
 # git working tree, and refuse it: a review), and the files systems and editors leave.
 _SKIPPED = frozenset({".git", ".DS_Store", "Thumbs.db", "Icon\r"})  # Icon\r: macOS Finder's
@@ -26,11 +26,11 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
     folder = (root / STATIC_DIR).absolute()
     if not folder.is_dir():
         if folder.is_symlink() or folder.exists():
-            raise _refused(folder, "not a folder", "move it away, or make static/ a folder")
+            raise _refused(folder, folder, "not a folder", "move it away, or make static/ a folder")
         return ()
 
     def unreadable(error: OSError) -> None:
-        raise _refused(Path(error.filename or folder), f"cannot read it: {error.strerror}")
+        raise _refused(folder, Path(error.filename or folder), f"cannot read it: {error.strerror}")
 
     found = []
     for at, folders, files in os.walk(folder, onerror=unreadable):
@@ -38,22 +38,22 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
         for name in [*folders, *files]:
             path = Path(at, name)
             if path.is_symlink():  # it would publish whatever it points at
-                raise _refused(path, "a link", "copy the file itself into static/")
+                raise _refused(folder, path, "a link", "copy the file itself into static/")
         for name in sorted(files):
             if _skipped(name):
                 continue
             path = Path(at, name)
             shown = path.relative_to(folder).as_posix()
             if problem := _unpublishable(shown):
-                raise _refused(path, problem, "rename it or move it")
+                raise _refused(folder, path, problem, "rename it or move it")
             try:
                 stat = path.stat()
             except OSError as error:
-                raise _refused(path, f"cannot read it: {error.strerror}") from None
+                raise _refused(folder, path, f"cannot read it: {error.strerror}") from None
             if not S_ISREG(stat.st_mode):  # a FIFO: reading it hung the build
-                raise _refused(path, "not a regular file", "take it out of static/")
+                raise _refused(folder, path, "not a regular file", "take it out of static/")
             if not os.access(path, os.R_OK):
-                raise _refused(path, "cannot read it: Permission denied")
+                raise _refused(folder, path, "cannot read it: Permission denied")
             # Its ctime too, which every write moves and no tool sets back (a review: an edit
             # of the same size with its mtime kept, cp -p, was not published).
             stamp = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
@@ -80,5 +80,13 @@ def _unpublishable(path: str) -> str:
     return ""
 
 
-def _refused(path: Path, problem: str, hint: str = "check its permissions") -> ContentError:
-    return ContentError(problem, location=Location(str(path)), hint=hint)
+def _refused(
+    folder: Path, path: Path, problem: str, hint: str = "check its permissions"
+) -> ContentError:
+    """`path` of static/ (`folder`) named from the site's folder, as content/'s files are (a
+    new user's trial: by their whole path)."""
+    try:
+        shown = Path(STATIC_DIR, path.relative_to(folder)).as_posix()
+    except ValueError:
+        shown = str(path)
+    return ContentError(problem, location=Location(shown), hint=hint)

@@ -28,7 +28,6 @@ from sitegen.build import BuildReport, build_site
 from sitegen.config import CONFIG_FILE, SiteConfig
 from sitegen.errors import OutputLost, SitegenError, UsageError
 from sitegen.file_states import is_hidden
-from sitegen.own_files import STATIC_DIR
 from sitegen.publish import check_output, output_directory
 from sitegen.reports import (
     build_changes,
@@ -40,6 +39,7 @@ from sitegen.reports import (
     say_remade,
 )
 from sitegen.search_index import publish_after_pages
+from sitegen.site import STATIC_DIR
 from sitegen.transaction import no_more_changes
 from sitegen.workers import without_cycle_collection
 
