@@ -28,6 +28,9 @@ def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None
 # invalid date as another token, so the parser's message says nothing of dates.
 _NO_DATE = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\b")
 _KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
+# A string closed by a double quote meant inside it: `title = "See "What" I See"`.
+_QUOTE_INSIDE = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*"(?:[^"\\\n]|\\.)*"(?=[^\s,}\]#])')
+_COMMA_BEFORE_BRACE = re.compile(r",\s*}")
 
 
 def _key_given(lines: Sequence[str], line: int | None) -> tuple[int, str] | None:
@@ -109,6 +112,17 @@ def _names(line: str, name: str) -> bool:
     return said is not None and _header_name(said[1]) == name
 
 
+def _without_comma(lines: list[str], line: int | None) -> int | None:
+    """The line (1-based) before `line` that ends an array's entry with no comma after it."""
+    if not line:
+        return None
+    before = [n for n in range(line - 1, 0, -1) if lines[n - 1].split("#")[0].strip()]
+    if not before:
+        return None
+    ended = lines[before[0] - 1].split("#")[0].rstrip()
+    return before[0] if ended.endswith(("}", '"', "]")) or ended[-1:].isdigit() else None
+
+
 def load_toml(
     text: str,
     *,
@@ -132,6 +146,20 @@ def load_toml(
             # The parser's own words ("Expected newline ...") miss it: found by a trial.
             message = f"`{date_like[1]}` = {date_like[2]} is not a day (YYYY-MM-DD)"
             hint = f"write a day of the calendar, {date_like[1]} = 2025-10-31"
+        elif quoted := _QUOTE_INSIDE.search(said):
+            # The parser's words ("Unclosed inline table", "Expected newline") miss it: a
+            # title with quotes is a common hand edit (a new user's trial).
+            message = f"`{quoted[1]}`'s string ends at a double quote meant inside it"
+            hint = (
+                f'write that quote as \\" ({quoted[1]} = "a \\"quoted\\" word"), or put the'
+                f" string in single quotes ({quoted[1]} = 'a \"quoted\" word')"
+            )
+        elif message == "Unclosed array" and (entry := _without_comma(lines, line)):
+            line = entry  # the parser names the line after the entry
+            message, hint = "an entry of the array is not followed by a comma", "add the comma"
+        elif message.startswith("Invalid initial character") and _COMMA_BEFORE_BRACE.search(said):
+            message = "a comma before an inline table's closing }"
+            hint = "take the comma out: TOML allows none there"
         elif message.startswith("Cannot overwrite a value") and (twice := _key_given(lines, line)):
             # The parser's words say neither which key nor that it is given twice, and at
             # the end of the text no line either.

@@ -197,6 +197,52 @@ def test_an_array_left_open_at_the_end_of_site_toml_is_named_at_its_line() -> No
     )
 
 
+@pytest.mark.parametrize(
+    ("file", "old", "new", "says"),
+    [
+        (
+            "content/days/2026-06-12.toml",
+            'title = "See What I See,',
+            'title = "See "What" I See,',
+            "content/days/2026-06-12.toml:6: bad TOML: `title`'s string ends at a double quote"
+            ' meant inside it\n  hint: write that quote as \\" (title = "a \\"quoted\\" word")',
+        ),
+        (
+            "content/papers/2606.13594.md",
+            'title = "See What I See,',
+            'title = "See "What" I See,',
+            "content/papers/2606.13594.md:2: bad TOML: `title`'s string ends at a double quote",
+        ),
+        (
+            "content/days/2026-06-12.toml",
+            'Heterogeneous Agents", upvotes = 3 },',
+            'Heterogeneous Agents", upvotes = 3 }',
+            "content/days/2026-06-12.toml:6: bad TOML: an entry of the array is not followed by"
+            " a comma\n  hint: add the comma",
+        ),
+        (
+            "content/days/2026-06-12.toml",
+            'Heterogeneous Agents", upvotes = 3 },',
+            'Heterogeneous Agents", upvotes = 3, },',
+            "content/days/2026-06-12.toml:6: bad TOML: a comma before an inline table's closing }"
+            "\n  hint: take the comma out",
+        ),
+    ],
+    ids=["quote in a day's title", "quote in a paper's title", "comma left out", "comma before }"],
+)
+def test_a_slip_in_a_hand_edited_content_file_is_named_at_its_line(
+    bundled_built: Path, file: str, old: str, new: str, says: str
+) -> None:
+    """A new user's trial of the docs: a title given quotes by hand was "Unclosed inline
+    table" or "Expected newline or end of document", a comma left out was named on the line
+    after, and a comma before a "}" was "Invalid initial character for a key part", each with
+    the hint "fix the TOML syntax"."""
+    rewrite(bundled_built / file, lambda text: text.replace(old, new, 1))
+    result = sitegen_here("--root", str(bundled_built), "build")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"sitegen: error: {says}"), result.stderr
+
+
 def test_a_tables_key_written_below_another_table_says_where_it_goes() -> None:
     """A new user's trial: `hidden` added at the end of site.toml (below the last table, a
     [[custom_feeds]]) was said to be unknown there, with that table's keys and no word of
