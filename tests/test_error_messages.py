@@ -996,6 +996,32 @@ def test_a_template_syntax_error_after_a_build_that_rendered_nothing_is_said(
     assert "templates/base.html:29: template syntax" in err
 
 
+@pytest.mark.parametrize("full", ["--clean", "public/ deleted"])
+def test_a_template_syntax_error_in_a_full_build_after_one_that_rendered_nothing_is_said(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str], full: str
+) -> None:
+    """The trial above, when the next build in the process is a full one (`--clean`, or its
+    output and record deleted): such a build warms up no templates in this process (only in
+    the workers it starts early, and a tiny site starts none), so the templates the first
+    build left were still taken for the templates now, and the broken one built (review h4)."""
+    import shutil
+
+    root = str(tiny_built)
+    assert main(["--root", root, "build"]) == 0  # up to date: renders nothing
+    capsys.readouterr()
+    if full == "--clean":
+        args = ["--root", root, "build", "--clean"]
+    else:
+        args = ["--root", root, "build"]
+        shutil.rmtree(tiny_built / "public")
+        (tiny_built / ".public.outputs").unlink()
+    _break_base_template(tiny_built)
+    status = main(args)
+    err = capsys.readouterr().err
+    assert status == 2, f"a broken template built (exit {status}): {err!r}"
+    assert "templates/base.html:29: template syntax" in err
+
+
 def test_serve_says_a_template_syntax_error_made_after_it_started(tiny_built: Path) -> None:
     """The same trial: `sitegen serve` on a built site (its first build renders nothing), then
     `{% endblok %}` saved: it said "rebuilt" and served the old pages without a banner."""
