@@ -243,6 +243,50 @@ def test_a_slip_in_a_hand_edited_content_file_is_named_at_its_line(
     assert result.stderr.startswith(f"sitegen: error: {says}"), result.stderr
 
 
+@pytest.mark.parametrize(
+    ("file", "old", "new", "at", "not_said"),
+    [
+        (  # two keywords on one line with no comma between them: named on the line above
+            "content/papers/2606.13594.md",
+            '["KV-cache communication", ',
+            '["KV-cache communication" ',
+            "content/papers/2606.13594.md:9:",
+            "",
+        ),
+        (  # the array's "]" left out: the comma it says to add makes another error
+            "content/days/2026-06-12.toml",
+            'sources = ["listings/2026-06-12.json"]',
+            'sources = ["listings/2026-06-12.json"',
+            "content/days/2026-06-12.toml:",
+            "add the comma",
+        ),
+        (  # a stray semicolon after a string: no quote is meant inside it
+            "content/papers/2606.13594.md",
+            'Across Heterogeneous Agents"\n',
+            'Across Heterogeneous Agents";\n',
+            "content/papers/2606.13594.md:2:",
+            "a double quote meant inside it",
+        ),
+    ],
+    ids=["comma left out on one line", "] left out", "semicolon after a string"],
+)
+def test_a_toml_slip_is_not_said_as_another_slip_or_at_another_line(
+    bundled_built: Path, file: str, old: str, new: str, at: str, not_said: str
+) -> None:
+    """The slips `fields.load_toml` names (a quote inside a string, a comma left out) are
+    guessed from the line the parser stopped at, and the guesses fire where they are wrong:
+    a comma left out within one line was named on the line before it (the parser stops on the
+    same line, and `_without_comma` looks only above), an array never closed was said to lack
+    a comma (the parser's "Unclosed array" was right), and any character after a string's
+    closing quote was said to be a quote meant inside it (review h4)."""
+    rewrite(bundled_built / file, lambda text: text.replace(old, new, 1))
+    result = sitegen_here("--root", str(bundled_built), "build")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"sitegen: error: {at}"), result.stderr
+    if not_said:
+        assert not_said not in result.stderr, result.stderr
+
+
 def test_a_tables_key_written_below_another_table_says_where_it_goes() -> None:
     """A new user's trial: `hidden` added at the end of site.toml (below the last table, a
     [[custom_feeds]]) was said to be unknown there, with that table's keys and no word of
