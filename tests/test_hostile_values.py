@@ -215,3 +215,102 @@ def test_a_reference_in_a_title_brings_no_bidi_override_into_a_feed_reader(
         if entry.title_detail.type == "text/html":  # what a reader shows of it
             shown = html.unescape(shown)
         assert not BIDI_CONTROLS.search(shown), f"{name}: {entry.title_detail.type} {shown!a}"
+
+
+# ---- review h4: what the fixes above still let through, or now refuse -----------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Invoice &#&#&#8238;8238;8238;fdp.exe",  # a reference whose removal makes another
+        "Invoice &#\u200b&#\u200b8238;8238;fdp.exe",  # a zero-width space, taken out after
+    ],
+    ids=ascii,
+)
+def test_a_reference_a_cleaning_makes_brings_no_bidi_override_into_a_feed_reader(
+    site: Path, tmp_path: Path, title: str
+) -> None:
+    """`clean_line` takes references to bidi controls out in one pass, before the characters
+    it takes out as invisible or unsafe: what is left can be such a reference, which the
+    content file keeps and the build's own clean_line of it leaves one level lower, so the
+    RSS title reads `&#8238;` again, which feedparser takes for HTML (review h4)."""
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"title": title}))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    feed = feedparser.parse((site / "public" / "rss.xml").read_bytes())
+    (entry,) = feed.entries
+    shown = entry.title
+    if entry.title_detail.type == "text/html":  # what a reader shows of it
+        shown = html.unescape(shown)
+    assert not BIDI_CONTROLS.search(shown), f"{entry.title_detail.type} {shown!a}"
+
+
+def test_a_reference_in_an_abstract_is_shown_as_written(site: Path, tmp_path: Path) -> None:
+    """docs/building.md: an abstract's character references "are arXiv's plain text there
+    ... and show as written", and pages.py's Markdown reads none (test_pages.py). A reference to
+    a bidi control is safe there (escaped in pages and feeds alike), but the reference removal
+    meant for titles runs in every `clean_line`, and the API's abstracts are cleaned line by
+    line: a paper on "Trojan Source" attacks lost the very reference it is about (review h4)."""
+    summary = "Attackers write &#x202E; into comments."
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"summary": summary}))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    page = (site / "public" / "papers" / "2612.00001" / "index.html").read_text()
+    assert "Attackers write &amp;#x202E; into comments." in page
+
+
+# Default_Ignorable_Code_Point characters (Unicode's "shown as nothing" property) that are not
+# of category Cf: the Hangul fillers (Lo, the best-known "invisible name"), the combining
+# grapheme joiner and a variation selector (Mn).
+INVISIBLE_NOT_CF = ["\u3164\u3164", "\uffa0", "\u115f\u1160", "\u034f", "\ufe0f"]
+
+
+@pytest.mark.parametrize("title", INVISIBLE_NOT_CF, ids=ascii)
+def test_a_title_of_other_invisible_characters_is_no_title(
+    site: Path, tmp_path: Path, title: str
+) -> None:
+    """`clean_line` empties a title of format characters (Cf) alone, "a title a reader sees as
+    none"; these show as nothing too, and were filed, titling the paper's page, card and feed
+    items with nothing a reader sees (review h4)."""
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"title": title}, {"title": "A visible title"}))
+    result = sitegen_here("--root", str(site), "ingest", str(listing))
+    assert result.returncode == 2 and "has no title" in result.stderr, (
+        f"filed: {result.stdout}{result.stderr}"
+    )
+
+
+def test_a_link_to_an_idn_host_whose_letters_have_marks_is_kept(site: Path, tmp_path: Path) -> None:
+    """`web_url`'s host check is `[\\w-]+` labels, and Python's \\w takes no combining mark
+    (Mn, Mc): a Devanagari or Tamil host (India's own TLD, .भारत, and most names under it),
+    which every browser follows and the abstract's links keep (markdown-it writes it in
+    punycode), was dropped from the listing as no web address (review h4)."""
+    code = "https://सीडैक.भारत/code"
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"githubRepo": code, "projectPage": code}))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    hrefs = _hrefs(site / "public" / "papers" / "2612.00001" / "index.html")
+    assert any("सीडैक.भारत" in href or "xn--11bx2e6a3b" in href for href in hrefs), hrefs
+
+
+def test_a_host_ending_in_a_number_that_is_no_ipv4_address_is_no_link() -> None:
+    """The URL Standard reads a host whose last label is a number as an IPv4 address, and
+    fails it when the rest is none: browsers (and Node's URL) refuse `http://foo.1/` and
+    `http://a.b.c.0x10/`; `web_url` checks IPv4 only when every label is decimal (review h4)."""
+    from sitegen.model import web_url
+
+    assert web_url("https://x.org:99999/") is None  # as BAD_LINKS
+    assert web_url("http://foo.1/") is None
+    assert web_url("http://a.b.c.0x10/") is None
+
+
+def test_a_reference_to_another_character_is_left_as_it_is() -> None:
+    """`_BIDI_REFERENCES` matches a prefix of a longer reference: `&#82380;` (U+201CC) and
+    `&#x202a0;` (U+202A0), CJK ideographs, lost their start and read "0;" (review h4)."""
+    from sitegen.model import clean_line
+
+    assert clean_line("Kanji &#82380; and &#x202a0; here") == "Kanji &#82380; and &#x202a0; here"
