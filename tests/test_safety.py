@@ -545,6 +545,26 @@ def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], 
     assert not (small / "public").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "suggested"),
+    [
+        (["build", "--port", "8000"], "--out"),  # serve's flag: `--out 8000` builds into 8000/
+        (["serve", "--out", "x"], "--root"),  # build's flag: `--root x` takes x for the site
+        (["fetch", "--out", "x"], "--root"),
+    ],
+)
+def test_a_flag_of_another_command_is_not_said_to_be_a_misspelling(
+    small: Path, args: list[str], suggested: str
+) -> None:
+    """`_did_you_mean` takes difflib's closest long flag of the command (cutoff 0.6, which any
+    two short flags sharing "--" and a letter or two pass): a flag sitegen has, given to the
+    wrong command, was said to be a misspelling of an unrelated one, whose advice does harm
+    (review h4)."""
+    result = sitegen_here("--root", str(small), *args, cwd=small)
+    assert result.returncode == 2
+    assert f"did you mean {suggested}?" not in result.stderr, _one_error(result.stderr)
+
+
 def test_serve_on_a_busy_port_is_one_line_before_any_build(small: Path) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
