@@ -510,6 +510,22 @@ def test_the_404_page_of_an_arxiv_id_not_held_says_where_the_paper_is(
     assert page.locator("#elsewhere").is_hidden()
 
 
+@pytest.mark.parametrize("asked", ["papers/2606.0786/", "2606.0786"])
+def test_the_404_page_of_a_cut_arxiv_id_sends_no_reader_to_a_page_arxiv_never_had(
+    browser: Browser, base_url: str, asked: str
+) -> None:
+    """An address cut by a digit (the site holds 2606.07867): the 404 page's new line said
+    "This site holds no paper 2606.0786" and linked arxiv.org/abs/2606.0786, which arXiv has
+    never had (YYMM.NNNNN since 2015; `model._ARXIV_ID` knows it: "2606.6113" links a page
+    arXiv never had). The site may well hold the paper meant (review h4)."""
+    page = _page(browser)
+    assert page.goto(base_url + asked).status == 404  # type: ignore[union-attr]
+    page.wait_for_load_state("networkidle")
+    hrefs = [a.get_attribute("href") for a in page.locator("#elsewhere a").all()]
+    shown = page.locator("#elsewhere").is_visible()
+    assert not shown, (page.locator("#elsewhere").text_content(), hrefs)
+
+
 def test_the_404_page_asks_for_each_page_once(browser: Browser, base_url: str) -> None:
     """A day of a month the site does not hold: /days/ is asked for the day nearest it, then
     as the folder cut back; it was fetched twice."""
