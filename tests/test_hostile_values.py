@@ -314,3 +314,18 @@ def test_a_reference_to_another_character_is_left_as_it_is() -> None:
     from sitegen.model import clean_line
 
     assert clean_line("Kanji &#82380; and &#x202a0; here") == "Kanji &#82380; and &#x202a0; here"
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["https://exa%mple.org/", "https://1.2.3.999/", "https://x..org/", "https://x.org/%zz/"]
+    + ["https://x.org/a[b]/"],
+)
+def test_a_base_url_no_browser_can_follow_is_refused(site: Path, base_url: str) -> None:
+    """config.py says base_url refuses what no URL holds "as in a paper's links
+    (model.web_url)"; web_url then learnt hosts and escapes (BAD_LINKS) and site_url did not:
+    each of these was built, every feed item, sitemap entry and canonical link under it a
+    link no browser can follow (review h4)."""
+    result = sitegen_here("--root", str(site), "build", "--base-url", base_url)
+    assert result.returncode == 2, (result.returncode, result.stderr[-300:])
+    assert "is not an absolute http(s) URL" in result.stderr
