@@ -56,7 +56,7 @@ from sitegen.publish import (
     update,
     write_errors_reported,
 )
-from sitegen.render import Render, RenderJob, WarmUp
+from sitegen.render import Render, RenderJob, WarmUp, forget_warm_up
 from sitegen.search_index import (
     IN_INDEX,
     INDEX_BESIDE_UP_TO,
@@ -134,6 +134,7 @@ def build_site(
         ExitStack() as indexing,
     ):
         remove_leftovers(out)  # of builds killed before they could clear them
+        forget_warm_up(templates)
         warm_up = WarmUp(templates, CompiledTemplates(root, not clean))
         last = _LastBuild(out, warm_up)
         full = clean or not has_record(out)

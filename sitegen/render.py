@@ -53,9 +53,6 @@ class WarmUp:
         import feedgen.feed  # noqa: F401, PLC0415
         import markdown_it  # noqa: F401, PLC0415
 
-        # Not the templates an earlier build in this process compiled and rendered nothing
-        # with: a render took them for the templates now, a syntax error since unsaid (serve).
-        _warm_environments.pop(self.templates, None)
         try:
             env = template_environment(self.templates, compiled=self.compiled)
             for name in env.list_templates(extensions=["html"]):
@@ -63,6 +60,12 @@ class WarmUp:
         except jinja2.TemplateError:
             return  # the render reports it
         _warm_environments[self.templates] = env
+
+
+def forget_warm_up(templates: Path) -> None:
+    """Drop what a build before in this process warmed (serve's, whose builds share it): a
+    render took it for the templates now, and a syntax error since was never said (a trial)."""
+    _warm_environments.pop(templates, None)
 
 
 @dataclass(frozen=True, slots=True)
