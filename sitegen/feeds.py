@@ -115,7 +115,7 @@ class Feeds:
             content = self._content_html(paper_id)
         return _Item(
             item_id=paper_item_id(paper.id),
-            title=paper.title,
+            title=without_bidi_references(paper.title),
             url=self.routes.absolute(self.routes.paper(paper.id)),
             when=self.site.featured_at(paper_id, appearance.day),
             content_html=content,
@@ -124,7 +124,7 @@ class Feeds:
             categories=()
             if brief
             else tuple(self.names[slug] for slug in self.site.paper_topics[paper.id]),
-            authors=named_authors(paper.authors),
+            authors=tuple(map(without_bidi_references, named_authors(paper.authors))),
             unnamed=authors_line(paper) or "Authors not listed",
         )
 
@@ -402,6 +402,22 @@ def render_feed(
         entry = 0 if kind == "atom" else 1
         data = head + b"".join(xml[entry] for xml in entries) + tail
         yield Artifact(route.path, data)
+
+
+# A reference to a bidi control written as text ("&#8238;"): a feed reader that takes an RSS
+# title for HTML, as feedparser does when it holds a reference, shows the control itself (a
+# review: "Invoice &#8238;fdp.exe" read "Invoice exe.pdf").
+_BIDI_REFERENCE = re.compile(
+    r"&#(?:[xX]0*(?:202[a-eA-E]|206[6-9])(?![0-9a-fA-F])|0*(?:823[4-8]|829[4-7])(?![0-9]));?"
+)
+
+
+def without_bidi_references(text: str) -> str:
+    """`text` without references to bidi controls, taken out until none is left: taking one
+    out of "&#&#8238;8238;" makes another."""
+    while "&#" in text and (fewer := _BIDI_REFERENCE.sub("", text)) != text:
+        text = fewer
+    return text
 
 
 def _feed_generator(path: str, title: str, description: str, author: str) -> Any:

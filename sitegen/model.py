@@ -45,21 +45,23 @@ _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
 MAX_COUNT = 10**9
 
 
-# A reference to a bidi control written as text: a feed reader that takes an RSS title for
-# HTML, as feedparser does when it holds a reference, shows the control itself (a review).
-_BIDI_REFERENCES = re.compile(r"&#(?:[xX]0*(?:202[a-eA-E]|206[6-9])|0*(?:823[4-8]|829[4-7]));?")
+# What shows as nothing (Unicode's Default_Ignorable_Code_Point): joiners, soft hyphens,
+# variation selectors, the Hangul fillers of "invisible names", tag characters.
+_SHOWN_AS_NOTHING = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
 
 
 def clean_line(text: str) -> str:
     """One line of text as data: no control characters, whitespace folded to single spaces;
-    empty if no character of it shows."""
+    empty if no character of it shows (a title a reader would see as none: a review)."""
     # str.split() folds every Unicode space (NBSP, thin and figure spaces) and line break.
     text = _SEPARATING_CHARS.sub(" ", text)
-    if "&#" in text:
-        text = _BIDI_REFERENCES.sub("", text)
     text = " ".join(_INVISIBLE.sub("", without_unsafe_chars(text)).split())
-    if not text.isascii() and all(unicodedata.category(c) == "Cf" or c == " " for c in text):
-        return ""  # format characters alone (word joiners, tags): a title a reader sees as none
+    if not text.isascii() and not _SHOWN_AS_NOTHING.sub("", text).strip():
+        return ""
     return text
 
 
@@ -89,8 +91,11 @@ def day_out_of_range(day: date) -> str | None:
 # follow most): spaces, quotes, markup, "[" outside an IPv6 host (none is linked), a "%" that
 # is no escape.
 _NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}\[\]]|%(?![0-9A-Fa-f]{2})')
-# A host's name: labels of letters (of any script), digits, "-" and "_", none empty.
-_HOST = re.compile(r"[\w-]+(?:\.[\w-]+)*\.?")
+# A host's name as IDNA writes it (a review: Devanagari and Tamil hosts, whose letters carry
+# marks, were refused): labels of letters, digits, "-" and "_".
+_HOST_LABEL = re.compile(r"[a-z0-9_-]+")
+# The URL Standard reads a host whose last label is a number as an IPv4 address.
+_NUMBER = re.compile(r"[0-9]+|0x[0-9a-f]*")
 WEB_SCHEMES = ("http", "https")
 
 
@@ -114,11 +119,14 @@ def web_url(text: str, schemes: tuple[str, ...] = WEB_SCHEMES) -> str | None:
 
 
 def _is_host(host: str) -> bool:
-    if not _HOST.fullmatch(host):
+    try:
+        labels = host.encode("idna").decode("ascii").rstrip(".").split(".")
+    except UnicodeError:  # an empty label, one over 63 characters
         return False
-    labels = host.rstrip(".").split(".")
-    if all(label.isdigit() for label in labels):  # an IPv4 address, then
-        return len(labels) == 4 and all(int(label) <= 255 for label in labels)
+    if not all(map(_HOST_LABEL.fullmatch, labels)):
+        return False
+    if _NUMBER.fullmatch(labels[-1]):  # an IPv4 address, then, or none a browser follows
+        return len(labels) == 4 and all(part.isdigit() and int(part) <= 255 for part in labels)
     return True
 
 
