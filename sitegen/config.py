@@ -6,12 +6,12 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, as_toml, check_name, check_slug, is_slug, load_toml
-from sitegen.model import Topic, as_renamed, is_paper_id, renamed_slugs
+from sitegen.model import Topic, as_renamed, is_paper_id, renamed_slugs, web_url
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,8 +100,8 @@ _TOPIC_KEYS = frozenset(
 
 # No query or fragment: every page's URL is made by appending its path.
 # No backslash: browsers read it as "/", so ".../\\evil.example/" links to another host.
-# Nor what no URL holds unescaped, as in a paper's links (model.web_url): a control character
-# stopped the build with lxml's traceback, and '"' or "<" made 404.html's links no URLs.
+# Nor a control character (lxml's traceback in the feeds); the rest of what no URL holds is
+# model.web_url's to refuse.
 _NOT_IN_SITE_URLS = r'\s?#\\"<>^`{|}\x00-\x1f\x7f-\x9f'
 _SITE_URL = re.compile(rf"(https?://[^/{_NOT_IN_SITE_URLS}]+)(/[^{_NOT_IN_SITE_URLS}]*)?$")
 # A page's address, not its folder's: every link would be under it ("index.html/rss.xml").
@@ -137,16 +137,11 @@ def site_url(text: str) -> str | None:
     http(s) URL with a host, or has a query or fragment, or names a page (`index.html`)."""
     if not (match := _SITE_URL.match(text)) or _A_PAGE.search(match[2] or ""):
         return None
-    try:
-        # "http://[::1/", an unclosed IPv6 host; a port that is no number
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 (it raises for "x:notaport" and 99999)
-    except ValueError:
-        return None
-    # A host, no user (https://@/a/ was every link's), no "." or ".." folder (a browser takes
-    # ".../a/../" for "/", where the preview redirected to itself: a review).
+    # A URL a browser follows, as a paper's links (a review: a host, port or escape they refuse
+    # was every link's); no "." or ".." folder (a browser takes ".../a/../" for "/", where the
+    # preview redirected to itself: a review).
     segments = {unquote(segment) for segment in (match[2] or "").split("/")}  # %2e%2e is ..
-    if not parts.hostname or "@" in match[1] or "." in segments or ".." in segments:
+    if web_url(text) is None or "." in segments or ".." in segments:
         return None
     return match[1] + re.sub("/+", "/", f"/{match[2] or ''}/")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -88,9 +89,8 @@ def day_out_of_range(day: date) -> str | None:
 
 # What a URL never holds unescaped (RFC 3986): `http://x" onmouseover="...` was kept as a link.
 # What no URL a page links holds as it is (the Nu checker refuses the page; a browser cannot
-# follow most): spaces, quotes, markup, "[" outside an IPv6 host (none is linked), a "%" that
-# is no escape.
-_NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}\[\]]|%(?![0-9A-Fa-f]{2})')
+# follow most): spaces, quotes, markup, a "%" that is no escape; "[" outside an IPv6 host.
+_NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})')
 # A host's name as IDNA writes it (a review: Devanagari and Tamil hosts, whose letters carry
 # marks, were refused): labels of letters, digits, "-" and "_".
 _HOST_LABEL = re.compile(r"[a-z0-9_-]+")
@@ -112,13 +112,20 @@ def web_url(text: str, schemes: tuple[str, ...] = WEB_SCHEMES) -> str | None:
         parts.port  # noqa: B018 (a port that is no number from 0 to 65535 raises)
     except ValueError:
         return None
+    after_host = parts.path + parts.query + parts.fragment
     host = parts.hostname
-    if not host or "@" in parts.netloc or not _is_host(host):
+    if "[" in after_host or "]" in after_host or not host or "@" in parts.netloc:
         return None
-    return f"{scheme.lower()}://{rest}"
+    return f"{scheme.lower()}://{rest}" if _is_host(host) else None
 
 
 def _is_host(host: str) -> bool:
+    if ":" in host:  # in brackets, which urlsplit found closed
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return False
+        return True
     try:
         labels = host.encode("idna").decode("ascii").rstrip(".").split(".")
     except UnicodeError:  # an empty label, one over 63 characters
