@@ -16,6 +16,12 @@ from sitegen.errors import ConfigError, Location, SitegenError
 from sitegen.model import BIDI_CONTROLS, MAX_COUNT, clean_line, iso_day
 
 
+def _column(error: tomllib.TOMLDecodeError) -> int | None:
+    """The 1-based column of a TOML error (in the text only before Python 3.14)."""
+    match = re.search(r", column (\d+)\)$", str(error))
+    return getattr(error, "colno", None) or (int(match[1]) if match else None)
+
+
 def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
     """(message, 1-based line) of a TOML error; Python < 3.14 has the line only in the text."""
     message = str(error)
@@ -29,7 +35,7 @@ def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None
 _NO_DATE = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\b")
 _KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
 # A string closed by a double quote meant inside it: `title = "See "What" I See"`.
-_QUOTE_INSIDE = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*"(?:[^"\\\n]|\\.)*"(?=[^\s,}\]#])')
+_QUOTE_INSIDE = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*"(?:[^"\\\n]|\\.)*"(?=[^\s,}\]#][^\n]*")')
 _COMMA_BEFORE_BRACE = re.compile(r",\s*}")
 
 
@@ -112,15 +118,30 @@ def _names(line: str, name: str) -> bool:
     return said is not None and _header_name(said[1]) == name
 
 
-def _without_comma(lines: list[str], line: int | None) -> int | None:
-    """The line (1-based) before `line` that ends an array's entry with no comma after it."""
-    if not line:
+def _unclosed_array(
+    lines: list[str], line: int | None, column: int | None
+) -> tuple[int, str, str] | None:
+    """(line, message, hint) of what the parser's "Unclosed array" at `line` and `column` most
+    likely is: a comma left out after an entry (on that line or the one before), or an array
+    whose "]" was left out before the next key (the parser names where it stopped, the line
+    after the entry, or the next key's)."""
+    if not line or not column or line > len(lines):
         return None
-    before = [n for n in range(line - 1, 0, -1) if lines[n - 1].split("#")[0].strip()]
-    if not before:
-        return None
-    ended = lines[before[0] - 1].split("#")[0].rstrip()
-    return before[0] if ended.endswith(("}", '"', "]")) or ended[-1:].isdigit() else None
+    said = lines[line - 1]
+    before, at = said[: column - 1], said[column - 1 :]
+    if at[:1] in ("{", '"', "'", "[") or at[:1].isdigit():  # an entry starts where it stopped
+        entry = line if before.strip() else _line_before(lines, line)
+        ended = lines[entry - 1][: column - 1 if entry == line else None].split("#")[0].rstrip()
+        if entry and (ended.endswith(("}", '"', "'", "]")) or ended[-1:].isdigit()):
+            return entry, "an entry of the array is not followed by a comma", "add the comma"
+    elif _KEY.match(said) and (opened := _key_given(lines[: line - 1], None)):
+        return opened[0], f"`{opened[1]}`'s array is not closed", "close it with ]"
+    return None
+
+
+def _line_before(lines: list[str], line: int) -> int:
+    """The last line before `line` (1-based) with more than a comment, or 0."""
+    return next((n for n in range(line - 1, 0, -1) if lines[n - 1].split("#")[0].strip()), 0)
 
 
 def load_toml(
@@ -154,9 +175,10 @@ def load_toml(
                 f'write that quote as \\" ({quoted[1]} = "a \\"quoted\\" word"), or put the'
                 f" string in single quotes ({quoted[1]} = 'a \"quoted\" word')"
             )
-        elif message == "Unclosed array" and (entry := _without_comma(lines, line)):
-            line = entry  # the parser names the line after the entry
-            message, hint = "an entry of the array is not followed by a comma", "add the comma"
+        elif message == "Unclosed array" and (
+            slip := _unclosed_array(lines, line, _column(problem))
+        ):
+            line, message, hint = slip
         elif message.startswith("Invalid initial character") and _COMMA_BEFORE_BRACE.search(said):
             message = "a comma before an inline table's closing }"
             hint = "take the comma out: TOML allows none there"
