@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import difflib
 import ipaddress
 import math
 import os
@@ -15,8 +14,9 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from difflib import get_close_matches
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sitegen import __version__
 from sitegen.config import CONFIG_FILE, SiteConfig, parse_config, site_url
@@ -114,6 +114,11 @@ class _CommandParser(_Parser):
     """A command's parser: a flag it does not know, given after it, is said with its usage,
     not sitegen's (`sitegen build --jbos 2` showed the usage without build's flags)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The other commands' flags, each with its commands (set once every one is added).
+        self.elsewhere: dict[str, tuple[str, ...]] = {}
+
     def parse_known_args(  # type: ignore[override]
         self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
     ) -> tuple[argparse.Namespace, list[str]]:
@@ -123,14 +128,19 @@ class _CommandParser(_Parser):
         return parsed, unknown
 
     def _did_you_mean(self, unknown: Sequence[str]) -> str:
-        """The flag a misspelt one most likely is (a user's trial: `build --cleen` got
-        argparse's line alone, as git or pip would not)."""
+        """The command a flag is of, or the flag a misspelt one most likely is (a user's
+        trial: `build --cleen` got argparse's line alone; a review: `build --port` was
+        offered --out, which builds into a folder "8000")."""
         flags = [flag for flag in self._option_string_actions if flag.startswith("--")]
         for given in unknown:
-            if given.startswith("--"):
-                close = difflib.get_close_matches(given.split("=", 1)[0], flags, n=1)
-                if close:
-                    return f" (did you mean {close[0]}?)"
+            name = given.split("=", 1)[0]
+            if name in self.elsewhere:
+                commands = " and ".join(f"sitegen {c}" for c in self.elsewhere[name])
+                return f" ({name} is an option of {commands})"
+            # Closer than difflib's default 0.6, which any two short flags pass ("--port",
+            # "--out"): a typo of a letter or two.
+            if name.startswith("--") and (close := get_close_matches(name, flags, 1, 0.8)):
+                return f" (did you mean {close[0]}?)"
         return ""
 
 
@@ -261,6 +271,12 @@ def _parser() -> argparse.ArgumentParser:
         "--bind", default="127.0.0.1", type=_address, help="address to listen on (127.0.0.1)"
     )
     serve.set_defaults(run=_run_serve)
+    for command in commands.choices.values():
+        assert isinstance(command, _CommandParser)
+        for other_name, other in commands.choices.items():
+            for flag in other._option_string_actions:
+                if flag.startswith("--") and flag not in command._option_string_actions:
+                    command.elsewhere[flag] = (*command.elsewhere.get(flag, ()), other_name)
     return parser
 
 

@@ -524,6 +524,9 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         # a user's trial: argparse's line alone, as git or pip would not
         (["build", "--cleen"], "unrecognized arguments: --cleen (did you mean --clean?)"),
         (["fetch", "--sourse=x"], "unrecognized arguments: --sourse=x (did you mean --source?)"),
+        # a review: --out was offered, which builds into a folder "8000"
+        (["build", "--port", "8000"], "--port 8000 (--port is an option of sitegen serve)"),
+        (["build", "--date=x"], "(--date is an option of sitegen ingest and sitegen fetch)"),
         (["--jobs=2", "build"], "sitegen: error: unrecognized arguments: --jobs=2"),
         # found by a user's trial: said that COMMAND was missing, or that "x" is no command
         (["--bogus"], "sitegen: error: unrecognized arguments: --bogus (before the command,"),
