@@ -145,8 +145,8 @@ def _feed_slug(item: TomlFields, name: str, taken: dict[str, int | None]) -> str
             f"custom feed name {name[:60]!r} has no Latin letter or digit to make its URL from",
             location=item.where("name"),
             # A feed published before this check had feeds/feed/: `slug = "feed"` keeps it.
-            hint='add a slug of letters a-z, digits and hyphens, its URL: slug = "my-feed"'
-            ' (a feed published before this check had slug = "feed")',
+            hint='add slug = "my-feed" (letters a-z, digits and hyphens: its address,'
+            ' feeds/my-feed/; slug = "feed" keeps feeds/feed/, where such a feed was before)',
         )
     where = item.where("name" if given is None else "slug")
     made_from = None if given else name

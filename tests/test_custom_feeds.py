@@ -134,8 +134,8 @@ def test_a_feed_named_without_a_latin_letter_is_refused_unless_given_a_slug(name
     same slug: an error blaming a slug no one gave)."""
     assert _refusal(f'[[custom_feeds]]\nname = "{name}"\nmatch = ["diffusion"]\n') == (
         f"site.toml:5: custom feed name '{name}' has no Latin letter or digit to make its URL "
-        'from\n  hint: add a slug of letters a-z, digits and hyphens, its URL: slug = "my-feed"'
-        ' (a feed published before this check had slug = "feed")'
+        'from\n  hint: add slug = "my-feed" (letters a-z, digits and hyphens: its address,'
+        ' feeds/my-feed/; slug = "feed" keeps feeds/feed/, where such a feed was before)'
     )
     (feed,) = _parse(f'[[custom_feeds]]\nname = "{name}"\nslug = "mine"\nmatch = ["diffusion"]\n')
     assert (feed.name, feed.slug) == (name, "mine")

@@ -57,9 +57,9 @@ def _hrefs(page: Path) -> list[str]:
 # ---- links that are no URL a browser can follow ---------------------------------------------
 
 # (the link, what in it makes it no valid URL, as the Nu HTML checker says of it). Each is an
-# http(s) address with a host, no space or quote: `model.web_url` keeps it as the paper's code
-# or project link, and markdown-it's link check (`pages._is_whole_address`) looks at its scheme
-# alone. The checker (check_site's html/vnu) refuses every page showing one: the paper's page,
+# http(s) address with a host, no space or quote: `model.web_url` kept it as the paper's code
+# or project link, and markdown-it's link check (`pages._is_whole_address`) looked at its scheme
+# alone. The checker (check_site's html/vnu) refused every page showing one: the paper's page,
 # its day's page and the home page, as it refused `http://x" onmouseover=...` (a review, see
 # tests/test_fetch_real_answers.py); a browser cannot parse most of them (Chromium's
 # `a.protocol` is ":"), so the link is dead; and `http://github.com:80@evil.example/` shows
@@ -137,8 +137,8 @@ def test_a_link_no_browser_can_follow_is_never_published(
     ids=ascii,
 )
 def test_a_base_url_no_link_can_carry_is_refused_in_one_line(site: Path, base_url: str) -> None:
-    """`--base-url` is checked by `config.site_url`, which refuses spaces, "?", "#" and "\\"
-    but takes the characters `model.web_url` refuses in any link: a control character stopped
+    """`--base-url` was checked by `config.site_url`, which refused spaces, "?", "#" and "\\"
+    but took the characters `model.web_url` refuses in any link: a control character stopped
     the build with lxml's traceback in the feeds ("All strings must be XML compatible"), and
     `"` or `<` made every link of 404.html one the Nu checker refuses (`Illegal character in
     path segment`)."""
@@ -195,7 +195,7 @@ def test_a_reference_in_a_title_brings_no_bidi_override_into_a_feed_reader(
 ) -> None:
     """A right-to-left override ("\\u202e") is taken out of every text (a "Trojan Source"
     spoof in pages and feed readers: test_safety.py), and a reference to one in an abstract
-    ("&#8238;") is shown as written (test_pages.py). In a title the reference is kept as text,
+    ("&#8238;") is shown as written (test_pages.py). In a title the reference was kept as text,
     and an RSS item's title is text whose markup readers guess: feedparser takes one holding a
     reference for HTML (`title_detail.type` "text/html", the reference left as it is), so a
     reader that shows it as feedparser says shows the override, and the title reversed from
@@ -231,10 +231,10 @@ def test_a_reference_in_a_title_brings_no_bidi_override_into_a_feed_reader(
 def test_a_reference_a_cleaning_makes_brings_no_bidi_override_into_a_feed_reader(
     site: Path, tmp_path: Path, title: str
 ) -> None:
-    """`clean_line` takes references to bidi controls out in one pass, before the characters
-    it takes out as invisible or unsafe: what is left can be such a reference, which the
-    content file keeps and the build's own clean_line of it leaves one level lower, so the
-    RSS title reads `&#8238;` again, which feedparser takes for HTML (review h4)."""
+    """`clean_line` took references to bidi controls out in one pass, before the characters
+    it takes out as invisible or unsafe: what was left could be such a reference, which the
+    content file kept and the build's own clean_line of it left one level lower, so the
+    RSS title read `&#8238;` again, which feedparser takes for HTML (review h4)."""
     listing = tmp_path / f"{DAY}.json"
     listing.write_bytes(_answer({"title": title}))
     assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
@@ -272,7 +272,7 @@ INVISIBLE_NOT_CF = ["\u3164\u3164", "\uffa0", "\u115f\u1160", "\u034f", "\ufe0f"
 def test_a_title_of_other_invisible_characters_is_no_title(
     site: Path, tmp_path: Path, title: str
 ) -> None:
-    """`clean_line` empties a title of format characters (Cf) alone, "a title a reader sees as
+    """`clean_line` emptied a title of format characters (Cf) alone, "a title a reader sees as
     none"; these show as nothing too, and were filed, titling the paper's page, card and feed
     items with nothing a reader sees (review h4)."""
     listing = tmp_path / f"{DAY}.json"
@@ -284,7 +284,7 @@ def test_a_title_of_other_invisible_characters_is_no_title(
 
 
 def test_a_link_to_an_idn_host_whose_letters_have_marks_is_kept(site: Path, tmp_path: Path) -> None:
-    """`web_url`'s host check is `[\\w-]+` labels, and Python's \\w takes no combining mark
+    """`web_url`'s host check was `[\\w-]+` labels, and Python's \\w takes no combining mark
     (Mn, Mc): a Devanagari or Tamil host (India's own TLD, .भारत, and most names under it),
     which every browser follows and the abstract's links keep (markdown-it writes it in
     punycode), was dropped from the listing as no web address (review h4)."""
@@ -300,7 +300,7 @@ def test_a_link_to_an_idn_host_whose_letters_have_marks_is_kept(site: Path, tmp_
 def test_a_host_ending_in_a_number_that_is_no_ipv4_address_is_no_link() -> None:
     """The URL Standard reads a host whose last label is a number as an IPv4 address, and
     fails it when the rest is none: browsers (and Node's URL) refuse `http://foo.1/` and
-    `http://a.b.c.0x10/`; `web_url` checks IPv4 only when every label is decimal (review h4)."""
+    `http://a.b.c.0x10/`; `web_url` checked IPv4 only when every label was decimal (review h4)."""
     from sitegen.model import web_url
 
     assert web_url("https://x.org:99999/") is None  # as BAD_LINKS
@@ -309,7 +309,7 @@ def test_a_host_ending_in_a_number_that_is_no_ipv4_address_is_no_link() -> None:
 
 
 def test_a_reference_to_another_character_is_left_as_it_is() -> None:
-    """`_BIDI_REFERENCES` matches a prefix of a longer reference: `&#82380;` (U+201CC) and
+    """`_BIDI_REFERENCES` matched a prefix of a longer reference: `&#82380;` (U+201CC) and
     `&#x202a0;` (U+202A0), CJK ideographs, lost their start and read "0;" (review h4)."""
     from sitegen.model import clean_line
 
@@ -322,7 +322,7 @@ def test_a_reference_to_another_character_is_left_as_it_is() -> None:
     + ["https://x.org/a[b]/"],
 )
 def test_a_base_url_no_browser_can_follow_is_refused(site: Path, base_url: str) -> None:
-    """config.py says base_url refuses what no URL holds "as in a paper's links
+    """config.py said base_url refuses what no URL holds "as in a paper's links
     (model.web_url)"; web_url then learnt hosts and escapes (BAD_LINKS) and site_url did not:
     each of these was built, every feed item, sitemap entry and canonical link under it a
     link no browser can follow (review h4)."""
