@@ -27,6 +27,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from http.cookiejar import DefaultCookiePolicy
 
 import httpx
 
@@ -130,6 +131,9 @@ class DayFetcher:
         on_wait: Callable[[str], None] = lambda line: None,
     ) -> None:
         self.client = client
+        # No cookie kept: sitegen has no use for one, and one httpx cannot send again (not
+        # ASCII) failed every later request of the run (a review).
+        client.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
         # A user and password in the URL are sent as Basic auth, and said nowhere: each
         # message names the URL, and a missed day's is committed in content/fetch-state.json
         # (a review found a password there).
@@ -231,6 +235,15 @@ class DayFetcher:
             # Only the first page is conditional: its validators are kept for the day.
             headers = known.headers() if known and page == 0 else {}
             response = self._api_page(day, page, headers, read_already=sum(map(len, pages)))
+            if response.status_code == 304 and not headers:
+                # Nothing was asked to compare with: no answer of the day (a review: believed,
+                # it marked a day the store lacks whole, or asked again without end).
+                raise FetchError(
+                    f'the API answered page {page} "304 Not Modified", which this request'
+                    " did not ask for (it named no version of the day)",
+                    location=Location(day.isoformat()),
+                    hint="a cache or mirror before the source answers wrongly; report it",
+                )
             if response.status_code == 304:
                 # The first page's validators say nothing of the next page, where a paper
                 # added to a full first page goes: believed while that page is still empty.
@@ -417,9 +430,18 @@ class DayFetcher:
             self._check_cancelled()  # cancelled before the watchdog was known to `cancel`
             with watchdog:
                 for _ in range(_MAX_REDIRECTS + 1):
-                    response = self.client.send(
-                        request, auth=self._auth, follow_redirects=False, stream=True
-                    )
+                    try:
+                        response = self.client.send(
+                            request, auth=self._auth, follow_redirects=False, stream=True
+                        )
+                    except UnicodeError as error:  # the redirect's next request, which
+                        # httpx makes unasked, to a host idna refuses ("xn--a": a review)
+                        raise FetchError(
+                            f"{request.url.path} redirects to an address no one can reach"
+                            f" ({error})",
+                            location=Location(day.isoformat()),
+                            hint="check --source; report it if it is Hugging Face's",
+                        ) from None
                     self.answered = True  # however slow the rest
                     try:
                         if response.next_request is None:
@@ -454,6 +476,7 @@ class DayFetcher:
                 f"{httpx.URL(url).path}: {type(error).__name__}: {error}",
                 location=Location(day.isoformat()),
             ) from None
+
         finally:
             with self._in_flight_lock:
                 self._in_flight.discard(watchdog)
@@ -756,11 +779,11 @@ def _retry_after(response: httpx.Response, *, now: datetime) -> float | None:
     value = response.headers.get("Retry-After", "").strip()
     if not value:
         return None
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # not "²", which isdigit() takes (a review)
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a year past datetime's: the default wait
         return None
     if when.tzinfo is None:  # "-0000": UTC, said to be of unknown origin (RFC 5322)
         when = when.replace(tzinfo=UTC)

@@ -1,0 +1,131 @@
+"""Odd answers of a source, found by fuzzing the parsers a user's input reaches (a review).
+
+Each test is the smallest input found that breaks the standard: bad input is a clear error,
+never a traceback or "a bug in sitegen", never a hang, and nothing is lost in silence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sitegen.cli import main
+from sitegen.errors import FetchError
+from sitegen.hf_client import FetchPolicy
+from tests.hf_server import Reply, mock_fetcher, running_hf
+
+FIXTURES = Path(__file__).parent / "fixtures" / "hf"
+DAY = date(2025, 10, 31)
+API_ANSWER = (FIXTURES / "api-2025-10-31.json").read_bytes()
+FAST = FetchPolicy(read_timeout=0.5, connect_timeout=0.5, attempts=4, backoff=0.01, budget=10)
+
+
+def _answer(request: httpx.Request) -> httpx.Response:
+    """The day's answer: its papers on the first API page, `[]` past it."""
+    if request.url.path.startswith("/api/"):
+        return httpx.Response(200, content=API_ANSWER if request.url.params["p"] == "0" else b"[]")
+    return httpx.Response(500)
+
+
+@pytest.mark.parametrize(
+    "retry_after",
+    [
+        "²",  # str.isdigit() says yes, float() says no: ValueError
+        "Mon, 01 Jan 99999999999 00:00:00 GMT",  # a date past datetime's range: OverflowError
+    ],
+)
+def test_a_retry_after_that_is_no_delay_is_not_a_bug_in_sitegen(retry_after: str) -> None:
+    """A 503 whose Retry-After cannot be read is retried after a backoff, as one without it.
+    It was `unexpected ValueError: could not convert string to float: '²' (a bug in sitegen:
+    please report it)`, or `unexpected OverflowError: signed integer is greater than maximum`,
+    and the day failed without a retry."""
+    answers = iter(["busy"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if next(answers, None):
+            return httpx.Response(503, headers=[(b"Retry-After", retry_after.encode())])
+        return _answer(request)
+
+    fetcher, _ = mock_fetcher(handler, policy=FAST)
+    assert fetcher.fetch_day(DAY).status == "papers"
+
+
+def test_a_cookie_the_source_sets_does_not_fail_every_later_request() -> None:
+    """A source that sets a cookie of Latin-1 text (`Set-Cookie: session=café`): the client
+    kept it and sent it with each later request, which httpx cannot encode: the next
+    page's request failed with `unexpected UnicodeEncodeError: 'ascii' codec can't encode
+    character '\\xe9' ... (a bug in sitegen: please report it)`, and so did every later day
+    of the run, as the cookie stayed in the client."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = _answer(request)
+        cookie = (b"Set-Cookie", "session=café".encode("latin-1"))
+        return httpx.Response(answer.status_code, headers=[cookie], content=answer.content)
+
+    fetcher, _ = mock_fetcher(handler, policy=FAST)
+    assert fetcher.fetch_day(DAY).status == "papers"
+
+
+def test_a_304_to_a_request_without_validators_is_no_endless_loop() -> None:
+    """A source that answers the first API page 304 Not Modified although nothing conditional
+    was asked, and has papers on the next page: `_from_api` asks the day again unconditionally,
+    gets 304 again, and recurses until Python's recursion limit (about 2,000 requests, which
+    under the pacing of 450 requests per 5 minutes is over 20 minutes of a live run), then
+    fails the day as `unexpected RecursionError ... (a bug in sitegen)`. It should fail the
+    day (or take the page) after a few requests."""
+    requests = 0
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal requests
+        requests += 1
+        if request.url.path.startswith("/api/"):
+            page = request.url.params["p"]
+            if page == "0":
+                return httpx.Response(304)
+            return httpx.Response(200, content=API_ANSWER if page == "1" else b"[]")
+        return httpx.Response(500)
+
+    fetcher, _ = mock_fetcher(handler, policy=FAST)
+    with contextlib.suppress(FetchError):  # a day failed with a reason is fine
+        fetcher.fetch_day(DAY)
+    assert requests <= 20, f"{requests} requests for one day"
+
+
+def test_a_304_to_a_request_without_validators_does_not_mark_a_day_not_held_whole(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A day the store does not hold is asked without If-None-Match or If-Modified-Since;
+    a source that answers 304 all the same (a broken cache or mirror) is believed: the run says
+    `2025-10-31: unchanged`, exits 0, stores nothing, and marks the day `"whole": "yes"` in
+    content/fetch-state.json, so scheduled runs never ask for it again. Nothing of the day was
+    had: it is a day missed (exit status 1 or 3), not one had whole."""
+    with running_hf() as (source, url):
+        source.set(DAY.isoformat(), [Reply(304)])  # later API pages answer []
+        status = main(["--root", str(site), "fetch", "--source", url, "--date", DAY.isoformat()])
+        asked = [headers for path, headers in source.requests if path.startswith("/api/")]
+    assert not any("If-None-Match" in h or "If-Modified-Since" in h for h in asked)
+    state_file = site / "content" / "fetch-state.json"
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    assert not (site / "content" / "days" / f"{DAY}.toml").exists()
+    assert state.get(DAY.isoformat(), {}).get("whole") != "yes", state
+    assert status != 0, capsys.readouterr()
+
+
+def test_a_redirect_to_a_host_no_idna_decodes_is_not_a_bug_in_sitegen() -> None:
+    """A redirect whose Location names a host that is not a valid international name
+    (`http://xn--a/`): httpx builds the next request even when it does not follow it, and
+    idna's InvalidCodepoint (no httpx error) escaped: the day failed as `unexpected
+    InvalidCodepoint: Codepoint U+0080 at position 1 of '\\x80' not allowed (a bug in sitegen:
+    please report it)`; it is a redirect outside the source, not followed, said so."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "http://xn--a/"})
+
+    fetcher, _ = mock_fetcher(handler, policy=FAST)
+    with pytest.raises(FetchError):
+        fetcher.fetch_day(DAY)
