@@ -1,0 +1,146 @@
+"""Review of the day's mends (h6): each test fails on the code as mended.
+
+- web_url and base_url: a bracketed host took what is no URL a browser follows;
+- fields: an array whose "]" was left out before a [table] header is still "add the comma";
+- hf_client: a redirect to a host idna refuses is no status, so 404s elsewhere are "every
+  request";
+- cli: a transposition of --port is offered --root;
+- config: a base_url refused for its host or an escape is said to have spaces, ?, # or \\.
+"""
+
+from __future__ import annotations
+
+import threading
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from sitegen.cli import main
+from sitegen.config import site_url
+from sitegen.errors import ConfigError
+from sitegen.fields import load_toml
+from sitegen.model import web_url
+from tests.static_host import QuietHandler
+
+# Each is no URL to the URL Standard (node's `new URL(...)` throws, as Chromium's parser does).
+NOT_URLS = [
+    "https://github.com[::1]/owner/repo",  # "[" is a forbidden host code point
+    "http://[::1]x/",  # an IPv6 host not closed where the host ends
+    "http://[v1.example]/",  # IPvFuture: browsers take no such host
+    "http://[fe80::1%25eth0]:8000/",  # a zone id: the URL Standard has none
+]
+
+
+@pytest.mark.parametrize("text", NOT_URLS)
+def test_a_bracketed_host_a_browser_refuses_is_no_link(text: str) -> None:
+    """0475028 let "[" and "]" into web_url for an IPv6 host, and checks only that none comes
+    after the host: `urlsplit` takes the text around the brackets, and `ipaddress` a zone id.
+    A listing's project_page "https://github.com[::1]/owner/repo" was dropped at ingest
+    before it; now it is a paper page's link (the Nu checker refuses the page)."""
+    assert web_url(text) is None
+
+
+@pytest.mark.parametrize("text", [*NOT_URLS[1:], "http://x[::1]/"])
+def test_a_base_url_with_a_bracketed_host_a_browser_refuses_is_refused(text: str) -> None:
+    """base_url is 'a URL a browser follows by web_url's rules' (0475028), but these were
+    every feed item's, sitemap entry's and canonical link's base."""
+    assert site_url(text.rstrip("/") + "/") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://xn--a.example/",  # punycode that decodes to U+0080: hf_client's own "xn--a"
+        "https://09.1.1.1/",  # ends in a number; "09" is no octal number, so no IPv4 address
+    ],
+)
+def test_a_host_the_url_standard_refuses_is_no_link(text: str) -> None:
+    """Left by 12ec3df ("hosts checked as IDNA writes them, by the URL Standard's rule"):
+    Python's idna codec passes an ASCII "xn--" label as it is, and _is_host reads "09" as 9.
+    Both are no URL to a browser, and db485c2 treats http://xn--a/ as unreachable."""
+    assert web_url(text) is None
+
+
+def test_the_ipv6_base_urls_people_use_still_pass() -> None:
+    """The sound half of the mend, kept by whatever fix is made of the above."""
+    assert site_url("http://[::1]:8000/x/") == "http://[::1]:8000/x/"
+    assert web_url("https://[2001:db8::1]/a") == "https://[2001:db8::1]/a"
+
+
+def test_an_array_left_open_before_a_table_header_is_not_told_to_take_a_comma() -> None:
+    """a12d1ad meant an array whose "]" was left out to be said as such, "not told to add a
+    comma (following it made the next error)". Before the next key it is; before the next
+    [[topics]] header, the way every topic of site.toml ends, the header's "[" is taken for an
+    entry: "an entry of the array is not followed by a comma", hint "add the comma", and with
+    the comma added the next run says "line 5: Invalid value"."""
+    text = (
+        '[[topics]]\nslug = "a"\nname = "A"\nkeywords = ["x", "y"\n\n'
+        '[[topics]]\nslug = "b"\nname = "B"\nkeywords = ["z"]\n'
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_toml(text, source="site.toml", error=ConfigError, hint="fix the syntax")
+    error = raised.value
+    assert error.location is not None and error.location.line == 4
+    assert "not closed" in error.message, error.message
+    assert "comma" not in f"{error.message} {error.hint}"
+
+
+@pytest.mark.parametrize(
+    ("base_url", "named"),
+    [("https://1.2.3.999/", "host"), ("https://x..org/", "host"), ("https://x.org/%zz/", "%")],
+)
+def test_a_base_url_refused_for_its_host_or_escape_is_said_so(
+    base_url: str, named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """0475028 refuses these now, with the message written for the old checks: "not an
+    absolute http(s) URL without spaces, ?, # or \\, of the site's folder, not a page", all
+    of which each is; the reason (a host no browser reaches, a "%" that is no escape) is
+    said nowhere."""
+    with pytest.raises(SystemExit):
+        main(["build", "--base-url", base_url])
+    said = capsys.readouterr().err.split("error: ", 1)[1]
+    assert named in said.replace(base_url, ""), said
+
+
+class _RedirectingApiToABadHost(QuietHandler):
+    """The API redirected to a host idna refuses, each day's page missing."""
+
+    def do_GET(self) -> None:
+        if self.path.startswith("/api/"):
+            self.send_response(302)
+            self.send_header("Location", "http://xn--a/api")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+        else:
+            self.send_error(404)
+
+
+def test_a_source_that_redirects_to_a_host_idna_refuses_is_not_said_to_answer_all_with_404(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """db485c2 says such a redirect in its own branch, which records neither its status nor
+    that the source answered (the branch of a redirect outside the source does both): the
+    run then said "answered every request with 404 Not Found: it is not Daily Papers", the
+    fault tests/test_fetch_real_answers.py's redirect test was written against."""
+    with ThreadingHTTPServer(("127.0.0.1", 0), _RedirectingApiToABadHost) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            args = ["--timeout", "2", "--date", "2026-06-01"]
+            status = main(["--root", str(site), "fetch", "--source", url + "/", *args])
+        finally:
+            server.shutdown()
+    err = capsys.readouterr().err
+    assert status == 1 and "redirects to an address no one can reach" in err, err
+    assert "it is not Daily Papers" not in err
+
+
+def test_a_transposed_port_is_not_offered_root(capsys: pytest.CaptureFixture[str]) -> None:
+    """10da322 raised the cutoff so that a flag is offered only for "a letter or two off";
+    `serve --prot 8000` (two letters swapped) still got "did you mean --root?", a flag that
+    takes a directory, as difflib's ratio puts --root (0.83) above --port (0.67)."""
+    with pytest.raises(SystemExit):
+        main(["serve", "--prot", "8000"])
+    err = capsys.readouterr().err
+    assert "did you mean --root" not in err, err
