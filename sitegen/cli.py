@@ -14,12 +14,11 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from sitegen import __version__
-from sitegen.config import CONFIG_FILE, SiteConfig, parse_config, site_url
+from sitegen.config import BASE_URL_SHAPE, CONFIG_FILE, SiteConfig, parse_config, site_url
 from sitegen.digest_dates import DigestRules
 from sitegen.errors import (
     ConfigError,
@@ -137,11 +136,32 @@ class _CommandParser(_Parser):
             if name in self.elsewhere:
                 commands = " and ".join(f"sitegen {c}" for c in self.elsewhere[name])
                 return f" ({name} is an option of {commands})"
-            # Closer than difflib's default 0.6, which any two short flags pass ("--port",
-            # "--out"): a typo of a letter or two.
-            if name.startswith("--") and (close := get_close_matches(name, flags, 1, 0.8)):
-                return f" (did you mean {close[0]}?)"
+            # A typo: a letter or two off, two swapped counting as one (a review: difflib's
+            # ratio offered --root for --prot, and --out for --port).
+            most = min(2, max(1, (len(name) - 2) // 3))
+            if name.startswith("--") and (close := _nearest(name, flags, most)):
+                return f" (did you mean {close}?)"
         return ""
+
+
+def _nearest(word: str, candidates: Sequence[str], most: int) -> str | None:
+    """The candidate fewest edits from `word`, if at most `most`, the first of a tie."""
+    scored = sorted((_edits(word, c), i, c) for i, c in enumerate(candidates))
+    return scored[0][2] if scored and scored[0][0] <= most else None
+
+
+def _edits(a: str, b: str) -> int:
+    """Letters to add, drop, change or swap with their neighbour to make `b` of `a` (the
+    optimal string alignment distance)."""
+    rows = [list(range(len(b) + 1))]
+    for i, x in enumerate(a, 1):
+        row = [i]
+        for j, y in enumerate(b, 1):
+            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (x != y)))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 class _TopParser(_Parser):
@@ -370,8 +390,7 @@ def _site_url(text: str) -> str:
     url = site_url(text)  # as site.toml's base_url is checked
     if url is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not an absolute http(s) URL without spaces, ?, # or \\, of the"
-            " site's folder, not a page (index.html), e.g. https://you.github.io/repo/"
+            f"{text!r} is not {BASE_URL_SHAPE}, e.g. https://you.github.io/repo/"
         )
     return url
 

@@ -130,6 +130,14 @@ def _language(top: TomlFields) -> str:
     return language
 
 
+# What a base_url must be, as its errors say (a review: a host no browser reaches was refused
+# with words that each such URL met).
+BASE_URL_SHAPE = (
+    "an absolute http(s) URL without spaces, ?, # or \\, of a host a browser reaches, with %"
+    " only as an escape, of the site's folder, not a page (index.html)"
+)
+
+
 def site_url(text: str) -> str | None:
     """`text` as a site's base URL, its path's slashes single and one at its end ("$BASE_URL/"
     of a URL that had one made "repo//" URLs, and a path "//evil.example/" made its pages'
@@ -201,12 +209,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
 def _base_url(top: TomlFields) -> str:
     base_url = site_url(top.required_text("base_url"))
     if base_url is None:
-        raise top.fail(
-            "base_url",
-            "an absolute http(s) URL without spaces, ?, # or \\, of the site's folder, not a"
-            " page (index.html)",
-            'base_url = "https://you.github.io/repo/"',
-        )
+        raise top.fail("base_url", BASE_URL_SHAPE, 'base_url = "https://you.github.io/repo/"')
     return base_url
 
 

@@ -129,13 +129,16 @@ def _unclosed_array(
         return None
     said = lines[line - 1]
     before, at = said[: column - 1], said[column - 1 :]
+    if not before.strip() and (_KEY.match(said) or _HEADER.match(said)):
+        # Stopped at the next key or [table] (a review: the header's "[" was no entry).
+        if opened := _key_given(lines[: line - 1], None):
+            return opened[0], f"`{opened[1]}`'s array is not closed", "close it with ]"
+        return None
     if at[:1] in ("{", '"', "'", "[") or at[:1].isdigit():  # an entry starts where it stopped
         entry = line if before.strip() else _line_before(lines, line)
         ended = lines[entry - 1][: column - 1 if entry == line else None].split("#")[0].rstrip()
         if entry and (ended.endswith(("}", '"', "'", "]")) or ended[-1:].isdigit()):
             return entry, "an entry of the array is not followed by a comma", "add the comma"
-    elif _KEY.match(said) and (opened := _key_given(lines[: line - 1], None)):
-        return opened[0], f"`{opened[1]}`'s array is not closed", "close it with ]"
     return None
 
 

@@ -239,7 +239,7 @@ class DayFetcher:
                 # Nothing was asked to compare with: no answer of the day (a review: believed,
                 # it marked a day the store lacks whole, or asked again without end).
                 raise FetchError(
-                    f'the API answered page {page} "304 Not Modified", which this request'
+                    f'the API answered page {page + 1} "304 Not Modified", which this request'
                     " did not ask for (it named no version of the day)",
                     location=Location(day.isoformat()),
                     hint="a cache or mirror before the source answers wrongly; report it",
@@ -436,6 +436,8 @@ class DayFetcher:
                         )
                     except UnicodeError as error:  # the redirect's next request, which
                         # httpx makes unasked, to a host idna refuses ("xn--a": a review)
+                        self.answered = True
+                        self.statuses.add(_A_REDIRECT)  # its own status is not known here
                         raise FetchError(
                             f"{request.url.path} redirects to an address no one can reach"
                             f" ({error})",
@@ -476,7 +478,6 @@ class DayFetcher:
                 f"{httpx.URL(url).path}: {type(error).__name__}: {error}",
                 location=Location(day.isoformat()),
             ) from None
-
         finally:
             with self._in_flight_lock:
                 self._in_flight.discard(watchdog)
@@ -643,6 +644,9 @@ def checked_source_url(text: str, *, given_by: str = "--source") -> str:
             hint="give the source's address alone, e.g. http://127.0.0.1:8000",
         )
     return text
+
+
+_A_REDIRECT = 302  # what statuses holds of a redirect whose status went with httpx's error
 
 
 def make_client(policy: FetchPolicy) -> httpx.Client:

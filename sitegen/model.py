@@ -91,6 +91,9 @@ def day_out_of_range(day: date) -> str | None:
 # What no URL a page links holds as it is (the Nu checker refuses the page; a browser cannot
 # follow most): spaces, quotes, markup, a "%" that is no escape; "[" outside an IPv6 host.
 _NOT_IN_URLS = re.compile(r'[\s"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})')
+# The one place "[" and "]" may be: around an IPv6 host, a port after it (no zone id, and no
+# text beside the brackets: "github.com[::1]" passes urlsplit, and no browser follows it).
+_IPV6_HOST = re.compile(r"\[[0-9A-Fa-f:.]+\](?::[0-9]*)?")
 # A host's name as IDNA writes it (a review: Devanagari and Tamil hosts, whose letters carry
 # marks, were refused): labels of letters, digits, "-" and "_".
 _HOST_LABEL = re.compile(r"[a-z0-9_-]+")
@@ -112,9 +115,12 @@ def web_url(text: str, schemes: tuple[str, ...] = WEB_SCHEMES) -> str | None:
         parts.port  # noqa: B018 (a port that is no number from 0 to 65535 raises)
     except ValueError:
         return None
-    after_host = parts.path + parts.query + parts.fragment
     host = parts.hostname
-    if "[" in after_host or "]" in after_host or not host or "@" in parts.netloc:
+    if not host or "@" in parts.netloc:
+        return None
+    if ("[" in text or "]" in text) and not (
+        text.count("[") == text.count("]") == 1 and _IPV6_HOST.fullmatch(parts.netloc)
+    ):
         return None
     return f"{scheme.lower()}://{rest}" if _is_host(host) else None
 
@@ -130,11 +136,25 @@ def _is_host(host: str) -> bool:
         labels = host.encode("idna").decode("ascii").rstrip(".").split(".")
     except UnicodeError:  # an empty label, one over 63 characters
         return False
-    if not all(map(_HOST_LABEL.fullmatch, labels)):
+    if not all(map(_HOST_LABEL.fullmatch, labels)) or not all(map(_is_punycode, labels)):
         return False
     if _NUMBER.fullmatch(labels[-1]):  # an IPv4 address, then, or none a browser follows
-        return len(labels) == 4 and all(part.isdigit() and int(part) <= 255 for part in labels)
+        # Each part in decimal as written: "09" is no octal number, which browsers refuse.
+        decimal = [p for p in labels if p.isdigit() and p == str(int(p)) and int(p) < 256]
+        return len(decimal) == len(labels) == 4
     return True
+
+
+def _is_punycode(label: str) -> bool:
+    """Whether an "xn--" label (which Python's idna passes unchecked) decodes to letters,
+    marks, digits and hyphens, as the URL Standard asks ("xn--a" is "\\x80": a review)."""
+    if not label.startswith("xn--"):
+        return True
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+    except UnicodeError:
+        return False
+    return bool(decoded) and all(c == "-" or unicodedata.category(c)[0] in "LMN" for c in decoded)
 
 
 def without_unsafe_chars(text: str) -> str:

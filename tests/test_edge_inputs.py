@@ -1,11 +1,12 @@
-"""Review of the day's mends (h6): each test fails on the code as mended.
+"""Inputs at the edges of what each check takes, found by a review of the mends of the
+hostile values (tests/test_hostile_values.py) and odd answers (tests/test_odd_answers.py):
 
 - web_url and base_url: a bracketed host took what is no URL a browser follows;
-- fields: an array whose "]" was left out before a [table] header is still "add the comma";
-- hf_client: a redirect to a host idna refuses is no status, so 404s elsewhere are "every
+- fields: an array whose "]" was left out before a [table] header was "add the comma";
+- hf_client: a redirect to a host idna refuses was no status, so 404s elsewhere were "every
   request";
-- cli: a transposition of --port is offered --root;
-- config: a base_url refused for its host or an escape is said to have spaces, ?, # or \\.
+- cli: a transposition of --port was offered --root;
+- config: a base_url refused for its host or an escape was said to have spaces, ?, # or \\.
 """
 
 from __future__ import annotations
@@ -60,6 +61,13 @@ def test_a_host_the_url_standard_refuses_is_no_link(text: str) -> None:
     Python's idna codec passes an ASCII "xn--" label as it is, and _is_host reads "09" as 9.
     Both are no URL to a browser, and db485c2 treats http://xn--a/ as unreachable."""
     assert web_url(text) is None
+
+
+def test_the_ipv4_hosts_people_use_still_pass() -> None:
+    from sitegen.model import web_url
+
+    for url in ("https://30.1.1.1/", "http://192.168.0.1:8080/x", "http://127.0.0.1:8000/"):
+        assert web_url(url) == url
 
 
 def test_the_ipv6_base_urls_people_use_still_pass() -> None:
