@@ -611,6 +611,8 @@ def _run_fetch(args: argparse.Namespace) -> int:
         )
         print(f"sitegen: {wrong_source}", file=sys.stderr)
     say_merge_notes(report)
+    if report.interrupted:
+        return EXIT_INTERRUPTED
     if not report.missed:
         return EXIT_OK
     if len(report.missed) == len(report.days):

@@ -6,6 +6,7 @@ retried by later runs (issues #4, #14).
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -69,6 +70,7 @@ class DayOutcome:
 class FetchReport:
     days: tuple[DayOutcome, ...]  # oldest first
     stopped: str = ""  # why the run stopped before asking for every day; "" when it did not
+    interrupted: bool = False  # by Ctrl-C or SIGTERM, the days had until then stored
     new_papers: int = 0
     written: tuple[str, ...] = ()  # files, relative to the root
     # Missed days that failed for RETRY_WINDOW_DAYS: no later run asks for them again.
@@ -86,6 +88,9 @@ class FetchReport:
     def missed(self) -> tuple[DayOutcome, ...]:
         """The days not had whole: failed, or not asked for."""
         return tuple(d for d in self.days if d.status in ("failed", "not fetched"))
+
+
+INTERRUPTED = "interrupted: the days fetched until then are stored, the others asked again later"
 
 
 def fetch_days(
@@ -178,6 +183,8 @@ def fetch_days(
         threading.Thread(target=work, name=f"fetch-{n}", daemon=True)
         for n in range(min(source.policy.concurrency, len(days)))
     ]
+    interrupted = False
+    had = answers
     try:
         for worker in workers:
             worker.start()
@@ -186,6 +193,15 @@ def fetch_days(
             # without a timeout waiting for that worker's read or rate-limit wait to end.
             while worker.is_alive():
                 worker.join(0.2)
+    except KeyboardInterrupt:
+        source.cancel()
+        # The days had until then are stored, not fetched again (a new user's trial: a
+        # backfill interrupted lost its minutes); with none had, nothing is written.
+        had = list(answers)  # not what a worker still waiting finds later
+        if not any(isinstance(answer, DayAnswer) for answer in had):
+            raise
+        interrupted = True
+        stopped.insert(0, INTERRUPTED)
     except BaseException:
         source.cancel()
         raise
@@ -196,12 +212,13 @@ def fetch_days(
         state = load_fetch_state(root)
         # From the merge's time, not the start's: a backfill of a year takes minutes.
         merged_at = now + timedelta(seconds=time.monotonic() - started)
-        return _merge_answers(
-            root, days, answers, state=state, stopped=stopped, now=now, scheduled=scheduled,
+        report = _merge_answers(
+            root, days, had, state=state, stopped=stopped, now=now, scheduled=scheduled,
             feed_days=feed_days, known_topics=known_topics, digests=digests,
             held=frozenset(stored_days(root)),
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
         )  # fmt: skip
+    return dataclasses.replace(report, interrupted=interrupted)
 
 
 def _merge_answers(

@@ -705,6 +705,42 @@ def _assert_ctrl_c_stops_at_once(
     assert tree_bytes(root / "content") == before
 
 
+def test_ctrl_c_keeps_the_days_a_fetch_had_until_then(
+    hf: tuple[FaultyHF, str], bundled: Path
+) -> None:
+    """A new user's trial: Ctrl-C in a backfill threw away every day fetched until then. They
+    are stored now, and the days not had yet are asked again by the next run."""
+    source, url = hf
+    for day in ("2025-11-01", "2025-11-02"):
+        source.set(day, [Reply(200, _day_answer(day))])
+    for day in ("2025-11-04", "2025-11-05"):
+        source.set(day, [Reply(delay=25.0)])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(bundled), "fetch", "--source", url,
+         "--since", "2025-11-01", "--until", "2025-11-05"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=ctrl_c_stops,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        asked = {"2025-11-04", "2025-11-05"}
+        while not asked <= {p.split("date=")[-1][:10] for p, _ in source.requests}:
+            assert time.monotonic() < deadline, source.requests
+            time.sleep(0.05)
+        time.sleep(1.0)  # the fast days merged into the answers
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, output
+    assert "interrupted: the days fetched until then are stored" in output, output
+    days = bundled / "content" / "days"
+    assert (days / "2025-11-01.toml").exists() and (days / "2025-11-02.toml").exists(), output
+    assert not (days / "2025-11-04.toml").exists()
+    retried = _retry_days(bundled)
+    assert date(2025, 11, 4) in retried and date(2025, 11, 5) in retried, retried
+
+
 def _waited_for_a_cpu(task: int | str) -> float:
     """Seconds the thread (the main thread of a process id) has waited runnable for a CPU, from
     the kernel's scheduler statistics (kept while the process is unreaped): the part of a wall
