@@ -352,6 +352,13 @@ class _Preview:
             self.serving.set()
             return str(error)
         say_built(report, self.out, time.perf_counter() - started, index=index_note(report))
+        # The pages link each other relatively; the feeds name the site's own URL, as a reader
+        # needs (a new user's trial: a reader subscribed to the preview left for that URL).
+        print(
+            f"  the feeds and their items link base_url, {self.configured().base_url}, not"
+            " this preview",
+            flush=True,
+        )
         self._index_in_background(report)
         self.serving.set()
         return None

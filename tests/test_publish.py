@@ -28,6 +28,7 @@ import pytest
 import watchfiles
 import yaml
 
+from sitegen.cli import load_config
 from sitegen.serve import changed_paths, file_stamps, serve, transient_files
 from tests.conftest import REPO, copy_site, ctrl_c_stops, demo_digest, sitegen_here
 from tests.hf_server import FaultyHF, Reply
@@ -694,6 +695,15 @@ def _serving(root: Path) -> Iterator[tuple[subprocess.Popen[str], str, list[str]
         if process.poll() is None:
             process.kill()
         process.communicate()  # waits and closes the pipes
+
+
+def test_serve_says_that_the_feeds_link_the_sites_url_not_the_preview(tiny_built: Path) -> None:
+    """A new user's trial: a feed reader subscribed to the preview's feed followed its items
+    to base_url, a site that was not there; serve said nothing of it."""
+    base_url = load_config(tiny_built).base_url
+    with _serving(tiny_built) as (_, _url, lines):
+        said = f"the feeds and their items link base_url, {base_url}, not this preview"
+        assert any(said in line for line in lines), lines
 
 
 def test_serve_serves_pages_and_the_404_page(
