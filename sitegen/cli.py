@@ -590,6 +590,11 @@ def _run_fetch(args: argparse.Namespace) -> int:
         days, retried = scheduled_days(held, today, fetch_state)
         if retried:
             print(f"retrying {len(retried)} day(s) missed before: {day_list(retried)}")
+        if not held:  # a new user's trial read "fetched 1 of 1 day(s)" as the whole history
+            print(
+                f"content/ holds no day yet: only today is asked; to fill in the days before,"
+                f" sitegen fetch --since {today - timedelta(days=7)}"
+            )
     else:
         days = _days_asked(args, today)
     policy = FetchPolicy(read_timeout=args.timeout, attempts=args.attempts)

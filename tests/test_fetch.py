@@ -705,6 +705,23 @@ def _assert_ctrl_c_stops_at_once(
     assert tree_bytes(root / "content") == before
 
 
+def test_a_plain_fetch_on_an_empty_store_says_how_to_fill_in_the_days_before(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new user's trial: it asked for today alone and said "fetched 1 of 1 day(s)", read as
+    the whole history."""
+    source, url = hf
+    source.other_api_days = [Reply(200, b"[]")]
+    assert not (site / "content" / "days").exists()
+    _fetch(site, url)
+    said = capsys.readouterr().out
+    week_ago = datetime.now(UTC).date() - timedelta(days=7)
+    hint = "content/ holds no day yet: only today is asked; to fill in the days before,"
+    assert f"{hint} sitegen fetch --since {week_ago}" in said, said
+    _fetch(site, url, "--date", str(week_ago))  # named days: no such line
+    assert "holds no day yet" not in capsys.readouterr().out
+
+
 def test_ctrl_c_keeps_the_days_a_fetch_had_until_then(
     hf: tuple[FaultyHF, str], bundled: Path
 ) -> None:
