@@ -152,3 +152,64 @@ def test_a_transposed_port_is_not_offered_root(capsys: pytest.CaptureFixture[str
         main(["serve", "--prot", "8000"])
     err = capsys.readouterr().err
     assert "did you mean --root" not in err, err
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://xn--n3h.net/",  # ☃.net, the snowman domain
+        "http://☃.net/",
+        "https://xn--ls8h.la/",  # 💩.la
+        "https://i❤.ws/",  # xn--i-7iq.ws
+    ],
+)
+def test_a_host_of_symbols_the_url_standard_takes_is_still_a_link(url: str) -> None:
+    """Review h8 of cc18af2: `_is_punycode` takes only letters, marks, digits and "-" in a
+    decoded label, "as the URL Standard asks"; the URL Standard's UTS #46 takes symbols and
+    emoji too (node's `new URL("http://xn--n3h.net/")` and browsers follow them), which every
+    release before took. Only what UTS #46 disallows (controls, "xn--a"'s U+0080) is no host."""
+    assert web_url(url) == url
+
+
+def test_a_comma_left_out_between_arrays_of_an_array_is_still_said_as_such() -> None:
+    """Review h8 of cc18af2: a line the parser stopped at is taken for a [table] header by
+    `_HEADER`, which any array on its own line matches ("  [3, 4]"): a comma left out after
+    "[1, 2]" is said to be `pairs`'s array not closed, on line 1, where before it was "an entry
+    of the array is not followed by a comma" on line 2."""
+    text = "pairs = [\n  [1, 2]\n  [3, 4]\n]\n"
+    with pytest.raises(ConfigError) as raised:
+        load_toml(text, source="site.toml", error=ConfigError, hint="fix the syntax")
+    error = raised.value
+    assert "not followed by a comma" in error.message, error.message
+    assert error.location is not None and error.location.line == 2
+
+
+def test_the_api_s_pages_are_counted_from_1_in_every_message() -> None:
+    """Review h8 of cc18af2: "the 304 message counts pages from 1 as the others do", but the
+    message of a source that ignores paging still counts from 0: the second page answered
+    with the first's bytes is "page 1 with page 0's bytes again", while invalid JSON on that
+    same second page is "(page 2)" and a 304 on the first is "page 1"."""
+    from datetime import date
+
+    import httpx
+
+    from sitegen.errors import FetchError
+    from tests.hf_server import mock_fetcher
+    from tests.test_fetch import API_ANSWER, FAST
+
+    def alike(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200 if "/api/" in request.url.path else 500, content=API_ANSWER)
+
+    def broken_second(request: httpx.Request) -> httpx.Response:
+        if "/api/" not in request.url.path:
+            return httpx.Response(500)
+        second = request.url.params.get("p") == "1"
+        return httpx.Response(200, content=b"[{" if second else API_ANSWER)
+
+    day = date(2025, 10, 31)
+    with pytest.raises(FetchError) as invalid:
+        mock_fetcher(broken_second, policy=FAST)[0].fetch_day(day)
+    assert "(page 2)" in str(invalid.value), invalid.value
+    with pytest.raises(FetchError) as repeated:
+        mock_fetcher(alike, policy=FAST)[0].fetch_day(day)
+    assert "page 2 with page 1's bytes again" in str(repeated.value), repeated.value

@@ -1585,3 +1585,98 @@ def _answer_of(day: date, entries: list[dict[str, Any]]) -> bytes:
 
 def _utc(parsed: time.struct_time) -> datetime:
     return datetime(*parsed[:6], tzinfo=UTC)
+
+
+def _interrupt_a_fetch(
+    root: Path, url: str, source: FaultyHF, *args: str, waiting: set[str]
+) -> str:
+    """Run `sitegen fetch ARGS` and press Ctrl-C once every day in `waiting` (their answers
+    delayed) was asked and a second more has passed: its output, after checking it exited 130."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(root), "fetch", "--source", url, *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=ctrl_c_stops,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while not waiting <= {p.split("date=")[-1][:10] for p, _ in source.requests}:
+            assert time.monotonic() < deadline, source.requests
+            time.sleep(0.05)
+        time.sleep(1.0)  # the fast days merged into the answers
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, output
+    return output
+
+
+def test_ctrl_c_neither_gives_up_on_a_day_it_did_not_ask_nor_says_it_failed(
+    hf: tuple[FaultyHF, str], site: Path
+) -> None:
+    """Review h8 of f2b20f8: a day missed before and not asked by a run the user stopped with
+    Ctrl-C was noted as failing again on that run: given up on ("GAVE UP", never asked again
+    by the scheduled runs) when its window ended that day, said to have "FAILED on every run
+    since" otherwise, and its last problem replaced by "not asked". Ctrl-C is no failure of
+    the source: the note of a day not asked is left as it was."""
+    from sitegen.fetch import RETRY_WINDOW_DAYS
+
+    source, url = hf
+    today = datetime.now(UTC).date()
+    first = today - timedelta(days=40)
+    fast, *slow = (first + timedelta(days=n) for n in range(4))  # 3 workers: all kept waiting
+    ending, failing = first + timedelta(days=4), first + timedelta(days=5)  # never asked
+    source.set(fast.isoformat(), [Reply(200, _day_answer(fast.isoformat()))])
+    for day in slow:
+        source.set(day.isoformat(), [Reply(delay=25.0)])
+    notes = {
+        ending.isoformat(): {
+            "failed_on": (today - timedelta(days=RETRY_WINDOW_DAYS)).isoformat(),
+            "problem": "HTTP 500 Internal Server Error",
+        },
+        failing.isoformat(): {
+            "failed_on": (today - timedelta(days=5)).isoformat(),
+            "problem": "HTTP 500 Internal Server Error",
+        },
+    }
+    (site / "content").mkdir()
+    (site / "content" / "fetch-state.json").write_text(json.dumps(notes))
+
+    output = _interrupt_a_fetch(
+        site, url, source, "--since", fast.isoformat(), "--until", failing.isoformat(),
+        waiting={day.isoformat() for day in slow},
+    )  # fmt: skip
+    assert (site / "content" / "days" / f"{fast}.toml").exists(), output  # the day had: kept
+    asked = {p.split("date=")[-1][:10] for p, _ in source.requests}
+    assert ending.isoformat() not in asked and failing.isoformat() not in asked
+    state = _fetch_state(site)
+    assert "GAVE UP" not in output and "has FAILED on every run" not in output, output
+    assert state[ending.isoformat()] == notes[ending.isoformat()], state
+    assert state[failing.isoformat()] == notes[failing.isoformat()], state
+    assert ending in _retry_days(site), "still asked by the next run"
+
+
+def test_a_plain_fetch_on_a_store_of_no_day_that_retries_one_does_not_say_only_today_is_asked(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review h8 of 40009e4: a first backfill over a weekend whose Monday failed stores no day
+    (a day without papers has no file) and notes the Monday to retry. The next plain fetch
+    said "retrying 1 day(s) missed before: <Monday>", then "only today is asked", and asked
+    for the Monday as well."""
+    source, url = hf
+    today = datetime.now(UTC).date()
+    saturday, monday = today - timedelta(days=5), today - timedelta(days=3)
+    source.other_api_days = [Reply(200, b"[]")]  # no papers on any other day
+    source.set(monday.isoformat(), [Reply(500)], [Reply(500)])
+    args = ("--since", str(saturday), "--until", str(monday), "--attempts", "1")
+    assert _fetch(site, url, *args) == 3
+    assert not (site / "content" / "days").exists() or not any(
+        (site / "content" / "days").iterdir()
+    )
+    capsys.readouterr()
+    source.requests.clear()
+    _fetch(site, url, "--attempts", "1")
+    said = capsys.readouterr().out
+    asked = {parse_qs(urlsplit(path).query).get("date", [""])[0] for path, _ in source.requests}
+    assert monday.isoformat() in asked and f"missed before: {monday}" in said, said
+    assert "only today is asked" not in said, said

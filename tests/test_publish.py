@@ -1323,3 +1323,28 @@ def test_ctrl_c_during_serves_first_build_stops_it_as_it_stops_a_build(
     assert main(["--root", str(tiny_built), "serve", "--port", "0"]) == 130
     out, err = capsys.readouterr()
     assert "stopped" not in out and err == "sitegen: interrupted; nothing was half-written\n"
+
+
+def test_serve_names_the_base_url_it_built_with_and_a_slip_saved_meanwhile_stops_nothing(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review h8 of 5f279d1: the note read site.toml again after the first build. Saved while
+    that build ran (40 s at 50,000 papers), a new base_url was said of a site built with the
+    old one, and a slip in it (a build later would show it on the page, keeping the last good
+    site) raised out of serve's first build: serve stopped, the good site unserved."""
+    from sitegen import serve as serve_module
+    from sitegen.errors import ConfigError
+
+    config = load_config(tiny_built)
+    reads = iter([config])
+
+    def configured() -> Any:
+        if (read := next(reads, None)) is not None:
+            return read
+        raise ConfigError("site.toml:3: bad TOML: saved with a slip while the build ran")
+
+    preview = serve_module._Preview(tiny_built, tiny_built / "public", configured)
+    preview._index_in_background = lambda report: None  # type: ignore[method-assign]
+    assert preview.build() is None, "the first build succeeded: serve goes on"
+    said = capsys.readouterr().out
+    assert f"the feeds and their items link base_url, {config.base_url}, not" in said, said
