@@ -90,7 +90,10 @@ class FetchReport:
         return tuple(d for d in self.days if d.status in ("failed", "not fetched"))
 
 
-INTERRUPTED = "interrupted: the days fetched until then are stored, the others asked again later"
+INTERRUPTED = (
+    "interrupted: the days fetched until then are stored; the days not asked yet are not noted"
+    " to retry (run the fetch again for them)"
+)
 
 
 def fetch_days(
@@ -217,6 +220,7 @@ def fetch_days(
             feed_days=feed_days, known_topics=known_topics, digests=digests,
             held=frozenset(stored_days(root)),
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
+            interrupted=interrupted,
         )  # fmt: skip
     return dataclasses.replace(report, interrupted=interrupted)
 
@@ -235,6 +239,7 @@ def _merge_answers(
     digests: DigestRules,
     held: frozenset[date],
     added: datetime,
+    interrupted: bool = False,
 ) -> FetchReport:
     newest_held = max(held, default=None)
     outcomes: list[DayOutcome] = []
@@ -282,7 +287,10 @@ def _merge_answers(
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
     today = now.date()
     _mark_newest_whole(state, outcomes, today=today, held=held)
-    given_up, failing = _remember_missed(state, outcomes, today=today, newest_held=newest_held)
+    # A day not asked because the user stopped the run is no miss of the source's: its note,
+    # if any, stays as it was (a review: one was given up on, for good).
+    noted = [o for o in outcomes if not (interrupted and o.status == "not fetched")]
+    given_up, failing = _remember_missed(state, noted, today=today, newest_held=newest_held)
     forget_filling(state, today)
     files = dict(kept)
     if state != state_before:

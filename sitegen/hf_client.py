@@ -259,7 +259,7 @@ class DayFetcher:
             if pages and response.content == pages[-1]:  # a static file, whatever is asked
                 # Said in the message: the day's error keeps only the API's message.
                 raise FetchError(
-                    f"the API answered page {page} with page {page - 1}'s bytes again: the "
+                    f"the API answered page {page + 1} with page {page}'s bytes again: the "
                     "source ignores paging (the `p` parameter; a mirror must answer [] past a "
                     "day's last page)",
                     location=Location(day.isoformat()),

@@ -206,7 +206,15 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
         summary += f"; {len(not_fetched)} day(s) not fetched: {day_list(not_fetched)}"
     remembered = 0 < len(report.missed) < len(report.days)  # see fetch_days
     given_up = {outcome.day for outcome in report.given_up}
-    retried = [o.day for o in report.missed if o.day not in given_up] if remembered else []
+    retried = (
+        [
+            o.day
+            for o in report.missed
+            if o.day not in given_up and not (report.interrupted and o.status == "not fetched")
+        ]
+        if remembered
+        else []
+    )
     if retried:
         summary += f"; the next runs ask again for {day_list(retried)}"
     print(summary)

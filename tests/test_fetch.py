@@ -726,7 +726,7 @@ def test_ctrl_c_keeps_the_days_a_fetch_had_until_then(
     hf: tuple[FaultyHF, str], bundled: Path
 ) -> None:
     """A new user's trial: Ctrl-C in a backfill threw away every day fetched until then. They
-    are stored now, and the days not had yet are asked again by the next run."""
+    are stored now; the days not asked yet are left to the user, who stopped the run."""
     source, url = hf
     for day in ("2025-11-01", "2025-11-02"):
         source.set(day, [Reply(200, _day_answer(day))])
@@ -751,11 +751,14 @@ def test_ctrl_c_keeps_the_days_a_fetch_had_until_then(
             process.kill()
     assert process.returncode == 130, output
     assert "interrupted: the days fetched until then are stored" in output, output
+    assert "run the fetch again for them" in output, output
+    assert "ask again for 2025-11-03\n" in output, output  # the day that failed, alone
     days = bundled / "content" / "days"
     assert (days / "2025-11-01.toml").exists() and (days / "2025-11-02.toml").exists(), output
     assert not (days / "2025-11-04.toml").exists()
+    # Not noted to retry: a backfill stopped at a mistyped --since is no list of days missed.
     retried = _retry_days(bundled)
-    assert date(2025, 11, 4) in retried and date(2025, 11, 5) in retried, retried
+    assert date(2025, 11, 4) not in retried and date(2025, 11, 5) not in retried, retried
 
 
 def _waited_for_a_cpu(task: int | str) -> float:

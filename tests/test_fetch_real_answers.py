@@ -275,7 +275,7 @@ def test_a_source_answering_every_page_alike_is_said_to_ignore_paging() -> None:
         asked.append(request.url.path)
         return httpx.Response(200 if "/api/" in request.url.path else 500, content=page)
 
-    with pytest.raises(FetchError, match="page 1 with page 0's bytes again"):
+    with pytest.raises(FetchError, match="page 2 with page 1's bytes again"):
         _fetcher(handler)[0].fetch_day(JUNE_12)
     assert asked.count("/api/daily_papers") == 2
 
@@ -812,7 +812,7 @@ def test_a_static_mirror_that_ignores_paging_is_said_to_after_two_api_requests(
     said = capsys.readouterr()
     assert status != 0
     assert (
-        "page 1 with page 0's bytes again: the source ignores paging (the `p` parameter; a "
+        "page 2 with page 1's bytes again: the source ignores paging (the `p` parameter; a "
         "mirror must answer [] past a day's last page)" in said.out + said.err
     )
     assert [path.split("?")[0] for path in asked] == [
