@@ -590,10 +590,16 @@ def _run_fetch(args: argparse.Namespace) -> int:
         days, retried = scheduled_days(held, today, fetch_state)
         if retried:
             print(f"retrying {len(retried)} day(s) missed before: {day_list(retried)}")
-        if not held:  # a new user's trial read "fetched 1 of 1 day(s)" as the whole history
+        if not held and not retried:  # a new user's trial read "fetched 1 of 1 day(s)" as
+            # the whole history; under the workflow, its Publish run takes `since`.
+            since = today - timedelta(days=7)
+            how = (
+                "run Publish with since"
+                if os.environ.get("GITHUB_ACTIONS") == "true"
+                else f"sitegen fetch --since {since}"
+            )
             print(
-                f"content/ holds no day yet: only today is asked; to fill in the days before,"
-                f" sitegen fetch --since {today - timedelta(days=7)}"
+                f"content/ holds no day yet: only today is asked; to fill in the days before, {how}"
             )
     else:
         days = _days_asked(args, today)

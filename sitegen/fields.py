@@ -118,6 +118,10 @@ def _names(line: str, name: str) -> bool:
     return said is not None and _header_name(said[1]) == name
 
 
+# A [table] header by its name's first character, not an array on a line of its own ("[3, 4]").
+_TABLE_NAMED = re.compile(r"[ \t]*\[\[?[ \t]*[A-Za-z_\"']")
+
+
 def _unclosed_array(
     lines: list[str], line: int | None, column: int | None
 ) -> tuple[int, str, str] | None:
@@ -129,7 +133,7 @@ def _unclosed_array(
         return None
     said = lines[line - 1]
     before, at = said[: column - 1], said[column - 1 :]
-    if not before.strip() and (_KEY.match(said) or _HEADER.match(said)):
+    if not before.strip() and (_KEY.match(said) or _TABLE_NAMED.match(said)):
         # Stopped at the next key or [table] (a review: the header's "[" was no entry).
         if opened := _key_given(lines[: line - 1], None):
             return opened[0], f"`{opened[1]}`'s array is not closed", "close it with ]"

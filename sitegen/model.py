@@ -146,15 +146,22 @@ def _is_host(host: str) -> bool:
 
 
 def _is_punycode(label: str) -> bool:
-    """Whether an "xn--" label (which Python's idna passes unchecked) decodes to letters,
-    marks, digits and hyphens, as the URL Standard asks ("xn--a" is "\\x80": a review)."""
+    """Whether an "xn--" label (which Python's idna passes unchecked) decodes to what the URL
+    Standard takes: no control, format, private, unassigned or space character, nor ASCII but
+    letters, digits and "-" ("xn--a" is "\\x80"; "xn--n3h", a snowman, is one: reviews)."""
     if not label.startswith("xn--"):
         return True
     try:
         decoded = label[4:].encode("ascii").decode("punycode")
     except UnicodeError:
         return False
-    return bool(decoded) and all(c == "-" or unicodedata.category(c)[0] in "LMN" for c in decoded)
+    return bool(decoded) and not any(
+        _HOST_LABEL.fullmatch(c) is None if c.isascii() else unicodedata.category(c) in _NO_HOST
+        for c in decoded
+    )
+
+
+_NO_HOST = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zs", "Zl", "Zp"})
 
 
 def without_unsafe_chars(text: str) -> str:

@@ -331,6 +331,7 @@ class _Preview:
     def __init__(self, root: Path, out: Path, configured: Callable[[], SiteConfig]) -> None:
         self.root, self.out, self.configured = root, out, configured
         self.site_path = "/"  # base_url's path, where the site is served: the last good one's
+        self.base_url = ""
         self.serving = threading.Event()  # set once the first build has ended
         self.builds = 0
         self.one_index_at_a_time = threading.Lock()
@@ -355,8 +356,7 @@ class _Preview:
         # The pages link each other relatively; the feeds name the site's own URL, as a reader
         # needs (a new user's trial: a reader subscribed to the preview left for that URL).
         print(
-            f"  the feeds and their items link base_url, {self.configured().base_url}, not"
-            " this preview",
+            f"  the feeds and their items link base_url, {self.base_url}, not this preview",
             flush=True,
         )
         self._index_in_background(report)
@@ -381,6 +381,7 @@ class _Preview:
     def _built(self) -> BuildReport:
         with without_cycle_collection():
             config = self.configured()
+            self.base_url = config.base_url  # what the build made its feeds of
             self.site_path = urlsplit(config.base_url).path or "/"
             return build_site(self.root, config, out=self.out, search=False)
 
