@@ -71,6 +71,7 @@ class FetchReport:
     days: tuple[DayOutcome, ...]  # oldest first
     stopped: str = ""  # why the run stopped before asking for every day; "" when it did not
     interrupted: bool = False  # by Ctrl-C or SIGTERM, the days had until then stored
+    not_asked: frozenset[date] = frozenset()  # of an interrupted run: not noted to retry
     new_papers: int = 0
     written: tuple[str, ...] = ()  # files, relative to the root
     # Missed days that failed for RETRY_WINDOW_DAYS: no later run asks for them again.
@@ -287,9 +288,11 @@ def _merge_answers(
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
     today = now.date()
     _mark_newest_whole(state, outcomes, today=today, held=held)
-    # A day not asked because the user stopped the run is no miss of the source's: its note,
-    # if any, stays as it was (a review: one was given up on, for good).
-    noted = [o for o in outcomes if not (interrupted and o.status == "not fetched")]
+    # A day the user stopped the run before it was asked is no miss of the source's: its note,
+    # if any, stays as it was (a review: one was given up on, for good). One before the newest
+    # day had was being asked (days go out oldest first): noted, as no later run asks for it.
+    unasked = _not_asked(outcomes) if interrupted else frozenset()
+    noted = [o for o in outcomes if o.day not in unasked]
     given_up, failing = _remember_missed(state, noted, today=today, newest_held=newest_held)
     forget_filling(state, today)
     files = dict(kept)
@@ -313,6 +316,7 @@ def _merge_answers(
         written=tuple(report.written),
         given_up=given_up,
         failing=failing,
+        not_asked=unasked,
         same_title=report.same_title,
         unlinked=report.unlinked,
         one_title=report.one_title,
@@ -346,6 +350,17 @@ def _mark_newest_whole(
         if key != newest.isoformat() and entry.pop(WHOLE, "") and not entry:
             del state[key]
     state.setdefault(newest.isoformat(), {})[WHOLE] = "yes"
+
+
+def _not_asked(outcomes: Sequence[DayOutcome]) -> frozenset[date]:
+    """The days of an interrupted run not asked yet: those not fetched after the newest had."""
+    had = [o.day for o in outcomes if o.status not in ("failed", "not fetched")]
+    newest_had = max(had, default=None)
+    return frozenset(
+        o.day
+        for o in outcomes
+        if o.status == "not fetched" and (newest_had is None or o.day > newest_had)
+    )
 
 
 def _remember_missed(

@@ -118,8 +118,11 @@ def _names(line: str, name: str) -> bool:
     return said is not None and _header_name(said[1]) == name
 
 
-# A [table] header by its name's first character, not an array on a line of its own ("[3, 4]").
-_TABLE_NAMED = re.compile(r"[ \t]*\[\[?[ \t]*[A-Za-z_\"']")
+# A [table] header, a key's name alone in its brackets: not an array on a line of its own
+# ("[3, 4]", '["c", "d"]': reviews).
+_TABLE_NAMED = re.compile(
+    r"""[ \t]*\[\[?[ \t]*(?:[A-Za-z_][\w.-]*|"[^"\n]*"|'[^'\n]*')[ \t]*\]\]?[ \t]*(?:\#.*)?$"""
+)
 
 
 def _unclosed_array(

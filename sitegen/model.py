@@ -12,6 +12,8 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+from idna import IDNAError, uts46_remap
+
 # Characters that XML 1.0 cannot carry or that only confuse readers: C0/C1 controls (tab and
 # newline are folded to spaces by the callers that need it), lone surrogates (a JSON answer can
 # hold "\ud800"; UTF-8 cannot), and the noncharacters, which HTML forbids (the Nu checker
@@ -147,21 +149,15 @@ def _is_host(host: str) -> bool:
 
 def _is_punycode(label: str) -> bool:
     """Whether an "xn--" label (which Python's idna passes unchecked) decodes to what the URL
-    Standard takes: no control, format, private, unassigned or space character, nor ASCII but
-    letters, digits and "-" ("xn--a" is "\\x80"; "xn--n3h", a snowman, is one: reviews)."""
+    Standard takes, by UTS 46's own table: valid, none mapped to another ("xn--a" is "\\x80",
+    "xn--y2g" a trade mark sign, read as "tm"; "xn--n3h", a snowman, is a host: reviews)."""
     if not label.startswith("xn--"):
         return True
     try:
         decoded = label[4:].encode("ascii").decode("punycode")
-    except UnicodeError:
+        return bool(decoded) and uts46_remap(decoded, std3_rules=False) == decoded
+    except (UnicodeError, IDNAError):
         return False
-    return bool(decoded) and not any(
-        _HOST_LABEL.fullmatch(c) is None if c.isascii() else unicodedata.category(c) in _NO_HOST
-        for c in decoded
-    )
-
-
-_NO_HOST = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zs", "Zl", "Zp"})
 
 
 def without_unsafe_chars(text: str) -> str:

@@ -207,11 +207,7 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
     remembered = 0 < len(report.missed) < len(report.days)  # see fetch_days
     given_up = {outcome.day for outcome in report.given_up}
     retried = (
-        [
-            o.day
-            for o in report.missed
-            if o.day not in given_up and not (report.interrupted and o.status == "not fetched")
-        ]
+        [o.day for o in report.missed if o.day not in given_up and o.day not in report.not_asked]
         if remembered
         else []
     )

@@ -153,6 +153,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)  # stable: each file's tests keep their order
 
 
+@pytest.fixture(autouse=True)
+def _outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test as run outside GitHub Actions, where ci.yml runs the suite: GITHUB_ACTIONS
+    changes what sitegen says (annotations, the empty store's hint: a review found a test
+    that failed there alone). A test of what it says there sets it itself."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     update = bool(request.config.getoption("--update-golden"))

@@ -213,3 +213,35 @@ def test_the_api_s_pages_are_counted_from_1_in_every_message() -> None:
     with pytest.raises(FetchError) as repeated:
         mock_fetcher(alike, policy=FAST)[0].fetch_day(day)
     assert "page 2 with page 1's bytes again" in str(repeated.value), repeated.value
+
+
+def test_a_comma_left_out_between_arrays_of_strings_is_said_as_such() -> None:
+    """A review: the first mend told a [table] header from an array on its own line by the
+    first character after "[", a quote or a letter being a header's. `["c", "d"]` is an array
+    too: a comma left out after `["a", "b"]` was said to be `pairs`'s array not closed, on
+    line 1, as `[3, 4]` was before the mend, not the comma left out on line 2."""
+    text = 'pairs = [\n  ["a", "b"]\n  ["c", "d"]\n]\n'
+    with pytest.raises(ConfigError) as raised:
+        load_toml(text, source="site.toml", error=ConfigError, hint="fix the syntax")
+    error = raised.value
+    assert "not followed by a comma" in error.message, error.message
+    assert error.location is not None and error.location.line == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://xn--zn7c.com/",  # U+FFFD, disallowed by UTS #46
+        "https://xn--pvg.com/",  # U+2024 ONE DOT LEADER, disallowed
+        "https://xn--rvg.com/",  # U+2026 HORIZONTAL ELLIPSIS, disallowed
+        "https://xn--y2g.com/",  # U+2122 TRADE MARK SIGN, mapped to "tm": invalid in xn--
+        "https://xn--5g7c.com/",  # U+FF0E FULLWIDTH FULL STOP, mapped to ".": invalid in xn--
+        "https://xn--r6j.com/",  # U+3002 IDEOGRAPHIC FULL STOP, mapped to "."
+    ],
+)
+def test_a_punycode_host_uts46_refuses_is_no_link(url: str) -> None:
+    """A review: a decoded "xn--" label "is refused only for what UTS 46 refuses", by Unicode
+    category; but UTS #46 refuses by its own table, and these (punctuation and symbols, which
+    the category rule before refused) it refuses: node's `new URL(...)` throws
+    ERR_INVALID_URL for each, as the URL Standard says. They were links no browser follows."""
+    assert web_url(url) is None

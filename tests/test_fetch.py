@@ -37,7 +37,7 @@ from sitegen.cli import main
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import FetchError
 from sitegen.fetch import PUBLISHING_TAKES
-from sitegen.fetch_state import days_to_retry, load_fetch_state
+from sitegen.fetch_state import days_to_retry, load_fetch_state, scheduled_days
 from sitegen.hf_client import (
     DayFetcher,
     FetchPolicy,
@@ -45,7 +45,7 @@ from sitegen.hf_client import (
     Validators,
 )
 from sitegen.listings import parse_listing
-from sitegen.store import load_content
+from sitegen.store import load_content, stored_days
 from tests.conftest import (
     REPO,
     ctrl_c_stops,
@@ -705,11 +705,18 @@ def _assert_ctrl_c_stops_at_once(
     assert tree_bytes(root / "content") == before
 
 
+@pytest.mark.parametrize("under_actions", [False, True], ids=["by hand", "under Actions"])
 def test_a_plain_fetch_on_an_empty_store_says_how_to_fill_in_the_days_before(
-    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+    hf: tuple[FaultyHF, str],
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    under_actions: bool,
 ) -> None:
     """A new user's trial: it asked for today alone and said "fetched 1 of 1 day(s)", read as
-    the whole history."""
+    the whole history. Under the workflow, its Publish run takes `since`."""
+    if under_actions:
+        monkeypatch.setenv("GITHUB_ACTIONS", "true")
     source, url = hf
     source.other_api_days = [Reply(200, b"[]")]
     assert not (site / "content" / "days").exists()
@@ -717,7 +724,8 @@ def test_a_plain_fetch_on_an_empty_store_says_how_to_fill_in_the_days_before(
     said = capsys.readouterr().out
     week_ago = datetime.now(UTC).date() - timedelta(days=7)
     hint = "content/ holds no day yet: only today is asked; to fill in the days before,"
-    assert f"{hint} sitegen fetch --since {week_ago}" in said, said
+    how = "run Publish with since" if under_actions else f"sitegen fetch --since {week_ago}"
+    assert f"{hint} {how}" in said, said
     _fetch(site, url, "--date", str(week_ago))  # named days: no such line
     assert "holds no day yet" not in capsys.readouterr().out
 
@@ -1683,3 +1691,43 @@ def test_a_plain_fetch_on_a_store_of_no_day_that_retries_one_does_not_say_only_t
     asked = {parse_qs(urlsplit(path).query).get("date", [""])[0] for path, _ in source.requests}
     assert monday.isoformat() in asked and f"missed before: {monday}" in said, said
     assert "only today is asked" not in said, said
+
+
+def test_a_day_asked_but_not_had_when_ctrl_c_came_is_asked_again_by_the_next_plain_fetch(
+    hf: tuple[FaultyHF, str], site: Path
+) -> None:
+    """A review: Ctrl-C left the days "not fetched" unnoted, "run the fetch again for them".
+    But a day still being asked (a slow answer, retries: what a user presses Ctrl-C on) while
+    later days came in is older than the newest day then held: a plain `sitegen fetch`, which
+    asks from the newest day held, never asks for it again, and no note says it is missed (nor
+    holds its week open). It is noted now, as a day missed."""
+    source, url = hf
+    today = datetime.now(UTC).date()
+    first, slow, later, last = (today - timedelta(days=n) for n in (4, 3, 2, 1))
+    source.other_api_days = [Reply(200, b"[]")]  # any other day (today): no papers
+    for day in (first, later, last):
+        source.set(day.isoformat(), [Reply(200, _day_answer(day.isoformat()))])
+    source.set(slow.isoformat(), [Reply(delay=25.0)])
+    assert _fetch(site, url, "--date", first.isoformat()) == 0  # had after it ended: whole
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sitegen", "--root", str(site), "fetch", "--source", url],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=ctrl_c_stops,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        asked = {slow.isoformat(), later.isoformat(), last.isoformat(), today.isoformat()}
+        while not asked <= {p.split("date=")[-1][:10] for p, _ in source.requests}:
+            assert time.monotonic() < deadline, source.requests
+            time.sleep(0.05)
+        time.sleep(1.0)  # the fast days merged into the answers
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 130, output
+    held = stored_days(site)
+    assert later in held and last in held and slow not in held, (held, output)
+    # "run the fetch again for them": the next plain fetch's days.
+    asked_next, _ = scheduled_days(held, today, load_fetch_state(site))
+    assert slow in asked_next, (asked_next, output)
