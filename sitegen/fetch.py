@@ -6,7 +6,6 @@ retried by later runs (issues #4, #14).
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -216,14 +215,13 @@ def fetch_days(
         state = load_fetch_state(root)
         # From the merge's time, not the start's: a backfill of a year takes minutes.
         merged_at = now + timedelta(seconds=time.monotonic() - started)
-        report = _merge_answers(
+        return _merge_answers(
             root, days, had, state=state, stopped=stopped, now=now, scheduled=scheduled,
             feed_days=feed_days, known_topics=known_topics, digests=digests,
             held=frozenset(stored_days(root)),
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
             interrupted=interrupted,
         )  # fmt: skip
-    return dataclasses.replace(report, interrupted=interrupted)
 
 
 def _merge_answers(
@@ -316,6 +314,7 @@ def _merge_answers(
         written=tuple(report.written),
         given_up=given_up,
         failing=failing,
+        interrupted=interrupted,
         not_asked=unasked,
         same_title=report.same_title,
         unlinked=report.unlinked,
