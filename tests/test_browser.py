@@ -345,7 +345,8 @@ def test_a_reader_finds_the_top_papers_of_a_week_and_its_feeds(
     assert page.url == base_url + "top/"
     page.get_by_role("link", name="Week 47 of 2026 (Nov 16 to 22)").click()
     assert page.url == base_url + "top/week/2026-W47/"
-    assert page.locator("h1").inner_text() == "Top papers of Week 47 of 2026 (Nov 16 to 22)"
+    # Its papers have no upvote count (text captures): no ranking claimed.
+    assert page.locator("h1").inner_text() == "Papers of Week 47 of 2026 (Nov 16 to 22), not ranked"
     assert page.locator("ol.cards > li").count() == 20
     assert "still open" in page.locator(".page-head").inner_text().casefold()
     found = _alternates(page)

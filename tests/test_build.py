@@ -1008,6 +1008,14 @@ def test_a_topics_papers_come_before_its_chart(public: Path) -> None:
     assert "Papers per month" in page
 
 
+def test_a_week_of_no_upvote_count_is_not_headed_as_ranked(public: Path) -> None:
+    """A reader's trial: a week of text captures alone, no count, was headed "Top papers"."""
+    unranked = (public / "top" / "week" / "2026-W47" / "index.html").read_text()
+    assert "<h1>Papers of Week 47 of 2026 (Nov 16 to 22), not ranked</h1>" in unranked
+    ranked = (public / "top" / "week" / "2026-W24" / "index.html").read_text()
+    assert "<h1>Top papers of Week 24 of 2026 (Jun 8 to 14)</h1>" in ranked
+
+
 def test_the_opml_file_is_a_download(public: Path) -> None:
     """A reader's trial: clicking it showed the XML, which a feed reader imports as a file."""
     page = (public / "feeds" / "index.html").read_text()
