@@ -740,24 +740,10 @@ def test_ctrl_c_keeps_the_days_a_fetch_had_until_then(
         source.set(day, [Reply(200, _day_answer(day))])
     for day in ("2025-11-04", "2025-11-05"):
         source.set(day, [Reply(delay=25.0)])
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "--root", str(bundled), "fetch", "--source", url,
-         "--since", "2025-11-01", "--until", "2025-11-05"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=ctrl_c_stops,
+    output = _interrupt_a_fetch(
+        bundled, url, source, "--since", "2025-11-01", "--until", "2025-11-05",
+        waiting={"2025-11-04", "2025-11-05"},
     )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        asked = {"2025-11-04", "2025-11-05"}
-        while not asked <= {p.split("date=")[-1][:10] for p, _ in source.requests}:
-            assert time.monotonic() < deadline, source.requests
-            time.sleep(0.05)
-        time.sleep(1.0)  # the fast days merged into the answers
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, output
     assert "interrupted: the days fetched until then are stored" in output, output
     assert "run the fetch again for them" in output, output
     assert "ask again for 2025-11-03\n" in output, output  # the day that failed, alone
@@ -1709,23 +1695,8 @@ def test_a_day_asked_but_not_had_when_ctrl_c_came_is_asked_again_by_the_next_pla
         source.set(day.isoformat(), [Reply(200, _day_answer(day.isoformat()))])
     source.set(slow.isoformat(), [Reply(delay=25.0)])
     assert _fetch(site, url, "--date", first.isoformat()) == 0  # had after it ended: whole
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "--root", str(site), "fetch", "--source", url],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, preexec_fn=ctrl_c_stops,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 30
-        asked = {slow.isoformat(), later.isoformat(), last.isoformat(), today.isoformat()}
-        while not asked <= {p.split("date=")[-1][:10] for p, _ in source.requests}:
-            assert time.monotonic() < deadline, source.requests
-            time.sleep(0.05)
-        time.sleep(1.0)  # the fast days merged into the answers
-        process.send_signal(signal.SIGINT)
-        output, _ = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == 130, output
+    asked = {slow.isoformat(), later.isoformat(), last.isoformat(), today.isoformat()}
+    output = _interrupt_a_fetch(site, url, source, waiting=asked)
     held = stored_days(site)
     assert later in held and last in held and slow not in held, (held, output)
     # "run the fetch again for them": the next plain fetch's days.
