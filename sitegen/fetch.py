@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -289,7 +289,7 @@ def _merge_answers(
     # A day the user stopped the run before it was asked is no miss of the source's: its note,
     # if any, stays as it was (a review: one was given up on, for good). One before the newest
     # day had was being asked (days go out oldest first): noted, as no later run asks for it.
-    unasked = _not_asked(outcomes) if interrupted else frozenset()
+    unasked = _not_asked(outcomes, state) if interrupted else frozenset()
     noted = [o for o in outcomes if o.day not in unasked]
     given_up, failing = _remember_missed(state, noted, today=today, newest_held=newest_held)
     forget_filling(state, today)
@@ -351,14 +351,20 @@ def _mark_newest_whole(
     state.setdefault(newest.isoformat(), {})[WHOLE] = "yes"
 
 
-def _not_asked(outcomes: Sequence[DayOutcome]) -> frozenset[date]:
-    """The days of an interrupted run not asked yet: those not fetched after the newest had."""
+def _not_asked(
+    outcomes: Sequence[DayOutcome], state: Mapping[str, Mapping[str, str]]
+) -> frozenset[date]:
+    """The days of an interrupted run to leave as they were: those not fetched after the
+    newest had (not asked yet), and those noted as missed before (the runs after ask for them
+    anyway; noted again, one was given up on: a review)."""
     had = [o.day for o in outcomes if o.status not in ("failed", "not fetched")]
     newest_had = max(had, default=None)
+    noted = {day for day, entry in state.items() if "failed_on" in entry}
     return frozenset(
         o.day
         for o in outcomes
-        if o.status == "not fetched" and (newest_had is None or o.day > newest_had)
+        if o.status == "not fetched"
+        and (newest_had is None or o.day > newest_had or o.day.isoformat() in noted)
     )
 
 

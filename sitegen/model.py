@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from idna import IDNAError, uts46_remap
+from idna import IDNAError, uts46_remap, valid_contextj
 
 # Characters that XML 1.0 cannot carry or that only confuse readers: C0/C1 controls (tab and
 # newline are folded to spaces by the callers that need it), lone surrogates (a JSON answer can
@@ -155,7 +155,13 @@ def _is_punycode(label: str) -> bool:
         return True
     try:
         decoded = label[4:].encode("ascii").decode("punycode")
-        return bool(decoded) and uts46_remap(decoded, std3_rules=False) == decoded
+        joiners = [i for i, c in enumerate(decoded) if c in "\u200c\u200d"]
+        return (
+            bool(decoded)
+            and uts46_remap(decoded, std3_rules=False) == decoded
+            # A joiner only where it joins (after a virama...): CheckJoiners (a review).
+            and all(valid_contextj(decoded, i) for i in joiners)
+        )
     except (UnicodeError, IDNAError):
         return False
 

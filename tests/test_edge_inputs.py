@@ -235,3 +235,34 @@ def test_a_punycode_host_uts46_refuses_is_no_link(url: str) -> None:
     the category rule before refused) it refuses: node's `new URL(...)` throws
     ERR_INVALID_URL for each, as the URL Standard says. They were links no browser follows."""
     assert web_url(url) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://xn--ab-cja0003a.com/",  # "a\u200dbé": ZERO WIDTH JOINER after no virama
+        "https://xn--b-9fa720v.com/",  # "é\u200cb": ZERO WIDTH NON-JOINER in no joining context
+        "https://xn--1uga80807abag.com/",  # an emoji ZWJ sequence (a family)
+    ],
+)
+def test_a_punycode_host_with_a_joiner_out_of_its_context_is_no_link(url: str) -> None:
+    """A review: a decoded "xn--" label was checked by UTS 46's table alone. U+200C and U+200D are
+    "deviation" characters there, kept by nontransitional processing, and the URL Standard
+    takes them only where CheckJoiners (RFC 5892's CONTEXTJ rules: after a virama, or ZWNJ
+    between joining letters) allows them: node's `new URL(...)` throws ERR_INVALID_URL for
+    each of these. The code before refused them (format characters, Cf); these were links
+    again, to hosts no browser follows."""
+    assert web_url(url) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://xn--11b2ezcw70k.com/",  # "क्\u200dष": ZWJ after a virama
+        "https://xn--11b2ezcs70k.com/",  # "क्\u200cष": ZWNJ after a virama
+    ],
+)
+def test_a_punycode_host_with_a_joiner_after_a_virama_is_a_link(url: str) -> None:
+    """The guard for the mend of the test above: browsers take these (node's
+    `new URL(...)` does), so refusing every joiner, as the code before did, is no mend."""
+    assert web_url(url) == url

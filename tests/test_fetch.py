@@ -1702,3 +1702,37 @@ def test_a_day_asked_but_not_had_when_ctrl_c_came_is_asked_again_by_the_next_pla
     # "run the fetch again for them": the next plain fetch's days.
     asked_next, _ = scheduled_days(held, today, load_fetch_state(site))
     assert slow in asked_next, (asked_next, output)
+
+
+def test_a_retried_day_being_asked_when_ctrl_c_came_keeps_its_note(
+    hf: tuple[FaultyHF, str], site: Path
+) -> None:
+    """A review: a day "not fetched" before the newest day had was noted as missed again, as no
+    later run would ask for it. A scheduled run asks the days to retry first (they are the
+    oldest), and a day that keeps failing is the slow one a user presses Ctrl-C on while the
+    newer days come in: it already has a note (days_to_retry asks for it anyway), and noting
+    it again brought back what an earlier mend had mended: its problem replaced by "not asked", said
+    FAILING, and on its window's last day given up on for good, because the user stopped."""
+    source, url = hf
+    today = datetime.now(UTC).date()
+    retried, held = today - timedelta(days=20), today - timedelta(days=1)
+    source.other_api_days = [Reply(200, b"[]")]  # today: no papers
+    source.set(held.isoformat(), [Reply(200, _day_answer(held.isoformat()))])
+    assert _fetch(site, url, "--date", held.isoformat()) == 0
+    state_file = site / "content" / "fetch-state.json"
+    state = json.loads(state_file.read_text())
+    note = {
+        "failed_on": (today - timedelta(days=14)).isoformat(),  # its window ends today
+        "problem": "HTTP 503 from the source",
+    }
+    state[retried.isoformat()] = dict(note)
+    state_file.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
+    source.set(retried.isoformat(), [Reply(delay=25.0)])  # slow: the user gives up waiting
+
+    output = _interrupt_a_fetch(
+        site, url, source, waiting={retried.isoformat(), held.isoformat(), today.isoformat()}
+    )
+
+    after = load_fetch_state(site).get(retried.isoformat(), {})
+    assert "gave_up_on" not in after, (after, output)  # lost for good by a Ctrl-C
+    assert after == note, (after, output)  # the note stays as it was
