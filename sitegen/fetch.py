@@ -70,7 +70,7 @@ class FetchReport:
     days: tuple[DayOutcome, ...]  # oldest first
     stopped: str = ""  # why the run stopped before asking for every day; "" when it did not
     interrupted: bool = False  # by Ctrl-C or SIGTERM, the days had until then stored
-    not_asked: frozenset[date] = frozenset()  # of an interrupted run: not noted to retry
+    not_asked: frozenset[date] = frozenset()  # of an interrupted run: not noted, not retried
     new_papers: int = 0
     written: tuple[str, ...] = ()  # files, relative to the root
     # Missed days that failed for RETRY_WINDOW_DAYS: no later run asks for them again.
@@ -315,7 +315,8 @@ def _merge_answers(
         given_up=given_up,
         failing=failing,
         interrupted=interrupted,
-        not_asked=unasked,
+        # Said not asked again: those left as they were with no note to retry them.
+        not_asked=frozenset(d for d in unasked if "failed_on" not in state.get(d.isoformat(), {})),
         same_title=report.same_title,
         unlinked=report.unlinked,
         one_title=report.one_title,

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from idna import IDNAError, uts46_remap, valid_contextj
+from idna import uts46_remap, valid_contextj
 
 # Characters that XML 1.0 cannot carry or that only confuse readers: C0/C1 controls (tab and
 # newline are folded to spaces by the callers that need it), lone surrogates (a JSON answer can
@@ -134,6 +134,8 @@ def _is_host(host: str) -> bool:
         except ValueError:
             return False
         return True
+    if not _joiners_join(host):  # Python's idna drops them: checked before (a review)
+        return False
     try:
         labels = host.encode("idna").decode("ascii").rstrip(".").split(".")
     except UnicodeError:  # an empty label, one over 63 characters
@@ -155,14 +157,21 @@ def _is_punycode(label: str) -> bool:
         return True
     try:
         decoded = label[4:].encode("ascii").decode("punycode")
-        joiners = [i for i, c in enumerate(decoded) if c in "\u200c\u200d"]
         return (
             bool(decoded)
             and uts46_remap(decoded, std3_rules=False) == decoded
-            # A joiner only where it joins (after a virama...): CheckJoiners (a review).
-            and all(valid_contextj(decoded, i) for i in joiners)
+            and _joiners_join(decoded)
         )
-    except (UnicodeError, IDNAError):
+    except ValueError:  # UnicodeError, IDNAError: no label of a host
+        return False
+
+
+def _joiners_join(text: str) -> bool:
+    """Whether each zero-width joiner or non-joiner of `text` is where it joins (after a
+    virama...), as the URL Standard's CheckJoiners asks: RFC 5892's CONTEXTJ (a review)."""
+    try:
+        return all(valid_contextj(text, i) for i, c in enumerate(text) if c in "\u200c\u200d")
+    except ValueError:  # a character before it this Python's Unicode data does not name
         return False
 
 
