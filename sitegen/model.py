@@ -48,12 +48,12 @@ _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
 MAX_COUNT = 10**9
 
 
-# What shows as nothing (Unicode's Default_Ignorable_Code_Point): joiners, soft hyphens,
-# variation selectors, the Hangul fillers of "invisible names", tag characters.
+# A line of spaces and what shows as nothing (Unicode's Default_Ignorable_Code_Point):
+# joiners, soft hyphens, variation selectors, the Hangul fillers of "invisible names", tags.
 _SHOWN_AS_NOTHING = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "[ \u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
     "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]*"
 )
 
 
@@ -63,7 +63,9 @@ def clean_line(text: str) -> str:
     # str.split() folds every Unicode space (NBSP, thin and figure spaces) and line break.
     text = _SEPARATING_CHARS.sub(" ", text)
     text = " ".join(_INVISIBLE.sub("", without_unsafe_chars(text)).split())
-    if not text.isascii() and not _SHOWN_AS_NOTHING.sub("", text).strip():
+    # A match ends at the first character shown, not a copy of the line (every title and
+    # author name of a listing is cleaned).
+    if not text.isascii() and _SHOWN_AS_NOTHING.fullmatch(text):
         return ""
     return text
 
