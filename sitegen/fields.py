@@ -16,18 +16,14 @@ from sitegen.errors import ConfigError, Location, SitegenError
 from sitegen.model import BIDI_CONTROLS, MAX_COUNT, clean_line, iso_day
 
 
-def _column(error: tomllib.TOMLDecodeError) -> int | None:
-    """The 1-based column of a TOML error (in the text only before Python 3.14)."""
-    match = re.search(r", column (\d+)\)$", str(error))
-    return getattr(error, "colno", None) or (int(match[1]) if match else None)
-
-
-def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None]:
-    """(message, 1-based line) of a TOML error; Python < 3.14 has the line only in the text."""
+def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None, int | None]:
+    """(message, 1-based line, 1-based column) of a TOML error; Python < 3.14 has the line and
+    column only in the text."""
     message = str(error)
-    match = re.search(r" \(at line (\d+), column \d+\)$", message)
+    match = re.search(r" \(at line (\d+), column (\d+)\)$", message)
     line = getattr(error, "lineno", None) or (int(match[1]) if match else None)
-    return (message[: match.start()] if match else message), line
+    column = getattr(error, "colno", None) or (int(match[2]) if match else None)
+    return (message[: match.start()] if match else message), line, column
 
 
 # A key given what looks like a date but is none ("2026-13-45", "2026-2-30"): TOML reads an
@@ -169,7 +165,7 @@ def load_toml(
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:
-        message, line = describe_toml_error(problem)
+        message, line, column = describe_toml_error(problem)
         lines = text.split("\n")  # as TOML counts lines: not at U+2028 and the like
         said = lines[line - 1] if line and line <= len(lines) else ""
         date_like = _NO_DATE.match(said)
@@ -185,9 +181,7 @@ def load_toml(
                 f'write that quote as \\" ({quoted[1]} = "a \\"quoted\\" word"), or put the'
                 f" string in single quotes ({quoted[1]} = 'a \"quoted\" word')"
             )
-        elif message == "Unclosed array" and (
-            slip := _unclosed_array(lines, line, _column(problem))
-        ):
+        elif message == "Unclosed array" and (slip := _unclosed_array(lines, line, column)):
             line, message, hint = slip
         elif message.startswith("Invalid initial character") and _COMMA_BEFORE_BRACE.search(said):
             message = "a comma before an inline table's closing }"
