@@ -102,7 +102,7 @@ _TOPIC_KEYS = frozenset(
 # No backslash: browsers read it as "/", so ".../\\evil.example/" links to another host.
 # Nor a control character (lxml's traceback in the feeds); the rest of what no URL holds is
 # model.web_url's to refuse.
-_NOT_IN_SITE_URLS = r'\s?#\\"<>^`{|}\x00-\x1f\x7f-\x9f'
+_NOT_IN_SITE_URLS = r"\s?#\\\x00-\x1f\x7f-\x9f"
 _SITE_URL = re.compile(rf"(https?://[^/{_NOT_IN_SITE_URLS}]+)(/[^{_NOT_IN_SITE_URLS}]*)?$")
 # A page's address, not its folder's: every link would be under it ("index.html/rss.xml").
 _A_PAGE = re.compile(r"\.(html?|xml|json|php|txt)$", re.IGNORECASE)
