@@ -12,9 +12,7 @@ hostile values (tests/test_hostile_values.py) and odd answers (tests/test_odd_an
 from __future__ import annotations
 
 import json
-import threading
 import unicodedata
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,7 +24,6 @@ from sitegen.errors import ConfigError
 from sitegen.fields import load_toml
 from sitegen.listings import parse_listing
 from sitegen.model import web_url
-from tests.static_host import QuietHandler
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf"
 
@@ -115,39 +112,6 @@ def test_a_base_url_refused_for_its_host_or_escape_is_said_so(
         main(["build", "--base-url", base_url])
     said = capsys.readouterr().err.split("error: ", 1)[1]
     assert named in said.replace(base_url, ""), said
-
-
-class _RedirectingApiToABadHost(QuietHandler):
-    """The API redirected to a host idna refuses, each day's page missing."""
-
-    def do_GET(self) -> None:
-        if self.path.startswith("/api/"):
-            self.send_response(302)
-            self.send_header("Location", "http://xn--a/api")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-        else:
-            self.send_error(404)
-
-
-def test_a_source_that_redirects_to_a_host_idna_refuses_is_not_said_to_answer_all_with_404(
-    site: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """db485c2 says such a redirect in its own branch, which records neither its status nor
-    that the source answered (the branch of a redirect outside the source does both): the
-    run then said "answered every request with 404 Not Found: it is not Daily Papers", the
-    fault tests/test_fetch_real_answers.py's redirect test was written against."""
-    with ThreadingHTTPServer(("127.0.0.1", 0), _RedirectingApiToABadHost) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        try:
-            args = ["--timeout", "2", "--date", "2026-06-01"]
-            status = main(["--root", str(site), "fetch", "--source", url + "/", *args])
-        finally:
-            server.shutdown()
-    err = capsys.readouterr().err
-    assert status == 1 and "redirects to an address no one can reach" in err, err
-    assert "it is not Daily Papers" not in err
 
 
 def test_a_transposed_port_is_not_offered_root(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1707,12 +1707,13 @@ def test_a_day_asked_but_not_had_when_ctrl_c_came_is_asked_again_by_the_next_pla
 def test_a_retried_day_being_asked_when_ctrl_c_came_keeps_its_note(
     hf: tuple[FaultyHF, str], site: Path
 ) -> None:
-    """A review: a day "not fetched" before the newest day had was noted as missed again, as no
+    """Reviews: a day "not fetched" before the newest day had was noted as missed again, as no
     later run would ask for it. A scheduled run asks the days to retry first (they are the
     oldest), and a day that keeps failing is the slow one a user presses Ctrl-C on while the
     newer days come in: it already has a note (days_to_retry asks for it anyway), and noting
-    it again brought back what an earlier mend had mended: its problem replaced by "not asked", said
-    FAILING, and on its window's last day given up on for good, because the user stopped."""
+    it again replaced its problem by "not asked", said it was FAILING, and on its window's
+    last day gave up on it for good, because the user stopped. Left as it was, it was then
+    said not to be asked again (FetchReport.not_asked), which the next runs do."""
     source, url = hf
     today = datetime.now(UTC).date()
     retried, held = today - timedelta(days=20), today - timedelta(days=1)
@@ -1736,32 +1737,5 @@ def test_a_retried_day_being_asked_when_ctrl_c_came_keeps_its_note(
     after = load_fetch_state(site).get(retried.isoformat(), {})
     assert "gave_up_on" not in after, (after, output)  # lost for good by a Ctrl-C
     assert after == note, (after, output)  # the note stays as it was
-
-
-def test_a_retried_day_left_noted_by_ctrl_c_is_said_to_be_asked_again(
-    hf: tuple[FaultyHF, str], site: Path
-) -> None:
-    """A review: a day noted before, left as it was when Ctrl-C came while it was asked, was
-    put in FetchReport.not_asked, which the summary takes for "not noted to retry": the next
-    runs do ask for it (days_to_retry), but the summary no longer said so."""
-    source, url = hf
-    today = datetime.now(UTC).date()
-    retried, held = today - timedelta(days=5), today - timedelta(days=1)
-    source.other_api_days = [Reply(200, b"[]")]  # today: no papers
-    source.set(held.isoformat(), [Reply(200, _day_answer(held.isoformat()))])
-    assert _fetch(site, url, "--date", held.isoformat()) == 0
-    state_file = site / "content" / "fetch-state.json"
-    state = json.loads(state_file.read_text())
-    state[retried.isoformat()] = {
-        "failed_on": (today - timedelta(days=2)).isoformat(),
-        "problem": "HTTP 503 from the source",
-    }
-    state_file.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
-    source.set(retried.isoformat(), [Reply(delay=25.0)])  # slow: the user gives up waiting
-
-    output = _interrupt_a_fetch(
-        site, url, source, waiting={retried.isoformat(), held.isoformat(), today.isoformat()}
-    )
-
     assert retried in days_to_retry(load_fetch_state(site)), output  # still noted: asked
     assert f"the next runs ask again for {retried}" in output, output

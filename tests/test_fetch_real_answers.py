@@ -663,10 +663,12 @@ def _fetched_from(handler: type[QuietHandler], root: Path, *args: str) -> int:
 class _RedirectingApi(QuietHandler):
     """The API redirected off the host, each day's page missing."""
 
+    location = "http://elsewhere.invalid/api"
+
     def do_GET(self) -> None:
         if self.path.startswith("/api/"):
             self.send_response(302)
-            self.send_header("Location", "http://elsewhere.invalid/api")
+            self.send_header("Location", self.location)
             self.send_header("Content-Length", "0")
             self.end_headers()
         else:
@@ -682,6 +684,25 @@ def test_a_source_that_redirects_some_requests_is_not_said_to_answer_all_with_40
     err = capsys.readouterr().err
     assert status == 1 and "redirects to http://elsewhere.invalid/api" in err
     assert "404 Not Found: it is not Daily Papers" not in err
+
+
+class _RedirectingApiToABadHost(_RedirectingApi):
+    """The API redirected to a host idna refuses, each day's page missing."""
+
+    location = "http://xn--a/api"
+
+
+def test_a_source_that_redirects_to_a_host_idna_refuses_is_not_said_to_answer_all_with_404(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: such a redirect was said in a branch of its own, which recorded neither its
+    status nor that the source answered (the branch of a redirect outside the source does
+    both): the run then said "answered every request with 404 Not Found: it is not Daily
+    Papers", the fault the test above was written against."""
+    status = _fetched_from(_RedirectingApiToABadHost, site, "--date", "2026-06-01")
+    err = capsys.readouterr().err
+    assert status == 1 and "redirects to an address no one can reach" in err, err
+    assert "it is not Daily Papers" not in err
 
 
 class _RedirectingWithin(QuietHandler):
