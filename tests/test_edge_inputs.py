@@ -13,17 +13,21 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from idna import uts46_remap
 
 from sitegen.cli import main
 from sitegen.config import site_url
-from sitegen.errors import ConfigError
+from sitegen.errors import ConfigError, FetchError
 from sitegen.fields import load_toml
 from sitegen.listings import parse_listing
 from sitegen.model import web_url
+from tests.hf_server import mock_fetcher
+from tests.test_fetch import API_ANSWER, FAST
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hf"
 
@@ -67,8 +71,6 @@ def test_a_host_the_url_standard_refuses_is_no_link(text: str) -> None:
 
 
 def test_the_ipv4_hosts_people_use_still_pass() -> None:
-    from sitegen.model import web_url
-
     for url in ("https://30.1.1.1/", "http://192.168.0.1:8080/x", "http://127.0.0.1:8000/"):
         assert web_url(url) == url
 
@@ -146,13 +148,6 @@ def test_the_api_s_pages_are_counted_from_1_in_every_message() -> None:
     message of a source that ignores paging still counts from 0: the second page answered
     with the first's bytes is "page 1 with page 0's bytes again", while invalid JSON on that
     same second page is "(page 2)" and a 304 on the first is "page 1"."""
-    from datetime import date
-
-    import httpx
-
-    from sitegen.errors import FetchError
-    from tests.hf_server import mock_fetcher
-    from tests.test_fetch import API_ANSWER, FAST
 
     def alike(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200 if "/api/" in request.url.path else 500, content=API_ANSWER)

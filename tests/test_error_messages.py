@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pty
 import re
+import shutil
 import signal
 import socket
 import struct
@@ -1048,8 +1049,6 @@ def test_a_template_syntax_error_in_a_full_build_after_one_that_rendered_nothing
     output and record deleted): such a build warms up no templates in this process (only in
     the workers it starts early, and a tiny site starts none), so the templates the first
     build left were still taken for the templates now, and the broken one built (review h4)."""
-    import shutil
-
     root = str(tiny_built)
     assert main(["--root", root, "build"]) == 0  # up to date: renders nothing
     capsys.readouterr()

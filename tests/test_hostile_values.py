@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -15,8 +16,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from sitegen.model import BIDI_CONTROLS
-from tests.conftest import sitegen_here
+from sitegen.model import BIDI_CONTROLS, clean_line, web_url
+from tests.conftest import REPO, sitegen_here
 
 DAY = "2026-12-03"
 
@@ -82,10 +83,6 @@ BAD_LINKS = {
 def built_with_bad_links(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A site of one listing whose papers each give one of BAD_LINKS as their code and project
     links, and in their abstract, as a Markdown link and written out; built."""
-    import shutil
-
-    from tests.conftest import REPO
-
     root = tmp_path_factory.mktemp("bad-links") / "site"
     root.mkdir()
     shutil.copy(REPO / "site.toml", root / "site.toml")
@@ -301,8 +298,6 @@ def test_a_host_ending_in_a_number_that_is_no_ipv4_address_is_no_link() -> None:
     """The URL Standard reads a host whose last label is a number as an IPv4 address, and
     fails it when the rest is none: browsers (and Node's URL) refuse `http://foo.1/` and
     `http://a.b.c.0x10/`; `web_url` checked IPv4 only when every label was decimal (review h4)."""
-    from sitegen.model import web_url
-
     assert web_url("https://x.org:99999/") is None  # as BAD_LINKS
     assert web_url("http://foo.1/") is None
     assert web_url("http://a.b.c.0x10/") is None
@@ -311,8 +306,6 @@ def test_a_host_ending_in_a_number_that_is_no_ipv4_address_is_no_link() -> None:
 def test_a_reference_to_another_character_is_left_as_it_is() -> None:
     """`_BIDI_REFERENCES` matched a prefix of a longer reference: `&#82380;` (U+201CC) and
     `&#x202a0;` (U+202A0), CJK ideographs, lost their start and read "0;" (review h4)."""
-    from sitegen.model import clean_line
-
     assert clean_line("Kanji &#82380; and &#x202a0; here") == "Kanji &#82380; and &#x202a0; here"
 
 
