@@ -30,8 +30,9 @@ def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None
 # invalid date as another token, so the parser's message says nothing of dates.
 _NO_DATE = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\b")
 _KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
-# A string closed by a double quote meant inside it: `title = "See "What" I See"`.
-_QUOTE_INSIDE = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*"(?:[^"\\\n]|\\.)*"(?=[^\s,}\]#][^\n]*")')
+# A string closed by a double quote meant inside it: `title = "See "What" I See"` (a quote
+# after a `#` is a comment's).
+_QUOTE_INSIDE = re.compile(r'([A-Za-z0-9_-]+)\s*=\s*"(?:[^"\\\n]|\\.)*"(?=[^\s,}\]#][^\n#]*")')
 _COMMA_BEFORE_BRACE = re.compile(r",\s*}")
 
 

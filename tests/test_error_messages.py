@@ -268,8 +268,20 @@ def test_a_slip_in_a_hand_edited_content_file_is_named_at_its_line(
             "content/papers/2606.13594.md:2:",
             "a double quote meant inside it",
         ),
+        (  # the same, with a comment that quotes a word: the comment's quotes are no string's
+            "content/papers/2606.13594.md",
+            'Across Heterogeneous Agents"\n',
+            'Across Heterogeneous Agents"; # the "short" title\n',
+            "content/papers/2606.13594.md:2:",
+            "a double quote meant inside it",
+        ),
     ],
-    ids=["comma left out on one line", "] left out", "semicolon after a string"],
+    ids=[
+        "comma left out on one line",
+        "] left out",
+        "semicolon after a string",
+        "semicolon, then a comment with quotes",
+    ],
 )
 def test_a_toml_slip_is_not_said_as_another_slip_or_at_another_line(
     bundled_built: Path, file: str, old: str, new: str, at: str, not_said: str
