@@ -569,6 +569,29 @@ def test_show_more_adds_the_next_papers_below_the_first_from_the_keyboard(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_show_more_that_finds_no_more_leaves_the_focus_on_the_last_result(
+    browser: Browser, base_url: str
+) -> None:
+    """Found by an accessibility review: "continual" is counted "about 51" with 50 shown, and
+    "Show more", pressed from the keyboard, found none: the button went, and the focus with it,
+    to the page's start (a screen reader lost its place). It goes to the last result instead."""
+    page = _page(browser, 1280)
+    page.goto(base_url + "search/?q=continual")
+    more = page.get_by_role("button", name="Show more")
+    expect(page.locator("#search-results article")).to_have_count(10)
+    for shown in (20, 30, 40, 50):
+        more.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator("#search-results article")).to_have_count(shown)
+    expect(more).to_be_visible()  # the count is an estimate: more may come
+    more.focus()
+    page.keyboard.press("Enter")
+    expect(more).to_be_hidden()
+    expect(page.locator("#search-status")).to_have_text("50 papers match “continual”:")
+    expect(page.locator("#search-results > li").last.locator("h2 a")).to_be_focused()
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_back_returns_to_the_query_before_the_one_typed(browser: Browser, base_url: str) -> None:
     """A reader's trial: each query replaced the last in the history, so Back from a second
     query left the search page. Each query typed is an entry of its own; Back and Forward
