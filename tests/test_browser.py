@@ -363,7 +363,7 @@ def test_a_reader_finds_the_top_papers_of_a_week_and_its_feeds(
 def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -> None:
     page = _page(browser)
     page.goto(base_url + "feeds/")
-    page.get_by_role("link", name="Diffusion, without surveys").click()
+    page.get_by_role("link", name="Diffusion, without surveys", exact=True).click()
     assert page.url == base_url + "feeds/diffusion-models/"
     assert page.locator("h1").inner_text() == "Diffusion, without surveys"
     assert (
@@ -376,6 +376,31 @@ def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -
     for url in found.values():
         response = page.request.get(url)
         assert response.ok and titles[0].encode() in response.body(), url
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def _links_by_name(page: Page) -> dict[str, set[str]]:
+    """The main content's links as a screen reader lists them: accessible name, addresses."""
+    found: dict[str, set[str]] = {}
+    snapshot = page.locator("main").aria_snapshot()
+    for name, url in re.findall(r'link "([^"]*)"\'?:\n\s*- /url: (\S+)', snapshot):
+        found.setdefault(name, set()).add(url)
+    return found
+
+
+def test_the_feeds_pages_links_each_name_their_feed(browser: Browser, base_url: str) -> None:
+    """Found by an accessibility review: a screen reader's list of the page's links read
+    "RSS", "Atom", "RSS", "Atom"... 32 times, each a different feed."""
+    page = _page(browser)
+    page.goto(base_url + "feeds/")
+    links = _links_by_name(page)
+    assert {name: urls for name, urls in links.items() if len(urls) > 1} == {}
+    assert links["RSS: Large Language Models"] == {"../topics/llm/rss.xml"}
+    assert links["Atom: All papers"] == {"../atom.xml"}
+    assert links["JSON: Diffusion, without surveys"] == {"diffusion-models/feed.json"}
+    # What is seen is unchanged, and starts the name (WCAG 2.5.3: a voice says "RSS").
+    row = page.get_by_role("row").filter(has_text="Large Language Models")
+    assert row.get_by_role("cell").inner_text().split() == ["RSS", "Atom"]
     assert page.errors == []  # type: ignore[attr-defined]
 
 
