@@ -404,6 +404,26 @@ def test_the_feeds_pages_links_each_name_their_feed(browser: Browser, base_url: 
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("width", [1280, 320], ids=["desktop", "phone"])
+def test_the_focus_ring_of_a_feeds_link_is_whole(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    """Found by an accessibility review: the table's box scrolled sideways (for a narrow
+    screen) cut the left of the focus ring of every feed's name and, on a phone, its RSS."""
+    page = _page(browser, width=width)
+    page.goto(base_url + "feeds/")
+    page.get_by_role("link", name="OPML file").focus()
+    outside = """(a) => { const s = getComputedStyle(a), r = a.getBoundingClientRect();
+        const ring = parseFloat(s.outlineWidth) + parseFloat(s.outlineOffset);
+        const box = a.closest(".table-wrap").getBoundingClientRect();
+        return [box.left - (r.left - ring), r.right + ring - box.right].map(Math.round); }"""
+    for name in ("All papers", "RSS: All papers"):
+        page.keyboard.press("Tab")
+        link = page.get_by_role("link", name=name, exact=True)
+        expect(link).to_be_focused()
+        assert max(link.evaluate(outside)) <= 0, name
+
+
 def test_a_topics_count_and_trend_wrap_as_one_under_its_name_on_a_narrow_phone(
     browser: Browser, base_url: str
 ) -> None:
