@@ -379,10 +379,10 @@ def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -
     assert page.errors == []  # type: ignore[attr-defined]
 
 
-def _links_by_name(page: Page) -> dict[str, set[str]]:
-    """The main content's links as a screen reader lists them: accessible name, addresses."""
+def _links_by_name(page: Page, within: str = "main") -> dict[str, set[str]]:
+    """The links of `within` as a screen reader lists them: accessible name, addresses."""
     found: dict[str, set[str]] = {}
-    snapshot = page.locator("main").aria_snapshot()
+    snapshot = page.locator(within).aria_snapshot()
     for name, url in re.findall(r'link "([^"]*)"\'?:\n\s*- /url: (\S+)', snapshot):
         found.setdefault(name, set()).add(url)
     return found
@@ -401,6 +401,43 @@ def test_the_feeds_pages_links_each_name_their_feed(browser: Browser, base_url: 
     # What is seen is unchanged, and starts the name (WCAG 2.5.3: a voice says "RSS").
     row = page.get_by_role("row").filter(has_text="Large Language Models")
     assert row.get_by_role("cell").inner_text().split() == ["RSS", "Atom"]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("path", "named"),
+    [
+        (
+            "",
+            {
+                "RSS: every new paper": "rss.xml",
+                "Atom: Papers of Nov 22, 2026": "days/2026-11-22/atom.xml",
+            },
+        ),
+        (
+            "days/2025-11-03/",
+            {"Atom: every new paper": "../../atom.xml", "RSS: Papers of Nov 3, 2025": "rss.xml"},
+        ),
+        (
+            "top/week/2026-W47/",
+            {
+                "RSS: top papers of each week": "../../../top/weekly/rss.xml",
+                "JSON: top papers of Week 47 of 2026 (Nov 16 to 22)": "feed.json",
+            },
+        ),
+    ],
+    ids=["home", "day", "week"],
+)
+def test_a_pages_two_sets_of_feed_links_say_which_feed_each_is(
+    browser: Browser, base_url: str, path: str, named: dict[str, str]
+) -> None:
+    """Found by an accessibility review: a screen reader's list of links read "RSS", "Atom",
+    "RSS", "Atom", the site's feeds then the page's own, with nothing to tell them apart."""
+    page = _page(browser)
+    page.goto(base_url + path)
+    links = _links_by_name(page, ".page-head")
+    assert {name: urls for name, urls in links.items() if len(urls) > 1} == {}
+    assert {name: links.get(name) for name in named} == {n: {u} for n, u in named.items()}
     assert page.errors == []  # type: ignore[attr-defined]
 
 
