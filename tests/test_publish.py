@@ -157,7 +157,6 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     for name in ("The new content as a patch", "Upload the patch"):
         assert by_name[name]["if"] == "steps.commit.outputs.changed == 'true'"
     assert publish["permissions"] == {}
-    assert publish["concurrency"] == {"group": "publish", "cancel-in-progress": False}
     jobs = publish["jobs"]
     # The job that runs what pip installs may not push (a review: code installed there took
     # the Push step's token through git's config); the job that may runs no code but git.
@@ -218,6 +217,20 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     assert checkout["with"]["ref"] == "${{ github.ref }}"
     assert not [s for s in steps if re.search(r"github\.token|secrets\.", str(s))]
     assert jobs["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_no_publish_run_is_dropped_while_another_runs() -> None:
+    """Review h3: with one run at most waiting, each new run cancelled the one waiting: a
+    scheduled fetch waiting behind a backfill was replaced by an edit's push (which fetches
+    nothing) and that day was not fetched, and a backfill by the next morning's run. Runs
+    wait their turn in order (`queue: max`), never two at once, none cancelled."""
+    assert _workflow("publish.yml")["concurrency"] == {
+        "group": "publish",
+        "cancel-in-progress": False,
+        "queue": "max",
+    }
+    said = (REPO / "docs" / "publishing.md").read_text()
+    assert "a third replaces it" not in said and "`queue: max`" in said
 
 
 def test_the_push_job_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
