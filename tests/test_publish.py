@@ -17,7 +17,7 @@ import tarfile
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -271,11 +271,16 @@ def test_the_push_job_puts_new_content_on_top_of_a_commit_pushed_meanwhile(
 
 
 def _push_job(
-    fork: Path, origin: Path, tmp_path: Path, *, commit: bool = True
+    fork: Path,
+    origin: Path,
+    tmp_path: Path,
+    *,
+    commit: bool = True,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> subprocess.CompletedProcess[str]:
     """The fork's new content committed (unless it is) and handed on as the fetch-and-build
     job does, then the push job: a fresh clone of `origin` as it is now, given the patch and
-    the token."""
+    the token (`meanwhile`: what happens between its checkout and its step)."""
     runner_temp = tmp_path / "runner-temp"
     runner_temp.mkdir(exist_ok=True)
     env = {"GITHUB_OUTPUT": str(tmp_path / "out"), "RUNNER_TEMP": str(runner_temp)}
@@ -287,6 +292,7 @@ def _push_job(
     checkout = tmp_path / "push-job"  # shallow, as actions/checkout makes it
     clone = ["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(checkout)]
     subprocess.run(clone, check=True)
+    meanwhile()
     return _run_step(_step("push", "Push"), checkout, TOKEN="token-of-the-run", **env)
 
 
@@ -376,6 +382,30 @@ def test_a_hand_edit_of_the_same_lines_pushed_meanwhile_fails_the_push_job_sayin
         " during this run changed the same files of content/." in pushed.stdout
     )
     assert _head(origin) == edited
+
+
+def test_a_commit_pushed_between_the_push_jobs_checkout_and_its_push_fails_it_saying_why(
+    small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    """A review of the deploy path: an edit pushed in the seconds between the push job's
+    checkout and its push failed the job with git's "rejected (fetch first)" alone."""
+    origin = _origin_of(small_scratch_repo, tmp_path)
+    by_hand = tmp_path / "by-hand"
+    subprocess.run(["git", "clone", "-q", f"file://{origin}", str(by_hand)], check=True)
+
+    def an_edit_pushed() -> None:
+        (by_hand / "README.md").write_text("mine\n")
+        _commit_by_hand(by_hand, "an edit by hand")
+        subprocess.run(["git", "-C", str(by_hand), "push", "-q", "origin", "main"], check=True)
+
+    (small_scratch_repo / "content" / "days" / "2099-01-01.toml").write_text("day = 2099-01-01\n")
+    pushed = _push_job(small_scratch_repo, origin, tmp_path, meanwhile=an_edit_pushed)
+    assert pushed.returncode != 0
+    assert (
+        "::error::the branch refused the new content (git's reason above; usually a commit pushed"
+        " during this run). Nothing was pushed or deployed" in pushed.stdout
+    ), pushed.stdout
+    assert _head(origin) == _head(by_hand)
 
 
 def test_the_push_job_pushes_one_commit_alone(small_scratch_repo: Path, tmp_path: Path) -> None:
