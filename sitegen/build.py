@@ -29,6 +29,7 @@ from sitegen.cache import (
     KeyedCache,
     LoggedDicts,
     code_version,
+    digest,
     kept_by_month,
 )
 from sitegen.config import SiteConfig
@@ -376,16 +377,16 @@ def _plan(
 
 def _setup_key(templates: Path, config: SiteConfig) -> str:
     """What every output depends on: sitegen's code, the templates, the whole of site.toml."""
-    digest = hashlib.blake2b(code_version().encode(), digest_size=12)
+    setup = hashlib.blake2b(code_version().encode(), digest_size=12)
     for path in sorted(templates.rglob("*")):
         if path.is_file():
-            digest.update(f"\0{path.relative_to(templates).as_posix()}\0".encode())
-            digest.update(path.read_bytes())
+            setup.update(f"\0{path.relative_to(templates).as_posix()}\0".encode())
+            setup.update(path.read_bytes())
     # `hidden` in order: a set prints in an order each process draws anew, and every second
     # run rendered the whole site again.
-    digest.update(repr(dataclasses.replace(config, hidden=frozenset())).encode())
-    digest.update(repr(sorted(config.hidden)).encode())
-    return digest.hexdigest()
+    setup.update(repr(dataclasses.replace(config, hidden=frozenset())).encode())
+    setup.update(repr(sorted(config.hidden)).encode())
+    return setup.hexdigest()
 
 
 def _paper_files(root: Path) -> int:
@@ -436,7 +437,7 @@ def _cached_topics(root: Path, workers: Workers, *, reuse: bool) -> TopicAssigne
     def assign(
         snapshot: ContentSnapshot, ids: list[str], taxonomy: tuple[Topic, ...]
     ) -> list[tuple[str, ...]]:
-        rules = hashlib.blake2b(repr(taxonomy).encode(), digest_size=12).hexdigest()
+        rules = digest(repr(taxonomy).encode())
         cache = LoggedDicts.load(root, "topics", 1) if reuse else None
         if cache is None or cache.extra != rules:
             cache = LoggedDicts(root, "topics", 1)

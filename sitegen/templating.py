@@ -3,7 +3,6 @@ builds, and template errors said with their file and line."""
 
 from __future__ import annotations
 
-import hashlib
 import traceback
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
@@ -13,7 +12,7 @@ import jinja2
 import markupsafe
 from jinja2.bccache import Bucket
 
-from sitegen.cache import KeyedCache
+from sitegen.cache import KeyedCache, digest
 from sitegen.errors import NAMES_GIVEN, Location, TemplateError
 from sitegen.formats import decode_content
 
@@ -31,7 +30,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         # By name alone, not the file's path: a site copied or cloned elsewhere keeps them.
-        return hashlib.blake2b(name.encode(), digest_size=12).hexdigest()
+        return digest(name.encode())
 
     def _cache(self, bucket: Bucket, *, reuse: bool) -> KeyedCache:
         return KeyedCache(self.root, f"template-{bucket.key}", reuse=reuse)
