@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -455,8 +455,7 @@ class Pages:
         route = self.routes.day(day)
         target = self.routes.home().html if home else route.html
 
-        def href(r: Route) -> str:
-            return Routes.relative(target, r)
+        href = partial(Routes.relative, target)
 
         def link(other: date | None) -> Link | None:
             return Link(human_date(other), href(self.routes.day(other).html)) if other else None
@@ -508,8 +507,7 @@ class Pages:
         """Every day by month, newest first: (day, number of papers) of each."""
         route = self.routes.days_index()
 
-        def href(target: Route) -> str:
-            return Routes.relative(route.html, target)
+        href = partial(Routes.relative, route.html)
 
         months = [
             (
@@ -642,8 +640,7 @@ class Pages:
         paper = self.site.papers[paper_id]
         route = self.routes.paper(paper.id)
 
-        def href(target: Route) -> str:
-            return Routes.relative(route, target)
+        href = partial(Routes.relative, route)
 
         def searched(words: str) -> str:
             return f"{href(self.routes.search())}?{urlencode({'q': words})}"
@@ -693,8 +690,7 @@ class Pages:
         routes = self.routes
         route = routes.feeds_page()
 
-        def href(target: Route) -> str:
-            return Routes.relative(route, target)
+        href = partial(Routes.relative, route)
 
         home, digest = routes.home(), routes.days_index()
         # Each feed's name links its page (a reader's trial: topics were plain text here).
@@ -783,8 +779,7 @@ class Pages:
         a reader who cut a paper's address back to /papers/ met the 404 page)."""
         route = self.routes.papers_index()
 
-        def href(target: Route) -> str:
-            return Routes.relative(route, target)
+        href = partial(Routes.relative, route)
 
         return self.page(
             "papers.html",
@@ -811,8 +806,7 @@ class Pages:
         """A folder with no page of its own, linking the reader to `target`, and to the
         `feeds` it holds, named `feeds_name` (FolderPage)."""
 
-        def href(other: Route) -> str:
-            return Routes.relative(folder, other)
+        href = partial(Routes.relative, folder)
 
         return self.page(
             "folder.html",
@@ -832,8 +826,7 @@ class Pages:
         and the topic's feeds, which the old feeds' addresses carry too (MovedTopicPage)."""
         feeds = self.routes.topic(slug)
 
-        def href(other: Route) -> str:
-            return Routes.relative(route, other)
+        href = partial(Routes.relative, route)
 
         name = self.topic_names[slug]
         return self.page(
@@ -939,8 +932,7 @@ class Pages:
         feed = next(f for f in self.site.config.custom_feeds if f.slug == slug)
         route = self.routes.custom_feed(slug)
 
-        def href(target: Route) -> str:
-            return Routes.relative(route.html, target)
+        href = partial(Routes.relative, route.html)
 
         return self.page(
             "custom_feed.html",
