@@ -132,17 +132,6 @@ def repeated_day(before: ContentSnapshot, merged: Merged) -> tuple[date, date, i
     return None
 
 
-def ingest_listing(
-    snapshot: ContentSnapshot,
-    listing: Listing,
-    *,
-    source: str | None = None,
-    topics: tuple[str, ...] = (),
-) -> ContentSnapshot:
-    """The store after merging `listing` (kept as `source`), with `topics` added to its papers."""
-    return ingest_listings(snapshot, [(listing, source)], topics=topics).applied_to(snapshot)
-
-
 def ingest_listings(
     snapshot: ContentSnapshot,
     listings: Iterable[tuple[Listing, str | None]],

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.ingest import Merged, ingest_listing, ingest_listings
+from sitegen.ingest import Merged, ingest_listings
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.model import (
     EMPTY_SNAPSHOT,
@@ -22,6 +22,17 @@ from sitegen.model import (
     title_key,
 )
 from tests.listing_steps import FORGOTTEN, Edit, HandEdits, listed_days, listing, steps
+
+
+def ingest_listing(
+    snapshot: ContentSnapshot,
+    listing: Listing,
+    *,
+    source: str | None = None,
+    topics: tuple[str, ...] = (),
+) -> ContentSnapshot:
+    """The store after merging `listing` (kept as `source`), with `topics` added to its papers."""
+    return ingest_listings(snapshot, [(listing, source)], topics=topics).applied_to(snapshot)
 
 
 def _seed_listings(seed_bytes: dict[str, bytes]) -> list[tuple[Listing, str | None]]:
