@@ -621,7 +621,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
             hint=f"check --source (or ${FETCH_URL_VARIABLE})",
         )
         print(f"sitegen: {wrong_source}", file=sys.stderr)
-    say_merge_notes(report)
+    say_merge_notes(report.stored)
     if report.interrupted:
         return EXIT_INTERRUPTED
     if not report.missed:

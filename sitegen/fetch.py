@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from sitegen.listing_files import keep_answer
 from sitegen.listings import Listing
 from sitegen.model import iso_day
 from sitegen.store import (
+    IngestReport,
     content_lock,
     ingest_into_store,
     stored_days,
@@ -71,18 +72,13 @@ class FetchReport:
     stopped: str = ""  # why the run stopped before asking for every day; "" when it did not
     interrupted: bool = False  # by Ctrl-C or SIGTERM, the days had until then stored
     not_asked: frozenset[date] = frozenset()  # of an interrupted run: not noted, not retried
-    new_papers: int = 0
-    written: tuple[str, ...] = ()  # files, relative to the root
+    # What storing the days had wrote and noticed (none stored: nothing).
+    stored: IngestReport = field(default_factory=lambda: IngestReport(0, 0, []))
     # Missed days that failed for RETRY_WINDOW_DAYS: no later run asks for them again.
     given_up: tuple[DayOutcome, ...] = ()
     # Missed days failing on FAILING_AFTER_DAYS days or more, not given up yet, each with the
     # day it first failed on.
     failing: tuple[tuple[DayOutcome, date], ...] = ()
-    same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
-    unlinked: tuple[tuple[str, str, str], ...] = ()  # see ContentSnapshot.unlinked
-    one_title: tuple[tuple[date, str, str], ...] = ()  # see sitegen.ingest.Merged
-    put_back: tuple[tuple[date, str], ...] = ()  # see sitegen.ingest.Merged
-    retitled: tuple[tuple[date, str, str, str], ...] = ()  # see sitegen.ingest.Merged
 
     @property
     def missed(self) -> tuple[DayOutcome, ...]:
@@ -310,18 +306,12 @@ def _merge_answers(
     return FetchReport(
         days=tuple(outcomes),
         stopped=stop_reason,
-        new_papers=report.new_papers,
-        written=tuple(report.written),
+        stored=report,
         given_up=given_up,
         failing=failing,
         interrupted=interrupted,
         # Said not asked again: those left as they were with no note to retry them.
         not_asked=frozenset(d for d in unasked if "failed_on" not in state.get(d.isoformat(), {})),
-        same_title=report.same_title,
-        unlinked=report.unlinked,
-        one_title=report.one_title,
-        put_back=report.put_back,
-        retitled=report.retitled,
     )
 
 

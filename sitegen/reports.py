@@ -198,7 +198,7 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
     not_fetched = [outcome.day for outcome in report.days if outcome.status == "not fetched"]
     summary = (
         f"fetched {len(report.days) - len(report.missed)} of {len(report.days)} day(s); "
-        f"{report.new_papers} new paper(s); {len(report.written)} file(s) written"
+        f"{report.stored.new_papers} new paper(s); {len(report.stored.written)} file(s) written"
     )
     if failed:
         summary += f"; {len(failed)} day(s) FAILED and were skipped: {day_list(failed)}"
@@ -256,7 +256,7 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
         )
 
 
-def say_merge_notes(report: IngestReport | FetchReport) -> None:
+def say_merge_notes(report: IngestReport) -> None:
     """What an ingest or a fetch merged that its user should check (sitegen.ingest.Merged)."""
     _say_put_back(report.put_back)
     _say_one_title(report.one_title)
