@@ -130,8 +130,11 @@ def template_line(error: BaseException) -> Location | None:
         # name fails in it (a new user's trial: `{{ site_titel }}` was said without a line).
         if name.is_relative_to(_JINJA) or name.is_relative_to(_MARKUPSAFE) or name == _LOADER:
             continue
-        if name.suffix in _TEMPLATE_SUFFIXES and name.parent.name == TEMPLATES_DIR:
-            return Location(f"{TEMPLATES_DIR}/{name.name}", line)
+        # In a folder of templates/ too (`templates/partials/promo.html`: a fork owner's
+        # trial, whose mistakes there were said without a file and line, or as a traceback).
+        if name.suffix in _TEMPLATE_SUFFIXES and TEMPLATES_DIR in name.parent.parts:
+            at = len(name.parts) - 1 - name.parts[::-1].index(TEMPLATES_DIR)
+            return Location("/".join(name.parts[at:]), line)
         return None
     return None
 

@@ -1026,6 +1026,33 @@ def test_a_broken_template_or_site_toml_is_one_line_naming_its_file_and_line(
     assert tree_bytes(tiny_built / "public") == public
 
 
+@pytest.mark.parametrize(
+    ("edit", "says"),
+    [
+        ("{{ promo_text }}", "template error: 'promo_text' is undefined"),
+        ('{{ "x" + 1 }}', "template error: TypeError: can only concatenate str"),
+    ],
+)
+def test_a_mistake_in_a_template_of_a_subfolder_is_said_at_its_line(
+    tiny_built: Path, edit: str, says: str
+) -> None:
+    """A fork owner's trial: their own `templates/partials/promo.html`, included from
+    base.html, said an undefined name as "templates: template error" (no file, no line), and
+    `{{ "x" + 1 }}` in it was a traceback: only a template directly in templates/ was taken
+    for one."""
+    partials = tiny_built / "templates" / "partials"
+    partials.mkdir()
+    (partials / "promo.html").write_text(f'<p class="promo">\n{edit}</p>\n')
+    rewrite(
+        tiny_built / "templates" / "base.html",
+        lambda text: text.replace("</main>", '{% include "partials/promo.html" %}</main>', 1),
+    )
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"sitegen: error: templates/partials/promo.html:2: {says}"), first
+
+
 def _break_base_template(root: Path) -> None:
     """A Jinja syntax error in templates/base.html, at its line 29 (`{% endblok %}`)."""
     rewrite(
