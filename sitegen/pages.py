@@ -432,7 +432,11 @@ class Pages:
         )
         if self.card_template is None:
             self.card_template = self.env.get_template("_card.html")
-        return self.card_template.render(card=card)
+        try:
+            return self.card_template.render(card=card)
+        except UndefinedError as error:  # as a page's: the names it could have used
+            error.add_note(f"{NAMES_GIVEN}card ({', '.join(Card.__dataclass_fields__)})")
+            raise
 
     def empty_home(self) -> Artifact:
         home = self.routes.home()

@@ -1133,6 +1133,23 @@ def test_a_name_a_template_is_not_given_is_said_with_the_page_and_the_names_it_i
     assert hint.startswith("  hint: fix the template; it was given ") and "site_title" in hint
 
 
+def test_a_name_the_card_template_is_not_given_is_said_with_the_names_it_is(
+    tiny_built: Path,
+) -> None:
+    """A fork owner's trial: `{{ site_title }}` in templates/_card.html said "'site_title' is
+    undefined" and "fix the template" alone, though the docs promise every name the template
+    was given: a card is given `card` only, and what `card` holds."""
+    card = tiny_built / "templates" / "_card.html"
+    card.write_text(card.read_text().replace("</h2>", "</h2>{{ site_title }}", 1))
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    said, hint = result.stderr.splitlines()
+    assert said.startswith(
+        "sitegen: error: templates/_card.html:13: template error: 'site_title' is undefined"
+    ), said
+    assert hint.startswith("  hint: fix the template; it was given card (") and "summary" in hint
+
+
 def test_site_toml_with_a_byte_order_mark_or_as_a_directory(tiny_built: Path) -> None:
     config = tiny_built / "site.toml"
     config.write_bytes(b"\xef\xbb\xbf" + config.read_bytes())  # as Windows editors save
