@@ -92,7 +92,9 @@ class _TemplateFiles(jinja2.FileSystemLoader):
 
 def template_error(error: jinja2.TemplateError) -> TemplateError:
     if isinstance(error, jinja2.TemplateSyntaxError):
-        where = Location(error.filename or error.name or TEMPLATES_DIR, error.lineno)
+        # By its name under templates/, as other template errors are; not the loader's path.
+        named = f"{TEMPLATES_DIR}/{error.name}" if error.name else error.filename
+        where = Location(named or TEMPLATES_DIR, error.lineno)
         return TemplateError(
             f"template syntax: {error.message}", location=where, hint="fix the template"
         )
