@@ -34,6 +34,7 @@ from sitegen.urls import ListingRoutes, Route, Routes
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_inline import StateInline
 
 
 @cache
@@ -59,6 +60,7 @@ def _markdown(*, addresses: bool = True) -> MarkdownIt:
         # with linkify-it's patterns, 1 ms an abstract (the cold-build budget: 13 s of CPU
         # at 50k papers).
         markdown.inline.ruler.enable("linkify")
+        markdown.inline.ruler.at("linkify", _linkify_moving_on)
     # A link's text is its address as written: decoded, "xn--80ak6aa92e.com" read "аррӏе.com",
     # which a page shows as apple.com.
     markdown.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
@@ -66,6 +68,19 @@ def _markdown(*, addresses: bool = True) -> MarkdownIt:
     # into this site, from a paper's page and a feed reader alike (a feed review).
     markdown.validateLink = _is_whole_address  # type: ignore[method-assign]
     return markdown
+
+
+def _linkify_moving_on(state: StateInline, silent: bool) -> bool:
+    """markdown-it-py's linkify rule, but no address where it would not move on: asked within
+    a link's label, it takes the scheme from the text before the "[" and may step back, which
+    markdown-it-py raises on ("Word2VecWord2Vec[http://a.b3Dhttp://a.b": the build failed)."""
+    from markdown_it.rules_inline.linkify import linkify  # noqa: PLC0415
+
+    start = state.pos
+    if linkify(state, silent) and state.pos > start:
+        return True
+    state.pos = start
+    return False
 
 
 def _is_whole_address(url: str) -> bool:
