@@ -18,6 +18,7 @@ beside the old one and renamed over it; its record holds where each file lies in
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import marshal
@@ -103,8 +104,13 @@ def output_directory(out: Path) -> Path:
         if not out.is_symlink():
             return out
         target = out.resolve()
+        with contextlib.suppress(FileNotFoundError):  # a link to a directory yet to be made
+            out.stat()  # a loop raises ELOOP: resolve() says so only before Python 3.13
     except (OSError, RuntimeError) as error:  # a name too long, a link to itself
-        reason = error.strerror if isinstance(error, OSError) else "a symbolic link loop"
+        if isinstance(error, OSError) and error.errno != errno.ELOOP:
+            reason = error.strerror
+        else:
+            reason = "a symbolic link loop"
         raise BuildError(
             f"cannot build into it: {reason}",
             location=Location(str(out)),
