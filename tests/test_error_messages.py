@@ -300,6 +300,17 @@ def test_a_toml_slip_is_not_said_as_another_slip_or_at_another_line(
         assert not_said not in result.stderr, result.stderr
 
 
+@pytest.mark.parametrize("title", ['"Why "C#" Matters"', '"The "F#" Way" # ours'])
+def test_a_quote_meant_inside_a_string_around_a_hash_is_still_named(title: str) -> None:
+    """Review h6: the guess that skips a comment's quotes (`"x"; # the "short" title`) took
+    the `#` of C# or F# inside a quoted word for a comment, and the slip was said in the
+    parser's words again ("Expected newline or end of document after a statement")."""
+    text = SITE_TOML.replace('title = "Daily Papers"', f"title = {title}", 1)
+    assert _refusal(text).startswith(
+        "site.toml:2: bad TOML: `title`'s string ends at a double quote meant inside it"
+    )
+
+
 def test_a_tables_key_written_below_another_table_says_where_it_goes() -> None:
     """A new user's trial: `hidden` added at the end of site.toml (below the last table, a
     [[custom_feeds]]) was said to be unknown there, with that table's keys and no word of
