@@ -26,7 +26,7 @@ from typing import Any
 
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
-from sitegen.model import Appearance, Artifact, Topic
+from sitegen.model import Appearance, Artifact, Paper, Topic, clean_line
 from sitegen.pages import authors_line, card_links, human_date, named_authors, summarize
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
@@ -118,7 +118,7 @@ class Feeds:
             content = self._content_html(paper_id)
         return _Item(
             item_id=paper_item_id(paper.id),
-            title=without_bidi_references(paper.title),
+            title=_item_title(paper),
             url=self.routes.absolute(self.routes.paper(paper.id)),
             when=self.site.featured_at(paper_id, appearance.day),
             content_html=content,
@@ -423,6 +423,13 @@ def without_bidi_references(text: str) -> str:
     while "&#" in text and (fewer := _BIDI_REFERENCE.sub("", text)) != text:
         text = fewer
     return text
+
+
+def _item_title(paper: Paper) -> str:
+    """The paper's title as its items give it: its id where the title is references to bidi
+    controls alone, as an item must have a title (feedgen raised, and the build failed: h7)."""
+    title = without_bidi_references(paper.title)
+    return title if title == paper.title else clean_line(title) or paper.id
 
 
 def _feed_generator(path: str, title: str, description: str, author: str) -> Any:

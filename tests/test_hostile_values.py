@@ -244,6 +244,29 @@ def test_a_reference_a_cleaning_makes_brings_no_bidi_override_into_a_feed_reader
     assert not BIDI_CONTROLS.search(shown), f"{entry.title_detail.type} {shown!a}"
 
 
+@pytest.mark.parametrize("title", ["&#8238;", "&#x202e; &#X2066"], ids=ascii)
+def test_a_title_of_references_to_bidi_controls_alone_still_builds(
+    site: Path, tmp_path: Path, title: str
+) -> None:
+    """A title of nothing but references to bidi controls is a title (the pages show it as
+    written), but its feed items' title, the references taken out, was empty: feedgen raised
+    "Required fields not set" and the build failed with a traceback, every day until the
+    paper file was edited (review h7). The items are titled by the paper's id instead."""
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"title": title}))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    result = sitegen_here("--root", str(site), "build")
+    assert result.returncode == 0, result.stderr
+    public = site / "public"
+    for name in ("atom.xml", "rss.xml", f"days/{DAY}/rss.xml"):
+        feed = feedparser.parse((public / name).read_bytes())
+        assert not feed.bozo
+        assert [entry.title for entry in feed.entries] == ["2612.00001"], name
+    assert [i["title"] for i in json.loads((public / "feed.json").read_text())["items"]] == [
+        "2612.00001"
+    ]
+
+
 def test_a_reference_in_an_abstract_is_shown_as_written(site: Path, tmp_path: Path) -> None:
     """docs/building.md: an abstract's character references "are arXiv's plain text there
     ... and show as written", and pages.py's Markdown reads none (test_pages.py). A reference to
