@@ -3,6 +3,7 @@ under a subpath, as GitHub Pages serves a project site."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import date
@@ -106,6 +107,29 @@ def test_long_paper_pages_fit_a_phone(browser: Browser, base_url: str) -> None:
     page.goto(base_url + "days/2025-11-03/")
     page.locator("ol.cards > li h2 a").first.click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_long_unbroken_name_wraps_on_a_phone(
+    browser: Browser, site: Path, tmp_path: Path
+) -> None:
+    """A card's facts and a paper page's are a flex line, whose items were never narrower than
+    their longest word: an organisation's or author's name of 65 letters without a space put
+    the home page, the day's, the week's and the paper's own wider than a phone (review h7: a
+    listing's values through check_site's browser check)."""
+    from tests.conftest import sitegen_here
+
+    long = "International" * 5
+    listing = tmp_path / "2026-12-03.json"
+    paper = {"id": "2612.00001", "title": "A paper", "summary": "An abstract.", "upvotes": 1}
+    paper |= {"authors": [{"name": long}], "submittedOnDailyAt": "2026-12-03T00:00:00.000Z"}
+    listing.write_text(json.dumps([{"paper": paper, "organization": {"name": long}}]))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    with serving(site / "public") as server:
+        page = _page(browser, width=390)
+        for path in ("", "days/2026-12-03/", "papers/2612.00001/"):
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{path}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
 
 
 def test_dark_mode_follows_the_system(browser: Browser, base_url: str) -> None:
