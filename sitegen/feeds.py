@@ -127,7 +127,10 @@ class Feeds:
             categories=()
             if brief
             else tuple(self.names[slug] for slug in self.site.paper_topics[paper.id]),
-            authors=tuple(map(without_bidi_references, named_authors(paper.authors))),
+            # A name of such references alone is none (review h7: an empty <dc:creator>).
+            authors=tuple(
+                filter(str.strip, map(without_bidi_references, named_authors(paper.authors)))
+            ),
             unnamed=authors_line(paper) or "Authors not listed",
         )
 

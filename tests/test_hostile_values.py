@@ -267,6 +267,25 @@ def test_a_title_of_references_to_bidi_controls_alone_still_builds(
     ]
 
 
+def test_an_author_named_by_a_reference_to_a_bidi_control_alone_is_no_empty_author(
+    site: Path, tmp_path: Path
+) -> None:
+    """Review h7: an author whose name is "&#8238;" alone, the reference taken out of feeds,
+    was an empty <dc:creator>, Atom <name> and JSON Feed name. Such a name is left out of the
+    feeds; the others stay."""
+    authors = [{"name": "&#8238;"}, {"name": "Ada Lovelace"}]
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"authors": authors}))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    public = site / "public"
+    for name in ("atom.xml", "rss.xml"):
+        (entry,) = feedparser.parse((public / name).read_bytes()).entries
+        assert [a.get("name") for a in entry.authors] == ["Ada Lovelace"], name
+    (item,) = json.loads((public / "feed.json").read_text())["items"]
+    assert item["authors"] == [{"name": "Ada Lovelace"}]
+
+
 def test_a_reference_in_an_abstract_is_shown_as_written(site: Path, tmp_path: Path) -> None:
     """docs/building.md: an abstract's character references "are arXiv's plain text there
     ... and show as written", and pages.py's Markdown reads none (test_pages.py). A reference to
