@@ -102,6 +102,11 @@ def output_directory(out: Path) -> Path:
     to a web root), so the link stays and what it points at is updated (issue #19)."""
     try:
         if not out.is_symlink():
+            try:
+                out.stat()  # a loop on the way to it (--out LOOP/www) raises ELOOP
+            except OSError as error:
+                if error.errno == errno.ELOOP:
+                    raise
             return out
         target = out.resolve()
         with contextlib.suppress(FileNotFoundError):  # a link to a directory yet to be made
