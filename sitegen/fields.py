@@ -31,9 +31,10 @@ def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None
 _NO_DATE = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\b")
 _KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
 # A string closed by a double quote meant inside it: `title = "See "What" I See"` (a quote
-# after a `#` is a comment's, unless the `#` ends a word: `"Why "C#" Matters"`).
+# after a `#` is a comment's, unless the `#` ends a word: `"Why "C#" Matters"`; no quoted
+# word starts with a `;`, a slip before the next key: `{ id = "1"; title = "A" }`).
 _QUOTE_INSIDE = re.compile(
-    r'([A-Za-z0-9_-]+)\s*=\s*"(?:[^"\\\n]|\\.)*"(?=[^\s,}\]#](?:[^\n#]|(?<=\w)#)*")'
+    r'([A-Za-z0-9_-]+)\s*=\s*"(?:[^"\\\n]|\\.)*"(?=[^\s,;}\]#](?:[^\n#]|(?<=\w)#)*")'
 )
 _COMMA_BEFORE_BRACE = re.compile(r",\s*}")
 

@@ -275,12 +275,20 @@ def test_a_slip_in_a_hand_edited_content_file_is_named_at_its_line(
             "content/papers/2606.13594.md:2:",
             "a double quote meant inside it",
         ),
+        (  # a semicolon between two keys of an inline table: the next key's string is no quote
+            "content/days/2026-06-12.toml",
+            '{ id = "2606.13594", title',
+            '{ id = "2606.13594"; title',
+            "content/days/2026-06-12.toml:6:",
+            "a double quote meant inside it",
+        ),
     ],
     ids=[
         "comma left out on one line",
         "] left out",
         "semicolon after a string",
         "semicolon, then a comment with quotes",
+        "semicolon between two keys",
     ],
 )
 def test_a_toml_slip_is_not_said_as_another_slip_or_at_another_line(
