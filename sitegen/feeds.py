@@ -78,9 +78,6 @@ class FeedSpec:
     description: str
     routes: ListingRoutes
     items: tuple[_Item, ...]  # newest first
-    # Where it was first published, when it has moved (a topic renamed): its Atom id keeps
-    # naming that address, as RFC 4287 asks of a feed moved.
-    first_routes: ListingRoutes | None = None
 
 
 class Feeds:
@@ -225,7 +222,6 @@ class Feeds:
             description=topic.description or topic.name,
             routes=self.routes.topic(topic.slug),
             items=self._first_items(paper_ids),
-            first_routes=self.routes.topic(topic.formerly[0]) if topic.formerly else None,
         )
 
     def top(
@@ -393,8 +389,7 @@ def render_feed(
     else:
         entries = _entries_xml(items)
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
-        first = (spec.first_routes or spec.routes).atom if kind == "atom" else route
-        generator = _feed_generator(first.path, spec.title, spec.description, config.title)
+        generator = _feed_generator(route.path, spec.title, spec.description, config.title)
         generator.language(config.language)
         if kind == "atom":  # readers show it beside the feed (RSS's <image> takes no SVG)
             generator.icon(routes.absolute(routes.icon()))
