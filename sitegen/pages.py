@@ -43,6 +43,7 @@ def _markdown(*, addresses: bool = True) -> MarkdownIt:
     # (the cold-build budget at 1k papers: 0.1 s of CPU before the first page); the workers'
     # fork server imports it (workers._worker_context).
     from markdown_it import MarkdownIt  # noqa: PLC0415
+    from markdown_it.rules_inline.linkify import linkify  # noqa: PLC0415
 
     # The commonmark preset turns raw HTML *on*; images would make readers fetch remote URLs.
     # Abstracts are arXiv's plain text, where the rest of Markdown is other things: a product
@@ -60,7 +61,7 @@ def _markdown(*, addresses: bool = True) -> MarkdownIt:
         # with linkify-it's patterns, 1 ms an abstract (the cold-build budget: 13 s of CPU
         # at 50k papers).
         markdown.inline.ruler.enable("linkify")
-        markdown.inline.ruler.at("linkify", _linkify_moving_on)
+        markdown.inline.ruler.at("linkify", partial(_linkify_moving_on, linkify))
     # A link's text is its address as written: decoded, "xn--80ak6aa92e.com" read "аррӏе.com",
     # which a page shows as apple.com.
     markdown.normalizeLinkText = lambda link: link  # type: ignore[method-assign]
@@ -70,12 +71,12 @@ def _markdown(*, addresses: bool = True) -> MarkdownIt:
     return markdown
 
 
-def _linkify_moving_on(state: StateInline, silent: bool) -> bool:
-    """markdown-it-py's linkify rule, but no address where it would not move on: asked within
+def _linkify_moving_on(
+    linkify: Callable[[StateInline, bool], bool], state: StateInline, silent: bool
+) -> bool:
+    """markdown-it-py's `linkify` rule, but no address where it would not move on: asked within
     a link's label, it takes the scheme from the text before the "[" and may step back, which
     markdown-it-py raises on ("Word2VecWord2Vec[http://a.b3Dhttp://a.b": the build failed)."""
-    from markdown_it.rules_inline.linkify import linkify  # noqa: PLC0415
-
     start = state.pos
     if linkify(state, silent) and state.pos > start:
         return True
