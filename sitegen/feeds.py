@@ -106,6 +106,10 @@ class Feeds:
         `brief` (a day's or a period's feed): its summary as plain text instead, after the
         count it is `ranked_by` if any (a period's)."""
         paper = self.site.papers[paper_id]
+        # A name of such references alone is none (review h7: an empty <dc:creator>).
+        authors = tuple(
+            filter(str.strip, map(without_bidi_references, named_authors(paper.authors)))
+        )
         content, summary = "", ""
         if brief:
             summary = summarize(paper.abstract, self.site.config.pages.summary_chars)
@@ -124,11 +128,15 @@ class Feeds:
             categories=()
             if brief
             else tuple(self.names[slug] for slug in self.site.paper_topics[paper.id]),
-            # A name of such references alone is none (review h7: an empty <dc:creator>).
-            authors=tuple(
-                filter(str.strip, map(without_bidi_references, named_authors(paper.authors)))
-            ),
-            unnamed=authors_line(paper) or "Authors not listed",
+            authors=authors,
+            # Every name left out: counted, as a listing's of no names (its references were
+            # the Atom entry's author, "&#8238;").
+            unnamed=(
+                authors_line(paper)
+                if authors or not paper.authors
+                else _authors_said(len(paper.authors))
+            )
+            or "Authors not listed",
         )
 
     def _content_html(self, paper_id: str) -> str:
@@ -341,6 +349,10 @@ def custom_title(config: SiteConfig, feed: CustomFeed) -> str:
 
 def _upvotes(count: int | None) -> str:
     return "" if count is None else f" ({_upvotes_said(count)})"
+
+
+def _authors_said(count: int) -> str:
+    return f"{count} author{'' if count == 1 else 's'}"
 
 
 def _upvotes_said(count: int) -> str:

@@ -286,6 +286,27 @@ def test_an_author_named_by_a_reference_to_a_bidi_control_alone_is_no_empty_auth
     assert item["authors"] == [{"name": "Ada Lovelace"}]
 
 
+def test_a_paper_whose_every_author_is_left_out_of_the_feeds_is_counted(
+    site: Path, tmp_path: Path
+) -> None:
+    """A review: a paper whose every author is named by references to bidi controls alone had
+    no authors in its items, and its Atom entry then named as its author the references
+    themselves ("&#8238;, &#x202E;"), which the feeds take out. It says how many wrote it, as
+    for a listing that names no one (docs/building.md); RSS and JSON Feed name none."""
+    authors = [{"name": "&#8238;"}, {"name": "&#x202E;"}]
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer({"authors": authors}))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    public = site / "public"
+    (entry,) = feedparser.parse((public / "atom.xml").read_bytes()).entries
+    assert [a.get("name") for a in entry.authors] == ["2 authors"]
+    (entry,) = feedparser.parse((public / "rss.xml").read_bytes()).entries
+    assert "authors" not in entry
+    (item,) = json.loads((public / "feed.json").read_text())["items"]
+    assert "authors" not in item
+
+
 def test_a_reference_in_an_abstract_is_shown_as_written(site: Path, tmp_path: Path) -> None:
     """docs/building.md: an abstract's character references "are arXiv's plain text there
     ... and show as written", and pages.py's Markdown reads none (test_pages.py). A reference to
