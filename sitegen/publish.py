@@ -237,7 +237,9 @@ def check_output(out: Path, *, root: Path) -> None:
             location=where,
             hint="build into a folder inside it (--out /mnt/www/site), or mount its parent",
         )
-    if ".git" in target.parts or (target / ".git").exists():
+    # os.path.exists: a folder that cannot be read is no working tree known, and is said below
+    # ("cannot look into the output"); Path.exists raised PermissionError (a review).
+    if ".git" in target.parts or os.path.exists(target / ".git"):  # noqa: PTH110
         raise BuildError(
             "refusing to build into a git working tree: a build replaces everything in its output",
             location=where,

@@ -1100,6 +1100,21 @@ def test_an_output_that_cannot_be_a_folder_is_one_line(small: Path, tmp_path: Pa
     assert result.returncode == 2 and "File name too long" in _one_error(result.stderr)
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
+def test_an_output_folder_that_cannot_be_read_is_one_line(small: Path, tmp_path: Path) -> None:
+    """A review: --out a folder of mode 000 (a web root of another user's) was a traceback,
+    PermissionError from looking for a .git inside it, under Python 3.11 and 3.13 alike."""
+    out = tmp_path / "www"
+    out.mkdir()
+    out.chmod(0)
+    try:
+        result = sitegen_here("--root", str(small), "build", "--out", str(out))
+    finally:
+        out.chmod(0o755)
+    assert result.returncode == 2
+    assert "cannot look into the output: Permission denied" in _one_error(result.stderr)
+
+
 def test_a_slug_too_long_for_a_file_name_is_refused_at_its_line(small: Path) -> None:
     config = small / "site.toml"
     text = (
