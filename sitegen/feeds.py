@@ -27,7 +27,14 @@ from typing import Any
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Paper, Topic, clean_line
-from sitegen.pages import authors_line, card_links, human_date, named_authors, summarize
+from sitegen.pages import (
+    authors_counted,
+    authors_line,
+    card_links,
+    human_date,
+    named_authors,
+    summarize,
+)
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
 from sitegen.site import Site, day_moment
@@ -134,7 +141,7 @@ class Feeds:
             unnamed=(
                 authors_line(paper)
                 if authors or not paper.authors
-                else _authors_said(len(paper.authors))
+                else authors_counted(len(paper.authors))
             )
             or "Authors not listed",
         )
@@ -349,10 +356,6 @@ def custom_title(config: SiteConfig, feed: CustomFeed) -> str:
 
 def _upvotes(count: int | None) -> str:
     return "" if count is None else f" ({_upvotes_said(count)})"
-
-
-def _authors_said(count: int) -> str:
-    return f"{count} author{'' if count == 1 else 's'}"
 
 
 def _upvotes_said(count: int) -> str:

@@ -1026,9 +1026,11 @@ def authors_line(paper: Paper) -> str:
         names = ", ".join(paper.authors[:3])
         more = len(paper.authors) - 3
         return f"{names} and {more} more" if more > 0 else names
-    if paper.authors_count:
-        return f"{paper.authors_count} author{'s' if paper.authors_count != 1 else ''}"
-    return ""
+    return authors_counted(paper.authors_count) if paper.authors_count else ""
+
+
+def authors_counted(count: int) -> str:
+    return f"{count} author{'s' if count != 1 else ''}"
 
 
 @cache  # a day is on every card of its papers (the cold-build budget: strftime is slow)
