@@ -267,6 +267,15 @@ def test_a_title_of_references_to_bidi_controls_alone_still_builds(
     ]
 
 
+def _built_with(site: Path, tmp_path: Path, fields: dict[str, object]) -> Path:
+    """The site built after a day of one paper of `fields` was ingested: its output."""
+    listing = tmp_path / f"{DAY}.json"
+    listing.write_bytes(_answer(fields))
+    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    return site / "public"
+
+
 def test_an_author_named_by_a_reference_to_a_bidi_control_alone_is_no_empty_author(
     site: Path, tmp_path: Path
 ) -> None:
@@ -274,11 +283,7 @@ def test_an_author_named_by_a_reference_to_a_bidi_control_alone_is_no_empty_auth
     was an empty <dc:creator>, Atom <name> and JSON Feed name. Such a name is left out of the
     feeds; the others stay."""
     authors = [{"name": "&#8238;"}, {"name": "Ada Lovelace"}]
-    listing = tmp_path / f"{DAY}.json"
-    listing.write_bytes(_answer({"authors": authors}))
-    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
-    assert sitegen_here("--root", str(site), "build").returncode == 0
-    public = site / "public"
+    public = _built_with(site, tmp_path, {"authors": authors})
     for name in ("atom.xml", "rss.xml"):
         (entry,) = feedparser.parse((public / name).read_bytes()).entries
         assert [a.get("name") for a in entry.authors] == ["Ada Lovelace"], name
@@ -294,11 +299,7 @@ def test_a_paper_whose_every_author_is_left_out_of_the_feeds_is_counted(
     themselves ("&#8238;, &#x202E;"), which the feeds take out. It says how many wrote it, as
     for a listing that names no one (docs/building.md); RSS and JSON Feed name none."""
     authors = [{"name": "&#8238;"}, {"name": "&#x202E;"}]
-    listing = tmp_path / f"{DAY}.json"
-    listing.write_bytes(_answer({"authors": authors}))
-    assert sitegen_here("--root", str(site), "ingest", str(listing)).returncode == 0
-    assert sitegen_here("--root", str(site), "build").returncode == 0
-    public = site / "public"
+    public = _built_with(site, tmp_path, {"authors": authors})
     (entry,) = feedparser.parse((public / "atom.xml").read_bytes()).entries
     assert [a.get("name") for a in entry.authors] == ["2 authors"]
     (entry,) = feedparser.parse((public / "rss.xml").read_bytes()).entries
