@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, Template, UndefinedError
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.errors import NAMES_GIVEN
@@ -107,11 +107,19 @@ HF_PAPER = f"{HF_URL}/papers/"
 ARXIV = "https://arxiv.org/"
 
 
+# An abstract longer is its text in paragraphs, no markup read: markdown-it took up to 7 s for
+# one of 100,000 "[" (a fuzzer); arXiv's are at most 1,920 characters.
+MOST_MARKDOWN_CHARS = 20_000
+
+
 def render_abstract(text: str) -> str:
     """The abstract as safe HTML."""
     plain = _plain_paragraphs(text)
     if plain is not None:
         return plain
+    if len(text) > MOST_MARKDOWN_CHARS:
+        paragraphs = (p.strip() for p in re.split(r"\n\s*\n", text))
+        return "".join(f"<p>{escape(p)}</p>\n" for p in paragraphs if p)
     # A link's title or address still reads references ("&#12;"): no character XML cannot
     # carry reaches a page or a feed.
     addresses = text.count("://") <= MOST_ADDRESSES

@@ -51,6 +51,22 @@ def test_an_address_in_brackets_after_a_long_word_renders() -> None:
     assert html == '<p>Word2VecWord2Vec[<a href="http://a.b3Dhttp">http://a.b3Dhttp</a>://a.b</p>\n'
 
 
+def test_an_abstract_far_longer_than_arxivs_is_its_text_in_paragraphs() -> None:
+    """A fuzzer of the renderers (h7): markdown-it took 4 to 7 s for one abstract of 100,000
+    characters such as "[" * 100000 (the most a listing may give), so a hostile listing of a
+    few hundred held a build for half an hour. arXiv's abstracts are at most 1,920 characters:
+    one past MOST_MARKDOWN_CHARS is its text, escaped, in paragraphs, with no markup read."""
+    from sitegen.pages import MOST_MARKDOWN_CHARS
+
+    long = "[" * MOST_MARKDOWN_CHARS + " <b>&amp; https://a.b/ *x*\n\nnext"
+    assert render_abstract(long) == (
+        "<p>"
+        + "[" * MOST_MARKDOWN_CHARS
+        + " &lt;b&gt;&amp;amp; https://a.b/ *x*</p>\n<p>next</p>\n"
+    )
+    assert MOST_MARKDOWN_CHARS >= 10 * 1920  # far past any real abstract
+
+
 def _real_abstracts() -> list[str]:
     found = []
     for listing in [*FIXTURES.glob("hf/api-*.json"), *FIXTURES.glob("hf-real/api-*.json")]:
