@@ -276,7 +276,9 @@ def check_output(out: Path, *, root: Path) -> None:
         default_out = target == (site / "public").resolve()  # no --out was given
         shown = "public/" if default_out else f"{str(out).rstrip('/')}/"
         elsewhere = "give --out a new or empty directory"
-        if (target / "index.html").is_file():  # deleting is offered for a site, never a home
+        # Deleting is offered for a site, never a home. os.path.isfile: a folder listed but not
+        # entered (mode 444) holds none known; Path.is_file raised PermissionError (a review).
+        if os.path.isfile(target / "index.html"):  # noqa: PTH113
             hint = f"if {shown} is an old build, delete it or move it away, then build again"
             hint += "" if default_out else f"; or {elsewhere}"
         else:

@@ -1115,6 +1115,25 @@ def test_an_output_folder_that_cannot_be_read_is_one_line(small: Path, tmp_path:
     assert "cannot look into the output: Permission denied" in _one_error(result.stderr)
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
+def test_an_output_folder_that_can_be_listed_but_not_entered_is_one_line(
+    small: Path, tmp_path: Path
+) -> None:
+    """A review: --out a folder of mode 444 holding a file (its names listed, none looked at)
+    was a traceback, PermissionError from asking whether its index.html is a file."""
+    out = tmp_path / "www"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine\n")
+    out.chmod(0o444)
+    try:
+        result = sitegen_here("--root", str(small), "build", "--out", str(out))
+    finally:
+        out.chmod(0o755)
+    assert result.returncode == 2
+    assert "it holds 'notes.txt' but has no build record" in _one_error(result.stderr)
+    assert (out / "notes.txt").read_text() == "mine\n"
+
+
 def test_a_slug_too_long_for_a_file_name_is_refused_at_its_line(small: Path) -> None:
     config = small / "site.toml"
     text = (
