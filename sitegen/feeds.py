@@ -113,9 +113,10 @@ class Feeds:
         `brief` (a day's or a period's feed): its summary as plain text instead, after the
         count it is `ranked_by` if any (a period's)."""
         paper = self.site.papers[paper_id]
-        # A name of such references alone is none (review h7: an empty <dc:creator>).
-        authors = tuple(
-            filter(str.strip, map(without_bidi_references, named_authors(paper.authors)))
+        # A name of such references alone is none (review h7: an empty <dc:creator>), left out
+        # before the first 20 are named: after, "and 5 more" was the only author of a paper.
+        authors = named_authors(
+            tuple(filter(str.strip, map(without_bidi_references, paper.authors)))
         )
         content, summary = "", ""
         if brief:

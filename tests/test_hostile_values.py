@@ -308,6 +308,29 @@ def test_a_paper_whose_every_author_is_left_out_of_the_feeds_is_counted(
     assert "authors" not in item
 
 
+@pytest.mark.parametrize(
+    ("kept", "named"),
+    [
+        ([], ["25 authors"]),  # every name left out, as above
+        (["Ada Lovelace", "Bob"], ["Ada Lovelace", "Bob"]),
+    ],
+)
+def test_names_left_out_of_a_paper_of_more_authors_than_feeds_name_are_not_counted_among_them(
+    site: Path, tmp_path: Path, kept: list[str], named: list[str]
+) -> None:
+    """A review: the feeds name 20 authors and then "and N more" (pages.named_authors), and
+    took names of references to bidi controls alone out of those 20 after. A paper whose first
+    25 authors were such names had "and 5 more" as its only author in every feed; one whose
+    first 20 were, then Ada Lovelace and Bob, "and 2 more": its real authors never named. The
+    names are left out first, then the first 20 of the rest named."""
+    authors = [{"name": "&#8238;"}] * 25 if not kept else [{"name": "&#8238;"}] * 20
+    public = _built_with(site, tmp_path, {"authors": authors + [{"name": n} for n in kept]})
+    (entry,) = feedparser.parse((public / "atom.xml").read_bytes()).entries
+    assert [a.get("name") for a in entry.authors] == named
+    (item,) = json.loads((public / "feed.json").read_text())["items"]
+    assert [a["name"] for a in item.get("authors", [])] == kept
+
+
 def test_a_reference_in_an_abstract_is_shown_as_written(site: Path, tmp_path: Path) -> None:
     """docs/building.md: an abstract's character references "are arXiv's plain text there
     ... and show as written", and pages.py's Markdown reads none (test_pages.py). A reference to
