@@ -118,7 +118,8 @@ def render_abstract(text: str) -> str:
     if plain is not None:
         return plain
     if len(text) > MOST_MARKDOWN_CHARS:
-        paragraphs = (p.strip() for p in re.split(r"\n\s*\n", text))
+        # Markdown's blank line: spaces and tabs alone (a paper file may hold U+00A0 or U+3000).
+        paragraphs = (p.strip() for p in re.split(r"\n[ \t]*\n", text))
         return "".join(f"<p>{escape(p)}</p>\n" for p in paragraphs if p)
     # A link's title or address still reads references ("&#12;"): no character XML cannot
     # carry reaches a page or a feed.

@@ -6,11 +6,12 @@ import json
 import string
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.formats import parse_paper_file
-from sitegen.model import without_unsafe_chars
+from sitegen.model import clean_block, without_unsafe_chars
 from sitegen.pages import (
     MOST_ADDRESSES,
     _markdown,
@@ -65,6 +66,20 @@ def test_an_abstract_far_longer_than_arxivs_is_its_text_in_paragraphs() -> None:
         + " &lt;b&gt;&amp;amp; https://a.b/ *x*</p>\n<p>next</p>\n"
     )
     assert MOST_MARKDOWN_CHARS >= 10 * 1920  # far past any real abstract
+
+
+@pytest.mark.parametrize("line", ["", " \t", "\u00a0", "\u2028", "\u3000"], ids=ascii)
+def test_a_long_abstracts_paragraphs_are_markdowns(line: str) -> None:
+    """A paragraph of an abstract past MOST_MARKDOWN_CHARS ends where Markdown's does: at a
+    line blank or of spaces and tabs alone, not at one of another space (U+00A0, U+2028 or
+    U+3000, which a paper file may hold: clean_block keeps them), which markdown-it reads as
+    text and the long path, splitting at any regex whitespace, read as a paragraph's end."""
+    from sitegen.pages import MOST_MARKDOWN_CHARS, _markdown
+
+    text = clean_block(f"one\n{line}\ntwo " + "&" * MOST_MARKDOWN_CHARS)
+    paragraphs = _markdown().render(text).count("<p>")
+    assert paragraphs == (2 if line.strip(" \t") == "" else 1)
+    assert render_abstract(text).count("<p>") == paragraphs
 
 
 def _real_abstracts() -> list[str]:
