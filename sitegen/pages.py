@@ -108,8 +108,8 @@ ARXIV = "https://arxiv.org/"
 
 
 # An abstract longer is its text in paragraphs, no markup read: markdown-it took up to 7 s for
-# one of 100,000 "[" (a fuzzer); arXiv's are at most 1,920 characters.
-MOST_MARKDOWN_CHARS = 20_000
+# one of 100,000 "[" (a fuzzer), 0.3 s at 20,000; arXiv's are at most 1,920 characters.
+MOST_MARKDOWN_CHARS = 5_000
 
 
 def render_abstract(text: str) -> str:
