@@ -1101,36 +1101,31 @@ def test_an_output_that_cannot_be_a_folder_is_one_line(small: Path, tmp_path: Pa
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
-def test_an_output_folder_that_cannot_be_read_is_one_line(small: Path, tmp_path: Path) -> None:
-    """A review: --out a folder of mode 000 (a web root of another user's) was a traceback,
-    PermissionError from looking for a .git inside it, under Python 3.11 and 3.13 alike."""
-    out = tmp_path / "www"
-    out.mkdir()
-    out.chmod(0)
-    try:
-        result = sitegen_here("--root", str(small), "build", "--out", str(out))
-    finally:
-        out.chmod(0o755)
-    assert result.returncode == 2
-    assert "cannot look into the output: Permission denied" in _one_error(result.stderr)
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
-def test_an_output_folder_that_can_be_listed_but_not_entered_is_one_line(
-    small: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("mode", "said"),
+    [
+        (0, "cannot look into the output: Permission denied"),
+        (0o444, "it holds 'notes.txt' but has no build record"),
+    ],
+    ids=["not read", "listed, not entered"],
+)
+def test_an_output_folder_that_cannot_be_read_is_one_line(
+    small: Path, tmp_path: Path, mode: int, said: str
 ) -> None:
-    """A review: --out a folder of mode 444 holding a file (its names listed, none looked at)
-    was a traceback, PermissionError from asking whether its index.html is a file."""
+    """Reviews: --out a folder of mode 000 (a web root of another user's) was a traceback,
+    PermissionError from looking for a .git inside it, under Python 3.11 and 3.13 alike; one
+    of mode 444 holding a file (its names listed, none looked at), from asking whether its
+    index.html is a file."""
     out = tmp_path / "www"
     out.mkdir()
     (out / "notes.txt").write_text("mine\n")
-    out.chmod(0o444)
+    out.chmod(mode)
     try:
         result = sitegen_here("--root", str(small), "build", "--out", str(out))
     finally:
         out.chmod(0o755)
     assert result.returncode == 2
-    assert "it holds 'notes.txt' but has no build record" in _one_error(result.stderr)
+    assert said in _one_error(result.stderr)
     assert (out / "notes.txt").read_text() == "mine\n"
 
 
