@@ -346,7 +346,9 @@ class _Preview:
             say_error(error)
             served = (
                 "the last good site is served"
-                if (self.out / "index.html").is_file()
+                # _is: a public/ listed but not entered (mode 444) has no page to serve;
+                # Path.is_file raised PermissionError, a traceback (a review).
+                if _is(self.out / "index.html", Path.is_file)
                 else "each page says why the build failed"
             )
             print(f"  {served}; saving a fix rebuilds it", file=sys.stderr, flush=True)

@@ -1046,6 +1046,26 @@ def test_serve_started_on_a_broken_file_serves_the_last_good_site_and_rebuilds_o
         assert process.poll() is None
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root enters any folder")
+def test_serve_whose_first_build_fails_on_a_public_it_cannot_enter_says_so_in_one_line(
+    tiny_built: Path,
+) -> None:
+    """A review: serve on a public/ of mode 444 (listed, not entered) whose first build failed
+    said the error, then a traceback: PermissionError from asking whether public/index.html is
+    a file, to say whether the last good site is served. It is not: no page can be read."""
+    paper = next((tiny_built / "content" / "papers").glob("*.md"))
+    paper.write_text(paper.read_text().replace("+++\n", "+++\nupvotes = = 1\n", 1))
+    (tiny_built / "public").chmod(0o444)
+    try:
+        with _serving(tiny_built) as (process, _, _):
+            assert process.stderr is not None
+            said = _line_with(process.stderr, "saving a fix rebuilds it", timeout=20)
+            assert "each page says why the build failed" in said
+            assert process.poll() is None
+    finally:
+        (tiny_built / "public").chmod(0o755)
+
+
 def test_serve_names_a_file_whose_name_is_not_utf8_and_goes_on_serving(tiny_built: Path) -> None:
     """Found by a review: such a file saved while serving stopped serve with a traceback (the
     watcher's), and an error naming it was no answer at all (it could not be encoded)."""
