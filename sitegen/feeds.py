@@ -115,9 +115,7 @@ class Feeds:
         paper = self.site.papers[paper_id]
         # A name of such references alone is none (review h7: an empty <dc:creator>), left out
         # before the first 20 are named: after, "and 5 more" was the only author of a paper.
-        authors = named_authors(
-            tuple(filter(str.strip, map(without_bidi_references, paper.authors)))
-        )
+        authors = named_authors(tuple(filter(None, map(_author_name, paper.authors))))
         content, summary = "", ""
         if brief:
             summary = summarize(paper.abstract, self.site.config.pages.summary_chars)
@@ -437,6 +435,14 @@ def without_bidi_references(text: str) -> str:
     while "&#" in text and (fewer := _BIDI_REFERENCE.sub("", text)) != text:
         text = fewer
     return text
+
+
+def _author_name(name: str) -> str:
+    """An author's name as items give it: "" where what is left once its references to bidi
+    controls are out shows nothing ("&#8238;" and a word joiner: a review), cleaned as a
+    title is (names are cleaned at ingest, but not of what those references hid)."""
+    shown = without_bidi_references(name)
+    return name if shown == name else clean_line(shown)
 
 
 def _item_title(paper: Paper) -> str:

@@ -331,6 +331,26 @@ def test_names_left_out_of_a_paper_of_more_authors_than_feeds_name_are_not_count
     assert [a["name"] for a in item.get("authors", [])] == kept
 
 
+def test_a_name_that_shows_nothing_once_its_references_are_out_is_left_out_too(
+    site: Path, tmp_path: Path
+) -> None:
+    """A review: names left out were those the references' removal left empty or of spaces
+    alone, so "&#8238;" and a word joiner or a soft hyphen (kept at ingest: the reference
+    shows) was an author every feed named and no reader shows, and "Ada &#8238; Lovelace" was
+    "Ada  Lovelace". What is left of such a name is cleaned as a title is (model.clean_line)."""
+    authors = [
+        {"name": "&#8238;\u2060"},
+        {"name": "&#8238;\u00ad"},
+        {"name": "Ada &#8238; Lovelace"},
+    ]
+    public = _built_with(site, tmp_path, {"authors": authors})
+    for name in ("atom.xml", "rss.xml"):
+        (entry,) = feedparser.parse((public / name).read_bytes()).entries
+        assert [a.get("name") for a in entry.authors] == ["Ada Lovelace"], name
+    (item,) = json.loads((public / "feed.json").read_text())["items"]
+    assert item["authors"] == [{"name": "Ada Lovelace"}]
+
+
 def test_a_reference_in_an_abstract_is_shown_as_written(site: Path, tmp_path: Path) -> None:
     """docs/building.md: an abstract's character references "are arXiv's plain text there
     ... and show as written", and pages.py's Markdown reads none (test_pages.py). A reference to
