@@ -149,6 +149,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         # Last-Modified and not shown at the reload. Not no-store, which
         # kept Back from showing a page as it was left.
         self.send_header("Cache-Control", "no-cache")
+        # As GitHub Pages answers every file: a script of another origin may read the API and
+        # the feeds (its fetch() was blocked here and not there).
+        self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
     def do_GET(self) -> None:

@@ -796,6 +796,18 @@ def test_serve_pages_know_their_build_and_no_answer_is_kept_unasked(
     assert f'const built = "{generation}";' in httpx.get(url, timeout=30).text
 
 
+def test_serve_lets_a_script_of_another_origin_read_the_api_and_feeds_as_pages_does(
+    served_as_built: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    """Found by a trial of a browser client: its fetch() of /api/papers.json from its own
+    origin was blocked by CORS against the preview, while GitHub Pages answers every file
+    with `Access-Control-Allow-Origin: *`."""
+    _, url, _ = served_as_built
+    for path in ("api/papers.json", "feed.json", "atom.xml", "no/such.json"):
+        answer = httpx.get(url + path, headers={"Origin": "http://localhost:3000"}, timeout=30)
+        assert answer.headers.get("access-control-allow-origin") == "*", path
+
+
 def test_a_page_left_open_across_a_restart_of_serve_is_of_another_build(tiny_built: Path) -> None:
     """Found by a review: each run numbered its builds from 0, so a page of the last run's
     build 0 took this run's for its own and never showed an edit made while serve was down."""
