@@ -516,7 +516,7 @@ class PapersApi(NamedTuple):
 class PapersApiMonth(NamedTuple):
     """/api/papers/YYYY-MM.json: every field of the papers first featured in a month, for
     scripts. One file for all grew with the site and changed every day (23 MB at 50k papers);
-    a closed month's never changes."""
+    a closed month's changes only when one of its papers does (featured again, upvoted)."""
 
     month: str  # "YYYY-MM"; "" for the papers no day lists
     papers: Papers  # in the site's order

@@ -351,7 +351,8 @@ def test_papers_json_has_every_paper_with_its_fields(public: Path) -> None:
 def test_papers_json_links_a_file_a_month_of_the_papers_first_featured_in_it(
     public: Path,
 ) -> None:
-    """A closed month's file never changes: a new day rewrites the open month's alone."""
+    """A new day rewrites the open month's file, and a closed month's only for a paper of it
+    featured again (its `days`) or changed."""
     months = json.loads((public / "api" / "papers.json").read_text())["months"]
     assert [m["month"] for m in months] == [
         "2026-11", "2026-06", "2026-03", "2026-01", "2025-11", "2025-10"
