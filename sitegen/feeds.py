@@ -26,7 +26,7 @@ from typing import Any
 
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
-from sitegen.model import Appearance, Artifact, Paper, Topic, clean_line
+from sitegen.model import Appearance, Artifact, Topic, clean_line
 from sitegen.pages import (
     authors_counted,
     authors_line,
@@ -113,9 +113,9 @@ class Feeds:
         `brief` (a day's or a period's feed): its summary as plain text instead, after the
         count it is `ranked_by` if any (a period's)."""
         paper = self.site.papers[paper_id]
-        # A name of such references alone is none (review h7: an empty <dc:creator>), left out
+        # A name of bidi-control references alone is none (h7: an empty <dc:creator>), left out
         # before the first 20 are named: after, "and 5 more" was the only author of a paper.
-        authors = named_authors(tuple(filter(None, map(_author_name, paper.authors))))
+        authors = named_authors(tuple(filter(None, map(_as_items_say, paper.authors))))
         content, summary = "", ""
         if brief:
             summary = summarize(paper.abstract, self.site.config.pages.summary_chars)
@@ -125,7 +125,8 @@ class Feeds:
             content = self._content_html(paper_id)
         return _Item(
             item_id=paper_item_id(paper.id),
-            title=_item_title(paper),
+            # An item must have a title (feedgen raised, and the build failed: h7).
+            title=_as_items_say(paper.title) or paper.id,
             url=self.routes.absolute(self.routes.paper(paper.id)),
             when=self.site.featured_at(paper_id, appearance.day),
             content_html=content,
@@ -437,19 +438,13 @@ def without_bidi_references(text: str) -> str:
     return text
 
 
-def _author_name(name: str) -> str:
-    """An author's name as items give it: "" where what is left once its references to bidi
-    controls are out shows nothing ("&#8238;" and a word joiner: a review), cleaned as a
-    title is (names are cleaned at ingest, but not of what those references hid)."""
-    shown = without_bidi_references(name)
-    return name if shown == name else clean_line(shown)
-
-
-def _item_title(paper: Paper) -> str:
-    """The paper's title as its items give it: its id where the title is references to bidi
-    controls alone, as an item must have a title (feedgen raised, and the build failed: h7)."""
-    title = without_bidi_references(paper.title)
-    return title if title == paper.title else clean_line(title) or paper.id
+def _as_items_say(line: str) -> str:
+    """A title or an author's name as items give it: without references to bidi controls, and
+    cleaned again where one was taken out (lines are cleaned at ingest, but not of what those
+    references hid), so "" where what is left shows nothing ("&#8238;" alone, or with a word
+    joiner: reviews)."""
+    shown = without_bidi_references(line)
+    return line if shown == line else clean_line(shown)
 
 
 def _feed_generator(path: str, title: str, description: str, author: str) -> Any:
