@@ -251,7 +251,10 @@ def _sources_of(root: Path, day: date) -> tuple[str, ...]:
         data = (root / shown).read_bytes()
     except OSError:  # missing, or a store broken so, which reading it later refuses in one line
         return ()
-    return parse_day_file(decode_content(data, path=shown), path=shown).sources
+    try:
+        return parse_day_file(decode_content(data, path=shown), path=shown).sources
+    except ContentError:  # said by the store's read next, with every other broken file
+        return ()
 
 
 _KINDS = (".txt", ".json", ".html")  # what a kept listing's name ends in
