@@ -89,8 +89,13 @@ def is_hidden(name: str) -> bool:
     """Whether a file or folder of content/ is one the build does not read (and serve does
     not watch). No paper id or day starts with a dot, and editors and systems leave such
     files, some even as links to nowhere: Emacs's `.#x.md` lock, macOS's `._x.md` (a user's
-    trial: each stopped the build)."""
-    return name.startswith(".")
+    trial: each stopped the build). Nor has one `git mergetool`'s copies of a file it merges
+    (`x_REMOTE_4242.md`, and `_BASE_`, `_LOCAL_`, `_BACKUP_`), left while the tool is open."""
+    # No id or day has a "_": the pattern is tried on these names alone.
+    return name.startswith(".") or ("_" in name and _MERGETOOL_COPY.search(name) is not None)
+
+
+_MERGETOOL_COPY = re.compile(r"_(?:BACKUP|BASE|LOCAL|REMOTE)_\d+(?:\.[^.]*)?\Z")
 
 
 def _holds(handle: int, folder: str, suffix: str) -> bool:

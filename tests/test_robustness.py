@@ -429,6 +429,11 @@ def test_a_content_file_moved_or_misnamed_by_hand_is_one_line_not_a_silent_loss(
         assert said.format(paper=paper) in result.stderr, result.stderr
     assert tree_bytes(content) == before and not (site / "public").exists()
     (content / "days" / "2025-10-31.toml~").write_text("an editor's backup is no mistake")
+    # Nor the copies `git mergetool` leaves of a file it merged (a user's trial: each was an
+    # error whose hint, to rename it to a paper id or day, made a second paper or day file).
+    for side in ("BACKUP", "BASE", "LOCAL", "REMOTE"):
+        shutil.copy(target, content / "papers" / f"{paper}_{side}_4242.md")
+        (content / "days" / f"2025-10-31_{side}_4242.toml").write_text("a merge's side\n")
     target.rename(source)
     if "folder" in said:
         target.parent.rmdir()
