@@ -573,7 +573,9 @@ def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, in
         raise ContentError(
             f"the file must start with a '{FENCE}' line that opens its TOML front matter",
             location=Location(path, 1),
-            hint="restore the front matter, or delete the file and ingest its listing again",
+            # Not "delete the file and ingest its listing again": ingest does not make again
+            # a file whose day entries are left (sitegen.store._check_day_entries).
+            hint="restore the front matter, from git (`git diff` shows what changed) or a copy",
         )
     try:
         closing = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)

@@ -270,3 +270,17 @@ def test_the_git_command_of_the_hint_works_where_sitegen_was_run_with_root(
     )
     assert done.returncode == 0, f"{command}: {done.stderr.strip()}"
     assert (root / path).read_bytes() == kept
+
+
+def test_a_paper_file_an_editor_emptied_is_not_hinted_to_be_deleted(tmp_path: Path) -> None:
+    """A user's trial: a paper file an editor left empty (or saved with `---` front matter)
+    was hinted "delete the file and ingest its listing again", which the next ingest refused:
+    a file deleted while its day entries are left is not made again."""
+    kept = _kept(DAY, "2026-01-05.json", _api("2501.00001"))
+    ingest_into_store(tmp_path, [kept])
+    path = tmp_path / PAPERS_DIR / "2501.00001.md"
+    path.write_text("")
+    hint = _refused(tmp_path, [kept]).hint or ""
+    assert hint.startswith("restore the front matter") and "delete" not in hint, hint
+    path.unlink()  # as it said: stopped again, the paper not made again
+    assert "no paper has the id '2501.00001'" in str(_refused(tmp_path, [kept]))
