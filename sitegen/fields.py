@@ -394,9 +394,10 @@ class TomlFields:
 
     def url(self, key: str) -> str | None:
         """An http(s) address; kept as written (pages link it only if it is a URL: web_url),
-        since files earlier versions wrote hold some that are not, and must still build."""
+        since files earlier versions wrote hold some that are not, and must still build. ""
+        is no link, given by hand: a listing fills a deleted field, never an emptied one."""
         value = self.text_or_none(key)
-        if value is not None and value.partition("://")[0].lower() not in ("http", "https"):
+        if value and value.partition("://")[0].lower() not in ("http", "https"):
             raise self.fail(key, "an http(s) URL", f'{key} = "https://..."')
         return value
 

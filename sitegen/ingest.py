@@ -502,8 +502,9 @@ def _merge(
         published=paper.published or entry.published,
         upvotes=upvotes,
         keywords=paper.keywords or entry.keywords,
-        github_url=paper.github_url or entry.github_url,
-        project_url=paper.project_url or entry.project_url,
+        # "" is a link taken off by hand (a maintainer's trial: a wrong one came back).
+        github_url=entry.github_url if paper.github_url is None else paper.github_url,
+        project_url=entry.project_url if paper.project_url is None else paper.project_url,
     )
 
 

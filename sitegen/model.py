@@ -303,7 +303,7 @@ class Paper:
     topics: tuple[str, ...] = ()  # slugs chosen by hand or with --topic; rules add more at build
     not_topics: tuple[str, ...] = ()  # slugs the rules may not give it (an editor's call)
     keywords: tuple[str, ...] = ()  # keywords from the source (HF ai_keywords), a topic signal
-    github_url: str | None = None
+    github_url: str | None = None  # "": taken off by hand, never filled by a listing
     project_url: str | None = None
 
     @property

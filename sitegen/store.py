@@ -575,7 +575,7 @@ def _unlinked(parsed: Iterable[tuple[str, Paper | bytes]]) -> tuple[tuple[str, s
 def unlinked(paper: Paper) -> list[tuple[str, str]]:
     """The paper's links (front matter key, value) that are no web address: no page has them."""
     links = (("github", paper.github_url), ("project_page", paper.project_url))
-    return [(key, value) for key, value in links if value is not None and web_url(value) is None]
+    return [(key, value) for key, value in links if value and web_url(value) is None]
 
 
 def _check_changed_papers(

@@ -924,3 +924,24 @@ def test_a_topic_refused_in_a_paper_file_leaves_its_pages_and_stays_through_inge
     assert f'not_topics = ["{refused}"]' in path.read_text()
     assert "\ntopics = " not in path.read_text()
     assert main(["--root", str(tiny_built), "build"]) == 0
+
+
+def test_a_link_emptied_by_hand_stays_off_whatever_listing_comes_again(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A maintainer's trial: a wrong code link could not be taken off. A deleted `github` line
+    is filled again by the next listing (as docs/content.md says of a deleted field), and
+    `github = ""` stopped every command as no http(s) URL."""
+    friday = REPO / "content" / "listings" / "2026-06-12.json"
+    assert main(["--root", str(site), "ingest", str(friday)]) == 0
+    paper = site / "content" / "papers" / "2606.06113.md"
+    text = paper.read_text()
+    (link,) = re.findall(r'^github = "(.+)"$', text, re.MULTILINE)
+    paper.write_text(text.replace(f'github = "{link}"', 'github = ""'))
+    capsys.readouterr()
+    assert main(["--root", str(site), "ingest", str(friday)]) == 0
+    assert 'github = ""\n' in paper.read_text()
+    assert main(["--root", str(site), "build"]) == 0
+    assert _notes(capsys) == []
+    page = (site / "public" / "papers" / "2606.06113" / "index.html").read_text()
+    assert link not in page and ">Code<" not in page
