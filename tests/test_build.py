@@ -16,6 +16,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import jinja2
@@ -616,6 +617,33 @@ def test_the_sites_own_files_are_published_as_they_are(
     (static / "CNAME").unlink()
     assert main(["--root", str(tiny_built), "build"]) == 0
     assert not (public / "CNAME").exists() and (public / "img" / "logo.png").exists()
+
+
+def test_a_file_of_static_linked_from_a_template_as_the_docs_say_is_found_under_a_subpath(
+    tiny_built: Path,
+) -> None:
+    """A fork owner's trial (review h2): docs/building.md said `static/img/logo.png` "is
+    `/img/logo.png`", and a logo a template linked so was not found on a project page
+    (`https://you.github.io/repo/`) nor in `sitegen serve`, which serve the site under a
+    subpath. The docs' way of linking it (through `home`) finds it on every page, and on
+    the 404 page at a deep address."""
+    site = "https://someone.github.io/papers-fork/"
+    said = (REPO / "docs" / "building.md").read_text()
+    link = re.search(r"`(<img src=\"\{\{ home \}\}img/logo\.png\"[^`]*)`", said)
+    assert link, "docs/building.md does not say how a template links a file of static/"
+    (tiny_built / "static" / "img").mkdir(parents=True)
+    (tiny_built / "static" / "img" / "logo.png").write_bytes(b"logo")
+    base = tiny_built / "templates" / "base.html"
+    base.write_text(base.read_text().replace('<main id="main">', f'{link[1]}<main id="main">'))
+    assert main(["--root", str(tiny_built), "build", "--base-url", site]) == 0
+    public = tiny_built / "public"
+    for page in public.rglob("*.html"):
+        at = page.relative_to(public).as_posix().removesuffix("index.html")
+        if at == "404.html":
+            at = "papers/2606.99999v2/a/b/"  # GitHub Pages answers any missing address with it
+        src = re.search(r'<img src="([^"]*)" alt="">', page.read_text())
+        assert src, page
+        assert urljoin(site + at, src[1]) == site + "img/logo.png", page
 
 
 @pytest.mark.parametrize(
