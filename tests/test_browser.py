@@ -501,6 +501,42 @@ def test_a_topics_count_and_trend_wrap_as_one_under_its_name_on_a_narrow_phone(
             assert line["y"] >= link["y"] + link["height"], topic.inner_text()
 
 
+def test_a_rising_topics_count_trend_and_mark_fit_a_phone_at_200_percent_text(
+    browser: Browser, site: Path, tmp_path: Path
+) -> None:
+    """Review h6: on a site of 200 days a topic marked "rising" had its count, trend and mark
+    on one line that would not wrap: at 200% text /topics/ was 410 px wide on a 360 px phone,
+    the mark off the screen. The bundled site has no rising topic."""
+    from tests.conftest import sitegen_here
+
+    listings = []
+    # October 2025 (a trend of 15 months, as the bundled site's), then April to November 2026:
+    # six closed months to compare, Robotics rising in the last three, and 100 papers of it
+    # in the open month (the count of a topic of a larger site).
+    for day in ["2025-10-10"] + [f"2026-{month:02d}-10" for month in range(4, 12)]:
+        titles = ["A study of vision transformers"]
+        if day[5:7] in ("08", "09", "10"):
+            titles += [f"Robot grasping with legged humanoid robots {n}" for n in (1, 2)]
+        if day.startswith("2026-11"):
+            titles += [f"Humanoid robots {n}" for n in range(100)]
+        entries = []
+        for n, title in enumerate(titles):
+            paper = {"id": f"{day[2:4]}{day[5:7]}.{n:05d}", "title": title, "upvotes": 1}
+            paper |= {"summary": "An abstract.", "submittedOnDailyAt": f"{day}T00:00:00.000Z"}
+            entries.append({"paper": paper})
+        listing = tmp_path / f"{day}.json"
+        listing.write_text(json.dumps(entries))
+        listings.append(str(listing))
+    assert sitegen_here("--root", str(site), "ingest", *listings).returncode == 0
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    with serving(site / "public") as server:
+        page = _page(browser, width=360)
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/topics/")
+        assert page.locator(".rising").count() >= 1
+        page.add_style_tag(content="html { font-size: 200% }")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
 def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) -> None:
     page = _page(browser, javascript=False)
     page.goto(base_url + "topics/")
