@@ -384,6 +384,24 @@ def test_a_reader_finds_the_top_papers_of_a_week_and_its_feeds(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_reader_on_a_phone_finds_last_months_top_papers_without_scrolling_past_every_week(
+    browser: Browser, base_url: str
+) -> None:
+    """Review h6: /top/ lists every week, then every month; on a phone the months of a site of
+    200 days began three screens down, past 29 weeks (a year of days: 52), and nothing on the
+    first screen said they were there."""
+    page = _page(browser, width=360)
+    page.set_viewport_size({"width": 360, "height": 800})
+    page.goto(base_url + "top/")  # the bundled site's months start at the first screen's edge
+    months = page.get_by_role("heading", name="Months")
+    link = page.locator("main a[href='#months']")
+    expect(link).to_be_in_viewport()
+    link.click()
+    expect(months).to_be_in_viewport()
+    page.get_by_role("link", name="November 2026").click()
+    assert page.url == base_url + "top/month/2026-11/"
+
+
 def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -> None:
     page = _page(browser)
     page.goto(base_url + "feeds/")
