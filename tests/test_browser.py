@@ -402,6 +402,18 @@ def test_a_reader_on_a_phone_finds_last_months_top_papers_without_scrolling_past
     assert page.url == base_url + "top/month/2026-11/"
 
 
+@pytest.mark.parametrize("path", ["top/", "days/"])
+def test_a_lists_counts_are_not_split_over_two_lines_on_a_phone(
+    browser: Browser, base_url: str, path: str
+) -> None:
+    """Review h6: on /top/ at 360 px "300" ended a line and "papers · still open" began the
+    next, as "103 / papers" did on /topics/ (a reader's trial, fixed there alone)."""
+    page = _page(browser, width=360)
+    page.goto(base_url + path)
+    for count in page.locator("main .count").all():
+        assert len(count.evaluate("e => [...e.getClientRects()]")) == 1, count.inner_text()
+
+
 def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -> None:
     page = _page(browser)
     page.goto(base_url + "feeds/")
