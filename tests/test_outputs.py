@@ -890,6 +890,40 @@ def test_the_monthly_feed_has_an_item_per_closed_month_listing_its_top_papers() 
     assert f'xmlUrl="{BASE}top/monthly/atom.xml"' in files["feeds.opml"].decode()
 
 
+def test_a_weeks_page_and_feeds_list_its_20_top_papers_and_a_months_its_30() -> None:
+    """docs/configuration.md: "a page of its most upvoted papers (20 of a week, 30 of a
+    month)"; no test counted them (a mutation test: 21 and 31 passed)."""
+    site = _site_with_a_big_day()  # Feb 2 to 4, 2026 (week 6): 310 papers; February: 315
+    week, month = "top/week/2026-W06/", "top/month/2026-02/"
+    paths = [f"{folder}{name}" for folder in (week, month) for name in ("index.html", "feed.json")]
+    files = _render(site, only=paths)
+    for folder, count in ((week, 20), (month, 30)):
+        page = files[f"{folder}index.html"].decode()
+        assert len(set(re.findall(r'href="../../../papers/([\d.]+)/"', page))) == count, folder
+        assert len(json.loads(files[f"{folder}feed.json"])["items"]) == count, folder
+
+
+def test_the_weekly_and_monthly_feeds_keep_the_newest_12_closed_periods() -> None:
+    """docs/configuration.md: the weekly feed has "one item per closed week, the newest 12",
+    the monthly one "the same of the newest 12 closed months"; no test held more than 12."""
+    papers = {p.id: p for p in map(_paper, range(1, 4))}
+    # A day a week for 60 weeks from Thursday Jan 1, 2026: 59 closed weeks, 13 closed months.
+    days = {
+        day: Day(day=day, entries=tuple(DayEntry(paper_id=i, title=i) for i in papers))
+        for day in (date(2026, 1, 1) + timedelta(weeks=n) for n in range(60))
+    }
+    site = assemble_site(ContentSnapshot.of(papers, days), CONFIG)
+    feeds = ("top/weekly/atom.xml", "top/monthly/atom.xml")
+    weekly, monthly = (feedparser.parse(f) for f in map(_render(site, only=feeds).get, feeds))
+    assert [e.id.rpartition("/")[2] for e in weekly.entries] == [
+        f"2027-W{n:02d}" for n in range(6, 0, -1)
+    ] + [f"2026-W{n:02d}" for n in range(53, 47, -1)]
+    assert [e.id.rpartition("/")[2] for e in monthly.entries] == [
+        "2027-01",
+        *(f"2026-{n:02d}" for n in range(12, 1, -1)),
+    ]
+
+
 def test_a_custom_feeds_key_moves_with_its_window_though_its_candidates_stay() -> None:
     """Found by a review: a new day that only features papers again leaves a custom feed's
     candidates as they were, but moves the window of the latest [feeds] days that chooses
