@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 from sitegen.model import Papers
@@ -98,6 +99,8 @@ def test_rising_compares_the_last_three_closed_months_with_the_three_before() ->
     assert not rising((9, 0, 0, 0, 1, 0, 1, 0))  # from nothing, but only 2 papers
     assert rising((9, 0, 0, 0, 0, 0, 3, 0))
     assert not rising((0, 0, 0, 0, 0, 3, 0))  # six closed months and the first: too young
+    # RISING_RULE, as the topics page says it: "at least 1.5 times as many" holds at 1.5.
+    assert rising((9, 1, 1, 0, 1, 1, 1, 0))  # 3 against 2
 
 
 def test_charts_are_scaled_to_the_busiest_month_and_say_it_in_words() -> None:
@@ -106,6 +109,9 @@ def test_charts_are_scaled_to_the_busiest_month_and_say_it_in_words() -> None:
     assert len(chart.bars) == TREND_MONTHS and chart.bars[-3].height == chart.height - 2
     assert chart.bars[-2].height == (chart.height - 2) / 2
     assert all(b.y + b.height == chart.baseline for b in chart.bars)
+    # Side by side, oldest first, each inside the drawing: no bar hides another.
+    assert chart.bars[0].x == 0 and chart.bars[-1].x + chart.bar_width == chart.width
+    assert all(b.x + chart.bar_width < c.x for b, c in itertools.pairwise(chart.bars))
     assert chart.summary == (
         "7 papers from Dec 2024 to Nov 2026 (so far); the busiest month was Sep 2026 with 4."
     )
