@@ -149,7 +149,8 @@ def ingest_listings(
     (`feed_days`, [feeds] days): one first fetched while it was filling, completed late.
     `added`: when the fetch had them, the time each entry new to its day says (DayEntry.added),
     on any day of a scheduled fetch, and of another on the days no older than the newest held
-    before it: a day older is history filled in, which feeds do not repeat.
+    before it, or held with entries so dated: a day older is history filled in, which feeds
+    do not repeat.
     """
     listings = list(listings)
     before = max(snapshot.days, default=None)
@@ -232,9 +233,13 @@ class _Merger:
         listed: list[DayEntry] = []
         # Every day of a scheduled fetch (one that marks late days), and the newest days of
         # another: a backfill by --since that reaches them left their new papers dated by their
-        # day for good.
-        news = self.newest is not None or (
-            self.newest_before is not None and listing.day >= self.newest_before
+        # day for good. And a day published as news (an entry dated by its fetch) that another
+        # fetch completes after a later day came (a trial: the rest of Dec 31, fetched by
+        # --date after Jan 1, was dated before the papers published of it, as history).
+        news = (
+            self.newest is not None
+            or (self.newest_before is not None and listing.day >= self.newest_before)
+            or any(entry.added is not None for entry in old)
         )
         fetched_at = self.added if news else None
         seen_ids: dict[str, int] = {}  # the papers listed, each to its place in `listed`

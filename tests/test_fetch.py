@@ -1523,6 +1523,44 @@ def test_a_backfill_dates_the_papers_it_brings_to_the_newest_days_not_to_older_o
     )
 
 
+def test_the_rest_of_a_day_published_as_news_fetched_by_date_after_a_later_day_is_news_too(
+    hf: tuple[FaultyHF, str], site: Path
+) -> None:
+    """Found by a trial across New Year: Dec 31 was had while filling, the next run had Jan 1
+    but missed the rest of Dec 31, and `fetch --date 2026-12-31` fetched it by hand. Its 20
+    new papers were dated by their day (Dec 31, 00:00), before the 10 the site had published
+    from that day, as history filled in: a reader taking the items newer than its last poll
+    never saw them. A day published with dated papers is no history: its rest is news."""
+    source, url = hf
+    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    today = datetime.now(UTC).date()
+    older, filling, newer = (today - timedelta(days=n) for n in (3, 2, 1))
+
+    def serve(day: date, entries: list[dict[str, Any]]) -> None:
+        source.set(day.isoformat(), [Reply(200, _answer_of(day, entries))])
+
+    source.other_api_days = [Reply(200, b"[]")]
+    serve(older, real[6:8])
+    assert _fetch(site, url, "--date", older.isoformat()) == 0  # a store held before
+    serve(filling, real[:2])
+    assert _fetch(site, url, "--since", filling.isoformat(), "--until", filling.isoformat()) == 0
+    published = _added(site, filling)
+    assert None not in published.values()  # news: the newest day held
+    serve(newer, real[4:6])
+    assert _fetch(site, url, "--date", newer.isoformat()) == 0
+    serve(filling, real[:4])
+    before = datetime.now(UTC).replace(microsecond=0)
+    assert _fetch(site, url, "--date", filling.isoformat()) == 0
+    after = datetime.now(UTC)
+    added = _added(site, filling)
+    assert {i: added[i] for i in published} == published  # published dates never move
+    rest = [added[entry["paper"]["id"]] for entry in real[2:4]]
+    assert all(
+        stamp is not None and before + PUBLISHING_TAKES <= stamp <= after + PUBLISHING_TAKES
+        for stamp in rest
+    )
+
+
 def test_a_late_day_listing_a_paper_published_before_leaves_its_item_as_it_was(
     hf: tuple[FaultyHF, str], site: Path
 ) -> None:
