@@ -160,6 +160,10 @@ class DayFetcher:
         # all with 404 (a hostile-input trial).
         self.statuses: set[int] = set()
         self.answered = False  # a status line in this run, a redirect's too: it was reached
+        # An answer of this run read to its end (a redirect's status line is one): a source
+        # that sends its headers and then stalls, or trickles, has answered nothing usable
+        # (a maintainer's trial: ten minutes a day, every day of a backfill).
+        self.completed = False
         # A request of this run whose last attempt got no status (it timed out, or was cut):
         # what the source answers it is not known, so a run is not blamed on 404s alone.
         self.unanswered = False
@@ -211,12 +215,12 @@ class DayFetcher:
             raise
         except (FetchError, ListingError) as page_problem:
             both = (api_problem, page_problem)
-            if all(isinstance(p, _AnsweredNothing) for p in both) and not self.answered:
+            if all(isinstance(p, _AnsweredNothing) for p in both) and not self.completed:
                 # A source that takes connections and never answers: every other day would
                 # wait out its attempts as well (a new user's trial: five minutes a day, past
                 # the scheduled job's hour in a month's backfill).
                 raise FetchStopped(
-                    f"{self.source} answered nothing, neither the API nor the day's page"
+                    f"{self.source} answered nothing in time, neither the API nor the day's page"
                     f" ({page_problem.message})",
                     hint="try again later, or check the source (--source, or"
                     " $SITEGEN_FETCH_URL); nothing more was asked",
@@ -392,7 +396,7 @@ class DayFetcher:
         failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
         if not status:
             self.unanswered = True
-        if timed_out == attempt + 1 and not self.answered:
+        if timed_out == attempt + 1 and not self.completed:
             failure = _AnsweredNothing
         raise failure(
             f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
@@ -436,7 +440,7 @@ class DayFetcher:
                         )
                     except UnicodeError as error:  # the redirect's next request, which
                         # httpx makes unasked, to a host idna refuses ("xn--a": a review)
-                        self.answered = True
+                        self.answered = self.completed = True
                         self.statuses.add(_A_REDIRECT)  # its own status is not known here
                         raise FetchError(
                             f"{request.url.path} redirects to an address no one can reach"
@@ -448,9 +452,12 @@ class DayFetcher:
                     try:
                         if response.next_request is None:
                             self.statuses.add(response.status_code)
-                            return _capped(response, limit=limit, cap=cap, day=day)
+                            answer = _capped(response, limit=limit, cap=cap, day=day)
+                            self.completed = True
+                            return answer
                     finally:
                         response.close()
+                    self.completed = True  # a redirect needs no more than its headers
                     request = response.next_request  # with this attempt's trace hook
                     if _origin(request.url) != _origin(httpx.URL(self.base_url)):
                         self.statuses.add(response.status_code)  # its final answer

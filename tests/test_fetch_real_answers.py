@@ -570,12 +570,23 @@ def test_an_unreachable_host_stops_the_run_at_once_with_one_line(
     assert "10 day(s) not fetched" in out and not (site / "content").exists()
 
 
+# What a source that never answers whole sends before it stalls: nothing; or its headers and
+# a first byte (a proxy whose upstream hung, a server trickling a byte a second).
+_STALLS = {
+    "nothing": b"",
+    "headers": b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 99\r\n\r\n[",
+}
+
+
+@pytest.mark.parametrize("sent", _STALLS)
 def test_a_source_that_takes_connections_and_never_answers_stops_the_run_after_one_request(
-    site: Path, capsys: pytest.CaptureFixture[str]
+    site: Path, capsys: pytest.CaptureFixture[str], sent: str
 ) -> None:
     """Found by a new user's trial: a source that accepted connections and answered nothing
     cost five minutes a day (each attempt's read timeout, the API's and then the page's), so a
-    month's backfill outlasted the scheduled job's hour; a refused connection stops at once."""
+    month's backfill outlasted the scheduled job's hour; a refused connection stops at once.
+    Found by a maintainer's trial since: one that sent its headers and then stalled, or
+    trickled (ten minutes a day then, each attempt's 60 s), still cost that for every day."""
     asked: list[bytes] = []
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
@@ -591,6 +602,7 @@ def test_a_source_that_takes_connections_and_never_answers_stops_the_run_after_o
                     connection, _ = listener.accept()
                     connection.settimeout(5)
                     asked.append(connection.recv(4096).split(b"\r\n", 1)[0])
+                    connection.sendall(_STALLS[sent])
                     held.append(connection)
 
         thread = threading.Thread(target=accept)
@@ -608,7 +620,7 @@ def test_a_source_that_takes_connections_and_never_answers_stops_the_run_after_o
     out, err = capsys.readouterr()
     assert status == 1
     (line,) = [line for line in err.splitlines() if not line.startswith("  hint:")]
-    said = f"sitegen: fetch stopped: {url} answered nothing, neither the API nor the day's page"
+    said = f"sitegen: fetch stopped: {url} answered nothing in time, neither the API nor the"
     assert line.startswith(said) and "ReadTimeout" in line, err
     assert "nothing more was asked" in err
     # The days fetched at once (3) asked the API and then the page twice each; no later day.
