@@ -742,6 +742,11 @@ def _read_capped(response: httpx.Response, *, limit: int, cap: int, day: date) -
         raise FetchError(
             f"the answer's gzip encoding is broken ({error})", location=Location(day.isoformat())
         ) from None
+    if inflate is not None and not inflate.eof:  # read as it was, it was said invalid JSON
+        raise FetchError(
+            "the answer's gzip encoding is cut short: its stream stops before its end",
+            location=Location(day.isoformat()),
+        )
     return bytes(body)
 
 

@@ -622,6 +622,12 @@ HOSTILE_ANSWERS: dict[str, tuple[Callable[[], Reply], str]] = {
         lambda: Reply(200, gzip.compress(gzip.compress(b"[]")), TWICE),
         "encoded as 'gzip, gzip', which sitegen did not ask for",
     ),
+    # Its Content-Length true: the gzip stream was cut before the server sent it. It was
+    # said to be invalid JSON, or a page without papers (changed markup): a maintainer's trial.
+    "gzip cut short": (
+        lambda: Reply(200, gzip.compress(_day_answer("2025-11-02"))[:-500], GZIP),
+        "the answer's gzip encoding is cut short",
+    ),
 }
 
 
