@@ -603,7 +603,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
             )
     else:
         days = _days_asked(args, today)
-    policy = FetchPolicy(read_timeout=args.timeout, attempts=args.attempts)
+    policy = FetchPolicy.with_timeout(args.timeout, attempts=args.attempts)
     with (
         make_client(policy) as client,
         progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,

@@ -55,7 +55,7 @@ class FetchPolicy:
     max_backoff: float = 60.0
     budget: float = 300.0  # seconds one request may take, retries and waits included
     # Seconds one attempt may take in all: the read timeout bounds each read, and a server
-    # sending a byte a second would never pass it (issue #19).
+    # sending a byte a second would never pass it (issue #19). See `with_timeout`.
     attempt_deadline: float = 60.0
     concurrency: int = 3  # days fetched at once
     max_pages: int = 20  # per day: a day has a few hundred papers at most
@@ -67,6 +67,14 @@ class FetchPolicy:
     api_quota: int = 450
     page_quota: int = 90
     quota_window: float = 300.0  # seconds
+
+    @classmethod
+    def with_timeout(cls, read_timeout: float, *, attempts: int) -> FetchPolicy:
+        """The policy of `--timeout` and `--attempts`: an attempt may take twice the read
+        timeout in all when that is longer than the default's 60 s (a --timeout of 120 for
+        a slow mirror was cut at 60 s: a maintainer's trial)."""
+        deadline = max(cls().attempt_deadline, 2 * read_timeout)
+        return cls(read_timeout=read_timeout, attempts=attempts, attempt_deadline=deadline)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

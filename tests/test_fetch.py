@@ -32,7 +32,7 @@ import feedparser
 import httpx
 import pytest
 
-from sitegen import progress
+from sitegen import hf_client, progress
 from sitegen.cli import main
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import FetchError
@@ -572,6 +572,32 @@ def test_a_timeout_of_no_use_is_refused_in_one_line(
         main(["--root", str(site), "fetch", "--date", "2025-10-31", "--timeout", seconds])
     assert refused.value.code == 2
     assert "is not a number of seconds above 0 and at most 3600" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("seconds", "in_all"), [("30", 60.0), ("120", 240.0)])
+def test_a_timeout_past_a_minute_is_not_cut_short_by_the_attempt_s_deadline(
+    hf: tuple[FaultyHF, str],
+    site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    seconds: str,
+    in_all: float,
+) -> None:
+    """A maintainer's trial: a mirror answering after 70 s failed with --timeout 120 as with
+    the default ("the answer took over 60 s in all"): an attempt's 60 s in all cut it first,
+    so a --timeout past a minute, which the docs allow up to an hour, changed nothing."""
+    source, url = hf
+    source.set("2025-10-31", [Reply(200, API_ANSWER)])
+    deadlines: list[float] = []
+
+    class Recorded(hf_client._Watchdog):
+        def __init__(self, seconds: float) -> None:
+            deadlines.append(seconds)
+            super().__init__(seconds)
+
+    monkeypatch.setattr(hf_client, "_Watchdog", Recorded)
+    args = ("--date", "2025-10-31", "--timeout", seconds)
+    assert main(["--root", str(site), "fetch", "--source", url, *args]) == 0
+    assert deadlines and set(deadlines) == {in_all}
 
 
 # ---- Ctrl-C: a person at a terminal stops a fetch at once, whatever it waits on ---------------
