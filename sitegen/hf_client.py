@@ -175,6 +175,10 @@ class DayFetcher:
         # A request of this run whose last attempt got no status (it timed out, or was cut):
         # what the source answers it is not known, so a run is not blamed on 404s alone.
         self.unanswered = False
+        # The API answered nothing in time at every attempt while a day's page answered: the
+        # run's later days go to their pages (a maintainer's trial: five minutes a day on a
+        # stalled API, a month's backfill 50 minutes).
+        self.api_stalled = False
 
     def _quota(self, limit: int) -> _Quota:
         window = self.policy.quota_window
@@ -210,12 +214,19 @@ class DayFetcher:
     def fetch_day(self, day: date, known: Validators | None = None) -> DayAnswer:
         """One day's papers, whole; a FetchError naming the day when neither source gives them
         (FetchStopped when no further day can be had either)."""
-        try:
-            return self._from_api(day, known)
-        except (FetchStopped, _RateLimited):
-            raise
-        except (FetchError, ListingError) as problem:
-            api_problem = problem
+        api_problem: FetchError | ListingError
+        if self.api_stalled:
+            api_problem = FetchError(
+                "skipped: it answered nothing in time earlier in this run",
+                location=Location(day.isoformat()),
+            )
+        else:
+            try:
+                return self._from_api(day, known)
+            except (FetchStopped, _RateLimited):
+                raise
+            except (FetchError, ListingError) as problem:
+                api_problem = problem
         note = f"API: {api_problem.message}"
         try:
             answer = self._from_page(day)
@@ -238,6 +249,8 @@ class DayFetcher:
                 location=Location(day.isoformat()),
                 hint="the day is skipped; run the fetch again later, or report a changed source",
             ) from None
+        if isinstance(api_problem, _AnsweredNothing):
+            self.api_stalled = True
         return dataclasses.replace(answer, notes=(note, "used the HTML page", *answer.notes))
 
     def _from_api(self, day: date, known: Validators | None) -> DayAnswer:

@@ -662,6 +662,30 @@ def test_an_api_that_never_answers_leaves_the_days_to_their_pages(
     assert "2026-06-12: 30 papers" in out and "used the HTML page" in err, (out, err)
 
 
+def test_an_api_that_timed_out_at_every_attempt_is_not_waited_on_again_in_the_run(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A maintainer's trial (h3): an API that stalls while the days' pages answer cost each
+    day its API attempts (five minutes with the defaults) before its page was asked: a
+    month's backfill 50 minutes. Once the API has answered nothing in time, the run's other
+    days go to their pages."""
+    source, url = hf
+    late = Reply(200, NEWEST, delay=3)
+    days = [f"2026-06-{day:02d}" for day in range(1, 10)]
+    for day in days:
+        featured = [
+            {**e, "paper": {**e["paper"], "submittedOnDailyAt": f"{day}T00:00:00.000Z"}}
+            for e in _entries(NEWEST)
+        ]
+        source.set(day, [late], [Reply(200, day_page(featured, day=day))])
+    args = ("--since", days[0], "--until", days[-1], "--timeout", "1", "--attempts", "2")
+    assert main(["--root", str(site), "fetch", "--base-url", url, *args]) in (0, 3)
+    api_days = {path for path, _ in source.requests if path.startswith("/api/")}
+    # The days in flight when the first stall ended (three at once) asked it; no later one.
+    assert len(api_days) <= 3, sorted(api_days)
+    assert "API: skipped" in capsys.readouterr().err
+
+
 def _fetched_from(handler: type[QuietHandler], root: Path, *args: str) -> int:
     """`sitegen fetch` of a local server answering as `handler` does."""
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
