@@ -10,6 +10,7 @@ from sitegen.errors import OutputLost
 EXIT_FAILED = 1
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command its reader stopped (128 + SIGPIPE)
 EXIT_INTERRUPTED = 130
+EXIT_MISTAKE = 2
 
 
 class _StandardOutput:
@@ -40,6 +41,14 @@ class _StandardOutput:
 
 def run() -> None:
     _closed_streams_to_devnull()
+    if sys.platform == "win32":  # the store's lock is fcntl's: a traceback at the first import
+        print(
+            "sitegen: error: sitegen runs on Linux and macOS, not on Windows\n"
+            "  hint: run it in WSL (Windows Subsystem for Linux), on a clone in WSL's own"
+            " file system",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_MISTAKE)
     try:
         # Imported here: Ctrl-C while the libraries load (the first 0.2 s) printed a traceback.
         from sitegen.cli import main

@@ -575,6 +575,23 @@ def test_a_root_whose_name_is_too_long_is_one_line(tmp_path: Path) -> None:
     assert hint.startswith("  hint: ")
 
 
+def test_sitegen_on_windows_says_where_it_runs_in_one_line(tmp_path: Path) -> None:
+    """A collaborator's Windows laptop: sitegen locks the store with fcntl, which Windows has
+    not, and every command was a traceback (`No module named 'fcntl'`). Simulated: Windows'
+    platform name, and no fcntl to import."""
+    code = (
+        "import sys; sys.platform = 'win32'; sys.modules['fcntl'] = None;"
+        "from sitegen.__main__ import run; sys.argv = ['sitegen', 'build']; run()"
+    )
+    refused = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+    (line, hint) = refused.stderr.splitlines()
+    assert line == "sitegen: error: sitegen runs on Linux and macOS, not on Windows"
+    assert hint.startswith("  hint: ") and "WSL" in hint
+
+
 def test_more_broken_files_than_a_screen_says_how_many_more(
     small_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
