@@ -492,7 +492,7 @@ def small_scratch_repo(tmp_path: Path, tiny_build: Path) -> Path:
 def _fork(repo: Path, content: Path) -> Path:
     repo.mkdir()
     shutil.copytree(content, repo / "content")
-    for name in ("site.toml", "templates", ".github", ".gitignore"):
+    for name in ("site.toml", "templates", ".github", ".gitignore", ".gitattributes"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, repo / name)
     for command in (
@@ -502,6 +502,25 @@ def _fork(repo: Path, content: Path) -> Path:
     ):
         subprocess.run(["git", *command], cwd=repo, check=True)
     return repo
+
+
+def test_a_clone_by_git_for_windows_has_the_bytes_the_workflow_builds(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    """A collaborator's clone with Git for Windows' default, core.autocrlf=true, had every text
+    file with CRLF: content/, the templates (a build published style.css so), .ci/run (which
+    bash then cannot run). `.gitattributes` keeps LF in every checkout."""
+    clone = tmp_path / "windows"
+    subprocess.run(
+        ["git", "clone", "-q", "-c", "core.autocrlf=true", str(scratch_repo), str(clone)],
+        check=True,
+    )
+    tracked = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=clone, capture_output=True, check=True
+    ).stdout.decode()
+    names = [name for name in tracked.split("\0") if name]
+    assert "templates/style.css" in names and any(n.startswith("content/papers/") for n in names)
+    assert [n for n in names if (clone / n).read_bytes() != (scratch_repo / n).read_bytes()] == []
 
 
 def _run_step(script: str, repo: Path, **env: str) -> subprocess.CompletedProcess[str]:
