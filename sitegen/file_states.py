@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 import zlib
 from stat import S_ISDIR, S_ISREG
 
@@ -22,6 +23,12 @@ GONE = b"-"  # in place of a file's identity: a file of the kept states that is 
 # a day's `2026-06-12.md`), which would not be read: its papers or day would leave the site in
 # silence. Hidden names and editors' leftovers (`x.toml~`) are no mistake.
 MISNAMED = b"?"
+# A file changed this recently when stated may change again with the same state where file
+# times tick by the second or two (HFS+: 1 s, FAT: 2 s; exFAT and network shares coarse too):
+# its state is kept with the time it was stated, which no later state has, so the next run
+# checks its bytes (a trial on a 1-second file system: an edit saved in place within the
+# second of the build before it was never built).
+RECENT_NS = 3_000_000_000
 _DAY_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(-\d+)?\.[A-Za-z0-9]+")
 _BACKUPS = (".bak", ".orig", ".old", ".rej", ".tmp", ".swp")  # kept by hand or by tools
 # Markdown's other names: a paper saved so was left off the site in silence.
@@ -29,10 +36,12 @@ _MARKDOWN = (".markdown", ".mdown", ".mkd", ".mkdn", ".mdwn")
 
 
 def states(content: str, listed: list[tuple[str, str]]) -> bytes:
-    """A record `dir/name/inode/size/mtime/ctime` (or `dir/name/!` for what is not a regular file)
+    """A record `dir/name/inode/size/mtime/ctime` (then `/now` for a file changed in the
+    last RECENT_NS: no later record equals it; `dir/name/!` for what is not a regular file)
     for each file of each (dir, suffix) of `listed` under `content` whose name ends in the
     suffix, NUL-terminated, sorted by directory then name. A missing directory has none."""
     records = []
+    stated_at = time.time_ns()
     for directory, suffix in listed:
         encoded = os.fsencode(directory)
         folder_path = os.path.join(content, directory)  # noqa: PTH118
@@ -72,6 +81,8 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
                         stat.st_mtime_ns,
                         stat.st_ctime_ns,
                     )
+                    if max(stat.st_mtime_ns, stat.st_ctime_ns) > stated_at - RECENT_NS:
+                        identity += b"/%d" % stated_at
                 else:
                     identity = NOT_A_FILE
                 records.append(b"%s/%s/%s\0" % (encoded, os.fsencode(name), identity))
