@@ -956,6 +956,19 @@ def _check_own_files(site: Site, planned: list[Output], more: Iterable[str] = ()
                 if path in copied
                 else "rename it or move it: static/ is for files the site does not make",
             )  # fmt: skip
+    # Names that differ only by case are one file on macOS and Windows: a build there keeps one
+    # of the two (static/RSS.xml or the feed rss.xml), and a clone there one of two own files.
+    by_case = {p.casefold(): p for p in made}
+    for path, _, _ in site.own_files:
+        other = by_case.setdefault(path.casefold(), path)
+        if other != path:
+            whose = "the site makes " if other in made else "there is static/"
+            raise ContentError(
+                f"{whose}{other} too, a name that differs only by case",
+                location=Location(f"{STATIC_DIR}/{path}"),
+                hint="rename it: macOS and Windows take names that differ only by case for one"
+                " file, and a build or clone there keeps one of the two",
+            )
 
 
 def output_key(

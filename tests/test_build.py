@@ -652,6 +652,9 @@ def test_a_file_of_static_linked_from_a_template_as_the_docs_say_is_found_under_
         ("rss.xml", "static/rss.xml: the site makes rss.xml itself"),
         # Its hint: "edit templates/favicon.svg instead" (a fork owner's trial: "rename it").
         ("favicon.svg", "static/favicon.svg: the site makes favicon.svg itself"),
+        # One file on macOS and Windows: a build there loses one of the two.
+        ("RSS.xml", "static/RSS.xml: the site makes rss.xml too, a name that differs only by"),
+        ("Papers/Index.html", "static/Papers/Index.html: the site makes papers/index.html too"),
         ("papers", "static/papers: the site has pages or feeds where this file would be"),
         ("index.html/x", "static/index.html/x: the site has pages or feeds where this file"),
         ("pagefind/x.js", "static/pagefind/x.js: a file in pagefind/, where the site's search"),
@@ -683,6 +686,22 @@ def test_an_own_file_the_site_cannot_publish_is_one_line(
     if name == "favicon.svg":
         assert said[1].startswith("  hint: edit templates/favicon.svg instead")
     assert tree_bytes(tiny_built / "public") == before
+
+
+def test_two_own_files_whose_names_differ_only_by_case_are_one_line(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clone on macOS or Windows keeps one of the two (git says so among its output)."""
+    (tiny_built / "static").mkdir()
+    (tiny_built / "static" / "Logo.png").write_bytes(b"one")
+    (tiny_built / "static" / "logo.png").write_bytes(b"two")
+    assert main(["--root", str(tiny_built), "build"]) == 2
+    said = capsys.readouterr().err.splitlines()
+    assert said[0] == (
+        "sitegen: error: static/logo.png: there is static/Logo.png too, a name that differs only"
+        " by case"
+    ), said
+    assert len(said) == 2 and "macOS and Windows" in said[1]
 
 
 # A clean build makes the search index while the pages render: a render that fails waits for
