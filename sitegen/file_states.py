@@ -27,8 +27,10 @@ MISNAMED = b"?"
 # times tick by the second or two (HFS+: 1 s, FAT: 2 s; exFAT and network shares coarse too):
 # its state is kept with the time it was stated, which no later state has, so the next run
 # checks its bytes (a trial on a 1-second file system: an edit saved in place within the
-# second of the build before it was never built).
+# second of the build before it was never built). Only a time of whole seconds is so coarse:
+# a fresh clone's files, all just made, keep their states on ext4 or APFS (the scheduled run).
 RECENT_NS = 3_000_000_000
+_SECOND_NS = 1_000_000_000
 _DAY_NAME = re.compile(r"\d{4}-\d{2}-\d{2}(-\d+)?\.[A-Za-z0-9]+")
 _BACKUPS = (".bak", ".orig", ".old", ".rej", ".tmp", ".swp")  # kept by hand or by tools
 # Markdown's other names: a paper saved so was left off the site in silence.
@@ -81,7 +83,10 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
                         stat.st_mtime_ns,
                         stat.st_ctime_ns,
                     )
-                    if max(stat.st_mtime_ns, stat.st_ctime_ns) > stated_at - RECENT_NS:
+                    if (
+                        stat.st_mtime_ns % _SECOND_NS == 0
+                        and max(stat.st_mtime_ns, stat.st_ctime_ns) > stated_at - RECENT_NS
+                    ):
                         identity += b"/%d" % stated_at
                 else:
                     identity = NOT_A_FILE

@@ -14,6 +14,7 @@ import zlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from time import time_ns
 
 import feedparser
 import pytest
@@ -584,6 +585,8 @@ def test_a_paper_edited_again_within_its_timestamps_tick_is_noticed(
         assert len(edited.encode()) == len(text.encode())
         with paper.open("r+") as file:
             file.write(edited)
+        whole = time_ns() // 10**9 * 10**9  # as a file system of 1-second times keeps it
+        os.utime(paper, ns=(whole, whole))
 
     edit("X")
     assert main(["--root", str(built_site), "build"]) == 0  # its state kept, just written
