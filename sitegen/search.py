@@ -100,7 +100,8 @@ _PART = re.compile(r"[^\W_]+")  # a word's letters and digits (as the search pag
 # (a chunk of its own cost two words' first query 63 to 70 KB of the 300 KB budget).
 NAME_JOINT = "0"
 # What the search page loads of the warm-up index's bundle: not Pagefind's own UIs, nor its
-# worker (templates/search.html says why), nor the wasm of other languages.
+# worker (templates/search.html says why), nor the wasm of other languages. The search page
+# asks for both by name as it opens, with MANIFEST and the entry file (their names are fixed).
 _LIBRARY = ("pagefind.js", "wasm.en.pagefind")
 _DATA = re.compile(r"pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")
 

@@ -393,6 +393,55 @@ def test_a_slow_index_is_said_to_be_searched_until_the_papers_come(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_the_index_files_a_first_query_needs_are_asked_for_together_not_one_after_another(
+    browser: Browser, base_url: str
+) -> None:
+    """A reader's trial on a phone's slow network (2 s a request): 17 to 21 s to the first
+    results, as each of the index's files was asked for only once the one before had come
+    (pagefind.js, its entry file, its wasm; the warm-up index, then each shard's entry file).
+    Counted in waves, every answer held until the wave is asked for: no timing."""
+    page = _page(browser, WIDTHS["mobile"])
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    held: list[Route] = []
+    released = False
+
+    def hold(route: Route) -> None:
+        if released:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route(re.compile(f"/{INDEX_DIR}/"), hold)
+
+    def wave(names: set[str]) -> set[str]:
+        """The index's files asked for while none of them is answered, once `names` are."""
+        for _ in range(100):  # ask for more than it does, and it fails in 5 s
+            files = {re.sub(rf"^.*/{INDEX_DIR}/|\?.*$", "", route.request.url) for route in held}
+            if names <= files:
+                break
+            page.wait_for_timeout(50)
+        return files
+
+    page.goto(base_url + "search/")  # its warm-up searches run before the shards are merged
+    first = {"pagefind.js", "wasm.en.pagefind", "sitegen-shards.json", "pagefind-entry.json"}
+    assert wave(first) == first
+    answered, held[:] = held[:], []
+    for route in answered:
+        route.continue_()
+    shards = {"open/pagefind-entry.json", "closed/pagefind-entry.json"}
+    assert shards <= wave(shards)  # with the warm-up index's meta, before its searches
+    released = True
+    for route in held:
+        route.continue_()
+    page.locator("#search-query").fill("diffusion")
+    expect(page.locator("#search-status")).to_contain_text("match")
+    # Each file once: the page's early requests are those Pagefind makes (no byte more).
+    index_files = [url for url in asked if f"/{INDEX_DIR}/" in url]
+    assert len(index_files) == len(set(index_files)), index_files
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_site_with_no_paper_yet_says_so_when_searched(browser: Browser, tmp_path: Path) -> None:
     """Found by a new user's trial: a fork started empty, as the README shows, said its
     search "could not load its index" until its first fetch."""
