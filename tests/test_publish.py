@@ -434,20 +434,28 @@ def test_the_push_job_pushes_one_commit_alone(small_scratch_repo: Path, tmp_path
 def test_the_push_job_pushes_the_content_bytes_as_committed(
     small_scratch_repo: Path, tmp_path: Path
 ) -> None:
-    """A content file with CRLF line ends (sitegen reads them) arrives as it was built: git am
-    took the CRs off, and failed on a file stored with them (found by a review)."""
+    """A content file with CRLF line ends (sitegen reads them) arrives as it was committed:
+    git am took the CRs off, and failed on a file stored with them (found by a review). Stored
+    so by a fork from before .gitattributes (text=auto leaves a file stored with CRs as it is)."""
     crlf = small_scratch_repo / "content" / "days" / "2099-01-01.toml"
+    attributes = small_scratch_repo / ".gitattributes"
+    kept = attributes.read_bytes()
+    attributes.unlink()
     crlf.write_bytes(b"day = 2099-01-01\r\npapers = []\r\n")
-    _commit_by_hand(small_scratch_repo, "a file of CRLF")
+    _commit_by_hand(small_scratch_repo, "a file of CRLF, stored so")
+    attributes.write_bytes(kept)
+    _commit_by_hand(small_scratch_repo, ".gitattributes, pulled from upstream")
     origin = _origin_of(small_scratch_repo, tmp_path)
     crlf.write_bytes(crlf.read_bytes() + b"# again\r\n")
     pushed = _push_job(small_scratch_repo, origin, tmp_path)
     assert pushed.returncode == 0, pushed.stderr
-    shown = subprocess.run(
-        ["git", "-C", str(origin), "show", "main:content/days/2099-01-01.toml"],
-        capture_output=True, check=True,
-    ).stdout  # fmt: skip
-    assert shown == crlf.read_bytes()
+
+    def stored(repo: Path) -> bytes:
+        path = "main:content/days/2099-01-01.toml"
+        return subprocess.run(["git", "-C", str(repo), "show", path], capture_output=True).stdout
+
+    # git keeps a file stored with CRs so (text=auto): the bytes the build job committed
+    assert stored(origin) == stored(small_scratch_repo) == crlf.read_bytes()
 
 
 def test_a_fork_started_empty_commits_nothing_while_no_day_has_papers(
