@@ -747,8 +747,10 @@ def _read_capped(response: httpx.Response, *, limit: int, cap: int, day: date) -
     # of 64 KB becomes 64 MB, and "gzip, gzip" a thousand times that) before any cap applies.
     inflate = zlib.decompressobj(zlib.MAX_WBITS | 16) if "gzip" in encoding else None
     body = bytearray()
+    encoded = False  # a byte of the gzip stream came: no body at all (a 304's) is no stream
     try:
         for chunk in response.iter_raw():
+            encoded = encoded or bool(chunk)
             pending = chunk
             while pending:
                 if inflate is None:
@@ -763,7 +765,7 @@ def _read_capped(response: httpx.Response, *, limit: int, cap: int, day: date) -
         raise FetchError(
             f"the answer's gzip encoding is broken ({error})", location=Location(day.isoformat())
         ) from None
-    if inflate is not None and not inflate.eof:  # read as it was, it was said invalid JSON
+    if inflate is not None and encoded and not inflate.eof:  # said invalid JSON, read so
         raise FetchError(
             "the answer's gzip encoding is cut short: its stream stops before its end",
             location=Location(day.isoformat()),

@@ -167,6 +167,25 @@ def test_conditional_requests_and_not_modified() -> None:
     assert fetcher.fetch_day(DAY, first.validators).status == "unchanged"
 
 
+@pytest.mark.parametrize("status", [304, 503])
+def test_an_answer_without_a_body_that_names_gzip_is_no_broken_gzip(
+    hf: tuple[FaultyHF, str], status: int
+) -> None:
+    """A 304 (or a 503) with `Content-Encoding: gzip` and no body, as servers and caches may
+    send: the check that a gzip stream ends failed the day as "cut short", its 304 not taken
+    as unchanged (every morning's conditional fetch of the last day) nor its 503 retried."""
+    source, url = hf
+    day = DAY.isoformat()
+    gzip_said = (("Content-Encoding", "gzip"), ("ETag", '"v1"'))
+    answers = [Reply(status, headers=gzip_said), Reply(200, API_ANSWER, (("ETag", '"v1"'),))]
+    source.set(day, answers)
+    policy = FetchPolicy(read_timeout=2, attempts=2, backoff=0.01)
+    with hf_client.make_client(policy) as client:
+        fetcher = DayFetcher(client, base_url=url, policy=policy)
+        answer = fetcher.fetch_day(DAY, Validators(etag='"v1"') if status == 304 else None)
+    assert answer.status == ("unchanged" if status == 304 else "papers")
+
+
 @pytest.mark.parametrize("redirect", [None, "/papers/date/2025-10-30", "/papers/2025-10-31"])
 def test_a_page_that_does_not_say_it_shows_the_day_is_not_filed_under_it(
     redirect: str | None,
