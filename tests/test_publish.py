@@ -531,6 +531,25 @@ def test_a_clone_by_git_for_windows_has_the_bytes_the_workflow_builds(
     assert [n for n in names if (clone / n).read_bytes() != (scratch_repo / n).read_bytes()] == []
 
 
+def test_a_file_of_static_is_committed_and_cloned_byte_for_byte(
+    scratch_repo: Path, tmp_path: Path
+) -> None:
+    """static/ is published as it is: a calendar (.ics, whose lines end CRLF by its RFC) or a
+    file a checksum names, committed with `* text=auto eol=lf`, was stored with LF, so the
+    workflow's clone published other bytes than the local build did."""
+    calendar = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+    (scratch_repo / "static").mkdir()
+    (scratch_repo / "static" / "deadlines.ics").write_bytes(calendar)
+    for command in (
+        ["add", "static"],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "a calendar"],
+    ):
+        subprocess.run(["git", *command], cwd=scratch_repo, check=True, capture_output=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(scratch_repo), str(clone)], check=True)
+    assert (clone / "static" / "deadlines.ics").read_bytes() == calendar
+
+
 def _run_step(script: str, repo: Path, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **env}
     return subprocess.run(
