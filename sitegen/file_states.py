@@ -83,10 +83,7 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
                         stat.st_mtime_ns,
                         stat.st_ctime_ns,
                     )
-                    if (
-                        stat.st_mtime_ns % _SECOND_NS == 0
-                        and max(stat.st_mtime_ns, stat.st_ctime_ns) > stated_at - RECENT_NS
-                    ):
+                    if may_change_unseen(stat, stated_at):
                         identity += b"/%d" % stated_at
                 else:
                     identity = NOT_A_FILE
@@ -94,6 +91,15 @@ def states(content: str, listed: list[tuple[str, str]]) -> bytes:
         finally:
             os.close(handle)
     return b"".join(records)
+
+
+def may_change_unseen(stat: os.stat_result, stated_at: int) -> bool:
+    """Whether a file stated at `stated_at` (ns) may change again with this same state: its
+    time is of whole seconds and it changed in the last RECENT_NS (see RECENT_NS)."""
+    return (
+        stat.st_mtime_ns % _SECOND_NS == 0
+        and max(stat.st_mtime_ns, stat.st_ctime_ns) > stated_at - RECENT_NS
+    )
 
 
 def is_content_file(name: str, suffix: str) -> bool:

@@ -6,10 +6,12 @@ hand never reaches its site: this folder is how one does."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from stat import S_ISREG
 
 from sitegen.errors import ContentError, Location
+from sitegen.file_states import may_change_unseen
 from sitegen.search import INDEX_DIR
 from sitegen.site import STATIC_DIR
 
@@ -33,6 +35,7 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
         raise _refused(folder, Path(error.filename or folder), f"cannot read it: {error.strerror}")
 
     found = []
+    stated_at = time.time_ns()
     for at, folders, files in os.walk(folder, onerror=unreadable):
         folders[:] = sorted(name for name in folders if not _skipped(name))
         for name in [*folders, *files]:
@@ -57,6 +60,8 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
             # Its ctime too, which every write moves and no tool sets back (a review: an edit
             # of the same size with its mtime kept, cp -p, was not published).
             stamp = f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
+            if may_change_unseen(stat, stated_at):  # saved again within its tick: a new stamp
+                stamp += f":{stated_at}"
             found.append((shown, str(path), stamp))
     return tuple(sorted(found))
 

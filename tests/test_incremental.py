@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import time_ns
+from typing import Any
 
 import feedparser
 import pytest
@@ -606,6 +607,34 @@ def test_a_paper_edited_again_within_its_timestamps_tick_is_noticed(
     states.write_bytes(b"%s %d\n%s" % (head.split(b" ")[0], zlib.crc32(body), body))
     rebuilt(built_site, tmp_path)
     assert ">Y" in page.read_text()
+
+
+def test_a_file_of_static_edited_again_within_its_timestamps_tick_is_published(
+    built_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a paper file above: a file of static/ saved, built and saved again in place with its
+    size within its tick had the stamp the build kept, and the first edit stayed published.
+    Simulated: static/'s files are stated as a FAT stick states them, ctime its mtime."""
+    notice = built_site / "static" / "notice.txt"
+    notice.parent.mkdir()
+    real_stat = os.stat
+
+    def one_second(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        found = real_stat(path, *args, **kwargs)
+        if not isinstance(path, os.PathLike) or "static" not in Path(path).parts:
+            return found
+        whole = found.st_mtime_ns // 10**9 * 10**9
+        times = {"st_atime_ns": whole, "st_mtime_ns": whole, "st_ctime_ns": whole}
+        return os.stat_result(found[:10], times)
+
+    monkeypatch.setattr(os, "stat", one_second)
+    whole = time_ns() // 10**9 * 10**9
+    for text in ("notice: A\n", "notice: B\n"):
+        with notice.open("r+" if notice.exists() else "w") as file:
+            file.write(text)
+        os.utime(notice, ns=(whole, whole))
+        assert main(["--root", str(built_site), "build"]) == 0
+        assert (built_site / "public" / "notice.txt").read_text() == text
 
 
 def test_files_touched_but_unchanged_write_nothing(built_site: Path) -> None:
