@@ -414,6 +414,20 @@ def test_a_lists_counts_are_not_split_over_two_lines_on_a_phone(
         assert len(count.evaluate("e => [...e.getClientRects()]")) == 1, count.inner_text()
 
 
+def test_a_lists_counts_fit_a_320_px_phone_at_200_percent_text(
+    browser: Browser, base_url: str
+) -> None:
+    """A count kept on one line whole ("278 papers · still open") ran 16 px past a 320 px
+    phone at 200% text on /top/, the page scrolled sideways: a count keeps its number with
+    "papers", and "still open" may go to the next line."""
+    page = _page(browser, width=320)
+    page.goto(base_url + "top/")
+    page.add_style_tag(content="html { font-size: 200% }")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    for count in page.locator("main .count").all():
+        assert len(count.evaluate("e => [...e.getClientRects()]")) == 1, count.inner_text()
+
+
 def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -> None:
     page = _page(browser)
     page.goto(base_url + "feeds/")
