@@ -838,7 +838,15 @@ def test_a_week_ranks_by_upvotes_and_the_newest_week_is_open() -> None:
     assert "still open" in files["top/index.html"].decode()
     digest = feedparser.parse(files["top/weekly/atom.xml"])
     assert not digest.bozo and [e.id for e in digest.entries] == ["tag:sitegen,2023:week/2026-W01"]
-    assert "(9 upvotes)" in digest.entries[0].content[0].value
+    # The week's item lists its papers as the page does: each with the count it ranks by, the
+    # one without a count with none, and nothing else between them.
+    shown = re.sub(r"<[^>]+>", "\n", digest.entries[0].content[0].value).split()
+    said = " ".join(shown).replace(" on reinforcement learning and language models", "")
+    assert said == (
+        "Paper 9 (9 upvotes) Paper 8 (8 upvotes) Paper 7 (7 upvotes) Paper 6 (6 upvotes)"
+        " Paper 5 (5 upvotes) Paper 4 (4 upvotes) Paper 3 (3 upvotes) Paper 1 (1 upvote)"
+        " Paper 2"
+    )
 
 
 def test_a_week_with_a_day_a_fetch_will_try_again_stays_open_and_out_of_the_weekly_feed() -> None:
