@@ -1533,6 +1533,19 @@ def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_nev
     } == again
 
 
+def _real_days(
+    source: FaultyHF,
+) -> tuple[list[dict[str, Any]], Callable[[date, list[dict[str, Any]]], None]]:
+    """The bundled real answer's entries, and a way to serve some of them as a day's answer;
+    every other day answers `[]`."""
+    source.other_api_days = [Reply(200, b"[]")]
+
+    def serve(day: date, entries: list[dict[str, Any]]) -> None:
+        source.set(day.isoformat(), [Reply(200, _answer_of(day, entries))])
+
+    return json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text()), serve
+
+
 def test_a_backfill_dates_the_papers_it_brings_to_the_newest_days_not_to_older_ones(
     hf: tuple[FaultyHF, str], site: Path
 ) -> None:
@@ -1540,14 +1553,9 @@ def test_a_backfill_dates_the_papers_it_brings_to_the_newest_days_not_to_older_o
     the papers it brought to the newest days dated by their day for good, hours before a
     reader's last poll. The days older than the newest held are history filled in."""
     source, url = hf
-    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    real, serve = _real_days(source)
     today = datetime.now(UTC).date()
     older, held, newer = (today - timedelta(days=n) for n in (3, 2, 1))
-
-    def serve(day: date, entries: list[dict[str, Any]]) -> None:
-        source.set(day.isoformat(), [Reply(200, _answer_of(day, entries))])
-
-    source.other_api_days = [Reply(200, b"[]")]
     serve(held, real[:2])
     assert _fetch(site, url, "--date", held.isoformat()) == 0
     serve(older, real[2:4])
@@ -1577,14 +1585,9 @@ def test_the_rest_of_a_day_published_as_news_fetched_by_date_after_a_later_day_i
     from that day, as history filled in: a reader taking the items newer than its last poll
     never saw them. A day published with dated papers is no history: its rest is news."""
     source, url = hf
-    real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
+    real, serve = _real_days(source)
     today = datetime.now(UTC).date()
     older, filling, newer = (today - timedelta(days=n) for n in (3, 2, 1))
-
-    def serve(day: date, entries: list[dict[str, Any]]) -> None:
-        source.set(day.isoformat(), [Reply(200, _answer_of(day, entries))])
-
-    source.other_api_days = [Reply(200, b"[]")]
     serve(older, real[6:8])
     assert _fetch(site, url, "--date", older.isoformat()) == 0  # a store held before
     serve(filling, real[:2])
