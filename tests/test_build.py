@@ -477,9 +477,10 @@ def test_titles_and_abstracts_never_become_markup(site: Path, tmp_path: Path) ->
         head = _Head()
         head.feed(page.read_text())
         # The template's own: the masthead's search box, or on the search page its own form
-        # (the masthead's left out there) and its two scripts (the results' room kept before
-        # the first paint, the search); the 404 page's script of guesses.
-        scripted = {public / "search" / "index.html": 2, public / "404.html": 1}.get(page, 0)
+        # (the masthead's left out there) and its three scripts (the index's first files asked
+        # for as it opens, the results' room kept before the first paint, the search); the 404
+        # page's script of guesses.
+        scripted = {public / "search" / "index.html": 3, public / "404.html": 1}.get(page, 0)
         forms = ["form"]
         assert head.scripts == scripted and head.handlers == [], page
         assert head.fetching_tags == forms, page

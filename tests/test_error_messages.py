@@ -29,6 +29,10 @@ from tests.test_fetch import _read_all
 from tests.test_publish import _line_with, _serving
 
 SITE_TOML = (REPO / "site.toml").read_text()
+_BASE = (REPO / "templates" / "base.html").read_text()
+# The lines of base.html that tests break: where its head ends, and its main block.
+HEAD_END = _BASE[: _BASE.index("</head>")].count("\n") + 1
+MAIN_BLOCK = _BASE[: _BASE.index("{% block main %}{% endblock %}")].count("\n") + 1
 
 
 def _config_error(text: str) -> tuple[str, str]:
@@ -1025,19 +1029,27 @@ def test_a_day_a_site_cannot_hold_is_refused_in_one_line(tiny_built: Path, tmp_p
 @pytest.mark.parametrize(
     ("file", "edit", "says"),
     [
-        ("templates/base.html", b'{{ "x" + 1 }}</head>', "templates/base.html:18: template error:"),
+        (
+            "templates/base.html",
+            b'{{ "x" + 1 }}</head>',
+            f"templates/base.html:{HEAD_END}: template error:",
+        ),
         (
             "templates/base.html",
             b"{{ nothing.x }}</head>",
-            "templates/base.html:18: template error:",
+            f"templates/base.html:{HEAD_END}: template error:",
         ),
         # A name mistyped, printed: said without a line (a new user's trial).
-        ("templates/base.html", b"{{ site_titel }}</head>", "templates/base.html:18: template"),
+        (
+            "templates/base.html",
+            b"{{ site_titel }}</head>",
+            f"templates/base.html:{HEAD_END}: template",
+        ),
         # Said as missing, with no line, and "restore it" (a fork owner's trial).
         (
             "templates/base.html",
             b'{% include "_note.html" %}</head>',
-            "templates/base.html:18: no template _note.html",
+            f"templates/base.html:{HEAD_END}: no template _note.html",
         ),
         # A review: a traceback (RecursionError).
         (
@@ -1093,7 +1105,7 @@ def test_a_mistake_in_a_template_of_a_subfolder_is_said_at_its_line(
 
 
 def _break_base_template(root: Path) -> None:
-    """A Jinja syntax error in templates/base.html, at its line 29 (`{% endblok %}`)."""
+    """A Jinja syntax error in templates/base.html, at its line MAIN_BLOCK (`{% endblok %}`)."""
     rewrite(
         root / "templates" / "base.html",
         lambda text: text.replace(
@@ -1118,7 +1130,7 @@ def test_a_template_syntax_error_after_a_build_that_rendered_nothing_is_said(
     assert status == 2, f"a broken template built (exit {status}): {err!r}"
     # Named from the site's folder, as other template errors are (a fork owner's trial: a
     # syntax error alone was named by its whole path, or from the folder the command ran in).
-    assert "sitegen: error: templates/base.html:29: template syntax" in err, err
+    assert f"sitegen: error: templates/base.html:{MAIN_BLOCK}: template syntax" in err, err
 
 
 @pytest.mark.parametrize("full", ["--clean", "public/ deleted"])
@@ -1142,7 +1154,7 @@ def test_a_template_syntax_error_in_a_full_build_after_one_that_rendered_nothing
     status = main(args)
     err = capsys.readouterr().err
     assert status == 2, f"a broken template built (exit {status}): {err!r}"
-    assert "templates/base.html:29: template syntax" in err
+    assert f"templates/base.html:{MAIN_BLOCK}: template syntax" in err
 
 
 def test_serve_says_a_template_syntax_error_made_after_it_started(tiny_built: Path) -> None:
@@ -1153,7 +1165,7 @@ def test_serve_says_a_template_syntax_error_made_after_it_started(tiny_built: Pa
         assert process.stdout is not None and process.stderr is not None
         _line_with(process.stdout, "changed: templates/base.html", timeout=60)
         said = _line_with(process.stderr, "sitegen: error:", timeout=30)
-        assert "templates/base.html:29: template syntax" in said, said
+        assert f"templates/base.html:{MAIN_BLOCK}: template syntax" in said, said
 
 
 def test_a_name_a_template_is_not_given_is_said_with_the_page_and_the_names_it_is(
