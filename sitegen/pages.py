@@ -350,8 +350,13 @@ class Pages:
                 # a feed that never gets a new item.
                 *the_sites,
             ),
-            **values,
         }
+        # A page's own value named as one every page is given would replace it on that page
+        # alone, in silence (a contributor's trial: /orgs/'s `orgs` list became its footer's
+        # link to /orgs/, found only by a test that followed every link).
+        if shadowed := sorted(context.keys() & values.keys()):
+            raise TypeError(f"{template}: {', '.join(shadowed)} is a name every page is given")
+        context |= values
         try:
             html = self.env.get_template(template).render(context)
         except UndefinedError as error:
@@ -818,7 +823,6 @@ class Pages:
             count=count,
             first=human_date(first) if first else None,
             newest=human_date(newest) if newest else None,
-            search=href(self.routes.search()),
             days=href(self.routes.days_index().html),
             topics=href(self.routes.topics_index()),
             top=href(self.routes.top_index().html),

@@ -1225,3 +1225,16 @@ def test_a_days_page_says_its_order_and_links_its_weeks_top_papers() -> None:
         "3 papers, the 1 with an upvote count by upvotes, then the others in the order Daily"
         " Papers listed them." in page
     )
+
+
+def test_a_pages_own_value_named_as_one_every_page_is_given_is_refused() -> None:
+    """A contributor's trial: a page per organisation given its list as `orgs`, the name of
+    the footer's link to it, rendered the list's repr as that link on that page alone, and
+    every test but one that followed each link passed."""
+    site = _site()
+    routes = Routes(BASE)
+    r = renderers(
+        site, routes, ENV, templates=str(REPO / "templates"), read_file=bytes, api_records={}
+    )
+    with pytest.raises(TypeError, match="search is a name every page is given"):
+        r.pages.page("papers.html", routes.papers_index(), title="Papers", feeds=None, search="x")
