@@ -9,7 +9,25 @@ and a build renders only the outputs whose key changed (tests build every kind o
 ways and compare).
 
 A new kind of page or feed is one new class in `KINDS` (and in `NEWEST_LISTS` if it lists the
-newest papers, which a rebuild then renders faster). Its pages are in the sitemap by that alone.
+newest papers, which a rebuild then renders faster). Its pages are in the sitemap by that alone,
+and its keys, incremental builds, the static/ clash check, hand-edit checks and `serve` need no
+word. Elsewhere, it needs (as a page per organisation did, in a contributor's trial):
+
+- its route: a method of `sitegen.urls.Routes`;
+- its rendering: a method of `sitegen.pages.Pages` (`page()`: a page's own values may not take
+  a name every page is given, such as `search` or `home`) or of `sitegen.feeds.Feeds`, and
+  its template in templates/; a link to it from every page is base.html's, through a name
+  `Pages.page` gives every page;
+- for lists grouped or ordered by a paper's field other than its title, upvotes, topics and
+  days: that field among the parse cache's facts (`sitegen.cache.PaperFacts`, read into
+  `ContentSnapshot` by `sitegen.store`, grouped in `sitegen.site.assemble_site`), since
+  planning must not read every paper's file (the rebuild budget);
+- for a standing feed to be in /feeds/ and feeds.opml: `Pages.feeds_page` and
+  `feeds.render_opml`, which list them by hand;
+- tests: tests/test_outputs.py covers a kind of `KINDS` by itself (it writes the paths it
+  names; its keys change with every field of a paper); the small site's counts in
+  tests/test_build.py and the bundled site's in README.md change; a feed's bytes belong in
+  tests/golden/.
 """
 
 from __future__ import annotations
