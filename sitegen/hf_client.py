@@ -748,6 +748,9 @@ def _read_capped(response: httpx.Response, *, limit: int, cap: int, day: date) -
     inflate = zlib.decompressobj(zlib.MAX_WBITS | 16) if "gzip" in encoding else None
     body = bytearray()
     encoded = False  # a byte of the gzip stream came: no body at all (a 304's) is no stream
+    # Only a 200's body is read as the day's: another's (a 503's page, cut short or mislabelled
+    # as gzip) failed the day as a broken encoding, its status not retried.
+    read = response.status_code == 200
     try:
         for chunk in response.iter_raw():
             encoded = encoded or bool(chunk)
@@ -762,10 +765,12 @@ def _read_capped(response: httpx.Response, *, limit: int, cap: int, day: date) -
                 if len(body) > limit:
                     raise _too_large(cap, day)
     except zlib.error as error:
+        if not read:  # an error's page, not the day's: its status is what is said
+            return bytes(body)
         raise FetchError(
             f"the answer's gzip encoding is broken ({error})", location=Location(day.isoformat())
         ) from None
-    if inflate is not None and encoded and not inflate.eof:  # said invalid JSON, read so
+    if inflate is not None and encoded and read and not inflate.eof:  # said invalid JSON, read so
         raise FetchError(
             "the answer's gzip encoding is cut short: its stream stops before its end",
             location=Location(day.isoformat()),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import html
 import json
 import os
@@ -184,6 +185,26 @@ def test_an_answer_without_a_body_that_names_gzip_is_no_broken_gzip(
         fetcher = DayFetcher(client, base_url=url, policy=policy)
         answer = fetcher.fetch_day(DAY, Validators(etag='"v1"') if status == 304 else None)
     assert answer.status == ("unchanged" if status == 304 else "papers")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [gzip.compress(API_ANSWER)[:200], b"Service Unavailable"],
+    ids=["cut short", "not gzip"],
+)
+def test_a_busy_answer_whose_gzip_body_does_not_read_is_retried(
+    hf: tuple[FaultyHF, str], body: bytes
+) -> None:
+    """A 503 that names gzip with a body cut short (a proxy's page, the connection closed
+    early) or one that is no gzip at all (a mislabelled error page): its body is not the
+    day's, yet it failed the day as "gzip encoding is cut short" (or broken), not retried."""
+    source, url = hf
+    gzip_said = (("Content-Encoding", "gzip"),)
+    source.set(DAY.isoformat(), [Reply(503, body, gzip_said), Reply(200, API_ANSWER)])
+    policy = FetchPolicy(read_timeout=2, attempts=2, backoff=0.01)
+    with hf_client.make_client(policy) as client:
+        fetcher = DayFetcher(client, base_url=url, policy=policy)
+        assert fetcher.fetch_day(DAY).status == "papers"
 
 
 @pytest.mark.parametrize("redirect", [None, "/papers/date/2025-10-30", "/papers/2025-10-31"])
