@@ -442,6 +442,52 @@ def test_the_index_files_a_first_query_needs_are_asked_for_together_not_one_afte
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+# What the page fetches itself (Pagefind's and its own requests): a file the head asked for
+# and the page never fetched is bytes for nothing, and Chromium's "preloaded but not used".
+RECORD_FETCHES = """
+window.fetched = [];
+const fetchFirst = window.fetch;
+window.fetch = function (input, init) {
+  const url = input instanceof Request ? input.url : String(input);
+  window.fetched.push(new URL(url, location.href).href);
+  return fetchFirst.call(this, input, init);
+};
+"""
+
+
+def _preloaded_not_fetched(page: Page) -> set[str]:
+    """The files the search page's head asked for that the page has not fetched (waited for:
+    the page loads its index as it opens), by their names in the index's directory."""
+    unused: set[str] = set()
+    for _ in range(50):
+        unused = set(
+            page.evaluate(
+                "() => [...document.querySelectorAll('link[rel=preload]')].map((l) => l.href)"
+                ".filter((href) => !window.fetched.includes(href))"
+            )
+        )
+        if not unused:
+            break
+        page.wait_for_timeout(100)
+    return {re.sub(rf"^.*/{INDEX_DIR}/|\?.*$", "", url) for url in unused}
+
+
+@pytest.mark.parametrize("query", ["%20", "%3C%3E"])
+def test_a_search_page_opened_with_no_word_to_look_for_uses_the_files_it_asked_for(
+    browser: Browser, base_url: str, query: str
+) -> None:
+    """A space searched from the masthead's box (its `required` lets it through), or "<>": the
+    page asked for Pagefind's files as it opened (117 KB) and loaded none of them, as it does
+    for a page opened without a query, until a word was typed; Chromium warned of each."""
+    page = _page(browser, WIDTHS["mobile"])
+    page.add_init_script(RECORD_FETCHES)
+    page.goto(base_url + f"search/?q={query}")
+    assert _preloaded_not_fetched(page) == set()
+    page.locator("#search-query").fill("diffusion")
+    expect(page.locator("#search-status")).to_contain_text("match")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_site_with_no_paper_yet_says_so_when_searched(browser: Browser, tmp_path: Path) -> None:
     """Found by a new user's trial: a fork started empty, as the README shows, said its
     search "could not load its index" until its first fetch."""
@@ -452,10 +498,14 @@ def test_a_site_with_no_paper_yet_says_so_when_searched(browser: Browser, tmp_pa
     assert main(["--root", str(root), "build"]) == 0
     with serving(root / "public") as server:
         page = _page(browser, WIDTHS["mobile"])
+        page.add_init_script(RECORD_FETCHES)
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=diffusion")
         status = page.locator("#search-status")
         expect(status).to_have_text("This site has no papers yet: there is nothing to search.")
         expect(page.locator("#search-results > li")).to_have_count(0)
+        # Nothing to merge nor warm up with a query: the wasm and entry file the head asked
+        # for were never used ("preloaded but not used").
+        assert _preloaded_not_fetched(page) == set()
         assert page.errors == []  # type: ignore[attr-defined]
 
 
