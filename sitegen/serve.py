@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
+import gc
 import html
 import socket
 import sys
@@ -384,11 +385,17 @@ class _Preview:
         return None
 
     def _built(self) -> BuildReport:
-        with without_cycle_collection():
-            config = self.configured()
-            self.base_url = config.base_url  # what the build made its feeds of
-            self.site_path = urlsplit(config.base_url).path or "/"
-            return build_site(self.root, config, out=self.out, search=False)
+        try:
+            with without_cycle_collection():
+                config = self.configured()
+                self.base_url = config.base_url  # what the build made its feeds of
+                self.site_path = urlsplit(config.base_url).path or "/"
+                return build_site(self.root, config, out=self.out, search=False)
+        finally:
+            # The build's cycles, aged into the oldest generation, which Python's own heuristic
+            # never collected: serve grew by every build (a review: 217 MiB to 1.3 GiB in a
+            # day of edits at 10,000 papers). A command's process ends; serve's goes on.
+            gc.collect()
 
     def _index_in_background(self, report: BuildReport) -> None:
         self.builds += 1
