@@ -5,12 +5,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sitegen.errors import OutputLost
+from sitegen.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, OutputLost
 
-EXIT_FAILED = 1
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a command its reader stopped (128 + SIGPIPE)
-EXIT_INTERRUPTED = 130
-EXIT_MISTAKE = 2
 
 
 class _StandardOutput:
@@ -48,7 +45,7 @@ def run() -> None:
             " file system",
             file=sys.stderr,
         )
-        sys.exit(EXIT_MISTAKE)
+        sys.exit(EXIT_BAD_INPUT)
     try:
         # Imported here: Ctrl-C while the libraries load (the first 0.2 s) printed a traceback.
         from sitegen.cli import main

@@ -24,6 +24,11 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else ascii(match[0])[1:-1]
 
 
+# What a command exits with (`sitegen.__main__` and `sitegen.cli`, which the former may not
+# import before it has checked where it runs).
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
 # The start of the note a page's render adds to an undefined name's error: the names its
 # template was given, which the error's hint lists (sitegen.templating.template_error).
 NAMES_GIVEN = "the template was given: "
