@@ -124,7 +124,9 @@ def without_cycle_collection() -> Iterator[None]:
 
     Ingest and build make millions of objects that live until the run ends and hold almost
     no cycles; the collector would walk them over and over for nothing (a fifth to half of
-    the run at 50,000 papers). Memory held by cycles is freed once the block ends.
+    the run at 50,000 papers). The block's survivors, its cycles among them, are aged into
+    the oldest generation, which the collector's own threshold then seldom reaches: a process
+    that goes on after the block (`sitegen serve`) collects them itself.
     """
     enabled = gc.isenabled()
     gc.disable()
