@@ -71,6 +71,8 @@ class TopicMatcher:
     topics: Mapping[str, Topic]  # slug -> topic, in site.toml order
     order: Mapping[str, int]  # topic slug -> its place in site.toml
     renamed: Mapping[str, str]  # a slug of before a rename (`formerly`) -> the topic's now
+    # (topic slug, phrase tokens) -> the phrase as site.toml writes it, to name it to an editor
+    written: Mapping[tuple[str, tuple[str, ...]], str]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,6 +101,7 @@ class TopicEvidence:
 
 def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
     phrases: dict[tuple[str, ...], dict[str, bool]] = {}
+    written: dict[tuple[str, tuple[str, ...]], str] = {}
     for topic in topics:
         for words, generic in (
             *((k, False) for k in topic.keywords),
@@ -109,6 +112,7 @@ def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
                 found = phrases.setdefault(tokens, {})
                 # A phrase listed both ways for one topic is a keyword.
                 found[topic.slug] = found.get(topic.slug, True) and generic
+                written.setdefault((topic.slug, tokens), words)
     lengths: dict[str, set[int]] = {}
     for tokens in phrases:
         lengths.setdefault(tokens[0], set()).add(len(tokens))
@@ -118,6 +122,7 @@ def compile_topics(topics: tuple[Topic, ...]) -> TopicMatcher:
         topics={topic.slug: topic for topic in topics},
         order={topic.slug: index for index, topic in enumerate(topics)},
         renamed=renamed_slugs(topics),
+        written=written,
     )
 
 
@@ -302,23 +307,29 @@ def why_topics(paper: Paper, taxonomy: tuple[Topic, ...]) -> list[str]:
     chosen = {evidence.slug for evidence in given}
     lines = [f"{paper.id}: {paper.title}"]
     for evidence in given:
-        lines.append(f"  {evidence.slug}: {_evidence_said(evidence)}")
+        lines.append(f"  {evidence.slug}: {_evidence_said(evidence, matcher)}")
     for slug in sorted(paper.not_topics):
         lines.append(f"  not {slug}: refused by the paper's not_topics")
     unused = [e for e in _evidence(paper, matcher).values() if e.slug not in chosen]
     for evidence in sorted(unused, key=lambda e: (-e.score, matcher.order[e.slug])):
         if evidence.slug not in paper.not_topics:
-            lines.append(f"  not {evidence.slug}: {_evidence_said(evidence)}; not chosen")
+            said = _evidence_said(evidence, matcher)
+            lines.append(f"  not {evidence.slug}: {said}; not chosen")
     return lines
 
 
-def _evidence_said(evidence: TopicEvidence) -> str:
+def _evidence_said(evidence: TopicEvidence, matcher: TopicMatcher) -> str:
     if evidence.by_hand:
         return "given by hand (the paper's topics)"
     if evidence.fallback:
         return "the fallback area: no other area had evidence enough"
-    found = ", ".join(f'"{k}"' for k in evidence.keywords)
-    generic = ", ".join(f'"{g}"' for g in evidence.generic)
+
+    def as_written(phrases: tuple[str, ...]) -> str:
+        # As site.toml writes them ("diagnosis", "X-ray"), not as matched ("diagnosi", "x ray").
+        key = evidence.slug
+        return ", ".join(f'"{matcher.written[key, tuple(p.split(" "))]}"' for p in phrases)
+
+    found, generic = as_written(evidence.keywords), as_written(evidence.generic)
     also = f", generic {generic}" if generic else ""
     where = "one in the title" if evidence.in_title else "none in the title"
     return f"score {evidence.score} from {found}{also} ({where})"

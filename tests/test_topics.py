@@ -624,3 +624,21 @@ def test_build_says_why_a_paper_has_its_topics(
     err = capsys.readouterr().err
     assert "--topics-why no-such-paper: no such paper" in err and "hint:" in err
     assert tree_bytes(small_built / "public") == before
+
+
+def test_why_names_the_keywords_as_site_toml_writes_them() -> None:
+    """A re-topicing trial: `--topics-why` said `"diagnosi"`, `"x ray"` and generic
+    `"analysi"`, words site.toml does not hold (the plural "s" the matcher drops, the hyphen it
+    ignores), so the editor could not find by them the keyword to edit."""
+    medicine = Topic(
+        slug="medicine",
+        name="Medicine",
+        description="",
+        keywords=("diagnosis", "X-ray"),
+        generic=("analysis",),
+    )
+    paper = _paper("Diagnosis from X-Ray Images", "An analysis of diagnoses.")
+    lines = why_topics(paper, (medicine,))
+    assert lines[1] == (
+        '  medicine: score 7 from "diagnosis", "X-ray", generic "analysis" (one in the title)'
+    )
