@@ -170,8 +170,10 @@ def _refuse_excluded_matches(item: TomlFields, feed: CustomFeed) -> None:
 
 
 def word_phrases(item: TomlFields, key: str) -> tuple[str, ...]:
-    """The array of phrases `key`, each with a word to match: one without is refused."""
-    phrases = item.texts(key)
+    """The array of phrases `key`, each with a word to match: one without is refused, as is one
+    written as a pattern (punctuation is no part of a word: "c++" would match "C")."""
+    # Composed, as text is written: a letter typed with a separate accent matched nothing.
+    phrases = tuple(unicodedata.normalize("NFC", phrase) for phrase in item.texts(key))
     for phrase in phrases:
         if not text_tokens(phrase):
             raise ConfigError(
@@ -179,7 +181,19 @@ def word_phrases(item: TomlFields, key: str) -> tuple[str, ...]:
                 location=item.where(key),
                 hint=f'{key} = ["a phrase", "a word"]',
             )
+        if pattern := _PATTERN_CHARS.search(phrase):
+            words = " ".join(text_tokens(phrase))
+            raise ConfigError(
+                f"`{key}` holds {phrase!r}, but a phrase is matched as words, without "
+                f"punctuation: {pattern[0]!r} is dropped and it matches {words!r}",
+                location=item.where(key),
+                hint=f'list each wording as plain words: {key} = ["hospital", "clinic"]',
+            )
     return phrases
+
+
+# What a regular expression or a language name like "C++" is written with: no word holds it.
+_PATTERN_CHARS = re.compile(r"[*+?|()\[\]{}\\^$]")
 
 
 # Latin letters that are no letter plus an accent, so NFKD keeps them whole (ß is casefold's).

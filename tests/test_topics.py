@@ -212,6 +212,26 @@ def test_a_slug_used_twice_names_the_line_of_its_first_use() -> None:
         parse_config(text, source="site.toml")
 
 
+@pytest.mark.parametrize("keyword", ["c++", "(clinic|hospital)s?", "med.*ical", "[Tt]ransformer"])
+def test_a_keyword_written_as_a_pattern_is_refused_with_its_line(keyword: str) -> None:
+    # A site owner's trial: punctuation is ignored, so "c++" matched every paper saying "C"
+    # and "(clinic|hospital)s?" the phrase "clinic hospital s", which no paper says.
+    text = _config_with(f'[[topics]]\nslug = "a"\nname = "A"\nkeywords = ["{keyword}"]\n')
+    with pytest.raises(ConfigError) as error:
+        parse_config(text, source="site.toml")
+    assert f"holds {keyword!r}, but a phrase is matched as words" in str(error.value)
+    assert error.value.location.line == text.splitlines().index(f'keywords = ["{keyword}"]') + 1
+
+
+def test_a_keyword_typed_with_a_separate_accent_matches_the_text_with_its_letter() -> None:
+    # "médical" typed as e and a combining accent split into "me" and "dical" and matched nothing.
+    decomposed = "me\u0301dical imaging"
+    site_toml = (REPO / "site.toml").read_text()
+    text = f'{site_toml}\n[[topics]]\nslug = "med"\nname = "Med"\nkeywords = ["{decomposed}"]\n'
+    matcher = compile_topics(parse_config(text, source="site.toml").topics)
+    assert "med" in assign_topics(_paper("Médical Imaging at Scale"), matcher)
+
+
 def test_kind_and_yields_to_are_checked() -> None:
     bad_kind = _config_with('[[topics]]\nslug = "a"\nname = "A"\nkind = "tag"\n')
     with pytest.raises(ConfigError, match="area"):
