@@ -125,7 +125,7 @@ def build_site(
     """
     templates = root / TEMPLATES_DIR
     template_environment(templates)  # a missing templates/ fails before any work
-    setup = _setup_key(templates, config)
+    setup, copied = _setup_key(templates, config)
     out = output_directory(out)  # through a link to a web root
     check_output(out, root=root)  # before the lock: a refused output is not touched
     with (
@@ -169,6 +169,7 @@ def build_site(
             filling=filling_days(fetch_state, newest=max(snapshot.days, default=None)),
             digest_dates=digest_dates,
             own_files=own_files(root),
+            copied=copied,
         )
         routes = Routes(config.base_url)
         states = paper_states(site)
@@ -375,18 +376,31 @@ def _plan(
     return planned, outputs, dirty
 
 
-def _setup_key(templates: Path, config: SiteConfig) -> str:
-    """What every output depends on: sitegen's code, the templates, the whole of site.toml."""
+# The files of templates/ the site publishes as they are (outputs.StaticFile).
+_COPIED = ("style.css", "favicon.svg")
+
+
+def _setup_key(templates: Path, config: SiteConfig) -> tuple[str, dict[str, str]]:
+    """What every output depends on: sitegen's code, the templates, the whole of site.toml;
+    and a digest of each file of templates/ published as it is, the key of its own output.
+    Those are in the setup only when a template names one (an include that inlines it)."""
     setup = hashlib.blake2b(code_version().encode(), digest_size=12)
-    for path in sorted(templates.rglob("*")):
-        if path.is_file():
-            setup.update(f"\0{path.relative_to(templates).as_posix()}\0".encode())
-            setup.update(path.read_bytes())
+    files = {
+        path.relative_to(templates).as_posix(): path.read_bytes()
+        for path in sorted(templates.rglob("*"))
+        if path.is_file()
+    }
+    copied = {name: digest(files[name]) for name in _COPIED if name in files}
+    named = {n for n in copied for o, data in files.items() if o != n and n.encode() in data}
+    for name, data in files.items():
+        if name not in copied or name in named:
+            setup.update(f"\0{name}\0".encode())
+            setup.update(data)
     # `hidden` in order: a set prints in an order each process draws anew, and every second
     # run rendered the whole site again.
     setup.update(repr(dataclasses.replace(config, hidden=frozenset())).encode())
     setup.update(repr(sorted(config.hidden)).encode())
-    return setup.hexdigest()
+    return setup.hexdigest(), copied
 
 
 def _paper_files(root: Path) -> int:

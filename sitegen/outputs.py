@@ -160,11 +160,14 @@ class StaticFile(NamedTuple):
     """The stylesheet or the icon, copied from templates/."""
 
     name: str
+    # A digest of its bytes: the setup leaves them out (pages only link them), so an edit of
+    # the stylesheet renders that file alone (a review: every page, 10.5 s at 10k papers).
+    made_of: str
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for route in (routes.stylesheet(), routes.icon()):
-            yield Output((route.path,), StaticFile(route.path))
+            yield Output((route.path,), StaticFile(route.path, site.copied.get(route.path, "")))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield Artifact(self.name, r.read_file(f"{r.templates}/{self.name}"))

@@ -172,6 +172,9 @@ class Site:
     digest_listing: DigestItems = DigestItems()  # what the digest feeds list (digest_items)
     # The files of static/, published as they are: (path under the site, file, size and time)
     own_files: tuple[tuple[str, str, str], ...] = ()
+    # The files of templates/ published as they are (the stylesheet, the icon): name -> a
+    # digest of its bytes, their outputs' key (sitegen.outputs.StaticFile)
+    copied: Mapping[str, str] = field(default_factory=dict)
 
     def featured_at(self, paper_id: str, day: date) -> datetime:
         """When the paper's item of `day` is dated, in feeds: its entry's `added` (when a fetch
@@ -228,13 +231,15 @@ def assemble_site(
     filling: frozenset[date] = frozenset(),
     digest_dates: Mapping[str, datetime] | None = None,
     own_files: tuple[tuple[str, str, str], ...] = (),
+    copied: Mapping[str, str] | None = None,
 ) -> Site:
     """Order and group the content for rendering (`assign` may cache or spread topic matching).
     `awaited`: the days a fetch missed while they were new and will try again
     (sitegen.fetch_state.awaited_days); `whole`: the days a fetch had after they ended
     (sitegen.fetch_state.whole_days); `filling`: those it had only before they ended
     (sitegen.fetch_state.filling_days); `digest_dates`: when each digest item came out
-    (sitegen.digest_dates.load_digest_dates); `own_files`: static/'s (sitegen.own_files)."""
+    (sitegen.digest_dates.load_digest_dates); `own_files`: static/'s (sitegen.own_files);
+    `copied`: the digests of the files of templates/ published as they are (Site.copied)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan
     # looks up 300,000 states by id, each then found by identity (the rebuild budget, under
     # 2 s at 50k papers).
@@ -320,6 +325,7 @@ def assemble_site(
             digest_days=config.feeds.digest_days,
         ),
         own_files=own_files,
+        copied=copied or {},
     )
 
 
