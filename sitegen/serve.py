@@ -200,6 +200,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         else:
             status = HTTPStatus.OK
         if path.suffix != ".html":
+            # Sent whole, as pages are: Last-Modified counts whole seconds, and a stylesheet
+            # saved twice within one was answered 304, the first save's kept (a review).
+            del self.headers["If-Modified-Since"]
             if self.head_only:
                 super().do_HEAD()
             else:

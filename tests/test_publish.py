@@ -21,6 +21,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -925,6 +926,32 @@ def test_serve_rebuilds_for_a_hidden_template_a_page_includes(tiny_built: Path) 
         assert said.strip() == "changed: templates/.partials/note.html", said
         _line_with(process.stdout, "rebuilt in", timeout=120)
         assert "partial v2" in httpx.get(url, timeout=30).text
+
+
+def test_serve_sends_an_edited_stylesheet_rebuilt_within_the_second_of_the_last(
+    served: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    """Review h5: restyling under serve, a save of style.css rebuilt that file alone, in a
+    fraction of a second; a second save within the same second was answered 304 Not Modified
+    to the browser's revalidation (If-Modified-Since, whole seconds), which kept showing the
+    stylesheet of the first."""
+    process, url, repo = served
+    assert process.stdout is not None
+    stylesheet = repo / "templates" / "style.css"
+    held = httpx.get(url + "style.css", timeout=30)  # what the open page's browser holds
+    stylesheet.write_text(stylesheet.read_text() + "\n.card { outline: 0; }\n")
+    said = _line_with(process.stdout, "changed: ", timeout=120)
+    assert said.strip() == "changed: templates/style.css", said
+    rebuilt = _line_with(process.stdout, "rebuilt in", timeout=120)
+    assert re.search(r": 1 of \d+ files rendered", rebuilt), rebuilt
+    # Its browser asks again, as `no-cache` says, naming the second its copy was of; the
+    # rebuild's file is of that second too when it came within it (set so here).
+    second = parsedate_to_datetime(held.headers["last-modified"]).timestamp()
+    os.utime(repo / "public" / "style.css", (second, second))
+    asked = {"If-Modified-Since": held.headers["last-modified"]}
+    answer = httpx.get(url + "style.css", headers=asked, timeout=30)
+    assert answer.status_code == 200 and answer.text.endswith(".card { outline: 0; }\n")
+    assert answer.headers["cache-control"] == "no-cache"
 
 
 def _ingest(root: Path, listing: Path) -> None:
