@@ -459,8 +459,9 @@ class DayFetcher:
                         response = self.client.send(
                             request, auth=self._auth, follow_redirects=False, stream=True
                         )
-                    except UnicodeError as error:  # the redirect's next request, which
-                        # httpx makes unasked, to a host idna refuses ("xn--a": a review)
+                    except (UnicodeError, httpx.InvalidURL) as error:  # the redirect's next
+                        # request, which httpx makes unasked, to a host idna refuses ("xn--a": a
+                        # review) or of another scheme without "//" ("javascript:x": a review)
                         self.answered = self.completed = True
                         self.statuses.add(_A_REDIRECT)  # its own status is not known here
                         raise FetchError(
