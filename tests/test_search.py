@@ -357,10 +357,39 @@ def test_an_index_that_does_not_load_leaves_the_reader_a_way_on(
     page.route(re.compile(r"/pagefind/"), lambda route: route.abort())
     page.goto(base_url + "search/?q=diffusion")
     status = page.locator("#search-status")
-    expect(status).to_contain_text("could not load its index: try again in a moment")
+    expect(status).to_contain_text("could not load its index")
     expect(status.get_by_role("link", name="day")).to_have_attribute("href", "../days/")
     status.get_by_role("link", name="topic").click()
     page.wait_for_url(re.compile(r"/topics/$"))
+
+
+def _failing_until_tried_again(page: Page, base_url: str, pattern: str) -> None:
+    """The index's files matching `pattern` fail (a network blip) until the page says so and
+    its "Try again" is pressed; then the query's papers come."""
+    failing = True
+
+    def blip(route: Route) -> None:
+        if failing:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(re.compile(f"/{INDEX_DIR}/{pattern}"), blip)
+    page.goto(base_url + "search/?q=diffusion")
+    status = page.locator("#search-status")
+    expect(status).to_contain_text("could not load its index")
+    failing = False
+    status.get_by_role("button", name="Try again").click()
+    expect(status).to_contain_text("match", timeout=10_000)
+    assert page.locator("#search-results h2 a").count() > 0
+
+
+def test_pagefind_that_failed_to_load_is_loaded_by_a_retry(browser: Browser, base_url: str) -> None:
+    """Found by a review: pagefind.js failing once (a network blip), the page said "try again in
+    a moment", and every try failed until a reload: the browser keeps a module's failed import
+    for the page, and the page imported it at the same address."""
+    page = _page(browser, WIDTHS["mobile"])
+    _failing_until_tried_again(page, base_url, r"pagefind\.js")
 
 
 def test_a_slow_index_is_said_to_be_searched_until_the_papers_come(
