@@ -867,6 +867,29 @@ def test_typing_on_the_search_page_updates_the_results_and_the_address(
     expect(page.locator("#search-results li")).to_have_count(0)
 
 
+def test_a_query_typed_before_the_pages_script_has_come_is_kept_and_searched(
+    browser: Browser, base_url: str
+) -> None:
+    """Found by a review: on a slow network the search page's box shows before its script has
+    come (the page's last bytes); a reader who typed in it saw their words replaced by the
+    address's query, and its results, once the script ran (and by nothing, from no query)."""
+    page = _page(browser, WIDTHS["mobile"])
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send("Network.setCacheDisabled", {"cacheDisabled": True})  # as earlier tests left it
+    slow = {"offline": False, "latency": 0, "downloadThroughput": 4_000, "uploadThroughput": -1}
+    network.send("Network.emulateNetworkConditions", slow)
+    page.goto(base_url + "search/?q=diffusion", wait_until="commit")
+    box = page.locator("#search-query")
+    box.fill("agents")
+    expect(page.locator("#search-needs-script")).to_be_visible()  # no script yet
+    network.send("Network.emulateNetworkConditions", {**slow, "downloadThroughput": -1})
+    expect(page.locator("#search-status")).to_contain_text("match “agents”")
+    expect(box).to_have_value("agents")
+    expect(page).to_have_url(re.compile(r"\?q=agents$"))
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_the_search_pages_masthead_keeps_the_sections_where_every_page_has_them(
     browser: Browser, base_url: str
 ) -> None:
