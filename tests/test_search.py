@@ -394,8 +394,13 @@ def test_pagefind_that_failed_to_load_is_loaded_by_a_retry(browser: Browser, bas
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"wasm\.en\.pagefind", f"{CLOSED_DIRECTORY}pagefind-entry\\.json", r".*/fragment/"],
-    ids=["wasm", "shard", "fragment"],
+    [
+        r"wasm\.en\.pagefind",
+        f"{CLOSED_DIRECTORY}pagefind-entry\\.json",
+        r".*/fragment/",
+        r".*/index/",
+    ],
+    ids=["wasm", "shard", "fragment", "chunk"],
 )
 def test_an_index_file_that_fails_to_load_is_said_and_loaded_by_a_retry(
     browser: Browser, base_url: str, pattern: str
@@ -403,7 +408,8 @@ def test_an_index_file_that_fails_to_load_is_said_and_loaded_by_a_retry(
     """Found by a review: Pagefind's wasm failing once (a network blip) left "Searching…" for
     good, as Pagefind merges a shard only once its wasm has come; a document that failed
     failed every try of its query until a reload, as Pagefind keeps what failed (a shard's
-    entry file too, until a retry imported Pagefind anew)."""
+    entry file too, until a retry imported Pagefind anew). A chunk of the index that failed
+    said "No paper matches", for good: Pagefind searches without it."""
     page = _page(browser, WIDTHS["mobile"])
     _failing_until_tried_again(page, base_url, pattern)
 
