@@ -355,6 +355,9 @@ class DayFetcher:
         """GET with retries on connection errors, 5xx and 429, within the time budget; the
         answer is read up to what the day may still take (`read_already` is taken)."""
         url = self.base_url + path
+        # Said whole in each line of it, to be pasted into curl (a maintainer's trial: a path
+        # named neither the source nor the API's page).
+        shown = str(httpx.URL(url, params=params))
         deadline = math.inf
         problem, status = "", 0
         timed_out = 0  # attempts that ended in a timeout
@@ -409,7 +412,7 @@ class DayFetcher:
             silent = self.clock() - started + wait
             if status != _TOO_MANY_REQUESTS and silent >= _SAY_RETRIES_AFTER:
                 self.on_wait(
-                    f"{day}: {path}: {problem}; trying again"
+                    f"{day}: {shown}: {problem}; trying again"
                     f" ({attempt + 2} of {self.policy.attempts})"
                 )
             if wait:
@@ -420,7 +423,7 @@ class DayFetcher:
         if timed_out == attempt + 1 and not self.completed:
             failure = _AnsweredNothing
         raise failure(
-            f"{path}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
+            f"{shown}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
         )
 
     def _say_rate_limited(self, seconds: float) -> None:
@@ -465,8 +468,7 @@ class DayFetcher:
                         self.answered = self.completed = True
                         self.statuses.add(_A_REDIRECT)  # its own status is not known here
                         raise FetchError(
-                            f"{request.url.path} redirects to an address no one can reach"
-                            f" ({error})",
+                            f"{request.url} redirects to an address no one can reach ({error})",
                             location=Location(day.isoformat()),
                             hint="check --source; report it if it is Hugging Face's",
                         ) from None
@@ -484,14 +486,14 @@ class DayFetcher:
                     if _origin(request.url) != _origin(httpx.URL(self.base_url)):
                         self.statuses.add(response.status_code)  # its final answer
                         raise FetchError(
-                            f"{response.url.path} redirects to {str(request.url)[:100]}, "
+                            f"{response.url} redirects to {str(request.url)[:100]}, "
                             "outside the source: not followed",
                             location=Location(day.isoformat()),
                             hint="check --source; only redirects within it are followed",
                         )
                 self.statuses.add(response.status_code)  # a loop's last
                 raise FetchError(
-                    f"{httpx.URL(url).path}: more than {_MAX_REDIRECTS} redirects",
+                    f"{httpx.URL(url, params=params)}: more than {_MAX_REDIRECTS} redirects",
                     location=Location(day.isoformat()),
                     hint="the source redirects in a loop; report it",
                 )
@@ -504,7 +506,7 @@ class DayFetcher:
             raise
         except httpx.HTTPError as error:  # undecodable content, a malformed answer
             raise FetchError(
-                f"{httpx.URL(url).path}: {type(error).__name__}: {error}",
+                f"{request.url}: {type(error).__name__}: {error}",
                 location=Location(day.isoformat()),
             ) from None
         finally:
@@ -800,7 +802,7 @@ def _too_large(cap: int, day: date) -> FetchError:
 def _expect_ok(response: httpx.Response, day: date) -> None:
     if response.status_code != 200:
         raise FetchError(
-            f"HTTP {response.status_code} for {response.url.path}",
+            f"HTTP {response.status_code} for {response.url}",
             location=Location(day.isoformat()),
         )
 

@@ -1846,3 +1846,17 @@ def test_a_retried_day_being_asked_when_ctrl_c_came_keeps_its_note(
     assert after == note, (after, output)  # the note stays as it was
     assert retried in days_to_retry(load_fetch_state(site)), output  # still noted: asked
     assert f"the next runs ask again for {retried}" in output, output
+
+
+def test_a_failed_day_names_the_whole_urls_it_asked(
+    hf: tuple[FaultyHF, str], bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A maintainer's trial (h4): `2025-11-01: FAILED: no usable answer (API:
+    /api/daily_papers: HTTP 500 ...; page: /papers/date/2025-11-01: HTTP 500 ...)` named
+    paths alone: which source, which page of the API? Nothing to paste into curl."""
+    source, url = hf
+    source.set("2025-11-01", [Reply(500)], [Reply(404)])
+    assert _fetch(bundled, url, "--date", "2025-11-01", "--attempts", "1") == 1
+    (failed,) = [line for line in capsys.readouterr().err.splitlines() if "FAILED" in line]
+    assert f"{url}/api/daily_papers?date=2025-11-01&p=0&limit=100: HTTP 500" in failed, failed
+    assert f"HTTP 404 for {url}/papers/date/2025-11-01" in failed, failed
