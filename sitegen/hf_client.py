@@ -395,7 +395,8 @@ class DayFetcher:
                     self._say_rate_limited(reset)
                 if response.status_code not in _RETRY_STATUSES:
                     return response
-                status, problem = response.status_code, f"HTTP {response.status_code}"
+                status = response.status_code
+                problem = f"HTTP {status}{_waits_asked(response, left=left, reset=reset)}"
                 wait = self._retry_wait(response, attempt, reset=reset, deadline=deadline)
                 if status == _TOO_MANY_REQUESTS:
                     # Waited out in the quota, so that the other days' requests wait too.
@@ -412,7 +413,7 @@ class DayFetcher:
             silent = self.clock() - started + wait
             if status != _TOO_MANY_REQUESTS and silent >= _SAY_RETRIES_AFTER:
                 self.on_wait(
-                    f"{day}: {shown}: {problem}; trying again"
+                    f"{day}: {shown}: {problem}; trying again in {math.ceil(wait)} s"
                     f" ({attempt + 2} of {self.policy.attempts})"
                 )
             if wait:
@@ -829,6 +830,16 @@ def _rate_limit(response: httpx.Response) -> tuple[int | None, float | None]:
     left = int(found["r"]) if "r" in found else None
     reset = float(found["t"]) if "t" in found else None
     return left, reset
+
+
+def _waits_asked(response: httpx.Response, *, left: int | None, reset: float | None) -> str:
+    """What the source asked to wait, as said after its status: " (Retry-After: 6 s)" (a
+    maintainer's trial: a failed day said "HTTP 503" alone, not when to ask again)."""
+    said = [f"RateLimit: t={reset:g} s"] if reset is not None and left == 0 else []
+    asked = _retry_after(response, now=datetime.now(UTC))
+    if asked is not None:
+        said.append(f"Retry-After: {math.ceil(asked)} s")
+    return f" ({', '.join(said)})" if said else ""
 
 
 def _retry_after(response: httpx.Response, *, now: datetime) -> float | None:

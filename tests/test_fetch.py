@@ -1860,3 +1860,41 @@ def test_a_failed_day_names_the_whole_urls_it_asked(
     (failed,) = [line for line in capsys.readouterr().err.splitlines() if "FAILED" in line]
     assert f"{url}/api/daily_papers?date=2025-11-01&p=0&limit=100: HTTP 500" in failed, failed
     assert f"HTTP 404 for {url}/papers/date/2025-11-01" in failed, failed
+
+
+@pytest.mark.parametrize(
+    ("reply", "said"),
+    [
+        (Reply(503, headers=(("Retry-After", "400"),)), "HTTP 503 (Retry-After: 400 s)"),
+        (Reply(429, headers=(("RateLimit", '"api";r=0;t=1'),)), "HTTP 429 (RateLimit: t=1 s)"),
+        (Reply(429, headers=(("Retry-After", "1"),)), "HTTP 429 (Retry-After: 1 s)"),
+    ],
+)
+def test_a_failed_day_says_how_long_the_source_asked_to_wait(
+    hf: tuple[FaultyHF, str],
+    bundled: Path,
+    capsys: pytest.CaptureFixture[str],
+    reply: Reply,
+    said: str,
+) -> None:
+    """A maintainer's trial (h4): a 503 whose Retry-After asked 400 s failed the day as
+    `HTTP 503; the next retry would pass the 300 s budget`, and a 429 as `HTTP 429 after 2
+    attempt(s)`: not what the source asked for, so not when to run the fetch again."""
+    source, url = hf
+    source.set("2025-11-01", [reply], [reply])
+    assert _fetch(bundled, url, "--date", "2025-11-01", "--attempts", "2") == 1
+    (failed,) = [line for line in capsys.readouterr().err.splitlines() if "FAILED" in line]
+    assert said in failed, failed
+
+
+def test_a_retry_said_in_a_log_says_when_it_comes(
+    hf: tuple[FaultyHF, str], bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A maintainer's trial (h4): `HTTP 503; trying again (2 of 5)` did not say that the
+    source asked for 6 s, nor when the next try comes."""
+    source, url = hf
+    busy = Reply(503, headers=(("Retry-After", "6"),))
+    source.set("2025-11-01", [busy, Reply(200, _day_answer("2025-11-01"))])
+    assert _fetch(bundled, url, "--date", "2025-11-01", "--attempts", "2") == 0
+    (retry,) = [line for line in capsys.readouterr().err.splitlines() if "trying again" in line]
+    assert retry.endswith(": HTTP 503 (Retry-After: 6 s); trying again in 6 s (2 of 2)"), retry

@@ -342,8 +342,8 @@ def test_retries_that_keep_a_log_waiting_are_said_in_it() -> None:
     assert time.slept[:4] == [1.0, 2.0, 4.0, 8.0]
     api = f"http://hf.test/api/daily_papers?date={JUNE_12}&p=0&limit=100"
     assert said == [  # the API's, then its page's
-        f"{JUNE_12}: {api}: HTTP 503; trying again (5 of 5)",
-        f"{JUNE_12}: http://hf.test/papers/date/{JUNE_12}: HTTP 503; trying again (5 of 5)",
+        f"{JUNE_12}: {api}: HTTP 503; trying again in 8 s (5 of 5)",
+        f"{JUNE_12}: http://hf.test/papers/date/{JUNE_12}: HTTP 503; trying again in 8 s (5 of 5)",
     ]
 
 
@@ -365,7 +365,7 @@ def test_a_timeout_after_a_429_is_said_as_a_timeout_and_the_page_is_tried() -> N
         fetcher.fetch_day(JUNE_12)
     assert "ReadTimeout" in str(failed.value) and "/papers/date/" in asked[-1]
     api = f"http://hf.test/api/daily_papers?date={JUNE_12}&p=0&limit=100"
-    assert f"{JUNE_12}: {api}: ReadTimeout: timed out; trying again (3 of 4)" in said
+    assert f"{JUNE_12}: {api}: ReadTimeout: timed out; trying again in 16 s (3 of 4)" in said
 
 
 def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path) -> None:
