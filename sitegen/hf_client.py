@@ -120,7 +120,11 @@ class _RateLimited(FetchError):
     """Too many requests, still: the HTML page is not asked instead (its quota is stricter)."""
 
 
-class _AnsweredNothing(FetchError):
+class _TimedOut(FetchError):
+    """Every attempt timed out."""
+
+
+class _AnsweredNothing(_TimedOut):
     """Every attempt timed out, and the source has answered no request of this run."""
 
 
@@ -249,7 +253,9 @@ class DayFetcher:
                 location=Location(day.isoformat()),
                 hint="the day is skipped; run the fetch again later, or report a changed source",
             ) from None
-        if isinstance(api_problem, _AnsweredNothing):
+        # From the run's start or after days it answered (a maintainer's trial: an API that
+        # stalled mid-backfill cost each later day its attempts all the same).
+        if isinstance(api_problem, _TimedOut):
             self.api_stalled = True
         return dataclasses.replace(answer, notes=(note, "used the HTML page", *answer.notes))
 
@@ -421,8 +427,8 @@ class DayFetcher:
         failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
         if not status:
             self.unanswered = True
-        if timed_out == attempt + 1 and not self.completed:
-            failure = _AnsweredNothing
+        if timed_out == attempt + 1:
+            failure = _TimedOut if self.completed else _AnsweredNothing
         raise failure(
             f"{shown}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
         )

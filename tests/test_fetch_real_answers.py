@@ -688,6 +688,31 @@ def test_an_api_that_timed_out_at_every_attempt_is_not_waited_on_again_in_the_ru
     assert "API: skipped" in capsys.readouterr().err
 
 
+def test_an_api_that_stalls_after_answering_is_not_waited_on_again_in_the_run(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A maintainer's trial (h4): an API that answered the first days of a backfill and then
+    stalled cost every later day all its attempts before its page was asked (five minutes a
+    day with the defaults): the API was skipped only for a stall from the run's start."""
+    source, url = hf
+    late = Reply(200, NEWEST, delay=3)
+    days = [f"2026-06-{day:02d}" for day in range(1, 13)]
+    for day in days[:3]:  # answered at once: no papers those days
+        source.set(day, [Reply(200, b"[]")])
+    for day in days[3:]:
+        featured = [
+            {**e, "paper": {**e["paper"], "submittedOnDailyAt": f"{day}T00:00:00.000Z"}}
+            for e in _entries(NEWEST)
+        ]
+        source.set(day, [late], [Reply(200, day_page(featured, day=day))])
+    args = ("--since", days[0], "--until", days[-1], "--timeout", "1", "--attempts", "2")
+    assert main(["--root", str(site), "fetch", "--base-url", url, *args]) == 0
+    api_days = {p.split("date=")[1][:10] for p, _ in source.requests if p.startswith("/api/")}
+    # The days in flight when the first stall ended (three at once) asked it; no later one.
+    assert len(api_days - set(days[:3])) <= 3, sorted(api_days)
+    assert "API: skipped" in capsys.readouterr().err
+
+
 def _fetched_from(handler: type[QuietHandler], root: Path, *args: str) -> int:
     """`sitegen fetch` of a local server answering as `handler` does."""
     with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
