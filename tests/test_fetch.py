@@ -640,6 +640,36 @@ def test_a_timeout_past_a_minute_is_not_cut_short_by_the_attempt_s_deadline(
     assert deadlines and set(deadlines) == {in_all}
 
 
+@pytest.mark.parametrize(("seconds", "in_all"), [("150", 300), ("3600", 7200)])
+def test_a_timeout_that_leaves_no_time_for_a_retry_is_said(
+    hf: tuple[FaultyHF, str],
+    site: Path,
+    capsys: pytest.CaptureFixture[str],
+    seconds: str,
+    in_all: int,
+) -> None:
+    """A maintainer's trial (h4): --timeout 150 or more lets one attempt take the 300 s a
+    request is given in all, or more (twice --timeout): a request that timed out was not tried
+    again, whatever --attempts said, and took past the documented 5 minutes, in silence."""
+    source, url = hf
+    source.set("2025-10-31", [Reply(200, API_ANSWER)])
+    args = ("--date", "2025-10-31", "--timeout", seconds, "--attempts", "5")
+    assert main(["--root", str(site), "fetch", "--source", url, *args]) == 0
+    err = capsys.readouterr().err
+    assert f"--timeout {seconds} lets one attempt take up to {in_all} s" in err, err
+    assert "--attempts 5" in err, err
+
+
+def test_a_timeout_that_leaves_time_for_retries_is_not_said(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source, url = hf
+    source.set("2025-10-31", [Reply(200, API_ANSWER)])
+    args = ("--date", "2025-10-31", "--timeout", "120")
+    assert main(["--root", str(site), "fetch", "--source", url, *args]) == 0
+    assert "--timeout" not in capsys.readouterr().err
+
+
 # ---- Ctrl-C: a person at a terminal stops a fetch at once, whatever it waits on ---------------
 
 
