@@ -719,7 +719,8 @@ def _is_empty_page(content: bytes, *, day: date, page: int) -> bool:
         ) from None
     if not isinstance(answer, list):
         raise FetchError(
-            f"the API answered a {type(answer).__name__}, not a list of papers",
+            f"the API answered a {type(answer).__name__}, not a list of papers"
+            + _error_said(answer),
             location=Location(day.isoformat()),
         )
     return not answer
@@ -809,9 +810,24 @@ def _too_large(cap: int, day: date) -> FetchError:
 def _expect_ok(response: httpx.Response, day: date) -> None:
     if response.status_code != 200:
         raise FetchError(
-            f"HTTP {response.status_code} for {response.url}",
+            f"HTTP {response.status_code} for {response.url}"
+            + _error_said(_json_or_none(response.content)),
             location=Location(day.isoformat()),
         )
+
+
+def _json_or_none(content: bytes) -> object:
+    try:
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _error_said(answer: object) -> str:
+    """What an answer `{"error": "..."}` (HF's shape of a refusal) says, after a message (a
+    maintainer's trial: "the API answered a dict", the source's reason left out)."""
+    error = answer.get("error") if isinstance(answer, dict) else None
+    return f": the source says {error[:200]!r}" if isinstance(error, str) and error else ""
 
 
 def _validators(response: httpx.Response) -> Validators:

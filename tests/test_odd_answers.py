@@ -146,3 +146,19 @@ def test_a_redirect_to_an_address_httpx_cannot_read_is_not_a_bug_in_sitegen(
     fetcher, _ = mock_fetcher(handler, policy=FAST)
     with pytest.raises(FetchError, match="redirects to an address no one can reach"):
         fetcher.fetch_day(DAY)
+
+
+@pytest.mark.parametrize("status", [200, 400])
+def test_the_error_a_source_answers_in_json_is_said(
+    site: Path, capsys: pytest.CaptureFixture[str], status: int
+) -> None:
+    """A maintainer's trial (h4): an API that answered `{"error": "..."}` (HF's shape for a
+    request it refuses) failed the day as `the API answered a dict, not a list of papers`,
+    or `HTTP 400 for ...`: what the source said was wrong was not said."""
+    said = b'{"error": "Invalid date: the service is degraded, try later"}'
+    with running_hf() as (source, url):
+        source.set(DAY.isoformat(), [Reply(status, said)], [Reply(503)])
+        args = ["fetch", "--source", url, "--date", DAY.isoformat(), "--attempts", "1"]
+        assert main(["--root", str(site), *args]) == 1
+    (failed,) = [line for line in capsys.readouterr().err.splitlines() if "FAILED" in line]
+    assert "Invalid date: the service is degraded, try later" in failed, failed
