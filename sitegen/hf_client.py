@@ -714,7 +714,9 @@ def _is_empty_page(content: bytes, *, day: date, page: int) -> bool:
         ) from None
     except ValueError as error:  # invalid JSON, or not UTF-8
         raise FetchError(
-            f"invalid JSON from the API (page {page + 1}): {error}",
+            # What it begins with: an HTML error page is said as one (a maintainer's trial).
+            f"invalid JSON from the API (page {page + 1}): {error}; it begins"
+            f" {content[:80].decode('utf-8', 'replace')!r}",
             location=Location(day.isoformat()),
         ) from None
     if not isinstance(answer, list):

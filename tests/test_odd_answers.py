@@ -162,3 +162,18 @@ def test_the_error_a_source_answers_in_json_is_said(
         assert main(["--root", str(site), *args]) == 1
     (failed,) = [line for line in capsys.readouterr().err.splitlines() if "FAILED" in line]
     assert "Invalid date: the service is degraded, try later" in failed, failed
+
+
+def test_an_html_error_page_where_json_was_expected_is_said_as_one(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A maintainer's trial (h4): an API that answered 200 with an HTML error page failed the
+    day as `invalid JSON from the API (page 1): Expecting value: line 1 column 1 (char 0)`:
+    nothing said it was a page, nor what it said."""
+    page = b"<!doctype html><html><body><h1>Something went wrong</h1></body></html>"
+    with running_hf() as (source, url):
+        source.set(DAY.isoformat(), [Reply(200, page, (("Content-Type", "text/html"),))])
+        args = ["fetch", "--source", url, "--date", DAY.isoformat(), "--attempts", "1"]
+        assert main(["--root", str(site), *args]) == 1
+    (failed,) = [line for line in capsys.readouterr().err.splitlines() if "FAILED" in line]
+    assert "Something went wrong" in failed, failed
