@@ -180,6 +180,17 @@ def test_the_sitemap_of_pages_lists_every_page_but_the_papers_and_404_a_new_kind
     assert listed[0] == BASE and BASE + "about/" in listed
 
 
+def test_the_papers_sitemap_is_the_same_bytes_under_every_python_and_system() -> None:
+    """Found trying other machines: Python 3.11 and 3.12 took the gzip header from zlib, whose
+    OS byte is the system's (3 on Linux, 19 on macOS), while 3.13 writes 255, so the same
+    content built a different sitemaps/papers-1.xml.gz (and site.tar) on a fork owner's Mac,
+    or after the workflow's Python moved on, than in CI. The header is fixed: mtime 0, OS 255."""
+    files = _render(_site())
+    data = files["sitemaps/papers-1.xml.gz"]
+    assert data[:4] == b"\x1f\x8b\x08\x00" and data[4:8] == bytes(4)  # no name, mtime 0
+    assert data[9] == 255  # "unknown", whatever system zlib was built for
+
+
 def test_planning_by_paper_gives_each_output_the_paths_and_key_output_key_does() -> None:
     site = _site()
     routes = Routes(BASE)
