@@ -1,5 +1,6 @@
 """`python -m sitegen`, and the `sitegen` command."""
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -38,6 +39,7 @@ class _StandardOutput:
 
 def run() -> None:
     _closed_streams_to_devnull()
+    _in_utf8_mode()
     if sys.platform == "win32":  # the store's lock is fcntl's: a traceback at the first import
         print(
             "sitegen: error: sitegen runs on Linux and macOS, not on Windows\n"
@@ -68,6 +70,19 @@ def run() -> None:
         _output_dropped()
         status = EXIT_FAILED
     sys.exit(status)
+
+
+def _in_utf8_mode() -> None:
+    """A site's names are UTF-8, as its addresses are: under a locale that is not (LC_ALL=C with
+    PYTHONUTF8=0, a Latin-1 one), a file of static/ named in UTF-8 was refused as not UTF-8 or
+    recorded under another name, and `sitegen serve` in a folder with such a name stopped with
+    a traceback (watchfiles takes paths as UTF-8). The command runs again in Python's UTF-8
+    mode, as Python itself does under the C locale unless told not to."""
+    if sys.flags.utf8_mode or sys.getfilesystemencoding() == "utf-8" or not sys.executable:
+        return
+    command = [sys.executable, "-X", "utf8", *sys.orig_argv[1:]]  # its own bytes, as given
+    with contextlib.suppress(OSError):  # cannot: it runs on as it is
+        os.execv(sys.executable, command)
 
 
 def _closed_streams_to_devnull() -> None:

@@ -689,6 +689,23 @@ def test_an_own_file_the_site_cannot_publish_is_one_line(
     assert tree_bytes(tiny_built / "public") == before
 
 
+@pytest.mark.parametrize("locale", ["C", "de_DE.ISO-8859-1"])
+def test_an_own_file_named_in_utf8_is_published_under_a_locale_that_is_not(
+    tiny_built: Path, locale: str
+) -> None:
+    """Found trying other machines: under LC_ALL=C with PYTHONUTF8=0, static/café.txt was
+    refused as "a name that is not UTF-8" (and under a Latin-1 locale recorded as cafÃ©.txt,
+    so the next build in UTF-8 refused public/café.txt as a file sitegen did not make)."""
+    (tiny_built / "static").mkdir()
+    (tiny_built / "static" / "café.txt").write_text("mine\n")
+    env = {**os.environ, "LC_ALL": locale, "PYTHONUTF8": "0"}
+    command = [sys.executable, "-m", "sitegen", "--root", str(tiny_built), "build"]
+    built = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert built.returncode == 0, built.stderr
+    assert (tiny_built / "public" / "café.txt").read_text() == "mine\n"
+    assert main(["--root", str(tiny_built), "build"]) == 0  # and again, in this test's locale
+
+
 def test_two_own_files_whose_names_differ_only_by_case_are_one_line(
     tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
