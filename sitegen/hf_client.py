@@ -861,8 +861,8 @@ def _waits_asked(response: httpx.Response, *, left: int | None, reset: float | N
     maintainer's trial: a failed day said "HTTP 503" alone, not when to ask again)."""
     said = [f"RateLimit: t={reset:g} s"] if reset is not None and left == 0 else []
     asked = _retry_after(response, now=datetime.now(UTC))
-    if asked is not None:
-        said.append(f"Retry-After: {math.ceil(asked)} s")
+    if asked is not None:  # 400 digits are infinity: no int (a review: an OverflowError)
+        said.append(f"Retry-After: {math.ceil(asked) if math.isfinite(asked) else asked:g} s")
     return f" ({', '.join(said)})" if said else ""
 
 

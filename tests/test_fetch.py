@@ -1928,3 +1928,16 @@ def test_a_retry_said_in_a_log_says_when_it_comes(
     assert _fetch(bundled, url, "--date", "2025-11-01", "--attempts", "2") == 0
     (retry,) = [line for line in capsys.readouterr().err.splitlines() if "trying again" in line]
     assert retry.endswith(": HTTP 503 (Retry-After: 6 s); trying again in 6 s (2 of 2)"), retry
+
+
+def test_a_retry_after_past_any_float_is_said_not_a_traceback(
+    hf: tuple[FaultyHF, str], bundled: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review (h9): a Retry-After of 400 digits, which float() reads as infinity, stopped the
+    fetch with "OverflowError: cannot convert float infinity to integer" once the wait asked
+    came to be said after the status (before, the retry was not made, and the day failed)."""
+    source, url = hf
+    source.set("2025-11-01", [Reply(503, headers=(("Retry-After", "9" * 400),))], [Reply(404)])
+    assert _fetch(bundled, url, "--date", "2025-11-01", "--attempts", "2") == 1
+    (failed,) = [line for line in capsys.readouterr().err.splitlines() if "FAILED" in line]
+    assert "HTTP 503 (Retry-After: " in failed, failed
