@@ -207,6 +207,20 @@ def test_a_busy_answer_whose_gzip_body_does_not_read_is_retried(
         assert fetcher.fetch_day(DAY).status == "papers"
 
 
+def test_a_gzip_answer_of_several_members_is_read_whole(hf: tuple[FaultyHF, str]) -> None:
+    """RFC 1952: a gzip stream may be several members one after another (a server that
+    compresses as it sends); a review found the bytes after the first refused."""
+    source, url = hf
+    half = len(API_ANSWER) // 2
+    members = gzip.compress(API_ANSWER[:half]) + gzip.compress(API_ANSWER[half:])
+    source.set(DAY.isoformat(), [Reply(200, members, (("Content-Encoding", "gzip"),))])
+    policy = FetchPolicy(read_timeout=2, attempts=1, backoff=0.01)
+    with hf_client.make_client(policy) as client:
+        answer = DayFetcher(client, base_url=url, policy=policy).fetch_day(DAY)
+    assert answer.status == "papers"
+    assert len(answer.listing.entries) == len(json.loads(API_ANSWER))
+
+
 @pytest.mark.parametrize("redirect", [None, "/papers/date/2025-10-30", "/papers/2025-10-31"])
 def test_a_page_that_does_not_say_it_shows_the_day_is_not_filed_under_it(
     redirect: str | None,

@@ -632,7 +632,7 @@ HOSTILE_ANSWERS: dict[str, tuple[Callable[[], Reply], str]] = {
     # what follows a stream's end, unread), the day taken as the stream alone.
     "bytes after the gzip stream": (
         lambda: Reply(200, gzip.compress(_day_answer("2025-11-02")) + bytes(64 * 2**20), GZIP),
-        "bytes after the end of its gzip stream",
+        "the answer's gzip encoding is broken",
     ),
 }
 
