@@ -192,8 +192,9 @@ def word_phrases(item: TomlFields, key: str) -> tuple[str, ...]:
     return phrases
 
 
-# What a regular expression or a language name like "C++" is written with: no word holds it.
-_PATTERN_CHARS = re.compile(r"[*+?|()\[\]{}\\^$]")
+# What a regular expression or a language name like "C++" or "C#" is written with: no word
+# holds it. Not parentheses, which phrases hold ("retrieval-augmented generation (RAG)").
+_PATTERN_CHARS = re.compile(r"[*+?|\[\]{}\\^$#]")
 
 
 # Latin letters that are no letter plus an accent, so NFKD keeps them whole (ß is casefold's).

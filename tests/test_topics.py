@@ -212,7 +212,9 @@ def test_a_slug_used_twice_names_the_line_of_its_first_use() -> None:
         parse_config(text, source="site.toml")
 
 
-@pytest.mark.parametrize("keyword", ["c++", "(clinic|hospital)s?", "med.*ical", "[Tt]ransformer"])
+@pytest.mark.parametrize(
+    "keyword", ["c++", "C#", "(clinic|hospital)s?", "med.*ical", "[Tt]ransformer"]
+)
 def test_a_keyword_written_as_a_pattern_is_refused_with_its_line(keyword: str) -> None:
     # A site owner's trial: punctuation is ignored, so "c++" matched every paper saying "C"
     # and "(clinic|hospital)s?" the phrase "clinic hospital s", which no paper says.
@@ -221,6 +223,15 @@ def test_a_keyword_written_as_a_pattern_is_refused_with_its_line(keyword: str) -
         parse_config(text, source="site.toml")
     assert f"holds {keyword!r}, but a phrase is matched as words" in str(error.value)
     assert error.value.location.line == text.splitlines().index(f'keywords = ["{keyword}"]') + 1
+
+
+def test_a_keyword_may_hold_parentheses_as_a_phrase_does() -> None:
+    site_toml = (REPO / "site.toml").read_text()
+    keyword = "retrieval-augmented generation (RAG)"
+    text = f'{site_toml}\n[[topics]]\nslug = "rag"\nname = "RAG"\nkeywords = ["{keyword}"]\n'
+    matcher = compile_topics(parse_config(text, source="site.toml").topics)
+    title = "Retrieval-Augmented Generation (RAG) for Long Documents"
+    assert "rag" in assign_topics(_paper(title), matcher)
 
 
 def test_a_keyword_typed_with_a_separate_accent_matches_the_text_with_its_letter() -> None:
