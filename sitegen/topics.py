@@ -355,6 +355,7 @@ class TopicReport:
     without_area: int  # papers left with no area (no fallback area in the taxonomy)
     topics: tuple[TopicChange, ...]  # in site.toml order, then topics the rules no longer have
     compared: bool  # whether previous rules were given (gained and lost are meaningful)
+    titles: Mapping[str, str] = dataclasses.field(default_factory=dict)  # of papers moved
 
     def lines(self) -> list[str]:
         width = max((len(t.slug) for t in self.topics), default=5)
@@ -374,7 +375,11 @@ class TopicReport:
         if self.compared:
             for topic in self.topics:
                 for sign, ids in (("+", topic.gained), ("-", topic.lost)):
-                    out.extend(f"{sign} {topic.slug}: {paper_id}" for paper_id in ids)
+                    out.extend(
+                        f"{sign} {topic.slug}: {paper_id}  {self.titles.get(paper_id, '')[:70]}"
+                        for paper_id in ids
+                    )
+            out.append("why a paper has its topics: sitegen build --topics-why ID")
         return out
 
     def __str__(self) -> str:
@@ -429,9 +434,11 @@ def topic_report(
             )
         )
     areas = {t.slug for t in taxonomy if t.kind == "area"}
+    moved = {pid for change in changes for pid in (*change.gained, *change.lost)}
     return TopicReport(
         papers=len(papers),
         without_area=sum(1 for found in now.values() if not any(e.slug in areas for e in found)),
         topics=tuple(changes),
         compared=previous is not None,
+        titles={paper.id: paper.title for paper in papers if paper.id in moved},
     )

@@ -552,7 +552,12 @@ def test_the_report_counts_one_word_assignments_and_what_a_rule_change_moved() -
     was = next(t for t in before.topics if t.slug == "generative-models")
     assert generative.papers == was.papers - len(generative.lost)
     text = str(after)
-    assert "gained" in text and f"- generative-models: {generative.lost[0]}" in text.splitlines()
+    lost = generative.lost[0]
+    # The paper named with its title, to be judged without looking it up (a site owner's
+    # trial: ids alone), and where to see why.
+    title = next(p.title for p in papers if p.id == lost)
+    assert "gained" in text and f"- generative-models: {lost}  {title[:70]}" in text.splitlines()
+    assert text.splitlines()[-1] == "why a paper has its topics: sitegen build --topics-why ID"
     row = next(line for line in text.splitlines() if line.startswith("generative-models "))
     assert row.split()[-2:] == ["0", f"-{len(generative.lost)}"]  # nothing gained: 0, not +0
 
