@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -174,6 +174,51 @@ def test_hand_edits_are_kept(seed_bytes: dict[str, bytes]) -> None:
     assert again.papers[paper.id] == edited, "the maintainer's word wins"
     assert again.new_papers == 0, "the listed title still finds the retitled paper"
     assert _changes(hand_edited, again) == []
+
+
+def test_every_fill_only_field_edited_by_hand_is_kept_and_deleted_is_filled() -> None:
+    """The README: your edits win over later listings, and a field you delete is filled again.
+    Found by mutation testing: a listing's authors, author count, date, keywords or links
+    written over the file's, or never filling them, passed every test of the merge."""
+    day = date(2026, 1, 5)
+    listed = ListingEntry(
+        title="Sparse Attention",
+        abstract="A.",
+        line=1,
+        arxiv_id="2501.00007",
+        authors=("Ada Listed", "Bob Listed"),
+        authors_count=2,
+        published=date(2026, 1, 2),
+        keywords=("attention",),
+        github_url="https://github.com/listed/code",
+        project_url="https://listed.example/project",
+    )
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(day, listed))
+    paper = snapshot.papers["2501.00007"]
+    by_hand = {
+        "authors": ("Ada Corrected",),
+        "authors_count": 1,
+        "published": date(2025, 12, 30),
+        "keywords": ("sparsity",),
+        "github_url": "",  # a wrong link taken off for good
+        "project_url": "https://corrected.example/",
+    }
+    later = _listing(day + timedelta(days=1), listed)
+    for field, value in by_hand.items():
+        edited = dataclasses.replace(paper, **{field: value})
+        store = ContentSnapshot.of({paper.id: edited}, snapshot.days)
+        assert ingest_listing(store, later).papers[paper.id] == edited, field
+    deleted = dataclasses.replace(
+        paper,
+        authors=(),
+        authors_count=None,
+        published=None,
+        keywords=(),
+        github_url=None,
+        project_url=None,
+    )
+    store = ContentSnapshot.of({paper.id: deleted}, snapshot.days)
+    assert ingest_listing(store, later).papers[paper.id] == paper
 
 
 def test_a_count_deleted_by_hand_is_unknown_and_a_later_listing_fills_it(
