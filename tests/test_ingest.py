@@ -290,6 +290,19 @@ def test_a_day_entry_taken_off_by_hand_leaves_the_papers_count_free_to_rise(
         assert again.papers[voted.paper_id].upvotes == higher
 
 
+def test_a_count_lowered_by_hand_below_its_days_stays_when_a_new_day_lists_it_higher() -> None:
+    """docs/content.md: a paper's count lowered by hand below what its days recorded stays so.
+    Found by mutation testing: a new day's listing raising it passed every merge test."""
+    entry = ListingEntry(title="T t", abstract="A", line=1, arxiv_id="2501.00010", upvotes=25)
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), entry))
+    lowered = dataclasses.replace(snapshot.papers["2501.00010"], upvotes=3)
+    store = ContentSnapshot.of({lowered.id: lowered}, snapshot.days)
+    higher = dataclasses.replace(entry, upvotes=40)
+    after = ingest_listing(store, _listing(date(2026, 1, 6), higher), source="listings/6.json")
+    assert after.papers[lowered.id].upvotes == 3
+    assert [e.upvotes for e in after.days[date(2026, 1, 6)].entries] == [40]
+
+
 def test_a_days_sources_are_listed_in_the_order_they_came() -> None:
     """Found by a trial: sorted as text, a day's tenth kept listing came before its second,
     and its first after both ("-" sorts before "."), which made a day file's diff hard to read."""
