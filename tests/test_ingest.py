@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -301,6 +301,25 @@ def test_a_count_lowered_by_hand_below_its_days_stays_when_a_new_day_lists_it_hi
     after = ingest_listing(store, _listing(date(2026, 1, 6), higher), source="listings/6.json")
     assert after.papers[lowered.id].upvotes == 3
     assert [e.upvotes for e in after.days[date(2026, 1, 6)].entries] == [40]
+
+
+def test_a_later_listing_of_a_day_keeps_each_entrys_first_title_time_and_highest_count() -> None:
+    """docs/content.md: a paper on both listings of a day keeps the higher count, and the title
+    and time added first recorded for it, so a published feed item's date never moves. Found by
+    mutation testing: the later listing's title, time or lower count passed the merge tests."""
+    day = date(2026, 1, 5)
+    morning = datetime(2026, 1, 5, 9, 47, tzinfo=UTC)
+    first = ListingEntry(title="Sparse Attention", abstract="A.", line=1, upvotes=12)
+    store = ingest_listings(
+        EMPTY_SNAPSHOT, [(_listing(day, first), "l/a.json")], mark_late=True, added=morning
+    ).applied_to(EMPTY_SNAPSHOT)
+    (held,) = store.days[day].entries
+    assert held.added == morning  # a scheduled fetch's: it dates the paper's feed item
+    later = dataclasses.replace(first, title="sparse attention", upvotes=4)
+    merged = ingest_listings(
+        store, [(_listing(day, later), "l/b.json")], mark_late=True, added=morning + timedelta(1)
+    )
+    assert merged.days[day].entries == (held,)
 
 
 def test_a_days_sources_are_listed_in_the_order_they_came() -> None:
