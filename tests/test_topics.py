@@ -74,6 +74,13 @@ def test_the_abstract_must_say_it_four_times_or_three_when_no_other_area_is_foun
     assert assign_topics(_paper("Diffusion Models", four), MATCHER) == ("rl", "diffusion")
 
 
+def test_with_no_area_qualified_a_general_area_still_yields_to_a_specific_one() -> None:
+    # Three mentions each, no area qualified: Language Models, first in the taxonomy and as
+    # strong, gives way to Agents, found too, as it would if both qualified.
+    abstract = "A language model. A language model. A language model. An agent. An agent. An agent."
+    assert assign_topics(_paper("T", abstract), MATCHER) == ("agents",)
+
+
 def test_words_match_whole_not_inside_other_words() -> None:
     assert assign_topics(_paper("A world of control", "world world world"), MATCHER) == ("ml",)
 
