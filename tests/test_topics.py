@@ -101,6 +101,16 @@ def test_generic_words_count_only_beside_a_keyword() -> None:
     assert "benchmarks" in assign_topics(with_keyword, MATCHER)
 
 
+def test_a_phrase_listed_as_keyword_and_generic_word_of_one_topic_is_a_keyword() -> None:
+    matcher = compile_topics(
+        (
+            Topic(slug="graphs", name="G", description="", keywords=("graph",), generic=("graph",)),
+            Topic(slug="ml", name="ML", description="", fallback=True),
+        )
+    )
+    assert assign_topics(_paper("Graph Networks"), matcher) == ("graphs",)
+
+
 def test_a_facet_from_the_abstract_alone_needs_two_different_keywords() -> None:
     # One phrase repeated is often the paper's setting, not its contribution.
     words = "We use a benchmark. On a benchmark, evaluation. A benchmark again, evaluation."
