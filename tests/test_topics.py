@@ -176,6 +176,23 @@ def test_a_topic_refused_by_hand_is_not_given_and_the_rules_choose_among_the_oth
     assert assign_topics(replace(agents, not_topics=("agents", "llm", "ml")), MATCHER) == ()
 
 
+def test_a_paper_naming_a_topic_by_its_slug_before_a_rename_means_the_topic_now() -> None:
+    """docs/topics.md: the old slug (`formerly`) goes on naming the topic in paper files'
+    `topics` and `not_topics`."""
+    renamed = compile_topics(
+        tuple(
+            replace(t, slug="reinforcement", formerly=(t.slug,)) if t.slug == "rl" else t
+            for t in TOPICS
+        )
+    )
+    given = _paper("Diffusion Models", topics=("rl",))
+    assert assign_topics(given, renamed) == ("reinforcement", "diffusion")
+    refused = _paper("Diffusion Models for RL", not_topics=("rl",))
+    assert assign_topics(refused, renamed) == ("diffusion",)
+    both = _paper("Diffusion Models for RL", topics=("agents",), not_topics=("rl",))
+    assert assign_topics(both, renamed) == ("agents", "diffusion")
+
+
 def test_at_most_three_areas_each_with_two_fifths_of_the_best_score() -> None:
     topics = tuple(
         Topic(
