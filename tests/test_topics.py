@@ -217,6 +217,9 @@ def test_evidence_names_the_phrases_found() -> None:
     assert evidence.keywords == ("diffusion model",) and not evidence.rests_on_one_word
     (rl,) = explain_topics(_paper("RL at scale"), MATCHER)
     assert rl.keywords == ("rl",) and rl.rests_on_one_word
+    # Two keywords, the first of one word: not fragile (the report's one-word column).
+    (rl,) = explain_topics(_paper("RL as Reinforcement Learning"), MATCHER)
+    assert rl.keywords == ("rl", "reinforcement learning") and not rl.rests_on_one_word
 
 
 # --- site.toml's taxonomy ------------------------------------------------------------------
