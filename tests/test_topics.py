@@ -211,6 +211,35 @@ def test_at_most_three_areas_each_with_two_fifths_of_the_best_score() -> None:
     assert assign_topics(paper, matcher) == ("t4",)
 
 
+def test_a_second_facet_from_the_abstract_needs_two_fifths_of_the_best_ones_score() -> None:
+    matcher = compile_topics(
+        (
+            Topic(slug="ml", name="ML", description="", fallback=True),
+            Topic(
+                slug="data",
+                name="Data",
+                description="",
+                kind="facet",
+                keywords=("dataset", "data curation"),
+            ),
+            Topic(
+                slug="efficiency",
+                name="Efficiency",
+                description="",
+                kind="facet",
+                keywords=("quantization", "pruning"),
+            ),
+        )
+    )
+    # Efficiency qualifies from the abstract (5, two keywords); Data has 12 from its title.
+    title = "A Dataset of Data Curation, a Dataset for Data Curation"
+    abstract = "Quantization, pruning, quantization, pruning, quantization."
+    assert assign_topics(_paper(title, abstract), matcher) == ("ml", "data", "efficiency")
+    # One more mention of Data's, 13: 5 is under its two fifths, and the title names no
+    # Efficiency keyword.
+    assert assign_topics(_paper(title, "A dataset. " + abstract), matcher) == ("ml", "data")
+
+
 def test_evidence_names_the_phrases_found() -> None:
     (evidence,) = explain_topics(_paper("Diffusion Models", "A diffusion model."), MATCHER)
     assert evidence.slug == "diffusion" and evidence.score == 4
