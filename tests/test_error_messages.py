@@ -62,6 +62,7 @@ def test_a_key_after_a_blank_line_is_named_at_its_own_line() -> None:
         ('language = "en"', 'language = "en us"', 'not "en us"'),
         ("summary_chars = 120", "summary_chars = true", "from 1 to 1,000,000,000, not true"),
         ("items = 50", "items = 100000000000000", "a whole number from 1 to 1,000,000,000"),
+        ("home_papers = 20", "home_papers = 0", "a whole number from 1 to 1,000,000,000, not 0"),
     ],
 )
 def test_a_value_of_the_wrong_kind_says_what_it_must_be(old: str, new: str, says: str) -> None:
@@ -74,6 +75,13 @@ def test_a_value_of_the_wrong_kind_says_what_it_must_be(old: str, new: str, says
     assert old in SITE_TOML
     message, line = _config_error(SITE_TOML.replace(old, new, 1))
     assert says in message and line.startswith(new)
+
+
+def test_a_count_of_one_is_taken() -> None:
+    # The least a count of papers or days may be (0 is refused above).
+    text = SITE_TOML.replace("home_papers = 20", "home_papers = 1").replace("days = 4", "days = 1")
+    config = parse_config(text, source="site.toml")
+    assert config.pages.home_papers == 1 and config.feeds.days == 1
 
 
 def test_a_bad_yields_to_is_named_at_its_line_not_where_its_text_first_appears() -> None:
