@@ -76,6 +76,7 @@ def test_a_feed_reads_every_rule_and_derives_its_slug_from_its_name() -> None:
             7,
         ),
         ('[[custom_feeds]]\nname = "A"\nmatch = "x"\n', "`match` must be an array of strings", 6),
+        ('[[custom_feeds]]\nname = "A"\nmatch = ["x", 3]\n', "must be an array of strings", 6),
         ('[[custom_feeds]]\nname = "A"\ntopics = ["robots"]\n', "'robots', which is no topic", 6),
         # A fork owner's trial: a topic's name, said as "no topic" (and it is one's name).
         (
