@@ -63,6 +63,7 @@ def test_a_key_after_a_blank_line_is_named_at_its_own_line() -> None:
         ("summary_chars = 120", "summary_chars = true", "from 1 to 1,000,000,000, not true"),
         ("items = 50", "items = 100000000000000", "a whole number from 1 to 1,000,000,000"),
         ("home_papers = 20", "home_papers = 0", "a whole number from 1 to 1,000,000,000, not 0"),
+        ('title = "Daily Papers"', 'title = " "', '`title` must be a non-empty string, not " "'),
     ],
 )
 def test_a_value_of_the_wrong_kind_says_what_it_must_be(old: str, new: str, says: str) -> None:
