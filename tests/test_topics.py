@@ -678,6 +678,14 @@ def test_a_topic_renamed_with_formerly_is_compared_with_itself_before() -> None:
     assert [t.slug for t in report.topics].count("rl") == 0
 
 
+def test_the_report_names_the_papers_of_a_topic_the_rules_no_longer_have() -> None:
+    papers = [_paper("Reinforcement learning at scale", "Reinforcement learning, again.")]
+    report = topic_report(papers, tuple(t for t in TOPICS if t.slug != "rl"), previous=TOPICS)
+    (line,) = [t for t in report.topics if t.slug == "rl"]
+    assert line.name == "RL" and line.papers == 0 and line.lost == ("p",)
+    assert "- rl: p" in report.lines()
+
+
 def test_why_a_paper_has_its_topics_names_the_evidence_and_what_was_not_enough() -> None:
     """A new user's trial: a paper under a wrong topic, and no way but reading the code to
     find which keyword put it there."""
