@@ -686,6 +686,15 @@ def test_the_report_names_the_papers_of_a_topic_the_rules_no_longer_have() -> No
     assert "- rl: p" in report.lines()
 
 
+def test_the_report_counts_a_paper_with_a_facet_and_no_area_as_without_an_area() -> None:
+    no_fallback = tuple(t for t in TOPICS if t.slug != "ml")
+    facet_only = replace(_paper("A Benchmark and a Leaderboard"), id="b")
+    assert assign_topics(facet_only, compile_topics(no_fallback)) == ("benchmarks",)
+    report = topic_report([facet_only, replace(_paper("Diffusion Models"), id="d")], no_fallback)
+    assert report.without_area == 1
+    assert report.lines()[0] == "topics of 2 papers; 1 without an area"
+
+
 def test_why_a_paper_has_its_topics_names_the_evidence_and_what_was_not_enough() -> None:
     """A new user's trial: a paper under a wrong topic, and no way but reading the code to
     find which keyword put it there."""
