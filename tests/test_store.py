@@ -936,6 +936,7 @@ def test_a_bad_day_entry_names_its_field_and_value_as_toml_writes_it(entry: str,
         ("published = 2026-06-04T10:00:00Z", "not 2026-06-04T10:00:00Z"),
         ('organization = { name = "Only Name" }', 'not { name = "Only Name" }'),
         ('organization = { handle = "", name = "X" }', 'not { handle = "", name = "X" }'),
+        ('organization = { handle = 3, name = "X" }', 'not { handle = 3, name = "X" }'),
         ('github = "ftp://example.org/code"', 'an http(s) URL, not "ftp://example.org/code"'),
     ],
 )
