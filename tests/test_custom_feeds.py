@@ -129,6 +129,18 @@ def _refusal(feeds: str) -> str:
     return str(error.value)
 
 
+def test_a_slug_of_at_most_a_hundred_characters_is_taken() -> None:
+    # A slug is a folder of the site: a file name has at most 255 bytes.
+    longest = "a" * 100
+    (feed,) = _parse(f'[[custom_feeds]]\nname = "A"\nslug = "{longest}"\nmatch = ["x"]\n')
+    assert feed.slug == longest
+    message, line = _error_line(
+        f'[[custom_feeds]]\nname = "A"\nslug = "{longest}b"\nmatch = ["x"]\n'
+    )
+    assert "is not a lowercase-hyphenated slug of at most 100 characters" in message
+    assert line == 6
+
+
 @pytest.mark.parametrize("name", ["扩散模型", "Μεγάλα γλωσσικά μοντέλα", "Большие модели"])
 def test_a_feed_named_without_a_latin_letter_is_refused_unless_given_a_slug(name: str) -> None:
     """Found by a trial: such a name silently made the slug "feed" (and a second one, the
