@@ -81,6 +81,13 @@ def test_with_no_area_qualified_a_general_area_still_yields_to_a_specific_one() 
     assert assign_topics(_paper("T", abstract), MATCHER) == ("agents",)
 
 
+def test_with_no_area_qualified_only_the_best_weak_area_is_given() -> None:
+    abstract = (
+        "RL helps. More RL. RL again. A diffusion model, a diffusion model, a diffusion model."
+    )
+    assert assign_topics(_paper("T", abstract), MATCHER) == ("rl",)
+
+
 def test_words_match_whole_not_inside_other_words() -> None:
     assert assign_topics(_paper("A world of control", "world world world"), MATCHER) == ("ml",)
 
