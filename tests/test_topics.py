@@ -693,6 +693,24 @@ def test_the_report_names_the_papers_of_a_topic_the_rules_no_longer_have() -> No
     assert "- rl: p" in report.lines()
 
 
+def test_the_report_counts_one_word_assignments_and_gains_exactly() -> None:
+    papers = [
+        replace(_paper("RL at scale"), id="a"),
+        replace(_paper("Reinforcement Learning with RL"), id="b"),
+        replace(_paper("Diffusion Models"), id="c"),
+    ]
+    before = tuple(
+        replace(t, keywords=("reinforcement learning",)) if t.slug == "rl" else t for t in TOPICS
+    )
+    report = topic_report(papers, TOPICS, previous=before)
+    rows = {t.slug: t for t in report.topics}
+    # Only "a" has RL on one one-word keyword; "rl" added, it gained "a" from the fallback.
+    assert (rows["rl"].papers, rows["rl"].one_word) == (2, 1)
+    assert rows["rl"].gained == ("a",) and rows["ml"].lost == ("a",)
+    assert rows["diffusion"].one_word == 0 and rows["diffusion"].gained == ()
+    assert "+ rl: a" in report.lines() and "- ml: a" in report.lines()
+
+
 def test_the_report_counts_a_paper_with_a_facet_and_no_area_as_without_an_area() -> None:
     no_fallback = tuple(t for t in TOPICS if t.slug != "ml")
     facet_only = replace(_paper("A Benchmark and a Leaderboard"), id="b")
