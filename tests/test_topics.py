@@ -690,7 +690,7 @@ def test_the_report_names_the_papers_of_a_topic_the_rules_no_longer_have() -> No
     report = topic_report(papers, tuple(t for t in TOPICS if t.slug != "rl"), previous=TOPICS)
     (line,) = [t for t in report.topics if t.slug == "rl"]
     assert line.name == "RL" and line.papers == 0 and line.lost == ("p",)
-    assert "- rl: p" in report.lines()
+    assert "- rl: p  Reinforcement learning at scale" in report.lines()
 
 
 def test_the_report_counts_one_word_assignments_and_gains_exactly() -> None:
@@ -708,7 +708,7 @@ def test_the_report_counts_one_word_assignments_and_gains_exactly() -> None:
     assert (rows["rl"].papers, rows["rl"].one_word) == (2, 1)
     assert rows["rl"].gained == ("a",) and rows["ml"].lost == ("a",)
     assert rows["diffusion"].one_word == 0 and rows["diffusion"].gained == ()
-    assert "+ rl: a" in report.lines() and "- ml: a" in report.lines()
+    assert "+ rl: a  RL at scale" in report.lines() and "- ml: a  RL at scale" in report.lines()
 
 
 def test_the_report_counts_a_paper_with_a_facet_and_no_area_as_without_an_area() -> None:
