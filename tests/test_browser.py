@@ -667,7 +667,7 @@ def test_the_menu_marks_the_section_of_every_page_of_it(browser: Browser, base_u
     page = _page(browser)
     for address, section in (("days/2025-11-03/", "Days"), ("topics/llm/", "Topics")):
         page.goto(base_url + address)
-        menu = page.locator(".masthead nav a")
+        menu = page.get_by_role("banner").locator("nav a")
         colour = {
             name: menu.get_by_text(name, exact=True).evaluate("a => getComputedStyle(a).color")
             for name in ("Days", "Topics", "Top", "Feeds")

@@ -905,7 +905,7 @@ def test_the_search_pages_masthead_keeps_the_sections_where_every_page_has_them(
     places = []
     for path in ("", "search/?q=diffusion"):  # neither is a section's: no link is bold
         page.goto(base_url + path)
-        places.append(page.locator(".masthead nav").bounding_box())
+        places.append(page.get_by_role("banner").locator("nav").bounding_box())
     assert places[0] == places[1]
     expect(page.get_by_role("searchbox")).to_have_count(1)  # the page's own, not the room's
     assert page.errors == []  # type: ignore[attr-defined]
