@@ -207,7 +207,12 @@ class Routes:
             return target.url or "./"
         if target.url.startswith(here + "/"):
             return target.url[len(here) + 1 :] or "./"
-        return "../" * (here.count("/") + 1) + target.url
+        # Up to the deepest folder both are in, not to the root: a day's page links the day
+        # before as "../2026-06-11/", not "../../days/2026-06-11/" (the output size budget).
+        ups, folder = 1, here.rpartition("/")[0]
+        while folder and not target.url.startswith(folder + "/"):
+            ups, folder = ups + 1, folder.rpartition("/")[0]
+        return "../" * ups + target.url[len(folder) + 1 if folder else 0 :]
 
 
 def slash_places(path: str) -> Iterator[int]:

@@ -489,7 +489,7 @@ def test_the_feeds_pages_links_each_name_their_feed(browser: Browser, base_url: 
         (
             "top/week/2026-W47/",
             {
-                "RSS: top papers of each week": "../../../top/weekly/rss.xml",
+                "RSS: top papers of each week": "../../weekly/rss.xml",
                 "JSON: top papers of Week 47 of 2026 (Nov 16 to 22)": "feed.json",
             },
         ),

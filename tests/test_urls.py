@@ -46,6 +46,12 @@ def test_a_relative_link_lands_on_its_targets_absolute_url(
     link = Routes.relative(source, target)
     assert not link.startswith("/") and "//" not in link
     assert urljoin(routes.absolute(source), link) == routes.absolute(target)
+    # It climbs only to the deepest folder both are in: a day's page links the day before as
+    # "../2026-06-11/", not "../../days/2026-06-11/" (the output size budget, #17).
+    ups = link.count("../")
+    if ups:
+        lower = urljoin(routes.absolute(source), "../" * (ups - 1) or "./")
+        assert not routes.absolute(target).startswith(lower), (link, lower)
 
 
 @given(route=_ROUTES, base=_BASES)
