@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urljoin
 
 import feedparser
 import pytest
@@ -1032,6 +1033,61 @@ def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -
     assert [item["id"] for item in custom["items"]] == ["tag:sitegen,2023:paper/2501.00004"]
     listed = files["feeds/index.html"].decode() + files["feeds.opml"].decode()
     assert "feeds/diffusion-models/atom.xml" in listed and "top/weekly/atom.xml" in listed
+
+
+def _listed(page: bytes) -> list[str]:
+    """The ids of the papers a listing page shows, in its order (each card's title links the
+    paper's page)."""
+    return re.findall(r'<a href="[^"]*papers/([^"/]+)/">', page.decode())
+
+
+def _pager(page: bytes, path: str, rel: str) -> str | None:
+    """The path of the page a listing's pager links as `rel` ("next": older), followed from
+    `path` as a browser resolves the link, if it has one."""
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)"', page.decode())
+    if found is None:
+        return None
+    return urljoin(f"{BASE}{path}", found[1]).removeprefix(BASE) + "index.html"
+
+
+def test_a_topics_pages_followed_from_its_own_list_each_paper_once_newest_first() -> None:
+    """A topic's page and its archive, read as a reader reads them: from the topic's page,
+    "Older papers" to the oldest, every paper once, newest first; each archive page a full
+    page (here 2 papers) numbered from the oldest, the topic's page the newest rest (2 to 3),
+    and "Newer papers" leads back the same way. A front page that showed one paper more, or
+    an archive page shifted by one, showed a paper twice and left another on no page, which
+    only the golden feeds' tests could not see (h11: mutants of TopicListing survived)."""
+    site = _site({p.id: p for p in map(_paper, range(1, 12))}, days=5)
+    files = _render(site)
+    pages: list[str] = []
+    path: str | None = "topics/llm/index.html"
+    while path is not None:
+        pages.append(path)
+        path = _pager(files[path], path, "next")
+    assert pages == [
+        "topics/llm/index.html",
+        *(f"topics/llm/page/{n}/index.html" for n in (4, 3, 2, 1)),
+    ]
+    shown = [_listed(files[p]) for p in pages]
+    newest_first = [
+        f"2501.{n:05d}" for n in range(11, 0, -1)
+    ]  # paper n first featured on day n // 2
+    assert [i for listed in shown for i in listed] == newest_first
+    assert [len(listed) for listed in shown] == [3, 2, 2, 2, 2]
+    assert "11 papers, newest first" in files[pages[0]].decode()
+    assert "<h1>Large Language Models: papers 1 to 2</h1>" in files[pages[-1]].decode()
+    back = []
+    path = pages[-1]
+    while path is not None:
+        back.append(path)
+        path = _pager(files[path], path, "prev")
+    assert back == pages[::-1]
+    # A topic of fewer than two pages' papers: all on its page, and no archive page.
+    files = _render(_site({p.id: p for p in map(_paper, range(1, 4))}, days=1))
+    front = files["topics/llm/index.html"]
+    assert _listed(front) == [f"2501.{n:05d}" for n in (3, 2, 1)]
+    assert _pager(front, "topics/llm/index.html", "next") is None
+    assert not any(p.startswith("topics/llm/page/1/") for p in files)
 
 
 def test_topic_pages_chart_their_papers_per_month_without_script() -> None:
