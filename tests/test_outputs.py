@@ -1268,6 +1268,30 @@ def test_a_papers_code_link_has_one_name_on_its_card_and_its_page() -> None:
         assert re.search(r'<a [^>]*href="https://github.com/o/r"[^>]*>Code</a>', html), html
 
 
+def test_the_home_page_shows_the_first_papers_and_a_days_page_folds_the_rest() -> None:
+    """site.toml's home_papers and day_papers: the home page shows the latest day's first
+    papers and links the whole day only when it holds more; a day's page shows its first
+    papers open and the rest, ranked on, folded. Held only by the browser tests before (h11:
+    the link shown under a home page that already showed every paper survived)."""
+
+    def rendered(home: int, day: int) -> tuple[str, str]:
+        pages = dataclasses.replace(CONFIG.pages, home_papers=home, day_papers=day)
+        files = _render(_site(days=3, config=dataclasses.replace(CONFIG, pages=pages)))
+        return files["index.html"].decode(), files["days/2026-01-03/index.html"].decode()
+
+    whole_day = '<a href="days/2026-01-03/">All 3 papers of Jan 3, 2026 →</a>'
+    home, day = rendered(2, 2)
+    assert _listed(home.encode()) == ["2501.00007", "2501.00006"] and whole_day in home
+    shown, folded = day.split('<details class="fold">')
+    assert _listed(shown.encode()) == ["2501.00007", "2501.00006"]
+    assert _listed(folded.encode()) == ["2501.00005"]
+    assert '<ol class="cards" start="3">' in folded and '<span class="rank">#3</span>' in folded
+    home, day = rendered(3, 3)
+    assert _listed(home.encode()) == ["2501.00007", "2501.00006", "2501.00005"]
+    assert "All 3 papers" not in home and 'class="whole-day"' not in home
+    assert "<details" not in day and _listed(day.encode()) == _listed(home.encode())
+
+
 def test_a_days_page_says_its_order_and_links_its_weeks_top_papers() -> None:
     """Found by a reader: the page said "in the order Daily Papers listed them" once it was
     by upvotes, and its week's top papers were reached only from Top, then the week."""
