@@ -781,6 +781,22 @@ def test_a_weeks_top_page_shows_the_day_of_that_week_that_featured_a_paper() -> 
     site = assemble_site(ContentSnapshot.of(papers, days), CONFIG)
     page = _render(site, only=["top/week/2026-W02/index.html"])["top/week/2026-W02/index.html"]
     assert "Jan 8, 2026" in page.decode() and "Jan 1, 2026" not in page.decode()
+    # Each period's page its own day, the whole site rendered at once: the week of Jan 8 and
+    # the month rank the two papers alike, and a card made for one was shown on the other
+    # (h11: a mutant that left the period out of the cards' cache survived).
+    files = _render(site)
+
+    def featured(path: str) -> dict[str, str]:
+        cards = re.findall(
+            r'<a href="[^"]*papers/([^"/]+)/">.*?<a href="[^"]*days/[^"]+">([^<]+)</a>',
+            files[path].decode(),
+            re.S,
+        )
+        return dict(cards)
+
+    assert featured("top/week/2026-W02/index.html") == {first: "Jan 8, 2026", second: "Jan 8, 2026"}
+    assert featured("top/month/2026-01/index.html") == {first: "Jan 1, 2026", second: "Jan 8, 2026"}
+    assert featured("top/week/2026-W03/index.html") == {second: "Jan 15, 2026"}
 
 
 def test_a_day_and_a_week_show_the_counts_they_rank_by_and_claim_no_ranking_without() -> None:
