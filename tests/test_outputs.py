@@ -765,6 +765,23 @@ NEW_KINDS: list[tuple[str, Callable[[dict[str, Paper]], dict[str, Paper]], tuple
 ]
 
 
+def test_a_papers_page_names_each_day_that_featured_it_with_its_rank_there() -> None:
+    """The rank a paper's page gives for each of its days is the one its card has on that
+    day's page, and the link leads to that card (h11: ranks counted from 2 on paper pages
+    alone survived every test)."""
+    files = _render(_site())
+    page = files["papers/2501.00003/index.html"].decode()
+    days = re.findall(r'<a href="([^"]*days/[^"]+)">([^<]+)</a>', page)
+    assert days[0] == ("../../days/2026-01-01/#paper-2501.00003", "Jan 1, 2026 (#1)")
+    assert days[1:] == [
+        ("../../days/2026-01-01/#paper-2501.00003", "Jan 1, 2026 (#1)"),
+        ("../../days/2026-01-02/#paper-2501.00003", "Jan 2, 2026 (#3)"),
+    ]
+    for day, rank in (("2026-01-01", 1), ("2026-01-02", 3)):
+        card = files[f"days/{day}/index.html"].decode().split('id="paper-2501.00003"')[1]
+        assert card.split("</li>")[0].count(f'<span class="rank">#{rank}</span>') == 1
+
+
 def test_a_weeks_top_page_shows_the_day_of_that_week_that_featured_a_paper() -> None:
     """Found by a reader's review: a paper of Nov 3, 2025, featured again on Nov 22, 2026,
     said "Nov 3, 2025" on the page of Nov 16 to 22, 2026."""
