@@ -1319,6 +1319,7 @@ def test_the_home_page_shows_the_first_papers_and_a_days_page_folds_the_rest() -
     assert _listed(shown.encode()) == ["2501.00007", "2501.00006"]
     assert _listed(folded.encode()) == ["2501.00005"]
     assert '<ol class="cards" start="3">' in folded and '<span class="rank">#3</span>' in folded
+    assert "<summary>Show the other paper of this day</summary>" in folded  # not "1 papers"
     home, day = rendered(3, 3)
     assert _listed(home.encode()) == ["2501.00007", "2501.00006", "2501.00005"]
     assert "All 3 papers" not in home and 'class="whole-day"' not in home
