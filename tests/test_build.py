@@ -1095,6 +1095,23 @@ def test_the_feeds_page_lists_the_sites_own_feeds_before_the_topics(public: Path
     topics = [t.name for t in load_config(REPO).topics]
     assert names[:2] == ["All papers", "Daily digest"] and names[-len(topics) :] == topics
     assert {"Top papers of each week", "Diffusion, without surveys"} <= set(names[2 : -len(topics)])
+    # Each row's formats, each a file the site has: a JSON Feed where the list has one, the
+    # site's latest papers and each custom feed (h11: the rows' JSON links dropped survived).
+    rows = re.findall(r'<th scope="row"><a href="[^"]*">([^<]*)</a>.*?<td>(.*?)</td>', page, re.S)
+    formats = {name: re.findall(r'<a href="([^"]+)"[^>]*>(\w+)</a>', cells) for name, cells in rows}
+    custom = [f.name for f in load_config(REPO).custom_feeds]
+    assert custom and all(name in formats for name in custom)
+    # A custom feed's row says what site.toml's description says of it (its rules otherwise).
+    notes = dict(re.findall(r'<a href="[^"]*">([^<]*)</a><span class="note">([^<]*)</span>', page))
+    assert [notes[f.name] for f in load_config(REPO).custom_feeds] == [
+        html.escape(f.description, quote=False) for f in load_config(REPO).custom_feeds
+    ]
+    for name, links in formats.items():
+        kinds = ["RSS", "Atom", "JSON"] if name in ("All papers", *custom) else ["RSS", "Atom"]
+        assert [kind for _, kind in links] == kinds, name
+        for href, kind in links:
+            target = urljoin("https://host/feeds/", href).removeprefix("https://host/")
+            assert (public / target).is_file(), (name, kind, href)
 
 
 # Run in a fresh interpreter: a build, then the distributions of every module it imported.
