@@ -816,6 +816,34 @@ def test_a_weeks_top_page_shows_the_day_of_that_week_that_featured_a_paper() -> 
     assert featured("top/week/2026-W03/index.html") == {second: "Jan 15, 2026"}
 
 
+def test_each_weeks_and_months_top_page_links_the_one_before_and_after() -> None:
+    """A week's or a month's page of top papers leads to the one before (←) and the one after
+    (→), and the first and last to none: a reader goes from week to week (h11: the links
+    dropped, every period's page a dead end, survived every test)."""
+    papers = {p.id: p for p in map(_paper, range(1, 4))}
+    days = {
+        day: Day(day=day, entries=(DayEntry(paper_id=i, title=i),))
+        for day, i in zip(
+            (date(2025, 12, 24), date(2026, 1, 1), date(2026, 1, 8)), sorted(papers), strict=True
+        )
+    }
+    files = _render(assemble_site(ContentSnapshot.of(papers, days), CONFIG))
+    for kind, periods in (
+        ("week", ["2025-W52", "2026-W01", "2026-W02"]),
+        ("month", ["2025-12", "2026-01"]),
+    ):
+        pages = [f"top/{kind}/{slug}/index.html" for slug in periods]
+        for rel, order in (("next", pages), ("prev", pages[::-1])):
+            followed = [order[0]]
+            while (path := _pager(files[followed[-1]], followed[-1], rel)) is not None:
+                followed.append(path)
+            assert followed == order, (kind, rel)
+    week = files["top/week/2026-W01/index.html"].decode()
+    assert (
+        "← Week 52 of 2025 (Dec 22 to 28)</a>" in week and "Week 2 of 2026 (Jan 5 to 11) →" in week
+    )
+
+
 def test_a_day_and_a_week_show_the_counts_they_rank_by_and_claim_no_ranking_without() -> None:
     """A reader's trial: a paper featured again showed its later count on an earlier day,
     which ranked it by that day's; a day and a week whose listings had no count said "the most
