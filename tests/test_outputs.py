@@ -1143,6 +1143,17 @@ def test_a_topics_pages_followed_from_its_own_list_each_paper_once_newest_first(
         back.append(path)
         path = _pager(files[path], path, "prev")
     assert back == pages[::-1]
+    # "« Oldest" and "Newest »" where they lead further than "Older" and "Newer".
+    for name, target in (("« Oldest", pages[-1]), ("Newest »", pages[0])):
+        leading = []
+        for path in pages:
+            found = re.search(rf'<a href="([^"]+)">{name}</a>', files[path].decode())
+            if found is not None:
+                assert urljoin(f"{BASE}{path}", found[1]) == f"{BASE}{target}".removesuffix(
+                    "index.html"
+                ), (path, name)
+                leading.append(path)
+        assert leading == (pages[:3] if name == "« Oldest" else pages[2:]), name
     # A topic of fewer than two pages' papers: all on its page, and no archive page.
     files = _render(_site({p.id: p for p in map(_paper, range(1, 4))}, days=1))
     front = files["topics/llm/index.html"]
