@@ -1352,17 +1352,37 @@ def test_the_home_page_shows_the_first_papers_and_a_days_page_folds_the_rest() -
         return files["index.html"].decode(), files["days/2026-01-03/index.html"].decode()
 
     whole_day = '<a href="days/2026-01-03/">All 3 papers of Jan 3, 2026 →</a>'
-    home, day = rendered(2, 2)
+    home, day = rendered(2, 1)
     assert _listed(home.encode()) == ["2501.00007", "2501.00006"] and whole_day in home
     shown, folded = day.split('<details class="fold">')
-    assert _listed(shown.encode()) == ["2501.00007", "2501.00006"]
-    assert _listed(folded.encode()) == ["2501.00005"]
-    assert '<ol class="cards" start="3">' in folded and '<span class="rank">#3</span>' in folded
-    assert "<summary>Show the other paper of this day</summary>" in folded  # not "1 papers"
-    home, day = rendered(3, 3)
+    assert _listed(shown.encode()) == ["2501.00007"] and 'class="whole-day"' not in day
+    assert _listed(folded.encode()) == ["2501.00006", "2501.00005"]
+    assert '<ol class="cards" start="2">' in folded and '<span class="rank">#3</span>' in folded
+    assert "<summary>Show the other 2 papers of this day</summary>" in folded
+    home, day = rendered(3, 2)
     assert _listed(home.encode()) == ["2501.00007", "2501.00006", "2501.00005"]
     assert "All 3 papers" not in home and 'class="whole-day"' not in home
+    assert "<summary>Show the other paper of this day</summary>" in day  # not "1 papers"
+    home, day = rendered(3, 3)
     assert "<details" not in day and _listed(day.encode()) == _listed(home.encode())
+
+
+def test_each_days_page_links_the_day_before_and_after_and_the_home_page_the_day_before() -> None:
+    """A reader goes from day to day: each day's page links the day before (←) and after
+    (→), the first and the last none after them, and the home page, the latest day, the day
+    before it (h11: day pages without these links survived every test)."""
+    files = _render(_site())
+    pages = [f"days/2026-01-0{n}/index.html" for n in (1, 2, 3, 4)]
+    for rel, order in (("next", pages), ("prev", pages[::-1])):
+        followed = [order[0]]
+        while (path := _pager(files[followed[-1]], followed[-1], rel)) is not None:
+            followed.append(path)
+        assert followed == order, rel
+    assert (
+        '<a rel="prev" href="../../days/2026-01-01/">← Jan 1, 2026</a>' in files[pages[1]].decode()
+    )
+    assert _pager(files["index.html"], "index.html", "prev") == pages[2]
+    assert _pager(files["index.html"], "index.html", "next") is None
 
 
 def test_a_days_page_says_its_order_and_links_its_weeks_top_papers() -> None:
