@@ -842,6 +842,10 @@ def test_each_weeks_and_months_top_page_links_the_one_before_and_after() -> None
     assert (
         "← Week 52 of 2025 (Dec 22 to 28)</a>" in week and "Week 2 of 2026 (Jan 5 to 11) →" in week
     )
+    # Its papers ranked from #1 (h11: ranks counted from 2 on these pages survived).
+    assert re.findall(r'<span class="rank">(#\d+)</span>', week) == ["#1"]
+    month = files["top/month/2026-01/index.html"].decode()
+    assert re.findall(r'<span class="rank">(#\d+)</span>', month) == ["#1", "#2"]
 
 
 def test_a_day_and_a_week_show_the_counts_they_rank_by_and_claim_no_ranking_without() -> None:
