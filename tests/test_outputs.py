@@ -730,6 +730,25 @@ def test_authors_and_organisations_are_text_on_cards_and_in_feeds() -> None:
     assert "<script>" not in content and "&lt;script&gt;x&lt;/script&gt;" in content
 
 
+def test_a_card_shows_the_abstracts_start_and_a_topics_archive_line_its_facts_alone() -> None:
+    """A day's card says what the paper is about, the start of its abstract; a topic's
+    archive page is an index of one line a paper, no summary. Its authors unnamed, a card
+    counts them: "1 author", "2 authors" (h11: cards without their summary, and the archive
+    lines with one, survived every test; so did "1 authors")."""
+    papers = {p.id: p for p in map(_paper, range(1, 9))}
+    for n, count in ((1, 1), (2, 2)):
+        papers[f"2501.0000{n}"] = _paper(n, authors=(), authors_count=count)
+    files = _render(_site(papers))
+    day = files["days/2026-01-01/index.html"].decode()
+    for n in (3, 2, 1):
+        card = day.split(f'id="paper-2501.0000{n}"')[1].split("</li>")[0]
+        assert f"<p>We study *reinforcement learning* with language models, part {n}.</p>" in card
+    assert "<span>1 author</span>" in day and "<span>2 authors</span>" in day
+    archive = files["topics/llm/page/1/index.html"].decode()
+    assert _listed(archive.encode()) == ["2501.00002", "2501.00001"]
+    assert "We study" not in archive and "· 1 author ·" in archive
+
+
 # Top papers, custom feeds and trends: a site of six days, Thursday Jan 1 to Tuesday Jan 6, 2026,
 # so ISO week 1 is closed and week 2 (the newest day's) is open.
 def _six_days(papers: dict[str, Paper]) -> Site:
