@@ -738,15 +738,24 @@ def test_a_card_shows_the_abstracts_start_and_a_topics_archive_line_its_facts_al
     papers = {p.id: p for p in map(_paper, range(1, 9))}
     for n, count in ((1, 1), (2, 2)):
         papers[f"2501.0000{n}"] = _paper(n, authors=(), authors_count=count)
+    papers["2501.00004"] = _paper(4, authors=("A", "B", "C", "D"))
+    papers["2501.00005"] = _paper(5, authors=("E", "F", "G"))
     files = _render(_site(papers))
     day = files["days/2026-01-01/index.html"].decode()
+    # Three names, then how many more (h11: "and 1 more" left off survived).
+    assert "<span>A, B, C and 1 more</span>" in files["days/2026-01-02/index.html"].decode()
+    assert "<span>E, F, G</span>" in files["days/2026-01-02/index.html"].decode()
+    # Off its day, a card links the day that featured it, at its card (h11: dropped, survived).
+    front = files["topics/llm/index.html"].decode()
+    card = front.split('href="../../papers/2501.00008/"')[1].split("</li>")[0]
+    assert '<a href="../../days/2026-01-04/#paper-2501.00008">Jan 4, 2026</a>' in card
     for n in (3, 2, 1):
         card = day.split(f'id="paper-2501.0000{n}"')[1].split("</li>")[0]
         assert f"<p>We study *reinforcement learning* with language models, part {n}.</p>" in card
     assert "<span>1 author</span>" in day and "<span>2 authors</span>" in day
     archive = files["topics/llm/page/1/index.html"].decode()
     assert _listed(archive.encode()) == ["2501.00002", "2501.00001"]
-    assert "We study" not in archive and "· 1 author ·" in archive
+    assert "We study" not in archive and "<small>Jan 1, 2026 · 1 upvote · 1 author ·" in archive
 
 
 # Top papers, custom feeds and trends: a site of six days, Thursday Jan 1 to Tuesday Jan 6, 2026,
