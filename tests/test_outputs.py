@@ -360,6 +360,15 @@ def test_pages_link_every_paper_they_list_and_escape_its_text() -> None:
     page = files["papers/2501.00001/index.html"].decode()
     assert "<b>bold</b>" not in page and 'href="javascript' not in page
     assert 'href="https://arxiv.org/abs/2501.00001"' in page
+    # The paper elsewhere, on its page and its card: Hugging Face, arXiv, the PDF (h11: the
+    # Hugging Face link dropped survived every test).
+    for html, hf in ((page, "Hugging Face"), (day, "HF")):
+        links = re.findall(r'<a href="(https://[^"]+/2501\.00001)"[^>]*>([^<]+)</a>', html)
+        assert links == [
+            ("https://huggingface.co/papers/2501.00001", hf),
+            ("https://arxiv.org/abs/2501.00001", "arXiv"),
+            ("https://arxiv.org/pdf/2501.00001", "PDF"),
+        ]
 
 
 def test_feeds_parse_and_carry_every_listed_paper_once() -> None:
