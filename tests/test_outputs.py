@@ -758,6 +758,12 @@ def test_a_card_shows_the_abstracts_start_and_a_topics_archive_line_its_facts_al
     front = files["topics/llm/index.html"].decode()
     card = front.split('href="../../papers/2501.00008/"')[1].split("</li>")[0]
     assert '<a href="../../days/2026-01-04/#paper-2501.00008">Jan 4, 2026</a>' in card
+    # On a topic's page, a card links the paper's other topics, not the one it is on (h11:
+    # a card made for one topic's page shown on another's survived).
+    for topic, other in (("llm", "reinforcement-learning"), ("reinforcement-learning", "llm")):
+        card = files[f"topics/{topic}/index.html"].decode().split("papers/2501.00008/")[1]
+        linked = re.findall(r'<a href="../../topics/([^"/]+)/">', card.split("</li>")[0])
+        assert linked == [other], topic
     for n in (3, 2, 1):
         card = day.split(f'id="paper-2501.0000{n}"')[1].split("</li>")[0]
         assert f"<p>We study *reinforcement learning* with language models, part {n}.</p>" in card
