@@ -187,6 +187,20 @@ class _TopParser(_Parser):
                     " --help lists them)"
                 )
             index += 2 if known == ["--root"] and "=" not in given[index] else 1
+        commands = [
+            name
+            for action in self._actions
+            if isinstance(action, argparse._SubParsersAction)
+            for name in action.choices
+        ]
+        if index < len(given) and given[index] not in (*commands, "--"):
+            # A misspelt command is offered its spelling, as a flag is (a new user's trial).
+            close = _nearest(given[index], commands, 2)
+            self.error(
+                f"argument COMMAND: invalid choice: {given[index]!r} ("
+                + (f"did you mean {close}? " if close else "")
+                + f"choose from {', '.join(map(repr, commands))})"
+            )
         return super().parse_known_args(args, namespace)
 
 

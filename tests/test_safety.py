@@ -535,6 +535,10 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["--ro", ".", "build", "--x"], "sitegen build: error: unrecognized arguments: --x"),
         (["--root=.", "build", "--x"], "sitegen build: error: unrecognized arguments: --x"),
         (["--ro=.", "build", "--x"], "sitegen build: error: unrecognized arguments: --x"),
+        # a new user's trial: a misspelt flag was offered its spelling, a command was not
+        (["fetc"], "invalid choice: 'fetc' (did you mean fetch? choose from 'ingest', 'build'"),
+        (["--root", ".", "biuld"], "invalid choice: 'biuld' (did you mean build?"),
+        (["publish"], "invalid choice: 'publish' (choose from 'ingest', 'build', 'fetch'"),
     ],
 )
 def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], says: str) -> None:
@@ -543,7 +547,7 @@ def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], 
     assert result.returncode == 2
     assert says in _one_error(result.stderr)
     if "usage:" in result.stderr:  # argparse's: the usage of the parser that reads the flag
-        command = "" if args[0].startswith("-") else f"{args[0]} "
+        command = f"{args[0]} " if args[0] in ("ingest", "build", "fetch", "serve") else ""
         assert result.stderr.startswith(f"usage: sitegen {command}")
     assert not (small / "public").exists()
 
