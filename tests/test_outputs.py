@@ -1425,9 +1425,7 @@ def test_each_days_page_links_the_day_before_and_after_and_the_home_page_the_day
         while (path := _pager(files[followed[-1]], followed[-1], rel)) is not None:
             followed.append(path)
         assert followed == order, rel
-    assert (
-        '<a rel="prev" href="../2026-01-01/">← Jan 1, 2026</a>' in files[pages[1]].decode()
-    )
+    assert '<a rel="prev" href="../2026-01-01/">← Jan 1, 2026</a>' in files[pages[1]].decode()
     assert _pager(files["index.html"], "index.html", "prev") == pages[2]
     assert _pager(files["index.html"], "index.html", "next") is None
 
