@@ -177,9 +177,11 @@ class _TopParser(_Parser):
     ) -> tuple[argparse.Namespace, list[str]]:
         given = list(sys.argv[1:] if args is None else args)
         index = 0
+        answered = False  # --version or --help, which argparse answers whatever follows
         while index < len(given) and given[index].startswith("-") and given[index] != "--":
             name = given[index].split("=", 1)[0]
             known = [option for option in self._option_string_actions if option.startswith(name)]
+            answered = answered or {"-h", "--help", "--version"}.issuperset(known or ["?"])
             if not known:
                 self.error(
                     f"unrecognized arguments: {given[index]} (before the command, sitegen takes"
@@ -193,7 +195,7 @@ class _TopParser(_Parser):
             if isinstance(action, argparse._SubParsersAction)
             for name in action.choices
         ]
-        if index < len(given) and given[index] not in (*commands, "--"):
+        if index < len(given) and given[index] not in (*commands, "--") and not answered:
             # A misspelt command is offered its spelling, as a flag is (a new user's trial).
             close = _nearest(given[index], commands, 2)
             self.error(

@@ -552,6 +552,15 @@ def test_a_bad_flag_is_refused_where_it_is_parsed(small: Path, args: list[str], 
     assert not (small / "public").exists()
 
 
+@pytest.mark.parametrize("first", ["--version", "--vers", "-h"])
+def test_version_and_help_before_a_misspelt_command_still_answer(small: Path, first: str) -> None:
+    """A review of the command's "did you mean": `sitegen --version fetc` printed the version
+    before it, as argparse does, and then said the command was misspelt."""
+    result = sitegen_here(first, "fetc", cwd=small)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("usage: sitegen" if first == "-h" else "sitegen ")
+
+
 @pytest.mark.parametrize(
     ("args", "suggested"),
     [
