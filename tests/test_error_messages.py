@@ -415,6 +415,17 @@ def test_a_site_key_a_table_takes_too_is_named_in_the_table_it_went_to() -> None
     )
 
 
+def test_a_tables_own_key_given_twice_is_not_sent_to_the_top() -> None:
+    """A topic's own key (one the site has not) given a second time at the end of the file
+    is that topic's: "keep one", with no word of moving it above the first table (h14: a
+    mutation of `_given_twice` that sent every key in a table to the top survived)."""
+    text, line = _with_last_line(SITE_TOML, 'generic = ["x"]')
+    assert _refusal(text) == (
+        f"site.toml:{line}: bad TOML: `generic` is given a second time in [[topics]]\n"
+        "  hint: keep one of its two lines"
+    )
+
+
 def test_a_key_an_inline_table_lacks_is_not_sent_to_the_top() -> None:
     """Found by a review: a topic written inline, without its `name`, was hinted to add one
     above the first [table] header, as the site's own keys are."""
