@@ -1094,6 +1094,27 @@ def test_a_custom_feeds_key_moves_with_its_window_though_its_candidates_stay() -
         assert keys[0][path] != keys[1][path], path  # and so did its key
 
 
+def test_a_custom_feed_chooses_among_the_latest_thirty_days_alone() -> None:
+    """docs/configuration.md: a custom feed holds at least the newest `[feeds] items` papers
+    it admits "of the latest 30 days the site lists": a paper it admits on the 31st day back
+    is in none of its outputs, though the feed has room (h14: 31 days survived the tests)."""
+    text = (REPO / "site.toml").read_text() + (
+        '\n[[custom_feeds]]\nname = "RL"\nslug = "rl"\nmatch = ["reinforcement learning"]\n'
+    )
+    config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
+    config = dataclasses.replace(config, feeds=dataclasses.replace(config.feeds, items=50, days=2))
+    papers = {p.id: p for p in map(_paper, range(1, 32))}
+    listed = {
+        day: Day(day=day, entries=(DayEntry(paper_id=f"2501.{d + 1:05d}", title="t"),))
+        for d in range(31)
+        for day in [date(2026, 1, 1) + timedelta(days=d)]
+    }
+    site = assemble_site(ContentSnapshot.of(papers, listed), config)
+    feed = feedparser.parse(_render(site, only=["feeds/rl/atom.xml"])["feeds/rl/atom.xml"])
+    held = [e.link.rstrip("/").rpartition("/")[2] for e in feed.entries]
+    assert held == [f"2501.{n:05d}" for n in range(31, 1, -1)]  # Jan 31 back to Jan 2
+
+
 def test_a_custom_feeds_time_moves_with_its_own_items_days_alone() -> None:
     """Found by a review: a custom feed took the end of every day a fetch had whole among all
     its candidates as its time, so it moved with days it listed nothing of."""
