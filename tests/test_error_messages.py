@@ -426,6 +426,16 @@ def test_a_tables_own_key_given_twice_is_not_sent_to_the_top() -> None:
     )
 
 
+def test_a_site_key_missing_from_a_site_toml_of_no_table_is_said_without_a_line() -> None:
+    """A site.toml of the site's own keys alone (no [table] at all) that lacks one is told
+    to add it, not a traceback (h14: the branch for a file of no header was never run)."""
+    text = 'title = "T"\nbase_url = "https://example.org/"\n'
+    assert _refusal(text) == (
+        "site.toml: the required key `description` is missing\n"
+        '  hint: add `description = "..."` above the first [table] header'
+    )
+
+
 def test_a_key_an_inline_table_lacks_is_not_sent_to_the_top() -> None:
     """Found by a review: a topic written inline, without its `name`, was hinted to add one
     above the first [table] header, as the site's own keys are."""
