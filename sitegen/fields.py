@@ -89,13 +89,18 @@ def _given_twice(
     )
 
 
-def _declared_twice(header: str, lines: Sequence[str], line: int) -> tuple[str, str]:
+def _declared_twice(
+    header: str, lines: Sequence[str], line: int, first_line: int = 1
+) -> tuple[str, str]:
     """The message and hint of a table's header written a second time, on `line` (the
-    parser's words, "Cannot declare ('content',) twice", are unlike every other message)."""
+    parser's words, "Cannot declare ('content',) twice", are unlike every other message;
+    `first_line`: where `lines` start in the file, for front matter)."""
     name = _header_name(header)
-    first = next((n for n, said in enumerate(lines[: line - 1], 1) if _names(said, name)), None)
+    first = next(
+        (n for n, said in enumerate(lines[: line - 1], first_line) if _names(said, name)), None
+    )
     is_array = header.startswith("[[")
-    if first is not None and lines[first - 1].strip().startswith("[[") != is_array:
+    if first is not None and lines[first - first_line].strip().startswith("[[") != is_array:
         # A table and an array of tables of one name, either first.
         before = f"[[{name}]]" if not is_array else f"[{name}]"
         return (
@@ -200,7 +205,7 @@ def load_toml(
             and line
             and (header := _HEADER.match(said))
         ):
-            message, hint = _declared_twice(header[1], lines, line)
+            message, hint = _declared_twice(header[1], lines, line, first_line)
         elif message.endswith("(at end of document)") and (opened := _key_given(lines, None)):
             # No line in the parser's words: the last statement's, which
             # opened what the end of the text leaves open.

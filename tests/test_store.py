@@ -318,6 +318,17 @@ def test_a_key_twice_is_the_key_the_parser_stopped_at_not_text_inside_a_string()
     assert caught.value.location is not None and caught.value.location.line == 8
 
 
+def test_a_table_declared_twice_in_front_matter_names_the_first_at_its_line_in_the_file() -> None:
+    """h14: the first `[organization]` was named at its line in the front matter (2), not in
+    the file (3, below the opening +++), though the second was named at its line in the file."""
+    text = '+++\ntitle = "T"\n[organization]\nhandle = "a"\n[organization]\nname = "b"\n+++\nA\n'
+    with pytest.raises(ContentError) as caught:
+        parse_paper_file(text, path="content/papers/x.md")
+    assert caught.value.message == "bad TOML: `[organization]` is declared a second time"
+    assert caught.value.location is not None and caught.value.location.line == 5
+    assert caught.value.hint == "merge the two tables into one (the first is on line 3)"
+
+
 def test_a_paper_file_that_names_its_days_says_where_days_are_kept() -> None:
     with pytest.raises(ContentError) as caught:
         parse_paper_file(BROKEN["featured"][0], path="content/papers/x.md")
