@@ -315,3 +315,30 @@ def test_a_run_of_kept_members_larger_than_one_write_is_copied_whole(
     extracted.mkdir()
     subprocess.run(["tar", "-xf", str(tmp_path / "next.tar"), "-C", str(extracted)], check=True)
     assert tree_bytes(extracted) == {str(Path(p)): data for p, data in after.items()}
+
+
+@pytest.mark.parametrize("kernel", ["copy_file_range", "no copy_file_range"])
+def test_a_kept_member_past_the_end_of_the_last_archive_is_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kernel: str
+) -> None:
+    """A record that places a kept member past the end of the last archive (one cut short
+    under it) stops the build with an error: copying on from the end reads nothing, and the
+    copy never got further (h14: dropping that check survived; a scheduled run would hang)."""
+    if kernel == "no copy_file_range":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    staged = tmp_path / "staged"
+    staged.mkdir()
+    (staged / "a.html").write_bytes(b"a")
+    old = tmp_path / "old.tar"
+    kept = write_archive(old, ["a.html"], staged=staged)
+    size = old.stat().st_size
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(OSError, match="shorter than its record says"):
+        write_archive(
+            tmp_path / "next.tar",
+            ["a.html"],
+            staged=empty,
+            old=old,
+            kept={**kept, "a.html": (size, size + 1024)},
+        )
