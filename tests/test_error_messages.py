@@ -211,6 +211,19 @@ def test_an_array_left_open_at_the_end_of_site_toml_is_named_at_its_line() -> No
     )
 
 
+def test_an_array_left_open_before_the_next_key_is_named_at_its_own_key() -> None:
+    """The parser stops at the key after the array ("Unclosed array" there): the array left
+    open is the statement before it, named by its key at its line (h14: mutants naming the
+    next key, or none when the array is on the line just above it, survived)."""
+    lines = SITE_TOML.split("\n")
+    last = max(n for n, line in enumerate(lines) if line.startswith("keywords = ["))
+    assert lines[last + 1].startswith("generic = [")  # the next key, on the line below
+    lines[last] = lines[last].removesuffix("]")
+    assert _refusal("\n".join(lines)) == (
+        f"site.toml:{last + 1}: bad TOML: `keywords`'s array is not closed\n  hint: close it with ]"
+    )
+
+
 @pytest.mark.parametrize(
     ("file", "old", "new", "says"),
     [
