@@ -484,6 +484,18 @@ def test_a_table_declared_twice_is_said_in_words_like_the_others() -> None:
         f"{first}: a name is a table or an array of tables, not both\n"
         "  hint: write `[[content]]` for each of several, `[content]` once for one"
     )
+    # The first header with a comment after it, and a table first written inline (no header
+    # to name): h14, mutants that named neither, or the second header as the first, survived.
+    head = 'title = "T"\ndescription = "D"\nbase_url = "https://example.org/"\n'
+    text = head + "[content] # papers kept off\nhidden = []\n\n[content]\n"
+    assert _refusal(text) == (
+        "site.toml:7: bad TOML: `[content]` is declared a second time\n"
+        "  hint: merge the two tables into one (the first is on line 4)"
+    )
+    assert _refusal(head + "content = { hidden = [] }\n[content]\n") == (
+        "site.toml:5: bad TOML: `[content]` is declared a second time\n"
+        "  hint: merge the two tables into one"
+    )
 
 
 def test_a_language_is_two_or_three_letters_and_a_singleton_is_followed_by_a_subtag() -> None:
