@@ -949,6 +949,10 @@ def test_a_bad_day_entry_names_its_field_and_value_as_toml_writes_it(entry: str,
         ('organization = { handle = "", name = "X" }', 'not { handle = "", name = "X" }'),
         ('organization = { handle = 3, name = "X" }', 'not { handle = 3, name = "X" }'),
         ('github = "ftp://example.org/code"', 'an http(s) URL, not "ftp://example.org/code"'),
+        # A control character TOML has no short escape for, as \uXXXX; an array of tables
+        # on one line (h14: mutants that failed on the one and broke the other survived).
+        ('upvotes = "1\\u0007\\r2\\n"', 'not "1\\u0007\\u000d2\\n"\n'),
+        ("upvotes = [{ a = 1 }]", "not [{ a = 1 }]\n"),
     ],
 )
 def test_a_bad_field_is_shown_as_toml_writes_it_not_as_python_does(line: str, says: str) -> None:
