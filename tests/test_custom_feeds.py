@@ -139,6 +139,12 @@ def test_a_slug_of_at_most_a_hundred_characters_is_taken() -> None:
     )
     assert "is not a lowercase-hyphenated slug of at most 100 characters" in message
     assert line == 6
+    # A slug made from a long name is cut to 100 characters, not refused (h14: a mutant
+    # that cut it at 101 survived), and not left ending in the hyphen the cut fell after.
+    (made,) = _parse(f'[[custom_feeds]]\nname = "{"Word " * 30}"\nmatch = ["x"]\n')
+    assert made.slug == "-".join(["word"] * 20)
+    (made,) = _parse(f'[[custom_feeds]]\nname = "{"a" * 150}"\nmatch = ["x"]\n')
+    assert made.slug == longest
 
 
 @pytest.mark.parametrize("name", ["扩散模型", "Μεγάλα γλωσσικά μοντέλα", "Большие модели"])
