@@ -274,6 +274,13 @@ BROKEN = {
     "after a day": ('+++\ntitle = "T"\npublished = 2026-01-05 x\n+++\nA\n', 3, "Expected newline"),
     "negative upvotes": ('+++\ntitle = "T"\nupvotes = -2\n+++\nA\n', 3, "`upvotes`"),
     "unknown key": ('+++\ntitle = "T"\ncolour = "red"\n+++\nA\n', 3, "unknown key `colour`"),
+    # more digits than int() takes: the parser's ValueError, said with no line (h14: a mutant
+    # that let it through, a traceback, survived)
+    "an integer of 5,000 digits": (
+        '+++\ntitle = "T"\nupvotes = ' + "9" * 5000 + "\n+++\nA\n",
+        None,
+        "bad TOML: Exceeds the limit (4300 digits)",
+    ),
     "no title": ("+++\nupvotes = 2\n+++\nA\n", 2, "`title` is missing"),
     # Days are the day files' to say: a paper file that says them would be ignored.
     "featured": (
