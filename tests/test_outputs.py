@@ -1113,6 +1113,13 @@ def test_a_custom_feed_chooses_among_the_latest_thirty_days_alone() -> None:
     feed = feedparser.parse(_render(site, only=["feeds/rl/atom.xml"])["feeds/rl/atom.xml"])
     held = [e.link.rstrip("/").rpartition("/")[2] for e in feed.entries]
     assert held == [f"2501.{n:05d}" for n in range(31, 1, -1)]  # Jan 31 back to Jan 2
+    # With fewer `items` than it admits, the newest `items` of them and no more (h14: a
+    # mutant that held one more survived): each day's one paper is of the latest 2 days.
+    config = dataclasses.replace(config, feeds=dataclasses.replace(config.feeds, items=3))
+    site = assemble_site(ContentSnapshot.of(papers, listed), config)
+    feed = feedparser.parse(_render(site, only=["feeds/rl/atom.xml"])["feeds/rl/atom.xml"])
+    held = [e.link.rstrip("/").rpartition("/")[2] for e in feed.entries]
+    assert held == ["2501.00031", "2501.00030", "2501.00029"]
 
 
 def test_a_custom_feeds_time_moves_with_its_own_items_days_alone() -> None:
