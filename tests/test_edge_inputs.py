@@ -168,7 +168,11 @@ def test_the_api_s_pages_are_counted_from_1_in_every_message() -> None:
 
 
 @pytest.mark.parametrize(
-    "arrays", ["[1, 2]\n  [3, 4]", '["a", "b"]\n  ["c", "d"]'], ids=["numbers", "strings"]
+    "arrays",
+    ["[1, 2]\n  [3, 4]", '["a", "b"]\n  ["c", "d"]', "1\n  2, 3"],
+    # h14: the last, numbers alone, an entry of one digit: a mutant that read two characters
+    # where the parser stopped (a digit then a comma) survived.
+    ids=["numbers", "strings", "numbers alone"],
 )
 def test_a_comma_left_out_between_arrays_of_an_array_is_said_as_such(arrays: str) -> None:
     """Reviews: a line the parser stopped at was taken for a [table] header, first by
