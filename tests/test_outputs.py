@@ -1495,3 +1495,23 @@ def test_a_pages_own_value_named_as_one_every_page_is_given_is_refused() -> None
     )
     with pytest.raises(TypeError, match="search is a name every page is given"):
         r.pages.page("papers.html", routes.papers_index(), title="Papers", feeds=None, search="x")
+
+
+def test_a_folder_of_feeds_is_titled_by_them_and_one_of_pages_says_it_has_none() -> None:
+    """A folder without a page of its own: one holding a digest's feeds is named by the feeds
+    a reader pasted its address for, one holding pages (a topic's page/) says it is no page
+    (h11: a title of either kind swapped survived every test)."""
+    files = _render(_site())
+
+    def title(path: str) -> str:
+        page = files[path].decode()
+        assert 'content="noindex"' in page, path
+        heading = re.search(r"<h1>(.*?)</h1>", page)
+        assert heading, path
+        return heading[1]
+
+    assert title("digest/index.html") == "The daily digest"
+    assert title("top/weekly/index.html") == "Top papers of each week"
+    assert title("top/monthly/index.html") == "Top papers of each month"
+    for folder in ("top/week/", "top/month/", "topics/llm/page/"):
+        assert title(f"{folder}index.html") == "No page here", folder
