@@ -38,7 +38,14 @@ from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, wh
 from sitegen.file_states import is_content_file
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
 from sitegen.output_keys import paper_states, papers_named
-from sitegen.outputs import NEWEST_LISTS, Output, PaperOutputs, PapersApiMonth, plan_keyed
+from sitegen.outputs import (
+    NEWEST_LISTS,
+    Output,
+    PaperOutputs,
+    PapersApiMonth,
+    StaticFile,
+    plan_keyed,
+)
 from sitegen.own_files import own_files
 from sitegen.parts import PaperParts
 from sitegen.publish import (
@@ -376,10 +383,6 @@ def _plan(
     return planned, outputs, dirty
 
 
-# The files of templates/ the site publishes as they are (outputs.StaticFile).
-_COPIED = ("style.css", "favicon.svg")
-
-
 def _setup_key(templates: Path, config: SiteConfig) -> tuple[str, dict[str, str]]:
     """What every output depends on: sitegen's code, the templates, the whole of site.toml;
     and a digest of each file of templates/ published as it is, the key of its own output.
@@ -390,7 +393,8 @@ def _setup_key(templates: Path, config: SiteConfig) -> tuple[str, dict[str, str]
         for path in sorted(templates.rglob("*"))
         if path.is_file()
     }
-    copied = {name: digest(files[name]) for name in _COPIED if name in files}
+    names = [route.path for route in StaticFile.copied(Routes(config.base_url))]
+    copied = {name: digest(files[name]) for name in names if name in files}
     named = {n for n in copied for o, data in files.items() if o != n and n.encode() in data}
     for name, data in files.items():
         if name not in copied or name in named:

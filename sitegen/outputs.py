@@ -165,8 +165,13 @@ class StaticFile(NamedTuple):
     made_of: str
 
     @staticmethod
+    def copied(routes: Routes) -> tuple[Route, ...]:
+        """Each file of templates/ published as it is: its path there is its path on the site."""
+        return (routes.stylesheet(), routes.icon())
+
+    @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        for route in (routes.stylesheet(), routes.icon()):
+        for route in StaticFile.copied(routes):
             yield Output((route.path,), StaticFile(route.path, site.copied.get(route.path, "")))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
