@@ -510,16 +510,13 @@ class PaperPage(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
+        """Every paper's page; a build plans them as one `PaperOutputs`, by their states."""
         for paper_id in site.ids:
             yield PaperPage.of_paper(paper_id, routes)
 
     @staticmethod
-    def path(paper_id: str, routes: Routes) -> str:
-        return routes.paper_path(paper_id)
-
-    @staticmethod
     def of_paper(paper_id: str, routes: Routes) -> Output:
-        return Output((PaperPage.path(paper_id, routes),), PaperPage(Papers((paper_id,))))
+        return Output((routes.paper_path(paper_id),), PaperPage(Papers((paper_id,))))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield r.pages.paper(self.paper[0])
@@ -602,9 +599,7 @@ class SitemapOfPages(NamedTuple):
         pages = [
             path
             for output in outputs
-            if not isinstance(
-                output.inputs, (*ONE_PAPER_KINDS, NotFoundPage, FolderPage, MovedTopicPage, OwnFile)
-            )
+            if not isinstance(output.inputs, (NotFoundPage, FolderPage, MovedTopicPage, OwnFile))
             for path in output.paths
             if path.endswith(".html")
         ]
@@ -888,9 +883,6 @@ KINDS = (
     TopPage, TopFeed, TopIndex, PeriodDigestFeed, CustomFeedPage, CustomFeedFeed,
     SearchPage, PapersIndex, FolderPage, OwnFile,
 )  # fmt: skip
-# Kinds with one output per paper whose only input is that paper (`of_paper`, with one path):
-# planned by `PaperOutputs`, keyed by the paper's state alone.
-ONE_PAPER_KINDS = (PaperPage,)
 # Kinds that list the newest papers, which a new day changes: a build keeps the parts
 # (sitegen.parts) of the papers they show for the next one, which renders them again.
 NEWEST_LISTS = (TopicPage, TopicFeed, AllPapersFeed, CustomFeedPage, CustomFeedFeed)
@@ -898,54 +890,45 @@ NEWEST_LISTS = (TopicPage, TopicFeed, AllPapersFeed, CustomFeedPage, CustomFeedF
 
 @dataclass(frozen=True, slots=True)
 class PaperOutputs:
-    """The outputs of a kind of `ONE_PAPER_KINDS`, one per paper, planned without making them:
-    each one's path and key, and the output itself only when asked (`output`). The rebuild
+    """The paper pages, one per paper, planned without making them: each one's path and key
+    (the paper's state alone), and the output itself only when asked (`output`). The rebuild
     budget (a new day at 50k papers under 2 s) needs it: 50,000 Outputs and their keys took
     a second to make at each build, for the 150 a day renders."""
 
-    kind: type[PaperPage]
     ids: tuple[str, ...]  # site.ids
     paths: list[str]  # of each paper, in the order of `ids`
     keys: list[str]  # of each paper's output: changes with the setup and the paper's state
 
     @staticmethod
     def plan(
-        kind: type[PaperPage],
-        site: Site,
-        routes: Routes,
-        *,
-        setup: str,
-        paper_states: Mapping[str, str],
+        site: Site, routes: Routes, *, setup: str, paper_states: Mapping[str, str]
     ) -> PaperOutputs:
-        kind_digest = one_paper_key(setup, kind.__name__, "")  # the same for every paper
+        kind_digest = one_paper_key(setup, PaperPage.__name__, "")  # the same for every paper
         keys = [kind_digest + paper_states[i] for i in site.ids]
-        paths = [kind.path(paper_id, routes) for paper_id in site.ids]
-        return PaperOutputs(kind, site.ids, paths, keys)
+        paths = [routes.paper_path(paper_id) for paper_id in site.ids]
+        return PaperOutputs(site.ids, paths, keys)
 
     def output(self, index: int, routes: Routes) -> Output:
-        return self.kind.of_paper(self.ids[index], routes)
+        return PaperPage.of_paper(self.ids[index], routes)
 
 
 def plan_keyed(
     site: Site, routes: Routes, *, setup: str, paper_states: Mapping[str, str]
 ) -> Iterator[tuple[Output, str] | PaperOutputs]:
     """Every output of the site with its key (`output_key`), in a fixed order: each kind's of
-    `KINDS`, the outputs of each of `ONE_PAPER_KINDS` as one `PaperOutputs`, then the sitemap
-    of the pages planned."""
+    `KINDS`, the paper pages as one `PaperOutputs`, then the sitemap of the pages planned."""
     joined: Joined = {}  # for the whole plan: outputs share the site's listings
     planned: list[Output] = []
-    paper_paths: list[str] = []  # of the one-paper kinds, for _check_own_files
+    paper_pages = PaperOutputs.plan(site, routes, setup=setup, paper_states=paper_states)
     for kind in KINDS:
-        if kind in ONE_PAPER_KINDS:
-            outputs = PaperOutputs.plan(kind, site, routes, setup=setup, paper_states=paper_states)
-            paper_paths += outputs.paths
-            yield outputs
+        if kind is PaperPage:
+            yield paper_pages
             continue
         for output in kind.outputs(site, routes):
             planned.append(output)
             yield output, output_key(output, setup=setup, paper_states=paper_states, joined=joined)
     sitemap = SitemapOfPages.of_plan(planned, routes)
-    _check_own_files(site, [*planned, sitemap], paper_paths)
+    _check_own_files(site, [*planned, sitemap], paper_pages.paths)
     yield sitemap, output_key(sitemap, setup=setup, paper_states=paper_states, joined=joined)
 
 
@@ -955,12 +938,12 @@ def plan(site: Site, routes: Routes) -> Iterator[Output]:
     paper_states = dict.fromkeys(site.ids, "")
     for planned in plan_keyed(site, routes, setup="", paper_states=paper_states):
         if isinstance(planned, PaperOutputs):
-            yield from (planned.output(i, routes) for i in range(len(planned.ids)))
+            yield from PaperPage.outputs(site, routes)
         else:
             yield planned[0]
 
 
-def _check_own_files(site: Site, planned: list[Output], more: Iterable[str] = ()) -> None:
+def _check_own_files(site: Site, planned: list[Output], more: Iterable[str]) -> None:
     """A file of static/ where the site has a page or feed (of `planned`, or `more` paths),
     or a folder of them, or below one of its files, is an error naming it: one of the two
     would be lost."""
@@ -1007,7 +990,7 @@ def output_key(
     """A digest of everything `output`'s bytes are made from; `joined` may be shared by the
     outputs of one plan."""
     kind = type(output.inputs)
-    if kind in ONE_PAPER_KINDS:
+    if kind is PaperPage:
         (paper_id,) = output.inputs[0]  # type: ignore[index]
         return one_paper_key(setup, kind.__name__, paper_states[paper_id])
     shown = shown_of(output.inputs, paper_states, {} if joined is None else joined)
