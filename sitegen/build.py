@@ -24,14 +24,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from sitegen.api import api_record
-from sitegen.cache import (
-    CACHE_DIR,
-    KeyedCache,
-    LoggedDicts,
-    code_version,
-    digest,
-    kept_by_month,
-)
+from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, code_version, digest, kept_by_month
 from sitegen.config import SiteConfig
 from sitegen.digest_dates import load_digest_dates
 from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, whole_days

@@ -57,14 +57,7 @@ from sitegen.pages import (
     Pages,
 )
 from sitegen.parts import PaperParts
-from sitegen.periods import (
-    MONTH,
-    WEEK,
-    Counts,
-    Period,
-    featured,
-    top_papers,
-)
+from sitegen.periods import MONTH, WEEK, Counts, Period, featured, top_papers
 from sitegen.site import STATIC_DIR, DayListing, Site, sitemap_blocks
 from sitegen.sitemaps import robots, sitemap_index, sitemap_of_pages, sitemap_of_papers
 from sitegen.trends import Trend
