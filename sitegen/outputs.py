@@ -114,10 +114,10 @@ def _late_papers(
     if not late:
         return ()
     among, skip = set(newest_first), set(held)
-    days = sorted((d for d in site.days if d.day in late), key=lambda d: d.day, reverse=True)
     return tuple(
         paper_id
-        for listing in days
+        for listing in site.days  # newest first
+        if listing.day in late
         for paper_id in listing.papers
         if site.appearances[paper_id][0].day == listing.day
         and paper_id in among
@@ -272,13 +272,12 @@ class DaysIndex(NamedTuple):
 
 
 class DigestFeed(NamedTuple):
-    """One item per day listing its papers, newest first: the feed of the days index. A day
-    has its item once a later day has come, or a fetch had it after it ended (Site.whole): the
-    newest may still be filling (the workflow fetches today early), and an item rewritten as
-    "5 papers", then "40 papers", stayed read in readers, which showed none of the other 35.
-    So does a day whose completion failed: it has its item
-    once a retry has it whole, or gives up (site.digest_items). Each item is dated when it
-    first came out, where a fetch recorded it (Site.digest_dated)."""
+    """One item per day listing its papers, newest first: the feed of the days index. A day has
+    its item once a later day has come or a fetch had it after it ended (Site.whole), a day whose
+    completion failed once a retry has it whole or gives up (site.digest_items): the newest may
+    still be filling (the workflow fetches today early), and an item rewritten from "5 papers" to
+    "40 papers" stayed read in readers, which showed none of the other 35. Each item is dated
+    when it first came out, where a fetch recorded it (Site.digest_dated)."""
 
     days: tuple[tuple[date, Papers, datetime], ...]
 
@@ -300,7 +299,7 @@ class TopicsIndex(NamedTuple):
     """Every topic with its number of papers."""
 
     counts: tuple[int, ...]  # in site.toml order
-    trends: tuple[Trend, ...] = ()  # in site.toml order; none while the site has no day
+    trends: tuple[Trend, ...]  # in site.toml order; none while the site has no day
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
@@ -319,7 +318,7 @@ class TopicPage(NamedTuple):
     papers: Papers  # newest first
     archive_pages: int
     total: int  # the topic's papers in all
-    trend: Trend | None = None  # its papers per month; none while the site has no day
+    trend: Trend | None  # its papers per month; none while the site has no day
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
@@ -370,7 +369,7 @@ class TopicFeed(NamedTuple):
     slug: str
     papers: Papers  # newest first
     whole: tuple[date, ...]  # of its items' days, those a fetch had whole (feeds.whole_days)
-    formerly: tuple[str, ...] = ()
+    formerly: tuple[str, ...]
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
