@@ -981,12 +981,12 @@ def output_key(
 ) -> str:
     """A digest of everything `output`'s bytes are made from; `joined` may be shared by the
     outputs of one plan."""
-    kind = type(output.inputs)
-    if kind is PaperPage:
-        (paper_id,) = output.inputs[0]  # type: ignore[index]
-        return one_paper_key(setup, kind.__name__, paper_states[paper_id])
+    kind = type(output.inputs).__name__
+    if isinstance(output.inputs, PaperPage):
+        (paper_id,) = output.inputs.paper
+        return one_paper_key(setup, kind, paper_states[paper_id])
     shown = shown_of(output.inputs, paper_states, {} if joined is None else joined)
-    return key_of(setup, kind.__name__, shown)
+    return key_of(setup, kind, shown)
 
 
 def renderers(
