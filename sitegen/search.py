@@ -116,7 +116,7 @@ class SearchRecord:
     # abstract
     day: str  # the first day that featured it, ISO; "" if none
     upvotes: str  # "" when never reported
-    topics: tuple[str, ...]  # slugs: the search page has their names and pages (`manifest_bytes`)
+    topics: tuple[str, ...]  # slugs: the search page has their names and pages (`warm_up_shard`)
     authors: str  # as a card shows them: three names, else the count (pages.authors_line)
     organization: str  # its name; "" if none
     arxiv_id: str  # "" if none: the search page links its arXiv, PDF and Hugging Face pages
@@ -334,7 +334,7 @@ def search_shards(
     records: Sequence[tuple[str, str]], topics: Mapping[str, tuple[str, str]]
 ) -> tuple[SearchShard, ...]:
     """The site's encoded records, each with its paper's `first_day`, as shards: the warm-up
-    index first (no paper; it lists `topics`, see `manifest_bytes`), then the open (newest)
+    index first (no paper; it lists `topics`, see `warm_up_shard`), then the open (newest)
     month's, then the closed months'."""
     layout = shard_layout({day[:7] for day, _ in records})
     return (
@@ -362,16 +362,11 @@ def shard_layout(months: Collection[str]) -> list[tuple[str, str, frozenset[str]
 
 
 def warm_up_shard(directories: Sequence[str], topics: Mapping[str, tuple[str, str]]) -> SearchShard:
-    """The warm-up index, which lists the shards of papers (their `directories`) and the
-    `topics` (see `manifest_bytes`)."""
-    return make_shard("", "", [], manifest_bytes(directories, topics))
-
-
-def manifest_bytes(directories: Sequence[str], topics: Mapping[str, tuple[str, str]]) -> bytes:
-    """What the search page reads of the index's shape: the shards it merges, how many
-    papers a Pagefind document holds at most, the word it searches the warm-up index for as
-    it opens, and each topic's name and page from its slug (slug -> (name, URL from the site
-    root)): a result's topics are slugs, as names held commas ("Safety, Alignment")."""
+    """The warm-up index, whose MANIFEST is what the search page reads of the index's shape:
+    the shards it merges (their `directories`), how many papers a Pagefind document holds at
+    most, the word it searches the warm-up index for as it opens, and each topic's name and
+    page from its slug (`topics`: slug -> (name, URL from the site root)): a result's topics
+    are slugs, as names held commas ("Safety, Alignment")."""
     shape = {
         "shards": list(directories),
         "papers_per_document": PAPERS_PER_DOCUMENT,
@@ -379,7 +374,7 @@ def manifest_bytes(directories: Sequence[str], topics: Mapping[str, tuple[str, s
         "name_joint": NAME_JOINT,
         "topics": {slug: list(shown) for slug, shown in topics.items()},
     }
-    return json.dumps(shape, separators=(",", ":")).encode() + b"\n"
+    return make_shard("", "", [], json.dumps(shape, separators=(",", ":")).encode() + b"\n")
 
 
 def shard_directory(path: str) -> str:
