@@ -419,14 +419,8 @@ def write_search_shards(
     executable = _pagefind_executable()
     limit = {"RAYON_NUM_THREADS": "1", "TOKIO_WORKER_THREADS": "1"} if one_thread else {}
     environment = {**os.environ, **limit}
-    with ThreadPoolExecutor(max(1, jobs)) as pool:
-        for done in [
-            pool.submit(_write_shard, executable, s, directory, environment) for s in shards
-        ]:
-            done.result()
-    for shard in shards:
-        if not shard.directory:
-            (directory / MANIFEST).write_bytes(shard.manifest)
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(lambda s: _write_shard(executable, s, directory, environment), shards))
 
 
 def _write_shard(
@@ -460,7 +454,13 @@ def _write_shard(
     # Written here, not by Pagefind's WriteFiles: it answers before its writes are done, and
     # a service stopped then leaves files empty or cut short (seen in the tests).
     for file in files:
-        path = _safe_path(file["path"])
+        path = file["path"]
+        if not is_plain_relative(path):  # never trusted blindly
+            raise BuildError(
+                f"Pagefind named a file outside its directory: {path!r}",
+                location=Location(INDEX_DIR),
+                hint="reinstall with pip install 'pagefind[extended]'",
+            )
         if not (_DATA.fullmatch(path) or (not shard.directory and path in _LIBRARY)):
             continue
         target = directory / shard.directory / path
@@ -468,21 +468,11 @@ def _write_shard(
         target.write_bytes(base64.b64decode(file["content"]))
     if shard.directory:
         (directory / shard.directory / SPELLING).write_bytes(title_words(shard.records))
-
-
-def _safe_path(path: str) -> str:
-    """A path Pagefind names, inside the index directory (never trusted blindly)."""
-    if not is_plain_relative(path):
-        raise BuildError(
-            f"Pagefind named a file outside its directory: {path!r}",
-            location=Location(INDEX_DIR),
-            hint="reinstall with pip install 'pagefind[extended]'",
-        )
-    return path
+    else:
+        (directory / MANIFEST).write_bytes(shard.manifest)
 
 
 def _pagefind_executable() -> Path:
-    executable: Path | None = None
     # The binary package asked first, as Pagefind's own lookup does: that lookup's module
     # imports asyncio, 0.02 to 0.03 s of the GIL taken from a rebuild's render (the rebuild
     # budget, under 2 s at 50k papers).
@@ -492,14 +482,13 @@ def _pagefind_executable() -> Path:
                 get_executable as extended,
             )
 
-            executable = extended()
-    if executable is None:
-        try:
-            from pagefind.service import get_executable
-        except ImportError:
-            pass
-        else:
-            executable = get_executable()
+            return Path(extended())
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        executable = None
+    else:
+        executable = get_executable()
     if executable is None:
         raise BuildError(
             "cannot build the search index: the Pagefind binary is missing",
@@ -560,13 +549,9 @@ class _Service:
         pending: list[bytes] = []  # of a message: the files of an index are one of 100 MB
         while chunk := os.read(self.process.stdout.fileno(), 1 << 20):
             *ends, rest = chunk.split(b",")
-            messages = []
             for end in ends:
-                messages.append(b"".join([*pending, end]))
+                answer = json.loads(base64.b64decode(b"".join([*pending, end])))
                 pending = []
-            pending.append(rest)
-            for message in messages:
-                answer = json.loads(base64.b64decode(message))
                 payload = answer.get("payload", {})
                 with self.done:
                     if payload.get("type") == "Error" and self.error is None:
@@ -574,6 +559,7 @@ class _Service:
                     elif answer.get("message_id") in self.asked:
                         self.answers[answer["message_id"]] = payload
                     self.done.notify_all()
+            pending.append(rest)
         with self.done:
             self.error = self.error or "Pagefind stopped"
             self.done.notify_all()
