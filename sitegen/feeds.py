@@ -44,20 +44,6 @@ from sitegen.urls import ListingRoutes, Routes
 _ID_PREFIX = "tag:sitegen,2023:"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # what feedgen is given where no date shows
 _NOTHING_YET = datetime(2023, 1, 1, tzinfo=UTC)  # the date of the ids' tag (_ID_PREFIX)
-_GENERATOR = "sitegen"
-_GENERATOR_URI = "https://github.com/sitegen/sitegen"
-
-
-def paper_item_id(paper_id: str) -> str:
-    return f"{_ID_PREFIX}paper/{paper_id}"
-
-
-def day_item_id(day: date) -> str:
-    return f"{_ID_PREFIX}day/{day.isoformat()}"
-
-
-def period_item_id(period: Period) -> str:
-    return f"{_ID_PREFIX}{period.kind}/{period.slug}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,14 +77,9 @@ class Feeds:
     """The site's feeds, each made from the inputs its output names (sitegen.outputs)."""
 
     def __init__(
-        self,
-        site: Site,
-        routes: Routes,
-        abstracts: Mapping[str, str],
-        parts: PaperParts | None = None,
+        self, site: Site, routes: Routes, abstracts: Mapping[str, str], parts: PaperParts
     ) -> None:
-        self.site, self.routes, self.abstracts = site, routes, abstracts
-        self.parts = parts if parts is not None else PaperParts()
+        self.site, self.routes, self.abstracts, self.parts = site, routes, abstracts, parts
         self.names = {t.slug: t.name for t in site.config.topics}
 
     def _item(
@@ -124,7 +105,7 @@ class Feeds:
         else:
             content = self._content_html(paper_id)
         return _Item(
-            item_id=paper_item_id(paper.id),
+            item_id=f"{_ID_PREFIX}paper/{paper.id}",
             # An item must have a title (feedgen raised, and the build failed: h7).
             title=_as_items_say(paper.title) or paper.id,
             url=self.routes.absolute(self.routes.paper(paper.id)),
@@ -209,7 +190,7 @@ class Feeds:
         )
         count = len(paper_ids)
         return _Item(
-            item_id=day_item_id(day),
+            item_id=f"{_ID_PREFIX}day/{day.isoformat()}",
             title=f"{count} paper{'s' if count != 1 else ''} of {human_date(day)}",
             url=routes.absolute(routes.day(day).html),
             when=when,
@@ -252,7 +233,8 @@ class Feeds:
         upvotes = self.site.upvotes
         counted = any(ranked_count(i, upvotes, ranked_by) is not None for i in paper_ids)
         return FeedSpec(
-            title=top_title(self.site.config, period, still_open=still_open),
+            title=f"{self.site.config.title}: top papers of {period.name}"
+            + (" so far" if still_open else ""),
             description=f"The most upvoted papers featured in {period.name}."
             if counted or not paper_ids  # no count at all: no ranking to claim (as its page)
             else f"The first papers featured in {period.name}: none has an upvote count"
@@ -291,7 +273,7 @@ class Feeds:
             )
             items.append(
                 _Item(
-                    item_id=period_item_id(period),
+                    item_id=f"{_ID_PREFIX}{period.kind}/{period.slug}",
                     title=f"Top papers of {period.name}",
                     url=routes.absolute(routes.top(period.kind, period.slug).html),
                     when=when,
@@ -340,10 +322,6 @@ def digest_title(config: SiteConfig) -> str:
 
 def topic_title(config: SiteConfig, topic: Topic) -> str:
     return f"{config.title}: {topic.name}"
-
-
-def top_title(config: SiteConfig, period: Period, *, still_open: bool) -> str:
-    return f"{config.title}: top papers of {period.name}{' so far' if still_open else ''}"
 
 
 def period_digest_title(config: SiteConfig, kind: str) -> str:
@@ -403,6 +381,14 @@ def render_feed(
         entries = [item.xml for item in items]
     else:
         entries = _entries_xml(items)
+    # Its newest item's time, or the end of a day its items are dated by once a fetch had it
+    # whole, if later: the rest of such a day comes the next morning dated by that day, and
+    # readers that go by the feed's own time skipped a feed whose time did not move (a feed
+    # review). An empty feed is as old as its one item, which never changes: dated by the
+    # newest day, its file changed every day with nothing new (a subscriber's trial); not
+    # 1970, before that item (a new user's trial).
+    ends = [day_moment(day) + timedelta(days=1) for day in whole]
+    updated = max([item.when for item in spec.items] + ends) if spec.items else _NOTHING_YET
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
         generator = _feed_generator(route.path, spec.title, spec.description, config.title)
         generator.language(config.language)
@@ -411,7 +397,6 @@ def render_feed(
         # The RSS <channel><link> is the last link added, so the page link goes last.
         generator.link(href=routes.absolute(route), rel="self")
         generator.link(href=routes.absolute(spec.routes.html), rel="alternate")
-        updated = _updated(spec, whole)
         generator.updated(updated)
         generator.lastBuildDate(updated)
         # Each entry as _entries_xml makes it (or made it before), put in the feed's own
@@ -430,20 +415,14 @@ _BIDI_REFERENCE = re.compile(
 )
 
 
-def without_bidi_references(text: str) -> str:
-    """`text` without references to bidi controls, taken out until none is left: taking one
-    out of "&#&#8238;8238;" makes another."""
-    while "&#" in text and (fewer := _BIDI_REFERENCE.sub("", text)) != text:
-        text = fewer
-    return text
-
-
 def _as_items_say(line: str) -> str:
-    """A title or an author's name as items give it: without references to bidi controls, and
-    cleaned again where one was taken out (lines are cleaned at ingest, but not of what those
-    references hid), so "" where what is left shows nothing ("&#8238;" alone, or with a word
-    joiner: reviews)."""
-    shown = without_bidi_references(line)
+    """A title or an author's name as items give it: without references to bidi controls (taken
+    out until none is left: taking one out of "&#&#8238;8238;" makes another), and cleaned again
+    where one was taken out (lines are cleaned at ingest, but not of what those references hid),
+    so "" where what is left shows nothing ("&#8238;" alone, or with a word joiner: reviews)."""
+    shown = line
+    while "&#" in shown and (fewer := _BIDI_REFERENCE.sub("", shown)) != shown:
+        shown = fewer
     return line if shown == line else clean_line(shown)
 
 
@@ -459,7 +438,8 @@ def _feed_generator(path: str, title: str, description: str, author: str) -> Any
     generator.title(title)
     generator.subtitle(description)
     generator.author({"name": author})
-    generator.generator(_GENERATOR, uri=_GENERATOR_URI)  # no version: upgrades don't churn feeds
+    # No version: upgrades don't churn feeds.
+    generator.generator("sitegen", uri="https://github.com/sitegen/sitegen")
     return generator
 
 
@@ -591,7 +571,6 @@ def _plain(texts: Sequence[str]) -> bool:
     return all(texts) and not _NOT_PLAIN.search("".join(texts))
 
 
-_C_LOCALES = ("C", "POSIX")
 _RFC2822 = "%a, %d %b %Y %H:%M:%S %z"  # feedgen.util.formatRFC2822's, in the C locale
 
 
@@ -599,7 +578,7 @@ def _date(kind: str, when: datetime) -> str:
     """The item's time as feedgen writes it (Atom: updated; RSS: pubDate)."""
     if kind == "atom":
         return when.isoformat()
-    if locale.setlocale(locale.LC_TIME) in _C_LOCALES:  # as a build's process runs
+    if locale.setlocale(locale.LC_TIME) in ("C", "POSIX"):  # as a build's process runs
         # What feedgen's formatRFC2822 writes, without its three calls to setlocale around
         # it (to the C locale and back): a quarter of an entry's making (the cold-build
         # budget, no slower than Hugo at 10k papers). tests/test_feed_entries.py holds them.
@@ -665,20 +644,6 @@ def _nothing_yet(spec: FeedSpec, routes: Routes) -> _Item:
         content_html="",
         summary=f"{spec.description} Nothing is listed here now: items come as days bring some.",
     )
-
-
-def _updated(spec: FeedSpec, whole: Collection[date]) -> datetime:
-    if spec.items:
-        # Its newest item's time, or the end of a day its items are dated by once a fetch had
-        # it whole, if later: the rest of such a day comes the next morning dated by that day,
-        # and readers that go by the feed's own time skipped a feed whose time did not move
-        # (a feed review).
-        ends = [day_moment(day) + timedelta(days=1) for day in whole]
-        return max([item.when for item in spec.items] + ends)
-    # An empty feed is as old as its one item, which never changes: dated by the newest day,
-    # its file changed every day with nothing new (a subscriber's trial); not 1970, before
-    # that item (a new user's trial).
-    return _NOTHING_YET
 
 
 def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Artifact:
