@@ -11,26 +11,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sitegen.errors import ConfigError
 from sitegen.fields import MAX_SLUG, TomlFields, check_name, check_slug
 from sitegen.model import Paper, Topic, as_renamed, renamed_slugs
 from sitegen.topics import text_tokens
 
-_KEYS = frozenset(
-    {
-        "name",
-        "slug",
-        "description",
-        "match",
-        "topics",
-        "organizations",
-        "authors",
-        "min_upvotes",
-        "exclude",
-    }
-)
 CUSTOM_FEED_DAYS = 30  # a custom feed chooses among the papers of the newest days, so many at least
 
 
@@ -69,6 +56,9 @@ class CustomFeed:
     def summary(self, topic_names: Mapping[str, str]) -> str:
         """The feed's rules as one sentence."""
         return f"Papers {'; '.join(self.rules(topic_names))}."
+
+
+_KEYS = frozenset(field.name for field in fields(CustomFeed))  # a table's keys: the feed's fields
 
 
 def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[CustomFeed, ...]:
@@ -281,7 +271,7 @@ def select_papers(
     admits: Callable[[str], bool],
     newest: Iterable[str],
     limit: int,
-    recent: Callable[[str], bool] = lambda paper_id: False,
+    recent: Callable[[str], bool],
 ) -> tuple[str, ...]:
     """The papers of `newest` (newest first) that the feed `admits`: every `recent` one, so a
     reader who polls once a day misses none of a large day, and at least the newest `limit`."""
