@@ -25,11 +25,6 @@ _RECORD = tarfile.RECORDSIZE  # GNU tar pads an archive to whole records of 20 b
 _FLUSH_AT = 1 << 20
 
 
-def member_name(path: str) -> str:
-    """A file's or directory's name in the archive: as `tar -C public/ -c .` spells it."""
-    return f"./{path}"
-
-
 def write_archive(
     target: Path,
     paths: Iterable[str],
@@ -68,11 +63,10 @@ def write_archive(
 
 def _directories(directory: str) -> list[str]:
     """Names of `directory` ('a/b') and its ancestors, root first: '', 'a/', 'a/b/'."""
-    parts = directory.split("/") if directory else []
-    return [
-        "",
-        *("".join(f"{part}/" for part in parts[: depth + 1]) for depth in range(len(parts))),
-    ]
+    names = [""]
+    for part in directory.split("/") if directory else ():
+        names.append(f"{names[-1]}{part}/")
+    return names
 
 
 class _Writer:
@@ -102,7 +96,7 @@ class _Writer:
 
     def add(self, path: str, data: bytes | None) -> Member:
         """A new member: the file `path` with `data`, or the directory `path` when None."""
-        info = tarfile.TarInfo(member_name(path))
+        info = tarfile.TarInfo(f"./{path}")  # as `tar -C public/ -c .` names it
         info.mtime = 0  # GitHub Pages serves its own (the deployment's) times
         if data is None:
             info.type, info.mode = tarfile.DIRTYPE, 0o755
