@@ -65,9 +65,7 @@ class TopicMatcher:
 
     # phrase tokens -> (topic slug, whether the phrase is only a generic word of that topic)
     phrases: Mapping[tuple[str, ...], tuple[tuple[str, bool], ...]]
-    lengths: Mapping[
-        str, tuple[int, ...]
-    ]  # first word of a phrase -> phrase lengths, longest first
+    lengths: Mapping[str, tuple[int, ...]]  # a phrase's first word -> lengths, longest first
     topics: Mapping[str, Topic]  # slug -> topic, in site.toml order
     order: Mapping[str, int]  # topic slug -> its place in site.toml
     renamed: Mapping[str, str]  # a slug of before a rename (`formerly`) -> the topic's now
@@ -313,8 +311,7 @@ def why_topics(paper: Paper, taxonomy: tuple[Topic, ...]) -> list[str]:
     unused = [e for e in _evidence(paper, matcher).values() if e.slug not in chosen]
     for evidence in sorted(unused, key=lambda e: (-e.score, matcher.order[e.slug])):
         if evidence.slug not in paper.not_topics:
-            said = _evidence_said(evidence, matcher)
-            lines.append(f"  not {evidence.slug}: {said}; not chosen")
+            lines.append(f"  not {evidence.slug}: {_evidence_said(evidence, matcher)}; not chosen")
     return lines
 
 
@@ -355,7 +352,7 @@ class TopicReport:
     without_area: int  # papers left with no area (no fallback area in the taxonomy)
     topics: tuple[TopicChange, ...]  # in site.toml order, then topics the rules no longer have
     compared: bool  # whether previous rules were given (gained and lost are meaningful)
-    titles: Mapping[str, str] = dataclasses.field(default_factory=dict)  # of papers moved
+    titles: Mapping[str, str]  # of papers moved
 
     def lines(self) -> list[str]:
         width = max((len(t.slug) for t in self.topics), default=5)
