@@ -69,8 +69,8 @@ class PeriodListing(NamedTuple):
     period: Period
     papers: Papers  # every paper featured in it, once, by its first day there and rank
     open: bool  # it holds the newest day, or one a fetch will try again: more may come
-    days: tuple[Papers, ...] = ()  # the papers of each of its days, oldest first
-    again: Counts = ()  # the most its days ranked them by, where they ranked none by its own
+    days: tuple[Papers, ...]  # the papers of each of its days, oldest first
+    again: Counts  # the most its days ranked them by, where they ranked none by its own
 
 
 def periods(
@@ -85,12 +85,11 @@ def periods(
     oldest_first = sorted(days)  # a paper counts from its first day here
     for day in oldest_first:
         found.setdefault(period_of(day[0], kind), []).append(day)
-    newest = oldest_first[-1][0] if oldest_first else None
     return tuple(
         PeriodListing(
             period,
             featured(papers for _, papers, _ in listed),
-            newest is not None and is_open(period, newest, awaited),
+            is_open(period, oldest_first[-1][0], awaited),  # there is a day: the newest
             tuple(papers for _, papers, _ in listed),
             _most_again(listed),
         )
