@@ -116,17 +116,11 @@ def _peak(trend: Trend) -> int:
 def bar_chart(trend: Trend) -> BarChart:
     """`trend` as bars scaled to the busiest month; none for a month without data."""
     peak = _peak(trend)
-    bars = tuple(
-        Bar(
-            x=i * (_BAR + _GAP),
-            y=round(_CHART_HEIGHT - 1 - height, 1),
-            height=height,
-            month=f"{month:%b %Y}",
-            count=count,
-        )
-        for i, (month, count) in enumerate(zip(trend.months(), trend.counts, strict=True))
-        for height in (round((_CHART_HEIGHT - 2) * (count or 0) / peak, 1),)
-    )
+    bars = []
+    for i, (month, count) in enumerate(zip(trend.months(), trend.counts, strict=True)):
+        height = round((_CHART_HEIGHT - 2) * (count or 0) / peak, 1)
+        y = round(_CHART_HEIGHT - 1 - height, 1)
+        bars.append(Bar(i * (_BAR + _GAP), y, height, month=f"{month:%b %Y}", count=count))
     total = sum(c or 0 for c in trend.counts)
     busiest = max(bars, key=lambda b: b.count or 0)
     summary = (
@@ -141,7 +135,7 @@ def bar_chart(trend: Trend) -> BarChart:
         width=len(bars) * (_BAR + _GAP) - _GAP,
         height=_CHART_HEIGHT,
         bar_width=_BAR,
-        bars=bars,
+        bars=tuple(bars),
         summary=summary,
     )
 
