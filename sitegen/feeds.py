@@ -381,12 +381,10 @@ def render_feed(
         entries = [item.xml for item in items]
     else:
         entries = _entries_xml(items)
-    # Its newest item's time, or the end of a day its items are dated by once a fetch had it
-    # whole, if later: the rest of such a day comes the next morning dated by that day, and
-    # readers that go by the feed's own time skipped a feed whose time did not move (a feed
-    # review). An empty feed is as old as its one item, which never changes: dated by the
-    # newest day, its file changed every day with nothing new (a subscriber's trial); not
-    # 1970, before that item (a new user's trial).
+    # The newest item's time, or the end of a day its items are dated by that a fetch had
+    # whole, if later: the rest of that day comes next morning dated by it, and readers skipped
+    # a feed whose time did not move (a feed review). An empty feed is as old as its one item:
+    # not the newest day (it churned daily: a subscriber's trial), nor 1970 (a user's trial).
     ends = [day_moment(day) + timedelta(days=1) for day in whole]
     updated = max([item.when for item in spec.items] + ends) if spec.items else _NOTHING_YET
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
