@@ -421,10 +421,7 @@ def topic_report(
                 name=names[slug],
                 papers=len(having),
                 one_word=sum(
-                    1
-                    for found in now.values()
-                    for e in found
-                    if e.slug == slug and e.rests_on_one_word
+                    e.slug == slug and e.rests_on_one_word for f in now.values() for e in f
                 ),
                 gained=tuple(sorted(having - had)) if previous is not None else (),
                 lost=tuple(sorted(had - having)),
