@@ -376,11 +376,8 @@ def render_feed(
 ) -> Iterator[Artifact]:
     """The feed in Atom and in RSS; `whole`: the days of its items a fetch had whole."""
     items = spec.items or (_nothing_yet(spec, routes),)
-    entries: Sequence[tuple[bytes, ...]]
-    if all(item.xml for item in items):  # rendered before: put in as they are
-        entries = [item.xml for item in items]
-    else:
-        entries = _entries_xml(items)
+    rendered = all(item.xml for item in items)  # before, as a standing feed's items are
+    entries = [item.xml for item in items] if rendered else _entries_xml(items)
     # The newest item's time, or the end of a day its items are dated by that a fetch had
     # whole, if later: the rest of that day comes next morning dated by it, and readers skipped
     # a feed whose time did not move (a feed review). An empty feed is as old as its one item:
