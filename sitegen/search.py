@@ -473,22 +473,22 @@ def _write_shard(
 
 
 def _pagefind_executable() -> Path:
-    # The binary package asked first, as Pagefind's own lookup does: that lookup's module
-    # imports asyncio, 0.02 to 0.03 s of the GIL taken from a rebuild's render (the rebuild
-    # budget, under 2 s at 50k papers).
-    if "PAGEFIND_BINARY_PATH" not in os.environ:
-        with contextlib.suppress(ImportError):
-            from pagefind_bin_extended import (  # type: ignore[import-untyped]  # noqa: PLC0415
-                get_executable as extended,
-            )
-
-            return Path(extended())
     try:
+        # The binary package asked first, as Pagefind's own lookup does: that lookup's module
+        # imports asyncio, 0.02 to 0.03 s of the GIL taken from a rebuild's render (the rebuild
+        # budget, under 2 s at 50k papers).
+        if "PAGEFIND_BINARY_PATH" not in os.environ:
+            with contextlib.suppress(ImportError):
+                from pagefind_bin_extended import (  # type: ignore[import-untyped]  # noqa: PLC0415
+                    get_executable as extended,
+                )
+
+                return Path(extended())
         from pagefind.service import get_executable
-    except ImportError:
-        executable = None
-    else:
+
         executable = get_executable()
+    except (ImportError, FileNotFoundError):  # not installed, or its binary deleted
+        executable = None
     if executable is None:
         raise BuildError(
             "cannot build the search index: the Pagefind binary is missing",

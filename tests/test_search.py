@@ -1603,3 +1603,27 @@ def test_a_huge_title_of_joined_words_makes_a_record_of_its_own_size() -> None:
     record = search_record(site, Routes(config.base_url), paper.id)
     assert len(record.text) < 2 * len(title)
     assert " MoE" in record.text, "a short rest is still a part"
+
+
+def test_a_pagefind_package_whose_binary_is_gone_is_said_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by a review: Pagefind's binary package installed but its binary deleted (a broken
+    install, a cleaned cache) raised FileNotFoundError from its lookup: a traceback, not the
+    error that says what to install."""
+    import sys
+    import types
+
+    from sitegen.errors import BuildError
+    from sitegen.search import write_search_shards
+
+    def gone() -> Path:
+        raise FileNotFoundError("Could not find any of [.../pagefind_extended]")
+
+    broken = types.ModuleType("pagefind_bin_extended")
+    broken.get_executable = gone  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "pagefind_bin_extended", broken)
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pagefind on the PATH either
+    with pytest.raises(BuildError, match="the Pagefind binary is missing"):
+        write_search_shards((), tmp_path / "index", jobs=1)
