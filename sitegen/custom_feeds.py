@@ -128,8 +128,8 @@ def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[Custom
 def _feed_slug(item: TomlFields, name: str, taken: dict[str, int | None]) -> str:
     """The feed's slug, given or made from its `name`, unless one of the feeds before has it."""
     given = item.text_or_none("slug")
-    slug = given or _slug_of(name)
-    if not slug:
+    slug = _slug_of(name) if given is None else given
+    if given is None and not slug:
         # Found by a trial: a name of no Latin letter ("扩散模型") was given the URL feeds/feed/.
         raise ConfigError(
             f"custom feed name {name[:60]!r} has no Latin letter or digit to make its URL from",

@@ -147,6 +147,14 @@ def test_a_slug_of_at_most_a_hundred_characters_is_taken() -> None:
     assert made.slug == longest
 
 
+def test_an_empty_slug_is_refused_at_its_line_not_made_from_the_name() -> None:
+    """Found by a review (h6): `slug = ""` was taken for no slug, the feed's URL made from its
+    name in silence: an owner who blanked it to fill in later got a URL they never chose."""
+    message, line = _error_line('[[custom_feeds]]\nname = "A"\nslug = ""\nmatch = ["x"]\n')
+    assert "custom feed slug '' is not a lowercase-hyphenated slug" in message
+    assert line == 6
+
+
 @pytest.mark.parametrize("name", ["扩散模型", "Μεγάλα γλωσσικά μοντέλα", "Большие модели"])
 def test_a_feed_named_without_a_latin_letter_is_refused_unless_given_a_slug(name: str) -> None:
     """Found by a trial: such a name silently made the slug "feed" (and a second one, the
