@@ -469,9 +469,14 @@ class DayFetcher:
                         response = self.client.send(
                             request, auth=self._auth, follow_redirects=False, stream=True
                         )
-                    except (UnicodeError, httpx.InvalidURL) as error:  # the redirect's next
-                        # request, which httpx makes unasked, to a host idna refuses ("xn--a": a
-                        # review) or of another scheme without "//" ("javascript:x": a review)
+                    except (UnicodeError, httpx.InvalidURL, httpx.RemoteProtocolError) as error:
+                        # The redirect's next request, which httpx makes unasked: to a host idna
+                        # refuses ("xn--a"), of another scheme without "//" ("javascript:x"), or
+                        # a Location it cannot parse ("http://[::1", said as a protocol error
+                        # and retried ten times) (reviews).
+                        unparsed = str(error).startswith("Invalid URL in location header")
+                        if isinstance(error, httpx.RemoteProtocolError) and not unparsed:
+                            raise
                         self.answered = self.completed = True
                         self.statuses.add(_A_REDIRECT)  # its own status is not known here
                         raise FetchError(

@@ -148,6 +148,23 @@ def test_a_redirect_to_an_address_httpx_cannot_read_is_not_a_bug_in_sitegen(
         fetcher.fetch_day(DAY)
 
 
+def test_a_location_httpx_cannot_parse_fails_the_request_at_once(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Location httpx cannot parse (`http://[::1`, an unclosed IPv6 host): httpx says a
+    RemoteProtocolError, which was taken for a broken connection and retried, each request
+    five times with backoff (~17 s for the day, API and page). Like a javascript: redirect,
+    it is a redirect no one can reach: each request fails at its first answer."""
+    bad = Reply(302, headers=(("Location", "http://[::1"),))
+    with running_hf() as (source, url):
+        source.set(DAY.isoformat(), [bad], [bad])
+        args = ["fetch", "--source", url, "--date", DAY.isoformat()]
+        assert main(["--root", str(site), *args]) == 1
+        assert len(source.requests) == 2, source.requests  # the API's first page, the page
+    (failed,) = [line for line in capsys.readouterr().err.splitlines() if "FAILED" in line]
+    assert "redirects to an address no one can reach" in failed, failed
+
+
 @pytest.mark.parametrize("status", [200, 400])
 def test_the_error_a_source_answers_in_json_is_said(
     site: Path, capsys: pytest.CaptureFixture[str], status: int
