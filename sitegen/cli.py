@@ -623,13 +623,8 @@ def _run_fetch(args: argparse.Namespace) -> int:
     else:
         days = _days_asked(args, today)
     policy = FetchPolicy.with_timeout(args.timeout, attempts=args.attempts)
-    if policy.attempts > 1 and policy.attempt_deadline >= policy.budget:  # a maintainer's trial
-        say_note(
-            f"--timeout {args.timeout:g} lets one attempt take up to"
-            f" {policy.attempt_deadline:g} s in all, and a request is given {policy.budget:g} s"
-            f" for its retries: one that times out may not be tried again (--attempts"
-            f" {policy.attempts}); a --timeout under {policy.budget / 2:g} leaves time for them"
-        )
+    if note := policy.timeout_note():
+        say_note(note)
     with (
         make_client(policy) as client,
         progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,

@@ -76,6 +76,19 @@ class FetchPolicy:
         deadline = max(cls().attempt_deadline, 2 * read_timeout)
         return cls(read_timeout=read_timeout, attempts=attempts, attempt_deadline=deadline)
 
+    def timeout_note(self) -> str:
+        """What to tell a user whose one attempt may take the whole budget, so that a request
+        that times out is never tried again (a maintainer's trial: --timeout 150, in silence);
+        "" when retries have time."""
+        if self.attempts == 1 or self.attempt_deadline < self.budget:
+            return ""
+        return (
+            f"--timeout {self.read_timeout:g} lets one attempt take up to"
+            f" {self.attempt_deadline:g} s in all, and a request is given {self.budget:g} s"
+            f" for its retries: one that times out may not be tried again (--attempts"
+            f" {self.attempts}); a --timeout under {self.budget / 2:g} leaves time for them"
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Validators:
@@ -402,8 +415,19 @@ class DayFetcher:
                 if response.status_code not in _RETRY_STATUSES:
                     return response
                 status = response.status_code
-                problem = f"HTTP {status}{_waits_asked(response, left=left, reset=reset)}"
-                wait = self._retry_wait(response, attempt, reset=reset, deadline=deadline)
+                asked = _retry_after(response, now=datetime.now(UTC))
+                problem = f"HTTP {status}{_waits_asked(asked, left=left, reset=reset)}"
+                if status == _TOO_MANY_REQUESTS:
+                    asked = max(asked or 0.0, reset or 0.0) or None
+                    if asked is not None and self.clock() + asked > deadline:
+                        # No other day could be had either: the run stops.
+                        raise FetchStopped(
+                            f"rate limited by {self.source}: {response.url} may be asked again"
+                            f" in {asked:g} s, past the {self.policy.budget:g} s budget",
+                            hint="the days fetched so far are kept; run the fetch again later",
+                        )
+                # What the server asked for, else a backoff.
+                wait = asked if asked is not None else self._backoff(attempt)
                 if status == _TOO_MANY_REQUESTS:
                     # Waited out in the quota, so that the other days' requests wait too.
                     if quota.close_for(wait):
@@ -524,22 +548,6 @@ class DayFetcher:
         finally:
             with self._in_flight_lock:
                 self._in_flight.discard(watchdog)
-
-    def _retry_wait(
-        self, response: httpx.Response, attempt: int, *, reset: float | None, deadline: float
-    ) -> float:
-        """Seconds before retrying: what the server asked for, else a backoff. A rate limit
-        that would outlast the budget stops the run: no other day could be had either."""
-        asked = _retry_after(response, now=datetime.now(UTC))
-        if response.status_code == _TOO_MANY_REQUESTS:
-            asked = max(asked or 0.0, reset or 0.0) or None
-            if asked is not None and self.clock() + asked > deadline:
-                raise FetchStopped(
-                    f"rate limited by {self.source}: {response.url} may be asked again in "
-                    f"{asked:g} s, past the {self.policy.budget:g} s budget",
-                    hint="the days fetched so far are kept; run the fetch again later",
-                )
-        return asked if asked is not None else self._backoff(attempt)
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter: spreads retries of concurrent clients instead of synchronising them.
@@ -858,11 +866,10 @@ def _rate_limit(response: httpx.Response) -> tuple[int | None, float | None]:
     return left, reset
 
 
-def _waits_asked(response: httpx.Response, *, left: int | None, reset: float | None) -> str:
-    """What the source asked to wait, as said after its status: " (Retry-After: 6 s)" (a
-    maintainer's trial: a failed day said "HTTP 503" alone, not when to ask again)."""
+def _waits_asked(asked: float | None, *, left: int | None, reset: float | None) -> str:
+    """What the source asked to wait (`asked`: Retry-After), as said after its status:
+    " (Retry-After: 6 s)" (a maintainer's trial: a failed day said "HTTP 503" alone)."""
     said = [f"RateLimit: t={reset:g} s"] if reset is not None and left == 0 else []
-    asked = _retry_after(response, now=datetime.now(UTC))
     if asked is not None:  # 400 digits are infinity: no int (a review: an OverflowError)
         said.append(f"Retry-After: {math.ceil(asked) if math.isfinite(asked) else asked:g} s")
     return f" ({', '.join(said)})" if said else ""
