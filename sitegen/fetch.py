@@ -14,11 +14,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sitegen.digest_dates import DigestDates, DigestRules, load_digest_dates
-from sitegen.errors import (
-    FetchError,
-    Location,
-    printable,
-)
+from sitegen.errors import FetchError, Location, printable
 from sitegen.fetch_state import (
     FAILURE_KEYS,
     FETCH_STATE,
@@ -34,12 +30,7 @@ from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listing_files import keep_answer
 from sitegen.listings import Listing
 from sitegen.model import iso_day
-from sitegen.store import (
-    IngestReport,
-    content_lock,
-    ingest_into_store,
-    stored_days,
-)
+from sitegen.store import IngestReport, content_lock, ingest_into_store, stored_days
 
 # A day that fails is retried by later runs for this many days after its first failure, then
 # given up on (said once); `sitegen fetch --date` still asks for it.
@@ -107,14 +98,11 @@ def fetch_days(
     """Fetch `days` from `source` and merge each day had whole into the store under `root`,
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
     remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
-    written. A `scheduled` run's days older than the newest held came late (ingest_listings,
-    with the feeds' window of `feed_days` days); the entries it brings say when it merged them
-    (`now`, UTC, at its start, and the time since) and PUBLISHING_TAKES, which feeds date them
-    by, but on days older than the newest held (ingest_listings, history filled in). `now`'s
-    date dates a missed day's note;
-    `known_topics`: see ingest_into_store. The digest items the run brings out (by
-    `digests`' rules) are recorded with the run's time, the one `added` says
-    (digest_dates.DigestDates)."""
+    written. `now` (UTC, the run's start) dates a missed day's note; the entries brought are
+    dated by when they were merged plus PUBLISHING_TAKES (ingest_listings: not on days older
+    than the newest held), and so are the digest items the run brings out by `digests`' rules
+    (digest_dates.DigestDates). A `scheduled` run's days older than the newest held came late
+    (within the feeds' `feed_days`); `known_topics`: see ingest_into_store."""
     days = sorted(set(days))
     started = time.monotonic()
     with content_lock(root):  # a killed run's write completed: its days and state are held
@@ -212,9 +200,9 @@ def fetch_days(
         # From the merge's time, not the start's: a backfill of a year takes minutes.
         merged_at = now + timedelta(seconds=time.monotonic() - started)
         return _merge_answers(
-            root, days, had, state=state, stopped=stopped, now=now, scheduled=scheduled,
-            feed_days=feed_days, known_topics=known_topics, digests=digests,
-            held=frozenset(stored_days(root)),
+            root, days, had, state=state, stop_reason=stopped[0] if stopped else "",
+            today=now.date(), scheduled=scheduled, feed_days=feed_days,
+            known_topics=known_topics, digests=digests, held=frozenset(stored_days(root)),
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
             interrupted=interrupted,
         )  # fmt: skip
@@ -226,15 +214,15 @@ def _merge_answers(
     answers: list[DayAnswer | FetchError | None],
     *,
     state: dict[str, dict[str, str]],
-    stopped: list[str],
-    now: datetime,
+    stop_reason: str,
+    today: date,
     scheduled: bool,
     feed_days: int | None,
     known_topics: frozenset[str] | None,
     digests: DigestRules,
     held: frozenset[date],
     added: datetime,
-    interrupted: bool = False,
+    interrupted: bool,
 ) -> FetchReport:
     newest_held = max(held, default=None)
     outcomes: list[DayOutcome] = []
@@ -268,19 +256,17 @@ def _merge_answers(
             entry = dict(whole)
         elif answer.status != "unchanged" and answer.suffix == ".json":
             entry = {**answer.validators.as_state(), **whole}
-        if answer.status != "empty" and day >= now.date():  # still filling: asked again
+        if answer.status != "empty" and day >= today:  # still filling: asked again
             entry[FILLING] = "yes"
         else:
             entry.pop(FILLING, None)
         state[day.isoformat()] = entry
         if not entry:
             del state[day.isoformat()]
-    stop_reason = stopped[0] if stopped else ""
     if all(outcome.status in ("failed", "not fetched") for outcome in outcomes):
         # The run failed whole (offline, rate-limited, the source down): the same days are
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
-    today = now.date()
     _mark_newest_whole(state, outcomes, today=today, held=held)
     # A day the user stopped the run before it was asked is no miss of the source's: its note,
     # if any, stays as it was (a review: one was given up on, for good). One before the newest

@@ -2,10 +2,10 @@
 
 The HTTP validators of a day's last answer (for a conditional request next time), whether it
 was had after it ended (whole: the daily digest gives it its item) or only before (filling: it
-is asked again), and, for a day a run could
-not have, since when it fails and why, so that later runs retry it; committed
-with the content. A build reads it too: a week or month with a day still to be retried is not
-closed, so its top papers are not published short of that day's.
+is asked again), and, for a day a run could not have, since when it fails and why, so that
+later runs retry it; committed with the content. A build reads it too: a week or month with
+a day still to be retried is not closed, so its top papers are not published short of that
+day's.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ FAILURE_KEYS = ("failed_on", "problem", "gave_up_on", "new_when_missed")
 WHOLE = "whole"
 # Of a day had by a run before it ended: its late papers are still to come.
 FILLING = "filling"
+# The marks a day may hold, each "yes" when it holds it.
+_MARKS = (WHOLE, FILLING, "new_when_missed")
 
 
 def scheduled_days(
@@ -136,32 +138,28 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
     """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ..., "whole": "yes"} and, for a
     day missed, {"failed_on": ..., "problem": ..., "gave_up_on": ..., "new_when_missed":
     "yes"}; empty when never fetched."""
-    path = root / FETCH_STATE
-    # Refused when broken (a merge conflict), not thrown away: the days missed before would
-    # never be asked for again.
+    problem, line = "", None
+    try:
+        text = read_regular_file(root / FETCH_STATE, limit=MAX_FETCH_STATE_BYTES).decode("utf-8")
+        state = json.loads(text)
+    except FileNotFoundError:
+        return {}
+    except OSError as error:  # a directory, a FIFO, a device
+        problem = f"cannot read it: {error.strerror}"
+    except json.JSONDecodeError as error:
+        problem, line = f"not valid JSON: {error.msg}", error.lineno
+    except UnicodeDecodeError:
+        problem = "not UTF-8 text"
+    except (ValueError, RecursionError):  # a number of 4,300 digits, arrays nested too deep
+        problem = "not what sitegen writes"
+    # Refused, not thrown away: the days missed before would never be asked for again.
     hint = (
         "mend it (did a merge leave conflict markers?) or delete it: it holds the HTTP "
         "validators and the days to retry; without it a fetch asks for each day whole, and "
         "no week or month waits for a day missed"
     )
-    try:
-        text = read_regular_file(path, limit=MAX_FETCH_STATE_BYTES).decode("utf-8")
-        state = json.loads(text)
-    except FileNotFoundError:
-        return {}
-    except OSError as error:  # a directory, a FIFO, a device
-        raise ContentError(
-            f"cannot read it: {error.strerror}", location=Location(FETCH_STATE), hint=hint
-        ) from None
-    except json.JSONDecodeError as error:
-        where = Location(FETCH_STATE, error.lineno)
-        raise ContentError(f"not valid JSON: {error.msg}", location=where, hint=hint) from None
-    except UnicodeDecodeError:
-        raise ContentError("not UTF-8 text", location=Location(FETCH_STATE), hint=hint) from None
-    except (ValueError, RecursionError):  # a number of 4,300 digits, arrays nested too deep
-        raise ContentError(
-            "not what sitegen writes", location=Location(FETCH_STATE), hint=hint
-        ) from None
+    if problem:
+        raise ContentError(problem, location=Location(FETCH_STATE, line), hint=hint)
     if not isinstance(state, dict):
         raise ContentError("not a JSON object", location=Location(FETCH_STATE), hint=hint)
     for day, entry in state.items():
@@ -184,10 +182,6 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
             hint='mend or delete that entry: a fetch writes strings, and "yes" for a mark',
         )
     return state
-
-
-# The marks a day may hold, each "yes" when it holds it.
-_MARKS = (WHOLE, FILLING, "new_when_missed")
 
 
 def render_fetch_state(state: Mapping[str, Mapping[str, str]]) -> bytes:
