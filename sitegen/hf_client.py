@@ -148,8 +148,8 @@ class DayFetcher:
         self,
         client: httpx.Client,
         *,
-        base_url: str = HF_URL,
-        policy: FetchPolicy | None = None,
+        base_url: str,
+        policy: FetchPolicy,
         sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
         jitter: Callable[[], float] = random.random,
@@ -168,7 +168,7 @@ class DayFetcher:
         # What waits and stops are said to come from: not Hugging Face when `--source` names
         # another source, a mirror.
         self.source = "Hugging Face" if self.base_url == HF_URL.rstrip("/") else self.base_url
-        self.policy = policy = policy or FetchPolicy()
+        self.policy = policy
         # Every wait is on this event, and every attempt's connections are known to `cancel`:
         # Ctrl-C stops the run within a second, not after a backoff, a slow read or a window.
         self._cancelled = threading.Event()
@@ -291,7 +291,9 @@ class DayFetcher:
             if response.status_code == 304:
                 # The first page's validators say nothing of the next page, where a paper
                 # added to a full first page goes: believed while that page is still empty.
-                if self._page_is_empty(day, 1):
+                second = self._api_page(day, 1, {})
+                _expect_ok(second, day)
+                if _is_empty_page(second.content, day=day, page=1):
                     return DayAnswer(day=day, status="unchanged", validators=known or Validators())
                 return self._from_api(day, None)
             _expect_ok(response, day)
@@ -325,11 +327,6 @@ class DayFetcher:
             day=day, status="papers", raw=raw, listing=listing, validators=validators,
             notes=listing.notes,
         )  # fmt: skip
-
-    def _page_is_empty(self, day: date, page: int) -> bool:
-        response = self._api_page(day, page, {})
-        _expect_ok(response, day)
-        return _is_empty_page(response.content, day=day, page=page)
 
     def _api_page(
         self, day: date, page: int, headers: Mapping[str, str], read_already: int = 0
@@ -616,9 +613,9 @@ class _Quota:
         *,
         clock: Callable[[], float],
         sleep: Callable[[float], None],
-        on_long_wait: Callable[[float], None] = lambda seconds: None,
-        longest_close: float = math.inf,
-        source: str = "Hugging Face",
+        on_long_wait: Callable[[float], None],
+        longest_close: float,
+        source: str,
     ) -> None:
         self._limit, self._window = max(1, limit), window
         self._longest_close = longest_close  # the budget: a longer hold stops the run
@@ -820,19 +817,16 @@ def _too_large(cap: int, day: date) -> FetchError:
 
 
 def _expect_ok(response: httpx.Response, day: date) -> None:
-    if response.status_code != 200:
-        raise FetchError(
-            f"HTTP {response.status_code} for {response.url}"
-            + _error_said(_json_or_none(response.content)),
-            location=Location(day.isoformat()),
-        )
-
-
-def _json_or_none(content: bytes) -> object:
+    if response.status_code == 200:
+        return
     try:
-        return json.loads(content)
+        answer = json.loads(response.content)
     except (ValueError, RecursionError):
-        return None
+        answer = None
+    raise FetchError(
+        f"HTTP {response.status_code} for {response.url}{_error_said(answer)}",
+        location=Location(day.isoformat()),
+    )
 
 
 def _error_said(answer: object) -> str:
