@@ -41,9 +41,8 @@ PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TOO_MANY_REQUESTS = 429
 _MAX_REDIRECTS = 5
-
-
 _SAY_RETRIES_AFTER = 5.0  # seconds of an attempt and its backoff: a retry is said in a log
+_LONG_WAIT = 10.0  # seconds of a quota's wait that are said
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -597,9 +596,6 @@ def _cut(sock: socket.socket) -> None:
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
     default_port = {"http": 80, "https": 443}.get(url.scheme)
     return url.scheme, url.host, url.port or default_port
-
-
-_LONG_WAIT = 10.0  # seconds of a quota's wait that are said
 
 
 class _Quota:
