@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -151,16 +152,14 @@ def fetch_days(
         return answer
 
     answers: list[DayAnswer | FetchError | None] = [None] * len(days)
-    queue = iter(enumerate(days))
-    taking = threading.Lock()
+    pending = deque(enumerate(days))
 
     def work() -> None:
         while True:
-            with taking:  # an iterator is not safe to share between threads
-                item = next(queue, None)
-            if item is None:
+            try:
+                index, day = pending.popleft()  # a deque's pops are thread-safe
+            except IndexError:  # the last day is taken
                 return
-            index, day = item
             answers[index] = fetch_one(day)
 
     # Daemon threads, not a ThreadPoolExecutor (whose threads the interpreter joins at exit):
