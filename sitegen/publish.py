@@ -18,7 +18,6 @@ beside the old one and renamed over it; its record holds where each file lies in
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import fcntl
 import marshal
@@ -51,6 +50,8 @@ class PublishReport:
 
 
 Outputs = Mapping[str, str]  # path under public/ -> the key of what it was rendered from
+# A file's key, size and mtime in ns; in an archive's record its key and its member's place.
+Entry = tuple[str, int, int]
 _RECORD_VERSION = 3
 _ARCHIVE_RECORD_VERSION = 1
 
@@ -71,9 +72,7 @@ def is_archive(out: Path) -> bool:
 class PreviousBuild:
     """What the last build recorded of public/: each file with the key it was rendered from."""
 
-    # path -> (key, size, mtime in ns), for the files still as that build left them; in an
-    # archive (key, start, end): where the file's member lies in it
-    files: Mapping[str, tuple[str, int, int]]
+    files: Mapping[str, Entry]  # the files still as that build left them
     recorded: frozenset[str]  # every file it wrote, changed since or not
 
     def key(self, path: str) -> str | None:
@@ -109,7 +108,7 @@ def output_directory(out: Path) -> Path:
                     raise
             return out
         target = out.resolve()
-        with contextlib.suppress(FileNotFoundError):  # a link to a directory yet to be made
+        with suppress(FileNotFoundError):  # a link to a directory yet to be made
             out.stat()  # a loop raises ELOOP: resolve() says so only before Python 3.13
     except (OSError, RuntimeError) as error:  # a name too long, a link to itself
         if isinstance(error, OSError) and error.errno != errno.ELOOP:
@@ -354,7 +353,7 @@ def _running(pid: int) -> bool:
     return True
 
 
-def read_record(public: Path) -> dict[str, tuple[str, int, int]] | None:
+def read_record(public: Path) -> dict[str, Entry] | None:
     """The last build's record of `public`: path -> (key, size, mtime in ns) of each file it
     wrote; None without one (then only a full build will do)."""
     public = public.absolute()
@@ -390,16 +389,14 @@ def _record_files(public: Path, *, any_version: bool) -> dict[str, Entry] | None
     return files
 
 
-def changed_files(public: Path, record: Mapping[str, tuple[str, int, int]]) -> list[str]:
+def changed_files(public: Path, record: Mapping[str, Entry]) -> list[str]:
     """The files of `record` changed or removed by hand since: their size or mtime differs."""
     if is_archive(public):
         return []  # an archive is checked whole as its record is read
     return hand_edits.changed(os.fspath(public), record)
 
 
-def changed_files_beside(
-    public: Path, record: Mapping[str, tuple[str, int, int]]
-) -> Callable[[], list[str]]:
+def changed_files_beside(public: Path, record: Mapping[str, Entry]) -> Callable[[], list[str]]:
     """`changed_files`, worked out by a child process while the caller goes on (the rebuild
     budget, see sitegen.beside); what it returns waits for them."""
     public = public.absolute()
@@ -417,9 +414,7 @@ def changed_files_beside(
     return result
 
 
-def previous_build(
-    record: Mapping[str, tuple[str, int, int]], changed: Iterable[str]
-) -> PreviousBuild:
+def previous_build(record: Mapping[str, Entry], changed: Iterable[str]) -> PreviousBuild:
     """What the last build left in public/ as it left it: its record but the `changed` files,
     so that those are made again."""
     files = dict(record)
@@ -437,10 +432,11 @@ def publish(
     Returns what was written and the files kept (`others_files`)."""
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
-    remove_leftovers(public)
     if is_archive(public):
         return _update_archive(write, public, outputs, previous=None)[0], ()
-    recorded = recorded_paths(public)
+    # Every file the last record lists, of an older version too: none is a user's.
+    listed = _record_files(public, any_version=True)
+    recorded = None if listed is None else frozenset(listed)
     staging.mkdir(parents=True)
     try:
         report = write(staging)
@@ -494,12 +490,12 @@ def update(
             if path.is_file()
         }
         removed = previous.recorded - outputs.keys()
+        ways: set[str] = set()  # directories looked at: a page's way is its neighbours' too
         for path in sorted(outputs.keys() - previous.recorded):  # new: never over a user's file
-            _refuse_others(public, path, removed)
+            _refuse_others(public, path, removed, ways)
         # Before the commit point: once committed, a move or delete that fails there fails
         # again in every later build's recovery.
         moved = {name.removeprefix(f"{public.name}/") for name in staged}
-        ways: set[str] = set()  # directories looked at: a page's way is its neighbours' too
         for path in sorted(previous.recorded & moved | (previous.recorded - outputs.keys())):
             _refuse_in_the_way(public, path, ways)
         fresh = set(rendered)
@@ -570,7 +566,7 @@ def _update_archive(
 
 def _read_archive_record(
     archive: Path,
-) -> tuple[dict[str, tuple[str, int, int]], dict[str, Member]] | None:
+) -> tuple[dict[str, Entry], dict[str, Member]] | None:
     """The record of `archive` (its files with their keys and places, its directories' places)
     when the archive is the one it describes, its size and mtime unchanged; else None."""
     try:
@@ -581,7 +577,7 @@ def _read_archive_record(
             stat.st_mtime_ns,
         ):
             return None
-        files: dict[str, tuple[str, int, int]] = record["files"]
+        files: dict[str, Entry] = record["files"]
         dirs: dict[str, Member] = record["dirs"]
         for path, (key, start, end) in files.items():
             _safe_relative(path)
@@ -628,7 +624,6 @@ def _record_file(public: Path) -> Path:
     return public.with_name(f".{public.name}.outputs")
 
 
-Entry = tuple[str, int, int]  # the key a file was rendered from, its size and mtime in ns
 _UNKNOWN: Entry = ("", -1, -1)  # a file that may be there or not: made again, or removed
 
 
@@ -666,13 +661,6 @@ def _write_record(public: Path, files: Mapping[str, Entry]) -> None:
     transaction.write_atomic(_record_file(public), _record_bytes(files), durable=False)
 
 
-def recorded_paths(public: Path) -> frozenset[str] | None:
-    """Every file the last build's record of `public` lists, whatever it holds of them (a
-    record of an older version too); None without a record it can read."""
-    files = _record_files(public.absolute(), any_version=True)
-    return None if files is None else frozenset(files)
-
-
 def others_files(public: Path, recorded: Iterable[str]) -> tuple[str, ...]:
     """Files of `public` that a user put there (the `recorded` ones are sitegen's): those at
     its top level and in directories the site does not have. Those inside the site's own
@@ -680,7 +668,18 @@ def others_files(public: Path, recorded: Iterable[str]) -> tuple[str, ...]:
     at 50k papers) has no room for a walk of public/ (0.5 s)."""
     if is_archive(public) or not public.is_dir():
         return ()  # an archive holds what sitegen wrote in it, and nothing else
-    return _files_of(public, _others(public, frozenset(recorded), deep=False))
+    files = []
+    for path in _others(public, frozenset(recorded), deep=False):
+        whole = public / path
+        if whole.is_dir() and not whole.is_symlink():  # its files, one by one
+            files += [
+                f"{path}/{inner.relative_to(whole).as_posix()}"
+                for inner in whole.rglob("*")
+                if inner.is_symlink() or not inner.is_dir()
+            ]
+        else:
+            files.append(path)
+    return tuple(sorted(files))
 
 
 def _others(public: Path, recorded: frozenset[str] | None, *, deep: bool) -> list[str]:
@@ -705,22 +704,6 @@ def _others(public: Path, recorded: frozenset[str] | None, *, deep: bool) -> lis
 
     visit("")
     return sorted(found)
-
-
-def _files_of(public: Path, paths: Iterable[str]) -> tuple[str, ...]:
-    """The files of `paths` under `public`, those of a directory one by one."""
-    files = []
-    for path in paths:
-        whole = public / path
-        if whole.is_dir() and not whole.is_symlink():
-            files += [
-                f"{path}/{inner.relative_to(whole).as_posix()}"
-                for inner in whole.rglob("*")
-                if inner.is_symlink() or not inner.is_dir()
-            ]
-        else:
-            files.append(path)
-    return tuple(sorted(files))
 
 
 def _carry_over(path: str, public: Path, staging: Path, *, overwrite: bool) -> list[str]:
@@ -762,14 +745,14 @@ def _make_directory(target: Path, *, public: Path, path: str) -> None:
         raise _others_collide(public, path) from None
 
 
-def _refuse_others(public: Path, path: str, removed: Collection[str] = ()) -> None:
+def _refuse_others(public: Path, path: str, removed: Collection[str], ways: set[str]) -> None:
     """Refuse to put a file the site now has at `path` of `public` where a user's file is, or
     on its way (a file where the path needs a directory). What the last build wrote and this
     one `removed` is no user's: a file of static/ made a folder, or a folder made a file (a
-    review: every later build was refused)."""
+    review: every later build was refused). `ways`: as for `_blocked_way`."""
     if os.path.lexists(f"{public}/{path}") and not _all_removed(public, path, removed):
         raise _others_collide(public, path)
-    if (blocked := _blocked_way(public, path)) is not None and blocked not in removed:
+    if (blocked := _blocked_way(public, path, ways)) is not None and blocked not in removed:
         raise _others_collide(public, blocked)
 
 
@@ -801,21 +784,20 @@ def _refuse_in_the_way(public: Path, path: str, ways: set[str]) -> None:
         raise _in_the_way(public, blocked)
 
 
-def _blocked_way(public: Path, path: str, ways: set[str] | None = None) -> str | None:
+def _blocked_way(public: Path, path: str, ways: set[str]) -> str | None:
     """The first directory on `path`'s way under `public` that is a link or not a directory;
     None when the way is clear (up to where it does not exist yet). `ways`: directories found
     clear before, skipped, and added to."""
     for index in slash_places(path):
         way = path[:index]
-        if ways is not None and way in ways:
+        if way in ways:
             continue
         ancestor = public / way
         if ancestor.is_symlink() or (ancestor.exists() and not ancestor.is_dir()):
             return way
         if not ancestor.exists():
             return None
-        if ways is not None:
-            ways.add(way)
+        ways.add(way)
     return None
 
 
