@@ -36,7 +36,6 @@ PARALLEL_FROM = 2_000  # files to parse, papers to match or outputs to render: w
 # 1,000 papers in them repays it (the cold-build budget, no slower than Hugo at 1k papers).
 # Parsing 1,000 papers would wait for them: that takes less than their start.
 START_EARLY_FROM = 500
-USED_WHEN_STARTED_FROM = 500
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
@@ -62,8 +61,9 @@ class Workers:
     def start_early(self, *, papers: int, warm_up: Callable[[], None]) -> None:
         """Start the workers now, if a build of this many papers will use them: they get
         ready (`warm_up`) while this process reads the content."""
-        if self.count > 1 and papers >= min(self.threshold, START_EARLY_FROM):
-            self.started_threshold = min(self.threshold, USED_WHEN_STARTED_FROM)
+        early = min(self.threshold, START_EARLY_FROM)
+        if self.count > 1 and papers >= early:
+            self.started_threshold = early
             # Forked from this process, when it runs no other thread and holds no lock of the
             # content yet (a forked worker would hold it too), not from a fork server: the
             # server's start imported sitegen again (the cold-build budget, no slower than
@@ -158,7 +158,7 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def _worker_context(*, fork: bool = False) -> multiprocessing.context.BaseContext:
+def _worker_context(*, fork: bool) -> multiprocessing.context.BaseContext:
     """Workers forked from this process (`fork`: see Workers.start_early), else from a
     server process that imported sitegen once, not each started as a new interpreter that
     imports it (the cold-build budget, no slower than Hugo at 1k papers: 0.3 s of CPU per
@@ -191,14 +191,9 @@ def _stop_fork_server() -> None:
 
 
 def _worker_started() -> None:
-    """In a worker, first."""
-    gc.enable()  # off in the command it was forked from (cli.without_cycle_collection)
-    _exit_with_parent()
-
-
-def _exit_with_parent() -> None:
-    """In a worker: exit as soon as the build that started it is gone. A build killed with -9
-    cannot stop its workers, and they would keep rendering for nothing (issue #15)."""
+    """In a worker, first: exit as soon as the build that started it is gone. A build killed
+    with -9 cannot stop its workers, and they would keep rendering for nothing (issue #15)."""
+    gc.enable()  # off in the command it was forked from (without_cycle_collection)
     # The end of a pipe the build holds open, which reads as closed once the build is gone:
     # whether the worker was spawned, forked from the build or from the fork server (which
     # outlives the build while a worker does). prctl(PR_SET_PDEATHSIG) is Linux-only and
@@ -217,7 +212,10 @@ def _exit_with_parent() -> None:
 
 
 _PAPER_FIELDS = tuple(field.name for field in dataclasses.fields(Paper))
-_BY_FIELDS = {**copyreg.dispatch_table, Paper: lambda p: (_paper, _fields_of(p))}
+_BY_FIELDS = {
+    **copyreg.dispatch_table,
+    Paper: lambda p: (_paper, tuple(getattr(p, name) for name in _PAPER_FIELDS)),
+}
 
 
 def pickled_paper(paper: Paper) -> bytes:
@@ -228,10 +226,6 @@ def pickled_paper(paper: Paper) -> bytes:
     pickler.dispatch_table = _BY_FIELDS
     pickler.dump(paper)
     return buffer.getvalue()
-
-
-def _fields_of(paper: Paper) -> tuple[object, ...]:
-    return tuple(getattr(paper, name) for name in _PAPER_FIELDS)
 
 
 def _paper(*values: object) -> Paper:
