@@ -496,7 +496,7 @@ def update(
         # Before the commit point: once committed, a move or delete that fails there fails
         # again in every later build's recovery.
         moved = {name.removeprefix(f"{public.name}/") for name in staged}
-        for path in sorted(previous.recorded & moved | (previous.recorded - outputs.keys())):
+        for path in sorted(previous.recorded & moved | removed):
             _refuse_in_the_way(public, path, ways)
         fresh = set(rendered)
         kept = {path: entry for path, entry in previous.files.items() if path not in fresh}
