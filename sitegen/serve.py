@@ -444,7 +444,6 @@ def serve(
     shared = {"generation": generation, "subpath": staticmethod(subpath), "moved_from": moved_from}
     handler = type("Handler", (PreviewHandler,), shared)
     server = _listening_server(host, port, functools.partial(handler, directory=str(public)))
-    server.daemon_threads = True
     watch = tuple(watch)
     files = {p.resolve() for p in watch if p.is_file()}
     # Before the first build: a file saved while it runs is built next (a review). A folder's
