@@ -427,7 +427,8 @@ def publish(
     write: Callable[[Path], PublishReport], public: Path, outputs: Outputs
 ) -> tuple[PublishReport, tuple[str, ...]]:
     """Have `write` fill a fresh directory beside `public`, then swap it in as `public`, with
-    the files the last build did not write carried over untouched.
+    the files the last build did not write carried over untouched. The caller has cleared
+    what killed builds left (`remove_leftovers`), under the lock.
 
     Returns what was written and the files kept (`others_files`)."""
     public = public.absolute()
