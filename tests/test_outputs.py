@@ -1515,3 +1515,52 @@ def test_a_folder_of_feeds_is_titled_by_them_and_one_of_pages_says_it_has_none()
     assert title("top/monthly/index.html") == "Top papers of each month"
     for folder in ("top/week/", "top/month/", "topics/llm/page/"):
         assert title(f"{folder}index.html") == "No page here", folder
+
+
+def _advertised(page: bytes) -> list[tuple[str, str, str]]:
+    """The feeds a page's head advertises: (type, title, href) of each, in its order."""
+    head = page.decode().split("</head>", 1)[0]
+    return re.findall(r'<link rel="alternate" type="([^"]+)" title="([^"]+)" href="([^"]+)"', head)
+
+
+def test_a_page_without_feeds_of_its_own_advertises_the_sites_rss_and_atom_alone() -> None:
+    """Not the site's JSON Feed, which only the home page advertises (a mutation audit: a page
+    without feeds of its own advertising it went unseen)."""
+    files = _render(_six_days(_twelve()))
+    for folder in ("topics", "feeds", "search", "papers"):
+        assert _advertised(files[f"{folder}/index.html"]) == [
+            ("application/rss+xml", f"{CONFIG.title} (RSS)", "../rss.xml"),
+            ("application/atom+xml", f"{CONFIG.title} (Atom)", "../atom.xml"),
+        ], folder
+
+
+def test_a_custom_feeds_page_advertises_its_feeds_and_says_what_it_holds() -> None:
+    """Its head: its RSS, Atom and JSON Feed by its name, then the site's; its description is
+    the feed's, else the site's (a mutation audit found both unpinned)."""
+    papers = {**_twelve(), "2501.00004": _paper(4, abstract=DIFFUSION)}
+    site = _six_days(papers)
+    feed = next(f for f in CONFIG.custom_feeds if f.slug == "diffusion-models")
+    assert feed.description
+    page = _render(site, only=["feeds/diffusion-models/index.html"])[
+        "feeds/diffusion-models/index.html"
+    ]
+    assert _advertised(page) == [
+        ("application/rss+xml", f"{feed.name} (RSS)", "rss.xml"),
+        ("application/atom+xml", f"{feed.name} (Atom)", "atom.xml"),
+        ("application/feed+json", f"{feed.name} (JSON)", "feed.json"),
+        ("application/rss+xml", f"{CONFIG.title} (RSS)", "../../rss.xml"),
+        ("application/atom+xml", f"{CONFIG.title} (Atom)", "../../atom.xml"),
+    ]
+    meta = '<meta name="description" content="{}">'
+    assert meta.format(feed.description) in page.decode()
+    undescribed = dataclasses.replace(
+        site,
+        config=dataclasses.replace(
+            CONFIG,
+            custom_feeds=tuple(dataclasses.replace(f, description="") for f in CONFIG.custom_feeds),
+        ),
+    )
+    page = _render(undescribed, only=["feeds/diffusion-models/index.html"])[
+        "feeds/diffusion-models/index.html"
+    ]
+    assert meta.format(CONFIG.description) in page.decode()
