@@ -488,7 +488,6 @@ class Pages:
         `home`: as the home page, at the root."""
         route = self.routes.day(day)
         target = self.routes.home().html if home else route.html
-
         href = partial(Routes.relative, target)
 
         def link(other: date | None) -> Link | None:
@@ -540,9 +539,7 @@ class Pages:
     def days_index(self, days: tuple[tuple[date, int], ...]) -> Artifact:
         """Every day by month, newest first: (day, number of papers) of each."""
         route = self.routes.days_index()
-
         href = partial(Routes.relative, route.html)
-
         months = [
             (
                 month.strftime("%B %Y"),
@@ -673,7 +670,6 @@ class Pages:
         """A paper's own page: its abstract, links, days and topics."""
         paper = self.site.papers[paper_id]
         route = self.routes.paper(paper.id)
-
         href = partial(Routes.relative, route)
 
         def searched(words: str) -> str:
@@ -723,68 +719,41 @@ class Pages:
         """Every standing feed, and the OPML of them all."""
         routes = self.routes
         route = routes.feeds_page()
-
         href = partial(Routes.relative, route)
 
-        home, digest = routes.home(), routes.days_index()
+        def row(name: str, text: str, feeds: ListingRoutes) -> FeedRow:
+            json = href(feeds.json) if feeds.json else None
+            return FeedRow(name, text, href(feeds.html), href(feeds.rss), href(feeds.atom), json)
+
+        config = self.site.config
         # Each feed's name links its page (a reader's trial: topics were plain text here).
         rows = [
-            FeedRow(
+            row(
                 "All papers",
                 # "First": a paper shown again is in its first day's items, not again (a
                 # reader's trial read "every paper of the latest days" as the day's 278).
-                f"Every paper first featured on the latest {self.site.config.feeds.days} days,"
-                f" and at least the newest {self.site.config.feeds.items}",
-                href(home.html),
-                href(home.rss),
-                href(home.atom),
-                href(home.json) if home.json else None,
+                f"Every paper first featured on the latest {config.feeds.days} days,"
+                f" and at least the newest {config.feeds.items}",
+                routes.home(),
             ),
-            FeedRow(
-                "Daily digest",
-                "One item per day, linking the day's page",
-                href(digest.html),
-                href(digest.rss),
-                href(digest.atom),
-                None,
-            ),
-        ]
-        for kind in (WEEK, MONTH):
-            digest_feeds = routes.period_digest(kind)
-            rows.append(
-                FeedRow(
+            row("Daily digest", "One item per day, linking the day's page", routes.days_index()),
+            *(
+                row(
                     f"Top papers of each {kind}",
                     f"One item per closed {kind} with its most upvoted papers",
-                    href(digest_feeds.html),
-                    href(digest_feeds.rss),
-                    href(digest_feeds.atom),
-                    None,
+                    routes.period_digest(kind),
                 )
-            )
-        for feed in self.site.config.custom_feeds:
-            custom = routes.custom_feed(feed.slug)
-            rows.append(
-                FeedRow(
-                    feed.name,
-                    feed.description or feed.summary(self.topic_names),
-                    href(custom.html),
-                    href(custom.rss),
-                    href(custom.atom),
-                    href(custom.json) if custom.json else None,
+                for kind in (WEEK, MONTH)
+            ),
+            *(
+                row(
+                    f.name, f.description or f.summary(self.topic_names), routes.custom_feed(f.slug)
                 )
-            )
-        # The topics' many last: the site's few feeds and its own custom ones were found under
-        # them only by scrolling past every topic.
-        rows += [
-            FeedRow(
-                t.name,
-                t.description,
-                href(routes.topic(t.slug).html),
-                href(routes.topic(t.slug).rss),
-                href(routes.topic(t.slug).atom),
-                None,
-            )
-            for t in self.site.config.topics
+                for f in config.custom_feeds
+            ),
+            # The topics' many last: the site's few feeds and its own custom ones were found
+            # under them only by scrolling past every topic.
+            *(row(t.name, t.description, routes.topic(t.slug)) for t in config.topics),
         ]
         return self.page(
             "feeds.html",
@@ -812,9 +781,7 @@ class Pages:
         """/papers/: how many papers have a page under it, and the ways to find one (a trial:
         a reader who cut a paper's address back to /papers/ met the 404 page)."""
         route = self.routes.papers_index()
-
         href = partial(Routes.relative, route)
-
         return self.page(
             "papers.html",
             route,
@@ -838,9 +805,7 @@ class Pages:
     ) -> Artifact:
         """A folder with no page of its own, linking the reader to `target`, and to the
         `feeds` it holds, named `feeds_name` (FolderPage)."""
-
         href = partial(Routes.relative, folder)
-
         return self.page(
             "folder.html",
             folder,
@@ -858,9 +823,7 @@ class Pages:
         """A page (`route`) of a topic's slug of before a rename: where it is now (`target`),
         and the topic's feeds, which the old feeds' addresses carry too (MovedTopicPage)."""
         feeds = self.routes.topic(slug)
-
         href = partial(Routes.relative, route)
-
         name = self.topic_names[slug]
         return self.page(
             "folder.html",
@@ -964,9 +927,7 @@ class Pages:
         """A custom feed's page: its rules and the newest `papers` it admits."""
         feed = next(f for f in self.site.config.custom_feeds if f.slug == slug)
         route = self.routes.custom_feed(slug)
-
         href = partial(Routes.relative, route.html)
-
         return self.page(
             "custom_feed.html",
             route.html,
