@@ -649,7 +649,7 @@ class Pages:
             title=title,
             feeds=route,
             feed_title=topic.name,  # an archive page's feeds are the topic's own
-            topic_feeds=_feed_links(lambda r: Routes.relative(route.html, r), route)
+            topic_feeds=_feed_links(partial(Routes.relative, route.html), route)
             if number is None
             else (),
             description=topic.description,
@@ -862,22 +862,20 @@ class Pages:
         """A week's or month's most upvoted `papers` of the `featured` ones, those featured
         again ranked by the count of `ranked_by` (PeriodListing.again)."""
         route = self.routes.top(period.kind, period.slug)
+        href = partial(Routes.relative, route.html)
+        digest = self.routes.period_digest(period.kind)
 
         def link(other: Period | None) -> Link | None:
             if other is None:
                 return None
-            target = self.routes.top(other.kind, other.slug).html
-            return Link(other.name, Routes.relative(route.html, target))
+            return Link(other.name, href(self.routes.top(other.kind, other.slug).html))
 
         return self.page(
             "top.html",
             route.html,
             title=f"Top papers of {period.name}",
             feeds=route,
-            goes_on_in=(
-                WEEKLY_DIGEST if period.kind == WEEK else MONTHLY_DIGEST,
-                self.routes.period_digest(period.kind),
-            ),
+            goes_on_in=(WEEKLY_DIGEST if period.kind == WEEK else MONTHLY_DIGEST, digest),
             period=period,
             still_open=still_open,
             featured=featured,
@@ -888,12 +886,10 @@ class Pages:
             ],
             newer=link(newer),
             older=link(older),
-            own_feeds=_feed_links(lambda r: Routes.relative(route.html, r), route),
+            own_feeds=_feed_links(href, route),
             # Named first: the week's own feeds stop getting items (a reader's trial).
-            digest_feeds=_feed_links(
-                lambda r: Routes.relative(route.html, r), self.routes.period_digest(period.kind)
-            ),
-            index=Routes.relative(route.html, self.routes.top_index().html),
+            digest_feeds=_feed_links(href, digest),
+            index=href(self.routes.top_index().html),
         )
 
     def top_index(
@@ -903,11 +899,11 @@ class Pages:
     ) -> Artifact:
         """Every week and month (period, papers featured, still open), newest first."""
         route = self.routes.top_index()
+        href = partial(Routes.relative, route.html)
 
         def rows(found: tuple[tuple[Period, int, bool], ...]) -> list[tuple[Link, int, bool]]:
-            top = self.routes.top
             return [
-                (Link(p.name, Routes.relative(route.html, top(p.kind, p.slug).html)), n, still_open)
+                (Link(p.name, href(self.routes.top(p.kind, p.slug).html)), n, still_open)
                 for p, n, still_open in found
             ]
 
@@ -920,7 +916,7 @@ class Pages:
             # The monthly digest too: it was linked in the body only.
             more_feeds=((MONTHLY_DIGEST, self.routes.period_digest(MONTH)),),
             sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
-            monthly=Routes.relative(route.html, self.routes.period_digest(MONTH).rss),
+            monthly=href(self.routes.period_digest(MONTH).rss),
         )
 
     def custom_feed(self, slug: str, papers: tuple[str, ...]) -> Artifact:
