@@ -97,12 +97,6 @@ def _is_whole_address(url: str) -> bool:
 MOST_ADDRESSES = 20
 
 
-def _aria_current(page: str, section: str) -> str:
-    if page == section:
-        return "page"
-    return "true" if page.startswith(section) else ""
-
-
 HF_PAPER = f"{HF_URL}/papers/"
 ARXIV = "https://arxiv.org/"
 
@@ -267,10 +261,10 @@ class Pages:
         routes: Routes,
         env: Environment,
         abstracts: AbstractHTML,
-        parts: PaperParts | None = None,
+        parts: PaperParts,
     ):
-        self.site, self.routes, self.env, self.abstracts = site, routes, env, abstracts
-        self.parts = parts if parts is not None else PaperParts()
+        self.site, self.routes, self.env = site, routes, env
+        self.abstracts, self.parts = abstracts, parts
         self.topic_names = site.config.topic_names()
         self.site_feeds = routes.home()
         self.card_template: Template | None = None  # loaded when first used: a build's own
@@ -375,8 +369,13 @@ class Pages:
             ("Top", self.routes.top_index().html),
             ("Feeds", self.routes.feeds_page()),
         )
+        here = current.url
         return tuple(
-            (Link(name, href(r)), _aria_current(current.url, r.url)) for name, r in sections
+            (
+                Link(name, href(r)),
+                "page" if here == r.url else "true" if here.startswith(r.url) else "",
+            )
+            for name, r in sections
         )
 
     def card(
