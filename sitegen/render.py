@@ -91,9 +91,7 @@ class Render:
         workers: Workers,
     ) -> None:
         self.outputs, self.job, self.parts, self.staging = outputs, job, parts, staging
-        self.in_workers: Iterator[tuple[int, PublishReport, dict[str, dict[str, Any]]]] | None = (
-            None
-        )
+        self.in_workers: Iterator[_Rendered] | None = None
         self.shared = staging.with_name(f"{staging.name}.job.pickle")
         self.papers = staging.with_name(f"{staging.name}.job.papers")
         if not workers.worth_it(outputs, if_started=True):
@@ -117,9 +115,8 @@ class Render:
         at = _write_papers(held, self.papers)
         with self.shared.open("wb") as file:
             pickle.dump((job, at), file, pickle.HIGHEST_PROTOCOL)
-        shares_named = [(chunk, tuple(named)) for chunk, named in chunks]
         render = _RenderInWorker(staging, self.shared, self.papers)
-        self.in_workers = workers.map_chunks(render, shares_named)
+        self.in_workers = workers.map_chunks(render, chunks)
 
     def remove_files(self) -> None:
         """Remove the files the workers read."""
@@ -152,6 +149,10 @@ def _write_papers(papers: Mapping[str, Paper | bytes], path: Path) -> dict[str, 
     return at
 
 
+_Share = tuple[Sequence[Output], tuple[str, ...]]  # outputs, with the ids of the papers they show
+# Of a share rendered in a worker: files rendered, files written, the papers' parts it made.
+_Rendered = tuple[int, PublishReport, dict[str, dict[str, Any]]]
+
 # Papers the outputs of a render chunk show at most (a hundred day pages show 5,000): a worker
 # holds one chunk's papers, and the main process pickles them for it. The memory budget (all
 # processes under 1 GiB at 50k papers): a chunk of 100 top-papers pages showed all 50,000
@@ -159,7 +160,7 @@ def _write_papers(papers: Mapping[str, Paper | bytes], path: Path) -> dict[str, 
 _CHUNK_PAPERS = 5_000
 
 
-def _render_chunks(outputs: Sequence[Output], size: int) -> Iterator[tuple[list[Output], set[str]]]:
+def _render_chunks(outputs: Sequence[Output], size: int) -> Iterator[_Share]:
     """`outputs` in chunks of at most `size`, each with the papers it shows, which are at most
     `_CHUNK_PAPERS` but for an output that shows more alone."""
     chunk: list[Output] = []
@@ -167,12 +168,12 @@ def _render_chunks(outputs: Sequence[Output], size: int) -> Iterator[tuple[list[
     for output in outputs:
         shown = papers_named([output])
         if chunk and (len(chunk) >= size or len(named) + len(shown - named) > _CHUNK_PAPERS):
-            yield chunk, named
+            yield chunk, tuple(named)
             chunk, named = [], set()
         chunk.append(output)
         named |= shown
     if chunk:
-        yield chunk, named
+        yield chunk, tuple(named)
 
 
 class _Renderer:
@@ -243,7 +244,6 @@ _worker_renderers: dict[Path, _Renderer] = {}  # in a worker: the current build'
 _KEEP_UNPICKLED_UP_TO = 20_000
 _worker_papers: dict[str, Paper] = {}
 _worker_papers_at: dict[str, tuple[int, int]] = {}  # in the build's file (_write_papers)
-_Share = tuple[Sequence[Output], tuple[str, ...]]  # outputs, with the ids of the papers they show
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +252,7 @@ class _RenderInWorker:
     shared: Path
     papers: Path  # the papers the build held (_write_papers)
 
-    def __call__(self, share: _Share) -> tuple[int, PublishReport, dict[str, dict[str, Any]]]:
+    def __call__(self, share: _Share) -> _Rendered:
         renderer = _worker_renderers.get(self.shared)
         if renderer is None:
             _worker_renderers.clear()
