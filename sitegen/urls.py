@@ -43,10 +43,6 @@ def page_at(path: str) -> Route:
     return _page(path.removesuffix("index.html"))
 
 
-def _paper_url(paper_id: str) -> str:
-    return f"papers/{paper_id}/"
-
-
 def _file(path: str) -> Route:
     return Route(path=path, url=path)
 
@@ -59,13 +55,9 @@ def is_feed(path: str) -> bool:
     return path.rpartition("/")[2] in (RSS, ATOM, JSON_FEED)
 
 
-def _listing(url: str) -> ListingRoutes:
-    return ListingRoutes(html=_page(url), rss=_file(f"{url}{RSS}"), atom=_file(f"{url}{ATOM}"))
-
-
-def _listing_with_json(url: str) -> ListingRoutes:
-    listing = _listing(url)
-    return ListingRoutes(listing.html, listing.rss, listing.atom, _file(f"{url}{JSON_FEED}"))
+def _listing(url: str, *, json: bool = False) -> ListingRoutes:
+    json_feed = _file(f"{url}{JSON_FEED}") if json else None
+    return ListingRoutes(_page(url), _file(f"{url}{RSS}"), _file(f"{url}{ATOM}"), json_feed)
 
 
 # Of each kind of period ("week", "month"): where its digest's feeds are, and where /top/
@@ -80,7 +72,7 @@ class Routes:
     # -- listing pages and their feeds
     def home(self) -> ListingRoutes:
         """The home page and the feeds of all papers."""
-        return _listing_with_json("")
+        return _listing("", json=True)
 
     def day(self, day: date) -> ListingRoutes:
         return _listing(f"days/{day.isoformat()}/")
@@ -104,7 +96,7 @@ class Routes:
 
     def top(self, kind: str, slug: str) -> ListingRoutes:
         """The top papers of a week ("2026-W47") or a month ("2026-11"), and their feeds."""
-        return _listing_with_json(f"top/{kind}/{slug}/")
+        return _listing(f"top/{kind}/{slug}/", json=True)
 
     def top_index(self) -> ListingRoutes:
         """Every week and month with its top papers; its feeds are the weekly digest."""
@@ -120,19 +112,19 @@ class Routes:
 
     def custom_feed(self, slug: str) -> ListingRoutes:
         """A feed of site.toml's `[[custom_feeds]]`: its page and its feeds."""
-        return _listing_with_json(f"feeds/{slug}/")
+        return _listing(f"feeds/{slug}/", json=True)
 
     # -- single pages and files
     def paper(self, paper_id: str) -> Route:
-        return _page(_paper_url(paper_id))
+        return _page(self.paper_url(paper_id))
 
     def paper_url(self, paper_id: str) -> str:
         """`paper(paper_id).url`, without making a Route: every card asks."""
-        return _paper_url(paper_id)
+        return f"papers/{paper_id}/"
 
     def paper_path(self, paper_id: str) -> str:
         """`paper(paper_id).path`, without making a Route: planning asks once per paper."""
-        return _page_path(_paper_url(paper_id))
+        return _page_path(self.paper_url(paper_id))
 
     def papers_index(self) -> Route:
         """/papers/, above every paper's page: how to find one."""
