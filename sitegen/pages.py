@@ -267,8 +267,9 @@ class Pages:
         self.abstracts, self.parts = abstracts, parts
         self.topic_names = site.config.topic_names()
         self.site_feeds = routes.home()
-        self.card_template: Template | None = None  # loaded when first used: a build's own
-        # process, which renders the API while the workers render pages, never compiles it
+        # Loaded when first used: a build's own process, which renders the API while the
+        # workers render pages, never compiles it.
+        self.card_template: Template | None = None
         self.cards: dict[CardKey, Markup] = {}
         self.days: dict[date, ListingRoutes] = {}  # each day's routes, made once
 
@@ -297,13 +298,9 @@ class Pages:
         """`goes_on_in`: where the page's own feeds, which stop getting items (a day's, a
         week's), go on (the site's, the weekly digest's), advertised first: a reader's
         "subscribe" takes the first feed a page advertises."""
-
-        def href(target: Route) -> str:
-            if absolute_links:
-                return self.routes.root_relative(target)
-            return Routes.relative(route, target)
-
-        feed_routes = feeds or self.site_feeds
+        href: Callable[[Route], str] = (
+            self.routes.root_relative if absolute_links else partial(Routes.relative, route)
+        )
         feed_title = feed_title or (title if feeds else self.site.config.title)
 
         def rss_and_atom(name: str, listing: ListingRoutes) -> tuple[FeedLink, FeedLink]:
@@ -332,7 +329,7 @@ class Pages:
             if not advertise_feeds
             else (
                 *(rss_and_atom(*goes_on_in) if goes_on_in else ()),
-                *rss_and_atom(feed_title, feed_routes),
+                *rss_and_atom(feed_title, feeds or self.site_feeds),
                 *(
                     (FeedLink(f"{feed_title} (JSON)", href(json_feed), "application/feed+json"),)
                     if feeds and (json_feed := feeds.json)
@@ -345,9 +342,8 @@ class Pages:
                 *the_sites,
             ),
         }
-        # A page's own value named as one every page is given would replace it on that page
-        # alone, in silence (a contributor's trial: /orgs/'s `orgs` list became its footer's
-        # link to /orgs/, found only by a test that followed every link).
+        # A page's value named as one every page is given would replace it on that page alone,
+        # in silence (a contributor's trial: /orgs/'s `orgs` became its footer's link).
         if shadowed := sorted(context.keys() & values.keys()):
             raise TypeError(f"{template}: {', '.join(shadowed)} is a name every page is given")
         context |= values
@@ -398,9 +394,10 @@ class Pages:
         count the list ranks it by (`ranked_by`, of papers featured again: a day's own count),
         else its own. What a page repeats for each of its papers is most of the site's bytes
         (issue #17); the paper's page has it all."""
-        prefix = "../" * source.path.count("/")  # cards link from the root, so any page of
-        topic = "" if compact else topic  # the same depth can reuse them (a compact card on
-        # every topic's archive)
+        # Cards link from the root, so any page of the same depth can reuse them (a compact
+        # card on every topic's archive).
+        prefix = "../" * source.path.count("/")
+        topic = "" if compact else topic
         upvotes = ranked_count(paper_id, self.site.upvotes, ranked_by or {})
         key = (paper_id, prefix, rank, on_day, topic, compact, within, upvotes)
         if (html := self.cards.get(key)) is None:
