@@ -476,8 +476,8 @@ class Pages:
         newer: date | None,
         older: date | None,
         *,
-        filling: bool = False,
-        home: bool = False,
+        filling: bool,
+        home: bool,
     ) -> Artifact:
         """A day's papers in rank order, those featured again ranked by the count of
         `ranked_by` (DayListing.again); `filling`: had only before it ended, so more may come;
@@ -557,7 +557,7 @@ class Pages:
             papers=href(self.routes.papers_index()),
         )
 
-    def topics_index(self, counts: tuple[int, ...], trends: tuple[Trend, ...] = ()) -> Artifact:
+    def topics_index(self, counts: tuple[int, ...], trends: tuple[Trend, ...]) -> Artifact:
         """Every topic of site.toml with its number of papers (`counts`, in that order) and,
         given `trends`, a sparkline of its papers per month and whether it is rising."""
         route = self.routes.topics_index()
@@ -591,7 +591,7 @@ class Pages:
         archive_pages: int,
         count: int,
         *,
-        trend: Trend | None = None,
+        trend: Trend | None,
     ) -> Artifact:
         """A topic's own page: its newest `papers` of `count`, linking its archive pages, with
         a chart of its `trend`."""
@@ -796,8 +796,8 @@ class Pages:
         folder: Route,
         target: Route,
         name: str,
-        feeds: ListingRoutes | None = None,
-        feeds_name: str = "",
+        feeds: ListingRoutes | None,
+        feeds_name: str,
     ) -> Artifact:
         """A folder with no page of its own, linking the reader to `target`, and to the
         `feeds` it holds, named `feeds_name` (FolderPage)."""
