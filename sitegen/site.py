@@ -108,10 +108,10 @@ def digest_items(
     """The digests' items of a site showing `days` (newest first). The daily digest holds the
     latest `digest_days` days but the newest, which may still be filling (the workflow fetches
     today early), unless a fetch had it after it ended (`whole`), and but those `awaited`: a
-    reader marks an item read, and does not see it grow. The window is
-    counted before the awaited days are taken out: reaching back past one, it brought an item
-    dropped before back. The weekly and monthly ones hold the latest DIGEST_PERIODS
-    closed weeks and months (periods.is_open)."""
+    reader marks an item read, and does not see it grow. The window is counted before the
+    awaited days are taken out: reaching back past one, it brought an item dropped before back.
+    The weekly and monthly ones hold the latest DIGEST_PERIODS closed weeks and months
+    (periods.is_open)."""
     if not days:
         return DigestItems()
     newest = days[0]
@@ -332,14 +332,13 @@ def assemble_site(
 def _upvotes_recorded(
     entries: Sequence[PlainEntry], upvotes: Mapping[str, int | None], featured_again: set[str]
 ) -> Counts:
-    """The upvotes a day ranks its papers featured on several days by, where they are not the
-    paper's own: the count the day file recorded, never above the paper's own (lowered or
-    deleted by hand, it counts everywhere); none if it recorded none. So a paper featured
-    again later with more upvotes, or another day file edited, leaves the day, and its closed
-    week and month, ranked as they were published (found by a subscriber's trial and two
-    reviews: a closed week's feed gained an item), and a day whose listing had no counts keeps
-    its listing order (a reader's trial: a paper counted on a day a year before ranked first
-    of 278). A paper of one day ranks by its own count (hand edits win)."""
+    """The upvotes a day ranks its papers featured on other days too by, where they are not the
+    paper's own: the count its day file recorded, capped by the paper's own (a hand edit counts
+    everywhere); none if it recorded none. So a later day's higher count, or an edit of another
+    day file, leaves a day and its closed week and month ranked as published (a subscriber's
+    trial and two reviews: a closed week's feed gained an item), and a day listed without
+    counts keeps its order (a reader's trial: a paper counted a year before ranked first of
+    278). A paper of one day ranks by its own count (hand edits win)."""
     recorded: dict[str, int | None] = {}
     for paper_id, _, count in entries if featured_again else ():
         if paper_id in featured_again:
