@@ -97,10 +97,6 @@ def _is_whole_address(url: str) -> bool:
 MOST_ADDRESSES = 20
 
 
-HF_PAPER = f"{HF_URL}/papers/"
-ARXIV = "https://arxiv.org/"
-
-
 # An abstract longer is its text in paragraphs, no markup read: markdown-it took up to 7 s for
 # one of 100,000 "[" (a fuzzer), 0.3 s at 20,000; arXiv's are at most 1,920 characters.
 MOST_MARKDOWN_CHARS = 5_000
@@ -191,9 +187,6 @@ class FeedRow:
 class Link:
     text: str
     href: str
-
-
-RSS_TYPE, ATOM_TYPE = "application/rss+xml", "application/atom+xml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,8 +298,8 @@ class Pages:
 
         def rss_and_atom(name: str, listing: ListingRoutes) -> tuple[FeedLink, FeedLink]:
             return (
-                FeedLink(f"{name} (RSS)", href(listing.rss), RSS_TYPE),
-                FeedLink(f"{name} (Atom)", href(listing.atom), ATOM_TYPE),
+                FeedLink(f"{name} (RSS)", href(listing.rss), "application/rss+xml"),
+                FeedLink(f"{name} (Atom)", href(listing.atom), "application/atom+xml"),
             )
 
         site = self.site_feeds
@@ -944,6 +937,9 @@ def _feed_links(
     return tuple(Link(kind, href(route)) for kind, route in kinds if route is not None)
 
 
+ARXIV = "https://arxiv.org/"
+
+
 def card_links(paper: Paper) -> Iterator[Link]:
     """The paper's links a card shows, short: only those that lead to the paper itself (a
     paper without arXiv id has no Hugging Face page, only a search, which its page links)."""
@@ -963,7 +959,7 @@ def paper_links(paper: Paper) -> list[Link]:
 
 def _links(paper: Paper, *, hugging_face: str, project: str) -> Iterator[Link]:
     if paper.arxiv_id:
-        yield Link(hugging_face, HF_PAPER + paper.arxiv_id)
+        yield Link(hugging_face, f"{HF_URL}/papers/{paper.arxiv_id}")
         yield Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}")
         yield Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}")
     # A link only where it is a URL: a paper file of sitegen 0.x may hold one that is not

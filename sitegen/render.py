@@ -127,8 +127,8 @@ class Render:
         """(files rendered, files written) of each chunk, as the chunks finish."""
         here = _Renderer(self.job, api_records, self.parts)
         if self.in_workers is None:
-            chunks = [self.outputs[i : i + 200] for i in range(0, len(self.outputs), 200)]
-            yield from (here.run(chunk, self.staging) for chunk in chunks)
+            for i in range(0, len(self.outputs), 200):
+                yield here.run(self.outputs[i : i + 200], self.staging)
             return
         yield here.run(self.outputs, self.staging)
         for rendered, written, made in self.in_workers:
