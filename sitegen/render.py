@@ -103,11 +103,8 @@ class Render:
         shares = [o for o in outputs if not isinstance(o.inputs, PapersApiMonth)]
         chunks = list(_render_chunks(shares, workers.chunk_size(shares, 100)))
         papers = job.site.papers
-        held = (
-            papers.held(set().union(*(n for _, n in chunks)))
-            if isinstance(papers, StoredPapers)
-            else {}
-        )
+        assert isinstance(papers, StoredPapers)  # a build's: sitegen.store.load_content
+        held = papers.held(set().union(*(n for _, n in chunks)))
         # The job reaches each worker once, through a file, not once per chunk through a pipe;
         # and the papers this process holds through another, each pickled once, not with each
         # chunk that shows it (the cold-build budget, no slower than Hugo at 10k papers: a
@@ -264,8 +261,8 @@ class _RenderInWorker:
             renderer = _worker_renderers[self.shared] = _Renderer(job, {}, PaperParts())
         outputs, named = share
         site_papers = renderer.job.site.papers
-        if isinstance(site_papers, StoredPapers):
-            site_papers.hold_only(self._held(named, keep=len(site_papers) <= _KEEP_UNPICKLED_UP_TO))
+        assert isinstance(site_papers, StoredPapers)  # as Render found it
+        site_papers.hold_only(self._held(named, keep=len(site_papers) <= _KEEP_UNPICKLED_UP_TO))
         rendered, written = renderer.run(outputs, self.staging)
         return rendered, written, renderer.parts.take_made()
 
