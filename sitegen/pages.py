@@ -649,7 +649,7 @@ class Pages:
             # most of the site's size budget (#17) a paper's summary would otherwise take again.
             cards=[self.card(p, route.html, topic=slug, compact=span is not None) for p in papers],
             newest=href(None) if number is not None else None,
-            oldest=href(1) if (older if number is None else number != 1) else None,
+            oldest=href(1) if older else None,
             newer=newer,
             older=href(older) if older else None,
             chart=chart,
