@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from sitegen.config import SiteConfig
@@ -161,20 +161,20 @@ class Site:
     periods: Mapping[str, tuple[PeriodListing, ...]]  # WEEK, MONTH -> each, newest first
     late_days: Mapping[date, date]  # days that came after a later one: to the newest day then
     awaited: frozenset[date]  # days to be fetched again that hold their periods open
-    whole: frozenset[date] = frozenset()  # days a fetch had after they ended (see had_whole)
-    filling: frozenset[date] = frozenset()  # days a fetch had only before they ended
+    whole: frozenset[date]  # days a fetch had after they ended (see had_whole)
+    filling: frozenset[date]  # days a fetch had only before they ended
     # day -> paper id -> when a fetch brought it, of the day entries that say (DayEntry.added),
     # in seconds since the epoch (ContentSnapshot.entries_added)
-    added: Mapping[date, Mapping[str, int]] = field(default_factory=dict)
+    added: Mapping[date, Mapping[str, int]]
     # digest item (2026-11-09, 2026-W46, 2026-11) -> when it first came out, of those a fetch
     # recorded (content/digests.toml)
-    digest_dates: Mapping[str, datetime] = field(default_factory=dict)
-    digest_listing: DigestItems = DigestItems()  # what the digest feeds list (digest_items)
+    digest_dates: Mapping[str, datetime]
+    digest_listing: DigestItems  # what the digest feeds list (digest_items)
     # The files of static/, published as they are: (path under the site, file, size and time)
-    own_files: tuple[tuple[str, str, str], ...] = ()
+    own_files: tuple[tuple[str, str, str], ...]
     # The files of templates/ published as they are (the stylesheet, the icon): name -> a
     # digest of its bytes, their outputs' key (sitegen.outputs.StaticFile)
-    copied: Mapping[str, str] = field(default_factory=dict)
+    copied: Mapping[str, str]
 
     def featured_at(self, paper_id: str, day: date) -> datetime:
         """When the paper's item of `day` is dated, in feeds: its entry's `added` (when a fetch
