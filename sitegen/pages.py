@@ -316,7 +316,7 @@ class Pages:
             "css": href(self.routes.stylesheet()),
             "icon": href(self.routes.icon()),
             "nav": self.nav(href, route),
-            "home": href(self.routes.home().html),
+            "home": href(self.site_feeds.html),
             "search": href(self.routes.search()),
             "alternates": ()
             if not advertise_feeds
@@ -476,7 +476,7 @@ class Pages:
         `ranked_by` (DayListing.again); `filling`: had only before it ended, so more may come;
         `home`: as the home page, at the root."""
         route = self.routes.day(day)
-        target = self.routes.home().html if home else route.html
+        target = self.site_feeds.html if home else route.html
         href = partial(Routes.relative, target)
 
         def link(other: date | None) -> Link | None:
@@ -490,7 +490,7 @@ class Pages:
         shown = papers[: settings.home_papers if home else settings.day_papers]
         cards = [
             self.card(p, target, rank=i, on_day=True, ranked_by=ranked_by)
-            for i, p in enumerate(papers if not home else shown, start=1)
+            for i, p in enumerate(shown if home else papers, start=1)
         ]
         whole_day = None
         if home and len(shown) < len(papers):
@@ -499,7 +499,7 @@ class Pages:
             "day.html",
             target,
             title=title,
-            feeds=self.routes.home() if home else route,
+            feeds=self.site_feeds if home else route,
             # The home page's feeds are the site's, of all papers, not the day's.
             feed_title=self.site.config.title if home else None,
             goes_on_in=None if home else (self.site.config.title, self.site_feeds),
@@ -514,7 +514,7 @@ class Pages:
             newer=link(newer),
             older=link(older),
             day_feeds=_feed_links(href, route),
-            site_feeds=_feed_links(href, self.routes.home(), json=False),
+            site_feeds=_feed_links(href, self.site_feeds, json=False),
             digest=Link("daily digest", href(self.routes.days_index().rss)),
             # How many are ranked by a count (a day of a text listing without: none).
             counted=sum(
