@@ -102,12 +102,6 @@ class Merged:
     # kept (a hand edit, or a typo the source fixed since: dropped in silence before).
     retitled: tuple[tuple[date, str, str, str], ...] = ()
 
-    def applied_to(self, snapshot: ContentSnapshot) -> ContentSnapshot:
-        """The whole store after the merge."""
-        return ContentSnapshot.of(
-            {**snapshot.papers, **self.papers}, {**snapshot.days, **self.days}
-        )
-
 
 # A listing adding this many papers or more to a day, every one already on one other day, is
 # that day's listing under a wrong date: real days share a few papers, never all of ten.

@@ -8,6 +8,7 @@ from datetime import date
 
 from hypothesis import strategies as st
 
+from sitegen.ingest import Merged
 from sitegen.listings import Listing, ListingEntry
 from sitegen.model import ContentSnapshot
 
@@ -112,3 +113,10 @@ class HandEdits:
             papers[paper.id] = dataclasses.replace(paper, **{kind: f"Edited by hand {number}"})
         self.touched[kind].add(paper.id)
         return ContentSnapshot.of(papers, days)
+
+
+def applied(merged: Merged, snapshot: ContentSnapshot) -> ContentSnapshot:
+    """The whole store after `merged`, as the content store writes it over `snapshot`."""
+    return ContentSnapshot.of(
+        {**snapshot.papers, **merged.papers}, {**snapshot.days, **merged.days}
+    )

@@ -21,7 +21,7 @@ from sitegen.model import (
     slug_for_title,
     title_key,
 )
-from tests.listing_steps import FORGOTTEN, Edit, HandEdits, listed_days, listing, steps
+from tests.listing_steps import FORGOTTEN, Edit, HandEdits, applied, listed_days, listing, steps
 
 
 def ingest_listing(
@@ -32,7 +32,7 @@ def ingest_listing(
     topics: tuple[str, ...] = (),
 ) -> ContentSnapshot:
     """The store after merging `listing` (kept as `source`), with `topics` added to its papers."""
-    return ingest_listings(snapshot, [(listing, source)], topics=topics).applied_to(snapshot)
+    return applied(ingest_listings(snapshot, [(listing, source)], topics=topics), snapshot)
 
 
 def _seed_listings(seed_bytes: dict[str, bytes]) -> list[tuple[Listing, str | None]]:
@@ -40,7 +40,7 @@ def _seed_listings(seed_bytes: dict[str, bytes]) -> list[tuple[Listing, str | No
 
 
 def _seed_snapshot(seed_bytes: dict[str, bytes]) -> ContentSnapshot:
-    return ingest_listings(EMPTY_SNAPSHOT, _seed_listings(seed_bytes)).applied_to(EMPTY_SNAPSHOT)
+    return applied(ingest_listings(EMPTY_SNAPSHOT, _seed_listings(seed_bytes)), EMPTY_SNAPSHOT)
 
 
 def _days_of(snapshot: ContentSnapshot, paper_id: str) -> list[tuple[date, int]]:
@@ -310,9 +310,12 @@ def test_a_later_listing_of_a_day_keeps_each_entrys_first_title_time_and_highest
     day = date(2026, 1, 5)
     morning = datetime(2026, 1, 5, 9, 47, tzinfo=UTC)
     first = ListingEntry(title="Sparse Attention", abstract="A.", line=1, upvotes=12)
-    store = ingest_listings(
-        EMPTY_SNAPSHOT, [(_listing(day, first), "l/a.json")], mark_late=True, added=morning
-    ).applied_to(EMPTY_SNAPSHOT)
+    store = applied(
+        ingest_listings(
+            EMPTY_SNAPSHOT, [(_listing(day, first), "l/a.json")], mark_late=True, added=morning
+        ),
+        EMPTY_SNAPSHOT,
+    )
     (held,) = store.days[day].entries
     assert held.added == morning  # a scheduled fetch's: it dates the paper's feed item
     later = dataclasses.replace(first, title="sparse attention", upvotes=4)
@@ -403,7 +406,7 @@ def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_fields
         taken = (listing(day, entries), f"listings/{day}-{number}.json")
         listings.append(taken)
         before = snapshot
-        snapshot = ingest_listings(snapshot, [taken]).applied_to(snapshot)
+        snapshot = applied(ingest_listings(snapshot, [taken]), snapshot)
         if hand.touched["delete file"]:  # a new paper may be one taken off the site before
             hand.touched["delete file"] |= snapshot.papers.keys() - before.papers.keys()
         for (paper_id, field), value in kept.items():
@@ -432,7 +435,7 @@ def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_fields
                     assert before.split() == after.split()  # API answer's paragraphs come
                 else:
                     assert not before, (changed.id, name, before, after)
-    replayed = again.applied_to(snapshot)
+    replayed = applied(again, snapshot)
     lowered = hand.touched["lower count"]
     for paper in replayed.papers.values():
         recorded = [
@@ -471,13 +474,13 @@ def test_a_count_deleted_by_hand_is_filled_by_a_replay_with_the_highest_and_rise
     listings = [(_listing(day, entry), f"listings/{day}.json") for day, entry in days]
     if not text_first:
         listings.reverse()
-    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    snapshot = applied(ingest_listings(EMPTY_SNAPSHOT, listings), EMPTY_SNAPSHOT)
     (paper,) = snapshot.papers.values()
     assert paper.upvotes == 5
     forgotten = ContentSnapshot.of(
         {paper.id: dataclasses.replace(paper, upvotes=None)}, snapshot.days
     )
-    replayed = ingest_listings(forgotten, listings).applied_to(forgotten)
+    replayed = applied(ingest_listings(forgotten, listings), forgotten)
     assert replayed.papers[paper.id].upvotes == 5
     more = dataclasses.replace(api, upvotes=9)
     assert ingest_listing(replayed, _listing(date(2026, 1, 7), more)).papers[paper.id].upvotes == 9
@@ -492,7 +495,7 @@ def test_a_replay_gives_back_a_deleted_abstract_in_the_paragraphs_the_api_answer
         (_listing(date(2026, 1, 5), text), "listings/2026-01-05.txt"),
         (_listing(date(2026, 1, 6), api), "listings/2026-01-06.json"),
     ]
-    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    snapshot = applied(ingest_listings(EMPTY_SNAPSHOT, listings), EMPTY_SNAPSHOT)
     (paper,) = snapshot.papers.values()
     assert paper.abstract == "P1.\n\nP2."
     deleted = ContentSnapshot.of({paper.id: dataclasses.replace(paper, abstract="")}, snapshot.days)
@@ -510,7 +513,7 @@ def test_a_count_lowered_by_hand_in_the_paper_and_its_day_stays_after_a_replay()
             "listings/a.json",
         )
     ]
-    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    snapshot = applied(ingest_listings(EMPTY_SNAPSHOT, listings), EMPTY_SNAPSHOT)
     (paper,) = snapshot.papers.values()
     (day,) = snapshot.days.values()
     lowered = ContentSnapshot.of(
@@ -549,7 +552,7 @@ def test_a_deleted_abstract_comes_back_as_the_first_api_answer_split_it() -> Non
             "l/6.json",
         ),
     ]
-    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    snapshot = applied(ingest_listings(EMPTY_SNAPSHOT, listings), EMPTY_SNAPSHOT)
     paper = snapshot.papers["2501.00008"]
     assert paper.abstract == first.abstract
     deleted = ContentSnapshot.of({paper.id: dataclasses.replace(paper, abstract="")}, snapshot.days)
@@ -564,7 +567,7 @@ def test_a_count_lowered_then_deleted_by_hand_takes_the_highest_listed_at_a_repl
         (_listing(date(2026, 1, day), dataclasses.replace(entry, upvotes=count)), f"l/{day}.json")
         for day, count in ((5, 20), (6, 25))
     ]
-    snapshot = ingest_listings(EMPTY_SNAPSHOT, listings).applied_to(EMPTY_SNAPSHOT)
+    snapshot = applied(ingest_listings(EMPTY_SNAPSHOT, listings), EMPTY_SNAPSHOT)
     paper = dataclasses.replace(snapshot.papers["2501.00009"], upvotes=None)
     days = {
         day: dataclasses.replace(

@@ -48,7 +48,7 @@ from sitegen.store import (
     write_files,
 )
 from tests.conftest import REPO, item_date, sitegen_here, tree_bytes
-from tests.listing_steps import Edit, HandEdits, listing, steps
+from tests.listing_steps import Edit, HandEdits, applied, listing, steps
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
 
@@ -790,7 +790,7 @@ def test_a_file_rewritten_keeps_the_mode_a_user_gave_it_and_a_read_only_one_is_r
 def _ingest_as_a_full_read_would(site: Path, listing: Listing) -> None:
     """Ingest into the store, and check it is what merging into the store read afresh gives."""
     before = load_content(site, use_cache=False)
-    expected = ingest_listings(before, [(listing, None)]).applied_to(before)
+    expected = applied(ingest_listings(before, [(listing, None)]), before)
     ingest_into_store(site, [(listing, None)])
     after = load_content(site, use_cache=False)
     assert dict(after.papers) == dict(expected.papers) and after.days == expected.days
@@ -1086,11 +1086,11 @@ def test_listings_and_hand_edits_through_the_files_give_what_the_merge_of_values
             taken = (listing(day, entries), f"listings/{day}-{number}.json")
             listings.append(taken)
             ingest_into_store(root, [taken])
-            snapshot = ingest_listings(snapshot, [taken]).applied_to(snapshot)
+            snapshot = applied(ingest_listings(snapshot, [taken]), snapshot)
             stored = load_content(root)
             assert dict(stored.papers) == dict(snapshot.papers)
             assert dict(stored.days) == dict(snapshot.days)
         ingest_into_store(root, listings)
-        replayed = ingest_listings(snapshot, listings).applied_to(snapshot)
+        replayed = applied(ingest_listings(snapshot, listings), snapshot)
         assert dict(load_content(root).papers) == dict(replayed.papers)
         assert ingest_into_store(root, listings).written == []
