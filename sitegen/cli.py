@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -218,24 +218,24 @@ def _parser() -> argparse.ArgumentParser:
     after.add_argument("--root", type=_root, default=argparse.SUPPRESS, help=root_help)
     commands = parser.add_subparsers(required=True, metavar="COMMAND", parser_class=_CommandParser)
 
-    ingest = commands.add_parser(
-        "ingest",
-        parents=[after],
-        help="parse listings into content/",
-        description="Merge listings into content/.",
+    def command(
+        name: str, run: Callable[[argparse.Namespace], int], summary: str, description: str
+    ) -> argparse.ArgumentParser:
+        added = commands.add_parser(name, parents=[after], help=summary, description=description)
+        added.set_defaults(run=run)
+        return added
+
+    ingest = command(
+        "ingest", _run_ingest, "parse listings into content/", "Merge listings into content/."
     )
     ingest.add_argument("listings", nargs="+", type=_path, metavar="LISTING")
     ingest.add_argument("--date", type=_iso_date, help="the listing day, YYYY-MM-DD")
     ingest.add_argument(
         "--topic", action="append", default=[], metavar="NAME", help="add a topic (repeatable)"
     )
-    ingest.set_defaults(run=_run_ingest)
 
-    build = commands.add_parser(
-        "build",
-        parents=[after],
-        help="render content/ into public/",
-        description="Build the site into public/.",
+    build = command(
+        "build", _run_build, "render content/ into public/", "Build the site into public/."
     )
     build.add_argument(
         "--out",
@@ -272,13 +272,12 @@ def _parser() -> argparse.ArgumentParser:
         help="also print why a paper has its topics: the keywords found, and other topics'"
         " evidence that was not chosen (repeat for several papers)",
     )
-    build.set_defaults(run=_run_build)
 
-    fetch = commands.add_parser(
+    fetch = command(
         "fetch",
-        parents=[after],
-        help="fetch days from Hugging Face into content/",
-        description="Fetch Daily Papers days (default: from the last day in content/ to today).",
+        _run_fetch,
+        "fetch days from Hugging Face into content/",
+        "Fetch Daily Papers days (default: from the last day in content/ to today).",
     )
     which = fetch.add_mutually_exclusive_group()
     which.add_argument("--date", type=_iso_date, help="fetch this one day")
@@ -297,25 +296,23 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=_seconds, default=30.0, help="read timeout in seconds (30)"
     )
     fetch.add_argument("--attempts", type=_count, default=5, help="tries per request (5)")
-    fetch.set_defaults(run=_run_fetch)
 
-    serve = commands.add_parser(
+    serve = command(
         "serve",
-        parents=[after],
-        help="build, serve and rebuild on change",
-        description="Build public/, serve it on 127.0.0.1 and rebuild when content changes.",
+        _run_serve,
+        "build, serve and rebuild on change",
+        "Build public/, serve it on 127.0.0.1 and rebuild when content changes.",
     )
     serve.add_argument("--port", type=_port, default=8000, help="port (8000; 0 picks a free one)")
     serve.add_argument(
         "--bind", default="127.0.0.1", type=_address, help="address to listen on (127.0.0.1)"
     )
-    serve.set_defaults(run=_run_serve)
-    for command in commands.choices.values():
-        assert isinstance(command, _CommandParser)
+    for each in commands.choices.values():
+        assert isinstance(each, _CommandParser)
         for other_name, other in commands.choices.items():
             for flag in other._option_string_actions:
-                if flag.startswith("--") and flag not in command._option_string_actions:
-                    command.elsewhere[flag] = (*command.elsewhere.get(flag, ()), other_name)
+                if flag.startswith("--") and flag not in each._option_string_actions:
+                    each.elsewhere[flag] = (*each.elsewhere.get(flag, ()), other_name)
     return parser
 
 
