@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
@@ -84,8 +84,8 @@ _TOP_KEYS = frozenset(
 # header is that table's (TOML's rule), and is said to be so.
 _SITE_KEYS = frozenset({"title", "description", "language", "base_url"})
 
-_FEED_SETTINGS = frozenset({"items", "days", "digest_days"})
-_PAGE_SETTINGS = frozenset({"topic_page_size", "summary_chars", "home_papers", "day_papers"})
+_FEED_SETTINGS = frozenset(field.name for field in dataclasses.fields(FeedSettings))
+_PAGE_SETTINGS = frozenset(field.name for field in dataclasses.fields(PageSettings))
 # The settings of the tables of one name; `[[topics]]` and `[[custom_feeds]]` hold many.
 _TABLE_KEYS = {
     "feeds": _FEED_SETTINGS,
@@ -189,17 +189,9 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         description=top.required_text("description"),
         language=_language(top),
         base_url=_base_url(top),
-        feeds=FeedSettings(
-            items=feeds.positive("items", 50),
-            days=feeds.positive("days", 4),
-            digest_days=feeds.positive("digest_days", 30),
-        ),
-        pages=PageSettings(
-            topic_page_size=pages.positive("topic_page_size", 50),
-            summary_chars=pages.positive("summary_chars", 120),
-            home_papers=pages.positive("home_papers", 20),
-            day_papers=pages.positive("day_papers", 50),
-        ),
+        # Each setting a whole number of 1 or more, its dataclass default when absent.
+        feeds=FeedSettings(**{k: feeds.positive(k, v) for k, v in asdict(FeedSettings()).items()}),
+        pages=PageSettings(**{k: pages.positive(k, v) for k, v in asdict(PageSettings()).items()}),
         topics=topics,
         custom_feeds=custom_feeds,
         hidden=hidden,
@@ -249,10 +241,9 @@ def _check_formerly(topics: list[Topic], tables: list[TomlFields], slugs: set[st
                     hint="a former slug leads to one topic: give that one another name",
                 )
             if old in slugs or old in had:
-                if old in slugs:
-                    whose = "a topic's slug now"
-                else:
-                    whose = f"a former slug of {had[old]!r} too"
+                whose = (
+                    "a topic's slug now" if old in slugs else f"a former slug of {had[old]!r} too"
+                )
                 raise ConfigError(
                     f"`formerly` holds {old!r}, {whose}",
                     location=where,
