@@ -227,7 +227,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
                 paper_id=raw["id"],
                 title=clean_line(raw.get("title", "")),
                 upvotes=raw.get("upvotes"),
-                added=_added(raw.get("added")),
+                added=_to_the_second(raw["added"]) if raw.get("added") else None,
             )
         )
     return Day(
@@ -271,11 +271,6 @@ def _not_a_moment(what: str, value: TomlValue | None) -> str | None:
     )
 
 
-def _added(value: datetime | None) -> datetime | None:
-    """An entry's `added`, when it has one, _to_the_second."""
-    return _to_the_second(value) if value else None
-
-
 def _to_the_second(moment: datetime) -> datetime:
     """A time sitegen fetch wrote in UTC, to the second, as the parse cache keeps it."""
     return moment.astimezone(UTC).replace(microsecond=0)
@@ -292,12 +287,9 @@ _DIGEST_DATES_HEADER = """\
 
 def render_digest_dates(dates: Mapping[str, datetime]) -> str:
     """content/digests.toml: oldest first, so a run's lines come at its end."""
-    lines = [f"{item} = {toml_value(at)}\n" for item, at in sorted(dates.items(), key=_by_time)]
+    by_time = sorted(dates.items(), key=lambda record: (record[1], record[0]))
+    lines = [f"{item} = {toml_value(at)}\n" for item, at in by_time]
     return _DIGEST_DATES_HEADER + "".join(lines)
-
-
-def _by_time(record: tuple[str, datetime]) -> tuple[datetime, str]:
-    return record[1], record[0]
 
 
 def parse_digest_dates(text: str, *, path: str) -> dict[str, datetime]:
