@@ -46,11 +46,10 @@ class StoreIndex:
         cls,
         keys: Mapping[str, PaperKeys],
         days: Iterable[Sequence[PlainEntry]],
-        titles: Mapping[str, str] | None = None,
+        titles: Mapping[str, str],
     ) -> StoreIndex:
-        """The index of the stored papers (`keys`, with their own `titles` when known) and
-        the days that listed them (each day's entries, ContentSnapshot.day_entries)."""
-        titles = titles or {}
+        """The index of the stored papers (`keys`, with their own `titles`) and the days that
+        listed them (each day's entries, ContentSnapshot.day_entries)."""
         arxiv: dict[str, str] = {}
         own_titles: dict[str, str] = {}
         shared: set[str] = set()
@@ -211,9 +210,7 @@ class _Merger:
         self._refilled: dict[str, set[str]] = {}  # paper id -> fields
 
     def paper(self, paper_id: str) -> Paper | None:
-        if paper_id in self.papers:
-            return self.papers[paper_id]
-        return self.stored.papers.get(paper_id)
+        return self.papers.get(paper_id) or self.stored.papers.get(paper_id)
 
     def add(self, listing: Listing, *, source: str | None, topics: tuple[str, ...]) -> None:
         previous_day = self.days.get(listing.day) or self.stored.days.get(listing.day)
@@ -263,7 +260,9 @@ class _Merger:
                 if not existing.abstract and paper.abstract and not entry.arxiv_id:
                     self._refilled.setdefault(paper.id, set()).add("abstract")  # a text capture's
             if added := tuple(t for t in topics if t not in paper.not_topics):  # the editor's call
-                paper = dataclasses.replace(paper, topics=_union(paper.topics, added))
+                paper = dataclasses.replace(
+                    paper, topics=tuple(dict.fromkeys((*paper.topics, *added)))
+                )
             self.papers[paper.id] = paper
             self.index.add(paper, entry.title)
             if paper.id in seen_ids:  # listed twice on one day: the first place counts
@@ -287,7 +286,9 @@ class _Merger:
         entries = old if known else _merge_day_entries(old, listed)
         if source and not known:
             # In the order they came (found by a trial: "-10" was listed before "-2").
-            sources = tuple(sorted((*sources, source), key=_in_kept_order))
+            sources = tuple(
+                sorted((*sources, source), key=lambda s: (kept_order(s.rpartition("/")[2]), s))
+            )
         # Set when the day comes, never after: it dates the day's papers in the feeds, and a
         # day marked again later moved a published item's date. The rest
         # of a day that was filling when fetched is in the feeds' window ([feeds] days).
@@ -496,7 +497,7 @@ def _merge(
         abstract=_richer_abstract(paper, entry, refilled="abstract" in refilled),
         arxiv_id=paper.arxiv_id or entry.arxiv_id,
         authors=paper.authors or entry.authors,
-        authors_count=_first(paper.authors_count, entry.authors_count),
+        authors_count=entry.authors_count if paper.authors_count is None else paper.authors_count,
         organization=paper.organization or entry.organization,
         published=paper.published or entry.published,
         upvotes=upvotes,
@@ -541,15 +542,3 @@ def _merge_day_entries(old: tuple[DayEntry, ...], new: list[DayEntry]) -> tuple[
             added=(before or entry).added,
         )
     return tuple(merged.values())
-
-
-def _union(first: tuple[str, ...], second: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((*first, *second)))
-
-
-def _in_kept_order(source: str) -> tuple[tuple[int, int], str]:
-    return kept_order(source.rpartition("/")[2]), source
-
-
-def _first(a: int | None, b: int | None) -> int | None:
-    return a if a is not None else b
