@@ -174,13 +174,8 @@ def _kept_or_alike(
         alike = _taken_alike(root, listing, sources, pending=pending)
         if alike is not None:
             return alike, True
-    return _keep(name, raw, pending), False  # the name found above: not looked for again
-
-
-def _keep(name: str, raw: bytes, pending: dict[str, bytes]) -> str:
-    """Add `raw` to the `pending` files under `name`; the name relative to content/."""
-    pending[name] = raw
-    return name.removeprefix(f"{CONTENT_DIR}/")
+    pending[name] = raw  # under the name found above: not looked for again
+    return name.removeprefix(f"{CONTENT_DIR}/"), False
 
 
 def _taken_alike(

@@ -36,8 +36,12 @@ def say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = ""
     """What a build (`sitegen build`, serve's first) made, changed and kept."""
     print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
     print(f"  {build_changes(report)}{index}", flush=True)
-    if report.kept:
-        print(f"  {_kept_note(report.kept)}", flush=True)
+    if report.kept:  # files of the output sitegen did not make, which every build keeps (a CNAME)
+        files = "file" if len(report.kept) == 1 else "files"
+        print(
+            f"  kept {len(report.kept)} {files} sitegen did not make: {first_of(report.kept, 5)}",
+            flush=True,
+        )
     say_remade(report, out)
     say_build_notes(report)
 
@@ -123,12 +127,6 @@ def build_changes(report: BuildReport) -> str:
         f"{report.rendered} of {report.files} files rendered (the rest were up to date), "
         f"{written}, {report.removed} removed"
     )
-
-
-def _kept_note(kept: Sequence[str]) -> str:
-    """The files of the output sitegen did not make, which every build keeps (a CNAME)."""
-    files = "file" if len(kept) == 1 else "files"
-    return f"kept {len(kept)} {files} sitegen did not make: {first_of(kept, 5)}"
 
 
 def paths_said(paths: Sequence[Path], root: Path) -> str:
