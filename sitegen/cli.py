@@ -30,7 +30,6 @@ from sitegen.errors import (
     Location,
     SitegenError,
     UsageError,
-    printable,
 )
 from sitegen.formats import decode_content
 from sitegen.listing_files import ingest_files
@@ -40,8 +39,8 @@ from sitegen.progress import progress_display
 from sitegen.reports import (
     actions_annotation,
     day_list,
-    ingest_summary,
     print_fetch_report,
+    print_ingest_report,
     say_built,
     say_error,
     say_fetch_waits,
@@ -471,16 +470,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
         latest=latest,  # a year read from the papers' dates: refused after it
         digests=DigestRules.of(config),
     )  # fmt: skip
-    print(ingest_summary(report, parsed))
-    for listing, _ in parsed:  # entries left out: of another day, or listed twice
-        notes = list(listing.notes)
-        if listing.day > latest:  # given by --date or the file's name: noted, not refused
-            # Found by a trial: --date 2030-01-01 became the site's latest day without a word.
-            notes.append(f"filed under {listing.day}, a day to come (today is {today}, UTC):"
-                         " is its year right?")  # fmt: skip
-        for note in notes:
-            print(f"{printable(listing.origin)}: note: {note}", file=sys.stderr)
-    say_merge_notes(report)
+    print_ingest_report(report, parsed, today=today)
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.errors import SitegenError, each_error, first_of
+from sitegen.errors import SitegenError, each_error, first_of, printable
 from sitegen.store import DAYS_DIR, PAPERS_DIR, IngestReport
 
 if TYPE_CHECKING:
@@ -354,7 +354,11 @@ def day_list(days: Sequence[date]) -> str:
     return first_of([day.isoformat() for day in days], 10)
 
 
-def ingest_summary(report: IngestReport, parsed: list[tuple[Listing, str]]) -> str:
+def print_ingest_report(
+    report: IngestReport, parsed: list[tuple[Listing, str]], *, today: date
+) -> None:
+    """What `sitegen ingest` did, the notes of each listing (entries left out: of another day,
+    or listed twice), and what its user should check of the merge."""
     entries = sum(len(listing.entries) for listing, _ in parsed)
     # The days they were filed under, which may have come from the text alone.
     days = sorted({listing.day.isoformat() for listing, _ in parsed})
@@ -363,8 +367,17 @@ def ingest_summary(report: IngestReport, parsed: list[tuple[Listing, str]]) -> s
         if len(days) <= 3
         else f"{len(days)} days, {days[0]} to {days[-1]}"
     )
-    return (
+    print(
         f"ingested {len(parsed)} listing(s) of {of_days}, {entries} entries: "
         f"{report.new_papers} new paper(s), {report.papers} in all; "
         f"{len(report.written)} file(s) written"
     )
+    for listing, _ in parsed:
+        notes = list(listing.notes)
+        if listing.day > today + timedelta(days=1):  # east of UTC, tomorrow may be today
+            # Found by a trial: --date 2030-01-01 became the site's latest day without a word.
+            notes.append(f"filed under {listing.day}, a day to come (today is {today}, UTC):"
+                         " is its year right?")  # fmt: skip
+        for note in notes:
+            print(f"{printable(listing.origin)}: note: {note}", file=sys.stderr)
+    say_merge_notes(report)
