@@ -113,11 +113,6 @@ class ContentErrors(ContentError):
         return "\n".join(map(str, self.errors))
 
 
-def each_error(error: SitegenError) -> tuple[SitegenError, ...]:
-    """The errors `error` says: several for ContentErrors, else itself."""
-    return error.errors if isinstance(error, ContentErrors) else (error,)
-
-
 class TemplateError(SitegenError):
     """A template is missing or broken."""
 

@@ -97,7 +97,12 @@ def _declared_twice(
     `first_line`: where `lines` start in the file, for front matter)."""
     name = _header_name(header)
     first = next(
-        (n for n, said in enumerate(lines[: line - 1], first_line) if _names(said, name)), None
+        (
+            n
+            for n, said in enumerate(lines[: line - 1], first_line)
+            if (other := _HEADER.match(said)) and _header_name(other[1]) == name
+        ),
+        None,
     )
     is_array = header.startswith("[[")
     if first is not None and lines[first - first_line].strip().startswith("[[") != is_array:
@@ -115,12 +120,6 @@ def _declared_twice(
 def _header_name(header: str) -> str:
     """A header's table name: `[ content ]` and `[[content]]` are both "content"."""
     return header.strip("[] \t").replace(" ", "")
-
-
-def _names(line: str, name: str) -> bool:
-    """Whether `line` is a header, of a table or an array of tables, named `name`."""
-    said = _HEADER.match(line)
-    return said is not None and _header_name(said[1]) == name
 
 
 # A [table] header, a key's name alone in its brackets: not an array on a line of its own

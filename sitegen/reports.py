@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.errors import SitegenError, each_error, first_of, printable
+from sitegen.errors import ContentErrors, SitegenError, first_of, printable
 from sitegen.store import DAYS_DIR, PAPERS_DIR, IngestReport
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def say_error(error: SitegenError) -> None:
     """`error` in a line of its own (each of several, its hint below it), on stderr; and on
     the Actions run's page when run there (a review: a failed run showed "exit code 1", its
     cause only in the log)."""
-    for each in each_error(error):
+    for each in error.errors if isinstance(error, ContentErrors) else (error,):
         print(f"sitegen: error: {each}", file=sys.stderr, flush=True)
         actions_annotation(str(each), level="error")
 
