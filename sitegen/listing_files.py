@@ -140,10 +140,6 @@ def read_listing_file(path: Path) -> bytes:
         ) from None
 
 
-def _suffix(listing: Listing) -> str:
-    return {"hf-json": ".json", "hf-html": ".html", "hf-cards": ".html"}.get(listing.shape, ".txt")
-
-
 def keep_answer(root: Path, listing: Listing, raw: bytes, *, pending: dict[str, bytes]) -> str:
     """Add the listing read from `raw` to the `pending` files of this run, under the name it is
     kept by (_kept_listing_name); that name relative to content/ (as a day file lists its
@@ -168,7 +164,10 @@ def _kept_or_alike(
     that reads the same. Bytes kept already are theirs, and so are bytes `given_as` the name
     they would be kept under: a replay of kept listings, in place or into a new site, keeps
     each (a review: an older store's two alike listings replayed as one)."""
-    name = _kept_listing_name(root, listing.day, raw, _suffix(listing), sources, pending=pending)
+    suffix = {"hf-json": ".json", "hf-html": ".html", "hf-cards": ".html"}.get(
+        listing.shape, ".txt"
+    )
+    name = _kept_listing_name(root, listing.day, raw, suffix, sources, pending=pending)
     replayed = given_as == PurePosixPath(name).name
     if not replayed and name not in pending and not (root / name).exists():  # not kept
         alike = _taken_alike(root, listing, sources, pending=pending)
