@@ -1094,3 +1094,24 @@ def test_listings_and_hand_edits_through_the_files_give_what_the_merge_of_values
         replayed = applied(ingest_listings(snapshot, listings), snapshot)
         assert dict(load_content(root).papers) == dict(replayed.papers)
         assert ingest_into_store(root, listings).written == []
+
+
+def test_every_day_entry_naming_no_paper_is_said_at_once_ten_at_most(tmp_path: Path) -> None:
+    """One run names the first entry with no paper file, the next ten, and how many more: not
+    one a run (found by a mutation audit: dropping the others went unnoticed)."""
+    ids = [f"2501.{n:05d}" for n in range(1, 14)]
+    entries = tuple(DayEntry(paper_id=i, title=f"Paper {i}") for i in ids)
+    write_files(tmp_path, content_files([], [Day(day=date(2026, 2, 1), entries=entries)]))
+    with pytest.raises(ContentError) as refused:
+        load_content(tmp_path)
+    assert refused.value.message == f"no paper has the id '{ids[0]}' (no {PAPERS_DIR}/{ids[0]}.md)"
+    assert refused.value.location is not None
+    assert (refused.value.location.path, refused.value.location.line) == (
+        "content/days/2026-02-01.toml",
+        4,
+    )
+    others = ", ".join(
+        f"content/days/2026-02-01.toml:{4 + n} ({i})" for n, i in enumerate(ids[1:11], 1)
+    )
+    assert refused.value.hint is not None
+    assert refused.value.hint.endswith(f"; also naming no paper: {others} and 2 more")
