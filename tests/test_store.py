@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.cli import main
-from sitegen.errors import ContentError
+from sitegen.errors import ContentError, ListingError
 from sitegen.formats import (
     carry_comments,
     parse_day_file,
@@ -1115,3 +1115,42 @@ def test_every_day_entry_naming_no_paper_is_said_at_once_ten_at_most(tmp_path: P
     )
     assert refused.value.hint is not None
     assert refused.value.hint.endswith(f"; also naming no paper: {others} and 2 more")
+
+
+def test_a_listing_that_repeats_another_day_is_named_among_the_listings_of_one_run(
+    tmp_path: Path,
+) -> None:
+    """The error names the listing of the repeated day, not another of the same run (found by a
+    mutation audit: the origin of any other listing went unnoticed)."""
+    entries = tuple(
+        ListingEntry(title=f"Paper {n}", abstract="A", line=n, arxiv_id=f"2501.{n:05d}")
+        for n in range(1, 11)
+    )
+    held = Listing(day=date(2026, 2, 1), entries=entries, origin="held.json", shape="hf-json")
+    ingest_into_store(tmp_path, [(held, None)])
+    new = Listing(day=date(2026, 2, 3), entries=entries[:1], origin="new.json", shape="hf-json")
+    copied = dataclasses.replace(held, day=date(2026, 2, 2), origin="copied.json")
+    before = tree_bytes(tmp_path / "content")
+    with pytest.raises(ListingError) as refused:
+        ingest_into_store(tmp_path, [(new, None), (copied, None)], refuse_repeated_day=True)
+    assert refused.value.location is not None
+    assert refused.value.location.path == "copied.json"
+    assert refused.value.message.startswith("every one of the 10 papers it adds to 2026-02-02")
+    assert tree_bytes(tmp_path / "content") == before
+
+
+def test_an_entry_whose_paper_file_is_gone_outside_git_offers_both_ways_out(
+    tmp_path: Path,
+) -> None:
+    """Without git, which cannot tell a deleted file from a typo, the hint offers the paper of
+    that title and restoring the file (found by a mutation audit: either alone went unnoticed)."""
+    kept = Paper(id="2501.00001", title="Same Title", abstract="A", arxiv_id="2501.00001")
+    entries = (DayEntry(paper_id="2501.00002", title="Same Title"),)
+    write_files(tmp_path, content_files([kept], [Day(day=date(2026, 2, 1), entries=entries)]))
+    with pytest.raises(ContentError) as refused:
+        load_content(tmp_path)
+    assert refused.value.hint == (
+        'write id = "2501.00001" if the paper is in content/papers/2501.00001.md now; if'
+        " content/papers/2501.00002.md was deleted, restore it from a copy; to take the paper"
+        " off the site, delete its day entries too"
+    )
