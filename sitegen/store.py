@@ -88,7 +88,7 @@ def parse_paper_files(
     """Read and parse paper files (a build spreads this over processes)."""
     parsed = []
     for path, shown in files:
-        data = _read_listed(Path(path), shown)
+        data = read_found(Path(path), shown)
         paper = _parse_paper(data, shown, known_topics)
         parsed.append((paper_facts(paper, data), paper))
     return parsed
@@ -97,29 +97,16 @@ def parse_paper_files(
 MOST_ERRORS_SAID = 20  # broken files said at once: a screen of them
 
 
-def _errors_of(files: PaperFiles, known_topics: frozenset[str] | None) -> list[ContentError]:
-    """The error of each of `files` that does not parse."""
-    errors = []
-    for file in files:
-        try:
-            parse_paper_files([file], known_topics)
-        except ContentError as error:
-            errors.append(error)
-    return errors
-
-
-def _read_listed(path: Path, shown: str) -> bytes:
-    """A content file found when the store was listed: gone or replaced since (a `git rm` or a
-    checkout under a running serve), one line, not a traceback (a review)."""
-    return read_found(path, shown, gone=_CHANGED_MEANWHILE)
-
-
-_CHANGED_MEANWHILE = "content/ changed while it was read (a deletion, a checkout): run again"
-
-
-def read_found(path: Path, shown: str, *, gone: str) -> bytes:
+def read_found(
+    path: Path,
+    shown: str,
+    *,
+    gone: str = "content/ changed while it was read (a deletion, a checkout): run again",
+) -> bytes:
     """The bytes of a file a build found before it read it (a content file, a file of static/),
-    or one line naming it, `shown`, with the hint `gone` when it is gone."""
+    or one line naming it, `shown`, with the hint `gone` when it is gone: a content file gone or
+    replaced since the store was listed (a `git rm`, a checkout under serve) was a traceback (a
+    review)."""
     try:
         return path.read_bytes()
     except OSError as error:
@@ -155,7 +142,7 @@ class StoredPapers(Mapping[str, Paper]):
             if paper_id not in self._ids:
                 raise KeyError(paper_id)
             shown = f"{PAPERS_DIR}/{paper_id}.md"
-            data = _read_listed(self._root / shown, shown)
+            data = read_found(self._root / shown, shown)
             held = self._papers[paper_id] = _parse_paper(data, shown, None)
         elif isinstance(held, bytes):  # pickled: unpickled again when asked again (memory)
             import pickle  # only in a build's workers: ingest runs without it
@@ -204,18 +191,11 @@ def load_content(
     again. `meanwhile` is called while a child process stats the files: the caller's own work
     in the time it would wait for them."""
     with content_lock(root):
-        return _load_content(
-            root,
-            known_topics=known_topics,
-            use_cache=use_cache,
-            parse_papers=parse_papers,
-            meanwhile=meanwhile,
-        )
+        return _read_store(root, known_topics, use_cache, parse_papers, meanwhile)
 
 
-def _load_content(
+def _read_store(
     root: Path,
-    *,
     known_topics: frozenset[str] | None,
     use_cache: bool,
     parse_papers: PaperParser,
@@ -251,7 +231,12 @@ def _load_content(
     except ContentError as error:
         # Every broken file said, not one a run: parsed again one by one, on this path alone.
         # None broken now (a file gone and back, as a checkout does): the first error stands.
-        errors = _errors_of(files, known_topics) or [error]
+        for file in files:
+            try:
+                parse_paper_files([file], known_topics)
+            except ContentError as broken:
+                errors.append(broken)
+        errors = errors or [error]
         parsed = []
     if not errors:
         unsorted = any(name not in cache.papers for name in to_parse)
@@ -263,7 +248,7 @@ def _load_content(
         held_day = cache.days.get(name)
         if held_day is None or not holds(days_dir / name, held_day[0]):
             shown = f"{DAYS_DIR}/{name}"
-            data = _read_listed(root / shown, shown)
+            data = read_found(root / shown, shown)
             try:
                 day = parse_day_file(decode_content(data, path=shown), path=shown)
             except ContentError as error:
@@ -304,7 +289,13 @@ def _load_content(
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
         upvotes={paper_id: f[5] for paper_id, f in by_id.items()},
         same_title=tuple((f"{PAPERS_DIR}/{a}", f"{PAPERS_DIR}/{b}") for a, b in same_title),
-        unlinked=_unlinked(zip(to_parse, (paper for _, paper in parsed), strict=True)),
+        # A build's workers hand back unpickled the papers `unlinked` finds.
+        unlinked=tuple(
+            (f"{PAPERS_DIR}/{name}", key, value)
+            for name, (_, paper) in zip(to_parse, parsed, strict=True)
+            if isinstance(paper, Paper)
+            for key, value in unlinked(paper)
+        ),
     )
 
 
@@ -352,13 +343,8 @@ def _file_states_beside(root: Path, token: str) -> Callable[[], bytes]:
     listed = (x for pair in _LISTED for x in pair)
     child = beside.started(file_states.__file__, content, kept_at, pending, token, *listed)
 
-    def result() -> bytes:
-        output = child()
-        if output is None:
-            return file_states.compared(content, kept_at, pending, token, _LISTED)
-        return output
-
-    return result
+    # None when the child could not run: this process stats them (an answer is never empty).
+    return lambda: child() or file_states.compared(content, kept_at, pending, token, _LISTED)
 
 
 def _misnamed(root: Path, directory: str, name: str) -> ContentError:
@@ -559,17 +545,6 @@ def _restore_command(root: Path, path: str) -> tuple[str | None, bool]:
         return f'git {there}checkout "$(git {there}rev-list -1 HEAD -- {path})^" -- {path}', True
     deleted = git("log", "-1", "--format=%h", "--diff-filter=D", "--", path)
     return (f"git {there}checkout {deleted}^ -- {path}" if deleted else None), True
-
-
-def _unlinked(parsed: Iterable[tuple[str, Paper | bytes]]) -> tuple[tuple[str, str, str], ...]:
-    """ContentSnapshot.unlinked of the papers just parsed, by file name (a build's workers
-    hand back unpickled the papers `unlinked` finds)."""
-    return tuple(
-        (f"{PAPERS_DIR}/{name}", key, value)
-        for name, paper in parsed
-        if isinstance(paper, Paper)
-        for key, value in unlinked(paper)
-    )
 
 
 def unlinked(paper: Paper) -> list[tuple[str, str]]:
@@ -782,11 +757,10 @@ def recover_interrupted_write(root: Path) -> None:
         ) from None
 
 
-def _check_writable(root: Path, files: Iterable[str]) -> None:
+def _check_writable(root: Path, files: Collection[str]) -> None:
     """Refuse, before anything is committed, a write that could not be completed: a file whose
     place is taken by a directory, or a directory that cannot be written (issue #19: such a
     write was committed, then every later command failed to complete it)."""
-    files = list(files)
     for rel in files:
         target = root / rel
         if target.is_symlink():  # a hostile-input trial: the link became a file, unsaid
@@ -852,15 +826,15 @@ _held_here_guard = threading.Lock()
 
 
 @contextmanager
-def content_lock(root: Path, *, wait: float | None = None) -> Iterator[None]:
+def content_lock(root: Path) -> Iterator[None]:
     """Hold the content store under `root` alone (its lock file, `.sitegen-lock`), with the
     write a killed command committed completed first.
 
-    Waits up to `wait` seconds (LOCK_WAIT) for another command to finish with it, then gives
-    up with a ContentError naming that command's process. A process that dies lets go at once.
+    Waits up to LOCK_WAIT seconds for another command to finish with it, then gives up with a
+    ContentError naming that command's process. A process that dies lets go at once.
     """
     path = (root / LOCK_FILE).absolute()
-    wait = LOCK_WAIT if wait is None else wait
+    wait = LOCK_WAIT
     deadline = time.monotonic() + wait
     with _held_here_guard:
         local, depth = _held_here.setdefault(path, (threading.RLock(), [0]))
