@@ -201,7 +201,6 @@ def _read_store(
     parse_papers: PaperParser,
     meanwhile: Callable[[], None] | None,
 ) -> ContentSnapshot:
-    recover_interrupted_write(root)
     token = os.urandom(8).hex()  # of the states now, should they differ from those kept
     stating = _file_states_beside(root, token)
     if meanwhile is not None:
@@ -738,8 +737,7 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
         rel: data for rel, data in sorted(files.items()) if not transaction.holds(root / rel, data)
     }
     if changed:
-        with content_lock(root):
-            recover_interrupted_write(root)
+        with content_lock(root):  # which completed an interrupted write
             _check_writable(root, changed)
             _commit(root, changed)
     return list(changed)
