@@ -205,13 +205,9 @@ class ParseCache:
         self.states_token: str = held.extra or ""  # of the files' states when last checked
 
     @classmethod
-    def empty(cls, root: Path) -> ParseCache:
-        """A cache holding nothing, which replaces the saved one when saved."""
-        return cls(LoggedDicts(root, "parsed", 2))
-
-    @classmethod
-    def load(cls, root: Path) -> ParseCache:
-        return cls(LoggedDicts.load(root, "parsed", 2))
+    def load(cls, root: Path, *, reuse: bool) -> ParseCache:
+        """The saved cache, or without `reuse` one holding nothing, which replaces it when saved."""
+        return cls(LoggedDicts.load(root, "parsed", 2) if reuse else LoggedDicts(root, "parsed", 2))
 
     def set_paper(self, name: str, facts: PaperFacts) -> None:
         self._held.set(0, name, facts)

@@ -205,7 +205,7 @@ def _read_store(
     stating = _file_states_beside(root, token)
     if meanwhile is not None:
         meanwhile()
-    cache = ParseCache.load(root) if use_cache else ParseCache.empty(root)
+    cache = ParseCache.load(root, reuse=use_cache)
     changed, gone, states_token = _changed_files(root, stating(), cache, token)
     papers_dir, days_dir = root / PAPERS_DIR, root / DAYS_DIR
     for name in gone.get(_PAPERS, ()):
