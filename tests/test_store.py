@@ -1154,3 +1154,21 @@ def test_an_entry_whose_paper_file_is_gone_outside_git_offers_both_ways_out(
         " content/papers/2501.00002.md was deleted, restore it from a copy; to take the paper"
         " off the site, delete its day entries too"
     )
+
+
+def test_the_store_reads_the_same_when_no_child_process_can_stat_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the stat child cannot start (no sys.executable, no fork), this process stats the
+    files itself (found by a mutation audit: that fallback was never run)."""
+    from sitegen import beside
+
+    paper = Paper(id="2501.00001", title="A Title", abstract="A", arxiv_id="2501.00001")
+    day = Day(day=date(2026, 2, 1), entries=(DayEntry(paper_id=paper.id, title=paper.title),))
+    write_files(tmp_path, content_files([paper], [day]))
+    monkeypatch.setattr(beside, "started", lambda *args: lambda: None)
+    snapshot = load_content(tmp_path)
+    assert dict(snapshot.papers) == {paper.id: paper} and dict(snapshot.days) == {day.day: day}
+    edited = dataclasses.replace(paper, title="An Edited Title")
+    write_files(tmp_path, content_files([edited], []))
+    assert load_content(tmp_path).papers[paper.id] == edited
