@@ -1172,3 +1172,19 @@ def test_the_store_reads_the_same_when_no_child_process_can_stat_it(
     edited = dataclasses.replace(paper, title="An Edited Title")
     write_files(tmp_path, content_files([edited], []))
     assert load_content(tmp_path).papers[paper.id] == edited
+
+
+def test_two_paper_files_of_one_title_one_without_an_arxiv_id_are_said_as_maybe_one_paper(
+    tmp_path: Path,
+) -> None:
+    """Only two arXiv ids tell two papers of one title apart: one id and none is a pair to check
+    (found by a mutation audit: the pair went unsaid when the file with the id changed alone)."""
+    with_id = Paper(id="2501.00001", title="One Title", abstract="A", arxiv_id="2501.00001")
+    without = Paper(id="one-title-0a1b2c3d", title="One Title", abstract="A")
+    days = [Day(day=date(2026, 2, 1), entries=(DayEntry(paper_id=without.id, title="One Title"),))]
+    write_files(tmp_path, content_files([without], days))
+    assert load_content(tmp_path).same_title == ()
+    write_files(tmp_path, content_files([with_id], []))  # the file with an id, changed alone
+    assert load_content(tmp_path).same_title == (
+        (f"{PAPERS_DIR}/2501.00001.md", f"{PAPERS_DIR}/one-title-0a1b2c3d.md"),
+    )
