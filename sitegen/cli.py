@@ -64,7 +64,6 @@ EXIT_DAYS_MISSED = 3
 # on: the workflow still commits and deploys, then fails its run so its owner hears of it.
 EXIT_DAYS_FAILING = 4
 FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --source is not given
-DAILY_PAPERS_BEGAN = date(2023, 5, 1)  # its first listings are of early May 2023
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -574,7 +573,7 @@ def _every_interface(address: str) -> bool:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
-    from sitegen.fetch import fetch_days
+    from sitegen.fetch import days_asked, fetch_days
     from sitegen.fetch_state import load_fetch_state, scheduled_days
     from sitegen.hf_client import DayFetcher, FetchPolicy, checked_source_url, make_client
 
@@ -608,7 +607,7 @@ def _run_fetch(args: argparse.Namespace) -> int:
                 f"content/ holds no day yet: only today is asked; to fill in the days before, {how}"
             )
     else:
-        days = _days_asked(args, today)
+        days = days_asked(day=args.date, since=args.since, until=args.until, today=today)
     policy = FetchPolicy.with_timeout(args.timeout, attempts=args.attempts)
     if note := policy.timeout_note():
         say_note(note)
@@ -637,41 +636,6 @@ def _run_fetch(args: argparse.Namespace) -> int:
     if len(report.missed) == len(report.days):
         return EXIT_FAILED
     return EXIT_DAYS_FAILING if report.failing or report.given_up else EXIT_DAYS_MISSED
-
-
-def _days_asked(args: argparse.Namespace, today: date) -> list[date]:
-    """The days --date, or --since and --until, name."""
-    if args.until and not args.since:
-        raise UsageError(
-            "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
-        )
-    latest = today + timedelta(days=1)  # a day ahead: east of UTC it may be today
-    for flag in ("date", "since"):
-        day = getattr(args, flag)
-        # --since too: a review's --since 2999-12-30 --until 2999-12-31 fetched both days.
-        if day and day > latest:
-            raise UsageError(
-                f"nothing to fetch: {day} is not here yet (today is {today}, UTC)",
-                hint=f"check --{flag}",
-            )
-        # A review: a --since of 2013 typed for 2023 asked 3,700 days of nothing for over an
-        # hour, past the Publish job's time, which then kept none.
-        if day and day < DAILY_PAPERS_BEGAN:
-            raise UsageError(
-                f"nothing to fetch before {DAILY_PAPERS_BEGAN}: Daily Papers began in May 2023",
-                hint=f"--since {DAILY_PAPERS_BEGAN} asks for its whole history",
-            )
-    if args.date:
-        return [args.date]
-    start: date = args.since
-    # Up to the days there are: "--until 2026-12-31" in December asks the month so far (an
-    # --until of 2999 set out to ask 355,000 days to come: a review).
-    end = min(args.until or max(today, start), latest)  # --since tomorrow: tomorrow
-    if start > end:
-        raise UsageError(
-            f"nothing to fetch: {start} is after {end}", hint="check --since and --until"
-        )
-    return [date.fromordinal(n) for n in range(start.toordinal(), end.toordinal() + 1)]
 
 
 def _topic_slug(config: SiteConfig, name: str) -> str:

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sitegen.digest_dates import DigestDates, DigestRules, load_digest_dates
-from sitegen.errors import FetchError, Location, printable
+from sitegen.errors import FetchError, Location, UsageError, printable
 from sitegen.fetch_state import (
     FAILURE_KEYS,
     FETCH_STATE,
@@ -46,6 +46,7 @@ FAILING_AFTER_DAYS = 3
 # site in between, and takes only items newer than that poll, skipped them for good (a
 # feed-reader review: a 09:19 poll missed the 09:17 run's papers every day).
 PUBLISHING_TAKES = timedelta(minutes=30)
+DAILY_PAPERS_BEGAN = date(2023, 5, 1)  # its first listings are of early May 2023
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,6 +77,43 @@ class FetchReport:
     def missed(self) -> tuple[DayOutcome, ...]:
         """The days not had whole: failed, or not asked for."""
         return tuple(d for d in self.days if d.status in ("failed", "not fetched"))
+
+
+def days_asked(
+    *, day: date | None, since: date | None, until: date | None, today: date
+) -> list[date]:
+    """The days `sitegen fetch --date DAY`, or `--since` and `--until`, ask for: none that
+    Daily Papers cannot have (before it began, or after tomorrow), said as a UsageError."""
+    if until and not since:
+        raise UsageError(
+            "--until goes with --since", hint="sitegen fetch --since 2025-10-01 --until 2025-10-31"
+        )
+    latest = today + timedelta(days=1)  # a day ahead: east of UTC it may be today
+    for flag, given in (("date", day), ("since", since)):
+        # --since too: a review's --since 2999-12-30 --until 2999-12-31 fetched both days.
+        if given and given > latest:
+            raise UsageError(
+                f"nothing to fetch: {given} is not here yet (today is {today}, UTC)",
+                hint=f"check --{flag}",
+            )
+        # A review: a --since of 2013 typed for 2023 asked 3,700 days of nothing for over an
+        # hour, past the Publish job's time, which then kept none.
+        if given and given < DAILY_PAPERS_BEGAN:
+            raise UsageError(
+                f"nothing to fetch before {DAILY_PAPERS_BEGAN}: Daily Papers began in May 2023",
+                hint=f"--since {DAILY_PAPERS_BEGAN} asks for its whole history",
+            )
+    if day:
+        return [day]
+    assert since is not None  # the flags are --date or --since: argparse allows no other
+    # Up to the days there are: "--until 2026-12-31" in December asks the month so far (an
+    # --until of 2999 set out to ask 355,000 days to come: a review).
+    end = min(until or max(today, since), latest)  # --since tomorrow: tomorrow
+    if since > end:
+        raise UsageError(
+            f"nothing to fetch: {since} is after {end}", hint="check --since and --until"
+        )
+    return [date.fromordinal(n) for n in range(since.toordinal(), end.toordinal() + 1)]
 
 
 INTERRUPTED = (
