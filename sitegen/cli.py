@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from sitegen import __version__
 from sitegen.config import BASE_URL_SHAPE, CONFIG_FILE, SiteConfig, parse_config, site_url
@@ -26,28 +26,23 @@ from sitegen.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     ConfigError,
-    FetchError,
     Location,
     SitegenError,
     UsageError,
 )
 from sitegen.formats import decode_content
 from sitegen.listing_files import ingest_files
-from sitegen.listings.base import HF_URL
+from sitegen.listings.base import FETCH_URL_VARIABLE
 from sitegen.model import Paper, day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.reports import (
     actions_annotation,
-    day_list,
-    print_fetch_report,
     print_ingest_report,
     say_built,
     say_error,
-    say_fetch_waits,
-    say_merge_notes,
     say_note,
 )
-from sitegen.store import check_store_folders, content_lock, read_regular_file, stored_days
+from sitegen.store import check_store_folders, read_regular_file
 from sitegen.transaction import InterruptedAfterCommit
 from sitegen.workers import without_cycle_collection
 
@@ -63,7 +58,6 @@ EXIT_DAYS_MISSED = 3
 # fetch: as 3, and a missed day has failed for days (fetch.FAILING_AFTER_DAYS) or was given up
 # on: the workflow still commits and deploys, then fails its run so its owner hears of it.
 EXIT_DAYS_FAILING = 4
-FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --source is not given
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -573,62 +567,17 @@ def _every_interface(address: str) -> bool:
 
 
 def _run_fetch(args: argparse.Namespace) -> int:
-    from sitegen.fetch import days_asked, fetch_days
-    from sitegen.fetch_state import load_fetch_state, scheduled_days
-    from sitegen.hf_client import DayFetcher, FetchPolicy, checked_source_url, make_client
+    from sitegen.fetch import SCHEDULED, days_asked, run_fetch, source_url
+    from sitegen.hf_client import FetchPolicy
 
-    root: Path = args.root
-    config = load_config(root)  # refuse to run outside a site directory
-    if args.base_url is not None:
-        base_url = checked_source_url(args.base_url)
-    elif from_environment := os.environ.get(FETCH_URL_VARIABLE):  # set but empty: unset, as
-        # a workflow's `${{ vars.SITEGEN_FETCH_URL }}` is when the variable is not defined
-        base_url = checked_source_url(from_environment, given_by=f"${FETCH_URL_VARIABLE}")
-    else:
-        base_url = HF_URL
+    config = load_config(args.root)  # refuse to run outside a site directory
+    source = source_url(args.base_url, os.environ.get(FETCH_URL_VARIABLE))
     now = datetime.now(UTC)
-    today = now.date()
-    with content_lock(root):  # a killed run's write completed: its days and state are held
-        held, fetch_state = stored_days(root), load_fetch_state(root)
-    scheduled = not (args.date or args.since or args.until)
-    if scheduled:  # from the last day held to today, and the days missed before
-        days, retried = scheduled_days(held, today, fetch_state)
-        if retried:
-            print(f"retrying {len(retried)} day(s) missed before: {day_list(retried)}")
-        if not held and not retried:  # a new user's trial read "fetched 1 of 1 day(s)" as
-            # the whole history; under the workflow, its Publish run takes `since`.
-            since = today - timedelta(days=7)
-            how = (
-                "run Publish with since"
-                if os.environ.get("GITHUB_ACTIONS") == "true"
-                else f"sitegen fetch --since {since}"
-            )
-            print(
-                f"content/ holds no day yet: only today is asked; to fill in the days before, {how}"
-            )
-    else:
-        days = days_asked(day=args.date, since=args.since, until=args.until, today=today)
+    days: Sequence[date] | Literal["scheduled"] = SCHEDULED
+    if args.date or args.since or args.until:
+        days = days_asked(day=args.date, since=args.since, until=args.until, today=now.date())
     policy = FetchPolicy.with_timeout(args.timeout, attempts=args.attempts)
-    if note := policy.timeout_note():
-        say_note(note)
-    with (
-        make_client(policy) as client,
-        progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,
-    ):
-        source = DayFetcher(client, base_url=base_url, policy=policy, on_wait=say_fetch_waits)
-        report = fetch_days(
-            root, days, source=source, on_progress=advance, now=now, scheduled=scheduled,
-            feed_days=config.feeds.days, known_topics=config.topic_slugs(),
-            digests=DigestRules.of(config),
-        )  # fmt: skip
-    print_fetch_report(report, held=frozenset(held))
-    if report.missed and source.statuses == {404} and not source.unanswered:
-        wrong_source = FetchError(
-            f"{source.base_url} answered every request with 404 Not Found: it is not Daily Papers",
-            hint=f"check --source (or ${FETCH_URL_VARIABLE})",
-        )
-        print(f"sitegen: {wrong_source}", file=sys.stderr)
-    say_merge_notes(report.stored)
+    report = run_fetch(args.root, config, days, source_url=source, policy=policy, now=now)
     if report.interrupted:
         return EXIT_INTERRUPTED
     if not report.missed:

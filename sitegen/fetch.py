@@ -6,6 +6,7 @@ retried by later runs (issues #4, #14).
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections import deque
@@ -13,7 +14,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Final, Literal
 
+from sitegen.config import SiteConfig
 from sitegen.digest_dates import DigestDates, DigestRules, load_digest_dates
 from sitegen.errors import FetchError, Location, UsageError, printable
 from sitegen.fetch_state import (
@@ -25,12 +28,32 @@ from sitegen.fetch_state import (
     forget_filling,
     load_fetch_state,
     render_fetch_state,
+    scheduled_days,
 )
-from sitegen.hf_client import DayAnswer, DayFetcher, FetchCancelled, FetchStopped, Validators
+from sitegen.hf_client import (
+    DayAnswer,
+    DayFetcher,
+    FetchCancelled,
+    FetchPolicy,
+    FetchStopped,
+    Validators,
+    checked_source_url,
+    make_client,
+)
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listing_files import keep_answer
 from sitegen.listings import Listing
+from sitegen.listings.base import FETCH_URL_VARIABLE, HF_URL
 from sitegen.model import iso_day
+from sitegen.progress import progress_display
+from sitegen.reports import (
+    print_fetch_report,
+    say_fetch_waits,
+    say_merge_notes,
+    say_note,
+    say_scheduled_days,
+    say_wrong_source,
+)
 from sitegen.store import IngestReport, content_lock, ingest_into_store, stored_days
 
 # A day that fails is retried by later runs for this many days after its first failure, then
@@ -77,6 +100,59 @@ class FetchReport:
     def missed(self) -> tuple[DayOutcome, ...]:
         """The days not had whole: failed, or not asked for."""
         return tuple(d for d in self.days if d.status in ("failed", "not fetched"))
+
+
+SCHEDULED: Final = "scheduled"  # the days of a run without --date or --since: see run_fetch
+
+
+def run_fetch(
+    root: Path,
+    config: SiteConfig,
+    days: Sequence[date] | Literal["scheduled"],
+    *,
+    source_url: str,
+    policy: FetchPolicy,
+    now: datetime,
+) -> FetchReport:
+    """`sitegen fetch`: fetch `days` from `source_url` into the store under `root`, with a
+    progress display, and say what was had, missed and merged. SCHEDULED days are those from
+    the last day held to today, and the days missed before (fetch_state.scheduled_days).
+    `now` is the run's start, in UTC."""
+    today = now.date()
+    with content_lock(root):  # a killed run's write completed: its days and state are held
+        held, fetch_state = stored_days(root), load_fetch_state(root)
+    scheduled = days == SCHEDULED
+    if isinstance(days, str):
+        days, retried = scheduled_days(held, today, fetch_state)
+        say_scheduled_days(retried, held=bool(held), today=today)
+    if note := policy.timeout_note():
+        say_note(note)
+    with (
+        make_client(policy) as client,
+        progress_display("Fetching days", enabled=sys.stderr.isatty(), total=len(days)) as advance,
+    ):
+        source = DayFetcher(client, base_url=source_url, policy=policy, on_wait=say_fetch_waits)
+        report = fetch_days(
+            root, days, source=source, on_progress=advance, now=now, scheduled=scheduled,
+            feed_days=config.feeds.days, known_topics=config.topic_slugs(),
+            digests=DigestRules.of(config),
+        )  # fmt: skip
+    print_fetch_report(report, held=frozenset(held))
+    if report.missed and source.statuses == {404} and not source.unanswered:
+        say_wrong_source(source.base_url)
+    say_merge_notes(report.stored)
+    return report
+
+
+def source_url(given: str | None, from_environment: str | None) -> str:
+    """The source a fetch asks: `given` (--source), else `from_environment`
+    ($SITEGEN_FETCH_URL; set but empty is unset, as a workflow's `${{ vars.SITEGEN_FETCH_URL }}`
+    is when the variable is not defined), else Hugging Face. One that is no URL: a UsageError."""
+    if given is not None:
+        return checked_source_url(given)
+    if from_environment:
+        return checked_source_url(from_environment, given_by=f"${FETCH_URL_VARIABLE}")
+    return HF_URL
 
 
 def days_asked(

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.errors import ContentErrors, SitegenError, first_of, printable
+from sitegen.errors import ContentErrors, FetchError, SitegenError, first_of, printable
+from sitegen.listings.base import FETCH_URL_VARIABLE
 from sitegen.store import DAYS_DIR, PAPERS_DIR, IngestReport
 
 if TYPE_CHECKING:
@@ -147,6 +148,32 @@ def index_note(report: BuildReport) -> str:
 def say_fetch_waits(line: str) -> None:
     # A log (not a terminal) would otherwise show nothing for minutes.
     print(f"sitegen: {line}", file=sys.stderr, flush=True)
+
+
+def say_scheduled_days(retried: Sequence[date], *, held: bool, today: date) -> None:
+    """What a scheduled fetch (no --date or --since) asks for besides the days since the last
+    one held: the days missed before, and, on an empty store, that only today is asked."""
+    if retried:
+        print(f"retrying {len(retried)} day(s) missed before: {day_list(retried)}")
+    if not held and not retried:  # a new user's trial read "fetched 1 of 1 day(s)" as
+        # the whole history; under the workflow, its Publish run takes `since`.
+        since = today - timedelta(days=7)
+        how = (
+            "run Publish with since"
+            if os.environ.get("GITHUB_ACTIONS") == "true"
+            else f"sitegen fetch --since {since}"
+        )
+        print(f"content/ holds no day yet: only today is asked; to fill in the days before, {how}")
+
+
+def say_wrong_source(url: str) -> None:
+    """A source that answered every request with 404 (a mistyped --source) is not Daily Papers:
+    said besides the days that failed."""
+    wrong_source = FetchError(
+        f"{url} answered every request with 404 Not Found: it is not Daily Papers",
+        hint=f"check --source (or ${FETCH_URL_VARIABLE})",
+    )
+    print(f"sitegen: {wrong_source}", file=sys.stderr)
 
 
 # What is said of a day with nothing new, alone and in a run of days.

@@ -790,7 +790,7 @@ def test_an_empty_fetch_url_in_the_environment_is_no_url(
         seen.append(base_url)
         raise Stop
 
-    monkeypatch.setattr("sitegen.hf_client.DayFetcher", source)  # asked of no network
+    monkeypatch.setattr("sitegen.fetch.DayFetcher", source)  # asked of no network
     with pytest.raises(Stop):
         main(["--root", str(site), "fetch", "--date", "2025-10-31"])
     assert seen == [HF_URL]

@@ -11,6 +11,7 @@ from sitegen.errors import ListingError, Location
 from sitegen.model import Organization
 
 HF_URL = "https://huggingface.co"  # the live source; fetch --base-url points elsewhere
+FETCH_URL_VARIABLE = "SITEGEN_FETCH_URL"  # the fetch source when --source is not given
 # The largest listing read: a real day (a few hundred papers) is 1-3 MB as a page, less as
 # API answers; anything far larger is not a listing (`ingest /dev/zero`: issue #19).
 MAX_LISTING_BYTES = 32 * 1024 * 1024
