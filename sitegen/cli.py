@@ -33,11 +33,14 @@ from sitegen.errors import (
 from sitegen.formats import decode_content
 from sitegen.listing_files import ingest_files
 from sitegen.listings.base import FETCH_URL_VARIABLE
-from sitegen.model import Paper, day_out_of_range
+from sitegen.model import day_out_of_range
 from sitegen.progress import progress_display
 from sitegen.reports import (
     actions_annotation,
+    papers_to_explain,
     print_ingest_report,
+    print_topics_report,
+    print_topics_why,
     say_built,
     say_error,
     say_note,
@@ -478,7 +481,7 @@ def _run_build(args: argparse.Namespace) -> int:
     out = args.out or root / "public"
     before = None if args.topics_before is None else _topics_before(args.topics_before)
     # Before the build, as --topics-before: a mistyped id is not a site published, then refused.
-    explained = _papers_to_explain(root, args.topics_why) if args.topics_why else ()
+    explained = papers_to_explain(root, args.topics_why) if args.topics_why else ()
     started = time.perf_counter()
     with progress_display("Building", enabled=sys.stderr.isatty()) as advance:
 
@@ -491,9 +494,9 @@ def _run_build(args: argparse.Namespace) -> int:
     say_built(report, out, time.perf_counter() - started)
     print(f"  {publish_after_pages(out, report.search_index, indexed=report.search_indexed)}")
     if args.topics_report or args.topics_before:
-        _print_topics_report(root, config, before)
+        print_topics_report(root, config, previous=before)
     if explained:
-        _print_topics_why(config, explained)
+        print_topics_why(config, explained)
     return EXIT_OK
 
 
@@ -506,41 +509,6 @@ def _topics_before(before: Path) -> tuple[Topic, ...]:
         raise UsageError(
             f"--topics-before {before}: {error.strerror}", hint="give a site.toml to compare"
         ) from None
-
-
-def _print_topics_report(
-    root: Path, config: SiteConfig, previous: tuple[Topic, ...] | None
-) -> None:
-    """What the topic rules of site.toml do to the papers, and, with the rules before an edit,
-    the papers each topic gained and lost (it matches every paper again)."""
-    from sitegen.store import load_content
-    from sitegen.topics import topic_report
-
-    papers = [p for p in load_content(root).papers.values() if p.id not in config.hidden]
-    print("\n".join(topic_report(papers, config.topics, previous=previous).lines()))
-
-
-def _papers_to_explain(root: Path, paper_ids: list[str]) -> list[Paper]:
-    """The papers `--topics-why` names, as their files say them now."""
-    from sitegen.store import load_content
-
-    papers = load_content(root).papers
-    for paper_id in paper_ids:
-        if paper_id not in papers:
-            raise UsageError(
-                f"--topics-why {paper_id}: no such paper",
-                hint="give a paper's id: its file's name in content/papers/ without .md",
-            )
-    return [papers[paper_id] for paper_id in paper_ids]
-
-
-def _print_topics_why(config: SiteConfig, papers: list[Paper]) -> None:
-    from sitegen.topics import why_topics
-
-    for paper in papers:
-        print("\n".join(why_topics(paper, config.topics)))
-        if paper.id in config.hidden:
-            print("  (hidden by site.toml's [content] hidden: on no page or feed)")
 
 
 def _run_serve(args: argparse.Namespace) -> int:

@@ -1,7 +1,8 @@
 """What the commands say: their reports, notes and warnings, as the lines they print.
 
-The commands (`cli.py`) run the stages and hand what they returned here; a line a user reads
-is written in one place, beside the others of its command.
+The commands (`cli.py`, `fetch.run_fetch`) run the stages and hand what they returned here; a
+line a user reads is written in one place, beside the others of its command. The topic reports
+of `sitegen build` read the papers they speak of themselves: they are no part of the build.
 """
 
 from __future__ import annotations
@@ -14,14 +15,24 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen.errors import ContentErrors, FetchError, SitegenError, first_of, printable
+from sitegen.errors import (
+    ContentErrors,
+    FetchError,
+    SitegenError,
+    UsageError,
+    first_of,
+    printable,
+)
 from sitegen.listings.base import FETCH_URL_VARIABLE
-from sitegen.store import DAYS_DIR, PAPERS_DIR, IngestReport
+from sitegen.store import DAYS_DIR, PAPERS_DIR, IngestReport, load_content
+from sitegen.topics import topic_report, why_topics
 
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
+    from sitegen.config import SiteConfig
     from sitegen.fetch import FetchReport
     from sitegen.listings import Listing
+    from sitegen.model import Paper, Topic
 
 
 def say_error(error: SitegenError) -> None:
@@ -408,3 +419,34 @@ def print_ingest_report(
         for note in notes:
             print(f"{printable(listing.origin)}: note: {note}", file=sys.stderr)
     say_merge_notes(report)
+
+
+def print_topics_report(
+    root: Path, config: SiteConfig, *, previous: tuple[Topic, ...] | None
+) -> None:
+    """`sitegen build --topics-report`: what the topic rules of site.toml do to the papers,
+    and, with the rules before an edit (--topics-before), the papers each topic gained and
+    lost (it matches every paper again)."""
+    papers = [p for p in load_content(root).papers.values() if p.id not in config.hidden]
+    print("\n".join(topic_report(papers, config.topics, previous=previous).lines()))
+
+
+def papers_to_explain(root: Path, paper_ids: Sequence[str]) -> list[Paper]:
+    """The papers `--topics-why` names, as their files say them now; an id no paper has is a
+    UsageError (asked before the build: a mistyped id is not a site published, then refused)."""
+    papers = load_content(root).papers
+    for paper_id in paper_ids:
+        if paper_id not in papers:
+            raise UsageError(
+                f"--topics-why {paper_id}: no such paper",
+                hint="give a paper's id: its file's name in content/papers/ without .md",
+            )
+    return [papers[paper_id] for paper_id in paper_ids]
+
+
+def print_topics_why(config: SiteConfig, papers: Sequence[Paper]) -> None:
+    """`sitegen build --topics-why`: why each of `papers` has its topics."""
+    for paper in papers:
+        print("\n".join(why_topics(paper, config.topics)))
+        if paper.id in config.hidden:
+            print("  (hidden by site.toml's [content] hidden: on no page or feed)")
