@@ -534,8 +534,14 @@ def _update_archive(
     kept: dict[str, Member] = {}
     if previous is not None:
         recorded = _read_archive_record(archive)
+        # The record matched it when the build began (previous_build), and no sitegen writes
+        # it meanwhile (exclusive): another program did (a copy, a restore).
         if recorded is None:
-            raise ValueError(f"{archive} changed during the build")  # it is locked: a bug
+            raise BuildError(
+                "another program wrote it during the build, so its files could not be kept",
+                location=Location(str(archive)),
+                hint="run the build again",
+            )
         kept = {path: (start, end) for path, (_, start, end) in previous.files.items()}
         kept |= recorded[1]
     shutil.rmtree(staging, ignore_errors=True)

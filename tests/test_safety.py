@@ -19,10 +19,12 @@ import xml.etree.ElementTree as ET
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
 
+import sitegen.build
 from sitegen.cli import main
 from sitegen.errors import ListingError
 from sitegen.listings import parse_listing
@@ -32,6 +34,7 @@ from tests.conftest import (
     assert_group_ends,
     copy_site,
     processes_of_group,
+    rewrite,
     sitegen_here,
     tree_bytes,
 )
@@ -878,6 +881,35 @@ def test_the_half_written_archive_of_a_killed_build_is_cleared(tiny_built: Path)
     other.write_bytes(b"mine")
     assert sitegen_here("--root", str(tiny_built), "build", "--out", str(out)).returncode == 0
     assert not left.exists() and other.read_bytes() == b"mine"
+
+
+def test_an_archive_another_program_writes_during_a_build_is_one_clear_error(
+    tiny_built: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A review: `--out site.tar` rewritten by another program while a build of it ran (its
+    record no longer matched it) stopped the build with a ValueError, reported as a bug in
+    sitegen. It is one line naming the archive, left as the other program wrote it."""
+    out = tiny_built.parent / "site.tar"
+    assert main(["--root", str(tiny_built), "build", "--out", str(out)]) == 0
+    capsys.readouterr()
+    rewrite(tiny_built / "templates" / "day.html", lambda text: text + "\n")  # pages to write
+    publish_update = sitegen.build.update
+
+    def written_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        # As the build writes, another program writes the archive (its mtime moves on).
+        later = out.stat().st_mtime_ns + 10**9
+        os.utime(out, ns=(later, later))
+        return publish_update(*args, **kwargs)
+
+    monkeypatch.setattr(sitegen.build, "update", written_meanwhile)
+    theirs = out.read_bytes(), out.stat().st_mtime_ns + 10**9
+    assert main(["--root", str(tiny_built), "build", "--out", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"sitegen: error: {out}: another program wrote it during the build, so its files"
+        " could not be kept\n  hint: run the build again\n"
+    )
+    assert (out.read_bytes(), out.stat().st_mtime_ns) == theirs
+    assert sorted(p.name for p in out.parent.glob(".site.tar.staging-*")) == []
 
 
 def test_a_journal_left_with_the_probe_of_a_run_killed_is_cleared(tiny_built: Path) -> None:
