@@ -77,7 +77,12 @@ from sitegen.store import (
     parse_paper_files,
     unlinked,
 )
-from sitegen.templating import TEMPLATES_DIR, CompiledTemplates, template_environment
+from sitegen.templating import (
+    TEMPLATES_DIR,
+    CompiledTemplates,
+    check_template_blocks,
+    template_environment,
+)
 from sitegen.urls import Routes, is_feed
 from sitegen.workers import Workers, pickled_paper, return_freed_memory
 
@@ -124,7 +129,8 @@ def build_site(
     it the report says which index to make (`publish_search_index`).
     """
     templates = root / TEMPLATES_DIR
-    template_environment(templates)  # a missing templates/ fails before any work
+    # A missing templates/, or a block its parent lacks, fails before any work.
+    check_template_blocks(template_environment(templates))
     setup, copied = _setup_key(templates, config)
     out = output_directory(out)  # through a link to a web root
     check_output(out, root=root)  # before the lock: a refused output is not touched

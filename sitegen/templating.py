@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 import markupsafe
+from jinja2 import nodes
 from jinja2.bccache import Bucket
 
 from sitegen.cache import KeyedCache, digest
@@ -74,6 +75,56 @@ def template_environment(
         auto_reload=False,
         bytecode_cache=compiled,
     )
+
+
+def check_template_blocks(env: jinja2.Environment) -> None:
+    """Refuse a template that fills a block its parents lack: Jinja drops such a block without
+    a word, as a base.html kept from an older sitegen through a merge would (an upgrade trial:
+    the search page lost its head script, the feed folders their noindex)."""
+    trees = {name: _parsed(env, name) for name in env.list_templates(extensions=["html"])}
+
+    def blocks_of(name: str, seen: frozenset[str]) -> frozenset[str] | None:
+        tree = trees[name] if name in trees else _parsed(env, name)
+        if tree is None:
+            return None
+        own = frozenset(block.name for block in tree.find_all(nodes.Block))
+        parent = _parent_name(tree)
+        if parent is None or parent in seen:  # a loop is said when rendered
+            return own
+        inherited = blocks_of(parent, seen | {name})
+        return None if inherited is None else own | inherited
+
+    for name, tree in trees.items():
+        parent = None if tree is None else _parent_name(tree)
+        inherited = None if tree is None or parent is None else blocks_of(parent, frozenset({name}))
+        if tree is None or inherited is None:
+            continue
+        for block in tree.body:  # a child's blocks are at its top level
+            if isinstance(block, nodes.Block) and block.name not in inherited:
+                raise TemplateError(
+                    f"block {block.name} is filled here but {TEMPLATES_DIR}/{parent} has no"
+                    " such block: its content would be dropped",
+                    location=Location(f"{TEMPLATES_DIR}/{name}", block.lineno),
+                    hint=f"add {{% block {block.name} %}}{{% endblock %}} to {parent} where"
+                    " it goes (a template kept from an older sitegen: compare it with the"
+                    " sitegen repository's)",
+                )
+
+
+def _parsed(env: jinja2.Environment, name: str) -> nodes.Template | None:
+    """Its syntax tree; None when it does not read or parse, said by the render that uses it."""
+    try:
+        source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        return env.parse(source, name, filename)
+    except (jinja2.TemplateError, UnicodeDecodeError):
+        return None
+
+
+def _parent_name(tree: nodes.Template) -> str | None:
+    extends = tree.find(nodes.Extends)
+    if extends is None or not isinstance(extends.template, nodes.Const):
+        return None  # a parent chosen at render time is not checked
+    return str(extends.template.value)
 
 
 class _TemplateFiles(jinja2.FileSystemLoader):

@@ -1308,3 +1308,24 @@ def test_ctrl_c_while_sitegen_loads_is_one_line_not_a_traceback(
         entry.run()
     assert exited.value.code == 130
     assert capsys.readouterr().err == "sitegen: interrupted; nothing was done\n"
+
+
+def test_a_base_template_kept_from_an_older_sitegen_says_the_block_it_lacks(
+    tiny_built: Path,
+) -> None:
+    """An upgrade trial (h10): a fork owner who kept their own base.html through a merge
+    ("keep mine" on the conflict) had one without the blocks the new search.html and
+    folder.html fill; Jinja drops a block its parent lacks, so the build went through and the
+    search page lost its head script and showed two search boxes, the feed folders their
+    noindex, and nothing said so."""
+    rewrite(
+        tiny_built / "templates" / "base.html",
+        lambda text: text.replace("{% block head_first %}{% endblock -%}\n", "", 1),
+    )
+    public = tree_bytes(tiny_built / "public")
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("sitegen: error: templates/search.html:"), first
+    assert "head_first" in first and "base.html" in first, first
+    assert tree_bytes(tiny_built / "public") == public
