@@ -78,9 +78,15 @@ class DigestDates:
         entries = before.day_entries()
         after = {**entries, **{day: plain_entries(held) for day, held in merged.days.items()}}
         papers = before.titles.keys() | merged.papers.keys()
-        listed = self._items(entries, before.titles.keys(), state_before)
-        new = self._items(after, papers, state_after)
         dates = load_digest_dates(self.root)  # under the store's lock, as the merge
+        listed = self._items(entries, before.titles.keys(), state_before)
+        if listed.keys() - dates.keys() and not whole_days(state_before):
+            # Items listed without a line, and no day ever marked had whole: a store kept by
+            # a sitegen older than both (before 2026-12-03), which listed the newest day at
+            # once, dated by its day; dated by this run, it moved (an upgrade trial). One
+            # that marks days held it back until had whole: it comes out with this run.
+            listed = self._items(entries, before.titles.keys(), state_before, all_whole=True)
+        new = self._items(after, papers, state_after)
         added = {item: day_moment(day) for item, day in (new | listed).items() if item not in dates}
         if self.at is not None:
             added |= {item: self.at for item in new.keys() - listed.keys() - dates.keys()}
@@ -91,11 +97,13 @@ class DigestDates:
         entries: Mapping[date, Sequence[PlainEntry]],
         papers: Collection[str],
         state: Mapping[str, Mapping[str, str]],
+        *,
+        all_whole: bool = False,
     ) -> dict[str, date]:
         shown = shown_days(entries, papers, self.rules.hidden)
         return digest_items(
             shown,
-            whole=whole_days(state),
+            whole=whole_days(state) | frozenset(shown[:1] if all_whole else ()),
             awaited=awaited_days(state),
             digest_days=self.rules.digest_days,
         ).by_name()

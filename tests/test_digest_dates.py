@@ -444,6 +444,31 @@ def test_items_published_before_dates_were_kept_keep_their_dates_when_they_come_
     assert fetched.is_a_cold_build(tmp_path)
 
 
+@pytest.mark.parametrize("held_back", [False, True])
+def test_the_newest_day_an_older_sitegen_published_keeps_its_date_at_the_first_fetch(
+    fetched: Site, tmp_path: Path, held_back: bool
+) -> None:
+    """An upgrade trial (h10): a sitegen older than content/digests.toml and the "whole" mark
+    of fetch-state.json listed every day in the daily digest, the newest too, dated by its
+    day. The first fetch after the update held the newest day back as not had whole, then
+    dated it by its own run: a week on in the trial, the item read twice by a reader that
+    goes by dates. One that marked days whole (`held_back`) held the newest day back too: it
+    comes out with the first fetch, dated by it."""
+    fetched.serve(_nov(12), 0, 2)
+    fetched.serve(_nov(13), 2, 4)
+    fetched.run(_morning(_nov(13), 20), [_nov(12), _nov(13)])  # the 13th not over yet
+    (fetched.root / "content" / "digests.toml").unlink()  # the content of an older sitegen
+    state = fetched.root / "content" / "fetch-state.json"
+    state.write_text(json.dumps({"2026-11-12": {"whole": "yes"}} if held_back else {}))
+    published = (12,) if held_back else (12, 13)
+    fetched.published = {
+        ("digest", f"2026-11-{day}"): datetime(2026, 11, day, tzinfo=UTC) for day in published
+    }
+    fetched.run(_morning(_nov(20)))  # the first fetch of the new one: checks no date moved
+    assert fetched.dated_by("digest", "2026-11-13", _morning(_nov(20))) == held_back
+    assert fetched.is_a_cold_build(tmp_path)
+
+
 def test_the_newest_day_hidden_leaves_the_day_before_in_the_digest(fetched: Site) -> None:
     """Found by a review: the newest day had whole, its papers all hidden, emptied the daily
     digest: the day before, had whole too, lost its item until a later day came."""
