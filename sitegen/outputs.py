@@ -591,7 +591,9 @@ class SitemapOfPages(NamedTuple):
         pages = [
             path
             for output in outputs
-            if not isinstance(output.inputs, (NotFoundPage, FolderPage, MovedTopicPage, OwnFile))
+            if not isinstance(
+                output.inputs, (PaperPage, NotFoundPage, FolderPage, MovedTopicPage, OwnFile)
+            )
             for path in output.paths
             if path.endswith(".html")
         ]

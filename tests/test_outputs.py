@@ -181,6 +181,17 @@ def test_the_sitemap_of_pages_lists_every_page_but_the_papers_and_404_a_new_kind
     assert listed[0] == BASE and BASE + "about/" in listed
 
 
+def test_the_sitemap_of_pages_made_from_a_whole_plan_leaves_the_papers_pages_out() -> None:
+    """`of_plan` keeps its word whatever plan it is given: the papers' pages are in their own
+    sitemaps, never in that of the pages too (a search engine told of each twice)."""
+    routes = Routes(BASE)
+    site = _site()
+    sitemap = SitemapOfPages.of_plan(plan(site, routes), routes).inputs
+    assert isinstance(sitemap, SitemapOfPages)
+    assert routes.paper_path(site.ids[0]) not in sitemap.pages
+    assert not [path for path in sitemap.pages if re.fullmatch(r"papers/[^/]+/index\.html", path)]
+
+
 def test_the_papers_sitemap_is_the_same_bytes_under_every_python_and_system() -> None:
     """Found trying other machines: Python 3.11 and 3.12 took the gzip header from zlib, whose
     OS byte is the system's (3 on Linux, 19 on macOS), while 3.13 writes 255, so the same
