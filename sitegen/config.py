@@ -14,6 +14,8 @@ from sitegen.fields import TomlFields, as_toml, check_name, check_slug, is_slug,
 from sitegen.model import Topic, as_renamed, is_paper_id, renamed_slugs, web_url
 
 
+# Each field of FeedSettings and PageSettings is a key of site.toml's [feeds] or [pages]: a
+# whole number of 1 or more, the field's default when absent (parse_config).
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FeedSettings:
     items: int = 50  # newest papers in the all-papers and per-topic feeds, at least

@@ -21,6 +21,7 @@ from sitegen.topics import text_tokens
 CUSTOM_FEED_DAYS = 30  # a custom feed chooses among the papers of the newest days, so many at least
 
 
+# Each field is a key of a [[custom_feeds]] table of site.toml (_KEYS), and only those.
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CustomFeed:
     slug: str  # its URL name: feeds/<slug>/

@@ -473,20 +473,17 @@ def _write_shard(
 
 
 def _pagefind_executable() -> Path:
+    # The binary package asked first, as Pagefind's own lookup does: that lookup's module
+    # imports asyncio, 0.02 to 0.03 s of the GIL taken from a rebuild's render (the rebuild
+    # budget, under 2 s at 50k papers).
+    executable = None
     try:
-        # The binary package asked first, as Pagefind's own lookup does: that lookup's module
-        # imports asyncio, 0.02 to 0.03 s of the GIL taken from a rebuild's render (the rebuild
-        # budget, under 2 s at 50k papers).
         if "PAGEFIND_BINARY_PATH" not in os.environ:
-            with contextlib.suppress(ImportError):
-                from pagefind_bin_extended import (  # type: ignore[import-untyped]  # noqa: PLC0415
-                    get_executable as extended,
-                )
+            executable = _binary_package_executable()
+        if executable is None:
+            from pagefind.service import get_executable
 
-                return Path(extended())
-        from pagefind.service import get_executable
-
-        executable = get_executable()
+            executable = get_executable()
     except (ImportError, FileNotFoundError):  # not installed, or its binary deleted
         executable = None
     if executable is None:
@@ -496,6 +493,16 @@ def _pagefind_executable() -> Path:
             hint="pip install 'pagefind[extended]' (a dependency of sitegen)",
         )
     return executable
+
+
+def _binary_package_executable() -> Path | None:
+    try:
+        from pagefind_bin_extended import (  # type: ignore[import-untyped]  # noqa: PLC0415
+            get_executable,
+        )
+    except ImportError:
+        return None
+    return Path(get_executable())
 
 
 class _Service:
