@@ -1329,3 +1329,6 @@ def test_a_base_template_kept_from_an_older_sitegen_says_the_block_it_lacks(
     assert first.startswith("sitegen: error: templates/search.html:"), first
     assert "head_first" in first and "base.html" in first, first
     assert tree_bytes(tiny_built / "public") == public
+    # Checked once per setup (of a build that went through): a refused one is refused again.
+    again = sitegen_here("--root", str(tiny_built), "build")
+    assert again.returncode == 2 and again.stderr.splitlines()[0] == first, again.stderr
