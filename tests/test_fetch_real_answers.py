@@ -24,7 +24,6 @@ import time
 import tomllib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +55,7 @@ from tests.hf_server import (
     mock_fetcher,
     paper_page,
 )
-from tests.static_host import QuietHandler
+from tests.static_host import QuietHandler, serving_as
 from tests.test_publish import _lines_until
 
 REAL = Path(__file__).parent / "fixtures" / "hf-real"  # ../shared/fixtures/hf, copied as is
@@ -715,12 +714,8 @@ def test_an_api_that_stalls_after_answering_is_not_waited_on_again_in_the_run(
 
 def _fetched_from(handler: type[QuietHandler], root: Path, *args: str) -> int:
     """`sitegen fetch` of a local server answering as `handler` does."""
-    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
-            return _fetch(root, f"http://127.0.0.1:{server.server_address[1]}", *args)
-        finally:
-            server.shutdown()
+    with serving_as(handler) as server:
+        return _fetch(root, f"http://127.0.0.1:{server.server_address[1]}", *args)
 
 
 class _RedirectingApi(QuietHandler):
@@ -800,11 +795,9 @@ def test_a_server_that_is_not_daily_papers_is_named_as_the_wrong_source(
     files = tmp_path / "files"
     files.mkdir()
     handler = functools.partial(QuietHandler, directory=str(files))
-    with ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+    with serving_as(handler) as server:
         url = f"http://127.0.0.1:{server.server_address[1]}"
         status = _fetch(site, url, "--since", "2026-06-01", "--until", "2026-06-02")
-        server.shutdown()
     err = capsys.readouterr().err
     assert status == 1 and "2026-06-01: FAILED" in err
     assert f"{url} answered every request with 404 Not Found: it is not Daily Papers" in err
@@ -884,15 +877,10 @@ def test_a_static_mirror_that_ignores_paging_is_said_to_after_two_api_requests(
             super().do_GET()
 
     handler = functools.partial(Counting, directory=str(mirror))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving_as(handler) as server:
         status = _fetch(
             site, f"http://127.0.0.1:{server.server_address[1]}", "--date", "2026-08-03"
         )
-    finally:
-        server.shutdown()
-        server.server_close()
     said = capsys.readouterr()
     assert status != 0
     assert (
