@@ -64,3 +64,39 @@ def test_upvotes_past_range_in_an_api_answer_are_shown_whole_up_to_twenty_digits
         parse_listing(json.dumps(entries).encode(), origin="2026-06-12.json")
     expected = f"paper 2: upvotes {shown} is out of range (at most 1,000,000,000)"
     assert refused.value.message == expected
+
+
+def test_elements_without_an_end_tag_are_no_nesting_however_many() -> None:
+    """Killed mutants: _NOT_NESTING's names misspelt; its `not in` flipped (hf.py)."""
+    page = _page_nested(_real_entries(), depth=2).decode()
+    # Every element that takes no end tag (or may leave it out), more often than the limit.
+    unclosed = "".join(
+        f"<{name}>" * (MAX_HTML_DEPTH + 1)
+        for name in ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta")
+        + ("param", "source", "track", "wbr", "p", "li", "dt", "dd", "option", "optgroup")
+        + ("tr", "td", "th", "thead", "tbody", "tfoot", "rb", "rt", "rp", "html", "head", "body")
+    )
+    listing = parse_listing((unclosed + page).encode(), origin="2026-06-12.html")
+    assert (listing.shape, len(listing.entries)) == ("hf-html", 30)
+
+
+def test_json_nested_too_deeply_is_named_at_the_line_of_the_page_that_is() -> None:
+    """Killed mutant: the line counted by another text than "\\n" (hf.py, line 78)."""
+    first_page = REAL_ANSWER.read_text(encoding="utf-8").rstrip("\n")
+    assert "\n" not in first_page  # one line of compact JSON, as served
+    kept = f"{first_page}\n\n{'[' * 100_000}{']' * 100_000}\n"
+    with pytest.raises(ListingError, match="nested too deeply") as refused:
+        parse_listing(kept.encode(), origin="2026-06-12.json")
+    assert refused.value.location is not None and refused.value.location.line == 3
+
+
+def test_an_answer_named_after_no_day_is_filed_under_the_day_most_of_its_papers_were_featured() -> (
+    None
+):
+    """Killed mutant: `and` for `or` in _featured_day (hf.py, line 295): a NameError."""
+    real = REPO / "tests" / "fixtures" / "hf-real"
+    august = json.loads((real / "api-2026-08-03-partial.json").read_bytes())
+    for entries in (_real_entries() + august, august + _real_entries()):
+        listing = parse_listing(json.dumps(entries).encode(), origin="answer.json")
+        assert (listing.day.isoformat(), len(listing.entries)) == ("2026-06-12", 30)
+        assert listing.notes[0].startswith("3 paper(s) of 2026-08-03 left out")
