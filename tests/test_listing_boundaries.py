@@ -12,7 +12,7 @@ import pytest
 from sitegen.errors import ListingError
 from sitegen.listings import parse_listing
 from sitegen.listings.hf import MAX_HTML_DEPTH
-from tests.conftest import REPO
+from tests.conftest import REPO, SEEDS
 
 REAL_ANSWER = REPO / "tests" / "fixtures" / "hf-real" / "api-2026-06-12.json"
 
@@ -100,3 +100,15 @@ def test_an_answer_named_after_no_day_is_filed_under_the_day_most_of_its_papers_
         listing = parse_listing(json.dumps(entries).encode(), origin="answer.json")
         assert (listing.day.isoformat(), len(listing.entries)) == ("2026-06-12", 30)
         assert listing.notes[0].startswith("3 paper(s) of 2026-08-03 left out")
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"], ids=["windows", "old-mac"])
+@pytest.mark.parametrize("name", SEEDS)
+def test_a_capture_saved_with_other_line_ends_names_the_same_lines(
+    seed_bytes: dict[str, bytes], name: str, line_end: str
+) -> None:
+    """Killed mutant: "\\r\\n" not joined first, so CRLF counted as two lines (text.py, line
+    180): every paper's line, which errors name, doubled."""
+    original = parse_listing(seed_bytes[name], origin=name)
+    variant = seed_bytes[name].decode().replace("\n", line_end).encode()
+    assert parse_listing(variant, origin=name) == original
