@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -112,3 +113,51 @@ def test_a_capture_saved_with_other_line_ends_names_the_same_lines(
     original = parse_listing(seed_bytes[name], origin=name)
     variant = seed_bytes[name].decode().replace("\n", line_end).encode()
     assert parse_listing(variant, origin=name) == original
+
+
+def _full_capture(papers: list[tuple[str, str, str | None]]) -> bytes:
+    """A full-shape capture of Jan 8 from (title, abstract, date line or None: undated)."""
+    lines = ["new", "Subscribe", "Daily Papers", "byAK and the research community", "Jan 8"]
+    for title, abstract, when in papers:
+        lines += [title, abstract]
+        lines += ["  \u2022 3 authors", "\u00b7", when] if when else []
+    return "\n\n".join(lines).encode()
+
+
+@pytest.mark.parametrize(
+    ("undated_before_last", "read"),
+    [(1, False), (2, True)],
+    ids=["one-undated-before: cut off", "two-undated-before: read"],
+)
+def test_a_last_paper_without_a_date_is_a_cut_off_capture_unless_undated_ones_are_common(
+    seed_bytes: dict[str, bytes], undated_before_last: int, read: bool
+) -> None:
+    """Killed mutant: `len(drafts) - 2` for `- 1` in counting the undated papers before the
+    last (text.py, line 304): a capture with two undated papers before an undated last one,
+    as a page that dates few papers is, was refused as cut off."""
+    real = parse_listing(seed_bytes["2026-01-08.txt"], origin="2026-01-08.txt").entries[:4]
+    dates = ["Jul 18, 2025"] * (3 - undated_before_last) + [None] * undated_before_last
+    capture = _full_capture(
+        [(e.title, e.abstract, when) for e, when in zip(real, [*dates, None], strict=True)]
+    )
+    if read:
+        entries = parse_listing(capture, origin="2026-01-08.txt").entries
+        assert [e.title for e in entries] == [e.title for e in real]
+        assert [e.published for e in entries] == [date(2025, 7, 18), None, None, None]
+    else:
+        with pytest.raises(ListingError, match="the listing is cut off: the last paper") as cut:
+            parse_listing(capture, origin="2026-01-08.txt")
+        last_title = capture.decode().split("\n").index(real[3].title) + 1
+        assert cut.value.location is not None and cut.value.location.line == last_title
+
+
+def test_a_title_refused_as_an_abstract_s_line_is_shown_cut_with_dots_past_sixty_chars() -> None:
+    """Killed mutant: `> 61` for `> 60` (text.py, line 373): a line of 61 characters was shown
+    cut to 60 without the dots that say so."""
+    for length, dots in ((60, ""), (61, "...")):
+        sentence = "and " + "x" * (length - 5) + "."
+        shown = repr(sentence[:60]) + dots
+        capture = f"Jan 8\n\nA Title\n\nIts abstract.\n\n{sentence}\n\nMore.".encode()
+        with pytest.raises(ListingError) as refused:
+            parse_listing(capture, origin="2026-01-08.txt")
+        assert refused.value.message.endswith(f": {shown}"), refused.value.message
