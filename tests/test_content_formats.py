@@ -1,0 +1,35 @@
+"""The content files' formats at their edges: what a mutation audit of sitegen/formats.py
+found no test pinning down. The files are the demo's own, as a user edits them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from sitegen.formats import carry_comments, parse_day_file, render_day_file
+from tests.conftest import REPO
+
+DAY_PATH = "content/days/2026-01-08.toml"
+
+
+def test_comments_in_a_real_day_file_stay_where_they_were_written_when_it_is_rewritten() -> None:
+    """Killed mutants: a comment line taken for a comment after a value (`at is None`,
+    formats.py line 419: it went to the top of the file); a day file's last line taken out of
+    its TOML (`not` dropped in _toml_lines, line 517: a comment at its end lost its newline)."""
+    text = (REPO / DAY_PATH).read_text(encoding="utf-8")
+    day = parse_day_file(text, path=DAY_PATH)
+    lines = text.split("\n")
+    bmgq = next(i for i, line in enumerate(lines) if '"bmgq-a-bottom-up-' in line)
+    lines[bmgq + 1] += "  # the title as the page shows it"
+    lines.insert(bmgq, "# checked by hand against the page")
+    edited = "\n".join(lines) + "# the end\n"
+    raised = dataclasses.replace(
+        day, entries=(dataclasses.replace(day.entries[0], upvotes=9), *day.entries[1:])
+    )
+    rewritten = carry_comments(edited, render_day_file(raised))
+    assert parse_day_file(rewritten, path=DAY_PATH) == raised
+    out = rewritten.split("\n")
+    above = out.index("# checked by hand against the page")
+    assert '"bmgq-a-bottom-up-' in out[above + 1]
+    assert '"monocular-3d-' in out[above + 2]
+    assert out[above + 2].endswith("  # the title as the page shows it")
+    assert rewritten.endswith("]\n# the end\n")
