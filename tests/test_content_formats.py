@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import dataclasses
 
-from sitegen.formats import carry_comments, parse_day_file, render_day_file
+from sitegen.formats import (
+    carry_comments,
+    parse_day_file,
+    parse_digest_dates,
+    render_day_file,
+    render_digest_dates,
+)
 from tests.conftest import REPO
 
 DAY_PATH = "content/days/2026-01-08.toml"
+DIGESTS_PATH = "content/digests.toml"
 
 
 def test_comments_in_a_real_day_file_stay_where_they_were_written_when_it_is_rewritten() -> None:
@@ -33,3 +40,14 @@ def test_comments_in_a_real_day_file_stay_where_they_were_written_when_it_is_rew
     assert '"monocular-3d-' in out[above + 2]
     assert out[above + 2].endswith("  # the title as the page shows it")
     assert rewritten.endswith("]\n# the end\n")
+
+
+def test_the_real_digest_dates_are_written_back_byte_for_byte_in_any_order() -> None:
+    """Killed mutant: items of one time ordered by that time again, not by name (formats.py,
+    line 300): the demo's 2025-10 and 2025-10-31, both dated 2025-10-31, were written in the
+    order a run happened to hold them, and the file churned."""
+    text = (REPO / DIGESTS_PATH).read_text(encoding="utf-8")
+    dates = parse_digest_dates(text, path=DIGESTS_PATH)
+    assert len(set(dates.values())) < len(dates)  # items sharing a time
+    for order in (sorted(dates), sorted(dates, reverse=True)):
+        assert render_digest_dates({item: dates[item] for item in order}) == text
