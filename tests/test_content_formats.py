@@ -4,13 +4,16 @@ found no test pinning down. The files are the demo's own, as a user edits them."
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from sitegen.formats import (
     carry_comments,
     parse_day_file,
     parse_digest_dates,
+    parse_paper_file,
     render_day_file,
     render_digest_dates,
+    render_paper_file,
 )
 from tests.conftest import REPO
 
@@ -51,3 +54,22 @@ def test_the_real_digest_dates_are_written_back_byte_for_byte_in_any_order() -> 
     assert len(set(dates.values())) < len(dates)  # items sharing a time
     for order in (sorted(dates), sorted(dates, reverse=True)):
         assert render_digest_dates({item: dates[item] for item in order}) == text
+
+
+def test_a_comment_after_a_title_written_over_lines_stays_after_the_title() -> None:
+    """Killed mutant: the key a multi-line string opened not kept for its lines (formats.py,
+    line 490): a comment after its closing quotes went to the top of the front matter."""
+    name = "bottom-up-policy-optimization-your-language-model-policy-4d3682f5.md"
+    path = f"content/papers/{name}"
+    text = (REPO / path).read_text(encoding="utf-8")
+    paper = parse_paper_file(text, path=path)
+    by_hand = text.replace(
+        'Secretly Contains Internal Policies"',
+        'Secretly \\\n    Contains Internal Policies"""  # shortened on the page',
+    ).replace('title = "', 'title = """', 1)
+    assert parse_paper_file(by_hand, path=path) == paper
+    raised = dataclasses.replace(paper, upvotes=12)
+    rewritten = carry_comments(by_hand, render_paper_file(raised))
+    assert parse_paper_file(rewritten, path=path) == raised
+    title = f"title = {json.dumps(paper.title)}  # shortened on the page"
+    assert rewritten.split("\n")[:3] == ["+++", title, "upvotes = 12"]
