@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import pytest
+
 from sitegen.formats import (
     carry_comments,
     parse_day_file,
@@ -21,17 +23,21 @@ DAY_PATH = "content/days/2026-01-08.toml"
 DIGESTS_PATH = "content/digests.toml"
 
 
-def test_comments_in_a_real_day_file_stay_where_they_were_written_when_it_is_rewritten() -> None:
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"], ids=["lf", "windows", "old-mac"])
+def test_comments_in_a_real_day_file_stay_where_they_were_written_when_it_is_rewritten(
+    line_end: str,
+) -> None:
     """Killed mutants: a comment line taken for a comment after a value (`at is None`,
     formats.py line 419: it went to the top of the file); a day file's last line taken out of
-    its TOML (`not` dropped in _toml_lines, line 517: a comment at its end lost its newline)."""
+    its TOML (`not` dropped in _toml_lines, line 517: a comment at its end lost its newline);
+    CRLF not joined first (line 416: a Windows file's comment lines went to the top)."""
     text = (REPO / DAY_PATH).read_text(encoding="utf-8")
     day = parse_day_file(text, path=DAY_PATH)
     lines = text.split("\n")
     bmgq = next(i for i, line in enumerate(lines) if '"bmgq-a-bottom-up-' in line)
     lines[bmgq + 1] += "  # the title as the page shows it"
     lines.insert(bmgq, "# checked by hand against the page")
-    edited = "\n".join(lines) + "# the end\n"
+    edited = ("\n".join(lines) + "# the end\n").replace("\n", line_end)
     raised = dataclasses.replace(
         day, entries=(dataclasses.replace(day.entries[0], upvotes=9), *day.entries[1:])
     )
