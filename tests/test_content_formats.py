@@ -79,3 +79,15 @@ def test_a_comment_after_a_title_written_over_lines_stays_after_the_title() -> N
     assert parse_paper_file(rewritten, path=path) == raised
     title = f"title = {json.dumps(paper.title)}  # shortened on the page"
     assert rewritten.split("\n")[:3] == ["+++", title, "upvotes = 12"]
+
+
+def test_a_comment_on_a_key_written_without_spaces_stays_on_that_key() -> None:
+    """Killed mutant: a key's comment anchored to the key as written, spaces and all (`match[0]`
+    for `match[1]`, formats.py line 524): `day=...` by hand is `day = ...` rewritten, and the
+    comment went to the top of the file."""
+    text = (REPO / DAY_PATH).read_text(encoding="utf-8")
+    day = parse_day_file(text, path=DAY_PATH)
+    edited = text.replace("day = 2026-01-08\n", "day=2026-01-08  # Jan 8 on the page\n")
+    raised = dataclasses.replace(day, entries=day.entries[:-1])
+    rewritten = carry_comments(edited, render_day_file(raised))
+    assert rewritten.startswith("day = 2026-01-08  # Jan 8 on the page\nsources = [")
