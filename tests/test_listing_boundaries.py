@@ -3,6 +3,7 @@ sitegen/listings/ found no test pinning down (a limit one off, a number shown cu
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 from datetime import date
@@ -161,3 +162,55 @@ def test_a_title_refused_as_an_abstract_s_line_is_shown_cut_with_dots_past_sixty
         with pytest.raises(ListingError) as refused:
             parse_listing(capture, origin="2026-01-08.txt")
         assert refused.value.message.endswith(f": {shown}"), refused.value.message
+
+
+@pytest.mark.parametrize(("digits", "dots"), [(20, ""), (21, "...")])
+def test_upvotes_past_range_in_a_capture_are_shown_with_dots_only_when_cut(
+    seed_bytes: dict[str, bytes], digits: int, dots: str
+) -> None:
+    """Killed mutant: `>= 20` for `> 20` (text.py, line 442): a 20-digit count, shown whole,
+    was followed by dots that said it was cut."""
+    number = "9" * digits
+    capture = seed_bytes["2026-01-08.txt"].replace(
+        b"\nJul 18, 2025\n", f"\nJul 18, 2025 {number}\n".encode(), 1
+    )
+    with pytest.raises(ListingError) as refused:
+        parse_listing(capture, origin="2026-01-08.txt")
+    assert refused.value.message.startswith(f"upvotes count {'9' * 20}{dots} is out of range")
+
+
+def test_a_day_line_with_a_year_that_is_no_calendar_date_is_refused_at_it(
+    seed_bytes: dict[str, bytes],
+) -> None:
+    """Killed mutant: its error dropped (text.py, line 469): the parse went on past it."""
+    capture = seed_bytes["2026-01-08.txt"].replace(b"\nJan 8\n", b"\nFeb 30, 2026\n", 1)
+    with pytest.raises(ListingError, match="'Feb 30, 2026' is not a calendar date") as refused:
+        parse_listing(capture, origin="capture.txt")
+    assert refused.value.location is not None and refused.value.location.line == 11
+
+
+def test_a_compact_capture_copied_from_its_subscribe_button_down_is_the_same_listing(
+    seed_bytes: dict[str, bytes],
+) -> None:
+    """Killed mutant: `saw_header = True` dropped after "Subscribe" is unglued (text.py, line
+    204): the capture was refused as no listing."""
+    whole = seed_bytes["2026-11-22.txt"]
+    cut = whole.index(b"SubscribeOneRec")
+    from_button = parse_listing(whole[cut:], origin="2026-11-22.txt")
+    lines_cut = whole[:cut].count(b"\n")
+    shifted = [dataclasses.replace(e, line=e.line + lines_cut) for e in from_button.entries]
+    assert shifted == list(parse_listing(whole, origin="2026-11-22.txt").entries)
+
+
+def test_a_paper_without_its_abstract_is_named_as_such(seed_bytes: dict[str, bytes]) -> None:
+    """Killed mutant: the error's "an abstract" changed (text.py, line 252)."""
+    lines = seed_bytes["2026-01-08.txt"].decode().split("\n")
+    second_abstract = next(
+        i for i, line in enumerate(lines) if line.startswith("Language models traditionally")
+    )
+    del lines[second_abstract]
+    with pytest.raises(ListingError) as refused:
+        parse_listing("\n".join(lines).encode(), origin="2026-01-08.txt")
+    assert refused.value.message == "expected an abstract, found the metadata line '• 3 authors'"
+    assert refused.value.location is not None
+    assert refused.value.location.line == lines.index("  \u2022 3 authors") + 1
