@@ -214,3 +214,44 @@ def test_a_paper_without_its_abstract_is_named_as_such(seed_bytes: dict[str, byt
     assert refused.value.message == "expected an abstract, found the metadata line '• 3 authors'"
     assert refused.value.location is not None
     assert refused.value.location.line == lines.index("  \u2022 3 authors") + 1
+
+
+def _as_in_2024(entries: list[Any]) -> list[Any]:
+    """The real entries without `submittedOnDailyAt`, as the API answered before 2025."""
+    for entry in entries:
+        del entry["paper"]["submittedOnDailyAt"]
+    return entries
+
+
+def test_an_answer_that_states_its_day_nowhere_is_refused_and_one_stating_it_is_held_to_it() -> (
+    None
+):
+    """Killed mutants: the 'cannot tell which day' error dropped (hf.py, line 231); `and` for
+    `or` in taking an answer object's `date` (line 41: a 2024-style answer asked for another
+    day was filed under it)."""
+    entries = _as_in_2024(_real_entries())
+    with pytest.raises(ListingError, match="cannot tell which day this answer lists"):
+        parse_listing(json.dumps(entries).encode(), origin="answer.json")
+    stated = json.dumps({"date": "2026-06-12T00:00:00.000Z", "dailyPapers": entries}).encode()
+    assert parse_listing(stated, origin="answer.json").day.isoformat() == "2026-06-12"
+    with pytest.raises(ListingError, match="this answer lists 2026-06-12, not 2026-06-13"):
+        parse_listing(stated, origin="2026-06-13.json")
+
+
+def test_an_answer_of_two_other_days_names_both() -> None:
+    """Killed mutant: the days joined by another text than ", " (hf.py, line 266)."""
+    real = REPO / "tests" / "fixtures" / "hf-real"
+    august = json.loads((real / "api-2026-08-03-partial.json").read_bytes())
+    with pytest.raises(ListingError) as refused:
+        parse_listing(json.dumps(_real_entries() + august).encode(), origin="2026-07-01.json")
+    assert refused.value.message.startswith(
+        "this answer lists 2026-06-12, 2026-08-03, not 2026-07-01"
+    )
+
+
+def test_closed_elements_leave_the_nesting_however_many_there_are() -> None:
+    """Killed mutant: a closing tag not taking one off the depth (hf.py, line 177): a real
+    page, with thousands of elements one after another, was refused as nested too deeply."""
+    siblings = "<div><span>a card</span></div>\n" * (MAX_HTML_DEPTH + 1)
+    page = _page_nested(_real_entries(), depth=2).decode().replace("<body>", "<body>" + siblings)
+    assert len(parse_listing(page.encode(), origin="2026-06-12.html").entries) == 30
