@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from sitegen.errors import ContentError
 from sitegen.formats import (
     carry_comments,
     parse_day_file,
@@ -91,3 +92,15 @@ def test_a_comment_on_a_key_written_without_spaces_stays_on_that_key() -> None:
     raised = dataclasses.replace(day, entries=day.entries[:-1])
     rewritten = carry_comments(edited, render_day_file(raised))
     assert rewritten.startswith("day = 2026-01-08  # Jan 8 on the page\nsources = [")
+
+
+def test_a_paper_listed_twice_is_named_at_its_lines_when_the_file_starts_with_a_blank_one() -> None:
+    """Killed mutant: lines counted from the second character (formats.py, line 397): a day
+    file a hand started with a blank line had its lines named one too early."""
+    lines = ["", *(REPO / DAY_PATH).read_text(encoding="utf-8").split("\n")]
+    bmgq = next(i for i, line in enumerate(lines) if '"bmgq-a-bottom-up-' in line)
+    lines.insert(bmgq + 2, lines[bmgq])
+    with pytest.raises(ContentError, match=r"\(lines (\d+) and (\d+)\)") as refused:
+        parse_day_file("\n".join(lines), path=DAY_PATH)
+    assert f"(lines {bmgq + 1} and {bmgq + 3})" in refused.value.message
+    assert refused.value.location is not None and refused.value.location.line == bmgq + 3
