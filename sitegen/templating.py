@@ -3,6 +3,7 @@ builds, and template errors said with their file and line."""
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
@@ -45,6 +46,24 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self._cache(bucket, reuse=False).save({bucket.checksum: bucket.code})
 
 
+class _StrictUndefined(jinja2.StrictUndefined):
+    """Jinja's StrictUndefined, whose error for a field a value lacks names the fields it has:
+    a fork owner's `{{ paper.titel }}` was said with the page's names alone, and what a paper
+    or a card holds is written nowhere else. Only an error reads it: rendering costs nothing."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        said: str = super()._undefined_message
+        value = self._undefined_obj
+        if self._undefined_hint or not dataclasses.is_dataclass(value):
+            return said
+        properties = (n for n in dir(value) if isinstance(getattr(type(value), n, None), property))
+        names = sorted({*(f.name for f in dataclasses.fields(value)), *properties})
+        return f"{said} (it has {', '.join(names)})"
+
+
 class _Environment(jinja2.Environment):
     """Jinja's environment, each template's globals one dict. Jinja chains them to the
     environment's (a ChainMap), which each render copies twice, key by key: a third of a
@@ -66,7 +85,7 @@ def template_environment(
     return _Environment(
         loader=_TemplateFiles(directory),
         autoescape=True,  # every template is HTML; only the rendered abstract is marked safe
-        undefined=jinja2.StrictUndefined,
+        undefined=_StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

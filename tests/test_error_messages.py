@@ -1243,6 +1243,24 @@ def test_a_name_a_template_is_not_given_is_said_with_the_page_and_the_names_it_i
     assert hint.startswith("  hint: fix the template; it was given ") and "site_title" in hint
 
 
+def test_a_field_a_value_lacks_is_said_with_the_fields_it_has(tiny_built: Path) -> None:
+    """A fork owner's trial: `{{ paper.titel }}` in templates/paper.html said "'Paper object' has
+    no attribute 'titel'" with a hint listing the page's names (`paper` among them), and a
+    paper's fields are written nowhere in the docs: what to write instead was not said."""
+    page = tiny_built / "templates" / "paper.html"
+    page.write_text(page.read_text().replace("{{ paper.title }}", "{{ paper.titel }}", 1))
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    said, _ = result.stderr.splitlines()
+    assert re.fullmatch(
+        r"sitegen: error: templates/paper\.html:\d+: template error: .*Paper object'? has no"
+        r" attribute 'titel' \(it has abstract, (\w+, )+title, (\w+, )*upvotes\)"
+        r" \(rendering papers/[a-z0-9/.-]+\.html\)",
+        said,
+    ), said
+    assert "organization_name" in said  # a property a template may use, as the cards do
+
+
 def test_a_name_the_card_template_is_not_given_is_said_with_the_names_it_is(
     tiny_built: Path,
 ) -> None:
