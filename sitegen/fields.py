@@ -37,6 +37,8 @@ _QUOTE_INSIDE = re.compile(
     r'([A-Za-z0-9_-]+)\s*=\s*"(?:[^"\\\n]|\\.)*"(?=[^\s,;}\]#](?:[^\n#]|(?<=\w)#)*")'
 )
 _COMMA_BEFORE_BRACE = re.compile(r",\s*}")
+# The end of a line inside a one-line string, basic ("...") or literal ('...').
+_NEWLINE_IN_STRING = frozenset({"Illegal character '\\n'", "Found invalid character '\\n'"})
 
 
 def _key_given(lines: Sequence[str], line: int | None) -> tuple[int, str] | None:
@@ -205,11 +207,23 @@ def load_toml(
             and (header := _HEADER.match(said))
         ):
             message, hint = _declared_twice(header[1], lines, line, first_line)
+        elif message in _NEWLINE_IN_STRING:
+            # The parser's words ("Illegal character '\\n'") miss it: a closing quote
+            # forgotten is a common hand edit (a fork owner's trial).
+            named = _KEY.match(said)
+            whose = f"`{named[1]}`'s" if named else "a"
+            message = f"{whose} string is not closed on its line"
+            hint = (
+                "close it with the quote that opened it (a string of several lines is written"
+                ' in triple quotes, """...""")'
+            )
         elif message.endswith("(at end of document)") and (opened := _key_given(lines, None)):
             # No line in the parser's words: the last statement's, which
             # opened what the end of the text leaves open.
             line, key = opened
-            what = "string" if "string" in message else "array"
+            # A literal string's end is said as `Expected "'"`, as if a quote were due.
+            string = "string" in message or message.startswith("Expected \"'")
+            what = "string" if string else "array"
             message = f"`{key}`'s {what} is never closed: the file ends inside it"
             hint = f"close it with {'the quotes that opened it' if what == 'string' else ']'}"
         where = Location(source, line + first_line - 1 if line else None)

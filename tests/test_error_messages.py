@@ -211,6 +211,42 @@ def test_an_array_left_open_at_the_end_of_site_toml_is_named_at_its_line() -> No
     )
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ('title = "Daily Papers"', 'title = "Daily Papers', "title"),
+        ('slug = "llm"', "slug = 'llm", "slug"),
+        (
+            'match = ["diffusion model", "flow matching"]',
+            'match = [\n  "diffusion model,\n  "flow matching"]',
+            "",
+        ),
+    ],
+    ids=["a title", "a literal string", "a string of an array, below its key"],
+)
+def test_a_string_left_open_at_its_line_end_says_so(old: str, new: str, key: str) -> None:
+    """A fork owner's trial: `title = "My Papers` (the closing quote forgotten) was said in the
+    parser's words, "bad TOML: Illegal character '\\n'", with "fix the syntax" for a hint."""
+    lines = SITE_TOML.split("\n")
+    line = next(n for n, said in enumerate(lines, 1) if said.startswith(old))
+    whose = f"`{key}`'s" if key else "a"
+    assert _refusal(SITE_TOML.replace(old, new, 1)) == (
+        f"site.toml:{line if key else line + 1}: bad TOML: {whose} string is not closed on its"
+        " line\n  hint: close it with the quote that opened it (a string of several lines is"
+        ' written in triple quotes, """...""")'
+    )
+
+
+def test_a_literal_string_left_open_at_the_end_of_site_toml_is_a_string() -> None:
+    """`x = 'abc` on the last line is "Expected "'" (at end of document)" in the parser's words:
+    it was said to be an array never closed, with "close it with ]"."""
+    text, line = _with_last_line(SITE_TOML + "[content]\n", "hidden = ['2606.06113")
+    assert _refusal(text) == (
+        f"site.toml:{line}: bad TOML: `hidden`'s string is never closed: the file ends inside"
+        " it\n  hint: close it with the quotes that opened it"
+    )
+
+
 def test_an_array_left_open_before_the_next_key_is_named_at_its_own_key() -> None:
     """The parser stops at the key after the array ("Unclosed array" there): the array left
     open is the statement before it, named by its key at its line (h14: mutants naming the
