@@ -564,27 +564,6 @@ def test_a_site_with_no_paper_yet_says_so_when_searched(browser: Browser, tmp_pa
         assert page.errors == []  # type: ignore[attr-defined]
 
 
-def test_search_works_under_a_base_template_without_the_head_block_of_early_requests(
-    browser: Browser, tmp_path: Path
-) -> None:
-    """A fork's base.html of before the `head_first` block (templates are the site's to edit)
-    renders no head script: the search page asks for nothing early then, and still searches."""
-    root = tmp_path / "site"
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "site.toml", root / "site.toml")
-    base = root / "templates" / "base.html"
-    base.write_text(base.read_text().replace("{% block head_first %}{% endblock -%}", ""))
-    assert main(["--root", str(root), "build"]) == 0
-    assert b"window.searchEarly = {" not in (root / "public" / "search" / "index.html").read_bytes()
-    target = _target(root)
-    with serving(root / "public") as server:
-        page = _page(browser, WIDTHS["desktop"])
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q={target.title_word}")
-        assert target.title in _result_titles(page)
-        assert page.errors == []  # type: ignore[attr-defined]
-
-
 def test_a_word_no_paper_holds_finds_nothing_and_a_name_finds_only_papers_that_hold_it(
     browser: Browser, base_url: str, records: dict[str, SearchRecord], target: Target
 ) -> None:
