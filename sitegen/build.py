@@ -131,14 +131,14 @@ def build_site(
     templates = root / TEMPLATES_DIR
     environment = template_environment(templates)  # a missing templates/ fails before any work
     setup, copied = _setup_key(templates, config)
-    # So does a block its parent lacks. Checked once per setup: parsing every template takes
-    # 40 ms, a fiftieth of the rebuild budget (under 2 s at 50k papers).
+    out = output_directory(out)  # through a link to a web root
+    check_output(out, root=root)  # before the lock: a refused output is not touched
+    # A block its parent lacks fails before any work too; checked once per setup: parsing
+    # every template takes 40 ms, a fiftieth of the rebuild budget (under 2 s at 50k papers).
     checked = KeyedCache(root, "template-blocks", reuse=not clean)
     if setup not in checked.values:
         check_template_blocks(environment)
         checked.save({setup: True})
-    out = output_directory(out)  # through a link to a web root
-    check_output(out, root=root)  # before the lock: a refused output is not touched
     with (
         exclusive(out),
         Workers(jobs) as workers,
