@@ -466,7 +466,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
         latest=latest,  # a year read from the papers' dates: refused after it
         digests=DigestRules.of(config),
     )  # fmt: skip
-    print_ingest_report(report, parsed, today=today)
+    print_ingest_report(report, parsed, today=today, latest=latest)
     return EXIT_OK
 
 

@@ -393,7 +393,7 @@ def day_list(days: Sequence[date]) -> str:
 
 
 def print_ingest_report(
-    report: IngestReport, parsed: list[tuple[Listing, str]], *, today: date
+    report: IngestReport, parsed: list[tuple[Listing, str]], *, today: date, latest: date
 ) -> None:
     """What `sitegen ingest` did, the notes of each listing (entries left out: of another day,
     or listed twice), and what its user should check of the merge."""
@@ -412,7 +412,7 @@ def print_ingest_report(
     )
     for listing, _ in parsed:
         notes = list(listing.notes)
-        if listing.day > today + timedelta(days=1):  # east of UTC, tomorrow may be today
+        if listing.day > latest:  # given by --date or the file's name: noted, not refused
             # Found by a trial: --date 2030-01-01 became the site's latest day without a word.
             notes.append(f"filed under {listing.day}, a day to come (today is {today}, UTC):"
                          " is its year right?")  # fmt: skip

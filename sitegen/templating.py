@@ -114,9 +114,10 @@ def check_template_blocks(env: jinja2.Environment) -> None:
         return None if inherited is None else own | inherited
 
     for name, tree in trees.items():
-        parent = None if tree is None else _parent_name(tree)
-        inherited = None if tree is None or parent is None else blocks_of(parent, frozenset({name}))
-        if tree is None or inherited is None:
+        if tree is None or (parent := _parent_name(tree)) is None:
+            continue
+        inherited = blocks_of(parent, frozenset({name}))
+        if inherited is None:
             continue
         for block in tree.body:  # a child's blocks are at its top level
             if isinstance(block, nodes.Block) and block.name not in inherited:
