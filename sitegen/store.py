@@ -194,6 +194,17 @@ def load_content(
         return _read_store(root, known_topics, use_cache, parse_papers, meanwhile)
 
 
+def _errors_of(files: PaperFiles, known_topics: frozenset[str] | None) -> list[ContentError]:
+    """The error of each of `files` that does not parse."""
+    errors = []
+    for file in files:
+        try:
+            parse_paper_files([file], known_topics)
+        except ContentError as error:
+            errors.append(error)
+    return errors
+
+
 def _read_store(
     root: Path,
     known_topics: frozenset[str] | None,
@@ -230,12 +241,7 @@ def _read_store(
     except ContentError as error:
         # Every broken file said, not one a run: parsed again one by one, on this path alone.
         # None broken now (a file gone and back, as a checkout does): the first error stands.
-        for file in files:
-            try:
-                parse_paper_files([file], known_topics)
-            except ContentError as broken:
-                errors.append(broken)
-        errors = errors or [error]
+        errors = _errors_of(files, known_topics) or [error]
         parsed = []
     if not errors:
         unsorted = any(name not in cache.papers for name in to_parse)
