@@ -223,7 +223,13 @@ def _parser() -> argparse.ArgumentParser:
     ingest = command(
         "ingest", _run_ingest, "parse listings into content/", "Merge listings into content/."
     )
-    ingest.add_argument("listings", nargs="+", type=_path, metavar="LISTING")
+    ingest.add_argument(
+        "listings",
+        nargs="+",
+        type=_path,
+        metavar="LISTING",
+        help="a listing file (API answer, saved page or text capture), or a folder of them",
+    )
     ingest.add_argument("--date", type=_iso_date, help="the listing day, YYYY-MM-DD")
     ingest.add_argument(
         "--topic", action="append", default=[], metavar="NAME", help="add a topic (repeatable)"

@@ -53,7 +53,7 @@ def ingest_files(
     # The names listings are kept under depend on what the store holds: decided under its lock.
     with content_lock(root):
         read = []
-        for path in paths:
+        for path in listing_paths(paths):
             raw = read_listing_file(path)
             read.append((path, raw, parse_listing(raw, origin=str(path), day=day, latest=latest)))
         # By day, and a day's kept listings in the order they came (_kept_listing_name): as
@@ -122,6 +122,38 @@ def _noting_sources_gone(
         " one of the day, and puts back any paper it lists that was taken off the day"
     )
     return dataclasses.replace(listing, notes=(*listing.notes, note))
+
+
+def listing_paths(paths: Sequence[Path]) -> list[Path]:
+    """`paths`, each folder among them as the files directly in it, by name (its hidden files
+    and subfolders left: `public/` beside listings holds pages, not listings). A file in it
+    that is not a listing is refused by name, as one given alone: nothing is skipped in
+    silence."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        try:
+            held = sorted(
+                entry
+                for entry in path.iterdir()
+                if not entry.name.startswith(".") and not entry.is_dir()
+            )
+        except OSError as error:
+            raise ListingError(
+                f"cannot read the folder: {error.strerror}",
+                location=Location(str(path)),
+                hint="check its permissions (ls -ld), then run again",
+            ) from None
+        if not held:
+            raise ListingError(
+                "a folder without listings in it",
+                location=Location(str(path)),
+                hint="give listing files (.txt, .json, .html), or a folder holding them",
+            )
+        files.extend(held)
+    return files
 
 
 def read_listing_file(path: Path) -> bytes:

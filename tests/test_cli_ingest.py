@@ -34,6 +34,40 @@ def test_the_bundled_content_is_what_ingesting_the_bundled_listings_gives(site: 
     assert built == committed, "run `sitegen ingest content/listings/*` and commit"
 
 
+def test_a_folder_of_listings_is_taken_as_its_files(site: Path, tmp_path: Path) -> None:
+    """`sitegen ingest ~/captures`: every listing directly in it; a hidden file (an editor's
+    swap file, .DS_Store) and a subfolder are not listings and are left."""
+    folder = tmp_path / "captures"
+    shutil.copytree(REPO / "content" / "listings", folder)
+    (folder / ".DS_Store").write_bytes(b"\0\1")
+    (folder / "old").mkdir()
+    (folder / "old" / "notes.txt").write_text("not a listing\n")
+    assert main(["--root", str(site), "ingest", str(folder)]) == 0
+    assert tree_bytes(site / "content") == tree_bytes(REPO / "content")
+
+
+def test_a_folder_holding_something_else_is_refused_by_that_files_name_and_writes_nothing(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "captures"
+    shutil.copytree(REPO / "content" / "listings", folder)
+    (folder / "zz-notes.md").write_text("what I read today\n")
+    assert main(["--root", str(site), "ingest", str(folder)]) == 2
+    (error, hint) = capsys.readouterr().err.splitlines()
+    assert error.startswith(
+        f"sitegen: error: {folder / 'zz-notes.md'}:1: not a Daily Papers listing"
+    )
+    assert hint.startswith("  hint: ")
+    assert not (site / "content").exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["--root", str(site), "ingest", str(empty)]) == 2
+    assert capsys.readouterr().err == (
+        f"sitegen: error: {empty}: a folder without listings in it\n"
+        "  hint: give listing files (.txt, .json, .html), or a folder holding them\n"
+    )
+
+
 def test_a_listing_without_papers_writes_nothing_as_a_fetch_of_its_day_would(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
