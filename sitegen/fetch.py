@@ -219,6 +219,7 @@ def fetch_days(
     (digest_dates.DigestDates). A `scheduled` run's days older than the newest held came late
     (within the feeds' `feed_days`); `known_topics`: see ingest_into_store."""
     days = sorted(set(days))
+    today = now.date()
     started = time.monotonic()
     with content_lock(root):  # a killed run's write completed: its days and state are held
         state = load_fetch_state(root)
@@ -238,7 +239,9 @@ def fetch_days(
         known = state.get(day.isoformat(), {}) if day in held else {}
         try:
             answer = source.fetch_day(
-                day, Validators(etag=known.get("etag"), last_modified=known.get("last_modified"))
+                day,
+                Validators(etag=known.get("etag"), last_modified=known.get("last_modified")),
+                past=day < today,
             )
         except FetchCancelled:
             return None

@@ -227,9 +227,13 @@ class DayFetcher:
         if self._cancelled.is_set():
             raise FetchCancelled
 
-    def fetch_day(self, day: date, known: Validators | None = None) -> DayAnswer:
+    def fetch_day(
+        self, day: date, known: Validators | None = None, *, past: bool = False
+    ) -> DayAnswer:
         """One day's papers, whole; a FetchError naming the day when neither source gives them
-        (FetchStopped when no further day can be had either)."""
+        (FetchStopped when no further day can be had either). A `past` day (before today, UTC)
+        the API lists no papers for is asked of its page too: a day over is not filling, and
+        taken as empty it would never be asked again."""
         api_problem: FetchError | ListingError
         if self.api_stalled:
             api_problem = FetchError(
@@ -238,11 +242,15 @@ class DayFetcher:
             )
         else:
             try:
-                return self._from_api(day, known)
+                answer = self._from_api(day, known)
             except (FetchStopped, _RateLimited):
                 raise
             except (FetchError, ListingError) as problem:
                 api_problem = problem
+            else:
+                return (
+                    self._page_confirming(answer) if past and answer.status == "empty" else answer
+                )
         note = f"API: {api_problem.message}"
         try:
             answer = self._from_page(day)
@@ -270,6 +278,23 @@ class DayFetcher:
         if isinstance(api_problem, _TimedOut):
             self.api_stalled = True
         return dataclasses.replace(answer, notes=(note, "used the HTML page", *answer.notes))
+
+    def _page_confirming(self, empty: DayAnswer) -> DayAnswer:
+        """The day's page where it lists papers the API's answer (`empty`) did not, else that
+        answer (a source without pages, a mirror, is believed as before)."""
+        try:
+            page = self._from_page(empty.day)
+        except FetchStopped:
+            raise
+        except (FetchError, ListingError):
+            return empty
+        if page.status == "empty" or page.listing is None:
+            return empty
+        note = (
+            f"the API lists no papers for this day, which is over; its page lists"
+            f" {len(page.listing.entries)}: used the HTML page"
+        )
+        return dataclasses.replace(page, notes=(note, *page.notes))
 
     def _from_api(self, day: date, known: Validators | None) -> DayAnswer:
         pages: list[bytes] = []

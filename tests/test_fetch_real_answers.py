@@ -369,7 +369,7 @@ def test_a_timeout_after_a_429_is_said_as_a_timeout_and_the_page_is_tried() -> N
 
 def test_the_day_that_met_the_stop_keeps_its_reason_for_the_next_run(site: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.params["date"] == str(AUGUST_3):
+        if request.url.params.get("date") == str(AUGUST_3):
             return httpx.Response(429, headers={"RateLimit": '"api";r=0;t=3600'})
         return httpx.Response(200, content=b"[]")
 
@@ -554,6 +554,31 @@ def test_a_page_of_another_day_is_reported_and_nothing_is_filed_under_the_wrong_
     days = load_content(site).days
     assert list(days) == [date(2024, 8, 1)], "the right day is kept, the wrong one not filed"
     assert len(days[date(2024, 8, 1)].entries) == 13
+
+
+def test_a_day_that_is_over_and_empty_in_the_api_is_had_from_its_page_when_that_lists_papers(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The API's `[]` for a day that is over (a glitch, a cache) was believed: the day was
+    never asked again, its papers missing for good. Its page is asked too; a day still filling,
+    today's, is not (its `[]` is asked again by the next run anyway)."""
+    source, url = hf
+    source.set(
+        "2026-06-12",
+        [Reply(200, b"[]")],
+        [Reply(200, day_page(_entries(NEWEST), day="2026-06-12"))],
+    )
+    assert _fetch(site, url, "--date", "2026-06-12") == 0
+    assert len(load_content(site).days[JUNE_12].entries) == 30
+    assert (
+        "2026-06-12: note: the API lists no papers for this day, which is over; its page lists 30:"
+        " used the HTML page"
+    ) in capsys.readouterr().err
+    today = datetime.now(UTC).date().isoformat()
+    source.set(today, [Reply(200, b"[]")], [Reply(200, day_page(_entries(NEWEST), day=today))])
+    assert _fetch(site, url, "--date", today) == 0
+    assert not any(path.startswith(f"/papers/date/{today}") for path, _ in source.requests)
+    assert date.fromisoformat(today) not in load_content(site).days
 
 
 def test_an_unreachable_host_stops_the_run_at_once_with_one_line(
