@@ -185,11 +185,18 @@ def template_error(error: jinja2.TemplateError) -> TemplateError:
         )
     notes = getattr(error, "__notes__", ())
     given = [n.removeprefix(NAMES_GIVEN) for n in notes if n.startswith(NAMES_GIVEN)]
+    # A name no longer given is what a template kept whole through a fork's update meets.
+    fix = f"fix the template ({_KEPT_THROUGH_AN_UPDATE})"
     return TemplateError(
         f"template error: {error}",
         location=template_line(error) or Location(TEMPLATES_DIR),
-        hint=f"fix the template; it was given {given[0]}" if given else "fix the template",
+        hint=f"{fix}; it was given {given[0]}" if given else fix,
     )
+
+
+_KEPT_THROUGH_AN_UPDATE = (
+    "one you kept through an update of sitegen: merge the update's into it, docs/publishing.md"
+)
 
 
 def template_line(error: BaseException) -> Location | None:
