@@ -570,9 +570,9 @@ class DayFetcher:
         reset: float | None,
         deadline: float,
     ) -> float:
-        """Seconds before retrying: what the server asked for (`asked`: its Retry-After), else a
-        backoff. A rate limit that would outlast the budget stops the run: no other day could
-        be had either."""
+        """Seconds before retrying: what the server asked for (`asked`: its Retry-After), else
+        (no Retry-After, or one of no time) a backoff. A rate limit that would outlast the
+        budget stops the run: no other day could be had either."""
         if response.status_code == _TOO_MANY_REQUESTS:
             asked = max(asked or 0.0, reset or 0.0) or None
             if asked is not None and self.clock() + asked > deadline:
@@ -581,7 +581,9 @@ class DayFetcher:
                     f"{asked:g} s, past the {self.policy.budget:g} s budget",
                     hint="the days fetched so far are kept; run the fetch again later",
                 )
-        return asked if asked is not None else self._backoff(attempt)
+        # "Now" (0, or a date gone by) is a backoff all the same, as urllib3 takes it: at once,
+        # each attempt of each day of a backfill hammered a source that said it was busy.
+        return asked if asked else self._backoff(attempt)
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter: spreads retries of concurrent clients instead of synchronising them.

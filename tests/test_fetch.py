@@ -140,6 +140,23 @@ def test_retries_5xx_and_honours_retry_after() -> None:
     assert slept == [0.01, 7.0], "backoff first, then exactly what Retry-After asked"
 
 
+@pytest.mark.parametrize("asked", ["0", "Thu, 01 Jan 1970 00:00:00 GMT"])
+def test_a_retry_after_of_no_time_is_a_backoff_not_at_once(asked: str) -> None:
+    """A 503 with `Retry-After: 0` (or a date gone by) was asked again at once, each attempt:
+    an overloaded source hammered by every day of a backfill. It is a backoff, as urllib3 and
+    browsers take it."""
+    statuses = iter([503, 503])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if next(statuses, 200) == 503:
+            return httpx.Response(503, headers={"Retry-After": asked})
+        return httpx.Response(200, content=API_ANSWER if request.url.params["p"] == "0" else b"[]")
+
+    fetcher, slept = _fetcher(handler)
+    assert fetcher.fetch_day(DAY).status == "papers"
+    assert slept == [0.01, 0.02], "the backoff of each attempt"
+
+
 def test_a_wait_past_the_budget_stops_the_run_instead() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(429, headers={"Retry-After": "3600"})
