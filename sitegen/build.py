@@ -109,6 +109,8 @@ class BuildReport:
     newest_day: date | None = None  # of content/days/: the CLI notes one after today
     latest_added: tuple[datetime, date] | None = None  # the latest `added` and its day: as well
     feeds_gone: tuple[str, ...] = ()  # topics' and custom feeds' files the last build had
+    # Slugs of topics without papers that no rule can give one: no `keywords`, not the fallback.
+    topics_without_rules: tuple[str, ...] = ()
 
 
 def build_site(
@@ -284,6 +286,11 @@ def build_site(
         latest_added=_latest_added(snapshot),
         feeds_gone=tuple(
             sorted(p for p in published - outputs.keys() if is_feed(p) and p.startswith(_FOLLOWED))
+        ),
+        topics_without_rules=tuple(
+            listed.topic.slug
+            for listed in site.topics
+            if not listed.papers and not listed.topic.keywords and not listed.topic.fallback
         ),
     )
 

@@ -23,7 +23,7 @@ from sitegen.topics import (
     topic_report,
     why_topics,
 )
-from tests.conftest import REPO, tree_bytes
+from tests.conftest import REPO, rewrite, tree_bytes
 
 LABELLED = Path(__file__).parent / "topics"
 
@@ -768,6 +768,31 @@ def test_build_says_why_a_paper_has_its_topics(
     err = capsys.readouterr().err
     assert "--topics-why no-such-paper: no such paper" in err and "hint:" in err
     assert tree_bytes(small_built / "public") == before
+
+
+def test_a_topic_no_rule_can_give_and_no_paper_names_is_noted_by_the_build(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fork owner's trial: a topic added with `generic` words only (or none) had empty pages
+    and feeds, in silence: generic words never give a topic alone."""
+    from sitegen.cli import main
+
+    rules = (tiny_built / "site.toml").read_text()
+    cosmology = (
+        '\n[[topics]]\nslug = "cosmology"\nname = "Cosmology"\nkind = "facet"\n'
+        'description = "The universe."\ngeneric = ["universe", "galaxy"]\n'
+    )
+    (tiny_built / "site.toml").write_text(rules + cosmology)
+    capsys.readouterr()
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert (
+        "sitegen: note: topic cosmology has no paper, and no `keywords` to give it one"
+    ) in capsys.readouterr().err
+    # Named by hand in a paper's file, it has one: said no more.
+    paper = next((tiny_built / "content" / "papers").glob("*.md"))
+    rewrite(paper, lambda text: text.replace("\n", '\ntopics = ["cosmology"]\n', 1))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert "cosmology" not in capsys.readouterr().err
 
 
 def test_why_names_the_keywords_as_site_toml_writes_them() -> None:
