@@ -188,6 +188,8 @@ def search_record(site: Site, routes: Routes, paper_id: str) -> SearchRecord:
         )
         if part
     )
+    # And its words as a query folds them where Pagefind folds them otherwise ("Eﬃcient").
+    text = " ".join(filter(None, [text, *folded_words(f"{paper.title} {text}")]))
     return SearchRecord(
         url="/" + routes.paper(paper_id).url,
         title=paper.title,
@@ -275,12 +277,26 @@ def title_words(records: Iterable[str]) -> bytes:
 
 
 def _folded(text: str) -> str:
-    """`text` in lower case without diacritics ("Raphaël" is "raphael"), as the search page
-    folds a query."""
+    """`text` in lower case without diacritics ("Raphaël" is "raphael"), its compatibility
+    forms as the letters they stand for (a PDF's ligature "ﬁ" is "fi", a full-width "Ｇ" is
+    "g": NFKD), as the search page folds a query."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return _without_marks(unicodedata.normalize("NFKD", text)).lower()
+
+
+def _without_marks(decomposed: str) -> str:
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def folded_words(text: str) -> list[str]:
+    """The words of `text` as the search page folds them (`_folded`) where Pagefind indexes
+    them otherwise: it drops accents but keeps compatibility forms, so a query's "efficient"
+    found no "Eﬃcient", nor "grpo" a title's "ＧＲＰＯ". None for most text (ASCII, accents)."""
+    if text.isascii():
+        return []
+    indexed = set(_PART.findall(_without_marks(unicodedata.normalize("NFD", text)).lower()))
+    return list(dict.fromkeys(w for w in _PART.findall(_folded(text)) if w not in indexed))
 
 
 def _title_parts(title: str) -> list[str]:

@@ -1627,3 +1627,49 @@ def test_a_pagefind_package_whose_binary_is_gone_is_said_in_one_line(
     monkeypatch.setenv("PATH", str(tmp_path))  # no pagefind on the PATH either
     with pytest.raises(BuildError, match="the Pagefind binary is missing"):
         write_search_shards((), tmp_path / "index", jobs=1)
+
+
+# Papers as Daily Papers writes them: titles pasted from PDFs (ligatures, decomposed accents),
+# full-width letters, and authors of every script. Their arXiv ids are 2611.00000 onwards.
+UNICODE_PAPERS = [
+    ("Eﬃcient ﬁne-tuning of Zyxformers", "We study ﬁnetuning.", ["Yılmaz Işık", "Łukasz Wróbel"]),
+    ("ＧＲＰＯ ｆｏｒ Ｑｕｉｘｏｔｉｃ Reasoning", "Nothing.", ["Jürgen Groß", "Søren Ægirsson"]),
+    ("Cafe\u0301 Baselines", "Nothing.", ["张伟", "山田 太郎"]),
+]
+
+
+@pytest.fixture(scope="module")
+def unicode_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`UNICODE_PAPERS` on one day of a site, built, indexed and served: its URL."""
+    root = tmp_path_factory.mktemp("unicode") / "site"
+    papers = [(title, abstract) for title, abstract, _ in UNICODE_PAPERS]
+    with _served_day(root, papers, authors=[names for *_, names in UNICODE_PAPERS]) as url:
+        yield url
+
+
+def _found_alone(browser: Browser, url: str, query: str, title: str) -> None:
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(url + "search/?q=" + quote(query))
+    assert _result_titles(page) == [title]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("query", "paper"),
+    [
+        ("efficient", 0),  # the title's "ﬃ" is one letter, "ffi"
+        ("Efficient fine-tuning", 0),
+        ("finetuning", 0),
+        ("Eﬃcient", 0),  # pasted as the title has it
+        ("GRPO", 1),  # full-width in the title
+        ("quixotic", 1),
+        ("ＧＲＰＯ", 1),  # typed full-width (a Japanese keyboard)
+        ("２６１１．０００01", 1),  # an arXiv id typed so
+    ],
+)
+def test_ligatures_and_full_width_letters_are_the_letters_they_stand_for(
+    browser: Browser, unicode_site: str, query: str, paper: int
+) -> None:
+    """A PDF's "ﬁ" is "fi" and a full-width "Ｇ" is "G" (Unicode's compatibility forms, NFKD):
+    "efficient" found no "Eﬃcient", nor "GRPO" a title in full-width letters."""
+    _found_alone(browser, unicode_site, query, UNICODE_PAPERS[paper][0])
