@@ -276,13 +276,22 @@ def title_words(records: Iterable[str]) -> bytes:
     return "".join(f"{word} {count}\n" for word, count in ranked).encode()
 
 
+# Letters that are no letter and an accent, which Unicode does not decompose, as an English
+# keyboard types them ("Yılmaz" is "yilmaz", "Groß" "gross", "Łukasz" "lukasz"); the search
+# page folds a query with the same letters (templates/search.html, OWN_LETTERS).
+_OWN_LETTERS = str.maketrans(
+    {"ı": "i", "ß": "ss", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
+     "đ": "d", "ħ": "h"}
+)  # fmt: skip
+
+
 def _folded(text: str) -> str:
     """`text` in lower case without diacritics ("Raphaël" is "raphael"), its compatibility
     forms as the letters they stand for (a PDF's ligature "ﬁ" is "fi", a full-width "Ｇ" is
-    "g": NFKD), as the search page folds a query."""
+    "g": NFKD), and `_OWN_LETTERS` as English types them, as the search page folds a query."""
     if text.isascii():
         return text.lower()
-    return _without_marks(unicodedata.normalize("NFKD", text)).lower()
+    return _without_marks(unicodedata.normalize("NFKD", text)).lower().translate(_OWN_LETTERS)
 
 
 def _without_marks(decomposed: str) -> str:
@@ -291,8 +300,9 @@ def _without_marks(decomposed: str) -> str:
 
 def folded_words(text: str) -> list[str]:
     """The words of `text` as the search page folds them (`_folded`) where Pagefind indexes
-    them otherwise: it drops accents but keeps compatibility forms, so a query's "efficient"
-    found no "Eﬃcient", nor "grpo" a title's "ＧＲＰＯ". None for most text (ASCII, accents)."""
+    them otherwise: it drops accents but keeps compatibility forms and `_OWN_LETTERS`, so a
+    query's "efficient" found no "Eﬃcient", "grpo" no "ＧＲＰＯ" and "yilmaz" no "Yılmaz".
+    None for most text (ASCII, accents)."""
     if text.isascii():
         return []
     indexed = set(_PART.findall(_without_marks(unicodedata.normalize("NFD", text)).lower()))

@@ -1578,11 +1578,14 @@ def test_a_count_of_no_upvotes_is_shown_as_the_paper_page_shows_it(
 
 def test_each_authors_name_is_one_word_folded_as_the_search_page_folds_a_query() -> None:
     names = ["Maria Suzuki", "R. Michael Alvarez", "Raphaël Jean-Pierre", "", "Prabhat", "O'Brien"]
+    names += ["Yılmaz IŞIK", "Jürgen Groß"]
     assert name_words(names).split() == [
         NAME_JOINT.join(["maria", "suzuki"]),
         NAME_JOINT.join(["r", "michael", "alvarez"]),
         NAME_JOINT.join(["raphael", "jean", "pierre"]),
         NAME_JOINT.join(["o", "brien"]),
+        NAME_JOINT.join(["yilmaz", "isik"]),
+        NAME_JOINT.join(["jurgen", "gross"]),
     ]  # a name of one word is a word already
     assert name_words([]) == ""
 
@@ -1672,4 +1675,30 @@ def test_ligatures_and_full_width_letters_are_the_letters_they_stand_for(
 ) -> None:
     """A PDF's "ﬁ" is "fi" and a full-width "Ｇ" is "G" (Unicode's compatibility forms, NFKD):
     "efficient" found no "Eﬃcient", nor "GRPO" a title in full-width letters."""
+    _found_alone(browser, unicode_site, query, UNICODE_PAPERS[paper][0])
+
+
+@pytest.mark.parametrize(
+    ("query", "paper"),
+    [
+        ("Yilmaz", 0),  # "ı", the Turkish dotless i
+        ("YILMAZ", 0),  # a Turkish capital I is i in lower case everywhere but Turkish
+        ("Isik", 0),
+        ("yilmaz isik", 0),  # the full name, one word in the index
+        ("Lukasz Wrobel", 0),
+        ("Gross", 1),  # "ß" is "ss"
+        ("GROSS", 1),
+        ("Jurgen Gross", 1),
+        ("Soren", 1),  # "ø", "æ" as an English keyboard types them
+        ("Aegirsson", 1),
+        ("Yılmaz Işık", 0),  # as the paper writes them
+        ("Groß", 1),
+        ("Café", 2),  # the title's accent decomposed, the query's not
+    ],
+)
+def test_letters_without_an_accent_to_drop_are_found_as_an_english_keyboard_types_them(
+    browser: Browser, unicode_site: str, query: str, paper: int
+) -> None:
+    """ "ı", "ł", "ø", "ß" and "æ" are letters of their own, not a letter and an accent: Unicode
+    does not decompose them, so "Yilmaz", "YILMAZ", "Lukasz" and "Gross" found nothing."""
     _found_alone(browser, unicode_site, query, UNICODE_PAPERS[paper][0])
