@@ -1702,3 +1702,13 @@ def test_letters_without_an_accent_to_drop_are_found_as_an_english_keyboard_type
     """ "ı", "ł", "ø", "ß" and "æ" are letters of their own, not a letter and an accent: Unicode
     does not decompose them, so "Yilmaz", "YILMAZ", "Lukasz" and "Gross" found nothing."""
     _found_alone(browser, unicode_site, query, UNICODE_PAPERS[paper][0])
+
+
+@pytest.mark.parametrize("query", ["张", "山"])
+def test_one_chinese_or_japanese_character_is_a_word_not_an_initial(
+    browser: Browser, unicode_site: str, query: str
+) -> None:
+    """A surname of one character ("张" of "张伟", "山" of "山田") found nothing: a query word
+    of one letter is an initial, held only by a word of that letter alone; in Han or kana a
+    character is a syllable or a word."""
+    _found_alone(browser, unicode_site, query, UNICODE_PAPERS[2][0])
