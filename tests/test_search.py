@@ -1638,6 +1638,7 @@ UNICODE_PAPERS = [
     ("Eﬃcient ﬁne-tuning of Zyxformers", "We study ﬁnetuning.", ["Yılmaz Işık", "Łukasz Wróbel"]),
     ("ＧＲＰＯ ｆｏｒ Ｑｕｉｘｏｔｉｃ Reasoning", "Nothing.", ["Jürgen Groß", "Søren Ægirsson"]),
     ("Cafe\u0301 Baselines", "Nothing.", ["张伟", "山田 太郎"]),
+    ("Pretraining Quokkas", "Nothing.", []),
 ]
 
 
@@ -1712,3 +1713,14 @@ def test_one_chinese_or_japanese_character_is_a_word_not_an_initial(
     of one letter is an initial, held only by a word of that letter alone; in Han or kana a
     character is a syllable or a word."""
     _found_alone(browser, unicode_site, query, UNICODE_PAPERS[2][0])
+
+
+@pytest.mark.parametrize(
+    "hyphen", ["\u2010", "\u2011", "\u2013"], ids=["hyphen", "non-breaking", "en-dash"]
+)
+def test_a_hyphen_pasted_from_a_pdf_is_a_hyphen(
+    browser: Browser, unicode_site: str, hyphen: str
+) -> None:
+    """ "pre‐training" (U+2010, as PDFs and arXiv's typesetting write it) was two words apart,
+    so it missed the papers writing "pretraining", which "pre-training" finds."""
+    _found_alone(browser, unicode_site, f"pre{hyphen}training", UNICODE_PAPERS[3][0])
