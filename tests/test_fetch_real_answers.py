@@ -36,7 +36,7 @@ from sitegen.fetch import fetch_days
 from sitegen.formats import parse_paper_file
 from sitegen.hf_client import HF_URL, DayFetcher, FetchPolicy, FetchStopped, Validators
 from sitegen.listings import parse_listing
-from sitegen.pages import card_links, paper_links
+from sitegen.pages import card_links, paper_links, render_abstract
 from sitegen.store import load_content
 from tests.conftest import (
     REPO,
@@ -148,6 +148,31 @@ def test_paragraphs_of_an_abstract_are_kept() -> None:
         paragraphs = by_id[arxiv_id].abstract.split("\n\n")
         assert len(paragraphs) == count and all("\n" not in p for p in paragraphs)
         assert all(p == p.strip() and "  " not in p for p in paragraphs)
+
+
+# 2603.07980 as Hugging Face sent it: arXiv's LaTeX, its title "\$OneMillion-Bench: ..." (an
+# entry of tests/topics/hf/, which public projects saved from Daily Papers).
+ONE_MILLION = Path(__file__).parent / "topics" / "hf" / "blog-2026-03-10-to-04-22.json"
+
+
+@pytest.mark.parametrize(
+    ("title", "read"),
+    [
+        (None, "$OneMillion-Bench: How Far are Language Agents from Human Experts?"),
+        ("R\\&D Agents at 100\\% of \\#1: \\{x\\_1\\}", "R&D Agents at 100% of #1: {x_1}"),
+        ("\\alpha-Flow and a\\\\b", "\\alpha-Flow and a\\\\b"),  # a command, a line break: text
+    ],
+)
+def test_a_titles_latex_escape_reads_as_its_character_as_the_abstracts_do(
+    title: str | None, read: str
+) -> None:
+    raw = [e for e in json.loads(ONE_MILLION.read_bytes()) if e["paper"]["id"] == "2603.07980"]
+    if title is not None:
+        raw[0]["title"] = raw[0]["paper"]["title"] = title
+    (entry,) = parse_listing(json.dumps(raw).encode(), origin="2026-03-10.json").entries
+    # The page showed "\$OneMillion-Bench" over an abstract that reads "$OneMillion-Bench".
+    assert entry.title == read
+    assert "Together, $OneMillion-Bench provides" in render_abstract(entry.abstract)
 
 
 def test_a_saved_page_without_a_date_in_its_name_is_filed_under_the_day_it_states() -> None:
