@@ -428,6 +428,23 @@ def test_a_lists_counts_fit_a_320_px_phone_at_200_percent_text(
         assert len(count.evaluate("e => [...e.getClientRects()]")) == 1, count.inner_text()
 
 
+@pytest.mark.parametrize("width", [320, 667], ids=["phone", "phone-turned"])
+def test_the_feeds_table_fits_a_phone_at_200_percent_text(
+    browser: Browser, base_url: str, width: int
+) -> None:
+    """A reader's trial: at 200% text the table of /feeds/ was wider than its box, which
+    scrolls sideways, and every feed's note was cut at the right ("linking the day's pag"):
+    58 px on a 320 px phone, 139 px on a phone turned sideways (667 px, where the formats
+    stay on one line). "Recommendation", a word too long for the line, held the table wide."""
+    page = _page(browser, width=width)
+    page.goto(base_url + "feeds/")
+    page.add_style_tag(content="html { font-size: 200% }")
+    box = page.locator(".table-wrap")
+    assert box.evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+    link = page.get_by_role("link", name="Retrieval, Search and Recommendation", exact=True)
+    expect(link).to_be_visible()
+
+
 def test_a_reader_subscribes_to_a_custom_feed(browser: Browser, base_url: str) -> None:
     page = _page(browser)
     page.goto(base_url + "feeds/")
