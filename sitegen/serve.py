@@ -186,13 +186,16 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             reloading = _reloading(page, built, None)
             self._send(HTTPStatus.SERVICE_UNAVAILABLE, reloading, CONTENT_TYPES[".html"])
             return
-        path = Path(self.translate_path(self.path))
+        path = Path(self.translate_path(self.path))  # a trailing slash dropped by Path
+        as_folder = urlsplit(self.path).path.endswith("/")
         if not outside and _is(path, Path.is_dir):
-            if not self.path.split("?")[0].endswith("/"):
+            if not as_folder:
                 self._redirect_to_directory(requested)
                 return
-            path = path / "index.html"
-        if outside or not _is(path, Path.is_file):
+            path, as_folder = path / "index.html", False
+        # A file asked as a folder ("atom.xml/") is none, as on GitHub Pages: it was Python's
+        # bare error page, or a page whose relative links were a folder too deep (a trial).
+        if outside or as_folder or not _is(path, Path.is_file):
             if moved := self._moved(requested):  # a page open before base_url's path changed
                 self._redirect(HTTPStatus.FOUND, moved)
                 return

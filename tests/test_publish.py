@@ -830,6 +830,18 @@ def test_serve_serves_pages_and_the_404_page(
         assert outside.status_code == 404 and "Page not found" in outside.text, asked
 
 
+def test_serve_answers_a_files_address_with_a_trailing_slash_with_the_404_page(
+    served_as_built: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    """A reader's trial: "atom.xml/" was Python's bare "Error response" page, and
+    "days/index.html/" the days' page, its relative links one folder too deep; a file is no
+    folder, and GitHub Pages answers both with the site's 404 page."""
+    _, url, _ = served_as_built
+    for path in ("atom.xml/", "style.css/", "days/index.html/", "index.html/"):
+        missing = httpx.get(url + path, timeout=30)
+        assert missing.status_code == 404 and "Page not found" in missing.text, path
+
+
 def test_serve_pages_know_their_build_and_no_answer_is_kept_unasked(
     served_as_built: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
