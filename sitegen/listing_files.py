@@ -131,7 +131,9 @@ def listing_paths(paths: Sequence[Path]) -> list[Path]:
     silence."""
     files: list[Path] = []
     for path in paths:
-        if not path.is_dir():
+        # os.path: Path.is_dir raised on a name too long (Python 3.11), a traceback; the read
+        # below says it, as it says any listing that cannot be read.
+        if not os.path.isdir(path):  # noqa: PTH112
             files.append(path)
             continue
         try:
