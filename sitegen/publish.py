@@ -106,7 +106,9 @@ def output_directory(out: Path) -> Path:
             except OSError as error:
                 if error.errno == errno.ELOOP:
                     raise
-            return out
+            # `--out .` or `..` names a folder without its name, which what a build makes
+            # beside it is named after (its lock, staging copy, search index): a traceback.
+            return out if out.name not in ("", "..") else Path(os.path.abspath(out))  # noqa: PTH100
         target = out.resolve()
         with suppress(FileNotFoundError):  # a link to a directory yet to be made
             out.stat()  # a loop raises ELOOP: resolve() says so only before Python 3.13

@@ -24,3 +24,23 @@ def test_a_listing_whose_name_is_too_long_is_one_line(site: Path, tmp_path: Path
     assert result.returncode == 2
     assert "File name too long" in _one_line(result.stderr)
     assert not (site / "content").exists()
+
+
+def test_a_build_into_the_current_folder_named_by_dots_builds_there(
+    tiny_built: Path, tmp_path: Path
+) -> None:
+    """`--out .` names a folder without its name: the search index's work folder, named after
+    it, was a ValueError traceback once the site was built (and `..`'s would have been made
+    in the current folder, not beside it)."""
+    www = tmp_path / "elsewhere" / "www"
+    www.mkdir(parents=True)
+    for _ in range(2):  # built, then built again: its record found beside it
+        built = sitegen_here("--root", str(tiny_built), "build", "--out", ".", cwd=www)
+        assert built.returncode == 0, built.stderr
+    assert (www / "index.html").is_file()
+    assert sorted(p.name for p in www.parent.iterdir()) == [".www.lock", ".www.outputs", "www"]
+    # `..` holds www/ and no record of a build: refused in one line, as any such folder.
+    refused = sitegen_here("--root", str(tiny_built), "build", "--out", "..", cwd=www)
+    assert refused.returncode == 2
+    assert f"refusing to build into {www.parent}/: it holds 'www'" in _one_line(refused.stderr)
+    assert sorted(p.name for p in www.parent.iterdir()) == [".www.lock", ".www.outputs", "www"]
