@@ -75,6 +75,7 @@ from sitegen.store import (
     content_lock,
     load_content,
     parse_paper_files,
+    read_found,
     unlinked,
 )
 from sitegen.templating import (
@@ -394,13 +395,16 @@ def _plan(
     return planned, outputs, dirty
 
 
+_TEMPLATES_GONE = "templates/ changed while it was read (a checkout, an edit): run again"
+
+
 def _setup_key(templates: Path, config: SiteConfig) -> tuple[str, dict[str, str]]:
     """What every output depends on: sitegen's code, the templates, the whole of site.toml;
     and a digest of each file of templates/ published as it is, the key of its own output.
     Those are in the setup only when a template names one (an include that inlines it)."""
     setup = hashlib.blake2b(code_version().encode(), digest_size=12)
-    files = {
-        path.relative_to(templates).as_posix(): path.read_bytes()
+    files = {  # one of mode 000 was a PermissionError traceback: said in one line
+        path.relative_to(templates).as_posix(): read_found(path, str(path), gone=_TEMPLATES_GONE)
         for path in sorted(templates.rglob("*"))
         if path.is_file()
     }

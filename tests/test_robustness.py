@@ -525,6 +525,22 @@ def test_a_folder_of_static_that_cannot_be_read_stops_the_build_and_keeps_its_fi
     assert published.read_text() == "mine\n"
 
 
+def test_a_template_that_cannot_be_read_is_one_line_and_the_site_is_kept(
+    tiny_built: Path, unprivileged: list[str]
+) -> None:
+    """Found by a driver of every path without permission: a file of templates/ of mode 000
+    stopped the build with a PermissionError traceback (read for the build's setup key)."""
+    template = tiny_built / "templates" / "base.html"
+    before = tree_bytes(tiny_built / "public")
+    template.chmod(0)
+    try:
+        result = _sitegen(tiny_built, "build", prefix=unprivileged)
+    finally:
+        template.chmod(0o644)
+    _one_clear_line(result, str(template), "cannot read it: Permission denied")
+    assert tree_bytes(tiny_built / "public") == before
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
     site: Path,
