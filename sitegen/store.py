@@ -620,6 +620,12 @@ def stored_days(root: Path) -> list[date]:
         names = sorted(n for n in os.listdir(root / DAYS_DIR) if n.endswith(".toml"))  # noqa: PTH208
     except (FileNotFoundError, NotADirectoryError):
         return []
+    except OSError as error:  # no permission: a traceback at fetch's start
+        raise ContentError(
+            f"cannot list it: {error.strerror}",
+            location=Location(str(root / DAYS_DIR)),
+            hint="check its permissions (ls -ld), then run again",
+        ) from None
     days = []
     for name in names:
         try:

@@ -541,6 +541,24 @@ def test_a_template_that_cannot_be_read_is_one_line_and_the_site_is_kept(
     assert tree_bytes(tiny_built / "public") == before
 
 
+def test_a_fetch_with_a_days_folder_that_cannot_be_listed_is_one_line(
+    tiny_built: Path, unprivileged: list[str]
+) -> None:
+    """Found by a driver of every path without permission: content/days/ of mode 000 stopped
+    `sitegen fetch` with a PermissionError traceback (the days held, read before any request)."""
+    days = tiny_built / "content" / "days"
+    before = tree_bytes(tiny_built / "content")
+    days.chmod(0)
+    try:  # nothing listens at port 9: no request may be answered, none is needed
+        result = _sitegen(
+            tiny_built, "fetch", "--source", "http://127.0.0.1:9", prefix=unprivileged
+        )
+    finally:
+        days.chmod(0o755)
+    _one_clear_line(result, str(days), "Permission denied")
+    assert tree_bytes(tiny_built / "content") == before
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
     site: Path,
