@@ -29,6 +29,7 @@ from sitegen.errors import (
     Location,
     SitegenError,
     UsageError,
+    printable,
 )
 from sitegen.formats import decode_content
 from sitegen.listing_files import ingest_files
@@ -381,6 +382,15 @@ def _address(text: str) -> str:
         raise argparse.ArgumentTypeError(
             "an empty address listens on every network interface: give one, as 127.0.0.1"
         )
+    # A name the socket cannot encode (a bidi mark, a byte of no UTF-8 from the shell) was a
+    # TypeError traceback from bind(), after the build: an ASCII one is the resolver's to judge.
+    if not text.isascii():
+        try:
+            text.encode("idna")
+        except UnicodeError:
+            raise argparse.ArgumentTypeError(
+                f"'{printable(text)}' is not an IP address or a host name (as 127.0.0.1)"
+            ) from None
     # An IPv6 address as URLs write it ("[::1]"): the address is inside the brackets.
     return text[1:-1] if text.startswith("[") and text.endswith("]") else text
 

@@ -504,6 +504,9 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["serve", "--port", "-1"], "argument --port: '-1' is not a port number"),
         # found by a trial: every interface, announced as "http://:8000/"
         (["serve", "--bind", ""], "argument --bind: an empty address listens on every"),
+        # found by the flag driver: a TypeError traceback from the socket, after a build
+        (["serve", "--bind", "\u202e"], "argument --bind: '\\u202e' is not an IP address or a"),
+        (["serve", "--bind", os.fsdecode(b"\xff")], "--bind: '\\xff' is not an IP address or"),
         # the shell leaves "~" after "=" as it is: no directory named "~" is made in the site
         (["build", "--out=~/site"], "argument --out: '~/site' starts with a '~' the shell did"),
         # read before the build: a wrong path publishes nothing
