@@ -546,7 +546,13 @@ def _every_interface(address: str) -> bool:
     """Whether `address` is the unspecified one (0.0.0.0, ::), which listens everywhere."""
     try:
         return ipaddress.ip_address(address).is_unspecified
-    except ValueError:  # a host name
+    except ValueError:  # a host name, or IPv4 in a short form
+        pass
+    import socket  # here: serve's alone, as its other libraries are
+
+    try:  # "0" and "0.0" are 0.0.0.0 to the socket, which reads them as C's inet_aton does
+        return socket.inet_aton(address) == bytes(4)
+    except OSError:
         return False
 
 

@@ -600,6 +600,23 @@ def test_serve_on_a_busy_port_is_one_line_before_any_build(small: Path) -> None:
     assert result.stdout == "" and not (small / "public").exists(), "the port is checked first"
 
 
+@pytest.mark.parametrize("everywhere", ["0.0.0.0", "0", "0.0"])
+def test_serve_on_every_interface_says_so_however_the_address_is_written(
+    small: Path, everywhere: str
+) -> None:
+    """Found by the flag driver: `--bind 0`, which the socket takes for 0.0.0.0 as C's
+    inet_aton does, served on every interface without the note 0.0.0.0 gets. The port is
+    taken: the note comes first, then the run stops before serving anything."""
+    with socket.socket() as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        result = sitegen_here("--root", str(small), "serve", "--bind", everywhere, "--port", port)
+    assert result.returncode == 2
+    note = f"sitegen: note: --bind {everywhere} serves the preview on every network interface"
+    assert result.stderr.startswith(note), result.stderr
+
+
 def test_serve_on_an_address_this_machine_lacks_names_bind_not_port(small: Path) -> None:
     # TEST-NET-1, no address of a machine (a process: were it bound, serve would not return).
     result = _sitegen("--root", str(small), "serve", "--bind", "192.0.2.1", timeout=60)
