@@ -410,6 +410,10 @@ def _path(text: str) -> Path:
         )
     if not text:  # Path("") is ".": `--out "$DIR"` with DIR unset meant no current directory
         raise argparse.ArgumentTypeError("an empty path (an unset variable?): give one")
+    if not text.strip():  # `--out " "` built the site into a folder `ls` shows as nothing
+        raise argparse.ArgumentTypeError(
+            f"'{printable(text)}' is only white space (an unset variable?): give a path"
+        )
     return Path(text)
 
 

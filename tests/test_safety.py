@@ -525,6 +525,11 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         ),
         (["build", "--topics-before", ""], "argument --topics-before: an empty path"),
         (["ingest", ""], "argument LISTING: an empty path"),  # said "." (the current directory)
+        # found by the flag driver: a site built into a folder named " ", hidden in `ls`
+        (["build", "--out", " "], "argument --out: ' ' is only white space (an unset variable?)"),
+        (["build", "--out", "\t"], "argument --out: '\\t' is only white space"),
+        (["--root", " ", "build"], "argument --root: ' ' is only white space"),
+        (["ingest", "\n"], "argument LISTING: '\\n' is only white space"),
         # found by a trial: said with sitegen's usage, not build's, whose flags it lacks
         (["build", "--jbos", "2"], "sitegen build: error: unrecognized arguments: --jbos 2"),
         # a user's trial: argparse's line alone, as git or pip would not
