@@ -184,6 +184,7 @@ class DayFetcher:
         # all with 404 (a hostile-input trial).
         self.statuses: set[int] = set()
         self.answered = False  # a status line in this run, a redirect's too: it was reached
+        self.unreached = 0  # attempts of this run that could not connect
         # An answer of this run read to its end (a redirect's status line is one): a source
         # that sends its headers and then stalls, or trickles, has answered nothing usable
         # (a maintainer's trial: ten minutes a day, every day of a backfill).
@@ -418,7 +419,12 @@ class DayFetcher:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
                 connecting = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
                 timed_out += isinstance(error, httpx.TimeoutException)
-                if connecting and not self.answered and attempt > 0:
+                self.unreached += connecting
+                # A second attempt that cannot connect: of this request, or without retries
+                # (--attempts 1) of another one, else every day was asked and a year's backfill
+                # paced by the quota for half an hour (found by a flag driver).
+                second = attempt > 0 or (self.policy.attempts == 1 and self.unreached > 1)
+                if connecting and not self.answered and second:
                     # Offline, or a wrong --source: every other day would fail the same way.
                     raise FetchStopped(
                         f"cannot reach {self.base_url} ({problem})",
