@@ -147,6 +147,10 @@ def site_url(text: str) -> str | None:
     http(s) URL with a host, or has a query or fragment, or names a page (`index.html`)."""
     if not (match := _SITE_URL.match(text)) or _A_PAGE.search(match[2] or ""):
         return None
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # a byte of no UTF-8 given to --base-url: no page can carry it
+        return None
     # A URL a browser follows, as a paper's links (a review: a host, port or escape they refuse
     # was every link's); no "." or ".." folder (a browser takes ".../a/../" for "/", where the
     # preview redirected to itself: a review).

@@ -497,6 +497,8 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "--jobs", "0"], "argument --jobs: '0' is not a whole number of 1 or more"),
         (["build", "--jobs", "-3"], "argument --jobs: '-3' is not a whole number of 1 or more"),
         (["build", "--base-url", "example.org"], "argument --base-url: 'example.org' is not"),
+        # found by the flag driver: a byte of no UTF-8 from the shell, a traceback from lxml
+        (["build", "--base-url", os.fsdecode(b"https://x.org/caf\xe9/")], "--base-url: 'https://x"),
         (["fetch", *NOWHERE, "--attempts", "0"], "argument --attempts: '0' is not a whole"),
         (["fetch", *NOWHERE, "--timeout", "nan"], "argument --timeout: 'nan' is not a number"),
         (["fetch", *NOWHERE, "--timeout", "-1"], "argument --timeout: '-1' is not a number"),
