@@ -27,7 +27,7 @@ import watchfiles
 
 from sitegen.build import BuildReport, build_site
 from sitegen.config import CONFIG_FILE, SiteConfig
-from sitegen.errors import OutputLost, SitegenError, UsageError
+from sitegen.errors import ContentError, OutputLost, SitegenError, UsageError
 from sitegen.file_states import is_hidden
 from sitegen.publish import check_output, output_directory
 from sitegen.reports import (
@@ -530,6 +530,13 @@ def serve(
                         rebuilt(tuple(sorted(changed)))
                 else:
                     return
+            except PermissionError as error:
+                # A folder this user may not read (mode 000): a traceback after the first
+                # build. watchfiles' message names it; a fix made now would go unseen.
+                raise ContentError(
+                    f"cannot watch the site for changes: {error}",
+                    hint="fix the folder's permissions (ls -ld), then run sitegen serve again",
+                ) from None
             except RuntimeError as error:
                 # watchfiles' own, on a file whose name is not UTF-8 ("Unable to decode path"):
                 # serve stopped with a traceback. The build names the file.

@@ -559,6 +559,23 @@ def test_a_fetch_with_a_days_folder_that_cannot_be_listed_is_one_line(
     assert tree_bytes(tiny_built / "content") == before
 
 
+def test_serve_with_a_folder_it_cannot_watch_is_one_line_not_a_traceback(
+    tiny_built: Path, unprivileged: list[str]
+) -> None:
+    """Found by a driver of every path without permission: content/papers/ of mode 000 failed
+    serve's first build, said so, and then watchfiles' PermissionError ended it in a traceback."""
+    papers = tiny_built / "content" / "papers"
+    papers.chmod(0)
+    try:
+        result = _sitegen(tiny_built, "serve", "--port", "0", prefix=unprivileged, timeout=60)
+    finally:
+        papers.chmod(0o755)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("sitegen: error:")]
+    assert "cannot watch the site for changes" in errors[-1] and str(papers) in errors[-1]
+    assert "Serving" not in result.stdout
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
     site: Path,
