@@ -249,6 +249,12 @@ def check_output(out: Path, *, root: Path) -> None:
     if not os.path.lexists(target):
         return
     if is_archive(out):
+        if target.is_dir():  # never sitegen's: "remove it" was said of a folder of one's files
+            raise BuildError(
+                "a folder, and sitegen writes NAME.tar as one archive file",
+                location=where,
+                hint="give --out a new NAME.tar, or a folder whose name does not end in .tar",
+            )
         if target.is_file() and _record_file(out.absolute()).exists():
             return  # written by sitegen
         raise BuildError(

@@ -44,3 +44,22 @@ def test_a_build_into_the_current_folder_named_by_dots_builds_there(
     assert refused.returncode == 2
     assert f"refusing to build into {www.parent}/: it holds 'www'" in _one_line(refused.stderr)
     assert sorted(p.name for p in www.parent.iterdir()) == [".www.lock", ".www.outputs", "www"]
+
+
+def test_an_archive_name_at_a_folder_of_ones_own_files_is_never_offered_for_removal(
+    tiny_built: Path, tmp_path: Path
+) -> None:
+    """`--out NAME.tar` at a folder (of the user's files, or empty): the hint said "remove it
+    if it is an old site", but sitegen writes NAME.tar as one file, never as a folder."""
+    for held in (["notes.txt"], []):
+        folder = tmp_path / f"backup-{len(held)}.tar"
+        folder.mkdir()
+        for name in held:
+            (folder / name).write_text("mine")
+        result = sitegen_here("--root", str(tiny_built), "build", "--out", str(folder))
+        assert result.returncode == 2
+        error = _one_line(result.stderr)
+        assert f"{folder}: a folder, and sitegen writes NAME.tar as one archive file" in error
+        assert "remove" not in result.stderr and "delete" not in result.stderr
+        assert sorted(p.name for p in folder.iterdir()) == held
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
