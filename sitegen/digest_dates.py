@@ -36,11 +36,14 @@ def load_digest_dates(root: Path) -> dict[str, datetime]:
         data = read_regular_file(path, limit=MAX_DIGEST_DATES_BYTES)
     except FileNotFoundError:
         return {}
-    except OSError as error:  # a directory, a FIFO, a device
+    except OSError as error:  # a directory, a FIFO, a device in its place; or no permission
         raise ContentError(
             f"cannot read it: {error.strerror}",
             location=Location(DIGEST_DATES),
-            hint="it is a file sitegen fetch writes: move what is there away",
+            # Mode 000 is nothing in its way: "move it away" misled (found by a flag driver).
+            hint="fix its permissions (sitegen reads it to build the site), then run again"
+            if isinstance(error, PermissionError)
+            else "it is a file sitegen fetch writes: move what is there away",
         ) from None
     return parse_digest_dates(decode_content(data, path=DIGEST_DATES), path=DIGEST_DATES)
 

@@ -576,6 +576,21 @@ def test_serve_with_a_folder_it_cannot_watch_is_one_line_not_a_traceback(
     assert "Serving" not in result.stdout
 
 
+def test_a_digests_file_without_permission_is_not_said_to_be_in_the_way(
+    tiny_built: Path, unprivileged: list[str]
+) -> None:
+    """Found by a driver of every path without permission: content/digests.toml of mode 000
+    was told to be moved away, the hint for a folder or a FIFO in its place."""
+    digests = tiny_built / "content" / "digests.toml"
+    digests.chmod(0)
+    try:
+        result = _sitegen(tiny_built, "build", prefix=unprivileged)
+    finally:
+        digests.chmod(0o644)
+    _one_clear_line(result, "content/digests.toml: cannot read it: Permission denied")
+    assert "hint: fix its permissions" in result.stderr and "move" not in result.stderr
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
     site: Path,
