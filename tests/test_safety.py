@@ -813,7 +813,11 @@ def test_hostile_listings_are_ingested_intact_or_refused_in_one_line(
     for name, (_, says) in refused.items():
         assert main(["--root", str(site), "ingest", str(inputs / name)]) == 2
         assert says in _one_error(capsys.readouterr().err)
-    for name, says in (("dangling.txt", "cannot read"), ("folder.txt", "not a regular file")):
+    # A folder stands for the listings in it (`sitegen ingest DIR`): this one holds none.
+    for name, says in (
+        ("dangling.txt", "cannot read"),
+        ("folder.txt", "a folder without listings"),
+    ):
         assert main(["--root", str(site), "ingest", str(inputs / name)]) == 2
         assert says in _one_error(capsys.readouterr().err)
     fifo = _sitegen("--root", str(site), "ingest", str(inputs / "fifo.txt"), timeout=30)
