@@ -46,12 +46,16 @@ def say_error(error: SitegenError) -> None:
 
 def say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = "") -> None:
     """What a build (`sitegen build`, serve's first) made, changed and kept."""
-    print(f"built {report.pages} pages and {report.feeds} feeds into {out} in {elapsed:.2f} s")
+    # Names as errors write them: an escape sequence in a folder's or file's name reached the
+    # terminal (a flag driver's `--out`), to clear or retitle it.
+    shown = printable(str(out))
+    print(f"built {report.pages} pages and {report.feeds} feeds into {shown} in {elapsed:.2f} s")
     print(f"  {build_changes(report)}{index}", flush=True)
     if report.kept:  # files of the output sitegen did not make, which every build keeps (a CNAME)
         files = "file" if len(report.kept) == 1 else "files"
         print(
-            f"  kept {len(report.kept)} {files} sitegen did not make: {first_of(report.kept, 5)}",
+            f"  kept {len(report.kept)} {files} sitegen did not make:"
+            f" {printable(first_of(report.kept, 5))}",
             flush=True,
         )
     say_remade(report, out)
@@ -64,8 +68,9 @@ def say_remade(report: BuildReport, out: Path) -> None:
     if report.remade:
         files = "file" if len(report.remade) == 1 else "files"
         print(
-            f"  made again {len(report.remade)} {files} changed or deleted by hand in {out}:"
-            f" {first_of(report.remade, 5)} (edit content/, templates/ or static/ instead)",
+            f"  made again {len(report.remade)} {files} changed or deleted by hand in"
+            f" {printable(str(out))}: {printable(first_of(report.remade, 5))} (edit content/,"
+            " templates/ or static/ instead)",
             flush=True,
         )
 

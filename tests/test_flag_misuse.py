@@ -63,3 +63,20 @@ def test_an_archive_name_at_a_folder_of_ones_own_files_is_never_offered_for_remo
         assert "remove" not in result.stderr and "delete" not in result.stderr
         assert sorted(p.name for p in folder.iterdir()) == held
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_an_out_whose_name_holds_terminal_controls_is_said_escaped(
+    tiny_built: Path, tmp_path: Path
+) -> None:
+    """`build` said "built ... into OUT" with OUT as given: an escape sequence in a folder's
+    name (`\\x1b]0;...` retitles a terminal, `\\x1b[2J` clears it) reached the terminal, as
+    the names of files kept in it did; errors already wrote them escaped."""
+    out = tmp_path / "site\x1b[2J"
+    result = sitegen_here("--root", str(tiny_built), "build", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout + result.stderr
+    assert f"into {tmp_path}/site\\x1b[2J in " in result.stdout
+    (out / "CNAME\x1b[2J").write_text("papers.example.org\n")  # kept, and named
+    again = sitegen_here("--root", str(tiny_built), "build", "--out", str(out))
+    assert "\x1b" not in again.stdout + again.stderr
+    assert "sitegen did not make: CNAME\\x1b[2J" in again.stdout
