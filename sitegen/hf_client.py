@@ -185,6 +185,9 @@ class DayFetcher:
         self.statuses: set[int] = set()
         self.answered = False  # a status line in this run, a redirect's too: it was reached
         self.unreached = 0  # attempts of this run that could not connect
+        # A page that refused or stalled a confirmation (_page_confirming): not asked to
+        # confirm another day of this run.
+        self.pages_unconfirming = False
         # An answer of this run read to its end (a redirect's status line is one): a source
         # that sends its headers and then stalls, or trickles, has answered nothing usable
         # (a maintainer's trial: ten minutes a day, every day of a backfill).
@@ -283,10 +286,16 @@ class DayFetcher:
     def _page_confirming(self, empty: DayAnswer) -> DayAnswer:
         """The day's page where it lists papers the API's answer (`empty`) did not, else that
         answer (a source without pages, a mirror, is believed as before)."""
+        if self.pages_unconfirming:
+            return empty
         try:
             page = self._from_page(empty.day)
-        except FetchStopped:
-            raise
+        except (FetchStopped, _TimedOut):
+            # A 429 past the budget, or no answer in time, of a request only confirming a day
+            # the API answered: it stopped the run (later days' API was still open), or cost
+            # each later empty day its attempts.
+            self.pages_unconfirming = True
+            return empty
         except (FetchError, ListingError):
             return empty
         if page.status == "empty" or page.listing is None:

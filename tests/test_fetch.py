@@ -167,6 +167,31 @@ def test_a_wait_past_the_budget_stops_the_run_instead() -> None:
     assert slept == [] and "budget" in caught.value.message
 
 
+@pytest.mark.parametrize("refusal", ["429 past the budget", "no answer in time"])
+def test_a_past_days_page_that_cannot_confirm_it_leaves_the_apis_empty_answer(
+    refusal: str,
+) -> None:
+    """The page of a day over that the API lists no papers for is asked only to confirm it: a
+    429 there past the budget stopped the whole run (every later day "not fetched") for a day
+    the API had answered, and a page that never answers cost each later empty day its
+    attempts. It is the API's answer, and no later day's page is asked to confirm one."""
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if not request.url.path.startswith("/papers/date/"):
+            return httpx.Response(200, content=b"[]")
+        if refusal == "no answer in time":
+            raise httpx.ReadTimeout("timed out", request=request)
+        return httpx.Response(429, headers={"Retry-After": "3600"})
+
+    fetcher, _ = _fetcher(handler)
+    assert fetcher.fetch_day(DAY, past=True).status == "empty"
+    pages = len([path for path in asked if path.startswith("/papers/")])
+    assert fetcher.fetch_day(DAY + timedelta(days=1), past=True).status == "empty"
+    assert len([path for path in asked if path.startswith("/papers/")]) == pages
+
+
 def test_conditional_requests_and_not_modified() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.headers.get("If-None-Match") == '"v1"':
