@@ -222,6 +222,31 @@ def test_a_titles_latex_escape_reads_as_its_character_as_the_abstracts_do(
     assert "Together, $OneMillion-Bench provides" in render_abstract(entry.abstract)
 
 
+def test_a_text_captures_title_reads_its_latex_escape_as_the_api_answers_does(
+    site: Path,
+) -> None:
+    """The page shows arXiv's LaTeX as it is ("\\$OneMillion-Bench"), so a text capture of it
+    holds the escape too: read only in API answers, the site's title was "$OneMillion-Bench" or
+    "\\$OneMillion-Bench" by which listing of the day came first."""
+    (raw,) = [e for e in json.loads(ONE_MILLION.read_bytes()) if e["paper"]["id"] == "2603.07980"]
+    title = raw["paper"]["title"]
+    capture = site.parent / "2026-03-10.txt"
+    summary = " ".join(raw["paper"]["summary"].split())
+    capture.write_text(
+        "\n\n".join(["Daily Papers", "Mar 10", title, summary, "·", "Mar 9, 2026 7"])
+    )
+    (entry,) = parse_listing(capture.read_bytes(), origin=capture.name).entries
+    assert entry.title == "$OneMillion-Bench: How Far are Language Agents from Human Experts?"
+    answer = site.parent / "2026-03-10.json"
+    answer.write_text(
+        json.dumps([raw | {"paper": raw["paper"] | {"submittedOnDailyAt": "2026-03-10"}}])
+    )
+    assert main(["--root", str(site), "ingest", str(capture)]) == 0
+    assert main(["--root", str(site), "ingest", str(answer)]) == 0
+    (paper,) = [p for p in load_content(site).papers.values() if "OneMillion" in p.title]
+    assert paper.title == entry.title
+
+
 def test_a_saved_page_without_a_date_in_its_name_is_filed_under_the_day_it_states() -> None:
     entries = [_as_in_2024(e) for e in _entries(NEWEST)[:13]]  # 2024: no submittedOnDailyAt
     listing = parse_listing(day_page(entries, day="2024-08-01"), origin="Daily Papers.html")

@@ -90,3 +90,15 @@ def decode_listing(raw: bytes, *, origin: str) -> str:
             location=Location(origin, line),
             hint="save the listing as UTF-8 and ingest it again",
         ) from None
+
+
+# arXiv's titles are LaTeX text, as its abstracts are: "\$OneMillion-Bench" is "$OneMillion-Bench"
+# (2603.07980), as the abstract reads on the paper's page, where Markdown drops the backslash.
+# Only LaTeX's escapes of its special characters: another backslash is a command or text.
+_LATEX_ESCAPE = re.compile(r"\\([#$%&_{}])")
+
+
+def latex_escapes_read(title: str) -> str:
+    """`title` with LaTeX's escapes of its special characters read as them, whichever listing
+    gives it: the page shows the escape as it is, so a text capture of it holds it too."""
+    return _LATEX_ESCAPE.sub(r"\1", title) if "\\" in title else title

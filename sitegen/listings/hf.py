@@ -26,7 +26,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from sitegen.errors import ListingError, Location, first_of
-from sitegen.listings.base import Listing, ListingEntry
+from sitegen.listings.base import Listing, ListingEntry, latex_escapes_read
 from sitegen.model import MAX_COUNT, Organization, clean_line, is_arxiv_id, web_url
 
 
@@ -303,7 +303,7 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
     if not isinstance(raw, dict):
         raise ListingError(f"paper {index} is not a JSON object", location=where, hint="report it")
     paper = _dict(raw.get("paper"))
-    title = _latex_escapes_read(clean_line(_text(raw.get("title")) or _text(paper.get("title"))))
+    title = latex_escapes_read(clean_line(_text(raw.get("title")) or _text(paper.get("title"))))
     if not title:
         raise ListingError(
             f"paper {index} has no title",
@@ -338,16 +338,6 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
         github_url=_url(paper.get("githubRepo")),
         project_url=_url(paper.get("projectPage")),
     )
-
-
-# arXiv's titles are LaTeX text, as its abstracts are: "\$OneMillion-Bench" is "$OneMillion-Bench"
-# (2603.07980), as the abstract reads on the paper's page, where Markdown drops the backslash.
-# Only LaTeX's escapes of its special characters: another backslash is a command or text.
-_LATEX_ESCAPE = re.compile(r"\\([#$%&_{}])")
-
-
-def _latex_escapes_read(title: str) -> str:
-    return _LATEX_ESCAPE.sub(r"\1", title) if "\\" in title else title
 
 
 # arXiv abstracts wrap lines with "\n" and start a paragraph with "\n  " (issue #14).

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sitegen.errors import ListingError, Location
-from sitegen.listings.base import Listing, ListingEntry
+from sitegen.listings.base import Listing, ListingEntry, latex_escapes_read
 from sitegen.model import MAX_COUNT, Organization, clean_line, day_out_of_range
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -546,7 +546,7 @@ def _finish(draft: _Draft, listing_day: date, *, origin: str, given_by: str | No
                 hint=f"{check}the date line is cut off or wrong; fix it, or capture the page again",
             )
     return ListingEntry(
-        title=draft.title.text,
+        title=latex_escapes_read(draft.title.text),
         abstract=draft.abstract,
         line=draft.title.number,
         authors_count=draft.authors_count,
