@@ -136,6 +136,12 @@ def listing_paths(paths: Sequence[Path]) -> list[Path]:
         if not os.path.isdir(path):  # noqa: PTH112
             files.append(path)
             continue
+        if (path / "listings").is_dir() and (path / "days").is_dir():  # `ingest content`
+            raise ListingError(
+                "a site's content folder, not a folder of listings",
+                location=Location(str(path)),
+                hint=f"give {path / 'listings'}, where its listings are kept",
+            )
         try:
             held = sorted(
                 entry

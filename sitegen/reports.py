@@ -95,8 +95,8 @@ def say_build_notes(report: BuildReport) -> None:
     _say_feeds_gone(report.feeds_gone)
     for slug in report.topics_without_rules:  # its pages and feeds would stay empty in silence
         say_note(
-            f"topic {slug} has no paper, and no `keywords` to give it one: its `generic` words"
-            " never give a topic alone (docs/topics.md); add keywords, or name it in papers'"
+            f"topic {slug} has no paper, and no `keywords` to give it one (`generic` words"
+            " never give a topic alone: docs/topics.md); add keywords, or name it in papers'"
             " `topics`"
         )
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site

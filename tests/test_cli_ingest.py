@@ -59,6 +59,11 @@ def test_a_folder_holding_something_else_is_refused_by_that_files_name_and_write
     )
     assert hint.startswith("  hint: ")
     assert not (site / "content").exists()
+    assert main(["--root", str(site), "ingest", str(REPO / "content")]) == 2  # meant listings/
+    assert capsys.readouterr().err == (
+        f"sitegen: error: {REPO / 'content'}: a site's content folder, not a folder of listings\n"
+        f"  hint: give {REPO / 'content' / 'listings'}, where its listings are kept\n"
+    )
     empty = tmp_path / "empty"
     empty.mkdir()
     assert main(["--root", str(site), "ingest", str(empty)]) == 2
