@@ -16,7 +16,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
@@ -27,6 +27,7 @@ from sitegen.api import api_record
 from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, code_version, digest, kept_by_month
 from sitegen.config import SiteConfig
 from sitegen.digest_dates import load_digest_dates
+from sitegen.errors import ContentError, Location
 from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
@@ -405,7 +406,7 @@ def _setup_key(templates: Path, config: SiteConfig) -> tuple[str, dict[str, str]
     setup = hashlib.blake2b(code_version().encode(), digest_size=12)
     files = {  # one of mode 000 was a PermissionError traceback: said in one line
         path.relative_to(templates).as_posix(): read_found(path, str(path), gone=_TEMPLATES_GONE)
-        for path in sorted(templates.rglob("*"))
+        for path in sorted(_template_files(templates))
         if path.is_file()
     }
     names = [route.path for route in StaticFile.copied(Routes(config.base_url))]
@@ -420,6 +421,22 @@ def _setup_key(templates: Path, config: SiteConfig) -> tuple[str, dict[str, str]
     setup.update(repr(dataclasses.replace(config, hidden=frozenset())).encode())
     setup.update(repr(sorted(config.hidden)).encode())
     return setup.hexdigest(), copied
+
+
+def _template_files(templates: Path) -> Iterator[Path]:
+    """Every file under templates/, as rglob lists them (links to folders not followed); a
+    folder that cannot be read stops the build naming it: rglob left it out in silence, and a
+    template in it was "missing", to be restored from the sitegen repository (a flag driver)."""
+
+    def refuse(error: OSError) -> None:
+        raise ContentError(
+            f"cannot read it: {error.strerror}",
+            location=Location(os.fsdecode(error.filename or templates)),
+            hint="fix its permissions (ls -ld), then run again",
+        )
+
+    for folder, _, names in os.walk(templates, onerror=refuse):
+        yield from (Path(folder, name) for name in names)
 
 
 def _paper_files(root: Path) -> int:

@@ -30,7 +30,7 @@ from sitegen.errors import FetchError, ListingError
 from sitegen.hf_client import DayFetcher, FetchPolicy, make_client
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
-from tests.conftest import LISTINGS, REPO, api_papers, sitegen_here, tree_bytes
+from tests.conftest import LISTINGS, REPO, api_papers, rewrite, sitegen_here, tree_bytes
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -538,6 +538,27 @@ def test_a_template_that_cannot_be_read_is_one_line_and_the_site_is_kept(
     finally:
         template.chmod(0o644)
     _one_clear_line(result, str(template), "cannot read it: Permission denied")
+    assert tree_bytes(tiny_built / "public") == before
+
+
+def test_a_templates_folder_that_cannot_be_read_is_one_line_not_a_missing_template(
+    tiny_built: Path, unprivileged: list[str]
+) -> None:
+    """Found by a driver of every path without permission: a folder of templates/ of mode 000
+    was left out in silence, and a template in it said to be missing ("restore it from the
+    sitegen repository"), which it is not."""
+    partials = tiny_built / "templates" / "partials"
+    partials.mkdir()
+    (partials / "_note.html").write_text("<p>mine</p>\n")
+    base = tiny_built / "templates" / "base.html"
+    rewrite(base, lambda t: t.replace("</footer>", '{% include "partials/_note.html" %}</footer>'))
+    before = tree_bytes(tiny_built / "public")
+    partials.chmod(0)
+    try:
+        result = _sitegen(tiny_built, "build", prefix=unprivileged)
+    finally:
+        partials.chmod(0o755)
+    _one_clear_line(result, str(partials), "cannot read it: Permission denied")
     assert tree_bytes(tiny_built / "public") == before
 
 
