@@ -315,7 +315,7 @@ def _published_before(out: Path, previous: PreviousBuild | None, *, clean: bool)
 def _latest_added(snapshot: ContentSnapshot) -> tuple[datetime, date] | None:
     """The latest time a day entry says a fetch brought it, and its day."""
     latest = max(
-        ((at, day) for day, added in snapshot.entries_added().items() for at in added.values()),
+        ((at, day) for day, added in snapshot.entries_added.items() for at in added.values()),
         default=None,
     )
     return (utc_moment(latest[0]), latest[1]) if latest else None

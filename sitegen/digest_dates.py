@@ -78,7 +78,7 @@ class DigestDates:
     def files(self, before: ContentSnapshot, merged: Merged) -> dict[str, bytes]:
         """content/digests.toml, if there is an item to add, for the merge to write."""
         state_before, state_after = self.states or (load_fetch_state(self.root),) * 2
-        entries = before.day_entries()
+        entries = before.day_entries
         after = {**entries, **{day: plain_entries(held) for day, held in merged.days.items()}}
         papers = before.titles.keys() | merged.papers.keys()
         dates = load_digest_dates(self.root)  # under the store's lock, as the merge

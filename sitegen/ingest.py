@@ -198,7 +198,7 @@ class _Merger:
         self.days: dict[date, Day] = {}
         self.new_papers = 0
         self.index = _RunIndex(
-            StoreIndex.of(snapshot.keys, snapshot.day_entries().values(), snapshot.titles), self
+            StoreIndex.of(snapshot.keys, snapshot.day_entries.values(), snapshot.titles), self
         )
         self.recorded_upvotes: dict[str, int | None] = {}  # as changed by this run
         self.one_title: list[tuple[date, str, str]] = []  # see Merged
@@ -314,7 +314,7 @@ class _Merger:
         first time: only a paper found by its slug file after its title was edited asks."""
         if self._listed is None:
             self._listed = {}
-            for entries in self.stored.day_entries().values():
+            for entries in self.stored.day_entries.values():
                 for listed_id, title, _ in entries:
                     self._listed.setdefault(listed_id, set()).add(title_key(title))
         run = (e.title for day in self.days.values() for e in day.entries if e.paper_id == paper_id)

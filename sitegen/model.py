@@ -426,30 +426,21 @@ class ContentSnapshot:
     digests: Mapping[str, str] = field(default_factory=dict)  # id -> digest of its file's bytes
     titles: Mapping[str, str] = field(default_factory=dict)  # by id; every paper's
     upvotes: Mapping[str, int | None] = field(default_factory=dict)  # by id; every paper's
-    # Each day's entries as plain values: the store gives them without making each Day (the
-    # rebuild and ingest budgets at 50k papers, see sitegen.store.StoredDays).
-    entries: Mapping[date, Sequence[PlainEntry]]
-    late: Mapping[date, date]  # see late_days
-    added: Mapping[date, Mapping[str, int]]  # see entries_added
+    # Each day's entries as plain values, (paper id, title as listed, upvotes) in listing
+    # order: the store gives them without making each Day (the rebuild and ingest budgets at
+    # 50k papers, see sitegen.store.StoredDays).
+    day_entries: Mapping[date, Sequence[PlainEntry]]
+    # The days first ingested after a later day was, each to that day (arrived_after).
+    late_days: Mapping[date, date]
+    # Each day's entries that say when a fetch brought them: paper id -> `added`, in
+    # epoch_seconds.
+    entries_added: Mapping[date, Mapping[str, int]]
     # Paper files (content/ paths) of one title and not two arXiv ids, of those just changed:
     # maybe one paper made twice (sitegen.store._check_changed_papers).
     same_title: tuple[tuple[str, str], ...] = ()
     # (paper file, key, value) of the links of the files just changed that no page carries,
     # not being web addresses (web_url): a hand edit's typo, which was left off in silence.
     unlinked: tuple[tuple[str, str, str], ...] = ()
-
-    def late_days(self) -> Mapping[date, date]:
-        """The days first ingested after a later day was, each to that day (arrived_after)."""
-        return self.late
-
-    def entries_added(self) -> Mapping[date, Mapping[str, int]]:
-        """Each day's entries that say when a fetch brought them: paper id -> `added`, as
-        epoch_seconds."""
-        return self.added
-
-    def day_entries(self) -> Mapping[date, Sequence[PlainEntry]]:
-        """Each day's entries as (paper id, title as listed, upvotes), in listing order."""
-        return self.entries
 
     @classmethod
     def of(cls, papers: Mapping[str, Paper], days: Mapping[date, Day]) -> ContentSnapshot:
@@ -460,9 +451,9 @@ class ContentSnapshot:
             keys={paper_id: PaperKeys.of(paper) for paper_id, paper in papers.items()},
             titles={paper_id: paper.title for paper_id, paper in papers.items()},
             upvotes={paper_id: paper.upvotes for paper_id, paper in papers.items()},
-            entries={day: plain_entries(held) for day, held in days.items()},
-            late={day: held.arrived_after for day, held in days.items() if held.arrived_after},
-            added={
+            day_entries={day: plain_entries(held) for day, held in days.items()},
+            late_days={day: held.arrived_after for day, held in days.items() if held.arrived_after},
+            entries_added={
                 day: {e.paper_id: epoch_seconds(e.added) for e in held.entries if e.added}
                 for day, held in days.items()
                 if any(e.added for e in held.entries)

@@ -247,7 +247,7 @@ def assemble_site(
     appearances: dict[str, tuple[Appearance, ...]] = {}
     days: list[DayListing] = []
     firsts: list[list[str]] = []  # of each day: the papers it was the first to feature
-    listed = snapshot.day_entries()
+    listed = snapshot.day_entries
     featured_again = _featured_again(listed)
     for day in sorted(listed):
         again = _upvotes_recorded(listed[day], snapshot.upvotes, featured_again)
@@ -312,11 +312,11 @@ def assemble_site(
             kind: periods([(d.day, d.papers, d.again) for d in days], kind, awaited=awaited)
             for kind in (WEEK, MONTH)
         },
-        late_days=snapshot.late_days(),
+        late_days=snapshot.late_days,
         awaited=awaited,
         whole=whole,
         filling=filling,
-        added=snapshot.entries_added(),
+        added=snapshot.entries_added,
         digest_dates=digest_dates or {},
         digest_listing=digest_items(
             [listing.day for listing in days],

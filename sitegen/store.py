@@ -286,9 +286,9 @@ def _read_store(
             },
         ),
         days=days,
-        entries=entries,
-        late=late,
-        added=added,
+        day_entries=entries,
+        late_days=late,
+        entries_added=added,
         keys=_KeysOfFacts(by_id),
         digests={paper_id: f[0] for paper_id, f in by_id.items()},
         titles={paper_id: f[4] for paper_id, f in by_id.items()},
@@ -425,7 +425,7 @@ def _changed_files(
 
 class StoredDays(Mapping[date, Day]):
     """The store's days by date, in date order, each made a Day when first looked up: a
-    build and an ingest read all days' entries as plain values (ContentSnapshot.entries),
+    build and an ingest read all days' entries as plain values (ContentSnapshot.day_entries),
     and making 1,000 days of 50 entries each run cost the rebuild and ingest budgets (at 50k
     papers) 0.07 s."""
 

@@ -41,7 +41,7 @@ def test_newest_first_is_by_first_day_then_rank_then_id(
     config = dataclasses.replace(CONFIG, hidden=hidden)
     site = assemble_site(snapshot, config, assign=lambda _, ids, __: [() for _ in ids])
     # The rule the fetch applies to tell which digest items a run brings out (digest_dates).
-    assert shown_days(snapshot.day_entries(), held.keys(), hidden) == [d.day for d in site.days]
+    assert shown_days(snapshot.day_entries, held.keys(), hidden) == [d.day for d in site.days]
     papers = {i: paper for i, paper in held.items() if i not in hidden}
 
     first: dict[str, tuple[date, int]] = {}

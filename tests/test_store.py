@@ -513,7 +513,7 @@ def test_a_day_that_came_late_says_so_in_its_file(site: Path, tmp_path: Path) ->
     assert _ingest(site, _day_listing(tmp_path, "2026-02-09", "Paper of 2026-02-09")) == 0
     assert "arrived_after" not in (days / "2026-02-09.toml").read_text()  # by hand: history
     assert {k: v for k, v in tree_bytes(site / "content").items() if k in before} == before
-    assert load_content(site).late_days() == {date(2026, 2, 7): date(2026, 2, 10)}
+    assert load_content(site).late_days == {date(2026, 2, 7): date(2026, 2, 10)}
 
 
 def _scheduled_run(site: Path, tmp_path: Path, days: dict[str, int]) -> None:
