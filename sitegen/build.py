@@ -432,7 +432,7 @@ def _template_files(templates: Path) -> Iterator[Path]:
         raise ContentError(
             f"cannot read it: {error.strerror}",
             location=Location(os.fsdecode(error.filename or templates)),
-            hint="fix its permissions (ls -ld), then run again",
+            hint="check its permissions (ls -ld), then run again",
         )
 
     for folder, _, names in os.walk(templates, onerror=refuse):
