@@ -60,6 +60,19 @@ def _start(root: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
+@contextlib.contextmanager
+def without_permissions(path: Path) -> Iterator[None]:
+    """`path` of mode 000 inside the block, its mode given back after (unless a command
+    removed it)."""
+    mode = path.stat().st_mode
+    path.chmod(0)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            path.chmod(mode)
+
+
 def _one_clear_line(result: subprocess.CompletedProcess[str], *words: str) -> None:
     """Exit 2, and an error line (with its hint) that says `words`, never a traceback."""
     assert result.returncode == 2, result.stderr
@@ -515,11 +528,8 @@ def test_a_folder_of_static_that_cannot_be_read_stops_the_build_and_keeps_its_fi
     (folder / "secret.txt").write_text("mine\n")
     assert main(["--root", str(tiny_built), "build"]) == 0
     published = tiny_built / "public" / "sub" / "secret.txt"
-    folder.chmod(0)
-    try:
+    with without_permissions(folder):
         result = sitegen_here("--root", str(tiny_built), "build")
-    finally:
-        folder.chmod(0o755)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"sitegen: error: {folder}: cannot read it"), result.stderr
     assert published.read_text() == "mine\n"
@@ -532,11 +542,8 @@ def test_a_template_that_cannot_be_read_is_one_line_and_the_site_is_kept(
     stopped the build with a PermissionError traceback (read for the build's setup key)."""
     template = tiny_built / "templates" / "base.html"
     before = tree_bytes(tiny_built / "public")
-    template.chmod(0)
-    try:
+    with without_permissions(template):
         result = _sitegen(tiny_built, "build", prefix=unprivileged)
-    finally:
-        template.chmod(0o644)
     _one_clear_line(result, str(template), "cannot read it: Permission denied")
     assert tree_bytes(tiny_built / "public") == before
 
@@ -553,11 +560,8 @@ def test_a_templates_folder_that_cannot_be_read_is_one_line_not_a_missing_templa
     base = tiny_built / "templates" / "base.html"
     rewrite(base, lambda t: t.replace("</footer>", '{% include "partials/_note.html" %}</footer>'))
     before = tree_bytes(tiny_built / "public")
-    partials.chmod(0)
-    try:
+    with without_permissions(partials):
         result = _sitegen(tiny_built, "build", prefix=unprivileged)
-    finally:
-        partials.chmod(0o755)
     _one_clear_line(result, str(partials), "cannot read it: Permission denied")
     assert tree_bytes(tiny_built / "public") == before
 
@@ -569,13 +573,11 @@ def test_a_fetch_with_a_days_folder_that_cannot_be_listed_is_one_line(
     `sitegen fetch` with a PermissionError traceback (the days held, read before any request)."""
     days = tiny_built / "content" / "days"
     before = tree_bytes(tiny_built / "content")
-    days.chmod(0)
-    try:  # nothing listens at port 9: no request may be answered, none is needed
+    # Nothing listens at port 9: no request may be answered, none is needed.
+    with without_permissions(days):
         result = _sitegen(
             tiny_built, "fetch", "--source", "http://127.0.0.1:9", prefix=unprivileged
         )
-    finally:
-        days.chmod(0o755)
     _one_clear_line(result, str(days), "Permission denied")
     assert tree_bytes(tiny_built / "content") == before
 
@@ -586,11 +588,8 @@ def test_serve_with_a_folder_it_cannot_watch_is_one_line_not_a_traceback(
     """Found by a driver of every path without permission: content/papers/ of mode 000 failed
     serve's first build, said so, and then watchfiles' PermissionError ended it in a traceback."""
     papers = tiny_built / "content" / "papers"
-    papers.chmod(0)
-    try:
+    with without_permissions(papers):
         result = _sitegen(tiny_built, "serve", "--port", "0", prefix=unprivileged, timeout=60)
-    finally:
-        papers.chmod(0o755)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     errors = [line for line in result.stderr.splitlines() if line.startswith("sitegen: error:")]
     assert "cannot watch the site for changes" in errors[-1] and str(papers) in errors[-1]
@@ -603,11 +602,8 @@ def test_a_digests_file_without_permission_is_not_said_to_be_in_the_way(
     """Found by a driver of every path without permission: content/digests.toml of mode 000
     was told to be moved away, the hint for a folder or a FIFO in its place."""
     digests = tiny_built / "content" / "digests.toml"
-    digests.chmod(0)
-    try:
+    with without_permissions(digests):
         result = _sitegen(tiny_built, "build", prefix=unprivileged)
-    finally:
-        digests.chmod(0o644)
     _one_clear_line(result, "content/digests.toml: cannot read it: Permission denied")
     assert "hint: fix its permissions" in result.stderr and "move" not in result.stderr
 
@@ -620,20 +616,14 @@ def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed
     to remove it: the folder of every paper."""
     assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
     days = site / "content" / "days"
-    days.chmod(0)
-    try:
+    with without_permissions(days):
         result = sitegen_here("--root", str(site), "build")
-    finally:
-        days.chmod(0o755)
     _one_clear_line(result, str(days), "cannot list it")
     assert "remove" not in result.stderr
     # And the kept listings' folder, which an ingest reads (a traceback: found by a review).
     listings = site / "content" / "listings"
-    listings.chmod(0)
-    try:
+    with without_permissions(listings):
         result = sitegen_here("--root", str(site), "ingest", str(SECOND))
-    finally:
-        listings.chmod(0o755)
     _one_clear_line(result, str(listings), "cannot read it: Permission denied")
 
 
@@ -831,13 +821,9 @@ def test_a_leftover_beside_the_site_with_an_unreadable_folder_is_removed_and_not
     unreadable = site / ".public.old-99999" / "a" / "b"
     unreadable.mkdir(parents=True)
     (unreadable / "f").write_text("left by a killed build\n")
-    unreadable.chmod(0)
     mode = site.stat().st_mode
-    try:
+    with without_permissions(unreadable):  # a build removes it
         result = _sitegen(site, "build", prefix=unprivileged)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            unreadable.chmod(0o755)
     assert result.returncode == 0, result.stderr
     assert not (site / ".public.old-99999").exists()
     assert site.stat().st_mode == mode
