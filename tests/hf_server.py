@@ -144,7 +144,7 @@ class FaultyHF:
     def set(self, day: str, api: list[Reply], page: list[Reply] | None = None) -> None:
         """The first API page's replies for `day` (later pages are `[]`), and its HTML page's."""
         self.routes[f"/api/daily_papers?date={day}"] = api
-        self.routes[f"/papers/date/{day}"] = page or [Reply(500)]
+        self.routes[f"/papers/date/{day}"] = page or [Reply(404)]
 
     def serve_answer(
         self,
@@ -168,7 +168,7 @@ class FaultyHF:
             return Reply(200, pages[number] if number < len(pages) else EMPTY_PAGE)
 
         self.routes[f"/api/daily_papers?date={day}"] = reply
-        self.routes[f"/papers/date/{day}"] = page or [Reply(500)]
+        self.routes[f"/papers/date/{day}"] = page or [Reply(404)]
 
     def serve_days(self, answers: Mapping[str, bytes], *, per_page: int) -> None:
         """Serve many days' saved answers, at most `per_page` entries a page, and any other day

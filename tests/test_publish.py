@@ -582,9 +582,9 @@ def test_a_day_failing_for_days_fails_the_run_after_the_rest_is_deployed(
         state = {failing.isoformat(): {"failed_on": str(today - timedelta(days=failed_since))}}
         (small_scratch_repo / "content" / "fetch-state.json").write_text(json.dumps(state))
         source.set(had.isoformat(), [Reply(200, day_answer)])
-        # Asked again at once: the run's backoff would only spend the suite's time.
-        busy = Reply(500, headers=(("Retry-After", "0"),))
-        source.set(failing.isoformat(), [busy], [busy])
+        # An answer no retry changes: a 5xx's backoff would only spend the suite's time.
+        refused = Reply(403)
+        source.set(failing.isoformat(), [refused], [refused])
         out.write_text("")
         return _run_step(_step(JOB, "Fetch"), small_scratch_repo, GITHUB_OUTPUT=str(out), **env)
 
