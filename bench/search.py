@@ -62,8 +62,8 @@ from sitegen.cli import load_config
 from sitegen.output_keys import paper_states
 from sitegen.outputs import papers_by_month
 from sitegen.search import (
-    CLOSED_DIRECTORY, OPEN_DIRECTORY, first_day, search_shards, search_topics,
-    write_search_shards
+    CLOSED_DIRECTORY, OPEN_DIRECTORY, first_day, make_shard, search_topics, shard_layout,
+    warm_up_shard, write_search_shards
 )
 from sitegen.site import assemble_site
 from sitegen.store import load_content
@@ -88,7 +88,12 @@ if names == "names":
 started, times = time.perf_counter(), os.times()
 kept = {"open": OPEN_DIRECTORY, "closed": CLOSED_DIRECTORY}.get(which)
 topics = search_topics(site, Routes(config.base_url))
-shards = [s for s in search_shards(lines, topics) if kept is None or s.directory == kept]
+layout = shard_layout({day[:7] for day, _ in lines})  # as search_index.pending_index does
+shards = [warm_up_shard([directory for _, directory, _ in layout], topics)] + [
+    make_shard(period, directory, [line for day, line in lines if day[:7] in months])
+    for period, directory, months in layout
+]
+shards = [s for s in shards if kept is None or s.directory == kept]
 write_search_shards(shards, scratch, jobs=os.cpu_count() or 1)
 cpu = sum(os.times()[:4]) - sum(times[:4])  # this process's and Pagefind's
 print(time.perf_counter() - started, cpu, len(shards), sum(len(s.records) for s in shards))

@@ -23,7 +23,8 @@ Three choices meet the search budgets at 50,000 papers (the figures are in bench
   it opens, so the browser has optimised Pagefind's wasm before the first query, which took
   twice the CPU without it (the first query's 200 ms budget).
 
-`search_record` and `search_shards` are pure; `write_search_shards` runs Pagefind (the edge).
+`search_record`, `shard_layout` and `make_shard` are pure; `write_search_shards` runs
+Pagefind (the edge).
 """
 
 from __future__ import annotations
@@ -354,22 +355,6 @@ class SearchShard:
                 for start in range(0, len(self.records), PAPERS_PER_DOCUMENT)
             )
         ]
-
-
-def search_shards(
-    records: Sequence[tuple[str, str]], topics: Mapping[str, tuple[str, str]]
-) -> tuple[SearchShard, ...]:
-    """The site's encoded records, each with its paper's `first_day`, as shards: the warm-up
-    index first (no paper; it lists `topics`, see `warm_up_shard`), then the open (newest)
-    month's, then the closed months'."""
-    layout = shard_layout({day[:7] for day, _ in records})
-    return (
-        warm_up_shard([directory for _, directory, _ in layout], topics),
-        *(
-            make_shard(period, directory, [line for day, line in records if day[:7] in months])
-            for period, directory, months in layout
-        ),
-    )
 
 
 def shard_layout(months: Collection[str]) -> list[tuple[str, str, frozenset[str]]]:

@@ -34,11 +34,14 @@ from sitegen.search import (
     PAPERS_PER_DOCUMENT,
     WARM_UP_WORD,
     SearchRecord,
+    SearchShard,
+    make_shard,
     name_words,
     search_record,
-    search_shards,
     shard_directory,
+    shard_layout,
     title_words,
+    warm_up_shard,
 )
 from sitegen.site import assemble_site
 from sitegen.store import load_content
@@ -1035,6 +1038,22 @@ def _record(*, day: str = "", number: int = 1, title: str = "T", text: str = "")
     ).encoded()
 
 
+def _shards_of(
+    records: list[tuple[str, str]], topics: dict[str, tuple[str, str]]
+) -> list[SearchShard]:
+    """The shards a build makes of `records` (each with its paper's first day), as
+    search_index.pending_index lays them out: the warm-up index, then the open and closed
+    months'."""
+    layout = shard_layout({day[:7] for day, _ in records})
+    return [
+        warm_up_shard([directory for _, directory, _ in layout], topics),
+        *(
+            make_shard(period, directory, [line for day, line in records if day[:7] in months])
+            for period, directory, months in layout
+        ),
+    ]
+
+
 def test_shards_are_the_open_month_and_the_months_before_it() -> None:
     def record(day: str, number: int) -> str:
         return _record(day=day, number=number)
@@ -1042,7 +1061,7 @@ def test_shards_are_the_open_month_and_the_months_before_it() -> None:
     days = ["2025-10-31", "", "2026-11-22", "2026-03-14", "2025-11-03", "2026-11-02"]
     records = [(day, record(day, number)) for number, day in enumerate(days)]
     topics = {"vision": ("Vision, Video", "topics/vision/")}
-    shards = search_shards(records, topics)
+    shards = _shards_of(records, topics)
     assert [(s.period, s.directory) for s in shards] == [
         ("", ""),  # the warm-up index, the primary: no paper
         ("2026-11", OPEN_DIRECTORY),  # the open month, with the papers of no day
@@ -1058,16 +1077,16 @@ def test_shards_are_the_open_month_and_the_months_before_it() -> None:
     }
     assert [s.manifest for s in shards[1:]] == [b"", b""]
     # A changed paper of a closed month changes the closed shard alone.
-    edited = search_shards(
+    edited = _shards_of(
         [*records[:3], ("2026-03-15", record("2026-03-15", 3)), *records[4:]], topics
     )
     changed = [a.key != b.key for a, b in zip(shards, edited, strict=True)]
     assert changed == [False, False, True]
     # A site of no paper has the warm-up index alone, which lists no shard to merge.
-    (alone,) = search_shards([], topics)
+    (alone,) = _shards_of([], topics)
     assert json.loads(alone.manifest)["shards"] == []
     # A site of one month has the open shard alone.
-    assert [s.directory for s in search_shards(records[1:3] + records[5:], topics)] == ["", "open/"]
+    assert [s.directory for s in _shards_of(records[1:3] + records[5:], topics)] == ["", "open/"]
     # A file of the index belongs to its shard; the warm-up index's, at the root, to "".
     assert [
         shard_directory(path)
