@@ -461,9 +461,6 @@ class ContentSnapshot:
         )
 
 
-EMPTY_SNAPSHOT = ContentSnapshot.of({}, {})
-
-
 class Papers(tuple[str, ...]):
     """Ids of the papers a listing or an output shows; in an output's key, each stands for its
     paper's state (sitegen.output_keys). The site's day and period listings are each one value,

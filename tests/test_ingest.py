@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from sitegen.ingest import Merged, ingest_listings
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.model import (
-    EMPTY_SNAPSHOT,
     ContentSnapshot,
     Organization,
     Paper,
@@ -22,6 +21,8 @@ from sitegen.model import (
     title_key,
 )
 from tests.listing_steps import FORGOTTEN, Edit, HandEdits, applied, listed_days, listing, steps
+
+EMPTY_SNAPSHOT = ContentSnapshot.of({}, {})
 
 
 def ingest_listing(

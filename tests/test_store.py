@@ -29,7 +29,7 @@ from sitegen.formats import (
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.model import (
-    EMPTY_SNAPSHOT,
+    ContentSnapshot,
     Day,
     DayEntry,
     Organization,
@@ -1070,7 +1070,7 @@ def test_listings_and_hand_edits_through_the_files_give_what_the_merge_of_values
     hand = HandEdits()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch)
-        snapshot = EMPTY_SNAPSHOT
+        snapshot = ContentSnapshot.of({}, {})
         listings: list[tuple[Listing, str]] = []
         for number, step in enumerate(made):
             if isinstance(step[0], str):
