@@ -589,13 +589,7 @@ def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, in
 
 def join_front_matter(fields: Sequence[tuple[str, TomlValue | None]], body: str) -> str:
     """Render front matter (fields in the given order, None values left out) and a body."""
-    out = [FENCE]
-    for key, value in fields:
-        if value is None:
-            continue
-        out.append(f"{key} = {toml_value(value, multiline=True)}")
-    out.append(FENCE)
-    text = "\n".join(out) + "\n"
+    text = f"{FENCE}\n{dump_toml(fields)}{FENCE}\n"
     return text + (body.strip() + "\n" if body.strip() else "")
 
 
