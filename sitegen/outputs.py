@@ -598,7 +598,7 @@ class SitemapOfPages(NamedTuple):
             if path.endswith(".html")
         ]
         pages.sort(key=lambda path: page_at(path).url)  # the home page first
-        return Output((routes.sitemap_part("pages").path,), SitemapOfPages(tuple(pages)))
+        return Output((routes.pages_sitemap().path,), SitemapOfPages(tuple(pages)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield sitemap_of_pages(r.routes, self.pages)

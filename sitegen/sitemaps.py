@@ -19,7 +19,7 @@ def robots(routes: Routes) -> Artifact:
 
 def sitemap_index(routes: Routes, blocks: int) -> Artifact:
     """The sitemap index: the sitemap of pages, and of the papers in `blocks` parts."""
-    parts = [routes.sitemap_part("pages"), *map(routes.papers_sitemap, range(1, blocks + 1))]
+    parts = [routes.pages_sitemap(), *map(routes.papers_sitemap, range(1, blocks + 1))]
     entries = "".join(
         f"<sitemap><loc>{_xml_text(routes.absolute(part))}</loc></sitemap>\n" for part in parts
     )
@@ -33,7 +33,7 @@ def sitemap_index(routes: Routes, blocks: int) -> Artifact:
 
 def sitemap_of_pages(routes: Routes, pages: Iterable[str]) -> Artifact:
     """The sitemap of `pages`, by their paths."""
-    return Artifact(routes.sitemap_part("pages").path, _urlset(routes, map(page_at, pages)))
+    return Artifact(routes.pages_sitemap().path, _urlset(routes, map(page_at, pages)))
 
 
 def sitemap_of_papers(routes: Routes, number: int, paper_ids: tuple[str, ...]) -> Artifact:

@@ -154,8 +154,8 @@ class Routes:
         """The sitemap index: one sitemap may list at most 50,000 URLs."""
         return _file("sitemap.xml")
 
-    def sitemap_part(self, name: str) -> Route:
-        return _file(f"sitemaps/{name}.xml")
+    def pages_sitemap(self) -> Route:
+        return _file("sitemaps/pages.xml")
 
     def papers_sitemap(self, number: int) -> Route:
         """Papers' sitemap `number` (1-based), gzipped as the protocol allows (#17)."""
