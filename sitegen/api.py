@@ -34,18 +34,13 @@ def papers_api_index(routes: Routes, months: tuple[tuple[str, int], ...]) -> Art
     return Artifact(routes.papers_api().path, (json.dumps(index, **_API_JSON) + "\n").encode())
 
 
-def api_record(site: Site, routes: Routes, paper_id: str) -> str:
-    """A paper as /api/papers.json lists it: a JSON object."""
-    return json.dumps(paper_record(site, routes, paper_id), **_API_JSON)
-
-
 _API_JSON: dict[str, Any] = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
 
-def paper_record(site: Site, routes: Routes, paper_id: str) -> dict[str, Any]:
-    """A paper as /api/papers.json lists it."""
+def api_record(site: Site, routes: Routes, paper_id: str) -> str:
+    """A paper as /api/papers.json lists it: a JSON object."""
     p = site.papers[paper_id]
-    return {
+    record = {
         "id": p.id,
         "title": p.title,
         "url": routes.absolute(routes.paper(p.id)),
@@ -58,3 +53,4 @@ def paper_record(site: Site, routes: Routes, paper_id: str) -> dict[str, Any]:
         "authors_count": p.authors_count,
         "organization": p.organization.name if p.organization else None,
     }
+    return json.dumps(record, **_API_JSON)
