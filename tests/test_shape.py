@@ -90,3 +90,43 @@ def test_the_pure_core_touches_no_file_itself() -> None:
             ):
                 found.append(f"{where} calls open()")
     assert found == []
+
+
+# The public API, as `import sitegen` offers it (httpx-style): a change to it is deliberate.
+PUBLIC_API = {
+    "BuildError", "BuildReport", "ConfigError", "ContentError", "ContentSnapshot", "Day",
+    "DayEntry", "FetchError", "IngestReport", "Listing", "ListingEntry", "ListingError",
+    "Location", "Paper", "Site", "SiteConfig", "SitegenError", "TemplateError", "Topic",
+    "UsageError", "__version__", "assemble_site", "build_site", "ingest_into_store",
+    "ingest_listings", "load_content", "parse_config", "parse_listing",
+}  # fmt: skip
+
+
+def test_the_public_api_is_exactly_all_and_import_sitegen_loads_none_of_it() -> None:
+    """`__all__` is the API, each name resolves to sitegen's own object, and a star import
+    gives exactly those names; `import sitegen` alone imports no stage (the ingest budget:
+    `sitegen ingest` must not pay for the build's libraries)."""
+    program = """
+import json, sys
+import sitegen
+loaded = sorted(m for m in sys.modules if m.startswith("sitegen.") or m in ("jinja2", "httpx"))
+names = {}
+exec("from sitegen import *", names)
+owners = {n: getattr(getattr(sitegen, n), "__module__", "sitegen") for n in sitegen.__all__}
+try:
+    sitegen.no_such_name
+    missing = "resolved"
+except AttributeError as error:
+    missing = str(error)
+starred = sorted(set(names) - {"__builtins__"})
+print(json.dumps([sitegen.__all__, loaded, starred, owners, missing]))
+"""
+    run = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    public, loaded, starred, owners, missing = json.loads(run.stdout)
+    assert set(public) == PUBLIC_API and len(public) == len(PUBLIC_API)
+    assert loaded == []
+    assert set(starred) == PUBLIC_API
+    assert all(owner.startswith("sitegen") for owner in owners.values()), owners
+    assert missing == "module 'sitegen' has no attribute 'no_such_name'"
