@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 
 from sitegen.errors import ConfigError
 from sitegen.fields import MAX_SLUG, TomlFields, check_name, check_slug
-from sitegen.model import Paper, Topic, as_renamed, renamed_slugs
+from sitegen.model import Paper, Topic, as_renamed, clean_line, renamed_slugs
 from sitegen.topics import text_tokens
 
 CUSTOM_FEED_DAYS = 30  # a custom feed chooses among the papers of the newest days, so many at least
@@ -165,7 +165,10 @@ def word_phrases(item: TomlFields, key: str) -> tuple[str, ...]:
     written as a pattern (punctuation is no part of a word: "c++" would match "C")."""
     # Composed, as text is written: a letter typed with a separate accent matched nothing.
     phrases = tuple(unicodedata.normalize("NFC", phrase) for phrase in item.texts(key))
-    for phrase in phrases:
+    # `texts` drops a string that shows nothing; a phrase such as "" (an edit's leftover) is
+    # refused as "--" is, not dropped in silence (a fork owner's trial).
+    empty = [raw for raw in item.table.get(key, ()) if not clean_line(raw)]
+    for phrase in (*empty, *phrases):
         if not text_tokens(phrase):
             raise ConfigError(
                 f"`{key}` holds {phrase!r}, which has no word to match",

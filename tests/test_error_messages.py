@@ -140,6 +140,9 @@ def test_a_bad_yields_to_is_named_at_its_line_not_where_its_text_first_appears()
             "`formerly` holds 'reasoning', the name of the topic 'reasoning'",
         ),
         ('generic = ["efficient",', 'generic = ["...", "efficient",', "`generic` holds '...'"),
+        # A fork owner's trial: an empty phrase was dropped in silence, while "--" was refused.
+        ('"quantization", "pruning",', '"quantization", "",', "`keywords` holds '', which"),
+        ('generic = ["efficient",', 'generic = ["  ", "efficient",', "`generic` holds '  '"),
     ],
 )
 def test_topic_rules_that_cannot_work_are_refused_at_their_line(
