@@ -6,12 +6,16 @@ import dataclasses
 import re
 from dataclasses import asdict, dataclass
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, as_toml, check_name, check_slug, is_slug, load_toml
 from sitegen.model import Topic, as_renamed, is_paper_id, renamed_slugs, web_url
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 
 # Each field of FeedSettings and PageSettings is a key of site.toml's [feeds] or [pages]: a
@@ -324,4 +328,41 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
                     + ", ".join(sorted(slugs))
                     + "; a slug renamed goes in its topic's `formerly`",
                 )
+    _refuse_circles(topics, tables, renamed)
     return tuple(dataclasses.replace(t, yields_to=as_renamed(t.yields_to, renamed)) for t in topics)
+
+
+def _refuse_circles(
+    topics: list[Topic], tables: list[TomlFields], renamed: Mapping[str, str]
+) -> None:
+    """Refuse topics that give way to each other, through others or not: the one first in
+    site.toml gave way, and with evidence too weak to qualify either, both did (a fork owner's
+    trial). Named at the `yields_to` of the circle's last topic in site.toml."""
+    gives_way_to: dict[str, list[str]] = {}  # of the topics so far
+    for topic, item in zip(topics, tables, strict=True):
+        gives_way_to[topic.slug] = [renamed.get(s, s) for s in topic.yields_to]
+        for named in topic.yields_to:
+            path = _way_back(renamed.get(named, named), topic.slug, gives_way_to)
+            if path is not None:
+                circle = " -> ".join((topic.slug, *path))
+                raise ConfigError(
+                    f"`yields_to` names {named!r}, which gives way to this topic in turn"
+                    f" ({circle}): topics in a circle cannot all give way",
+                    location=item.where_value("yields_to", named),
+                    hint=f"keep one way: take {named!r} out of this `yields_to`, or"
+                    f" {topic.slug!r} out of the `yields_to` of {path[-2]!r}",
+                )
+
+
+def _way_back(start: str, goal: str, gives_way_to: Mapping[str, list[str]]) -> list[str] | None:
+    """The shortest chain of `yields_to` from `start` to `goal` (both in it), if any."""
+    chains = {start: [start]}
+    queue = [start]
+    for slug in queue:
+        if slug == goal:
+            return chains[slug]
+        for other in gives_way_to.get(slug, ()):
+            if other not in chains:
+                chains[other] = [*chains[slug], other]
+                queue.append(other)
+    return None

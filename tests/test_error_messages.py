@@ -154,6 +154,28 @@ def test_topic_rules_that_cannot_work_are_refused_at_their_line(
     assert line.split(" = ")[0] in ("fallback", "yields_to", "keywords", "generic", "formerly")
 
 
+def test_topics_that_yield_to_each_other_are_refused_at_the_yields_to_closing_the_circle() -> None:
+    """A fork owner's trial: Code made to yield to Agents, which yields to Code, was built
+    without a word; the topic first in site.toml gave way, and a paper with a little evidence
+    for both (no area qualified) got neither, but the fallback area."""
+    code = 'generic = ["code", "software", "program", "repository", "compiler", "coding"]\n'
+    assert SITE_TOML.count(code) == 1 and 'yields_to = ["code"]' in SITE_TOML
+    message, line = _config_error(SITE_TOML.replace(code, code + 'yields_to = ["agents"]\n'))
+    assert message == (
+        "`yields_to` names 'agents', which gives way to this topic in turn (code -> agents ->"
+        " code): topics in a circle cannot all give way"
+    ), message
+    assert line == 'yields_to = ["agents"]'
+    # A longer circle, through a topic between, is named whole.
+    reasoning = 'slug = "reasoning"\n'
+    circle = SITE_TOML.replace(reasoning, reasoning + 'yields_to = ["agents"]\n').replace(
+        code, code + 'yields_to = ["reasoning"]\n'
+    )
+    message, line = _config_error(circle)
+    assert "(code -> reasoning -> agents -> code)" in message, message
+    assert line == 'yields_to = ["reasoning"]'
+
+
 def test_a_topic_merged_in_by_formerly_and_still_yielded_to_is_named_as_such() -> None:
     """Found by a fork owner's trial: merging representation-learning into machine-learning
     as docs/topics.md says, its slug left in machine-learning's `yields_to` was said to be
