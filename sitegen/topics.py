@@ -144,6 +144,24 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
     """The paper's topics, as `assign_topics` gives them, each with the evidence for it. The
     rules choose among the topics but its `not_topics` (so another area may take a refused
     one's place)."""
+    return _choose(paper, matcher, explain=False)[0]
+
+
+# Why a topic with evidence was not given, by kind: what `_qualifies` asks.
+_TOO_LITTLE = {
+    "area": "too little for an area: a keyword in the title, or a score of"
+    f" {_AREA_NEEDS[1]} without one",
+    "facet": "too little for a facet: a keyword in the title, or a score of"
+    f" {_FACET_NEEDS[1]} from two different keywords without one",
+}
+
+
+def _choose(
+    paper: Paper, matcher: TopicMatcher, *, explain: bool
+) -> tuple[tuple[TopicEvidence, ...], dict[str, str]]:
+    """`explain_topics`, and with `explain`, why each other topic with evidence was passed over
+    (by slug): one copy of the rules for the build and for `--topics-why`, whose reasons the
+    build does not spend time writing."""
     paper = _with_topics_renamed(paper, matcher.renamed)
     found = {
         slug: evidence
@@ -151,20 +169,27 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
         if slug not in paper.not_topics
     }
     topics = matcher.topics
-    qualified = {
-        slug: evidence
-        for slug, evidence in found.items()
-        if _qualifies(evidence, topics[slug].kind == "area")
-    }
+    passed_over: dict[str, str] = {}
+    qualified = {}
+    for slug, evidence in found.items():
+        if _qualifies(evidence, topics[slug].kind == "area"):
+            qualified[slug] = evidence
+        elif explain:
+            passed_over[slug] = _TOO_LITTLE[topics[slug].kind]
     for slug in list(qualified):
-        if any(_gives_way(qualified, slug, other, matcher) for other in topics[slug].yields_to):
+        ways = (o for o in topics[slug].yields_to if _gives_way(qualified, slug, o, matcher))
+        if (other := next(ways, None)) is not None:
             del qualified[slug]
+            if explain:
+                passed_over[slug] = f"gives way to {other} (its yields_to)"
     areas = _best(
         [e for e in qualified.values() if topics[e.slug].kind == "area"], MAX_AREAS, matcher
     )
     facets = _best(
         [e for e in qualified.values() if topics[e.slug].kind != "area"], MAX_FACETS, matcher
     )
+    if explain:
+        passed_over |= _left_out(qualified.values(), areas, facets, matcher)
     if not areas:
         weak = [
             e
@@ -188,7 +213,38 @@ def explain_topics(paper: Paper, matcher: TopicMatcher) -> tuple[TopicEvidence, 
     chosen: dict[str, TopicEvidence] = {}
     for evidence in (*manual, *areas, *facets):
         chosen.setdefault(evidence.slug, evidence)
-    return tuple(chosen.values())
+    return tuple(chosen.values()), passed_over
+
+
+def _left_out(
+    qualified: Iterable[TopicEvidence],
+    areas: Sequence[TopicEvidence],
+    facets: Sequence[TopicEvidence],
+    matcher: TopicMatcher,
+) -> dict[str, str]:
+    """Why each qualified topic `_best` did not keep was left out: the two fifths of the best
+    one's score, or the cap of its kind."""
+    reasons = {}
+    # The caps in words: MAX_AREAS and MAX_FACETS.
+    for kind, kept, many in (("area", areas, "three areas"), ("facet", facets, "two facets")):
+        pool = [e for e in qualified if matcher.topics[e.slug].kind == kind]
+        ranked = sorted(pool, key=lambda e: (-e.score, matcher.order[e.slug]))
+        kept_slugs = {e.slug for e in kept}
+        for evidence in ranked:
+            if evidence.slug in kept_slugs:
+                continue
+            best = ranked[0]
+            if evidence.score < best.score * _RUNNER_UP_SHARE and not (
+                kind == "facet" and evidence.in_title
+            ):
+                reasons[evidence.slug] = (
+                    f"under two fifths of the score of {best.slug} ({best.score})"
+                )
+            else:
+                first = [e.slug for e in ranked if e.slug in kept_slugs]
+                listed = f"{', '.join(first[:-1])} and {first[-1]}" if len(first) > 1 else first[0]
+                reasons[evidence.slug] = f"{many} at most: {listed} came first"
+    return reasons
 
 
 def _qualifies(evidence: TopicEvidence, is_area: bool) -> bool:
@@ -301,7 +357,7 @@ def why_topics(paper: Paper, taxonomy: tuple[Topic, ...]) -> list[str]:
     found that was not enough: what a site's editor reads to mend a rule."""
     matcher = compile_topics(taxonomy)
     paper = _with_topics_renamed(paper, matcher.renamed)
-    given = explain_topics(paper, matcher)
+    given, passed_over = _choose(paper, matcher, explain=True)
     chosen = {evidence.slug for evidence in given}
     lines = [f"{paper.id}: {paper.title}"]
     for evidence in given:
@@ -311,7 +367,8 @@ def why_topics(paper: Paper, taxonomy: tuple[Topic, ...]) -> list[str]:
     unused = [e for e in _evidence(paper, matcher).values() if e.slug not in chosen]
     for evidence in sorted(unused, key=lambda e: (-e.score, matcher.order[e.slug])):
         if evidence.slug not in paper.not_topics:
-            lines.append(f"  not {evidence.slug}: {_evidence_said(evidence, matcher)}; not chosen")
+            said = _evidence_said(evidence, matcher)
+            lines.append(f"  not {evidence.slug}: {said}; {passed_over[evidence.slug]}")
     return lines
 
 

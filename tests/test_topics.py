@@ -735,15 +735,47 @@ def test_why_a_paper_has_its_topics_names_the_evidence_and_what_was_not_enough()
     assert said["agents"] == "given by hand (the paper's topics)"
     assert said["diffusion"] == 'score 3 from "diffusion model" (one in the title)'
     assert said["not llm"] == "refused by the paper's not_topics"
-    assert (
-        said["not rl"]
-        == 'score 2 from "reinforcement learning", "rl" (none in the title); not chosen'
+    assert said["not rl"] == (
+        'score 2 from "reinforcement learning", "rl" (none in the title); too little for an'
+        " area: a keyword in the title, or a score of 4 without one"
     )
     assert [slug for slug in said if not slug.startswith("not ")] == list(
         assign_topics(paper, MATCHER)
     )
     fallback = why_topics(_paper("Nothing Here"), TOPICS)
     assert fallback[1:] == ["  ml: the fallback area: no other area had evidence enough"]
+
+
+def test_why_says_what_kept_each_topic_with_evidence_out() -> None:
+    """A re-topicing trial: after `yields_to = ["moe"]` on Architectures, `--topics-why` said
+    "not architectures: score 8 ... (one in the title); not chosen", and the editor could not
+    tell the rule just written from a cap or a threshold."""
+
+    def said(paper: Paper, topics: tuple[Topic, ...] = TOPICS) -> dict[str, str]:
+        lines = why_topics(paper, topics)[1:]
+        return dict(line.strip().split("; ", 1) for line in lines if line.startswith("  not "))
+
+    yielded = said(_paper("Language Model Agents"))
+    assert yielded == {
+        'not llm: score 3 from "language model" (one in the title)': (
+            "gives way to agents (its yields_to)"
+        )
+    }
+    facet = said(_paper("Diffusion Models", "We release a benchmark."))
+    assert list(facet.values()) == [
+        "too little for a facet: a keyword in the title, or a score of 5 from two different"
+        " keywords without one"
+    ]
+    numbered = tuple(
+        Topic(slug=f"t{i}", name=f"T{i}", description="", keywords=(f"word{i}",)) for i in range(5)
+    )
+    # t4 has 12, t3 3 (in the title): under two fifths of 12.
+    share = said(_paper("word4 word4 word4 word4 word3"), numbered)
+    assert list(share.values()) == ["under two fifths of the score of t4 (12)"]
+    # Four areas named in the title, t4 twice: three at most, the first three by score, then
+    # by their order in site.toml.
+    cap = said(_paper("word4 word4 word3 word2 word1"), numbered)
+    assert list(cap.values()) == ["three areas at most: t4, t1 and t2 came first"]
 
 
 def test_build_says_why_a_paper_has_its_topics(
