@@ -410,6 +410,9 @@ class TopicReport:
     topics: tuple[TopicChange, ...]  # in site.toml order, then topics the rules no longer have
     compared: bool  # whether previous rules were given (gained and lost are meaningful)
     titles: Mapping[str, str]  # of papers moved
+    # (slug before, slug now) of a topic whose papers all went to a new one: a rename without
+    # `formerly`, said in one line rather than each paper lost and gained
+    moved_whole: tuple[tuple[str, str], ...] = ()
 
     def lines(self) -> list[str]:
         width = max((len(t.slug) for t in self.topics), default=5)
@@ -427,7 +430,16 @@ class TopicReport:
                 line += f"  {gained:>6}  {lost:>4}"
             out.append(line)
         if self.compared:
+            for old, new in self.moved_whole:
+                count = next(len(t.gained) for t in self.topics if t.slug == new)
+                out.append(
+                    f"{old} -> {new}: its {count} papers under a new slug; the pages and feeds"
+                    f' of {old} are gone, unless {new}\'s table says formerly = ["{old}"]'
+                )
+            said = {slug for pair in self.moved_whole for slug in pair}
             for topic in self.topics:
+                if topic.slug in said:
+                    continue
                 for sign, ids in (("+", topic.gained), ("-", topic.lost)):
                     out.extend(
                         f"{sign} {topic.slug}: {paper_id}  {self.titles.get(paper_id, '')[:70]}"
@@ -487,9 +499,27 @@ def topic_report(
     areas = {t.slug for t in taxonomy if t.kind == "area"}
     moved = {pid for change in changes for pid in (*change.gained, *change.lost)}
     return TopicReport(
+        moved_whole=_moved_whole(changes, taxonomy, previous or ()),
         papers=len(papers),
         without_area=sum(1 for found in now.values() if not any(e.slug in areas for e in found)),
         topics=tuple(changes),
         compared=previous is not None,
         titles={paper.id: paper.title for paper in papers if paper.id in moved},
     )
+
+
+def _moved_whole(
+    changes: Sequence[TopicChange], taxonomy: tuple[Topic, ...], previous: tuple[Topic, ...]
+) -> tuple[tuple[str, str], ...]:
+    """Each topic of the old rules gone, whose papers a new topic has, all and only them."""
+    new = {t.slug for t in taxonomy} - {t.slug for t in previous}
+    gone = {t.slug for t in previous} - {t.slug for t in taxonomy} - {*renamed_slugs(taxonomy)}
+    by_slug = {change.slug: change for change in changes}
+    pairs = []
+    for old in sorted(gone, key=[t.slug for t in previous].index):
+        lost = by_slug[old].lost
+        heir = next((s for s in sorted(new) if lost and by_slug[s].gained == lost), None)
+        if heir is not None:
+            pairs.append((old, heir))
+            new.discard(heir)
+    return tuple(pairs)
