@@ -217,6 +217,8 @@ def load_toml(
                 "close it with the quote that opened it (a string of several lines is written"
                 ' in triple quotes, """...""")'
             )
+        elif message == "Invalid value" and (bare := _bare_value(said, column)):
+            message, hint = bare
         elif message.endswith("(at end of document)") and (opened := _key_given(lines, None)):
             # No line in the parser's words: the last statement's, which
             # opened what the end of the text leaves open.
@@ -234,6 +236,29 @@ def load_toml(
         ) from None
     except RecursionError:
         raise error("bad TOML: nested too deeply", location=Location(source), hint=hint) from None
+
+
+def _bare_value(said: str, column: int | None) -> tuple[str, str] | None:
+    """(message, hint) for a value written as a bare word on the line `said`, where the parser
+    says only "Invalid value": text without its quotes (`kind = facet`), or True for true."""
+    if not column or not said[column - 1 : column].isalpha():
+        return None
+    before, at = said[: column - 1], said[column - 1 :]
+    named = _KEY.match(said)
+    whose = f"`{named[1]}`'s value" if named else "the value"
+    # An array's item (on the key's line, or on a line of its own) ends at a comma or "]".
+    key = named[1] if named and "[" not in before else None
+    value = at.split("#")[0].strip() if key else re.split(r"[,\]\s#]", at)[0]
+    if value.casefold() in ("true", "false"):
+        lower = value.casefold()
+        return (
+            f"{whose} {value} is not TOML's: it writes true and false in lower case",
+            f"{key} = {lower}" if key else f"write {lower}",
+        )
+    return (
+        f"{whose} {value} is not quoted: TOML writes text in quotes",
+        f'{key} = "{value}"' if key else 'write each text of the array in quotes: ["a", "b"]',
+    )
 
 
 class TomlFields:

@@ -489,6 +489,45 @@ def test_a_site_key_a_table_takes_too_is_named_in_the_table_it_went_to() -> None
     )
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            'slug = "code"',
+            "slug = code",
+            "site.toml:{line}: bad TOML: `slug`'s value code is not quoted: TOML writes text in"
+            ' quotes\n  hint: slug = "code"',
+        ),
+        (
+            'name = "Large Language Models"',
+            "name = Large Language Models",
+            "site.toml:{line}: bad TOML: `name`'s value Large Language Models is not quoted:"
+            ' TOML writes text in quotes\n  hint: name = "Large Language Models"',
+        ),
+        (
+            'yields_to = ["code"]',
+            'yields_to = ["code", agents]',
+            "site.toml:{line}: bad TOML: `yields_to`'s value agents is not quoted: TOML writes"
+            ' text in quotes\n  hint: write each text of the array in quotes: ["a", "b"]',
+        ),
+        (
+            "fallback = true",
+            "fallback = True",
+            "site.toml:{line}: bad TOML: `fallback`'s value True is not TOML's: it writes true"
+            " and false in lower case\n  hint: fallback = true",
+        ),
+    ],
+)
+def test_a_value_written_without_its_quotes_is_said_so(old: str, new: str, says: str) -> None:
+    """A re-topicing trial: `slug = code` and `kind = facet` were refused as "bad TOML:
+    Invalid value" with the hint "fix the syntax of site.toml", which named neither the
+    quotes nor the value."""
+    assert SITE_TOML.count(old) == 1
+    text = SITE_TOML.replace(old, new)
+    line = text.split("\n").index(new) + 1
+    assert _refusal(text) == says.format(line=line)
+
+
 def test_a_tables_own_key_given_twice_is_not_sent_to_the_top() -> None:
     """A topic's own key (one the site has not) given a second time at the end of the file
     is that topic's: "keep one", with no word of moving it above the first table (h14: a
