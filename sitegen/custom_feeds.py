@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
 from sitegen.errors import ConfigError
-from sitegen.fields import MAX_SLUG, TomlFields, check_name, check_slug
+from sitegen.fields import TomlFields, check_name, check_slug, slug_of
 from sitegen.model import Paper, Topic, as_renamed, clean_line, renamed_slugs
 from sitegen.topics import text_tokens
 
@@ -129,7 +129,7 @@ def parse_custom_feeds(top: TomlFields, topics: Sequence[Topic]) -> tuple[Custom
 def _feed_slug(item: TomlFields, name: str, taken: dict[str, int | None]) -> str:
     """The feed's slug, given or made from its `name`, unless one of the feeds before has it."""
     given = item.text_or_none("slug")
-    slug = _slug_of(name) if given is None else given
+    slug = slug_of(name) if given is None else given
     if given is None and not slug:
         # Found by a trial: a name of no Latin letter ("扩散模型") was given the URL feeds/feed/.
         raise ConfigError(
@@ -192,18 +192,6 @@ _PATTERN_CHARS = re.compile(r"[*+?|\[\]{}\\^$#]")
 
 
 # Latin letters that are no letter plus an accent, so NFKD keeps them whole (ß is casefold's).
-_LATIN_LETTERS = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
-                                "þ": "th", "ı": "i"})  # fmt: skip
-
-
-def _slug_of(name: str) -> str:
-    """A feed's URL name made from its name: its words in ASCII, accents dropped ("Réseaux" is
-    reseaux, not r-seaux: found by a trial), letters of other scripts left out ("" if all are)."""
-    latin = name.casefold().translate(_LATIN_LETTERS)
-    ascii_name = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_name))[:MAX_SLUG].rstrip("-")
-
-
 @dataclass(frozen=True, slots=True)
 class FeedMatcher:
     """A custom feed compiled once for matching many papers."""

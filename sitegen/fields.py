@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, time
 from typing import Any
@@ -525,6 +526,19 @@ def is_slug(text: str) -> bool:
     return len(text) <= MAX_SLUG and bool(_SLUG.fullmatch(text))
 
 
+# Letters NFKD does not take apart, as English writes them ("Łódź" is lodz, not odz).
+_LATIN_LETTERS = str.maketrans({"æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d",
+                                "þ": "th", "ı": "i"})  # fmt: skip
+
+
+def slug_of(name: str) -> str:
+    """A URL name made from `name`: its words in ASCII, accents dropped ("Réseaux" is reseaux,
+    not r-seaux: found by a trial), letters of other scripts left out ("" if all are)."""
+    latin = name.casefold().translate(_LATIN_LETTERS)
+    ascii_name = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_name))[:MAX_SLUG].rstrip("-")
+
+
 def check_slug(
     slug: str,
     where: Location,
@@ -542,7 +556,7 @@ def check_slug(
             f"{what} slug {slug[:60]!r} is not a lowercase-hyphenated slug of at most "
             f"{MAX_SLUG} characters",
             location=where,
-            hint=f'e.g. slug = "{example}"',
+            hint=f'e.g. slug = "{slug_of(slug) or example}"',
         )
     made = f" (made from its name {made_from[:60]!r})" if made_from else ""
     _claim(slug, where, taken, f"{what} slug {slug!r}{made} is another {other}'s",

@@ -1456,3 +1456,19 @@ def test_a_base_template_kept_from_an_older_sitegen_says_the_block_it_lacks(
     # Checked once per setup (of a build that went through): a refused one is refused again.
     again = sitegen_here("--root", str(tiny_built), "build")
     assert again.returncode == 2 and again.stderr.splitlines()[0] == first, again.stderr
+
+
+@pytest.mark.parametrize(
+    ("slug", "hint"),
+    [
+        ("Mixture of Experts", 'e.g. slug = "mixture-of-experts"'),
+        ("Réseaux_Neuronaux", 'e.g. slug = "reseaux-neuronaux"'),
+        ("ロボット", 'e.g. slug = "robotics"'),  # nothing to make one from: an example
+    ],
+)
+def test_a_topic_slug_that_is_no_slug_is_offered_the_one_made_from_it(slug: str, hint: str) -> None:
+    """A topic owner's trial: `slug = "Mixture of Experts"` was hinted `slug = "robotics"`."""
+    with pytest.raises(ConfigError) as error:
+        parse_config(SITE_TOML.replace('slug = "efficiency"', f'slug = "{slug}"'), source="x")
+    assert "is not a lowercase-hyphenated slug" in error.value.message
+    assert error.value.hint == hint
