@@ -174,10 +174,18 @@ def read_listing_file(path: Path) -> bytes:
         raise ListingError(
             f"cannot read the listing: {error.strerror}",
             location=Location(str(path)),
-            hint="check the path"
-            if error.errno == errno.ENOENT
-            else "give a listing saved as a file",
+            hint=_unread_listing_hint(error.errno),
         ) from None
+
+
+def _unread_listing_hint(number: int | None) -> str:
+    """What to do about a listing file that could not be read (errno `number`): a kept
+    listing of mode 000 was told to be saved as a file, which it was (a maintainer's trial)."""
+    if number in (errno.ENOENT, errno.ENOTDIR):
+        return "check the path"
+    if number in (errno.EACCES, errno.EPERM):
+        return "fix its permissions (sitegen reads it to ingest it), then run again"
+    return "give a listing saved as a file"
 
 
 def keep_answer(root: Path, listing: Listing, raw: bytes, *, pending: dict[str, bytes]) -> str:

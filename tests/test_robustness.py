@@ -608,6 +608,23 @@ def test_a_digests_file_without_permission_is_not_said_to_be_in_the_way(
     assert "hint: fix its permissions" in result.stderr and "move" not in result.stderr
 
 
+def test_a_kept_listing_without_permission_is_said_so_not_to_be_saved_as_a_file(
+    site: Path, unprivileged: list[str]
+) -> None:
+    """Found by a maintainer's trial: `ingest content/listings/*` with a kept listing of mode
+    000 was told to "give a listing saved as a file", which it is; its permissions are what
+    to fix."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    kept = site / "content" / "listings" / FIRST.name
+    before = tree_bytes(site / "content")
+    with without_permissions(kept):
+        result = _sitegen(site, "ingest", str(kept), prefix=unprivileged)
+    _one_clear_line(result, str(kept), "cannot read the listing: Permission denied")
+    assert "hint: fix its permissions" in result.stderr, result.stderr
+    assert "saved as a file" not in result.stderr
+    assert tree_bytes(site / "content") == before
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
     site: Path,
