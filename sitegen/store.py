@@ -253,8 +253,8 @@ def _read_store(
         held_day = cache.days.get(name)
         if held_day is None or not holds(days_dir / name, held_day[0]):
             shown = f"{DAYS_DIR}/{name}"
-            data = read_found(root / shown, shown)
-            try:
+            try:  # one that cannot be read is said with the others (a maintainer's trial)
+                data = read_found(root / shown, shown)
                 day = parse_day_file(decode_content(data, path=shown), path=shown)
             except ContentError as error:
                 errors.append(error)

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -623,6 +624,27 @@ def test_a_kept_listing_without_permission_is_said_so_not_to_be_saved_as_a_file(
     assert "hint: fix its permissions" in result.stderr, result.stderr
     assert "saved as a file" not in result.stderr
     assert tree_bytes(site / "content") == before
+
+
+def test_a_day_file_without_permission_is_said_with_the_broken_paper_files(
+    tiny_built: Path, unprivileged: list[str]
+) -> None:
+    """Found by a maintainer's trial (docs/content.md: files that do not read are said at
+    once): a day file of mode 000 was said alone, the paper file broken beside it only at the
+    next run."""
+    content = tiny_built / "content"
+    paper = next((content / "papers").glob("*.md"))
+    rewrite(paper, lambda text: re.sub(r"(?m)^upvotes = .*$", "upvotes = 'ten'", text, count=1))
+    day = next((content / "days").glob("*.toml"))
+    with without_permissions(day):
+        result = _sitegen(tiny_built, "build", prefix=unprivileged)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("sitegen: error:")]
+    assert len(errors) == 2, result.stderr
+    assert any(f"content/papers/{paper.name}:" in line and "ten" in line for line in errors)
+    assert any(
+        f"content/days/{day.name}: cannot read it: Permission denied" in line for line in errors
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
