@@ -110,6 +110,7 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
             if is_paper_id(named)
             else "rename the file: its name is the paper's id, in its address",
         )
+    refuse_emptied(text, path=path)
     refuse_conflict_markers(text, path=path)
     table, body, _ = split_front_matter(text, path=path)
     fields = TomlFields(table, text=text, source=path, error=ContentError)
@@ -169,6 +170,7 @@ def render_day_file(day: Day) -> str:
 def parse_day_file(text: str, *, path: str) -> Day:
     """A day file's text as a Day; a ContentError naming the line of anything wrong."""
     text = with_newlines(text)
+    refuse_emptied(text, path=path)
     refuse_conflict_markers(text, path=path)
     table = load_toml(text, source=path, error=ContentError, hint="fix the TOML syntax")
     fields = TomlFields(table, text=text, source=path, error=ContentError)
@@ -295,6 +297,7 @@ def render_digest_dates(dates: Mapping[str, datetime]) -> str:
 def parse_digest_dates(text: str, *, path: str) -> dict[str, datetime]:
     """content/digests.toml's records; a ContentError naming the line of anything wrong."""
     text = with_newlines(text)
+    refuse_emptied(text, path=path)
     refuse_conflict_markers(text, path=path)
     table = load_toml(text, source=path, error=ContentError, hint="fix the TOML syntax")
     fields = TomlFields(table, text=text, source=path, error=ContentError)
@@ -528,6 +531,19 @@ def decode_content(data: bytes, *, path: str, error: type[SitegenError] = Conten
             location=Location(path, data.count(b"\n", 0, problem.start) + 1),
             hint="save the file as UTF-8",
         ) from None
+
+
+def refuse_emptied(text: str, *, path: str) -> None:
+    """A ContentError when a content file holds nothing (an editor's crash, a `>` typed for
+    `>>`): an emptied day file was told to be given its `day` line, which makes a day of no
+    papers, every paper it listed taken off the site without a word (a maintainer's trial)."""
+    if text.strip():
+        return
+    raise ContentError(
+        "the file is empty",
+        location=Location(path, 1),
+        hint=f"restore it, from git (`git checkout HEAD -- {path}`) or a copy",
+    )
 
 
 _CONFLICT = re.compile(r"^<{7}(?: |$)(?:.*\n)*?^>{7}(?: |$)", re.MULTILINE)

@@ -872,6 +872,24 @@ def test_a_paper_file_with_old_mac_line_ends_is_read() -> None:
     assert parse_paper_file(text, path="content/papers/2501.00001.md") == paper
 
 
+@pytest.mark.parametrize("emptied", ["", "\n", " \r\n\t\n"])
+def test_an_emptied_content_file_is_told_to_be_restored_not_to_be_filled_in(emptied: str) -> None:
+    """Found by a maintainer's trial: an emptied day file (an editor's crash, a `>` typed for
+    `>>`) was told to "set day = 2026-01-08", which makes a day of no papers: every paper it
+    listed went off the site without a word. An emptied paper file is said to be empty too."""
+    for parse, path in (
+        (parse_day_file, "content/days/2026-01-08.toml"),
+        (parse_paper_file, "content/papers/2501.00001.md"),
+    ):
+        with pytest.raises(ContentError) as caught:
+            parse(emptied, path=path)  # type: ignore[operator]
+        assert str(caught.value).startswith(f"{path}:1: the file is empty"), caught.value
+        assert f"git checkout HEAD -- {path}" in (caught.value.hint or "")
+        assert "set day" not in (caught.value.hint or "")
+    day = "day = 2026-01-08\npapers = []\n"  # a day emptied on purpose says so: read as it is
+    assert parse_day_file(day, path="content/days/2026-01-08.toml").entries == ()
+
+
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
 def test_merge_conflict_markers_are_refused_at_their_line_not_published(line_end: str) -> None:
     """Found by a review: markers a merge left in an abstract were published on the paper's
