@@ -568,6 +568,20 @@ def refuse_conflict_markers(text: str, *, path: str) -> None:
 FENCE = "+++"
 
 
+_BOM = "\ufeff".encode()
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def carry_line_ends(old: bytes, new: bytes) -> bytes:
+    """`new`, a file sitegen rewrites (LF, no byte-order mark), with the line ends of `old`
+    (its first) and its byte-order mark: a file a Windows editor saved was rewritten with LF,
+    and the day's commit showed every line of it changed (a maintainer's trial)."""
+    found = _LINE_END.search(old)
+    if found is not None and found.group() != b"\n":
+        new = new.replace(b"\n", found.group())
+    return _BOM + new if old.startswith(_BOM) and not new.startswith(_BOM) else new
+
+
 def with_newlines(text: str) -> str:
     """`text` with its line ends as "\n": CRLF, a Windows checkout's; CR alone, an old Mac
     editor's (found by two reviews: a paper file's, then a day file's)."""

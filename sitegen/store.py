@@ -46,6 +46,7 @@ from sitegen.cache import (
 from sitegen.errors import ContentError, ContentErrors, ListingError, Location
 from sitegen.formats import (
     carry_comments,
+    carry_line_ends,
     day_entry_line,
     decode_content,
     parse_day_file,
@@ -684,7 +685,7 @@ def ingest_into_store(
             )
         papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
         days = [d for day, d in merged.days.items() if before.days.get(day) != d]
-        rendered = _with_comments_kept(root, content_files(papers, days))
+        rendered = _as_written_by_hand(root, content_files(papers, days))
         more = more_files(before, merged) if more_files else {}
         written = write_files(root, {**(files or {}), **more, **rendered})
     new_ids = merged.papers.keys() - before.papers.keys()
@@ -720,13 +721,15 @@ def read_regular_file(path: Path, *, limit: int) -> bytes:
     return data
 
 
-def _with_comments_kept(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
-    """`files`, each with the comment lines its file on disk holds (formats.carry_comments)."""
+def _as_written_by_hand(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
+    """`files`, each with the comment lines its file on disk holds (formats.carry_comments),
+    and its line ends and byte-order mark (formats.carry_line_ends)."""
     for rel, data in files.items():
         with contextlib.suppress(OSError, UnicodeDecodeError):
             old = (root / rel).read_bytes()
             if b"#" in old:
-                files[rel] = carry_comments(old.decode("utf-8-sig"), data.decode()).encode()
+                data = carry_comments(old.decode("utf-8-sig"), data.decode()).encode()
+            files[rel] = carry_line_ends(old, data)
     return files
 
 

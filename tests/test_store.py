@@ -853,6 +853,36 @@ def test_a_day_file_edited_by_hand_is_read_again(site: Path, tmp_path: Path) -> 
     assert len(list((site / "content" / "papers").iterdir())) == 1
 
 
+def test_a_file_saved_with_windows_line_ends_keeps_them_when_an_ingest_rewrites_it(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a maintainer's trial: a paper or day file a Windows editor saved (CRLF, a
+    byte-order mark) was rewritten with LF by the next day's ingest, so the daily commit's
+    diff showed every line of it changed, the one change among them unseen."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert _ingest(site, _day_listing(tmp_path / "a", "2026-02-01", "Listed Title")) == 0
+    content = site / "content"
+    day_file = content / "days" / "2026-02-01.toml"
+    (paper_file,) = (content / "papers").iterdir()
+    front_matter = paper_file.read_bytes().split(b"+++\n")[1]  # the abstract deleted by hand
+    windows = {
+        day_file: b"\xef\xbb\xbf" + day_file.read_bytes().replace(b"\n", b"\r\n"),
+        paper_file: b"+++\r\n" + front_matter.replace(b"\n", b"\r\n") + b"+++\r\n",
+    }
+    for path, data in windows.items():
+        path.write_bytes(data)
+    again = _day_listing(tmp_path / "b", "2026-02-01", "Listed Title", "Another Title")
+    assert _ingest(site, again) == 0
+    for path, before in windows.items():
+        after = path.read_bytes()
+        assert after != before, f"{path.name} is rewritten"
+        assert after.count(b"\n") == after.count(b"\r\n"), f"{path.name} keeps CRLF"
+        assert after.startswith(b"\xef\xbb\xbf") == before.startswith(b"\xef\xbb\xbf")
+    assert b"An abstract for Listed Title." in paper_file.read_bytes()
+    assert b"Another Title" in day_file.read_bytes()
+
+
 def test_content_files_with_windows_line_ends_are_read() -> None:
     """Found by a review: a checkout with core.autocrlf turns every paper file's line ends to
     CRLF, and each was refused as bad TOML on its last front-matter line."""
