@@ -27,9 +27,12 @@ def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None
     return (message[: match.start()] if match else message), line, column
 
 
-# A key given what looks like a date but is none ("2026-13-45", "2026-2-30"): TOML reads an
-# invalid date as another token, so the parser's message says nothing of dates.
-_NO_DATE = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2})\b")
+# A key given what looks like a date but is none ("2026-13-45", "2026-2-30", or another
+# country's way, "06/04/2026", "4.6.2026": a maintainer's trial): TOML reads an invalid date
+# as another token, so the parser's message says nothing of dates.
+_NO_DATE = re.compile(
+    r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2}\b|\d{1,4}([./])\d{1,2}\3\d{1,4}(?![\w.]))"
+)
 _KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
 # A string closed by a double quote meant inside it: `title = "See "What" I See"` (a quote
 # after a `#` is a comment's, unless the `#` ends a word: `"Why "C#" Matters"`; no quoted

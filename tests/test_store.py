@@ -264,6 +264,18 @@ BROKEN = {
         4,
         "`upvotes` is given a second time",
     ),
+    # a date written as another country writes it: the parser said "Expected newline" (a
+    # maintainer's trial)
+    "a day of another format": (
+        '+++\ntitle = "T"\npublished = 06/04/2026\n+++\nA\n',
+        3,
+        "`published` = 06/04/2026 is not a day (YYYY-MM-DD)",
+    ),
+    "a day with dots": (
+        '+++\ntitle = "T"\npublished = 4.6.2026\n+++\nA\n',
+        3,
+        "`published` = 4.6.2026 is not a day (YYYY-MM-DD)",
+    ),
     # a line separator TOML keeps in a string does not move the line looked at (a review)
     "no such day after U+2028": (
         '+++\ntitle = "A\u2028B"\npublished = 2026-13-45\n+++\nA\n',
