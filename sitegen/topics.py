@@ -415,14 +415,22 @@ class TopicReport:
     moved_whole: tuple[tuple[str, str], ...] = ()
 
     def lines(self) -> list[str]:
+        """Each paper moved, if compared, then the table and what a rename did: the summary
+        last, where a terminal leaves it in view (a trial: at thousands of papers the list of
+        moves scrolled the table out of sight)."""
+        said = {slug for pair in self.moved_whole for slug in pair}
+        out = [
+            f"{sign} {topic.slug}: {paper_id}  {self.titles.get(paper_id, '')[:70]}"
+            for topic in (self.topics if self.compared else ())
+            if topic.slug not in said
+            for sign, ids in (("+", topic.gained), ("-", topic.lost))
+            for paper_id in ids
+        ]
         width = max((len(t.slug) for t in self.topics), default=5)
         header = f"{'topic':<{width}}  papers  one-word"
         if self.compared:
             header += "  gained  lost"
-        out = [
-            f"topics of {self.papers} papers; {self.without_area} without an area",
-            header,
-        ]
+        out += [f"topics of {self.papers} papers; {self.without_area} without an area", header]
         for topic in self.topics:
             line = f"{topic.slug:<{width}}  {topic.papers:>6}  {topic.one_word:>8}"
             if self.compared:
@@ -436,15 +444,6 @@ class TopicReport:
                     f"{old} -> {new}: its {count} papers under a new slug; the pages and feeds"
                     f' of {old} are gone, unless {new}\'s table says formerly = ["{old}"]'
                 )
-            said = {slug for pair in self.moved_whole for slug in pair}
-            for topic in self.topics:
-                if topic.slug in said:
-                    continue
-                for sign, ids in (("+", topic.gained), ("-", topic.lost)):
-                    out.extend(
-                        f"{sign} {topic.slug}: {paper_id}  {self.titles.get(paper_id, '')[:70]}"
-                        for paper_id in ids
-                    )
             out.append("why a paper has its topics: sitegen build --topics-why ID")
         return out
 

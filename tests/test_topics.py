@@ -667,8 +667,13 @@ def test_build_reports_what_an_edit_of_the_rules_did(
     assert main(["--root", str(site), "build", "--topics-before", str(before)]) == 0
     out = capsys.readouterr().out
     assert "topics of 90 papers" in out and "one-word" in out and "gained" in out
-    lost = [line for line in out.splitlines() if line.startswith("- ")]
+    lines = out.splitlines()
+    lost = [line for line in lines if line.startswith("- ")]
     assert lost and all(": " in line for line in lost), "each lost paper is named"
+    # The table after the list of papers, where a terminal leaves it in view (a trial: at
+    # thousands of papers the list scrolled it out of sight).
+    table = next(i for i, line in enumerate(lines) if line.startswith("topics of 90 papers"))
+    assert table > max(i for i, line in enumerate(lines) if line.startswith(("- ", "+ ")))
 
 
 def test_a_topic_renamed_with_formerly_is_compared_with_itself_before() -> None:
