@@ -2,9 +2,10 @@
 
 import contextlib
 import os
+import platform
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sitegen.errors import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, OutputLost
 
@@ -48,16 +49,29 @@ def run() -> None:
             file=sys.stderr,
         )
         sys.exit(EXIT_BAD_INPUT)
+    # `python3.10 -m sitegen` in the clone (pip never installs it there): a traceback at import.
+    if sys.version_info < (3, 11):  # noqa: UP036 -- a Python older than pyproject.toml allows
+        print(
+            f"sitegen: error: sitegen needs Python 3.11 or newer, not {platform.python_version()}\n"
+            "  hint: make its virtual environment with a newer Python (python3.11 -m venv .venv),"
+            " then pip install -e . in it",
+            file=sys.stderr,
+        )
+        sys.exit(EXIT_BAD_INPUT)
     try:
         # Imported here: Ctrl-C while the libraries load (the first 0.2 s) printed a traceback.
         from sitegen.cli import main
     except KeyboardInterrupt:
         print("sitegen: interrupted; nothing was done", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
+    except ModuleNotFoundError as missing:
+        _library_missing(missing)
     sys.stdout = _StandardOutput(sys.stdout)
     try:
         status = main()
         sys.stdout.flush()
+    except ModuleNotFoundError as missing:
+        _library_missing(missing)  # one a command imports only when it needs it (feedgen)
     except BrokenPipeError:
         # The reader went away (`sitegen build | head -1`): what the command did stands, and
         # the rest of what it says has nowhere to go; no traceback, nor one at exit's flush.
@@ -70,6 +84,22 @@ def run() -> None:
         _output_dropped()
         status = EXIT_FAILED
     sys.exit(status)
+
+
+def _library_missing(missing: ModuleNotFoundError) -> NoReturn:
+    """`python3 -m sitegen` in the clone, from a shell whose virtual environment is not active:
+    a library sitegen needs is not there, which is said in one line, not a traceback."""
+    library = (missing.name or "").partition(".")[0]
+    if not library or library == "sitegen":
+        raise missing
+    print(
+        f"sitegen: error: {library}, a library sitegen needs, is not installed for"
+        f" {sys.executable}\n"
+        "  hint: activate the virtual environment sitegen was installed in (. .venv/bin/activate),"
+        " or pip install -e . in a new one",
+        file=sys.stderr,
+    )
+    sys.exit(EXIT_BAD_INPUT)
 
 
 def _in_utf8_mode() -> None:

@@ -751,6 +751,85 @@ def test_sitegen_on_windows_says_where_it_runs_in_one_line(tmp_path: Path) -> No
     assert hint.startswith("  hint: ") and "WSL" in hint
 
 
+def _site_packages_but(tmp_path: Path, left_out: str) -> Path:
+    """A folder holding every library this venv's Python has but `left_out`: the Python a user
+    runs when the virtual environment is not active, where some of sitegen's libraries are."""
+    import feedgen
+
+    site_packages = Path(feedgen.__file__).parent.parent
+    partial = tmp_path / "site-packages"
+    partial.mkdir()
+    for entry in site_packages.iterdir():
+        if not entry.name.startswith(left_out):
+            (partial / entry.name).symlink_to(entry)
+    return partial
+
+
+@pytest.mark.parametrize(
+    ("args", "left_out", "missing"),
+    [
+        (["--version"], "", "idna"),  # no library at all: the first the commands import
+        (["build"], "feedgen", "feedgen"),  # one a build imports only when it renders
+    ],
+)
+def test_sitegen_without_its_libraries_says_to_activate_the_venv(
+    tmp_path: Path, args: list[str], left_out: str, missing: str
+) -> None:
+    """`python3 -m sitegen build` in the clone, in a new terminal whose virtual environment is
+    not active: a traceback ending in `No module named 'feedgen'`, halfway through a build.
+    `-S` leaves out this Python's own site-packages, and PYTHONPATH gives back what it has."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "content", site / "content")
+    shutil.copytree(REPO / "templates", site / "templates")
+    shutil.copy(REPO / "site.toml", site)
+    path = [str(REPO)] + ([str(_site_packages_but(tmp_path, left_out))] if left_out else [])
+    refused = subprocess.run(
+        [sys.executable, "-S", "-m", "sitegen", *args],
+        cwd=site,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(path)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+    (line, hint) = refused.stderr.splitlines()[-2:]
+    needs = f"{missing}, a library sitegen needs, is not installed for {sys.executable}"
+    assert line == f"sitegen: error: {needs}"
+    assert hint.startswith("  hint: ") and "activate" in hint and "pip install -e ." in hint
+    assert not (site / "public").exists()
+
+
+def _python_3_10() -> str | None:
+    """A Python 3.10 on this machine, if there is one (pyenv's, say)."""
+    pyenv = Path.home().glob(".pyenv/versions/3.10*/bin/python3.10")
+    candidates = [shutil.which("python3.10"), *map(str, pyenv)]
+    for candidate in filter(None, candidates):
+        answer = subprocess.run([candidate, "-c", "pass"], capture_output=True, check=False)
+        if answer.returncode == 0:
+            return candidate
+    return None
+
+
+def test_sitegen_under_python_3_10_says_which_python_it_needs(tmp_path: Path) -> None:
+    """`python3.10 -m sitegen build` in the clone (pip refuses to install sitegen there, but the
+    package is importable from the clone's root): a traceback, `cannot import name 'UTC'`."""
+    python = _python_3_10()
+    if python is None:
+        pytest.skip("no Python 3.10 on this machine")
+    refused = subprocess.run(
+        [python, "-m", "sitegen", "build"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+    (line, hint) = refused.stderr.splitlines()
+    assert line.startswith("sitegen: error: sitegen needs Python 3.11 or newer, not 3.10.")
+    assert hint.startswith("  hint: ") and "python3.11 -m venv" in hint
+
+
 def test_more_broken_files_than_a_screen_says_how_many_more(
     small_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
