@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from sitegen.errors import (
     printable,
 )
 from sitegen.listings.base import FETCH_URL_VARIABLE
+from sitegen.model import is_arxiv_id
 from sitegen.store import DAYS_DIR, PAPERS_DIR, IngestReport, load_content
 from sitegen.topics import topic_report, why_topics
 
@@ -446,13 +448,30 @@ def papers_to_explain(root: Path, paper_ids: Sequence[str]) -> list[Paper]:
     """The papers `--topics-why` names, as their files say them now; an id no paper has is a
     UsageError (asked before the build: a mistyped id is not a site published, then refused)."""
     papers = load_content(root).papers
-    for paper_id in paper_ids:
-        if paper_id not in papers:
+    found = []
+    for named in paper_ids:
+        paper_id = named if named in papers else _paper_of_arxiv_id(papers, named)
+        if paper_id is None:
             raise UsageError(
-                f"--topics-why {paper_id}: no such paper",
+                f"--topics-why {named}: no such paper",
                 hint="give a paper's id: its file's name in content/papers/ without .md",
             )
-    return [papers[paper_id] for paper_id in paper_ids]
+        found.append(papers[paper_id])
+    return found
+
+
+# An arXiv id as arXiv's pages write it: `arXiv:2606.10896v2` is the paper 2606.10896.
+_ARXIV_AS_WRITTEN = re.compile(r"(?:arxiv:)?(?P<id>.*?)(?:v\d+)?", re.IGNORECASE)
+
+
+def _paper_of_arxiv_id(papers: Mapping[str, Paper], named: str) -> str | None:
+    written = _ARXIV_AS_WRITTEN.fullmatch(named)
+    if written is None or not is_arxiv_id(arxiv_id := written["id"]):
+        return None
+    if arxiv_id in papers:
+        return arxiv_id
+    # A paper first had from a text capture is named after its title; read only on a miss.
+    return next((p.id for p in papers.values() if p.arxiv_id == arxiv_id), None)
 
 
 def print_topics_why(config: SiteConfig, papers: Sequence[Paper]) -> None:

@@ -830,6 +830,35 @@ def test_build_says_why_a_paper_has_its_topics(
     assert tree_bytes(small_built / "public") == before
 
 
+@pytest.mark.parametrize("named", ["2606.10896v2", "arXiv:2606.10896", "arXiv:2606.10896v1"])
+def test_topics_why_takes_a_paper_by_its_arxiv_id_as_arxiv_writes_it(
+    bundled_built: Path, capsys: pytest.CaptureFixture[str], named: str
+) -> None:
+    """A new user's trial: the id copied from arXiv's page (`arXiv:2606.10896v2`) was "no such
+    paper", although the version names the same paper and the site holds it."""
+    from sitegen.cli import main
+
+    assert main(["--root", str(bundled_built), "build", "--topics-why", named]) == 0
+    out = capsys.readouterr().out
+    title = "Flash-GMM: A Memory-Efficient Kernel for Scalable Soft Clustering"
+    assert f"\n2606.10896: {title}\n" in out
+    assert "  efficiency: score 20 from " in out
+
+
+def test_topics_why_takes_a_paper_named_after_its_title_by_its_arxiv_id(
+    bundled_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A paper first had from a text capture keeps the file its title named, whatever arXiv
+    id a later listing gives it: that id, as arXiv writes it, names it too."""
+    from sitegen.cli import main
+
+    paper = next(p for p in sorted((bundled_built / "content" / "papers").glob("*.md"))
+                 if not p.stem[0].isdigit())  # fmt: skip
+    rewrite(paper, lambda text: text.replace("+++\n", '+++\narxiv_id = "2511.09999"\n', 1))
+    assert main(["--root", str(bundled_built), "build", "--topics-why", "arXiv:2511.09999v3"]) == 0
+    assert f"\n{paper.stem}: " in capsys.readouterr().out
+
+
 def test_a_topic_no_rule_can_give_and_no_paper_names_is_noted_by_the_build(
     tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
