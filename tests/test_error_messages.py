@@ -768,7 +768,7 @@ def _site_packages_but(tmp_path: Path, left_out: str) -> Path:
 @pytest.mark.parametrize(
     ("args", "left_out", "missing"),
     [
-        (["--version"], "", "idna"),  # no library at all: the first the commands import
+        (["--version"], "", r"\w+"),  # no library at all: whichever is imported first
         (["build"], "feedgen", "feedgen"),  # one a build imports only when it renders
     ],
 )
@@ -792,9 +792,9 @@ def test_sitegen_without_its_libraries_says_to_activate_the_venv(
         check=False,
     )
     assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
-    (line, hint) = refused.stderr.splitlines()[-2:]
-    needs = f"{missing}, a library sitegen needs, is not installed for {sys.executable}"
-    assert line == f"sitegen: error: {needs}"
+    (line, hint) = refused.stderr.splitlines()
+    needs = f"{missing}, a library sitegen needs, is not installed for {re.escape(sys.executable)}"
+    assert re.fullmatch(f"sitegen: error: {needs}", line), line
     assert hint.startswith("  hint: ") and "activate" in hint and "pip install -e ." in hint
     assert not (site / "public").exists()
 
