@@ -13,6 +13,7 @@ import errno
 import functools
 import gc
 import html
+import ipaddress
 import socket
 import sys
 import threading
@@ -467,8 +468,10 @@ def serve(
     stop = threading.Event()
     watching = False
 
+    shown = _address_to_open(host, server)
+
     def address() -> str:
-        return f"http://{_in_url(host)}:{bound_port}{quote(unquote(subpath()))}"
+        return f"http://{_in_url(shown)}:{bound_port}{quote(unquote(subpath()))}"
 
     def rebuilt(paths: tuple[Path, ...]) -> None:
         before = subpath()
@@ -611,6 +614,17 @@ def file_stamps(files: Iterable[Path]) -> list[Stamp]:
         else:
             stamps.append((info.st_ino, info.st_mtime_ns, info.st_size))
     return stamps
+
+
+def _address_to_open(host: str, server: ThreadingHTTPServer) -> str:
+    """The host of the address said to open: an unspecified one (0.0.0.0, ::, "0") listens on
+    every interface and is no address to open (a trial: "at http://0.0.0.0:8000/"), so the
+    loopback address of its family."""
+    bound = str(server.server_address[0])
+    with contextlib.suppress(ValueError):
+        if ipaddress.ip_address(bound).is_unspecified:
+            return "::1" if ":" in bound else "127.0.0.1"
+    return host
 
 
 def _in_url(host: str) -> str:

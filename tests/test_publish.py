@@ -767,10 +767,11 @@ def served_as_built(
 
 
 @contextmanager
-def _serving(root: Path) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
-    """`sitegen serve` on `root`: the process, its URL, and what it printed until serving."""
+def _serving(root: Path, *flags: str) -> Iterator[tuple[subprocess.Popen[str], str, list[str]]]:
+    """`sitegen serve` on `root` (with `flags`): the process, its URL, and what it printed
+    until serving."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "sitegen", "--root", str(root), "serve", "--port", "0"],
+        [sys.executable, "-m", "sitegen", "--root", str(root), "serve", "--port", "0", *flags],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -795,6 +796,14 @@ def test_serve_says_that_the_feeds_link_the_sites_url_not_the_preview(tiny_built
     with _serving(tiny_built) as (_, _url, lines):
         said = f"the feeds and their items link base_url, {base_url}, not this preview"
         assert any(said in line for line in lines), lines
+
+
+def test_serve_on_every_interface_prints_an_address_a_browser_opens(tiny_built: Path) -> None:
+    """A docs trial: `--bind 0.0.0.0` printed http://0.0.0.0:PORT/, the address it listens
+    on, as the one to open; the loopback address opens it on this machine."""
+    with _serving(tiny_built, "--bind", "0.0.0.0") as (_, url, lines):
+        assert "0.0.0.0" not in lines[-1], lines
+        assert httpx.get(url, timeout=30).status_code == 200
 
 
 def test_serve_serves_pages_and_the_404_page(
