@@ -191,10 +191,13 @@ class Feeds:
         count = len(paper_ids)
         return _Item(
             item_id=f"{_ID_PREFIX}day/{day.isoformat()}",
-            title=f"{count} paper{'s' if count != 1 else ''} of {human_date(day)}",
+            # The count is in the content, not the title: a day may gain or lose a paper
+            # after its item is out (`fetch --date`, a hand edit, a paper hidden), and a
+            # retitled item is shown twice by readers that tell items apart by title (sfeed).
+            title=f"Papers of {human_date(day)}",
             url=routes.absolute(routes.day(day).html),
             when=when,
-            content_html=f"<ol>{entries}</ol>",
+            content_html=f"<p>{count} paper{'s' if count != 1 else ''}</p><ol>{entries}</ol>",
         )
 
     def day(self, day: date, paper_ids: tuple[str, ...]) -> FeedSpec:

@@ -1050,6 +1050,32 @@ def test_a_digest_item_once_out_is_never_rewritten_nor_taken_away(
     capsys.readouterr()
 
 
+def test_a_digest_items_title_stays_when_its_day_gains_a_paper(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a subscriber's week with real readers: a day's digest item was titled with
+    its count ("6 papers of Dec 4, 2026"); `fetch --date` of the day, with a paper Hugging
+    Face added late, retitled the item readers had read, and sfeed, which tells items apart
+    by id and title, showed the day twice."""
+    source, url = hf
+    friday = datetime.now(UTC).date() - timedelta(days=2)
+    answer = json.loads(_day_answer(friday.isoformat()))
+    source.set(friday.isoformat(), [Reply(200, json.dumps(answer[:-1]).encode())])
+    source.other_api_days = [Reply(200, b"[]")]
+    assert _fetch(site, url, "--date", friday.isoformat()) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    digest = site / "public" / "digest" / "atom.xml"
+    read = {e.id: e.title for e in feedparser.parse(digest.read_bytes()).entries}
+    assert f"tag:sitegen,2023:day/{friday}" in read
+    source.set(friday.isoformat(), [Reply(200, json.dumps(answer).encode())])
+    assert _fetch(site, url, "--date", friday.isoformat()) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    again = {e.id: e.title for e in feedparser.parse(digest.read_bytes()).entries}
+    assert again == read
+    assert f"/papers/{answer[-1]['paper']['id']}/" in digest.read_text()  # the item lists it
+    capsys.readouterr()
+
+
 def test_only_days_a_fetch_writes_are_retried() -> None:
     """Found by a review: a key edited to another shape ("20261107") was retried for ever, as
     the day a fetch notes its give-up under is "2026-11-07"."""

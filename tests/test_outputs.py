@@ -411,9 +411,10 @@ def test_a_reader_sees_days_named_as_the_pages_name_them_under_ids_that_never_ch
         assert feedparser.parse(files[path]).feed.title == "Daily Papers: Jan 2, 2026", path
     digest = feedparser.parse(files["digest/atom.xml"])
     assert [(e.title, e.id) for e in digest.entries[-2:]] == [
-        ("3 papers of Jan 2, 2026", "tag:sitegen,2023:day/2026-01-02"),
-        ("3 papers of Jan 1, 2026", "tag:sitegen,2023:day/2026-01-01"),
+        ("Papers of Jan 2, 2026", "tag:sitegen,2023:day/2026-01-02"),
+        ("Papers of Jan 1, 2026", "tag:sitegen,2023:day/2026-01-01"),
     ]
+    assert digest.entries[-1].content[0].value.startswith("<p>3 papers</p><ol>")
 
 
 def test_a_late_day_never_dates_back_an_item_already_published() -> None:
