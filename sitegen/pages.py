@@ -159,7 +159,15 @@ def summarize(text: str, limit: int) -> str:
         flat = " ".join(text.split())
         if len(flat) <= limit:
             return flat
-    return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    return _cut_at_a_word(flat[:limit]) + "…"
+
+
+def _cut_at_a_word(start: str) -> str:
+    """`start` to its last whole word; the whole of it when no word ends in its second half
+    (a URL, or a script without spaces): "Code: https://github.com/…", not "Code…" (a
+    subscriber's trial)."""
+    head, space, _ = start.rpartition(" ")
+    return (head if space and len(head) >= len(start) // 2 else start).rstrip(",;:.")
 
 
 # A backslash before ASCII punctuation, which CommonMark (and so the paper's page) drops.

@@ -192,7 +192,22 @@ def _summary_of_the_whole(text: str, limit: int) -> str:
     flat = " ".join(_unescaped(text).split())
     if len(flat) <= limit:
         return flat
-    return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+    start = flat[:limit]
+    head, space, _ = start.rpartition(" ")
+    return (head if space and len(head) >= len(start) // 2 else start).rstrip(",;:.") + "…"
+
+
+def test_a_summary_cut_in_a_long_word_keeps_what_it_can_show() -> None:
+    """A subscriber's trial: an abstract opening with a link was summed up as "Code…", a
+    Chinese one was cut at a word only where it had a space."""
+    url = "https://github.com/an-organisation/a-repository-with-a-long-name/tree/main/src"
+    assert summarize(f"Code: {url} and more words after it.", 60) == f"Code: {url[:54]}…"
+    assert summarize("本文 提出了一种新的方法来训练大型语言模型并评估其推理能力", 20) == (
+        "本文 提出了一种新的方法来训练大型语言模…"
+    )
+    assert summarize("We train a model with a method, and evaluate it", 40) == (
+        "We train a model with a method, and…"
+    )
 
 
 @settings(max_examples=1000, deadline=None)
