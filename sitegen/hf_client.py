@@ -128,11 +128,16 @@ class FetchCancelled(Exception):  # noqa: N818 (not an error: the user asked to 
     """The fetch was cancelled (Ctrl-C): a wait ended early or a connection was cut."""
 
 
-class _RateLimited(FetchError):
+class _GaveUp(FetchError):
+    """Every attempt of a request failed as a retry may mend (a 5xx, a 429, a connection
+    error, a timeout): the source is not serving that path now."""
+
+
+class _RateLimited(_GaveUp):
     """Too many requests, still: the HTML page is not asked instead (its quota is stricter)."""
 
 
-class _TimedOut(FetchError):
+class _TimedOut(_GaveUp):
     """Every attempt timed out."""
 
 
@@ -290,10 +295,11 @@ class DayFetcher:
             return empty
         try:
             page = self._from_page(empty.day)
-        except (FetchStopped, _TimedOut):
-            # A 429 past the budget, or no answer in time, of a request only confirming a day
-            # the API answered: it stopped the run (later days' API was still open), or cost
-            # each later empty day its attempts.
+        except (FetchStopped, _GaveUp):
+            # A 429 past the budget, or every attempt failed (no answer in time, a 5xx or 429
+            # each time), of a request only confirming a day the API answered: it stopped the
+            # run (later days' API was still open), or cost each later empty day its attempts
+            # and their waits (a review: 240 s a weekend day with a 503's Retry-After 120).
             self.pages_unconfirming = True
             return empty
         except (FetchError, ListingError):
@@ -474,7 +480,7 @@ class DayFetcher:
                 )
             if wait:
                 self.sleep(wait)
-        failure = _RateLimited if status == _TOO_MANY_REQUESTS else FetchError
+        failure = _RateLimited if status == _TOO_MANY_REQUESTS else _GaveUp
         if not status:
             self.unanswered = True
         if timed_out == attempt + 1:

@@ -167,14 +167,20 @@ def test_a_wait_past_the_budget_stops_the_run_instead() -> None:
     assert slept == [] and "budget" in caught.value.message
 
 
-@pytest.mark.parametrize("refusal", ["429 past the budget", "no answer in time"])
+@pytest.mark.parametrize(
+    "refusal",
+    ["429 past the budget", "no answer in time", "503 at every attempt", "429 at every attempt"],
+)
 def test_a_past_days_page_that_cannot_confirm_it_leaves_the_apis_empty_answer(
     refusal: str,
 ) -> None:
     """The page of a day over that the API lists no papers for is asked only to confirm it: a
     429 there past the budget stopped the whole run (every later day "not fetched") for a day
-    the API had answered, and a page that never answers cost each later empty day its
-    attempts. It is the API's answer, and no later day's page is asked to confirm one."""
+    the API had answered, and a page that never answers, or answers 5xx or 429 at every
+    attempt, cost each later empty day its attempts and their waits (a review: a page in 503
+    with Retry-After 120 took 240 s of each weekend day of a backfill, hours for a year's,
+    past the Publish job's hour). It is the API's answer, and no later day's page is asked to
+    confirm one."""
     asked: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -183,6 +189,10 @@ def test_a_past_days_page_that_cannot_confirm_it_leaves_the_apis_empty_answer(
             return httpx.Response(200, content=b"[]")
         if refusal == "no answer in time":
             raise httpx.ReadTimeout("timed out", request=request)
+        if refusal == "503 at every attempt":
+            return httpx.Response(503)
+        if refusal == "429 at every attempt":  # each wait within the budget
+            return httpx.Response(429, headers={"Retry-After": "1"})
         return httpx.Response(429, headers={"Retry-After": "3600"})
 
     fetcher, _ = _fetcher(handler)
