@@ -302,7 +302,17 @@ class DayFetcher:
             # and their waits (a review: 240 s a weekend day with a 503's Retry-After 120).
             self.pages_unconfirming = True
             return empty
-        except (FetchError, ListingError):
+        except ListingError as unread:
+            # Served, but in a shape not read (Hugging Face changed its page): the day stays
+            # as the API answered it, said, not in silence (a review); nor will other pages.
+            self.pages_unconfirming = True
+            note = (
+                "the API lists no papers for this day, which is over, and its page does not"
+                f" read ({unread.message}): kept as the API answered, and no other day's page"
+                " is asked in this run"
+            )
+            return dataclasses.replace(empty, notes=(note, *empty.notes))
+        except FetchError:  # a 404 (a mirror without pages), a page of cards naming no day
             return empty
         if page.status == "empty" or page.listing is None:
             return empty

@@ -202,6 +202,43 @@ def test_a_past_days_page_that_cannot_confirm_it_leaves_the_apis_empty_answer(
     assert len([path for path in asked if path.startswith("/papers/")]) == pages
 
 
+@pytest.mark.parametrize(
+    ("page", "said"),
+    [
+        (httpx.Response(200, content=b"<html><body><main>Sign in</main></body></html>"), True),
+        (httpx.Response(404), False),  # a mirror without pages: nothing to say
+    ],
+)
+def test_a_past_days_page_served_but_unread_is_said_the_day_kept_as_the_api_said(
+    page: httpx.Response, said: bool
+) -> None:
+    """A review: a page of a day over that the API lists none for, served (200) but in a shape
+    the parser does not read (Hugging Face changed its page), left the day empty for good in
+    silence, as a page of no papers does."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return (
+            page
+            if request.url.path.startswith("/papers/date/")
+            else httpx.Response(200, content=b"[]")
+        )
+
+    asked: list[str] = []
+
+    def asking(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return handler(request)
+
+    fetcher, _ = _fetcher(asking)
+    answer = fetcher.fetch_day(DAY, past=True)
+    assert answer.status == "empty"
+    notes = [n for n in answer.notes if "its page does not read" in n]
+    assert len(notes) == int(said), answer.notes
+    # No later day's page is asked: it would not read either.
+    fetcher.fetch_day(DAY + timedelta(days=1), past=True)
+    assert len([p for p in asked if p.startswith("/papers/")]) == (1 if said else 2)
+
+
 def test_conditional_requests_and_not_modified() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         if request.headers.get("If-None-Match") == '"v1"':
