@@ -94,6 +94,11 @@ class ListingError(SitegenError):
     """A listing (text capture, API answer or HTML page) cannot be parsed."""
 
 
+class OtherDayListing(ListingError):
+    """A listing that reads, but of another day than the one asked for: what Hugging Face
+    shows for a day without papers is the page of the day before (issue #14)."""
+
+
 class ContentError(SitegenError):
     """A file of the content store is broken, or cannot be written."""
 

@@ -32,7 +32,7 @@ from http.cookiejar import DefaultCookiePolicy
 import httpx
 
 from sitegen import __version__
-from sitegen.errors import FetchError, ListingError, Location, UsageError
+from sitegen.errors import FetchError, ListingError, Location, OtherDayListing, UsageError
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL
 
@@ -301,6 +301,10 @@ class DayFetcher:
             # run (later days' API was still open), or cost each later empty day its attempts
             # and their waits (a review: 240 s a weekend day with a 503's Retry-After 120).
             self.pages_unconfirming = True
+            return empty
+        except OtherDayListing:
+            # The page of the day before, as Hugging Face shows for a day without papers
+            # (issue #14): it reads, and says nothing of this day, as a 404.
             return empty
         except ListingError as unread:
             # Served, but in a shape not read (Hugging Face changed its page): the day stays

@@ -678,6 +678,31 @@ def test_a_day_that_is_over_and_empty_in_the_api_is_had_from_its_page_when_that_
     assert date.fromisoformat(today) not in load_content(site).days
 
 
+def test_a_weekend_page_showing_the_day_before_leaves_the_apis_empty_answer_in_silence() -> None:
+    """What Hugging Face shows for a Saturday is Friday's page (issue #14). For a day over
+    that the API lists no papers for, that page was taken for one that does not read (`its
+    page does not read (this answer lists 2024-08-02, not 2024-08-03 ...)`, as if Hugging
+    Face had changed its page), and no later day's page of the run was asked: a weekday the
+    API then answered `[]` (a glitch, a cache) stayed empty for good, which is what its
+    page is asked for. A page of another day leaves the API's answer as it was, as a 404."""
+    in_2024 = [_as_in_2024(e) for e in _entries(NEWEST)[:13]]
+    pages = {
+        "2024-08-03": day_page(in_2024, day="2024-08-02"),  # Saturday: Friday's page
+        "2024-08-05": day_page(in_2024, day="2024-08-05"),  # Monday: its own
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/papers/date/"):
+            return httpx.Response(200, content=pages[request.url.path.rsplit("/", 1)[1]])
+        return httpx.Response(200, content=b"[]")
+
+    fetcher = _fetcher(handler)[0]
+    saturday = fetcher.fetch_day(date(2024, 8, 3), past=True)
+    assert saturday.status == "empty" and saturday.notes == ()
+    monday = fetcher.fetch_day(date(2024, 8, 5), past=True)
+    assert monday.listing is not None and len(monday.listing.entries) == 13
+
+
 # Also with --attempts 1 (found by the flag driver): no retry ever failed to connect, so every
 # day was asked, and a year's backfill waited out the quota's pacing for half an hour.
 @pytest.mark.parametrize("attempts", [(), ("--attempts", "1")])

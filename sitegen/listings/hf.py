@@ -25,7 +25,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from sitegen.errors import ListingError, Location, first_of
+from sitegen.errors import ListingError, Location, OtherDayListing, first_of
 from sitegen.listings.base import Listing, ListingEntry, latex_escapes_read
 from sitegen.model import MAX_COUNT, Organization, clean_line, is_arxiv_id, web_url
 
@@ -190,7 +190,7 @@ def _checked_day(wanted: date | None, stated: date | None, *, origin: str) -> da
     """The listing's day: the one asked for, which must be the one the answer states."""
     if wanted and stated and wanted != stated:
         # A page asked for one day may show another (issue #14: 2024-08-01's for 2024-08-03).
-        raise ListingError(
+        raise OtherDayListing(
             f"this answer lists {stated.isoformat()}, not {wanted.isoformat()}: "
             "it is not that day's listing",
             location=Location(origin),
@@ -264,7 +264,7 @@ def _listing_from_entries(
         entries.append(entry)
     if elsewhere and not entries:
         stated = ", ".join(sorted(d.isoformat() for d in elsewhere))
-        raise ListingError(
+        raise OtherDayListing(
             f"this answer lists {stated}, not {listing_day.isoformat()}: "
             "it is not that day's listing",
             location=Location(origin),
