@@ -34,7 +34,7 @@ import httpx
 from sitegen import __version__
 from sitegen.errors import FetchError, ListingError, Location, OtherDayListing, UsageError
 from sitegen.listings import Listing, parse_listing
-from sitegen.listings.base import HF_URL
+from sitegen.listings.base import HF_URL, json_kind
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
@@ -802,8 +802,7 @@ def _is_empty_page(content: bytes, *, day: date, page: int) -> bool:
         ) from None
     if not isinstance(answer, list):
         raise FetchError(
-            f"the API answered a {type(answer).__name__}, not a list of papers"
-            + _error_said(answer),
+            f"the API answered {json_kind(answer)}, not a list of papers" + _error_said(answer),
             location=Location(day.isoformat()),
         )
     return not answer

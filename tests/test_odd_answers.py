@@ -186,6 +186,23 @@ def test_the_error_a_source_answers_in_json_is_said(
     assert "Invalid date: the service is degraded, try later" in failed, failed
 
 
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [(b"null", "answered null,"), (b'{"papers": []}', "answered an object,"), (b"7", "a number")],
+)
+def test_an_answer_of_another_json_kind_is_named_as_json_names_it(
+    site: Path, capsys: pytest.CaptureFixture[str], answer: bytes, said: str
+) -> None:
+    """A trial of the real shapes (h9): `null` from the API failed the day as "the API answered
+    a NoneType", Python's name for it."""
+    with running_hf() as (source, url):
+        source.set(DAY.isoformat(), [Reply(200, answer)], [Reply(404)])
+        args = ["fetch", "--source", url, "--date", DAY.isoformat(), "--attempts", "1"]
+        assert main(["--root", str(site), *args]) == 1
+    (failed,) = [line for line in capsys.readouterr().err.splitlines() if "FAILED" in line]
+    assert said in failed and "NoneType" not in failed and "dict" not in failed, failed
+
+
 def test_an_html_error_page_where_json_was_expected_is_said_as_one(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -45,6 +45,17 @@ class Listing:
     notes: tuple[str, ...] = ()  # what the parser left out or merged, to tell the user
 
 
+def json_kind(value: object) -> str:
+    """What JSON calls `value` ("an object", "null"), for a message: Python's names ("a
+    dict", "a NoneType") said nothing to a reader of the answer (a trial)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    kinds = {dict: "an object", list: "an array", str: "a string", int: "a number"}
+    return kinds.get(type(value), "a number")
+
+
 def day_from_name(origin: str) -> date | None:
     """The listing day a file name carries (`2025-10-31.txt`, `daily-2025-10-31.json`), if any."""
     match = _ISO_DAY_IN_NAME.search(PurePath(origin).name)

@@ -26,7 +26,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from sitegen.errors import ListingError, Location, OtherDayListing, first_of
-from sitegen.listings.base import Listing, ListingEntry, latex_escapes_read
+from sitegen.listings.base import Listing, ListingEntry, json_kind, latex_escapes_read
 from sitegen.model import MAX_COUNT, Organization, clean_line, is_arxiv_id, web_url
 
 
@@ -43,7 +43,7 @@ def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
         if not isinstance(page, list):
             raise ListingError(
                 "not a Daily Papers listing: expected a JSON array of papers (an API answer), "
-                f"found a JSON {type(page).__name__}",
+                f"found {json_kind(page)}",
                 location=Location(origin, 1),
                 hint="give an /api/daily_papers answer, a saved page or a text capture",
             )
