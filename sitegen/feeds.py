@@ -388,7 +388,8 @@ def render_feed(
     ends = [day_moment(day) + timedelta(days=1) for day in whole]
     updated = max([item.when for item in spec.items] + ends) if spec.items else _NOTHING_YET
     for kind, route in (("atom", spec.routes.atom), ("rss", spec.routes.rss)):
-        generator = _feed_generator(route.path, spec.title, spec.description, config.title)
+        description = _description_as_given(kind, spec.description)
+        generator = _feed_generator(route.path, spec.title, description, config.title)
         generator.language(config.language)
         if kind == "atom":  # readers show it beside the feed (RSS's <image> takes no SVG)
             generator.icon(routes.absolute(routes.icon()))
@@ -478,6 +479,15 @@ def _summary_as_given(kind: str, summary: str) -> str:
     if kind == "atom":  # plain text, as Atom's <summary> is by default
         return summary
     return html.escape(summary)  # RSS <description> is read as HTML: escaped text
+
+
+def _description_as_given(kind: str, description: str) -> str:
+    if kind == "atom":  # plain text, as Atom's <subtitle> is by default
+        return description
+    # RSS's <description> is read as HTML, the channel's as an item's (feedparser's
+    # subtitle_detail is "text/html"): escaped text. Quotes as they are, which text needs not
+    # escaped: the same bytes as before for a description without "&", "<" or ">".
+    return html.escape(description, quote=False)
 
 
 def _feed_xml(generator: Any, kind: str) -> bytes:

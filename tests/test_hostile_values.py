@@ -420,3 +420,58 @@ def test_a_base_url_no_browser_can_follow_is_refused(site: Path, base_url: str) 
     result = sitegen_here("--root", str(site), "build", "--base-url", base_url)
     assert result.returncode == 2, (result.returncode, result.stderr[-300:])
     assert "is not an absolute http(s) URL" in result.stderr
+
+
+# ---- review h6: markup in the site's own words ---------------------------------------------
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()  # references decoded, as a reader shows them
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _as_shown(detail: feedparser.FeedParserDict) -> str:
+    """What a reader shows of a feed's text as feedparser gives it: HTML's text, or the text."""
+    if detail.type != "text/html":
+        return str(detail.value)
+    text = _Text()
+    text.feed(detail.value)
+    text.close()
+    return "".join(text.parts)
+
+
+@pytest.mark.parametrize(
+    "description",
+    ["Models of <1B & their <b>tricks</b>", "A </title><script>alert(1)</script> feed"],
+    ids=ascii,
+)
+def test_a_description_of_markup_is_read_as_written_in_an_rss_reader(
+    site: Path, description: str
+) -> None:
+    """An RSS <description> is read as HTML (feedparser's `subtitle_detail.type` is
+    "text/html"), as an item's is, which is written escaped; the channel's (site.toml's
+    `description`, a topic's or a custom feed's) was written as text: a reader made an element
+    of its markup ("<b>") and lost its words, feedparser's sanitizer dropped everything from
+    "<script>" to the end (review h6)."""
+    toml = (site / "site.toml").read_text()
+    toml = toml.replace(
+        'description = "Machine learning papers featured on Hugging Face Daily Papers, by day'
+        ' and by topic."',
+        f"description = {json.dumps(description)}",
+        1,
+    )
+    toml = toml.replace(
+        'description = "Diffusion and flow-matching models; surveys left out."',
+        f"description = {json.dumps(description)}",
+        1,
+    )
+    (site / "site.toml").write_text(toml)
+    assert sitegen_here("--root", str(site), "build").returncode == 0
+    for name in ("rss.xml", "feeds/diffusion-models/rss.xml"):
+        feed = feedparser.parse((site / "public" / name).read_bytes())
+        assert not feed.bozo, name
+        assert _as_shown(feed.feed.subtitle_detail) == description, name
