@@ -88,7 +88,8 @@ def _is_whole_address(url: str) -> bool:
     """A link an abstract may carry: a whole address a browser can follow (a review: an
     address of a bad port or host, or with a user name, was linked)."""
     if url.lower().startswith("mailto:"):
-        return True
+        # A URL has one fragment: the Nu checker refuses a page linking "mailto:a@b#c#d".
+        return url.count("#") <= 1
     return web_url(url, schemes=(*WEB_SCHEMES, "ftp")) is not None
 
 

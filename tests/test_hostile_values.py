@@ -17,6 +17,7 @@ import feedparser
 import pytest
 
 from sitegen.model import BIDI_CONTROLS, clean_line, web_url
+from sitegen.pages import render_abstract
 from tests.conftest import REPO, sitegen_here
 
 DAY = "2026-12-03"
@@ -475,3 +476,19 @@ def test_a_description_of_markup_is_read_as_written_in_an_rss_reader(
         feed = feedparser.parse((site / "public" / name).read_bytes())
         assert not feed.bozo, name
         assert _as_shown(feed.feed.subtitle_detail) == description, name
+
+
+@pytest.mark.parametrize(
+    "text", ["[write to us](mailto:a@b.org#x#y)", "<mailto:a@b.org#x#y>", "[us](MAILTO:a@b.org##)"]
+)
+def test_a_mail_address_of_two_fragments_is_no_link(text: str) -> None:
+    """An abstract's mailto: link was taken whatever followed it (`pages._is_whole_address`):
+    one with a second "#" was linked, and the Nu checker (check_site's html/vnu) refused the
+    paper's page ("Illegal character in fragment"), as it refused an http(s) link so (BAD_LINKS;
+    review h6)."""
+    parser = _Hrefs()
+    parser.feed(render_abstract(f"Questions: {text}."))
+    assert not parser.hrefs, parser.hrefs
+    assert render_abstract("Questions: [write to us](mailto:a@b.org#x).") == (
+        '<p>Questions: <a href="mailto:a@b.org#x">write to us</a>.</p>\n'
+    )
