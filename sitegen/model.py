@@ -57,6 +57,11 @@ _SHOWN_AS_NOTHING = re.compile(
 )
 
 
+def shows_nothing(text: str) -> bool:
+    """Whether no character of `text` shows: it is spaces, line ends and invisible characters."""
+    return _SHOWN_AS_NOTHING.fullmatch(" ".join(text.split())) is not None
+
+
 def clean_line(text: str) -> str:
     """One line of text as data: no control characters, whitespace folded to single spaces;
     empty if no character of it shows (a title a reader would see as none: a review)."""

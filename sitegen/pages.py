@@ -25,7 +25,14 @@ from markupsafe import Markup, escape
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.errors import NAMES_GIVEN
 from sitegen.listings.base import HF_URL
-from sitegen.model import WEB_SCHEMES, Artifact, Paper, web_url, without_unsafe_chars
+from sitegen.model import (
+    WEB_SCHEMES,
+    Artifact,
+    Paper,
+    shows_nothing,
+    web_url,
+    without_unsafe_chars,
+)
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_count
 from sitegen.site import Site
@@ -34,6 +41,7 @@ from sitegen.urls import ListingRoutes, Route, Routes
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
+    from markdown_it.rules_core import StateCore
     from markdown_it.rules_inline import StateInline
 
 
@@ -68,7 +76,33 @@ def _markdown(*, addresses: bool = True) -> MarkdownIt:
     # Only a whole address is a link: a relative one ("code/README.md", "#appendix") pointed
     # into this site, from a paper's page and a feed reader alike (a feed review).
     markdown.validateLink = _is_whole_address  # type: ignore[method-assign]
+    markdown.core.ruler.push("named_links", _named_links)
     return markdown
+
+
+# A label's line ends.
+_BREAKS = frozenset({"softbreak", "hardbreak"})
+
+
+def _named_links(state: StateCore) -> None:
+    """A link whose label shows nothing ("[](https://...)", spaces, a word joiner) shows its
+    address: a link of no text is one a reader can neither see nor tell the destination of
+    (axe's link-name)."""
+    from markdown_it.token import Token  # noqa: PLC0415 (see _markdown)
+
+    for block in state.tokens:
+        tokens = block.children or []
+        for at in range(len(tokens) - 1, -1, -1):
+            if tokens[at].type != "link_open":
+                continue
+            end = at + 1
+            while tokens[end].type in _BREAKS or (
+                tokens[end].type == "text" and shows_nothing(tokens[end].content)
+            ):
+                end += 1
+            if tokens[end].type == "link_close":
+                address = str(tokens[at].attrGet("href"))
+                tokens[at + 1 : end] = [Token("text", "", 0, content=address)]
 
 
 def _linkify_moving_on(

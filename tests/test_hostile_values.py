@@ -492,3 +492,12 @@ def test_a_mail_address_of_two_fragments_is_no_link(text: str) -> None:
     assert render_abstract("Questions: [write to us](mailto:a@b.org#x).") == (
         '<p>Questions: <a href="mailto:a@b.org#x">write to us</a>.</p>\n'
     )
+
+
+@pytest.mark.parametrize("label", ["", " ", "\n", "  \n ", "\u2060", "\u3164\u00ad"], ids=ascii)
+def test_a_link_whose_label_shows_nothing_shows_its_address(label: str) -> None:
+    """`[](https://...)` in an abstract made a link of no text: an element a reader cannot
+    see or tell the destination of, which axe (check_site's browser/axe) refused on the
+    paper's page ("link-name: Links must have discernible text", serious; review h6)."""
+    html = render_abstract(f"Our code is [{label}](https://github.com/a/b) and more.")
+    assert '<a href="https://github.com/a/b">https://github.com/a/b</a>' in html, html
