@@ -103,7 +103,9 @@ def sigterm_as_ctrl_c() -> Iterator[None]:
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """A flag's misuse is said with its usage, and on the Actions run's page when run there
-        (a review: a `since` typed with a space showed only "exit code 2")."""
+        (a review: a `since` typed with a space showed only "exit code 2"). What it quotes is
+        escaped, as every error's: argparse names an unknown argument as it was given."""
+        message = printable(message)
         actions_annotation(f"{self.prog}: {message}", level="error")
         super().error(message)
 

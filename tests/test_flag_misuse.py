@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from sitegen.errors import printable
 from tests.conftest import sitegen_here
 
 
@@ -80,3 +83,31 @@ def test_an_out_whose_name_holds_terminal_controls_is_said_escaped(
     again = sitegen_here("--root", str(tiny_built), "build", "--out", str(out))
     assert "\x1b" not in again.stdout + again.stderr
     assert "sitegen did not make: CNAME\\x1b[2J" in again.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--ou\x1b[31mt"],  # a command's flag it does not know
+        ["build", "\x1b]0;retitled\x07"],  # an argument no command takes
+        ["build", "--o\n::error title=from-a-flag::injected"],
+        ["--ro\x1b[2J", "build"],  # before the command
+    ],
+    ids=ascii,
+)
+def test_an_unknown_argument_is_said_escaped_on_one_line(
+    site: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """argparse's "unrecognized arguments: ..." named the arguments as given: an escape
+    sequence in one reached the terminal (`\\x1b[2J` clears it, `\\x1b]0;` retitles it) and
+    the Actions run's page, and a line break made a line of its own, which an Actions log takes
+    for a command ("::error ..."); every other error writes what it quotes escaped (review h6)."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = sitegen_here("--root", str(site), *args)
+    assert result.returncode == 2
+    said = result.stdout + result.stderr
+    assert "\x1b" not in said and "\x07" not in said, said
+    assert "\n::error title=from-a-flag" not in said, said
+    assert (
+        "unrecognized arguments: " + printable(args[-1] if args[0] == "build" else args[0]) in said
+    )
