@@ -155,11 +155,11 @@ def build_changes(report: BuildReport) -> str:
 
 
 def paths_said(paths: Sequence[Path], root: Path) -> str:
-    """The files a rebuild is for, from the site's root, the first few."""
+    """The files a rebuild is for, from the site's root, the first few, as errors name them."""
     base = root.resolve()
     resolved = dict.fromkeys(p.resolve() for p in paths)  # a file by two names: once
     shown = [p.relative_to(base).as_posix() if p.is_relative_to(base) else str(p) for p in resolved]
-    return first_of(shown, 3) if shown else "a watched file"
+    return printable(first_of(shown, 3)) if shown else "a watched file"
 
 
 def index_note(report: BuildReport) -> str:

@@ -28,7 +28,7 @@ import watchfiles
 
 from sitegen.build import BuildReport, build_site
 from sitegen.config import CONFIG_FILE, SiteConfig
-from sitegen.errors import ContentError, OutputLost, SitegenError, UsageError
+from sitegen.errors import ContentError, OutputLost, SitegenError, UsageError, printable
 from sitegen.file_states import is_hidden
 from sitegen.publish import check_output, output_directory
 from sitegen.reports import (
@@ -473,13 +473,15 @@ def serve(
     def address() -> str:
         return f"http://{_in_url(shown)}:{bound_port}{quote(unquote(subpath()))}"
 
+    shown = printable(str(public))  # as errors name it: a folder's name may hold an escape
+
     def rebuilt(paths: tuple[Path, ...]) -> None:
         before = subpath()
         generation.bump(rebuild(paths))
         if subpath() != before:  # base_url's path edited: the site moved, and so do its pages
             now, was = unquote(subpath()), unquote(before)
             moved_from[:] = [p for p in ([was] if was != "/" else []) + moved_from if p != now]
-            announce(f"Serving {public} at {address()} now")
+            announce(f"Serving {shown} at {address()} now")
 
     # Changes found as a watch ended, built once the next watch runs: a build before it
     # lost every edit made while it ran (a site.toml edit, then a paper's: never built).
@@ -503,7 +505,7 @@ def serve(
                 ):
                     if not watching:
                         watching = True
-                        announce(f"Serving {public} at {address()} (Ctrl-C to stop)")
+                        announce(f"Serving {shown} at {address()} (Ctrl-C to stop)")
                     # A file replaced while its watch was made anew (below) sends no event: its
                     # stamp says it changed (a full test run under load missed a second save).
                     stamps = file_stamps(files)

@@ -929,6 +929,23 @@ def test_serve_rebuilds_after_a_content_change_then_stops_on_a_signal(
         httpx.get(url, timeout=2)
 
 
+def test_serve_says_names_of_terminal_controls_escaped(tiny_built: Path, tmp_path: Path) -> None:
+    """`sitegen serve` said "Serving ROOT/public at ..." and "changed: FILE" with the names as
+    they were: an escape sequence in the site's folder or in a file saved in it reached the
+    terminal (`\\x1b[2J` clears it, `\\x1b]0;` retitles it), which `build` and every error
+    write escaped (review h6)."""
+    root = tmp_path / "site\x1b[2J"
+    shutil.copytree(tiny_built, root)
+    (root / "static").mkdir()
+    with _serving(root) as (process, _url, lines):
+        assert "\x1b" not in "".join(lines), lines
+        assert f"Serving {tmp_path}/site\\x1b[2J/public at " in lines[-1], lines
+        (root / "static" / "note\x1b]0;retitled\x07.txt").write_text("hello\n")
+        assert process.stdout is not None
+        said = _line_with(process.stdout, "changed: ", timeout=120)
+        assert said.strip() == "changed: static/note\\x1b]0;retitled\\x07.txt", said
+
+
 def test_serve_rebuilds_for_a_hidden_template_a_page_includes(tiny_built: Path) -> None:
     """Found by a review: hidden paths were skipped in every watched folder, but templates/
     may include one (content/ is read without them)."""
