@@ -1029,7 +1029,8 @@ def authors_line(paper: Paper) -> str:
     """Who wrote it, as briefly as the listing allows: three names, else the count."""
     if paper.authors:
         names = ", ".join(paper.authors[:3])
-        more = len(paper.authors) - 3
+        # Counted past the names a listing gave (an author of no name: counted, not named).
+        more = max(len(paper.authors), paper.authors_count or 0) - min(3, len(paper.authors))
         return f"{names} and {more} more" if more > 0 else names
     return authors_counted(paper.authors_count) if paper.authors_count else ""
 

@@ -159,6 +159,23 @@ def test_whitespace_variants_parse_the_same(
     ] == strip_lines
 
 
+def test_an_author_whose_name_shows_nothing_is_counted_not_named() -> None:
+    """A trial of the real shapes (h9): a name of spaces or a zero-width space was kept as ""
+    in the paper's file, an author of no name among the named; counted, it is said as one
+    more ("and 1 more") where the names are shown."""
+    names = ["Ada Lovelace", " ", "\u200b", "Alan Turing"]
+    answer = [
+        {
+            "title": "A paper",
+            "paper": {"id": "2608.00001", "summary": "An abstract.", "authors": [
+                {"name": name} for name in names
+            ]},
+        }
+    ]  # fmt: skip
+    (entry,) = parse_listing(json.dumps(answer).encode(), origin="2026-08-03.json").entries
+    assert entry.authors == ("Ada Lovelace", "Alan Turing") and entry.authors_count == 4
+
+
 def test_control_characters_are_dropped_and_markup_is_kept_as_text() -> None:
     raw = b"new\nSubscribe\nDaily Papers\nJan 8\n<script>alert(1)</script> T\x07itle\nAbs\x00tract"
     with pytest.raises(ListingError):  # a NUL byte means binary

@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.formats import parse_paper_file
-from sitegen.model import clean_block, without_unsafe_chars
+from sitegen.model import Paper, clean_block, without_unsafe_chars
 from sitegen.pages import (
     MOST_ADDRESSES,
     _markdown,
     _plain_paragraphs,
+    authors_line,
     card_links,
     paper_links,
     render_abstract,
@@ -230,6 +231,15 @@ def test_real_summaries_are_what_the_whole_abstracts_make() -> None:
     for text in _real_abstracts():
         for limit in (1, 40, 120, 280, 2000):
             assert summarize(text, limit) == _summary_of_the_whole(text, limit)
+
+
+def test_a_byline_counts_the_authors_a_listing_did_not_name() -> None:
+    """A trial of the real shapes: an author whose name showed nothing is counted, not named;
+    the card said "A, B" of four authors."""
+    paper = Paper(id="p", title="T", abstract="", authors=("A", "B"), authors_count=4)
+    assert authors_line(paper) == "A, B and 2 more"
+    five = Paper(id="q", title="T", abstract="", authors=tuple("ABCDE"), authors_count=5)
+    assert authors_line(five) == "A, B, C and 2 more"
 
 
 def test_a_paper_without_arxiv_id_links_arxivs_search_of_its_title() -> None:

@@ -311,7 +311,8 @@ def _entry(raw: Any, index: int, *, origin: str) -> ListingEntry:
             hint="the answer is incomplete; fetch the day again or report it",
         )
     authors = [a for a in _list(paper.get("authors")) if isinstance(a, dict)]
-    names = tuple(clean_line(_text(a.get("name"))) for a in authors if _text(a.get("name")))
+    # A name that shows nothing (spaces, a zero-width space) is an author counted, not named.
+    names = tuple(name for a in authors if (name := clean_line(_text(a.get("name")))))
     # Its version taken off ("2401.00001v2"), as the papers' files keep them: an id with one
     # was dropped, and the paper then made twice (a review).
     arxiv_id = re.sub(r"(?<=\d)v\d+$", "", _text(paper.get("id")))
