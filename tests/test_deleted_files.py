@@ -281,6 +281,7 @@ def test_a_paper_file_an_editor_emptied_is_not_hinted_to_be_deleted(tmp_path: Pa
     path = tmp_path / PAPERS_DIR / "2501.00001.md"
     path.write_text("")
     hint = _refused(tmp_path, [kept]).hint or ""
-    assert hint.startswith("restore the front matter") and "delete" not in hint, hint
+    # Restored, from git or a copy (an emptied file: "the file is empty"), never deleted.
+    assert hint.startswith("restore it, from git") and "delete" not in hint, hint
     path.unlink()  # as it said: stopped again, the paper not made again
     assert "no paper has the id '2501.00001'" in str(_refused(tmp_path, [kept]))
