@@ -508,6 +508,28 @@ def test_an_empty_site_has_a_home_page_and_feeds_that_say_nothing_is_there_yet()
     assert item["title"] == "Nothing here yet" and item["id"] == "tag:sitegen,2023:nothing-yet/"
 
 
+def _words(page: bytes) -> str:
+    """A page's <main> as a reader sees it: its text, one space between words."""
+    main = page.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    return " ".join(re.sub(r"<[^>]*>", " ", main).split())
+
+
+def test_an_empty_site_says_so_on_its_days_top_and_topics_pages() -> None:
+    """Found by a fork owner's trial of the README's "start empty": the days page was a
+    heading and an intro over nothing, the top papers page two headings over nothing, and
+    the topics page said "0 papers" under each of its 26 topics."""
+    site = assemble_site(ContentSnapshot.of({}, {}), CONFIG)
+    files = _render(site, only=["days/index.html", "top/index.html", "topics/index.html"])
+    days = _words(files["days/index.html"])
+    assert "No day yet: the days come here as they are fetched." in days
+    top = _words(files["top/index.html"])
+    assert "Weeks No week yet." in top and "Months No month yet." in top
+    assert 'id="months"' in files["top/index.html"].decode()  # what the OPML and intro link
+    topics = _words(files["topics/index.html"])
+    assert "0 papers" not in topics
+    assert topics.count("no paper yet") == len(CONFIG.topics)
+
+
 # A topic no paper has (the acceptance test adds it to the small site too).
 EMPTY_TOPIC = """
 [[topics]]
