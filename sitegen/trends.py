@@ -123,12 +123,16 @@ def bar_chart(trend: Trend) -> BarChart:
         bars.append(Bar(i * (_BAR + _GAP), y, height, month=f"{month:%b %Y}", count=count))
     total = sum(c or 0 for c in trend.counts)
     busiest = max(bars, key=lambda b: b.count or 0)
-    summary = (
-        f"{total} paper{'s' if total != 1 else ''} from {bars[0].month} to {bars[-1].month} "
-        f"(so far); the busiest month was {busiest.month} with {busiest.count}."
-        if total
-        else f"none from {bars[0].month} to {bars[-1].month}."
-    )
+    counted = f"{total} paper{'s' if total != 1 else ''}" if total else "none"
+    if len(bars) == 1:  # a site's first month: no range, and no busiest of one
+        summary = f"{counted} in {bars[0].month}{' (so far)' if total else ''}."
+    elif total:
+        summary = (
+            f"{counted} from {bars[0].month} to {bars[-1].month} (so far); the busiest month"
+            f" was {busiest.month} with {busiest.count}."
+        )
+    else:
+        summary = f"none from {bars[0].month} to {bars[-1].month}."
     if None in trend.counts:
         summary += " Months the site holds no day of are left blank."
     return BarChart(
