@@ -1027,6 +1027,30 @@ def test_a_week_ranks_by_upvotes_and_the_newest_week_is_open() -> None:
     )
 
 
+def test_a_week_or_month_of_few_papers_lists_them_all_without_a_rank_among_as_many() -> None:
+    """Found by a fork owner's trial of its first week: a young site's open week said "The 7
+    most upvoted of the 7 papers featured", a week of one paper "The 1 most upvoted of the 1
+    paper", and a week of some without a count "3 of the 3 papers featured"."""
+    papers = {p.id: p for p in map(_paper, range(1, 4))}
+    one_day = _render(_site(papers, days=1), only=["top/week/2026-W01/index.html"])
+    week = _words(one_day["top/week/2026-W01/index.html"])
+    assert (
+        "The 3 papers featured in Week 1 of 2026 (Dec 29 to Jan 4) so far, the most upvoted"
+        " first: days may still arrive in this week, so its ranking may change." in week
+    )
+    alone = {"2501.00001": _paper(1)}
+    one_paper = _render(_site(alone, days=1), only=["top/month/2026-01/index.html"])
+    month = _words(one_paper["top/month/2026-01/index.html"])
+    assert "The one paper featured in January 2026 so far: days may still arrive" in month
+    unrated = {**papers, "2501.00002": _paper(2, upvotes=None)}
+    some = _render(_site(unrated, days=1), only=["top/week/2026-W01/index.html"])
+    assert "The 3 papers featured in Week 1 of 2026 (Dec 29 to Jan 4) so far: the 2 with" in (
+        _words(some["top/week/2026-W01/index.html"])
+    )
+    for text in (week, month, _words(some["top/week/2026-W01/index.html"])):
+        assert not re.search(r"\b(\d+) most upvoted of the \1\b|\b(\d+) of the \2\b", text)
+
+
 def test_a_week_with_a_day_a_fetch_will_try_again_stays_open_and_out_of_the_weekly_feed() -> None:
     """Closed short of a day only late, a week's item in the weekly feed would change under its
     readers when the day came (found by a subscriber's trial)."""
