@@ -554,6 +554,20 @@ def test_a_site_of_one_day_names_its_day_and_month_once_not_as_a_range() -> None
         assert not re.search(r"from (\w+ )?(\d+, )?2026 to", text), text
 
 
+def test_a_day_or_topic_of_one_paper_claims_no_order_among_one() -> None:
+    """Found by a fork owner's trial: a first fetch early in the day, or a topic's first
+    paper, said "1 paper so far, the most upvoted first" and "1 paper, newest first"."""
+    alone = {"2501.00001": _paper(1)}
+    only = ["days/2026-01-01/index.html", "topics/reinforcement-learning/index.html"]
+    files = _render(_site(alone, days=1), only=only)
+    day = _words(files["days/2026-01-01/index.html"])
+    topic = _words(files["topics/reinforcement-learning/index.html"])
+    assert "Papers of Jan 1, 2026 1 paper. Top papers of the week" in day
+    assert "1 paper. Follow this topic as a feed" in topic
+    for text in (day, topic):
+        assert "most upvoted first" not in text and "newest first" not in text
+
+
 # A topic no paper has (the acceptance test adds it to the small site too).
 EMPTY_TOPIC = """
 [[topics]]
