@@ -39,12 +39,16 @@ def scheduled_days(
     held: Sequence[date], today: date, state: Mapping[str, Mapping[str, str]]
 ) -> tuple[list[date], list[date]]:
     """The days a fetch without --date or --since asks for, oldest first, and of them those
-    missed by earlier runs (retried). The last day held is asked again, so its late papers are
-    had, unless a run had it after it ended (WHOLE); a day held past today (ingested where the
-    day starts before it does in UTC) asks for today. A day given up on is never asked again,
+    missed by earlier runs (retried); on an empty store, yesterday and today. The last day
+    held is asked again, so its late papers are had, unless a run had it after it ended
+    (WHOLE); a day held past today (ingested where the day starts before it does in UTC) asks
+    for today. A day given up on is never asked again,
     even in that range (found by a review: it failed again and was said to be retried, after
     GAVE UP said no later run would ask)."""
-    start = min(held[-1], today) if held else today
+    # An empty store asks for yesterday too: a run asks early in today (the workflow's 09:17
+    # UTC), when its list may hold nothing, which stores nothing; asked alone, each run's
+    # today left the day before, listed in full since, to no run (a fork owner's trial).
+    start = min(held[-1], today) if held else today - timedelta(days=1)
     if held and state.get(held[-1].isoformat(), {}).get(WHOLE) == "yes":
         # Had after it ended, its digest item is out: asked again, a new upvote would reorder
         # that item's papers under the id readers marked read.

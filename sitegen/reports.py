@@ -176,7 +176,8 @@ def say_fetch_waits(line: str) -> None:
 
 def say_scheduled_days(retried: Sequence[date], *, held: bool, today: date) -> None:
     """What a scheduled fetch (no --date or --since) asks for besides the days since the last
-    one held: the days missed before, and, on an empty store, that only today is asked."""
+    one held: the days missed before, and, on an empty store, that only yesterday and today
+    are asked."""
     if retried:
         print(f"retrying {len(retried)} day(s) missed before: {day_list(retried)}")
     if not held and not retried:  # a new user's trial read "fetched 1 of 1 day(s)" as
@@ -187,7 +188,10 @@ def say_scheduled_days(retried: Sequence[date], *, held: bool, today: date) -> N
             if os.environ.get("GITHUB_ACTIONS") == "true"
             else f"sitegen fetch --since {since}"
         )
-        print(f"content/ holds no day yet: only today is asked; to fill in the days before, {how}")
+        print(
+            "content/ holds no day yet: only yesterday and today are asked; to fill in the"
+            f" days before, {how}"
+        )
 
 
 def say_wrong_source(url: str) -> None:

@@ -294,7 +294,7 @@ def test_scheduled_mornings_ask_yesterday_and_today_and_a_weekend_nothing_more(
     asked = _mornings(fetched, _nov(9), 12)  # Monday Nov 9 to Friday Nov 20
     day = lambda n: f"2026-11-{n:02d}"  # noqa: E731
     assert asked == [
-        [day(9)],
+        [day(8), day(9)],  # an empty store: yesterday too (a fork owner's trial)
         *([day(n - 1), day(n)] for n in range(10, 15)),  # to Saturday, which has none
         [day(14), day(15)],  # Sunday: Friday was marked whole on Saturday
         [day(14), day(15), day(16)],  # Monday: from the day after the newest held
@@ -316,7 +316,7 @@ def test_a_day_that_fails_after_it_was_had_filling_is_retried_as_any_missed_day(
     asked = _mornings(fetched, _nov(11), 7, before=failing_from_friday)  # Wed to Tue
     day = lambda n: f"2026-11-{n:02d}"  # noqa: E731
     assert asked == [
-        [day(11)],
+        [day(10), day(11)],  # an empty store: yesterday too
         [day(11), day(12)],
         [day(12), day(13)],
         [day(12), day(13), day(14)],  # Friday had whole: its item comes out on Saturday

@@ -520,10 +520,13 @@ def test_default_range_is_from_the_last_day_held_to_today(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source, url = hf
-    today = datetime.now(UTC).date().isoformat()  # the CLI's today is UTC's
-    source.set(today, [Reply(200, b"[]")])
+    today = datetime.now(UTC).date()  # the CLI's today is UTC's
+    yesterday = today - timedelta(days=1)
+    for day in (yesterday, today):
+        source.set(day.isoformat(), [Reply(200, b"[]")])
     assert _fetch(site, url) == 0
-    assert f"{today}: no papers that day" in capsys.readouterr().out
+    # An empty store: yesterday and today (a fork owner's trial).
+    assert f"{yesterday} to {today}: no papers those days" in capsys.readouterr().out
     assert source.requests[0][1]["User-Agent"].startswith("sitegen/")
 
 
@@ -922,11 +925,30 @@ def test_a_plain_fetch_on_an_empty_store_says_how_to_fill_in_the_days_before(
     _fetch(site, url)
     said = capsys.readouterr().out
     week_ago = datetime.now(UTC).date() - timedelta(days=7)
-    hint = "content/ holds no day yet: only today is asked; to fill in the days before,"
+    hint = (
+        "content/ holds no day yet: only yesterday and today are asked; to fill in the days before,"
+    )
     how = "run Publish with since" if under_actions else f"sitegen fetch --since {week_ago}"
     assert f"{hint} {how}" in said, said
     _fetch(site, url, "--date", str(week_ago))  # named days: no such line
     assert "holds no day yet" not in capsys.readouterr().out
+
+
+def test_a_fork_started_empty_is_not_kept_empty_by_runs_that_each_ask_a_day_just_begun(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a fork owner's trial of the README's "start empty", Publish run without
+    `since`: each scheduled run (09:17 UTC, before the day has begun in US time) asked for its
+    own day alone; a day still without papers then stored nothing, so the next run again
+    asked its own day alone, and the day before, listed in full meanwhile, was never had."""
+    source, url = hf
+    source.other_api_days = [Reply(200, b"[]")]  # today: nothing featured yet
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    source.set(str(yesterday), [Reply(200, _day_answer(str(yesterday)))])
+    assert _fetch(site, url) == 0
+    assert (site / "content" / "days" / f"{yesterday}.toml").is_file()
+    said = capsys.readouterr().out
+    assert "content/ holds no day yet: only yesterday and today are asked;" in said, said
 
 
 def test_ctrl_c_keeps_the_days_a_fetch_had_until_then(
