@@ -730,8 +730,9 @@ def render_opml(config: SiteConfig, routes: Routes, newest_day: date | None) -> 
         for folder, feeds in folders.items()
         if feeds
     )
-    # The all-papers feed has items of the newest day: no standing feed is newer.
-    newest = day_moment(newest_day) if newest_day else _EPOCH
+    # The all-papers feed has items of the newest day: no standing feed is newer. An empty
+    # site's feeds are as old as their one item, and so is the list of them (not 1970).
+    newest = day_moment(newest_day) if newest_day else _NOTHING_YET
     date_created = (
         f"    <dateCreated>{newest.strftime('%a, %d %b %Y %H:%M:%S GMT')}</dateCreated>\n"
     )
