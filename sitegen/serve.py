@@ -468,10 +468,10 @@ def serve(
     stop = threading.Event()
     watching = False
 
-    shown = _address_to_open(host, server)
+    to_open = _address_to_open(host, server)
 
     def address() -> str:
-        return f"http://{_in_url(shown)}:{bound_port}{quote(unquote(subpath()))}"
+        return f"http://{_in_url(to_open)}:{bound_port}{quote(unquote(subpath()))}"
 
     shown = printable(str(public))  # as errors name it: a folder's name may hold an escape
 

@@ -939,7 +939,12 @@ def test_serve_says_names_of_terminal_controls_escaped(tiny_built: Path, tmp_pat
     (root / "static").mkdir()
     with _serving(root) as (process, _url, lines):
         assert "\x1b" not in "".join(lines), lines
-        assert f"Serving {tmp_path}/site\\x1b[2J/public at " in lines[-1], lines
+        said = f"Serving {tmp_path}/site\\x1b[2J/public at "
+        # The address to open after it, not the folder's name again (as 0e17d95 had it).
+        assert re.fullmatch(
+            rf"{re.escape(said)}http://127\.0\.0\.1:\d+/daily-papers/ \(Ctrl-C to stop\)\n",
+            lines[-1],
+        ), lines
         (root / "static" / "note\x1b]0;retitled\x07.txt").write_text("hello\n")
         assert process.stdout is not None
         said = _line_with(process.stdout, "changed: ", timeout=120)
