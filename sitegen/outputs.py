@@ -58,8 +58,14 @@ from sitegen.pages import (
 )
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Counts, Period, featured, top_papers
-from sitegen.site import STATIC_DIR, DayListing, Site, sitemap_blocks
-from sitegen.sitemaps import robots, sitemap_index, sitemap_of_pages, sitemap_of_papers
+from sitegen.site import STATIC_DIR, DayListing, Site
+from sitegen.sitemaps import (
+    robots,
+    sitemap_blocks,
+    sitemap_index,
+    sitemap_of_pages,
+    sitemap_of_papers,
+)
 from sitegen.trends import Trend
 from sitegen.urls import ListingRoutes, Route, Routes, page_at, slash_places
 

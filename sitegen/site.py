@@ -358,13 +358,6 @@ def _featured_again(listed: Mapping[date, Sequence[PlainEntry]]) -> set[str]:
     return {paper_id for paper_id, n in days.items() if n > 1}
 
 
-def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:
-    """Every paper in blocks of `size`, oldest first (papers never featured last): a new day
-    adds to the last block only, so the sitemaps of the others keep their bytes."""
-    ordered = site.newest[::-1] + site.unfeatured
-    return [ordered[i : i + size] for i in range(0, len(ordered), size)] or [()]
-
-
 def day_moment(day: date) -> datetime:
     """When a day's items are dated: 00:00 UTC, as Hugging Face dates a day's papers
     (`submittedOnDailyAt`). Noon put the items of a build early in the day (the scheduled one)

@@ -8,7 +8,15 @@ from collections.abc import Iterable
 from html import escape
 
 from sitegen.model import Artifact
+from sitegen.site import Site
 from sitegen.urls import Route, Routes, page_at
+
+
+def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:
+    """Every paper in blocks of `size`, oldest first (papers never featured last): a new day
+    adds to the last block only, so the sitemaps of the others keep their bytes."""
+    ordered = site.newest[::-1] + site.unfeatured
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)] or [()]
 
 
 def robots(routes: Routes) -> Artifact:

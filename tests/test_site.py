@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from sitegen.config import parse_config
 from sitegen.model import ContentSnapshot, Day, DayEntry, Paper
-from sitegen.site import assemble_site, shown_days, sitemap_blocks
+from sitegen.site import assemble_site, shown_days
+from sitegen.sitemaps import sitemap_blocks
 from sitegen.urls import Routes
 from tests.conftest import REPO
 
