@@ -60,12 +60,11 @@ from pathlib import Path
 from sitegen.search_index import _search_records
 from sitegen.cli import load_config
 from sitegen.output_keys import paper_states
-from sitegen.outputs import papers_by_month
 from sitegen.search import (
     CLOSED_DIRECTORY, OPEN_DIRECTORY, first_day, make_shard, search_topics, shard_layout,
     warm_up_shard, write_search_shards
 )
-from sitegen.site import assemble_site
+from sitegen.site import assemble_site, papers_by_month
 from sitegen.store import load_content
 from sitegen.urls import Routes
 root, scratch, which, names, doubled = (

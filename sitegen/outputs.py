@@ -32,7 +32,6 @@ word. Elsewhere, it needs (as a page per organisation did, in a contributor's tr
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -58,7 +57,7 @@ from sitegen.pages import (
 )
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Counts, Period, featured, top_papers
-from sitegen.site import STATIC_DIR, DayListing, Site
+from sitegen.site import STATIC_DIR, Site, papers_by_month
 from sitegen.sitemaps import (
     robots,
     sitemap_blocks,
@@ -549,27 +548,6 @@ class PapersApiMonth(NamedTuple):
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield papers_api(r.routes.papers_api_month(self.month), self.papers, r.api_records)
-
-
-def papers_by_month(site: Site) -> Mapping[str, tuple[str, ...]]:
-    """The site's papers by the month ("YYYY-MM") of the first day that featured them, newest
-    first, each month's in the site's order; those no day lists last, under ""."""
-    return _papers_by_month(site.ids, site.days)
-
-
-# Asked three times a build (the API's index and months, the search index): 0.04 s each at
-# 50k papers, of the rebuild budget (under 2 s). Hashing its arguments takes a millisecond.
-@functools.lru_cache(maxsize=1)
-def _papers_by_month(
-    ids: tuple[str, ...], days: tuple[DayListing, ...]
-) -> dict[str, tuple[str, ...]]:
-    month_of: dict[str, str] = {}
-    for listing in days:  # newest first: a paper's first day is the last to set it
-        month_of.update(dict.fromkeys(listing.papers, listing.day.isoformat()[:7]))
-    found: dict[str, list[str]] = {}
-    for paper_id in ids:
-        found.setdefault(month_of.get(paper_id, ""), []).append(paper_id)
-    return {month: tuple(found[month]) for month in sorted(found, reverse=True)}  # "" last
 
 
 class SitemapIndex(NamedTuple):

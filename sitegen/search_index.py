@@ -17,7 +17,6 @@ from pathlib import Path
 
 from sitegen import transaction
 from sitegen.cache import KeyedCache, kept_by_month
-from sitegen.outputs import papers_by_month
 from sitegen.publish import (
     PreviousBuild,
     PublishReport,
@@ -41,7 +40,7 @@ from sitegen.search import (
     warm_up_shard,
     write_search_shards,
 )
-from sitegen.site import Site
+from sitegen.site import Site, papers_by_month
 from sitegen.urls import Routes
 
 

@@ -6,6 +6,7 @@ place in feeds are derived from them, so no page can contradict another.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -356,6 +357,27 @@ def _featured_again(listed: Mapping[date, Sequence[PlainEntry]]) -> set[str]:
     """The papers on more than one day."""
     days = Counter(paper_id for entries in listed.values() for paper_id in {e[0] for e in entries})
     return {paper_id for paper_id, n in days.items() if n > 1}
+
+
+def papers_by_month(site: Site) -> Mapping[str, tuple[str, ...]]:
+    """The site's papers by the month ("YYYY-MM") of the first day that featured them, newest
+    first, each month's in the site's order; those no day lists last, under ""."""
+    return _papers_by_month(site.ids, site.days)
+
+
+# Asked three times a build (the API's index and months, the search index): 0.04 s each at
+# 50k papers, of the rebuild budget (under 2 s). Hashing its arguments takes a millisecond.
+@functools.lru_cache(maxsize=1)
+def _papers_by_month(
+    ids: tuple[str, ...], days: tuple[DayListing, ...]
+) -> dict[str, tuple[str, ...]]:
+    month_of: dict[str, str] = {}
+    for listing in days:  # newest first: a paper's first day is the last to set it
+        month_of.update(dict.fromkeys(listing.papers, listing.day.isoformat()[:7]))
+    found: dict[str, list[str]] = {}
+    for paper_id in ids:
+        found.setdefault(month_of.get(paper_id, ""), []).append(paper_id)
+    return {month: tuple(found[month]) for month in sorted(found, reverse=True)}  # "" last
 
 
 def day_moment(day: date) -> datetime:
