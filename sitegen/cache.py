@@ -58,7 +58,7 @@ def digest(data: bytes) -> str:
 # them. tests/test_build.py checks that a build imports no other distribution.
 RENDERED_WITH = {
     "feedgen": "feedgen",
-    "idna": "idna",  # UTS 46's table: which links a page carries (model.web_url)
+    "idna": "idna",  # UTS 46's table: which links a page carries (clean.web_url)
     "jinja2": "jinja2",
     "linkify-it-py": "linkify_it",
     "lxml": "lxml",

@@ -9,10 +9,11 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from sitegen.clean import web_url
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, as_toml, check_name, check_slug, is_slug, load_toml
-from sitegen.model import Topic, as_renamed, is_paper_id, renamed_slugs, web_url
+from sitegen.model import Topic, as_renamed, is_paper_id, renamed_slugs
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -107,7 +108,7 @@ _TOPIC_KEYS = frozenset(
 # No query or fragment: every page's URL is made by appending its path.
 # No backslash: browsers read it as "/", so ".../\\evil.example/" links to another host.
 # Nor a control character (lxml's traceback in the feeds); the rest of what no URL holds is
-# model.web_url's to refuse.
+# clean.web_url's to refuse.
 _NOT_IN_SITE_URLS = r"\s?#\\\x00-\x1f\x7f-\x9f"
 _SITE_URL = re.compile(rf"(https?://[^/{_NOT_IN_SITE_URLS}]+)(/[^{_NOT_IN_SITE_URLS}]*)?$")
 # A page's address, not its folder's: every link would be under it ("index.html/rss.xml").

@@ -13,9 +13,10 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
+from sitegen.clean import clean_line
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, check_name, check_slug, slug_of
-from sitegen.model import Paper, Topic, as_renamed, clean_line, renamed_slugs
+from sitegen.model import Paper, Topic, as_renamed, renamed_slugs
 from sitegen.topics import text_tokens
 
 CUSTOM_FEED_DAYS = 30  # a custom feed chooses among the papers of the newest days, so many at least

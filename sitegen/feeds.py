@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sitegen.clean import clean_line
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
-from sitegen.model import Appearance, Artifact, Topic, clean_line
+from sitegen.model import Appearance, Artifact, Topic
 from sitegen.pages import (
     authors_counted,
     authors_line,

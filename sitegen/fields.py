@@ -13,8 +13,9 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
+from sitegen.clean import BIDI_CONTROLS, clean_line
 from sitegen.errors import ConfigError, Location, SitegenError
-from sitegen.model import BIDI_CONTROLS, MAX_COUNT, clean_line, iso_day
+from sitegen.model import MAX_COUNT, iso_day
 
 
 def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None, int | None]:

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import PurePosixPath
 from typing import Any
 
+from sitegen.clean import clean_block, clean_line
 from sitegen.errors import ContentError, Location, SitegenError
 from sitegen.fields import TomlFields, TomlValue, as_toml, is_count, load_toml, toml_value
 from sitegen.model import (
@@ -28,8 +29,6 @@ from sitegen.model import (
     DayEntry,
     Organization,
     Paper,
-    clean_block,
-    clean_line,
     day_out_of_range,
     is_arxiv_id,
     is_paper_id,

@@ -22,17 +22,11 @@ from urllib.parse import urlencode
 from jinja2 import Environment, Template, UndefinedError
 from markupsafe import Markup, escape
 
+from sitegen.clean import WEB_SCHEMES, shows_nothing, web_url, without_unsafe_chars
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.errors import NAMES_GIVEN
 from sitegen.listings.base import HF_URL
-from sitegen.model import (
-    WEB_SCHEMES,
-    Artifact,
-    Paper,
-    shows_nothing,
-    web_url,
-    without_unsafe_chars,
-)
+from sitegen.model import Artifact, Paper
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_count
 from sitegen.site import Site

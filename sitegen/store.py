@@ -43,6 +43,7 @@ from sitegen.cache import (
     paper_facts,
     plain_day,
 )
+from sitegen.clean import web_url
 from sitegen.errors import ContentError, ContentErrors, ListingError, Location
 from sitegen.formats import (
     carry_comments,
@@ -65,7 +66,6 @@ from sitegen.model import (
     PlainEntry,
     is_own_id,
     title_key,
-    web_url,
 )
 
 CONTENT_DIR = "content"

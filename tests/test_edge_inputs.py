@@ -20,12 +20,12 @@ import httpx
 import pytest
 from idna import uts46_remap
 
+from sitegen.clean import web_url
 from sitegen.cli import main
 from sitegen.config import site_url
 from sitegen.errors import ConfigError, FetchError
 from sitegen.fields import load_toml
 from sitegen.listings import parse_listing
-from sitegen.model import web_url
 from tests.hf_server import mock_fetcher
 from tests.test_fetch import API_ANSWER, FAST
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from sitegen.model import BIDI_CONTROLS, clean_line, web_url
+from sitegen.clean import BIDI_CONTROLS, clean_line, web_url
 from sitegen.pages import render_abstract
 from tests.conftest import REPO, sitegen_here
 
@@ -59,7 +59,7 @@ def _hrefs(page: Path) -> list[str]:
 # ---- links that are no URL a browser can follow ---------------------------------------------
 
 # (the link, what in it makes it no valid URL, as the Nu HTML checker says of it). Each is an
-# http(s) address with a host, no space or quote: `model.web_url` kept it as the paper's code
+# http(s) address with a host, no space or quote: `clean.web_url` kept it as the paper's code
 # or project link, and markdown-it's link check (`pages._is_whole_address`) looked at its scheme
 # alone. The checker (check_site's html/vnu) refused every page showing one: the paper's page,
 # its day's page and the home page, as it refused `http://x" onmouseover=...` (a review, see
@@ -136,7 +136,7 @@ def test_a_link_no_browser_can_follow_is_never_published(
 )
 def test_a_base_url_no_link_can_carry_is_refused_in_one_line(site: Path, base_url: str) -> None:
     """`--base-url` was checked by `config.site_url`, which refused spaces, "?", "#" and "\\"
-    but took the characters `model.web_url` refuses in any link: a control character stopped
+    but took the characters `clean.web_url` refuses in any link: a control character stopped
     the build with lxml's traceback in the feeds ("All strings must be XML compatible"), and
     `"` or `<` made every link of 404.html one the Nu checker refuses (`Illegal character in
     path segment`)."""
@@ -294,7 +294,7 @@ def test_an_author_named_by_references_to_bidi_controls_alone_is_no_empty_author
     left empty or of spaces alone, so "&#8238;" and a word joiner or a soft hyphen (kept at
     ingest: the reference shows) was an author every feed named and no reader shows, and
     "Ada &#8238; Lovelace" was "Ada  Lovelace". What is left of such a name is cleaned as a
-    title is (model.clean_line)."""
+    title is (clean.clean_line)."""
     public = _built_with(site, tmp_path, {"authors": [{"name": n} for n in names]})
     for name in ("atom.xml", "rss.xml"):
         (entry,) = feedparser.parse((public / name).read_bytes()).entries
@@ -415,7 +415,7 @@ def test_a_reference_to_another_character_is_left_as_it_is() -> None:
 )
 def test_a_base_url_no_browser_can_follow_is_refused(site: Path, base_url: str) -> None:
     """config.py said base_url refuses what no URL holds "as in a paper's links
-    (model.web_url)"; web_url then learnt hosts and escapes (BAD_LINKS) and site_url did not:
+    (clean.web_url)"; web_url then learnt hosts and escapes (BAD_LINKS) and site_url did not:
     each of these was built, every feed item, sitemap entry and canonical link under it a
     link no browser can follow (review h4)."""
     result = sitegen_here("--root", str(site), "build", "--base-url", base_url)

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.clean import clean_block, without_unsafe_chars
 from sitegen.formats import parse_paper_file
-from sitegen.model import Paper, clean_block, without_unsafe_chars
+from sitegen.model import Paper
 from sitegen.pages import (
     MOST_ADDRESSES,
     _markdown,

@@ -17,10 +17,11 @@ SITEGEN = Path(__file__).resolve().parent.parent / "sitegen"
 
 # What a listing becomes, through the site model, to a page or a feed's bytes.
 PURE_CORE = (
-    "sitegen.listings", "sitegen.ingest", "sitegen.model", "sitegen.topics", "sitegen.periods",
-    "sitegen.trends", "sitegen.custom_feeds", "sitegen.config", "sitegen.fields",
-    "sitegen.formats", "sitegen.site", "sitegen.urls", "sitegen.pages", "sitegen.feeds",
-    "sitegen.parts", "sitegen.sitemaps", "sitegen.api", "sitegen.output_keys", "sitegen.outputs",
+    "sitegen.listings", "sitegen.clean", "sitegen.ingest", "sitegen.model", "sitegen.topics",
+    "sitegen.periods", "sitegen.trends", "sitegen.custom_feeds", "sitegen.config",
+    "sitegen.fields", "sitegen.formats", "sitegen.site", "sitegen.urls", "sitegen.pages",
+    "sitegen.feeds", "sitegen.parts", "sitegen.sitemaps", "sitegen.api", "sitegen.output_keys",
+    "sitegen.outputs",
 )  # fmt: skip
 # What any module may import: the package, and the errors every stage raises.
 SHARED = ("sitegen", "sitegen.errors")

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.clean import clean_block, clean_line
 from sitegen.cli import main
 from sitegen.errors import ContentError, ListingError
 from sitegen.formats import (
@@ -28,15 +29,7 @@ from sitegen.formats import (
 )
 from sitegen.ingest import ingest_listings
 from sitegen.listings import Listing, ListingEntry, parse_listing
-from sitegen.model import (
-    ContentSnapshot,
-    Day,
-    DayEntry,
-    Organization,
-    Paper,
-    clean_block,
-    clean_line,
-)
+from sitegen.model import ContentSnapshot, Day, DayEntry, Organization, Paper
 from sitegen.store import (
     PAPERS_DIR,
     ParsedPaper,

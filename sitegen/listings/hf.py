@@ -25,9 +25,10 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
+from sitegen.clean import clean_line, web_url
 from sitegen.errors import ListingError, Location, OtherDayListing, first_of
 from sitegen.listings.base import Listing, ListingEntry, json_kind, latex_escapes_read
-from sitegen.model import MAX_COUNT, Organization, clean_line, is_arxiv_id, web_url
+from sitegen.model import MAX_COUNT, Organization, is_arxiv_id
 
 
 def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:

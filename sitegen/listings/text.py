@@ -14,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from sitegen.clean import clean_line
 from sitegen.errors import ListingError, Location
 from sitegen.listings.base import Listing, ListingEntry, latex_escapes_read
-from sitegen.model import MAX_COUNT, Organization, clean_line, day_out_of_range
+from sitegen.model import MAX_COUNT, Organization, day_out_of_range
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTH = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
