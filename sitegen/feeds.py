@@ -24,18 +24,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from sitegen.abstracts import summarize
 from sitegen.clean import clean_line
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Topic
-from sitegen.pages import (
-    authors_counted,
-    authors_line,
-    card_links,
-    human_date,
-    named_authors,
-    summarize,
-)
+from sitegen.pages import authors_counted, authors_line, card_links, human_date, named_authors
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
 from sitegen.site import Site, day_moment

@@ -40,21 +40,14 @@ from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
+from sitegen.abstracts import AbstractHTML
 from sitegen.api import papers_api, papers_api_index
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.errors import ContentError, Location
 from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml, whole_days
 from sitegen.model import Artifact, Papers
 from sitegen.output_keys import Ids, Joined, key_of, one_paper_key, shown_of
-from sitegen.pages import (
-    DAILY_DIGEST,
-    DAYS_TITLE,
-    MONTHLY_DIGEST,
-    TOP_TITLE,
-    WEEKLY_DIGEST,
-    AbstractHTML,
-    Pages,
-)
+from sitegen.pages import DAILY_DIGEST, DAYS_TITLE, MONTHLY_DIGEST, TOP_TITLE, WEEKLY_DIGEST, Pages
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Counts, Period, featured, top_papers
 from sitegen.site import STATIC_DIR, Site, papers_by_month

@@ -16,11 +16,11 @@ from typing import Any
 
 import jinja2
 
+from sitegen.abstracts import AbstractHTML
 from sitegen.errors import Location, TemplateError
 from sitegen.model import Artifact, Paper
 from sitegen.output_keys import papers_named
 from sitegen.outputs import Output, PapersApiMonth, Renderers, renderers
-from sitegen.pages import AbstractHTML
 from sitegen.parts import PaperParts
 from sitegen.publish import PublishReport, write_artifacts
 from sitegen.site import Site

@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sitegen.abstracts import render_abstract
 from sitegen.cli import main
 from sitegen.errors import ContentError, FetchError, ListingError
 from sitegen.fetch import fetch_days
@@ -37,7 +38,7 @@ from sitegen.formats import parse_paper_file
 from sitegen.hf_client import HF_URL, DayFetcher, FetchPolicy, FetchStopped, Validators
 from sitegen.listings import parse_listing
 from sitegen.model import Organization
-from sitegen.pages import card_links, paper_links, render_abstract
+from sitegen.pages import card_links, paper_links
 from sitegen.store import load_content
 from tests.conftest import (
     REPO,

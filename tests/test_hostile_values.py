@@ -16,8 +16,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from sitegen.abstracts import render_abstract
 from sitegen.clean import BIDI_CONTROLS, clean_line, web_url
-from sitegen.pages import render_abstract
 from tests.conftest import REPO, sitegen_here
 
 DAY = "2026-12-03"

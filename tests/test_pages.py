@@ -1,6 +1,6 @@
-"""An abstract without markup is rendered without markdown-it (pages._plain_paragraphs): its
+"""An abstract without markup is rendered without markdown-it (abstracts._plain_paragraphs): its
 HTML must be exactly markdown-it's, or pages would change with the abstract's wording. A
-summary is made of the abstract's start (pages.summarize): exactly what the whole makes."""
+summary is made of the abstract's start (abstracts.summarize): exactly what the whole makes."""
 
 import json
 import string
@@ -10,19 +10,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.clean import clean_block, without_unsafe_chars
-from sitegen.formats import parse_paper_file
-from sitegen.model import Paper
-from sitegen.pages import (
+from sitegen.abstracts import (
     MOST_ADDRESSES,
     _markdown,
     _plain_paragraphs,
-    authors_line,
-    card_links,
-    paper_links,
     render_abstract,
     summarize,
 )
+from sitegen.clean import clean_block, without_unsafe_chars
+from sitegen.formats import parse_paper_file
+from sitegen.model import Paper
+from sitegen.pages import authors_line, card_links, paper_links
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -59,7 +57,7 @@ def test_an_abstract_far_longer_than_arxivs_is_its_text_in_paragraphs() -> None:
     characters such as "[" * 100000 (the most a listing may give), so a hostile listing of a
     few hundred held a build for half an hour. arXiv's abstracts are at most 1,920 characters:
     one past MOST_MARKDOWN_CHARS is its text, escaped, in paragraphs, with no markup read."""
-    from sitegen.pages import MOST_MARKDOWN_CHARS
+    from sitegen.abstracts import MOST_MARKDOWN_CHARS
 
     long = "[" * MOST_MARKDOWN_CHARS + " <b>&amp; https://a.b/ *x*\n\nnext"
     assert render_abstract(long) == (
@@ -76,7 +74,7 @@ def test_a_long_abstracts_paragraphs_are_markdowns(line: str) -> None:
     line blank or of spaces and tabs alone, not at one of another space (U+00A0, U+2028 or
     U+3000, which a paper file may hold: clean_block keeps them), which markdown-it reads as
     text and the long path, splitting at any regex whitespace, read as a paragraph's end."""
-    from sitegen.pages import MOST_MARKDOWN_CHARS, _markdown
+    from sitegen.abstracts import MOST_MARKDOWN_CHARS, _markdown
 
     text = clean_block(f"one\n{line}\ntwo " + "&" * MOST_MARKDOWN_CHARS)
     paragraphs = _markdown().render(text).count("<p>")
