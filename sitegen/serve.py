@@ -395,9 +395,17 @@ class _Preview:
         try:
             with without_cycle_collection():
                 config = self.configured()
-                self.base_url = config.base_url  # what the build made its feeds of
-                self.site_path = urlsplit(config.base_url).path or "/"
-                return build_site(self.root, config, out=self.out, search=False)
+                site_path = urlsplit(config.base_url).path or "/"
+                if not self.serving.is_set():
+                    # The first build's path stands for the site left in public/ (its own
+                    # base_url unknown) should the build fail.
+                    self.site_path = site_path
+                report = build_site(self.root, config, out=self.out, search=False)
+                # The site moves with the build that makes it: one that failed left the last
+                # good site, built for its path (a trial: it was served at the new one, its
+                # 404 page's stylesheet and links leading back to the old).
+                self.base_url, self.site_path = config.base_url, site_path  # feeds name it
+                return report
         finally:
             # The build's cycles, aged into the oldest generation, which Python's own heuristic
             # never collected: serve grew by every build (a review: 217 MiB to 1.3 GiB in a

@@ -1301,6 +1301,33 @@ def test_serve_says_where_the_site_moved_when_base_url_is_edited_and_its_pages_f
             assert httpx.get(host + outside, timeout=30).status_code == 404  # looked at
 
 
+def test_serve_keeps_the_site_at_its_path_while_a_base_url_edit_fails_to_build(
+    tiny_built: Path,
+) -> None:
+    """Trial h11: base_url's path edited while a paper was broken moved the served site there
+    ("Serving ... now", the open page sent along) though the build failed: the last good site,
+    built for the old path, was served at the new one, its 404 page's stylesheet and links
+    leading to the old path, now a redirect. It moves with the build that makes it."""
+    config = tiny_built / "site.toml"
+    paper = next((tiny_built / "content" / "papers").glob("*.md"))
+    good = paper.read_text()
+    with _serving(tiny_built) as (process, url, _):
+        assert process.stdout is not None and process.stderr is not None
+        host = url.removesuffix("/daily-papers/")
+        paper.write_text(good.replace("+++\n", "+++\nupvotes = = 1\n", 1))
+        _line_with(process.stderr, "sitegen: error:", timeout=120)
+        config.write_text(config.read_text().replace("/daily-papers/", "/moved/", 1))
+        _line_with(process.stderr, "sitegen: error:", timeout=120)
+        assert httpx.get(url + "days/", timeout=30).status_code == 200, "the last good site"
+        assert httpx.get(f"{host}/moved/days/", timeout=30).status_code == 404
+        paper.write_text(good)
+        said = _lines_until(process.stdout, "rebuilt in", timeout=120)
+        assert not any("Serving" in line for line in said), "moved before it was built"
+        moved = _line_with(process.stdout, "Serving", timeout=120)
+        assert moved.endswith(f"at {host}/moved/ now\n"), moved
+        assert httpx.get(f"{host}/moved/days/", timeout=30).status_code == 200
+
+
 def test_serve_started_with_no_site_yet_says_why_the_build_failed_until_it_is_fixed(
     site: Path, tiny_build: Path
 ) -> None:
