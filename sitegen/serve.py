@@ -483,9 +483,15 @@ def serve(
 
     shown = printable(str(public))  # as errors name it: a folder's name may hold an escape
 
+    # Whether the last build left a site: its deletion (rm -rf public) is a change to build,
+    # once (a trial: every page was a bare "Not found" until another file was saved).
+    site_left = _is(public, Path.is_dir)
+
     def rebuilt(paths: tuple[Path, ...]) -> None:
+        nonlocal site_left
         before = subpath()
         generation.bump(rebuild(paths))
+        site_left = _is(public, Path.is_dir)
         if subpath() != before:  # base_url's path edited: the site moved, and so do its pages
             now, was = unquote(subpath()), unquote(before)
             moved_from[:] = [p for p in ([was] if was != "/" else []) + moved_from if p != now]
@@ -520,6 +526,8 @@ def serve(
                     changed = set(pending)
                     if changes or stamps != seen:
                         changed |= changed_paths(changes, files, seen, stamps)
+                    if site_left and not _is(public, Path.is_dir):
+                        changed.add(public)
                     seen = stamps  # before the build: an edit during it is seen
                     pending = ()
                     # The watch is made anew when what it watches was replaced: a file saved

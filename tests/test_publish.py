@@ -1131,6 +1131,24 @@ def test_serve_builds_an_edit_made_while_a_build_runs(tmp_path: Path, during: st
         thread.join(30)
 
 
+def test_serve_builds_the_site_again_when_public_is_deleted(
+    served: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    """Trial h11: `rm -rf public` while serving left every page a bare "Not found", the open
+    page never told, until some other file was saved. Its deletion is a change, built once."""
+    process, url, repo = served
+    assert process.stdout is not None
+    shutil.rmtree(repo / "public")
+    said = _line_with(process.stdout, "changed: ", timeout=120)
+    assert said.strip() == "changed: public", said
+    assert "a full build" in _line_with(process.stdout, "rebuilt in", timeout=120)
+    home = httpx.get(url, timeout=30)
+    assert home.status_code == 200 and "Papers of Nov 22, 2026" in home.text
+    generation = httpx.get(url + "__sitegen__/generation", timeout=30).text
+    time.sleep(2)  # once: no build after it while nothing changes
+    assert httpx.get(url + "__sitegen__/generation", timeout=30).text == generation
+
+
 def test_serve_stops_cleanly_on_sigterm(served: tuple[subprocess.Popen[str], str, Path]) -> None:
     process, url, _ = served
     assert httpx.get(url).status_code == 200
