@@ -19,6 +19,10 @@ from sitegen.site import STATIC_DIR
 # git working tree, and refuse it: a review), and the files systems and editors leave.
 _SKIPPED = frozenset({".git", ".DS_Store", "Thumbs.db", "Icon\r"})  # Icon\r: macOS Finder's
 _SKIPPED_ENDS = ("~", ".swp", ".swo")
+# Emacs's, beside a file being edited: its lock (`.#name`, a link to nowhere, which stopped the
+# build as a link) and its auto-save (`#name#`).
+_EMACS_LOCK = ".#"
+_EMACS_AUTO_SAVE = "#"
 
 
 def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
@@ -40,7 +44,7 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
         folders[:] = sorted(name for name in folders if not _skipped(name))
         for name in [*folders, *files]:
             path = Path(at, name)
-            if path.is_symlink():  # it would publish whatever it points at
+            if path.is_symlink() and not _skipped(name):  # it would publish whatever it points at
                 raise _refused(folder, path, "a link", "copy the file itself into static/")
         for name in sorted(files):
             if _skipped(name):
@@ -67,7 +71,12 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
 
 
 def _skipped(name: str) -> bool:
-    return name in _SKIPPED or name.endswith(_SKIPPED_ENDS)
+    return (
+        name in _SKIPPED
+        or name.endswith(_SKIPPED_ENDS)
+        or name.startswith(_EMACS_LOCK)
+        or (len(name) > 2 and name.startswith(_EMACS_AUTO_SAVE) and name.endswith(_EMACS_AUTO_SAVE))
+    )
 
 
 def _unpublishable(path: str) -> str:

@@ -633,6 +633,20 @@ def test_the_sites_own_files_are_published_as_they_are(
     assert not (public / "CNAME").exists() and (public / "img" / "logo.png").exists()
 
 
+def test_emacs_lock_and_auto_save_files_in_static_are_left_out(tiny_built: Path) -> None:
+    """Trial h11, editing static/ under serve in Emacs: its lock of a modified file
+    (`.#index.html`, a link to nowhere) stopped every build ("a link"), and its auto-save
+    (`#index.html#`) would have been published, as content/ already skips them."""
+    about = tiny_built / "static" / "about"
+    about.mkdir(parents=True)
+    (about / "index.html").write_text("<!doctype html><title>About</title><p>About</p>\n")
+    (about / ".#index.html").symlink_to("user@laptop.4242:1733300000")  # as Emacs makes it
+    (about / "#index.html#").write_text("<p>Abou\n")
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    published = tiny_built / "public" / "about"
+    assert sorted(p.name for p in published.iterdir()) == ["index.html"]
+
+
 def test_a_file_of_static_linked_from_a_template_as_the_docs_say_is_found_under_a_subpath(
     tiny_built: Path,
 ) -> None:
