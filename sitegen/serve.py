@@ -14,6 +14,7 @@ import functools
 import gc
 import html
 import ipaddress
+import re
 import socket
 import sys
 import threading
@@ -290,7 +291,15 @@ def _reloading(page: bytes, built: str, failure: str | None) -> bytes:
     added = _RELOAD_SCRIPT % (built, RELOAD_PATH)
     if failure is not None:
         added = _FAILED_BANNER % html.escape(failure) + added
-    return page.replace(b"</body>", _utf8(added) + b"</body>", 1)
+    # Before the body's end tag, in any case; at the end of a page without one (HTML lets a
+    # template leave it out), which browsers read as the body's too: a page with no script
+    # never reloaded again, nor showed a failed build (a trial).
+    end = _BODY_END.search(page)
+    at = end.start() if end else len(page)
+    return page[:at] + _utf8(added) + page[at:]
+
+
+_BODY_END = re.compile(rb"</body\s*>", re.IGNORECASE)
 
 
 def _utf8(text: str) -> bytes:

@@ -971,6 +971,29 @@ def test_serve_rebuilds_for_a_hidden_template_a_page_includes(tiny_built: Path) 
         assert "partial v2" in httpx.get(url, timeout=30).text
 
 
+def test_serve_reloads_and_warns_on_pages_whose_template_leaves_out_the_end_tags(
+    tiny_built: Path,
+) -> None:
+    """Trial h11: base.html saved without `</body></html>` (end tags HTML lets one leave
+    out, or written `</BODY>`) gave pages with no reload script: the open page never reloaded
+    again, and a failed rebuild's banner was never shown."""
+    base = tiny_built / "templates" / "base.html"
+    for end in ("", "</BODY>\n"):
+        base.write_text(base.read_text().replace("</body>\n</html>\n", end))
+        with _serving(tiny_built) as (process, url, _):
+            generation = httpx.get(url + "__sitegen__/generation", timeout=30).text
+            assert f'const built = "{generation}";' in httpx.get(url, timeout=30).text
+            paper = next((tiny_built / "content" / "papers").glob("*.md"))
+            good = paper.read_text()
+            paper.write_text(good.replace("+++\n", "+++\nupvotes = = 1\n", 1))
+            assert process.stderr is not None
+            _line_with(process.stderr, "sitegen: error:", timeout=120)
+            page = httpx.get(url, timeout=30).text
+            assert "The last build failed" in page and page.endswith(end), page[-300:]
+            paper.write_text(good)
+        base.write_text(base.read_text().removesuffix(end) + "</body>\n</html>\n")
+
+
 def test_serve_sends_an_edited_stylesheet_rebuilt_within_the_second_of_the_last(
     served: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
