@@ -544,8 +544,22 @@ def _run_serve(args: argparse.Namespace) -> int:
             f"--bind {args.bind} serves the preview on every network interface: anyone who can"
             " reach this machine can read it"
         )
-    serve_site(root, configured=lambda: load_config(root), host=args.bind, port=args.port)
+    serve_site(root, configured=lambda: _served_config(root), host=args.bind, port=args.port)
     return EXIT_OK
+
+
+def _served_config(root: Path) -> SiteConfig:
+    """`load_config` for serve's rebuilds: a site.toml gone since serve began (a `git checkout`
+    of a branch without it) is to be restored; 'run sitegen from a site directory, or pass
+    --root' was no way for the serve running in one (a trial)."""
+    path = root / CONFIG_FILE
+    if not os.path.lexists(path) and root.is_dir():
+        raise ConfigError(
+            "no site.toml: it was deleted or moved while serving",
+            location=Location(str(path)),
+            hint="restore it (git checkout site.toml); the last good site is served until then",
+        )
+    return load_config(root)
 
 
 def _every_interface(address: str) -> bool:

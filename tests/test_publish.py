@@ -994,6 +994,25 @@ def test_serve_reloads_and_warns_on_pages_whose_template_leaves_out_the_end_tags
         base.write_text(base.read_text().removesuffix(end) + "</body>\n</html>\n")
 
 
+def test_serve_says_site_toml_is_gone_and_to_restore_it_when_deleted_while_serving(
+    served: tuple[subprocess.Popen[str], str, Path],
+) -> None:
+    """Trial h11: site.toml moved away while serving (a `git checkout` of a branch without
+    it) was "no site.toml here" with the hint to run sitegen from a site directory or pass
+    --root, which serve, running in one, cannot take; its return was built."""
+    process, url, repo = served
+    config = repo / "site.toml"
+    kept = config.read_bytes()
+    config.unlink()
+    assert process.stderr is not None and process.stdout is not None
+    said = _lines_until(process.stderr, "  hint:", timeout=120)
+    assert "site.toml: no site.toml: it was deleted or moved while serving" in said[-2], said
+    assert "--root" not in said[-1] and "restore it" in said[-1], said
+    config.write_bytes(kept)
+    _line_with(process.stdout, "rebuilt in", timeout=120)
+    assert httpx.get(url, timeout=30).status_code == 200
+
+
 def test_serve_sends_an_edited_stylesheet_rebuilt_within_the_second_of_the_last(
     served: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
