@@ -749,11 +749,10 @@ class Pages:
             feed_title=WEEKLY_DIGEST,  # the weekly digest: an item a week
             # The monthly digest too: it was linked in the body only.
             more_feeds=((MONTHLY_DIGEST, self.routes.period_digest(MONTH)),),
-            # An empty site's sections say so, kept for the "#months" the OPML links.
-            sections=(
-                ("Weeks", rows(weeks), "No week yet."),
-                ("Months", rows(months), "No month yet."),
-            ),
+            # Pairs, as templates kept through an update of sitegen loop over them; an empty
+            # site's sections say so (`none_yet`), kept for the "#months" the OPML links.
+            sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
+            none_yet={"Weeks": "No week yet.", "Months": "No month yet."},
             monthly=href(self.routes.period_digest(MONTH).rss),
         )
 
