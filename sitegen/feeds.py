@@ -353,7 +353,7 @@ def first_seen(site: Site, paper_id: str) -> Appearance:
     return min(site.appearances[paper_id], key=published)
 
 
-def whole_days(site: Site, paper_ids: Iterable[str]) -> tuple[date, ...]:
+def whole_days_of_items(site: Site, paper_ids: Iterable[str]) -> tuple[date, ...]:
     """The days the papers' items are dated by that a fetch had whole (`Site.had_whole`),
     oldest first: what a feed's updated time depends on (`render_feed`). An item dated by
     when a fetch brought it is not dated by its day."""

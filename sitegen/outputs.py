@@ -44,7 +44,13 @@ from sitegen.abstracts import AbstractHTML
 from sitegen.api import papers_api, papers_api_index
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
 from sitegen.errors import ContentError, Location
-from sitegen.feeds import Feeds, render_feed, render_json_feed, render_opml, whole_days
+from sitegen.feeds import (
+    Feeds,
+    render_feed,
+    render_json_feed,
+    render_opml,
+    whole_days_of_items,
+)
 from sitegen.model import Artifact, Papers
 from sitegen.output_keys import Ids, Joined, key_of, one_paper_key, shown_of
 from sitegen.pages import DAILY_DIGEST, DAYS_TITLE, MONTHLY_DIGEST, TOP_TITLE, WEEKLY_DIGEST, Pages
@@ -366,14 +372,17 @@ class TopicFeed(NamedTuple):
 
     slug: str
     papers: Papers  # newest first
-    whole: tuple[date, ...]  # of its items' days, those a fetch had whole (feeds.whole_days)
+    # Of its items' days, those a fetch had whole (feeds.whole_days_of_items).
+    whole: tuple[date, ...]
     formerly: tuple[str, ...]
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for t in site.topics:
             papers = _in_feed(site, t.papers)
-            inputs = TopicFeed(t.topic.slug, papers, whole_days(site, papers), t.topic.formerly)
+            inputs = TopicFeed(
+                t.topic.slug, papers, whole_days_of_items(site, papers), t.topic.formerly
+            )
             feeds = [routes.topic(slug) for slug in (t.topic.slug, *t.topic.formerly)]
             yield Output(tuple(path for f in feeds for path in (f.rss.path, f.atom.path)), inputs)
 
@@ -433,7 +442,7 @@ class AllPapersFeed(NamedTuple):
         papers = _in_feed(site, site.newest)
         home = routes.home()
         paths = (home.rss.path, home.atom.path, home.json.path)  # type: ignore[union-attr]
-        yield Output(paths, AllPapersFeed(papers, whole_days(site, papers)))
+        yield Output(paths, AllPapersFeed(papers, whole_days_of_items(site, papers)))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         spec = r.feeds.all_papers(self.papers)
@@ -828,7 +837,7 @@ class CustomFeedFeed(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         candidates, late = _custom_feed_candidates(site), tuple(sorted(_came_late(site)))
-        whole = whole_days(site, candidates)
+        whole = whole_days_of_items(site, candidates)
         for f in site.config.custom_feeds:
             feed = routes.custom_feed(f.slug)
             paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
@@ -842,7 +851,7 @@ class CustomFeedFeed(NamedTuple):
         spec = r.feeds.custom(feed, papers)
         # Of its own items' days (self.whole, of every candidate's, keys it): a day it lists
         # nothing of moved its time (a review).
-        whole = [day for day in whole_days(r.site, papers) if day in self.whole]
+        whole = [day for day in whole_days_of_items(r.site, papers) if day in self.whole]
         yield from render_feed(spec, config, r.routes, whole=whole)
         yield render_json_feed(spec, config, r.routes)
 
