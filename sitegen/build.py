@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from sitegen.api import api_record
-from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, code_version, digest, kept_by_month
+from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, digest, kept_by_month
 from sitegen.config import SiteConfig
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError, Location
@@ -86,6 +86,7 @@ from sitegen.templating import (
     template_environment,
 )
 from sitegen.urls import Routes, is_feed
+from sitegen.versions import code_version
 from sitegen.workers import Workers, pickled_paper, return_freed_memory
 
 

@@ -48,13 +48,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sitegen.cache import installed_version
 from sitegen.errors import BuildError, Location
 from sitegen.model import Paper
 from sitegen.pages import authors_line
 from sitegen.site import Site
 from sitegen.transaction import is_plain_relative
 from sitegen.urls import Routes
+from sitegen.versions import installed_version
 
 INDEX_DIR = "pagefind"  # under public/; every file in it is the index's
 MANIFEST = "sitegen-shards.json"  # in INDEX_DIR: the directories of the merged shards

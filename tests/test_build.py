@@ -1156,10 +1156,10 @@ print(json.dumps(sorted({d for m in list(sys.modules) for d in owners.get(m.spli
 def test_every_library_a_build_imports_is_one_whose_release_renders_every_page_again(
     small: Path,
 ) -> None:
-    """sitegen.cache.RENDERED_WITH lists the libraries whose code shapes what a build writes:
+    """sitegen.versions.RENDERED_WITH lists the libraries whose code shapes what a build writes:
     a release of one renders every page again. One the list missed would leave the pages a new
     day does not change as its last release made them (tests/test_incremental.py)."""
-    from sitegen.cache import RENDERED_WITH
+    from sitegen.versions import RENDERED_WITH
 
     imported = subprocess.run(
         [sys.executable, "-c", _IMPORTED_BY_A_BUILD, str(small)],
@@ -1178,7 +1178,7 @@ def test_the_release_read_of_each_library_is_the_one_installed() -> None:
     rebuild's budget): it must read what pip installed."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from sitegen.cache import RENDERED_WITH, installed_version
+    from sitegen.versions import RENDERED_WITH, installed_version
 
     read = 0
     for distribution, module in RENDERED_WITH.items():
