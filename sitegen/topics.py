@@ -227,21 +227,18 @@ def _left_out(
     reasons = {}
     # The caps in words: MAX_AREAS and MAX_FACETS.
     for kind, kept, many in (("area", areas, "three areas"), ("facet", facets, "two facets")):
-        pool = [e for e in qualified if matcher.topics[e.slug].kind == kind]
-        ranked = sorted(pool, key=lambda e: (-e.score, matcher.order[e.slug]))
+        ranked = _ranked((e for e in qualified if matcher.topics[e.slug].kind == kind), matcher)
         kept_slugs = {e.slug for e in kept}
-        for evidence in ranked:
+        for evidence, clears in ranked:
             if evidence.slug in kept_slugs:
                 continue
-            best = ranked[0]
-            if evidence.score < best.score * _RUNNER_UP_SHARE and not (
-                kind == "facet" and evidence.in_title
-            ):
+            if not clears:
+                best = ranked[0][0]
                 reasons[evidence.slug] = (
                     f"under two fifths of the score of {best.slug} ({best.score})"
                 )
             else:
-                first = [e.slug for e in ranked if e.slug in kept_slugs]
+                first = [e.slug for e, _ in ranked if e.slug in kept_slugs]
                 listed = f"{', '.join(first[:-1])} and {first[-1]}" if len(first) > 1 else first[0]
                 reasons[evidence.slug] = f"{many} at most: {listed} came first"
     return reasons
@@ -272,6 +269,15 @@ def _gives_way(
 
 
 def _best(found: list[TopicEvidence], limit: int, matcher: TopicMatcher) -> list[TopicEvidence]:
+    kept = [evidence for evidence, clears in _ranked(found, matcher) if clears][:limit]
+    return sorted(kept, key=lambda e: matcher.order[e.slug])
+
+
+def _ranked(
+    found: Iterable[TopicEvidence], matcher: TopicMatcher
+) -> list[tuple[TopicEvidence, bool]]:
+    """`found` (topics of one kind), the best first, each with whether it clears two fifths of
+    the best one's score: what `_best` keeps, up to its kind's cap, and `_left_out` explains."""
     ranked = sorted(found, key=lambda e: (-e.score, matcher.order[e.slug]))
     if not ranked:
         return []
@@ -279,8 +285,7 @@ def _best(found: list[TopicEvidence], limit: int, matcher: TopicMatcher) -> list
     # A facet the title names is a claim of the paper's, however much more the abstract says
     # of another ("Compute-Aware Evaluation of Adversarial Robustness").
     facets = matcher.topics[ranked[0].slug].kind != "area"
-    kept = [e for e in ranked if e.score >= floor or (facets and e.in_title)][:limit]
-    return sorted(kept, key=lambda e: matcher.order[e.slug])
+    return [(e, e.score >= floor or (facets and e.in_title)) for e in ranked]
 
 
 def _evidence(paper: Paper, matcher: TopicMatcher) -> dict[str, TopicEvidence]:
