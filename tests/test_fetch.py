@@ -1941,7 +1941,7 @@ def test_ctrl_c_neither_gives_up_on_a_day_it_did_not_ask_nor_says_it_failed(
     assert ending in _retry_days(site), "still asked by the next run"
 
 
-def test_a_plain_fetch_on_a_store_of_no_day_that_retries_one_does_not_say_only_today_is_asked(
+def test_a_plain_fetch_on_a_store_of_no_day_that_retries_one_does_not_say_it_holds_none(
     hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Review h8 of 40009e4: a first backfill over a weekend whose Monday failed stores no day
@@ -1964,7 +1964,9 @@ def test_a_plain_fetch_on_a_store_of_no_day_that_retries_one_does_not_say_only_t
     said = capsys.readouterr().out
     asked = {parse_qs(urlsplit(path).query).get("date", [""])[0] for path, _ in source.requests}
     assert monday.isoformat() in asked and f"missed before: {monday}" in said, said
-    assert "only today is asked" not in said, said
+    # The hint's opening, which 57704da's "only yesterday and today are asked" kept: its old
+    # words ("only today is asked") were asked for here, and could no longer be found.
+    assert "content/ holds no day yet" not in said, said
 
 
 def test_a_day_asked_but_not_had_when_ctrl_c_came_is_asked_again_by_the_next_plain_fetch(
