@@ -29,7 +29,14 @@ from sitegen.clean import clean_line
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
 from sitegen.model import Appearance, Artifact, Topic
-from sitegen.pages import authors_counted, authors_line, card_links, human_date, named_authors
+from sitegen.pages import (
+    authors_counted,
+    authors_line,
+    card_links,
+    human_date,
+    named_authors,
+    unnamed_authors,
+)
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
 from sitegen.site import Site, day_moment
@@ -91,7 +98,9 @@ class Feeds:
         paper = self.site.papers[paper_id]
         # A name of bidi-control references alone is none (h7: an empty <dc:creator>), left out
         # before the first 20 are named: after, "and 5 more" was the only author of a paper.
-        authors = named_authors(tuple(filter(None, map(_as_items_say, paper.authors))))
+        said = tuple(filter(None, map(_as_items_say, paper.authors)))
+        # An author the listing counted but did not name is counted, as on the card.
+        authors = named_authors(said, unnamed_authors(paper))
         content, summary = "", ""
         if brief:
             summary = summarize(paper.abstract, self.site.config.pages.summary_chars)

@@ -535,6 +535,8 @@ class Pages:
                 for name in paper.authors
             ],
             authors_shown=AUTHORS_NAMED,  # the others are folded
+            # Authors the listing counted but did not name, said as the card says them.
+            unnamed=unnamed_authors(paper),
             byline=authors_line(paper),
             organization=Link(paper.organization.name, searched(paper.organization.name))
             if paper.organization
@@ -823,11 +825,18 @@ def _links(paper: Paper, *, hugging_face: str, project: str) -> Iterator[Link]:
 AUTHORS_NAMED = 20
 
 
-def named_authors(authors: tuple[str, ...]) -> tuple[str, ...]:
-    """The first AUTHORS_NAMED names, then "and N more" for the rest, if any."""
-    if len(authors) <= AUTHORS_NAMED:
+def named_authors(authors: tuple[str, ...], unnamed: int = 0) -> tuple[str, ...]:
+    """The first AUTHORS_NAMED names, then "and N more" for the rest, if any: the names past
+    them and the `unnamed` authors (`unnamed_authors`), as `authors_line` counts them."""
+    more = len(authors) - min(len(authors), AUTHORS_NAMED) + unnamed
+    if not authors or more <= 0:
         return authors
-    return (*authors[:AUTHORS_NAMED], f"and {len(authors) - AUTHORS_NAMED} more")
+    return (*authors[:AUTHORS_NAMED], f"and {more} more")
+
+
+def unnamed_authors(paper: Paper) -> int:
+    """The authors the listing counted but gave no name of (a name that shows nothing)."""
+    return max(0, (paper.authors_count or 0) - len(paper.authors))
 
 
 def authors_line(paper: Paper) -> str:
@@ -835,7 +844,7 @@ def authors_line(paper: Paper) -> str:
     if paper.authors:
         names = ", ".join(paper.authors[:3])
         # Counted past the names a listing gave (an author of no name: counted, not named).
-        more = max(len(paper.authors), paper.authors_count or 0) - min(3, len(paper.authors))
+        more = len(paper.authors) - min(3, len(paper.authors)) + unnamed_authors(paper)
         return f"{names} and {more} more" if more > 0 else names
     return authors_counted(paper.authors_count) if paper.authors_count else ""
 

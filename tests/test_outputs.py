@@ -761,6 +761,41 @@ def test_a_paper_of_hundreds_of_authors_names_twenty_and_counts_the_rest() -> No
     assert [a["name"] for a in items["tag:sitegen,2023:paper/2501.00008"]["authors"]] == named
 
 
+def test_authors_a_listing_did_not_name_are_counted_on_the_paper_page_and_in_feeds() -> None:
+    """64f0fa2 counted an author whose name shows nothing on the card ("A, B and 2 more"), but
+    the paper's page named the two alone and said no more, nor did its feed items' authors: a
+    reader of the page or the feed was told of two authors of four."""
+    many = tuple(f"Author {n}" for n in range(21))
+    papers = {p.id: p for p in map(_paper, range(1, 9))}
+    papers["2501.00008"] = dataclasses.replace(papers["2501.00008"], authors_count=4)
+    papers["2501.00007"] = dataclasses.replace(papers["2501.00007"], authors=many, authors_count=23)
+    files = _render(
+        _site(papers),
+        only=(
+            "rss.xml", "atom.xml", "feed.json", "days/2026-01-04/index.html",
+            "papers/2501.00008/index.html", "papers/2501.00007/index.html",
+        ),
+    )  # fmt: skip
+    assert "Ada Lovelace, Alan Turing and 2 more" in files["days/2026-01-04/index.html"].decode()
+    few = _words(files["papers/2501.00008/index.html"])
+    assert "Ada Lovelace , Alan Turing and 2 more" in few, few
+    page = files["papers/2501.00007/index.html"].decode()
+    assert "<summary>and 3 more authors</summary>" in page
+    assert "Author 20 and 2 more" in _words(page.encode())
+    named = {
+        "tag:sitegen,2023:paper/2501.00008": ["Ada Lovelace", "Alan Turing", "and 2 more"],
+        "tag:sitegen,2023:paper/2501.00007": [*many[:20], "and 3 more"],
+    }
+    for path in ("rss.xml", "atom.xml"):
+        entries = {e.id: e for e in feedparser.parse(files[path]).entries}
+        for item_id, names in named.items():
+            got = [a["name"] for a in entries[item_id].authors]
+            assert got == ([", ".join(names)] if path == "rss.xml" else names), (path, item_id)
+    items = {i["id"]: i for i in json.loads(files["feed.json"])["items"]}
+    for item_id, names in named.items():
+        assert [a["name"] for a in items[item_id]["authors"]] == names, item_id
+
+
 def test_a_custom_feed_holds_every_paper_it_admits_of_the_latest_days() -> None:
     """As the standing feeds: the 300 papers of the latest day and the 10 before it that the
     feed admits, not the newest [feeds] items = 50 alone."""
