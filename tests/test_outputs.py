@@ -558,6 +558,18 @@ def test_a_site_of_one_day_names_its_day_and_month_once_not_as_a_range() -> None
         assert not re.search(r"from (\w+ )?(\d+, )?2026 to", text), text
 
 
+def test_papers_no_day_lists_are_counted_without_a_day_they_were_featured_on() -> None:
+    """89d617c named a site's one day once ("featured on Jan 1, 2026"), by its first and newest
+    day being the same: a store whose papers no day file lists (every day file deleted, the
+    papers kept) has neither, and the papers page said "1 paper featured on None"."""
+    alone = {"2501.00001": _paper(1)}
+    files = _render(
+        assemble_site(ContentSnapshot.of(alone, {}), CONFIG), only=["papers/index.html"]
+    )
+    papers = _words(files["papers/index.html"])
+    assert "Papers 1 paper, each with a page of its own." in papers, papers
+
+
 def test_a_day_or_topic_of_one_paper_claims_no_order_among_one() -> None:
     """Found by a fork owner's trial: a first fetch early in the day, or a topic's first
     paper, said "1 paper so far, the most upvoted first" and "1 paper, newest first"."""
