@@ -34,6 +34,15 @@ def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None
 _NO_DATE = re.compile(
     r"\s*([A-Za-z0-9_-]+)\s*=\s*(\d{4}-\d{1,2}-\d{1,2}\b|\d{1,4}([./])\d{1,2}\3\d{1,4}(?![\w.]))"
 )
+# Or a date written in words, with its day ("June 4, 2026", "4 Jun. 2026", "Dec 4"), as arXiv
+# and Hugging Face show one: the hint for a bare word (`_bare_value`) quoted it, a string the
+# next run refused for its quotes (a review of a381843).
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE_IN_WORDS = re.compile(
+    rf"\s*([A-Za-z0-9_-]+)\s*=\s*({_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?(?:\s+\d{{4}})?"
+    rf"|\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?)\s*(?:#.*)?$",
+    re.IGNORECASE,
+)
 _KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
 # A string closed by a double quote meant inside it: `title = "See "What" I See"` (a quote
 # after a `#` is a comment's, unless the `#` ends a word: `"Why "C#" Matters"`; no quoted
@@ -183,7 +192,7 @@ def load_toml(
         message, line, column = describe_toml_error(problem)
         lines = text.split("\n")  # as TOML counts lines: not at U+2028 and the like
         said = lines[line - 1] if line and line <= len(lines) else ""
-        date_like = _NO_DATE.match(said)
+        date_like = _NO_DATE.match(said) or _DATE_IN_WORDS.match(said)
         if date_like and iso_day(date_like[2]) is None:
             # The parser's own words ("Expected newline ...") miss it: found by a trial.
             message = f"`{date_like[1]}` = {date_like[2]} is not a day (YYYY-MM-DD)"

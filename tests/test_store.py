@@ -269,6 +269,18 @@ BROKEN = {
         3,
         "`published` = 4.6.2026 is not a day (YYYY-MM-DD)",
     ),
+    # a date written in words was hinted to be quoted (a381843: published = "June 4, 2026"),
+    # which the next run refused for its quotes
+    "a day in words": (
+        '+++\ntitle = "T"\npublished = June 4, 2026\n+++\nA\n',
+        3,
+        "`published` = June 4, 2026 is not a day (YYYY-MM-DD)",
+    ),
+    "a day in words, the day first": (
+        '+++\ntitle = "T"\npublished = 4 Jun. 2026  # from arXiv\n+++\nA\n',
+        3,
+        "`published` = 4 Jun. 2026 is not a day (YYYY-MM-DD)",
+    ),
     # a line separator TOML keeps in a string does not move the line looked at (a review)
     "no such day after U+2028": (
         '+++\ntitle = "A\u2028B"\npublished = 2026-13-45\n+++\nA\n',
@@ -308,7 +320,11 @@ def test_a_broken_paper_file_names_its_line(case: str) -> None:
 
 @pytest.mark.parametrize(
     ("case", "hint"),
-    [("a key twice", "keep one of its two lines"), ("no such day", "published = 2025-10-31")],
+    [
+        ("a key twice", "keep one of its two lines"),
+        ("no such day", "published = 2025-10-31"),
+        ("a day in words", "published = 2025-10-31"),
+    ],
 )
 def test_a_key_twice_or_a_day_of_no_calendar_is_not_hinted_as_toml_syntax(
     case: str, hint: str
