@@ -446,7 +446,8 @@ class TopicReport:
             for old, new in self.moved_whole:
                 count = next(len(t.gained) for t in self.topics if t.slug == new)
                 out.append(
-                    f"{old} -> {new}: its {count} papers under a new slug; the pages and feeds"
+                    f"{old} -> {new}: its {count} paper{'s' if count != 1 else ''} under a new"
+                    " slug; the pages and feeds"
                     f' of {old} are gone, unless {new}\'s table says formerly = ["{old}"]'
                 )
             out.append("why a paper has its topics: sitegen build --topics-why ID")

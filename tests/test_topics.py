@@ -713,6 +713,17 @@ def test_a_topic_renamed_without_formerly_is_said_to_be_one_with_what_its_subscr
     assert "rl                  0         0       0    -2" in lines
 
 
+def test_a_topic_of_one_paper_renamed_without_formerly_is_said_with_its_one_paper() -> None:
+    """6c0b87a's line counted a renamed topic's papers as "its 1 papers" when it had one."""
+    papers = [replace(_paper("Reinforcement learning at scale"), id="a")]
+    renamed = tuple(replace(t, slug="reinforcement") if t.slug == "rl" else t for t in TOPICS)
+    lines = topic_report(papers, renamed, previous=TOPICS).lines()
+    assert [line for line in lines if line.startswith("rl -> ")] == [
+        "rl -> reinforcement: its 1 paper under a new slug; the pages and feeds of rl are"
+        ' gone, unless reinforcement\'s table says formerly = ["rl"]'
+    ]
+
+
 def test_the_report_names_the_papers_of_a_topic_the_rules_no_longer_have() -> None:
     papers = [_paper("Reinforcement learning at scale", "Reinforcement learning, again.")]
     report = topic_report(papers, tuple(t for t in TOPICS if t.slug != "rl"), previous=TOPICS)
