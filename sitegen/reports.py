@@ -7,6 +7,7 @@ of `sitegen build` read the papers they speak of themselves: they are no part of
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -456,9 +457,12 @@ def papers_to_explain(root: Path, paper_ids: Sequence[str]) -> list[Paper]:
     for named in paper_ids:
         paper_id = named if named in papers else _paper_of_arxiv_id(papers, named)
         if paper_id is None:
+            close = difflib.get_close_matches(named, papers, n=1, cutoff=0.9)
             raise UsageError(
-                f"--topics-why {named}: no such paper",
-                hint="give a paper's id: its file's name in content/papers/ without .md",
+                f"--topics-why {named}: no such paper"
+                + (f" (did you mean {close[0]}?)" if close else ""),
+                hint="give a paper's id (its file's name in content/papers/ without .md) or its"
+                " arXiv id",
             )
         found.append(papers[paper_id])
     return found

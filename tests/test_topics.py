@@ -837,8 +837,12 @@ def test_build_says_why_a_paper_has_its_topics(
     before = tree_bytes(small_built / "public")
     assert main(["--root", str(small_built), "build", "--topics-why", "no-such-paper"]) == 2
     err = capsys.readouterr().err
-    assert "--topics-why no-such-paper: no such paper" in err and "hint:" in err
+    assert "--topics-why no-such-paper: no such paper" in err and "or its arXiv id" in err
     assert tree_bytes(small_built / "public") == before
+    # A typed id a letter off is offered the paper's.
+    typo = paper_id[:-2] + paper_id[-1] + paper_id[-2]
+    assert main(["--root", str(small_built), "build", "--topics-why", typo]) == 2
+    assert f"did you mean {paper_id}?" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("named", ["2606.10896v2", "arXiv:2606.10896", "arXiv:2606.10896v1"])
