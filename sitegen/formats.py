@@ -534,12 +534,17 @@ def decode_content(data: bytes, *, path: str, error: type[SitegenError] = Conten
 
 def refuse_emptied(text: str, *, path: str) -> None:
     """A ContentError when a content file holds nothing (an editor's crash, a `>` typed for
-    `>>`): an emptied day file was told to be given its `day` line, which makes a day of no
-    papers, every paper it listed taken off the site without a word (a maintainer's trial)."""
-    if text.strip():
+    `>>`) or NUL bytes alone (a crash while it was saved): an emptied day file was told to be
+    given its `day` line, which makes a day of no papers, every paper it listed taken off the
+    site without a word (a maintainer's trial)."""
+    if not text.strip():
+        problem = "the file is empty"
+    elif not text.strip().strip("\0"):
+        problem = "the file holds only NUL bytes, as a crash while saving it leaves one"
+    else:
         return
     raise ContentError(
-        "the file is empty",
+        problem,
         location=Location(path, 1),
         hint=f"restore it, from git (`git checkout HEAD -- {path}`) or a copy",
     )

@@ -941,6 +941,19 @@ def test_an_emptied_content_file_is_told_to_be_restored_not_to_be_filled_in(empt
     assert parse_day_file(day, path="content/days/2026-01-08.toml").entries == ()
 
 
+def test_a_content_file_of_nul_bytes_is_told_to_be_restored() -> None:
+    """A crash while a file was saved (an editor's, a full disk's) leaves its length in NUL
+    bytes: a day file of them was "bad TOML: Invalid statement", "fix the TOML syntax"."""
+    for parse, path in (
+        (parse_day_file, "content/days/2026-01-08.toml"),
+        (parse_paper_file, "content/papers/2501.00001.md"),
+    ):
+        with pytest.raises(ContentError) as caught:
+            parse("\0" * 3000, path=path)  # type: ignore[operator]
+        assert str(caught.value).startswith(f"{path}:1: the file holds only NUL bytes")
+        assert f"git checkout HEAD -- {path}" in (caught.value.hint or "")
+
+
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
 def test_merge_conflict_markers_are_refused_at_their_line_not_published(line_end: str) -> None:
     """Found by a review: markers a merge left in an abstract were published on the paper's
