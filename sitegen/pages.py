@@ -48,6 +48,10 @@ class FeedRow:
     atom: str
     json: str | None  # JSON Feed, where it has one
 
+    def __iter__(self) -> Iterator[str | None]:
+        """(name, text, rss, atom, json): a feeds.html of 0.2.0 unpacks each row so."""
+        return iter((self.name, self.text, self.rss, self.atom, self.json))
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -78,6 +82,12 @@ class Card:
     topics: tuple[Link, ...]
     line: bool = False  # one line of facts (a topic's archive), the day as text
     anchor: str = ""  # its id on a day's page, which the paper's page links to
+    published: str = ""  # its arXiv date, "Nov 3, 2025"; a _card.html of 0.2.0 shows it
+
+    @property
+    def byline(self) -> str:
+        """Its authors and organization in one line, as a _card.html of 0.2.0 shows them."""
+        return " · ".join(part for part in (self.authors, self.organization) if part)
 
 
 DAYS_TITLE = "All days"  # /days/'s
@@ -158,6 +168,8 @@ class Pages:
             "site_title": self.site.config.title,
             "page_title": title if route.url else self.site.config.title,
             "description": self.site.config.description if description is None else description,
+            # Its absolute URL: today's base.html links none (pages link relatively), 0.2.0's did.
+            "canonical": self.routes.absolute(route),
             "css": href(self.routes.stylesheet()),
             "icon": href(self.routes.icon()),
             "nav": self.nav(href, route),
@@ -293,6 +305,7 @@ class Pages:
             ),
             line=compact,
             anchor=card_anchor(paper.id) if on_day else "",
+            published=human_date(paper.published) if paper.published else "",
         )
         if self.card_template is None:
             self.card_template = self.env.get_template("_card.html")
@@ -335,7 +348,7 @@ class Pages:
         shown = papers[: settings.home_papers if home else settings.day_papers]
         cards = [
             self.card(p, target, rank=i, on_day=True, ranked_by=ranked_by)
-            for i, p in enumerate(shown if home else papers, start=1)
+            for i, p in enumerate(papers, start=1)
         ]
         whole_day = None
         if home and len(shown) < len(papers):
@@ -353,8 +366,11 @@ class Pages:
             count=len(papers),
             # The morning's run has today's first papers: a reader took them for the whole day.
             filling=filling,
-            cards=cards[: len(shown)],
-            folded=[] if home else cards[len(shown) :],
+            # Every paper of the day (a day.html of 0.2.0 lists them all), and apart the first
+            # ones, shown open, and on the day's own page the others, folded.
+            cards=cards,
+            open_cards=cards[: len(shown)],
+            folded_cards=[] if home else cards[len(shown) :],
             whole_day=whole_day,
             newer=link(newer),
             older=link(older),
@@ -374,16 +390,21 @@ class Pages:
         """Every day by month, newest first: (day, number of papers) of each."""
         route = self.routes.days_index()
         href = partial(Routes.relative, route.html)
+        by_month = [
+            (month, list(in_month))
+            for month, in_month in groupby(days, key=lambda d: d[0].replace(day=1))
+        ]
+        # Pairs, as a days.html of 0.2.0 loops over them; each month's anchor (where the 404
+        # page sends "days/2026-06/") a name of its own, by heading.
         months = [
             (
                 month.strftime("%B %Y"),
-                month.strftime("%Y-%m"),  # its anchor, where the 404 page sends "days/2026-06/"
                 [
                     (Link(human_date(day), href(self.routes.day(day).html)), count)
                     for day, count in in_month
                 ],
             )
-            for month, in_month in groupby(days, key=lambda d: d[0].replace(day=1))
+            for month, in_month in by_month
         ]
         return self.page(
             "days.html",
@@ -392,6 +413,7 @@ class Pages:
             feeds=route,
             feed_title=DAILY_DIGEST,  # /digest/'s feeds, by the name they have there
             months=months,
+            month_anchors={f"{month:%B %Y}": f"{month:%Y-%m}" for month, _ in by_month},
             papers=href(self.routes.papers_index()),
         )
 

@@ -1,0 +1,84 @@
+"""A fork's own templates survive an update of sitegen (docs/building.md, "What a template may
+rely on"): the templates of the last release, kept whole through an update, build the bundled
+site with today's code, every page kind holding its papers.
+
+`tests/fixtures/templates-0.2.0/` is templates/ as sitegen 0.2.0 shipped it: there is no tag,
+so it is the commit that set the version to 0.2.0 (3297d50). A fork that kept all of them
+through a merge has the templates that release did not have (top.html, search.html, ...)
+from the update, as the merge brings them."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from sitegen.cli import main
+from tests.conftest import REPO, rewrite
+
+KEPT = REPO / "tests" / "fixtures" / "templates-0.2.0"
+# A card's or a list's link to a paper's page, from any depth (a paper's own page links none).
+_PAPER_LINK = re.compile(r'href="(?:\.\./)*papers/([^/"#]+)/[#"]')
+
+
+def _keep_release_templates(root: Path) -> None:
+    """templates/ as a fork that kept 0.2.0's whole has it after the update, its base.html
+    given the blocks today's templates fill, as the build's error says to (a kept base.html
+    without them is refused: tests/test_error_messages.py)."""
+    for template in KEPT.iterdir():
+        shutil.copy(template, root / "templates" / template.name)
+    charset = '<meta charset="utf-8">\n'
+    rewrite(
+        root / "templates" / "base.html",
+        lambda text: (
+            text.replace(charset, charset + "{% block head_first %}{% endblock %}\n")
+            .replace("</head>", "{% block head %}{% endblock %}\n</head>")
+            .replace("  </nav>\n", "  </nav>\n  {% block header_search %}{% endblock %}\n")
+        ),
+    )
+
+
+def _papers_linked(public: Path) -> dict[str, set[str]]:
+    """Each HTML page's papers, by the links to their pages."""
+    return {
+        page.relative_to(public).as_posix(): set(_PAPER_LINK.findall(page.read_text()))
+        for page in public.rglob("*.html")
+    }
+
+
+def test_the_last_release_templates_build_every_page_with_its_papers(bundled_built: Path) -> None:
+    """What every page of today's templates lists, the same page of the kept templates lists
+    too; the home page all the latest day's papers, as 0.2.0's day.html was given them."""
+    public = bundled_built / "public"
+    listed_today = _papers_linked(public)
+    _keep_release_templates(bundled_built)
+
+    assert main(["--root", str(bundled_built), "build"]) == 0
+
+    listed_kept = _papers_linked(public)
+    assert listed_kept.keys() == listed_today.keys()
+    lost = {page: listed_today[page] - papers for page, papers in listed_kept.items()}
+    assert {page: papers for page, papers in lost.items() if papers} == {}
+    latest_day = max((bundled_built / "content" / "days").glob("*.toml")).stem
+    assert listed_kept["index.html"] == listed_kept[f"days/{latest_day}/index.html"]
+    papers = sorted((bundled_built / "content" / "papers").glob("*.md"))
+    assert len(papers) == 480
+    # Each paper's page, by 0.2.0's paper.html: its title, and the pages that list it.
+    listing = {paper for page, linked in listed_kept.items() for paper in linked}
+    assert listing == {p.stem for p in papers}
+    for paper in papers:
+        page = (public / "papers" / paper.stem / "index.html").read_text()
+        assert '<section class="abstract" aria-labelledby="abstract">' in page, paper.stem
+        assert "<h1>" in page and '<dl class="facts">' in page, paper.stem
+    # The stylesheet and the icon are the kept ones too.
+    assert (public / "style.css").read_bytes() == (KEPT / "style.css").read_bytes()
+
+
+def test_the_last_release_templates_build_an_empty_site(site: Path) -> None:
+    """empty.html, the one template the bundled site does not use: a fork started empty."""
+    _keep_release_templates(site)
+
+    assert main(["--root", str(site), "build"]) == 0
+
+    home = (site / "public" / "index.html").read_text()
+    assert "<p>No papers yet." in home
