@@ -199,9 +199,10 @@ class Pages:
         context |= values
         try:
             html = self.env.get_template(template).render(context)
-        except UndefinedError as error:
+        except (UndefinedError, TypeError, ValueError) as error:
             # What the template could have named (a fork owner's trial: `base_url`), which
-            # `templating.template_error` puts in its hint.
+            # `templating.kept_template_hint` puts in its hint; a value unpacked as a kept
+            # template expects it (`for month, days in months`) is a ValueError or TypeError.
             error.add_note(f"{NAMES_GIVEN}{', '.join(sorted(context))}")
             raise
         return Artifact(route.path, html.encode())
@@ -311,7 +312,7 @@ class Pages:
             self.card_template = self.env.get_template("_card.html")
         try:
             return self.card_template.render(card=card)
-        except UndefinedError as error:  # as a page's: the names it could have used
+        except (UndefinedError, TypeError, ValueError) as error:  # as a page's: its names
             error.add_note(f"{NAMES_GIVEN}card ({', '.join(Card.__dataclass_fields__)})")
             raise
 

@@ -28,9 +28,11 @@ from sitegen.store import StoredPapers, read_found
 from sitegen.templating import (
     TEMPLATES_DIR,
     CompiledTemplates,
+    kept_template_hint,
     template_environment,
     template_error,
     template_line,
+    template_statement,
 )
 from sitegen.urls import Routes
 from sitegen.workers import Workers, pickled_paper, return_freed_memory
@@ -219,10 +221,11 @@ def _rendered(output: Output, r: Renderers) -> list[Artifact]:
         where = template_line(error)
         if where is None:
             raise
+        statement = f", in {line}" if (line := template_statement(error)) else ""
         raise TemplateError(
-            f"template error: {type(error).__name__}: {error}{rendering}",
+            f"template error: {type(error).__name__}: {error}{statement}{rendering}",
             location=where,
-            hint="fix the template",
+            hint=kept_template_hint(error),
         ) from None
     except RecursionError as error:  # `{% extends "base.html" %}` in base.html (a traceback)
         raise TemplateError(

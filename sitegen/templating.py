@@ -4,6 +4,7 @@ builds, and template errors said with their file and line."""
 from __future__ import annotations
 
 import dataclasses
+import linecache
 import traceback
 from collections.abc import Callable, MutableMapping
 from pathlib import Path
@@ -183,15 +184,21 @@ def template_error(error: jinja2.TemplateError) -> TemplateError:
             location=Location(f"{TEMPLATES_DIR}/{error.name}"),
             hint="restore it from the sitegen repository",
         )
-    notes = getattr(error, "__notes__", ())
-    given = [n.removeprefix(NAMES_GIVEN) for n in notes if n.startswith(NAMES_GIVEN)]
-    # A name no longer given is what a template kept whole through a fork's update meets.
-    fix = f"fix the template ({_KEPT_THROUGH_AN_UPDATE})"
     return TemplateError(
         f"template error: {error}",
         location=template_line(error) or Location(TEMPLATES_DIR),
-        hint=f"{fix}; it was given {given[0]}" if given else fix,
+        hint=kept_template_hint(error),
     )
+
+
+def kept_template_hint(error: BaseException) -> str:
+    """What to do about an error of rendering, with the names the template was given (the note
+    `pages` adds): a name no longer given, or a value of another shape (`for month, days in
+    months` over triples), is what a template kept whole through a fork's update meets."""
+    notes = getattr(error, "__notes__", ())
+    given = [n.removeprefix(NAMES_GIVEN) for n in notes if n.startswith(NAMES_GIVEN)]
+    fix = f"fix the template ({_KEPT_THROUGH_AN_UPDATE})"
+    return f"{fix}; it was given {given[0]}" if given else fix
 
 
 _KEPT_THROUGH_AN_UPDATE = (
@@ -203,6 +210,26 @@ def template_line(error: BaseException) -> Location | None:
     """The template and line an error of rendering was raised in (Jinja gives a template's
     frames its file and lines), or by Jinja for it (a filter); None when the code that
     raised it is sitegen's, called by a template: a bug, not the template's."""
+    found = _template_frame(error)
+    if found is None:
+        return None
+    name, line = found
+    at = len(name.parts) - 1 - name.parts[::-1].index(TEMPLATES_DIR)
+    return Location("/".join(name.parts[at:]), line)
+
+
+def template_statement(error: BaseException) -> str:
+    """The text of the template's line an error of rendering was raised at, shortened; "" if
+    none. `ValueError: too many values to unpack` names no value: the line does."""
+    found = _template_frame(error)
+    text = linecache.getline(str(found[0]), found[1]).strip() if found else ""
+    return text if len(text) <= _STATEMENT_CHARS else text[: _STATEMENT_CHARS - 1] + "…"
+
+
+_STATEMENT_CHARS = 120
+
+
+def _template_frame(error: BaseException) -> tuple[Path, int] | None:
     frames = list(traceback.walk_tb(error.__traceback__))
     for frame, line in reversed(frames):  # from where it was raised
         name = Path(frame.f_code.co_filename)
@@ -213,8 +240,7 @@ def template_line(error: BaseException) -> Location | None:
         # In a folder of templates/ too (`templates/partials/promo.html`: a fork owner's
         # trial, whose mistakes there were said without a file and line, or as a traceback).
         if name.suffix in _TEMPLATE_SUFFIXES and TEMPLATES_DIR in name.parent.parts:
-            at = len(name.parts) - 1 - name.parts[::-1].index(TEMPLATES_DIR)
-            return Location("/".join(name.parts[at:]), line)
+            return name, line
         return None
     return None
 

@@ -1463,6 +1463,28 @@ def test_a_name_the_card_template_is_not_given_is_said_with_the_names_it_is(
     )
 
 
+def test_a_value_a_kept_template_unpacks_otherwise_is_said_with_its_statement_and_names(
+    tiny_built: Path,
+) -> None:
+    """An upgrade trial: a days.html kept from before `months` were pairs again (its loop
+    `for month, anchor, days in months`) said "ValueError: not enough values to unpack
+    (expected 3, got 2)" and "fix the template": which name, and that it was the update's
+    doing, were not said, though an undefined name says both."""
+    days = tiny_built / "templates" / "days.html"
+    loop = "{% for month, anchor, days in months %}"
+    days.write_text(re.sub(r"\{% for month, days in months %\}", loop, days.read_text()))
+    result = sitegen_here("--root", str(tiny_built), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    said, hint = result.stderr.splitlines()
+    assert said == (
+        "sitegen: error: templates/days.html:10: template error: ValueError: not enough values"
+        f" to unpack (expected 3, got 2), in {loop} (rendering days/index.html)"
+    ), said
+    assert hint.startswith("  hint: fix the template (one you kept through an update") and (
+        "; it was given " in hint and "months" in hint
+    ), hint
+
+
 def test_site_toml_with_a_byte_order_mark_or_as_a_directory(tiny_built: Path) -> None:
     config = tiny_built / "site.toml"
     config.write_bytes(b"\xef\xbb\xbf" + config.read_bytes())  # as Windows editors save
