@@ -114,7 +114,10 @@ def check_template_blocks(env: jinja2.Environment) -> None:
         inherited = blocks_of(parent, seen | {name})
         return None if inherited is None else own | inherited
 
-    for name, tree in trees.items():
+    # Every block a parent lacks, said at once: a base.html kept from 0.2.0 lacks three, which
+    # took three builds to learn one by one (an upgrade trial). By parent, then where filled.
+    lacking: dict[str, dict[str, Location]] = {}
+    for name, tree in sorted(trees.items()):
         if tree is None or (parent := _parent_name(tree)) is None:
             continue
         inherited = blocks_of(parent, frozenset({name}))
@@ -122,14 +125,26 @@ def check_template_blocks(env: jinja2.Environment) -> None:
             continue
         for block in tree.body:  # a child's blocks are at its top level
             if isinstance(block, nodes.Block) and block.name not in inherited:
-                raise TemplateError(
-                    f"block {block.name} is filled here but {TEMPLATES_DIR}/{parent} has no"
-                    " such block: its content would be dropped",
-                    location=Location(f"{TEMPLATES_DIR}/{name}", block.lineno),
-                    hint=f"add {{% block {block.name} %}}{{% endblock %}} to {parent} where"
-                    " it goes (a template kept from an older sitegen: compare it with the"
-                    " sitegen repository's)",
-                )
+                where = Location(f"{TEMPLATES_DIR}/{name}", block.lineno)
+                lacking.setdefault(parent, {}).setdefault(block.name, where)
+    if not lacking:
+        return
+    parent, blocks = min(lacking.items())
+    (first, location), *others = sorted(blocks.items(), key=lambda b: (b[1].path, b[1].line or 0))
+    nor = "".join(f", nor {block} ({where})" for block, where in others)
+    tags = [f"{{% block {block} %}}{{% endblock %}}" for block in (first, *dict(others))]
+    its, goes = ("their", "they go") if others else ("its", "it goes")
+    raise TemplateError(
+        f"block {first} is filled here but {TEMPLATES_DIR}/{parent} has no such block{nor}:"
+        f" {its} content would be dropped",
+        location=location,
+        hint=f"add {_listed(tags)} to {parent} where {goes} (a template kept from an older"
+        " sitegen: docs/building.md#your-own-templates says where)",
+    )
+
+
+def _listed(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _parsed(env: jinja2.Environment, name: str) -> nodes.Template | None:

@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 from sitegen.cli import main
-from tests.conftest import REPO, rewrite
+from tests.conftest import REPO, rewrite, sitegen_here
 
 KEPT = REPO / "tests" / "fixtures" / "templates-0.2.0"
 # A card's or a list's link to a paper's page, from any depth (a paper's own page links none).
@@ -24,7 +24,7 @@ _PAPER_LINK = re.compile(r'href="(?:\.\./)*papers/([^/"#]+)/[#"]')
 def _keep_release_templates(root: Path) -> None:
     """templates/ as a fork that kept 0.2.0's whole has it after the update, its base.html
     given the blocks today's templates fill, as the build's error says to (a kept base.html
-    without them is refused: tests/test_error_messages.py)."""
+    without them is refused, every block named: the last test here)."""
     for template in KEPT.iterdir():
         shutil.copy(template, root / "templates" / template.name)
     charset = '<meta charset="utf-8">\n'
@@ -82,3 +82,26 @@ def test_the_last_release_templates_build_an_empty_site(site: Path) -> None:
 
     home = (site / "public" / "index.html").read_text()
     assert "<p>No papers yet." in home
+
+
+def test_a_base_template_of_the_last_release_kept_whole_is_told_every_block_it_lacks_at_once(
+    site: Path,
+) -> None:
+    """An upgrade trial: 0.2.0's base.html kept whole was refused three times, a build each,
+    one block at a time (head in folder.html, then header_search, then head_first in
+    search.html), "where it goes" said nowhere: every block it lacks is said at once."""
+    shutil.copy(KEPT / "base.html", site / "templates" / "base.html")
+    result = sitegen_here("--root", str(site), "build")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    said, hint = result.stderr.splitlines()
+    assert said == (
+        "sitegen: error: templates/folder.html:5: block head is filled here but"
+        " templates/base.html has no such block, nor header_search (templates/search.html:4),"
+        " nor head_first (templates/search.html:16): their content would be dropped"
+    ), said
+    assert hint == (
+        "  hint: add {% block head %}{% endblock %}, {% block header_search %}{% endblock %}"
+        " and {% block head_first %}{% endblock %} to base.html where they go (a template kept"
+        " from an older sitegen: docs/building.md#your-own-templates says where)"
+    ), hint
+    assert not (site / "public").exists()
