@@ -131,7 +131,10 @@ _LANGUAGE_TAG = re.compile(
 
 
 def _language(top: TomlFields) -> str:
-    language = top.text_or_none("language") or "en"
+    if "language" not in top.table:
+        return "en"
+    # Given, checked as written: `language = ""` was English in silence (a fork owner's trial).
+    language = top.text_or_none("language") or ""
     if not _LANGUAGE_TAG.fullmatch(language):
         raise top.fail("language", 'a language tag such as "en" or "pt-BR"', 'language = "en"')
     return language
@@ -274,7 +277,7 @@ def _topics(top: TomlFields) -> tuple[Topic, ...]:
         check_slug(slug, item.where("slug"), slug_lines, table="topics", example="robotics")
         name = item.required_text("name")
         check_name(name, item.where("name"), name_lines, table="topics")
-        kind = item.text_or_none("kind") or "area"
+        kind = item.text_or_none("kind") if "kind" in item.table else "area"  # "" is none
         if kind not in ("area", "facet"):
             raise item.fail("kind", '"area" or "facet"', 'kind = "facet"')
         fallback = item.table.get("fallback", False)

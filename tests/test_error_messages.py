@@ -613,6 +613,27 @@ def test_a_language_is_two_or_three_letters_and_a_singleton_is_followed_by_a_sub
         assert parse_config(text, source="site.toml").language == tag
 
 
+def test_an_empty_language_or_kind_is_refused_not_read_as_its_default() -> None:
+    """Found by a fork owner's trial: `language = ""` built every page as English and
+    `kind = ""` made an area, in silence, while `title = ""` was refused. Left out, they are
+    "en" and "area" (docs/configuration.md); given, an empty one is a value forgotten."""
+    text = SITE_TOML.replace('language = "en"', 'language = ""')
+    assert _refusal(text) == (
+        'site.toml:4: `language` must be a language tag such as "en" or "pt-BR", not ""\n'
+        '  hint: e.g. language = "en"'
+    )
+    reasoning = 'slug = "reasoning"\nname = "Reasoning"\n'
+    assert f'{reasoning}kind = "area"\n' in SITE_TOML
+    text = SITE_TOML.replace(f'{reasoning}kind = "area"', f'{reasoning}kind = ""')
+    assert _refusal(text) == (
+        'site.toml:61: `kind` must be "area" or "facet", not ""\n  hint: e.g. kind = "facet"'
+    )
+    left_out = SITE_TOML.replace('language = "en"\n', "")
+    left_out = left_out.replace(f'{reasoning}kind = "area"\n', reasoning)
+    config = parse_config(left_out, source="site.toml")
+    assert config.language == "en" and config.topic("reasoning").kind == "area"
+
+
 def test_a_topic_named_as_another_is_refused_at_its_name() -> None:
     """Two topics of one name (any case) were two same entries of /topics/; "Reasoning" is
     named on line 60, "Large Language Models" on line 51."""
