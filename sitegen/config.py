@@ -153,6 +153,10 @@ def site_url(text: str) -> str | None:
     of a URL that had one made "repo//" URLs, and a path "//evil.example/" made its pages'
     links to the stylesheet and feeds point at that host); None when it is not an absolute
     http(s) URL with a host, or has a query or fragment, or names a page (`index.html`)."""
+    # A scheme is of any case, as web_url takes one: "HTTPS://..." was refused as no URL.
+    scheme, given, rest = text.partition("://")
+    if given and scheme.lower() in ("http", "https"):
+        text = f"{scheme.lower()}://{rest}"
     if not (match := _SITE_URL.match(text)) or _A_PAGE.search(match[2] or ""):
         return None
     try:

@@ -81,6 +81,16 @@ def test_the_ipv6_base_urls_people_use_still_pass() -> None:
     assert web_url("https://[2001:db8::1]/a") == "https://[2001:db8::1]/a"
 
 
+def test_a_base_url_with_its_scheme_in_capitals_is_taken_in_lower_case() -> None:
+    """A fork owner's trial: `base_url = "HTTPS://you.github.io/repo/"` was refused as "not an
+    absolute http(s) URL", which it is (a scheme is of any case, and web_url takes a paper's
+    link so); the site's links carry it as browsers write it."""
+    assert site_url("HTTPS://you.github.io/repo") == "https://you.github.io/repo/"
+    assert site_url("Http://127.0.0.1:8000/x/") == "http://127.0.0.1:8000/x/"
+    assert site_url("HTTPS:/you.github.io/repo/") is None  # a slash short: still no URL
+    assert site_url("FTP://you.github.io/repo/") is None
+
+
 def test_an_array_left_open_before_a_table_header_is_not_told_to_take_a_comma() -> None:
     """a12d1ad meant an array whose "]" was left out to be said as such, "not told to add a
     comma (following it made the next error)". Before the next key it is; before the next
