@@ -69,6 +69,11 @@ FAILING_AFTER_DAYS = 3
 # site in between, and takes only items newer than that poll, skipped them for good (a
 # feed-reader review: a 09:19 poll missed the 09:17 run's papers every day).
 PUBLISHING_TAKES = timedelta(minutes=30)
+# Daily Papers lists a day by US Pacific time: its list grows until past midnight there, 08:00
+# UTC the next morning. A day is over, so had whole, only from 09:00 UTC (the scheduled run's
+# 09:17 is past it): had before by a run started by hand at 00:01 UTC, it was marked whole and
+# its later papers were never asked for (a replay of the workflow at midnight).
+DAY_OVER_AFTER = timedelta(days=1, hours=9)
 DAILY_PAPERS_BEGAN = date(2023, 5, 1)  # its first listings are of early May 2023
 
 
@@ -317,7 +322,8 @@ def fetch_days(
         merged_at = now + timedelta(seconds=time.monotonic() - started)
         return _merge_answers(
             root, days, had, state=state, stop_reason=stopped[0] if stopped else "",
-            today=now.date(), scheduled=scheduled, feed_days=feed_days,
+            today=now.date(), unended=oldest_unended(now), scheduled=scheduled,
+            feed_days=feed_days,
             known_topics=known_topics, digests=digests, held=frozenset(stored_days(root)),
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
             interrupted=interrupted,
@@ -332,6 +338,7 @@ def _merge_answers(
     state: dict[str, dict[str, str]],
     stop_reason: str,
     today: date,
+    unended: date,
     scheduled: bool,
     feed_days: int | None,
     known_topics: frozenset[str] | None,
@@ -372,7 +379,7 @@ def _merge_answers(
             entry = dict(whole)
         elif answer.status != "unchanged" and answer.suffix == ".json":
             entry = {**answer.validators.as_state(), **whole}
-        if answer.status != "empty" and day >= today:  # still filling: asked again
+        if answer.status != "empty" and day >= unended:  # still filling: asked again
             entry[FILLING] = "yes"
         else:
             entry.pop(FILLING, None)
@@ -383,7 +390,7 @@ def _merge_answers(
         # The run failed whole (offline, rate-limited, the source down): the same days are
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
-    _mark_newest_whole(state, outcomes, today=today, held=held)
+    _mark_newest_whole(state, outcomes, unended=unended, today=today, held=held)
     # A day the user stopped the run before it was asked is no miss of the source's: its note,
     # if any, stays as it was (a review: one was given up on, for good). One before the newest
     # day had was being asked (days go out oldest first): noted, as no later run asks for it.
@@ -417,10 +424,17 @@ def _merge_answers(
     )
 
 
+def oldest_unended(now: datetime) -> date:
+    """The oldest day whose list may still grow at `now` (UTC): today, and before 09:00 UTC
+    yesterday too (DAY_OVER_AFTER)."""
+    return (now - (DAY_OVER_AFTER - timedelta(days=1))).date()
+
+
 def _mark_newest_whole(
     state: dict[str, dict[str, str]],
     outcomes: Sequence[DayOutcome],
     *,
+    unended: date,
     today: date,
     held: frozenset[date],
 ) -> None:
@@ -433,7 +447,7 @@ def _mark_newest_whole(
     filling (fetch_state.days_filling): the mark would take that day as had whole."""
     had = [o.day for o in outcomes if o.status in ("papers", "unchanged")]
     newest = max([*had, *held], default=None)
-    if newest is None or newest not in had or newest >= today:
+    if newest is None or newest not in had or newest >= unended:
         return
     missed = {o.day for o in outcomes if o.status in ("failed", "not fetched")}  # to retry
     if any(d < newest and d in held and d not in missed for d in days_filling(state, today)):

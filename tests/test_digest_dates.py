@@ -273,17 +273,37 @@ def test_a_day_filling_when_a_later_one_came_by_hand_is_asked_again_for_its_late
     whole, and the first with it). A day had while filling is asked again."""
     fetched.serve(_nov(10), 0, 2)
     fetched.serve(_nov(11), 2, 4)
-    fetched.run(_morning(_nov(11), 7), [_nov(10)])  # had whole
+    fetched.run(_morning(_nov(11), 9), [_nov(10)])  # had whole (over in California)
     fetched.run(_morning(_nov(11), 20), [_nov(11)])  # filling
     fetched.serve(_nov(11), 2, 6)  # its late papers
     fetched.serve(_nov(12), 6, 8)
-    fetched.run(_morning(_nov(13) if run_ended_the_day else _nov(12), 7), [_nov(12)])
+    fetched.run(_morning(_nov(13) if run_ended_the_day else _nov(12), 9), [_nov(12)])
     fetched.source.requests.clear()
     fetched.run(_morning(_nov(13)))
     assert _asked(fetched) == {"2026-11-11", "2026-11-12", "2026-11-13"}
     ids = {e.paper_id for e in load_content(fetched.root).days[_nov(11)].entries}
     assert ids == {entry["paper"]["id"] for entry in REAL[2:6]}
     assert load_fetch_state(fetched.root)["2026-11-12"]["whole"] == "yes"
+
+
+def test_a_run_just_after_midnight_utc_leaves_yesterday_filling_for_its_late_papers(
+    fetched: Site,
+) -> None:
+    """Found by a replay of the workflow at 23:59 and 00:01 UTC (a run started by hand):
+    Daily Papers lists a day by US Pacific time, whose Nov 10 goes on for eight hours after
+    UTC's. The 00:01 run marked it whole, so no run asked for it again and its last papers
+    were lost. It is still filling then; the 09:17 run has it whole and brings out its item."""
+    fetched.serve(_nov(10), 0, 2)
+    fetched.run(_morning(_nov(10), 23, 59))  # today so far
+    fetched.serve(_nov(10), 0, 4)
+    fetched.run(_morning(_nov(11), 0, 1))  # UTC's yesterday, still Nov 10 in California
+    assert "whole" not in load_fetch_state(fetched.root).get("2026-11-10", {})
+    fetched.serve(_nov(10), 0, 6)  # its last papers, before midnight Pacific
+    fetched.run(_morning(_nov(11)))
+    ids = {e.paper_id for e in load_content(fetched.root).days[_nov(10)].entries}
+    assert ids == {entry["paper"]["id"] for entry in REAL[0:6]}
+    assert load_fetch_state(fetched.root)["2026-11-10"]["whole"] == "yes"
+    assert fetched.came_with["digest", "2026-11-10"] == _morning(_nov(11))
 
 
 def test_scheduled_mornings_ask_yesterday_and_today_and_a_weekend_nothing_more(

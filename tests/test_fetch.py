@@ -37,7 +37,7 @@ from sitegen import hf_client, progress
 from sitegen.cli import main
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import FetchError
-from sitegen.fetch import PUBLISHING_TAKES
+from sitegen.fetch import PUBLISHING_TAKES, oldest_unended
 from sitegen.fetch_state import days_to_retry, load_fetch_state, scheduled_days
 from sitegen.hf_client import (
     DayFetcher,
@@ -1027,7 +1027,9 @@ def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_
 ) -> None:
     source, url = hf
     today = datetime.now(UTC).date()  # the CLI's today is UTC's
-    before, failing, after = (today - timedelta(days=n) for n in (3, 2, 1))
+    # The newest day over at the source: yesterday, or before 09:00 UTC the day before.
+    last_over = oldest_unended(datetime.now(UTC)) - timedelta(days=1)
+    before, failing, after = (last_over - timedelta(days=n) for n in (2, 1, 0))
     source.other_api_days = [Reply(200, b"[]")]  # any other day: no papers
     for day in (before, after):
         source.set(day.isoformat(), [Reply(200, _day_answer(day.isoformat()))])
@@ -1054,8 +1056,12 @@ def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_
     assert f"{failing}: 3 papers" in out
     assert sorted(load_content(site).days) == [before, failing, after]
     assert failing.isoformat() not in _fetch_state(site), "no longer missed"
-    asked = {parse_qs(urlsplit(path).query).get("date", [""])[0] for path, _ in source.requests}
-    assert asked == {failing.isoformat(), today.isoformat()}
+    asked = {  # of the API, or a day's page (one over with no papers)
+        parse_qs(urlsplit(path).query).get("date", [path.rsplit("/", 1)[-1]])[0]
+        for path, _ in source.requests
+    }
+    since_after = (after + timedelta(days=n) for n in range(1, (today - after).days + 1))
+    assert asked == {failing.isoformat(), *(day.isoformat() for day in since_after)}
 
 
 def test_the_newest_day_had_after_it_ended_has_its_digest_item_at_once(
@@ -1658,7 +1664,9 @@ def test_papers_a_later_run_brings_are_dated_by_that_run_and_published_dates_nev
     source, url = hf
     real = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
     ids = [entry["paper"]["id"] for entry in real]
-    today = datetime.now(UTC).date()  # the CLI's today is UTC's
+    # The CLI's today is UTC's, but a day is over at the source only from 09:00 UTC the next
+    # morning: "today" here is the newest day still filling, "yesterday" the one before it.
+    today = oldest_unended(datetime.now(UTC))
     yesterday = today - timedelta(days=1)
 
     def serve(day: date, entries: list[dict[str, Any]]) -> None:
