@@ -142,7 +142,7 @@ def run_fetch(
             feed_days=config.feeds.days, known_topics=config.topic_slugs(),
             digests=DigestRules.of(config),
         )  # fmt: skip
-    print_fetch_report(report, held=frozenset(held))
+    print_fetch_report(report, held=frozenset(held), scheduled=scheduled)
     if report.missed and source.statuses == {404} and not source.unanswered:
         say_wrong_source(source.base_url)
     say_merge_notes(report.stored)

@@ -212,7 +212,7 @@ _NOTHING_NEW = {
 }
 
 
-def print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
+def print_fetch_report(report: FetchReport, *, held: frozenset[date], scheduled: bool) -> None:
     # Days in a row with nothing new are one line (a user's trial: a backfill's weekends and
     # holidays were 126 lines of "no papers that day").
     nothing_new: list[tuple[date, str]] = []
@@ -270,7 +270,7 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date]) -> None:
     print(summary)
     from sitegen.fetch import RETRY_WINDOW_DAYS
 
-    _annotate_missed_days(report, retried=retried)
+    _annotate_missed_days(report, retried=retried, scheduled=scheduled)
     # Said in the log and, in the same words, on the Actions run's page.
     for outcome, since in report.failing:
         _say_warning(
@@ -291,13 +291,24 @@ def _say_warning(text: str) -> None:
     actions_annotation(text, title="sitegen fetch")
 
 
-def _annotate_missed_days(report: FetchReport, *, retried: list[date]) -> None:
+def _annotate_missed_days(report: FetchReport, *, retried: list[date], scheduled: bool) -> None:
     """Warnings on the Actions run's summary page: a run that commits what it had still shows
-    the days it missed."""
+    the days it missed; one that had none says whether its owner has anything to do (a
+    replay of a day Hugging Face was down: the page named each URL that failed, no more)."""
     if report.missed and len(report.missed) == len(report.days):  # the run fails: exit 1
-        why = report.stopped or report.missed[-1].problem or "not asked"
+        why, hint = (report.stopped or report.missed[-1].problem or "not asked").partition("\n")[
+            ::2
+        ]
+        # A scheduled run asks from the last day held, which this run did not move: the next
+        # one asks for these days again. A backfill's range is asked by hand alone.
+        what_now = (
+            ", and the next run asks for these days again"
+            if scheduled
+            else ": run this fetch again once the source answers"
+        )
         actions_annotation(
-            f"sitegen fetch had none of the {len(report.days)} day(s) it asked for: {why}",
+            f"sitegen fetch had none of the {len(report.days)} day(s) it asked for: {why}"
+            f"; nothing was written{what_now}" + (f"\n{hint}" if hint else ""),
             title="sitegen fetch",
             level="error",
         )

@@ -746,6 +746,28 @@ def test_a_run_stopped_by_a_mistake_or_the_source_says_why_on_its_page(
     assert "%0A  hint: check the network" in said  # one line, its hint kept
 
 
+def test_a_run_that_had_no_day_says_on_its_page_whether_to_do_anything(
+    hf: tuple[FaultyHF, str], small_scratch_repo: Path
+) -> None:
+    """A replay of the workflow on a day Hugging Face answered 500 to everything: the run's
+    page said each URL failed, not that nothing was written and the next run asks for those
+    days again (nothing to do), nor, for a backfill, that it is to be run again."""
+    source, url = hf
+    source.other_api_days = [Reply(500)]  # Hugging Face down: each day's API and page fail
+    env = {"SITEGEN_FETCH_URL": url, "GITHUB_ACTIONS": "true"}
+    script = _step(JOB, "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
+    backfill = _run_step(script, small_scratch_repo, SINCE="2025-12-01", UNTIL="2025-12-01", **env)
+    assert backfill.returncode == 1
+    (said,) = [line for line in backfill.stdout.splitlines() if line.startswith("::error")]
+    assert said.endswith("; nothing was written: run this fetch again once the source answers")
+    shutil.rmtree(small_scratch_repo / "content" / "days")  # yesterday and today alone
+    scheduled = _run_step(script, small_scratch_repo, **env)
+    assert scheduled.returncode == 1
+    (said,) = [line for line in scheduled.stdout.splitlines() if line.startswith("::error")]
+    assert said.startswith("::error title=sitegen fetch::sitegen fetch had none of the 2 day(s)")
+    assert said.endswith("; nothing was written, and the next run asks for these days again")
+
+
 # ---- sitegen serve ---------------------------------------------------------------------------
 
 
