@@ -386,11 +386,13 @@ def test_a_hand_edit_of_the_same_lines_pushed_meanwhile_fails_the_push_job_sayin
     assert _head(origin) == edited
 
 
-def test_a_commit_pushed_between_the_push_jobs_checkout_and_its_push_fails_it_saying_why(
+def test_a_commit_pushed_between_the_push_jobs_checkout_and_its_push_is_kept_under_the_content(
     small_scratch_repo: Path, tmp_path: Path
 ) -> None:
-    """A review of the deploy path: an edit pushed in the seconds between the push job's
-    checkout and its push failed the job with git's "rejected (fetch first)" alone."""
+    """A replay of the workflow with an edit pushed in the seconds between the push job's
+    checkout and its push: the push was refused and the run failed (a review had made it say
+    why), its days left to the next morning's run. The job takes the branch again and puts
+    the content on top of the edit, as it does for an edit pushed before its checkout."""
     origin = _origin_of(small_scratch_repo, tmp_path)
     by_hand = tmp_path / "by-hand"
     subprocess.run(["git", "clone", "-q", f"file://{origin}", str(by_hand)], check=True)
@@ -402,12 +404,45 @@ def test_a_commit_pushed_between_the_push_jobs_checkout_and_its_push_fails_it_sa
 
     (small_scratch_repo / "content" / "days" / "2099-01-01.toml").write_text("day = 2099-01-01\n")
     pushed = _push_job(small_scratch_repo, origin, tmp_path, meanwhile=an_edit_pushed)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr
+    assert "the branch moved since this job's checkout" in pushed.stdout
+    log = subprocess.run(
+        ["git", "-C", str(origin), "log", "--format=%s", "main"],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert log[:2] == ["content: Daily Papers of 2099-01-01", "an edit by hand"]
+    shown = [
+        "git",
+        "-C",
+        str(origin),
+        "show",
+        "main:README.md",
+        "main:content/days/2099-01-01.toml",
+    ]
+    assert subprocess.run(shown, capture_output=True, text=True, check=True).stdout == (
+        "mine\nday = 2099-01-01\n"
+    )
+
+
+def test_a_push_the_branch_refuses_for_another_reason_fails_the_job_saying_why(
+    small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    """A push refused while the branch did not move (a protected branch, say) is not asked
+    again: the job fails at once, saying nothing was pushed or deployed."""
+    origin = _origin_of(small_scratch_repo, tmp_path)
+    hook = origin / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'protected branch' >&2\nexit 1\n")
+    hook.chmod(0o755)
+    before = _head(origin)
+    (small_scratch_repo / "content" / "days" / "2099-01-01.toml").write_text("day = 2099-01-01\n")
+    pushed = _push_job(small_scratch_repo, origin, tmp_path)
     assert pushed.returncode != 0
     assert (
-        "::error::the branch refused the new content (git's reason above; usually a commit pushed"
-        " during this run). Nothing was pushed or deployed" in pushed.stdout
+        "::error::the branch refused the new content (git's reason above). Nothing was pushed"
+        " or deployed" in pushed.stdout
     ), pushed.stdout
-    assert _head(origin) == _head(by_hand)
+    assert pushed.stderr.count("protected branch") == 1, "asked once"
+    assert _head(origin) == before
 
 
 def test_the_push_job_pushes_one_commit_alone(small_scratch_repo: Path, tmp_path: Path) -> None:
