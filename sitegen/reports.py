@@ -296,9 +296,7 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date], scheduled
     the days it missed; one that had none says whether its owner has anything to do (a
     replay of a day Hugging Face was down: the page named each URL that failed, no more)."""
     if report.missed and len(report.missed) == len(report.days):  # the run fails: exit 1
-        why, hint = (report.stopped or report.missed[-1].problem or "not asked").partition("\n")[
-            ::2
-        ]
+        why, _, hint = (report.stopped or report.missed[-1].problem or "not asked").partition("\n")
         # A scheduled run asks from the last day held, which this run did not move: the next
         # one asks for these days again. A backfill's range is asked by hand alone.
         what_now = (
