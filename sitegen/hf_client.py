@@ -614,7 +614,7 @@ class DayFetcher:
                 raise FetchStopped(
                     f"rate limited by {self.source}: {response.url} may be asked again in "
                     f"{asked:g} s, past the {self.policy.budget:g} s budget",
-                    hint="the days fetched so far are kept; run the fetch again later",
+                    hint="run the fetch again later (what it had before this is kept)",
                 )
         # "Now" (0, or a date gone by) is a backoff all the same, as urllib3 takes it: at once,
         # each attempt of each day of a backfill hammered a source that said it was busy.
@@ -708,7 +708,7 @@ class _Quota:
                     f"rate limited by {self._source}: no request may be made for "
                     f"{math.ceil(self._closed_until - now)} s, past the "
                     f"{self._longest_close:g} s budget",
-                    hint="the days fetched so far are kept; run the fetch again later",
+                    hint="run the fetch again later (what it had before this is kept)",
                 )
             while self._turns and self._turns[0] <= now - self._window:
                 self._turns.popleft()
