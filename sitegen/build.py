@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 from sitegen.api import api_record
 from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, digest, kept_by_month
 from sitegen.config import SiteConfig
+from sitegen.custom_feeds import EmptyFeed, find_empty_feeds
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError, Location
 from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, whole_days
@@ -38,6 +39,8 @@ from sitegen.outputs import (
     PaperOutputs,
     PapersApiMonth,
     StaticFile,
+    custom_feed_candidates,
+    custom_feed_days,
     plan_keyed,
 )
 from sitegen.own_files import own_files
@@ -114,6 +117,9 @@ class BuildReport:
     feeds_gone: tuple[str, ...] = ()  # topics' and custom feeds' files the last build had
     # Slugs of topics without papers that no rule can give one: no `keywords`, not the fallback.
     topics_without_rules: tuple[str, ...] = ()
+    # Custom feeds new or changed since the last build (all of them in a full build) that admit
+    # none of the papers they choose among.
+    empty_feeds: tuple[EmptyFeed, ...] = ()
 
 
 def build_site(
@@ -264,6 +270,7 @@ def build_site(
                 if i in standing
             }
         )
+        empty_feeds = _empty_feeds(root, site, full=previous is None, reuse=not clean)
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
         feeds=sum(1 for path in outputs if is_feed(path)),
@@ -295,7 +302,30 @@ def build_site(
             for listed in site.topics
             if not listed.papers and not listed.topic.keywords and not listed.topic.fallback
         ),
+        empty_feeds=empty_feeds,
     )
+
+
+def _empty_feeds(root: Path, site: Site, *, full: bool, reuse: bool) -> tuple[EmptyFeed, ...]:
+    """The custom feeds that admit none of the papers they choose among, of those whose rules
+    are new or changed since the last build, or of all in a full build: reading the newest
+    days' papers at every build would cost a new day's rebuild (budget: under 2 s at 50k
+    papers), and an owner who edits a feed builds once at least."""
+    config = site.config
+    checked = KeyedCache(root, "custom-feeds-checked", reuse=reuse)
+    # A feed of topics is checked again when the topic rules change: its papers may go.
+    rules = {
+        digest(repr((feed, config.topics if feed.topics else ())).encode()): feed
+        for feed in config.custom_feeds
+    }
+    changed = [feed for key, feed in rules.items() if full or key not in checked.values]
+    empty: tuple[EmptyFeed, ...] = ()
+    if changed:
+        candidates = [site.papers[paper_id] for paper_id in custom_feed_candidates(site)]
+        days = custom_feed_days(site)
+        empty = find_empty_feeds(changed, candidates, site.paper_topics, days=days)
+    checked.save(dict.fromkeys(rules, True))
+    return empty
 
 
 # The feeds readers follow for good, a topic's and a custom feed's; not a day's or a period's,

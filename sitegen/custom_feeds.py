@@ -8,6 +8,7 @@ case, punctuation and a plural "s" ignored, whole words only.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -258,6 +259,57 @@ def _padded(text: str) -> str:
 
 def _name_key(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EmptyFeed:
+    """A custom feed that admits none of the papers it chooses among, and the names it gives
+    that none of them has, each with the nearest names they have (a typo, most likely)."""
+
+    slug: str
+    looked_at: int  # the papers it chooses among: those first featured on the newest `days`
+    days: int
+    # ("from", an organization, nearest handles) or ("by", an author, nearest names)
+    unmatched: tuple[tuple[str, str, tuple[str, ...]], ...]
+
+
+def find_empty_feeds(
+    feeds: Sequence[CustomFeed],
+    candidates: Sequence[Paper],
+    paper_topics: Mapping[str, tuple[str, ...]],
+    *,
+    days: int,
+) -> tuple[EmptyFeed, ...]:
+    """The `feeds` that admit none of `candidates`, the papers first featured on the site's
+    newest `days` days (what their pages list from)."""
+    if not candidates:
+        return ()
+    handles: dict[str, str] = {}  # a handle's or a name's key -> the handle, as a hint shows it
+    for paper in candidates:
+        if (org := paper.organization) is not None:
+            handles[_name_key(org.handle)] = org.handle
+            handles.setdefault(_name_key(org.name), org.handle)
+    authors = {_name_key(author): author for paper in candidates for author in paper.authors}
+    empty = []
+    for feed in feeds:
+        matcher = FeedMatcher.of(feed)
+        if any(matcher.admits(paper, paper_topics[paper.id]) for paper in candidates):
+            continue
+        unmatched = (
+            *(("from", o, _nearest(o, handles)) for o in feed.organizations
+              if _name_key(o) not in handles),
+            *(("by", a, _nearest(a, authors)) for a in feed.authors if _name_key(a) not in authors),
+        )  # fmt: skip
+        empty.append(
+            EmptyFeed(slug=feed.slug, looked_at=len(candidates), days=days, unmatched=unmatched)
+        )
+    return tuple(empty)
+
+
+def _nearest(name: str, known: Mapping[str, str]) -> tuple[str, ...]:
+    """The names of `known` (by key) nearest `name`, as a misspelling is near its word."""
+    close = difflib.get_close_matches(_name_key(name), sorted(known), n=3, cutoff=0.8)
+    return tuple(dict.fromkeys(known[key] for key in close))
 
 
 def select_papers(

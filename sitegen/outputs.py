@@ -783,9 +783,14 @@ class PeriodDigestFeed(NamedTuple):
 
 # A custom feed's outputs name the papers of the newest CUSTOM_FEED_DAYS days and choose among
 # them when rendered, for the same budget: choosing while planning reads papers.
-def _custom_feed_candidates(site: Site) -> Papers:
+def custom_feed_days(site: Site) -> int:
+    """How many of the site's newest days a custom feed chooses its papers from."""
+    return min(len(site.days), max(CUSTOM_FEED_DAYS, site.config.feeds.days))
+
+
+def custom_feed_candidates(site: Site) -> Papers:
     """The papers a custom feed chooses from: those of the newest days, newest first."""
-    newest_days = {d.day for d in site.days[: max(CUSTOM_FEED_DAYS, site.config.feeds.days)]}
+    newest_days = {d.day for d in site.days[: custom_feed_days(site)]}
     # The first of site.newest: not all 50,000 looked at (the rebuild budget, under 2 s).
     return Papers(takewhile(lambda i: site.appearances[i][0].day in newest_days, site.newest))
 
@@ -815,7 +820,7 @@ class CustomFeedPage(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        candidates, late = _custom_feed_candidates(site), tuple(sorted(_came_late(site)))
+        candidates, late = custom_feed_candidates(site), tuple(sorted(_came_late(site)))
         for feed in site.config.custom_feeds:
             inputs = CustomFeedPage(feed.slug, candidates, late, _feeds_since(site))
             yield Output((routes.custom_feed(feed.slug).html.path,), inputs)
@@ -836,7 +841,7 @@ class CustomFeedFeed(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        candidates, late = _custom_feed_candidates(site), tuple(sorted(_came_late(site)))
+        candidates, late = custom_feed_candidates(site), tuple(sorted(_came_late(site)))
         whole = whole_days_of_items(site, candidates)
         for f in site.config.custom_feeds:
             feed = routes.custom_feed(f.slug)

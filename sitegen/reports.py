@@ -33,6 +33,7 @@ from sitegen.topics import topic_report, why_topics
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
     from sitegen.config import SiteConfig
+    from sitegen.custom_feeds import EmptyFeed
     from sitegen.fetch import FetchReport
     from sitegen.listings import Listing
     from sitegen.model import Paper, Topic
@@ -102,10 +103,36 @@ def say_build_notes(report: BuildReport) -> None:
             " never give a topic alone: docs/topics.md); add keywords, or name it in papers'"
             " `topics`"
         )
+    _say_empty_feeds(report.empty_feeds)
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
         say_note(
             f"site.toml's [content] hidden names {paper_id}, which no file of content/papers/"
             " is: check the id (its file's name without .md)"
+        )
+
+
+def _say_empty_feeds(feeds: Sequence[EmptyFeed]) -> None:
+    """A fork owner's trial: an organization's handle misspelt, an author's name spelt otherwise
+    than listings spell it, gave a feed whose page said "No paper matches this feed yet", in
+    silence."""
+    for feed in feeds:
+        kinds = {"from": "handle", "by": "name"}
+        why = [
+            f"none is {how} “{value}” ("
+            + (
+                f"the nearest {kinds[how]}{'s' if len(near) > 1 else ''}: {', '.join(near)}"
+                if near
+                else f"no {kinds[how]} near it"
+            )
+            + ")"
+            for how, value, near in feed.unmatched
+        ] or ["its rules together admit none of them"]
+        papers = "paper" if feed.looked_at == 1 else "papers"
+        days = "day" if feed.days == 1 else f"{feed.days} days"
+        say_note(
+            f"custom feed {feed.slug} admits none of the {feed.looked_at} {papers} of the"
+            f" site's newest {days}: {'; '.join(why)}; its page says \"No paper matches this"
+            ' feed yet": check its rules in site.toml (docs/configuration.md)'
         )
 
 

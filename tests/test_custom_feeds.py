@@ -3,13 +3,15 @@ each admits."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from sitegen.config import parse_config
 from sitegen.custom_feeds import CustomFeed, FeedMatcher
 from sitegen.errors import ConfigError
 from sitegen.model import Organization, Paper
-from tests.conftest import REPO
+from tests.conftest import REPO, rewrite
 
 SITE_TOML = (REPO / "site.toml").read_text()
 HEAD = 'title = "T"\ndescription = "D"\nbase_url = "https://example.org/"\n'
@@ -252,3 +254,50 @@ def test_organizations_by_handle_or_name_and_authors_by_full_name() -> None:
     assert not _admits(_paper(organization=None), organizations=("google",))
     assert _admits(paper, authors=("alan  turing",))
     assert not _admits(paper, authors=("Turing",))
+
+
+def test_a_feed_that_admits_no_paper_is_noted_with_the_names_nearest_its_own(
+    bundled_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fork owner's trial: a misspelt organization handle or an author's name spelt otherwise
+    than the listings spell it gave a feed whose page said "No paper matches this feed yet",
+    and the build said nothing."""
+    from sitegen.cli import main
+
+    feeds = (
+        '[[custom_feeds]]\nname = "IBM papers"\norganizations = ["ibm-reserch"]\n\n'
+        '[[custom_feeds]]\nname = "NVIDIA papers"\norganizations = ["nvidai"]\n\n'
+        '[[custom_feeds]]\nname = "Casanova papers"\nauthors = ["Etienne Casanva"]\n\n'
+        '[[custom_feeds]]\nname = "Caltech papers"\norganizations = ["Caltech"]\n\n'
+    )
+    rewrite(
+        bundled_built / "site.toml",
+        lambda text: text.replace("[[custom_feeds]]", feeds + "[[custom_feeds]]", 1),
+    )
+    capsys.readouterr()
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    err = capsys.readouterr().err
+    looked_at = "admits none of the 480 papers of the site's newest 6 days"
+    assert (
+        f"sitegen: note: custom feed ibm-papers {looked_at}: none is from “ibm-reserch”"
+        " (the nearest handle: ibm-research)"
+    ) in err
+    assert (
+        f"sitegen: note: custom feed nvidia-papers {looked_at}: none is from “nvidai”"
+        " (no handle near it)"
+    ) in err
+    assert (
+        f"sitegen: note: custom feed casanova-papers {looked_at}: none is by “Etienne Casanva”"
+        " (the nearest name: Etienne Casanova)"
+    ) in err
+    assert "caltech-papers" not in err  # it has its paper
+    # Said when the rules are new or changed (and by a full build), not by every build: the
+    # check reads the newest days' papers (the rebuild budget, under 2 s at 50k papers).
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    assert "custom feed" not in capsys.readouterr().err
+    rewrite(bundled_built / "site.toml", lambda text: text.replace("ibm-reserch", "ibm-research"))
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    assert "custom feed" not in capsys.readouterr().err
+    rewrite(bundled_built / "site.toml", lambda text: text.replace("Casanva", "Casanovaa"))
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    assert "custom feed casanova-papers" in capsys.readouterr().err
