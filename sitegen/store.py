@@ -10,28 +10,25 @@ committed with one atomic rename, then the files are moved into place. A run int
 the commit point is completed by the next run; one interrupted before it changes nothing.
 
 Every command that writes content/ or completes its journal holds the store's lock
-(`.sitegen-lock` in the site root) meanwhile: two ingests, or an ingest and a build, take turns
-instead of sharing one journal (issue #19).
+(sitegen.store_lock) meanwhile: two ingests, or an ingest and a build, take turns instead of
+sharing one journal (issue #19).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import os
 import shlex
 import stat
 import subprocess
-import threading
-import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sitegen import beside, file_states, transaction
+from sitegen import beside, file_states, store_lock, transaction
 from sitegen.cache import (
     CACHE_DIR,
     PaperFacts,
@@ -73,8 +70,6 @@ PAPERS_DIR = "content/papers"
 DAYS_DIR = "content/days"
 LISTINGS_DIR = "content/listings"
 _JOURNAL = ".sitegen-txn"
-LOCK_FILE = ".sitegen-lock"
-LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
 
 PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
 # A paper file parsed: what the parse cache keeps of it, and the Paper for this run (pickled
@@ -832,112 +827,21 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error) or type(error).__name__
 
 
-# Held by this process: the lock is taken again by the functions a holder calls (an ingest
-# reads the store, then writes it), and a thread waits for another as a process does.
-_held_here: dict[Path, tuple[threading.RLock, list[int]]] = {}
-_held_here_guard = threading.Lock()
-
-
 @contextmanager
 def content_lock(root: Path) -> Iterator[None]:
-    """Hold the content store under `root` alone (its lock file, `.sitegen-lock`), with the
-    write a killed command committed completed first.
+    """Hold the content store under `root` alone (sitegen.store_lock), with the write a killed
+    command committed completed first.
 
     Waits up to LOCK_WAIT seconds for another command to finish with it, then gives up with a
     ContentError naming that command's process. A process that dies lets go at once.
     """
-    path = (root / LOCK_FILE).absolute()
-    wait = LOCK_WAIT
-    deadline = time.monotonic() + wait
-    with _held_here_guard:
-        local, depth = _held_here.setdefault(path, (threading.RLock(), [0]))
-    if not local.acquire(timeout=wait):
-        raise _store_busy(path, wait)
-    try:
-        if depth[0]:  # this thread holds it already
-            depth[0] += 1
-            try:
-                yield
-            finally:
-                depth[0] -= 1
-            return
-        handle = _open_lock_file(path)
-        if handle is not None:
-            try:
-                _wait_for_lock(handle, path, deadline, wait)
-            except BaseException:
-                os.close(handle)
-                raise
-        depth[0] = 1
-        try:
+    with store_lock.held(root) as taken:
+        if taken:
             # A write a killed run committed is completed before anything is read under the
             # lock: a kept listing's name chosen before load_content completed it was the
             # killed run's, and the next listing, taken for it, was lost (a review).
             recover_interrupted_write(root)
-            yield
-        finally:
-            depth[0] = 0
-            if handle is not None:
-                # Emptied again: the file says who holds the store only while someone does.
-                with contextlib.suppress(OSError):
-                    os.ftruncate(handle, 0)
-                os.close(handle)  # lets go of the lock
-    finally:
-        local.release()
-
-
-def _open_lock_file(path: Path) -> int | None:
-    """The lock file, opened; None where no lock can be taken: in a read-only site (which no
-    one writes either) or one that does not exist yet."""
-    try:  # not through a link: the lock is written to (found by a review: a link to a
-        # user's file emptied it)
-        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise ContentError(
-                "the store's lock file is a symbolic link, which sitegen does not write through",
-                location=Location(str(path)),
-                hint="delete the link: sitegen makes the lock file itself",
-            ) from None
-        if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT):
-            raise ContentError(
-                f"cannot create the store's lock file: {_reason(error)}",
-                location=Location(str(path)),
-                hint="free some space or fix the permissions of the site directory",
-            ) from None
-    try:
-        return os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return None
-
-
-def _wait_for_lock(handle: int, path: Path, deadline: float, wait: float) -> None:
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            break
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise _store_busy(path, wait) from None
-            time.sleep(0.05)
-    # Who holds it, for the message of a command that gives up waiting (opened read-only,
-    # it cannot say: the message says "another sitegen").
-    with contextlib.suppress(OSError):
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
-
-
-def _store_busy(path: Path, wait: float) -> ContentError:
-    try:
-        holder = path.read_text("ascii").strip()
-    except (OSError, UnicodeDecodeError):
-        holder = ""
-    who = f"another sitegen (pid {holder})" if holder.isdigit() else "another sitegen"
-    return ContentError(
-        f"content/ is in use by {who}; gave up after waiting {wait:g} s",
-        location=Location(str(path)),
-        hint="let that command finish (an ingest, fetch, build or serve), then run this again",
-    )
+        yield
 
 
 def _check_inside(rel: str) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen import store
+from sitegen import store_lock
 from sitegen.cli import main
 from sitegen.errors import FetchError, ListingError
 from sitegen.hf_client import DayFetcher, FetchPolicy, make_client
@@ -198,7 +198,7 @@ def test_a_writer_that_waits_too_long_names_the_holder_and_writes_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Cases 1, 2: a second writer waits a bounded time, then says who holds the store."""
-    monkeypatch.setattr(store, "LOCK_WAIT", 0.3)
+    monkeypatch.setattr(store_lock, "LOCK_WAIT", 0.3)
     before = tree_bytes(site)
     assert main(["--root", str(site), "ingest", str(FIRST)]) == 2
     err = capsys.readouterr().err
