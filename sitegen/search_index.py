@@ -17,12 +17,12 @@ from pathlib import Path
 
 from sitegen import transaction
 from sitegen.cache import KeyedCache, kept_by_month
+from sitegen.output_folder import output_directory
 from sitegen.publish import (
     PreviousBuild,
     PublishReport,
     changed_files,
     exclusive,
-    output_directory,
     previous_build,
     read_record,
     update,

@@ -31,7 +31,7 @@ from sitegen.build import BuildReport, build_site
 from sitegen.config import CONFIG_FILE, SiteConfig
 from sitegen.errors import ContentError, OutputLost, SitegenError, UsageError, printable
 from sitegen.file_states import is_hidden
-from sitegen.publish import check_output, output_directory
+from sitegen.output_folder import check_output, output_directory
 from sitegen.reports import (
     build_changes,
     index_note,

@@ -22,7 +22,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from sitegen import publish
+from sitegen import output_folder
 from sitegen.cli import load_config, main
 from sitegen.formats import parse_paper_file
 from sitegen.search import (
@@ -1016,7 +1016,7 @@ def test_a_site_indexed_in_yearly_shards_gets_the_closed_shard_and_loses_the_yea
     root, index = _built_copy(small_built)
     closed = _files(index / CLOSED_DIRECTORY)
     (index / CLOSED_DIRECTORY).rename(index / "2025")
-    record_file = publish._record_file(root / "public")
+    record_file = output_folder.record_file(root / "public")
     record = marshal.loads(record_file.read_bytes())
     old = f"{INDEX_DIR}/{CLOSED_DIRECTORY}"
     record["files"] = {
