@@ -25,11 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sitegen.abstracts import summarize
-from sitegen.clean import clean_line
-from sitegen.config import SiteConfig
-from sitegen.custom_feeds import CustomFeed
-from sitegen.model import Appearance, Artifact, Topic
-from sitegen.pages import (
+from sitegen.bylines import (
     authors_counted,
     authors_line,
     card_links,
@@ -37,6 +33,10 @@ from sitegen.pages import (
     named_authors,
     unnamed_authors,
 )
+from sitegen.clean import clean_line
+from sitegen.config import SiteConfig
+from sitegen.custom_feeds import CustomFeed
+from sitegen.model import Appearance, Artifact, Topic
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
 from sitegen.site import Site, day_moment
@@ -57,7 +57,7 @@ class _Item:
     content_html: str  # a paper's facts, abstract and links; the digest's list; "" if brief
     summary: str = ""  # plain text, the whole item's text when it has no content
     categories: tuple[str, ...] = ()  # its topics' names
-    authors: tuple[str, ...] = ()  # who wrote a paper (pages.named_authors: at most 20)
+    authors: tuple[str, ...] = ()  # who wrote a paper (bylines.named_authors: at most 20)
     # What an Atom entry names as its author when `authors` is empty ("14 authors"): Atom
     # gives an entry without one the feed's, and readers named the site as a paper's author
     # (a reader's review: Miniflux). "" for an item the site wrote (a digest's).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, partial
+from functools import partial
 from itertools import groupby
 from typing import Any
 from urllib.parse import urlencode
@@ -20,11 +20,18 @@ from jinja2 import Environment, Template, UndefinedError
 from markupsafe import Markup
 
 from sitegen.abstracts import AbstractHTML, summarize
-from sitegen.clean import web_url
+from sitegen.bylines import (
+    AUTHORS_NAMED,
+    Link,
+    authors_line,
+    card_links,
+    human_date,
+    paper_links,
+    unnamed_authors,
+)
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.errors import NAMES_GIVEN
-from sitegen.listings.base import HF_URL
-from sitegen.model import Artifact, Paper
+from sitegen.model import Artifact
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_count
 from sitegen.site import Site
@@ -51,12 +58,6 @@ class FeedRow:
     def __iter__(self) -> Iterator[str | None]:
         """(name, text, rss, atom, json): a feeds.html of 0.2.0 unpacks each row so."""
         return iter((self.name, self.text, self.rss, self.atom, self.json))
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    text: str
-    href: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -808,74 +809,3 @@ def _feed_links(
     """A listing's feeds linked by their kinds: RSS, Atom, and JSON where it has one."""
     kinds = (("RSS", feeds.rss), ("Atom", feeds.atom), ("JSON", feeds.json if json else None))
     return tuple(Link(kind, href(route)) for kind, route in kinds if route is not None)
-
-
-ARXIV = "https://arxiv.org/"
-
-
-def card_links(paper: Paper) -> Iterator[Link]:
-    """The paper's links a card shows, short: only those that lead to the paper itself (a
-    paper without arXiv id has no Hugging Face page, only a search, which its page links)."""
-    return _links(paper, hugging_face="HF", project="Project")
-
-
-def paper_links(paper: Paper) -> list[Link]:
-    """Where else to read the paper: Hugging Face, arXiv and its PDF, code, project page. A
-    paper without arXiv id (most of a plain-text listing's) has no known page there: arXiv's
-    search of its title instead, so that its page is not a dead end (found by a reader)."""
-    links = list(_links(paper, hugging_face="Hugging Face", project="Project page"))
-    if not paper.arxiv_id:
-        query = urlencode({"query": paper.title, "searchtype": "title"})
-        links.insert(0, Link("Find it on arXiv", f"{ARXIV}search/?{query}"))
-    return links
-
-
-def _links(paper: Paper, *, hugging_face: str, project: str) -> Iterator[Link]:
-    if paper.arxiv_id:
-        yield Link(hugging_face, f"{HF_URL}/papers/{paper.arxiv_id}")
-        yield Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}")
-        yield Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}")
-    # A link only where it is a URL: a paper file of sitegen 0.x may hold one that is not
-    # ("https://a.io/x, https://b.io/y"), which a build reads, as it did, and leaves unlinked.
-    if code := web_url(paper.github_url or ""):
-        yield Link("Code", code)
-    if page := web_url(paper.project_url or ""):
-        yield Link(project, page)
-
-
-# Names a paper's page shows at once and a feed item carries: a 2024 paper has 533 authors,
-# whose names filled a phone's first 6,000 px and a reader's item header (a reader's trial).
-AUTHORS_NAMED = 20
-
-
-def named_authors(authors: tuple[str, ...], unnamed: int = 0) -> tuple[str, ...]:
-    """The first AUTHORS_NAMED names, then "and N more" for the rest, if any: the names past
-    them and the `unnamed` authors (`unnamed_authors`), as `authors_line` counts them."""
-    more = len(authors) - min(len(authors), AUTHORS_NAMED) + unnamed
-    if not authors or more <= 0:
-        return authors
-    return (*authors[:AUTHORS_NAMED], f"and {more} more")
-
-
-def unnamed_authors(paper: Paper) -> int:
-    """The authors the listing counted but gave no name of (a name that shows nothing)."""
-    return max(0, (paper.authors_count or 0) - len(paper.authors))
-
-
-def authors_line(paper: Paper) -> str:
-    """Who wrote it, as briefly as the listing allows: three names, else the count."""
-    if paper.authors:
-        names = ", ".join(paper.authors[:3])
-        # Counted past the names a listing gave (an author of no name: counted, not named).
-        more = len(paper.authors) - min(3, len(paper.authors)) + unnamed_authors(paper)
-        return f"{names} and {more} more" if more > 0 else names
-    return authors_counted(paper.authors_count) if paper.authors_count else ""
-
-
-def authors_counted(count: int) -> str:
-    return f"{count} author{'s' if count != 1 else ''}"
-
-
-@cache  # a day is on every card of its papers (the cold-build budget: strftime is slow)
-def human_date(day: date) -> str:
-    return f"{day.strftime('%b')} {day.day}, {day.year}"

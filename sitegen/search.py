@@ -48,9 +48,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from sitegen.bylines import authors_line
 from sitegen.errors import BuildError, Location
 from sitegen.model import Paper
-from sitegen.pages import authors_line
 from sitegen.site import Site
 from sitegen.transaction import is_plain_relative
 from sitegen.urls import Routes
@@ -118,7 +118,7 @@ class SearchRecord:
     day: str  # the first day that featured it, ISO; "" if none
     upvotes: str  # "" when never reported
     topics: tuple[str, ...]  # slugs: the search page has their names and pages (`warm_up_shard`)
-    authors: str  # as a card shows them: three names, else the count (pages.authors_line)
+    authors: str  # as a card shows them: three names, else the count (bylines.authors_line)
     organization: str  # its name; "" if none
     arxiv_id: str  # "" if none: the search page links its arXiv, PDF and Hugging Face pages
 

@@ -31,6 +31,7 @@ import httpx
 import pytest
 
 from sitegen.abstracts import render_abstract
+from sitegen.bylines import card_links, paper_links
 from sitegen.cli import main
 from sitegen.errors import ContentError, FetchError, ListingError
 from sitegen.fetch import fetch_days
@@ -38,7 +39,6 @@ from sitegen.formats import parse_paper_file
 from sitegen.hf_client import HF_URL, DayFetcher, FetchPolicy, FetchStopped, Validators
 from sitegen.listings import parse_listing
 from sitegen.model import Organization
-from sitegen.pages import card_links, paper_links
 from sitegen.store import load_content
 from tests.conftest import (
     REPO,

@@ -330,7 +330,7 @@ def test_a_paper_whose_every_author_is_left_out_of_the_feeds_is_counted(
 def test_names_left_out_of_a_paper_of_more_authors_than_feeds_name_are_not_counted_among_them(
     site: Path, tmp_path: Path, kept: list[str], named: list[str]
 ) -> None:
-    """A review: the feeds name 20 authors and then "and N more" (pages.named_authors), and
+    """A review: the feeds name 20 authors and then "and N more" (bylines.named_authors), and
     took names of references to bidi controls alone out of those 20 after. A paper whose first
     25 authors were such names had "and 5 more" as its only author in every feed; one whose
     first 20 were, then Ada Lovelace and Bob, "and 2 more": its real authors never named. The

@@ -17,10 +17,10 @@ from sitegen.abstracts import (
     render_abstract,
     summarize,
 )
+from sitegen.bylines import authors_line, card_links, paper_links
 from sitegen.clean import clean_block, without_unsafe_chars
 from sitegen.formats import parse_paper_file
 from sitegen.model import Paper
-from sitegen.pages import authors_line, card_links, paper_links
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
