@@ -46,8 +46,8 @@ from sitegen.reports import (
     say_error,
     say_note,
 )
-from sitegen.store import check_store_folders, read_regular_file
-from sitegen.transaction import InterruptedAfterCommit
+from sitegen.store import check_store_folders
+from sitegen.transaction import InterruptedAfterCommit, read_regular_file
 from sitegen.workers import without_cycle_collection
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from sitegen.formats import decode_content, parse_digest_dates, render_digest_da
 from sitegen.ingest import Merged
 from sitegen.model import ContentSnapshot, PlainEntry, plain_entries
 from sitegen.site import day_moment, digest_items, shown_days
-from sitegen.store import read_regular_file
+from sitegen.transaction import read_regular_file
 
 DIGEST_DATES = "content/digests.toml"
 MAX_DIGEST_DATES_BYTES = 16 * 2**20  # ~40 bytes an item: far more than centuries of them

@@ -19,7 +19,7 @@ from pathlib import Path
 from sitegen.errors import ContentError, Location
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.model import iso_day
-from sitegen.store import read_regular_file
+from sitegen.transaction import read_regular_file
 
 FETCH_STATE = "content/fetch-state.json"
 MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days

@@ -29,8 +29,8 @@ from sitegen.store import (
     IngestReport,
     content_lock,
     ingest_into_store,
-    read_regular_file,
 )
+from sitegen.transaction import read_regular_file
 
 
 def ingest_files(

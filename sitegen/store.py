@@ -17,7 +17,6 @@ sharing one journal (issue #19).
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import shlex
 import stat
@@ -694,26 +693,6 @@ def ingest_into_store(
         put_back=merged.put_back,
         retitled=merged.retitled,
     )
-
-
-def read_regular_file(path: Path, *, limit: int) -> bytes:
-    """The bytes of `path`, which must be a regular file of at most `limit` bytes, else an
-    OSError: a FIFO would wait for a writer, /dev/zero be read until memory runs out."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without waiting
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
-        os.close(fd)
-        raise OSError(errno.EINVAL, "not a regular file (a directory, a FIFO or a device)")
-    with os.fdopen(fd, "rb") as handle:
-        # As many bytes as it has, and one more: read(limit + 1) took the limit's memory at
-        # once, 32 MB for each listing read (found by a memory test); a file growing meanwhile
-        # is read on, to one past the limit.
-        data = handle.read(min(info.st_size, limit) + 1)
-        if info.st_size < len(data) <= limit:
-            data += handle.read(limit + 1 - len(data))
-    if len(data) > limit:
-        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes")
-    return data
 
 
 def _as_written_by_hand(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:

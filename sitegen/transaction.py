@@ -3,6 +3,10 @@
 The manifest's atomic rename is the commit point. A run interrupted before it leaves the tree
 untouched; one interrupted after it is completed by the next run (`recover`). The content store
 and the incremental build of public/ both change thousands of files this way.
+
+Beside them, what every edge does with one file: replace it atomically (`write_atomic`), read
+it only if it is a regular file of bounded size (`read_regular_file`: never a FIFO or a
+device), and tell whether it holds given bytes (`holds`).
 """
 
 from __future__ import annotations
@@ -59,6 +63,26 @@ def holds(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
+
+
+def read_regular_file(path: Path, *, limit: int) -> bytes:
+    """The bytes of `path`, which must be a regular file of at most `limit` bytes, else an
+    OSError: a FIFO would wait for a writer, /dev/zero be read until memory runs out."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without waiting
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file (a directory, a FIFO or a device)")
+    with os.fdopen(fd, "rb") as handle:
+        # As many bytes as it has, and one more: read(limit + 1) took the limit's memory at
+        # once, 32 MB for each listing read (found by a memory test); a file growing meanwhile
+        # is read on, to one past the limit.
+        data = handle.read(min(info.st_size, limit) + 1)
+        if info.st_size < len(data) <= limit:
+            data += handle.read(limit + 1 - len(data))
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes")
+    return data
 
 
 def commit(
