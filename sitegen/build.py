@@ -87,7 +87,7 @@ from sitegen.templating import (
     check_template_blocks,
     template_environment,
 )
-from sitegen.urls import Routes, is_feed
+from sitegen.urls import CUSTOM_FEEDS_FOLDER, TOPICS_FOLDER, Routes, is_feed
 from sitegen.versions import code_version
 from sitegen.workers import Workers, pickled_paper, return_freed_memory
 
@@ -329,7 +329,7 @@ def _empty_feeds(root: Path, site: Site, *, full: bool, reuse: bool) -> tuple[Em
 
 # The feeds readers follow for good, a topic's and a custom feed's; not a day's or a period's,
 # which go when their papers do (a day deleted from content/).
-_FOLLOWED = ("topics/", "feeds/")
+_FOLLOWED = (TOPICS_FOLDER, CUSTOM_FEEDS_FOLDER)
 
 
 def _published_before(out: Path, previous: PreviousBuild | None, *, clean: bool) -> frozenset[str]:

@@ -53,10 +53,10 @@ from sitegen.errors import BuildError, Location
 from sitegen.model import Paper
 from sitegen.site import Site
 from sitegen.transaction import is_plain_relative
-from sitegen.urls import Routes
+from sitegen.urls import SEARCH_INDEX_DIR, Routes
 from sitegen.versions import installed_version
 
-INDEX_DIR = "pagefind"  # under public/; every file in it is the index's
+INDEX_DIR = SEARCH_INDEX_DIR  # under public/; every file in it is the index's
 MANIFEST = "sitegen-shards.json"  # in INDEX_DIR: the directories of the merged shards
 # In each shard's directory: its titles' words, from which the search page respells a query
 # that finds nothing ("Did you mean", `title_words`), fetched only then.

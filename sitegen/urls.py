@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
+from sitegen.periods import MONTH, WEEK
+
 
 @dataclass(frozen=True, slots=True)
 class Route:
@@ -62,7 +64,12 @@ def _listing(url: str, *, json: bool = False) -> ListingRoutes:
 
 # Of each kind of period ("week", "month"): where its digest's feeds are, and where /top/
 # lists those periods.
-_PERIOD_DIGESTS = {"week": ("top/weekly/", "top/"), "month": ("top/monthly/", "top/#months")}
+_PERIOD_DIGESTS = {WEEK: ("top/weekly/", "top/"), MONTH: ("top/monthly/", "top/#months")}
+
+# The folders of the pages and feeds readers follow for good (sitegen.build says when one
+# goes): the topics' and site.toml's `[[custom_feeds]]`, which the feeds page lists.
+TOPICS_FOLDER, CUSTOM_FEEDS_FOLDER = "topics/", "feeds/"
+SEARCH_INDEX_DIR = "pagefind"  # Pagefind's index, under public/ (made by sitegen.search)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +91,15 @@ class Routes:
 
     def topic(self, slug: str, page: int | None = None) -> ListingRoutes:
         """A topic's front page, or its archive page `page` (1 holds the oldest papers)."""
-        feeds = _listing(f"topics/{slug}/")
+        feeds = _listing(f"{TOPICS_FOLDER}{slug}/")
         if page is None:
             return feeds
         return ListingRoutes(
-            html=_page(f"topics/{slug}/page/{page}/"), rss=feeds.rss, atom=feeds.atom
+            html=_page(f"{TOPICS_FOLDER}{slug}/page/{page}/"), rss=feeds.rss, atom=feeds.atom
         )
 
     def topics_index(self) -> Route:
-        return _page("topics/")
+        return _page(TOPICS_FOLDER)
 
     def top(self, kind: str, slug: str) -> ListingRoutes:
         """The top papers of a week ("2026-W47") or a month ("2026-11"), and their feeds."""
@@ -112,7 +119,7 @@ class Routes:
 
     def custom_feed(self, slug: str) -> ListingRoutes:
         """A feed of site.toml's `[[custom_feeds]]`: its page and its feeds."""
-        return _listing(f"feeds/{slug}/", json=True)
+        return _listing(f"{CUSTOM_FEEDS_FOLDER}{slug}/", json=True)
 
     # -- single pages and files
     def paper(self, paper_id: str) -> Route:
@@ -135,10 +142,10 @@ class Routes:
 
     def search_index(self) -> Route:
         """Pagefind's script; the rest of the index sits beside it (sitegen.search)."""
-        return _file("pagefind/pagefind.js")
+        return _file(f"{SEARCH_INDEX_DIR}/pagefind.js")
 
     def feeds_page(self) -> Route:
-        return _page("feeds/")
+        return _page(CUSTOM_FEEDS_FOLDER)
 
     def opml(self) -> Route:
         return _file("feeds.opml")
