@@ -1,15 +1,13 @@
 """A paper's byline, as a card, its page, a feed item and the search index show it: who
-wrote it (`authors_line`, `named_authors`), the day in words (`human_date`), and where else to
-read it (`card_links`, `paper_links`). Plain values: pages, feeds and search use them without
-loading the page renderer.
+wrote it (`authors_line`, `named_authors`) and where else to read it (`card_links`,
+`paper_links`; the day in words is sitegen.dates'). Plain values: pages, feeds and search
+use them without loading the page renderer.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
-from functools import cache
 from urllib.parse import urlencode
 
 from sitegen.clean import web_url
@@ -87,8 +85,3 @@ def authors_line(paper: Paper) -> str:
 
 def authors_counted(count: int) -> str:
     return f"{count} author{'s' if count != 1 else ''}"
-
-
-@cache  # a day is on every card of its papers (the cold-build budget: strftime is slow)
-def human_date(day: date) -> str:
-    return f"{day.strftime('%b')} {day.day}, {day.year}"

@@ -29,13 +29,13 @@ from sitegen.bylines import (
     authors_counted,
     authors_line,
     card_links,
-    human_date,
     named_authors,
     unnamed_authors,
 )
 from sitegen.clean import clean_line
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import CustomFeed
+from sitegen.dates import human_date
 from sitegen.model import Appearance, Artifact, Topic
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count

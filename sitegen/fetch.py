@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from sitegen.config import SiteConfig
+from sitegen.dates import iso_day
 from sitegen.digest_dates import DigestDates, DigestRules, load_digest_dates
 from sitegen.errors import FetchError, Location, UsageError, printable
 from sitegen.fetch_state import (
@@ -44,7 +45,6 @@ from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.listing_files import keep_answer
 from sitegen.listings import Listing
 from sitegen.listings.base import FETCH_URL_VARIABLE, HF_URL
-from sitegen.model import iso_day
 from sitegen.progress import progress_display
 from sitegen.reports import (
     print_fetch_report,

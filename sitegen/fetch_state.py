@@ -16,9 +16,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
+from sitegen.dates import iso_day
 from sitegen.errors import ContentError, Location
 from sitegen.ingest import LATE_WITHIN_DAYS
-from sitegen.model import iso_day
 from sitegen.transaction import read_regular_file
 
 FETCH_STATE = "content/fetch-state.json"

@@ -14,8 +14,9 @@ from datetime import date, time
 from typing import Any
 
 from sitegen.clean import BIDI_CONTROLS, clean_line
+from sitegen.dates import iso_day
 from sitegen.errors import ConfigError, Location, SitegenError
-from sitegen.model import MAX_COUNT, iso_day
+from sitegen.model import MAX_COUNT
 
 
 def describe_toml_error(error: tomllib.TOMLDecodeError) -> tuple[str, int | None, int | None]:

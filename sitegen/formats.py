@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from sitegen.clean import clean_block, clean_line
+from sitegen.dates import iso_day
 from sitegen.errors import ContentError, Location, SitegenError
 from sitegen.fields import TomlFields, TomlValue, as_toml, is_count, load_toml, toml_value
 from sitegen.model import (
@@ -32,7 +33,6 @@ from sitegen.model import (
     day_out_of_range,
     is_arxiv_id,
     is_paper_id,
-    iso_day,
 )
 
 _PAPER_KEYS = frozenset(

@@ -27,15 +27,6 @@ MAX_COUNT = 10**9
 FIRST_DAY, LAST_DAY = date(1991, 1, 1), date(2999, 12, 31)
 
 
-def iso_day(text: str) -> date | None:
-    """The day `text` writes as YYYY-MM-DD, and only so; None for anything else."""
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        return None
-    return day if day.isoformat() == text else None
-
-
 def day_out_of_range(day: date) -> str | None:
     """Why `day` cannot be a day of the site, or None when it can."""
     if FIRST_DAY <= day <= LAST_DAY:

@@ -25,11 +25,11 @@ from sitegen.bylines import (
     Link,
     authors_line,
     card_links,
-    human_date,
     paper_links,
     unnamed_authors,
 )
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
+from sitegen.dates import human_date, iso_month, month_name, short_month
 from sitegen.errors import NAMES_GIVEN
 from sitegen.model import Artifact
 from sitegen.parts import PaperParts
@@ -400,7 +400,7 @@ class Pages:
         # page sends "days/2026-06/") a name of its own, by heading.
         months = [
             (
-                month.strftime("%B %Y"),
+                month_name(month),
                 [
                     (Link(human_date(day), href(self.routes.day(day).html)), count)
                     for day, count in in_month
@@ -415,7 +415,7 @@ class Pages:
             feeds=route,
             feed_title=DAILY_DIGEST,  # /digest/'s feeds, by the name they have there
             months=months,
-            month_anchors={f"{month:%B %Y}": f"{month:%Y-%m}" for month, _ in by_month},
+            month_anchors={month_name(month): iso_month(month) for month, _ in by_month},
             papers=href(self.routes.papers_index()),
         )
 
@@ -440,7 +440,7 @@ class Pages:
             topics=topics,
             trends=lines or [None] * len(topics),
             rising_rule=RISING_RULE,
-            months=(f"{trends[0].months()[0]:%b %Y}", f"{trends[0].last_month:%b %Y}")
+            months=(short_month(trends[0].months()[0]), short_month(trends[0].last_month))
             if trends
             else None,
             gaps=bool(trends) and None in trends[0].counts,  # the same months for every topic

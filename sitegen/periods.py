@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from itertools import chain
 from typing import NamedTuple
 
+from sitegen.dates import iso_month, month_day, month_name
 from sitegen.model import Appearance, Papers, most_upvotes
 
 WEEK, MONTH = "week", "month"
@@ -31,17 +32,17 @@ class Period(NamedTuple):
         if self.kind == WEEK:
             year, week, _ = self.first.isocalendar()
             return f"{year}-W{week:02d}"
-        return f"{self.first.year}-{self.first.month:02d}"
+        return iso_month(self.first)
 
     @property
     def name(self) -> str:
         """ "Week 47 of 2026 (Nov 16 to 22)" or "November 2026"."""
         if self.kind == MONTH:
-            return self.first.strftime("%B %Y")
+            return month_name(self.first)
         year, week, _ = self.first.isocalendar()
-        start, end = f"{self.first:%b} {self.first.day}", f"{self.last.day}"
+        start, end = month_day(self.first), f"{self.last.day}"
         if self.last.month != self.first.month:
-            end = f"{self.last:%b} {self.last.day}"
+            end = month_day(self.last)
         return f"Week {week} of {year} ({start} to {end})"
 
     def holds(self, day: date) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from sitegen.config import SiteConfig
+from sitegen.dates import iso_month
 from sitegen.model import (
     Appearance,
     ContentSnapshot,
@@ -373,7 +374,7 @@ def _papers_by_month(
 ) -> dict[str, tuple[str, ...]]:
     month_of: dict[str, str] = {}
     for listing in days:  # newest first: a paper's first day is the last to set it
-        month_of.update(dict.fromkeys(listing.papers, listing.day.isoformat()[:7]))
+        month_of.update(dict.fromkeys(listing.papers, iso_month(listing.day)))
     found: dict[str, list[str]] = {}
     for paper_id in ids:
         found.setdefault(month_of.get(paper_id, ""), []).append(paper_id)

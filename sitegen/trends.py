@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from sitegen.dates import short_month
+
 TREND_MONTHS = 24  # months a chart shows, the newest last
 RECENT_MONTHS = 3  # "rising" compares this many closed months with as many before them
 RISING_SHARE = 1.5  # ... and needs this many times as many papers
@@ -120,7 +122,7 @@ def bar_chart(trend: Trend) -> BarChart:
     for i, (month, count) in enumerate(zip(trend.months(), trend.counts, strict=True)):
         height = round((_CHART_HEIGHT - 2) * (count or 0) / peak, 1)
         y = round(_CHART_HEIGHT - 1 - height, 1)
-        bars.append(Bar(i * (_BAR + _GAP), y, height, month=f"{month:%b %Y}", count=count))
+        bars.append(Bar(i * (_BAR + _GAP), y, height, month=short_month(month), count=count))
     total = sum(c or 0 for c in trend.counts)
     busiest = max(bars, key=lambda b: b.count or 0)
     counted = f"{total} paper{'s' if total != 1 else ''}" if total else "none"

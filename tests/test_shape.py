@@ -17,8 +17,8 @@ SITEGEN = Path(__file__).resolve().parent.parent / "sitegen"
 
 # What a listing becomes, through the site model, to a page or a feed's bytes.
 PURE_CORE = (
-    "sitegen.listings", "sitegen.clean", "sitegen.ingest", "sitegen.model", "sitegen.topics",
-    "sitegen.periods", "sitegen.trends", "sitegen.custom_feeds", "sitegen.config",
+    "sitegen.listings", "sitegen.clean", "sitegen.dates", "sitegen.ingest", "sitegen.model",
+    "sitegen.topics", "sitegen.periods", "sitegen.trends", "sitegen.custom_feeds", "sitegen.config",
     "sitegen.fields", "sitegen.formats", "sitegen.site", "sitegen.urls", "sitegen.pages",
     "sitegen.bylines", "sitegen.abstracts", "sitegen.feeds", "sitegen.parts", "sitegen.sitemaps",
     "sitegen.api", "sitegen.output_keys", "sitegen.outputs",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sitegen.clean import clean_line
+from sitegen.dates import human_date, month_day
 from sitegen.errors import ListingError, Location
 from sitegen.listings.base import Listing, ListingEntry, latex_escapes_read
 from sitegen.model import MAX_COUNT, Organization, day_out_of_range
@@ -108,8 +109,8 @@ def parse_text_listing(
             # As an API answer of another day is refused: the papers of Oct 31 were filed
             # under Oct 30 without a word (found by a new user).
             raise ListingError(
-                f"the listing shows {day_line.text}, not {day:%b} {day.day}"
-                f"{f', {day.year}' if shown[3] else ''} ({day_from} says"
+                f"the listing shows {day_line.text},"
+                f" not {human_date(day) if shown[3] else month_day(day)} ({day_from} says"
                 f" {day.isoformat()}): it is not that day's listing",
                 location=Location(origin, day_line.number),
                 hint="give the day it shows, --date "
