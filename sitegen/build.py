@@ -32,6 +32,7 @@ from sitegen.errors import ContentError, Location
 from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
+from sitegen.others_files import others_files
 from sitegen.output_folder import check_output, output_directory
 from sitegen.output_keys import paper_states, papers_named
 from sitegen.outputs import (
@@ -52,7 +53,6 @@ from sitegen.publish import (
     changed_files_beside,
     exclusive,
     has_record,
-    others_files,
     previous_build,
     publish,
     read_record,

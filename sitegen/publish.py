@@ -11,7 +11,7 @@ A build replaces the files its output holds that it wrote, so it only builds int
 sitegen made (`sitegen.output_folder.check_output`): never the site, its sources, a git
 working tree, or a user's files. Files a user put in a site it made (a CNAME, a .nojekyll) are
 not in the record: every build keeps them as they are, and refuses to render a path one of
-them holds.
+them holds (sitegen.others_files).
 
 An output named `*.tar` is the site as one tar archive (`sitegen.archive`), written whole
 beside the old one and renamed over it; its record holds where each file lies in it.
@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 from sitegen import beside, hand_edits, transaction
 from sitegen.errors import BuildError, Location
 from sitegen.model import Artifact
+from sitegen.others_files import carry_over, others_in, refuse_in_the_way, refuse_others
 from sitegen.output_folder import STAGING_FILES, is_archive, record_file
-from sitegen.urls import slash_places
 
 if TYPE_CHECKING:
     from sitegen.archive import Member
@@ -250,7 +250,7 @@ def publish(
     the files the last build did not write carried over untouched. The caller has cleared
     what killed builds left (`remove_leftovers`), under the lock.
 
-    Returns what was written and the files kept (`others_files`)."""
+    Returns what was written and the files kept (sitegen.others_files)."""
     public = public.absolute()
     staging = public.with_name(f".{public.name}.staging-{os.getpid()}")
     if is_archive(public):
@@ -261,12 +261,12 @@ def publish(
     staging.mkdir(parents=True)
     try:
         report = write(staging)
-        others = _others(public, recorded, deep=True) if public.is_dir() else []
+        others = others_in(public, recorded, deep=True) if public.is_dir() else []
         # With no record it can read, sitegen cannot tell its files from others: a file at
         # a path it renders is taken as its own, every other one is kept.
         kept: list[str] = []
         for path in others:
-            kept += _carry_over(path, public, staging, overwrite=recorded is None)
+            kept += carry_over(path, public, staging, overwrite=recorded is None)
         # A record is never missing beside a site (check_output), and lists every file
         # sitegen wrote there, or a later build would take them for a user's: the one
         # written before the swap lists the files of both sites (a rename keeps the mtimes
@@ -313,12 +313,12 @@ def update(
         removed = previous.recorded - outputs.keys()
         ways: set[str] = set()  # directories looked at: a page's way is its neighbours' too
         for path in sorted(outputs.keys() - previous.recorded):  # new: never over a user's file
-            _refuse_others(public, path, removed, ways)
+            refuse_others(public, path, removed, ways)
         # Before the commit point: once committed, a move or delete that fails there fails
         # again in every later build's recovery.
         moved = {name.removeprefix(f"{public.name}/") for name in staged}
         for path in sorted(previous.recorded & moved | removed):
-            _refuse_in_the_way(public, path, ways)
+            refuse_in_the_way(public, path, ways)
         fresh = set(rendered)
         kept = {path: entry for path, entry in previous.files.items() if path not in fresh}
         files = _entries(outputs, kept, directory=public, staged=staging)
@@ -482,164 +482,6 @@ def _record_bytes(files: Mapping[str, Entry]) -> bytes:
 def _write_record(public: Path, files: Mapping[str, Entry]) -> None:
     # Not flushed: it is checked against the files when read, like a cache.
     transaction.write_atomic(record_file(public), _record_bytes(files), durable=False)
-
-
-def others_files(public: Path, recorded: Iterable[str]) -> tuple[str, ...]:
-    """Files of `public` that a user put there (the `recorded` ones are sitegen's): those at
-    its top level and in directories the site does not have. Those inside the site's own
-    directories are kept too, but found only by a full build: the rebuild budget (under 2 s
-    at 50k papers) has no room for a walk of public/ (0.5 s)."""
-    if is_archive(public) or not public.is_dir():
-        return ()  # an archive holds what sitegen wrote in it, and nothing else
-    files = []
-    for path in _others(public, frozenset(recorded), deep=False):
-        whole = public / path
-        if whole.is_dir() and not whole.is_symlink():  # its files, one by one
-            files += [
-                f"{path}/{inner.relative_to(whole).as_posix()}"
-                for inner in whole.rglob("*")
-                if inner.is_symlink() or not inner.is_dir()
-            ]
-        else:
-            files.append(path)
-    return tuple(sorted(files))
-
-
-def _others(public: Path, recorded: frozenset[str] | None, *, deep: bool) -> list[str]:
-    """The files and directories of `public` that no `recorded` path is or lies in; `deep`
-    looks into the site's own directories, else only at the top level."""
-    recorded = recorded or frozenset()
-    if deep:
-        holding = {path[:i] for path in recorded for i in slash_places(path)}
-    else:
-        holding = {path.partition("/")[0] for path in recorded}
-    found: list[str] = []
-
-    def visit(directory: str) -> None:
-        with os.scandir(f"{public}/{directory}") as entries:
-            for entry in entries:
-                path = f"{directory}{entry.name}"
-                if path in holding and entry.is_dir(follow_symlinks=False):
-                    if deep:
-                        visit(f"{path}/")
-                elif path not in recorded:
-                    found.append(path)
-
-    visit("")
-    return sorted(found)
-
-
-def _carry_over(path: str, public: Path, staging: Path, *, overwrite: bool) -> list[str]:
-    """Give `staging` the file or directory `path` of `public` as it is: a second name of
-    each file (a hard link), or a copy where the file system has none. Returns the files
-    given; `overwrite` skips those `staging` has (else a collision is an error)."""
-    source, target = public / path, staging / path
-    if source.is_dir() and not source.is_symlink():
-        with os.scandir(source) as entries:
-            inner = [entry.name for entry in entries]
-        made = not os.path.lexists(target)
-        if not made and (target.is_symlink() or not target.is_dir()):
-            raise _others_collide(public, path)  # the site renders a file there
-        _make_directory(target, public=public, path=path)
-        given = [
-            file
-            for name in inner
-            for file in _carry_over(f"{path}/{name}", public, staging, overwrite=overwrite)
-        ]
-        if made:
-            shutil.copystat(source, target)  # its mode and times, as it was
-        return given
-    if os.path.lexists(target):
-        if not overwrite:
-            raise _others_collide(public, path)
-        return []  # the site renders it: taken as sitegen's own
-    _make_directory(target.parent, public=public, path=path)
-    try:
-        os.link(source, target, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(source, target, follow_symlinks=False)
-    return [path]
-
-
-def _make_directory(target: Path, *, public: Path, path: str) -> None:
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):  # the site renders a file on its way
-        raise _others_collide(public, path) from None
-
-
-def _refuse_others(public: Path, path: str, removed: Collection[str], ways: set[str]) -> None:
-    """Refuse to put a file the site now has at `path` of `public` where a user's file is, or
-    on its way (a file where the path needs a directory). What the last build wrote and this
-    one `removed` is no user's: a file of static/ made a folder, or a folder made a file (a
-    review: every later build was refused). `ways`: as for `_blocked_way`."""
-    if os.path.lexists(f"{public}/{path}") and not _all_removed(public, path, removed):
-        raise _others_collide(public, path)
-    if (blocked := _blocked_way(public, path, ways)) is not None and blocked not in removed:
-        raise _others_collide(public, blocked)
-
-
-def _all_removed(public: Path, path: str, removed: Collection[str]) -> bool:
-    """Whether `path` of `public` is a folder (no link) of files that are all `removed`."""
-    folder = public / path
-    if folder.is_symlink() or not folder.is_dir():
-        return False
-    unreadable: list[OSError] = []  # a user's folder it cannot list is not all removed
-    for at, folders, files in os.walk(folder, onerror=unreadable.append):
-        if not folders and not files:  # an empty folder: no removal takes it away
-            return False
-        if any(Path(at, name).is_symlink() for name in folders):  # a user's: walk does not
-            return False  # go into it
-        inside = Path(at).relative_to(public).as_posix()
-        if any(f"{inside}/{name}" not in removed for name in files):
-            return False
-    return not unreadable
-
-
-def _refuse_in_the_way(public: Path, path: str, ways: set[str]) -> None:
-    """Refuse to replace or remove a file of the last build at `path` of `public` that is no
-    longer a file (a directory or a link made in its place), or whose way is no longer made of
-    directories (a file or a link where one was); `ways`: the directories found fine so far."""
-    target = public / path
-    if target.is_symlink() or (target.exists() and not target.is_file()):
-        raise _in_the_way(public, path)
-    if (blocked := _blocked_way(public, path, ways)) is not None:
-        raise _in_the_way(public, blocked)
-
-
-def _blocked_way(public: Path, path: str, ways: set[str]) -> str | None:
-    """The first directory on `path`'s way under `public` that is a link or not a directory;
-    None when the way is clear (up to where it does not exist yet). `ways`: directories found
-    clear before, skipped, and added to."""
-    for index in slash_places(path):
-        way = path[:index]
-        if way in ways:
-            continue
-        ancestor = public / way
-        if ancestor.is_symlink() or (ancestor.exists() and not ancestor.is_dir()):
-            return way
-        if not ancestor.exists():
-            return None
-        ways.add(way)
-    return None
-
-
-def _in_the_way(public: Path, path: str) -> BuildError:
-    return BuildError(
-        "a directory, link or file was put where the last build wrote a page or feed",
-        location=Location(str(public / path)),
-        hint="move or remove it, then build again (a build never replaces what you made)",
-    )
-
-
-def _others_collide(public: Path, path: str) -> BuildError:
-    return BuildError(
-        "sitegen did not make this file, and the site now has a page, a feed or a file of"
-        " static/ here",
-        location=Location(str(public / path)),
-        hint="move or rename it, then build again (a build never overwrites your files); a copy"
-        " you now keep in static/: delete this one",
-    )
 
 
 def remove_made_tree(tree: Path) -> None:
