@@ -34,6 +34,11 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 NAMES_GIVEN = "the template was given: "
 
 
+def reason_of(error: OSError) -> str:
+    """What went wrong, in the system's words: its strerror, else its text, else its type."""
+    return error.strerror or str(error) or type(error).__name__
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a problem is: a file, optionally a 1-based line in it."""

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sitegen import beside, hand_edits, transaction
-from sitegen.errors import BuildError, Location
+from sitegen.errors import BuildError, Location, reason_of
 from sitegen.model import Artifact
 from sitegen.others_files import carry_over, others_in, refuse_in_the_way, refuse_others
 from sitegen.output_folder import STAGING_FILES, is_archive, record_file
@@ -78,9 +78,8 @@ def write_errors_reported(out: Path) -> Iterator[None]:
     try:
         yield
     except OSError as error:
-        reason = error.strerror or str(error) or type(error).__name__
         raise BuildError(
-            f"cannot write the site: {reason}",
+            f"cannot write the site: {reason_of(error)}",
             location=Location(str(error.filename or out)),
             hint="free some space or fix the permissions; the previous site is unchanged",
         ) from None

@@ -40,7 +40,7 @@ from sitegen.cache import (
     plain_day,
 )
 from sitegen.clean import web_url
-from sitegen.errors import ContentError, ContentErrors, ListingError, Location
+from sitegen.errors import ContentError, ContentErrors, ListingError, Location, reason_of
 from sitegen.formats import (
     carry_comments,
     carry_line_ends,
@@ -738,7 +738,7 @@ def recover_interrupted_write(root: Path) -> None:
         transaction.remove_probes(root / CONTENT_DIR)
     except OSError as error:
         raise ContentError(
-            f"cannot complete the interrupted write of content/: {_reason(error)}",
+            f"cannot complete the interrupted write of content/: {reason_of(error)}",
             location=Location(str(root / _JOURNAL)),
             hint="fix that (space, permissions), then run again: the write is completed then",
         ) from None
@@ -794,16 +794,12 @@ def _commit(root: Path, files: Mapping[str, bytes]) -> None:
 
             shutil.rmtree(journal, ignore_errors=True)
         raise ContentError(
-            f"cannot write content/: {_reason(error)}",
+            f"cannot write content/: {reason_of(error)}",
             location=Location(str(root / CONTENT_DIR)),
             hint="the write is committed: the next run completes it once that is fixed"
             if committed
             else "nothing was written; free some space or fix the permissions, then run again",
         ) from None
-
-
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error) or type(error).__name__
 
 
 @contextmanager

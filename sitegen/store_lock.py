@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sitegen.errors import ContentError, Location
+from sitegen.errors import ContentError, Location, reason_of
 
 LOCK_FILE = ".sitegen-lock"
 LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
@@ -87,9 +87,8 @@ def _open_lock_file(path: Path) -> int | None:
                 hint="delete the link: sitegen makes the lock file itself",
             ) from None
         if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT):
-            reason = error.strerror or str(error) or type(error).__name__
             raise ContentError(
-                f"cannot create the store's lock file: {reason}",
+                f"cannot create the store's lock file: {reason_of(error)}",
                 location=Location(str(path)),
                 hint="free some space or fix the permissions of the site directory",
             ) from None
