@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path, PurePosixPath
 
+from sitegen.config import CONFIG_FILE
 from sitegen.digest_dates import DigestDates, DigestRules
 from sitegen.errors import ContentError, ListingError, Location
 from sitegen.formats import decode_content, parse_day_file
@@ -97,11 +98,8 @@ def _in_a_store(path: Path) -> bool:
     site.toml): one given again is a replay (a review: a user's own folder named listings/
     was taken for one)."""
     folder = path.resolve().parent  # through a link to a store's folder too
-    return (
-        folder.name == "listings"
-        and folder.parent.name == "content"
-        and (folder.parent.parent / "site.toml").is_file()
-    )
+    root = folder.parent.parent
+    return folder == root / LISTINGS_DIR and (root / CONFIG_FILE).is_file()
 
 
 def _noting_sources_gone(

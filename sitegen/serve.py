@@ -43,6 +43,8 @@ from sitegen.reports import (
 )
 from sitegen.search_index import publish_after_pages
 from sitegen.site import STATIC_DIR
+from sitegen.store import CONTENT_DIR
+from sitegen.templating import TEMPLATES_DIR
 from sitegen.transaction import no_more_changes
 from sitegen.workers import without_cycle_collection
 
@@ -327,8 +329,8 @@ def serve_site(root: Path, *, configured: Callable[[], SiteConfig], host: str, p
     try:
         serve(
             public=out,
-            watch=(root / "content", root / "templates", root / STATIC_DIR, root / CONFIG_FILE),
-            skip_hidden_in=(root / "content",),  # as the content's reading does
+            watch=(root / CONTENT_DIR, root / TEMPLATES_DIR, root / STATIC_DIR, root / CONFIG_FILE),
+            skip_hidden_in=(root / CONTENT_DIR,),  # as the content's reading does
             build=preview.build,
             rebuild=preview.rebuild,
             host=host,
