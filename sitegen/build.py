@@ -24,13 +24,14 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from sitegen.api import api_record
-from sitegen.cache import CACHE_DIR, KeyedCache, LoggedDicts, digest, kept_by_month
+from sitegen.cache import KeyedCache, LoggedDicts, digest, kept_by_month
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import EmptyFeed, find_empty_feeds
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError, Location
 from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
+from sitegen.layout import CACHE_DIR, PAPERS_DIR, TEMPLATES_DIR
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
 from sitegen.others_files import others_files
 from sitegen.output_folder import check_output, output_directory
@@ -71,7 +72,6 @@ from sitegen.search_index import (
 )
 from sitegen.site import Site, TopicAssigner, assemble_site, assign_all_topics
 from sitegen.store import (
-    PAPERS_DIR,
     PaperFiles,
     ParsedPaper,
     StoredPapers,
@@ -81,12 +81,7 @@ from sitegen.store import (
     read_found,
     unlinked,
 )
-from sitegen.templating import (
-    TEMPLATES_DIR,
-    CompiledTemplates,
-    check_template_blocks,
-    template_environment,
-)
+from sitegen.templating import CompiledTemplates, check_template_blocks, template_environment
 from sitegen.urls import CUSTOM_FEEDS_FOLDER, TOPICS_FOLDER, Routes, is_feed
 from sitegen.versions import code_version
 from sitegen.workers import Workers, pickled_paper, return_freed_memory

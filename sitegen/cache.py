@@ -31,11 +31,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sitegen.layout import CACHE_DIR
 from sitegen.model import Day, DayEntry, Paper, PaperKeys, epoch_seconds, utc_moment
 from sitegen.transaction import write_atomic
 from sitegen.versions import code_version
 
-CACHE_DIR = ".sitegen-cache"
 # What the parse cache keeps of a paper file: its digest, what ingest matches it on (arXiv id,
 # title key), the topics it names (`topics`, `not_topics`), its title and upvotes (which the
 # digest feeds list and the top pages rank by, for thousands of papers: reading their files

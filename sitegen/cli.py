@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from sitegen import __version__
-from sitegen.config import BASE_URL_SHAPE, CONFIG_FILE, SiteConfig, parse_config, site_url
+from sitegen.config import BASE_URL_SHAPE, SiteConfig, parse_config, site_url
 from sitegen.digest_dates import DigestRules
 from sitegen.errors import (
     EXIT_BAD_INPUT,
@@ -32,6 +32,7 @@ from sitegen.errors import (
     printable,
 )
 from sitegen.formats import decode_content
+from sitegen.layout import CONFIG_FILE
 from sitegen.listing_files import ingest_files
 from sitegen.listings.base import FETCH_URL_VARIABLE
 from sitegen.model import day_out_of_range

@@ -79,8 +79,6 @@ class SiteConfig:
         return None
 
 
-CONFIG_FILE = "site.toml"  # in the site's root
-
 _TOP_KEYS = frozenset(
     {
         "title", "description", "language", "base_url", "feeds", "pages", "content", "topics",

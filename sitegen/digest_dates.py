@@ -20,11 +20,12 @@ from sitegen.errors import ContentError, Location
 from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
 from sitegen.formats import decode_content, parse_digest_dates, render_digest_dates
 from sitegen.ingest import Merged
+from sitegen.layout import CONTENT_DIR
 from sitegen.model import ContentSnapshot, PlainEntry, plain_entries
 from sitegen.site import day_moment, digest_items, shown_days
 from sitegen.transaction import read_regular_file
 
-DIGEST_DATES = "content/digests.toml"
+DIGEST_DATES = f"{CONTENT_DIR}/digests.toml"
 MAX_DIGEST_DATES_BYTES = 16 * 2**20  # ~40 bytes an item: far more than centuries of them
 
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from sitegen.dates import iso_day
 from sitegen.errors import ContentError, Location
 from sitegen.ingest import LATE_WITHIN_DAYS
+from sitegen.layout import CONTENT_DIR
 from sitegen.transaction import read_regular_file
 
-FETCH_STATE = "content/fetch-state.json"
+FETCH_STATE = f"{CONTENT_DIR}/fetch-state.json"
 MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days
 
 # Of a day missed: since when, why, and when it was given up on; "new_when_missed" (a run missed

@@ -16,21 +16,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path, PurePosixPath
 
-from sitegen.config import CONFIG_FILE
 from sitegen.digest_dates import DigestDates, DigestRules
 from sitegen.errors import ContentError, ListingError, Location
 from sitegen.formats import decode_content, parse_day_file
+from sitegen.layout import CONFIG_FILE, CONTENT_DIR, DAYS_DIR, LISTINGS_DIR
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.listings.base import MAX_LISTING_BYTES, listing_too_large
 from sitegen.model import kept_order
-from sitegen.store import (
-    CONTENT_DIR,
-    DAYS_DIR,
-    LISTINGS_DIR,
-    IngestReport,
-    content_lock,
-    ingest_into_store,
-)
+from sitegen.store import IngestReport, content_lock, ingest_into_store
 from sitegen.transaction import read_regular_file
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sitegen import transaction
 from sitegen.errors import BuildError, Location
+from sitegen.layout import CACHE_DIR, CONTENT_DIR, CONTENT_JOURNAL, STATIC_DIR, TEMPLATES_DIR
 
 # A tar archive's names, compressed or in capitals.
 _ARCHIVE_LOOKING = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")
@@ -71,16 +72,16 @@ def output_directory(out: Path) -> Path:
 
 
 # What a site directory holds that no build may replace (the output is replaced whole).
-_SOURCES = ("content", "templates", "static", ".sitegen-cache")
+_SOURCES = (CONTENT_DIR, TEMPLATES_DIR, STATIC_DIR, CACHE_DIR)
 # What a build killed leaves beside an output X: .X.<kind>-<pid>, and beside a staging copy its
 # workers' job files or an archive's half-written next one (remove_leftovers clears them).
 _LEFTOVER_KINDS = ("staging", "old", "search")
 STAGING_FILES = r"(?:\.job\.pickle|\.job\.papers|\.tar)?"
 # What sitegen writes beside an output X (.X.lock, .X.outputs, .X.journal, and the leftovers
-# above) and in a site (its content's journal, store._JOURNAL)
+# above) and in a site (its content's journal)
 _OWN_NAME = re.compile(
     rf"\..+\.(?:lock|outputs|journal|(?:{'|'.join(_LEFTOVER_KINDS)})-\d+{STAGING_FILES})"
-    r"|\.sitegen-txn"
+    rf"|{re.escape(CONTENT_JOURNAL)}"
 )
 
 
@@ -121,7 +122,7 @@ def check_output(out: Path, *, root: Path) -> None:
         if target.is_relative_to((site / source).resolve()):
             raise BuildError(
                 f"refusing to build into {source}/: it holds the site's "
-                + ("caches" if source == ".sitegen-cache" else "sources"),
+                + ("caches" if source == CACHE_DIR else "sources"),
                 location=where,
                 hint=hint,
             )

@@ -51,12 +51,13 @@ from sitegen.feeds import (
     render_opml,
     whole_days_of_items,
 )
+from sitegen.layout import STATIC_DIR
 from sitegen.model import Artifact, Papers
 from sitegen.output_keys import Ids, Joined, key_of, one_paper_key, shown_of
 from sitegen.pages import DAILY_DIGEST, DAYS_TITLE, MONTHLY_DIGEST, TOP_TITLE, WEEKLY_DIGEST, Pages
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Counts, Period, featured, top_papers
-from sitegen.site import STATIC_DIR, Site, papers_by_month
+from sitegen.site import Site, papers_by_month
 from sitegen.sitemaps import (
     robots,
     sitemap_blocks,

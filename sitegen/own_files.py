@@ -12,8 +12,8 @@ from stat import S_ISREG
 
 from sitegen.errors import ContentError, Location
 from sitegen.file_states import may_change_unseen
+from sitegen.layout import STATIC_DIR
 from sitegen.search import INDEX_DIR
-from sitegen.site import STATIC_DIR
 
 # Never published: a submodule's or a clone's .git (a build would then take public/ for a
 # git working tree, and refuse it: a review), and the files systems and editors leave.

@@ -18,6 +18,7 @@ import jinja2
 
 from sitegen.abstracts import AbstractHTML
 from sitegen.errors import Location, TemplateError
+from sitegen.layout import TEMPLATES_DIR
 from sitegen.model import Artifact, Paper
 from sitegen.output_keys import papers_named
 from sitegen.outputs import Output, PapersApiMonth, Renderers, renderers
@@ -26,7 +27,6 @@ from sitegen.publish import PublishReport, write_artifacts
 from sitegen.site import Site
 from sitegen.store import StoredPapers, read_found
 from sitegen.templating import (
-    TEMPLATES_DIR,
     CompiledTemplates,
     kept_template_hint,
     template_environment,

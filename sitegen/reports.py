@@ -25,9 +25,10 @@ from sitegen.errors import (
     first_of,
     printable,
 )
+from sitegen.layout import DAYS_DIR, PAPERS_DIR
 from sitegen.listings.base import FETCH_URL_VARIABLE
 from sitegen.model import is_arxiv_id
-from sitegen.store import DAYS_DIR, PAPERS_DIR, IngestReport, load_content
+from sitegen.store import IngestReport, load_content
 from sitegen.topics import topic_report, why_topics
 
 if TYPE_CHECKING:

@@ -28,9 +28,10 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 import watchfiles
 
 from sitegen.build import BuildReport, build_site
-from sitegen.config import CONFIG_FILE, SiteConfig
+from sitegen.config import SiteConfig
 from sitegen.errors import ContentError, OutputLost, SitegenError, UsageError, printable
 from sitegen.file_states import is_hidden
+from sitegen.layout import CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR
 from sitegen.output_folder import check_output, output_directory
 from sitegen.reports import (
     build_changes,
@@ -42,9 +43,6 @@ from sitegen.reports import (
     say_remade,
 )
 from sitegen.search_index import publish_after_pages
-from sitegen.site import STATIC_DIR
-from sitegen.store import CONTENT_DIR
-from sitegen.templating import TEMPLATES_DIR
 from sitegen.transaction import no_more_changes
 from sitegen.workers import without_cycle_collection
 

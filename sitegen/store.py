@@ -29,7 +29,6 @@ from pathlib import Path
 
 from sitegen import beside, file_states, store_lock, transaction
 from sitegen.cache import (
-    CACHE_DIR,
     PaperFacts,
     ParseCache,
     PlainDay,
@@ -52,6 +51,14 @@ from sitegen.formats import (
     render_paper_file,
 )
 from sitegen.ingest import Merged, ingest_listings, repeated_day
+from sitegen.layout import (
+    CACHE_DIR,
+    CONTENT_DIR,
+    CONTENT_JOURNAL,
+    DAYS_DIR,
+    LISTINGS_DIR,
+    PAPERS_DIR,
+)
 from sitegen.listings import Listing
 from sitegen.model import (
     ContentSnapshot,
@@ -63,12 +70,6 @@ from sitegen.model import (
     is_own_id,
     title_key,
 )
-
-CONTENT_DIR = "content"
-PAPERS_DIR = "content/papers"
-DAYS_DIR = "content/days"
-LISTINGS_DIR = "content/listings"
-_JOURNAL = ".sitegen-txn"
 
 PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
 # A paper file parsed: what the parse cache keeps of it, and the Paper for this run (pickled
@@ -734,12 +735,12 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
 
 def recover_interrupted_write(root: Path) -> None:
     try:
-        transaction.recover(root, root / _JOURNAL)
+        transaction.recover(root, root / CONTENT_JOURNAL)
         transaction.remove_probes(root / CONTENT_DIR)
     except OSError as error:
         raise ContentError(
             f"cannot complete the interrupted write of content/: {reason_of(error)}",
-            location=Location(str(root / _JOURNAL)),
+            location=Location(str(root / CONTENT_JOURNAL)),
             hint="fix that (space, permissions), then run again: the write is completed then",
         ) from None
 
@@ -784,7 +785,7 @@ def _check_writable(root: Path, files: Collection[str]) -> None:
 
 
 def _commit(root: Path, files: Mapping[str, bytes]) -> None:
-    journal = root / _JOURNAL
+    journal = root / CONTENT_JOURNAL
     try:
         transaction.commit(root, journal, staged={}, written=files, edited_by_hand=True)
     except OSError as error:

@@ -19,8 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sitegen.errors import ContentError, Location, reason_of
+from sitegen.layout import LOCK_FILE
 
-LOCK_FILE = ".sitegen-lock"
 LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
 
 # Held by this process: the lock is taken again by the functions a holder calls (an ingest

@@ -18,8 +18,7 @@ from jinja2.bccache import Bucket
 from sitegen.cache import KeyedCache, digest
 from sitegen.errors import NAMES_GIVEN, Location, TemplateError
 from sitegen.formats import decode_content
-
-TEMPLATES_DIR = "templates"
+from sitegen.layout import TEMPLATES_DIR
 
 
 class CompiledTemplates(jinja2.BytecodeCache):

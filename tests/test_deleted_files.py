@@ -15,9 +15,10 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.errors import ContentError
+from sitegen.layout import PAPERS_DIR
 from sitegen.listings import Listing, ListingEntry
 from sitegen.model import arxiv_identity
-from sitegen.store import PAPERS_DIR, ingest_into_store, load_content
+from sitegen.store import ingest_into_store, load_content
 from tests.conftest import REPO, tree_bytes
 from tests.listing_steps import listing
 

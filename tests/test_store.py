@@ -28,10 +28,10 @@ from sitegen.formats import (
     render_paper_file,
 )
 from sitegen.ingest import ingest_listings
+from sitegen.layout import PAPERS_DIR
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.model import ContentSnapshot, Day, DayEntry, Organization, Paper
 from sitegen.store import (
-    PAPERS_DIR,
     ParsedPaper,
     StoredPapers,
     content_files,
