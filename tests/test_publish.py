@@ -169,6 +169,7 @@ def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
     assert jobs[JOB]["outputs"] == {
         "changed": "${{ steps.commit.outputs.changed }}",
         "failing": "${{ steps.fetch.outputs.failing }}",
+        "had-no-day": "${{ steps.fetch.outputs.had-no-day }}",
     }
     push_steps = jobs["push"]["steps"]
     assert [s.get("uses", "").split("@")[0] for s in push_steps if "uses" in s] == [
@@ -643,6 +644,47 @@ def test_a_day_failing_for_days_fails_the_run_after_the_rest_is_deployed(
     assert said.returncode == 1 and said.stdout.startswith("::error title=sitegen fetch::")
 
 
+def test_a_run_whose_fetch_had_no_day_deploys_what_the_branch_holds_then_fails(
+    hf: tuple[FaultyHF, str], small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    """A replay of the workflow's bad days: a run's deploy failed (GitHub Pages down) after its
+    day was pushed, and the next runs' fetch had no day (Hugging Face down): each stopped at
+    Fetch, and the day pushed stayed off the site until a fetch succeeded again. The build is
+    the branch's content, byte for byte: such a run builds and deploys it, and fails at its
+    end so that GitHub tells its owner."""
+    source, url = hf
+    out = tmp_path / "out"
+    env = {"SITEGEN_FETCH_URL": url, "SINCE": "2025-12-01", "UNTIL": "2025-12-01"}
+    env |= {"GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(out)}
+    source.set("2025-12-01", [Reply(200, API_ANSWER.replace(b"2025-10-31", b"2025-12-01"))])
+    assert _run_step(_step(JOB, "Fetch"), small_scratch_repo, **env).returncode == 0
+    assert "changed=true" in _run_step(_step(JOB, "Commit new content"), small_scratch_repo).stdout
+    # That run's deploy failed; the next one's fetch has no day.
+    source.set("2025-12-01", [Reply(500)], [Reply(500)])
+    out.write_text("")
+    script = _step(JOB, "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
+    fetched = _run_step(script, small_scratch_repo, **env)
+    assert fetched.returncode == 0, "the run goes on to build and deploy what the branch holds"
+    assert "had-no-day=true" in out.read_text().splitlines()
+    (said,) = [line for line in fetched.stdout.splitlines() if line.startswith("::error")]
+    assert said.startswith("::error title=sitegen fetch::sitegen fetch had none of the 1 day(s)")
+    committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
+    assert "changed=false" in committed.stdout, "nothing to push: the push job is skipped"
+    built = _run_step(_step(JOB, "Build"), small_scratch_repo, BASE_URL="https://you.github.io/f")
+    assert built.returncode == 0, built.stderr
+    with tarfile.open(small_scratch_repo / "artifact.tar") as deployed:
+        assert "./days/2025-12-01/index.html" in deployed.getnames()
+    jobs = _workflow("publish.yml")["jobs"]
+    assert jobs[JOB]["outputs"]["had-no-day"] == "${{ steps.fetch.outputs.had-no-day }}"
+    # Deployed after a job that succeeded and a push skipped (the deploy job's condition, above).
+    last = jobs["fetch-had-no-day"]
+    assert last["needs"] == [JOB, "deploy"]
+    assert last["if"] == "${{ !cancelled() && needs.fetch-and-build.outputs.had-no-day == 'true' }}"
+    (step,) = last["steps"]
+    failed = _run_step(step["run"], small_scratch_repo)
+    assert failed.returncode == 1 and failed.stdout.startswith("::error title=sitegen fetch::")
+
+
 def test_the_publish_steps_fetch_commit_and_build(
     hf: tuple[FaultyHF, str], small_scratch_repo: Path, tmp_path: Path
 ) -> None:
@@ -706,14 +748,18 @@ def test_the_publish_steps_fetch_commit_and_build(
     assert "https://you.github.io/fork/days/2025-12-01/" in digest
 
 
-def test_a_failed_fetch_stops_the_run_before_anything_is_committed(
-    hf: tuple[FaultyHF, str], small_scratch_repo: Path
+def test_a_fetch_that_had_no_day_leaves_nothing_to_commit(
+    hf: tuple[FaultyHF, str], small_scratch_repo: Path, tmp_path: Path
 ) -> None:
+    """Nothing written, nothing committed: the run deploys what the branch holds, then fails
+    (test_a_run_whose_fetch_had_no_day_deploys_what_the_branch_holds_then_fails)."""
     source, url = hf
     source.set("2025-12-01", [Reply(500)], [Reply(500)])
     env = {"SITEGEN_FETCH_URL": url, "SINCE": "2025-12-01", "UNTIL": "2025-12-01"}
+    out = tmp_path / "out"
     script = _step(JOB, "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
-    assert _run_step(script, small_scratch_repo, **env).returncode == 1
+    assert _run_step(script, small_scratch_repo, GITHUB_OUTPUT=str(out), **env).returncode == 0
+    assert out.read_text() == "had-no-day=true\n"
     status = subprocess.run(
         ["git", "status", "--porcelain"],
         cwd=small_scratch_repo,
@@ -782,22 +828,24 @@ def test_a_run_stopped_by_a_mistake_or_the_source_says_why_on_its_page(
 
 
 def test_a_run_that_had_no_day_says_on_its_page_whether_to_do_anything(
-    hf: tuple[FaultyHF, str], small_scratch_repo: Path
+    hf: tuple[FaultyHF, str], small_scratch_repo: Path, tmp_path: Path
 ) -> None:
     """A replay of the workflow on a day Hugging Face answered 500 to everything: the run's
     page said each URL failed, not that nothing was written and the next run asks for those
     days again (nothing to do), nor, for a backfill, that it is to be run again."""
     source, url = hf
     source.other_api_days = [Reply(500)]  # Hugging Face down: each day's API and page fail
-    env = {"SITEGEN_FETCH_URL": url, "GITHUB_ACTIONS": "true"}
+    out = tmp_path / "out"
+    env = {"SITEGEN_FETCH_URL": url, "GITHUB_ACTIONS": "true", "GITHUB_OUTPUT": str(out)}
     script = _step(JOB, "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
     backfill = _run_step(script, small_scratch_repo, SINCE="2025-12-01", UNTIL="2025-12-01", **env)
-    assert backfill.returncode == 1
+    assert backfill.returncode == 0 and out.read_text() == "had-no-day=true\n"  # the run fails
     (said,) = [line for line in backfill.stdout.splitlines() if line.startswith("::error")]
     assert said.endswith("; nothing was written: run this fetch again once the source answers")
     shutil.rmtree(small_scratch_repo / "content" / "days")  # yesterday and today alone
+    out.write_text("")
     scheduled = _run_step(script, small_scratch_repo, **env)
-    assert scheduled.returncode == 1
+    assert scheduled.returncode == 0 and out.read_text() == "had-no-day=true\n"
     (said,) = [line for line in scheduled.stdout.splitlines() if line.startswith("::error")]
     assert said.startswith("::error title=sitegen fetch::sitegen fetch had none of the 2 day(s)")
     assert said.endswith("; nothing was written, and the next run asks for these days again")
