@@ -100,6 +100,8 @@ class FetchReport:
     # Missed days failing on FAILING_AFTER_DAYS days or more, not given up yet, each with the
     # day it first failed on.
     failing: tuple[tuple[DayOutcome, date], ...] = ()
+    # Days earlier runs missed (noted in the fetch state) that this one had, oldest first.
+    had_at_last: tuple[date, ...] = ()
 
     @property
     def missed(self) -> tuple[DayOutcome, ...]:
@@ -412,10 +414,16 @@ def _merge_answers(
         known_topics=known_topics,
         more_files=DigestDates(root, digests, at=added, states=(state_before, state)).files,
     )
+    noted_before = {day for day, entry in state_before.items() if "failed_on" in entry}
     return FetchReport(
         days=tuple(outcomes),
         stopped=stop_reason,
         stored=report,
+        had_at_last=tuple(
+            o.day
+            for o in outcomes
+            if o.status not in ("failed", "not fetched") and o.day.isoformat() in noted_before
+        ),
         given_up=given_up,
         failing=failing,
         interrupted=interrupted,

@@ -296,6 +296,9 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date], scheduled:
     if retried:
         summary += f"; the next runs ask again for {day_list(retried)}"
     print(summary)
+    if report.had_at_last:  # the outage is over: its red runs are not left the last word
+        days = report.had_at_last
+        print(f"had {len(days)} day(s) missed by the runs before: {day_list(days)}")
     from sitegen.fetch import RETRY_WINDOW_DAYS
 
     _annotate_missed_days(report, retried=retried, scheduled=scheduled)

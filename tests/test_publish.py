@@ -685,6 +685,39 @@ def test_a_run_whose_fetch_had_no_day_deploys_what_the_branch_holds_then_fails(
     assert failed.returncode == 1 and failed.stdout.startswith("::error title=sitegen fetch::")
 
 
+def test_the_run_after_an_outage_says_it_had_the_days_the_runs_before_missed(
+    hf: tuple[FaultyHF, str], small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    """A replay of the workflow's bad days: after three red runs, the good one listed each day
+    it had, as any morning's run does, and said nowhere that the runs before had missed them,
+    nor, when they were in its range from the last day held, that it was retrying them."""
+    source, url = hf
+    today = datetime.now(UTC).date()
+    newest, older = today - timedelta(days=5), today - timedelta(days=8)
+    missed = [older, *(today - timedelta(days=n) for n in (4, 3, 2))]
+    source.other_api_days = [Reply(200, b"[]")]
+    for day in (newest, *missed):
+        answer = API_ANSWER.replace(b"2025-10-31", day.isoformat().encode())
+        source.set(day.isoformat(), [Reply(200, answer)])
+    env = {"SITEGEN_FETCH_URL": url, "GITHUB_OUTPUT": str(tmp_path / "out")}
+    one_day = {"SINCE": newest.isoformat(), "UNTIL": newest.isoformat()}
+    assert _run_step(_step(JOB, "Fetch"), small_scratch_repo, **one_day, **env).returncode == 0
+    # The days as the red runs left them: missed for three days, Hugging Face down.
+    state_file = small_scratch_repo / "content" / "fetch-state.json"
+    state = json.loads(state_file.read_text())
+    noted = {"failed_on": str(today - timedelta(days=3)), "problem": "HTTP 503"}
+    state |= {day.isoformat(): noted for day in missed}
+    state_file.write_text(json.dumps(state))
+    fetched = _run_step(_step(JOB, "Fetch"), small_scratch_repo, **env)  # the scheduled run
+    assert fetched.returncode == 0, fetched.stderr
+    lines = fetched.stdout.splitlines()
+    assert f"retrying 1 day(s) missed before: {older}" in lines, "the one out of its range"
+    days = ", ".join(day.isoformat() for day in missed)
+    assert f"had 4 day(s) missed by the runs before: {days}" in lines, fetched.stdout
+    state = json.loads(state_file.read_text())
+    assert not [day for day in missed if "failed_on" in state.get(day.isoformat(), {})]
+
+
 def test_the_publish_steps_fetch_commit_and_build(
     hf: tuple[FaultyHF, str], small_scratch_repo: Path, tmp_path: Path
 ) -> None:
