@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from sitegen.clean import web_url
 from sitegen.listings.base import HF_URL
 from sitegen.model import Paper
+from sitegen.wording import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,4 +85,4 @@ def authors_line(paper: Paper) -> str:
 
 
 def authors_counted(count: int) -> str:
-    return f"{count} author{'s' if count != 1 else ''}"
+    return counted(count, "author")

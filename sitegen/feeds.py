@@ -41,6 +41,7 @@ from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
 from sitegen.site import Site, day_moment
 from sitegen.urls import ListingRoutes, Routes
+from sitegen.wording import counted
 
 # Ids must not depend on base_url (a site may move) or on the build: a tag URI per paper/day.
 _ID_PREFIX = "tag:sitegen,2023:"
@@ -201,7 +202,7 @@ class Feeds:
             title=f"Papers of {human_date(day)}",
             url=routes.absolute(routes.day(day).html),
             when=when,
-            content_html=f"<p>{count} paper{'s' if count != 1 else ''}</p><ol>{entries}</ol>",
+            content_html=f"<p>{counted(count, 'paper')}</p><ol>{entries}</ol>",
         )
 
     def day(self, day: date, paper_ids: tuple[str, ...]) -> FeedSpec:
@@ -344,7 +345,7 @@ def _upvotes(count: int | None) -> str:
 
 
 def _upvotes_said(count: int) -> str:
-    return f"{count} upvote{'' if count == 1 else 's'}"
+    return counted(count, "upvote")
 
 
 def first_seen(site: Site, paper_id: str) -> Appearance:

@@ -35,6 +35,7 @@ from sitegen import __version__
 from sitegen.errors import FetchError, ListingError, Location, OtherDayListing, UsageError
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL, json_kind
+from sitegen.wording import counted
 
 USER_AGENT = f"sitegen/{__version__} (static site and feeds of HF Daily Papers)"
 PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
@@ -500,7 +501,8 @@ class DayFetcher:
         if timed_out == attempt + 1:
             failure = _TimedOut if self.completed else _AnsweredNothing
         raise failure(
-            f"{shown}: {problem} after {attempt + 1} attempt(s)", location=Location(day.isoformat())
+            f"{shown}: {problem} after {counted(attempt + 1, 'attempt')}",
+            location=Location(day.isoformat()),
         )
 
     def _say_rate_limited(self, seconds: float) -> None:

@@ -30,6 +30,7 @@ from sitegen.listings.base import FETCH_URL_VARIABLE
 from sitegen.model import is_arxiv_id
 from sitegen.store import IngestReport, load_content
 from sitegen.topics import topic_report, why_topics
+from sitegen.wording import counted
 
 if TYPE_CHECKING:
     from sitegen.build import BuildReport
@@ -208,7 +209,7 @@ def say_scheduled_days(retried: Sequence[date], *, held: bool, today: date) -> N
     one held: the days missed before, and, on an empty store, that only yesterday and today
     are asked."""
     if retried:
-        print(f"retrying {len(retried)} day(s) missed before: {day_list(retried)}")
+        print(f"retrying {counted(len(retried), 'day')} missed before: {day_list(retried)}")
     if not held and not retried:  # a new user's trial read "fetched 1 of 1 day(s)" as
         # the whole history; under the workflow, its Publish run takes `since`.
         since = today - timedelta(days=7)
@@ -279,13 +280,14 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date], scheduled:
     failed = [outcome.day for outcome in report.days if outcome.status == "failed"]
     not_fetched = [outcome.day for outcome in report.days if outcome.status == "not fetched"]
     summary = (
-        f"fetched {len(report.days) - len(report.missed)} of {len(report.days)} day(s); "
-        f"{report.stored.new_papers} new paper(s); {len(report.stored.written)} file(s) written"
+        f"fetched {len(report.days) - len(report.missed)} of {counted(len(report.days), 'day')}; "
+        f"{counted(report.stored.new_papers, 'new paper')};"
+        f" {counted(len(report.stored.written), 'file')} written"
     )
     if failed:
-        summary += f"; {len(failed)} day(s) FAILED and were skipped: {day_list(failed)}"
+        summary += f"; {counted(len(failed), 'day')} FAILED and skipped: {day_list(failed)}"
     if not_fetched:
-        summary += f"; {len(not_fetched)} day(s) not fetched: {day_list(not_fetched)}"
+        summary += f"; {counted(len(not_fetched), 'day')} not fetched: {day_list(not_fetched)}"
     remembered = 0 < len(report.missed) < len(report.days)  # see fetch_days
     given_up = {outcome.day for outcome in report.given_up}
     retried = (
@@ -298,7 +300,7 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date], scheduled:
     print(summary)
     if report.had_at_last:  # the outage is over: its red runs are not left the last word
         days = report.had_at_last
-        print(f"had {len(days)} day(s) missed by the runs before: {day_list(days)}")
+        print(f"had {counted(len(days), 'day')} missed by the runs before: {day_list(days)}")
     from sitegen.fetch import RETRY_WINDOW_DAYS
 
     _annotate_missed_days(report, retried=retried, scheduled=scheduled)
@@ -336,7 +338,7 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date], scheduled
             else ": run this fetch again once the source answers"
         )
         actions_annotation(
-            f"sitegen fetch had none of the {len(report.days)} day(s) it asked for: {why}"
+            f"sitegen fetch had none of the {counted(len(report.days), 'day')} it asked for: {why}"
             f"; nothing was written{what_now}" + (f"\n{hint}" if hint else ""),
             title="sitegen fetch",
             level="error",
@@ -344,7 +346,7 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date], scheduled
     elif report.missed:
         days = [outcome.day for outcome in report.missed]
         actions_annotation(
-            f"sitegen fetch missed {len(days)} day(s): {day_list(days)}"
+            f"sitegen fetch missed {counted(len(days), 'day')}: {day_list(days)}"
             + (f"; the next runs ask again for {day_list(retried)}" if retried else ""),
             title="sitegen fetch",
         )
@@ -464,9 +466,9 @@ def print_ingest_report(
         else f"{len(days)} days, {days[0]} to {days[-1]}"
     )
     print(
-        f"ingested {len(parsed)} listing(s) of {of_days}, {entries} entries: "
-        f"{report.new_papers} new paper(s), {report.papers} in all; "
-        f"{len(report.written)} file(s) written"
+        f"ingested {counted(len(parsed), 'listing')} of {of_days},"
+        f" {counted(entries, 'entry', 'entries')}: {counted(report.new_papers, 'new paper')},"
+        f" {report.papers} in all; {counted(len(report.written), 'file')} written"
     )
     for listing, _ in parsed:
         notes = list(listing.notes)

@@ -42,6 +42,7 @@ from sitegen.search import (
 )
 from sitegen.site import Site, papers_by_month
 from sitegen.urls import Routes
+from sitegen.wording import counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ def publish_after_pages(out: Path, pending: PendingIndex | None, *, indexed: int
 
 def _indexed(papers: int) -> str:
     if papers:
-        return f"{papers} paper{'s' if papers != 1 else ''} indexed"
+        return f"{counted(papers, 'paper')} indexed"
     # Its list of topics and shards alone: "0 papers indexed" was read as a fault (a trial).
     return "only its list of topics and shards (no paper to index)"
 

@@ -32,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Paper, Topic, as_renamed, renamed_slugs
+from sitegen.wording import counted
 
 _TITLE_WEIGHT = 3  # a keyword in the title decides an area on its own
 _SOURCE_KEYWORD_WEIGHT = 2  # the listing's own keyword for the paper
@@ -446,7 +447,7 @@ class TopicReport:
             for old, new in self.moved_whole:
                 count = next(len(t.gained) for t in self.topics if t.slug == new)
                 out.append(
-                    f"{old} -> {new}: its {count} paper{'s' if count != 1 else ''} under a new"
+                    f"{old} -> {new}: its {counted(count, 'paper')} under a new"
                     " slug; the pages and feeds"
                     f' of {old} are gone, unless {new}\'s table says formerly = ["{old}"]'
                 )

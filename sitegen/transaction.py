@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 
 from sitegen.errors import Location, SitegenError, first_of
 from sitegen.urls import slash_places
+from sitegen.wording import counted
 
 
 def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
@@ -370,8 +371,9 @@ def _refuse_edited_since(root: Path, journal: Path) -> None:
     if edited:
         them = "them" if len(edited) > 1 else "it"
         raise SitegenError(  # each named: each is to be moved aside
-            f"{', '.join(edited)} changed after a write of {len(moves)} file(s) was committed"
-            f" and cut short (a run killed at its end): completing it would overwrite {them}",
+            f"{', '.join(edited)} changed after a write of {counted(len(moves), 'file')} was"
+            " committed and cut short (a run killed at its end): completing it would overwrite"
+            f" {them}",
             location=Location(str(journal)),
             hint=f"move your version of {them} elsewhere and run the command again: it completes"
             f" the write; then bring your changes back into {them}",

@@ -12,6 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from sitegen.dates import short_month
+from sitegen.wording import counted
 
 TREND_MONTHS = 24  # months a chart shows, the newest last
 RECENT_MONTHS = 3  # "rising" compares this many closed months with as many before them
@@ -125,12 +126,12 @@ def bar_chart(trend: Trend) -> BarChart:
         bars.append(Bar(i * (_BAR + _GAP), y, height, month=short_month(month), count=count))
     total = sum(c or 0 for c in trend.counts)
     busiest = max(bars, key=lambda b: b.count or 0)
-    counted = f"{total} paper{'s' if total != 1 else ''}" if total else "none"
+    said = counted(total, "paper") if total else "none"
     if len(bars) == 1:  # a site's first month: no range, and no busiest of one
-        summary = f"{counted} in {bars[0].month}{' (so far)' if total else ''}."
+        summary = f"{said} in {bars[0].month}{' (so far)' if total else ''}."
     elif total:
         summary = (
-            f"{counted} from {bars[0].month} to {bars[-1].month} (so far); the busiest month"
+            f"{said} from {bars[0].month} to {bars[-1].month} (so far); the busiest month"
             f" was {busiest.month} with {busiest.count}."
         )
     else:

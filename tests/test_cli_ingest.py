@@ -83,12 +83,12 @@ def test_a_listing_without_papers_writes_nothing_as_a_fetch_of_its_day_would(
     friday = REPO / "content" / "listings" / "2026-06-12.json"
     assert main(["--root", str(site), "ingest", str(friday), str(weekend)]) == 0
     out, err = capsys.readouterr()
-    assert out.startswith("ingested 2 listing(s) of 2026-06-12 and 2026-06-13, 30 entries")
+    assert out.startswith("ingested 2 listings of 2026-06-12 and 2026-06-13, 30 entries")
     assert err == f"{weekend}: note: no papers in it: nothing of it was written\n"
     assert [p.name for p in (site / "content" / "days").iterdir()] == ["2026-06-12.toml"]
     assert [p.name for p in (site / "content" / "listings").iterdir()] == ["2026-06-12.json"]
     assert main(["--root", str(site), "ingest", str(weekend)]) == 0
-    assert "0 file(s) written" in capsys.readouterr().out
+    assert "0 files written" in capsys.readouterr().out
 
 
 def test_ingesting_twice_changes_no_byte(site: Path, seed_files: list[Path]) -> None:
@@ -262,7 +262,7 @@ def test_an_arxiv_id_or_a_title_corrected_by_hand_is_still_the_same_paper(
     listings = sorted((content / "listings").iterdir())
     assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
     assert tree_bytes(content) == before
-    assert "0 new paper(s)" in capsys.readouterr().out
+    assert "0 new papers" in capsys.readouterr().out
 
 
 def _answer(entries: list[dict[str, object]], path: Path) -> Path:
@@ -475,7 +475,7 @@ def test_a_copy_of_a_listing_saved_again_is_the_one_the_day_has_and_undoes_no_ed
     capsys.readouterr()
     assert main(["--root", str(site), "ingest", str(copy)]) == 0
     out, err = capsys.readouterr()
-    assert tree_bytes(site / "content") == before and "0 file(s) written" in out
+    assert tree_bytes(site / "content") == before and "0 files written" in out
     assert err == (
         f"{copy}: note: it reads the same as listings/2026-06-12.json, which 2026-06-12 has"
         " taken: nothing new\n"
@@ -844,7 +844,7 @@ def test_entries_an_answer_leaves_out_are_said_by_ingest_as_by_fetch(
     assert main(["--root", str(site), "ingest", str(answer)]) == 0
     captured = capsys.readouterr()
     assert "18 entries" in captured.out
-    assert f"{answer}: note: 12 paper(s) of 2026-06-13 left out" in captured.err
+    assert f"{answer}: note: 12 papers of 2026-06-13 left out" in captured.err
 
 
 def test_ingest_says_the_days_it_filed_and_notes_a_day_to_come(
@@ -857,11 +857,11 @@ def test_ingest_says_the_days_it_filed_and_notes_a_day_to_come(
     (october,) = [p for p in seed_files if p.name == "2025-10-31.txt"]
     assert main(["--root", str(site), "ingest", str(march), str(october)]) == 0
     said = capsys.readouterr()
-    assert said.out.startswith("ingested 2 listing(s) of 2025-10-31 and 2026-03-14, 120 entries")
+    assert said.out.startswith("ingested 2 listings of 2025-10-31 and 2026-03-14, 120 entries")
     assert said.err == ""
     assert main(["--root", str(site), "ingest", "--date", "2999-01-01", str(day_less)]) == 0
     said = capsys.readouterr()
-    assert said.out.startswith("ingested 1 listing(s) of 2999-01-01, 278 entries")
+    assert said.out.startswith("ingested 1 listing of 2999-01-01, 278 entries")
     assert f"{day_less}: note: filed under 2999-01-01, a day to come (today is " in said.err
     assert said.err.rstrip().endswith("UTC): is its year right?")
     # Tomorrow, UTC, is today east of it: no note.

@@ -1039,7 +1039,7 @@ def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_
     out, err = capsys.readouterr()
     assert status == 3, "a distinct status: days were missed, the others written"
     assert f"{failing}: FAILED" in err
-    assert f"1 day(s) FAILED and were skipped: {failing}" in out
+    assert f"1 day FAILED and skipped: {failing}" in out
     assert f"the next runs ask again for {failing}" in out
     assert sorted(load_content(site).days) == [before, after]
     missed = _fetch_state(site)[failing.isoformat()]
@@ -1052,7 +1052,7 @@ def test_a_day_that_always_fails_is_remembered_and_retried_while_the_others_are_
     source.requests.clear()
     assert _fetch(site, url) == 0
     out = capsys.readouterr().out
-    assert f"retrying 1 day(s) missed before: {failing}" in out
+    assert f"retrying 1 day missed before: {failing}" in out
     assert f"{failing}: 3 papers" in out
     assert sorted(load_content(site).days) == [before, failing, after]
     assert failing.isoformat() not in _fetch_state(site), "no longer missed"
@@ -1188,7 +1188,7 @@ def test_a_day_missed_for_the_whole_window_is_given_up_on_once_loudly(
     monkeypatch.setenv("GITHUB_ACTIONS", "true")  # said on the run's page too, in its words
     assert _fetch(site, url, "--attempts", "1") == 4  # the run fails, for its owner to hear
     out, err = capsys.readouterr()
-    assert f"retrying 1 day(s) missed before: {lost}" in out
+    assert f"retrying 1 day missed before: {lost}" in out
     (said,) = [line for line in err.splitlines() if "GAVE UP" in line]
     assert said.startswith(f"sitegen: GAVE UP on {lost} after {RETRY_WINDOW_DAYS} days of fail")
     assert said.endswith(f"sitegen fetch --date {lost} asks again")
@@ -1438,7 +1438,7 @@ def test_a_run_over_days_without_papers_writes_nothing(
     source.other_api_days = [Reply(200, b"[]", (("ETag", '"no-papers"'),))]
     before = tree_bytes(bundled / "content")
     assert _fetch(bundled, url, "--since", "2026-11-28", "--until", "2026-11-29") == 0
-    assert "0 file(s) written" in capsys.readouterr().out
+    assert "0 files written" in capsys.readouterr().out
     assert tree_bytes(bundled / "content") == before
 
 
@@ -1954,7 +1954,7 @@ def test_a_plain_fetch_on_a_store_of_no_day_that_retries_one_does_not_say_it_hol
 ) -> None:
     """Review h8 of 40009e4: a first backfill over a weekend whose Monday failed stores no day
     (a day without papers has no file) and notes the Monday to retry. The next plain fetch
-    said "retrying 1 day(s) missed before: <Monday>", then "only today is asked", and asked
+    said "retrying 1 day missed before: <Monday>", then "only today is asked", and asked
     for the Monday as well."""
     source, url = hf
     today = datetime.now(UTC).date()

@@ -265,7 +265,7 @@ def test_entries_of_another_day_are_left_out_and_named() -> None:
     listing = parse_listing(mixed, origin="x.json", day=AUGUST_3)
     assert [e.arxiv_id for e in listing.entries] == [e["paper"]["id"] for e in _entries(PARTIAL)]
     (note,) = listing.notes
-    assert "2 paper(s) of 2026-06-12 left out" in note and "'2606.00467', '2606.12730'" in note
+    assert "2 papers of 2026-06-12 left out" in note and "'2606.00467', '2606.12730'" in note
     with pytest.raises(ListingError, match="lists 2026-06-12, not 2026-06-10"):
         parse_listing(NEWEST, origin="2026-06-10.json")
 
@@ -279,7 +279,7 @@ def test_an_id_left_out_is_named_as_text_a_terminal_or_a_log_cannot_run() -> Non
     mixed = json.dumps([*_entries(PARTIAL), other] + _entries(NEWEST)[1:13]).encode()
     (note,) = parse_listing(mixed, origin="x.json", day=AUGUST_3).notes
     assert note.isprintable() and "\x1b" not in note and "\n" not in note
-    assert "13 paper(s) of 2026-06-12 left out" in note and note.endswith(" and 3 more")
+    assert "13 papers of 2026-06-12 left out" in note and note.endswith(" and 3 more")
 
 
 def test_a_papers_own_page_is_named_for_what_it_is() -> None:
@@ -294,7 +294,7 @@ def test_pages_one_after_another_are_one_listing_and_a_paper_on_two_pages_is_one
     listing = parse_listing(raw, origin="2026-06-12.json")
     assert [e.arxiv_id for e in listing.entries] == [e["paper"]["id"] for e in _entries(NEWEST)[:5]]
     assert listing.entries[2].upvotes == 9, "the higher count of the two"
-    assert listing.notes == ("1 paper(s) listed twice (the list moved while paged), kept once",)
+    assert listing.notes == ("1 paper listed twice (the list moved while paged), kept once",)
 
 
 # ---- fetching, with httpx.MockTransport ------------------------------------------------------
@@ -719,7 +719,7 @@ def test_an_unreachable_host_stops_the_run_at_once_with_one_line(
     assert status == 1 and time.monotonic() - started < 5
     (line,) = [line for line in err.splitlines() if not line.startswith("  hint:")]
     assert line.startswith(f"sitegen: fetch stopped: cannot reach {url} (ConnectError")
-    assert "10 day(s) not fetched" in out and not (site / "content").exists()
+    assert "10 days not fetched" in out and not (site / "content").exists()
 
 
 # What a source that never answers whole sends before it stalls: nothing; or its headers and
@@ -780,7 +780,7 @@ def test_a_source_that_takes_connections_and_never_answers_stops_the_run_after_o
         b"date=2026-06-0" in a or b"/date/2026-06-0" in a for a in asked
     )
     assert took < 15, "two attempts of 0.5 s and a backoff, twice, not 2 s a day for 30 days"
-    assert "30 day(s) not fetched" in out and not (site / "content").exists()
+    assert "30 days not fetched" in out and not (site / "content").exists()
 
 
 def test_a_source_that_redirects_to_what_never_answers_has_answered(

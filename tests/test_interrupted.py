@@ -350,7 +350,8 @@ def test_a_file_edited_after_a_killed_runs_commit_is_not_overwritten_by_its_comp
     written = len(json.loads((site / ".sitegen-txn" / "manifest.json").read_bytes())["move"])
     assert err == (
         f"sitegen: error: {site}/.sitegen-txn: content/papers/{paper.name} changed after a write"
-        f" of {written} file(s) was committed and cut short (a run killed at its end):"
+        f" of {written} file{'' if written == 1 else 's'} was committed and cut short (a run"
+        " killed at its end):"
         " completing it would overwrite it\n  hint: move your version of it elsewhere and run"
         " the command again: it completes the write; then bring your changes back into it\n"
     ), err

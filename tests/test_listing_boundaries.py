@@ -101,7 +101,7 @@ def test_an_answer_named_after_no_day_is_filed_under_the_day_most_of_its_papers_
     for entries in (_real_entries() + august, august + _real_entries()):
         listing = parse_listing(json.dumps(entries).encode(), origin="answer.json")
         assert (listing.day.isoformat(), len(listing.entries)) == ("2026-06-12", 30)
-        assert listing.notes[0].startswith("3 paper(s) of 2026-08-03 left out")
+        assert listing.notes[0].startswith("3 papers of 2026-08-03 left out")
 
 
 @pytest.mark.parametrize("line_end", ["\r\n", "\r"], ids=["windows", "old-mac"])

@@ -667,7 +667,7 @@ def test_a_run_whose_fetch_had_no_day_deploys_what_the_branch_holds_then_fails(
     assert fetched.returncode == 0, "the run goes on to build and deploy what the branch holds"
     assert "had-no-day=true" in out.read_text().splitlines()
     (said,) = [line for line in fetched.stdout.splitlines() if line.startswith("::error")]
-    assert said.startswith("::error title=sitegen fetch::sitegen fetch had none of the 1 day(s)")
+    assert said.startswith("::error title=sitegen fetch::sitegen fetch had none of the 1 day")
     committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
     assert "changed=false" in committed.stdout, "nothing to push: the push job is skipped"
     built = _run_step(_step(JOB, "Build"), small_scratch_repo, BASE_URL="https://you.github.io/f")
@@ -711,9 +711,9 @@ def test_the_run_after_an_outage_says_it_had_the_days_the_runs_before_missed(
     fetched = _run_step(_step(JOB, "Fetch"), small_scratch_repo, **env)  # the scheduled run
     assert fetched.returncode == 0, fetched.stderr
     lines = fetched.stdout.splitlines()
-    assert f"retrying 1 day(s) missed before: {older}" in lines, "the one out of its range"
+    assert f"retrying 1 day missed before: {older}" in lines, "the one out of its range"
     days = ", ".join(day.isoformat() for day in missed)
-    assert f"had 4 day(s) missed by the runs before: {days}" in lines, fetched.stdout
+    assert f"had 4 days missed by the runs before: {days}" in lines, fetched.stdout
     state = json.loads(state_file.read_text())
     assert not [day for day in missed if "failed_on" in state.get(day.isoformat(), {})]
 
@@ -818,7 +818,7 @@ def test_a_fetch_that_missed_a_day_commits_the_others_and_the_run_shows_a_warnin
     script = _step(JOB, "Fetch").replace("sitegen fetch", "sitegen fetch --attempts 1")
     fetched = _run_step(script, small_scratch_repo, **env)
     assert fetched.returncode == 0, "the run goes on to commit and deploy the day it had"
-    warning = "::warning title=sitegen fetch::sitegen fetch missed 1 day(s): 2025-12-02"
+    warning = "::warning title=sitegen fetch::sitegen fetch missed 1 day: 2025-12-02"
     assert warning + "; the next runs ask again for 2025-12-02" in fetched.stdout.splitlines()
     committed = _run_step(_step(JOB, "Commit new content"), small_scratch_repo, **env)
     assert "changed=true" in committed.stdout
@@ -854,7 +854,7 @@ def test_a_run_stopped_by_a_mistake_or_the_source_says_why_on_its_page(
     assert offline.returncode != 0
     (said,) = [line for line in offline.stdout.splitlines() if line.startswith("::error")]
     assert said.startswith(
-        f"::error title=sitegen fetch::sitegen fetch had none of the 1 day(s) it asked for:"
+        f"::error title=sitegen fetch::sitegen fetch had none of the 1 day it asked for:"
         f" cannot reach {nowhere} (ConnectError"
     ), said
     assert "%0A  hint: check the network" in said  # one line, its hint kept
@@ -880,7 +880,7 @@ def test_a_run_that_had_no_day_says_on_its_page_whether_to_do_anything(
     scheduled = _run_step(script, small_scratch_repo, **env)
     assert scheduled.returncode == 0 and out.read_text() == "had-no-day=true\n"
     (said,) = [line for line in scheduled.stdout.splitlines() if line.startswith("::error")]
-    assert said.startswith("::error title=sitegen fetch::sitegen fetch had none of the 2 day(s)")
+    assert said.startswith("::error title=sitegen fetch::sitegen fetch had none of the 2 days")
     assert said.endswith("; nothing was written, and the next run asks for these days again")
 
 

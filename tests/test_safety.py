@@ -707,7 +707,7 @@ def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
     out, err = capsys.readouterr()
     assert status == 3, "one day failed, the others were written"
     assert "2025-11-02: FAILED:" in err and says in err
-    assert "fetched 2 of 3 day(s)" in out
+    assert "fetched 2 of 3 days" in out
     days = load_content(small).days
     assert {"2025-11-01", "2025-11-03"} <= {d.isoformat() for d in days}
     assert "2025-11-02" not in {d.isoformat() for d in days}
@@ -863,7 +863,7 @@ def test_an_abstract_holding_gits_conflict_markers_is_filed_so_that_it_builds(
     assert "<p>&lt;&lt;&lt;&lt;&lt;&lt;&lt; A</p>" in page and "<p>theirs</p>" in page
     capsys.readouterr()
     assert main(["--root", str(site), "ingest", str(listing)]) == 0  # nothing to write again
-    assert "0 file(s) written" in capsys.readouterr().out
+    assert "0 files written" in capsys.readouterr().out
 
 
 # ---- files sitegen did not write are never written through ----------------------------------

@@ -29,6 +29,7 @@ from sitegen.clean import clean_line, web_url
 from sitegen.errors import ListingError, Location, OtherDayListing, first_of
 from sitegen.listings.base import Listing, ListingEntry, json_kind, latex_escapes_read
 from sitegen.model import MAX_COUNT, Organization, is_arxiv_id
+from sitegen.wording import counted
 
 
 def parse_hf_json(text: str, *, origin: str, day: date | None) -> Listing:
@@ -272,14 +273,16 @@ def _listing_from_entries(
             hint=f"nothing is filed under {listing_day.isoformat()}",
         )
     notes = [
-        f"{len(ids)} paper(s) of {other.isoformat()} left out, not filed under "
+        f"{counted(len(ids), 'paper')} of {other.isoformat()} left out, not filed under "
         # Quoted: an id is the source's text, which a terminal or an Actions log must not
         # take for commands (escape sequences, "\n::error ...").
         f"{listing_day.isoformat()}: {first_of([ascii(i)[:60] for i in ids], 10)}"
         for other, ids in sorted(elsewhere.items())
     ]
     if twice:
-        notes.append(f"{twice} paper(s) listed twice (the list moved while paged), kept once")
+        notes.append(
+            f"{counted(twice, 'paper')} listed twice (the list moved while paged), kept once"
+        )
     return Listing(
         day=listing_day, entries=tuple(entries), origin=origin, shape=shape, notes=tuple(notes)
     )
