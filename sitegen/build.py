@@ -314,11 +314,15 @@ def _empty_feeds(root: Path, site: Site, *, full: bool, reuse: bool) -> tuple[Em
     }
     changed = [feed for key, feed in rules.items() if full or key not in checked.values]
     empty: tuple[EmptyFeed, ...] = ()
+    candidates: list[Paper] = []
     if changed:
         candidates = [site.papers[paper_id] for paper_id in custom_feed_candidates(site)]
         days = custom_feed_days(site)
         empty = find_empty_feeds(changed, candidates, site.paper_topics, days=days)
-    checked.save(dict.fromkeys(rules, True))
+    # Checked only against papers: a fork started empty, its feeds recorded checked while it
+    # had none, never heard of a misspelt handle once its first fetch brought some (a review).
+    if candidates or not changed:
+        checked.save(dict.fromkeys(rules, True))
     return empty
 
 

@@ -301,3 +301,28 @@ def test_a_feed_that_admits_no_paper_is_noted_with_the_names_nearest_its_own(
     rewrite(bundled_built / "site.toml", lambda text: text.replace("Casanva", "Casanovaa"))
     assert main(["--root", str(bundled_built), "build"]) == 0
     assert "custom feed casanova-papers" in capsys.readouterr().err
+
+
+def test_a_feed_checked_while_the_site_had_no_paper_is_checked_again_once_it_has(
+    bundled_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review: a fork started empty (the README's "start empty") whose owner wrote
+    a feed with a misspelt handle was built with no paper to check it against, the feed was
+    recorded checked all the same, and the builds after the first fetch never said it."""
+    from sitegen.cli import main
+
+    feed = '[[custom_feeds]]\nname = "IBM papers"\norganizations = ["ibm-reserch"]\n\n'
+    rewrite(
+        bundled_built / "site.toml",
+        lambda text: text.replace("[[custom_feeds]]", feed + "[[custom_feeds]]", 1),
+    )
+    days = bundled_built / "content" / "days"
+    days.rename(bundled_built / "days-aside")
+    days.mkdir()
+    capsys.readouterr()
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    assert "custom feed" not in capsys.readouterr().err  # no paper to say it of
+    days.rmdir()
+    (bundled_built / "days-aside").rename(days)  # the first fetch's days
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    assert "custom feed ibm-papers admits none of" in capsys.readouterr().err
