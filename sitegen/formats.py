@@ -539,7 +539,7 @@ def refuse_emptied(text: str, *, path: str) -> None:
     site without a word (a maintainer's trial)."""
     if not text.strip():
         problem = "the file is empty"
-    elif not text.strip().strip("\0"):
+    elif not text.replace("\0", "").strip():  # NULs, with line ends between them or not
         problem = "the file holds only NUL bytes, as a crash while saving it leaves one"
     else:
         return

@@ -952,6 +952,8 @@ def test_a_content_file_of_nul_bytes_is_told_to_be_restored() -> None:
             parse("\0" * 3000, path=path)  # type: ignore[operator]
         assert str(caught.value).startswith(f"{path}:1: the file holds only NUL bytes")
         assert f"git checkout HEAD -- {path}" in (caught.value.hint or "")
+        with pytest.raises(ContentError, match="holds only NUL bytes"):
+            parse("\0\0\n\0\r\n", path=path)  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("line_end", ["\n", "\r\n"])
