@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from sitegen import __version__
-from sitegen.config import BASE_URL_SHAPE, SiteConfig, parse_config, site_url
+from sitegen.config import BASE_URL_SHAPE, SiteConfig, parse_config, site_url, site_url_fault
 from sitegen.digest_dates import DigestRules
 from sitegen.errors import (
     EXIT_BAD_INPUT,
@@ -424,7 +424,8 @@ def _site_url(text: str) -> str:
     url = site_url(text)  # as site.toml's base_url is checked
     if url is None:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not {BASE_URL_SHAPE}, e.g. https://you.github.io/repo/"
+            f"{text!r} is not {BASE_URL_SHAPE}: {site_url_fault(text)};"
+            " e.g. https://you.github.io/repo/"
         )
     return url
 

@@ -170,6 +170,28 @@ def site_url(text: str) -> str | None:
     return match[1] + re.sub("/+", "/", f"/{match[2] or ''}/")
 
 
+def site_url_fault(text: str) -> str:
+    """The first rule of BASE_URL_SHAPE that `text` breaks, in words, for its error (a new
+    user's trial: `--base-url example.com` was told every rule, not the one it broke)."""
+    scheme, given, _ = text.partition("://")
+    if not given or scheme.lower() not in ("http", "https"):
+        return "it does not start with https:// (or http://)"
+    if odd := re.search(rf"[{_NOT_IN_SITE_URLS}]", text):
+        return "it holds a space" if odd[0] == " " else f"it holds {odd[0]!r}"
+    if (match := _SITE_URL.match(text)) and _A_PAGE.search(match[2] or ""):
+        return "it names a page, not the site's folder"
+    segments = {unquote(segment) for segment in text.partition("://")[2].split("/")[1:]}
+    if "." in segments or ".." in segments:
+        return "it has a '.' or '..' folder"
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return "it holds a byte of no UTF-8"
+    if re.search("%(?![0-9A-Fa-f]{2})", text):
+        return "it has a % that is no escape (%XX)"
+    return "a browser would not reach its host or port"
+
+
 def parse_config(text: str, *, source: str) -> SiteConfig:
     """Parse and validate site.toml; errors name the line and say what to write instead."""
     # Lines as TOML counts them; the messages that name a table find its header by "\n" (a
@@ -217,7 +239,13 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
 def _base_url(top: TomlFields) -> str:
     base_url = site_url(top.required_text("base_url"))
     if base_url is None:
-        raise top.fail("base_url", BASE_URL_SHAPE, 'base_url = "https://you.github.io/repo/"')
+        given = top.table["base_url"]
+        fault = site_url_fault(given)
+        raise top.error(
+            f"`base_url` must be {BASE_URL_SHAPE}, not {as_toml(given):.60}: {fault}",
+            location=top.where("base_url"),
+            hint='e.g. base_url = "https://you.github.io/repo/"',
+        )
     return base_url
 
 

@@ -314,3 +314,33 @@ def test_a_unicode_host_with_a_joiner_after_a_virama_is_a_link() -> None:
     (https://xn--11b2ezcw70k.com/)."""
     url = "https://\u0915\u094d\u200d\u0937.com/"
     assert web_url(url) == url
+
+
+@pytest.mark.parametrize(
+    ("base_url", "fault"),
+    [
+        ("example.com", "does not start with https://"),
+        ("you.github.io/repo/", "does not start with https://"),
+        ("ftp://you.github.io/repo/", "does not start with https://"),
+        ("https://you.github.io/my repo/", "holds a space"),
+        ("https://you.github.io/repo/?x=1", "holds '?'"),
+        ("https://you.github.io/repo/index.html", "names a page"),
+        ("https://you.github.io/a/../", "'..' folder"),
+    ],
+)
+def test_a_base_url_refused_is_told_what_is_wrong_with_it(
+    base_url: str, fault: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A new user's trial: `--base-url example.com` was answered with every rule a base URL
+    keeps ("not an absolute http(s) URL without spaces, ?, # or \\, of a host a browser
+    reaches, with % only as an escape, of the site's folder, not a page"), the one it broke
+    not named among them. The flag and site.toml's `base_url` now say which."""
+    with pytest.raises(SystemExit):
+        main(["build", "--base-url", base_url])
+    said = capsys.readouterr().err.split("error: ", 1)[1]
+    assert fault in said, said
+    site = tmp_path / "site.toml"
+    site.write_text(f'title = "T"\ndescription = "D"\nbase_url = "{base_url}"\n')
+    assert main(["--root", str(tmp_path), "build"]) == 2
+    said = capsys.readouterr().err
+    assert fault in said, said
