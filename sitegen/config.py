@@ -149,47 +149,48 @@ BASE_URL_SHAPE = (
 def site_url(text: str) -> str | None:
     """`text` as a site's base URL, its path's slashes single and one at its end ("$BASE_URL/"
     of a URL that had one made "repo//" URLs, and a path "//evil.example/" made its pages'
-    links to the stylesheet and feeds point at that host); None when it is not an absolute
-    http(s) URL with a host, or has a query or fragment, or names a page (`index.html`)."""
-    # A scheme is of any case, as web_url takes one: "HTTPS://..." was refused as no URL.
-    scheme, given, rest = text.partition("://")
-    if given and scheme.lower() in ("http", "https"):
-        text = f"{scheme.lower()}://{rest}"
-    if not (match := _SITE_URL.match(text)) or _A_PAGE.search(match[2] or ""):
-        return None
-    try:
-        text.encode()
-    except UnicodeEncodeError:  # a byte of no UTF-8 given to --base-url: no page can carry it
-        return None
-    # A URL a browser follows, as a paper's links (a review: a host, port or escape they refuse
-    # was every link's); no "." or ".." folder (a browser takes ".../a/../" for "/", where the
-    # preview redirected to itself: a review).
-    segments = {unquote(segment) for segment in (match[2] or "").split("/")}  # %2e%2e is ..
-    if web_url(text) is None or "." in segments or ".." in segments:
+    links to the stylesheet and feeds point at that host); None when it breaks a rule of
+    BASE_URL_SHAPE (`site_url_fault` says which)."""
+    text = _scheme_lowered(text)
+    if site_url_fault(text) or not (match := _SITE_URL.match(text)):
         return None
     return match[1] + re.sub("/+", "/", f"/{match[2] or ''}/")
 
 
 def site_url_fault(text: str) -> str:
-    """The first rule of BASE_URL_SHAPE that `text` breaks, in words, for its error (a new
-    user's trial: `--base-url example.com` was told every rule, not the one it broke)."""
-    scheme, given, _ = text.partition("://")
-    if not given or scheme.lower() not in ("http", "https"):
+    """The first rule of BASE_URL_SHAPE that `text` breaks, in words; "" if none (a new user's
+    trial: `--base-url example.com` was told every rule, not the one it broke)."""
+    text = _scheme_lowered(text)
+    if not text.startswith(("http://", "https://")):
         return "it does not start with https:// (or http://)"
     if odd := re.search(rf"[{_NOT_IN_SITE_URLS}]", text):
         return "it holds a space" if odd[0] == " " else f"it holds {odd[0]!r}"
-    if (match := _SITE_URL.match(text)) and _A_PAGE.search(match[2] or ""):
+    if not (match := _SITE_URL.match(text)):
+        return "a browser would not reach its host"
+    if _A_PAGE.search(match[2] or ""):
         return "it names a page, not the site's folder"
-    segments = {unquote(segment) for segment in text.partition("://")[2].split("/")[1:]}
-    if "." in segments or ".." in segments:
-        return "it has a '.' or '..' folder"
     try:
         text.encode()
-    except UnicodeEncodeError:
+    except UnicodeEncodeError:  # a byte of no UTF-8 given to --base-url: no page can carry it
         return "it holds a byte of no UTF-8"
-    if re.search("%(?![0-9A-Fa-f]{2})", text):
-        return "it has a % that is no escape (%XX)"
-    return "a browser would not reach its host or port"
+    # No "." or ".." folder (a browser takes ".../a/../" for "/", where the preview redirected
+    # to itself: a review).
+    segments = {unquote(segment) for segment in (match[2] or "").split("/")}  # %2e%2e is ..
+    if "." in segments or ".." in segments:
+        return "it has a '.' or '..' folder"
+    # A URL a browser follows, as a paper's links (a review: a host, port or escape they refuse
+    # was every link's).
+    if web_url(text) is None:
+        if re.search("%(?![0-9A-Fa-f]{2})", text):
+            return "it has a % that is no escape (%XX)"
+        return "a browser would not reach its host or port"
+    return ""
+
+
+def _scheme_lowered(text: str) -> str:
+    # A scheme is of any case, as web_url takes one: "HTTPS://..." was refused as no URL.
+    scheme, given, rest = text.partition("://")
+    return f"{scheme.lower()}://{rest}" if given and scheme.lower() in ("http", "https") else text
 
 
 def parse_config(text: str, *, source: str) -> SiteConfig:
