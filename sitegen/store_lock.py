@@ -12,6 +12,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -99,6 +100,7 @@ def _open_lock_file(path: Path) -> int | None:
 
 
 def _wait_for_lock(handle: int, path: Path, deadline: float, wait: float) -> None:
+    said = False
     while True:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -106,6 +108,10 @@ def _wait_for_lock(handle: int, path: Path, deadline: float, wait: float) -> Non
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 raise _store_busy(path, wait) from None
+            if not said:  # a second build waited without a word (a new user's trial)
+                print(f"sitegen: waiting for {_holder(path)} to finish with content/ (up to"
+                      f" {wait:g} s)", file=sys.stderr, flush=True)  # fmt: skip
+                said = True
             time.sleep(0.05)
     # Who holds it, for the message of a command that gives up waiting (opened read-only,
     # it cannot say: the message says "another sitegen").
@@ -114,14 +120,17 @@ def _wait_for_lock(handle: int, path: Path, deadline: float, wait: float) -> Non
         os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
 
 
-def _store_busy(path: Path, wait: float) -> ContentError:
+def _holder(path: Path) -> str:
     try:
         holder = path.read_text("ascii").strip()
     except (OSError, UnicodeDecodeError):
         holder = ""
-    who = f"another sitegen (pid {holder})" if holder.isdigit() else "another sitegen"
+    return f"another sitegen (pid {holder})" if holder.isdigit() else "another sitegen"
+
+
+def _store_busy(path: Path, wait: float) -> ContentError:
     return ContentError(
-        f"content/ is in use by {who}; gave up after waiting {wait:g} s",
+        f"content/ is in use by {_holder(path)}; gave up after waiting {wait:g} s",
         location=Location(str(path)),
         hint="let that command finish (an ingest, fetch, build or serve), then run this again",
     )

@@ -201,7 +201,11 @@ def test_a_writer_that_waits_too_long_names_the_holder_and_writes_nothing(
     monkeypatch.setattr(store_lock, "LOCK_WAIT", 0.3)
     before = tree_bytes(site)
     assert main(["--root", str(site), "ingest", str(FIRST)]) == 2
-    err = capsys.readouterr().err
+    waited, err = capsys.readouterr().err.split("\n", 1)  # said while it waits, then the error
+    assert (
+        waited == f"sitegen: waiting for another sitegen (pid {store_held.pid}) to finish"
+        " with content/ (up to 0.3 s)"
+    )
     assert err.startswith("sitegen: error: ") and f"(pid {store_held.pid})" in err
     assert "gave up after waiting 0.3 s" in err
     assert tree_bytes(site) == before
@@ -211,12 +215,16 @@ def test_a_writer_that_waits_too_long_names_the_holder_and_writes_nothing(
 def test_a_writer_waits_for_the_holder_to_finish(
     site: Path, store_held: subprocess.Popen[str]
 ) -> None:
+    """A new user's trial: two builds at once, the second waited without a word, then said
+    "0 rendered": it says what it waits for, once."""
     ingest = _start(site, "ingest", str(FIRST))
     time.sleep(0.5)
     assert ingest.poll() is None, "it waits while the store is held"
     store_held.kill()  # a holder that dies lets go
     _, err = ingest.communicate(timeout=60)
     assert ingest.returncode == 0, err
+    waiting = f"sitegen: waiting for another sitegen (pid {store_held.pid}) to finish with content/"
+    assert err.count(waiting) == 1, err
     assert len(load_content(site).papers) == 61
 
 
