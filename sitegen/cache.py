@@ -33,8 +33,8 @@ from typing import Any
 
 from sitegen.layout import CACHE_DIR
 from sitegen.model import Day, DayEntry, Paper, PaperKeys, epoch_seconds, utc_moment
-from sitegen.transaction import write_atomic
 from sitegen.versions import code_version
+from sitegen.whole_files import write_atomic
 
 # What the parse cache keeps of a paper file: its digest, what ingest matches it on (arXiv id,
 # title key), the topics it names (`topics`, `not_topics`), its title and upvotes (which the

@@ -48,7 +48,8 @@ from sitegen.reports import (
     say_note,
 )
 from sitegen.store import check_store_folders
-from sitegen.transaction import InterruptedAfterCommit, read_regular_file
+from sitegen.transaction import InterruptedAfterCommit
+from sitegen.whole_files import read_regular_file
 from sitegen.workers import without_cycle_collection
 
 if TYPE_CHECKING:

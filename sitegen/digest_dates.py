@@ -23,7 +23,7 @@ from sitegen.ingest import Merged
 from sitegen.layout import CONTENT_DIR
 from sitegen.model import ContentSnapshot, PlainEntry, plain_entries
 from sitegen.site import day_moment, digest_items, shown_days
-from sitegen.transaction import read_regular_file
+from sitegen.whole_files import read_regular_file
 
 DIGEST_DATES = f"{CONTENT_DIR}/digests.toml"
 MAX_DIGEST_DATES_BYTES = 16 * 2**20  # ~40 bytes an item: far more than centuries of them

@@ -20,7 +20,7 @@ from sitegen.dates import iso_day
 from sitegen.errors import ContentError, Location
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.layout import CONTENT_DIR
-from sitegen.transaction import read_regular_file
+from sitegen.whole_files import read_regular_file
 
 FETCH_STATE = f"{CONTENT_DIR}/fetch-state.json"
 MAX_FETCH_STATE_BYTES = 64 * 2**20  # ~100 bytes a day: far more than centuries of days

@@ -24,7 +24,7 @@ from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.listings.base import MAX_LISTING_BYTES, listing_too_large
 from sitegen.model import kept_order
 from sitegen.store import IngestReport, content_lock, ingest_into_store
-from sitegen.transaction import read_regular_file
+from sitegen.whole_files import read_regular_file
 
 
 def ingest_files(

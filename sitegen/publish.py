@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import beside, hand_edits, transaction
+from sitegen import beside, hand_edits, transaction, whole_files
 from sitegen.errors import BuildError, Location, reason_of
 from sitegen.model import Artifact
 from sitegen.others_files import carry_over, others_in, refuse_in_the_way, refuse_others
 from sitegen.output_folder import STAGING_FILES, is_archive, record_file
+from sitegen.urls import is_plain_relative
 
 if TYPE_CHECKING:
     from sitegen.archive import Member
@@ -385,7 +386,7 @@ def _update_archive(
         "files": {path: (key, *members[path]) for path, key in outputs.items()},
         "dirs": {name: place for name, place in members.items() if name not in outputs},
     }
-    transaction.write_atomic(record_file(archive), marshal.dumps(record), durable=False)
+    whole_files.write_atomic(record_file(archive), marshal.dumps(record), durable=False)
     removed = 0 if previous is None else len(previous.recorded - outputs.keys())
     return report, removed
 
@@ -429,7 +430,7 @@ def write_artifacts(
     root = os.fspath(directory)
     for artifact in artifacts:
         relative = _safe_relative(artifact.path)
-        if unless_in is not None and transaction.holds(unless_in / relative, artifact.data):
+        if unless_in is not None and whole_files.holds(unless_in / relative, artifact.data):
             continue
         parent = relative.rpartition("/")[0]
         if parent not in made_dirs:
@@ -480,7 +481,7 @@ def _record_bytes(files: Mapping[str, Entry]) -> bytes:
 
 def _write_record(public: Path, files: Mapping[str, Entry]) -> None:
     # Not flushed: it is checked against the files when read, like a cache.
-    transaction.write_atomic(record_file(public), _record_bytes(files), durable=False)
+    whole_files.write_atomic(record_file(public), _record_bytes(files), durable=False)
 
 
 def remove_made_tree(tree: Path) -> None:
@@ -563,6 +564,6 @@ def _all_safe_relative(paths: Collection[str]) -> None:
 def _safe_relative(path: str) -> str:
     """`path` when it names a file inside the output directory, in the one way routes spell
     paths; else a ValueError."""
-    if not transaction.is_plain_relative(path):
+    if not is_plain_relative(path):
         raise ValueError(f"artifact path escapes the output directory: {path!r}")
     return path

@@ -52,8 +52,7 @@ from sitegen.bylines import authors_line
 from sitegen.errors import BuildError, Location
 from sitegen.model import Paper
 from sitegen.site import Site
-from sitegen.transaction import is_plain_relative
-from sitegen.urls import SEARCH_INDEX_DIR, Routes
+from sitegen.urls import SEARCH_INDEX_DIR, Routes, is_plain_relative
 from sitegen.versions import installed_version
 
 INDEX_DIR = SEARCH_INDEX_DIR  # under public/; every file in it is the index's

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import transaction
+from sitegen import whole_files
 from sitegen.cache import KeyedCache, kept_by_month
 from sitegen.output_folder import output_directory
 from sitegen.publish import (
@@ -189,7 +189,7 @@ def _already_published(made: Path, published: Path, previous: PreviousBuild, pat
         return False
     if path in previous.files and path.endswith(_CONTENT_NAMED):
         return True
-    return transaction.holds(published, made.read_bytes())  # not a file in a .tar output
+    return whole_files.holds(published, made.read_bytes())  # not a file in a .tar output
 
 
 def pending_index(

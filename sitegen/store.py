@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sitegen import beside, file_states, store_lock, transaction
+from sitegen import beside, file_states, store_lock, transaction, whole_files
 from sitegen.cache import (
     PaperFacts,
     ParseCache,
@@ -70,6 +70,7 @@ from sitegen.model import (
     is_own_id,
     title_key,
 )
+from sitegen.urls import is_plain_relative
 
 PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
 # A paper file parsed: what the parse cache keeps of it, and the Paper for this run (pickled
@@ -724,7 +725,7 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
     for rel in files:
         _check_inside(rel)  # before any I/O, so a bad path is never even read
     changed = {
-        rel: data for rel, data in sorted(files.items()) if not transaction.holds(root / rel, data)
+        rel: data for rel, data in sorted(files.items()) if not whole_files.holds(root / rel, data)
     }
     if changed:
         with content_lock(root):  # which completed an interrupted write
@@ -822,5 +823,5 @@ def content_lock(root: Path) -> Iterator[None]:
 
 def _check_inside(rel: str) -> None:
     # Paper ids are validated, but this is the last line of defence against writing elsewhere.
-    if not rel.startswith(f"{CONTENT_DIR}/") or not transaction.is_plain_relative(rel):
+    if not rel.startswith(f"{CONTENT_DIR}/") or not is_plain_relative(rel):
         raise ContentError(f"refusing to write outside content/: {rel}")
