@@ -24,6 +24,13 @@ from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
 from sitegen.api import api_record
+from sitegen.build_record import (
+    PreviousBuild,
+    changed_files_beside,
+    has_record,
+    previous_build,
+    read_record,
+)
 from sitegen.cache import KeyedCache, LoggedDicts, digest, kept_by_month
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import EmptyFeed, find_empty_feeds
@@ -49,14 +56,9 @@ from sitegen.outputs import (
 from sitegen.own_files import own_files
 from sitegen.parts import PaperParts
 from sitegen.publish import (
-    PreviousBuild,
     PublishReport,
-    changed_files_beside,
     exclusive,
-    has_record,
-    previous_build,
     publish,
-    read_record,
     remove_leftovers,
     update,
     write_errors_reported,

@@ -18,6 +18,7 @@ from pathlib import Path
 from sitegen import transaction
 from sitegen.errors import BuildError, Location
 from sitegen.layout import CACHE_DIR, CONTENT_DIR, CONTENT_JOURNAL, STATIC_DIR, TEMPLATES_DIR
+from sitegen.urls import is_plain_relative
 
 # A tar archive's names, compressed or in capitals.
 _ARCHIVE_LOOKING = (".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".tar.zst")
@@ -32,8 +33,21 @@ def is_archive(out: Path) -> bool:
 
 
 def record_file(public: Path) -> Path:
-    """The record of what each file of `public` was rendered from (sitegen.publish)."""
+    """The record of what each file of `public` was rendered from (sitegen.build_record)."""
     return public.with_name(f".{public.name}.outputs")
+
+
+def journal_file(public: Path) -> Path:
+    """The journal of an incremental build's change to `public` (sitegen.transaction)."""
+    return public.with_name(f".{public.name}.journal")
+
+
+def safe_relative(path: str) -> str:
+    """`path` when it names a file inside the output directory, in the one way routes spell
+    paths; else a ValueError."""
+    if not is_plain_relative(path):
+        raise ValueError(f"artifact path escapes the output directory: {path!r}")
+    return path
 
 
 def output_directory(out: Path) -> Path:

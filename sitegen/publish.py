@@ -4,8 +4,8 @@ A full build fills a fresh directory beside public/ and swaps it in (one atomic 
 the two directories on Linux; elsewhere two renames, repaired by the next build if cut between
 them). An incremental build stages only the files whose bytes change and moves them in as one
 transaction (see `transaction`). Either way a build that fails leaves the previous public/
-whole, and a record of what each file was rendered from (`.public.outputs` beside it) tells
-the next build what it may keep.
+whole, and a record of what each file was rendered from (`.public.outputs` beside it,
+`sitegen.build_record`) tells the next build what it may keep.
 
 A build replaces the files its output holds that it wrote, so it only builds into a directory
 sitegen made (`sitegen.output_folder.check_output`): never the site, its sources, a git
@@ -21,23 +21,28 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import marshal
 import os
 import re
 import shutil
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sitegen import beside, hand_edits, transaction, whole_files
+from sitegen import build_record, transaction, whole_files
+from sitegen.build_record import UNKNOWN, Outputs, PreviousBuild
 from sitegen.errors import BuildError, Location, reason_of
 from sitegen.model import Artifact
 from sitegen.others_files import carry_over, others_in, refuse_in_the_way, refuse_others
-from sitegen.output_folder import STAGING_FILES, is_archive, record_file
-from sitegen.urls import is_plain_relative
+from sitegen.output_folder import (
+    STAGING_FILES,
+    is_archive,
+    journal_file,
+    record_file,
+    safe_relative,
+)
 
 if TYPE_CHECKING:
     from sitegen.archive import Member
@@ -50,26 +55,6 @@ class PublishReport:
 
     def __add__(self, other: PublishReport) -> PublishReport:
         return PublishReport(files=self.files + other.files, bytes=self.bytes + other.bytes)
-
-
-Outputs = Mapping[str, str]  # path under public/ -> the key of what it was rendered from
-# A file's key, size and mtime in ns; in an archive's record its key and its member's place.
-Entry = tuple[str, int, int]
-_RECORD_VERSION = 3
-_ARCHIVE_RECORD_VERSION = 1
-
-
-@dataclass(frozen=True, slots=True)
-class PreviousBuild:
-    """What the last build recorded of public/: each file with the key it was rendered from."""
-
-    files: Mapping[str, Entry]  # the files still as that build left them
-    recorded: frozenset[str]  # every file it wrote, changed since or not
-
-    def key(self, path: str) -> str | None:
-        """The key the file at `path` was rendered from, if it is as that build left it."""
-        entry = self.files.get(path)
-        return entry[0] if entry else None
 
 
 @contextmanager
@@ -141,12 +126,12 @@ def _recover(public: Path) -> None:
     """Complete a change to `public` committed by a build that did not end, or say in one line
     what keeps it from being completed (a review: a traceback at every later build)."""
     try:
-        transaction.recover(public.parent, _journal(public))
+        transaction.recover(public.parent, journal_file(public))
     except OSError as error:
         raise BuildError(
             f"cannot complete the interrupted change of {public.name}/: {error.strerror}"
             + (f" ({error.filename})" if error.filename else ""),
-            location=Location(str(_journal(public))),
+            location=Location(str(journal_file(public))),
             hint="fix that (space, permissions, a file put in its way), then build again: the"
             " change is completed then",
         ) from None
@@ -173,76 +158,6 @@ def _running(pid: int) -> bool:
     return True
 
 
-def read_record(public: Path) -> dict[str, Entry] | None:
-    """The last build's record of `public`: path -> (key, size, mtime in ns) of each file it
-    wrote; None without one (then only a full build will do)."""
-    public = public.absolute()
-    if is_archive(public):
-        archive = _read_archive_record(public)
-        return None if archive is None else archive[0]
-    transaction.recover(public.parent, _journal(public))
-    if not public.is_dir():
-        return None
-    return _record_files(public, any_version=False)
-
-
-def has_record(public: Path) -> bool:
-    """Whether the last build left its record beside `public` (it may not be readable)."""
-    return record_file(public.absolute()).is_file()
-
-
-def _record_files(public: Path, *, any_version: bool) -> dict[str, Entry] | None:
-    """The files the record of `public` lists, checked as they are read: it may be damaged,
-    or name a path outside public/ (the build deletes what it names: never trust it
-    blindly). None without a record it can read, or of another version unless `any_version`."""
-    try:
-        record = marshal.loads(record_file(public).read_bytes())
-        if not any_version and record["version"] != _RECORD_VERSION:
-            return None
-        files: dict[str, Entry] = record["files"]
-        _all_safe_relative(files)
-        for key, size, mtime in files.values():
-            if not (isinstance(key, str) and isinstance(size, int) and isinstance(mtime, int)):
-                return None
-    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
-        return None
-    return files
-
-
-def changed_files(public: Path, record: Mapping[str, Entry]) -> list[str]:
-    """The files of `record` changed or removed by hand since: their size or mtime differs."""
-    if is_archive(public):
-        return []  # an archive is checked whole as its record is read
-    return hand_edits.changed(os.fspath(public), record)
-
-
-def changed_files_beside(public: Path, record: Mapping[str, Entry]) -> Callable[[], list[str]]:
-    """`changed_files`, worked out by a child process while the caller goes on (the rebuild
-    budget, see sitegen.beside); what it returns waits for them."""
-    public = public.absolute()
-    if is_archive(public):
-        return lambda: []  # an archive is checked whole as its record is read
-    child = beside.started(hand_edits.__file__, record_file(public), public)
-
-    def result() -> list[str]:
-        output = child()
-        if output is None:
-            return changed_files(public, record)
-        changed = output.decode("utf-8", "surrogatepass").split("\0") if output else []
-        return [path for path in changed if path in record]
-
-    return result
-
-
-def previous_build(record: Mapping[str, Entry], changed: Iterable[str]) -> PreviousBuild:
-    """What the last build left in public/ as it left it: its record but the `changed` files,
-    so that those are made again."""
-    files = dict(record)
-    for path in changed:
-        files.pop(path, None)
-    return PreviousBuild(files=files, recorded=frozenset(record))
-
-
 def publish(
     write: Callable[[Path], PublishReport], public: Path, outputs: Outputs
 ) -> tuple[PublishReport, tuple[str, ...]]:
@@ -256,8 +171,7 @@ def publish(
     if is_archive(public):
         return _update_archive(write, public, outputs, previous=None)[0], ()
     # Every file the last record lists, of an older version too: none is a user's.
-    listed = _record_files(public, any_version=True)
-    recorded = None if listed is None else frozenset(listed)
+    recorded = build_record.recorded_paths(public)
     staging.mkdir(parents=True)
     try:
         report = write(staging)
@@ -271,14 +185,14 @@ def publish(
         # sitegen wrote there, or a later build would take them for a user's: the one
         # written before the swap lists the files of both sites (a rename keeps the mtimes
         # it holds), the one after it those of the new site alone.
-        files = _entries(outputs, {}, directory=staging)
-        _write_record(public, dict.fromkeys(recorded or (), _UNKNOWN) | files)
+        files = build_record.entries(outputs, {}, directory=staging)
+        build_record.write_record(public, dict.fromkeys(recorded or (), UNKNOWN) | files)
         _swap(staging, public)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     if recorded:
-        _write_record(public, files)
+        build_record.write_record(public, files)
     return report, tuple(sorted(kept))
 
 
@@ -299,7 +213,7 @@ def update(
     public = public.absolute()
     if is_archive(public):
         return (*_update_archive(write, public, outputs, previous=previous), frozenset())
-    journal = _journal(public)
+    journal = journal_file(public)
     _recover(public)
     staging = journal / "files" / public.name
     staging.mkdir(parents=True)
@@ -321,16 +235,16 @@ def update(
             refuse_in_the_way(public, path, ways)
         fresh = set(rendered)
         kept = {path: entry for path, entry in previous.files.items() if path not in fresh}
-        files = _entries(outputs, kept, directory=public, staged=staging)
+        files = build_record.entries(outputs, kept, directory=public, staged=staging)
     except BaseException:
         shutil.rmtree(journal, ignore_errors=True)
         raise
-    delete = [f"{public.name}/{_safe_relative(path)}" for path in sorted(removed)]
+    delete = [f"{public.name}/{safe_relative(path)}" for path in sorted(removed)]
     # The new record is moved in with the files, in the same transaction: it lists the new
     # files as they are moved in (or a later build would take them for a user's), and is
     # written once, not before the moves and again after them (the rebuild budget, under
     # 2 s at 50k papers: each write of the record of 55,000 files took 0.05 to 0.1 s).
-    record = {record_file(public).name: _record_bytes(files)}
+    record = {record_file(public).name: build_record.record_bytes(files)}
     transaction.commit(public.parent, journal, staged=staged, delete=delete, written=record)
     return report, len(delete), frozenset(moved)
 
@@ -353,7 +267,7 @@ def _update_archive(
     fresh = staging.with_name(f"{staging.name}.tar")  # both cleared by remove_leftovers
     kept: dict[str, Member] = {}
     if previous is not None:
-        recorded = _read_archive_record(archive)
+        recorded = build_record.read_archive_record(archive)
         # The record matched it when the build began (previous_build), and no sitegen writes
         # it meanwhile (exclusive): another program did (a copy, a restore).
         if recorded is None:
@@ -377,45 +291,9 @@ def _update_archive(
         raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    # Written after the archive, with its size and mtime: an archive that is not the one it
-    # describes (a build killed between the two, a restore cut short) is built again whole.
-    stat = archive.stat()
-    record = {
-        "version": _ARCHIVE_RECORD_VERSION,
-        "archive": (stat.st_size, stat.st_mtime_ns),
-        "files": {path: (key, *members[path]) for path, key in outputs.items()},
-        "dirs": {name: place for name, place in members.items() if name not in outputs},
-    }
-    whole_files.write_atomic(record_file(archive), marshal.dumps(record), durable=False)
+    build_record.write_archive_record(archive, outputs, members)
     removed = 0 if previous is None else len(previous.recorded - outputs.keys())
     return report, removed
-
-
-def _read_archive_record(
-    archive: Path,
-) -> tuple[dict[str, Entry], dict[str, Member]] | None:
-    """The record of `archive` (its files with their keys and places, its directories' places)
-    when the archive is the one it describes, its size and mtime unchanged; else None."""
-    try:
-        record = marshal.loads(record_file(archive).read_bytes())
-        stat = archive.stat()
-        if record["version"] != _ARCHIVE_RECORD_VERSION or tuple(record["archive"]) != (
-            stat.st_size,
-            stat.st_mtime_ns,
-        ):
-            return None
-        files: dict[str, Entry] = record["files"]
-        dirs: dict[str, Member] = record["dirs"]
-        for path, (key, start, end) in files.items():
-            _safe_relative(path)
-            if not (isinstance(key, str) and 0 <= start < end <= stat.st_size):
-                return None
-        for start, end in dirs.values():
-            if not 0 <= start < end <= stat.st_size:
-                return None
-    except (OSError, EOFError, ValueError, TypeError, KeyError, AttributeError):
-        return None
-    return files, dirs
 
 
 def write_artifacts(
@@ -429,7 +307,7 @@ def write_artifacts(
     # (the cold-build budget: 0.3 CPU-s at 10k papers).
     root = os.fspath(directory)
     for artifact in artifacts:
-        relative = _safe_relative(artifact.path)
+        relative = safe_relative(artifact.path)
         if unless_in is not None and whole_files.holds(unless_in / relative, artifact.data):
             continue
         parent = relative.rpartition("/")[0]
@@ -441,47 +319,6 @@ def write_artifacts(
         files += 1
         total += len(artifact.data)
     return PublishReport(files=files, bytes=total)
-
-
-def _journal(public: Path) -> Path:
-    return public.with_name(f".{public.name}.journal")
-
-
-_UNKNOWN: Entry = ("", -1, -1)  # a file that may be there or not: made again, or removed
-
-
-def _entries(
-    outputs: Outputs,
-    kept: Mapping[str, Entry],
-    *,
-    directory: Path,
-    staged: Path | None = None,
-) -> dict[str, Entry]:
-    """Each file's key, size and mtime; `kept` entries are known, the rest are read from
-    `staged` when it holds the file (a rename keeps the mtime), else from `directory`."""
-    files: dict[str, Entry] = {}
-    for path, key in outputs.items():
-        entry = kept.get(path)
-        if entry is None or entry[0] != key:
-            stat = None
-            if staged is not None:
-                with suppress(FileNotFoundError):  # not staged: its bytes were already there
-                    stat = os.stat(f"{staged}/{path}")  # noqa: PTH116 (as above)
-            stat = stat or os.stat(f"{directory}/{path}")  # noqa: PTH116
-            entry = (key, stat.st_size, stat.st_mtime_ns)
-        files[path] = entry
-    return files
-
-
-def _record_bytes(files: Mapping[str, Entry]) -> bytes:
-    # marshal: five times faster than JSON both ways at 55,000 entries. Like a cache, the
-    # record is for sitegen alone; one it cannot read means a full build.
-    return marshal.dumps({"version": _RECORD_VERSION, "files": dict(files)})
-
-
-def _write_record(public: Path, files: Mapping[str, Entry]) -> None:
-    # Not flushed: it is checked against the files when read, like a cache.
-    whole_files.write_atomic(record_file(public), _record_bytes(files), durable=False)
 
 
 def remove_made_tree(tree: Path) -> None:
@@ -542,28 +379,3 @@ def _exchange(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
         return False  # the kernel or this file system cannot exchange
     raise OSError(code, os.strerror(code), str(b))
-
-
-# What may put a path of a record, one per line, outside the output directory: a part that is
-# empty or starts with a dot (then each path is tested by _safe_relative: the site's paths
-# have none), a backslash or a NUL: eight scans of 4 MB at 55,000 paths, not twelve.
-_UNSAFE = ("\n/", "/\n", "//", "\n\n", "\n.", "/.", "\\", "\0")
-
-
-def _all_safe_relative(paths: Collection[str]) -> None:
-    """A ValueError unless every one of `paths` is `_safe_relative`: tested in one string, not
-    one at a time (the rebuild budget, under 2 s at 50k papers: 0.1 s for 55,000 paths)."""
-    lines = "\n".join(["", *paths, ""])
-    if lines.count("\n") != len(paths) + 1 or any(u in lines for u in _UNSAFE):
-        for path in paths:
-            if "\n" in path:
-                raise ValueError(f"artifact path escapes the output directory: {path!r}")
-            _safe_relative(path)
-
-
-def _safe_relative(path: str) -> str:
-    """`path` when it names a file inside the output directory, in the one way routes spell
-    paths; else a ValueError."""
-    if not is_plain_relative(path):
-        raise ValueError(f"artifact path escapes the output directory: {path!r}")
-    return path

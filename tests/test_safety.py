@@ -270,7 +270,7 @@ def test_a_build_killed_at_any_step_keeps_the_users_files_and_the_next_one_ends_
     public = tiny_built / "public"
     _put_users_files(public)
     day_file.write_bytes(held)  # new pages for the killed builds
-    real_write_record = __import__("sitegen.publish").publish._write_record
+    real_write_record = __import__("sitegen.build_record").build_record.write_record
     for kill, build in (
         ("sitegen.publish._swap", ["--clean"]),
         ("sitegen.transaction.commit", []),
@@ -289,7 +289,7 @@ def test_a_build_killed_at_any_step_keeps_the_users_files_and_the_next_one_ends_
             raise _Killed
 
         if kill.startswith("the record"):
-            monkeypatch.setattr("sitegen.publish._write_record", write_record)
+            monkeypatch.setattr("sitegen.build_record.write_record", write_record)
         else:
             monkeypatch.setattr(kill, killed)
         with pytest.raises(_Killed):
