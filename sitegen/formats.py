@@ -25,6 +25,7 @@ from sitegen.clean import clean_block, clean_line
 from sitegen.dates import iso_day
 from sitegen.errors import ContentError, Location, SitegenError
 from sitegen.fields import TomlFields, TomlValue, as_toml, is_count, load_toml, toml_value
+from sitegen.layout import DAYS_DIR, PAPERS_DIR
 from sitegen.model import (
     Day,
     DayEntry,
@@ -44,7 +45,7 @@ _PAPER_KEYS = frozenset(
 # Written by sitegen before 0.2; the day files always decided a paper's days.
 _RETIRED_PAPER_KEYS = {
     "featured": "delete this line: the days a paper was featured are the day files' to say "
-    "(content/days/*.toml), and `sitegen ingest` no longer writes it",
+    f"({DAYS_DIR}/*.toml), and `sitegen ingest` no longer writes it",
 }
 _DAY_KEYS = frozenset({"day", "arrived_after", "sources", "papers"})
 _DAY_ENTRY_KEYS = frozenset({"id", "title", "upvotes", "added"})
@@ -183,7 +184,7 @@ def parse_day_file(text: str, *, path: str) -> Day:
             hint=f"set day = {stem}"
             # Not "2026-08-32" nor "1066-01-01": refused next.
             if (named := iso_day(stem)) and not day_out_of_range(named)
-            else "name the file after the day it holds: content/days/YYYY-MM-DD.toml",
+            else f"name the file after the day it holds: {DAYS_DIR}/YYYY-MM-DD.toml",
         )
     arrived_after = fields.date("arrived_after")
     for key, value in (("day", day), ("arrived_after", arrived_after)):
@@ -245,10 +246,10 @@ def _entry_problem(raw: TomlValue) -> str | None:
     if not isinstance(raw, dict):
         return f"not a table: {as_toml(raw):.60}"
     if not isinstance(raw["id"], str):  # quotes forgotten: TOML read 2606.12730 as 2606.1273
-        named = "as its file in content/papers/ is named"
+        named = f"as its file in {PAPERS_DIR}/ is named"
         return f"`id` must be in quotes, {named}, not {as_toml(raw['id']):.60}"
     if not is_paper_id(raw["id"]):
-        return f"`id` {as_toml(raw['id']):.60} is not a paper id (a file name in content/papers/)"
+        return f"`id` {as_toml(raw['id']):.60} is not a paper id (a file name in {PAPERS_DIR}/)"
     if not isinstance(raw.get("title", ""), str):
         return f"`title` must be a string, not {as_toml(raw['title']):.60}"
     if not (raw.get("upvotes") is None or is_count(raw["upvotes"])):

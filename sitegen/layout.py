@@ -14,9 +14,12 @@ from __future__ import annotations
 
 CONFIG_FILE = "site.toml"
 CONTENT_DIR = "content"
-PAPERS_DIR = f"{CONTENT_DIR}/papers"
-DAYS_DIR = f"{CONTENT_DIR}/days"
-LISTINGS_DIR = f"{CONTENT_DIR}/listings"
+# The store's folders by their names in content/ (the file states and the parse cache are kept
+# by them), and by their paths from the root.
+PAPERS_FOLDER, DAYS_FOLDER, LISTINGS_FOLDER = "papers", "days", "listings"
+PAPERS_DIR = f"{CONTENT_DIR}/{PAPERS_FOLDER}"
+DAYS_DIR = f"{CONTENT_DIR}/{DAYS_FOLDER}"
+LISTINGS_DIR = f"{CONTENT_DIR}/{LISTINGS_FOLDER}"
 TEMPLATES_DIR = "templates"
 STATIC_DIR = "static"
 CACHE_DIR = ".sitegen-cache"

@@ -19,7 +19,14 @@ from pathlib import Path, PurePosixPath
 from sitegen.digest_dates import DigestDates, DigestRules
 from sitegen.errors import ContentError, ListingError, Location
 from sitegen.formats import decode_content, parse_day_file
-from sitegen.layout import CONFIG_FILE, CONTENT_DIR, DAYS_DIR, LISTINGS_DIR
+from sitegen.layout import (
+    CONFIG_FILE,
+    CONTENT_DIR,
+    DAYS_DIR,
+    DAYS_FOLDER,
+    LISTINGS_DIR,
+    LISTINGS_FOLDER,
+)
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.listings.base import MAX_LISTING_BYTES, listing_too_large
 from sitegen.model import kept_order
@@ -127,11 +134,11 @@ def listing_paths(paths: Sequence[Path]) -> list[Path]:
         if not os.path.isdir(path):  # noqa: PTH112
             files.append(path)
             continue
-        if (path / "listings").is_dir() and (path / "days").is_dir():  # `ingest content`
+        if (path / LISTINGS_FOLDER).is_dir() and (path / DAYS_FOLDER).is_dir():  # `ingest content`
             raise ListingError(
                 "a site's content folder, not a folder of listings",
                 location=Location(str(path)),
-                hint=f"give {path / 'listings'}, where its listings are kept",
+                hint=f"give {path / LISTINGS_FOLDER}, where its listings are kept",
             )
         try:
             held = sorted(

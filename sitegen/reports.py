@@ -108,7 +108,7 @@ def say_build_notes(report: BuildReport) -> None:
     _say_empty_feeds(report.empty_feeds)
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
         say_note(
-            f"site.toml's [content] hidden names {paper_id}, which no file of content/papers/"
+            f"site.toml's [content] hidden names {paper_id}, which no file of {PAPERS_DIR}/"
             " is: check the id (its file's name without .md)"
         )
 
@@ -503,7 +503,7 @@ def papers_to_explain(root: Path, paper_ids: Sequence[str]) -> list[Paper]:
             raise UsageError(
                 f"--topics-why {named}: no such paper"
                 + (f" (did you mean {close[0]}?)" if close else ""),
-                hint="give a paper's id (its file's name in content/papers/ without .md) or its"
+                hint=f"give a paper's id (its file's name in {PAPERS_DIR}/ without .md) or its"
                 " arXiv id",
             )
         found.append(papers[paper_id])

@@ -56,8 +56,10 @@ from sitegen.layout import (
     CONTENT_DIR,
     CONTENT_JOURNAL,
     DAYS_DIR,
+    DAYS_FOLDER,
     LISTINGS_DIR,
     PAPERS_DIR,
+    PAPERS_FOLDER,
 )
 from sitegen.listings import Listing
 from sitegen.model import (
@@ -216,13 +218,13 @@ def _read_store(
     cache = ParseCache.load(root, reuse=use_cache)
     changed, gone, states_token = _changed_files(root, stating(), cache, token)
     papers_dir, days_dir = root / PAPERS_DIR, root / DAYS_DIR
-    for name in gone.get(_PAPERS, ()):
+    for name in gone.get(PAPERS_FOLDER, ()):
         cache.drop_paper(name)
-    for name in gone.get(_DAYS, ()):
+    for name in gone.get(DAYS_FOLDER, ()):
         cache.drop_day(name)
     to_parse = [
         name
-        for name in changed.get(_PAPERS, ())
+        for name in changed.get(PAPERS_FOLDER, ())
         if (held := cache.papers.get(name)) is None or not holds(papers_dir / name, held[0])
     ]
     if known_topics is not None:  # parsed again if it names a topic no longer known: the error
@@ -246,7 +248,7 @@ def _read_store(
             cache.set_paper(name, facts)
         if unsorted:
             cache.in_name_order()
-    for name in changed.get(_DAYS, ()):
+    for name in changed.get(DAYS_FOLDER, ()):
         held_day = cache.days.get(name)
         if held_day is None or not holds(days_dir / name, held_day[0]):
             shown = f"{DAYS_DIR}/{name}"
@@ -301,8 +303,7 @@ def _read_store(
     )
 
 
-_PAPERS, _DAYS = "papers", "days"  # the directories of content/ whose files are read
-_LISTED = [(_PAPERS, ".md"), (_DAYS, ".toml")]
+_LISTED = [(PAPERS_FOLDER, ".md"), (DAYS_FOLDER, ".toml")]  # the folders whose files are read
 # The content files' states when the parse cache was last saved, and this run's until then.
 _KEPT_STATES = f"{CACHE_DIR}/content-states"
 _PENDING_STATES = f"{CACHE_DIR}/content-states.new"
@@ -351,7 +352,7 @@ def _file_states_beside(root: Path, token: str) -> Callable[[], bytes]:
 
 def _misnamed(root: Path, directory: str, name: str) -> ContentError:
     path = root / CONTENT_DIR / directory / name
-    kind, suffix = ("day", ".toml") if directory == _DAYS else ("paper", ".md")
+    kind, suffix = ("day", ".toml") if directory == DAYS_FOLDER else ("paper", ".md")
     shape = f"{CONTENT_DIR}/{directory}/" + ("YYYY-MM-DD.toml" if kind == "day" else "<id>.md")
     if path.is_dir():
         return ContentError(
@@ -415,7 +416,10 @@ def _changed_files(
         into = gone if identity == file_states.GONE else changed
         into.setdefault(directory.decode(), []).append(os.fsdecode(name))
     if not matched:
-        for folder, held in ((_PAPERS, cache.papers.keys()), (_DAYS, cache.days.keys())):
+        for folder, held in (
+            (PAPERS_FOLDER, cache.papers.keys()),
+            (DAYS_FOLDER, cache.days.keys()),
+        ):
             gone[folder] = list(held - set(changed.get(folder, ())))
     return changed, gone, states_token
 
@@ -510,7 +514,7 @@ def _orphan_hint(
         return f"{prefix}if {gone} was deleted, restore it from a copy; {off}"
     if meant is None:
         return (
-            "write the id of a paper (a file name in content/papers/ without '.md'), or delete"
+            f"write the id of a paper (a file name in {PAPERS_DIR}/ without '.md'), or delete"
             " this entry (to take a paper off the site, delete its file and its day entries)"
         )
     return f'write id = "{meant}" (the paper of that title), or delete this entry'
@@ -676,8 +680,8 @@ def ingest_into_store(
                 f" already: is it {other}'s listing, not {day}'s? nothing was written",
                 location=Location(origin),
                 hint=f"if it is, give --date {other} (or name the file after it); if {other} "
-                f"is the wrong day, delete content/days/{other}.toml and its listing in "
-                "content/listings/, then ingest both again",
+                f"is the wrong day, delete {DAYS_DIR}/{other}.toml and its listing in "
+                f"{LISTINGS_DIR}/, then ingest both again",
             )
         papers = [p for p in merged.papers.values() if before.papers.get(p.id) != p]
         days = [d for day, d in merged.days.items() if before.days.get(day) != d]
