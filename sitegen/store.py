@@ -39,6 +39,7 @@ from sitegen.cache import (
     plain_day,
 )
 from sitegen.clean import web_url
+from sitegen.dates import iso_day
 from sitegen.errors import ContentError, ContentErrors, ListingError, Location, reason_of
 from sitegen.formats import (
     carry_comments,
@@ -627,13 +628,9 @@ def stored_days(root: Path) -> list[date]:
             location=Location(str(root / DAYS_DIR)),
             hint="check its permissions (ls -ld), then run again",
         ) from None
-    days = []
-    for name in names:
-        try:
-            days.append(date.fromisoformat(name.removesuffix(".toml")))
-        except ValueError:
-            continue  # a stray name is the build's error to report
-    return days
+    # A name the store refuses (20301116.toml, read by date.fromisoformat as 2030-11-16) is
+    # no day held: it is the store's error to report.
+    return [day for name in names if (day := iso_day(name.removesuffix(".toml"))) is not None]
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,7 +28,7 @@ from sitegen.formats import (
     render_paper_file,
 )
 from sitegen.ingest import ingest_listings
-from sitegen.layout import PAPERS_DIR
+from sitegen.layout import CONFIG_FILE, DAYS_DIR, PAPERS_DIR
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.model import ContentSnapshot, Day, DayEntry, Organization, Paper
 from sitegen.store import (
@@ -38,6 +38,7 @@ from sitegen.store import (
     ingest_into_store,
     load_content,
     parse_paper_files,
+    stored_days,
     write_files,
 )
 from tests.conftest import REPO, item_date, sitegen_here, tree_bytes
@@ -1272,3 +1273,21 @@ def test_two_paper_files_of_one_title_one_without_an_arxiv_id_are_said_as_maybe_
     assert load_content(tmp_path).same_title == (
         (f"{PAPERS_DIR}/2501.00001.md", f"{PAPERS_DIR}/one-title-0a1b2c3d.md"),
     )
+
+
+@pytest.mark.parametrize("name", ["20301116.toml", "2030-W46-6.toml"])
+def test_a_day_file_name_the_store_refuses_is_no_day_held_for_fetch(
+    tmp_path: Path, name: str
+) -> None:
+    """Found by a review: fetch took its days held from the day files' names with
+    date.fromisoformat, which reads 20301116 (the dashes lost) and a week date too, so a stray
+    `20301116.toml` was a day held in 2030 ("content/ holds a later day": today alone asked),
+    while reading the store refuses that name."""
+    shutil.copy(REPO / CONFIG_FILE, tmp_path / CONFIG_FILE)
+    days = tmp_path / DAYS_DIR
+    days.mkdir(parents=True)
+    (tmp_path / PAPERS_DIR).mkdir()
+    shutil.copy(next((REPO / DAYS_DIR).glob("*.toml")), days / name)
+    with pytest.raises(ContentError):
+        load_content(tmp_path)
+    assert stored_days(tmp_path) == []
