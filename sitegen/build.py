@@ -35,7 +35,7 @@ from sitegen.cache import KeyedCache, LoggedDicts, digest, kept_by_month
 from sitegen.config import SiteConfig
 from sitegen.custom_feeds import EmptyFeed, find_empty_feeds
 from sitegen.digest_dates import load_digest_dates
-from sitegen.errors import ContentError, Location
+from sitegen.errors import ContentError, Location, reason_of
 from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
 from sitegen.layout import CACHE_DIR, PAPERS_DIR, TEMPLATES_DIR
@@ -461,7 +461,7 @@ def _template_files(templates: Path) -> Iterator[Path]:
 
     def refuse(error: OSError) -> None:
         raise ContentError(
-            f"cannot read it: {error.strerror}",
+            f"cannot read it: {reason_of(error)}",
             location=Location(os.fsdecode(error.filename or templates)),
             hint="check its permissions (ls -ld), then run again",
         )

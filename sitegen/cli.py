@@ -30,6 +30,7 @@ from sitegen.errors import (
     SitegenError,
     UsageError,
     printable,
+    reason_of,
 )
 from sitegen.formats import decode_content
 from sitegen.layout import CONFIG_FILE
@@ -468,7 +469,7 @@ def load_config(root: Path) -> SiteConfig:
         ) from None
     except OSError as error:  # a directory, or not readable by this user
         raise ConfigError(
-            f"cannot read it: {error.strerror}",
+            f"cannot read it: {reason_of(error)}",
             location=Location(str(path)),
             hint="site.toml is a text file this user can read",
         ) from None
@@ -532,7 +533,7 @@ def _topics_before(before: Path) -> tuple[Topic, ...]:
         return parse_config(_config_text(before), source=str(before)).topics
     except OSError as error:
         raise UsageError(
-            f"--topics-before {before}: {error.strerror}", hint="give a site.toml to compare"
+            f"--topics-before {before}: {reason_of(error)}", hint="give a site.toml to compare"
         ) from None
 
 

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sitegen.config import SiteConfig
-from sitegen.errors import ContentError, Location
+from sitegen.errors import ContentError, Location, reason_of
 from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
 from sitegen.formats import decode_content, parse_digest_dates, render_digest_dates
 from sitegen.ingest import Merged
@@ -39,7 +39,7 @@ def load_digest_dates(root: Path) -> dict[str, datetime]:
         return {}
     except OSError as error:  # a directory, a FIFO, a device in its place; or no permission
         raise ContentError(
-            f"cannot read it: {error.strerror}",
+            f"cannot read it: {reason_of(error)}",
             location=Location(DIGEST_DATES),
             # Mode 000 is nothing in its way: "move it away" misled (found by a flag driver).
             hint="fix its permissions (sitegen reads it to build the site), then run again"

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sitegen.dates import iso_day
-from sitegen.errors import ContentError, Location
+from sitegen.errors import ContentError, Location, reason_of
 from sitegen.ingest import LATE_WITHIN_DAYS
 from sitegen.layout import CONTENT_DIR
 from sitegen.whole_files import read_regular_file
@@ -150,7 +150,7 @@ def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
     except FileNotFoundError:
         return {}
     except OSError as error:  # a directory, a FIFO, a device
-        problem = f"cannot read it: {error.strerror}"
+        problem = f"cannot read it: {reason_of(error)}"
     except json.JSONDecodeError as error:
         problem, line = f"not valid JSON: {error.msg}", error.lineno
     except UnicodeDecodeError:

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 
 from sitegen.digest_dates import DigestDates, DigestRules
-from sitegen.errors import ContentError, ListingError, Location
+from sitegen.errors import ContentError, ListingError, Location, reason_of
 from sitegen.formats import decode_content, parse_day_file
 from sitegen.layout import (
     CONFIG_FILE,
@@ -75,7 +75,7 @@ def ingest_files(
                 )
             except OSError as error:  # a folder without permission: Python 3.11 raises
                 raise ContentError(
-                    f"cannot read it: {error.strerror}",
+                    f"cannot read it: {reason_of(error)}",
                     location=Location(os.fsdecode(error.filename or root / LISTINGS_DIR)),
                     hint="check its permissions (ls -ld), then run again",
                 ) from None
@@ -148,7 +148,7 @@ def listing_paths(paths: Sequence[Path]) -> list[Path]:
             )
         except OSError as error:
             raise ListingError(
-                f"cannot read the folder: {error.strerror}",
+                f"cannot read the folder: {reason_of(error)}",
                 location=Location(str(path)),
                 hint="check its permissions (ls -ld), then run again",
             ) from None
@@ -170,7 +170,7 @@ def read_listing_file(path: Path) -> bytes:
         if error.errno == errno.EFBIG:
             raise listing_too_large(str(path)) from None
         raise ListingError(
-            f"cannot read the listing: {error.strerror}",
+            f"cannot read the listing: {reason_of(error)}",
             location=Location(str(path)),
             hint=_unread_listing_hint(error.errno),
         ) from None

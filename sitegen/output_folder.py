@@ -16,7 +16,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from sitegen import transaction
-from sitegen.errors import BuildError, Location
+from sitegen.errors import BuildError, Location, reason_of
 from sitegen.layout import CACHE_DIR, CONTENT_DIR, CONTENT_JOURNAL, STATIC_DIR, TEMPLATES_DIR
 from sitegen.urls import is_plain_relative
 
@@ -68,7 +68,7 @@ def output_directory(out: Path) -> Path:
             out.stat()  # a loop raises ELOOP: resolve() says so only before Python 3.13
     except (OSError, RuntimeError) as error:  # a name too long, a link to itself
         if isinstance(error, OSError) and error.errno != errno.ELOOP:
-            reason = error.strerror
+            reason = reason_of(error)
         else:
             reason = "a symbolic link loop"
         raise BuildError(
@@ -204,7 +204,7 @@ def check_output(out: Path, *, root: Path) -> None:
             first = next((entry.name for entry in entries), None)
     except OSError as error:
         raise BuildError(
-            f"cannot look into the output: {error.strerror or error}", location=where, hint=hint
+            f"cannot look into the output: {reason_of(error)}", location=where, hint=hint
         ) from None
     if first is not None:
         record = record_file(out.absolute()).name

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from stat import S_ISREG
 
-from sitegen.errors import ContentError, Location
+from sitegen.errors import ContentError, Location, reason_of
 from sitegen.file_states import may_change_unseen
 from sitegen.layout import STATIC_DIR
 from sitegen.search import INDEX_DIR
@@ -36,7 +36,9 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
         return ()
 
     def unreadable(error: OSError) -> None:
-        raise _refused(folder, Path(error.filename or folder), f"cannot read it: {error.strerror}")
+        raise _refused(
+            folder, Path(error.filename or folder), f"cannot read it: {reason_of(error)}"
+        )
 
     found = []
     stated_at = time.time_ns()
@@ -56,7 +58,7 @@ def own_files(root: Path) -> tuple[tuple[str, str, str], ...]:
             try:
                 stat = path.stat()
             except OSError as error:
-                raise _refused(folder, path, f"cannot read it: {error.strerror}") from None
+                raise _refused(folder, path, f"cannot read it: {reason_of(error)}") from None
             if not S_ISREG(stat.st_mode):  # a FIFO: reading it hung the build
                 raise _refused(folder, path, "not a regular file", "take it out of static/")
             if not os.access(path, os.R_OK):

@@ -88,7 +88,7 @@ def exclusive(public: Path) -> Iterator[None]:
         lock = lock_file.open("a")
     except OSError as error:
         raise BuildError(
-            f"cannot create the lock file {lock_file} beside the output: {error.strerror or error}",
+            f"cannot create the lock file {lock_file} beside the output: {reason_of(error)}",
             location=Location(str(public)),
             hint="give --out a directory in a place you can write to",
         ) from None
@@ -129,7 +129,7 @@ def _recover(public: Path) -> None:
         transaction.recover(public.parent, journal_file(public))
     except OSError as error:
         raise BuildError(
-            f"cannot complete the interrupted change of {public.name}/: {error.strerror}"
+            f"cannot complete the interrupted change of {public.name}/: {reason_of(error)}"
             + (f" ({error.filename})" if error.filename else ""),
             location=Location(str(journal_file(public))),
             hint="fix that (space, permissions, a file put in its way), then build again: the"

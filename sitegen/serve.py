@@ -29,7 +29,7 @@ import watchfiles
 
 from sitegen.build import BuildReport, build_site
 from sitegen.config import SiteConfig
-from sitegen.errors import ContentError, OutputLost, SitegenError, UsageError, printable
+from sitegen.errors import ContentError, OutputLost, SitegenError, UsageError, printable, reason_of
 from sitegen.file_states import is_hidden
 from sitegen.layout import CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR
 from sitegen.output_folder import check_output, output_directory
@@ -668,7 +668,7 @@ def _listening_server(
     try:
         return server((host, port), handler)
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = reason_of(error)
         # The flag at fault first (a trial: a bad --bind was told to pick another port).
         if error.errno == errno.EADDRINUSE:
             hint = "pick another --port (0 picks a free one)"

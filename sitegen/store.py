@@ -111,7 +111,7 @@ def read_found(
         return path.read_bytes()
     except OSError as error:
         raise ContentError(
-            f"cannot read it: {error.strerror}",
+            f"cannot read it: {reason_of(error)}",
             location=Location(shown),
             hint=gone
             if isinstance(error, FileNotFoundError)
@@ -326,7 +326,7 @@ def check_store_folders(root: Path) -> None:
             continue
         except OSError as error:  # no permission, a name too long: Python 3.11 raises them
             raise ContentError(
-                f"cannot read it: {error.strerror}",
+                f"cannot read it: {reason_of(error)}",
                 location=Location(str(path)),
                 hint="check its permissions and the path given to --root",
             ) from None
@@ -624,7 +624,7 @@ def stored_days(root: Path) -> list[date]:
         return []
     except OSError as error:  # no permission: a traceback at fetch's start
         raise ContentError(
-            f"cannot list it: {error.strerror}",
+            f"cannot list it: {reason_of(error)}",
             location=Location(str(root / DAYS_DIR)),
             hint="check its permissions (ls -ld), then run again",
         ) from None

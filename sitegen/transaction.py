@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
-from sitegen.errors import Location, SitegenError, first_of
+from sitegen.errors import Location, SitegenError, first_of, reason_of
 from sitegen.urls import slash_places
 from sitegen.whole_files import write_atomic
 from sitegen.wording import counted
@@ -120,7 +120,7 @@ def _probe(probe: Path, there: Path, journal: Path) -> None:
                 hint=f"keep it on the filesystem of {journal.parent.absolute()}",
             ) from None
         if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise _not_writable(str(there.parent), error.strerror) from None
+            raise _not_writable(str(there.parent), reason_of(error)) from None
         raise
 
 
@@ -150,7 +150,7 @@ def unwritable_folder(root: Path, paths: Iterable[str]) -> tuple[str, Path] | No
     return None
 
 
-def _not_writable(folder: str, reason: str | None) -> SitegenError:
+def _not_writable(folder: str, reason: str) -> SitegenError:
     return SitegenError(
         f"cannot write in it: {reason}",
         location=Location(folder),
