@@ -711,7 +711,9 @@ def test_a_hostile_answer_fails_its_day_only_and_is_never_read_whole(
     days = load_content(small).days
     assert {"2025-11-01", "2025-11-03"} <= {d.isoformat() for d in days}
     assert "2025-11-02" not in {d.isoformat() for d in days}
-    assert peak < 40 * 2**20, f"{peak / 2**20:.0f} MB held at once"
+    # The cap (16 MB) held once at most, not twice: the pieces of an answer past it stayed in
+    # the error's frames while the day's page was read next (40 MB, flaky against 40 MB alone).
+    assert peak < 24 * 2**20, f"{peak / 2**20:.0f} MB held at once"
 
 
 # ---- 6. there is always a public/ ---------------------------------------------------------------
