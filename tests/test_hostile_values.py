@@ -7,8 +7,6 @@ from __future__ import annotations
 import html
 import json
 import shutil
-import subprocess
-import sys
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -140,13 +138,7 @@ def test_a_base_url_no_link_can_carry_is_refused_in_one_line(site: Path, base_ur
     the build with lxml's traceback in the feeds ("All strings must be XML compatible"), and
     `"` or `<` made every link of 404.html one the Nu checker refuses (`Illegal character in
     path segment`)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "sitegen", "--root", str(site), "build", "--base-url", base_url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = sitegen_here("--root", str(site), "build", "--base-url", base_url)
     assert "Traceback" not in result.stderr, result.stderr[-600:]
     assert result.returncode == 2, (result.returncode, result.stderr[-600:])
     assert "is not an absolute http(s) URL" in result.stderr

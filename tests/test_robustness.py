@@ -392,7 +392,8 @@ def test_a_listing_is_read_no_further_than_a_listing_may_be(site: Path, tmp_path
     huge = tmp_path / "2026-01-08.txt"
     with huge.open("wb") as handle:  # sparse: 33 MB that take no room
         handle.truncate(33 * 2**20)
-    _one_clear_line(_sitegen(site, "ingest", str(huge)), str(huge), "32 MB")
+    # Run here: a 33 MB file read whole is no danger to this process, as /dev/zero is.
+    _one_clear_line(sitegen_here("--root", str(site), "ingest", str(huge)), str(huge), "32 MB")
 
 
 # ---- 8, 9, 10: broken disks --------------------------------------------------------------------
@@ -518,7 +519,7 @@ def test_a_change_of_public_that_cannot_be_completed_is_one_line_and_a_probe_lef
     (journal / "files" / "new.html").write_text("<p>new</p>\n")
     manifest = {"move": [["public/index.html/x", "new.html"]], "delete": []}  # under a file
     (journal / "manifest.json").write_text(json.dumps(manifest))
-    result = _sitegen(tiny_built, "build")
+    result = sitegen_here("--root", str(tiny_built), "build")
     _one_clear_line(result, "cannot complete the interrupted change of public/", "index.html")
     shutil.rmtree(journal)  # what the hint says to fix, fixed
     (public / ".sitegen-probe-123-abcd1234").write_bytes(b"")
@@ -730,7 +731,7 @@ def test_content_on_another_filesystem_is_one_line_and_nothing_is_half_done(
     shutil.move(site / "content", other_filesystem / "content")
     (site / "content").symlink_to(other_filesystem / "content")
     before = tree_bytes(other_filesystem / "content")
-    result = _sitegen(site, "ingest", str(SECOND))
+    result = sitegen_here("--root", str(site), "ingest", str(SECOND))
     _one_clear_line(result, "on another filesystem or mount than the site folder")
     assert tree_bytes(other_filesystem / "content") == before
     assert main(["--root", str(site), "build"]) == 0  # nothing was left to complete
@@ -742,7 +743,7 @@ def test_an_output_that_is_a_mount_point_is_refused_untouched(
 ) -> None:
     """A review: the swap of the output failed (a mount point cannot be replaced) and left its
     record, after which every build ended in a traceback."""
-    result = _sitegen(tiny_built, "build", "--out", str(other_filesystem))
+    result = sitegen_here("--root", str(tiny_built), "build", "--out", str(other_filesystem))
     _one_clear_line(result, "a mount point")
     assert list(other_filesystem.iterdir()) == []
     assert not list(other_filesystem.parent.glob(f".{other_filesystem.name}.*"))
@@ -774,7 +775,7 @@ def test_a_build_with_a_filesystem_mounted_inside_its_output_is_refused_untouche
     try:
         (media / "mine.txt").write_text("mine\n")
         for clean in ([], ["--clean"]):
-            result = _sitegen(tiny_built, "build", *clean)
+            result = sitegen_here("--root", str(tiny_built), "build", *clean)
             _one_clear_line(result, "a filesystem is mounted inside it", str(media))
             assert (media / "mine.txt").read_text() == "mine\n"
     finally:
