@@ -91,11 +91,15 @@ def test_the_suite_stops_in_one_line_on_a_store_that_is_not_the_demo(tmp_path: P
     shutil.copy(REPO / "site.toml", repo)
     (repo / "tests" / "test_one.py").write_text("def test_one() -> None:\n    pass\n")
 
+    # No plugin but the suite's conftest, whose check this is: loading the installed ones
+    # (xdist, hypothesis, timeout) took most of each run's 1 to 2 s.
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+
     def run_tests() -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider",
              "-o", "addopts=", "tests/test_one.py"],
-            cwd=repo, capture_output=True, text=True, timeout=120,
+            cwd=repo, capture_output=True, text=True, timeout=120, env=env,
         )  # fmt: skip
 
     assert run_tests().returncode == 0, "the demo as bundled"
