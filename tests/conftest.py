@@ -153,6 +153,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)  # stable: each file's tests keep their order
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_flush_to_disk() -> Iterator[None]:
+    """sitegen run in the test process writes as it does, without waiting for the disk: a
+    flush (os.fsync, os.sync) keeps files through a power cut, which no test makes, and it is
+    not what keeps them through a kill (tests/test_interrupted.py kills processes of their
+    own, which flush). Waiting on the disk was 17 s of test_incremental.py's and
+    test_build.py's 185 s on a shared machine (an os.sync() waits for every process's writes)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(os, "fsync", lambda fd: None)
+        patch.setattr(os, "sync", lambda: None)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test as run outside GitHub Actions, where ci.yml runs the suite: GITHUB_ACTIONS
