@@ -639,12 +639,19 @@ def test_a_day_failing_for_days_fails_the_run_after_the_rest_is_deployed(
         in third_day.stderr
     )
     assert (small_scratch_repo / "content" / "days" / f"{had}.toml").is_file()  # to commit
-    jobs = _workflow("publish.yml")["jobs"]
-    last = jobs["days-failing"]
+    _fails_the_run_after_the_deploy("days-failing", "failing", small_scratch_repo)
+
+
+def _fails_the_run_after_the_deploy(job: str, output: str, repo: Path) -> None:
+    """The workflow's last `job`, run when the fetch's `output` is true, after the deploy: it
+    fails the run, saying so, since GitHub tells a workflow's owner of failed runs."""
+    last = _workflow("publish.yml")["jobs"][job]
     assert last["needs"] == [JOB, "deploy"]
-    assert last["if"] == "${{ !cancelled() && needs.fetch-and-build.outputs.failing == 'true' }}"
+    assert (
+        last["if"] == f"${{{{ !cancelled() && needs.fetch-and-build.outputs.{output} == 'true' }}}}"
+    )
     (step,) = last["steps"]
-    said = _run_step(step["run"], small_scratch_repo)
+    said = _run_step(step["run"], repo)
     assert said.returncode == 1 and said.stdout.startswith("::error title=sitegen fetch::")
 
 
@@ -681,12 +688,7 @@ def test_a_run_whose_fetch_had_no_day_deploys_what_the_branch_holds_then_fails(
     jobs = _workflow("publish.yml")["jobs"]
     assert jobs[JOB]["outputs"]["had-no-day"] == "${{ steps.fetch.outputs.had-no-day }}"
     # Deployed after a job that succeeded and a push skipped (the deploy job's condition, above).
-    last = jobs["fetch-had-no-day"]
-    assert last["needs"] == [JOB, "deploy"]
-    assert last["if"] == "${{ !cancelled() && needs.fetch-and-build.outputs.had-no-day == 'true' }}"
-    (step,) = last["steps"]
-    failed = _run_step(step["run"], small_scratch_repo)
-    assert failed.returncode == 1 and failed.stdout.startswith("::error title=sitegen fetch::")
+    _fails_the_run_after_the_deploy("fetch-had-no-day", "had-no-day", small_scratch_repo)
 
 
 def test_the_run_after_an_outage_says_it_had_the_days_the_runs_before_missed(
