@@ -41,7 +41,7 @@ from sitegen.file_states import is_content_file
 from sitegen.layout import CACHE_DIR, PAPERS_DIR, TEMPLATES_DIR
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
 from sitegen.others_files import others_files
-from sitegen.output_folder import check_output, output_directory
+from sitegen.output_folder import check_output, exclusive, output_directory
 from sitegen.output_keys import paper_states, papers_named
 from sitegen.outputs import (
     NEWEST_LISTS,
@@ -57,7 +57,6 @@ from sitegen.own_files import own_files
 from sitegen.parts import PaperParts
 from sitegen.publish import (
     PublishReport,
-    exclusive,
     publish,
     remove_leftovers,
     update,

@@ -2,17 +2,20 @@
 
 `output_directory` finds the folder through a link to a web root; `check_output` refuses,
 before anything is touched, an output a build must not replace (the site, its sources, a git
-working tree, a mount point, a folder of a user's files, a compressed archive's name). What
-sitegen writes beside an output X is named here too (`.X.outputs`, `.X.staging-<pid>`, ...),
-so that no output is named like one of them. sitegen.publish writes into the folder.
+working tree, a mount point, a folder of a user's files, a compressed archive's name);
+`exclusive` holds its lock, so one build at a time writes it. What sitegen writes beside an
+output X is named here too (`.X.lock`, `.X.outputs`, `.X.staging-<pid>`, ...), so that no
+output is named like one of them. sitegen.publish writes into the folder.
 """
 
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import re
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sitegen import transaction
@@ -40,6 +43,32 @@ def record_file(public: Path) -> Path:
 def journal_file(public: Path) -> Path:
     """The journal of an incremental build's change to `public` (sitegen.transaction)."""
     return public.with_name(f".{public.name}.journal")
+
+
+@contextmanager
+def exclusive(public: Path) -> Iterator[None]:
+    """Hold the lock of `public` beside it: two builds (a `serve` and a `build`, say) take
+    turns instead of interleaving their changes."""
+    public = public.absolute()
+    lock_file = public.with_name(f".{public.name}.lock")
+    if file := next((p for p in public.parents if p.exists() and not p.is_dir()), None):
+        raise BuildError(  # not "cannot create the lock file ...: File exists"
+            f"{file} is a file, so no directory can be made inside it",
+            location=Location(str(public)),
+            hint="give --out a directory in a place you can write to",
+        )
+    try:
+        public.parent.mkdir(parents=True, exist_ok=True)
+        lock = lock_file.open("a")
+    except OSError as error:
+        raise BuildError(
+            f"cannot create the lock file {lock_file} beside the output: {reason_of(error)}",
+            location=Location(str(public)),
+            hint="give --out a directory in a place you can write to",
+        ) from None
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 
 def safe_relative(path: str) -> str:

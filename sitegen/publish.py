@@ -20,7 +20,6 @@ beside the old one and renamed over it; its record holds where each file lies in
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import re
 import shutil
@@ -69,32 +68,6 @@ def write_errors_reported(out: Path) -> Iterator[None]:
             location=Location(str(error.filename or out)),
             hint="free some space or fix the permissions; the previous site is unchanged",
         ) from None
-
-
-@contextmanager
-def exclusive(public: Path) -> Iterator[None]:
-    """Hold the lock of `public` beside it: two builds (a `serve` and a `build`, say) take
-    turns instead of interleaving their changes."""
-    public = public.absolute()
-    lock_file = public.with_name(f".{public.name}.lock")
-    if file := next((p for p in public.parents if p.exists() and not p.is_dir()), None):
-        raise BuildError(  # not "cannot create the lock file ...: File exists"
-            f"{file} is a file, so no directory can be made inside it",
-            location=Location(str(public)),
-            hint="give --out a directory in a place you can write to",
-        )
-    try:
-        public.parent.mkdir(parents=True, exist_ok=True)
-        lock = lock_file.open("a")
-    except OSError as error:
-        raise BuildError(
-            f"cannot create the lock file {lock_file} beside the output: {reason_of(error)}",
-            location=Location(str(public)),
-            hint="give --out a directory in a place you can write to",
-        ) from None
-    with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-        yield
 
 
 def remove_leftovers(public: Path) -> None:
@@ -269,7 +242,7 @@ def _update_archive(
     if previous is not None:
         recorded = build_record.read_archive_record(archive)
         # The record matched it when the build began (previous_build), and no sitegen writes
-        # it meanwhile (exclusive): another program did (a copy, a restore).
+        # it meanwhile (output_folder.exclusive): another program did (a copy, a restore).
         if recorded is None:
             raise BuildError(
                 "another program wrote it during the build, so its files could not be kept",

@@ -18,8 +18,8 @@ from pathlib import Path
 from sitegen import whole_files
 from sitegen.build_record import PreviousBuild, changed_files, previous_build, read_record
 from sitegen.cache import KeyedCache, kept_by_month
-from sitegen.output_folder import output_directory
-from sitegen.publish import PublishReport, exclusive, update, write_errors_reported
+from sitegen.output_folder import exclusive, output_directory
+from sitegen.publish import PublishReport, update, write_errors_reported
 from sitegen.search import (
     INDEX_DIR,
     SearchShard,
