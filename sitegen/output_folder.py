@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from sitegen import transaction
 from sitegen.errors import BuildError, Location, reason_of
 from sitegen.layout import CACHE_DIR, CONTENT_DIR, CONTENT_JOURNAL, STATIC_DIR, TEMPLATES_DIR
+from sitegen.mounts import mount_points, mounts_under
 from sitegen.urls import is_plain_relative
 
 # A tar archive's names, compressed or in capitals.
@@ -179,8 +179,8 @@ def check_output(out: Path, *, root: Path) -> None:
             )
     # Linux's list of mounts names a bind mount of a folder of the same disk too, which
     # os.path.ismount does not see (a review: a Docker volume's `-v /srv/www:/site/public`).
-    points = transaction.mount_points()
-    if mounts := transaction.mounts_under(str(target), points):
+    points = mount_points()
+    if mounts := mounts_under(str(target), points):
         # A full build removes the folder it replaces, and so what a mount inside it holds (a
         # review: a volume mounted at public/media was emptied).
         raise BuildError(
