@@ -822,6 +822,7 @@ def content_lock(root: Path) -> Iterator[None]:
         yield
 
 
+# urls.is_plain_relative, and under content/: the store writes no other folder of the site.
 def _check_inside(rel: str) -> None:
     # Paper ids are validated, but this is the last line of defence against writing elsewhere.
     if not rel.startswith(f"{CONTENT_DIR}/") or not is_plain_relative(rel):

@@ -394,6 +394,7 @@ def _manifest(path: Path) -> tuple[list[tuple[str, str]], list[str]]:
     )
 
 
+# Not urls.is_plain_relative: a journal's paths start with --out's name, which may hold a "\".
 def _is_inside(rel: object) -> bool:
     return (
         isinstance(rel, str)

@@ -222,6 +222,7 @@ def slash_places(path: str) -> Iterator[int]:
         index = path.find("/", index + 1)
 
 
+# The strictest of three checks: for paths sitegen spells itself (see transaction._is_inside).
 def is_plain_relative(path: str) -> bool:
     """Whether `path` names a file below a directory in the one way sitegen spells paths: parts
     joined by "/", none empty, "." or "..", and no backslash or NUL. String tests: a
