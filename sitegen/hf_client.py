@@ -841,8 +841,8 @@ def _read_capped(response: httpx.Response, *, limit: int, cap: int, day: date) -
     # Inflated here, not by httpx: its decoders inflate a whole network read at once (a bomb
     # of 64 KB becomes 64 MB, and "gzip, gzip" a thousand times that) before any cap applies.
     inflate = zlib.decompressobj(zlib.MAX_WBITS | 16) if "gzip" in encoding else None
-    # Pieces joined once at the end: a bytearray grown past the cap held it twice while it
-    # moved (a hostile answer's 16 MB cap peaked at 40 MB).
+    # Pieces joined once at the end: a growing bytearray moved its bytes as it grew, holding
+    # them twice for the moment (a few MB of a hostile answer's peak at the 16 MB cap).
     body: list[bytes] = []
     size = 0
     encoded = False  # a byte of the gzip stream came: no body at all (a 304's) is no stream
