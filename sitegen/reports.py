@@ -129,11 +129,10 @@ def _say_empty_feeds(feeds: Sequence[EmptyFeed]) -> None:
             + ")"
             for how, value, near in feed.unmatched
         ] or ["its rules together admit none of them"]
-        papers = "paper" if feed.looked_at == 1 else "papers"
         days = "day" if feed.days == 1 else f"{feed.days} days"
         say_note(
-            f"custom feed {feed.slug} admits none of the {feed.looked_at} {papers} of the"
-            f" site's newest {days}: {'; '.join(why)}; its page says \"No paper matches this"
+            f"custom feed {feed.slug} admits none of the {counted(feed.looked_at, 'paper')} of"
+            f" the site's newest {days}: {'; '.join(why)}; its page says \"No paper matches this"
             ' feed yet": check its rules in site.toml (docs/configuration.md)'
         )
 
