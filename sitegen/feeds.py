@@ -40,7 +40,7 @@ from sitegen.model import Appearance, Artifact, Topic
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, ranked_count
 from sitegen.site import Site, day_moment
-from sitegen.urls import ListingRoutes, Routes
+from sitegen.urls import ListingRoutes, Route, Routes
 from sitegen.wording import counted
 
 # Ids must not depend on base_url (a site may move) or on the build: a tag URI per paper/day.
@@ -382,7 +382,8 @@ def render_feed(
     *,
     whole: Collection[date] = (),
 ) -> Iterator[Artifact]:
-    """The feed in Atom and in RSS; `whole`: the days of its items a fetch had whole."""
+    """The feed in Atom, in RSS, and as a JSON Feed where its routes name one; `whole`: the
+    days of its items a fetch had whole."""
     items = spec.items or (_nothing_yet(spec, routes),)
     rendered = all(item.xml for item in items)  # before, as a standing feed's items are
     entries = [item.xml for item in items] if rendered else _entries_xml(items)
@@ -409,6 +410,8 @@ def render_feed(
         entry = 0 if kind == "atom" else 1
         data = head + b"".join(xml[entry] for xml in entries) + tail
         yield Artifact(route.path, data)
+    if spec.routes.json is not None:
+        yield _json_feed(spec, spec.routes.json, config, routes)
 
 
 # A reference to a bidi control written as text ("&#8238;"): a feed reader that takes an RSS
@@ -659,10 +662,7 @@ def _nothing_yet(spec: FeedSpec, routes: Routes) -> _Item:
     )
 
 
-def render_json_feed(spec: FeedSpec, config: SiteConfig, routes: Routes) -> Artifact:
-    """The JSON Feed of `spec`, whose routes name it."""
-    json_route = spec.routes.json
-    assert json_route is not None, "a listing with a JSON Feed names it in its routes"
+def _json_feed(spec: FeedSpec, json_route: Route, config: SiteConfig, routes: Routes) -> Artifact:
     items = spec.items or (_nothing_yet(spec, routes),)  # as the XML feeds say it
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

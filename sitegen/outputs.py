@@ -47,7 +47,6 @@ from sitegen.errors import ContentError, Location
 from sitegen.feeds import (
     Feeds,
     render_feed,
-    render_json_feed,
     render_opml,
     whole_days_of_items,
 )
@@ -252,9 +251,8 @@ class DayFeed(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for day in site.days:
-            feed = routes.day(day.day)
             inputs = DayFeed(day.day, day.papers, site.had_whole(day.day))
-            yield Output((feed.rss.path, feed.atom.path), inputs)
+            yield Output(routes.day(day.day).feed_paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         spec = r.feeds.day(self.day, self.papers)
@@ -293,8 +291,7 @@ class DigestFeed(NamedTuple):
             (day, papers[day], site.digest_dated(day.isoformat(), day))
             for day in site.digest_listing.days
         )
-        feed = routes.days_index()
-        yield Output((feed.rss.path, feed.atom.path), DigestFeed(days))
+        yield Output(routes.days_index().feed_paths, DigestFeed(days))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield from render_feed(r.feeds.digest(self.days), r.site.config, r.routes)
@@ -385,7 +382,7 @@ class TopicFeed(NamedTuple):
                 t.topic.slug, papers, whole_days_of_items(site, papers), t.topic.formerly
             )
             feeds = [routes.topic(slug) for slug in (t.topic.slug, *t.topic.formerly)]
-            yield Output(tuple(path for f in feeds for path in (f.rss.path, f.atom.path)), inputs)
+            yield Output(tuple(path for f in feeds for path in f.feed_paths), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         spec = r.feeds.topic(self.slug, self.papers)
@@ -441,14 +438,13 @@ class AllPapersFeed(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         papers = _in_feed(site, site.newest)
-        home = routes.home()
-        paths = (home.rss.path, home.atom.path, home.json.path)  # type: ignore[union-attr]
-        yield Output(paths, AllPapersFeed(papers, whole_days_of_items(site, papers)))
+        yield Output(
+            routes.home().feed_paths, AllPapersFeed(papers, whole_days_of_items(site, papers))
+        )
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         spec = r.feeds.all_papers(self.papers)
         yield from render_feed(spec, r.site.config, r.routes, whole=self.whole)
-        yield render_json_feed(spec, r.site.config, r.routes)
 
 
 class FeedsPage(NamedTuple):
@@ -722,16 +718,13 @@ class TopFeed(NamedTuple):
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for kind in (WEEK, MONTH):
             for listing in site.periods[kind]:
-                feed = routes.top(kind, listing.period.slug)
-                paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
                 inputs = TopFeed(listing.period, listing.days, listing.again, listing.open)
-                yield Output(paths, inputs)
+                yield Output(routes.top(kind, listing.period.slug).feed_paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         top = top_papers(self.period.kind, featured(self.days), self.again, r.site.upvotes)
         spec = r.feeds.top(self.period, top, dict(self.again), still_open=self.still_open)
         yield from render_feed(spec, r.site.config, r.routes)
-        yield render_json_feed(spec, r.site.config, r.routes)
 
 
 class TopIndex(NamedTuple):
@@ -763,15 +756,13 @@ class PeriodDigestFeed(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for kind in (WEEK, MONTH):
-            feed = routes.period_digest(kind)
             listed = {p.period: p for p in site.periods[kind]}
             closed = [listed[period] for period in site.digest_listing.periods(kind)]
             periods = tuple(
                 (p.period, p.days, p.again, site.digest_dated(p.period.slug, p.period.last))
                 for p in closed
             )
-            inputs = PeriodDigestFeed(kind, periods)
-            yield Output((feed.rss.path, feed.atom.path), inputs)
+            yield Output(routes.period_digest(kind).feed_paths, PeriodDigestFeed(kind, periods))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         periods = tuple(
@@ -845,10 +836,8 @@ class CustomFeedFeed(NamedTuple):
         candidates, late = custom_feed_candidates(site), tuple(sorted(_came_late(site)))
         whole = whole_days_of_items(site, candidates)
         for f in site.config.custom_feeds:
-            feed = routes.custom_feed(f.slug)
-            paths = (feed.rss.path, feed.atom.path, feed.json.path)  # type: ignore[union-attr]
             inputs = CustomFeedFeed(f.slug, candidates, late, _feeds_since(site), whole)
-            yield Output(paths, inputs)
+            yield Output(routes.custom_feed(f.slug).feed_paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         config = r.site.config
@@ -859,7 +848,6 @@ class CustomFeedFeed(NamedTuple):
         # nothing of moved its time (a review).
         whole = [day for day in whole_days_of_items(r.site, papers) if day in self.whole]
         yield from render_feed(spec, config, r.routes, whole=whole)
-        yield render_json_feed(spec, config, r.routes)
 
 
 KINDS = (

@@ -31,6 +31,11 @@ class ListingRoutes:
     atom: Route
     json: Route | None = None  # its JSON Feed, where it has one
 
+    @property
+    def feed_paths(self) -> tuple[str, ...]:
+        """The files of its feeds: RSS, Atom, and the JSON Feed where it has one."""
+        return (self.rss.path, self.atom.path, *((self.json.path,) if self.json else ()))
+
 
 def _page(url: str) -> Route:
     return Route(path=_page_path(url), url=url)
