@@ -42,7 +42,7 @@ from jinja2 import Environment
 
 from sitegen.abstracts import AbstractHTML
 from sitegen.api import papers_api, papers_api_index
-from sitegen.custom_feeds import CUSTOM_FEED_DAYS, FeedMatcher, select_papers
+from sitegen.custom_feeds import CUSTOM_FEED_DAYS, CustomFeed, FeedMatcher, select_papers
 from sitegen.errors import ContentError, Location
 from sitegen.feeds import (
     Feeds,
@@ -787,11 +787,12 @@ def custom_feed_candidates(site: Site) -> Papers:
     return Papers(takewhile(lambda i: site.appearances[i][0].day in newest_days, site.newest))
 
 
-def _custom_feed_papers(r: Renderers, slug: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+def _custom_feed_papers(
+    r: Renderers, feed: CustomFeed, candidates: tuple[str, ...]
+) -> tuple[str, ...]:
     site = r.site
-    feed = next(f for f in site.config.custom_feeds if f.slug == slug)
     matcher = FeedMatcher.of(feed)
-    part = f"admitted by {slug}"  # the papers' parts keep it: matching reads the paper
+    part = f"admitted by {feed.slug}"  # the papers' parts keep it: matching reads the paper
 
     def admits(paper_id: str) -> bool:
         def match() -> bool:
@@ -805,7 +806,7 @@ def _custom_feed_papers(r: Renderers, slug: str, candidates: tuple[str, ...]) ->
 class CustomFeedPage(NamedTuple):
     """A custom feed's page: its rules and the newest papers it admits."""
 
-    slug: str
+    feed: CustomFeed
     candidates: Papers  # newest first
     late: tuple[date, ...]  # days that came late with the latest ones: their papers are recent
     since: date | None  # the oldest of the latest [feeds] days: which papers are recent
@@ -814,18 +815,17 @@ class CustomFeedPage(NamedTuple):
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         candidates, late = custom_feed_candidates(site), tuple(sorted(_came_late(site)))
         for feed in site.config.custom_feeds:
-            inputs = CustomFeedPage(feed.slug, candidates, late, _feeds_since(site))
+            inputs = CustomFeedPage(feed, candidates, late, _feeds_since(site))
             yield Output((routes.custom_feed(feed.slug).html.path,), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        papers = _custom_feed_papers(r, self.slug, self.candidates)
-        yield r.pages.custom_feed(self.slug, papers)
+        yield r.pages.custom_feed(self.feed, _custom_feed_papers(r, self.feed, self.candidates))
 
 
 class CustomFeedFeed(NamedTuple):
     """A custom feed's newest papers as RSS, Atom and JSON Feed."""
 
-    slug: str
+    feed: CustomFeed
     candidates: Papers  # newest first
     late: tuple[date, ...]  # as CustomFeedPage's
     since: date | None  # as CustomFeedPage's
@@ -836,18 +836,16 @@ class CustomFeedFeed(NamedTuple):
         candidates, late = custom_feed_candidates(site), tuple(sorted(_came_late(site)))
         whole = whole_days_of_items(site, candidates)
         for f in site.config.custom_feeds:
-            inputs = CustomFeedFeed(f.slug, candidates, late, _feeds_since(site), whole)
+            inputs = CustomFeedFeed(f, candidates, late, _feeds_since(site), whole)
             yield Output(routes.custom_feed(f.slug).feed_paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        config = r.site.config
-        feed = next(f for f in config.custom_feeds if f.slug == self.slug)
-        papers = _custom_feed_papers(r, self.slug, self.candidates)
-        spec = r.feeds.custom(feed, papers)
+        papers = _custom_feed_papers(r, self.feed, self.candidates)
+        spec = r.feeds.custom(self.feed, papers)
         # Of its own items' days (self.whole, of every candidate's, keys it): a day it lists
         # nothing of moved its time (a review).
         whole = [day for day in whole_days_of_items(r.site, papers) if day in self.whole]
-        yield from render_feed(spec, config, r.routes, whole=whole)
+        yield from render_feed(spec, r.site.config, r.routes, whole=whole)
 
 
 KINDS = (

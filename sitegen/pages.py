@@ -28,7 +28,7 @@ from sitegen.bylines import (
     paper_links,
     unnamed_authors,
 )
-from sitegen.custom_feeds import CUSTOM_FEED_DAYS
+from sitegen.custom_feeds import CUSTOM_FEED_DAYS, CustomFeed
 from sitegen.dates import human_date, iso_month, month_name, short_month
 from sitegen.errors import NAMES_GIVEN
 from sitegen.model import Artifact
@@ -782,10 +782,9 @@ class Pages:
             monthly=href(self.routes.period_digest(MONTH).rss),
         )
 
-    def custom_feed(self, slug: str, papers: tuple[str, ...]) -> Artifact:
+    def custom_feed(self, feed: CustomFeed, papers: tuple[str, ...]) -> Artifact:
         """A custom feed's page: its rules and the newest `papers` it admits."""
-        feed = next(f for f in self.site.config.custom_feeds if f.slug == slug)
-        route = self.routes.custom_feed(slug)
+        route = self.routes.custom_feed(feed.slug)
         href = partial(Routes.relative, route.html)
         return self.page(
             "custom_feed.html",
