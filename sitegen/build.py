@@ -36,6 +36,7 @@ from sitegen.config import SiteConfig
 from sitegen.custom_feeds import EmptyFeed, find_empty_feeds
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError, Location, reason_of
+from sitegen.feed_papers import custom_feed_candidates, custom_feed_days
 from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
 from sitegen.layout import CACHE_DIR, PAPERS_DIR, TEMPLATES_DIR
@@ -49,8 +50,6 @@ from sitegen.outputs import (
     PaperOutputs,
     PapersApiMonth,
     StaticFile,
-    custom_feed_candidates,
-    custom_feed_days,
     plan_keyed,
 )
 from sitegen.own_files import own_files

@@ -35,15 +35,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import takewhile
 from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
 
 from sitegen.abstracts import AbstractHTML
 from sitegen.api import papers_api, papers_api_index
-from sitegen.custom_feeds import CUSTOM_FEED_DAYS, CustomFeed, FeedMatcher, select_papers
+from sitegen.custom_feeds import CustomFeed, FeedMatcher, select_papers
 from sitegen.errors import ContentError, Location
+from sitegen.feed_papers import (
+    came_late,
+    custom_feed_candidates,
+    feeds_since,
+    is_recent,
+    papers_in_feed,
+)
 from sitegen.feeds import (
     Feeds,
     render_feed,
@@ -97,60 +103,6 @@ class Output:
 
 def _newest_day(site: Site) -> date | None:
     return site.days[0].day if site.days else None
-
-
-def _in_feed(site: Site, newest_first: tuple[str, ...]) -> Papers:
-    """The papers a standing feed holds: its newest `[feeds] items`, and at least every paper
-    first featured on the site's latest `[feeds] days` days, so a reader who polls once a day
-    misses none of a 300-paper day."""
-    recent = sum(1 for _ in takewhile(_is_recent(site), newest_first))
-    held = newest_first[: max(site.config.feeds.items, recent)]
-    return Papers(held + _late_papers(site, newest_first, held))
-
-
-def _late_papers(
-    site: Site, newest_first: tuple[str, ...], held: tuple[str, ...]
-) -> tuple[str, ...]:
-    """The papers of `newest_first` not `held` that were first featured on a day that came
-    late, newest first: new to the feeds' readers too. Those days' papers are looked up, not
-    every paper after the held ones (the rebuild budget: 0.2 s for 22 topics at 50k papers)."""
-    late = _came_late(site)
-    if not late:
-        return ()
-    among, skip = set(newest_first), set(held)
-    return tuple(
-        paper_id
-        for listing in site.days  # newest first
-        if listing.day in late
-        for paper_id in listing.papers
-        if site.appearances[paper_id][0].day == listing.day
-        and paper_id in among
-        and paper_id not in skip
-    )
-
-
-def _is_recent(site: Site) -> Callable[[str], bool]:
-    """Whether a paper was first featured on one of the site's latest `[feeds] days` days, or
-    on a day that came with one of them, late: every standing and custom feed holds those."""
-    since = _feeds_since(site)
-    if since is None:
-        return lambda paper_id: True
-    late = _came_late(site)
-    return lambda paper_id: (first := site.appearances[paper_id][0].day) >= since or first in late
-
-
-def _came_late(site: Site) -> frozenset[date]:
-    """The days older than the latest `[feeds] days` that came with one of those."""
-    since = _feeds_since(site)
-    if since is None:
-        return frozenset()
-    return frozenset(day for day, came in site.late_days.items() if day < since <= came)
-
-
-def _feeds_since(site: Site) -> date | None:
-    """The oldest of the site's latest `[feeds] days` days; None while it has no older one."""
-    days = site.config.feeds.days
-    return site.days[days - 1].day if len(site.days) > days else None
 
 
 class StaticFile(NamedTuple):
@@ -377,7 +329,7 @@ class TopicFeed(NamedTuple):
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
         for t in site.topics:
-            papers = _in_feed(site, t.papers)
+            papers = papers_in_feed(site, t.papers)
             inputs = TopicFeed(
                 t.topic.slug, papers, whole_days_of_items(site, papers), t.topic.formerly
             )
@@ -437,7 +389,7 @@ class AllPapersFeed(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        papers = _in_feed(site, site.newest)
+        papers = papers_in_feed(site, site.newest)
         yield Output(
             routes.home().feed_paths, AllPapersFeed(papers, whole_days_of_items(site, papers))
         )
@@ -773,20 +725,6 @@ class PeriodDigestFeed(NamedTuple):
         yield from render_feed(spec, r.site.config, r.routes)
 
 
-# A custom feed's outputs name the papers of the newest CUSTOM_FEED_DAYS days and choose among
-# them when rendered, for the same budget: choosing while planning reads papers.
-def custom_feed_days(site: Site) -> int:
-    """How many of the site's newest days a custom feed chooses its papers from."""
-    return min(len(site.days), max(CUSTOM_FEED_DAYS, site.config.feeds.days))
-
-
-def custom_feed_candidates(site: Site) -> Papers:
-    """The papers a custom feed chooses from: those of the newest days, newest first."""
-    newest_days = {d.day for d in site.days[: custom_feed_days(site)]}
-    # The first of site.newest: not all 50,000 looked at (the rebuild budget, under 2 s).
-    return Papers(takewhile(lambda i: site.appearances[i][0].day in newest_days, site.newest))
-
-
 def _custom_feed_papers(
     r: Renderers, feed: CustomFeed, candidates: tuple[str, ...]
 ) -> tuple[str, ...]:
@@ -800,7 +738,7 @@ def _custom_feed_papers(
 
         return r.parts.kept(paper_id, part, match)
 
-    return select_papers(admits, candidates, site.config.feeds.items, _is_recent(site))
+    return select_papers(admits, candidates, site.config.feeds.items, is_recent(site))
 
 
 class CustomFeedPage(NamedTuple):
@@ -813,9 +751,9 @@ class CustomFeedPage(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        candidates, late = custom_feed_candidates(site), tuple(sorted(_came_late(site)))
+        candidates, late = custom_feed_candidates(site), tuple(sorted(came_late(site)))
         for feed in site.config.custom_feeds:
-            inputs = CustomFeedPage(feed, candidates, late, _feeds_since(site))
+            inputs = CustomFeedPage(feed, candidates, late, feeds_since(site))
             yield Output((routes.custom_feed(feed.slug).html.path,), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
@@ -833,10 +771,10 @@ class CustomFeedFeed(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        candidates, late = custom_feed_candidates(site), tuple(sorted(_came_late(site)))
+        candidates, late = custom_feed_candidates(site), tuple(sorted(came_late(site)))
         whole = whole_days_of_items(site, candidates)
         for f in site.config.custom_feeds:
-            inputs = CustomFeedFeed(f, candidates, late, _feeds_since(site), whole)
+            inputs = CustomFeedFeed(f, candidates, late, feeds_since(site), whole)
             yield Output(routes.custom_feed(f.slug).feed_paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:

@@ -22,7 +22,8 @@ PURE_CORE = (
     "sitegen.topics", "sitegen.periods", "sitegen.trends", "sitegen.custom_feeds", "sitegen.config",
     "sitegen.fields", "sitegen.formats", "sitegen.site", "sitegen.urls", "sitegen.pages",
     "sitegen.bylines", "sitegen.abstracts", "sitegen.feeds", "sitegen.parts", "sitegen.sitemaps",
-    "sitegen.api", "sitegen.output_keys", "sitegen.outputs", "sitegen.layout", "sitegen.wording",
+    "sitegen.api", "sitegen.output_keys", "sitegen.outputs", "sitegen.feed_papers",
+    "sitegen.layout", "sitegen.wording",
 )  # fmt: skip
 # What any module may import: the package, and the errors every stage raises.
 SHARED = ("sitegen", "sitegen.errors")
