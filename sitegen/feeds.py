@@ -183,27 +183,37 @@ class Feeds:
             title=digest_title(self.site.config),
             description="One item per day with the day's papers.",
             routes=self.routes.days_index(),
-            items=tuple(self._digest_item(day, ids, when) for day, ids, when in days),
+            items=tuple(
+                _Item(
+                    item_id=f"{_ID_PREFIX}day/{day.isoformat()}",
+                    # The count is in the content, not the title: a day may gain or lose a
+                    # paper after its item is out (`fetch --date`, a hand edit, a paper hidden),
+                    # and a retitled item is shown twice by readers that tell items apart by
+                    # title (sfeed).
+                    title=f"Papers of {human_date(day)}",
+                    url=self.routes.absolute(self.routes.day(day).html),
+                    when=when,
+                    content_html=f"<p>{counted(len(ids), 'paper')}</p>{self._listed(ids)}",
+                )
+                for day, ids, when in days
+            ),
         )
 
-    def _digest_item(self, day: date, paper_ids: tuple[str, ...], when: datetime) -> _Item:
-        routes = self.routes
-        entries = "".join(
-            f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
-            f"{html.escape(self.site.titles[paper_id])}</a></li>"
-            for paper_id in paper_ids
-        )
-        count = len(paper_ids)
-        return _Item(
-            item_id=f"{_ID_PREFIX}day/{day.isoformat()}",
-            # The count is in the content, not the title: a day may gain or lose a paper
-            # after its item is out (`fetch --date`, a hand edit, a paper hidden), and a
-            # retitled item is shown twice by readers that tell items apart by title (sfeed).
-            title=f"Papers of {human_date(day)}",
-            url=routes.absolute(routes.day(day).html),
-            when=when,
-            content_html=f"<p>{counted(count, 'paper')}</p><ol>{entries}</ol>",
-        )
+    def _listed(
+        self, paper_ids: Sequence[str], ranked_by: Mapping[str, int | None] | None = None
+    ) -> str:
+        """A digest item's papers as a list, each its title linking its page; given the counts
+        a period ranks papers featured again by (`ranked_by`), with the count it ranks each by,
+        as the period's page shows it."""
+        routes, upvotes = self.routes, self.site.upvotes
+        entries = []
+        for paper_id in paper_ids:
+            href = html.escape(routes.absolute(routes.paper(paper_id)))
+            title = html.escape(self.site.titles[paper_id])
+            count = None if ranked_by is None else ranked_count(paper_id, upvotes, ranked_by)
+            shown = "" if count is None else f" ({_upvotes_said(count)})"
+            entries.append(f'<li><a href="{href}">{title}</a>{shown}</li>')
+        return "<ol>" + "".join(entries) + "</ol>"
 
     def day(self, day: date, paper_ids: tuple[str, ...]) -> FeedSpec:
         """A day's papers in rank order, each item brief (the day page's cards as a feed)."""
@@ -271,28 +281,20 @@ class Feeds:
         ranks those featured again by, when the item is dated), newest first. Each paper
         shows the count it ranks by, as the period's page does."""
         routes = self.routes
-        items = []
-        for period, paper_ids, ranked_by, when in periods:
-            entries = "".join(
-                f'<li><a href="{html.escape(routes.absolute(routes.paper(paper_id)))}">'
-                f"{html.escape(self.site.papers[paper_id].title)}</a>"
-                f"{_upvotes(ranked_count(paper_id, self.site.upvotes, ranked_by))}</li>"
-                for paper_id in paper_ids
-            )
-            items.append(
+        return FeedSpec(
+            title=period_digest_title(self.site.config, kind),
+            description=f"One item per closed {kind} with its most upvoted papers.",
+            routes=routes.period_digest(kind),
+            items=tuple(
                 _Item(
                     item_id=f"{_ID_PREFIX}{period.kind}/{period.slug}",
                     title=f"Top papers of {period.name}",
                     url=routes.absolute(routes.top(period.kind, period.slug).html),
                     when=when,
-                    content_html=f"<ol>{entries}</ol>",
+                    content_html=self._listed(paper_ids, ranked_by),
                 )
-            )
-        return FeedSpec(
-            title=period_digest_title(self.site.config, kind),
-            description=f"One item per closed {kind} with its most upvoted papers.",
-            routes=routes.period_digest(kind),
-            items=tuple(items),
+                for period, paper_ids, ranked_by, when in periods
+            ),
         )
 
     def custom(self, feed: CustomFeed, paper_ids: tuple[str, ...]) -> FeedSpec:
@@ -338,10 +340,6 @@ def period_digest_title(config: SiteConfig, kind: str) -> str:
 
 def custom_title(config: SiteConfig, feed: CustomFeed) -> str:
     return f"{config.title}: {feed.name}"
-
-
-def _upvotes(count: int | None) -> str:
-    return "" if count is None else f" ({_upvotes_said(count)})"
 
 
 def _upvotes_said(count: int) -> str:
