@@ -83,7 +83,7 @@ class Feeds:
         self, site: Site, routes: Routes, abstracts: Mapping[str, str], parts: PaperParts
     ) -> None:
         self.site, self.routes, self.abstracts, self.parts = site, routes, abstracts, parts
-        self.names = {t.slug: t.name for t in site.config.topics}
+        self.topic_names = site.config.topic_names()
 
     def _item(
         self,
@@ -120,7 +120,7 @@ class Feeds:
             # A brief item is its card on a day's or period's page, which shows no topics.
             categories=()
             if brief
-            else tuple(self.names[slug] for slug in self.site.paper_topics[paper.id]),
+            else tuple(self.topic_names[slug] for slug in self.site.paper_topics[paper.id]),
             authors=authors,
             # Every name left out: counted, as a listing's of no names (its references were
             # the Atom entry's author, "&#8238;").
@@ -301,7 +301,7 @@ class Feeds:
         """A custom feed of site.toml: the newest papers it admits (`paper_ids`)."""
         return FeedSpec(
             title=custom_title(self.site.config, feed),
-            description=feed.description or feed.summary(self.site.config.topic_names()),
+            description=feed.description or feed.summary(self.topic_names),
             routes=self.routes.custom_feed(feed.slug),
             items=self._first_items(paper_ids),
         )
