@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sitegen import beside, file_states, store_lock, transaction, whole_files
+from sitegen import store_lock, transaction, whole_files
 from sitegen.cache import (
     PaperFacts,
     ParseCache,
@@ -37,6 +37,11 @@ from sitegen.cache import (
     holds,
     paper_facts,
     plain_day,
+)
+from sitegen.changed_content import (
+    changed_content_files,
+    content_states_beside,
+    keep_pending_states,
 )
 from sitegen.clean import web_url
 from sitegen.dates import iso_day
@@ -53,7 +58,6 @@ from sitegen.formats import (
 )
 from sitegen.ingest import Merged, ingest_listings, repeated_day
 from sitegen.layout import (
-    CACHE_DIR,
     CONTENT_DIR,
     CONTENT_JOURNAL,
     DAYS_DIR,
@@ -212,12 +216,13 @@ def _read_store(
     parse_papers: PaperParser,
     meanwhile: Callable[[], None] | None,
 ) -> ContentSnapshot:
+    check_store_folders(root)
     token = os.urandom(8).hex()  # of the states now, should they differ from those kept
-    stating = _file_states_beside(root, token)
+    stating = content_states_beside(root, token)
     if meanwhile is not None:
         meanwhile()
     cache = ParseCache.load(root, reuse=use_cache)
-    changed, gone, states_token = _changed_files(root, stating(), cache, token)
+    changed, gone, states_token = changed_content_files(root, stating(), cache, token)
     papers_dir, days_dir = root / PAPERS_DIR, root / DAYS_DIR
     for name in gone.get(PAPERS_FOLDER, ()):
         cache.drop_paper(name)
@@ -267,9 +272,8 @@ def _read_store(
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
     same_title = _check_changed_papers(cache.papers, to_parse)
     cache.save(states_token)
-    if states_token == token:  # kept after the cache that matches them (a crash between: slow)
-        with contextlib.suppress(OSError):
-            (root / _PENDING_STATES).replace(root / _KEPT_STATES)
+    if states_token == token:  # kept after the cache that matches them
+        keep_pending_states(root)
     days = StoredDays(sorted((date.fromordinal(p[0]), p) for _, p in cache.days.values()))
     by_id = {name.removesuffix(".md"): facts for name, facts in cache.papers.items()}
     entries = {day: plain[2] for day, plain in days.plain.items()}
@@ -304,12 +308,6 @@ def _read_store(
     )
 
 
-_LISTED = [(PAPERS_FOLDER, ".md"), (DAYS_FOLDER, ".toml")]  # the folders whose files are read
-# The content files' states when the parse cache was last saved, and this run's until then.
-_KEPT_STATES = f"{CACHE_DIR}/content-states"
-_PENDING_STATES = f"{CACHE_DIR}/content-states.new"
-
-
 def check_store_folders(root: Path) -> None:
     """A file where content/ or a folder of it belongs, said as such: else the first file read
     in it was blamed, or the folder said not writable (a new user's trial, a review)."""
@@ -335,94 +333,6 @@ def check_store_folders(root: Path) -> None:
             location=Location(str(path)),
             hint=f"move it away or restore {folder}/ (git checkout)",
         )
-
-
-def _file_states_beside(root: Path, token: str) -> Callable[[], bytes]:
-    """The content files' states compared with those kept (sitegen.file_states), worked out by
-    a child process while the caller goes on (the rebuild budget, see sitegen.file_states)."""
-    check_store_folders(root)
-    content, kept_at, pending = (
-        str(root.absolute() / path) for path in (CONTENT_DIR, _KEPT_STATES, _PENDING_STATES)
-    )
-    listed = (x for pair in _LISTED for x in pair)
-    child = beside.started(file_states.__file__, content, kept_at, pending, token, *listed)
-
-    # None when the child could not run: this process stats them (an answer is never empty).
-    return lambda: child() or file_states.compared(content, kept_at, pending, token, _LISTED)
-
-
-def _misnamed(root: Path, directory: str, name: str) -> ContentError:
-    path = root / CONTENT_DIR / directory / name
-    kind, suffix = ("day", ".toml") if directory == DAYS_FOLDER else ("paper", ".md")
-    shape = f"{CONTENT_DIR}/{directory}/" + ("YYYY-MM-DD.toml" if kind == "day" else "<id>.md")
-    if path.is_dir():
-        return ContentError(
-            f"a folder among the {kind} files: only {shape} files are read, so the {kind}s"
-            " in it are not on the site",
-            location=Location(str(path)),
-            hint=f"move its files up into {CONTENT_DIR}/{directory}/, or the folder out of"
-            f" {CONTENT_DIR}/",
-        )
-    stem = name.split(".")[0] if kind == "day" else name.rsplit(".", 1)[0]
-    named = f"{CONTENT_DIR}/{directory}/{stem}{suffix}"
-    return ContentError(
-        f"not read: {kind} files are named {shape}, so this {kind} is not on the site",
-        location=Location(str(path)),
-        # Not "rename it" over a file that is there: that loses it.
-        hint=f"{named} is there too: move what this one adds into it, then delete this one"
-        if (root / named).exists()
-        else f"rename it {named}, or move it out of {CONTENT_DIR}/",
-    )
-
-
-def _changed_files(
-    root: Path, answer: bytes, cache: ParseCache, token: str
-) -> tuple[dict[str, list[str]], dict[str, list[str]], str]:
-    """From the answer of sitegen.file_states: the files (by directory, names in order) whose
-    state is not the one kept, those gone, and the token of the states now. A file that is not
-    a regular file is an error (were it skipped, its paper would silently leave the site:
-    issue #19). With states kept that are not the cache's (a crash between their writes, a
-    cache lost or ignored), every file is changed, and those only the cache holds are gone."""
-    before_token, _, records = answer.partition(b"\n")
-    states_token = token if records else before_token.decode()
-    matched = bool(before_token) and before_token.decode() == cache.states_token
-    if not matched:
-        held_token, records = file_states.kept(
-            str(root / (_PENDING_STATES if records else _KEPT_STATES))
-        )
-        if held_token != states_token:  # not kept (a read-only checkout): stat them again
-            records = file_states.states(str(root / CONTENT_DIR), _LISTED)
-    changed: dict[str, list[str]] = {}
-    gone: dict[str, list[str]] = {}
-    for record in records.split(b"\0"):
-        if not record:
-            continue
-        directory, name, identity = record.split(b"/", 2)
-        if identity == file_states.NOT_A_FILE and not name:
-            # A folder, then, that cannot be listed: "remove it" was said of the folder of
-            # every paper.
-            raise ContentError(
-                "cannot list it: a folder without permission, or not a folder",
-                location=Location(str(root / CONTENT_DIR / os.fsdecode(directory))),
-                hint="check it (ls -ld), then run again",
-            )
-        if identity == file_states.NOT_A_FILE:
-            raise ContentError(
-                "not a file: a directory, a device or a broken link where a content file belongs",
-                location=Location(str(root / CONTENT_DIR / os.fsdecode(directory + b"/" + name))),
-                hint="remove it, or restore it (git checkout), then run again",
-            )
-        if identity == file_states.MISNAMED:
-            raise _misnamed(root, directory.decode(), os.fsdecode(name))
-        into = gone if identity == file_states.GONE else changed
-        into.setdefault(directory.decode(), []).append(os.fsdecode(name))
-    if not matched:
-        for folder, held in (
-            (PAPERS_FOLDER, cache.papers.keys()),
-            (DAYS_FOLDER, cache.days.keys()),
-        ):
-            gone[folder] = list(held - set(changed.get(folder, ())))
-    return changed, gone, states_token
 
 
 class StoredDays(Mapping[date, Day]):
