@@ -75,12 +75,12 @@ from sitegen.store import (
     PaperFiles,
     ParsedPaper,
     StoredPapers,
-    content_lock,
     load_content,
     parse_paper_files,
     read_found,
     unlinked,
 )
+from sitegen.store_lock import content_lock
 from sitegen.templating import CompiledTemplates, check_template_blocks, template_environment
 from sitegen.urls import CUSTOM_FEEDS_FOLDER, TOPICS_FOLDER, Routes, is_feed
 from sitegen.versions import code_version

@@ -22,12 +22,11 @@ import shlex
 import stat
 import subprocess
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sitegen import store_lock, transaction, whole_files
+from sitegen import transaction, whole_files
 from sitegen.cache import (
     PaperFacts,
     ParseCache,
@@ -77,6 +76,7 @@ from sitegen.model import (
     is_own_id,
     title_key,
 )
+from sitegen.store_lock import content_lock
 from sitegen.urls import is_plain_relative
 
 PaperFiles = list[tuple[str, str]]  # (path to read, path shown in errors)
@@ -645,18 +645,6 @@ def write_files(root: Path, files: Mapping[str, bytes]) -> list[str]:
     return list(changed)
 
 
-def recover_interrupted_write(root: Path) -> None:
-    try:
-        transaction.recover(root, root / CONTENT_JOURNAL)
-        transaction.remove_probes(root / CONTENT_DIR)
-    except OSError as error:
-        raise ContentError(
-            f"cannot complete the interrupted write of content/: {reason_of(error)}",
-            location=Location(str(root / CONTENT_JOURNAL)),
-            hint="fix that (space, permissions), then run again: the write is completed then",
-        ) from None
-
-
 def _check_writable(root: Path, files: Collection[str]) -> None:
     """Refuse, before anything is committed, a write that could not be completed: a file whose
     place is taken by a directory, or a directory that cannot be written (issue #19: such a
@@ -713,23 +701,6 @@ def _commit(root: Path, files: Mapping[str, bytes]) -> None:
             if committed
             else "nothing was written; free some space or fix the permissions, then run again",
         ) from None
-
-
-@contextmanager
-def content_lock(root: Path) -> Iterator[None]:
-    """Hold the content store under `root` alone (sitegen.store_lock), with the write a killed
-    command committed completed first.
-
-    Waits up to LOCK_WAIT seconds for another command to finish with it, then gives up with a
-    ContentError naming that command's process. A process that dies lets go at once.
-    """
-    with store_lock.held(root) as taken:
-        if taken:
-            # A write a killed run committed is completed before anything is read under the
-            # lock: a kept listing's name chosen before load_content completed it was the
-            # killed run's, and the next listing, taken for it, was lost (a review).
-            recover_interrupted_write(root)
-        yield
 
 
 # urls.is_plain_relative, and under content/: the store writes no other folder of the site.

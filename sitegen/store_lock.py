@@ -1,9 +1,9 @@
-"""The store's lock: one sitegen command at a time writes content/ or reads it whole.
+"""The store's lock: one sitegen command at a time writes content/ or reads it whole, and the
+write a killed command committed is completed by the next to take it (`content_lock`).
 
 The lock is a file in the site root, `.sitegen-lock`, held with flock(2) and naming the
 process that holds it, so a command that gives up waiting can say which one to wait for. An
-ingest, a fetch and a build take it (`sitegen serve` through its builds), through
-`sitegen.store.content_lock`, which completes a killed command's write once it has it.
+ingest, a fetch and a build take it (`sitegen serve` through its builds).
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sitegen import transaction
 from sitegen.errors import ContentError, Location, reason_of
-from sitegen.layout import LOCK_FILE
+from sitegen.layout import CONTENT_DIR, CONTENT_JOURNAL, LOCK_FILE
 
 LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
 
@@ -28,6 +29,23 @@ LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
 # reads the store, then writes it), and a thread waits for another as a process does.
 _held_here: dict[Path, tuple[threading.RLock, list[int]]] = {}
 _held_here_guard = threading.Lock()
+
+
+@contextmanager
+def content_lock(root: Path) -> Iterator[None]:
+    """Hold the content store under `root` alone (`held`), with the write a killed command
+    committed completed first.
+
+    Waits up to LOCK_WAIT seconds for another command to finish with it, then gives up with a
+    ContentError naming that command's process. A process that dies lets go at once.
+    """
+    with held(root) as taken:
+        if taken:
+            # A write a killed run committed is completed before anything is read under the
+            # lock: a kept listing's name chosen before load_content completed it was the
+            # killed run's, and the next listing, taken for it, was lost (a review).
+            _recover_interrupted_write(root)
+        yield
 
 
 @contextmanager
@@ -134,3 +152,15 @@ def _store_busy(path: Path, wait: float) -> ContentError:
         location=Location(str(path)),
         hint="let that command finish (an ingest, fetch, build or serve), then run this again",
     )
+
+
+def _recover_interrupted_write(root: Path) -> None:
+    try:
+        transaction.recover(root, root / CONTENT_JOURNAL)
+        transaction.remove_probes(root / CONTENT_DIR)
+    except OSError as error:
+        raise ContentError(
+            f"cannot complete the interrupted write of content/: {reason_of(error)}",
+            location=Location(str(root / CONTENT_JOURNAL)),
+            hint="fix that (space, permissions), then run again: the write is completed then",
+        ) from None

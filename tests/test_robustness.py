@@ -177,7 +177,8 @@ def store_held(site: Path) -> Iterator[subprocess.Popen[str]]:
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from sitegen.store import content_lock\n"
+            "import sys, time; from pathlib import Path\n"
+            "from sitegen.store_lock import content_lock\n"
             "with content_lock(Path(sys.argv[1])):\n"
             "    print('held', flush=True); time.sleep(60)",
             str(site),
