@@ -1,10 +1,10 @@
 """sitegen: Hugging Face Daily Papers as a static site with RSS, Atom and JSON feeds.
 
-The pipeline, one module per stage: listings (parsers) -> ingest (pure merge) -> store (the
-content store on disk) -> site (the site model) -> outputs (every page and feed: pages.py,
-feeds.py, urls.py) -> render (in worker processes when there are enough) -> publish (into
-public/, all or nothing, with the search index's shards that changed). build.py and cli.py wire
-them.
+The pipeline, one module per stage: listings (parsers) -> ingest (pure merge) -> store_writes
+and store (the content store on disk, written and read) -> site (the site model) -> outputs
+(every page and feed: pages.py, feeds.py, urls.py) -> render (in worker processes when there
+are enough) -> publish (into public/, all or nothing, with the search index's shards that
+changed). build.py and cli.py wire them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ _PUBLIC = {
     "sitegen.listings": ("Listing", "ListingEntry", "parse_listing"),
     "sitegen.model": ("ContentSnapshot", "Day", "DayEntry", "Paper", "Topic"),
     "sitegen.site": ("Site", "assemble_site"),
-    "sitegen.store": ("IngestReport", "ingest_into_store", "load_content"),
+    "sitegen.store": ("load_content",),
+    "sitegen.store_writes": ("IngestReport", "ingest_into_store"),
 }  # fmt: skip
 
 

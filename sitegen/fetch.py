@@ -54,8 +54,9 @@ from sitegen.reports import (
     say_scheduled_days,
     say_wrong_source,
 )
-from sitegen.store import IngestReport, ingest_into_store, stored_days
+from sitegen.store import stored_days
 from sitegen.store_lock import content_lock
+from sitegen.store_writes import IngestReport, ingest_into_store
 
 # A day that fails is retried by later runs for this many days after its first failure, then
 # given up on (said once); `sitegen fetch --date` still asks for it.

@@ -166,7 +166,7 @@ def compared(
     """The token of the states kept at `kept_at`, a newline, then a NUL-terminated record for
     each file whose state now is not the kept one: its state now, or `dir/name/-` if it is
     gone. When any differ, the states now are written to `pending` under `token`, to be kept
-    once what was read of the files is saved (sitegen.store)."""
+    once what was read of the files is saved (sitegen.changed_content)."""
     now = states(content, listed)
     before_token, before = kept(kept_at)
     if now == before:  # a comparison of bytes: nothing else is done for 51,000 unchanged files

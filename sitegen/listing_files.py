@@ -30,8 +30,8 @@ from sitegen.layout import (
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.listings.base import MAX_LISTING_BYTES, listing_too_large
 from sitegen.model import kept_order
-from sitegen.store import IngestReport, ingest_into_store
 from sitegen.store_lock import content_lock
+from sitegen.store_writes import IngestReport, ingest_into_store
 from sitegen.whole_files import read_regular_file
 
 

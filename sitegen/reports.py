@@ -28,7 +28,8 @@ from sitegen.errors import (
 from sitegen.layout import DAYS_DIR, PAPERS_DIR
 from sitegen.listings.base import FETCH_URL_VARIABLE
 from sitegen.model import is_arxiv_id
-from sitegen.store import IngestReport, load_content
+from sitegen.store import load_content
+from sitegen.store_writes import IngestReport
 from sitegen.topics import topic_report, why_topics
 from sitegen.wording import counted
 

@@ -18,7 +18,8 @@ from sitegen.errors import ContentError
 from sitegen.layout import PAPERS_DIR
 from sitegen.listings import Listing, ListingEntry
 from sitegen.model import arxiv_identity
-from sitegen.store import ingest_into_store, load_content
+from sitegen.store import load_content
+from sitegen.store_writes import ingest_into_store
 from tests.conftest import REPO, tree_bytes
 from tests.listing_steps import listing
 

@@ -34,13 +34,11 @@ from sitegen.model import ContentSnapshot, Day, DayEntry, Organization, Paper
 from sitegen.store import (
     ParsedPaper,
     StoredPapers,
-    content_files,
-    ingest_into_store,
     load_content,
     parse_paper_files,
     stored_days,
-    write_files,
 )
+from sitegen.store_writes import content_files, ingest_into_store, write_files
 from tests.conftest import REPO, item_date, sitegen_here, tree_bytes
 from tests.listing_steps import Edit, HandEdits, applied, listing, steps
 
