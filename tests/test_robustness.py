@@ -219,13 +219,15 @@ def test_a_writer_waits_for_the_holder_to_finish(
     """A new user's trial: two builds at once, the second waited without a word, then said
     "0 rendered": it says what it waits for, once."""
     ingest = _start(site, "ingest", str(FIRST))
-    time.sleep(0.5)
+    assert ingest.stderr is not None
+    said_first = ingest.stderr.readline()  # said as it starts to wait, however slow its start
     assert ingest.poll() is None, "it waits while the store is held"
     store_held.kill()  # a holder that dies lets go
     _, err = ingest.communicate(timeout=60)
+    err = said_first + err
     assert ingest.returncode == 0, err
     waiting = f"sitegen: waiting for another sitegen (pid {store_held.pid}) to finish with content/"
-    assert err.count(waiting) == 1, err
+    assert err.count(waiting) == 1 and said_first.startswith(waiting), err
     assert len(load_content(site).papers) == 61
 
 
