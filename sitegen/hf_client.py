@@ -42,6 +42,7 @@ PAGE_SIZE = 100  # entries asked for per page; the server may answer fewer
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _TOO_MANY_REQUESTS = 429
 _MAX_REDIRECTS = 5
+_A_REDIRECT = 302  # what statuses holds of a redirect whose status went with httpx's error
 _SAY_RETRIES_AFTER = 5.0  # seconds of an attempt and its backoff: a retry is said in a log
 _LONG_WAIT = 10.0  # seconds of a quota's wait that are said
 
@@ -767,10 +768,9 @@ def checked_source_url(text: str, *, given_by: str = "--source") -> str:
     return text
 
 
-_A_REDIRECT = 302  # what statuses holds of a redirect whose status went with httpx's error
-
-
 def make_client(policy: FetchPolicy) -> httpx.Client:
+    """The client a fetch shares: `policy`'s timeouts and connections, sitegen's headers.
+    Redirects are followed by DayFetcher, within the source only."""
     timeout = httpx.Timeout(policy.read_timeout, connect=policy.connect_timeout)
     limits = httpx.Limits(
         max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency
@@ -783,7 +783,6 @@ def make_client(policy: FetchPolicy) -> httpx.Client:
             "Accept": "application/json, text/html;q=0.9",
             "Accept-Encoding": "gzip",  # what _read_capped can inflate within its cap
         },
-        follow_redirects=True,
     )
 
 
