@@ -88,6 +88,10 @@ class DayOutcome:
     notes: tuple[str, ...] = ()
     problem: str = ""  # why it failed
 
+    @property
+    def missed(self) -> bool:  # not had whole: failed, or not asked for
+        return self.status in ("failed", "not fetched")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FetchReport:
@@ -108,7 +112,7 @@ class FetchReport:
     @property
     def missed(self) -> tuple[DayOutcome, ...]:
         """The days not had whole: failed, or not asked for."""
-        return tuple(d for d in self.days if d.status in ("failed", "not fetched"))
+        return tuple(d for d in self.days if d.missed)
 
 
 SCHEDULED: Final = "scheduled"  # the days of a run without --date or --since: see run_fetch
@@ -390,7 +394,7 @@ def _merge_answers(
         state[day.isoformat()] = entry
         if not entry:
             del state[day.isoformat()]
-    if all(outcome.status in ("failed", "not fetched") for outcome in outcomes):
+    if all(outcome.missed for outcome in outcomes):
         # The run failed whole (offline, rate-limited, the source down): the same days are
         # asked for next time anyway, and a failed run is not committed.
         return FetchReport(days=tuple(outcomes), stopped=stop_reason)
@@ -422,9 +426,7 @@ def _merge_answers(
         stopped=stop_reason,
         stored=report,
         had_at_last=tuple(
-            o.day
-            for o in outcomes
-            if o.status not in ("failed", "not fetched") and o.day.isoformat() in noted_before
+            o.day for o in outcomes if not o.missed and o.day.isoformat() in noted_before
         ),
         given_up=given_up,
         failing=failing,
@@ -459,7 +461,7 @@ def _mark_newest_whole(
     newest = max([*had, *held], default=None)
     if newest is None or newest not in had or newest >= unended:
         return
-    missed = {o.day for o in outcomes if o.status in ("failed", "not fetched")}  # to retry
+    missed = {o.day for o in outcomes if o.missed}  # to retry
     if any(d < newest and d in held and d not in missed for d in days_filling(state, today)):
         return
     for key, entry in list(state.items()):
@@ -474,7 +476,7 @@ def _not_asked(
     """The days of an interrupted run to leave as they were: those not fetched after the
     newest had (not asked yet), and those noted as missed before (the runs after ask for them
     anyway; noted again, one was given up on: a review)."""
-    had = [o.day for o in outcomes if o.status not in ("failed", "not fetched")]
+    had = [o.day for o in outcomes if not o.missed]
     newest_had = max(had, default=None)
     noted = {day for day, entry in state.items() if "failed_on" in entry}
     return frozenset(
@@ -498,7 +500,7 @@ def _remember_missed(
     now, and those failing on FAILING_AFTER_DAYS days or more, with the day they first did."""
     given_up, failing = [], []
     for outcome in outcomes:
-        if outcome.status not in ("failed", "not fetched"):
+        if not outcome.missed:
             continue
         entry = dict(state.get(outcome.day.isoformat(), {}))
         # By any run (a backfill --since over recent days too), and on any miss: a state
