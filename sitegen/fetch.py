@@ -6,6 +6,7 @@ retried by later runs (issues #4, #14).
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 import time
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Final, Literal
+
+import httpx
 
 from sitegen.config import SiteConfig
 from sitegen.dates import iso_day
@@ -38,7 +41,6 @@ from sitegen.hf_client import (
     FetchPolicy,
     FetchStopped,
     Validators,
-    checked_source_url,
     make_client,
 )
 from sitegen.ingest import LATE_WITHIN_DAYS
@@ -157,15 +159,42 @@ def run_fetch(
     return report
 
 
+# Whatever comes before the URL's last "@", but its scheme: a password may hold "/", "?", "#"
+# or a line break, and a URL typed without "//" its user still (reviews). More, when an "@"
+# is in its query: an error's URL half hidden is better than a password shown.
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/+)?.*@", re.DOTALL)
+
+
 def source_url(given: str | None, from_environment: str | None) -> str:
     """The source a fetch asks: `given` (--source), else `from_environment`
     ($SITEGEN_FETCH_URL; set but empty is unset, as a workflow's `${{ vars.SITEGEN_FETCH_URL }}`
-    is when the variable is not defined), else Hugging Face. One that is no URL: a UsageError."""
+    is when the variable is not defined), else Hugging Face. One that is not an http(s) URL
+    with a host alone: a UsageError naming where it was given."""
     if given is not None:
-        return checked_source_url(given)
-    if from_environment:
-        return checked_source_url(from_environment, given_by=f"${FETCH_URL_VARIABLE}")
-    return HF_URL
+        text, given_by = given, "--source"
+    elif from_environment:
+        text, given_by = from_environment, f"${FETCH_URL_VARIABLE}"
+    else:
+        return HF_URL
+    try:
+        url = httpx.URL(text)
+        # As the connection will spell it: an empty label ("a..b") or a bad IDN ("xn--a")
+        # failed each day's requests instead, as "a bug in sitegen".
+        url.host.encode("idna")
+    except (httpx.InvalidURL, UnicodeError):  # idna's errors are UnicodeErrors
+        url = None
+    shown = _USERINFO.sub(r"\1***@", text)  # a password is said nowhere (see DayFetcher)
+    if url is None or url.scheme not in ("http", "https") or not url.host:
+        raise UsageError(
+            f"{given_by} {shown!r} is not an http(s) URL with a host",
+            hint="e.g. https://huggingface.co, or http://127.0.0.1:8000 for a local stand-in",
+        )
+    if "?" in text or "#" in text:  # every request's path is put after it: they went to "/"
+        raise UsageError(
+            f"{given_by} {shown!r} has a query or a fragment: sitegen adds each request's path",
+            hint="give the source's address alone, e.g. http://127.0.0.1:8000",
+        )
+    return text
 
 
 def days_asked(

@@ -32,7 +32,7 @@ from http.cookiejar import DefaultCookiePolicy
 import httpx
 
 from sitegen import __version__
-from sitegen.errors import FetchError, ListingError, Location, OtherDayListing, UsageError
+from sitegen.errors import FetchError, ListingError, Location, OtherDayListing
 from sitegen.listings import Listing, parse_listing
 from sitegen.listings.base import HF_URL, json_kind
 from sitegen.wording import counted
@@ -736,36 +736,6 @@ class _Quota:
             self._closed_until = max(self._closed_until, now + seconds)
             self._said_until = self._closed_until  # said by the caller, not again as pacing
             return opened
-
-
-# Whatever comes before the URL's last "@", but its scheme: a password may hold "/", "?", "#"
-# or a line break, and a URL typed without "//" its user still (reviews). More, when an "@"
-# is in its query: an error's URL half hidden is better than a password shown.
-_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*:/+)?.*@", re.DOTALL)
-
-
-def checked_source_url(text: str, *, given_by: str = "--source") -> str:
-    """`text` if it is an http(s) URL with a host, else a UsageError that says so, naming
-    where it was given (`given_by`: the flag or the environment variable)."""
-    try:
-        url = httpx.URL(text)
-        # As the connection will spell it: an empty label ("a..b") or a bad IDN ("xn--a")
-        # failed each day's requests instead, as "a bug in sitegen".
-        url.host.encode("idna")
-    except (httpx.InvalidURL, UnicodeError):  # idna's errors are UnicodeErrors
-        url = None
-    shown = _USERINFO.sub(r"\1***@", text)  # a password is said nowhere (see DayFetcher)
-    if url is None or url.scheme not in ("http", "https") or not url.host:
-        raise UsageError(
-            f"{given_by} {shown!r} is not an http(s) URL with a host",
-            hint="e.g. https://huggingface.co, or http://127.0.0.1:8000 for a local stand-in",
-        )
-    if "?" in text or "#" in text:  # every request's path is put after it: they went to "/"
-        raise UsageError(
-            f"{given_by} {shown!r} has a query or a fragment: sitegen adds each request's path",
-            hint="give the source's address alone, e.g. http://127.0.0.1:8000",
-        )
-    return text
 
 
 def make_client(policy: FetchPolicy) -> httpx.Client:
