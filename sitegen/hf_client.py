@@ -190,15 +190,15 @@ class DayFetcher:
         # that redirected some requests off it and answered the rest 404 was said to answer
         # all with 404 (a hostile-input trial).
         self.statuses: set[int] = set()
-        self.answered = False  # a status line in this run, a redirect's too: it was reached
-        self.unreached = 0  # attempts of this run that could not connect
+        self.reached = False  # a status line came in this run (a redirect's too)
+        self.failed_connects = 0  # attempts of this run that could not connect
         # A page that refused or stalled a confirmation (_page_confirming): not asked to
         # confirm another day of this run.
         self.pages_unconfirming = False
         # An answer of this run read to its end (a redirect's status line is one): a source
         # that sends its headers and then stalls, or trickles, has answered nothing usable
         # (a maintainer's trial: ten minutes a day, every day of a backfill).
-        self.completed = False
+        self.answered_whole = False
         # A request of this run whose last attempt got no status (it timed out, or was cut):
         # what the source answers it is not known, so a run is not blamed on 404s alone.
         self.unanswered = False
@@ -269,7 +269,7 @@ class DayFetcher:
             raise
         except (FetchError, ListingError) as page_problem:
             both = (api_problem, page_problem)
-            if all(isinstance(p, _AnsweredNothing) for p in both) and not self.completed:
+            if all(isinstance(p, _AnsweredNothing) for p in both) and not self.answered_whole:
                 # A source that takes connections and never answers: every other day would
                 # wait out its attempts as well (a new user's trial: five minutes a day, past
                 # the scheduled job's hour in a month's backfill).
@@ -450,12 +450,12 @@ class DayFetcher:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
                 connecting = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout))
                 timed_out += isinstance(error, httpx.TimeoutException)
-                self.unreached += connecting
+                self.failed_connects += connecting
                 # A second attempt that cannot connect: of this request, or without retries
                 # (--attempts 1) of another one, else every day was asked and a year's backfill
                 # paced by the quota for half an hour (found by a flag driver).
-                second = attempt > 0 or (self.policy.attempts == 1 and self.unreached > 1)
-                if connecting and not self.answered and second:
+                second = attempt > 0 or (self.policy.attempts == 1 and self.failed_connects > 1)
+                if connecting and not self.reached and second:
                     # Offline, or a wrong --source: every other day would fail the same way.
                     raise FetchStopped(
                         f"cannot reach {self.base_url} ({problem})",
@@ -500,7 +500,7 @@ class DayFetcher:
         if not status:
             self.unanswered = True
         if timed_out == attempt + 1:
-            failure = _TimedOut if self.completed else _AnsweredNothing
+            failure = _TimedOut if self.answered_whole else _AnsweredNothing
         raise failure(
             f"{shown}: {problem} after {counted(attempt + 1, 'attempt')}",
             location=Location(day.isoformat()),
@@ -551,23 +551,23 @@ class DayFetcher:
                         unparsed = str(error).startswith("Invalid URL in location header")
                         if isinstance(error, httpx.RemoteProtocolError) and not unparsed:
                             raise
-                        self.answered = self.completed = True
+                        self.reached = self.answered_whole = True
                         self.statuses.add(_A_REDIRECT)  # its own status is not known here
                         raise FetchError(
                             f"{request.url} redirects to an address no one can reach ({error})",
                             location=Location(day.isoformat()),
                             hint="check --source; report it if it is Hugging Face's",
                         ) from None
-                    self.answered = True  # however slow the rest
+                    self.reached = True  # however slow the rest
                     try:
                         if response.next_request is None:
                             self.statuses.add(response.status_code)
                             answer = _capped(response, limit=limit, cap=cap, day=day)
-                            self.completed = True
+                            self.answered_whole = True
                             return answer
                     finally:
                         response.close()
-                    self.completed = True  # a redirect needs no more than its headers
+                    self.answered_whole = True  # a redirect needs no more than its headers
                     request = response.next_request  # with this attempt's trace hook
                     if _origin(request.url) != _origin(httpx.URL(self.base_url)):
                         self.statuses.add(response.status_code)  # its final answer
