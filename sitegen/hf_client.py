@@ -430,8 +430,6 @@ class DayFetcher:
         # Said whole in each line of it, to be pasted into curl (a maintainer's trial: a path
         # named neither the source nor the API's page).
         shown = str(httpx.URL(url, params=params))
-        deadline = math.inf
-        problem, status = "", 0
         timed_out = 0  # attempts that ended in a timeout
         for attempt in range(self.policy.attempts):
             status = 0  # this attempt's: a 429 before made later timeouts said as rate limits
@@ -444,7 +442,6 @@ class DayFetcher:
                 response = self._get_once(
                     url, params=params, headers=headers, day=day,
                     limit=self.policy.max_day_bytes - read_already,
-                    cap=self.policy.max_day_bytes,
                 )  # fmt: skip
             except (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError) as error:
                 problem = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
@@ -520,7 +517,6 @@ class DayFetcher:
         headers: Mapping[str, str],
         day: date,
         limit: int,
-        cap: int,
     ) -> httpx.Response:
         """One attempt: a GET, read whole within `attempt_deadline` seconds and `limit` bytes
         (see _capped), following redirects only within the source (issue #19: another host's
@@ -562,7 +558,9 @@ class DayFetcher:
                     try:
                         if response.next_request is None:
                             self.statuses.add(response.status_code)
-                            answer = _capped(response, limit=limit, cap=cap, day=day)
+                            answer = _capped(
+                                response, limit=limit, cap=self.policy.max_day_bytes, day=day
+                            )
                             self.answered_whole = True
                             return answer
                     finally:
