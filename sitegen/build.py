@@ -37,7 +37,7 @@ from sitegen.custom_feeds import EmptyFeed, find_empty_feeds
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError, Location, reason_of
 from sitegen.feed_papers import custom_feed_candidates, custom_feed_days
-from sitegen.fetch_state import awaited_days, filling_days, load_fetch_state, whole_days
+from sitegen.fetch_state import awaited_days, filling_shown, load_fetch_state, whole_days
 from sitegen.file_states import is_content_file
 from sitegen.layout import CACHE_DIR, PAPERS_DIR, TEMPLATES_DIR
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
@@ -182,7 +182,7 @@ def build_site(
             assign=_cached_topics(root, workers, reuse=not clean),
             awaited=awaited,
             whole=whole,
-            filling=filling_days(fetch_state, newest=max(snapshot.days, default=None)),
+            filling=filling_shown(fetch_state, newest=max(snapshot.days, default=None)),
             digest_dates=digest_dates,
             own_files=own_files(root),
             copied=copied,

@@ -28,7 +28,7 @@ from sitegen.fetch_state import (
     FETCH_STATE,
     FILLING,
     WHOLE,
-    days_filling,
+    filling_to_ask,
     forget_filling,
     load_fetch_state,
     render_fetch_state,
@@ -485,13 +485,13 @@ def _mark_newest_whole(
     counts (fetch_state.whole_days): older ones are taken off, so the file keeps one. A day
     marked is not asked for again by a scheduled run (fetch_state.scheduled_days): its item
     is out, and must not change. Nor while a day before it is still
-    filling (fetch_state.days_filling): the mark would take that day as had whole."""
+    filling (fetch_state.filling_to_ask): the mark would take that day as had whole."""
     had = [o.day for o in outcomes if o.status in ("papers", "unchanged")]
     newest = max([*had, *held], default=None)
     if newest is None or newest not in had or newest >= unended:
         return
     missed = {o.day for o in outcomes if o.missed}  # to retry
-    if any(d < newest and d in held and d not in missed for d in days_filling(state, today)):
+    if any(d < newest and d in held and d not in missed for d in filling_to_ask(state, today)):
         return
     for key, entry in list(state.items()):
         if key != newest.isoformat() and entry.pop(WHOLE, "") and not entry:

@@ -58,12 +58,12 @@ def scheduled_days(
     days = [day for day in days if "gave_up_on" not in state.get(day.isoformat(), {})]
     # A day had while filling that a later day overtook (fetched by --date, or ingested by
     # hand), asked again on its own: its late papers were never had.
-    filling = [d for d in days_filling(state, today) if d in held and d < today and d not in days]
+    filling = [d for d in filling_to_ask(state, today) if d in held and d < today and d not in days]
     retried = [day for day in days_to_retry(state) if day not in days]
     return sorted({*days, *filling, *retried}), retried
 
 
-def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[date]:
+def filling_to_ask(state: Mapping[str, Mapping[str, str]], today: date) -> list[date]:
     """The days a run had before they ended (FILLING) and none has had since, of the last
     LATE_WITHIN_DAYS, oldest first: their late papers are still to come. Not one a run
     missed since: the days to retry have their own rules (days_to_retry, awaited_days), and
@@ -72,7 +72,7 @@ def days_filling(state: Mapping[str, Mapping[str, str]], today: date) -> list[da
     return sorted(day for day, _ in _marked_filling(state, missed_too=False) if oldest <= day)
 
 
-def filling_days(state: Mapping[str, Mapping[str, str]], newest: date | None) -> frozenset[date]:
+def filling_shown(state: Mapping[str, Mapping[str, str]], newest: date | None) -> frozenset[date]:
     """The days a run had before they ended (FILLING) and none has had whole since, of the
     LATE_WITHIN_DAYS before the `newest` day held: their pages say more papers may come. A
     build reads no clock: a fetch takes the mark off the days past its own window, counted
@@ -85,7 +85,7 @@ def filling_days(state: Mapping[str, Mapping[str, str]], newest: date | None) ->
 
 
 def forget_filling(state: dict[str, dict[str, str]], today: date) -> None:
-    """Take the FILLING mark off the days older than days_filling's window, which scheduled
+    """Take the FILLING mark off the days older than filling_to_ask's window, which scheduled
     runs no longer ask for as filling (but the newest day held, asked from, which is then
     shown as it is). Not off a day still retried: giving it up takes its mark off
     (fetch._remember_missed)."""

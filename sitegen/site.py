@@ -238,7 +238,7 @@ def assemble_site(
     `awaited`: the days a fetch missed while they were new and will try again
     (sitegen.fetch_state.awaited_days); `whole`: the days a fetch had after they ended
     (sitegen.fetch_state.whole_days); `filling`: those it had only before they ended
-    (sitegen.fetch_state.filling_days); `digest_dates`: when each digest item came out
+    (sitegen.fetch_state.filling_shown); `digest_dates`: when each digest item came out
     (sitegen.digest_dates.load_digest_dates); `own_files`: static/'s (sitegen.own_files);
     `copied`: the digests of the files of templates/ published as they are (Site.copied)."""
     # Each id as the one object the papers' mapping holds, not the day file's copy: the plan

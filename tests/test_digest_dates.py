@@ -22,7 +22,7 @@ from sitegen.cli import main
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError
 from sitegen.fetch import PUBLISHING_TAKES, fetch_days
-from sitegen.fetch_state import filling_days, load_fetch_state, scheduled_days
+from sitegen.fetch_state import filling_shown, load_fetch_state, scheduled_days
 from sitegen.formats import parse_digest_dates, render_digest_dates
 from sitegen.hf_client import DayFetcher, FetchPolicy, make_client
 from sitegen.store import load_content, stored_days
@@ -205,9 +205,9 @@ def test_a_filling_mark_no_run_will_ask_again_is_taken_off(fetched: Site) -> Non
     # Nor where no fetch runs to take it off (days ingested by hand, a review): the build
     # shows a mark within the late window of the newest day held alone.
     state = {"2025-11-03": {"filling": "yes"}}
-    assert filling_days(state, newest=date(2025, 11, 17)) == {date(2025, 11, 3)}
-    assert filling_days(state, newest=date(2025, 11, 18)) == set()
-    assert filling_days(state, newest=None) == set()
+    assert filling_shown(state, newest=date(2025, 11, 17)) == {date(2025, 11, 3)}
+    assert filling_shown(state, newest=date(2025, 11, 18)) == set()
+    assert filling_shown(state, newest=None) == set()
 
 
 def test_a_week_held_open_by_a_day_missed_comes_with_the_run_that_has_it_or_gives_up(
