@@ -153,6 +153,23 @@ def test_a_redirect_to_an_address_httpx_cannot_read_is_not_a_bug_in_sitegen(
         fetcher.fetch_day(DAY)
 
 
+def test_a_redirect_loop_within_the_source_is_followed_five_times_then_fails_the_day() -> None:
+    """docs/fetching.md: redirects are followed within the source, at most 5. A source that
+    redirects each request to itself fails the day, the API's and the page's request each
+    asked six times (the request and its five redirects), none retried."""
+    asked: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        return httpx.Response(302, headers={"Location": str(request.url)})
+
+    fetcher, _ = mock_fetcher(handler, policy=FAST)
+    with pytest.raises(FetchError, match="more than 5 redirects") as failed:
+        fetcher.fetch_day(DAY)
+    assert "http://hf.test/api/daily_papers?date=2025-10-31&p=0&limit=100" in str(failed.value)
+    assert asked == ["/api/daily_papers"] * 6 + ["/papers/date/2025-10-31"] * 6
+
+
 def test_a_location_httpx_cannot_parse_fails_the_request_at_once(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
