@@ -14,6 +14,7 @@ import errno
 import fcntl
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 from sitegen.errors import BuildError, Location, reason_of
 from sitegen.layout import CACHE_DIR, CONTENT_DIR, CONTENT_JOURNAL, STATIC_DIR, TEMPLATES_DIR
 from sitegen.mounts import mount_points, mounts_under
+from sitegen.store_lock import holder_of, say_holder
 from sitegen.urls import is_plain_relative
 
 # A tar archive's names, compressed or in capitals.
@@ -67,8 +69,20 @@ def exclusive(public: Path) -> Iterator[None]:
             hint="give --out a directory in a place you can write to",
         ) from None
     with lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-        yield
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released when the file is closed
+        except BlockingIOError:
+            # Said, as the store's lock says it: a build that waited here without a word,
+            # then said "0 rendered", looked hung, then idle (a new user's trial).
+            print(f"sitegen: waiting for {holder_of(lock_file)} to finish building into"
+                  f" {public}", file=sys.stderr, flush=True)  # fmt: skip
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        say_holder(lock.fileno())
+        try:
+            yield
+        finally:
+            with suppress(OSError):  # it says who holds the output only while someone does
+                os.ftruncate(lock.fileno(), 0)
 
 
 def safe_relative(path: str) -> str:

@@ -127,18 +127,24 @@ def _wait_for_lock(handle: int, path: Path, deadline: float, wait: float) -> Non
             if time.monotonic() >= deadline:
                 raise _store_busy(path, wait) from None
             if not said:  # a second build waited without a word (a new user's trial)
-                print(f"sitegen: waiting for {_holder(path)} to finish with content/ (up to"
+                print(f"sitegen: waiting for {holder_of(path)} to finish with content/ (up to"
                       f" {wait:g} s)", file=sys.stderr, flush=True)  # fmt: skip
                 said = True
             time.sleep(0.05)
-    # Who holds it, for the message of a command that gives up waiting (opened read-only,
-    # it cannot say: the message says "another sitegen").
+    say_holder(handle)
+
+
+def say_holder(handle: int) -> None:
+    """Write this process's id into the lock file open as `handle`, which it holds, for the
+    message of a command that waits for it (opened read-only, it cannot say: the message
+    says "another sitegen")."""
     with contextlib.suppress(OSError):
         os.ftruncate(handle, 0)
         os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
 
 
-def _holder(path: Path) -> str:
+def holder_of(path: Path) -> str:
+    """Who holds the lock file `path`, as a waiting command says it."""
     try:
         holder = path.read_text("ascii").strip()
     except (OSError, UnicodeDecodeError):
@@ -148,7 +154,7 @@ def _holder(path: Path) -> str:
 
 def _store_busy(path: Path, wait: float) -> ContentError:
     return ContentError(
-        f"content/ is in use by {_holder(path)}; gave up after waiting {wait:g} s",
+        f"content/ is in use by {holder_of(path)}; gave up after waiting {wait:g} s",
         location=Location(str(path)),
         hint="let that command finish (an ingest, fetch, build or serve), then run this again",
     )

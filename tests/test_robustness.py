@@ -14,6 +14,7 @@ import json
 import os
 import random
 import re
+import select
 import shutil
 import subprocess
 import sys
@@ -229,6 +230,47 @@ def test_a_writer_waits_for_the_holder_to_finish(
     waiting = f"sitegen: waiting for another sitegen (pid {store_held.pid}) to finish with content/"
     assert err.count(waiting) == 1 and said_first.startswith(waiting), err
     assert len(load_content(site).papers) == 61
+
+
+def test_a_build_waiting_for_another_into_the_same_output_says_so(site: Path) -> None:
+    """A new user's trial: two builds at once, the second waited on the output's lock without
+    a word, then said "0 rendered": it says what it waits for, once, as for the store."""
+    holder = subprocess.Popen(  # another build into public/, until it is killed
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pathlib import Path; from sitegen.output_folder import"
+            " exclusive\n"
+            "with exclusive(Path(sys.argv[1]) / 'public'):\n"
+            "    print('held', flush=True); time.sleep(60)",
+            str(site),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    build = None
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        build = _start(site, "build")
+        assert build.stderr is not None
+        # A line said while it waits, which it does until the holder lets go: not a fixed
+        # time, which a busy machine's start of Python may take.
+        assert select.select([build.stderr], [], [], 30)[0], "it says so while it waits"
+        waited = build.stderr.readline()
+        assert build.poll() is None, "it waits while the output is held"
+        holder.kill()  # a holder that dies lets go
+        _, err = build.communicate(timeout=120)
+    finally:
+        for process in (holder, build):
+            if process is not None:
+                process.kill()
+                process.communicate()
+    assert build.returncode == 0, err
+    assert waited == (
+        f"sitegen: waiting for another sitegen (pid {holder.pid}) to finish building into"
+        f" {site / 'public'}\n"
+    )
+    assert "waiting" not in err, "said once"
 
 
 def test_the_repository_ignores_the_lock_file() -> None:
