@@ -204,6 +204,8 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         error=ConfigError,
         hint=f"fix the syntax of {PurePosixPath(source).name}",
         top_keys=_SITE_KEYS,
+        # Each setting's example is its default, as its error's is; a feed's count, a count's.
+        numbers={**asdict(FeedSettings()), **asdict(PageSettings()), "min_upvotes": 12},
     )
     top = TomlFields(
         data,

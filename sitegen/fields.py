@@ -45,6 +45,8 @@ _DATE_IN_WORDS = re.compile(
     re.IGNORECASE,
 )
 _KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
+# The key a value follows on its line, in an inline table too (`{ id = "1", upvotes = three }`).
+_KEY_BEFORE = re.compile(r"([A-Za-z0-9_-]+)\s*=\s*$")
 # A string closed by a double quote meant inside it: `title = "See "What" I See"` (a quote
 # after a `#` is a comment's, unless the `#` ends a word: `"Why "C#" Matters"`; no quoted
 # word starts with a `;`, a slip before the next key: `{ id = "1"; title = "A" }`).
@@ -183,10 +185,12 @@ def load_toml(
     first_line: int = 1,
     hint: str,
     top_keys: Collection[str] = (),
+    numbers: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Parse TOML, or raise `error` naming the line (`first_line`: where `text` starts in
     the file, for front matter; `top_keys`: keys of the top-level table, said to be misplaced
-    when one is given twice in a table)."""
+    when one is given twice in a table; `numbers`: the keys whose value is a whole number,
+    each to an example of one, for a hint)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:
@@ -232,7 +236,7 @@ def load_toml(
                 "close it with the quote that opened it (a string of several lines is written"
                 ' in triple quotes, """...""")'
             )
-        elif message == "Invalid value" and (bare := _bare_value(said, column)):
+        elif message == "Invalid value" and (bare := _bare_value(said, column, numbers or {})):
             message, hint = bare
         elif message.endswith("(at end of document)") and (opened := _key_given(lines, None)):
             # No line in the parser's words: the last statement's, which
@@ -253,12 +257,22 @@ def load_toml(
         raise error("bad TOML: nested too deeply", location=Location(source), hint=hint) from None
 
 
-def _bare_value(said: str, column: int | None) -> tuple[str, str] | None:
+def _bare_value(
+    said: str, column: int | None, numbers: Mapping[str, int]
+) -> tuple[str, str] | None:
     """(message, hint) for a value written as a bare word on the line `said`, where the parser
-    says only "Invalid value": text without its quotes (`kind = facet`), or True for true."""
+    says only "Invalid value": a number in words (`items = fifty`, of a key in `numbers`),
+    text without its quotes (`kind = facet`), or True for true."""
     if not column or not said[column - 1 : column].isalpha():
         return None
     before, at = said[: column - 1], said[column - 1 :]
+    if (counted := _KEY_BEFORE.search(before)) and counted[1] in numbers:
+        # Not quoted: `upvotes = "three"` is refused next as no whole number (a new user's trial).
+        word = re.split(r"[,\]}\s#]", at)[0]
+        return (
+            f"`{counted[1]}`'s value {word} is not a number: TOML writes numbers in digits",
+            f"{counted[1]} = {numbers[counted[1]]}",
+        )
     named = _KEY.match(said)
     whose = f"`{named[1]}`'s value" if named else "the value"
     # An array's item (on the key's line, or on a line of its own) ends at a comma or "]".

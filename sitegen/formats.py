@@ -49,6 +49,9 @@ _RETIRED_PAPER_KEYS = {
 }
 _DAY_KEYS = frozenset({"day", "arrived_after", "sources", "papers"})
 _DAY_ENTRY_KEYS = frozenset({"id", "title", "upvotes", "added"})
+# The keys of paper and day files whose values are counts, each to the example its error
+# gives (TomlFields.count's).
+_COUNTS = {"authors_count": 12, "upvotes": 12}
 
 
 def render_paper_file(paper: Paper) -> str:
@@ -172,7 +175,9 @@ def parse_day_file(text: str, *, path: str) -> Day:
     text = with_newlines(text)
     refuse_emptied(text, path=path)
     refuse_conflict_markers(text, path=path)
-    table = load_toml(text, source=path, error=ContentError, hint="fix the TOML syntax")
+    table = load_toml(
+        text, source=path, error=ContentError, hint="fix the TOML syntax", numbers=_COUNTS
+    )
     fields = TomlFields(table, text=text, source=path, error=ContentError)
     fields.only(_DAY_KEYS, "a day file")
     day = fields.date("day")
@@ -618,6 +623,7 @@ def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, in
         error=ContentError,
         first_line=2,
         hint="fix the TOML syntax (strings need double quotes, dates are YYYY-MM-DD)",
+        numbers=_COUNTS,
     )
     return fields, "\n".join(lines[closing + 1 :]), closing + 2
 

@@ -315,8 +315,29 @@ def test_an_array_left_open_before_the_next_key_is_named_at_its_own_key() -> Non
             "content/days/2026-06-12.toml:6: bad TOML: a comma before an inline table's closing }"
             "\n  hint: take the comma out",
         ),
+        (  # hinted `upvotes = "three"`, which is refused as no whole number
+            "content/papers/2606.13594.md",
+            "upvotes = 3\n",
+            "upvotes = three\n",
+            "content/papers/2606.13594.md:8: bad TOML: `upvotes`'s value three is not a number:"
+            " TOML writes numbers in digits\n  hint: upvotes = 12\n",
+        ),
+        (  # hinted to quote "each text of the array", in an inline table's count
+            "content/days/2026-06-12.toml",
+            'Heterogeneous Agents", upvotes = 3 },',
+            'Heterogeneous Agents", upvotes = three },',
+            "content/days/2026-06-12.toml:6: bad TOML: `upvotes`'s value three is not a number:"
+            " TOML writes numbers in digits\n  hint: upvotes = 12\n",
+        ),
     ],
-    ids=["quote in a day's title", "quote in a paper's title", "comma left out", "comma before }"],
+    ids=[
+        "quote in a day's title",
+        "quote in a paper's title",
+        "comma left out",
+        "comma before }",
+        "a paper's upvotes in words",
+        "a day entry's upvotes in words",
+    ],
 )
 def test_a_slip_in_a_hand_edited_content_file_is_named_at_its_line(
     bundled_built: Path, file: str, old: str, new: str, says: str
@@ -525,6 +546,32 @@ def test_a_value_written_without_its_quotes_is_said_so(old: str, new: str, says:
     assert SITE_TOML.count(old) == 1
     text = SITE_TOML.replace(old, new)
     line = text.split("\n").index(new) + 1
+    assert _refusal(text) == says.format(line=line)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        (
+            "items = 50 ",
+            "items = fifty ",
+            "site.toml:{line}: bad TOML: `items`'s value fifty is not a number: TOML writes"
+            " numbers in digits\n  hint: items = 50",
+        ),
+        (
+            "min_upvotes = 3",
+            "min_upvotes = three",
+            "site.toml:{line}: bad TOML: `min_upvotes`'s value three is not a number: TOML writes"
+            " numbers in digits\n  hint: min_upvotes = 12",
+        ),
+    ],
+)
+def test_a_number_written_in_words_is_told_to_be_digits(old: str, new: str, says: str) -> None:
+    """A new user's trial: `items = fifty` was hinted `items = "fifty"`, which the next run
+    refuses as no whole number: a number's key is told to write digits."""
+    assert SITE_TOML.count(old) == 1
+    text = SITE_TOML.replace(old, new)
+    line = next(n for n, said in enumerate(text.split("\n"), 1) if said.startswith(new))
     assert _refusal(text) == says.format(line=line)
 
 
