@@ -170,6 +170,10 @@ def render_day_file(day: Day) -> str:
     return dump_toml([("day", day.day), *late, ("sources", list(day.sources)), ("papers", entries)])
 
 
+def _day_or_shape(day: date | None) -> str:
+    return day.isoformat() if day is not None and not day_out_of_range(day) else "YYYY-MM-DD"
+
+
 def parse_day_file(text: str, *, path: str) -> Day:
     """A day file's text as a Day; a ContentError naming the line of anything wrong."""
     text = with_newlines(text)
@@ -189,7 +193,9 @@ def parse_day_file(text: str, *, path: str) -> Day:
             hint=f"set day = {stem}"
             # Not "2026-08-32" nor "1066-01-01": refused next.
             if (named := iso_day(stem)) and not day_out_of_range(named)
-            else f"name the file after the day it holds: {DAYS_DIR}/YYYY-MM-DD.toml",
+            # The day it says, when it says one a site may hold (a name written "2026-1-8":
+            # a new user's trial).
+            else f"name the file after the day it holds: {DAYS_DIR}/{_day_or_shape(day)}.toml",
         )
     arrived_after = fields.date("arrived_after")
     for key, value in (("day", day), ("arrived_after", arrived_after)):

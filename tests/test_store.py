@@ -218,9 +218,12 @@ def test_day_files_round_trip() -> None:
     [
         ("2026-01-09", "set day = 2026-01-09"),
         # Found by a trial: "set day = 2026-08-32", which was then refused as no day.
-        ("2026-08-32", "name the file after the day it holds: content/days/YYYY-MM-DD.toml"),
-        ("monday", "name the file after the day it holds"),
-        ("1066-01-01", "name the file after the day it holds"),  # a day no site holds
+        ("2026-08-32", "name the file after the day it holds: content/days/2026-01-08.toml"),
+        ("monday", "name the file after the day it holds: content/days/2026-01-08.toml"),
+        # A day no site holds; and a new user's trial, a day's name written unpadded: the
+        # hint named content/days/YYYY-MM-DD.toml, though the file says its day.
+        ("1066-01-01", "name the file after the day it holds: content/days/2026-01-08.toml"),
+        ("2026-1-8", "name the file after the day it holds: content/days/2026-01-08.toml"),
     ],
 )
 def test_a_day_file_named_after_another_day_says_what_to_mend(name: str, hint: str) -> None:
@@ -1056,6 +1059,12 @@ def test_a_bad_field_is_shown_as_toml_writes_it_not_as_python_does(line: str, sa
 def test_a_day_file_not_named_after_a_day_is_told_to_be() -> None:
     with pytest.raises(ContentError) as caught:
         parse_day_file("day = 2026-06-12\n", path="content/days/june12.toml")
+    assert "name the file after the day it holds: content/days/2026-06-12.toml" in str(caught.value)
+
+
+def test_a_day_file_without_its_day_is_told_the_shape_of_its_name() -> None:
+    with pytest.raises(ContentError) as caught:
+        parse_day_file('sources = ["listings/x.txt"]\n', path="content/days/june12.toml")
     assert "name the file after the day it holds: content/days/YYYY-MM-DD.toml" in str(caught.value)
 
 
