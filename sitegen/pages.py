@@ -97,6 +97,8 @@ TOP_TITLE = "Top papers by week and month"  # /top/'s
 WEEKLY_DIGEST, MONTHLY_DIGEST = "Top papers of each week", "Top papers of each month"
 DAILY_DIGEST = "The daily digest"
 
+_SLOT = "{}"  # where a url pattern's id, day or slug goes (the 404 page's url_patterns)
+
 # A card's form: paper id, link prefix, rank, on its day, topic, compact, period, upvotes shown.
 CardKey = tuple[str, str, int | None, bool, str, bool, Period | None, int | None]
 
@@ -698,13 +700,25 @@ class Pages:
         )
 
     def not_found(self) -> Artifact:
+        routes = self.routes
         return self.page(
             "404.html",
-            self.routes.not_found(),
+            routes.not_found(),
             title="Page not found",
             feeds=None,
             absolute_links=True,
-            papers=self.routes.root_relative(self.routes.papers_index()),
+            papers=routes.root_relative(routes.papers_index()),
+            # The pages its script guesses an address meant, from the site root, "{}" where
+            # the id, day or slug goes: the routes', so that a page moved is guessed there.
+            url_patterns={
+                "paper": routes.paper_url(_SLOT),
+                "day": routes.day_url(_SLOT),
+                "days": routes.days_index().html.url,
+                "week": routes.top(WEEK, _SLOT).html.url,
+                "month": routes.top(MONTH, _SLOT).html.url,
+                "topic": routes.topic(_SLOT).html.url,
+                "feeds": routes.feeds_page().url,
+            },
             # For a mistyped or guessed topic address ("topics/vision/"): the nearest is offered.
             topic_slugs=[topic.slug for topic in self.site.config.topics],
         )

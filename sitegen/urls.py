@@ -87,7 +87,11 @@ class Routes:
         return _listing("", json=True)
 
     def day(self, day: date) -> ListingRoutes:
-        return _listing(f"days/{day.isoformat()}/")
+        return _listing(self.day_url(day.isoformat()))
+
+    def day_url(self, day: str) -> str:
+        """`day(…).html.url` of a day written YYYY-MM-DD, or of the 404 page's "{}"."""
+        return f"days/{day}/"
 
     def days_index(self) -> ListingRoutes:
         # The archive of days pairs with the daily digest: one item per day.

@@ -3,15 +3,17 @@ under a subpath, as GitHub Pages serves a project site."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from sitegen.urls import ListingRoutes, Route, Routes
 from tests.conftest import CHROMIUM, REPO, copy_site, open_page, serving
 
 if CHROMIUM is None and not os.environ.get("CI"):
@@ -21,6 +23,7 @@ if CHROMIUM is None and not os.environ.get("CI"):
     )
 
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
+from playwright.sync_api import Route as PlaywrightRoute  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -802,3 +805,85 @@ def test_the_404_page_asks_nothing_of_another_host_or_above_its_site(
             expect(page.locator("#nearest a")).to_have_attribute(
                 "href", site + ("days/" if address == "Days/" else "days/2025-11-03/")
             )
+
+
+class _MovedRoutes(Routes):
+    """The site's pages at other addresses than sitegen's: a fork's, or a later sitegen's."""
+
+    __slots__ = ()
+
+    def paper_url(self, paper_id: str) -> str:
+        return f"paper/{paper_id}/"
+
+    def day_url(self, day: str) -> str:
+        return f"on/{day}/"
+
+    def topic(self, slug: str, page: int | None = None) -> ListingRoutes:
+        return _moved(super().topic(slug, page), "topics/", "subjects/")
+
+    def top(self, kind: str, slug: str) -> ListingRoutes:
+        return _moved(super().top(kind, slug), "top/", "best/")
+
+    def feeds_page(self) -> Route:
+        return Route("subscribe/index.html", "subscribe/")
+
+
+def _moved(routes: ListingRoutes, folder: str, to: str) -> ListingRoutes:
+    def move(route: Route | None) -> Route | None:
+        return route and Route(
+            to + route.path.removeprefix(folder), to + route.url.removeprefix(folder)
+        )
+
+    return ListingRoutes(*map(move, (routes.html, routes.rss, routes.atom, routes.json)))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("asked", "meant"),
+    [
+        ("abs/2501.00002v3", "paper/2501.00002/"),
+        ("on/2026-1-2/", "on/2026-01-02/"),
+        ("on/2026-01-09/", "on/2026-01-04/"),  # a day not held: the nearest held
+        ("on/2026-01/", "days/#2026-01"),
+        ("best/week/2026-w01/", "best/week/2026-W01/"),
+        ("best/month/2026-1/", "best/month/2026-01/"),
+        ("subject/llmm/", "subjects/llm/"),  # its section in the singular, its slug mistyped
+        ("feed.xml", "subscribe/"),
+    ],
+)
+def test_the_404_page_offers_the_pages_at_the_addresses_the_routes_give(
+    browser: Browser, asked: str, meant: str
+) -> None:
+    """Its guesses are the site's routes (sitegen/urls.py), not addresses of its own: pages
+    moved by the routes are offered where they are."""
+    from sitegen.api import api_record
+    from sitegen.outputs import plan, renderers
+    from tests.test_outputs import CONFIG, ENV, _site
+
+    site_url = "http://moved.test/sub/"
+    site = _site(config=dataclasses.replace(CONFIG, base_url=site_url))
+    routes = _MovedRoutes(site_url)
+    made = renderers(
+        site,
+        routes,
+        ENV,
+        templates=str(REPO / "templates"),
+        read_file=lambda path: Path(path).read_bytes(),
+        api_records={i: api_record(site, routes, i) for i in site.ids},
+    )
+    files = {
+        artifact.path: artifact.data
+        for output in plan(site, routes)
+        for artifact in output.inputs.render(made)
+    }
+    assert "paper/2501.00002/index.html" in files and "on/2026-01-04/index.html" in files
+
+    def answer(route: PlaywrightRoute) -> None:
+        path = urlsplit(route.request.url).path.removeprefix("/sub/")
+        found = files.get(path + "index.html" if path.endswith("/") or not path else path)
+        body = found if found is not None else files["404.html"]
+        route.fulfill(status=200 if found is not None else 404, body=body, content_type="text/html")
+
+    page = _page(browser)
+    page.route("http://moved.test/**", answer)
+    assert page.goto(site_url + asked).status == 404  # type: ignore[union-attr]
+    expect(page.locator("#nearest a")).to_have_attribute("href", site_url + meant)
