@@ -25,6 +25,19 @@ class Link:
 ARXIV = "https://arxiv.org/"
 
 
+@dataclass(frozen=True, slots=True)
+class Elsewhere:
+    """Where a paper of an arXiv id is read elsewhere, each address less the id, which follows:
+    the cards' and paper pages' links, and the search and 404 pages' scripts (given it)."""
+
+    hugging_face: str
+    arxiv: str  # its abstract's page
+    pdf: str
+
+
+ELSEWHERE = Elsewhere(hugging_face=f"{HF_URL}/papers/", arxiv=f"{ARXIV}abs/", pdf=f"{ARXIV}pdf/")
+
+
 def card_links(paper: Paper) -> Iterator[Link]:
     """The paper's links a card shows, short: only those that lead to the paper itself (a
     paper without arXiv id has no Hugging Face page, only a search, which its page links)."""
@@ -44,9 +57,9 @@ def paper_links(paper: Paper) -> list[Link]:
 
 def _links(paper: Paper, *, hugging_face: str, project: str) -> Iterator[Link]:
     if paper.arxiv_id:
-        yield Link(hugging_face, f"{HF_URL}/papers/{paper.arxiv_id}")
-        yield Link("arXiv", f"{ARXIV}abs/{paper.arxiv_id}")
-        yield Link("PDF", f"{ARXIV}pdf/{paper.arxiv_id}")
+        yield Link(hugging_face, ELSEWHERE.hugging_face + paper.arxiv_id)
+        yield Link("arXiv", ELSEWHERE.arxiv + paper.arxiv_id)
+        yield Link("PDF", ELSEWHERE.pdf + paper.arxiv_id)
     # A link only where it is a URL: a paper file of sitegen 0.x may hold one that is not
     # ("https://a.io/x, https://b.io/y"), which a build reads, as it did, and leaves unlinked.
     if code := web_url(paper.github_url or ""):

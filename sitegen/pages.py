@@ -22,6 +22,7 @@ from markupsafe import Markup
 from sitegen.abstracts import AbstractHTML, summarize
 from sitegen.bylines import (
     AUTHORS_NAMED,
+    ELSEWHERE,
     Link,
     authors_line,
     card_links,
@@ -721,6 +722,7 @@ class Pages:
             },
             # For a mistyped or guessed topic address ("topics/vision/"): the nearest is offered.
             topic_slugs=[topic.slug for topic in self.site.config.topics],
+            elsewhere=ELSEWHERE,  # for an arXiv id the site holds no paper of
         )
 
     def top(

@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import dataclasses
 import html.parser
+import json
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.urls import Route, Routes
-from tests.conftest import item_date
+from tests.conftest import REPO, item_date
 from tests.test_outputs import CONFIG, _paper, _render, _site
 
 # Every kind of route, from the arguments a site gives them (a route needs no base URL).
@@ -117,3 +119,15 @@ def test_a_papers_feed_item_keeps_its_id_under_another_base_url_and_after_later_
     after = items("https://papers.example.org/", days=4)
     assert len(before) == 5 and before.items() < after.items()
     assert f"papers/{_paper(1).id}/" in {link for _, link in before.values()}
+
+
+@pytest.mark.parametrize("template", ["404.html"])
+def test_a_template_spells_no_address_of_another_site(template: str) -> None:
+    """A paper's pages elsewhere (Hugging Face, arXiv) are the code's (bylines.ELSEWHERE), as a
+    card links them: a template that spelt them kept its own when the code's changed."""
+    from sitegen.bylines import ELSEWHERE
+
+    assert "https://" not in (REPO / "templates" / template).read_text()
+    page = _render(_site(), only=["404.html"])["404.html"].decode()
+    for address in (ELSEWHERE.hugging_face, ELSEWHERE.arxiv):
+        assert json.dumps(address) in page, address
