@@ -37,7 +37,7 @@ from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_count
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
-from sitegen.urls import ListingRoutes, Route, Routes
+from sitegen.urls import SEARCH_MANIFEST, SEARCH_WORDS, ListingRoutes, Route, Routes
 
 
 def card_anchor(paper_id: str) -> str:
@@ -638,6 +638,9 @@ class Pages:
             feeds=None,
             site_root=Routes.relative(route, self.routes.home().html),
             script=Routes.relative(route, self.routes.search_index()),
+            # sitegen's own files of the index, which the script fetches, named from its folder.
+            index_files={"manifest": SEARCH_MANIFEST, "words": SEARCH_WORDS},
+            elsewhere=ELSEWHERE,  # a result's links, as a card's
         )
 
     def papers_index(self, count: int, first: date | None, newest: date | None) -> Artifact:

@@ -52,14 +52,20 @@ from sitegen.bylines import authors_line
 from sitegen.errors import BuildError, Location
 from sitegen.model import Paper
 from sitegen.site import Site
-from sitegen.urls import SEARCH_INDEX_DIR, Routes, is_plain_relative
+from sitegen.urls import (
+    SEARCH_INDEX_DIR,
+    SEARCH_MANIFEST,
+    SEARCH_WORDS,
+    Routes,
+    is_plain_relative,
+)
 from sitegen.versions import installed_version
 
 INDEX_DIR = SEARCH_INDEX_DIR  # under public/; every file in it is the index's
-MANIFEST = "sitegen-shards.json"  # in INDEX_DIR: the directories of the merged shards
+MANIFEST = SEARCH_MANIFEST  # in INDEX_DIR: the directories of the merged shards
 # In each shard's directory: its titles' words, from which the search page respells a query
 # that finds nothing ("Did you mean", `title_words`), fetched only then.
-SPELLING = "sitegen-words.txt"
+SPELLING = SEARCH_WORDS
 # Pagefind's memory grows with (word, paper) pairs: at 50,000 papers whole abstracts took
 # 5 GB to index, their first 30 distinct words 1.8 GB (the 2 GiB budget, bench/README.md).
 ABSTRACT_WORDS = 24

@@ -75,6 +75,9 @@ _PERIOD_DIGESTS = {WEEK: ("top/weekly/", "top/"), MONTH: ("top/monthly/", "top/#
 # goes): the topics' and site.toml's `[[custom_feeds]]`, which the feeds page lists.
 TOPICS_FOLDER, CUSTOM_FEEDS_FOLDER = "topics/", "feeds/"
 SEARCH_INDEX_DIR = "pagefind"  # Pagefind's index, under public/ (made by sitegen.search)
+# sitegen's own files in it, which the search page fetches: the shards' list, at its root, and
+# each shard's title words, in the shard's folder.
+SEARCH_MANIFEST, SEARCH_WORDS = "sitegen-shards.json", "sitegen-words.txt"
 
 
 @dataclass(frozen=True, slots=True)

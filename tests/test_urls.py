@@ -121,13 +121,26 @@ def test_a_papers_feed_item_keeps_its_id_under_another_base_url_and_after_later_
     assert f"papers/{_paper(1).id}/" in {link for _, link in before.values()}
 
 
-@pytest.mark.parametrize("template", ["404.html"])
-def test_a_template_spells_no_address_of_another_site(template: str) -> None:
+@pytest.mark.parametrize(
+    ("template", "path"), [("404.html", "404.html"), ("search.html", "search/index.html")]
+)
+def test_a_template_spells_no_address_of_another_site(template: str, path: str) -> None:
     """A paper's pages elsewhere (Hugging Face, arXiv) are the code's (bylines.ELSEWHERE), as a
     card links them: a template that spelt them kept its own when the code's changed."""
     from sitegen.bylines import ELSEWHERE
 
     assert "https://" not in (REPO / "templates" / template).read_text()
-    page = _render(_site(), only=["404.html"])["404.html"].decode()
+    page = _render(_site(), only=[path])[path].decode()
     for address in (ELSEWHERE.hugging_face, ELSEWHERE.arxiv):
         assert json.dumps(address) in page, address
+
+
+def test_the_search_page_asks_for_the_index_files_by_the_names_the_index_is_written_with() -> None:
+    """Its script fetches sitegen's own files of the index (the shards' list, each shard's
+    words): by the names sitegen.search writes them under, given, not spelt again."""
+    from sitegen.search import MANIFEST, SPELLING
+
+    template = (REPO / "templates" / "search.html").read_text()
+    assert MANIFEST not in template and SPELLING not in template
+    page = _render(_site(), only=["search/index.html"])["search/index.html"].decode()
+    assert json.dumps(MANIFEST) in page and json.dumps(SPELLING) in page
