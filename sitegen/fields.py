@@ -350,10 +350,9 @@ class TomlFields:
         return self.text.count("\n", 0, index) + 1
 
     def fail(self, key: str, expected: str, example: str) -> SitegenError:
-        shown = f", not {as_toml(self.table[key]):.60}" if key in self.table else ""
-        return self.error(
-            f"`{key}` must be {expected}{shown}", location=self.where(key), hint=f"e.g. {example}"
-        )
+        """The error of `key`'s value, which is not `expected` (`example`: one that is)."""
+        message = must_be(key, expected, self.table[key])
+        return self.error(message, location=self.where(key), hint=f"e.g. {example}")
 
     def only(
         self, known: frozenset[str], where: str, *, hints: Mapping[str, str] | None = None
@@ -449,7 +448,7 @@ class TomlFields:
     def count(self, key: str) -> int | None:
         value = self.table.get(key)
         if value is not None and not is_count(value):
-            raise self.fail(key, f"a whole number from 0 to {MAX_COUNT:,}", f"{key} = 12")
+            raise self.fail(key, COUNT, f"{key} = 12")
         return value
 
     def positive(self, key: str, default: int) -> int:
@@ -618,6 +617,15 @@ _SLUGGED_TABLES = {
     "topics": ("topic", "topic", "topics"),
     "custom_feeds": ("custom feed", "feed", "feeds"),
 }
+
+
+def must_be(key: str, expected: str, value: TomlValue) -> str:
+    """How every error says a value is of the wrong type or range: "`upvotes` must be ..., not
+    -1", the value as TOML writes it."""
+    return f"`{key}` must be {expected}, not {as_toml(value):.60}"
+
+
+COUNT = f"a whole number from 0 to {MAX_COUNT:,}"  # what a count must be (is_count)
 
 
 def is_count(value: object) -> bool:

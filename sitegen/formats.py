@@ -24,7 +24,16 @@ from typing import Any
 from sitegen.clean import clean_block, clean_line
 from sitegen.dates import iso_day
 from sitegen.errors import ContentError, Location, SitegenError
-from sitegen.fields import TomlFields, TomlValue, as_toml, is_count, load_toml, toml_value
+from sitegen.fields import (
+    COUNT,
+    TomlFields,
+    TomlValue,
+    as_toml,
+    is_count,
+    load_toml,
+    must_be,
+    toml_value,
+)
 from sitegen.layout import DAYS_DIR, PAPERS_DIR
 from sitegen.model import (
     Day,
@@ -257,14 +266,13 @@ def _entry_problem(raw: TomlValue) -> str | None:
     if not isinstance(raw, dict):
         return f"not a table: {as_toml(raw):.60}"
     if not isinstance(raw["id"], str):  # quotes forgotten: TOML read 2606.12730 as 2606.1273
-        named = f"as its file in {PAPERS_DIR}/ is named"
-        return f"`id` must be in quotes, {named}, not {as_toml(raw['id']):.60}"
+        return must_be("id", f"in quotes, as its file in {PAPERS_DIR}/ is named", raw["id"])
     if not is_paper_id(raw["id"]):
         return f"`id` {as_toml(raw['id']):.60} is not a paper id (a file name in {PAPERS_DIR}/)"
     if not isinstance(raw.get("title", ""), str):
-        return f"`title` must be a string, not {as_toml(raw['title']):.60}"
+        return must_be("title", "a string", raw["title"])
     if not (raw.get("upvotes") is None or is_count(raw["upvotes"])):
-        return f"`upvotes` must be a whole number, 0 or more, not {as_toml(raw['upvotes']):.60}"
+        return must_be("upvotes", COUNT, raw["upvotes"])
     return _not_a_moment("`added`", raw.get("added"))
 
 

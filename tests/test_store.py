@@ -1011,11 +1011,16 @@ def test_content_files_nested_too_deep_or_with_huge_numbers_are_one_line(
     [
         (
             '{ id = "2501.00001", upvotes = -1 }',
-            "`upvotes` must be a whole number, 0 or more, not -1",
+            "`upvotes` must be a whole number from 0 to 1,000,000,000, not -1",
         ),
         (
             '{ id = "2501.00001", upvotes = "13" }',
-            '`upvotes` must be a whole number, 0 or more, not "13"',
+            '`upvotes` must be a whole number from 0 to 1,000,000,000, not "13"',
+        ),
+        # Said to be "0 or more", as if it were not (h8): a paper file's `upvotes` said the range.
+        (
+            '{ id = "2501.00001", upvotes = 2000000000 }',
+            "`upvotes` must be a whole number from 0 to 1,000,000,000, not 2000000000",
         ),
         ('{ id = "" }', '`id` "" is not a paper id'),
         # A new user's trial: said "is not a paper id" of an id whose file is there.
