@@ -339,11 +339,14 @@ class TomlFields:
         return Location(self.source, self._line((found or match).start()))
 
     def _key(self, key: str) -> re.Match[str] | None:
-        """Where `key` (or its table header) is written, at or after the table's start."""
+        """Where `key` (or its table header) is written, at or after the table's start: bare,
+        quoted (`"title" = ...`) or the first part of a dotted key (`feeds.items = ...`)."""
         name = re.escape(key)
         # [ \t], not \s: \s also matches the newline of a blank line above the key, whose
         # line would be named instead of the key's.
-        pattern = re.compile(rf"^[ \t]*(?:\[+[ \t]*{name}[ \t]*\]+|{name}[ \t]*=)", re.MULTILINE)
+        pattern = re.compile(
+            rf"""^[ \t]*(?:\[+[ \t]*{name}[ \t]*\]+|(["']?){name}\1[ \t]*[=.])""", re.MULTILINE
+        )
         return pattern.search(self.text, self.start)
 
     def _line(self, index: int) -> int:

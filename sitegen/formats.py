@@ -323,8 +323,6 @@ def parse_digest_dates(text: str, *, path: str) -> dict[str, datetime]:
     dates = {}
     for item, at in table.items():
         where = fields.where(item)
-        if where.line is None:  # a quoted or dotted key was said without its line
-            where = Location(path, _line_naming(text, item))
         if not is_digest_item(item):
             raise ContentError(
                 f"{json.dumps(item)} is no digest item: a day (2026-11-09), a week (2026-W46)"
@@ -336,13 +334,6 @@ def parse_digest_dates(text: str, *, path: str) -> dict[str, datetime]:
             raise ContentError(problem, location=where, hint="fix the time")
         dates[item] = _to_the_second(at)
     return dates
-
-
-def _line_naming(text: str, key: str) -> int | None:
-    """The first line whose key is `key`, quoted or dotted, if one is."""
-    named = re.compile(rf"""\s*["']?{re.escape(key)}["']?\s*[=.]""")
-    lines = text.split("\n")
-    return next((n for n, line in enumerate(lines, start=1) if named.match(line)), None)
 
 
 _WEEK = re.compile(r"(\d{4})-W(\d{2})")

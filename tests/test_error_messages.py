@@ -58,6 +58,21 @@ def test_a_key_after_a_blank_line_is_named_at_its_own_line() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "says"),
     [
+        ('title = "Daily Papers"', '"title" = 3', "`title` must be a string, not 3"),
+        ('language = "en"', "'language' = 3", "`language` must be a string, not 3"),
+        ('language = "en"', 'language = "en"\nfeed.items = 3', "unknown key `feed`"),
+    ],
+)
+def test_a_quoted_or_dotted_key_is_named_at_its_line(old: str, new: str, says: str) -> None:
+    """Found by a maintainer (h8): such a key was said without its line; only
+    content/digests.toml looked for one."""
+    message, line = _config_error(SITE_TOML.replace(old, new, 1))
+    assert says in message and line == new.split("\n")[-1]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
         ('language = "en"', 'language = "english!"', 'a language tag such as "en" or "pt-BR"'),
         ('language = "en"', 'language = "en us"', 'not "en us"'),
         ("summary_chars = 120", "summary_chars = true", "from 1 to 1,000,000,000, not true"),
