@@ -242,13 +242,9 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
 def _base_url(top: TomlFields) -> str:
     base_url = site_url(top.required_text("base_url"))
     if base_url is None:
-        given = top.table["base_url"]
-        fault = site_url_fault(given)
-        raise top.error(
-            f"`base_url` must be {BASE_URL_SHAPE}, not {as_toml(given):.60}: {fault}",
-            location=top.where("base_url"),
-            hint='e.g. base_url = "https://you.github.io/repo/"',
-        )
+        example = 'base_url = "https://you.github.io/repo/"'
+        fault = site_url_fault(top.table["base_url"])
+        raise top.fail("base_url", BASE_URL_SHAPE, example, because=fault)
     return base_url
 
 

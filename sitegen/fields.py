@@ -352,9 +352,10 @@ class TomlFields:
     def _line(self, index: int) -> int:
         return self.text.count("\n", 0, index) + 1
 
-    def fail(self, key: str, expected: str, example: str) -> SitegenError:
-        """The error of `key`'s value, which is not `expected` (`example`: one that is)."""
-        message = must_be(key, expected, self.table[key])
+    def fail(self, key: str, expected: str, example: str, *, because: str = "") -> SitegenError:
+        """The error of `key`'s value, which is not `expected` (`example`: one that is;
+        `because`: the part of `expected` it is not)."""
+        message = must_be(key, expected, self.table[key]) + (f": {because}" if because else "")
         return self.error(message, location=self.where(key), hint=f"e.g. {example}")
 
     def only(
