@@ -463,7 +463,8 @@ class TomlFields:
 
     def date(self, key: str) -> date | None:
         value = self.table.get(key)
-        if value is not None and not is_date(value):
+        # A datetime is a date too, but no day.
+        if value is not None and (not isinstance(value, date) or hasattr(value, "hour")):
             raise self.fail(key, "a date written YYYY-MM-DD (no quotes)", f"{key} = 2026-01-31")
         return value
 
@@ -637,20 +638,9 @@ def is_count(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COUNT
 
 
-def is_date(value: object) -> bool:
-    return isinstance(value, date) and not hasattr(value, "hour")  # a datetime is no day
-
-
 TomlValue = str | int | float | bool | date | time | Sequence[Any] | Mapping[str, Any]
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f\x7f]')
 _ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t"}
-
-
-def _toml_string(text: str) -> str:
-    if not _NEEDS_ESCAPE.search(text):  # the common case: nothing to escape
-        return f'"{text}"'
-    escaped = _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m[0]) or f"\\u{ord(m[0]):04x}", text)
-    return f'"{escaped}"'
 
 
 def toml_value(value: TomlValue, *, multiline: bool = False) -> str:
@@ -660,7 +650,9 @@ def toml_value(value: TomlValue, *, multiline: bool = False) -> str:
     if isinstance(value, int | float):
         return str(value)
     if isinstance(value, str):
-        return _toml_string(value)
+        if _NEEDS_ESCAPE.search(value):  # not the common case
+            value = _NEEDS_ESCAPE.sub(lambda m: _ESCAPES.get(m[0]) or f"\\u{ord(m[0]):04x}", value)
+        return f'"{value}"'
     if isinstance(value, date | time):  # a datetime is a date: `2026-06-04T10:00:00Z`
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, Mapping):
