@@ -530,7 +530,7 @@ def _cached_topics(root: Path, workers: Workers, *, reuse: bool) -> TopicAssigne
         matched = workers.map(_AssignChunk(taxonomy), chosen, if_started=True)
         for paper_id, paper_topics in zip(missing, (t for c in matched for t in c), strict=True):
             cache.set(0, snapshot.digests[paper_id], paper_topics)
-        for unused in topics.keys() - digests:
+        for unused in sorted(topics.keys() - digests):  # the log's bytes: not in a set's order
             cache.drop(0, unused)
         cache.save(rules)
         return [topics[d] for d in digests]
