@@ -203,8 +203,9 @@ def parse_day_file(text: str, *, path: str) -> Day:
             # Not "2026-08-32" nor "1066-01-01": refused next.
             if (named := iso_day(stem)) and not day_out_of_range(named)
             # The day it says, when it says one a site may hold (a name written "2026-1-8":
-            # a new user's trial).
-            else f"name the file after the day it holds: {DAYS_DIR}/{_day_or_shape(day)}.toml",
+            # a new user's trial); not a rename alone, over a file that may be there (a review).
+            else f"name the file after the day it holds: {DAYS_DIR}/{_day_or_shape(day)}.toml"
+            " (if that file is there, move what this one adds into it instead)",
         )
     arrived_after = fields.date("arrived_after")
     for key, value in (("day", day), ("arrived_after", arrived_after)):

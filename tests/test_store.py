@@ -231,6 +231,8 @@ def test_a_day_file_named_after_another_day_says_what_to_mend(name: str, hint: s
     with pytest.raises(ContentError) as caught:
         parse_day_file(text, path=f"content/days/{name}.toml")
     assert "matching its file name" in caught.value.message and hint in caught.value.hint
+    if "name the file" in hint:  # renamed over a day file that is there, that one was lost
+        assert "if that file is there, move what this one adds into it" in caught.value.hint
 
 
 BROKEN = {
