@@ -25,7 +25,7 @@ class Link:
 ARXIV = "https://arxiv.org/"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Elsewhere:
     """Where a paper of an arXiv id is read elsewhere, each address less the id, which follows:
     the cards' and paper pages' links, and the search and 404 pages' scripts (given it)."""
