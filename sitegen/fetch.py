@@ -183,7 +183,7 @@ def source_url(given: str | None, from_environment: str | None) -> str:
         url.host.encode("idna")
     except (httpx.InvalidURL, UnicodeError):  # idna's errors are UnicodeErrors
         url = None
-    shown = _USERINFO.sub(r"\1***@", text)  # a password is said nowhere (see DayFetcher)
+    shown = _USERINFO.sub(r"\1***@", text)  # a password is said nowhere (see hf_client.DayFetcher)
     if url is None or url.scheme not in ("http", "https") or not url.host:
         raise UsageError(
             f"{given_by} {shown!r} is not an http(s) URL with a host",
