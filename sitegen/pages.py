@@ -638,6 +638,10 @@ class Pages:
             feeds=None,
             site_root=Routes.relative(route, self.routes.home().html),
             script=Routes.relative(route, self.routes.search_index()),
+            # Its ways on without the search, named apart from `nav`, whose links a fork's
+            # menu may add to or reorder (issue #13: `nav[0]` was a fork's "About").
+            days=Routes.relative(route, self.routes.days_index().html),
+            topics=Routes.relative(route, self.routes.topics_index()),
             # sitegen's own files of the index, which the script fetches, named from its folder.
             index_files={"manifest": SEARCH_MANIFEST, "words": SEARCH_WORDS},
             elsewhere=ELSEWHERE,  # a result's links, as a card's
@@ -712,6 +716,7 @@ class Pages:
             feeds=None,
             absolute_links=True,
             papers=routes.root_relative(routes.papers_index()),
+            days=routes.root_relative(routes.days_index().html),  # not `nav[0]`, as search's
             # The pages its script guesses an address meant, from the site root, "{}" where
             # the id, day or slug goes: the routes', so that a page moved is guessed there.
             url_patterns={

@@ -697,6 +697,54 @@ def test_the_menu_marks_the_section_of_every_page_of_it(browser: Browser, base_u
         assert text not in colour.values(), colour
 
 
+# A fork's menu with a link of its own first, put in `nav` so that it is drawn as the sections
+# are (one loop: the same markup, spacing and aria-current): the Jinja a fork writes.
+_ABOUT_FIRST = (
+    '{% set nav = [({"href": home ~ "about/", "text": "About"}, "")] + nav | list %}<header>\n'
+)
+
+
+def test_the_404_and_search_pages_link_days_and_topics_under_a_forks_own_menu(
+    browser: Browser, bundled_built: Path, tmp_path: Path
+) -> None:
+    """Issue #13: the 404 page's "all days" and the search page's "by day or by topic" were
+    the menu's first and second links (`nav[0]`, `nav[1]`): a fork's "About" first made them
+    About and Days, in silence."""
+    from sitegen.cli import main
+    from tests.conftest import SUBPATH, rewrite
+
+    rewrite(
+        bundled_built / "templates" / "base.html", lambda t: t.replace("<header>\n", _ABOUT_FIRST)
+    )
+    served = tmp_path / "served"
+    with serving(served) as server:
+        site = f"http://127.0.0.1:{server.server_address[1]}/{SUBPATH}/"
+        out = served / SUBPATH
+        assert (
+            main(["--root", str(bundled_built), "build", "--out", str(out), "--base-url", site])
+            == 0
+        )
+        page = _page(browser)
+        page.goto(site)
+        expect(page.get_by_role("banner").locator("nav a").first).to_have_text("About")
+
+        assert page.goto(site + "nowhere/").status == 404  # type: ignore[union-attr]
+        all_days = page.get_by_role("main").get_by_role("link", name="all days")
+        expect(all_days).to_have_attribute("href", f"/{SUBPATH}/days/")
+        all_days.click()
+        page.wait_for_url(site + "days/")
+
+        # The search with its index unreachable: its way on is the days' and topics' pages.
+        page.route(re.compile(r"/pagefind/"), lambda route: route.abort())
+        page.goto(site + "search/?q=diffusion")
+        status = page.locator("#search-status")
+        expect(status).to_contain_text("could not load its index")
+        hrefs = [a.get_attribute("href") for a in status.get_by_role("link").all()]
+        assert hrefs == ["../days/", "../topics/"], hrefs
+        status.get_by_role("link", name="topic").click()
+        page.wait_for_url(site + "topics/")
+
+
 @pytest.mark.parametrize("asked", ["papers/2410.12345/", "abs/2410.12345v3", "2410.12345"])
 def test_the_404_page_of_an_arxiv_id_not_held_says_where_the_paper_is(
     browser: Browser, base_url: str, asked: str
