@@ -803,6 +803,13 @@ class Pages:
             # site's sections say so (`none_yet`), kept for the "#months" the OPML links.
             sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
             none_yet={"Weeks": "No week yet.", "Months": "No month yet."},
+            # The sections' ids, and the link to the months', as the routes spell the monthly
+            # digest's page ("top/#months"): one name, not three kept alike by hand (#13).
+            section_ids={
+                "Weeks": self.routes.top_section(WEEK),
+                "Months": self.routes.top_section(MONTH),
+            },
+            months_section=href(self.routes.period_digest(MONTH).html),
             monthly=href(self.routes.period_digest(MONTH).rss),
         )
 

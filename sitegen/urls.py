@@ -67,9 +67,9 @@ def _listing(url: str, *, json: bool = False) -> ListingRoutes:
     return ListingRoutes(_page(url), _file(f"{url}{RSS}"), _file(f"{url}{ATOM}"), json_feed)
 
 
-# Of each kind of period ("week", "month"): where its digest's feeds are, and where /top/
-# lists those periods.
-_PERIOD_DIGESTS = {WEEK: ("top/weekly/", "top/"), MONTH: ("top/monthly/", "top/#months")}
+# Of each kind of period ("week", "month"): where its digest's feeds are, and the id of the
+# section of /top/ that lists those periods.
+_PERIOD_DIGESTS = {WEEK: ("top/weekly/", "weeks"), MONTH: ("top/monthly/", "months")}
 
 # The folders of the pages and feeds readers follow for good (sitegen.build says when one
 # goes): the topics' and site.toml's `[[custom_feeds]]`, which the feeds page lists.
@@ -124,10 +124,16 @@ class Routes:
     def period_digest(self, kind: str) -> ListingRoutes:
         """The feeds of an item per closed week or month (`kind`), and the part of the top
         papers' index that lists those."""
-        feeds, listed = _PERIOD_DIGESTS[kind]
-        digest = _listing(feeds)
+        digest = _listing(_PERIOD_DIGESTS[kind][0])
+        # The weeks come first: the weekly digest's page is /top/ itself.
+        listed = "top/" if kind == WEEK else f"top/#{self.top_section(kind)}"
         html = Route(path=_page_path("top/"), url=listed)
         return ListingRoutes(html=html, rss=digest.rss, atom=digest.atom)
+
+    def top_section(self, kind: str) -> str:
+        """The id of /top/'s section listing the periods of `kind` ("months"): the monthly
+        digest's page is that section, which /top/'s intro links too."""
+        return _PERIOD_DIGESTS[kind][1]
 
     def custom_feed(self, slug: str) -> ListingRoutes:
         """A feed of site.toml's `[[custom_feeds]]`: its page and its feeds."""

@@ -96,10 +96,13 @@ def _site(
     return assemble_site(ContentSnapshot.of(papers, kept), config, awaited=missed, whole=whole)
 
 
-def _render(site: Site, only: Collection[str] = ()) -> dict[str, bytes]:
+def _render(
+    site: Site, only: Collection[str] = (), *, routes: Routes | None = None
+) -> dict[str, bytes]:
     """Every output of `site`, or `only` the outputs that write one of those paths (a site of
-    300 papers has 300 pages a test of its feeds would render for nothing)."""
-    routes = Routes(site.config.base_url)
+    300 papers has 300 pages a test of its feeds would render for nothing); at the addresses
+    `routes` gives (a fork's), else sitegen's."""
+    routes = routes or Routes(site.config.base_url)
     records = {i: api_record(site, routes, i) for i in site.ids}
     r = renderers(
         site,

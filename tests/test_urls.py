@@ -105,7 +105,60 @@ def test_every_link_of_every_page_reaches_a_file_the_build_writes() -> None:
     assert checked > 500
 
 
-def test_a_papers_feed_item_keeps_its_id_under_another_base_url_and_after_later_days() -> None:
+class _SectionsRenamed(Routes):
+    """A fork's routes naming /top/'s sections otherwise ("top/#by-month")."""
+
+    __slots__ = ()
+
+    def top_section(self, kind: str) -> str:
+        return f"by-{kind}"
+
+
+class _Ids(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.ids.update(value for name, value in attrs if name == "id" and value)
+
+
+@pytest.mark.parametrize(
+    ("routes", "named"),
+    [(Routes(CONFIG.base_url), "months"), (_SectionsRenamed(CONFIG.base_url), "by-month")],
+)
+def test_the_monthly_digests_page_is_the_section_of_top_that_lists_the_months(
+    routes: Routes, named: str
+) -> None:
+    """The monthly digest's page, which its feeds, the feeds page and the OPML link, and the
+    "months" /top/'s intro links, are /top/'s section of months, whatever the routes name it:
+    its name was written in three places (urls.py, top_index.html's link, the section's id
+    from its heading) that had to agree by hand (issue #13)."""
+    site = _site(days=40)  # Jan 1 to Feb 9, 2026: a closed month
+    files = _render(site, routes=routes)
+    base = CONFIG.base_url
+    page = routes.absolute(routes.period_digest("month").html)
+    top, _, months = page.partition("#")
+    assert top == base + "top/" and months == named
+    ids = _Ids()
+    ids.feed(files["top/index.html"].decode())
+    assert months in ids.ids
+    # Every link to /top/'s sections, from every page, lands on one; the intro's among them.
+    landed = set()
+    for path, data in files.items():
+        if not path.endswith(".html"):
+            continue
+        links = _Links()
+        links.feed(data.decode())
+        for link in links.links:
+            url, _, section = urljoin(base + path.removesuffix("index.html"), link).partition("#")
+            if url == top and section:
+                assert section in ids.ids, f"{path} links {link}: no such section"
+                landed.add((path, section))
+    assert {("top/index.html", months), ("feeds/index.html", months)} <= landed, landed
+    opml = files["feeds.opml"].decode()
+    assert f'htmlUrl="{page}"' in opml
+
     def items(base: str, days: int) -> dict[str, tuple[str, str]]:
         """The topic feed's items: id -> (published, link under the base URL)."""
         site = _site(days=days)
