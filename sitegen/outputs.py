@@ -22,6 +22,8 @@ word. Elsewhere, it needs (as a page per organisation did, in a contributor's tr
   days: that field among the parse cache's facts (`sitegen.cache.PaperFacts`, read into
   `ContentSnapshot` by `sitegen.store`, grouped in `sitegen.site.assemble_site`), since
   planning must not read every paper's file (the rebuild budget);
+- for a feed: its papers chosen by `sitegen.feed_papers.papers_in_feed` (the newest
+  `[feeds] items`, and every paper of the latest `[feeds] days`), as every list's feed does;
 - for a standing feed to be in /feeds/ and feeds.opml: `Pages.feeds_page` and
   `feeds.render_opml`, which list them by hand;
 - tests: tests/test_outputs.py covers a kind of `KINDS` by itself (it writes the paths it
