@@ -282,12 +282,21 @@ def title_words(records: Iterable[str]) -> bytes:
     return "".join(f"{word} {count}\n" for word, count in ranked).encode()
 
 
+# Greek letters by their English names, as a reader types a model's or a method's name ("pi0"
+# for "π0", "muP" for "μP"); a capital is folded to lower case first, a symbol's form ("ϕ",
+# "µ") to its letter by NFKD.
+_GREEK_LETTERS = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
+    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
+    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}  # fmt: skip
 # Letters that are no letter and an accent, which Unicode does not decompose, as an English
-# keyboard types them ("Yılmaz" is "yilmaz", "Groß" "gross", "Łukasz" "lukasz"); the search
-# page folds a query with the same letters (templates/search.html, OWN_LETTERS).
+# keyboard types them ("Yılmaz" is "yilmaz", "Groß" "gross", "Łukasz" "lukasz", "π0" "pi0");
+# the search page folds a query with the same letters (templates/search.html, OWN_LETTERS).
 _OWN_LETTERS = str.maketrans(
     {"ı": "i", "ß": "ss", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
-     "đ": "d", "ħ": "h"}
+     "đ": "d", "ħ": "h", **_GREEK_LETTERS}
 )  # fmt: skip
 
 
@@ -307,7 +316,8 @@ def _without_marks(decomposed: str) -> str:
 def folded_words(text: str) -> list[str]:
     """The words of `text` as the search page folds them (`_folded`) where Pagefind indexes
     them otherwise: it drops accents but keeps compatibility forms and `_OWN_LETTERS`, so a
-    query's "efficient" found no "Eﬃcient", "grpo" no "ＧＲＰＯ" and "yilmaz" no "Yılmaz".
+    query's "efficient" found no "Eﬃcient", "grpo" no "ＧＲＰＯ", "yilmaz" no "Yılmaz" and "pi0"
+    no "π0".
     None for most text (ASCII, accents)."""
     if text.isascii():
         return []

@@ -35,6 +35,7 @@ from sitegen.search import (
     WARM_UP_WORD,
     SearchRecord,
     SearchShard,
+    folded_words,
     make_shard,
     name_words,
     search_record,
@@ -1658,6 +1659,9 @@ UNICODE_PAPERS = [
     ("ＧＲＰＯ ｆｏｒ Ｑｕｉｘｏｔｉｃ Reasoning", "Nothing.", ["Jürgen Groß", "Søren Ægirsson"]),
     ("Cafe\u0301 Baselines", "Nothing.", ["张伟", "山田 太郎"]),
     ("Pretraining Quokkas", "Nothing.", []),
+    # Greek letters, as ML papers name models and methods ("π0", "μP", "λ-returns").
+    ("π0: A Vision-Language-Action Flow Model", "Nothing.", []),
+    ("ΩMEGA: Transfer with μP", "We learn λ-returns.", []),
 ]
 
 
@@ -1722,6 +1726,41 @@ def test_letters_without_an_accent_to_drop_are_found_as_an_english_keyboard_type
     """ "ı", "ł", "ø", "ß" and "æ" are letters of their own, not a letter and an accent: Unicode
     does not decompose them, so "Yilmaz", "YILMAZ", "Lukasz" and "Gross" found nothing."""
     _found_alone(browser, unicode_site, query, UNICODE_PAPERS[paper][0])
+
+
+@pytest.mark.parametrize(
+    ("query", "paper"),
+    [
+        ("pi0", 4),  # "π" as its name
+        ("PI0", 4),
+        ("π0", 4),  # as the paper writes it
+        ("omega", 5),  # a capital "Ω" of the title: "ΩMEGA" is "omegamega", which it starts
+        ("ΩMEGA", 5),
+        ("ωmega", 5),
+        ("muP", 5),
+        ("μP", 5),
+        ("µP", 5),  # the micro sign, which a keyboard's AltGr+m types
+        ("lambda", 5),  # of the abstract
+        ("lambda-returns", 5),
+        ("λ-returns", 5),
+    ],
+)
+def test_a_greek_letter_is_found_by_its_english_name(
+    browser: Browser, unicode_site: str, query: str, paper: int
+) -> None:
+    """ "pi0" found no "π0" and "omega" no "ΩMEGA" (it offered "Did you mean ωmega?"): a
+    reader types a Greek letter by its name, as ML papers are named in speech."""
+    _found_alone(browser, unicode_site, query, UNICODE_PAPERS[paper][0])
+
+
+def test_a_greek_letter_is_one_indexed_word_more_as_its_name() -> None:
+    """A word holding a Greek letter is indexed once more, as its name ("π0" also as "pi0");
+    the titles' words the search page respells a query with hold it so too, so that "omega",
+    which finds "Ωmega", is offered no "Did you mean ωmega?"."""
+    assert folded_words("π0 and μP: Learning λ-Returns of Σ") == ["pi0", "mup", "lambda", "sigma"]
+    assert folded_words("Learning λ-Returns of λ") == ["lambda"]
+    records = [_record(title="Ωmega: λ-Returns", text="abstract words")]
+    assert title_words(records) == b"lambda 1\nomegamega 1\nreturns 1\n"
 
 
 @pytest.mark.parametrize("query", ["张", "山"])
