@@ -903,26 +903,11 @@ def test_the_404_page_offers_the_pages_at_the_addresses_the_routes_give(
 ) -> None:
     """Its guesses are the site's routes (sitegen/urls.py), not addresses of its own: pages
     moved by the routes are offered where they are."""
-    from sitegen.api import api_record
-    from sitegen.outputs import plan, renderers
-    from tests.test_outputs import CONFIG, ENV, _site
+    from tests.test_outputs import CONFIG, _render, _site
 
     site_url = "http://moved.test/sub/"
     site = _site(config=dataclasses.replace(CONFIG, base_url=site_url))
-    routes = _MovedRoutes(site_url)
-    made = renderers(
-        site,
-        routes,
-        ENV,
-        templates=str(REPO / "templates"),
-        read_file=lambda path: Path(path).read_bytes(),
-        api_records={i: api_record(site, routes, i) for i in site.ids},
-    )
-    files = {
-        artifact.path: artifact.data
-        for output in plan(site, routes)
-        for artifact in output.inputs.render(made)
-    }
+    files = _render(site, routes=_MovedRoutes(site_url))
     assert "paper/2501.00002/index.html" in files and "on/2026-01-04/index.html" in files
 
     def answer(route: PlaywrightRoute) -> None:
