@@ -15,7 +15,7 @@ Three choices meet the search budgets at 50,000 papers (the figures are in bench
   the documents where they stand in a row (a phrase, a name: one paper's).
 - Two shards, each an index of its own that the search page merges (Pagefind's mergeIndex):
   the papers first featured in the open (newest) month, in `OPEN_DIRECTORY`, and the closed
-  months', in `CLOSED_DIRECTORY`, both listed in `MANIFEST`. A new day re-indexes the open
+  months', in `CLOSED_DIRECTORY`, both listed in `SEARCH_MANIFEST`. A new day re-indexes the open
   month alone (under a second). Two, not more: each merged shard costs every query word one
   more index chunk (20 to 30 KB gzipped), and a shard a year took a first query past 300 KB.
 - The primary index, at the index's root with Pagefind's script and wasm, holds no paper:
@@ -62,10 +62,9 @@ from sitegen.urls import (
 from sitegen.versions import installed_version
 
 INDEX_DIR = SEARCH_INDEX_DIR  # under public/; every file in it is the index's
-MANIFEST = SEARCH_MANIFEST  # in INDEX_DIR: the directories of the merged shards
-# In each shard's directory: its titles' words, from which the search page respells a query
-# that finds nothing ("Did you mean", `title_words`), fetched only then.
-SPELLING = SEARCH_WORDS
+# In INDEX_DIR, SEARCH_MANIFEST: the directories of the merged shards. In each shard's
+# directory, SEARCH_WORDS: its titles' words, from which the search page respells a query that
+# finds nothing ("Did you mean", `title_words`), fetched only then.
 # Pagefind's memory grows with (word, paper) pairs: at 50,000 papers whole abstracts took
 # 5 GB to index, their first 30 distinct words 1.8 GB (the 2 GiB budget, bench/README.md).
 ABSTRACT_WORDS = 24
@@ -73,7 +72,7 @@ ABSTRACT_WORDS = 24
 # cost more bytes per result shown (bench/README.md has the figures that chose 20).
 PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
-_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 6, with {SPELLING}"
+_FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 6, with {SEARCH_WORDS}"
 OPEN_DIRECTORY = "open/"  # under INDEX_DIR: the open month's shard
 CLOSED_DIRECTORY = "closed/"  # under INDEX_DIR: the shard of the months before it
 _PAGEFIND_DIRECTORIES = ("index", "fragment", "filter")  # of each index, the warm-up's at the root
@@ -107,7 +106,7 @@ _PART = re.compile(r"[^\W_]+")  # a word's letters and digits (as the search pag
 NAME_JOINT = "0"
 # What the search page loads of the warm-up index's bundle: not Pagefind's own UIs, nor its
 # worker (templates/search.html says why), nor the wasm of other languages. The search page
-# asks for both by name as it opens, with MANIFEST and the entry file (their names are fixed).
+# asks for both by name as it opens, with SEARCH_MANIFEST and the entry file (names fixed).
 _LIBRARY = ("pagefind.js", "wasm.en.pagefind")
 _DATA = re.compile(r"pagefind-entry\.json|pagefind\.[^/]+\.pf_meta|(index|fragment|filter)/[^/]+")
 
@@ -353,7 +352,7 @@ class SearchShard:
     directory: str  # under INDEX_DIR, "/"-terminated; "" for the warm-up index
     records: tuple[str, ...]  # encoded SearchRecords, in the site's order
     key: str  # what its files are made from: its records, place, format and Pagefind
-    manifest: bytes  # the warm-up index's: the directories of the shards (MANIFEST); else b""
+    manifest: bytes  # the warm-up index's: its shards' directories (SEARCH_MANIFEST); else b""
 
     def documents(self) -> list[str]:
         """Its Pagefind documents, `PAPERS_PER_DOCUMENT` papers each (the warm-up index's:
@@ -388,7 +387,7 @@ def shard_layout(months: Collection[str]) -> list[tuple[str, str, frozenset[str]
 
 
 def warm_up_shard(directories: Sequence[str], topics: Mapping[str, tuple[str, str]]) -> SearchShard:
-    """The warm-up index, whose MANIFEST is what the search page reads of the index's shape:
+    """The warm-up index, whose SEARCH_MANIFEST is what the search page reads of the index's shape:
     the shards it merges (their `directories`), how many papers a Pagefind document holds at
     most, the word it searches the warm-up index for as it opens, and each topic's name and
     page from its slug (`topics`: slug -> (name, URL from the site root)): a result's topics
@@ -493,9 +492,9 @@ def _write_shard(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(base64.b64decode(file["content"]))
     if shard.directory:
-        (directory / shard.directory / SPELLING).write_bytes(title_words(shard.records))
+        (directory / shard.directory / SEARCH_WORDS).write_bytes(title_words(shard.records))
     else:
-        (directory / MANIFEST).write_bytes(shard.manifest)
+        (directory / SEARCH_MANIFEST).write_bytes(shard.manifest)
 
 
 def _pagefind_executable() -> Path:

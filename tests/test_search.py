@@ -28,7 +28,6 @@ from sitegen.formats import parse_paper_file
 from sitegen.search import (
     CLOSED_DIRECTORY,
     INDEX_DIR,
-    MANIFEST,
     NAME_JOINT,
     OPEN_DIRECTORY,
     PAPERS_PER_DOCUMENT,
@@ -46,7 +45,7 @@ from sitegen.search import (
 )
 from sitegen.site import assemble_site
 from sitegen.store import load_content
-from sitegen.urls import Routes
+from sitegen.urls import SEARCH_MANIFEST, Routes
 
 # The browser tests' skip when Chromium is missing.
 from tests import test_browser  # noqa: F401
@@ -984,7 +983,7 @@ def test_a_new_day_indexes_only_its_month_again(
     small_built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root, index = _built_copy(small_built)
-    shards = json.loads((index / MANIFEST).read_bytes())["shards"]
+    shards = json.loads((index / SEARCH_MANIFEST).read_bytes())["shards"]
     assert shards == ["open/", "closed/"]  # the open month (November 2026), the months before
     closed = shards[1:]
     before = {p: p.stat().st_mtime_ns for p in index.rglob("*") if p.is_file()}

@@ -191,9 +191,9 @@ def test_a_template_spells_no_address_of_another_site(template: str, path: str) 
 def test_the_search_page_asks_for_the_index_files_by_the_names_the_index_is_written_with() -> None:
     """Its script fetches sitegen's own files of the index (the shards' list, each shard's
     words): by the names sitegen.search writes them under, given, not spelt again."""
-    from sitegen.search import MANIFEST, SPELLING
+    from sitegen.urls import SEARCH_MANIFEST, SEARCH_WORDS
 
     template = (REPO / "templates" / "search.html").read_text()
-    assert MANIFEST not in template and SPELLING not in template
+    assert SEARCH_MANIFEST not in template and SEARCH_WORDS not in template
     page = _render(_site(), only=["search/index.html"])["search/index.html"].decode()
-    assert json.dumps(MANIFEST) in page and json.dumps(SPELLING) in page
+    assert json.dumps(SEARCH_MANIFEST) in page and json.dumps(SEARCH_WORDS) in page
