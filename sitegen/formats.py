@@ -607,7 +607,9 @@ def with_newlines(text: str) -> str:
 def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, int]:
     """Split a content file into (front matter, body, 1-based line where the body starts)."""
     lines = with_newlines(text).split("\n")
-    if not lines or lines[0].strip() != FENCE:
+    if lines[0].strip() == _YAML_FENCE:
+        raise _yaml_fence(path, line=1, opening=True)
+    if lines[0].strip() != FENCE:
         raise ContentError(
             f"the file must start with a '{FENCE}' line that opens its TOML front matter",
             location=Location(path, 1),
@@ -618,6 +620,10 @@ def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, in
     try:
         closing = next(i for i in range(1, len(lines)) if lines[i].strip() == FENCE)
     except StopIteration:
+        # A `---` line where the closing fence belongs, in a file opened with '+++'.
+        dashes = next((i for i in range(1, len(lines)) if lines[i].strip() == _YAML_FENCE), None)
+        if dashes is not None:
+            raise _yaml_fence(path, line=dashes + 1, opening=False) from None
         raise ContentError(
             f"the front matter is never closed by a '{FENCE}' line",
             location=Location(path, 1),
@@ -632,6 +638,20 @@ def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, in
         numbers=_COUNTS,
     )
     return fields, "\n".join(lines[closing + 1 :]), closing + 2
+
+
+# Jekyll's and Hugo's fence of YAML front matter, which a file added by hand may well take.
+_YAML_FENCE = "---"
+
+
+def _yaml_fence(path: str, *, line: int, opening: bool) -> ContentError:
+    which = "opens" if opening else "closes"
+    return ContentError(
+        f"the front matter {which} with a '{_YAML_FENCE}' line, YAML's fence;"
+        f" sitegen's front matter is TOML between '{FENCE}' lines",
+        location=Location(path, line),
+        hint=f"write '{FENCE}' for each '{_YAML_FENCE}' line around the front matter",
+    )
 
 
 def join_front_matter(fields: Sequence[tuple[str, TomlValue | None]], body: str) -> str:

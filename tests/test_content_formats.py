@@ -104,3 +104,25 @@ def test_a_paper_listed_twice_is_named_at_its_lines_when_the_file_starts_with_a_
         parse_day_file("\n".join(lines), path=DAY_PATH)
     assert f"(lines {bmgq + 1} and {bmgq + 3})" in refused.value.message
     assert refused.value.location is not None and refused.value.location.line == bmgq + 3
+
+
+PAPER_PATH = "content/papers/2606.07867.md"
+
+
+@pytest.mark.parametrize("fenced", ["both", "closing"])
+def test_a_front_matter_fenced_with_yaml_dashes_is_told_to_take_plus_signs(fenced: str) -> None:
+    """Found by a maintainer's trial: a paper added by hand with Jekyll's and Hugo's YAML
+    fence, `---`, was told to "restore the front matter, from git or a copy" (it had none to
+    restore), or, fenced so only at its end, to add a '+++' line, which left the `---` line
+    in the TOML. Both errors name the `---` line and say to write '+++' for it."""
+    lines = (REPO / PAPER_PATH).read_text(encoding="utf-8").split("\n")
+    closing = lines.index("+++", 1)
+    lines[closing] = "---"
+    if fenced == "both":
+        lines[0] = "---"
+    with pytest.raises(ContentError) as refused:
+        parse_paper_file("\n".join(lines), path=PAPER_PATH)
+    line = 1 if fenced == "both" else closing + 1
+    assert refused.value.location is not None and refused.value.location.line == line
+    assert "'---'" in refused.value.message and "'+++'" in (refused.value.hint or "")
+    assert "restore" not in (refused.value.hint or "")
