@@ -2,8 +2,9 @@
 
 The served files are exactly what `sitegen build` writes (pages link relatively, so they work
 at "/"); the reload script is added to HTML responses on the way out, never to the files.
-Missing paths get 404.html with status 404, as GitHub Pages does. A build that fails keeps
-the last good site served; with none yet, every page says why the build failed.
+Missing paths get 404.html with status 404, and "about" is about.html, as GitHub Pages does.
+A build that fails keeps the last good site served; with none yet, every page says why the
+build failed.
 """
 
 from __future__ import annotations
@@ -195,6 +196,11 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                 self._redirect_to_directory(requested)
                 return
             path, as_folder = path / "index.html", False
+        # A page asked without its ".html" ("about" for static/about.html) is that page, as
+        # GitHub Pages serves it: a link that works there was a 404 here (a forker's trial).
+        if not (outside or as_folder or _is(path, Path.is_file)):
+            with_suffix = path.with_name(path.name + ".html")
+            path = with_suffix if _is(with_suffix, Path.is_file) else path
         # A file asked as a folder ("atom.xml/") is none, as on GitHub Pages: it was Python's
         # bare error page, or a page whose relative links were a folder too deep (a trial).
         if outside or as_folder or not _is(path, Path.is_file):

@@ -995,6 +995,26 @@ def test_serve_answers_a_files_address_with_a_trailing_slash_with_the_404_page(
         assert missing.status_code == 404 and "Page not found" in missing.text, path
 
 
+def test_serve_answers_a_page_of_static_asked_without_html_as_github_pages_does(
+    tiny_built: Path,
+) -> None:
+    """A forker's trial: a header link "about" to static/about.html, which GitHub Pages
+    serves at ".../about", was a 404 in the preview, so a link that works there looked
+    broken here. A folder of that name still comes first, and "about/" is no page."""
+    static = tiny_built / "static"
+    (static / "notes").mkdir(parents=True)
+    (static / "about.html").write_text("<!doctype html><title>About</title><p>About me\n")
+    (static / "notes" / "index.html").write_text("<!doctype html><title>Notes</title>\n")
+    (static / "notes.html").write_text("<!doctype html><title>Notes page</title>\n")
+    with _serving(tiny_built) as (_, url, _):
+        about = httpx.get(url + "about", timeout=30)
+        assert about.status_code == 200 and "About me" in about.text
+        assert httpx.get(url + "about?x=1", timeout=30).status_code == 200
+        assert httpx.get(url + "about/", timeout=30).status_code == 404
+        assert httpx.get(url + "notes", timeout=30).status_code == 301  # to the folder
+        assert httpx.get(url + "nowhere", timeout=30).status_code == 404
+
+
 def test_serve_pages_know_their_build_and_no_answer_is_kept_unasked(
     served_as_built: tuple[subprocess.Popen[str], str, Path],
 ) -> None:
