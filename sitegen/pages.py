@@ -32,6 +32,7 @@ from sitegen.bylines import (
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, CustomFeed
 from sitegen.dates import human_date, iso_month, month_name, short_month
 from sitegen.errors import NAMES_GIVEN
+from sitegen.letters import OWN_LETTERS
 from sitegen.model import Artifact
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_count
@@ -645,6 +646,7 @@ class Pages:
             # sitegen's own files of the index, which the script fetches, named from its folder.
             index_files={"manifest": SEARCH_MANIFEST, "words": SEARCH_WORDS},
             elsewhere=ELSEWHERE,  # a result's links, as a card's
+            own_letters=OWN_LETTERS,  # a query folded as the index folds a paper's words
         )
 
     def papers_index(self, count: int, first: date | None, newest: date | None) -> Artifact:

@@ -50,6 +50,7 @@ from urllib.parse import quote
 
 from sitegen.bylines import authors_line
 from sitegen.errors import BuildError, Location
+from sitegen.letters import OWN_LETTERS
 from sitegen.model import Paper
 from sitegen.site import Site
 from sitegen.urls import (
@@ -281,31 +282,18 @@ def title_words(records: Iterable[str]) -> bytes:
     return "".join(f"{word} {count}\n" for word, count in ranked).encode()
 
 
-# Greek letters by their English names, as a reader types a model's or a method's name ("pi0"
-# for "π0", "muP" for "μP"); a capital is folded to lower case first, a symbol's form ("ϕ",
-# "µ") to its letter by NFKD.
-_GREEK_LETTERS = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu",
-    "ξ": "xi", "ο": "omicron", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
-    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
-}  # fmt: skip
-# Letters that are no letter and an accent, which Unicode does not decompose, as an English
-# keyboard types them ("Yılmaz" is "yilmaz", "Groß" "gross", "Łukasz" "lukasz", "π0" "pi0");
-# the search page folds a query with the same letters (templates/search.html, OWN_LETTERS).
-_OWN_LETTERS = str.maketrans(
-    {"ı": "i", "ß": "ss", "ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "þ": "th", "ð": "d",
-     "đ": "d", "ħ": "h", **_GREEK_LETTERS}
-)  # fmt: skip
+# The letters as an English keyboard types them, for `_folded` (the search page folds a query
+# with the same table, which the build writes into it).
+_TYPED_AS = str.maketrans(OWN_LETTERS)
 
 
 def _folded(text: str) -> str:
     """`text` in lower case without diacritics ("Raphaël" is "raphael"), its compatibility
     forms as the letters they stand for (a PDF's ligature "ﬁ" is "fi", a full-width "Ｇ" is
-    "g": NFKD), and `_OWN_LETTERS` as English types them, as the search page folds a query."""
+    "g": NFKD), and `OWN_LETTERS` as English types them, as the search page folds a query."""
     if text.isascii():
         return text.lower()
-    return _without_marks(unicodedata.normalize("NFKD", text)).lower().translate(_OWN_LETTERS)
+    return _without_marks(unicodedata.normalize("NFKD", text)).lower().translate(_TYPED_AS)
 
 
 def _without_marks(decomposed: str) -> str:
@@ -314,7 +302,7 @@ def _without_marks(decomposed: str) -> str:
 
 def folded_words(text: str) -> list[str]:
     """The words of `text` as the search page folds them (`_folded`) where Pagefind indexes
-    them otherwise: it drops accents but keeps compatibility forms and `_OWN_LETTERS`, so a
+    them otherwise: it drops accents but keeps compatibility forms and `OWN_LETTERS`, so a
     query's "efficient" found no "Eﬃcient", "grpo" no "ＧＲＰＯ", "yilmaz" no "Yılmaz" and "pi0"
     no "π0".
     None for most text (ASCII, accents)."""

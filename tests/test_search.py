@@ -25,6 +25,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 from sitegen import output_folder
 from sitegen.cli import load_config, main
 from sitegen.formats import parse_paper_file
+from sitegen.letters import OWN_LETTERS
 from sitegen.search import (
     CLOSED_DIRECTORY,
     INDEX_DIR,
@@ -1760,6 +1761,52 @@ def test_a_greek_letter_is_one_indexed_word_more_as_its_name() -> None:
     assert folded_words("Learning λ-Returns of λ") == ["lambda"]
     records = [_record(title="Ωmega: λ-Returns", text="abstract words")]
     assert title_words(records) == b"lambda 1\nomegamega 1\nreturns 1\n"
+
+
+# Pagefind in the search page's stead: each search's words kept, none found.
+ASKED_ONLY = """
+globalThis.asked = [];
+export async function options() {}
+export async function init() {}
+export async function mergeIndex() {}
+export async function preload() {}
+export async function search(term) {
+  globalThis.asked.push(term);
+  return { results: [] };
+}
+"""
+
+
+def test_the_search_page_folds_every_letter_as_the_index_does(
+    browser: Browser, base_url: str, site_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search page's table of letters ("ı" is "i", "π" is "pi") was a copy of the
+    build's, typed by hand: a letter added to one only would make the papers holding it
+    unfindable, silently. Each letter the index folds, capital or not, the page folds alike,
+    a letter new to the build's table too ("ŋ", which Unicode does not decompose)."""
+    from tests.test_outputs import _render  # a module of the suite's, not imported by all
+
+    for letter, typed in OWN_LETTERS.items():
+        assert folded_words(f"x{letter}x") == [f"x{typed}x"], letter
+    monkeypatch.setitem(OWN_LETTERS, "ŋ", "ng")
+    site = assemble_site(load_content(site_root), load_config(site_root))
+    search_page = _render(site, ["search/index.html"])["search/index.html"]
+    page = _page(browser, WIDTHS["mobile"])
+    page.route(
+        re.compile(r"/search/\?q="),
+        lambda route: route.fulfill(body=search_page, content_type="text/html"),
+    )
+    page.route(
+        re.compile(rf"/{INDEX_DIR}/pagefind\.js"),
+        lambda route: route.fulfill(body=ASKED_ONLY, content_type="text/javascript"),
+    )
+    letters = [*OWN_LETTERS, *(letter.upper() for letter in OWN_LETTERS)]
+    page.goto(base_url + "search/?q=" + quote(" ".join(f"x{letter}x" for letter in letters)))
+    expect(page.locator("#search-status")).to_contain_text("No paper matches")
+    # The query's words, as searched first (Pagefind's "" merges the shards' indexes).
+    asked = next(term for term in page.evaluate("globalThis.asked") if term)
+    assert asked.split() == list(dict.fromkeys(f"x{typed}x" for typed in OWN_LETTERS.values()))
+    assert page.errors == []  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("query", ["张", "山"])
