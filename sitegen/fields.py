@@ -45,8 +45,6 @@ _DATE_IN_WORDS = re.compile(
     re.IGNORECASE,
 )
 _KEY = re.compile(r"\s*([A-Za-z0-9_.-]+)\s*=")
-# The key a value follows on its line, in an inline table too (`{ id = "1", upvotes = three }`).
-_KEY_BEFORE = re.compile(r"([A-Za-z0-9_-]+)\s*=\s*$")
 # A string closed by a double quote meant inside it: `title = "See "What" I See"` (a quote
 # after a `#` is a comment's, unless the `#` ends a word: `"Why "C#" Matters"`; no quoted
 # word starts with a `;`, a slip before the next key: `{ id = "1"; title = "A" }`).
@@ -202,6 +200,8 @@ def load_toml(
             # The parser's own words ("Expected newline ...") miss it: found by a trial.
             message = f"`{date_like[1]}` = {date_like[2]} is not a day (YYYY-MM-DD)"
             hint = f"write a day of the calendar, {date_like[1]} = 2025-10-31"
+        elif counted := _count_not_in_digits(said, column, numbers or {}):
+            message, hint = counted
         elif quoted := _QUOTE_INSIDE.search(said):
             # The parser's words ("Unclosed inline table", "Expected newline") miss it: a
             # title with quotes is a common hand edit (a new user's trial).
@@ -236,7 +236,7 @@ def load_toml(
                 "close it with the quote that opened it (a string of several lines is written"
                 ' in triple quotes, """...""")'
             )
-        elif message == "Invalid value" and (bare := _bare_value(said, column, numbers or {})):
+        elif message == "Invalid value" and (bare := _bare_value(said, column)):
             message, hint = bare
         elif message.endswith("(at end of document)") and (opened := _key_given(lines, None)):
             # No line in the parser's words: the last statement's, which
@@ -257,22 +257,50 @@ def load_toml(
         raise error("bad TOML: nested too deeply", location=Location(source), hint=hint) from None
 
 
-def _bare_value(
+# A count as written after its key's "=": up to a comment, the end of an inline table or an
+# array, or a comma (one before a digit is the count's own: "1,204"); not a string, an array
+# or a table, whose own slips are told otherwise.
+_COUNT_AS_WRITTEN = r"[ \t]*([^\s\"'\[{#][^#}\]]*?)[ \t]*(?=$|#|[}\]]|,(?!\d))"
+
+
+def _count_not_in_digits(
     said: str, column: int | None, numbers: Mapping[str, int]
 ) -> tuple[str, str] | None:
+    """(message, hint) for a key of `numbers` on the line `said` whose value, as written, is
+    no TOML value, where the parser stopped at it or after it (`column`): a count in words
+    (`items = fifty`) or as people write one (`3k`, `1.2k`, `1,204`, `12 000`, `~40`), which
+    the parser's words ("Invalid value", "Expected newline or end of document after a
+    statement", "Unclosed inline table") do not tell. One rule for them all: a new user's
+    trial hinted `items = "fifty"`, refused next as no whole number."""
+    if not numbers:
+        return None
+    keys = "|".join(map(re.escape, numbers))
+    for found in re.finditer(rf"(?<![\w-])({keys})\s*={_COUNT_AS_WRITTEN}", said):
+        if column and found.start(2) >= column:
+            break  # the parser stopped before it: something else is wrong
+        key, value = found[1], found[2]
+        if not _is_toml_value(value):
+            return (
+                f"`{key}`'s value {value} is not a number: TOML writes numbers in digits",
+                f"{key} = {numbers[key]}",
+            )
+    return None
+
+
+def _is_toml_value(written: str) -> bool:
+    try:
+        tomllib.loads(f"value = {written}")
+    except tomllib.TOMLDecodeError:
+        return False
+    return True
+
+
+def _bare_value(said: str, column: int | None) -> tuple[str, str] | None:
     """(message, hint) for a value written as a bare word on the line `said`, where the parser
-    says only "Invalid value": a number in words (`items = fifty`, of a key in `numbers`),
-    text without its quotes (`kind = facet`), or True for true."""
+    says only "Invalid value": text without its quotes (`kind = facet`), or True for true."""
     if not column or not said[column - 1 : column].isalpha():
         return None
     before, at = said[: column - 1], said[column - 1 :]
-    if (counted := _KEY_BEFORE.search(before)) and counted[1] in numbers:
-        # Not quoted: `upvotes = "three"` is refused next as no whole number (a new user's trial).
-        word = re.split(r"[,\]}\s#]", at)[0]
-        return (
-            f"`{counted[1]}`'s value {word} is not a number: TOML writes numbers in digits",
-            f"{counted[1]} = {numbers[counted[1]]}",
-        )
     named = _KEY.match(said)
     whose = f"`{named[1]}`'s value" if named else "the value"
     # An array's item (on the key's line, or on a line of its own) ends at a comma or "]".

@@ -22,7 +22,8 @@ import pytest
 
 from sitegen.cli import main
 from sitegen.config import parse_config
-from sitegen.errors import ConfigError
+from sitegen.errors import ConfigError, ContentError
+from sitegen.formats import parse_day_file, parse_paper_file
 from sitegen.listings.base import HF_URL
 from tests.conftest import REPO, rewrite, sitegen_here, tree_bytes
 from tests.test_fetch import _read_all
@@ -344,6 +345,13 @@ def test_an_array_left_open_before_the_next_key_is_named_at_its_own_key() -> Non
             "content/days/2026-06-12.toml:6: bad TOML: `upvotes`'s value three is not a number:"
             " TOML writes numbers in digits\n  hint: upvotes = 12\n",
         ),
+        (  # as people write a count: "Expected newline or end of document after a statement"
+            "content/papers/2606.13594.md",
+            "upvotes = 3\n",
+            "upvotes = 1.2k\n",
+            "content/papers/2606.13594.md:8: bad TOML: `upvotes`'s value 1.2k is not a number:"
+            " TOML writes numbers in digits\n  hint: upvotes = 12\n",
+        ),
     ],
     ids=[
         "quote in a day's title",
@@ -352,6 +360,7 @@ def test_an_array_left_open_before_the_next_key_is_named_at_its_own_key() -> Non
         "comma before }",
         "a paper's upvotes in words",
         "a day entry's upvotes in words",
+        "a paper's upvotes as people write them",
     ],
 )
 def test_a_slip_in_a_hand_edited_content_file_is_named_at_its_line(
@@ -588,6 +597,49 @@ def test_a_number_written_in_words_is_told_to_be_digits(old: str, new: str, says
     text = SITE_TOML.replace(old, new)
     line = next(n for n, said in enumerate(text.split("\n"), 1) if said.startswith(new))
     assert _refusal(text) == says.format(line=line)
+
+
+# Counts as people write them, which TOML reads as no value: each is told to be digits.
+COUNTS_AS_WRITTEN = ["3k", "1.2k", "1,204", "12 000", "~40"]
+
+
+@pytest.mark.parametrize("written", COUNTS_AS_WRITTEN)
+def test_a_number_written_as_people_write_it_is_told_to_be_digits(written: str) -> None:
+    """`items = fifty` was told to write digits, `items = 1k` got the parser's own words
+    ("Expected newline or end of document after a statement") and the hint to fix the syntax."""
+    text = SITE_TOML.replace("items = 50 ", f"items = {written} ", 1)
+    line = next(n for n, said in enumerate(text.split("\n"), 1) if said.startswith("items = "))
+    assert _refusal(text) == (
+        f"site.toml:{line}: bad TOML: `items`'s value {written} is not a number: TOML writes"
+        " numbers in digits\n  hint: items = 50"
+    )
+
+
+@pytest.mark.parametrize("written", COUNTS_AS_WRITTEN)
+@pytest.mark.parametrize(
+    ("file", "old", "line"),
+    [
+        ("content/papers/2606.13594.md", "upvotes = 3\n", 8),
+        ("content/days/2026-06-12.toml", 'Heterogeneous Agents", upvotes = 3 }', 6),
+    ],
+    ids=["a paper's upvotes", "a day entry's upvotes"],
+)
+def test_a_content_files_count_written_as_people_write_it_is_told_to_be_digits(
+    file: str, old: str, line: int, written: str
+) -> None:
+    """As `upvotes = three` is: `upvotes = 3k`, `1,204` or `~40` in a hand-edited file got the
+    parser's own words ("Unclosed inline table", "Expected '=' after a key") and no hint of
+    digits."""
+    text = (REPO / file).read_text()
+    assert text.count(old) == 1
+    text = text.replace(old, old.replace("= 3", f"= {written}"))
+    parse = parse_paper_file if file.endswith(".md") else parse_day_file
+    with pytest.raises(ContentError) as error:
+        parse(text, path=file)
+    assert str(error.value) == (
+        f"{file}:{line}: bad TOML: `upvotes`'s value {written} is not a number: TOML writes"
+        " numbers in digits\n  hint: upvotes = 12"
+    )
 
 
 def test_a_tables_own_key_given_twice_is_not_sent_to_the_top() -> None:
