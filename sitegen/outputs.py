@@ -570,33 +570,31 @@ class FolderPage(NamedTuple):
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        top, months, days = routes.top_index(), routes.period_digest(MONTH), routes.days_index()
-        size = site.config.pages.topic_page_size
-        # The digests' folders hold their feeds: a reader who pastes one into a feed reader
-        # finds them (a reader's trial found none).
-        digests = [
-            (top, TOP_TITLE, WEEKLY_DIGEST),
-            (months, TOP_TITLE, MONTHLY_DIGEST),
-            (days, DAYS_TITLE, DAILY_DIGEST),
-        ]
+        # A digest's folder holds its feeds: a reader who pastes it into a feed reader finds
+        # them (a reader's trial found none).
+        digests = (
+            (routes.period_digest(WEEK), TOP_TITLE, WEEKLY_DIGEST),
+            (routes.period_digest(MONTH), TOP_TITLE, MONTHLY_DIGEST),
+            (routes.days_index(), DAYS_TITLE, DAILY_DIGEST),
+        )
         for feeds, name, feeds_name in digests:
             folder = Routes.folder_of(feeds.rss)
             yield Output((folder.path,), FolderPage(folder, feeds.html, name, feeds, feeds_name))
-        pages = [  # (a page in the folder, where it is listed, that page's title)
-            *(
-                (routes.top(kind, found[0].period.slug).html, listed.html, TOP_TITLE)
-                for kind, listed in ((WEEK, top), (MONTH, months))
-                if (found := site.periods[kind])
-            ),
-            *(
-                (routes.topic(t.topic.slug, 1).html, routes.topic(t.topic.slug).html, t.topic.name)
-                for t in site.topics
-                if t.archive_pages(size)
-            ),
-        ]
-        for inside, target, name in pages:
-            folder = Routes.folder_of(inside)
-            yield Output((folder.path,), FolderPage(folder, target, name))
+        for kind in (WEEK, MONTH):  # /top/week/, /top/month/: to the part of /top/ listing them
+            if periods := site.periods[kind]:
+                inside = routes.top(kind, periods[0].period.slug).html
+                yield FolderPage._of(inside, routes.period_digest(kind).html, TOP_TITLE)
+        size = site.config.pages.topic_page_size
+        for t in site.topics:  # a topic's page/ folder: to the topic's own page
+            if t.archive_pages(size):
+                inside = routes.topic(t.topic.slug, 1).html
+                yield FolderPage._of(inside, routes.topic(t.topic.slug).html, t.topic.name)
+
+    @staticmethod
+    def _of(inside: Route, target: Route, name: str) -> Output:
+        """The page of the folder holding the page `inside`, linking `target`, titled `name`."""
+        folder = Routes.folder_of(inside)
+        return Output((folder.path,), FolderPage(folder, target, name))
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield r.pages.folder(self.folder, self.target, self.name, self.feeds, self.feeds_name)
