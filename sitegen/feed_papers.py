@@ -6,31 +6,55 @@ newest days (`custom_feed_candidates`) when it is rendered.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
+from functools import partial
 from itertools import takewhile
+from typing import NamedTuple
 
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS
 from sitegen.model import Papers
 from sitegen.site import Site
 
 
+class FeedWindow(NamedTuple):
+    """Which papers every feed holds, however many: those first featured on the site's latest
+    `[feeds] days` days, or on an older day that came late with one of them, so a reader who
+    polls once a day misses none of a 300-paper day."""
+
+    since: date | None  # the oldest of those days; None while the site has no older one: all
+    late: tuple[date, ...]  # the older days that came late with one of them, oldest first
+
+    @staticmethod
+    def of(site: Site) -> FeedWindow:
+        """The window of `site`'s feeds."""
+        days = site.config.feeds.days
+        if len(site.days) <= days:
+            return FeedWindow(None, ())
+        since = site.days[days - 1].day
+        late = sorted(day for day, came in site.late_days.items() if day < since <= came)
+        return FeedWindow(since, tuple(late))
+
+    def holds(self, site: Site, paper_id: str) -> bool:
+        """Whether the paper `paper_id` of `site` was first featured within the window."""
+        first = site.appearances[paper_id][0].day
+        return self.since is None or first >= self.since or first in self.late
+
+
 def papers_in_feed(site: Site, newest_first: tuple[str, ...]) -> Papers:
     """The papers a standing feed holds: its newest `[feeds] items`, and at least every paper
-    first featured on the site's latest `[feeds] days` days, so a reader who polls once a day
-    misses none of a 300-paper day."""
-    recent = sum(1 for _ in takewhile(is_recent(site), newest_first))
+    of the window (FeedWindow)."""
+    window = FeedWindow.of(site)
+    recent = sum(1 for _ in takewhile(partial(window.holds, site), newest_first))
     held = newest_first[: max(site.config.feeds.items, recent)]
-    return Papers(held + _late_papers(site, newest_first, held))
+    return Papers(held + _late_papers(site, window.late, newest_first, held))
 
 
 def _late_papers(
-    site: Site, newest_first: tuple[str, ...], held: tuple[str, ...]
+    site: Site, late: tuple[date, ...], newest_first: tuple[str, ...], held: tuple[str, ...]
 ) -> tuple[str, ...]:
-    """The papers of `newest_first` not `held` that were first featured on a day that came
-    late, newest first: new to the feeds' readers too. Those days' papers are looked up, not
-    every paper after the held ones (the rebuild budget: 0.2 s for 22 topics at 50k papers)."""
-    late = came_late(site)
+    """The papers of `newest_first` not `held` that were first featured on a `late` day,
+    newest first: new to the feeds' readers too. Those days' papers are looked up, not every
+    paper after the held ones (the rebuild budget: 0.2 s for 22 topics at 50k papers)."""
     if not late:
         return ()
     among, skip = set(newest_first), set(held)
@@ -43,30 +67,6 @@ def _late_papers(
         and paper_id in among
         and paper_id not in skip
     )
-
-
-def is_recent(site: Site) -> Callable[[str], bool]:
-    """Whether a paper was first featured on one of the site's latest `[feeds] days` days, or
-    on a day that came with one of them, late: every standing and custom feed holds those."""
-    since = feeds_since(site)
-    if since is None:
-        return lambda paper_id: True
-    late = came_late(site)
-    return lambda paper_id: (first := site.appearances[paper_id][0].day) >= since or first in late
-
-
-def came_late(site: Site) -> frozenset[date]:
-    """The days older than the latest `[feeds] days` that came with one of those."""
-    since = feeds_since(site)
-    if since is None:
-        return frozenset()
-    return frozenset(day for day, came in site.late_days.items() if day < since <= came)
-
-
-def feeds_since(site: Site) -> date | None:
-    """The oldest of the site's latest `[feeds] days` days; None while it has no older one."""
-    days = site.config.feeds.days
-    return site.days[days - 1].day if len(site.days) > days else None
 
 
 # A custom feed's outputs name the papers of the newest CUSTOM_FEED_DAYS days and choose among

@@ -37,6 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import NamedTuple, Protocol
 
 from jinja2 import Environment
@@ -45,13 +46,7 @@ from sitegen.abstracts import AbstractHTML
 from sitegen.api import papers_api, papers_api_index
 from sitegen.custom_feeds import CustomFeed, FeedMatcher, select_papers
 from sitegen.errors import ContentError, Location
-from sitegen.feed_papers import (
-    came_late,
-    custom_feed_candidates,
-    feeds_since,
-    is_recent,
-    papers_in_feed,
-)
+from sitegen.feed_papers import FeedWindow, custom_feed_candidates, papers_in_feed
 from sitegen.feeds import (
     Feeds,
     render_feed,
@@ -725,12 +720,11 @@ class PeriodDigestFeed(NamedTuple):
         yield from render_feed(spec, r.site.config, r.routes)
 
 
-def _custom_feed_papers(
-    r: Renderers, feed: CustomFeed, candidates: tuple[str, ...]
-) -> tuple[str, ...]:
+def _custom_feed_papers(r: Renderers, inputs: CustomFeedPage | CustomFeedFeed) -> tuple[str, ...]:
+    """The papers a custom feed's page or feeds show: of its candidates, those it admits."""
     site = r.site
-    matcher = FeedMatcher.of(feed)
-    part = f"admitted by {feed.slug}"  # the papers' parts keep it: matching reads the paper
+    matcher = FeedMatcher.of(inputs.feed)
+    part = f"admitted by {inputs.feed.slug}"  # the papers' parts keep it: matching reads the paper
 
     def admits(paper_id: str) -> bool:
         def match() -> bool:
@@ -738,7 +732,8 @@ def _custom_feed_papers(
 
         return r.parts.kept(paper_id, part, match)
 
-    return select_papers(admits, candidates, site.config.feeds.items, is_recent(site))
+    recent = partial(inputs.window.holds, site)
+    return select_papers(admits, inputs.candidates, site.config.feeds.items, recent)
 
 
 class CustomFeedPage(NamedTuple):
@@ -746,18 +741,17 @@ class CustomFeedPage(NamedTuple):
 
     feed: CustomFeed
     candidates: Papers  # newest first
-    late: tuple[date, ...]  # days that came late with the latest ones: their papers are recent
-    since: date | None  # the oldest of the latest [feeds] days: which papers are recent
+    window: FeedWindow  # which candidates it shows however many (if it admits them)
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        candidates, late = custom_feed_candidates(site), tuple(sorted(came_late(site)))
+        candidates, window = custom_feed_candidates(site), FeedWindow.of(site)
         for feed in site.config.custom_feeds:
-            inputs = CustomFeedPage(feed, candidates, late, feeds_since(site))
+            inputs = CustomFeedPage(feed, candidates, window)
             yield Output((routes.custom_feed(feed.slug).html.path,), inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        yield r.pages.custom_feed(self.feed, _custom_feed_papers(r, self.feed, self.candidates))
+        yield r.pages.custom_feed(self.feed, _custom_feed_papers(r, self))
 
 
 class CustomFeedFeed(NamedTuple):
@@ -765,20 +759,19 @@ class CustomFeedFeed(NamedTuple):
 
     feed: CustomFeed
     candidates: Papers  # newest first
-    late: tuple[date, ...]  # as CustomFeedPage's
-    since: date | None  # as CustomFeedPage's
+    window: FeedWindow  # as CustomFeedPage's
     whole: tuple[date, ...]  # as TopicFeed's, of the candidates' days
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
-        candidates, late = custom_feed_candidates(site), tuple(sorted(came_late(site)))
+        candidates, window = custom_feed_candidates(site), FeedWindow.of(site)
         whole = whole_days_of_items(site, candidates)
         for f in site.config.custom_feeds:
-            inputs = CustomFeedFeed(f, candidates, late, feeds_since(site), whole)
+            inputs = CustomFeedFeed(f, candidates, window, whole)
             yield Output(routes.custom_feed(f.slug).feed_paths, inputs)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
-        papers = _custom_feed_papers(r, self.feed, self.candidates)
+        papers = _custom_feed_papers(r, self)
         spec = r.feeds.custom(self.feed, papers)
         # Of its own items' days (self.whole, of every candidate's, keys it): a day it lists
         # nothing of moved its time (a review).
