@@ -351,45 +351,42 @@ def fetch_days(
         source.cancel()
         raise
 
-    # The kept names and the fetch state depend on what the store holds: read again under
-    # its lock, which the merge holds too (another fetch or ingest may have written meanwhile).
     with content_lock(root):
-        state = load_fetch_state(root)
         # From the merge's time, not the start's: a backfill of a year takes minutes.
         merged_at = now + timedelta(seconds=time.monotonic() - started)
         return _merge_answers(
-            root, days, had, state=state, stop_reason=stopped[0] if stopped else "",
-            today=now.date(), unended=oldest_unended(now), scheduled=scheduled,
-            feed_days=feed_days,
-            known_topics=known_topics, digests=digests, held=frozenset(stored_days(root)),
+            root, zip(days, had, strict=True), now=now, interrupted=interrupted,
+            stop_reason=stopped[0] if stopped else "",
             added=(merged_at + PUBLISHING_TAKES).replace(microsecond=0),
-            interrupted=interrupted,
+            scheduled=scheduled, feed_days=feed_days, known_topics=known_topics, digests=digests,
         )  # fmt: skip
 
 
 def _merge_answers(
     root: Path,
-    days: list[date],
-    answers: list[DayAnswer | FetchError | None],
+    answers: Iterable[tuple[date, DayAnswer | FetchError | None]],
     *,
-    state: dict[str, dict[str, str]],
+    now: datetime,
+    interrupted: bool,
     stop_reason: str,
-    today: date,
-    unended: date,
+    added: datetime,
     scheduled: bool,
     feed_days: int | None,
     known_topics: frozenset[str] | None,
     digests: DigestRules,
-    held: frozenset[date],
-    added: datetime,
-    interrupted: bool,
 ) -> FetchReport:
+    """Merge each day's answer (None: not asked) into the store under `root`, whose lock the
+    caller holds, with the fetch state; the arguments as fetch_days'."""
+    # The kept names and the fetch state depend on what the store holds: read again under
+    # its lock (another fetch or ingest may have written since the run began).
+    state, held = load_fetch_state(root), frozenset(stored_days(root))
+    today, unended = now.date(), oldest_unended(now)
     newest_held = max(held, default=None)
     outcomes: list[DayOutcome] = []
     kept: dict[str, bytes] = {}
     parsed: list[tuple[Listing, str | None]] = []
     state_before = {day: dict(validators) for day, validators in state.items()}
-    for day, answer in zip(days, answers, strict=True):
+    for day, answer in answers:
         if answer is None or isinstance(answer, FetchStopped):  # the stop is said once
             problem = printable(answer.message) if answer else ""  # the day that met it was asked
             outcomes.append(DayOutcome(day=day, status="not fetched", problem=problem))
