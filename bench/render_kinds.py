@@ -13,7 +13,8 @@ and the rest ("own": sitegen's code, summaries, JSON Feeds). Steps are timed exc
 step inside another counts for itself alone. Medians of the runs. With workers (no `--jobs 1`)
 the figures are the sums over them, abstracts and cards made in both included; each worker's
 warm-up and topic matching are given apart. It reaches into sitegen's internals by name: a
-measuring tool, to be mended when they move (issue #17: the 54th session's look, HISTORY.md).
+measuring tool, to be mended when they move (issue #17; HISTORY.md, "where a 1k cold
+build's render spends its CPU").
 """
 
 from __future__ import annotations
