@@ -149,6 +149,7 @@ def build_site(
         Workers(jobs) as workers,
         ThreadPoolExecutor(1) as beside,
         ExitStack() as indexing,
+        ExitStack() as store_held,
     ):
         remove_leftovers(out)  # of builds killed before they could clear them
         forget_warm_up(templates)
@@ -157,19 +158,23 @@ def build_site(
         full = clean or not has_record(out)
         if full:  # every page to render: the workers start while the content is read
             workers.start_early(papers=_paper_files(root), warm_up=warm_up)
-        # The state and the content as one fetch wrote them, under the store's lock (a
-        # fetch between two reads closed a week short of a day: found by a review).
-        with content_lock(root):
-            fetch_state = load_fetch_state(root)
-            awaited, whole = awaited_days(fetch_state), whole_days(fetch_state)
-            digest_dates = load_digest_dates(root)
-            snapshot = load_content(
-                root,
-                known_topics=config.topic_slugs(),
-                use_cache=not clean,
-                parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
-                meanwhile=None if full else last.read,
-            )
+        # The store's lock, taken once the workers are forked (a forked worker would hold it
+        # too), is held until the site is published, not only while the store is read: the
+        # papers this build did not parse are read from their files as they are rendered, and
+        # an ingest let in meanwhile made it publish pages of two stores (a maintainer's
+        # trial). And the state and the content are read as one fetch wrote them (a fetch
+        # between two reads closed a week short of a day: found by a review).
+        store_held.enter_context(content_lock(root))
+        fetch_state = load_fetch_state(root)
+        awaited, whole = awaited_days(fetch_state), whole_days(fetch_state)
+        digest_dates = load_digest_dates(root)
+        snapshot = load_content(
+            root,
+            known_topics=config.topic_slugs(),
+            use_cache=not clean,
+            parse_papers=lambda files, known: _parse_in_pool(workers, files, known),
+            meanwhile=None if full else last.read,
+        )
         record = last.record
         # A stat of each file of public/, to notice hand edits, runs beside the assembling
         # of the site, in a child process (see changed_files_beside); not beside the

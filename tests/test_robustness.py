@@ -27,12 +27,22 @@ from pathlib import Path
 import pytest
 
 from sitegen import store_lock
+from sitegen.build import build_site
 from sitegen.cli import main
+from sitegen.config import parse_config
 from sitegen.errors import FetchError, ListingError
 from sitegen.hf_client import DayFetcher, FetchPolicy, make_client
 from sitegen.listings import parse_listing
 from sitegen.store import load_content
-from tests.conftest import LISTINGS, REPO, api_papers, rewrite, sitegen_here, tree_bytes
+from tests.conftest import (
+    LISTINGS,
+    REPO,
+    api_papers,
+    rewrite,
+    sitegen_here,
+    tree_bytes,
+    write_text_listing,
+)
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -169,6 +179,47 @@ def test_an_ingest_beside_a_build_loses_nothing(
     assert failed_reads == []
     assert tree_bytes(site / "content") == second_then_two_days
     assert main(["--root", str(site), "build"]) == 0
+
+
+def test_an_ingest_during_a_rebuilds_render_is_not_in_what_it_publishes(
+    bundled_built: Path, tmp_path: Path
+) -> None:
+    """A maintainer's trial: a build held the store's lock only while it read the store, but
+    a rebuild reads the papers it did not parse from their files as it renders them; an
+    ingest that waited for the lock wrote during the render, and the build published pages
+    of two stores (docs/content.md: every command holds the lock meanwhile). Here a paper on
+    no day, whose page a rebuild of every page (a template edited) renders late, and an
+    ingest that starts once that rebuild has rendered its first files, of a listing that
+    puts the paper back on its day with its date and upvotes: the build publishes the site
+    of the store it read, and the ingest waits for it."""
+    site = bundled_built
+    paper_id = "wide-and-deep-neural-networks-achieve-optimality-for-85e90fd8"
+    day_file = site / "content" / "days" / "2026-11-22.toml"
+    rewrite(day_file, lambda text: re.sub(f'(?m)^.*"{paper_id}".*\n', "", text))
+    assert main(["--root", str(site), "build"]) == 0
+    published = tree_bytes(site / "public")
+    title = load_content(site).titles[paper_id]
+    listing = write_text_listing(
+        tmp_path / "2026-11-22.txt",
+        date(2026, 11, 22),
+        [(title, "An abstract.", date(2026, 11, 20), 42)],
+    )
+    rewrite(site / "templates" / "base.html", lambda text: text + "{# edited #}\n")
+    ingests: list[subprocess.Popen[str]] = []
+
+    def ingest_once(rendered: int) -> None:
+        if not ingests:
+            ingests.append(_start(site, "ingest", str(listing)))
+            assert ingests[0].stderr is not None
+            ingests[0].stderr.readline()  # "waiting for ...", or nothing once it is done
+
+    config = parse_config((site / "site.toml").read_text(), source="site.toml")
+    build_site(site, config, out=site / "public", on_progress=ingest_once, jobs=1)
+    assert tree_bytes(site / "public") == published  # the edit renders the same bytes
+    (ingest,) = ingests
+    ingest.communicate(timeout=120)
+    assert ingest.returncode == 0
+    assert load_content(site).upvotes[paper_id] == 42  # written, after the build
 
 
 @pytest.fixture
