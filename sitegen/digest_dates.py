@@ -22,7 +22,7 @@ from sitegen.formats import decode_content, parse_digest_dates, render_digest_da
 from sitegen.ingest import Merged
 from sitegen.layout import CONTENT_DIR
 from sitegen.model import ContentSnapshot, PlainEntry, plain_entries
-from sitegen.site import day_moment, digest_items, shown_days
+from sitegen.site import DigestItems, day_moment, digest_items, shown_days
 from sitegen.whole_files import read_regular_file
 
 DIGEST_DATES = f"{CONTENT_DIR}/digests.toml"
@@ -83,14 +83,21 @@ class DigestDates:
         after = {**entries, **{day: plain_entries(held) for day, held in merged.days.items()}}
         papers = before.titles.keys() | merged.papers.keys()
         dates = load_digest_dates(self.root)  # under the store's lock, as the merge
-        listed = self._items(entries, before.titles.keys(), state_before)
-        if listed.keys() - dates.keys() and not whole_days(state_before):
-            # Items listed without a line, and no day ever marked had whole: a store kept by
-            # a sitegen older than both (before 2026-12-03), which listed the newest day at
-            # once, dated by its day; dated by this run, it moved (an upgrade trial). One
-            # that marks days held it back until had whole: it comes out with this run.
-            listed = self._items(entries, before.titles.keys(), state_before, all_whole=True)
-        new = self._items(after, papers, state_after)
+        listed_items = self._items(entries, before.titles.keys(), state_before)
+        listed = listed_items.by_name()
+        newest = [day.isoformat() for day in listed_items.days[:1]]
+        if newest and newest[0] not in dates and not whole_days(state_before):
+            # The newest day listed without a line, and no day ever marked had whole: a store
+            # kept by a sitegen older than both (before 2026-12-03), which recorded no item
+            # (an update brings a fork that kept the demo the demo's lines alone) and listed
+            # the newest day at once, dated by its day; dated by this run, it moved (an
+            # upgrade trial). One that marks days held it back until had whole: it comes out
+            # with this run. Another line missing was deleted by hand, and only it is added
+            # back (a maintainer's trial: the demo's W24 deleted brought 2026-11-22 out too).
+            listed = self._items(
+                entries, before.titles.keys(), state_before, all_whole=True
+            ).by_name()
+        new = self._items(after, papers, state_after).by_name()
         added = {item: day_moment(day) for item, day in (new | listed).items() if item not in dates}
         if self.at is not None:
             added |= {item: self.at for item in new.keys() - listed.keys() - dates.keys()}
@@ -103,11 +110,11 @@ class DigestDates:
         state: Mapping[str, Mapping[str, str]],
         *,
         all_whole: bool = False,
-    ) -> dict[str, date]:
+    ) -> DigestItems:
         shown = shown_days(entries, papers, self.rules.hidden)
         return digest_items(
             shown,
             whole=whole_days(state) | frozenset(shown[:1] if all_whole else ()),
             awaited=awaited_days(state),
             digest_days=self.rules.digest_days,
-        ).by_name()
+        )

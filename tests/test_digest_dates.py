@@ -11,6 +11,8 @@ filter would: dated no earlier than the run that brought it out, and never chang
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -26,7 +28,7 @@ from sitegen.fetch_state import filling_shown, load_fetch_state, scheduled_days
 from sitegen.formats import parse_digest_dates, render_digest_dates
 from sitegen.hf_client import DayFetcher, FetchPolicy, make_client
 from sitegen.store import load_content, stored_days
-from tests.conftest import REPO, digest_rules, item_time, tree_bytes
+from tests.conftest import REPO, digest_rules, item_time, rewrite, tree_bytes
 from tests.hf_server import FaultyHF, Reply
 
 REAL = json.loads((REPO / "content" / "listings" / "2026-06-12.json").read_text())
@@ -465,19 +467,24 @@ def test_items_published_before_dates_were_kept_keep_their_dates_when_they_come_
 
 
 @pytest.mark.parametrize("held_back", [False, True])
+@pytest.mark.parametrize("digests", ["none", "the demo's"])
 def test_the_newest_day_an_older_sitegen_published_keeps_its_date_at_the_first_fetch(
-    fetched: Site, tmp_path: Path, held_back: bool
+    fetched: Site, tmp_path: Path, held_back: bool, digests: str
 ) -> None:
     """An upgrade trial (h10): a sitegen older than content/digests.toml and the "whole" mark
     of fetch-state.json listed every day in the daily digest, the newest too, dated by its
     day. The first fetch after the update held the newest day back as not had whole, then
     dated it by its own run: a week on in the trial, the item read twice by a reader that
     goes by dates. One that marked days whole (`held_back`) held the newest day back too: it
-    comes out with the first fetch, dated by it."""
+    comes out with the first fetch, dated by it. A fork that kept the demo is given the demo's
+    content/digests.toml by the update, whose lines name none of its own days."""
     fetched.serve(_nov(12), 0, 2)
     fetched.serve(_nov(13), 2, 4)
     fetched.run(_morning(_nov(13), 20), [_nov(12), _nov(13)])  # the 13th not over yet
-    (fetched.root / "content" / "digests.toml").unlink()  # the content of an older sitegen
+    digests_file = fetched.root / "content" / "digests.toml"  # the content of an older sitegen
+    digests_file.unlink()
+    if digests == "the demo's":
+        shutil.copy(REPO / "content" / "digests.toml", digests_file)
     state = fetched.root / "content" / "fetch-state.json"
     state.write_text(json.dumps({"2026-11-12": {"whole": "yes"}} if held_back else {}))
     published = (12,) if held_back else (12, 13)
@@ -487,6 +494,22 @@ def test_the_newest_day_an_older_sitegen_published_keeps_its_date_at_the_first_f
     fetched.run(_morning(_nov(20)))  # the first fetch of the new one: checks no date moved
     assert fetched.dated_by("digest", "2026-11-13", _morning(_nov(20))) == held_back
     assert fetched.is_a_cold_build(tmp_path)
+
+
+@pytest.mark.parametrize("line", ["2026-W24", "2026-03-14"])
+def test_a_line_deleted_by_hand_comes_back_alone(site: Path, line: str) -> None:
+    """A maintainer's trial: a line of the demo's content/digests.toml deleted by hand, then
+    its listings ingested again. The line came back, dated by its day (docs/content.md: an
+    item with no line gets one), and so did a line for the newest day, 2026-11-22, which no
+    digest lists: the deletion was taken for a store of a sitegen older than these lines,
+    which listed the newest day at once. Ingested again, the store is as it was."""
+    shutil.copytree(REPO / "content", site / "content")
+    digests = site / "content" / "digests.toml"
+    kept = digests.read_bytes()
+    rewrite(digests, lambda text: re.sub(f"(?m)^{line} = .*\n", "", text))
+    listings = sorted((site / "content" / "listings").iterdir())
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    assert digests.read_bytes() == kept
 
 
 def test_the_newest_day_hidden_leaves_the_day_before_in_the_digest(fetched: Site) -> None:
