@@ -62,6 +62,7 @@ from sitegen.model import (
     Paper,
     PaperKeys,
     PlainEntry,
+    is_arxiv_id,
     is_own_id,
     title_key,
 )
@@ -401,8 +402,17 @@ def _orphan_hint(
     # The paper of its title that the day does not list already: the id meant, or the file
     # the paper is in now.
     meant = min((p for p, f in facts.items() if f[2] == key and p not in listed), default=None)
-    restore, told = _restore_command(root, gone)
     deleted = bool(entry.title) and is_own_id(entry.paper_id, entry.title)
+    if meant is not None and deleted and _renamed(meant, entry.paper_id, facts[meant]):
+        # Not `write id = "<new name>"`: a new address and new feed items, the old gone (a
+        # maintainer's trial); nor a restore of the old file: one paper, two files.
+        renamed = f"{PAPERS_DIR}/{meant}.md"
+        return (
+            f"{renamed} is this paper's file renamed, and the file name is the paper's id: its"
+            " page's address and its feed items' id, which never change; rename it back"
+            f" (`{_rename_command(root, renamed, gone)}`)"
+        )
+    restore, told = _restore_command(root, gone)
     # A duplicate deleted, this entry missed: the file the paper is in now.
     in_another = f'write id = "{meant}" if the paper is in {PAPERS_DIR}/{meant}.md now; '
     prefix = in_another if meant else ""
@@ -419,6 +429,46 @@ def _orphan_hint(
     return f'write id = "{meant}" (the paper of that title), or delete this entry'
 
 
+def _renamed(name: str, paper_id: str, facts: PaperFacts) -> bool:
+    """Whether the paper file `name` (without '.md') is the file of `paper_id`, a day entry's,
+    renamed by hand: a name sitegen never gives its paper, and no arXiv id but that one."""
+    arxiv_id, title = facts[1], facts[4]
+    same_paper = arxiv_id is None or arxiv_id == paper_id or not is_arxiv_id(paper_id)
+    return same_paper and not is_own_id(name, title)
+
+
+def _rename_command(root: Path, path: str, to: str) -> str:
+    """The command that renames the file `path` to `to` (both relative to `root`), as run
+    from here: `git mv` for a file git tracks, so that git sees no rename at all."""
+    site = _elsewhere(root)
+    if _git(root, "ls-files", "--error-unmatch", "--", path) is not None:
+        there = f"-C {shlex.quote(site)} " if site else ""
+        return f"git {there}mv {shlex.quote(path)} {shlex.quote(to)}"
+    return "mv " + " ".join(shlex.quote(str(Path(site or "", p))) for p in (path, to))
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """What `git -C root ARGS` prints, or None when it fails or there is no git."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):  # no git here
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _elsewhere(root: Path) -> str | None:
+    """The site's folder as seen from where sitegen runs, or None when it runs there (a
+    review: a command for --root given from the repository's top failed run as written)."""
+    try:
+        if root.resolve() == Path.cwd():
+            return None
+    except OSError:  # a working directory deleted
+        pass
+    return os.path.relpath(root)
+
+
 def _restore_command(root: Path, path: str) -> tuple[str | None, bool]:
     """The git command that gives back `path` (relative to `root`) as it was last committed,
     as run from here: from HEAD while its deletion is not committed, else from the commit
@@ -426,29 +476,16 @@ def _restore_command(root: Path, path: str) -> tuple[str | None, bool]:
     shallow clone (the workflow's), one that finds that commit in a full clone (a review).
     With whether git could tell (False: no git, no commit): a command of None, told, is a
     file git never had, a typo."""
-
-    def git(*args: str) -> str | None:
-        try:
-            done = subprocess.run(
-                ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30
-            )
-        except (OSError, subprocess.SubprocessError):  # no git here
-            return None
-        return done.stdout.strip() if done.returncode == 0 else None
-
-    if git("rev-parse", "--verify", "-q", "HEAD") is None:
+    if _git(root, "rev-parse", "--verify", "-q", "HEAD") is None:
         return None, False
     # In the site's folder, wherever sitegen ran (a review: --root from the repository's top).
-    try:
-        here = root.resolve() == Path.cwd()
-    except OSError:  # a working directory deleted
-        here = False
-    there = "" if here else f"-C {shlex.quote(os.path.relpath(root))} "
-    if git("cat-file", "-e", f"HEAD:./{path}") is not None:
+    site = _elsewhere(root)
+    there = f"-C {shlex.quote(site)} " if site else ""
+    if _git(root, "cat-file", "-e", f"HEAD:./{path}") is not None:
         return f"git {there}checkout HEAD -- {path}", True
-    if git("rev-parse", "--is-shallow-repository") == "true":
+    if _git(root, "rev-parse", "--is-shallow-repository") == "true":
         return f'git {there}checkout "$(git {there}rev-list -1 HEAD -- {path})^" -- {path}', True
-    deleted = git("log", "-1", "--format=%h", "--diff-filter=D", "--", path)
+    deleted = _git(root, "log", "-1", "--format=%h", "--diff-filter=D", "--", path)
     return (f"git {there}checkout {deleted}^ -- {path}" if deleted else None), True
 
 

@@ -162,6 +162,40 @@ def test_an_entry_left_of_a_file_deleted_as_a_duplicate_is_pointed_at_the_file_k
     )
 
 
+@pytest.mark.parametrize("named_after", ["its arXiv id", "its title"])
+@pytest.mark.parametrize("renamed", ["git mv", "mv", "git mv, committed"])
+def test_a_paper_file_renamed_by_hand_is_hinted_to_be_renamed_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named_after: str, renamed: str
+) -> None:
+    """A maintainer's trial: `git mv content/papers/2606.13594.md .../dense-latent.md`, then a
+    build. The hint's first way out was `write id = "dense-latent"`, which gave the paper a
+    new address and new feed items (the old ones gone), and its other, the `git checkout`
+    of the old file, made one paper two files, refused. The file name is the paper's id: the
+    hint says so, and gives the command that renames the file back, which, run as written,
+    gives the store back."""
+    first = _api("2501.00001") if named_after == "its arXiv id" else _text()
+    ingest_into_store(tmp_path, [_kept(DAY, "2026-01-05.json", first)])
+    _committed(tmp_path)
+    monkeypatch.chdir(tmp_path)  # run in the site's folder
+    (name,) = [p.name for p in (tmp_path / PAPERS_DIR).iterdir()]
+    old, new = f"{PAPERS_DIR}/{name}", f"{PAPERS_DIR}/dense-latent.md"
+    kept = tree_bytes(tmp_path / "content")
+    if renamed == "mv":
+        (tmp_path / old).rename(tmp_path / new)
+    else:
+        _git(tmp_path, "mv", old, new)
+        if renamed == "git mv, committed":
+            _git(tmp_path, "commit", "-q", "-m", "renamed")
+    hint = _refused(tmp_path, []).hint or ""
+    assert "write id" not in hint and "checkout" not in hint, hint
+    assert "the file name is the paper's id" in hint, hint
+    (command,) = re.findall(r"`([^`]+)`", hint)
+    assert command.startswith("git mv " if "git" in renamed else "mv "), hint
+    _shell(command)
+    assert tree_bytes(tmp_path / "content") == kept
+    assert sorted(load_content(tmp_path).papers) == [name.removesuffix(".md")]
+
+
 def test_a_mistyped_id_in_a_day_file_is_refused_naming_the_paper_meant(tmp_path: Path) -> None:
     """A typo names the paper of the entry's title, whether the id has an arXiv id's shape or
     not: git never had such a file (a user's trial: the hint also gave a git command to
