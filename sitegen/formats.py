@@ -152,13 +152,25 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
             "an arXiv id (2606.12282, 1409.0473 or hep-th/9901001) without its version",
             'arxiv_id = "2606.12282"',
         )
+    authors, authors_count = fields.texts("authors"), fields.count("authors_count")
+    # It counts every author, named or not (pages say "and N more" of those past the names):
+    # below the names it can only be a mistake, which pages took in silence (a maintainer's
+    # trial). Ingest never writes it: names come with their listing's count.
+    if authors_count is not None and authors_count < len(authors):
+        raise ContentError(
+            f"authors_count = {authors_count} is below the {len(authors)} authors named in"
+            " `authors`",
+            location=fields.where("authors_count"),
+            hint=f"it counts every author, named or not: write authors_count = {len(authors)},"
+            " or more if the listing named fewer than it counted, or delete the line",
+        )
     return Paper(
         id=paper_id,
         title=fields.required_text("title"),
         abstract=clean_block(body),
         arxiv_id=arxiv_id,
-        authors=fields.texts("authors"),
-        authors_count=fields.count("authors_count"),
+        authors=authors,
+        authors_count=authors_count,
         organization=Organization(**organization) if organization else None,
         published=fields.date("published"),
         upvotes=fields.count("upvotes"),

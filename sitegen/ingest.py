@@ -491,13 +491,18 @@ def _merge(
         upvotes = most_upvotes(recorded, entry.upvotes)
     elif (not known or "upvotes" in refilled) and (recorded is None or paper.upvotes >= recorded):
         upvotes = most_upvotes(paper.upvotes, entry.upvotes)
+    authors_count = entry.authors_count if paper.authors_count is None else paper.authors_count
+    if not paper.authors and len(entry.authors) > (authors_count or 0):
+        # Names filled past the count a text capture gave (an author added on Hugging Face
+        # since): they come with their listing's count, as a paper file may not count fewer.
+        authors_count = entry.authors_count
     return dataclasses.replace(
         paper,
         title=paper.title or entry.title,
         abstract=_richer_abstract(paper, entry, refilled="abstract" in refilled),
         arxiv_id=paper.arxiv_id or entry.arxiv_id,
         authors=paper.authors or entry.authors,
-        authors_count=entry.authors_count if paper.authors_count is None else paper.authors_count,
+        authors_count=authors_count,
         organization=paper.organization or entry.organization,
         published=paper.published or entry.published,
         upvotes=upvotes,

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sitegen.formats import parse_paper_file, render_paper_file
 from sitegen.ingest import Merged, ingest_listings
 from sitegen.listings import Listing, ListingEntry, parse_listing
 from sitegen.model import (
@@ -175,6 +176,21 @@ def test_hand_edits_are_kept(seed_bytes: dict[str, bytes]) -> None:
     assert again.papers[paper.id] == edited, "the maintainer's word wins"
     assert again.new_papers == 0, "the listed title still finds the retitled paper"
     assert _changes(hand_edited, again) == []
+
+
+def test_names_a_later_listing_brings_come_with_its_count_when_the_file_counted_fewer() -> None:
+    """A text capture counts a paper's authors (`• 2 authors`) and names none; an API answer
+    of a later day names three (one added on Hugging Face since). The count kept was the
+    capture's, below the names, which a paper file may not say (formats: refused at its
+    line): the names come with their listing's count."""
+    counted = ListingEntry(title="T", abstract="A", line=1, authors_count=2)
+    named = dataclasses.replace(counted, authors=("Ada", "Bob", "Cy"), authors_count=3)
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 1), counted))
+    snapshot = ingest_listing(snapshot, _listing(date(2026, 1, 2), named))
+    (paper,) = snapshot.papers.values()
+    assert (paper.authors, paper.authors_count) == (("Ada", "Bob", "Cy"), 3)
+    path = f"content/papers/{paper.id}.md"
+    assert parse_paper_file(render_paper_file(paper), path=path) == paper
 
 
 def test_every_fill_only_field_edited_by_hand_is_kept_and_deleted_is_filled() -> None:
