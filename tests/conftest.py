@@ -45,10 +45,15 @@ SEEDS = {
 }
 
 
+# What the tests describe: the bundled demo's content, settings and templates (a fork's edited
+# menu or card failed the tests of the bundled pages). Not static/: the tests build without it.
+DEMO_PATHS = ("content", "site.toml", "templates")
+
+
 def demo_digest(root: Path) -> str:
-    """The digest of `root`'s content/ and site.toml, as ci.yml's step takes it (`find content
-    site.toml -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`)."""
-    found = [*root.glob("content/**/*"), root / "site.toml"]
+    """The digest of `root`'s DEMO_PATHS, as ci.yml's step takes it (`find content site.toml
+    templates -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum`)."""
+    found = [*root.glob("content/**/*"), root / "site.toml", *root.glob("templates/**/*")]
     # As bytes, as sort and sha256sum take them: a name that is no UTF-8 too (a review).
     names = sorted(
         os.fsencode(p.relative_to(root)) for p in found if p.is_file() and not p.is_symlink()
@@ -62,14 +67,14 @@ def demo_digest(root: Path) -> str:
 
 
 def _changed_in_git(root: Path) -> list[str]:
-    """The files of content/ and site.toml that git has changed, untracked or ignored (a
+    """The files of DEMO_PATHS that git has changed, untracked or ignored (a
     .DS_Store the tests would read as a listing: a review); none when no git checkout."""
     # ls-files names them from `root`, as git status would from the top of an outer checkout.
     asked = (["--others"], ["--modified", "--deleted"])  # untracked, ignored ones too; changed
     try:
         said = b"".join(
             subprocess.run(
-                ["git", "-C", str(root), "ls-files", "-z", *kinds, "--", "content", "site.toml"],
+                ["git", "-C", str(root), "ls-files", "-z", *kinds, "--", *DEMO_PATHS],
                 capture_output=True, check=True, timeout=60,
             ).stdout
             for kinds in asked
@@ -81,7 +86,8 @@ def _changed_in_git(root: Path) -> list[str]:
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     """The tests describe the bundled demo: on a store fetched into or edited they would fail by
-    the dozen on counts of papers (a new user's trial, after the README's offline fetch)."""
+    the dozen on counts of papers (a new user's trial, after the README's offline fetch), and
+    on a fork's own templates, on the bundled pages' markup."""
     if hasattr(session.config, "workerinput"):  # an xdist worker: the controller checked
         return
     if demo_digest(REPO) != (REPO / "tests" / "demo-content.sha256").read_text().strip():
@@ -90,9 +96,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             f" ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''})" if changed else ""
         )
         raise pytest.UsageError(
-            f"content/ or site.toml is not the bundled demo the tests describe{named}: run them"
-            " on a checkout of the demo, or put it back, if not committed, with"
-            " `git stash --all -- content site.toml`; if it is a new demo, write"
+            f"content/, site.toml or templates/ is not the bundled demo the tests describe{named}:"
+            " run them on a checkout of the demo, or put it back, if not committed, with"
+            f" `git stash --all -- {' '.join(DEMO_PATHS)}`; if it is a new demo, write"
             f" {demo_digest(REPO)} to tests/demo-content.sha256",
         )
 

@@ -32,7 +32,7 @@ import yaml
 
 from sitegen.cli import load_config
 from sitegen.serve import changed_paths, file_stamps, serve, transient_files
-from tests.conftest import REPO, copy_site, ctrl_c_stops, demo_digest, sitegen_here
+from tests.conftest import REPO, copy_site, ctrl_c_stops, demo_digest, rewrite, sitegen_here
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -88,6 +88,7 @@ def test_the_suite_stops_in_one_line_on_a_store_that_is_not_the_demo(tmp_path: P
     repo = tmp_path / "clone"
     shutil.copytree(REPO / "tests", repo / "tests", ignore=shutil.ignore_patterns("test_*"))
     shutil.copytree(REPO / "content", repo / "content")
+    shutil.copytree(REPO / "templates", repo / "templates")
     shutil.copy(REPO / "site.toml", repo)
     (repo / "tests" / "test_one.py").write_text("def test_one() -> None:\n    pass\n")
 
@@ -115,6 +116,18 @@ def test_the_suite_stops_in_one_line_on_a_store_that_is_not_the_demo(tmp_path: P
     assert "not the bundled demo" in refused.stderr
     assert "git stash --all -- content site.toml" in refused.stderr
     assert "demo the tests describe (content/listings/.DS_Store)" in refused.stderr
+    # A fork's own menu, as docs/building.md shows it: the tests of the bundled pages would fail.
+    (repo / "content" / "listings" / ".DS_Store").unlink()
+    assert run_tests().returncode == 0
+    rewrite(repo / "templates" / "base.html", lambda t: t.replace("</nav>", _OWN_LINK, 1))
+    refused = run_tests()
+    assert refused.returncode == pytest.ExitCode.USAGE_ERROR, refused.stdout
+    assert "demo the tests describe (templates/base.html)" in refused.stderr
+    assert "git stash --all -- content site.toml templates`" in refused.stderr
+
+
+# A link of a fork's own in the menu, as docs/building.md ("Your own templates") writes it.
+_OWN_LINK = ' <a href="https://github.com/you/papers">Source</a></nav>'
 
 
 def test_ci_tests_the_demo_and_builds_a_forks_own_site(site: Path, tmp_path: Path) -> None:
@@ -122,7 +135,7 @@ def test_ci_tests_the_demo_and_builds_a_forks_own_site(site: Path, tmp_path: Pat
     paper, every push failed CI on tests that describe the bundled demo (480 papers...)."""
     digest = (REPO / "tests" / "demo-content.sha256").read_text().strip()
     assert _tests_or_build(REPO, tmp_path, fork=True) == "test=true", (
-        "content/ or site.toml changed: if that is the new demo, write its digest to "
+        "content/, site.toml or templates/ changed: if that is the new demo, write its digest to "
         f"tests/demo-content.sha256 (it is not {digest})"
     )
     shutil.copytree(REPO / "content", site / "content")  # a fork as it starts
@@ -143,6 +156,30 @@ def test_ci_tests_the_demo_and_builds_a_forks_own_site(site: Path, tmp_path: Pat
         "pip install -e '.[test]' && python -m pytest",
         'pip install . && sitegen build --out "$RUNNER_TEMP/site"',
     ]
+
+
+def test_ci_builds_a_fork_whose_templates_are_its_own(site: Path, tmp_path: Path) -> None:
+    """A forker's trial: docs/building.md invites a fork to edit templates/ (a link in the menu,
+    a card's date), and the tests describe the bundled pages (a card links the day that featured
+    it), so a fork that edited a template and nothing else had CI fail on every push."""
+    digest = (REPO / "tests" / "demo-content.sha256").read_text().strip()
+    shutil.copytree(REPO / "content", site / "content")  # a fork as it starts
+    (site / "tests").mkdir()
+    shutil.copy(REPO / "tests" / "demo-content.sha256", site / "tests")
+    # Its own files in static/ leave the tests true: they build the demo without static/.
+    (site / "static").mkdir()
+    (site / "static" / "CNAME").write_text("papers.example.org\n")
+    assert _tests_or_build(site, tmp_path, fork=True) == "test=true"
+    assert demo_digest(site) == digest
+
+    rewrite(site / "templates" / "base.html", lambda t: t.replace("</nav>", _OWN_LINK, 1))
+    assert _tests_or_build(site, tmp_path, fork=True) == "test=false"
+    assert demo_digest(site) != digest, "the suite's own check at its start agrees"
+    assert _tests_or_build(site, tmp_path, fork=False) == "test=true"  # this repository
+    (site / "templates" / "base.html").unlink()
+    shutil.copy(REPO / "templates" / "base.html", site / "templates")
+    (site / "templates" / "_note.html").write_text("<p>A template of its own.</p>\n")
+    assert _tests_or_build(site, tmp_path, fork=True) == "test=false"
 
 
 def test_publish_runs_daily_and_by_hand_with_least_privilege() -> None:
