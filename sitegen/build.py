@@ -87,6 +87,15 @@ from sitegen.versions import code_version
 from sitegen.workers import Workers, pickled_paper, return_freed_memory
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PapersWithoutArea:
+    """The site's papers the topic rules left with no area."""
+
+    ids: tuple[str, ...]  # newest first
+    of: int  # the site's papers
+    fallback: str | None  # the fallback area, which each of them refuses (`not_topics`), if any
+
+
 @dataclass(frozen=True, slots=True)
 class BuildReport:
     """What a build made of the site, and what it had to change on disk."""
@@ -114,6 +123,8 @@ class BuildReport:
     # Custom feeds new or changed since the last build (all of them in a full build) that admit
     # none of the papers they choose among.
     empty_feeds: tuple[EmptyFeed, ...] = ()
+    # Papers with no area, after the topic rules are new or changed (in a full build too).
+    without_area: PapersWithoutArea | None = None
 
 
 def build_site(
@@ -270,6 +281,7 @@ def build_site(
             }
         )
         empty_feeds = _empty_feeds(root, site, full=previous is None, reuse=not clean)
+        without_area = _papers_without_area(root, site, full=previous is None, reuse=not clean)
     return BuildReport(
         pages=sum(1 for path in outputs if path.endswith(".html")),
         feeds=sum(1 for path in outputs if is_feed(path)),
@@ -302,6 +314,7 @@ def build_site(
             if not listed.papers and not listed.topic.keywords and not listed.topic.fallback
         ),
         empty_feeds=empty_feeds,
+        without_area=without_area,
     )
 
 
@@ -329,6 +342,30 @@ def _empty_feeds(root: Path, site: Site, *, full: bool, reuse: bool) -> tuple[Em
     if candidates or not changed:
         checked.save(dict.fromkeys(rules, True))
     return empty
+
+
+def _papers_without_area(
+    root: Path, site: Site, *, full: bool, reuse: bool
+) -> PapersWithoutArea | None:
+    """The papers left with no area, when the topic rules are new or changed since the last
+    build, or in a full build: said once after an edit, as an empty custom feed is, not at
+    every build (a fork may keep no fallback area on purpose)."""
+    topics = site.config.topics
+    checked = KeyedCache(root, "areas-checked", reuse=reuse)
+    rules = digest(repr(topics).encode())
+    if not full and rules in checked.values:
+        return None
+    checked.save({rules: True})
+    areas = {topic.slug for topic in topics if topic.kind == "area"}
+    ids = tuple(
+        paper_id
+        for paper_id in (*site.newest, *site.unfeatured)
+        if areas.isdisjoint(site.paper_topics[paper_id])
+    )
+    if not ids:
+        return None
+    fallback = next((topic.slug for topic in topics if topic.fallback), None)
+    return PapersWithoutArea(ids=ids, of=len(site.ids), fallback=fallback)
 
 
 # The feeds readers follow for good, a topic's and a custom feed's; not a day's or a period's,

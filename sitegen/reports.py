@@ -34,7 +34,7 @@ from sitegen.topics import topic_report, why_topics
 from sitegen.wording import counted
 
 if TYPE_CHECKING:
-    from sitegen.build import BuildReport
+    from sitegen.build import BuildReport, PapersWithoutArea
     from sitegen.config import SiteConfig
     from sitegen.custom_feeds import EmptyFeed
     from sitegen.fetch import FetchReport
@@ -107,6 +107,7 @@ def say_build_notes(report: BuildReport) -> None:
             " `topics`"
         )
     _say_empty_feeds(report.empty_feeds)
+    _say_without_area(report.without_area)
     for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
         say_note(
             f"site.toml's [content] hidden names {paper_id}, which no file of {PAPERS_DIR}/"
@@ -136,6 +137,26 @@ def _say_empty_feeds(feeds: Sequence[EmptyFeed]) -> None:
             f" the site's newest {days}: {'; '.join(why)}; its page says \"No paper matches this"
             ' feed yet": check its rules in site.toml (docs/configuration.md)'
         )
+
+
+def _say_without_area(found: PapersWithoutArea | None) -> None:
+    """A forker's trial: a taxonomy kept without its `fallback` area left 432 of 483 papers
+    with no area, which only --topics-report counted."""
+    if found is None:
+        return
+    if found.fallback:  # given to every paper no other area is, but to one that refuses it
+        why, fix = (
+            f"each refuses the fallback area, {found.fallback}, in its `not_topics`",
+            "name an area in its `topics`",
+        )
+    else:
+        why = "site.toml has no `fallback` area, given to a paper no other area is"
+        fix = "mark an area `fallback = true` to file them there"
+    say_note(
+        f"{len(found.ids)} of {counted(found.of, 'paper')} have no area ({why}), the newest"
+        f" {first_of(found.ids, 3)}: `sitegen build --topics-why ID` shows the evidence one has;"
+        f" {fix} (docs/topics.md)"
+    )
 
 
 def _say_feeds_gone(paths: Sequence[str]) -> None:

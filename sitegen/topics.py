@@ -2,8 +2,8 @@
 
 Rules are data (site.toml) applied at build time, so editing them re-topics every paper without
 re-ingesting anything. The taxonomy has two kinds of topic (issue #18): areas, the field a paper
-belongs to (every paper gets one, at most three), and facets, a method or theme across fields
-(at most two), so a method tag never pushes a paper's field out.
+belongs to (one to three, the `fallback` area when no other is found), and facets, a method or
+theme across fields (at most two), so a method tag never pushes a paper's field out.
 
 Evidence, weighed so that one stray word decides nothing:
 - text and keywords are split into the same lowercase word tokens (a trailing plural "s"
@@ -375,6 +375,17 @@ def why_topics(paper: Paper, taxonomy: tuple[Topic, ...]) -> list[str]:
         if evidence.slug not in paper.not_topics:
             said = _evidence_said(evidence, matcher)
             lines.append(f"  not {evidence.slug}: {said}; {passed_over[evidence.slug]}")
+    if not any(matcher.topics[slug].kind == "area" for slug in chosen):
+        fallback = [t.slug for t in matcher.topics.values() if t.fallback and t.kind == "area"]
+        none = "none it does not refuse" if paper.not_topics else "none"
+        lines.append(
+            f"  no area: {none} had evidence enough, and "
+            + (
+                f"it refuses {fallback[0]}, the fallback area"
+                if fallback
+                else "site.toml has no fallback area"
+            )
+        )
     return lines
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -785,6 +786,15 @@ def test_why_a_paper_has_its_topics_names_the_evidence_and_what_was_not_enough()
     assert fallback[1:] == ["  ml: the fallback area: no other area had evidence enough"]
 
 
+def test_why_says_that_a_paper_refusing_the_fallback_area_has_no_area() -> None:
+    paper = _paper("On Nothing in Particular", not_topics=("machine-learning",))
+    assert why_topics(paper, _default_taxonomy())[1:] == [
+        "  not machine-learning: refused by the paper's not_topics",
+        "  no area: none it does not refuse had evidence enough, and it refuses"
+        " machine-learning, the fallback area",
+    ]
+
+
 def test_why_says_what_kept_each_topic_with_evidence_out() -> None:
     """A re-topicing trial: after `yields_to = ["moe"]` on Architectures, `--topics-why` said
     "not architectures: score 8 ... (one in the title); not chosen", and the editor could not
@@ -897,6 +907,58 @@ def test_a_topic_no_rule_can_give_and_no_paper_names_is_noted_by_the_build(
     rewrite(paper, lambda text: text.replace("\n", '\ntopics = ["cosmology"]\n', 1))
     assert main(["--root", str(tiny_built), "build"]) == 0
     assert "cosmology" not in capsys.readouterr().err
+
+
+def _only_topics(rules: str, *slugs: str) -> str:
+    """site.toml's text keeping only the topics `slugs`, their `yields_to` and the custom feed
+    naming the others left out: a fork that keeps its own fields of the bundled taxonomy."""
+    head, _, tables = rules.partition("\n[[topics]]\n")
+    kept = [
+        re.sub(r"^yields_to = .*\n", "", table, flags=re.M)
+        for table in tables.split("\n[[topics]]\n")
+        if any(f'slug = "{slug}"\n' in table for slug in slugs)
+    ]
+    assert len(kept) == len(slugs)
+    head = head.replace('topics = ["llm", "reasoning", "agents"]\n', "")
+    return head + "".join(f"\n[[topics]]\n{table.rstrip()}\n" for table in kept)
+
+
+def test_papers_left_without_an_area_are_said_once_by_the_build(
+    bundled_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A forker's trial: keeping only robotics and reinforcement-learning (no `fallback` area)
+    left 432 of 483 papers with no area, which only --topics-report showed; site.toml's "every
+    paper gets at least one" was then untrue, in silence."""
+    from sitegen.cli import main
+
+    site_toml = bundled_built / "site.toml"
+    capsys.readouterr()
+    assert main(["--root", str(bundled_built), "build", "--clean"]) == 0
+    assert "no area" not in capsys.readouterr().err, "the demo: every paper has one"
+
+    rewrite(site_toml, lambda t: _only_topics(t, "robotics", "reinforcement-learning"))
+    config = parse_config(site_toml.read_text(), source="site.toml")
+    papers = load_content(bundled_built, known_topics=config.topic_slugs()).papers
+    without = topic_report(list(dict(papers).values()), config.topics).without_area
+    assert without > 400
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    err = capsys.readouterr().err
+    (note,) = [line for line in err.splitlines() if "no area" in line]
+    assert note.startswith(f"sitegen: note: {without} of 480 papers have no area"), note
+    assert "`fallback = true`" in note and "--topics-why" in note, "what to do, how to see one"
+    newest = note.split(", the newest ")[1].split(",")[0]
+    assert main(["--root", str(bundled_built), "build", "--topics-why", newest]) == 0
+    why = capsys.readouterr().out
+    assert "\n  no area: none had evidence enough, and site.toml has no fallback area\n" in why
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    assert "no area" not in capsys.readouterr().err, "said once, not at every build"
+    # The fallback area back: every paper has one again, said no more.
+    rules = (REPO / "site.toml").read_text()
+    site_toml.write_text(
+        _only_topics(rules, "robotics", "reinforcement-learning", "machine-learning")
+    )
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    assert "no area" not in capsys.readouterr().err
 
 
 def test_why_names_the_keywords_as_site_toml_writes_them() -> None:
