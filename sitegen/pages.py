@@ -728,10 +728,13 @@ class Pages:
                 "week": routes.top(WEEK, _SLOT).html.url,
                 "month": routes.top(MONTH, _SLOT).html.url,
                 "topic": routes.topic(_SLOT).html.url,
+                "custom_feed": routes.custom_feed(_SLOT).html.url,
                 "feeds": routes.feeds_page().url,
             },
-            # For a mistyped or guessed topic address ("topics/vision/"): the nearest is offered.
+            # For a mistyped or guessed topic or custom feed address ("topics/vision/",
+            # "feeds/difusion/"): the nearest is offered.
             topic_slugs=[topic.slug for topic in self.site.config.topics],
+            custom_feed_slugs=[feed.slug for feed in self.site.config.custom_feeds],
             elsewhere=ELSEWHERE,  # for an arXiv id the site holds no paper of
         )
 

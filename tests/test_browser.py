@@ -663,6 +663,10 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("day/2026-06-12/", "days/2026-06-12/", "Papers of Jun 12, 2026"),
         ("topic/llm/", "topics/llm/", "Large Language Models"),
         ("topic/robotic/", "topics/robotics/", None),
+        # A custom feed's, as a topic's (a forker's trial: "feeds/difusion/" was offered Feeds).
+        ("feeds/difusion-models/", "feeds/diffusion-models/", "Diffusion, without surveys"),
+        ("feeds/diffusion/", "feeds/diffusion-models/", "Diffusion, without surveys"),
+        ("feed/upvoted-llm/", "feeds/upvoted-llm/", "Upvoted language model papers"),
     ],
 )
 def test_the_404_page_offers_the_page_an_address_meant(
@@ -875,6 +879,9 @@ class _MovedRoutes(Routes):
     def feeds_page(self) -> Route:
         return Route("subscribe/index.html", "subscribe/")
 
+    def custom_feed(self, slug: str) -> ListingRoutes:
+        return _moved(super().custom_feed(slug), "feeds/", "subscribe/")
+
 
 def _moved(routes: ListingRoutes, folder: str, to: str) -> ListingRoutes:
     def move(route: Route | None) -> Route | None:
@@ -896,6 +903,7 @@ def _moved(routes: ListingRoutes, folder: str, to: str) -> ListingRoutes:
         ("best/month/2026-1/", "best/month/2026-01/"),
         ("subject/llmm/", "subjects/llm/"),  # its section in the singular, its slug mistyped
         ("feed.xml", "subscribe/"),
+        ("subscribe/difusion-models/", "subscribe/diffusion-models/"),
     ],
 )
 def test_the_404_page_offers_the_pages_at_the_addresses_the_routes_give(
