@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 
@@ -18,7 +19,7 @@ from sitegen.clean import clean_line
 from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, check_name, check_slug, slug_of
 from sitegen.model import Paper, Topic, as_renamed, renamed_slugs
-from sitegen.topics import text_tokens
+from sitegen.topics import text_tokens, text_words
 
 CUSTOM_FEED_DAYS = 30  # a custom feed chooses among the papers of the newest days, so many at least
 
@@ -269,7 +270,8 @@ class EmptyFeed:
     slug: str
     looked_at: int  # the papers it chooses among: those first featured on the newest `days`
     days: int
-    # ("from", an organization, nearest handles) or ("by", an author, nearest names)
+    # ("from", an organization, nearest handles), ("by", an author, nearest names) or
+    # ("mentioning", a `match` phrase, the nearest phrase they mention)
     unmatched: tuple[tuple[str, str, tuple[str, ...]], ...]
 
 
@@ -290,12 +292,15 @@ def find_empty_feeds(
             handles[_name_key(org.handle)] = org.handle
             handles.setdefault(_name_key(org.name), org.handle)
     authors = {_name_key(author): author for paper in candidates for author in paper.authors}
+    wording = _Wording(candidates)
     empty = []
     for feed in feeds:
         matcher = FeedMatcher.of(feed)
         if any(matcher.admits(paper, paper_topics[paper.id]) for paper in candidates):
             continue
         unmatched = (
+            *(("mentioning", phrase, wording.respelled(phrase)) for phrase in feed.match
+              if not wording.mentioned(phrase)),
             *(("from", o, _nearest(o, handles)) for o in feed.organizations
               if _name_key(o) not in handles),
             *(("by", a, _nearest(a, authors)) for a in feed.authors if _name_key(a) not in authors),
@@ -304,6 +309,75 @@ def find_empty_feeds(
             EmptyFeed(slug=feed.slug, looked_at=len(candidates), days=days, unmatched=unmatched)
         )
     return tuple(empty)
+
+
+class _Wording:
+    """The words of the papers a feed chooses among (titles, abstracts, keywords, as `match`
+    reads them), read only when a phrase of an empty feed is looked up: tokenizing the newest
+    30 days' abstracts takes a few tenths of a second, paid once after an edit of the feed."""
+
+    def __init__(self, papers: Sequence[Paper]) -> None:
+        self._papers = papers
+        self._texts: tuple[str, ...] = ()
+        self._held: Counter[str] = Counter()  # a word as matched -> the papers holding it
+        self._spelt: dict[str, Counter[str]] = {}  # a word as matched -> as the papers spell it
+
+    def _read(self) -> tuple[str, ...]:
+        if not self._texts:
+            texts = []
+            for paper in self._papers:
+                raw = " ".join((paper.title, paper.abstract, *paper.keywords))
+                tokens = text_tokens(raw)
+                for token, word in zip(tokens, text_words(raw), strict=True):
+                    self._spelt.setdefault(token, Counter())[word] += 1
+                self._held.update(set(tokens))
+                texts.append(f" {' '.join(tokens)} ")
+            self._texts = tuple(texts)
+        return self._texts
+
+    def mentioned(self, phrase: str) -> bool:
+        """Whether a paper mentions `phrase`, as `match` reads it."""
+        padded = _padded(phrase)
+        return any(padded in text for text in self._read())
+
+    def respelled(self, phrase: str) -> tuple[str, ...]:
+        """`phrase` with each word no paper has replaced by the one they have nearest in
+        spelling (one edit, two from six letters; the one more papers hold first), if some
+        paper mentions that: the search page's "Did you mean" (docs/search.md)."""
+        self._read()
+        words = []
+        for token, word in zip(text_tokens(phrase), text_words(phrase), strict=True):
+            if token in self._held:
+                words.append(word)
+                continue
+            most = 2 if len(token) >= 6 else 1
+            near = [(edits, -held, known) for known, held in self._held.items()
+                    if (edits := _edits(token, known, most)) <= most]  # fmt: skip
+            if not near:
+                return ()
+            words.append(self._spelt[min(near)[2]].most_common(1)[0][0])
+        again = " ".join(words)
+        return (again,) if self.mentioned(again) else ()
+
+
+def _edits(a: str, b: str, most: int) -> int:
+    """The edits that make `b` of `a` (a letter added, dropped or changed, two swapped), or
+    `most` + 1 when it takes more: templates/_edits.js's, which the search page respells by."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    before: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i]
+        for j in range(1, len(b) + 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
+            if before and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cost = min(cost, before[j - 2] + 1)
+            row.append(cost)
+        if min(row) > most:
+            return most + 1
+        before, previous = previous, row
+    return previous[len(b)]
 
 
 def _nearest(name: str, known: Mapping[str, str]) -> tuple[str, ...]:

@@ -120,23 +120,29 @@ def _say_empty_feeds(feeds: Sequence[EmptyFeed]) -> None:
     than listings spell it, gave a feed whose page said "No paper matches this feed yet", in
     silence."""
     for feed in feeds:
-        kinds = {"from": "handle", "by": "name"}
-        why = [
-            f"none is {how} “{value}” ("
-            + (
-                f"the nearest {kinds[how]}{'s' if len(near) > 1 else ''}: {', '.join(near)}"
-                if near
-                else f"no {kinds[how]} near it"
-            )
-            + ")"
-            for how, value, near in feed.unmatched
-        ] or ["its rules together admit none of them"]
+        why = [_said_unmatched(how, value, near) for how, value, near in feed.unmatched] or [
+            "its rules together admit none of them"
+        ]
         days = "day" if feed.days == 1 else f"{feed.days} days"
         say_note(
             f"custom feed {feed.slug} admits none of the {counted(feed.looked_at, 'paper')} of"
             f" the site's newest {days}: {'; '.join(why)}; its page says \"No paper matches this"
             ' feed yet": check its rules in site.toml (docs/configuration.md)'
         )
+
+
+def _said_unmatched(how: str, value: str, near: Sequence[str]) -> str:
+    """A rule of an empty custom feed that none of its papers meets, and what is near it."""
+    if how == "mentioning":  # a phrase no paper mentions: respelled, as the search page does
+        nearest = f"the nearest phrase they do: “{near[0]}”" if near else "no phrase near it"
+        return f"none mentions “{value}” ({nearest})"
+    kind = {"from": "handle", "by": "name"}[how]
+    nearest = (
+        f"the nearest {kind}{'s' if len(near) > 1 else ''}: {', '.join(near)}"
+        if near
+        else f"no {kind} near it"
+    )
+    return f"none is {how} “{value}” ({nearest})"
 
 
 def _say_without_area(found: PapersWithoutArea | None) -> None:

@@ -346,6 +346,11 @@ def _phrases(tokens: tuple[str, ...], matcher: TopicMatcher) -> Iterable[tuple[s
             start += 1
 
 
+def text_words(text: str) -> list[str]:
+    """The words of `text` that `text_tokens` gives, as spelt (casefolded, a plural kept)."""
+    return _WORD.findall(text.casefold())
+
+
 def text_tokens(text: str) -> tuple[str, ...]:
     """The words topic rules compare (any case, punctuation and a plural "s" ignored); custom
     feeds match their phrases the same way."""

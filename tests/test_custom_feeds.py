@@ -303,6 +303,43 @@ def test_a_feed_that_admits_no_paper_is_noted_with_the_names_nearest_its_own(
     assert "custom feed casanova-papers" in capsys.readouterr().err
 
 
+def test_a_feed_whose_phrase_no_paper_mentions_is_noted_with_the_nearest_phrase_they_do(
+    bundled_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A forker's trial: `match = ["difusion"]` was noted with "its rules together admit none
+    of them", where a misspelt handle or name was given the nearest ones the papers have."""
+    from sitegen.cli import main
+
+    feeds = (
+        '[[custom_feeds]]\nname = "Difusion"\nmatch = ["difusion"]\n\n'
+        '[[custom_feeds]]\nname = "Two typos"\nmatch = ["Difusion Modles", "qzxvw"]\n\n'
+        '[[custom_feeds]]\nname = "Diffusion at NVIDIA"\nmatch = ["diffusion"]\n'
+        'organizations = ["nvidai"]\n\n'
+    )
+    rewrite(
+        bundled_built / "site.toml",
+        lambda text: text.replace("[[custom_feeds]]", feeds + "[[custom_feeds]]", 1),
+    )
+    capsys.readouterr()
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    err = capsys.readouterr().err
+    looked_at = "admits none of the 480 papers of the site's newest 6 days"
+    assert (
+        f"sitegen: note: custom feed difusion {looked_at}: none mentions “difusion”"
+        " (the nearest phrase they do: “diffusion”); its page says"
+    ) in err
+    assert (
+        f"sitegen: note: custom feed two-typos {looked_at}: none mentions “Difusion Modles”"
+        " (the nearest phrase they do: “diffusion models”); none mentions “qzxvw” (no phrase"
+        " near it); its page says"
+    ) in err
+    # A phrase some paper mentions is no typo: only the handle is said.
+    assert (
+        f"sitegen: note: custom feed diffusion-at-nvidia {looked_at}: none is from “nvidai”"
+        " (no handle near it); its page says"
+    ) in err
+
+
 def test_a_feed_checked_while_the_site_had_no_paper_is_checked_again_once_it_has(
     bundled_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
