@@ -50,6 +50,7 @@ from sitegen.reports import (
 )
 from sitegen.store import check_store_folders
 from sitegen.transaction import InterruptedAfterCommit
+from sitegen.typos import nearest
 from sitegen.whole_files import read_regular_file
 from sitegen.workers import without_cycle_collection
 
@@ -143,29 +144,9 @@ class _CommandParser(_Parser):
             # A typo: a letter or two off, two swapped counting as one (a review: difflib's
             # ratio offered --root for --prot, and --out for --port).
             most = min(2, max(1, (len(name) - 2) // 3))
-            if name.startswith("--") and (close := _nearest(name, flags, most)):
+            if name.startswith("--") and (close := nearest(name, flags, most)):
                 return f" (did you mean {close}?)"
         return ""
-
-
-def _nearest(word: str, candidates: Sequence[str], most: int) -> str | None:
-    """The candidate fewest edits from `word`, if at most `most`, the first of a tie."""
-    scored = sorted((_edits(word, c), i, c) for i, c in enumerate(candidates))
-    return scored[0][2] if scored and scored[0][0] <= most else None
-
-
-def _edits(a: str, b: str) -> int:
-    """Letters to add, drop, change or swap with their neighbour to make `b` of `a` (the
-    optimal string alignment distance)."""
-    rows = [list(range(len(b) + 1))]
-    for i, x in enumerate(a, 1):
-        row = [i]
-        for j, y in enumerate(b, 1):
-            row.append(min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (x != y)))
-            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
-                row[j] = min(row[j], rows[-2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
 
 
 class _TopParser(_Parser):
@@ -198,7 +179,7 @@ class _TopParser(_Parser):
         ]
         if index < len(given) and given[index] not in (*commands, "--") and not answered:
             # A misspelt command is offered its spelling, as a flag is (a new user's trial).
-            close = _nearest(given[index], commands, 2)
+            close = nearest(given[index], commands, 2)
             self.error(
                 f"argument COMMAND: invalid choice: {given[index]!r} ("
                 + (f"did you mean {close}? " if close else "")

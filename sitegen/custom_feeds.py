@@ -20,6 +20,7 @@ from sitegen.errors import ConfigError
 from sitegen.fields import TomlFields, check_name, check_slug, slug_of
 from sitegen.model import Paper, Topic, as_renamed, renamed_slugs
 from sitegen.topics import text_tokens, text_words
+from sitegen.typos import edits
 
 CUSTOM_FEED_DAYS = 30  # a custom feed chooses among the papers of the newest days, so many at least
 
@@ -351,33 +352,13 @@ class _Wording:
                 words.append(word)
                 continue
             most = 2 if len(token) >= 6 else 1
-            near = [(edits, -held, known) for known, held in self._held.items()
-                    if (edits := _edits(token, known, most)) <= most]  # fmt: skip
+            near = [(distance, -held, known) for known, held in self._held.items()
+                    if (distance := edits(token, known, most)) <= most]  # fmt: skip
             if not near:
                 return ()
             words.append(self._spelt[min(near)[2]].most_common(1)[0][0])
         again = " ".join(words)
         return (again,) if self.mentioned(again) else ()
-
-
-def _edits(a: str, b: str, most: int) -> int:
-    """The edits that make `b` of `a` (a letter added, dropped or changed, two swapped), or
-    `most` + 1 when it takes more: templates/_edits.js's, which the search page respells by."""
-    if abs(len(a) - len(b)) > most:
-        return most + 1
-    before: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        row = [i]
-        for j in range(1, len(b) + 1):
-            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1]))
-            if before and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cost = min(cost, before[j - 2] + 1)
-            row.append(cost)
-        if min(row) > most:
-            return most + 1
-        before, previous = previous, row
-    return previous[len(b)]
 
 
 def _nearest(name: str, known: Mapping[str, str]) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ PURE_CORE = (
     "sitegen.fields", "sitegen.formats", "sitegen.site", "sitegen.urls", "sitegen.pages",
     "sitegen.bylines", "sitegen.abstracts", "sitegen.feeds", "sitegen.parts", "sitegen.sitemaps",
     "sitegen.api", "sitegen.output_keys", "sitegen.outputs", "sitegen.feed_papers",
-    "sitegen.layout", "sitegen.wording", "sitegen.letters",
+    "sitegen.layout", "sitegen.wording", "sitegen.letters", "sitegen.typos",
 )  # fmt: skip
 # What any module may import: the package, and the errors every stage raises.
 SHARED = ("sitegen", "sitegen.errors")
