@@ -153,17 +153,12 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
             'arxiv_id = "2606.12282"',
         )
     authors, authors_count = fields.texts("authors"), fields.count("authors_count")
-    # It counts every author, named or not (pages say "and N more" of those past the names):
-    # below the names it can only be a mistake, which pages took in silence (a maintainer's
-    # trial). Ingest never writes it: names come with their listing's count.
+    # It counts every author, named or not (pages say "and N more" of those past the names),
+    # so one below the names counts the names. Not refused: a sitegen before December 2026
+    # wrote it so (a text capture's count kept when a later listing named more; ingest now
+    # takes the listing's), and a fork's scheduled build stopped at such a file (a review).
     if authors_count is not None and authors_count < len(authors):
-        raise ContentError(
-            f"authors_count = {authors_count} is below the {len(authors)} authors named in"
-            " `authors`",
-            location=fields.where("authors_count"),
-            hint=f"it counts every author, named or not: write authors_count = {len(authors)},"
-            " or more if the listing named fewer than it counted, or delete the line",
-        )
+        authors_count = len(authors)
     return Paper(
         id=paper_id,
         title=fields.required_text("title"),
