@@ -13,7 +13,10 @@ import re
 import shutil
 from pathlib import Path
 
+from jinja2 import meta
+
 from sitegen.cli import main
+from sitegen.templating import template_environment
 from tests.conftest import REPO, rewrite, sitegen_here
 
 KEPT = REPO / "tests" / "fixtures" / "templates-0.2.0"
@@ -105,3 +108,18 @@ def test_a_base_template_of_the_last_release_kept_whole_is_told_every_block_it_l
         " from an older sitegen: docs/building.md#your-own-templates says where)"
     ), hint
     assert not (site / "public").exists()
+
+
+def test_every_name_the_search_page_uses_is_in_the_table_of_what_templates_are_given() -> None:
+    """docs/building.md's table of the names each template is given is what a fork reads to
+    edit its own search.html; `own_letters` (the letters' table the build writes into the
+    page, db81e31) was given and used but not listed (a review)."""
+    environment = template_environment(REPO / "templates")
+    source = (REPO / "templates" / "search.html").read_text(encoding="utf-8")
+    used = meta.find_undeclared_variables(environment.parse(source)) - environment.globals.keys()
+    (row,) = (
+        line
+        for line in (REPO / "docs" / "building.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("|") and "`search.html`" in line.split("|")[1]
+    )
+    assert sorted(name for name in used if f"`{name}`" not in row) == []
