@@ -652,12 +652,20 @@ _YAML_FENCE = "---"
 
 
 def _yaml_fence(path: str, *, line: int, opening: bool) -> ContentError:
-    which = "opens" if opening else "closes"
+    if opening:
+        return ContentError(
+            f"the front matter opens with a '{_YAML_FENCE}' line, YAML's fence;"
+            f" sitegen's front matter is TOML between '{FENCE}' lines",
+            location=Location(path, line),
+            hint=f"write '{FENCE}' for each '{_YAML_FENCE}' line around the front matter",
+        )
+    # Perhaps the abstract's rule, the closing fence forgotten above it (a review).
     return ContentError(
-        f"the front matter {which} with a '{_YAML_FENCE}' line, YAML's fence;"
-        f" sitegen's front matter is TOML between '{FENCE}' lines",
+        f"the front matter is never closed by a '{FENCE}' line; this line is"
+        f" '{_YAML_FENCE}', YAML's fence",
         location=Location(path, line),
-        hint=f"write '{FENCE}' for each '{_YAML_FENCE}' line around the front matter",
+        hint=f"if the front matter ends here, write '{FENCE}' for it; if not, add a '{FENCE}'"
+        " line after the last front matter field",
     )
 
 

@@ -143,3 +143,16 @@ def test_an_authors_count_below_the_names_counts_the_names() -> None:
     assert parse_paper_file("\n".join(lines), path=PAPER_PATH).authors_count == named
     lines[at] = f"authors_count = {named + 2}"
     assert parse_paper_file("\n".join(lines), path=PAPER_PATH).authors_count == named + 2
+
+
+def test_a_rule_in_the_abstract_of_a_front_matter_never_closed_is_not_called_its_fence() -> None:
+    """Found by a review: a file whose closing '+++' was lost, with a Markdown rule (`---`) in
+    its abstract, was told that its front matter closes with that rule."""
+    lines = (REPO / PAPER_PATH).read_text(encoding="utf-8").split("\n")
+    closing = lines.index("+++", 1)
+    del lines[closing]
+    lines.insert(closing + 2, "---")
+    with pytest.raises(ContentError) as refused:
+        parse_paper_file("\n".join(lines), path=PAPER_PATH)
+    assert "never closed by a '+++' line" in refused.value.message
+    assert "add a '+++' line after the last front matter field" in (refused.value.hint or "")
