@@ -337,6 +337,40 @@ def test_a_pasted_arxiv_id_finds_its_paper_alone(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("pasted", ["2410.12345", "https://arxiv.org/abs/2410.12345v2"])
+def test_a_pasted_arxiv_id_of_no_paper_here_says_where_the_paper_is(
+    browser: Browser, base_url: str, pasted: str
+) -> None:
+    """An id the site holds no paper of was told "check its spelling, or try other words (of an
+    abstract, only the first words are searched)", which no id needs, and nothing of arXiv: the
+    404 page of the same id links it on arXiv and Hugging Face (review h9)."""
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(base_url)
+    _search_from_box(page, pasted)
+    status = page.locator("#search-status")
+    expect(status).to_contain_text("No paper on this site has the arXiv id 2410.12345")
+    assert "spelling" not in status.inner_text()
+    assert [a.get_attribute("href") for a in status.locator("a").all()] == [
+        "https://arxiv.org/abs/2410.12345",
+        "https://huggingface.co/papers/2410.12345",
+    ]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_a_pasted_arxiv_id_cut_by_a_digit_links_no_page_arxiv_never_had(
+    browser: Browser, base_url: str
+) -> None:
+    """2606.0786 is 2606.07867 cut (arXiv's ids have had five digits since 2015): the reader is
+    told to check it, not sent to a page arXiv never had."""
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url)
+    _search_from_box(page, "2606.0786")
+    status = page.locator("#search-status")
+    expect(status).to_contain_text("check its spelling")
+    assert status.locator("a[href*='arxiv.org'], a[href*='huggingface.co']").count() == 0
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("handle", ["SJTU", "caltech"])
 def test_an_organisations_hugging_face_handle_finds_its_papers(
     browser: Browser, base_url: str, site_root: Path, handle: str
