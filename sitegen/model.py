@@ -16,6 +16,8 @@ _ARXIV_ID = re.compile(
     r"(?:070[4-9]|071[0-2]|(?:0[89]|1[0-4])(?:0[1-9]|1[0-2]))\.\d{4}"
     r"|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5}"
 )
+# The search and 404 pages' scripts take the same shape (a copy by hand could drift).
+ARXIV_ID_SHAPE = _ARXIV_ID.pattern
 _PAPER_ID = re.compile(r"[a-z0-9][a-z0-9.-]{0,119}")
 # The largest upvote or author count believed: real ones are in the thousands, and a source
 # that says 2**63 would break every JSON reader downstream (issue #19).

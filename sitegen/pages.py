@@ -33,7 +33,7 @@ from sitegen.custom_feeds import CUSTOM_FEED_DAYS, CustomFeed
 from sitegen.dates import human_date, iso_month, month_name, short_month
 from sitegen.errors import NAMES_GIVEN
 from sitegen.letters import OWN_LETTERS
-from sitegen.model import Artifact
+from sitegen.model import ARXIV_ID_SHAPE, Artifact
 from sitegen.parts import PaperParts
 from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_count
 from sitegen.site import Site
@@ -647,6 +647,7 @@ class Pages:
             index_files={"manifest": SEARCH_MANIFEST, "words": SEARCH_WORDS},
             elsewhere=ELSEWHERE,  # a result's links, as a card's
             own_letters=OWN_LETTERS,  # a query folded as the index folds a paper's words
+            arxiv_id_shape=ARXIV_ID_SHAPE,  # a pasted id no paper has is linked where it is
         )
 
     def papers_index(self, count: int, first: date | None, newest: date | None) -> Artifact:
@@ -736,6 +737,7 @@ class Pages:
             topic_slugs=[topic.slug for topic in self.site.config.topics],
             custom_feed_slugs=[feed.slug for feed in self.site.config.custom_feeds],
             elsewhere=ELSEWHERE,  # for an arXiv id the site holds no paper of
+            arxiv_id_shape=ARXIV_ID_SHAPE,  # an id arXiv gives, not one cut by a digit
         )
 
     def top(
