@@ -657,6 +657,7 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("topics/llmm/", "topics/llm/", "Large Language Models"),
         ("topics/robotic/", "topics/robotics/", None),
         ("topics/vision/", "topics/computer-vision/", None),
+        ("topics/vison/", "topics/computer-vision/", None),  # a word of its slug mistyped
         ("topics/cdoe/", "topics/code/", None),  # two letters swapped: one edit
         ("topics/rl/", "topics/", None),  # two edits from "llm": too many for two letters
         # A section named in the singular (a reader's trial was offered nothing).
