@@ -612,9 +612,13 @@ class DayFetcher:
         if response.status_code == _TOO_MANY_REQUESTS:
             asked = max(asked or 0.0, reset or 0.0) or None
             if asked is not None and self.clock() + asked > deadline:
+                # A wait shorter than the budget passes it after waits before it: said, or
+                # "in 240 s, past the 300 s budget" read as a contradiction (a month replayed).
+                spent = round(self.clock() - (deadline - self.policy.budget))
                 raise FetchStopped(
                     f"rate limited by {self.source}: {response.url} may be asked again in "
-                    f"{asked:g} s, past the {self.policy.budget:g} s budget",
+                    f"{asked:g} s, past the {self.policy.budget:g} s budget"
+                    + (f" ({spent} s of it spent already)" if spent else ""),
                     hint="run the fetch again later (what it had before this is kept)",
                 )
         # "Now" (0, or a date gone by) is a backoff all the same, as urllib3 takes it: at once,

@@ -407,6 +407,20 @@ def test_a_rate_limit_past_the_budget_stops_the_run_without_burning_retries() ->
     assert seen == ["/api/daily_papers"] and time.slept == []
 
 
+def test_a_second_429_says_the_wait_already_spent_that_puts_it_past_the_budget() -> None:
+    """Found by a month of scheduled runs replayed: Hugging Face answered 429 with
+    `t=240` twice; the first was waited out, and the run stopped saying the request "may be
+    asked again in 240 s, past the 300 s budget", which reads as a contradiction (240 < 300)
+    in the run's error annotation: the 240 s already waited is what passes it."""
+    limited = httpx.Response(429, headers={"RateLimit": '"api";r=0;t=240'})
+    fetcher, time = _fetcher(lambda request: limited, policy=FetchPolicy())
+    with pytest.raises(FetchStopped) as stopped:
+        fetcher.fetch_day(JUNE_12)
+    assert time.slept == [240.0]
+    assert "asked again in 240 s, past the 300 s budget" in str(stopped.value)
+    assert "budget (240 s of it spent already)" in str(stopped.value)
+
+
 def test_a_window_spent_past_the_budget_stops_the_run_instead_of_waiting_it_out() -> None:
     # A 200 whose RateLimit says no request may follow for a day: the next request, of this
     # day's paging or another day's, is not waited for.
