@@ -270,13 +270,7 @@ def test_a_feed_that_admits_no_paper_is_noted_with_the_names_nearest_its_own(
         '[[custom_feeds]]\nname = "Casanova papers"\nauthors = ["Etienne Casanva"]\n\n'
         '[[custom_feeds]]\nname = "Caltech papers"\norganizations = ["Caltech"]\n\n'
     )
-    rewrite(
-        bundled_built / "site.toml",
-        lambda text: text.replace("[[custom_feeds]]", feeds + "[[custom_feeds]]", 1),
-    )
-    capsys.readouterr()
-    assert main(["--root", str(bundled_built), "build"]) == 0
-    err = capsys.readouterr().err
+    err = _built_with_feeds_first(bundled_built, feeds, capsys)
     looked_at = "admits none of the 480 papers of the site's newest 6 days"
     assert (
         f"sitegen: note: custom feed ibm-papers {looked_at}: none is from “ibm-reserch”"
@@ -303,12 +297,24 @@ def test_a_feed_that_admits_no_paper_is_noted_with_the_names_nearest_its_own(
     assert "custom feed casanova-papers" in capsys.readouterr().err
 
 
+def _built_with_feeds_first(site: Path, feeds: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """What a build of `site` says with the custom feeds `feeds` put before its own."""
+    from sitegen.cli import main
+
+    rewrite(
+        site / "site.toml",
+        lambda text: text.replace("[[custom_feeds]]", feeds + "[[custom_feeds]]", 1),
+    )
+    capsys.readouterr()
+    assert main(["--root", str(site), "build"]) == 0
+    return capsys.readouterr().err
+
+
 def test_a_feed_whose_phrase_no_paper_mentions_is_noted_with_the_nearest_phrase_they_do(
     bundled_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A forker's trial: `match = ["difusion"]` was noted with "its rules together admit none
     of them", where a misspelt handle or name was given the nearest ones the papers have."""
-    from sitegen.cli import main
 
     feeds = (
         '[[custom_feeds]]\nname = "Difusion"\nmatch = ["difusion"]\n\n'
@@ -316,13 +322,7 @@ def test_a_feed_whose_phrase_no_paper_mentions_is_noted_with_the_nearest_phrase_
         '[[custom_feeds]]\nname = "Diffusion at NVIDIA"\nmatch = ["diffusion"]\n'
         'organizations = ["nvidai"]\n\n'
     )
-    rewrite(
-        bundled_built / "site.toml",
-        lambda text: text.replace("[[custom_feeds]]", feeds + "[[custom_feeds]]", 1),
-    )
-    capsys.readouterr()
-    assert main(["--root", str(bundled_built), "build"]) == 0
-    err = capsys.readouterr().err
+    err = _built_with_feeds_first(bundled_built, feeds, capsys)
     looked_at = "admits none of the 480 papers of the site's newest 6 days"
     assert (
         f"sitegen: note: custom feed difusion {looked_at}: none mentions “difusion”"
