@@ -355,7 +355,8 @@ def _papers_without_area(
     rules = digest(repr(topics).encode())
     if not full and rules in checked.values:
         return None
-    checked.save({rules: True})
+    if site.ids:  # checked only against papers, as _empty_feeds records its feeds
+        checked.save({rules: True})
     areas = {topic.slug for topic in topics if topic.kind == "area"}
     ids = tuple(
         paper_id

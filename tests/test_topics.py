@@ -977,3 +977,30 @@ def test_why_names_the_keywords_as_site_toml_writes_them() -> None:
     assert lines[1] == (
         '  medicine: score 7 from "diagnosis", "X-ray", generic "analysis" (one in the title)'
     )
+
+
+def test_papers_without_an_area_are_said_once_papers_come_to_a_site_that_had_none(
+    bundled_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by a review, as a custom feed's check was: a fork started empty (the README's
+    "start empty") with no fallback area had its rules recorded checked while it had no
+    paper, and the builds after its first fetch never said that papers have no area."""
+    from sitegen.cli import main
+
+    rewrite(
+        bundled_built / "site.toml",
+        lambda t: _only_topics(t, "robotics", "reinforcement-learning"),
+    )
+    content = bundled_built / "content"
+    aside = {name: bundled_built / f"{name}-aside" for name in ("days", "papers")}
+    for name, place in aside.items():
+        (content / name).rename(place)
+        (content / name).mkdir()
+    capsys.readouterr()
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    assert "no area" not in capsys.readouterr().err  # no paper to say it of
+    for name, place in aside.items():
+        (content / name).rmdir()
+        place.rename(content / name)  # the first fetch's days and papers
+    assert main(["--root", str(bundled_built), "build"]) == 0
+    assert "papers have no area" in capsys.readouterr().err
