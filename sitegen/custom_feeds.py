@@ -242,7 +242,7 @@ class FeedMatcher:
             return False
         if not (self.match or self.exclude):
             return True
-        raw = " ".join((paper.title, paper.abstract, *paper.keywords))
+        raw = _matched_text(paper)
         lowered = raw.casefold()
         may_match = any(start in lowered for start in self.match_starts)
         if self.match and not may_match:
@@ -253,6 +253,11 @@ class FeedMatcher:
         if self.match and not any(phrase in text for phrase in self.match):
             return False
         return not any(phrase in text for phrase in self.exclude)
+
+
+def _matched_text(paper: Paper) -> str:
+    """What a feed's `match` and `exclude` phrases are looked for in."""
+    return " ".join((paper.title, paper.abstract, *paper.keywords))
 
 
 def _padded(text: str) -> str:
@@ -327,7 +332,7 @@ class _Wording:
         if not self._texts:
             texts = []
             for paper in self._papers:
-                raw = " ".join((paper.title, paper.abstract, *paper.keywords))
+                raw = _matched_text(paper)
                 tokens = text_tokens(raw)
                 for token, word in zip(tokens, text_words(raw), strict=True):
                     self._spelt.setdefault(token, Counter())[word] += 1
