@@ -150,18 +150,20 @@ def _say_without_area(found: PapersWithoutArea | None) -> None:
     with no area, which only --topics-report counted."""
     if found is None:
         return
+    one = len(found.ids) == 1
     if found.fallback:  # given to every paper no other area is, but to one that refuses it
         why, fix = (
-            f"each refuses the fallback area, {found.fallback}, in its `not_topics`",
+            f"{'it' if one else 'each'} refuses the fallback area, {found.fallback}, in its"
+            " `not_topics`",
             "name an area in its `topics`",
         )
     else:
         why = "site.toml has no `fallback` area, given to a paper no other area is"
         fix = "mark an area `fallback = true` to file them there"
     say_note(
-        f"{len(found.ids)} of {counted(found.of, 'paper')} have no area ({why}), the newest"
-        f" {first_of(found.ids, 3)}: `sitegen build --topics-why ID` shows the evidence one has;"
-        f" {fix} (docs/topics.md)"
+        f"{len(found.ids)} of {counted(found.of, 'paper')} {'has' if one else 'have'} no area"
+        f" ({why}), {'' if one else 'the newest '}{first_of(found.ids, 3)}: `sitegen build"
+        f" --topics-why ID` shows the evidence one has; {fix} (docs/topics.md)"
     )
 
 

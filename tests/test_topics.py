@@ -1004,3 +1004,42 @@ def test_papers_without_an_area_are_said_once_papers_come_to_a_site_that_had_non
         place.rename(content / name)  # the first fetch's days and papers
     assert main(["--root", str(bundled_built), "build"]) == 0
     assert "papers have no area" in capsys.readouterr().err
+
+
+def test_one_paper_without_an_area_is_said_in_the_singular(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Noticed reading the note: a paper that refuses the fallback area in its `not_topics`
+    was said as "1 of 480 papers have no area (each refuses ...)"."""
+    from datetime import date
+
+    from sitegen.build import BuildReport, PapersWithoutArea
+    from sitegen.publish import PublishReport
+    from sitegen.reports import say_build_notes
+
+    def note(ids: tuple[str, ...]) -> str:
+        say_build_notes(
+            BuildReport(
+                pages=0,
+                feeds=0,
+                files=0,
+                rendered=0,
+                written=PublishReport(0, 0),
+                removed=0,
+                full=True,
+                search_index=None,
+                newest_day=date(2026, 8, 3),
+                without_area=PapersWithoutArea(ids=ids, of=480, fallback="machine-learning"),
+            )  # fmt: skip
+        )
+        (line,) = [line for line in capsys.readouterr().err.splitlines() if "no area" in line]
+        return line
+
+    assert note(("2608.00001",)).startswith(
+        "sitegen: note: 1 of 480 papers has no area (it refuses the fallback area,"
+        " machine-learning, in its `not_topics`), 2608.00001: "
+    )
+    assert note(("2608.00002", "2608.00001")).startswith(
+        "sitegen: note: 2 of 480 papers have no area (each refuses the fallback area,"
+        " machine-learning, in its `not_topics`), the newest 2608.00002, 2608.00001: "
+    )
