@@ -668,6 +668,10 @@ def test_topic_trends_are_drawn_without_script(browser: Browser, base_url: str) 
         ("feeds/difusion-models/", "feeds/diffusion-models/", "Diffusion, without surveys"),
         ("feeds/diffusion/", "feeds/diffusion-models/", "Diffusion, without surveys"),
         ("feed/upvoted-llm/", "feeds/upvoted-llm/", "Upvoted language model papers"),
+        # A topic's slug under feeds/ is the topic, not a custom feed holding the word
+        # (noticed in a reader's trial: "feeds/llm/" was offered "upvoted-llm").
+        ("feeds/llm/", "topics/llm/", "Large Language Models"),
+        ("feeds/robotics/", "topics/robotics/", None),
     ],
 )
 def test_the_404_page_offers_the_page_an_address_meant(
