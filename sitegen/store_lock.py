@@ -23,7 +23,9 @@ from sitegen import transaction
 from sitegen.errors import ContentError, Location, reason_of
 from sitegen.layout import CONTENT_DIR, CONTENT_JOURNAL, LOCK_FILE
 
-LOCK_WAIT = 60.0  # seconds a command waits for another to finish with the store
+# Seconds a command waits for another to finish with the store: a build holds it until it has
+# published, and a cold build of six years of papers (100k) takes over a minute.
+LOCK_WAIT = 600.0
 
 # Held by this process: the lock is taken again by the functions a holder calls (an ingest
 # reads the store, then writes it), and a thread waits for another as a process does.
