@@ -13,7 +13,7 @@ from stat import S_ISREG
 from sitegen.errors import ContentError, Location, reason_of
 from sitegen.file_states import may_change_unseen
 from sitegen.layout import STATIC_DIR
-from sitegen.search import INDEX_DIR
+from sitegen.urls import SEARCH_INDEX_DIR
 
 # Never published: a submodule's or a clone's .git (a build would then take public/ for a
 # git working tree, and refuse it: a review), and the files systems and editors leave.
@@ -91,8 +91,8 @@ def _unpublishable(path: str) -> str:
         return "a name with a backslash, which browsers read as a folder's /"
     if any(ord(c) < 32 or ord(c) == 127 for c in path):  # a newline broke the build record
         return "a name with a control character (a newline, a tab), which no address holds"
-    if path.split("/")[0] == INDEX_DIR:
-        return f"a file in {INDEX_DIR}/, where the site's search index is"
+    if path.split("/")[0] == SEARCH_INDEX_DIR:
+        return f"a file in {SEARCH_INDEX_DIR}/, where the site's search index is"
     return ""
 
 

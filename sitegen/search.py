@@ -62,8 +62,7 @@ from sitegen.urls import (
 )
 from sitegen.versions import installed_version
 
-INDEX_DIR = SEARCH_INDEX_DIR  # under public/; every file in it is the index's
-# In INDEX_DIR, SEARCH_MANIFEST: the directories of the merged shards. In each shard's
+# In SEARCH_INDEX_DIR, SEARCH_MANIFEST: the directories of the merged shards. In each shard's
 # directory, SEARCH_WORDS: its titles' words, from which the search page respells a query that
 # finds nothing ("Did you mean", `title_words`), fetched only then.
 # Pagefind's memory grows with (word, paper) pairs: at 50,000 papers whole abstracts took
@@ -74,8 +73,8 @@ ABSTRACT_WORDS = 24
 PAPERS_PER_DOCUMENT = 20
 # In every shard's key: bump its number when the documents' markup changes.
 _FORMAT = f"documents of {PAPERS_PER_DOCUMENT} papers, 6, with {SEARCH_WORDS}"
-OPEN_DIRECTORY = "open/"  # under INDEX_DIR: the open month's shard
-CLOSED_DIRECTORY = "closed/"  # under INDEX_DIR: the shard of the months before it
+OPEN_DIRECTORY = "open/"  # under SEARCH_INDEX_DIR: the open month's shard
+CLOSED_DIRECTORY = "closed/"  # under SEARCH_INDEX_DIR: the shard of the months before it
 _PAGEFIND_DIRECTORIES = ("index", "fragment", "filter")  # of each index, the warm-up's at the root
 # The warm-up index's word, in no paper: its documents have no heading, so the search page
 # shows nothing of them should a query find them; and it starts with zeros, so that only a
@@ -337,7 +336,7 @@ class SearchShard:
 
     period: str  # the open month ("2026-06", with the papers of no day), the months before it
     # ("before-2026-06"), or "" for the warm-up index
-    directory: str  # under INDEX_DIR, "/"-terminated; "" for the warm-up index
+    directory: str  # under SEARCH_INDEX_DIR, "/"-terminated; "" for the warm-up index
     records: tuple[str, ...]  # encoded SearchRecords, in the site's order
     key: str  # what its files are made from: its records, place, format and Pagefind
     manifest: bytes  # the warm-up index's: its shards' directories (SEARCH_MANIFEST); else b""
@@ -391,7 +390,7 @@ def warm_up_shard(directories: Sequence[str], topics: Mapping[str, tuple[str, st
 
 
 def shard_directory(path: str) -> str:
-    """The shard a file of the index (a path under INDEX_DIR) belongs to: "" for the warm-up
+    """The shard a file of the index (a path under SEARCH_INDEX_DIR) belongs to: "" for the warm-up
     index's (at the root), else its first directory (an earlier layout's too, such as a
     year's: its files are removed as those of a shard gone)."""
     head, _, rest = path.partition("/")
@@ -427,7 +426,7 @@ def write_search_shards(
     shards: Sequence[SearchShard], directory: Path, *, jobs: int, one_thread: bool = False
 ) -> None:
     """Index each of `shards` with Pagefind, `jobs` at a time, into `directory` (laid out as
-    INDEX_DIR is), which it creates. `one_thread`: each Pagefind on one thread (its pools
+    SEARCH_INDEX_DIR is), which it creates. `one_thread`: each Pagefind on one thread (its pools
     take a thread per core otherwise)."""
     executable = _pagefind_executable()
     limit = {"RAYON_NUM_THREADS": "1", "TOKIO_WORKER_THREADS": "1"} if one_thread else {}
@@ -471,7 +470,7 @@ def _write_shard(
         if not is_plain_relative(path):  # never trusted blindly
             raise BuildError(
                 f"Pagefind named a file outside its directory: {path!r}",
-                location=Location(INDEX_DIR),
+                location=Location(SEARCH_INDEX_DIR),
                 hint="reinstall with pip install 'pagefind[extended]'",
             )
         if not (_DATA.fullmatch(path) or (not shard.directory and path in _LIBRARY)):
@@ -502,7 +501,7 @@ def _pagefind_executable() -> Path:
     if executable is None:
         raise BuildError(
             "cannot build the search index: the Pagefind binary is missing",
-            location=Location(INDEX_DIR),
+            location=Location(SEARCH_INDEX_DIR),
             hint="pip install 'pagefind[extended]' (a dependency of sitegen)",
         )
     return executable
@@ -587,7 +586,7 @@ class _Service:
     def _fail(self, reason: str) -> None:
         raise BuildError(
             f"cannot build the search index: {reason}",
-            location=Location(INDEX_DIR),
+            location=Location(SEARCH_INDEX_DIR),
             hint="check the disk space; reinstall with pip install 'pagefind[extended]'",
         )
 

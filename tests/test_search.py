@@ -28,7 +28,6 @@ from sitegen.formats import parse_paper_file
 from sitegen.letters import OWN_LETTERS
 from sitegen.search import (
     CLOSED_DIRECTORY,
-    INDEX_DIR,
     NAME_JOINT,
     OPEN_DIRECTORY,
     PAPERS_PER_DOCUMENT,
@@ -46,7 +45,7 @@ from sitegen.search import (
 )
 from sitegen.site import assemble_site
 from sitegen.store import load_content
-from sitegen.urls import SEARCH_MANIFEST, Routes
+from sitegen.urls import SEARCH_INDEX_DIR, SEARCH_MANIFEST, Routes
 
 # The browser tests' skip when Chromium is missing.
 from tests import test_browser  # noqa: F401
@@ -131,7 +130,7 @@ def records(served_bundled: tuple[Path, str]) -> dict[str, SearchRecord]:
 @pytest.fixture
 def base_url(served_bundled: tuple[Path, str]) -> str:
     root, url = served_bundled
-    assert (root.parent / "served" / SUBPATH / INDEX_DIR / "pagefind.js").is_file()
+    assert (root.parent / "served" / SUBPATH / SEARCH_INDEX_DIR / "pagefind.js").is_file()
     return url
 
 
@@ -412,7 +411,7 @@ def _failing_until_tried_again(page: Page, base_url: str, pattern: str) -> None:
         else:
             route.continue_()
 
-    page.route(re.compile(f"/{INDEX_DIR}/{pattern}"), blip)
+    page.route(re.compile(f"/{SEARCH_INDEX_DIR}/{pattern}"), blip)
     page.goto(base_url + "search/?q=diffusion")
     status = page.locator("#search-status")
     expect(status).to_contain_text("could not load its index")
@@ -470,7 +469,7 @@ def test_a_slow_index_is_said_to_be_searched_until_the_papers_come(
         else:
             held.append(route)
 
-    page.route(re.compile(f"/{INDEX_DIR}/"), hold)
+    page.route(re.compile(f"/{SEARCH_INDEX_DIR}/"), hold)
     page.locator("#search-query").fill("diffusion")
     status = page.locator("#search-status")
     expect(status).to_have_text("Searching…", timeout=1400)
@@ -501,12 +500,14 @@ def test_the_index_files_a_first_query_needs_are_asked_for_together_not_one_afte
         else:
             held.append(route)
 
-    page.route(re.compile(f"/{INDEX_DIR}/"), hold)
+    page.route(re.compile(f"/{SEARCH_INDEX_DIR}/"), hold)
 
     def wave(names: set[str]) -> set[str]:
         """The index's files asked for while none of them is answered, once `names` are."""
         for _ in range(100):  # ask for more than it does, and it fails in 5 s
-            files = {re.sub(rf"^.*/{INDEX_DIR}/|\?.*$", "", route.request.url) for route in held}
+            files = {
+                re.sub(rf"^.*/{SEARCH_INDEX_DIR}/|\?.*$", "", route.request.url) for route in held
+            }
             if names <= files:
                 break
             page.wait_for_timeout(50)
@@ -526,7 +527,7 @@ def test_the_index_files_a_first_query_needs_are_asked_for_together_not_one_afte
     page.locator("#search-query").fill("diffusion")
     expect(page.locator("#search-status")).to_contain_text("match")
     # Each file once: the page's early requests are those Pagefind makes (no byte more).
-    index_files = [url for url in asked if f"/{INDEX_DIR}/" in url]
+    index_files = [url for url in asked if f"/{SEARCH_INDEX_DIR}/" in url]
     assert len(index_files) == len(set(index_files)), index_files
     # Asked for by fetch(), not <link rel=preload as=fetch>: Safari fetched those twice (the
     # wasm and the JSON again, on a phone's slow network). pagefind.js's modulepreload stays.
@@ -562,7 +563,7 @@ def _asked_early_not_taken(page: Page) -> set[str]:
     fetched = page.evaluate("() => window.fetched")
     assert any(url.endswith("/wasm.en.pagefind") for url in fetched), fetched
     assert len(fetched) == len(set(fetched)), fetched
-    return {re.sub(rf"^.*/{INDEX_DIR}/|\?.*$", "", url) for url in waiting}
+    return {re.sub(rf"^.*/{SEARCH_INDEX_DIR}/|\?.*$", "", url) for url in waiting}
 
 
 @pytest.mark.parametrize("query", ["%20", "%3C%3E"])
@@ -990,7 +991,7 @@ def test_search_works_from_sitegen_serve_at_the_root(
                 url = match.group(1)
         assert url, "sitegen serve did not announce its address"
         # The index is made after the pages, in the background: wait for its script.
-        index = root / "public" / INDEX_DIR / "pagefind.js"
+        index = root / "public" / SEARCH_INDEX_DIR / "pagefind.js"
         while time.monotonic() < deadline and not index.exists():
             time.sleep(0.2)
         page = _page(browser, WIDTHS["desktop"])
@@ -1007,7 +1008,7 @@ def test_search_works_from_sitegen_serve_at_the_root(
 def _built_copy(small_built: Path) -> tuple[Path, Path]:
     """A copy of the small site, built (`small_built`: the bundled site's days and months, 90
     papers): its root and its index's directory."""
-    return small_built, small_built / "public" / INDEX_DIR
+    return small_built, small_built / "public" / SEARCH_INDEX_DIR
 
 
 def _files(directory: Path) -> dict[Path, bytes]:
@@ -1053,9 +1054,10 @@ def test_a_site_indexed_in_yearly_shards_gets_the_closed_shard_and_loses_the_yea
     (index / CLOSED_DIRECTORY).rename(index / "2025")
     record_file = output_folder.record_file(root / "public")
     record = marshal.loads(record_file.read_bytes())
-    old = f"{INDEX_DIR}/{CLOSED_DIRECTORY}"
+    old = f"{SEARCH_INDEX_DIR}/{CLOSED_DIRECTORY}"
     record["files"] = {
-        path.replace(old, f"{INDEX_DIR}/2025/", 1): entry for path, entry in record["files"].items()
+        path.replace(old, f"{SEARCH_INDEX_DIR}/2025/", 1): entry
+        for path, entry in record["files"].items()
     }
     record_file.write_bytes(marshal.dumps(record))
     capsys.readouterr()
@@ -1543,7 +1545,7 @@ def test_a_full_name_opens_the_documents_holding_it_not_those_holding_its_words_
             expect(page.locator("#search-status")).to_have_text(
                 f"At least 15 papers match “{query}”; the best 10:"
             )  # the 5 documents not opened that hold the words in a row: a paper each
-            fragments = [u for u in requested if f"/{INDEX_DIR}/" in u and "/fragment/" in u]
+            fragments = [u for u in requested if f"/{SEARCH_INDEX_DIR}/" in u and "/fragment/" in u]
             assert len(fragments) == 5, fragments
             page.get_by_role("button", name="Show more").click()
             expect(page.locator("#search-results article")).to_have_count(20)
@@ -1554,7 +1556,7 @@ def test_a_full_name_opens_the_documents_holding_it_not_those_holding_its_words_
             expect(page.locator("#search-status")).to_have_text(
                 f"At least 20 papers match “{query}”; the best 20:"
             )
-            fragments = [u for u in requested if f"/{INDEX_DIR}/" in u and "/fragment/" in u]
+            fragments = [u for u in requested if f"/{SEARCH_INDEX_DIR}/" in u and "/fragment/" in u]
             assert len(fragments) == 10, fragments
             assert page.errors == []  # type: ignore[attr-defined]
             page.close()
@@ -1598,7 +1600,7 @@ def test_a_full_name_finds_that_authors_papers_by_one_word_and_a_part_of_it_by_i
             page.get_by_role("button", name="Show more").click()
             expect(page.locator("#search-results article")).to_have_count(20)
             titles = _result_titles(page)
-            fragments = [u for u in requested if f"/{INDEX_DIR}/" in u and "/fragment/" in u]
+            fragments = [u for u in requested if f"/{SEARCH_INDEX_DIR}/" in u and "/fragment/" in u]
             if full:
                 assert set(titles) == by_name, set(titles) ^ by_name
                 expect(page.locator("#search-status")).to_have_text(f"20 papers match “{query}”:")
@@ -1831,7 +1833,7 @@ def test_the_search_page_folds_every_letter_as_the_index_does(
         lambda route: route.fulfill(body=search_page, content_type="text/html"),
     )
     page.route(
-        re.compile(rf"/{INDEX_DIR}/pagefind\.js"),
+        re.compile(rf"/{SEARCH_INDEX_DIR}/pagefind\.js"),
         lambda route: route.fulfill(body=ASKED_ONLY, content_type="text/javascript"),
     )
     letters = [*OWN_LETTERS, *(letter.upper() for letter in OWN_LETTERS)]
