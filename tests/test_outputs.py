@@ -582,9 +582,25 @@ def test_a_day_or_topic_of_one_paper_claims_no_order_among_one() -> None:
     day = _words(files["days/2026-01-01/index.html"])
     topic = _words(files["topics/reinforcement-learning/index.html"])
     assert "Papers of Jan 1, 2026 1 paper. Top papers of the week" in day
-    assert "1 paper. Follow this topic as a feed" in topic
+    assert "1 paper. Follow this topic in a feed reader" in topic
     for text in (day, topic):
         assert "most upvoted first" not in text and "newest first" not in text
+
+
+def test_a_topic_and_a_custom_feed_say_how_a_feed_is_followed() -> None:
+    """A reader's trial on a phone: "Follow this topic as a feed (RSS, Atom, JSON)" and
+    "Subscribe: RSS" opened a page of XML code; only the feeds' page said to copy the link
+    into a reader."""
+    text = (REPO / "site.toml").read_text() + (
+        '\n[[custom_feeds]]\nname = "RL"\nslug = "rl"\nmatch = ["reinforcement learning"]\n'
+    )
+    config = dataclasses.replace(parse_config(text, source="site.toml"), base_url=BASE)
+    only = ["topics/reinforcement-learning/index.html", "feeds/rl/index.html"]
+    files = _render(_site(config=config), only=only)
+    topic, custom = (_words(files[path]) for path in only)
+    for text, asked in ((topic, "Follow this topic"), (custom, "Subscribe")):
+        said = f"{asked} in a feed reader: copy the link of a feed into it ( RSS , Atom "
+        assert said in text, text
 
 
 # A topic no paper has (the acceptance test adds it to the small site too).
