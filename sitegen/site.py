@@ -39,8 +39,6 @@ from sitegen.periods import (
 from sitegen.topics import assign_topics, compile_topics
 from sitegen.trends import Trend, trend
 
-# The folder of the files a site publishes as they are (sitegen.own_files).
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayListing:
