@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 import json
-import locale
 import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -585,22 +584,19 @@ def _plain(texts: Sequence[str]) -> bool:
     return all(texts) and not _NOT_PLAIN.search("".join(texts))
 
 
-_RFC2822 = "%a, %d %b %Y %H:%M:%S %z"  # feedgen.util.formatRFC2822's, in the C locale
+# RFC 2822's names, as feedgen's formatRFC2822 writes them in the C locale it sets.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _date(kind: str, when: datetime) -> str:
-    """The item's time as feedgen writes it (Atom: updated; RSS: pubDate)."""
+    """The item's time as feedgen writes it (Atom: updated; RSS: pubDate), in any locale; not
+    by formatRFC2822, whose three calls to setlocale were a quarter of an entry's making (the
+    cold-build budget, no slower than Hugo at 10k papers). tests/test_feed_entries.py holds them."""
     if kind == "atom":
         return when.isoformat()
-    if locale.setlocale(locale.LC_TIME) in ("C", "POSIX"):  # as a build's process runs
-        # What feedgen's formatRFC2822 writes, without its three calls to setlocale around
-        # it (to the C locale and back): a quarter of an entry's making (the cold-build
-        # budget, no slower than Hugo at 10k papers). tests/test_feed_entries.py holds them.
-        return when.strftime(_RFC2822)
-    from feedgen.util import formatRFC2822  # noqa: PLC0415 (see _feed_generator)
-
-    formatted: str = formatRFC2822(when)
-    return formatted
+    day, month = _WEEKDAYS[when.weekday()], _MONTHS[when.month - 1]
+    return f"{day}, {when:%d} {month} {when:%Y %H:%M:%S %z}"
 
 
 def _template(kind: str, content: bool, categories: int, authors: int) -> _Template:
