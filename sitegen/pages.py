@@ -124,13 +124,13 @@ class Pages:
         # workers render pages, never compiles it.
         self.card_template: Template | None = None
         self.cards: dict[CardKey, Markup] = {}
-        self.days: dict[date, ListingRoutes] = {}  # each day's routes, made once
+        self._day_routes: dict[date, ListingRoutes] = {}  # made once each (day_routes)
 
     def day_routes(self, day: date) -> ListingRoutes:
         """`routes.day(day)`, made once: every card and paper page links its papers' days."""
-        found = self.days.get(day)
+        found = self._day_routes.get(day)
         if found is None:
-            found = self.days[day] = self.routes.day(day)
+            found = self._day_routes[day] = self.routes.day(day)
         return found
 
     def page(
