@@ -60,7 +60,7 @@ def test_the_pure_core_imports_no_module_of_the_edges() -> None:
 
 
 # Modules and methods that reach files, processes or threads (PurePath's name and stem do not;
-# gzip compresses bytes in pages.py, and its open() is a call named open, found below).
+# any module's open(), gzip's too, is found below as a call named open).
 _IO_MODULES = {
     "os", "io", "shutil", "tempfile", "subprocess", "threading", "multiprocessing",
     "concurrent", "socket", "mmap", "pickle", "sqlite3", "fcntl", "tarfile", "zipfile", "glob",
