@@ -92,16 +92,17 @@ class Render:
         staging: Path,
         workers: Workers,
     ) -> None:
-        self.outputs, self.job, self.parts, self.staging = outputs, job, parts, staging
+        self.job, self.parts, self.staging = job, parts, staging
+        self.in_process = outputs  # all, or with workers the API's months
         self.in_workers: Iterator[_Rendered] | None = None
-        self.shared = staging.with_name(f"{staging.name}.job.pickle")
-        self.papers = staging.with_name(f"{staging.name}.job.papers")
+        self.job_file = staging.with_name(f"{staging.name}.job.pickle")
+        self.papers_file = staging.with_name(f"{staging.name}.job.papers")
         if not workers.worth_it(outputs, if_started=True):
             return
         return_freed_memory()  # of reading and parsing 50,000 papers, before the workers grow
         # The API records (30 MB at 50k papers) stay here, with the month files that show
         # them: the memory budget (all processes under 1 GiB at 50k papers).
-        self.outputs = [o for o in outputs if isinstance(o.inputs, PapersApiMonth)]
+        self.in_process = [o for o in outputs if isinstance(o.inputs, PapersApiMonth)]
         shares = [o for o in outputs if not isinstance(o.inputs, PapersApiMonth)]
         chunks = list(_render_chunks(shares, workers.chunk_size(shares, 100)))
         papers = job.site.papers
@@ -111,25 +112,25 @@ class Render:
         # and the papers this process holds through another, each pickled once, not with each
         # chunk that shows it (the cold-build budget, no slower than Hugo at 10k papers: a
         # paper was in six chunks, 159 MB through the pipes, 0.5 CPU-s pickled and unpickled).
-        at = _write_papers(held, self.papers)
-        with self.shared.open("wb") as file:
+        at = _write_papers(held, self.papers_file)
+        with self.job_file.open("wb") as file:
             pickle.dump((job, at), file, pickle.HIGHEST_PROTOCOL)
-        render = _RenderInWorker(staging, self.shared, self.papers)
+        render = _RenderInWorker(staging, self.job_file, self.papers_file)
         self.in_workers = workers.map_chunks(render, chunks)
 
     def remove_files(self) -> None:
         """Remove the files the workers read."""
-        self.shared.unlink(missing_ok=True)
-        self.papers.unlink(missing_ok=True)
+        self.job_file.unlink(missing_ok=True)
+        self.papers_file.unlink(missing_ok=True)
 
     def results(self, api_records: Mapping[str, str]) -> Iterator[tuple[int, PublishReport]]:
         """(files rendered, files written) of each chunk, as the chunks finish."""
         here = _Renderer(self.job, api_records, self.parts)
         if self.in_workers is None:
-            for i in range(0, len(self.outputs), 200):
-                yield here.run(self.outputs[i : i + 200], self.staging)
+            for i in range(0, len(self.in_process), 200):
+                yield here.run(self.in_process[i : i + 200], self.staging)
             return
-        yield here.run(self.outputs, self.staging)
+        yield here.run(self.in_process, self.staging)
         for rendered, written, made in self.in_workers:
             self.parts.add(made)  # the papers' parts the workers made
             yield rendered, written
@@ -249,19 +250,19 @@ _worker_papers_at: dict[str, tuple[int, int]] = {}  # in the build's file (_writ
 @dataclass(frozen=True, slots=True)
 class _RenderInWorker:
     staging: Path
-    shared: Path
-    papers: Path  # the papers the build held (_write_papers)
+    job_file: Path
+    papers_file: Path  # the papers the build held (_write_papers)
 
     def __call__(self, share: _Share) -> _Rendered:
-        renderer = _worker_renderers.get(self.shared)
+        renderer = _worker_renderers.get(self.job_file)
         if renderer is None:
             _worker_renderers.clear()
             _worker_papers.clear()
-            with self.shared.open("rb") as file:
+            with self.job_file.open("rb") as file:
                 job, at = pickle.load(file)
             _worker_papers_at.clear()
             _worker_papers_at.update(at)
-            renderer = _worker_renderers[self.shared] = _Renderer(job, {}, PaperParts())
+            renderer = _worker_renderers[self.job_file] = _Renderer(job, {}, PaperParts())
         outputs, named = share
         site_papers = renderer.job.site.papers
         assert isinstance(site_papers, StoredPapers)  # as Render found it
@@ -280,7 +281,7 @@ class _RenderInWorker:
         known, at = _worker_papers, _worker_papers_at
         held: dict[str, Paper | bytes] = {}
         unpickled: dict[str, Paper] = {}
-        with self.papers.open("rb") as file:
+        with self.papers_file.open("rb") as file:
             for paper_id in named:
                 paper = known.get(paper_id)
                 if paper is not None:
