@@ -77,7 +77,7 @@ class RenderJob:
     site: Site
     templates: Path
     compare_with: Path | None  # write only files whose bytes differ from this directory's
-    compiled: CompiledTemplates | None = None
+    compiled: CompiledTemplates  # the templates' compiled code, kept between builds
 
 
 class Render:
