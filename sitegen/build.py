@@ -37,7 +37,13 @@ from sitegen.custom_feeds import EmptyFeed, find_empty_feeds
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError, Location, reason_of
 from sitegen.feed_papers import custom_feed_candidates, custom_feed_days
-from sitegen.fetch_state import awaited_days, filling_shown, load_fetch_state, whole_days
+from sitegen.fetch_state import (
+    awaited_days,
+    filling_shown,
+    held_open_days,
+    load_fetch_state,
+    whole_days,
+)
 from sitegen.file_states import is_content_file
 from sitegen.layout import CACHE_DIR, PAPERS_DIR, TEMPLATES_DIR
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
@@ -177,7 +183,7 @@ def build_site(
         # between two reads closed a week short of a day: found by a review).
         store_held.enter_context(content_lock(root))
         fetch_state = load_fetch_state(root)
-        awaited, whole = awaited_days(fetch_state), whole_days(fetch_state)
+        held_open, whole = held_open_days(fetch_state), whole_days(fetch_state)
         digest_dates = load_digest_dates(root)
         snapshot = load_content(
             root,
@@ -196,7 +202,7 @@ def build_site(
             snapshot,
             config,
             assign=_cached_topics(root, workers, reuse=not clean),
-            awaited=awaited,
+            awaited=held_open,
             whole=whole,
             filling=filling_shown(fetch_state, newest=max(snapshot.days, default=None)),
             digest_dates=digest_dates,
@@ -301,7 +307,7 @@ def build_site(
             if not any(PurePosixPath(path).stem in config.hidden for path in pair)
         ),
         unlinked=snapshot.unlinked,
-        awaited=tuple(sorted(awaited)),
+        awaited=tuple(sorted(awaited_days(fetch_state))),  # said: a day to see to
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
         newest_day=max(snapshot.days, default=None),
         latest_added=_latest_added(snapshot),

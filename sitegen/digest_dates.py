@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError, Location, reason_of
-from sitegen.fetch_state import awaited_days, load_fetch_state, whole_days
+from sitegen.fetch_state import held_open_days, load_fetch_state, whole_days
 from sitegen.formats import decode_content, parse_digest_dates, render_digest_dates
 from sitegen.ingest import Merged
 from sitegen.layout import CONTENT_DIR
@@ -115,6 +115,6 @@ class DigestDates:
         return digest_items(
             shown,
             whole=whole_days(state) | frozenset(shown[:1] if all_whole else ()),
-            awaited=awaited_days(state),
+            awaited=held_open_days(state),
             digest_days=self.rules.digest_days,
         )

@@ -27,6 +27,7 @@ from sitegen.fetch_state import (
     FAILURE_KEYS,
     FETCH_STATE,
     FILLING,
+    OVERTAKEN,
     WHOLE,
     filling_to_ask,
     forget_filling,
@@ -386,6 +387,15 @@ def _merge_answers(
     kept: dict[str, bytes] = {}
     parsed: list[tuple[Listing, str | None]] = []
     state_before = {day: dict(validators) for day, validators in state.items()}
+    answers = list(answers)
+    # The newest day held once this run's days are stored: an unended day before it is
+    # overtaken (OVERTAKEN).
+    had = [
+        day
+        for day, answer in answers
+        if isinstance(answer, DayAnswer) and answer.status == "papers"
+    ]
+    newest_after = max([*held, *had], default=None)
     for day, answer in answers:
         if answer is None or isinstance(answer, FetchStopped):  # the stop is said once
             problem = printable(answer.message) if answer else ""  # the day that met it was asked
@@ -417,6 +427,10 @@ def _merge_answers(
             entry[FILLING] = "yes"
         else:
             entry.pop(FILLING, None)
+        if day >= unended and newest_after is not None and day < newest_after:
+            entry[OVERTAKEN] = "yes"
+        elif day < unended:  # had after it ended
+            entry.pop(OVERTAKEN, None)
         state[day.isoformat()] = entry
         if not entry:
             del state[day.isoformat()]
@@ -541,6 +555,7 @@ def _remember_missed(
         if (today - since).days >= RETRY_WINDOW_DAYS and "gave_up_on" not in entry:
             entry["gave_up_on"] = today.isoformat()
             entry.pop(FILLING, None)  # never asked again
+            entry.pop(OVERTAKEN, None)
             given_up.append(outcome)
         elif "gave_up_on" not in entry and (today - since).days >= FAILING_AFTER_DAYS - 1:
             failing.append((outcome, since))

@@ -32,8 +32,13 @@ FAILURE_KEYS = ("failed_on", "problem", "gave_up_on", "new_when_missed")
 WHOLE = "whole"
 # Of a day had by a run before it ended: its late papers are still to come.
 FILLING = "filling"
+# Of a day a run asked before it ended (with papers so far or none) and that run had a later
+# day with papers: a run before 09:00 UTC, when yesterday is still going on in California. It
+# is asked again, and its digest item, week and month wait for a run that has it after it
+# ended (held_open_days), as the later day would close them.
+OVERTAKEN = "overtaken"
 # The marks a day may hold, each "yes" when it holds it.
-_MARKS = (WHOLE, FILLING, "new_when_missed")
+_MARKS = (WHOLE, FILLING, OVERTAKEN, "new_when_missed")
 
 
 def scheduled_days(
@@ -59,8 +64,11 @@ def scheduled_days(
     # A day had while filling that a later day overtook (fetched by --date, or ingested by
     # hand), asked again on its own: its late papers were never had.
     filling = [d for d in filling_to_ask(state, today) if d in held and d < today and d not in days]
+    # A day a run overtook before it ended, asked again, held or not: one that listed nothing
+    # yet, before the later day, was never asked again (a trial of a run at 07:30 on a Monday).
+    overtaken = [d for d, _ in _marked(state, OVERTAKEN, missed_too=False) if d < today]
     retried = [day for day in days_to_retry(state) if day not in days]
-    return sorted({*days, *filling, *retried}), retried
+    return sorted({*days, *filling, *overtaken, *retried}), retried
 
 
 def filling_to_ask(state: Mapping[str, Mapping[str, str]], today: date) -> list[date]:
@@ -69,7 +77,7 @@ def filling_to_ask(state: Mapping[str, Mapping[str, str]], today: date) -> list[
     missed since: the days to retry have their own rules (days_to_retry, awaited_days), and
     counted here too, each miss made every later run ask more."""
     oldest = today - timedelta(days=LATE_WITHIN_DAYS)
-    return sorted(day for day, _ in _marked_filling(state, missed_too=False) if oldest <= day)
+    return sorted(day for day, _ in _marked(state, FILLING, missed_too=False) if oldest <= day)
 
 
 def filling_shown(state: Mapping[str, Mapping[str, str]], newest: date | None) -> frozenset[date]:
@@ -81,30 +89,31 @@ def filling_shown(state: Mapping[str, Mapping[str, str]], newest: date | None) -
     if newest is None:
         return frozenset()
     oldest = newest - timedelta(days=LATE_WITHIN_DAYS)
-    return frozenset(day for day, _ in _marked_filling(state, missed_too=True) if oldest <= day)
+    return frozenset(day for day, _ in _marked(state, FILLING, missed_too=True) if oldest <= day)
 
 
 def forget_filling(state: dict[str, dict[str, str]], today: date) -> None:
-    """Take the FILLING mark off the days older than filling_to_ask's window, which scheduled
-    runs no longer ask for as filling (but the newest day held, asked from, which is then
-    shown as it is). Not off a day still retried: giving it up takes its mark off
-    (fetch._remember_missed)."""
+    """Take the FILLING and OVERTAKEN marks off the days older than filling_to_ask's window,
+    which scheduled runs no longer ask for as filling (but the newest day held, asked from,
+    which is then shown as it is). Not off a day still retried: giving it up takes its marks
+    off (fetch._remember_missed)."""
     oldest = today - timedelta(days=LATE_WITHIN_DAYS)
-    for day, key in list(_marked_filling(state, missed_too=False)):
-        if day < oldest:
-            del state[key][FILLING]
-            if not state[key]:
-                del state[key]
+    for mark in (FILLING, OVERTAKEN):
+        for day, key in list(_marked(state, mark, missed_too=False)):
+            if day < oldest:
+                del state[key][mark]
+                if not state[key]:
+                    del state[key]
 
 
-def _marked_filling(
-    state: Mapping[str, Mapping[str, str]], *, missed_too: bool
+def _marked(
+    state: Mapping[str, Mapping[str, str]], mark: str, *, missed_too: bool
 ) -> Iterator[tuple[date, str]]:
-    """Each day marked FILLING, with its key; `missed_too`: one a run missed since as well."""
+    """Each day holding `mark`, with its key; `missed_too`: one a run missed since as well."""
     for key, entry in state.items():
         day = iso_day(key)
         missed = "failed_on" in entry
-        if day is not None and entry.get(FILLING) == "yes" and (missed_too or not missed):
+        if day is not None and entry.get(mark) == "yes" and (missed_too or not missed):
             yield day, key
 
 
@@ -126,6 +135,14 @@ def awaited_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
     )
 
 
+def held_open_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
+    """The days whose digest item waits, and whose week and month stay open (sitegen.periods),
+    until a run has them: those awaited (awaited_days), and those a run overtook before they
+    ended (OVERTAKEN), missed since or not. A day given up on holds nothing back."""
+    overtaken = (day for day, _ in _marked(state, OVERTAKEN, missed_too=True))
+    return awaited_days(state) | frozenset(overtaken)
+
+
 def whole_days(state: Mapping[str, Mapping[str, str]]) -> frozenset[date]:
     """The days a fetch had after they ended, so with every paper they will list."""
     days = (iso_day(key) for key, entry in state.items() if entry.get(WHOLE) == "yes")
@@ -140,9 +157,9 @@ def _missed(state: Mapping[str, Mapping[str, str]]) -> Iterator[tuple[date, Mapp
 
 
 def load_fetch_state(root: Path) -> dict[str, dict[str, str]]:
-    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ..., "whole": "yes"} and, for a
-    day missed, {"failed_on": ..., "problem": ..., "gave_up_on": ..., "new_when_missed":
-    "yes"}; empty when never fetched."""
+    """day (YYYY-MM-DD) -> {"etag": ..., "last_modified": ..., "whole", "filling" or
+    "overtaken": "yes"} and, for a day missed, {"failed_on": ..., "problem": ...,
+    "gave_up_on": ..., "new_when_missed": "yes"}; empty when never fetched."""
     problem, line = "", None
     try:
         text = read_regular_file(root / FETCH_STATE, limit=MAX_FETCH_STATE_BYTES).decode("utf-8")

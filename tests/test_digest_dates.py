@@ -308,6 +308,34 @@ def test_a_run_just_after_midnight_utc_leaves_yesterday_filling_for_its_late_pap
     assert fetched.came_with["digest", "2026-11-10"] == _morning(_nov(11))
 
 
+@pytest.mark.parametrize("sunday_so_far", [1, 0], ids=["its first paper", "none yet"])
+def test_a_run_before_nine_on_monday_closes_no_week_short_of_its_sunday(
+    fetched: Site, sunday_so_far: int
+) -> None:
+    """Found by a trial of the workflow over a month: a run by hand at 07:30 UTC on a Monday
+    (Sunday still going on in California) had Monday's first papers, which closed the week:
+    its item went out with Sunday's list so far, and the 09:17 run's Sunday papers changed its
+    top papers under it; a Sunday that listed nothing yet was never asked again. A day a run
+    had before it ended, with a later day, is asked again, and holds its item and its week."""
+    fetched.serve(_nov(13), 0, 2)
+    fetched.run(_morning(_nov(14)))  # Friday had whole
+    fetched.serve(_nov(15), 2, 2 + sunday_so_far)
+    fetched.serve(_nov(16), 6, 7)
+    fetched.run(_morning(_nov(16), 7, 30))
+    assert ("top/weekly", "2026-W46") not in fetched.published
+    assert ("digest", "2026-11-15") not in fetched.published
+    fetched.serve(_nov(15), 2, 5)  # the rest of Sunday, listed before it ended
+    scheduled = _morning(_nov(16))
+    fetched.run(scheduled)
+    ids = {e.paper_id for e in load_content(fetched.root).days[_nov(15)].entries}
+    assert ids == {entry["paper"]["id"] for entry in REAL[2:5]}
+    assert fetched.dated_by("top/weekly", "2026-W46", scheduled)
+    assert fetched.dated_by("digest", "2026-11-15", scheduled)
+    fetched.source.requests.clear()
+    fetched.run(_morning(_nov(17)))  # Sunday had whole: not asked again
+    assert _asked(fetched) == {"2026-11-16", "2026-11-17"}
+
+
 def test_scheduled_mornings_ask_yesterday_and_today_and_a_weekend_nothing_more(
     fetched: Site,
 ) -> None:
