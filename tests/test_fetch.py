@@ -1297,6 +1297,84 @@ def test_a_day_missed_is_retried_within_the_window(
     assert _retry_days(site) == [missed], "still retried by the next run"
 
 
+def _scheduled_run(site: Path, url: str, now: datetime) -> None:
+    """`sitegen fetch` as the workflow runs it, at `now`, with one attempt a request."""
+    from sitegen.config import parse_config
+    from sitegen.fetch import SCHEDULED, run_fetch
+
+    config = parse_config((site / "site.toml").read_text(), source="site.toml")
+    policy = FetchPolicy(read_timeout=2, attempts=1)
+    run_fetch(site, config, SCHEDULED, source_url=url, policy=policy, now=now)
+
+
+def test_a_day_failing_through_an_outage_counts_its_failures_from_the_outage(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial of the workflow over a month: Hugging Face down for three mornings (every
+    request failing), then back but for Friday. Nothing was noted by the runs that had no day,
+    so Friday counted its failures from the first run after: the two runs after three red ones
+    passed with a warning, and the third said it failed "since" that run, not since the
+    outage. Nor did the run that ended the outage say it had the days the outage missed."""
+    source, url = hf
+    source.other_api_days = [Reply(200, b"[]")]
+
+    def serve(day: date) -> None:
+        entries = json.loads(_day_answer(day.isoformat()))
+        for n, entry in enumerate(entries):
+            entry["paper"]["id"] = f"2611.{day.day:02d}{n:03d}"
+            entry["title"] = entry["paper"]["title"] = f"Paper {n} of {day}"
+        source.set(day.isoformat(), [Reply(200, json.dumps(entries).encode())])
+
+    def morning(day: int) -> datetime:
+        return datetime(2026, 11, day, 9, 17, tzinfo=UTC)
+
+    for day in (9, 10, 11):  # Monday to Wednesday
+        serve(date(2026, 11, day))
+        _scheduled_run(site, url, morning(day))
+    friday = date(2026, 11, 13)
+    for day in (12, 13, 14):  # down: every request fails
+        for n in range(-7, 2):
+            down = morning(day).date() + timedelta(days=n)
+            source.set(down.isoformat(), [Reply(503)], [Reply(503)])
+        _scheduled_run(site, url, morning(day))
+    capsys.readouterr()
+    for day in (12, 14, 15, 16, 17):
+        serve(date(2026, 11, day))
+    serve(date(2026, 11, 11))
+    _scheduled_run(site, url, morning(15))  # back, but for Friday: its third day failing
+    out, err = capsys.readouterr()
+    assert "had 3 days missed by the runs before: 2026-11-11, 2026-11-12, 2026-11-14" in out
+    assert f"{friday} has FAILED on every run since {friday} (last: " in err, err
+    source.set(friday.isoformat(), [Reply(200, b"[]")])
+    _scheduled_run(site, url, morning(16))
+    assert "had 1 day missed by the runs before: 2026-11-13" in capsys.readouterr().out
+
+
+def test_an_outage_past_the_retry_window_gives_up_no_day(
+    hf: tuple[FaultyHF, str], site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A run that has no day says nothing of any one day (the source is down, or the
+    machine offline): the days of a long outage are had once the source is back."""
+    from sitegen.fetch import RETRY_WINDOW_DAYS
+
+    source, url = hf
+    first = date(2026, 11, 2)
+    source.set(first.isoformat(), [Reply(200, _day_answer(first.isoformat()))])
+    source.other_api_days = [Reply(200, b"[]")]
+    _scheduled_run(site, url, datetime(2026, 11, 3, 9, 17, tzinfo=UTC))
+    source.other_api_days = [Reply(503)]  # and each day's page: 404
+    outage = [first + timedelta(days=n) for n in range(2, RETRY_WINDOW_DAYS + 4)]
+    for day in outage:
+        _scheduled_run(site, url, datetime(day.year, day.month, day.day, 9, 17, tzinfo=UTC))
+    assert "GAVE UP" not in capsys.readouterr().err
+    source.other_api_days = [Reply(200, b"[]")]
+    back = outage[-1] + timedelta(days=1)
+    _scheduled_run(site, url, datetime(back.year, back.month, back.day, 9, 17, tzinfo=UTC))
+    out, err = capsys.readouterr()
+    assert "FAILED" not in err and "GAVE UP" not in err, err
+    assert days_to_retry(load_fetch_state(site)) == []
+
+
 def test_a_missed_day_had_by_a_scheduled_run_came_late_and_a_day_asked_for_did_not(
     hf: tuple[FaultyHF, str], site: Path
 ) -> None:
