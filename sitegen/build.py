@@ -120,6 +120,7 @@ class BuildReport:
     same_title: tuple[tuple[str, str], ...] = ()  # see ContentSnapshot.same_title
     unlinked: tuple[tuple[str, str, str], ...] = ()  # see ContentSnapshot.unlinked
     awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
+    overtaken: tuple[date, ...] = ()  # days a run had before they ended, holding them too
     hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
     newest_day: date | None = None  # of content/days/: the CLI notes one after today
     latest_added: tuple[datetime, date] | None = None  # the latest `added` and its day: as well
@@ -308,6 +309,7 @@ def build_site(
         ),
         unlinked=snapshot.unlinked,
         awaited=tuple(sorted(awaited_days(fetch_state))),  # said: a day to see to
+        overtaken=tuple(sorted(held_open - awaited_days(fetch_state))),
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
         newest_day=max(snapshot.days, default=None),
         latest_added=_latest_added(snapshot),

@@ -96,6 +96,13 @@ def say_build_notes(report: BuildReport) -> None:
             "its week, month and digest item stay open until it is had or given up",
             flush=True,
         )
+    if report.overtaken:  # a run before 09:00 UTC (docs/fetching.md, "overtaken")
+        days = ", ".join(day.isoformat() for day in report.overtaken)
+        print(
+            f"  waiting for {days}: had before it ended, asked again by the next runs; its"
+            " week, month and digest item stay open until a run has it whole",
+            flush=True,
+        )
     _say_same_title(report.same_title)
     _say_unlinked(report.unlinked)
     _say_times_to_come(report)
