@@ -549,6 +549,34 @@ def test_the_focus_ring_of_a_feeds_link_is_whole(
         assert max(link.evaluate(outside)) <= 0, name
 
 
+@pytest.mark.parametrize(
+    ("path", "chips"),
+    [
+        ("papers/onerec-unifying-retrieve-and-rank-with-generative-741d7587/", "ul.tags a"),
+        ("topics/llm/", "p.more a"),
+        ("search/?q=diffusion", "p.more a"),
+    ],
+    ids=["paper", "card", "search"],
+)
+def test_a_chip_keeps_its_edge_in_forced_colours(
+    browser: Browser, base_url: str, path: str, chips: str
+) -> None:
+    """Forced colours (Windows' high contrast) drop backgrounds, a topic chip's only edge: a
+    paper's topics read as one run of links, "Image and Media Generation Retrieval, Search and
+    Recommendation Reinforcement Learning", where one name holds a comma."""
+    page = _page(browser)
+    page.emulate_media(forced_colors="active")
+    page.goto(base_url + path)
+    page.locator(chips).first.wait_for()
+    edges = page.locator(chips).evaluate_all(
+        "(chips) => chips.map((a) => { const s = getComputedStyle(a); return [a.textContent,"
+        " ...['Top', 'Right', 'Bottom', 'Left'].map((side) => s[`border${side}Style`] !== 'none'"
+        " && parseFloat(s[`border${side}Width`]) > 0)]; })"
+    )
+    assert [edge for edge in edges if not all(edge[1:])] == []
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_topics_count_and_trend_wrap_as_one_under_its_name_on_a_narrow_phone(
     browser: Browser, base_url: str
 ) -> None:
