@@ -1864,3 +1864,33 @@ def test_a_hyphen_pasted_from_a_pdf_is_a_hyphen(
     """ "pre‐training" (U+2010, as PDFs and arXiv's typesetting write it) was two words apart,
     so it missed the papers writing "pretraining", which "pre-training" finds."""
     _found_alone(browser, unicode_site, f"pre{hyphen}training", UNICODE_PAPERS[3][0])
+
+
+# Each text a screen reader is given to say: a live region's, as it changes.
+_LIVE_TEXTS = """() => { window.said = [];
+  const live = [...document.querySelectorAll('[role=status], [role=alert], [aria-live]')]
+    .filter((e) => e.getAttribute('aria-live') !== 'off');
+  new MutationObserver(() => live.forEach((e) => e.textContent.trim() && said.push(e.textContent)))
+    .observe(document.body, { childList: true, subtree: true, characterData: true }); }"""
+
+
+def test_a_screen_reader_hears_the_count_once_the_typing_stops_not_at_each_letter(
+    browser: Browser, base_url: str
+) -> None:
+    """Each letter's results changed the live status: a screen reader was given "About 430
+    papers match “re”; the best 10:", then "About 31 papers match “rei”...", twelve times as
+    "reinforcement" was typed, each cutting off the one before and the letters' echo."""
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + "search/")
+    page.evaluate(_LIVE_TEXTS)
+    page.locator("#search-query").press_sequentially("reinforcement", delay=180)
+    status = page.locator("#search-status")
+    expect(status).to_contain_text("papers match “reinforcement”")
+    page.wait_for_function("window.said.some((text) => text.includes('“reinforcement”'))")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.said") == [status.inner_text()]
+    # "Show more" is said too, when the page's own query is shown.
+    page.get_by_role("button", name="Show more").click()
+    expect(status).to_contain_text("the best 20")
+    page.wait_for_function("window.said.some((text) => text.includes('the best 20'))")
+    assert page.errors == []  # type: ignore[attr-defined]
