@@ -577,6 +577,35 @@ def test_a_chip_keeps_its_edge_in_forced_colours(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_charts_take_the_system_text_colour_in_forced_colours(
+    browser: Browser, base_url: str
+) -> None:
+    """An accessibility trial: in forced colours a topic's chart and the topics' sparklines
+    stayed the page's blue, not the colour the reader's theme gives text."""
+    page = _page(browser)
+    page.emulate_media(forced_colors="active")
+    text_colour = "getComputedStyle(document.body).color"
+    for address, chart in (("topics/llm/", ".trend svg"), ("topics/", "svg.sparkline")):
+        page.goto(base_url + address)
+        colours = page.locator(chart).evaluate_all(
+            "(all) => all.map((c) => getComputedStyle(c).color)"
+        )
+        assert colours and set(colours) == {page.evaluate(text_colour)}, address
+
+
+def test_a_charts_table_names_each_row_by_its_month(browser: Browser, base_url: str) -> None:
+    """An accessibility trial: the chart's table gave its months as data cells, so a screen
+    reader moving down the counts heard "12" with no month."""
+    page = _page(browser)
+    page.goto(base_url + "topics/llm/")
+    page.get_by_text("As a table").click()
+    rows = page.locator(".trend-table tbody tr")
+    assert rows.count() > 1
+    for row in rows.all():
+        expect(row.get_by_role("rowheader")).to_have_count(1)
+        expect(row.get_by_role("cell")).to_have_count(1)
+
+
 def test_a_topics_count_and_trend_wrap_as_one_under_its_name_on_a_narrow_phone(
     browser: Browser, base_url: str
 ) -> None:

@@ -1411,7 +1411,7 @@ def test_topic_pages_chart_their_papers_per_month_without_script() -> None:
     caption = re.search(r"<figcaption>([^<]*)</figcaption>", page)
     # Of one month (six days of January): that month, no range (tests/test_periods.py: many).
     assert caption and caption[1] == "Papers per month: 12 papers in Jan 2026 (so far).", caption
-    assert "<td>Jan 2026</td><td>12</td>" in page  # the table fallback
+    assert '<th scope="row">Jan 2026</th><td>12</td>' in page  # the table fallback
     index = files["topics/index.html"].decode()
     assert index.count('<svg class="sparkline"') == len(CONFIG.topics)
     assert "Rising: at least 3 papers in the last 3 full months" in index
