@@ -195,7 +195,6 @@ def word_phrases(item: TomlFields, key: str) -> tuple[str, ...]:
 _PATTERN_CHARS = re.compile(r"[*+?|\[\]{}\\^$#]")
 
 
-# Latin letters that are no letter plus an accent, so NFKD keeps them whole (ß is casefold's).
 @dataclass(frozen=True, slots=True)
 class FeedMatcher:
     """A custom feed compiled once for matching many papers."""
