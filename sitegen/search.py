@@ -303,8 +303,7 @@ def folded_words(text: str) -> list[str]:
     """The words of `text` as the search page folds them (`_folded`) where Pagefind indexes
     them otherwise: it drops accents but keeps compatibility forms and `OWN_LETTERS`, so a
     query's "efficient" found no "Eﬃcient", "grpo" no "ＧＲＰＯ", "yilmaz" no "Yılmaz" and "pi0"
-    no "π0".
-    None for most text (ASCII, accents)."""
+    no "π0". Empty for most text (ASCII, accents)."""
     if text.isascii():
         return []
     indexed = set(_PART.findall(_without_marks(unicodedata.normalize("NFD", text)).lower()))
