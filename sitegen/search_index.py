@@ -213,14 +213,14 @@ def pending_index(
     # kept by what the records are made of, so that a shard whose papers did not change
     # (the closed months', after a new day) is known up to date without making its 50,000
     # records (the rebuild budget, under 2 s at 50k papers).
-    names = _topic_names(site)
+    taxonomy = _taxonomy_digest(site)
     kept_keys = KeyedCache(root, "search-shards", reuse=not clean)
     keys: dict[str, str] = {}
     for period, directory, months in layout:
         # In the site's order: each month's is, and the site's is sorted.
         papers = sorted(i for month in months for i in by_month.get(month, ()))
         made_of = hashlib.blake2b(
-            f"{pagefind_version()}\0{directory}\0{names}\0".encode()
+            f"{pagefind_version()}\0{directory}\0{taxonomy}\0".encode()
             + ";".join(map(states.__getitem__, papers)).encode(),
             digest_size=12,
         ).hexdigest()
@@ -249,19 +249,20 @@ def _search_records(
     reuse: bool,
 ) -> dict[str, str]:
     """The search record, encoded, of each paper of `months` (by month, see cache.kept_by_month),
-    kept by the paper's state and the topics' names, as the API records are (a record
+    kept by the paper's state and the topics' rules, as the API records are (a record
     reads the paper's file)."""
-    names = _topic_names(site)
+    taxonomy = _taxonomy_digest(site)
     return kept_by_month(
         root,
         "search-records",
         months,
-        key=lambda paper_id: f"{names}:{states[paper_id]}",
+        key=lambda paper_id: f"{taxonomy}:{states[paper_id]}",
         make=lambda paper_id: search_record(site, routes, paper_id).encoded(),
         reuse=reuse,
     )
 
 
-def _topic_names(site: Site) -> str:
-    """A digest of the topics' names, which search records show."""
+def _taxonomy_digest(site: Site) -> str:
+    """A digest of site.toml's topics, rules and all: they decide which topics' slugs a record
+    lists (its names are in the manifest, which has a key of its own)."""
     return hashlib.blake2b(repr(site.config.topics).encode(), digest_size=8).hexdigest()
