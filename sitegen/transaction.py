@@ -275,11 +275,8 @@ def _refuse_edited_since(root: Path, journal: Path) -> None:
     killed there, then a paper's title corrected by hand, and the next command put the old one
     back without a word). A file moved away is no refusal: the change is completed, and the
     edit is the user's to bring back."""
-    try:
-        was = json.loads((journal / "manifest.json").read_bytes()).get("was")
-        moves, _ = _manifest(journal / "manifest.json")
-    except (ValueError, AttributeError):
-        return  # _complete says what is wrong with it
+    moves, _ = _manifest(journal / "manifest.json")  # refuses a broken one
+    was = json.loads((journal / "manifest.json").read_bytes()).get("was")
     if not isinstance(was, dict):
         return  # none recorded (an older journal): completed as before
     edited = [
