@@ -117,7 +117,7 @@ class DayAnswer:
     raw: bytes = b""  # the answer to keep, as served: the API's pages one after another, or HTML
     suffix: str = ".json"  # ".json" or ".html"
     listing: Listing | None = None
-    validators: Validators = field(default_factory=Validators)
+    validators: Validators = field(default_factory=Validators)  # the API's; a page has none
     notes: tuple[str, ...] = ()  # what went wrong or was left out on the way
 
 
@@ -411,7 +411,7 @@ class DayFetcher:
         status = "papers" if listing.entries else "empty"
         return DayAnswer(
             day=day, status=status, raw=response.content, suffix=".html", listing=listing,
-            validators=_validators(response), notes=listing.notes,
+            notes=listing.notes,
         )  # fmt: skip
 
     def _get(
