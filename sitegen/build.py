@@ -225,7 +225,7 @@ def build_site(
             pending = pending_index(
                 root, site, routes, states, previous, clean=clean, jobs=workers.count
             )
-            if search and pending is not None and len(pending.records) <= INDEX_BESIDE_UP_TO:
+            if search and pending is not None and pending.papers <= INDEX_BESIDE_UP_TO:
                 index = stack.enter_context(made_search_index(pending, out, beside=beside))
 
         if previous is not None:  # made while the site is planned and rendered (the rebuild
@@ -298,7 +298,7 @@ def build_site(
         removed=removed,
         full=previous is None,
         search_index=None if search else pending,
-        search_indexed=len(pending.records) if search and pending is not None else None,
+        search_indexed=pending.papers if search and pending is not None else None,
         kept=kept,
         remade=remade,
         # A paper hidden is not one to merge with its twin (a review: hiding one of the two).

@@ -46,9 +46,9 @@ class PendingIndex:
     jobs: int  # Pagefind processes at once
 
     @property
-    def records(self) -> tuple[str, ...]:
-        """The papers to index."""
-        return tuple(line for shard in self.shards for line in shard.records)
+    def papers(self) -> int:
+        """How many papers the shards to make index."""
+        return sum(len(shard.records) for shard in self.shards)
 
 
 def publish_search_index(out: Path, pending: PendingIndex) -> None:
@@ -83,7 +83,7 @@ def publish_after_pages(out: Path, pending: PendingIndex | None, *, indexed: int
     started = time.perf_counter()
     publish_search_index(out, pending)
     elapsed = time.perf_counter() - started
-    return f"search index: {_indexed(len(pending.records))} in {elapsed:.2f} s"
+    return f"search index: {_indexed(pending.papers)} in {elapsed:.2f} s"
 
 
 def _indexed(papers: int) -> str:
