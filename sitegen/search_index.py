@@ -23,7 +23,6 @@ from sitegen.publish import PublishReport, update, write_errors_reported
 from sitegen.search import (
     SearchShard,
     make_shard,
-    pagefind_version,
     search_record,
     search_topics,
     shard_directory,
@@ -212,7 +211,8 @@ def pending_index(
     # A shard's key is a digest of its records, which read the papers' files; the key is
     # kept by what the records are made of, so that a shard whose papers did not change
     # (the closed months', after a new day) is known up to date without making its 50,000
-    # records (the rebuild budget, under 2 s at 50k papers).
+    # records (the rebuild budget, under 2 s at 50k papers). Pagefind's release is not in
+    # that: the cache is another code's, not reused, once it changes (versions.RENDERED_WITH).
     taxonomy = _taxonomy_digest(site)
     kept_keys = KeyedCache(root, "search-shards", reuse=not clean)
     keys: dict[str, str] = {}
@@ -220,7 +220,7 @@ def pending_index(
         # In the site's order: each month's is, and the site's is sorted.
         papers = sorted(i for month in months for i in by_month.get(month, ()))
         made_of = hashlib.blake2b(
-            f"{pagefind_version()}\0{directory}\0{taxonomy}\0".encode()
+            f"{directory}\0{taxonomy}\0".encode()
             + ";".join(map(states.__getitem__, papers)).encode(),
             digest_size=12,
         ).hexdigest()
