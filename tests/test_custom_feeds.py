@@ -319,6 +319,7 @@ def test_a_feed_whose_phrase_no_paper_mentions_is_noted_with_the_nearest_phrase_
     feeds = (
         '[[custom_feeds]]\nname = "Difusion"\nmatch = ["difusion"]\n\n'
         '[[custom_feeds]]\nname = "Two typos"\nmatch = ["Difusion Modles", "qzxvw"]\n\n'
+        '[[custom_feeds]]\nname = "One word mistyped"\nmatch = ["difusion Models"]\n\n'
         '[[custom_feeds]]\nname = "Diffusion at NVIDIA"\nmatch = ["diffusion"]\n'
         'organizations = ["nvidai"]\n\n'
     )
@@ -332,6 +333,11 @@ def test_a_feed_whose_phrase_no_paper_mentions_is_noted_with_the_nearest_phrase_
         f"sitegen: note: custom feed two-typos {looked_at}: none mentions “Difusion Modles”"
         " (the nearest phrase they do: “diffusion models”); none mentions “qzxvw” (no phrase"
         " near it); its page says"
+    ) in err
+    # A word the papers have is kept, beside the one respelled.
+    assert (
+        f"sitegen: note: custom feed one-word-mistyped {looked_at}: none mentions “difusion"
+        " Models” (the nearest phrase they do: “diffusion models”); its page says"
     ) in err
     # A phrase some paper mentions is no typo: only the handle is said.
     assert (
