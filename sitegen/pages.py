@@ -39,6 +39,7 @@ from sitegen.periods import MONTH, WEEK, Period, first_in, period_of, ranked_cou
 from sitegen.site import Site
 from sitegen.trends import RISING_RULE, BarChart, Sparkline, Trend, bar_chart, sparkline
 from sitegen.urls import SEARCH_MANIFEST, SEARCH_WORDS, ListingRoutes, Route, Routes
+from sitegen.wording import thousands
 
 
 def card_anchor(paper_id: str) -> str:
@@ -358,7 +359,9 @@ class Pages:
         ]
         whole_day = None
         if home and len(shown) < len(papers):
-            whole_day = Link(f"All {len(papers)} papers of {human_date(day)}", href(route.html))
+            whole_day = Link(
+                f"All {thousands(len(papers))} papers of {human_date(day)}", href(route.html)
+            )
         return self.page(
             "day.html",
             target,
@@ -503,7 +506,7 @@ class Pages:
             span = ((number - 1) * size + 1, number * size)
             # Its papers, not "page 1" for the page "Older" leads to: pages
             # are numbered from the oldest, so that a page's address and bytes never change.
-            title = f"{topic.name}: papers {span[0]} to {span[1]}"
+            title = f"{topic.name}: papers {thousands(span[0])} to {thousands(span[1])}"
             newer = href(None if newer_is_front else number + 1)
         return self.page(
             "topic.html",

@@ -19,6 +19,7 @@ from sitegen.cache import KeyedCache, digest
 from sitegen.errors import NAMES_GIVEN, Location, TemplateError
 from sitegen.formats import decode_content
 from sitegen.layout import TEMPLATES_DIR
+from sitegen.wording import thousands
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -82,7 +83,7 @@ def template_environment(
             f"no {TEMPLATES_DIR}/ directory at {directory}",
             hint="restore the templates directory from the sitegen repository",
         )
-    return _Environment(
+    env = _Environment(
         loader=_TemplateFiles(directory),
         autoescape=True,  # every template is HTML; only the rendered abstract is marked safe
         undefined=_StrictUndefined,
@@ -94,6 +95,8 @@ def template_environment(
         auto_reload=False,
         bytecode_cache=compiled,
     )
+    env.filters["thousands"] = thousands  # counts in templates, as `counted` says them
+    return env
 
 
 def check_template_blocks(env: jinja2.Environment) -> None:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from sitegen.dates import short_month
-from sitegen.wording import counted
+from sitegen.wording import counted, thousands
 
 TREND_MONTHS = 24  # months a chart shows, the newest last
 RECENT_MONTHS = 3  # "rising" compares this many closed months with as many before them
@@ -132,7 +132,7 @@ def bar_chart(trend: Trend) -> BarChart:
     elif total:
         summary = (
             f"{said} from {bars[0].month} to {bars[-1].month} (so far); the busiest month"
-            f" was {busiest.month} with {busiest.count}."
+            f" was {busiest.month} with {thousands(busiest.count or 0)}."
         )
     else:
         summary = f"none from {bars[0].month} to {bars[-1].month}."

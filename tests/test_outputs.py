@@ -587,6 +587,24 @@ def test_a_day_or_topic_of_one_paper_claims_no_order_among_one() -> None:
         assert "most upvoted first" not in text and "newest first" not in text
 
 
+def test_counts_in_the_thousands_are_grouped_by_thousands_as_a_reader_reads_them() -> None:
+    """Found living a six-year site (100,000 papers, HISTORY.md): "27387 papers" on a topic's
+    page and "papers 13601 to 13650" on its archive's, where a reader reads 27,387."""
+    papers = {p.id: p for p in map(_paper, range(1, 1202))}
+    site = _site(papers, days=600)  # 1,201 papers, all of the topic
+    topic = "topics/reinforcement-learning/"
+    only = [f"{topic}index.html", f"{topic}page/501/index.html", "topics/index.html"]
+    files = _render(site, only=[*only, "papers/index.html", "top/index.html"])
+    assert "1,201 papers, newest first" in _words(files[f"{topic}index.html"])
+    archive = files[f"{topic}page/501/index.html"].decode()
+    assert "Reinforcement Learning: papers 1,001 to 1,002" in archive  # <title> and <h1>
+    assert "The topic's papers 1,001 to 1,002, counted from its oldest" in _words(archive.encode())
+    assert "Reinforcement Learning 1,201 papers" in _words(files["topics/index.html"])
+    assert "Papers 1,201 papers featured from" in _words(files["papers/index.html"])
+    for page in files.values():
+        assert not re.search(r"\b1[0-9]{3} papers|\b1[0-9]{3} to\b", _words(page))
+
+
 def test_a_topic_and_a_custom_feed_say_how_a_feed_is_followed() -> None:
     """A reader's trial on a phone: "Follow this topic as a feed (RSS, Atom, JSON)" and
     "Subscribe: RSS" opened a page of XML code; only the feeds' page said to copy the link
