@@ -270,6 +270,7 @@ class TopicPage(NamedTuple):
     archive_pages: int
     total: int  # the topic's papers in all
     trend: Trend | None  # its papers per month; none while the site has no day
+    years: tuple[tuple[int, int], ...]  # (year, the archive page it begins on), newest first
 
     @staticmethod
     def outputs(site: Site, routes: Routes) -> Iterator[Output]:
@@ -281,12 +282,18 @@ class TopicPage(NamedTuple):
                 t.archive_pages(size),
                 len(t.papers),
                 t.trend,
+                t.year_pages(size),
             )
             yield Output((routes.topic(t.topic.slug).html.path,), page)
 
     def render(self, r: Renderers) -> Iterator[Artifact]:
         yield r.pages.topic_front(
-            self.slug, self.papers, self.archive_pages, self.total, trend=self.trend
+            self.slug,
+            self.papers,
+            self.archive_pages,
+            self.total,
+            trend=self.trend,
+            years=self.years,
         )
 
 

@@ -415,6 +415,12 @@ class Pages:
             )
             for month, in_month in by_month
         ]
+        # Each year's months, to jump to: the index of six years of days is 92 screens of a
+        # phone (a trial of a site of 100,000 papers).
+        years = [
+            (year, [Link(f"{month:%b}", f"#{iso_month(month)}") for month, _ in in_year])
+            for year, in_year in groupby(by_month, key=lambda m: m[0].year)
+        ]
         return self.page(
             "days.html",
             route.html,
@@ -423,6 +429,7 @@ class Pages:
             feed_title=DAILY_DIGEST,  # /digest/'s feeds, by the name they have there
             months=months,
             month_anchors={month_name(month): iso_month(month) for month, _ in by_month},
+            years=years if len(by_month) > 1 else [],
             papers=href(self.routes.papers_index()),
         )
 
@@ -461,9 +468,10 @@ class Pages:
         count: int,
         *,
         trend: Trend | None,
+        years: tuple[tuple[int, int], ...] = (),
     ) -> Artifact:
-        """A topic's own page: its newest `papers` of `count`, linking its archive pages, with
-        a chart of its `trend`."""
+        """A topic's own page: its newest `papers` of `count`, linking its archive pages (and
+        the page each of `years` begins on), with a chart of its `trend`."""
         return self._topic(
             slug,
             None,
@@ -471,6 +479,7 @@ class Pages:
             count=count,
             older=archive_pages or None,
             chart=bar_chart(trend) if trend else None,
+            years=years,
         )
 
     def topic_archive(
@@ -492,6 +501,7 @@ class Pages:
         older: int | None,
         newer_is_front: bool = False,
         chart: BarChart | None = None,
+        years: tuple[tuple[int, int], ...] = (),
     ) -> Artifact:
         size = self.site.config.pages.topic_page_size
         topic = self.site.config.topic(slug)
@@ -528,6 +538,7 @@ class Pages:
             oldest=href(1) if older else None,
             newer=newer,
             older=href(older) if older else None,
+            years=[Link(str(year), href(page)) for year, page in years],
             chart=chart,
         )
 

@@ -62,9 +62,22 @@ class TopicListing:
     topic: Topic
     papers: tuple[str, ...]  # paper ids, newest first
     trend: Trend | None = None  # its papers per month; none while the site has no day
+    per_year: tuple[tuple[int, int], ...] = ()  # (year, its papers), newest first
 
     def archive_pages(self, page_size: int) -> int:
         return max(0, len(self.papers) // page_size - 1)
+
+    def year_pages(self, page_size: int) -> tuple[tuple[int, int], ...]:
+        """(year, the archive page its newest paper is on) of each year that begins in the
+        archive, newest first: a reader of a topic six years old was hundreds of "Older" taps
+        from its papers of a year."""
+        found, newer = [], 0  # papers of the years after
+        for year, count in self.per_year:
+            page = (len(self.papers) - 1 - newer) // page_size + 1
+            if page <= self.archive_pages(page_size):
+                found.append((year, page))
+            newer += count
+        return tuple(found)
 
     def front_page(self, page_size: int) -> tuple[str, ...]:
         """The papers the topic's own page lists, newest first."""
@@ -296,6 +309,7 @@ def assemble_site(
                 topic=t,
                 papers=tuple(by_topic[t.slug]),
                 trend=trend(per_month[t.slug], days[0].day, days[-1].day, held) if days else None,
+                per_year=_per_year(per_month[t.slug]),
             )
             for t in config.topics
         ),
@@ -383,3 +397,11 @@ def day_moment(day: date) -> datetime:
     (`submittedOnDailyAt`). Noon put the items of a build early in the day (the scheduled one)
     hours in the future, which readers pin above newer items."""
     return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+def _per_year(per_month: Mapping[date, int]) -> tuple[tuple[int, int], ...]:
+    """(year, papers) from papers per month, newest first."""
+    years: dict[int, int] = {}
+    for month, count in per_month.items():
+        years[month.year] = years.get(month.year, 0) + count
+    return tuple(sorted(years.items(), reverse=True))

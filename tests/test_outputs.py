@@ -605,6 +605,46 @@ def test_counts_in_the_thousands_are_grouped_by_thousands_as_a_reader_reads_them
         assert not re.search(r"\b1[0-9]{3} papers|\b1[0-9]{3} to\b", _words(page))
 
 
+def test_a_topics_page_leads_to_where_each_older_year_begins_in_its_archive() -> None:
+    """Found living a six-year site (100,000 papers, HISTORY.md): a topic of 27,387 papers had
+    546 archive pages, and a reader wanting its papers of 2025 had only "Older" and "« Oldest"
+    to tap, hundreds of times."""
+    papers = {p.id: p for p in map(_paper, range(1, 1202))}
+    site = _site(papers, days=600)  # from Jan 1, 2026 into 2027
+    topic = "topics/reinforcement-learning/"
+    front = _render(site, only=[f"{topic}index.html"])[f"{topic}index.html"]
+    years = re.search(r'<nav aria-label="Older papers by year">(.*?)</nav>', front.decode())
+    assert years, "no way to a year"
+    links = re.findall(r'<a href="([^"]+)">(\d{4})</a>', years[1])
+    assert [year for _, year in links] == ["2026"]  # 2027 begins on the front page
+    target = topic + links[0][0] + "index.html"
+    number = int(re.fullmatch(rf"{topic}page/(\d+)/index.html", target)[1])  # type: ignore[index]
+    newer = f"{topic}page/{number + 1}/index.html"
+    files = _render(site, only=[target, newer])
+    # Its page holds 2026's newest paper (the 731st, first on day 364, Dec 31), the page newer none.
+    assert "2501.00731" in _listed(files[target])
+    assert all(int(i.split(".")[1]) > 731 for i in _listed(files[newer]))
+
+
+def test_the_days_index_leads_to_each_month_by_its_year() -> None:
+    """Found living a six-year site (100,000 papers, HISTORY.md): the index of its days was 92
+    screens of a phone, with no way to a month but scrolling."""
+    papers = {p.id: p for p in map(_paper, range(1, 142))}
+    page = _render(_site(papers, days=70), only=["days/index.html"])["days/index.html"].decode()
+    jump = re.search(r'<nav aria-label="Months">(.*?)</nav>', page, re.S)
+    assert jump, "no way to a month"
+    lines = [
+        " ".join(re.sub(r"<[^>]*>", " ", line).split()) for line in jump[1].strip().splitlines()
+    ]
+    assert lines == ["2026: Mar · Feb · Jan"]
+    for month in ("2026-03", "2026-02", "2026-01"):
+        assert f'<a href="#{month}" aria-label=' in jump[1] and f'id="{month}"' in page
+    assert (
+        '<nav aria-label="Months">'
+        not in _render(_site(days=3), only=["days/index.html"])["days/index.html"].decode()
+    ), "one month: nothing to jump to"
+
+
 def test_a_topic_and_a_custom_feed_say_how_a_feed_is_followed() -> None:
     """A reader's trial on a phone: "Follow this topic as a feed (RSS, Atom, JSON)" and
     "Subscribe: RSS" opened a page of XML code; only the feeds' page said to copy the link
