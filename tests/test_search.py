@@ -143,6 +143,32 @@ def _page(browser: Browser, width: int, *, javascript: bool = True) -> Page:
     return page
 
 
+def test_a_count_of_matches_in_the_thousands_is_grouped_as_the_pages_group_theirs(
+    browser: Browser,
+) -> None:
+    """Found living a six-year site (100,000 papers, HISTORY.md): its search said "About
+    73000 papers match" where its pages say "27,387 papers"."""
+    script = (REPO / "templates" / "search.html").read_text()
+    functions = [
+        re.search(rf"^function {name}\(.*?^}}$", script, re.M | re.S)[0]  # type: ignore[index]
+        for name in ("rounded", "papersMatch")
+    ]
+    page = _page(browser, 390)
+    said = page.evaluate(
+        "(() => {\n"
+        + "\n".join(functions)
+        + "\nreturn [1, 2, 999, 1000, 73000, rounded(73412)].map(papersMatch); })()"
+    )
+    assert said == [
+        "1 paper matches",
+        "2 papers match",
+        "999 papers match",
+        "1,000 papers match",
+        "73,000 papers match",
+        "73,000 papers match",
+    ]
+
+
 # A chip's background, as the reader sees it.
 tag_background = "a => getComputedStyle(a).backgroundColor"
 
