@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitegen.model import is_paper_id
-from sitegen.urls import Route, Routes
+from sitegen.urls import Route, Routes, is_feed, is_plain_relative, page_at, slash_places
 from tests.conftest import REPO, item_date
 from tests.test_outputs import CONFIG, _paper, _render, _site
 
@@ -201,3 +201,81 @@ def test_the_search_page_asks_for_the_index_files_by_the_names_the_index_is_writ
     assert SEARCH_MANIFEST not in template and SEARCH_WORDS not in template
     page = _render(_site(), only=["search/index.html"])["search/index.html"].decode()
     assert json.dumps(SEARCH_MANIFEST) in page and json.dumps(SEARCH_WORDS) in page
+
+
+def test_every_kind_of_page_and_feed_has_the_address_docs_building_md_gives_it() -> None:
+    """A site's addresses are its readers' bookmarks and subscriptions and its crawlers' files:
+    each kind at the one address docs/building.md gives it, a page served from its folder's
+    index.html, and a JSON Feed only beside the lists that have one (the home page, a week's or
+    a month's top papers, a custom feed)."""
+    routes = Routes("https://you.github.io/papers/")
+    day = routes.day(date(2026, 11, 22))
+    week, month = routes.top("week", "2026-W47"), routes.top("month", "2026-11")
+    weekly, monthly = routes.period_digest("week"), routes.period_digest("month")
+    expected = {
+        "home": (routes.home(), "", "feed.json"),
+        "day": (day, "days/2026-11-22/", None),
+        "topic": (routes.topic("nlp"), "topics/nlp/", None),
+        "week": (week, "top/week/2026-W47/", "top/week/2026-W47/feed.json"),
+        "month": (month, "top/month/2026-11/", "top/month/2026-11/feed.json"),
+        "custom": (routes.custom_feed("agents"), "feeds/agents/", "feeds/agents/feed.json"),
+    }
+    for name, (listing, url, json_feed) in expected.items():
+        assert listing.html == Route(f"{url}index.html", url), name
+        assert listing.rss.url == f"{url}rss.xml" and listing.atom.url == f"{url}atom.xml", name
+        assert (listing.json and listing.json.url) == json_feed, name
+    # Pages whose feeds are another list's: the day digest, the weekly and monthly digests.
+    days = routes.days_index()
+    assert (days.html.url, days.rss.path, days.json) == ("days/", "digest/rss.xml", None)
+    assert routes.topic("nlp", 3).html.url == "topics/nlp/page/3/"
+    assert routes.topic("nlp", 3).atom == routes.topic("nlp").atom
+    assert (weekly.html.url, weekly.atom.path) == ("top/", "top/weekly/atom.xml")
+    assert (monthly.html.url, monthly.rss.path) == ("top/#months", "top/monthly/rss.xml")
+    assert routes.top_index() == weekly
+    assert {r.path for r in (routes.papers_index(), routes.topics_index(), routes.search())} == {
+        "papers/index.html", "topics/index.html", "search/index.html"
+    }  # fmt: skip
+    files = (
+        routes.papers_api(), routes.papers_api_month("2026-11"), routes.papers_api_month(""),
+        routes.sitemap(), routes.pages_sitemap(), routes.papers_sitemap(2), routes.robots(),
+        routes.opml(), routes.not_found(), routes.paper(_paper(1).id),
+    )  # fmt: skip
+    assert [f.url for f in files] == [
+        "api/papers.json", "api/papers/2026-11.json", "api/papers/unfeatured.json",
+        "sitemap.xml", "sitemaps/pages.xml", "sitemaps/papers-2.xml.gz", "robots.txt",
+        "feeds.opml", "404.html", f"papers/{_paper(1).id}/",
+    ]  # fmt: skip
+
+
+def test_a_feed_is_told_from_a_page_by_its_file_name() -> None:
+    """What a build counts as feeds, and warns of when a followed one goes: every RSS, Atom and
+    JSON Feed file, at the root or in a folder, and no page."""
+    routes = Routes("https://you.github.io/papers/")
+    feeds = [*routes.home().feed_paths, *routes.topic("nlp").feed_paths]
+    feeds += routes.custom_feed("agents").feed_paths
+    assert all(map(is_feed, feeds)) and len(feeds) == 8
+    pages = [routes.home().html.path, routes.topic("nlp").html.path, routes.opml().path]
+    assert not any(map(is_feed, [*pages, "topics/rss.xml/index.html"]))
+
+
+def test_a_page_is_found_from_its_file_and_a_folder_from_what_it_holds() -> None:
+    """The sitemap lists each page by its file (`page_at`); a folder cut back from an address
+    (`folder_of`) is the page of the folder holding it."""
+    routes = Routes("https://you.github.io/papers/")
+    for page in (routes.home().html, routes.day(date(2026, 11, 22)).html, routes.papers_index()):
+        assert page_at(page.path) == page
+    week = routes.top("week", "2026-W47")
+    assert Routes.folder_of(week.html) == Route("top/week/index.html", "top/week/")
+    assert Routes.folder_of(week.rss) == week.html
+    assert Routes.folder_of(routes.period_digest("week").atom).url == "top/weekly/"
+
+
+def test_a_path_is_plain_only_as_sitegen_spells_one() -> None:
+    """What the build, the store and the search index trust as a file below their folder:
+    parts joined by "/", none empty, "." or ".."; no backslash, no NUL."""
+    assert is_plain_relative("papers/2511.01234/index.html")
+    assert is_plain_relative("a..b/.c")
+    refused = ["", "/etc/passwd", "a//b", "a/", "./a", "a/./b", "../a", "a/..", "a\\b", "a\0"]
+    assert not any(map(is_plain_relative, refused))
+    assert list(slash_places("top/week/2026-W47/index.html")) == [3, 8, 17]
+    assert list(slash_places("robots.txt")) == []
