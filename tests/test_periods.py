@@ -46,6 +46,22 @@ def test_only_the_period_of_the_newest_day_is_open() -> None:
     assert month.open and month.papers == ("d", "a", "b", "c")  # each paper once
 
 
+def test_a_period_stays_open_through_its_last_day_and_while_a_missed_day_is_awaited() -> None:
+    """A week whose newest day is its Sunday may still change; so may an older week whose day
+    a fetch missed while it was new and will try again (fetch_state.awaited_days): its top
+    papers are not final until that day comes."""
+    days = [
+        (date(2026, 11, 29), Papers(("c",)), ()),  # a Sunday, the last of November
+        (date(2026, 11, 18), Papers(("b",)), ()),
+        (date(2026, 11, 10), Papers(("a",)), ()),
+    ]
+    weeks = periods(days, WEEK, awaited={date(2026, 11, 19)})
+    assert [(p.period.slug, p.open) for p in weeks] == [
+        ("2026-W48", True), ("2026-W47", True), ("2026-W46", False),
+    ]  # fmt: skip
+    assert [p.open for p in periods(days, WEEK)] == [True, False, False]
+
+
 def test_a_period_ranks_a_paper_featured_again_by_the_upvotes_its_own_days_recorded() -> None:
     """A paper featured again later with more upvotes leaves a closed week as it was."""
     upvotes = {"a": 500, "b": 3, "c": None}
