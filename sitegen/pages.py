@@ -812,6 +812,16 @@ class Pages:
                 for p, n, still_open in found
             ]
 
+        # Each year's first week listed, to jump to: six years of weeks are 312 lines before
+        # the months (a trial of a site of 100,000 papers).
+        week_rows = rows(weeks)
+        year_starts: dict[str, tuple[str, str]] = {}  # year -> (anchor, the week's link)
+        for (period, _, _), (link, _, _) in zip(weeks, week_rows, strict=True):
+            year = period.slug[:4]  # the ISO year of "2026-W47"
+            year_starts.setdefault(year, (f"weeks-{year}", link.href))
+        if len(year_starts) < 2:  # one year's weeks: nothing to jump to
+            year_starts.clear()
+
         return self.page(
             "top_index.html",
             route.html,
@@ -822,7 +832,9 @@ class Pages:
             more_feeds=((MONTHLY_DIGEST, self.routes.period_digest(MONTH)),),
             # Pairs, as templates kept through an update of sitegen loop over them; an empty
             # site's sections say so (`none_yet`), kept for the "#months" the OPML links.
-            sections=(("Weeks", rows(weeks)), ("Months", rows(months))),
+            sections=(("Weeks", week_rows), ("Months", rows(months))),
+            week_years=[Link(y, f"#{a}") for y, (a, _) in year_starts.items()],
+            row_ids={week: anchor for anchor, week in year_starts.values()},
             none_yet={"Weeks": "No week yet.", "Months": "No month yet."},
             # The sections' ids, and the link to the months', as the routes spell the monthly
             # digest's page ("top/#months"): one name, not three kept alike by hand (#13).

@@ -645,6 +645,25 @@ def test_the_days_index_leads_to_each_month_by_its_year() -> None:
     ), "one month: nothing to jump to"
 
 
+def test_the_top_papers_index_leads_to_each_years_weeks() -> None:
+    """Found living a six-year site (100,000 papers, HISTORY.md): its 312 weeks were one list
+    to scroll before the months."""
+    papers = {p.id: p for p in map(_paper, range(1, 802))}
+    site = _site(papers, days=400)  # Jan 1, 2026 to Feb 4, 2027
+    page = _render(site, only=["top/index.html"])["top/index.html"].decode()
+    jump = re.search(r'<nav aria-label="Weeks by year"><p>(.*?)</p></nav>', page)
+    assert jump, "no way to a year's weeks"
+    links = re.findall(r'<a href="#([^"]+)">(\d{4})</a>', jump[1])
+    assert [year for _, year in links] == ["2027", "2026"]
+    for anchor, year in links:
+        # Each leads to its year's newest week, the first of the year's weeks listed.
+        week = re.search(rf'<li id="{anchor}"><a href="week/(\d{{4}})-W(\d\d)/">', page)
+        assert week and week[1] == year, anchor
+    assert re.search(r'<li id="weeks-2026"><a href="week/2026-W53/">', page)
+    one_year = _render(_site(), only=["top/index.html"])["top/index.html"].decode()
+    assert "Weeks by year" not in one_year and 'id="weeks-' not in one_year
+
+
 def test_a_topic_and_a_custom_feed_say_how_a_feed_is_followed() -> None:
     """A reader's trial on a phone: "Follow this topic as a feed (RSS, Atom, JSON)" and
     "Subscribe: RSS" opened a page of XML code; only the feeds' page said to copy the link
