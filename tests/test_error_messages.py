@@ -1608,11 +1608,12 @@ def test_a_value_a_kept_template_unpacks_otherwise_is_said_with_its_statement_an
     days = tiny_built / "templates" / "days.html"
     loop = "{% for month, anchor, days in months %}"
     days.write_text(re.sub(r"\{% for month, days in months %\}", loop, days.read_text()))
+    line = days.read_text().splitlines().index(loop) + 1
     result = sitegen_here("--root", str(tiny_built), "build")
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     said, hint = result.stderr.splitlines()
     assert said == (
-        "sitegen: error: templates/days.html:10: template error: ValueError: not enough values"
+        f"sitegen: error: templates/days.html:{line}: template error: ValueError: not enough values"
         f" to unpack (expected 3, got 2), in {loop} (rendering days/index.html)"
     ), said
     assert hint.startswith("  hint: fix the template (one you kept through an update") and (
