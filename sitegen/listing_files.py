@@ -12,6 +12,7 @@ import dataclasses
 import errno
 import hashlib
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -68,18 +69,9 @@ def ingest_files(
                 nothing = "no papers in it: nothing of it was written"
                 parsed.append((dataclasses.replace(listing, notes=(*listing.notes, nothing)), ""))
                 continue
-            try:
-                sources = _sources_of(root, listing.day)
-                given = Path(path).name if _in_a_store(Path(path)) else None
-                name, alike = _kept_or_alike(
-                    root, listing, raw, sources, pending=kept, given_as=given
-                )
-            except OSError as error:  # a folder without permission: Python 3.11 raises
-                raise ContentError(
-                    f"cannot read it: {reason_of(error)}",
-                    location=Location(os.fsdecode(error.filename or root / LISTINGS_DIR)),
-                    hint="check its permissions (ls -ld), then run again",
-                ) from None
+            sources = _sources_of(root, listing.day)
+            given = Path(path).name if _in_a_store(Path(path)) else None
+            name, alike = _kept_or_alike(root, listing, raw, sources, pending=kept, given_as=given)
             if alike:  # a copy saved again, reindented: the day's hand edits stay (a trial)
                 taken = f"it reads the same as {name}, which {listing.day} has taken: nothing new"
                 listing = dataclasses.replace(listing, notes=(*listing.notes, taken))
@@ -214,12 +206,23 @@ def _kept_or_alike(
     suffix = {"hf-json": ".json", "hf-html": ".html", "hf-cards": ".html"}.get(
         listing.shape, ".txt"
     )
-    name = _kept_listing_name(root, listing.day, raw, suffix, sources, pending=pending)
-    replayed = given_as == PurePosixPath(name).name
-    if not replayed and name not in pending and not (root / name).exists():  # not kept
-        alike = _taken_alike(root, listing, sources, pending=pending)
-        if alike is not None:
-            return alike, True
+    try:
+        name = _kept_listing_name(root, listing.day, raw, suffix, sources, pending=pending)
+        replayed = given_as == PurePosixPath(name).name
+        if not replayed and name not in pending and not (root / name).exists():  # not kept
+            alike = _taken_alike(root, listing, sources, pending=pending)
+            if alike is not None:
+                return alike, True
+    # A folder without permission (Python 3.11 raises), or a kept listing that is no file:
+    # one line, for ingest and for fetch, which was a traceback (a hostile-input trial).
+    except OSError as error:
+        raise ContentError(
+            f"cannot read it: {reason_of(error)}",
+            location=Location(os.fsdecode(error.filename or root / LISTINGS_DIR)),
+            hint="check its permissions (ls -ld), then run again"
+            if error.errno in (errno.EACCES, errno.EPERM)
+            else "remove it, or restore it (git checkout), then run again",
+        ) from None
     pending[name] = raw  # under the name found above: not looked for again
     return name.removeprefix(f"{CONTENT_DIR}/"), False
 
@@ -274,7 +277,9 @@ def _kept_listing_name(
         base = stem if number == 1 else f"{stem}-{number}"
         held = pending.get(base + suffix)
         if held is None and (root / (base + suffix)).exists():
-            held = (root / (base + suffix)).read_bytes()
+            # A regular file's bytes: a FIFO there waited for a writer forever, a link to
+            # /dev/zero was read until memory ran out (a hostile-input trial).
+            held = read_regular_file(root / (base + suffix), limit=MAX_LISTING_BYTES)
         if held == raw or not any(
             base + kind in pending
             or (root / (base + kind)).exists()
@@ -289,7 +294,9 @@ def _sources_of(root: Path, day: date) -> tuple[str, ...]:
     """The kept listings the stored day names (content/days/DAY.toml's `sources`)."""
     shown = f"{DAYS_DIR}/{day.isoformat()}.toml"
     try:
-        data = (root / shown).read_bytes()
+        # A regular file of any size the store reads: a FIFO there waited for a writer
+        # forever, before the store's read would have refused it (a hostile-input trial).
+        data = read_regular_file(root / shown, limit=sys.maxsize)
     except OSError:  # missing, or a store broken so, which reading it later refuses in one line
         return ()
     try:

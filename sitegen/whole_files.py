@@ -47,7 +47,7 @@ def read_regular_file(path: Path, *, limit: int) -> bytes:
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
-        raise OSError(errno.EINVAL, "not a regular file (a directory, a FIFO or a device)")
+        raise OSError(errno.EINVAL, "not a regular file (a directory, a FIFO or a device)", path)
     with os.fdopen(fd, "rb") as handle:
         # As many bytes as it has, and one more: read(limit + 1) took the limit's memory at
         # once, 32 MB for each listing read (found by a memory test); a file growing meanwhile
@@ -56,5 +56,5 @@ def read_regular_file(path: Path, *, limit: int) -> bytes:
         if info.st_size < len(data) <= limit:
             data += handle.read(limit + 1 - len(data))
     if len(data) > limit:
-        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes")
+        raise OSError(errno.EFBIG, f"larger than {limit:,} bytes", path)
     return data

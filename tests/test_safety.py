@@ -1128,6 +1128,46 @@ def test_a_site_toml_or_topics_before_that_is_no_file_is_one_line(small: Path, k
     assert not (small / "public").exists()
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+@pytest.mark.parametrize("where", ["listings/2025-11-01.json", "days/2025-11-01.toml"])
+@pytest.mark.parametrize("command", ["ingest", "fetch"])
+def test_a_kept_listing_or_day_file_that_is_no_file_is_one_line(
+    hf: tuple[FaultyHF, str], small: Path, tmp_path: Path, kind: str, where: str, command: str
+) -> None:
+    """A hostile-input trial: a FIFO where the day's kept listing or day file goes made
+    `sitegen ingest` and `sitegen fetch` (a scheduled run, which keeps its answer there) wait
+    for a writer forever; a link to /dev/zero was read until memory ran out (the test caps it
+    at 2 GB). The build refused both in one line already."""
+    placed = small / "content" / where
+    placed.parent.mkdir(exist_ok=True)
+    if kind == "fifo":
+        os.mkfifo(placed)
+    else:
+        placed.symlink_to("/dev/zero")
+    source, url = hf
+    source.set("2025-11-01", [Reply(200, _day_answer("2025-11-01"))])
+    listing = tmp_path / "2025-11-01.json"
+    listing.write_bytes(_day_answer("2025-11-01"))
+    args = {
+        "ingest": ["ingest", str(listing)],
+        "fetch": ["fetch", "--base-url", url, "--attempts", "1", "--date", "2025-11-01"],
+    }[command]
+    capped = "import resource, runpy; resource.setrlimit(resource.RLIMIT_AS, (2**31, 2**31)); "
+    result = subprocess.run(
+        [sys.executable, "-c", capped + "runpy.run_module('sitegen', run_name='__main__')"]
+        + ["--root", str(small), *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr[-600:]
+    said = _one_error(result.stderr)
+    assert f"{where}: " in said and ("not a regular file" in said or "not a file" in said)
+    assert placed.is_fifo() if kind == "fifo" else placed.is_symlink()
+    assert not list((small / "content" / "listings").glob("2025-11-01*.*[!n]"))  # none kept
+
+
 def test_folders_beside_the_output_named_like_sitegen_s_are_left_alone(
     small: Path, tmp_path: Path
 ) -> None:
