@@ -255,13 +255,12 @@ def fetch_days(
 ) -> FetchReport:
     """Fetch `days` from `source` and merge each day had whole into the store under `root`,
     with its raw answer and HTTP validators, in one all-or-nothing write. The days missed are
-    remembered for later runs (days_to_retry); when no day at all was had, only a `scheduled`
-    run writes, its days' notes alone. `now` (UTC, the run's start) dates a missed day's note;
-    the entries brought are dated by when they were merged plus PUBLISHING_TAKES
-    (ingest_listings: not on days older than the newest held), and so are the digest items the
-    run brings out by `digests`' rules (digest_dates.DigestDates). A `scheduled` run's days
-    older than the newest held came late (within the feeds' `feed_days`); `known_topics`: see
-    ingest_into_store."""
+    remembered for later runs (days_to_retry), unless no day at all was had: then nothing is
+    written. `now` (UTC, the run's start) dates a missed day's note; the entries brought are
+    dated by when they were merged plus PUBLISHING_TAKES (ingest_listings: not on days older
+    than the newest held), and so are the digest items the run brings out by `digests`' rules
+    (digest_dates.DigestDates). A `scheduled` run's days older than the newest held came late
+    (within the feeds' `feed_days`); `known_topics`: see ingest_into_store."""
     days = sorted(set(days))
     today = now.date()
     started = time.monotonic()
