@@ -435,22 +435,9 @@ def _merge_answers(
         if not entry:
             del state[day.isoformat()]
     if all(outcome.missed for outcome in outcomes):
-        # The run failed whole (offline, rate-limited, the source down): nothing is merged. A
-        # scheduled run notes its days all the same, so that a day failing through an outage
-        # and after counts its failures from the outage, and the run that ends it says it had
-        # them (a trial: noted by none, a day failing on through three red runs passed the
-        # next two with a warning, then was said to fail "since" the first of them). It gives
-        # none up: a source failing whole says nothing of one day. A run by hand (--date,
-        # --since) notes none: its user runs it again.
-        if not scheduled:
-            return FetchReport(days=tuple(outcomes), stopped=stop_reason)
-        _, failing = _remember_missed(
-            state, outcomes, today=today, newest_held=newest_held, give_up=False
-        )
-        stored = ingest_into_store(root, [], files={FETCH_STATE: render_fetch_state(state)})
-        return FetchReport(
-            days=tuple(outcomes), stopped=stop_reason, stored=stored, failing=failing
-        )
+        # The run failed whole (offline, rate-limited, the source down): the same days are
+        # asked for next time anyway, and a failed run is not committed.
+        return FetchReport(days=tuple(outcomes), stopped=stop_reason)
     _mark_newest_whole(state, outcomes, unended=unended, today=today, held=held)
     # A day the user stopped the run before it was asked is no miss of the source's: its note,
     # if any, stays as it was (a review: one was given up on, for good). One before the newest
@@ -546,13 +533,11 @@ def _remember_missed(
     *,
     today: date,
     newest_held: date | None,
-    give_up: bool = True,
 ) -> tuple[tuple[DayOutcome, ...], tuple[tuple[DayOutcome, date], ...]]:
     """Note each missed day in `state` (since when, why, and whether it was new when missed:
     the newest day held before the run, or one after it; fetch_state.awaited_days) for later
     runs to retry. Returned to be said: the days missed for RETRY_WINDOW_DAYS, given up on
-    now (unless not to `give_up`), and those failing on FAILING_AFTER_DAYS days or more, with
-    the day they first did."""
+    now, and those failing on FAILING_AFTER_DAYS days or more, with the day they first did."""
     given_up, failing = [], []
     for outcome in outcomes:
         if not outcome.missed:
@@ -567,7 +552,7 @@ def _remember_missed(
             since = today
             entry["failed_on"] = today.isoformat()
         entry["problem"] = outcome.problem or "not asked: the run stopped first"
-        if give_up and (today - since).days >= RETRY_WINDOW_DAYS and "gave_up_on" not in entry:
+        if (today - since).days >= RETRY_WINDOW_DAYS and "gave_up_on" not in entry:
             entry["gave_up_on"] = today.isoformat()
             entry.pop(FILLING, None)  # never asked again
             entry.pop(OVERTAKEN, None)

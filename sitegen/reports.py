@@ -324,8 +324,7 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date], scheduled:
         summary += f"; {counted(len(failed), 'day')} FAILED and skipped: {day_list(failed)}"
     if not_fetched:
         summary += f"; {counted(len(not_fetched), 'day')} not fetched: {day_list(not_fetched)}"
-    # See fetch._merge_answers: a run that had no day notes its days if scheduled alone.
-    remembered = 0 < len(report.missed) < len(report.days) or (scheduled and report.missed)
+    remembered = 0 < len(report.missed) < len(report.days)  # see fetch_days
     given_up = {outcome.day for outcome in report.given_up}
     retried = (
         [o.day for o in report.missed if o.day not in given_up and o.day not in report.not_asked]
@@ -367,17 +366,16 @@ def _annotate_missed_days(report: FetchReport, *, retried: list[date], scheduled
     replay of a day Hugging Face was down: the page named each URL that failed, no more)."""
     if report.missed and len(report.missed) == len(report.days):  # the run fails: exit 1
         why, _, hint = (report.stopped or report.missed[-1].problem or "not asked").partition("\n")
-        # A scheduled run notes its days to retry (fetch._merge_answers): the next one asks for
-        # them again. A backfill's range is asked by hand alone.
+        # A scheduled run asks from the last day held, which this run did not move: the next
+        # one asks for these days again. A backfill's range is asked by hand alone.
         what_now = (
-            "; no day was written (each is noted to retry), and the next run asks for these"
-            " days again"
+            ", and the next run asks for these days again"
             if scheduled
-            else "; nothing was written: run this fetch again once the source answers"
+            else ": run this fetch again once the source answers"
         )
         actions_annotation(
             f"sitegen fetch had none of the {counted(len(report.days), 'day')} it asked for: {why}"
-            f"{what_now}" + (f"\n{hint}" if hint else ""),
+            f"; nothing was written{what_now}" + (f"\n{hint}" if hint else ""),
             title="sitegen fetch",
             level="error",
         )

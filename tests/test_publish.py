@@ -924,9 +924,7 @@ def test_a_run_that_had_no_day_says_on_its_page_whether_to_do_anything(
     assert scheduled.returncode == 0 and out.read_text() == "had-no-day=true\n"
     (said,) = [line for line in scheduled.stdout.splitlines() if line.startswith("::error")]
     assert said.startswith("::error title=sitegen fetch::sitegen fetch had none of the 2 days")
-    assert said.endswith(
-        "; no day was written (each is noted to retry), and the next run asks for these days again"
-    )
+    assert said.endswith("; nothing was written, and the next run asks for these days again")
 
 
 # ---- sitegen serve ---------------------------------------------------------------------------
