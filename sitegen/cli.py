@@ -436,13 +436,13 @@ def load_config(root: Path) -> SiteConfig:
                 hint="pass --root the directory that holds site.toml",
             ) from None
         above = _site_above(root)
-        raise ConfigError(
-            "no site.toml here",
-            location=Location(str(path)),
-            hint="run sitegen from a site directory, or pass --root DIR"
-            if above is None
-            else f"the site is {above}: run sitegen there, or pass --root {above}",
-        ) from None
+        if above is not None:
+            hint = f"the site is {above}: run sitegen there, or pass --root {above}"
+        elif root != Path():  # a new user's trial: told to pass the --root just given
+            hint = "pass --root the directory that holds site.toml"
+        else:
+            hint = "run sitegen from a site directory, or pass --root DIR"
+        raise ConfigError("no site.toml here", location=Location(str(path)), hint=hint) from None
     except NotADirectoryError:  # --root names a file
         raise UsageError(
             f"--root {root} is a file, not a site directory",

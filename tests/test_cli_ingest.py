@@ -696,6 +696,23 @@ def test_a_root_that_does_not_exist_is_said_so(
     assert not missing.exists()
 
 
+def test_a_root_without_site_toml_is_told_which_root_to_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new user's trial: `--root` at a folder of their own said "no site.toml here", with
+    the hint to "run sitegen from a site directory, or pass --root DIR", which they had just
+    done (as a --root that does not exist once did)."""
+    folder = tmp_path / "my-notes"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine\n")
+    for command in (["build"], ["fetch"], ["serve"]):
+        assert main(["--root", str(folder), *command]) == 2, command
+        first, hint = capsys.readouterr().err.splitlines()
+        assert first == f"sitegen: error: {folder / 'site.toml'}: no site.toml here"
+        assert hint == "  hint: pass --root the directory that holds site.toml"
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+
+
 def test_run_from_inside_a_site_the_error_names_the_site(
     site: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
