@@ -138,6 +138,8 @@ class _CommandParser(_Parser):
         flags = [flag for flag in self._option_string_actions if flag.startswith("--")]
         for given in unknown:
             name = given.split("=", 1)[0]
+            if len(name) > 2 and name.startswith("-") and not name.startswith("--"):
+                name = f"-{name}"  # `-clean`, a long flag spelt with Go's tools' one dash
             if name in self.elsewhere:
                 commands = " and ".join(f"sitegen {c}" for c in self.elsewhere[name])
                 return f" ({name} is an option of {commands})"

@@ -537,6 +537,10 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         # a user's trial: argparse's line alone, as git or pip would not
         (["build", "--cleen"], "unrecognized arguments: --cleen (did you mean --clean?)"),
         (["fetch", "--sourse=x"], "unrecognized arguments: --sourse=x (did you mean --source?)"),
+        # a new user's trial: a flag with one dash, as Go's tools spell them, was offered none
+        (["build", "-clean"], "unrecognized arguments: -clean (did you mean --clean?)"),
+        (["serve", "-port", "8001"], "unrecognized arguments: -port 8001 (did you mean --port?)"),
+        (["build", "-port", "8001"], "-port 8001 (--port is an option of sitegen serve)"),
         # a review: --out was offered, which builds into a folder "8000"
         (["build", "--port", "8000"], "--port 8000 (--port is an option of sitegen serve)"),
         (["build", "--date=x"], "(--date is an option of sitegen ingest and sitegen fetch)"),
