@@ -89,18 +89,28 @@ def say_build_notes(report: BuildReport) -> None:
             "  no day in content/ yet: `sitegen fetch`, or `sitegen ingest LISTING`, brings one",
             flush=True,
         )
+    # Cut as a fetch cuts its lists: one on a dead network misses two weeks of new days.
     if report.awaited:  # what holds a week back, said where the operator looks
-        days = ", ".join(day.isoformat() for day in report.awaited)
+        held = (
+            "its week, month and digest item stay open until it is had"
+            if len(report.awaited) == 1
+            else "their weeks, months and digest items stay open until each is had"
+        )
         print(
-            f"  waiting for {days}: missed by a fetch while new, tried again by the next runs; "
-            "its week, month and digest item stay open until it is had or given up",
+            f"  waiting for {day_list(report.awaited)}: missed by a fetch while new, tried"
+            f" again by the next runs; {held} or given up",
             flush=True,
         )
     if report.overtaken:  # a run before 09:00 UTC (docs/fetching.md, "overtaken")
-        days = ", ".join(day.isoformat() for day in report.overtaken)
+        held = (
+            "had before it ended, asked again by the next runs; its week, month and digest"
+            " item stay open until a run has it whole"
+            if len(report.overtaken) == 1
+            else "had before they ended, asked again by the next runs; their weeks, months"
+            " and digest items stay open until a run has each whole"
+        )
         print(
-            f"  waiting for {days}: had before it ended, asked again by the next runs; its"
-            " week, month and digest item stay open until a run has it whole",
+            f"  waiting for {day_list(report.overtaken)}: {held}",
             flush=True,
         )
     _say_same_title(report.same_title)

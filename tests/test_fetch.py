@@ -1375,6 +1375,37 @@ def test_a_week_short_of_a_day_to_retry_reaches_the_weekly_feed_whole_once_it_is
     assert weekly() == [f"tag:sitegen,2023:week/{week}"] and not still_open()
 
 
+def test_the_days_a_build_waits_for_are_said_in_one_short_line(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new user's trial: one `sitegen fetch` on a dead network (a --source mistyped) missed
+    16 new days, and every build after said "waiting for" all 16, then "its week, month and
+    digest item stay open until it is had", of them all; a fetch says 10 and how many more."""
+    newest = max(stored_days(tiny_built))
+    missed = [newest + timedelta(days=n) for n in range(1, 13)]
+    state = {
+        day.isoformat(): {"failed_on": missed[-1].isoformat(), "new_when_missed": "yes"}
+        for day in missed
+    }
+    (tiny_built / "content" / "fetch-state.json").write_text(json.dumps(state))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    said = next(line for line in capsys.readouterr().out.splitlines() if "waiting for" in line)
+    shown = ", ".join(day.isoformat() for day in missed[:10])
+    assert said == (
+        f"  waiting for {shown} and 2 more: missed by a fetch while new, tried again by the"
+        " next runs; their weeks, months and digest items stay open until each is had or"
+        " given up"
+    )
+    state = {missed[0].isoformat(): state[missed[0].isoformat()]}
+    (tiny_built / "content" / "fetch-state.json").write_text(json.dumps(state))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert (
+        f"  waiting for {missed[0]}: missed by a fetch while new, tried again by the next"
+        " runs; its week, month and digest item stay open until it is had or given up"
+        in capsys.readouterr().out
+    )
+
+
 def test_an_answer_that_reads_as_one_kept_is_not_kept_again_and_one_with_news_is(
     hf: tuple[FaultyHF, str], bundled: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
