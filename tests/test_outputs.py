@@ -744,6 +744,11 @@ def _site_with_a_big_day(config: object = CONFIG, *, reordered: bool = False) ->
 def _site_with_a_late_day(arrived_after: date | None, config: SiteConfig = CONFIG) -> Site:
     """Six days of 60 papers, Feb 1 to 6; Feb 1's ingested when the store's newest day was
     `arrived_after` (a day missed, then fetched again)."""
+    return assemble_site(ContentSnapshot.of(*_days_with_a_late_day(arrived_after)), config)
+
+
+def _days_with_a_late_day(arrived_after: date | None) -> tuple[dict[str, Paper], dict[date, Day]]:
+    """The papers and days of `_site_with_a_late_day`."""
     papers: dict[str, Paper] = {}
     days = {}
     for d in range(6):
@@ -755,12 +760,18 @@ def _site_with_a_late_day(arrived_after: date | None, config: SiteConfig = CONFI
         late = arrived_after if d == 0 else None
         entries = tuple(DayEntry(paper_id=i, title=i) for i in ids)
         days[day] = Day(day=day, entries=entries, arrived_after=late)
-    return assemble_site(ContentSnapshot.of(papers, days), config)
+    return papers, days
 
 
 @pytest.mark.parametrize(
     ("arrived_after", "in_feeds"),
-    [(None, False), (date(2026, 2, 3), False), (date(2026, 2, 5), True), (date(2026, 2, 6), True)],
+    [
+        (None, False),
+        (date(2026, 2, 3), False),
+        (date(2026, 2, 4), True),  # with the window's oldest day: new to a reader who missed it
+        (date(2026, 2, 5), True),
+        (date(2026, 2, 6), True),
+    ],
 )
 def test_a_day_that_came_late_is_in_the_feeds_while_the_day_it_came_with_is(
     arrived_after: date | None, in_feeds: bool
@@ -784,6 +795,32 @@ def test_a_day_that_came_late_is_in_the_feeds_while_the_day_it_came_with_is(
         got = set(ids)
         assert len(ids) == len(got) and set(ids[:180]) == recent, path  # the latest days first
         assert (late <= got) if in_feeds else not (late & got), path
+
+
+def test_a_day_that_came_late_brings_into_a_feed_only_its_own_new_papers_of_that_feed() -> None:
+    """A day fetched late (Feb 1, with Feb 5) that also lists a paper first featured on the day
+    before it (Jan 31) and a paper of no topic of the feed: the feeds gain Feb 1's new papers, a
+    topic's feed only those of the topic, and no feed brings back the paper of Jan 31."""
+    papers, days = _days_with_a_late_day(date(2026, 2, 5))
+    old, other = "2601.31000", "2602.09999"  # first featured on Jan 31; of no RL topic
+    papers[old] = _paper(1, id=old, arxiv_id=old, title=f"Reinforcement learning {old}")
+    papers[other] = _paper(
+        1, id=other, arxiv_id=other, title="Protein folding", abstract="Proteins."
+    )
+    late, before = date(2026, 2, 1), date(2026, 1, 31)
+    also = (DayEntry(paper_id=old, title=old), DayEntry(paper_id=other, title=other))
+    days[late] = dataclasses.replace(days[late], entries=(*days[late].entries, *also))
+    days[before] = Day(day=before, entries=also[:1])
+    site = assemble_site(ContentSnapshot.of(papers, days), _three_days(CONFIG))
+    topic = "topics/reinforcement-learning/atom.xml"
+    files = _render(site, only=("feed.json", topic))
+    in_all = {item["id"] for item in json.loads(files["feed.json"])["items"]}
+    in_topic = {entry.id for entry in feedparser.parse(files[topic]).entries}
+    tag = "tag:sitegen,2023:paper/"
+    brought = {f"{tag}2602.0{n:04d}" for n in range(60)}
+    assert brought <= in_all and brought <= in_topic
+    assert f"{tag}{other}" in in_all and f"{tag}{other}" not in in_topic
+    assert f"{tag}{old}" not in in_all | in_topic
 
 
 def test_a_day_listed_in_a_new_order_keeps_the_dates_of_its_items() -> None:
