@@ -1528,7 +1528,12 @@ def test_topic_pages_chart_their_papers_per_month_without_script() -> None:
     assert '<th scope="row">Jan 2026</th><td>12</td>' in page  # the table fallback
     index = files["topics/index.html"].decode()
     assert index.count('<svg class="sparkline"') == len(CONFIG.topics)
-    assert "Rising: at least 3 papers in the last 3 full months" in index
+    # The rule as Trend.rising applies it (tests/test_periods.py), in the words it is shown by.
+    rule = (
+        "Rising: at least 3 papers in the last 3 full months, and at least 1.5 times as many as"
+        " in the 3 months before them."
+    )
+    assert rule in index
 
 
 def test_a_topic_page_links_the_topic_feeds_a_reader_can_follow() -> None:

@@ -117,6 +117,7 @@ def test_rising_compares_the_last_three_closed_months_with_the_three_before() ->
     assert not rising((0, 0, 0, 0, 0, 3, 0))  # six closed months and the first: too young
     # RISING_RULE, as the topics page says it: "at least 1.5 times as many" holds at 1.5.
     assert rising((9, 1, 1, 0, 1, 1, 1, 0))  # 3 against 2
+    assert not rising((9, 2, 2, 1, 3, 2, 2, 0))  # 7 against 5: 1.4 times, short of 1.5
 
 
 def test_charts_are_scaled_to_the_busiest_month_and_say_it_in_words() -> None:
@@ -137,6 +138,23 @@ def test_charts_are_scaled_to_the_busiest_month_and_say_it_in_words() -> None:
     ((points,), dots) = line.lines, line.dots
     assert len(points.split()) == TREND_MONTHS and dots == ()
     assert points.startswith("0,19 ") and points.endswith(" 84,1 88,10 92,14.5")
+
+
+def test_a_chart_draws_each_month_to_a_tenth_of_a_pixel_and_none_for_no_papers() -> None:
+    """What a topic's page draws: a month of no papers has no bar (its baseline alone), a
+    month of a seventh of the busiest's papers a bar of a seventh of the height, to a tenth of
+    a pixel; the sparkline spans its drawing; the busiest month named is the busiest, not a
+    month of none before it."""
+    seventh = Trend(date(2026, 11, 1), (0, 7, 1))
+    chart = bar_chart(seventh)
+    assert [(b.y, b.height) for b in chart.bars] == [(59, 0), (1, 58), (50.7, 8.3)]
+    assert chart.summary.endswith("the busiest month was Oct 2026 with 7.")
+    assert bar_chart(Trend(date(2026, 11, 1), (0, 1))).summary == (
+        "1 paper from Oct 2026 to Nov 2026 (so far); the busiest month was Nov 2026 with 1."
+    )
+    line = sparkline(seventh)
+    assert line.lines == ("0,19 4,1 8,16.4",)
+    assert (line.width, line.height) == (8, 20)  # the last month at the right edge
 
 
 def test_a_month_the_site_holds_no_day_of_is_a_gap_not_a_month_of_no_papers() -> None:
