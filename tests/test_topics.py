@@ -89,6 +89,13 @@ def test_with_no_area_qualified_only_the_best_weak_area_is_given() -> None:
     assert assign_topics(_paper("T", abstract), MATCHER) == ("rl",)
 
 
+def test_with_no_area_qualified_two_keywords_of_an_area_said_once_each_beat_the_fallback() -> None:
+    """Two phrases of one field say more than "no field found", however briefly said."""
+    assert assign_topics(_paper("T", "Reinforcement learning helps, as RL does."), MATCHER) == (
+        "rl",
+    )
+
+
 def test_words_match_whole_not_inside_other_words() -> None:
     assert assign_topics(_paper("A world of control", "world world world"), MATCHER) == ("ml",)
 
@@ -125,6 +132,9 @@ def test_a_facet_from_the_abstract_alone_needs_two_different_keywords() -> None:
     assert "benchmarks" not in assign_topics(_paper("T", words), MATCHER)
     both = _paper("T", words + " We top the leaderboard.")
     assert "benchmarks" in assign_topics(both, MATCHER)
+    # Two keywords, but a score of 4 where a facet from the abstract needs 5 (an area, 4).
+    four = _paper("T", "We use a benchmark. We top the leaderboard. A benchmark, evaluation.")
+    assert "benchmarks" not in assign_topics(four, MATCHER)
     # A generic word in the title counts as the second one.
     assert "benchmarks" in assign_topics(_paper("Benchmark Study", words), MATCHER)
 
@@ -136,6 +146,8 @@ def test_the_listing_keywords_count_twice_an_abstract_mention() -> None:
 
 def test_a_general_area_yields_to_a_specific_one() -> None:
     assert assign_topics(_paper("Language Model Agents"), MATCHER) == ("agents",)
+    # Without the specific area it yields to, it stays beside another.
+    assert assign_topics(_paper("Language Models for RL"), MATCHER) == ("rl", "llm")
     assert assign_topics(_paper("Language Models"), MATCHER) == ("llm",)
 
 
@@ -217,6 +229,29 @@ def test_at_most_three_areas_each_with_two_fifths_of_the_best_score() -> None:
     # another, even in its title.
     paper = _paper("word4 word4 word4 word4 word3", "word1 word1 word1 gen1")
     assert assign_topics(paper, matcher) == ("t4",)
+
+
+def test_at_most_two_facets_the_best_ones_and_the_areas_do_not_count_among_them() -> None:
+    """A facet is a method or theme across fields: a paper gets its two best facets at most,
+    beside its areas, however many areas it has."""
+    facets = (("data", "dataset"), ("efficiency", "quantization"), ("safety", "jailbreak"))
+    matcher = compile_topics(
+        (
+            Topic(slug="ml", name="ML", description="", fallback=True),
+            Topic(slug="rl", name="RL", description="", keywords=("rl",)),
+            Topic(slug="diffusion", name="Diffusion", description="", keywords=("diffusion",)),
+            *(
+                Topic(slug=slug, name=slug, description="", kind="facet", keywords=(keyword,))
+                for slug, keyword in facets
+            ),
+        )
+    )
+    # Each facet in the title (3); Safety and Data said again in the abstract (4).
+    paper = _paper("Jailbreaks: Quantization of a Dataset", "A jailbreak. A dataset.")
+    assert assign_topics(paper, matcher) == ("ml", "data", "safety")
+    # Two areas and a facet, each named by the title: all three.
+    paper = _paper("Diffusion for RL: a Dataset")
+    assert assign_topics(paper, matcher) == ("rl", "diffusion", "data")
 
 
 def test_a_second_facet_from_the_abstract_needs_two_fifths_of_the_best_ones_score() -> None:
