@@ -105,10 +105,14 @@ def sigterm_as_ctrl_c() -> Iterator[None]:
 
 
 class _Parser(argparse.ArgumentParser):
+    command_names: tuple[str, ...] = ()  # sitegen's parser's commands, to say when none is given
+
     def error(self, message: str) -> NoReturn:
         """A flag's misuse is said with its usage, and on the Actions run's page when run there
         (a review: a `since` typed with a space showed only "exit code 2"). What it quotes is
         escaped, as every error's: argparse names an unknown argument as it was given."""
+        if message.endswith("required: COMMAND") and self.command_names:  # a new user's trial
+            message += f" (choose from {', '.join(map(repr, self.command_names))})"
         message = printable(message)
         actions_annotation(f"{self.prog}: {message}", level="error")
         super().error(message)
@@ -303,6 +307,7 @@ def _parser() -> argparse.ArgumentParser:
             for flag in other._option_string_actions:
                 if flag.startswith("--") and flag not in each._option_string_actions:
                     each.elsewhere[flag] = (*each.elsewhere.get(flag, ()), other_name)
+    parser.command_names = tuple(commands.choices)
     return parser
 
 
