@@ -113,6 +113,8 @@ class _Parser(argparse.ArgumentParser):
         escaped, as every error's: argparse names an unknown argument as it was given."""
         if message.endswith("required: COMMAND") and self.command_names:  # a new user's trial
             message += f" (choose from {', '.join(map(repr, self.command_names))})"
+        if message.startswith("argument -h/--help: ignored explicit argument"):  # `-help`
+            message += " (did you mean --help?)"
         message = printable(message)
         actions_annotation(f"{self.prog}: {message}", level="error")
         super().error(message)

@@ -556,6 +556,8 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["fetc"], "invalid choice: 'fetc' (did you mean fetch? choose from 'ingest', 'build'"),
         (["--root", ".", "biuld"], "invalid choice: 'biuld' (did you mean build?"),
         (["publish"], "invalid choice: 'publish' (choose from 'ingest', 'build', 'fetch'"),
+        # a new user's trial: argparse read `-help` as -h given "elp"
+        (["build", "-help"], "ignored explicit argument 'elp' (did you mean --help?)"),
         # a new user's trial: `sitegen` alone named no command
         (["--root", "."], "required: COMMAND (choose from 'ingest', 'build', 'fetch', 'serve')"),
     ],
