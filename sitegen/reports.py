@@ -89,7 +89,7 @@ def say_build_notes(report: BuildReport) -> None:
             "  no day in content/ yet: `sitegen fetch`, or `sitegen ingest LISTING`, brings one",
             flush=True,
         )
-    # Cut as a fetch cuts its lists: one on a dead network misses two weeks of new days.
+    # Cut as a fetch cuts its lists: a source failing some days for two weeks leaves as many.
     if report.awaited:  # what holds a week back, said where the operator looks
         held = (
             "its week, month and digest item stay open until it is had"
