@@ -341,8 +341,10 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date], scheduled:
         if remembered
         else []
     )
-    if retried:
-        summary += f"; the next runs ask again for {day_list(retried)}"
+    if retried:  # the days just listed are not listed again (a new user's trial)
+        same = set(retried) == {*failed, *not_fetched}
+        again = ("it" if len(retried) == 1 else "them") if same else day_list(retried)
+        summary += f"; the next runs ask again for {again}"
     print(summary)
     if report.had_at_last:  # the outage is over: its red runs are not left the last word
         days = report.had_at_last
