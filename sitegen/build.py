@@ -185,6 +185,7 @@ def build_site(
         store_held.enter_context(content_lock(root))
         fetch_state = load_fetch_state(root)
         held_open, whole = held_open_days(fetch_state), whole_days(fetch_state)
+        awaited = awaited_days(fetch_state)  # of held_open, the days missed (said apart)
         digest_dates = load_digest_dates(root)
         snapshot = load_content(
             root,
@@ -308,8 +309,8 @@ def build_site(
             if not any(PurePosixPath(path).stem in config.hidden for path in pair)
         ),
         unlinked=snapshot.unlinked,
-        awaited=tuple(sorted(awaited_days(fetch_state))),  # said: a day to see to
-        overtaken=tuple(sorted(held_open - awaited_days(fetch_state))),
+        awaited=tuple(sorted(awaited)),  # said: a day to see to
+        overtaken=tuple(sorted(held_open - awaited)),
         hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
         newest_day=max(snapshot.days, default=None),
         latest_added=_latest_added(snapshot),
