@@ -89,30 +89,21 @@ def say_build_notes(report: BuildReport) -> None:
             "  no day in content/ yet: `sitegen fetch`, or `sitegen ingest LISTING`, brings one",
             flush=True,
         )
-    # Cut as a fetch cuts its lists: a source failing some days for two weeks leaves as many.
-    if report.awaited:  # what holds a week back, said where the operator looks
-        held = (
-            "its week, month and digest item stay open until it is had"
-            if len(report.awaited) == 1
-            else "their weeks, months and digest items stay open until each is had"
-        )
-        print(
-            f"  waiting for {day_list(report.awaited)}: missed by a fetch while new, tried"
-            f" again by the next runs; {held} or given up",
-            flush=True,
-        )
-    if report.overtaken:  # a run before 09:00 UTC (docs/fetching.md, "overtaken")
-        held = (
-            "had before it ended, asked again by the next runs; its week, month and digest"
-            " item stay open until a run has it whole"
-            if len(report.overtaken) == 1
-            else "had before they ended, asked again by the next runs; their weeks, months"
-            " and digest items stay open until a run has each whole"
-        )
-        print(
-            f"  waiting for {day_list(report.overtaken)}: {held}",
-            flush=True,
-        )
+    # What holds a week back, said where the operator looks.
+    _say_waiting(
+        report.awaited,
+        "missed by a fetch while new, tried again by the next runs; its week, month and"
+        " digest item stay open until it is had or given up",
+        "missed by a fetch while new, tried again by the next runs; their weeks, months and"
+        " digest items stay open until each is had or given up",
+    )
+    _say_waiting(  # a run before 09:00 UTC (docs/fetching.md, "overtaken")
+        report.overtaken,
+        "had before it ended, asked again by the next runs; its week, month and digest item"
+        " stay open until a run has it whole",
+        "had before they ended, asked again by the next runs; their weeks, months and digest"
+        " items stay open until a run has each whole",
+    )
     _say_same_title(report.same_title)
     _say_unlinked(report.unlinked)
     _say_times_to_come(report)
@@ -130,6 +121,13 @@ def say_build_notes(report: BuildReport) -> None:
             f"site.toml's [content] hidden names {paper_id}, which no file of {PAPERS_DIR}/"
             " is: check the id (its file's name without .md)"
         )
+
+
+def _say_waiting(days: Sequence[date], one: str, many: str) -> None:
+    """The days a build's periods wait for, and why (`one` of a day, `many` of several), cut
+    as a fetch cuts its lists: a source failing some days for two weeks leaves as many."""
+    if days:
+        print(f"  waiting for {day_list(days)}: {one if len(days) == 1 else many}", flush=True)
 
 
 def _say_empty_feeds(feeds: Sequence[EmptyFeed]) -> None:
