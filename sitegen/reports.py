@@ -31,7 +31,7 @@ from sitegen.model import is_arxiv_id
 from sitegen.store import load_content
 from sitegen.store_writes import IngestReport
 from sitegen.topics import topic_report, why_topics
-from sitegen.wording import counted
+from sitegen.wording import counted, thousands
 
 if TYPE_CHECKING:
     from sitegen.build import BuildReport, PapersWithoutArea
@@ -176,9 +176,10 @@ def _say_without_area(found: PapersWithoutArea | None) -> None:
         why = "site.toml has no `fallback` area, given to a paper no other area is"
         fix = "mark an area `fallback = true` to file them there"
     say_note(
-        f"{len(found.ids)} of {counted(found.of, 'paper')} {'has' if one else 'have'} no area"
-        f" ({why}), {'' if one else 'the newest '}{first_of(found.ids, 3)}: `sitegen build"
-        f" --topics-why ID` shows the evidence one has; {fix} (docs/topics.md)"
+        f"{thousands(len(found.ids))} of {counted(found.of, 'paper')}"
+        f" {'has' if one else 'have'} no area ({why}), {'' if one else 'the newest '}"
+        f"{first_of(found.ids, 3)}: `sitegen build --topics-why ID` shows the evidence one has;"
+        f" {fix} (docs/topics.md)"
     )
 
 
@@ -324,7 +325,8 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date], scheduled:
     failed = [outcome.day for outcome in report.days if outcome.status == "failed"]
     not_fetched = [outcome.day for outcome in report.days if outcome.status == "not fetched"]
     summary = (
-        f"fetched {len(report.days) - len(report.missed)} of {counted(len(report.days), 'day')}; "
+        f"fetched {thousands(len(report.days) - len(report.missed))} of"
+        f" {counted(len(report.days), 'day')}; "
         f"{counted(report.stored.new_papers, 'new paper')};"
         f" {counted(len(report.stored.written), 'file')} written"
     )
@@ -509,12 +511,12 @@ def print_ingest_report(
     of_days = (
         " and ".join([", ".join(days[:-1]), days[-1]] if len(days) > 1 else days)
         if len(days) <= 3
-        else f"{len(days)} days, {days[0]} to {days[-1]}"
+        else f"{counted(len(days), 'day')}, {days[0]} to {days[-1]}"
     )
     print(
         f"ingested {counted(len(parsed), 'listing')} of {of_days},"
         f" {counted(entries, 'entry', 'entries')}: {counted(report.new_papers, 'new paper')},"
-        f" {report.papers} in all; {counted(len(report.written), 'file')} written"
+        f" {thousands(report.papers)} in all; {counted(len(report.written), 'file')} written"
     )
     for listing, _ in parsed:
         notes = list(listing.notes)

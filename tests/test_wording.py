@@ -1,5 +1,14 @@
 """Counts said as a reader says them: the command line printed "1 day(s)", "1 new paper(s)"."""
 
+from datetime import date, timedelta
+
+import pytest
+
+from sitegen.build import BuildReport, PapersWithoutArea
+from sitegen.fetch import DayOutcome, FetchReport
+from sitegen.publish import PublishReport
+from sitegen.reports import print_fetch_report, print_ingest_report, say_build_notes
+from sitegen.store_writes import IngestReport
 from sitegen.wording import counted
 
 
@@ -8,3 +17,47 @@ def test_a_count_of_one_is_singular_and_any_other_plural() -> None:
     assert counted(1, "entry", "entries") == "1 entry"
     assert counted(3, "entry", "entries") == "3 entries"
     assert counted(1, "new paper") == "1 new paper"
+
+
+def test_a_fetch_of_years_of_days_groups_both_counts_of_its_summary(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A backfill of four years (`sitegen fetch --since`) said "fetched 1461 of 1,461 days":
+    `counted` groups its number by thousands (1ac4cf6), the count beside it did not."""
+    first = date(2022, 1, 1)
+    days = tuple(DayOutcome(day=first + timedelta(days=n), status="empty") for n in range(1461))
+    print_fetch_report(FetchReport(days=days), held=frozenset(), scheduled=False)
+    assert "fetched 1,461 of 1,461 days;" in capsys.readouterr().out
+
+
+def test_papers_without_an_area_in_the_thousands_are_grouped_as_the_site_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A taxonomy kept without its `fallback` area on a six-year site: "1200 of 27,387 papers
+    have no area" grouped one count of the line and not the other."""
+    ids = tuple(f"2608.{n:05d}" for n in range(1200))
+    say_build_notes(
+        BuildReport(
+            pages=0,
+            feeds=0,
+            files=0,
+            rendered=0,
+            written=PublishReport(0, 0),
+            removed=0,
+            full=True,
+            search_index=None,
+            newest_day=date(2026, 8, 3),
+            without_area=PapersWithoutArea(ids=ids, of=27387, fallback=None),
+        )  # fmt: skip
+    )
+    assert "sitegen: note: 1,200 of 27,387 papers have no area" in capsys.readouterr().err
+
+
+def test_an_ingest_into_a_store_of_thousands_of_papers_groups_their_count(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each day's ingest into a six-year site said "3 new papers, 27387 in all" beside counts
+    grouped by thousands."""
+    report = IngestReport(new_papers=3, papers=27387, written=[])
+    print_ingest_report(report, [], today=date(2026, 12, 7), latest=date(2026, 12, 7))
+    assert "3 new papers, 27,387 in all;" in capsys.readouterr().out
