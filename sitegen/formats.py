@@ -621,7 +621,7 @@ def split_front_matter(text: str, *, path: str) -> tuple[dict[str, Any], str, in
             f"the file must start with a '{FENCE}' line that opens its TOML front matter",
             location=Location(path, 1),
             # Not "delete the file and ingest its listing again": ingest does not make again
-            # a file whose day entries are left (sitegen.store._check_day_entries).
+            # a file whose day entries are left (sitegen.orphan_entries).
             hint="restore the front matter, from git (`git diff` shows what changed) or a copy",
         )
     try:
