@@ -174,7 +174,7 @@ def _say_without_area(found: PapersWithoutArea | None) -> None:
         )
     else:
         why = "site.toml has no `fallback` area, given to a paper no other area is"
-        fix = "mark an area `fallback = true` to file them there"
+        fix = f"mark an area `fallback = true` to file {'it' if one else 'them'} there"
     say_note(
         f"{thousands(len(found.ids))} of {counted(found.of, 'paper')}"
         f" {'has' if one else 'have'} no area ({why}), {'' if one else 'the newest '}"

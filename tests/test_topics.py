@@ -1078,3 +1078,39 @@ def test_one_paper_without_an_area_is_said_in_the_singular(
         "sitegen: note: 2 of 480 papers have no area (each refuses the fallback area,"
         " machine-learning, in its `not_topics`), the newest 2608.00002, 2608.00001: "
     )
+
+
+def test_one_paper_without_an_area_and_no_fallback_is_said_in_the_singular(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """2bcc2cc said one paper refusing the fallback area in the singular; without a fallback
+    area, one paper was still told "mark an area `fallback = true` to file them there"."""
+    from datetime import date
+
+    from sitegen.build import BuildReport, PapersWithoutArea
+    from sitegen.publish import PublishReport
+    from sitegen.reports import say_build_notes
+
+    def note(ids: tuple[str, ...]) -> str:
+        say_build_notes(
+            BuildReport(
+                pages=0,
+                feeds=0,
+                files=0,
+                rendered=0,
+                written=PublishReport(0, 0),
+                removed=0,
+                full=True,
+                search_index=None,
+                newest_day=date(2026, 8, 3),
+                without_area=PapersWithoutArea(ids=ids, of=480, fallback=None),
+            )  # fmt: skip
+        )
+        (line,) = [line for line in capsys.readouterr().err.splitlines() if "no area" in line]
+        return line
+
+    one = note(("2608.00001",))
+    assert one.startswith("sitegen: note: 1 of 480 papers has no area (")
+    assert one.endswith("mark an area `fallback = true` to file it there (docs/topics.md)")
+    two = note(("2608.00002", "2608.00001"))
+    assert two.endswith("mark an area `fallback = true` to file them there (docs/topics.md)")
