@@ -97,6 +97,13 @@ _TABLE_KEYS = {
     "pages": _PAGE_SETTINGS,
     "content": frozenset({"hidden"}),
 }
+# The tables of site.toml as their headers are written: topics and custom feeds are arrays of
+# tables, even one of them.
+_HEADERS = {
+    **{table: f"[{table}]" for table in _TABLE_KEYS},
+    "topics": "[[topics]]",
+    "custom_feeds": "[[custom_feeds]]",
+}
 _TOPIC_KEYS = frozenset(
     {"slug", "name", "description", "kind", "keywords", "generic", "yields_to", "fallback"}
     | {"formerly"}
@@ -206,6 +213,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         top_keys=_SITE_KEYS,
         # Each setting's example is its default, as its error's is; a feed's count, a count's.
         numbers={**asdict(FeedSettings()), **asdict(PageSettings()), "min_upvotes": 12},
+        headers=_HEADERS,
     )
     top = TomlFields(
         data,

@@ -107,11 +107,16 @@ def _given_twice(
 
 
 def _declared_twice(
-    header: str, lines: Sequence[str], line: int, first_line: int = 1
+    header: str,
+    lines: Sequence[str],
+    line: int,
+    first_line: int = 1,
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[str, str]:
     """The message and hint of a table's header written a second time, on `line` (the
     parser's words, "Cannot declare ('content',) twice", are unlike every other message;
-    `first_line`: where `lines` start in the file, for front matter)."""
+    `first_line`: where `lines` start in the file, for front matter; `headers`: the file's
+    tables, each as its header is written, `[feeds]` or `[[topics]]`)."""
     name = _header_name(header)
     first = next(
         (
@@ -125,11 +130,17 @@ def _declared_twice(
     if first is not None and lines[first - first_line].strip().startswith("[[") != is_array:
         # A table and an array of tables of one name, either first.
         before = f"[[{name}]]" if not is_array else f"[{name}]"
-        return (
+        message = (
             f"`{header}` is declared after `{before}` on line {first}: a name is a table or"
-            " an array of tables, not both",
-            f"write `[[{name}]]` for each of several, `[{name}]` once for one",
+            " an array of tables, not both"
         )
+        # The file's own shape, where the caller knows it: a trial's third custom feed
+        # written `[custom_feeds]` was told that `[name]` serves for one, which it refuses.
+        if (taken := (headers or {}).get(name)) is None:
+            return message, f"write `[[{name}]]` for each of several, `[{name}]` once for one"
+        if taken.startswith("[["):
+            return message, f"write `{taken}` above each one, a single one too"
+        return message, f"`{taken}` is one table: write its header once, as `{taken}`"
     where = f" (the first is on line {first})" if first else ""
     return f"`{header}` is declared a second time", f"merge the two tables into one{where}"
 
@@ -184,11 +195,13 @@ def load_toml(
     hint: str,
     top_keys: Collection[str] = (),
     numbers: Mapping[str, int] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Parse TOML, or raise `error` naming the line (`first_line`: where `text` starts in
     the file, for front matter; `top_keys`: keys of the top-level table, said to be misplaced
     when one is given twice in a table; `numbers`: the keys whose value is a whole number,
-    each to an example of one, for a hint)."""
+    each to an example of one, for a hint; `headers`: the tables the file takes, each as its
+    header is written, `[feeds]` or `[[topics]]`, for the hint of one written both ways)."""
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as problem:
@@ -225,7 +238,7 @@ def load_toml(
             and line
             and (header := _HEADER.match(said))
         ):
-            message, hint = _declared_twice(header[1], lines, line, first_line)
+            message, hint = _declared_twice(header[1], lines, line, first_line, headers)
         elif message in _NEWLINE_IN_STRING:
             # The parser's words ("Illegal character '\\n'") miss it: a closing quote
             # forgotten is a common hand edit (a fork owner's trial).

@@ -689,14 +689,14 @@ def test_a_table_declared_twice_is_said_in_words_like_the_others() -> None:
     assert _refusal(text) == (
         f"site.toml:{line}: bad TOML: `[topics]` is declared after `[[topics]]` on line 49: a "
         "name is a table or an array of tables, not both\n"
-        "  hint: write `[[topics]]` for each of several, `[topics]` once for one"
+        "  hint: write `[[topics]]` above each one, a single one too"
     )
     text, first = _with_last_line(SITE_TOML, "[content]")
     text, line = _with_last_line(text, "[[content]]")
     assert _refusal(text) == (
         f"site.toml:{line}: bad TOML: `[[content]]` is declared after `[content]` on line "
         f"{first}: a name is a table or an array of tables, not both\n"
-        "  hint: write `[[content]]` for each of several, `[content]` once for one"
+        "  hint: `[content]` is one table: write its header once, as `[content]`"
     )
     # The first header with a comment after it, and a table first written inline (no header
     # to name): h14, mutants that named neither, or the second header as the first, survived.
@@ -709,6 +709,25 @@ def test_a_table_declared_twice_is_said_in_words_like_the_others() -> None:
     assert _refusal(head + "content = { hidden = [] }\n[content]\n") == (
         "site.toml:5: bad TOML: `[content]` is declared a second time\n"
         "  hint: merge the two tables into one"
+    )
+
+
+def test_a_table_written_both_ways_is_hinted_the_one_way_site_toml_takes() -> None:
+    """Found by a new user's trial: a third custom feed written `[custom_feeds]` was hinted
+    "`[custom_feeds]` once for one", which site.toml refuses (custom feeds and topics are
+    arrays of tables, even one; [feeds], [pages] and [content] tables, never arrays)."""
+    third = '[custom_feeds]\nname = "Robots"\ntopics = ["robotics"]'
+    text, line = _with_last_line(SITE_TOML, third)
+    assert _refusal(text) == (
+        f"site.toml:{line}: bad TOML: `[custom_feeds]` is declared after `[[custom_feeds]]` on"
+        " line 25: a name is a table or an array of tables, not both\n"
+        "  hint: write `[[custom_feeds]]` above each one, a single one too"
+    )
+    text, line = _with_last_line(SITE_TOML, "[[feeds]]")
+    assert _refusal(text) == (
+        f"site.toml:{line}: bad TOML: `[[feeds]]` is declared after `[feeds]` on line 9: a "
+        "name is a table or an array of tables, not both\n"
+        "  hint: `[feeds]` is one table: write its header once, as `[feeds]`"
     )
 
 
