@@ -183,8 +183,8 @@ class DayFetcher:
         self.sleep = sleep or self._sleep_unless_cancelled
         self.clock, self.jitter = clock, jitter
         self.on_wait = on_wait  # one line when the source makes the run wait (a log shows it)
-        self._api_quota = self._quota(policy.api_quota)
-        self._page_quota = self._quota(policy.page_quota)
+        self._api_quota = self._quota("API", policy.api_quota)
+        self._page_quota = self._quota("page", policy.page_quota)
         # The final HTTP statuses the source answered in this run: 404 alone, it is not Daily
         # Papers (a wrong --source). A redirect not followed is a final answer: a source
         # that redirected some requests off it and answered the rest 404 was said to answer
@@ -207,13 +207,15 @@ class DayFetcher:
         # stalled API, a month's backfill 50 minutes).
         self.api_stalled = False
 
-    def _quota(self, limit: int) -> _Quota:
+    def _quota(self, kind: str, limit: int) -> _Quota:
         window = self.policy.quota_window
 
         def say(seconds: float) -> None:
+            # Which of the two: a run of empty days waits on the page quota, the stricter one
+            # (a new user's trial read "the quota" as the API's 450).
             self.on_wait(
-                f"pacing requests under the quota of {self.source} ({limit} in {window:g} s):"
-                f" the next in {math.ceil(seconds)} s"
+                f"pacing {kind} requests under the quota of {self.source}"
+                f" ({limit} in {window:g} s): the next in {math.ceil(seconds)} s"
             )
 
         return _Quota(

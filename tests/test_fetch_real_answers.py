@@ -550,7 +550,7 @@ def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: P
     assert not report.missed and not report.stopped
     assert said and all(
         re.fullmatch(
-            r"pacing requests under the quota of Hugging Face \(450 in 300 s\): the next in "
+            r"pacing API requests under the quota of Hugging Face \(450 in 300 s\): the next in "
             r"\d+ s",
             line,
         )
@@ -565,6 +565,32 @@ def test_a_year_of_backfill_stays_under_the_anonymous_quota_and_finishes(site: P
     paper_id = entry["paper"]["id"]
     assert paper_id in stored.papers
     assert sum(any(e.paper_id == paper_id for e in d.entries) for d in stored.days.values()) == 365
+
+
+def test_empty_days_paced_by_the_page_quota_say_it_is_the_pages(site: Path) -> None:
+    """Found by a new user's trial: a backfill of empty days (each confirmed by its page)
+    waited on the page quota, 90 in 300 s, and said "pacing requests under the quota (90 in
+    300 s)", which docs/fetching.md's "450 API and 90 page requests" did not explain."""
+    time = FakeTime()
+
+    def empty_days(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/daily_papers":
+            return httpx.Response(200, json=[])
+        return httpx.Response(404)  # no page for the day: it stays empty
+
+    fetcher, _ = mock_fetcher(empty_days, policy=FetchPolicy(concurrency=1), time=time)
+    said: list[str] = []
+    fetcher.on_wait = said.append
+    days = [AUGUST_3 - timedelta(days=n) for n in range(1, 100)]
+    fetch_days(site, days, source=fetcher, now=AUGUST_3_MORNING, digests=digest_rules(site))
+    assert said and all(
+        re.fullmatch(
+            r"pacing page requests under the quota of http://hf\.test \(90 in 300 s\): the next"
+            r" in \d+ s",
+            line,
+        )
+        for line in said
+    ), said
 
 
 # ---- end to end: sitegen against a real server on 127.0.0.1 --------------------------------
