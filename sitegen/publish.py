@@ -20,6 +20,7 @@ beside the old one and renamed over it; its record holds where each file lies in
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import re
 import shutil
@@ -116,9 +117,9 @@ def _made_beside(public: Path, kind: str) -> list[Path]:
     `.www.old-backup` is left alone (found by a review: it was renamed into the site)."""
     files = STAGING_FILES if kind == "staging" else ""
     made = re.compile(rf"\.{re.escape(public.name)}\.{kind}-\d+{files}")
-    return [
-        path for path in public.parent.glob(f".{public.name}.{kind}-*") if made.fullmatch(path.name)
-    ]
+    # Escaped: an output named `site[1]` was a pattern that missed its own leftovers.
+    pattern = f".{glob.escape(public.name)}.{kind}-*"
+    return [path for path in public.parent.glob(pattern) if made.fullmatch(path.name)]
 
 
 def _running(pid: int) -> bool:

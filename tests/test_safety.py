@@ -459,6 +459,22 @@ def test_the_next_build_clears_what_a_killed_build_left(tiny_built: Path) -> Non
     ]
 
 
+def test_the_next_build_clears_what_a_killed_build_left_beside_an_output_named_with_brackets(
+    tiny_built: Path,
+) -> None:
+    """An output named `site[1]` (or with `*`, `?`): its name was read as a glob pattern, so the
+    next builds never cleared what a killed one left, a whole site's copy each time."""
+    out = tiny_built / "site[1]"
+    assert main(["--root", str(tiny_built), "build", "--out", str(out)]) == 0
+    for kind in ("staging", "search", "old"):
+        (tiny_built / f".site[1].{kind}-4242" / "papers").mkdir(parents=True)
+    assert main(["--root", str(tiny_built), "build", "--out", str(out)]) == 0
+    assert sorted(p.name for p in tiny_built.iterdir() if p.name.startswith(".site[1]")) == [
+        ".site[1].lock",
+        ".site[1].outputs",
+    ]
+
+
 def test_a_clean_build_first_completes_an_update_killed_past_its_commit_point(
     tiny_built: Path, tiny_build: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
