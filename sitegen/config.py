@@ -158,7 +158,7 @@ def site_url(text: str) -> str | None:
     of a URL that had one made "repo//" URLs, and a path "//evil.example/" made its pages'
     links to the stylesheet and feeds point at that host); None when it breaks a rule of
     BASE_URL_SHAPE (`site_url_fault` says which)."""
-    text = _scheme_lowered(text)
+    text = _scheme_and_host_lowered(text)
     if site_url_fault(text) or not (match := _SITE_URL.match(text)):
         return None
     return match[1] + re.sub("/+", "/", f"/{match[2] or ''}/")
@@ -167,7 +167,7 @@ def site_url(text: str) -> str | None:
 def site_url_fault(text: str) -> str:
     """The first rule of BASE_URL_SHAPE that `text` breaks, in words; "" if none (a new user's
     trial: `--base-url example.com` was told every rule, not the one it broke)."""
-    text = _scheme_lowered(text)
+    text = _scheme_and_host_lowered(text)
     if not text.startswith(("http://", "https://")):
         return "it does not start with https:// (or http://)"
     if odd := re.search(rf"[{_NOT_IN_SITE_URLS}]", text):
@@ -194,10 +194,16 @@ def site_url_fault(text: str) -> str:
     return ""
 
 
-def _scheme_lowered(text: str) -> str:
-    # A scheme is of any case, as web_url takes one: "HTTPS://..." was refused as no URL.
+def _scheme_and_host_lowered(text: str) -> str:
+    # A scheme and a host are of any case, as web_url takes them: "HTTPS://..." was refused as
+    # no URL, and "https://Me.GitHub.io/" built other bytes than "https://me.github.io/" for
+    # the same site (every link and feed's self link: a trial of deterministic output). The
+    # path's case is the server's to tell apart.
     scheme, given, rest = text.partition("://")
-    return f"{scheme.lower()}://{rest}" if given and scheme.lower() in ("http", "https") else text
+    if not given or scheme.lower() not in ("http", "https"):
+        return text
+    host, slash, path = rest.partition("/")
+    return f"{scheme.lower()}://{host.lower()}{slash}{path}"
 
 
 def parse_config(text: str, *, source: str) -> SiteConfig:

@@ -91,6 +91,15 @@ def test_a_base_url_with_its_scheme_in_capitals_is_taken_in_lower_case() -> None
     assert site_url("FTP://you.github.io/repo/") is None
 
 
+def test_a_base_url_builds_the_same_site_whatever_the_case_of_its_host() -> None:
+    """A trial of deterministic output: `--base-url https://Me.GitHub.io/Repo/` built other
+    bytes than `https://me.github.io/Repo/` (127 files: every link, each feed's self link),
+    though a host is the same in any case; the path's case is kept (a server may tell it)."""
+    assert site_url("https://Me.GitHub.io/Repo") == "https://me.github.io/Repo/"
+    assert site_url("HTTP://LOCALHOST:8000/Daily-Papers/") == "http://localhost:8000/Daily-Papers/"
+    assert site_url("https://Example.ORG") == "https://example.org/"
+
+
 def test_an_array_left_open_before_a_table_header_is_not_told_to_take_a_comma() -> None:
     """a12d1ad meant an array whose "]" was left out to be said as such, "not told to add a
     comma (following it made the next error)". Before the next key it is; before the next
