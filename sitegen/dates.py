@@ -41,6 +41,11 @@ def month_name(day: date) -> str:
     return f"{day:%B %Y}"
 
 
+def month_abbreviation(day: date) -> str:
+    """ "Nov": the month of `day` in a line of a year's months (the days index)."""
+    return f"{day:%b}"
+
+
 def short_month(day: date) -> str:
     """ "Nov 2026": the month of `day`, as a chart's label names it."""
     return f"{day:%b %Y}"

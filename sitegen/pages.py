@@ -30,7 +30,7 @@ from sitegen.bylines import (
     unnamed_authors,
 )
 from sitegen.custom_feeds import CUSTOM_FEED_DAYS, CustomFeed
-from sitegen.dates import human_date, iso_month, month_name, short_month
+from sitegen.dates import human_date, iso_month, month_abbreviation, month_name, short_month
 from sitegen.errors import NAMES_GIVEN
 from sitegen.letters import OWN_LETTERS
 from sitegen.model import ARXIV_ID_SHAPE, Artifact
@@ -418,7 +418,10 @@ class Pages:
         # Each year's months, to jump to: the index of six years of days is 92 screens of a
         # phone (a trial of a site of 100,000 papers).
         years = [
-            (year, [Link(f"{month:%b}", f"#{iso_month(month)}") for month, _ in in_year])
+            (
+                year,
+                [Link(month_abbreviation(month), f"#{iso_month(month)}") for month, _ in in_year],
+            )
             for year, in_year in groupby(by_month, key=lambda m: m[0].year)
         ]
         return self.page(
