@@ -732,9 +732,7 @@ def render_opml(config: SiteConfig, routes: Routes, newest_day: date | None) -> 
     # The all-papers feed has items of the newest day: no standing feed is newer. An empty
     # site's feeds are as old as their one item, and so is the list of them (not 1970).
     newest = day_moment(newest_day) if newest_day else _NOTHING_YET
-    date_created = (
-        f"    <dateCreated>{newest.strftime('%a, %d %b %Y %H:%M:%S GMT')}</dateCreated>\n"
-    )
+    date_created = f"    <dateCreated>{_date('rss', newest)}</dateCreated>\n"  # RFC 822
     text = (
         '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">\n  <head>\n'
         f"    <title>{html.escape(config.title)} feeds</title>\n{date_created}"

@@ -511,7 +511,7 @@ def test_an_empty_site_has_a_home_page_and_feeds_that_say_nothing_is_there_yet()
     assert item["title"] == "Nothing here yet" and item["id"] == "tag:sitegen,2023:nothing-yet/"
     # The OPML is as old as the feeds it lists, not 1970 (a fork owner's trial).
     created = re.search(r"<dateCreated>([^<]*)</dateCreated>", files["feeds.opml"].decode())
-    assert created and created[1] == "Sun, 01 Jan 2023 00:00:00 GMT"
+    assert created and created[1] == "Sun, 01 Jan 2023 00:00:00 +0000"  # as the RSS feeds date
     assert feedparser.parse(files["atom.xml"]).feed.updated.startswith("2023-01-01T00:00:00")
 
 
