@@ -52,6 +52,7 @@ from sitegen.store import check_store_folders
 from sitegen.transaction import InterruptedAfterCommit
 from sitegen.typos import nearest
 from sitegen.whole_files import read_regular_file
+from sitegen.wording import counted
 from sitegen.workers import without_cycle_collection
 
 if TYPE_CHECKING:
@@ -502,7 +503,7 @@ def _run_build(args: argparse.Namespace) -> int:
     with progress_display("Building", enabled=sys.stderr.isatty()) as advance:
 
         def advance_by(files: int) -> None:
-            advance(f"{files} files", steps=files)
+            advance(counted(files, "file"), steps=files)
 
         report = build_site(
             root, config, out=out, on_progress=advance_by, clean=args.clean, jobs=args.jobs

@@ -56,7 +56,8 @@ def say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = ""
     # Names as errors write them: an escape sequence in a folder's or file's name reached the
     # terminal (a flag driver's `--out`), to clear or retitle it.
     shown = printable(str(out))
-    print(f"built {report.pages} pages and {report.feeds} feeds into {shown} in {elapsed:.2f} s")
+    made = f"{counted(report.pages, 'page')} and {counted(report.feeds, 'feed')}"
+    print(f"built {made} into {shown} in {elapsed:.2f} s")
     print(f"  {build_changes(report)}{index}", flush=True)
     if report.kept:  # files of the output sitegen did not make, which every build keeps (a CNAME)
         files = "file" if len(report.kept) == 1 else "files"
@@ -218,14 +219,15 @@ def build_changes(report: BuildReport) -> str:
     size = f"{report.written.bytes / 1e6:.1f} MB"
     # The search index's files are written with the pages, not rendered: say why they add up.
     indexed = ", the search index's included" if report.search_indexed else ""
-    written = f"{report.written.files} written ({size}{indexed})"
+    written = f"{thousands(report.written.files)} written ({size}{indexed})"
+    files, removed = thousands(report.files), thousands(report.removed)
     if report.full:
-        return f"all {report.files} files rendered and {written}: a full build"
+        return f"all {files} files rendered and {written}: a full build"
     if report.rendered == report.files:
-        return f"all {report.files} files rendered, {written}, {report.removed} removed"
+        return f"all {files} files rendered, {written}, {removed} removed"
     return (
-        f"{report.rendered} of {report.files} files rendered (the rest were up to date), "
-        f"{written}, {report.removed} removed"
+        f"{thousands(report.rendered)} of {files} files rendered (the rest were up to date), "
+        f"{written}, {removed} removed"
     )
 
 

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sitegen.model import Paper, Topic, as_renamed, renamed_slugs
-from sitegen.wording import counted
+from sitegen.wording import counted, thousands
 
 _TITLE_WEIGHT = 3  # a keyword in the title decides an area on its own
 _SOURCE_KEYWORD_WEIGHT = 2  # the listing's own keyword for the paper
@@ -451,7 +451,8 @@ class TopicReport:
         header = f"{'topic':<{width}}  papers  one-word"
         if self.compared:
             header += "  gained  lost"
-        out += [f"topics of {self.papers} papers; {self.without_area} without an area", header]
+        papers = f"topics of {counted(self.papers, 'paper')}; {thousands(self.without_area)}"
+        out += [f"{papers} without an area", header]
         for topic in self.topics:
             line = f"{topic.slug:<{width}}  {topic.papers:>6}  {topic.one_word:>8}"
             if self.compared:

@@ -1,13 +1,21 @@
 """Counts said as a reader says them: the command line printed "1 day(s)", "1 new paper(s)"."""
 
+import dataclasses
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
 from sitegen.build import BuildReport, PapersWithoutArea
 from sitegen.fetch import DayOutcome, FetchReport
 from sitegen.publish import PublishReport
-from sitegen.reports import print_fetch_report, print_ingest_report, say_build_notes
+from sitegen.reports import (
+    build_changes,
+    print_fetch_report,
+    print_ingest_report,
+    say_build_notes,
+    say_built,
+)
 from sitegen.store_writes import IngestReport
 from sitegen.wording import counted
 
@@ -61,3 +69,23 @@ def test_an_ingest_into_a_store_of_thousands_of_papers_groups_their_count(
     report = IngestReport(new_papers=3, papers=27387, written=[])
     print_ingest_report(report, [], today=date(2026, 12, 7), latest=date(2026, 12, 7))
     assert "3 new papers, 27,387 in all;" in capsys.readouterr().out
+
+
+def test_a_build_of_thousands_of_pages_groups_every_count_it_says(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A six-year site's build said "built 152034 pages and 2113 feeds ... all 154147 files
+    rendered and 154203 written" beside a search index of "27,387 papers indexed" (a review)."""
+    report = BuildReport(
+        pages=152034, feeds=2113, files=154147, rendered=1204, written=PublishReport(1530, 9_000_000),
+        removed=1001, full=False, search_index=None, newest_day=date(2026, 8, 3),
+    )  # fmt: skip
+    say_built(report, Path("public"), 1.5)
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == [
+        "built 152,034 pages and 2,113 feeds into public in 1.50 s",
+        "  1,204 of 154,147 files rendered (the rest were up to date), 1,530 written (9.0 MB),"
+        " 1,001 removed",
+    ]
+    full = dataclasses.replace(report, rendered=154147, full=True)
+    assert build_changes(full).startswith("all 154,147 files rendered and 1,530 written")
