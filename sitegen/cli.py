@@ -174,10 +174,14 @@ class _TopParser(_Parser):
             known = [option for option in self._option_string_actions if option.startswith(name)]
             answered = answered or {"-h", "--help", "--version"}.issuperset(known or ["?"])
             if not known:
+                # `-help`, `-root`: a long flag spelt with one dash, as a command's is offered.
+                meant = f"-{name}" if len(name) > 2 and not name.startswith("--") else ""
                 self.error(
-                    f"unrecognized arguments: {given[index]} (before the command, sitegen takes"
-                    " --root and --version; a command's options go after it: sitegen COMMAND"
-                    " --help lists them)"
+                    f"unrecognized arguments: {given[index]} (did you mean {meant}?)"
+                    if meant in self._option_string_actions
+                    else f"unrecognized arguments: {given[index]} (before the command, sitegen"
+                    " takes --root and --version; a command's options go after it: sitegen"
+                    " COMMAND --help lists them)"
                 )
             index += 2 if known == ["--root"] and "=" not in given[index] else 1
         commands = [

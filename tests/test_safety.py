@@ -574,6 +574,11 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["publish"], "invalid choice: 'publish' (choose from 'ingest', 'build', 'fetch'"),
         # a new user's trial: argparse read `-help` as -h given "elp"
         (["build", "-help"], "ignored explicit argument 'elp' (did you mean --help?)"),
+        # a review: before the command, the same spelling was told where options go
+        (["-help"], "sitegen: error: unrecognized arguments: -help (did you mean --help?)"),
+        (["-root", ".", "build"], "unrecognized arguments: -root (did you mean --root?)"),
+        (["-version"], "unrecognized arguments: -version (did you mean --version?)"),
+        (["-clean", "build"], "unrecognized arguments: -clean (before the command, sitegen"),
         # a new user's trial: `sitegen` alone named no command
         (["--root", "."], "required: COMMAND (choose from 'ingest', 'build', 'fetch', 'serve')"),
     ],
