@@ -33,9 +33,14 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
 
 
 def holds(path: Path, data: bytes) -> bool:
-    """Whether `path` is a file with exactly these bytes (then writing it again is no change)."""
+    """Whether `path` is a file with exactly these bytes (then writing it again is no change).
+    Never a FIFO's or a device's, whose size is 0: reading one for empty bytes (an empty file
+    of static/) would wait for a writer, or read on."""
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        return path.read_bytes() == data
     except OSError:
         return False
 

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 import xml.etree.ElementTree as ET
@@ -25,6 +26,7 @@ import feedparser
 import pytest
 
 import sitegen.build
+from sitegen import whole_files
 from sitegen.cli import main
 from sitegen.errors import ListingError
 from sitegen.listings import parse_listing
@@ -1133,6 +1135,23 @@ def test_an_update_of_an_output_with_a_backslash_in_its_name_completes(
 
 
 # ---- found by a security review: each one line, nothing of the user's touched ------------------
+
+
+def test_whether_a_fifo_holds_empty_bytes_is_answered_without_waiting_for_a_writer(
+    tmp_path: Path,
+) -> None:
+    """A review: the check that spares writing a file again (an empty file of static/, its
+    copy in the last build's public/) read whatever was at the path once its size matched,
+    and a FIFO's size is 0: it waited for a writer forever."""
+    fifo = tmp_path / ".nojekyll"
+    os.mkfifo(fifo)
+    answers: list[bool] = []
+    asking = threading.Thread(target=lambda: answers.append(whole_files.holds(fifo, b"")))
+    asking.daemon = True  # a thread that hangs must not hold the test run open
+    asking.start()
+    asking.join(timeout=5)
+    assert answers == [False], "no answer in 5 s: it waits on the FIFO"
+    assert whole_files.holds(Path("/dev/null"), b"") is False
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])
