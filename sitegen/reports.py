@@ -345,7 +345,9 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date], scheduled:
     )
     if retried:  # the days just listed are not listed again (a new user's trial)
         same = set(retried) == {*failed, *not_fetched}
-        again = ("it" if len(retried) == 1 else "them") if same else day_list(retried)
+        # After two lists, "them" read as the second's days alone (a review).
+        them = f"all {len(retried)}" if failed and not_fetched else "them"
+        again = ("it" if len(retried) == 1 else them) if same else day_list(retried)
         summary += f"; the next runs ask again for {again}"
     print(summary)
     if report.had_at_last:  # the outage is over: its red runs are not left the last word

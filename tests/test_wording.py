@@ -77,9 +77,16 @@ def test_a_build_of_thousands_of_pages_groups_every_count_it_says(
     """A six-year site's build said "built 152034 pages and 2113 feeds ... all 154147 files
     rendered and 154203 written" beside a search index of "27,387 papers indexed" (a review)."""
     report = BuildReport(
-        pages=152034, feeds=2113, files=154147, rendered=1204, written=PublishReport(1530, 9_000_000),
-        removed=1001, full=False, search_index=None, newest_day=date(2026, 8, 3),
-    )  # fmt: skip
+        pages=152034,
+        feeds=2113,
+        files=154147,
+        rendered=1204,
+        written=PublishReport(1530, 9_000_000),
+        removed=1001,
+        full=False,
+        search_index=None,
+        newest_day=date(2026, 8, 3),
+    )
     say_built(report, Path("public"), 1.5)
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == [
@@ -89,3 +96,25 @@ def test_a_build_of_thousands_of_pages_groups_every_count_it_says(
     ]
     full = dataclasses.replace(report, rendered=154147, full=True)
     assert build_changes(full).startswith("all 154,147 files rendered and 1,530 written")
+
+
+def test_days_failed_and_days_not_fetched_are_all_said_to_be_asked_again(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A review: after "2 days FAILED and skipped: ...; 1 day not fetched: ...", "the next runs
+    ask again for them" read as the day not fetched alone."""
+    first = date(2026, 8, 1)
+    statuses = ("papers", "failed", "failed", "not fetched")
+    days = tuple(
+        DayOutcome(day=first + timedelta(days=n), status=status)
+        for n, status in enumerate(statuses)
+    )
+    print_fetch_report(FetchReport(days=days), held=frozenset(), scheduled=False)
+    assert (
+        capsys.readouterr()
+        .out.rstrip()
+        .endswith(
+            "2 days FAILED and skipped: 2026-08-02, 2026-08-03; 1 day not fetched: 2026-08-04;"
+            " the next runs ask again for all 3"
+        )
+    )
