@@ -673,10 +673,12 @@ def _json_feed(spec: FeedSpec, json_route: Route, config: SiteConfig, routes: Ro
                 "id": item.item_id,
                 "url": item.url,
                 "title": item.title,
+                # JSON Feed 1.1 wants content: a brief item of a paper with no count and no
+                # abstract has no summary, and says its title, as its card does first.
                 **(
                     {"content_html": item.content_html}
                     if item.content_html
-                    else {"content_text": item.summary}
+                    else {"content_text": item.summary or item.title}
                 ),
                 "date_published": item.when.isoformat().replace("+00:00", "Z"),
                 **({"tags": list(item.categories)} if item.categories else {}),

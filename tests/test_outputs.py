@@ -1451,6 +1451,27 @@ def test_top_and_custom_feeds_parse_and_each_page_advertises_its_three_feeds() -
     assert "feeds/diffusion-models/atom.xml" in listed and "top/weekly/atom.xml" in listed
 
 
+def test_a_json_feed_item_of_a_paper_with_no_abstract_and_no_count_still_has_content() -> None:
+    """JSON Feed 1.1: an item's `content_html` or `content_text` "must be present" (the
+    checkers' jsonfeed check wants one not empty). A week's feed gives a paper its summary
+    after its count: a paper of a text capture (no count) whose abstract is empty (a
+    listing without one, or deleted by hand) had `"content_text": ""`."""
+    papers = {p.id: p for p in map(_paper, range(1, 13))}
+    papers["2501.00005"] = _paper(5, abstract="", upvotes=None)
+    files = _render(_six_days(papers))
+    feeds = [path for path in files if path.endswith("feed.json")]
+    assert "top/week/2026-W01/feed.json" in feeds
+    for path in feeds:
+        for item in json.loads(files[path])["items"]:
+            assert item.get("content_html") or item.get("content_text"), (path, item["id"])
+    (item,) = (
+        i
+        for i in json.loads(files["top/week/2026-W01/feed.json"])["items"]
+        if i["id"].endswith("2501.00005")
+    )
+    assert item["content_text"] == item["title"]  # what its page's card shows first
+
+
 def _listed(page: bytes) -> list[str]:
     """The ids of the papers a listing page shows, in its order (each card's title links the
     paper's page)."""
