@@ -4,6 +4,7 @@ files whose bytes change are written (issue #6)."""
 from __future__ import annotations
 
 import calendar
+import json
 import marshal
 import os
 import re
@@ -24,6 +25,7 @@ from sitegen import publish, serve
 from sitegen.cli import load_config, main
 from tests.conftest import (
     REPO,
+    api_papers,
     copy_site,
     item_time,
     rebuilt,
@@ -408,6 +410,38 @@ def test_a_day_of_new_papers_rewrites_the_api_file_of_its_month_alone(built_site
     assert after.keys() == before.keys()
     changed = {path for path in after if after[path] != before[path]}
     assert changed == {"papers.json", "papers/2026-03.json"}
+
+
+def test_a_day_before_the_newest_moves_its_papers_into_its_months_api_file(
+    built_site: Path,
+) -> None:
+    """docs/building.md, for a mirror of /api/papers/: a day added before the newest (a
+    backfill, a day that came late) files the papers it featured first in its own month,
+    out of a later month's file, and a month left with none leaves the index and its file
+    is deleted: each paper stays in exactly one file the index links."""
+    public = built_site / "public"
+    before = tree_bytes(public / "api")
+    days = built_site / "content" / "days"
+    january = (days / "2026-01-08.toml").read_text()
+    (days / "2025-12-31.toml").write_text(january.replace("day = 2026-01-08", "day = 2025-12-31"))
+    assert main(["--root", str(built_site), "build"]) == 0
+    after = tree_bytes(public / "api")
+    assert before.keys() - after.keys() == {"papers/2026-01.json"}
+    assert after.keys() - before.keys() == {"papers/2025-12.json"}
+    months = json.loads(after["papers.json"])["months"]
+    assert [m["month"] for m in months] == ["2026-03", "2025-12", "2025-11", "2025-10"]
+    moved = json.loads(after["papers/2025-12.json"])
+    assert [p["id"] for p in moved] == [p["id"] for p in json.loads(before["papers/2026-01.json"])]
+    assert all(p["days"][:2] == ["2025-12-31", "2026-01-08"] for p in moved)
+    # A paper of an earlier month the day features again gains it, as any new day's do.
+    changed = {path for path in after.keys() & before.keys() if after[path] != before[path]}
+    assert changed == {"papers.json", "papers/2025-11.json"}
+    again = {p["id"]: p["days"] for p in json.loads(after["papers/2025-11.json"])}
+    for paper in json.loads(before["papers/2025-11.json"]):
+        gained = set(again[paper["id"]]) - set(paper["days"])
+        assert gained in (set(), {"2025-12-31"}), paper["id"]
+    ids = [p["id"] for p in api_papers(public)]
+    assert len(ids) == len(set(ids))
 
 
 def test_the_caches_of_every_paper_in_one_file_are_removed(built_site: Path) -> None:
