@@ -1319,6 +1319,20 @@ def test_a_hyphenated_word_of_an_abstract_is_found_as_typed_with_or_without_hyph
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(("joined", "hyphenated"), [("GPT4", "GPT-4"), ("gpt3", "GPT-3")])
+def test_a_name_and_its_version_typed_joined_find_them_hyphenated(
+    browser: Browser, base_url: str, records: dict[str, SearchRecord], joined: str, hyphenated: str
+) -> None:
+    """A researcher's trial: "GPT4" found no paper, where "GPT-4" found Orca's "... Traces
+    of GPT-4": a joined word's last part of one digit spelled no hyphenated word."""
+    holding = {t for t, r in records.items() if hyphenated.lower() in f"{t} {r.text}".lower()}
+    assert holding
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(base_url + f"search/?q={joined}")
+    assert holding <= set(_result_titles(page))
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("name", ["Raphaël", "raphael", "RAPHAËL"])
 def test_an_accented_name_finds_its_paper_alone_with_or_without_its_accent(
     browser: Browser, base_url: str, records: dict[str, SearchRecord], name: str
