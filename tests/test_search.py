@@ -1333,6 +1333,23 @@ def test_a_name_and_its_version_typed_joined_find_them_hyphenated(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_hyphenated_word_held_joined_ranks_as_the_word_held_whole(
+    browser: Browser, base_url: str, site_root: Path
+) -> None:
+    """A researcher's trial: "multi-modal" ranked "A Concept-Centric Approach to
+    Multi-Modality Learning" first, above the nine papers titled "... Multimodal ...": a
+    paper holding the word joined counted as holding "multi" alone."""
+    joined = _papers_saying(site_root, r"(?i)\bmultimodal\b")
+    page = _page(browser, WIDTHS["desktop"])
+    page.goto(base_url + "search/?q=multi-modal")
+    titles = _every_result_title(page)
+    longer = titles.index("A Concept-Centric Approach to Multi-Modality Learning")
+    titled = [i for i, title in enumerate(titles) if re.search(r"(?i)\bmultimodal\b", title)]
+    assert len(titled) >= 5 and {titles[i] for i in titled} <= joined
+    assert max(titled) < longer, titles
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("name", ["Raphaël", "raphael", "RAPHAËL"])
 def test_an_accented_name_finds_its_paper_alone_with_or_without_its_accent(
     browser: Browser, base_url: str, records: dict[str, SearchRecord], name: str
