@@ -1174,6 +1174,27 @@ def test_a_shards_title_words_are_folded_counted_by_title_and_the_most_held_firs
     assert title_words(records) == b"diffusion 2\nmodels 2\nllms 1\nraphael 1\n"
 
 
+def test_a_quoted_phrase_no_paper_holds_in_a_row_is_offered_without_its_quotes(
+    browser: Browser, base_url: str
+) -> None:
+    """A researcher's trial quoted "reinforcement learning from human feedback" from an
+    abstract that says "human" before it (the index holds an abstract's words once each):
+    nothing was found, and the page said to check the spelling, which was right. It now
+    offers the same words without the quotes, which find the paper."""
+    page = _page(browser, WIDTHS["mobile"])
+    status = page.locator("#search-status")
+    page.goto(base_url + 'search/?q="reinforcement learning from human feedback"')
+    expect(status).to_contain_text(
+        "Without the quotes: reinforcement learning from human feedback."
+    )
+    page.get_by_role("link", name="reinforcement learning from human feedback").click()
+    page.wait_for_url(re.compile(r"\?q=reinforcement\+learning\+from\+human\+feedback$"))
+    assert "Latent Collective Preference Optimization" in " ".join(_result_titles(page))
+    # A misspelt phrase is still offered respelled, in its quotes.
+    page.goto(base_url + 'search/?q="difussion modles"')
+    expect(status).to_contain_text('Did you mean "diffusion models"?')
+
+
 def test_a_misspelt_query_is_offered_respelled_with_title_words(
     browser: Browser, base_url: str
 ) -> None:
