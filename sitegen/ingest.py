@@ -474,8 +474,8 @@ def _merge(
     entry: ListingEntry,
     *,
     recorded: int | None,
-    known: bool = False,
-    refilled: frozenset[str] = frozenset(),
+    known: bool,
+    refilled: frozenset[str],
 ) -> Paper:
     """Fill what the paper lacks; never replace a value that is there. `known`: the listing
     was taken before (a replay); `refilled`: the fields this run filled, deleted by hand."""
@@ -496,9 +496,9 @@ def _merge(
         # Names filled past the count a text capture gave (an author added on Hugging Face
         # since): they come with their listing's count, as a paper file may not count fewer.
         authors_count = entry.authors_count
+    # The title is never filled: every paper has one (a file without it is refused).
     return dataclasses.replace(
         paper,
-        title=paper.title or entry.title,
         abstract=_richer_abstract(paper, entry, refilled="abstract" in refilled),
         arxiv_id=paper.arxiv_id or entry.arxiv_id,
         authors=paper.authors or entry.authors,
@@ -513,7 +513,7 @@ def _merge(
     )
 
 
-def _richer_abstract(paper: Paper, entry: ListingEntry, *, refilled: bool = False) -> str:
+def _richer_abstract(paper: Paper, entry: ListingEntry, *, refilled: bool) -> str:
     """The held abstract, or the listed one when it is the same text in more paragraphs and
     the listing brings the paper its arXiv id: an API answer after a text capture, which has
     neither (found by a review). Once the paper has its id, paragraphs joined by hand stay

@@ -193,6 +193,27 @@ def test_names_a_later_listing_brings_come_with_its_count_when_the_file_counted_
     assert parse_paper_file(render_paper_file(paper), path=path) == paper
 
 
+@pytest.mark.parametrize(
+    ("held", "names", "listed", "kept"),
+    [(3, 3, 4, 3), (0, 1, 1, 1)],
+    ids=["as many names: the file's count stays", "more names: their count comes"],
+)
+def test_a_files_author_count_stays_unless_a_listing_names_more_authors_than_it(
+    held: int, names: int, listed: int, kept: int
+) -> None:
+    """docs/content.md: a field the file has is kept, and `authors_count` counts every author,
+    named or not: names a listing fills come with its count only when they are more than the
+    file counts (a file counting fewer than its names reads as counting the names). Found by
+    mutation testing: a count of as many as the names given way to the listing's, and a count
+    of none kept beside one name, passed every test of the merge."""
+    counted = ListingEntry(title="T", abstract="A", line=1, authors_count=held)
+    named = dataclasses.replace(counted, authors=("Ada", "Bob", "Cy")[:names], authors_count=listed)
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 1), counted))
+    snapshot = ingest_listing(snapshot, _listing(date(2026, 1, 2), named))
+    (paper,) = snapshot.papers.values()
+    assert (paper.authors, paper.authors_count) == (named.authors, kept)
+
+
 def test_every_fill_only_field_edited_by_hand_is_kept_and_deleted_is_filled() -> None:
     """The README: your edits win over later listings, and a field you delete is filled again.
     Found by mutation testing: a listing's authors, author count, date, keywords or links
@@ -463,6 +484,63 @@ def test_hand_edits_between_listings_stay_and_a_replay_only_fills_deleted_fields
     assert _changes(replayed, ingest_listings(replayed, listings)) == []
 
 
+def test_a_listings_new_title_is_noted_once_and_the_title_a_day_listed_never() -> None:
+    """docs/content.md: a new listing that titles a paper otherwise than its file and its
+    day's first listing is said in a note. A listing of the title a day listed the paper
+    under, its file's edited by hand since, says nothing; a new title is said by the first
+    listing that gives it, whether the next days come in one run or one run each. Found by
+    mutation testing: a note on the title listed before, and one for each day of a run,
+    passed every test of the merge."""
+    listed = ListingEntry(title="Sparse Attention", abstract="A.", line=1, arxiv_id="2501.00007")
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), listed))
+    edited = dataclasses.replace(snapshot.papers["2501.00007"], title="Sparse Attention, Revised")
+    snapshot = ContentSnapshot.of({edited.id: edited}, snapshot.days)
+    merged = ingest_listings(snapshot, [(_listing(date(2026, 1, 6), listed), None)])
+    assert merged.retitled == ()
+    fixed = dataclasses.replace(listed, title="Sparse Attention for All")
+    two_days = [(_listing(date(2026, 1, day), fixed), None) for day in (7, 8)]
+    assert ingest_listings(snapshot, two_days).retitled == (
+        (date(2026, 1, 7), edited.id, fixed.title, edited.title),
+    )
+
+
+def test_a_paper_retitled_and_taken_off_its_day_is_found_by_the_file_its_title_named() -> None:
+    """docs/content.md: a paper is still found by the title it was listed under, or the file
+    name that title gave it: retitled by hand and taken off its day, so that no day lists its
+    old title, a listing of that title merges into its file, not into a second paper. Found by
+    mutation testing: the file name passed over passed every test of the merge."""
+    listed = ListingEntry(title="Sparse Attention", abstract="A.", line=1)
+    day = date(2026, 1, 5)
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(day, listed))
+    (paper,) = snapshot.papers.values()
+    edited = dataclasses.replace(paper, title="Sparse Attention, Revised")
+    taken_off = dataclasses.replace(snapshot.days[day], entries=())
+    snapshot = ContentSnapshot.of({paper.id: edited}, {day: taken_off})
+    after = ingest_listing(snapshot, _listing(day + timedelta(days=1), listed))
+    assert list(after.papers) == [paper.id]
+    assert after.papers[paper.id] == edited
+
+
+def test_a_deleted_count_of_one_of_two_papers_of_a_title_comes_from_their_api_answer() -> None:
+    """docs/content.md: a text capture's entry fills neither of two papers of one title, since
+    it cannot tell them apart; the API answer of their day, which can, fills a count deleted
+    by hand with the highest its listings and days give. Found by mutation testing: the
+    capture's count, the other paper's, filled it, and passed every test of the merge."""
+    day = date(2026, 6, 13)
+    capture = ListingEntry(title="Same Title", abstract="A.", line=1, upvotes=9)
+    first = dataclasses.replace(capture, arxiv_id="2606.00467")
+    second = dataclasses.replace(capture, abstract="B.", upvotes=2, arxiv_id="2606.99001")
+    listings = [
+        (_listing(day, capture), "listings/2026-06-13.txt"),
+        (_listing(day, first, second), "listings/2026-06-13.json"),
+    ]
+    snapshot = applied(ingest_listings(EMPTY_SNAPSHOT, listings), EMPTY_SNAPSHOT)
+    assert snapshot.papers["2606.99001"].upvotes == 2
+    deleted = dataclasses.replace(snapshot.papers["2606.99001"], upvotes=None)
+    store = ContentSnapshot.of({**snapshot.papers, deleted.id: deleted}, snapshot.days)
+    assert ingest_listings(store, listings).papers[deleted.id].upvotes == 2
+
+
 def test_a_title_apart_by_a_plus_from_a_retitled_papers_listed_title_is_another_paper() -> None:
     """Found by the property test of hand edits: "Fuzzing C Compilers" merged into the paper
     "Fuzzing C++ Compilers" made once that title was edited by hand, its file being the one
@@ -520,6 +598,28 @@ def test_a_replay_gives_back_a_deleted_abstract_in_the_paragraphs_the_api_answer
     joined = dataclasses.replace(paper, abstract="P1. P2.")  # by hand: it stays joined
     by_hand = ContentSnapshot.of({paper.id: joined}, snapshot.days)
     assert ingest_listings(by_hand, listings).papers[paper.id] == joined
+
+
+@pytest.mark.parametrize(
+    "by_hand",
+    ["P1 as listed.\n\nP2.\n\nP3.", "P1 as\nlisted.\n\nP2. P3."],
+    ids=["split into more paragraphs", "a line wrapped"],
+)
+def test_a_text_captures_abstract_edited_by_hand_keeps_its_lines_when_the_api_answer_comes(
+    by_hand: str,
+) -> None:
+    """docs/content.md: a text capture's abstract takes the paragraphs of the API answer that
+    brings its arXiv id only when they are more; hand edits win. Split by hand into as many
+    paragraphs or more, or a line wrapped, it stays as edited. Found by mutation testing: the
+    answer's fewer or as many paragraphs taken over the edit passed every test of the merge."""
+    text = ListingEntry(title="Sparse Attention", abstract="P1 as listed. P2. P3.", line=1)
+    api = dataclasses.replace(text, abstract="P1 as listed.\n\nP2. P3.", arxiv_id="2501.00006")
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(date(2026, 1, 5), text))
+    (paper,) = snapshot.papers.values()
+    edited = dataclasses.replace(paper, abstract=by_hand)
+    store = ContentSnapshot.of({paper.id: edited}, snapshot.days)
+    after = ingest_listing(store, _listing(date(2026, 1, 6), api)).papers[paper.id]
+    assert (after.abstract, after.arxiv_id) == (edited.abstract, "2501.00006")
 
 
 def test_a_count_lowered_by_hand_in_the_paper_and_its_day_stays_after_a_replay() -> None:
