@@ -482,6 +482,25 @@ def test_files_changed_by_hand_in_public_are_made_again(
     )
 
 
+def test_a_page_edited_by_hand_to_the_size_it_had_is_made_again(
+    built_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/building.md: a file changed by hand in public/ is noticed by its size and mtime,
+    made again and named: either one differing is a change (a letter changed keeps the size).
+    Found by mutation testing: only a file whose size and mtime both differed was made again,
+    and the tests edited files only to another size."""
+    public = built_site / "public"
+    before = tree_bytes(public)
+    edited = before["index.html"].replace(b"<html", b"<HTML", 1)
+    assert len(edited) == len(before["index.html"]) and edited != before["index.html"]
+    (public / "index.html").write_bytes(edited)
+    capsys.readouterr()
+    assert main(["--root", str(built_site), "build"]) == 0
+    assert tree_bytes(public) == before
+    (said,) = _said_by_hand(capsys.readouterr().out)
+    assert said.strip().startswith("made again 1 file changed or deleted by hand in"), said
+
+
 def _a_directory_for_a_page(public: Path) -> Path:
     (public / "topics" / "index.html").unlink()
     (public / "topics" / "index.html").mkdir()
