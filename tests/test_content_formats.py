@@ -156,3 +156,38 @@ def test_a_rule_in_the_abstract_of_a_front_matter_never_closed_is_not_called_its
         parse_paper_file("\n".join(lines), path=PAPER_PATH)
     assert "never closed by a '+++' line" in refused.value.message
     assert "add a '+++' line after the last front matter field" in (refused.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://lilywenglab.github.io/gap/",
+        "HTTPS://lilywenglab.github.io/gap/",
+        "https://lilywenglab.github.io/gap/?from=http://example.org",
+    ],
+    ids=["http", "a scheme in capitals", "another address in its query"],
+)
+def test_a_papers_link_of_either_web_scheme_is_read_as_written(link: str) -> None:
+    """docs/content.md: `github` and `project_page` start with `http://` or `https://` (of
+    any case), and are kept as written. Killed mutants: `http://` refused, and a link whose
+    query holds another address refused by that one's scheme (fields.py, TomlFields.url)."""
+    text = (REPO / PAPER_PATH).read_text(encoding="utf-8")
+    held = parse_paper_file(text, path=PAPER_PATH).project_url
+    assert held is not None
+    edited = text.replace(f'project_page = "{held}"', f'project_page = "{link}"')
+    assert parse_paper_file(edited, path=PAPER_PATH).project_url == link
+
+
+@pytest.mark.parametrize("link", ["ftp://github.com/x/y", "github.com/x/y"])
+def test_a_papers_link_of_another_scheme_is_an_error_at_its_line(link: str) -> None:
+    """docs/content.md: another value than an http(s) address is an error at its line, which
+    names the key and what to write. Killed mutants: the link left unread, and the error's
+    key lost (a traceback, not the line; fields.py, TomlFields.url)."""
+    lines = (REPO / PAPER_PATH).read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("github = "))
+    lines[at] = f'github = "{link}"'
+    with pytest.raises(ContentError) as refused:
+        parse_paper_file("\n".join(lines), path=PAPER_PATH)
+    assert refused.value.message == f'`github` must be an http(s) URL, not "{link}"'
+    assert refused.value.location is not None and refused.value.location.line == at + 1
+    assert refused.value.hint == 'e.g. github = "https://..."'

@@ -101,6 +101,46 @@ def test_a_count_of_one_is_taken() -> None:
     assert config.pages.home_papers == 1 and config.feeds.days == 1
 
 
+@pytest.mark.parametrize(
+    ("old", "new"), [("home_papers = 20", "home_papers = 0"), ("days = 4", "days = -1")]
+)
+def test_a_count_refused_is_told_the_default_to_write(old: str, new: str) -> None:
+    """Errors say what to write: a count of papers or days out of its range is given the
+    setting's default as its example (docs/configuration.md lists the same). Found by
+    mutation testing: the hint dropped passed every test of site.toml."""
+    assert old in SITE_TOML
+    with pytest.raises(ConfigError) as refused:
+        parse_config(SITE_TOML.replace(old, new, 1), source="site.toml")
+    assert refused.value.hint == f"e.g. {old}"
+
+
+@pytest.mark.parametrize("written", ['custom_feeds = ["agents"]', 'custom_feeds = "agents"'])
+def test_custom_feeds_written_as_a_value_are_told_to_be_tables_at_their_line(written: str) -> None:
+    """Custom feeds are tables, `[[custom_feeds]]` one per feed (docs/configuration.md): a
+    list of names or a name in their place is an error at its line saying so, not a
+    traceback. Found by mutation testing: a list of strings let through (to fail reading its
+    items), and the error's key lost, passed every test of site.toml."""
+    feeds = SITE_TOML[SITE_TOML.index("[[custom_feeds]]") : SITE_TOML.index("[[topics]]")]
+    text = written + "\n" + SITE_TOML.replace(feeds, "")
+    with pytest.raises(ConfigError) as refused:
+        parse_config(text, source="site.toml")
+    assert refused.value.message.startswith("`custom_feeds` must be an array of tables, not ")
+    assert refused.value.location is not None and refused.value.location.line == 1
+    assert refused.value.hint == "e.g. [[custom_feeds]]"
+
+
+def test_the_feeds_settings_written_as_a_value_are_told_to_be_a_table_at_their_line() -> None:
+    """`[feeds]` is a table of settings (docs/configuration.md): a number in its place is an
+    error at its line saying so, not a traceback. Found by mutation testing: the error's key,
+    wording or example lost passed every test of site.toml."""
+    settings = SITE_TOML[SITE_TOML.index("[feeds]") : SITE_TOML.index("[pages]")]
+    with pytest.raises(ConfigError) as refused:
+        parse_config("feeds = 50\n" + SITE_TOML.replace(settings, ""), source="site.toml")
+    assert refused.value.message == "`feeds` must be a table, not 50"
+    assert refused.value.location is not None and refused.value.location.line == 1
+    assert refused.value.hint == "e.g. [feeds]"
+
+
 def test_a_bad_yields_to_is_named_at_its_line_not_where_its_text_first_appears() -> None:
     """The llm topic's description says "code" three lines above its `yields_to`."""
     good = next(
