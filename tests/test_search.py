@@ -228,36 +228,6 @@ def test_a_papers_page_names_every_author_each_a_search_of_their_papers(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
-def test_a_phone_answers_the_readers_keys_while_the_search_page_opens(
-    browser: Browser, base_url: str
-) -> None:
-    """Found by Lighthouse (mobile: total blocking time 0.9 to 1.5 s, one task of 0.9 s): the
-    20 warm-up searches ran as one task, their answers resolving one another's awaits, so a
-    key pressed in the box as the page opened waited for them all. On Lighthouse's phone (a
-    CPU 4 times slower, 150 ms a round trip, 1.6 Mbit/s) the longest the page held the main
-    thread was 0.53 to 0.82 s on a shared 2-core machine before, 0.10 to 0.34 s since."""
-    page = _page(browser, WIDTHS["mobile"])
-    # How long a key pressed at any moment would wait: the longest gap between ticks of a timer.
-    page.add_init_script(
-        "window.held = 0; { let last = performance.now(); const tick = () => { const now ="
-        " performance.now(); window.held = Math.max(window.held, now - last); last = now;"
-        " setTimeout(tick, 5); }; setTimeout(tick, 5); }"
-    )
-    phone = page.context.new_cdp_session(page)
-    phone.send("Network.enable")
-    phone.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    phone.send("Emulation.setCPUThrottlingRate", {"rate": 4})
-    network = {"offline": False, "latency": 150, "downloadThroughput": 200_000}
-    phone.send("Network.emulateNetworkConditions", {**network, "uploadThroughput": 90_000})
-    try:
-        page.goto(base_url + "search/")
-        page.wait_for_load_state("networkidle")  # the shards merged, after the warm-up
-        assert page.evaluate("window.held") < 450
-    finally:
-        phone.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-    assert page.errors == []  # type: ignore[attr-defined]
-
-
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_results_coming_in_move_nothing_on_the_screen(
     browser: Browser, base_url: str, width: int
