@@ -24,6 +24,7 @@ from tests.static_host import serving
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page
 
+    from sitegen.build import BuildReport
     from sitegen.digest_dates import DigestRules
 
 # No per-example deadline: speed is measured by bench/, not by tests, and a deadline can fail a
@@ -210,6 +211,18 @@ def digest_rules(root: Path) -> DigestRules:
     from sitegen.digest_dates import DigestRules
 
     return DigestRules.of(parse_config((root / "site.toml").read_text(), source="site.toml"))
+
+
+def build_report(**fields: Any) -> BuildReport:
+    """The report of a build that made nothing, but for `fields`: what the lines a build says
+    are tested on."""
+    from sitegen.build import BuildReport
+    from sitegen.publish import PublishReport
+
+    nothing = {"pages": 0, "feeds": 0, "files": 0, "rendered": 0, "removed": 0, "full": True}
+    return BuildReport(
+        **{**nothing, "written": PublishReport(0, 0), "search_index": None, **fields}
+    )
 
 
 def item_date(entry: Any) -> str:

@@ -32,7 +32,15 @@ import yaml
 
 from sitegen.cli import load_config
 from sitegen.serve import changed_paths, file_stamps, serve, transient_files
-from tests.conftest import REPO, copy_site, ctrl_c_stops, demo_digest, rewrite, sitegen_here
+from tests.conftest import (
+    REPO,
+    build_report,
+    copy_site,
+    ctrl_c_stops,
+    demo_digest,
+    rewrite,
+    sitegen_here,
+)
 from tests.hf_server import FaultyHF, Reply
 from tests.test_fetch import API_ANSWER
 
@@ -1763,19 +1771,14 @@ def test_serve_says_a_failed_search_index_and_goes_on_when_no_one_reads(
     """A review: the background index's error line was the one line of serve's not guarded
     against a terminal gone (its thread died on BrokenPipeError)."""
     from sitegen import serve as serve_module
-    from sitegen.build import BuildReport
     from sitegen.errors import BuildError
-    from sitegen.publish import PublishReport
 
     def failing(out: Path, pending: object, *, indexed: int | None) -> str:
         raise BuildError("pagefind failed")
 
     monkeypatch.setattr(serve_module, "publish_after_pages", failing)
     preview = serve_module._Preview(tmp_path, tmp_path / "public", lambda: None)  # type: ignore[arg-type, return-value]
-    report = BuildReport(
-        pages=0, feeds=0, files=0, rendered=0, written=PublishReport(0, 0), removed=0, full=True,
-        search_index=object(),  # type: ignore[arg-type]
-    )  # fmt: skip
+    report = build_report(search_index=object())
     preview.builds = 1
     preview._publish_index(report, 1)
     assert capsys.readouterr().err == "sitegen: error: pagefind failed\n"

@@ -24,7 +24,7 @@ from sitegen.topics import (
     topic_report,
     why_topics,
 )
-from tests.conftest import REPO, rewrite, tree_bytes
+from tests.conftest import REPO, build_report, rewrite, tree_bytes
 
 LABELLED = Path(__file__).parent / "topics"
 
@@ -1048,24 +1048,15 @@ def test_one_paper_without_an_area_is_said_in_the_singular(
     was said as "1 of 480 papers have no area (each refuses ...)"."""
     from datetime import date
 
-    from sitegen.build import BuildReport, PapersWithoutArea
-    from sitegen.publish import PublishReport
+    from sitegen.build import PapersWithoutArea
     from sitegen.reports import say_build_notes
 
     def note(ids: tuple[str, ...]) -> str:
         say_build_notes(
-            BuildReport(
-                pages=0,
-                feeds=0,
-                files=0,
-                rendered=0,
-                written=PublishReport(0, 0),
-                removed=0,
-                full=True,
-                search_index=None,
+            build_report(
                 newest_day=date(2026, 8, 3),
                 without_area=PapersWithoutArea(ids=ids, of=480, fallback="machine-learning"),
-            )  # fmt: skip
+            )
         )
         (line,) = [line for line in capsys.readouterr().err.splitlines() if "no area" in line]
         return line
@@ -1087,24 +1078,15 @@ def test_one_paper_without_an_area_and_no_fallback_is_said_in_the_singular(
     area, one paper was still told "mark an area `fallback = true` to file them there"."""
     from datetime import date
 
-    from sitegen.build import BuildReport, PapersWithoutArea
-    from sitegen.publish import PublishReport
+    from sitegen.build import PapersWithoutArea
     from sitegen.reports import say_build_notes
 
     def note(ids: tuple[str, ...]) -> str:
         say_build_notes(
-            BuildReport(
-                pages=0,
-                feeds=0,
-                files=0,
-                rendered=0,
-                written=PublishReport(0, 0),
-                removed=0,
-                full=True,
-                search_index=None,
+            build_report(
                 newest_day=date(2026, 8, 3),
                 without_area=PapersWithoutArea(ids=ids, of=480, fallback=None),
-            )  # fmt: skip
+            )
         )
         (line,) = [line for line in capsys.readouterr().err.splitlines() if "no area" in line]
         return line

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build import BuildReport, PapersWithoutArea
+from sitegen.build import PapersWithoutArea
 from sitegen.fetch import DayOutcome, FetchReport
 from sitegen.publish import PublishReport
 from sitegen.reports import (
@@ -18,6 +18,7 @@ from sitegen.reports import (
 )
 from sitegen.store_writes import IngestReport
 from sitegen.wording import counted
+from tests.conftest import build_report
 
 
 def test_a_count_of_one_is_singular_and_any_other_plural() -> None:
@@ -45,18 +46,10 @@ def test_papers_without_an_area_in_the_thousands_are_grouped_as_the_site_is(
     have no area" grouped one count of the line and not the other."""
     ids = tuple(f"2608.{n:05d}" for n in range(1200))
     say_build_notes(
-        BuildReport(
-            pages=0,
-            feeds=0,
-            files=0,
-            rendered=0,
-            written=PublishReport(0, 0),
-            removed=0,
-            full=True,
-            search_index=None,
+        build_report(
             newest_day=date(2026, 8, 3),
             without_area=PapersWithoutArea(ids=ids, of=27387, fallback=None),
-        )  # fmt: skip
+        )
     )
     assert "sitegen: note: 1,200 of 27,387 papers have no area" in capsys.readouterr().err
 
@@ -76,17 +69,10 @@ def test_a_build_of_thousands_of_pages_groups_every_count_it_says(
 ) -> None:
     """A six-year site's build said "built 152034 pages and 2113 feeds ... all 154147 files
     rendered and 154203 written" beside a search index of "27,387 papers indexed" (a review)."""
-    report = BuildReport(
-        pages=152034,
-        feeds=2113,
-        files=154147,
-        rendered=1204,
+    report = build_report(
+        pages=152034, feeds=2113, files=154147, rendered=1204, removed=1001, full=False,
         written=PublishReport(1530, 9_000_000),
-        removed=1001,
-        full=False,
-        search_index=None,
-        newest_day=date(2026, 8, 3),
-    )
+    )  # fmt: skip
     say_built(report, Path("public"), 1.5)
     out = capsys.readouterr().out.splitlines()
     assert out[:2] == [
