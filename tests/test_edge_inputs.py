@@ -100,6 +100,17 @@ def test_a_base_url_builds_the_same_site_whatever_the_case_of_its_host() -> None
     assert site_url("https://Example.ORG") == "https://example.org/"
 
 
+def test_a_base_urls_host_of_other_letters_is_lowered_as_a_browser_maps_it() -> None:
+    """A review: the host was lowered by str.lower, whose capital sigma at a word's end is a
+    final sigma, "ς": `https://ΟΔΟΣ:8000/` gave links to "οδος" (xn--pxavbm), where a browser
+    (UTS 46: Σ is σ) reaches "οδοσ" (xn--pxavbq), another host. Accented letters are lowered
+    as before, and a host of the same letters in another case builds the same site."""
+    assert site_url("https://ΟΔΟΣ:8000/Repo/") == "https://οδοσ:8000/Repo/"
+    assert site_url("https://example.ΟΔΟΣ/") == "https://example.οδοσ/"
+    assert site_url("https://Bücher.Example/") == site_url("https://bücher.example/")
+    assert site_url("https://Bücher.Example/") == "https://bücher.example/"
+
+
 def test_an_array_left_open_before_a_table_header_is_not_told_to_take_a_comma() -> None:
     """a12d1ad meant an array whose "]" was left out to be said as such, "not told to add a
     comma (following it made the next error)". Before the next key it is; before the next
