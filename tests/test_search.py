@@ -1227,6 +1227,29 @@ def test_a_quoted_phrase_no_paper_holds_in_a_row_is_offered_without_its_quotes(
     expect(status).to_contain_text('Did you mean "diffusion models"?')
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        f"{opening}reinforcement learning from human feedback{closing}"
+        for opening, closing in ["„“", "“”"]
+    ],
+    ids=["low-high", "curly"],
+)
+def test_a_phrase_in_any_quotes_the_page_takes_is_offered_without_them(
+    browser: Browser, base_url: str, typed: str
+) -> None:
+    """docs/search.md: curly quotes are quotes, German „…“ too (the page reads them so). A
+    review: the offer without quotes took off only straight and English curly ones, so a
+    phrase quoted „…“ was offered as "„reinforcement learning …", its opening mark kept."""
+    page = _page(browser, WIDTHS["mobile"])
+    status = page.locator("#search-status")
+    page.goto(base_url + "search/?q=" + quote(typed))
+    expect(status).to_contain_text(
+        "Without the quotes: reinforcement learning from human feedback."
+    )
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_misspelt_query_is_offered_respelled_with_title_words(
     browser: Browser, base_url: str
 ) -> None:
