@@ -60,9 +60,8 @@ def say_built(report: BuildReport, out: Path, elapsed: float, *, index: str = ""
     print(f"built {made} into {shown} in {elapsed:.2f} s")
     print(f"  {build_changes(report)}{index}", flush=True)
     if report.kept:  # files of the output sitegen did not make, which every build keeps (a CNAME)
-        files = "file" if len(report.kept) == 1 else "files"
         print(
-            f"  kept {len(report.kept)} {files} sitegen did not make:"
+            f"  kept {counted(len(report.kept), 'file')} sitegen did not make:"
             f" {printable(first_of(report.kept, 5))}",
             flush=True,
         )
@@ -74,9 +73,8 @@ def say_remade(report: BuildReport, out: Path) -> None:
     """The files of `out` changed or deleted by hand that a build (or serve's rebuild) put
     back (a user's trial: a page edited in public/ was put back in silence)."""
     if report.remade:
-        files = "file" if len(report.remade) == 1 else "files"
         print(
-            f"  made again {len(report.remade)} {files} changed or deleted by hand in"
+            f"  made again {counted(len(report.remade), 'file')} changed or deleted by hand in"
             f" {printable(str(out))}: {printable(first_of(report.remade, 5))} (edit content/,"
             " templates/ or static/ instead)",
             flush=True,
@@ -346,7 +344,7 @@ def print_fetch_report(report: FetchReport, *, held: frozenset[date], scheduled:
     if retried:  # the days just listed are not listed again (a new user's trial)
         same = set(retried) == {*failed, *not_fetched}
         # After two lists, "them" read as the second's days alone (a review).
-        them = f"all {len(retried)}" if failed and not_fetched else "them"
+        them = f"all {thousands(len(retried))}" if failed and not_fetched else "them"
         again = ("it" if len(retried) == 1 else them) if same else day_list(retried)
         summary += f"; the next runs ask again for {again}"
     print(summary)

@@ -104,3 +104,42 @@ def test_days_failed_and_days_not_fetched_are_all_said_to_be_asked_again(
             " the next runs ask again for all 3"
         )
     )
+
+
+def test_a_builds_files_kept_and_made_again_in_the_thousands_are_grouped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A review of 1fb4b4c, which grouped "a build's own lines": its lines of files kept and
+    of files made again (a folder of public/ deleted by hand) still said "1000 files"."""
+    paths = tuple(f"papers/2608.{n:05d}/index.html" for n in range(1000))
+    report = BuildReport(
+        pages=1000,
+        feeds=0,
+        files=1000,
+        rendered=1000,
+        written=PublishReport(1000, 0),
+        removed=0,
+        full=False,
+        search_index=None,
+        newest_day=date(2026, 8, 3),
+        kept=paths,
+        remade=paths,
+    )
+    say_built(report, Path("public"), 1.5)
+    out = capsys.readouterr().out
+    assert "  kept 1,000 files sitegen did not make: " in out
+    assert "  made again 1,000 files changed or deleted by hand in public: " in out
+
+
+def test_a_thousand_days_failed_and_not_fetched_are_all_said_grouped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """aebd39e's "the next runs ask again for all N" beside "1,000 days ..." said "all 1000"."""
+    first = date(2024, 1, 1)
+    statuses = ["papers"] + ["failed", "not fetched"] * 500  # one had: the rest are retried
+    days = tuple(
+        DayOutcome(day=first + timedelta(days=n), status=status)
+        for n, status in enumerate(statuses)
+    )
+    print_fetch_report(FetchReport(days=days), held=frozenset(), scheduled=False)
+    assert capsys.readouterr().out.rstrip().endswith("the next runs ask again for all 1,000")
