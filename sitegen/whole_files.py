@@ -37,10 +37,7 @@ def holds(path: Path, data: bytes) -> bool:
     Never a FIFO's or a device's, whose size is 0: reading one for empty bytes (an empty file
     of static/) would wait for a writer, or read on."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
-            return False
-        return path.read_bytes() == data
+        return read_regular_file(path, limit=len(data)) == data
     except OSError:
         return False
 
