@@ -140,7 +140,7 @@ def _declared_twice(
             return message, f"write `[[{name}]]` for each of several, `[{name}]` once for one"
         if taken.startswith("[["):
             return message, f"write `{taken}` above each one, a single one too"
-        return message, f"`{taken}` is one table: write its header once, as `{taken}`"
+        return message, f"`{name}` is one table: write its header once, as `{taken}`"
     where = f" (the first is on line {first})" if first else ""
     return f"`{header}` is declared a second time", f"merge the two tables into one{where}"
 

@@ -736,7 +736,7 @@ def test_a_table_declared_twice_is_said_in_words_like_the_others() -> None:
     assert _refusal(text) == (
         f"site.toml:{line}: bad TOML: `[[content]]` is declared after `[content]` on line "
         f"{first}: a name is a table or an array of tables, not both\n"
-        "  hint: `[content]` is one table: write its header once, as `[content]`"
+        "  hint: `content` is one table: write its header once, as `[content]`"
     )
     # The first header with a comment after it, and a table first written inline (no header
     # to name): h14, mutants that named neither, or the second header as the first, survived.
@@ -767,7 +767,7 @@ def test_a_table_written_both_ways_is_hinted_the_one_way_site_toml_takes() -> No
     assert _refusal(text) == (
         f"site.toml:{line}: bad TOML: `[[feeds]]` is declared after `[feeds]` on line 9: a "
         "name is a table or an array of tables, not both\n"
-        "  hint: `[feeds]` is one table: write its header once, as `[feeds]`"
+        "  hint: `feeds` is one table: write its header once, as `[feeds]`"
     )
 
 
