@@ -121,6 +121,11 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+def _two_dashes(name: str) -> str:
+    """`-clean` as `--clean`: a long flag spelt with Go's tools' one dash (a new user's trial)."""
+    return f"-{name}" if len(name) > 2 and name[0] == "-" and name[1] != "-" else name
+
+
 class _CommandParser(_Parser):
     """A command's parser: a flag it does not know, given after it, is said with its usage,
     not sitegen's (`sitegen build --jbos 2` showed the usage without build's flags)."""
@@ -144,9 +149,7 @@ class _CommandParser(_Parser):
         offered --out, which builds into a folder "8000")."""
         flags = [flag for flag in self._option_string_actions if flag.startswith("--")]
         for given in unknown:
-            name = given.split("=", 1)[0]
-            if len(name) > 2 and name.startswith("-") and not name.startswith("--"):
-                name = f"-{name}"  # `-clean`, a long flag spelt with Go's tools' one dash
+            name = _two_dashes(given.split("=", 1)[0])
             if name in self.elsewhere:
                 commands = " and ".join(f"sitegen {c}" for c in self.elsewhere[name])
                 return f" ({name} is an option of {commands})"
@@ -175,10 +178,11 @@ class _TopParser(_Parser):
             answered = answered or {"-h", "--help", "--version"}.issuperset(known or ["?"])
             if not known:
                 # `-help`, `-root`: a long flag spelt with one dash, as a command's is offered.
-                meant = f"-{name}" if len(name) > 2 and not name.startswith("--") else ""
+                meant = _two_dashes(name)
+                flags = [o for o in self._option_string_actions if o.startswith(meant)]
                 self.error(
-                    f"unrecognized arguments: {given[index]} (did you mean {meant}?)"
-                    if meant in self._option_string_actions
+                    f"unrecognized arguments: {given[index]} (did you mean {min(flags)}?)"
+                    if meant != name and len(flags) == 1  # `-vers`: --version, as --vers is
                     else f"unrecognized arguments: {given[index]} (before the command, sitegen"
                     " takes --root and --version; a command's options go after it: sitegen"
                     " COMMAND --help lists them)"

@@ -580,6 +580,7 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["-help"], "sitegen: error: unrecognized arguments: -help (did you mean --help?)"),
         (["-root", ".", "build"], "unrecognized arguments: -root (did you mean --root?)"),
         (["-version"], "unrecognized arguments: -version (did you mean --version?)"),
+        (["-vers"], "unrecognized arguments: -vers (did you mean --version?)"),
         (["-clean", "build"], "unrecognized arguments: -clean (before the command, sitegen"),
         # a new user's trial: `sitegen` alone named no command
         (["--root", "."], "required: COMMAND (choose from 'ingest', 'build', 'fetch', 'serve')"),
