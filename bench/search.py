@@ -43,6 +43,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -138,16 +139,12 @@ def with_names(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
             f"{rng.choice(first_names)} {rng.choice(last_names)}" for _ in range(rng.randint(1, 8))
         ]
         authors = ", ".join(names)
-        # As search_record holds them: the names, then each as one word.
-        text = f"{month}.{numbers[month]:05d}. {authors}. {name_words(names)}. {record.text}"
-        fields = {
-            "day": record.day,
-            "upvotes": record.upvotes,
-            "topics": record.topics,
-            "authors": authors,
-            "organization": record.organization,
-        }
-        named.append((day, SearchRecord(url=record.url, title=record.title, text=text, **fields)))
+        # As search_record holds them: the id, the names, then each as one word. The record
+        # replaced, not spelt field by field: a field added to SearchRecord (`arxiv_id`)
+        # broke a copy that named the others.
+        arxiv_id = f"{month}.{numbers[month]:05d}"
+        text = f"{arxiv_id}. {authors}. {name_words(names)}. {record.text}"
+        named.append((day, replace(record, text=text, authors=authors, arxiv_id=arxiv_id)))
     return [(day, record.encoded()) for day, record in named]
 
 
@@ -172,18 +169,12 @@ def doubled_records(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for day, line in lines:
         record = SearchRecord.decoded(line)
         moved = f"{int(day[:4]) - 3}{day[4:]}" if day else day
-        fields = {
-            "upvotes": record.upvotes,
-            "topics": record.topics,
-            "authors": record.authors,
-            "organization": record.organization,
-        }
-        copy = SearchRecord(
+        copy = replace(
+            record,
             url=record.url.rstrip("/") + "-earlier/",
-            title=record.title,
             text="9" + record.text[1:],  # the arXiv id: 2406.00143 is 9406.00143
             day=moved,
-            **fields,
+            arxiv_id=record.arxiv_id and "9" + record.arxiv_id[1:],
         )
         earlier.append((moved, copy.encoded()))
     return earlier + lines

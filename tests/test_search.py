@@ -34,6 +34,7 @@ from sitegen.search import (
     WARM_UP_WORD,
     SearchRecord,
     SearchShard,
+    first_day,
     folded_words,
     make_shard,
     name_words,
@@ -2043,3 +2044,29 @@ def test_a_screen_reader_hears_the_count_once_the_typing_stops_not_at_each_lette
     expect(status).to_contain_text("the best 20")
     page.wait_for_function("window.said.some((text) => text.includes('the best 20'))")
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_the_search_benchs_made_up_names_and_earlier_years_are_records_the_index_reads() -> None:
+    """`bench/search.py --names` (and `--doubled`) failed with a TypeError once SearchRecord
+    had an `arxiv_id`: its helpers spelt a record's fields one by one. A bench that cannot
+    run measures nothing; its records are checked here as the index reads them."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("search_bench", REPO / "bench" / "search.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    site = assemble_site(load_content(REPO), load_config(REPO))
+    routes = Routes(site.config.base_url)
+    paper_id = next(i for i in site.ids if site.papers[i].arxiv_id is None)
+    day = first_day(site, paper_id)
+    named = bench.with_names([(day, search_record(site, routes, paper_id).encoded())])
+    doubled = bench.doubled_records(named)
+    ((_, record),) = named
+    made = SearchRecord.decoded(record)
+    assert re.fullmatch(r"\d{4}\.\d{5}", made.arxiv_id), made.arxiv_id
+    assert made.authors and made.text.startswith(f"{made.arxiv_id}. {made.authors}. ")
+    earlier = SearchRecord.decoded(doubled[0][1])
+    assert earlier.url.endswith("-earlier/") and earlier.arxiv_id.startswith("9")
+    assert int(earlier.day[:4]) == int(made.day[:4]) - 3
+    assert doubled[1] == named[0]
