@@ -24,9 +24,10 @@ the site once (cold) unless it has an index, then measures:
 - the refresh after one new day: `sitegen build` after ingesting day D+1 (pages, feeds and
   the index's changed shards in one publish), then the open shard's index alone.
 
-With --names the search page served is the built one with this checkout's script (the 50k
-site need not be built again to measure it). With --doubled (and --names) the index holds
-every record twice, the copy three years earlier: a site of six years, 100,000 papers.
+With --names the search page served is WORK/site's, as built (its script carries the site's
+values: delete WORK/site/public to measure a page changed since). With --doubled (and
+--names) the index holds every record twice, the copy three years earlier: a site of six
+years, 100,000 papers.
 """
 
 from __future__ import annotations
@@ -346,20 +347,6 @@ def browse(public: Path, queries: list[tuple[str, str]]) -> list[dict[str, objec
     return found
 
 
-def _with_this_script(page: Path) -> None:
-    """The search page built (by any checkout), with this checkout's search script: its
-    template's script holds no template code but includes, so the 50k site need not be built
-    again to measure a change of the script."""
-    templates = REPO / "templates"
-    template = (templates / "search.html").read_text()
-    script = template[template.index('<script type="module">') : template.index("</script>")]
-    script = re.sub(r'{% include "([\w.]+)" %}', lambda m: (templates / m[1]).read_text(), script)
-    assert "{{" not in script and "{%" not in script
-    html = page.read_text()
-    start = html.index('<script type="module">')
-    page.write_text(html[:start] + script + html[html.index("</script>", start) :])
-
-
 def _count(fetched: dict[str, int], request: object) -> None:
     from playwright.sync_api import Error
 
@@ -461,7 +448,6 @@ def main() -> None:
         served = args.work / "named-site"
         shutil.rmtree(served, ignore_errors=True)
         shutil.copytree(public / "search", served / "search")
-        _with_this_script(served / "search" / "index.html")
         for name in ("style.css", "favicon.svg"):
             shutil.copy(public / name, served / name)
         scratch.rename(served / "pagefind")
