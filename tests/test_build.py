@@ -1238,3 +1238,23 @@ def test_the_top_index_template_of_the_last_release_builds_as_it_did(bundled_bui
     assert main(["--root", str(bundled_built), "build"]) == 0
     page = (bundled_built / "public" / "top" / "index.html").read_text()
     assert page.count('<ul class="days">') == 2
+
+
+def test_crawlers_may_read_every_page_but_the_search_results_a_paper_page_links(
+    public: Path,
+) -> None:
+    """A paper page's author and organisation links are searches: at 50,000 papers a crawler
+    following them meets millions of result pages holding what the papers' own pages do."""
+    from urllib.robotparser import RobotFileParser
+
+    robots = RobotFileParser()
+    robots.parse((public / "robots.txt").read_text().splitlines())
+    base = "https://example.github.io/daily-papers/"
+    html = "".join(page.read_text() for page in (public / "papers").glob("*/index.html"))
+    searches = re.findall(r'<a href="\.\./\.\./(search/\?q=[^"]+)" rel="nofollow">', html)
+    assert len(searches) == html.count("search/?q=") > 100, "each is nofollow"
+    assert any("author%3A" not in search for search in searches), "organisations too"
+    for search in searches:
+        assert not robots.can_fetch("*", base + search), search
+    for page in ("", "search/", "papers/2606.00467/", "topics/", "sitemap.xml"):
+        assert robots.can_fetch("*", base + page), page
