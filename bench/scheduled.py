@@ -44,7 +44,8 @@ BASE_URL = "https://you.github.io/daily-papers"  # what actions/configure-pages 
 JOB = "fetch-and-build"
 STEPS = ("Fetch", "Commit new content", "The new content as a patch", "Build")
 PUSH_JOB, PUSH_STEP = "push", "Push"
-# GitHub's default shell for `run:` on Linux.
+# GitHub's command for a `run:` step of `shell: bash`, which publish.yml names for every step
+# (`defaults.run.shell`; a step that names none runs as `bash -e`, without pipefail).
 SHELL = ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"]
 
 Timer = Callable[..., tuple[float, int, int, float]]  # run.py's timed(command, cwd=...)
@@ -80,6 +81,8 @@ def deployed_artifact() -> str:
 def workflow_job() -> Job:
     """The job of publish.yml that fetches and builds: its scripts and its cache step."""
     workflow = yaml.safe_load(WORKFLOW.read_text())
+    if workflow.get("defaults", {}).get("run", {}).get("shell") != "bash":
+        sys.exit(f"{WORKFLOW}: names no `shell: bash` for its steps, which SHELL replays")
     steps = workflow["jobs"][JOB]["steps"]
     (cache,) = [s["with"] for s in steps if s.get("uses", "").startswith("actions/cache@")]
     (push,) = [s["run"] for s in workflow["jobs"][PUSH_JOB]["steps"] if s.get("name") == PUSH_STEP]

@@ -86,7 +86,7 @@ def _tests_or_build(root: Path, tmp_path: Path, *, fork: bool) -> str:
     output = tmp_path / "github-output"
     output.write_text("")
     env = {**os.environ, "FORK": "true" if fork else "false", "GITHUB_OUTPUT": str(output)}
-    subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], cwd=root, env=env, check=True)
+    subprocess.run([*_shell_of("ci.yml"), step["run"]], cwd=root, env=env, check=True)
     return output.read_text().strip()
 
 
@@ -329,6 +329,7 @@ def _push_job(
     *,
     commit: bool = True,
     meanwhile: Callable[[], None] = lambda: None,
+    push_path: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """The fork's new content committed (unless it is) and handed on as the fetch-and-build
     job does, then the push job: a fresh clone of `origin` as it is now, given the patch and
@@ -345,6 +346,8 @@ def _push_job(
     clone = ["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(checkout)]
     subprocess.run(clone, check=True)
     meanwhile()
+    if push_path:  # the push step's PATH: a git of the test's
+        env["PATH"] = push_path
     return _run_step(_step("push", "Push"), checkout, TOKEN="token-of-the-run", **env)
 
 
@@ -382,6 +385,30 @@ def test_the_push_job_pushes_content_alone_whatever_patch_it_is_given(
     pushed = _push_job(small_scratch_repo, origin, tmp_path, commit=False)
     assert pushed.returncode != 0
     assert f"the patch changes {outside}, not a file of content/: nothing pushed" in pushed.stdout
+    assert _head(origin) == before
+
+
+def test_the_push_job_pushes_nothing_when_git_cannot_list_what_the_patch_changes(
+    small_scratch_repo: Path, tmp_path: Path
+) -> None:
+    """h2: GitHub runs a step that names no shell as `bash -e`, without pipefail: the push
+    job's check of what the patch changes (`git diff ... | awk ...`) read nothing when git
+    failed, found nothing outside content/, and the patch was pushed unchecked. A check that
+    guards the branch from the job that runs what pip installs fails closed."""
+    origin = _origin_of(small_scratch_repo, tmp_path)
+    before = _head(origin)
+    (small_scratch_repo / "content" / "days" / "2099-01-01.toml").write_text('day = "x"\n')
+    shim = tmp_path / "shim"
+    shim.mkdir()
+    (shim / "git").write_text(
+        "#!/bin/sh\n"
+        'if [ "$1" = diff ]; then echo "fatal: unable to read tree" >&2; exit 128; fi\n'
+        f'exec {shutil.which("git")} "$@"\n'
+    )
+    (shim / "git").chmod(0o755)
+    failing_diff = f"{shim}:{Path(sys.executable).parent}:{os.environ['PATH']}"
+    pushed = _push_job(small_scratch_repo, origin, tmp_path, push_path=failing_diff)
+    assert pushed.returncode != 0, pushed.stdout
     assert _head(origin) == before
 
 
@@ -637,10 +664,24 @@ def test_a_file_of_static_is_committed_and_cloned_byte_for_byte(
     assert (clone / "static" / "deadlines.ics").read_bytes() == calendar
 
 
+# The commands GitHub runs a `run:` step with on Linux: `bash -e {0}` when the workflow names no
+# shell, `bash --noprofile --norc -eo pipefail {0}` for `shell: bash`.
+GITHUB_SHELLS = {
+    None: ["bash", "-e", "-c"],
+    "bash": ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c"],
+}
+
+
+def _shell_of(workflow: str) -> list[str]:
+    """The command GitHub runs the steps of `workflow` with (its `defaults.run.shell`)."""
+    named = _workflow(workflow).get("defaults", {}).get("run", {}).get("shell")
+    return GITHUB_SHELLS[named]
+
+
 def _run_step(script: str, repo: Path, **env: str) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", **env}
     return subprocess.run(
-        ["bash", "-e", "-c", script],
+        [*_shell_of("publish.yml"), script],
         cwd=repo,
         env=full_env,
         capture_output=True,
