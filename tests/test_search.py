@@ -754,6 +754,32 @@ def test_back_to_a_search_shows_the_results_it_had_where_they_were_read(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_back_to_a_search_by_the_keyboard_finds_the_focus_on_the_result_followed(
+    browser: Browser, base_url: str
+) -> None:
+    """A keyboard reader on a phone follows the 9th result and comes Back: the place was
+    restored but the focus was the search box at the top, so the next Tab went to the Search
+    button and the page jumped back up (an accessibility trial, h4)."""
+    page = _page(browser, WIDTHS["mobile"])
+    page.goto(base_url + "search/?q=agent")
+    results = page.locator("#search-results h2 a")
+    expect(results).to_have_count(10)
+    followed = results.nth(8)
+    page.keyboard.press("Tab")  # from the search box, as the page opens
+    while not followed.evaluate("(link) => link === document.activeElement"):
+        page.keyboard.press("Tab")
+    title = followed.inner_text()
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/search/" not in url)
+    page.go_back()
+    expect(results).to_have_count(10)
+    expect(results.nth(8)).to_be_focused()
+    page.keyboard.press("Tab")  # on from there, not from the page's top
+    assert page.evaluate("document.activeElement.closest('#search-results') !== null")
+    assert page.evaluate("document.activeElement.textContent") != title
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_show_more_adds_the_next_papers_below_the_first_from_the_keyboard(
     browser: Browser, base_url: str, width: int
