@@ -577,6 +577,25 @@ def test_a_chip_keeps_its_edge_in_forced_colours(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("path", ["", "papers/2606.13174/"])
+def test_a_page_printed_from_a_dark_system_prints_the_light_colours(
+    browser: Browser, base_url: str, path: str
+) -> None:
+    """A print trial (h4): printed where the system is dark, a page kept the dark scheme's
+    pale text (#ececef) and links, on paper, where no background is printed: a paper's
+    abstract came out light grey on white. Printed, a page has the light scheme's colours."""
+    colours = """() => [document.body, ...document.querySelectorAll("main a, main p")]
+        .map((e) => getComputedStyle(e).color)"""
+    printed = {}
+    for dark in (False, True):
+        page = _page(browser, dark=dark)
+        page.emulate_media(media="print")
+        page.goto(base_url + path)
+        printed[dark] = page.evaluate(colours)
+    assert printed[True] == printed[False]
+    assert printed[False][0] == "rgb(29, 29, 31)"  # the light scheme's text (--fg)
+
+
 def test_charts_take_the_system_text_colour_in_forced_colours(
     browser: Browser, base_url: str
 ) -> None:
