@@ -625,6 +625,20 @@ def test_a_charts_table_names_each_row_by_its_month(browser: Browser, base_url: 
         expect(row.get_by_role("cell")).to_have_count(1)
 
 
+def test_a_charts_table_fits_a_320_px_phone_at_200_percent_text(
+    browser: Browser, base_url: str
+) -> None:
+    """A phone trial (h4): the chart's table opened on a topic's page at 320 px and 200% text
+    ran 20 px past the screen, and the page scrolled sideways: its last column's right padding
+    held it wide, a gap after the table, beside nothing."""
+    page = _page(browser, width=320)
+    page.goto(base_url + "topics/llm/")
+    page.add_style_tag(content="html { font-size: 200% }")
+    page.get_by_text("As a table").click()
+    expect(page.locator(".trend-table")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
 def test_a_topics_count_and_trend_wrap_as_one_under_its_name_on_a_narrow_phone(
     browser: Browser, base_url: str
 ) -> None:
