@@ -754,6 +754,33 @@ def test_back_to_a_search_shows_the_results_it_had_where_they_were_read(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(("width", "text"), [(320, "200%"), (390, "200%"), (390, "100%")])
+def test_the_search_field_keeps_room_for_the_query_on_a_phone(
+    browser: Browser, base_url: str, width: int, text: str
+) -> None:
+    """A phone trial (h4): at 320 px and 200% text the Search button took the line and left
+    the field 70 px, its clear button and one letter, so the query typed was not seen. Where
+    both do not fit, the button goes under the field, which keeps the form's width; where
+    they do (a phone at 100% text), they share the line."""
+    page = _page(browser, width)
+    page.goto(base_url + "search/?q=reinforcement")
+    page.add_style_tag(content=f"html {{ font-size: {text} }}")
+    form, field = page.locator(".search-form"), page.locator("#search-query")
+    button = form.get_by_role("button", name="Search")
+    form_box, field_box, button_box = (
+        form.bounding_box(),
+        field.bounding_box(),
+        button.bounding_box(),
+    )
+    assert form_box and field_box and button_box
+    if text == "200%":
+        assert field_box["width"] == pytest.approx(form_box["width"], abs=1)
+        assert button_box["y"] >= field_box["y"] + field_box["height"]
+    else:
+        assert button_box["y"] == pytest.approx(field_box["y"], abs=1)
+        assert field_box["width"] >= form_box["width"] / 2
+
+
 def test_back_to_a_search_by_the_keyboard_finds_the_focus_on_the_result_followed(
     browser: Browser, base_url: str
 ) -> None:
