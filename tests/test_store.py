@@ -908,6 +908,37 @@ def test_a_file_saved_with_windows_line_ends_keeps_them_when_an_ingest_rewrites_
     assert b"Another Title" in day_file.read_bytes()
 
 
+def _paper_file_edited_by_hand(site: Path, tmp_path: Path, front_matter: str, end: str) -> Path:
+    """The one paper file of a store that took a listing of "Listed Title", written by hand:
+    `front_matter`'s lines, then its abstract as ingest wrote it and `end` after it."""
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-01", "Listed Title")) == 0
+    (paper_file,) = (site / "content" / "papers").iterdir()
+    abstract = paper_file.read_text().split("+++\n")[2].rstrip("\n")
+    paper_file.write_text(f"+++\n{front_matter}+++\n{abstract}{end}")
+    return paper_file
+
+
+def _ingest_with_topic(site: Path, tmp_path: Path) -> None:
+    """Ingest a new listing of the paper's day with `--topic llm`: its file is rewritten."""
+    (tmp_path / "again").mkdir()
+    again = _day_listing(tmp_path / "again", "2026-02-01", "Listed Title", "Another Title")
+    assert main(["--root", str(site), "ingest", "--topic", "llm", str(again)]) == 0
+
+
+@pytest.mark.parametrize("end", ["", "\n\n"])
+def test_a_paper_file_keeps_how_it_ends_when_an_ingest_rewrites_it(
+    site: Path, tmp_path: Path, end: str
+) -> None:
+    """Found by a maintainer's trial: a file an editor saved without a newline after its last
+    line (or with blank lines after it) was rewritten with one, so the day's diff showed the
+    abstract, the file's last line, changed."""
+    paper_file = _paper_file_edited_by_hand(site, tmp_path, 'title = "Listed Title"\n', end)
+    before = paper_file.read_text()
+    _ingest_with_topic(site, tmp_path)
+    with_topic = 'title = "Listed Title"\ntopics = ["llm"]\n'
+    assert paper_file.read_text() == before.replace('title = "Listed Title"\n', with_topic)
+
+
 def test_content_files_with_windows_line_ends_are_read() -> None:
     """Found by a review: a checkout with core.autocrlf turns every paper file's line ends to
     CRLF, and each was refused as bad TOML on its last front-matter line."""
