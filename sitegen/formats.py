@@ -455,6 +455,48 @@ def carry_comments(old: str, new: str) -> str:
     return "\n".join([*new_lines[:start], *loose, *toml, *run, *new_lines[end:]])
 
 
+def carry_key_order(old: str, new: str) -> str:
+    """`new`, the file sitegen rewrites, with its keys in the order `old` has them, and each
+    key `old` lacks after the one sitegen writes before it: a key a person added at the bottom
+    (`topics`) was moved up by the next ingest, with the keys below it, and the day's diff
+    showed lines changed that no one changed (a maintainer's trial)."""
+    old_lines = with_newlines(old).split("\n")
+    start, end = _toml_lines(old_lines)
+    lines = _comments(old_lines[start:end])
+    written = [anchor for _, _, anchor, _ in lines if anchor is not None and _is_key(anchor)]
+    new_lines = new.split("\n")
+    first, last = _toml_lines(new_lines)
+    blocks: dict[str, list[str]] = {}  # each key's lines: its own, and its array's next ones
+    for line, _, anchor, _ in _comments(new_lines[first:last]):
+        if anchor is not None and _is_key(anchor):
+            blocks[anchor] = [line]
+        elif blocks:
+            blocks[next(reversed(blocks))].append(line)
+        else:
+            return new  # no key to keep it with: not a file sitegen writes
+    order = _keys_in_order(list(dict.fromkeys(written)), list(blocks))
+    toml = [line for key in order for line in blocks[key]]
+    return "\n".join([*new_lines[:first], *toml, *new_lines[last:]])
+
+
+def _is_key(anchor: str) -> bool:
+    """Whether a line `_comments` says is about `anchor` is a top-level key's."""
+    return _KEY_NAME.fullmatch(anchor) is not None
+
+
+_KEY_NAME = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _keys_in_order(written: list[str], keys: list[str]) -> list[str]:
+    """`keys` (in sitegen's order) in the order of `written`, each key it lacks after the last
+    of the keys before it."""
+    order = [key for key in written if key in keys]
+    for index, key in enumerate(keys):
+        if key not in order:
+            order.insert(max((order.index(k) + 1 for k in keys[:index]), default=0), key)
+    return order
+
+
 def _comments(lines: list[str]) -> Iterator[tuple[str, int | None, str | None, str | None]]:
     """Each of the TOML `lines`, where its comment starts (None: it has none), what it is
     about, and the multi-line string still open after it, if any. A line inside a multi-line

@@ -21,7 +21,13 @@ from pathlib import Path
 
 from sitegen import transaction, whole_files
 from sitegen.errors import ContentError, ListingError, Location, reason_of
-from sitegen.formats import carry_comments, carry_line_ends, render_day_file, render_paper_file
+from sitegen.formats import (
+    carry_comments,
+    carry_key_order,
+    carry_line_ends,
+    render_day_file,
+    render_paper_file,
+)
 from sitegen.ingest import Merged, ingest_listings, repeated_day
 from sitegen.layout import CONTENT_DIR, CONTENT_JOURNAL, DAYS_DIR, LISTINGS_DIR, PAPERS_DIR
 from sitegen.listings import Listing
@@ -97,13 +103,16 @@ def ingest_into_store(
 
 
 def _as_written_by_hand(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
-    """`files`, each with the comment lines its file on disk holds (formats.carry_comments),
-    and its line ends and byte-order mark (formats.carry_line_ends)."""
+    """`files`, each with the order of keys and the comment lines its file on disk holds
+    (formats.carry_key_order, carry_comments), and its line ends and byte-order mark
+    (formats.carry_line_ends)."""
     for rel, data in files.items():
         with contextlib.suppress(OSError, UnicodeDecodeError):
             old = (root / rel).read_bytes()
+            text = carry_key_order(old.decode("utf-8-sig"), data.decode())
             if b"#" in old:
-                data = carry_comments(old.decode("utf-8-sig"), data.decode()).encode()
+                text = carry_comments(old.decode("utf-8-sig"), text)
+            data = text.encode()
             files[rel] = carry_line_ends(old, data)
     return files
 

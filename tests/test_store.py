@@ -22,6 +22,7 @@ from sitegen.cli import main
 from sitegen.errors import ContentError, ListingError
 from sitegen.formats import (
     carry_comments,
+    carry_key_order,
     parse_day_file,
     parse_paper_file,
     render_day_file,
@@ -923,6 +924,43 @@ def _ingest_with_topic(site: Path, tmp_path: Path) -> None:
     (tmp_path / "again").mkdir()
     again = _day_listing(tmp_path / "again", "2026-02-01", "Listed Title", "Another Title")
     assert main(["--root", str(site), "ingest", "--topic", "llm", str(again)]) == 0
+
+
+def test_a_paper_file_keeps_the_order_its_keys_were_written_in_when_an_ingest_rewrites_it(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a maintainer's trial: a key added at the bottom of the front matter by hand
+    (`topics`) was moved up by the next ingest that rewrote the file, and the keys below it
+    with it, so the day's diff showed lines deleted and added that no one changed."""
+    by_hand = 'authors = ["A. Person"]\ntitle = "Listed Title"\n'
+    paper_file = _paper_file_edited_by_hand(site, tmp_path, by_hand, "\n")
+    before = paper_file.read_text()
+    _ingest_with_topic(site, tmp_path)
+    topic_after_title = 'title = "Listed Title"\ntopics = ["llm"]\n'
+    assert paper_file.read_text() == before.replace('title = "Listed Title"\n', topic_after_title)
+
+
+@given(order=st.permutations(range(6)), dropped=st.integers(0, 5))
+def test_keys_written_in_any_order_keep_it_through_a_rewrite(
+    order: list[int], dropped: int
+) -> None:
+    """Whatever order a person wrote the keys in, and whichever one of them they deleted (which
+    the rewrite fills again), the rewrite reads as the paper sitegen meant and keeps the order
+    of the keys written."""
+    paper = Paper(
+        id="2501.00001", title="T", abstract="A", authors=("B",), upvotes=3,
+        published=date(2026, 1, 2), topics=("llm",), keywords=("k",),
+    )  # fmt: skip
+    lines = render_paper_file(paper).split("\n")
+    keys = lines[1:7]
+    by_hand = [keys[i] for i in order if i != dropped]
+    edited = "\n".join([lines[0], *by_hand, *lines[7:]])
+    raised = dataclasses.replace(paper, upvotes=4)
+    rewritten = carry_key_order(edited, render_paper_file(raised))
+    assert parse_paper_file(rewritten, path="content/papers/2501.00001.md") == raised
+    written = rewritten.split("\n")[1:7]
+    as_before = [line.replace("upvotes = 4", "upvotes = 3") for line in written]
+    assert [line for line in as_before if line != keys[dropped]] == by_hand
 
 
 @pytest.mark.parametrize("end", ["", "\n\n"])
