@@ -325,9 +325,14 @@ def _bare_value(said: str, column: int | None) -> tuple[str, str] | None:
             f"{whose} {value} is not TOML's: it writes true and false in lower case",
             f"{key} = {lower}" if key else f"write {lower}",
         )
+    if key and value[-1] in "\"'":
+        # Its closing quote kept: quoting it again would write that quote twice.
+        return f"{whose} {value} has no opening quote", f"{key} = {toml_value(value[:-1])}"
     return (
         f"{whose} {value} is not quoted: TOML writes text in quotes",
-        f'{key} = "{value}"' if key else 'write each text of the array in quotes: ["a", "b"]',
+        f"{key} = {toml_value(value)}"
+        if key
+        else 'write each text of the array in quotes: ["a", "b"]',
     )
 
 

@@ -590,6 +590,18 @@ def test_a_site_key_a_table_takes_too_is_named_in_the_table_it_went_to() -> None
             ' TOML writes text in quotes\n  hint: name = "Large Language Models"',
         ),
         (
+            'name = "Large Language Models"',
+            'name = Large Language Models"',
+            "site.toml:{line}: bad TOML: `name`'s value Large Language Models\" has no opening"
+            ' quote\n  hint: name = "Large Language Models"',
+        ),
+        (
+            'name = "Large Language Models"',
+            'name = The "Large" Models"',
+            'site.toml:{line}: bad TOML: `name`\'s value The "Large" Models" has no opening'
+            ' quote\n  hint: name = "The \\"Large\\" Models"',
+        ),
+        (
             'yields_to = ["code"]',
             'yields_to = ["code", agents]',
             "site.toml:{line}: bad TOML: `yields_to`'s value agents is not quoted: TOML writes"
@@ -606,7 +618,8 @@ def test_a_site_key_a_table_takes_too_is_named_in_the_table_it_went_to() -> None
 def test_a_value_written_without_its_quotes_is_said_so(old: str, new: str, says: str) -> None:
     """A re-topicing trial: `slug = code` and `kind = facet` were refused as "bad TOML:
     Invalid value" with the hint "fix the syntax of site.toml", which named neither the
-    quotes nor the value."""
+    quotes nor the value. A maintainer's trial: a value whose opening quote alone was lost
+    (`title = The Title"`) was hinted `title = "The Title""`, which TOML refuses again."""
     assert SITE_TOML.count(old) == 1
     text = SITE_TOML.replace(old, new)
     line = text.split("\n").index(new) + 1
