@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -455,28 +457,71 @@ def carry_comments(old: str, new: str) -> str:
     return "\n".join([*new_lines[:start], *loose, *toml, *run, *new_lines[end:]])
 
 
-def carry_key_order(old: str, new: str) -> str:
-    """`new`, the file sitegen rewrites, with its keys in the order `old` has them, and each
-    key `old` lacks after the one sitegen writes before it: a key a person added at the bottom
-    (`topics`) was moved up by the next ingest, with the keys below it, and the day's diff
-    showed lines changed that no one changed (a maintainer's trial)."""
+def carry_written_keys(old: str, new: str) -> tuple[str, str]:
+    """(`new`, the file sitegen rewrites, with its keys in the order `old` has them, each key
+    `old` lacks after the one sitegen writes before it, and each key whose value is the same
+    as `old` writes it there, comments and all; the lines of `old` not carried, for
+    `carry_comments`). Maintainers' trials: a key added by hand at the bottom (`topics`) was
+    moved up by the next ingest, with the keys below it; authors written one a line were
+    written back on one; the day's diff showed lines changed that no one changed."""
     old_lines = with_newlines(old).split("\n")
     start, end = _toml_lines(old_lines)
-    lines = _comments(old_lines[start:end])
-    written = [anchor for _, _, anchor, _ in lines if anchor is not None and _is_key(anchor)]
+    written = _key_blocks(old_lines[start:end])
     new_lines = new.split("\n")
     first, last = _toml_lines(new_lines)
-    blocks: dict[str, list[str]] = {}  # each key's lines: its own, and its array's next ones
-    for line, _, anchor, _ in _comments(new_lines[first:last]):
-        if anchor is not None and _is_key(anchor):
-            blocks[anchor] = [line]
-        elif blocks:
-            blocks[next(reversed(blocks))].append(line)
+    blocks = _key_blocks(new_lines[first:last])
+    if written is None or blocks is None or blocks.loose:
+        return new, old  # a file sitegen does not write (a table, a dotted key): left as is
+    order = _keys_in_order(list(written.lines), list(blocks.lines))
+    same = {key for key in order if _same_value(written.lines.get(key), blocks.lines[key])}
+    toml = [line for key in order for line in (written if key in same else blocks).lines[key]]
+    kept = [line for key, lines in written.lines.items() if key not in same for line in lines]
+    rest = [*old_lines[:start], *kept, *written.loose, *old_lines[end:]]
+    return "\n".join([*new_lines[:first], *toml, *new_lines[last:]]), "\n".join(rest)
+
+
+@dataclass(frozen=True)
+class _KeyBlocks:
+    """TOML lines by the top-level key they write: each key's line, the lines of its value
+    after it, and the comment and blank lines above it; `loose`, those after the last key."""
+
+    lines: dict[str, list[str]]
+    loose: list[str]
+
+
+def _key_blocks(toml: list[str]) -> _KeyBlocks | None:
+    """The `toml` lines by key; None if a line writes something else (a table header, a
+    dotted key), which sitegen never writes."""
+    lines: dict[str, list[str]] = {}
+    above: list[str] = []
+    key = None
+    inside = False  # in a multi-line string a key's line opened
+    for line, _, anchor, open_after in _comments(toml):
+        if not inside and anchor is not None and _is_key(anchor):
+            if anchor in lines:
+                return None  # given twice: never a file that reads
+            key, lines[anchor], above = anchor, [*above, line], []
+        elif inside or (anchor is not None and anchor.startswith(("in ", "end of ", "entry "))):
+            if key is None:
+                return None
+            lines[key].append(line)
+        elif anchor is None:
+            above.append(line)  # a comment or blank line: with the key below it
         else:
-            return new  # no key to keep it with: not a file sitegen writes
-    order = _keys_in_order(list(dict.fromkeys(written)), list(blocks))
-    toml = [line for key in order for line in blocks[key]]
-    return "\n".join([*new_lines[:first], *toml, *new_lines[last:]])
+            return None
+        inside = open_after is not None
+    return _KeyBlocks(lines, above)
+
+
+def _same_value(written: list[str] | None, new: list[str]) -> bool:
+    """Whether the lines of one key, `written` by hand and `new` by sitegen, give it one
+    value."""
+    if written is None:
+        return False
+    try:
+        return tomllib.loads("\n".join(written)) == tomllib.loads("\n".join(new))
+    except tomllib.TOMLDecodeError:
+        return False
 
 
 def _is_key(anchor: str) -> bool:

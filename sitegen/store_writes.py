@@ -23,8 +23,8 @@ from sitegen import transaction, whole_files
 from sitegen.errors import ContentError, ListingError, Location, reason_of
 from sitegen.formats import (
     carry_comments,
-    carry_key_order,
     carry_line_ends,
+    carry_written_keys,
     render_day_file,
     render_paper_file,
 )
@@ -103,15 +103,15 @@ def ingest_into_store(
 
 
 def _as_written_by_hand(root: Path, files: dict[str, bytes]) -> dict[str, bytes]:
-    """`files`, each with the order of keys and the comment lines its file on disk holds
-    (formats.carry_key_order, carry_comments), and its line ends and byte-order mark
-    (formats.carry_line_ends)."""
+    """`files`, each with the keys as its file on disk writes them, their order and the
+    comment lines it holds (formats.carry_written_keys, carry_comments), and its line ends
+    and byte-order mark (formats.carry_line_ends)."""
     for rel, data in files.items():
         with contextlib.suppress(OSError, UnicodeDecodeError):
             old = (root / rel).read_bytes()
-            text = carry_key_order(old.decode("utf-8-sig"), data.decode())
-            if b"#" in old:
-                text = carry_comments(old.decode("utf-8-sig"), text)
+            text, rest = carry_written_keys(old.decode("utf-8-sig"), data.decode())
+            if "#" in rest:
+                text = carry_comments(rest, text)
             data = text.encode()
             files[rel] = carry_line_ends(old, data)
     return files

@@ -22,7 +22,7 @@ from sitegen.cli import main
 from sitegen.errors import ContentError, ListingError
 from sitegen.formats import (
     carry_comments,
-    carry_key_order,
+    carry_written_keys,
     parse_day_file,
     parse_paper_file,
     render_day_file,
@@ -121,6 +121,42 @@ def test_comments_written_in_a_paper_file_stay_when_it_is_rewritten(  # type: ig
     assert parse_paper_file(rewritten, path="content/papers/2501.00001.md") == raised
     for _, comment, _ in comments:
         assert comment in rewritten
+
+
+@given(
+    title=_text.map(clean_line).filter(bool),
+    authors=st.lists(_text.map(clean_line).filter(bool), min_size=1, max_size=3),
+    comments=_comments,
+    spread=st.booleans(),
+    changed=st.sampled_from(["upvotes", "authors"]),
+    line_end=st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_a_rewrite_keeps_what_was_written_by_hand_and_changes_what_changed(  # type: ignore[no-untyped-def]
+    title, authors, comments, spread, changed, line_end
+) -> None:
+    """What an ingest does to a paper file edited by hand (store_writes): the keys whose
+    values stay are kept as written, comments and all, and the file reads as the paper."""
+    paper = Paper(id="2501.00001", title=title, authors=tuple(authors), upvotes=3, abstract="A")
+    text = render_paper_file(paper)
+    if spread:  # the authors one a line, as a person may write them
+        line = next(line for line in text.split("\n") if line.startswith("authors = ["))
+        names = [json.dumps(name, ensure_ascii=False) for name in authors]
+        text = text.replace(line, "authors = [\n" + "".join(f"  {n},\n" for n in names) + "]")
+    edited = _with_comments(text, 1, text.split("\n").index("+++", 1), comments)
+    edited = edited.replace("\n", line_end)
+    new = {"upvotes": 4} if changed == "upvotes" else {"authors": (*authors, "Another")}
+    raised = dataclasses.replace(paper, **new)  # type: ignore[arg-type]
+    rewritten, rest = carry_written_keys(edited, render_paper_file(raised))
+    rewritten = carry_comments(rest, rewritten)
+    assert parse_paper_file(rewritten, path="content/papers/2501.00001.md") == raised
+    for _, comment, _ in comments:
+        assert comment in rewritten
+    lines = edited.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    front_matter = lines[1 : lines.index("+++", 1)]
+    kept = [line for line in front_matter if not line.startswith(changed)]
+    if changed == "authors":  # the title's line kept as written; the authors' lines not
+        kept = [line for line in front_matter if line.startswith("title = ")]
+    assert set(kept) <= set(rewritten.split("\n"))
 
 
 @given(
@@ -940,6 +976,23 @@ def test_a_paper_file_keeps_the_order_its_keys_were_written_in_when_an_ingest_re
     assert paper_file.read_text() == before.replace('title = "Listed Title"\n', topic_after_title)
 
 
+def test_a_key_written_by_hand_is_kept_as_written_while_its_value_is_the_same(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a maintainer's trial: authors written one a line, a title in single quotes or
+    a key aligned with tabs were written back on sitegen's one line by the next ingest that
+    rewrote the file for another key, so the day's diff showed them changed though their
+    values were the same; a comment between two authors went to the top of the file."""
+    by_hand = (
+        "title\t=\t'Listed Title'\n"
+        'authors = [\n  "A. Person",  # the corresponding author\n  # then\n  "B. Person",\n]\n'
+    )
+    paper_file = _paper_file_edited_by_hand(site, tmp_path, by_hand, "\n")
+    before = paper_file.read_text()
+    _ingest_with_topic(site, tmp_path)
+    assert paper_file.read_text() == before.replace("]\n", ']\ntopics = ["llm"]\n')
+
+
 @given(order=st.permutations(range(6)), dropped=st.integers(0, 5))
 def test_keys_written_in_any_order_keep_it_through_a_rewrite(
     order: list[int], dropped: int
@@ -956,7 +1009,7 @@ def test_keys_written_in_any_order_keep_it_through_a_rewrite(
     by_hand = [keys[i] for i in order if i != dropped]
     edited = "\n".join([lines[0], *by_hand, *lines[7:]])
     raised = dataclasses.replace(paper, upvotes=4)
-    rewritten = carry_key_order(edited, render_paper_file(raised))
+    rewritten, _ = carry_written_keys(edited, render_paper_file(raised))
     assert parse_paper_file(rewritten, path="content/papers/2501.00001.md") == raised
     written = rewritten.split("\n")[1:7]
     as_before = [line.replace("upvotes = 4", "upvotes = 3") for line in written]
