@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sitegen.config import SiteConfig
 from sitegen.errors import ContentError, Location, reason_of
-from sitegen.fetch_state import held_open_days, load_fetch_state, whole_days
+from sitegen.fetch_state import FETCH_STATE, held_open_days, load_fetch_state, whole_days
 from sitegen.formats import decode_content, parse_digest_dates, render_digest_dates
 from sitegen.ingest import Merged
 from sitegen.layout import CONTENT_DIR
@@ -86,7 +86,7 @@ class DigestDates:
         listed_items = self._items(entries, before.titles.keys(), state_before)
         listed = listed_items.by_name()
         newest = [day.isoformat() for day in listed_items.days[:1]]
-        if newest and newest[0] not in dates and not whole_days(state_before):
+        if newest and newest[0] not in dates and self._fetched_unmarked(state_before):
             # The newest day listed without a line, and no day ever marked had whole: a store
             # kept by a sitegen older than both (before 2026-12-03), which recorded no item
             # (an update brings a fork that kept the demo the demo's lines alone) and listed
@@ -102,6 +102,14 @@ class DigestDates:
         if self.at is not None:
             added |= {item: self.at for item in new.keys() - listed.keys() - dates.keys()}
         return {DIGEST_DATES: render_digest_dates(dates | added).encode()} if added else {}
+
+    def _fetched_unmarked(self, state: Mapping[str, Mapping[str, str]]) -> bool:
+        """Whether the store was fetched (the site a workflow published) and no fetch marked
+        a day had whole, as a sitegen before 2026-12-03 kept it. One never fetched (the demo,
+        a site of captures ingested by hand) has no mark either: there a day written by hand,
+        or the newest listed day's line deleted, took it for one, and brought out its newest
+        day, which no digest lists (maintainers' trials)."""
+        return not whole_days(state) and (self.root / FETCH_STATE).is_file()
 
     def _items(
         self,

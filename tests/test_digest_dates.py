@@ -528,13 +528,14 @@ def test_the_newest_day_an_older_sitegen_published_keeps_its_date_at_the_first_f
     assert fetched.is_a_cold_build(tmp_path)
 
 
-@pytest.mark.parametrize("line", ["2026-W24", "2026-03-14"])
+@pytest.mark.parametrize("line", ["2026-W24", "2026-03-14", "2026-06-12"])
 def test_a_line_deleted_by_hand_comes_back_alone(site: Path, line: str) -> None:
     """A maintainer's trial: a line of the demo's content/digests.toml deleted by hand, then
     its listings ingested again. The line came back, dated by its day (docs/content.md: an
     item with no line gets one), and so did a line for the newest day, 2026-11-22, which no
     digest lists: the deletion was taken for a store of a sitegen older than these lines,
-    which listed the newest day at once. Ingested again, the store is as it was."""
+    which listed the newest day at once. Ingested again, the store is as it was. The line of
+    the newest day listed (2026-06-12) did so still (another maintainer's trial)."""
     shutil.copytree(REPO / "content", site / "content")
     digests = site / "content" / "digests.toml"
     kept = digests.read_bytes()
@@ -542,6 +543,22 @@ def test_a_line_deleted_by_hand_comes_back_alone(site: Path, line: str) -> None:
     listings = sorted((site / "content" / "listings").iterdir())
     assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
     assert digests.read_bytes() == kept
+
+
+def test_a_day_added_by_hand_brings_out_no_other_day(site: Path) -> None:
+    """A maintainer's trial: a day file written by hand in the demo (2026-08-01, between its
+    days), then its listings ingested again: the new day's items got their lines, and so did
+    the newest day, 2026-11-22, which no digest lists (taken for a store of a sitegen older
+    than these lines, which listed the newest day at once), its date fixed before it came."""
+    shutil.copytree(REPO / "content", site / "content")
+    title = "On the Limits of LLM Adaptability"
+    (site / "content" / "days" / "2026-08-01.toml").write_text(
+        f'day = 2026-08-01\npapers = [{{ id = "2606.00467", title = "{title}" }}]\n'
+    )
+    listings = sorted((site / "content" / "listings").iterdir())
+    assert main(["--root", str(site), "ingest", *map(str, listings)]) == 0
+    added = load_digest_dates(site).keys() - load_digest_dates(REPO).keys()
+    assert added == {"2026-08-01", "2026-W31", "2026-08"}
 
 
 def test_the_newest_day_hidden_leaves_the_day_before_in_the_digest(fetched: Site) -> None:
