@@ -36,7 +36,7 @@ from sitegen.fields import (
     must_be,
     toml_value,
 )
-from sitegen.layout import DAYS_DIR, PAPERS_DIR
+from sitegen.layout import CONFIG_FILE, DAYS_DIR, PAPERS_DIR
 from sitegen.model import (
     Day,
     DayEntry,
@@ -58,11 +58,22 @@ _RETIRED_PAPER_KEYS = {
     "featured": "delete this line: the days a paper was featured are the day files' to say "
     f"({DAYS_DIR}/*.toml), and `sitegen ingest` no longer writes it",
 }
+# Keys a person writes to take a paper off the site (Hugo's `draft`), which site.toml does.
+_HIDING_KEYS = ("draft", "hidden", "hide")
 _DAY_KEYS = frozenset({"day", "arrived_after", "sources", "papers"})
 _DAY_ENTRY_KEYS = frozenset({"id", "title", "upvotes", "added"})
 # The keys of paper and day files whose values are counts, each to the example its error
 # gives (TomlFields.count's).
 _COUNTS = {"authors_count": 12, "upvotes": 12}
+
+
+def _hiding(paper_id: str) -> dict[str, str]:
+    """The hint of each key a person may write in a paper file to hide it."""
+    hint = (
+        f'a paper is kept off the site by {CONFIG_FILE}: [content] hidden = ["{paper_id}"] (its'
+        " file stays, so later listings merge into it); delete this line"
+    )
+    return dict.fromkeys(_HIDING_KEYS, hint)
 
 
 def render_paper_file(paper: Paper) -> str:
@@ -128,7 +139,7 @@ def parse_paper_file(text: str, *, path: str, known_topics: frozenset[str] | Non
     refuse_conflict_markers(text, path=path)
     table, body, _ = split_front_matter(text, path=path)
     fields = TomlFields(table, text=text, source=path, error=ContentError)
-    fields.only(_PAPER_KEYS, "the front matter", hints=_RETIRED_PAPER_KEYS)
+    fields.only(_PAPER_KEYS, "the front matter", hints=_RETIRED_PAPER_KEYS | _hiding(paper_id))
     organization = fields.strings_table("organization", ("handle", "name"))
     topics, not_topics = fields.texts("topics"), fields.texts("not_topics")
     for key, slugs in (("topics", topics), ("not_topics", not_topics)):

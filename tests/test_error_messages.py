@@ -848,6 +848,23 @@ def _day_file_error(
     return capsys.readouterr().err, f"content/days/{day_file.name}:{number}: "
 
 
+@pytest.mark.parametrize("written", ["draft = true", "hidden = true"])
+def test_a_paper_hidden_in_its_own_file_is_told_where_hiding_is_written(written: str) -> None:
+    """A maintainer's trial: `draft = true` (Hugo's way) or `hidden = true` written in a
+    paper's front matter to take it off the site was refused with the list of known keys
+    alone, which says nothing of how to hide a paper."""
+    path = "content/papers/2606.13594.md"
+    text = (REPO / path).read_text().replace("+++\n", f"+++\n{written}\n", 1)
+    with pytest.raises(ContentError) as error:
+        parse_paper_file(text, path=path)
+    key = written.split(" ")[0]
+    assert str(error.value) == (
+        f"{path}:2: unknown key `{key}` in the front matter\n  hint: a paper is kept off the"
+        ' site by site.toml: [content] hidden = ["2606.13594"] (its file stays, so later'
+        " listings merge into it); delete this line"
+    )
+
+
 @pytest.mark.parametrize(
     ("old", "new", "key"), [("upvotes = ", "upvotez = ", "upvotez"), ("{ id = ", "{ idd = ", "idd")]
 )
