@@ -20,9 +20,9 @@ def sitemap_blocks(site: Site, size: int = 10_000) -> list[tuple[str, ...]]:
 
 
 def robots(routes: Routes) -> Artifact:
-    """Every page for every crawler but the search page's results (a paper page's author links
-    are searches: 50,000 papers would make crawlers of a few million result pages that hold
-    nothing the papers' pages do not); the sitemap named."""
+    """Every page for every crawler but the search page's results, which its script marks
+    `noindex` too (a paper page's author links are searches: at 50,000 papers a few million
+    result pages holding nothing the papers' pages do not); the sitemap named."""
     searches = routes.root_relative(routes.search()) + "?q="
     sitemap = routes.absolute(routes.sitemap())
     text = f"User-agent: *\nDisallow: {searches}\nAllow: /\nSitemap: {sitemap}\n"

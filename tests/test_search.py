@@ -339,6 +339,23 @@ def test_an_authors_name_finds_the_paper_and_its_link_opens_it(
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_a_searchs_results_are_not_for_a_search_engines_index_the_search_page_is(
+    browser: Browser, base_url: str
+) -> None:
+    """A paper page's author links are searches: at 50,000 papers a search engine following
+    them would index millions of result pages holding what the papers' own pages do."""
+    page = _page(browser, WIDTHS["mobile"])
+    noindex = page.locator('head meta[name="robots"][content="noindex"]')
+    page.goto(base_url + "papers/2606.13681/")
+    page.locator("p.byline a", has_text=re.compile("^Jun Wang$")).click()
+    page.wait_for_url(re.compile(r"/search/\?q=author"))
+    expect(noindex).to_have_count(1)
+    page.goto(base_url + "search/")
+    expect(page.locator("#search-query")).to_be_editable()
+    expect(noindex).to_have_count(0)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 def test_a_result_without_an_arxiv_id_links_no_arxiv_page(browser: Browser, base_url: str) -> None:
     """A paper of a plain-text listing has no arXiv id: its result shows its topics alone."""
     page = _page(browser, WIDTHS["mobile"])
