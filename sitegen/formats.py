@@ -470,8 +470,9 @@ def carry_comments(old: str, new: str) -> str:
 
 def carry_written_keys(old: str, new: str) -> tuple[str, str]:
     """(`new`, the file sitegen rewrites, with its keys in the order `old` has them, each key
-    `old` lacks after the one sitegen writes before it, and each key whose value is the same
-    as `old` writes it there, comments and all; the lines of `old` not carried, for
+    `old` lacks after the one sitegen writes before it, each key whose value is the same as
+    `old` writes it there, comments and all, and the comment and blank lines of `old` above a
+    key or after the last where they were; the lines of `old` not carried, for
     `carry_comments`). Maintainers' trials: a key added by hand at the bottom (`topics`) was
     moved up by the next ingest, with the keys below it; authors written one a line were
     written back on one; the day's diff showed lines changed that no one changed."""
@@ -485,18 +486,33 @@ def carry_written_keys(old: str, new: str) -> tuple[str, str]:
         return new, old  # a file sitegen does not write (a table, a dotted key): left as is
     order = _keys_in_order(list(written.lines), list(blocks.lines))
     same = {key for key in order if _same_value(written.lines.get(key), blocks.lines[key])}
-    toml = [line for key in order for line in (written if key in same else blocks).lines[key]]
-    kept = [line for key, lines in written.lines.items() if key not in same for line in lines]
-    rest = [*old_lines[:start], *kept, *written.loose, *old_lines[end:]]
-    return "\n".join([*new_lines[:first], *toml, *new_lines[last:]]), "\n".join(rest)
+    # Comment and blank lines stay where they were written, above a key whose value changes
+    # too: carry_comments drops blank lines, and took a comment after the last key, a blank
+    # line below it, to the top (a review).
+    toml = [
+        line
+        for key in order
+        for line in [*written.above.get(key, []), *(written if key in same else blocks).lines[key]]
+    ]
+    kept = [  # a changed key's own lines; a dropped key's, with those above it
+        line
+        for key, lines in written.lines.items()
+        if key not in same
+        for line in [*([] if key in blocks.lines else written.above[key]), *lines]
+    ]
+    rest = [*old_lines[:start], *kept, *old_lines[end:]]
+    text = [*new_lines[:first], *toml, *written.loose, *new_lines[last:]]
+    return "\n".join(text), "\n".join(rest)
 
 
 @dataclass(frozen=True)
 class _KeyBlocks:
-    """TOML lines by the top-level key they write: each key's line, the lines of its value
-    after it, and the comment and blank lines above it; `loose`, those after the last key."""
+    """TOML lines by the top-level key they write: each key's line and the lines of its value
+    after it; `above`, the comment and blank lines above each key; `loose`, those after the
+    last key."""
 
     lines: dict[str, list[str]]
+    above: dict[str, list[str]]
     loose: list[str]
 
 
@@ -504,24 +520,25 @@ def _key_blocks(toml: list[str]) -> _KeyBlocks | None:
     """The `toml` lines by key; None if a line writes something else (a table header, a
     dotted key), which sitegen never writes."""
     lines: dict[str, list[str]] = {}
-    above: list[str] = []
+    above: dict[str, list[str]] = {}
+    comments: list[str] = []
     key = None
     inside = False  # in a multi-line string a key's line opened
     for line, _, anchor, open_after in _comments(toml):
         if not inside and anchor is not None and _is_key(anchor):
             if anchor in lines:
                 return None  # given twice: never a file that reads
-            key, lines[anchor], above = anchor, [*above, line], []
+            key, lines[anchor], above[anchor], comments = anchor, [line], comments, []
         elif inside or (anchor is not None and anchor.startswith(("in ", "end of ", "entry "))):
             if key is None:
                 return None
             lines[key].append(line)
         elif anchor is None:
-            above.append(line)  # a comment or blank line: with the key below it
+            comments.append(line)  # a comment or blank line: with the key below it
         else:
             return None
         inside = open_after is not None
-    return _KeyBlocks(lines, above)
+    return _KeyBlocks(lines, above, comments)
 
 
 def _same_value(written: list[str] | None, new: list[str]) -> bool:

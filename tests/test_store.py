@@ -993,6 +993,19 @@ def test_a_key_written_by_hand_is_kept_as_written_while_its_value_is_the_same(
     assert paper_file.read_text() == before.replace("]\n", ']\ntopics = ["llm"]\n')
 
 
+def test_comment_and_blank_lines_stay_where_they_were_written_when_an_ingest_rewrites_a_file(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a review: the blank line under a comment above a key whose value changed was
+    dropped, and a comment after the last key, with a blank line below it, went to the top of
+    the front matter, though no one changed them: the day's diff showed lines moved."""
+    by_hand = '# Checked against the PDF.\n\ntopics = []\ntitle = "Listed Title"\n\n# Last.\n\n'
+    paper_file = _paper_file_edited_by_hand(site, tmp_path, by_hand, "\n")
+    before = paper_file.read_text()
+    _ingest_with_topic(site, tmp_path)
+    assert paper_file.read_text() == before.replace("topics = []", 'topics = ["llm"]')
+
+
 @given(order=st.permutations(range(6)), dropped=st.integers(0, 5))
 def test_keys_written_in_any_order_keep_it_through_a_rewrite(
     order: list[int], dropped: int
