@@ -325,8 +325,10 @@ def _bare_value(said: str, column: int | None) -> tuple[str, str] | None:
             f"{whose} {value} is not TOML's: it writes true and false in lower case",
             f"{key} = {lower}" if key else f"write {lower}",
         )
-    if key and value[-1] in "\"'":
-        # Its closing quote kept: quoting it again would write that quote twice.
+    # Its closing quote kept: quoting it again would write that quote twice. Only an unpaired
+    # one: a text's own quotes come in pairs (`A "B"`), and an apostrophe is no quote.
+    unpaired = {'"': value.count('"') % 2 == 1, "'": value.count("'") == 1}
+    if key and unpaired.get(value[-1], False):
         return f"{whose} {value} has no opening quote", f"{key} = {toml_value(value[:-1])}"
     return (
         f"{whose} {value} is not quoted: TOML writes text in quotes",

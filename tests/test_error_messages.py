@@ -601,6 +601,18 @@ def test_a_site_key_a_table_takes_too_is_named_in_the_table_it_went_to() -> None
             'site.toml:{line}: bad TOML: `name`\'s value The "Large" Models" has no opening'
             ' quote\n  hint: name = "The \\"Large\\" Models"',
         ),
+        (  # its quotes the text's own, in pairs: no opening quote lost
+            'name = "Large Language Models"',
+            'name = Large Language "Models"',
+            'site.toml:{line}: bad TOML: `name`\'s value Large Language "Models" is not quoted:'
+            ' TOML writes text in quotes\n  hint: name = "Large Language \\"Models\\""',
+        ),
+        (  # an apostrophe is no quote
+            'name = "Large Language Models"',
+            "name = Large Language's 'Models'",
+            "site.toml:{line}: bad TOML: `name`'s value Large Language's 'Models' is not quoted:"
+            " TOML writes text in quotes\n  hint: name = \"Large Language's 'Models'\"",
+        ),
         (
             'yields_to = ["code"]',
             'yields_to = ["code", agents]',
@@ -619,7 +631,9 @@ def test_a_value_written_without_its_quotes_is_said_so(old: str, new: str, says:
     """A re-topicing trial: `slug = code` and `kind = facet` were refused as "bad TOML:
     Invalid value" with the hint "fix the syntax of site.toml", which named neither the
     quotes nor the value. A maintainer's trial: a value whose opening quote alone was lost
-    (`title = The Title"`) was hinted `title = "The Title""`, which TOML refuses again."""
+    (`title = The Title"`) was hinted `title = "The Title""`, which TOML refuses again. A
+    review: one ending in its own quoted word (`title = A "B"`) was said to lack its opening
+    quote, and hinted without the word's closing quote."""
     assert SITE_TOML.count(old) == 1
     text = SITE_TOML.replace(old, new)
     line = text.split("\n").index(new) + 1
