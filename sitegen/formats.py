@@ -708,21 +708,20 @@ FENCE = "+++"
 
 _BOM = "\ufeff".encode()
 _LINE_END = re.compile(rb"\r\n|\r|\n")
-_FILE_END = re.compile(rb"(?:\r\n|\r|\n)*\Z")  # the line ends after the last line
 
 
 def carry_line_ends(old: bytes, new: bytes) -> bytes:
     """`new`, a file sitegen rewrites (LF, no byte-order mark), with the line ends of `old`
-    (its first), as many after its last line as `old` has, and its byte-order mark: a file a
+    (its first), what `old` has after its last line, and its byte-order mark: a file a
     Windows editor saved was rewritten with LF, and the day's commit showed every line of it
     changed; one saved without a newline at its end showed its last line, the abstract,
     changed (maintainers' trials)."""
     found = _LINE_END.search(old)
     if found is not None and found.group() != b"\n":
         new = new.replace(b"\n", found.group())
-    file_end = _FILE_END.search(old)
-    if file_end is not None and file_end.start() > 0:
-        new = new.rstrip(b"\r\n") + file_end.group()
+    # What follows its last line (line ends or none, blank lines an editor left, spaced or
+    # not) as `old` has it: sitegen ends no line in a space, so none of its own is cut.
+    new = new.rstrip() + old[len(old.rstrip()) :]
     return _BOM + new if old.startswith(_BOM) and not new.startswith(_BOM) else new
 
 

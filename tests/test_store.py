@@ -1029,13 +1029,14 @@ def test_keys_written_in_any_order_keep_it_through_a_rewrite(
     assert [line for line in as_before if line != keys[dropped]] == by_hand
 
 
-@pytest.mark.parametrize("end", ["", "\n\n"])
+@pytest.mark.parametrize("end", ["", "\n\n", "\n  ", "\n\t\n"])
 def test_a_paper_file_keeps_how_it_ends_when_an_ingest_rewrites_it(
     site: Path, tmp_path: Path, end: str
 ) -> None:
     """Found by a maintainer's trial: a file an editor saved without a newline after its last
     line (or with blank lines after it) was rewritten with one, so the day's diff showed the
-    abstract, the file's last line, changed."""
+    abstract, the file's last line, changed. A review: one ending in a line of spaces lost its
+    last newline, and a spaced line after the last was dropped."""
     paper_file = _paper_file_edited_by_hand(site, tmp_path, 'title = "Listed Title"\n', end)
     before = paper_file.read_text()
     _ingest_with_topic(site, tmp_path)
