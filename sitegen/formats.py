@@ -606,9 +606,8 @@ def _comments(lines: list[str]) -> Iterator[tuple[str, int | None, str | None, s
         if inside:
             anchor = opened_by
         elif depth_before:
-            entry = _ANCHOR.match(line[:at])
-            if entry and entry[2] is not None:
-                anchor = f"entry {entry[2]}"
+            if (paper_id := _entry_id(line[:at])) is not None:
+                anchor = f"entry {paper_id}"
             else:
                 anchor = f"{'end of' if not depth else 'in'} {array_of}"
         else:
@@ -617,6 +616,23 @@ def _comments(lines: list[str]) -> Iterator[tuple[str, int | None, str | None, s
         if open_string is not None and not inside:
             opened_by = anchor
         yield line, at, anchor, open_string
+
+
+def _entry_id(code: str) -> str | None:
+    """The id of the day entry that a line of TOML `code` (its comment cut off) writes, if
+    it writes one, wherever its keys put it: an entry written `{ title = ..., id = ... }` by
+    hand was not found, and its comments went to the top of the file (a review)."""
+    found = _ANCHOR.match(code)
+    if found and found[2] is not None:
+        return found[2]
+    written = code.strip().removesuffix(",")
+    if not written.startswith("{"):
+        return None
+    try:
+        paper_id = tomllib.loads(f"entry = {written}")["entry"].get("id")
+    except tomllib.TOMLDecodeError:
+        return None
+    return paper_id if isinstance(paper_id, str) else None
 
 
 def _string_end(line: str, position: int, delimiter: str) -> int | None:

@@ -1006,6 +1006,26 @@ def test_comment_and_blank_lines_stay_where_they_were_written_when_an_ingest_rew
     assert paper_file.read_text() == before.replace("topics = []", 'topics = ["llm"]')
 
 
+def test_comments_on_a_day_entry_written_with_its_id_last_stay_with_it(
+    site: Path, tmp_path: Path
+) -> None:
+    """Found by a review: the comments above and after a day's entry written by hand with its
+    keys in another order (`{ title = ..., id = ... }`) went to the top of the file when an
+    ingest rewrote it: they were found only beside an entry whose line starts with its id."""
+    assert _ingest(site, _day_listing(tmp_path, "2026-02-01", "Listed Title")) == 0
+    day_file = site / "content" / "days" / "2026-02-01.toml"
+    entry = '{ id = "listed-title-e4afbe8e", title = "Listed Title" },'
+    by_hand = '  # Checked.\n  { title = "Listed Title", id = "listed-title-e4afbe8e" },  # kept'
+    day_file.write_text(day_file.read_text().replace(f"  {entry}", by_hand))
+    _ingest_with_topic(site, tmp_path)
+    lines = day_file.read_text().split("\n")
+    at = lines.index("  # Checked.")
+    assert lines[at + 1].startswith('  { id = "listed-title-e4afbe8e", ')
+    assert lines[at + 1].endswith("},  # kept")
+    assert lines[0] == "day = 2026-02-01"  # no comment went to the top
+    assert day_file.read_text().count("#") == 2
+
+
 @given(order=st.permutations(range(6)), dropped=st.integers(0, 5))
 def test_keys_written_in_any_order_keep_it_through_a_rewrite(
     order: list[int], dropped: int
