@@ -824,6 +824,34 @@ def test_back_to_a_search_by_the_keyboard_finds_the_focus_on_the_result_followed
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_back_to_a_search_in_a_browser_without_focus_visible_finds_its_place(
+    browser: Browser, base_url: str
+) -> None:
+    """Safari before 15.4 knows no :focus-visible, and `matches` throws on it: the page's
+    leaving, which asks it of the link followed, then kept no place to come back to (a
+    review)."""
+    page = _page(browser, WIDTHS["mobile"])
+    page.add_init_script(
+        """const matches = Element.prototype.matches;
+        Element.prototype.matches = function (selector) {
+          if (selector.includes(":focus-visible")) throw new SyntaxError(selector);
+          return matches.call(this, selector);
+        };"""
+    )
+    page.goto(base_url + "search/?q=agent")
+    results = page.locator("#search-results h2 a")
+    expect(results).to_have_count(10)
+    results.nth(8).focus()
+    place = page.evaluate("scrollY")
+    assert place > 0
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/search/" not in url)
+    page.go_back()
+    expect(results).to_have_count(10)
+    page.wait_for_function(f"scrollY === {place}")
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=WIDTHS.keys())
 def test_show_more_adds_the_next_papers_below_the_first_from_the_keyboard(
     browser: Browser, base_url: str, width: int
