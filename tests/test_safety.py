@@ -468,8 +468,12 @@ def test_the_next_build_clears_what_a_killed_build_left_beside_an_output_named_w
     next builds never cleared what a killed one left, a whole site's copy each time."""
     out = tiny_built / "site[1]"
     assert main(["--root", str(tiny_built), "build", "--out", str(out)]) == 0
+    # The killed build's process id: one that ended (4242 was a live process's under a busy
+    # suite, and a search index being made by a live process is rightly kept).
+    killed = subprocess.Popen(["true"])
+    killed.wait()
     for kind in ("staging", "search", "old"):
-        (tiny_built / f".site[1].{kind}-4242" / "papers").mkdir(parents=True)
+        (tiny_built / f".site[1].{kind}-{killed.pid}" / "papers").mkdir(parents=True)
     assert main(["--root", str(tiny_built), "build", "--out", str(out)]) == 0
     assert sorted(p.name for p in tiny_built.iterdir() if p.name.startswith(".site[1]")) == [
         ".site[1].lock",
