@@ -450,7 +450,7 @@ def test_worker_processes_build_the_same_bytes(
     # written: the pages and feeds, and the files of the search index (with its warm-up
     # index's 103, and each shard's title words: sitegen/search.py)
     written = (
-        "  all 278 files rendered and 397 written (2.9 MB, the search index's included): a full"
+        "  all 278 files rendered and 397 written (3.0 MB, the search index's included): a full"
         " build"
     )
     assert lines[1] == written
