@@ -708,3 +708,32 @@ def test_a_file_named_after_an_arxiv_id_its_id_deleted_is_not_another_ids_paper(
     after = ingest_listing(snapshot, _listing(date(2026, 1, 6), other))
     assert after.papers["2501.00005"] == forgotten
     assert after.papers["2501.00004"].abstract == "Other."
+
+
+def test_a_fetch_by_date_dates_the_entries_of_days_no_older_than_the_newest_held_alone() -> None:
+    """docs/content.md: a fetch with --date or --since writes `added` on the days no older than
+    the newest held before it, the newest itself too (the rest of it came), and not on an older
+    day, which is history filled in that feeds do not repeat. Found by mutation testing: either
+    comparison turned passed every test."""
+    older, newest = date(2026, 3, 2), date(2026, 3, 4)
+    held = [
+        (_listing(d, ListingEntry(title=f"Held on {d}", abstract="A.", line=1)), None)
+        for d in (older, newest)
+    ]
+    store = applied(ingest_listings(EMPTY_SNAPSHOT, held), EMPTY_SNAPSHOT)
+    morning = datetime(2026, 3, 5, 9, 47, tzinfo=UTC)
+    fetched = [
+        (_listing(d, ListingEntry(title=f"Fetched for {d}", abstract="B.", line=1)), None)
+        for d in (date(2026, 3, 1), older, newest, date(2026, 3, 5))
+    ]
+    merged = ingest_listings(store, fetched, added=morning)  # not a scheduled fetch
+    added = {
+        day: [entry.added for entry in merged.days[day].entries if entry.title.startswith("F")]
+        for day in merged.days
+    }
+    assert added == {
+        date(2026, 3, 1): [None],
+        older: [None],
+        newest: [morning],
+        date(2026, 3, 5): [morning],
+    }
