@@ -265,6 +265,25 @@ def test_an_arxiv_id_or_a_title_corrected_by_hand_is_still_the_same_paper(
     assert "0 new papers" in capsys.readouterr().out
 
 
+def test_ingest_says_as_many_new_papers_as_the_paper_files_it_adds(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The summary's count of new papers is the papers the listing brought that the store did
+    not hold: a paper a day listed before is not new again. Found by mutation testing: any count
+    passed, as only "0 new papers" was checked."""
+    papers = site / "content" / "papers"
+    said = []
+    for listing in sorted((REPO / "content" / "listings").iterdir()):
+        before = set(papers.glob("*.md"))
+        assert main(["--root", str(site), "ingest", str(listing)]) == 0
+        found = re.search(r"(\d+) entries: (\d+) new papers?,", capsys.readouterr().out)
+        assert found, listing.name
+        entries, new = int(found[1]), int(found[2])
+        assert new == len(set(papers.glob("*.md")) - before), listing.name
+        said.append((entries, new))
+    assert any(0 < new < entries for entries, new in said)  # some papers were listed before
+
+
 def _answer(entries: list[dict[str, object]], path: Path) -> Path:
     path.write_text(json.dumps(entries))
     return path
