@@ -802,6 +802,26 @@ def test_two_titles_of_a_listing_taken_for_one_paper_are_said(
     assert len(load_content(site).papers) == 2
 
 
+def test_the_second_of_two_titles_apart_by_a_plus_listed_again_retyped_is_that_paper(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A "C#" title whose slug file the "C++" one took, listed again with a comma, is the "C#"
+    paper, which keeps the abstract first listed: two new papers, not three. Found by mutation
+    testing: a paper made by the listing was not looked up by its title within it, and the
+    second place made the "C#" paper anew, its abstract over the first's."""
+    listing = tmp_path / "2026-06-24.txt"
+    listing.write_text(
+        "new\n\nGet trending papers in your email inbox!\n\nDaily Papers\n\nJun 24\n\n"
+        "Compiling C++ Templates Faster\n\nAn abstract about C++ templates.\n\n"
+        "Compiling C# Templates Faster\n\nAn abstract about C# generics.\n\n"
+        "Compiling C# Templates, Faster\n\nThe second paper, its title retyped.\n"
+    )
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    assert "3 entries: 2 new papers," in capsys.readouterr().out
+    abstracts = sorted(paper.abstract for paper in load_content(site).papers.values())
+    assert abstracts == ["An abstract about C# generics.", "An abstract about C++ templates."]
+
+
 def test_comments_written_by_hand_stay_where_they_were_when_ingest_rewrites_a_file(
     site: Path,
 ) -> None:
