@@ -822,6 +822,26 @@ def test_the_second_of_two_titles_apart_by_a_plus_listed_again_retyped_is_that_p
     assert abstracts == ["An abstract about C# generics.", "An abstract about C++ templates."]
 
 
+def test_a_replay_past_an_entry_taken_off_its_day_by_hand_fills_the_papers_after_it(
+    site: Path,
+) -> None:
+    """A listing ingested again, its day's first paper taken off the day by hand and a later
+    paper's link deleted: the day stays as edited, and the link comes back. Found by mutation
+    testing: the replay stopped at the entry taken off, and filled no paper listed after it."""
+    shutil.copytree(REPO / "content", site / "content")
+    day = site / "content" / "days" / "2026-06-12.toml"
+    taken_off = next(line for line in day.read_text().split("\n") if '"2606.00467"' in line)
+    day.write_text(day.read_text().replace(taken_off + "\n", ""))
+    paper = site / "content" / "papers" / "2606.12282.md"
+    link = 'github = "https://github.com/realfolkcode/pianokontext"\n'
+    paper.write_text(paper.read_text().replace(link, ""))
+    edited_day = day.read_text()
+    listing = site / "content" / "listings" / "2026-06-12.json"
+    assert main(["--root", str(site), "ingest", str(listing)]) == 0
+    assert day.read_text() == edited_day
+    assert link in paper.read_text()
+
+
 def test_comments_written_by_hand_stay_where_they_were_when_ingest_rewrites_a_file(
     site: Path,
 ) -> None:
