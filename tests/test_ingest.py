@@ -541,6 +541,32 @@ def test_a_deleted_count_of_one_of_two_papers_of_a_title_comes_from_their_api_an
     assert ingest_listings(store, listings).papers[deleted.id].upvotes == 2
 
 
+def test_a_replayed_capture_fills_the_papers_after_a_title_two_papers_share() -> None:
+    """A text capture ingested again skips its entry of a title two papers share (it cannot
+    tell which it is) and goes on: a count deleted by hand of a paper listed after it comes
+    back. Found by mutation testing: the replay stopped at that entry, and passed every test."""
+    day = date(2026, 6, 13)
+    shared = ListingEntry(title="Same Title", abstract="A.", line=1, upvotes=9)
+    after = ListingEntry(title="A Paper Listed After It", abstract="C.", line=2, upvotes=4)
+    listings = [
+        (_listing(day, shared, after), "listings/2026-06-13.txt"),
+        (
+            _listing(
+                day,
+                dataclasses.replace(shared, arxiv_id="2606.00467"),
+                dataclasses.replace(shared, abstract="B.", upvotes=2, arxiv_id="2606.99001"),
+            ),
+            "listings/2026-06-13.json",
+        ),
+    ]
+    snapshot = applied(ingest_listings(EMPTY_SNAPSHOT, listings), EMPTY_SNAPSHOT)
+    (paper,) = (p for p in snapshot.papers.values() if p.title == after.title)
+    assert paper.upvotes == 4
+    deleted = dataclasses.replace(paper, upvotes=None)
+    store = ContentSnapshot.of({**snapshot.papers, deleted.id: deleted}, snapshot.days)
+    assert ingest_listings(store, listings).papers[deleted.id].upvotes == 4
+
+
 def test_a_title_apart_by_a_plus_from_a_retitled_papers_listed_title_is_another_paper() -> None:
     """Found by the property test of hand edits: "Fuzzing C Compilers" merged into the paper
     "Fuzzing C++ Compilers" made once that title was edited by hand, its file being the one
