@@ -567,6 +567,19 @@ def test_a_replayed_capture_fills_the_papers_after_a_title_two_papers_share() ->
     assert ingest_listings(store, listings).papers[deleted.id].upvotes == 4
 
 
+def test_a_paper_a_capture_lists_twice_is_one_entry_of_its_first_title_and_higher_count() -> None:
+    """The day's entry of a paper listed twice keeps its first place and title and the higher
+    count, which a replay fills a count deleted by hand with. Found by mutation testing: the
+    first place's lower count stayed on the day, and passed every test."""
+    day = date(2026, 6, 13)
+    first = ListingEntry(title="Sparse Attention", abstract="A.", line=1, upvotes=3)
+    other = ListingEntry(title="Another Paper", abstract="B.", line=2, upvotes=5)
+    again = ListingEntry(title="Sparse attention.", abstract="A.", line=3, upvotes=7)
+    snapshot = ingest_listing(EMPTY_SNAPSHOT, _listing(day, first, other, again))
+    entries = [(e.title, e.upvotes) for e in snapshot.days[day].entries]
+    assert entries == [("Sparse Attention", 7), ("Another Paper", 5)]
+
+
 def test_a_title_apart_by_a_plus_from_a_retitled_papers_listed_title_is_another_paper() -> None:
     """Found by the property test of hand edits: "Fuzzing C Compilers" merged into the paper
     "Fuzzing C++ Compilers" made once that title was edited by hand, its file being the one
