@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -75,6 +76,16 @@ white-space:pre-wrap">\
 <strong>The last build failed</strong>: this is the last good site. Fix it and save.
 %s</div>
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Rebuilt:
+    """A rebuild's outcome: the error that failed it, or None, and what to say of it, said once
+    the pages served are of this build (said before, a page fetched on reading "rebuilt" could
+    still carry the last failure's banner: a full test run under load)."""
+
+    failure: str | None
+    say: Callable[[], None]
 
 
 class Generation:
@@ -391,20 +402,23 @@ class _Preview:
         self.serving.set()
         return None
 
-    def rebuild(self, changed: tuple[Path, ...]) -> str | None:
+    def rebuild(self, changed: tuple[Path, ...]) -> Rebuilt:
         print(f"changed: {paths_said(changed, self.root)}", flush=True)
         started = time.perf_counter()
         try:
             report = self._built()
         except SitegenError as error:  # keep serving the last good site
-            say_error(error)
-            return str(error)
-        changes = f"{build_changes(report)}{index_note(report)}"
-        print(f"rebuilt in {time.perf_counter() - started:.2f} s: {changes}", flush=True)
-        say_remade(report, self.out)
-        say_build_notes(report)  # a typo in site.toml's hidden ids, saved while serving
-        self._index_in_background(report)
-        return None
+            return Rebuilt(str(error), functools.partial(say_error, error))
+        elapsed = time.perf_counter() - started
+
+        def say() -> None:
+            changes = f"{build_changes(report)}{index_note(report)}"
+            print(f"rebuilt in {elapsed:.2f} s: {changes}", flush=True)
+            say_remade(report, self.out)
+            say_build_notes(report)  # a typo in site.toml's hidden ids, saved while serving
+            self._index_in_background(report)
+
+        return Rebuilt(None, say)
 
     def _built(self) -> BuildReport:
         try:
@@ -455,7 +469,7 @@ def serve(
     watch: Iterable[Path],
     skip_hidden_in: Iterable[Path] = (),
     build: Callable[[], str | None],
-    rebuild: Callable[[tuple[Path, ...]], str | None],
+    rebuild: Callable[[tuple[Path, ...]], Rebuilt],
     host: str,
     port: int,
     announce: Callable[[str], None],
@@ -463,7 +477,8 @@ def serve(
 ) -> None:
     """Take host:port, call `build`, then serve `public` until interrupted, calling `rebuild`
     with the paths that changed whenever a watched path changes, but for hidden ones below the
-    folders `skip_hidden_in`. Each returns the error that failed it, or None.
+    folders `skip_hidden_in`. `build` returns the error that failed it, or None; `rebuild`
+    its outcome, said once its pages (or its failure) are the ones served.
     The site is served at `subpath` (the base URL's path) alone, as on its host. A busy port is an
     error before the build, not after it."""
     generation = Generation()
@@ -505,7 +520,9 @@ def serve(
     def rebuilt(paths: tuple[Path, ...]) -> None:
         nonlocal site_left
         before = subpath()
-        generation.bump(rebuild(paths))
+        outcome = rebuild(paths)
+        generation.bump(outcome.failure)
+        outcome.say()
         site_left = _is(public, Path.is_dir)
         if subpath() != before:  # base_url's path edited: the site moved, and so do its pages
             now, was = unquote(subpath()), unquote(before)

@@ -945,7 +945,9 @@ def test_a_page_edited_by_hand_while_serving_is_named_when_a_rebuild_puts_it_bac
     paper = sorted((built_site / "content" / "papers").glob("*.md"))[0]
     rewrite(paper, lambda text: text.replace("upvotes = ", "upvotes = 1", 1))
     capsys.readouterr()
-    assert preview.rebuild((paper,)) is None
+    outcome = preview.rebuild((paper,))
+    assert outcome.failure is None
+    outcome.say()
     assert b"edited by hand" not in (public / "index.html").read_bytes()
     said = _said_by_hand(capsys.readouterr().out)
     assert said and said[0].strip().startswith("made again 1 file changed or deleted by hand in"), (

@@ -31,7 +31,7 @@ import watchfiles
 import yaml
 
 from sitegen.cli import load_config
-from sitegen.serve import changed_paths, file_stamps, serve, transient_files
+from sitegen.serve import Rebuilt, changed_paths, file_stamps, serve, transient_files
 from tests.conftest import (
     REPO,
     build_report,
@@ -1395,13 +1395,13 @@ def test_serve_builds_an_edit_made_while_a_build_runs(tmp_path: Path, during: st
             save_config("B")
         return None
 
-    def rebuild(changed: tuple[Path, ...]) -> str | None:
+    def rebuild(changed: tuple[Path, ...]) -> Rebuilt:
         rebuilt.append(changed)
         if edited in changed:
             edit_built.set()
             raise KeyboardInterrupt  # ends serve, as Ctrl-C does
         paper.write_text("two\n")  # while the rebuild of site.toml's save runs
-        return None
+        return Rebuilt(None, lambda: None)
 
     def run() -> None:
         with contextlib.suppress(KeyboardInterrupt):
@@ -1421,6 +1421,45 @@ def test_serve_builds_an_edit_made_while_a_build_runs(tmp_path: Path, during: st
         if not edit_built.is_set():
             paper.write_text("three\n")  # a change the watch sees, to end serve
         thread.join(30)
+
+
+@pytest.mark.parametrize("first, then", [("broken", "fixed"), ("fixed", "broken")])
+def test_serve_says_a_rebuild_once_its_pages_are_the_ones_served(
+    tmp_path: Path, first: str, then: str
+) -> None:
+    """Found by a full test run under load: serve printed "rebuilt in" before it served the
+    rebuilt site, so a page fetched on reading that line still carried the last failure's
+    banner (and a failure's error line came before its banner). What a rebuild says is said
+    once its pages, or its failure, are the ones served."""
+    public, content = tmp_path / "public", tmp_path / "content"
+    public.mkdir()
+    content.mkdir()
+    (public / "index.html").write_text("<!doctype html><html><body>a page</body></html>\n")
+    paper = content / "paper.md"
+    paper.write_text("one\n")
+    failure = {"broken": "content/paper.md:1: bad TOML", "fixed": None}
+    addresses: list[str] = []
+    page_when_said: list[str] = []
+
+    def rebuild(changed: tuple[Path, ...]) -> Rebuilt:
+        def say() -> None:
+            page_when_said.append(httpx.get(addresses[0], timeout=30).text)
+            raise KeyboardInterrupt  # ends serve, as Ctrl-C does
+
+        return Rebuilt(failure[then], say)
+
+    def announce(line: str) -> None:
+        addresses.append(line.split(" at ", 1)[1].split()[0])
+        paper.write_text("two\n")  # the edit, once the watch runs
+
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(
+            public=public, watch=(content,), build=lambda: failure[first], rebuild=rebuild,
+            host="127.0.0.1", port=0, announce=announce,
+        )  # fmt: skip
+    (page,) = page_when_said
+    assert "a page" in page
+    assert ('id="sitegen-serve-failed"' in page) == (then == "broken"), page
 
 
 def test_serve_builds_the_site_again_when_public_is_deleted(
@@ -1895,7 +1934,9 @@ def test_serve_frees_what_each_rebuild_left_so_a_day_of_edits_does_not_grow_it(
     counts = []
     for n in range(6):  # a template's edit: every page rendered again
         base.write_text(page.replace("Built with sitegen.", f"Built with sitegen. {n}"), "utf-8")
-        assert preview.rebuild((base,)) is None
+        outcome = preview.rebuild((base,))
+        assert outcome.failure is None
+        outcome.say()
         counts.append(len(gc.get_objects()))
     capsys.readouterr()
     assert counts[-1] - counts[1] < 1000, f"objects after each rebuild: {counts}"
