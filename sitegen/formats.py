@@ -409,6 +409,13 @@ def day_entry_line(text: str, entry: Mapping[str, Any]) -> int | None:
     return None
 
 
+def front_matter_line(text: str, key: str, value: str) -> int | None:
+    """The 1-based line of a paper file on which `key = "value"` is written, for an error
+    about that value found across files (looked for only then)."""
+    lines = _lines_of(with_newlines(text), key, value)
+    return lines[0] if lines else None
+
+
 def _lines_of(text: str, key: str, value: object) -> list[int]:
     """The 1-based lines on which `key = value` is written, as sitegen writes it."""
     if isinstance(value, str):

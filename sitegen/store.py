@@ -41,6 +41,7 @@ from sitegen.dates import iso_day
 from sitegen.errors import ContentError, ContentErrors, Location, reason_of
 from sitegen.formats import (
     decode_content,
+    front_matter_line,
     parse_day_file,
     parse_paper_file,
 )
@@ -57,6 +58,7 @@ from sitegen.model import (
     Day,
     Paper,
     PaperKeys,
+    arxiv_identity,
 )
 from sitegen.orphan_entries import check_day_entries
 from sitegen.store_lock import content_lock
@@ -252,7 +254,7 @@ def _read_store(
         errors[MOST_ERRORS_SAID:] = [ContentError(f"and {more} more broken content files")]
     if errors:
         raise errors[0] if len(errors) == 1 else ContentErrors(errors)
-    same_title = _check_changed_papers(cache.papers, to_parse)
+    same_title = _check_changed_papers(root, cache.papers, to_parse)
     cache.save(states_token)
     if states_token == token:  # kept after the cache that matches them
         keep_pending_states(root)
@@ -350,15 +352,22 @@ def unlinked(paper: Paper) -> list[tuple[str, str]]:
 
 
 def _check_changed_papers(
-    papers: Mapping[str, PaperFacts], changed: list[str]
+    root: Path, papers: Mapping[str, PaperFacts], changed: list[str]
 ) -> tuple[tuple[str, str], ...]:
     """Another paper file of a changed file's arXiv id is an error naming both: a file copied,
     or given another's id, would be two pages of one paper, and a later listing would merge
-    into either. Another of its title, but not two arXiv ids, is returned as a pair of names:
-    most likely one paper that two clones each took as new (a text capture and the API), their
-    content merged by git; which to keep is the user's call. Only a changed file can make
-    either, so one pass looks for the changed files' ids and titles."""
-    by_arxiv_id = {arxiv_id: name for name in changed if (arxiv_id := papers[name][1])}
+    into either. A file's arXiv id is its `arxiv_id`, else its name when that is one
+    (model.arxiv_identity): a file of notes given the id of one named after it, its arxiv_id
+    deleted, took that paper's next listing in silence, the day then listing it twice (a
+    maintainer's trial). Another of its title, but not two arXiv ids, is returned as a pair of
+    names: most likely one paper that two clones each took as new (a text capture and the
+    API), their content merged by git; which to keep is the user's call. Only a changed file
+    can make either, so one pass looks for the changed files' ids and titles."""
+    by_arxiv_id = {
+        arxiv_id: name
+        for name in changed
+        if (arxiv_id := arxiv_identity(name.removesuffix(".md"), papers[name][1]))
+    }
     by_title: dict[str, list[str]] = {}
     for name in changed:
         by_title.setdefault(papers[name][2], []).append(name)
@@ -366,21 +375,50 @@ def _check_changed_papers(
         return ()
     pairs: set[tuple[str, str]] = set()
     for name, facts in papers.items():
-        other = by_arxiv_id.get(facts[1]) if facts[1] else None
+        # Its name is its id when it has no arxiv_id: a name equal to an arXiv id is one (no
+        # is_arxiv_id per file, of 50,000 at each run).
+        other = by_arxiv_id.get(facts[1] or name.removesuffix(".md"))
         if other is not None and other != name:
-            first, second = sorted((name, other))
-            raise ContentError(
-                f"the arXiv id {facts[1]} is also the one of {PAPERS_DIR}/{second}: one paper,"
-                " two files",
-                location=Location(f"{PAPERS_DIR}/{first}"),
-                hint="keep one file (merge what the other adds) and delete the other, and its"
-                " id in the day files",
-            )
+            raise _one_paper_two_files(root, facts[1] or name.removesuffix(".md"), name, other)
         for other in by_title.get(facts[2], ()):
             if other != name and not (facts[1] and papers[other][1]):
                 first, second = sorted((name, other))
                 pairs.add((first, second))
     return tuple(sorted(pairs))
+
+
+def _one_paper_two_files(root: Path, arxiv_id: str, name: str, other: str) -> ContentError:
+    """The error of two paper files of `arxiv_id`, at the line of the `arxiv_id` that gives it
+    to one not named after it (the file a person made or edited, most likely)."""
+    named = next((n for n in (name, other) if n.removesuffix(".md") == arxiv_id), None)
+    claiming, also = sorted((name, other), key=lambda n: (n == named, n))
+    line = _arxiv_id_line(root, claiming, arxiv_id)
+    if named is not None:
+        said_also = f"{PAPERS_DIR}/{named}, its name"
+        hint = (
+            f"if they are one paper, keep {PAPERS_DIR}/{named} (its name is the paper's address"
+            " and feed id): merge into it what this file adds, delete this file and point its"
+            f' day entries at it (id = "{arxiv_id}"); if not, correct this arxiv_id'
+        )
+    else:
+        also_line = _arxiv_id_line(root, also, arxiv_id)
+        said_also = f"{PAPERS_DIR}/{also}" + (f" (line {also_line})" if also_line else "")
+        hint = (
+            "if they are one paper, keep one file (merge into it what the other adds), delete"
+            " the other and point its day entries at the one kept; if not, correct the"
+            " arxiv_id of the one that is not this id's paper"
+        )
+    return ContentError(
+        f"the arXiv id {arxiv_id} is also the one of {said_also}: one paper, two files",
+        location=Location(f"{PAPERS_DIR}/{claiming}", line),
+        hint=hint,
+    )
+
+
+def _arxiv_id_line(root: Path, name: str, arxiv_id: str) -> int | None:
+    shown = f"{PAPERS_DIR}/{name}"
+    text = decode_content(read_found(root / shown, shown), path=shown)
+    return front_matter_line(text, "arxiv_id", arxiv_id)
 
 
 class _KeysOfFacts(Mapping[str, PaperKeys]):

@@ -41,6 +41,7 @@ from sitegen.store import (
 )
 from sitegen.store_writes import content_files, ingest_into_store, write_files
 from tests.conftest import REPO, item_date, sitegen_here, tree_bytes
+from tests.hf_server import running_hf
 from tests.listing_steps import Edit, HandEdits, applied, listing, steps
 
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80)
@@ -727,10 +728,55 @@ def test_two_paper_files_of_one_arxiv_id_are_refused_naming_both(site: Path) -> 
         result = sitegen_here("--root", str(site), *command)
         assert result.returncode == 2 and "Traceback" not in result.stderr
         first = result.stderr.splitlines()[0]
-        assert first.startswith("sitegen: error: content/papers/2606.13594.md: the arXiv id")
-        assert "content/papers/copy.md" in first
+        assert first == (  # at the copy's arxiv_id line: the file named so is the paper's
+            "sitegen: error: content/papers/copy.md:3: the arXiv id 2606.13594 is also the one"
+            " of content/papers/2606.13594.md, its name: one paper, two files"
+        )
     (papers / "copy.md").unlink()
     assert main(["--root", str(site), "build"]) == 0
+
+
+def test_a_file_given_the_arxiv_id_another_is_named_after_is_refused_by_every_command(
+    site: Path, tmp_path: Path
+) -> None:
+    """A maintainer's trial: a file of notes made by hand, `my-notes.md` with the arXiv id of
+    `2606.13594.md`, whose `arxiv_id` line was deleted (its name is its id). Builds made two
+    pages of the paper; the day's next listing, fetched or ingested, filled the notes file and
+    listed it on the day beside the other, without a word. Every command now refuses at the
+    notes file's `arxiv_id` line, naming the other file, and changes nothing."""
+    listing = REPO / "content" / "listings" / "2026-06-12.json"
+    assert _ingest(site, listing) == 0
+    assert main(["--root", str(site), "build"]) == 0
+    papers = site / "content" / "papers"
+    named = papers / "2606.13594.md"
+    named.write_text(named.read_text().replace('arxiv_id = "2606.13594"\n', ""))
+    (papers / "my-notes.md").write_text(
+        '+++\ntitle = "My notes on dense latent communication"\narxiv_id = "2606.13594"\n+++\n'
+        "What I make of it.\n"
+    )
+    answer = json.loads(listing.read_bytes())
+    for entry in answer:  # the day's next answer: every count one higher
+        entry["paper"]["upvotes"] += 1
+    later = tmp_path / "2026-06-12.json"
+    later.write_text(json.dumps(answer))
+    content, public = tree_bytes(site / "content"), tree_bytes(site / "public")
+    with running_hf() as (source, url):
+        source.serve_answer("2026-06-12", later.read_bytes(), per_page=10)
+        for command in (
+            ["build"],
+            ["ingest", str(later)],
+            ["fetch", "--source", url, "--date", "2026-06-12"],
+        ):
+            result = sitegen_here("--root", str(site), *command)
+            assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+            error, hint = result.stderr.splitlines()
+            assert error == (
+                "sitegen: error: content/papers/my-notes.md:3: the arXiv id 2606.13594 is also"
+                " the one of content/papers/2606.13594.md, its name: one paper, two files"
+            )
+            assert "keep content/papers/2606.13594.md" in hint
+            assert tree_bytes(site / "content") == content
+            assert tree_bytes(site / "public") == public
 
 
 def test_one_paper_made_by_two_clones_is_said_after_their_merge(
