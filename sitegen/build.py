@@ -121,7 +121,8 @@ class BuildReport:
     unlinked: tuple[tuple[str, str, str], ...] = ()  # see ContentSnapshot.unlinked
     awaited: tuple[date, ...] = ()  # days to fetch again that hold their periods open
     overtaken: tuple[date, ...] = ()  # days a run had before they ended, holding them too
-    hidden_unknown: tuple[str, ...] = ()  # ids of site.toml's [content] hidden with no file
+    # Ids of site.toml's [content] hidden with no file, each where it is written
+    hidden_unknown: tuple[tuple[str, Location], ...] = ()
     newest_day: date | None = None  # of content/days/: the CLI notes one after today
     latest_added: tuple[datetime, date] | None = None  # the latest `added` and its day: as well
     feeds_gone: tuple[str, ...] = ()  # topics' and custom feeds' files the last build had
@@ -311,7 +312,11 @@ def build_site(
         unlinked=snapshot.unlinked,
         awaited=tuple(sorted(awaited)),  # said: a day to see to
         overtaken=tuple(sorted(held_open - awaited)),
-        hidden_unknown=tuple(sorted(config.hidden - snapshot.titles.keys())),
+        hidden_unknown=tuple(  # an id written twice is said once, at its first line
+            (paper_id, where)
+            for paper_id, where in sorted(dict(reversed(config.hidden_where)).items())
+            if paper_id not in snapshot.titles
+        ),
         newest_day=max(snapshot.days, default=None),
         latest_added=_latest_added(snapshot),
         feeds_gone=tuple(

@@ -14,7 +14,7 @@ from idna import IDNAError, uts46_remap
 
 from sitegen.clean import web_url
 from sitegen.custom_feeds import CustomFeed, parse_custom_feeds, word_phrases
-from sitegen.errors import ConfigError
+from sitegen.errors import ConfigError, Location
 from sitegen.fields import TomlFields, as_toml, check_name, check_slug, is_slug, load_toml
 from sitegen.model import Topic, as_renamed, is_paper_id, renamed_slugs
 
@@ -55,6 +55,9 @@ class SiteConfig:
     # [content] hidden: papers taken off the site, whose files stay, so that a listing that has
     # them again merges into them and they stay off (a deleted file would come back).
     hidden: frozenset[str] = frozenset()
+    # Where each of them is written in site.toml, in its order: a note names the line of an
+    # id no paper file has (a typo leaves the paper on the site).
+    hidden_where: tuple[tuple[str, Location], ...] = ()
 
     def topic(self, slug: str) -> Topic:
         """The topic of this slug (a KeyError for one site.toml does not have)."""
@@ -244,7 +247,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
     # to be, before the site is said to lack it.
     feeds = top.subtable("feeds", _FEED_SETTINGS)
     pages = top.subtable("pages", _PAGE_SETTINGS)
-    hidden = _hidden(top.subtable("content", _TABLE_KEYS["content"]))
+    hidden_where = _hidden(top.subtable("content", _TABLE_KEYS["content"]))
     topics = _topics(top)
     custom_feeds = parse_custom_feeds(top, topics)
     return SiteConfig(
@@ -257,7 +260,8 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         pages=PageSettings(**{k: pages.positive(k, v) for k, v in asdict(PageSettings()).items()}),
         topics=topics,
         custom_feeds=custom_feeds,
-        hidden=hidden,
+        hidden=frozenset(paper_id for paper_id, _ in hidden_where),
+        hidden_where=hidden_where,
     )
 
 
@@ -270,16 +274,20 @@ def _base_url(top: TomlFields) -> str:
     return base_url
 
 
-def _hidden(content: TomlFields) -> frozenset[str]:
-    hidden = content.texts("hidden")
-    if odd := [paper_id for paper_id in hidden if not is_paper_id(paper_id)]:
-        # The one named (a review: the whole array was shown, cut before it).
+def _hidden(content: TomlFields) -> tuple[tuple[str, Location], ...]:
+    """The ids of `[content] hidden`, each with its line (an item of an array written over
+    several lines has its own)."""
+    hidden = tuple(
+        (paper_id, content.where_value("hidden", paper_id)) for paper_id in content.texts("hidden")
+    )
+    if odd := [(paper_id, where) for paper_id, where in hidden if not is_paper_id(paper_id)]:
+        # The one named (a review: the whole array was shown, cut before it), at its line.
         raise content.error(
-            f"`hidden` must be an array of paper ids: {as_toml(odd[0])} is not one",
-            location=content.where("hidden"),
+            f"`hidden` must be an array of paper ids: {as_toml(odd[0][0])} is not one",
+            location=odd[0][1],
             hint="a paper's id is its file's name without .md: hidden = [\"2606.06113\"]",
         )
-    return frozenset(hidden)
+    return hidden
 
 
 def _check_formerly(topics: list[Topic], tables: list[TomlFields], slugs: set[str]) -> None:

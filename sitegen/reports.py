@@ -115,10 +115,10 @@ def say_build_notes(report: BuildReport) -> None:
         )
     _say_empty_feeds(report.empty_feeds)
     _say_without_area(report.without_area)
-    for paper_id in report.hidden_unknown:  # a typo would leave the paper on the site
+    for paper_id, where in report.hidden_unknown:  # a typo would leave the paper on the site
         say_note(
-            f"site.toml's [content] hidden names {paper_id}, which no file of {PAPERS_DIR}/"
-            " is: check the id (its file's name without .md)"
+            f"{where}: [content] hidden names {paper_id}, which no file of {PAPERS_DIR}/ is:"
+            " check the id (its file's name without .md)"
         )
 
 

@@ -29,6 +29,7 @@ from tests.conftest import (
     item_time,
     rename_topic_slug,
     rewrite,
+    sitegen_here,
     tree_bytes,
 )
 
@@ -988,6 +989,32 @@ def test_a_paper_hidden_in_site_toml_is_on_no_page_or_feed_and_a_listing_does_no
     assert main(["--root", str(root), "build"]) == 2
     error = capsys.readouterr().err
     assert "site.toml:" in error and "`hidden` must be an array of paper ids" in error
+
+
+def test_an_id_of_hidden_that_no_file_has_is_said_at_its_line_in_site_toml(
+    tiny_built: Path,
+) -> None:
+    """A maintainer's trial: `hidden` written an id a line, one with a digit lost; the note
+    gave no line (file:line, as every other content and config problem does), nor did the
+    error of an item that is no id (it named the array's first line)."""
+    paper_id = min(p.stem for p in (tiny_built / "content" / "papers").glob("*.md"))
+    hidden = f'\n[content]\nhidden = [\n  "{paper_id}",\n  "2606.0611",  # a typo\n]\n'
+    rewrite(tiny_built / "site.toml", lambda t: t + hidden)
+    lines = (tiny_built / "site.toml").read_text().splitlines()
+    typo_line = lines.index('  "2606.0611",  # a typo') + 1
+    result = sitegen_here("build", cwd=tiny_built)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"sitegen: note: site.toml:{typo_line}: [content] hidden names 2606.0611, which no file"
+        " of content/papers/ is: check the id (its file's name without .md)"
+    ]
+    rewrite(tiny_built / "site.toml", lambda t: t.replace('"2606.0611"', '"2606 0611"'))
+    refused = sitegen_here("build", cwd=tiny_built)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(
+        f"sitegen: error: site.toml:{typo_line}: `hidden` must be an array of paper ids:"
+        ' "2606 0611" is not one'
+    )
 
 
 def test_papers_hidden_in_site_toml_leave_the_next_process_s_build_with_nothing_to_render(
