@@ -779,6 +779,24 @@ def test_a_file_given_the_arxiv_id_another_is_named_after_is_refused_by_every_co
             assert tree_bytes(site / "public") == public
 
 
+def test_two_files_of_notes_given_one_arxiv_id_are_refused_at_both_lines(site: Path) -> None:
+    """Neither file named after the id: the error is at the first's `arxiv_id` line and names
+    the other's, written as a person writes TOML (single quotes, a comment above it)."""
+    papers = site / "content" / "papers"
+    papers.mkdir(parents=True)
+    (papers / "notes-a.md").write_text("+++\ntitle = 'A'\narxiv_id = '2601.00001'\n+++\nA.\n")
+    (papers / "notes-b.md").write_text(
+        '+++\n# mine\ntitle = "B"\n\narxiv_id = "2601.00001"\n+++\nB.\n'
+    )
+    with pytest.raises(ContentError) as refused:
+        load_content(site)
+    assert str(refused.value.location) == "content/papers/notes-a.md:3"
+    assert refused.value.message == (
+        "the arXiv id 2601.00001 is also the one of content/papers/notes-b.md (line 5): one"
+        " paper, two files"
+    )
+
+
 def test_one_paper_made_by_two_clones_is_said_after_their_merge(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
