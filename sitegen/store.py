@@ -381,10 +381,18 @@ def _check_changed_papers(
         if other is not None and other != name:
             raise _one_paper_two_files(root, facts[1] or name.removesuffix(".md"), name, other)
         for other in by_title.get(facts[2], ()):
-            if other != name and not (facts[1] and papers[other][1]):
+            # Two arXiv ids are two papers, a name's as well as an arxiv_id's (as ingest finds
+            # them): said as one paper twice, they were a note no edit could settle.
+            if other != name and not (
+                _arxiv_id_of(name, facts) and _arxiv_id_of(other, papers[other])
+            ):
                 first, second = sorted((name, other))
                 pairs.add((first, second))
     return tuple(sorted(pairs))
+
+
+def _arxiv_id_of(name: str, facts: PaperFacts) -> str | None:
+    return arxiv_identity(name.removesuffix(".md"), facts[1])
 
 
 def _one_paper_two_files(root: Path, arxiv_id: str, name: str, other: str) -> ContentError:

@@ -830,12 +830,18 @@ def test_one_paper_made_by_two_clones_is_said_after_their_merge(
     again = sitegen_here("--root", str(site), "build")
     assert again.returncode == 0 and "note:" not in again.stderr
 
-    captured.write_text(
-        captured.read_text().replace('title = "', 'arxiv_id = "2601.00001"\ntitle = "', 1)
+    merged = site / "content" / "papers" / captured.name  # the site's, not the other clone's
+    merged.write_text(
+        merged.read_text().replace('title = "', 'arxiv_id = "2601.00001"\ntitle = "', 1)
     )
-    assert 'arxiv_id = "2601.00001"' in captured.read_text()
+    assert 'arxiv_id = "2601.00001"' in merged.read_text()
     two_ids = sitegen_here("--root", str(site), "build")
     assert two_ids.returncode == 0 and "note:" not in two_ids.stderr
+    # The fetched file's arxiv_id line deleted: its name is its arXiv id (as ingest finds it),
+    # still another than the captured file's.
+    fetched.write_text(fetched.read_text().replace('arxiv_id = "2606.00467"\n', "", 1))
+    named_id = sitegen_here("--root", str(site), "build")
+    assert named_id.returncode == 0 and "note:" not in named_id.stderr, named_id.stderr
 
 
 def _paper_titled(site: Path, title: str) -> list[Path]:
