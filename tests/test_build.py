@@ -1040,6 +1040,19 @@ def test_papers_hidden_in_site_toml_leave_the_next_process_s_build_with_nothing_
     assert re.search(r"\b0 of \d+ files rendered", again), again
 
 
+def test_a_comment_above_hidden_in_site_toml_renders_nothing_again(tiny_built: Path) -> None:
+    """Found by the lead's review of the line numbers of `hidden`: the build's setup key took
+    site.toml's settings as Python prints them, lines of `hidden` included, so a comment or
+    a blank line written above them rendered the whole site again."""
+    paper_id = min(p.stem for p in (tiny_built / "content" / "papers").glob("*.md"))
+    rewrite(tiny_built / "site.toml", lambda t: t + f'\n[content]\nhidden = ["{paper_id}"]\n')
+    assert sitegen_here("build", cwd=tiny_built).returncode == 0
+    rewrite(tiny_built / "site.toml", lambda t: "# my site\n\n" + t)
+    again = sitegen_here("build", cwd=tiny_built)
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"\b0 of \d+ files rendered", again.stdout), again.stdout
+
+
 def test_a_day_file_of_a_day_to_come_is_noted(
     tiny_built: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
