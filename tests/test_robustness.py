@@ -752,6 +752,20 @@ def test_a_day_file_without_permission_is_said_with_the_broken_paper_files(
     )
 
 
+def test_a_paper_file_without_permission_is_said_with_its_permissions_to_fix(
+    tiny_built: Path, unprivileged: list[str]
+) -> None:
+    """A maintainer's paper file of mode 000 (a copy from another user's checkout): the build
+    names it and says to fix its permissions, not that content/ changed while it was read."""
+    paper = next((tiny_built / "content" / "papers").glob("*.md"))
+    with without_permissions(paper):
+        result = _sitegen(tiny_built, "build", prefix=unprivileged)
+    _one_clear_line(result, f"content/papers/{paper.name}: cannot read it: Permission denied")
+    assert "  hint: fix its permissions (sitegen reads it to build the site), then run again" in (
+        result.stderr.splitlines()
+    ), result.stderr
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
     site: Path,

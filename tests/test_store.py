@@ -1343,7 +1343,10 @@ def test_a_paper_file_gone_before_it_is_read_is_one_line_not_a_traceback(tmp_pat
     assert str(caught.value).startswith(
         "content/papers/2501.00001.md: cannot read it: No such file or directory"
     )
-    assert "run again" in caught.value.hint
+    # Gone since listed: nothing to fix but to run again (not the hint of an unreadable file).
+    assert caught.value.hint == (
+        "content/ changed while it was read (a deletion, a checkout): run again"
+    )
     # A review: the files a build parses for having changed are read the same way.
     gone = (str(tmp_path / "2501.00001.md"), "content/papers/2501.00001.md")
     with pytest.raises(ContentError) as caught:
