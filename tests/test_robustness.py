@@ -766,6 +766,29 @@ def test_a_paper_file_without_permission_is_said_with_its_permissions_to_fix(
     ), result.stderr
 
 
+def test_a_fetch_whose_days_folder_cannot_be_listed_says_so_before_asking_anything(
+    site: Path, unprivileged: list[str]
+) -> None:
+    """content/days/ of mode 000 (the days a fetch goes on from): one line naming the folder,
+    with its permissions to check, and nothing asked of the source (none answers here)."""
+    assert main(["--root", str(site), "ingest", str(FIRST)]) == 0
+    days = site / "content" / "days"
+    before = tree_bytes(site / "content")
+    with without_permissions(days):
+        result = _sitegen(
+            site,
+            "fetch",
+            "--source",
+            "http://127.0.0.1:9",
+            "--attempts",
+            "1",
+            prefix=unprivileged,
+        )
+    _one_clear_line(result, f"{days}: cannot list it: Permission denied")
+    assert "  hint: check its permissions (ls -ld), then run again" in result.stderr.splitlines()
+    assert tree_bytes(site / "content") == before
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_a_content_folder_that_cannot_be_listed_is_said_so_and_not_to_be_removed(
     site: Path,
