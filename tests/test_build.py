@@ -1262,6 +1262,22 @@ def test_a_link_edited_into_no_web_address_is_said_not_left_off_in_silence(
     assert 'href="https://huggingface.co/datasets/Krystalan/EvoBrowseComp"' in page
 
 
+def test_a_code_link_edited_into_no_web_address_is_said_under_its_own_key(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hand edit of a paper's code link with a typo: the note names the `github` key the
+    maintainer typed in, as it does `project_page` (above)."""
+    paper = sorted((tiny_built / "content" / "papers").glob("*.md"))[0]
+    typed = "https://github.com/org/my repo"  # a space typed in
+    paper.write_text(paper.read_text().replace("+++\n", f'+++\ngithub = "{typed}"\n', 1))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if "note:" in line]
+    assert notes == [
+        f'sitegen: note: content/papers/{paper.name}: github = "{typed}" is not a web address'
+        " (one http(s) URL, no space or quote in it): no page links it"
+    ]
+
+
 def test_the_top_index_template_of_the_last_release_builds_as_it_did(bundled_built: Path) -> None:
     """Found by the bench's A/B: an owner's top_index.html kept through an update of sitegen
     (its loop `for heading, rows in sections`) stopped every build with "too many values to
