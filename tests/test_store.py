@@ -844,6 +844,36 @@ def test_one_paper_made_by_two_clones_is_said_after_their_merge(
     assert named_id.returncode == 0 and "note:" not in named_id.stderr, named_id.stderr
 
 
+def test_one_paper_made_by_two_clones_is_said_in_the_clone_that_built_the_capture(
+    site: Path, tmp_path: Path
+) -> None:
+    """The merge the other way: the clone that took the paper from a text capture (no arXiv
+    id) has built since, and the API's file of it (with its arXiv id) comes in by git. The
+    build that reads the new file says so: the built file has no arXiv id, so they may be one."""
+    title = (
+        "On the Limits of LLM Adaptability: Impact of Model-Internalized Priors on Annotation"
+        " Task Performance"
+    )
+    other = tmp_path / "other-clone"
+    shutil.copytree(site, other)
+    assert _ingest(site, REPO / "content" / "listings" / "2026-06-12.json") == 0
+    assert _ingest(other, _day_listing(tmp_path, "2026-06-13", title)) == 0
+    [fetched], [captured] = _paper_titled(site, title), _paper_titled(other, title)
+    built = sitegen_here("--root", str(other), "build")
+    assert built.returncode == 0 and "same title" not in built.stderr, built.stderr
+    for kind in ("papers", "days"):  # the merge: files only the fetching clone added
+        for path in (site / "content" / kind).iterdir():
+            if not (other / "content" / kind / path.name).exists():
+                shutil.copy(path, other / "content" / kind / path.name)
+    result = sitegen_here("--root", str(other), "build")
+    assert result.returncode == 0, result.stderr
+    [note] = [line for line in result.stderr.splitlines() if "same title" in line]
+    assert note.startswith(
+        f"sitegen: note: content/papers/{fetched.name} and content/papers/{captured.name} have"
+        " the same title: if they are one paper"
+    )
+
+
 def _paper_titled(site: Path, title: str) -> list[Path]:
     return [
         path
