@@ -1278,6 +1278,22 @@ def test_a_code_link_edited_into_no_web_address_is_said_under_its_own_key(
     ]
 
 
+def test_a_link_typo_in_a_paper_given_topics_by_hand_is_said_once_not_at_each_build(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A maintainer gives a paper its topic by hand and types its project page with a space:
+    the build that reads the edit says so; the next builds, with nothing edited, do not."""
+    paper = sorted((tiny_built / "content" / "papers").glob("*.md"))[0]
+    typed = "https://example.org/my project"
+    edit = f'+++\ntopics = ["llm"]\nproject_page = "{typed}"\n'
+    paper.write_text(paper.read_text().replace("+++\n", edit, 1))
+    assert main(["--root", str(tiny_built), "build"]) == 0
+    assert f'project_page = "{typed}" is not a web address' in capsys.readouterr().err
+    for _ in range(2):
+        assert main(["--root", str(tiny_built), "build"]) == 0
+        assert "is not a web address" not in capsys.readouterr().err
+
+
 def test_the_top_index_template_of_the_last_release_builds_as_it_did(bundled_built: Path) -> None:
     """Found by the bench's A/B: an owner's top_index.html kept through an update of sitegen
     (its loop `for heading, rows in sections`) stopped every build with "too many values to
