@@ -500,6 +500,21 @@ def test_a_cached_paper_still_fails_on_a_topic_no_longer_defined(tmp_path: Path)
     assert str(caught.value).startswith("content/papers/p-1.md:3: unknown topic 'llm'")
 
 
+def test_a_paper_edited_as_its_topic_leaves_site_toml_is_said_once(tmp_path: Path) -> None:
+    """A maintainer edits a paper naming `llm` and, in the same sitting, takes `llm` out of
+    site.toml: the next run says the paper's unknown topic once, not once for the edit and
+    again for the topic gone."""
+    paper = _store_with_one_paper(tmp_path)
+    load_content(tmp_path, known_topics=frozenset({"llm"}))
+    paper.write_text(paper.read_text().replace('title = "T"', 'title = "T, edited"'))
+    with pytest.raises(ContentError) as caught:
+        load_content(tmp_path, known_topics=frozenset({"robotics"}))
+    assert str(caught.value) == (
+        "content/papers/p-1.md:3: unknown topic 'llm' in `topics`\n"
+        "  hint: use a topic slug from site.toml: robotics"
+    )
+
+
 def test_a_cached_paper_still_fails_on_a_refused_topic_no_longer_defined(tmp_path: Path) -> None:
     """A review: the cache's facts named `topics` alone, so a slug of `not_topics` renamed in
     site.toml was ignored without a word."""
