@@ -1068,6 +1068,21 @@ def test_sitegen_under_python_3_10_says_which_python_it_needs(tmp_path: Path) ->
     assert hint.startswith("  hint: ") and "python3.11 -m venv" in hint
 
 
+def test_every_broken_day_file_is_said_at_once(
+    small_built: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two day files mistyped by hand (docs/content.md: files that do not read are said at
+    once): each is named, not the first alone, to be mended in one go."""
+    days = sorted((small_built / "content" / "days").glob("*.toml"))[:2]
+    for day in days:
+        rewrite(day, lambda t: t + "this line is not TOML\n")
+    assert main(["--root", str(small_built), "build"]) == 2
+    said = [line for line in capsys.readouterr().err.splitlines() if line.startswith("sitegen")]
+    assert len(said) == 2, said
+    for day, line in zip(days, said, strict=True):
+        assert line.startswith(f"sitegen: error: content/days/{day.name}:"), said
+
+
 @pytest.mark.parametrize("past_a_screen", [0, 5])
 def test_more_broken_files_than_a_screen_says_how_many_more(
     small_built: Path, capsys: pytest.CaptureFixture[str], past_a_screen: int
