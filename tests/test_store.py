@@ -742,10 +742,15 @@ def test_two_paper_files_of_one_arxiv_id_are_refused_naming_both(site: Path) -> 
     for command in (["build"], ["ingest", str(REPO / "content" / "listings" / "2026-06-12.json")]):
         result = sitegen_here("--root", str(site), *command)
         assert result.returncode == 2 and "Traceback" not in result.stderr
-        first = result.stderr.splitlines()[0]
+        first, hint = result.stderr.splitlines()
         assert first == (  # at the copy's arxiv_id line: the file named so is the paper's
             "sitegen: error: content/papers/copy.md:3: the arXiv id 2606.13594 is also the one"
             " of content/papers/2606.13594.md, its name: one paper, two files"
+        )
+        assert hint == (
+            "  hint: if they are one paper, keep content/papers/2606.13594.md (its name is the"
+            " paper's address and feed id): merge into it what this file adds, delete this file"
+            ' and point its day entries at it (id = "2606.13594"); if not, correct this arxiv_id'
         )
     (papers / "copy.md").unlink()
     assert main(["--root", str(site), "build"]) == 0
