@@ -515,15 +515,15 @@ def serve(
 
     # Whether the last build left a site: its deletion (rm -rf public) is a change to build,
     # once (a trial: every page was a bare "Not found" until another file was saved).
-    site_left = _is(public, Path.is_dir)
+    site_left = _site_left(public, failure)
 
     def rebuilt(paths: tuple[Path, ...]) -> None:
         nonlocal site_left
         before = subpath()
         outcome = rebuild(paths)
+        site_left = _site_left(public, outcome.failure)  # before it is said: see _site_left
         generation.bump(outcome.failure)
         outcome.say()
-        site_left = _is(public, Path.is_dir)
         if subpath() != before:  # base_url's path edited: the site moved, and so do its pages
             now, was = unquote(subpath()), unquote(before)
             moved_from[:] = [p for p in ([was] if was != "/" else []) + moved_from if p != now]
@@ -600,6 +600,14 @@ def serve(
         stop.set()
         server.shutdown()
         server.server_close()
+
+
+def _site_left(public: Path, failure: str | None) -> bool:
+    """Whether the build that ended with `failure` left a site in `public`. One that succeeded
+    did, whatever public/ holds by now: looked at after the build was said, a public/ deleted
+    on reading "built" or "rebuilt in" was taken for one no build had left, and never built
+    again (a hunt for races under load). One that failed left the last good site, if any."""
+    return failure is None or _is(public, Path.is_dir)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

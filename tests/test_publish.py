@@ -1480,6 +1480,49 @@ def test_serve_builds_the_site_again_when_public_is_deleted(
     assert httpx.get(url + "__sitegen__/generation", timeout=30).text == generation
 
 
+@pytest.mark.parametrize("deleted_on_reading", ["built", "rebuilt in"])
+def test_serve_builds_public_again_when_it_is_deleted_on_reading_that_it_was_built(
+    tmp_path: Path, deleted_on_reading: str
+) -> None:
+    """Found by a hunt for races under load: whether a build left a site was looked at after
+    the build was said, so a public/ deleted on reading that line (a script's `rm -rf public`)
+    was taken for one no build had left, and never built again. A build that succeeded left
+    a site, whenever public/ is looked at."""
+    public, content = tmp_path / "public", tmp_path / "content"
+    content.mkdir()
+    paper = content / "paper.md"
+    paper.write_text("one\n")
+    rebuilt: list[tuple[Path, ...]] = []
+
+    def built() -> None:
+        public.mkdir(exist_ok=True)
+        (public / "index.html").write_text("a page\n")
+
+    def build() -> str | None:
+        built()
+        if deleted_on_reading == "built":
+            shutil.rmtree(public)
+        return None
+
+    def deleted_then_saved() -> None:  # the line read, public/ deleted, then a file saved
+        shutil.rmtree(public)
+        paper.write_text("three\n")
+
+    def rebuild(changed: tuple[Path, ...]) -> Rebuilt:
+        rebuilt.append(changed)
+        if deleted_on_reading == "built" or len(rebuilt) == 2:
+            raise KeyboardInterrupt  # ends serve, as Ctrl-C does
+        built()
+        return Rebuilt(None, deleted_then_saved)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(
+            public=public, watch=(content,), build=build, rebuild=rebuild,
+            host="127.0.0.1", port=0, announce=lambda _: paper.write_text("two\n"),
+        )  # fmt: skip
+    assert public in rebuilt[-1], f"public/ deleted after a build said so was not built: {rebuilt}"
+
+
 def test_serve_stops_cleanly_on_sigterm(served: tuple[subprocess.Popen[str], str, Path]) -> None:
     process, url, _ = served
     assert httpx.get(url).status_code == 200
