@@ -506,6 +506,12 @@ def assert_group_ends(group: int, *, within: float, start_up: float = 0.0) -> No
 BROWSERS = ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome")
 CHROMIUM = next(filter(None, map(shutil.which, BROWSERS)), None)
 SUBPATH = "daily-papers"
+# How long a browser test's expect() waits for what it expects: each wait ends when the page
+# shows it, and this bounds only a failing one. Playwright's own 5 s measured the machine:
+# with the page's CPU slowed 4 times (DevTools throttling, as a loaded runner slows it), a
+# first search, its index still loading, said nothing in 5 s and five tests of
+# tests/test_search.py failed; they pass so within this.
+EXPECT_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture(scope="session")
@@ -529,9 +535,10 @@ def served_bundled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Headless Chromium, started once per worker for every browser test."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     assert CHROMIUM, "chromium is not installed"
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=CHROMIUM,
