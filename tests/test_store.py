@@ -824,15 +824,7 @@ def test_one_paper_made_by_two_clones_is_said_after_their_merge(
     a paper as new, under two ids; git merges the two new files without a conflict. The next
     run says so, naming both, and on the Actions run's page; two papers of one title and two
     arXiv ids are two papers, and a run that reads neither file again says nothing."""
-    title = (
-        "On the Limits of LLM Adaptability: Impact of Model-Internalized Priors on Annotation"
-        " Task Performance"
-    )
-    other = tmp_path / "other-clone"
-    shutil.copytree(site, other)
-    assert _ingest(site, REPO / "content" / "listings" / "2026-06-12.json") == 0
-    assert _ingest(other, _day_listing(tmp_path, "2026-06-13", title)) == 0
-    [fetched], [captured] = _paper_titled(site, title), _paper_titled(other, title)
+    other, fetched, captured = _one_paper_in_two_clones(site, tmp_path)
     assert fetched.name == "2606.00467.md" and not captured.name.startswith("2606.")
     for kind in ("papers", "days"):  # the merge: files only one side added
         for path in (other / "content" / kind).iterdir():
@@ -870,15 +862,7 @@ def test_one_paper_made_by_two_clones_is_said_in_the_clone_that_built_the_captur
     """The merge the other way: the clone that took the paper from a text capture (no arXiv
     id) has built since, and the API's file of it (with its arXiv id) comes in by git. The
     build that reads the new file says so: the built file has no arXiv id, so they may be one."""
-    title = (
-        "On the Limits of LLM Adaptability: Impact of Model-Internalized Priors on Annotation"
-        " Task Performance"
-    )
-    other = tmp_path / "other-clone"
-    shutil.copytree(site, other)
-    assert _ingest(site, REPO / "content" / "listings" / "2026-06-12.json") == 0
-    assert _ingest(other, _day_listing(tmp_path, "2026-06-13", title)) == 0
-    [fetched], [captured] = _paper_titled(site, title), _paper_titled(other, title)
+    other, fetched, captured = _one_paper_in_two_clones(site, tmp_path)
     built = sitegen_here("--root", str(other), "build")
     assert built.returncode == 0 and "same title" not in built.stderr, built.stderr
     for kind in ("papers", "days"):  # the merge: files only the fetching clone added
@@ -892,6 +876,21 @@ def test_one_paper_made_by_two_clones_is_said_in_the_clone_that_built_the_captur
         f"sitegen: note: content/papers/{fetched.name} and content/papers/{captured.name} have"
         " the same title: if they are one paper"
     )
+
+
+def _one_paper_in_two_clones(site: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A clone of `site` (returned first) that took a paper from a text capture, and `site`
+    that took it from the API's answer: the other clone, then the two papers' files."""
+    title = (
+        "On the Limits of LLM Adaptability: Impact of Model-Internalized Priors on Annotation"
+        " Task Performance"
+    )
+    other = tmp_path / "other-clone"
+    shutil.copytree(site, other)
+    assert _ingest(site, REPO / "content" / "listings" / "2026-06-12.json") == 0
+    assert _ingest(other, _day_listing(tmp_path, "2026-06-13", title)) == 0
+    [fetched], [captured] = _paper_titled(site, title), _paper_titled(other, title)
+    return other, fetched, captured
 
 
 def _paper_titled(site: Path, title: str) -> list[Path]:
