@@ -50,7 +50,7 @@ from sitegen.urls import SEARCH_INDEX_DIR, SEARCH_MANIFEST, Routes
 
 # The browser tests' skip when Chromium is missing.
 from tests import test_browser  # noqa: F401
-from tests.conftest import LISTINGS, REPO, SUBPATH, open_page, serving
+from tests.conftest import EXPECT_TIMEOUT_MS, LISTINGS, REPO, SUBPATH, open_page, serving
 
 pytestmark = pytest.mark.browser
 # A real Daily Papers answer with author names and organisations.
@@ -555,7 +555,8 @@ def test_the_index_files_a_first_query_needs_are_asked_for_together_not_one_afte
 
     def wave(names: set[str]) -> set[str]:
         """The index's files asked for while none of them is answered, once `names` are."""
-        for _ in range(100):  # ask for more than it does, and it fails in 5 s
+        # As long as an expect() waits: a loaded machine's page asks late, not never.
+        for _ in range(EXPECT_TIMEOUT_MS // 50):
             files = {
                 re.sub(rf"^.*/{SEARCH_INDEX_DIR}/|\?.*$", "", route.request.url) for route in held
             }
@@ -605,7 +606,7 @@ def _asked_early_not_taken(page: Page) -> set[str]:
     """The files the search page's head asked for that the page has not taken (waited for:
     the page loads its index as it opens), by their names in the index's directory."""
     waiting: set[str] = set()
-    for _ in range(50):
+    for _ in range(EXPECT_TIMEOUT_MS // 100):  # as long as an expect() waits
         waiting = set(page.evaluate("() => window.searchEarly.waiting()"))
         if not waiting:
             break
