@@ -503,9 +503,8 @@ def _setup_key(templates: Path, config: SiteConfig) -> tuple[str, dict[str, str]
             setup.update(f"\0{name}\0".encode())
             setup.update(data)
     # `hidden` in order: a set prints in an order each process draws anew, and every second
-    # run rendered the whole site again; and without its lines in site.toml, which a comment
-    # above them moves.
-    setup.update(repr(dataclasses.replace(config, hidden=frozenset(), hidden_where=())).encode())
+    # run rendered the whole site again.
+    setup.update(repr(dataclasses.replace(config, hidden=frozenset())).encode())
     setup.update(repr(sorted(config.hidden)).encode())
     return setup.hexdigest(), copied
 

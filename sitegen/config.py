@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -56,8 +56,9 @@ class SiteConfig:
     # them again merges into them and they stay off (a deleted file would come back).
     hidden: frozenset[str] = frozenset()
     # Where each of them is written in site.toml, in its order: a note names the line of an
-    # id no paper file has (a typo leaves the paper on the site).
-    hidden_where: tuple[tuple[str, Location], ...] = ()
+    # id no paper file has (a typo leaves the paper on the site). Not part of what the config
+    # is (its repr is the build's setup key): a comment above `hidden` renders nothing again.
+    hidden_where: tuple[tuple[str, Location], ...] = field(default=(), repr=False, compare=False)
 
     def topic(self, slug: str) -> Topic:
         """The topic of this slug (a KeyError for one site.toml does not have)."""
