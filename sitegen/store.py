@@ -364,9 +364,7 @@ def _check_changed_papers(
     API), their content merged by git; which to keep is the user's call. Only a changed file
     can make either, so one pass looks for the changed files' ids and titles."""
     by_arxiv_id = {
-        arxiv_id: name
-        for name in changed
-        if (arxiv_id := arxiv_identity(name.removesuffix(".md"), papers[name][1]))
+        arxiv_id: name for name in changed if (arxiv_id := _arxiv_id_of(name, papers[name]))
     }
     by_title: dict[str, list[str]] = {}
     for name in changed:
