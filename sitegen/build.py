@@ -32,7 +32,7 @@ from sitegen.build_record import (
     read_record,
 )
 from sitegen.cache import KeyedCache, LoggedDicts, digest, kept_by_month
-from sitegen.config import SiteConfig
+from sitegen.config import SiteConfig, required_base_url
 from sitegen.custom_feeds import EmptyFeed, find_empty_feeds
 from sitegen.digest_dates import load_digest_dates
 from sitegen.errors import ContentError, Location, reason_of
@@ -45,7 +45,7 @@ from sitegen.fetch_state import (
     whole_days,
 )
 from sitegen.file_states import is_content_file
-from sitegen.layout import CACHE_DIR, PAPERS_DIR, TEMPLATES_DIR
+from sitegen.layout import CACHE_DIR, CONFIG_FILE, PAPERS_DIR, TEMPLATES_DIR
 from sitegen.model import ContentSnapshot, Paper, Topic, utc_moment
 from sitegen.others_files import others_files
 from sitegen.output_folder import check_output, exclusive, output_directory
@@ -152,9 +152,12 @@ def build_site(
     `search` makes the search index too, when it is out of date, in the same publish; without
     it the report says which index to make (`publish_search_index`).
     """
+    # Every page and feed is built for it: a site.toml without it, and no --base-url, is
+    # refused before any work.
+    routes = Routes(required_base_url(config, source=str(root / CONFIG_FILE)))
     templates = root / TEMPLATES_DIR
     environment = template_environment(templates)  # a missing templates/ fails before any work
-    setup, copied = _setup_key(templates, config)
+    setup, copied = _setup_key(templates, config, routes)
     out = output_directory(out)  # through a link to a web root
     check_output(out, root=root)  # before the lock: a refused output is not touched
     # A block its parent lacks fails before any work too; checked once per setup: parsing
@@ -212,7 +215,6 @@ def build_site(
             own_files=own_files(root),
             copied=copied,
         )
-        routes = Routes(config.base_url)
         states = paper_states(site)
         previous = None
         by_hand: list[str] = []  # files of the last build changed or deleted by hand since
@@ -236,7 +238,9 @@ def build_site(
         counted = len(outputs)
         if previous is not None:  # the index's files stay as they are until it is published
             outputs |= {p: e[0] for p, e in previous.files.items() if p.startswith(IN_INDEX)}
-        job = RenderJob(site, templates, None if previous is None else out, warm_up.compiled)
+        job = RenderJob(
+            site, routes, templates, None if previous is None else out, warm_up.compiled
+        )
         parts_cache, parts = _paper_parts(root, setup, states, reuse=not clean)
 
         def write(staging: Path) -> PublishReport:
@@ -485,7 +489,7 @@ def _plan(
 _TEMPLATES_GONE = "templates/ changed while it was read (a checkout, an edit): run again"
 
 
-def _setup_key(templates: Path, config: SiteConfig) -> tuple[str, dict[str, str]]:
+def _setup_key(templates: Path, config: SiteConfig, routes: Routes) -> tuple[str, dict[str, str]]:
     """What every output depends on: sitegen's code, the templates, the whole of site.toml;
     and a digest of each file of templates/ published as it is, the key of its own output.
     Those are in the setup only when a template names one (an include that inlines it)."""
@@ -495,7 +499,7 @@ def _setup_key(templates: Path, config: SiteConfig) -> tuple[str, dict[str, str]
         for path in sorted(_template_files(templates))
         if path.is_file()
     }
-    names = [route.path for route in StaticFile.copied(Routes(config.base_url))]
+    names = [route.path for route in StaticFile.copied(routes)]
     copied = {name: digest(files[name]) for name in names if name in files}
     named = {n for n in copied for o, data in files.items() if o != n and n.encode() in data}
     for name, data in files.items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import ipaddress
 import math
 import os
@@ -18,7 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from sitegen import __version__
-from sitegen.config import BASE_URL_SHAPE, SiteConfig, parse_config, site_url, site_url_fault
+from sitegen.config import (
+    BASE_URL_SHAPE,
+    SiteConfig,
+    parse_config,
+    required_base_url,
+    site_url,
+    site_url_fault,
+)
 from sitegen.digest_dates import DigestRules
 from sitegen.errors import (
     EXIT_BAD_INPUT,
@@ -252,7 +258,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--base-url",
         type=_site_url,
-        help="override base_url from site.toml (e.g. the Pages URL)",
+        metavar="URL",
+        help="the site's URL, e.g. the Pages URL: overrides base_url of site.toml, which may then"
+        " be left out",
     )
     build.add_argument("--clean", action="store_true", help="ignore and replace every cache")
     build.add_argument(
@@ -311,6 +319,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_port, default=8000, help="port (8000; 0 picks a free one)")
     serve.add_argument(
         "--bind", default="127.0.0.1", type=_address, help="address to listen on (127.0.0.1)"
+    )
+    serve.add_argument(
+        "--base-url",
+        type=_site_url,
+        metavar="URL",
+        help="the site's URL, served at its path: overrides base_url of site.toml (default:"
+        " site.toml's, else this preview's own address)",
     )
     for each in commands.choices.values():
         assert isinstance(each, _CommandParser)
@@ -443,7 +458,8 @@ def _site_above(root: Path) -> Path | None:
 MAX_CONFIG_BYTES = 8 * 2**20  # far more than any site.toml; /dev/zero is not read to the end
 
 
-def load_config(root: Path) -> SiteConfig:
+def load_config(root: Path, *, base_url: str | None = None) -> SiteConfig:
+    """site.toml of the site at `root`; `base_url`, --base-url's, wins over its own."""
     path = root / CONFIG_FILE
     try:
         text = _config_text(path)
@@ -472,7 +488,7 @@ def load_config(root: Path) -> SiteConfig:
             location=Location(str(path)),
             hint="site.toml is a text file this user can read",
         ) from None
-    return parse_config(text, source=str(path))
+    return parse_config(text, source=str(path), base_url=base_url)
 
 
 def _config_text(path: Path) -> str:
@@ -500,9 +516,8 @@ def _run_build(args: argparse.Namespace) -> int:
     from sitegen.search_index import publish_after_pages
 
     root: Path = args.root
-    config = load_config(root)
-    if args.base_url:
-        config = dataclasses.replace(config, base_url=args.base_url)
+    config = load_config(root, base_url=args.base_url)
+    required_base_url(config, source=str(root / CONFIG_FILE))  # before any other work
     out = args.out or root / "public"
     before = None if args.topics_before is None else _topics_before(args.topics_before)
     # Before the build, as --topics-before: a mistyped id is not a site published, then refused.
@@ -547,11 +562,16 @@ def _run_serve(args: argparse.Namespace) -> int:
             f"--bind {args.bind} serves the preview on every network interface: anyone who can"
             " reach this machine can read it"
         )
-    serve_site(root, configured=lambda: _served_config(root), host=args.bind, port=args.port)
+    serve_site(
+        root,
+        configured=lambda: _served_config(root, base_url=args.base_url),
+        host=args.bind,
+        port=args.port,
+    )
     return EXIT_OK
 
 
-def _served_config(root: Path) -> SiteConfig:
+def _served_config(root: Path, *, base_url: str | None) -> SiteConfig:
     """`load_config` for serve's rebuilds: a site.toml gone since serve began (a `git checkout`
     of a branch without it) is to be restored; 'run sitegen from a site directory, or pass
     --root' was no way for the serve running in one (a trial)."""
@@ -562,7 +582,7 @@ def _served_config(root: Path) -> SiteConfig:
             location=Location(str(path)),
             hint="restore it (git checkout site.toml); the last good site is served until then",
         )
-    return load_config(root)
+    return load_config(root, base_url=base_url)
 
 
 def _every_interface(address: str) -> bool:

@@ -47,7 +47,10 @@ class SiteConfig:
     title: str
     description: str
     language: str
-    base_url: str  # absolute, ends with "/"; may carry a subpath (GitHub Pages project sites)
+    # Absolute, ends with "/"; may carry a subpath (GitHub Pages project sites). None when
+    # site.toml has none: `--base-url` gives it (the workflow gives the Pages URL), and only
+    # what renders the site needs it (`required_base_url`); ingest and fetch do not.
+    base_url: str | None
     feeds: FeedSettings
     pages: PageSettings
     topics: tuple[Topic, ...]
@@ -218,8 +221,10 @@ def _scheme_and_host_lowered(text: str) -> str:
     return f"{scheme.lower()}://{host}{slash}{path}"
 
 
-def parse_config(text: str, *, source: str) -> SiteConfig:
-    """Parse and validate site.toml; errors name the line and say what to write instead."""
+def parse_config(text: str, *, source: str, base_url: str | None = None) -> SiteConfig:
+    """Parse and validate site.toml; errors name the line and say what to write instead.
+    `base_url` (`--base-url`'s, checked by `site_url`) wins over the file's, which may then
+    be left out, as Hugo's --baseURL does; one the file has is checked all the same."""
     # Lines as TOML counts them; the messages that name a table find its header by "\n" (a
     # file saved with CRLF line ends had none of them: found by a review).
     text = text.replace("\r\n", "\n")
@@ -255,7 +260,7 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
         title=top.required_text("title"),
         description=top.required_text("description"),
         language=_language(top),
-        base_url=_base_url(top),
+        base_url=_base_url(top, given=base_url),
         # Each setting a whole number of 1 or more, its dataclass default when absent.
         feeds=FeedSettings(**{k: feeds.positive(k, v) for k, v in asdict(FeedSettings()).items()}),
         pages=PageSettings(**{k: pages.positive(k, v) for k, v in asdict(PageSettings()).items()}),
@@ -266,13 +271,30 @@ def parse_config(text: str, *, source: str) -> SiteConfig:
     )
 
 
-def _base_url(top: TomlFields) -> str:
+def _base_url(top: TomlFields, *, given: str | None) -> str | None:
+    """`given` (--base-url's), else the file's; the file's is checked even when overridden:
+    a mistake in site.toml is one for every command."""
+    if "base_url" not in top.table:
+        return given  # None: refused by what renders the site (required_base_url)
     base_url = site_url(top.required_text("base_url"))
     if base_url is None:
         example = 'base_url = "https://you.github.io/repo/"'
         fault = site_url_fault(top.table["base_url"])
         raise top.fail("base_url", BASE_URL_SHAPE, example, because=fault)
-    return base_url
+    return given or base_url
+
+
+def required_base_url(config: SiteConfig, *, source: str) -> str:
+    """The site's base URL, which its pages and feeds are built for: a ConfigError naming
+    both ways to give it when neither did (`source`: the site.toml read)."""
+    if config.base_url is None:
+        raise ConfigError(
+            "base_url is missing, and no --base-url was given",
+            location=Location(source),
+            hint='add base_url = "https://you.github.io/repo/" above the first [table] header,'
+            " or pass --base-url with the site's URL",
+        )
+    return config.base_url
 
 
 def _hidden(content: TomlFields) -> tuple[tuple[str, Location], ...]:

@@ -75,6 +75,7 @@ class RenderJob:
     """What every render job needs; it reaches each worker once (without the papers)."""
 
     site: Site
+    routes: Routes  # for the site's base URL, which its config may lack (--base-url gave it)
     templates: Path
     compare_with: Path | None  # write only files whose bytes differ from this directory's
     compiled: CompiledTemplates  # the templates' compiled code, kept between builds
@@ -181,7 +182,7 @@ class _Renderer:
         self.job, self.api_records, self.parts = job, api_records, parts
         warm: jinja2.Environment | None = _warm_environments.pop(job.templates, None)
         self.env = warm or template_environment(job.templates, compiled=job.compiled)
-        self.routes = Routes(job.site.config.base_url)
+        self.routes = job.routes
         # Each abstract rendered once in a process: pages and feeds of any chunk show it.
         self.abstracts = AbstractHTML(job.site.papers)
 

@@ -10,6 +10,7 @@ build failed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import functools
 import gc
@@ -30,7 +31,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 import watchfiles
 
 from sitegen.build import BuildReport, build_site
-from sitegen.config import SiteConfig
+from sitegen.config import SiteConfig, required_base_url, site_url
 from sitegen.errors import ContentError, OutputLost, SitegenError, UsageError, printable, reason_of
 from sitegen.file_states import is_hidden
 from sitegen.layout import CONFIG_FILE, CONTENT_DIR, STATIC_DIR, TEMPLATES_DIR
@@ -352,6 +353,7 @@ def serve_site(root: Path, *, configured: Callable[[], SiteConfig], host: str, p
             port=port,
             announce=lambda line: print(line, flush=True),
             subpath=lambda: preview.site_path,
+            bound=preview.listening_at,
         )
     except KeyboardInterrupt:
         if not preview.serving.is_set():
@@ -369,9 +371,17 @@ class _Preview:
         self.root, self.out, self.configured = root, out, configured
         self.site_path = "/"  # base_url's path, where the site is served: the last good one's
         self.base_url = ""
+        # The preview's own address (http://127.0.0.1:8000/), the base URL of a site.toml
+        # without one, as `hugo server`'s and `mkdocs serve`'s: a site whose URL only the
+        # publish workflow gives (--base-url) is previewed at / and its feeds link the preview.
+        self.own_url = ""
         self.serving = threading.Event()  # set once the first build has ended
         self.builds = 0
         self.one_index_at_a_time = threading.Lock()
+
+    def listening_at(self, origin: str) -> None:
+        """Told the address the server listens at, before the first build."""
+        self.own_url = site_url(origin) or origin
 
     def build(self) -> str | None:
         """The first build, once the port is taken: the error that failed it, or None. Ctrl-C
@@ -395,7 +405,10 @@ class _Preview:
         # The pages link each other relatively; the feeds name the site's own URL, as a reader
         # needs (a new user's trial: a reader subscribed to the preview left for that URL).
         print(
-            f"  the feeds and their items link base_url, {self.base_url}, not this preview",
+            f"  the feeds and their items link base_url, {self.base_url}, not this preview"
+            if self.base_url != self.own_url
+            else f"  no base_url in site.toml: the feeds and their items link this preview,"
+            f" {self.base_url}",
             flush=True,
         )
         self._index_in_background(report)
@@ -424,7 +437,10 @@ class _Preview:
         try:
             with without_cycle_collection():
                 config = self.configured()
-                site_path = urlsplit(config.base_url).path or "/"
+                if config.base_url is None:
+                    config = dataclasses.replace(config, base_url=self.own_url or None)
+                base_url = required_base_url(config, source=str(self.root / CONFIG_FILE))
+                site_path = urlsplit(base_url).path or "/"
                 if not self.serving.is_set():
                     # The first build's path stands for the site left in public/ (its own
                     # base_url unknown) should the build fail.
@@ -433,7 +449,7 @@ class _Preview:
                 # The site moves with the build that makes it: one that failed left the last
                 # good site, built for its path (a trial: it was served at the new one, its
                 # 404 page's stylesheet and links leading back to the old).
-                self.base_url, self.site_path = config.base_url, site_path  # feeds name it
+                self.base_url, self.site_path = base_url, site_path  # feeds name it
                 return report
         finally:
             # The build's cycles, aged into the oldest generation, which Python's own heuristic
@@ -474,13 +490,15 @@ def serve(
     port: int,
     announce: Callable[[str], None],
     subpath: Callable[[], str] = lambda: "/",
+    bound: Callable[[str], None] = lambda origin: None,
 ) -> None:
     """Take host:port, call `build`, then serve `public` until interrupted, calling `rebuild`
     with the paths that changed whenever a watched path changes, but for hidden ones below the
     folders `skip_hidden_in`. `build` returns the error that failed it, or None; `rebuild`
     its outcome, said once its pages (or its failure) are the ones served.
     The site is served at `subpath` (the base URL's path) alone, as on its host. A busy port is an
-    error before the build, not after it."""
+    error before the build, not after it; `bound` is told the address it listens at
+    (http://127.0.0.1:8000/) before the build."""
     generation = Generation()
     moved_from: list[str] = []
     shared = {"generation": generation, "subpath": staticmethod(subpath), "moved_from": moved_from}
@@ -493,6 +511,9 @@ def serve(
     # the site at once (a watch first, whose first yield waits for a quiet moment, kept a busy
     # folder's site unbuilt and unserved for as long as it was busy: a review).
     seen = file_stamps(files)
+    to_open = _address_to_open(host, server)
+    bound_port = server.server_address[1]
+    bound(f"http://{_in_url(to_open)}:{bound_port}/")
     try:
         failure = build()
     except BaseException:  # Ctrl-C: let the port go (nothing serves it yet)
@@ -502,11 +523,8 @@ def serve(
         generation.bump(failure)
     thread = threading.Thread(target=server.serve_forever, name="sitegen-serve", daemon=True)
     thread.start()
-    bound_port = server.server_address[1]
     stop = threading.Event()
     watching = False
-
-    to_open = _address_to_open(host, server)
 
     def address() -> str:
         return f"http://{_in_url(to_open)}:{bound_port}{quote(unquote(subpath()))}"

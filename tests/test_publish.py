@@ -25,6 +25,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any
 
+import feedparser
 import httpx
 import pytest
 import watchfiles
@@ -162,8 +163,30 @@ def test_ci_tests_the_demo_and_builds_a_forks_own_site(site: Path, tmp_path: Pat
     build = [s["run"] for s in _workflow("ci.yml")["jobs"]["test"]["steps"] if "if" in s]
     assert build == [
         "pip install -e '.[test]' && python -m pytest",
-        'pip install . && sitegen build --out "$RUNNER_TEMP/site"',
+        'pip install . && sitegen build --out "$RUNNER_TEMP/site" --base-url "$SITE_URL"',
     ]
+
+
+def test_ci_builds_a_fork_whose_site_toml_leaves_base_url_to_the_workflow(
+    tiny_built: Path, tmp_path: Path
+) -> None:
+    """The README's step 3 says base_url only matters for local builds: a fork owner who
+    deleted it had the publish workflow build (it gives --base-url) and CI's build fail on
+    every push. CI's build step, run as GitHub runs it, builds such a site."""
+    config = tiny_built / "site.toml"
+    config.write_text(re.sub(r"(?m)^base_url = .*\n", "", config.read_text()))
+    (step,) = [
+        s for s in _workflow("ci.yml")["jobs"]["test"]["steps"] if "SITE_URL" in s.get("env", {})
+    ]
+    github = {"github.repository_owner": "Me", "github.event.repository.name": "fork"}
+    url = re.sub(r"\$\{\{ ([\w.]+) \}\}", lambda m: github[m[1]], step["env"]["SITE_URL"])
+    script = step["run"].removeprefix("pip install . && ")
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    built = _run_step(script, tiny_built, RUNNER_TEMP=str(runner), SITE_URL=url)
+    assert built.returncode == 0, built.stderr
+    feed = feedparser.parse((runner / "site" / "rss.xml").read_bytes())
+    assert feed.feed.link == "https://me.github.io/fork/"
 
 
 def test_ci_builds_a_fork_whose_templates_are_its_own(site: Path, tmp_path: Path) -> None:
@@ -1026,6 +1049,35 @@ def test_serve_says_that_the_feeds_link_the_sites_url_not_the_preview(tiny_built
     with _serving(tiny_built) as (_, _url, lines):
         said = f"the feeds and their items link base_url, {base_url}, not this preview"
         assert any(said in line for line in lines), lines
+
+
+def test_serve_of_a_site_toml_without_base_url_serves_at_its_own_address(
+    tiny_built: Path,
+) -> None:
+    """A fork owner who left base_url to the publish workflow (--base-url) previews the site
+    as `hugo server` and `mkdocs serve` do: at /, its feeds linking the preview itself (serve
+    stopped at the missing key)."""
+    config = tiny_built / "site.toml"
+    config.write_text(re.sub(r"(?m)^base_url = .*\n", "", config.read_text()))
+    with _serving(tiny_built) as (_, url, lines):
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", url), url
+        said = f"no base_url in site.toml: the feeds and their items link this preview, {url}"
+        assert any(said in line for line in lines), lines
+        feed = feedparser.parse(httpx.get(f"{url}rss.xml", timeout=30).content)
+        assert not feed.bozo and feed.feed.link == url
+        assert feed.entries and all(e.link.startswith(f"{url}papers/") for e in feed.entries)
+        assert httpx.get(feed.entries[0].link, timeout=30).status_code == 200
+
+
+def test_serve_given_a_base_url_serves_at_its_path_as_build_takes_it(tiny_built: Path) -> None:
+    """`sitegen serve --base-url` was refused (an option of build and fetch alone): the URL
+    the workflow builds with is previewed at its path, site.toml's overridden, as build's."""
+    with _serving(tiny_built, "--base-url", "https://me.github.io/fork") as (_, url, lines):
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/fork/", url), url
+        said = "the feeds and their items link base_url, https://me.github.io/fork/, not this"
+        assert any(said in line for line in lines), lines
+        feed = feedparser.parse(httpx.get(f"{url}rss.xml", timeout=30).content)
+        assert feed.feed.link == "https://me.github.io/fork/"
 
 
 def test_serve_on_every_interface_prints_an_address_a_browser_opens(tiny_built: Path) -> None:
