@@ -127,6 +127,24 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+# sitegen's flags as the tools a user comes from spell them (a Hugo user's trial: `build -b URL`,
+# `--baseURL`, `-d public` and `serve -p 1313` were refused with nothing to do instead).
+_THEIR_SPELLINGS = {
+    "-b": "--base-url", "--baseURL": "--base-url", "-d": "--out", "--destination": "--out",
+    "-s": "--root", "-p": "--port", "--cleanDestinationDir": "--clean",  # Hugo's
+    "--site-dir": "--out",  # MkDocs'
+    "-j": "--jobs", "-o": "--out",  # make's and many others'
+}  # fmt: skip
+
+
+def _their_spelling(given: str) -> str | None:
+    """The flag of sitegen's that `given` (`-j2`, `--baseURL=...`) is another tool's name for."""
+    name = given.split("=", 1)[0]
+    if not name.startswith("--"):
+        name = name[:2]  # a short flag's value may follow it at once: `-j2`
+    return _THEIR_SPELLINGS.get(name)
+
+
 def _two_dashes(name: str) -> str:
     """`-clean` as `--clean`: a long flag spelt with Go's tools' one dash (a new user's trial)."""
     return f"-{name}" if len(name) > 2 and name[0] == "-" and name[1] != "-" else name
@@ -159,6 +177,13 @@ class _CommandParser(_Parser):
             if name in self.elsewhere:
                 commands = " and ".join(f"sitegen {c}" for c in self.elsewhere[name])
                 return f" ({name} is an option of {commands})"
+            theirs = _their_spelling(given)
+            # Not fetch's --base-url, another name of its --source: no site's URL.
+            if theirs in flags and self._option_string_actions[theirs].option_strings[0] == theirs:
+                return f" (did you mean {theirs}?)"
+            if theirs in self.elsewhere:
+                commands = " and ".join(f"sitegen {c}" for c in self.elsewhere[theirs])
+                return f" (sitegen's is {theirs}, an option of {commands})"
             # A typo: a letter or two off, two swapped counting as one (a review: difflib's
             # ratio offered --root for --prot, and --out for --port).
             most = min(2, max(1, (len(name) - 2) // 3))
@@ -186,6 +211,8 @@ class _TopParser(_Parser):
                 # `-help`, `-root`: a long flag spelt with one dash, as a command's is offered.
                 meant = _two_dashes(name)
                 flags = [o for o in self._option_string_actions if o.startswith(meant)]
+                if _their_spelling(given[index]) == "--root":  # Hugo's -s
+                    meant, flags = "--root", ["--root"]
                 self.error(
                     f"unrecognized arguments: {given[index]} (did you mean {min(flags)}?)"
                     if meant != name and len(flags) == 1  # `-vers`: --version, as --vers is

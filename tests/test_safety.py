@@ -563,6 +563,15 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "-clean"], "unrecognized arguments: -clean (did you mean --clean?)"),
         (["serve", "-port", "8001"], "unrecognized arguments: -port 8001 (did you mean --port?)"),
         (["build", "-port", "8001"], "-port 8001 (--port is an option of sitegen serve)"),
+        # a Hugo user's trial: its own flags were refused with nothing to do instead
+        (["build", "-b", "https://x.example/"], "-b https://x.example/ (did you mean --base-url?)"),
+        (["build", "--baseURL=https://x.example/"], "(did you mean --base-url?)"),
+        (["build", "-d", "out"], "unrecognized arguments: -d out (did you mean --out?)"),
+        (["build", "--site-dir", "out"], "--site-dir out (did you mean --out?)"),  # MkDocs'
+        (["build", "-j2"], "unrecognized arguments: -j2 (did you mean --jobs?)"),
+        (["serve", "-p", "1313"], "unrecognized arguments: -p 1313 (did you mean --port?)"),
+        (["build", "-p", "1313"], "-p 1313 (sitegen's is --port, an option of sitegen serve)"),
+        (["-s", ".", "build"], "sitegen: error: unrecognized arguments: -s (did you mean --root?)"),
         # a review: --out was offered, which builds into a folder "8000"
         (["build", "--port", "8000"], "--port 8000 (--port is an option of sitegen serve)"),
         (["build", "--date=x"], "(--date is an option of sitegen ingest and sitegen fetch)"),
