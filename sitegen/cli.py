@@ -174,6 +174,8 @@ class _CommandParser(_Parser):
         flags = [flag for flag in self._option_string_actions if flag.startswith("--")]
         for given in unknown:
             name = _two_dashes(given.split("=", 1)[0])
+            if name == "--version":  # sitegen's own, as --root is (a user's trial)
+                return " (the version is sitegen's: sitegen --version, before the command)"
             if name in self.elsewhere:
                 commands = " and ".join(f"sitegen {c}" for c in self.elsewhere[name])
                 return f" ({name} is an option of {commands})"

@@ -563,6 +563,7 @@ NOWHERE = ["--base-url", "http://127.0.0.1:9"]  # nothing listens: never the rea
         (["build", "-clean"], "unrecognized arguments: -clean (did you mean --clean?)"),
         (["serve", "-port", "8001"], "unrecognized arguments: -port 8001 (did you mean --port?)"),
         (["build", "-port", "8001"], "-port 8001 (--port is an option of sitegen serve)"),
+        (["build", "--version"], "--version (the version is sitegen's: sitegen --version, before"),
         # a Hugo user's trial: its own flags were refused with nothing to do instead
         (["build", "-b", "https://x.example/"], "-b https://x.example/ (did you mean --base-url?)"),
         (["build", "--baseURL=https://x.example/"], "(did you mean --base-url?)"),
