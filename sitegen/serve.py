@@ -375,6 +375,7 @@ class _Preview:
         # without one, as `hugo server`'s and `mkdocs serve`'s: a site whose URL only the
         # publish workflow gives (--base-url) is previewed at / and its feeds link the preview.
         self.own_url = ""
+        self.at_own_url = False  # whether the last good build was built for it
         self.serving = threading.Event()  # set once the first build has ended
         self.builds = 0
         self.one_index_at_a_time = threading.Lock()
@@ -406,7 +407,7 @@ class _Preview:
         # needs (a new user's trial: a reader subscribed to the preview left for that URL).
         print(
             f"  the feeds and their items link base_url, {self.base_url}, not this preview"
-            if self.base_url != self.own_url
+            if not self.at_own_url
             else f"  no base_url in site.toml: the feeds and their items link this preview,"
             f" {self.base_url}",
             flush=True,
@@ -437,7 +438,8 @@ class _Preview:
         try:
             with without_cycle_collection():
                 config = self.configured()
-                if config.base_url is None:
+                at_own_url = config.base_url is None
+                if at_own_url:
                     config = dataclasses.replace(config, base_url=self.own_url or None)
                 base_url = required_base_url(config, source=str(self.root / CONFIG_FILE))
                 site_path = urlsplit(base_url).path or "/"
@@ -450,6 +452,7 @@ class _Preview:
                 # good site, built for its path (a trial: it was served at the new one, its
                 # 404 page's stylesheet and links leading back to the old).
                 self.base_url, self.site_path = base_url, site_path  # feeds name it
+                self.at_own_url = at_own_url
                 return report
         finally:
             # The build's cycles, aged into the oldest generation, which Python's own heuristic

@@ -1069,6 +1069,22 @@ def test_serve_of_a_site_toml_without_base_url_serves_at_its_own_address(
         assert httpx.get(feed.entries[0].link, timeout=30).status_code == 200
 
 
+def test_serve_says_no_base_url_is_missing_when_it_is_the_previews_own_address(
+    tiny_built: Path,
+) -> None:
+    """A review: base_url written as the preview's own address was said to be missing from
+    site.toml, the preview's own being taken for the fallback's."""
+    with socket.socket() as probe:  # a free port, for base_url to name before serve takes it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tiny_built / "site.toml"
+    own = f"http://127.0.0.1:{port}/"
+    config.write_text(re.sub(r"(?m)^base_url = .*$", f'base_url = "{own}"', config.read_text()))
+    with _serving(tiny_built, "--port", str(port)) as (_, _url, lines):
+        assert not any("no base_url in site.toml" in line for line in lines), lines
+        assert any(f"link base_url, {own}" in line for line in lines), lines
+
+
 def test_serve_given_a_base_url_serves_at_its_path_as_build_takes_it(tiny_built: Path) -> None:
     """`sitegen serve --base-url` was refused (an option of build and fetch alone): the URL
     the workflow builds with is previewed at its path, site.toml's overridden, as build's."""
