@@ -167,7 +167,14 @@ def check_output(out: Path, *, root: Path) -> None:
             location=where,
             hint="build into a folder of another name, outside it",
         )
-    hint = "build into a new or empty directory, or leave out --out to build into public/"
+    default_out = target == (site / "public").resolve()  # no --out was given (or serve's)
+    # Not "leave out --out" to one who gave none (a trial: public/ a file, or a clone of the
+    # pages branch as Hugo's guides once made it, was told to do what they did).
+    hint = (
+        "move public/ away, or build elsewhere with sitegen build --out DIR"
+        if default_out
+        else "build into a new or empty directory, or leave out --out to build into public/"
+    )
     if target == site or site.is_relative_to(target):
         what = "the site directory" if target == site else "a directory that holds the site"
         raise BuildError(
@@ -251,7 +258,6 @@ def check_output(out: Path, *, root: Path) -> None:
         ) from None
     if first is not None:
         record = record_file(out.absolute()).name
-        default_out = target == (site / "public").resolve()  # no --out was given
         shown = "public/" if default_out else f"{str(out).rstrip('/')}/"
         elsewhere = "give --out a new or empty directory"
         # Deleting is offered for a site, never a home. os.path.isfile: a folder listed but not

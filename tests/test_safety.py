@@ -151,6 +151,27 @@ def test_build_never_replaces_a_git_working_tree(small: Path, tmp_path: Path) ->
     assert _everything(tmp_path) == before
 
 
+@pytest.mark.parametrize("public", ["file", "clone of the pages branch"])
+def test_a_public_in_the_way_of_a_build_given_no_out_is_not_told_to_leave_out_out(
+    small: Path, public: str
+) -> None:
+    """A Hugo user's trial: public/ a clone of the pages branch (as Hugo's guides once made
+    it), or a file, was refused with the hint to leave out --out, which they had."""
+    if public == "file":
+        (small / "public").write_text("mine")
+    else:
+        (small / "public" / ".git").mkdir(parents=True)
+    before = _everything(small)
+    for command in (["build"], ["serve", "--port", "0"]):
+        result = sitegen_here(*command, cwd=small)
+        assert result.returncode == 2
+        _one_error(result.stderr)
+        assert result.stderr.endswith(
+            "  hint: move public/ away, or build elsewhere with sitegen build --out DIR\n"
+        ), result.stderr
+        assert _everything(small) == before
+
+
 def test_build_never_puts_a_site_inside_a_site_it_built(tiny_built: Path) -> None:
     before = _everything(tiny_built / "public")
     for out in ("public/inner", "public/papers/inner"):
