@@ -276,6 +276,15 @@ def _base_url(top: TomlFields, *, given: str | None) -> str | None:
     a mistake in site.toml is one for every command."""
     if "base_url" not in top.table:
         return given  # None: refused by what renders the site (required_base_url)
+    if top.table["base_url"] == "":
+        # A fork owner's trial: blanked for the workflow's --base-url to fill, and told only
+        # 'e.g. base_url = "..."'; it is left out for that, as `language` is for its default.
+        raise top.error(
+            "`base_url` may not be empty",
+            location=top.where("base_url"),
+            hint="delete the line to take --base-url's (the publish workflow gives your Pages"
+            ' URL), or give the site\'s URL: base_url = "https://you.github.io/repo/"',
+        )
     base_url = site_url(top.required_text("base_url"))
     if base_url is None:
         example = 'base_url = "https://you.github.io/repo/"'

@@ -98,3 +98,17 @@ def test_the_commands_that_do_not_render_need_no_base_url(
         ran = sitegen_here("--root", str(tiny_built), "build", "--topics-before", str(old))
     assert ran.returncode == 0, ran.stderr
     assert "base_url" not in ran.stderr
+
+
+def test_a_base_url_blanked_for_the_workflow_to_fill_is_told_to_be_deleted() -> None:
+    """A fork owner's trial: `base_url = ""`, left for --base-url to fill, was told only
+    'e.g. base_url = "..."'."""
+    blank = _WITHOUT_BASE_URL.replace("language", 'base_url = ""\nlanguage', 1)
+    line = blank[: blank.index('base_url = ""')].count("\n") + 1
+    with pytest.raises(ConfigError) as refused:
+        parse_config(blank, source="site.toml", base_url=_PAGES_URL)
+    assert str(refused.value) == (
+        f"site.toml:{line}: `base_url` may not be empty\n"
+        "  hint: delete the line to take --base-url's (the publish workflow gives your Pages"
+        ' URL), or give the site\'s URL: base_url = "https://you.github.io/repo/"'
+    )
