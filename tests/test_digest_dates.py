@@ -11,6 +11,7 @@ filter would: dated no earlier than the run that brought it out, and never chang
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -603,3 +604,26 @@ def test_digest_dates_are_kept_in_time_order_and_refused_at_their_line_when_wron
             parse_digest_dates(text + wrong + "\n", path="content/digests.toml")
         assert said in refused.value.message
         assert refused.value.location is not None and refused.value.location.line == lines + 1
+
+
+@pytest.mark.parametrize("kind", ["directory", "fifo", "device"])
+def test_a_digests_file_that_is_no_file_stops_the_build_in_one_line(
+    tiny_built: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """A directory, a FIFO or /dev/zero where content/digests.toml belongs: one line naming it,
+    with the hint to move it away (a FIFO would hang a build, /dev/zero eat its memory), and
+    public/ as it was."""
+    digests = tiny_built / "content" / "digests.toml"
+    digests.unlink(missing_ok=True)
+    if kind == "directory":
+        digests.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(digests)
+    else:
+        digests.symlink_to("/dev/zero")
+    before = tree_bytes(tiny_built / "public")
+    assert main(["--root", str(tiny_built), "build"]) == 2
+    said = capsys.readouterr().err.splitlines()
+    assert said[0].startswith("sitegen: error: content/digests.toml: cannot read it: "), said
+    assert said[1:] == ["  hint: it is a file sitegen fetch writes: move what is there away"]
+    assert tree_bytes(tiny_built / "public") == before
