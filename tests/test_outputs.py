@@ -404,6 +404,11 @@ def test_feeds_parse_and_carry_every_listed_paper_once() -> None:
         f"{BASE}papers/2501.{n:05d}/" for n in (3, 2, 1)
     ]
     assert all("content" not in e and e.summary for e in day.entries)
+    # RSS gives a full item's content as its description too: only Atom tells the two apart,
+    # and a brief item names no links (a full one ends with its HF, arXiv and PDF links).
+    day_atom = feedparser.parse(files["days/2026-01-01/atom.xml"])
+    assert len(day_atom.entries) == 3 and all("content" not in e for e in day_atom.entries)
+    assert not any("arxiv.org" in e.summary for e in (*day.entries, *day_atom.entries))
 
 
 def test_a_reader_sees_days_named_as_the_pages_name_them_under_ids_that_never_change() -> None:
