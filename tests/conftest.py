@@ -555,6 +555,14 @@ def browser() -> Iterator[Browser]:
         launched.close()
 
 
+# SITEGEN_TEST_CPU_THROTTLE=4 runs every page the tests open 4 times slower (DevTools CPU
+# throttling): a loaded CI runner, as found, slows the page's script so, and a test that races
+# the page's work or waits a fixed time fails here as it would there (busy loops beside the run
+# reproduced fewer of its failures). Off (1) by default. Chromium's throttling costs CPU of
+# its own, a third to half a core for each page open, even idle.
+CPU_THROTTLE = float(os.environ.get("SITEGEN_TEST_CPU_THROTTLE") or 1)
+
+
 # A browser context per setting that only a context can hold, shared by the tests: a new
 # context starts a new renderer process, most of a short test's CPU time (0.8 s against 0.3 s
 # for a page in a context that has one). Each test's pages are its own (`open_page`).
@@ -571,10 +579,28 @@ def open_page(
     if key not in _contexts or _contexts[key].browser is not browser:
         _contexts[key] = browser.new_context(java_script_enabled=javascript)
     page = _contexts[key].new_page()
+    if CPU_THROTTLE != 1:
+        _throttle(page, CPU_THROTTLE)
     page.set_viewport_size({"width": width, "height": height})
     page.emulate_media(color_scheme="dark" if dark else "light")
     _pages_opened.append(page)
     return page
+
+
+def _throttle(page: Page, rate: float) -> None:
+    """`page`'s CPU slowed `rate` times, by a DevTools session of its own. Chromium takes the
+    emulated media type from that session once it is open, not from Playwright's (a page
+    printed showed the screen's colours): the page's emulate_media sends it there too."""
+    session = page.context.new_cdp_session(page)
+    session.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+    emulate_media = page.emulate_media
+
+    def emulate_media_also_in_session(**media: Any) -> None:
+        emulate_media(**media)
+        if "media" in media:
+            session.send("Emulation.setEmulatedMedia", {"media": media["media"] or ""})
+
+    page.emulate_media = emulate_media_also_in_session  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
