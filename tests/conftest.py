@@ -608,14 +608,9 @@ def _close_pages(request: pytest.FixtureRequest) -> Iterator[None]:
     """The pages a test opened are closed after it, but for the last, which keeps its context's
     renderer process for the next test (a process started anew costs more than its page)."""
     yield
-    # The test files' open_page is `tests.conftest`'s: pytest loads this file again, as
-    # `conftest` (tests/ is no package), whose own list stays empty: every page of a run was
-    # left open, a renderer process each (25 after the first 24 tests of test_browser.py).
-    from tests.conftest import _pages_opened as opened
-
-    for page in opened[:-1]:
+    for page in _pages_opened[:-1]:
         page.close()
-    del opened[:-1]
+    del _pages_opened[:-1]
     if "browser" in request.fixturenames:
         browser = request.getfixturevalue("browser")
         left = [page.url for context in browser.contexts for page in context.pages]
