@@ -660,7 +660,11 @@ class ScheduledSite:
         """What `sitegen fetch` does when the workflow runs it at `now`."""
         held = sorted(stored_days(self.root))
         days, _ = scheduled_days(held, now.date(), load_fetch_state(self.root))
-        policy = FetchPolicy(read_timeout=2, attempts=1)
+        # The workflow's deadlines (sitegen fetch's defaults: 30 s a read, 60 s an attempt): the
+        # stand-in delays no answer (FAULTS), so a shorter one timed only the machine. 2 s did,
+        # on a loaded one: a day's answers came late in the last runs, so that day stayed open
+        # and its digest item was missing. One attempt: a 5xx fails its day without a backoff.
+        policy = FetchPolicy(attempts=1)
         with make_client(policy) as client:
             fetch_days(
                 self.root,
