@@ -399,8 +399,7 @@ def render_feed(
         # The RSS <channel><link> is the last link added, so the page link goes last.
         generator.link(href=routes.absolute(route), rel="self")
         generator.link(href=routes.absolute(spec.routes.html), rel="alternate")
-        generator.updated(updated)
-        generator.lastBuildDate(updated)
+        generator.updated(updated)  # Atom's <updated>, RSS's <lastBuildDate> (feedgen sets both)
         # Each entry as _entries_xml makes it (or made it before), put in the feed's own
         # head and tail as they are: the same bytes as a feed of them all.
         head, tail = _cut(_feed_xml(generator, kind), kind)[::2]
