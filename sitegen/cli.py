@@ -177,21 +177,23 @@ class _CommandParser(_Parser):
             if name == "--version":  # sitegen's own, as --root is (a user's trial)
                 return " (the version is sitegen's: sitegen --version, before the command)"
             if name in self.elsewhere:
-                commands = " and ".join(f"sitegen {c}" for c in self.elsewhere[name])
-                return f" ({name} is an option of {commands})"
+                return f" ({name} is an option of {self._commands_having(name)})"
             theirs = _their_spelling(given)
             # Not fetch's --base-url, another name of its --source: no site's URL.
             if theirs in flags and self._option_string_actions[theirs].option_strings[0] == theirs:
                 return f" (did you mean {theirs}?)"
             if theirs in self.elsewhere:
-                commands = " and ".join(f"sitegen {c}" for c in self.elsewhere[theirs])
-                return f" (sitegen's is {theirs}, an option of {commands})"
+                return f" (sitegen's is {theirs}, an option of {self._commands_having(theirs)})"
             # A typo: a letter or two off, two swapped counting as one (a review: difflib's
             # ratio offered --root for --prot, and --out for --port).
             most = min(2, max(1, (len(name) - 2) // 3))
             if name.startswith("--") and (close := nearest(name, flags, most)):
                 return f" (did you mean {close}?)"
         return ""
+
+    def _commands_having(self, flag: str) -> str:
+        """The other commands that take `flag`, as a user types them: "sitegen serve"."""
+        return " and ".join(f"sitegen {command}" for command in self.elsewhere[flag])
 
 
 class _TopParser(_Parser):
